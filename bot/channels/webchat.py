@@ -1,0 +1,123 @@
+"""Web chat: JSON frames over a websocket (or HTTP), and the sockets connected to this process.
+
+The adapter parses client frames into :class:`InboundMessage`s and renders stored messages as
+server frames. It keeps no conversation state and touches no storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+import weakref
+from typing import Any
+
+from aiohttp import web
+
+from bot.messages import ChannelName, InboundMessage, Sender
+
+MAX_TEXT_CHARS = 2000
+
+
+class FrameError(ValueError):
+    """A client frame that cannot be accepted; the message says why, for the client."""
+
+
+def client_message_id(raw_id: object) -> str:
+    if not isinstance(raw_id, str):
+        raise FrameError("'id' must be a string (a client-generated UUID)")
+    try:
+        return str(uuid.UUID(raw_id))
+    except ValueError as error:
+        raise FrameError("'id' must be a UUID") from error
+
+
+def parse_message(payload: Any, identity_id: int, now: dt.datetime, locale: str | None = None) -> InboundMessage:
+    """Turn ``{"type": "message", "id": …, "text": …}`` into an inbound message.
+
+    The provider message id is scoped to the identity, so one customer's ids never collide
+    with another's.
+    """
+    if not isinstance(payload, dict):
+        raise FrameError("a frame must be a JSON object")
+    if payload.get("type", "message") != "message":
+        raise FrameError(f"unknown frame type {payload.get('type')!r}")
+    message_id = client_message_id(payload.get("id"))
+    text = payload.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise FrameError("'text' must be a non-empty string")
+    if len(text) > MAX_TEXT_CHARS:
+        raise FrameError(f"'text' is longer than {MAX_TEXT_CHARS} characters")
+    return InboundMessage(
+        channel=ChannelName.WEBCHAT,
+        sender_id=str(identity_id),
+        provider_message_id=f"{identity_id}:{message_id}",
+        text=text,
+        sent_at=now,
+        locale=locale,
+    )
+
+
+def parse_frame(raw: str, identity_id: int, now: dt.datetime, locale: str | None = None) -> InboundMessage:
+    try:
+        payload = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise FrameError("a frame must be JSON") from error
+    return parse_message(payload, identity_id, now, locale)
+
+
+def message_frame(
+    message_id: int,
+    sender: Sender | str,
+    text: str,
+    created_at: dt.datetime,
+    provider_message_id: str | None = None,
+) -> dict[str, Any]:
+    """The server frame for one stored message."""
+    client_id = provider_message_id.split(":", 1)[1] if provider_message_id and ":" in provider_message_id else None
+    return {
+        "type": "message",
+        "id": str(message_id),
+        "from": Sender(sender).value,
+        "text": text,
+        "ts": created_at.isoformat(),
+        "client_id": client_id,
+    }
+
+
+class WebchatHub:
+    """The web chat sockets open on this process, by customer identity."""
+
+    def __init__(self) -> None:
+        self._sockets: dict[int, weakref.WeakSet[web.WebSocketResponse]] = {}
+
+    def add(self, identity_id: int, socket: web.WebSocketResponse) -> None:
+        self._sockets.setdefault(identity_id, weakref.WeakSet()).add(socket)
+
+    def remove(self, identity_id: int, socket: web.WebSocketResponse) -> None:
+        sockets = self._sockets.get(identity_id)
+        if sockets is not None:
+            sockets.discard(socket)
+            if not sockets:
+                del self._sockets[identity_id]
+
+    def has(self, identity_id: int) -> bool:
+        return bool(self._sockets.get(identity_id))
+
+    async def send(self, identity_id: int, frame: dict[str, Any]) -> None:
+        for socket in list(self._sockets.get(identity_id, ())):
+            if socket.closed:
+                continue
+            try:
+                await socket.send_json(frame)
+            except (ConnectionError, RuntimeError):
+                self.remove(identity_id, socket)
+
+    async def close_all(self) -> None:
+        for sockets in list(self._sockets.values()):
+            for socket in list(sockets):
+                await socket.close(code=1001, message=b"server shutting down")
+        self._sockets.clear()
+
+    def __len__(self) -> int:
+        return sum(len(sockets) for sockets in self._sockets.values())

@@ -1,0 +1,417 @@
+"""The service configuration managers edit: phrases, rules, deadlines, timers, calendar.
+
+Everything here is loaded from YAML files under ``config/`` and validated once at start-up.
+A bad file stops start-up with :class:`ConfigError`, naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+class ConfigError(Exception):
+    """A configuration file is missing, unreadable or invalid."""
+
+
+class Grade(StrEnum):
+    SIMPLE = "simple"
+    COMPLEX = "complex"
+
+
+class Signal(StrEnum):
+    EMOTIONAL = "emotional"
+    MEDIA_LEGAL = "media_legal"
+    VIOLENCE = "violence"
+    STAFF_ERROR = "staff_error"
+    REPEAT = "repeat"
+
+
+class Intent(StrEnum):
+    """Side intents recognised at any point of the conversation."""
+
+    GREETING = "greeting"
+    THANKS = "thanks"
+    APOLOGY = "apology"
+    SUGGESTION = "suggestion"
+    HUMAN = "human"
+    OUT_OF_SCOPE = "out_of_scope"
+    HARASSMENT = "harassment"
+    YES = "yes"
+    NO = "no"
+
+
+class PhraseId(StrEnum):
+    """Every phrase the bot can say. Each locale file must define all of them."""
+
+    GREETING_MORNING = "greeting_morning"
+    GREETING_AFTERNOON = "greeting_afternoon"
+    GREETING_EVENING = "greeting_evening"
+    GREETING_OPENING = "greeting_opening"
+    GREETING_KNOWN_CUSTOMER = "greeting_known_customer"
+    INVITE_COMPLAINT = "invite_complaint"
+    EMPATHY = "empathy"
+    DESCRIPTION_RECORDED = "description_recorded"
+    ASK_PHONE = "ask_phone"
+    INVALID_PHONE = "invalid_phone"
+    ASK_AREA = "ask_area"
+    RESTATE = "restate"
+    CONFIRM_QUESTION = "confirm_question"
+    ASK_CORRECTION = "ask_correction"
+    ASK_CORRECT_DESCRIPTION = "ask_correct_description"
+    ASK_CORRECT_PHONE = "ask_correct_phone"
+    ASK_CORRECT_AREA = "ask_correct_area"
+    CONFIRMED_THANKS = "confirmed_thanks"
+    PROMISE = "promise"
+    CASE_NUMBER = "case_number"
+    HANDOFF_FOLLOW_UP = "handoff_follow_up"
+    MESSAGE_RECORDED = "message_recorded"
+    STAFF_ERROR_APOLOGY = "staff_error_apology"
+    SUGGESTION_THANKS = "suggestion_thanks"
+    CUSTOMER_APOLOGISED = "customer_apologised"
+    CUSTOMER_THANKED = "customer_thanked"
+    OUT_OF_SCOPE = "out_of_scope"
+    HARASSMENT_WARNING = "harassment_warning"
+    HARASSMENT_CLOSE = "harassment_close"
+    HUMAN_REQUESTED = "human_requested"
+    ESCALATED_SUPERVISOR = "escalated_supervisor"
+    IDLE_PROMPT = "idle_prompt"
+    IDLE_CLOSE = "idle_close"
+    PLEASE_WAIT = "please_wait"
+    ANYTHING_ELSE = "anything_else"
+    GOODBYE = "goodbye"
+    WE_APOLOGISE = "we_apologise"
+    NOT_UNDERSTOOD = "not_understood"
+    WAITING_APOLOGY = "waiting_apology"
+    QUESTION_LATER = "question_later"
+    TITLE_MALE = "title_male"
+    TITLE_FEMALE = "title_female"
+
+
+PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
+    PhraseId.GREETING_OPENING: frozenset({"salutation", "organisation", "work_number"}),
+    PhraseId.GREETING_KNOWN_CUSTOMER: frozenset({"surname", "title", "time_greeting"}),
+    PhraseId.RESTATE: frozenset({"description", "phone", "area", "category"}),
+    PhraseId.PROMISE: frozenset({"hours", "deadline"}),
+    PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),
+    PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
+}
+"""The variables each phrase may use (``{name}``); phrases not listed take none."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalizedText(_Strict):
+    zh_cn: str = Field(alias="zh-CN")
+    en: str
+
+    def get(self, locale: str) -> str:
+        return self.en if locale == "en" else self.zh_cn
+
+
+class ServiceSettings(_Strict):
+    """``config/service.yaml``: who the bot is."""
+
+    organisation: LocalizedText
+    work_number: str = Field(min_length=1)
+    default_locale: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    case_prefix: str = "TS"
+    phone_pattern: str = r"^(?:\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$"
+    short_message_chars: int = Field(default=12, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+
+class DayPeriod(_Strict):
+    starts: dt.time
+    word: str
+
+
+class TimeWords(_Strict):
+    """How a deadline is said in one locale, e.g. "明天下午3点前" or "by 3:00 PM tomorrow"."""
+
+    today: str
+    tomorrow: str
+    day_after_tomorrow: str
+    date: str = Field(description="uses {month} and {day}")
+    time: str = Field(description="uses {period}, {hour} and {minute}")
+    time_on_the_hour: str = Field(description="uses {period} and {hour}")
+    combine: str = Field(description="uses {day} and {time}")
+    twelve_hour: bool = True
+    periods: list[DayPeriod] = Field(min_length=1)
+
+
+class PhraseBook(_Strict):
+    """``config/phrases/<locale>.yaml``: one text per :class:`PhraseId`."""
+
+    locale: str
+    phrases: dict[PhraseId, str]
+    time_words: TimeWords
+
+    @model_validator(mode="after")
+    def _complete(self) -> PhraseBook:
+        missing = sorted(set(PhraseId) - set(self.phrases))
+        if missing:
+            raise ValueError(f"phrases missing: {', '.join(missing)}")
+        for phrase_id, text in self.phrases.items():
+            allowed = PHRASE_VARIABLES.get(phrase_id, frozenset())
+            used = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+            if used - allowed:
+                raise ValueError(
+                    f"phrases.{phrase_id.value}: unknown variables {sorted(used - allowed)}; "
+                    f"allowed: {sorted(allowed) or 'none'}"
+                )
+        return self
+
+
+class ForbiddenPhrase(_Strict):
+    text: str = Field(min_length=1)
+    instead: str = Field(min_length=1)
+    locale: str = "zh-CN"
+    source: str = ""
+
+
+class ForbiddenList(_Strict):
+    """``config/forbidden.yaml``: phrases the bot never says, and what to say instead."""
+
+    forbidden: list[ForbiddenPhrase]
+    correct_expressions: list[str] = []
+
+
+class Category(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: LocalizedText
+    keywords: list[str] = []
+    default_grade: Grade = Grade.SIMPLE
+
+
+class KeywordRule(_Strict):
+    keywords: list[str] = Field(min_length=1)
+    max_chars: int | None = Field(default=None, ge=1)
+    """When set, the rule only matches messages at most this long (a short "谢谢" is thanks,
+    a long complaint that ends with 谢谢 is not)."""
+    exact: bool = False
+
+
+class Classification(_Strict):
+    """``config/classification.yaml``: categories, grading, signals and side intents."""
+
+    categories: list[Category] = Field(min_length=1)
+    fallback_category: str
+    complex_keywords: list[str] = []
+    complex_min_chars: int = Field(default=200, ge=1)
+    signals: dict[Signal, KeywordRule]
+    intents: dict[Intent, KeywordRule]
+    correction_fields: dict[str, list[str]]
+
+    @model_validator(mode="after")
+    def _fallback_exists(self) -> Classification:
+        ids = [category.id for category in self.categories]
+        if len(ids) != len(set(ids)):
+            raise ValueError("category ids must be unique")
+        if self.fallback_category not in ids:
+            raise ValueError(f"fallback_category {self.fallback_category!r} is not a category id")
+        unknown = set(self.correction_fields) - {"description", "phone", "area"}
+        if unknown:
+            raise ValueError(f"correction_fields: unknown fields {sorted(unknown)}")
+        return self
+
+    def category(self, category_id: str) -> Category:
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        raise KeyError(category_id)
+
+
+class DeadlineRule(_Strict):
+    hours: float | None = Field(default=None, gt=0)
+    working_days: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> DeadlineRule:
+        if (self.hours is None) == (self.working_days is None):
+            raise ValueError("give exactly one of hours or working_days")
+        return self
+
+
+class DeadlineOverride(_Strict):
+    category: str | None = None
+    tier: str | None = None
+    grade: Grade | None = None
+    deadline: DeadlineRule
+
+
+class DeadlineTable(_Strict):
+    """``config/deadlines.yaml``: reply deadline by grade × customer tier, then overrides."""
+
+    tiers: list[str] = Field(min_length=1)
+    default_tier: str
+    urgent_tiers: list[str] = []
+    table: dict[Grade, dict[str, float]]
+    overrides: list[DeadlineOverride] = []
+
+    @model_validator(mode="after")
+    def _complete(self) -> DeadlineTable:
+        if self.default_tier not in self.tiers:
+            raise ValueError(f"default_tier {self.default_tier!r} is not in tiers")
+        for grade in Grade:
+            row = self.table.get(grade)
+            if row is None:
+                raise ValueError(f"table: grade {grade.value!r} missing")
+            missing = [tier for tier in self.tiers if tier not in row]
+            if missing:
+                raise ValueError(f"table.{grade.value}: tiers missing: {missing}")
+            if any(hours <= 0 for hours in row.values()):
+                raise ValueError(f"table.{grade.value}: hours must be positive")
+        unknown = [tier for tier in self.urgent_tiers if tier not in self.tiers]
+        if unknown:
+            raise ValueError(f"urgent_tiers: unknown tiers {unknown}")
+        return self
+
+
+Seconds = Annotated[int, Field(gt=0)]
+
+
+class Timers(_Strict):
+    """``config/timers.yaml``: conversation timers, in seconds."""
+
+    idle_prompt_after: Seconds
+    idle_close_after: Seconds
+    harassment_close_after: Seconds
+
+
+class Festival(_Strict):
+    date: dt.date
+    phrase: LocalizedText
+
+
+class Calendar(_Strict):
+    """``config/calendar.yaml``: the business calendar behind "one working day"."""
+
+    working_weekdays: list[int] = Field(min_length=1)
+    """ISO weekdays, 1 = Monday."""
+    holidays: list[dt.date] = []
+    extra_working_days: list[dt.date] = []
+    business_hours: tuple[dt.time, dt.time]
+    morning_starts: dt.time = dt.time(5, 0)
+    afternoon_starts: dt.time = dt.time(12, 0)
+    evening_starts: dt.time = dt.time(18, 0)
+    festivals: list[Festival] = []
+
+    @field_validator("working_weekdays")
+    @classmethod
+    def _weekdays(cls, value: list[int]) -> list[int]:
+        if any(day < 1 or day > 7 for day in value):
+            raise ValueError("weekdays are 1 (Monday) to 7 (Sunday)")
+        return value
+
+
+class ServiceConfig(_Strict):
+    """All of ``config/``, validated."""
+
+    service: ServiceSettings
+    phrases: dict[str, PhraseBook]
+    forbidden: ForbiddenList
+    classification: Classification
+    deadlines: DeadlineTable
+    timers: Timers
+    calendar: Calendar
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> ServiceConfig:
+        if self.service.default_locale not in self.phrases:
+            raise ValueError(f"no phrase file for default_locale {self.service.default_locale!r}")
+        category_ids = {category.id for category in self.classification.categories}
+        for index, override in enumerate(self.deadlines.overrides):
+            if override.category is not None and override.category not in category_ids:
+                raise ValueError(f"deadlines.overrides[{index}]: unknown category {override.category!r}")
+            if override.tier is not None and override.tier not in self.deadlines.tiers:
+                raise ValueError(f"deadlines.overrides[{index}]: unknown tier {override.tier!r}")
+        return self
+
+
+_SECTION_FILES = {
+    "service": "service.yaml",
+    "forbidden": "forbidden.yaml",
+    "classification": "classification.yaml",
+    "deadlines": "deadlines.yaml",
+    "timers": "timers.yaml",
+    "calendar": "calendar.yaml",
+}
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path}: file not found") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML: {error}") from error
+
+
+def _explain(path: Path, error: ValidationError) -> ConfigError:
+    problems = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        problems.append(f"{path}: {key}: {item['msg']}")
+    return ConfigError("\n".join(problems))
+
+
+def _validate(model: type[BaseModel], path: Path, data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise _explain(path, error) from None
+
+
+def load_config(directory: Path) -> ServiceConfig:
+    """Load and validate every file under ``directory``.
+
+    Raises:
+        ConfigError: naming the file and the key of the first problems found.
+    """
+    sections: dict[str, Any] = {}
+    models: dict[str, type[BaseModel]] = {
+        "service": ServiceSettings,
+        "forbidden": ForbiddenList,
+        "classification": Classification,
+        "deadlines": DeadlineTable,
+        "timers": Timers,
+        "calendar": Calendar,
+    }
+    for section, filename in _SECTION_FILES.items():
+        path = directory / filename
+        sections[section] = _validate(models[section], path, _read_yaml(path))
+    phrase_dir = directory / "phrases"
+    books: dict[str, PhraseBook] = {}
+    for path in sorted(phrase_dir.glob("*.yaml")):
+        book = _validate(PhraseBook, path, _read_yaml(path))
+        if book.locale != path.stem:
+            raise ConfigError(f"{path}: locale: {book.locale!r} does not match the file name")
+        books[book.locale] = book
+    if not books:
+        raise ConfigError(f"{phrase_dir}: no phrase files")
+    sections["phrases"] = books
+    try:
+        return ServiceConfig.model_validate(sections)
+    except ValidationError as error:
+        raise _explain(directory, error) from None

@@ -1,0 +1,90 @@
+"""Keyword rules from config: side intents, signals, category, grade and phone numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.config import Classification, Grade, Intent, KeywordRule, Signal
+
+_TRAILING_PUNCTUATION = " \t\r\n。.!!??~～,,、…"
+_PHONE_CANDIDATE = re.compile(r"\+?\d[\d\- ]{5,18}\d")
+
+
+def normalise(text: str) -> str:
+    return text.strip().strip(_TRAILING_PUNCTUATION).lower()
+
+
+def matches(rule: KeywordRule, text: str) -> bool:
+    """Whether ``text`` satisfies ``rule`` (length cap, then exact or substring keywords)."""
+    folded = normalise(text)
+    if not folded:
+        return False
+    if rule.max_chars is not None and len(folded) > rule.max_chars:
+        return False
+    keywords = (keyword.lower() for keyword in rule.keywords)
+    if rule.exact:
+        return folded in keywords
+    return any(keyword in folded for keyword in keywords)
+
+
+def detect_intents(text: str, rules: Classification) -> frozenset[Intent]:
+    return frozenset(intent for intent, rule in rules.intents.items() if matches(rule, text))
+
+
+def detect_signals(text: str, rules: Classification) -> frozenset[Signal]:
+    return frozenset(signal for signal, rule in rules.signals.items() if matches(rule, text))
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    category: str
+    grade: Grade
+    signals: frozenset[Signal]
+
+
+def classify(
+    description: str,
+    rules: Classification,
+    known_signals: frozenset[Signal] = frozenset(),
+    prior_categories: frozenset[str] = frozenset(),
+) -> Classified:
+    """Pick the category with the most keyword hits, grade it and collect its signals.
+
+    A complaint is complex when its category is complex by default, when it carries a
+    complexity keyword, is long, repeats an earlier complaint of the same category, or
+    threatens media, legal or regulatory action.
+    """
+    text = description.lower()
+    best_id, best_hits = rules.fallback_category, 0
+    for category in rules.categories:
+        hits = sum(1 for keyword in category.keywords if keyword.lower() in text)
+        if hits > best_hits:
+            best_id, best_hits = category.id, hits
+    signals = set(known_signals) | detect_signals(description, rules)
+    if best_id in prior_categories:
+        signals.add(Signal.REPEAT)
+    complex_by_content = (
+        rules.category(best_id).default_grade is Grade.COMPLEX
+        or any(keyword.lower() in text for keyword in rules.complex_keywords)
+        or len(description) >= rules.complex_min_chars
+        or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL})
+    )
+    grade = Grade.COMPLEX if complex_by_content else Grade.SIMPLE
+    return Classified(category=best_id, grade=grade, signals=frozenset(signals))
+
+
+def find_phone(text: str, pattern: str) -> str | None:
+    """The first phone number in ``text`` that fits ``pattern``, without spaces."""
+    compiled = re.compile(pattern)
+    for candidate in _PHONE_CANDIDATE.findall(text.replace("－", "-")):
+        compact = candidate.replace(" ", "")
+        if compiled.fullmatch(compact) or compiled.fullmatch(compact.replace("-", "")):
+            return compact
+    return None
+
+
+def looks_like_phone_attempt(text: str) -> bool:
+    """Mostly digits: the customer tried to give a number, even if it is not valid."""
+    digits = sum(ch.isdigit() for ch in text)
+    return digits >= 5 and digits >= len(normalise(text).replace(" ", "").replace("-", "")) * 0.6

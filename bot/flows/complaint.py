@@ -1,0 +1,670 @@
+"""The complaint conversation as an explicit state table (diagram: ``complaint.mmd``).
+
+``ComplaintFlow.step`` takes the conversation's state and one event and returns the next state
+with the replies and effects; it does no I/O and never knows which channel it serves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from bot.config import Grade, Intent, PhraseId, ServiceConfig, Signal
+from bot.flows.classify import (
+    classify,
+    detect_intents,
+    detect_signals,
+    find_phone,
+    looks_like_phone_attempt,
+    matches,
+)
+from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
+from bot.messages import MessageKind, Option, OutboundMessage
+from bot.phrases import Phrases
+
+
+class State(StrEnum):
+    NEW = "new"
+    AWAIT_DESCRIPTION = "await_description"
+    AWAIT_PHONE = "await_phone"
+    AWAIT_AREA = "await_area"
+    CONFIRMING = "confirming"
+    CHOOSE_CORRECTION = "choose_correction"
+    CORRECT_DESCRIPTION = "correct_description"
+    CORRECT_PHONE = "correct_phone"
+    CORRECT_AREA = "correct_area"
+    HANDED_OFF = "handed_off"
+    CLOSED = "closed"
+
+
+class TimerKind(StrEnum):
+    IDLE_PROMPT = "idle_prompt"
+    IDLE_CLOSE = "idle_close"
+    HARASSMENT_CLOSE = "harassment_close"
+
+
+COLLECTING = frozenset(
+    {
+        State.NEW,
+        State.AWAIT_DESCRIPTION,
+        State.AWAIT_PHONE,
+        State.AWAIT_AREA,
+        State.CONFIRMING,
+        State.CHOOSE_CORRECTION,
+        State.CORRECT_DESCRIPTION,
+        State.CORRECT_PHONE,
+        State.CORRECT_AREA,
+    }
+)
+ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerView:
+    surname: str | None = None
+    title: str | None = None
+    tier: str = "standard"
+    phone: str | None = None
+    prior_categories: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """The customer opened the conversation (web chat session, subscribe, /start)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerSaid:
+    text: str
+    kind: MessageKind = MessageKind.TEXT
+    sender_phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimerFired:
+    kind: TimerKind
+    token: int
+
+
+Event = Started | CustomerSaid | TimerFired
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintRecord:
+    case_number: str
+    description: str
+    contact_phone: str | None
+    area: str | None
+    category: str
+    grade: Grade
+    customer_tier: str
+    signals: tuple[str, ...]
+    confirmed: bool
+    deadline_at: dt.datetime
+    promised_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffRequest:
+    queue: str
+    priority: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimerChange:
+    kind: TimerKind
+    token: int
+    due_at: dt.datetime | None
+    """None cancels the timer."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    kind: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Step:
+    """What one event did: the next state, what to say and what to record."""
+
+    state: State
+    data: dict[str, Any]
+    replies: list[OutboundMessage] = field(default_factory=list)
+    audit: list[AuditEvent] = field(default_factory=list)
+    complaint: ComplaintRecord | None = None
+    handoff: HandoffRequest | None = None
+    timers: list[TimerChange] = field(default_factory=list)
+    close_reason: str | None = None
+
+
+SUPERVISOR_QUEUE = "supervisor"
+GENERAL_QUEUE = "general"
+
+
+class ComplaintFlow:
+    """The state table. Construct once per configuration; ``step`` is pure."""
+
+    def __init__(
+        self,
+        config: ServiceConfig,
+        phrases: Phrases,
+        calendar: BusinessCalendar,
+        new_case_number: Callable[[dt.datetime], str],
+    ) -> None:
+        self._config = config
+        self._rules = config.classification
+        self._phrases = phrases
+        self._calendar = calendar
+        self._new_case_number = new_case_number
+        self._handlers: dict[State, Callable[[_Turn, str], None]] = {
+            State.NEW: self._on_new,
+            State.AWAIT_DESCRIPTION: self._on_description,
+            State.AWAIT_PHONE: self._on_phone,
+            State.AWAIT_AREA: self._on_area,
+            State.CONFIRMING: self._on_confirming,
+            State.CHOOSE_CORRECTION: self._on_choose_correction,
+            State.CORRECT_DESCRIPTION: self._on_correct_description,
+            State.CORRECT_PHONE: self._on_correct_phone,
+            State.CORRECT_AREA: self._on_correct_area,
+            State.HANDED_OFF: self._on_handed_off,
+        }
+
+    # ------------------------------------------------------------------ entry point
+
+    def step(
+        self,
+        state: State,
+        data: dict[str, Any],
+        event: Event,
+        customer: CustomerView,
+        locale: str,
+        now: dt.datetime,
+    ) -> Step:
+        turn = _Turn(self, Step(state=state, data=dict(data)), customer, locale, now)
+        if state is State.CLOSED:
+            return turn.step
+        if isinstance(event, Started):
+            if state is State.NEW:
+                self._greet(turn)
+                turn.step.state = State.AWAIT_DESCRIPTION
+                turn.arm_idle()
+            return turn.step
+        if isinstance(event, TimerFired):
+            self._on_timer(turn, event)
+            return turn.step
+        self._on_customer(turn, event)
+        return turn.step
+
+    # ------------------------------------------------------------------ customer messages
+
+    def _on_customer(self, turn: _Turn, event: CustomerSaid) -> None:
+        data = turn.step.data
+        if event.sender_phone and not data.get("phone"):
+            data["phone"], data["phone_from_channel"] = event.sender_phone, True
+        text = event.text.strip()
+        intents = detect_intents(text, self._rules) if event.kind is MessageKind.TEXT else frozenset()
+        signals = detect_signals(text, self._rules) if event.kind is MessageKind.TEXT else frozenset()
+        if signals:
+            data["signals"] = sorted(set(data.get("signals", [])) | {s.value for s in signals})
+            turn.audit("signals_detected", signals=sorted(s.value for s in signals))
+
+        if Intent.HARASSMENT in intents and not signals:
+            self._on_harassment(turn)
+            return
+        if data.pop("harassment_warned_at", None) is not None:
+            turn.cancel(TimerKind.HARASSMENT_CLOSE)
+
+        state = turn.step.state
+        if state in COLLECTING:
+            if signals & ESCALATING_SIGNALS:
+                self._append_description(turn, text)
+                self._escalate(turn, reason="threat")
+                return
+            if Intent.HUMAN in intents:
+                self._hand_off_on_request(turn)
+                return
+            if event.kind is not MessageKind.TEXT:
+                turn.say(PhraseId.MESSAGE_RECORDED)
+                self._ask_current(turn)
+                turn.arm_idle()
+                return
+            if self._side_intent(turn, intents, state):
+                turn.arm_idle()
+                return
+            self._emotion_first(turn, signals)
+            self._handlers[state](turn, text)
+            if turn.step.state in COLLECTING:
+                turn.arm_idle()
+            return
+        if state is State.HANDED_OFF:
+            if signals & ESCALATING_SIGNALS:
+                self._escalate(turn, reason="threat")
+                return
+            if not self._side_intent(turn, intents, state):
+                self._on_handed_off(turn, text)
+
+    def _side_intent(self, turn: _Turn, intents: frozenset[Intent], state: State) -> bool:
+        """Answer thanks, apologies, suggestions and out-of-scope requests; True if handled."""
+        if state in (State.CONFIRMING, State.CHOOSE_CORRECTION) and intents & {Intent.YES, Intent.NO}:
+            return False
+        answer = {
+            Intent.THANKS: PhraseId.CUSTOMER_THANKED,
+            Intent.APOLOGY: PhraseId.CUSTOMER_APOLOGISED,
+            Intent.SUGGESTION: PhraseId.SUGGESTION_THANKS,
+            Intent.OUT_OF_SCOPE: PhraseId.OUT_OF_SCOPE,
+        }
+        for intent, phrase in answer.items():
+            if intent in intents:
+                turn.say(phrase)
+                turn.audit(f"side_{intent.value}")
+                if state is State.HANDED_OFF:
+                    return True
+                if intent is Intent.SUGGESTION and state in (State.NEW, State.AWAIT_DESCRIPTION):
+                    turn.say(PhraseId.ANYTHING_ELSE)
+                    turn.step.state = State.AWAIT_DESCRIPTION
+                    return True
+                if state is State.NEW:
+                    self._greet(turn)
+                    turn.step.state = State.AWAIT_DESCRIPTION
+                    return True
+                self._ask_current(turn)
+                return True
+        if Intent.GREETING in intents and state is not State.NEW:
+            self._ask_current(turn)
+            return True
+        return False
+
+    def _emotion_first(self, turn: _Turn, signals: frozenset[Signal]) -> None:
+        if Signal.STAFF_ERROR in signals:
+            turn.say(PhraseId.STAFF_ERROR_APOLOGY)
+        elif Signal.EMOTIONAL in signals:
+            turn.say(PhraseId.EMPATHY)
+
+    # ------------------------------------------------------------------ the states
+
+    def _on_new(self, turn: _Turn, text: str) -> None:
+        self._greet(turn)
+        turn.step.state = State.AWAIT_DESCRIPTION
+        if Intent.GREETING in detect_intents(text, self._rules):
+            return
+        turn.step.replies.pop()  # the invitation: the customer already told us
+        self._on_description(turn, text)
+
+    def _on_description(self, turn: _Turn, text: str) -> None:
+        self._append_description(turn, text)
+        turn.audit("description_received")
+        data = turn.step.data
+        phone = find_phone(text, self._config.service.phone_pattern)
+        if phone and not data.get("phone"):
+            data["phone"] = phone
+        turn.say(PhraseId.DESCRIPTION_RECORDED)
+        self._ask_next_missing(turn)
+
+    def _on_phone(self, turn: _Turn, text: str) -> None:
+        phone = find_phone(text, self._config.service.phone_pattern)
+        if phone:
+            turn.step.data["phone"] = phone
+            turn.audit("contact_received")
+            self._ask_next_missing(turn)
+        elif looks_like_phone_attempt(text):
+            turn.say(PhraseId.INVALID_PHONE)
+        else:
+            self._append_description(turn, text)
+            turn.say(PhraseId.DESCRIPTION_RECORDED)
+            turn.say(PhraseId.ASK_PHONE)
+
+    def _on_area(self, turn: _Turn, text: str) -> None:
+        turn.step.data["area"] = text
+        turn.audit("area_received")
+        self._restate(turn)
+
+    def _on_confirming(self, turn: _Turn, text: str) -> None:
+        intents = detect_intents(text, self._rules)
+        if Intent.NO in intents:
+            turn.audit("restatement_rejected")
+            turn.step.state = State.CHOOSE_CORRECTION
+            self._ask_correction(turn)
+            return
+        if Intent.YES in intents:
+            turn.audit("confirmed")
+            self._promise_and_hand_off(turn)
+            return
+        phone = find_phone(text, self._config.service.phone_pattern)
+        if phone:
+            turn.step.data["phone"] = phone
+            self._restate(turn)
+            return
+        turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
+
+    def _on_choose_correction(self, turn: _Turn, text: str) -> None:
+        folded = text.strip().lower()
+        for field_name, keywords in self._rules.correction_fields.items():
+            if any(keyword.lower() == folded or keyword.lower() in folded for keyword in keywords):
+                next_state = {
+                    "description": State.CORRECT_DESCRIPTION,
+                    "phone": State.CORRECT_PHONE,
+                    "area": State.CORRECT_AREA,
+                }[field_name]
+                turn.step.state = next_state
+                self._ask_current(turn)
+                return
+        if Intent.YES in detect_intents(text, self._rules):
+            turn.audit("confirmed")
+            self._promise_and_hand_off(turn)
+            return
+        self._ask_correction(turn)
+
+    def _on_correct_description(self, turn: _Turn, text: str) -> None:
+        turn.step.data["description"] = [text]
+        turn.audit("corrected", field="description")
+        self._restate(turn)
+
+    def _on_correct_phone(self, turn: _Turn, text: str) -> None:
+        phone = find_phone(text, self._config.service.phone_pattern)
+        if not phone:
+            turn.say(PhraseId.INVALID_PHONE)
+            return
+        turn.step.data["phone"] = phone
+        turn.audit("corrected", field="phone")
+        self._restate(turn)
+
+    def _on_correct_area(self, turn: _Turn, text: str) -> None:
+        turn.step.data["area"] = text
+        turn.audit("corrected", field="area")
+        self._restate(turn)
+
+    def _on_handed_off(self, turn: _Turn, text: str) -> None:
+        turn.audit("message_after_handoff")
+        if not turn.step.data.get("recorded_ack"):
+            turn.step.data["recorded_ack"] = True
+            turn.say(PhraseId.MESSAGE_RECORDED)
+
+    # ------------------------------------------------------------------ timers
+
+    def _on_timer(self, turn: _Turn, event: TimerFired) -> None:
+        armed = turn.step.data.get("timers", {})
+        if armed.get(event.kind.value) != event.token:
+            return
+        del armed[event.kind.value]
+        state = turn.step.state
+        if event.kind is TimerKind.IDLE_PROMPT and state in COLLECTING:
+            turn.say(PhraseId.IDLE_PROMPT)
+            turn.audit("idle_prompted")
+            turn.arm(TimerKind.IDLE_CLOSE, self._config.timers.idle_close_after)
+        elif event.kind is TimerKind.IDLE_CLOSE and state in COLLECTING:
+            turn.say(PhraseId.IDLE_CLOSE)
+            self._close(turn, "idle")
+        elif event.kind is TimerKind.HARASSMENT_CLOSE and turn.step.data.get("harassing"):
+            turn.say(PhraseId.HARASSMENT_CLOSE)
+            self._close(turn, "harassment")
+
+    def _on_harassment(self, turn: _Turn) -> None:
+        data = turn.step.data
+        data["harassing"] = True
+        warned_at = data.get("harassment_warned_at")
+        limit = dt.timedelta(seconds=self._config.timers.harassment_close_after)
+        if warned_at is not None and turn.now - dt.datetime.fromisoformat(warned_at) >= limit:
+            turn.say(PhraseId.HARASSMENT_CLOSE)
+            self._close(turn, "harassment")
+            return
+        turn.say(PhraseId.HARASSMENT_WARNING)
+        turn.audit("harassment_warned")
+        if warned_at is None:
+            data["harassment_warned_at"] = turn.now.isoformat()
+            turn.arm(TimerKind.HARASSMENT_CLOSE, self._config.timers.harassment_close_after)
+
+    def _close(self, turn: _Turn, reason: str) -> None:
+        for kind in list(turn.step.data.get("timers", {})):
+            turn.cancel(TimerKind(kind))
+        turn.step.state = State.CLOSED
+        turn.step.close_reason = reason
+        turn.audit("closed", reason=reason)
+
+    # ------------------------------------------------------------------ building blocks
+
+    def _greet(self, turn: _Turn) -> None:
+        service = self._config.service
+        time_greeting = turn.text(self._calendar.time_greeting(turn.now))
+        salutation = self._calendar.festival_greeting(turn.now, turn.locale) or time_greeting
+        customer = turn.customer
+        if customer.surname and customer.title in ("male", "female"):
+            title = turn.text(PhraseId.TITLE_MALE if customer.title == "male" else PhraseId.TITLE_FEMALE)
+            salutation = turn.text(
+                PhraseId.GREETING_KNOWN_CUSTOMER,
+                surname=customer.surname,
+                title=title,
+                time_greeting=salutation,
+            )
+        turn.say(
+            PhraseId.GREETING_OPENING,
+            salutation=salutation,
+            organisation=service.organisation.get(turn.locale),
+            work_number=service.work_number,
+        )
+        turn.say(PhraseId.INVITE_COMPLAINT)
+        turn.audit("greeted")
+
+    def _append_description(self, turn: _Turn, text: str) -> None:
+        if text:
+            turn.step.data.setdefault("description", []).append(text)
+
+    def _ask_next_missing(self, turn: _Turn) -> None:
+        data = turn.step.data
+        if not data.get("phone"):
+            turn.step.state = State.AWAIT_PHONE
+            turn.say(PhraseId.ASK_PHONE)
+        elif not data.get("area"):
+            turn.step.state = State.AWAIT_AREA
+            turn.say(PhraseId.ASK_AREA)
+        else:
+            self._restate(turn)
+
+    def _ask_current(self, turn: _Turn) -> None:
+        state = turn.step.state
+        if state is State.CONFIRMING:
+            turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
+            return
+        if state is State.CHOOSE_CORRECTION:
+            self._ask_correction(turn)
+            return
+        question = {
+            State.NEW: PhraseId.INVITE_COMPLAINT,
+            State.AWAIT_DESCRIPTION: PhraseId.INVITE_COMPLAINT,
+            State.AWAIT_PHONE: PhraseId.ASK_PHONE,
+            State.AWAIT_AREA: PhraseId.ASK_AREA,
+            State.CORRECT_DESCRIPTION: PhraseId.ASK_CORRECT_DESCRIPTION,
+            State.CORRECT_PHONE: PhraseId.ASK_CORRECT_PHONE,
+            State.CORRECT_AREA: PhraseId.ASK_CORRECT_AREA,
+        }.get(state)
+        if question is not None:
+            turn.say(question)
+
+    def _description(self, data: dict[str, Any]) -> str:
+        return "\n".join(data.get("description", []))
+
+    def _restate(self, turn: _Turn) -> None:
+        data = turn.step.data
+        classified = classify(self._description(data), self._rules)
+        turn.step.state = State.CONFIRMING
+        turn.say(
+            PhraseId.RESTATE,
+            description=self._description(data),
+            phone=data.get("phone") or "-",
+            area=data.get("area") or "-",
+            category=self._rules.category(classified.category).name.get(turn.locale),
+        )
+        turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
+        turn.audit("restated", category=classified.category)
+
+    def _yes_no_options(self, turn: _Turn) -> tuple[Option, ...]:
+        yes = self._rules.intents[Intent.YES].keywords[0]
+        no = self._rules.intents[Intent.NO].keywords[0]
+        return (Option(label=yes, value=yes), Option(label=no, value=no))
+
+    def _ask_correction(self, turn: _Turn) -> None:
+        options = tuple(
+            Option(label=keywords[1] if len(keywords) > 1 else keywords[0], value=keywords[0])
+            for keywords in self._rules.correction_fields.values()
+        )
+        turn.say(PhraseId.ASK_CORRECTION, options=options)
+
+    def _record(self, turn: _Turn, confirmed: bool) -> ComplaintRecord:
+        data = turn.step.data
+        known = frozenset(Signal(value) for value in data.get("signals", []))
+        classified = classify(self._description(data), self._rules, known, turn.customer.prior_categories)
+        deadline = compute_deadline(
+            turn.now,
+            classified.grade,
+            turn.customer.tier,
+            classified.category,
+            self._config.deadlines,
+            self._calendar,
+        )
+        case_number = data.get("case_number") or self._new_case_number(turn.now)
+        data["case_number"] = case_number
+        data["signals"] = sorted(signal.value for signal in classified.signals)
+        turn.audit(
+            "classified",
+            category=classified.category,
+            grade=classified.grade.value,
+            signals=data["signals"],
+        )
+        return ComplaintRecord(
+            case_number=case_number,
+            description=self._description(data),
+            contact_phone=data.get("phone"),
+            area=data.get("area"),
+            category=classified.category,
+            grade=classified.grade,
+            customer_tier=turn.customer.tier,
+            signals=tuple(data["signals"]),
+            confirmed=confirmed,
+            deadline_at=deadline.due_at,
+            promised_hours=deadline.hours,
+        )
+
+    def _priority(self, record: ComplaintRecord) -> int:
+        signals = set(record.signals)
+        if signals & ESCALATING_SIGNALS or record.customer_tier in self._config.deadlines.urgent_tiers:
+            return 0
+        if signals or record.grade is Grade.COMPLEX:
+            return 1
+        return 2
+
+    def _promise(self, turn: _Turn, record: ComplaintRecord) -> None:
+        deadline_text = describe_moment(
+            record.deadline_at, turn.now, self._calendar.timezone, self._phrases.time_words(turn.locale)
+        )
+        turn.say(PhraseId.PROMISE, hours=format_hours(record.promised_hours), deadline=deadline_text)
+        turn.say(
+            PhraseId.CASE_NUMBER,
+            case_number=record.case_number,
+            work_number=self._config.service.work_number,
+        )
+        turn.audit(
+            "promised",
+            case_number=record.case_number,
+            deadline_at=record.deadline_at.isoformat(),
+            hours=record.promised_hours,
+            said=deadline_text,
+        )
+
+    def _open_ticket(self, turn: _Turn, record: ComplaintRecord | None, queue: str, priority: int, reason: str) -> None:
+        turn.step.complaint = record
+        turn.step.handoff = HandoffRequest(queue=queue, priority=priority, reason=reason)
+        turn.step.state = State.HANDED_OFF
+        for kind in list(turn.step.data.get("timers", {})):
+            turn.cancel(TimerKind(kind))
+        turn.audit("handed_off", queue=queue, priority=priority, reason=reason)
+
+    def _promise_and_hand_off(self, turn: _Turn) -> None:
+        record = self._record(turn, confirmed=True)
+        turn.say(PhraseId.CONFIRMED_THANKS)
+        self._promise(turn, record)
+        turn.say(PhraseId.HANDOFF_FOLLOW_UP)
+        queue = SUPERVISOR_QUEUE if set(record.signals) & ESCALATING_SIGNALS else GENERAL_QUEUE
+        self._open_ticket(turn, record, queue, self._priority(record), "complaint")
+
+    def _escalate(self, turn: _Turn, reason: str) -> None:
+        turn.say(PhraseId.ESCALATED_SUPERVISOR)
+        if turn.step.state is State.HANDED_OFF:
+            turn.step.handoff = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
+            turn.audit("escalated", reason=reason)
+            return
+        record = self._record(turn, confirmed=False)
+        self._promise(turn, record)
+        self._open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
+
+    def _hand_off_on_request(self, turn: _Turn) -> None:
+        turn.say(PhraseId.HUMAN_REQUESTED)
+        record = self._record(turn, confirmed=False) if turn.step.data.get("description") else None
+        if record is not None:
+            turn.say(
+                PhraseId.CASE_NUMBER,
+                case_number=record.case_number,
+                work_number=self._config.service.work_number,
+            )
+        priority = self._priority(record) if record is not None else 1
+        self._open_ticket(turn, record, GENERAL_QUEUE, min(priority, 1), "customer_request")
+
+    # ------------------------------------------------------------------ helpers for _Turn
+
+    def phrase(self, phrase_id: PhraseId, locale: str, **variables: object) -> str:
+        return self._phrases.render(phrase_id, locale, **variables)
+
+
+class _Turn:
+    """The working state of one ``step`` call."""
+
+    def __init__(self, flow: ComplaintFlow, step: Step, customer: CustomerView, locale: str, now: dt.datetime) -> None:
+        self.flow, self.step, self.customer, self.locale, self.now = flow, step, customer, locale, now
+
+    def text(self, phrase_id: PhraseId, **variables: object) -> str:
+        return self.flow.phrase(phrase_id, self.locale, **variables)
+
+    def say(self, phrase_id: PhraseId, options: tuple[Option, ...] = (), **variables: object) -> None:
+        self.step.replies.append(
+            OutboundMessage(text=self.text(phrase_id, **variables), phrase_id=phrase_id.value, options=options)
+        )
+
+    def audit(self, kind: str, **detail: Any) -> None:
+        self.step.audit.append(AuditEvent(kind=kind, detail=detail))
+
+    def arm(self, kind: TimerKind, after_seconds: int) -> None:
+        data = self.step.data
+        token = int(data.get("timer_seq", 0)) + 1
+        data["timer_seq"] = token
+        data.setdefault("timers", {})[kind.value] = token
+        self.step.timers.append(TimerChange(kind, token, self.now + dt.timedelta(seconds=after_seconds)))
+
+    def cancel(self, kind: TimerKind) -> None:
+        token = self.step.data.get("timers", {}).pop(kind.value, None)
+        if token is not None:
+            self.step.timers.append(TimerChange(kind, token, None))
+
+    def arm_idle(self) -> None:
+        self.cancel(TimerKind.IDLE_CLOSE)
+        self.arm(TimerKind.IDLE_PROMPT, self.flow._config.timers.idle_prompt_after)
+
+
+__all__ = [
+    "AuditEvent",
+    "ComplaintFlow",
+    "ComplaintRecord",
+    "CustomerSaid",
+    "CustomerView",
+    "Event",
+    "HandoffRequest",
+    "Started",
+    "State",
+    "Step",
+    "TimerChange",
+    "TimerFired",
+    "TimerKind",
+    "matches",
+]

@@ -1,0 +1,115 @@
+"""The one outbound gateway: every committed message leaves through here.
+
+Web chat messages go straight to the customer's sockets (on this instance directly, on others
+through Redis pub/sub); they are already stored, so a reconnect replays them. Messages for a
+provider's API become arq jobs keyed by the message id, so each is delivered by one worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Sequence
+
+import structlog
+from arq import ArqRedis
+
+from bot import redis_keys
+from bot.channels.webchat import WebchatHub, message_frame
+from bot.messages import ChannelName, Sender
+from bot.pipeline import Delivery, Dispatcher, TimerSchedule
+
+log = structlog.get_logger(__name__)
+
+DELIVER_JOB = "deliver_message"
+TIMER_JOB = "fire_timer"
+
+
+class OutboundGateway(Dispatcher):
+    def __init__(self, redis: ArqRedis, instance_id: str, hub: WebchatHub | None = None) -> None:
+        self._redis = redis
+        self._instance_id = instance_id
+        self._hub = hub
+        self._listener: asyncio.Task[None] | None = None
+
+    def status_on_commit(self, channel: str) -> str:
+        return "sent" if channel == ChannelName.WEBCHAT else "pending"
+
+    async def deliver(self, deliveries: Sequence[Delivery]) -> None:
+        webchat: list[tuple[int, dict[str, object]]] = []
+        async with self._redis.pipeline(transaction=False) as redis_pipe:
+            for delivery in deliveries:
+                if delivery.channel != ChannelName.WEBCHAT:
+                    continue
+                frame = message_frame(
+                    delivery.message_id,
+                    delivery.sender,
+                    delivery.text,
+                    delivery.created_at,
+                    delivery.provider_message_id,
+                )
+                webchat.append((delivery.identity_id, frame))
+                payload = {"origin": self._instance_id, "identity_id": delivery.identity_id, "frame": frame}
+                redis_pipe.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, json.dumps(payload, ensure_ascii=False))
+            if webchat:
+                await redis_pipe.execute()
+        if self._hub is not None:
+            for identity_id, frame in webchat:
+                await self._hub.send(identity_id, frame)
+        for delivery in deliveries:
+            if delivery.channel != ChannelName.WEBCHAT and delivery.sender is not Sender.CUSTOMER:
+                await self._redis.enqueue_job(
+                    DELIVER_JOB, delivery.message_id, _job_id=f"deliver:{delivery.message_id}"
+                )
+
+    async def schedule(self, timers: Sequence[TimerSchedule]) -> None:
+        for timer in timers:
+            await self._redis.enqueue_job(
+                TIMER_JOB,
+                timer.conversation_id,
+                timer.kind.value,
+                timer.token,
+                _job_id=f"timer:{timer.conversation_id}:{timer.kind.value}:{timer.token}",
+                _defer_until=timer.due_at,
+            )
+
+    # ------------------------------------------------------------------ other instances' web chat
+
+    async def start_listening(self) -> None:
+        """Forward web chat frames published by other instances to sockets connected here."""
+        ready = asyncio.get_running_loop().create_future()
+        self._listener = asyncio.create_task(self._listen(ready), name="webchat-listener")
+        await ready
+
+    async def stop_listening(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+
+    async def _listen(self, ready: asyncio.Future[None]) -> None:
+        while True:
+            try:
+                async with self._redis.pubsub() as pubsub:
+                    await pubsub.subscribe(redis_keys.WEBCHAT_OUTBOUND_CHANNEL)
+                    if not ready.done():
+                        ready.set_result(None)
+                    async for item in pubsub.listen():
+                        if item.get("type") == "message":
+                            await self._forward(item["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("gateway.listener_failed")
+                if not ready.done():
+                    ready.set_result(None)
+                await asyncio.sleep(1)
+
+    async def _forward(self, data: bytes | str) -> None:
+        payload = json.loads(data)
+        if payload.get("origin") == self._instance_id or self._hub is None:
+            return
+        identity_id = int(payload["identity_id"])
+        if self._hub.has(identity_id):
+            await self._hub.send(identity_id, payload["frame"])

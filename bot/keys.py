@@ -1,0 +1,26 @@
+"""Typed application keys for the resources ``create_app`` sets up."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from arq import ArqRedis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.channels.webchat import WebchatHub
+from bot.config import ServiceConfig
+from bot.engine import ConversationEngine
+from bot.gateway import OutboundGateway
+from bot.pipeline import Clock, Pipeline
+from bot.settings import Settings
+
+settings_key = web.AppKey("settings", Settings)
+config_key = web.AppKey("config", ServiceConfig)
+clock_key = web.AppKey("clock", Clock)  # type: ignore[arg-type]
+redis_key = web.AppKey("redis", ArqRedis)
+db_engine_key = web.AppKey("db_engine", AsyncEngine)
+sessions_key = web.AppKey("sessions", async_sessionmaker[AsyncSession])
+engine_key = web.AppKey("conversation_engine", ConversationEngine)
+hub_key = web.AppKey("webchat_hub", WebchatHub)
+gateway_key = web.AppKey("gateway", OutboundGateway)
+pipeline_key = web.AppKey("pipeline", Pipeline)
+redis_url_key = web.AppKey("redis_url", str)

@@ -1,0 +1,25 @@
+"""Rendering phrases from ``config/phrases/<locale>.yaml``, by id."""
+
+from __future__ import annotations
+
+from bot.config import PhraseBook, PhraseId, ServiceConfig, TimeWords
+
+
+class Phrases:
+    def __init__(self, config: ServiceConfig) -> None:
+        self._books: dict[str, PhraseBook] = dict(config.phrases)
+        self._default = config.service.default_locale
+
+    def locale(self, requested: str | None) -> str:
+        return requested if requested in self._books else self._default
+
+    def render(self, phrase_id: PhraseId, locale: str, **variables: object) -> str:
+        """The phrase in ``locale`` (the default locale when unknown), with ``variables`` filled."""
+        return self._books[self.locale(locale)].phrases[phrase_id].format(**variables)
+
+    def time_words(self, locale: str) -> TimeWords:
+        return self._books[self.locale(locale)].time_words
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(self._books)

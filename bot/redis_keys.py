@@ -1,0 +1,18 @@
+"""Every Redis key and channel name the product uses, in one place."""
+
+from __future__ import annotations
+
+PREFIX = "bot"
+
+WEBCHAT_OUTBOUND_CHANNEL = f"{PREFIX}:webchat:outbound"
+"""Pub/sub: web chat frames for sockets that may live on another app instance."""
+
+
+def conversation_inbox(conversation_id: int) -> str:
+    """List of pending events of one conversation, in arrival order."""
+    return f"{PREFIX}:conv:{conversation_id}:inbox"
+
+
+def conversation_lock(conversation_id: int) -> str:
+    """Held by the one process that is running a conversation's events."""
+    return f"{PREFIX}:conv:{conversation_id}:lock"

@@ -1,0 +1,177 @@
+"""Shared fixtures: a real Redis, real databases (SQLite always, PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import shutil
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot import migrate
+from bot.app import create_app
+from bot.config import ServiceConfig, load_config
+from bot.db import create_engine
+from bot.embedded_redis import EmbeddedRedis
+from bot.models import Base
+from bot.settings import PROJECT_ROOT, Settings
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class FixedClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+def _in_thread(function: Callable[[], None]) -> None:
+    """Alembic's env.py runs its own event loop, so run it away from pytest's."""
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            function()
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
+@pytest.fixture(scope="session")
+def service_config() -> ServiceConfig:
+    return load_config(PROJECT_ROOT / "config")
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    configured = os.environ.get("TEST_REDIS_URL")
+    if configured:
+        yield configured
+        return
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"), persistent=False)
+    asyncio.run(server.start())
+    yield server.url
+    asyncio.run(server.stop())
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url)
+    await client.flushdb()
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    _in_thread(lambda: migrate.upgrade(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield None
+        return
+
+    async def reset() -> None:
+        engine = create_engine(url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+    asyncio.run(reset())
+    _in_thread(lambda: migrate.upgrade(url))
+    yield url
+
+
+def _database_params() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get("TEST_DATABASE_URL") else ["sqlite"]
+
+
+@pytest.fixture(params=_database_params())
+async def database_url(
+    request: pytest.FixtureRequest, sqlite_template: Path, postgres_url: str | None, tmp_path: Path
+) -> str:
+    """A migrated, empty database of each configured kind."""
+    if request.param == "sqlite":
+        path = tmp_path / "bot.sqlite3"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    assert postgres_url is not None
+    engine = create_engine(postgres_url)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+    return postgres_url
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    # A Monday afternoon in Shanghai: 2026-11-23 14:00.
+    return FixedClock(dt.datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI).astimezone(dt.UTC))
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str, tmp_path: Path, redis: Redis) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        config_dir=PROJECT_ROOT / "config",
+        var_dir=tmp_path / "var",
+        in_process_worker=False,
+    )
+
+
+AppFactory = Callable[..., Awaitable[TestClient[web.Request, web.Application]]]
+
+
+@pytest.fixture
+async def make_client(
+    settings: Settings, service_config: ServiceConfig, clock: FixedClock
+) -> AsyncIterator[AppFactory]:
+    """Start app instances (each its own server) sharing the test Redis and database."""
+    clients: list[TestClient[web.Request, web.Application]] = []
+
+    async def factory(**overrides: object) -> TestClient[web.Request, web.Application]:
+        config = overrides.pop("config", service_config)
+        use_clock = overrides.pop("clock", clock)
+        app = create_app(settings.with_overrides(**overrides), config, use_clock)  # type: ignore[arg-type]
+        client: TestClient[web.Request, web.Application] = TestClient(TestServer(app))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield factory
+    for client in reversed(clients):
+        await client.close()
+
+
+def database_kind(url: str) -> str:
+    return make_url(url).get_backend_name()

@@ -1,0 +1,452 @@
+"""The complaint flow, state by state and intent by intent, with a fixed clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.config import PhraseId, ServiceConfig
+from bot.engine import ConversationEngine, ConversationSnapshot
+from bot.flows.complaint import (
+    CustomerSaid,
+    CustomerView,
+    Event,
+    Started,
+    State,
+    Step,
+    TimerFired,
+    TimerKind,
+)
+from bot.messages import MessageKind
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY_2PM = dt.datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI)
+
+
+class Chat:
+    """Drives one conversation through the engine, as the pipeline would."""
+
+    def __init__(
+        self,
+        engine: ConversationEngine,
+        customer: CustomerView | None = None,
+        locale: str = "zh-CN",
+        now: dt.datetime = MONDAY_2PM,
+        owner: str = "bot",
+    ) -> None:
+        self.engine = engine
+        self.customer = customer or CustomerView()
+        self.locale = locale
+        self.now = now
+        self.owner = owner
+        self.state = State.NEW
+        self.data: dict[str, object] = {}
+        self.steps: list[Step] = []
+
+    def send(self, event: Event | str) -> Step:
+        if isinstance(event, str):
+            event = CustomerSaid(event)
+        snapshot = ConversationSnapshot(1, self.state, self.data, self.locale, self.owner, self.customer)
+        step = self.engine.handle(snapshot, event, self.now)
+        self.state, self.data = step.state, step.data
+        self.steps.append(step)
+        return step
+
+    def texts(self, step: Step) -> str:
+        return "\n".join(reply.text for reply in step.replies)
+
+    def phrase_ids(self, step: Step) -> list[str | None]:
+        return [reply.phrase_id for reply in step.replies]
+
+    def timer(self, kind: TimerKind) -> TimerFired:
+        return TimerFired(kind, self.data["timers"][kind.value])  # type: ignore[index]
+
+
+@pytest.fixture
+def engine(service_config: ServiceConfig) -> ConversationEngine:
+    return ConversationEngine(service_config)
+
+
+def complete_until_confirmation(chat: Chat, description: str = "小区电梯坏了三天了,一直没人来修") -> Step:
+    chat.send(Started())
+    chat.send(description)
+    chat.send("13800138000")
+    return chat.send("阳光花园3栋")
+
+
+def test_greeting_uses_time_of_day_organisation_and_work_number(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    step = chat.send(Started())
+    text = chat.texts(step)
+    assert text.startswith("下午好")
+    assert engine.config.service.organisation.get("zh-CN") in text
+    assert engine.config.service.work_number in text
+    assert chat.phrase_ids(step) == ["greeting_opening", "invite_complaint"]
+    assert chat.state is State.AWAIT_DESCRIPTION
+
+
+@pytest.mark.parametrize(("hour", "expected"), [(8, "早上好"), (14, "下午好"), (20, "晚上好")])
+def test_greeting_follows_the_local_time(engine: ConversationEngine, hour: int, expected: str) -> None:
+    chat = Chat(engine, now=MONDAY_2PM.replace(hour=hour))
+    assert chat.texts(chat.send(Started())).startswith(expected)
+
+
+def test_known_customer_is_addressed_by_surname_and_title(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=CustomerView(surname="刘", title="male"))
+    assert chat.texts(chat.send(Started())).startswith("刘先生,下午好")
+
+
+def test_festival_greeting_replaces_the_time_greeting(engine: ConversationEngine) -> None:
+    festival = engine.config.calendar.festivals[0]
+    moment = dt.datetime.combine(festival.date, dt.time(10, 0), tzinfo=SHANGHAI)
+    chat = Chat(engine, now=moment)
+    assert chat.texts(chat.send(Started())).startswith(festival.phrase.get("zh-CN"))
+
+
+def test_a_plain_hello_gets_greeted_and_invited(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    step = chat.send("你好")
+    assert chat.phrase_ids(step) == ["greeting_opening", "invite_complaint"]
+    assert chat.state is State.AWAIT_DESCRIPTION
+
+
+def test_a_first_message_with_the_complaint_is_greeted_and_recorded(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    step = chat.send("我家楼上漏水,天花板都湿了")
+    assert chat.phrase_ids(step) == ["greeting_opening", "description_recorded", "ask_phone"]
+    assert chat.state is State.AWAIT_PHONE
+    assert chat.data["description"] == ["我家楼上漏水,天花板都湿了"]
+
+
+def test_the_description_can_span_several_messages(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("停车场的道闸坏了")
+    step = chat.send("每天早上都要排很久的队")
+    assert chat.state is State.AWAIT_PHONE
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert chat.data["description"] == ["停车场的道闸坏了", "每天早上都要排很久的队"]
+
+
+def test_an_invalid_phone_is_asked_again(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("垃圾好几天没人清理")
+    step = chat.send("12345")
+    assert chat.phrase_ids(step) == ["invalid_phone"]
+    assert chat.state is State.AWAIT_PHONE
+    assert "phone" not in chat.data
+
+
+def test_a_phone_the_channel_gives_is_not_asked_for(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send(CustomerSaid("垃圾好几天没人清理", sender_phone="13900139000"))
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
+    assert chat.data["phone"] == "13900139000"
+
+
+def test_the_complaint_is_restated_for_confirmation(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    step = complete_until_confirmation(chat)
+    text = chat.texts(step)
+    assert chat.state is State.CONFIRMING
+    for part in ("小区电梯坏了三天了", "13800138000", "阳光花园3栋", "物业"):
+        assert part in text
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+
+
+def test_confirmation_promises_hours_and_absolute_time_and_hands_off(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    complete_until_confirmation(chat)
+    step = chat.send("对")
+    text = chat.texts(step)
+    assert chat.state is State.HANDED_OFF
+    # simple property complaint, standard tier: 12 hours from Monday 14:00 is Tuesday 02:00
+    assert "12小时内" in text
+    assert "明天凌晨2点前" in text
+    assert step.complaint is not None
+    assert re.fullmatch(r"TS20261123[0-9A-Z]{6}", step.complaint.case_number)
+    assert step.complaint.case_number in text
+    assert engine.config.service.work_number in text
+    assert step.complaint.deadline_at == MONDAY_2PM + dt.timedelta(hours=12)
+    assert step.complaint.confirmed
+    assert step.handoff is not None and step.handoff.queue == "general"
+    assert chat.phrase_ids(step)[-1] == "handoff_follow_up"
+    assert [event.kind for event in step.audit][-3:] == ["classified", "promised", "handed_off"]
+
+
+def test_complex_complaints_get_24_hours(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    complete_until_confirmation(chat, "卫生间水管漏水,墙面都渗水了")
+    step = chat.send("是的")
+    assert step.complaint is not None and step.complaint.grade == "complex"
+    assert "24小时内(明天下午2点前)" in chat.texts(step)
+
+
+def test_vip_customers_get_a_tighter_deadline_and_urgent_priority(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=CustomerView(tier="vip"))
+    complete_until_confirmation(chat)
+    step = chat.send("对")
+    vip_hours = engine.config.deadlines.table["simple"]["vip"]
+    assert f"{vip_hours:g}小时内" in chat.texts(step)
+    assert step.handoff is not None and step.handoff.priority == 0
+
+
+def test_a_repeat_complaint_is_flagged_and_complex(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=CustomerView(prior_categories=frozenset({"property_service"})))
+    complete_until_confirmation(chat)
+    step = chat.send("对")
+    assert step.complaint is not None
+    assert "repeat" in step.complaint.signals
+    assert step.complaint.grade == "complex"
+
+
+def test_rejecting_the_restatement_leads_to_a_correction_loop(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    complete_until_confirmation(chat)
+    step = chat.send("不对")
+    assert chat.state is State.CHOOSE_CORRECTION
+    assert chat.phrase_ids(step) == ["ask_correction"]
+    step = chat.send("2")
+    assert chat.state is State.CORRECT_PHONE
+    step = chat.send("13700137000")
+    assert chat.state is State.CONFIRMING
+    assert "13700137000" in chat.texts(step)
+    chat.send("不对")
+    chat.send("地址")
+    step = chat.send("阳光花园5栋")
+    assert "阳光花园5栋" in chat.texts(step)
+    step = chat.send("对")
+    assert step.complaint is not None and step.complaint.area == "阳光花园5栋"
+
+
+def test_thanks_apology_and_out_of_scope_keep_the_current_question(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("电梯经常停运")
+    for message, phrase in [
+        ("谢谢", "customer_thanked"),
+        ("不好意思", "customer_apologised"),
+        ("给我讲个笑话", "out_of_scope"),
+    ]:
+        step = chat.send(message)
+        assert chat.phrase_ids(step) == [phrase, "ask_phone"], message
+        assert chat.state is State.AWAIT_PHONE
+
+
+def test_a_suggestion_is_thanked(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("我建议你们晚上多安排一个保安巡逻")
+    assert chat.phrase_ids(step) == ["suggestion_thanks", "anything_else"]
+
+
+def test_asking_for_a_person_hands_off_at_once(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("物业费收得不合理")
+    step = chat.send("转人工")
+    assert chat.state is State.HANDED_OFF
+    assert chat.phrase_ids(step)[0] == "human_requested"
+    assert step.handoff is not None and step.handoff.reason == "customer_request"
+    assert step.complaint is not None and not step.complaint.confirmed
+
+
+@pytest.mark.parametrize("threat", ["再不解决我就找媒体曝光你们", "我要去12315投诉", "信不信我砸了你们物业办公室"])
+def test_threats_escalate_urgently_to_the_supervisor(engine: ConversationEngine, threat: str) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send(threat)
+    assert chat.state is State.HANDED_OFF
+    assert step.handoff is not None
+    assert (step.handoff.queue, step.handoff.priority) == ("supervisor", 0)
+    assert chat.phrase_ids(step)[0] == "escalated_supervisor"
+    assert step.complaint is not None and threat in step.complaint.description
+
+
+def test_emotion_comes_first(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("太过分了!停车位被人占了一个月都没人管")
+    assert chat.phrase_ids(step)[0] == "empathy"
+
+
+def test_a_staff_error_gets_the_staff_error_apology(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("你们搞错了我的物业费账单")
+    assert chat.phrase_ids(step)[0] == "staff_error_apology"
+
+
+def test_harassment_is_warned_then_closed_after_five_minutes(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("美女,加个微信")
+    assert chat.phrase_ids(step) == ["harassment_warning"]
+    armed = [change for change in step.timers if change.kind is TimerKind.HARASSMENT_CLOSE]
+    assert armed and armed[0].due_at == chat.now + dt.timedelta(minutes=5)
+    chat.now += dt.timedelta(minutes=5)
+    step = chat.send("美女陪我聊天")
+    assert chat.phrase_ids(step) == ["harassment_close"]
+    assert chat.state is State.CLOSED and step.close_reason == "harassment"
+
+
+def test_harassment_timer_closes_only_if_harassment_went_on(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("美女,加个微信")
+    fired = chat.timer(TimerKind.HARASSMENT_CLOSE)
+    chat.send("好吧,我是想说楼道灯坏了")
+    assert chat.send(fired).replies == []
+    assert chat.state is not State.CLOSED
+
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("美女,加个微信")
+    step = chat.send(chat.timer(TimerKind.HARASSMENT_CLOSE))
+    assert chat.phrase_ids(step) == ["harassment_close"]
+    assert chat.state is State.CLOSED
+
+
+def test_a_silent_customer_is_prompted_once_then_closed(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    step = chat.send(Started())
+    prompt = next(change for change in step.timers if change.kind is TimerKind.IDLE_PROMPT)
+    assert prompt.due_at == chat.now + dt.timedelta(seconds=engine.config.timers.idle_prompt_after)
+    step = chat.send(chat.timer(TimerKind.IDLE_PROMPT))
+    assert chat.phrase_ids(step) == ["idle_prompt"]
+    close = next(change for change in step.timers if change.kind is TimerKind.IDLE_CLOSE)
+    assert close.due_at == chat.now + dt.timedelta(seconds=engine.config.timers.idle_close_after)
+    step = chat.send(chat.timer(TimerKind.IDLE_CLOSE))
+    assert chat.phrase_ids(step) == ["idle_close"]
+    assert chat.state is State.CLOSED and step.close_reason == "idle"
+
+
+def test_a_stale_timer_does_nothing(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    stale = chat.timer(TimerKind.IDLE_PROMPT)
+    chat.send("电梯坏了")
+    assert chat.send(stale).replies == []
+    assert chat.state is State.AWAIT_PHONE
+
+
+def test_after_handoff_messages_are_acknowledged_once(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    complete_until_confirmation(chat)
+    chat.send("对")
+    first = chat.send("还有,电梯里的灯也不亮")
+    second = chat.send("什么时候来修")
+    assert chat.phrase_ids(first) == ["message_recorded"]
+    assert second.replies == []
+
+
+def test_a_picture_is_recorded_and_the_question_repeated(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("门禁坏了")
+    step = chat.send(CustomerSaid("[image]", kind=MessageKind.IMAGE))
+    assert chat.phrase_ids(step) == ["message_recorded", "ask_phone"]
+
+
+def test_english_conversation(engine: ConversationEngine) -> None:
+    chat = Chat(engine, locale="en")
+    assert chat.texts(chat.send(Started())).startswith("Good afternoon")
+    complete_until_confirmation(chat)
+    step = chat.send("yes")
+    assert "12" in chat.texts(step) and "tomorrow" in chat.texts(step)
+
+
+def test_the_bot_is_silent_once_an_agent_owns_the_conversation(engine: ConversationEngine) -> None:
+    chat = Chat(engine, owner="agent:7")
+    assert chat.send("电梯坏了").replies == []
+
+
+# --------------------------------------------------------------------------- forbidden phrases
+
+SAMPLE_VARIABLES = {
+    "salutation": "下午好",
+    "organisation": "客服中心",
+    "work_number": "8001",
+    "surname": "刘",
+    "title": "先生",
+    "time_greeting": "下午好",
+    "description": "电梯坏了",
+    "phone": "13800138000",
+    "area": "阳光花园",
+    "category": "物业服务",
+    "hours": "12",
+    "deadline": "明天凌晨2点前",
+    "case_number": "TS20261123ABCDEF",
+    "wait": "2小时",
+}
+
+
+def _forbidden(config: ServiceConfig) -> list[str]:
+    return [item.text.lower() for item in config.forbidden.forbidden]
+
+
+def test_no_configured_phrase_contains_a_forbidden_phrase(service_config: ServiceConfig) -> None:
+    forbidden = _forbidden(service_config)
+    assert len(forbidden) >= 11
+    for locale, book in service_config.phrases.items():
+        for phrase_id in PhraseId:
+            text = book.phrases[phrase_id].format(**SAMPLE_VARIABLES).lower()
+            hits = [item for item in forbidden if item in text]
+            assert not hits, f"{locale}/{phrase_id.value} contains {hits}"
+
+
+CUSTOMER_LINES = [
+    "你好",
+    "电梯坏了三天了",
+    "太过分了!停车场收费乱七八糟",
+    "13800138000",
+    "12345",
+    "阳光花园3栋",
+    "对",
+    "不对",
+    "2",
+    "谢谢",
+    "不好意思",
+    "转人工",
+    "美女,加个微信",
+    "我要找媒体曝光",
+    "我建议多安排保洁",
+    "讲个笑话",
+    "hello",
+    "yes",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    lines=st.lists(
+        st.one_of(st.sampled_from(CUSTOMER_LINES), st.sampled_from(list(TimerKind))), min_size=1, max_size=14
+    ),
+    locale=st.sampled_from(["zh-CN", "en"]),
+)
+def test_no_reply_the_bot_can_send_contains_a_forbidden_phrase(
+    service_config: ServiceConfig, lines: list[str | TimerKind], locale: str
+) -> None:
+    engine = ConversationEngine(service_config)
+    forbidden = _forbidden(service_config)
+    chat = Chat(engine, locale=locale)
+    chat.send(Started())
+    for line in lines:
+        if isinstance(line, TimerKind):
+            token = chat.data.get("timers", {}).get(line.value, 0)  # type: ignore[union-attr]
+            chat.send(TimerFired(line, token))
+        else:
+            chat.send(line)
+        if chat.state is State.CLOSED:
+            break
+    for step in chat.steps:
+        for reply in step.replies:
+            assert reply.text.strip(), "empty reply"
+            assert not [item for item in forbidden if item in reply.text.lower()], reply.text

@@ -1,0 +1,87 @@
+"""``python -m bot run`` on embedded defaults, as a newcomer starts it, and its shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import aiohttp
+
+from bot.embedded_redis import free_port
+from bot.settings import PROJECT_ROOT
+
+
+async def _wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with aiohttp.ClientSession() as http:
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"server exited early: {process.stdout.read().decode() if process.stdout else ''}")
+            try:
+                async with http.get(f"{base}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("server not ready in time")
+            await asyncio.sleep(0.2)
+
+
+async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("BOT_") and key not in ("TEST_DATABASE_URL", "TEST_REDIS_URL")
+    }
+    env["BOT_VAR_DIR"] = str(tmp_path / "var")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await _wait_ready(base, process)
+        async with aiohttp.ClientSession() as http:
+            async with http.post(f"{base}/chat/session", json={}) as response:
+                assert response.status == 201
+                token = (await response.json())["token"]
+            async with http.ws_connect(f"{base}/chat/ws?token={token}") as socket:
+                ids = [str(uuid.uuid4()) for _ in range(5)]
+                for index, message_id in enumerate(ids):
+                    await socket.send_json({"type": "message", "id": message_id, "text": f"第{index}条:噪音"})
+                acked: set[str] = set()
+                while acked != set(ids):
+                    frame = await asyncio.wait_for(socket.receive_json(), 10)
+                    if frame["type"] == "ack":
+                        acked.add(frame["id"])
+                process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.to_thread(process.communicate, timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    text = output.decode()
+    assert process.returncode == 0, text
+    assert f"{base}/chat" in text
+    assert "embedded" in text
+
+    database = sqlite3.connect(tmp_path / "var" / "bot.sqlite3")
+    inbound, unprocessed = database.execute(
+        "SELECT count(*), sum(processed_at IS NULL) FROM messages WHERE direction = 'in'"
+    ).fetchone()
+    replies = database.execute("SELECT count(*) FROM messages WHERE direction = 'out'").fetchone()[0]
+    database.close()
+    assert (inbound, unprocessed) == (5, 0)
+    assert replies >= 4  # the greeting (2) and at least the answer to the first message
+    assert (tmp_path / "var" / "redis" / "appendonly.aof").exists() or any((tmp_path / "var" / "redis").iterdir())

@@ -1,0 +1,91 @@
+"""Configuration files: the shipped ones are valid; a bad one names its file and key."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.config import ConfigError, PhraseId, ServiceConfig, load_config
+from bot.settings import PROJECT_ROOT
+
+
+@pytest.fixture
+def config_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "config"
+    shutil.copytree(PROJECT_ROOT / "config", target)
+    return target
+
+
+def _edit(path: Path, change: object) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)  # type: ignore[operator]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_shipped_configuration_is_complete(service_config: ServiceConfig) -> None:
+    assert set(service_config.phrases) >= {"zh-CN", "en"}
+    assert service_config.service.default_locale == "zh-CN"
+    assert service_config.deadlines.table["simple"]["standard"] == 12
+    assert service_config.deadlines.table["complex"]["standard"] == 24
+    assert service_config.timers.idle_close_after == 3600
+    assert service_config.timers.harassment_close_after == 300
+    zh = service_config.phrases["zh-CN"].phrases
+    assert "给您明确的答复" in zh[PhraseId.PROMISE]
+    assert zh[PhraseId.CUSTOMER_APOLOGISED].startswith("没关系")
+
+
+def test_a_wrong_value_names_the_file_and_key(config_copy: Path) -> None:
+    _edit(config_copy / "timers.yaml", lambda data: data.update(idle_close_after=-5))
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    assert "timers.yaml" in str(caught.value) and "idle_close_after" in str(caught.value)
+
+
+def test_a_missing_phrase_is_named(config_copy: Path) -> None:
+    _edit(config_copy / "phrases" / "en.yaml", lambda data: data["phrases"].pop("promise"))
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    assert "en.yaml" in str(caught.value) and "promise" in str(caught.value)
+
+
+def test_an_unknown_phrase_variable_is_refused(config_copy: Path) -> None:
+    _edit(
+        config_copy / "phrases" / "zh-CN.yaml",
+        lambda data: data["phrases"].update(ask_phone="请留下电话{customer_name}"),
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    assert "ask_phone" in str(caught.value) and "customer_name" in str(caught.value)
+
+
+def test_a_deadline_table_missing_a_tier_is_refused(config_copy: Path) -> None:
+    _edit(config_copy / "deadlines.yaml", lambda data: data["table"]["simple"].pop("vip"))
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    assert "deadlines.yaml" in str(caught.value) and "vip" in str(caught.value)
+
+
+def test_broken_yaml_is_reported(config_copy: Path) -> None:
+    (config_copy / "calendar.yaml").write_text("working_weekdays: [1, 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"calendar\.yaml: not valid YAML"):
+        load_config(config_copy)
+
+
+def test_the_server_refuses_to_start_on_bad_configuration(
+    config_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    from bot.__main__ import main
+
+    _edit(config_copy / "service.yaml", lambda data: data.update(timezone="Mars/Olympus"))
+    os.environ["BOT_CONFIG_DIR"] = str(config_copy)
+    try:
+        assert main(["check-config"]) == 2
+    finally:
+        del os.environ["BOT_CONFIG_DIR"]
+    error = capsys.readouterr().err
+    assert "service.yaml" in error and "timezone" in error

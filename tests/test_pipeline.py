@@ -1,0 +1,179 @@
+"""Ordering, exactly-once processing and recovery, across app instances."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from bot import redis_keys
+from bot.config import ServiceConfig, Timers
+from bot.keys import pipeline_key, redis_key, sessions_key
+from bot.models import Conversation, Message
+from bot.pipeline import utc_now
+from tests.conftest import AppFactory
+from tests.helpers import ChatSocket, eventually, new_session
+
+
+async def _conversation(client: Any, conversation_id: int) -> Conversation:
+    async with client.app[sessions_key]() as session:
+        conversation = await session.get(Conversation, conversation_id)
+        assert conversation is not None
+        return conversation
+
+
+async def test_two_instances_process_one_conversation_strictly_in_order(make_client: AppFactory) -> None:
+    first = await make_client()
+    second = await make_client()
+    token, conversation_id = await new_session(first)
+    headers = {"Authorization": f"Bearer {token}"}
+    await eventually(lambda: _greeted(first, conversation_id))
+
+    sent = [f"第{index}条补充:楼道里的灯又坏了" for index in range(40)]
+
+    async def post(client: Any, text: str) -> None:
+        response = await client.post("/chat/messages", json={"id": str(uuid.uuid4()), "text": text}, headers=headers)
+        assert response.status == 200
+
+    # Each message is sent as soon as the previous one is acknowledged, alternating instances,
+    # so each instance receives messages while the other is still processing earlier ones.
+    for index, text in enumerate(sent):
+        await post(first if index % 2 == 0 else second, text)
+
+    async def all_processed() -> bool:
+        async with first.app[sessions_key]() as session:
+            pending = (
+                await session.execute(
+                    select(func.count()).where(Message.direction == "in", Message.processed_at.is_(None))
+                )
+            ).scalar_one()
+        return pending == 0
+
+    await eventually(all_processed)
+    conversation = await _conversation(first, conversation_id)
+    assert conversation.flow_data["description"] == sent
+    assert conversation.activity_seq == len(sent)
+
+
+async def test_messages_arriving_at_the_same_moment_on_two_instances_are_each_processed_once(
+    make_client: AppFactory,
+) -> None:
+    first = await make_client()
+    second = await make_client()
+    token, conversation_id = await new_session(first)
+    headers = {"Authorization": f"Bearer {token}"}
+    await eventually(lambda: _greeted(first, conversation_id))
+    texts = [f"同时到达的第{index}条:噪音扰民" for index in range(20)]
+
+    async def post(client: Any, text: str) -> None:
+        response = await client.post("/chat/messages", json={"id": str(uuid.uuid4()), "text": text}, headers=headers)
+        assert response.status == 200
+
+    await asyncio.gather(*(post(first if i % 2 else second, text) for i, text in enumerate(texts)))
+
+    async def done() -> bool:
+        return len((await _conversation(first, conversation_id)).flow_data.get("description", [])) == len(texts)
+
+    await eventually(done)
+    conversation = await _conversation(first, conversation_id)
+    assert sorted(conversation.flow_data["description"]) == sorted(texts)
+    assert conversation.activity_seq == len(texts)
+
+
+async def _greeted(client: Any, conversation_id: int) -> bool:
+    async with client.app[sessions_key]() as session:
+        count = (
+            await session.execute(
+                select(func.count()).where(Message.conversation_id == conversation_id, Message.direction == "out")
+            )
+        ).scalar_one()
+    return count >= 2
+
+
+async def test_a_reply_reaches_a_socket_on_another_instance(make_client: AppFactory) -> None:
+    first = await make_client()
+    second = await make_client()
+    token, _ = await new_session(first)
+    listener = await ChatSocket.open(second, token)
+    await listener.until_bot_says("下午好")
+    response = await first.post(
+        "/chat/messages",
+        json={"id": str(uuid.uuid4()), "text": "电梯按钮失灵"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status == 200
+    await listener.until_bot_says("电话")
+    assert any(f.get("from") == "customer" and f["text"] == "电梯按钮失灵" for f in listener.frames)
+    await listener.close()
+
+
+async def test_a_message_stored_but_never_queued_is_recovered(make_client: AppFactory) -> None:
+    client = await make_client()
+    token, conversation_id = await new_session(client)
+    await eventually(lambda: _greeted(client, conversation_id))
+    socket = await ChatSocket.open(client, token)
+    message_id = await socket.send("水压太低")
+    await socket.until_bot_says("电话")
+    await socket.close()
+    # Simulate a crash after the commit and before the Redis push: a stored message nobody queued.
+    async with client.app[sessions_key]() as session, session.begin():
+        await session.execute(
+            update(Message).where(Message.provider_message_id.endswith(message_id)).values(processed_at=None)
+        )
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id)
+            .values(flow_state="await_description", flow_data={})
+        )
+    await client.app[redis_key].delete(redis_keys.conversation_inbox(conversation_id))
+    pipeline = client.app[pipeline_key]
+    assert await pipeline.reconcile(grace=dt.timedelta(0)) == 1
+    await pipeline.drained()
+    conversation = await _conversation(client, conversation_id)
+    assert conversation.flow_data["description"] == ["水压太低"]
+    assert await pipeline.reconcile(grace=dt.timedelta(0)) == 0
+
+
+async def test_idle_customer_is_prompted_then_closed_by_the_in_process_worker(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    quick = service_config.model_copy(
+        update={"timers": Timers(idle_prompt_after=1, idle_close_after=1, harassment_close_after=1)}
+    )
+    client = await make_client(config=quick, clock=utc_now, in_process_worker=True)
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    prompt = quick.phrases["zh-CN"].phrases["idle_prompt"][:6]
+    close = quick.phrases["zh-CN"].phrases["idle_close"][:6]
+    await socket.until_bot_says(prompt, timeout=15)
+    await socket.until_bot_says(close, timeout=15)
+    conversation = await _conversation(client, conversation_id)
+    assert (conversation.status, conversation.closed_reason) == ("closed", "idle")
+
+    # Writing again after the close starts a new conversation with a fresh greeting.
+    await socket.send("你好,我又来了")
+    await socket.until(lambda frames: sum("客服代表" in text for text in socket.bot_texts()) >= 2, timeout=10)
+    await socket.close()
+
+
+async def test_an_answer_in_time_cancels_the_idle_prompt(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    quick = service_config.model_copy(
+        update={"timers": Timers(idle_prompt_after=2, idle_close_after=1, harassment_close_after=1)}
+    )
+    client = await make_client(config=quick, clock=utc_now, in_process_worker=True)
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await asyncio.sleep(1)
+    await socket.send("小区门口的路灯坏了")
+    await socket.until_bot_says("电话")
+    await asyncio.sleep(1.3)  # past the first prompt's time, before the re-armed one
+    prompt = quick.phrases["zh-CN"].phrases["idle_prompt"][:6]
+    assert not any(prompt in text for text in socket.bot_texts())
+    await socket.until_bot_says(prompt, timeout=10)
+    await socket.close()

@@ -1,0 +1,82 @@
+"""The web chat widget in a real headless Chromium."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AppFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Chromium is not installed at /usr/bin/chromium (Debian: apt-get install chromium)",
+        allow_module_level=True,
+    )
+playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
+
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+async def test_a_customer_completes_a_complaint_in_the_browser(make_client: AppFactory, tmp_path: Path) -> None:
+    client = await make_client()
+    url = str(client.make_url("/chat"))
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await browser.new_page()
+        await page.goto(url)
+        await page.evaluate("window.complaintChat.ready")
+        bot = page.locator(".msg-bot")
+        await playwright_api.expect(bot.first).to_contain_text("下午好", timeout=10_000)
+
+        async def say(text: str, expect_bot_messages: int) -> None:
+            await page.fill("#chat-input", text)
+            await page.click("#chat-send")
+            await playwright_api.expect(bot).to_have_count(expect_bot_messages, timeout=10_000)
+
+        await say("小区电梯坏了三天了,一直没人来修", 4)
+        await say("13800138000", 5)
+        await say("阳光花园3栋", 7)
+        await say("对", 11)
+        promise = page.locator(".msg-bot", has_text="小时内")
+        await playwright_api.expect(promise).to_contain_text("12小时内(明天凌晨2点前)")
+        await playwright_api.expect(page.locator(".msg-bot", has_text=re.compile("TS20261123"))).to_have_count(1)
+        await playwright_api.expect(page.locator(".msg-customer")).to_have_count(4)
+        await page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+
+        # A reload resumes the same conversation from history.
+        await page.reload()
+        await page.evaluate("window.complaintChat.ready")
+        await playwright_api.expect(page.locator(".msg-customer")).to_have_count(4, timeout=10_000)
+        await browser.close()
+
+
+async def test_customer_text_is_shown_as_text_not_html(make_client: AppFactory) -> None:
+    client = await make_client()
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+        await page.goto(str(client.make_url("/chat")))
+        await page.evaluate("window.complaintChat.ready")
+        await page.fill("#chat-input", "<img src=x onerror=alert(1)>")
+        await page.click("#chat-send")
+        customer = page.locator(".msg-customer")
+        await playwright_api.expect(customer).to_contain_text("<img src=x onerror=alert(1)>", timeout=10_000)
+        assert await page.locator("#chat-messages img").count() == 0
+        assert dialogs == []
+        await browser.close()

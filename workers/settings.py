@@ -1,0 +1,57 @@
+"""arq worker settings: ``arq workers.settings.WorkerSettings`` or ``python -m bot worker``."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.typing import WorkerCoroutine
+from arq.worker import Function, func
+
+from bot.config import load_config
+from bot.db import create_engine, session_factory
+from bot.engine import ConversationEngine
+from bot.gateway import OutboundGateway
+from bot.pipeline import Pipeline, utc_now
+from bot.settings import Settings
+from workers.jobs import deliver_message, fire_timer, reconcile
+
+FUNCTIONS: list[Function | WorkerCoroutine] = [
+    func(fire_timer, max_tries=5),  # type: ignore[arg-type]
+    func(deliver_message, max_tries=8),  # type: ignore[arg-type]
+]
+CRON_JOBS = [cron(reconcile, second={0}, run_at_startup=True, unique=True)]  # type: ignore[arg-type]
+
+
+async def on_startup(ctx: dict[str, Any]) -> None:
+    settings = Settings.from_env()
+    config = load_config(settings.config_dir)
+    db_engine = create_engine(settings.database_url)
+    sessions = session_factory(db_engine)
+    gateway = OutboundGateway(ctx["redis"], settings.instance_id)
+    pipeline = Pipeline(sessions, ctx["redis"], ConversationEngine(config), gateway, utc_now, settings.batch_max)
+    await pipeline.start()
+    ctx.update(
+        settings=settings, config=config, db_engine=db_engine, sessions=sessions, pipeline=pipeline, clock=utc_now
+    )
+
+
+async def on_shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["pipeline"].stop()
+    await ctx["db_engine"].dispose()
+
+
+def redis_settings() -> RedisSettings:
+    url = Settings.from_env().redis_url
+    if url is None:
+        raise SystemExit("BOT_REDIS_URL is required for a separate worker process (e.g. redis://127.0.0.1:6379/0)")
+    return RedisSettings.from_dsn(url)
+
+
+class WorkerSettings:
+    functions: ClassVar[list[Function | WorkerCoroutine]] = FUNCTIONS
+    cron_jobs = CRON_JOBS
+    on_startup = on_startup
+    on_shutdown = on_shutdown
+    redis_settings = redis_settings() if Settings.from_env().redis_url else RedisSettings()
