@@ -94,7 +94,7 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
     worker = Worker(
         functions=FUNCTIONS,
         cron_jobs=CRON_JOBS,
-        redis_pool=app[redis_key],
+        redis_pool=await create_pool(RedisSettings.from_dsn(app[redis_url_key])),
         ctx={
             "settings": app[settings_key],
             "config": app[config_key],
@@ -107,10 +107,12 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
     )
     task = asyncio.create_task(worker.async_run(), name="arq-worker")
     yield
-    task.cancel()
+    # close() cancels running jobs (arq runs them again later) and closes the worker's own pool;
+    # the cancelled jobs surface here as CancelledError.
+    with contextlib.suppress(asyncio.CancelledError):
+        await worker.close()
     with contextlib.suppress(asyncio.CancelledError):
         await task
-    await worker.close()
 
 
 async def _close_sockets(app: web.Application) -> None:

@@ -218,7 +218,7 @@ async def unprocessed_inbound(
     """(conversation id, message id) of inbound messages stored but never processed."""
     rows = await session.execute(
         select(Message.conversation_id, Message.id)
-        .where(Message.direction == "in", Message.processed_at.is_(None), Message.created_at < older_than)
+        .where(Message.direction == "in", Message.processed_at.is_(None), Message.created_at <= older_than)
         .order_by(Message.id)
         .limit(limit)
     )
@@ -252,7 +252,7 @@ async def load_conversations(session: AsyncSession, ids: Iterable[int]) -> dict[
     )
     loaded: dict[int, LoadedConversation] = {}
     customer_ids: set[int] = set()
-    for conversation, customer in rows.tuples():
+    for conversation, customer in rows:
         customer_ids.add(customer.id)
         loaded[conversation.id] = LoadedConversation(
             id=conversation.id,
@@ -275,7 +275,7 @@ async def load_conversations(session: AsyncSession, ids: Iterable[int]) -> dict[
             select(Complaint.customer_id, Complaint.category).where(Complaint.customer_id.in_(customer_ids))
         )
         categories: dict[int, set[str]] = {}
-        for customer_id, category in prior.tuples():
+        for customer_id, category in prior:
             categories.setdefault(customer_id, set()).add(category)
         for item in loaded.values():
             view = item.customer

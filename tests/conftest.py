@@ -162,6 +162,7 @@ async def make_client(
     async def factory(**overrides: object) -> TestClient[web.Request, web.Application]:
         config = overrides.pop("config", service_config)
         use_clock = overrides.pop("clock", clock)
+        overrides.setdefault("instance_id", f"test-{len(clients)}")
         app = create_app(settings.with_overrides(**overrides), config, use_clock)  # type: ignore[arg-type]
         client: TestClient[web.Request, web.Application] = TestClient(TestServer(app))
         await client.start_server()
