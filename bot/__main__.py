@@ -87,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
 
     settings = Settings.from_env()
-    configure_logging(json_output=settings.log_json)
+    if arguments.command in ("run", "worker"):
+        configure_logging(json_output=settings.log_json)
     if arguments.command == "run":
         overrides: dict[str, object] = {}
         if arguments.host:

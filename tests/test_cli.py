@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -17,12 +16,13 @@ from bot.embedded_redis import free_port
 from bot.settings import PROJECT_ROOT
 
 
-async def _wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+async def _wait_ready(base: str, process: asyncio.subprocess.Process, timeout: float = 60) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     async with aiohttp.ClientSession() as http:
         while True:
-            if process.poll() is not None:
-                raise AssertionError(f"server exited early: {process.stdout.read().decode() if process.stdout else ''}")
+            if process.returncode is not None:
+                output = await process.stdout.read() if process.stdout else b""
+                raise AssertionError(f"server exited early: {output.decode()}")
             try:
                 async with http.get(f"{base}/readyz") as response:
                     if response.status == 200:
@@ -42,12 +42,17 @@ async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Pat
         if not key.startswith("BOT_") and key not in ("TEST_DATABASE_URL", "TEST_REDIS_URL")
     }
     env["BOT_VAR_DIR"] = str(tmp_path / "var")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--port", str(port)],
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--port",
+        str(port),
         cwd=PROJECT_ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -66,11 +71,11 @@ async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Pat
                     if frame["type"] == "ack":
                         acked.add(frame["id"])
                 process.send_signal(signal.SIGTERM)
-        output, _ = await asyncio.to_thread(process.communicate, timeout=30)
+        output, _ = await asyncio.wait_for(process.communicate(), 30)
     finally:
-        if process.poll() is None:
+        if process.returncode is None:
             process.kill()
-            process.wait()
+            await process.wait()
     text = output.decode()
     assert process.returncode == 0, text
     assert f"{base}/chat" in text
