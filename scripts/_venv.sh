@@ -15,7 +15,8 @@ pick_python() {
 }
 
 ensure_venv() {
-  local extras="$1" stamp=".venv/.installed$extras"
+  local extras="$1"
+  local stamp=".venv/.installed$extras"
   if [ ! -x .venv/bin/python ]; then
     local python; python=$(pick_python)
     "$python" -m venv .venv || {
