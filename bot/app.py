@@ -15,14 +15,14 @@ from sqlalchemy import text
 
 from bot.channels.webchat import WebchatHub
 from bot.config import ServiceConfig, load_config
-from bot.db import create_engine, session_factory
+from bot.db import Database
 from bot.embedded_redis import EmbeddedRedis
 from bot.engine import ConversationEngine
 from bot.gateway import OutboundGateway
 from bot.keys import (
     clock_key,
     config_key,
-    db_engine_key,
+    database_key,
     engine_key,
     gateway_key,
     hub_key,
@@ -57,18 +57,18 @@ async def _redis_context(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _database_context(app: web.Application) -> AsyncIterator[None]:
-    engine = create_engine(app[settings_key].database_url)
-    app[db_engine_key] = engine
-    app[sessions_key] = session_factory(engine)
+    database = Database(app[settings_key].database_url)
+    app[database_key] = database
+    app[sessions_key] = database.sessions
     yield
-    await engine.dispose()
+    await database.dispose()
 
 
 async def _pipeline_context(app: web.Application) -> AsyncIterator[None]:
     hub = WebchatHub()
     gateway = OutboundGateway(app[redis_key], app[settings_key].instance_id, hub)
     pipeline = Pipeline(
-        app[sessions_key],
+        app[database_key],
         app[redis_key],
         app[engine_key],
         gateway,
@@ -90,6 +90,7 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
         yield
         return
     from workers.settings import CRON_JOBS, FUNCTIONS
+    from workers.timers import TimerPump
 
     worker = Worker(
         functions=FUNCTIONS,
@@ -99,6 +100,7 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
             "settings": app[settings_key],
             "config": app[config_key],
             "sessions": app[sessions_key],
+            "database": app[database_key],
             "pipeline": app[pipeline_key],
             "clock": app[clock_key],
         },
@@ -106,7 +108,10 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
         poll_delay=0.2,
     )
     task = asyncio.create_task(worker.async_run(), name="arq-worker")
+    pump = TimerPump(app[redis_key], app[clock_key])
+    pump.start()
     yield
+    await pump.stop()
     # close() cancels running jobs (arq runs them again later) and closes the worker's own pool;
     # the cancelled jobs surface here as CancelledError.
     with contextlib.suppress(asyncio.CancelledError):
@@ -116,7 +121,7 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _close_sockets(app: web.Application) -> None:
-    await app[pipeline_key].drained()
+    await app[pipeline_key].drained(timeout=10)
     await app[hub_key].close_all()
 
 
@@ -128,7 +133,7 @@ async def readyz(request: web.Request) -> web.Response:
     """Ready when the database and Redis both answer."""
     checks: dict[str, str] = {}
     try:
-        async with request.app[db_engine_key].connect() as connection:
+        async with request.app[database_key].engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as error:

@@ -1,26 +1,33 @@
-"""Database engine creation for SQLite (embedded) and PostgreSQL (production)."""
+"""The database: an async engine for reads, and one writer for the hot path.
+
+Every write of the message pipeline is a plain (synchronous) SQLAlchemy function over a
+``Session``, run as one transaction by :meth:`Database.write`:
+
+* on SQLite, in a single dedicated thread with its own connection, so a whole batch costs one
+  hop between threads instead of several per statement (aiosqlite's cost: ~0.5 ms a statement);
+* on PostgreSQL, through ``AsyncSession.run_sync`` on asyncpg, with no threads at all.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 
-def create_engine(database_url: str) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, a busy timeout and its folder created."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
-    if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(connection: Any, _record: Any) -> None:
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -28,8 +35,65 @@ def create_engine(database_url: str) -> AsyncEngine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+
+def _is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def create_engine(database_url: str) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, a busy timeout and its folder created."""
+    url = make_url(database_url)
+    if not _is_sqlite(url):
+        return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, connect_args={"timeout": 30})
+    _sqlite_pragmas(engine.sync_engine)
     return engine
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class Database:
+    """The async engine and session factory for reads, and :meth:`write` for transactions."""
+
+    def __init__(self, database_url: str) -> None:
+        self.url = make_url(database_url)
+        self.engine = create_engine(database_url)
+        self.sessions = session_factory(self.engine)
+        self._writer: Engine | None = None
+        self._thread: concurrent.futures.ThreadPoolExecutor | None = None
+        if _is_sqlite(self.url):
+            self._writer = create_sync_engine(
+                self.url.set(drivername="sqlite+pysqlite"),
+                connect_args={"timeout": 30, "check_same_thread": False},
+                pool_size=1,
+                max_overflow=0,
+            )
+            _sqlite_pragmas(self._writer)
+            self._thread = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
+
+    @property
+    def dialect(self) -> str:
+        return self.url.get_backend_name()
+
+    async def write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one transaction: committed if it returns, rolled back if it raises."""
+        if self._writer is not None and self._thread is not None:
+            writer = self._writer
+
+            def run() -> T:
+                with Session(writer, expire_on_commit=False) as session, session.begin():
+                    return work(session)
+
+            return await asyncio.get_running_loop().run_in_executor(self._thread, run)
+        async with self.sessions() as session, session.begin():
+            return await session.run_sync(work)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+        if self._writer is not None and self._thread is not None:
+            await asyncio.get_running_loop().run_in_executor(self._thread, self._writer.dispose)
+            self._thread.shutdown(wait=True)

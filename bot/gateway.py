@@ -3,6 +3,7 @@
 Web chat messages go straight to the customer's sockets (on this instance directly, on others
 through Redis pub/sub); they are already stored, so a reconnect replays them. Messages for a
 provider's API become arq jobs keyed by the message id, so each is delivered by one worker.
+Timers go into one Redis sorted set that the workers' timer pump drains.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from bot.pipeline import Delivery, Dispatcher, TimerSchedule
 log = structlog.get_logger(__name__)
 
 DELIVER_JOB = "deliver_message"
-TIMER_JOB = "fire_timer"
 
 
 class OutboundGateway(Dispatcher):
@@ -64,14 +64,16 @@ class OutboundGateway(Dispatcher):
                 )
 
     async def schedule(self, timers: Sequence[TimerSchedule]) -> None:
-        for timer in timers:
-            await self._redis.enqueue_job(
-                TIMER_JOB,
-                timer.conversation_id,
-                timer.kind.value,
-                timer.token,
-                _job_id=f"timer:{timer.conversation_id}:{timer.kind.value}:{timer.token}",
-                _defer_until=timer.due_at,
+        """Arm timers with one Redis command; the workers' timer pump turns due ones into jobs."""
+        if timers:
+            await self._redis.zadd(
+                redis_keys.DUE_TIMERS,
+                {
+                    redis_keys.timer_member(timer.conversation_id, timer.kind.value, timer.token): (
+                        timer.due_at.timestamp()
+                    )
+                    for timer in timers
+                },
             )
 
     # ------------------------------------------------------------------ other instances' web chat

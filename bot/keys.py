@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 from arq import ArqRedis
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.webchat import WebchatHub
 from bot.config import ServiceConfig
+from bot.db import Database
 from bot.engine import ConversationEngine
 from bot.gateway import OutboundGateway
 from bot.pipeline import Clock, Pipeline
@@ -17,7 +18,7 @@ settings_key = web.AppKey("settings", Settings)
 config_key = web.AppKey("config", ServiceConfig)
 clock_key = web.AppKey("clock", Clock)  # type: ignore[arg-type]
 redis_key = web.AppKey("redis", ArqRedis)
-db_engine_key = web.AppKey("db_engine", AsyncEngine)
+database_key = web.AppKey("database", Database)
 sessions_key = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 engine_key = web.AppKey("conversation_engine", ConversationEngine)
 hub_key = web.AppKey("webchat_hub", WebchatHub)

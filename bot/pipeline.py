@@ -26,12 +26,13 @@ from typing import Any
 
 import structlog
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from bot import redis_keys, store
+from bot.db import Database
 from bot.engine import ConversationEngine, ConversationSnapshot
-from bot.flows.complaint import CustomerSaid, Event, Started, State, Step, TimerFired, TimerKind
-from bot.messages import InboundMessage, MessageKind, Sender
+from bot.flows.complaint import CustomerSaid, Event, Started, State, Step, TimerChange, TimerFired, TimerKind
+from bot.messages import InboundMessage, MessageKind, OutboundMessage, Sender
 
 log = structlog.get_logger(__name__)
 
@@ -120,7 +121,7 @@ class Pipeline:
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        database: Database,
         redis: Redis,
         engine: ConversationEngine,
         dispatcher: Dispatcher,
@@ -128,7 +129,7 @@ class Pipeline:
         batch_max: int = 256,
         on_stored: Callable[[Sequence[Delivery]], Awaitable[None]] | None = None,
     ) -> None:
-        self._sessions = sessions
+        self._database = database
         self._redis = redis
         self._engine = engine
         self._dispatcher = dispatcher
@@ -157,17 +158,27 @@ class Pipeline:
         if self._task is None:
             return
         self._wakeup.set()
-        await self.drained()
+        if not await self.drained(timeout=15):
+            log.warning("pipeline.stopped_with_pending", submissions=len(self._submissions), dirty=len(self._dirty))
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._task = None
 
-    async def drained(self) -> None:
-        """Wait until nothing submitted here is waiting to be stored or processed."""
+    async def drained(self, timeout: float | None = None) -> bool:
+        """Wait until nothing submitted here is waiting to be stored or processed.
+
+        Returns False if ``timeout`` seconds passed first (work left is still in the database
+        and the Redis inboxes, and is picked up again by any instance).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
         while self._submissions or self._dirty or not self._idle.is_set():
+            if deadline is not None and loop.time() > deadline:
+                return False
             self._wakeup.set()
             await asyncio.sleep(0.005)
+        return True
 
     # ------------------------------------------------------------------ entry points
 
@@ -202,8 +213,8 @@ class Pipeline:
 
     async def reconcile(self, grace: dt.timedelta = dt.timedelta(seconds=10)) -> int:
         """Queue again every inbound message stored but not processed after ``grace``."""
-        async with self._sessions() as session:
-            pending = await store.unprocessed_inbound(session, self._clock() - grace)
+        older_than = self._clock() - grace
+        pending = await self._database.write(lambda session: store.unprocessed_inbound(session, older_than))
         by_conversation: dict[int, list[int]] = {}
         for conversation_id, message_id in pending:
             by_conversation.setdefault(conversation_id, []).append(message_id)
@@ -239,15 +250,19 @@ class Pipeline:
 
     async def _persist(self, batch: list[_Submission]) -> None:
         now = self._clock()
-        results: list[StoredInbound] = []
+
+        def store_batch(session: Session) -> list[StoredInbound]:
+            stored = []
+            for item in batch:
+                conversation_id = item.conversation_id
+                if conversation_id is None:
+                    conversation_id = self._resolve_conversation(session, item, now)
+                message_id, created = store.insert_inbound(session, conversation_id, item.inbound, now)
+                stored.append(StoredInbound(message_id, conversation_id, duplicate=not created))
+            return stored
+
         try:
-            async with self._sessions() as session, session.begin():
-                for item in batch:
-                    conversation_id = item.conversation_id
-                    if conversation_id is None:
-                        conversation_id = await self._resolve_conversation(session, item, now)
-                    message_id, created = await store.insert_inbound(session, conversation_id, item.inbound, now)
-                    results.append(StoredInbound(message_id, conversation_id, duplicate=not created))
+            results = await self._database.write(store_batch)
         except Exception as error:
             for item in batch:
                 if not item.future.done():
@@ -282,24 +297,24 @@ class Pipeline:
             if not item.future.done():
                 item.future.set_result(result)
 
-    async def _resolve_conversation(self, session: AsyncSession, item: _Submission, now: dt.datetime) -> int:
+    def _resolve_conversation(self, session: Session, item: _Submission, now: dt.datetime) -> int:
         inbound = item.inbound
         locale = self._engine.phrases.locale(inbound.locale)
         if item.identity_id is not None:
-            conversation_id = await store.current_conversation_id(session, item.identity_id)
+            conversation_id = store.current_conversation_id(session, item.identity_id)
             if conversation_id is not None:
                 return conversation_id
-            identity = await session.get(store.ChannelIdentity, item.identity_id)
+            identity = session.get(store.ChannelIdentity, item.identity_id)
             assert identity is not None
-            return await store.ensure_open_conversation(session, identity, locale, now)
-        identity = await store.find_identity(session, inbound.channel.value, inbound.sender_id)
+            return store.ensure_open_conversation(session, identity, locale, now)
+        identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
         if identity is None:
-            await store.create_customer_identity(
+            store.create_customer_identity(
                 session, inbound.channel, inbound.sender_id, now, inbound.sender_phone, inbound.sender_name
             )
-            identity = await store.find_identity(session, inbound.channel.value, inbound.sender_id)
+            identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
             assert identity is not None
-        return await store.ensure_open_conversation(session, identity, locale, now)
+        return store.ensure_open_conversation(session, identity, locale, now)
 
     # ------------------------------------------------------------------ processing
 
@@ -360,33 +375,39 @@ class Pipeline:
     async def _run_events(self, events: dict[int, list[str]], outcome: _Outcome) -> None:
         now = self._clock()
         message_ids = [int(item[2:]) for items in events.values() for item in items if item.startswith("m:")]
-        async with self._sessions() as session, session.begin():
-            conversations = await store.load_conversations(session, [cid for cid, items in events.items() if items])
-            messages = await store.load_inbound(session, message_ids) if message_ids else {}
+
+        def run(session: Session) -> None:
+            batch = _BatchWrites()
+            conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
+            messages = store.load_inbound(session, message_ids) if message_ids else {}
             for conversation_id, items in events.items():
                 conversation = conversations.get(conversation_id)
-                if conversation is None or not items:
-                    continue
-                await self._run_conversation(session, conversation, items, messages, now, outcome)
+                if conversation is not None and items:
+                    self._run_conversation(session, conversation, items, messages, now, batch)
+            batch.flush(session, now, outcome, self._dispatcher)
 
-    async def _run_conversation(
+        await self._database.write(run)
+
+    def _run_conversation(
         self,
-        session: AsyncSession,
+        session: Session,
         conversation: store.LoadedConversation,
         items: list[str],
-        messages: dict[int, store.Message],
+        messages: dict[int, store.StoredInboundRow],
         now: dt.datetime,
-        outcome: _Outcome,
+        batch: _BatchWrites,
     ) -> None:
+        """Run a conversation's events in order, in memory; write its state once at the end."""
         seen: set[int] = set()
         for item in items:
             event, message = self._decode(item, messages, seen)
             if event is None:
                 continue
             if message is not None and conversation.status == "closed":
-                conversation = await self._reopen(session, conversation, message, now, outcome)
+                self._save(session, conversation, batch)
+                conversation = self._reopen(session, conversation, message.id, now)
             if message is None and isinstance(event, TimerFired):
-                await store.mark_timer_fired(session, conversation.id, event.kind.value, event.token)
+                store.mark_timer_fired(session, conversation.id, event.kind.value, event.token)
             snapshot = ConversationSnapshot(
                 conversation_id=conversation.id,
                 state=conversation.state,
@@ -398,12 +419,26 @@ class Pipeline:
             step = self._engine.handle(snapshot, event, now)
             if message is not None:
                 conversation.activity_seq += 1
-                await store.mark_processed(session, [message.id], now)
-            await self._apply(session, conversation, step, now, outcome, customer_spoke=message is not None)
+                conversation.last_customer_at = now
+                batch.processed.append(message.id)
+            conversation.state, conversation.data = step.state, step.data
+            if step.close_reason is not None:
+                conversation.status, conversation.closed_at, conversation.closed_reason = (
+                    "closed",
+                    now,
+                    step.close_reason,
+                )
+            batch.add(session, conversation, step, now)
+        self._save(session, conversation, batch)
+
+    def _save(self, session: Session, conversation: store.LoadedConversation, batch: _BatchWrites) -> None:
+        """Write the conversation back; if an agent took it over meanwhile, the bot's replies are dropped."""
+        if not store.save_conversation(session, conversation):
+            batch.drop_replies(conversation.id)
 
     def _decode(
-        self, item: str, messages: dict[int, store.Message], seen: set[int]
-    ) -> tuple[Event | None, store.Message | None]:
+        self, item: str, messages: dict[int, store.StoredInboundRow], seen: set[int]
+    ) -> tuple[Event | None, store.StoredInboundRow | None]:
         if item == "s":
             return Started(), None
         if item.startswith("t:"):
@@ -411,64 +446,46 @@ class Pipeline:
             return TimerFired(TimerKind(kind), int(token)), None
         message_id = int(item[2:])
         message = messages.get(message_id)
-        if message is None or message.processed_at is not None or message_id in seen:
+        if message is None or message.processed or message_id in seen:
             return None, None
         seen.add(message_id)
         return CustomerSaid(text=message.text, kind=MessageKind(message.kind)), message
 
-    async def _reopen(
-        self,
-        session: AsyncSession,
-        closed: store.LoadedConversation,
-        message: store.Message,
-        now: dt.datetime,
-        outcome: _Outcome,
+    def _reopen(
+        self, session: Session, closed: store.LoadedConversation, message_id: int, now: dt.datetime
     ) -> store.LoadedConversation:
         """A customer wrote after their conversation was closed: a new conversation takes it."""
-        new_id = await store.open_conversation(
+        new_id = store.open_conversation(
             session, closed.customer_id, closed.identity_id, closed.channel, closed.locale, now
         )
-        await store.move_message(session, message.id, new_id)
-        reopened = (await store.load_conversations(session, [new_id]))[new_id]
-        return reopened
+        store.move_message(session, message_id, new_id)
+        return store.load_conversations(session, [new_id])[new_id]
 
-    async def _apply(
-        self,
-        session: AsyncSession,
-        conversation: store.LoadedConversation,
-        step: Step,
-        now: dt.datetime,
-        outcome: _Outcome,
-        customer_spoke: bool,
-    ) -> None:
-        conversation.state = step.state
-        conversation.data = step.data
-        if step.close_reason is not None:
-            conversation.status = "closed"
-        still_ours = await store.save_conversation(session, conversation, now, step.close_reason, customer_spoke)
-        timeline: list[dict[str, Any]] = []
-        if not still_ours:
-            timeline.append(
-                {
-                    "conversation_id": conversation.id,
-                    "kind": "bot_reply_dropped",
-                    "actor": "bot",
-                    "detail": {"replies": len(step.replies)},
-                    "created_at": now,
-                }
-            )
-            await store.append_timeline(session, timeline)
-            return
+
+@dataclass(slots=True)
+class _PendingReply:
+    conversation: store.LoadedConversation
+    reply: OutboundMessage
+
+
+class _BatchWrites:
+    """Rows collected while a batch runs, written with a few statements at its end."""
+
+    def __init__(self) -> None:
+        self.processed: list[int] = []
+        self.timeline: list[dict[str, Any]] = []
+        self.timers: list[tuple[int, TimerChange]] = []
+        self.replies: list[_PendingReply] = []
+        self.dropped: set[int] = set()
+
+    def add(self, session: Session, conversation: store.LoadedConversation, step: Step, now: dt.datetime) -> None:
         complaint_id: int | None = None
         if step.complaint is not None:
-            complaint_id = await store.save_complaint(session, conversation, step.complaint, now)
+            complaint_id = store.save_complaint(session, conversation, step.complaint, now)
         if step.handoff is not None:
-            await store.open_or_raise_ticket(session, conversation.id, complaint_id, step.handoff, now)
-        await store.save_timers(session, conversation.id, step.timers)
-        for change in step.timers:
-            if change.due_at is not None:
-                outcome.timers.append(TimerSchedule(conversation.id, change.kind, change.token, change.due_at))
-        timeline.extend(
+            store.open_or_raise_ticket(session, conversation.id, complaint_id, step.handoff, now)
+        self.timers.extend((conversation.id, change) for change in step.timers)
+        self.timeline.extend(
             {
                 "conversation_id": conversation.id,
                 "complaint_id": complaint_id,
@@ -479,33 +496,60 @@ class Pipeline:
             }
             for audit in step.audit
         )
-        await store.append_timeline(session, timeline)
+        self.replies.extend(_PendingReply(conversation, reply) for reply in step.replies)
+
+    def drop_replies(self, conversation_id: int) -> None:
+        self.dropped.add(conversation_id)
+
+    def flush(self, session: Session, now: dt.datetime, outcome: _Outcome, dispatcher: Dispatcher) -> None:
+        store.mark_processed(session, self.processed, now)
+        kept = [pending for pending in self.replies if pending.conversation.id not in self.dropped]
+        for conversation_id in self.dropped:
+            dropped = sum(1 for pending in self.replies if pending.conversation.id == conversation_id)
+            self.timeline.append(
+                {
+                    "conversation_id": conversation_id,
+                    "complaint_id": None,
+                    "kind": "bot_reply_dropped",
+                    "actor": "bot",
+                    "detail": {"replies": dropped},
+                    "created_at": now,
+                }
+            )
+        timers = [(cid, change) for cid, change in self.timers if cid not in self.dropped]
+        store.append_timeline(session, self.timeline)
+        store.save_timers(session, timers)
+        outcome.timers.extend(
+            TimerSchedule(cid, change.kind, change.token, change.due_at)
+            for cid, change in timers
+            if change.due_at is not None
+        )
         rows = [
             {
-                "conversation_id": conversation.id,
-                "channel": conversation.channel,
+                "conversation_id": pending.conversation.id,
+                "channel": pending.conversation.channel,
                 "direction": "out",
-                "sender": reply.sender.value,
+                "sender": pending.reply.sender.value,
                 "kind": "text",
-                "text": reply.text,
-                "phrase_id": reply.phrase_id,
+                "text": pending.reply.text,
+                "phrase_id": pending.reply.phrase_id,
                 "created_at": now,
-                "delivery_status": self._dispatcher.status_on_commit(conversation.channel),
+                "delivery_status": dispatcher.status_on_commit(pending.conversation.channel),
             }
-            for reply in step.replies
+            for pending in kept
         ]
-        ids = await store.insert_outbound(session, rows)
+        ids = store.insert_outbound(session, rows)
         outcome.deliveries.extend(
             Delivery(
                 message_id=message_id,
-                conversation_id=conversation.id,
-                identity_id=conversation.identity_id,
-                channel=conversation.channel,
-                sender=reply.sender,
-                text=reply.text,
+                conversation_id=pending.conversation.id,
+                identity_id=pending.conversation.identity_id,
+                channel=pending.conversation.channel,
+                sender=pending.reply.sender,
+                text=pending.reply.text,
                 created_at=now,
             )
-            for message_id, reply in zip(ids, step.replies, strict=True)
+            for message_id, pending in zip(ids, kept, strict=True)
         )
 
 

@@ -16,3 +16,11 @@ def conversation_inbox(conversation_id: int) -> str:
 def conversation_lock(conversation_id: int) -> str:
     """Held by the one process that is running a conversation's events."""
     return f"{PREFIX}:conv:{conversation_id}:lock"
+
+
+DUE_TIMERS = f"{PREFIX}:timers:due"
+"""Sorted set of armed conversation timers, scored by due time (Unix seconds)."""
+
+
+def timer_member(conversation_id: int, kind: str, token: int) -> str:
+    return f"{conversation_id}:{kind}:{token}"

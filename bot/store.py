@@ -1,4 +1,8 @@
-"""Repository functions: every SQL statement of the product, each taking a session."""
+"""Repository functions: every SQL statement of the product, each taking a (sync) session.
+
+The pipeline runs them in :meth:`bot.db.Database.write`; async callers use
+``AsyncSession.run_sync``.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.flows.complaint import ComplaintRecord, CustomerView, HandoffRequest, State, TimerChange
 from bot.messages import ChannelName, InboundMessage, Sender
@@ -28,7 +32,7 @@ from bot.models import (
 )
 
 
-def _dialect_insert(session: AsyncSession, table: Any) -> Any:
+def _dialect_insert(session: Session, table: Any) -> Any:
     """An INSERT that supports ON CONFLICT on both SQLite and PostgreSQL."""
     name = session.get_bind().dialect.name
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
@@ -41,8 +45,8 @@ def token_digest(token: str) -> str:
 # ---------------------------------------------------------------------------- customers
 
 
-async def create_customer_identity(
-    session: AsyncSession,
+def create_customer_identity(
+    session: Session,
     channel: ChannelName,
     external_id: str,
     now: dt.datetime,
@@ -51,14 +55,14 @@ async def create_customer_identity(
 ) -> tuple[int, int]:
     """A new customer known on ``channel`` as ``external_id``; returns (customer id, identity id)."""
     customer_id = (
-        await session.execute(
+        session.execute(
             insert(Customer)
             .values(created_at=now, tier="standard", phone=phone, display_name=display_name)
             .returning(Customer.id)
         )
     ).scalar_one()
     identity_id = (
-        await session.execute(
+        session.execute(
             insert(ChannelIdentity)
             .values(customer_id=customer_id, channel=channel.value, external_id=external_id, created_at=now)
             .returning(ChannelIdentity.id)
@@ -67,9 +71,9 @@ async def create_customer_identity(
     return customer_id, identity_id
 
 
-async def find_identity(session: AsyncSession, channel: str, external_id: str) -> ChannelIdentity | None:
+def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:
     return (
-        await session.execute(
+        session.execute(
             select(ChannelIdentity).where(
                 ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
             )
@@ -77,11 +81,11 @@ async def find_identity(session: AsyncSession, channel: str, external_id: str) -
     ).scalar_one_or_none()
 
 
-async def open_conversation(
-    session: AsyncSession, customer_id: int, identity_id: int, channel: str, locale: str, now: dt.datetime
+def open_conversation(
+    session: Session, customer_id: int, identity_id: int, channel: str, locale: str, now: dt.datetime
 ) -> int:
     return (
-        await session.execute(
+        session.execute(
             insert(Conversation)
             .values(
                 customer_id=customer_id,
@@ -101,10 +105,10 @@ async def open_conversation(
     ).scalar_one()
 
 
-async def current_conversation_id(session: AsyncSession, identity_id: int) -> int | None:
+def current_conversation_id(session: Session, identity_id: int) -> int | None:
     """The identity's open conversation, if it has one."""
     return (
-        await session.execute(
+        session.execute(
             select(Conversation.id)
             .where(Conversation.identity_id == identity_id, Conversation.status == "open")
             .order_by(Conversation.id.desc())
@@ -113,19 +117,17 @@ async def current_conversation_id(session: AsyncSession, identity_id: int) -> in
     ).scalar_one_or_none()
 
 
-async def latest_conversation_id(session: AsyncSession, identity_id: int) -> int | None:
+def latest_conversation_id(session: Session, identity_id: int) -> int | None:
     return (
-        await session.execute(select(func.max(Conversation.id)).where(Conversation.identity_id == identity_id))
+        session.execute(select(func.max(Conversation.id)).where(Conversation.identity_id == identity_id))
     ).scalar_one_or_none()
 
 
-async def ensure_open_conversation(
-    session: AsyncSession, identity: ChannelIdentity, locale: str, now: dt.datetime
-) -> int:
-    existing = await current_conversation_id(session, identity.id)
+def ensure_open_conversation(session: Session, identity: ChannelIdentity, locale: str, now: dt.datetime) -> int:
+    existing = current_conversation_id(session, identity.id)
     if existing is not None:
         return existing
-    return await open_conversation(session, identity.customer_id, identity.id, identity.channel, locale, now)
+    return open_conversation(session, identity.customer_id, identity.id, identity.channel, locale, now)
 
 
 # ---------------------------------------------------------------------------- web chat sessions
@@ -139,26 +141,24 @@ class WebchatSession:
     created: bool
 
 
-async def create_webchat_session(session: AsyncSession, locale: str, now: dt.datetime) -> WebchatSession:
+def create_webchat_session(session: Session, locale: str, now: dt.datetime) -> WebchatSession:
     """A new anonymous web chat customer, its token and its first conversation."""
     token = secrets.token_urlsafe(32)
-    customer_id, identity_id = await create_customer_identity(session, ChannelName.WEBCHAT, secrets.token_hex(16), now)
-    await session.execute(
+    customer_id, identity_id = create_customer_identity(session, ChannelName.WEBCHAT, secrets.token_hex(16), now)
+    session.execute(
         insert(WebchatToken).values(token_digest=token_digest(token), identity_id=identity_id, created_at=now)
     )
-    conversation_id = await open_conversation(session, customer_id, identity_id, ChannelName.WEBCHAT.value, locale, now)
+    conversation_id = open_conversation(session, customer_id, identity_id, ChannelName.WEBCHAT.value, locale, now)
     return WebchatSession(token, identity_id, conversation_id, created=True)
 
 
-async def identity_for_token(session: AsyncSession, token: str) -> int | None:
+def identity_for_token(session: Session, token: str) -> int | None:
     return (
-        await session.execute(select(WebchatToken.identity_id).where(WebchatToken.token_digest == token_digest(token)))
+        session.execute(select(WebchatToken.identity_id).where(WebchatToken.token_digest == token_digest(token)))
     ).scalar_one_or_none()
 
 
-async def webchat_history(
-    session: AsyncSession, identity_id: int, after_id: int = 0, limit: int = 500
-) -> Sequence[Message]:
+def webchat_history(session: Session, identity_id: int, after_id: int = 0, limit: int = 500) -> Sequence[Message]:
     """Messages of every conversation of a web chat identity, oldest first."""
     statement: Select[tuple[Message]] = (
         select(Message)
@@ -171,52 +171,81 @@ async def webchat_history(
         .order_by(Message.id)
         .limit(limit)
     )
-    return (await session.execute(statement)).scalars().all()
+    return (session.execute(statement)).scalars().all()
 
 
 # ---------------------------------------------------------------------------- inbound
 
 
-async def insert_inbound(
-    session: AsyncSession, conversation_id: int, inbound: InboundMessage, now: dt.datetime
-) -> tuple[int, bool]:
-    """Store an inbound message once per (channel, provider id); returns (id, was it new)."""
-    statement = (
-        _dialect_insert(session, Message)
+_messages = Message.__table__
+_conversations = Conversation.__table__
+_timeline = TimelineEvent.__table__
+_timers = Timer.__table__
+_dialect_statements: dict[tuple[str, str], Any] = {}
+
+
+def _for_dialect(session: Session, name: str, build: Any) -> Any:
+    """A statement built once per dialect (ON CONFLICT differs between SQLite and PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    key = (dialect, name)
+    if key not in _dialect_statements:
+        _dialect_statements[key] = build(postgresql.insert if dialect == "postgresql" else sqlite.insert)
+    return _dialect_statements[key]
+
+
+def _inbound_insert(dialect_insert: Any) -> Any:
+    return (
+        dialect_insert(_messages)
         .values(
-            conversation_id=conversation_id,
-            channel=inbound.channel.value,
+            conversation_id=bindparam("conversation_id"),
+            channel=bindparam("channel"),
             direction="in",
             sender=Sender.CUSTOMER.value,
-            kind=inbound.kind.value,
-            text=inbound.text,
-            provider_message_id=inbound.provider_message_id,
-            raw=inbound.raw or None,
-            created_at=now,
+            kind=bindparam("kind"),
+            text=bindparam("text"),
+            provider_message_id=bindparam("provider_message_id"),
+            raw=bindparam("raw"),
+            created_at=bindparam("created_at"),
         )
         .on_conflict_do_nothing(index_elements=["channel", "direction", "provider_message_id"])
-        .returning(Message.id)
+        .returning(_messages.c.id)
     )
-    new_id = (await session.execute(statement)).scalar_one_or_none()
+
+
+_EXISTING_INBOUND = select(_messages.c.id).where(
+    _messages.c.channel == bindparam("channel"),
+    _messages.c.direction == "in",
+    _messages.c.provider_message_id == bindparam("provider_message_id"),
+)
+
+
+def insert_inbound(
+    session: Session, conversation_id: int, inbound: InboundMessage, now: dt.datetime
+) -> tuple[int, bool]:
+    """Store an inbound message once per (channel, provider id); returns (id, was it new)."""
+    connection = session.connection()
+    parameters = {
+        "conversation_id": conversation_id,
+        "channel": inbound.channel.value,
+        "kind": inbound.kind.value,
+        "text": inbound.text,
+        "provider_message_id": inbound.provider_message_id,
+        "raw": inbound.raw or None,
+        "created_at": now,
+    }
+    new_id = connection.execute(_for_dialect(session, "inbound", _inbound_insert), parameters).scalar_one_or_none()
     if new_id is not None:
         return new_id, True
-    existing = (
-        await session.execute(
-            select(Message.id).where(
-                Message.channel == inbound.channel.value,
-                Message.direction == "in",
-                Message.provider_message_id == inbound.provider_message_id,
-            )
-        )
+    existing = connection.execute(
+        _EXISTING_INBOUND,
+        {"channel": inbound.channel.value, "provider_message_id": inbound.provider_message_id},
     ).scalar_one()
     return existing, False
 
 
-async def unprocessed_inbound(
-    session: AsyncSession, older_than: dt.datetime, limit: int = 500
-) -> Sequence[tuple[int, int]]:
+def unprocessed_inbound(session: Session, older_than: dt.datetime, limit: int = 500) -> Sequence[tuple[int, int]]:
     """(conversation id, message id) of inbound messages stored but never processed."""
-    rows = await session.execute(
+    rows = session.execute(
         select(Message.conversation_id, Message.id)
         .where(Message.direction == "in", Message.processed_at.is_(None), Message.created_at <= older_than)
         .order_by(Message.id)
@@ -242,117 +271,171 @@ class LoadedConversation:
     ownership_version: int
     activity_seq: int
     customer: CustomerView
+    last_customer_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    closed_reason: str | None = None
 
 
-async def load_conversations(session: AsyncSession, ids: Iterable[int]) -> dict[int, LoadedConversation]:
-    rows = await session.execute(
-        select(Conversation, Customer)
-        .join(Customer, Customer.id == Conversation.customer_id)
-        .where(Conversation.id.in_(list(ids)))
+@dataclass(frozen=True, slots=True)
+class StoredInboundRow:
+    id: int
+    text: str
+    kind: str
+    processed: bool
+
+
+_LOAD_CONVERSATIONS = (
+    select(
+        _conversations.c.id,
+        _conversations.c.customer_id,
+        _conversations.c.identity_id,
+        _conversations.c.channel,
+        _conversations.c.locale,
+        _conversations.c.status,
+        _conversations.c.flow_state,
+        _conversations.c.flow_data,
+        _conversations.c.owner,
+        _conversations.c.ownership_version,
+        _conversations.c.activity_seq,
+        _conversations.c.last_customer_at,
+        _conversations.c.closed_at,
+        _conversations.c.closed_reason,
+        Customer.__table__.c.surname,
+        Customer.__table__.c.title,
+        Customer.__table__.c.tier,
+        Customer.__table__.c.phone,
     )
-    loaded: dict[int, LoadedConversation] = {}
-    customer_ids: set[int] = set()
-    for conversation, customer in rows:
-        customer_ids.add(customer.id)
-        loaded[conversation.id] = LoadedConversation(
-            id=conversation.id,
-            customer_id=customer.id,
-            identity_id=conversation.identity_id,
-            channel=conversation.channel,
-            locale=conversation.locale,
-            status=conversation.status,
-            state=State(conversation.flow_state),
-            data=dict(conversation.flow_data or {}),
-            owner=conversation.owner,
-            ownership_version=conversation.ownership_version,
-            activity_seq=conversation.activity_seq,
+    .join(Customer.__table__, Customer.__table__.c.id == _conversations.c.customer_id)
+    .where(_conversations.c.id.in_(bindparam("ids", expanding=True)))
+)
+_PRIOR_CATEGORIES = select(Complaint.__table__.c.customer_id, Complaint.__table__.c.category).where(
+    Complaint.__table__.c.customer_id.in_(bindparam("ids", expanding=True))
+)
+
+
+def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, LoadedConversation]:
+    connection = session.connection()
+    rows = connection.execute(_LOAD_CONVERSATIONS, {"ids": list(ids)}).all()
+    customer_ids = list({row.customer_id for row in rows})
+    categories: dict[int, set[str]] = {}
+    if customer_ids:
+        for customer_id, category in connection.execute(_PRIOR_CATEGORIES, {"ids": customer_ids}):
+            categories.setdefault(customer_id, set()).add(category)
+    return {
+        row.id: LoadedConversation(
+            id=row.id,
+            customer_id=row.customer_id,
+            identity_id=row.identity_id,
+            channel=row.channel,
+            locale=row.locale,
+            status=row.status,
+            state=State(row.flow_state),
+            data=dict(row.flow_data or {}),
+            owner=row.owner,
+            ownership_version=row.ownership_version,
+            activity_seq=row.activity_seq,
+            last_customer_at=row.last_customer_at,
+            closed_at=row.closed_at,
+            closed_reason=row.closed_reason,
             customer=CustomerView(
-                surname=customer.surname, title=customer.title, tier=customer.tier, phone=customer.phone
+                surname=row.surname,
+                title=row.title,
+                tier=row.tier,
+                phone=row.phone,
+                prior_categories=frozenset(categories.get(row.customer_id, ())),
             ),
         )
-    if customer_ids:
-        prior = await session.execute(
-            select(Complaint.customer_id, Complaint.category).where(Complaint.customer_id.in_(customer_ids))
-        )
-        categories: dict[int, set[str]] = {}
-        for customer_id, category in prior:
-            categories.setdefault(customer_id, set()).add(category)
-        for item in loaded.values():
-            view = item.customer
-            item.customer = CustomerView(
-                surname=view.surname,
-                title=view.title,
-                tier=view.tier,
-                phone=view.phone,
-                prior_categories=frozenset(categories.get(item.customer_id, ())),
-            )
-    return loaded
-
-
-async def load_inbound(session: AsyncSession, ids: Iterable[int]) -> dict[int, Message]:
-    rows = await session.execute(select(Message).where(Message.id.in_(list(ids)), Message.direction == "in"))
-    return {message.id: message for message in rows.scalars()}
-
-
-async def move_message(session: AsyncSession, message_id: int, conversation_id: int) -> None:
-    await session.execute(update(Message).where(Message.id == message_id).values(conversation_id=conversation_id))
-
-
-async def mark_processed(session: AsyncSession, message_ids: Sequence[int], now: dt.datetime) -> None:
-    if message_ids:
-        await session.execute(update(Message).where(Message.id.in_(message_ids)).values(processed_at=now))
-
-
-async def save_conversation(
-    session: AsyncSession,
-    conversation: LoadedConversation,
-    now: dt.datetime,
-    closed_reason: str | None,
-    customer_spoke: bool,
-) -> bool:
-    """Write state back if nobody changed the owner meanwhile; False means an agent took over."""
-    values: dict[str, Any] = {
-        "flow_state": conversation.state.value,
-        "flow_data": conversation.data,
-        "activity_seq": conversation.activity_seq,
+        for row in rows
     }
-    if customer_spoke:
-        values["last_customer_at"] = now
-    if closed_reason is not None:
-        values.update(status="closed", closed_at=now, closed_reason=closed_reason)
-    result = await session.execute(
-        update(Conversation)
-        .where(
-            Conversation.id == conversation.id,
-            Conversation.ownership_version == conversation.ownership_version,
-        )
-        .values(**values)
+
+
+_LOAD_INBOUND = select(_messages.c.id, _messages.c.text, _messages.c.kind, _messages.c.processed_at).where(
+    _messages.c.id.in_(bindparam("ids", expanding=True)), _messages.c.direction == "in"
+)
+
+
+def load_inbound(session: Session, ids: Iterable[int]) -> dict[int, StoredInboundRow]:
+    rows = session.connection().execute(_LOAD_INBOUND, {"ids": list(ids)})
+    return {row.id: StoredInboundRow(row.id, row.text, row.kind, row.processed_at is not None) for row in rows}
+
+
+def move_message(session: Session, message_id: int, conversation_id: int) -> None:
+    session.execute(update(Message).where(Message.id == message_id).values(conversation_id=conversation_id))
+
+
+_MARK_PROCESSED = (
+    update(_messages)
+    .where(_messages.c.id.in_(bindparam("ids", expanding=True)))
+    .values(processed_at=bindparam("processed_at_value"))
+)
+
+
+def mark_processed(session: Session, message_ids: Sequence[int], now: dt.datetime) -> None:
+    if message_ids:
+        session.connection().execute(_MARK_PROCESSED, {"ids": list(message_ids), "processed_at_value": now})
+
+
+_SAVE_CONVERSATION = (
+    update(_conversations)
+    .where(
+        _conversations.c.id == bindparam("conversation_id"),
+        _conversations.c.ownership_version == bindparam("expected_version"),
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    .values(
+        flow_state=bindparam("flow_state_value"),
+        flow_data=bindparam("flow_data_value"),
+        activity_seq=bindparam("activity_seq_value"),
+        status=bindparam("status_value"),
+        last_customer_at=bindparam("last_customer_at_value"),
+        closed_at=bindparam("closed_at_value"),
+        closed_reason=bindparam("closed_reason_value"),
+    )
+)
 
 
-async def insert_outbound(session: AsyncSession, rows: list[dict[str, Any]]) -> list[int]:
+def save_conversation(session: Session, conversation: LoadedConversation) -> bool:
+    """Write state back if nobody changed the owner meanwhile; False means an agent took over."""
+    result = session.connection().execute(
+        _SAVE_CONVERSATION,
+        {
+            "conversation_id": conversation.id,
+            "expected_version": conversation.ownership_version,
+            "flow_state_value": conversation.state.value,
+            "flow_data_value": conversation.data,
+            "activity_seq_value": conversation.activity_seq,
+            "status_value": conversation.status,
+            "last_customer_at_value": conversation.last_customer_at,
+            "closed_at_value": conversation.closed_at,
+            "closed_reason_value": conversation.closed_reason,
+        },
+    )
+    return bool(result.rowcount)
+
+
+_INSERT_OUTBOUND = insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)
+
+
+def insert_outbound(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Insert outbound messages in one statement; ids in the order given."""
     if not rows:
         return []
-    result = await session.execute(insert(Message).returning(Message.id, sort_by_parameter_order=True), rows)
-    return [row[0] for row in result]
+    return [row[0] for row in session.connection().execute(_INSERT_OUTBOUND, rows)]
 
 
-async def append_timeline(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+def append_timeline(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(insert(TimelineEvent), rows)
+        session.connection().execute(insert(_timeline), rows)
 
 
-async def save_complaint(
-    session: AsyncSession,
+def save_complaint(
+    session: Session,
     conversation: LoadedConversation,
     record: ComplaintRecord,
     now: dt.datetime,
 ) -> int:
     """Create the complaint, or update it when the case number exists (escalation after handoff)."""
     existing = (
-        await session.execute(select(Complaint.id).where(Complaint.case_number == record.case_number))
+        session.execute(select(Complaint.id).where(Complaint.case_number == record.case_number))
     ).scalar_one_or_none()
     values: dict[str, Any] = {
         "description": record.description,
@@ -367,10 +450,10 @@ async def save_complaint(
         "deadline_at": record.deadline_at,
     }
     if existing is not None:
-        await session.execute(update(Complaint).where(Complaint.id == existing).values(**values))
+        session.execute(update(Complaint).where(Complaint.id == existing).values(**values))
         return existing
     return (
-        await session.execute(
+        session.execute(
             insert(Complaint)
             .values(
                 case_number=record.case_number,
@@ -384,8 +467,8 @@ async def save_complaint(
     ).scalar_one()
 
 
-async def open_or_raise_ticket(
-    session: AsyncSession,
+def open_or_raise_ticket(
+    session: Session,
     conversation_id: int,
     complaint_id: int | None,
     request: HandoffRequest,
@@ -393,7 +476,7 @@ async def open_or_raise_ticket(
 ) -> int:
     """Open a waiting ticket, or move the conversation's waiting ticket to a more urgent queue."""
     waiting = (
-        await session.execute(
+        session.execute(
             select(HandoffTicket).where(
                 HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting"
             )
@@ -405,7 +488,7 @@ async def open_or_raise_ticket(
         waiting.complaint_id = waiting.complaint_id or complaint_id
         return waiting.id
     return (
-        await session.execute(
+        session.execute(
             insert(HandoffTicket)
             .values(
                 conversation_id=conversation_id,
@@ -421,36 +504,53 @@ async def open_or_raise_ticket(
     ).scalar_one()
 
 
-async def save_timers(session: AsyncSession, conversation_id: int, changes: Sequence[TimerChange]) -> None:
-    for change in changes:
-        if change.due_at is None:
-            await session.execute(
-                update(Timer)
-                .where(
-                    Timer.conversation_id == conversation_id,
-                    Timer.kind == change.kind.value,
-                    Timer.token == change.token,
-                )
-                .values(status="cancelled")
-            )
-            continue
-        statement = _dialect_insert(session, Timer).values(
-            conversation_id=conversation_id,
-            kind=change.kind.value,
-            token=change.token,
-            due_at=change.due_at,
-            status="pending",
-        )
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["conversation_id", "kind"],
-                set_={"token": change.token, "due_at": change.due_at, "status": "pending"},
-            )
-        )
+def _timer_upsert(dialect_insert: Any) -> Any:
+    statement = dialect_insert(_timers).values(
+        conversation_id=bindparam("conversation_id"),
+        kind=bindparam("kind"),
+        token=bindparam("token"),
+        due_at=bindparam("due_at"),
+        status="pending",
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["conversation_id", "kind"],
+        set_={"token": statement.excluded.token, "due_at": statement.excluded.due_at, "status": "pending"},
+    )
 
 
-async def mark_timer_fired(session: AsyncSession, conversation_id: int, kind: str, token: int) -> None:
-    await session.execute(
+_CANCEL_TIMER = (
+    update(_timers)
+    .where(_timers.c.conversation_id == bindparam("timer_conversation"), _timers.c.kind == bindparam("timer_kind"))
+    .values(status="cancelled")
+)
+
+
+def save_timers(session: Session, changes: Sequence[tuple[int, TimerChange]]) -> None:
+    """Apply timer changes, as (conversation id, change) pairs in order, in two statements at most.
+
+    Only the last change per (conversation, kind) matters: arming replaces the row, cancelling
+    marks it cancelled whatever its token.
+    """
+    final = {(conversation_id, change.kind.value): change for conversation_id, change in changes}
+    armed = [
+        {"conversation_id": cid, "kind": kind, "token": change.token, "due_at": change.due_at}
+        for (cid, kind), change in final.items()
+        if change.due_at is not None
+    ]
+    cancelled = [
+        {"timer_conversation": cid, "timer_kind": kind}
+        for (cid, kind), change in final.items()
+        if change.due_at is None
+    ]
+    connection = session.connection()
+    if cancelled:
+        connection.execute(_CANCEL_TIMER, cancelled)
+    if armed:
+        connection.execute(_for_dialect(session, "timer_upsert", _timer_upsert), armed)
+
+
+def mark_timer_fired(session: Session, conversation_id: int, kind: str, token: int) -> None:
+    session.execute(
         update(Timer)
         .where(Timer.conversation_id == conversation_id, Timer.kind == kind, Timer.token == token)
         .values(status="fired")

@@ -10,10 +10,10 @@ from sqlalchemy import select, update
 
 from bot.channels.base import ChannelAdapter
 from bot.flows.complaint import TimerFired, TimerKind
-from bot.gateway import TIMER_JOB
 from bot.messages import OutboundMessage
 from bot.models import ChannelIdentity, Conversation, Message, Timer
 from bot.pipeline import Pipeline
+from workers.timers import TIMER_JOB
 
 log = structlog.get_logger(__name__)
 

@@ -10,12 +10,13 @@ from arq.typing import WorkerCoroutine
 from arq.worker import Function, func
 
 from bot.config import load_config
-from bot.db import create_engine, session_factory
+from bot.db import Database
 from bot.engine import ConversationEngine
 from bot.gateway import OutboundGateway
 from bot.pipeline import Pipeline, utc_now
 from bot.settings import Settings
 from workers.jobs import deliver_message, fire_timer, reconcile
+from workers.timers import TimerPump
 
 FUNCTIONS: list[Function | WorkerCoroutine] = [
     func(fire_timer, max_tries=5),  # type: ignore[arg-type]
@@ -27,19 +28,27 @@ CRON_JOBS = [cron(reconcile, second={0}, run_at_startup=True, unique=True)]  # t
 async def on_startup(ctx: dict[str, Any]) -> None:
     settings = Settings.from_env()
     config = load_config(settings.config_dir)
-    db_engine = create_engine(settings.database_url)
-    sessions = session_factory(db_engine)
+    database = Database(settings.database_url)
     gateway = OutboundGateway(ctx["redis"], settings.instance_id)
-    pipeline = Pipeline(sessions, ctx["redis"], ConversationEngine(config), gateway, utc_now, settings.batch_max)
+    pipeline = Pipeline(database, ctx["redis"], ConversationEngine(config), gateway, utc_now, settings.batch_max)
     await pipeline.start()
+    pump = TimerPump(ctx["redis"], utc_now)
+    pump.start()
     ctx.update(
-        settings=settings, config=config, db_engine=db_engine, sessions=sessions, pipeline=pipeline, clock=utc_now
+        timer_pump=pump,
+        settings=settings,
+        config=config,
+        database=database,
+        sessions=database.sessions,
+        pipeline=pipeline,
+        clock=utc_now,
     )
 
 
 async def on_shutdown(ctx: dict[str, Any]) -> None:
+    await ctx["timer_pump"].stop()
     await ctx["pipeline"].stop()
-    await ctx["db_engine"].dispose()
+    await ctx["database"].dispose()
 
 
 def redis_settings() -> RedisSettings:

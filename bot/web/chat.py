@@ -11,7 +11,7 @@ from aiohttp import WSMsgType, web
 from bot import store
 from bot.channels.webchat import FrameError, message_frame, parse_frame, parse_message
 from bot.flows.complaint import Started
-from bot.keys import clock_key, engine_key, hub_key, pipeline_key, sessions_key
+from bot.keys import clock_key, database_key, engine_key, hub_key, pipeline_key, sessions_key
 
 STATIC_DIR = Path(__file__).parent / "static"
 HISTORY_LIMIT = 1000
@@ -47,19 +47,19 @@ async def create_session(request: web.Request) -> web.Response:
     app = request.app
     locale = app[engine_key].phrases.locale(payload.get("locale") if isinstance(payload.get("locale"), str) else None)
     token = payload.get("token")
-    async with app[sessions_key]() as session:
-        if token is not None:
-            if not isinstance(token, str):
-                return json_error(400, "'token' must be a string")
-            identity_id = await store.identity_for_token(session, token)
+    if token is not None:
+        if not isinstance(token, str):
+            return json_error(400, "'token' must be a string")
+        async with app[sessions_key]() as session:
+            identity_id = await session.run_sync(store.identity_for_token, token)
             if identity_id is None:
                 return json_error(401, "unknown token: start a new session without one")
-            conversation_id = await store.current_conversation_id(
-                session, identity_id
-            ) or await store.latest_conversation_id(session, identity_id)
-            return web.json_response({"token": token, "conversation_id": conversation_id})
-        async with session.begin():
-            created = await store.create_webchat_session(session, locale, app[clock_key]())
+            conversation_id = await session.run_sync(store.current_conversation_id, identity_id)
+            if conversation_id is None:
+                conversation_id = await session.run_sync(store.latest_conversation_id, identity_id)
+        return web.json_response({"token": token, "conversation_id": conversation_id})
+    now = app[clock_key]()
+    created = await app[database_key].write(lambda session: store.create_webchat_session(session, locale, now))
     await app[pipeline_key].push(created.conversation_id, [Started()])
     return web.json_response({"token": created.token, "conversation_id": created.conversation_id}, status=201)
 
@@ -76,7 +76,7 @@ async def _identity(request: web.Request, token: str | None) -> int:
             text=json.dumps({"error": "a web chat token is required"}), content_type="application/json"
         )
     async with request.app[sessions_key]() as session:
-        identity_id = await store.identity_for_token(session, token)
+        identity_id = await session.run_sync(store.identity_for_token, token)
     if identity_id is None:
         raise web.HTTPUnauthorized(
             text=json.dumps({"error": "unknown token: start a new session"}), content_type="application/json"
@@ -86,7 +86,7 @@ async def _identity(request: web.Request, token: str | None) -> int:
 
 async def _history(request: web.Request, identity_id: int, after_id: int) -> list[dict[str, Any]]:
     async with request.app[sessions_key]() as session:
-        messages = await store.webchat_history(session, identity_id, after_id, HISTORY_LIMIT)
+        messages = await session.run_sync(store.webchat_history, identity_id, after_id, HISTORY_LIMIT)
     return [
         message_frame(message.id, message.sender, message.text, message.created_at, message.provider_message_id)
         for message in messages

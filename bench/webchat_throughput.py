@@ -1,0 +1,167 @@
+"""Web chat end-to-end throughput against a bare aiohttp websocket echo, on this machine.
+
+Starts two servers in turn as separate processes — a bare aiohttp websocket echo and the
+product on embedded defaults (SQLite, embedded Redis, in-process worker) — and drives each with
+the same clients: C connections, each sending M messages one after another. For the echo a
+message is done when it comes back; for the product when it is acknowledged (stored) and the
+bot's two replies to it (stored, processed, answered) have arrived on the socket.
+
+Prints messages per second for both and their ratio (the target is ≥ 0.20).
+
+    python bench/webchat_throughput.py [--connections 50] [--messages 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ECHO_SERVER = """
+import sys
+from aiohttp import web, WSMsgType
+
+async def echo(request):
+    ws = web.WebSocketResponse()
+    await ws.prepare(request)
+    async for message in ws:
+        if message.type is WSMsgType.TEXT:
+            await ws.send_str(message.data)
+    return ws
+
+app = web.Application()
+app.router.add_get("/ws", echo)
+app.router.add_get("/healthz", lambda request: web.Response(text="ok"))
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            try:
+                async with http.get(url) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"{url} not ready")
+
+
+async def echo_client(http: aiohttp.ClientSession, port: int, messages: int) -> None:
+    async with http.ws_connect(f"http://127.0.0.1:{port}/ws") as ws:
+        for index in range(messages):
+            await ws.send_str(json.dumps({"type": "message", "id": str(uuid.uuid4()), "text": f"msg {index}"}))
+            await ws.receive()
+
+
+async def bot_client(http: aiohttp.ClientSession, port: int, messages: int, ready: asyncio.Event) -> None:
+    async with http.post(f"http://127.0.0.1:{port}/chat/session", json={}) as response:
+        token = (await response.json())["token"]
+    async with http.ws_connect(f"http://127.0.0.1:{port}/chat/ws?token={token}") as ws:
+
+        async def exchange(text: str, replies: int) -> None:
+            message_id = str(uuid.uuid4())
+            await ws.send_str(json.dumps({"type": "message", "id": message_id, "text": text}))
+            acked, seen = False, 0
+            while not acked or seen < replies:
+                frame = json.loads((await ws.receive()).data)
+                if frame["type"] == "ack" and frame["id"] == message_id:
+                    acked = True
+                elif frame["type"] == "message" and frame["from"] == "bot" and acked:
+                    seen += 1
+
+        # Warm-up: the greeting arrives, then the first description moves the flow to
+        # "waiting for a phone", where every further description gets exactly two replies.
+        greeted = 0
+        while greeted < 2:
+            frame = json.loads((await ws.receive()).data)
+            greeted += frame.get("from") == "bot"
+        await exchange("楼道的灯坏了", 2)
+        ready.set()
+        await ready.wait()
+        for index in range(messages):
+            await exchange(f"补充说明 {index}:晚上楼道很黑", 2)
+
+
+async def measure(kind: str, connections: int, messages: int) -> float:
+    port = free_port()
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as var_dir:
+        if kind == "echo":
+            command = [sys.executable, "-c", ECHO_SERVER, str(port)]
+        else:
+            env.update(BOT_VAR_DIR=var_dir)
+            for key in ("BOT_DATABASE_URL", "BOT_REDIS_URL"):
+                env.pop(key, None)
+            profile = os.environ.get("BENCH_PROFILE")
+            command = [sys.executable, "-m", "bot", "run", "--port", str(port)]
+            if profile:  # sample the server with py-spy (must be on PATH) into collapsed stacks
+                command = ["py-spy", "record", "--format", "raw", "-o", profile, "--", *command]
+        process = await asyncio.create_subprocess_exec(
+            *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+        )
+        try:
+            await wait_ready(f"http://127.0.0.1:{port}/healthz")
+            connector = aiohttp.TCPConnector(limit=0)
+            async with aiohttp.ClientSession(connector=connector) as http:
+                if kind == "echo":
+                    started = time.perf_counter()
+                    await asyncio.gather(*(echo_client(http, port, messages) for _ in range(connections)))
+                else:
+                    gates = [asyncio.Event() for _ in range(connections)]
+                    all_ready = asyncio.Event()
+
+                    async def one(gate: asyncio.Event) -> None:
+                        await bot_client(http, port, messages, gate)
+
+                    async def release() -> None:
+                        await asyncio.gather(*(gate.wait() for gate in gates))
+                        all_ready.set()
+
+                    # Each client waits at its gate until every client has warmed up.
+                    tasks = [asyncio.create_task(one(gate)) for gate in gates]
+                    await release()
+                    started = time.perf_counter()
+                    await asyncio.gather(*tasks)
+                elapsed = time.perf_counter() - started
+        finally:
+            process.terminate()
+            await process.wait()
+    return connections * messages / elapsed
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=40)
+    arguments = parser.parse_args()
+    echo = await measure("echo", arguments.connections, arguments.messages)
+    bot = await measure("bot", arguments.connections, arguments.messages)
+    print(f"connections={arguments.connections} messages/connection={arguments.messages}")
+    print(f"bare aiohttp websocket echo: {echo:10.0f} msg/s")
+    print(f"web chat end to end:         {bot:10.0f} msg/s")
+    print(f"ratio (target >= 0.20):      {bot / echo:10.3f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
