@@ -74,7 +74,9 @@ async def echo_client(http: aiohttp.ClientSession, port: int, messages: int) -> 
             await ws.receive()
 
 
-async def bot_client(http: aiohttp.ClientSession, port: int, messages: int, ready: asyncio.Event) -> None:
+async def bot_client(
+    http: aiohttp.ClientSession, port: int, messages: int, warmed: asyncio.Event, start: asyncio.Event
+) -> None:
     async with http.post(f"http://127.0.0.1:{port}/chat/session", json={}) as response:
         token = (await response.json())["token"]
     async with http.ws_connect(f"http://127.0.0.1:{port}/chat/ws?token={token}") as ws:
@@ -97,8 +99,8 @@ async def bot_client(http: aiohttp.ClientSession, port: int, messages: int, read
             frame = json.loads((await ws.receive()).data)
             greeted += frame.get("from") == "bot"
         await exchange("楼道的灯坏了", 2)
-        ready.set()
-        await ready.wait()
+        warmed.set()
+        await start.wait()
         for index in range(messages):
             await exchange(f"补充说明 {index}:晚上楼道很黑", 2)
 
@@ -128,20 +130,12 @@ async def measure(kind: str, connections: int, messages: int) -> float:
                     started = time.perf_counter()
                     await asyncio.gather(*(echo_client(http, port, messages) for _ in range(connections)))
                 else:
-                    gates = [asyncio.Event() for _ in range(connections)]
-                    all_ready = asyncio.Event()
-
-                    async def one(gate: asyncio.Event) -> None:
-                        await bot_client(http, port, messages, gate)
-
-                    async def release() -> None:
-                        await asyncio.gather(*(gate.wait() for gate in gates))
-                        all_ready.set()
-
-                    # Each client waits at its gate until every client has warmed up.
-                    tasks = [asyncio.create_task(one(gate)) for gate in gates]
-                    await release()
+                    warmed = [asyncio.Event() for _ in range(connections)]
+                    start = asyncio.Event()
+                    tasks = [asyncio.create_task(bot_client(http, port, messages, w, start)) for w in warmed]
+                    await asyncio.gather(*(event.wait() for event in warmed))
                     started = time.perf_counter()
+                    start.set()
                     await asyncio.gather(*tasks)
                 elapsed = time.perf_counter() - started
         finally:
