@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from aiohttp import web
 
 from bot.config import ConfigError, load_config
-from bot.logs import configure_logging
+from bot.logs import AccessLogger, configure_logging
 from bot.settings import Settings
 
 
@@ -22,7 +22,11 @@ def _run(settings: Settings) -> int:
     except ConfigError as error:
         print(f"configuration error:\n{error}", file=sys.stderr)
         return 2
-    migrate.upgrade(settings.database_url)
+    auto_migrate = settings.auto_migrate
+    if auto_migrate is None:
+        auto_migrate = settings.database_url.startswith("sqlite")
+    if auto_migrate:
+        migrate.upgrade(settings.database_url)
     app = create_app(settings, config)
     base = f"http://{settings.host}:{settings.port}"
 
@@ -41,7 +45,14 @@ def _run(settings: Settings) -> int:
         )
 
     app.on_startup.append(announce)
-    web.run_app(app, host=settings.host, port=settings.port, print=None, shutdown_timeout=15)
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        shutdown_timeout=15,
+        access_log_class=AccessLogger,
+    )
     return 0
 
 

@@ -126,7 +126,17 @@ class ServiceSettings(_Strict):
     timezone: str = "Asia/Shanghai"
     case_prefix: str = "TS"
     phone_pattern: str = r"^(?:\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$"
-    short_message_chars: int = Field(default=12, ge=1)
+
+    @field_validator("phone_pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        import re
+
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"not a valid regular expression: {error}") from error
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -157,6 +167,20 @@ class TimeWords(_Strict):
     combine: str = Field(description="uses {day} and {time}")
     twelve_hour: bool = True
     periods: list[DayPeriod] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> TimeWords:
+        allowed = {
+            "date": {"month", "day"},
+            "time": {"period", "hour", "minute"},
+            "time_on_the_hour": {"period", "hour"},
+            "combine": {"day", "time"},
+        }
+        for name, names in allowed.items():
+            used = {field for _, field, _, _ in string.Formatter().parse(getattr(self, name)) if field}
+            if used - names:
+                raise ValueError(f"{name}: unknown variables {sorted(used - names)}; allowed: {sorted(names)}")
+        return self
 
 
 class PhraseBook(_Strict):
@@ -229,6 +253,9 @@ class Classification(_Strict):
             raise ValueError("category ids must be unique")
         if self.fallback_category not in ids:
             raise ValueError(f"fallback_category {self.fallback_category!r} is not a category id")
+        missing_intents = {Intent.YES, Intent.NO} - set(self.intents)
+        if missing_intents:
+            raise ValueError(f"intents: {sorted(i.value for i in missing_intents)} are required")
         unknown = set(self.correction_fields) - {"description", "phone", "area"}
         if unknown:
             raise ValueError(f"correction_fields: unknown fields {sorted(unknown)}")

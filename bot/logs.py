@@ -6,6 +6,8 @@ import logging
 import sys
 
 import structlog
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web import BaseRequest, StreamResponse
 
 
 def configure_logging(json_output: bool = False, level: int = logging.INFO) -> None:
@@ -34,3 +36,17 @@ def configure_logging(json_output: bool = False, level: int = logging.INFO) -> N
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+
+
+class AccessLogger(AbstractAccessLogger):
+    """Access log without query strings: the web chat token travels as ``?token=``."""
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %s %s %.1fms",
+            request.remote,
+            request.method,
+            request.path,
+            response.status,
+            time * 1000,
+        )

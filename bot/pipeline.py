@@ -268,34 +268,38 @@ class Pipeline:
                 if not item.future.done():
                     item.future.set_exception(error)
             raise
-        fresh = [result for result in results if not result.duplicate]
-        if fresh:
-            async with self._redis.pipeline(transaction=False) as redis_pipe:
-                for result in fresh:
-                    redis_pipe.rpush(redis_keys.conversation_inbox(result.conversation_id), f"m:{result.message_id}")
-                await redis_pipe.execute()
-            for result in fresh:
-                self._dirty[result.conversation_id] = None
-        if self._on_stored is not None and fresh:
-            await self._on_stored(
-                [
-                    Delivery(
-                        message_id=result.message_id,
-                        conversation_id=result.conversation_id,
-                        identity_id=item.identity_id or 0,
-                        channel=item.inbound.channel.value,
-                        sender=Sender.CUSTOMER,
-                        text=item.inbound.text,
-                        created_at=now,
-                        provider_message_id=item.inbound.provider_message_id,
-                    )
-                    for item, result in zip(batch, results, strict=True)
-                    if not result.duplicate
-                ]
-            )
-        for item, result in zip(batch, results, strict=True):
-            if not item.future.done():
-                item.future.set_result(result)
+        fresh = [(item, result) for item, result in zip(batch, results, strict=True) if not result.duplicate]
+        try:
+            if fresh:
+                async with self._redis.pipeline(transaction=False) as redis_pipe:
+                    for _, result in fresh:
+                        key = redis_keys.conversation_inbox(result.conversation_id)
+                        redis_pipe.rpush(key, f"m:{result.message_id}")
+                    await redis_pipe.execute()
+                for _, result in fresh:
+                    self._dirty[result.conversation_id] = None
+                if self._on_stored is not None:
+                    await self._on_stored([self._customer_delivery(item, result, now) for item, result in fresh])
+        except Exception:
+            # The messages are stored: acknowledge them anyway; reconcile() queues them again.
+            log.exception("pipeline.queue_failed", messages=len(fresh))
+        finally:
+            for item, result in zip(batch, results, strict=True):
+                if not item.future.done():
+                    item.future.set_result(result)
+
+    @staticmethod
+    def _customer_delivery(item: _Submission, result: StoredInbound, now: dt.datetime) -> Delivery:
+        return Delivery(
+            message_id=result.message_id,
+            conversation_id=result.conversation_id,
+            identity_id=item.identity_id or 0,
+            channel=item.inbound.channel.value,
+            sender=Sender.CUSTOMER,
+            text=item.inbound.text,
+            created_at=now,
+            provider_message_id=item.inbound.provider_message_id,
+        )
 
     def _resolve_conversation(self, session: Session, item: _Submission, now: dt.datetime) -> int:
         inbound = item.inbound
@@ -310,7 +314,13 @@ class Pipeline:
         identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
         if identity is None:
             store.create_customer_identity(
-                session, inbound.channel, inbound.sender_id, now, inbound.sender_phone, inbound.sender_name
+                session,
+                inbound.channel,
+                inbound.sender_id,
+                now,
+                inbound.sender_phone,
+                inbound.sender_name,
+                tier=self._engine.config.deadlines.default_tier,
             )
             identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
             assert identity is not None

@@ -8,6 +8,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _flag(value: str | None, default: bool | None) -> bool | None:
+    """An environment flag, case-insensitive; unset or empty means ``default``."""
+    if value is None or not value.strip():
+        return default
+    folded = value.strip().lower()
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise ValueError(f"not a yes/no value: {value!r} (use 1/0, true/false, yes/no, on/off)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +43,9 @@ class Settings:
     log_json: bool = False
     batch_max: int = 256
     """The most inbound messages one group commit takes."""
+    auto_migrate: bool | None = None
+    """Migrate the schema when ``run`` starts; None means "only for SQLite" (the embedded setup),
+    so several production instances never race to migrate: run ``python -m bot migrate`` once."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -43,8 +60,9 @@ class Settings:
             host=env.get("BOT_HOST", defaults.host),
             port=int(env.get("BOT_PORT", str(defaults.port))),
             public_url=env.get("BOT_PUBLIC_URL") or None,
-            in_process_worker=env.get("BOT_IN_PROCESS_WORKER", "1") not in ("0", "false", "no"),
-            log_json=env.get("BOT_LOG_JSON", "0") in ("1", "true", "yes"),
+            in_process_worker=bool(_flag(env.get("BOT_IN_PROCESS_WORKER"), default=True)),
+            log_json=bool(_flag(env.get("BOT_LOG_JSON"), default=False)),
+            auto_migrate=_flag(env.get("BOT_AUTO_MIGRATE"), default=None),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

@@ -52,12 +52,13 @@ def create_customer_identity(
     now: dt.datetime,
     phone: str | None = None,
     display_name: str | None = None,
+    tier: str = "standard",
 ) -> tuple[int, int]:
     """A new customer known on ``channel`` as ``external_id``; returns (customer id, identity id)."""
     customer_id = (
         session.execute(
             insert(Customer)
-            .values(created_at=now, tier="standard", phone=phone, display_name=display_name)
+            .values(created_at=now, tier=tier, phone=phone, display_name=display_name)
             .returning(Customer.id)
         )
     ).scalar_one()
@@ -141,10 +142,12 @@ class WebchatSession:
     created: bool
 
 
-def create_webchat_session(session: Session, locale: str, now: dt.datetime) -> WebchatSession:
+def create_webchat_session(session: Session, locale: str, now: dt.datetime, tier: str = "standard") -> WebchatSession:
     """A new anonymous web chat customer, its token and its first conversation."""
     token = secrets.token_urlsafe(32)
-    customer_id, identity_id = create_customer_identity(session, ChannelName.WEBCHAT, secrets.token_hex(16), now)
+    customer_id, identity_id = create_customer_identity(
+        session, ChannelName.WEBCHAT, secrets.token_hex(16), now, tier=tier
+    )
     session.execute(
         insert(WebchatToken).values(token_digest=token_digest(token), identity_id=identity_id, created_at=now)
     )
@@ -159,7 +162,11 @@ def identity_for_token(session: Session, token: str) -> int | None:
 
 
 def webchat_history(session: Session, identity_id: int, after_id: int = 0, limit: int = 500) -> Sequence[Message]:
-    """Messages of every conversation of a web chat identity, oldest first."""
+    """Messages of every conversation of a web chat identity after ``after_id``, oldest first.
+
+    From the start (``after_id`` 0) it is the newest ``limit`` messages; after an id, the next
+    ``limit`` ones, so a client polling with the last id it has never skips a message.
+    """
     statement: Select[tuple[Message]] = (
         select(Message)
         .join(Conversation, Conversation.id == Message.conversation_id)
@@ -168,10 +175,12 @@ def webchat_history(session: Session, identity_id: int, after_id: int = 0, limit
             Message.id > after_id,
             Message.delivery_status.is_distinct_from("dropped"),
         )
-        .order_by(Message.id)
         .limit(limit)
     )
-    return (session.execute(statement)).scalars().all()
+    if after_id:
+        return session.execute(statement.order_by(Message.id)).scalars().all()
+    newest = session.execute(statement.order_by(Message.id.desc())).scalars().all()
+    return list(reversed(newest))
 
 
 # ---------------------------------------------------------------------------- inbound
@@ -552,6 +561,11 @@ def save_timers(session: Session, changes: Sequence[tuple[int, TimerChange]]) ->
 def mark_timer_fired(session: Session, conversation_id: int, kind: str, token: int) -> None:
     session.execute(
         update(Timer)
-        .where(Timer.conversation_id == conversation_id, Timer.kind == kind, Timer.token == token)
+        .where(
+            Timer.conversation_id == conversation_id,
+            Timer.kind == kind,
+            Timer.token == token,
+            Timer.status.in_(("pending", "requeued")),
+        )
         .values(status="fired")
     )

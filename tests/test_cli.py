@@ -80,6 +80,7 @@ async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Pat
     assert process.returncode == 0, text
     assert f"{base}/chat" in text
     assert "embedded" in text
+    assert "/chat/ws" in text and token not in text  # the access log leaves out the token
 
     database = sqlite3.connect(tmp_path / "var" / "bot.sqlite3")
     inbound, unprocessed = database.execute(

@@ -68,6 +68,20 @@ def test_a_deadline_table_missing_a_tier_is_refused(config_copy: Path) -> None:
     assert "deadlines.yaml" in str(caught.value) and "vip" in str(caught.value)
 
 
+def test_an_invalid_phone_pattern_is_refused(config_copy: Path) -> None:
+    _edit(config_copy / "service.yaml", lambda data: data.update(phone_pattern="^(1[3-9"))
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    assert "service.yaml" in str(caught.value) and "phone_pattern" in str(caught.value)
+
+
+def test_the_yes_and_no_intents_are_required(config_copy: Path) -> None:
+    _edit(config_copy / "classification.yaml", lambda data: data["intents"].pop("no"))
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    assert "classification.yaml" in str(caught.value) and "no" in str(caught.value)
+
+
 def test_broken_yaml_is_reported(config_copy: Path) -> None:
     (config_copy / "calendar.yaml").write_text("working_weekdays: [1, 2\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"calendar\.yaml: not valid YAML"):

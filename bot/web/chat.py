@@ -58,8 +58,8 @@ async def create_session(request: web.Request) -> web.Response:
             if conversation_id is None:
                 conversation_id = await session.run_sync(store.latest_conversation_id, identity_id)
         return web.json_response({"token": token, "conversation_id": conversation_id})
-    now = app[clock_key]()
-    created = await app[database_key].write(lambda session: store.create_webchat_session(session, locale, now))
+    now, tier = app[clock_key](), app[engine_key].config.deadlines.default_tier
+    created = await app[database_key].write(lambda session: store.create_webchat_session(session, locale, now, tier))
     await app[pipeline_key].push(created.conversation_id, [Started()])
     return web.json_response({"token": created.token, "conversation_id": created.conversation_id}, status=201)
 
