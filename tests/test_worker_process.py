@@ -1,0 +1,53 @@
+"""Production shape: an app instance without a worker, and a separate ``python -m bot worker``."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+from bot.config import load_config
+from bot.pipeline import utc_now
+from bot.settings import PROJECT_ROOT
+from tests.conftest import AppFactory
+from tests.helpers import ChatSocket, new_session
+
+
+async def test_a_separate_worker_fires_timers_for_sockets_on_an_app_instance(
+    make_client: AppFactory, database_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    config_dir = tmp_path / "config"
+    shutil.copytree(PROJECT_ROOT / "config", config_dir)
+    timers = {"idle_prompt_after": 1, "idle_close_after": 60, "harassment_close_after": 60}
+    (config_dir / "timers.yaml").write_text(yaml.safe_dump(timers), encoding="utf-8")
+    config = load_config(config_dir)
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
+    env.update(BOT_DATABASE_URL=database_url, BOT_REDIS_URL=redis_url, BOT_CONFIG_DIR=str(config_dir))
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "worker",
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        client = await make_client(config=config, clock=utc_now, in_process_worker=False)
+        token, _ = await new_session(client)
+        socket = await ChatSocket.open(client, token)
+        await socket.until_bot_says("客服代表")
+        prompt = config.phrases["zh-CN"].phrases["idle_prompt"][:6]
+        await socket.until_bot_says(prompt, timeout=20)
+        await socket.close()
+    finally:
+        worker.terminate()
+        output, _ = await asyncio.wait_for(worker.communicate(), 30)
+    log = output.decode()
+    assert "fire_timer" in log, log
