@@ -1,0 +1,91 @@
+"""Memory per idle web chat connection, against a bare aiohttp websocket server, on this machine.
+
+Starts each server as its own process, opens N idle websockets to it (for the product: N web
+chat sessions, each greeted, then left idle), and reads the server's resident memory before and
+after from /proc. Prints KiB per connection for both (the product's target is < 20 KiB).
+
+    python bench/idle_memory.py [--connections 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import sys
+import tempfile
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from webchat_throughput import ECHO_SERVER, ROOT, free_port, wait_ready
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+async def measure(kind: str, connections: int) -> float:
+    port = free_port()
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as var_dir:
+        if kind == "echo":
+            command = [sys.executable, "-c", ECHO_SERVER, str(port)]
+        else:
+            env.update(BOT_VAR_DIR=var_dir)
+            for key in ("BOT_DATABASE_URL", "BOT_REDIS_URL"):
+                env.pop(key, None)
+            command = [sys.executable, "-m", "bot", "run", "--port", str(port)]
+        process = await asyncio.create_subprocess_exec(
+            *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+        )
+        sockets = []
+        try:
+            await wait_ready(f"http://127.0.0.1:{port}/healthz")
+            async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+                tokens = []
+                if kind == "bot":
+                    for _ in range(connections):
+                        async with http.post(f"http://127.0.0.1:{port}/chat/session", json={}) as response:
+                            tokens.append((await response.json())["token"])
+                    url = f"http://127.0.0.1:{port}/chat/ws?token="
+                else:
+                    tokens = [""] * connections
+                    url = f"http://127.0.0.1:{port}/ws"
+                # Warm up: one connection, so lazily created state is not counted per connection.
+                warm = await http.ws_connect(url + tokens[0])
+                await asyncio.sleep(1)
+                before = rss_kib(process.pid)
+                for token in tokens[1:]:
+                    sockets.append(await http.ws_connect(url + token))
+                await asyncio.sleep(2)
+                after = rss_kib(process.pid)
+                for socket in [warm, *sockets]:
+                    await socket.close()
+        finally:
+            process.terminate()
+            await process.wait()
+    return (after - before) / max(1, len(sockets))
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=500)
+    arguments = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * arguments.connections)), hard))
+    echo = await measure("echo", arguments.connections)
+    bot = await measure("bot", arguments.connections)
+    print(f"idle connections: {arguments.connections}")
+    print(f"bare aiohttp websocket: {echo:8.1f} KiB per connection")
+    print(f"web chat:               {bot:8.1f} KiB per connection (target < 20)")
+    print(f"ratio:                  {bot / echo if echo else float('nan'):8.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
