@@ -69,6 +69,7 @@ class PhraseId(StrEnum):
     ASK_CORRECT_AREA = "ask_correct_area"
     CONFIRMED_THANKS = "confirmed_thanks"
     PROMISE = "promise"
+    PROMISE_BY_DATE = "promise_by_date"
     CASE_NUMBER = "case_number"
     HANDOFF_FOLLOW_UP = "handoff_follow_up"
     MESSAGE_RECORDED = "message_recorded"
@@ -99,6 +100,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.GREETING_KNOWN_CUSTOMER: frozenset({"surname", "title", "time_greeting"}),
     PhraseId.RESTATE: frozenset({"description", "phone", "area", "category"}),
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
+    PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
     PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
 }
@@ -166,6 +168,8 @@ class TimeWords(_Strict):
     time_on_the_hour: str = Field(description="uses {period} and {hour}")
     combine: str = Field(description="uses {day} and {time}")
     twelve_hour: bool = True
+    midnight_hour: int = Field(default=12, ge=0, le=12)
+    """With ``twelve_hour``: how the hour after midnight is said (12 in "12:30 AM", 0 in "凌晨0点30分")."""
     periods: list[DayPeriod] = Field(min_length=1)
 
     @model_validator(mode="after")

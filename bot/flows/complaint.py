@@ -20,6 +20,7 @@ from bot.flows.classify import (
     find_phone,
     looks_like_phone_attempt,
     matches,
+    normalise,
 )
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
 from bot.messages import MessageKind, Option, OutboundMessage
@@ -105,6 +106,7 @@ class ComplaintRecord:
     confirmed: bool
     deadline_at: dt.datetime
     promised_hours: float
+    counted_in_working_days: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,22 +344,42 @@ class ComplaintFlow:
         turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
 
     def _on_choose_correction(self, turn: _Turn, text: str) -> None:
-        folded = text.strip().lower()
-        for field_name, keywords in self._rules.correction_fields.items():
-            if any(keyword.lower() == folded or keyword.lower() in folded for keyword in keywords):
-                next_state = {
-                    "description": State.CORRECT_DESCRIPTION,
-                    "phone": State.CORRECT_PHONE,
-                    "area": State.CORRECT_AREA,
-                }[field_name]
-                turn.step.state = next_state
-                self._ask_current(turn)
-                return
+        phone = find_phone(text, self._config.service.phone_pattern)
+        if phone:
+            turn.step.data["phone"] = phone
+            turn.audit("corrected", field="phone")
+            self._restate(turn)
+            return
+        field_name = self._correction_field(text)
+        if field_name is not None:
+            turn.step.state = {
+                "description": State.CORRECT_DESCRIPTION,
+                "phone": State.CORRECT_PHONE,
+                "area": State.CORRECT_AREA,
+            }[field_name]
+            self._ask_current(turn)
+            return
         if Intent.YES in detect_intents(text, self._rules):
             turn.audit("confirmed")
             self._promise_and_hand_off(turn)
             return
         self._ask_correction(turn)
+
+    def _correction_field(self, text: str) -> str | None:
+        """Which item the customer wants to correct: an exact answer ("2", "电话") first, then
+        the earliest keyword in the text; digits only count as a whole answer."""
+        folded = normalise(text)
+        fields = self._rules.correction_fields
+        for field_name, keywords in fields.items():
+            if folded in (keyword.lower() for keyword in keywords):
+                return field_name
+        found: list[tuple[int, str]] = []
+        for field_name, keywords in fields.items():
+            for keyword in keywords:
+                position = folded.find(keyword.lower())
+                if position >= 0 and not keyword.isdigit():
+                    found.append((position, field_name))
+        return min(found)[1] if found else None
 
     def _on_correct_description(self, turn: _Turn, text: str) -> None:
         turn.step.data["description"] = [text]
@@ -546,6 +568,7 @@ class ComplaintFlow:
             confirmed=confirmed,
             deadline_at=deadline.due_at,
             promised_hours=deadline.hours,
+            counted_in_working_days=deadline.working_days is not None,
         )
 
     def _priority(self, record: ComplaintRecord) -> int:
@@ -560,7 +583,10 @@ class ComplaintFlow:
         deadline_text = describe_moment(
             record.deadline_at, turn.now, self._calendar.timezone, self._phrases.time_words(turn.locale)
         )
-        turn.say(PhraseId.PROMISE, hours=format_hours(record.promised_hours), deadline=deadline_text)
+        if record.counted_in_working_days:
+            turn.say(PhraseId.PROMISE_BY_DATE, deadline=deadline_text)
+        else:
+            turn.say(PhraseId.PROMISE, hours=format_hours(record.promised_hours), deadline=deadline_text)
         turn.say(
             PhraseId.CASE_NUMBER,
             case_number=record.case_number,

@@ -64,6 +64,8 @@ class BusinessCalendar:
 class Deadline:
     due_at: dt.datetime
     hours: float
+    working_days: int | None = None
+    """Set when the rule counts working days: the promise then names the day, not the hours."""
 
 
 def _rule_for(table: DeadlineTable, grade: Grade, tier: str, category: str) -> DeadlineRule:
@@ -92,7 +94,7 @@ def compute_deadline(
         return Deadline(due_at=now + dt.timedelta(hours=rule.hours), hours=rule.hours)
     assert rule.working_days is not None
     due = calendar.add_working_days(now, rule.working_days)
-    return Deadline(due_at=due, hours=(due - now).total_seconds() / 3600)
+    return Deadline(due_at=due, hours=(due - now).total_seconds() / 3600, working_days=rule.working_days)
 
 
 def format_hours(hours: float) -> str:
@@ -121,7 +123,7 @@ def describe_moment(moment: dt.datetime, now: dt.datetime, timezone: ZoneInfo, w
             period = candidate.word
     hour = local.hour
     if words.twelve_hour:
-        hour = hour % 12 or 12
+        hour = hour % 12 or (words.midnight_hour if hour == 0 else 12)
     if local.minute:
         time = words.time.format(period=period, hour=hour, minute=f"{local.minute:02d}")
     else:

@@ -450,3 +450,41 @@ def test_no_reply_the_bot_can_send_contains_a_forbidden_phrase(
         for reply in step.replies:
             assert reply.text.strip(), "empty reply"
             assert not [item for item in forbidden if item in reply.text.lower()], reply.text
+
+
+@pytest.mark.parametrize(
+    ("answer", "state"),
+    [
+        ("2", State.CORRECT_PHONE),
+        ("电话", State.CORRECT_PHONE),
+        ("电话有问题", State.CORRECT_PHONE),
+        ("地址写错了", State.CORRECT_AREA),
+        ("1", State.CORRECT_DESCRIPTION),
+        ("问题描述不对", State.CORRECT_DESCRIPTION),
+    ],
+)
+def test_the_correction_answer_picks_the_right_item(engine: ConversationEngine, answer: str, state: State) -> None:
+    chat = Chat(engine)
+    complete_until_confirmation(chat)
+    chat.send("不对")
+    chat.send(answer)
+    assert chat.state is state
+
+
+def test_a_new_phone_in_the_correction_answer_is_taken_directly(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    complete_until_confirmation(chat)
+    chat.send("不对")
+    step = chat.send("手机号是13911112222")
+    assert chat.state is State.CONFIRMING
+    assert "13911112222" in chat.texts(step)
+
+
+def test_a_working_day_deadline_is_promised_by_its_day_not_in_hours(engine: ConversationEngine) -> None:
+    chat = Chat(engine)  # Monday 14:00; one working day later is Tuesday 14:00
+    complete_until_confirmation(chat, "开发商迟迟不交房")
+    step = chat.send("对")
+    text = chat.texts(step)
+    assert step.complaint is not None and step.complaint.category == "real_estate"
+    assert "明天下午2点前给您明确的答复" in text
+    assert "小时内" not in text

@@ -102,3 +102,10 @@ def test_seconds_never_make_the_said_time_later_than_the_deadline(service_config
 def test_hours_are_said_without_needless_decimals() -> None:
     assert format_hours(12.0) == "12"
     assert format_hours(7.5) == "7.5"
+
+
+def test_the_hour_after_midnight(service_config: ServiceConfig) -> None:
+    zh = service_config.phrases["zh-CN"].time_words
+    en = service_config.phrases["en"].time_words
+    assert describe_moment(at(24, 0, 30), at(23, 14), SHANGHAI, zh) == "明天凌晨0点30分前"
+    assert describe_moment(at(24, 0, 30), at(23, 14), SHANGHAI, en) == "by 12:30 AM tomorrow"
