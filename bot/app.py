@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import secrets
+from collections.abc import AsyncIterator, Callable
 
+import aiohttp
 import structlog
 from aiohttp import web
 from arq import create_pool
@@ -13,6 +15,8 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import text
 
+from bot.channels.base import ChannelAdapter
+from bot.channels.sms import SmsAdapter, SmsSettings
 from bot.channels.webchat import WebchatHub
 from bot.config import ServiceConfig, load_config
 from bot.db import Database
@@ -20,6 +24,7 @@ from bot.embedded_redis import EmbeddedRedis
 from bot.engine import ConversationEngine
 from bot.gateway import OutboundGateway
 from bot.keys import (
+    adapters_key,
     clock_key,
     config_key,
     database_key,
@@ -32,9 +37,15 @@ from bot.keys import (
     sessions_key,
     settings_key,
 )
+from bot.messages import ChannelName
 from bot.pipeline import Clock, Pipeline, utc_now
-from bot.settings import Settings
+from bot.settings import Settings, SmsGatewaySettings
+from bot.sms_stub import StubConfig, create_stub_app
 from bot.web import chat
+from bot.web import sms as sms_routes
+from bot.web.sms import sms_adapter_key
+
+STUB_NUMBER = "10690000"
 
 log = structlog.get_logger(__name__)
 
@@ -102,6 +113,7 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
             "sessions": app[sessions_key],
             "database": app[database_key],
             "pipeline": app[pipeline_key],
+            "adapters": app[adapters_key],
             "clock": app[clock_key],
         },
         handle_signals=False,
@@ -147,16 +159,66 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ready" if ready else "not ready", **checks}, status=200 if ready else 503)
 
 
+def _sms_gateway(app: web.Application, settings: Settings) -> SmsGatewaySettings | None:
+    """The configured gateway, or the stub mounted at ``/sms-stub`` (embedded mode), or none."""
+    if settings.sms is not None:
+        return settings.sms
+    if not settings.sms_stub:
+        return None
+    base = settings.public_base()
+    stub = StubConfig(
+        account_sid="AC" + "0" * 32,
+        auth_token=secrets.token_hex(16),
+        number=STUB_NUMBER,
+        webhook_url=f"{base}/channels/sms",
+    )
+    app.add_subapp("/sms-stub/", create_stub_app(stub))
+    return SmsGatewaySettings(stub.account_sid, stub.auth_token, stub.number, f"{base}/sms-stub")
+
+
+def _channels_context(sms: SmsGatewaySettings | None) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        http = aiohttp.ClientSession()
+        adapters: dict[str, ChannelAdapter] = {}
+        if sms is not None:
+            adapter = SmsAdapter(
+                SmsSettings(
+                    sms.account_sid,
+                    sms.auth_token,
+                    sms.from_number,
+                    sms.api_base,
+                    status_callback_url=f"{app[settings_key].public_base()}/channels/sms/status",
+                ),
+                http,
+            )
+            app[sms_adapter_key] = adapter
+            adapters[ChannelName.SMS] = adapter
+        app[adapters_key] = adapters
+        log.info("channels.on", channels=["webchat", *adapters])
+        yield
+        await http.close()
+
+    return context
+
+
 def create_app(settings: Settings, config: ServiceConfig | None = None, clock: Clock = utc_now) -> web.Application:
-    """Build the application; resources start with the app and close with it."""
+    """Build the application; resources start with the app and close with it.
+
+    A channel without its settings is off: its routes are not mounted (they answer 404).
+    """
     app = web.Application(client_max_size=1024 * 1024)
     app[settings_key] = settings
     app[config_key] = config if config is not None else load_config(settings.config_dir)
     app[clock_key] = clock
     app[engine_key] = ConversationEngine(app[config_key])
-    app.cleanup_ctx.extend([_redis_context, _database_context, _pipeline_context, _worker_context])
+    sms = _sms_gateway(app, settings)
+    app.cleanup_ctx.extend(
+        [_redis_context, _database_context, _channels_context(sms), _pipeline_context, _worker_context]
+    )
     app.on_shutdown.append(_close_sockets)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     chat.add_routes(app)
+    if sms is not None:
+        sms_routes.add_routes(app)
     return app

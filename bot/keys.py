@@ -6,6 +6,7 @@ from aiohttp import web
 from arq import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.base import ChannelAdapter
 from bot.channels.webchat import WebchatHub
 from bot.config import ServiceConfig
 from bot.db import Database
@@ -25,3 +26,4 @@ hub_key = web.AppKey("webchat_hub", WebchatHub)
 gateway_key = web.AppKey("gateway", OutboundGateway)
 pipeline_key = web.AppKey("pipeline", Pipeline)
 redis_url_key = web.AppKey("redis_url", str)
+adapters_key = web.AppKey("channel_adapters", dict[str, ChannelAdapter])

@@ -25,6 +25,16 @@ def _flag(value: str | None, default: bool | None) -> bool | None:
 
 
 @dataclass(frozen=True, slots=True)
+class SmsGatewaySettings:
+    """The SMS gateway account (Twilio-compatible dialect)."""
+
+    account_sid: str
+    auth_token: str
+    from_number: str
+    api_base: str
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a process needs that is not the service configuration in ``config/``.
 
@@ -43,6 +53,10 @@ class Settings:
     log_json: bool = False
     batch_max: int = 256
     """The most inbound messages one group commit takes."""
+    sms: SmsGatewaySettings | None = None
+    """None: no gateway configured; ``run`` then mounts the SMS stub gateway (embedded mode)."""
+    sms_stub: bool = True
+    """Mount the stub gateway at ``/sms-stub`` when no gateway is configured."""
     auto_migrate: bool | None = None
     """Migrate the schema when ``run`` starts; None means "only for SQLite" (the embedded setup),
     so several production instances never race to migrate: run ``python -m bot migrate`` once."""
@@ -63,7 +77,24 @@ class Settings:
             in_process_worker=bool(_flag(env.get("BOT_IN_PROCESS_WORKER"), default=True)),
             log_json=bool(_flag(env.get("BOT_LOG_JSON"), default=False)),
             auto_migrate=_flag(env.get("BOT_AUTO_MIGRATE"), default=None),
+            sms=_sms_from_env(env),
+            sms_stub=bool(_flag(env.get("BOT_SMS_STUB"), default=True)),
         )
+
+    def public_base(self) -> str:
+        """The externally visible base URL (for signatures and callbacks behind a proxy)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _sms_from_env(env: Mapping[str, str]) -> SmsGatewaySettings | None:
+    names = ("BOT_SMS_ACCOUNT_SID", "BOT_SMS_AUTH_TOKEN", "BOT_SMS_FROM", "BOT_SMS_API_BASE")
+    values = [env.get(name, "").strip() for name in names]
+    if not any(values):
+        return None
+    missing = [name for name, value in zip(names, values, strict=True) if not value]
+    if missing:
+        raise ValueError(f"SMS channel half configured: set {', '.join(missing)} too, or none of them")
+    return SmsGatewaySettings(*values)

@@ -162,9 +162,12 @@ async def make_client(
     async def factory(**overrides: object) -> TestClient[web.Request, web.Application]:
         config = overrides.pop("config", service_config)
         use_clock = overrides.pop("clock", clock)
+        port = overrides.pop("port", None)
         overrides.setdefault("instance_id", f"test-{len(clients)}")
+        overrides.setdefault("sms_stub", False)
         app = create_app(settings.with_overrides(**overrides), config, use_clock)  # type: ignore[arg-type]
-        client: TestClient[web.Request, web.Application] = TestClient(TestServer(app))
+        server = TestServer(app, port=port) if port else TestServer(app)
+        client: TestClient[web.Request, web.Application] = TestClient(server)
         await client.start_server()
         clients.append(client)
         return client

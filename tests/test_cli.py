@@ -61,6 +61,12 @@ async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Pat
             async with http.post(f"{base}/chat/session", json={}) as response:
                 assert response.status == 201
                 token = (await response.json())["token"]
+            async with http.get(f"{base}/sms-stub/") as response:
+                assert response.status == 200 and "SMS stub gateway" in await response.text()
+            async with http.post(
+                f"{base}/sms-stub/phone", json={"From": "+8613900139000", "Body": "路灯坏了"}
+            ) as response:
+                assert (await response.json())["webhook_status"] == 200
             async with http.ws_connect(f"{base}/chat/ws?token={token}") as socket:
                 ids = [str(uuid.uuid4()) for _ in range(5)]
                 for index, message_id in enumerate(ids):
@@ -80,6 +86,7 @@ async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Pat
     assert process.returncode == 0, text
     assert f"{base}/chat" in text
     assert "embedded" in text
+    assert f"{base}/sms-stub/" in text
     assert "/chat/ws" in text and token not in text  # the access log leaves out the token
 
     database = sqlite3.connect(tmp_path / "var" / "bot.sqlite3")
@@ -88,6 +95,6 @@ async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Pat
     ).fetchone()
     replies = database.execute("SELECT count(*) FROM messages WHERE direction = 'out'").fetchone()[0]
     database.close()
-    assert (inbound, unprocessed) == (5, 0)
+    assert (inbound, unprocessed) == (6, 0)  # five web chat messages and one SMS
     assert replies >= 4  # the greeting (2) and at least the answer to the first message
     assert (tmp_path / "var" / "redis" / "appendonly.aof").exists() or any((tmp_path / "var" / "redis").iterdir())

@@ -6,9 +6,11 @@ import datetime as dt
 from typing import Any
 
 import structlog
+from arq import Retry
 from sqlalchemy import select, update
 
 from bot.channels.base import ChannelAdapter
+from bot.channels.sms import DeliveryError
 from bot.flows.complaint import TimerFired, TimerKind
 from bot.messages import OutboundMessage
 from bot.models import ChannelIdentity, Conversation, Message, Timer
@@ -18,6 +20,7 @@ from workers.timers import TIMER_JOB
 log = structlog.get_logger(__name__)
 
 Ctx = dict[str, Any]
+MAX_DELIVERY_TRIES = 8
 
 
 async def fire_timer(ctx: Ctx, conversation_id: int, kind: str, token: int) -> None:
@@ -53,7 +56,16 @@ async def deliver_message(ctx: Ctx, message_id: int) -> str:
             log.error("deliver.no_adapter", message_id=message_id, channel=message.channel)
             return "failed: no adapter for this channel"
         text = message.text
-    provider_id = await adapter.send(recipient, OutboundMessage(text=text), message_id)
+    try:
+        provider_id = await adapter.send(recipient, OutboundMessage(text=text), message_id)
+    except DeliveryError as error:
+        if not error.permanent and ctx.get("job_try", 1) < MAX_DELIVERY_TRIES:
+            log.warning("deliver.retry", message_id=message_id, error=str(error), attempt=ctx.get("job_try", 1))
+            raise Retry(defer=min(2 ** ctx.get("job_try", 1), 300)) from error
+        async with sessions() as session, session.begin():
+            await session.execute(update(Message).where(Message.id == message_id).values(delivery_status="failed"))
+        log.error("deliver.failed", message_id=message_id, error=str(error), permanent=error.permanent)
+        return f"failed: {error}"
     async with sessions() as session, session.begin():
         await session.execute(
             update(Message)

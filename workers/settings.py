@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import aiohttp
 from arq import cron
 from arq.connections import RedisSettings
 from arq.typing import WorkerCoroutine
 from arq.worker import Function, func
 
+from bot.channels.base import ChannelAdapter
+from bot.channels.sms import SmsAdapter, SmsSettings
 from bot.config import load_config
 from bot.db import Database
 from bot.engine import ConversationEngine
 from bot.gateway import OutboundGateway
+from bot.messages import ChannelName
 from bot.pipeline import Pipeline, utc_now
 from bot.settings import Settings
-from workers.jobs import deliver_message, fire_timer, reconcile
+from workers.jobs import MAX_DELIVERY_TRIES, deliver_message, fire_timer, reconcile
 from workers.timers import TimerPump
 
 FUNCTIONS: list[Function | WorkerCoroutine] = [
     func(fire_timer, max_tries=5),  # type: ignore[arg-type]
-    func(deliver_message, max_tries=8),  # type: ignore[arg-type]
+    func(deliver_message, max_tries=MAX_DELIVERY_TRIES),  # type: ignore[arg-type]
 ]
 CRON_JOBS = [cron(reconcile, second={0}, run_at_startup=True, unique=True)]  # type: ignore[arg-type]
 
@@ -32,10 +36,20 @@ async def on_startup(ctx: dict[str, Any]) -> None:
     gateway = OutboundGateway(ctx["redis"], settings.instance_id)
     pipeline = Pipeline(database, ctx["redis"], ConversationEngine(config), gateway, utc_now, settings.batch_max)
     await pipeline.start()
+    http = aiohttp.ClientSession()
+    adapters: dict[str, ChannelAdapter] = {}
+    if settings.sms is not None:
+        sms = settings.sms
+        status_url = f"{settings.public_base()}/channels/sms/status" if settings.public_url else None
+        adapters[ChannelName.SMS] = SmsAdapter(
+            SmsSettings(sms.account_sid, sms.auth_token, sms.from_number, sms.api_base, status_url), http
+        )
     pump = TimerPump(ctx["redis"], utc_now)
     pump.start()
     ctx.update(
         timer_pump=pump,
+        http=http,
+        adapters=adapters,
         settings=settings,
         config=config,
         database=database,
@@ -49,6 +63,7 @@ async def on_shutdown(ctx: dict[str, Any]) -> None:
     await ctx["timer_pump"].stop()
     await ctx["pipeline"].stop()
     await ctx["database"].dispose()
+    await ctx["http"].close()
 
 
 def redis_settings() -> RedisSettings:

@@ -119,7 +119,8 @@ class SmsAdapter:
 
     async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
         url = f"{self.settings.api_base.rstrip('/')}/2010-04-01/Accounts/{self.settings.account_sid}/Messages.json"
-        auth = aiohttp.BasicAuth(self.settings.account_sid, self.settings.auth_token)
+        credentials = f"{self.settings.account_sid}:{self.settings.auth_token}".encode()
+        authorization = "Basic " + base64.b64encode(credentials).decode()
         provider_ids = []
         parts = split_to_segments(render_text(message), self.settings.max_segments)
         for index, body in enumerate(parts):
@@ -129,7 +130,10 @@ class SmsAdapter:
             key = str(outbound_id) if len(parts) == 1 else f"{outbound_id}-{index + 1}"
             try:
                 async with self._http.post(
-                    url, data=form, auth=auth, headers={"Idempotency-Key": key}, timeout=aiohttp.ClientTimeout(total=15)
+                    url,
+                    data=form,
+                    headers={"Authorization": authorization, "Idempotency-Key": key},
+                    timeout=aiohttp.ClientTimeout(total=15),
                 ) as response:
                     payload = await response.json(content_type=None) if response.content_length != 0 else {}
                     if response.status >= 500 or response.status == 429:

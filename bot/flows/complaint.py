@@ -206,8 +206,9 @@ class ComplaintFlow:
 
     def _on_customer(self, turn: _Turn, event: CustomerSaid) -> None:
         data = turn.step.data
-        if event.sender_phone and not data.get("phone"):
-            data["phone"], data["phone_from_channel"] = event.sender_phone, True
+        known_phone = event.sender_phone or turn.customer.phone
+        if known_phone and not data.get("phone"):
+            data["phone"], data["phone_from_channel"] = known_phone, True
         text = event.text.strip()
         intents = detect_intents(text, self._rules) if event.kind is MessageKind.TEXT else frozenset()
         signals = detect_signals(text, self._rules) if event.kind is MessageKind.TEXT else frozenset()

@@ -488,3 +488,10 @@ def test_a_working_day_deadline_is_promised_by_its_day_not_in_hours(engine: Conv
     assert step.complaint is not None and step.complaint.category == "real_estate"
     assert "明天下午2点前给您明确的答复" in text
     assert "小时内" not in text
+
+
+def test_a_phone_known_for_the_customer_is_not_asked_for(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=CustomerView(phone="+8613800138000"))
+    chat.send(Started())
+    step = chat.send("路灯坏了")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]

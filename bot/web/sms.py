@@ -1,0 +1,74 @@
+"""SMS webhook routes: inbound messages and delivery status callbacks, both signed."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import update
+
+from bot.channels.sms import SmsAdapter
+from bot.keys import clock_key, database_key, pipeline_key, settings_key
+from bot.models import Message
+from bot.web.chat import json_error
+
+sms_adapter_key = web.AppKey("sms_adapter", SmsAdapter)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+STATUS_MAP = {
+    "queued": "pending",
+    "accepted": "pending",
+    "sending": "pending",
+    "sent": "sent",
+    "delivered": "delivered",
+    "undelivered": "failed",
+    "failed": "failed",
+}
+
+
+def _signed_url(request: web.Request) -> str:
+    """The URL the gateway signed: the public URL when the app sits behind a proxy."""
+    public = request.app[settings_key].public_url
+    return f"{public.rstrip('/')}{request.path_qs}" if public else str(request.url)
+
+
+async def _verified_form(request: web.Request) -> dict[str, str]:
+    form = await request.post()
+    params = {key: str(value) for key, value in form.items()}
+    if not request.app[sms_adapter_key].verify(_signed_url(request), params, request.headers.get("X-Twilio-Signature")):
+        raise web.HTTPForbidden(text='{"error": "bad or missing X-Twilio-Signature"}', content_type="application/json")
+    return params
+
+
+async def inbound(request: web.Request) -> web.Response:
+    """``POST /channels/sms``: stored before it is acknowledged; a retried MessageSid is stored once."""
+    params = await _verified_form(request)
+    try:
+        message = request.app[sms_adapter_key].parse(params, request.app[clock_key]())
+    except ValueError as error:
+        return json_error(400, str(error))
+    await request.app[pipeline_key].submit(message)
+    return web.Response(text=EMPTY_TWIML, content_type="text/xml")
+
+
+async def status_callback(request: web.Request) -> web.Response:
+    """``POST /channels/sms/status``: record the delivery state of a message the bot sent."""
+    params = await _verified_form(request)
+    sid, status = params.get("MessageSid", ""), STATUS_MAP.get(params.get("MessageStatus", ""))
+    if not sid or status is None:
+        return json_error(400, "MessageSid and a known MessageStatus are required")
+    await request.app[database_key].write(
+        lambda session: session.execute(
+            update(Message)
+            .where(
+                Message.channel == "sms",
+                Message.direction == "out",
+                Message.provider_message_id.contains(sid, autoescape=True),
+            )
+            .values(delivery_status=status)
+        )
+    )
+    return web.Response(status=204)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/channels/sms", inbound)
+    app.router.add_post("/channels/sms/status", status_callback)

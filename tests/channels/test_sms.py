@@ -1,0 +1,185 @@
+"""SMS: the gateway dialect, the signed webhooks, and a round trip through the stub gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from sqlalchemy import func, select
+
+from bot.channels.sms import SmsAdapter, SmsSettings, segments, signature, split_to_segments
+from bot.embedded_redis import free_port
+from bot.keys import sessions_key
+from bot.messages import OutboundMessage
+from bot.models import Message
+from bot.settings import SmsGatewaySettings
+from bot.sms_stub import StubConfig, StubGateway, create_stub_app, stub_key
+from tests.conftest import AppFactory
+from tests.helpers import eventually
+
+ACCOUNT, TOKEN, NUMBER = "AC" + "1" * 32, "stub-token", "10690000"
+PHONE = "+8613800138000"
+
+
+def test_signature_matches_the_documented_example() -> None:
+    params = {
+        "CallSid": "CA1234567890ABCDE",
+        "Caller": "+12349013030",
+        "Digits": "1234",
+        "From": "+12349013030",
+        "To": "+18005551212",
+    }
+    url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+    assert signature("12345", url, params) == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("a" * 160, 1), ("a" * 161, 2), ("a" * 306, 2), ("a" * 307, 3), ("中" * 70, 1), ("中" * 71, 2), ("中" * 135, 3)],
+)
+def test_segments_follow_gsm7_and_ucs2_limits(text: str, count: int) -> None:
+    assert segments(text) == count
+
+
+def test_long_texts_are_split_within_the_segment_cap() -> None:
+    text = "\n".join(f"第{i}行:" + "电梯坏了" * 10 for i in range(10))
+    parts = split_to_segments(text, 2)
+    assert all(segments(part) <= 2 for part in parts)
+    assert "".join(parts).replace("\n", "") == text.replace("\n", "")
+
+
+class Stub:
+    def __init__(self, server: TestServer) -> None:
+        self.server = server
+        self.gateway: StubGateway = server.app[stub_key]
+
+    @property
+    def base(self) -> str:
+        return str(self.server.make_url("")).rstrip("/")
+
+    async def phone_sends(self, body: str, sender: str = PHONE) -> dict[str, Any]:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(f"{self.base}/phone", json={"From": sender, "Body": body}) as response,
+        ):
+            return await response.json()
+
+    def texts_to(self, phone: str) -> list[str]:
+        return [message.body for message in self.gateway.outbound if message.to == phone]
+
+
+@pytest.fixture
+async def sms_setup(make_client: AppFactory) -> AsyncIterator[tuple[Any, Stub]]:
+    app_port = free_port()
+    stub_server = TestServer(
+        create_stub_app(StubConfig(ACCOUNT, TOKEN, NUMBER, f"http://127.0.0.1:{app_port}/channels/sms"))
+    )
+    await stub_server.start_server()
+    stub = Stub(stub_server)
+    client = await make_client(
+        port=app_port,
+        public_url=f"http://127.0.0.1:{app_port}",
+        sms=SmsGatewaySettings(ACCOUNT, TOKEN, NUMBER, stub.base),
+        in_process_worker=True,
+    )
+    yield client, stub
+    await stub_server.close()
+
+
+async def test_an_sms_complaint_is_answered_by_sms(sms_setup: tuple[Any, Stub]) -> None:
+    client, stub = sms_setup
+    result = await stub.phone_sends("小区电梯坏了,停了一上午")
+    assert result["webhook_status"] == 200
+
+    async def asked_for_area() -> bool:
+        return any("小区或地址" in text for text in stub.texts_to(PHONE))
+
+    try:
+        await eventually(asked_for_area, timeout=15)
+    except AssertionError:
+        raise AssertionError(f"sent: {stub.texts_to(PHONE)}; all: {stub.gateway.outbound}") from None
+    texts = stub.texts_to(PHONE)
+    assert texts[0].startswith("下午好")
+    assert not any("电话号码" in text for text in texts)  # the phone number came with the SMS
+
+    async def delivered() -> bool:
+        async with client.app[sessions_key]() as session:
+            statuses = (
+                (await session.execute(select(Message.delivery_status).where(Message.direction == "out")))
+                .scalars()
+                .all()
+            )
+        return bool(statuses) and all(status == "delivered" for status in statuses)
+
+    try:
+        await eventually(delivered, timeout=15)
+    except AssertionError:
+        async with client.app[sessions_key]() as session:
+            rows = (await session.execute(select(Message.provider_message_id, Message.delivery_status))).all()
+        raise AssertionError(f"statuses: {rows}; stub: {stub.gateway.outbound}") from None
+
+
+async def test_a_retried_webhook_is_stored_and_answered_once(sms_setup: tuple[Any, Stub]) -> None:
+    client, stub = sms_setup
+    params = {
+        "AccountSid": ACCOUNT,
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        "From": PHONE,
+        "To": NUMBER,
+        "Body": "噪音扰民",
+    }
+    url = f"{client.make_url('/channels/sms')}"
+    headers = {"X-Twilio-Signature": signature(TOKEN, url, params)}
+    for _ in range(3):
+        response = await client.post("/channels/sms", data=params, headers=headers)
+        assert response.status == 200
+        assert "<Response>" in await response.text()
+
+    async def answered() -> bool:
+        return len(stub.texts_to(PHONE)) >= 3
+
+    await eventually(answered, timeout=15)
+    await asyncio.sleep(0.5)
+    async with client.app[sessions_key]() as session:
+        stored = (
+            await session.execute(select(func.count()).where(Message.provider_message_id == params["MessageSid"]))
+        ).scalar_one()
+    assert stored == 1
+    assert len(stub.texts_to(PHONE)) == 3  # greeting, invitation folded in: opening, recorded, ask area
+
+
+@pytest.mark.parametrize("bad_signature", [None, "AAAA", "signature-for-another-url"])
+async def test_a_badly_signed_webhook_is_refused_and_stores_nothing(
+    sms_setup: tuple[Any, Stub], bad_signature: str | None
+) -> None:
+    client, _ = sms_setup
+    params = {"AccountSid": ACCOUNT, "MessageSid": "SM" + uuid.uuid4().hex, "From": PHONE, "To": NUMBER, "Body": "hi"}
+    headers = {}
+    if bad_signature == "signature-for-another-url":
+        headers["X-Twilio-Signature"] = signature(TOKEN, "http://elsewhere/channels/sms", params)
+    elif bad_signature:
+        headers["X-Twilio-Signature"] = bad_signature
+    response = await client.post("/channels/sms", data=params, headers=headers)
+    assert response.status == 403
+    async with client.app[sessions_key]() as session:
+        assert (await session.execute(select(func.count()).select_from(Message))).scalar_one() == 0
+
+
+async def test_the_idempotency_key_makes_a_repeated_send_a_no_op(sms_setup: tuple[Any, Stub]) -> None:
+    _, stub = sms_setup
+    async with aiohttp.ClientSession() as http:
+        adapter = SmsAdapter(SmsSettings(ACCOUNT, TOKEN, NUMBER, stub.base), http)
+        first = await adapter.send(PHONE, OutboundMessage(text="您好"), outbound_id=41)
+        again = await adapter.send(PHONE, OutboundMessage(text="您好"), outbound_id=41)
+    assert first == again
+    assert stub.texts_to(PHONE) == ["您好"]
+
+
+async def test_the_sms_channel_is_off_without_its_settings(make_client: AppFactory) -> None:
+    client = await make_client(sms=None, sms_stub=False)
+    assert (await client.post("/channels/sms", data={"Body": "hi"})).status == 404
