@@ -94,6 +94,28 @@ def _sms_stub(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _telegram_webhook(settings: Settings, url: str) -> int:
+    import asyncio
+
+    from bot.channels.telegram import TelegramAdapter, TelegramSettings
+
+    if settings.telegram is None:
+        print("set BOT_TELEGRAM_TOKEN and BOT_TELEGRAM_SECRET first", file=sys.stderr)
+        return 2
+    telegram = settings.telegram
+
+    async def register() -> bool:
+        adapter = TelegramAdapter(TelegramSettings(telegram.token, telegram.secret, telegram.api_base))
+        async with adapter.bot:
+            return bool(await adapter.bot.set_webhook(url=url, secret_token=telegram.secret))
+
+    if not asyncio.run(register()):
+        print("Telegram refused the webhook", file=sys.stderr)
+        return 1
+    print(f"webhook registered: {url}")
+    return 0
+
+
 def _migrate(settings: Settings) -> int:
     from bot import migrate
 
@@ -121,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("worker", help="run an arq worker process (needs BOT_REDIS_URL)")
     commands.add_parser("migrate", help="bring the database schema to the latest version")
     commands.add_parser("check-config", help="validate the files in config/ and exit")
+    hook = commands.add_parser("telegram-webhook", help="register the Telegram webhook with the secret")
+    hook.add_argument("--url", required=True, help="public URL of /channels/telegram")
     stub = commands.add_parser("sms-stub", help="run the stub SMS gateway on its own")
     stub.add_argument("--host", default="127.0.0.1")
     stub.add_argument("--port", type=int, default=8081)
@@ -146,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _migrate(settings)
     if arguments.command == "sms-stub":
         return _sms_stub(arguments)
+    if arguments.command == "telegram-webhook":
+        return _telegram_webhook(settings, arguments.url)
     return _check_config(settings)
 
 

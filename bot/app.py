@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from bot.channels.base import ChannelAdapter
 from bot.channels.sms import SmsAdapter, SmsSettings
+from bot.channels.telegram import TelegramAdapter, TelegramSettings
 from bot.channels.webchat import WebchatHub
 from bot.config import ServiceConfig, load_config
 from bot.db import Database
@@ -39,11 +40,13 @@ from bot.keys import (
 )
 from bot.messages import ChannelName
 from bot.pipeline import Clock, Pipeline, utc_now
-from bot.settings import Settings, SmsGatewaySettings
+from bot.settings import Settings, SmsGatewaySettings, TelegramBotSettings
 from bot.sms_stub import StubConfig, create_stub_app
 from bot.web import chat
 from bot.web import sms as sms_routes
+from bot.web import telegram as telegram_routes
 from bot.web.sms import sms_adapter_key
+from bot.web.telegram import telegram_adapter_key
 
 STUB_NUMBER = "10690000"
 
@@ -176,7 +179,9 @@ def _sms_gateway(app: web.Application, settings: Settings) -> SmsGatewaySettings
     return SmsGatewaySettings(stub.account_sid, stub.auth_token, stub.number, f"{base}/sms-stub")
 
 
-def _channels_context(sms: SmsGatewaySettings | None) -> Callable[[web.Application], AsyncIterator[None]]:
+def _channels_context(
+    sms: SmsGatewaySettings | None, telegram: TelegramBotSettings | None
+) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         http = aiohttp.ClientSession()
         adapters: dict[str, ChannelAdapter] = {}
@@ -193,9 +198,16 @@ def _channels_context(sms: SmsGatewaySettings | None) -> Callable[[web.Applicati
             )
             app[sms_adapter_key] = adapter
             adapters[ChannelName.SMS] = adapter
+        telegram_adapter: TelegramAdapter | None = None
+        if telegram is not None:
+            telegram_adapter = TelegramAdapter(TelegramSettings(telegram.token, telegram.secret, telegram.api_base))
+            app[telegram_adapter_key] = telegram_adapter
+            adapters[ChannelName.TELEGRAM] = telegram_adapter
         app[adapters_key] = adapters
-        log.info("channels.on", channels=["webchat", *adapters])
+        log.info("channels.on", channels=["webchat", *(str(name) for name in adapters)])
         yield
+        if telegram_adapter is not None:
+            await telegram_adapter.close()
         await http.close()
 
     return context
@@ -213,7 +225,13 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
     app[engine_key] = ConversationEngine(app[config_key])
     sms = _sms_gateway(app, settings)
     app.cleanup_ctx.extend(
-        [_redis_context, _database_context, _channels_context(sms), _pipeline_context, _worker_context]
+        [
+            _redis_context,
+            _database_context,
+            _channels_context(sms, settings.telegram),
+            _pipeline_context,
+            _worker_context,
+        ]
     )
     app.on_shutdown.append(_close_sockets)
     app.router.add_get("/healthz", healthz)
@@ -221,4 +239,6 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
     chat.add_routes(app)
     if sms is not None:
         sms_routes.add_routes(app)
+    if settings.telegram is not None:
+        telegram_routes.add_routes(app)
     return app

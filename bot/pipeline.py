@@ -459,6 +459,8 @@ class Pipeline:
         if message is None or message.processed or message_id in seen:
             return None, None
         seen.add(message_id)
+        if message.kind == MessageKind.START:
+            return Started(), message
         return CustomerSaid(text=message.text, kind=MessageKind(message.kind)), message
 
     def _reopen(

@@ -35,6 +35,13 @@ class SmsGatewaySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class TelegramBotSettings:
+    token: str
+    secret: str
+    api_base: str = "https://api.telegram.org"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a process needs that is not the service configuration in ``config/``.
 
@@ -55,6 +62,7 @@ class Settings:
     """The most inbound messages one group commit takes."""
     sms: SmsGatewaySettings | None = None
     """None: no gateway configured; ``run`` then mounts the SMS stub gateway (embedded mode)."""
+    telegram: TelegramBotSettings | None = None
     sms_stub: bool = True
     """Mount the stub gateway at ``/sms-stub`` when no gateway is configured."""
     auto_migrate: bool | None = None
@@ -78,6 +86,7 @@ class Settings:
             log_json=bool(_flag(env.get("BOT_LOG_JSON"), default=False)),
             auto_migrate=_flag(env.get("BOT_AUTO_MIGRATE"), default=None),
             sms=_sms_from_env(env),
+            telegram=_telegram_from_env(env),
             sms_stub=bool(_flag(env.get("BOT_SMS_STUB"), default=True)),
         )
 
@@ -98,3 +107,14 @@ def _sms_from_env(env: Mapping[str, str]) -> SmsGatewaySettings | None:
     if missing:
         raise ValueError(f"SMS channel half configured: set {', '.join(missing)} too, or none of them")
     return SmsGatewaySettings(*values)
+
+
+def _telegram_from_env(env: Mapping[str, str]) -> TelegramBotSettings | None:
+    token, secret = env.get("BOT_TELEGRAM_TOKEN", "").strip(), env.get("BOT_TELEGRAM_SECRET", "").strip()
+    if not token and not secret:
+        return None
+    if not (token and secret):
+        raise ValueError("Telegram half configured: set both BOT_TELEGRAM_TOKEN and BOT_TELEGRAM_SECRET")
+    return TelegramBotSettings(
+        token, secret, env.get("BOT_TELEGRAM_API_BASE", "").strip() or "https://api.telegram.org"
+    )

@@ -12,6 +12,7 @@ from arq.worker import Function, func
 
 from bot.channels.base import ChannelAdapter
 from bot.channels.sms import SmsAdapter, SmsSettings
+from bot.channels.telegram import TelegramAdapter, TelegramSettings
 from bot.config import load_config
 from bot.db import Database
 from bot.engine import ConversationEngine
@@ -43,6 +44,11 @@ async def on_startup(ctx: dict[str, Any]) -> None:
         status_url = f"{settings.public_base()}/channels/sms/status" if settings.public_url else None
         adapters[ChannelName.SMS] = SmsAdapter(
             SmsSettings(sms.account_sid, sms.auth_token, sms.from_number, sms.api_base, status_url), http
+        )
+    if settings.telegram is not None:
+        telegram = settings.telegram
+        adapters[ChannelName.TELEGRAM] = TelegramAdapter(
+            TelegramSettings(telegram.token, telegram.secret, telegram.api_base)
         )
     pump = TimerPump(ctx["redis"], utc_now)
     pump.start()
