@@ -70,6 +70,7 @@ class PhraseId(StrEnum):
     CONFIRMED_THANKS = "confirmed_thanks"
     PROMISE = "promise"
     PROMISE_BY_DATE = "promise_by_date"
+    OPEN_CASE = "open_case"
     CASE_NUMBER = "case_number"
     HANDOFF_FOLLOW_UP = "handoff_follow_up"
     MESSAGE_RECORDED = "message_recorded"
@@ -101,6 +102,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.RESTATE: frozenset({"description", "phone", "area", "category"}),
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
     PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
+    PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
 }

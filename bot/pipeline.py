@@ -312,6 +312,15 @@ class Pipeline:
             assert identity is not None
             return store.ensure_open_conversation(session, identity, locale, now)
         identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
+        known_customer = (
+            store.customer_with_phone(session, inbound.sender_phone)
+            if identity is None and inbound.sender_phone
+            else None
+        )
+        if identity is None and known_customer is not None:
+            # The same phone given on another channel: the same customer, with their history.
+            store.link_identity(session, known_customer, inbound.channel, inbound.sender_id, now)
+            identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
         if identity is None:
             store.create_customer_identity(
                 session,

@@ -17,7 +17,7 @@ from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.flows.complaint import ComplaintRecord, CustomerView, HandoffRequest, State, TimerChange
+from bot.flows.complaint import ComplaintRecord, CustomerView, HandoffRequest, OpenCase, State, TimerChange
 from bot.messages import ChannelName, InboundMessage, Sender
 from bot.models import (
     ChannelIdentity,
@@ -30,6 +30,7 @@ from bot.models import (
     Timer,
     WebchatToken,
 )
+from bot.phones import normalise_phone
 
 
 def _dialect_insert(session: Session, table: Any) -> Any:
@@ -58,7 +59,12 @@ def create_customer_identity(
     customer_id = (
         session.execute(
             insert(Customer)
-            .values(created_at=now, tier=tier, phone=phone, display_name=display_name)
+            .values(
+                created_at=now,
+                tier=tier,
+                phone=normalise_phone(phone) if phone else None,
+                display_name=display_name,
+            )
             .returning(Customer.id)
         )
     ).scalar_one()
@@ -70,6 +76,20 @@ def create_customer_identity(
         )
     ).scalar_one()
     return customer_id, identity_id
+
+
+def customer_with_phone(session: Session, phone: str) -> int | None:
+    """The customer known by this phone number, if exactly one is."""
+    ids = session.execute(select(Customer.id).where(Customer.phone == normalise_phone(phone)).limit(2)).scalars().all()
+    return ids[0] if len(ids) == 1 else None
+
+
+def link_identity(session: Session, customer_id: int, channel: ChannelName, external_id: str, now: dt.datetime) -> None:
+    session.execute(
+        insert(ChannelIdentity).values(
+            customer_id=customer_id, channel=channel.value, external_id=external_id, created_at=now
+        )
+    )
 
 
 def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:
@@ -317,9 +337,20 @@ _LOAD_CONVERSATIONS = (
     .join(Customer.__table__, Customer.__table__.c.id == _conversations.c.customer_id)
     .where(_conversations.c.id.in_(bindparam("ids", expanding=True)))
 )
-_PRIOR_CATEGORIES = select(Complaint.__table__.c.customer_id, Complaint.__table__.c.category).where(
-    Complaint.__table__.c.customer_id.in_(bindparam("ids", expanding=True))
+_complaints = Complaint.__table__
+_PRIOR_COMPLAINTS = (
+    select(
+        _complaints.c.customer_id,
+        _complaints.c.category,
+        _complaints.c.conversation_id,
+        _complaints.c.case_number,
+        _complaints.c.status,
+        _complaints.c.deadline_at,
+    )
+    .where(_complaints.c.customer_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_complaints.c.id)
 )
+OPEN_STATUSES = ("open", "incomplete")
 
 
 def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, LoadedConversation]:
@@ -327,9 +358,22 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
     rows = connection.execute(_LOAD_CONVERSATIONS, {"ids": list(ids)}).all()
     customer_ids = list({row.customer_id for row in rows})
     categories: dict[int, set[str]] = {}
+    complaints: dict[int, list[Any]] = {}
     if customer_ids:
-        for customer_id, category in connection.execute(_PRIOR_CATEGORIES, {"ids": customer_ids}):
-            categories.setdefault(customer_id, set()).add(category)
+        for complaint in connection.execute(_PRIOR_COMPLAINTS, {"ids": customer_ids}):
+            categories.setdefault(complaint.customer_id, set()).add(complaint.category)
+            complaints.setdefault(complaint.customer_id, []).append(complaint)
+
+    def open_case(customer_id: int, conversation_id: int) -> OpenCase | None:
+        for complaint in reversed(complaints.get(customer_id, [])):
+            if (
+                complaint.conversation_id != conversation_id
+                and complaint.status in OPEN_STATUSES
+                and complaint.deadline_at is not None
+            ):
+                return OpenCase(complaint.case_number, complaint.deadline_at)
+        return None
+
     return {
         row.id: LoadedConversation(
             id=row.id,
@@ -352,6 +396,7 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
                 tier=row.tier,
                 phone=row.phone,
                 prior_categories=frozenset(categories.get(row.customer_id, ())),
+                open_case=open_case(row.customer_id, row.id),
             ),
         )
         for row in rows
@@ -458,6 +503,12 @@ def save_complaint(
         "promised_at": now,
         "deadline_at": record.deadline_at,
     }
+    if record.contact_phone:
+        session.execute(
+            update(Customer)
+            .where(Customer.id == conversation.customer_id, Customer.phone.is_(None))
+            .values(phone=normalise_phone(record.contact_phone))
+        )
     if existing is not None:
         session.execute(update(Complaint).where(Complaint.id == existing).values(**values))
         return existing

@@ -64,12 +64,21 @@ ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
 
 
 @dataclass(frozen=True, slots=True)
+class OpenCase:
+    """A complaint of the customer's, from another conversation, still waiting for its answer."""
+
+    case_number: str
+    deadline_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CustomerView:
     surname: str | None = None
     title: str | None = None
     tier: str = "standard"
     phone: str | None = None
     prior_categories: frozenset[str] = frozenset()
+    open_case: OpenCase | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +304,8 @@ class ComplaintFlow:
         turn.step.state = State.AWAIT_DESCRIPTION
         if Intent.GREETING in detect_intents(text, self._rules):
             return
-        turn.step.replies.pop()  # the invitation: the customer already told us
+        if turn.step.replies and turn.step.replies[-1].phrase_id == PhraseId.INVITE_COMPLAINT:
+            turn.step.replies.pop()  # the invitation: the customer already told us
         self._on_description(turn, text)
 
     def _on_description(self, turn: _Turn, text: str) -> None:
@@ -469,6 +479,14 @@ class ComplaintFlow:
             organisation=service.organisation.get(turn.locale),
             work_number=service.work_number,
         )
+        open_case = customer.open_case
+        if open_case is not None:
+            deadline = describe_moment(
+                open_case.deadline_at, turn.now, self._calendar.timezone, self._phrases.time_words(turn.locale)
+            )
+            turn.say(PhraseId.OPEN_CASE, case_number=open_case.case_number, deadline=deadline)
+            turn.audit("greeted", open_case=open_case.case_number)
+            return
         turn.say(PhraseId.INVITE_COMPLAINT)
         turn.audit("greeted")
 
@@ -687,6 +705,7 @@ __all__ = [
     "CustomerView",
     "Event",
     "HandoffRequest",
+    "OpenCase",
     "Started",
     "State",
     "Step",

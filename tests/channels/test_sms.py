@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
 from bot.channels.sms import SmsAdapter, SmsSettings, segments, signature, split_to_segments
-from bot.embedded_redis import free_port
 from bot.keys import sessions_key
 from bot.messages import OutboundMessage
 from bot.models import Message
-from bot.settings import SmsGatewaySettings
-from bot.sms_stub import StubConfig, StubGateway, create_stub_app, stub_key
+from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN, Stub
 from tests.conftest import AppFactory
 from tests.helpers import eventually
-
-ACCOUNT, TOKEN, NUMBER = "AC" + "1" * 32, "stub-token", "10690000"
-PHONE = "+8613800138000"
 
 
 def test_signature_matches_the_documented_example() -> None:
@@ -51,44 +44,6 @@ def test_long_texts_are_split_within_the_segment_cap() -> None:
     parts = split_to_segments(text, 2)
     assert all(segments(part) <= 2 for part in parts)
     assert "".join(parts).replace("\n", "") == text.replace("\n", "")
-
-
-class Stub:
-    def __init__(self, server: TestServer) -> None:
-        self.server = server
-        self.gateway: StubGateway = server.app[stub_key]
-
-    @property
-    def base(self) -> str:
-        return str(self.server.make_url("")).rstrip("/")
-
-    async def phone_sends(self, body: str, sender: str = PHONE) -> dict[str, Any]:
-        async with (
-            aiohttp.ClientSession() as http,
-            http.post(f"{self.base}/phone", json={"From": sender, "Body": body}) as response,
-        ):
-            return await response.json()
-
-    def texts_to(self, phone: str) -> list[str]:
-        return [message.body for message in self.gateway.outbound if message.to == phone]
-
-
-@pytest.fixture
-async def sms_setup(make_client: AppFactory) -> AsyncIterator[tuple[Any, Stub]]:
-    app_port = free_port()
-    stub_server = TestServer(
-        create_stub_app(StubConfig(ACCOUNT, TOKEN, NUMBER, f"http://127.0.0.1:{app_port}/channels/sms"))
-    )
-    await stub_server.start_server()
-    stub = Stub(stub_server)
-    client = await make_client(
-        port=app_port,
-        public_url=f"http://127.0.0.1:{app_port}",
-        sms=SmsGatewaySettings(ACCOUNT, TOKEN, NUMBER, stub.base),
-        in_process_worker=True,
-    )
-    yield client, stub
-    await stub_server.close()
 
 
 async def test_an_sms_complaint_is_answered_by_sms(sms_setup: tuple[Any, Stub]) -> None:

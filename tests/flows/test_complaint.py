@@ -16,6 +16,7 @@ from bot.flows.complaint import (
     CustomerSaid,
     CustomerView,
     Event,
+    OpenCase,
     Started,
     State,
     Step,
@@ -495,3 +496,12 @@ def test_a_phone_known_for_the_customer_is_not_asked_for(engine: ConversationEng
     chat.send(Started())
     step = chat.send("路灯坏了")
     assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
+
+
+def test_a_customer_with_an_open_case_is_told_its_number_and_time(engine: ConversationEngine) -> None:
+    deadline = MONDAY_2PM + dt.timedelta(hours=12)
+    chat = Chat(engine, customer=CustomerView(open_case=OpenCase("TS20261123ABCDEF", deadline)))
+    step = chat.send(Started())
+    assert chat.phrase_ids(step) == ["greeting_opening", "open_case"]
+    assert "TS20261123ABCDEF" in chat.texts(step) and "明天凌晨2点前" in chat.texts(step)
+    assert chat.state is State.AWAIT_DESCRIPTION

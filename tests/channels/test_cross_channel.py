@@ -1,0 +1,61 @@
+"""One customer across channels: a phone given on web chat links a later SMS to the same case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.keys import sessions_key
+from bot.models import ChannelIdentity, Complaint, Customer
+from tests.channels.conftest import PHONE, Stub
+from tests.helpers import ChatSocket, eventually, new_session
+
+
+async def _complain_on_web_chat(client: Any, phone: str) -> str:
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("小区电梯坏了,停了一上午")
+    await socket.until_bot_says("电话")
+    await socket.send(phone)
+    await socket.until_bot_says("小区或地址")
+    await socket.send("阳光花园3栋")
+    await socket.until_bot_says("阳光花园3栋")
+    await socket.send("对")
+    await socket.until_bot_says("投诉编号")
+    await socket.close()
+    async with client.app[sessions_key]() as session:
+        return (await session.execute(select(Complaint.case_number))).scalar_one()
+
+
+async def test_an_sms_from_the_phone_given_on_web_chat_sees_the_open_case(sms_setup: tuple[Any, Stub]) -> None:
+    client, stub = sms_setup
+    case_number = await _complain_on_web_chat(client, "13800138000")
+    await stub.phone_sends("请问我的投诉处理得怎么样了", sender=PHONE)
+
+    async def told_the_case() -> bool:
+        return any(case_number in text for text in stub.texts_to(PHONE))
+
+    await eventually(told_the_case, timeout=15)
+    reply = next(text for text in stub.texts_to(PHONE) if case_number in text)
+    assert "明天凌晨2点" in reply  # the promised time of the web chat complaint
+    async with client.app[sessions_key]() as session:
+        customers = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
+        channels = (await session.execute(select(ChannelIdentity.channel).order_by(ChannelIdentity.id))).scalars().all()
+    assert customers == 1
+    assert channels == ["webchat", "sms"]
+
+
+async def test_a_different_phone_is_a_different_customer(sms_setup: tuple[Any, Stub]) -> None:
+    client, stub = sms_setup
+    case_number = await _complain_on_web_chat(client, "13800138000")
+    await stub.phone_sends("路灯坏了", sender="+8613900139000")
+
+    async def answered() -> bool:
+        return len(stub.texts_to("+8613900139000")) >= 2
+
+    await eventually(answered, timeout=15)
+    assert not any(case_number in text for text in stub.texts_to("+8613900139000"))
+    async with client.app[sessions_key]() as session:
+        assert (await session.execute(select(func.count()).select_from(Customer))).scalar_one() == 2
