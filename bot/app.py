@@ -19,6 +19,7 @@ from bot.channels.base import ChannelAdapter
 from bot.channels.sms import SmsAdapter, SmsSettings
 from bot.channels.telegram import TelegramAdapter, TelegramSettings
 from bot.channels.webchat import WebchatHub
+from bot.channels.wechat import WechatAdapter, WechatSettings
 from bot.config import ServiceConfig, load_config
 from bot.db import Database
 from bot.embedded_redis import EmbeddedRedis
@@ -45,8 +46,10 @@ from bot.sms_stub import StubConfig, create_stub_app
 from bot.web import chat
 from bot.web import sms as sms_routes
 from bot.web import telegram as telegram_routes
+from bot.web import wechat as wechat_routes
 from bot.web.sms import sms_adapter_key
 from bot.web.telegram import telegram_adapter_key
+from bot.web.wechat import wechat_adapter_key
 
 STUB_NUMBER = "10690000"
 
@@ -203,6 +206,16 @@ def _channels_context(
             telegram_adapter = TelegramAdapter(TelegramSettings(telegram.token, telegram.secret, telegram.api_base))
             app[telegram_adapter_key] = telegram_adapter
             adapters[ChannelName.TELEGRAM] = telegram_adapter
+        wechat = app[settings_key].wechat
+        if wechat is not None:
+            wechat_adapter = WechatAdapter(
+                WechatSettings(
+                    wechat.token, wechat.appid, wechat.secret, wechat.aes_key, wechat.aes_key_previous, wechat.api_base
+                ),
+                app[redis_key],
+            )
+            app[wechat_adapter_key] = wechat_adapter
+            adapters[ChannelName.WECHAT] = wechat_adapter
         app[adapters_key] = adapters
         log.info("channels.on", channels=["webchat", *(str(name) for name in adapters)])
         yield
@@ -241,4 +254,6 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
         sms_routes.add_routes(app)
     if settings.telegram is not None:
         telegram_routes.add_routes(app)
+    if settings.wechat is not None:
+        wechat_routes.add_routes(app)
     return app

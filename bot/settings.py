@@ -42,6 +42,16 @@ class TelegramBotSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WechatAccountSettings:
+    token: str
+    appid: str
+    secret: str
+    aes_key: str | None = None
+    aes_key_previous: str | None = None
+    api_base: str = "https://api.weixin.qq.com"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a process needs that is not the service configuration in ``config/``.
 
@@ -63,6 +73,7 @@ class Settings:
     sms: SmsGatewaySettings | None = None
     """None: no gateway configured; ``run`` then mounts the SMS stub gateway (embedded mode)."""
     telegram: TelegramBotSettings | None = None
+    wechat: WechatAccountSettings | None = None
     sms_stub: bool = True
     """Mount the stub gateway at ``/sms-stub`` when no gateway is configured."""
     auto_migrate: bool | None = None
@@ -87,6 +98,7 @@ class Settings:
             auto_migrate=_flag(env.get("BOT_AUTO_MIGRATE"), default=None),
             sms=_sms_from_env(env),
             telegram=_telegram_from_env(env),
+            wechat=_wechat_from_env(env),
             sms_stub=bool(_flag(env.get("BOT_SMS_STUB"), default=True)),
         )
 
@@ -117,4 +129,20 @@ def _telegram_from_env(env: Mapping[str, str]) -> TelegramBotSettings | None:
         raise ValueError("Telegram half configured: set both BOT_TELEGRAM_TOKEN and BOT_TELEGRAM_SECRET")
     return TelegramBotSettings(
         token, secret, env.get("BOT_TELEGRAM_API_BASE", "").strip() or "https://api.telegram.org"
+    )
+
+
+def _wechat_from_env(env: Mapping[str, str]) -> WechatAccountSettings | None:
+    names = ("BOT_WECHAT_TOKEN", "BOT_WECHAT_APPID", "BOT_WECHAT_SECRET")
+    values = [env.get(name, "").strip() for name in names]
+    if not any(values):
+        return None
+    missing = [name for name, value in zip(names, values, strict=True) if not value]
+    if missing:
+        raise ValueError(f"WeChat half configured: set {', '.join(missing)} too, or none of them")
+    return WechatAccountSettings(
+        *values,
+        aes_key=env.get("BOT_WECHAT_AES_KEY", "").strip() or None,
+        aes_key_previous=env.get("BOT_WECHAT_AES_KEY_PREVIOUS", "").strip() or None,
+        api_base=env.get("BOT_WECHAT_API_BASE", "").strip() or "https://api.weixin.qq.com",
     )

@@ -13,6 +13,7 @@ from arq.worker import Function, func
 from bot.channels.base import ChannelAdapter
 from bot.channels.sms import SmsAdapter, SmsSettings
 from bot.channels.telegram import TelegramAdapter, TelegramSettings
+from bot.channels.wechat import WechatAdapter, WechatSettings
 from bot.config import load_config
 from bot.db import Database
 from bot.engine import ConversationEngine
@@ -49,6 +50,14 @@ async def on_startup(ctx: dict[str, Any]) -> None:
         telegram = settings.telegram
         adapters[ChannelName.TELEGRAM] = TelegramAdapter(
             TelegramSettings(telegram.token, telegram.secret, telegram.api_base)
+        )
+    if settings.wechat is not None:
+        wechat = settings.wechat
+        adapters[ChannelName.WECHAT] = WechatAdapter(
+            WechatSettings(
+                wechat.token, wechat.appid, wechat.secret, wechat.aes_key, wechat.aes_key_previous, wechat.api_base
+            ),
+            ctx["redis"],
         )
     pump = TimerPump(ctx["redis"], utc_now)
     pump.start()
