@@ -357,6 +357,24 @@ class Calendar(_Strict):
         return value
 
 
+class WechatWindow(_Strict):
+    """The WeChat customer-service window and what to do outside it."""
+
+    window_hours: float = Field(default=48, gt=0)
+    """Customer-service messages are allowed this long after the customer's last message."""
+    messages_per_window: int = Field(default=20, ge=1)
+    """At most this many customer-service messages after each message of the customer's."""
+    template_id: str | None = None
+    """Outside the window, send this template message (its ``template_field`` gets the text)."""
+    template_field: str = "content"
+
+
+class ChannelsConfig(_Strict):
+    """``config/channels.yaml``: channel rules managers may change."""
+
+    wechat: WechatWindow = WechatWindow()
+
+
 class ServiceConfig(_Strict):
     """All of ``config/``, validated."""
 
@@ -367,6 +385,7 @@ class ServiceConfig(_Strict):
     deadlines: DeadlineTable
     timers: Timers
     calendar: Calendar
+    channels: ChannelsConfig = ChannelsConfig()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ServiceConfig:
@@ -388,6 +407,7 @@ _SECTION_FILES = {
     "deadlines": "deadlines.yaml",
     "timers": "timers.yaml",
     "calendar": "calendar.yaml",
+    "channels": "channels.yaml",
 }
 
 
@@ -430,6 +450,7 @@ def load_config(directory: Path) -> ServiceConfig:
         "deadlines": DeadlineTable,
         "timers": Timers,
         "calendar": Calendar,
+        "channels": ChannelsConfig,
     }
     for section, filename in _SECTION_FILES.items():
         path = directory / filename

@@ -7,14 +7,16 @@ from typing import Any
 
 import structlog
 from arq import Retry
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.channels.base import ChannelAdapter
 from bot.channels.sms import DeliveryError
+from bot.channels.wechat import WechatAdapter
 from bot.flows.complaint import TimerFired, TimerKind
-from bot.messages import OutboundMessage
-from bot.models import ChannelIdentity, Conversation, Message, Timer
+from bot.messages import ChannelName, OutboundMessage
+from bot.models import ChannelIdentity, Conversation, Customer, Message, TimelineEvent, Timer
 from bot.pipeline import Pipeline
+from workers.routes import Route, choose_route
 from workers.timers import TIMER_JOB
 
 log = structlog.get_logger(__name__)
@@ -34,45 +36,129 @@ async def deliver_message(ctx: Ctx, message_id: int) -> str:
     """Deliver a stored outbound message through its channel's adapter.
 
     Channels with a provider API register an adapter in ``ctx["adapters"]``; a message for a
-    channel that has none is marked failed with the reason, never silently dropped.
+    channel that has none is marked failed with the reason, never silently dropped. Outside
+    WeChat's customer-service window the message goes by the configured fallback.
     """
     sessions = ctx["sessions"]
     adapters: dict[str, ChannelAdapter] = ctx.get("adapters", {})
+    now = ctx["clock"]()
     async with sessions() as session, session.begin():
         row = (
             await session.execute(
-                select(Message, ChannelIdentity.external_id)
+                select(Message, ChannelIdentity.external_id, Conversation.identity_id, Customer.phone)
                 .join(Conversation, Conversation.id == Message.conversation_id)
                 .join(ChannelIdentity, ChannelIdentity.id == Conversation.identity_id)
+                .join(Customer, Customer.id == Conversation.customer_id)
                 .where(Message.id == message_id)
             )
         ).first()
         if row is None or row[0].delivery_status != "pending":
             return "skipped"
-        message, recipient = row
+        message, recipient, identity_id, phone = row
         adapter = adapters.get(message.channel)
         if adapter is None:
             message.delivery_status = "failed"
             log.error("deliver.no_adapter", message_id=message_id, channel=message.channel)
             return "failed: no adapter for this channel"
-        text = message.text
+        text, conversation_id = message.text, message.conversation_id
+        route = Route.DIRECT
+        if message.channel == ChannelName.WECHAT:
+            last_in, sent = await _window_usage(session, identity_id)
+            route = choose_route(
+                message.channel,
+                now,
+                last_in,
+                sent,
+                ctx["config"].channels.wechat,
+                phone_known=bool(phone),
+                sms_available=ChannelName.SMS in adapters,
+            )
     try:
-        provider_id = await adapter.send(recipient, OutboundMessage(text=text), message_id)
+        provider_id = await _send(ctx, adapters, route, adapter, recipient, phone, text, message_id)
     except DeliveryError as error:
         if not error.permanent and ctx.get("job_try", 1) < MAX_DELIVERY_TRIES:
             log.warning("deliver.retry", message_id=message_id, error=str(error), attempt=ctx.get("job_try", 1))
             raise Retry(defer=min(2 ** ctx.get("job_try", 1), 300)) from error
-        async with sessions() as session, session.begin():
-            await session.execute(update(Message).where(Message.id == message_id).values(delivery_status="failed"))
+        await _finish(sessions, message_id, conversation_id, "failed", None, now, route, str(error))
         log.error("deliver.failed", message_id=message_id, error=str(error), permanent=error.permanent)
         return f"failed: {error}"
-    async with sessions() as session, session.begin():
+    await _finish(sessions, message_id, conversation_id, "sent", provider_id, now, route, None)
+    return "sent" if route is Route.DIRECT else f"sent by {route.value}"
+
+
+async def _window_usage(session: Any, identity_id: int) -> tuple[dt.datetime | None, int]:
+    """When the customer last wrote on this identity, and how many messages went out since."""
+    last_in = (
         await session.execute(
-            update(Message)
-            .where(Message.id == message_id)
-            .values(delivery_status="sent", provider_message_id=provider_id)
+            select(func.max(Message.created_at))
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(Conversation.identity_id == identity_id, Message.direction == "in")
         )
-    return "sent"
+    ).scalar_one_or_none()
+    if last_in is None:
+        return None, 0
+    sent = (
+        await session.execute(
+            select(func.count())
+            .select_from(Message)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(
+                Conversation.identity_id == identity_id,
+                Message.direction == "out",
+                Message.delivery_status.in_(("sent", "delivered")),
+                Message.created_at >= last_in,
+            )
+        )
+    ).scalar_one()
+    return last_in, int(sent)
+
+
+async def _send(
+    ctx: Ctx,
+    adapters: dict[str, ChannelAdapter],
+    route: Route,
+    adapter: ChannelAdapter,
+    recipient: str,
+    phone: str | None,
+    text: str,
+    message_id: int,
+) -> str:
+    if route is Route.DIRECT:
+        return await adapter.send(recipient, OutboundMessage(text=text), message_id)
+    if route is Route.TEMPLATE:
+        window = ctx["config"].channels.wechat
+        assert isinstance(adapter, WechatAdapter) and window.template_id
+        return await adapter.send_template(recipient, window.template_id, window.template_field, text)
+    if route is Route.SMS and phone:
+        return "sms:" + await adapters[ChannelName.SMS].send(phone, OutboundMessage(text=text), message_id)
+    raise DeliveryError("outside the WeChat window, with no template and no phone to fall back to", permanent=True)
+
+
+async def _finish(
+    sessions: Any,
+    message_id: int,
+    conversation_id: int,
+    status: str,
+    provider_id: str | None,
+    now: dt.datetime,
+    route: Route,
+    error: str | None,
+) -> None:
+    async with sessions() as session, session.begin():
+        values: dict[str, Any] = {"delivery_status": status}
+        if provider_id is not None:
+            values["provider_message_id"] = provider_id
+        await session.execute(update(Message).where(Message.id == message_id).values(**values))
+        if route is not Route.DIRECT or error:
+            session.add(
+                TimelineEvent(
+                    conversation_id=conversation_id,
+                    kind="delivery_fallback" if route is not Route.DIRECT else "delivery_failed",
+                    actor="worker",
+                    detail={"message_id": message_id, "route": route.value, "error": error},
+                    created_at=now,
+                )
+            )
 
 
 async def reconcile(ctx: Ctx) -> None:

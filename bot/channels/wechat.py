@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +32,8 @@ log = structlog.get_logger(__name__)
 
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 """Access token invalid or expired: fetch a new one and try once more."""
-PERMANENT_ERRORS = frozenset({40003, 43004, 45015, 45047, 48001})
-"""Bad openid, not following, outside the 48-hour window, over the quota, no permission."""
+PERMANENT_ERRORS = frozenset({40003, 40037, 43004, 45015, 45047, 48001})
+"""Bad openid, bad template id, not following, outside the 48-hour window, over the quota, no permission."""
 
 
 class _Client(WeChatClient):  # type: ignore[misc]
@@ -166,11 +166,22 @@ class WechatAdapter:
     async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
         """A customer-service text message; WeChat returns no message id, so the outbound id stands in."""
         text = render_text(message)
+        await self._call(lambda client: client.message.send_text(recipient, text))
+        return f"cs:{outbound_id}"
+
+    async def send_template(self, recipient: str, template_id: str, field: str, text: str) -> str:
+        """A template message, for outside the customer-service window; returns WeChat's msgid."""
+        result = await self._call(
+            lambda client: client.message.send_template(recipient, template_id, {field: {"value": text}})
+        )
+        return f"template:{result.get('msgid', '')}"
+
+    async def _call(self, request: Callable[[_Client], Any]) -> Any:
+        """Run a blocking API call in a thread with the shared token, refreshing it once if refused."""
         for attempt in range(2):
             try:
                 token = await self._access_token(refresh=attempt > 0)
-                await asyncio.to_thread(self._client(token).message.send_text, recipient, text)
-                return f"cs:{outbound_id}"
+                return await asyncio.to_thread(request, self._client(token))
             except WeChatClientException as error:
                 if error.errcode in TOKEN_ERRORS and attempt == 0:
                     continue

@@ -16,7 +16,8 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 from wechatpy.crypto import WeChatCrypto
 
-from bot.keys import sessions_key
+from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
+from bot.keys import redis_key, sessions_key
 from bot.models import Message
 from bot.settings import WechatAccountSettings
 from tests.conftest import AppFactory
@@ -34,11 +35,18 @@ class FakeWechatApi:
 
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []
+        self.templates: list[dict[str, Any]] = []
         self.token_fetches = 0
 
     async def token(self, request: web.Request) -> web.Response:
         self.token_fetches += 1
         return web.json_response({"access_token": f"TOKEN{self.token_fetches}", "expires_in": 7200})
+
+    async def template(self, request: web.Request) -> web.Response:
+        if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        self.templates.append(await request.json())
+        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": 200228332})
 
     async def send(self, request: web.Request) -> web.Response:
         if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
@@ -85,17 +93,23 @@ KEY, PREVIOUS_KEY = aes_key(), aes_key()
 
 
 @pytest.fixture
-async def wechat_setup(make_client: AppFactory) -> AsyncIterator[tuple[Any, FakeWechatApi]]:
+async def wechat_setup(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> AsyncIterator[tuple[Any, FakeWechatApi]]:
     api = FakeWechatApi()
     fake = web.Application()
     fake.router.add_get("/cgi-bin/token", api.token)
     fake.router.add_post("/cgi-bin/message/custom/send", api.send)
+    fake.router.add_post("/cgi-bin/message/template/send", api.template)
     server = TestServer(fake)
     await server.start_server()
     account = WechatAccountSettings(
         TOKEN, APPID, SECRET, KEY, PREVIOUS_KEY, api_base=str(server.make_url("")).rstrip("/")
     )
-    client = await make_client(wechat=account, in_process_worker=True)
+    config = service_config.model_copy(
+        update={"channels": ChannelsConfig(wechat=WechatWindow(template_id="TEMPLATE-1", template_field="content"))}
+    )
+    client = await make_client(wechat=account, in_process_worker=True, config=config)
     yield client, api
     await server.close()
 
@@ -199,3 +213,47 @@ async def test_unknown_message_types_are_answered_success_and_ignored(wechat_set
 async def test_wechat_is_off_without_its_settings(make_client: AppFactory) -> None:
     client = await make_client()
     assert (await client.get("/channels/wechat", params=signed_query(echostr="x"))).status == 404
+
+
+async def test_outside_the_48_hour_window_a_template_message_is_sent(
+    wechat_setup: tuple[Any, FakeWechatApi], clock: Any
+) -> None:
+    client, api = wechat_setup
+    await client.post("/channels/wechat", params=signed_query(), data=text_xml("电梯坏了", 6006))
+
+    async def answered() -> bool:
+        return len(api.texts()) >= 3
+
+    await eventually(answered, timeout=15)
+    # Two days later a message for the customer is due (as a follow-up would be).
+    clock.advance(hours=49)
+    async with client.app[sessions_key]() as session, session.begin():
+        conversation_id = (await session.execute(select(Message.conversation_id))).scalars().first()
+        late = Message(
+            conversation_id=conversation_id,
+            channel="wechat",
+            direction="out",
+            sender="bot",
+            kind="text",
+            text="您好,您反映的电梯问题已安排维修。",
+            created_at=clock(),
+            delivery_status="pending",
+        )
+        session.add(late)
+    await client.app[redis_key].enqueue_job("deliver_message", late.id, _job_id=f"deliver:{late.id}")
+
+    async def templated() -> bool:
+        return bool(api.templates)
+
+    await eventually(templated, timeout=15)
+    assert api.templates[0]["template_id"] == "TEMPLATE-1"
+    assert api.templates[0]["touser"] == OPENID
+    assert api.templates[0]["data"]["content"]["value"] == "您好,您反映的电梯问题已安排维修。"
+    assert len(api.texts()) == 3  # nothing more went as a customer-service message
+
+    async def recorded() -> bool:
+        async with client.app[sessions_key]() as session:
+            status = (await session.execute(select(Message.delivery_status).where(Message.id == late.id))).scalar()
+        return status == "sent"
+
+    await eventually(recorded, timeout=10)
