@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
+from bot.embedded_redis import free_port
 from bot.keys import sessions_key
 from bot.models import ChannelIdentity, Complaint, Customer
-from tests.channels.conftest import PHONE, Stub
+from bot.settings import SmsGatewaySettings, WechatAccountSettings
+from bot.sms_stub import StubConfig, create_stub_app
+from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN, Stub
+from tests.channels.test_wechat import APPID, OPENID, SECRET, FakeWechatApi, signed_query, text_xml
+from tests.channels.test_wechat import TOKEN as WECHAT_TOKEN
+from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session
 
 
@@ -59,3 +67,59 @@ async def test_a_different_phone_is_a_different_customer(sms_setup: tuple[Any, S
     assert not any(case_number in text for text in stub.texts_to("+8613900139000"))
     async with client.app[sessions_key]() as session:
         assert (await session.execute(select(func.count()).select_from(Customer))).scalar_one() == 2
+
+
+async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
+    make_client: AppFactory, service_config: Any
+) -> None:
+    """WeChat gives no phone: the customer types it; their later SMS from it finds the case."""
+    api = FakeWechatApi()
+    fake = web.Application()
+    fake.router.add_get("/cgi-bin/token", api.token)
+    fake.router.add_post("/cgi-bin/message/custom/send", api.send)
+    wechat_server = TestServer(fake)
+    await wechat_server.start_server()
+    app_port = free_port()
+    stub_server = TestServer(
+        create_stub_app(StubConfig(ACCOUNT, TOKEN, NUMBER, f"http://127.0.0.1:{app_port}/channels/sms"))
+    )
+    await stub_server.start_server()
+    stub = Stub(stub_server)
+    client = await make_client(
+        port=app_port,
+        public_url=f"http://127.0.0.1:{app_port}",
+        sms=SmsGatewaySettings(ACCOUNT, TOKEN, NUMBER, stub.base),
+        wechat=WechatAccountSettings(WECHAT_TOKEN, APPID, SECRET, api_base=str(wechat_server.make_url("")).rstrip("/")),
+        in_process_worker=True,
+    )
+    try:
+        for msg_id, text, expected in [
+            (1, "小区电梯坏了,停了一上午", "电话"),
+            (2, "13800138000", "小区或地址"),
+            (3, "阳光花园3栋", "阳光花园3栋"),
+            (4, "对", "投诉编号"),
+        ]:
+            await client.post("/channels/wechat", params=signed_query(), data=text_xml(text, msg_id))
+
+            async def replied(fragment: str = expected) -> bool:
+                return any(fragment in reply for reply in api.texts())
+
+            await eventually(replied, timeout=15)
+        async with client.app[sessions_key]() as session:
+            case_number = (await session.execute(select(Complaint.case_number))).scalar_one()
+        assert any(case_number in reply for reply in api.texts())
+
+        await stub.phone_sends("我的投诉怎么样了", sender=PHONE)
+
+        async def told_the_case() -> bool:
+            return any(case_number in text for text in stub.texts_to(PHONE))
+
+        await eventually(told_the_case, timeout=15)
+        async with client.app[sessions_key]() as session:
+            identities = (await session.execute(select(ChannelIdentity.channel, ChannelIdentity.external_id))).all()
+            customers = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
+        assert customers == 1
+        assert sorted(identities) == sorted([("wechat", OPENID), ("sms", PHONE)])
+    finally:
+        await stub_server.close()
+        await wechat_server.close()
