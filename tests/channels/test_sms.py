@@ -138,3 +138,19 @@ async def test_the_idempotency_key_makes_a_repeated_send_a_no_op(sms_setup: tupl
 async def test_the_sms_channel_is_off_without_its_settings(make_client: AppFactory) -> None:
     client = await make_client(sms=None, sms_stub=False)
     assert (await client.post("/channels/sms", data={"Body": "hi"})).status == 404
+
+
+async def test_status_callbacks_are_signed_and_checked(sms_setup: tuple[Any, Stub]) -> None:
+    from pathlib import Path
+    from urllib.parse import parse_qsl
+
+    client, _ = sms_setup
+    fixture = Path(__file__).parent.parent / "fixtures" / "sms" / "status_delivered.txt"
+    params = dict(parse_qsl(fixture.read_text(encoding="utf-8").strip()))
+    url = str(client.make_url("/channels/sms/status"))
+    signed = {"X-Twilio-Signature": signature(TOKEN, url, params)}
+    assert (await client.post("/channels/sms/status", data=params, headers=signed)).status == 204
+    assert (await client.post("/channels/sms/status", data=params)).status == 403
+    unknown = {**params, "MessageStatus": "teleported"}
+    resigned = {"X-Twilio-Signature": signature(TOKEN, url, unknown)}
+    assert (await client.post("/channels/sms/status", data=unknown, headers=resigned)).status == 400
