@@ -367,6 +367,8 @@ class WechatWindow(_Strict):
     template_id: str | None = None
     """Outside the window, send this template message (its ``template_field`` gets the text)."""
     template_field: str = "content"
+    passive_reply_within_ms: int = Field(default=40, ge=0, le=4500)
+    """Answer on the push request itself when the replies are ready this fast (0: never)."""
 
 
 class ChannelsConfig(_Strict):

@@ -32,6 +32,7 @@ class OutboundGateway(Dispatcher):
         self._instance_id = instance_id
         self._hub = hub
         self._listener: asyncio.Task[None] | None = None
+        self._reply_waiters: dict[int, asyncio.Future[list[Delivery]]] = {}
 
     def status_on_commit(self, channel: str) -> str:
         return "sent" if channel == ChannelName.WEBCHAT else "pending"
@@ -57,11 +58,38 @@ class OutboundGateway(Dispatcher):
         if self._hub is not None:
             for identity_id, frame in webchat:
                 await self._hub.send(identity_id, frame)
+        by_request: dict[int, list[Delivery]] = {}
         for delivery in deliveries:
-            if delivery.channel != ChannelName.WEBCHAT and delivery.sender is not Sender.CUSTOMER:
-                await self._redis.enqueue_job(
-                    DELIVER_JOB, delivery.message_id, _job_id=f"deliver:{delivery.message_id}"
-                )
+            if delivery.channel == ChannelName.WEBCHAT or delivery.sender is Sender.CUSTOMER:
+                continue
+            waiter = self._reply_waiters.get(delivery.in_reply_to or 0)
+            if waiter is not None and not waiter.done():
+                by_request.setdefault(delivery.in_reply_to or 0, []).append(delivery)
+                continue
+            await self.enqueue_delivery(delivery)
+        for inbound_id, replies in by_request.items():
+            self._reply_waiters[inbound_id].set_result(replies)
+
+    async def enqueue_delivery(self, delivery: Delivery) -> None:
+        await self._redis.enqueue_job(DELIVER_JOB, delivery.message_id, _job_id=f"deliver:{delivery.message_id}")
+
+    async def replies_to(self, inbound_id: int, within: float) -> list[Delivery]:
+        """The provider replies to a stored inbound message if they are ready ``within`` seconds
+        (for a passive reply on the same request); otherwise none, and they go by the worker.
+
+        Only processing on this instance can hand replies over; elsewhere they go by the worker.
+        """
+        future: asyncio.Future[list[Delivery]] = asyncio.get_running_loop().create_future()
+        self._reply_waiters[inbound_id] = future
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), within)
+        except TimeoutError:
+            if future.done():  # handed over as the time ran out: send them the usual way
+                for delivery in future.result():
+                    await self.enqueue_delivery(delivery)
+            return []
+        finally:
+            self._reply_waiters.pop(inbound_id, None)
 
     async def schedule(self, timers: Sequence[TimerSchedule]) -> None:
         """Arm timers with one Redis command; the workers' timer pump turns due ones into jobs."""

@@ -68,6 +68,8 @@ class Delivery:
     text: str
     created_at: dt.datetime
     provider_message_id: str | None = None
+    in_reply_to: int | None = None
+    """The inbound message whose processing produced this reply, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,7 +449,7 @@ class Pipeline:
                     now,
                     step.close_reason,
                 )
-            batch.add(session, conversation, step, now)
+            batch.add(session, conversation, step, now, message.id if message is not None else None)
         self._save(session, conversation, batch)
 
     def _save(self, session: Session, conversation: store.LoadedConversation, batch: _BatchWrites) -> None:
@@ -487,6 +489,7 @@ class Pipeline:
 class _PendingReply:
     conversation: store.LoadedConversation
     reply: OutboundMessage
+    in_reply_to: int | None = None
 
 
 class _BatchWrites:
@@ -499,7 +502,14 @@ class _BatchWrites:
         self.replies: list[_PendingReply] = []
         self.dropped: set[int] = set()
 
-    def add(self, session: Session, conversation: store.LoadedConversation, step: Step, now: dt.datetime) -> None:
+    def add(
+        self,
+        session: Session,
+        conversation: store.LoadedConversation,
+        step: Step,
+        now: dt.datetime,
+        in_reply_to: int | None,
+    ) -> None:
         complaint_id: int | None = None
         if step.complaint is not None:
             complaint_id = store.save_complaint(session, conversation, step.complaint, now)
@@ -517,7 +527,7 @@ class _BatchWrites:
             }
             for audit in step.audit
         )
-        self.replies.extend(_PendingReply(conversation, reply) for reply in step.replies)
+        self.replies.extend(_PendingReply(conversation, reply, in_reply_to) for reply in step.replies)
 
     def drop_replies(self, conversation_id: int) -> None:
         self.dropped.add(conversation_id)
@@ -569,6 +579,7 @@ class _BatchWrites:
                 sender=pending.reply.sender,
                 text=pending.reply.text,
                 created_at=now,
+                in_reply_to=pending.in_reply_to,
             )
             for message_id, pending in zip(ids, kept, strict=True)
         )

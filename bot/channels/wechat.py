@@ -22,6 +22,7 @@ from wechatpy import parse_message
 from wechatpy.client import WeChatClient
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException, WeChatClientException
+from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bot.channels.base import render_text
@@ -99,19 +100,19 @@ class WechatAdapter:
         except InvalidSignatureException as error:
             raise RequestRejected(403, "bad signature") from error
 
-    def read(self, query: Mapping[str, str], body: bytes) -> str:
-        """The plain XML of a POST, decrypted in safe and compatible mode; raises RequestRejected."""
+    def read(self, query: Mapping[str, str], body: bytes) -> tuple[str, WeChatCrypto | None]:
+        """The plain XML of a POST (decrypted in safe and compatible mode) and the crypto that
+        decrypted it, to encrypt a passive reply with; raises RequestRejected."""
         self._check_plain_signature(query)
         if query.get("encrypt_type", "raw") != "aes":
-            return body.decode("utf-8", errors="strict")
+            return body.decode("utf-8", errors="strict"), None
         if not self._cryptos:
             raise RequestRejected(400, "encrypted message but no EncodingAESKey is configured")
         failure: Exception | None = None
         for crypto in self._cryptos:
             try:
-                return str(
-                    crypto.decrypt_message(body, query.get("msg_signature", ""), query["timestamp"], query["nonce"])
-                )
+                plain = crypto.decrypt_message(body, query.get("msg_signature", ""), query["timestamp"], query["nonce"])
+                return str(plain), crypto
             except InvalidSignatureException as error:
                 raise RequestRejected(403, "bad msg_signature") from error
             except InvalidAppIdException as error:
@@ -142,6 +143,14 @@ class WechatAdapter:
             kind=kind,
             raw=xml,
         )
+
+    @staticmethod
+    def passive_reply(xml: str, text: str, query: Mapping[str, str], crypto: WeChatCrypto | None) -> str:
+        """A text reply to the pushed message, encrypted when the push was."""
+        reply = TextReply(content=text, message=parse_message(xml)).render()
+        if crypto is None:
+            return str(reply)
+        return str(crypto.encrypt_message(reply, query.get("nonce", ""), query.get("timestamp")))
 
     @staticmethod
     def _kind_and_text(message: Any) -> tuple[MessageKind | None, str]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from aiohttp import web
+from sqlalchemy import String, cast, literal, update
 
 from bot.channels.wechat import RequestRejected, WechatAdapter
-from bot.keys import clock_key, pipeline_key
+from bot.keys import clock_key, config_key, database_key, gateway_key, pipeline_key
+from bot.models import Message
 from bot.web.chat import json_error
 
 wechat_adapter_key = web.AppKey("wechat_adapter", WechatAdapter)
@@ -21,21 +23,40 @@ async def verify(request: web.Request) -> web.Response:
 
 
 async def push(request: web.Request) -> web.Response:
-    """``POST /channels/wechat``: stored, then answered ``success``; replies go by the customer-service API.
+    """``POST /channels/wechat``: stored, then answered with the replies when they are ready
+    within the configured budget (a passive reply), else ``success`` and the replies go by the
+    customer-service API from a worker.
 
     WeChat retries the same MsgId (events: sender and CreateTime) up to three times; each is
-    stored and processed once.
+    stored and processed once (a retry is answered ``success``).
     """
-    adapter = request.app[wechat_adapter_key]
+    app = request.app
+    adapter = app[wechat_adapter_key]
     try:
-        xml = adapter.read(request.query, await request.read())
-        message = adapter.parse(xml, request.app[clock_key]())
+        xml, crypto = adapter.read(request.query, await request.read())
+        message = adapter.parse(xml, app[clock_key]())
     except (RequestRejected, UnicodeDecodeError) as error:
         status = error.status if isinstance(error, RequestRejected) else 400
         return json_error(status, str(error))
-    if message is not None:
-        await request.app[pipeline_key].submit(message)
-    return web.Response(text="success")
+    if message is None:
+        return web.Response(text="success")
+    stored = await app[pipeline_key].submit(message)
+    budget = app[config_key].channels.wechat.passive_reply_within_ms
+    if stored.duplicate or budget <= 0:
+        return web.Response(text="success")
+    replies = await app[gateway_key].replies_to(stored.message_id, within=budget / 1000)
+    if not replies:
+        return web.Response(text="success")
+    ids = [reply.message_id for reply in replies]
+    await app[database_key].write(
+        lambda session: session.execute(
+            update(Message)
+            .where(Message.id.in_(ids))
+            .values(delivery_status="sent", provider_message_id=literal("passive:").concat(cast(Message.id, String)))
+        )
+    )
+    text = "\n\n".join(reply.text for reply in replies)
+    return web.Response(text=adapter.passive_reply(xml, text, request.query, crypto), content_type="application/xml")
 
 
 def add_routes(app: web.Application) -> None:

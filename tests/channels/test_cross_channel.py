@@ -8,6 +8,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
+from bot.config import ChannelsConfig, WechatWindow
 from bot.embedded_redis import free_port
 from bot.keys import sessions_key
 from bot.models import ChannelIdentity, Complaint, Customer
@@ -91,6 +92,9 @@ async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
         sms=SmsGatewaySettings(ACCOUNT, TOKEN, NUMBER, stub.base),
         wechat=WechatAccountSettings(WECHAT_TOKEN, APPID, SECRET, api_base=str(wechat_server.make_url("")).rstrip("/")),
         in_process_worker=True,
+        config=service_config.model_copy(
+            update={"channels": ChannelsConfig(wechat=WechatWindow(passive_reply_within_ms=0))}
+        ),
     )
     try:
         for msg_id, text, expected in [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import os
@@ -94,8 +95,9 @@ KEY, PREVIOUS_KEY = aes_key(), aes_key()
 
 @pytest.fixture
 async def wechat_setup(
-    make_client: AppFactory, service_config: ServiceConfig
+    request: pytest.FixtureRequest, make_client: AppFactory, service_config: ServiceConfig
 ) -> AsyncIterator[tuple[Any, FakeWechatApi]]:
+    """An app with WeChat on, against a fake API; passive replies off unless parametrised."""
     api = FakeWechatApi()
     fake = web.Application()
     fake.router.add_get("/cgi-bin/token", api.token)
@@ -107,7 +109,15 @@ async def wechat_setup(
         TOKEN, APPID, SECRET, KEY, PREVIOUS_KEY, api_base=str(server.make_url("")).rstrip("/")
     )
     config = service_config.model_copy(
-        update={"channels": ChannelsConfig(wechat=WechatWindow(template_id="TEMPLATE-1", template_field="content"))}
+        update={
+            "channels": ChannelsConfig(
+                wechat=WechatWindow(
+                    template_id="TEMPLATE-1",
+                    template_field="content",
+                    passive_reply_within_ms=getattr(request, "param", 0),
+                )
+            )
+        }
     )
     client = await make_client(wechat=account, in_process_worker=True, config=config)
     yield client, api
@@ -257,3 +267,29 @@ async def test_outside_the_48_hour_window_a_template_message_is_sent(
         return status == "sent"
 
     await eventually(recorded, timeout=10)
+
+
+@pytest.mark.parametrize("wechat_setup", [3000], indirect=True)
+@pytest.mark.parametrize("safe_mode", [False, True], ids=["plain", "safe mode"])
+async def test_fast_replies_go_back_on_the_push_itself(
+    wechat_setup: tuple[Any, FakeWechatApi], safe_mode: bool
+) -> None:
+    client, api = wechat_setup
+    xml = text_xml("电梯坏了", 7007)
+    query, body = encrypted(xml, KEY) if safe_mode else (signed_query(), xml)
+    response = await client.post("/channels/wechat", params=query, data=body)
+    assert response.status == 200
+    payload = await response.text()
+    if safe_mode:
+        envelope = xmltodict.parse(payload)["xml"]
+        payload = WeChatCrypto(TOKEN, KEY, APPID).decrypt_message(
+            payload, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"]
+        )
+    reply = xmltodict.parse(payload)["xml"]
+    assert reply["ToUserName"] == OPENID and reply["MsgType"] == "text"
+    assert reply["Content"].startswith("下午好") and "电话" in reply["Content"]
+    await asyncio.sleep(0.5)
+    assert api.texts() == []  # nothing went twice through the customer-service API
+    async with client.app[sessions_key]() as session:
+        statuses = (await session.execute(select(Message.delivery_status).where(Message.direction == "out"))).all()
+    assert statuses and all(status == ("sent",) for status in statuses)
