@@ -24,3 +24,8 @@ DUE_TIMERS = f"{PREFIX}:timers:due"
 
 def timer_member(conversation_id: int, kind: str, token: int) -> str:
     return f"{conversation_id}:{kind}:{token}"
+
+
+def delivery_lock(conversation_id: int) -> str:
+    """Held by the one worker job sending a conversation's provider messages, in order."""
+    return f"{PREFIX}:conv:{conversation_id}:delivering"

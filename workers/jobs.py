@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 import structlog
 from arq import Retry
 from sqlalchemy import func, select, update
 
+from bot import redis_keys
 from bot.channels.base import ChannelAdapter
 from bot.channels.sms import DeliveryError
 from bot.channels.wechat import WechatAdapter
@@ -33,11 +35,54 @@ async def fire_timer(ctx: Ctx, conversation_id: int, kind: str, token: int) -> N
 
 
 async def deliver_message(ctx: Ctx, message_id: int) -> str:
-    """Deliver a stored outbound message through its channel's adapter.
+    """Deliver a conversation's pending provider messages, oldest first, up to and past this one.
 
-    Channels with a provider API register an adapter in ``ctx["adapters"]``; a message for a
-    channel that has none is marked failed with the reason, never silently dropped. Outside
-    WeChat's customer-service window the message goes by the configured fallback.
+    Jobs run concurrently, but a customer must read replies in order: one job at a time holds
+    the conversation's delivery lock and sends every pending message in id order; a job that
+    finds the lock taken leaves its message to the holder, which looks again after releasing.
+    A transient failure stops the run (and retries the job) so nothing overtakes that message.
+    """
+    sessions = ctx["sessions"]
+    redis = ctx["redis"]
+    async with sessions() as session:
+        conversation_id = (
+            await session.execute(select(Message.conversation_id).where(Message.id == message_id))
+        ).scalar_one_or_none()
+    if conversation_id is None:
+        return "skipped"
+    lock, token, outcomes = redis_keys.delivery_lock(conversation_id), secrets.token_hex(8), []
+    while await _pending_ids(sessions, conversation_id, limit=1):
+        if not await redis.set(lock, token, nx=True, px=120_000):
+            return "left to the delivery in progress"
+        try:
+            while pending := await _pending_ids(sessions, conversation_id, limit=20):
+                for pending_id in pending:
+                    outcomes.append(await _deliver_one(ctx, pending_id))
+        finally:
+            if (await redis.get(lock)) in (token, token.encode()):
+                await redis.delete(lock)
+    return "; ".join(outcomes) or "nothing pending"
+
+
+async def _pending_ids(sessions: Any, conversation_id: int, limit: int) -> list[int]:
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Message.id)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.direction == "out",
+                Message.delivery_status == "pending",
+            )
+            .order_by(Message.id)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+
+async def _deliver_one(ctx: Ctx, message_id: int) -> str:
+    """Send one pending message through its channel's adapter (or the window's fallback).
+
+    A channel with no adapter marks the message failed with the reason, never silently drops it.
     """
     sessions = ctx["sessions"]
     adapters: dict[str, ChannelAdapter] = ctx.get("adapters", {})

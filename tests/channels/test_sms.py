@@ -77,6 +77,13 @@ async def test_an_sms_complaint_is_answered_by_sms(sms_setup: tuple[Any, Stub]) 
         async with client.app[sessions_key]() as session:
             rows = (await session.execute(select(Message.provider_message_id, Message.delivery_status))).all()
         raise AssertionError(f"statuses: {rows}; stub: {stub.gateway.outbound}") from None
+    async with client.app[sessions_key]() as session:
+        stored = (
+            (await session.execute(select(Message.text).where(Message.direction == "out").order_by(Message.id)))
+            .scalars()
+            .all()
+        )
+    assert stub.texts_to(PHONE) == list(stored)  # delivered in the order the bot said them
 
 
 async def test_a_retried_webhook_is_stored_and_answered_once(sms_setup: tuple[Any, Stub]) -> None:
