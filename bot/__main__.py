@@ -97,7 +97,7 @@ def _sms_stub(arguments: argparse.Namespace) -> int:
 def _telegram_webhook(settings: Settings, url: str) -> int:
     import asyncio
 
-    from bot.channels.telegram import TelegramAdapter, TelegramSettings
+    from bot.channels.telegram import TelegramAdapter
 
     if settings.telegram is None:
         print("set BOT_TELEGRAM_TOKEN and BOT_TELEGRAM_SECRET first", file=sys.stderr)
@@ -105,7 +105,7 @@ def _telegram_webhook(settings: Settings, url: str) -> int:
     telegram = settings.telegram
 
     async def register() -> bool:
-        adapter = TelegramAdapter(TelegramSettings(telegram.token, telegram.secret, telegram.api_base))
+        adapter = TelegramAdapter(telegram)
         async with adapter.bot:
             return bool(await adapter.bot.set_webhook(url=url, secret_token=telegram.secret))
 

@@ -15,11 +15,9 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import text
 
-from bot.channels.base import ChannelAdapter
-from bot.channels.sms import SmsAdapter, SmsSettings
-from bot.channels.telegram import TelegramAdapter, TelegramSettings
+from bot.channels.registry import build_adapters, close_adapters
+from bot.channels.sms import SmsSettings
 from bot.channels.webchat import WebchatHub
-from bot.channels.wechat import WechatAdapter, WechatSettings
 from bot.config import ServiceConfig, load_config
 from bot.db import Database
 from bot.embedded_redis import EmbeddedRedis
@@ -41,7 +39,7 @@ from bot.keys import (
 )
 from bot.messages import ChannelName
 from bot.pipeline import Clock, Pipeline, utc_now
-from bot.settings import Settings, SmsGatewaySettings, TelegramBotSettings
+from bot.settings import Settings
 from bot.sms_stub import StubConfig, create_stub_app
 from bot.web import chat
 from bot.web import sms as sms_routes
@@ -165,7 +163,7 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ready" if ready else "not ready", **checks}, status=200 if ready else 503)
 
 
-def _sms_gateway(app: web.Application, settings: Settings) -> SmsGatewaySettings | None:
+def _sms_gateway(app: web.Application, settings: Settings) -> SmsSettings | None:
     """The configured gateway, or the stub mounted at ``/sms-stub`` (embedded mode), or none."""
     if settings.sms is not None:
         return settings.sms
@@ -179,48 +177,24 @@ def _sms_gateway(app: web.Application, settings: Settings) -> SmsGatewaySettings
         webhook_url=f"{base}/channels/sms",
     )
     app.add_subapp("/sms-stub/", create_stub_app(stub))
-    return SmsGatewaySettings(stub.account_sid, stub.auth_token, stub.number, f"{base}/sms-stub")
+    return SmsSettings(stub.account_sid, stub.auth_token, stub.number, f"{base}/sms-stub")
 
 
-def _channels_context(
-    sms: SmsGatewaySettings | None, telegram: TelegramBotSettings | None
-) -> Callable[[web.Application], AsyncIterator[None]]:
+def _channels_context(sms: SmsSettings | None) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         http = aiohttp.ClientSession()
-        adapters: dict[str, ChannelAdapter] = {}
-        if sms is not None:
-            adapter = SmsAdapter(
-                SmsSettings(
-                    sms.account_sid,
-                    sms.auth_token,
-                    sms.from_number,
-                    sms.api_base,
-                    status_callback_url=f"{app[settings_key].public_base()}/channels/sms/status",
-                ),
-                http,
-            )
-            app[sms_adapter_key] = adapter
-            adapters[ChannelName.SMS] = adapter
-        telegram_adapter: TelegramAdapter | None = None
-        if telegram is not None:
-            telegram_adapter = TelegramAdapter(TelegramSettings(telegram.token, telegram.secret, telegram.api_base))
-            app[telegram_adapter_key] = telegram_adapter
-            adapters[ChannelName.TELEGRAM] = telegram_adapter
-        wechat = app[settings_key].wechat
-        if wechat is not None:
-            wechat_adapter = WechatAdapter(
-                WechatSettings(
-                    wechat.token, wechat.appid, wechat.secret, wechat.aes_key, wechat.aes_key_previous, wechat.api_base
-                ),
-                app[redis_key],
-            )
-            app[wechat_adapter_key] = wechat_adapter
-            adapters[ChannelName.WECHAT] = wechat_adapter
+        adapters = build_adapters(app[settings_key], sms, http, app[redis_key])
+        for channel, key in (
+            (ChannelName.SMS, sms_adapter_key),
+            (ChannelName.TELEGRAM, telegram_adapter_key),
+            (ChannelName.WECHAT, wechat_adapter_key),
+        ):
+            if channel in adapters:
+                app[key] = adapters[channel]  # type: ignore[index]
         app[adapters_key] = adapters
         log.info("channels.on", channels=["webchat", *(str(name) for name in adapters)])
         yield
-        if telegram_adapter is not None:
-            await telegram_adapter.close()
+        await close_adapters(adapters)
         await http.close()
 
     return context
@@ -241,7 +215,7 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
         [
             _redis_context,
             _database_context,
-            _channels_context(sms, settings.telegram),
+            _channels_context(sms),
             _pipeline_context,
             _worker_context,
         ]

@@ -7,6 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bot.channels.sms import SmsSettings
+from bot.channels.telegram import TelegramSettings
+from bot.channels.wechat import WechatSettings
+
+# The channel settings are the adapters' own types; these names are the environment's view.
+SmsGatewaySettings = SmsSettings
+TelegramBotSettings = TelegramSettings
+WechatAccountSettings = WechatSettings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -22,33 +31,6 @@ def _flag(value: str | None, default: bool | None) -> bool | None:
     if folded in _FALSE:
         return False
     raise ValueError(f"not a yes/no value: {value!r} (use 1/0, true/false, yes/no, on/off)")
-
-
-@dataclass(frozen=True, slots=True)
-class SmsGatewaySettings:
-    """The SMS gateway account (Twilio-compatible dialect)."""
-
-    account_sid: str
-    auth_token: str
-    from_number: str
-    api_base: str
-
-
-@dataclass(frozen=True, slots=True)
-class TelegramBotSettings:
-    token: str
-    secret: str
-    api_base: str = "https://api.telegram.org"
-
-
-@dataclass(frozen=True, slots=True)
-class WechatAccountSettings:
-    token: str
-    appid: str
-    secret: str
-    aes_key: str | None = None
-    aes_key_previous: str | None = None
-    api_base: str = "https://api.weixin.qq.com"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +52,10 @@ class Settings:
     log_json: bool = False
     batch_max: int = 256
     """The most inbound messages one group commit takes."""
-    sms: SmsGatewaySettings | None = None
+    sms: SmsSettings | None = None
     """None: no gateway configured; ``run`` then mounts the SMS stub gateway (embedded mode)."""
-    telegram: TelegramBotSettings | None = None
-    wechat: WechatAccountSettings | None = None
+    telegram: TelegramSettings | None = None
+    wechat: WechatSettings | None = None
     sms_stub: bool = True
     """Mount the stub gateway at ``/sms-stub`` when no gateway is configured."""
     auto_migrate: bool | None = None
@@ -110,7 +92,7 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _sms_from_env(env: Mapping[str, str]) -> SmsGatewaySettings | None:
+def _sms_from_env(env: Mapping[str, str]) -> SmsSettings | None:
     names = ("BOT_SMS_ACCOUNT_SID", "BOT_SMS_AUTH_TOKEN", "BOT_SMS_FROM", "BOT_SMS_API_BASE")
     values = [env.get(name, "").strip() for name in names]
     if not any(values):
@@ -118,10 +100,10 @@ def _sms_from_env(env: Mapping[str, str]) -> SmsGatewaySettings | None:
     missing = [name for name, value in zip(names, values, strict=True) if not value]
     if missing:
         raise ValueError(f"SMS channel half configured: set {', '.join(missing)} too, or none of them")
-    return SmsGatewaySettings(*values)
+    return SmsSettings(*values)
 
 
-def _telegram_from_env(env: Mapping[str, str]) -> TelegramBotSettings | None:
+def _telegram_from_env(env: Mapping[str, str]) -> TelegramSettings | None:
     token, secret = env.get("BOT_TELEGRAM_TOKEN", "").strip(), env.get("BOT_TELEGRAM_SECRET", "").strip()
     if not token and not secret:
         return None
@@ -132,7 +114,7 @@ def _telegram_from_env(env: Mapping[str, str]) -> TelegramBotSettings | None:
     )
 
 
-def _wechat_from_env(env: Mapping[str, str]) -> WechatAccountSettings | None:
+def _wechat_from_env(env: Mapping[str, str]) -> WechatSettings | None:
     names = ("BOT_WECHAT_TOKEN", "BOT_WECHAT_APPID", "BOT_WECHAT_SECRET")
     values = [env.get(name, "").strip() for name in names]
     if not any(values):
@@ -140,7 +122,7 @@ def _wechat_from_env(env: Mapping[str, str]) -> WechatAccountSettings | None:
     missing = [name for name, value in zip(names, values, strict=True) if not value]
     if missing:
         raise ValueError(f"WeChat half configured: set {', '.join(missing)} too, or none of them")
-    return WechatAccountSettings(
+    return WechatSettings(
         *values,
         aes_key=env.get("BOT_WECHAT_AES_KEY", "").strip() or None,
         aes_key_previous=env.get("BOT_WECHAT_AES_KEY_PREVIOUS", "").strip() or None,

@@ -10,15 +10,11 @@ from arq.connections import RedisSettings
 from arq.typing import WorkerCoroutine
 from arq.worker import Function, func
 
-from bot.channels.base import ChannelAdapter
-from bot.channels.sms import SmsAdapter, SmsSettings
-from bot.channels.telegram import TelegramAdapter, TelegramSettings
-from bot.channels.wechat import WechatAdapter, WechatSettings
+from bot.channels.registry import build_adapters, close_adapters
 from bot.config import load_config
 from bot.db import Database
 from bot.engine import ConversationEngine
 from bot.gateway import OutboundGateway
-from bot.messages import ChannelName
 from bot.pipeline import Pipeline, utc_now
 from bot.settings import Settings
 from workers.jobs import MAX_DELIVERY_TRIES, deliver_message, fire_timer, reconcile
@@ -39,26 +35,7 @@ async def on_startup(ctx: dict[str, Any]) -> None:
     pipeline = Pipeline(database, ctx["redis"], ConversationEngine(config), gateway, utc_now, settings.batch_max)
     await pipeline.start()
     http = aiohttp.ClientSession()
-    adapters: dict[str, ChannelAdapter] = {}
-    if settings.sms is not None:
-        sms = settings.sms
-        status_url = f"{settings.public_base()}/channels/sms/status" if settings.public_url else None
-        adapters[ChannelName.SMS] = SmsAdapter(
-            SmsSettings(sms.account_sid, sms.auth_token, sms.from_number, sms.api_base, status_url), http
-        )
-    if settings.telegram is not None:
-        telegram = settings.telegram
-        adapters[ChannelName.TELEGRAM] = TelegramAdapter(
-            TelegramSettings(telegram.token, telegram.secret, telegram.api_base)
-        )
-    if settings.wechat is not None:
-        wechat = settings.wechat
-        adapters[ChannelName.WECHAT] = WechatAdapter(
-            WechatSettings(
-                wechat.token, wechat.appid, wechat.secret, wechat.aes_key, wechat.aes_key_previous, wechat.api_base
-            ),
-            ctx["redis"],
-        )
+    adapters = build_adapters(settings, settings.sms, http, ctx["redis"])
     pump = TimerPump(ctx["redis"], utc_now)
     pump.start()
     ctx.update(
@@ -78,6 +55,7 @@ async def on_shutdown(ctx: dict[str, Any]) -> None:
     await ctx["timer_pump"].stop()
     await ctx["pipeline"].stop()
     await ctx["database"].dispose()
+    await close_adapters(ctx["adapters"])
     await ctx["http"].close()
 
 
