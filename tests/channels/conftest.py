@@ -38,8 +38,8 @@ class Stub:
         return [message.body for message in self.gateway.outbound if message.to == phone]
 
 
-@pytest.fixture
-async def sms_setup(make_client: AppFactory) -> AsyncIterator[tuple[Any, Stub]]:
+async def app_with_sms_stub(make_client: AppFactory, **overrides: Any) -> tuple[Any, Stub]:
+    """An app instance (in-process worker) and a stub gateway wired to each other."""
     app_port = free_port()
     stub_server = TestServer(
         create_stub_app(StubConfig(ACCOUNT, TOKEN, NUMBER, f"http://127.0.0.1:{app_port}/channels/sms"))
@@ -51,6 +51,13 @@ async def sms_setup(make_client: AppFactory) -> AsyncIterator[tuple[Any, Stub]]:
         public_url=f"http://127.0.0.1:{app_port}",
         sms=SmsGatewaySettings(ACCOUNT, TOKEN, NUMBER, stub.base),
         in_process_worker=True,
+        **overrides,
     )
+    return client, stub
+
+
+@pytest.fixture
+async def sms_setup(make_client: AppFactory) -> AsyncIterator[tuple[Any, Stub]]:
+    client, stub = await app_with_sms_stub(make_client)
     yield client, stub
-    await stub_server.close()
+    await stub.server.close()

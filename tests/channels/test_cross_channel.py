@@ -9,12 +9,10 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
 from bot.config import ChannelsConfig, WechatWindow
-from bot.embedded_redis import free_port
 from bot.keys import sessions_key
 from bot.models import ChannelIdentity, Complaint, Customer
-from bot.settings import SmsGatewaySettings, WechatAccountSettings
-from bot.sms_stub import StubConfig, create_stub_app
-from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN, Stub
+from bot.settings import WechatAccountSettings
+from tests.channels.conftest import PHONE, Stub, app_with_sms_stub
 from tests.channels.test_wechat import APPID, OPENID, SECRET, FakeWechatApi, signed_query, text_xml
 from tests.channels.test_wechat import TOKEN as WECHAT_TOKEN
 from tests.conftest import AppFactory
@@ -80,18 +78,9 @@ async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
     fake.router.add_post("/cgi-bin/message/custom/send", api.send)
     wechat_server = TestServer(fake)
     await wechat_server.start_server()
-    app_port = free_port()
-    stub_server = TestServer(
-        create_stub_app(StubConfig(ACCOUNT, TOKEN, NUMBER, f"http://127.0.0.1:{app_port}/channels/sms"))
-    )
-    await stub_server.start_server()
-    stub = Stub(stub_server)
-    client = await make_client(
-        port=app_port,
-        public_url=f"http://127.0.0.1:{app_port}",
-        sms=SmsGatewaySettings(ACCOUNT, TOKEN, NUMBER, stub.base),
+    client, stub = await app_with_sms_stub(
+        make_client,
         wechat=WechatAccountSettings(WECHAT_TOKEN, APPID, SECRET, api_base=str(wechat_server.make_url("")).rstrip("/")),
-        in_process_worker=True,
         config=service_config.model_copy(
             update={"channels": ChannelsConfig(wechat=WechatWindow(passive_reply_within_ms=0))}
         ),
@@ -125,5 +114,5 @@ async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
         assert customers == 1
         assert sorted(identities) == sorted([("wechat", OPENID), ("sms", PHONE)])
     finally:
-        await stub_server.close()
+        await stub.server.close()
         await wechat_server.close()
