@@ -6,11 +6,11 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.config import ChannelsConfig, WechatWindow
-from bot.keys import sessions_key
-from bot.models import ChannelIdentity, Complaint, Customer
+from bot.keys import redis_key, sessions_key
+from bot.models import ChannelIdentity, Complaint, Customer, Message
 from bot.settings import WechatAccountSettings
 from tests.channels.conftest import PHONE, Stub, app_with_sms_stub
 from tests.channels.test_wechat import APPID, OPENID, SECRET, FakeWechatApi, signed_query, text_xml
@@ -113,6 +113,56 @@ async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
             customers = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
         assert customers == 1
         assert sorted(identities) == sorted([("wechat", OPENID), ("sms", PHONE)])
+    finally:
+        await stub.server.close()
+        await wechat_server.close()
+
+
+async def test_outside_the_wechat_window_with_no_template_a_known_phone_gets_an_sms(
+    make_client: AppFactory, service_config: Any, clock: Any
+) -> None:
+    api = FakeWechatApi()
+    fake = web.Application()
+    fake.router.add_get("/cgi-bin/token", api.token)
+    fake.router.add_post("/cgi-bin/message/custom/send", api.send)
+    wechat_server = TestServer(fake)
+    await wechat_server.start_server()
+    client, stub = await app_with_sms_stub(
+        make_client,
+        wechat=WechatAccountSettings(WECHAT_TOKEN, APPID, SECRET, api_base=str(wechat_server.make_url("")).rstrip("/")),
+        config=service_config.model_copy(
+            update={"channels": ChannelsConfig(wechat=WechatWindow(passive_reply_within_ms=0, template_id=None))}
+        ),
+    )
+    try:
+        await client.post("/channels/wechat", params=signed_query(), data=text_xml("路灯坏了,电话13800138000", 9009))
+
+        async def answered() -> bool:
+            return len(api.texts()) >= 2
+
+        await eventually(answered, timeout=15)
+        clock.advance(hours=49)
+        async with client.app[sessions_key]() as session, session.begin():
+            conversation_id = (await session.execute(select(Message.conversation_id))).scalars().first()
+            late = Message(
+                conversation_id=conversation_id,
+                channel="wechat",
+                direction="out",
+                sender="bot",
+                kind="text",
+                text="您好,路灯已经修好了。",
+                created_at=clock(),
+                delivery_status="pending",
+            )
+            session.add(late)
+            await session.execute(update(Customer).values(phone="13800138000"))
+        await client.app[redis_key].enqueue_job("deliver_message", late.id, _job_id=f"deliver:{late.id}")
+
+        async def texted() -> bool:
+            return "您好,路灯已经修好了。" in stub.texts_to("13800138000")
+
+        await eventually(texted, timeout=15)
+        assert "您好,路灯已经修好了。" not in api.texts()
     finally:
         await stub.server.close()
         await wechat_server.close()

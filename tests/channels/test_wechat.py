@@ -293,3 +293,36 @@ async def test_fast_replies_go_back_on_the_push_itself(
     async with client.app[sessions_key]() as session:
         statuses = (await session.execute(select(Message.delivery_status).where(Message.direction == "out"))).all()
     assert statuses and all(status == ("sent",) for status in statuses)
+
+
+async def test_two_processes_share_one_access_token(redis: Any) -> None:
+    """Adapters in two workers asking at once: one fetch, both use the same token."""
+    from bot.channels.wechat import WechatAdapter, WechatSettings
+
+    api = FakeWechatApi()
+    fake = web.Application()
+    fake.router.add_get("/cgi-bin/token", api.token)
+    server = TestServer(fake)
+    await server.start_server()
+    try:
+        settings = WechatSettings(TOKEN, APPID, SECRET, api_base=str(server.make_url("")).rstrip("/"))
+        first, second = WechatAdapter(settings, redis), WechatAdapter(settings, redis)
+        tokens = await asyncio.gather(*(adapter._access_token() for adapter in (first, second, first, second)))
+    finally:
+        await server.close()
+    assert set(tokens) == {"TOKEN1"}
+    assert api.token_fetches == 1
+
+
+async def test_compatible_mode_bodies_carry_plain_fields_and_are_decrypted(
+    wechat_setup: tuple[Any, FakeWechatApi],
+) -> None:
+    client, _ = wechat_setup
+    xml = text_xml("兼容模式的消息", 8008)
+    query, body = encrypted(xml, KEY)
+    compatible = body.replace("<Encrypt>", xml[len("<xml>") : -len("</xml>")] + "<Encrypt>")
+    response = await client.post("/channels/wechat", params=query, data=compatible)
+    assert response.status == 200
+    async with client.app[sessions_key]() as session:
+        texts = (await session.execute(select(Message.text).where(Message.direction == "in"))).scalars().all()
+    assert texts == ["兼容模式的消息"]
