@@ -22,7 +22,7 @@ import datetime as dt
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from redis.asyncio import Redis
@@ -80,18 +80,16 @@ class TimerSchedule:
     due_at: dt.datetime
 
 
-class Dispatcher:
+class Dispatcher(Protocol):
     """Where committed messages and timers go; the app and the worker each give their own."""
 
-    async def deliver(self, deliveries: Sequence[Delivery]) -> None:
-        raise NotImplementedError
+    async def deliver(self, deliveries: Sequence[Delivery]) -> None: ...
 
-    async def schedule(self, timers: Sequence[TimerSchedule]) -> None:
-        raise NotImplementedError
+    async def schedule(self, timers: Sequence[TimerSchedule]) -> None: ...
 
     def status_on_commit(self, channel: str) -> str:
         """The delivery status an outbound message of ``channel`` is stored with."""
-        raise NotImplementedError
+        ...
 
 
 @dataclass(slots=True)

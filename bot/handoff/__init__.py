@@ -1,0 +1,1 @@
+"""The human queue: tickets, manager rules, agent selection (built with the handoff issue)."""
