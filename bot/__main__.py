@@ -116,6 +116,48 @@ def _telegram_webhook(settings: Settings, url: str) -> int:
     return 0
 
 
+def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
+    import asyncio
+    import datetime as dt
+    import getpass
+
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.db import Database
+    from bot.handoff.accounts import Role, create_user
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("the passwords differ", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+
+    async def create() -> int:
+        database = Database(settings.database_url)
+        try:
+            now = dt.datetime.now(dt.UTC)
+            return await database.write(
+                lambda session: create_user(
+                    session, arguments.username, password, Role(arguments.role), now, arguments.display_name
+                )
+            )
+        finally:
+            await database.dispose()
+
+    try:
+        user_id = asyncio.run(create())
+    except ValueError as error:
+        print(f"not created: {error}", file=sys.stderr)
+        return 2
+    except IntegrityError:
+        print(f"not created: the username {arguments.username!r} is taken", file=sys.stderr)
+        return 2
+    print(f"created {arguments.role} {arguments.username!r} (id {user_id})")
+    return 0
+
+
 def _migrate(settings: Settings) -> int:
     from bot import migrate
 
@@ -143,6 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("worker", help="run an arq worker process (needs BOT_REDIS_URL)")
     commands.add_parser("migrate", help="bring the database schema to the latest version")
     commands.add_parser("check-config", help="validate the files in config/ and exit")
+    user = commands.add_parser("create-user", help="create a staff account (password prompted, or from stdin)")
+    user.add_argument("--role", required=True, choices=["agent", "supervisor", "manager"])
+    user.add_argument("--username", required=True)
+    user.add_argument("--display-name", default=None)
     hook = commands.add_parser("telegram-webhook", help="register the Telegram webhook with the secret")
     hook.add_argument("--url", required=True, help="public URL of /channels/telegram")
     stub = commands.add_parser("sms-stub", help="run the stub SMS gateway on its own")
@@ -170,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _migrate(settings)
     if arguments.command == "sms-stub":
         return _sms_stub(arguments)
+    if arguments.command == "create-user":
+        return _create_user(settings, arguments)
     if arguments.command == "telegram-webhook":
         return _telegram_webhook(settings, arguments.url)
     return _check_config(settings)

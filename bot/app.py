@@ -41,7 +41,7 @@ from bot.messages import ChannelName
 from bot.pipeline import Clock, Pipeline, utc_now
 from bot.settings import Settings
 from bot.sms_stub import StubConfig, create_stub_app
-from bot.web import chat
+from bot.web import api, auth, chat
 from bot.web import sms as sms_routes
 from bot.web import telegram as telegram_routes
 from bot.web import wechat as wechat_routes
@@ -205,7 +205,7 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
 
     A channel without its settings is off: its routes are not mounted (they answer 404).
     """
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[auth.session_middleware])
     app[settings_key] = settings
     app[config_key] = config if config is not None else load_config(settings.config_dir)
     app[clock_key] = clock
@@ -220,10 +220,12 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
             _worker_context,
         ]
     )
+    app.on_startup.append(auth.setup_sessions)
     app.on_shutdown.append(_close_sockets)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     chat.add_routes(app)
+    api.add_routes(app)
     if sms is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:

@@ -211,3 +211,17 @@ class Timer(Base):
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(12), default="pending")
     """"pending", "fired" or "cancelled"."""
+
+
+class User(Base):
+    """A person who works the queue: agent, supervisor or manager."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

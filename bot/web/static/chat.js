@@ -1,201 +1,417 @@
-// The customer web chat widget: session, websocket with resend and reconnect, HTTP fallback.
+// Customer web chat: session, websocket with resend and reconnect, HTTP polling fallback.
 (() => {
   "use strict";
+
   const TOKEN_KEY = "complaintbot.token";
   const LOCALE_KEY = "complaintbot.locale";
-  const TEXT = {
-    "zh-CN": { title: "在线客服", send: "发送", placeholder: "请输入您要反映的问题…", connected: "已连接",
-      reconnecting: "正在重新连接…", polling: "已连接(兼容模式)", connecting: "连接中…", pending: "发送中…",
-      customer: "我", bot: "客服机器人", agent: "人工客服", system: "系统" },
-    en: { title: "Online service", send: "Send", placeholder: "Tell us what went wrong…", connected: "connected",
-      reconnecting: "reconnecting…", polling: "connected (fallback)", connecting: "connecting…", pending: "sending…",
-      customer: "Me", bot: "Bot", agent: "Agent", system: "System" },
+  const BACKOFF_MIN = 500;
+  const BACKOFF_MAX = 10000;
+  const POLL_MS = 2000;
+  const FAILURES_BEFORE_POLLING = 3;
+  const SENDERS = ["customer", "bot", "agent", "system"];
+
+  const STRINGS = {
+    "zh-CN": {
+      title: "在线客服", send: "发送", placeholder: "请输入您要反映的问题…", input: "消息",
+      connecting: "正在连接…", connected: "已连接", reconnecting: "正在重新连接…", polling: "已连接（轮询）",
+      pending: "发送中…", failed: "未发送",
+      customer: "我", bot: "客服机器人", agent: "人工客服", system: "系统",
+    },
+    en: {
+      title: "Online service", send: "Send", placeholder: "Tell us what went wrong…", input: "Message",
+      connecting: "connecting…", connected: "connected", reconnecting: "reconnecting…", polling: "connected (polling)",
+      pending: "sending…", failed: "not sent",
+      customer: "You", bot: "Bot", agent: "Agent", system: "System",
+    },
   };
-  const list = document.getElementById("chat-messages");
-  const input = document.getElementById("chat-input");
-  const form = document.getElementById("chat-form");
-  const status = document.getElementById("chat-status");
-  const localeSelect = document.getElementById("chat-locale");
 
-  let locale = localStorage.getItem(LOCALE_KEY) || "zh-CN";
-  let token = localStorage.getItem(TOKEN_KEY);
+  // localStorage throws when storage is disabled (some private modes); the chat still works without it.
+  const storage = {
+    get: (key) => { try { return localStorage.getItem(key); } catch { return null; } },
+    set: (key, value) => { try { localStorage.setItem(key, value); } catch { /* not persisted */ } },
+    remove: (key) => { try { localStorage.removeItem(key); } catch { /* nothing to remove */ } },
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const list = $("chat-messages");
+  const input = $("chat-input");
+  const form = $("chat-form");
+  const status = $("chat-status");
+  const notice = $("chat-notice");
+  const localeSelect = $("chat-locale");
+
+  let locale = STRINGS[storage.get(LOCALE_KEY)] ? storage.get(LOCALE_KEY) : "zh-CN";
+  let token = storage.get(TOKEN_KEY);
   let socket = null;
-  let failures = 0;
-  let backoff = 500;
-  let lastId = 0;
-  let pollTimer = null;
-  const shown = new Set();        // server message ids already on screen
-  const unacked = new Map();      // client id -> text, resent after a reconnect
+  let everConnected = false;
+  let failures = 0;            // websocket attempts in a row that never opened
+  let backoff = BACKOFF_MIN;
+  let reconnectTimer = null;
+  let pollRun = null;          // identifies the running poll loop; null when not polling
+  let lastId = 0;              // highest server message id seen
+  let noticeTimer = null;
+  let restarting = false;
+  const shown = new Map();     // server message id -> element
+  const local = new Map();     // client id -> element of our own message the server has not echoed yet
+  const outbox = new Map();    // client id -> text, until acked; resent with the same id after a reconnect
+  const posting = new Set();   // client ids with a fallback POST in flight
 
-  const t = (key) => (TEXT[locale] || TEXT["zh-CN"])[key];
-  const uuid = () => (crypto.randomUUID ? crypto.randomUUID() :
-    "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
-      (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16)));
+  const t = (key) => STRINGS[locale][key] ?? key;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const pad = (n) => String(n).padStart(2, "0");
 
-  function applyLocale() {
-    document.documentElement.lang = locale;
-    document.getElementById("chat-title").textContent = t("title");
-    document.getElementById("chat-send").textContent = t("send");
-    input.placeholder = t("placeholder");
-    localeSelect.value = locale;
-    setStatus(status.dataset.state || "connecting");
+  function uuid() {
+    if (crypto.randomUUID) return crypto.randomUUID();  // only exists in secure contexts (https, localhost)
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
+
+  function hhmm(iso) {
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? "" : `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  }
+
+  // ---- UI -------------------------------------------------------------------------------------
 
   function setStatus(state) {
     status.dataset.state = state;
-    status.textContent = t(state);
+    status.textContent = t(state === "reconnecting" && !everConnected ? "connecting" : state);
   }
 
-  function clock(iso) {
-    const date = iso ? new Date(iso) : new Date();
-    return date.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+  function showNotice(text) {
+    notice.textContent = text;
+    notice.hidden = false;
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(() => { notice.hidden = true; }, 8000);
   }
 
-  function render(from, text, ts) {
-    const item = document.createElement("li");
-    item.className = `msg msg-${from}`;
-    const meta = document.createElement("span");
-    meta.className = "meta";
-    meta.textContent = `${t(from) || from} ${clock(ts)}`;
-    const body = document.createElement("span");
-    body.className = "body";
-    body.textContent = text;   // always text: customer input is never markup
-    item.append(meta, body);
-    return item;
+  function applyLocale() {
+    document.documentElement.lang = locale;
+    document.title = t("title");
+    $("chat-title").textContent = t("title");
+    $("chat-send").textContent = t("send");
+    input.placeholder = t("placeholder");
+    input.setAttribute("aria-label", t("input"));
+    localeSelect.value = locale;
+    setStatus(status.dataset.state);
+    for (const el of list.children) relabel(el);
   }
 
-  function show(frame) {
-    if (shown.has(frame.id)) return;
-    shown.add(frame.id);
-    lastId = Math.max(lastId, Number(frame.id) || 0);
-    const item = render(frame.from, frame.text, frame.ts);
-    item.dataset.id = frame.id;
-    // Our own message comes back from the server: it replaces the pending copy.
-    const pending = frame.client_id && list.querySelector(`.pending[data-client-id="${frame.client_id}"]`);
-    if (pending) pending.replaceWith(item); else list.append(item);
-    list.scrollTop = list.scrollHeight;
+  function relabel(el) {
+    el.querySelector(".msg-from").textContent = t(el.dataset.from);
+    const state = el.classList.contains("pending") ? "pending" : el.classList.contains("failed") ? "failed" : "";
+    el.querySelector(".msg-state").textContent = state && t(state);
   }
 
-  function showPending(clientId, text) {
-    const item = render("customer", text);
-    item.classList.add("pending");
-    item.dataset.clientId = clientId;
-    item.querySelector(".meta").textContent = `${t("customer")} · ${t("pending")}`;
-    list.append(item);
-    list.scrollTop = list.scrollHeight;
+  function render(from, text, ts, id) {
+    const el = document.createElement("li");
+    from = SENDERS.includes(from) ? from : "system";
+    el.className = `msg msg-${from}`;
+    el.dataset.from = from;
+    el.dataset.id = id;
+    const meta = document.createElement("div");
+    meta.className = "msg-meta";
+    const sender = document.createElement("span");
+    sender.className = "msg-from";
+    const time = document.createElement("time");
+    time.className = "msg-time";
+    const state = document.createElement("span");
+    state.className = "msg-state";
+    const body = document.createElement("div");
+    body.className = "msg-text";
+    body.textContent = text;  // always text: customer input must never become markup
+    meta.append(sender, time, state);
+    el.append(meta, body);
+    setTime(el, ts);
+    relabel(el);
+    return el;
+  }
+
+  function setTime(el, ts) {
+    const time = el.querySelector(".msg-time");
+    time.dateTime = ts;
+    time.textContent = hhmm(ts);
+  }
+
+  const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+
+  // Keep the list in server order, with our own not-yet-stored messages last: a reply can arrive
+  // before the echo of the message it answers, and history missed while offline arrives late.
+  function place(el, id) {
+    let before = null;
+    for (let node = list.lastElementChild; node; node = node.previousElementSibling) {
+      if (node === el) continue;
+      if (!node.classList.contains("local") && Number(node.dataset.id) < id) break;
+      before = node;
+    }
+    list.insertBefore(el, before);
+  }
+
+  // ---- messages -------------------------------------------------------------------------------
+
+  function receive(message) {
+    if (shown.has(message.id)) return;
+    const follow = nearBottom();
+    const id = Number(message.id) || 0;
+    lastId = Math.max(lastId, id);
+    let el = message.client_id && local.get(message.client_id);
+    if (el) {
+      // Our own message, now stored: the pending copy becomes the real one.
+      acked(message.client_id);
+      local.delete(message.client_id);
+      el.classList.remove("local");
+      el.dataset.id = message.id;
+      setTime(el, message.ts);
+    } else {
+      el = render(message.from, message.text, message.ts, message.id);
+    }
+    shown.set(message.id, el);
+    place(el, id);
+    if (follow) list.scrollTop = list.scrollHeight;
   }
 
   function acked(clientId) {
-    unacked.delete(clientId);
-    const item = list.querySelector(`.pending[data-client-id="${clientId}"]`);
-    if (item) {
-      item.classList.remove("pending");
-      item.querySelector(".meta").textContent = `${t("customer")} ${clock()}`;
+    outbox.delete(clientId);
+    const el = local.get(clientId);
+    if (el && el.classList.contains("pending")) {
+      el.classList.remove("pending");
+      relabel(el);
     }
   }
 
-  async function startSession() {
-    const body = { locale };
-    if (token) body.token = token;
-    let response = await fetch("/chat/session", { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body) });
-    if (response.status === 401) {
-      token = null;
-      localStorage.removeItem(TOKEN_KEY);
-      response = await fetch("/chat/session", { method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ locale }) });
+  function rejected(clientId, reason) {
+    outbox.delete(clientId);
+    const el = local.get(clientId);
+    if (el) {
+      el.classList.replace("pending", "failed");
+      relabel(el);
     }
-    if (!response.ok) throw new Error(`session failed: ${response.status}`);
-    token = (await response.json()).token;
-    localStorage.setItem(TOKEN_KEY, token);
+    if (reason) showNotice(reason);
   }
 
-  function connect(onOpen) {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    socket = new WebSocket(`${scheme}://${location.host}/chat/ws?token=${encodeURIComponent(token)}`);
-    let historyDone = false;
-    socket.onopen = () => {
-      failures = 0;
-      backoff = 500;
-      setStatus("connected");
-      for (const [id, text] of unacked) socket.send(JSON.stringify({ type: "message", id, text }));
-    };
-    socket.onmessage = (event) => {
-      const frame = JSON.parse(event.data);
-      if (frame.type === "message") show(frame);
-      else if (frame.type === "ack") acked(frame.id);
-      else if (frame.type === "error") console.warn("chat:", frame.message);
-      if (!historyDone) { historyDone = true; if (onOpen) onOpen(); }
-    };
-    socket.onclose = () => {
-      socket = null;
-      failures += 1;
-      if (failures >= 3) { startPolling(); if (onOpen) onOpen(); return; }
-      setStatus("reconnecting");
-      setTimeout(() => connect(onOpen), backoff);
-      backoff = Math.min(backoff * 2, 10000);
-    };
-  }
-
-  function authHeaders() {
-    return { "Content-Type": "application/json", Authorization: `Bearer ${token}` };
-  }
-
-  async function poll() {
-    try {
-      const response = await fetch(`/chat/messages?after=${lastId}`, { headers: authHeaders() });
-      if (response.ok) (await response.json()).messages.forEach(show);
-    } catch (error) { /* the next poll tries again */ }
-  }
-
-  function startPolling() {
-    if (pollTimer) return;
-    setStatus("polling");
-    poll();
-    pollTimer = setInterval(poll, 2000);
-    for (const [id, text] of unacked) postMessage(id, text);
-  }
-
-  async function postMessage(id, text) {
-    try {
-      const response = await fetch("/chat/messages", { method: "POST", headers: authHeaders(),
-        body: JSON.stringify({ id, text }) });
-      if (response.ok) { acked(id); poll(); }
-    } catch (error) { /* kept in unacked; resent on the next attempt */ }
+  function handle(frame) {
+    if (frame.type === "message") receive(frame);
+    else if (frame.type === "ack") acked(frame.id);
+    else if (frame.type === "error") showNotice(frame.message);
   }
 
   function send(text) {
     const id = uuid();
-    unacked.set(id, text);
-    showPending(id, text);
-    if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: "message", id, text }));
-    } else if (pollTimer) {
-      postMessage(id, text);
+    const el = render("customer", text, new Date().toISOString(), id);
+    el.classList.add("pending", "local");
+    relabel(el);
+    local.set(id, el);
+    outbox.set(id, text);
+    list.append(el);
+    list.scrollTop = list.scrollHeight;
+    transmit(id, text);
+  }
+
+  // Without a socket or the fallback the message just waits in the outbox for the next connection.
+  function transmit(id, text) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "message", id, text }));
+    else if (pollRun) postMessage(id, text);
+  }
+
+  // ---- HTTP -----------------------------------------------------------------------------------
+
+  class HttpError extends Error {
+    constructor(response, body) {
+      super((body && (body.error || body.message)) || `HTTP ${response.status}`);
+      this.status = response.status;
     }
+  }
+
+  async function request(method, path, body, auth = true) {
+    const headers = {};
+    if (body) headers["Content-Type"] = "application/json";
+    if (auth) headers.Authorization = `Bearer ${token}`;
+    const response = await fetch(path, { method, headers, body: body && JSON.stringify(body) });
+    const data = await response.json().catch(() => null);
+    if (!response.ok) throw new HttpError(response, data);
+    return data;
+  }
+
+  async function openSession() {
+    let data;
+    try {
+      data = await request("POST", "/chat/session", token ? { locale, token } : { locale }, false);
+    } catch (error) {
+      if (error.status !== 401) throw error;
+      token = null;  // unknown token: start a fresh conversation
+      storage.remove(TOKEN_KEY);
+      data = await request("POST", "/chat/session", { locale }, false);
+    }
+    token = data.token;
+    storage.set(TOKEN_KEY, token);
+  }
+
+  async function fetchNew() {
+    const data = await request("GET", `/chat/messages?after=${lastId}`);
+    data.messages.forEach(receive);
+  }
+
+  // Retries until the server answers, so a page opened during an outage still comes up.
+  async function retrying(task) {
+    for (let delay = BACKOFF_MIN; ; delay = Math.min(delay * 2, BACKOFF_MAX)) {
+      try {
+        return await task();
+      } catch (error) {
+        console.warn("chat:", error);
+        setStatus("reconnecting");
+        await sleep(delay);
+      }
+    }
+  }
+
+  // ---- websocket ------------------------------------------------------------------------------
+
+  function connect() {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${scheme}://${location.host}/chat/ws?token=${encodeURIComponent(token)}`);
+    let opened = false;
+    socket = ws;
+    ws.onopen = () => {
+      opened = true;
+      everConnected = true;
+      failures = 0;
+      backoff = BACKOFF_MIN;
+      stopPolling();
+      setStatus("connected");
+      for (const [id, text] of outbox) ws.send(JSON.stringify({ type: "message", id, text }));
+    };
+    ws.onmessage = (event) => {
+      try {
+        handle(JSON.parse(event.data));
+      } catch (error) {
+        console.warn("chat: bad frame", error);
+      }
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;  // closed on purpose by a restart
+      socket = null;
+      if (!opened) failures += 1;
+      if (failures >= FAILURES_BEFORE_POLLING) startPolling();
+      else setStatus("reconnecting");
+      // Keep trying the socket even while polling; onopen switches back.
+      reconnectTimer = setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, BACKOFF_MAX);
+    };
+  }
+
+  // ---- HTTP fallback --------------------------------------------------------------------------
+
+  function startPolling() {
+    if (pollRun) return;
+    const run = {};
+    pollRun = run;
+    setStatus("polling");
+    (async () => {
+      while (pollRun === run) {
+        for (const [id, text] of outbox) postMessage(id, text);
+        try {
+          await fetchNew();
+        } catch (error) {
+          if (error.status === 401) return restart();
+          console.warn("chat: poll failed", error);
+        }
+        await sleep(POLL_MS);
+      }
+    })();
+  }
+
+  function stopPolling() {
+    pollRun = null;
+  }
+
+  async function postMessage(id, text) {
+    if (posting.has(id)) return;
+    posting.add(id);
+    try {
+      handle(await request("POST", "/chat/messages", { id, text }));
+    } catch (error) {
+      if (error.status === 401) restart();
+      else if (error.status === 400) rejected(id, error.message);
+      // anything else: still in the outbox, the next poll resends it
+    } finally {
+      posting.delete(id);
+    }
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  async function start() {
+    failures = 0;
+    backoff = BACKOFF_MIN;
+    await retrying(openSession);
+    await retrying(fetchNew);
+    list.scrollTop = list.scrollHeight;
+    connect();
+  }
+
+  // The token stopped working (e.g. the server forgot it): start over with a new conversation.
+  async function restart() {
+    if (restarting) return;
+    restarting = true;
+    stopPolling();
+    const ws = socket;
+    socket = null;
+    clearTimeout(reconnectTimer);
+    if (ws) ws.close();
+    token = null;
+    storage.remove(TOKEN_KEY);
+    list.replaceChildren();
+    shown.clear();
+    local.clear();
+    outbox.clear();
+    lastId = 0;
+    try {
+      await start();
+    } finally {
+      restarting = false;
+    }
+  }
+
+  function submit() {
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    fitInput();
+    send(text);
+    input.focus();
+  }
+
+  function fitInput() {
+    input.style.height = "auto";
+    input.style.height = `${input.scrollHeight + 2}px`;  // CSS max-height caps it
   }
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const text = input.value;
-    if (!text.trim()) return;
-    input.value = "";
-    send(text);
+    submit();
   });
   input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    // Enter also confirms a candidate in Chinese input methods; only send outside composition.
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
-      form.requestSubmit();
+      submit();
     }
   });
+  input.addEventListener("input", fitInput);
   localeSelect.addEventListener("change", () => {
-    locale = localeSelect.value;
-    localStorage.setItem(LOCALE_KEY, locale);
+    locale = STRINGS[localeSelect.value] ? localeSelect.value : "zh-CN";
+    storage.set(LOCALE_KEY, locale);
     applyLocale();
+  });
+  window.addEventListener("online", () => {
+    if (reconnectTimer) connect();  // don't wait out the backoff once the network is back
   });
 
   applyLocale();
-  window.complaintChat = {
-    ready: startSession().then(() => new Promise((resolve) => connect(resolve))),
-  };
+  window.complaintChat = { ready: start() };
 })();

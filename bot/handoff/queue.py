@@ -1,0 +1,43 @@
+"""Queue order as a pure function over plain data, tested without I/O.
+
+Urgent first, then the least time left before the promised deadline, then arrival. A ticket
+rises one priority level for every ``aging`` it waits, so nothing starves behind newer urgent
+work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingTicket:
+    id: int
+    conversation_id: int
+    queue: str
+    priority: int
+    reason: str
+    created_at: dt.datetime
+    deadline_at: dt.datetime | None = None
+    case_number: str | None = None
+    category: str | None = None
+
+
+def effective_priority(ticket: WaitingTicket, now: dt.datetime, aging: dt.timedelta) -> int:
+    waited = max(dt.timedelta(0), now - ticket.created_at)
+    return max(0, ticket.priority - int(waited / aging))
+
+
+def queue_order(
+    tickets: Iterable[WaitingTicket], now: dt.datetime, aging: dt.timedelta = dt.timedelta(minutes=30)
+) -> list[WaitingTicket]:
+    """The tickets in the order agents should take them."""
+    far = dt.timedelta.max
+
+    def key(ticket: WaitingTicket) -> tuple[int, dt.timedelta, dt.datetime, int]:
+        time_left = ticket.deadline_at - now if ticket.deadline_at is not None else far
+        return (effective_priority(ticket, now, aging), time_left, ticket.created_at, ticket.id)
+
+    return sorted(tickets, key=key)

@@ -1,0 +1,188 @@
+"""Staff accounts and the queue API: sign-in, CSRF, roles, rate limits, atomic claims."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.handoff.accounts import Role, create_user
+from bot.keys import clock_key, database_key, sessions_key
+from bot.models import Conversation, HandoffTicket
+from tests.conftest import AppFactory
+from tests.helpers import ChatSocket, new_session
+
+PASSWORD = "correct horse battery"
+
+
+async def add_user(client: Any, username: str, role: Role) -> None:
+    now = client.app[clock_key]()
+    await client.app[database_key].write(lambda session: create_user(session, username, PASSWORD, role, now))
+
+
+async def sign_in(client: Any, username: str) -> str:
+    response = await client.post("/api/login", json={"username": username, "password": PASSWORD})
+    assert response.status == 200, await response.text()
+    body = await response.json()
+    assert body["username"] == username
+    return str(body["csrf_token"])
+
+
+async def handed_off_ticket(client: Any) -> int:
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("转人工")
+    await socket.until_bot_says("人工")
+    await socket.close()
+    async with client.app[sessions_key]() as session:
+        return (await session.execute(select(HandoffTicket.id))).scalar_one()
+
+
+async def test_sign_in_sets_an_httponly_strict_cookie_and_me_answers(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    response = await client.post("/api/login", json={"username": "li.agent", "password": PASSWORD})
+    assert response.status == 200
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    me = await (await client.get("/api/me")).json()
+    assert (me["username"], me["role"]) == ("li.agent", "agent")
+
+
+async def test_wrong_passwords_are_refused_then_rate_limited(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "wang", Role.AGENT)
+    for _ in range(5):
+        response = await client.post("/api/login", json={"username": "wang", "password": "guess"})
+        assert response.status == 401
+    response = await client.post("/api/login", json={"username": "wang", "password": PASSWORD})
+    assert response.status == 429
+    assert "15 minutes" in (await response.json())["error"]
+
+
+async def test_unknown_users_and_signed_out_requests_are_refused(make_client: AppFactory) -> None:
+    client = await make_client()
+    response = await client.post("/api/login", json={"username": "nobody", "password": PASSWORD})
+    assert response.status == 401
+    assert (await client.get("/api/queue")).status == 401
+    assert (await client.get("/api/me")).status == 401
+
+
+async def test_a_customer_token_never_reaches_staff_endpoints(make_client: AppFactory) -> None:
+    client = await make_client()
+    token, _ = await new_session(client)
+    response = await client.get("/api/queue", headers={"Authorization": f"Bearer {token}"})
+    assert response.status == 401
+
+
+async def test_state_changes_need_the_csrf_token(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "zhao", Role.AGENT)
+    csrf = await sign_in(client, "zhao")
+    ticket_id = await handed_off_ticket(client)
+    refused = await client.post(f"/api/tickets/{ticket_id}/claim")
+    assert refused.status == 403 and "X-CSRF-Token" in (await refused.json())["error"]
+    wrong = await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": "forged"})
+    assert wrong.status == 403
+    accepted = await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})
+    assert accepted.status == 200
+
+
+async def test_logout_ends_the_session(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "qian", Role.SUPERVISOR)
+    csrf = await sign_in(client, "qian")
+    assert (await client.post("/api/logout", headers={"X-CSRF-Token": csrf})).status == 200
+    assert (await client.get("/api/me")).status == 401
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_every_staff_role_reads_the_queue_in_order(make_client: AppFactory, role: Role) -> None:
+    client = await make_client()
+    await add_user(client, f"user-{role.value}", role)
+    await sign_in(client, f"user-{role.value}")
+    await handed_off_ticket(client)
+    body = await (await client.get("/api/queue")).json()
+    assert [item["position"] for item in body["tickets"]] == [1]
+    assert body["tickets"][0]["reason"] == "customer_request"
+
+
+async def test_simultaneous_claims_have_exactly_one_winner(make_client: AppFactory) -> None:
+    first_app = await make_client()
+    second_app = await make_client()
+    await add_user(first_app, "agent-a", Role.AGENT)
+    await add_user(first_app, "agent-b", Role.AGENT)
+    csrf_a = await sign_in(first_app, "agent-a")
+    csrf_b = await sign_in(second_app, "agent-b")
+    ticket_id = await handed_off_ticket(first_app)
+    responses = await asyncio.gather(
+        first_app.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf_a}),
+        second_app.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf_b}),
+    )
+    statuses = sorted(response.status for response in responses)
+    assert statuses == [200, 409]
+    loser = next(response for response in responses if response.status == 409)
+    assert "already claimed" in (await loser.json())["error"]
+    async with first_app.app[sessions_key]() as session:
+        conversation = (await session.execute(select(Conversation))).scalar_one()
+    assert conversation.owner.startswith("agent:") and conversation.ownership_version == 1
+    assert (await first_app.post("/api/tickets/99999/claim", headers={"X-CSRF-Token": csrf_a})).status == 404
+
+
+async def test_the_bot_stays_silent_once_an_agent_owns_the_conversation(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "sun", Role.AGENT)
+    csrf = await sign_in(client, "sun")
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("转人工")
+    await socket.until_bot_says("人工")
+    async with client.app[sessions_key]() as session:
+        ticket_id = (await session.execute(select(HandoffTicket.id))).scalar_one()
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    bot_messages = len(socket.bot_texts())
+    message_id = await socket.send("你好,有人吗?")
+    await socket.until_acked(message_id)
+    await asyncio.sleep(0.5)
+    assert len(socket.bot_texts()) == bot_messages
+    await socket.close()
+
+
+async def test_create_user_command_makes_an_account_that_can_sign_in(
+    make_client: AppFactory, database_url: str
+) -> None:
+    import os
+    import sys
+
+    from bot.settings import PROJECT_ROOT
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
+    env["BOT_DATABASE_URL"] = database_url
+    command = [sys.executable, "-m", "bot", "create-user", "--role", "manager", "--username", "zhou"]
+    process = await asyncio.create_subprocess_exec(
+        *command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(f"{PASSWORD}\n".encode()), 60)
+    assert process.returncode == 0, output.decode()
+    again = await asyncio.create_subprocess_exec(
+        *command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(again.communicate(f"{PASSWORD}\n".encode()), 60)
+    assert again.returncode == 2 and "taken" in output.decode()
+    client = await make_client()
+    await sign_in(client, "zhou")
+    assert (await (await client.get("/api/me")).json())["role"] == "manager"
