@@ -10,7 +10,7 @@ import datetime as dt
 import string
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -224,6 +224,17 @@ class ForbiddenList(_Strict):
 
     forbidden: list[ForbiddenPhrase]
     correct_expressions: list[str] = []
+    agent_guard: Literal["warn", "block"] = "warn"
+    """What an agent's reply containing a forbidden phrase gets: a warning the agent may
+    override, or a refusal. Managers choose."""
+
+    def find(self, text: str) -> ForbiddenPhrase | None:
+        """The first forbidden phrase ``text`` contains (case-insensitive), if any."""
+        folded = text.lower()
+        for item in self.forbidden:
+            if item.text.lower() in folded:
+                return item
+        return None
 
 
 class Category(_Strict):

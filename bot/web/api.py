@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from bot.handoff.accounts import Role
 from bot.handoff.queue import WaitingTicket, queue_order
-from bot.keys import clock_key, database_key, sessions_key
-from bot.models import Complaint, Conversation, HandoffTicket, TimelineEvent
+from bot.keys import clock_key, config_key, database_key, gateway_key, sessions_key
+from bot.messages import Sender
+from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent
+from bot.pipeline import Delivery
 from bot.web import auth
 from bot.web.auth import api_error, requires
 
@@ -111,9 +113,147 @@ async def claim(request: web.Request) -> web.Response:
     return web.json_response({"ticket_id": ticket_id, "conversation_id": conversation_id, "owner": staff["username"]})
 
 
+@requires(*STAFF)
+async def conversation(request: web.Request) -> web.Response:
+    """``GET /api/conversations/{id}``: history, complaint form and timeline."""
+    conversation_id = _int_id(request)
+    async with request.app[sessions_key]() as session:
+        found = await session.get(Conversation, conversation_id)
+        if found is None:
+            raise api_error(404, "no such conversation")
+        customer = await session.get(Customer, found.customer_id)
+        messages = (
+            await session.execute(
+                select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+            )
+        ).scalars()
+        complaints = (
+            await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
+        ).scalars()
+        timeline = (
+            await session.execute(
+                select(TimelineEvent).where(TimelineEvent.conversation_id == conversation_id).order_by(TimelineEvent.id)
+            )
+        ).scalars()
+        body = {
+            "id": found.id,
+            "channel": found.channel,
+            "status": found.status,
+            "state": found.flow_state,
+            "owner": found.owner,
+            "customer": {
+                "id": customer.id if customer else None,
+                "display_name": customer.display_name if customer else None,
+                "phone": customer.phone if customer else None,
+                "tier": customer.tier if customer else None,
+            },
+            "messages": [
+                {
+                    "id": message.id,
+                    "direction": message.direction,
+                    "from": message.sender,
+                    "text": message.text,
+                    "ts": message.created_at.isoformat(),
+                    "delivery_status": message.delivery_status,
+                }
+                for message in messages
+            ],
+            "complaints": [
+                {
+                    "case_number": complaint.case_number,
+                    "description": complaint.description,
+                    "contact_phone": complaint.contact_phone,
+                    "area": complaint.area,
+                    "category": complaint.category,
+                    "grade": complaint.grade,
+                    "signals": complaint.signals,
+                    "status": complaint.status,
+                    "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
+                }
+                for complaint in complaints
+            ],
+            "timeline": [
+                {"kind": event.kind, "actor": event.actor, "detail": event.detail, "ts": event.created_at.isoformat()}
+                for event in timeline
+            ],
+        }
+    return web.json_response(body)
+
+
+def _int_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["id"])
+    except ValueError as error:
+        raise api_error(404, "not found") from error
+
+
+@requires(*STAFF)
+async def reply(request: web.Request) -> web.Response:
+    """``POST /api/conversations/{id}/messages`` {text, override?}: the owning agent's reply.
+
+    A forbidden phrase gets 422 with the correct expression to use instead; in "warn" mode the
+    agent may send it anyway with ``"override": true``, in "block" mode not.
+    """
+    conversation_id = _int_id(request)
+    payload = await auth.json_body(request)
+    text = payload.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise api_error(400, "'text' must be a non-empty string")
+    app, staff = request.app, request["staff"]
+    forbidden = app[config_key].forbidden
+    hit = forbidden.find(text)
+    if hit is not None and (forbidden.agent_guard == "block" or payload.get("override") is not True):
+        return web.json_response(
+            {
+                "error": f"the reply contains a forbidden phrase: 「{hit.text}」",
+                "forbidden": hit.text,
+                "suggestion": hit.instead,
+                "can_override": forbidden.agent_guard == "warn",
+            },
+            status=422,
+        )
+    now, gateway = app[clock_key](), app[gateway_key]
+
+    def store_reply(session: Session) -> Delivery | None:
+        found = session.get(Conversation, conversation_id)
+        if found is None or found.owner != f"agent:{staff['id']}":
+            return None
+        identity = found.identity_id
+        message = Message(
+            conversation_id=conversation_id,
+            channel=found.channel,
+            direction="out",
+            sender=Sender.AGENT.value,
+            kind="text",
+            text=text,
+            created_at=now,
+            delivery_status=gateway.status_on_commit(found.channel),
+        )
+        session.add(message)
+        session.flush()
+        session.add(
+            TimelineEvent(
+                conversation_id=conversation_id,
+                kind="agent_replied",
+                actor=f"agent:{staff['id']}",
+                detail={"message_id": message.id, "overrode_guard": hit is not None},
+                created_at=now,
+            )
+        )
+        return Delivery(message.id, conversation_id, identity, found.channel, Sender.AGENT, text, now)
+
+    delivery = await app[database_key].write(store_reply)
+    if delivery is None:
+        raise api_error(409, "claim the conversation first: only its owner replies")
+    await gateway.deliver([delivery])
+    return web.json_response({"message_id": delivery.message_id}, status=201)
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/login", auth.login)
     app.router.add_post("/api/logout", auth.logout)
     app.router.add_get("/api/me", auth.me)
     app.router.add_get("/api/queue", queue)
     app.router.add_post("/api/tickets/{id}/claim", claim)
+    app.router.add_get("/api/conversations/{id}", conversation)
+    app.router.add_post("/api/conversations/{id}/messages", reply)

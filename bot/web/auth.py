@@ -73,7 +73,7 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
     return decorate
 
 
-async def _json_body(request: web.Request) -> dict[str, Any]:
+async def json_body(request: web.Request) -> dict[str, Any]:
     try:
         payload = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -85,7 +85,7 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
 
 async def login(request: web.Request) -> web.Response:
     """``POST /api/login`` {username, password}: sets the session cookie; 429 after repeated failures."""
-    payload = await _json_body(request)
+    payload = await json_body(request)
     username, password = payload.get("username"), payload.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise api_error(400, "username and password are required")

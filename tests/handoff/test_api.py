@@ -186,3 +186,79 @@ async def test_create_user_command_makes_an_account_that_can_sign_in(
     client = await make_client()
     await sign_in(client, "zhou")
     assert (await (await client.get("/api/me")).json())["role"] == "manager"
+
+
+async def _claimed_conversation(client: Any, username: str) -> tuple[str, int, ChatSocket]:
+    await add_user(client, username, Role.AGENT)
+    csrf = await sign_in(client, username)
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("<img src=x onerror=alert(1)> 电梯坏了")
+    await socket.until_bot_says("电话")
+    await socket.send("转人工")
+    await socket.until_bot_says("人工")
+    async with client.app[sessions_key]() as session:
+        ticket_id = (await session.execute(select(HandoffTicket.id))).scalar_one()
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    return csrf, conversation_id, socket
+
+
+async def test_the_agent_sees_the_history_and_the_customer_sees_the_reply(make_client: AppFactory) -> None:
+    client = await make_client()
+    csrf, conversation_id, socket = await _claimed_conversation(client, "li")
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert view["owner"].startswith("agent:")
+    assert any(m["from"] == "customer" and "<img src=x" in m["text"] for m in view["messages"])
+    assert [event["kind"] for event in view["timeline"]][-1] == "claimed"
+    response = await client.post(
+        f"/api/conversations/{conversation_id}/messages",
+        json={"text": "您好,我是客服小李,马上为您处理。"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status == 201
+    await socket.until(lambda frames: any(f.get("from") == "agent" for f in frames))
+    agent_frame = next(f for f in socket.frames if f.get("from") == "agent")
+    assert agent_frame["text"] == "您好,我是客服小李,马上为您处理。"
+    await socket.close()
+
+
+async def test_a_forbidden_phrase_is_flagged_with_the_correct_expression(make_client: AppFactory) -> None:
+    client = await make_client()
+    csrf, conversation_id, socket = await _claimed_conversation(client, "zhang")
+    url, headers = f"/api/conversations/{conversation_id}/messages", {"X-CSRF-Token": csrf}
+    response = await client.post(url, json={"text": "这不是我们的责任,您应该去找开发商"}, headers=headers)
+    assert response.status == 422
+    body = await response.json()
+    assert body["suggestion"] == "这是我们的责任" and body["can_override"] is True
+    overridden = await client.post(url, json={"text": "这不是我们的责任", "override": True}, headers=headers)
+    assert overridden.status == 201  # warn mode: the agent decided to send it anyway
+    await socket.close()
+
+
+async def test_in_block_mode_a_forbidden_phrase_cannot_be_sent(make_client: AppFactory, service_config: Any) -> None:
+    strict = service_config.model_copy(
+        update={"forbidden": service_config.forbidden.model_copy(update={"agent_guard": "block"})}
+    )
+    client = await make_client(config=strict)
+    csrf, conversation_id, socket = await _claimed_conversation(client, "chen")
+    response = await client.post(
+        f"/api/conversations/{conversation_id}/messages",
+        json={"text": "您激动什么呀", "override": True},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status == 422 and (await response.json())["can_override"] is False
+    await socket.close()
+
+
+async def test_only_the_owner_replies(make_client: AppFactory) -> None:
+    client = await make_client()
+    _, conversation_id, socket = await _claimed_conversation(client, "owner")
+    await add_user(client, "other", Role.AGENT)
+    other = await make_client()
+    csrf = await sign_in(other, "other")
+    response = await other.post(
+        f"/api/conversations/{conversation_id}/messages", json={"text": "您好"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status == 409 and "claim" in (await response.json())["error"]
+    await socket.close()
