@@ -12,7 +12,7 @@ from bot.handoff.accounts import Role
 from bot.handoff.queue import WaitingTicket, queue_order
 from bot.keys import clock_key, config_key, database_key, gateway_key, sessions_key
 from bot.messages import Sender
-from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent
+from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent, User
 from bot.pipeline import Delivery
 from bot.web import auth
 from bot.web.auth import api_error, requires
@@ -249,6 +249,137 @@ async def reply(request: web.Request) -> web.Response:
     return web.json_response({"message_id": delivery.message_id}, status=201)
 
 
+@requires(*STAFF)
+async def add_note(request: web.Request) -> web.Response:
+    """``POST /api/conversations/{id}/notes`` {text}: an internal note, never sent to the customer."""
+    conversation_id = _int_id(request)
+    text = (await auth.json_body(request)).get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise api_error(400, "'text' must be a non-empty string")
+    staff, now = request["staff"], request.app[clock_key]()
+
+    def note(session: Session) -> bool:
+        if session.get(Conversation, conversation_id) is None:
+            return False
+        session.add(
+            TimelineEvent(
+                conversation_id=conversation_id,
+                kind="note",
+                actor=f"agent:{staff['id']}",
+                detail={"text": text, "username": staff["username"]},
+                created_at=now,
+            )
+        )
+        return True
+
+    if not await request.app[database_key].write(note):
+        raise api_error(404, "no such conversation")
+    return web.json_response({"noted": True}, status=201)
+
+
+@requires(*STAFF)
+async def transfer(request: web.Request) -> web.Response:
+    """``POST /api/conversations/{id}/transfer`` {username} or {queue}: hand the case on, history kept.
+
+    To an agent: they own it at once. To a queue: a waiting ticket there, and nobody owns it
+    until someone claims (the bot stays silent). Only the owner or a supervisor/manager may.
+    """
+    conversation_id = _int_id(request)
+    payload = await auth.json_body(request)
+    to_user, to_queue = payload.get("username"), payload.get("queue")
+    if (to_user is None) == (to_queue is None) or not isinstance(to_user or to_queue, str):
+        raise api_error(400, "give exactly one of 'username' or 'queue'")
+    staff, now = request["staff"], request.app[clock_key]()
+
+    def move(session: Session) -> str:
+        found = session.get(Conversation, conversation_id)
+        if found is None:
+            return "missing"
+        if found.owner != f"agent:{staff['id']}" and staff["role"] == Role.AGENT:
+            return "not yours"
+        if to_user is not None:
+            target = session.execute(select(User).where(User.username == to_user, User.active)).scalar_one_or_none()
+            if target is None:
+                return "no such user"
+            owner = f"agent:{target.id}"
+        else:
+            owner = f"queue:{to_queue}"
+            session.add(
+                HandoffTicket(
+                    conversation_id=conversation_id,
+                    queue=str(to_queue),
+                    priority=1,
+                    reason="transfer",
+                    status="waiting",
+                    created_at=now,
+                )
+            )
+        found.owner, found.ownership_version = owner, found.ownership_version + 1
+        session.add(
+            TimelineEvent(
+                conversation_id=conversation_id,
+                kind="transferred",
+                actor=f"agent:{staff['id']}",
+                detail={"to": owner, "username": to_user, "queue": to_queue},
+                created_at=now,
+            )
+        )
+        return owner
+
+    outcome = await request.app[database_key].write(move)
+    if outcome == "missing":
+        raise api_error(404, "no such conversation")
+    if outcome == "not yours":
+        raise api_error(403, "only the conversation's owner or a supervisor can transfer it")
+    if outcome == "no such user":
+        raise api_error(400, f"no active user {to_user!r}")
+    return web.json_response({"owner": outcome})
+
+
+@requires(*STAFF)
+async def resolve(request: web.Request) -> web.Response:
+    """``POST /api/conversations/{id}/resolve`` {summary}: the owner closes the case with a summary."""
+    conversation_id = _int_id(request)
+    summary = (await auth.json_body(request)).get("summary")
+    if not isinstance(summary, str) or not summary.strip():
+        raise api_error(400, "'summary' must say how the complaint was resolved")
+    staff, now = request["staff"], request.app[clock_key]()
+
+    def close(session: Session) -> str:
+        found = session.get(Conversation, conversation_id)
+        if found is None:
+            return "missing"
+        if found.owner != f"agent:{staff['id']}" and staff["role"] == Role.AGENT:
+            return "not yours"
+        session.execute(
+            update(Complaint)
+            .where(Complaint.conversation_id == conversation_id, Complaint.status.in_(("open", "incomplete")))
+            .values(status="resolved")
+        )
+        session.execute(
+            update(HandoffTicket)
+            .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status != "resolved")
+            .values(status="resolved")
+        )
+        session.add(
+            TimelineEvent(
+                conversation_id=conversation_id,
+                kind="resolved",
+                actor=f"agent:{staff['id']}",
+                detail={"summary": summary},
+                created_at=now,
+            )
+        )
+        return "resolved"
+
+    outcome = await request.app[database_key].write(close)
+    if outcome == "missing":
+        raise api_error(404, "no such conversation")
+    if outcome == "not yours":
+        raise api_error(403, "only the conversation's owner or a supervisor can resolve it")
+    return web.json_response({"resolved": True})
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/login", auth.login)
     app.router.add_post("/api/logout", auth.logout)
@@ -257,3 +388,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/tickets/{id}/claim", claim)
     app.router.add_get("/api/conversations/{id}", conversation)
     app.router.add_post("/api/conversations/{id}/messages", reply)
+    app.router.add_post("/api/conversations/{id}/notes", add_note)
+    app.router.add_post("/api/conversations/{id}/transfer", transfer)
+    app.router.add_post("/api/conversations/{id}/resolve", resolve)

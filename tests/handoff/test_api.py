@@ -262,3 +262,61 @@ async def test_only_the_owner_replies(make_client: AppFactory) -> None:
     )
     assert response.status == 409 and "claim" in (await response.json())["error"]
     await socket.close()
+
+
+async def test_notes_stay_internal_and_transfer_keeps_the_history(make_client: AppFactory) -> None:
+    client = await make_client()
+    csrf, conversation_id, socket = await _claimed_conversation(client, "liu")
+    await add_user(client, "ma", Role.AGENT)
+    headers = {"X-CSRF-Token": csrf}
+    note = await client.post(
+        f"/api/conversations/{conversation_id}/notes", json={"text": "客户情绪激动,先安抚"}, headers=headers
+    )
+    assert note.status == 201
+    moved = await client.post(
+        f"/api/conversations/{conversation_id}/transfer", json={"username": "ma"}, headers=headers
+    )
+    assert moved.status == 200
+    await asyncio.sleep(0.3)
+    assert not any("先安抚" in frame.get("text", "") for frame in socket.frames)  # notes are never sent
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    kinds = [event["kind"] for event in view["timeline"]]
+    assert kinds[-2:] == ["note", "transferred"]
+    assert any(m["from"] == "customer" for m in view["messages"])  # the history came along
+    # The previous owner no longer replies; the new one does.
+    refused = await client.post(
+        f"/api/conversations/{conversation_id}/messages", json={"text": "您好"}, headers=headers
+    )
+    assert refused.status == 409
+    other = await make_client()
+    csrf_ma = await sign_in(other, "ma")
+    accepted = await other.post(
+        f"/api/conversations/{conversation_id}/messages",
+        json={"text": "您好,我是小马"},
+        headers={"X-CSRF-Token": csrf_ma},
+    )
+    assert accepted.status == 201
+    await socket.close()
+
+
+async def test_transfer_to_a_queue_waits_for_a_claim_and_resolve_closes_the_case(make_client: AppFactory) -> None:
+    client = await make_client()
+    csrf, conversation_id, socket = await _claimed_conversation(client, "he")
+    headers = {"X-CSRF-Token": csrf}
+    moved = await client.post(
+        f"/api/conversations/{conversation_id}/transfer", json={"queue": "engineering"}, headers=headers
+    )
+    assert (await moved.json())["owner"] == "queue:engineering"
+    queue = await (await client.get("/api/queue")).json()
+    waiting = [ticket for ticket in queue["tickets"] if ticket["queue"] == "engineering"]
+    assert len(waiting) == 1
+    assert (await client.post(f"/api/tickets/{waiting[0]['id']}/claim", headers=headers)).status == 200
+    resolved = await client.post(
+        f"/api/conversations/{conversation_id}/resolve", json={"summary": "已更换电梯控制板"}, headers=headers
+    )
+    assert resolved.status == 200
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert all(complaint["status"] == "resolved" for complaint in view["complaints"])
+    assert view["timeline"][-1]["detail"]["summary"] == "已更换电梯控制板"
+    assert (await (await client.get("/api/queue")).json())["tickets"] == []
+    await socket.close()
