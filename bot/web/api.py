@@ -71,10 +71,7 @@ async def claim(request: web.Request) -> web.Response:
     The conversation's owner becomes the agent and its ownership version moves on, so a bot
     reply computed before the claim is dropped when it is saved.
     """
-    try:
-        ticket_id = int(request.match_info["id"])
-    except ValueError as error:
-        raise api_error(404, "no such ticket") from error
+    ticket_id = _int_id(request)
     staff, now = request["staff"], request.app[clock_key]()
 
     def take(session: Session) -> tuple[str, int | None]:
@@ -277,6 +274,24 @@ async def add_note(request: web.Request) -> web.Response:
     return web.json_response({"noted": True}, status=201)
 
 
+def _owned(session: Session, conversation_id: int, staff: dict[str, Any]) -> Conversation | str:
+    """The conversation if this staff member may act on it as its owner (supervisors and
+    managers always may), else "missing" or "not yours"."""
+    found = session.get(Conversation, conversation_id)
+    if found is None:
+        return "missing"
+    if found.owner != f"agent:{staff['id']}" and staff["role"] == Role.AGENT:
+        return "not yours"
+    return found
+
+
+def _raise_for(outcome: str, action: str) -> None:
+    if outcome == "missing":
+        raise api_error(404, "no such conversation")
+    if outcome == "not yours":
+        raise api_error(403, f"only the conversation's owner or a supervisor can {action} it")
+
+
 @requires(*STAFF)
 async def transfer(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/transfer`` {username} or {queue}: hand the case on, history kept.
@@ -292,11 +307,9 @@ async def transfer(request: web.Request) -> web.Response:
     staff, now = request["staff"], request.app[clock_key]()
 
     def move(session: Session) -> str:
-        found = session.get(Conversation, conversation_id)
-        if found is None:
-            return "missing"
-        if found.owner != f"agent:{staff['id']}" and staff["role"] == Role.AGENT:
-            return "not yours"
+        found = _owned(session, conversation_id, staff)
+        if isinstance(found, str):
+            return found
         if to_user is not None:
             target = session.execute(select(User).where(User.username == to_user, User.active)).scalar_one_or_none()
             if target is None:
@@ -327,10 +340,7 @@ async def transfer(request: web.Request) -> web.Response:
         return owner
 
     outcome = await request.app[database_key].write(move)
-    if outcome == "missing":
-        raise api_error(404, "no such conversation")
-    if outcome == "not yours":
-        raise api_error(403, "only the conversation's owner or a supervisor can transfer it")
+    _raise_for(outcome, "transfer")
     if outcome == "no such user":
         raise api_error(400, f"no active user {to_user!r}")
     return web.json_response({"owner": outcome})
@@ -346,11 +356,9 @@ async def resolve(request: web.Request) -> web.Response:
     staff, now = request["staff"], request.app[clock_key]()
 
     def close(session: Session) -> str:
-        found = session.get(Conversation, conversation_id)
-        if found is None:
-            return "missing"
-        if found.owner != f"agent:{staff['id']}" and staff["role"] == Role.AGENT:
-            return "not yours"
+        found = _owned(session, conversation_id, staff)
+        if isinstance(found, str):
+            return found
         session.execute(
             update(Complaint)
             .where(Complaint.conversation_id == conversation_id, Complaint.status.in_(("open", "incomplete")))
@@ -373,10 +381,7 @@ async def resolve(request: web.Request) -> web.Response:
         return "resolved"
 
     outcome = await request.app[database_key].write(close)
-    if outcome == "missing":
-        raise api_error(404, "no such conversation")
-    if outcome == "not yours":
-        raise api_error(403, "only the conversation's owner or a supervisor can resolve it")
+    _raise_for(outcome, "resolve")
     return web.json_response({"resolved": True})
 
 

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select, update
 
 from bot.config import ChannelsConfig, WechatWindow
-from bot.keys import redis_key, sessions_key
-from bot.models import ChannelIdentity, Complaint, Customer, Message
+from bot.keys import sessions_key
+from bot.models import ChannelIdentity, Complaint, Customer
 from bot.settings import WechatAccountSettings
 from tests.channels.conftest import PHONE, Stub, app_with_sms_stub
-from tests.channels.test_wechat import APPID, OPENID, SECRET, FakeWechatApi, signed_query, text_xml
+from tests.channels.test_wechat import (
+    APPID,
+    OPENID,
+    SECRET,
+    FakeWechatApi,
+    queue_late_message,
+    signed_query,
+    start_fake_wechat,
+    text_xml,
+)
 from tests.channels.test_wechat import TOKEN as WECHAT_TOKEN
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session
@@ -73,11 +80,7 @@ async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
 ) -> None:
     """WeChat gives no phone: the customer types it; their later SMS from it finds the case."""
     api = FakeWechatApi()
-    fake = web.Application()
-    fake.router.add_get("/cgi-bin/token", api.token)
-    fake.router.add_post("/cgi-bin/message/custom/send", api.send)
-    wechat_server = TestServer(fake)
-    await wechat_server.start_server()
+    wechat_server = await start_fake_wechat(api)
     client, stub = await app_with_sms_stub(
         make_client,
         wechat=WechatAccountSettings(WECHAT_TOKEN, APPID, SECRET, api_base=str(wechat_server.make_url("")).rstrip("/")),
@@ -122,11 +125,7 @@ async def test_outside_the_wechat_window_with_no_template_a_known_phone_gets_an_
     make_client: AppFactory, service_config: Any, clock: Any
 ) -> None:
     api = FakeWechatApi()
-    fake = web.Application()
-    fake.router.add_get("/cgi-bin/token", api.token)
-    fake.router.add_post("/cgi-bin/message/custom/send", api.send)
-    wechat_server = TestServer(fake)
-    await wechat_server.start_server()
+    wechat_server = await start_fake_wechat(api)
     client, stub = await app_with_sms_stub(
         make_client,
         wechat=WechatAccountSettings(WECHAT_TOKEN, APPID, SECRET, api_base=str(wechat_server.make_url("")).rstrip("/")),
@@ -143,20 +142,8 @@ async def test_outside_the_wechat_window_with_no_template_a_known_phone_gets_an_
         await eventually(answered, timeout=15)
         clock.advance(hours=49)
         async with client.app[sessions_key]() as session, session.begin():
-            conversation_id = (await session.execute(select(Message.conversation_id))).scalars().first()
-            late = Message(
-                conversation_id=conversation_id,
-                channel="wechat",
-                direction="out",
-                sender="bot",
-                kind="text",
-                text="您好,路灯已经修好了。",
-                created_at=clock(),
-                delivery_status="pending",
-            )
-            session.add(late)
             await session.execute(update(Customer).values(phone="13800138000"))
-        await client.app[redis_key].enqueue_job("deliver_message", late.id, _job_id=f"deliver:{late.id}")
+        await queue_late_message(client, clock(), "您好,路灯已经修好了。")
 
         async def texted() -> bool:
             return "您好,路灯已经修好了。" in stub.texts_to("13800138000")

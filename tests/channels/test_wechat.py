@@ -59,6 +59,36 @@ class FakeWechatApi:
         return [item["text"]["content"] for item in self.sent if item.get("touser") == OPENID]
 
 
+async def start_fake_wechat(api: FakeWechatApi) -> TestServer:
+    """The fake WeChat API as a local server."""
+    fake = web.Application()
+    fake.router.add_get("/cgi-bin/token", api.token)
+    fake.router.add_post("/cgi-bin/message/custom/send", api.send)
+    fake.router.add_post("/cgi-bin/message/template/send", api.template)
+    server = TestServer(fake)
+    await server.start_server()
+    return server
+
+
+async def queue_late_message(client: Any, when: Any, text: str) -> int:
+    """A bot message for the (only) WeChat conversation, due at ``when``, handed to the worker."""
+    async with client.app[sessions_key]() as session, session.begin():
+        conversation_id = (await session.execute(select(Message.conversation_id))).scalars().first()
+        late = Message(
+            conversation_id=conversation_id,
+            channel="wechat",
+            direction="out",
+            sender="bot",
+            kind="text",
+            text=text,
+            created_at=when,
+            delivery_status="pending",
+        )
+        session.add(late)
+    await client.app[redis_key].enqueue_job("deliver_message", late.id, _job_id=f"deliver:{late.id}")
+    return late.id
+
+
 def signed_query(**extra: str) -> dict[str, str]:
     timestamp, nonce = str(int(time.time())), "nonce123"
     signature = hashlib.sha1("".join(sorted([TOKEN, timestamp, nonce])).encode()).hexdigest()
@@ -99,12 +129,7 @@ async def wechat_setup(
 ) -> AsyncIterator[tuple[Any, FakeWechatApi]]:
     """An app with WeChat on, against a fake API; passive replies off unless parametrised."""
     api = FakeWechatApi()
-    fake = web.Application()
-    fake.router.add_get("/cgi-bin/token", api.token)
-    fake.router.add_post("/cgi-bin/message/custom/send", api.send)
-    fake.router.add_post("/cgi-bin/message/template/send", api.template)
-    server = TestServer(fake)
-    await server.start_server()
+    server = await start_fake_wechat(api)
     account = WechatAccountSettings(
         TOKEN, APPID, SECRET, KEY, PREVIOUS_KEY, api_base=str(server.make_url("")).rstrip("/")
     )
@@ -237,20 +262,7 @@ async def test_outside_the_48_hour_window_a_template_message_is_sent(
     await eventually(answered, timeout=15)
     # Two days later a message for the customer is due (as a follow-up would be).
     clock.advance(hours=49)
-    async with client.app[sessions_key]() as session, session.begin():
-        conversation_id = (await session.execute(select(Message.conversation_id))).scalars().first()
-        late = Message(
-            conversation_id=conversation_id,
-            channel="wechat",
-            direction="out",
-            sender="bot",
-            kind="text",
-            text="您好,您反映的电梯问题已安排维修。",
-            created_at=clock(),
-            delivery_status="pending",
-        )
-        session.add(late)
-    await client.app[redis_key].enqueue_job("deliver_message", late.id, _job_id=f"deliver:{late.id}")
+    late_id = await queue_late_message(client, clock(), "您好,您反映的电梯问题已安排维修。")
 
     async def templated() -> bool:
         return bool(api.templates)
@@ -263,7 +275,7 @@ async def test_outside_the_48_hour_window_a_template_message_is_sent(
 
     async def recorded() -> bool:
         async with client.app[sessions_key]() as session:
-            status = (await session.execute(select(Message.delivery_status).where(Message.id == late.id))).scalar()
+            status = (await session.execute(select(Message.delivery_status).where(Message.id == late_id))).scalar()
         return status == "sent"
 
     await eventually(recorded, timeout=10)
