@@ -177,6 +177,13 @@ async def conversation(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
+def _required_text(payload: dict[str, Any], field: str, explanation: str) -> str:
+    value = payload.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise api_error(400, f"'{field}' {explanation}")
+    return value
+
+
 def _int_id(request: web.Request) -> int:
     try:
         return int(request.match_info["id"])
@@ -193,9 +200,7 @@ async def reply(request: web.Request) -> web.Response:
     """
     conversation_id = _int_id(request)
     payload = await auth.json_body(request)
-    text = payload.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise api_error(400, "'text' must be a non-empty string")
+    text = _required_text(payload, "text", "must be a non-empty string")
     app, staff = request.app, request["staff"]
     forbidden = app[config_key].forbidden
     hit = forbidden.find(text)
@@ -250,9 +255,7 @@ async def reply(request: web.Request) -> web.Response:
 async def add_note(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/notes`` {text}: an internal note, never sent to the customer."""
     conversation_id = _int_id(request)
-    text = (await auth.json_body(request)).get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise api_error(400, "'text' must be a non-empty string")
+    text = _required_text(await auth.json_body(request), "text", "must be a non-empty string")
     staff, now = request["staff"], request.app[clock_key]()
 
     def note(session: Session) -> bool:
@@ -350,9 +353,7 @@ async def transfer(request: web.Request) -> web.Response:
 async def resolve(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/resolve`` {summary}: the owner closes the case with a summary."""
     conversation_id = _int_id(request)
-    summary = (await auth.json_body(request)).get("summary")
-    if not isinstance(summary, str) or not summary.strip():
-        raise api_error(400, "'summary' must say how the complaint was resolved")
+    summary = _required_text(await auth.json_body(request), "summary", "must say how the complaint was resolved")
     staff, now = request["staff"], request.app[clock_key]()
 
     def close(session: Session) -> str:
