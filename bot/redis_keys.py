@@ -29,3 +29,7 @@ def timer_member(conversation_id: int, kind: str, token: int) -> str:
 def delivery_lock(conversation_id: int) -> str:
     """Held by the one worker job sending a conversation's provider messages, in order."""
     return f"{PREFIX}:conv:{conversation_id}:delivering"
+
+STAFF_EVENTS_CHANNEL = f"{PREFIX}:staff:events"
+"""Pub/sub: events for the staff consoles (queue changed, conversation updated, notifications),
+published by any app instance or worker and forwarded by every instance to its staff sockets."""

@@ -13,6 +13,7 @@ from bot.handoff.queue import WaitingTicket, queue_order
 from bot.keys import clock_key, config_key, database_key, gateway_key, sessions_key
 from bot.messages import Sender
 from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent, User
+from bot.outbox import add_customer_message
 from bot.pipeline import Delivery
 from bot.web import auth
 from bot.web.auth import api_error, requires
@@ -217,32 +218,20 @@ async def reply(request: web.Request) -> web.Response:
     now, gateway = app[clock_key](), app[gateway_key]
 
     def store_reply(session: Session) -> Delivery | None:
-        found = session.get(Conversation, conversation_id)
-        if found is None or found.owner != f"agent:{staff['id']}":
-            return None
-        identity = found.identity_id
-        message = Message(
-            conversation_id=conversation_id,
-            channel=found.channel,
-            direction="out",
-            sender=Sender.AGENT.value,
-            kind="text",
-            text=text,
-            created_at=now,
-            delivery_status=gateway.status_on_commit(found.channel),
+        delivery = add_customer_message(
+            session, conversation_id, text, Sender.AGENT, now, gateway.status_on_commit, owner=f"agent:{staff['id']}"
         )
-        session.add(message)
-        session.flush()
-        session.add(
-            TimelineEvent(
-                conversation_id=conversation_id,
-                kind="agent_replied",
-                actor=f"agent:{staff['id']}",
-                detail={"message_id": message.id, "overrode_guard": hit is not None},
-                created_at=now,
+        if delivery is not None:
+            session.add(
+                TimelineEvent(
+                    conversation_id=conversation_id,
+                    kind="agent_replied",
+                    actor=f"agent:{staff['id']}",
+                    detail={"message_id": delivery.message_id, "overrode_guard": hit is not None},
+                    created_at=now,
+                )
             )
-        )
-        return Delivery(message.id, conversation_id, identity, found.channel, Sender.AGENT, text, now)
+        return delivery
 
     delivery = await app[database_key].write(store_reply)
     if delivery is None:
