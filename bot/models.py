@@ -225,3 +225,24 @@ class User(Base):
     display_name: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Notification(Base):
+    """Something a person must know: pickup overdue, agent silent, deadline reminder or breach,
+    a cluster alert. Shown in the consoles and pushed over ``/api/events``."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_audience_id", "audience", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    audience: Mapped[str] = mapped_column(String(64))
+    """"role:<role>" (every supervisor, every manager) or "user:<id>"."""
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("handoff_tickets.id"))
+    detail: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    """The same condition notifies once: e.g. "pickup_overdue:<ticket id>"."""
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    read_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
