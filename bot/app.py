@@ -41,7 +41,7 @@ from bot.messages import ChannelName
 from bot.pipeline import Clock, Pipeline, utc_now
 from bot.settings import Settings
 from bot.sms_stub import StubConfig, create_stub_app
-from bot.web import api, auth, chat
+from bot.web import api, auth, chat, console, events
 from bot.web import sms as sms_routes
 from bot.web import telegram as telegram_routes
 from bot.web import wechat as wechat_routes
@@ -214,6 +214,7 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
     app.cleanup_ctx.extend(
         [
             _redis_context,
+            events.staff_events_context,
             _database_context,
             _channels_context(sms),
             _pipeline_context,
@@ -222,10 +223,13 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
     )
     app.on_startup.append(auth.setup_sessions)
     app.on_shutdown.append(_close_sockets)
+    app.on_shutdown.append(events.close_staff_sockets)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     chat.add_routes(app)
     api.add_routes(app)
+    events.add_routes(app)
+    console.add_routes(app)
     if sms is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:

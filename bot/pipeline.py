@@ -32,6 +32,7 @@ from bot import redis_keys, store
 from bot.db import Database
 from bot.engine import ConversationEngine, ConversationSnapshot
 from bot.flows.complaint import CustomerSaid, Event, Started, State, Step, TimerChange, TimerFired, TimerKind
+from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.messages import InboundMessage, MessageKind, OutboundMessage, Sender
 
 log = structlog.get_logger(__name__)
@@ -104,6 +105,7 @@ class _Submission:
 class _Outcome:
     deliveries: list[Delivery] = field(default_factory=list)
     timers: list[TimerSchedule] = field(default_factory=list)
+    staff_events: list[StaffEvent] = field(default_factory=list)
 
 
 def _encode(event: Event | int) -> str:
@@ -275,6 +277,13 @@ class Pipeline:
                     for _, result in fresh:
                         key = redis_keys.conversation_inbox(result.conversation_id)
                         redis_pipe.rpush(key, f"m:{result.message_id}")
+                    # The consoles showing these conversations refetch; one event for the batch,
+                    # in the round trip that is made anyway.
+                    announce = StaffEvent(
+                        StaffEventKind.CONVERSATION,
+                        conversation_ids=tuple(dict.fromkeys(result.conversation_id for _, result in fresh)),
+                    )
+                    redis_pipe.publish(redis_keys.STAFF_EVENTS_CHANNEL, announce.to_json())
                     await redis_pipe.execute()
                 for _, result in fresh:
                     self._dirty[result.conversation_id] = None
@@ -367,7 +376,7 @@ class Pipeline:
             await self._requeue(events)
             raise
         finally:
-            await self._release(locked)
+            await self._release(locked, outcome.staff_events)
         await self._dispatcher.deliver(outcome.deliveries)
         await self._dispatcher.schedule(outcome.timers)
 
@@ -378,15 +387,18 @@ class Pipeline:
                     redis_pipe.lpush(redis_keys.conversation_inbox(conversation_id), *reversed(items))
             await redis_pipe.execute()
 
-    async def _release(self, locked: list[int]) -> None:
+    async def _release(self, locked: list[int], staff_events: Sequence[StaffEvent] = ()) -> None:
+        """Release the locks and re-check the inboxes; the batch's staff events ride along."""
         async with self._redis.pipeline(transaction=False) as redis_pipe:
+            for event in staff_events:
+                redis_pipe.publish(redis_keys.STAFF_EVENTS_CHANNEL, event.to_json())
             for conversation_id in locked:
                 await self._release_lock(
                     keys=[redis_keys.conversation_lock(conversation_id)], args=[self._lock_token], client=redis_pipe
                 )
             for conversation_id in locked:
                 redis_pipe.llen(redis_keys.conversation_inbox(conversation_id))
-            results = await redis_pipe.execute()
+            results = (await redis_pipe.execute())[len(staff_events) :]
         for conversation_id, pending in zip(locked, results[len(locked) :], strict=True):
             if pending:
                 self.wake(conversation_id)
@@ -499,6 +511,7 @@ class _BatchWrites:
         self.timers: list[tuple[int, TimerChange]] = []
         self.replies: list[_PendingReply] = []
         self.dropped: set[int] = set()
+        self.queues_changed: dict[str, None] = {}
 
     def add(
         self,
@@ -513,6 +526,7 @@ class _BatchWrites:
             complaint_id = store.save_complaint(session, conversation, step.complaint, now)
         if step.handoff is not None:
             store.open_or_raise_ticket(session, conversation.id, complaint_id, step.handoff, now)
+            self.queues_changed[step.handoff.queue] = None
         self.timers.extend((conversation.id, change) for change in step.timers)
         self.timeline.extend(
             {
@@ -581,6 +595,11 @@ class _BatchWrites:
             )
             for message_id, pending in zip(ids, kept, strict=True)
         )
+        touched = dict.fromkeys(row["conversation_id"] for row in [*self.timeline, *rows])
+        if touched:
+            outcome.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=tuple(touched)))
+        for queue in self.queues_changed:
+            outcome.staff_events.append(StaffEvent(StaffEventKind.QUEUE, queue=queue))
 
 
 __all__ = ["Clock", "Delivery", "Dispatcher", "Pipeline", "State", "StoredInbound", "TimerSchedule", "utc_now"]

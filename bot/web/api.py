@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.handoff.accounts import Role
+from bot.handoff.events import StaffEvent, StaffEventKind, publish
 from bot.handoff.queue import WaitingTicket, queue_order
-from bot.keys import clock_key, config_key, database_key, gateway_key, sessions_key
+from bot.keys import clock_key, config_key, database_key, gateway_key, redis_key, sessions_key
 from bot.messages import Sender
 from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent, User
 from bot.outbox import add_customer_message
@@ -19,6 +20,14 @@ from bot.web import auth
 from bot.web.auth import api_error, requires
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+
+
+async def _announce(request: web.Request, conversation_id: int, *, queue_changed: bool = False) -> None:
+    """Tell every console (on every instance) to refetch the conversation, and the queue if it changed."""
+    events = [StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))]
+    if queue_changed:
+        events.append(StaffEvent(StaffEventKind.QUEUE, conversation_ids=(conversation_id,)))
+    await publish(request.app[redis_key], *events)
 
 
 @requires(*STAFF)
@@ -108,6 +117,8 @@ async def claim(request: web.Request) -> web.Response:
         raise api_error(404, "no such ticket")
     if outcome == "taken":
         raise api_error(409, "someone else has already claimed this ticket")
+    assert conversation_id is not None
+    await _announce(request, conversation_id, queue_changed=True)
     return web.json_response({"ticket_id": ticket_id, "conversation_id": conversation_id, "owner": staff["username"]})
 
 
@@ -237,6 +248,7 @@ async def reply(request: web.Request) -> web.Response:
     if delivery is None:
         raise api_error(409, "claim the conversation first: only its owner replies")
     await gateway.deliver([delivery])
+    await _announce(request, conversation_id)
     return web.json_response({"message_id": delivery.message_id}, status=201)
 
 
@@ -263,6 +275,7 @@ async def add_note(request: web.Request) -> web.Response:
 
     if not await request.app[database_key].write(note):
         raise api_error(404, "no such conversation")
+    await _announce(request, conversation_id)
     return web.json_response({"noted": True}, status=201)
 
 
@@ -335,6 +348,7 @@ async def transfer(request: web.Request) -> web.Response:
     _raise_for(outcome, "transfer")
     if outcome == "no such user":
         raise api_error(400, f"no active user {to_user!r}")
+    await _announce(request, conversation_id, queue_changed=to_queue is not None)
     return web.json_response({"owner": outcome})
 
 
@@ -372,6 +386,7 @@ async def resolve(request: web.Request) -> web.Response:
 
     outcome = await request.app[database_key].write(close)
     _raise_for(outcome, "resolve")
+    await _announce(request, conversation_id, queue_changed=True)
     return web.json_response({"resolved": True})
 
 

@@ -1,0 +1,211 @@
+"""``GET /api/events``: the staff websocket that pushes staff events to the consoles, live.
+
+Each app instance runs ONE Redis pub/sub listener on ``bot:staff:events`` and forwards every
+:class:`~bot.handoff.events.StaffEvent` to the staff sockets connected to it that may see it
+(audience ``role:<role>``, ``user:<id>``, or none = every signed-in staff member). A socket keeps
+only its user's id and role, and optionally the conversations it watches, so thousands of idle
+consoles cost little. Events are hints to refetch: a socket that misses one (reconnecting) loses
+nothing but freshness, and the console refetches everything when it reconnects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import structlog
+from aiohttp import WSMsgType, web
+from redis.asyncio import Redis
+
+from bot import redis_keys
+from bot.handoff.accounts import Role
+from bot.handoff.events import StaffEvent, StaffEventKind
+from bot.keys import redis_key
+from bot.web.auth import api_error, requires
+
+log = structlog.get_logger(__name__)
+
+HEARTBEAT_SECONDS = 25
+MAX_WATCHED = 20
+"""A console watches the conversation it shows (and maybe a few more); more is a client bug."""
+
+
+@dataclass(slots=True, eq=False)
+class StaffSocket:
+    """One connected console: who it is, and which conversations it watches (empty: all)."""
+
+    socket: web.WebSocketResponse
+    user_id: int
+    role: str
+    watching: frozenset[int] = field(default_factory=frozenset)
+
+    def may_see(self, event: StaffEvent) -> bool:
+        audience = event.audience
+        if audience is not None and audience not in (f"role:{self.role}", f"user:{self.user_id}"):
+            return False
+        if event.kind is StaffEventKind.CONVERSATION and self.watching:
+            return not self.watching.isdisjoint(event.conversation_ids)
+        return True
+
+
+def event_frame(event: StaffEvent) -> str:
+    """The websocket frame for an event: ``{"type": kind, "conversation_ids", "queue", "detail"}``."""
+    return json.dumps(
+        {
+            "type": event.kind.value,
+            "conversation_ids": list(event.conversation_ids),
+            "queue": event.queue,
+            "detail": event.detail,
+        },
+        ensure_ascii=False,
+    )
+
+
+class StaffEventHub:
+    """The staff sockets on this instance and the one pub/sub listener that feeds them."""
+
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+        self._sockets: set[StaffSocket] = set()
+        self._listener: asyncio.Task[None] | None = None
+
+    def __len__(self) -> int:
+        return len(self._sockets)
+
+    def add(self, staff: StaffSocket) -> None:
+        self._sockets.add(staff)
+
+    def remove(self, staff: StaffSocket) -> None:
+        self._sockets.discard(staff)
+
+    async def start(self) -> None:
+        """Subscribe; returns once the subscription is in place (events published after are seen)."""
+        ready = asyncio.get_running_loop().create_future()
+        self._listener = asyncio.create_task(self._listen(ready), name="staff-events-listener")
+        await ready
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
+
+    async def close_all(self) -> None:
+        for staff in list(self._sockets):
+            await staff.socket.close(code=1001, message=b"server shutting down")
+        self._sockets.clear()
+
+    async def _listen(self, ready: asyncio.Future[None]) -> None:
+        while True:
+            try:
+                async with self._redis.pubsub() as pubsub:
+                    await pubsub.subscribe(redis_keys.STAFF_EVENTS_CHANNEL)
+                    if not ready.done():
+                        ready.set_result(None)
+                    async for item in pubsub.listen():
+                        if item.get("type") == "message":
+                            await self.forward(item["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("staff_events.listener_failed")
+                if not ready.done():
+                    ready.set_result(None)
+                await asyncio.sleep(1)
+
+    async def forward(self, data: bytes | str) -> int:
+        """Send a published event to every socket here that may see it; returns how many."""
+        try:
+            event = StaffEvent.from_json(data)
+        except (ValueError, KeyError, TypeError):
+            log.warning("staff_events.bad_event", data=data[:200])
+            return 0
+        targets = [staff for staff in self._sockets if staff.may_see(event)]
+        if not targets:
+            return 0
+        frame = event_frame(event)
+        results = await asyncio.gather(*(staff.socket.send_str(frame) for staff in targets), return_exceptions=True)
+        for staff, result in zip(targets, results, strict=True):
+            if isinstance(result, Exception):
+                self.remove(staff)  # the socket is gone; its handler finishes on its own
+        return len(targets)
+
+
+staff_hub_key = web.AppKey("staff_event_hub", StaffEventHub)
+
+
+async def staff_events_context(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: the instance's listener, running as long as the app."""
+    hub = StaffEventHub(app[redis_key])
+    app[staff_hub_key] = hub
+    await hub.start()
+    yield
+    await hub.stop()
+
+
+async def close_staff_sockets(app: web.Application) -> None:
+    """on_shutdown: open websockets would otherwise hold the shutdown up."""
+    await app[staff_hub_key].close_all()
+
+
+def _same_origin(request: web.Request) -> bool:
+    """Browsers send Origin on websocket requests; refuse pages of other sites (the cookie is
+    SameSite=Strict already; this is the belt to those braces)."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == request.host
+
+
+def _watch_list(data: str) -> frozenset[int] | None:
+    try:
+        message: Any = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(message, dict) or message.get("type") != "watch":
+        return None
+    ids = message.get("conversation_ids")
+    if not isinstance(ids, list) or len(ids) > MAX_WATCHED or not all(type(cid) is int for cid in ids):
+        return None
+    return frozenset(ids)
+
+
+@requires(Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+async def events_socket(request: web.Request) -> web.StreamResponse:
+    """``GET /api/events``: a websocket for signed-in staff (401 without a session).
+
+    Sends ``{"type": "hello", "user": {...}}``, then one frame per staff event the user may see.
+    The console may send ``{"type": "watch", "conversation_ids": [40]}`` to receive
+    conversation events only for those conversations (``[]``: all again).
+    """
+    if not _same_origin(request):
+        raise api_error(403, "the staff event socket only serves this site's consoles")
+    staff_user = request["staff"]
+    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=4096)
+    await socket.prepare(request)
+    hub = request.app[staff_hub_key]
+    staff = StaffSocket(socket, int(staff_user["id"]), str(staff_user["role"]))
+    hub.add(staff)
+    try:
+        await socket.send_json({"type": "hello", "user": staff_user})
+        async for message in socket:
+            if message.type is not WSMsgType.TEXT:
+                continue
+            watching = _watch_list(message.data)
+            if watching is None:
+                await socket.send_json({"type": "error", "message": 'send {"type": "watch", "conversation_ids": [..]}'})
+                continue
+            staff.watching = watching
+    finally:
+        hub.remove(staff)
+    return socket
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/events", events_socket)
