@@ -1,0 +1,453 @@
+// The agent console: live queue, claim, the conversation with its complaint form and timeline,
+// replies with the phrase picker and the forbidden-phrase guard, notes, transfer, resolve.
+// All data is rendered as text (Staff.el), never as HTML.
+"use strict";
+
+(() => {
+  const { el, clear, api, unavailable, formatTime } = Staff;
+  const $ = (id) => document.getElementById(id);
+
+  const SENDERS = { customer: "客户", bot: "机器人", agent: "客服", system: "系统" };
+  const EVENT_NAMES = {
+    claimed: "认领", transferred: "转交", resolved: "已解决", note: "内部备注", agent_replied: "客服回复",
+    customer_confirmed_resolved: "客户确认已解决", confirmed_resolved: "客户确认已解决",
+  };
+
+  const state = {
+    me: null,
+    conversationId: null,
+    conversation: null,
+    phrases: null,
+    users: [],
+    queues: [],
+    mine: [],
+  };
+  window.agentConsole = { state };
+
+  // ---------------------------------------------------------------- queue
+
+  async function loadQueue() {
+    const result = await api("GET", "/api/queue");
+    const list = $("queue");
+    if (!result.ok) {
+      clear(list, el("li", { class: "unavailable", text: result.data.error || "队列暂不可用" }));
+      return;
+    }
+    const tickets = result.data.tickets || [];
+    $("queue-count").textContent = String(tickets.length);
+    if (!tickets.length) {
+      clear(list, el("li", { class: "muted", text: "暂无等待的客户 / nobody waiting" }));
+      return;
+    }
+    clear(list, tickets.map(ticketItem));
+  }
+
+  function ticketItem(ticket) {
+    const waited = Math.max(0, (Date.now() - new Date(ticket.created_at).getTime()) / 1000);
+    return el("li", { class: "ticket", "data-ticket": ticket.id, "data-conversation": ticket.conversation_id },
+      el("div", { class: "ticket-head" },
+        el("strong", { text: `#${ticket.position} 会话 ${ticket.conversation_id}` }),
+        el("span", { class: `badge p${ticket.priority}`, text: `P${ticket.priority}` })),
+      el("div", { class: "muted" },
+        `${ticket.queue} · ${ticket.reason}`,
+        ticket.case_number ? ` · ${ticket.case_number}` : "",
+        ticket.category ? ` · ${ticket.category}` : ""),
+      el("div", { class: "muted" },
+        `已等待 ${Staff.waitText(waited)}`,
+        ticket.deadline_at ? ` · 时限 ${formatTime(ticket.deadline_at)}` : ""),
+      el("div", { class: "actions" },
+        el("button", { type: "button", class: "primary claim", text: "认领 Claim", onclick: () => claim(ticket) }),
+        el("button", { type: "button", text: "查看 View", onclick: () => openConversation(ticket.conversation_id) })));
+  }
+
+  async function claim(ticket) {
+    const result = await api("POST", `/api/tickets/${ticket.id}/claim`, {});
+    if (result.status === 409) {
+      $("queue-message").textContent = "该客户已被其他客服认领 / someone else claimed it";
+      loadQueue();
+      return;
+    }
+    if (!result.ok) {
+      $("queue-message").textContent = result.data.error || `认领失败 (${result.status})`;
+      return;
+    }
+    $("queue-message").textContent = "";
+    remember(result.data.conversation_id);
+    loadQueue();
+    openConversation(result.data.conversation_id);
+  }
+
+  // ---------------------------------------------------------------- my conversations
+
+  function mineKey() { return `console.mine.${state.me.id}`; }
+
+  function remember(conversationId) {
+    state.mine = [conversationId, ...state.mine.filter((id) => id !== conversationId)].slice(0, 20);
+    try { localStorage.setItem(mineKey(), JSON.stringify(state.mine)); } catch (error) { /* private mode */ }
+    renderMine();
+  }
+
+  function renderMine() {
+    const list = $("mine");
+    if (!state.mine.length) {
+      clear(list, el("li", { class: "muted", text: "认领后显示在这里" }));
+      return;
+    }
+    clear(list, state.mine.map((id) => el("li", { class: id === state.conversationId ? "current" : "" },
+      el("button", { type: "button", text: `会话 ${id}`, onclick: () => openConversation(id) }))));
+  }
+
+  // ---------------------------------------------------------------- conversation
+
+  async function openConversation(conversationId) {
+    state.conversationId = Number(conversationId);
+    history.replaceState(null, "", `#conversation=${state.conversationId}`);
+    Staff.events.watch([state.conversationId]);
+    renderMine();
+    await loadConversation();
+  }
+
+  async function loadConversation() {
+    const id = state.conversationId;
+    if (!id) return;
+    const result = await api("GET", `/api/conversations/${id}`);
+    if (id !== state.conversationId) return;
+    if (!result.ok) {
+      clear($("conversation"), el("h2", { text: `会话 ${id}` }),
+        el("p", { class: "error", text: result.data.error || `无法打开 (${result.status})` }));
+      return;
+    }
+    const firstRender = !state.conversation || state.conversation.id !== id;
+    state.conversation = result.data;
+    if (firstRender || !$("reply-text")) renderConversationShell();
+    renderConversationBody();
+    renderComplaint();
+    renderTimeline();
+  }
+
+  function ownerText(owner) {
+    if (!owner) return "机器人";
+    if (owner === `agent:${state.me.id}`) return "我 (you)";
+    return owner;
+  }
+
+  function renderConversationShell() {
+    const phrasePicker = el("select", { id: "phrase-picker", "aria-label": "标准用语" },
+      el("option", { value: "", text: "插入标准用语… Standard phrase" }));
+    for (const phrase of (state.phrases ? state.phrases.phrases : [])) {
+      phrasePicker.append(el("option", { value: phrase.text, text: `${phrase.id}: ${phrase.text}` }));
+    }
+    for (const text of (state.phrases ? state.phrases.correct_expressions || [] : [])) {
+      phrasePicker.append(el("option", { value: text, text: `规范用语: ${text}` }));
+    }
+    phrasePicker.addEventListener("change", () => {
+      if (!phrasePicker.value) return;
+      const box = $("reply-text");
+      box.value = box.value ? `${box.value}${phrasePicker.value}` : phrasePicker.value;
+      phrasePicker.value = "";
+      box.focus();
+    });
+
+    const transferMode = el("select", { id: "transfer-mode", "aria-label": "转交给" },
+      el("option", { value: "username", text: "客服 agent" }),
+      el("option", { value: "queue", text: "队列 queue" }));
+    const transferTarget = el("input", { type: "text", id: "transfer-target", list: "transfer-options",
+      placeholder: "用户名或队列 / username or queue", size: 18 });
+    const transferOptions = el("datalist", { id: "transfer-options" });
+    const fillOptions = () => clear(transferOptions, (transferMode.value === "queue"
+      ? state.queues.map((q) => el("option", { value: q.id, text: q.name || q.id }))
+      : state.users.map((u) => el("option", { value: u.username, text: u.display_name || u.username }))));
+    transferMode.addEventListener("change", fillOptions);
+    fillOptions();
+
+    clear($("conversation"),
+      el("div", { class: "conversation-head" },
+        el("h2", { id: "conversation-title" }),
+        el("span", { id: "conversation-meta", class: "muted" })),
+      el("div", { id: "window-notice" }),
+      el("p", { id: "conversation-message", role: "alert", class: "error" }),
+      el("ol", { id: "messages", class: "messages", "aria-live": "polite" }),
+      el("form", { id: "reply-form", class: "composer" },
+        el("div", { class: "composer-row" }, phrasePicker),
+        el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: "回复客户… Reply to the customer" }),
+        el("div", { id: "guard", hidden: true }),
+        el("div", { class: "composer-row" },
+          el("button", { type: "submit", id: "reply-send", class: "primary", text: "发送 Send" }))),
+      el("form", { id: "note-form", class: "composer" },
+        el("h3", { text: "内部备注(不会发给客户)Internal note, never sent" }),
+        el("div", { class: "composer-row" },
+          el("input", { type: "text", id: "note-text", placeholder: "备注 note", size: 40 }),
+          el("button", { type: "submit", id: "note-add", text: "添加备注 Add note" }))),
+      el("div", { class: "composer" },
+        el("h3", { text: "处理 Actions" }),
+        el("div", { class: "composer-row" },
+          el("span", { text: "转交 Transfer:" }), transferMode, transferTarget, transferOptions,
+          el("button", { type: "button", id: "transfer", text: "转交", onclick: transfer })),
+        el("div", { class: "composer-row" },
+          el("input", { type: "text", id: "resolve-summary", placeholder: "处理结果摘要 resolution summary", size: 40 }),
+          el("button", { type: "button", id: "resolve", text: "标记已解决 Resolve", onclick: resolve }),
+          el("button", { type: "button", id: "confirm-resolved", text: "客户确认已解决 Customer confirmed",
+            onclick: confirmResolved })),
+        state.me.role === "agent" ? null : el("div", { class: "composer-row" },
+          el("span", { text: "延长时限 Extend:" }),
+          el("input", { type: "number", id: "extend-hours", min: 1, max: 168, value: "12", style: "width:70px" }),
+          el("input", { type: "text", id: "extend-reason", placeholder: "原因 reason", size: 20 }),
+          el("button", { type: "button", id: "extend", text: "延长", onclick: extend }))));
+    $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(false); });
+    $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
+  }
+
+  function renderConversationBody() {
+    const c = state.conversation;
+    $("conversation-title").textContent = `会话 ${c.id}`;
+    const customer = c.customer || {};
+    $("conversation-meta").textContent = [
+      c.channel, c.status, `处理人: ${ownerText(c.owner)}`,
+      customer.display_name || null, customer.phone || null, customer.tier ? `客户类别: ${customer.tier}` : null,
+    ].filter(Boolean).join(" · ");
+    renderWindow(c.window);
+    const list = $("messages");
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    clear(list, (c.messages || []).map((message) => el("li", {
+      class: `from-${message.from}`, "data-message": message.id,
+    },
+      el("span", { class: "meta" },
+        `${SENDERS[message.from] || message.from} · ${formatTime(message.ts)}`,
+        message.direction === "out" && message.delivery_status ? ` · ${message.delivery_status}` : "",
+        message.possibly_duplicated ? " · 可能重复" : ""),
+      el("span", { class: "text", text: message.text || "" }))));
+    if (atBottom || list.dataset.conversation !== String(c.id)) list.scrollTop = list.scrollHeight;
+    list.dataset.conversation = String(c.id);
+  }
+
+  function renderWindow(window_) {
+    const box = $("window-notice");
+    if (!window_) { clear(box); return; }
+    let text;
+    let bad = false;
+    if (!window_.open) {
+      text = `${window_.channel} 客服消息窗口已关闭:回复将改用模板消息或等待客户再次来信。`;
+      bad = true;
+    } else {
+      text = `${window_.channel} 窗口:还可发送 ${window_.messages_left} 条,${formatTime(window_.closes_at)} 关闭。`;
+      bad = Boolean(window_.closing_soon);
+      if (bad) text += " 即将关闭,请尽快回复。";
+    }
+    clear(box, el("p", { class: bad ? "notice bad" : "notice", id: "window-text", text }));
+  }
+
+  function renderComplaint() {
+    const complaints = state.conversation.complaints || [];
+    if (!complaints.length) {
+      clear($("complaint"), el("p", { class: "muted", text: "尚未登记投诉 / no complaint recorded" }));
+      return;
+    }
+    clear($("complaint"), complaints.map((c) => {
+      const rows = [
+        ["编号", c.case_number], ["类别", c.category], ["级别", c.grade], ["状态", c.status],
+        ["问题描述", c.description], ["联系电话", c.contact_phone], ["地址/区域", c.area],
+        ["信号", (c.signals || []).join(", ")], ["答复时限", formatTime(c.deadline_at)],
+        ["已超时", c.breached_at ? formatTime(c.breached_at) : null],
+        ["解决时间", c.resolved_at ? formatTime(c.resolved_at) : null],
+      ];
+      const satisfaction = (c.satisfaction || []).map((s) => `${s.rating ?? "—"} ${s.comment || ""} (${s.method || ""})`);
+      if (satisfaction.length) rows.push(["满意度", satisfaction.join("\n")]);
+      return el("dl", { class: "form" }, rows.filter(([, v]) => v !== null && v !== undefined && v !== "")
+        .map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+    }));
+  }
+
+  function timelineText(event) {
+    const detail = event.detail || {};
+    const parts = [EVENT_NAMES[event.kind] || event.kind];
+    if (detail.username) parts.push(detail.username);
+    if (detail.text) parts.push(`「${detail.text}」`);
+    if (detail.summary) parts.push(`摘要: ${detail.summary}`);
+    if (detail.to) parts.push(`→ ${detail.to}`);
+    if (detail.overrode_guard) parts.push("(忽略忌语提醒发送)");
+    return parts.join(" ");
+  }
+
+  function renderTimeline() {
+    clear($("timeline"), (state.conversation.timeline || []).slice().reverse().map((event) => el("li", {
+      class: event.kind === "note" ? "note" : "",
+    }, el("span", { class: "muted", text: `${formatTime(event.ts)} · ${event.actor || ""}` }), el("br"),
+    timelineText(event))));
+  }
+
+  function say(message, ok) {
+    const box = $("conversation-message");
+    if (!box) return;
+    box.className = ok ? "muted" : "error";
+    box.textContent = message;
+  }
+
+  async function sendReply(override) {
+    const box = $("reply-text");
+    const text = box.value.trim();
+    if (!text) return;
+    const result = await api("POST", `/api/conversations/${state.conversationId}/messages`, { text, override });
+    const guard = $("guard");
+    if (result.status === 422 && result.data.forbidden) {
+      showGuard(result.data);
+      return;
+    }
+    guard.hidden = true;
+    if (!result.ok) {
+      say(result.data.error || `发送失败 (${result.status})`);
+      return;
+    }
+    box.value = "";
+    say("已发送 sent", true);
+    loadConversation();
+  }
+
+  function showGuard(data) {
+    const guard = $("guard");
+    guard.hidden = false;
+    clear(guard, el("div", { class: "guard", role: "alert" },
+      el("div", {}, "回复中含有服务忌语 Forbidden phrase:", el("strong", { class: "forbidden", text: `「${data.forbidden}」` })),
+      el("div", {}, "建议改为 Say instead:", el("span", { class: "suggestion", text: `「${data.suggestion}」` })),
+      el("div", { class: "actions" },
+        el("button", { type: "button", id: "guard-use", text: "使用建议 Use suggestion", onclick: () => {
+          const box = $("reply-text");
+          const at = box.value.toLowerCase().indexOf(String(data.forbidden).toLowerCase());
+          box.value = at >= 0
+            ? box.value.slice(0, at) + data.suggestion + box.value.slice(at + data.forbidden.length)
+            : data.suggestion;
+          guard.hidden = true;
+          box.focus();
+        } }),
+        data.can_override
+          ? el("button", { type: "button", id: "guard-override", class: "danger", text: "仍然发送 Send anyway",
+            onclick: () => sendReply(true) })
+          : el("span", { class: "muted", text: "管理员已设置为禁止发送 (blocked by the manager)" }))));
+  }
+
+  async function addNote() {
+    const input = $("note-text");
+    const text = input.value.trim();
+    if (!text) return;
+    const result = await api("POST", `/api/conversations/${state.conversationId}/notes`, { text });
+    if (!result.ok) { say(result.data.error || `备注失败 (${result.status})`); return; }
+    input.value = "";
+    say("备注已保存(客户看不到)note saved", true);
+    loadConversation();
+  }
+
+  async function transfer() {
+    const mode = $("transfer-mode").value;
+    const target = $("transfer-target").value.trim();
+    if (!target) { say("请填写转交对象 / who to transfer to"); return; }
+    const result = await api("POST", `/api/conversations/${state.conversationId}/transfer`, { [mode]: target });
+    if (!result.ok) { say(result.data.error || `转交失败 (${result.status})`); return; }
+    say(`已转交 → ${result.data.owner}`, true);
+    loadConversation();
+    loadQueue();
+  }
+
+  async function resolve() {
+    const summary = $("resolve-summary").value.trim();
+    if (!summary) { say("请填写处理结果摘要 / write a summary first"); return; }
+    const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, { summary });
+    if (!result.ok) { say(result.data.error || `操作失败 (${result.status})`); return; }
+    $("resolve-summary").value = "";
+    say("已标记为已解决 resolved", true);
+    loadConversation();
+  }
+
+  async function confirmResolved() {
+    const result = await api("POST", `/api/conversations/${state.conversationId}/confirm-resolved`, {});
+    if (result.status === 404 && !result.data.error?.includes("conversation")) {
+      say("“客户确认已解决”暂不可用 (not available)");
+      return;
+    }
+    if (!result.ok) { say(result.data.error || `操作失败 (${result.status})`); return; }
+    say("已记录:客户确认已解决 confirmed", true);
+    loadConversation();
+  }
+
+  async function extend() {
+    const hours = Number($("extend-hours").value);
+    const reason = $("extend-reason").value.trim();
+    const result = await api("POST", `/api/conversations/${state.conversationId}/extend`, { hours, reason });
+    if (result.status === 404 && !result.data.error?.includes("conversation")) {
+      say("延长时限暂不可用 (not available)");
+      return;
+    }
+    if (!result.ok) { say(result.data.error || `操作失败 (${result.status})`); return; }
+    say(`新时限 ${formatTime(result.data.deadline_at)}`, true);
+    loadConversation();
+  }
+
+  // ---------------------------------------------------------------- notifications
+
+  async function loadNotifications() {
+    const box = $("notifications");
+    const result = await api("GET", "/api/notifications");
+    if (result.status === 404) { clear(box, unavailable("通知")); return; }
+    if (!result.ok) { clear(box, el("p", { class: "error", text: result.data.error || "通知加载失败" })); return; }
+    const items = result.data.notifications || [];
+    if (!items.length) { clear(box, el("p", { class: "muted", text: "暂无通知 / nothing new" })); return; }
+    clear(box, el("ol", { class: "list" }, items.map((n) => el("li", { class: n.read ? "muted" : "" },
+      el("div", { class: "ticket-head" }, el("strong", { text: n.kind }), el("span", { class: "muted", text: formatTime(n.created_at) })),
+      n.detail && Object.keys(n.detail).length
+        ? el("div", { class: "muted", text: Object.entries(n.detail).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ") })
+        : null,
+      el("div", { class: "actions" },
+        n.conversation_id ? el("button", { type: "button", text: `打开会话 ${n.conversation_id}`, onclick: () => openConversation(n.conversation_id) }) : null,
+        n.read ? null : el("button", { type: "button", text: "已读 Mark read", onclick: async () => {
+          await api("POST", `/api/notifications/${n.id}/read`, {});
+          loadNotifications();
+        } }))))));
+  }
+
+  // ---------------------------------------------------------------- start
+
+  async function loadReferenceData() {
+    const [phrases, users, queues] = await Promise.all([
+      api("GET", "/api/phrases"), api("GET", "/api/users"), api("GET", "/api/queues"),
+    ]);
+    state.phrases = phrases.ok ? phrases.data : null;
+    state.users = users.ok ? users.data.users || [] : [];
+    state.queues = queues.ok ? queues.data.queues || [] : [];
+  }
+
+  const refreshQueue = Staff.throttle(loadQueue, 500);
+  const refreshNotifications = Staff.throttle(loadNotifications, 1000);
+  const refreshConversation = Staff.throttle(loadConversation, 300);
+
+  function onEvent(frame) {
+    if (frame.type === "queue") refreshQueue();
+    else if (frame.type === "notification") refreshNotifications();
+    else if (frame.type === "conversation" && (frame.conversation_ids || []).includes(state.conversationId)) refreshConversation();
+  }
+
+  function onSocketState(live) {
+    const badge = $("live");
+    badge.dataset.state = live;
+    badge.textContent = live === "live" ? "实时 live" : "离线,重连中… offline";
+    if (live === "live") { loadQueue(); loadNotifications(); loadConversation(); }
+  }
+
+  $("logout").addEventListener("click", () => Staff.signOut());
+  $("open-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const id = Number($("open-id").value);
+    if (id > 0) openConversation(id);
+  });
+
+  Staff.boot("客服工作台 登录 · Agent sign-in", async (me) => {
+    state.me = me;
+    $("whoami").textContent = `${me.username} (${me.role})`;
+    $("manager-link").hidden = me.role === "agent";
+    try { state.mine = JSON.parse(localStorage.getItem(mineKey()) || "[]"); } catch (error) { state.mine = []; }
+    renderMine();
+    await loadReferenceData();
+    const fromHash = /conversation=(\d+)/.exec(location.hash);
+    Staff.events.connect(onEvent, onSocketState);
+    await Promise.all([loadQueue(), loadNotifications()]);
+    if (fromHash) await openConversation(Number(fromHash[1]));
+    document.body.dataset.ready = "true";
+  });
+})();

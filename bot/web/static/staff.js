@@ -1,0 +1,190 @@
+// Shared by the staff consoles: sign-in, the JSON API with the CSRF token, the live event socket,
+// and el() — the only way these pages build DOM. Every piece of data goes in as a text node
+// (node.append(string) / textContent), never as HTML.
+"use strict";
+
+const Staff = (() => {
+  let csrf = null;
+  let me = null;
+
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = String(value);
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else if (key in node && typeof value !== "string") node[key] = value;
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  }
+
+  function clear(node, ...children) {
+    node.replaceChildren();
+    for (const child of children.flat()) if (child) node.append(child instanceof Node ? child : String(child));
+    return node;
+  }
+
+  async function api(method, path, body) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
+    let response;
+    try {
+      response = await fetch(path, {
+        method, headers, credentials: "same-origin",
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      return { status: 0, ok: false, data: { error: "网络错误 / network error" } };
+    }
+    let data = {};
+    try { data = await response.json(); } catch (error) { data = {}; }
+    if (response.status === 401 && path !== "/api/login" && me) showLogin("登录已过期,请重新登录 / signed out");
+    return { status: response.status, ok: response.ok, data };
+  }
+
+  // A panel whose endpoint is not there (404) says so instead of breaking the page.
+  function unavailable(what) {
+    return el("p", { class: "unavailable", text: `${what}:暂不可用 (not available)` });
+  }
+
+  function formatTime(iso) {
+    if (!iso) return "—";
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return String(iso);
+    return date.toLocaleString("zh-CN", { hour12: false });
+  }
+
+  function waitText(seconds) {
+    if (seconds === null || seconds === undefined) return "—";
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return `${minutes}分钟`;
+    return `${Math.floor(minutes / 60)}小时${minutes % 60}分钟`;
+  }
+
+  let loginRoot = null;
+  let onSignedIn = null;
+
+  function showLogin(message) {
+    me = null;
+    csrf = null;
+    document.getElementById("app").hidden = true;
+    loginRoot.hidden = false;
+    const error = loginRoot.querySelector(".error");
+    error.textContent = message || "";
+  }
+
+  function buildLogin(title) {
+    const error = el("p", { class: "error", role: "alert" });
+    const username = el("input", { type: "text", id: "login-username", autocomplete: "username", placeholder: "用户名 / username" });
+    const password = el("input", { type: "password", id: "login-password", autocomplete: "current-password", placeholder: "密码 / password" });
+    const form = el("form", { class: "login", id: "login-form" },
+      el("h1", { text: title }),
+      username, password,
+      el("button", { type: "submit", class: "primary", id: "login-submit", text: "登录 Sign in" }),
+      error);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const result = await api("POST", "/api/login", { username: username.value, password: password.value });
+      if (!result.ok) {
+        error.textContent = result.data.error || `登录失败 (${result.status})`;
+        return;
+      }
+      password.value = "";
+      signedIn(result.data);
+    });
+    return form;
+  }
+
+  function signedIn(user) {
+    me = { id: user.id, username: user.username, role: user.role };
+    csrf = user.csrf_token;
+    loginRoot.hidden = true;
+    document.getElementById("app").hidden = false;
+    onSignedIn(me);
+  }
+
+  async function boot(title, ready) {
+    onSignedIn = ready;
+    loginRoot = buildLogin(title);
+    loginRoot.hidden = true;
+    document.body.prepend(loginRoot);
+    const result = await api("GET", "/api/me");
+    if (result.ok) signedIn(result.data);
+    else showLogin("");
+  }
+
+  async function signOut() {
+    await api("POST", "/api/logout", {});
+    events.close();
+    showLogin("已退出 / signed out");
+  }
+
+  // The live socket: reconnects with backoff; after a reconnect the page refetches everything
+  // (events missed while away are not replayed).
+  const events = (() => {
+    let socket = null;
+    let handler = () => {};
+    let stateHandler = () => {};
+    let watching = [];
+    let delay = 500;
+    let closedOnPurpose = false;
+
+    function open() {
+      closedOnPurpose = false;
+      const scheme = location.protocol === "https:" ? "wss" : "ws";
+      socket = new WebSocket(`${scheme}://${location.host}/api/events`);
+      socket.addEventListener("open", () => {
+        delay = 500;
+        stateHandler("live");
+        if (watching.length) socket.send(JSON.stringify({ type: "watch", conversation_ids: watching }));
+      });
+      socket.addEventListener("message", (message) => {
+        let frame;
+        try { frame = JSON.parse(message.data); } catch (error) { return; }
+        handler(frame);
+      });
+      socket.addEventListener("close", () => {
+        stateHandler("offline");
+        if (closedOnPurpose || !me) return;
+        setTimeout(open, delay);
+        delay = Math.min(delay * 2, 15000);
+      });
+    }
+
+    return {
+      connect(onEvent, onState) {
+        handler = onEvent;
+        stateHandler = onState || (() => {});
+        if (socket && socket.readyState <= 1) return;
+        open();
+      },
+      watch(ids) {
+        watching = ids;
+        if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: "watch", conversation_ids: ids }));
+      },
+      close() {
+        closedOnPurpose = true;
+        if (socket) socket.close();
+      },
+    };
+  })();
+
+  function throttle(fn, ms) {
+    let timer = null;
+    let again = false;
+    return () => {
+      if (timer) { again = true; return; }
+      fn();
+      timer = setTimeout(() => { timer = null; if (again) { again = false; fn(); } }, ms);
+    };
+  }
+
+  return { el, clear, api, unavailable, formatTime, waitText, boot, signOut, events, throttle, me: () => me };
+})();

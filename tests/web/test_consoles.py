@@ -1,0 +1,136 @@
+"""The agent and manager consoles in a real headless Chromium, against the real app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.handoff.accounts import Role
+from tests.conftest import AppFactory
+from tests.handoff.test_api import PASSWORD, add_user
+from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
+expect = playwright_api.expect
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+"""Kept after the run so a person can look at the consoles (var/ is not committed)."""
+
+
+async def sign_in(page: Any, username: str) -> None:
+    await page.fill("#login-username", username)
+    await page.fill("#login-password", PASSWORD)
+    await page.click("#login-submit")
+    await expect(page.locator("body[data-ready=true]")).to_have_count(1, timeout=10_000)
+
+
+async def customer_asks_for_a_person(browser: Any, url: str, first_words: str | None = None) -> Any:
+    """A customer in their own browser context: web chat, optionally says something, then asks for a person."""
+    customer = await (await browser.new_context()).new_page()
+    await customer.goto(url)
+    await customer.evaluate("window.complaintChat.ready")
+    bot = customer.locator(".msg-bot")
+    await expect(bot.first).to_contain_text("客服代表", timeout=10_000)
+    for text in [first_words, "转人工"]:
+        if text is None:
+            continue
+        count = await bot.count()
+        await customer.fill("#chat-input", text)
+        await customer.click("#chat-send")
+        await expect(bot).not_to_have_count(count, timeout=10_000)
+    await expect(customer.locator(".msg-bot", has_text="人工")).not_to_have_count(0, timeout=10_000)
+    return customer
+
+
+async def test_an_agent_takes_a_customer_live_and_they_talk(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+        await agent.goto(str(client.make_url("/console/")))
+        await sign_in(agent, "li.agent")
+        await expect(agent.locator("#live")).to_have_attribute("data-state", "live", timeout=10_000)
+        await expect(agent.locator("#queue .ticket")).to_have_count(0)
+
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        # The handoff appears without a reload: pushed over /api/events.
+        ticket = agent.locator("#queue .ticket")
+        await expect(ticket).to_have_count(1, timeout=10_000)
+        await ticket.locator(".claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        await expect(agent.locator("#queue .ticket")).to_have_count(0, timeout=10_000)
+        await expect(agent.locator("#messages .from-customer")).to_contain_text("转人工")
+
+        await agent.fill("#reply-text", "您好,我是客服小李,马上为您处理。")
+        await agent.click("#reply-send")
+        await expect(customer.locator(".msg-agent")).to_contain_text("我是客服小李", timeout=10_000)
+
+        # The customer answers; the open conversation refreshes by itself.
+        await customer.fill("#chat-input", "好的,谢谢,电梯还是坏的")
+        await customer.click("#chat-send")
+        await expect(agent.locator("#messages .from-customer", has_text="电梯还是坏的")).to_have_count(1, timeout=10_000)
+
+        await agent.fill("#note-text", "客户情绪平稳,已联系物业")
+        await agent.click("#note-add")
+        await expect(agent.locator("#timeline .note")).to_contain_text("已联系物业", timeout=10_000)
+        await expect(customer.locator(".msg", has_text="已联系物业")).to_have_count(0)
+
+        await agent.fill("#resolve-summary", "物业已派人维修电梯")
+        await agent.click("#resolve")
+        await expect(agent.locator("#timeline")).to_contain_text("物业已派人维修电梯", timeout=10_000)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await agent.screenshot(path=str(SCREENSHOTS / "agent-console.png"), full_page=True)
+        await browser.close()
+
+
+async def test_customer_html_shows_as_text_in_the_console(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    attack = "<img src=x onerror=alert(1)>"
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        await customer_asks_for_a_person(browser, str(client.make_url("/chat")), first_words=attack)
+        agent = await (await browser.new_context()).new_page()
+        dialogs: list[str] = []
+        agent.on("dialog", lambda dialog: dialogs.append(dialog.message))
+        await agent.goto(str(client.make_url("/console/")))
+        await sign_in(agent, "li.agent")
+        await agent.locator("#queue .ticket button", has_text="查看").click()
+        await expect(agent.locator("#messages .from-customer", has_text=attack)).to_have_count(1, timeout=10_000)
+        assert await agent.locator("img").count() == 0
+        assert dialogs == []
+        await browser.close()
+
+
+async def test_the_forbidden_phrase_guard_warns_and_can_be_overridden(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        agent = await (await browser.new_context()).new_page()
+        await agent.goto(str(client.make_url("/console/")))
+        await sign_in(agent, "li.agent")
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+
+        await agent.fill("#reply-text", "这个我不知道")
+        await agent.click("#reply-send")
+        guard = agent.locator("#guard")
+        await expect(guard).to_be_visible(timeout=10_000)
+        await expect(guard.locator(".forbidden")).to_have_text("「我不知道」")
+        await expect(guard.locator(".suggestion")).to_contain_text("请您留下可以联系到您的联系方式")
+        assert await customer.locator(".msg-agent").count() == 0
+
+        await agent.click("#guard-use")
+        await expect(agent.locator("#reply-text")).to_have_value("这个对不起,请您留下可以联系到您的联系方式,我们查询后将尽快与您联系,好吗?")
+        await agent.fill("#reply-text", "我不知道,稍等")
+        await agent.click("#reply-send")
+        await agent.click("#guard-override")
+        await expect(customer.locator(".msg-agent")).to_contain_text("我不知道,稍等", timeout=10_000)
+        await expect(agent.locator("#guard")).to_be_hidden()
+        await browser.close()
