@@ -1,0 +1,259 @@
+// The manager console: live dashboard, rules editor, deadline table, phrases, dead letters.
+// Each panel reads its own endpoint; one that is not there (404) says "not available".
+// All data is rendered as text (Staff.el), never as HTML.
+"use strict";
+
+(() => {
+  const { el, clear, api, unavailable, formatTime } = Staff;
+  const $ = (id) => document.getElementById(id);
+  const state = { me: null, rules: [], loadedTabs: new Set() };
+  window.managerConsole = { state };
+
+  function table(headers, rows) {
+    return el("table", {},
+      el("thead", {}, el("tr", {}, headers.map((h) => el("th", { text: h })))),
+      el("tbody", {}, rows.map((row) => el("tr", {}, row.map((cell) => el("td", {}, cell instanceof Node ? cell : String(cell ?? "—")))))));
+  }
+
+  function empty(text) { return el("p", { class: "muted", text }); }
+
+  function failed(result, what) {
+    if (result.status === 404) return unavailable(what);
+    return el("p", { class: "error", text: result.data.error || `${what}加载失败 (${result.status})` });
+  }
+
+  // ---------------------------------------------------------------- tabs
+
+  function showTab(name) {
+    for (const button of document.querySelectorAll(".tabs button")) {
+      button.setAttribute("aria-selected", String(button.dataset.tab === name));
+    }
+    for (const section of document.querySelectorAll(".tab")) section.hidden = section.id !== `tab-${name}`;
+    history.replaceState(null, "", `#${name}`);
+    LOADERS[name]();
+  }
+
+  // ---------------------------------------------------------------- dashboard
+
+  function briefs(items) {
+    if (!items.length) return empty("无 / none");
+    return table(["编号", "类别", "时限", "处理人"], items.map((c) => [
+      el("a", { href: `/console/#conversation=${c.conversation_id}`, text: c.case_number || `会话 ${c.conversation_id}` }),
+      c.category, formatTime(c.deadline_at), c.owner || "—"]));
+  }
+
+  async function loadDashboard() {
+    const result = await api("GET", "/api/dashboard");
+    const ids = ["dash-queues", "dash-at-risk", "dash-breached", "dash-categories", "dash-areas", "dash-alerts"];
+    if (!result.ok) {
+      for (const id of ids) clear($(id), failed(result, "看板"));
+      return;
+    }
+    const d = result.data;
+    const queues = d.queues || [];
+    clear($("dash-queues"), queues.length
+      ? table(["队列", "等待", "最久等待"], queues.map((q) => [q.queue, el("span", { class: "big", text: q.waiting }), Staff.waitText(q.oldest_wait_seconds)]))
+      : empty("无人等待 / nobody waiting"));
+    clear($("dash-at-risk"), briefs((d.deadlines || {}).at_risk || []));
+    clear($("dash-breached"), briefs((d.deadlines || {}).breached || []));
+    const byCategory = d.complaints_by_category || [];
+    clear($("dash-categories"), byCategory.length ? table(["类别", "数量"], byCategory.map((c) => [c.category, c.count])) : empty("无"));
+    const byArea = d.complaints_by_area || [];
+    clear($("dash-areas"), byArea.length ? table(["区域", "数量"], byArea.map((a) => [a.area, a.count])) : empty("无"));
+    const alerts = d.alerts || [];
+    clear($("dash-alerts"), alerts.length
+      ? table(["类别", "区域", "客户数", "时间窗", "时间"], alerts.map((a) => [a.category, a.area, a.customers, `${a.window_hours}小时`, formatTime(a.created_at)]))
+      : empty("无预警 / no alerts"));
+    $("dash-updated").textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  const LIST_FIELDS = [
+    ["categories", "类别 categories"], ["grades", "级别 grades (simple, complex)"], ["channels", "渠道 channels"],
+    ["tiers", "客户类别 tiers"], ["signals", "信号 signals"], ["keywords", "关键词 keywords"],
+  ];
+  const TRISTATE = [["outside_business_hours", "非工作时间 outside business hours"], ["repeat_complaint", "重复投诉 repeat complaint"]];
+  const FLAGS = [["notify_supervisor", "通知主管"], ["notify_account_manager", "通知客户经理"], ["route_to_previous_owner", "交给上次处理人"]];
+
+  function blankRule() {
+    return { name: "新规则", when: {}, then: { queue: null, priority: null, notify_supervisor: false, notify_account_manager: false, route_to_previous_owner: false }, stop: false };
+  }
+
+  function ruleCard(rule, index) {
+    const when = rule.when || {};
+    const then = rule.then || {};
+    const change = (fn) => (event) => { fn(event.target); };
+    const move = (delta) => () => {
+      const target = index + delta;
+      if (target < 0 || target >= state.rules.length) return;
+      [state.rules[index], state.rules[target]] = [state.rules[target], state.rules[index]];
+      renderRules();
+    };
+    return el("div", { class: "rule", "data-rule": index },
+      el("div", { class: "actions" },
+        el("strong", { text: `#${index + 1}` }),
+        el("input", { type: "text", class: "rule-name", value: rule.name || "", "aria-label": "规则名称",
+          oninput: change((input) => { rule.name = input.value; }) }),
+        el("button", { type: "button", text: "↑", title: "上移", onclick: move(-1) }),
+        el("button", { type: "button", text: "↓", title: "下移", onclick: move(1) }),
+        el("button", { type: "button", class: "danger", text: "删除", onclick: () => { state.rules.splice(index, 1); renderRules(); } })),
+      el("h3", { text: "条件 When" }),
+      el("div", { class: "rule-grid" },
+        LIST_FIELDS.map(([key, label]) => el("label", {}, label,
+          el("input", { type: "text", "data-field": `when.${key}`, value: (when[key] || []).join(", "),
+            oninput: change((input) => {
+              const items = input.value.split(/[,,]/).map((s) => s.trim()).filter(Boolean);
+              if (items.length) rule.when = { ...rule.when, [key]: items };
+              else { rule.when = { ...rule.when }; delete rule.when[key]; }
+            }) }))),
+        TRISTATE.map(([key, label]) => el("label", {}, label,
+          el("select", { "data-field": `when.${key}`, onchange: change((select) => {
+            rule.when = { ...rule.when, [key]: select.value === "" ? null : select.value === "true" };
+          }) },
+          el("option", { value: "", text: "任意 any", selected: when[key] === null || when[key] === undefined }),
+          el("option", { value: "true", text: "是 yes", selected: when[key] === true }),
+          el("option", { value: "false", text: "否 no", selected: when[key] === false }))))),
+      el("h3", { text: "处理 Then" }),
+      el("div", { class: "rule-grid" },
+        el("label", {}, "队列 queue",
+          el("input", { type: "text", "data-field": "then.queue", value: then.queue || "",
+            oninput: change((input) => { rule.then = { ...rule.then, queue: input.value.trim() || null }; }) })),
+        el("label", {}, "优先级 priority",
+          el("select", { "data-field": "then.priority", onchange: change((select) => {
+            rule.then = { ...rule.then, priority: select.value === "" ? null : Number(select.value) };
+          }) },
+          el("option", { value: "", text: "不变 unchanged", selected: then.priority === null || then.priority === undefined }),
+          [0, 1, 2].map((p) => el("option", { value: String(p), text: ["0 紧急", "1 较急", "2 普通"][p], selected: then.priority === p })))),
+        FLAGS.map(([key, label]) => el("label", { class: "check" },
+          el("input", { type: "checkbox", "data-field": `then.${key}`, checked: Boolean(then[key]),
+            onchange: change((input) => { rule.then = { ...rule.then, [key]: input.checked }; }) }), label)),
+        el("label", { class: "check" },
+          el("input", { type: "checkbox", "data-field": "stop", checked: Boolean(rule.stop),
+            onchange: change((input) => { rule.stop = input.checked; }) }), "匹配后停止 stop here")));
+  }
+
+  function renderRules() {
+    clear($("rules"), state.rules.length ? state.rules.map(ruleCard) : empty("暂无规则 / no rules: the defaults apply"));
+  }
+
+  async function loadRules() {
+    const result = await api("GET", "/api/rules");
+    if (!result.ok) {
+      clear($("rules"), failed(result, "分派规则"));
+      $("rule-add").disabled = $("rules-save").disabled = true;
+      return;
+    }
+    $("rule-add").disabled = $("rules-save").disabled = state.me.role !== "manager";
+    showRules(result.data);
+  }
+
+  function showRules(body) {
+    state.rules = JSON.parse(JSON.stringify(body.rules || []));
+    $("rules-version").textContent = body.version
+      ? `版本 ${body.version} · ${body.changed_by || ""} · ${formatTime(body.changed_at)}` : "";
+    renderRules();
+    const history_ = body.history || [];
+    clear($("rules-history"), history_.length
+      ? table(["版本", "修改人", "时间", "说明"], history_.map((h) => [h.version, h.changed_by, formatTime(h.changed_at), h.note]))
+      : empty("无历史 / no earlier versions"));
+  }
+
+  async function saveRules() {
+    const message = $("rules-message");
+    const note = $("rules-note").value.trim();
+    if (!note) { message.className = "error"; message.textContent = "请填写修改说明 / add a note"; return; }
+    const result = await api("PUT", "/api/rules", { rules: state.rules, note });
+    if (!result.ok) {
+      message.className = "error";
+      message.textContent = result.status === 404 ? "分派规则暂不可用 (not available)" : (result.data.error || `保存失败 (${result.status})`);
+      return;
+    }
+    message.className = "muted";
+    message.textContent = `已保存,版本 ${result.data.version} / saved`;
+    $("rules-note").value = "";
+    showRules(result.data);
+  }
+
+  // ---------------------------------------------------------------- deadlines, phrases, dead letters
+
+  async function loadDeadlines() {
+    const result = await api("GET", "/api/config/deadlines");
+    if (!result.ok) { clear($("deadlines"), failed(result, "时限表")); return; }
+    const d = result.data;
+    const names = Object.fromEntries((d.categories || []).map((c) => [c.id, c.name]));
+    const rule = (r) => (r.hours !== undefined ? `${r.hours} 小时` : `${r.working_days} 个工作日`);
+    clear($("deadlines"),
+      table(["级别 \\ 客户类别", ...d.tiers.map((t) => (t === d.default_tier ? `${t}(默认)` : t))],
+        Object.entries(d.table).map(([grade, row]) => [grade, ...d.tiers.map((t) => `${row[t]} 小时`)])),
+      el("p", { class: "muted", text: `紧急客户类别 urgent tiers: ${(d.urgent_tiers || []).join(", ") || "—"}` }),
+      el("h3", { text: "例外 Overrides(先匹配者优先)" }),
+      (d.overrides || []).length
+        ? table(["类别", "客户类别", "级别", "时限"], d.overrides.map((o) => [
+          o.category ? `${names[o.category] || o.category} (${o.category})` : "任意", o.tier || "任意", o.grade || "任意", rule(o.deadline)]))
+        : empty("无"));
+  }
+
+  async function loadPhrases() {
+    const result = await api("GET", "/api/phrases");
+    if (!result.ok) { clear($("phrases"), failed(result, "用语")); clear($("forbidden")); return; }
+    const p = result.data;
+    $("guard-mode").textContent = p.agent_guard === "block" ? "客服发送时:禁止 (block)" : "客服发送时:提醒,可仍然发送 (warn)";
+    clear($("forbidden"), table(["忌语 Never say", "应说 Say instead", "语言"], p.forbidden.map((f) => [f.text, f.instead, f.locale])));
+    clear($("phrases"), table(["编号 id", `文本 (${p.locale})`], p.phrases.map((x) => [x.id, x.text])));
+  }
+
+  async function loadDeadLetters() {
+    const result = await api("GET", "/api/dead-letters");
+    if (!result.ok) { clear($("dead-letters"), failed(result, "发送失败列表")); return; }
+    const items = result.data.dead_letters || [];
+    clear($("dead-letters"), items.length
+      ? table(["#", "任务", "会话", "错误", "次数", "时间", "重发"], items.map((d) => [
+        d.id, d.job, d.conversation_id, d.error, d.tries, formatTime(d.created_at),
+        d.retried_at ? `已重发 ${formatTime(d.retried_at)}` : el("button", { type: "button", text: "重发 Retry", onclick: async () => {
+          const retried = await api("POST", `/api/dead-letters/${d.id}/retry`, {});
+          $("dead-message").textContent = retried.ok ? "已重新排队 / queued again" : (retried.data.error || `失败 (${retried.status})`);
+          loadDeadLetters();
+        } })]))
+      : empty("没有发送失败的消息 / none"));
+  }
+
+  const LOADERS = {
+    dashboard: loadDashboard, rules: loadRules, deadlines: loadDeadlines, phrases: loadPhrases, "dead-letters": loadDeadLetters,
+  };
+
+  // ---------------------------------------------------------------- live
+
+  const refreshDashboard = Staff.throttle(loadDashboard, 2000);
+
+  function onEvent(frame) {
+    if (frame.type === "queue" || frame.type === "notification") refreshDashboard();
+    else if (frame.type === "rules" && !$("tab-rules").hidden && !$("rules-note").value) loadRules();
+  }
+
+  function onSocketState(live) {
+    const badge = $("live");
+    badge.dataset.state = live;
+    badge.textContent = live === "live" ? "实时 live" : "离线,重连中… offline";
+    if (live === "live") loadDashboard();
+  }
+
+  for (const button of document.querySelectorAll(".tabs button")) {
+    button.addEventListener("click", () => showTab(button.dataset.tab));
+  }
+  $("logout").addEventListener("click", () => Staff.signOut());
+  $("rule-add").addEventListener("click", () => { state.rules.push(blankRule()); renderRules(); });
+  $("rules-save").addEventListener("click", saveRules);
+
+  Staff.boot("管理台 登录 · Manager sign-in", async (me) => {
+    state.me = me;
+    $("whoami").textContent = `${me.username} (${me.role})`;
+    // The console only watches conversation-free events: queue, notifications, rules.
+    Staff.events.watch([0]);
+    Staff.events.connect(onEvent, onSocketState);
+    const tab = location.hash.slice(1);
+    showTab(LOADERS[tab] ? tab : "dashboard");
+    setInterval(() => { if (!$("tab-dashboard").hidden) loadDashboard(); }, 30_000);
+    document.body.dataset.ready = "true";
+  });
+})();
