@@ -43,6 +43,8 @@ def _run(settings: Settings) -> int:
         print(
             "\nComplaint bot is running.\n"
             f"  Web chat (customer):  {base}/chat\n"
+            f"  Agent console:        {base}/console/\n"
+            f"  Manager console:      {base}/manager/\n"
             f"  SMS:                  {sms}\n"
             f"  Health:               {base}/healthz  ·  readiness: {base}/readyz\n"
             f"  Database: {settings.database_url}\n"
