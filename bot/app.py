@@ -119,6 +119,7 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
             "pipeline": app[pipeline_key],
             "adapters": app[adapters_key],
             "clock": app[clock_key],
+            "gateway": app[gateway_key],
         },
         handle_signals=False,
         poll_delay=0.2,

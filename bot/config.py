@@ -94,6 +94,13 @@ class PhraseId(StrEnum):
     QUESTION_LATER = "question_later"
     TITLE_MALE = "title_male"
     TITLE_FEMALE = "title_female"
+    WAIT_TIME = "wait_time"
+    PROGRESS_FOLLOW_UP = "progress_follow_up"
+    SATISFACTION_ASK_RATING = "satisfaction_ask_rating"
+    SATISFACTION_ASK_COMMENT = "satisfaction_ask_comment"
+    SATISFACTION_THANKS = "satisfaction_thanks"
+    SATISFACTION_REOPENED = "satisfaction_reopened"
+    SATISFACTION_UNANSWERED = "satisfaction_unanswered"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -105,6 +112,9 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
+    PhraseId.WAIT_TIME: frozenset({"hours", "deadline"}),
+    PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),
+    PhraseId.SATISFACTION_ASK_RATING: frozenset({"case_number"}),
 }
 """The variables each phrase may use (``{name}``); phrases not listed take none."""
 
@@ -342,6 +352,30 @@ class Timers(_Strict):
     harassment_close_after: Seconds
 
 
+class Followups(_Strict):
+    """``config/followups.yaml``: the promise tracker, progress follow-ups and the satisfaction callback."""
+
+    reminder_share: float = Field(gt=0, lt=1)
+    """The owner is reminded when this share of the time from promise to deadline has passed."""
+    apology_share: float = Field(gt=0, lt=1)
+    """The customer hears the waiting apology at this share, if the case is still open."""
+    progress_days: dict[str, float] = {}
+    """Category id → days between progress follow-ups while the case is open."""
+    callback_delay: Seconds
+    """Seconds after resolution before the satisfaction callback (capped at one working day)."""
+    answer_window: Seconds
+    """Seconds the customer has to answer a callback question."""
+    not_resolved_keywords: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Followups:
+        if self.apology_share <= self.reminder_share:
+            raise ValueError("apology_share must be later than reminder_share")
+        if any(days <= 0 for days in self.progress_days.values()):
+            raise ValueError("progress_days: days must be positive")
+        return self
+
+
 class Festival(_Strict):
     date: dt.date
     phrase: LocalizedText
@@ -399,12 +433,16 @@ class ServiceConfig(_Strict):
     timers: Timers
     calendar: Calendar
     channels: ChannelsConfig = ChannelsConfig()
+    followups: Followups
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ServiceConfig:
         if self.service.default_locale not in self.phrases:
             raise ValueError(f"no phrase file for default_locale {self.service.default_locale!r}")
         category_ids = {category.id for category in self.classification.categories}
+        unknown_followups = sorted(set(self.followups.progress_days) - category_ids)
+        if unknown_followups:
+            raise ValueError(f"followups.progress_days: unknown categories {unknown_followups}")
         for index, override in enumerate(self.deadlines.overrides):
             if override.category is not None and override.category not in category_ids:
                 raise ValueError(f"deadlines.overrides[{index}]: unknown category {override.category!r}")
@@ -421,6 +459,7 @@ _SECTION_FILES = {
     "timers": "timers.yaml",
     "calendar": "calendar.yaml",
     "channels": "channels.yaml",
+    "followups": "followups.yaml",
 }
 
 
@@ -464,6 +503,7 @@ def load_config(directory: Path) -> ServiceConfig:
         "timers": Timers,
         "calendar": Calendar,
         "channels": ChannelsConfig,
+        "followups": Followups,
     }
     for section, filename in _SECTION_FILES.items():
         path = directory / filename

@@ -163,7 +163,15 @@ class Complaint(Base):
     "resolved", "closed"."""
     promised_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     deadline_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    """The deadline in force (moved by an extension)."""
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    original_deadline_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    """The deadline first promised, kept when a supervisor extends it."""
+    breached_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    """The owner when it was resolved ("agent:<id>"): "not resolved" in the callback gives it back."""
+    resolution_summary: Mapped[str | None] = mapped_column(Text)
 
 
 class HandoffTicket(Base):
@@ -246,3 +254,23 @@ class Notification(Base):
     """The same condition notifies once: e.g. "pickup_overdue:<ticket id>"."""
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     read_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class Satisfaction(Base):
+    """A satisfaction callback (回访) answer: evaluation, method, person and time (seed 002)."""
+
+    __tablename__ = "satisfaction"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    """1 (worst) to 5 (best); None when the customer said it is not resolved before rating."""
+    comment: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(20))
+    """The channel the callback went over: "webchat", "sms", "wechat", "telegram"."""
+    person: Mapped[str] = mapped_column(String(64))
+    """Who called back: "bot" or "agent:<id>"."""
+    resolved: Mapped[bool] = mapped_column()
+    """False when the customer said the problem is not resolved (the case was reopened)."""
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -29,11 +29,24 @@ from redis.asyncio import Redis
 from sqlalchemy.orm import Session
 
 from bot import redis_keys, store
+from bot.config import Followups
 from bot.db import Database
 from bot.engine import ConversationEngine, ConversationSnapshot
-from bot.flows.complaint import CustomerSaid, Event, Started, State, Step, TimerChange, TimerFired, TimerKind
+from bot.flows.complaint import (
+    CustomerSaid,
+    Event,
+    Resolved,
+    Started,
+    State,
+    Step,
+    TimerChange,
+    TimerFired,
+    TimerKind,
+)
 from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.messages import InboundMessage, MessageKind, OutboundMessage, Sender
+from bot.promises import store as promise_store
+from bot.promises.timers import CaseTimer, CaseTimerKind
 
 log = structlog.get_logger(__name__)
 
@@ -76,7 +89,7 @@ class Delivery:
 @dataclass(frozen=True, slots=True)
 class TimerSchedule:
     conversation_id: int
-    kind: TimerKind
+    kind: TimerKind | CaseTimerKind
     token: int
     due_at: dt.datetime
 
@@ -113,6 +126,8 @@ def _encode(event: Event | int) -> str:
         return f"m:{event}"
     if isinstance(event, Started):
         return "s"
+    if isinstance(event, Resolved):
+        return "r"
     if isinstance(event, TimerFired):
         return f"t:{event.kind.value}:{event.token}"
     raise TypeError(f"cannot queue {event!r}")
@@ -408,7 +423,7 @@ class Pipeline:
         message_ids = [int(item[2:]) for items in events.values() for item in items if item.startswith("m:")]
 
         def run(session: Session) -> None:
-            batch = _BatchWrites()
+            batch = _BatchWrites(self._engine.config.followups)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             messages = store.load_inbound(session, message_ids) if message_ids else {}
             for conversation_id, items in events.items():
@@ -472,6 +487,8 @@ class Pipeline:
     ) -> tuple[Event | None, store.StoredInboundRow | None]:
         if item == "s":
             return Started(), None
+        if item == "r":
+            return Resolved(), None
         if item.startswith("t:"):
             _, kind, token = item.split(":")
             return TimerFired(TimerKind(kind), int(token)), None
@@ -505,7 +522,10 @@ class _PendingReply:
 class _BatchWrites:
     """Rows collected while a batch runs, written with a few statements at its end."""
 
-    def __init__(self) -> None:
+    def __init__(self, followups: Followups) -> None:
+        self.followups = followups
+        self.case_timers: list[CaseTimer] = []
+        self.reopened: list[int] = []
         self.processed: list[int] = []
         self.timeline: list[dict[str, Any]] = []
         self.timers: list[tuple[int, TimerChange]] = []
@@ -524,6 +544,19 @@ class _BatchWrites:
         complaint_id: int | None = None
         if step.complaint is not None:
             complaint_id = store.save_complaint(session, conversation, step.complaint, now)
+            if any(audit.kind == "promised" for audit in step.audit):
+                record = step.complaint
+                self.case_timers.extend(
+                    promise_store.arm_on_promise(
+                        session, conversation.id, now, record.deadline_at, record.category, now, self.followups
+                    )
+                )
+        if step.satisfaction is not None:
+            complaint_id = promise_store.record_satisfaction(
+                session, conversation.id, conversation.channel, step.satisfaction, now
+            )
+        if step.reopen:
+            self.reopened.append(conversation.id)
         if step.handoff is not None:
             store.open_or_raise_ticket(session, conversation.id, complaint_id, step.handoff, now)
             self.queues_changed[step.handoff.queue] = None
@@ -566,6 +599,16 @@ class _BatchWrites:
             TimerSchedule(cid, change.kind, change.token, change.due_at)
             for cid, change in timers
             if change.due_at is not None
+        )
+        # After every conversation was saved: reopening hands the conversation to an agent.
+        for conversation_id in self.reopened:
+            if conversation_id not in self.dropped:
+                events, case_timers = promise_store.reopen(session, conversation_id, now, self.followups)
+                outcome.staff_events.extend(events)
+                self.case_timers.extend(case_timers)
+        outcome.timers.extend(
+            TimerSchedule(t.conversation_id, t.kind, t.token, t.due_at)
+            for t in self.case_timers
         )
         rows = [
             {

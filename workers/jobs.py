@@ -18,8 +18,8 @@ from bot.flows.complaint import TimerFired, TimerKind
 from bot.messages import ChannelName, OutboundMessage
 from bot.models import ChannelIdentity, Conversation, Customer, Message, TimelineEvent, Timer
 from bot.pipeline import Pipeline
+from bot.promises.timers import job_for
 from workers.routes import Route, choose_route
-from workers.timers import TIMER_JOB
 
 log = structlog.get_logger(__name__)
 
@@ -224,7 +224,7 @@ async def reconcile(ctx: Ctx) -> None:
         )
     for timer in due:
         await ctx["redis"].enqueue_job(
-            TIMER_JOB,
+            job_for(timer.kind),
             timer.conversation_id,
             timer.kind,
             timer.token,

@@ -18,11 +18,13 @@ from bot.gateway import OutboundGateway
 from bot.pipeline import Pipeline, utc_now
 from bot.settings import Settings
 from workers.jobs import MAX_DELIVERY_TRIES, deliver_message, fire_timer, reconcile
+from workers.promises import fire_case_timer
 from workers.timers import TimerPump
 
 FUNCTIONS: list[Function | WorkerCoroutine] = [
     func(fire_timer, max_tries=5),  # type: ignore[arg-type]
     func(deliver_message, max_tries=MAX_DELIVERY_TRIES),  # type: ignore[arg-type]
+    func(fire_case_timer, max_tries=5),  # type: ignore[arg-type]
 ]
 CRON_JOBS = [cron(reconcile, second={0}, run_at_startup=True, unique=True)]  # type: ignore[arg-type]
 
@@ -47,6 +49,7 @@ async def on_startup(ctx: dict[str, Any]) -> None:
         database=database,
         sessions=database.sessions,
         pipeline=pipeline,
+        gateway=gateway,
         clock=utc_now,
     )
 

@@ -17,6 +17,7 @@ from arq import ArqRedis
 
 from bot import redis_keys
 from bot.pipeline import Clock
+from bot.promises.timers import job_for
 
 log = structlog.get_logger(__name__)
 
@@ -51,7 +52,7 @@ class TimerPump:
             member = raw.decode() if isinstance(raw, bytes) else raw
             conversation_id, kind, token = member.split(":")
             await self._redis.enqueue_job(
-                TIMER_JOB,
+                job_for(kind),
                 int(conversation_id),
                 kind,
                 int(token),

@@ -38,6 +38,9 @@ class State(StrEnum):
     CORRECT_PHONE = "correct_phone"
     CORRECT_AREA = "correct_area"
     HANDED_OFF = "handed_off"
+    RESOLVED = "resolved"
+    AWAIT_RATING = "await_rating"
+    AWAIT_COMMENT = "await_comment"
     CLOSED = "closed"
 
 
@@ -45,6 +48,8 @@ class TimerKind(StrEnum):
     IDLE_PROMPT = "idle_prompt"
     IDLE_CLOSE = "idle_close"
     HARASSMENT_CLOSE = "harassment_close"
+    SATISFACTION_CALLBACK = "satisfaction_callback"
+    SATISFACTION_TIMEOUT = "satisfaction_timeout"
 
 
 COLLECTING = frozenset(
@@ -61,6 +66,9 @@ COLLECTING = frozenset(
     }
 )
 ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
+CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COMMENT})
+"""After a person resolved the case: waiting for, or in, the satisfaction callback (回访)."""
+_RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +107,12 @@ class TimerFired:
     token: int
 
 
-Event = Started | CustomerSaid | TimerFired
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A person resolved the case and gave the conversation back to the bot for the callback."""
+
+
+Event = Started | CustomerSaid | TimerFired | Resolved
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +147,17 @@ class TimerChange:
 
 
 @dataclass(frozen=True, slots=True)
+class SatisfactionRecord:
+    """The customer's answer to the satisfaction callback; the pipeline stores it with the
+    channel (method), the person ("bot") and the time."""
+
+    rating: int | None
+    comment: str | None
+    resolved: bool
+    """False: the customer says the problem is not resolved, and the case goes back to its owner."""
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEvent:
     kind: str
     detail: dict[str, Any] = field(default_factory=dict)
@@ -151,6 +175,9 @@ class Step:
     handoff: HandoffRequest | None = None
     timers: list[TimerChange] = field(default_factory=list)
     close_reason: str | None = None
+    satisfaction: SatisfactionRecord | None = None
+    reopen: bool = False
+    """The customer said the resolved case is not resolved: give it back to its previous owner."""
 
 
 SUPERVISOR_QUEUE = "supervisor"
@@ -208,6 +235,9 @@ class ComplaintFlow:
         if isinstance(event, TimerFired):
             self._on_timer(turn, event)
             return turn.step
+        if isinstance(event, Resolved):
+            self._on_resolved(turn)
+            return turn.step
         self._on_customer(turn, event)
         return turn.step
 
@@ -232,6 +262,9 @@ class ComplaintFlow:
             turn.cancel(TimerKind.HARASSMENT_CLOSE)
 
         state = turn.step.state
+        if state in CALLBACK_STATES:
+            self._on_callback(turn, text)
+            return
         if state in COLLECTING:
             if signals & ESCALATING_SIGNALS:
                 self._append_description(turn, text)
@@ -435,6 +468,73 @@ class ComplaintFlow:
         elif event.kind is TimerKind.HARASSMENT_CLOSE and turn.step.data.get("harassing"):
             turn.say(PhraseId.HARASSMENT_CLOSE)
             self._close(turn, "harassment")
+        elif event.kind is TimerKind.SATISFACTION_CALLBACK and state is State.RESOLVED:
+            self._ask_rating(turn)
+        elif event.kind is TimerKind.SATISFACTION_TIMEOUT and state in (State.AWAIT_RATING, State.AWAIT_COMMENT):
+            rating = turn.step.data.pop("rating", None)
+            if rating is not None:
+                turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=None, resolved=True)
+            turn.say(PhraseId.SATISFACTION_UNANSWERED)
+            self._close(turn, "callback_unanswered" if rating is None else "satisfaction_recorded")
+
+    # ------------------------------------------------------------------ resolution and the callback (回访)
+
+    def _on_resolved(self, turn: _Turn) -> None:
+        """Arm the callback: after the configured delay, and within one working day (seed 002)."""
+        for kind in list(turn.step.data.get("timers", {})):
+            turn.cancel(TimerKind(kind))
+        turn.step.data.pop("recorded_ack", None)
+        turn.step.state = State.RESOLVED
+        followups = self._config.followups
+        due = min(
+            turn.now + dt.timedelta(seconds=followups.callback_delay),
+            self._calendar.add_working_days(turn.now, 1),
+        )
+        turn.arm(TimerKind.SATISFACTION_CALLBACK, max(1, int((due - turn.now).total_seconds())))
+        turn.audit("callback_scheduled", due_at=due.isoformat())
+
+    def _ask_rating(self, turn: _Turn) -> None:
+        turn.cancel(TimerKind.SATISFACTION_CALLBACK)
+        turn.step.state = State.AWAIT_RATING
+        options = tuple(Option(label=str(score), value=str(score)) for score in range(5, 0, -1))
+        turn.say(
+            PhraseId.SATISFACTION_ASK_RATING,
+            options=options,
+            case_number=turn.step.data.get("case_number") or "-",
+        )
+        turn.arm(TimerKind.SATISFACTION_TIMEOUT, self._config.followups.answer_window)
+        turn.audit("callback_asked")
+
+    def _on_callback(self, turn: _Turn, text: str) -> None:
+        data = turn.step.data
+        folded = normalise(text)
+        if any(keyword.lower() in folded for keyword in self._config.followups.not_resolved_keywords):
+            turn.step.satisfaction = SatisfactionRecord(rating=data.pop("rating", None), comment=text, resolved=False)
+            for kind in list(data.get("timers", {})):
+                turn.cancel(TimerKind(kind))
+            turn.say(PhraseId.SATISFACTION_REOPENED)
+            turn.step.state = State.HANDED_OFF
+            turn.step.reopen = True
+            turn.audit("reopened_by_customer")
+            return
+        state = turn.step.state
+        if state is State.RESOLVED:  # the customer wrote before the callback was due: it starts now
+            self._ask_rating(turn)
+            return
+        if state is State.AWAIT_RATING:
+            rating = _rating(folded)
+            if rating is None:
+                self._ask_rating(turn)
+                return
+            data["rating"] = rating
+            turn.step.state = State.AWAIT_COMMENT
+            turn.say(PhraseId.SATISFACTION_ASK_COMMENT)
+            turn.arm(TimerKind.SATISFACTION_TIMEOUT, self._config.followups.answer_window)
+            turn.audit("rated", rating=rating)
+            return
+        turn.step.satisfaction = SatisfactionRecord(rating=data.pop("rating", None), comment=text, resolved=True)
+        turn.say(PhraseId.SATISFACTION_THANKS)
+        self._close(turn, "satisfaction_recorded")
 
     def _on_harassment(self, turn: _Turn) -> None:
         data = turn.step.data
@@ -663,6 +763,14 @@ class ComplaintFlow:
         return self._phrases.render(phrase_id, locale, **variables)
 
 
+def _rating(folded: str) -> int | None:
+    """A 1–5 score in a short answer ("5", "5分", "四分"); None if there is none or several."""
+    if len(folded) > 12:
+        return None
+    found = {score for char, score in _RATINGS.items() if char in folded}
+    return found.pop() if len(found) == 1 else None
+
+
 class _Turn:
     """The working state of one ``step`` call."""
 
@@ -706,6 +814,8 @@ __all__ = [
     "Event",
     "HandoffRequest",
     "OpenCase",
+    "Resolved",
+    "SatisfactionRecord",
     "Started",
     "State",
     "Step",

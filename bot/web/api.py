@@ -8,15 +8,17 @@ from aiohttp import web
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.flows.complaint import Resolved
 from bot.handoff.accounts import Role
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
 from bot.handoff.queue import WaitingTicket, queue_order
-from bot.keys import clock_key, config_key, database_key, gateway_key, redis_key, sessions_key
+from bot.keys import clock_key, config_key, database_key, gateway_key, pipeline_key, redis_key, sessions_key
 from bot.messages import Sender
 from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent, User
 from bot.outbox import add_customer_message
 from bot.pipeline import Delivery
-from bot.web import auth
+from bot.promises.tracker import Tracker
+from bot.web import auth, promises
 from bot.web.auth import api_error, requires
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
@@ -139,6 +141,7 @@ async def conversation(request: web.Request) -> web.Response:
         complaints = (
             await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
         ).scalars()
+        satisfaction = await promises.satisfaction_by_complaint(session, conversation_id)
         timeline = (
             await session.execute(
                 select(TimelineEvent).where(TimelineEvent.conversation_id == conversation_id).order_by(TimelineEvent.id)
@@ -178,6 +181,7 @@ async def conversation(request: web.Request) -> web.Response:
                     "signals": complaint.signals,
                     "status": complaint.status,
                     "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
+                    **promises.complaint_fields(complaint, satisfaction.get(complaint.id, [])),
                 }
                 for complaint in complaints
             ],
@@ -359,15 +363,14 @@ async def resolve(request: web.Request) -> web.Response:
     summary = _required_text(await auth.json_body(request), "summary", "must say how the complaint was resolved")
     staff, now = request["staff"], request.app[clock_key]()
 
+    tracker = Tracker(request.app[config_key])
+
     def close(session: Session) -> str:
         found = _owned(session, conversation_id, staff)
         if isinstance(found, str):
             return found
-        session.execute(
-            update(Complaint)
-            .where(Complaint.conversation_id == conversation_id, Complaint.status.in_(("open", "incomplete")))
-            .values(status="resolved")
-        )
+        # With a complaint, the conversation goes back to the bot for the satisfaction callback.
+        callback = tracker.resolve(session, found, summary, f"agent:{staff['id']}", now)
         session.execute(
             update(HandoffTicket)
             .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status != "resolved")
@@ -382,10 +385,12 @@ async def resolve(request: web.Request) -> web.Response:
                 created_at=now,
             )
         )
-        return "resolved"
+        return "callback" if callback else "resolved"
 
     outcome = await request.app[database_key].write(close)
     _raise_for(outcome, "resolve")
+    if outcome == "callback":
+        await request.app[pipeline_key].push(conversation_id, [Resolved()])
     await _announce(request, conversation_id, queue_changed=True)
     return web.json_response({"resolved": True})
 
@@ -401,3 +406,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/conversations/{id}/notes", add_note)
     app.router.add_post("/api/conversations/{id}/transfer", transfer)
     app.router.add_post("/api/conversations/{id}/resolve", resolve)
+    promises.add_routes(app)

@@ -1,0 +1,302 @@
+"""What the promise tracker does when a case timer fires, a deadline is extended, a case is
+resolved or the customer confirms the resolution.
+
+Each function runs inside the caller's transaction and returns the :class:`Effects` to carry
+out after the commit: messages for the outbound gateway, timers to schedule, staff events to
+publish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.config import PhraseId, ServiceConfig
+from bot.flows.complaint import SUPERVISOR_QUEUE
+from bot.flows.deadline import BusinessCalendar, describe_moment, format_hours
+from bot.handoff.events import StaffEvent, StaffEventKind
+from bot.handoff.notifications import SUPERVISORS, notify
+from bot.messages import Sender
+from bot.models import Complaint, Conversation, HandoffTicket, TimelineEvent
+from bot.outbox import add_customer_message
+from bot.phrases import Phrases
+from bot.pipeline import Delivery, TimerSchedule
+from bot.promises import store
+from bot.promises.timers import CaseTimer, CaseTimerKind, next_follow_up
+
+StatusOnCommit = Callable[[str], str]
+ACTOR = "worker"
+
+
+@dataclass(slots=True)
+class Effects:
+    """What to do once the transaction committed."""
+
+    deliveries: list[Delivery] = field(default_factory=list)
+    timers: list[CaseTimer] = field(default_factory=list)
+    events: list[StaffEvent] = field(default_factory=list)
+    result: str = "done"
+
+    def schedules(self) -> list[TimerSchedule]:
+        return [TimerSchedule(t.conversation_id, t.kind, t.token, t.due_at) for t in self.timers]
+
+
+def owner_audience(owner: str) -> str:
+    """The owning agent ("agent:<id>" → "user:<id>"), or the supervisors while nobody owns it."""
+    return f"user:{owner.split(':', 1)[1]}" if owner.startswith("agent:") else SUPERVISORS
+
+
+class Tracker:
+    """The promise tracker for one configuration; every method takes the session and the time."""
+
+    def __init__(self, config: ServiceConfig) -> None:
+        self.config = config
+        self.phrases = Phrases(config)
+        self.calendar = BusinessCalendar(config.calendar, ZoneInfo(config.service.timezone))
+
+    # ------------------------------------------------------------------ how times are said
+
+    def wait_text(self, deadline: dt.datetime, now: dt.datetime, locale: str) -> str:
+        """The ``{wait}`` of the waiting apology: "6小时(今天晚上8点前)"."""
+        hours = max((deadline - now).total_seconds() / 3600, 0.1)
+        moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
+        return self.phrases.render(PhraseId.WAIT_TIME, locale, hours=format_hours(hours), deadline=moment)
+
+    def _say(
+        self,
+        session: Session,
+        conversation: Conversation,
+        phrase_id: PhraseId,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+        **variables: object,
+    ) -> Delivery | None:
+        text = self.phrases.render(phrase_id, self.phrases.locale(conversation.locale), **variables)
+        return add_customer_message(
+            session, conversation.id, text, Sender.SYSTEM, now, status_on_commit, phrase_id=phrase_id.value
+        )
+
+    # ------------------------------------------------------------------ timers
+
+    def fire(
+        self,
+        session: Session,
+        conversation_id: int,
+        kind: CaseTimerKind,
+        token: int,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+    ) -> Effects:
+        """A case timer is due. Stale tokens, repeated firings and cases no longer open do nothing."""
+        if not store.take_timer(session, conversation_id, kind, token):
+            return Effects(result="stale")
+        complaint = store.latest_complaint(session, conversation_id)
+        conversation = session.get(Conversation, conversation_id)
+        if complaint is None or conversation is None or complaint.status not in store.OPEN_STATUSES:
+            return Effects(result="case not open")
+        effects = Effects(events=[StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))])
+        detail = {
+            "case_number": complaint.case_number,
+            "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
+        }
+        if kind is CaseTimerKind.REMINDER:
+            audience = owner_audience(conversation.owner)
+            self._timeline(session, complaint, "deadline_reminder", now, audience=audience, **detail)
+            self._notify(effects, session, complaint, "deadline_reminder", audience, now, token, detail)
+        elif kind is CaseTimerKind.APOLOGY:
+            if complaint.deadline_at is None or complaint.deadline_at <= now:
+                return Effects(result="deadline passed")
+            wait = self.wait_text(complaint.deadline_at, now, self.phrases.locale(conversation.locale))
+            self._apologise(effects, session, conversation, complaint, wait, now, status_on_commit)
+        elif kind is CaseTimerKind.BREACH:
+            self._breach(effects, session, conversation, complaint, now, token, detail)
+        elif kind is CaseTimerKind.FOLLOW_UP:
+            delivery = self._say(
+                session,
+                conversation,
+                PhraseId.PROGRESS_FOLLOW_UP,
+                now,
+                status_on_commit,
+                case_number=complaint.case_number,
+            )
+            if delivery is not None:
+                effects.deliveries.append(delivery)
+            self._timeline(session, complaint, "progress_follow_up", now, message_id=delivery and delivery.message_id)
+            follow_up_at = next_follow_up(complaint.category, now, self.config.followups)
+            if follow_up_at is not None:
+                effects.timers = store.arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at})
+        return effects
+
+    def _apologise(
+        self,
+        effects: Effects,
+        session: Session,
+        conversation: Conversation,
+        complaint: Complaint,
+        wait: str,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+        **detail: object,
+    ) -> None:
+        delivery = self._say(session, conversation, PhraseId.WAITING_APOLOGY, now, status_on_commit, wait=wait)
+        if delivery is not None:
+            effects.deliveries.append(delivery)
+        self._timeline(
+            session, complaint, "waiting_apology", now, wait=wait, message_id=delivery and delivery.message_id, **detail
+        )
+
+    def _breach(
+        self,
+        effects: Effects,
+        session: Session,
+        conversation: Conversation,
+        complaint: Complaint,
+        now: dt.datetime,
+        token: int,
+        detail: dict[str, object],
+    ) -> None:
+        complaint.breached_at = complaint.breached_at or now
+        self._timeline(session, complaint, "deadline_breached", now, **detail)
+        self._notify(effects, session, complaint, "deadline_breached", SUPERVISORS, now, token, detail)
+        waiting = session.execute(
+            select(HandoffTicket).where(
+                HandoffTicket.conversation_id == conversation.id, HandoffTicket.status == "waiting"
+            )
+        ).scalar_one_or_none()
+        if waiting is not None:
+            waiting.queue, waiting.priority = SUPERVISOR_QUEUE, 0
+            self._timeline(
+                session, complaint, "escalated", now, reason="deadline_breached", queue=SUPERVISOR_QUEUE, priority=0
+            )
+            effects.events.append(
+                StaffEvent(kind=StaffEventKind.QUEUE, conversation_ids=(conversation.id,), queue=SUPERVISOR_QUEUE)
+            )
+
+    def _notify(
+        self,
+        effects: Effects,
+        session: Session,
+        complaint: Complaint,
+        kind: str,
+        audience: str,
+        now: dt.datetime,
+        token: int,
+        detail: dict[str, object],
+    ) -> None:
+        event = notify(
+            session,
+            kind,
+            audience,
+            now,
+            conversation_id=complaint.conversation_id,
+            complaint_id=complaint.id,
+            detail=detail,
+            dedupe_key=f"{kind}:{complaint.id}:{token}",
+        )
+        if event is not None:
+            effects.events.append(event)
+
+    @staticmethod
+    def _timeline(session: Session, complaint: Complaint, kind: str, now: dt.datetime, **detail: object) -> None:
+        session.add(
+            TimelineEvent(
+                conversation_id=complaint.conversation_id,
+                complaint_id=complaint.id,
+                kind=kind,
+                actor=str(detail.pop("actor", ACTOR)),
+                detail=detail,
+                created_at=now,
+            )
+        )
+
+    # ------------------------------------------------------------------ staff actions
+
+    def extend(
+        self,
+        session: Session,
+        conversation_id: int,
+        hours: float,
+        reason: str,
+        actor: str,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+    ) -> Effects:
+        """Move the open complaint's deadline ``hours`` later (from now, if it has passed); the
+        customer hears the waiting apology with the new time; reminder, apology and breach are re-armed.
+
+        ``result`` is "missing" (no such conversation), "no complaint", "not open" or the new deadline.
+        """
+        conversation = session.get(Conversation, conversation_id)
+        if conversation is None:
+            return Effects(result="missing")
+        complaint = store.latest_complaint(session, conversation_id)
+        if complaint is None:
+            return Effects(result="no complaint")
+        if complaint.status not in store.OPEN_STATUSES:
+            return Effects(result="not open")
+        previous = complaint.deadline_at or now
+        deadline = max(previous, now) + dt.timedelta(hours=hours)
+        complaint.original_deadline_at = complaint.original_deadline_at or complaint.deadline_at
+        complaint.deadline_at = deadline
+        effects = Effects(
+            result=deadline.isoformat(),
+            events=[StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))],
+        )
+        self._timeline(
+            session,
+            complaint,
+            "deadline_extended",
+            now,
+            actor=actor,
+            previous=previous.isoformat(),
+            deadline_at=deadline.isoformat(),
+            hours=hours,
+            reason=reason,
+        )
+        wait = self.wait_text(deadline, now, self.phrases.locale(conversation.locale))
+        self._apologise(effects, session, conversation, complaint, wait, now, status_on_commit)
+        effects.timers = store.arm_on_promise(
+            session, conversation_id, now, deadline, complaint.category, now, self.config.followups, follow_up=False
+        )
+        return effects
+
+    def resolve(self, session: Session, conversation: Conversation, summary: str, actor: str, now: dt.datetime) -> bool:
+        """Record the resolution of the conversation's open complaints; with one, the conversation
+        goes back to the bot for the satisfaction callback. Returns whether a complaint was resolved."""
+        resolved_by = conversation.owner if conversation.owner.startswith("agent:") else actor
+        resolved = session.execute(
+            update(Complaint)
+            .where(Complaint.conversation_id == conversation.id, Complaint.status.in_(store.OPEN_STATUSES))
+            .values(status="resolved", resolved_at=now, resolved_by=resolved_by, resolution_summary=summary)
+        ).rowcount
+        store.cancel(session, conversation.id)
+        if resolved:
+            conversation.owner, conversation.ownership_version = "bot", conversation.ownership_version + 1
+        return bool(resolved)
+
+    def confirm(self, session: Session, conversation_id: int, staff: dict[str, object], now: dt.datetime) -> str:
+        """The customer confirmed the resolution: "confirmed", "missing", "not yours" or "not resolved"."""
+        conversation = session.get(Conversation, conversation_id)
+        if conversation is None:
+            return "missing"
+        complaint = store.latest_complaint(session, conversation_id)
+        me = f"agent:{staff['id']}"
+        if staff["role"] == "agent" and me not in (conversation.owner, complaint and complaint.resolved_by):
+            return "not yours"
+        if complaint is None or complaint.status != "resolved":
+            return "not resolved"
+        self._timeline(
+            session,
+            complaint,
+            "customer_confirmed",
+            now,
+            actor=me,
+            case_number=complaint.case_number,
+            username=staff.get("username"),
+        )
+        return "confirmed"

@@ -1,0 +1,122 @@
+"""Helpers for the promise tracker tests: a promised case, staff sign-in, a burst arq worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import create_pool
+from arq.connections import RedisSettings
+from arq.worker import Worker
+from sqlalchemy import select
+
+from bot.handoff.accounts import Role
+from bot.keys import (
+    adapters_key,
+    clock_key,
+    config_key,
+    database_key,
+    gateway_key,
+    pipeline_key,
+    redis_key,
+    redis_url_key,
+    sessions_key,
+    settings_key,
+)
+from bot.models import Complaint, Notification, TimelineEvent
+from tests.handoff.test_api import add_user, sign_in
+from tests.helpers import ChatSocket, new_session
+from workers.jobs import reconcile
+from workers.settings import FUNCTIONS
+from workers.timers import TimerPump
+
+
+def _worker_ctx(client: Any) -> dict[str, Any]:
+    app = client.app
+    return {
+        "settings": app[settings_key],
+        "config": app[config_key],
+        "sessions": app[sessions_key],
+        "database": app[database_key],
+        "pipeline": app[pipeline_key],
+        "adapters": app[adapters_key],
+        "clock": app[clock_key],
+        "gateway": app[gateway_key],
+    }
+
+
+async def run_worker(client: Any, reconcile_first: bool = False) -> int:
+    """Run a real arq worker in burst mode over everything queued; returns the jobs completed."""
+    pool = await create_pool(RedisSettings.from_dsn(client.app[redis_url_key]))
+    ctx = _worker_ctx(client)
+    if reconcile_first:
+        await reconcile({**ctx, "redis": pool})
+    worker = Worker(functions=FUNCTIONS, redis_pool=pool, burst=True, poll_delay=0.05, handle_signals=False, ctx=ctx)
+    try:
+        return await worker.run_check()
+    finally:
+        await worker.close()
+
+
+async def run_due(client: Any) -> int:
+    """What the timer pump and a worker do at the app's (fixed) current time."""
+    await TimerPump(client.app[redis_key], client.app[clock_key]).pump_once()
+    return await run_worker(client)
+
+
+async def promised_case(client: Any, description: str = "小区电梯坏了三天了") -> tuple[int, ChatSocket]:
+    """A web chat customer whose property complaint was confirmed and promised (12 h deadline)."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    for text, answer in (
+        (description, "电话"),
+        ("13800138000", "地址"),
+        ("阳光花园3栋", "是否正确"),
+        ("对", "投诉编号"),
+    ):
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    return conversation_id, socket
+
+
+async def complaint(client: Any, conversation_id: int) -> Complaint:
+    async with client.app[sessions_key]() as session:
+        return (
+            await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
+        ).scalar_one()
+
+
+async def notifications(client: Any, kind: str) -> list[Notification]:
+    async with client.app[sessions_key]() as session:
+        return list((await session.execute(select(Notification).where(Notification.kind == kind))).scalars())
+
+
+async def timeline_kinds(client: Any, conversation_id: int) -> list[str]:
+    async with client.app[sessions_key]() as session:
+        rows = await session.execute(
+            select(TimelineEvent.kind)
+            .where(TimelineEvent.conversation_id == conversation_id)
+            .order_by(TimelineEvent.id)
+        )
+        return list(rows.scalars())
+
+
+async def staff(client: Any, username: str, role: Role) -> tuple[dict[str, str], int]:
+    """Create and sign in a staff member; returns the CSRF header and the user id."""
+    await add_user(client, username, role)
+    csrf = await sign_in(client, username)
+    me = await (await client.get("/api/me")).json()
+    return {"X-CSRF-Token": csrf}, int(me["id"])
+
+
+async def claim_and_resolve(client: Any, conversation_id: int, username: str = "li.agent") -> int:
+    """An agent claims the case's ticket and resolves it; returns the agent's id."""
+    headers, agent_id = await staff(client, username, Role.AGENT)
+    queue = await (await client.get("/api/queue")).json()
+    ticket = next(t for t in queue["tickets"] if t["conversation_id"] == conversation_id)
+    assert (await client.post(f"/api/tickets/{ticket['id']}/claim", headers=headers)).status == 200
+    resolved = await client.post(
+        f"/api/conversations/{conversation_id}/resolve", json={"summary": "已更换电梯控制板"}, headers=headers
+    )
+    assert resolved.status == 200, await resolved.text()
+    return agent_id

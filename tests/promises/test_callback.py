@@ -1,0 +1,204 @@
+"""Resolution, the satisfaction callback (回访) on web chat and SMS, reopening, confirmation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.config import ServiceConfig
+from bot.engine import ConversationEngine
+from bot.flows.complaint import CustomerView, Resolved, State, TimerKind
+from bot.handoff.accounts import Role
+from bot.keys import sessions_key
+from bot.models import Conversation, Satisfaction
+from tests.channels.conftest import PHONE, app_with_sms_stub
+from tests.conftest import SHANGHAI, AppFactory, FixedClock
+from tests.helpers import eventually
+from tests.promises.support import (
+    claim_and_resolve,
+    complaint,
+    notifications,
+    promised_case,
+    run_due,
+    staff,
+    timeline_kinds,
+)
+
+ASK_RATING, ASK_COMMENT, THANKS, REOPENED = "1到5分", "意见或建议", "感谢您对我们工作的支持", "重新为您处理"
+
+
+async def _conversation(client: Any, conversation_id: int) -> Conversation:
+    async with client.app[sessions_key]() as session:
+        found = await session.get(Conversation, conversation_id)
+        assert found is not None
+        return found
+
+
+async def _satisfaction(client: Any) -> list[Satisfaction]:
+    async with client.app[sessions_key]() as session:
+        return list((await session.execute(select(Satisfaction).order_by(Satisfaction.id))).scalars())
+
+
+async def test_the_callback_round_trip_on_web_chat(make_client: AppFactory, clock: FixedClock) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    await claim_and_resolve(client, conversation_id)
+    await eventually(lambda: _state_is(client, conversation_id, "resolved"))
+    resolved = await _conversation(client, conversation_id)
+    assert resolved.owner == "bot"
+
+    clock.advance(hours=1, minutes=59)
+    await run_due(client)
+    assert not any(ASK_RATING in text for text in socket.bot_texts())
+    clock.advance(minutes=1)  # two hours after the resolution
+    await run_due(client)
+    await socket.until_bot_says(ASK_RATING)
+    await socket.send("5分")
+    await socket.until_bot_says(ASK_COMMENT)
+    await socket.send("师傅处理很及时")
+    await socket.until_bot_says(THANKS)
+
+    closed = await _conversation(client, conversation_id)
+    assert (closed.status, closed.closed_reason) == ("closed", "satisfaction_recorded")
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    [case] = view["complaints"]
+    assert case["status"] == "resolved" and case["resolved_at"] is not None
+    assert case["resolution_summary"] == "已更换电梯控制板"
+    [answer] = case["satisfaction"]
+    assert {key: answer[key] for key in ("rating", "comment", "method", "person", "resolved")} == {
+        "rating": 5,
+        "comment": "师傅处理很及时",
+        "method": "webchat",
+        "person": "bot",
+        "resolved": True,
+    }
+    assert dt.datetime.fromisoformat(answer["ts"]) == clock.now
+    await socket.close()
+
+
+async def _state_is(client: Any, conversation_id: int, state: str) -> bool:
+    return (await _conversation(client, conversation_id)).flow_state == state
+
+
+async def test_the_callback_round_trip_on_sms(make_client: AppFactory, clock: FixedClock) -> None:
+    client, stub = await app_with_sms_stub(make_client)
+    try:
+        await _sms_round_trip(client, stub, clock)
+    finally:
+        await stub.server.close()
+
+
+async def _sms_round_trip(client: Any, stub: Any, clock: FixedClock) -> None:
+
+    async def said(fragment: str) -> None:
+        async def check() -> bool:
+            return any(fragment in text for text in stub.texts_to(PHONE))
+
+        try:
+            await eventually(check, timeout=15)
+        except AssertionError:
+            raise AssertionError(f"waiting for {fragment!r}; sent: {stub.texts_to(PHONE)}") from None
+
+    await stub.phone_sends("小区电梯坏了,停了一上午")
+    await said("小区或地址")
+    await stub.phone_sends("阳光花园3栋")
+    await said("是否正确")
+    await stub.phone_sends("对")
+    await said("投诉编号")
+    async with client.app[sessions_key]() as session:
+        conversation_id = (await session.execute(select(Conversation.id))).scalar_one()
+    await claim_and_resolve(client, conversation_id)
+    await eventually(lambda: _state_is(client, conversation_id, "resolved"))
+
+    clock.advance(hours=2)  # the in-process worker's timer pump runs on the same clock
+    await said(ASK_RATING)
+    await stub.phone_sends("4")
+    await said(ASK_COMMENT)
+    await stub.phone_sends("维修师傅很专业")
+    await said(THANKS)
+    await eventually(lambda: _has_satisfaction(client))
+    [answer] = await _satisfaction(client)
+    assert (answer.rating, answer.comment, answer.method, answer.person, answer.resolved) == (
+        4,
+        "维修师傅很专业",
+        "sms",
+        "bot",
+        True,
+    )
+
+
+async def _has_satisfaction(client: Any) -> bool:
+    return bool(await _satisfaction(client))
+
+
+async def test_not_resolved_reopens_the_case_with_its_owner(make_client: AppFactory, clock: FixedClock) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    agent_id = await claim_and_resolve(client, conversation_id, "liu.agent")
+    await eventually(lambda: _state_is(client, conversation_id, "resolved"))
+    clock.advance(hours=2)
+    await run_due(client)
+    await socket.until_bot_says(ASK_RATING)
+    await socket.send("电梯还是没解决,今天又停了")
+    await socket.until_bot_says(REOPENED)
+
+    async def reopened() -> bool:
+        return (await _conversation(client, conversation_id)).owner == f"agent:{agent_id}"
+
+    await eventually(reopened)
+    case = await complaint(client, conversation_id)
+    assert (case.status, case.resolved_at) == ("open", None)
+    assert "reopened" in await timeline_kinds(client, conversation_id)
+    [notice] = await notifications(client, "case_reopened")
+    assert notice.audience == f"user:{agent_id}"
+    [answer] = await _satisfaction(client)
+    assert (answer.resolved, answer.rating, answer.comment) == (False, None, "电梯还是没解决,今天又停了")
+
+    # The agent owns it again: the bot stays silent, and the agent may reply.
+    replies_before = len(socket.bot_texts())
+    await socket.send("你们什么时候来修?")
+    headers = {"X-CSRF-Token": (await (await client.get("/api/me")).json())["csrf_token"]}
+    sent = await client.post(
+        f"/api/conversations/{conversation_id}/messages", json={"text": "马上安排师傅上门"}, headers=headers
+    )
+    assert sent.status == 201, await sent.text()
+    await socket.until(lambda frames: any(f.get("from") == "agent" for f in frames))
+    assert len(socket.bot_texts()) == replies_before
+    await socket.close()
+
+
+async def test_the_customer_confirmation_is_recorded_by_the_agent_who_resolved(make_client: AppFactory) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    headers, _ = await staff(client, "he.agent", Role.AGENT)
+    queue = await (await client.get("/api/queue")).json()
+    assert (await client.post(f"/api/tickets/{queue['tickets'][0]['id']}/claim", headers=headers)).status == 200
+    early = await client.post(f"/api/conversations/{conversation_id}/confirm-resolved", json={}, headers=headers)
+    assert early.status == 409
+    resolved = await client.post(
+        f"/api/conversations/{conversation_id}/resolve", json={"summary": "已修复"}, headers=headers
+    )
+    assert resolved.status == 200
+    confirmed = await client.post(f"/api/conversations/{conversation_id}/confirm-resolved", json={}, headers=headers)
+    assert (confirmed.status, await confirmed.json()) == (200, {"confirmed": True})
+    assert "customer_confirmed" in await timeline_kinds(client, conversation_id)
+
+    other, _ = await staff(client, "qin.agent", Role.AGENT)
+    refused = await client.post(f"/api/conversations/{conversation_id}/confirm-resolved", json={}, headers=other)
+    assert refused.status == 403
+    await socket.close()
+
+
+def test_the_callback_is_due_within_one_working_day(service_config: ServiceConfig) -> None:
+    slow = service_config.model_copy(
+        update={"followups": service_config.followups.model_copy(update={"callback_delay": 5 * 86400})}
+    )
+    engine = ConversationEngine(slow)
+    friday_evening = dt.datetime(2026, 11, 27, 18, 0, tzinfo=SHANGHAI)
+    step = engine.flow.step(State.HANDED_OFF, {}, Resolved(), CustomerView(), "zh-CN", friday_evening)
+    assert step.state is State.RESOLVED
+    [timer] = step.timers
+    assert timer.kind is TimerKind.SATISFACTION_CALLBACK
+    assert timer.due_at == dt.datetime(2026, 11, 30, 18, 0, tzinfo=SHANGHAI)  # Monday, the next working day

@@ -1,0 +1,180 @@
+"""The promise tracker with a real Redis and a real arq worker in burst mode, on a fixed clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from bot.handoff.accounts import Role
+from bot.keys import redis_key, sessions_key
+from bot.models import HandoffTicket, Timer
+from tests.conftest import AppFactory, FixedClock
+from tests.promises.support import (
+    claim_and_resolve,
+    complaint,
+    notifications,
+    promised_case,
+    run_due,
+    run_worker,
+    staff,
+    timeline_kinds,
+)
+
+APOLOGY = "真不好意思,让您等了这么久"
+
+
+def system_texts(socket: object) -> list[str]:
+    frames = socket.frames  # type: ignore[attr-defined]
+    return [f["text"] for f in frames if f.get("type") == "message" and f.get("from") == "system"]
+
+
+async def test_reminder_apology_and_breach_each_fire_at_their_time(make_client: AppFactory, clock: FixedClock) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    promised = await complaint(client, conversation_id)
+    assert promised.deadline_at == clock.now + dt.timedelta(hours=12)
+
+    clock.advance(hours=5, minutes=59)
+    await run_due(client)
+    assert await notifications(client, "deadline_reminder") == []
+
+    clock.advance(minutes=1)  # half of the 12 hours: the waiting ticket's supervisors are reminded
+    await run_due(client)
+    [reminder] = await notifications(client, "deadline_reminder")
+    assert reminder.audience == "role:supervisor" and reminder.conversation_id == conversation_id
+    assert system_texts(socket) == []
+
+    clock.advance(hours=3, minutes=36)  # 80 %: the customer hears the waiting apology with the time left
+    await run_due(client)
+    await socket.until(lambda frames: bool(system_texts(socket)))
+    [apology] = system_texts(socket)
+    assert APOLOGY in apology and "2.4小时(明天凌晨2点前)" in apology, apology
+    assert (await complaint(client, conversation_id)).breached_at is None
+
+    clock.advance(hours=2, minutes=24)  # the deadline
+    await run_due(client)
+    breached = await complaint(client, conversation_id)
+    assert breached.breached_at == clock.now
+    [breach] = await notifications(client, "deadline_breached")
+    assert breach.audience == "role:supervisor"
+    async with client.app[sessions_key]() as session:
+        ticket = (await session.execute(select(HandoffTicket))).scalar_one()
+    assert (ticket.queue, ticket.priority, ticket.status) == ("supervisor", 0, "waiting")
+    tracked = ["deadline_reminder", "waiting_apology", "deadline_breached", "escalated"]
+    assert [kind for kind in await timeline_kinds(client, conversation_id) if kind in tracked] == tracked
+
+    # Firing again (a repeated job) changes nothing.
+    await run_due(client)
+    assert len(await notifications(client, "deadline_breached")) == 1
+    await socket.close()
+
+
+async def test_the_owner_is_reminded_and_nothing_fires_once_resolved(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    headers, agent_id = await staff(client, "wang.agent", Role.AGENT)
+    queue = await (await client.get("/api/queue")).json()
+    assert (await client.post(f"/api/tickets/{queue['tickets'][0]['id']}/claim", headers=headers)).status == 200
+    clock.advance(hours=6)
+    await run_due(client)
+    [reminder] = await notifications(client, "deadline_reminder")
+    assert reminder.audience == f"user:{agent_id}"
+
+    resolved = await client.post(
+        f"/api/conversations/{conversation_id}/resolve", json={"summary": "已修好"}, headers=headers
+    )
+    assert resolved.status == 200
+    clock.advance(hours=7)  # past the apology's time and the deadline
+    await run_due(client)
+    assert not any(APOLOGY in text for text in system_texts(socket))
+    assert (await complaint(client, conversation_id)).breached_at is None
+    assert await notifications(client, "deadline_breached") == []
+    async with client.app[sessions_key]() as session:
+        statuses = dict((await session.execute(select(Timer.kind, Timer.status))).all())
+    assert statuses["case_breach"] == "cancelled" and statuses["case_apology"] == "cancelled"
+    await socket.close()
+
+
+async def test_an_extension_rearms_the_timers_and_tells_the_customer_the_new_time(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    original = (await complaint(client, conversation_id)).deadline_at
+    headers, _ = await staff(client, "zhou.supervisor", Role.SUPERVISOR)
+    clock.advance(hours=1)
+
+    refused = await client.post(f"/api/conversations/{conversation_id}/extend", json={"hours": 0}, headers=headers)
+    assert refused.status == 400
+    extended = await client.post(
+        f"/api/conversations/{conversation_id}/extend",
+        json={"hours": 12, "reason": "需要厂家派工程师"},
+        headers=headers,
+    )
+    assert extended.status == 200, await extended.text()
+    new_deadline = original + dt.timedelta(hours=12)  # 14:00 tomorrow
+    assert dt.datetime.fromisoformat((await extended.json())["deadline_at"]) == new_deadline
+    await socket.until(lambda frames: bool(system_texts(socket)))
+    [apology] = system_texts(socket)
+    assert APOLOGY in apology and "23小时(明天下午2点前)" in apology, apology
+
+    stored = await complaint(client, conversation_id)
+    assert (stored.original_deadline_at, stored.deadline_at) == (original, new_deadline)
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert view["complaints"][0]["deadline_at"] == new_deadline.isoformat()
+    assert "deadline_extended" in await timeline_kinds(client, conversation_id)
+
+    clock.now = original + dt.timedelta(minutes=1)  # the old deadline passes: no breach
+    await run_due(client)
+    assert (await complaint(client, conversation_id)).breached_at is None
+    clock.now = new_deadline
+    await run_due(client)
+    assert (await complaint(client, conversation_id)).breached_at == new_deadline
+
+    agent_headers, _ = await staff(client, "sun.agent", Role.AGENT)
+    forbidden = await client.post(
+        f"/api/conversations/{conversation_id}/extend", json={"hours": 2, "reason": "x"}, headers=agent_headers
+    )
+    assert forbidden.status == 403
+    await socket.close()
+
+
+async def test_timers_survive_a_redis_flush(make_client: AppFactory, clock: FixedClock) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    await client.app[redis_key].flushdb()  # the due-timer set and the arq queue are gone
+    clock.advance(hours=12, minutes=1)
+    assert await run_due(client) == 0  # nothing left in Redis to fire
+    assert (await complaint(client, conversation_id)).breached_at is None
+
+    await run_worker(client, reconcile_first=True)  # reconcile re-enqueues from the timers table
+    assert (await complaint(client, conversation_id)).breached_at is not None
+    assert len(await notifications(client, "deadline_reminder")) == 1
+    assert not any(APOLOGY in text for text in system_texts(socket))  # too late for an apology
+    await socket.close()
+
+
+async def test_progress_follow_ups_come_at_the_category_cadence(make_client: AppFactory, clock: FixedClock) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)  # 电梯: property service, every 3 days
+    assert (await complaint(client, conversation_id)).category == "property_service"
+    clock.advance(days=2, hours=23)
+    await run_due(client)
+    follow_up = "我们正在抓紧处理"
+    assert not any(follow_up in text for text in system_texts(socket))
+    clock.advance(hours=1)
+    await run_due(client)
+    await socket.until(lambda frames: any(follow_up in text for text in system_texts(socket)))
+    clock.advance(days=3)
+    await run_due(client)
+    await socket.until(lambda frames: sum(follow_up in text for text in system_texts(socket)) == 2)
+    assert (await timeline_kinds(client, conversation_id)).count("progress_follow_up") == 2
+
+    await claim_and_resolve(client, conversation_id)
+    clock.advance(days=3)
+    await run_due(client)
+    assert (await timeline_kinds(client, conversation_id)).count("progress_follow_up") == 2
+    await socket.close()
