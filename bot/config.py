@@ -94,6 +94,8 @@ class PhraseId(StrEnum):
     QUESTION_LATER = "question_later"
     TITLE_MALE = "title_male"
     TITLE_FEMALE = "title_female"
+    QUEUE_POSITION = "queue_position"
+    QUEUE_NEXT = "queue_next"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -105,6 +107,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
+    PhraseId.QUEUE_POSITION: frozenset({"position", "minutes"}),
 }
 """The variables each phrase may use (``{name}``); phrases not listed take none."""
 
@@ -388,6 +391,40 @@ class ChannelsConfig(_Strict):
     wechat: WechatWindow = WechatWindow()
 
 
+Minutes = Annotated[float, Field(gt=0)]
+
+
+class ClusterAlert(_Strict):
+    """Escalation sensitivity (seed 003): the same problem, same area, from different people."""
+
+    min_customers: int = Field(default=3, ge=2)
+    window_hours: float = Field(default=24, gt=0)
+
+
+class DashboardSettings(_Strict):
+    at_risk_hours: float = Field(default=2, ge=0)
+    """An open complaint is at risk when at most this many hours are left before its deadline…"""
+    at_risk_share: float = Field(default=0.25, ge=0, le=1)
+    """…or at most this share of its promised time."""
+    counts_hours: float = Field(default=24, gt=0)
+    """Complaints per category and per area are counted over this many past hours."""
+
+
+class QueueSettings(_Strict):
+    """``config/queue.yaml``: the live queue, waiting customers and supervisor alerts."""
+
+    aging_minutes: Minutes = 30
+    """A waiting ticket rises one priority level per this many minutes, so nothing starves."""
+    estimate_minutes_per_position: Minutes = 5
+    """The wait a customer is told: this many minutes per customer ahead of them."""
+    pickup_alert_after_minutes: Minutes = 30
+    """A ticket unclaimed this long notifies the supervisors (seed 002: within 30 minutes)."""
+    agent_silent_after_minutes: Minutes = 10
+    """An owned conversation whose customer has waited this long for the agent notifies the supervisors."""
+    cluster_alert: ClusterAlert = ClusterAlert()
+    dashboard: DashboardSettings = DashboardSettings()
+
+
 class ServiceConfig(_Strict):
     """All of ``config/``, validated."""
 
@@ -399,6 +436,7 @@ class ServiceConfig(_Strict):
     timers: Timers
     calendar: Calendar
     channels: ChannelsConfig = ChannelsConfig()
+    queue: QueueSettings = QueueSettings()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ServiceConfig:
@@ -421,6 +459,7 @@ _SECTION_FILES = {
     "timers": "timers.yaml",
     "calendar": "calendar.yaml",
     "channels": "channels.yaml",
+    "queue": "queue.yaml",
 }
 
 
@@ -464,6 +503,7 @@ def load_config(directory: Path) -> ServiceConfig:
         "timers": Timers,
         "calendar": Calendar,
         "channels": ChannelsConfig,
+        "queue": QueueSettings,
     }
     for section, filename in _SECTION_FILES.items():
         path = directory / filename

@@ -104,6 +104,8 @@ class _Submission:
 class _Outcome:
     deliveries: list[Delivery] = field(default_factory=list)
     timers: list[TimerSchedule] = field(default_factory=list)
+    queue_changed: list[int] = field(default_factory=list)
+    """Conversations whose handoff ticket was opened or moved."""
 
 
 def _encode(event: Event | int) -> str:
@@ -128,6 +130,7 @@ class Pipeline:
         clock: Clock = utc_now,
         batch_max: int = 256,
         on_stored: Callable[[Sequence[Delivery]], Awaitable[None]] | None = None,
+        on_queue_changed: Callable[[Sequence[int]], Awaitable[None]] | None = None,
     ) -> None:
         self._database = database
         self._redis = redis
@@ -136,6 +139,7 @@ class Pipeline:
         self._clock = clock
         self._batch_max = batch_max
         self._on_stored = on_stored
+        self._on_queue_changed = on_queue_changed
         self._submissions: list[_Submission] = []
         self._dirty: dict[int, None] = {}
         self._wakeup = asyncio.Event()
@@ -370,6 +374,8 @@ class Pipeline:
             await self._release(locked)
         await self._dispatcher.deliver(outcome.deliveries)
         await self._dispatcher.schedule(outcome.timers)
+        if outcome.queue_changed and self._on_queue_changed is not None:
+            await self._on_queue_changed(outcome.queue_changed)
 
     async def _requeue(self, events: dict[int, list[str]]) -> None:
         async with self._redis.pipeline(transaction=False) as redis_pipe:
@@ -499,6 +505,7 @@ class _BatchWrites:
         self.timers: list[tuple[int, TimerChange]] = []
         self.replies: list[_PendingReply] = []
         self.dropped: set[int] = set()
+        self.queue_changed: list[int] = []
 
     def add(
         self,
@@ -513,6 +520,7 @@ class _BatchWrites:
             complaint_id = store.save_complaint(session, conversation, step.complaint, now)
         if step.handoff is not None:
             store.open_or_raise_ticket(session, conversation.id, complaint_id, step.handoff, now)
+            self.queue_changed.append(conversation.id)
         self.timers.extend((conversation.id, change) for change in step.timers)
         self.timeline.extend(
             {
@@ -532,6 +540,7 @@ class _BatchWrites:
 
     def flush(self, session: Session, now: dt.datetime, outcome: _Outcome, dispatcher: Dispatcher) -> None:
         store.mark_processed(session, self.processed, now)
+        outcome.queue_changed.extend(self.queue_changed)
         kept = [pending for pending in self.replies if pending.conversation.id not in self.dropped]
         for conversation_id in self.dropped:
             dropped = sum(1 for pending in self.replies if pending.conversation.id == conversation_id)

@@ -9,13 +9,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.handoff.accounts import Role
-from bot.handoff.queue import WaitingTicket, queue_order
-from bot.keys import clock_key, config_key, database_key, gateway_key, sessions_key
+from bot.handoff.queue import WaitingTicket
+from bot.keys import clock_key, config_key, database_key, gateway_key, live_queue_key, sessions_key
 from bot.messages import Sender
 from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent, User
 from bot.outbox import add_customer_message
 from bot.pipeline import Delivery
-from bot.web import auth
+from bot.web import auth, dashboard
 from bot.web.auth import api_error, requires
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
@@ -23,28 +23,9 @@ STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
 @requires(*STAFF)
 async def queue(request: web.Request) -> web.Response:
-    """``GET /api/queue``: waiting tickets in the order to take them."""
-    async with request.app[sessions_key]() as session:
-        rows = await session.execute(
-            select(HandoffTicket, Complaint.deadline_at, Complaint.case_number, Complaint.category)
-            .outerjoin(Complaint, Complaint.id == HandoffTicket.complaint_id)
-            .where(HandoffTicket.status == "waiting")
-        )
-        tickets = [
-            WaitingTicket(
-                id=ticket.id,
-                conversation_id=ticket.conversation_id,
-                queue=ticket.queue,
-                priority=ticket.priority,
-                reason=ticket.reason,
-                created_at=ticket.created_at,
-                deadline_at=deadline_at,
-                case_number=case_number,
-                category=category,
-            )
-            for ticket, deadline_at, case_number, category in rows
-        ]
-    ordered = queue_order(tickets, request.app[clock_key]())
+    """``GET /api/queue``: waiting tickets in the order to take them (from the Redis live queue,
+    rebuilt from the database when lost)."""
+    ordered = await request.app[live_queue_key].ordered()
     return web.json_response(
         {"tickets": [_ticket_json(ticket, position) for position, ticket in enumerate(ordered, 1)]}
     )
@@ -108,6 +89,7 @@ async def claim(request: web.Request) -> web.Response:
         raise api_error(404, "no such ticket")
     if outcome == "taken":
         raise api_error(409, "someone else has already claimed this ticket")
+    await request.app[live_queue_key].changed([conversation_id] if conversation_id is not None else [])
     return web.json_response({"ticket_id": ticket_id, "conversation_id": conversation_id, "owner": staff["username"]})
 
 
@@ -335,6 +317,7 @@ async def transfer(request: web.Request) -> web.Response:
     _raise_for(outcome, "transfer")
     if outcome == "no such user":
         raise api_error(400, f"no active user {to_user!r}")
+    await request.app[live_queue_key].changed([conversation_id])
     return web.json_response({"owner": outcome})
 
 
@@ -372,6 +355,7 @@ async def resolve(request: web.Request) -> web.Response:
 
     outcome = await request.app[database_key].write(close)
     _raise_for(outcome, "resolve")
+    await request.app[live_queue_key].changed([conversation_id])
     return web.json_response({"resolved": True})
 
 
@@ -386,3 +370,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/conversations/{id}/notes", add_note)
     app.router.add_post("/api/conversations/{id}/transfer", transfer)
     app.router.add_post("/api/conversations/{id}/resolve", resolve)
+    dashboard.add_routes(app)
