@@ -372,10 +372,10 @@ class Pipeline:
             raise
         finally:
             await self._release(locked)
-        await self._dispatcher.deliver(outcome.deliveries)
-        await self._dispatcher.schedule(outcome.timers)
         if outcome.queue_changed and self._on_queue_changed is not None:
             await self._on_queue_changed(outcome.queue_changed)
+        await self._dispatcher.deliver(outcome.deliveries)
+        await self._dispatcher.schedule(outcome.timers)
 
     async def _requeue(self, events: dict[int, list[str]]) -> None:
         async with self._redis.pipeline(transaction=False) as redis_pipe:
