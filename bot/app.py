@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import secrets
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import aiohttp
 import structlog
@@ -23,6 +24,7 @@ from bot.db import Database
 from bot.embedded_redis import EmbeddedRedis
 from bot.engine import ConversationEngine
 from bot.gateway import OutboundGateway
+from bot.handoff.live_queue import LiveQueue
 from bot.keys import (
     adapters_key,
     clock_key,
@@ -31,6 +33,7 @@ from bot.keys import (
     engine_key,
     gateway_key,
     hub_key,
+    live_queue_key,
     pipeline_key,
     redis_key,
     redis_url_key,
@@ -82,6 +85,8 @@ async def _database_context(app: web.Application) -> AsyncIterator[None]:
 async def _pipeline_context(app: web.Application) -> AsyncIterator[None]:
     hub = WebchatHub()
     gateway = OutboundGateway(app[redis_key], app[settings_key].instance_id, hub)
+    live_queue = LiveQueue(app[redis_key], app[sessions_key], app[clock_key], app[config_key].queue)
+    app[live_queue_key] = live_queue
     pipeline = Pipeline(
         app[database_key],
         app[redis_key],
@@ -90,6 +95,7 @@ async def _pipeline_context(app: web.Application) -> AsyncIterator[None]:
         app[clock_key],
         app[settings_key].batch_max,
         on_stored=gateway.deliver,
+        on_queue_changed=live_queue.changed,
     )
     app[hub_key], app[gateway_key], app[pipeline_key] = hub, gateway, pipeline
     await gateway.start_listening()
@@ -97,6 +103,22 @@ async def _pipeline_context(app: web.Application) -> AsyncIterator[None]:
     yield
     await pipeline.stop()
     await gateway.stop_listening()
+
+
+def worker_resources(app: web.Application) -> dict[str, Any]:
+    """The arq ``ctx`` a worker inside this app gets: the same entries ``workers.settings.on_startup``
+    gives a separate worker process (arq adds ``redis``)."""
+    return {
+        "settings": app[settings_key],
+        "config": app[config_key],
+        "sessions": app[sessions_key],
+        "database": app[database_key],
+        "pipeline": app[pipeline_key],
+        "adapters": app[adapters_key],
+        "clock": app[clock_key],
+        "gateway": app[gateway_key],
+        "live_queue": app[live_queue_key],
+    }
 
 
 async def _worker_context(app: web.Application) -> AsyncIterator[None]:
@@ -111,16 +133,7 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
         functions=FUNCTIONS,
         cron_jobs=CRON_JOBS,
         redis_pool=await create_pool(RedisSettings.from_dsn(app[redis_url_key])),
-        ctx={
-            "settings": app[settings_key],
-            "config": app[config_key],
-            "sessions": app[sessions_key],
-            "database": app[database_key],
-            "pipeline": app[pipeline_key],
-            "adapters": app[adapters_key],
-            "clock": app[clock_key],
-            "gateway": app[gateway_key],
-        },
+        ctx=worker_resources(app),
         handle_signals=False,
         poll_delay=0.2,
     )

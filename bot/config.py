@@ -101,6 +101,8 @@ class PhraseId(StrEnum):
     SATISFACTION_THANKS = "satisfaction_thanks"
     SATISFACTION_REOPENED = "satisfaction_reopened"
     SATISFACTION_UNANSWERED = "satisfaction_unanswered"
+    QUEUE_POSITION = "queue_position"
+    QUEUE_NEXT = "queue_next"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -115,6 +117,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.WAIT_TIME: frozenset({"hours", "deadline"}),
     PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING: frozenset({"case_number"}),
+    PhraseId.QUEUE_POSITION: frozenset({"position", "minutes"}),
 }
 """The variables each phrase may use (``{name}``); phrases not listed take none."""
 
@@ -422,6 +425,40 @@ class ChannelsConfig(_Strict):
     wechat: WechatWindow = WechatWindow()
 
 
+Minutes = Annotated[float, Field(gt=0)]
+
+
+class ClusterAlert(_Strict):
+    """Escalation sensitivity (seed 003): the same problem, same area, from different people."""
+
+    min_customers: int = Field(default=3, ge=2)
+    window_hours: float = Field(default=24, gt=0)
+
+
+class DashboardSettings(_Strict):
+    at_risk_hours: float = Field(default=2, ge=0)
+    """An open complaint is at risk when at most this many hours are left before its deadline…"""
+    at_risk_share: float = Field(default=0.25, ge=0, le=1)
+    """…or at most this share of its promised time."""
+    counts_hours: float = Field(default=24, gt=0)
+    """Complaints per category and per area are counted over this many past hours."""
+
+
+class QueueSettings(_Strict):
+    """``config/queue.yaml``: the live queue, waiting customers and supervisor alerts."""
+
+    aging_minutes: Minutes = 30
+    """A waiting ticket rises one priority level per this many minutes, so nothing starves."""
+    estimate_minutes_per_position: Minutes = 5
+    """The wait a customer is told: this many minutes per customer ahead of them."""
+    pickup_alert_after_minutes: Minutes = 30
+    """A ticket unclaimed this long notifies the supervisors (seed 002: within 30 minutes)."""
+    agent_silent_after_minutes: Minutes = 10
+    """An owned conversation whose customer has waited this long for the agent notifies the supervisors."""
+    cluster_alert: ClusterAlert = ClusterAlert()
+    dashboard: DashboardSettings = DashboardSettings()
+
+
 class ServiceConfig(_Strict):
     """All of ``config/``, validated."""
 
@@ -434,6 +471,7 @@ class ServiceConfig(_Strict):
     calendar: Calendar
     channels: ChannelsConfig = ChannelsConfig()
     followups: Followups
+    queue: QueueSettings = QueueSettings()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ServiceConfig:
@@ -460,6 +498,7 @@ _SECTION_FILES = {
     "calendar": "calendar.yaml",
     "channels": "channels.yaml",
     "followups": "followups.yaml",
+    "queue": "queue.yaml",
 }
 
 
@@ -504,6 +543,7 @@ def load_config(directory: Path) -> ServiceConfig:
         "calendar": Calendar,
         "channels": ChannelsConfig,
         "followups": Followups,
+        "queue": QueueSettings,
     }
     for section, filename in _SECTION_FILES.items():
         path = directory / filename

@@ -12,6 +12,7 @@ from bot.config import ServiceConfig
 from bot.db import Database
 from bot.engine import ConversationEngine
 from bot.gateway import OutboundGateway
+from bot.handoff.live_queue import LiveQueue
 from bot.pipeline import Clock, Pipeline
 from bot.settings import Settings
 
@@ -27,3 +28,4 @@ gateway_key = web.AppKey("gateway", OutboundGateway)
 pipeline_key = web.AppKey("pipeline", Pipeline)
 redis_url_key = web.AppKey("redis_url", str)
 adapters_key = web.AppKey("channel_adapters", dict[str, ChannelAdapter])
+live_queue_key = web.AppKey("live_queue", LiveQueue)

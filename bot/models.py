@@ -189,6 +189,8 @@ class HandoffTicket(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    told_position: Mapped[int | None] = mapped_column(Integer)
+    """The queue position the waiting customer was last told (they hear it again when it changes)."""
 
 
 class TimelineEvent(Base):

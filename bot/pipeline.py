@@ -119,6 +119,8 @@ class _Outcome:
     deliveries: list[Delivery] = field(default_factory=list)
     timers: list[TimerSchedule] = field(default_factory=list)
     staff_events: list[StaffEvent] = field(default_factory=list)
+    queue_changed: list[int] = field(default_factory=list)
+    """Conversations whose handoff ticket was opened or moved."""
 
 
 def _encode(event: Event | int) -> str:
@@ -145,6 +147,7 @@ class Pipeline:
         clock: Clock = utc_now,
         batch_max: int = 256,
         on_stored: Callable[[Sequence[Delivery]], Awaitable[None]] | None = None,
+        on_queue_changed: Callable[[Sequence[int]], Awaitable[None]] | None = None,
     ) -> None:
         self._database = database
         self._redis = redis
@@ -153,6 +156,7 @@ class Pipeline:
         self._clock = clock
         self._batch_max = batch_max
         self._on_stored = on_stored
+        self._on_queue_changed = on_queue_changed
         self._submissions: list[_Submission] = []
         self._dirty: dict[int, None] = {}
         self._wakeup = asyncio.Event()
@@ -392,6 +396,8 @@ class Pipeline:
             raise
         finally:
             await self._release(locked, outcome.staff_events)
+        if outcome.queue_changed and self._on_queue_changed is not None:
+            await self._on_queue_changed(outcome.queue_changed)
         await self._dispatcher.deliver(outcome.deliveries)
         await self._dispatcher.schedule(outcome.timers)
 
@@ -531,7 +537,7 @@ class _BatchWrites:
         self.timers: list[tuple[int, TimerChange]] = []
         self.replies: list[_PendingReply] = []
         self.dropped: set[int] = set()
-        self.queues_changed: dict[str, None] = {}
+        self.queue_changed: list[int] = []
 
     def add(
         self,
@@ -559,7 +565,7 @@ class _BatchWrites:
             self.reopened.append(conversation.id)
         if step.handoff is not None:
             store.open_or_raise_ticket(session, conversation.id, complaint_id, step.handoff, now)
-            self.queues_changed[step.handoff.queue] = None
+            self.queue_changed.append(conversation.id)
         self.timers.extend((conversation.id, change) for change in step.timers)
         self.timeline.extend(
             {
@@ -579,6 +585,7 @@ class _BatchWrites:
 
     def flush(self, session: Session, now: dt.datetime, outcome: _Outcome, dispatcher: Dispatcher) -> None:
         store.mark_processed(session, self.processed, now)
+        outcome.queue_changed.extend(self.queue_changed)
         kept = [pending for pending in self.replies if pending.conversation.id not in self.dropped]
         for conversation_id in self.dropped:
             dropped = sum(1 for pending in self.replies if pending.conversation.id == conversation_id)
@@ -641,8 +648,6 @@ class _BatchWrites:
         touched = dict.fromkeys(row["conversation_id"] for row in [*self.timeline, *rows])
         if touched:
             outcome.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=tuple(touched)))
-        for queue in self.queues_changed:
-            outcome.staff_events.append(StaffEvent(StaffEventKind.QUEUE, queue=queue))
 
 
 __all__ = ["Clock", "Delivery", "Dispatcher", "Pipeline", "State", "StoredInbound", "TimerSchedule", "utc_now"]

@@ -33,3 +33,17 @@ def delivery_lock(conversation_id: int) -> str:
 STAFF_EVENTS_CHANNEL = f"{PREFIX}:staff:events"
 """Pub/sub: events for the staff consoles (queue changed, conversation updated, notifications),
 published by any app instance or worker and forwarded by every instance to its staff sockets."""
+
+LIVE_QUEUE = f"{PREFIX}:queue:live"
+"""Hash: the waiting tickets (ticket id → JSON of what ordering needs), plus the field "built"
+once it holds every waiting ticket; rebuilt from the database when missing."""
+
+LIVE_QUEUE_VERSION = f"{PREFIX}:queue:live:version"
+"""Counter bumped by every write to the live queue; writers WATCH it so a write based on an older
+read of the database never lands over a newer one."""
+
+LIVE_QUEUE_REBUILD_LOCK = f"{PREFIX}:queue:live:rebuilding"
+"""Held (briefly) by the one process rebuilding a lost live queue from the database."""
+
+QUEUE_ANNOUNCE_PENDING = f"{PREFIX}:queue:announce:pending"
+"""Set when the queue changed; the running ``announce_queue`` job looks again before it ends."""

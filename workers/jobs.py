@@ -207,9 +207,14 @@ async def _finish(
 
 
 async def reconcile(ctx: Ctx) -> None:
-    """Cron: re-queue stored-but-unprocessed messages and due timers that lost their job."""
+    """Cron: re-queue stored-but-unprocessed messages and due timers that lost their job; rebuild
+    the live queue."""
     pipeline: Pipeline = ctx["pipeline"]
     await pipeline.reconcile()
+    # The live queue is rebuilt from the database so any drift heals, and waiting customers
+    # hear a position that changed without an event (aging).
+    await ctx["live_queue"].rebuild()
+    await ctx["live_queue"].request_announcement()
     sessions = ctx["sessions"]
     now = ctx["clock"]()
     async with sessions() as session:

@@ -35,5 +35,7 @@ async def fire_case_timer(ctx: Ctx, conversation_id: int, kind: str, token: int)
     await gateway.deliver(effects.deliveries)
     await gateway.schedule(effects.schedules())
     await publish(ctx["redis"], *effects.events)
+    if kind == CaseTimerKind.BREACH and "live_queue" in ctx:
+        await ctx["live_queue"].changed([conversation_id])  # a breach moves a waiting ticket up
     log.info("case_timer.fired", conversation_id=conversation_id, kind=kind, token=token, result=effects.result)
     return effects.result

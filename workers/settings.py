@@ -15,18 +15,26 @@ from bot.config import load_config
 from bot.db import Database
 from bot.engine import ConversationEngine
 from bot.gateway import OutboundGateway
+from bot.handoff.live_queue import LiveQueue
 from bot.pipeline import Pipeline, utc_now
 from bot.settings import Settings
 from workers.jobs import MAX_DELIVERY_TRIES, deliver_message, fire_timer, reconcile
 from workers.promises import fire_case_timer
+from workers.queue import announce_queue, detect_clusters, supervise
 from workers.timers import TimerPump
 
 FUNCTIONS: list[Function | WorkerCoroutine] = [
     func(fire_timer, max_tries=5),  # type: ignore[arg-type]
     func(deliver_message, max_tries=MAX_DELIVERY_TRIES),  # type: ignore[arg-type]
     func(fire_case_timer, max_tries=5),  # type: ignore[arg-type]
+    # No kept result: the fixed job id must be free again as soon as a run ends.
+    func(announce_queue, keep_result=0, max_tries=3),  # type: ignore[arg-type]
 ]
-CRON_JOBS = [cron(reconcile, second={0}, run_at_startup=True, unique=True)]  # type: ignore[arg-type]
+CRON_JOBS = [
+    cron(reconcile, second={0}, run_at_startup=True, unique=True),  # type: ignore[arg-type]
+    cron(supervise, second={10}, unique=True),  # type: ignore[arg-type]
+    cron(detect_clusters, second={20}, unique=True),  # type: ignore[arg-type]
+]
 
 
 async def on_startup(ctx: dict[str, Any]) -> None:
@@ -34,7 +42,16 @@ async def on_startup(ctx: dict[str, Any]) -> None:
     config = load_config(settings.config_dir)
     database = Database(settings.database_url)
     gateway = OutboundGateway(ctx["redis"], settings.instance_id)
-    pipeline = Pipeline(database, ctx["redis"], ConversationEngine(config), gateway, utc_now, settings.batch_max)
+    live_queue = LiveQueue(ctx["redis"], database.sessions, utc_now, config.queue)
+    pipeline = Pipeline(
+        database,
+        ctx["redis"],
+        ConversationEngine(config),
+        gateway,
+        utc_now,
+        settings.batch_max,
+        on_queue_changed=live_queue.changed,
+    )
     await pipeline.start()
     http = aiohttp.ClientSession()
     adapters = build_adapters(settings, settings.sms, http, ctx["redis"])
@@ -51,6 +68,7 @@ async def on_startup(ctx: dict[str, Any]) -> None:
         pipeline=pipeline,
         gateway=gateway,
         clock=utc_now,
+        live_queue=live_queue,
     )
 
 

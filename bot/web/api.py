@@ -11,51 +11,39 @@ from sqlalchemy.orm import Session
 from bot.flows.complaint import Resolved
 from bot.handoff.accounts import Role
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
-from bot.handoff.queue import WaitingTicket, queue_order
-from bot.keys import clock_key, config_key, database_key, gateway_key, pipeline_key, redis_key, sessions_key
+from bot.handoff.queue import WaitingTicket
+from bot.keys import (
+    clock_key,
+    config_key,
+    database_key,
+    gateway_key,
+    live_queue_key,
+    pipeline_key,
+    redis_key,
+    sessions_key,
+)
 from bot.messages import Sender
 from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent, User
 from bot.outbox import add_customer_message
 from bot.pipeline import Delivery
 from bot.promises.tracker import Tracker
-from bot.web import auth, promises
+from bot.web import auth, dashboard, promises
 from bot.web.auth import api_error, requires
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
 
-async def _announce(request: web.Request, conversation_id: int, *, queue_changed: bool = False) -> None:
-    """Tell every console (on every instance) to refetch the conversation, and the queue if it changed."""
-    events = [StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))]
-    if queue_changed:
-        events.append(StaffEvent(StaffEventKind.QUEUE, conversation_ids=(conversation_id,)))
-    await publish(request.app[redis_key], *events)
+async def _announce(request: web.Request, conversation_id: int) -> None:
+    """Tell every console (on every instance) to refetch the conversation; queue changes are
+    announced by the live queue (``LiveQueue.changed``)."""
+    await publish(request.app[redis_key], StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,)))
 
 
 @requires(*STAFF)
 async def queue(request: web.Request) -> web.Response:
-    """``GET /api/queue``: waiting tickets in the order to take them."""
-    async with request.app[sessions_key]() as session:
-        rows = await session.execute(
-            select(HandoffTicket, Complaint.deadline_at, Complaint.case_number, Complaint.category)
-            .outerjoin(Complaint, Complaint.id == HandoffTicket.complaint_id)
-            .where(HandoffTicket.status == "waiting")
-        )
-        tickets = [
-            WaitingTicket(
-                id=ticket.id,
-                conversation_id=ticket.conversation_id,
-                queue=ticket.queue,
-                priority=ticket.priority,
-                reason=ticket.reason,
-                created_at=ticket.created_at,
-                deadline_at=deadline_at,
-                case_number=case_number,
-                category=category,
-            )
-            for ticket, deadline_at, case_number, category in rows
-        ]
-    ordered = queue_order(tickets, request.app[clock_key]())
+    """``GET /api/queue``: waiting tickets in the order to take them (from the Redis live queue,
+    rebuilt from the database when lost)."""
+    ordered = await request.app[live_queue_key].ordered()
     return web.json_response(
         {"tickets": [_ticket_json(ticket, position) for position, ticket in enumerate(ordered, 1)]}
     )
@@ -120,7 +108,8 @@ async def claim(request: web.Request) -> web.Response:
     if outcome == "taken":
         raise api_error(409, "someone else has already claimed this ticket")
     assert conversation_id is not None
-    await _announce(request, conversation_id, queue_changed=True)
+    await request.app[live_queue_key].changed([conversation_id])
+    await _announce(request, conversation_id)
     return web.json_response({"ticket_id": ticket_id, "conversation_id": conversation_id, "owner": staff["username"]})
 
 
@@ -352,7 +341,8 @@ async def transfer(request: web.Request) -> web.Response:
     _raise_for(outcome, "transfer")
     if outcome == "no such user":
         raise api_error(400, f"no active user {to_user!r}")
-    await _announce(request, conversation_id, queue_changed=to_queue is not None)
+    await request.app[live_queue_key].changed([conversation_id])
+    await _announce(request, conversation_id)
     return web.json_response({"owner": outcome})
 
 
@@ -391,7 +381,8 @@ async def resolve(request: web.Request) -> web.Response:
     _raise_for(outcome, "resolve")
     if outcome == "callback":
         await request.app[pipeline_key].push(conversation_id, [Resolved()])
-    await _announce(request, conversation_id, queue_changed=True)
+    await request.app[live_queue_key].changed([conversation_id])
+    await _announce(request, conversation_id)
     return web.json_response({"resolved": True})
 
 
@@ -407,3 +398,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/conversations/{id}/transfer", transfer)
     app.router.add_post("/api/conversations/{id}/resolve", resolve)
     promises.add_routes(app)
+    dashboard.add_routes(app)

@@ -1,4 +1,4 @@
-"""notifications
+"""notifications; the queue position last told to a waiting customer
 
 Revision ID: 0004
 Revises: 0003
@@ -45,8 +45,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("dedupe_key", name=op.f("uq_notifications_dedupe_key")),
     )
     op.create_index("ix_notifications_audience_id", "notifications", ["audience", "id"])
+    with op.batch_alter_table("handoff_tickets") as batch:
+        batch.add_column(sa.Column("told_position", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("handoff_tickets") as batch:
+        batch.drop_column("told_position")
     op.drop_index("ix_notifications_audience_id", table_name="notifications")
     op.drop_table("notifications")

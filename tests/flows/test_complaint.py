@@ -386,6 +386,8 @@ SAMPLE_VARIABLES = {
     "deadline": "明天凌晨2点前",
     "case_number": "TS20261123ABCDEF",
     "wait": "2小时",
+    "position": "2",
+    "minutes": "5",
 }
 
 

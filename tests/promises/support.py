@@ -9,19 +9,9 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import select
 
+from bot.app import worker_resources
 from bot.handoff.accounts import Role
-from bot.keys import (
-    adapters_key,
-    clock_key,
-    config_key,
-    database_key,
-    gateway_key,
-    pipeline_key,
-    redis_key,
-    redis_url_key,
-    sessions_key,
-    settings_key,
-)
+from bot.keys import clock_key, redis_key, redis_url_key, sessions_key
 from bot.models import Complaint, Notification, TimelineEvent
 from tests.handoff.test_api import add_user, sign_in
 from tests.helpers import ChatSocket, new_session
@@ -31,17 +21,7 @@ from workers.timers import TimerPump
 
 
 def _worker_ctx(client: Any) -> dict[str, Any]:
-    app = client.app
-    return {
-        "settings": app[settings_key],
-        "config": app[config_key],
-        "sessions": app[sessions_key],
-        "database": app[database_key],
-        "pipeline": app[pipeline_key],
-        "adapters": app[adapters_key],
-        "clock": app[clock_key],
-        "gateway": app[gateway_key],
-    }
+    return worker_resources(client.app)
 
 
 async def run_worker(client: Any, reconcile_first: bool = False) -> int:

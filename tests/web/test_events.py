@@ -73,7 +73,7 @@ async def test_a_new_ticket_from_the_pipeline_is_pushed_as_a_queue_event(make_cl
     watcher = await staff_socket(client, "li.agent")
     await handed_off_ticket(client)
     frames = await frames_until(watcher, lambda frame: frame["type"] == "queue")
-    assert frames[-1]["queue"]
+    assert frames[-1]["conversation_ids"], frames[-1]  # the conversation whose ticket was opened
     await watcher.close()
 
 

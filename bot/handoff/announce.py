@@ -1,0 +1,100 @@
+"""Telling waiting customers where they are in the queue ("请稍候…", "我马上就来为您服务").
+
+A customer hears their position (within their ticket's queue) and an estimate when the ticket is
+opened, and again whenever the position changes; the last position told is kept on the ticket,
+so each position is said once even when several processes look at the same moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.config import PhraseId
+from bot.db import Database
+from bot.handoff.events import StaffEvent, StaffEventKind, publish
+from bot.handoff.live_queue import LiveQueue, positions_in_queue
+from bot.messages import Sender
+from bot.models import Conversation, HandoffTicket
+from bot.outbox import add_customer_message
+from bot.phrases import Phrases
+from bot.pipeline import Delivery, Dispatcher
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    phrase_id: PhraseId
+    position: int
+    minutes: int
+
+
+def notice_for(position: int, minutes_per_position: float) -> Notice:
+    """What a customer at ``position`` in their queue hears: next, or their place and the wait."""
+    if position <= 1:
+        return Notice(PhraseId.QUEUE_NEXT, position, 0)
+    return Notice(PhraseId.QUEUE_POSITION, position, max(1, round((position - 1) * minutes_per_position)))
+
+
+async def announce_positions(
+    live: LiveQueue,
+    database: Database,
+    gateway: Dispatcher,
+    phrases: Phrases,
+    redis: Redis,
+    now: dt.datetime,
+) -> int:
+    """Tell every waiting customer whose position changed since they were last told; returns how many."""
+    positions = positions_in_queue(await live.ordered())
+    if not positions:
+        return 0
+    minutes_per_position = live.settings.estimate_minutes_per_position
+
+    def tell(session: Session) -> list[Delivery]:
+        rows = session.execute(
+            select(HandoffTicket.id, HandoffTicket.conversation_id, HandoffTicket.told_position, Conversation.locale)
+            .join(Conversation, Conversation.id == HandoffTicket.conversation_id)
+            .where(HandoffTicket.id.in_(list(positions)), HandoffTicket.status == "waiting")
+        ).all()
+        deliveries: list[Delivery] = []
+        for ticket_id, conversation_id, told, locale in rows:
+            position = positions[ticket_id]
+            if told == position:
+                continue
+            was_told = HandoffTicket.told_position.is_(None) if told is None else HandoffTicket.told_position == told
+            moved = session.execute(
+                update(HandoffTicket)
+                .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting", was_told)
+                .values(told_position=position)
+            )
+            if moved.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # someone else told them meanwhile
+            notice = notice_for(position, minutes_per_position)
+            text = phrases.render(notice.phrase_id, locale, position=notice.position, minutes=notice.minutes)
+            delivery = add_customer_message(
+                session,
+                conversation_id,
+                text,
+                Sender.SYSTEM,
+                now,
+                gateway.status_on_commit,
+                phrase_id=notice.phrase_id.value,
+            )
+            if delivery is not None:
+                deliveries.append(delivery)
+        return deliveries
+
+    deliveries = await database.write(tell)
+    if deliveries:
+        await gateway.deliver(deliveries)
+        await publish(
+            redis,
+            StaffEvent(
+                kind=StaffEventKind.CONVERSATION,
+                conversation_ids=tuple(sorted({delivery.conversation_id for delivery in deliveries})),
+            ),
+        )
+    return len(deliveries)

@@ -1,0 +1,249 @@
+"""The live queue: the waiting tickets in Redis, kept in step with the database.
+
+The database is the source of truth; Redis holds what ordering needs for every waiting ticket
+(one hash, plus the field "built" once it is complete), so reading the queue costs one HGETALL.
+Every change (a ticket opened by the pipeline, claimed, transferred, resolved) calls
+:meth:`LiveQueue.changed` after its commit, which re-reads those conversations' tickets and
+writes them. Lost data (a flush, a restart without persistence) is rebuilt from the database by
+the first reader, under a short lock so instances don't all rebuild at once; the reconcile cron
+rebuilds it too, so any drift heals within a minute.
+
+Writers read the database while WATCHing a version counter that every write bumps: a write based
+on a read that another write overtook fails and reads again, so an older view never lands last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import structlog
+from arq import ArqRedis
+from redis.exceptions import WatchError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import redis_keys
+from bot.config import QueueSettings
+from bot.handoff.events import StaffEvent, StaffEventKind, publish
+from bot.handoff.queue import WaitingTicket, queue_order
+from bot.models import Complaint, HandoffTicket
+
+log = structlog.get_logger(__name__)
+
+BUILT_FIELD = "built"
+ANNOUNCE_JOB = "announce_queue"
+REBUILD_LOCK_MS = 5_000
+WRITE_ATTEMPTS = 20
+
+Clock = Callable[[], dt.datetime]
+
+
+def ticket_to_json(ticket: WaitingTicket) -> str:
+    return json.dumps(
+        {
+            "id": ticket.id,
+            "conversation_id": ticket.conversation_id,
+            "queue": ticket.queue,
+            "priority": ticket.priority,
+            "reason": ticket.reason,
+            "created_at": ticket.created_at.isoformat(),
+            "deadline_at": ticket.deadline_at.isoformat() if ticket.deadline_at else None,
+            "case_number": ticket.case_number,
+            "category": ticket.category,
+        },
+        ensure_ascii=False,
+    )
+
+
+def ticket_from_json(data: str | bytes) -> WaitingTicket:
+    body = json.loads(data)
+    return WaitingTicket(
+        id=int(body["id"]),
+        conversation_id=int(body["conversation_id"]),
+        queue=body["queue"],
+        priority=int(body["priority"]),
+        reason=body["reason"],
+        created_at=dt.datetime.fromisoformat(body["created_at"]),
+        deadline_at=dt.datetime.fromisoformat(body["deadline_at"]) if body.get("deadline_at") else None,
+        case_number=body.get("case_number"),
+        category=body.get("category"),
+    )
+
+
+def positions_in_queue(ordered: Sequence[WaitingTicket]) -> dict[int, int]:
+    """Ticket id → 1-based position among the tickets of its own queue, in the given order."""
+    seen: dict[str, int] = {}
+    positions: dict[int, int] = {}
+    for ticket in ordered:
+        seen[ticket.queue] = seen.get(ticket.queue, 0) + 1
+        positions[ticket.id] = seen[ticket.queue]
+    return positions
+
+
+async def _load(
+    sessions: async_sessionmaker[AsyncSession], conversation_ids: Sequence[int] | None
+) -> tuple[list[WaitingTicket], list[int]]:
+    """Waiting tickets (of ``conversation_ids``, or all) and the ids of those conversations'
+    tickets that no longer wait."""
+    query = select(HandoffTicket, Complaint.deadline_at, Complaint.case_number, Complaint.category).outerjoin(
+        Complaint, Complaint.id == HandoffTicket.complaint_id
+    )
+    if conversation_ids is None:
+        query = query.where(HandoffTicket.status == "waiting")
+    else:
+        query = query.where(HandoffTicket.conversation_id.in_(list(conversation_ids)))
+    waiting: list[WaitingTicket] = []
+    gone: list[int] = []
+    async with sessions() as session:
+        for ticket, deadline_at, case_number, category in await session.execute(query):
+            if ticket.status != "waiting":
+                gone.append(ticket.id)
+                continue
+            waiting.append(
+                WaitingTicket(
+                    id=ticket.id,
+                    conversation_id=ticket.conversation_id,
+                    queue=ticket.queue,
+                    priority=ticket.priority,
+                    reason=ticket.reason,
+                    created_at=ticket.created_at,
+                    deadline_at=deadline_at,
+                    case_number=case_number,
+                    category=category,
+                )
+            )
+    return waiting, gone
+
+
+class LiveQueue:
+    """The waiting tickets in Redis, rebuilt from the database when lost. One per process."""
+
+    def __init__(
+        self,
+        redis: ArqRedis,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: QueueSettings,
+    ) -> None:
+        self._redis = redis
+        self._sessions = sessions
+        self._clock = clock
+        self.settings = settings
+
+    @property
+    def aging(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.settings.aging_minutes)
+
+    # ------------------------------------------------------------------ reading
+
+    async def waiting(self) -> list[WaitingTicket]:
+        """Every waiting ticket (unordered), from Redis; rebuilt from the database when lost."""
+        raw = await self._redis.hgetall(redis_keys.LIVE_QUEUE)
+        fields = {_text(key): value for key, value in raw.items()}
+        if BUILT_FIELD in fields:
+            return [ticket_from_json(value) for key, value in fields.items() if key != BUILT_FIELD]
+        return await self._rebuild_once()
+
+    async def ordered(self) -> list[WaitingTicket]:
+        """The waiting tickets in the order agents should take them (aging from config)."""
+        return queue_order(await self.waiting(), self._clock(), self.aging)
+
+    async def _rebuild_once(self) -> list[WaitingTicket]:
+        token = secrets.token_hex(8)
+        if await self._redis.set(redis_keys.LIVE_QUEUE_REBUILD_LOCK, token, nx=True, px=REBUILD_LOCK_MS):
+            try:
+                log.warning("live_queue.rebuilding", reason="missing in redis")
+                return await self.rebuild()
+            finally:
+                if _text(await self._redis.get(redis_keys.LIVE_QUEUE_REBUILD_LOCK) or b"") == token:
+                    await self._redis.delete(redis_keys.LIVE_QUEUE_REBUILD_LOCK)
+        # Another instance is rebuilding: wait for it briefly, else answer from the database.
+        for _ in range(40):
+            await asyncio.sleep(0.05)
+            if await self._redis.hexists(redis_keys.LIVE_QUEUE, BUILT_FIELD):
+                return await self.waiting()
+        waiting, _ = await _load(self._sessions, None)
+        return waiting
+
+    # ------------------------------------------------------------------ writing
+
+    async def rebuild(self) -> list[WaitingTicket]:
+        """Replace the Redis copy with every waiting ticket in the database; returns them."""
+
+        def apply(pipe: Any, waiting: list[WaitingTicket], gone: list[int]) -> None:
+            pipe.delete(redis_keys.LIVE_QUEUE)
+            mapping = {str(ticket.id): ticket_to_json(ticket) for ticket in waiting}
+            pipe.hset(redis_keys.LIVE_QUEUE, mapping={**mapping, BUILT_FIELD: "1"})
+
+        return await self._write(lambda: _load(self._sessions, None), apply)
+
+    async def sync(self, conversation_ids: Sequence[int]) -> None:
+        """Write these conversations' tickets as the database has them now."""
+        if not conversation_ids:
+            return
+
+        def apply(pipe: Any, waiting: list[WaitingTicket], gone: list[int]) -> None:
+            if waiting:
+                pipe.hset(redis_keys.LIVE_QUEUE, mapping={str(t.id): ticket_to_json(t) for t in waiting})
+            if gone:
+                pipe.hdel(redis_keys.LIVE_QUEUE, *(str(ticket_id) for ticket_id in gone))
+
+        await self._write(lambda: _load(self._sessions, conversation_ids), apply)
+
+    async def _write(
+        self,
+        load: Callable[[], Awaitable[tuple[list[WaitingTicket], list[int]]]],
+        apply: Callable[[Any, list[WaitingTicket], list[int]], None],
+    ) -> list[WaitingTicket]:
+        for _ in range(WRITE_ATTEMPTS):
+            async with self._redis.pipeline(transaction=True) as pipe:
+                try:
+                    await pipe.watch(redis_keys.LIVE_QUEUE_VERSION)
+                    waiting, gone = await load()
+                    pipe.multi()
+                    apply(pipe, waiting, gone)
+                    pipe.incr(redis_keys.LIVE_QUEUE_VERSION)
+                    await pipe.execute()
+                    return waiting
+                except WatchError:
+                    continue
+        # Very busy: leave it; readers and the reconcile cron rebuild from the database.
+        log.warning("live_queue.write_gave_up")
+        await self._redis.hdel(redis_keys.LIVE_QUEUE, BUILT_FIELD)
+        return (await load())[0]
+
+    # ------------------------------------------------------------------ after a change
+
+    async def changed(self, conversation_ids: Sequence[int]) -> None:
+        """Call after committing a change to these conversations' tickets: updates Redis, tells
+        the consoles (a ``queue`` staff event) and has the waiting customers told their position."""
+        ids = sorted(set(conversation_ids))
+        if not ids:
+            return
+        try:
+            await self.sync(ids)
+        except Exception:
+            # The change is committed; a failed copy is rebuilt by the reconcile cron.
+            log.exception("live_queue.sync_failed", conversation_ids=ids)
+            await self._redis.hdel(redis_keys.LIVE_QUEUE, BUILT_FIELD)
+        await publish(self._redis, StaffEvent(kind=StaffEventKind.QUEUE, conversation_ids=tuple(ids)))
+        await self.request_announcement()
+
+    async def request_announcement(self) -> None:
+        """Have ``announce_queue`` run: bursts collapse into one job (fixed job id); a change
+        during a run makes that run look again before it ends."""
+        await self._redis.set(redis_keys.QUEUE_ANNOUNCE_PENDING, "1")
+        await self._redis.enqueue_job(ANNOUNCE_JOB, _job_id=ANNOUNCE_JOB)
+
+    async def take_announcement_request(self) -> bool:
+        """True (once) if a change asked for an announcement since the last call."""
+        return bool(await self._redis.delete(redis_keys.QUEUE_ANNOUNCE_PENDING))
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value

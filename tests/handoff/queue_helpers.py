@@ -1,0 +1,60 @@
+"""Helpers for the live queue tests: customers who hand off on web chat, staff sign-in, job ctx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.keys import (
+    clock_key,
+    config_key,
+    database_key,
+    gateway_key,
+    live_queue_key,
+    pipeline_key,
+    redis_key,
+    sessions_key,
+)
+from bot.models import HandoffTicket
+from tests.helpers import ChatSocket, new_session
+
+
+async def customer_hands_off(client: Any, says: str = "转人工", expect: str = "人工") -> tuple[int, ChatSocket]:
+    """A web chat customer asks for a person; returns their conversation id and open socket."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send(says)
+    await socket.until_bot_says(expect)
+    return conversation_id, socket
+
+
+async def ticket_of(client: Any, conversation_id: int) -> int:
+    async with client.app[sessions_key]() as session:
+        return (
+            await session.execute(
+                select(HandoffTicket.id)
+                .where(HandoffTicket.conversation_id == conversation_id)
+                .order_by(HandoffTicket.id.desc())
+            )
+        ).scalars().first()
+
+
+def job_ctx(client: Any) -> dict[str, Any]:
+    """What the in-process worker's ``on_startup`` gives jobs, taken from a running app."""
+    app = client.app
+    return {
+        "redis": app[redis_key],
+        "config": app[config_key],
+        "database": app[database_key],
+        "sessions": app[sessions_key],
+        "pipeline": app[pipeline_key],
+        "clock": app[clock_key],
+        "gateway": app[gateway_key],
+        "live_queue": app[live_queue_key],
+    }
+
+
+def system_texts(socket: ChatSocket) -> list[str]:
+    return [f["text"] for f in socket.frames if f.get("type") == "message" and f.get("from") == "system"]

@@ -1,0 +1,80 @@
+"""Waiting customers hear their place in the queue, and hear again when it changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.config import PhraseId, ServiceConfig
+from bot.handoff.accounts import Role
+from bot.handoff.announce import notice_for
+from bot.handoff.live_queue import positions_in_queue
+from bot.handoff.queue import WaitingTicket
+from tests.conftest import AppFactory
+from tests.handoff.queue_helpers import customer_hands_off, job_ctx, system_texts, ticket_of
+from tests.handoff.test_api import add_user, sign_in
+from workers.queue import announce_queue
+
+T0 = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
+
+
+def _ticket(ticket_id: int, queue: str) -> WaitingTicket:
+    return WaitingTicket(ticket_id, ticket_id, queue, 2, "complaint", T0)
+
+
+def test_positions_count_within_each_queue() -> None:
+    ordered = [_ticket(1, "supervisor"), _ticket(2, "general"), _ticket(3, "general"), _ticket(4, "supervisor")]
+    assert positions_in_queue(ordered) == {1: 1, 2: 1, 3: 2, 4: 2}
+
+
+def test_the_next_customer_hears_they_are_next_and_the_others_an_estimate() -> None:
+    assert notice_for(1, 5).phrase_id is PhraseId.QUEUE_NEXT
+    assert notice_for(2, 5) == notice_for(2, 5.0)
+    assert (notice_for(2, 5).phrase_id, notice_for(2, 5).minutes) == (PhraseId.QUEUE_POSITION, 5)
+    assert notice_for(4, 5).minutes == 15
+
+
+def test_the_queue_phrases_are_in_every_locale(service_config: ServiceConfig) -> None:
+    zh, en = service_config.phrases["zh-CN"].phrases, service_config.phrases["en"].phrases
+    assert "我马上就来为您服务" in zh[PhraseId.QUEUE_NEXT] and "请稍候" in zh[PhraseId.QUEUE_POSITION]
+    assert "{position}" in en[PhraseId.QUEUE_POSITION] and "{minutes}" in en[PhraseId.QUEUE_POSITION]
+    for text in (zh[PhraseId.QUEUE_NEXT], zh[PhraseId.QUEUE_POSITION], en[PhraseId.QUEUE_NEXT]):
+        assert service_config.forbidden.find(text) is None
+
+
+async def test_when_the_first_customer_is_claimed_the_second_hears_they_are_next(make_client: AppFactory) -> None:
+    client = await make_client(in_process_worker=True)
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    first, first_socket = await customer_hands_off(client)
+    await first_socket.until(lambda frames: any("我马上就来为您服务" in text for text in _system(frames)))
+    second, second_socket = await customer_hands_off(client)
+    await second_socket.until(lambda frames: any("第2位" in text for text in _system(frames)))
+    assert "预计等待约5分钟" in system_texts(second_socket)[0]
+
+    ticket_id = await ticket_of(client, first)
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    await second_socket.until(lambda frames: any("我马上就来为您服务" in text for text in _system(frames)))
+    assert system_texts(second_socket) == [
+        "请稍候,您现在排在第2位,预计等待约5分钟,我们会尽快为您服务。",
+        "请稍候,下一位就是您,我马上就来为您服务。",
+    ]
+    view = await (await client.get(f"/api/conversations/{second}")).json()
+    assert [m["from"] for m in view["messages"]][-2:] == ["system", "system"]  # stored like any other message
+    assert len(system_texts(first_socket)) == 1  # the claimed customer is not told about the queue again
+    await first_socket.close()
+    await second_socket.close()
+
+
+async def test_an_unchanged_position_is_not_said_twice(make_client: AppFactory) -> None:
+    client = await make_client()
+    _, socket = await customer_hands_off(client)
+    ctx = job_ctx(client)
+    assert await announce_queue(ctx) == 1
+    assert await announce_queue(ctx) == 0
+    await socket.until(lambda frames: bool(_system(frames)))
+    assert system_texts(socket) == ["请稍候,下一位就是您,我马上就来为您服务。"]
+    await socket.close()
+
+
+def _system(frames: list[dict[str, object]]) -> list[str]:
+    return [str(f["text"]) for f in frames if f.get("type") == "message" and f.get("from") == "system"]

@@ -1,0 +1,169 @@
+"""Cluster alerts and the manager's dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.handoff.accounts import Role
+from bot.handoff.clusters import ComplaintRow, find_clusters
+from bot.keys import clock_key, database_key
+from bot.models import ChannelIdentity, Complaint, Conversation, Customer
+from tests.conftest import AppFactory, FixedClock
+from tests.handoff.queue_helpers import customer_hands_off, job_ctx
+from tests.handoff.test_api import add_user, sign_in
+from workers.queue import detect_clusters
+
+T0 = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
+_cases = itertools.count(1)
+
+
+def _row(customer: int, area: str | None, category: str = "property_service") -> ComplaintRow:
+    return ComplaintRow(f"TS{next(_cases):04d}", customer, category, area, T0)
+
+
+def test_the_same_category_and_area_from_enough_customers_clusters() -> None:
+    rows = [_row(1, "阳光花园"), _row(2, " 阳光花园 "), _row(3, "阳光花园"), _row(4, "Sunny Garden")]
+    [cluster] = find_clusters(rows, min_customers=3)
+    assert (cluster.category, cluster.area, cluster.customers) == ("property_service", "阳光花园", 3)
+    assert len(cluster.case_numbers) == 3
+
+
+def test_area_spelling_is_normalised_but_one_customer_or_mixed_categories_do_not_cluster() -> None:
+    assert len(find_clusters([_row(1, "Sunny Garden"), _row(2, "sunny garden "), _row(3, "SUNNY  GARDEN")], 3)) == 1
+    assert find_clusters([_row(1, "阳光花园"), _row(1, "阳光花园"), _row(1, "阳光花园")], 3) == []
+    assert find_clusters([_row(1, "阳光花园"), _row(2, "阳光花园"), _row(3, "阳光花园", "billing")], 3) == []
+    assert find_clusters([_row(1, None), _row(2, None), _row(3, None)], 3) == []
+
+
+async def _complaint(
+    client: Any,
+    area: str,
+    category: str = "property_service",
+    *,
+    created_at: dt.datetime,
+    deadline_at: dt.datetime | None = None,
+    status: str = "open",
+) -> str:
+    """A stored complaint from a new customer (as the complaint flow leaves it)."""
+    case_number = f"TS{next(_cases):06d}"
+
+    def add(session: Session) -> None:
+        customer = Customer(display_name="客户", tier="standard", created_at=created_at)
+        session.add(customer)
+        session.flush()
+        identity = ChannelIdentity(
+            customer_id=customer.id, channel="webchat", external_id=case_number, created_at=created_at
+        )
+        session.add(identity)
+        session.flush()
+        conversation = Conversation(
+            customer_id=customer.id,
+            identity_id=identity.id,
+            channel="webchat",
+            locale="zh-CN",
+            status="open",
+            flow_state="handed_off",
+            flow_data={},
+            owner="bot",
+            created_at=created_at,
+        )
+        session.add(conversation)
+        session.flush()
+        session.add(
+            Complaint(
+                case_number=case_number,
+                conversation_id=conversation.id,
+                customer_id=customer.id,
+                description="电梯坏了",
+                area=area,
+                category=category,
+                grade="simple",
+                customer_tier="standard",
+                signals=[],
+                status=status,
+                promised_at=created_at,
+                deadline_at=deadline_at or created_at + dt.timedelta(hours=12),
+                created_at=created_at,
+            )
+        )
+
+    await client.app[database_key].write(add)
+    return case_number
+
+
+async def test_a_cluster_alerts_supervisors_and_managers_once_per_window(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    now = client.app[clock_key]()
+    cases = [
+        await _complaint(client, "阳光花园", created_at=now - dt.timedelta(hours=30)),  # outside the 24 h window
+        await _complaint(client, "阳光花园 ", created_at=now - dt.timedelta(hours=5)),
+        await _complaint(client, "阳光花园", created_at=now - dt.timedelta(hours=1)),
+    ]
+    ctx = job_ctx(client)
+    assert await detect_clusters(ctx) == 0  # two customers within the window
+    cases.append(await _complaint(client, "阳光花园", created_at=now))
+    assert await detect_clusters(ctx) == 2  # one for the supervisors, one for the managers
+    clock.advance(minutes=1)
+    assert await detect_clusters(ctx) == 0  # once per window
+
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "boss")
+    [alert] = (await (await client.get("/api/notifications")).json())["notifications"]
+    assert alert["kind"] == "cluster_alert"
+    assert alert["detail"] == {
+        "category": "property_service",
+        "area": "阳光花园",
+        "customers": 3,
+        "window_hours": 24,
+        "case_numbers": cases[1:],
+    }
+    dashboard = await (await client.get("/api/dashboard")).json()
+    assert [(a["id"], a["area"], a["customers"]) for a in dashboard["alerts"]] == [(alert["id"], "阳光花园", 3)]
+
+
+async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_and_managers_only(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    _, socket_a = await customer_hands_off(client)
+    clock.advance(minutes=14)
+    _, socket_b = await customer_hands_off(client)
+    now = client.app[clock_key]()
+    breached = await _complaint(
+        client, "阳光花园", created_at=now - dt.timedelta(hours=13), deadline_at=now - dt.timedelta(hours=1)
+    )
+    hours = dt.timedelta(hours=1)
+    at_risk = await _complaint(client, "Sunny Garden", "billing", created_at=now - 11 * hours, deadline_at=now + hours)
+    await _complaint(client, " sunny garden", "billing", created_at=now - dt.timedelta(hours=1))  # 11 h left: fine
+    await _complaint(client, "阳光花园", created_at=now - 20 * hours, deadline_at=now - 8 * hours, status="resolved")
+
+    await add_user(client, "li", Role.AGENT)
+    await sign_in(client, "li")
+    refused = await client.get("/api/dashboard")
+    assert refused.status == 403 and "supervisor or manager" in (await refused.json())["error"]
+    await add_user(client, "lead", Role.SUPERVISOR)
+    await sign_in(client, "lead")
+    body = await (await client.get("/api/dashboard")).json()
+    assert body["queues"] == [{"queue": "general", "waiting": 2, "oldest_wait_seconds": 14 * 60}]
+    assert [item["case_number"] for item in body["deadlines"]["breached"]] == [breached]
+    assert [item["case_number"] for item in body["deadlines"]["at_risk"]] == [at_risk]
+    brief = {"case_number", "conversation_id", "category", "deadline_at", "owner"}
+    assert set(body["deadlines"]["at_risk"][0]) == brief
+    # Counted over the past 24 hours whatever their state; area spellings are normalised.
+    assert body["complaints_by_category"] == [
+        {"category": "billing", "count": 2},
+        {"category": "property_service", "count": 2},
+    ]
+    assert body["complaints_by_area"] == [{"area": "Sunny Garden", "count": 2}, {"area": "阳光花园", "count": 2}]
+    assert body["alerts"] == []
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "boss")
+    assert (await client.get("/api/dashboard")).status == 200
+    await socket_a.close()
+    await socket_b.close()

@@ -1,0 +1,106 @@
+"""Supervisor notifications (pickup overdue, silent agent) and the notifications API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.handoff.accounts import Role
+from tests.conftest import AppFactory, FixedClock
+from tests.handoff.queue_helpers import customer_hands_off, job_ctx, ticket_of
+from tests.handoff.test_api import add_user, sign_in
+from workers.queue import supervise
+
+
+async def _kinds(client: Any) -> list[tuple[str, bool]]:
+    body = await (await client.get("/api/notifications")).json()
+    return [(item["kind"], item["read"]) for item in body["notifications"]]
+
+
+async def test_a_ticket_unclaimed_for_30_minutes_notifies_the_supervisors_once(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    supervisor_app, agent_app = await make_client(), await make_client()
+    await add_user(supervisor_app, "lead", Role.SUPERVISOR)
+    await add_user(supervisor_app, "li", Role.AGENT)
+    csrf = await sign_in(supervisor_app, "lead")
+    await sign_in(agent_app, "li")
+    conversation_id, socket = await customer_hands_off(supervisor_app)
+    ctx = job_ctx(supervisor_app)
+
+    clock.advance(minutes=29)
+    assert await supervise(ctx) == 0
+    clock.advance(minutes=1)
+    assert await supervise(ctx) == 1
+    clock.advance(minutes=5)
+    assert await supervise(ctx) == 0  # once per ticket
+
+    body = await (await supervisor_app.get("/api/notifications")).json()
+    [notice] = body["notifications"]
+    assert notice["kind"] == "pickup_overdue" and notice["conversation_id"] == conversation_id
+    assert notice["ticket_id"] == await ticket_of(supervisor_app, conversation_id)
+    assert notice["detail"]["waiting_minutes"] == 30 and notice["read"] is False
+    assert await _kinds(agent_app) == []  # addressed to the supervisors only
+    refused = await agent_app.post(
+        f"/api/notifications/{notice['id']}/read", headers={"X-CSRF-Token": await sign_in(agent_app, "li")}
+    )
+    assert refused.status == 404
+    read = await supervisor_app.post(f"/api/notifications/{notice['id']}/read", headers={"X-CSRF-Token": csrf})
+    assert (read.status, await read.json()) == (200, {"read": True})
+    assert await _kinds(supervisor_app) == [("pickup_overdue", True)]
+    await socket.close()
+
+
+async def test_a_claimed_ticket_is_not_overdue_but_its_silent_agent_is(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    conversation_id, socket = await customer_hands_off(client)
+    ticket_id = await ticket_of(client, conversation_id)
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    clock.advance(minutes=45)
+    await supervise(job_ctx(client))
+    await add_user(client, "lead", Role.SUPERVISOR)
+    await sign_in(client, "lead")
+    # No pickup alert; but the agent has not answered the customer since claiming.
+    assert await _kinds(client) == [("agent_silent", False)]
+    await socket.close()
+
+
+async def test_an_agent_silent_on_an_owned_conversation_notifies_once_per_customer_message(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client, supervisor_app = await make_client(), await make_client()
+    await add_user(client, "li", Role.AGENT)
+    await add_user(client, "lead", Role.SUPERVISOR)
+    csrf = await sign_in(client, "li")
+    await sign_in(supervisor_app, "lead")
+    conversation_id, socket = await customer_hands_off(client)
+    ticket_id = await ticket_of(client, conversation_id)
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    ctx = job_ctx(client)
+    reply = f"/api/conversations/{conversation_id}/messages"
+    assert (await client.post(reply, json={"text": "您好,我是小李"}, headers={"X-CSRF-Token": csrf})).status == 201
+
+    await socket.until_acked(await socket.send("电梯还是坏的,什么时候来修?"))
+    clock.advance(minutes=9)
+    assert await supervise(ctx) == 0
+    clock.advance(minutes=1)
+    assert await supervise(ctx) == 1
+    clock.advance(minutes=10)
+    assert await supervise(ctx) == 0  # the same unanswered message notifies once
+
+    assert (await client.post(reply, json={"text": "师傅马上到"}, headers={"X-CSRF-Token": csrf})).status == 201
+    clock.advance(minutes=30)
+    assert await supervise(ctx) == 0  # answered
+    await socket.until_acked(await socket.send("还没到"))
+    clock.advance(minutes=10)
+    assert await supervise(ctx) == 1
+
+    body = await (await supervisor_app.get("/api/notifications")).json()
+    assert [item["kind"] for item in body["notifications"]] == ["agent_silent", "agent_silent"]
+    newest = body["notifications"][0]
+    assert newest["conversation_id"] == conversation_id and newest["detail"]["owner"].startswith("agent:")
+    assert newest["detail"]["silent_minutes"] == 10
+    await socket.close()

@@ -1,0 +1,54 @@
+"""arq jobs of the live queue: telling waiting customers their position, and the supervisors'
+cron checks (pickup overdue, silent agents, cluster alerts). Resources come from ``ctx``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.db import Database
+from bot.handoff.announce import announce_positions
+from bot.handoff.clusters import alert_clusters
+from bot.handoff.events import publish
+from bot.handoff.live_queue import LiveQueue
+from bot.handoff.supervision import overdue_pickups, silent_agents
+from bot.phrases import Phrases
+
+Ctx = dict[str, Any]
+MAX_ANNOUNCE_ROUNDS = 10
+
+
+async def announce_queue(ctx: Ctx) -> int:
+    """Tell each waiting customer whose position changed; look again while changes keep coming.
+
+    Enqueued with a fixed job id after every queue change (a burst becomes one job) and by the
+    reconcile cron. Returns how many customers were told.
+    """
+    live: LiveQueue = ctx["live_queue"]
+    phrases = Phrases(ctx["config"])
+    await live.take_announcement_request()
+    told = 0
+    for _ in range(MAX_ANNOUNCE_ROUNDS):
+        told += await announce_positions(live, ctx["database"], ctx["gateway"], phrases, ctx["redis"], ctx["clock"]())
+        if not await live.take_announcement_request():
+            break
+    return told
+
+
+async def supervise(ctx: Ctx) -> int:
+    """Cron: notify the supervisors of tickets unclaimed too long and of silent agents."""
+    database: Database = ctx["database"]
+    settings, now = ctx["config"].queue, ctx["clock"]()
+    events = await database.write(
+        lambda session: overdue_pickups(session, settings, now) + silent_agents(session, settings, now)
+    )
+    await publish(ctx["redis"], *events)
+    return len(events)
+
+
+async def detect_clusters(ctx: Ctx) -> int:
+    """Cron: raise cluster alerts (same category, same area, many customers, one window)."""
+    database: Database = ctx["database"]
+    settings, now = ctx["config"].queue.cluster_alert, ctx["clock"]()
+    events = await database.write(lambda session: alert_clusters(session, settings, now))
+    await publish(ctx["redis"], *events)
+    return len(events)
