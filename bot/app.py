@@ -104,12 +104,14 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
     if not app[settings_key].in_process_worker:
         yield
         return
-    from workers.settings import CRON_JOBS, FUNCTIONS
+    from workers.settings import worker_cron_jobs, worker_functions, worker_timezone
     from workers.timers import TimerPump
 
     worker = Worker(
-        functions=FUNCTIONS,
-        cron_jobs=CRON_JOBS,
+        functions=worker_functions(app[settings_key]),
+        cron_jobs=worker_cron_jobs(app[config_key]),
+        timezone=worker_timezone(app[config_key]),
+        job_timeout=app[settings_key].job_timeout,
         redis_pool=await create_pool(RedisSettings.from_dsn(app[redis_url_key])),
         ctx={
             "settings": app[settings_key],

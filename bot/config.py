@@ -380,12 +380,22 @@ class WechatWindow(_Strict):
     template_field: str = "content"
     passive_reply_within_ms: int = Field(default=40, ge=0, le=4500)
     """Answer on the push request itself when the replies are ready this fast (0: never)."""
+    closing_soon_hours: float = Field(default=6, ge=0)
+    """The agent is told the window is closing when fewer hours than this remain…"""
+    closing_soon_messages: int = Field(default=3, ge=0)
+    """…or fewer customer-service messages than this."""
 
 
 class ChannelsConfig(_Strict):
     """``config/channels.yaml``: channel rules managers may change."""
 
     wechat: WechatWindow = WechatWindow()
+
+
+class ReportsConfig(_Strict):
+    """``config/reports.yaml``: when the managers' daily report is made (service time zone)."""
+
+    daily_at: dt.time = dt.time(7, 0)
 
 
 class ServiceConfig(_Strict):
@@ -399,6 +409,7 @@ class ServiceConfig(_Strict):
     timers: Timers
     calendar: Calendar
     channels: ChannelsConfig = ChannelsConfig()
+    reports: ReportsConfig = ReportsConfig()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ServiceConfig:
@@ -421,6 +432,7 @@ _SECTION_FILES = {
     "timers": "timers.yaml",
     "calendar": "calendar.yaml",
     "channels": "channels.yaml",
+    "reports": "reports.yaml",
 }
 
 
@@ -464,6 +476,7 @@ def load_config(directory: Path) -> ServiceConfig:
         "timers": Timers,
         "calendar": Calendar,
         "channels": ChannelsConfig,
+        "reports": ReportsConfig,
     }
     for section, filename in _SECTION_FILES.items():
         path = directory / filename
