@@ -44,7 +44,7 @@ from bot.messages import ChannelName
 from bot.pipeline import Clock, Pipeline, utc_now
 from bot.settings import Settings
 from bot.sms_stub import StubConfig, create_stub_app
-from bot.web import api, auth, chat, console, events
+from bot.web import api, auth, chat, console, deliveries, events
 from bot.web import sms as sms_routes
 from bot.web import telegram as telegram_routes
 from bot.web import wechat as wechat_routes
@@ -126,12 +126,14 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
     if not app[settings_key].in_process_worker:
         yield
         return
-    from workers.settings import CRON_JOBS, FUNCTIONS
+    from workers.settings import worker_cron_jobs, worker_functions, worker_timezone
     from workers.timers import TimerPump
 
     worker = Worker(
-        functions=FUNCTIONS,
-        cron_jobs=CRON_JOBS,
+        functions=worker_functions(app[settings_key]),
+        cron_jobs=worker_cron_jobs(app[config_key]),
+        timezone=worker_timezone(app[config_key]),
+        job_timeout=app[settings_key].job_timeout,
         redis_pool=await create_pool(RedisSettings.from_dsn(app[redis_url_key])),
         ctx=worker_resources(app),
         handle_signals=False,
@@ -244,6 +246,7 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
     api.add_routes(app)
     events.add_routes(app)
     console.add_routes(app)
+    deliveries.add_routes(app)
     if sms is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:

@@ -417,6 +417,10 @@ class WechatWindow(_Strict):
     template_field: str = "content"
     passive_reply_within_ms: int = Field(default=40, ge=0, le=4500)
     """Answer on the push request itself when the replies are ready this fast (0: never)."""
+    closing_soon_hours: float = Field(default=6, ge=0)
+    """The agent is told the window is closing when fewer hours than this remain…"""
+    closing_soon_messages: int = Field(default=3, ge=0)
+    """…or fewer customer-service messages than this."""
 
 
 class ChannelsConfig(_Strict):
@@ -457,6 +461,10 @@ class QueueSettings(_Strict):
     """An owned conversation whose customer has waited this long for the agent notifies the supervisors."""
     cluster_alert: ClusterAlert = ClusterAlert()
     dashboard: DashboardSettings = DashboardSettings()
+class ReportsConfig(_Strict):
+    """``config/reports.yaml``: when the managers' daily report is made (service time zone)."""
+
+    daily_at: dt.time = dt.time(7, 0)
 
 
 class ServiceConfig(_Strict):
@@ -472,6 +480,7 @@ class ServiceConfig(_Strict):
     channels: ChannelsConfig = ChannelsConfig()
     followups: Followups
     queue: QueueSettings = QueueSettings()
+    reports: ReportsConfig = ReportsConfig()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ServiceConfig:
@@ -499,6 +508,7 @@ _SECTION_FILES = {
     "channels": "channels.yaml",
     "followups": "followups.yaml",
     "queue": "queue.yaml",
+    "reports": "reports.yaml",
 }
 
 
@@ -544,6 +554,7 @@ def load_config(directory: Path) -> ServiceConfig:
         "channels": ChannelsConfig,
         "followups": Followups,
         "queue": QueueSettings,
+        "reports": ReportsConfig,
     }
     for section, filename in _SECTION_FILES.items():
         path = directory / filename

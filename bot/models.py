@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -17,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -140,8 +143,15 @@ class Message(Base):
     raw: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     processed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
-    delivery_status: Mapped[str | None] = mapped_column(String(20))
-    """Outbound only: "pending", "sent", "delivered", "failed", or "dropped" (ownership changed)."""
+    delivery_status: Mapped[str | None] = mapped_column(String(20), index=True)
+    """Outbound only: "pending", "sending" (an attempt started; its outcome not yet recorded),
+    "sent", "delivered", "failed", or "dropped" (ownership changed)."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Provider delivery attempts started (each committed before the provider is called)."""
+    attempt_started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    possibly_duplicated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Resent after an attempt whose outcome is unknown, through a provider that cannot dedupe."""
 
 
 class Complaint(Base):
@@ -275,4 +285,33 @@ class Satisfaction(Base):
     """Who called back: "bot" or "agent:<id>"."""
     resolved: Mapped[bool] = mapped_column()
     """False when the customer said the problem is not resolved (the case was reopened)."""
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class DeadLetter(Base):
+    """A job that exhausted its tries or failed permanently; a manager sees it and may retry it."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    job: Mapped[str] = mapped_column(String(60))
+    args: Mapped[list[Any]] = mapped_column(Json, default=list)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    error: Mapped[str] = mapped_column(Text)
+    tries: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    retried_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class Report(Base):
+    """A stored report (the daily report for managers), one per kind and day."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("kind", "day", name="uq_reports_kind_day"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    day: Mapped[dt.date] = mapped_column(Date)
+    body: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

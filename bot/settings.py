@@ -61,6 +61,11 @@ class Settings:
     auto_migrate: bool | None = None
     """Migrate the schema when ``run`` starts; None means "only for SQLite" (the embedded setup),
     so several production instances never race to migrate: run ``python -m bot migrate`` once."""
+    job_timeout: float = 300.0
+    """Seconds a worker job may run. A job of a killed worker runs again this long (plus 10 s)
+    after it started, and a delivery left "sending" longer than this counts as interrupted."""
+    retry_backoff: float = 2.0
+    """First wait before retrying a transient delivery failure; it doubles each try (capped at 5 min)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -82,6 +87,8 @@ class Settings:
             telegram=_telegram_from_env(env),
             wechat=_wechat_from_env(env),
             sms_stub=bool(_flag(env.get("BOT_SMS_STUB"), default=True)),
+            job_timeout=float(env.get("BOT_JOB_TIMEOUT") or defaults.job_timeout),
+            retry_backoff=float(env.get("BOT_RETRY_BACKOFF") or defaults.retry_backoff),
         )
 
     def public_base(self) -> str:

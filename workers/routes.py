@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from bot.channel_window import wechat_window
 from bot.config import WechatWindow
 from bot.messages import ChannelName
 
@@ -32,12 +33,7 @@ def choose_route(
     outside it a template message (when configured), else an SMS (when a phone is known)."""
     if channel != ChannelName.WECHAT:
         return Route.DIRECT
-    inside = (
-        last_customer_message_at is not None
-        and now - last_customer_message_at < dt.timedelta(hours=window.window_hours)
-        and sent_since_then < window.messages_per_window
-    )
-    if inside:
+    if wechat_window(now, last_customer_message_at, sent_since_then, window).open:
         return Route.DIRECT
     if window.template_id:
         return Route.TEMPLATE

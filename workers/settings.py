@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from arq import cron
 from arq.connections import RedisSettings
+from arq.cron import CronJob
 from arq.typing import WorkerCoroutine
 from arq.worker import Function, func
 
 from bot.channels.registry import build_adapters, close_adapters
-from bot.config import load_config
+from bot.config import ServiceConfig, load_config
 from bot.db import Database
 from bot.engine import ConversationEngine
-from bot.gateway import OutboundGateway
+from bot.gateway import DELIVER_JOB, OutboundGateway
 from bot.handoff.live_queue import LiveQueue
 from bot.pipeline import Pipeline, utc_now
 from bot.settings import Settings
+from workers.dead_letters import dead_lettered
 from workers.jobs import MAX_DELIVERY_TRIES, deliver_message, fire_timer, reconcile
 from workers.promises import fire_case_timer
 from workers.queue import announce_queue, detect_clusters, supervise
+from workers.reports import daily_report
 from workers.timers import TimerPump
 
-FUNCTIONS: list[Function | WorkerCoroutine] = [
+FUNCTIONS: list[Function] = [
     func(fire_timer, max_tries=5),  # type: ignore[arg-type]
     func(deliver_message, max_tries=MAX_DELIVERY_TRIES),  # type: ignore[arg-type]
     func(fire_case_timer, max_tries=5),  # type: ignore[arg-type]
@@ -35,6 +41,31 @@ CRON_JOBS = [
     cron(supervise, second={10}, unique=True),  # type: ignore[arg-type]
     cron(detect_clusters, second={20}, unique=True),  # type: ignore[arg-type]
 ]
+
+
+def worker_functions(settings: Settings) -> list[Function | WorkerCoroutine]:
+    """``FUNCTIONS`` as the workers run them: each leaves a dead letter when it fails for good,
+    and deliveries time out after ``settings.job_timeout`` (arq runs a killed worker's job
+    again 10 s after the longest job timeout)."""
+    return [
+        dataclasses.replace(
+            function,
+            coroutine=dead_lettered(function.coroutine, function.max_tries or 5),
+            timeout_s=settings.job_timeout if function.name == DELIVER_JOB else function.timeout_s,
+        )
+        for function in FUNCTIONS
+    ]
+
+
+def worker_cron_jobs(config: ServiceConfig) -> list[CronJob]:
+    """``CRON_JOBS`` and the daily report, at times in the service time zone (``worker_timezone``)."""
+    at: dt.time = config.reports.daily_at
+    report = cron(daily_report, hour={at.hour}, minute={at.minute}, second={at.second}, unique=True)  # type: ignore[arg-type]
+    return [*CRON_JOBS, report]
+
+
+def worker_timezone(config: ServiceConfig) -> ZoneInfo:
+    return ZoneInfo(config.service.timezone)
 
 
 async def on_startup(ctx: dict[str, Any]) -> None:
@@ -87,9 +118,15 @@ def redis_settings() -> RedisSettings:
     return RedisSettings.from_dsn(url)
 
 
+_SETTINGS = Settings.from_env()
+_CONFIG = load_config(_SETTINGS.config_dir)
+
+
 class WorkerSettings:
-    functions: ClassVar[list[Function | WorkerCoroutine]] = FUNCTIONS
-    cron_jobs = CRON_JOBS
+    functions: ClassVar[list[Function | WorkerCoroutine]] = worker_functions(_SETTINGS)
+    cron_jobs = worker_cron_jobs(_CONFIG)
+    timezone = worker_timezone(_CONFIG)
+    job_timeout = _SETTINGS.job_timeout
     on_startup = on_startup
     on_shutdown = on_shutdown
     redis_settings = redis_settings() if Settings.from_env().redis_url else RedisSettings()

@@ -20,6 +20,9 @@ class ChannelAdapter(Protocol):
     """A provider's API behind one small interface. Adapters never touch storage or the engine."""
 
     name: ChannelName
+    accepts_idempotency_key: bool
+    """True when the provider dedupes sends by ``outbound_id``: resending after an attempt
+    whose outcome is unknown cannot reach the customer twice."""
 
     async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
         """Deliver ``message`` and return the provider's message id.

@@ -91,6 +91,7 @@ class SmsSettings:
 
 class SmsAdapter:
     name = ChannelName.SMS
+    accepts_idempotency_key = True
 
     def __init__(self, settings: SmsSettings, http: aiohttp.ClientSession) -> None:
         self.settings = settings

@@ -46,6 +46,7 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 class TelegramAdapter:
     name = ChannelName.TELEGRAM
+    accepts_idempotency_key = False
 
     def __init__(self, settings: TelegramSettings) -> None:
         self.settings = settings

@@ -75,6 +75,7 @@ class WechatSettings:
 
 class WechatAdapter:
     name = ChannelName.WECHAT
+    accepts_idempotency_key = False
 
     def __init__(self, settings: WechatSettings, redis: Redis | None = None) -> None:
         self.settings = settings

@@ -29,6 +29,7 @@ from bot.pipeline import Delivery
 from bot.promises.tracker import Tracker
 from bot.web import auth, dashboard, promises
 from bot.web.auth import api_error, requires
+from bot.web.deliveries import conversation_window
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
@@ -156,6 +157,7 @@ async def conversation(request: web.Request) -> web.Response:
                     "text": message.text,
                     "ts": message.created_at.isoformat(),
                     "delivery_status": message.delivery_status,
+                    "possibly_duplicated": message.possibly_duplicated,
                 }
                 for message in messages
             ],
@@ -178,6 +180,7 @@ async def conversation(request: web.Request) -> web.Response:
                 {"kind": event.kind, "actor": event.actor, "detail": event.detail, "ts": event.created_at.isoformat()}
                 for event in timeline
             ],
+            "window": await conversation_window(session, found, request.app[config_key], request.app[clock_key]()),
         }
     return web.json_response(body)
 

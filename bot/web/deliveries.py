@@ -1,0 +1,114 @@
+"""Staff API for deliveries: dead letters a manager can retry, and the stored daily reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.channel_window import WindowState, wechat_window, window_usage
+from bot.config import ServiceConfig
+from bot.gateway import DELIVER_JOB
+from bot.handoff.accounts import Role
+from bot.keys import clock_key, config_key, database_key, redis_key, sessions_key
+from bot.messages import ChannelName
+from bot.models import Conversation, DeadLetter, Message, Report
+from bot.web.auth import api_error, requires
+
+
+async def conversation_window(
+    session: Any, conversation: Conversation, config: ServiceConfig, now: dt.datetime
+) -> dict[str, Any] | None:
+    """The channel window the agent sees on a conversation; None for channels without one."""
+    if conversation.channel != ChannelName.WECHAT:
+        return None
+    last_in, sent = await window_usage(session, conversation.identity_id)
+    state: WindowState = wechat_window(now, last_in, sent, config.channels.wechat)
+    return state.to_json()
+
+
+def _letter_json(letter: DeadLetter) -> dict[str, Any]:
+    return {
+        "id": letter.id,
+        "job": letter.job,
+        "message_id": letter.message_id,
+        "conversation_id": letter.conversation_id,
+        "error": letter.error,
+        "tries": letter.tries,
+        "created_at": letter.created_at.isoformat(),
+        "retried_at": letter.retried_at.isoformat() if letter.retried_at else None,
+    }
+
+
+@requires(Role.MANAGER)
+async def dead_letters(request: web.Request) -> web.Response:
+    """``GET /api/dead-letters``: jobs that exhausted their tries or failed for good, newest first."""
+    async with request.app[sessions_key]() as session:
+        letters = (await session.execute(select(DeadLetter).order_by(DeadLetter.id.desc()).limit(500))).scalars()
+        return web.json_response({"dead_letters": [_letter_json(letter) for letter in letters]})
+
+
+@requires(Role.MANAGER)
+async def retry_dead_letter(request: web.Request) -> web.Response:
+    """``POST /api/dead-letters/{id}/retry``: run the job again (a delivery: its message goes
+    back to pending and is sent afresh). 409 when it was retried already."""
+    try:
+        letter_id = int(request.match_info["id"])
+    except ValueError as error:
+        raise api_error(404, "no such dead letter") from error
+    now = request.app[clock_key]()
+
+    def claim(session: Session) -> DeadLetter | str:
+        letter = session.get(DeadLetter, letter_id)
+        if letter is None:
+            return "missing"
+        taken = session.execute(
+            update(DeadLetter).where(DeadLetter.id == letter_id, DeadLetter.retried_at.is_(None)).values(retried_at=now)
+        ).rowcount
+        if not taken:
+            return "retried"
+        if letter.job == DELIVER_JOB and letter.message_id is not None:
+            session.execute(
+                update(Message)
+                .where(Message.id == letter.message_id, Message.delivery_status.in_(("failed", "sending", "pending")))
+                .values(delivery_status="pending", attempts=0, last_error=None)
+            )
+        session.expunge(letter)
+        return letter
+
+    outcome = await request.app[database_key].write(claim)
+    if outcome == "missing":
+        raise api_error(404, "no such dead letter")
+    if isinstance(outcome, str):
+        raise api_error(409, "this dead letter was retried already")
+    await request.app[redis_key].enqueue_job(outcome.job, *outcome.args, _job_id=f"dead-letter:{letter_id}")
+    return web.json_response({"retried": True})
+
+
+@requires(Role.MANAGER)
+async def daily_report(request: web.Request) -> web.Response:
+    """``GET /api/reports/daily?day=YYYY-MM-DD``: the stored report (default: yesterday, local time)."""
+    zone = ZoneInfo(request.app[config_key].service.timezone)
+    given = request.query.get("day")
+    yesterday = request.app[clock_key]().astimezone(zone).date() - dt.timedelta(days=1)
+    try:
+        day = dt.date.fromisoformat(given) if given else yesterday
+    except ValueError as error:
+        raise api_error(400, "day must be a date like 2026-11-22") from error
+    async with request.app[sessions_key]() as session:
+        report = (
+            await session.execute(select(Report).where(Report.kind == "daily", Report.day == day))
+        ).scalar_one_or_none()
+    if report is None:
+        raise api_error(404, f"no daily report for {day.isoformat()} yet (it is made each morning for the day before)")
+    return web.json_response({**report.body, "created_at": report.created_at.isoformat()})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/dead-letters", dead_letters)
+    app.router.add_post("/api/dead-letters/{id}/retry", retry_dead_letter)
+    app.router.add_get("/api/reports/daily", daily_report)

@@ -1,0 +1,191 @@
+"""Test doubles for provider APIs and helpers to seed deliveries and run real arq workers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from arq import create_pool
+from arq.connections import RedisSettings
+from arq.worker import Worker
+from sqlalchemy import select
+
+from bot.app import worker_resources
+from bot.keys import (
+    clock_key,
+    redis_key,
+    redis_url_key,
+    sessions_key,
+)
+from bot.models import ChannelIdentity, Conversation, Customer, Message, TimelineEvent
+from workers.settings import worker_functions
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+class ScriptedBotApi:
+    """A Telegram-like Bot API: answers ``sendMessage`` after scripted failures, records every
+    call, and can hold the first successful response until released (for crash tests)."""
+
+    def __init__(self, transient: int = 0, permanent: bool = False, hold_first: bool = False) -> None:
+        self.transient = transient
+        self.permanent = permanent
+        self.hold_first = hold_first
+        self.calls: list[tuple[float, dict[str, Any]]] = []
+        self.sent: list[dict[str, Any]] = []
+        self.received = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await request.json() if request.content_type == "application/json" else dict(await request.post())
+        if method == "getMe":
+            return web.json_response(
+                {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "B", "username": "b"}}
+            )
+        if method != "sendMessage":
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        self.calls.append((time.monotonic(), params))
+        if self.permanent:
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}, status=400
+            )
+        if self.transient > 0:
+            self.transient -= 1
+            return web.json_response(
+                {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500
+            )
+        self.sent.append(params)
+        first = len(self.sent) == 1
+        self.received.set()
+        if first and self.hold_first:
+            await self.release.wait()
+        return web.json_response(
+            {
+                "ok": True,
+                "result": {
+                    "message_id": 1000 + len(self.sent),
+                    "date": int(time.time()),
+                    "chat": {"id": int(params["chat_id"]), "type": "private"},
+                    "text": params["text"],
+                },
+            }
+        )
+
+    def texts(self) -> list[str]:
+        return [str(item["text"]) for item in self.sent]
+
+    async def start(self) -> TestServer:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self.handle)
+        server = TestServer(app)
+        await server.start_server()
+        return server
+
+
+async def seed_conversation(
+    client: Any,
+    channel: str,
+    external_id: str,
+    texts: Iterable[str],
+    phone: str | None = None,
+    customer_wrote_at: Any = None,
+) -> tuple[int, list[int]]:
+    """A conversation with pending outbound messages (as the engine or an agent would leave them),
+    and optionally the customer's last inbound message at ``customer_wrote_at``."""
+    now = client.app[clock_key]()
+    async with client.app[sessions_key]() as session, session.begin():
+        customer = Customer(phone=phone, created_at=now)
+        session.add(customer)
+        await session.flush()
+        identity = ChannelIdentity(customer_id=customer.id, channel=channel, external_id=external_id, created_at=now)
+        session.add(identity)
+        await session.flush()
+        conversation = Conversation(
+            customer_id=customer.id,
+            identity_id=identity.id,
+            channel=channel,
+            locale="zh-CN",
+            flow_state="collecting",
+            flow_data={},
+            created_at=now,
+        )
+        session.add(conversation)
+        await session.flush()
+        if customer_wrote_at is not None:
+            session.add(
+                Message(
+                    conversation_id=conversation.id,
+                    channel=channel,
+                    direction="in",
+                    sender="customer",
+                    text="电梯坏了",
+                    created_at=customer_wrote_at,
+                    processed_at=customer_wrote_at,
+                )
+            )
+        messages = [
+            Message(
+                conversation_id=conversation.id,
+                channel=channel,
+                direction="out",
+                sender="bot",
+                text=text,
+                created_at=now,
+                delivery_status="pending",
+            )
+            for text in texts
+        ]
+        session.add_all(messages)
+        await session.flush()
+        return conversation.id, [message.id for message in messages]
+
+
+async def enqueue(client: Any, message_ids: Iterable[int]) -> None:
+    for message_id in message_ids:
+        await client.app[redis_key].enqueue_job("deliver_message", message_id, _job_id=f"deliver:{message_id}")
+
+
+def worker_ctx(client: Any) -> dict[str, Any]:
+    """What a worker's ``on_startup`` provides, taken from a running app instance."""
+    return {**worker_resources(client.app), "redis": client.app[redis_key]}
+
+
+async def run_burst_worker(client: Any) -> Worker:
+    """A real arq worker in burst mode with the app's resources: runs until the queue is empty."""
+    app = client.app
+    ctx = worker_ctx(client)
+    ctx.pop("redis")
+    worker = Worker(
+        functions=worker_functions(ctx["settings"]),
+        redis_pool=await create_pool(RedisSettings.from_dsn(app[redis_url_key])),
+        ctx=ctx,
+        burst=True,
+        poll_delay=0.02,
+        handle_signals=False,
+        job_timeout=ctx["settings"].job_timeout,
+    )
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+    return worker
+
+
+async def message(client: Any, message_id: int) -> Message:
+    async with client.app[sessions_key]() as session:
+        return (await session.execute(select(Message).where(Message.id == message_id))).scalar_one()
+
+
+async def timeline_kinds(client: Any, conversation_id: int) -> list[str]:
+    async with client.app[sessions_key]() as session:
+        rows = await session.execute(
+            select(TimelineEvent.kind)
+            .where(TimelineEvent.conversation_id == conversation_id)
+            .order_by(TimelineEvent.id)
+        )
+        return list(rows.scalars())

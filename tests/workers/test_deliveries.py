@@ -1,0 +1,216 @@
+"""Provider deliveries through real arq workers: retries, permanent failures, dead letters,
+interrupted attempts, several workers side by side."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.handoff.accounts import Role
+from bot.keys import sessions_key
+from bot.models import DeadLetter, Message
+from bot.settings import TelegramBotSettings
+from tests.conftest import AppFactory, FixedClock
+from tests.handoff.test_api import add_user, sign_in
+from tests.workers.providers import (
+    TOKEN,
+    ScriptedBotApi,
+    enqueue,
+    message,
+    run_burst_worker,
+    seed_conversation,
+    timeline_kinds,
+    worker_ctx,
+)
+from workers.delivery import MAX_DELIVERY_TRIES, reconcile_deliveries
+
+CHAT = "777001"
+
+
+@pytest.fixture
+async def bot_api() -> AsyncIterator[ScriptedBotApi]:
+    api = ScriptedBotApi()
+    server = await api.start()
+    api.base = str(server.make_url("")).rstrip("/")  # type: ignore[attr-defined]
+    yield api
+    api.release.set()
+    await server.close()
+
+
+async def telegram_client(make_client: AppFactory, api: ScriptedBotApi, **overrides: Any) -> Any:
+    overrides.setdefault("retry_backoff", 0.01)
+    return await make_client(
+        telegram=TelegramBotSettings(TOKEN, "secret", api.base),  # type: ignore[attr-defined]
+        in_process_worker=False,
+        **overrides,
+    )
+
+
+async def test_transient_failures_are_retried_with_backoff_and_the_outcome_stored(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    bot_api.transient = 2
+    client = await telegram_client(make_client, bot_api, retry_backoff=0.3)
+    _, (message_id,) = await seed_conversation(client, "telegram", CHAT, ["您好,已为您登记。"])
+    await enqueue(client, [message_id])
+    await run_burst_worker(client)
+
+    assert bot_api.texts() == ["您好,已为您登记。"]
+    stored = await message(client, message_id)
+    assert (stored.delivery_status, stored.attempts, stored.provider_message_id) == ("sent", 3, "1001")
+    assert "Internal Server Error" in (stored.last_error or "")
+    first_gap = bot_api.calls[1][0] - bot_api.calls[0][0]
+    second_gap = bot_api.calls[2][0] - bot_api.calls[1][0]
+    assert first_gap >= 0.28 and second_gap >= 0.55, (first_gap, second_gap)  # 0.3 s, then doubled
+    assert not stored.possibly_duplicated
+
+
+async def test_a_permanent_failure_is_not_retried_and_is_recorded(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    bot_api.permanent = True
+    client = await telegram_client(make_client, bot_api)
+    conversation_id, (message_id,) = await seed_conversation(client, "telegram", CHAT, ["您好"])
+    await enqueue(client, [message_id])
+    await run_burst_worker(client)
+
+    assert len(bot_api.calls) == 1
+    stored = await message(client, message_id)
+    assert stored.delivery_status == "failed"
+    assert "Chat not found" in (stored.last_error or "")
+    assert "delivery_failed" in await timeline_kinds(client, conversation_id)
+    async with client.app[sessions_key]() as session:
+        letters = (await session.execute(select(DeadLetter))).scalars().all()
+    assert [(letter.message_id, letter.job) for letter in letters] == [(message_id, "deliver_message")]
+
+
+async def test_exhausted_tries_land_in_dead_letters_and_a_manager_retries(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    bot_api.transient = MAX_DELIVERY_TRIES
+    client = await telegram_client(make_client, bot_api)
+    _, (message_id,) = await seed_conversation(client, "telegram", CHAT, ["维修师傅明天上午到"])
+    await enqueue(client, [message_id])
+    await run_burst_worker(client)
+
+    assert len(bot_api.calls) == MAX_DELIVERY_TRIES and bot_api.texts() == []
+    assert (await message(client, message_id)).delivery_status == "failed"
+
+    await add_user(client, "wang.agent", Role.AGENT)
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "wang.agent")
+    assert (await client.get("/api/dead-letters")).status == 403
+    csrf = await sign_in(client, "boss")
+    listed = (await (await client.get("/api/dead-letters")).json())["dead_letters"]
+    assert len(listed) == 1
+    letter = listed[0]
+    assert (letter["job"], letter["message_id"], letter["tries"], letter["retried_at"]) == (
+        "deliver_message",
+        message_id,
+        MAX_DELIVERY_TRIES,
+        None,
+    )
+    assert "Internal Server Error" in letter["error"]
+
+    assert (await client.post(f"/api/dead-letters/{letter['id']}/retry")).status == 403  # no CSRF token
+    response = await client.post(f"/api/dead-letters/{letter['id']}/retry", headers={"X-CSRF-Token": csrf})
+    assert (response.status, await response.json()) == (200, {"retried": True})
+    again = await client.post(f"/api/dead-letters/{letter['id']}/retry", headers={"X-CSRF-Token": csrf})
+    assert again.status == 409
+    await run_burst_worker(client)
+
+    assert bot_api.texts() == ["维修师傅明天上午到"]
+    assert (await message(client, message_id)).delivery_status == "sent"
+    listed = (await (await client.get("/api/dead-letters")).json())["dead_letters"]
+    assert listed[0]["retried_at"] is not None
+
+
+async def test_two_workers_side_by_side_send_each_message_once_and_in_order(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    client = await telegram_client(make_client, bot_api)
+    expected: dict[str, list[str]] = {}
+    for chat in range(8):
+        texts = [f"chat {chat} message {index}" for index in range(4)]
+        expected[str(100 + chat)] = texts
+        _, ids = await seed_conversation(client, "telegram", str(100 + chat), texts)
+        await enqueue(client, ids)
+
+    await asyncio.gather(run_burst_worker(client), run_burst_worker(client))
+
+    sent = sorted(bot_api.texts())
+    assert sent == sorted(text for texts in expected.values() for text in texts)  # each exactly once
+    for chat, texts in expected.items():
+        assert [str(item["text"]) for item in bot_api.sent if str(item["chat_id"]) == chat] == texts
+    async with client.app[sessions_key]() as session:
+        statuses = set((await session.execute(select(Message.delivery_status))).scalars())
+    assert statuses == {"sent"}
+
+
+async def test_reconcile_requeues_a_message_whose_job_was_lost(
+    make_client: AppFactory, bot_api: ScriptedBotApi, clock: FixedClock
+) -> None:
+    client = await telegram_client(make_client, bot_api)
+    _, (message_id,) = await seed_conversation(client, "telegram", CHAT, ["已为您转交维修部门"])
+    # The process died between the commit and the enqueue: no job exists.
+    ctx = worker_ctx(client)
+    assert await reconcile_deliveries(ctx) == 0  # too fresh: its job may still be on the way
+    clock.advance(seconds=31)
+    assert await reconcile_deliveries(ctx) == 1
+    await run_burst_worker(client)
+    assert bot_api.texts() == ["已为您转交维修部门"]
+    stored = await message(client, message_id)
+    assert (stored.delivery_status, stored.possibly_duplicated) == ("sent", False)
+
+
+async def test_an_interrupted_attempt_is_resent_and_flagged_when_the_provider_cannot_dedupe(
+    make_client: AppFactory, bot_api: ScriptedBotApi, clock: FixedClock
+) -> None:
+    client = await telegram_client(make_client, bot_api, job_timeout=60)
+    conversation_id, (message_id,) = await seed_conversation(client, "telegram", CHAT, ["您的投诉已受理"])
+    # A worker committed its attempt marker and died before recording the outcome.
+    async with client.app[sessions_key]() as session, session.begin():
+        await session.execute(
+            update(Message)
+            .where(Message.id == message_id)
+            .values(delivery_status="sending", attempts=1, attempt_started_at=clock())
+        )
+    ctx = worker_ctx(client)
+    assert await reconcile_deliveries(ctx) == 0  # it may still be running
+    clock.advance(seconds=61)
+    assert await reconcile_deliveries(ctx) == 1
+    await run_burst_worker(client)
+
+    assert bot_api.texts() == ["您的投诉已受理"]
+    stored = await message(client, message_id)
+    assert (stored.delivery_status, stored.attempts, stored.possibly_duplicated) == ("sent", 2, True)
+    assert "possibly_duplicated" in await timeline_kinds(client, conversation_id)
+
+    await add_user(client, "li.agent", Role.AGENT)
+    await sign_in(client, "li.agent")
+    body = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert [m["possibly_duplicated"] for m in body["messages"]] == [True]
+    assert body["window"] is None  # Telegram has no window
+
+
+async def test_a_message_interrupted_too_often_is_failed_into_the_dead_letters(
+    make_client: AppFactory, bot_api: ScriptedBotApi, clock: FixedClock
+) -> None:
+    client = await telegram_client(make_client, bot_api, job_timeout=60)
+    _, (message_id,) = await seed_conversation(client, "telegram", CHAT, ["您好"])
+    async with client.app[sessions_key]() as session, session.begin():
+        await session.execute(
+            update(Message)
+            .where(Message.id == message_id)
+            .values(delivery_status="sending", attempts=MAX_DELIVERY_TRIES, attempt_started_at=clock())
+        )
+    clock.advance(seconds=61)
+    assert await reconcile_deliveries(worker_ctx(client)) == 0
+    assert (await message(client, message_id)).delivery_status == "failed"
+    async with client.app[sessions_key]() as session:
+        letter = (await session.execute(select(DeadLetter))).scalar_one()
+    assert letter.message_id == message_id and "interrupted" in letter.error

@@ -1,0 +1,179 @@
+"""The channel window the agent sees, the window fallback to SMS, and the managers' daily report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+
+from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
+from bot.embedded_redis import free_port
+from bot.handoff.accounts import Role
+from bot.keys import sessions_key
+from bot.models import Complaint, Notification, TimelineEvent
+from bot.settings import SmsGatewaySettings, WechatAccountSettings
+from bot.sms_stub import StubConfig, create_stub_app, stub_key
+from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN
+from tests.channels.test_wechat import APPID, OPENID, SECRET, FakeWechatApi, start_fake_wechat
+from tests.channels.test_wechat import TOKEN as WECHAT_TOKEN
+from tests.conftest import SHANGHAI, AppFactory, FixedClock
+from tests.handoff.test_api import add_user, sign_in
+from tests.workers.providers import enqueue, message, run_burst_worker, seed_conversation, timeline_kinds, worker_ctx
+from workers.reports import daily_report
+
+
+class RefusingTemplates(FakeWechatApi):
+    async def template(self, request: Any) -> Any:
+        from aiohttp import web
+
+        self.templates.append(await request.json())
+        return web.json_response({"errcode": 43004, "errmsg": "require subscribe"})
+
+
+@pytest.fixture
+async def wechat_and_sms(
+    request: pytest.FixtureRequest, make_client: AppFactory, service_config: ServiceConfig
+) -> AsyncIterator[tuple[Any, FakeWechatApi, Any]]:
+    """An app with WeChat (template configured when parametrised "template") and an SMS gateway."""
+    template = getattr(request, "param", None)
+    api = RefusingTemplates() if template == "refused" else FakeWechatApi()
+    wechat_server = await start_fake_wechat(api)
+    stub = TestServer(create_stub_app(StubConfig(ACCOUNT, TOKEN, NUMBER, f"http://127.0.0.1:{free_port()}/x")))
+    await stub.start_server()
+    config = service_config.model_copy(
+        update={"channels": ChannelsConfig(wechat=WechatWindow(template_id="TPL-1" if template else None))}
+    )
+    client = await make_client(
+        config=config,
+        in_process_worker=False,
+        wechat=WechatAccountSettings(WECHAT_TOKEN, APPID, SECRET, api_base=str(wechat_server.make_url("")).rstrip("/")),
+        sms=SmsGatewaySettings(ACCOUNT, TOKEN, NUMBER, str(stub.make_url("")).rstrip("/")),
+    )
+    yield client, api, stub.app[stub_key]
+    await stub.close()
+    await wechat_server.close()
+
+
+async def test_the_agent_sees_the_window_closing(
+    wechat_and_sms: tuple[Any, FakeWechatApi, Any], clock: FixedClock
+) -> None:
+    client, _, _ = wechat_and_sms
+    conversation_id, _ = await seed_conversation(client, "wechat", OPENID, [], customer_wrote_at=clock())
+    await add_user(client, "li.agent", Role.AGENT)
+    await sign_in(client, "li.agent")
+
+    async def window() -> dict[str, Any]:
+        body = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+        return dict(body["window"])
+
+    opened = await window()
+    closes_at = clock() + dt.timedelta(hours=48)
+    assert opened == {
+        "channel": "wechat",
+        "open": True,
+        "closes_at": closes_at.isoformat(),
+        "messages_left": 20,
+        "closing_soon": False,
+    }
+    clock.advance(hours=43)
+    assert (await window())["closing_soon"] is True  # under 6 hours left
+    clock.advance(hours=5)
+    assert (await window())["open"] is False
+
+
+@pytest.mark.parametrize("wechat_and_sms", [None, "refused"], indirect=True, ids=["no template", "template refused"])
+async def test_outside_the_window_the_message_goes_by_sms_where_a_phone_is_known(
+    wechat_and_sms: tuple[Any, FakeWechatApi, Any], clock: FixedClock
+) -> None:
+    client, api, gateway = wechat_and_sms
+    conversation_id, (message_id,) = await seed_conversation(
+        client, "wechat", OPENID, ["维修已安排"], phone=PHONE, customer_wrote_at=clock() - dt.timedelta(hours=49)
+    )
+    await enqueue(client, [message_id])
+    await run_burst_worker(client)
+
+    assert [m.body for m in gateway.outbound if m.to == PHONE] == ["维修已安排"]
+    assert api.texts() == []  # no customer-service message outside the window
+    stored = await message(client, message_id)
+    assert stored.delivery_status == "sent" and (stored.provider_message_id or "").startswith("sms:")
+    assert "delivery_fallback" in await timeline_kinds(client, conversation_id)
+    async with client.app[sessions_key]() as session:
+        detail = (
+            await session.execute(select(TimelineEvent.detail).where(TimelineEvent.kind == "delivery_fallback"))
+        ).scalar_one()
+    assert detail["route"] == "sms"
+
+
+async def test_the_daily_report_counts_yesterday_and_tells_the_managers(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client(in_process_worker=False)
+    yesterday = dt.datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI).astimezone(dt.UTC)
+    rows = [("property_service", "阳光花园", "wechat"), ("property_service", "阳光花园", "sms"), ("noise", None, "sms")]
+    for index, (category, area, channel) in enumerate(rows):
+        conversation_id, _ = await seed_conversation(client, channel, f"c{index}", [])
+        async with client.app[sessions_key]() as session, session.begin():
+            session.add(
+                Complaint(
+                    case_number=f"TS{index}",
+                    conversation_id=conversation_id,
+                    customer_id=1,
+                    description="电梯坏了",
+                    area=area,
+                    category=category,
+                    grade="simple",
+                    customer_tier="standard",
+                    deadline_at=yesterday + dt.timedelta(hours=2),
+                    created_at=yesterday,
+                )
+            )
+            if index == 0:
+                session.add(
+                    TimelineEvent(
+                        conversation_id=conversation_id, kind="resolved", created_at=yesterday + dt.timedelta(hours=1)
+                    )
+                )
+    # Today's complaint is not in yesterday's report.
+    today_id, _ = await seed_conversation(client, "sms", "today", [])
+    async with client.app[sessions_key]() as session, session.begin():
+        session.add(
+            Complaint(
+                case_number="TS9",
+                conversation_id=today_id,
+                customer_id=1,
+                description="x",
+                category="noise",
+                grade="simple",
+                customer_tier="standard",
+                created_at=clock(),
+            )
+        )
+
+    ctx = worker_ctx(client)
+    assert await daily_report(ctx) == "daily report for 2026-11-22: made"
+    assert await daily_report(ctx) == "daily report for 2026-11-22: already there"
+
+    await add_user(client, "wang.agent", Role.AGENT)
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "wang.agent")
+    assert (await client.get("/api/reports/daily?day=2026-11-22")).status == 403
+    await sign_in(client, "boss")
+    report = await (await client.get("/api/reports/daily")).json()  # default: yesterday
+    assert report["day"] == "2026-11-22"
+    assert report["complaints"]["total"] == 3
+    assert report["complaints"]["by_category"] == [
+        {"category": "property_service", "count": 2},
+        {"category": "noise", "count": 1},
+    ]
+    assert {"area": "阳光花园", "count": 2} in report["complaints"]["by_area"]
+    assert report["complaints"]["by_channel"] == [{"channel": "sms", "count": 2}, {"channel": "wechat", "count": 1}]
+    assert (report["resolved"], report["breached"]) == (1, 2)
+    assert (await client.get("/api/reports/daily?day=2026-11-21")).status == 404
+    assert (await client.get("/api/reports/daily?day=yesterday")).status == 400
+    async with client.app[sessions_key]() as session:
+        notes = (await session.execute(select(Notification))).scalars().all()
+    assert [(note.kind, note.audience) for note in notes] == [("daily_report", "role:manager")]

@@ -1,0 +1,317 @@
+"""Provider deliveries that lose nothing: an attempt marker before each call, outcomes after.
+
+Before a provider is called, the message is committed as ``sending`` with its attempt counted.
+A run that finds ``sending`` knows an earlier attempt never recorded its outcome (its worker
+died, or the job timed out): through a provider that dedupes by the outbound id (the SMS
+gateway) it simply resends with the same key; through one that cannot, it resends too and
+flags the message ``possibly_duplicated`` with a timeline row — a customer may rarely read a
+message twice, never miss one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+import structlog
+from arq import Retry
+from arq.jobs import Job, JobStatus
+from sqlalchemy import select, update
+
+from bot import redis_keys
+from bot.channel_window import window_usage
+from bot.channels.base import ChannelAdapter
+from bot.channels.sms import DeliveryError
+from bot.channels.wechat import WechatAdapter
+from bot.gateway import DELIVER_JOB
+from bot.handoff.events import StaffEvent, StaffEventKind, publish
+from bot.messages import ChannelName, OutboundMessage
+from bot.models import ChannelIdentity, Conversation, Customer, Message, TimelineEvent
+from workers.dead_letters import dead_letter
+from workers.routes import Route, choose_route
+
+log = structlog.get_logger(__name__)
+
+Ctx = dict[str, Any]
+MAX_DELIVERY_TRIES = 8
+MAX_BACKOFF_SECONDS = 300.0
+UNFINISHED = ("pending", "sending")
+RECONCILE_PENDING_AFTER = dt.timedelta(seconds=30)
+
+
+def job_timeout(ctx: Ctx) -> float:
+    return float(getattr(ctx.get("settings"), "job_timeout", 300.0))
+
+
+def backoff(ctx: Ctx, job_try: int) -> float:
+    """Seconds before the next try: the configured first wait, doubling each try, capped."""
+    first = float(getattr(ctx.get("settings"), "retry_backoff", 2.0))
+    return float(min(first * 2 ** (job_try - 1), MAX_BACKOFF_SECONDS))
+
+
+async def deliver_message(ctx: Ctx, message_id: int) -> str:
+    """Deliver a conversation's unfinished provider messages, oldest first, up to and past this one.
+
+    Jobs run concurrently, but a customer must read replies in order: one job at a time holds
+    the conversation's delivery lock and sends every unfinished message in id order; a job that
+    finds the lock taken leaves its message to the holder, which looks again after releasing.
+    A transient failure stops the run (and retries the job) so nothing overtakes that message.
+    The lock lives as long as a job may run, so it outlives a killed worker by at most that.
+    """
+    sessions = ctx["sessions"]
+    redis = ctx["redis"]
+    async with sessions() as session:
+        conversation_id = (
+            await session.execute(select(Message.conversation_id).where(Message.id == message_id))
+        ).scalar_one_or_none()
+    if conversation_id is None:
+        return "skipped"
+    lock, token, outcomes = redis_keys.delivery_lock(conversation_id), secrets.token_hex(8), []
+    lock_ms = int(job_timeout(ctx) * 1000)
+    while await _unfinished_ids(sessions, conversation_id, limit=1):
+        if not await redis.set(lock, token, nx=True, px=lock_ms):
+            return "left to the delivery in progress"
+        try:
+            while pending := await _unfinished_ids(sessions, conversation_id, limit=20):
+                for pending_id in pending:
+                    await redis.pexpire(lock, lock_ms)
+                    outcomes.append(await _deliver_one(ctx, pending_id))
+        finally:
+            if (await redis.get(lock)) in (token, token.encode()):
+                await redis.delete(lock)
+    return "; ".join(outcomes) or "nothing pending"
+
+
+async def _unfinished_ids(sessions: Any, conversation_id: int, limit: int) -> list[int]:
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Message.id)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.direction == "out",
+                Message.delivery_status.in_(UNFINISHED),
+            )
+            .order_by(Message.id)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+
+async def _deliver_one(ctx: Ctx, message_id: int) -> str:
+    """Send one unfinished message through its channel's adapter (or the window's fallback).
+
+    A channel with no adapter marks the message failed with the reason, never silently drops it.
+    """
+    sessions = ctx["sessions"]
+    adapters: dict[str, ChannelAdapter] = ctx.get("adapters", {})
+    now = ctx["clock"]()
+    job_try = int(ctx.get("job_try", 1))
+    async with sessions() as session, session.begin():
+        row = (
+            await session.execute(
+                select(Message, ChannelIdentity.external_id, Conversation.identity_id, Customer.phone)
+                .join(Conversation, Conversation.id == Message.conversation_id)
+                .join(ChannelIdentity, ChannelIdentity.id == Conversation.identity_id)
+                .join(Customer, Customer.id == Conversation.customer_id)
+                .where(Message.id == message_id)
+                .with_for_update(of=Message)
+            )
+        ).first()
+        if row is None or row[0].delivery_status not in UNFINISHED:
+            return "skipped"
+        message, recipient, identity_id, phone = row
+        text, conversation_id = message.text, message.conversation_id
+        interrupted = message.delivery_status == "sending"
+        adapter = adapters.get(message.channel)
+        if adapter is None:
+            error = f"no adapter for the channel {message.channel!r} (is it configured on the workers?)"
+            message.delivery_status, message.last_error = "failed", error
+            _failed_rows(session, message, error, now, job_try)
+            log.error("deliver.no_adapter", message_id=message_id, channel=message.channel)
+            return "failed: no adapter for this channel"
+        route = Route.DIRECT
+        if message.channel == ChannelName.WECHAT:
+            last_in, sent = await window_usage(session, identity_id)
+            route = choose_route(
+                message.channel,
+                now,
+                last_in,
+                sent,
+                ctx["config"].channels.wechat,
+                phone_known=bool(phone),
+                sms_available=ChannelName.SMS in adapters,
+            )
+        if interrupted:
+            log.warning("deliver.interrupted_attempt", message_id=message_id, attempts=message.attempts)
+            if not _sender(adapters, route, adapter).accepts_idempotency_key:
+                message.possibly_duplicated = True
+        message.delivery_status = "sending"
+        message.attempts += 1
+        message.attempt_started_at = now
+    # The marker is committed: from here on a crash leaves "sending" for the next run to see.
+    try:
+        route, provider_id = await _send(ctx, adapters, route, adapter, recipient, phone, text, message_id)
+    except DeliveryError as error:
+        if not error.permanent and job_try < MAX_DELIVERY_TRIES:
+            await _record_retry(sessions, message_id, str(error))
+            log.warning("deliver.retry", message_id=message_id, error=str(error), attempt=job_try)
+            raise Retry(defer=backoff(ctx, job_try)) from error
+        await _finish(ctx, message_id, conversation_id, "failed", None, now, route, str(error))
+        log.error("deliver.failed", message_id=message_id, error=str(error), permanent=error.permanent)
+        return f"failed: {error}"
+    await _finish(ctx, message_id, conversation_id, "sent", provider_id, now, route, None)
+    return "sent" if route is Route.DIRECT else f"sent by {route.value}"
+
+
+def _sender(adapters: dict[str, ChannelAdapter], route: Route, adapter: ChannelAdapter) -> ChannelAdapter:
+    """The adapter a route sends through."""
+    if route is Route.SMS and ChannelName.SMS in adapters:
+        return adapters[ChannelName.SMS]
+    return adapter
+
+
+async def _send(
+    ctx: Ctx,
+    adapters: dict[str, ChannelAdapter],
+    route: Route,
+    adapter: ChannelAdapter,
+    recipient: str,
+    phone: str | None,
+    text: str,
+    message_id: int,
+) -> tuple[Route, str]:
+    """Send by ``route``; a template the provider refuses for good falls back to SMS when a
+    phone is known. Returns the route taken and the provider's message id."""
+    if route is Route.DIRECT:
+        return route, await adapter.send(recipient, OutboundMessage(text=text), message_id)
+    if route is Route.TEMPLATE:
+        window = ctx["config"].channels.wechat
+        assert isinstance(adapter, WechatAdapter) and window.template_id
+        try:
+            return route, await adapter.send_template(recipient, window.template_id, window.template_field, text)
+        except DeliveryError as error:
+            if not error.permanent or not phone or ChannelName.SMS not in adapters:
+                raise
+            log.warning("deliver.template_refused", message_id=message_id, error=str(error))
+            route = Route.SMS
+    if route is Route.SMS and phone:
+        return route, "sms:" + await adapters[ChannelName.SMS].send(phone, OutboundMessage(text=text), message_id)
+    raise DeliveryError("outside the WeChat window, with no template and no phone to fall back to", permanent=True)
+
+
+async def _record_retry(sessions: Any, message_id: int, error: str) -> None:
+    """A transient failure: the attempt's outcome is known (not delivered), so back to pending."""
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Message)
+            .where(Message.id == message_id, Message.delivery_status == "sending")
+            .values(delivery_status="pending", last_error=error)
+        )
+
+
+def _failed_rows(session: Any, message: Message, error: str, now: dt.datetime, tries: int) -> None:
+    session.add(
+        dead_letter(
+            DELIVER_JOB, [message.id], error, tries, now, message_id=message.id, conversation_id=message.conversation_id
+        )
+    )
+
+
+async def _finish(
+    ctx: Ctx,
+    message_id: int,
+    conversation_id: int,
+    status: str,
+    provider_id: str | None,
+    now: dt.datetime,
+    route: Route,
+    error: str | None,
+) -> None:
+    """Record the outcome; a failure also leaves a dead letter for a manager to retry."""
+    timeline = False
+    async with ctx["sessions"]() as session, session.begin():
+        values: dict[str, Any] = {"delivery_status": status}
+        if provider_id is not None:
+            values["provider_message_id"] = provider_id
+        if error is not None:
+            values["last_error"] = error
+        message = (
+            await session.execute(update(Message).where(Message.id == message_id).values(**values).returning(Message))
+        ).scalar_one()
+        if route is not Route.DIRECT or error:
+            timeline = True
+            session.add(
+                TimelineEvent(
+                    conversation_id=conversation_id,
+                    kind="delivery_fallback" if route is not Route.DIRECT else "delivery_failed",
+                    actor="worker",
+                    detail={"message_id": message_id, "route": route.value, "error": error},
+                    created_at=now,
+                )
+            )
+        if status == "sent" and message.possibly_duplicated:
+            timeline = True
+            session.add(
+                TimelineEvent(
+                    conversation_id=conversation_id,
+                    kind="possibly_duplicated",
+                    actor="worker",
+                    detail={
+                        "message_id": message_id,
+                        "attempts": message.attempts,
+                        "why": "resent after an attempt whose outcome is unknown; the provider cannot dedupe",
+                    },
+                    created_at=now,
+                )
+            )
+        if status == "failed" and error is not None:
+            _failed_rows(session, message, error, now, int(ctx.get("job_try", 1)))
+    if timeline and "redis" in ctx:
+        await publish(ctx["redis"], StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,)))
+
+
+async def reconcile_deliveries(ctx: Ctx) -> int:
+    """Cron: re-enqueue provider messages that lost their job — left ``pending`` (the process
+    died between the commit and the enqueue) or ``sending`` past the job timeout (the worker
+    died mid-attempt). One interrupted too often is failed into the dead letters. Returns how
+    many were re-enqueued."""
+    now = ctx["clock"]()
+    redis = ctx["redis"]
+    stuck_before = now - dt.timedelta(seconds=job_timeout(ctx))
+    async with ctx["sessions"]() as session:
+        rows = (
+            await session.execute(
+                select(Message.id, Message.conversation_id, Message.delivery_status, Message.attempts).where(
+                    Message.direction == "out",
+                    Message.channel != ChannelName.WEBCHAT,
+                    ((Message.delivery_status == "pending") & (Message.created_at <= now - RECONCILE_PENDING_AFTER))
+                    | ((Message.delivery_status == "sending") & (Message.attempt_started_at <= stuck_before)),
+                )
+            )
+        ).all()
+    enqueued = 0
+    for message_id, conversation_id, status, attempts in rows:
+        if status == "sending" and attempts >= MAX_DELIVERY_TRIES:
+            await _give_up(ctx, message_id, conversation_id, attempts, now)
+            continue
+        job = Job(f"deliver:{message_id}", redis)
+        if await job.status() in (JobStatus.queued, JobStatus.deferred, JobStatus.in_progress):
+            continue
+        bucket = int(now.timestamp()) // 60
+        if await redis.enqueue_job(DELIVER_JOB, message_id, _job_id=f"deliver:{message_id}:late:{bucket}"):
+            enqueued += 1
+            log.warning("deliver.reconciled", message_id=message_id, status=status)
+    return enqueued
+
+
+async def _give_up(ctx: Ctx, message_id: int, conversation_id: int, attempts: int, now: dt.datetime) -> None:
+    error = f"interrupted {attempts} times without an outcome"
+    async with ctx["sessions"]() as session, session.begin():
+        changed = await session.execute(
+            update(Message)
+            .where(Message.id == message_id, Message.delivery_status == "sending")
+            .values(delivery_status="failed", last_error=error)
+        )
+        if changed.rowcount:
+            session.add(dead_letter(DELIVER_JOB, [message_id], error, attempts, now, message_id, conversation_id))
