@@ -225,6 +225,9 @@ class User(Base):
     display_name: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    queues: Mapped[list[str]] = mapped_column(Json, default=lambda: ["general"])
+    """Queue ids (config/handoff.yaml) whose tickets an agent sees and claims; supervisors and
+    managers see every queue whatever this says."""
 
 
 class Notification(Base):
@@ -246,3 +249,16 @@ class Notification(Base):
     """The same condition notifies once: e.g. "pickup_overdue:<ticket id>"."""
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     read_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class RuleSetVersion(Base):
+    """One version of the manager rules; the highest version is in force everywhere."""
+
+    __tablename__ = "rule_sets"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rules: Mapped[list[dict[str, Any]]] = mapped_column(Json)
+    changed_by: Mapped[str] = mapped_column(String(64))
+    """The manager's username, or "config" for the version seeded from config/rules.yaml."""
+    changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")

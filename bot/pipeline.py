@@ -32,6 +32,9 @@ from bot import redis_keys, store
 from bot.db import Database
 from bot.engine import ConversationEngine, ConversationSnapshot
 from bot.flows.complaint import CustomerSaid, Event, Started, State, Step, TimerChange, TimerFired, TimerKind
+from bot.handoff import events as staff_events
+from bot.handoff.events import StaffEvent
+from bot.handoff.routing import HandoffRouter
 from bot.messages import InboundMessage, MessageKind, OutboundMessage, Sender
 
 log = structlog.get_logger(__name__)
@@ -104,6 +107,7 @@ class _Submission:
 class _Outcome:
     deliveries: list[Delivery] = field(default_factory=list)
     timers: list[TimerSchedule] = field(default_factory=list)
+    staff_events: list[StaffEvent] = field(default_factory=list)
 
 
 def _encode(event: Event | int) -> str:
@@ -128,8 +132,10 @@ class Pipeline:
         clock: Clock = utc_now,
         batch_max: int = 256,
         on_stored: Callable[[Sequence[Delivery]], Awaitable[None]] | None = None,
+        router: HandoffRouter | None = None,
     ) -> None:
         self._database = database
+        self._router = router if router is not None else HandoffRouter(engine.config, engine.calendar)
         self._redis = redis
         self._engine = engine
         self._dispatcher = dispatcher
@@ -370,6 +376,12 @@ class Pipeline:
             await self._release(locked)
         await self._dispatcher.deliver(outcome.deliveries)
         await self._dispatcher.schedule(outcome.timers)
+        if outcome.staff_events:
+            try:
+                await staff_events.publish(self._redis, *outcome.staff_events)
+            except Exception:
+                # Events are hints to refetch; the consoles catch up on the next one.
+                log.exception("pipeline.staff_events_failed", events=len(outcome.staff_events))
 
     async def _requeue(self, events: dict[int, list[str]]) -> None:
         async with self._redis.pipeline(transaction=False) as redis_pipe:
@@ -396,7 +408,7 @@ class Pipeline:
         message_ids = [int(item[2:]) for items in events.values() for item in items if item.startswith("m:")]
 
         def run(session: Session) -> None:
-            batch = _BatchWrites()
+            batch = _BatchWrites(self._router)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             messages = store.load_inbound(session, message_ids) if message_ids else {}
             for conversation_id, items in events.items():
@@ -493,7 +505,9 @@ class _PendingReply:
 class _BatchWrites:
     """Rows collected while a batch runs, written with a few statements at its end."""
 
-    def __init__(self) -> None:
+    def __init__(self, router: HandoffRouter) -> None:
+        self._router = router
+        self.staff_events: list[StaffEvent] = []
         self.processed: list[int] = []
         self.timeline: list[dict[str, Any]] = []
         self.timers: list[tuple[int, TimerChange]] = []
@@ -512,7 +526,11 @@ class _BatchWrites:
         if step.complaint is not None:
             complaint_id = store.save_complaint(session, conversation, step.complaint, now)
         if step.handoff is not None:
-            store.open_or_raise_ticket(session, conversation.id, complaint_id, step.handoff, now)
+            # The manager rules pick the queue and priority, notify, and may give the case
+            # straight to its previous owner (首问负责).
+            routed = self._router.hand_off(session, conversation, complaint_id, step, now)
+            self.timeline.extend(routed.timeline)
+            self.staff_events.extend(routed.events)
         self.timers.extend((conversation.id, change) for change in step.timers)
         self.timeline.extend(
             {
@@ -532,6 +550,7 @@ class _BatchWrites:
 
     def flush(self, session: Session, now: dt.datetime, outcome: _Outcome, dispatcher: Dispatcher) -> None:
         store.mark_processed(session, self.processed, now)
+        outcome.staff_events.extend(self.staff_events)
         kept = [pending for pending in self.replies if pending.conversation.id not in self.dropped]
         for conversation_id in self.dropped:
             dropped = sum(1 for pending in self.replies if pending.conversation.id == conversation_id)
