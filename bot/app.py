@@ -41,7 +41,7 @@ from bot.messages import ChannelName
 from bot.pipeline import Clock, Pipeline, utc_now
 from bot.settings import Settings
 from bot.sms_stub import StubConfig, create_stub_app
-from bot.web import api, auth, chat
+from bot.web import api, auth, chat, rules_api
 from bot.web import sms as sms_routes
 from bot.web import telegram as telegram_routes
 from bot.web import wechat as wechat_routes
@@ -226,6 +226,7 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
     app.router.add_get("/readyz", readyz)
     chat.add_routes(app)
     api.add_routes(app)
+    rules_api.add_routes(app)
     if sms is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.handoff.accounts import Role
+from bot.handoff.membership import queues_of
 from bot.handoff.queue import WaitingTicket, queue_order
 from bot.keys import clock_key, config_key, database_key, gateway_key, sessions_key
 from bot.messages import Sender
@@ -23,8 +24,10 @@ STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
 @requires(*STAFF)
 async def queue(request: web.Request) -> web.Response:
-    """``GET /api/queue``: waiting tickets in the order to take them."""
+    """``GET /api/queue``: waiting tickets in the order to take them (an agent's: of their queues only)."""
+    staff = request["staff"]
     async with request.app[sessions_key]() as session:
+        allowed = await session.run_sync(lambda sync: queues_of(sync, staff["id"], staff["role"]))
         rows = await session.execute(
             select(HandoffTicket, Complaint.deadline_at, Complaint.case_number, Complaint.category)
             .outerjoin(Complaint, Complaint.id == HandoffTicket.complaint_id)
@@ -43,6 +46,7 @@ async def queue(request: web.Request) -> web.Response:
                 category=category,
             )
             for ticket, deadline_at, case_number, category in rows
+            if allowed is None or ticket.queue in allowed
         ]
     ordered = queue_order(tickets, request.app[clock_key]())
     return web.json_response(
@@ -76,17 +80,23 @@ async def claim(request: web.Request) -> web.Response:
     staff, now = request["staff"], request.app[clock_key]()
 
     def take(session: Session) -> tuple[str, int | None]:
+        allowed = queues_of(session, staff["id"], staff["role"])
+        in_queue = [] if allowed is None else [HandoffTicket.queue.in_(sorted(allowed))]
         claimed = session.execute(
             update(HandoffTicket)
-            .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting")
+            .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting", *in_queue)
             .values(status="claimed", claimed_by=str(staff["id"]), claimed_at=now)
             .returning(HandoffTicket.conversation_id)
         ).scalar_one_or_none()
         if claimed is None:
             exists = session.execute(
-                select(HandoffTicket.claimed_by).where(HandoffTicket.id == ticket_id)
+                select(HandoffTicket.status, HandoffTicket.queue).where(HandoffTicket.id == ticket_id)
             ).one_or_none()
-            return ("missing" if exists is None else "taken", None)
+            if exists is None:
+                return ("missing", None)
+            if exists.status == "waiting" and allowed is not None and exists.queue not in allowed:
+                return ("not your queue", None)
+            return ("taken", None)
         session.execute(
             update(Conversation)
             .where(Conversation.id == claimed)
@@ -108,6 +118,8 @@ async def claim(request: web.Request) -> web.Response:
         raise api_error(404, "no such ticket")
     if outcome == "taken":
         raise api_error(409, "someone else has already claimed this ticket")
+    if outcome == "not your queue":
+        raise api_error(403, "this ticket waits in a queue you are not in; ask a manager to add you to it")
     return web.json_response({"ticket_id": ticket_id, "conversation_id": conversation_id, "owner": staff["username"]})
 
 
