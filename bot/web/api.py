@@ -308,6 +308,9 @@ async def transfer(request: web.Request) -> web.Response:
     to_user, to_queue = payload.get("username"), payload.get("queue")
     if (to_user is None) == (to_queue is None) or not isinstance(to_user or to_queue, str):
         raise api_error(400, "give exactly one of 'username' or 'queue'")
+    known_queues = request.app[config_key].handoff.queue_ids()
+    if to_queue is not None and to_queue not in known_queues:
+        raise api_error(400, f"unknown queue {to_queue!r}; known queues: {', '.join(known_queues)}")
     staff, now = request["staff"], request.app[clock_key]()
 
     def move(session: Session) -> str:

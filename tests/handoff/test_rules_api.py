@@ -323,6 +323,11 @@ async def test_agents_see_and_claim_only_their_queues(make_client: AppFactory) -
     changed = await client.put(f"/api/users/{li}/queues", json=body, headers=headers)
     assert (await changed.json())["queues"] == ["general", "real_estate"]
 
+    transfer = await client.post(
+        f"/api/conversations/{conversation_id}/transfer", json={"queue": "legal"}, headers=headers
+    )
+    assert transfer.status == 400 and "unknown queue 'legal'" in (await transfer.json())["error"]
+
     # At once, without signing in again.
     assert [t["id"] for t in (await (await agent.get("/api/queue")).json())["tickets"]] == [ticket.id]
     claimed = await agent.post(f"/api/tickets/{ticket.id}/claim", headers={"X-CSRF-Token": agent_csrf})
