@@ -231,12 +231,11 @@ class HandoffRouter:
             .where(
                 Conversation.customer_id == conversation.customer_id,
                 Conversation.id != conversation.id,
-                User.active,
             )
             .order_by(Conversation.id.desc())
             .limit(1)
         ).scalar_one_or_none()
-        if agent is None:
+        if agent is None or not agent.active:
             return
         owner = f"{AGENT_PREFIX}{agent.id}"
         moved = session.execute(
