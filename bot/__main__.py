@@ -128,6 +128,17 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.db import Database
     from bot.handoff.accounts import Role, create_user
 
+    queues: list[str] | None = None
+    if arguments.queues:
+        from bot.handoff.membership import check_queue_ids
+
+        try:
+            known = load_config(settings.config_dir).handoff.queue_ids()
+            queues = check_queue_ids([name.strip() for name in arguments.queues.split(",") if name.strip()], known)
+        except (ConfigError, ValueError) as error:
+            print(f"not created: --queues: {error}", file=sys.stderr)
+            return 2
+
     if sys.stdin.isatty():
         password = getpass.getpass("Password: ")
         if getpass.getpass("Again: ") != password:
@@ -142,7 +153,7 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
             now = dt.datetime.now(dt.UTC)
             return await database.write(
                 lambda session: create_user(
-                    session, arguments.username, password, Role(arguments.role), now, arguments.display_name
+                    session, arguments.username, password, Role(arguments.role), now, arguments.display_name, queues
                 )
             )
         finally:
@@ -191,6 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     user.add_argument("--role", required=True, choices=["agent", "supervisor", "manager"])
     user.add_argument("--username", required=True)
     user.add_argument("--display-name", default=None)
+    user.add_argument(
+        "--queues",
+        default=None,
+        help="comma-separated queue ids (config/handoff.yaml) an agent works, e.g. general,engineering "
+        "(default: general; supervisors and managers see every queue)",
+    )
     hook = commands.add_parser("telegram-webhook", help="register the Telegram webhook with the secret")
     hook.add_argument("--url", required=True, help="public URL of /channels/telegram")
     stub = commands.add_parser("sms-stub", help="run the stub SMS gateway on its own")

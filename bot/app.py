@@ -44,7 +44,7 @@ from bot.messages import ChannelName
 from bot.pipeline import Clock, Pipeline, utc_now
 from bot.settings import Settings
 from bot.sms_stub import StubConfig, create_stub_app
-from bot.web import api, auth, chat, console, deliveries, events
+from bot.web import api, auth, chat, console, deliveries, events, rules_api
 from bot.web import sms as sms_routes
 from bot.web import telegram as telegram_routes
 from bot.web import wechat as wechat_routes
@@ -247,6 +247,7 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
     events.add_routes(app)
     console.add_routes(app)
     deliveries.add_routes(app)
+    rules_api.add_routes(app)
     if sms is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:

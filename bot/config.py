@@ -15,6 +15,9 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.handoff.rules import RuleSet, Vocabulary, check_vocabulary
+from bot.messages import ChannelName
+
 
 class ConfigError(Exception):
     """A configuration file is missing, unreadable or invalid."""
@@ -461,10 +464,37 @@ class QueueSettings(_Strict):
     """An owned conversation whose customer has waited this long for the agent notifies the supervisors."""
     cluster_alert: ClusterAlert = ClusterAlert()
     dashboard: DashboardSettings = DashboardSettings()
+
+
 class ReportsConfig(_Strict):
     """``config/reports.yaml``: when the managers' daily report is made (service time zone)."""
 
     daily_at: dt.time = dt.time(7, 0)
+
+
+class QueueDefinition(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: LocalizedText
+
+
+class HandoffSettings(_Strict):
+    """``config/handoff.yaml``: the human queues tickets wait in (agents are members of some)."""
+
+    queues: list[QueueDefinition] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_queues(self) -> HandoffSettings:
+        ids = [queue.id for queue in self.queues]
+        if len(ids) != len(set(ids)):
+            raise ValueError("queue ids must be unique")
+        # The complaint flow hands off to these two by name.
+        missing = [required for required in ("general", "supervisor") if required not in ids]
+        if missing:
+            raise ValueError(f"queues: {missing} are required")
+        return self
+
+    def queue_ids(self) -> list[str]:
+        return [queue.id for queue in self.queues]
 
 
 class ServiceConfig(_Strict):
@@ -481,6 +511,18 @@ class ServiceConfig(_Strict):
     followups: Followups
     queue: QueueSettings = QueueSettings()
     reports: ReportsConfig = ReportsConfig()
+    handoff: HandoffSettings
+    rules: RuleSet
+
+    def rule_vocabulary(self) -> Vocabulary:
+        """The ids manager rules may name."""
+        return Vocabulary(
+            categories=frozenset(category.id for category in self.classification.categories),
+            tiers=frozenset(self.deadlines.tiers),
+            signals=frozenset(signal.value for signal in Signal),
+            queues=frozenset(self.handoff.queue_ids()),
+            channels=frozenset(channel.value for channel in ChannelName),
+        )
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ServiceConfig:
@@ -495,6 +537,9 @@ class ServiceConfig(_Strict):
                 raise ValueError(f"deadlines.overrides[{index}]: unknown category {override.category!r}")
             if override.tier is not None and override.tier not in self.deadlines.tiers:
                 raise ValueError(f"deadlines.overrides[{index}]: unknown tier {override.tier!r}")
+        problems = check_vocabulary(self.rules, self.rule_vocabulary())
+        if problems:
+            raise ValueError("rules.yaml: " + "; ".join(problems))
         return self
 
 
@@ -509,6 +554,8 @@ _SECTION_FILES = {
     "followups": "followups.yaml",
     "queue": "queue.yaml",
     "reports": "reports.yaml",
+    "handoff": "handoff.yaml",
+    "rules": "rules.yaml",
 }
 
 
@@ -555,6 +602,8 @@ def load_config(directory: Path) -> ServiceConfig:
         "followups": Followups,
         "queue": QueueSettings,
         "reports": ReportsConfig,
+        "handoff": HandoffSettings,
+        "rules": RuleSet,
     }
     for section, filename in _SECTION_FILES.items():
         path = directory / filename

@@ -245,6 +245,9 @@ class User(Base):
     display_name: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    queues: Mapped[list[str]] = mapped_column(Json, default=lambda: ["general"])
+    """Queue ids (config/handoff.yaml) whose tickets an agent sees and claims; supervisors and
+    managers see every queue whatever this says."""
 
 
 class Notification(Base):
@@ -315,3 +318,16 @@ class Report(Base):
     day: Mapped[dt.date] = mapped_column(Date)
     body: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class RuleSetVersion(Base):
+    """One version of the manager rules; the highest version is in force everywhere."""
+
+    __tablename__ = "rule_sets"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rules: Mapped[list[dict[str, Any]]] = mapped_column(Json)
+    changed_by: Mapped[str] = mapped_column(String(64))
+    """The manager's username, or "config" for the version seeded from config/rules.yaml."""
+    changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -44,6 +44,7 @@ from bot.flows.complaint import (
     TimerKind,
 )
 from bot.handoff.events import StaffEvent, StaffEventKind
+from bot.handoff.routing import HandoffRouter
 from bot.messages import InboundMessage, MessageKind, OutboundMessage, Sender
 from bot.promises import store as promise_store
 from bot.promises.timers import CaseTimer, CaseTimerKind
@@ -148,8 +149,10 @@ class Pipeline:
         batch_max: int = 256,
         on_stored: Callable[[Sequence[Delivery]], Awaitable[None]] | None = None,
         on_queue_changed: Callable[[Sequence[int]], Awaitable[None]] | None = None,
+        router: HandoffRouter | None = None,
     ) -> None:
         self._database = database
+        self._router = router if router is not None else HandoffRouter(engine.config, engine.calendar)
         self._redis = redis
         self._engine = engine
         self._dispatcher = dispatcher
@@ -429,7 +432,7 @@ class Pipeline:
         message_ids = [int(item[2:]) for items in events.values() for item in items if item.startswith("m:")]
 
         def run(session: Session) -> None:
-            batch = _BatchWrites(self._engine.config.followups)
+            batch = _BatchWrites(self._engine.config.followups, self._router)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             messages = store.load_inbound(session, message_ids) if message_ids else {}
             for conversation_id, items in events.items():
@@ -528,10 +531,12 @@ class _PendingReply:
 class _BatchWrites:
     """Rows collected while a batch runs, written with a few statements at its end."""
 
-    def __init__(self, followups: Followups) -> None:
+    def __init__(self, followups: Followups, router: HandoffRouter) -> None:
         self.followups = followups
         self.case_timers: list[CaseTimer] = []
         self.reopened: list[int] = []
+        self._router = router
+        self.staff_events: list[StaffEvent] = []
         self.processed: list[int] = []
         self.timeline: list[dict[str, Any]] = []
         self.timers: list[tuple[int, TimerChange]] = []
@@ -564,7 +569,11 @@ class _BatchWrites:
         if step.reopen:
             self.reopened.append(conversation.id)
         if step.handoff is not None:
-            store.open_or_raise_ticket(session, conversation.id, complaint_id, step.handoff, now)
+            # The manager rules pick the queue and priority, notify, and may give the case
+            # straight to its previous owner (首问负责).
+            routed = self._router.hand_off(session, conversation, complaint_id, step, now)
+            self.timeline.extend(routed.timeline)
+            self.staff_events.extend(routed.events)
             self.queue_changed.append(conversation.id)
         self.timers.extend((conversation.id, change) for change in step.timers)
         self.timeline.extend(
@@ -586,6 +595,7 @@ class _BatchWrites:
     def flush(self, session: Session, now: dt.datetime, outcome: _Outcome, dispatcher: Dispatcher) -> None:
         store.mark_processed(session, self.processed, now)
         outcome.queue_changed.extend(self.queue_changed)
+        outcome.staff_events.extend(self.staff_events)
         kept = [pending for pending in self.replies if pending.conversation.id not in self.dropped]
         for conversation_id in self.dropped:
             dropped = sum(1 for pending in self.replies if pending.conversation.id == conversation_id)

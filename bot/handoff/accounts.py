@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -10,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.flows.complaint import GENERAL_QUEUE
 from bot.models import User
 
 _hasher = PasswordHasher()
@@ -25,9 +27,19 @@ class Role(StrEnum):
 
 
 def create_user(
-    session: Session, username: str, password: str, role: Role, now: dt.datetime, display_name: str | None = None
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    now: dt.datetime,
+    display_name: str | None = None,
+    queues: Sequence[str] | None = None,
 ) -> int:
-    """A new account; raises ValueError for an empty username or a short password."""
+    """A new account; raises ValueError for an empty username or a short password.
+
+    ``queues`` (default: the general queue) are the queues an agent sees and claims from;
+    the caller checks they exist in the configuration.
+    """
     if not username.strip():
         raise ValueError("the username must not be empty")
     if len(password) < 8:
@@ -39,6 +51,7 @@ def create_user(
         display_name=display_name,
         active=True,
         created_at=now,
+        queues=list(queues) if queues else [GENERAL_QUEUE],
     )
     session.add(user)
     session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.flows.complaint import Resolved
 from bot.handoff.accounts import Role
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
+from bot.handoff.membership import queues_of
 from bot.handoff.queue import WaitingTicket
 from bot.keys import (
     clock_key,
@@ -43,8 +44,13 @@ async def _announce(request: web.Request, conversation_id: int) -> None:
 @requires(*STAFF)
 async def queue(request: web.Request) -> web.Response:
     """``GET /api/queue``: waiting tickets in the order to take them (from the Redis live queue,
-    rebuilt from the database when lost)."""
-    ordered = await request.app[live_queue_key].ordered()
+    rebuilt from the database when lost); an agent sees their queues' tickets only."""
+    staff = request["staff"]
+    async with request.app[sessions_key]() as session:
+        allowed = await session.run_sync(lambda sync: queues_of(sync, staff["id"], staff["role"]))
+    ordered = [
+        ticket for ticket in await request.app[live_queue_key].ordered() if allowed is None or ticket.queue in allowed
+    ]
     return web.json_response(
         {"tickets": [_ticket_json(ticket, position) for position, ticket in enumerate(ordered, 1)]}
     )
@@ -76,17 +82,23 @@ async def claim(request: web.Request) -> web.Response:
     staff, now = request["staff"], request.app[clock_key]()
 
     def take(session: Session) -> tuple[str, int | None]:
+        allowed = queues_of(session, staff["id"], staff["role"])
+        in_queue = [] if allowed is None else [HandoffTicket.queue.in_(sorted(allowed))]
         claimed = session.execute(
             update(HandoffTicket)
-            .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting")
+            .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting", *in_queue)
             .values(status="claimed", claimed_by=str(staff["id"]), claimed_at=now)
             .returning(HandoffTicket.conversation_id)
         ).scalar_one_or_none()
         if claimed is None:
             exists = session.execute(
-                select(HandoffTicket.claimed_by).where(HandoffTicket.id == ticket_id)
+                select(HandoffTicket.status, HandoffTicket.queue).where(HandoffTicket.id == ticket_id)
             ).one_or_none()
-            return ("missing" if exists is None else "taken", None)
+            if exists is None:
+                return ("missing", None)
+            if exists.status == "waiting" and allowed is not None and exists.queue not in allowed:
+                return ("not your queue", None)
+            return ("taken", None)
         session.execute(
             update(Conversation)
             .where(Conversation.id == claimed)
@@ -108,6 +120,8 @@ async def claim(request: web.Request) -> web.Response:
         raise api_error(404, "no such ticket")
     if outcome == "taken":
         raise api_error(409, "someone else has already claimed this ticket")
+    if outcome == "not your queue":
+        raise api_error(403, "this ticket waits in a queue you are not in; ask a manager to add you to it")
     assert conversation_id is not None
     await request.app[live_queue_key].changed([conversation_id])
     await _announce(request, conversation_id)
@@ -305,6 +319,9 @@ async def transfer(request: web.Request) -> web.Response:
     to_user, to_queue = payload.get("username"), payload.get("queue")
     if (to_user is None) == (to_queue is None) or not isinstance(to_user or to_queue, str):
         raise api_error(400, "give exactly one of 'username' or 'queue'")
+    known_queues = request.app[config_key].handoff.queue_ids()
+    if to_queue is not None and to_queue not in known_queues:
+        raise api_error(400, f"unknown queue {to_queue!r}; known queues: {', '.join(known_queues)}")
     staff, now = request["staff"], request.app[clock_key]()
 
     def move(session: Session) -> str:

@@ -6,13 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.app import worker_resources
 from bot.keys import (
-    clock_key,
-    config_key,
-    database_key,
-    gateway_key,
-    live_queue_key,
-    pipeline_key,
     redis_key,
     sessions_key,
 )
@@ -43,17 +38,7 @@ async def ticket_of(client: Any, conversation_id: int) -> int:
 
 def job_ctx(client: Any) -> dict[str, Any]:
     """What the in-process worker's ``on_startup`` gives jobs, taken from a running app."""
-    app = client.app
-    return {
-        "redis": app[redis_key],
-        "config": app[config_key],
-        "database": app[database_key],
-        "sessions": app[sessions_key],
-        "pipeline": app[pipeline_key],
-        "clock": app[clock_key],
-        "gateway": app[gateway_key],
-        "live_queue": app[live_queue_key],
-    }
+    return {**worker_resources(client.app), "redis": client.app[redis_key]}
 
 
 def system_texts(socket: ChatSocket) -> list[str]:

@@ -6,11 +6,11 @@ import asyncio
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.handoff.accounts import Role, create_user
 from bot.keys import clock_key, database_key, sessions_key
-from bot.models import Conversation, HandoffTicket
+from bot.models import Conversation, HandoffTicket, User
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
 
@@ -20,6 +20,15 @@ PASSWORD = "correct horse battery"
 async def add_user(client: Any, username: str, role: Role) -> None:
     now = client.app[clock_key]()
     await client.app[database_key].write(lambda session: create_user(session, username, PASSWORD, role, now))
+
+
+async def set_queues(client: Any, username: str, queues: list[str]) -> None:
+    """Put an agent in these queues (agents see and claim only their queues' tickets)."""
+
+    def assign(session: Any) -> None:
+        session.execute(update(User).where(User.username == username).values(queues=queues))
+
+    await client.app[database_key].write(assign)
 
 
 async def sign_in(client: Any, username: str) -> str:
@@ -302,6 +311,7 @@ async def test_notes_stay_internal_and_transfer_keeps_the_history(make_client: A
 async def test_transfer_to_a_queue_waits_for_a_claim_and_resolve_closes_the_case(make_client: AppFactory) -> None:
     client = await make_client()
     csrf, conversation_id, socket = await _claimed_conversation(client, "he")
+    await set_queues(client, "he", ["general", "engineering"])
     headers = {"X-CSRF-Token": csrf}
     moved = await client.post(
         f"/api/conversations/{conversation_id}/transfer", json={"queue": "engineering"}, headers=headers

@@ -12,7 +12,7 @@ from bot.handoff.accounts import Role
 from bot.handoff.live_queue import BUILT_FIELD
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx, ticket_of
-from tests.handoff.test_api import add_user, sign_in
+from tests.handoff.test_api import add_user, set_queues, sign_in
 from workers.jobs import reconcile
 
 
@@ -61,6 +61,7 @@ async def test_two_instances_reading_a_lost_queue_agree(make_client: AppFactory,
 async def test_claim_and_resolve_update_redis_and_tell_the_consoles(make_client: AppFactory, redis: Redis) -> None:
     client = await make_client()
     await add_user(client, "li", Role.AGENT)
+    await set_queues(client, "li", ["general", "engineering"])
     csrf = await sign_in(client, "li")
     conversation_id, socket = await customer_hands_off(client)
     ticket_id = await ticket_of(client, conversation_id)

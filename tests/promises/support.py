@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from bot.app import worker_resources
 from bot.handoff.accounts import Role
-from bot.keys import clock_key, redis_key, redis_url_key, sessions_key
+from bot.keys import clock_key, config_key, redis_key, redis_url_key, sessions_key
 from bot.models import Complaint, Notification, TimelineEvent
-from tests.handoff.test_api import add_user, sign_in
+from tests.handoff.test_api import add_user, set_queues, sign_in
 from tests.helpers import ChatSocket, new_session
 from workers.jobs import reconcile
 from workers.settings import FUNCTIONS
@@ -90,8 +90,9 @@ async def staff(client: Any, username: str, role: Role) -> tuple[dict[str, str],
 
 
 async def claim_and_resolve(client: Any, conversation_id: int, username: str = "li.agent") -> int:
-    """An agent claims the case's ticket and resolves it; returns the agent's id."""
+    """An agent of every queue claims the case's ticket and resolves it; returns the agent's id."""
     headers, agent_id = await staff(client, username, Role.AGENT)
+    await set_queues(client, username, client.app[config_key].handoff.queue_ids())
     queue = await (await client.get("/api/queue")).json()
     ticket = next(t for t in queue["tickets"] if t["conversation_id"] == conversation_id)
     assert (await client.post(f"/api/tickets/{ticket['id']}/claim", headers=headers)).status == 200

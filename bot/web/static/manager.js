@@ -153,7 +153,9 @@
     $("rules-version").textContent = body.version
       ? `版本 ${body.version} · ${body.changed_by || ""} · ${formatTime(body.changed_at)}` : "";
     renderRules();
-    const history_ = body.history || [];
+    // The version in force first, then the earlier ones (the API lists those newest first).
+    const current = body.version ? [{version: body.version, changed_by: body.changed_by, changed_at: body.changed_at, note: body.note}] : [];
+    const history_ = [...current, ...(body.history || []).filter((h) => h.version !== body.version)];
     clear($("rules-history"), history_.length
       ? table(["版本", "修改人", "时间", "说明"], history_.map((h) => [h.version, h.changed_by, formatTime(h.changed_at), h.note]))
       : empty("无历史 / no earlier versions"));

@@ -1,0 +1,289 @@
+"""Applying the manager rules when the bot hands a conversation off to a person.
+
+Runs inside the pipeline's processing transaction, where the engine asked for a ticket: it
+gathers the facts (the complaint, the channel, the customer's tier, signals, business hours,
+repeat complaint), lets :func:`bot.handoff.rules.decide` choose, opens or raises the ticket with
+the decided queue and priority, sends the notifications, and, for first-contact ownership
+(首问负责), gives the conversation straight to the agent who owned the customer's previous case.
+What it wrote for the timeline and the staff events to publish after the commit come back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import String, cast, literal, select, update
+from sqlalchemy.orm import Session
+
+from bot import store
+from bot.config import ServiceConfig, Signal
+from bot.flows.complaint import HandoffRequest, Step
+from bot.flows.deadline import BusinessCalendar
+from bot.handoff.events import StaffEvent, StaffEventKind
+from bot.handoff.notifications import SUPERVISORS, notify, user_audience
+from bot.handoff.rulebook import RuleBook
+from bot.handoff.rules import RoutingDecision, RoutingFacts, decide
+from bot.models import Complaint, Conversation, HandoffTicket, User
+
+AGENT_PREFIX = "agent:"
+ACCOUNT_MANAGER_AUDIENCE = SUPERVISORS
+"""There is no account-manager role: the supervisors get these, marked ``{"for": "account_manager"}``."""
+
+
+@dataclass(slots=True)
+class Routed:
+    """What a handoff wrote besides the ticket: timeline rows and events for after the commit."""
+
+    ticket_id: int
+    queue: str
+    priority: int
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    events: list[StaffEvent] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _ComplaintFacts:
+    case_number: str | None
+    category: str | None
+    grade: str | None
+    signals: frozenset[str]
+    text: str
+
+
+class HandoffRouter:
+    """One per process (the pipeline's); holds the cached rule book."""
+
+    def __init__(self, config: ServiceConfig, calendar: BusinessCalendar, rulebook: RuleBook | None = None) -> None:
+        self._config = config
+        self._calendar = calendar
+        self.rulebook = rulebook if rulebook is not None else RuleBook(config.rules)
+
+    def hand_off(
+        self,
+        session: Session,
+        conversation: store.LoadedConversation,
+        complaint_id: int | None,
+        step: Step,
+        now: dt.datetime,
+    ) -> Routed:
+        """Open (or raise) the conversation's ticket as the rules decide; see the module docstring."""
+        request = step.handoff
+        assert request is not None
+        rules = self.rulebook.current(session, now)
+        complaint = self._complaint_facts(session, conversation.id, complaint_id, step)
+        facts = RoutingFacts(
+            category=complaint.category,
+            grade=complaint.grade,
+            channel=conversation.channel,
+            tier=conversation.customer.tier,
+            signals=complaint.signals,
+            text=complaint.text,
+            outside_business_hours=not self._calendar.within_business_hours(now),
+            repeat_complaint=Signal.REPEAT.value in complaint.signals
+            or self._earlier_complaint(session, conversation, complaint_id, complaint.category),
+        )
+        decision = decide(facts, rules.rules)
+        routed_request = HandoffRequest(
+            queue=decision.queue if decision.queue is not None else request.queue,
+            priority=decision.priority if decision.priority is not None else request.priority,
+            reason=request.reason,
+        )
+        ticket_id = store.open_or_raise_ticket(session, conversation.id, complaint_id, routed_request, now)
+        ticket = session.get(HandoffTicket, ticket_id)
+        assert ticket is not None
+        routed = Routed(ticket_id, ticket.queue, ticket.priority)
+        routed.events.append(StaffEvent(StaffEventKind.QUEUE, (conversation.id,), queue=ticket.queue))
+        routed.events.append(StaffEvent(StaffEventKind.CONVERSATION, (conversation.id,)))
+        if decision.matched:
+            routed.timeline.append(
+                self._row(
+                    conversation.id,
+                    complaint_id,
+                    "routed",
+                    now,
+                    rules=list(decision.matched),
+                    version=rules.version,
+                    queue=ticket.queue,
+                    priority=ticket.priority,
+                    requested={"queue": request.queue, "priority": request.priority},
+                    outside_business_hours=facts.outside_business_hours,
+                    repeat_complaint=facts.repeat_complaint,
+                )
+            )
+        self._notify(session, decision, conversation, complaint_id, complaint, ticket_id, ticket, now, routed)
+        if decision.route_to_previous_owner:
+            self._to_previous_owner(session, conversation, complaint_id, complaint, ticket, now, routed)
+        return routed
+
+    # ------------------------------------------------------------------ facts
+
+    def _complaint_facts(
+        self, session: Session, conversation_id: int, complaint_id: int | None, step: Step
+    ) -> _ComplaintFacts:
+        # Signals detected after the complaint was recorded (a threat once handed off) live in the
+        # flow data; the complaint row is the record for an escalation that did not rewrite it.
+        flow_signals = frozenset(str(signal) for signal in step.data.get("signals", []))
+        flow_text = "\n".join(str(part) for part in step.data.get("description", []))
+        record = step.complaint
+        if record is not None:
+            return _ComplaintFacts(
+                record.case_number,
+                record.category,
+                record.grade.value,
+                frozenset(record.signals) | flow_signals,
+                record.description or flow_text,
+            )
+        query = select(Complaint).where(Complaint.conversation_id == conversation_id)
+        query = query.where(Complaint.id == complaint_id) if complaint_id else query.order_by(Complaint.id.desc())
+        stored = session.execute(query.limit(1)).scalar_one_or_none()
+        if stored is None:
+            return _ComplaintFacts(None, None, None, flow_signals, flow_text)
+        return _ComplaintFacts(
+            stored.case_number,
+            stored.category,
+            stored.grade,
+            frozenset(stored.signals or ()) | flow_signals,
+            flow_text or stored.description,
+        )
+
+    @staticmethod
+    def _earlier_complaint(
+        session: Session, conversation: store.LoadedConversation, complaint_id: int | None, category: str | None
+    ) -> bool:
+        """Whether the customer complained about the same category in an earlier conversation."""
+        if category is None:
+            return False
+        found = session.execute(
+            select(Complaint.id)
+            .where(
+                Complaint.customer_id == conversation.customer_id,
+                Complaint.category == category,
+                Complaint.conversation_id != conversation.id,
+            )
+            .limit(1)
+        ).scalar_one_or_none()
+        return found is not None
+
+    # ------------------------------------------------------------------ actions
+
+    def _notify(
+        self,
+        session: Session,
+        decision: RoutingDecision,
+        conversation: store.LoadedConversation,
+        complaint_id: int | None,
+        complaint: _ComplaintFacts,
+        ticket_id: int,
+        ticket: HandoffTicket,
+        now: dt.datetime,
+        routed: Routed,
+    ) -> None:
+        wanted = []
+        if decision.notify_supervisor:
+            wanted.append(("rule_supervisor", SUPERVISORS, {"for": "supervisor"}))
+        if decision.notify_account_manager:
+            wanted.append(("rule_account_manager", ACCOUNT_MANAGER_AUDIENCE, {"for": "account_manager"}))
+        for kind, audience, extra in wanted:
+            # Once per ticket and set of matched rules: a later escalation of the same ticket
+            # that matches other rules notifies again.
+            digest = hashlib.sha1("\n".join(decision.matched).encode()).hexdigest()[:16]
+            event = notify(
+                session,
+                kind,
+                audience,
+                now,
+                conversation_id=conversation.id,
+                complaint_id=complaint_id,
+                ticket_id=ticket_id,
+                detail={
+                    **extra,
+                    "rules": list(decision.matched),
+                    "case_number": complaint.case_number,
+                    "category": complaint.category,
+                    "tier": conversation.customer.tier,
+                    "queue": ticket.queue,
+                    "priority": ticket.priority,
+                },
+                dedupe_key=f"{kind}:{ticket_id}:{digest}",
+            )
+            if event is not None:
+                routed.events.append(event)
+
+    def _to_previous_owner(
+        self,
+        session: Session,
+        conversation: store.LoadedConversation,
+        complaint_id: int | None,
+        complaint: _ComplaintFacts,
+        ticket: HandoffTicket,
+        now: dt.datetime,
+        routed: Routed,
+    ) -> None:
+        """首问负责: the active agent who owned the customer's latest earlier case takes this one."""
+        if ticket.status != "waiting":
+            return
+        agent = session.execute(
+            select(User)
+            .join(Conversation, Conversation.owner == literal(AGENT_PREFIX, String) + cast(User.id, String))
+            .where(
+                Conversation.customer_id == conversation.customer_id,
+                Conversation.id != conversation.id,
+            )
+            .order_by(Conversation.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if agent is None or not agent.active:
+            return
+        owner = f"{AGENT_PREFIX}{agent.id}"
+        moved = session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation.id, Conversation.ownership_version == conversation.ownership_version)
+            .values(owner=owner, ownership_version=Conversation.ownership_version + 1)
+        ).rowcount
+        if not moved:
+            return
+        # Keep the in-memory copy in step, so the pipeline's save (which checks the version) succeeds
+        # and the bot stays silent for the rest of the batch.
+        conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
+        ticket.status, ticket.claimed_by, ticket.claimed_at = "claimed", str(agent.id), now
+        routed.timeline.append(
+            self._row(
+                conversation.id,
+                complaint_id,
+                "routed_to_previous_owner",
+                now,
+                ticket_id=ticket.id,
+                user_id=agent.id,
+                username=agent.username,
+            )
+        )
+        event = notify(
+            session,
+            "routed_to_you",
+            user_audience(agent.id),
+            now,
+            conversation_id=conversation.id,
+            complaint_id=complaint_id,
+            ticket_id=ticket.id,
+            detail={"case_number": complaint.case_number, "reason": "previous_owner"},
+            dedupe_key=f"routed_to_previous_owner:{ticket.id}",
+        )
+        if event is not None:
+            routed.events.append(event)
+        routed.events.append(StaffEvent(StaffEventKind.QUEUE, (conversation.id,), queue=ticket.queue))
+
+    @staticmethod
+    def _row(
+        conversation_id: int, complaint_id: int | None, kind: str, now: dt.datetime, **detail: Any
+    ) -> dict[str, Any]:
+        return {
+            "conversation_id": conversation_id,
+            "complaint_id": complaint_id,
+            "kind": kind,
+            "actor": "rules",
+            "detail": detail,
+            "created_at": now,
+        }

@@ -1,0 +1,153 @@
+"""Versioned storage of the manager rules (table ``rule_sets``) and the per-process cache.
+
+Every save is a new version; the highest version is in force. Each process keeps the parsed
+rules of the version it last saw in a :class:`RuleBook` and, inside every transaction that
+applies rules, checks the highest version first (one indexed ``max()``), so a change saved on
+any instance applies on every instance from the next handoff on, without a restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.handoff.rules import Rule, RuleSet, changes_between
+from bot.models import RuleSetVersion
+from bot.store import dialect_insert
+
+log = structlog.get_logger(__name__)
+
+SEEDED_BY = "config"
+
+
+class ConcurrentEdit(Exception):
+    """Another manager saved a version at the same moment; reload and try again."""
+
+
+@dataclass(frozen=True, slots=True)
+class RulesVersion:
+    version: int
+    rules: tuple[Rule, ...]
+    changed_by: str
+    changed_at: dt.datetime
+    note: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "changed_by": self.changed_by,
+            "changed_at": self.changed_at.isoformat(),
+            "note": self.note,
+            "rules": [rule.model_dump(mode="json") for rule in self.rules],
+        }
+
+
+def _parse(row: RuleSetVersion) -> RulesVersion:
+    try:
+        rules = tuple(RuleSet.model_validate({"rules": row.rules}).rules)
+    except ValidationError:
+        # Saved versions were validated; this only happens if the rule schema changed since.
+        log.exception("rules.stored_version_invalid", version=row.version)
+        rules = ()
+    return RulesVersion(row.version, rules, row.changed_by, row.changed_at, row.note)
+
+
+def newest_version(session: Session) -> int | None:
+    return session.execute(select(func.max(RuleSetVersion.version))).scalar_one_or_none()
+
+
+def seed(session: Session, defaults: RuleSet, now: dt.datetime) -> None:
+    """Store ``defaults`` as version 1 unless some version exists (safe when instances race)."""
+    session.execute(
+        dialect_insert(session, RuleSetVersion)
+        .values(version=1, rules=defaults.as_json(), changed_by=SEEDED_BY, changed_at=now, note="config/rules.yaml")
+        .on_conflict_do_nothing(index_elements=["version"])
+    )
+
+
+def load(session: Session, version: int) -> RulesVersion | None:
+    row = session.get(RuleSetVersion, version)
+    return _parse(row) if row is not None else None
+
+
+def current(session: Session, defaults: RuleSet, now: dt.datetime) -> RulesVersion:
+    """The rules in force, seeding version 1 from ``defaults`` when none is stored."""
+    version = newest_version(session)
+    if version is None:
+        seed(session, defaults, now)
+        version = 1
+    found = load(session, version)
+    assert found is not None
+    return found
+
+
+def save(session: Session, rule_set: RuleSet, changed_by: str, note: str, defaults: RuleSet, now: dt.datetime) -> int:
+    """Store ``rule_set`` as the next version; returns its number.
+
+    Raises:
+        ConcurrentEdit: another version with the same number was saved meanwhile.
+    """
+    newest = newest_version(session)
+    if newest is None:
+        seed(session, defaults, now)
+        newest = 1
+    version = newest + 1
+    inserted = session.execute(
+        dialect_insert(session, RuleSetVersion)
+        .values(version=version, rules=rule_set.as_json(), changed_by=changed_by, changed_at=now, note=note)
+        .on_conflict_do_nothing(index_elements=["version"])
+        .returning(RuleSetVersion.version)
+    ).scalar_one_or_none()
+    if inserted is None:
+        raise ConcurrentEdit(version)
+    return version
+
+
+def history(session: Session) -> list[dict[str, Any]]:
+    """Every version, newest first: who changed it, when, the note, and which rules changed."""
+    rows = session.execute(select(RuleSetVersion).order_by(RuleSetVersion.version)).scalars().all()
+    entries: list[dict[str, Any]] = []
+    previous: tuple[Rule, ...] = ()
+    for row in rows:
+        parsed = _parse(row)
+        entries.append(
+            {
+                "version": parsed.version,
+                "changed_by": parsed.changed_by,
+                "changed_at": parsed.changed_at.isoformat(),
+                "note": parsed.note,
+                "changes": changes_between(previous, parsed.rules),
+            }
+        )
+        previous = parsed.rules
+    return list(reversed(entries))
+
+
+class RuleBook:
+    """The rules in force, cached per process and reloaded when a newer version is stored."""
+
+    def __init__(self, defaults: RuleSet) -> None:
+        self._defaults = defaults
+        self._cached: RulesVersion | None = None
+
+    def current(self, session: Session, now: dt.datetime) -> RulesVersion:
+        """Call inside the transaction that applies the rules: it sees the newest committed version."""
+        version = newest_version(session)
+        cached = self._cached
+        if cached is not None and cached.version == version:
+            return cached
+        if version is None:
+            seed(session, self._defaults, now)
+            version = 1
+        found = load(session, version)
+        assert found is not None
+        self._cached = found
+        if cached is not None:
+            log.info("rules.reloaded", version=found.version, previous=cached.version)
+        return found
