@@ -34,6 +34,7 @@ class Signal(StrEnum):
     VIOLENCE = "violence"
     STAFF_ERROR = "staff_error"
     REPEAT = "repeat"
+    ELDER = "elder"
 
 
 class Intent(StrEnum):

@@ -9,6 +9,10 @@ from typing import Any
 
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.keys import sessions_key
+from bot.models import TimelineEvent
 
 
 async def new_session(client: TestClient[Any, Any], locale: str = "zh-CN") -> tuple[str, int]:
@@ -71,3 +75,14 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10, 
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(interval)
+
+
+async def timeline_kinds(client: TestClient[Any, Any], conversation_id: int) -> list[str]:
+    """The kinds of a conversation's timeline rows, oldest first."""
+    async with client.app[sessions_key]() as session:
+        rows = await session.execute(
+            select(TimelineEvent.kind)
+            .where(TimelineEvent.conversation_id == conversation_id)
+            .order_by(TimelineEvent.id)
+        )
+        return list(rows.scalars())

@@ -44,20 +44,7 @@ Clock = Callable[[], dt.datetime]
 
 
 def ticket_to_json(ticket: WaitingTicket) -> str:
-    return json.dumps(
-        {
-            "id": ticket.id,
-            "conversation_id": ticket.conversation_id,
-            "queue": ticket.queue,
-            "priority": ticket.priority,
-            "reason": ticket.reason,
-            "created_at": ticket.created_at.isoformat(),
-            "deadline_at": ticket.deadline_at.isoformat() if ticket.deadline_at else None,
-            "case_number": ticket.case_number,
-            "category": ticket.category,
-        },
-        ensure_ascii=False,
-    )
+    return json.dumps(ticket.to_json_dict(), ensure_ascii=False)
 
 
 def ticket_from_json(data: str | bytes) -> WaitingTicket:

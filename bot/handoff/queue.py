@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,20 @@ class WaitingTicket:
     deadline_at: dt.datetime | None = None
     case_number: str | None = None
     category: str | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The ticket as JSON-ready values (ISO times), as the API and the live queue show it."""
+        return {
+            "id": self.id,
+            "conversation_id": self.conversation_id,
+            "queue": self.queue,
+            "priority": self.priority,
+            "reason": self.reason,
+            "created_at": self.created_at.isoformat(),
+            "deadline_at": self.deadline_at.isoformat() if self.deadline_at else None,
+            "case_number": self.case_number,
+            "category": self.category,
+        }
 
 
 def effective_priority(ticket: WaitingTicket, now: dt.datetime, aging: dt.timedelta) -> int:

@@ -57,18 +57,7 @@ async def queue(request: web.Request) -> web.Response:
 
 
 def _ticket_json(ticket: WaitingTicket, position: int) -> dict[str, Any]:
-    return {
-        "position": position,
-        "id": ticket.id,
-        "conversation_id": ticket.conversation_id,
-        "queue": ticket.queue,
-        "priority": ticket.priority,
-        "reason": ticket.reason,
-        "created_at": ticket.created_at.isoformat(),
-        "deadline_at": ticket.deadline_at.isoformat() if ticket.deadline_at else None,
-        "case_number": ticket.case_number,
-        "category": ticket.category,
-    }
+    return {"position": position, **ticket.to_json_dict()}
 
 
 @requires(*STAFF)

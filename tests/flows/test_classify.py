@@ -53,6 +53,7 @@ def test_grade_follows_category_keywords_and_repeats(service_config: ServiceConf
         ("去工信部投诉你们", Signal.MEDIA_LEGAL),
         ("再不修我就砸了", Signal.VIOLENCE),
         ("气死我了", Signal.EMOTIONAL),
+        ("我家里老人八十多岁了,电梯坏了下不了楼", Signal.ELDER),
     ],
 )
 def test_signals(service_config: ServiceConfig, text: str, signal: Signal) -> None:

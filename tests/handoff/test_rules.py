@@ -311,6 +311,7 @@ def test_defaults_for_repeat_complex_emotional_staff_error_and_night(service_con
     assert _default(service_config, signals=frozenset({"emotional"})).priority == 1
     staff_error = _default(service_config, signals=frozenset({"staff_error"}))
     assert (staff_error.priority, staff_error.notify_supervisor) == (1, True)
+    assert _default(service_config, signals=frozenset({"elder"})).priority == 1  # 长者优先
     night = _default(service_config, outside_business_hours=True)
     assert night.notify_supervisor and night.priority is None
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.app import worker_resources
 from bot.handoff.accounts import Role
 from bot.keys import clock_key, config_key, redis_key, redis_url_key, sessions_key
-from bot.models import Complaint, Notification, TimelineEvent
+from bot.models import Complaint, Notification
 from tests.handoff.test_api import add_user, set_queues, sign_in
 from tests.helpers import ChatSocket, new_session
 from workers.jobs import reconcile
@@ -69,16 +69,6 @@ async def complaint(client: Any, conversation_id: int) -> Complaint:
 async def notifications(client: Any, kind: str) -> list[Notification]:
     async with client.app[sessions_key]() as session:
         return list((await session.execute(select(Notification).where(Notification.kind == kind))).scalars())
-
-
-async def timeline_kinds(client: Any, conversation_id: int) -> list[str]:
-    async with client.app[sessions_key]() as session:
-        rows = await session.execute(
-            select(TimelineEvent.kind)
-            .where(TimelineEvent.conversation_id == conversation_id)
-            .order_by(TimelineEvent.id)
-        )
-        return list(rows.scalars())
 
 
 async def staff(client: Any, username: str, role: Role) -> tuple[dict[str, str], int]:

@@ -21,7 +21,7 @@ from bot.keys import (
     redis_url_key,
     sessions_key,
 )
-from bot.models import ChannelIdentity, Conversation, Customer, Message, TimelineEvent
+from bot.models import ChannelIdentity, Conversation, Customer, Message
 from workers.settings import worker_functions
 
 TOKEN = "123456:TEST-TOKEN"
@@ -179,13 +179,3 @@ async def run_burst_worker(client: Any) -> Worker:
 async def message(client: Any, message_id: int) -> Message:
     async with client.app[sessions_key]() as session:
         return (await session.execute(select(Message).where(Message.id == message_id))).scalar_one()
-
-
-async def timeline_kinds(client: Any, conversation_id: int) -> list[str]:
-    async with client.app[sessions_key]() as session:
-        rows = await session.execute(
-            select(TimelineEvent.kind)
-            .where(TimelineEvent.conversation_id == conversation_id)
-            .order_by(TimelineEvent.id)
-        )
-        return list(rows.scalars())
