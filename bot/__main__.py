@@ -26,8 +26,10 @@ def _run(settings: Settings) -> int:
     auto_migrate = settings.auto_migrate
     if auto_migrate is None:
         auto_migrate = settings.database_url.startswith("sqlite")
+    first_accounts: list[tuple[str, str, str]] = []
     if auto_migrate:
         migrate.upgrade(settings.database_url)
+        first_accounts = _first_accounts(settings, config.handoff.queue_ids())
     app = create_app(settings, config)
     base = f"http://{settings.host}:{settings.port}"
 
@@ -50,7 +52,11 @@ def _run(settings: Settings) -> int:
             f"  Database: {settings.database_url}\n"
             f"  Redis:    {redis}\n"
             f"  Worker:   {worker}\n"
-            "Press Ctrl+C to stop.\n",
+            + "".join(
+                f"  First {role} account: {username} / {password}  (shown once; make more with create-user)\n"
+                for username, role, password in first_accounts
+            )
+            + "Press Ctrl+C to stop.\n",
             flush=True,
         )
 
@@ -64,6 +70,26 @@ def _run(settings: Settings) -> int:
         access_log_class=AccessLogger,
     )
     return 0
+
+
+def _first_accounts(settings: Settings, queues: list[str]) -> list[tuple[str, str, str]]:
+    """The embedded setup's first staff accounts, so a newcomer can sign in to the consoles."""
+    import asyncio
+    import datetime as dt
+
+    from bot.db import Database
+    from bot.handoff.accounts import first_accounts
+
+    async def make() -> list[tuple[str, str, str]]:
+        database = Database(settings.database_url)
+        try:
+            now = dt.datetime.now(dt.UTC)
+            made = await database.write(lambda session: first_accounts(session, now, queues))
+            return [(username, role.value, password) for username, role, password in made]
+        finally:
+            await database.dispose()
+
+    return asyncio.run(make())
 
 
 def _worker(settings: Settings) -> int:

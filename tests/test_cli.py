@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -34,6 +35,18 @@ async def _wait_ready(base: str, process: asyncio.subprocess.Process, timeout: f
             await asyncio.sleep(0.2)
 
 
+async def _banner(process: asyncio.subprocess.Process) -> str:
+    """What the server printed up to the end of its start banner."""
+    assert process.stdout is not None
+    lines = []
+    while not lines or "Press Ctrl+C to stop." not in lines[-1]:
+        line = await asyncio.wait_for(process.stdout.readline(), 30)
+        if not line:
+            break
+        lines.append(line.decode())
+    return "".join(lines)
+
+
 async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Path) -> None:
     port = free_port()
     env = {
@@ -55,12 +68,21 @@ async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Pat
         stderr=asyncio.subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    banner = ""
     try:
         await _wait_ready(base, process)
         async with aiohttp.ClientSession() as http:
             async with http.post(f"{base}/chat/session", json={}) as response:
                 assert response.status == 201
                 token = (await response.json())["token"]
+            # A fresh embedded database gets first staff accounts, shown once in the banner.
+            banner = await _banner(process)
+            accounts = dict(re.findall(r"First (?:manager|agent) account: (\S+) / (\S+)", banner))
+            assert set(accounts) == {"manager", "agent"}, banner
+            async with http.post(
+                f"{base}/api/login", json={"username": "manager", "password": accounts["manager"]}
+            ) as response:
+                assert response.status == 200 and (await response.json())["role"] == "manager"
             async with http.get(f"{base}/sms-stub/") as response:
                 assert response.status == 200 and "SMS stub gateway" in await response.text()
             async with http.post(
@@ -82,7 +104,7 @@ async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Pat
         if process.returncode is None:
             process.kill()
             await process.wait()
-    text = output.decode()
+    text = banner + output.decode()
     assert process.returncode == 0, text
     assert f"{base}/chat" in text
     assert "embedded" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from enum import StrEnum
 
@@ -70,3 +71,17 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def first_accounts(session: Session, now: dt.datetime, queues: list[str]) -> list[tuple[str, Role, str]]:
+    """On a database without any staff account, a manager ("manager") and an agent of every queue
+    ("agent"), with random passwords; returns (username, role, password) to show once. Nothing when
+    any account exists."""
+    if session.execute(select(User.id).limit(1)).first() is not None:
+        return []
+    made = []
+    for username, role in (("manager", Role.MANAGER), ("agent", Role.AGENT)):
+        password = secrets.token_urlsafe(9)
+        create_user(session, username, password, role, now, queues=queues)
+        made.append((username, role, password))
+    return made
