@@ -51,6 +51,19 @@ class ChatSocket:
         except TimeoutError as error:
             raise AssertionError(f"timed out; frames so far: {self.frames}") from error
 
+    async def collect_for(self, seconds: float) -> None:
+        """Take every frame that arrives within ``seconds`` (to show that something did not)."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        while (left := end - loop.time()) > 0:
+            try:
+                message = await asyncio.wait_for(self.socket.receive(), left)
+            except TimeoutError:
+                return
+            if message.type is not WSMsgType.TEXT:
+                raise AssertionError(f"socket ended: {message.type} {message.data!r}")
+            self.frames.append(message.json())
+
     async def until_bot_says(self, fragment: str, timeout: float = 10) -> dict[str, Any]:
         await self.until(lambda frames: any(self._says(frame, fragment) for frame in frames), timeout)
         return next(frame for frame in self.frames if self._says(frame, fragment))
