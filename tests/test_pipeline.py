@@ -172,7 +172,7 @@ async def test_an_answer_in_time_cancels_the_idle_prompt(
     await asyncio.sleep(1)
     await socket.send("小区门口的路灯坏了")
     await socket.until_bot_says("电话")
-    await asyncio.sleep(1.3)  # past the first prompt's time, before the re-armed one
+    await socket.collect_for(1.3)  # past the first prompt's time, before the re-armed one
     prompt = quick.phrases["zh-CN"].phrases["idle_prompt"][:6]
     assert not any(prompt in text for text in socket.bot_texts())
     await socket.until_bot_says(prompt, timeout=10)

@@ -156,7 +156,7 @@ async def test_the_bot_stays_silent_once_an_agent_owns_the_conversation(make_cli
     bot_messages = len(socket.bot_texts())
     message_id = await socket.send("你好,有人吗?")
     await socket.until_acked(message_id)
-    await asyncio.sleep(0.5)
+    await socket.collect_for(0.5)
     assert len(socket.bot_texts()) == bot_messages
     await socket.close()
 
@@ -286,7 +286,7 @@ async def test_notes_stay_internal_and_transfer_keeps_the_history(make_client: A
         f"/api/conversations/{conversation_id}/transfer", json={"username": "ma"}, headers=headers
     )
     assert moved.status == 200
-    await asyncio.sleep(0.3)
+    await socket.collect_for(0.3)
     assert not any("先安抚" in frame.get("text", "") for frame in socket.frames)  # notes are never sent
     view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
     kinds = [event["kind"] for event in view["timeline"]]

@@ -15,7 +15,7 @@ from bot.keys import sessions_key
 from bot.models import Conversation, Satisfaction
 from tests.channels.conftest import PHONE, app_with_sms_stub
 from tests.conftest import SHANGHAI, AppFactory, FixedClock
-from tests.helpers import eventually
+from tests.helpers import eventually, timeline_kinds
 from tests.promises.support import (
     claim_and_resolve,
     complaint,
@@ -23,7 +23,6 @@ from tests.promises.support import (
     promised_case,
     run_due,
     staff,
-    timeline_kinds,
 )
 
 ASK_RATING, ASK_COMMENT, THANKS, REOPENED = "1到5分", "意见或建议", "感谢您对我们工作的支持", "重新为您处理"
@@ -165,6 +164,7 @@ async def test_not_resolved_reopens_the_case_with_its_owner(make_client: AppFact
     )
     assert sent.status == 201, await sent.text()
     await socket.until(lambda frames: any(f.get("from") == "agent" for f in frames))
+    await socket.collect_for(0.3)
     assert len(socket.bot_texts()) == replies_before
     await socket.close()
 

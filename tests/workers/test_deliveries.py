@@ -16,6 +16,7 @@ from bot.models import DeadLetter, Message
 from bot.settings import TelegramBotSettings
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.test_api import add_user, sign_in
+from tests.helpers import timeline_kinds
 from tests.workers.providers import (
     TOKEN,
     ScriptedBotApi,
@@ -23,7 +24,6 @@ from tests.workers.providers import (
     message,
     run_burst_worker,
     seed_conversation,
-    timeline_kinds,
     worker_ctx,
 )
 from workers.delivery import MAX_DELIVERY_TRIES, reconcile_deliveries

@@ -22,7 +22,8 @@ from tests.channels.test_wechat import APPID, OPENID, SECRET, FakeWechatApi, sta
 from tests.channels.test_wechat import TOKEN as WECHAT_TOKEN
 from tests.conftest import SHANGHAI, AppFactory, FixedClock
 from tests.handoff.test_api import add_user, sign_in
-from tests.workers.providers import enqueue, message, run_burst_worker, seed_conversation, timeline_kinds, worker_ctx
+from tests.helpers import timeline_kinds
+from tests.workers.providers import enqueue, message, run_burst_worker, seed_conversation, worker_ctx
 from workers.reports import daily_report
 
 

@@ -25,8 +25,8 @@ from bot.sms_stub import StubConfig, create_stub_app, stub_key
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE
 from tests.channels.conftest import TOKEN as SMS_TOKEN
 from tests.conftest import AppFactory
-from tests.helpers import eventually
-from tests.workers.providers import TOKEN, ScriptedBotApi, enqueue, message, seed_conversation, timeline_kinds
+from tests.helpers import eventually, timeline_kinds
+from tests.workers.providers import TOKEN, ScriptedBotApi, enqueue, message, seed_conversation
 
 JOB_TIMEOUT = 2  # arq runs a killed worker's job again JOB_TIMEOUT + 10 s after it started
 
