@@ -266,7 +266,9 @@ async def test_a_repeat_complaint_goes_back_to_the_agent_who_owned_the_previous_
         assert "routed_to_previous_owner" in kinds
         assert [(note.kind, note.audience) for note in notes] == [("routed_to_you", f"user:{li}")]
         # The bot is silent from now on; the agent answers.
-        await socket.until_bot_says("请保持电话畅通")  # the last reply of the handoff itself
+        await socket.until(
+            lambda frames: sum("保持电话畅通" in text for text in socket.bot_texts()) == 2
+        )  # both handoffs
         bot_said = len(socket.bot_texts())
         await socket.send("请尽快处理")
         await socket.collect_for(0.4)
