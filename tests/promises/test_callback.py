@@ -50,6 +50,7 @@ async def test_the_callback_round_trip_on_web_chat(make_client: AppFactory, cloc
 
     clock.advance(hours=1, minutes=59)
     await run_due(client)
+    await socket.collect_for(0.3)
     assert not any(ASK_RATING in text for text in socket.bot_texts())
     clock.advance(minutes=1)  # two hours after the resolution
     await run_due(client)
@@ -202,3 +203,26 @@ def test_the_callback_is_due_within_one_working_day(service_config: ServiceConfi
     [timer] = step.timers
     assert timer.kind is TimerKind.SATISFACTION_CALLBACK
     assert timer.due_at == dt.datetime(2026, 11, 30, 18, 0, tzinfo=SHANGHAI)  # Monday, the next working day
+
+
+async def test_an_unanswered_callback_closes_after_the_answer_window(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    await claim_and_resolve(client, conversation_id)
+    await eventually(lambda: _state_is(client, conversation_id, "resolved"))
+    clock.advance(hours=2)
+    await run_due(client)
+    await socket.until_bot_says(ASK_RATING)
+
+    clock.advance(hours=23, minutes=59)  # the customer has a day to answer
+    await run_due(client)
+    assert (await _conversation(client, conversation_id)).status == "open"
+    clock.advance(minutes=1)
+    await run_due(client)
+    await socket.until_bot_says("欢迎您随时再来咨询")
+    closed = await _conversation(client, conversation_id)
+    assert closed.status == "closed"
+    assert await _satisfaction(client) == []  # nothing was said, so no evaluation is recorded
+    await socket.close()
