@@ -6,6 +6,8 @@ and listen on ``GET /api/events``.
 
 from __future__ import annotations
 
+import html
+
 from aiohttp import web
 
 from bot.handoff.accounts import Role
@@ -16,12 +18,21 @@ from bot.web.chat import STATIC_DIR
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
 
-async def agent_console(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC_DIR / "console.html", headers={"Cache-Control": "no-cache"})
+def _page(request: web.Request, name: str) -> web.Response:
+    """The page with the service time zone in a meta tag, so staff see times in the service's local time."""
+    zone = html.escape(str(request.app[config_key].service.timezone), quote=True)
+    text = (STATIC_DIR / name).read_text(encoding="utf-8")
+    meta = f'<meta charset="utf-8">\n  <meta name="service-timezone" content="{zone}">'
+    text = text.replace('<meta charset="utf-8">', meta, 1)
+    return web.Response(text=text, content_type="text/html", headers={"Cache-Control": "no-cache"})
 
 
-async def manager_console(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC_DIR / "manager.html", headers={"Cache-Control": "no-cache"})
+async def agent_console(request: web.Request) -> web.Response:
+    return _page(request, "console.html")
+
+
+async def manager_console(request: web.Request) -> web.Response:
+    return _page(request, "manager.html")
 
 
 @requires(*STAFF)

@@ -4,13 +4,32 @@
 "use strict";
 
 (() => {
-  const { el, clear, api, unavailable, formatTime } = Staff;
+  const { el, clear, api, unavailable, formatTime, label } = Staff;
   const $ = (id) => document.getElementById(id);
 
   const SENDERS = { customer: "客户", bot: "机器人", agent: "客服", system: "系统" };
   const EVENT_NAMES = {
     claimed: "认领", transferred: "转交", resolved: "已解决", note: "内部备注", agent_replied: "客服回复",
-    customer_confirmed_resolved: "客户确认已解决", confirmed_resolved: "客户确认已解决",
+    customer_confirmed_resolved: "客户确认已解决", confirmed_resolved: "客户确认已解决", customer_confirmed: "客户确认已解决",
+    greeted: "机器人问候", description_received: "收到问题描述", contact_received: "收到联系电话",
+    area_received: "收到地址/区域", restated: "复述确认", restatement_rejected: "客户要求更正", corrected: "已更正",
+    confirmed: "客户确认信息", classified: "已分类", promised: "承诺答复时限", signals_detected: "识别到风险信号",
+    handed_off: "转人工", escalated: "升级到主管", message_after_handoff: "转人工后客户留言",
+    harassment_warned: "骚扰警告", idle_prompted: "超时未回复提醒", closed: "会话结束",
+    callback_asked: "询问回电", callback_scheduled: "已安排回电", rated: "客户评价",
+    reopened_by_customer: "客户重新打开", reopened: "重新打开", case_reopened: "投诉重新打开",
+    deadline_reminder: "时限提醒", deadline_breached: "已超时", deadline_extended: "延长时限",
+    progress_follow_up: "进度告知", delivery_fallback: "改用其他渠道发送", possibly_duplicated: "可能重复发送",
+    bot_reply_dropped: "机器人回复已撤回(已由人工接手)",
+  };
+  const NOTIFICATION_NAMES = {
+    rule_supervisor: "需主管关注", rule_account_manager: "通知客户经理", routed_to_you: "转给您处理",
+    deadline_reminder: "答复时限提醒", deadline_breached: "答复已超时", cluster_alert: "集中投诉预警",
+    daily_report: "日报", case_reopened: "投诉重新打开",
+  };
+  const DETAIL_NAMES = {
+    case_number: "编号", category: "类别", tier: "客户类别", queue: "队列", priority: "优先级", reason: "原因",
+    rules: "规则", area: "区域", customers: "客户数", deadline_at: "时限", username: "客服",
   };
 
   const state = {
@@ -18,6 +37,7 @@
     conversationId: null,
     conversation: null,
     phrases: null,
+    categories: {},
     users: [],
     queues: [],
     mine: [],
@@ -49,15 +69,32 @@
         el("strong", { text: `#${ticket.position} 会话 ${ticket.conversation_id}` }),
         el("span", { class: `badge p${ticket.priority}`, text: `P${ticket.priority}` })),
       el("div", { class: "muted" },
-        `${ticket.queue} · ${ticket.reason}`,
-        ticket.case_number ? ` · ${ticket.case_number}` : "",
-        ticket.category ? ` · ${ticket.category}` : ""),
+        [queueName(ticket.queue), label("reason", ticket.reason), ticket.case_number, categoryName(ticket.category)]
+          .filter(Boolean).join(" · ")),
       el("div", { class: "muted" },
         `已等待 ${Staff.waitText(waited)}`,
         ticket.deadline_at ? ` · 时限 ${formatTime(ticket.deadline_at)}` : ""),
       el("div", { class: "actions" },
         el("button", { type: "button", class: "primary claim", text: "认领 Claim", onclick: () => claim(ticket) }),
         el("button", { type: "button", text: "查看 View", onclick: () => openConversation(ticket.conversation_id) })));
+  }
+
+  function queueName(id) {
+    const queue = state.queues.find((q) => q.id === id);
+    return queue && queue.name ? queue.name : id;
+  }
+
+  function categoryName(id) { return id ? state.categories[id] || id : ""; }
+
+  function staffName(actor) {
+    if (!actor) return "";
+    if (actor === "bot") return "机器人";
+    if (actor === "system") return "系统";
+    const match = /^agent:(\d+)$/.exec(actor);
+    if (!match) return actor;
+    if (Number(match[1]) === state.me.id) return `我 (${state.me.username})`;
+    const user = state.users.find((u) => u.id === Number(match[1]));
+    return user ? user.display_name || user.username : `客服 #${match[1]}`;
   }
 
   async function claim(ticket) {
@@ -126,15 +163,16 @@
   }
 
   function ownerText(owner) {
-    if (!owner) return "机器人";
+    if (!owner || owner === "bot") return "机器人";
     if (owner === `agent:${state.me.id}`) return "我 (you)";
-    return owner;
+    return staffName(owner);
   }
 
   function renderConversationShell() {
     const phrasePicker = el("select", { id: "phrase-picker", "aria-label": "标准用语" },
       el("option", { value: "", text: "插入标准用语… Standard phrase" }));
-    for (const phrase of (state.phrases ? state.phrases.phrases : [])) {
+    // Phrases with {placeholders} are the bot's templates: inserted as they are they would reach the customer raw.
+    for (const phrase of (state.phrases ? state.phrases.phrases : []).filter((p) => !p.text.includes("{"))) {
       phrasePicker.append(el("option", { value: phrase.text, text: `${phrase.id}: ${phrase.text}` }));
     }
     for (const text of (state.phrases ? state.phrases.correct_expressions || [] : [])) {
@@ -202,8 +240,8 @@
     $("conversation-title").textContent = `会话 ${c.id}`;
     const customer = c.customer || {};
     $("conversation-meta").textContent = [
-      c.channel, c.status, `处理人: ${ownerText(c.owner)}`,
-      customer.display_name || null, customer.phone || null, customer.tier ? `客户类别: ${customer.tier}` : null,
+      label("channel", c.channel), label("status", c.status), `处理人: ${ownerText(c.owner)}`,
+      customer.display_name || null, customer.phone || null, customer.tier ? `客户类别: ${label("tier", customer.tier)}` : null,
     ].filter(Boolean).join(" · ");
     renderWindow(c.window);
     const list = $("messages");
@@ -213,7 +251,7 @@
     },
       el("span", { class: "meta" },
         `${SENDERS[message.from] || message.from} · ${formatTime(message.ts)}`,
-        message.direction === "out" && message.delivery_status ? ` · ${message.delivery_status}` : "",
+        message.direction === "out" && message.delivery_status ? ` · ${label("delivery", message.delivery_status)}` : "",
         message.possibly_duplicated ? " · 可能重复" : ""),
       el("span", { class: "text", text: message.text || "" }))));
     if (atBottom || list.dataset.conversation !== String(c.id)) list.scrollTop = list.scrollHeight;
@@ -244,7 +282,8 @@
     }
     clear($("complaint"), complaints.map((c) => {
       const rows = [
-        ["编号", c.case_number], ["类别", c.category], ["级别", c.grade], ["状态", c.status],
+        ["编号", c.case_number], ["类别", categoryName(c.category)], ["级别", label("grade", c.grade)],
+        ["状态", label("status", c.status)],
         ["问题描述", c.description], ["联系电话", c.contact_phone], ["地址/区域", c.area],
         ["信号", (c.signals || []).join(", ")], ["答复时限", formatTime(c.deadline_at)],
         ["已超时", c.breached_at ? formatTime(c.breached_at) : null],
@@ -261,6 +300,8 @@
     const detail = event.detail || {};
     const parts = [EVENT_NAMES[event.kind] || event.kind];
     if (detail.username) parts.push(detail.username);
+    if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
+    if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);
     if (detail.text) parts.push(`「${detail.text}」`);
     if (detail.summary) parts.push(`摘要: ${detail.summary}`);
     if (detail.to) parts.push(`→ ${detail.to}`);
@@ -271,7 +312,7 @@
   function renderTimeline() {
     clear($("timeline"), (state.conversation.timeline || []).slice().reverse().map((event) => el("li", {
       class: event.kind === "note" ? "note" : "",
-    }, el("span", { class: "muted", text: `${formatTime(event.ts)} · ${event.actor || ""}` }), el("br"),
+    }, el("span", { class: "muted", text: `${formatTime(event.ts)} · ${staffName(event.actor)}` }), el("br"),
     timelineText(event))));
   }
 
@@ -390,10 +431,10 @@
     const items = result.data.notifications || [];
     if (!items.length) { clear(box, el("p", { class: "muted", text: "暂无通知 / nothing new" })); return; }
     clear(box, el("ol", { class: "list" }, items.map((n) => el("li", { class: n.read ? "muted" : "" },
-      el("div", { class: "ticket-head" }, el("strong", { text: n.kind }), el("span", { class: "muted", text: formatTime(n.created_at) })),
-      n.detail && Object.keys(n.detail).length
-        ? el("div", { class: "muted", text: Object.entries(n.detail).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ") })
-        : null,
+      el("div", { class: "ticket-head" },
+        el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES[n.kind] || n.kind }),
+        el("span", { class: "muted", text: formatTime(n.created_at) })),
+      n.detail && Object.keys(n.detail).length ? el("div", { class: "muted", text: notificationDetail(n.detail) }) : null,
       el("div", { class: "actions" },
         n.conversation_id ? el("button", { type: "button", text: `打开会话 ${n.conversation_id}`, onclick: () => openConversation(n.conversation_id) }) : null,
         n.read ? null : el("button", { type: "button", text: "已读 Mark read", onclick: async () => {
@@ -402,12 +443,32 @@
         } }))))));
   }
 
+  function notificationDetail(detail) {
+    const value = (key, v) => {
+      if (key === "category") return categoryName(v);
+      if (key === "tier") return label("tier", v);
+      if (key === "queue") return queueName(v);
+      if (key === "reason") return label("reason", v);
+      if (key === "priority") return `P${v}`;
+      if (key.endsWith("_at")) return formatTime(v);
+      if (Array.isArray(v)) return v.join("、");
+      return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+    };
+    // The long list of matched rule names goes last, after what the person acts on.
+    return Object.entries(detail).filter(([key, v]) => key !== "for" && v !== null && v !== "")
+      .sort(([a], [b]) => (a === "rules") - (b === "rules"))
+      .map(([key, v]) => `${DETAIL_NAMES[key] || key}: ${value(key, v)}`).join(" · ");
+  }
+
   // ---------------------------------------------------------------- start
 
   async function loadReferenceData() {
-    const [phrases, users, queues] = await Promise.all([
-      api("GET", "/api/phrases"), api("GET", "/api/users"), api("GET", "/api/queues"),
+    // Agents may not list the staff (403): they transfer by typing a username.
+    const [phrases, users, queues, deadlines] = await Promise.all([
+      api("GET", "/api/phrases"), state.me.role === "agent" ? { ok: false } : api("GET", "/api/users"),
+      api("GET", "/api/queues"), api("GET", "/api/config/deadlines"),
     ]);
+    state.categories = deadlines.ok ? Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id])) : {};
     state.phrases = phrases.ok ? phrases.data : null;
     state.users = users.ok ? users.data.users || [] : [];
     state.queues = queues.ok ? queues.data.queues || [] : [];
@@ -439,7 +500,7 @@
 
   Staff.boot("客服工作台 登录 · Agent sign-in", async (me) => {
     state.me = me;
-    $("whoami").textContent = `${me.username} (${me.role})`;
+    $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
     $("manager-link").hidden = me.role === "agent";
     try { state.mine = JSON.parse(localStorage.getItem(mineKey()) || "[]"); } catch (error) { state.mine = []; }
     renderMine();

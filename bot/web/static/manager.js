@@ -4,9 +4,9 @@
 "use strict";
 
 (() => {
-  const { el, clear, api, unavailable, formatTime } = Staff;
+  const { el, clear, api, unavailable, formatTime, label } = Staff;
   const $ = (id) => document.getElementById(id);
-  const state = { me: null, rules: [], loadedTabs: new Set() };
+  const state = { me: null, rules: [], loadedTabs: new Set(), categories: {}, queues: {} };
   window.managerConsole = { state };
 
   function table(headers, rows) {
@@ -16,6 +16,21 @@
   }
 
   function empty(text) { return el("p", { class: "muted", text }); }
+
+  function categoryName(id) { return id ? state.categories[id] || id : "—"; }
+  function queueName(id) { return state.queues[id] || id; }
+
+  // Which tabs each role may use; the API refuses the rest anyway (dead letters: managers only).
+  const TABS_FOR = {
+    manager: ["dashboard", "rules", "deadlines", "phrases", "dead-letters"],
+    supervisor: ["dashboard", "rules", "deadlines", "phrases"],
+  };
+
+  async function loadNames() {
+    const [deadlines, queues] = await Promise.all([api("GET", "/api/config/deadlines"), api("GET", "/api/queues")]);
+    if (deadlines.ok) state.categories = Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id]));
+    if (queues.ok) state.queues = Object.fromEntries((queues.data.queues || []).map((q) => [q.id, q.name || q.id]));
+  }
 
   function failed(result, what) {
     if (result.status === 404) return unavailable(what);
@@ -39,7 +54,7 @@
     if (!items.length) return empty("无 / none");
     return table(["编号", "类别", "时限", "处理人"], items.map((c) => [
       el("a", { href: `/console/#conversation=${c.conversation_id}`, text: c.case_number || `会话 ${c.conversation_id}` }),
-      c.category, formatTime(c.deadline_at), c.owner || "—"]));
+      categoryName(c.category), formatTime(c.deadline_at), c.owner || "—"]));
   }
 
   async function loadDashboard() {
@@ -52,19 +67,19 @@
     const d = result.data;
     const queues = d.queues || [];
     clear($("dash-queues"), queues.length
-      ? table(["队列", "等待", "最久等待"], queues.map((q) => [q.queue, el("span", { class: "big", text: q.waiting }), Staff.waitText(q.oldest_wait_seconds)]))
+      ? table(["队列", "等待", "最久等待"], queues.map((q) => [queueName(q.queue), el("span", { class: "big", text: q.waiting }), Staff.waitText(q.oldest_wait_seconds)]))
       : empty("无人等待 / nobody waiting"));
     clear($("dash-at-risk"), briefs((d.deadlines || {}).at_risk || []));
     clear($("dash-breached"), briefs((d.deadlines || {}).breached || []));
     const byCategory = d.complaints_by_category || [];
-    clear($("dash-categories"), byCategory.length ? table(["类别", "数量"], byCategory.map((c) => [c.category, c.count])) : empty("无"));
+    clear($("dash-categories"), byCategory.length ? table(["类别", "数量"], byCategory.map((c) => [categoryName(c.category), c.count])) : empty("无"));
     const byArea = d.complaints_by_area || [];
     clear($("dash-areas"), byArea.length ? table(["区域", "数量"], byArea.map((a) => [a.area, a.count])) : empty("无"));
     const alerts = d.alerts || [];
     clear($("dash-alerts"), alerts.length
-      ? table(["类别", "区域", "客户数", "时间窗", "时间"], alerts.map((a) => [a.category, a.area, a.customers, `${a.window_hours}小时`, formatTime(a.created_at)]))
+      ? table(["类别", "区域", "客户数", "时间窗", "时间"], alerts.map((a) => [categoryName(a.category), a.area, a.customers, `${a.window_hours}小时`, formatTime(a.created_at)]))
       : empty("无预警 / no alerts"));
-    $("dash-updated").textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
+    $("dash-updated").textContent = `更新于 ${Staff.formatClock(new Date())}`;
   }
 
   // ---------------------------------------------------------------- rules
@@ -135,6 +150,9 @@
 
   function renderRules() {
     clear($("rules"), state.rules.length ? state.rules.map(ruleCard) : empty("暂无规则 / no rules: the defaults apply"));
+    if (state.me.role !== "manager") {
+      for (const field of $("rules").querySelectorAll("input, select, button")) field.disabled = true;
+    }
   }
 
   async function loadRules() {
@@ -186,8 +204,8 @@
     const names = Object.fromEntries((d.categories || []).map((c) => [c.id, c.name]));
     const rule = (r) => (r.hours !== undefined ? `${r.hours} 小时` : `${r.working_days} 个工作日`);
     clear($("deadlines"),
-      table(["级别 \\ 客户类别", ...d.tiers.map((t) => (t === d.default_tier ? `${t}(默认)` : t))],
-        Object.entries(d.table).map(([grade, row]) => [grade, ...d.tiers.map((t) => `${row[t]} 小时`)])),
+      table(["级别 \\ 客户类别", ...d.tiers.map((t) => `${label("tier", t)} ${t}${t === d.default_tier ? "(默认)" : ""}`)],
+        Object.entries(d.table).map(([grade, row]) => [`${label("grade", grade)} ${grade}`, ...d.tiers.map((t) => `${row[t]} 小时`)])),
       el("p", { class: "muted", text: `紧急客户类别 urgent tiers: ${(d.urgent_tiers || []).join(", ") || "—"}` }),
       el("h3", { text: "例外 Overrides(先匹配者优先)" }),
       (d.overrides || []).length
@@ -211,7 +229,9 @@
     const items = result.data.dead_letters || [];
     clear($("dead-letters"), items.length
       ? table(["#", "任务", "会话", "错误", "次数", "时间", "重发"], items.map((d) => [
-        d.id, d.job, d.conversation_id, d.error, d.tries, formatTime(d.created_at),
+        d.id, label("job", d.job),
+        d.conversation_id ? el("a", { href: `/console/#conversation=${d.conversation_id}`, text: `会话 ${d.conversation_id}` }) : "—",
+        d.error, d.tries, formatTime(d.created_at),
         d.retried_at ? `已重发 ${formatTime(d.retried_at)}` : el("button", { type: "button", text: "重发 Retry", onclick: async () => {
           const retried = await api("POST", `/api/dead-letters/${d.id}/retry`, {});
           $("dead-message").textContent = retried.ok ? "已重新排队 / queued again" : (retried.data.error || `失败 (${retried.status})`);
@@ -247,14 +267,33 @@
   $("rule-add").addEventListener("click", () => { state.rules.push(blankRule()); renderRules(); });
   $("rules-save").addEventListener("click", saveRules);
 
+  function denied() {
+    clear(document.querySelector("main.page"), el("div", { class: "panel", id: "denied" },
+      el("h2", { text: "管理台仅限主管和经理使用 · Supervisors and managers only" }),
+      el("p", {}, "您的账号是客服账号,请在客服工作台处理会话。 ",
+        el("a", { href: "/console/", text: "去客服工作台 Go to the agent console" }))));
+    document.querySelector(".tabs").hidden = true;
+    $("live").hidden = true;
+  }
+
   Staff.boot("管理台 登录 · Manager sign-in", async (me) => {
     state.me = me;
-    $("whoami").textContent = `${me.username} (${me.role})`;
+    $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
+    const allowed = TABS_FOR[me.role];
+    if (!allowed) {
+      denied();
+      document.body.dataset.ready = "true";
+      return;
+    }
+    for (const button of document.querySelectorAll(".tabs button")) button.hidden = !allowed.includes(button.dataset.tab);
+    $("rules-readonly").hidden = me.role === "manager";
+    for (const node of document.querySelectorAll(".manager-only")) node.hidden = me.role !== "manager";
+    await loadNames();
     // The console only watches conversation-free events: queue, notifications, rules.
     Staff.events.watch([0]);
     Staff.events.connect(onEvent, onSocketState);
     const tab = location.hash.slice(1);
-    showTab(LOADERS[tab] ? tab : "dashboard");
+    showTab(allowed.includes(tab) ? tab : "dashboard");
     setInterval(() => { if (!$("tab-dashboard").hidden) loadDashboard(); }, 30_000);
     document.body.dataset.ready = "true";
   });

@@ -17,7 +17,7 @@ const Staff = (() => {
       else if (key in node && typeof value !== "string") node[key] = value;
       else node.setAttribute(key, value === true ? "" : String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : String(child));
     }
@@ -26,7 +26,7 @@ const Staff = (() => {
 
   function clear(node, ...children) {
     node.replaceChildren();
-    for (const child of children.flat()) if (child) node.append(child instanceof Node ? child : String(child));
+    for (const child of children.flat(Infinity)) if (child !== null && child !== undefined && child !== false && child !== "") node.append(child instanceof Node ? child : String(child));
     return node;
   }
 
@@ -54,11 +54,46 @@ const Staff = (() => {
     return el("p", { class: "unavailable", text: `${what}:暂不可用 (not available)` });
   }
 
+  // Staff work in the service's local time (config/service.yaml timezone), whatever the browser says.
+  const TIME_ZONE = document.querySelector("meta[name=service-timezone]")?.content || "Asia/Shanghai";
+  const timeParts = new Intl.DateTimeFormat("zh-CN", {
+    timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+
   function formatTime(iso) {
     if (!iso) return "—";
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return String(iso);
-    return date.toLocaleString("zh-CN", { hour12: false });
+    const part = Object.fromEntries(timeParts.formatToParts(date).map((p) => [p.type, p.value]));
+    return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+  }
+
+  function formatClock(date) {
+    return date.toLocaleTimeString("zh-CN", { timeZone: TIME_ZONE, hourCycle: "h23" });
+  }
+
+  // Names people read instead of the API's ids; anything unknown is shown as it is.
+  const LABELS = {
+    channel: { webchat: "网页客服", wechat: "微信", sms: "短信", telegram: "Telegram" },
+    status: { open: "进行中", closed: "已结束", resolved: "已解决", in_progress: "处理中", reopened: "重新打开" },
+    reason: {
+      complaint: "投诉", threat: "威胁曝光/投诉", escalated: "升级", transfer: "转交", deadline_breached: "已超时",
+      human_requested: "客户要求人工", customer_request: "客户要求人工", previous_owner: "首问负责",
+    },
+    tier: { standard: "普通客户", high_value: "高价值客户", vip: "VIP", group: "集团客户" },
+    role: { agent: "客服", supervisor: "主管", manager: "经理" },
+    grade: { simple: "简单", complex: "复杂" },
+    delivery: {
+      pending: "待发送", sending: "发送中", sent: "已发送", delivered: "已送达", read: "已读",
+      failed: "发送失败", dead: "发送失败",
+    },
+    job: { deliver_message: "发送消息", fire_timer: "定时任务" },
+  };
+
+  function label(kind, value) {
+    if (value === null || value === undefined || value === "") return "";
+    return (LABELS[kind] || {})[value] || String(value);
   }
 
   function waitText(seconds) {
@@ -186,5 +221,5 @@ const Staff = (() => {
     };
   }
 
-  return { el, clear, api, unavailable, formatTime, waitText, boot, signOut, events, throttle, me: () => me };
+  return { el, clear, api, unavailable, formatTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, me: () => me };
 })();

@@ -1,0 +1,99 @@
+"""What staff see in the consoles: readable names, local times, and only their role's controls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.handoff.accounts import Role
+from tests.conftest import AppFactory
+from tests.handoff.test_api import add_user
+from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS
+from tests.web.test_consoles import customer_asks_for_a_person, sign_in
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
+expect = playwright_api.expect
+
+
+async def staff_page(browser: Any, url: str, username: str) -> Any:
+    # A browser far from Shanghai: the consoles must still show the service's local time.
+    context = await browser.new_context(viewport={"width": 1400, "height": 900}, timezone_id="America/New_York")
+    page = await context.new_page()
+    await page.goto(url)
+    await sign_in(page, username)
+    return page
+
+
+async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        # A recorded complaint waits for a person without the customer asking.
+        customer = await (await browser.new_context()).new_page()
+        await customer.goto(str(client.make_url("/chat")))
+        await customer.evaluate("window.complaintChat.ready")
+        bot = customer.locator(".msg-bot")
+        await expect(bot.first).to_contain_text("客服代表", timeout=10_000)
+        for text in ["小区电梯坏了,停了一上午", "13800138000", "阳光花园3栋", "对"]:
+            count = await bot.count()
+            await customer.fill("#chat-input", text)
+            await customer.click("#chat-send")
+            await expect(bot).not_to_have_count(count, timeout=10_000)
+        await expect(customer.locator(".msg-bot", has_text="TS2026")).to_have_count(1, timeout=10_000)
+
+        agent = await staff_page(browser, str(client.make_url("/console/")), "li.agent")
+        ticket = agent.locator("#queue .ticket").first
+        await expect(ticket).to_contain_text("综合投诉", timeout=10_000)
+        await ticket.locator(".claim").click()
+        complaint = agent.locator("#complaint")
+        await expect(complaint.locator("dt", has_text="编号")).to_have_count(1, timeout=10_000)
+        await expect(complaint).to_contain_text("TS20261123")
+        await expect(complaint).to_contain_text("物业服务")
+        await expect(complaint).not_to_contain_text("[object")
+        # The clock stands at 14:00 Shanghai (06:00 UTC, 01:00 in New York); the promise is 12 hours.
+        await expect(complaint.locator("dd", has_text="2026-11-24 02:00")).to_have_count(1)
+        await expect(agent.locator("#messages .from-customer").first).to_contain_text("2026-11-23 14:00")
+        await expect(agent.locator("#timeline")).to_contain_text("2026-11-23 14:00")
+        await expect(agent.locator("#conversation-meta")).to_contain_text("网页客服")
+        await expect(agent.locator("#timeline")).to_contain_text("认领 li.agent")
+        await expect(agent.locator("#timeline")).not_to_contain_text("agent:")
+        await browser.close()
+
+
+async def test_each_role_sees_only_its_own_controls(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await add_user(client, "boss", Role.MANAGER)
+    console_url, manager_url = str(client.make_url("/console/")), str(client.make_url("/manager/"))
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+
+        agent = await staff_page(browser, console_url, "li.agent")
+        await expect(agent.locator("#manager-link")).to_be_hidden()
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#reply-text")).to_be_visible(timeout=10_000)
+        assert await agent.locator("#extend").count() == 0
+
+        agent_in_manager = await staff_page(browser, manager_url + "#rules", "li.agent")
+        await expect(agent_in_manager.locator("#denied")).to_contain_text("仅限主管和经理")
+        await expect(agent_in_manager.locator("#rules-save")).to_have_count(0)
+        await expect(agent_in_manager.locator("[data-tab=rules]")).to_be_hidden()
+
+        supervisor = await staff_page(browser, manager_url + "#dead-letters", "zhou.sup")
+        await expect(supervisor.locator("[data-tab=dead-letters]")).to_be_hidden()
+        await expect(supervisor.locator("#tab-dashboard")).to_be_visible()
+        await supervisor.click("[data-tab=rules]")
+        await expect(supervisor.locator("#rules-readonly")).to_be_visible()
+        await expect(supervisor.locator("#rules-save")).to_be_hidden()
+        await expect(supervisor.locator(".rule-name").first).to_be_disabled(timeout=10_000)
+
+        manager = await staff_page(browser, manager_url + "#rules", "boss")
+        await expect(manager.locator("#rules-save")).to_be_enabled(timeout=10_000)
+        await expect(manager.locator("#rules-readonly")).to_be_hidden()
+        await expect(manager.locator("[data-tab=dead-letters]")).to_be_visible()
+        await browser.close()
