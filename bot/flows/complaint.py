@@ -516,6 +516,10 @@ class ComplaintFlow:
             turn.step.state = State.HANDED_OFF
             turn.step.reopen = True
             turn.audit("reopened_by_customer")
+            # A reopened case is promised again, with a concrete time (seed 003: at least the
+            # reply time), and tracked like the first promise.
+            turn.step.complaint = self._record(turn, confirmed=True)
+            self._promise(turn, turn.step.complaint)
             return
         state = turn.step.state
         if state is State.RESOLVED:  # the customer wrote before the callback was due: it starts now
