@@ -247,7 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = Settings.from_env()
     if arguments.command in ("run", "worker"):
-        configure_logging(json_output=settings.log_json)
+        in_app_worker = arguments.command == "run" and settings.in_process_worker
+        configure_logging(json_output=settings.log_json, job_lines=not in_app_worker)
     if arguments.command == "run":
         overrides: dict[str, object] = {}
         if arguments.host:

@@ -10,7 +10,9 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
 
-def configure_logging(json_output: bool = False, level: int = logging.INFO) -> None:
+def configure_logging(json_output: bool = False, level: int = logging.INFO, job_lines: bool = True) -> None:
+    """Logs to standard error. ``job_lines`` False leaves out arq's line per job and cron run
+    (warnings and failures stay): a worker inside the app would bury the app's own lines."""
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer(ensure_ascii=False) if json_output else structlog.dev.ConsoleRenderer()
     )
@@ -36,6 +38,7 @@ def configure_logging(json_output: bool = False, level: int = logging.INFO) -> N
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    logging.getLogger("arq.worker").setLevel(logging.NOTSET if job_lines else logging.WARNING)
 
 
 class AccessLogger(AbstractAccessLogger):
