@@ -27,9 +27,7 @@ class Access(StrEnum):
 
 def conversation_access(session: Session, conversation_id: int, staff: dict[str, Any]) -> Access:
     """May ``staff`` ({"id", "role", …} as the session gives it) read this conversation?"""
-    owner = session.execute(
-        select(Conversation.owner).where(Conversation.id == conversation_id)
-    ).scalar_one_or_none()
+    owner = session.execute(select(Conversation.owner).where(Conversation.id == conversation_id)).scalar_one_or_none()
     if owner is None:
         return Access.MISSING
     queues = queues_of(session, int(staff["id"]), str(staff["role"]))

@@ -168,9 +168,7 @@ async def _case(client: TestClient[Any, Any], caller: Caller) -> dict[str, Any]:
     queues = app[config_key].handoff.queue_ids()
 
     def people(session: Any) -> dict[str, int]:
-        return {
-            role.value: create_user(session, role.value, PASSWORD, role, now, queues=queues) for role in Role
-        }
+        return {role.value: create_user(session, role.value, PASSWORD, role, now, queues=queues) for role in Role}
 
     ids = await app[database_key].write(people)
     conversation_id, socket = await promised_case(client)
@@ -249,4 +247,3 @@ async def test_every_route_lets_in_exactly_its_roles(make_client: AppFactory, ca
         if status != expected:
             wrong.append(f"{route.method} {route.path} as {caller.name}: {status}, expected {expected}")
     assert wrong == []
-
