@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.flows.complaint import Resolved
+from bot.handoff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.handoff.accounts import Role
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
 from bot.handoff.membership import queues_of
@@ -39,6 +40,14 @@ async def _announce(request: web.Request, conversation_id: int) -> None:
     """Tell every console (on every instance) to refetch the conversation; queue changes are
     announced by the live queue (``LiveQueue.changed``)."""
     await publish(request.app[redis_key], StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,)))
+
+
+def _raise_unless_allowed(access: Access) -> None:
+    """404 for an unknown conversation, 403 for an agent outside its queues (``bot.handoff.access``)."""
+    if access is Access.MISSING:
+        raise api_error(404, "no such conversation")
+    if access is Access.REFUSED:
+        raise api_error(403, NOT_IN_YOUR_QUEUES)
 
 
 @requires(*STAFF)
@@ -119,9 +128,11 @@ async def claim(request: web.Request) -> web.Response:
 
 @requires(*STAFF)
 async def conversation(request: web.Request) -> web.Response:
-    """``GET /api/conversations/{id}``: history, complaint form and timeline."""
-    conversation_id = _int_id(request)
+    """``GET /api/conversations/{id}``: history, complaint form and timeline (an agent: only
+    conversations of their queues, or ones they own or handled)."""
+    conversation_id, staff = _int_id(request), request["staff"]
     async with request.app[sessions_key]() as session:
+        _raise_unless_allowed(await session.run_sync(lambda sync: conversation_access(sync, conversation_id, staff)))
         found = await session.get(Conversation, conversation_id)
         if found is None:
             raise api_error(404, "no such conversation")
@@ -227,7 +238,10 @@ async def reply(request: web.Request) -> web.Response:
         )
     now, gateway = app[clock_key](), app[gateway_key]
 
-    def store_reply(session: Session) -> Delivery | None:
+    def store_reply(session: Session) -> Delivery | Access | None:
+        access = conversation_access(session, conversation_id, staff)
+        if access is not Access.ALLOWED:
+            return access
         delivery = add_customer_message(
             session, conversation_id, text, Sender.AGENT, now, gateway.status_on_commit, owner=f"agent:{staff['id']}"
         )
@@ -244,7 +258,9 @@ async def reply(request: web.Request) -> web.Response:
         return delivery
 
     delivery = await app[database_key].write(store_reply)
-    if delivery is None:
+    if isinstance(delivery, Access):
+        _raise_unless_allowed(delivery)
+    if not isinstance(delivery, Delivery):
         raise api_error(409, "claim the conversation first: only its owner replies")
     await gateway.deliver([delivery])
     await _announce(request, conversation_id)
@@ -253,14 +269,16 @@ async def reply(request: web.Request) -> web.Response:
 
 @requires(*STAFF)
 async def add_note(request: web.Request) -> web.Response:
-    """``POST /api/conversations/{id}/notes`` {text}: an internal note, never sent to the customer."""
+    """``POST /api/conversations/{id}/notes`` {text}: an internal note, never sent to the customer
+    (an agent: only on conversations they may read)."""
     conversation_id = _int_id(request)
     text = _required_text(await auth.json_body(request), "text", "must be a non-empty string")
     staff, now = request["staff"], request.app[clock_key]()
 
-    def note(session: Session) -> bool:
-        if session.get(Conversation, conversation_id) is None:
-            return False
+    def note(session: Session) -> Access:
+        access = conversation_access(session, conversation_id, staff)
+        if access is not Access.ALLOWED:
+            return access
         session.add(
             TimelineEvent(
                 conversation_id=conversation_id,
@@ -270,10 +288,9 @@ async def add_note(request: web.Request) -> web.Response:
                 created_at=now,
             )
         )
-        return True
+        return access
 
-    if not await request.app[database_key].write(note):
-        raise api_error(404, "no such conversation")
+    _raise_unless_allowed(await request.app[database_key].write(note))
     await _announce(request, conversation_id)
     return web.json_response({"noted": True}, status=201)
 

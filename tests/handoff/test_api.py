@@ -31,6 +31,16 @@ async def set_queues(client: Any, username: str, queues: list[str]) -> None:
     await client.app[database_key].write(assign)
 
 
+async def give_to(client: Any, conversation_id: int, username: str) -> None:
+    """Make the agent the conversation's owner (agents read only conversations that are theirs)."""
+
+    def assign(session: Any) -> None:
+        user_id = session.execute(select(User.id).where(User.username == username)).scalar_one()
+        session.execute(update(Conversation).where(Conversation.id == conversation_id).values(owner=f"agent:{user_id}"))
+
+    await client.app[database_key].write(assign)
+
+
 async def sign_in(client: Any, username: str) -> str:
     response = await client.post("/api/login", json={"username": username, "password": PASSWORD})
     assert response.status == 200, await response.text()

@@ -15,7 +15,7 @@ from bot.keys import sessions_key
 from bot.models import DeadLetter, Message
 from bot.settings import TelegramBotSettings
 from tests.conftest import AppFactory, FixedClock
-from tests.handoff.test_api import add_user, sign_in
+from tests.handoff.test_api import add_user, give_to, sign_in
 from tests.helpers import timeline_kinds
 from tests.workers.providers import (
     TOKEN,
@@ -191,6 +191,7 @@ async def test_an_interrupted_attempt_is_resent_and_flagged_when_the_provider_ca
     assert "possibly_duplicated" in await timeline_kinds(client, conversation_id)
 
     await add_user(client, "li.agent", Role.AGENT)
+    await give_to(client, conversation_id, "li.agent")
     await sign_in(client, "li.agent")
     body = await (await client.get(f"/api/conversations/{conversation_id}")).json()
     assert [m["possibly_duplicated"] for m in body["messages"]] == [True]

@@ -21,7 +21,7 @@ from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN
 from tests.channels.test_wechat import APPID, OPENID, SECRET, FakeWechatApi, start_fake_wechat
 from tests.channels.test_wechat import TOKEN as WECHAT_TOKEN
 from tests.conftest import SHANGHAI, AppFactory, FixedClock
-from tests.handoff.test_api import add_user, sign_in
+from tests.handoff.test_api import add_user, give_to, sign_in
 from tests.helpers import timeline_kinds
 from tests.workers.providers import enqueue, message, run_burst_worker, seed_conversation, worker_ctx
 from workers.reports import daily_report
@@ -65,6 +65,7 @@ async def test_the_agent_sees_the_window_closing(
     client, _, _ = wechat_and_sms
     conversation_id, _ = await seed_conversation(client, "wechat", OPENID, [], customer_wrote_at=clock())
     await add_user(client, "li.agent", Role.AGENT)
+    await give_to(client, conversation_id, "li.agent")
     await sign_in(client, "li.agent")
 
     async def window() -> dict[str, Any]:

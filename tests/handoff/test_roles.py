@@ -1,0 +1,249 @@
+"""Every role × every staff endpoint: allowed calls work, the others are refused.
+
+``ROUTES`` lists every ``/api/...`` route the app registers with the roles allowed to call it; a
+route missing from it fails ``test_the_table_covers_every_api_route``. Each caller (anonymous, a
+web chat customer with its token as a Bearer header or as ``?token=``, agent, supervisor,
+manager) gets one app with a promised case waiting for a person, and walks the whole table in
+order, so state-changing calls find what they need (the claim comes before the reply, the
+resolution before the confirmation, the logout last).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiohttp import WSMsgType, WSServerHandshakeError
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.handoff.accounts import Role, create_user
+from bot.handoff.notifications import notify
+from bot.keys import clock_key, config_key, database_key, sessions_key
+from bot.models import DeadLetter, HandoffTicket, Notification, Report
+from tests.conftest import AppFactory
+from tests.handoff.test_api import PASSWORD, sign_in
+from tests.helpers import new_session
+from tests.promises.support import promised_case
+
+AGENT, SUPERVISOR, MANAGER = Role.AGENT.value, Role.SUPERVISOR.value, Role.MANAGER.value
+STAFF = frozenset({AGENT, SUPERVISOR, MANAGER})
+SUPERVISION = frozenset({SUPERVISOR, MANAGER})
+MANAGERS = frozenset({MANAGER})
+PUBLIC = None
+"""No role check at all (the sign-in itself)."""
+
+Body = Callable[[dict[str, Any]], dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    """The path template as registered; ``{id}`` and ``{version}`` are filled from the case data."""
+    roles: frozenset[str] | None
+    ok: int
+    """The status an allowed caller gets with the case data (the call really works)."""
+    body: Body = None
+    fill: dict[str, str] = field(default_factory=dict)
+    """Which case datum each path parameter takes, e.g. {"id": "conversation"}."""
+    websocket: bool = False
+
+
+ROUTES: list[Route] = [
+    Route("POST", "/api/login", PUBLIC, 400, lambda case: {}),
+    Route("GET", "/api/me", STAFF, 200),
+    Route("GET", "/api/queue", STAFF, 200),
+    Route("GET", "/api/queues", STAFF, 200),
+    Route("GET", "/api/phrases", STAFF, 200),
+    Route("GET", "/api/config/deadlines", STAFF, 200),
+    Route("GET", "/api/notifications", STAFF, 200),
+    Route("POST", "/api/notifications/{id}/read", STAFF, 200, lambda case: {}, {"id": "notification"}),
+    Route("GET", "/api/dashboard", SUPERVISION, 200),
+    Route("GET", "/api/rules", SUPERVISION, 200),
+    Route("GET", "/api/rules/{version}", SUPERVISION, 200, fill={"version": "rules_version"}),
+    Route(
+        "PUT",
+        "/api/rules",
+        MANAGERS,
+        200,
+        lambda case: {"rules": [{"name": "normal", "then": {"priority": 2}}], "note": "role matrix"},
+    ),
+    Route("GET", "/api/users", SUPERVISION, 200),
+    Route("PUT", "/api/users/{id}/queues", MANAGERS, 200, lambda case: {"queues": case["queues"]}, {"id": "agent"}),
+    Route("POST", "/api/tickets/{id}/claim", STAFF, 200, lambda case: {}, {"id": "ticket"}),
+    Route("GET", "/api/conversations/{id}", STAFF, 200, fill={"id": "conversation"}),
+    Route(
+        "POST",
+        "/api/conversations/{id}/messages",
+        STAFF,
+        201,
+        lambda case: {"text": "您好，维修师傅今天下午三点上门处理电梯。"},
+        {"id": "conversation"},
+    ),
+    Route(
+        "POST", "/api/conversations/{id}/notes", STAFF, 201, lambda case: {"text": "已联系物业"}, {"id": "conversation"}
+    ),
+    Route(
+        "POST",
+        "/api/conversations/{id}/extend",
+        SUPERVISION,
+        200,
+        lambda case: {"hours": 4, "reason": "等待配件"},
+        {"id": "conversation"},
+    ),
+    Route(
+        "POST",
+        "/api/conversations/{id}/transfer",
+        STAFF,
+        200,
+        lambda case: {"username": case["me"]},
+        {"id": "conversation"},
+    ),
+    Route(
+        "POST",
+        "/api/conversations/{id}/resolve",
+        STAFF,
+        200,
+        lambda case: {"summary": "已更换电梯控制板"},
+        {"id": "conversation"},
+    ),
+    Route("POST", "/api/conversations/{id}/confirm-resolved", STAFF, 200, lambda case: {}, {"id": "conversation"}),
+    Route("GET", "/api/dead-letters", MANAGERS, 200),
+    Route("POST", "/api/dead-letters/{id}/retry", MANAGERS, 200, lambda case: {}, {"id": "dead_letter"}),
+    Route("GET", "/api/reports/daily", MANAGERS, 200),
+    Route("GET", "/api/events", STAFF, 101, websocket=True),
+    Route("POST", "/api/logout", STAFF, 200, lambda case: {}),
+]
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    role: str | None = None
+    """The staff role signed in, or None (anonymous or a customer: no staff session)."""
+    customer: str | None = None
+    """How a customer sends their web chat token: "bearer" or "query"."""
+
+    def refused_status(self) -> int:
+        return 403 if self.role is not None else 401
+
+
+CALLERS = [
+    Caller("anonymous"),
+    Caller("customer-bearer", customer="bearer"),
+    Caller("customer-query", customer="query"),
+    Caller("agent", role=AGENT),
+    Caller("supervisor", role=SUPERVISOR),
+    Caller("manager", role=MANAGER),
+]
+
+
+def _registered(client: TestClient[Any, Any]) -> set[tuple[str, str]]:
+    found = set()
+    for route in client.app.router.routes():
+        path = route.resource.canonical if route.resource is not None else ""
+        if path.startswith("/api/") and route.method != "HEAD":
+            found.add((route.method, path))
+    return found
+
+
+async def test_the_table_covers_every_api_route(make_client: AppFactory) -> None:
+    client = await make_client()
+    table = {(route.method, route.path) for route in ROUTES}
+    assert len(table) == len(ROUTES), "a route is listed twice"
+    registered = _registered(client)
+    assert registered - table == set(), "add these routes to ROUTES with the roles allowed to call them"
+    assert table - registered == set(), "these routes in ROUTES are not registered any more"
+
+
+async def _case(client: TestClient[Any, Any], caller: Caller) -> dict[str, Any]:
+    """Staff of every role, a promised case waiting for a person, and one of each row a
+    manager or a reader of notifications acts on; signs the caller in when they are staff."""
+    app = client.app
+    now = app[clock_key]()
+    queues = app[config_key].handoff.queue_ids()
+
+    def people(session: Any) -> dict[str, int]:
+        return {role.value: create_user(session, role.value, PASSWORD, role, now, queues=queues) for role in Role}
+
+    ids = await app[database_key].write(people)
+    conversation_id, socket = await promised_case(client)
+    await socket.close()
+    async with app[sessions_key]() as session:
+        ticket_id = (
+            await session.execute(select(HandoffTicket.id).where(HandoffTicket.conversation_id == conversation_id))
+        ).scalar_one()
+    reader = ids.get(caller.role or "", ids[AGENT])
+
+    def rows(session: Any) -> dict[str, int]:
+        notify(session, "pickup_overdue", f"user:{reader}", now, conversation_id=conversation_id, ticket_id=ticket_id)
+        letter = DeadLetter(job="deliver_message", args=[], error="gone", tries=5, created_at=now)
+        yesterday = now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+        session.add_all([letter, Report(kind="daily", day=yesterday, body={"complaints": 0}, created_at=now)])
+        session.flush()
+        return {"dead_letter": letter.id}
+
+    made = await app[database_key].write(rows)
+    async with app[sessions_key]() as session:
+        notification_id = (await session.execute(select(Notification.id))).scalar_one()
+    case: dict[str, Any] = {
+        "conversation": conversation_id,
+        "ticket": ticket_id,
+        "notification": notification_id,
+        "agent": ids[AGENT],
+        "rules_version": 1,
+        "queues": queues,
+        "me": caller.role or "nobody",
+        **made,
+    }
+    if caller.customer is not None:
+        case["token"], _ = await new_session(client)
+    if caller.role is not None:
+        case["csrf"] = await sign_in(client, caller.role)
+    return case
+
+
+async def _call(client: TestClient[Any, Any], route: Route, caller: Caller, case: dict[str, Any]) -> int:
+    path = route.path
+    for name, datum in route.fill.items():
+        path = path.replace("{" + name + "}", str(case[datum]))
+    headers: dict[str, str] = {}
+    params: dict[str, str] = {}
+    if caller.customer == "bearer":
+        headers["Authorization"] = f"Bearer {case['token']}"
+    if caller.customer == "query":
+        params["token"] = case["token"]
+    if "csrf" in case:
+        headers["X-CSRF-Token"] = case["csrf"]
+    if route.websocket:
+        try:
+            socket = await client.ws_connect(path, headers=headers, params=params)
+        except WSServerHandshakeError as error:
+            return error.status
+        hello = await socket.receive(timeout=5)
+        await socket.close()
+        assert hello.type is WSMsgType.TEXT and hello.json()["type"] == "hello"
+        return 101
+    body = route.body(case) if route.body is not None else None
+    response = await client.request(route.method, path, json=body, headers=headers, params=params)
+    await response.read()
+    return response.status
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=[caller.name for caller in CALLERS])
+async def test_every_route_lets_in_exactly_its_roles(make_client: AppFactory, caller: Caller) -> None:
+    """One app per caller walks the whole table; every cell that differs is reported at once."""
+    client = await make_client()
+    case = await _case(client, caller)
+    wrong: list[str] = []
+    for route in ROUTES:
+        status = await _call(client, route, caller, case)
+        allowed = route.roles is PUBLIC or caller.role in route.roles
+        expected = route.ok if allowed else caller.refused_status()
+        if status != expected:
+            wrong.append(f"{route.method} {route.path} as {caller.name}: {status}, expected {expected}")
+    assert wrong == []
