@@ -59,6 +59,7 @@ async def test_an_answer_after_the_prompt_cancels_the_idle_close(
     clock.advance(hours=1)  # the cancelled close's time (the re-armed prompt fires meanwhile)
     await run_due(client)
     assert await _status(client, conversation_id) == ("open", None)
+    await socket.collect_for(0.3)
     assert not any(phrases["idle_close"][:8] in text for text in socket.bot_texts())
     await socket.close()
 
