@@ -95,7 +95,7 @@ class HandoffRouter:
         ticket = session.get(HandoffTicket, ticket_id)
         assert ticket is not None
         routed = Routed(ticket_id, ticket.queue, ticket.priority)
-        routed.events.append(StaffEvent(StaffEventKind.QUEUE, (conversation.id,), queue=ticket.queue))
+        # The queue event comes from the live queue once it has the ticket (LiveQueue.changed).
         routed.events.append(StaffEvent(StaffEventKind.CONVERSATION, (conversation.id,)))
         if decision.matched:
             routed.timeline.append(
@@ -273,7 +273,6 @@ class HandoffRouter:
         )
         if event is not None:
             routed.events.append(event)
-        routed.events.append(StaffEvent(StaffEventKind.QUEUE, (conversation.id,), queue=ticket.queue))
 
     @staticmethod
     def _row(
