@@ -276,14 +276,25 @@ class Pipeline:
         now = self._clock()
 
         def store_batch(session: Session) -> list[StoredInbound]:
-            stored = []
+            # Web chat identities' open conversations in one statement, the messages in another.
+            identities = {item.identity_id for item in batch if item.conversation_id is None and item.identity_id}
+            open_ids = store.current_conversation_ids(session, identities) if identities else {}
+            targets = []
             for item in batch:
                 conversation_id = item.conversation_id
                 if conversation_id is None:
+                    conversation_id = open_ids.get(item.identity_id or 0)
+                if conversation_id is None:
                     conversation_id = self._resolve_conversation(session, item, now)
-                message_id, created = store.insert_inbound(session, conversation_id, item.inbound, now)
-                stored.append(StoredInbound(message_id, conversation_id, duplicate=not created))
-            return stored
+                    if item.identity_id is not None:
+                        open_ids[item.identity_id] = conversation_id
+                targets.append(conversation_id)
+            pairs = [(conversation_id, item.inbound) for conversation_id, item in zip(targets, batch, strict=True)]
+            inserted = store.insert_inbound_many(session, pairs, now)
+            return [
+                StoredInbound(message_id, conversation_id, duplicate=not created)
+                for conversation_id, (message_id, created) in zip(targets, inserted, strict=True)
+            ]
 
         try:
             results = await self._database.write(store_batch)
@@ -292,7 +303,11 @@ class Pipeline:
                 if not item.future.done():
                     item.future.set_exception(error)
             raise
-        fresh = [(item, result) for item, result in zip(batch, results, strict=True) if not result.duplicate]
+        # Queued in id order, so a conversation's events run in the order its history shows.
+        fresh = sorted(
+            ((item, result) for item, result in zip(batch, results, strict=True) if not result.duplicate),
+            key=lambda pair: pair[1].message_id,
+        )
         try:
             if fresh:
                 async with self._redis.pipeline(transaction=False) as redis_pipe:

@@ -138,6 +138,22 @@ def current_conversation_id(session: Session, identity_id: int) -> int | None:
     ).scalar_one_or_none()
 
 
+_OPEN_CONVERSATIONS = (
+    select(Conversation.__table__.c.identity_id, func.max(Conversation.__table__.c.id))
+    .where(
+        Conversation.__table__.c.identity_id.in_(bindparam("ids", expanding=True)),
+        Conversation.__table__.c.status == "open",
+    )
+    .group_by(Conversation.__table__.c.identity_id)
+)
+
+
+def current_conversation_ids(session: Session, identity_ids: Iterable[int]) -> dict[int, int]:
+    """Each identity's open conversation (the newest), for those that have one, in one statement."""
+    rows = session.connection().execute(_OPEN_CONVERSATIONS, {"ids": list(identity_ids)})
+    return {row[0]: row[1] for row in rows}
+
+
 def latest_conversation_id(session: Session, identity_id: int) -> int | None:
     return (
         session.execute(select(func.max(Conversation.id)).where(Conversation.identity_id == identity_id))
@@ -270,6 +286,51 @@ def insert_inbound(
         {"channel": inbound.channel.value, "provider_message_id": inbound.provider_message_id},
     ).scalar_one()
     return existing, False
+
+
+def _inbound_insert_many(dialect_insert: Any) -> Any:
+    return _inbound_insert(dialect_insert).returning(_messages.c.channel, _messages.c.provider_message_id)
+
+
+_EXISTING_INBOUND_MANY = select(_messages.c.id, _messages.c.channel, _messages.c.provider_message_id).where(
+    _messages.c.direction == "in",
+    _messages.c.provider_message_id.in_(bindparam("provider_message_ids", expanding=True)),
+)
+
+
+def insert_inbound_many(
+    session: Session, items: Sequence[tuple[int, InboundMessage]], now: dt.datetime
+) -> list[tuple[int, bool]]:
+    """:func:`insert_inbound` for many (conversation id, message) pairs in one or two statements.
+
+    Returns (id, was it new) in the order given; a message repeated within ``items`` is new only
+    the first time.
+    """
+    connection = session.connection()
+    keys = [(inbound.channel.value, inbound.provider_message_id) for _, inbound in items]
+    first: dict[tuple[str, str], int] = {}
+    for index, key in enumerate(keys):
+        first.setdefault(key, index)
+    parameters = [
+        {
+            "conversation_id": items[index][0],
+            "channel": key[0],
+            "kind": items[index][1].kind.value,
+            "text": items[index][1].text,
+            "provider_message_id": key[1],
+            "raw": items[index][1].raw or None,
+            "created_at": now,
+        }
+        for key, index in first.items()
+    ]
+    statement = _for_dialect(session, "inbound_many", _inbound_insert_many)
+    created = {(row[1], row[2]): row[0] for row in connection.execute(statement, parameters)}
+    ids = dict(created)
+    missing = [key for key in first if key not in ids]
+    if missing:
+        rows = connection.execute(_EXISTING_INBOUND_MANY, {"provider_message_ids": [key[1] for key in missing]})
+        ids.update({(row[1], row[2]): row[0] for row in rows if (row[1], row[2]) in first})
+    return [(ids[key], key in created and first[key] == index) for index, key in enumerate(keys)]
 
 
 def unprocessed_inbound(session: Session, older_than: dt.datetime, limit: int = 500) -> Sequence[tuple[int, int]]:
