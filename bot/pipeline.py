@@ -450,10 +450,15 @@ class Pipeline:
             batch = _BatchWrites(self._engine.config.followups, self._router)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             messages = store.load_inbound(session, message_ids) if message_ids else {}
-            for conversation_id, items in events.items():
-                conversation = conversations.get(conversation_id)
-                if conversation is not None and items:
-                    self._run_conversation(session, conversation, items, messages, now, batch)
+            finished = [
+                self._run_conversation(session, conversation, items, messages, now, batch)
+                for conversation_id, items in events.items()
+                if items and (conversation := conversations.get(conversation_id)) is not None
+            ]
+            # Every conversation's state in one statement; one an agent took over meanwhile
+            # loses the bot's replies.
+            for conversation_id in store.save_conversations(session, finished):
+                batch.drop_replies(conversation_id)
             batch.flush(session, now, outcome, self._dispatcher)
 
         await self._database.write(run)
@@ -466,8 +471,8 @@ class Pipeline:
         messages: dict[int, store.StoredInboundRow],
         now: dt.datetime,
         batch: _BatchWrites,
-    ) -> None:
-        """Run a conversation's events in order, in memory; write its state once at the end."""
+    ) -> store.LoadedConversation:
+        """Run a conversation's events in order, in memory; return it to be saved with the batch."""
         seen: set[int] = set()
         for item in items:
             event, message = self._decode(item, messages, seen)
@@ -499,7 +504,7 @@ class Pipeline:
                     step.close_reason,
                 )
             batch.add(session, conversation, step, now, message.id if message is not None else None)
-        self._save(session, conversation, batch)
+        return conversation
 
     def _save(self, session: Session, conversation: store.LoadedConversation, batch: _BatchWrites) -> None:
         """Write the conversation back; if an agent took it over meanwhile, the bot's replies are dropped."""

@@ -527,6 +527,44 @@ def save_conversation(session: Session, conversation: LoadedConversation) -> boo
     return bool(result.rowcount)
 
 
+_OWNERSHIP_VERSIONS = select(_conversations.c.id, _conversations.c.ownership_version).where(
+    _conversations.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def save_conversations(session: Session, conversations: Sequence[LoadedConversation]) -> set[int]:
+    """:func:`save_conversation` for many in one statement; returns the ids an agent took over.
+
+    Versions only grow, and a row this statement updated stays locked (PostgreSQL) or the
+    database stays written by this transaction alone (SQLite) until the commit; so a row still at
+    the version expected was updated, and any other row was not.
+    """
+    if not conversations:
+        return set()
+    result = session.connection().execute(
+        _SAVE_CONVERSATION,
+        [
+            {
+                "conversation_id": conversation.id,
+                "expected_version": conversation.ownership_version,
+                "flow_state_value": conversation.state.value,
+                "flow_data_value": conversation.data,
+                "activity_seq_value": conversation.activity_seq,
+                "status_value": conversation.status,
+                "last_customer_at_value": conversation.last_customer_at,
+                "closed_at_value": conversation.closed_at,
+                "closed_reason_value": conversation.closed_reason,
+            }
+            for conversation in conversations
+        ],
+    )
+    if result.context.dialect.supports_sane_multi_rowcount and result.rowcount == len(conversations):
+        return set()
+    expected = {conversation.id: conversation.ownership_version for conversation in conversations}
+    versions = session.connection().execute(_OWNERSHIP_VERSIONS, {"ids": list(expected)})
+    return {row[0] for row in versions if row[1] != expected[row[0]]}
+
+
 _INSERT_OUTBOUND = insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)
 
 
