@@ -54,10 +54,40 @@ log = structlog.get_logger(__name__)
 Clock = Callable[[], dt.datetime]
 LOCK_MILLISECONDS = 30_000
 
-_RELEASE_LOCK = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0
+# KEYS: lock, inbox, lock, inbox, … (one pair per conversation). Per conversation: the inbox's
+# events if the lock was won (taken atomically with the lock), else nil.
+_LOCK_AND_DRAIN = """
+local drained = {}
+for i = 1, #KEYS, 2 do
+  if redis.call('set', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    drained[#drained + 1] = redis.call('lrange', KEYS[i + 1], 0, -1)
+    redis.call('del', KEYS[i + 1])
+  else
+    drained[#drained + 1] = false
+  end
+end
+return drained
 """
+
+# KEYS as above. Deletes each lock still holding our token; returns each inbox's length.
+# ARGV: token, channel, then messages to publish on it (the batch's staff events).
+_RELEASE_AND_COUNT = """
+for i = 3, #ARGV do redis.call('publish', ARGV[2], ARGV[i]) end
+local lengths = {}
+for i = 1, #KEYS, 2 do
+  if redis.call('get', KEYS[i]) == ARGV[1] then redis.call('del', KEYS[i]) end
+  lengths[#lengths + 1] = redis.call('llen', KEYS[i + 1])
+end
+return lengths
+"""
+
+
+def _lock_and_inbox_keys(conversation_ids: Sequence[int]) -> list[str]:
+    keys = []
+    for conversation_id in conversation_ids:
+        keys.append(redis_keys.conversation_lock(conversation_id))
+        keys.append(redis_keys.conversation_inbox(conversation_id))
+    return keys
 
 
 def utc_now() -> dt.datetime:
@@ -167,7 +197,8 @@ class Pipeline:
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
         self._accepting = False
-        self._release_lock = redis.register_script(_RELEASE_LOCK)
+        self._lock_and_drain = redis.register_script(_LOCK_AND_DRAIN)
+        self._release_and_count = redis.register_script(_RELEASE_AND_COUNT)
         self._lock_token = secrets.token_hex(8)
 
     # ------------------------------------------------------------------ lifecycle
@@ -386,25 +417,18 @@ class Pipeline:
     async def _process(self, conversation_ids: list[int]) -> None:
         if not conversation_ids:
             return
-        async with self._redis.pipeline(transaction=False) as redis_pipe:
-            for conversation_id in conversation_ids:
-                redis_pipe.set(
-                    redis_keys.conversation_lock(conversation_id), self._lock_token, nx=True, px=LOCK_MILLISECONDS
-                )
-            acquired = await redis_pipe.execute()
-        locked = [cid for cid, ok in zip(conversation_ids, acquired, strict=True) if ok]
+        # Locks taken and inboxes drained in one script: one round trip, a few commands for all.
+        drained = await self._lock_and_drain(
+            keys=_lock_and_inbox_keys(conversation_ids), args=[self._lock_token, LOCK_MILLISECONDS]
+        )
+        events = {
+            conversation_id: [item.decode() if isinstance(item, bytes) else item for item in items]
+            for conversation_id, items in zip(conversation_ids, drained, strict=True)
+            if items is not None
+        }
+        locked = list(events)
         if not locked:
             return
-        async with self._redis.pipeline(transaction=True) as redis_pipe:
-            for conversation_id in locked:
-                key = redis_keys.conversation_inbox(conversation_id)
-                redis_pipe.lrange(key, 0, -1)
-                redis_pipe.delete(key)
-            drained = await redis_pipe.execute()
-        events = {
-            conversation_id: [item.decode() if isinstance(item, bytes) else item for item in drained[2 * index]]
-            for index, conversation_id in enumerate(locked)
-        }
         outcome = _Outcome()
         try:
             if any(events.values()):
@@ -428,18 +452,14 @@ class Pipeline:
 
     async def _release(self, locked: list[int], staff_events: Sequence[StaffEvent] = ()) -> None:
         """Release the locks and re-check the inboxes; the batch's staff events ride along."""
-        async with self._redis.pipeline(transaction=False) as redis_pipe:
-            for event in staff_events:
-                redis_pipe.publish(redis_keys.STAFF_EVENTS_CHANNEL, event.to_json())
-            for conversation_id in locked:
-                await self._release_lock(
-                    keys=[redis_keys.conversation_lock(conversation_id)], args=[self._lock_token], client=redis_pipe
-                )
-            for conversation_id in locked:
-                redis_pipe.llen(redis_keys.conversation_inbox(conversation_id))
-            results = (await redis_pipe.execute())[len(staff_events) :]
-        for conversation_id, pending in zip(locked, results[len(locked) :], strict=True):
-            if pending:
+        # A script on a pipeline costs a SCRIPT EXISTS round trip per execute: the events are
+        # published by the script itself instead.
+        pending = await self._release_and_count(
+            keys=_lock_and_inbox_keys(locked),
+            args=[self._lock_token, redis_keys.STAFF_EVENTS_CHANNEL, *(event.to_json() for event in staff_events)],
+        )
+        for conversation_id, length in zip(locked, pending, strict=True):
+            if length:
                 self.wake(conversation_id)
 
     async def _run_events(self, events: dict[int, list[str]], outcome: _Outcome) -> None:
