@@ -47,6 +47,15 @@ web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log
 """
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -105,7 +114,8 @@ async def bot_client(
             await exchange(f"补充说明 {index}:晚上楼道很黑", 2)
 
 
-async def measure(kind: str, connections: int, messages: int) -> float:
+async def measure(kind: str, connections: int, messages: int) -> tuple[float, float]:
+    """Messages per second, and the server's CPU milliseconds per message."""
     port = free_port()
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as var_dir:
@@ -127,21 +137,22 @@ async def measure(kind: str, connections: int, messages: int) -> float:
             connector = aiohttp.TCPConnector(limit=0)
             async with aiohttp.ClientSession(connector=connector) as http:
                 if kind == "echo":
-                    started = time.perf_counter()
+                    started, cpu = time.perf_counter(), cpu_seconds(process.pid)
                     await asyncio.gather(*(echo_client(http, port, messages) for _ in range(connections)))
                 else:
                     warmed = [asyncio.Event() for _ in range(connections)]
                     start = asyncio.Event()
                     tasks = [asyncio.create_task(bot_client(http, port, messages, w, start)) for w in warmed]
                     await asyncio.gather(*(event.wait() for event in warmed))
-                    started = time.perf_counter()
+                    started, cpu = time.perf_counter(), cpu_seconds(process.pid)
                     start.set()
                     await asyncio.gather(*tasks)
                 elapsed = time.perf_counter() - started
+                cpu = cpu_seconds(process.pid) - cpu
         finally:
             process.terminate()
             await process.wait()
-    return connections * messages / elapsed
+    return connections * messages / elapsed, 1000 * cpu / (connections * messages)
 
 
 async def main() -> None:
@@ -149,13 +160,12 @@ async def main() -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--messages", type=int, default=40)
     arguments = parser.parse_args()
-    echo = await measure("echo", arguments.connections, arguments.messages)
-    bot = await measure("bot", arguments.connections, arguments.messages)
+    echo, echo_cpu = await measure("echo", arguments.connections, arguments.messages)
+    bot, bot_cpu = await measure("bot", arguments.connections, arguments.messages)
     print(f"connections={arguments.connections} messages/connection={arguments.messages}")
-    print(f"bare aiohttp websocket echo: {echo:10.0f} msg/s")
-    print(f"web chat end to end:         {bot:10.0f} msg/s")
+    print(f"bare aiohttp websocket echo: {echo:10.0f} msg/s {echo_cpu:8.3f} ms server CPU/msg")
+    print(f"web chat end to end:         {bot:10.0f} msg/s {bot_cpu:8.3f} ms server CPU/msg")
     print(f"ratio (target >= 0.20):      {bot / echo:10.3f}")
-
 
 if __name__ == "__main__":
     asyncio.run(main())

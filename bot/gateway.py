@@ -38,26 +38,19 @@ class OutboundGateway(Dispatcher):
         return "sent" if channel == ChannelName.WEBCHAT else "pending"
 
     async def deliver(self, deliveries: Sequence[Delivery]) -> None:
-        webchat: list[tuple[int, dict[str, object]]] = []
-        async with self._redis.pipeline(transaction=False) as redis_pipe:
-            for delivery in deliveries:
-                if delivery.channel != ChannelName.WEBCHAT:
-                    continue
-                frame = message_frame(
-                    delivery.message_id,
-                    delivery.sender,
-                    delivery.text,
-                    delivery.created_at,
-                    delivery.provider_message_id,
-                )
-                webchat.append((delivery.identity_id, frame))
-                payload = {"origin": self._instance_id, "identity_id": delivery.identity_id, "frame": frame}
-                redis_pipe.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, json.dumps(payload, ensure_ascii=False))
-            if webchat:
-                await redis_pipe.execute()
-        if self._hub is not None:
-            for identity_id, frame in webchat:
-                await self._hub.send(identity_id, frame)
+        # Each frame is encoded once, for the local sockets and for one PUBLISH per call that
+        # carries all of them: "<origin>\n" then a "<identity id>\t<frame>" line per frame.
+        webchat = [
+            (delivery.identity_id, encode_frame(delivery))
+            for delivery in deliveries
+            if delivery.channel == ChannelName.WEBCHAT
+        ]
+        if webchat:
+            payload = "\n".join([self._instance_id, *(f"{identity_id}\t{text}" for identity_id, text in webchat)])
+            await self._redis.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, payload)
+            if self._hub is not None:
+                for identity_id, text in webchat:
+                    await self._hub.send_text(identity_id, text)
         by_request: dict[int, list[Delivery]] = {}
         for delivery in deliveries:
             if delivery.channel == ChannelName.WEBCHAT or delivery.sender is Sender.CUSTOMER:
@@ -137,9 +130,20 @@ class OutboundGateway(Dispatcher):
                 await asyncio.sleep(1)
 
     async def _forward(self, data: bytes | str) -> None:
-        payload = json.loads(data)
-        if payload.get("origin") == self._instance_id or self._hub is None:
-            return
-        identity_id = int(payload["identity_id"])
-        if self._hub.has(identity_id):
-            await self._hub.send(identity_id, payload["frame"])
+        text = data.decode() if isinstance(data, bytes) else data
+        origin, _, lines = text.partition("\n")
+        if origin == self._instance_id or self._hub is None:
+            return  # our own frames went to our sockets before the PUBLISH returned
+        for line in lines.split("\n"):
+            raw_identity, _, frame = line.partition("\t")
+            identity_id = int(raw_identity)
+            if self._hub.has(identity_id):
+                await self._hub.send_text(identity_id, frame)
+
+
+def encode_frame(delivery: Delivery) -> str:
+    """The JSON text of a delivery's web chat frame (JSON never holds a raw newline or tab)."""
+    frame = message_frame(
+        delivery.message_id, delivery.sender, delivery.text, delivery.created_at, delivery.provider_message_id
+    )
+    return json.dumps(frame, ensure_ascii=False)

@@ -54,10 +54,40 @@ log = structlog.get_logger(__name__)
 Clock = Callable[[], dt.datetime]
 LOCK_MILLISECONDS = 30_000
 
-_RELEASE_LOCK = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0
+# KEYS: lock, inbox, lock, inbox, … (one pair per conversation). Per conversation: the inbox's
+# events if the lock was won (taken atomically with the lock), else nil.
+_LOCK_AND_DRAIN = """
+local drained = {}
+for i = 1, #KEYS, 2 do
+  if redis.call('set', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    drained[#drained + 1] = redis.call('lrange', KEYS[i + 1], 0, -1)
+    redis.call('del', KEYS[i + 1])
+  else
+    drained[#drained + 1] = false
+  end
+end
+return drained
 """
+
+# KEYS as above. Deletes each lock still holding our token; returns each inbox's length.
+# ARGV: token, channel, then messages to publish on it (the batch's staff events).
+_RELEASE_AND_COUNT = """
+for i = 3, #ARGV do redis.call('publish', ARGV[2], ARGV[i]) end
+local lengths = {}
+for i = 1, #KEYS, 2 do
+  if redis.call('get', KEYS[i]) == ARGV[1] then redis.call('del', KEYS[i]) end
+  lengths[#lengths + 1] = redis.call('llen', KEYS[i + 1])
+end
+return lengths
+"""
+
+
+def _lock_and_inbox_keys(conversation_ids: Sequence[int]) -> list[str]:
+    keys = []
+    for conversation_id in conversation_ids:
+        keys.append(redis_keys.conversation_lock(conversation_id))
+        keys.append(redis_keys.conversation_inbox(conversation_id))
+    return keys
 
 
 def utc_now() -> dt.datetime:
@@ -167,7 +197,8 @@ class Pipeline:
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
         self._accepting = False
-        self._release_lock = redis.register_script(_RELEASE_LOCK)
+        self._lock_and_drain = redis.register_script(_LOCK_AND_DRAIN)
+        self._release_and_count = redis.register_script(_RELEASE_AND_COUNT)
         self._lock_token = secrets.token_hex(8)
 
     # ------------------------------------------------------------------ lifecycle
@@ -276,14 +307,25 @@ class Pipeline:
         now = self._clock()
 
         def store_batch(session: Session) -> list[StoredInbound]:
-            stored = []
+            # Web chat identities' open conversations in one statement, the messages in another.
+            identities = {item.identity_id for item in batch if item.conversation_id is None and item.identity_id}
+            open_ids = store.current_conversation_ids(session, identities) if identities else {}
+            targets = []
             for item in batch:
                 conversation_id = item.conversation_id
                 if conversation_id is None:
+                    conversation_id = open_ids.get(item.identity_id or 0)
+                if conversation_id is None:
                     conversation_id = self._resolve_conversation(session, item, now)
-                message_id, created = store.insert_inbound(session, conversation_id, item.inbound, now)
-                stored.append(StoredInbound(message_id, conversation_id, duplicate=not created))
-            return stored
+                    if item.identity_id is not None:
+                        open_ids[item.identity_id] = conversation_id
+                targets.append(conversation_id)
+            pairs = [(conversation_id, item.inbound) for conversation_id, item in zip(targets, batch, strict=True)]
+            inserted = store.insert_inbound_many(session, pairs, now)
+            return [
+                StoredInbound(message_id, conversation_id, duplicate=not created)
+                for conversation_id, (message_id, created) in zip(targets, inserted, strict=True)
+            ]
 
         try:
             results = await self._database.write(store_batch)
@@ -292,7 +334,11 @@ class Pipeline:
                 if not item.future.done():
                     item.future.set_exception(error)
             raise
-        fresh = [(item, result) for item, result in zip(batch, results, strict=True) if not result.duplicate]
+        # Queued in id order, so a conversation's events run in the order its history shows.
+        fresh = sorted(
+            ((item, result) for item, result in zip(batch, results, strict=True) if not result.duplicate),
+            key=lambda pair: pair[1].message_id,
+        )
         try:
             if fresh:
                 async with self._redis.pipeline(transaction=False) as redis_pipe:
@@ -371,25 +417,18 @@ class Pipeline:
     async def _process(self, conversation_ids: list[int]) -> None:
         if not conversation_ids:
             return
-        async with self._redis.pipeline(transaction=False) as redis_pipe:
-            for conversation_id in conversation_ids:
-                redis_pipe.set(
-                    redis_keys.conversation_lock(conversation_id), self._lock_token, nx=True, px=LOCK_MILLISECONDS
-                )
-            acquired = await redis_pipe.execute()
-        locked = [cid for cid, ok in zip(conversation_ids, acquired, strict=True) if ok]
+        # Locks taken and inboxes drained in one script: one round trip, a few commands for all.
+        drained = await self._lock_and_drain(
+            keys=_lock_and_inbox_keys(conversation_ids), args=[self._lock_token, LOCK_MILLISECONDS]
+        )
+        events = {
+            conversation_id: [item.decode() if isinstance(item, bytes) else item for item in items]
+            for conversation_id, items in zip(conversation_ids, drained, strict=True)
+            if items is not None
+        }
+        locked = list(events)
         if not locked:
             return
-        async with self._redis.pipeline(transaction=True) as redis_pipe:
-            for conversation_id in locked:
-                key = redis_keys.conversation_inbox(conversation_id)
-                redis_pipe.lrange(key, 0, -1)
-                redis_pipe.delete(key)
-            drained = await redis_pipe.execute()
-        events = {
-            conversation_id: [item.decode() if isinstance(item, bytes) else item for item in drained[2 * index]]
-            for index, conversation_id in enumerate(locked)
-        }
         outcome = _Outcome()
         try:
             if any(events.values()):
@@ -413,18 +452,14 @@ class Pipeline:
 
     async def _release(self, locked: list[int], staff_events: Sequence[StaffEvent] = ()) -> None:
         """Release the locks and re-check the inboxes; the batch's staff events ride along."""
-        async with self._redis.pipeline(transaction=False) as redis_pipe:
-            for event in staff_events:
-                redis_pipe.publish(redis_keys.STAFF_EVENTS_CHANNEL, event.to_json())
-            for conversation_id in locked:
-                await self._release_lock(
-                    keys=[redis_keys.conversation_lock(conversation_id)], args=[self._lock_token], client=redis_pipe
-                )
-            for conversation_id in locked:
-                redis_pipe.llen(redis_keys.conversation_inbox(conversation_id))
-            results = (await redis_pipe.execute())[len(staff_events) :]
-        for conversation_id, pending in zip(locked, results[len(locked) :], strict=True):
-            if pending:
+        # A script on a pipeline costs a SCRIPT EXISTS round trip per execute: the events are
+        # published by the script itself instead.
+        pending = await self._release_and_count(
+            keys=_lock_and_inbox_keys(locked),
+            args=[self._lock_token, redis_keys.STAFF_EVENTS_CHANNEL, *(event.to_json() for event in staff_events)],
+        )
+        for conversation_id, length in zip(locked, pending, strict=True):
+            if length:
                 self.wake(conversation_id)
 
     async def _run_events(self, events: dict[int, list[str]], outcome: _Outcome) -> None:
@@ -435,10 +470,15 @@ class Pipeline:
             batch = _BatchWrites(self._engine.config.followups, self._router)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             messages = store.load_inbound(session, message_ids) if message_ids else {}
-            for conversation_id, items in events.items():
-                conversation = conversations.get(conversation_id)
-                if conversation is not None and items:
-                    self._run_conversation(session, conversation, items, messages, now, batch)
+            finished = [
+                self._run_conversation(session, conversation, items, messages, now, batch)
+                for conversation_id, items in events.items()
+                if items and (conversation := conversations.get(conversation_id)) is not None
+            ]
+            # Every conversation's state in one statement; one an agent took over meanwhile
+            # loses the bot's replies.
+            for conversation_id in store.save_conversations(session, finished):
+                batch.drop_replies(conversation_id)
             batch.flush(session, now, outcome, self._dispatcher)
 
         await self._database.write(run)
@@ -451,8 +491,8 @@ class Pipeline:
         messages: dict[int, store.StoredInboundRow],
         now: dt.datetime,
         batch: _BatchWrites,
-    ) -> None:
-        """Run a conversation's events in order, in memory; write its state once at the end."""
+    ) -> store.LoadedConversation:
+        """Run a conversation's events in order, in memory; return it to be saved with the batch."""
         seen: set[int] = set()
         for item in items:
             event, message = self._decode(item, messages, seen)
@@ -484,7 +524,7 @@ class Pipeline:
                     step.close_reason,
                 )
             batch.add(session, conversation, step, now, message.id if message is not None else None)
-        self._save(session, conversation, batch)
+        return conversation
 
     def _save(self, session: Session, conversation: store.LoadedConversation, batch: _BatchWrites) -> None:
         """Write the conversation back; if an agent took it over meanwhile, the bot's replies are dropped."""

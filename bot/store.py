@@ -138,6 +138,22 @@ def current_conversation_id(session: Session, identity_id: int) -> int | None:
     ).scalar_one_or_none()
 
 
+_OPEN_CONVERSATIONS = (
+    select(Conversation.__table__.c.identity_id, func.max(Conversation.__table__.c.id))
+    .where(
+        Conversation.__table__.c.identity_id.in_(bindparam("ids", expanding=True)),
+        Conversation.__table__.c.status == "open",
+    )
+    .group_by(Conversation.__table__.c.identity_id)
+)
+
+
+def current_conversation_ids(session: Session, identity_ids: Iterable[int]) -> dict[int, int]:
+    """Each identity's open conversation (the newest), for those that have one, in one statement."""
+    rows = session.connection().execute(_OPEN_CONVERSATIONS, {"ids": list(identity_ids)})
+    return {row[0]: row[1] for row in rows}
+
+
 def latest_conversation_id(session: Session, identity_id: int) -> int | None:
     return (
         session.execute(select(func.max(Conversation.id)).where(Conversation.identity_id == identity_id))
@@ -270,6 +286,51 @@ def insert_inbound(
         {"channel": inbound.channel.value, "provider_message_id": inbound.provider_message_id},
     ).scalar_one()
     return existing, False
+
+
+def _inbound_insert_many(dialect_insert: Any) -> Any:
+    return _inbound_insert(dialect_insert).returning(_messages.c.channel, _messages.c.provider_message_id)
+
+
+_EXISTING_INBOUND_MANY = select(_messages.c.id, _messages.c.channel, _messages.c.provider_message_id).where(
+    _messages.c.direction == "in",
+    _messages.c.provider_message_id.in_(bindparam("provider_message_ids", expanding=True)),
+)
+
+
+def insert_inbound_many(
+    session: Session, items: Sequence[tuple[int, InboundMessage]], now: dt.datetime
+) -> list[tuple[int, bool]]:
+    """:func:`insert_inbound` for many (conversation id, message) pairs in one or two statements.
+
+    Returns (id, was it new) in the order given; a message repeated within ``items`` is new only
+    the first time.
+    """
+    connection = session.connection()
+    keys = [(inbound.channel.value, inbound.provider_message_id) for _, inbound in items]
+    first: dict[tuple[str, str], int] = {}
+    for index, key in enumerate(keys):
+        first.setdefault(key, index)
+    parameters = [
+        {
+            "conversation_id": items[index][0],
+            "channel": key[0],
+            "kind": items[index][1].kind.value,
+            "text": items[index][1].text,
+            "provider_message_id": key[1],
+            "raw": items[index][1].raw or None,
+            "created_at": now,
+        }
+        for key, index in first.items()
+    ]
+    statement = _for_dialect(session, "inbound_many", _inbound_insert_many)
+    created = {(row[1], row[2]): row[0] for row in connection.execute(statement, parameters)}
+    ids = dict(created)
+    missing = [key for key in first if key not in ids]
+    if missing:
+        rows = connection.execute(_EXISTING_INBOUND_MANY, {"provider_message_ids": [key[1] for key in missing]})
+        ids.update({(row[1], row[2]): row[0] for row in rows if (row[1], row[2]) in first})
+    return [(ids[key], key in created and first[key] == index) for index, key in enumerate(keys)]
 
 
 def unprocessed_inbound(session: Session, older_than: dt.datetime, limit: int = 500) -> Sequence[tuple[int, int]]:
@@ -464,6 +525,44 @@ def save_conversation(session: Session, conversation: LoadedConversation) -> boo
         },
     )
     return bool(result.rowcount)
+
+
+_OWNERSHIP_VERSIONS = select(_conversations.c.id, _conversations.c.ownership_version).where(
+    _conversations.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def save_conversations(session: Session, conversations: Sequence[LoadedConversation]) -> set[int]:
+    """:func:`save_conversation` for many in one statement; returns the ids an agent took over.
+
+    Versions only grow, and a row this statement updated stays locked (PostgreSQL) or the
+    database stays written by this transaction alone (SQLite) until the commit; so a row still at
+    the version expected was updated, and any other row was not.
+    """
+    if not conversations:
+        return set()
+    result = session.connection().execute(
+        _SAVE_CONVERSATION,
+        [
+            {
+                "conversation_id": conversation.id,
+                "expected_version": conversation.ownership_version,
+                "flow_state_value": conversation.state.value,
+                "flow_data_value": conversation.data,
+                "activity_seq_value": conversation.activity_seq,
+                "status_value": conversation.status,
+                "last_customer_at_value": conversation.last_customer_at,
+                "closed_at_value": conversation.closed_at,
+                "closed_reason_value": conversation.closed_reason,
+            }
+            for conversation in conversations
+        ],
+    )
+    if result.context.dialect.supports_sane_multi_rowcount and result.rowcount == len(conversations):
+        return set()
+    expected = {conversation.id: conversation.ownership_version for conversation in conversations}
+    versions = session.connection().execute(_OWNERSHIP_VERSIONS, {"ids": list(expected)})
+    return {row[0] for row in versions if row[1] != expected[row[0]]}
 
 
 _INSERT_OUTBOUND = insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)

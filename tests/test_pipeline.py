@@ -177,3 +177,35 @@ async def test_an_answer_in_time_cancels_the_idle_prompt(
     assert not any(prompt in text for text in socket.bot_texts())
     await socket.until_bot_says(prompt, timeout=10)
     await socket.close()
+
+
+async def test_copies_of_a_message_sent_at_once_are_stored_and_answered_once(make_client: AppFactory) -> None:
+    # Sent concurrently, the copies land in the same group commit: one row, one reply.
+    client = await make_client()
+    token, conversation_id = await new_session(client)
+    headers = {"Authorization": f"Bearer {token}"}
+    await eventually(lambda: _greeted(client, conversation_id))
+    message_id = str(uuid.uuid4())
+
+    async def post() -> Any:
+        response = await client.post(
+            "/chat/messages", json={"id": message_id, "text": "垃圾好几天没人清理"}, headers=headers
+        )
+        return response.status, await response.json()
+
+    answers = await asyncio.gather(*(post() for _ in range(5)))
+    assert answers == [(200, {"type": "ack", "id": message_id})] * 5
+
+    async def answered() -> bool:
+        async with client.app[sessions_key]() as session:
+            asks = await session.execute(select(func.count()).where(Message.phrase_id == "ask_phone"))
+            return asks.scalar_one() >= 1
+
+    await eventually(answered)
+    await asyncio.sleep(0.3)
+    async with client.app[sessions_key]() as session:
+        stored = (
+            await session.execute(select(func.count()).where(Message.provider_message_id.endswith(message_id)))
+        ).scalar_one()
+        asks = (await session.execute(select(func.count()).where(Message.phrase_id == "ask_phone"))).scalar_one()
+    assert (stored, asks) == (1, 1)

@@ -105,11 +105,15 @@ class WebchatHub:
         return bool(self._sockets.get(identity_id))
 
     async def send(self, identity_id: int, frame: dict[str, Any]) -> None:
+        await self.send_text(identity_id, json.dumps(frame, ensure_ascii=False))
+
+    async def send_text(self, identity_id: int, text: str) -> None:
+        """Send an already encoded frame to every socket of the identity on this process."""
         for socket in list(self._sockets.get(identity_id, ())):
             if socket.closed:
                 continue
             try:
-                await socket.send_json(frame)
+                await socket.send_str(text)
             except (ConnectionError, RuntimeError):
                 self.remove(identity_id, socket)
 

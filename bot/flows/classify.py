@@ -15,25 +15,41 @@ def normalise(text: str) -> str:
     return text.strip().strip(_TRAILING_PUNCTUATION).lower()
 
 
-def matches(rule: KeywordRule, text: str) -> bool:
-    """Whether ``text`` satisfies ``rule`` (length cap, then exact or substring keywords)."""
-    folded = normalise(text)
+_LOWERED: dict[int, tuple[KeywordRule, tuple[str, ...]]] = {}
+
+
+def _keywords(rule: KeywordRule) -> tuple[str, ...]:
+    """The rule's keywords case-folded, once per rule object (kept alive with it, so ids are not reused)."""
+    cached = _LOWERED.get(id(rule))
+    if cached is None or cached[0] is not rule:
+        cached = _LOWERED[id(rule)] = (rule, tuple(keyword.lower() for keyword in rule.keywords))
+    return cached[1]
+
+
+def _matches_folded(rule: KeywordRule, folded: str) -> bool:
     if not folded:
         return False
     if rule.max_chars is not None and len(folded) > rule.max_chars:
         return False
-    keywords = (keyword.lower() for keyword in rule.keywords)
+    keywords = _keywords(rule)
     if rule.exact:
         return folded in keywords
     return any(keyword in folded for keyword in keywords)
 
 
+def matches(rule: KeywordRule, text: str) -> bool:
+    """Whether ``text`` satisfies ``rule`` (length cap, then exact or substring keywords)."""
+    return _matches_folded(rule, normalise(text))
+
+
 def detect_intents(text: str, rules: Classification) -> frozenset[Intent]:
-    return frozenset(intent for intent, rule in rules.intents.items() if matches(rule, text))
+    folded = normalise(text)
+    return frozenset(intent for intent, rule in rules.intents.items() if _matches_folded(rule, folded))
 
 
 def detect_signals(text: str, rules: Classification) -> frozenset[Signal]:
-    return frozenset(signal for signal, rule in rules.signals.items() if matches(rule, text))
+    folded = normalise(text)
+    return frozenset(signal for signal, rule in rules.signals.items() if _matches_folded(rule, folded))
 
 
 @dataclass(frozen=True, slots=True)
