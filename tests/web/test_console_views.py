@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.handoff.accounts import Role
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, FixedClock
 from tests.handoff.test_api import add_user
 from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS
 from tests.web.test_consoles import customer_asks_for_a_person, sign_in
@@ -26,9 +26,12 @@ async def staff_page(browser: Any, url: str, username: str) -> Any:
     return page
 
 
-async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(make_client: AppFactory) -> None:
+async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
     client = await make_client()
     await add_user(client, "li.agent", Role.AGENT)
+    await add_user(client, "boss", Role.MANAGER)
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         # A recorded complaint waits for a person without the customer asking.
@@ -60,6 +63,14 @@ async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(make
         await expect(agent.locator("#conversation-meta")).to_contain_text("网页客服")
         await expect(agent.locator("#timeline")).to_contain_text("认领 li.agent")
         await expect(agent.locator("#timeline")).not_to_contain_text("agent:")
+
+        # Past the deadline, the manager's dashboard lists the case as breached, with its handler by name.
+        clock.advance(hours=13)
+        manager = await staff_page(browser, str(client.make_url("/manager/")), "boss")
+        breached = manager.locator("#dash-breached")
+        await expect(breached).to_contain_text("TS20261123", timeout=10_000)
+        await expect(breached).to_contain_text("li.agent")
+        await expect(breached).not_to_contain_text("agent:")
         await browser.close()
 
 

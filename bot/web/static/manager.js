@@ -6,7 +6,7 @@
 (() => {
   const { el, clear, api, unavailable, formatTime, label } = Staff;
   const $ = (id) => document.getElementById(id);
-  const state = { me: null, rules: [], loadedTabs: new Set(), categories: {}, queues: {} };
+  const state = { me: null, rules: [], loadedTabs: new Set(), categories: {}, queues: {}, users: {} };
   window.managerConsole = { state };
 
   function table(headers, rows) {
@@ -27,9 +27,19 @@
   };
 
   async function loadNames() {
-    const [deadlines, queues] = await Promise.all([api("GET", "/api/config/deadlines"), api("GET", "/api/queues")]);
+    const [deadlines, queues, users] = await Promise.all([
+      api("GET", "/api/config/deadlines"), api("GET", "/api/queues"), api("GET", "/api/users"),
+    ]);
     if (deadlines.ok) state.categories = Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id]));
     if (queues.ok) state.queues = Object.fromEntries((queues.data.queues || []).map((q) => [q.id, q.name || q.id]));
+    state.users = users.ok ? Object.fromEntries((users.data.users || []).map((u) => [`agent:${u.id}`, u.display_name || u.username])) : {};
+  }
+
+  function ownerName(owner) {
+    if (!owner) return "—";
+    if (owner === "bot") return "机器人";
+    if (owner.startsWith("queue:")) return `待认领 · ${state.queues[owner.slice(6)] || owner.slice(6)}`;
+    return state.users[owner] || owner;
   }
 
   function failed(result, what) {
@@ -54,7 +64,7 @@
     if (!items.length) return empty("无 / none");
     return table(["编号", "类别", "时限", "处理人"], items.map((c) => [
       el("a", { href: `/console/#conversation=${c.conversation_id}`, text: c.case_number || `会话 ${c.conversation_id}` }),
-      categoryName(c.category), formatTime(c.deadline_at), c.owner || "—"]));
+      categoryName(c.category), formatTime(c.deadline_at), ownerName(c.owner)]));
   }
 
   async function loadDashboard() {
