@@ -8,9 +8,10 @@ from typing import Any
 import structlog
 from sqlalchemy import select, update
 
-from bot.flows.complaint import TimerFired, TimerKind
+from bot.flows.complaint import Resolved, TimerFired, TimerKind
 from bot.models import Timer
 from bot.pipeline import Pipeline
+from bot.promises import store as promise_store
 from bot.promises.timers import job_for
 from workers.delivery import MAX_DELIVERY_TRIES, deliver_message, reconcile_deliveries
 
@@ -28,9 +29,8 @@ async def fire_timer(ctx: Ctx, conversation_id: int, kind: str, token: int) -> N
 
 
 async def reconcile(ctx: Ctx) -> None:
-    """Cron: re-queue stored-but-unprocessed messages and due timers that lost their job; rebuild
-    the live queue."""
-    """Cron: re-queue stored-but-unprocessed messages, due timers and provider deliveries that lost their job."""
+    """Cron: re-queue stored-but-unprocessed messages, due timers and provider deliveries that lost
+    their job; rebuild the live queue."""
     pipeline: Pipeline = ctx["pipeline"]
     await pipeline.reconcile()
     # The live queue is rebuilt from the database so any drift heals, and waiting customers
@@ -63,3 +63,12 @@ async def reconcile(ctx: Ctx) -> None:
                 update(Timer).where(Timer.id.in_([timer.id for timer in due])).values(status="requeued")
             )
     await reconcile_deliveries(ctx)
+    # A resolution whose Resolved event was lost (Redis down right after the commit) still gets
+    # its satisfaction callback.
+    stranded = await ctx["database"].write(
+        lambda session: promise_store.resolved_awaiting_callback(session, now - dt.timedelta(seconds=30))
+    )
+    for conversation_id in stranded:
+        await pipeline.push(conversation_id, [Resolved()])
+    if stranded:
+        log.warning("reconcile.resolutions_resumed", conversations=len(stranded))

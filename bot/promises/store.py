@@ -161,3 +161,26 @@ def reopen(
     follow_up_at = next_follow_up(complaint.category, now, followups)
     timers = arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at}) if follow_up_at else []
     return events, timers
+
+
+def resolved_awaiting_callback(session: Session, resolved_before: dt.datetime) -> list[int]:
+    """Conversations handed back to the bot by a resolution whose ``Resolved`` event never ran
+    (lost between the resolve's commit and its push): still ``handed_off``, owned by the bot,
+    with a complaint resolved before ``resolved_before``."""
+    rows = session.execute(
+        select(Conversation.id)
+        .where(
+            Conversation.owner == "bot",
+            Conversation.status == "open",
+            Conversation.flow_state == "handed_off",
+            select(Complaint.id)
+            .where(
+                Complaint.conversation_id == Conversation.id,
+                Complaint.status == "resolved",
+                Complaint.resolved_at <= resolved_before,
+            )
+            .exists(),
+        )
+        .limit(500)
+    )
+    return list(rows.scalars())

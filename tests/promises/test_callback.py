@@ -11,8 +11,9 @@ from bot.config import ServiceConfig
 from bot.engine import ConversationEngine
 from bot.flows.complaint import CustomerView, Resolved, State, TimerKind
 from bot.handoff.accounts import Role
-from bot.keys import sessions_key
+from bot.keys import config_key, database_key, sessions_key
 from bot.models import Conversation, Satisfaction
+from bot.promises.tracker import Tracker
 from tests.channels.conftest import PHONE, app_with_sms_stub
 from tests.conftest import SHANGHAI, AppFactory, FixedClock
 from tests.helpers import eventually, timeline_kinds
@@ -22,6 +23,7 @@ from tests.promises.support import (
     notifications,
     promised_case,
     run_due,
+    run_worker,
     staff,
 )
 
@@ -235,4 +237,31 @@ async def test_an_unanswered_callback_closes_after_the_answer_window(
     closed = await _conversation(client, conversation_id)
     assert closed.status == "closed"
     assert await _satisfaction(client) == []  # nothing was said, so no evaluation is recorded
+    await socket.close()
+
+
+async def test_a_resolution_whose_event_was_lost_still_gets_its_callback(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    headers, agent_id = await staff(client, "li.agent", Role.AGENT)
+    queue = await (await client.get("/api/queue")).json()
+    assert (await client.post(f"/api/tickets/{queue['tickets'][0]['id']}/claim", headers=headers)).status == 200
+    tracker, now = Tracker(client.app[config_key]), clock.now
+
+    def resolve_without_the_push(session: Any) -> bool:
+        # What POST /resolve commits; the process dies before it pushes the Resolved event.
+        found = session.get(Conversation, conversation_id)
+        return tracker.resolve(session, found, "已更换电梯控制板", f"agent:{agent_id}", now)
+
+    assert await client.app[database_key].write(resolve_without_the_push)
+    assert (await _conversation(client, conversation_id)).flow_state == "handed_off"
+
+    clock.advance(seconds=31)
+    await run_worker(client, reconcile_first=True)
+    await eventually(lambda: _state_is(client, conversation_id, "resolved"))
+    clock.advance(hours=2)
+    await run_due(client)
+    await socket.until_bot_says(ASK_RATING)
     await socket.close()
