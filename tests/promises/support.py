@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import worker_resources
 from bot.handoff.accounts import Role
-from bot.keys import clock_key, config_key, redis_key, redis_url_key, sessions_key
+from bot.keys import clock_key, config_key, pipeline_key, redis_key, redis_url_key, sessions_key
 from bot.models import Complaint, Notification
 from tests.handoff.test_api import add_user, set_queues, sign_in
 from tests.helpers import ChatSocket, new_session
@@ -39,6 +39,8 @@ async def run_worker(client: Any, reconcile_first: bool = False) -> int:
 
 async def run_due(client: Any) -> int:
     """What the timer pump and a worker do at the app's (fixed) current time."""
+    # Timers armed by processing still under way reach Redis after its commit: let it finish.
+    assert await client.app[pipeline_key].drained(timeout=10)
     await TimerPump(client.app[redis_key], client.app[clock_key]).pump_once()
     return await run_worker(client)
 
