@@ -528,8 +528,8 @@ class Pipeline:
 
     def _save(self, session: Session, conversation: store.LoadedConversation, batch: _BatchWrites) -> None:
         """Write the conversation back; if an agent took it over meanwhile, the bot's replies are dropped."""
-        if not store.save_conversation(session, conversation):
-            batch.drop_replies(conversation.id)
+        for conversation_id in store.save_conversations(session, [conversation]):
+            batch.drop_replies(conversation_id)
 
     def _decode(
         self, item: str, messages: dict[int, store.StoredInboundRow], seen: set[int]

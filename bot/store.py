@@ -253,43 +253,13 @@ def _inbound_insert(dialect_insert: Any) -> Any:
             created_at=bindparam("created_at"),
         )
         .on_conflict_do_nothing(index_elements=["channel", "direction", "provider_message_id"])
-        .returning(_messages.c.id)
     )
 
 
-_EXISTING_INBOUND = select(_messages.c.id).where(
-    _messages.c.channel == bindparam("channel"),
-    _messages.c.direction == "in",
-    _messages.c.provider_message_id == bindparam("provider_message_id"),
-)
-
-
-def insert_inbound(
-    session: Session, conversation_id: int, inbound: InboundMessage, now: dt.datetime
-) -> tuple[int, bool]:
-    """Store an inbound message once per (channel, provider id); returns (id, was it new)."""
-    connection = session.connection()
-    parameters = {
-        "conversation_id": conversation_id,
-        "channel": inbound.channel.value,
-        "kind": inbound.kind.value,
-        "text": inbound.text,
-        "provider_message_id": inbound.provider_message_id,
-        "raw": inbound.raw or None,
-        "created_at": now,
-    }
-    new_id = connection.execute(_for_dialect(session, "inbound", _inbound_insert), parameters).scalar_one_or_none()
-    if new_id is not None:
-        return new_id, True
-    existing = connection.execute(
-        _EXISTING_INBOUND,
-        {"channel": inbound.channel.value, "provider_message_id": inbound.provider_message_id},
-    ).scalar_one()
-    return existing, False
-
-
 def _inbound_insert_many(dialect_insert: Any) -> Any:
-    return _inbound_insert(dialect_insert).returning(_messages.c.channel, _messages.c.provider_message_id)
+    return _inbound_insert(dialect_insert).returning(
+        _messages.c.id, _messages.c.channel, _messages.c.provider_message_id
+    )
 
 
 _EXISTING_INBOUND_MANY = select(_messages.c.id, _messages.c.channel, _messages.c.provider_message_id).where(
@@ -301,7 +271,8 @@ _EXISTING_INBOUND_MANY = select(_messages.c.id, _messages.c.channel, _messages.c
 def insert_inbound_many(
     session: Session, items: Sequence[tuple[int, InboundMessage]], now: dt.datetime
 ) -> list[tuple[int, bool]]:
-    """:func:`insert_inbound` for many (conversation id, message) pairs in one or two statements.
+    """Store inbound messages once per (channel, provider id), for many (conversation id, message)
+    pairs in one or two statements.
 
     Returns (id, was it new) in the order given; a message repeated within ``items`` is new only
     the first time.
@@ -508,23 +479,18 @@ _SAVE_CONVERSATION = (
 )
 
 
-def save_conversation(session: Session, conversation: LoadedConversation) -> bool:
-    """Write state back if nobody changed the owner meanwhile; False means an agent took over."""
-    result = session.connection().execute(
-        _SAVE_CONVERSATION,
-        {
-            "conversation_id": conversation.id,
-            "expected_version": conversation.ownership_version,
-            "flow_state_value": conversation.state.value,
-            "flow_data_value": conversation.data,
-            "activity_seq_value": conversation.activity_seq,
-            "status_value": conversation.status,
-            "last_customer_at_value": conversation.last_customer_at,
-            "closed_at_value": conversation.closed_at,
-            "closed_reason_value": conversation.closed_reason,
-        },
-    )
-    return bool(result.rowcount)
+def _save_parameters(conversation: LoadedConversation) -> dict[str, Any]:
+    return {
+        "conversation_id": conversation.id,
+        "expected_version": conversation.ownership_version,
+        "flow_state_value": conversation.state.value,
+        "flow_data_value": conversation.data,
+        "activity_seq_value": conversation.activity_seq,
+        "status_value": conversation.status,
+        "last_customer_at_value": conversation.last_customer_at,
+        "closed_at_value": conversation.closed_at,
+        "closed_reason_value": conversation.closed_reason,
+    }
 
 
 _OWNERSHIP_VERSIONS = select(_conversations.c.id, _conversations.c.ownership_version).where(
@@ -533,7 +499,8 @@ _OWNERSHIP_VERSIONS = select(_conversations.c.id, _conversations.c.ownership_ver
 
 
 def save_conversations(session: Session, conversations: Sequence[LoadedConversation]) -> set[int]:
-    """:func:`save_conversation` for many in one statement; returns the ids an agent took over.
+    """Write the conversations' state back in one statement, each only if nobody changed its owner
+    meanwhile; returns the ids an agent took over (their bot replies must be dropped).
 
     Versions only grow, and a row this statement updated stays locked (PostgreSQL) or the
     database stays written by this transaction alone (SQLite) until the commit; so a row still at
@@ -542,21 +509,7 @@ def save_conversations(session: Session, conversations: Sequence[LoadedConversat
     if not conversations:
         return set()
     result = session.connection().execute(
-        _SAVE_CONVERSATION,
-        [
-            {
-                "conversation_id": conversation.id,
-                "expected_version": conversation.ownership_version,
-                "flow_state_value": conversation.state.value,
-                "flow_data_value": conversation.data,
-                "activity_seq_value": conversation.activity_seq,
-                "status_value": conversation.status,
-                "last_customer_at_value": conversation.last_customer_at,
-                "closed_at_value": conversation.closed_at,
-                "closed_reason_value": conversation.closed_reason,
-            }
-            for conversation in conversations
-        ],
+        _SAVE_CONVERSATION, [_save_parameters(conversation) for conversation in conversations]
     )
     if result.context.dialect.supports_sane_multi_rowcount and result.rowcount == len(conversations):
         return set()
