@@ -81,13 +81,21 @@ async def staff(client: Any, username: str, role: Role) -> tuple[dict[str, str],
     return {"X-CSRF-Token": csrf}, int(me["id"])
 
 
-async def claim_and_resolve(client: Any, conversation_id: int, username: str = "li.agent") -> int:
-    """An agent of every queue claims the case's ticket and resolves it; returns the agent's id."""
+async def claim_case(
+    client: Any, conversation_id: int, username: str = "li.agent"
+) -> tuple[dict[str, str], int]:
+    """An agent of every queue claims the case's ticket; returns the CSRF header and the agent's id."""
     headers, agent_id = await staff(client, username, Role.AGENT)
     await set_queues(client, username, client.app[config_key].handoff.queue_ids())
     queue = await (await client.get("/api/queue")).json()
     ticket = next(t for t in queue["tickets"] if t["conversation_id"] == conversation_id)
     assert (await client.post(f"/api/tickets/{ticket['id']}/claim", headers=headers)).status == 200
+    return headers, agent_id
+
+
+async def claim_and_resolve(client: Any, conversation_id: int, username: str = "li.agent") -> int:
+    """An agent of every queue claims the case's ticket and resolves it; returns the agent's id."""
+    headers, agent_id = await claim_case(client, conversation_id, username)
     resolved = await client.post(
         f"/api/conversations/{conversation_id}/resolve", json={"summary": "已更换电梯控制板"}, headers=headers
     )

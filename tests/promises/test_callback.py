@@ -19,6 +19,7 @@ from tests.conftest import SHANGHAI, AppFactory, FixedClock
 from tests.helpers import eventually, timeline_kinds
 from tests.promises.support import (
     claim_and_resolve,
+    claim_case,
     complaint,
     notifications,
     promised_case,
@@ -185,9 +186,7 @@ async def test_not_resolved_reopens_the_case_with_its_owner(make_client: AppFact
 async def test_the_customer_confirmation_is_recorded_by_the_agent_who_resolved(make_client: AppFactory) -> None:
     client = await make_client()
     conversation_id, socket = await promised_case(client)
-    headers, _ = await staff(client, "he.agent", Role.AGENT)
-    queue = await (await client.get("/api/queue")).json()
-    assert (await client.post(f"/api/tickets/{queue['tickets'][0]['id']}/claim", headers=headers)).status == 200
+    headers, _ = await claim_case(client, conversation_id, "he.agent")
     early = await client.post(f"/api/conversations/{conversation_id}/confirm-resolved", json={}, headers=headers)
     assert early.status == 409
     resolved = await client.post(
@@ -245,9 +244,7 @@ async def test_a_resolution_whose_event_was_lost_still_gets_its_callback(
 ) -> None:
     client = await make_client()
     conversation_id, socket = await promised_case(client)
-    headers, agent_id = await staff(client, "li.agent", Role.AGENT)
-    queue = await (await client.get("/api/queue")).json()
-    assert (await client.post(f"/api/tickets/{queue['tickets'][0]['id']}/claim", headers=headers)).status == 200
+    _, agent_id = await claim_case(client, conversation_id)
     tracker, now = Tracker(client.app[config_key]), clock.now
 
     def resolve_without_the_push(session: Any) -> bool:

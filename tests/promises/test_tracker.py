@@ -13,6 +13,7 @@ from tests.conftest import AppFactory, FixedClock
 from tests.helpers import timeline_kinds
 from tests.promises.support import (
     claim_and_resolve,
+    claim_case,
     complaint,
     notifications,
     promised_case,
@@ -79,9 +80,7 @@ async def test_the_owner_is_reminded_and_nothing_fires_once_resolved(
 ) -> None:
     client = await make_client()
     conversation_id, socket = await promised_case(client)
-    headers, agent_id = await staff(client, "wang.agent", Role.AGENT)
-    queue = await (await client.get("/api/queue")).json()
-    assert (await client.post(f"/api/tickets/{queue['tickets'][0]['id']}/claim", headers=headers)).status == 200
+    headers, agent_id = await claim_case(client, conversation_id, "wang.agent")
     clock.advance(hours=6)
     await run_due(client)
     [reminder] = await notifications(client, "deadline_reminder")
