@@ -134,4 +134,5 @@ def _wechat_from_env(env: Mapping[str, str]) -> WechatSettings | None:
         aes_key=env.get("BOT_WECHAT_AES_KEY", "").strip() or None,
         aes_key_previous=env.get("BOT_WECHAT_AES_KEY_PREVIOUS", "").strip() or None,
         api_base=env.get("BOT_WECHAT_API_BASE", "").strip() or "https://api.weixin.qq.com",
+        signature_max_age_seconds=float(env.get("BOT_SIGNATURE_MAX_AGE_SECONDS") or 300),
     )
