@@ -4,9 +4,9 @@ customer-service messages out.
 Inbound requests are checked (signature and its timestamp's age; with an EncodingAESKey only
 safe mode, with ``msg_signature``, decryption and the appid, the previous key accepted during a
 key rotation) and their XML read field by field: anything WeChat would not send is a
-RequestRejected, never an unexpected exception. Outbound messages use wechatpy's blocking API client in a thread,
-with the access token shared through Redis so that one process at a time refreshes it. The
-adapter touches neither storage nor the engine.
+RequestRejected, never an unexpected exception. Outbound messages use wechatpy's blocking API
+client in a thread, with the access token shared through Redis so that one process at a time
+refreshes it. The adapter touches neither storage nor the engine.
 """
 
 from __future__ import annotations
