@@ -248,7 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env()
     if arguments.command in ("run", "worker"):
         in_app_worker = arguments.command == "run" and settings.in_process_worker
-        configure_logging(json_output=settings.log_json, job_lines=not in_app_worker)
+        configure_logging(
+            json_output=settings.log_json, job_lines=not in_app_worker, message_text=settings.log_message_text
+        )
     if arguments.command == "run":
         overrides: dict[str, object] = {}
         if arguments.host:

@@ -41,13 +41,16 @@ def _is_sqlite(url: URL) -> bool:
 
 
 def create_engine(database_url: str) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, a busy timeout and its folder created."""
+    """An async engine; SQLite gets WAL, a busy timeout and its folder created.
+
+    Statement parameters stay out of error messages (and so out of logs): they are customers'
+    phones and words."""
     url = make_url(database_url)
     if not _is_sqlite(url):
-        return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
     _sqlite_pragmas(engine.sync_engine)
     return engine
 
@@ -71,6 +74,7 @@ class Database:
                 connect_args={"timeout": 30, "check_same_thread": False},
                 pool_size=1,
                 max_overflow=0,
+                hide_parameters=True,
             )
             _sqlite_pragmas(self._writer)
             self._thread = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")

@@ -9,10 +9,22 @@ import structlog
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
+from bot.log_redaction import RedactPersonalData
 
-def configure_logging(json_output: bool = False, level: int = logging.INFO, job_lines: bool = True) -> None:
+
+def configure_logging(
+    json_output: bool = False,
+    level: int = logging.INFO,
+    job_lines: bool = True,
+    message_text: bool = False,
+    cache_loggers: bool = True,
+) -> None:
     """Logs to standard error. ``job_lines`` False leaves out arq's line per job and cron run
-    (warnings and failures stay): a worker inside the app would bury the app's own lines."""
+    (warnings and failures stay): a worker inside the app would bury the app's own lines.
+
+    Every line, library lines and tracebacks included, has phone numbers masked and message
+    text fields dropped (``message_text`` keeps those, for debugging only).
+    """
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer(ensure_ascii=False) if json_output else structlog.dev.ConsoleRenderer()
     )
@@ -26,13 +38,18 @@ def configure_logging(json_output: bool = False, level: int = logging.INFO, job_
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        cache_logger_on_first_use=cache_loggers,
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                RedactPersonalData(keep_message_text=message_text),
+                renderer,
+            ],
         )
     )
     root = logging.getLogger()

@@ -50,6 +50,8 @@ class Settings:
     in_process_worker: bool = True
     instance_id: str = field(default_factory=lambda: os.urandom(6).hex())
     log_json: bool = False
+    log_message_text: bool = False
+    """Keep message text fields in logs (debugging only: they carry what customers wrote)."""
     batch_max: int = 256
     """The most inbound messages one group commit takes."""
     sms: SmsSettings | None = None
@@ -82,6 +84,7 @@ class Settings:
             public_url=env.get("BOT_PUBLIC_URL") or None,
             in_process_worker=bool(_flag(env.get("BOT_IN_PROCESS_WORKER"), default=True)),
             log_json=bool(_flag(env.get("BOT_LOG_JSON"), default=False)),
+            log_message_text=bool(_flag(env.get("BOT_LOG_MESSAGE_TEXT"), default=False)),
             auto_migrate=_flag(env.get("BOT_AUTO_MIGRATE"), default=None),
             sms=_sms_from_env(env),
             telegram=_telegram_from_env(env),
@@ -134,4 +137,5 @@ def _wechat_from_env(env: Mapping[str, str]) -> WechatSettings | None:
         aes_key=env.get("BOT_WECHAT_AES_KEY", "").strip() or None,
         aes_key_previous=env.get("BOT_WECHAT_AES_KEY_PREVIOUS", "").strip() or None,
         api_base=env.get("BOT_WECHAT_API_BASE", "").strip() or "https://api.weixin.qq.com",
+        signature_max_age_seconds=float(env.get("BOT_SIGNATURE_MAX_AGE_SECONDS") or 300),
     )

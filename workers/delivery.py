@@ -160,6 +160,13 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
         await _finish(ctx, message_id, conversation_id, "failed", None, now, route, str(error))
         log.error("deliver.failed", message_id=message_id, error=str(error), permanent=error.permanent)
         return f"failed: {error}"
+    except Exception as error:
+        # An adapter bug or an answer it cannot read: retrying cannot help, and a message left
+        # "sending" would hold back every later reply of the conversation.
+        reason = f"unexpected error: {type(error).__name__}: {error}"
+        await _finish(ctx, message_id, conversation_id, "failed", None, now, route, reason)
+        log.exception("deliver.unexpected_error", message_id=message_id)
+        return f"failed: {reason}"
     await _finish(ctx, message_id, conversation_id, "sent", provider_id, now, route, None)
     return "sent" if route is Route.DIRECT else f"sent by {route.value}"
 

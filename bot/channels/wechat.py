@@ -1,22 +1,27 @@
 """WeChat official account through wechatpy: signed (and optionally encrypted) XML in,
 customer-service messages out.
 
-Inbound requests are checked (signature; in safe mode ``msg_signature``, decryption and the
-appid, with the previous EncodingAESKey accepted during a key rotation) and parsed with
-``wechatpy.parse_message``. Outbound messages use wechatpy's blocking API client in a thread,
-with the access token shared through Redis so that one process at a time refreshes it. The
-adapter touches neither storage nor the engine.
+Inbound requests are checked (signature and its timestamp's age; with an EncodingAESKey only
+safe mode, with ``msg_signature``, decryption and the appid, the previous key accepted during a
+key rotation) and their XML read field by field: anything WeChat would not send is a
+RequestRejected, never an unexpected exception. Outbound messages use wechatpy's blocking API
+client in a thread, with the access token shared through Redis so that one process at a time
+refreshes it. The adapter touches neither storage nor the engine.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
+import xmltodict
 from redis.asyncio import Redis
 from wechatpy import parse_message
 from wechatpy.client import WeChatClient
@@ -63,6 +68,108 @@ class RequestRejected(Exception):
         self.status = status
 
 
+OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""What a sender's openid looks like (28 characters in practice); it keys the customer's identity."""
+MAX_CREATE_TIME = 2**32 - 1
+"""WeChat's CreateTime is a 32-bit Unix time; anything larger is not from WeChat."""
+
+
+def _fields(xml: str) -> dict[str, str]:
+    """The top-level elements of a pushed message as text (an empty element is "").
+
+    Raises RequestRejected for an empty body, XML that is not one ``<xml>`` element, and for
+    elements that are repeated or have children (WeChat sends neither).
+    """
+    if not xml.strip():
+        raise RequestRejected(400, "empty body")
+    try:
+        document = xmltodict.parse(xml, disable_entities=True)
+    except Exception as error:
+        raise RequestRejected(400, f"not WeChat XML: {type(error).__name__}") from error
+    root = document.get("xml") if isinstance(document, dict) else None
+    if not isinstance(root, dict):
+        raise RequestRejected(400, "not WeChat XML: no <xml> element with fields")
+    fields: dict[str, str] = {}
+    for name, value in root.items():
+        if value is not None and not isinstance(value, str):
+            raise RequestRejected(400, f"not WeChat XML: <{name}> is not a single text element")
+        fields[name] = value or ""
+    return fields
+
+
+def _required(fields: Mapping[str, str], name: str) -> str:
+    value = fields.get(name, "").strip()
+    if not value:
+        raise RequestRejected(400, f"missing <{name}>")
+    return value
+
+
+def _create_time(value: str | None) -> int:
+    if value is None or not _is_digits(value.strip()) or len(value.strip()) > 12:
+        raise RequestRejected(400, "missing or non-numeric <CreateTime>")
+    created = int(value)
+    if not 0 < created <= MAX_CREATE_TIME:
+        raise RequestRejected(400, "<CreateTime> out of range")
+    return created
+
+
+def _message_text(content: str) -> str | None:
+    """The customer's text of a WeChat text message; None when there is nothing to read
+    (WeChat's clients send no empty messages: such a push is answered and ignored)."""
+    text = content.strip()
+    return text or None
+
+
+def _kind_and_text(message_type: str, event: str, fields: Mapping[str, str]) -> tuple[MessageKind | None, str]:
+    if message_type == "text":
+        text = _message_text(fields.get("Content", ""))
+        return (MessageKind.TEXT, text) if text is not None else (None, "")
+    if message_type == "event":
+        return (MessageKind.START, "") if event == "subscribe" else (None, "")
+    if message_type == "image":
+        return MessageKind.IMAGE, "[image]"
+    if message_type == "voice":
+        recognition = fields.get("Recognition", "").strip()
+        return MessageKind.VOICE, f"[voice] {recognition}" if recognition else "[voice]"
+    if message_type == "location":
+        x, y = fields.get("Location_X", "").strip(), fields.get("Location_Y", "").strip()
+        if not (_is_number(x) and _is_number(y)):
+            raise RequestRejected(400, "location without numeric <Location_X> and <Location_Y>")
+        return MessageKind.LOCATION, f"[location] {fields.get('Label', '').strip()} ({x},{y})"
+    if message_type == "link":
+        return MessageKind.LINK, f"[link] {fields.get('Title', '').strip()} {fields.get('Url', '').strip()}".rstrip()
+    return None, ""
+
+
+def _is_digits(value: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts "²" and other scripts' digits)."""
+    return value.isascii() and value.isdigit()
+
+
+def _is_number(value: str) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except ValueError:
+        return False
+
+
+def _provider_id(
+    fields: Mapping[str, str], message_type: str, event: str, sender: str, created: int, text: str
+) -> str:
+    """The dedupe key WeChat's retries share: ``MsgId``; for events (and a message without
+    one) the sender and ``CreateTime``, as WeChat advises, plus what the message says so two
+    different messages of one second stay apart."""
+    if message_type == "event":
+        return f"event:{sender}:{created}:{event}"
+    msg_id = fields.get("MsgId", "").strip()
+    if msg_id and not (_is_digits(msg_id) and len(msg_id) <= 20):
+        raise RequestRejected(400, "non-numeric <MsgId>")
+    if msg_id and int(msg_id) != 0:
+        return f"msg:{int(msg_id)}"
+    digest = hashlib.sha256(f"{message_type}\n{text}".encode()).hexdigest()[:16]
+    return f"msg:{sender}:{created}:{digest}"
+
+
 @dataclass(frozen=True, slots=True)
 class WechatSettings:
     token: str
@@ -71,6 +178,8 @@ class WechatSettings:
     aes_key: str | None = None
     aes_key_previous: str | None = None
     api_base: str = "https://api.weixin.qq.com"
+    signature_max_age_seconds: float = 300.0
+    """A signed request's ``timestamp`` may be this far in the past or the future."""
 
 
 class WechatAdapter:
@@ -88,24 +197,36 @@ class WechatAdapter:
 
     # ------------------------------------------------------------------ inbound
 
-    def verify_url(self, query: Mapping[str, str]) -> str:
+    def verify_url(self, query: Mapping[str, str], now: dt.datetime) -> str:
         """The ``echostr`` to answer for URL verification; raises RequestRejected."""
-        self._check_plain_signature(query)
+        self._check_plain_signature(query, now)
         return query.get("echostr", "")
 
-    def _check_plain_signature(self, query: Mapping[str, str]) -> None:
+    def _check_plain_signature(self, query: Mapping[str, str], now: dt.datetime) -> None:
+        """``signature`` over token, timestamp and nonce, with a timestamp inside the window:
+        a captured signature cannot be replayed later."""
+        timestamp = query.get("timestamp", "")
         try:
-            check_signature(
-                self.settings.token, query.get("signature", ""), query.get("timestamp", ""), query.get("nonce", "")
-            )
+            check_signature(self.settings.token, query.get("signature", ""), timestamp, query.get("nonce", ""))
         except InvalidSignatureException as error:
             raise RequestRejected(403, "bad signature") from error
+        if not _is_digits(timestamp) or len(timestamp) > 12:
+            raise RequestRejected(403, "bad timestamp")
+        age = now.timestamp() - int(timestamp)
+        if abs(age) > self.settings.signature_max_age_seconds:
+            raise RequestRejected(403, "timestamp outside the allowed window (check the server clock)")
 
-    def read(self, query: Mapping[str, str], body: bytes) -> tuple[str, WeChatCrypto | None]:
+    def read(self, query: Mapping[str, str], body: bytes, now: dt.datetime) -> tuple[str, WeChatCrypto | None]:
         """The plain XML of a POST (decrypted in safe and compatible mode) and the crypto that
-        decrypted it, to encrypt a passive reply with; raises RequestRejected."""
-        self._check_plain_signature(query)
+        decrypted it, to encrypt a passive reply with; raises RequestRejected.
+
+        Plain mode signs only token, timestamp and nonce, not the body: with an EncodingAESKey
+        configured, only encrypted bodies (whose ``msg_signature`` covers them) are accepted.
+        """
+        self._check_plain_signature(query, now)
         if query.get("encrypt_type", "raw") != "aes":
+            if self._cryptos:
+                raise RequestRejected(403, "plain message refused: an EncodingAESKey is configured (use safe mode)")
             return body.decode("utf-8", errors="strict"), None
         if not self._cryptos:
             raise RequestRejected(400, "encrypted message but no EncodingAESKey is configured")
@@ -123,22 +244,25 @@ class WechatAdapter:
         raise RequestRejected(400, f"cannot decrypt the message: {type(failure).__name__}")
 
     def parse(self, xml: str, now: dt.datetime) -> InboundMessage | None:
-        """The message as an inbound message, or None for what the bot does not handle."""
-        try:
-            message = parse_message(xml)
-        except Exception as error:
-            raise RequestRejected(400, f"not WeChat XML: {type(error).__name__}") from error
-        sender = str(message.source)
-        created = int(message.create_time.timestamp())
-        kind, text = self._kind_and_text(message)
+        """The message as an inbound message, or None for what the bot does not handle (other
+        types and events, a text message with no text); raises RequestRejected for XML that is
+        not a WeChat message."""
+        fields = _fields(xml)
+        sender = _required(fields, "FromUserName")
+        if not OPENID.fullmatch(sender):
+            raise RequestRejected(400, "<FromUserName> is not an openid")
+        _required(fields, "ToUserName")
+        created = _create_time(fields.get("CreateTime"))
+        message_type = _required(fields, "MsgType").lower()
+        event = (fields.get("Event") or "").lower()
+        kind, text = _kind_and_text(message_type, event, fields)
         if kind is None:
-            log.info("wechat.ignored", message_type=message.type, wechat_event=getattr(message, "event", None))
+            log.info("wechat.ignored", message_type=message_type, wechat_event=event or None)
             return None
-        provider_id = f"event:{sender}:{created}:{message.event}" if message.type == "event" else f"msg:{message.id}"
         return InboundMessage(
             channel=ChannelName.WECHAT,
             sender_id=sender,
-            provider_message_id=provider_id,
+            provider_message_id=_provider_id(fields, message_type, event, sender, created, text),
             text=text,
             sent_at=now,
             kind=kind,
@@ -152,24 +276,6 @@ class WechatAdapter:
         if crypto is None:
             return str(reply)
         return str(crypto.encrypt_message(reply, query.get("nonce", ""), query.get("timestamp")))
-
-    @staticmethod
-    def _kind_and_text(message: Any) -> tuple[MessageKind | None, str]:
-        kind = message.type
-        if kind == "text":
-            return MessageKind.TEXT, str(message.content)
-        if kind == "event":
-            return (MessageKind.START, "") if message.event == "subscribe" else (None, "")
-        if kind == "image":
-            return MessageKind.IMAGE, "[image]"
-        if kind == "voice":
-            recognition = getattr(message, "recognition", None)
-            return MessageKind.VOICE, f"[voice] {recognition}" if recognition else "[voice]"
-        if kind == "location":
-            return MessageKind.LOCATION, f"[location] {message.label} ({message.location_x},{message.location_y})"
-        if kind == "link":
-            return MessageKind.LINK, f"[link] {message.title} {message.url}"
-        return None, ""
 
     # ------------------------------------------------------------------ outbound
 

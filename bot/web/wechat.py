@@ -16,7 +16,7 @@ wechat_adapter_key = web.AppKey("wechat_adapter", WechatAdapter)
 async def verify(request: web.Request) -> web.Response:
     """``GET /channels/wechat``: echo ``echostr`` when the signature is right."""
     try:
-        echo = request.app[wechat_adapter_key].verify_url(request.query)
+        echo = request.app[wechat_adapter_key].verify_url(request.query, request.app[clock_key]())
     except RequestRejected as error:
         return json_error(error.status, str(error))
     return web.Response(text=echo)
@@ -27,14 +27,17 @@ async def push(request: web.Request) -> web.Response:
     within the configured budget (a passive reply), else ``success`` and the replies go by the
     customer-service API from a worker.
 
-    WeChat retries the same MsgId (events: sender and CreateTime) up to three times; each is
-    stored and processed once (a retry is answered ``success``).
+    WeChat retries the same MsgId (events, and messages without one: sender and CreateTime) up
+    to three times; each is stored and processed once (a retry is answered ``success``). A
+    request WeChat did not sign, or signed too long ago, or XML that is not a WeChat message
+    gets 4xx and stores nothing; a text message with no text is answered ``success`` and ignored.
     """
     app = request.app
     adapter = app[wechat_adapter_key]
+    now = app[clock_key]()
     try:
-        xml, crypto = adapter.read(request.query, await request.read())
-        message = adapter.parse(xml, app[clock_key]())
+        xml, crypto = adapter.read(request.query, await request.read(), now)
+        message = adapter.parse(xml, now)
     except (RequestRejected, UnicodeDecodeError) as error:
         status = error.status if isinstance(error, RequestRejected) else 400
         return json_error(status, str(error))

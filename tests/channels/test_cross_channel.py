@@ -11,7 +11,7 @@ from bot.keys import sessions_key
 from bot.models import ChannelIdentity, Complaint, Customer
 from bot.settings import WechatAccountSettings
 from tests.channels.conftest import PHONE, Stub, app_with_sms_stub
-from tests.channels.test_wechat import (
+from tests.channels.wechat_helpers import (
     APPID,
     OPENID,
     SECRET,
@@ -21,7 +21,7 @@ from tests.channels.test_wechat import (
     start_fake_wechat,
     text_xml,
 )
-from tests.channels.test_wechat import TOKEN as WECHAT_TOKEN
+from tests.channels.wechat_helpers import TOKEN as WECHAT_TOKEN
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session
 
@@ -95,7 +95,7 @@ async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
             (3, "阳光花园3栋", "阳光花园3栋"),
             (4, "对", "投诉编号"),
         ]:
-            await client.post("/channels/wechat", params=signed_query(), data=text_xml(text, msg_id))
+            await client.post("/channels/wechat", params=signed_query(client), data=text_xml(text, msg_id))
 
             async def replied(fragment: str = expected) -> bool:
                 return any(fragment in reply for reply in api.texts())
@@ -134,7 +134,8 @@ async def test_outside_the_wechat_window_with_no_template_a_known_phone_gets_an_
         ),
     )
     try:
-        await client.post("/channels/wechat", params=signed_query(), data=text_xml("路灯坏了,电话13800138000", 9009))
+        xml = text_xml("路灯坏了,电话13800138000", 9009)
+        await client.post("/channels/wechat", params=signed_query(client), data=xml)
 
         async def answered() -> bool:
             return len(api.texts()) >= 2

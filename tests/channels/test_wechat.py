@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import os
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,128 +14,52 @@ from sqlalchemy import func, select
 from wechatpy.crypto import WeChatCrypto
 
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
-from bot.keys import redis_key, sessions_key
-from bot.models import Message
-from bot.settings import WechatAccountSettings
+from bot.keys import sessions_key, settings_key
+from bot.models import Complaint, Message
+from bot.settings import Settings, WechatAccountSettings
+from tests.channels.wechat_helpers import (
+    APPID,
+    OPENID,
+    SECRET,
+    TOKEN,
+    FakeWechatApi,
+    aes_key,
+    encrypted,
+    now_of,
+    queue_late_message,
+    signed_query,
+    start_fake_wechat,
+    subscribe_xml,
+    text_xml,
+)
 from tests.conftest import AppFactory
 from tests.helpers import eventually
 
-TOKEN, APPID, SECRET, OPENID = "wx-token", "wx1234567890abcdef", "wx-secret", "oCustomer123"
-
-
-def aes_key() -> str:
-    return base64.b64encode(os.urandom(32)).decode()[:-1]
-
-
-class FakeWechatApi:
-    """The access-token and customer-service endpoints, recording sends and token fetches."""
-
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-        self.templates: list[dict[str, Any]] = []
-        self.token_fetches = 0
-
-    async def token(self, request: web.Request) -> web.Response:
-        self.token_fetches += 1
-        return web.json_response({"access_token": f"TOKEN{self.token_fetches}", "expires_in": 7200})
-
-    async def template(self, request: web.Request) -> web.Response:
-        if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
-            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
-        self.templates.append(await request.json())
-        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": 200228332})
-
-    async def send(self, request: web.Request) -> web.Response:
-        if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
-            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
-        self.sent.append(await request.json())
-        return web.json_response({"errcode": 0, "errmsg": "ok"})
-
-    def texts(self) -> list[str]:
-        return [item["text"]["content"] for item in self.sent if item.get("touser") == OPENID]
-
-
-async def start_fake_wechat(api: FakeWechatApi) -> TestServer:
-    """The fake WeChat API as a local server."""
-    fake = web.Application()
-    fake.router.add_get("/cgi-bin/token", api.token)
-    fake.router.add_post("/cgi-bin/message/custom/send", api.send)
-    fake.router.add_post("/cgi-bin/message/template/send", api.template)
-    server = TestServer(fake)
-    await server.start_server()
-    return server
-
-
-async def queue_late_message(client: Any, when: Any, text: str) -> int:
-    """A bot message for the (only) WeChat conversation, due at ``when``, handed to the worker."""
-    async with client.app[sessions_key]() as session, session.begin():
-        conversation_id = (await session.execute(select(Message.conversation_id))).scalars().first()
-        late = Message(
-            conversation_id=conversation_id,
-            channel="wechat",
-            direction="out",
-            sender="bot",
-            kind="text",
-            text=text,
-            created_at=when,
-            delivery_status="pending",
-        )
-        session.add(late)
-    await client.app[redis_key].enqueue_job("deliver_message", late.id, _job_id=f"deliver:{late.id}")
-    return late.id
-
-
-def signed_query(**extra: str) -> dict[str, str]:
-    timestamp, nonce = str(int(time.time())), "nonce123"
-    signature = hashlib.sha1("".join(sorted([TOKEN, timestamp, nonce])).encode()).hexdigest()
-    return {"signature": signature, "timestamp": timestamp, "nonce": nonce, **extra}
-
-
-def text_xml(content: str, msg_id: int) -> str:
-    return (
-        f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
-        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-        f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId></xml>"
-    )
-
-
-def subscribe_xml(created: int) -> str:
-    return (
-        f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
-        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event></xml>"
-    )
-
-
-def encrypted(xml: str, key: str, appid: str = APPID) -> tuple[dict[str, str], str]:
-    """The query and body WeChat sends in safe mode."""
-    query = signed_query(encrypt_type="aes")
-    envelope = xmltodict.parse(WeChatCrypto(TOKEN, key, appid).encrypt_message(xml, query["nonce"], query["timestamp"]))
-    query["msg_signature"] = envelope["xml"]["MsgSignature"]
-    cipher = envelope["xml"]["Encrypt"]
-    body = f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><Encrypt><![CDATA[{cipher}]]></Encrypt></xml>"
-    return query, body
-
-
 KEY, PREVIOUS_KEY = aes_key(), aes_key()
+
+
+PLAIN, SAFE = (False, 0), (True, 0)
+"""``wechat_setup`` parameters: (EncodingAESKey configured, passive reply budget in ms)."""
 
 
 @pytest.fixture
 async def wechat_setup(
     request: pytest.FixtureRequest, make_client: AppFactory, service_config: ServiceConfig
 ) -> AsyncIterator[tuple[Any, FakeWechatApi]]:
-    """An app with WeChat on, against a fake API; passive replies off unless parametrised."""
+    """An app with WeChat on, against a fake API: plain mode (no EncodingAESKey) and passive
+    replies off unless parametrised with ``(safe mode, passive reply ms)``."""
+    safe, passive_ms = getattr(request, "param", PLAIN)
     api = FakeWechatApi()
     server = await start_fake_wechat(api)
-    account = WechatAccountSettings(
-        TOKEN, APPID, SECRET, KEY, PREVIOUS_KEY, api_base=str(server.make_url("")).rstrip("/")
-    )
+    keys = (KEY, PREVIOUS_KEY) if safe else (None, None)
+    account = WechatAccountSettings(TOKEN, APPID, SECRET, *keys, api_base=str(server.make_url("")).rstrip("/"))
     config = service_config.model_copy(
         update={
             "channels": ChannelsConfig(
                 wechat=WechatWindow(
                     template_id="TEMPLATE-1",
                     template_field="content",
-                    passive_reply_within_ms=getattr(request, "param", 0),
+                    passive_reply_within_ms=passive_ms,
                 )
             )
         }
@@ -156,9 +76,9 @@ async def stored_count(client: Any) -> int:
 
 async def test_url_verification_echoes_only_with_a_good_signature(wechat_setup: tuple[Any, FakeWechatApi]) -> None:
     client, _ = wechat_setup
-    response = await client.get("/channels/wechat", params=signed_query(echostr="hello-wechat"))
+    response = await client.get("/channels/wechat", params=signed_query(client, echostr="hello-wechat"))
     assert (response.status, await response.text()) == (200, "hello-wechat")
-    bad = {**signed_query(echostr="x"), "signature": "0" * 40}
+    bad = {**signed_query(client, echostr="x"), "signature": "0" * 40}
     assert (await client.get("/channels/wechat", params=bad)).status == 403
 
 
@@ -166,7 +86,7 @@ async def test_a_plain_text_message_is_answered_through_the_customer_service_api
     wechat_setup: tuple[Any, FakeWechatApi],
 ) -> None:
     client, api = wechat_setup
-    response = await client.post("/channels/wechat", params=signed_query(), data=text_xml("电梯坏了", 1001))
+    response = await client.post("/channels/wechat", params=signed_query(client), data=text_xml("电梯坏了", 1001))
     assert (response.status, await response.text()) == (200, "success")
 
     async def asked_phone() -> bool:
@@ -179,8 +99,9 @@ async def test_a_plain_text_message_is_answered_through_the_customer_service_api
 
 async def test_retries_of_the_same_msgid_are_processed_once(wechat_setup: tuple[Any, FakeWechatApi]) -> None:
     client, api = wechat_setup
+    xml = text_xml("垃圾没人清理", 2002)
     for _ in range(4):  # the first delivery and WeChat's three retries
-        response = await client.post("/channels/wechat", params=signed_query(), data=text_xml("垃圾没人清理", 2002))
+        response = await client.post("/channels/wechat", params=signed_query(client), data=xml)
         assert response.status == 200
 
     async def answered() -> bool:
@@ -193,9 +114,9 @@ async def test_retries_of_the_same_msgid_are_processed_once(wechat_setup: tuple[
 
 async def test_subscribe_is_greeted_once_even_when_retried(wechat_setup: tuple[Any, FakeWechatApi]) -> None:
     client, api = wechat_setup
-    created = int(time.time())
+    created = now_of(client)
     for _ in range(2):
-        await client.post("/channels/wechat", params=signed_query(), data=subscribe_xml(created))
+        await client.post("/channels/wechat", params=signed_query(client), data=subscribe_xml(created))
 
     async def greeted() -> bool:
         return len(api.texts()) >= 2
@@ -205,10 +126,11 @@ async def test_subscribe_is_greeted_once_even_when_retried(wechat_setup: tuple[A
     assert await stored_count(client) == 1
 
 
+@pytest.mark.parametrize("wechat_setup", [SAFE], indirect=True)
 @pytest.mark.parametrize("key", [KEY, PREVIOUS_KEY], ids=["current key", "previous key"])
 async def test_safe_mode_messages_are_decrypted(wechat_setup: tuple[Any, FakeWechatApi], key: str) -> None:
     client, _ = wechat_setup
-    query, body = encrypted(text_xml("楼道灯坏了", 3003), key)
+    query, body = encrypted(client, text_xml("楼道灯坏了", 3003), key)
     response = await client.post("/channels/wechat", params=query, data=body)
     assert response.status == 200
     async with client.app[sessions_key]() as session:
@@ -216,21 +138,22 @@ async def test_safe_mode_messages_are_decrypted(wechat_setup: tuple[Any, FakeWec
     assert texts == ["楼道灯坏了"]
 
 
+@pytest.mark.parametrize("wechat_setup", [SAFE], indirect=True)
 @pytest.mark.parametrize("case", ["bad signature", "bad msg_signature", "another appid", "unknown key", "not xml"])
 async def test_bad_requests_are_refused_and_store_nothing(wechat_setup: tuple[Any, FakeWechatApi], case: str) -> None:
     client, _ = wechat_setup
     xml = text_xml("hi", 4004)
     if case == "bad signature":
-        query, body = {**signed_query(), "signature": "0" * 40}, xml
+        query, body = {**signed_query(client), "signature": "0" * 40}, xml
     elif case == "bad msg_signature":
-        query, body = encrypted(xml, KEY)
+        query, body = encrypted(client, xml, KEY)
         query["msg_signature"] = "0" * 40
     elif case == "another appid":
-        query, body = encrypted(xml, KEY, appid="wxanotherappid0000")
+        query, body = encrypted(client, xml, KEY, appid="wxanotherappid0000")
     elif case == "unknown key":
-        query, body = encrypted(xml, aes_key())
+        query, body = encrypted(client, xml, aes_key())
     else:
-        query, body = signed_query(), "{not xml"
+        query, body = encrypted(client, "{not xml", KEY)
     response = await client.post("/channels/wechat", params=query, data=body)
     assert 400 <= response.status < 500
     assert "error" in await response.json()
@@ -240,21 +163,21 @@ async def test_bad_requests_are_refused_and_store_nothing(wechat_setup: tuple[An
 async def test_unknown_message_types_are_answered_success_and_ignored(wechat_setup: tuple[Any, FakeWechatApi]) -> None:
     client, _ = wechat_setup
     xml = text_xml("x", 5005).replace("<![CDATA[text]]>", "<![CDATA[shortvideo]]>")
-    response = await client.post("/channels/wechat", params=signed_query(), data=xml)
+    response = await client.post("/channels/wechat", params=signed_query(client), data=xml)
     assert (response.status, await response.text()) == (200, "success")
     assert await stored_count(client) == 0
 
 
 async def test_wechat_is_off_without_its_settings(make_client: AppFactory) -> None:
     client = await make_client()
-    assert (await client.get("/channels/wechat", params=signed_query(echostr="x"))).status == 404
+    assert (await client.get("/channels/wechat", params=signed_query(client, echostr="x"))).status == 404
 
 
 async def test_outside_the_48_hour_window_a_template_message_is_sent(
     wechat_setup: tuple[Any, FakeWechatApi], clock: Any
 ) -> None:
     client, api = wechat_setup
-    await client.post("/channels/wechat", params=signed_query(), data=text_xml("电梯坏了", 6006))
+    await client.post("/channels/wechat", params=signed_query(client), data=text_xml("电梯坏了", 6006))
 
     async def answered() -> bool:
         return len(api.texts()) >= 3
@@ -281,14 +204,12 @@ async def test_outside_the_48_hour_window_a_template_message_is_sent(
     await eventually(recorded, timeout=10)
 
 
-@pytest.mark.parametrize("wechat_setup", [3000], indirect=True)
-@pytest.mark.parametrize("safe_mode", [False, True], ids=["plain", "safe mode"])
-async def test_fast_replies_go_back_on_the_push_itself(
-    wechat_setup: tuple[Any, FakeWechatApi], safe_mode: bool
-) -> None:
+@pytest.mark.parametrize("wechat_setup", [(False, 3000), (True, 3000)], indirect=True, ids=["plain", "safe mode"])
+async def test_fast_replies_go_back_on_the_push_itself(wechat_setup: tuple[Any, FakeWechatApi]) -> None:
     client, api = wechat_setup
+    safe_mode = client.app[settings_key].wechat.aes_key is not None
     xml = text_xml("电梯坏了", 7007)
-    query, body = encrypted(xml, KEY) if safe_mode else (signed_query(), xml)
+    query, body = encrypted(client, xml, KEY) if safe_mode else (signed_query(client), xml)
     response = await client.post("/channels/wechat", params=query, data=body)
     assert response.status == 200
     payload = await response.text()
@@ -326,15 +247,150 @@ async def test_two_processes_share_one_access_token(redis: Any) -> None:
     assert api.token_fetches == 1
 
 
+@pytest.mark.parametrize("wechat_setup", [SAFE], indirect=True)
 async def test_compatible_mode_bodies_carry_plain_fields_and_are_decrypted(
     wechat_setup: tuple[Any, FakeWechatApi],
 ) -> None:
     client, _ = wechat_setup
     xml = text_xml("兼容模式的消息", 8008)
-    query, body = encrypted(xml, KEY)
+    query, body = encrypted(client, xml, KEY)
     compatible = body.replace("<Encrypt>", xml[len("<xml>") : -len("</xml>")] + "<Encrypt>")
     response = await client.post("/channels/wechat", params=query, data=compatible)
     assert response.status == 200
     async with client.app[sessions_key]() as session:
         texts = (await session.execute(select(Message.text).where(Message.direction == "in"))).scalars().all()
     assert texts == ["兼容模式的消息"]
+
+
+async def complaint_descriptions(client: Any) -> list[str]:
+    async with client.app[sessions_key]() as session:
+        return list((await session.execute(select(Complaint.description))).scalars())
+
+
+async def inbound_texts(client: Any) -> list[str]:
+    async with client.app[sessions_key]() as session:
+        rows = await session.execute(select(Message.text).where(Message.direction == "in").order_by(Message.id))
+        return list(rows.scalars())
+
+
+@pytest.mark.parametrize("wechat_setup", [SAFE], indirect=True)
+async def test_with_an_aes_key_a_plain_push_is_refused(wechat_setup: tuple[Any, FakeWechatApi]) -> None:
+    """Plain mode signs only token, timestamp and nonce: anyone holding one signed query could
+    attach any body. With an EncodingAESKey only ``msg_signature``-checked bodies count."""
+    client, _ = wechat_setup
+    response = await client.post("/channels/wechat", params=signed_query(client), data=text_xml("伪造的投诉", 4101))
+    assert response.status == 403
+    assert "EncodingAESKey" in (await response.json())["error"]
+    assert await stored_count(client) == 0
+
+
+@pytest.mark.parametrize("wechat_setup", [PLAIN, SAFE], indirect=True, ids=["plain", "safe mode"])
+@pytest.mark.parametrize(
+    ("age", "accepted"),
+    [(0, True), (299, True), (-299, True), (301, False), (-301, False), (None, False)],
+    ids=["now", "299 s old", "299 s ahead", "301 s old", "301 s ahead", "in 2001"],
+)
+async def test_signed_requests_outside_the_time_window_are_refused(
+    wechat_setup: tuple[Any, FakeWechatApi], age: int | None, accepted: bool
+) -> None:
+    client, _ = wechat_setup
+    safe = client.app[settings_key].wechat.aes_key is not None
+    timestamp = 1000000000 if age is None else now_of(client) - age  # 1000000000: 2001-09-09
+    xml = text_xml("路灯坏了", 4102)
+    query, body = encrypted(client, xml, KEY, timestamp=timestamp) if safe else (signed_query(client, timestamp), xml)
+    response = await client.post("/channels/wechat", params=query, data=body)
+    verification = await client.get("/channels/wechat", params=signed_query(client, timestamp, echostr="e"))
+    if accepted:
+        assert (response.status, verification.status) == (200, 200)
+        assert await stored_count(client) == 1
+    else:
+        assert (response.status, verification.status) == (403, 403)
+        assert "timestamp" in (await response.json())["error"]
+        assert await stored_count(client) == 0
+
+
+def test_the_signature_window_is_a_setting() -> None:
+    env = {"BOT_WECHAT_TOKEN": "t", "BOT_WECHAT_APPID": "a", "BOT_WECHAT_SECRET": "s"}
+    assert Settings.from_env(env).wechat.signature_max_age_seconds == 300  # type: ignore[union-attr]
+    narrowed = Settings.from_env({**env, "BOT_SIGNATURE_MAX_AGE_SECONDS": "60"})
+    assert narrowed.wechat.signature_max_age_seconds == 60  # type: ignore[union-attr]
+
+
+def _without(xml: str, element: str) -> str:
+    start, end = xml.index(f"<{element}>"), xml.index(f"</{element}>") + len(element) + 3
+    return xml[:start] + xml[end:]
+
+
+MALFORMED = {
+    "empty body": "",
+    "blank body": "  \n ",
+    "no CreateTime": _without(text_xml("电梯坏了", 4201), "CreateTime"),
+    "empty CreateTime": text_xml("电梯坏了", 4202).replace("<CreateTime>1795400000<", "<CreateTime><"),
+    "huge CreateTime": text_xml("电梯坏了", 4203).replace("1795400000", "9" * 30),
+    "non-numeric CreateTime": text_xml("电梯坏了", 4204).replace("1795400000", "yesterday"),
+    "superscript CreateTime": text_xml("电梯坏了", 4205).replace("1795400000", "²"),
+    "non-numeric MsgId": text_xml("电梯坏了", 4206).replace("<MsgId>4206", "<MsgId>abc"),
+    "no FromUserName": _without(text_xml("电梯坏了", 4207), "FromUserName"),
+    "no MsgType": _without(text_xml("电梯坏了", 4208), "MsgType"),
+    "two Contents": text_xml("电梯坏了", 4209).replace("<MsgId>", "<Content>再来一个</Content><MsgId>"),
+    "Content with children": text_xml("x", 4210).replace("<![CDATA[x]]>", "<b>电梯</b>"),
+    "location without coordinates": (
+        "<xml><ToUserName>gh</ToUserName><FromUserName>oCustomer123</FromUserName><CreateTime>1795400000"
+        "</CreateTime><MsgType>location</MsgType><Location_X>north</Location_X><MsgId>4211</MsgId></xml>"
+    ),
+    "not one xml element": "<html><body>电梯坏了</body></html>",
+}
+
+
+@pytest.mark.parametrize("body", list(MALFORMED.values()), ids=list(MALFORMED))
+async def test_a_signed_push_that_is_not_a_wechat_message_gets_400_and_stores_nothing(
+    wechat_setup: tuple[Any, FakeWechatApi], body: str
+) -> None:
+    client, _ = wechat_setup
+    for _ in range(2):  # WeChat's retry gets the same answer
+        response = await client.post("/channels/wechat", params=signed_query(client), data=body.encode())
+        assert response.status == 400, await response.text()
+        assert (await response.json())["error"]
+    assert await stored_count(client) == 0
+
+
+@pytest.mark.parametrize("content", ["", "   ", "\n"], ids=["empty", "spaces", "newline"])
+async def test_a_text_message_with_no_text_is_answered_success_and_not_stored(
+    wechat_setup: tuple[Any, FakeWechatApi], content: str
+) -> None:
+    client, api = wechat_setup
+    empty = text_xml(content, 4301)
+    for _ in range(2):
+        response = await client.post("/channels/wechat", params=signed_query(client), data=empty)
+        assert (response.status, await response.text()) == (200, "success")
+    self_closing = text_xml("x", 4302).replace("<Content><![CDATA[x]]></Content>", "<Content/>")
+    response = await client.post("/channels/wechat", params=signed_query(client), data=self_closing)
+    assert (response.status, await response.text()) == (200, "success")
+    assert await stored_count(client) == 0
+    # The next real message starts the conversation as the first one would.
+    await client.post("/channels/wechat", params=signed_query(client), data=text_xml("小区停水了", 4303))
+
+    async def asked_phone() -> bool:
+        return any("电话" in text for text in api.texts())
+
+    await eventually(asked_phone, timeout=15)
+    assert await inbound_texts(client) == ["小区停水了"]
+    assert "None" not in "".join(api.texts())
+
+
+async def test_messages_without_msgid_are_kept_apart_per_customer_and_retries_stored_once(
+    wechat_setup: tuple[Any, FakeWechatApi],
+) -> None:
+    client, _ = wechat_setup
+    created = now_of(client)
+    first = text_xml("三号楼电梯坏了", None, sender="oCustomerA", created=created)
+    second = text_xml("五号楼停电了", None, sender="oCustomerB", created=created)
+    later = text_xml("还有楼道灯", None, sender="oCustomerA", created=created)
+    for body in (first, second, first, later, second, first):  # WeChat retries some of them
+        response = await client.post("/channels/wechat", params=signed_query(client), data=body)
+        assert response.status == 200
+    assert sorted(await inbound_texts(client)) == sorted(["三号楼电梯坏了", "五号楼停电了", "还有楼道灯"])
+    async with client.app[sessions_key]() as session:
+        ids = (await session.execute(select(Message.provider_message_id).where(Message.direction == "in"))).scalars()
+        assert all(provider_id and provider_id != "msg:0" for provider_id in ids)
+    assert not any(description == "None" for description in await complaint_descriptions(client))

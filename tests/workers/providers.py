@@ -29,11 +29,15 @@ TOKEN = "123456:TEST-TOKEN"
 
 class ScriptedBotApi:
     """A Telegram-like Bot API: answers ``sendMessage`` after scripted failures, records every
-    call, and can hold the first successful response until released (for crash tests)."""
+    call, and can hold the first successful response until released (for crash tests).
+    ``unexpected`` calls get an answer no Bot API client can read (``ok`` with a string result)."""
 
-    def __init__(self, transient: int = 0, permanent: bool = False, hold_first: bool = False) -> None:
+    def __init__(
+        self, transient: int = 0, permanent: bool = False, hold_first: bool = False, unexpected: int = 0
+    ) -> None:
         self.transient = transient
         self.permanent = permanent
+        self.unexpected = unexpected
         self.hold_first = hold_first
         self.calls: list[tuple[float, dict[str, Any]]] = []
         self.sent: list[dict[str, Any]] = []
@@ -54,6 +58,9 @@ class ScriptedBotApi:
             return web.json_response(
                 {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}, status=400
             )
+        if self.unexpected > 0:
+            self.unexpected -= 1
+            return web.json_response({"ok": True, "result": "surprise"})
         if self.transient > 0:
             self.transient -= 1
             return web.json_response(

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.handoff.accounts import Role
-from bot.keys import sessions_key
+from bot.keys import clock_key, sessions_key
 from bot.models import DeadLetter, Message
 from bot.settings import TelegramBotSettings
 from tests.conftest import AppFactory, FixedClock
@@ -215,3 +215,70 @@ async def test_a_message_interrupted_too_often_is_failed_into_the_dead_letters(
     async with client.app[sessions_key]() as session:
         letter = (await session.execute(select(DeadLetter))).scalar_one()
     assert letter.message_id == message_id and "interrupted" in letter.error
+
+
+async def dead_letters(client: Any) -> list[DeadLetter]:
+    async with client.app[sessions_key]() as session:
+        return list((await session.execute(select(DeadLetter).order_by(DeadLetter.id))).scalars())
+
+
+async def test_an_answer_the_adapter_cannot_read_fails_that_message_and_the_next_reply_still_goes(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    bot_api.unexpected = 1
+    client = await telegram_client(make_client, bot_api)
+    conversation_id, (broken_id,) = await seed_conversation(client, "telegram", CHAT, ["您的投诉已受理"])
+    await enqueue(client, [broken_id])
+    await run_burst_worker(client)
+
+    broken = await message(client, broken_id)
+    assert broken.delivery_status == "failed" and "unexpected error" in (broken.last_error or "")
+    assert "delivery_failed" in await timeline_kinds(client, conversation_id)
+    assert [(letter.message_id, letter.job) for letter in await dead_letters(client)] == [
+        (broken_id, "deliver_message")
+    ]
+
+    # An agent's later reply in the same conversation is not held behind the broken one.
+    async with client.app[sessions_key]() as session, session.begin():
+        later = Message(
+            conversation_id=conversation_id,
+            channel="telegram",
+            direction="out",
+            sender="agent",
+            text="维修师傅下午两点上门",
+            created_at=client.app[clock_key](),
+            delivery_status="pending",
+        )
+        session.add(later)
+    await enqueue(client, [later.id])
+    await run_burst_worker(client)
+    assert bot_api.texts() == ["维修师傅下午两点上门"]
+    assert (await message(client, later.id)).delivery_status == "sent"
+
+    # A manager retries the dead letter: the broken message goes out now that the API answers.
+    await add_user(client, "boss", Role.MANAGER)
+    csrf = await sign_in(client, "boss")
+    letter_id = (await dead_letters(client))[0].id
+    response = await client.post(f"/api/dead-letters/{letter_id}/retry", headers={"X-CSRF-Token": csrf})
+    assert response.status == 200
+    await run_burst_worker(client)
+    assert bot_api.texts() == ["维修师傅下午两点上门", "您的投诉已受理"]
+    assert (await message(client, broken_id)).delivery_status == "sent"
+
+
+async def test_a_chat_id_the_adapter_cannot_use_fails_each_message_once_and_leaves_none_sending(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    client = await telegram_client(make_client, bot_api)
+    _, ids = await seed_conversation(client, "telegram", "abc", ["您好", "请问您的电话号码?"])
+    _, (good_id,) = await seed_conversation(client, "telegram", CHAT, ["已为您登记"])
+    await enqueue(client, [*ids, good_id])
+    await run_burst_worker(client)
+
+    for message_id in ids:
+        stored = await message(client, message_id)
+        assert (stored.delivery_status, stored.attempts) == ("failed", 1)
+        assert "ValueError" in (stored.last_error or "")
+    assert sorted(letter.message_id for letter in await dead_letters(client)) == sorted(ids)
+    assert bot_api.texts() == ["已为您登记"]
+    assert (await message(client, good_id)).delivery_status == "sent"

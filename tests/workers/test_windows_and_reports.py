@@ -18,8 +18,8 @@ from bot.models import Complaint, Notification, TimelineEvent
 from bot.settings import SmsGatewaySettings, WechatAccountSettings
 from bot.sms_stub import StubConfig, create_stub_app, stub_key
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN
-from tests.channels.test_wechat import APPID, OPENID, SECRET, FakeWechatApi, start_fake_wechat
-from tests.channels.test_wechat import TOKEN as WECHAT_TOKEN
+from tests.channels.wechat_helpers import APPID, OPENID, SECRET, FakeWechatApi, start_fake_wechat
+from tests.channels.wechat_helpers import TOKEN as WECHAT_TOKEN
 from tests.conftest import SHANGHAI, AppFactory, FixedClock
 from tests.handoff.test_api import add_user, give_to, sign_in
 from tests.helpers import timeline_kinds

@@ -1,0 +1,66 @@
+"""What logs may not carry: customers' phone numbers (masked to the last four digits) and their
+words (message text fields are dropped unless explicitly allowed for debugging).
+
+A structlog processor over every value of every log event, the library ones (SQLAlchemy errors
+in tracebacks, aiohttp, arq) included, since it runs in the one formatter all lines go through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+MOBILE = re.compile(r"(?<![\d])((?:\+|00)?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d])")
+"""A mainland mobile number, alone or after +86 / 0086 / 86, with optional spaces or dashes."""
+LANDLINE = re.compile(r"(?<![\d-])(0\d{2,3})-?(\d{3,4})(\d{4})(?![\d])")
+"""A landline with its area code (029-88886666); ``normalise_phone`` keeps these too."""
+DATABASE_DETAIL = re.compile(r"DETAIL:.*?(?=\n\[SQL:|\n\nThe above exception|\n\nDuring handling|\Z)", re.DOTALL)
+"""PostgreSQL's DETAIL of a failed statement quotes the row's values ("Key (phone)=(…)",
+"Failing row contains (…)"); the error and constraint names stay, the values go."""
+TEXT_FIELDS = frozenset({"text", "body", "content", "message_text", "description", "comment", "raw"})
+"""Event fields that carry what a customer or an agent wrote."""
+
+
+def mask_phone(match: re.Match[str]) -> str:
+    prefix, head, _, tail = match.groups()
+    return f"{prefix or ''}{head}****{tail}"
+
+
+def mask(text: str) -> str:
+    """``text`` with phone numbers masked (138****5678) and database row values hidden."""
+    text = DATABASE_DETAIL.sub("DETAIL: [hidden: may hold customer data]", text)
+    text = MOBILE.sub(mask_phone, text)
+    return LANDLINE.sub(lambda match: match.group(0)[: -len(match.group(2)) - 4] + "****" + match.group(3), text)
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, Mapping):
+        return {key: _redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_redact_value(item) for item in value]
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return mask(str(value))
+
+
+class RedactPersonalData:
+    """A structlog processor: masks phones everywhere and drops message text fields unless
+    ``keep_message_text`` (``BOT_LOG_MESSAGE_TEXT``). Put it after ``format_exc_info`` so
+    tracebacks are masked too, and before the renderer."""
+
+    def __init__(self, keep_message_text: bool = False) -> None:
+        self.keep_message_text = keep_message_text
+
+    def __call__(self, logger: Any, method_name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+        redacted: dict[str, Any] = {}
+        for key, value in event_dict.items():
+            if key.startswith("_"):  # structlog's own (the stdlib record): not rendered
+                redacted[key] = value
+            elif key in TEXT_FIELDS and not self.keep_message_text and value is not None:
+                redacted[key] = f"[hidden: {len(str(value))} characters]"
+            else:
+                redacted[key] = _redact_value(value)
+        return redacted

@@ -1,0 +1,121 @@
+"""WeChat as its servers behave, for the channel tests: a fake API, signed pushes, message XML."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from typing import Any
+
+import xmltodict
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+from wechatpy.crypto import WeChatCrypto
+
+from bot.keys import clock_key, redis_key, sessions_key
+from bot.models import Message
+
+TOKEN, APPID, SECRET, OPENID = "wx-token", "wx1234567890abcdef", "wx-secret", "oCustomer123"
+
+
+def aes_key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()[:-1]
+
+
+class FakeWechatApi:
+    """The access-token and customer-service endpoints, recording sends and token fetches."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.templates: list[dict[str, Any]] = []
+        self.token_fetches = 0
+
+    async def token(self, request: web.Request) -> web.Response:
+        self.token_fetches += 1
+        return web.json_response({"access_token": f"TOKEN{self.token_fetches}", "expires_in": 7200})
+
+    async def template(self, request: web.Request) -> web.Response:
+        if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        self.templates.append(await request.json())
+        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": 200228332})
+
+    async def send(self, request: web.Request) -> web.Response:
+        if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        self.sent.append(await request.json())
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    def texts(self) -> list[str]:
+        return [item["text"]["content"] for item in self.sent if item.get("touser") == OPENID]
+
+
+async def start_fake_wechat(api: FakeWechatApi) -> TestServer:
+    """The fake WeChat API as a local server."""
+    fake = web.Application()
+    fake.router.add_get("/cgi-bin/token", api.token)
+    fake.router.add_post("/cgi-bin/message/custom/send", api.send)
+    fake.router.add_post("/cgi-bin/message/template/send", api.template)
+    server = TestServer(fake)
+    await server.start_server()
+    return server
+
+
+async def queue_late_message(client: Any, when: Any, text: str) -> int:
+    """A bot message for the (only) WeChat conversation, due at ``when``, handed to the worker."""
+    async with client.app[sessions_key]() as session, session.begin():
+        conversation_id = (await session.execute(select(Message.conversation_id))).scalars().first()
+        late = Message(
+            conversation_id=conversation_id,
+            channel="wechat",
+            direction="out",
+            sender="bot",
+            kind="text",
+            text=text,
+            created_at=when,
+            delivery_status="pending",
+        )
+        session.add(late)
+    await client.app[redis_key].enqueue_job("deliver_message", late.id, _job_id=f"deliver:{late.id}")
+    return late.id
+
+
+def now_of(client: Any) -> int:
+    """The app's clock, in Unix seconds: what WeChat's servers would put in ``timestamp``."""
+    return int(client.app[clock_key]().timestamp())
+
+
+def signed_query(client: Any, timestamp: int | None = None, **extra: str) -> dict[str, str]:
+    """The query WeChat signs a push with, at the app's current time unless ``timestamp`` is given."""
+    stamp, nonce = str(now_of(client) if timestamp is None else timestamp), "nonce123"
+    signature = hashlib.sha1("".join(sorted([TOKEN, stamp, nonce])).encode()).hexdigest()
+    return {"signature": signature, "timestamp": stamp, "nonce": nonce, **extra}
+
+
+def text_xml(content: str, msg_id: int | None, sender: str = OPENID, created: int = 1795400000) -> str:
+    msg_id_element = "" if msg_id is None else f"<MsgId>{msg_id}</MsgId>"
+    return (
+        f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{sender}]]></FromUserName>"
+        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{content}]]></Content>{msg_id_element}</xml>"
+    )
+
+
+def subscribe_xml(created: int) -> str:
+    return (
+        f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
+        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event></xml>"
+    )
+
+
+def encrypted(
+    client: Any, xml: str, key: str, appid: str = APPID, timestamp: int | None = None
+) -> tuple[dict[str, str], str]:
+    """The query and body WeChat sends in safe mode."""
+    query = signed_query(client, timestamp, encrypt_type="aes")
+    envelope = xmltodict.parse(WeChatCrypto(TOKEN, key, appid).encrypt_message(xml, query["nonce"], query["timestamp"]))
+    query["msg_signature"] = envelope["xml"]["MsgSignature"]
+    cipher = envelope["xml"]["Encrypt"]
+    body = f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><Encrypt><![CDATA[{cipher}]]></Encrypt></xml>"
+    return query, body
