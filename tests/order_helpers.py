@@ -7,15 +7,14 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
-from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import redis_keys
 from bot.db import create_engine
-from bot.keys import sessions_key
 from bot.models import Complaint, Conversation, TimelineEvent
 from tests.helpers import ChatSocket
 
@@ -45,9 +44,11 @@ async def lock_holder(redis: Redis, conversation_id: int) -> str | None:
     return value.decode() if isinstance(value, bytes) else value
 
 
-async def complaint_and_kinds(client: Any, conversation_id: int) -> tuple[Complaint | None, str, list[str]]:
+async def complaint_and_kinds(
+    sessions: async_sessionmaker[AsyncSession], conversation_id: int
+) -> tuple[Complaint | None, str, list[str]]:
     """The conversation's complaint (if stored), its flow state and its timeline kinds, oldest first."""
-    async with client.app[sessions_key]() as session:
+    async with sessions() as session:
         complaint = (
             await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
         ).scalar_one_or_none()

@@ -81,7 +81,7 @@ async def test_a_message_drained_by_a_dead_instance_runs_before_the_later_one(
     await first.app[pipeline_key].drained()
     await eventually(lambda: _no_unprocessed(first, conversation_id))
 
-    complaint, state, kinds = await complaint_and_kinds(first, conversation_id)
+    complaint, state, kinds = await complaint_and_kinds(first.app[sessions_key], conversation_id)
     assert complaint is not None, f"no complaint stored; state {state}, timeline {kinds}"
     assert (complaint.area, complaint.description) == (ADDRESS, DESCRIPTION)
     assert state == "handed_off"
@@ -142,7 +142,7 @@ async def test_a_slow_batch_keeps_its_lock_alive(make_client: AppFactory, redis:
     await socket.until_bot_says("电话")
     await eventually(lambda: _no_unprocessed(first, conversation_id))
     await eventually(lambda: _lock_free(redis, conversation_id))
-    _, state, kinds = await complaint_and_kinds(first, conversation_id)
+    _, state, kinds = await complaint_and_kinds(first.app[sessions_key], conversation_id)
     assert state == "await_phone"
     assert kinds.count("description_received") == 1
     await socket.close()
