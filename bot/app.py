@@ -96,6 +96,7 @@ async def _pipeline_context(app: web.Application) -> AsyncIterator[None]:
         app[settings_key].batch_max,
         on_stored=gateway.deliver,
         on_queue_changed=live_queue.changed,
+        lock_ttl=app[settings_key].lock_ttl,
     )
     app[hub_key], app[gateway_key], app[pipeline_key] = hub, gateway, pipeline
     await gateway.start_listening()

@@ -20,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -120,6 +121,10 @@ class Conversation(Base):
     closed_reason: Mapped[str | None] = mapped_column(String(40))
 
 
+INBOUND_PENDING = text("direction = 'in' AND processed_at IS NULL")
+"""Inbound messages not processed yet: the condition of the partial index that finds them."""
+
+
 class Message(Base):
     """Every message in and out. Inbound ones are stored before they are acknowledged."""
 
@@ -128,6 +133,14 @@ class Message(Base):
         UniqueConstraint("channel", "direction", "provider_message_id", name="uq_messages_provider_id"),
         Index("ix_messages_conversation_id_id", "conversation_id", "id"),
         Index("ix_messages_unprocessed", "direction", "processed_at"),
+        # Only unprocessed inbound rows: the processing lookup stays as cheap however long the history.
+        Index(
+            "ix_messages_inbound_pending",
+            "conversation_id",
+            "id",
+            sqlite_where=INBOUND_PENDING,
+            postgresql_where=INBOUND_PENDING,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

@@ -6,9 +6,14 @@ Two steps run in one loop per process, each one transaction for a whole batch:
    provider's message id) and committed together; only then is each one acknowledged and its id
    appended to its conversation's Redis inbox.
 2. **process**: for each conversation with pending events, the process that wins the
-   conversation's Redis lock drains its inbox in arrival order, runs the engine and writes the
-   results; after the commit it releases the lock and re-checks the inbox, so an event pushed by
-   another instance while the lock was held is never stranded.
+   conversation's Redis lock drains its inbox, runs the engine and writes the results; after the
+   commit it releases the lock and re-checks the inbox, so an event pushed by another instance
+   while the lock was held is never stranded. For customer messages the inbox is only a wake-up:
+   the holder runs the conversation's unprocessed messages from the database in id order, so a
+   message whose inbox entry was lost (its instance died after draining it) still runs before
+   later ones. The lock is short-lived and renewed while a batch runs, so a dead holder's lock
+   stalls a conversation for at most ``lock_ttl`` seconds; a process that could not take it tries
+   again when it expires.
 
 Anything stored but never processed (a crash between the commit and the push, a Redis restart)
 is found by :meth:`Pipeline.reconcile` and pushed again; processing skips what is already done.
@@ -52,10 +57,9 @@ from bot.promises.timers import CaseTimer, CaseTimerKind
 log = structlog.get_logger(__name__)
 
 Clock = Callable[[], dt.datetime]
-LOCK_MILLISECONDS = 30_000
 
 # KEYS: lock, inbox, lock, inbox, … (one pair per conversation). Per conversation: the inbox's
-# events if the lock was won (taken atomically with the lock), else nil.
+# events if the lock was won (taken atomically with the lock), else the lock's time to live (ms).
 _LOCK_AND_DRAIN = """
 local drained = {}
 for i = 1, #KEYS, 2 do
@@ -63,10 +67,24 @@ for i = 1, #KEYS, 2 do
     drained[#drained + 1] = redis.call('lrange', KEYS[i + 1], 0, -1)
     redis.call('del', KEYS[i + 1])
   else
-    drained[#drained + 1] = false
+    drained[#drained + 1] = redis.call('pttl', KEYS[i])
   end
 end
 return drained
+"""
+
+# KEYS: locks. Extends each lock still holding our token (ARGV[1]) to ARGV[2] ms; returns the
+# (1-based) positions of the others.
+_RENEW = """
+local lost = {}
+for i = 1, #KEYS do
+  if redis.call('get', KEYS[i]) == ARGV[1] then
+    redis.call('pexpire', KEYS[i], ARGV[2])
+  else
+    lost[#lost + 1] = i
+  end
+end
+return lost
 """
 
 # KEYS as above. Deletes each lock still holding our token; returns each inbox's length.
@@ -180,7 +198,10 @@ class Pipeline:
         on_stored: Callable[[Sequence[Delivery]], Awaitable[None]] | None = None,
         on_queue_changed: Callable[[Sequence[int]], Awaitable[None]] | None = None,
         router: HandoffRouter | None = None,
+        lock_ttl: float = 5.0,
     ) -> None:
+        if lock_ttl <= 0:
+            raise ValueError("lock_ttl must be positive")
         self._database = database
         self._router = router if router is not None else HandoffRouter(engine.config, engine.calendar)
         self._redis = redis
@@ -199,13 +220,20 @@ class Pipeline:
         self._accepting = False
         self._lock_and_drain = redis.register_script(_LOCK_AND_DRAIN)
         self._release_and_count = redis.register_script(_RELEASE_AND_COUNT)
+        self._renew = redis.register_script(_RENEW)
         self._lock_token = secrets.token_hex(8)
+        self._lock_ttl = lock_ttl
+        self._held: dict[int, None] = {}
+        """Conversations whose lock a batch of this process holds (the renewal extends them)."""
+        self._retries: dict[int, asyncio.TimerHandle] = {}
+        self._renewal: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
         self._accepting = True
         self._task = asyncio.create_task(self._run(), name="pipeline")
+        self._renewal = asyncio.create_task(self._renew_locks(), name="pipeline-lock-renewal")
 
     async def stop(self) -> None:
         """Stop taking messages, finish every message already taken, then return."""
@@ -219,6 +247,14 @@ class Pipeline:
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._task = None
+        for handle in self._retries.values():
+            handle.cancel()
+        self._retries.clear()
+        if self._renewal is not None:
+            self._renewal.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._renewal
+            self._renewal = None
 
     async def drained(self, timeout: float | None = None) -> bool:
         """Wait until nothing submitted here is waiting to be stored or processed.
@@ -419,17 +455,21 @@ class Pipeline:
             return
         # Locks taken and inboxes drained in one script: one round trip, a few commands for all.
         drained = await self._lock_and_drain(
-            keys=_lock_and_inbox_keys(conversation_ids), args=[self._lock_token, LOCK_MILLISECONDS]
+            keys=_lock_and_inbox_keys(conversation_ids), args=[self._lock_token, round(self._lock_ttl * 1000)]
         )
-        events = {
-            conversation_id: [item.decode() if isinstance(item, bytes) else item for item in items]
-            for conversation_id, items in zip(conversation_ids, drained, strict=True)
-            if items is not None
-        }
+        events: dict[int, list[str]] = {}
+        for conversation_id, items in zip(conversation_ids, drained, strict=True):
+            if isinstance(items, list):
+                events[conversation_id] = [item.decode() if isinstance(item, bytes) else item for item in items]
+            else:
+                # Held elsewhere: the holder looks at the inbox when it releases, but a dead
+                # holder never will, so look again when its lock expires.
+                self._retry_after(conversation_id, items)
         locked = list(events)
         if not locked:
             return
         outcome = _Outcome()
+        self._held.update(dict.fromkeys(locked))
         try:
             if any(events.values()):
                 await self._run_events(events, outcome)
@@ -437,11 +477,46 @@ class Pipeline:
             await self._requeue(events)
             raise
         finally:
+            for conversation_id in locked:
+                self._held.pop(conversation_id, None)
             await self._release(locked, outcome.staff_events)
         if outcome.queue_changed and self._on_queue_changed is not None:
             await self._on_queue_changed(outcome.queue_changed)
         await self._dispatcher.deliver(outcome.deliveries)
         await self._dispatcher.schedule(outcome.timers)
+
+    def _retry_after(self, conversation_id: int, milliseconds: int) -> None:
+        if conversation_id in self._retries:
+            return
+        # A lock with no expiry (-1) or one longer than ours is looked at again every lock_ttl.
+        wait = self._lock_ttl if milliseconds < 0 else min(milliseconds / 1000, self._lock_ttl)
+        self._retries[conversation_id] = asyncio.get_running_loop().call_later(
+            wait + 0.01, self._retry, conversation_id
+        )
+
+    def _retry(self, conversation_id: int) -> None:
+        del self._retries[conversation_id]
+        self.wake(conversation_id)
+
+    async def _renew_locks(self) -> None:
+        """Keep the locks of running batches alive, so a slow but live holder never loses one."""
+        while True:
+            await asyncio.sleep(self._lock_ttl / 3)
+            held = list(self._held)
+            if not held:
+                continue
+            try:
+                lost = await self._renew(
+                    keys=[redis_keys.conversation_lock(cid) for cid in held],
+                    args=[self._lock_token, round(self._lock_ttl * 1000)],
+                )
+            except Exception:
+                log.exception("pipeline.lock_renewal_failed", conversations=len(held))
+                continue
+            # A batch may have released its locks while the renewal ran.
+            lost_ids = [held[position - 1] for position in lost if held[position - 1] in self._held]
+            if lost_ids:
+                log.warning("pipeline.lock_lost", conversations=lost_ids)
 
     async def _requeue(self, events: dict[int, list[str]]) -> None:
         async with self._redis.pipeline(transaction=False) as redis_pipe:
@@ -464,14 +539,20 @@ class Pipeline:
 
     async def _run_events(self, events: dict[int, list[str]], outcome: _Outcome) -> None:
         now = self._clock()
-        message_ids = [int(item[2:]) for items in events.values() for item in items if item.startswith("m:")]
+        newest = {
+            conversation_id: max(message_ids)
+            for conversation_id, items in events.items()
+            if (message_ids := [int(item[2:]) for item in items if item.startswith("m:")])
+        }
 
         def run(session: Session) -> None:
             batch = _BatchWrites(self._engine.config.followups, self._router)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
-            messages = store.load_inbound(session, message_ids) if message_ids else {}
+            pending = store.pending_inbound(session, newest)
             finished = [
-                self._run_conversation(session, conversation, items, messages, now, batch)
+                self._run_conversation(
+                    session, conversation, _in_order(items, pending.get(conversation_id, [])), now, batch
+                )
                 for conversation_id, items in events.items()
                 if items and (conversation := conversations.get(conversation_id)) is not None
             ]
@@ -487,17 +568,12 @@ class Pipeline:
         self,
         session: Session,
         conversation: store.LoadedConversation,
-        items: list[str],
-        messages: dict[int, store.StoredInboundRow],
+        events: list[tuple[Event, store.StoredInboundRow | None]],
         now: dt.datetime,
         batch: _BatchWrites,
     ) -> store.LoadedConversation:
         """Run a conversation's events in order, in memory; return it to be saved with the batch."""
-        seen: set[int] = set()
-        for item in items:
-            event, message = self._decode(item, messages, seen)
-            if event is None:
-                continue
+        for event, message in events:
             if message is not None and conversation.status == "closed":
                 self._save(session, conversation, batch)
                 conversation = self._reopen(session, conversation, message.id, now)
@@ -531,25 +607,6 @@ class Pipeline:
         for conversation_id in store.save_conversations(session, [conversation]):
             batch.drop_replies(conversation_id)
 
-    def _decode(
-        self, item: str, messages: dict[int, store.StoredInboundRow], seen: set[int]
-    ) -> tuple[Event | None, store.StoredInboundRow | None]:
-        if item == "s":
-            return Started(), None
-        if item == "r":
-            return Resolved(), None
-        if item.startswith("t:"):
-            _, kind, token = item.split(":")
-            return TimerFired(TimerKind(kind), int(token)), None
-        message_id = int(item[2:])
-        message = messages.get(message_id)
-        if message is None or message.processed or message_id in seen:
-            return None, None
-        seen.add(message_id)
-        if message.kind == MessageKind.START:
-            return Started(), message
-        return CustomerSaid(text=message.text, kind=MessageKind(message.kind)), message
-
     def _reopen(
         self, session: Session, closed: store.LoadedConversation, message_id: int, now: dt.datetime
     ) -> store.LoadedConversation:
@@ -559,6 +616,38 @@ class Pipeline:
         )
         store.move_message(session, message_id, new_id)
         return store.load_conversations(session, [new_id])[new_id]
+
+
+def _in_order(
+    items: list[str], pending: list[store.StoredInboundRow]
+) -> list[tuple[Event, store.StoredInboundRow | None]]:
+    """A conversation's drained inbox as the events to run.
+
+    Customer messages come from ``pending`` (its unprocessed messages, oldest first) rather than
+    from the inbox: at each ``m:<id>`` every pending message up to that id runs, so messages run
+    in the order they were stored even when an earlier one's entry was lost or is re-queued
+    after a later one. Entries of messages already processed run nothing.
+    """
+    events: list[tuple[Event, store.StoredInboundRow | None]] = []
+    position = 0
+    for item in items:
+        if item.startswith("m:"):
+            up_to = int(item[2:])
+            while position < len(pending) and pending[position].id <= up_to:
+                message = pending[position]
+                position += 1
+                if message.kind == MessageKind.START:
+                    events.append((Started(), message))
+                else:
+                    events.append((CustomerSaid(text=message.text, kind=MessageKind(message.kind)), message))
+        elif item == "s":
+            events.append((Started(), None))
+        elif item == "r":
+            events.append((Resolved(), None))
+        elif item.startswith("t:"):
+            _, kind, token = item.split(":")
+            events.append((TimerFired(TimerKind(kind), int(token)), None))
+    return events
 
 
 @dataclass(slots=True)

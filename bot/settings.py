@@ -68,6 +68,9 @@ class Settings:
     after it started, and a delivery left "sending" longer than this counts as interrupted."""
     retry_backoff: float = 2.0
     """First wait before retrying a transient delivery failure; it doubles each try (capped at 5 min)."""
+    lock_ttl: float = 5.0
+    """Seconds a conversation's processing lock lives unless its holder renews it (it does, every
+    third of this, while a batch runs): how long a conversation waits when its holder died."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -92,6 +95,7 @@ class Settings:
             sms_stub=bool(_flag(env.get("BOT_SMS_STUB"), default=True)),
             job_timeout=float(env.get("BOT_JOB_TIMEOUT") or defaults.job_timeout),
             retry_backoff=float(env.get("BOT_RETRY_BACKOFF") or defaults.retry_backoff),
+            lock_ttl=float(env.get("BOT_LOCK_TTL") or defaults.lock_ttl),
         )
 
     def public_base(self) -> str:

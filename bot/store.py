@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.flows.complaint import ComplaintRecord, CustomerView, HandoffRequest, OpenCase, State, TimerChange
 from bot.messages import ChannelName, InboundMessage, Sender
 from bot.models import (
+    INBOUND_PENDING,
     ChannelIdentity,
     Complaint,
     Conversation,
@@ -342,7 +343,6 @@ class StoredInboundRow:
     id: int
     text: str
     kind: str
-    processed: bool
 
 
 _LOAD_CONVERSATIONS = (
@@ -435,14 +435,33 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
     }
 
 
-_LOAD_INBOUND = select(_messages.c.id, _messages.c.text, _messages.c.kind, _messages.c.processed_at).where(
-    _messages.c.id.in_(bindparam("ids", expanding=True)), _messages.c.direction == "in"
+# The predicate is written as literals, as in the partial index ix_messages_inbound_pending: a
+# planner uses a partial index only when it can see the query implies the index's condition.
+_PENDING_INBOUND = (
+    select(_messages.c.conversation_id, _messages.c.id, _messages.c.text, _messages.c.kind)
+    .where(
+        _messages.c.conversation_id.in_(bindparam("conversation_ids", expanding=True)),
+        _messages.c.id <= bindparam("up_to"),
+        INBOUND_PENDING,
+    )
+    .order_by(_messages.c.id)
 )
 
 
-def load_inbound(session: Session, ids: Iterable[int]) -> dict[int, StoredInboundRow]:
-    rows = session.connection().execute(_LOAD_INBOUND, {"ids": list(ids)})
-    return {row.id: StoredInboundRow(row.id, row.text, row.kind, row.processed_at is not None) for row in rows}
+def pending_inbound(session: Session, newest: dict[int, int]) -> dict[int, list[StoredInboundRow]]:
+    """The unprocessed inbound messages of these conversations, oldest first, each conversation's
+    up to the newest message id given for it; one statement, bounded by the partial index of
+    unprocessed inbound messages however long the history."""
+    if not newest:
+        return {}
+    rows = session.connection().execute(
+        _PENDING_INBOUND, {"conversation_ids": list(newest), "up_to": max(newest.values())}
+    )
+    pending: dict[int, list[StoredInboundRow]] = {}
+    for row in rows:
+        if row.id <= newest[row.conversation_id]:
+            pending.setdefault(row.conversation_id, []).append(StoredInboundRow(row.id, row.text, row.kind))
+    return pending
 
 
 def move_message(session: Session, message_id: int, conversation_id: int) -> None:
@@ -451,14 +470,27 @@ def move_message(session: Session, message_id: int, conversation_id: int) -> Non
 
 _MARK_PROCESSED = (
     update(_messages)
-    .where(_messages.c.id.in_(bindparam("ids", expanding=True)))
+    .where(_messages.c.id.in_(bindparam("ids", expanding=True)), _messages.c.processed_at.is_(None))
     .values(processed_at=bindparam("processed_at_value"))
 )
 
 
+class ProcessedElsewhere(Exception):
+    """Another transaction processed some of these messages first: this one must roll back."""
+
+
 def mark_processed(session: Session, message_ids: Sequence[int], now: dt.datetime) -> None:
-    if message_ids:
-        session.connection().execute(_MARK_PROCESSED, {"ids": list(message_ids), "processed_at_value": now})
+    """Mark the messages processed; raises :class:`ProcessedElsewhere` if any already was.
+
+    The fence behind the conversation lock: a batch that outlived its lock and overlapped another
+    cannot commit the same message's effects a second time.
+    """
+    if not message_ids:
+        return
+    ids = set(message_ids)
+    result = session.connection().execute(_MARK_PROCESSED, {"ids": list(ids), "processed_at_value": now})
+    if result.rowcount != len(ids):
+        raise ProcessedElsewhere(f"{len(ids) - result.rowcount} of {len(ids)} messages were processed elsewhere")
 
 
 _SAVE_CONVERSATION = (

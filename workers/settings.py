@@ -82,6 +82,7 @@ async def on_startup(ctx: dict[str, Any]) -> None:
         utc_now,
         settings.batch_max,
         on_queue_changed=live_queue.changed,
+        lock_ttl=settings.lock_ttl,
     )
     await pipeline.start()
     http = aiohttp.ClientSession()

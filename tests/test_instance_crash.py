@@ -1,0 +1,168 @@
+"""An app instance killed with SIGKILL right after it drained a customer's message.
+
+Two real ``python -m bot run`` processes share the test database and Redis. Instance A takes
+the conversation's lock and drains the customer's area answer, and is killed while its
+processing transaction waits on the database. The customer goes on through instance B: the
+conversation waits only for the dead instance's lock to expire, and the lost answer still runs
+before the later "yes".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from redis.asyncio import Redis
+
+from bot import redis_keys
+from bot.db import create_engine, session_factory
+from bot.embedded_redis import free_port
+from bot.settings import PROJECT_ROOT, Settings
+from tests.helpers import ChatSocket, eventually
+from tests.order_helpers import (
+    ADDRESS,
+    DEAD_TOKEN,
+    DESCRIPTION,
+    complaint_and_kinds,
+    hold_lock_as_dead_instance,
+    lock_holder,
+    until_asked_for_area,
+    writes_waiting,
+)
+
+LOCK_TTL = Settings().lock_ttl  # the shipped default
+
+
+class Instance:
+    """One ``python -m bot run`` process; its output goes to a file."""
+
+    def __init__(self, process: asyncio.subprocess.Process, base: str, log: Path) -> None:
+        self.process, self.base, self.log = process, base, log
+
+    @classmethod
+    async def start(cls, env: dict[str, str], log: Path) -> Instance:
+        port = free_port()
+        with log.open("wb") as output:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", "--port", str(port),
+                cwd=PROJECT_ROOT, env=env, stdout=output, stderr=output,
+            )  # fmt: skip
+        instance = cls(process, f"http://127.0.0.1:{port}", log)
+        await instance._ready()
+        return instance
+
+    async def _ready(self) -> None:
+        async with aiohttp.ClientSession() as http:
+
+            async def ready() -> bool:
+                if self.process.returncode is not None:
+                    raise AssertionError(f"instance exited early:\n{self.log.read_text(errors='replace')}")
+                try:
+                    async with http.get(f"{self.base}/readyz") as response:
+                        return response.status == 200
+                except aiohttp.ClientError:
+                    return False
+
+            await eventually(ready, timeout=60, interval=0.2)
+
+    async def kill(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.terminate()
+            try:
+                await asyncio.wait_for(self.process.wait(), 20)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+
+
+@pytest.fixture
+async def instances(database_url: str, redis_url: str, redis: Redis, tmp_path: Path) -> AsyncIterator[list[Instance]]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
+    env.update(
+        BOT_DATABASE_URL=database_url,
+        BOT_REDIS_URL=redis_url,
+        BOT_VAR_DIR=str(tmp_path / "var"),
+        BOT_IN_PROCESS_WORKER="0",
+        BOT_AUTO_MIGRATE="0",
+        BOT_SMS_STUB="0",
+    )
+    started = await asyncio.gather(*(Instance.start(env, tmp_path / f"app-{name}.log") for name in "ab"))
+    yield list(started)
+    for instance in started:
+        await instance.stop()
+
+
+def _logs(instances: list[Instance]) -> str:
+    return "\n".join(f"--- {i.log.name}\n{i.log.read_text(errors='replace')}" for i in instances)
+
+
+@pytest.mark.slow
+async def test_a_killed_instances_message_runs_in_order_after_a_short_stall(
+    instances: list[Instance], redis: Redis, database_url: str
+) -> None:
+    doomed, survivor = instances
+    engine = create_engine(database_url)
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{survivor.base}/chat/session", json={}) as response:
+            assert response.status == 201
+            session = await response.json()
+        token, conversation_id = session["token"], session["conversation_id"]
+        socket = ChatSocket(await http.ws_connect(f"{survivor.base}/chat/ws?token={token}"))
+        try:
+            await until_asked_for_area(socket)
+
+            # The area answer reaches the doomed instance while someone else holds the lock, so
+            # it is stored first; then the database makes processing wait, the lock comes free,
+            # and the doomed instance takes it and drains the answer.
+            await hold_lock_as_dead_instance(redis, conversation_id, 60_000)
+            async with http.post(
+                f"{doomed.base}/chat/messages",
+                json={"id": str(uuid.uuid4()), "text": ADDRESS},
+                headers={"Authorization": f"Bearer {token}"},
+            ) as response:
+                assert response.status == 200, await response.text()
+            async with writes_waiting(database_url, conversation_id):
+                await redis.delete(redis_keys.conversation_lock(conversation_id))
+
+                async def drained_by_the_doomed_instance() -> bool:
+                    holder = await lock_holder(redis, conversation_id)
+                    inbox = await redis.llen(redis_keys.conversation_inbox(conversation_id))
+                    return holder not in (None, DEAD_TOKEN) and inbox == 0
+
+                try:
+                    await eventually(drained_by_the_doomed_instance, timeout=LOCK_TTL + 10)
+                except AssertionError:
+                    raise AssertionError(f"the doomed instance never took the lock\n{_logs(instances)}") from None
+                await doomed.kill()
+
+            loop = asyncio.get_running_loop()
+            sent = loop.time()
+            await socket.send("对")
+            try:
+                promise = await socket.until_bot_says("小时内", timeout=40)
+            except AssertionError:
+                raise AssertionError(f"no promise\n{_logs(instances)}") from None
+            stall = loop.time() - sent
+            restatement = await socket.until_bot_says(ADDRESS)
+        finally:
+            await socket.close()
+
+    complaint, state, kinds = await complaint_and_kinds(session_factory(engine), conversation_id)
+    await engine.dispose()
+    assert complaint is not None, f"no complaint; state {state}, timeline {kinds}"
+    assert (complaint.area, complaint.description) == (ADDRESS, DESCRIPTION)
+    assert kinds.index("area_received") < kinds.index("confirmed")
+    assert socket.frames.index(restatement) < socket.frames.index(promise)
+    # The dead instance's lock had at most LOCK_TTL left when it died.
+    assert stall < LOCK_TTL + 3, f"stalled {stall:.1f} s"
