@@ -46,8 +46,9 @@ class AuthSettings:
     """Failures allowed from one client address over all usernames (password spraying)."""
     login_limit_per_user: int = 50
     """Failures allowed for one username from all addresses (a distributed attack on one account)."""
-    password_hash_threads: int = 2
-    """Threads that hash and verify passwords; sign-ins beyond that wait for one, off the event loop."""
+    password_hash_threads: int = 1
+    """Threads that hash and verify passwords (argon2, ~0.1 s of one core each); further sign-ins
+    wait for one, off the event loop. One leaves the other cores to the service."""
     session_max_age: float = 12 * 3600
     """Seconds a staff session lasts after the sign-in."""
     cookie_secure: bool | None = None
