@@ -30,7 +30,12 @@ async def watched_page(browser: Any, found: list[str]) -> Any:
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     await context.add_init_script(COLLECT_VIOLATIONS)
     page = await context.new_page()
-    page.on("console", lambda message: found.append(message.text) if "Content Security Policy" in message.text else None)
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            found.append(message.text)
+
+    page.on("console", on_console)
     return page
 
 

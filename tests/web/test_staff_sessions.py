@@ -4,6 +4,7 @@ and Secure where the site is https; the sign-in takes JSON from this site only."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +136,7 @@ def test_the_secure_cookie_and_the_proxies_come_from_the_environment() -> None:
 async def test_a_sign_in_must_be_json_from_this_site(make_client: AppFactory) -> None:
     client = await make_client(public_url="https://bot.example.com")
     await add_user(client, "wu", Role.AGENT)
-    credentials = '{"username": "wu", "password": "%s"}' % PASSWORD
+    credentials = json.dumps({"username": "wu", "password": PASSWORD})
     # A form on another site can post text/plain without a preflight: login CSRF.
     forged = await client.post(
         "/api/login", data=credentials, headers={"Content-Type": "text/plain", "Origin": "https://evil.example"}
