@@ -18,7 +18,8 @@ from redis.exceptions import RedisError
 
 from bot.handoff.accounts import PasswordHashers, Role, authenticate
 from bot.handoff.session_store import SignedIn
-from bot.keys import clock_key, database_key, redis_key, settings_key
+from bot.keys import database_key, redis_key, settings_key
+from bot.pipeline import utc_now
 from bot.web.client_address import ClientAddresses
 from bot.web.login_limit import LoginLimiter
 from bot.web.sessions import StaffSessions
@@ -67,7 +68,8 @@ async def auth_context(app: web.Application) -> AsyncIterator[None]:
     hashers = PasswordHashers(auth.password_hash_threads)
     secure = auth.cookie_secure if auth.cookie_secure is not None else settings.public_base().startswith("https://")
     app[staff_auth_key] = StaffAuth(
-        sessions=StaffSessions(app[database_key], app[redis_key], app[clock_key], auth.session_max_age),
+        # Real time, not the service clock: the browser expires the cookie by real time too.
+        sessions=StaffSessions(app[database_key], app[redis_key], utc_now, auth.session_max_age),
         hashers=hashers,
         limiter=LoginLimiter(app[redis_key], auth),
         addresses=ClientAddresses(auth.trusted_proxies),
