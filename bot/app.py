@@ -48,6 +48,7 @@ from bot.web import api, auth, chat, console, deliveries, events, rules_api
 from bot.web import sms as sms_routes
 from bot.web import telegram as telegram_routes
 from bot.web import wechat as wechat_routes
+from bot.web.security_headers import security_headers
 from bot.web.sms import sms_adapter_key
 from bot.web.telegram import telegram_adapter_key
 from bot.web.wechat import wechat_adapter_key
@@ -222,7 +223,7 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
 
     A channel without its settings is off: its routes are not mounted (they answer 404).
     """
-    app = web.Application(client_max_size=1024 * 1024, middlewares=[auth.session_middleware])
+    app = web.Application(client_max_size=1024 * 1024)
     app[settings_key] = settings
     app[config_key] = config if config is not None else load_config(settings.config_dir)
     app[clock_key] = clock
@@ -236,9 +237,10 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
             _channels_context(sms),
             _pipeline_context,
             _worker_context,
+            auth.auth_context,
         ]
     )
-    app.on_startup.append(auth.setup_sessions)
+    app.on_response_prepare.append(security_headers(settings.auth))
     app.on_shutdown.append(_close_sockets)
     app.on_shutdown.append(events.close_staff_sockets)
     app.router.add_get("/healthz", healthz)

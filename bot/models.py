@@ -263,6 +263,18 @@ class User(Base):
     managers see every queue whatever this says."""
 
 
+class StaffSession(Base):
+    """A signed-in staff session, by the SHA-256 digest of its cookie value (Redis only caches it)."""
+
+    __tablename__ = "staff_sessions"
+
+    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+
+
 class Notification(Base):
     """Something a person must know: pickup overdue, agent silent, deadline reminder or breach,
     a cluster alert. Shown in the consoles and pushed over ``/api/events``."""

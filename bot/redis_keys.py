@@ -47,3 +47,13 @@ LIVE_QUEUE_REBUILD_LOCK = f"{PREFIX}:queue:live:rebuilding"
 
 QUEUE_ANNOUNCE_PENDING = f"{PREFIX}:queue:announce:pending"
 """Set when the queue changed; the running ``announce_queue`` job looks again before it ends."""
+
+
+def staff_session(token_digest: str) -> str:
+    """Cache of one staff session (the database holds the truth), or "revoked" once signed out."""
+    return f"{PREFIX}:staff:session:{token_digest}"
+
+
+def login_failures(scope: str, subject: str) -> str:
+    """Counter of failed sign-ins within the window; ``scope`` is "user", "address" or "user-address"."""
+    return f"{PREFIX}:login:failures:{scope}:{subject}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,31 @@ def _flag(value: str | None, default: bool | None) -> bool | None:
     if folded in _FALSE:
         return False
     raise ValueError(f"not a yes/no value: {value!r} (use 1/0, true/false, yes/no, on/off)")
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSettings:
+    """Staff sign-in: rate limits, password hashing, the session cookie, proxies and framing."""
+
+    login_window: float = 15 * 60
+    """Seconds a failed sign-in counts against the limits below (from the first failure)."""
+    login_limit_per_user_address: int = 5
+    """Failures allowed for one username from one client address within the window."""
+    login_limit_per_address: int = 20
+    """Failures allowed from one client address over all usernames (password spraying)."""
+    login_limit_per_user: int = 50
+    """Failures allowed for one username from all addresses (a distributed attack on one account)."""
+    password_hash_threads: int = 1
+    """Threads that hash and verify passwords (argon2, ~0.1 s of one core each); further sign-ins
+    wait for one, off the event loop. One leaves the other cores to the service."""
+    session_max_age: float = 12 * 3600
+    """Seconds a staff session lasts after the sign-in."""
+    cookie_secure: bool | None = None
+    """Mark the session cookie ``Secure``; None means "when the public URL is https"."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Networks (CIDR) of the reverse proxies whose ``X-Forwarded-For`` tells the client's address."""
+    frame_ancestors: str = "'self'"
+    """The CSP ``frame-ancestors`` sources: who may show the pages in a frame."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +97,7 @@ class Settings:
     lock_ttl: float = 5.0
     """Seconds a conversation's processing lock lives unless its holder renews it (it does, every
     third of this, while a batch runs): how long a conversation waits when its holder died."""
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -96,6 +123,7 @@ class Settings:
             job_timeout=float(env.get("BOT_JOB_TIMEOUT") or defaults.job_timeout),
             retry_backoff=float(env.get("BOT_RETRY_BACKOFF") or defaults.retry_backoff),
             lock_ttl=float(env.get("BOT_LOCK_TTL") or defaults.lock_ttl),
+            auth=_auth_from_env(env),
         )
 
     def public_base(self) -> str:
@@ -142,4 +170,24 @@ def _wechat_from_env(env: Mapping[str, str]) -> WechatSettings | None:
         aes_key_previous=env.get("BOT_WECHAT_AES_KEY_PREVIOUS", "").strip() or None,
         api_base=env.get("BOT_WECHAT_API_BASE", "").strip() or "https://api.weixin.qq.com",
         signature_max_age_seconds=float(env.get("BOT_SIGNATURE_MAX_AGE_SECONDS") or 300),
+    )
+
+
+def _auth_from_env(env: Mapping[str, str]) -> AuthSettings:
+    defaults = AuthSettings()
+    proxies = tuple(part.strip() for part in env.get("BOT_TRUSTED_PROXIES", "").split(",") if part.strip())
+    for proxy in proxies:
+        ipaddress.ip_network(proxy, strict=False)  # a typo fails at start, not at the first sign-in
+    return AuthSettings(
+        login_window=float(env.get("BOT_LOGIN_WINDOW") or defaults.login_window),
+        login_limit_per_user_address=int(
+            env.get("BOT_LOGIN_LIMIT_PER_USER_ADDRESS") or defaults.login_limit_per_user_address
+        ),
+        login_limit_per_address=int(env.get("BOT_LOGIN_LIMIT_PER_ADDRESS") or defaults.login_limit_per_address),
+        login_limit_per_user=int(env.get("BOT_LOGIN_LIMIT_PER_USER") or defaults.login_limit_per_user),
+        password_hash_threads=int(env.get("BOT_PASSWORD_HASH_THREADS") or defaults.password_hash_threads),
+        session_max_age=float(env.get("BOT_SESSION_MAX_AGE") or defaults.session_max_age),
+        cookie_secure=_flag(env.get("BOT_SESSION_COOKIE_SECURE"), default=None),
+        trusted_proxies=proxies,
+        frame_ancestors=env.get("BOT_FRAME_ANCESTORS", "").strip() or defaults.frame_ancestors,
     )

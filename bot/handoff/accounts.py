@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.db import Database
 from bot.flows.complaint import GENERAL_QUEUE
 from bot.models import User
 
@@ -59,18 +63,66 @@ def create_user(
     return user.id
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What a sign-in needs to know about an account."""
+
+    id: int
+    username: str
+    role: str
+    active: bool
+    password_hash: str
+
+
+def find_account(session: Session, username: str) -> Account | None:
     user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
+    if user is None:
+        return None
+    return Account(user.id, user.username, user.role, user.active, user.password_hash)
+
+
+def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
+    session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
+
+
+class PasswordHashers:
+    """argon2 on a few threads of its own: argon2-cffi releases the GIL, so the event loop keeps
+    serving while passwords are checked, and at most ``threads`` checks run at once."""
+
+    def __init__(self, threads: int) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="argon2")
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, _verify, password_hash, password)
+
+    async def hash(self, password: str) -> str:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, _hasher.hash, password)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _verify(password_hash: str, password: str) -> bool:
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
+        return False
+
+
+async def authenticate(database: Database, hashers: PasswordHashers, username: str, password: str) -> Account | None:
+    """The active account with these credentials, or None.
+
+    An unknown username is checked against a dummy hash, so it costs what a wrong password costs.
+    """
+    async with database.sessions() as session:
+        account = await session.run_sync(find_account, username)
+    matches = await hashers.verify(account.password_hash if account else _DUMMY_HASH, password)
+    if account is None or not matches or not account.active:
         return None
-    if user is None or not user.active:
-        return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-    return user
+    if _hasher.check_needs_rehash(account.password_hash):
+        new_hash = await hashers.hash(password)
+        await database.write(lambda session: set_password_hash(session, account.id, new_hash))
+    return account
 
 
 def first_accounts(session: Session, now: dt.datetime, queues: list[str]) -> list[tuple[str, Role, str]]:

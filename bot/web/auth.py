@@ -1,26 +1,50 @@
-"""Staff sign-in: Redis-backed sessions (HttpOnly, SameSite cookie), CSRF tokens, role checks."""
+"""Staff sign-in: database-backed sessions cached in Redis (HttpOnly, SameSite=Strict cookie),
+CSRF tokens, role checks, and a sign-in rate limited before any password is checked."""
 
 from __future__ import annotations
 
 import json
+import math
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
-import aiohttp_session
+import structlog
 from aiohttp import web
-from aiohttp_session.redis_storage import RedisStorage
+from redis.exceptions import RedisError
 
-from bot.handoff.accounts import Role, authenticate
-from bot.keys import clock_key, database_key, redis_key
+from bot.handoff.accounts import PasswordHashers, Role, authenticate
+from bot.handoff.session_store import SignedIn
+from bot.keys import database_key, redis_key, settings_key
+from bot.pipeline import utc_now
+from bot.web.client_address import ClientAddresses
+from bot.web.login_limit import LoginLimiter
+from bot.web.sessions import StaffSessions
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-session_storage_key = web.AppKey("session_storage", RedisStorage)
 
-LOGIN_ATTEMPTS = 5
-LOGIN_WINDOW_SECONDS = 15 * 60
+COOKIE_NAME = "bot_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAuth:
+    """The sign-in's resources, built once per app."""
+
+    sessions: StaffSessions
+    hashers: PasswordHashers
+    limiter: LoginLimiter
+    addresses: ClientAddresses
+    cookie_secure: bool
+    max_age: int
+
+
+staff_auth_key = web.AppKey("staff_auth", StaffAuth)
 
 
 def api_error(status: int, message: str) -> web.HTTPException:
@@ -30,24 +54,37 @@ def api_error(status: int, message: str) -> web.HTTPException:
         403: web.HTTPForbidden,
         409: web.HTTPConflict,
         404: web.HTTPNotFound,
+        415: web.HTTPUnsupportedMediaType,
         429: web.HTTPTooManyRequests,
+        503: web.HTTPServiceUnavailable,
     }[status]
     return error_class(text=json.dumps({"error": message}, ensure_ascii=False), content_type="application/json")
 
 
-async def setup_sessions(app: web.Application) -> None:
-    """Create the session storage once Redis is up (the middleware finds it on the app)."""
-    app[session_storage_key] = RedisStorage(
-        app[redis_key], cookie_name="bot_session", httponly=True, samesite="Strict", max_age=12 * 3600
+async def auth_context(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: the session store, the password hashing threads and the sign-in limiter."""
+    settings = app[settings_key]
+    auth = settings.auth
+    hashers = PasswordHashers(auth.password_hash_threads)
+    secure = auth.cookie_secure if auth.cookie_secure is not None else settings.public_base().startswith("https://")
+    app[staff_auth_key] = StaffAuth(
+        # Real time, not the service clock: the browser expires the cookie by real time too.
+        sessions=StaffSessions(app[database_key], app[redis_key], utc_now, auth.session_max_age),
+        hashers=hashers,
+        limiter=LoginLimiter(app[redis_key], auth),
+        addresses=ClientAddresses(auth.trusted_proxies),
+        cookie_secure=secure,
+        max_age=int(auth.session_max_age),
     )
+    yield
+    hashers.close()
 
 
-@web.middleware
-async def session_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if not request.path.startswith("/api/"):
-        return await handler(request)
-    middleware = aiohttp_session.session_middleware(request.app[session_storage_key])
-    return await middleware(request, handler)
+async def _signed_in(request: web.Request) -> SignedIn | None:
+    token = request.cookies.get(COOKIE_NAME)
+    if not token:
+        return None
+    return await request.app[staff_auth_key].sessions.load(token)
 
 
 def requires(*roles: Role) -> Callable[[Handler], Handler]:
@@ -56,16 +93,17 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @wraps(handler)
         async def wrapper(request: web.Request) -> web.StreamResponse:
-            session = await aiohttp_session.get_session(request)
-            if "user_id" not in session:
+            signed_in = await _signed_in(request)
+            if signed_in is None:
                 raise api_error(401, "sign in first: POST /api/login")
             if request.method not in SAFE_METHODS:
                 given = request.headers.get("X-CSRF-Token", "")
-                if not given or not secrets.compare_digest(given, session.get("csrf", "")):
+                if not given or not secrets.compare_digest(given, signed_in.csrf_token):
                     raise api_error(403, "missing or wrong X-CSRF-Token header (it comes with /api/login and /api/me)")
-            if roles and session["role"] not in {role.value for role in roles}:
+            if roles and signed_in.role not in {role.value for role in roles}:
                 raise api_error(403, f"this needs the role {' or '.join(role.value for role in roles)}")
-            request["staff"] = {"id": session["user_id"], "username": session["username"], "role": session["role"]}
+            request["signed_in"] = signed_in
+            request["staff"] = {"id": signed_in.user_id, "username": signed_in.username, "role": signed_in.role}
             return await handler(request)
 
         return wrapper
@@ -83,46 +121,81 @@ async def json_body(request: web.Request) -> dict[str, Any]:
     return payload
 
 
+def _same_site_origin(request: web.Request) -> bool:
+    """No Origin (not a browser, or a same-origin GET), this host, or the configured public URL."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    public = request.app[settings_key].public_url
+    if public is not None:
+        configured = urlsplit(public)
+        if origin.rstrip("/") == f"{configured.scheme}://{configured.netloc}":
+            return True
+    return urlsplit(origin).netloc == request.host
+
+
 async def login(request: web.Request) -> web.Response:
-    """``POST /api/login`` {username, password}: sets the session cookie; 429 after repeated failures."""
+    """``POST /api/login`` {username, password} as JSON: sets a new session cookie (ending the one
+    the browser had); 429 while the username or the address has failed too often."""
+    if request.content_type != "application/json":
+        raise api_error(415, "send the sign-in as Content-Type: application/json")
+    if not _same_site_origin(request):
+        raise api_error(403, "sign in from this site's own pages")
     payload = await json_body(request)
     username, password = payload.get("username"), payload.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise api_error(400, "username and password are required")
-    redis = request.app[redis_key]
-    attempts_key = f"bot:login:failures:{username.strip().lower()}:{request.remote}"
-    if int(await redis.get(attempts_key) or 0) >= LOGIN_ATTEMPTS:
-        raise api_error(429, "too many failed sign-ins; try again in 15 minutes")
-    user = await request.app[database_key].write(lambda session: authenticate(session, username, password))
-    if user is None:
-        async with redis.pipeline(transaction=True) as pipe:
-            pipe.incr(attempts_key)
-            pipe.expire(attempts_key, LOGIN_WINDOW_SECONDS)
-            await pipe.execute()
+    auth = request.app[staff_auth_key]
+    address = auth.addresses.of(request)
+    try:
+        wait = await auth.limiter.reserve(username, address)
+    except (RedisError, OSError) as error:
+        log.warning("login.limiter_unreachable", error=type(error).__name__)
+        raise api_error(503, "sign-in is unavailable for a moment; try again") from error
+    if wait > 0:
+        minutes = max(1, math.ceil(wait / 60))
+        error = api_error(429, f"too many failed sign-ins; try again in {minutes} minutes")
+        error.headers["Retry-After"] = str(math.ceil(wait))
+        raise error
+    account = await authenticate(request.app[database_key], auth.hashers, username, password)
+    if account is None:
         raise api_error(401, "wrong username or password")
-    await redis.delete(attempts_key)
-    session = await aiohttp_session.new_session(request)
-    session.update(user_id=user.id, username=user.username, role=user.role, csrf=secrets.token_urlsafe(32))
-    session["signed_in_at"] = request.app[clock_key]().isoformat()
-    return web.json_response(_me(session))
+    await auth.limiter.succeeded(username, address)
+    previous = request.cookies.get(COOKIE_NAME)
+    if previous:
+        await auth.sessions.revoke(previous)
+    token, signed_in = await auth.sessions.create(account)
+    response = web.json_response(_me(signed_in))
+    response.set_cookie(
+        COOKIE_NAME,
+        token,
+        max_age=auth.max_age,
+        path="/",
+        httponly=True,
+        samesite="Strict",
+        secure=auth.cookie_secure,
+    )
+    return response
 
 
-def _me(session: aiohttp_session.Session) -> dict[str, Any]:
+def _me(signed_in: SignedIn) -> dict[str, Any]:
     return {
-        "id": session["user_id"],
-        "username": session["username"],
-        "role": session["role"],
-        "csrf_token": session["csrf"],
+        "id": signed_in.user_id,
+        "username": signed_in.username,
+        "role": signed_in.role,
+        "csrf_token": signed_in.csrf_token,
     }
 
 
 @requires()
 async def logout(request: web.Request) -> web.Response:
-    session = await aiohttp_session.get_session(request)
-    session.invalidate()
-    return web.json_response({"signed_out": True})
+    """``POST /api/logout``: the session ends on every instance at once."""
+    await request.app[staff_auth_key].sessions.revoke(request.cookies[COOKIE_NAME])
+    response = web.json_response({"signed_out": True})
+    response.del_cookie(COOKIE_NAME, path="/")
+    return response
 
 
 @requires()
 async def me(request: web.Request) -> web.Response:
-    return web.json_response(_me(await aiohttp_session.get_session(request)))
+    return web.json_response(_me(request["signed_in"]))

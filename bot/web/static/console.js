@@ -228,7 +228,7 @@
             onclick: confirmResolved })),
         state.me.role === "agent" ? null : el("div", { class: "composer-row" },
           el("span", { text: "延长时限 Extend:" }),
-          el("input", { type: "number", id: "extend-hours", min: 1, max: 168, value: "12", style: "width:70px" }),
+          el("input", { type: "number", id: "extend-hours", min: 1, max: 168, value: "12", class: "narrow" }),
           el("input", { type: "text", id: "extend-reason", placeholder: "原因 reason", size: 20 }),
           el("button", { type: "button", id: "extend", text: "延长", onclick: extend }))));
     $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(false); });

@@ -1,0 +1,116 @@
+"""Staff sessions: the database holds them, Redis caches them, the cookie carries a random token.
+
+A sign-in survives losing Redis (the cache refills from the database). Signing out writes a
+"revoked" marker over the cache entry before deleting the row, and cache fills never overwrite an
+entry (``SET NX``), so a request racing the sign-out cannot put the session back in the cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+
+import structlog
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot import redis_keys
+from bot.db import Database
+from bot.handoff.accounts import Account
+from bot.handoff.session_store import SignedIn, add_session, delete_session, find_session
+from bot.pipeline import Clock
+
+CACHE_SECONDS = 300
+"""How long Redis keeps a session (or its revocation): a deactivated account's open sessions end
+at most this long after, and the cache never outlives the row it copies by more than this."""
+REVOKED = b"revoked"
+
+log = structlog.get_logger(__name__)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _encode(signed_in: SignedIn) -> str:
+    return json.dumps(
+        {
+            "user_id": signed_in.user_id,
+            "username": signed_in.username,
+            "role": signed_in.role,
+            "csrf_token": signed_in.csrf_token,
+            "expires_at": signed_in.expires_at.isoformat(),
+        }
+    )
+
+
+def _decode(raw: bytes) -> SignedIn:
+    data = json.loads(raw)
+    return SignedIn(
+        int(data["user_id"]),
+        str(data["username"]),
+        str(data["role"]),
+        str(data["csrf_token"]),
+        dt.datetime.fromisoformat(data["expires_at"]),
+    )
+
+
+class StaffSessions:
+    """Create, look up and revoke staff sessions by the token in the cookie."""
+
+    def __init__(self, database: Database, redis: Redis, clock: Clock, max_age: float) -> None:
+        self._database = database
+        self._redis = redis
+        self._clock = clock
+        self._max_age = dt.timedelta(seconds=max_age)
+
+    async def create(self, account: Account) -> tuple[str, SignedIn]:
+        """A new session for ``account``: the cookie token and what it signs in."""
+        token, csrf_token, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), self._clock()
+        signed_in = SignedIn(account.id, account.username, account.role, csrf_token, now + self._max_age)
+        digest = _digest(token)
+        await self._database.write(
+            lambda session: add_session(session, digest, account.id, csrf_token, now, signed_in.expires_at)
+        )
+        await self._cache(digest, signed_in, now)
+        return token, signed_in
+
+    async def load(self, token: str) -> SignedIn | None:
+        """The session this token opens, or None (unknown, expired, revoked, or the account is off)."""
+        digest, now = _digest(token), self._clock()
+        try:
+            cached = await self._redis.get(redis_keys.staff_session(digest))
+        except (RedisError, OSError) as error:
+            log.warning("staff_session.cache_unreachable", error=type(error).__name__)
+            cached = None
+        if cached == REVOKED:
+            return None
+        if cached is not None:
+            signed_in = _decode(cached)
+            return signed_in if signed_in.expires_at > now else None
+        async with self._database.sessions() as session:
+            found = await session.run_sync(find_session, digest, now)
+        if found is not None:
+            await self._cache(digest, found, now)
+        return found
+
+    async def revoke(self, token: str) -> None:
+        """End the session on every instance (a token that opens nothing is fine)."""
+        digest = _digest(token)
+        try:
+            await self._redis.set(redis_keys.staff_session(digest), REVOKED, px=CACHE_SECONDS * 1000)
+        except (RedisError, OSError) as error:
+            log.warning("staff_session.cache_unreachable", error=type(error).__name__)
+        await self._database.write(lambda session: delete_session(session, digest))
+
+    async def _cache(self, digest: str, signed_in: SignedIn, now: dt.datetime) -> None:
+        remaining = (signed_in.expires_at - now).total_seconds()
+        milliseconds = int(min(CACHE_SECONDS, remaining) * 1000)
+        if milliseconds <= 0:
+            return
+        try:
+            await self._redis.set(redis_keys.staff_session(digest), _encode(signed_in), nx=True, px=milliseconds)
+        except (RedisError, OSError) as error:
+            log.warning("staff_session.cache_unreachable", error=type(error).__name__)

@@ -1,0 +1,104 @@
+"""Password guessing is limited before any password is checked: concurrent guesses, one password
+across many usernames, and client addresses that only trusted proxies may tell."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.handoff.accounts import Role
+from bot.settings import AuthSettings
+from tests.conftest import AppFactory
+from tests.handoff.test_api import PASSWORD, add_user
+
+BEHIND_PROXY = AuthSettings(trusted_proxies=("127.0.0.1/32",))
+"""The test client connects from 127.0.0.1, which then plays the reverse proxy."""
+
+
+async def attempt(client: Any, username: str, password: str, forwarded_for: str | None = None) -> int:
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for is not None else {}
+    response = await client.post("/api/login", json={"username": username, "password": password}, headers=headers)
+    await response.read()
+    client.session.cookie_jar.clear()
+    return response.status
+
+
+async def test_concurrent_guesses_are_counted_before_checking_so_the_right_password_is_refused(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "wang", Role.AGENT)
+    passwords = [f"guess-{n}" for n in range(41)]
+    passwords[25] = PASSWORD
+    statuses = await asyncio.gather(*(attempt(client, "wang", password) for password in passwords))
+    assert statuses.count(401) == 5, statuses
+    assert statuses.count(429) == 36, statuses
+    assert statuses[25] == 429
+    # Still locked: the right password is refused without being checked.
+    response = await client.post("/api/login", json={"username": "wang", "password": PASSWORD})
+    assert response.status == 429
+    assert "15 minutes" in (await response.json())["error"]
+    assert 890 <= int(response.headers["Retry-After"]) <= 900
+
+
+async def test_one_password_across_many_usernames_from_one_address_is_limited(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "zhang", Role.AGENT)
+    statuses = [await attempt(client, f"user{n}", "123456789") for n in range(25)]
+    assert statuses == [401] * 20 + [429] * 5
+    # The whole address is held back now, whatever username it tries.
+    assert await attempt(client, "zhang", PASSWORD) == 429
+
+
+async def test_a_successful_sign_in_gives_its_attempt_back(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    for _ in range(4):
+        assert await attempt(client, "li", "typo") == 401
+    for _ in range(10):
+        assert await attempt(client, "li", PASSWORD) == 200
+    for _ in range(5):
+        assert await attempt(client, "li", "typo") == 401
+    assert await attempt(client, "li", PASSWORD) == 429
+
+
+async def test_behind_a_trusted_proxy_one_attackers_guesses_do_not_lock_the_account_for_others(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client(auth=BEHIND_PROXY)
+    await add_user(client, "wang", Role.AGENT)
+    # The attacker (203.0.113.5) writes other addresses into the header; the proxy appends the real one.
+    for n in range(5):
+        assert await attempt(client, "wang", f"guess-{n}", f"198.51.100.{n}, 203.0.113.5") == 401
+    assert await attempt(client, "wang", PASSWORD, "198.51.100.7, 203.0.113.5") == 429
+    # The real user, at the address the attacker claimed, signs in.
+    assert await attempt(client, "wang", PASSWORD, "198.51.100.7") == 200
+
+
+async def test_behind_a_trusted_proxy_the_rightmost_untrusted_address_is_the_client(make_client: AppFactory) -> None:
+    client = await make_client(auth=AuthSettings(trusted_proxies=("127.0.0.1/32", "10.0.0.0/8")))
+    await add_user(client, "qian", Role.AGENT)
+    # client → 10.1.2.3 (an inner proxy, trusted) → 127.0.0.1: the client is 203.0.113.9.
+    for spoofed in range(5):
+        assert await attempt(client, "qian", "guess", f"192.0.2.{spoofed}, 203.0.113.9, 10.1.2.3") == 401
+    assert await attempt(client, "qian", PASSWORD, "192.0.2.77, 203.0.113.9, 10.1.2.3") == 429
+    assert await attempt(client, "qian", PASSWORD, "203.0.113.10, 10.1.2.3") == 200
+
+
+async def test_x_forwarded_for_from_an_untrusted_peer_is_ignored(make_client: AppFactory) -> None:
+    # Proxies are configured, but the peer (127.0.0.1) is not one of them.
+    client = await make_client(auth=AuthSettings(trusted_proxies=("10.0.0.0/8",)))
+    await add_user(client, "sun", Role.AGENT)
+    for n in range(5):
+        assert await attempt(client, "sun", "guess", f"203.0.113.{n}") == 401
+    assert await attempt(client, "sun", PASSWORD, "198.51.100.200") == 429
+    assert await attempt(client, "sun", PASSWORD) == 429
+
+
+async def test_the_limits_and_window_are_settings(make_client: AppFactory) -> None:
+    client = await make_client(auth=AuthSettings(login_limit_per_user_address=2, login_window=120))
+    await add_user(client, "zhou", Role.AGENT)
+    assert [await attempt(client, "zhou", "guess") for _ in range(3)] == [401, 401, 429]
+    response = await client.post("/api/login", json={"username": "zhou", "password": PASSWORD})
+    assert response.status == 429
+    assert "2 minutes" in (await response.json())["error"]

@@ -1,0 +1,34 @@
+"""Every page and answer carries the browser hardening headers; who may frame the pages is a setting."""
+
+from __future__ import annotations
+
+from bot.settings import AuthSettings
+from tests.conftest import AppFactory
+
+PAGES = ["/chat", "/console/", "/manager/", "/static/chat.js", "/api/me", "/no/such/page"]
+
+
+async def test_pages_and_answers_carry_the_hardening_headers(make_client: AppFactory) -> None:
+    client = await make_client()
+    for path in PAGES:
+        response = await client.get(path)
+        await response.read()
+        policy = response.headers.get("Content-Security-Policy", "")
+        directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+        assert directives.get("script-src") == ["'self'"], (path, policy)
+        assert directives.get("style-src") == ["'self'"], (path, policy)
+        assert directives.get("object-src") == ["'none'"], (path, policy)
+        assert directives.get("frame-ancestors") == ["'self'"], (path, policy)
+        assert response.headers.get("X-Frame-Options") == "SAMEORIGIN", path
+        assert response.headers.get("X-Content-Type-Options") == "nosniff", path
+        assert response.headers.get("Referrer-Policy") == "same-origin", path
+
+
+async def test_the_sites_that_may_frame_the_pages_are_a_setting(make_client: AppFactory) -> None:
+    client = await make_client(auth=AuthSettings(frame_ancestors="'self' https://shop.example.com"))
+    response = await client.get("/chat")
+    assert "frame-ancestors 'self' https://shop.example.com" in response.headers["Content-Security-Policy"]
+    # X-Frame-Options cannot name another site: left out, so it does not overrule the list.
+    assert "X-Frame-Options" not in response.headers
+    denied = await (await make_client(auth=AuthSettings(frame_ancestors="'none'"))).get("/console/")
+    assert denied.headers["X-Frame-Options"] == "DENY"
