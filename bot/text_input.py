@@ -44,9 +44,7 @@ def clean_text(text: str) -> str:
 
 def is_blank(text: str) -> bool:
     """True when nothing would be seen: empty, or only whitespace and zero-width characters."""
-    return all(
-        ch.isspace() or ch in _BLANK_LETTERS or unicodedata.category(ch) in ("Cf", "Cc", "Cs") for ch in text
-    )
+    return all(ch.isspace() or ch in _BLANK_LETTERS or unicodedata.category(ch) in ("Cf", "Cc", "Cs") for ch in text)
 
 
 def check_text(text: object, max_chars: int, name: str = "text") -> str:
