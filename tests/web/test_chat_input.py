@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from aiohttp.test_utils import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -20,33 +20,9 @@ from bot.models import Message
 from bot.text_input import check_text
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
+from tests.input_strategies import JSON_VALUES, SENDABLE_CHARACTER, SHARED_APP, TEXTS
 
 FRESH_ID = "<fresh uuid>"
-SHARED_APP = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
-)
-
-ANY_CHARACTER = st.characters(codec=None, categories=None)
-SENDABLE_CHARACTER = st.characters(codec="utf-8")  # what a websocket text frame or a URL can carry
-NASTY_TEXTS = st.sampled_from(
-    [
-        "\x00",
-        "电梯\x00坏了",
-        "\ud800",
-        "a\udfffb",
-        "\u200b\u200d\ufeff",
-        " \u3000\t",
-        "\x1b[31m",
-        "x" * 2001,
-        "好" * 2000,
-    ]
-)
-TEXTS = st.one_of(NASTY_TEXTS, st.text(alphabet=ANY_CHARACTER, max_size=40))
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(alphabet=ANY_CHARACTER, max_size=10),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
-    max_leaves=6,
-)
 MESSAGE_FRAMES = st.fixed_dictionaries(
     {"id": st.just(FRESH_ID) | JSON_VALUES, "text": TEXTS | JSON_VALUES},
     optional={"type": st.just("message") | JSON_VALUES, "extra": JSON_VALUES},
