@@ -65,14 +65,20 @@ async def _answer(socket: ClientWebSocketResponse) -> dict[str, Any]:
 async def _assert_answer_matches(
     client: TestClient[Any, Any], frame: Any, fresh: str | None, answer: dict[str, Any]
 ) -> None:
+    """An ack exactly for a well-formed message with storable text, stored as sent; else an error."""
+    acceptable = (
+        isinstance(frame, dict)
+        and frame.get("type", "message") == "message"
+        and fresh is not None
+        and _storable(frame.get("text"))
+    )
     if answer["type"] == "ack":
-        assert isinstance(frame, dict) and _storable(frame.get("text"))
+        assert acceptable and answer["id"] == fresh
         assert await _stored_texts(client, answer["id"]) == [frame["text"]]
     else:
-        assert answer["message"]
+        assert answer["message"] and not acceptable, answer
         if fresh is not None:
             assert await _stored_texts(client, fresh) == []
-        assert not (isinstance(frame, dict) and fresh is not None and _storable(frame.get("text"))), answer
 
 
 @pytest.fixture
