@@ -431,6 +431,9 @@ class ChannelsConfig(_Strict):
     """``config/channels.yaml``: channel rules managers may change."""
 
     wechat: WechatWindow = WechatWindow()
+    max_text_chars: int = Field(default=2000, ge=10, le=100_000)
+    """The longest customer text any channel stores: web chat refuses longer ones, provider
+    channels keep the beginning (``bot/text_input.py``)."""
 
 
 Minutes = Annotated[float, Field(gt=0)]

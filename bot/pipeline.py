@@ -342,12 +342,12 @@ class Pipeline:
     async def _persist(self, batch: list[_Submission]) -> None:
         now = self._clock()
 
-        def store_batch(session: Session) -> list[StoredInbound]:
+        def store_batch(session: Session, items: list[_Submission]) -> list[StoredInbound]:
             # Web chat identities' open conversations in one statement, the messages in another.
-            identities = {item.identity_id for item in batch if item.conversation_id is None and item.identity_id}
+            identities = {item.identity_id for item in items if item.conversation_id is None and item.identity_id}
             open_ids = store.current_conversation_ids(session, identities) if identities else {}
             targets = []
-            for item in batch:
+            for item in items:
                 conversation_id = item.conversation_id
                 if conversation_id is None:
                     conversation_id = open_ids.get(item.identity_id or 0)
@@ -356,7 +356,7 @@ class Pipeline:
                     if item.identity_id is not None:
                         open_ids[item.identity_id] = conversation_id
                 targets.append(conversation_id)
-            pairs = [(conversation_id, item.inbound) for conversation_id, item in zip(targets, batch, strict=True)]
+            pairs = [(conversation_id, item.inbound) for conversation_id, item in zip(targets, items, strict=True)]
             inserted = store.insert_inbound_many(session, pairs, now)
             return [
                 StoredInbound(message_id, conversation_id, duplicate=not created)
@@ -364,15 +364,26 @@ class Pipeline:
             ]
 
         try:
-            results = await self._database.write(store_batch)
+            results = await self._database.write(lambda session: store_batch(session, batch))
+            stored = list(zip(batch, results, strict=True))
         except Exception as error:
+            if len(batch) == 1:
+                self._fail(batch[0], error)
+                return
+            # One bad message must not fail the others: each is stored on its own, and only the
+            # one that fails again gets the error.
+            log.warning("pipeline.batch_failed", messages=len(batch), exc_info=True)
+            stored = []
             for item in batch:
-                if not item.future.done():
-                    item.future.set_exception(error)
-            raise
+                try:
+                    result = await self._database.write(lambda session, item=item: store_batch(session, [item]))
+                except Exception as item_error:
+                    self._fail(item, item_error)
+                else:
+                    stored.append((item, result[0]))
         # Queued in id order, so a conversation's events run in the order its history shows.
         fresh = sorted(
-            ((item, result) for item, result in zip(batch, results, strict=True) if not result.duplicate),
+            ((item, result) for item, result in stored if not result.duplicate),
             key=lambda pair: pair[1].message_id,
         )
         try:
@@ -397,9 +408,21 @@ class Pipeline:
             # The messages are stored: acknowledge them anyway; reconcile() queues them again.
             log.exception("pipeline.queue_failed", messages=len(fresh))
         finally:
-            for item, result in zip(batch, results, strict=True):
+            for item, result in stored:
                 if not item.future.done():
                     item.future.set_result(result)
+
+    @staticmethod
+    def _fail(item: _Submission, error: Exception) -> None:
+        """The submission could not be stored: its caller gets the error, nobody else does."""
+        log.error(
+            "pipeline.persist_failed",
+            channel=item.inbound.channel.value,
+            provider_message_id=item.inbound.provider_message_id,
+            exc_info=error,
+        )
+        if not item.future.done():
+            item.future.set_exception(error)
 
     @staticmethod
     def _customer_delivery(item: _Submission, result: StoredInbound, now: dt.datetime) -> Delivery:
@@ -425,17 +448,10 @@ class Pipeline:
             assert identity is not None
             return store.ensure_open_conversation(session, identity, locale, now)
         identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
-        known_customer = (
-            store.customer_with_phone(session, inbound.sender_phone)
-            if identity is None and inbound.sender_phone
-            else None
-        )
-        if identity is None and known_customer is not None:
-            # The same phone given on another channel: the same customer, with their history.
-            store.link_identity(session, known_customer, inbound.channel, inbound.sender_id, now)
-            identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
         if identity is None:
-            store.create_customer_identity(
+            # The same phone given on another channel: the same customer, with their history.
+            known_customer = store.customer_with_phone(session, inbound.sender_phone) if inbound.sender_phone else None
+            identity = store.claim_identity(
                 session,
                 inbound.channel,
                 inbound.sender_id,
@@ -443,9 +459,8 @@ class Pipeline:
                 inbound.sender_phone,
                 inbound.sender_name,
                 tier=self._engine.config.deadlines.default_tier,
+                customer_id=known_customer,
             )
-            identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
-            assert identity is not None
         return store.ensure_open_conversation(session, identity, locale, now)
 
     # ------------------------------------------------------------------ processing

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -40,8 +40,12 @@ def dialect_insert(session: Session, table: Any) -> Any:
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
 
 
+_DISPLAY_NAME_CHARS: int = Customer.__table__.c.display_name.type.length  # type: ignore[attr-defined]
+
+
 def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    # surrogatepass: a token from a header may hold undecodable bytes; it just matches nothing.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # ---------------------------------------------------------------------------- customers
@@ -85,12 +89,48 @@ def customer_with_phone(session: Session, phone: str) -> int | None:
     return ids[0] if len(ids) == 1 else None
 
 
-def link_identity(session: Session, customer_id: int, channel: ChannelName, external_id: str, now: dt.datetime) -> None:
-    session.execute(
-        insert(ChannelIdentity).values(
-            customer_id=customer_id, channel=channel.value, external_id=external_id, created_at=now
-        )
-    )
+def claim_identity(
+    session: Session,
+    channel: ChannelName,
+    external_id: str,
+    now: dt.datetime,
+    phone: str | None = None,
+    display_name: str | None = None,
+    tier: str = "standard",
+    customer_id: int | None = None,
+) -> ChannelIdentity:
+    """The identity known on ``channel`` as ``external_id``, created if there is none yet: for
+    ``customer_id`` when given (the same customer seen on another channel), else for a new
+    customer with ``phone`` and ``display_name``.
+
+    Safe against another transaction creating the same identity at the same time (two copies of
+    a new customer's first message on two instances): the insert waits for it and yields.
+    """
+    new_customer = customer_id is None
+    if customer_id is None:
+        customer_id = (
+            session.execute(
+                insert(Customer)
+                .values(
+                    created_at=now,
+                    tier=tier,
+                    phone=normalise_phone(phone) if phone else None,
+                    display_name=display_name[:_DISPLAY_NAME_CHARS] if display_name else None,
+                )
+                .returning(Customer.id)
+            )
+        ).scalar_one()
+    created = session.execute(
+        dialect_insert(session, ChannelIdentity)
+        .values(customer_id=customer_id, channel=channel.value, external_id=external_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(ChannelIdentity.id)
+    ).scalar_one_or_none()
+    if created is None and new_customer:
+        session.execute(delete(Customer).where(Customer.id == customer_id))
+    identity = find_identity(session, channel.value, external_id)
+    assert identity is not None
+    return identity
 
 
 def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:

@@ -19,12 +19,17 @@ import aiohttp
 
 from bot.channels.base import render_text
 from bot.messages import ChannelName, InboundMessage, OutboundMessage
+from bot.text_input import has_unstorable
 
 GSM7_CHARACTERS = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
     "¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM7_EXTENDED = frozenset("^{}\\[~]|€")
+# E.164 numbers have at most 15 digits and Twilio's sids 34 characters: longer values are not
+# real (and would not fit the phone and provider id columns).
+MAX_ADDRESS_CHARS = 32
+MAX_SID_CHARS = 64
 
 
 class DeliveryError(Exception):
@@ -38,7 +43,7 @@ class DeliveryError(Exception):
 def signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:
     """The ``X-Twilio-Signature`` of a request to ``url`` with form ``params``."""
     payload = url + "".join(f"{key}{params[key]}" for key in sorted(params))
-    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    digest = hmac.new(auth_token.encode(), payload.encode("utf-8", "surrogatepass"), hashlib.sha1).digest()
     return base64.b64encode(digest).decode()
 
 
@@ -100,13 +105,21 @@ class SmsAdapter:
     def verify(self, url: str, params: Mapping[str, str], given: str | None) -> bool:
         if not given:
             return False
-        return hmac.compare_digest(signature(self.settings.auth_token, url, params), given)
+        # As bytes: compare_digest refuses str with non-ASCII characters, which a header may hold.
+        expected = signature(self.settings.auth_token, url, params).encode()
+        return hmac.compare_digest(expected, given.encode("utf-8", "surrogatepass"))
 
     def parse(self, params: Mapping[str, str], now: dt.datetime) -> InboundMessage:
-        """An inbound SMS; raises ValueError naming the missing field."""
-        for field in ("From", "MessageSid"):
-            if not params.get(field):
+        """An inbound SMS, its text as sent (see ``bot/text_input.py`` for cleaning).
+
+        Raises ValueError naming a field that is missing or cannot be an address or id.
+        """
+        for field, longest in (("From", MAX_ADDRESS_CHARS), ("MessageSid", MAX_SID_CHARS)):
+            value = params.get(field, "")
+            if not value.strip():
                 raise ValueError(f"missing form field {field!r}")
+            if len(value) > longest or has_unstorable(value):
+                raise ValueError(f"form field {field!r} is not a valid value")
         sender = params["From"]
         return InboundMessage(
             channel=ChannelName.SMS,

@@ -22,6 +22,7 @@ from bot.channels.sms import DeliveryError
 from bot.messages import ChannelName, InboundMessage, MessageKind, OutboundMessage
 
 MAX_TEXT = 4096
+MAX_ID = 2**63
 MAX_RETRY_AFTER_SECONDS = 30.0
 
 
@@ -44,6 +45,37 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return pieces
 
 
+class MalformedUpdate(ValueError):
+    """An update with an update_id whose message is not shaped as Telegram sends one."""
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_ID < value < MAX_ID
+
+
+def _check_message(message: object) -> None:
+    """Raise :class:`MalformedUpdate` unless the fields the bot reads have Telegram's types."""
+    if not isinstance(message, dict):
+        raise MalformedUpdate("'message' is not an object")
+    chat, sender = message.get("chat"), message.get("from")
+    if not isinstance(chat, dict) or not _is_id(chat.get("id")):
+        raise MalformedUpdate("'message.chat.id' is not an id")
+    if sender is not None and not (
+        isinstance(sender, dict)
+        and isinstance(sender.get("first_name"), str)
+        and all(isinstance(sender.get(key), str | None) for key in ("last_name", "language_code"))
+    ):
+        raise MalformedUpdate("'message.from' is not a user")
+    if not all(isinstance(message.get(key), str | None) for key in ("text", "caption")):
+        raise MalformedUpdate("'message.text' or 'message.caption' is not a string")
+    location = message.get("location")
+    if location is not None and not (
+        isinstance(location, dict)
+        and all(isinstance(location.get(key), int | float) for key in ("latitude", "longitude"))
+    ):
+        raise MalformedUpdate("'message.location' is not a location")
+
+
 class TelegramAdapter:
     name = ChannelName.TELEGRAM
     accepts_idempotency_key = False
@@ -56,16 +88,27 @@ class TelegramAdapter:
 
     def verify(self, headers: Mapping[str, str]) -> bool:
         given = headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        return bool(given) and hmac.compare_digest(given, self.settings.secret)
+        # As bytes: compare_digest refuses str with non-ASCII characters, which a header may hold.
+        secret = self.settings.secret.encode()
+        return bool(given) and hmac.compare_digest(given.encode("utf-8", "surrogatepass"), secret)
 
     def parse(self, payload: Any, now: dt.datetime) -> InboundMessage | None:
         """The update as an inbound message, or None for updates the bot does not handle.
 
-        Raises ValueError when the payload is not an update.
+        Raises :class:`MalformedUpdate` for an update whose message is not shaped as Telegram
+        sends it (acknowledge it: Telegram would retry it in vain), and ValueError when the
+        payload is not an update at all.
         """
-        if not isinstance(payload, dict) or "update_id" not in payload:
+        if not isinstance(payload, dict) or not _is_id(payload.get("update_id")):
             raise ValueError("not a Telegram update (no update_id)")
-        update = telegram.Update.de_json(payload, self.bot)
+        if payload.get("message") is None:
+            return None
+        _check_message(payload["message"])
+        try:
+            update = telegram.Update.de_json(payload, self.bot)
+        # de_json trusts its input: on anything it did not expect it fails in its own ways.
+        except Exception as error:
+            raise MalformedUpdate(f"the message cannot be read: {error!r}") from error
         message = update.message
         if message is None or message.chat is None:
             return None

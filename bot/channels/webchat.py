@@ -15,8 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.messages import ChannelName, InboundMessage, Sender
-
-MAX_TEXT_CHARS = 2000
+from bot.text_input import TextRejected, check_text
 
 
 class FrameError(ValueError):
@@ -32,22 +31,24 @@ def client_message_id(raw_id: object) -> str:
         raise FrameError("'id' must be a UUID") from error
 
 
-def parse_message(payload: Any, identity_id: int, now: dt.datetime, locale: str | None = None) -> InboundMessage:
+def parse_message(
+    payload: Any, identity_id: int, now: dt.datetime, locale: str | None = None, *, max_chars: int
+) -> InboundMessage:
     """Turn ``{"type": "message", "id": …, "text": …}`` into an inbound message.
 
     The provider message id is scoped to the identity, so one customer's ids never collide
-    with another's.
+    with another's. Raises :class:`FrameError` saying what is wrong, e.g. text that is blank,
+    longer than ``max_chars`` or holds characters that cannot be stored (``bot/text_input.py``).
     """
     if not isinstance(payload, dict):
         raise FrameError("a frame must be a JSON object")
     if payload.get("type", "message") != "message":
         raise FrameError(f"unknown frame type {payload.get('type')!r}")
     message_id = client_message_id(payload.get("id"))
-    text = payload.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise FrameError("'text' must be a non-empty string")
-    if len(text) > MAX_TEXT_CHARS:
-        raise FrameError(f"'text' is longer than {MAX_TEXT_CHARS} characters")
+    try:
+        text = check_text(payload.get("text"), max_chars)
+    except TextRejected as error:
+        raise FrameError(str(error)) from error
     return InboundMessage(
         channel=ChannelName.WEBCHAT,
         sender_id=str(identity_id),
@@ -58,12 +59,14 @@ def parse_message(payload: Any, identity_id: int, now: dt.datetime, locale: str 
     )
 
 
-def parse_frame(raw: str, identity_id: int, now: dt.datetime, locale: str | None = None) -> InboundMessage:
+def parse_frame(
+    raw: str, identity_id: int, now: dt.datetime, locale: str | None = None, *, max_chars: int
+) -> InboundMessage:
     try:
         payload = json.loads(raw)
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, RecursionError) as error:
         raise FrameError("a frame must be JSON") from error
-    return parse_message(payload, identity_id, now, locale)
+    return parse_message(payload, identity_id, now, locale, max_chars=max_chars)
 
 
 def message_frame(

@@ -11,10 +11,11 @@ from aiohttp import WSMsgType, web
 from bot import store
 from bot.channels.webchat import FrameError, message_frame, parse_frame, parse_message
 from bot.flows.complaint import Started
-from bot.keys import clock_key, database_key, engine_key, hub_key, pipeline_key, sessions_key
+from bot.keys import clock_key, config_key, database_key, engine_key, hub_key, pipeline_key, sessions_key
 
 STATIC_DIR = Path(__file__).parent / "static"
 HISTORY_LIMIT = 1000
+MAX_MESSAGE_ID = 2**63 - 1
 
 
 def json_error(status: int, message: str) -> web.Response:
@@ -30,7 +31,8 @@ async def _read_json(request: web.Request) -> dict[str, Any]:
         return {}
     try:
         payload = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    # ValueError: not JSON or not in its charset; LookupError: an unknown charset.
+    except (ValueError, LookupError, RecursionError) as error:
         raise web.HTTPBadRequest(
             text=json.dumps({"error": "the body must be JSON"}), content_type="application/json"
         ) from error
@@ -100,6 +102,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
     await socket.prepare(request)
     hub, pipeline, clock = app[hub_key], app[pipeline_key], app[clock_key]
+    max_chars = app[config_key].channels.max_text_chars
     hub.add(identity_id, socket)
     try:
         for frame in await _history(request, identity_id, 0):
@@ -110,7 +113,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
                     await socket.send_json({"type": "error", "message": "frames must be JSON text"})
                 continue
             try:
-                inbound = parse_frame(message.data, identity_id, clock())
+                inbound = parse_frame(message.data, identity_id, clock(), max_chars=max_chars)
             except FrameError as error:
                 await socket.send_json({"type": "error", "message": str(error)})
                 continue
@@ -126,7 +129,9 @@ async def post_message(request: web.Request) -> web.Response:
     identity_id = await _identity(request, _bearer(request))
     payload = await _read_json(request)
     try:
-        inbound = parse_message(payload, identity_id, request.app[clock_key]())
+        inbound = parse_message(
+            payload, identity_id, request.app[clock_key](), max_chars=request.app[config_key].channels.max_text_chars
+        )
     except FrameError as error:
         return json_error(400, str(error))
     await request.app[pipeline_key].submit(inbound, identity_id=identity_id)
@@ -137,7 +142,8 @@ async def get_messages(request: web.Request) -> web.Response:
     """``GET /chat/messages?after=<id>``: the HTTP fallback for receiving."""
     identity_id = await _identity(request, _bearer(request))
     raw_after = request.query.get("after", "0") or "0"
-    if not raw_after.isdigit():
+    # isdigit() also takes digits such as "²" that int() refuses.
+    if not (raw_after.isascii() and raw_after.isdigit()) or len(raw_after) > 19 or int(raw_after) > MAX_MESSAGE_ID:
         return json_error(400, "'after' must be a message id (a whole number)")
     return web.json_response({"messages": await _history(request, identity_id, int(raw_after))})
 

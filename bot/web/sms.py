@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import structlog
 from aiohttp import web
 from sqlalchemy import update
 
 from bot.channels.sms import SmsAdapter
-from bot.keys import clock_key, database_key, pipeline_key, settings_key
+from bot.keys import clock_key, config_key, database_key, pipeline_key, settings_key
 from bot.models import Message
+from bot.text_input import clean_inbound
 from bot.web.chat import json_error
+
+log = structlog.get_logger(__name__)
 
 sms_adapter_key = web.AppKey("sms_adapter", SmsAdapter)
 
@@ -31,7 +35,13 @@ def _signed_url(request: web.Request) -> str:
 
 
 async def _verified_form(request: web.Request) -> dict[str, str]:
-    form = await request.post()
+    try:
+        form = await request.post()
+    # ValueError: not in its charset, or a malformed multipart body; LookupError: an unknown charset.
+    except (ValueError, LookupError) as error:
+        raise web.HTTPBadRequest(
+            text='{"error": "the body must be a form"}', content_type="application/json"
+        ) from error
     params = {key: str(value) for key, value in form.items()}
     if not request.app[sms_adapter_key].verify(_signed_url(request), params, request.headers.get("X-Twilio-Signature")):
         raise web.HTTPForbidden(text='{"error": "bad or missing X-Twilio-Signature"}', content_type="application/json")
@@ -39,13 +49,20 @@ async def _verified_form(request: web.Request) -> dict[str, str]:
 
 
 async def inbound(request: web.Request) -> web.Response:
-    """``POST /channels/sms``: stored before it is acknowledged; a retried MessageSid is stored once."""
+    """``POST /channels/sms``: stored before it is acknowledged; a retried MessageSid is stored once.
+
+    The text is cleaned and cut to the limit; a blank one is acknowledged and not stored.
+    """
     params = await _verified_form(request)
     try:
-        message = request.app[sms_adapter_key].parse(params, request.app[clock_key]())
+        parsed = request.app[sms_adapter_key].parse(params, request.app[clock_key]())
     except ValueError as error:
         return json_error(400, str(error))
-    await request.app[pipeline_key].submit(message)
+    message = clean_inbound(parsed, request.app[config_key].channels.max_text_chars)
+    if message is None:
+        log.info("sms.blank_ignored", message_sid=parsed.provider_message_id)
+    else:
+        await request.app[pipeline_key].submit(message)
     return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 
 

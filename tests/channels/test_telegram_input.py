@@ -1,0 +1,222 @@
+"""Telegram webhook input that must never hurt: whatever is posted gets 200 (stored, or
+ignored so Telegram stops retrying) or 400 (not an update), never a 500, nothing half-stored."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from bot.keys import sessions_key
+from bot.models import ChannelIdentity, Customer, Message
+from bot.settings import TelegramBotSettings
+from bot.text_input import TRUNCATION_MARK, clean_text, is_blank
+from tests.channels.test_telegram import SECRET, TOKEN, update
+from tests.conftest import AppFactory
+from tests.input_strategies import ANY_CHARACTER, JSON_VALUES, PROVIDER_TEXTS, SHARED_APP, UNSTORABLE
+
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+UPDATE_IDS = itertools.count(1000)
+# Paths to the fields of an update the bot reads, for putting anything there.
+FIELDS = [
+    ("message",),
+    ("message", "chat"),
+    ("message", "chat", "id"),
+    ("message", "from"),
+    ("message", "from", "first_name"),
+    ("message", "from", "last_name"),
+    ("message", "from", "language_code"),
+    ("message", "text"),
+    ("message", "caption"),
+    ("message", "date"),
+    ("message", "photo"),
+    ("message", "voice"),
+    ("message", "location"),
+    ("message", "location", "latitude"),
+]
+
+
+async def _telegram_app(make_client: AppFactory) -> TestClient[Any, Any]:
+    # Nothing is delivered in these tests: the Bot API address is never called.
+    return await make_client(telegram=TelegramBotSettings(TOKEN, SECRET, "http://127.0.0.1:9"))
+
+
+@pytest.fixture
+async def client(make_client: AppFactory) -> TestClient[Any, Any]:
+    return await _telegram_app(make_client)
+
+
+async def _stored(client: TestClient[Any, Any], update_id: int) -> list[str]:
+    async with client.app[sessions_key]() as session:
+        rows = await session.execute(select(Message.text).where(Message.provider_message_id == f"update:{update_id}"))
+        return list(rows.scalars())
+
+
+async def _count(client: TestClient[Any, Any], model: Any) -> int:
+    async with client.app[sessions_key]() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+def _expected_text(text: str) -> str | None:
+    cleaned = clean_text(text)
+    if is_blank(cleaned):
+        return None
+    return cleaned if len(cleaned) <= 2000 else cleaned[:1999] + TRUNCATION_MARK
+
+
+def _with(payload: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    target = payload
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+    return payload
+
+
+@pytest.mark.parametrize("message", ["电梯坏了", ["电梯坏了"], 5, 1.5, True, {}, {"text": "电梯坏了"}])
+async def test_a_message_that_is_not_a_message_object_is_acknowledged_and_ignored(
+    client: TestClient[Any, Any], message: Any
+) -> None:
+    response = await client.post("/channels/telegram", json={"update_id": 1, "message": message}, headers=HEADERS)
+    assert response.status == 200 and await response.json() == {"ok": True}
+    assert await _count(client, Message) == 0 and await _count(client, Customer) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("message", "chat", "id"), "777001"),
+        (("message", "chat", "id"), 10**30),
+        (("message", "chat"), "private"),
+        (("message", "text"), 42),
+        (("message", "text"), {"t": 1}),
+        (("message", "from", "first_name"), 7),
+        (("message", "from", "language_code"), ["zh"]),
+        (("message", "from"), "Li"),
+        (("message", "date"), "yesterday"),
+        (("message", "date"), 10**20),
+        (("message", "photo"), "big"),
+        (("message", "location"), {"latitude": "north"}),
+    ],
+)
+async def test_a_message_with_fields_of_the_wrong_type_is_acknowledged_and_ignored(
+    client: TestClient[Any, Any], path: tuple[str, ...], value: Any
+) -> None:
+    response = await client.post("/channels/telegram", json=_with(update(2, "电梯坏了"), path, value), headers=HEADERS)
+    assert response.status == 200
+    assert await _count(client, Message) == 0 and await _count(client, Customer) == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[1, 2]",
+        b'{"update_id": "1"}',
+        b'{"update_id": true}',
+        b'{"update_id": 1e3}',
+        b'{"update_id": 99999999999999999999999}',
+        b"\xff\xfe{",
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
+async def test_a_body_that_is_not_an_update_gets_400(client: TestClient[Any, Any], body: bytes) -> None:
+    response = await client.post(
+        "/channels/telegram", data=body, headers={**HEADERS, "Content-Type": "application/json"}
+    )
+    assert response.status == 400 and "not a Telegram update" in (await response.json())["error"]
+
+
+async def test_a_body_in_an_unknown_charset_gets_400(client: TestClient[Any, Any]) -> None:
+    headers = {**HEADERS, "Content-Type": "application/json; charset=no-such"}
+    response = await client.post("/channels/telegram", data=json.dumps(update(3, "hi")).encode(), headers=headers)
+    assert response.status == 400
+
+
+async def test_a_secret_header_with_non_ascii_bytes_is_refused_not_a_500(client: TestClient[Any, Any]) -> None:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s\u00e9cret"}
+    response = await client.post("/channels/telegram", json=update(4, "hi"), headers=headers)
+    assert response.status == 403
+
+
+async def test_text_is_stored_cleaned_cut_to_the_limit_or_not_at_all_when_blank(client: TestClient[Any, Any]) -> None:
+    for update_id, text in [(10, "电梯\x00坏了\ud800"), (11, "长" * 100_000), (12, "\x00 \u200b\ud800"), (13, "")]:
+        response = await client.post("/channels/telegram", json=update(update_id, text), headers=HEADERS)
+        assert response.status == 200
+    assert await _stored(client, 10) == ["电梯坏了"]
+    [long] = await _stored(client, 11)
+    assert len(long) == 2000 and long.endswith(TRUNCATION_MARK) and long.startswith("长" * 1999)
+    assert await _stored(client, 12) == [] and await _stored(client, 13) == []
+
+
+async def test_a_long_or_unclean_sender_name_is_stored(client: TestClient[Any, Any]) -> None:
+    payload = update(20, "电梯坏了")
+    payload["message"]["from"].update(first_name="李" * 64 + "\x00", last_name="\ud800" + "明" * 64)
+    assert (await client.post("/channels/telegram", json=payload, headers=HEADERS)).status == 200
+    async with client.app[sessions_key]() as session:
+        name = (await session.execute(select(Customer.display_name))).scalar_one()
+    assert name is not None and name.startswith("李" * 64) and len(name) <= 100 and not UNSTORABLE.search(name)
+
+
+async def test_copies_of_a_new_customers_first_update_on_two_instances_are_stored_and_answered_once(
+    make_client: AppFactory,
+) -> None:
+    instances = [await _telegram_app(make_client), await _telegram_app(make_client)]
+    for round_ in range(5):
+        first = update(100 + 2 * round_, "电梯坏了")
+        second = update(101 + 2 * round_, "停了一上午")
+        for payload in (first, second):
+            payload["message"]["chat"]["id"] = 5000 + round_
+        posts = [
+            instances[index % 2].post("/channels/telegram", json=payload, headers=HEADERS)
+            for index, payload in enumerate([first, first, first, second])
+        ]
+        assert [response.status for response in await asyncio.gather(*posts)] == [200] * 4
+        assert len(await _stored(instances[0], 100 + 2 * round_)) == 1
+        assert len(await _stored(instances[0], 101 + 2 * round_)) == 1
+    assert await _count(instances[0], ChannelIdentity) == 5 and await _count(instances[0], Customer) == 5
+
+
+@SHARED_APP
+@given(text=PROVIDER_TEXTS, name=st.text(alphabet=ANY_CHARACTER, min_size=1, max_size=80))
+async def test_any_text_from_anyone_is_stored_cleaned_or_ignored_never_a_500(
+    client: TestClient[Any, Any], text: str, name: str
+) -> None:
+    update_id = next(UPDATE_IDS)
+    payload = update(update_id, text)
+    payload["message"]["from"]["first_name"] = name
+    response = await client.post("/channels/telegram", json=payload, headers=HEADERS)
+    assert response.status == 200, await response.text()
+    expected = _expected_text(text)
+    if text.strip().split(" ")[0] == "/start":
+        expected = ""
+    assert await _stored(client, update_id) == ([] if expected is None else [expected])
+
+
+@SHARED_APP
+@given(path=st.sampled_from(FIELDS), value=JSON_VALUES, text=PROVIDER_TEXTS)
+async def test_any_value_in_any_field_gives_200_or_400_never_a_500(
+    client: TestClient[Any, Any], path: tuple[str, ...], value: Any, text: str
+) -> None:
+    update_id = next(UPDATE_IDS)
+    response = await client.post(
+        "/channels/telegram", json=_with(update(update_id, text), path, value), headers=HEADERS
+    )
+    assert response.status == 200, await response.text()
+    stored = await _stored(client, update_id)
+    assert len(stored) <= 1 and not any(UNSTORABLE.search(item) or len(item) > 2000 for item in stored)
+
+
+@SHARED_APP
+@given(payload=JSON_VALUES | st.fixed_dictionaries({"update_id": JSON_VALUES}, optional={"message": JSON_VALUES}))
+async def test_any_json_body_gives_200_or_400_never_a_500(client: TestClient[Any, Any], payload: Any) -> None:
+    response = await client.post("/channels/telegram", json=payload, headers=HEADERS)
+    is_update = (
+        isinstance(payload, dict) and type(payload.get("update_id")) is int and abs(payload["update_id"]) < 2**63
+    )
+    assert response.status == (200 if is_update else 400), await response.text()
