@@ -8,6 +8,7 @@ from sqlalchemy import String, cast, literal, update
 from bot.channels.wechat import RequestRejected, WechatAdapter
 from bot.keys import clock_key, config_key, database_key, gateway_key, pipeline_key
 from bot.models import Message
+from bot.text_input import clean_inbound
 from bot.web.chat import json_error
 
 wechat_adapter_key = web.AppKey("wechat_adapter", WechatAdapter)
@@ -31,6 +32,7 @@ async def push(request: web.Request) -> web.Response:
     to three times; each is stored and processed once (a retry is answered ``success``). A
     request WeChat did not sign, or signed too long ago, or XML that is not a WeChat message
     gets 4xx and stores nothing; a text message with no text is answered ``success`` and ignored.
+    Text is cleaned and cut to the limit like every provider's (``bot.text_input``).
     """
     app = request.app
     adapter = app[wechat_adapter_key]
@@ -41,6 +43,8 @@ async def push(request: web.Request) -> web.Response:
     except (RequestRejected, UnicodeDecodeError) as error:
         status = error.status if isinstance(error, RequestRejected) else 400
         return json_error(status, str(error))
+    if message is not None:
+        message = clean_inbound(message, app[config_key].channels.max_text_chars)
     if message is None:
         return web.Response(text="success")
     stored = await app[pipeline_key].submit(message)

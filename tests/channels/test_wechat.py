@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from wechatpy.crypto import WeChatCrypto
 
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
-from bot.keys import sessions_key, settings_key
+from bot.keys import config_key, sessions_key, settings_key
 from bot.models import Complaint, Message
 from bot.settings import Settings, WechatAccountSettings
 from tests.channels.wechat_helpers import (
@@ -394,3 +394,15 @@ async def test_messages_without_msgid_are_kept_apart_per_customer_and_retries_st
         ids = (await session.execute(select(Message.provider_message_id).where(Message.direction == "in"))).scalars()
         assert all(provider_id and provider_id != "msg:0" for provider_id in ids)
     assert not any(description == "None" for description in await complaint_descriptions(client))
+
+
+async def test_text_is_stored_cleaned_and_cut_to_the_limit_like_every_providers(
+    wechat_setup: tuple[Any, FakeWechatApi],
+) -> None:
+    client, _ = wechat_setup
+    limit = client.app[config_key].channels.max_text_chars
+    for msg_id, content in [(4401, "漏水\u200b" + "严重" * limit), (4402, "\u200b\u200d")]:
+        response = await client.post("/channels/wechat", params=signed_query(client), data=text_xml(content, msg_id))
+        assert response.status == 200
+    [stored] = await inbound_texts(client)
+    assert len(stored) == limit and stored.startswith("漏水\u200b严重") and stored.endswith("…")
