@@ -32,6 +32,7 @@ async def test_a_web_chat_send_stays_fast_while_60_anonymous_sign_ins_are_checke
     customer = await ChatSocket.open(client, token)
     await customer.until_bot_says("客服代表")
 
+    began = time.perf_counter()
     sign_ins = [asyncio.create_task(sign_in_status(client, f"nobody-{n}", "letmein123")) for n in range(60)]
     latencies: list[float] = []
     while not all(task.done() for task in sign_ins):
@@ -40,9 +41,13 @@ async def test_a_web_chat_send_stays_fast_while_60_anonymous_sign_ins_are_checke
         await customer.until_acked(message_id)
         latencies.append(time.perf_counter() - started)
     assert await asyncio.gather(*sign_ins) == [401] * 60
+    checking = time.perf_counter() - began
     await customer.close()
     assert latencies, "the sign-ins finished before the customer could send"
-    assert max(latencies) < 1.0, latencies
+    # Relative to how long the 60 checks took, so a busy machine slows both sides alike: with
+    # hashing on the event loop a send waits for most of the checks.
+    assert statistics.median(latencies) < 1.0, latencies
+    assert max(latencies) < checking / 3, (checking, latencies)
 
 
 async def test_an_unknown_username_takes_as_long_as_a_wrong_password(make_client: AppFactory) -> None:
