@@ -504,8 +504,12 @@ def pending_inbound(session: Session, newest: dict[int, int]) -> dict[int, list[
     return pending
 
 
-def move_message(session: Session, message_id: int, conversation_id: int) -> None:
-    session.execute(update(Message).where(Message.id == message_id).values(conversation_id=conversation_id))
+def move_messages(session: Session, message_ids: Sequence[int], conversation_id: int) -> None:
+    """Put these messages into another conversation, in one statement."""
+    if message_ids:
+        session.execute(
+            update(Message).where(Message.id.in_(list(message_ids))).values(conversation_id=conversation_id)
+        )
 
 
 _MARK_PROCESSED = (
