@@ -81,7 +81,7 @@ def _first_accounts(settings: Settings, queues: list[str]) -> list[tuple[str, st
     from bot.handoff.accounts import first_accounts
 
     async def make() -> list[tuple[str, str, str]]:
-        database = Database(settings.database_url)
+        database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
         try:
             now = dt.datetime.now(dt.UTC)
             made = await database.write(lambda session: first_accounts(session, now, queues))
@@ -174,7 +174,7 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
         password = sys.stdin.readline().rstrip("\n")
 
     async def create() -> int:
-        database = Database(settings.database_url)
+        database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
         try:
             now = dt.datetime.now(dt.UTC)
             return await database.write(

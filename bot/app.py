@@ -76,7 +76,7 @@ async def _redis_context(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _database_context(app: web.Application) -> AsyncIterator[None]:
-    database = Database(app[settings_key].database_url)
+    database = Database(app[settings_key].database_url, lock_timeout=app[settings_key].db_lock_timeout)
     app[database_key] = database
     app[sessions_key] = database.sessions
     yield

@@ -25,14 +25,14 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def _sqlite_pragmas(engine: Engine, lock_timeout: float = 30.0) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(connection: Any, _record: Any) -> None:
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={round(lock_timeout * 1000)}")
         cursor.close()
 
 
@@ -40,18 +40,27 @@ def _is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def create_engine(database_url: str) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, a busy timeout and its folder created.
+def create_engine(database_url: str, lock_timeout: float = 30.0) -> AsyncEngine:
+    """An async engine; SQLite gets WAL and its folder created. A statement waits at most
+    ``lock_timeout`` seconds for another connection's lock (SQLite busy timeout, PostgreSQL
+    ``lock_timeout``), then fails.
 
     Statement parameters stay out of error messages (and so out of logs): they are customers'
     phones and words."""
     url = make_url(database_url)
     if not _is_sqlite(url):
-        return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
+        return create_async_engine(
+            url,
+            pool_size=10,
+            max_overflow=10,
+            pool_pre_ping=True,
+            hide_parameters=True,
+            connect_args={"server_settings": {"lock_timeout": str(round(lock_timeout * 1000))}},
+        )
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
-    _sqlite_pragmas(engine.sync_engine)
+    engine = create_async_engine(url, connect_args={"timeout": lock_timeout}, hide_parameters=True)
+    _sqlite_pragmas(engine.sync_engine, lock_timeout)
     return engine
 
 
@@ -62,21 +71,21 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 class Database:
     """The async engine and session factory for reads, and :meth:`write` for transactions."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, lock_timeout: float = 30.0) -> None:
         self.url = make_url(database_url)
-        self.engine = create_engine(database_url)
+        self.engine = create_engine(database_url, lock_timeout)
         self.sessions = session_factory(self.engine)
         self._writer: Engine | None = None
         self._thread: concurrent.futures.ThreadPoolExecutor | None = None
         if _is_sqlite(self.url):
             self._writer = create_sync_engine(
                 self.url.set(drivername="sqlite+pysqlite"),
-                connect_args={"timeout": 30, "check_same_thread": False},
+                connect_args={"timeout": lock_timeout, "check_same_thread": False},
                 pool_size=1,
                 max_overflow=0,
                 hide_parameters=True,
             )
-            _sqlite_pragmas(self._writer)
+            _sqlite_pragmas(self._writer, lock_timeout)
             self._thread = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
 
     @property

@@ -98,9 +98,23 @@ class WebchatToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
+CONVERSATION_OPEN = text("status = 'open'")
+"""The condition of the unique index that keeps an identity to one open conversation."""
+
+
 class Conversation(Base):
     __tablename__ = "conversations"
-    __table_args__ = (Index("ix_conversations_identity_status", "identity_id", "status"),)
+    __table_args__ = (
+        Index("ix_conversations_identity_status", "identity_id", "status"),
+        # At most one open conversation per identity, however many instances open one at once.
+        Index(
+            "uq_conversations_identity_open",
+            "identity_id",
+            unique=True,
+            sqlite_where=CONVERSATION_OPEN,
+            postgresql_where=CONVERSATION_OPEN,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)

@@ -566,14 +566,20 @@ class Pipeline:
             pending = store.pending_inbound(session, newest)
             finished = [
                 self._run_conversation(
-                    session, conversation, _in_order(items, pending.get(conversation_id, [])), now, batch
+                    session,
+                    conversation,
+                    _in_order(items, pending.get(conversation_id, [])),
+                    now,
+                    batch,
+                    conversations,
                 )
                 for conversation_id, items in events.items()
                 if items and (conversation := conversations.get(conversation_id)) is not None
             ]
-            # Every conversation's state in one statement; one an agent took over meanwhile
-            # loses the bot's replies.
-            for conversation_id in store.save_conversations(session, finished):
+            # Every conversation's state in one statement (once, though a reopened one may also
+            # have run on its own); one an agent took over meanwhile loses the bot's replies.
+            unique = list({conversation.id: conversation for conversation in finished}.values())
+            for conversation_id in store.save_conversations(session, unique):
                 batch.drop_replies(conversation_id)
             batch.flush(session, now, outcome, self._dispatcher)
 
@@ -586,12 +592,19 @@ class Pipeline:
         events: list[tuple[Event, store.StoredInboundRow | None]],
         now: dt.datetime,
         batch: _BatchWrites,
+        loaded: dict[int, store.LoadedConversation],
     ) -> store.LoadedConversation:
-        """Run a conversation's events in order, in memory; return it to be saved with the batch."""
-        for event, message in events:
+        """Run a conversation's events in order, in memory; return it to be saved with the batch.
+
+        ``loaded`` holds the batch's conversations, so one reopened into a conversation the batch
+        also runs shares its copy.
+        """
+        for position, (event, message) in enumerate(events):
             if message is not None and conversation.status == "closed":
                 self._save(session, conversation, batch)
-                conversation = self._reopen(session, conversation, message.id, now)
+                # Every message from here on runs on the new conversation, so it is stored there.
+                moved = [later.id for _, later in events[position:] if later is not None]
+                conversation = self._reopen(session, conversation, moved, now, loaded)
             if message is None and isinstance(event, TimerFired):
                 store.mark_timer_fired(session, conversation.id, event.kind.value, event.token)
             snapshot = ConversationSnapshot(
@@ -623,14 +636,22 @@ class Pipeline:
             batch.drop_replies(conversation_id)
 
     def _reopen(
-        self, session: Session, closed: store.LoadedConversation, message_id: int, now: dt.datetime
+        self,
+        session: Session,
+        closed: store.LoadedConversation,
+        message_ids: list[int],
+        now: dt.datetime,
+        loaded: dict[int, store.LoadedConversation],
     ) -> store.LoadedConversation:
-        """A customer wrote after their conversation was closed: a new conversation takes it."""
+        """A customer wrote after their conversation was closed: their open conversation (a new
+        one, unless one was opened meanwhile) takes these messages."""
         new_id = store.open_conversation(
             session, closed.customer_id, closed.identity_id, closed.channel, closed.locale, now
         )
-        store.move_message(session, message_id, new_id)
-        return store.load_conversations(session, [new_id])[new_id]
+        store.move_messages(session, message_ids, new_id)
+        if new_id not in loaded:
+            loaded.update(store.load_conversations(session, [new_id]))
+        return loaded[new_id]
 
 
 def _in_order(

@@ -97,6 +97,10 @@ class Settings:
     lock_ttl: float = 5.0
     """Seconds a conversation's processing lock lives unless its holder renews it (it does, every
     third of this, while a batch runs): how long a conversation waits when its holder died."""
+    db_lock_timeout: float = 30.0
+    """Seconds a database statement waits for a lock another connection holds before it fails
+    (SQLite's busy timeout, PostgreSQL's ``lock_timeout``): a customer's message that cannot be
+    stored in that time is refused with "send again" rather than held indefinitely."""
     auth: AuthSettings = field(default_factory=AuthSettings)
 
     @classmethod
@@ -123,6 +127,7 @@ class Settings:
             job_timeout=float(env.get("BOT_JOB_TIMEOUT") or defaults.job_timeout),
             retry_backoff=float(env.get("BOT_RETRY_BACKOFF") or defaults.retry_backoff),
             lock_ttl=float(env.get("BOT_LOCK_TTL") or defaults.lock_ttl),
+            db_lock_timeout=float(env.get("BOT_DB_LOCK_TIMEOUT") or defaults.db_lock_timeout),
             auth=_auth_from_env(env),
         )
 

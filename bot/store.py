@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.flows.complaint import ComplaintRecord, CustomerView, HandoffRequest, OpenCase, State, TimerChange
 from bot.messages import ChannelName, InboundMessage, Sender
 from bot.models import (
+    CONVERSATION_OPEN,
     INBOUND_PENDING,
     ChannelIdentity,
     Complaint,
@@ -146,9 +147,15 @@ def find_identity(session: Session, channel: str, external_id: str) -> ChannelId
 def open_conversation(
     session: Session, customer_id: int, identity_id: int, channel: str, locale: str, now: dt.datetime
 ) -> int:
-    return (
+    """The identity's open conversation: a new one, unless it has one already.
+
+    Safe against another transaction opening one for the same identity at the same time (a
+    customer's messages arriving on two instances at once): the unique index of open
+    conversations makes the insert wait for it and yield, and the one it opened is returned.
+    """
+    created = (
         session.execute(
-            insert(Conversation)
+            dialect_insert(session, Conversation)
             .values(
                 customer_id=customer_id,
                 identity_id=identity_id,
@@ -162,9 +169,15 @@ def open_conversation(
                 activity_seq=0,
                 created_at=now,
             )
+            .on_conflict_do_nothing(index_elements=["identity_id"], index_where=CONVERSATION_OPEN)
             .returning(Conversation.id)
         )
-    ).scalar_one()
+    ).scalar_one_or_none()
+    if created is not None:
+        return created
+    existing = current_conversation_id(session, identity_id)
+    assert existing is not None
+    return existing
 
 
 def current_conversation_id(session: Session, identity_id: int) -> int | None:
@@ -504,8 +517,12 @@ def pending_inbound(session: Session, newest: dict[int, int]) -> dict[int, list[
     return pending
 
 
-def move_message(session: Session, message_id: int, conversation_id: int) -> None:
-    session.execute(update(Message).where(Message.id == message_id).values(conversation_id=conversation_id))
+def move_messages(session: Session, message_ids: Sequence[int], conversation_id: int) -> None:
+    """Put these messages into another conversation, in one statement."""
+    if message_ids:
+        session.execute(
+            update(Message).where(Message.id.in_(list(message_ids))).values(conversation_id=conversation_id)
+        )
 
 
 _MARK_PROCESSED = (

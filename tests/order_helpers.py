@@ -90,3 +90,31 @@ async def writes_waiting(database_url: str, conversation_id: int) -> AsyncIterat
                 await transaction.rollback()
     finally:
         await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def messages_locked(database_url: str) -> AsyncIterator[None]:
+    """While inside, another connection holds a lock that stops messages being stored (as a long
+    migration or a stuck transaction would): SQLite's write lock, or on PostgreSQL a lock on the
+    messages table that lets reads through but makes inserts wait."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        connection = sqlite3.connect(url.database or "", timeout=30, isolation_level=None, check_same_thread=False)
+        await asyncio.to_thread(connection.execute, "BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            connection.execute("ROLLBACK")
+            connection.close()
+        return
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            transaction = await connection.begin()
+            await connection.execute(text("LOCK TABLE messages IN SHARE MODE"))
+            try:
+                yield
+            finally:
+                await transaction.rollback()
+    finally:
+        await engine.dispose()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
+import datetime as dt
 
-from bot import migrate
+from sqlalchemy import insert, inspect, select
+from sqlalchemy.orm import Session
+
+from bot import migrate, store
 from bot.db import create_engine
-from bot.models import Base
+from bot.messages import ChannelName
+from bot.models import Base, Conversation
 from tests.conftest import _in_thread
 
 
@@ -29,3 +33,36 @@ async def test_downgrade_and_upgrade_again(tmp_path) -> None:  # type: ignore[no
     assert await _tables(url) == set()
     _in_thread(lambda: migrate.upgrade(url))
     assert await _tables(url) == set(Base.metadata.tables)
+
+
+async def test_one_open_conversation_per_identity_keeps_the_newest_of_older_duplicates(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite+aiosqlite:///{tmp_path / 'before.sqlite3'}"
+    _in_thread(lambda: migrate.upgrade(url, "0009"))
+    now = dt.datetime(2026, 11, 23, 6, tzinfo=dt.UTC)
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        # Two open conversations of one identity, as two instances could open them before 0010.
+        await connection.run_sync(lambda sync: _two_open_conversations(Session(sync), now))
+    _in_thread(lambda: migrate.upgrade(url))
+    async with engine.connect() as connection:
+        rows = (await connection.execute(select(Conversation.id, Conversation.status).order_by(Conversation.id))).all()
+    await engine.dispose()
+    assert [tuple(row) for row in rows] == [(1, "closed"), (2, "closed"), (3, "open")]
+
+
+def _two_open_conversations(session: Session, now: dt.datetime) -> None:
+    customer_id, identity_id = store.create_customer_identity(session, ChannelName.SMS, "+8613800138000", now)
+    for status in ("closed", "open", "open"):
+        session.execute(
+            insert(Conversation).values(
+                customer_id=customer_id,
+                identity_id=identity_id,
+                channel="sms",
+                locale="zh-CN",
+                status=status,
+                flow_state="new",
+                flow_data={},
+                created_at=now,
+            )
+        )
+    session.flush()

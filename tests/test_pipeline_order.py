@@ -9,14 +9,14 @@ import uuid
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import event, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from bot import redis_keys, store
 from bot.db import Database
 from bot.keys import pipeline_key, sessions_key
 from bot.messages import ChannelName
-from bot.models import Message
+from bot.models import Conversation, Message
 from tests.conftest import AppFactory, database_kind
 from tests.helpers import ChatSocket, eventually, new_session
 from tests.order_helpers import (
@@ -156,9 +156,13 @@ def _seed_history(session: Session, now: dt.datetime) -> int:
     """A conversation with a long processed history and two messages still to process, among
     others with a backlog of one message each."""
     customer_id, identity_id = store.create_customer_identity(session, ChannelName.WEBCHAT, "history", now)
-    conversation_ids = [
-        store.open_conversation(session, customer_id, identity_id, "webchat", "zh-CN", now) for _ in range(300)
-    ]
+
+    def closed_conversation() -> int:
+        conversation_id = store.open_conversation(session, customer_id, identity_id, "webchat", "zh-CN", now)
+        session.execute(update(Conversation).where(Conversation.id == conversation_id).values(status="closed"))
+        return conversation_id
+
+    conversation_ids = [closed_conversation() for _ in range(300)]
 
     def row(conversation_id: int, index: int, direction: str, processed: bool) -> dict[str, Any]:
         return {

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.keys import pipeline_key, sessions_key
 from bot.messages import ChannelName, InboundMessage
 from bot.models import ChannelIdentity, Conversation, Customer, Message
 from bot.pipeline import StoredInbound
 from tests.conftest import AppFactory
-from tests.helpers import eventually
+from tests.helpers import eventually, new_session
 
 
 def sms(sid: str, sender: str, text: str = "小区电梯坏了") -> InboundMessage:
@@ -96,3 +97,74 @@ async def test_a_new_customers_first_messages_on_two_instances_at_once_are_all_s
     open_conversations = select(func.count()).select_from(Conversation).where(Conversation.status == "open")
     assert await _count(client, open_conversations) == 6
     assert await _count(client, select(func.count()).select_from(Message).where(Message.direction == "in")) == 12
+
+
+async def _close_all(client: Any) -> None:
+    async with client.app[sessions_key]() as session, session.begin():
+        await session.execute(
+            update(Conversation).where(Conversation.status == "open").values(status="closed", closed_reason="idle")
+        )
+
+
+async def _conversations_of(client: Any, identity_id: int) -> tuple[list[int], set[int]]:
+    """The identity's open conversations, and the conversations its customer messages are in."""
+    async with client.app[sessions_key]() as session:
+        open_ids = await session.execute(
+            select(Conversation.id).where(Conversation.identity_id == identity_id, Conversation.status == "open")
+        )
+        holding = await session.execute(
+            select(Message.conversation_id)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(Conversation.identity_id == identity_id, Message.direction == "in")
+        )
+        return list(open_ids.scalars()), set(holding.scalars())
+
+
+async def test_a_web_chat_customer_writing_to_two_instances_after_a_close_gets_one_new_conversation(
+    make_client: AppFactory,
+) -> None:
+    instances = [await make_client(), await make_client()]
+    for _ in range(5):
+        token, _ = await new_session(instances[0])
+        for instance in instances:
+            await instance.app[pipeline_key].drained()
+        await _close_all(instances[0])
+        headers = {"Authorization": f"Bearer {token}"}
+
+        async def post(client: Any, text: str, headers: dict[str, str] = headers) -> int:
+            response = await client.post(
+                "/chat/messages", json={"id": str(uuid.uuid4()), "text": text}, headers=headers
+            )
+            return response.status
+
+        texts = [f"关闭后又来的第{index}条" for index in range(6)]
+        statuses = await asyncio.gather(*(post(instances[i % 2], text) for i, text in enumerate(texts)))
+        assert statuses == [200] * 6
+        async with instances[0].app[sessions_key]() as session:
+            identity_id = (await session.execute(select(func.max(ChannelIdentity.id)))).scalar_one()
+        open_ids, holding = await _conversations_of(instances[0], identity_id)
+        assert len(open_ids) == 1 and holding == set(open_ids), (open_ids, holding)
+    for instance in instances:
+        await instance.app[pipeline_key].drained()
+
+
+async def test_an_sms_customer_writing_to_two_instances_after_a_close_gets_one_new_conversation(
+    make_client: AppFactory,
+) -> None:
+    instances = [await make_client(), await make_client()]
+    sender = "+8613500135000"
+    await instances[0].app[pipeline_key].submit(sms("SM-start", sender))
+    for round_ in range(5):
+        await instances[0].app[pipeline_key].drained()
+        await _close_all(instances[0])
+        messages = [sms(f"SM-{round_}-{index}", sender) for index in range(6)]
+        results = await asyncio.gather(
+            *(instances[index % 2].app[pipeline_key].submit(message) for index, message in enumerate(messages))
+        )
+        assert len({result.conversation_id for result in results}) == 1, results
+        async with instances[0].app[sessions_key]() as session:
+            identity_id = (await session.execute(select(ChannelIdentity.id))).scalar_one()
+        open_ids, _ = await _conversations_of(instances[0], identity_id)
+        assert open_ids == [results[0].conversation_id]
+    for instance in instances:
+        await instance.app[pipeline_key].drained()

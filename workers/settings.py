@@ -71,7 +71,7 @@ def worker_timezone(config: ServiceConfig) -> ZoneInfo:
 async def on_startup(ctx: dict[str, Any]) -> None:
     settings = Settings.from_env()
     config = load_config(settings.config_dir)
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
     gateway = OutboundGateway(ctx["redis"], settings.instance_id)
     live_queue = LiveQueue(ctx["redis"], database.sessions, utc_now, config.queue)
     pipeline = Pipeline(

@@ -16,6 +16,7 @@ from bot.keys import clock_key, config_key, database_key, engine_key, hub_key, p
 STATIC_DIR = Path(__file__).parent / "static"
 HISTORY_LIMIT = 1000
 MAX_MESSAGE_ID = 2**63 - 1
+NOT_STORED = "not stored, please send again"
 
 
 def json_error(status: int, message: str) -> web.Response:
@@ -117,8 +118,14 @@ async def websocket(request: web.Request) -> web.StreamResponse:
             except FrameError as error:
                 await socket.send_json({"type": "error", "message": str(error)})
                 continue
-            await pipeline.submit(inbound, identity_id=identity_id)
-            await socket.send_json({"type": "ack", "id": inbound.provider_message_id.split(":", 1)[1]})
+            client_id = inbound.provider_message_id.split(":", 1)[1]
+            try:
+                await pipeline.submit(inbound, identity_id=identity_id)
+            # Storage failed (logged by the pipeline): the customer resends with the same id.
+            except Exception:
+                await socket.send_json({"type": "error", "id": client_id, "message": NOT_STORED})
+                continue
+            await socket.send_json({"type": "ack", "id": client_id})
     finally:
         hub.remove(identity_id, socket)
     return socket
@@ -134,8 +141,12 @@ async def post_message(request: web.Request) -> web.Response:
         )
     except FrameError as error:
         return json_error(400, str(error))
-    await request.app[pipeline_key].submit(inbound, identity_id=identity_id)
-    return web.json_response({"type": "ack", "id": inbound.provider_message_id.split(":", 1)[1]})
+    client_id = inbound.provider_message_id.split(":", 1)[1]
+    try:
+        await request.app[pipeline_key].submit(inbound, identity_id=identity_id)
+    except Exception:
+        return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
+    return web.json_response({"type": "ack", "id": client_id})
 
 
 async def get_messages(request: web.Request) -> web.Response:
