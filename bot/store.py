@@ -52,6 +52,23 @@ def token_digest(token: str) -> str:
 # ---------------------------------------------------------------------------- customers
 
 
+def _insert_customer(
+    session: Session, now: dt.datetime, tier: str, phone: str | None, display_name: str | None
+) -> int:
+    return (
+        session.execute(
+            insert(Customer)
+            .values(
+                created_at=now,
+                tier=tier,
+                phone=normalise_phone(phone) if phone else None,
+                display_name=display_name[:_DISPLAY_NAME_CHARS] if display_name else None,
+            )
+            .returning(Customer.id)
+        )
+    ).scalar_one()
+
+
 def create_customer_identity(
     session: Session,
     channel: ChannelName,
@@ -62,18 +79,7 @@ def create_customer_identity(
     tier: str = "standard",
 ) -> tuple[int, int]:
     """A new customer known on ``channel`` as ``external_id``; returns (customer id, identity id)."""
-    customer_id = (
-        session.execute(
-            insert(Customer)
-            .values(
-                created_at=now,
-                tier=tier,
-                phone=normalise_phone(phone) if phone else None,
-                display_name=display_name,
-            )
-            .returning(Customer.id)
-        )
-    ).scalar_one()
+    customer_id = _insert_customer(session, now, tier, phone, display_name)
     identity_id = (
         session.execute(
             insert(ChannelIdentity)
@@ -109,18 +115,7 @@ def claim_identity(
     """
     new_customer = customer_id is None
     if customer_id is None:
-        customer_id = (
-            session.execute(
-                insert(Customer)
-                .values(
-                    created_at=now,
-                    tier=tier,
-                    phone=normalise_phone(phone) if phone else None,
-                    display_name=display_name[:_DISPLAY_NAME_CHARS] if display_name else None,
-                )
-                .returning(Customer.id)
-            )
-        ).scalar_one()
+        customer_id = _insert_customer(session, now, tier, phone, display_name)
     created = session.execute(
         dialect_insert(session, ChannelIdentity)
         .values(customer_id=customer_id, channel=channel.value, external_id=external_id, created_at=now)
