@@ -79,9 +79,9 @@ async def writes_waiting(database_url: str, conversation_id: int) -> AsyncIterat
         return
     engine = create_engine(database_url)
     try:
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            await connection.execute(
+        async with engine.connect() as locker:
+            transaction = await locker.begin()
+            await locker.execute(
                 text("SELECT id FROM conversations WHERE id = :id FOR NO KEY UPDATE"), {"id": conversation_id}
             )
             try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import inspect
 
 from bot import migrate
@@ -22,7 +24,7 @@ async def test_migration_matches_the_models(database_url: str) -> None:
     assert await _tables(database_url) == set(Base.metadata.tables)
 
 
-async def test_downgrade_and_upgrade_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.sqlite3'}"
     _in_thread(lambda: migrate.upgrade(url))
     _in_thread(lambda: migrate.downgrade(url, "base"))
