@@ -100,6 +100,7 @@ def _worker(settings: Settings) -> int:
 
     from workers.settings import WorkerSettings
 
+    # arq's settings protocol describes an instance; arq reads the class, whose functions are not methods.
     run_worker(WorkerSettings)  # type: ignore[arg-type]
     return 0
 

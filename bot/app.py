@@ -17,8 +17,10 @@ from arq.worker import Worker
 from sqlalchemy import text
 
 from bot.channels.registry import build_adapters, close_adapters
-from bot.channels.sms import SmsSettings
+from bot.channels.sms import SmsAdapter, SmsSettings
+from bot.channels.telegram import TelegramAdapter
 from bot.channels.webchat import WebchatHub
+from bot.channels.wechat import WechatAdapter
 from bot.config import ServiceConfig, load_config
 from bot.db import Database
 from bot.embedded_redis import EmbeddedRedis
@@ -40,7 +42,6 @@ from bot.keys import (
     sessions_key,
     settings_key,
 )
-from bot.messages import ChannelName
 from bot.pipeline import Clock, Pipeline, utc_now
 from bot.settings import Settings
 from bot.sms_stub import StubConfig, create_stub_app
@@ -134,7 +135,8 @@ async def _worker_context(app: web.Application) -> AsyncIterator[None]:
     worker = Worker(
         functions=worker_functions(app[settings_key]),
         cron_jobs=worker_cron_jobs(app[config_key]),
-        timezone=worker_timezone(app[config_key]),
+        # arq annotates a datetime.timezone, but any tzinfo works: the service zone has summer time.
+        timezone=worker_timezone(app[config_key]),  # type: ignore[arg-type]
         job_timeout=app[settings_key].job_timeout,
         redis_pool=await create_pool(RedisSettings.from_dsn(app[redis_url_key])),
         ctx=worker_resources(app),
@@ -202,13 +204,13 @@ def _channels_context(sms: SmsSettings | None) -> Callable[[web.Application], As
     async def context(app: web.Application) -> AsyncIterator[None]:
         http = aiohttp.ClientSession()
         adapters = build_adapters(app[settings_key], sms, http, app[redis_key])
-        for channel, key in (
-            (ChannelName.SMS, sms_adapter_key),
-            (ChannelName.TELEGRAM, telegram_adapter_key),
-            (ChannelName.WECHAT, wechat_adapter_key),
-        ):
-            if channel in adapters:
-                app[key] = adapters[channel]  # type: ignore[index]
+        for adapter in adapters.values():
+            if isinstance(adapter, SmsAdapter):
+                app[sms_adapter_key] = adapter
+            elif isinstance(adapter, TelegramAdapter):
+                app[telegram_adapter_key] = adapter
+            elif isinstance(adapter, WechatAdapter):
+                app[wechat_adapter_key] = adapter
         app[adapters_key] = adapters
         log.info("channels.on", channels=["webchat", *(str(name) for name in adapters)])
         yield

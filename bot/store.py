@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,8 @@ from bot.models import (
     TimelineEvent,
     Timer,
     WebchatToken,
+    string_length,
+    table_of,
 )
 from bot.phones import normalise_phone
 
@@ -41,7 +43,7 @@ def dialect_insert(session: Session, table: Any) -> Any:
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
 
 
-_DISPLAY_NAME_CHARS: int = Customer.__table__.c.display_name.type.length  # type: ignore[attr-defined]
+_DISPLAY_NAME_CHARS = string_length(Customer, "display_name")
 
 
 def token_digest(token: str) -> str:
@@ -169,7 +171,7 @@ def open_conversation(
         )
     ).scalar_one_or_none()
     if created is not None:
-        return created
+        return int(created)
     existing = current_conversation_id(session, identity_id)
     assert existing is not None
     return existing
@@ -252,7 +254,7 @@ def webchat_history(session: Session, identity_id: int, after_id: int = 0, limit
     From the start (``after_id`` 0) it is the newest ``limit`` messages; after an id, the next
     ``limit`` ones, so a client polling with the last id it has never skips a message.
     """
-    statement: Select[tuple[Message]] = (
+    statement = (
         select(Message)
         .join(Conversation, Conversation.id == Message.conversation_id)
         .where(
@@ -271,10 +273,10 @@ def webchat_history(session: Session, identity_id: int, after_id: int = 0, limit
 # ---------------------------------------------------------------------------- inbound
 
 
-_messages = Message.__table__
-_conversations = Conversation.__table__
-_timeline = TimelineEvent.__table__
-_timers = Timer.__table__
+_messages = table_of(Message)
+_conversations = table_of(Conversation)
+_timeline = table_of(TimelineEvent)
+_timers = table_of(Timer)
 _dialect_statements: dict[tuple[str, str], Any] = {}
 
 
@@ -417,7 +419,7 @@ _LOAD_CONVERSATIONS = (
     .join(Customer.__table__, Customer.__table__.c.id == _conversations.c.customer_id)
     .where(_conversations.c.id.in_(bindparam("ids", expanding=True)))
 )
-_complaints = Complaint.__table__
+_complaints = table_of(Complaint)
 _PRIOR_COMPLAINTS = (
     select(
         _complaints.c.customer_id,

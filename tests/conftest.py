@@ -24,6 +24,7 @@ from bot.config import ServiceConfig, load_config
 from bot.db import create_engine
 from bot.embedded_redis import EmbeddedRedis
 from bot.models import Base
+from bot.pipeline import Clock
 from bot.settings import PROJECT_ROOT, Settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -158,14 +159,22 @@ async def make_client(
 ) -> AsyncIterator[AppFactory]:
     """Start app instances (each its own server) sharing the test Redis and database."""
     clients: list[TestClient[web.Request, web.Application]] = []
+    default_clock = clock
 
-    async def factory(**overrides: object) -> TestClient[web.Request, web.Application]:
-        config = overrides.pop("config", service_config)
-        use_clock = overrides.pop("clock", clock)
-        port = overrides.pop("port", None)
+    async def factory(
+        *,
+        config: ServiceConfig | None = None,
+        clock: Clock | None = None,
+        port: int | None = None,
+        **overrides: object,
+    ) -> TestClient[web.Request, web.Application]:
         overrides.setdefault("instance_id", f"test-{len(clients)}")
         overrides.setdefault("sms_stub", False)
-        app = create_app(settings.with_overrides(**overrides), config, use_clock)  # type: ignore[arg-type]
+        app = create_app(
+            settings.with_overrides(**overrides),
+            service_config if config is None else config,
+            default_clock if clock is None else clock,
+        )
         server = TestServer(app, port=port) if port else TestServer(app)
         client: TestClient[web.Request, web.Application] = TestClient(server)
         await client.start_server()

@@ -69,19 +69,19 @@ async def writes_waiting(database_url: str, conversation_id: int) -> AsyncIterat
     way an UPDATE locks it, so storing new messages (which only reference the row) still works."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        connection = sqlite3.connect(url.database or "", timeout=30, isolation_level=None, check_same_thread=False)
-        await asyncio.to_thread(connection.execute, "BEGIN IMMEDIATE")
+        holder = sqlite3.connect(url.database or "", timeout=30, isolation_level=None, check_same_thread=False)
+        await asyncio.to_thread(holder.execute, "BEGIN IMMEDIATE")
         try:
             yield
         finally:
-            connection.execute("ROLLBACK")
-            connection.close()
+            holder.execute("ROLLBACK")
+            holder.close()
         return
     engine = create_engine(database_url)
     try:
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            await connection.execute(
+        async with engine.connect() as locker:
+            transaction = await locker.begin()
+            await locker.execute(
                 text("SELECT id FROM conversations WHERE id = :id FOR NO KEY UPDATE"), {"id": conversation_id}
             )
             try:
@@ -99,13 +99,13 @@ async def messages_locked(database_url: str) -> AsyncIterator[None]:
     messages table that lets reads through but makes inserts wait."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        connection = sqlite3.connect(url.database or "", timeout=30, isolation_level=None, check_same_thread=False)
-        await asyncio.to_thread(connection.execute, "BEGIN IMMEDIATE")
+        holder = sqlite3.connect(url.database or "", timeout=30, isolation_level=None, check_same_thread=False)
+        await asyncio.to_thread(holder.execute, "BEGIN IMMEDIATE")
         try:
             yield
         finally:
-            connection.execute("ROLLBACK")
-            connection.close()
+            holder.execute("ROLLBACK")
+            holder.close()
         return
     engine = create_engine(database_url)
     try:

@@ -38,7 +38,7 @@ async def _wait_ready(base: str, process: asyncio.subprocess.Process, timeout: f
 async def _banner(process: asyncio.subprocess.Process) -> str:
     """What the server printed up to the end of its start banner."""
     assert process.stdout is not None
-    lines = []
+    lines: list[str] = []
     while not lines or "Press Ctrl+C to stop." not in lines[-1]:
         line = await asyncio.wait_for(process.stdout.readline(), 30)
         if not line:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.config import ConfigError, PhraseId, ServiceConfig, load_config
+from bot.config import ConfigError, Grade, PhraseId, ServiceConfig, load_config
 from bot.settings import PROJECT_ROOT
 
 
@@ -28,8 +28,8 @@ def _edit(path: Path, change: object) -> None:
 def test_shipped_configuration_is_complete(service_config: ServiceConfig) -> None:
     assert set(service_config.phrases) >= {"zh-CN", "en"}
     assert service_config.service.default_locale == "zh-CN"
-    assert service_config.deadlines.table["simple"]["standard"] == 12
-    assert service_config.deadlines.table["complex"]["standard"] == 24
+    assert service_config.deadlines.table[Grade.SIMPLE]["standard"] == 12
+    assert service_config.deadlines.table[Grade.COMPLEX]["standard"] == 24
     assert service_config.timers.idle_close_after == 3600
     assert service_config.timers.harassment_close_after == 300
     zh = service_config.phrases["zh-CN"].phrases

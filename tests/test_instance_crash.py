@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 from bot import redis_keys
 from bot.db import create_engine, session_factory
 from bot.embedded_redis import free_port
+from bot.redis_replies import awaited
 from bot.settings import PROJECT_ROOT, Settings
 from tests.helpers import ChatSocket, eventually
 from tests.order_helpers import (
@@ -137,7 +138,7 @@ async def test_a_killed_instances_message_runs_in_order_after_a_short_stall(
 
                 async def drained_by_the_doomed_instance() -> bool:
                     holder = await lock_holder(redis, conversation_id)
-                    inbox = await redis.llen(redis_keys.conversation_inbox(conversation_id))
+                    inbox = await awaited(redis.llen(redis_keys.conversation_inbox(conversation_id)))
                     return holder not in (None, DEAD_TOKEN) and inbox == 0
 
                 try:

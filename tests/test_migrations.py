@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
@@ -26,7 +27,7 @@ async def test_migration_matches_the_models(database_url: str) -> None:
     assert await _tables(database_url) == set(Base.metadata.tables)
 
 
-async def test_downgrade_and_upgrade_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.sqlite3'}"
     _in_thread(lambda: migrate.upgrade(url))
     _in_thread(lambda: migrate.downgrade(url, "base"))
@@ -35,7 +36,7 @@ async def test_downgrade_and_upgrade_again(tmp_path) -> None:  # type: ignore[no
     assert await _tables(url) == set(Base.metadata.tables)
 
 
-async def test_one_open_conversation_per_identity_keeps_the_newest_of_older_duplicates(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_one_open_conversation_per_identity_keeps_the_newest_of_older_duplicates(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'before.sqlite3'}"
     _in_thread(lambda: migrate.upgrade(url, "0009"))
     now = dt.datetime(2026, 11, 23, 6, tzinfo=dt.UTC)

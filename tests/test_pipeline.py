@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from bot import redis_keys
-from bot.config import ServiceConfig, Timers
+from bot.config import PhraseId, ServiceConfig, Timers
 from bot.keys import pipeline_key, redis_key, sessions_key
 from bot.models import Conversation, Message
 from bot.pipeline import utc_now
@@ -146,8 +146,8 @@ async def test_idle_customer_is_prompted_then_closed_by_the_in_process_worker(
     client = await make_client(config=quick, clock=utc_now, in_process_worker=True)
     token, conversation_id = await new_session(client)
     socket = await ChatSocket.open(client, token)
-    prompt = quick.phrases["zh-CN"].phrases["idle_prompt"][:6]
-    close = quick.phrases["zh-CN"].phrases["idle_close"][:6]
+    prompt = quick.phrases["zh-CN"].phrases[PhraseId.IDLE_PROMPT][:6]
+    close = quick.phrases["zh-CN"].phrases[PhraseId.IDLE_CLOSE][:6]
     await socket.until_bot_says(prompt, timeout=15)
     await socket.until_bot_says(close, timeout=15)
     conversation = await _conversation(client, conversation_id)
@@ -173,7 +173,7 @@ async def test_an_answer_in_time_cancels_the_idle_prompt(
     await socket.send("小区门口的路灯坏了")
     await socket.until_bot_says("电话")
     await socket.collect_for(1.3)  # past the first prompt's time, before the re-armed one
-    prompt = quick.phrases["zh-CN"].phrases["idle_prompt"][:6]
+    prompt = quick.phrases["zh-CN"].phrases[PhraseId.IDLE_PROMPT][:6]
     assert not any(prompt in text for text in socket.bot_texts())
     await socket.until_bot_says(prompt, timeout=10)
     await socket.close()

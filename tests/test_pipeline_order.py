@@ -17,6 +17,7 @@ from bot.db import Database
 from bot.keys import pipeline_key, sessions_key
 from bot.messages import ChannelName
 from bot.models import Conversation, Message
+from bot.redis_replies import awaited
 from tests.conftest import AppFactory, database_kind
 from tests.helpers import ChatSocket, eventually, new_session
 from tests.order_helpers import (
@@ -64,11 +65,11 @@ async def test_a_message_drained_by_a_dead_instance_runs_before_the_later_one(
     await hold_lock_as_dead_instance(redis, conversation_id, 30_000)
     await _post(first, token, ADDRESS)
     inbox = redis_keys.conversation_inbox(conversation_id)
-    drained = await redis.lpop(inbox)
-    assert drained is not None and drained.startswith(b"m:")
+    drained = await awaited(redis.lpop(inbox))
+    assert isinstance(drained, bytes) and drained.startswith(b"m:")
     # The customer goes on through the other instance.
     await _post(second, token, "对")
-    queued = await redis.lrange(inbox, 0, -1)
+    queued = await awaited(redis.lrange(inbox, 0, -1))
     assert len(queued) == 1 and queued != [drained]
 
     # The dead instance's lock expires; the reconcile cron queues the lost message again, after
@@ -132,7 +133,7 @@ async def test_a_slow_batch_keeps_its_lock_alive(make_client: AppFactory, redis:
 
         await eventually(taken)
         holder = await lock_holder(redis, conversation_id)
-        assert await redis.llen(redis_keys.conversation_inbox(conversation_id)) == 0
+        assert await awaited(redis.llen(redis_keys.conversation_inbox(conversation_id))) == 0
         # Four lock lifetimes: the lock is still the holder's, so the other instance, woken
         # meanwhile, cannot run the conversation beside it.
         for _ in range(8):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import load_config
+from bot.config import PhraseId, load_config
 from bot.pipeline import utc_now
 from bot.settings import PROJECT_ROOT
 from tests.conftest import AppFactory
@@ -43,7 +43,7 @@ async def test_a_separate_worker_fires_timers_for_sockets_on_an_app_instance(
         token, _ = await new_session(client)
         socket = await ChatSocket.open(client, token)
         await socket.until_bot_says("客服代表")
-        prompt = config.phrases["zh-CN"].phrases["idle_prompt"][:6]
+        prompt = config.phrases["zh-CN"].phrases[PhraseId.IDLE_PROMPT][:6]
         await socket.until_bot_says(prompt, timeout=20)
         await socket.close()
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import structlog
@@ -17,7 +17,7 @@ from bot.models import DeadLetter
 log = structlog.get_logger(__name__)
 
 Ctx = dict[str, Any]
-Job = Callable[..., Awaitable[Any]]
+Job = Callable[..., Coroutine[Any, Any, Any]]
 
 
 def dead_letter(

@@ -30,16 +30,16 @@ from workers.reports import daily_report
 from workers.timers import TimerPump
 
 FUNCTIONS: list[Function] = [
-    func(fire_timer, max_tries=5),  # type: ignore[arg-type]
-    func(deliver_message, max_tries=MAX_DELIVERY_TRIES),  # type: ignore[arg-type]
-    func(fire_case_timer, max_tries=5),  # type: ignore[arg-type]
+    func(fire_timer, max_tries=5),
+    func(deliver_message, max_tries=MAX_DELIVERY_TRIES),
+    func(fire_case_timer, max_tries=5),
     # No kept result: the fixed job id must be free again as soon as a run ends.
-    func(announce_queue, keep_result=0, max_tries=3),  # type: ignore[arg-type]
+    func(announce_queue, keep_result=0, max_tries=3),
 ]
 CRON_JOBS = [
-    cron(reconcile, second={0}, run_at_startup=True, unique=True),  # type: ignore[arg-type]
-    cron(supervise, second={10}, unique=True),  # type: ignore[arg-type]
-    cron(detect_clusters, second={20}, unique=True),  # type: ignore[arg-type]
+    cron(reconcile, second={0}, run_at_startup=True, unique=True),
+    cron(supervise, second={10}, unique=True),
+    cron(detect_clusters, second={20}, unique=True),
 ]
 
 
@@ -60,7 +60,7 @@ def worker_functions(settings: Settings) -> list[Function | WorkerCoroutine]:
 def worker_cron_jobs(config: ServiceConfig) -> list[CronJob]:
     """``CRON_JOBS`` and the daily report, at times in the service time zone (``worker_timezone``)."""
     at: dt.time = config.reports.daily_at
-    report = cron(daily_report, hour={at.hour}, minute={at.minute}, second={at.second}, unique=True)  # type: ignore[arg-type]
+    report = cron(daily_report, hour={at.hour}, minute={at.minute}, second={at.second}, unique=True)
     return [*CRON_JOBS, report]
 
 

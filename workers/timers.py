@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
 
 import structlog
 from arq import ArqRedis
+from redis.commands.core import AsyncScript
 
 from bot import redis_keys
 from bot.pipeline import Clock
@@ -40,12 +40,12 @@ class TimerPump:
         self._clock = clock
         self._interval = interval
         self._batch = batch
-        self._take_due: Callable[..., object] = redis.register_script(_TAKE_DUE)
+        self._take_due: AsyncScript = redis.register_script(_TAKE_DUE)
         self._task: asyncio.Task[None] | None = None
 
     async def pump_once(self) -> int:
         """Enqueue a job for every timer due now; returns how many."""
-        due = await self._take_due(  # type: ignore[misc]
+        due = await self._take_due(
             keys=[redis_keys.DUE_TIMERS], args=[self._clock().timestamp(), self._batch]
         )
         for raw in due:

@@ -93,7 +93,8 @@ def classify(
 def find_phone(text: str, pattern: str) -> str | None:
     """The first phone number in ``text`` that fits ``pattern``, without spaces."""
     compiled = re.compile(pattern)
-    for candidate in _PHONE_CANDIDATE.findall(text.replace("－", "-")):
+    candidates: list[str] = _PHONE_CANDIDATE.findall(text.replace("－", "-"))
+    for candidate in candidates:
         compact = candidate.replace(" ", "")
         if compiled.fullmatch(compact) or compiled.fullmatch(compact.replace("-", "")):
             return compact

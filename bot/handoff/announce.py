@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.config import PhraseId
-from bot.db import Database
+from bot.db import Database, rows_matched
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
 from bot.handoff.live_queue import LiveQueue, positions_in_queue
 from bot.messages import Sender
@@ -70,7 +70,7 @@ async def announce_positions(
                 .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting", was_told)
                 .values(told_position=position)
             )
-            if moved.rowcount != 1:  # type: ignore[attr-defined]
+            if rows_matched(moved) != 1:
                 continue  # someone else told them meanwhile
             notice = notice_for(position, minutes_per_position)
             text = phrases.render(notice.phrase_id, locale, position=notice.position, minutes=notice.minutes)

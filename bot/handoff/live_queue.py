@@ -32,6 +32,7 @@ from bot.config import QueueSettings
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
 from bot.handoff.queue import WaitingTicket, queue_order
 from bot.models import Complaint, HandoffTicket
+from bot.redis_replies import awaited
 
 log = structlog.get_logger(__name__)
 
@@ -130,7 +131,7 @@ class LiveQueue:
 
     async def waiting(self) -> list[WaitingTicket]:
         """Every waiting ticket (unordered), from Redis; rebuilt from the database when lost."""
-        raw = await self._redis.hgetall(redis_keys.LIVE_QUEUE)
+        raw = await awaited(self._redis.hgetall(redis_keys.LIVE_QUEUE))
         fields = {_text(key): value for key, value in raw.items()}
         if BUILT_FIELD in fields:
             return [ticket_from_json(value) for key, value in fields.items() if key != BUILT_FIELD]
@@ -152,7 +153,7 @@ class LiveQueue:
         # Another instance is rebuilding: wait for it briefly, else answer from the database.
         for _ in range(40):
             await asyncio.sleep(0.05)
-            if await self._redis.hexists(redis_keys.LIVE_QUEUE, BUILT_FIELD):
+            if await awaited(self._redis.hexists(redis_keys.LIVE_QUEUE, BUILT_FIELD)):
                 return await self.waiting()
         waiting, _ = await _load(self._sessions, None)
         return waiting
@@ -201,7 +202,7 @@ class LiveQueue:
                     continue
         # Very busy: leave it; readers and the reconcile cron rebuild from the database.
         log.warning("live_queue.write_gave_up")
-        await self._redis.hdel(redis_keys.LIVE_QUEUE, BUILT_FIELD)
+        await awaited(self._redis.hdel(redis_keys.LIVE_QUEUE, BUILT_FIELD))
         return (await load())[0]
 
     # ------------------------------------------------------------------ after a change
@@ -217,7 +218,7 @@ class LiveQueue:
         except Exception:
             # The change is committed; a failed copy is rebuilt by the reconcile cron.
             log.exception("live_queue.sync_failed", conversation_ids=ids)
-            await self._redis.hdel(redis_keys.LIVE_QUEUE, BUILT_FIELD)
+            await awaited(self._redis.hdel(redis_keys.LIVE_QUEUE, BUILT_FIELD))
         await publish(self._redis, StaffEvent(kind=StaffEventKind.QUEUE, conversation_ids=tuple(ids)))
         await self.request_announcement()
 

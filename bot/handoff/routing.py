@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot import store
 from bot.config import ServiceConfig, Signal
+from bot.db import rows_matched
 from bot.flows.complaint import HandoffRequest, Step
 from bot.flows.deadline import BusinessCalendar
 from bot.handoff.events import StaffEvent, StaffEventKind
@@ -238,11 +239,16 @@ class HandoffRouter:
         if agent is None or not agent.active:
             return
         owner = f"{AGENT_PREFIX}{agent.id}"
-        moved = session.execute(
-            update(Conversation)
-            .where(Conversation.id == conversation.id, Conversation.ownership_version == conversation.ownership_version)
-            .values(owner=owner, ownership_version=Conversation.ownership_version + 1)
-        ).rowcount
+        moved = rows_matched(
+            session.execute(
+                update(Conversation)
+                .where(
+                    Conversation.id == conversation.id,
+                    Conversation.ownership_version == conversation.ownership_version,
+                )
+                .values(owner=owner, ownership_version=Conversation.ownership_version + 1)
+            )
+        )
         if not moved:
             return
         # Keep the in-memory copy in step, so the pipeline's save (which checks the version) succeeds

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.config import Followups
+from bot.db import rows_matched
 from bot.flows.complaint import SatisfactionRecord
 from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.handoff.notifications import notify
@@ -99,7 +100,7 @@ def take_timer(session: Session, conversation_id: int, kind: CaseTimerKind, toke
         )
         .values(status="fired")
     )
-    return bool(result.rowcount)
+    return bool(rows_matched(result))
 
 
 def record_satisfaction(

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.config import PhraseId, ServiceConfig
+from bot.db import rows_matched
 from bot.flows.complaint import SUPERVISOR_QUEUE
 from bot.flows.deadline import BusinessCalendar, describe_moment, format_hours
 from bot.handoff.events import StaffEvent, StaffEventKind
@@ -100,7 +101,7 @@ class Tracker:
         if complaint is None or conversation is None or complaint.status not in store.OPEN_STATUSES:
             return Effects(result="case not open")
         effects = Effects(events=[StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))])
-        detail = {
+        detail: dict[str, object] = {
             "case_number": complaint.case_number,
             "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
         }
@@ -269,11 +270,13 @@ class Tracker:
         """Record the resolution of the conversation's open complaints; with one, the conversation
         goes back to the bot for the satisfaction callback. Returns whether a complaint was resolved."""
         resolved_by = conversation.owner if conversation.owner.startswith("agent:") else actor
-        resolved = session.execute(
-            update(Complaint)
-            .where(Complaint.conversation_id == conversation.id, Complaint.status.in_(store.OPEN_STATUSES))
-            .values(status="resolved", resolved_at=now, resolved_by=resolved_by, resolution_summary=summary)
-        ).rowcount
+        resolved = rows_matched(
+            session.execute(
+                update(Complaint)
+                .where(Complaint.conversation_id == conversation.id, Complaint.status.in_(store.OPEN_STATUSES))
+                .values(status="resolved", resolved_at=now, resolved_by=resolved_by, resolution_summary=summary)
+            )
+        )
         store.cancel(session, conversation.id)
         if resolved:
             conversation.owner, conversation.ownership_version = "bot", conversation.ownership_version + 1

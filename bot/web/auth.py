@@ -154,9 +154,9 @@ async def login(request: web.Request) -> web.Response:
         raise api_error(503, "sign-in is unavailable for a moment; try again") from error
     if wait > 0:
         minutes = max(1, math.ceil(wait / 60))
-        error = api_error(429, f"too many failed sign-ins; try again in {minutes} minutes")
-        error.headers["Retry-After"] = str(math.ceil(wait))
-        raise error
+        refused = api_error(429, f"too many failed sign-ins; try again in {minutes} minutes")
+        refused.headers["Retry-After"] = str(math.ceil(wait))
+        raise refused
     account = await authenticate(request.app[database_key], auth.hashers, username, password)
     if account is None:
         raise api_error(401, "wrong username or password")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.channel_window import WindowState, wechat_window, window_usage
 from bot.config import ServiceConfig
+from bot.db import rows_matched
 from bot.gateway import DELIVER_JOB
 from bot.handoff.accounts import Role
 from bot.keys import clock_key, config_key, database_key, redis_key, sessions_key
@@ -66,9 +67,13 @@ async def retry_dead_letter(request: web.Request) -> web.Response:
         letter = session.get(DeadLetter, letter_id)
         if letter is None:
             return "missing"
-        taken = session.execute(
-            update(DeadLetter).where(DeadLetter.id == letter_id, DeadLetter.retried_at.is_(None)).values(retried_at=now)
-        ).rowcount
+        taken = rows_matched(
+            session.execute(
+                update(DeadLetter)
+                .where(DeadLetter.id == letter_id, DeadLetter.retried_at.is_(None))
+                .values(retried_at=now)
+            )
+        )
         if not taken:
             return "retried"
         if letter.job == DELIVER_JOB and letter.message_id is not None:

@@ -51,8 +51,10 @@ async def wechat_setup(
     safe, passive_ms = getattr(request, "param", PLAIN)
     api = FakeWechatApi()
     server = await start_fake_wechat(api)
-    keys = (KEY, PREVIOUS_KEY) if safe else (None, None)
-    account = WechatAccountSettings(TOKEN, APPID, SECRET, *keys, api_base=str(server.make_url("")).rstrip("/"))
+    aes_key, aes_key_previous = (KEY, PREVIOUS_KEY) if safe else (None, None)
+    account = WechatAccountSettings(
+        TOKEN, APPID, SECRET, aes_key, aes_key_previous, api_base=str(server.make_url("")).rstrip("/")
+    )
     config = service_config.model_copy(
         update={
             "channels": ChannelsConfig(
@@ -311,9 +313,10 @@ async def test_signed_requests_outside_the_time_window_are_refused(
 
 def test_the_signature_window_is_a_setting() -> None:
     env = {"BOT_WECHAT_TOKEN": "t", "BOT_WECHAT_APPID": "a", "BOT_WECHAT_SECRET": "s"}
-    assert Settings.from_env(env).wechat.signature_max_age_seconds == 300  # type: ignore[union-attr]
-    narrowed = Settings.from_env({**env, "BOT_SIGNATURE_MAX_AGE_SECONDS": "60"})
-    assert narrowed.wechat.signature_max_age_seconds == 60  # type: ignore[union-attr]
+    default = Settings.from_env(env).wechat
+    assert default is not None and default.signature_max_age_seconds == 300
+    narrowed = Settings.from_env({**env, "BOT_SIGNATURE_MAX_AGE_SECONDS": "60"}).wechat
+    assert narrowed is not None and narrowed.signature_max_age_seconds == 60
 
 
 def _without(xml: str, element: str) -> str:

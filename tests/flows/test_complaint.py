@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.config import PhraseId, ServiceConfig
+from bot.config import Grade, PhraseId, ServiceConfig
 from bot.engine import ConversationEngine, ConversationSnapshot
 from bot.flows.complaint import (
     CustomerSaid,
@@ -46,7 +47,7 @@ class Chat:
         self.now = now
         self.owner = owner
         self.state = State.NEW
-        self.data: dict[str, object] = {}
+        self.data: dict[str, Any] = {}
         self.steps: list[Step] = []
 
     def send(self, event: Event | str) -> Step:
@@ -65,7 +66,7 @@ class Chat:
         return [reply.phrase_id for reply in step.replies]
 
     def timer(self, kind: TimerKind) -> TimerFired:
-        return TimerFired(kind, self.data["timers"][kind.value])  # type: ignore[index]
+        return TimerFired(kind, self.data["timers"][kind.value])
 
 
 @pytest.fixture
@@ -194,7 +195,7 @@ def test_vip_customers_get_a_tighter_deadline_and_urgent_priority(engine: Conver
     chat = Chat(engine, customer=CustomerView(tier="vip"))
     complete_until_confirmation(chat)
     step = chat.send("对")
-    vip_hours = engine.config.deadlines.table["simple"]["vip"]
+    vip_hours = engine.config.deadlines.table[Grade.SIMPLE]["vip"]
     assert f"{vip_hours:g}小时内" in chat.texts(step)
     assert step.handoff is not None and step.handoff.priority == 0
 
@@ -212,12 +213,12 @@ def test_rejecting_the_restatement_leads_to_a_correction_loop(engine: Conversati
     chat = Chat(engine)
     complete_until_confirmation(chat)
     step = chat.send("不对")
-    assert chat.state is State.CHOOSE_CORRECTION
+    assert step.state is State.CHOOSE_CORRECTION
     assert chat.phrase_ids(step) == ["ask_correction"]
     step = chat.send("2")
-    assert chat.state is State.CORRECT_PHONE
+    assert step.state is State.CORRECT_PHONE
     step = chat.send("13700137000")
-    assert chat.state is State.CONFIRMING
+    assert step.state is State.CONFIRMING
     assert "13700137000" in chat.texts(step)
     chat.send("不对")
     chat.send("地址")
@@ -443,7 +444,7 @@ def test_no_reply_the_bot_can_send_contains_a_forbidden_phrase(
     chat.send(Started())
     for line in lines:
         if isinstance(line, TimerKind):
-            token = chat.data.get("timers", {}).get(line.value, 0)  # type: ignore[union-attr]
+            token = chat.data.get("timers", {}).get(line.value, 0)
             chat.send(TimerFired(line, token))
         else:
             chat.send(line)

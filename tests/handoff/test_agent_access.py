@@ -58,7 +58,8 @@ async def test_an_agent_reads_the_waiting_conversations_of_their_queues_only(mak
     ticket_id = await handed_off_ticket(client)
     conversation_id = await _conversation_of(client, ticket_id)
     async with client.app[sessions_key]() as session:
-        assert (await session.get(HandoffTicket, ticket_id)).queue == "general"  # type: ignore[union-attr]
+        ticket = await session.get(HandoffTicket, ticket_id)
+        assert ticket is not None and ticket.queue == "general"
 
     # In the ticket's queue: reads and notes; replies only once they own it (claim first).
     assert await _reads(client, "gen", conversation_id) == (200, 201, 409)

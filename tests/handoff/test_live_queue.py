@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from bot import redis_keys
 from bot.handoff.accounts import Role
 from bot.handoff.live_queue import BUILT_FIELD
+from bot.redis_replies import awaited
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx, ticket_of
 from tests.handoff.test_api import add_user, set_queues, sign_in
@@ -39,9 +40,9 @@ async def test_after_a_redis_flush_the_queue_is_rebuilt_in_the_same_order(
 
     await redis.flushall()
     await sign_in(client, "lead")  # the staff sessions lived in Redis too
-    assert await redis.hget(redis_keys.LIVE_QUEUE, BUILT_FIELD) is None
+    assert await awaited(redis.hget(redis_keys.LIVE_QUEUE, BUILT_FIELD)) is None
     assert await _queue(client) == before
-    assert await redis.hget(redis_keys.LIVE_QUEUE, BUILT_FIELD) is not None  # rebuilt, not just read around
+    assert await awaited(redis.hget(redis_keys.LIVE_QUEUE, BUILT_FIELD)) is not None  # rebuilt, not just read around
     for socket in (socket_a, socket_b, socket_c):
         await socket.close()
 
@@ -65,13 +66,13 @@ async def test_claim_and_resolve_update_redis_and_tell_the_consoles(make_client:
     csrf = await sign_in(client, "li")
     conversation_id, socket = await customer_hands_off(client)
     ticket_id = await ticket_of(client, conversation_id)
-    assert await redis.hexists(redis_keys.LIVE_QUEUE, str(ticket_id))
+    assert await awaited(redis.hexists(redis_keys.LIVE_QUEUE, str(ticket_id)))
     pubsub = redis.pubsub()
     await pubsub.subscribe(redis_keys.STAFF_EVENTS_CHANNEL)
     await pubsub.get_message(timeout=1)  # the subscribe confirmation
 
     assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
-    assert not await redis.hexists(redis_keys.LIVE_QUEUE, str(ticket_id))
+    assert not await awaited(redis.hexists(redis_keys.LIVE_QUEUE, str(ticket_id)))
     assert await _queue(client) == []
     events = []
     for _ in range(10):
@@ -94,7 +95,7 @@ async def test_claim_and_resolve_update_redis_and_tell_the_consoles(make_client:
         f"/api/conversations/{conversation_id}/resolve", json={"summary": "已处理"}, headers={"X-CSRF-Token": csrf}
     )
     assert resolved.status == 200
-    assert await _queue(client) == [] and await redis.hlen(redis_keys.LIVE_QUEUE) == 1  # just "built"
+    assert await _queue(client) == [] and await awaited(redis.hlen(redis_keys.LIVE_QUEUE)) == 1  # just "built"
     await pubsub.aclose()
     await socket.close()
 
@@ -107,20 +108,22 @@ async def test_the_reconcile_cron_heals_drift(make_client: AppFactory, redis: Re
     ticket_id = await ticket_of(client, conversation_id)
     assert await _queue(client) == [(conversation_id, "general", 1)]
     # Drift: a lost write (the ticket is missing) and a stale entry for a ticket that no longer waits.
-    await redis.hdel(redis_keys.LIVE_QUEUE, str(ticket_id))
-    await redis.hset(
-        redis_keys.LIVE_QUEUE,
-        "999",
-        json.dumps(
-            {
-                "id": 999,
-                "conversation_id": 999,
-                "queue": "general",
-                "priority": 0,
-                "reason": "gone",
-                "created_at": "2026-01-01T00:00:00+00:00",
-            }
-        ),
+    await awaited(redis.hdel(redis_keys.LIVE_QUEUE, str(ticket_id)))
+    await awaited(
+        redis.hset(
+            redis_keys.LIVE_QUEUE,
+            "999",
+            json.dumps(
+                {
+                    "id": 999,
+                    "conversation_id": 999,
+                    "queue": "general",
+                    "priority": 0,
+                    "reason": "gone",
+                    "created_at": "2026-01-01T00:00:00+00:00",
+                }
+            ),
+        )
     )
     assert await _queue(client) == [(999, "general", 1)]
     await reconcile(job_ctx(client))

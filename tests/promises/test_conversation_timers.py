@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.config import ServiceConfig
+from bot.config import PhraseId, ServiceConfig
 from bot.keys import sessions_key
 from bot.models import Conversation
 from tests.conftest import AppFactory, FixedClock
@@ -34,13 +34,13 @@ async def test_idle_close_fires_when_the_customer_stays_silent(
     phrases = service_config.phrases["zh-CN"].phrases
     clock.advance(minutes=10)
     await run_due(client)
-    await socket.until_bot_says(phrases["idle_prompt"][:8])
+    await socket.until_bot_says(phrases[PhraseId.IDLE_PROMPT][:8])
     clock.advance(minutes=59)
     await run_due(client)
     assert await _status(client, conversation_id) == ("open", None)
     clock.advance(minutes=1)
     await run_due(client)
-    await socket.until_bot_says(phrases["idle_close"][:8])
+    await socket.until_bot_says(phrases[PhraseId.IDLE_CLOSE][:8])
     assert await _status(client, conversation_id) == ("closed", "idle")
     await socket.close()
 
@@ -53,14 +53,14 @@ async def test_an_answer_after_the_prompt_cancels_the_idle_close(
     phrases = service_config.phrases["zh-CN"].phrases
     clock.advance(minutes=10)
     await run_due(client)
-    await socket.until_bot_says(phrases["idle_prompt"][:8])
+    await socket.until_bot_says(phrases[PhraseId.IDLE_PROMPT][:8])
     await socket.send("楼道的灯坏了")
     await socket.until_bot_says("电话")
     clock.advance(hours=1)  # the cancelled close's time (the re-armed prompt fires meanwhile)
     await run_due(client)
     assert await _status(client, conversation_id) == ("open", None)
     await socket.collect_for(0.3)
-    assert not any(phrases["idle_close"][:8] in text for text in socket.bot_texts())
+    assert not any(phrases[PhraseId.IDLE_CLOSE][:8] in text for text in socket.bot_texts())
     await socket.close()
 
 
@@ -76,7 +76,7 @@ async def test_harassment_closes_after_five_minutes(
     assert await _status(client, conversation_id) == ("open", None)
     clock.advance(seconds=1)
     await run_due(client)
-    await socket.until_bot_says(service_config.phrases["zh-CN"].phrases["harassment_close"])
+    await socket.until_bot_says(service_config.phrases["zh-CN"].phrases[PhraseId.HARASSMENT_CLOSE])
     assert await _status(client, conversation_id) == ("closed", "harassment")
     await socket.close()
 
@@ -94,5 +94,5 @@ async def test_a_real_question_in_time_cancels_the_harassment_close(
     clock.advance(minutes=5)
     await run_due(client)
     assert await _status(client, conversation_id) == ("open", None)
-    assert service_config.phrases["zh-CN"].phrases["harassment_close"] not in socket.bot_texts()
+    assert service_config.phrases["zh-CN"].phrases[PhraseId.HARASSMENT_CLOSE] not in socket.bot_texts()
     await socket.close()

@@ -108,6 +108,7 @@ async def test_an_extension_rearms_the_timers_and_tells_the_customer_the_new_tim
     client = await make_client()
     conversation_id, socket = await promised_case(client)
     original = (await complaint(client, conversation_id)).deadline_at
+    assert original is not None
     headers, _ = await staff(client, "zhou.supervisor", Role.SUPERVISOR)
     clock.advance(hours=1)
 

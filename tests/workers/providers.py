@@ -46,7 +46,9 @@ class ScriptedBotApi:
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        params = await request.json() if request.content_type == "application/json" else dict(await request.post())
+        params: dict[str, Any] = (
+            await request.json() if request.content_type == "application/json" else dict(await request.post())
+        )
         if method == "getMe":
             return web.json_response(
                 {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "B", "username": "b"}}

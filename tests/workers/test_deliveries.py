@@ -144,8 +144,8 @@ async def test_two_workers_side_by_side_send_each_message_once_and_in_order(
 
     sent = sorted(bot_api.texts())
     assert sent == sorted(text for texts in expected.values() for text in texts)  # each exactly once
-    for chat, texts in expected.items():
-        assert [str(item["text"]) for item in bot_api.sent if str(item["chat_id"]) == chat] == texts
+    for chat_id, texts in expected.items():
+        assert [str(item["text"]) for item in bot_api.sent if str(item["chat_id"]) == chat_id] == texts
     async with client.app[sessions_key]() as session:
         statuses = set((await session.execute(select(Message.delivery_status))).scalars())
     assert statuses == {"sent"}
@@ -279,6 +279,6 @@ async def test_a_chat_id_the_adapter_cannot_use_fails_each_message_once_and_leav
         stored = await message(client, message_id)
         assert (stored.delivery_status, stored.attempts) == ("failed", 1)
         assert "ValueError" in (stored.last_error or "")
-    assert sorted(letter.message_id for letter in await dead_letters(client)) == sorted(ids)
+    assert sorted(letter.message_id or 0 for letter in await dead_letters(client)) == sorted(ids)
     assert bot_api.texts() == ["已为您登记"]
     assert (await message(client, good_id)).delivery_status == "sent"

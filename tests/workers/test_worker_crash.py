@@ -115,7 +115,7 @@ def holding(first_only: asyncio.Event, requests: list[str]) -> Callable[..., Awa
 
 
 async def test_sms_gateway_a_killed_worker_delivers_exactly_once(make_client: AppFactory, workers: Workers) -> None:
-    release, requests = asyncio.Event(), []
+    release, requests = asyncio.Event(), list[str]()
     stub_app = create_stub_app(StubConfig(ACCOUNT, SMS_TOKEN, NUMBER, "http://127.0.0.1:9/channels/sms"))
     stub_app.middlewares.append(holding(release, requests))
     stub = TestServer(stub_app)

@@ -1,0 +1,259 @@
+"""Import-layer contracts: lower layers never import higher ones (docs/architecture.md, "Layers").
+
+Every import in bot/ and workers/ is read with ``ast`` (inside functions and ``TYPE_CHECKING``
+blocks too), so a dependency cannot hide from the rules. The imports that break a rule today are
+listed in ``KNOWN_VIOLATIONS``; the test fails on any other, and on a listed one that is gone, so
+the list only shrinks as the regroup of issue 10 removes them.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("bot", "workers")
+
+STORAGE = ("bot.db", "bot.models", "bot.store", "bot.promises.store", "bot.handoff.session_store", "sqlalchemy")
+IO_LIBRARIES = ("redis", "arq", "aiohttp", "telegram", "wechatpy", "asyncpg", "aiosqlite")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Modules under ``importers`` (except ``exempt``) import nothing under ``forbidden`` (except
+    ``allowed``). A name matches that module and everything below it."""
+
+    name: str
+    importers: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    exempt: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
+
+
+RULES = (
+    Rule(
+        "core types are the bottom layer",
+        importers=("bot.messages", "bot.redis_keys", "bot.phones"),
+        forbidden=("bot", "workers"),
+    ),
+    Rule(
+        "configuration depends only on core types",
+        importers=("bot.config",),
+        forbidden=("bot", "workers"),
+        allowed=("bot.messages",),
+    ),
+    Rule(
+        "storage sits below flows, effects, channels, web and workers",
+        importers=("bot.db", "bot.models", "bot.store"),
+        forbidden=(
+            "bot.engine",
+            "bot.flows",
+            "bot.pipeline",
+            "bot.gateway",
+            "bot.outbox",
+            "bot.handoff",
+            "bot.promises",
+            "bot.channels",
+            "bot.web",
+            "bot.app",
+            "bot.keys",
+            "workers",
+        ),
+    ),
+    Rule(
+        "the engine and the flows are pure: no channels, web, workers, storage, Redis or effects",
+        importers=("bot.engine", "bot.flows"),
+        forbidden=(
+            "bot.channels",
+            "bot.web",
+            "workers",
+            *STORAGE,
+            "bot.redis_keys",
+            *IO_LIBRARIES,
+            "bot.pipeline",
+            "bot.gateway",
+            "bot.outbox",
+            "bot.handoff",
+            "bot.promises",
+            "bot.app",
+            "bot.keys",
+        ),
+    ),
+    Rule(
+        "channel adapters touch neither storage nor the engine, flows, effects or web",
+        importers=("bot.channels",),
+        forbidden=(
+            *STORAGE,
+            "bot.engine",
+            "bot.flows",
+            "bot.pipeline",
+            "bot.gateway",
+            "bot.outbox",
+            "bot.handoff",
+            "bot.promises",
+            "bot.web",
+            "bot.app",
+            "bot.keys",
+            "workers",
+        ),
+    ),
+    Rule(
+        "outbound, handoff and promises sit below the pipeline that runs them",
+        importers=("bot.gateway", "bot.outbox", "bot.handoff", "bot.promises"),
+        forbidden=("bot.pipeline", "bot.web", "bot.app", "bot.keys", "workers"),
+    ),
+    Rule(
+        "the web routes are the top: only the app assembles them",
+        importers=PACKAGES,
+        forbidden=("bot.web",),
+        exempt=("bot.web", "bot.app"),
+    ),
+    Rule(
+        # The CLI starts either the app or a worker, so it stands above both.
+        "workers may import bot; bot never imports workers",
+        importers=("bot",),
+        forbidden=("workers",),
+        exempt=("bot.__main__",),
+    ),
+    Rule("nothing imports the tests", importers=PACKAGES, forbidden=("tests",)),
+)
+
+# (importer, imported): each breaks a rule above today; the regroup of issue 10 removes them, and
+# this test then asks for the entry to go.
+KNOWN_VIOLATIONS = {
+    # Storage builds the flow's record types (ComplaintRecord, OpenCase, ...): they belong in a
+    # lower layer (flow data types) that both import.
+    ("bot.store", "bot.flows.complaint"),
+    # The rules' pydantic model is validated as part of the configuration.
+    ("bot.config", "bot.handoff.rules"),
+    # Delivery, Dispatcher and TimerSchedule live in the pipeline, the kernel above these.
+    ("bot.gateway", "bot.pipeline"),
+    ("bot.outbox", "bot.pipeline"),
+    ("bot.promises.tracker", "bot.pipeline"),
+    ("bot.handoff.announce", "bot.pipeline"),
+    # The in-process worker is assembled in the app from the workers' settings; one typed
+    # Resources object built once for both removes these.
+    ("bot.app", "workers.settings"),
+    ("bot.app", "workers.timers"),
+}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def source_modules() -> dict[str, Path]:
+    return {module_name(path): path for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py"))}
+
+
+def imported_modules(module: str, source: str, is_package: bool, known: set[str]) -> set[str]:
+    """Every module ``source`` imports, wherever the import statement is; ``from a import b``
+    counts as ``a.b`` when that is one of the ``known`` modules, else as ``a``."""
+    package = module if is_package else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            submodules = {f"{target}.{alias.name}" for alias in node.names} & known
+            found.update(submodules or {target})
+    return found
+
+
+def within(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == prefix or name.startswith(f"{prefix}.") for prefix in prefixes)
+
+
+def broken_rules(graph: dict[str, set[str]]) -> dict[tuple[str, str], list[str]]:
+    """(importer, imported) → the names of the rules that import breaks."""
+    broken: dict[tuple[str, str], list[str]] = {}
+    for importer, targets in graph.items():
+        for rule in RULES:
+            if not within(importer, rule.importers) or within(importer, rule.exempt):
+                continue
+            for target in targets:
+                if within(target, rule.forbidden) and not within(target, rule.allowed) and target != importer:
+                    broken.setdefault((importer, target), []).append(rule.name)
+    return broken
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = source_modules()
+    known = set(modules)
+    return {
+        name: imported_modules(name, path.read_text(encoding="utf-8"), path.name == "__init__.py", known)
+        for name, path in modules.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def broken() -> dict[tuple[str, str], list[str]]:
+    return broken_rules(import_graph())
+
+
+def test_no_import_breaks_a_layer_rule_beyond_the_known_ones(broken: dict[tuple[str, str], list[str]]) -> None:
+    new = {pair: rules for pair, rules in broken.items() if pair not in KNOWN_VIOLATIONS}
+    assert not new, "imports against the layers:\n" + "\n".join(
+        f"  {importer} imports {imported}: {'; '.join(rules)}" for (importer, imported), rules in sorted(new.items())
+    )
+
+
+def test_every_known_violation_is_still_there(broken: dict[tuple[str, str], list[str]]) -> None:
+    fixed = KNOWN_VIOLATIONS - set(broken)
+    assert not fixed, "no longer imported (good): remove from KNOWN_VIOLATIONS:\n" + "\n".join(
+        f"  {importer} -> {imported}" for importer, imported in sorted(fixed)
+    )
+
+
+def test_every_rule_names_modules_that_exist() -> None:
+    modules = set(source_modules())
+    for rule in RULES:
+        for prefix in (*rule.importers, *rule.exempt, *rule.allowed):
+            assert any(within(module, (prefix,)) for module in modules), f"{rule.name}: no module {prefix}"
+
+
+def test_the_reader_sees_every_kind_of_import() -> None:
+    source = """
+import bot.gateway
+from bot import store, config
+from . import engine
+from ..web import chat
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from workers.jobs import fire_timer
+
+def later():
+    import redis.asyncio
+"""
+    known = {"bot.store", "bot.config", "bot.flows.engine", "bot.web.chat"}
+    found = imported_modules("bot.flows.complaint", source, is_package=False, known=known)
+    assert found == {
+        "bot.gateway",
+        "bot.store",
+        "bot.config",
+        "bot.flows.engine",
+        "bot.web.chat",
+        "typing",
+        "workers.jobs",
+        "redis.asyncio",
+    }
+
+
+def test_a_forbidden_import_is_reported() -> None:
+    graph = {"bot.flows.complaint": {"bot.store", "bot.messages"}, "bot.store": {"bot.models"}}
+    assert broken_rules(graph) == {
+        ("bot.flows.complaint", "bot.store"): [
+            "the engine and the flows are pure: no channels, web, workers, storage, Redis or effects"
+        ]
+    }
