@@ -18,8 +18,8 @@ from bot.keys import config_key, database_key, sessions_key
 from bot.models import Conversation, Customer, HandoffTicket, Notification, TimelineEvent, User
 from bot.settings import PROJECT_ROOT
 from tests.conftest import AppFactory
-from tests.handoff.test_api import PASSWORD, add_user, sign_in
 from tests.helpers import ChatSocket, eventually, new_session
+from tests.staff import PASSWORD, add_user, sign_in
 
 BILLING_RULE = {
     "name": "billing complaints go to the billing team",

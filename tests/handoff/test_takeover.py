@@ -20,8 +20,8 @@ from bot.keys import engine_key, sessions_key
 from bot.models import Conversation, HandoffTicket, Message, User
 from bot.settings import Settings
 from tests.conftest import FixedClock
-from tests.handoff.test_api import add_user
 from tests.helpers import ChatSocket, eventually, new_session, timeline_kinds
+from tests.staff import add_user
 
 RACING_TEXT = "还要等多久?"
 
