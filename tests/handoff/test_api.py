@@ -12,7 +12,7 @@ from bot.handoff.accounts import Role
 from bot.keys import sessions_key
 from bot.models import Conversation, HandoffTicket
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, new_session
+from tests.helpers import ChatSocket, new_session, settled
 from tests.staff import PASSWORD, add_user, handed_off_ticket, set_queues, sign_in
 
 
@@ -122,7 +122,7 @@ async def test_the_bot_stays_silent_once_an_agent_owns_the_conversation(make_cli
     bot_messages = len(socket.bot_texts())
     message_id = await socket.send("你好,有人吗?")
     await socket.until_acked(message_id)
-    await socket.collect_for(0.5)
+    await settled(client, sockets=[socket])
     assert len(socket.bot_texts()) == bot_messages
     await socket.close()
 
@@ -252,7 +252,7 @@ async def test_notes_stay_internal_and_transfer_keeps_the_history(make_client: A
         f"/api/conversations/{conversation_id}/transfer", json={"username": "ma"}, headers=headers
     )
     assert moved.status == 200
-    await socket.collect_for(0.3)
+    await settled(client, sockets=[socket])
     assert not any("先安抚" in frame.get("text", "") for frame in socket.frames)  # notes are never sent
     view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
     kinds = [event["kind"] for event in view["timeline"]]
