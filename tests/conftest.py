@@ -26,6 +26,8 @@ from bot.embedded_redis import EmbeddedRedis
 from bot.models import Base
 from bot.settings import PROJECT_ROOT, Settings
 
+pytest_plugins = ("tests.network_guard",)
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

@@ -127,9 +127,7 @@ _HELD_KEYS = (
 empty list is no key), a batch or a delivery job holding a conversation."""
 
 
-async def settled(
-    *clients: TestClient[Any, Any], sockets: Sequence[ChatSocket] = (), timeout: float = 10
-) -> None:
+async def settled(*clients: TestClient[Any, Any], sockets: Sequence[ChatSocket] = (), timeout: float = 10) -> None:
     """Wait until nothing the test started can still happen on these app instances.
 
     Every instance's pipeline has stored and run what it took and handed the results to the
