@@ -27,6 +27,8 @@ from bot.models import Base
 from bot.pipeline import Clock
 from bot.settings import PROJECT_ROOT, Settings
 
+pytest_plugins = ("tests.network_guard",)
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

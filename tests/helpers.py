@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from aiohttp.test_utils import TestClient
+from arq.constants import default_queue_name, in_progress_key_prefix
 from sqlalchemy import select
 
-from bot.keys import sessions_key
+from bot import redis_keys
+from bot.keys import clock_key, pipeline_key, redis_key, sessions_key, settings_key
 from bot.models import TimelineEvent
+
+SYNC_FRAME = {"type": "sync"}
+SYNC_ANSWER = {"type": "error", "message": "unknown frame type 'sync'"}
 
 
 async def new_session(client: TestClient[Any, Any], locale: str = "zh-CN") -> tuple[str, int]:
@@ -50,6 +56,17 @@ class ChatSocket:
             await asyncio.wait_for(collect(), timeout)
         except TimeoutError as error:
             raise AssertionError(f"timed out; frames so far: {self.frames}") from error
+
+    async def caught_up(self, timeout: float = 10) -> None:
+        """Take every frame the server wrote to this socket before now.
+
+        The server reads a socket's frames one at a time and answers a frame of an unknown type
+        with an error on the same socket, after whatever it wrote before; so once that answer is
+        here, so is everything before it, and every message sent on it before was stored.
+        """
+        await self.socket.send_json(SYNC_FRAME)
+        await self.until(lambda frames: SYNC_ANSWER in frames, timeout)
+        self.frames.remove(SYNC_ANSWER)
 
     async def collect_for(self, seconds: float) -> None:
         """Take every frame that arrives within ``seconds`` (to show that something did not)."""
@@ -99,3 +116,68 @@ async def timeline_kinds(client: TestClient[Any, Any], conversation_id: int) -> 
             .order_by(TimelineEvent.id)
         )
         return list(rows.scalars())
+
+
+_HELD_KEYS = (
+    redis_keys.conversation_inbox(0).replace(":0:", ":*:"),
+    redis_keys.conversation_lock(0).replace(":0:", ":*:"),
+    redis_keys.delivery_lock(0).replace(":0:", ":*:"),
+)
+"""Keys that exist only while work is waiting or running: a conversation's events not yet run (an
+empty list is no key), a batch or a delivery job holding a conversation."""
+
+
+async def settled(*clients: TestClient[Any, Any], sockets: Sequence[ChatSocket] = (), timeout: float = 10) -> None:
+    """Wait until nothing the test started can still happen on these app instances.
+
+    Every instance's pipeline has stored and run what it took and handed the results to the
+    gateway (web chat frames are on this instance's sockets and published to the others; provider
+    messages are arq jobs; timers are armed); no conversation has events waiting or is held by a
+    batch or a delivery; no arq job is running; and on an instance with the in-process worker, no
+    job or timer is due. What may still come waits for time to pass (a timer not yet due, a retry's
+    backoff) or for a worker the test has not run. Raises AssertionError naming what is still busy.
+
+    ``sockets`` are caught up before (so the server has taken every message they sent) and after
+    (so they hold every frame the server wrote to them). A frame another instance published may
+    still be on its way through Redis to a socket on this one.
+    """
+    assert clients, "settled() needs the app instances the test started"
+    for socket in sockets:
+        await socket.caught_up(timeout)
+    await _until_settled(clients, timeout)
+    for socket in sockets:
+        await socket.caught_up(timeout)
+
+
+async def _until_settled(clients: tuple[TestClient[Any, Any], ...], timeout: float) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        for client in clients:
+            if not await client.app[pipeline_key].drained(timeout=max(deadline - loop.time(), 0)):
+                raise AssertionError(f"the pipeline of {client.app[settings_key].instance_id} is still busy")
+        busy = await _busy(clients)
+        # Checked again after the Redis reads: a pipeline woken meanwhile has work again.
+        if not busy and all([await client.app[pipeline_key].drained(timeout=0) for client in clients]):
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"not settled within {timeout} s: {busy}")
+        await asyncio.sleep(0.01)
+
+
+async def _busy(clients: tuple[TestClient[Any, Any], ...]) -> list[str]:
+    redis = clients[0].app[redis_key]
+    busy = [key.decode() for pattern in _HELD_KEYS async for key in redis.scan_iter(match=pattern)]
+    # A job runs while it has an in-progress key and is still queued (arq keeps a cron job's key
+    # for a while after it finished, but takes every finished job off the queue).
+    async for key in redis.scan_iter(match=f"{in_progress_key_prefix}*"):
+        if await redis.zscore(default_queue_name, key.decode().removeprefix(in_progress_key_prefix)) is not None:
+            busy.append(key.decode())
+    for client in clients:
+        if not client.app[settings_key].in_process_worker:
+            continue
+        if await redis.zcount(default_queue_name, "-inf", time.time() * 1000):
+            busy.append(f"{default_queue_name} (jobs due)")
+        if await redis.zcount(redis_keys.DUE_TIMERS, "-inf", client.app[clock_key]().timestamp()):
+            busy.append(f"{redis_keys.DUE_TIMERS} (timers due)")
+    return busy

@@ -15,7 +15,7 @@ from bot.keys import pipeline_key, redis_key, sessions_key
 from bot.models import Conversation, Message
 from bot.pipeline import utc_now
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, eventually, new_session
+from tests.helpers import ChatSocket, eventually, new_session, settled
 
 
 async def _conversation(client: Any, conversation_id: int) -> Conversation:
@@ -202,7 +202,7 @@ async def test_copies_of_a_message_sent_at_once_are_stored_and_answered_once(mak
             return asks.scalar_one() >= 1
 
     await eventually(answered)
-    await asyncio.sleep(0.3)
+    await settled(client)
     async with client.app[sessions_key]() as session:
         stored = (
             await session.execute(select(func.count()).where(Message.provider_message_id.endswith(message_id)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any
 
@@ -16,7 +15,7 @@ from bot.messages import OutboundMessage
 from bot.models import Message
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN, Stub
 from tests.conftest import AppFactory
-from tests.helpers import eventually
+from tests.helpers import eventually, settled
 
 
 def test_signature_matches_the_documented_example() -> None:
@@ -106,7 +105,7 @@ async def test_a_retried_webhook_is_stored_and_answered_once(sms_setup: tuple[An
         return len(stub.texts_to(PHONE)) >= 3
 
     await eventually(answered, timeout=15)
-    await asyncio.sleep(0.5)
+    await settled(client)
     async with client.app[sessions_key]() as session:
         stored = (
             await session.execute(select(func.count()).where(Message.provider_message_id == params["MessageSid"]))

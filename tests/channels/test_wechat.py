@@ -33,7 +33,7 @@ from tests.channels.wechat_helpers import (
     text_xml,
 )
 from tests.conftest import AppFactory
-from tests.helpers import eventually
+from tests.helpers import eventually, settled
 
 KEY, PREVIOUS_KEY = aes_key(), aes_key()
 
@@ -196,6 +196,7 @@ async def test_outside_the_48_hour_window_a_template_message_is_sent(
     assert api.templates[0]["template_id"] == "TEMPLATE-1"
     assert api.templates[0]["touser"] == OPENID
     assert api.templates[0]["data"]["content"]["value"] == "您好,您反映的电梯问题已安排维修。"
+    await settled(client)
     assert len(api.texts()) == 3  # nothing more went as a customer-service message
 
     async def recorded() -> bool:
@@ -223,7 +224,7 @@ async def test_fast_replies_go_back_on_the_push_itself(wechat_setup: tuple[Any, 
     reply = xmltodict.parse(payload)["xml"]
     assert reply["ToUserName"] == OPENID and reply["MsgType"] == "text"
     assert reply["Content"].startswith("下午好") and "电话" in reply["Content"]
-    await asyncio.sleep(0.5)
+    await settled(client)
     assert api.texts() == []  # nothing went twice through the customer-service API
     async with client.app[sessions_key]() as session:
         statuses = (await session.execute(select(Message.delivery_status).where(Message.direction == "out"))).all()

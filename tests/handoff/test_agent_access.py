@@ -10,8 +10,8 @@ from bot.handoff.accounts import Role
 from bot.keys import sessions_key
 from bot.models import HandoffTicket, User
 from tests.conftest import AppFactory
-from tests.handoff.test_api import add_user, handed_off_ticket, set_queues, sign_in
 from tests.helpers import new_session
+from tests.staff import add_user, handed_off_ticket, set_queues, sign_in
 
 REFUSED = {"error": "this conversation is in a queue you are not in"}
 NOTE = {"text": "客户上周也来电反映过"}

@@ -11,7 +11,7 @@ from bot.handoff.live_queue import positions_in_queue
 from bot.handoff.queue import WaitingTicket
 from tests.conftest import AppFactory
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx, system_texts, ticket_of
-from tests.handoff.test_api import add_user, sign_in
+from tests.staff import add_user, sign_in
 from workers.queue import announce_queue
 
 T0 = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)

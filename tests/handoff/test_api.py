@@ -6,58 +6,14 @@ import asyncio
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from bot.handoff.accounts import Role, create_user
-from bot.keys import clock_key, database_key, sessions_key
-from bot.models import Conversation, HandoffTicket, User
+from bot.handoff.accounts import Role
+from bot.keys import sessions_key
+from bot.models import Conversation, HandoffTicket
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, new_session
-
-PASSWORD = "correct horse battery"
-
-
-async def add_user(client: Any, username: str, role: Role) -> None:
-    now = client.app[clock_key]()
-    await client.app[database_key].write(lambda session: create_user(session, username, PASSWORD, role, now))
-
-
-async def set_queues(client: Any, username: str, queues: list[str]) -> None:
-    """Put an agent in these queues (agents see and claim only their queues' tickets)."""
-
-    def assign(session: Any) -> None:
-        session.execute(update(User).where(User.username == username).values(queues=queues))
-
-    await client.app[database_key].write(assign)
-
-
-async def give_to(client: Any, conversation_id: int, username: str) -> None:
-    """Make the agent the conversation's owner (agents read only conversations that are theirs)."""
-
-    def assign(session: Any) -> None:
-        user_id = session.execute(select(User.id).where(User.username == username)).scalar_one()
-        session.execute(update(Conversation).where(Conversation.id == conversation_id).values(owner=f"agent:{user_id}"))
-
-    await client.app[database_key].write(assign)
-
-
-async def sign_in(client: Any, username: str) -> str:
-    response = await client.post("/api/login", json={"username": username, "password": PASSWORD})
-    assert response.status == 200, await response.text()
-    body = await response.json()
-    assert body["username"] == username
-    return str(body["csrf_token"])
-
-
-async def handed_off_ticket(client: Any) -> int:
-    token, _ = await new_session(client)
-    socket = await ChatSocket.open(client, token)
-    await socket.until_bot_says("客服代表")
-    await socket.send("转人工")
-    await socket.until_bot_says("人工")
-    await socket.close()
-    async with client.app[sessions_key]() as session:
-        return (await session.execute(select(HandoffTicket.id))).scalar_one()
+from tests.helpers import ChatSocket, new_session, settled
+from tests.staff import PASSWORD, add_user, handed_off_ticket, set_queues, sign_in
 
 
 async def test_sign_in_sets_an_httponly_strict_cookie_and_me_answers(make_client: AppFactory) -> None:
@@ -166,7 +122,7 @@ async def test_the_bot_stays_silent_once_an_agent_owns_the_conversation(make_cli
     bot_messages = len(socket.bot_texts())
     message_id = await socket.send("你好,有人吗?")
     await socket.until_acked(message_id)
-    await socket.collect_for(0.5)
+    await settled(client, sockets=[socket])
     assert len(socket.bot_texts()) == bot_messages
     await socket.close()
 
@@ -296,7 +252,7 @@ async def test_notes_stay_internal_and_transfer_keeps_the_history(make_client: A
         f"/api/conversations/{conversation_id}/transfer", json={"username": "ma"}, headers=headers
     )
     assert moved.status == 200
-    await socket.collect_for(0.3)
+    await settled(client, sockets=[socket])
     assert not any("先安抚" in frame.get("text", "") for frame in socket.frames)  # notes are never sent
     view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
     kinds = [event["kind"] for event in view["timeline"]]

@@ -14,7 +14,7 @@ from bot.keys import clock_key, database_key
 from bot.models import ChannelIdentity, Complaint, Conversation, Customer
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx
-from tests.handoff.test_api import add_user, sign_in
+from tests.staff import add_user, sign_in
 from workers.queue import detect_clusters
 
 T0 = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)

@@ -13,7 +13,7 @@ from bot.handoff.live_queue import BUILT_FIELD
 from bot.redis_replies import awaited
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx, ticket_of
-from tests.handoff.test_api import add_user, set_queues, sign_in
+from tests.staff import add_user, set_queues, sign_in
 from workers.jobs import reconcile
 
 

@@ -25,9 +25,9 @@ from bot.handoff.notifications import notify
 from bot.keys import clock_key, config_key, database_key, sessions_key
 from bot.models import DeadLetter, HandoffTicket, Notification, Report
 from tests.conftest import AppFactory
-from tests.handoff.test_api import PASSWORD, sign_in
 from tests.helpers import new_session
 from tests.promises.support import promised_case
+from tests.staff import PASSWORD, sign_in
 
 AGENT, SUPERVISOR, MANAGER = Role.AGENT.value, Role.SUPERVISOR.value, Role.MANAGER.value
 STAFF = frozenset({AGENT, SUPERVISOR, MANAGER})

@@ -18,8 +18,8 @@ from bot.keys import config_key, database_key, sessions_key
 from bot.models import Conversation, Customer, HandoffTicket, Notification, TimelineEvent, User
 from bot.settings import PROJECT_ROOT
 from tests.conftest import AppFactory
-from tests.handoff.test_api import PASSWORD, add_user, sign_in
-from tests.helpers import ChatSocket, eventually, new_session
+from tests.helpers import ChatSocket, eventually, new_session, settled
+from tests.staff import PASSWORD, add_user, sign_in
 
 BILLING_RULE = {
     "name": "billing complaints go to the billing team",
@@ -271,7 +271,7 @@ async def test_a_repeat_complaint_goes_back_to_the_agent_who_owned_the_previous_
         )  # both handoffs
         bot_said = len(socket.bot_texts())
         await socket.send("请尽快处理")
-        await socket.collect_for(0.4)
+        await settled(client, sockets=[socket])
         assert len(socket.bot_texts()) == bot_said
         reply = await client.post(
             f"/api/conversations/{second_conversation}/messages",

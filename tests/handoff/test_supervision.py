@@ -7,7 +7,7 @@ from typing import Any
 from bot.handoff.accounts import Role
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx, ticket_of
-from tests.handoff.test_api import add_user, sign_in
+from tests.staff import add_user, sign_in
 from workers.queue import supervise
 
 

@@ -20,8 +20,8 @@ from bot.keys import engine_key, sessions_key
 from bot.models import Conversation, HandoffTicket, Message, User
 from bot.settings import Settings
 from tests.conftest import FixedClock
-from tests.handoff.test_api import add_user
-from tests.helpers import ChatSocket, eventually, new_session, timeline_kinds
+from tests.helpers import ChatSocket, eventually, new_session, settled, timeline_kinds
+from tests.staff import add_user
 
 RACING_TEXT = "还要等多久?"
 
@@ -106,7 +106,7 @@ async def test_a_bot_reply_computed_before_the_claim_is_dropped(
                 return row.scalar_one() is not None
 
         await eventually(processed)
-        await socket.collect_for(0.5)  # time for a reply frame, were one sent
+        await settled(client, sockets=[socket])
         assert engine.raced
         assert len(socket.bot_texts()) == replies_before  # "您反映的情况,我已记录下来…" never arrives
         async with client.app[sessions_key]() as session:

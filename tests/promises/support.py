@@ -13,8 +13,8 @@ from bot.app import worker_resources
 from bot.handoff.accounts import Role
 from bot.keys import clock_key, config_key, pipeline_key, redis_key, redis_url_key, sessions_key
 from bot.models import Complaint, Notification
-from tests.handoff.test_api import add_user, set_queues, sign_in
 from tests.helpers import ChatSocket, new_session
+from tests.staff import add_user, set_queues, sign_in
 from workers.jobs import reconcile
 from workers.settings import FUNCTIONS
 from workers.timers import TimerPump

@@ -16,7 +16,7 @@ from bot.models import Conversation, Satisfaction
 from bot.promises.tracker import Tracker
 from tests.channels.conftest import PHONE, app_with_sms_stub
 from tests.conftest import SHANGHAI, AppFactory, FixedClock
-from tests.helpers import eventually, timeline_kinds
+from tests.helpers import eventually, settled, timeline_kinds
 from tests.promises.support import (
     claim_and_resolve,
     claim_case,
@@ -53,7 +53,7 @@ async def test_the_callback_round_trip_on_web_chat(make_client: AppFactory, cloc
 
     clock.advance(hours=1, minutes=59)
     await run_due(client)
-    await socket.collect_for(0.3)
+    await settled(client, sockets=[socket])
     assert not any(ASK_RATING in text for text in socket.bot_texts())
     clock.advance(minutes=1)  # two hours after the resolution
     await run_due(client)
@@ -174,7 +174,7 @@ async def test_not_resolved_reopens_the_case_with_its_owner(make_client: AppFact
     )
     assert sent.status == 201, await sent.text()
     await socket.until(lambda frames: any(f.get("from") == "agent" for f in frames))
-    await socket.collect_for(0.3)
+    await settled(client, sockets=[socket])
     assert len(socket.bot_texts()) == replies_before
     clock.advance(hours=24)
     await run_due(client)

@@ -8,7 +8,7 @@ from bot.config import PhraseId, ServiceConfig
 from bot.keys import sessions_key
 from bot.models import Conversation
 from tests.conftest import AppFactory, FixedClock
-from tests.helpers import ChatSocket, new_session
+from tests.helpers import ChatSocket, new_session, settled
 from tests.promises.support import run_due
 
 
@@ -59,7 +59,7 @@ async def test_an_answer_after_the_prompt_cancels_the_idle_close(
     clock.advance(hours=1)  # the cancelled close's time (the re-armed prompt fires meanwhile)
     await run_due(client)
     assert await _status(client, conversation_id) == ("open", None)
-    await socket.collect_for(0.3)
+    await settled(client, sockets=[socket])
     assert not any(phrases[PhraseId.IDLE_CLOSE][:8] in text for text in socket.bot_texts())
     await socket.close()
 

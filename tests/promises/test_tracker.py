@@ -10,7 +10,7 @@ from bot.handoff.accounts import Role
 from bot.keys import redis_key, sessions_key
 from bot.models import HandoffTicket, Timer
 from tests.conftest import AppFactory, FixedClock
-from tests.helpers import timeline_kinds
+from tests.helpers import settled, timeline_kinds
 from tests.promises.support import (
     claim_and_resolve,
     claim_case,
@@ -92,7 +92,7 @@ async def test_the_owner_is_reminded_and_nothing_fires_once_resolved(
     assert resolved.status == 200
     clock.advance(hours=7)  # past the apology's time and the deadline
     await run_due(client)
-    await socket.collect_for(0.3)
+    await settled(client, sockets=[socket])
     assert not any(APOLOGY in text for text in system_texts(socket))
     assert (await complaint(client, conversation_id)).breached_at is None
     assert await notifications(client, "deadline_breached") == []
@@ -158,7 +158,7 @@ async def test_timers_survive_a_redis_flush(make_client: AppFactory, clock: Fixe
     await run_worker(client, reconcile_first=True)  # reconcile re-enqueues from the timers table
     assert (await complaint(client, conversation_id)).breached_at is not None
     assert len(await notifications(client, "deadline_reminder")) == 1
-    await socket.collect_for(0.3)
+    await settled(client, sockets=[socket])
     assert not any(APOLOGY in text for text in system_texts(socket))  # too late for an apology
     await socket.close()
 
@@ -170,7 +170,7 @@ async def test_progress_follow_ups_come_at_the_category_cadence(make_client: App
     clock.advance(days=2, hours=23)
     await run_due(client)
     follow_up = "我们正在抓紧处理"
-    await socket.collect_for(0.3)
+    await settled(client, sockets=[socket])
     assert not any(follow_up in text for text in system_texts(socket))
     clock.advance(hours=1)
     await run_due(client)

@@ -9,7 +9,7 @@ import pytest
 
 from bot.handoff.accounts import Role
 from tests.conftest import AppFactory
-from tests.handoff.test_api import add_user
+from tests.staff import add_user
 from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS
 from tests.web.test_consoles import sign_in
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any
 
@@ -11,7 +10,7 @@ from sqlalchemy import func, select
 from bot.keys import sessions_key
 from bot.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, eventually, new_session
+from tests.helpers import ChatSocket, eventually, new_session, settled
 
 
 async def _scalar(client: Any, statement: Any) -> Any:
@@ -101,7 +100,7 @@ async def test_a_resent_message_is_stored_and_answered_once(make_client: AppFact
     await socket.send("垃圾好几天没人清理", message_id)
     await socket.until(lambda frames: sum(f == {"type": "ack", "id": message_id} for f in frames) == 2)
     await socket.until_bot_says("电话")
-    await asyncio.sleep(0.3)
+    await settled(client)
     await socket.close()
     count = await _scalar(client, select(func.count()).where(Message.provider_message_id.endswith(message_id)))
     asks = await _scalar(client, select(func.count()).where(Message.phrase_id == "ask_phone"))
@@ -169,7 +168,7 @@ async def test_a_token_never_reads_another_conversation(make_client: AppFactory)
 
     socket = await ChatSocket.open(client, token_b)
     await socket.until_bot_says("下午好")
-    await asyncio.sleep(0.2)
+    await settled(client, sockets=[socket])
     assert all("A的秘密投诉内容" not in f.get("text", "") for f in socket.frames)
     await socket.close()
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.handoff.accounts import Role
 from tests.conftest import AppFactory, FixedClock
-from tests.handoff.test_api import add_user
+from tests.staff import add_user
 from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS
 from tests.web.test_consoles import customer_asks_for_a_person, sign_in
 

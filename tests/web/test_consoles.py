@@ -9,9 +9,9 @@ import pytest
 
 from bot.handoff.accounts import Role
 from tests.conftest import AppFactory
-from tests.handoff.test_api import PASSWORD, add_user
-from tests.handoff.test_api import sign_in as api_sign_in
 from tests.helpers import eventually
+from tests.staff import PASSWORD, add_user
+from tests.staff import sign_in as api_sign_in
 from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = pytest.mark.browser

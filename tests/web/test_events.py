@@ -16,8 +16,8 @@ from bot.handoff.events import StaffEvent, StaffEventKind, publish
 from bot.keys import redis_key
 from bot.web.events import staff_hub_key
 from tests.conftest import AppFactory
-from tests.handoff.test_api import add_user, handed_off_ticket, sign_in
 from tests.helpers import ChatSocket, eventually, new_session
+from tests.staff import add_user, handed_off_ticket, sign_in
 
 Frame = dict[str, Any]
 

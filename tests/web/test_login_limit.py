@@ -9,7 +9,7 @@ from typing import Any
 from bot.handoff.accounts import Role
 from bot.settings import AuthSettings
 from tests.conftest import AppFactory
-from tests.handoff.test_api import PASSWORD, add_user
+from tests.staff import PASSWORD, add_user
 
 BEHIND_PROXY = AuthSettings(trusted_proxies=("127.0.0.1/32",))
 """The test client connects from 127.0.0.1, which then plays the reverse proxy."""

@@ -11,8 +11,8 @@ from typing import Any
 from bot.handoff.accounts import Role
 from bot.settings import AuthSettings
 from tests.conftest import AppFactory
-from tests.handoff.test_api import PASSWORD, add_user
 from tests.helpers import ChatSocket, new_session
+from tests.staff import PASSWORD, add_user
 
 UNLIMITED = AuthSettings(
     login_limit_per_user_address=10_000, login_limit_per_address=10_000, login_limit_per_user=10_000

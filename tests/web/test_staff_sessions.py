@@ -14,8 +14,8 @@ from bot.embedded_redis import EmbeddedRedis
 from bot.handoff.accounts import Role
 from bot.settings import AuthSettings, Settings
 from tests.conftest import AppFactory, FixedClock
-from tests.handoff.test_api import PASSWORD, add_user
 from tests.helpers import eventually
+from tests.staff import PASSWORD, add_user
 
 COOKIE = "bot_session"
 

@@ -15,8 +15,8 @@ from bot.keys import clock_key, sessions_key
 from bot.models import DeadLetter, Message
 from bot.settings import TelegramBotSettings
 from tests.conftest import AppFactory, FixedClock
-from tests.handoff.test_api import add_user, give_to, sign_in
 from tests.helpers import timeline_kinds
+from tests.staff import add_user, give_to, sign_in
 from tests.workers.providers import (
     TOKEN,
     ScriptedBotApi,

@@ -21,8 +21,8 @@ from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN
 from tests.channels.wechat_helpers import APPID, OPENID, SECRET, FakeWechatApi, start_fake_wechat
 from tests.channels.wechat_helpers import TOKEN as WECHAT_TOKEN
 from tests.conftest import SHANGHAI, AppFactory, FixedClock
-from tests.handoff.test_api import add_user, give_to, sign_in
 from tests.helpers import timeline_kinds
+from tests.staff import add_user, give_to, sign_in
 from tests.workers.providers import enqueue, message, run_burst_worker, seed_conversation, worker_ctx
 from workers.reports import daily_report
 
