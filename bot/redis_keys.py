@@ -34,6 +34,10 @@ STAFF_EVENTS_CHANNEL = f"{PREFIX}:staff:events"
 """Pub/sub: events for the staff consoles (queue changed, conversation updated, notifications),
 published by any app instance or worker and forwarded by every instance to its staff sockets."""
 
+STAFF_SESSION_ENDED_CHANNEL = f"{PREFIX}:staff:session-ended"
+"""Pub/sub: the token digest of a staff session just signed out (or replaced by a new sign-in);
+every app instance closes its staff event sockets of that session."""
+
 LIVE_QUEUE = f"{PREFIX}:queue:live"
 """Hash: the waiting tickets (ticket id → JSON of what ordering needs), plus the field "built"
 once it holds every waiting ticket; rebuilt from the database when missing."""

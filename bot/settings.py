@@ -51,6 +51,9 @@ class AuthSettings:
     wait for one, off the event loop. One leaves the other cores to the service."""
     session_max_age: float = 12 * 3600
     """Seconds a staff session lasts after the sign-in."""
+    session_recheck_seconds: float = 60
+    """How often each app instance checks the sessions of its open staff event sockets against the
+    database, closing those of deactivated accounts (and any sign-out whose notice was lost)."""
     cookie_secure: bool | None = None
     """Mark the session cookie ``Secure``; None means "when the public URL is https"."""
     trusted_proxies: tuple[str, ...] = ()
@@ -187,6 +190,7 @@ def _auth_from_env(env: Mapping[str, str]) -> AuthSettings:
         login_limit_per_user=int(env.get("BOT_LOGIN_LIMIT_PER_USER") or defaults.login_limit_per_user),
         password_hash_threads=int(env.get("BOT_PASSWORD_HASH_THREADS") or defaults.password_hash_threads),
         session_max_age=float(env.get("BOT_SESSION_MAX_AGE") or defaults.session_max_age),
+        session_recheck_seconds=float(env.get("BOT_SESSION_RECHECK_SECONDS") or defaults.session_recheck_seconds),
         cookie_secure=_flag(env.get("BOT_SESSION_COOKIE_SECURE"), default=None),
         trusted_proxies=proxies,
         frame_ancestors=env.get("BOT_FRAME_ANCESTORS", "").strip() or defaults.frame_ancestors,
