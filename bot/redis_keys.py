@@ -53,6 +53,12 @@ QUEUE_ANNOUNCE_PENDING = f"{PREFIX}:queue:announce:pending"
 """Set when the queue changed; the running ``announce_queue`` job looks again before it ends."""
 
 
+def wechat_signed_query(appid: str, query_digest: str) -> str:
+    """The SHA-256 of the first body pushed with one plain-mode signed query (WeChat's signature
+    does not cover the body), so the query cannot carry another body within its window."""
+    return f"{PREFIX}:wechat:{appid}:signed-query:{query_digest}"
+
+
 def staff_session(token_digest: str) -> str:
     """Cache of one staff session (the database holds the truth), or "revoked" once signed out."""
     return f"{PREFIX}:staff:session:{token_digest}"
