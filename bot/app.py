@@ -240,6 +240,7 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
             _pipeline_context,
             _worker_context,
             auth.auth_context,
+            events.session_recheck_context,
         ]
     )
     app.on_response_prepare.append(security_headers(settings.auth))

@@ -34,6 +34,10 @@ STAFF_EVENTS_CHANNEL = f"{PREFIX}:staff:events"
 """Pub/sub: events for the staff consoles (queue changed, conversation updated, notifications),
 published by any app instance or worker and forwarded by every instance to its staff sockets."""
 
+STAFF_SESSION_ENDED_CHANNEL = f"{PREFIX}:staff:session-ended"
+"""Pub/sub: the token digest of a staff session just signed out (or replaced by a new sign-in);
+every app instance closes its staff event sockets of that session."""
+
 LIVE_QUEUE = f"{PREFIX}:queue:live"
 """Hash: the waiting tickets (ticket id → JSON of what ordering needs), plus the field "built"
 once it holds every waiting ticket; rebuilt from the database when missing."""
@@ -47,6 +51,12 @@ LIVE_QUEUE_REBUILD_LOCK = f"{PREFIX}:queue:live:rebuilding"
 
 QUEUE_ANNOUNCE_PENDING = f"{PREFIX}:queue:announce:pending"
 """Set when the queue changed; the running ``announce_queue`` job looks again before it ends."""
+
+
+def wechat_signed_query(appid: str, query_digest: str) -> str:
+    """The SHA-256 of the first body pushed with one plain-mode signed query (WeChat's signature
+    does not cover the body), so the query cannot carry another body within its window."""
+    return f"{PREFIX}:wechat:{appid}:signed-query:{query_digest}"
 
 
 def staff_session(token_digest: str) -> str:

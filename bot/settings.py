@@ -49,8 +49,13 @@ class AuthSettings:
     password_hash_threads: int = 1
     """Threads that hash and verify passwords (argon2, ~0.1 s of one core each); further sign-ins
     wait for one, off the event loop. One leaves the other cores to the service."""
+    password_hash_queue: int = 16
+    """Sign-ins that may wait for a hashing thread; beyond them a sign-in is answered 503 at once."""
     session_max_age: float = 12 * 3600
     """Seconds a staff session lasts after the sign-in."""
+    session_recheck_seconds: float = 60
+    """How often each app instance checks the sessions of its open staff event sockets against the
+    database, closing those of deactivated accounts (and any sign-out whose notice was lost)."""
     cookie_secure: bool | None = None
     """Mark the session cookie ``Secure``; None means "when the public URL is https"."""
     trusted_proxies: tuple[str, ...] = ()
@@ -195,7 +200,9 @@ def _auth_from_env(env: Mapping[str, str]) -> AuthSettings:
         login_limit_per_address=int(env.get("BOT_LOGIN_LIMIT_PER_ADDRESS") or defaults.login_limit_per_address),
         login_limit_per_user=int(env.get("BOT_LOGIN_LIMIT_PER_USER") or defaults.login_limit_per_user),
         password_hash_threads=int(env.get("BOT_PASSWORD_HASH_THREADS") or defaults.password_hash_threads),
+        password_hash_queue=int(env.get("BOT_PASSWORD_HASH_QUEUE") or defaults.password_hash_queue),
         session_max_age=float(env.get("BOT_SESSION_MAX_AGE") or defaults.session_max_age),
+        session_recheck_seconds=float(env.get("BOT_SESSION_RECHECK_SECONDS") or defaults.session_recheck_seconds),
         cookie_secure=_flag(env.get("BOT_SESSION_COOKIE_SECURE"), default=None),
         trusted_proxies=proxies,
         frame_ancestors=env.get("BOT_FRAME_ANCESTORS", "").strip() or defaults.frame_ancestors,

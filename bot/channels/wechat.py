@@ -23,6 +23,7 @@ from typing import Any
 import structlog
 import xmltodict
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from wechatpy import parse_message
 from wechatpy.client import WeChatClient
 from wechatpy.crypto import WeChatCrypto
@@ -30,6 +31,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from bot import redis_keys
 from bot.channels.base import render_text
 from bot.channels.sms import DeliveryError
 from bot.messages import ChannelName, InboundMessage, MessageKind, OutboundMessage
@@ -242,6 +244,29 @@ class WechatAdapter:
             except Exception as error:  # a wrong key fails to decrypt: try the previous one
                 failure = error
         raise RequestRejected(400, f"cannot decrypt the message: {type(failure).__name__}")
+
+    async def bind_body(self, query: Mapping[str, str], body: bytes) -> None:
+        """In plain mode, tie the (already checked) signed query to this body: the first body
+        pushed with a signature, timestamp and nonce is the only one accepted with them until
+        the timestamp is out of its window (twice the window, to be sure). A retry with the same
+        body passes; another body raises RequestRejected (403), Redis unreachable one with 503.
+        Safe mode needs none of this: ``msg_signature`` covers the body."""
+        if query.get("encrypt_type", "raw") == "aes":
+            return
+        if self._redis is None:
+            raise RequestRejected(503, "no Redis to bind the signed query to its body")
+        signed = "\n".join(query.get(name, "") for name in ("signature", "timestamp", "nonce"))
+        key = redis_keys.wechat_signed_query(self.settings.appid, hashlib.sha256(signed.encode()).hexdigest())
+        digest = hashlib.sha256(body).hexdigest()
+        ttl_ms = int(2 * self.settings.signature_max_age_seconds * 1000)
+        try:
+            if await self._redis.set(key, digest, nx=True, px=ttl_ms):
+                return
+            first = await self._redis.get(key)
+        except (RedisError, OSError) as error:
+            raise RequestRejected(503, "cannot check the signed query now; WeChat retries") from error
+        if first is not None and (first.decode() if isinstance(first, bytes) else str(first)) != digest:
+            raise RequestRejected(403, "this signed query came with another body")
 
     def parse(self, xml: str, now: dt.datetime) -> InboundMessage | None:
         """The message as an inbound message, or None for what the bot does not handle (other

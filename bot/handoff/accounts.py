@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
@@ -87,10 +88,27 @@ def set_password_hash(session: Session, user_id: int, password_hash: str) -> Non
 
 class PasswordHashers:
     """argon2 on a few threads of its own: argon2-cffi releases the GIL, so the event loop keeps
-    serving while passwords are checked, and at most ``threads`` checks run at once."""
+    serving while passwords are checked, and at most ``threads`` checks run at once. Sign-ins
+    take a place first (:meth:`place`): at most ``queue`` of them wait for a thread."""
 
-    def __init__(self, threads: int) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="argon2")
+    def __init__(self, threads: int, queue: int = 16) -> None:
+        self._threads = max(1, threads)
+        self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="argon2")
+        self._capacity = self._threads + max(0, queue)
+        self._placed = 0
+
+    @contextlib.contextmanager
+    def place(self) -> Iterator[bool]:
+        """A place for one sign-in's checks: yields False, at once, when ``queue`` sign-ins are
+        already waiting for a thread (the caller answers "busy" instead of making it wait)."""
+        if self._placed >= self._capacity:
+            yield False
+            return
+        self._placed += 1
+        try:
+            yield True
+        finally:
+            self._placed -= 1
 
     async def verify(self, password_hash: str, password: str) -> bool:
         return await asyncio.get_running_loop().run_in_executor(self._pool, _verify, password_hash, password)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -46,3 +47,18 @@ def find_session(session: Session, token_digest: str, now: dt.datetime) -> Signe
 
 def delete_session(session: Session, token_digest: str) -> None:
     session.execute(delete(StaffSession).where(StaffSession.token_digest == token_digest))
+
+
+def open_sessions(session: Session, token_digests: Collection[str], now: dt.datetime) -> set[str]:
+    """Those of ``token_digests`` that are still unexpired sessions of active users."""
+    return set(
+        session.execute(
+            select(StaffSession.token_digest)
+            .join(User, User.id == StaffSession.user_id)
+            .where(
+                StaffSession.token_digest.in_(list(token_digests)),
+                StaffSession.expires_at > now,
+                User.active.is_(True),
+            )
+        ).scalars()
+    )

@@ -27,6 +27,8 @@ from bot.web.sessions import StaffSessions
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 COOKIE_NAME = "bot_session"
+BUSY_RETRY_AFTER_SECONDS = 1
+"""A sign-in refused because the password checks are full is worth retrying this soon."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 log = structlog.get_logger(__name__)
@@ -65,7 +67,7 @@ async def auth_context(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: the session store, the password hashing threads and the sign-in limiter."""
     settings = app[settings_key]
     auth = settings.auth
-    hashers = PasswordHashers(auth.password_hash_threads)
+    hashers = PasswordHashers(auth.password_hash_threads, auth.password_hash_queue)
     secure = auth.cookie_secure if auth.cookie_secure is not None else settings.public_base().startswith("https://")
     app[staff_auth_key] = StaffAuth(
         # Real time, not the service clock: the browser expires the cookie by real time too.
@@ -136,7 +138,8 @@ def _same_site_origin(request: web.Request) -> bool:
 
 async def login(request: web.Request) -> web.Response:
     """``POST /api/login`` {username, password} as JSON: sets a new session cookie (ending the one
-    the browser had); 429 while the username or the address has failed too often."""
+    the browser had); 429 while the username or the address has failed too often; 503 (counting
+    nothing) while ``BOT_PASSWORD_HASH_QUEUE`` sign-ins already wait for their password check."""
     if request.content_type != "application/json":
         raise api_error(415, "send the sign-in as Content-Type: application/json")
     if not _same_site_origin(request):
@@ -157,7 +160,16 @@ async def login(request: web.Request) -> web.Response:
         refused = api_error(429, f"too many failed sign-ins; try again in {minutes} minutes")
         refused.headers["Retry-After"] = str(math.ceil(wait))
         raise refused
-    account = await authenticate(request.app[database_key], auth.hashers, username, password)
+    with auth.hashers.place() as placed:
+        if not placed:
+            try:
+                await auth.limiter.give_back(username, address)
+            except (RedisError, OSError) as unreachable:  # the attempt stays counted: errs on the safe side
+                log.warning("login.limiter_unreachable", error=type(unreachable).__name__)
+            busy = api_error(503, "too many sign-ins at once; try again in a moment")
+            busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+            raise busy
+        account = await authenticate(request.app[database_key], auth.hashers, username, password)
     if account is None:
         raise api_error(401, "wrong username or password")
     await auth.limiter.succeeded(username, address)

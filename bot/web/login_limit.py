@@ -36,11 +36,20 @@ end
 return 0
 """
 
+# An attempt that was never checked (the password checks were full) gives its count back.
+_GIVE_BACK = """
+for _, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
+end
+return 0
+"""
+
 SUBJECT_MAX = 128
 
 
 class LoginLimiter:
-    """``reserve`` before checking a password; ``succeeded`` after a sign-in that worked."""
+    """``reserve`` before checking a password; ``succeeded`` after a sign-in that worked,
+    ``give_back`` after one that was not checked."""
 
     def __init__(self, redis: Redis, settings: AuthSettings) -> None:
         self._window_ms = int(settings.login_window * 1000)
@@ -51,6 +60,7 @@ class LoginLimiter:
         )
         self._reserve = redis.register_script(_RESERVE)
         self._succeeded = redis.register_script(_SUCCEEDED)
+        self._give_back = redis.register_script(_GIVE_BACK)
 
     async def reserve(self, username: str, address: str) -> float:
         """Count this attempt as a failure until it succeeds; 0 when it may go ahead, else the
@@ -60,6 +70,10 @@ class LoginLimiter:
 
     async def succeeded(self, username: str, address: str) -> None:
         await self._succeeded(keys=_keys(username, address))
+
+    async def give_back(self, username: str, address: str) -> None:
+        """Uncount a reserved attempt whose password was never checked."""
+        await self._give_back(keys=_keys(username, address))
 
 
 def _keys(username: str, address: str) -> list[str]:

@@ -3,6 +3,7 @@
 A sign-in survives losing Redis (the cache refills from the database). Signing out writes a
 "revoked" marker over the cache entry before deleting the row, and cache fills never overwrite an
 entry (``SET NX``), so a request racing the sign-out cannot put the session back in the cache.
+Then it publishes the session's digest, and every instance closes the staff event sockets it opened.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Collection
 
 import structlog
 from redis.asyncio import Redis
@@ -19,7 +21,7 @@ from redis.exceptions import RedisError
 from bot import redis_keys
 from bot.db import Database
 from bot.handoff.accounts import Account
-from bot.handoff.session_store import SignedIn, add_session, delete_session, find_session
+from bot.handoff.session_store import SignedIn, add_session, delete_session, find_session, open_sessions
 from bot.pipeline import Clock
 
 CACHE_SECONDS = 300
@@ -30,7 +32,8 @@ REVOKED = b"revoked"
 log = structlog.get_logger(__name__)
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What identifies a session everywhere but in the cookie (the database, Redis, the sockets)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -70,7 +73,7 @@ class StaffSessions:
         """A new session for ``account``: the cookie token and what it signs in."""
         token, csrf_token, now = secrets.token_urlsafe(32), secrets.token_urlsafe(32), self._clock()
         signed_in = SignedIn(account.id, account.username, account.role, csrf_token, now + self._max_age)
-        digest = _digest(token)
+        digest = token_digest(token)
         await self._database.write(
             lambda session: add_session(session, digest, account.id, csrf_token, now, signed_in.expires_at)
         )
@@ -79,7 +82,7 @@ class StaffSessions:
 
     async def load(self, token: str) -> SignedIn | None:
         """The session this token opens, or None (unknown, expired, revoked, or the account is off)."""
-        digest, now = _digest(token), self._clock()
+        digest, now = token_digest(token), self._clock()
         try:
             cached = await self._redis.get(redis_keys.staff_session(digest))
         except (RedisError, OSError) as error:
@@ -98,12 +101,23 @@ class StaffSessions:
 
     async def revoke(self, token: str) -> None:
         """End the session on every instance (a token that opens nothing is fine)."""
-        digest = _digest(token)
+        digest = token_digest(token)
         try:
             await self._redis.set(redis_keys.staff_session(digest), REVOKED, px=CACHE_SECONDS * 1000)
         except (RedisError, OSError) as error:
             log.warning("staff_session.cache_unreachable", error=type(error).__name__)
         await self._database.write(lambda session: delete_session(session, digest))
+        try:
+            await self._redis.publish(redis_keys.STAFF_SESSION_ENDED_CHANNEL, digest)
+        except (RedisError, OSError) as error:
+            log.warning("staff_session.end_not_published", error=type(error).__name__)
+
+    async def still_open(self, digests: Collection[str]) -> set[str]:
+        """Those of the sessions (by token digest) that the database still holds for active
+        accounts and that have not expired; the cache is not asked, so a deactivation counts."""
+        now = self._clock()
+        async with self._database.sessions() as session:
+            return await session.run_sync(open_sessions, digests, now)
 
     async def _cache(self, digest: str, signed_in: SignedIn, now: dt.datetime) -> None:
         remaining = (signed_in.expires_at - now).total_seconds()

@@ -30,15 +30,18 @@ async def push(request: web.Request) -> web.Response:
 
     WeChat retries the same MsgId (events, and messages without one: sender and CreateTime) up
     to three times; each is stored and processed once (a retry is answered ``success``). A
-    request WeChat did not sign, or signed too long ago, or XML that is not a WeChat message
-    gets 4xx and stores nothing; a text message with no text is answered ``success`` and ignored.
+    request WeChat did not sign, or signed too long ago, a plain-mode signed query already used
+    with another body, or XML that is not a WeChat message gets 4xx and stores nothing; a text
+    message with no text is answered ``success`` and ignored.
     Text is cleaned and cut to the limit like every provider's (``bot.text_input``).
     """
     app = request.app
     adapter = app[wechat_adapter_key]
     now = app[clock_key]()
+    body = await request.read()
     try:
-        xml, crypto = adapter.read(request.query, await request.read(), now)
+        xml, crypto = adapter.read(request.query, body, now)
+        await adapter.bind_body(request.query, body)
         message = adapter.parse(xml, now)
     except (RequestRejected, UnicodeDecodeError) as error:
         status = error.status if isinstance(error, RequestRejected) else 400

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from wechatpy.crypto import WeChatCrypto
 
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
-from bot.keys import config_key, sessions_key, settings_key
+from bot.keys import config_key, redis_key, sessions_key, settings_key
 from bot.models import Complaint, Message
 from bot.settings import Settings, WechatAccountSettings
 from tests.channels.wechat_helpers import (
@@ -285,6 +285,43 @@ async def test_with_an_aes_key_a_plain_push_is_refused(wechat_setup: tuple[Any, 
     assert response.status == 403
     assert "EncodingAESKey" in (await response.json())["error"]
     assert await stored_count(client) == 0
+
+
+async def test_a_plain_signed_query_carries_only_its_first_body(wechat_setup: tuple[Any, FakeWechatApi]) -> None:
+    """Plain mode signs no body: whoever captures a signed query could send another body with it
+    inside the time window. The query is bound to the first body; WeChat's retry with the same
+    body is deduplicated as always, another body is refused and stores nothing."""
+    client, api = wechat_setup
+    query, genuine = signed_query(client), text_xml("垃圾没人清理", 4201)
+    first = await client.post("/channels/wechat", params=query, data=genuine)
+    assert (first.status, await first.text()) == (200, "success")
+
+    swapped = await client.post("/channels/wechat", params=query, data=text_xml("伪造的投诉", 4202))
+    assert swapped.status == 403
+    assert "another body" in (await swapped.json())["error"]
+    retried = await client.post("/channels/wechat", params=query, data=genuine)
+    assert (retried.status, await retried.text()) == (200, "success")
+
+    async def answered() -> bool:
+        return len(api.texts()) >= 3
+
+    await eventually(answered, timeout=15)
+    assert await stored_count(client) == 1
+    async with client.app[sessions_key]() as session:
+        texts = (await session.execute(select(Message.text).where(Message.direction == "in"))).scalars().all()
+    assert texts == ["垃圾没人清理"]
+
+
+async def test_a_signed_query_is_bound_for_twice_the_signature_window(
+    wechat_setup: tuple[Any, FakeWechatApi],
+) -> None:
+    client, _ = wechat_setup
+    query = signed_query(client)
+    assert (await client.post("/channels/wechat", params=query, data=text_xml("路灯坏了", 4203))).status == 200
+    keys = [key async for key in client.app[redis_key].scan_iter(match="bot:wechat:*:signed-query:*")]
+    assert len(keys) == 1
+    ttl = await client.app[redis_key].pttl(keys[0])
+    assert 590_000 < ttl <= 600_000  # BOT_SIGNATURE_MAX_AGE_SECONDS is 300
 
 
 @pytest.mark.parametrize("wechat_setup", [PLAIN, SAFE], indirect=True, ids=["plain", "safe mode"])

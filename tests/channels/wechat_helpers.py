@@ -87,8 +87,9 @@ def now_of(client: Any) -> int:
 
 
 def signed_query(client: Any, timestamp: int | None = None, **extra: str) -> dict[str, str]:
-    """The query WeChat signs a push with, at the app's current time unless ``timestamp`` is given."""
-    stamp, nonce = str(now_of(client) if timestamp is None else timestamp), "nonce123"
+    """The query WeChat signs a push with (a fresh nonce each time), at the app's current time
+    unless ``timestamp`` is given."""
+    stamp, nonce = str(now_of(client) if timestamp is None else timestamp), os.urandom(6).hex()
     signature = hashlib.sha1("".join(sorted([TOKEN, stamp, nonce])).encode()).hexdigest()
     return {"signature": signature, "timestamp": stamp, "nonce": nonce, **extra}
 

@@ -6,18 +6,25 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from dataclasses import replace
 from typing import Any
 
+from bot import redis_keys
 from bot.handoff.accounts import Role
-from bot.settings import AuthSettings
+from bot.keys import redis_key
+from bot.settings import AuthSettings, Settings
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
 from tests.staff import PASSWORD, add_user
 
 UNLIMITED = AuthSettings(
-    login_limit_per_user_address=10_000, login_limit_per_address=10_000, login_limit_per_user=10_000
+    login_limit_per_user_address=10_000,
+    login_limit_per_address=10_000,
+    login_limit_per_user=10_000,
+    password_hash_queue=10_000,
 )
-"""The load here is many sign-ins from one address; the limits are another test's subject."""
+"""The load here is many sign-ins from one address; the limits (and the hashing queue's, except
+in its own test) are another test's subject."""
 
 
 async def sign_in_status(client: Any, username: str, password: str) -> int:
@@ -66,3 +73,44 @@ async def test_an_unknown_username_takes_as_long_as_a_wrong_password(make_client
     ratio = statistics.median(unknown) / statistics.median(known)
     assert 0.5 < ratio < 2.0, (known, unknown)
     assert await sign_in_status(client, "wang", PASSWORD) == 200
+
+
+async def timed_sign_in(client: Any, username: str) -> tuple[int, float, str | None]:
+    started = time.perf_counter()
+    response = await client.post("/api/login", json={"username": username, "password": "letmein123"})
+    body = await response.json()
+    assert "error" in body
+    return response.status, time.perf_counter() - started, response.headers.get("Retry-After")
+
+
+async def test_a_burst_beyond_the_hashing_queue_is_told_to_come_back_at_once(make_client: AppFactory) -> None:
+    client = await make_client(auth=replace(UNLIMITED, password_hash_threads=1, password_hash_queue=4))
+    token, _ = await new_session(client)
+    customer = await ChatSocket.open(client, token)
+    await customer.until_bot_says("客服代表")
+
+    sign_ins = [asyncio.create_task(timed_sign_in(client, f"nobody-{n}")) for n in range(60)]
+    latencies: list[float] = []
+    while not all(task.done() for task in sign_ins):
+        started = time.perf_counter()
+        message_id = await customer.send(f"小区电梯坏了 {len(latencies)}")
+        await customer.until_acked(message_id)
+        latencies.append(time.perf_counter() - started)
+    answers = await asyncio.gather(*sign_ins)
+    await customer.close()
+
+    busy = [answer for answer in answers if answer[0] == 503]
+    checked = [answer for answer in answers if answer[0] == 401]
+    assert len(busy) + len(checked) == 60, answers
+    assert len(checked) >= 5 and len(busy) >= 30, answers  # a thread's one and the queue's four, at least
+    assert all(retry_after == "1" for _, _, retry_after in busy)
+    assert max(seconds for _, seconds, _ in busy) < 1.0, busy  # not queued behind the hashing
+    assert max(latencies) < 1.0, latencies
+    # Refused for load, not for the password: only the checked ones counted as failures.
+    failures = await client.app[redis_key].get(redis_keys.login_failures("address", "127.0.0.1"))
+    assert int(failures) == len(checked)
+
+
+def test_the_hashing_queue_comes_from_the_environment() -> None:
+    assert Settings.from_env({}).auth.password_hash_queue == 16
+    assert Settings.from_env({"BOT_PASSWORD_HASH_QUEUE": "3"}).auth.password_hash_queue == 3

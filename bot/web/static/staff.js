@@ -185,9 +185,13 @@ const Staff = (() => {
         try { frame = JSON.parse(message.data); } catch (error) { return; }
         handler(frame);
       });
-      socket.addEventListener("close", () => {
+      socket.addEventListener("close", (event) => {
         stateHandler("offline");
         if (closedOnPurpose || !me) return;
+        if (event.code === 4401) {  // the session ended: the sign-in shows (401), or another tab's new session reconnects
+          api("GET", "/api/me").then((result) => { if (result.ok) open(); });
+          return;
+        }
         setTimeout(open, delay);
         delay = Math.min(delay * 2, 15000);
       });

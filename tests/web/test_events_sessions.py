@@ -1,0 +1,87 @@
+"""A staff event socket lives no longer than its session: a sign-out on any instance, a new
+sign-in replacing the session, its expiry and the account's deactivation close it at once (or
+within the recheck interval), and it receives no event after."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import ClientWebSocketResponse, WSMsgType
+from sqlalchemy import update
+
+from bot.handoff.accounts import Role
+from bot.handoff.events import StaffEvent, StaffEventKind, publish
+from bot.keys import database_key, redis_key
+from bot.models import User
+from bot.settings import AuthSettings
+from bot.web.events import SESSION_ENDED, staff_hub_key
+from tests.conftest import AppFactory
+from tests.handoff.test_api import PASSWORD, add_user
+from tests.web.test_events import staff_socket
+from tests.web.test_staff_sessions import COOKIE, call, sign_in
+
+
+async def close_code(socket: ClientWebSocketResponse, timeout: float) -> int:
+    """The code the server closed the socket with; fails on any event frame before it."""
+    message = await asyncio.wait_for(socket.receive(), timeout)
+    assert message.type is WSMsgType.CLOSE, f"got {message.type} {message.data!r} instead of the close"
+    return int(message.data)
+
+
+async def test_a_sign_out_on_another_instance_closes_the_open_event_socket(make_client: AppFactory) -> None:
+    first, second = await make_client(), await make_client()
+    await add_user(first, "li.agent", Role.AGENT)
+    token, csrf = await sign_in(first, "li.agent")
+    socket = await staff_socket(first, "li.agent")
+
+    assert await call(second, token, "POST", "/api/logout", csrf) == 200
+    await publish(second.app[redis_key], StaffEvent(StaffEventKind.RULES))  # must not reach it
+
+    assert await close_code(socket, timeout=2) == SESSION_ENDED
+    assert len(first.app[staff_hub_key]) == 0
+    assert await call(first, token, "GET", "/api/events") == 401  # nor can it open a new one
+
+
+async def test_a_new_sign_in_replacing_the_session_closes_its_socket(make_client: AppFactory) -> None:
+    first, second = await make_client(), await make_client()
+    await add_user(first, "zhao", Role.AGENT)
+    old_token, _ = await sign_in(first, "zhao")
+    socket = await staff_socket(first, "zhao")
+    replaced = await second.post(
+        "/api/login", json={"username": "zhao", "password": PASSWORD}, headers={"Cookie": f"{COOKIE}={old_token}"}
+    )
+    assert replaced.status == 200
+    assert await close_code(socket, timeout=2) == SESSION_ENDED
+
+
+async def test_a_socket_closes_when_its_session_expires(make_client: AppFactory) -> None:
+    client = await make_client(auth=AuthSettings(session_max_age=2))
+    await add_user(client, "sun", Role.AGENT)
+    await sign_in(client, "sun")
+    socket = await staff_socket(client, "sun")
+    assert await close_code(socket, timeout=5) == SESSION_ENDED
+
+
+async def test_a_socket_closes_soon_after_its_account_is_deactivated(make_client: AppFactory) -> None:
+    client = await make_client(auth=AuthSettings(session_recheck_seconds=0.2))
+    await add_user(client, "qian", Role.AGENT)
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    await sign_in(client, "zhou")
+    stays = await staff_socket(client, "zhou")
+    await sign_in(client, "qian")
+    leaves = await staff_socket(client, "qian")
+
+    await _deactivate(client, "qian")
+
+    assert await close_code(leaves, timeout=3) == SESSION_ENDED
+    await publish(client.app[redis_key], StaffEvent(StaffEventKind.RULES))
+    message = await asyncio.wait_for(stays.receive(), 3)
+    assert message.type is WSMsgType.TEXT and message.json()["type"] == "rules"
+    await stays.close()
+
+
+async def _deactivate(client: Any, username: str) -> None:
+    await client.app[database_key].write(
+        lambda session: session.execute(update(User).where(User.username == username).values(active=False))
+    )
