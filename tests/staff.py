@@ -1,9 +1,15 @@
-"""Staff helpers: accounts, sign-in, queue membership, conversation ownership, a handed-off ticket."""
+"""Staff helpers: accounts, sign-in (through the API, or holding exactly one session cookie),
+queue membership, conversation ownership, a handed-off ticket, the staff event socket."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import Callable
 from typing import Any
 
+import aiohttp
+from aiohttp import ClientWebSocketResponse, WSMsgType
 from sqlalchemy import select, update
 
 from bot.handoff.accounts import Role, create_user
@@ -55,3 +61,59 @@ async def handed_off_ticket(client: Any) -> int:
     await socket.close()
     async with client.app[sessions_key]() as session:
         return (await session.execute(select(HandoffTicket.id))).scalar_one()
+
+
+COOKIE = "bot_session"
+
+
+async def sign_in_with_cookie(client: Any, username: str) -> tuple[str, str]:
+    """Signs in from a fresh cookie jar; returns the session token and the CSRF token."""
+    client.session.cookie_jar.clear()
+    response = await client.post("/api/login", json={"username": username, "password": PASSWORD})
+    assert response.status == 200, await response.text()
+    return response.cookies[COOKIE].value, (await response.json())["csrf_token"]
+
+
+async def call_with_cookie(client: Any, token: str, method: str, path: str, csrf: str | None = None) -> int:
+    """A request carrying exactly this session cookie (a browser holding it)."""
+    headers = {"Cookie": f"{COOKIE}={token}"}
+    if csrf is not None:
+        headers["X-CSRF-Token"] = csrf
+    async with (
+        aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session,
+        session.request(method, client.make_url(path), headers=headers, json={} if method != "GET" else None) as answer,
+    ):
+        await answer.read()
+        return answer.status
+
+
+Frame = dict[str, Any]
+
+
+async def frames_until(
+    socket: ClientWebSocketResponse, predicate: Callable[[Frame], bool], timeout: float = 10
+) -> list[Frame]:
+    """Every frame received until one matches ``predicate`` (that one last)."""
+    seen: list[Frame] = []
+
+    async def collect() -> None:
+        while True:
+            message = await socket.receive()
+            if message.type is not WSMsgType.TEXT:
+                raise AssertionError(f"socket ended: {message.type} {message.data!r}")
+            seen.append(json.loads(message.data))
+            if predicate(seen[-1]):
+                return
+
+    try:
+        await asyncio.wait_for(collect(), timeout)
+    except TimeoutError as error:
+        raise AssertionError(f"timed out; frames so far: {seen}") from error
+    return seen
+
+
+async def staff_socket(client: Any, username: str) -> ClientWebSocketResponse:
+    socket = await client.ws_connect("/api/events")
+    hello = (await frames_until(socket, lambda frame: True))[0]
+    assert hello["type"] == "hello" and hello["user"]["username"] == username
+    return socket

@@ -257,3 +257,15 @@ def test_a_forbidden_import_is_reported() -> None:
             "the engine and the flows are pure: no channels, web, workers, storage, Redis or effects"
         ]
     }
+
+
+def test_tests_take_helpers_from_helper_modules_not_from_other_tests() -> None:
+    """A test module is a leaf: what several need lives in a helper module (tests/helpers.py,
+    tests/staff.py, tests/browser.py, …), so running or deleting one test file never breaks another."""
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            if module and module.startswith("tests.") and module.rsplit(".", 1)[-1].startswith("test_"):
+                offenders.append(f"{path.relative_to(ROOT)} imports {module}")
+    assert not offenders, offenders

@@ -7,28 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, LAUNCH_ARGS, playwright_api
 from tests.conftest import AppFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium is not installed at /usr/bin/chromium (Debian: apt-get install chromium)",
-        allow_module_level=True,
-    )
-playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
-
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 async def test_a_customer_completes_a_complaint_in_the_browser(make_client: AppFactory, tmp_path: Path) -> None:

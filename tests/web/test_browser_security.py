@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 
 from bot.handoff.accounts import Role
+from tests.browser import CHROMIUM, LAUNCH_ARGS, sign_in
 from tests.conftest import AppFactory
 from tests.staff import add_user
-from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS
-from tests.web.test_consoles import sign_in
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")

@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 
 from bot.handoff.accounts import Role
+from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
 from tests.conftest import AppFactory, FixedClock
 from tests.staff import add_user
-from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS
-from tests.web.test_consoles import customer_asks_for_a_person, sign_in
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.handoff.accounts import Role
+from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
 from tests.conftest import AppFactory
 from tests.helpers import eventually
-from tests.staff import PASSWORD, add_user
+from tests.staff import add_user
 from tests.staff import sign_in as api_sign_in
-from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
@@ -20,31 +19,6 @@ expect = playwright_api.expect
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 """Kept after the run so a person can look at the consoles (var/ is not committed)."""
-
-
-async def sign_in(page: Any, username: str) -> None:
-    await page.fill("#login-username", username)
-    await page.fill("#login-password", PASSWORD)
-    await page.click("#login-submit")
-    await expect(page.locator("body[data-ready=true]")).to_have_count(1, timeout=10_000)
-
-
-async def customer_asks_for_a_person(browser: Any, url: str, first_words: str | None = None) -> Any:
-    """A customer in their own browser context: web chat, optionally says something, then asks for a person."""
-    customer = await (await browser.new_context()).new_page()
-    await customer.goto(url)
-    await customer.evaluate("window.complaintChat.ready")
-    bot = customer.locator(".msg-bot")
-    await expect(bot.first).to_contain_text("客服代表", timeout=10_000)
-    for text in [first_words, "转人工"]:
-        if text is None:
-            continue
-        count = await bot.count()
-        await customer.fill("#chat-input", text)
-        await customer.click("#chat-send")
-        await expect(bot).not_to_have_count(count, timeout=10_000)
-    await expect(customer.locator(".msg-bot", has_text="人工")).not_to_have_count(0, timeout=10_000)
-    return customer
 
 
 async def test_an_agent_takes_a_customer_live_and_they_talk(make_client: AppFactory) -> None:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import ClientWebSocketResponse, WSMsgType
 
 from bot.handoff.accounts import Role
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
@@ -17,38 +13,7 @@ from bot.keys import redis_key
 from bot.web.events import staff_hub_key
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session
-from tests.staff import add_user, handed_off_ticket, sign_in
-
-Frame = dict[str, Any]
-
-
-async def frames_until(
-    socket: ClientWebSocketResponse, predicate: Callable[[Frame], bool], timeout: float = 10
-) -> list[Frame]:
-    """Every frame received until one matches ``predicate`` (that one last)."""
-    seen: list[Frame] = []
-
-    async def collect() -> None:
-        while True:
-            message = await socket.receive()
-            if message.type is not WSMsgType.TEXT:
-                raise AssertionError(f"socket ended: {message.type} {message.data!r}")
-            seen.append(json.loads(message.data))
-            if predicate(seen[-1]):
-                return
-
-    try:
-        await asyncio.wait_for(collect(), timeout)
-    except TimeoutError as error:
-        raise AssertionError(f"timed out; frames so far: {seen}") from error
-    return seen
-
-
-async def staff_socket(client: Any, username: str) -> ClientWebSocketResponse:
-    socket = await client.ws_connect("/api/events")
-    hello = (await frames_until(socket, lambda frame: True))[0]
-    assert hello["type"] == "hello" and hello["user"]["username"] == username
-    return socket
+from tests.staff import add_user, frames_until, handed_off_ticket, sign_in, staff_socket
 
 
 async def test_a_claim_on_one_instance_reaches_a_console_on_another(make_client: AppFactory) -> None:

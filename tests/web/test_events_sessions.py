@@ -17,9 +17,7 @@ from bot.models import User
 from bot.settings import AuthSettings
 from bot.web.events import SESSION_ENDED, staff_hub_key
 from tests.conftest import AppFactory
-from tests.handoff.test_api import PASSWORD, add_user
-from tests.web.test_events import staff_socket
-from tests.web.test_staff_sessions import COOKIE, call, sign_in
+from tests.staff import COOKIE, PASSWORD, add_user, call_with_cookie, sign_in_with_cookie, staff_socket
 
 
 async def close_code(socket: ClientWebSocketResponse, timeout: float) -> int:
@@ -32,21 +30,21 @@ async def close_code(socket: ClientWebSocketResponse, timeout: float) -> int:
 async def test_a_sign_out_on_another_instance_closes_the_open_event_socket(make_client: AppFactory) -> None:
     first, second = await make_client(), await make_client()
     await add_user(first, "li.agent", Role.AGENT)
-    token, csrf = await sign_in(first, "li.agent")
+    token, csrf = await sign_in_with_cookie(first, "li.agent")
     socket = await staff_socket(first, "li.agent")
 
-    assert await call(second, token, "POST", "/api/logout", csrf) == 200
+    assert await call_with_cookie(second, token, "POST", "/api/logout", csrf) == 200
     await publish(second.app[redis_key], StaffEvent(StaffEventKind.RULES))  # must not reach it
 
     assert await close_code(socket, timeout=2) == SESSION_ENDED
     assert len(first.app[staff_hub_key]) == 0
-    assert await call(first, token, "GET", "/api/events") == 401  # nor can it open a new one
+    assert await call_with_cookie(first, token, "GET", "/api/events") == 401  # nor can it open a new one
 
 
 async def test_a_new_sign_in_replacing_the_session_closes_its_socket(make_client: AppFactory) -> None:
     first, second = await make_client(), await make_client()
     await add_user(first, "zhao", Role.AGENT)
-    old_token, _ = await sign_in(first, "zhao")
+    old_token, _ = await sign_in_with_cookie(first, "zhao")
     socket = await staff_socket(first, "zhao")
     replaced = await second.post(
         "/api/login", json={"username": "zhao", "password": PASSWORD}, headers={"Cookie": f"{COOKIE}={old_token}"}
@@ -58,7 +56,7 @@ async def test_a_new_sign_in_replacing_the_session_closes_its_socket(make_client
 async def test_a_socket_closes_when_its_session_expires(make_client: AppFactory) -> None:
     client = await make_client(auth=AuthSettings(session_max_age=2))
     await add_user(client, "sun", Role.AGENT)
-    await sign_in(client, "sun")
+    await sign_in_with_cookie(client, "sun")
     socket = await staff_socket(client, "sun")
     assert await close_code(socket, timeout=5) == SESSION_ENDED
 
@@ -67,9 +65,9 @@ async def test_a_socket_closes_soon_after_its_account_is_deactivated(make_client
     client = await make_client(auth=AuthSettings(session_recheck_seconds=0.2))
     await add_user(client, "qian", Role.AGENT)
     await add_user(client, "zhou", Role.SUPERVISOR)
-    await sign_in(client, "zhou")
+    await sign_in_with_cookie(client, "zhou")
     stays = await staff_socket(client, "zhou")
-    await sign_in(client, "qian")
+    await sign_in_with_cookie(client, "qian")
     leaves = await staff_socket(client, "qian")
 
     await _deactivate(client, "qian")

@@ -8,37 +8,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 from bot.embedded_redis import EmbeddedRedis
 from bot.handoff.accounts import Role
 from bot.settings import AuthSettings, Settings
 from tests.conftest import AppFactory, FixedClock
 from tests.helpers import eventually
-from tests.staff import PASSWORD, add_user
-
-COOKIE = "bot_session"
-
-
-async def sign_in(client: Any, username: str) -> tuple[str, str]:
-    """Signs in from a fresh cookie jar; returns the session token and the CSRF token."""
-    client.session.cookie_jar.clear()
-    response = await client.post("/api/login", json={"username": username, "password": PASSWORD})
-    assert response.status == 200, await response.text()
-    return response.cookies[COOKIE].value, (await response.json())["csrf_token"]
-
-
-async def call(client: Any, token: str, method: str, path: str, csrf: str | None = None) -> int:
-    """A request carrying exactly this session cookie (a browser holding it)."""
-    headers = {"Cookie": f"{COOKIE}={token}"}
-    if csrf is not None:
-        headers["X-CSRF-Token"] = csrf
-    async with (
-        aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session,
-        session.request(method, client.make_url(path), headers=headers, json={} if method != "GET" else None) as answer,
-    ):
-        await answer.read()
-        return answer.status
+from tests.staff import COOKIE, PASSWORD, add_user, call_with_cookie, sign_in_with_cookie
 
 
 async def test_staff_stay_signed_in_when_redis_restarts_without_persistence(
@@ -49,16 +24,16 @@ async def test_staff_stay_signed_in_when_redis_restarts_without_persistence(
     try:
         client = await make_client(redis_url=redis.url)
         await add_user(client, "li.agent", Role.AGENT)
-        token, csrf = await sign_in(client, "li.agent")
-        assert await call(client, token, "GET", "/api/me") == 200
+        token, csrf = await sign_in_with_cookie(client, "li.agent")
+        assert await call_with_cookie(client, token, "GET", "/api/me") == 200
 
         await redis.stop()
         await redis.start()  # same port, empty: every key is gone
 
-        assert await call(client, token, "GET", "/api/me") == 200
-        assert await call(client, token, "GET", "/api/queue") == 200
-        assert await call(client, token, "POST", "/api/logout", csrf) == 200
-        assert await call(client, token, "GET", "/api/me") == 401
+        assert await call_with_cookie(client, token, "GET", "/api/me") == 200
+        assert await call_with_cookie(client, token, "GET", "/api/queue") == 200
+        assert await call_with_cookie(client, token, "POST", "/api/logout", csrf) == 200
+        assert await call_with_cookie(client, token, "GET", "/api/me") == 401
         await client.close()
     finally:
         await redis.stop()
@@ -67,18 +42,18 @@ async def test_staff_stay_signed_in_when_redis_restarts_without_persistence(
 async def test_a_sign_out_ends_the_session_on_every_instance(make_client: AppFactory) -> None:
     first, second = await make_client(), await make_client()
     await add_user(first, "qian", Role.SUPERVISOR)
-    token, csrf = await sign_in(first, "qian")
-    assert await call(second, token, "GET", "/api/me") == 200  # now cached for the second instance too
-    assert await call(first, token, "POST", "/api/logout", csrf) == 200
-    assert await call(second, token, "GET", "/api/me") == 401
-    assert await call(first, token, "GET", "/api/me") == 401
+    token, csrf = await sign_in_with_cookie(first, "qian")
+    assert await call_with_cookie(second, token, "GET", "/api/me") == 200  # now cached for the second instance too
+    assert await call_with_cookie(first, token, "POST", "/api/logout", csrf) == 200
+    assert await call_with_cookie(second, token, "GET", "/api/me") == 401
+    assert await call_with_cookie(first, token, "GET", "/api/me") == 401
 
 
 async def test_a_new_sign_in_replaces_the_session_the_browser_had(make_client: AppFactory) -> None:
     client = await make_client()
     await add_user(client, "zhao", Role.AGENT)
     await add_user(client, "boss", Role.MANAGER)
-    old_token, _ = await sign_in(client, "zhao")
+    old_token, _ = await sign_in_with_cookie(client, "zhao")
     # The same browser signs in again (as someone else): the cookie it sent is ended.
     response = await client.post(
         "/api/login",
@@ -88,21 +63,21 @@ async def test_a_new_sign_in_replaces_the_session_the_browser_had(make_client: A
     assert response.status == 200
     new_token = response.cookies[COOKIE].value
     assert new_token != old_token
-    assert await call(client, old_token, "GET", "/api/me") == 401
-    assert await call(client, new_token, "GET", "/api/me") == 200
+    assert await call_with_cookie(client, old_token, "GET", "/api/me") == 401
+    assert await call_with_cookie(client, new_token, "GET", "/api/me") == 200
 
 
 async def test_a_session_ends_after_its_lifetime_in_real_time(make_client: AppFactory, clock: FixedClock) -> None:
     client = await make_client(auth=AuthSettings(session_max_age=2))
     await add_user(client, "sun", Role.AGENT)
-    token, _ = await sign_in(client, "sun")
+    token, _ = await sign_in_with_cookie(client, "sun")
     clock.advance(hours=48)  # the service clock (deadlines, windows) does not end a session
-    assert await call(client, token, "GET", "/api/me") == 200
+    assert await call_with_cookie(client, token, "GET", "/api/me") == 200
     await eventually(lambda: _refused(client, token), timeout=10, interval=0.2)
 
 
 async def _refused(client: Any, token: str) -> bool:
-    return await call(client, token, "GET", "/api/me") == 401
+    return await call_with_cookie(client, token, "GET", "/api/me") == 401
 
 
 async def test_the_cookie_is_secure_when_the_public_url_is_https_or_when_told(make_client: AppFactory) -> None:
