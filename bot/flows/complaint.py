@@ -25,6 +25,7 @@ from bot.flows.classify import (
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
 from bot.messages import MessageKind, Option, OutboundMessage
 from bot.phrases import Phrases
+from bot.timeline import TimelineKind
 
 
 class State(StrEnum):
@@ -68,6 +69,13 @@ COLLECTING = frozenset(
 ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
 CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COMMENT})
 """After a person resolved the case: waiting for, or in, the satisfaction callback (回访)."""
+_SIDE_ANSWERS = {
+    Intent.THANKS: (PhraseId.CUSTOMER_THANKED, TimelineKind.SIDE_THANKS),
+    Intent.APOLOGY: (PhraseId.CUSTOMER_APOLOGISED, TimelineKind.SIDE_APOLOGY),
+    Intent.SUGGESTION: (PhraseId.SUGGESTION_THANKS, TimelineKind.SIDE_SUGGESTION),
+    Intent.OUT_OF_SCOPE: (PhraseId.OUT_OF_SCOPE, TimelineKind.SIDE_OUT_OF_SCOPE),
+}
+"""Side intents the bot answers (in this order of precedence) and the timeline row each leaves."""
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 
 
@@ -159,7 +167,7 @@ class SatisfactionRecord:
 
 @dataclass(frozen=True, slots=True)
 class AuditEvent:
-    kind: str
+    kind: TimelineKind
     detail: dict[str, Any] = field(default_factory=dict)
 
 
@@ -253,7 +261,7 @@ class ComplaintFlow:
         signals = detect_signals(text, self._rules) if event.kind is MessageKind.TEXT else frozenset()
         if signals:
             data["signals"] = sorted(set(data.get("signals", [])) | {s.value for s in signals})
-            turn.audit("signals_detected", signals=sorted(s.value for s in signals))
+            turn.audit(TimelineKind.SIGNALS_DETECTED, signals=sorted(s.value for s in signals))
 
         if Intent.HARASSMENT in intents and not signals:
             self._on_harassment(turn)
@@ -297,16 +305,10 @@ class ComplaintFlow:
         """Answer thanks, apologies, suggestions and out-of-scope requests; True if handled."""
         if state in (State.CONFIRMING, State.CHOOSE_CORRECTION) and intents & {Intent.YES, Intent.NO}:
             return False
-        answer = {
-            Intent.THANKS: PhraseId.CUSTOMER_THANKED,
-            Intent.APOLOGY: PhraseId.CUSTOMER_APOLOGISED,
-            Intent.SUGGESTION: PhraseId.SUGGESTION_THANKS,
-            Intent.OUT_OF_SCOPE: PhraseId.OUT_OF_SCOPE,
-        }
-        for intent, phrase in answer.items():
+        for intent, (phrase, kind) in _SIDE_ANSWERS.items():
             if intent in intents:
                 turn.say(phrase)
-                turn.audit(f"side_{intent.value}")
+                turn.audit(kind)
                 if state is State.HANDED_OFF:
                     return True
                 if intent is Intent.SUGGESTION and state in (State.NEW, State.AWAIT_DESCRIPTION):
@@ -343,7 +345,7 @@ class ComplaintFlow:
 
     def _on_description(self, turn: _Turn, text: str) -> None:
         self._append_description(turn, text)
-        turn.audit("description_received")
+        turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         data = turn.step.data
         phone = find_phone(text, self._config.service.phone_pattern)
         if phone and not data.get("phone"):
@@ -355,7 +357,7 @@ class ComplaintFlow:
         phone = find_phone(text, self._config.service.phone_pattern)
         if phone:
             turn.step.data["phone"] = phone
-            turn.audit("contact_received")
+            turn.audit(TimelineKind.CONTACT_RECEIVED)
             self._ask_next_missing(turn)
         elif looks_like_phone_attempt(text):
             turn.say(PhraseId.INVALID_PHONE)
@@ -366,18 +368,18 @@ class ComplaintFlow:
 
     def _on_area(self, turn: _Turn, text: str) -> None:
         turn.step.data["area"] = text
-        turn.audit("area_received")
+        turn.audit(TimelineKind.AREA_RECEIVED)
         self._restate(turn)
 
     def _on_confirming(self, turn: _Turn, text: str) -> None:
         intents = detect_intents(text, self._rules)
         if Intent.NO in intents:
-            turn.audit("restatement_rejected")
+            turn.audit(TimelineKind.RESTATEMENT_REJECTED)
             turn.step.state = State.CHOOSE_CORRECTION
             self._ask_correction(turn)
             return
         if Intent.YES in intents:
-            turn.audit("confirmed")
+            turn.audit(TimelineKind.CONFIRMED)
             self._promise_and_hand_off(turn)
             return
         phone = find_phone(text, self._config.service.phone_pattern)
@@ -391,7 +393,7 @@ class ComplaintFlow:
         phone = find_phone(text, self._config.service.phone_pattern)
         if phone:
             turn.step.data["phone"] = phone
-            turn.audit("corrected", field="phone")
+            turn.audit(TimelineKind.CORRECTED, field="phone")
             self._restate(turn)
             return
         field_name = self._correction_field(text)
@@ -404,7 +406,7 @@ class ComplaintFlow:
             self._ask_current(turn)
             return
         if Intent.YES in detect_intents(text, self._rules):
-            turn.audit("confirmed")
+            turn.audit(TimelineKind.CONFIRMED)
             self._promise_and_hand_off(turn)
             return
         self._ask_correction(turn)
@@ -427,7 +429,7 @@ class ComplaintFlow:
 
     def _on_correct_description(self, turn: _Turn, text: str) -> None:
         turn.step.data["description"] = [text]
-        turn.audit("corrected", field="description")
+        turn.audit(TimelineKind.CORRECTED, field="description")
         self._restate(turn)
 
     def _on_correct_phone(self, turn: _Turn, text: str) -> None:
@@ -436,16 +438,16 @@ class ComplaintFlow:
             turn.say(PhraseId.INVALID_PHONE)
             return
         turn.step.data["phone"] = phone
-        turn.audit("corrected", field="phone")
+        turn.audit(TimelineKind.CORRECTED, field="phone")
         self._restate(turn)
 
     def _on_correct_area(self, turn: _Turn, text: str) -> None:
         turn.step.data["area"] = text
-        turn.audit("corrected", field="area")
+        turn.audit(TimelineKind.CORRECTED, field="area")
         self._restate(turn)
 
     def _on_handed_off(self, turn: _Turn, text: str) -> None:
-        turn.audit("message_after_handoff")
+        turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
         if not turn.step.data.get("recorded_ack"):
             turn.step.data["recorded_ack"] = True
             turn.say(PhraseId.MESSAGE_RECORDED)
@@ -460,7 +462,7 @@ class ComplaintFlow:
         state = turn.step.state
         if event.kind is TimerKind.IDLE_PROMPT and state in COLLECTING:
             turn.say(PhraseId.IDLE_PROMPT)
-            turn.audit("idle_prompted")
+            turn.audit(TimelineKind.IDLE_PROMPTED)
             turn.arm(TimerKind.IDLE_CLOSE, self._config.timers.idle_close_after)
         elif event.kind is TimerKind.IDLE_CLOSE and state in COLLECTING:
             turn.say(PhraseId.IDLE_CLOSE)
@@ -491,7 +493,7 @@ class ComplaintFlow:
             self._calendar.add_working_days(turn.now, 1),
         )
         turn.arm(TimerKind.SATISFACTION_CALLBACK, max(1, int((due - turn.now).total_seconds())))
-        turn.audit("callback_scheduled", due_at=due.isoformat())
+        turn.audit(TimelineKind.CALLBACK_SCHEDULED, due_at=due.isoformat())
 
     def _ask_rating(self, turn: _Turn) -> None:
         turn.cancel(TimerKind.SATISFACTION_CALLBACK)
@@ -503,7 +505,7 @@ class ComplaintFlow:
             case_number=turn.step.data.get("case_number") or "-",
         )
         turn.arm(TimerKind.SATISFACTION_TIMEOUT, self._config.followups.answer_window)
-        turn.audit("callback_asked")
+        turn.audit(TimelineKind.CALLBACK_ASKED)
 
     def _on_callback(self, turn: _Turn, text: str) -> None:
         data = turn.step.data
@@ -515,7 +517,7 @@ class ComplaintFlow:
             turn.say(PhraseId.SATISFACTION_REOPENED)
             turn.step.state = State.HANDED_OFF
             turn.step.reopen = True
-            turn.audit("reopened_by_customer")
+            turn.audit(TimelineKind.REOPENED_BY_CUSTOMER)
             # A reopened case is promised again, with a concrete time (seed 003: at least the
             # reply time), and tracked like the first promise.
             turn.step.complaint = self._record(turn, confirmed=True)
@@ -534,7 +536,7 @@ class ComplaintFlow:
             turn.step.state = State.AWAIT_COMMENT
             turn.say(PhraseId.SATISFACTION_ASK_COMMENT)
             turn.arm(TimerKind.SATISFACTION_TIMEOUT, self._config.followups.answer_window)
-            turn.audit("rated", rating=rating)
+            turn.audit(TimelineKind.RATED, rating=rating)
             return
         turn.step.satisfaction = SatisfactionRecord(rating=data.pop("rating", None), comment=text, resolved=True)
         turn.say(PhraseId.SATISFACTION_THANKS)
@@ -550,7 +552,7 @@ class ComplaintFlow:
             self._close(turn, "harassment")
             return
         turn.say(PhraseId.HARASSMENT_WARNING)
-        turn.audit("harassment_warned")
+        turn.audit(TimelineKind.HARASSMENT_WARNED)
         if warned_at is None:
             data["harassment_warned_at"] = turn.now.isoformat()
             turn.arm(TimerKind.HARASSMENT_CLOSE, self._config.timers.harassment_close_after)
@@ -560,7 +562,7 @@ class ComplaintFlow:
             turn.cancel(TimerKind(kind))
         turn.step.state = State.CLOSED
         turn.step.close_reason = reason
-        turn.audit("closed", reason=reason)
+        turn.audit(TimelineKind.CLOSED, reason=reason)
 
     # ------------------------------------------------------------------ building blocks
 
@@ -589,10 +591,10 @@ class ComplaintFlow:
                 open_case.deadline_at, turn.now, self._calendar.timezone, self._phrases.time_words(turn.locale)
             )
             turn.say(PhraseId.OPEN_CASE, case_number=open_case.case_number, deadline=deadline)
-            turn.audit("greeted", open_case=open_case.case_number)
+            turn.audit(TimelineKind.GREETED, open_case=open_case.case_number)
             return
         turn.say(PhraseId.INVITE_COMPLAINT)
-        turn.audit("greeted")
+        turn.audit(TimelineKind.GREETED)
 
     def _append_description(self, turn: _Turn, text: str) -> None:
         if text:
@@ -644,7 +646,7 @@ class ComplaintFlow:
             category=self._rules.category(classified.category).name.get(turn.locale),
         )
         turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
-        turn.audit("restated", category=classified.category)
+        turn.audit(TimelineKind.RESTATED, category=classified.category)
 
     def _yes_no_options(self, turn: _Turn) -> tuple[Option, ...]:
         yes = self._rules.intents[Intent.YES].keywords[0]
@@ -674,7 +676,7 @@ class ComplaintFlow:
         data["case_number"] = case_number
         data["signals"] = sorted(signal.value for signal in classified.signals)
         turn.audit(
-            "classified",
+            TimelineKind.CLASSIFIED,
             category=classified.category,
             grade=classified.grade.value,
             signals=data["signals"],
@@ -716,7 +718,7 @@ class ComplaintFlow:
             work_number=self._config.service.work_number,
         )
         turn.audit(
-            "promised",
+            TimelineKind.PROMISED,
             case_number=record.case_number,
             deadline_at=record.deadline_at.isoformat(),
             hours=record.promised_hours,
@@ -729,7 +731,7 @@ class ComplaintFlow:
         turn.step.state = State.HANDED_OFF
         for kind in list(turn.step.data.get("timers", {})):
             turn.cancel(TimerKind(kind))
-        turn.audit("handed_off", queue=queue, priority=priority, reason=reason)
+        turn.audit(TimelineKind.HANDED_OFF, queue=queue, priority=priority, reason=reason)
 
     def _promise_and_hand_off(self, turn: _Turn) -> None:
         record = self._record(turn, confirmed=True)
@@ -743,7 +745,7 @@ class ComplaintFlow:
         turn.say(PhraseId.ESCALATED_SUPERVISOR)
         if turn.step.state is State.HANDED_OFF:
             turn.step.handoff = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
-            turn.audit("escalated", reason=reason)
+            turn.audit(TimelineKind.ESCALATED, reason=reason)
             return
         record = self._record(turn, confirmed=False)
         self._promise(turn, record)
@@ -789,7 +791,7 @@ class _Turn:
             OutboundMessage(text=self.text(phrase_id, **variables), phrase_id=phrase_id.value, options=options)
         )
 
-    def audit(self, kind: str, **detail: Any) -> None:
+    def audit(self, kind: TimelineKind, **detail: Any) -> None:
         self.step.audit.append(AuditEvent(kind=kind, detail=detail))
 
     def arm(self, kind: TimerKind, after_seconds: int) -> None:

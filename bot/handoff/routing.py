@@ -27,6 +27,7 @@ from bot.handoff.notifications import SUPERVISORS, notify, user_audience
 from bot.handoff.rulebook import RuleBook
 from bot.handoff.rules import RoutingDecision, RoutingFacts, decide
 from bot.models import Complaint, Conversation, HandoffTicket, User
+from bot.timeline import TimelineKind
 
 AGENT_PREFIX = "agent:"
 ACCOUNT_MANAGER_AUDIENCE = SUPERVISORS
@@ -102,7 +103,7 @@ class HandoffRouter:
                 self._row(
                     conversation.id,
                     complaint_id,
-                    "routed",
+                    TimelineKind.ROUTED,
                     now,
                     rules=list(decision.matched),
                     version=rules.version,
@@ -253,7 +254,7 @@ class HandoffRouter:
             self._row(
                 conversation.id,
                 complaint_id,
-                "routed_to_previous_owner",
+                TimelineKind.ROUTED_TO_PREVIOUS_OWNER,
                 now,
                 ticket_id=ticket.id,
                 user_id=agent.id,
@@ -276,7 +277,7 @@ class HandoffRouter:
 
     @staticmethod
     def _row(
-        conversation_id: int, complaint_id: int | None, kind: str, now: dt.datetime, **detail: Any
+        conversation_id: int, complaint_id: int | None, kind: TimelineKind, now: dt.datetime, **detail: Any
     ) -> dict[str, Any]:
         return {
             "conversation_id": conversation_id,
