@@ -22,6 +22,7 @@ from bot.flows.classify import (
     matches,
     normalise,
 )
+from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
 from bot.messages import MessageKind, Option, OutboundMessage
 from bot.phrases import Phrases
@@ -43,14 +44,6 @@ class State(StrEnum):
     AWAIT_RATING = "await_rating"
     AWAIT_COMMENT = "await_comment"
     CLOSED = "closed"
-
-
-class TimerKind(StrEnum):
-    IDLE_PROMPT = "idle_prompt"
-    IDLE_CLOSE = "idle_close"
-    HARASSMENT_CLOSE = "harassment_close"
-    SATISFACTION_CALLBACK = "satisfaction_callback"
-    SATISFACTION_TIMEOUT = "satisfaction_timeout"
 
 
 COLLECTING = frozenset(
@@ -176,7 +169,7 @@ class Step:
     """What one event did: the next state, what to say and what to record."""
 
     state: State
-    data: dict[str, Any]
+    data: FlowData
     replies: list[OutboundMessage] = field(default_factory=list)
     audit: list[AuditEvent] = field(default_factory=list)
     complaint: ComplaintRecord | None = None
@@ -225,13 +218,13 @@ class ComplaintFlow:
     def step(
         self,
         state: State,
-        data: dict[str, Any],
+        data: FlowData,
         event: Event,
         customer: CustomerView,
         locale: str,
         now: dt.datetime,
     ) -> Step:
-        turn = _Turn(self, Step(state=state, data=dict(data)), customer, locale, now)
+        turn = _Turn(self, Step(state=state, data=data.copy()), customer, locale, now)
         if state is State.CLOSED:
             return turn.step
         if isinstance(event, Started):
@@ -254,19 +247,20 @@ class ComplaintFlow:
     def _on_customer(self, turn: _Turn, event: CustomerSaid) -> None:
         data = turn.step.data
         known_phone = event.sender_phone or turn.customer.phone
-        if known_phone and not data.get("phone"):
-            data["phone"], data["phone_from_channel"] = known_phone, True
+        if known_phone and not data.phone:
+            data.phone, data.phone_from_channel = known_phone, True
         text = event.text.strip()
         intents = detect_intents(text, self._rules) if event.kind is MessageKind.TEXT else frozenset()
         signals = detect_signals(text, self._rules) if event.kind is MessageKind.TEXT else frozenset()
         if signals:
-            data["signals"] = sorted(set(data.get("signals", [])) | {s.value for s in signals})
+            data.signals = tuple(sorted(set(data.signals) | signals))
             turn.audit(TimelineKind.SIGNALS_DETECTED, signals=sorted(s.value for s in signals))
 
         if Intent.HARASSMENT in intents and not signals:
             self._on_harassment(turn)
             return
-        if data.pop("harassment_warned_at", None) is not None:
+        if data.harassment_warned_at is not None:
+            data.harassment_warned_at = None
             turn.cancel(TimerKind.HARASSMENT_CLOSE)
 
         state = turn.step.state
@@ -348,15 +342,15 @@ class ComplaintFlow:
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         data = turn.step.data
         phone = find_phone(text, self._config.service.phone_pattern)
-        if phone and not data.get("phone"):
-            data["phone"] = phone
+        if phone and not data.phone:
+            data.phone = phone
         turn.say(PhraseId.DESCRIPTION_RECORDED)
         self._ask_next_missing(turn)
 
     def _on_phone(self, turn: _Turn, text: str) -> None:
         phone = find_phone(text, self._config.service.phone_pattern)
         if phone:
-            turn.step.data["phone"] = phone
+            turn.step.data.phone = phone
             turn.audit(TimelineKind.CONTACT_RECEIVED)
             self._ask_next_missing(turn)
         elif looks_like_phone_attempt(text):
@@ -367,7 +361,7 @@ class ComplaintFlow:
             turn.say(PhraseId.ASK_PHONE)
 
     def _on_area(self, turn: _Turn, text: str) -> None:
-        turn.step.data["area"] = text
+        turn.step.data.area = text
         turn.audit(TimelineKind.AREA_RECEIVED)
         self._restate(turn)
 
@@ -384,7 +378,7 @@ class ComplaintFlow:
             return
         phone = find_phone(text, self._config.service.phone_pattern)
         if phone:
-            turn.step.data["phone"] = phone
+            turn.step.data.phone = phone
             self._restate(turn)
             return
         turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
@@ -392,7 +386,7 @@ class ComplaintFlow:
     def _on_choose_correction(self, turn: _Turn, text: str) -> None:
         phone = find_phone(text, self._config.service.phone_pattern)
         if phone:
-            turn.step.data["phone"] = phone
+            turn.step.data.phone = phone
             turn.audit(TimelineKind.CORRECTED, field="phone")
             self._restate(turn)
             return
@@ -428,7 +422,7 @@ class ComplaintFlow:
         return min(found)[1] if found else None
 
     def _on_correct_description(self, turn: _Turn, text: str) -> None:
-        turn.step.data["description"] = [text]
+        turn.step.data.description = [text]
         turn.audit(TimelineKind.CORRECTED, field="description")
         self._restate(turn)
 
@@ -437,28 +431,28 @@ class ComplaintFlow:
         if not phone:
             turn.say(PhraseId.INVALID_PHONE)
             return
-        turn.step.data["phone"] = phone
+        turn.step.data.phone = phone
         turn.audit(TimelineKind.CORRECTED, field="phone")
         self._restate(turn)
 
     def _on_correct_area(self, turn: _Turn, text: str) -> None:
-        turn.step.data["area"] = text
+        turn.step.data.area = text
         turn.audit(TimelineKind.CORRECTED, field="area")
         self._restate(turn)
 
     def _on_handed_off(self, turn: _Turn, text: str) -> None:
         turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
-        if not turn.step.data.get("recorded_ack"):
-            turn.step.data["recorded_ack"] = True
+        if not turn.step.data.recorded_ack:
+            turn.step.data.recorded_ack = True
             turn.say(PhraseId.MESSAGE_RECORDED)
 
     # ------------------------------------------------------------------ timers
 
     def _on_timer(self, turn: _Turn, event: TimerFired) -> None:
-        armed = turn.step.data.get("timers", {})
-        if armed.get(event.kind.value) != event.token:
+        armed = turn.step.data.timers
+        if armed.get(event.kind) != event.token:
             return
-        del armed[event.kind.value]
+        del armed[event.kind]
         state = turn.step.state
         if event.kind is TimerKind.IDLE_PROMPT and state in COLLECTING:
             turn.say(PhraseId.IDLE_PROMPT)
@@ -467,13 +461,13 @@ class ComplaintFlow:
         elif event.kind is TimerKind.IDLE_CLOSE and state in COLLECTING:
             turn.say(PhraseId.IDLE_CLOSE)
             self._close(turn, "idle")
-        elif event.kind is TimerKind.HARASSMENT_CLOSE and turn.step.data.get("harassing"):
+        elif event.kind is TimerKind.HARASSMENT_CLOSE and turn.step.data.harassing:
             turn.say(PhraseId.HARASSMENT_CLOSE)
             self._close(turn, "harassment")
         elif event.kind is TimerKind.SATISFACTION_CALLBACK and state is State.RESOLVED:
             self._ask_rating(turn)
         elif event.kind is TimerKind.SATISFACTION_TIMEOUT and state in (State.AWAIT_RATING, State.AWAIT_COMMENT):
-            rating = turn.step.data.pop("rating", None)
+            rating, turn.step.data.rating = turn.step.data.rating, None
             if rating is not None:
                 turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=None, resolved=True)
             turn.say(PhraseId.SATISFACTION_UNANSWERED)
@@ -483,9 +477,9 @@ class ComplaintFlow:
 
     def _on_resolved(self, turn: _Turn) -> None:
         """Arm the callback: after the configured delay, and within one working day (seed 002)."""
-        for kind in list(turn.step.data.get("timers", {})):
-            turn.cancel(TimerKind(kind))
-        turn.step.data.pop("recorded_ack", None)
+        for kind in list(turn.step.data.timers):
+            turn.cancel(kind)
+        turn.step.data.recorded_ack = False
         turn.step.state = State.RESOLVED
         followups = self._config.followups
         due = min(
@@ -502,7 +496,7 @@ class ComplaintFlow:
         turn.say(
             PhraseId.SATISFACTION_ASK_RATING,
             options=options,
-            case_number=turn.step.data.get("case_number") or "-",
+            case_number=turn.step.data.case_number or "-",
         )
         turn.arm(TimerKind.SATISFACTION_TIMEOUT, self._config.followups.answer_window)
         turn.audit(TimelineKind.CALLBACK_ASKED)
@@ -511,9 +505,10 @@ class ComplaintFlow:
         data = turn.step.data
         folded = normalise(text)
         if any(keyword.lower() in folded for keyword in self._config.followups.not_resolved_keywords):
-            turn.step.satisfaction = SatisfactionRecord(rating=data.pop("rating", None), comment=text, resolved=False)
-            for kind in list(data.get("timers", {})):
-                turn.cancel(TimerKind(kind))
+            rating, data.rating = data.rating, None
+            turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=False)
+            for kind in list(data.timers):
+                turn.cancel(kind)
             turn.say(PhraseId.SATISFACTION_REOPENED)
             turn.step.state = State.HANDED_OFF
             turn.step.reopen = True
@@ -532,34 +527,35 @@ class ComplaintFlow:
             if rating is None:
                 self._ask_rating(turn)
                 return
-            data["rating"] = rating
+            data.rating = rating
             turn.step.state = State.AWAIT_COMMENT
             turn.say(PhraseId.SATISFACTION_ASK_COMMENT)
             turn.arm(TimerKind.SATISFACTION_TIMEOUT, self._config.followups.answer_window)
             turn.audit(TimelineKind.RATED, rating=rating)
             return
-        turn.step.satisfaction = SatisfactionRecord(rating=data.pop("rating", None), comment=text, resolved=True)
+        rating, data.rating = data.rating, None
+        turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=True)
         turn.say(PhraseId.SATISFACTION_THANKS)
         self._close(turn, "satisfaction_recorded")
 
     def _on_harassment(self, turn: _Turn) -> None:
         data = turn.step.data
-        data["harassing"] = True
-        warned_at = data.get("harassment_warned_at")
+        data.harassing = True
+        warned_at = data.harassment_warned_at
         limit = dt.timedelta(seconds=self._config.timers.harassment_close_after)
-        if warned_at is not None and turn.now - dt.datetime.fromisoformat(warned_at) >= limit:
+        if warned_at is not None and turn.now - warned_at >= limit:
             turn.say(PhraseId.HARASSMENT_CLOSE)
             self._close(turn, "harassment")
             return
         turn.say(PhraseId.HARASSMENT_WARNING)
         turn.audit(TimelineKind.HARASSMENT_WARNED)
         if warned_at is None:
-            data["harassment_warned_at"] = turn.now.isoformat()
+            data.harassment_warned_at = turn.now
             turn.arm(TimerKind.HARASSMENT_CLOSE, self._config.timers.harassment_close_after)
 
     def _close(self, turn: _Turn, reason: str) -> None:
-        for kind in list(turn.step.data.get("timers", {})):
-            turn.cancel(TimerKind(kind))
+        for kind in list(turn.step.data.timers):
+            turn.cancel(kind)
         turn.step.state = State.CLOSED
         turn.step.close_reason = reason
         turn.audit(TimelineKind.CLOSED, reason=reason)
@@ -598,14 +594,14 @@ class ComplaintFlow:
 
     def _append_description(self, turn: _Turn, text: str) -> None:
         if text:
-            turn.step.data.setdefault("description", []).append(text)
+            turn.step.data.description.append(text)
 
     def _ask_next_missing(self, turn: _Turn) -> None:
         data = turn.step.data
-        if not data.get("phone"):
+        if not data.phone:
             turn.step.state = State.AWAIT_PHONE
             turn.say(PhraseId.ASK_PHONE)
-        elif not data.get("area"):
+        elif not data.area:
             turn.step.state = State.AWAIT_AREA
             turn.say(PhraseId.ASK_AREA)
         else:
@@ -631,8 +627,8 @@ class ComplaintFlow:
         if question is not None:
             turn.say(question)
 
-    def _description(self, data: dict[str, Any]) -> str:
-        return "\n".join(data.get("description", []))
+    def _description(self, data: FlowData) -> str:
+        return "\n".join(data.description)
 
     def _restate(self, turn: _Turn) -> None:
         data = turn.step.data
@@ -641,8 +637,8 @@ class ComplaintFlow:
         turn.say(
             PhraseId.RESTATE,
             description=self._description(data),
-            phone=data.get("phone") or "-",
-            area=data.get("area") or "-",
+            phone=data.phone or "-",
+            area=data.area or "-",
             category=self._rules.category(classified.category).name.get(turn.locale),
         )
         turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
@@ -662,7 +658,7 @@ class ComplaintFlow:
 
     def _record(self, turn: _Turn, confirmed: bool) -> ComplaintRecord:
         data = turn.step.data
-        known = frozenset(Signal(value) for value in data.get("signals", []))
+        known = frozenset(data.signals)
         classified = classify(self._description(data), self._rules, known, turn.customer.prior_categories)
         deadline = compute_deadline(
             turn.now,
@@ -672,24 +668,25 @@ class ComplaintFlow:
             self._config.deadlines,
             self._calendar,
         )
-        case_number = data.get("case_number") or self._new_case_number(turn.now)
-        data["case_number"] = case_number
-        data["signals"] = sorted(signal.value for signal in classified.signals)
+        case_number = data.case_number or self._new_case_number(turn.now)
+        data.case_number = case_number
+        data.signals = tuple(sorted(classified.signals))
+        signals = [signal.value for signal in data.signals]
         turn.audit(
             TimelineKind.CLASSIFIED,
             category=classified.category,
             grade=classified.grade.value,
-            signals=data["signals"],
+            signals=signals,
         )
         return ComplaintRecord(
             case_number=case_number,
             description=self._description(data),
-            contact_phone=data.get("phone"),
-            area=data.get("area"),
+            contact_phone=data.phone,
+            area=data.area,
             category=classified.category,
             grade=classified.grade,
             customer_tier=turn.customer.tier,
-            signals=tuple(data["signals"]),
+            signals=tuple(signals),
             confirmed=confirmed,
             deadline_at=deadline.due_at,
             promised_hours=deadline.hours,
@@ -729,8 +726,8 @@ class ComplaintFlow:
         turn.step.complaint = record
         turn.step.handoff = HandoffRequest(queue=queue, priority=priority, reason=reason)
         turn.step.state = State.HANDED_OFF
-        for kind in list(turn.step.data.get("timers", {})):
-            turn.cancel(TimerKind(kind))
+        for kind in list(turn.step.data.timers):
+            turn.cancel(kind)
         turn.audit(TimelineKind.HANDED_OFF, queue=queue, priority=priority, reason=reason)
 
     def _promise_and_hand_off(self, turn: _Turn) -> None:
@@ -753,7 +750,7 @@ class ComplaintFlow:
 
     def _hand_off_on_request(self, turn: _Turn) -> None:
         turn.say(PhraseId.HUMAN_REQUESTED)
-        record = self._record(turn, confirmed=False) if turn.step.data.get("description") else None
+        record = self._record(turn, confirmed=False) if turn.step.data.description else None
         if record is not None:
             turn.say(
                 PhraseId.CASE_NUMBER,
@@ -796,13 +793,13 @@ class _Turn:
 
     def arm(self, kind: TimerKind, after_seconds: int) -> None:
         data = self.step.data
-        token = int(data.get("timer_seq", 0)) + 1
-        data["timer_seq"] = token
-        data.setdefault("timers", {})[kind.value] = token
+        token = data.timer_seq + 1
+        data.timer_seq = token
+        data.timers[kind] = token
         self.step.timers.append(TimerChange(kind, token, self.now + dt.timedelta(seconds=after_seconds)))
 
     def cancel(self, kind: TimerKind) -> None:
-        token = self.step.data.get("timers", {}).pop(kind.value, None)
+        token = self.step.data.timers.pop(kind, None)
         if token is not None:
             self.step.timers.append(TimerChange(kind, token, None))
 
@@ -818,6 +815,7 @@ __all__ = [
     "CustomerSaid",
     "CustomerView",
     "Event",
+    "FlowData",
     "HandoffRequest",
     "OpenCase",
     "Resolved",

@@ -126,8 +126,8 @@ class HandoffRouter:
     ) -> _ComplaintFacts:
         # Signals detected after the complaint was recorded (a threat once handed off) live in the
         # flow data; the complaint row is the record for an escalation that did not rewrite it.
-        flow_signals = frozenset(str(signal) for signal in step.data.get("signals", []))
-        flow_text = "\n".join(str(part) for part in step.data.get("description", []))
+        flow_signals = frozenset(signal.value for signal in step.data.signals)
+        flow_text = "\n".join(step.data.description)
         record = step.complaint
         if record is not None:
             return _ComplaintFacts(
