@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import ServiceConfig
 from bot.flows.complaint import ComplaintFlow, CustomerView, Event, State, Step
+from bot.flows.data import FlowData
 from bot.flows.deadline import BusinessCalendar
 from bot.phrases import Phrases
 
@@ -27,7 +27,7 @@ class ConversationSnapshot:
 
     conversation_id: int
     state: State
-    data: dict[str, Any]
+    data: FlowData
     locale: str
     owner: str
     customer: CustomerView
@@ -52,6 +52,6 @@ class ConversationEngine:
         Once an agent owns the conversation the bot stays silent: the event is only recorded.
         """
         if conversation.owner != BOT_OWNER:
-            return Step(state=conversation.state, data=dict(conversation.data))
+            return Step(state=conversation.state, data=conversation.data.copy())
         locale = self.phrases.locale(conversation.locale)
         return self.flow.step(conversation.state, conversation.data, event, conversation.customer, locale, now)

@@ -56,6 +56,7 @@ from bot.models import ChannelIdentity
 from bot.promises import store as promise_store
 from bot.promises.timers import CaseTimer, CaseTimerKind
 from bot.redis_replies import awaited
+from bot.timeline import TimelineKind
 
 log = structlog.get_logger(__name__)
 
@@ -723,7 +724,7 @@ class _BatchWrites:
         complaint_id: int | None = None
         if step.complaint is not None:
             complaint_id = store.save_complaint(session, conversation, step.complaint, now)
-            if any(audit.kind == "promised" for audit in step.audit):
+            if any(audit.kind is TimelineKind.PROMISED for audit in step.audit):
                 record = step.complaint
                 self.case_timers.extend(
                     promise_store.arm_on_promise(
@@ -771,7 +772,7 @@ class _BatchWrites:
                 {
                     "conversation_id": conversation_id,
                     "complaint_id": None,
-                    "kind": "bot_reply_dropped",
+                    "kind": TimelineKind.BOT_REPLY_DROPPED,
                     "actor": "bot",
                     "detail": {"replies": dropped},
                     "created_at": now,

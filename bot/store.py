@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.flows.complaint import ComplaintRecord, CustomerView, HandoffRequest, OpenCase, State, TimerChange
+from bot.flows.data import FlowData
 from bot.messages import ChannelName, InboundMessage, Sender
 from bot.models import (
     CONVERSATION_OPEN,
@@ -378,7 +379,7 @@ class LoadedConversation:
     locale: str
     status: str
     state: State
-    data: dict[str, Any]
+    data: FlowData
     owner: str
     ownership_version: int
     activity_seq: int
@@ -465,7 +466,7 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
             locale=row.locale,
             status=row.status,
             state=State(row.flow_state),
-            data=dict(row.flow_data or {}),
+            data=FlowData.from_json(row.flow_data),
             owner=row.owner,
             ownership_version=row.ownership_version,
             activity_seq=row.activity_seq,
@@ -570,7 +571,7 @@ def _save_parameters(conversation: LoadedConversation) -> dict[str, Any]:
         "conversation_id": conversation.id,
         "expected_version": conversation.ownership_version,
         "flow_state_value": conversation.state.value,
-        "flow_data_value": conversation.data,
+        "flow_data_value": conversation.data.to_json(),
         "activity_seq_value": conversation.activity_seq,
         "status_value": conversation.status,
         "last_customer_at_value": conversation.last_customer_at,

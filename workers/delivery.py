@@ -28,6 +28,7 @@ from bot.gateway import DELIVER_JOB
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
 from bot.messages import ChannelName, OutboundMessage
 from bot.models import ChannelIdentity, Conversation, Customer, Message, TimelineEvent
+from bot.timeline import TimelineKind
 from workers.dead_letters import dead_letter
 from workers.routes import Route, choose_route
 
@@ -251,7 +252,7 @@ async def _finish(
             session.add(
                 TimelineEvent(
                     conversation_id=conversation_id,
-                    kind="delivery_fallback" if route is not Route.DIRECT else "delivery_failed",
+                    kind=TimelineKind.DELIVERY_FALLBACK if route is not Route.DIRECT else TimelineKind.DELIVERY_FAILED,
                     actor="worker",
                     detail={"message_id": message_id, "route": route.value, "error": error},
                     created_at=now,
@@ -262,7 +263,7 @@ async def _finish(
             session.add(
                 TimelineEvent(
                     conversation_id=conversation_id,
-                    kind="possibly_duplicated",
+                    kind=TimelineKind.POSSIBLY_DUPLICATED,
                     actor="worker",
                     detail={
                         "message_id": message_id,

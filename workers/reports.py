@@ -19,6 +19,7 @@ from bot.handoff.events import StaffEvent, publish
 from bot.handoff.notifications import MANAGERS, notify
 from bot.models import Base, Complaint, Conversation, DeadLetter, Message, Report, TimelineEvent
 from bot.store import dialect_insert
+from bot.timeline import TimelineKind
 
 log = structlog.get_logger(__name__)
 
@@ -48,7 +49,9 @@ def build_daily_report(session: Session, day: dt.date, zone: ZoneInfo) -> dict[s
     ).all()
     resolved = session.execute(
         select(func.count(func.distinct(TimelineEvent.conversation_id))).where(
-            TimelineEvent.kind == "resolved", TimelineEvent.created_at >= start, TimelineEvent.created_at < end
+            TimelineEvent.kind == TimelineKind.RESOLVED,
+            TimelineEvent.created_at >= start,
+            TimelineEvent.created_at < end,
         )
     ).scalar_one()
     due = session.execute(
@@ -61,7 +64,7 @@ def build_daily_report(session: Session, day: dt.date, zone: ZoneInfo) -> dict[s
         resolved_in_time = session.execute(
             select(func.count()).where(
                 TimelineEvent.conversation_id == conversation_id,
-                TimelineEvent.kind == "resolved",
+                TimelineEvent.kind == TimelineKind.RESOLVED,
                 TimelineEvent.created_at <= deadline_at,
             )
         ).scalar_one()

@@ -22,9 +22,11 @@ from bot.flows.classify import (
     matches,
     normalise,
 )
+from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
 from bot.messages import MessageKind, Option, OutboundMessage
 from bot.phrases import Phrases
+from bot.timeline import TimelineKind
 
 
 class State(StrEnum):
@@ -44,14 +46,6 @@ class State(StrEnum):
     CLOSED = "closed"
 
 
-class TimerKind(StrEnum):
-    IDLE_PROMPT = "idle_prompt"
-    IDLE_CLOSE = "idle_close"
-    HARASSMENT_CLOSE = "harassment_close"
-    SATISFACTION_CALLBACK = "satisfaction_callback"
-    SATISFACTION_TIMEOUT = "satisfaction_timeout"
-
-
 COLLECTING = frozenset(
     {
         State.NEW,
@@ -68,6 +62,13 @@ COLLECTING = frozenset(
 ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
 CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COMMENT})
 """After a person resolved the case: waiting for, or in, the satisfaction callback (回访)."""
+_SIDE_ANSWERS = {
+    Intent.THANKS: (PhraseId.CUSTOMER_THANKED, TimelineKind.SIDE_THANKS),
+    Intent.APOLOGY: (PhraseId.CUSTOMER_APOLOGISED, TimelineKind.SIDE_APOLOGY),
+    Intent.SUGGESTION: (PhraseId.SUGGESTION_THANKS, TimelineKind.SIDE_SUGGESTION),
+    Intent.OUT_OF_SCOPE: (PhraseId.OUT_OF_SCOPE, TimelineKind.SIDE_OUT_OF_SCOPE),
+}
+"""Side intents the bot answers (in this order of precedence) and the timeline row each leaves."""
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 
 
@@ -159,7 +160,7 @@ class SatisfactionRecord:
 
 @dataclass(frozen=True, slots=True)
 class AuditEvent:
-    kind: str
+    kind: TimelineKind
     detail: dict[str, Any] = field(default_factory=dict)
 
 
@@ -168,7 +169,7 @@ class Step:
     """What one event did: the next state, what to say and what to record."""
 
     state: State
-    data: dict[str, Any]
+    data: FlowData
     replies: list[OutboundMessage] = field(default_factory=list)
     audit: list[AuditEvent] = field(default_factory=list)
     complaint: ComplaintRecord | None = None
@@ -217,13 +218,13 @@ class ComplaintFlow:
     def step(
         self,
         state: State,
-        data: dict[str, Any],
+        data: FlowData,
         event: Event,
         customer: CustomerView,
         locale: str,
         now: dt.datetime,
     ) -> Step:
-        turn = _Turn(self, Step(state=state, data=dict(data)), customer, locale, now)
+        turn = _Turn(self, Step(state=state, data=data.copy()), customer, locale, now)
         if state is State.CLOSED:
             return turn.step
         if isinstance(event, Started):
@@ -246,19 +247,20 @@ class ComplaintFlow:
     def _on_customer(self, turn: _Turn, event: CustomerSaid) -> None:
         data = turn.step.data
         known_phone = event.sender_phone or turn.customer.phone
-        if known_phone and not data.get("phone"):
-            data["phone"], data["phone_from_channel"] = known_phone, True
+        if known_phone and not data.phone:
+            data.phone, data.phone_from_channel = known_phone, True
         text = event.text.strip()
         intents = detect_intents(text, self._rules) if event.kind is MessageKind.TEXT else frozenset()
         signals = detect_signals(text, self._rules) if event.kind is MessageKind.TEXT else frozenset()
         if signals:
-            data["signals"] = sorted(set(data.get("signals", [])) | {s.value for s in signals})
-            turn.audit("signals_detected", signals=sorted(s.value for s in signals))
+            data.signals = tuple(sorted(set(data.signals) | signals))
+            turn.audit(TimelineKind.SIGNALS_DETECTED, signals=sorted(s.value for s in signals))
 
         if Intent.HARASSMENT in intents and not signals:
             self._on_harassment(turn)
             return
-        if data.pop("harassment_warned_at", None) is not None:
+        if data.harassment_warned_at is not None:
+            data.harassment_warned_at = None
             turn.cancel(TimerKind.HARASSMENT_CLOSE)
 
         state = turn.step.state
@@ -297,16 +299,10 @@ class ComplaintFlow:
         """Answer thanks, apologies, suggestions and out-of-scope requests; True if handled."""
         if state in (State.CONFIRMING, State.CHOOSE_CORRECTION) and intents & {Intent.YES, Intent.NO}:
             return False
-        answer = {
-            Intent.THANKS: PhraseId.CUSTOMER_THANKED,
-            Intent.APOLOGY: PhraseId.CUSTOMER_APOLOGISED,
-            Intent.SUGGESTION: PhraseId.SUGGESTION_THANKS,
-            Intent.OUT_OF_SCOPE: PhraseId.OUT_OF_SCOPE,
-        }
-        for intent, phrase in answer.items():
+        for intent, (phrase, kind) in _SIDE_ANSWERS.items():
             if intent in intents:
                 turn.say(phrase)
-                turn.audit(f"side_{intent.value}")
+                turn.audit(kind)
                 if state is State.HANDED_OFF:
                     return True
                 if intent is Intent.SUGGESTION and state in (State.NEW, State.AWAIT_DESCRIPTION):
@@ -343,19 +339,19 @@ class ComplaintFlow:
 
     def _on_description(self, turn: _Turn, text: str) -> None:
         self._append_description(turn, text)
-        turn.audit("description_received")
+        turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         data = turn.step.data
         phone = find_phone(text, self._config.service.phone_pattern)
-        if phone and not data.get("phone"):
-            data["phone"] = phone
+        if phone and not data.phone:
+            data.phone = phone
         turn.say(PhraseId.DESCRIPTION_RECORDED)
         self._ask_next_missing(turn)
 
     def _on_phone(self, turn: _Turn, text: str) -> None:
         phone = find_phone(text, self._config.service.phone_pattern)
         if phone:
-            turn.step.data["phone"] = phone
-            turn.audit("contact_received")
+            turn.step.data.phone = phone
+            turn.audit(TimelineKind.CONTACT_RECEIVED)
             self._ask_next_missing(turn)
         elif looks_like_phone_attempt(text):
             turn.say(PhraseId.INVALID_PHONE)
@@ -365,24 +361,24 @@ class ComplaintFlow:
             turn.say(PhraseId.ASK_PHONE)
 
     def _on_area(self, turn: _Turn, text: str) -> None:
-        turn.step.data["area"] = text
-        turn.audit("area_received")
+        turn.step.data.area = text
+        turn.audit(TimelineKind.AREA_RECEIVED)
         self._restate(turn)
 
     def _on_confirming(self, turn: _Turn, text: str) -> None:
         intents = detect_intents(text, self._rules)
         if Intent.NO in intents:
-            turn.audit("restatement_rejected")
+            turn.audit(TimelineKind.RESTATEMENT_REJECTED)
             turn.step.state = State.CHOOSE_CORRECTION
             self._ask_correction(turn)
             return
         if Intent.YES in intents:
-            turn.audit("confirmed")
+            turn.audit(TimelineKind.CONFIRMED)
             self._promise_and_hand_off(turn)
             return
         phone = find_phone(text, self._config.service.phone_pattern)
         if phone:
-            turn.step.data["phone"] = phone
+            turn.step.data.phone = phone
             self._restate(turn)
             return
         turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
@@ -390,8 +386,8 @@ class ComplaintFlow:
     def _on_choose_correction(self, turn: _Turn, text: str) -> None:
         phone = find_phone(text, self._config.service.phone_pattern)
         if phone:
-            turn.step.data["phone"] = phone
-            turn.audit("corrected", field="phone")
+            turn.step.data.phone = phone
+            turn.audit(TimelineKind.CORRECTED, field="phone")
             self._restate(turn)
             return
         field_name = self._correction_field(text)
@@ -404,7 +400,7 @@ class ComplaintFlow:
             self._ask_current(turn)
             return
         if Intent.YES in detect_intents(text, self._rules):
-            turn.audit("confirmed")
+            turn.audit(TimelineKind.CONFIRMED)
             self._promise_and_hand_off(turn)
             return
         self._ask_correction(turn)
@@ -426,8 +422,8 @@ class ComplaintFlow:
         return min(found)[1] if found else None
 
     def _on_correct_description(self, turn: _Turn, text: str) -> None:
-        turn.step.data["description"] = [text]
-        turn.audit("corrected", field="description")
+        turn.step.data.description = [text]
+        turn.audit(TimelineKind.CORRECTED, field="description")
         self._restate(turn)
 
     def _on_correct_phone(self, turn: _Turn, text: str) -> None:
@@ -435,43 +431,43 @@ class ComplaintFlow:
         if not phone:
             turn.say(PhraseId.INVALID_PHONE)
             return
-        turn.step.data["phone"] = phone
-        turn.audit("corrected", field="phone")
+        turn.step.data.phone = phone
+        turn.audit(TimelineKind.CORRECTED, field="phone")
         self._restate(turn)
 
     def _on_correct_area(self, turn: _Turn, text: str) -> None:
-        turn.step.data["area"] = text
-        turn.audit("corrected", field="area")
+        turn.step.data.area = text
+        turn.audit(TimelineKind.CORRECTED, field="area")
         self._restate(turn)
 
     def _on_handed_off(self, turn: _Turn, text: str) -> None:
-        turn.audit("message_after_handoff")
-        if not turn.step.data.get("recorded_ack"):
-            turn.step.data["recorded_ack"] = True
+        turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+        if not turn.step.data.recorded_ack:
+            turn.step.data.recorded_ack = True
             turn.say(PhraseId.MESSAGE_RECORDED)
 
     # ------------------------------------------------------------------ timers
 
     def _on_timer(self, turn: _Turn, event: TimerFired) -> None:
-        armed = turn.step.data.get("timers", {})
-        if armed.get(event.kind.value) != event.token:
+        armed = turn.step.data.timers
+        if armed.get(event.kind) != event.token:
             return
-        del armed[event.kind.value]
+        del armed[event.kind]
         state = turn.step.state
         if event.kind is TimerKind.IDLE_PROMPT and state in COLLECTING:
             turn.say(PhraseId.IDLE_PROMPT)
-            turn.audit("idle_prompted")
+            turn.audit(TimelineKind.IDLE_PROMPTED)
             turn.arm(TimerKind.IDLE_CLOSE, self._config.timers.idle_close_after)
         elif event.kind is TimerKind.IDLE_CLOSE and state in COLLECTING:
             turn.say(PhraseId.IDLE_CLOSE)
             self._close(turn, "idle")
-        elif event.kind is TimerKind.HARASSMENT_CLOSE and turn.step.data.get("harassing"):
+        elif event.kind is TimerKind.HARASSMENT_CLOSE and turn.step.data.harassing:
             turn.say(PhraseId.HARASSMENT_CLOSE)
             self._close(turn, "harassment")
         elif event.kind is TimerKind.SATISFACTION_CALLBACK and state is State.RESOLVED:
             self._ask_rating(turn)
         elif event.kind is TimerKind.SATISFACTION_TIMEOUT and state in (State.AWAIT_RATING, State.AWAIT_COMMENT):
-            rating = turn.step.data.pop("rating", None)
+            rating, turn.step.data.rating = turn.step.data.rating, None
             if rating is not None:
                 turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=None, resolved=True)
             turn.say(PhraseId.SATISFACTION_UNANSWERED)
@@ -481,9 +477,9 @@ class ComplaintFlow:
 
     def _on_resolved(self, turn: _Turn) -> None:
         """Arm the callback: after the configured delay, and within one working day (seed 002)."""
-        for kind in list(turn.step.data.get("timers", {})):
-            turn.cancel(TimerKind(kind))
-        turn.step.data.pop("recorded_ack", None)
+        for kind in list(turn.step.data.timers):
+            turn.cancel(kind)
+        turn.step.data.recorded_ack = False
         turn.step.state = State.RESOLVED
         followups = self._config.followups
         due = min(
@@ -491,7 +487,7 @@ class ComplaintFlow:
             self._calendar.add_working_days(turn.now, 1),
         )
         turn.arm(TimerKind.SATISFACTION_CALLBACK, max(1, int((due - turn.now).total_seconds())))
-        turn.audit("callback_scheduled", due_at=due.isoformat())
+        turn.audit(TimelineKind.CALLBACK_SCHEDULED, due_at=due.isoformat())
 
     def _ask_rating(self, turn: _Turn) -> None:
         turn.cancel(TimerKind.SATISFACTION_CALLBACK)
@@ -500,22 +496,23 @@ class ComplaintFlow:
         turn.say(
             PhraseId.SATISFACTION_ASK_RATING,
             options=options,
-            case_number=turn.step.data.get("case_number") or "-",
+            case_number=turn.step.data.case_number or "-",
         )
         turn.arm(TimerKind.SATISFACTION_TIMEOUT, self._config.followups.answer_window)
-        turn.audit("callback_asked")
+        turn.audit(TimelineKind.CALLBACK_ASKED)
 
     def _on_callback(self, turn: _Turn, text: str) -> None:
         data = turn.step.data
         folded = normalise(text)
         if any(keyword.lower() in folded for keyword in self._config.followups.not_resolved_keywords):
-            turn.step.satisfaction = SatisfactionRecord(rating=data.pop("rating", None), comment=text, resolved=False)
-            for kind in list(data.get("timers", {})):
-                turn.cancel(TimerKind(kind))
+            rating, data.rating = data.rating, None
+            turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=False)
+            for kind in list(data.timers):
+                turn.cancel(kind)
             turn.say(PhraseId.SATISFACTION_REOPENED)
             turn.step.state = State.HANDED_OFF
             turn.step.reopen = True
-            turn.audit("reopened_by_customer")
+            turn.audit(TimelineKind.REOPENED_BY_CUSTOMER)
             # A reopened case is promised again, with a concrete time (seed 003: at least the
             # reply time), and tracked like the first promise.
             turn.step.complaint = self._record(turn, confirmed=True)
@@ -530,37 +527,38 @@ class ComplaintFlow:
             if rating is None:
                 self._ask_rating(turn)
                 return
-            data["rating"] = rating
+            data.rating = rating
             turn.step.state = State.AWAIT_COMMENT
             turn.say(PhraseId.SATISFACTION_ASK_COMMENT)
             turn.arm(TimerKind.SATISFACTION_TIMEOUT, self._config.followups.answer_window)
-            turn.audit("rated", rating=rating)
+            turn.audit(TimelineKind.RATED, rating=rating)
             return
-        turn.step.satisfaction = SatisfactionRecord(rating=data.pop("rating", None), comment=text, resolved=True)
+        rating, data.rating = data.rating, None
+        turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=True)
         turn.say(PhraseId.SATISFACTION_THANKS)
         self._close(turn, "satisfaction_recorded")
 
     def _on_harassment(self, turn: _Turn) -> None:
         data = turn.step.data
-        data["harassing"] = True
-        warned_at = data.get("harassment_warned_at")
+        data.harassing = True
+        warned_at = data.harassment_warned_at
         limit = dt.timedelta(seconds=self._config.timers.harassment_close_after)
-        if warned_at is not None and turn.now - dt.datetime.fromisoformat(warned_at) >= limit:
+        if warned_at is not None and turn.now - warned_at >= limit:
             turn.say(PhraseId.HARASSMENT_CLOSE)
             self._close(turn, "harassment")
             return
         turn.say(PhraseId.HARASSMENT_WARNING)
-        turn.audit("harassment_warned")
+        turn.audit(TimelineKind.HARASSMENT_WARNED)
         if warned_at is None:
-            data["harassment_warned_at"] = turn.now.isoformat()
+            data.harassment_warned_at = turn.now
             turn.arm(TimerKind.HARASSMENT_CLOSE, self._config.timers.harassment_close_after)
 
     def _close(self, turn: _Turn, reason: str) -> None:
-        for kind in list(turn.step.data.get("timers", {})):
-            turn.cancel(TimerKind(kind))
+        for kind in list(turn.step.data.timers):
+            turn.cancel(kind)
         turn.step.state = State.CLOSED
         turn.step.close_reason = reason
-        turn.audit("closed", reason=reason)
+        turn.audit(TimelineKind.CLOSED, reason=reason)
 
     # ------------------------------------------------------------------ building blocks
 
@@ -589,21 +587,21 @@ class ComplaintFlow:
                 open_case.deadline_at, turn.now, self._calendar.timezone, self._phrases.time_words(turn.locale)
             )
             turn.say(PhraseId.OPEN_CASE, case_number=open_case.case_number, deadline=deadline)
-            turn.audit("greeted", open_case=open_case.case_number)
+            turn.audit(TimelineKind.GREETED, open_case=open_case.case_number)
             return
         turn.say(PhraseId.INVITE_COMPLAINT)
-        turn.audit("greeted")
+        turn.audit(TimelineKind.GREETED)
 
     def _append_description(self, turn: _Turn, text: str) -> None:
         if text:
-            turn.step.data.setdefault("description", []).append(text)
+            turn.step.data.description.append(text)
 
     def _ask_next_missing(self, turn: _Turn) -> None:
         data = turn.step.data
-        if not data.get("phone"):
+        if not data.phone:
             turn.step.state = State.AWAIT_PHONE
             turn.say(PhraseId.ASK_PHONE)
-        elif not data.get("area"):
+        elif not data.area:
             turn.step.state = State.AWAIT_AREA
             turn.say(PhraseId.ASK_AREA)
         else:
@@ -629,8 +627,8 @@ class ComplaintFlow:
         if question is not None:
             turn.say(question)
 
-    def _description(self, data: dict[str, Any]) -> str:
-        return "\n".join(data.get("description", []))
+    def _description(self, data: FlowData) -> str:
+        return "\n".join(data.description)
 
     def _restate(self, turn: _Turn) -> None:
         data = turn.step.data
@@ -639,12 +637,12 @@ class ComplaintFlow:
         turn.say(
             PhraseId.RESTATE,
             description=self._description(data),
-            phone=data.get("phone") or "-",
-            area=data.get("area") or "-",
+            phone=data.phone or "-",
+            area=data.area or "-",
             category=self._rules.category(classified.category).name.get(turn.locale),
         )
         turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
-        turn.audit("restated", category=classified.category)
+        turn.audit(TimelineKind.RESTATED, category=classified.category)
 
     def _yes_no_options(self, turn: _Turn) -> tuple[Option, ...]:
         yes = self._rules.intents[Intent.YES].keywords[0]
@@ -660,7 +658,7 @@ class ComplaintFlow:
 
     def _record(self, turn: _Turn, confirmed: bool) -> ComplaintRecord:
         data = turn.step.data
-        known = frozenset(Signal(value) for value in data.get("signals", []))
+        known = frozenset(data.signals)
         classified = classify(self._description(data), self._rules, known, turn.customer.prior_categories)
         deadline = compute_deadline(
             turn.now,
@@ -670,24 +668,25 @@ class ComplaintFlow:
             self._config.deadlines,
             self._calendar,
         )
-        case_number = data.get("case_number") or self._new_case_number(turn.now)
-        data["case_number"] = case_number
-        data["signals"] = sorted(signal.value for signal in classified.signals)
+        case_number = data.case_number or self._new_case_number(turn.now)
+        data.case_number = case_number
+        data.signals = tuple(sorted(classified.signals))
+        signals = [signal.value for signal in data.signals]
         turn.audit(
-            "classified",
+            TimelineKind.CLASSIFIED,
             category=classified.category,
             grade=classified.grade.value,
-            signals=data["signals"],
+            signals=signals,
         )
         return ComplaintRecord(
             case_number=case_number,
             description=self._description(data),
-            contact_phone=data.get("phone"),
-            area=data.get("area"),
+            contact_phone=data.phone,
+            area=data.area,
             category=classified.category,
             grade=classified.grade,
             customer_tier=turn.customer.tier,
-            signals=tuple(data["signals"]),
+            signals=tuple(signals),
             confirmed=confirmed,
             deadline_at=deadline.due_at,
             promised_hours=deadline.hours,
@@ -716,7 +715,7 @@ class ComplaintFlow:
             work_number=self._config.service.work_number,
         )
         turn.audit(
-            "promised",
+            TimelineKind.PROMISED,
             case_number=record.case_number,
             deadline_at=record.deadline_at.isoformat(),
             hours=record.promised_hours,
@@ -727,9 +726,9 @@ class ComplaintFlow:
         turn.step.complaint = record
         turn.step.handoff = HandoffRequest(queue=queue, priority=priority, reason=reason)
         turn.step.state = State.HANDED_OFF
-        for kind in list(turn.step.data.get("timers", {})):
-            turn.cancel(TimerKind(kind))
-        turn.audit("handed_off", queue=queue, priority=priority, reason=reason)
+        for kind in list(turn.step.data.timers):
+            turn.cancel(kind)
+        turn.audit(TimelineKind.HANDED_OFF, queue=queue, priority=priority, reason=reason)
 
     def _promise_and_hand_off(self, turn: _Turn) -> None:
         record = self._record(turn, confirmed=True)
@@ -743,7 +742,7 @@ class ComplaintFlow:
         turn.say(PhraseId.ESCALATED_SUPERVISOR)
         if turn.step.state is State.HANDED_OFF:
             turn.step.handoff = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
-            turn.audit("escalated", reason=reason)
+            turn.audit(TimelineKind.ESCALATED, reason=reason)
             return
         record = self._record(turn, confirmed=False)
         self._promise(turn, record)
@@ -751,7 +750,7 @@ class ComplaintFlow:
 
     def _hand_off_on_request(self, turn: _Turn) -> None:
         turn.say(PhraseId.HUMAN_REQUESTED)
-        record = self._record(turn, confirmed=False) if turn.step.data.get("description") else None
+        record = self._record(turn, confirmed=False) if turn.step.data.description else None
         if record is not None:
             turn.say(
                 PhraseId.CASE_NUMBER,
@@ -789,18 +788,18 @@ class _Turn:
             OutboundMessage(text=self.text(phrase_id, **variables), phrase_id=phrase_id.value, options=options)
         )
 
-    def audit(self, kind: str, **detail: Any) -> None:
+    def audit(self, kind: TimelineKind, **detail: Any) -> None:
         self.step.audit.append(AuditEvent(kind=kind, detail=detail))
 
     def arm(self, kind: TimerKind, after_seconds: int) -> None:
         data = self.step.data
-        token = int(data.get("timer_seq", 0)) + 1
-        data["timer_seq"] = token
-        data.setdefault("timers", {})[kind.value] = token
+        token = data.timer_seq + 1
+        data.timer_seq = token
+        data.timers[kind] = token
         self.step.timers.append(TimerChange(kind, token, self.now + dt.timedelta(seconds=after_seconds)))
 
     def cancel(self, kind: TimerKind) -> None:
-        token = self.step.data.get("timers", {}).pop(kind.value, None)
+        token = self.step.data.timers.pop(kind, None)
         if token is not None:
             self.step.timers.append(TimerChange(kind, token, None))
 
@@ -816,6 +815,7 @@ __all__ = [
     "CustomerSaid",
     "CustomerView",
     "Event",
+    "FlowData",
     "HandoffRequest",
     "OpenCase",
     "Resolved",

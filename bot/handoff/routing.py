@@ -28,6 +28,7 @@ from bot.handoff.notifications import SUPERVISORS, notify, user_audience
 from bot.handoff.rulebook import RuleBook
 from bot.handoff.rules import RoutingDecision, RoutingFacts, decide
 from bot.models import Complaint, Conversation, HandoffTicket, User
+from bot.timeline import TimelineKind
 
 AGENT_PREFIX = "agent:"
 ACCOUNT_MANAGER_AUDIENCE = SUPERVISORS
@@ -103,7 +104,7 @@ class HandoffRouter:
                 self._row(
                     conversation.id,
                     complaint_id,
-                    "routed",
+                    TimelineKind.ROUTED,
                     now,
                     rules=list(decision.matched),
                     version=rules.version,
@@ -126,8 +127,8 @@ class HandoffRouter:
     ) -> _ComplaintFacts:
         # Signals detected after the complaint was recorded (a threat once handed off) live in the
         # flow data; the complaint row is the record for an escalation that did not rewrite it.
-        flow_signals = frozenset(str(signal) for signal in step.data.get("signals", []))
-        flow_text = "\n".join(str(part) for part in step.data.get("description", []))
+        flow_signals = frozenset(signal.value for signal in step.data.signals)
+        flow_text = "\n".join(step.data.description)
         record = step.complaint
         if record is not None:
             return _ComplaintFacts(
@@ -259,7 +260,7 @@ class HandoffRouter:
             self._row(
                 conversation.id,
                 complaint_id,
-                "routed_to_previous_owner",
+                TimelineKind.ROUTED_TO_PREVIOUS_OWNER,
                 now,
                 ticket_id=ticket.id,
                 user_id=agent.id,
@@ -282,7 +283,7 @@ class HandoffRouter:
 
     @staticmethod
     def _row(
-        conversation_id: int, complaint_id: int | None, kind: str, now: dt.datetime, **detail: Any
+        conversation_id: int, complaint_id: int | None, kind: TimelineKind, now: dt.datetime, **detail: Any
     ) -> dict[str, Any]:
         return {
             "conversation_id": conversation_id,

@@ -16,6 +16,7 @@ from bot.handoff.notifications import notify
 from bot.models import Complaint, Conversation, Satisfaction, TimelineEvent, Timer
 from bot.promises.timers import CASE_KINDS, CaseTimer, CaseTimerKind, deadline_plan, next_follow_up
 from bot.store import dialect_insert
+from bot.timeline import TimelineKind
 
 OPEN_STATUSES = ("open", "incomplete")
 
@@ -140,7 +141,7 @@ def reopen(
         TimelineEvent(
             conversation_id=conversation_id,
             complaint_id=complaint.id,
-            kind="reopened",
+            kind=TimelineKind.REOPENED,
             actor="customer",
             detail={"owner": owner, "case_number": complaint.case_number},
             created_at=now,

@@ -29,6 +29,7 @@ from bot.phrases import Phrases
 from bot.pipeline import Delivery, TimerSchedule
 from bot.promises import store
 from bot.promises.timers import CaseTimer, CaseTimerKind, next_follow_up
+from bot.timeline import TimelineKind
 
 StatusOnCommit = Callable[[str], str]
 ACTOR = "worker"
@@ -107,7 +108,7 @@ class Tracker:
         }
         if kind is CaseTimerKind.REMINDER:
             audience = owner_audience(conversation.owner)
-            self._timeline(session, complaint, "deadline_reminder", now, audience=audience, **detail)
+            self._timeline(session, complaint, TimelineKind.DEADLINE_REMINDER, now, audience=audience, **detail)
             self._notify(effects, session, complaint, "deadline_reminder", audience, now, token, detail)
         elif kind is CaseTimerKind.APOLOGY:
             if complaint.deadline_at is None or complaint.deadline_at <= now:
@@ -127,7 +128,9 @@ class Tracker:
             )
             if delivery is not None:
                 effects.deliveries.append(delivery)
-            self._timeline(session, complaint, "progress_follow_up", now, message_id=delivery and delivery.message_id)
+            self._timeline(
+                session, complaint, TimelineKind.PROGRESS_FOLLOW_UP, now, message_id=delivery and delivery.message_id
+            )
             follow_up_at = next_follow_up(complaint.category, now, self.config.followups)
             if follow_up_at is not None:
                 effects.timers = store.arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at})
@@ -148,7 +151,13 @@ class Tracker:
         if delivery is not None:
             effects.deliveries.append(delivery)
         self._timeline(
-            session, complaint, "waiting_apology", now, wait=wait, message_id=delivery and delivery.message_id, **detail
+            session,
+            complaint,
+            TimelineKind.WAITING_APOLOGY,
+            now,
+            wait=wait,
+            message_id=delivery and delivery.message_id,
+            **detail,
         )
 
     def _breach(
@@ -162,7 +171,7 @@ class Tracker:
         detail: dict[str, object],
     ) -> None:
         complaint.breached_at = complaint.breached_at or now
-        self._timeline(session, complaint, "deadline_breached", now, **detail)
+        self._timeline(session, complaint, TimelineKind.DEADLINE_BREACHED, now, **detail)
         self._notify(effects, session, complaint, "deadline_breached", SUPERVISORS, now, token, detail)
         waiting = session.execute(
             select(HandoffTicket).where(
@@ -172,7 +181,13 @@ class Tracker:
         if waiting is not None:
             waiting.queue, waiting.priority = SUPERVISOR_QUEUE, 0
             self._timeline(
-                session, complaint, "escalated", now, reason="deadline_breached", queue=SUPERVISOR_QUEUE, priority=0
+                session,
+                complaint,
+                TimelineKind.ESCALATED,
+                now,
+                reason="deadline_breached",
+                queue=SUPERVISOR_QUEUE,
+                priority=0,
             )
             effects.events.append(
                 StaffEvent(kind=StaffEventKind.QUEUE, conversation_ids=(conversation.id,), queue=SUPERVISOR_QUEUE)
@@ -203,7 +218,9 @@ class Tracker:
             effects.events.append(event)
 
     @staticmethod
-    def _timeline(session: Session, complaint: Complaint, kind: str, now: dt.datetime, **detail: object) -> None:
+    def _timeline(
+        session: Session, complaint: Complaint, kind: TimelineKind, now: dt.datetime, **detail: object
+    ) -> None:
         session.add(
             TimelineEvent(
                 conversation_id=complaint.conversation_id,
@@ -251,7 +268,7 @@ class Tracker:
         self._timeline(
             session,
             complaint,
-            "deadline_extended",
+            TimelineKind.DEADLINE_EXTENDED,
             now,
             actor=actor,
             previous=previous.isoformat(),
@@ -296,7 +313,7 @@ class Tracker:
         self._timeline(
             session,
             complaint,
-            "customer_confirmed",
+            TimelineKind.CUSTOMER_CONFIRMED,
             now,
             actor=me,
             case_number=complaint.case_number,

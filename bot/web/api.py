@@ -29,6 +29,7 @@ from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message
 from bot.outbox import add_customer_message
 from bot.pipeline import Delivery
 from bot.promises.tracker import Tracker
+from bot.timeline import TimelineKind
 from bot.web import auth, dashboard, promises
 from bot.web.auth import api_error, requires
 from bot.web.deliveries import conversation_window
@@ -105,7 +106,7 @@ async def claim(request: web.Request) -> web.Response:
         session.add(
             TimelineEvent(
                 conversation_id=claimed,
-                kind="claimed",
+                kind=TimelineKind.CLAIMED,
                 actor=f"agent:{staff['id']}",
                 detail={"ticket_id": ticket_id, "username": staff["username"]},
                 created_at=now,
@@ -249,7 +250,7 @@ async def reply(request: web.Request) -> web.Response:
             session.add(
                 TimelineEvent(
                     conversation_id=conversation_id,
-                    kind="agent_replied",
+                    kind=TimelineKind.AGENT_REPLIED,
                     actor=f"agent:{staff['id']}",
                     detail={"message_id": delivery.message_id, "overrode_guard": hit is not None},
                     created_at=now,
@@ -282,7 +283,7 @@ async def add_note(request: web.Request) -> web.Response:
         session.add(
             TimelineEvent(
                 conversation_id=conversation_id,
-                kind="note",
+                kind=TimelineKind.NOTE,
                 actor=f"agent:{staff['id']}",
                 detail={"text": text, "username": staff["username"]},
                 created_at=now,
@@ -355,7 +356,7 @@ async def transfer(request: web.Request) -> web.Response:
         session.add(
             TimelineEvent(
                 conversation_id=conversation_id,
-                kind="transferred",
+                kind=TimelineKind.TRANSFERRED,
                 actor=f"agent:{staff['id']}",
                 detail={"to": owner, "username": to_user, "queue": to_queue},
                 created_at=now,
@@ -395,7 +396,7 @@ async def resolve(request: web.Request) -> web.Response:
         session.add(
             TimelineEvent(
                 conversation_id=conversation_id,
-                kind="resolved",
+                kind=TimelineKind.RESOLVED,
                 actor=f"agent:{staff['id']}",
                 detail={"summary": summary},
                 created_at=now,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +23,7 @@ from bot.flows.complaint import (
     TimerFired,
     TimerKind,
 )
+from bot.flows.data import FlowData
 from bot.messages import MessageKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -47,7 +47,7 @@ class Chat:
         self.now = now
         self.owner = owner
         self.state = State.NEW
-        self.data: dict[str, Any] = {}
+        self.data = FlowData()
         self.steps: list[Step] = []
 
     def send(self, event: Event | str) -> Step:
@@ -66,7 +66,7 @@ class Chat:
         return [reply.phrase_id for reply in step.replies]
 
     def timer(self, kind: TimerKind) -> TimerFired:
-        return TimerFired(kind, self.data["timers"][kind.value])
+        return TimerFired(kind, self.data.timers[kind])
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_a_first_message_with_the_complaint_is_greeted_and_recorded(engine: Conv
     step = chat.send("我家楼上漏水,天花板都湿了")
     assert chat.phrase_ids(step) == ["greeting_opening", "description_recorded", "ask_phone"]
     assert chat.state is State.AWAIT_PHONE
-    assert chat.data["description"] == ["我家楼上漏水,天花板都湿了"]
+    assert chat.data.description == ["我家楼上漏水,天花板都湿了"]
 
 
 def test_the_description_can_span_several_messages(engine: ConversationEngine) -> None:
@@ -132,7 +132,7 @@ def test_the_description_can_span_several_messages(engine: ConversationEngine) -
     step = chat.send("每天早上都要排很久的队")
     assert chat.state is State.AWAIT_PHONE
     assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
-    assert chat.data["description"] == ["停车场的道闸坏了", "每天早上都要排很久的队"]
+    assert chat.data.description == ["停车场的道闸坏了", "每天早上都要排很久的队"]
 
 
 def test_an_invalid_phone_is_asked_again(engine: ConversationEngine) -> None:
@@ -142,7 +142,7 @@ def test_an_invalid_phone_is_asked_again(engine: ConversationEngine) -> None:
     step = chat.send("12345")
     assert chat.phrase_ids(step) == ["invalid_phone"]
     assert chat.state is State.AWAIT_PHONE
-    assert "phone" not in chat.data
+    assert chat.data.phone is None
 
 
 def test_a_phone_the_channel_gives_is_not_asked_for(engine: ConversationEngine) -> None:
@@ -150,7 +150,7 @@ def test_a_phone_the_channel_gives_is_not_asked_for(engine: ConversationEngine) 
     chat.send(Started())
     step = chat.send(CustomerSaid("垃圾好几天没人清理", sender_phone="13900139000"))
     assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
-    assert chat.data["phone"] == "13900139000"
+    assert chat.data.phone == "13900139000"
 
 
 def test_the_complaint_is_restated_for_confirmation(engine: ConversationEngine) -> None:
@@ -444,7 +444,7 @@ def test_no_reply_the_bot_can_send_contains_a_forbidden_phrase(
     chat.send(Started())
     for line in lines:
         if isinstance(line, TimerKind):
-            token = chat.data.get("timers", {}).get(line.value, 0)
+            token = chat.data.timers.get(line, 0)
             chat.send(TimerFired(line, token))
         else:
             chat.send(line)

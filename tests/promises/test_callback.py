@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.config import ServiceConfig
 from bot.engine import ConversationEngine
 from bot.flows.complaint import CustomerView, Resolved, State, TimerKind
+from bot.flows.data import FlowData
 from bot.handoff.accounts import Role
 from bot.keys import config_key, database_key, sessions_key
 from bot.models import Conversation, Satisfaction
@@ -209,7 +210,7 @@ def test_the_callback_is_due_within_one_working_day(service_config: ServiceConfi
     )
     engine = ConversationEngine(slow)
     friday_evening = dt.datetime(2026, 11, 27, 18, 0, tzinfo=SHANGHAI)
-    step = engine.flow.step(State.HANDED_OFF, {}, Resolved(), CustomerView(), "zh-CN", friday_evening)
+    step = engine.flow.step(State.HANDED_OFF, FlowData(), Resolved(), CustomerView(), "zh-CN", friday_evening)
     assert step.state is State.RESOLVED
     [timer] = step.timers
     assert timer.kind is TimerKind.SATISFACTION_CALLBACK

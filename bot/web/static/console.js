@@ -8,19 +8,23 @@
   const $ = (id) => document.getElementById(id);
 
   const SENDERS = { customer: "客户", bot: "机器人", agent: "客服", system: "系统" };
+  // One label per timeline kind (bot/timeline.py TimelineKind); tests/web/test_console_labels.py keeps them in step.
   const EVENT_NAMES = {
-    claimed: "认领", transferred: "转交", resolved: "已解决", note: "内部备注", agent_replied: "客服回复",
-    customer_confirmed_resolved: "客户确认已解决", confirmed_resolved: "客户确认已解决", customer_confirmed: "客户确认已解决",
-    greeted: "机器人问候", description_received: "收到问题描述", contact_received: "收到联系电话",
-    area_received: "收到地址/区域", restated: "复述确认", restatement_rejected: "客户要求更正", corrected: "已更正",
-    confirmed: "客户确认信息", classified: "已分类", promised: "承诺答复时限", signals_detected: "识别到风险信号",
-    handed_off: "转人工", escalated: "升级到主管", message_after_handoff: "转人工后客户留言",
-    harassment_warned: "骚扰警告", idle_prompted: "超时未回复提醒", closed: "会话结束",
-    callback_asked: "询问回电", callback_scheduled: "已安排回电", rated: "客户评价",
-    reopened_by_customer: "客户重新打开", reopened: "重新打开", case_reopened: "投诉重新打开",
-    deadline_reminder: "时限提醒", deadline_breached: "已超时", deadline_extended: "延长时限",
-    progress_follow_up: "进度告知", delivery_fallback: "改用其他渠道发送", possibly_duplicated: "可能重复发送",
+    greeted: "机器人问候", signals_detected: "识别到风险信号",
+    side_thanks: "客户致谢", side_apology: "客户致歉", side_suggestion: "客户建议", side_out_of_scope: "非服务范围的请求",
+    description_received: "收到问题描述", contact_received: "收到联系电话", area_received: "收到地址/区域",
+    restated: "复述确认", restatement_rejected: "客户要求更正", corrected: "已更正", confirmed: "客户确认信息",
+    classified: "已分类", promised: "承诺答复时限", handed_off: "转人工", escalated: "升级到主管",
+    message_after_handoff: "转人工后客户留言", idle_prompted: "超时未回复提醒", harassment_warned: "骚扰警告",
+    closed: "会话结束", callback_scheduled: "已安排回访", callback_asked: "回访:询问满意度", rated: "客户评价",
+    reopened_by_customer: "客户重新打开",
     bot_reply_dropped: "机器人回复已撤回(已由人工接手)",
+    routed: "按规则分派", routed_to_previous_owner: "转给首问负责人",
+    deadline_reminder: "时限提醒", waiting_apology: "致歉并告知等待时间", deadline_breached: "已超时",
+    deadline_extended: "延长时限", progress_follow_up: "进度告知", customer_confirmed: "客户确认已解决",
+    reopened: "重新打开",
+    claimed: "认领", agent_replied: "客服回复", note: "内部备注", transferred: "转交", resolved: "已解决",
+    delivery_fallback: "改用其他渠道发送", delivery_failed: "发送失败", possibly_duplicated: "可能重复发送",
   };
   const NOTIFICATION_NAMES = {
     rule_supervisor: "需主管关注", rule_account_manager: "通知客户经理", routed_to_you: "转给您处理",

@@ -1,0 +1,64 @@
+"""The kinds of timeline rows (``timeline_events.kind``): every writer names one of these.
+
+The stored value is the member's string. The agent console labels each kind
+(``EVENT_NAMES`` in ``bot/web/static/console.js``); a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TimelineKind(StrEnum):
+    # The complaint flow (actor "bot"), one per step it takes.
+    GREETED = "greeted"
+    SIGNALS_DETECTED = "signals_detected"
+    SIDE_THANKS = "side_thanks"
+    SIDE_APOLOGY = "side_apology"
+    SIDE_SUGGESTION = "side_suggestion"
+    SIDE_OUT_OF_SCOPE = "side_out_of_scope"
+    DESCRIPTION_RECEIVED = "description_received"
+    CONTACT_RECEIVED = "contact_received"
+    AREA_RECEIVED = "area_received"
+    RESTATED = "restated"
+    RESTATEMENT_REJECTED = "restatement_rejected"
+    CORRECTED = "corrected"
+    CONFIRMED = "confirmed"
+    CLASSIFIED = "classified"
+    PROMISED = "promised"
+    HANDED_OFF = "handed_off"
+    ESCALATED = "escalated"
+    MESSAGE_AFTER_HANDOFF = "message_after_handoff"
+    IDLE_PROMPTED = "idle_prompted"
+    HARASSMENT_WARNED = "harassment_warned"
+    CLOSED = "closed"
+    CALLBACK_SCHEDULED = "callback_scheduled"
+    CALLBACK_ASKED = "callback_asked"
+    RATED = "rated"
+    REOPENED_BY_CUSTOMER = "reopened_by_customer"
+    # The pipeline: an agent took the conversation over before the bot's replies were saved.
+    BOT_REPLY_DROPPED = "bot_reply_dropped"
+    # The manager rules (actor "rules").
+    ROUTED = "routed"
+    ROUTED_TO_PREVIOUS_OWNER = "routed_to_previous_owner"
+    # Case timers and the promise's follow-ups.
+    DEADLINE_REMINDER = "deadline_reminder"
+    WAITING_APOLOGY = "waiting_apology"
+    DEADLINE_BREACHED = "deadline_breached"
+    DEADLINE_EXTENDED = "deadline_extended"
+    PROGRESS_FOLLOW_UP = "progress_follow_up"
+    CUSTOMER_CONFIRMED = "customer_confirmed"
+    REOPENED = "reopened"
+    # Staff actions.
+    CLAIMED = "claimed"
+    AGENT_REPLIED = "agent_replied"
+    NOTE = "note"
+    TRANSFERRED = "transferred"
+    RESOLVED = "resolved"
+    # Deliveries (actor "worker").
+    DELIVERY_FALLBACK = "delivery_fallback"
+    DELIVERY_FAILED = "delivery_failed"
+    POSSIBLY_DUPLICATED = "possibly_duplicated"
+
+
+__all__ = ["TimelineKind"]

@@ -1,0 +1,42 @@
+"""The agent console names every timeline kind the code writes, and nothing else."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.timeline import TimelineKind
+
+ROOT = Path(__file__).resolve().parents[2]
+CONSOLE = ROOT / "bot" / "web" / "static" / "console.js"
+
+
+def _object_literal(source: str, name: str) -> dict[str, str]:
+    """The keys and string values of ``const <name> = { key: "value", ... };`` (one level, no nesting)."""
+    match = re.search(rf"const {name} = \{{(.*?)\}};", source, re.DOTALL)
+    assert match is not None, f"{name} not found"
+    body = "\n".join(line for line in match.group(1).splitlines() if not line.strip().startswith("//"))
+    pairs = re.findall(r'([A-Za-z_][A-Za-z0-9_]*|"[^"]*")\s*:\s*"([^"]*)"', body)
+    leftover = re.sub(r'([A-Za-z_][A-Za-z0-9_]*|"[^"]*")\s*:\s*"([^"]*)"', "", body)
+    assert leftover.replace(",", "").strip() == "", f"{name} is not a plain object of strings: {leftover!r}"
+    return {key.strip('"'): value for key, value in pairs}
+
+
+def test_every_timeline_kind_has_a_console_label_and_every_label_a_kind() -> None:
+    labels = _object_literal(CONSOLE.read_text(encoding="utf-8"), "EVENT_NAMES")
+    kinds = {kind.value for kind in TimelineKind}
+    assert sorted(kinds - labels.keys()) == [], "timeline kinds the console shows unlabelled"
+    assert sorted(labels.keys() - kinds) == [], "console labels for kinds no code writes"
+    assert all(label.strip() for label in labels.values())
+
+
+def test_every_timeline_kind_is_written_somewhere() -> None:
+    """A kind no writer names would get a label for an event that never happens."""
+    sources = [
+        path.read_text(encoding="utf-8")
+        for folder in ("bot", "workers")
+        for path in (ROOT / folder).rglob("*.py")
+        if path != ROOT / "bot" / "timeline.py"
+    ]
+    used = {name for source in sources for name in re.findall(r"TimelineKind\.([A-Z_]+)", source)}
+    assert sorted(kind.name for kind in TimelineKind if kind.name not in used) == []
