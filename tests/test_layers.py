@@ -36,7 +36,7 @@ class Rule:
 RULES = (
     Rule(
         "core types are the bottom layer",
-        importers=("bot.messages", "bot.redis_keys", "bot.phones"),
+        importers=("bot.messages", "bot.redis_keys", "bot.phones", "bot.timeline"),
         forbidden=("bot", "workers"),
     ),
     Rule(
@@ -62,6 +62,9 @@ RULES = (
             "bot.keys",
             "workers",
         ),
+        # The conversation's typed flow data is a plain data type (it imports only configuration),
+        # stored and loaded by storage.
+        allowed=("bot.flows.data",),
     ),
     Rule(
         "the engine and the flows are pure: no channels, web, workers, storage, Redis or effects",
