@@ -21,6 +21,7 @@ from bot.channels.sms import SmsAdapter, SmsSettings
 from bot.channels.telegram import TelegramAdapter
 from bot.channels.webchat import WebchatHub
 from bot.channels.wechat import WechatAdapter
+from bot.clock import Clock, utc_now
 from bot.config import ServiceConfig, load_config
 from bot.db import Database
 from bot.embedded_redis import EmbeddedRedis
@@ -42,7 +43,7 @@ from bot.keys import (
     sessions_key,
     settings_key,
 )
-from bot.pipeline import Clock, Pipeline, utc_now
+from bot.pipeline import Pipeline
 from bot.settings import Settings
 from bot.sms_stub import StubConfig, create_stub_app
 from bot.web import api, auth, chat, console, deliveries, events, rules_api
@@ -86,8 +87,8 @@ async def _database_context(app: web.Application) -> AsyncIterator[None]:
 
 async def _pipeline_context(app: web.Application) -> AsyncIterator[None]:
     hub = WebchatHub()
-    gateway = OutboundGateway(app[redis_key], app[settings_key].instance_id, hub)
     live_queue = LiveQueue(app[redis_key], app[sessions_key], app[clock_key], app[config_key].queue)
+    gateway = OutboundGateway(app[redis_key], app[settings_key].instance_id, hub, live_queue.changed)
     app[live_queue_key] = live_queue
     pipeline = Pipeline(
         app[database_key],
@@ -97,7 +98,6 @@ async def _pipeline_context(app: web.Application) -> AsyncIterator[None]:
         app[clock_key],
         app[settings_key].batch_max,
         on_stored=gateway.deliver,
-        on_queue_changed=live_queue.changed,
         lock_ttl=app[settings_key].lock_ttl,
     )
     app[hub_key], app[gateway_key], app[pipeline_key] = hub, gateway, pipeline

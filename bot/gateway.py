@@ -4,6 +4,8 @@ Web chat messages go straight to the customer's sockets (on this instance direct
 through Redis pub/sub); they are already stored, so a reconnect replays them. Messages for a
 provider's API become arq jobs keyed by the message id, so each is delivered by one worker.
 Timers go into one Redis sorted set that the workers' timer pump drains.
+
+:meth:`OutboundGateway.commit` is the one place a committed transaction's effects are carried out.
 """
 
 from __future__ import annotations
@@ -11,31 +13,51 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
 from arq import ArqRedis
 
 from bot import redis_keys
 from bot.channels.webchat import WebchatHub, message_frame
+from bot.effects import Delivery, Dispatcher, Effects, TimerSchedule
+from bot.handoff.events import publish
 from bot.messages import ChannelName, Sender
-from bot.pipeline import Delivery, Dispatcher, TimerSchedule
 
 log = structlog.get_logger(__name__)
 
 DELIVER_JOB = "deliver_message"
 
 
+QueueChanged = Callable[[Sequence[int]], Awaitable[None]]
+
+
 class OutboundGateway(Dispatcher):
-    def __init__(self, redis: ArqRedis, instance_id: str, hub: WebchatHub | None = None) -> None:
+    def __init__(
+        self,
+        redis: ArqRedis,
+        instance_id: str,
+        hub: WebchatHub | None = None,
+        on_queue_changed: QueueChanged | None = None,
+    ) -> None:
+        """``on_queue_changed`` (the live queue's ``changed``) re-reads conversations whose tickets changed."""
         self._redis = redis
         self._instance_id = instance_id
         self._hub = hub
+        self._on_queue_changed = on_queue_changed
         self._listener: asyncio.Task[None] | None = None
         self._reply_waiters: dict[int, asyncio.Future[list[Delivery]]] = {}
 
     def status_on_commit(self, channel: str) -> str:
         return "sent" if channel == ChannelName.WEBCHAT else "pending"
+
+    async def commit(self, effects: Effects) -> None:
+        # The live queue holds a new ticket before the bot's replies (which may say it waits) go out.
+        if effects.queue_changed and self._on_queue_changed is not None:
+            await self._on_queue_changed(effects.queue_changed)
+        await self.deliver(effects.deliveries)
+        await self.schedule(effects.timers)
+        await publish(self._redis, *effects.staff_events)
 
     async def deliver(self, deliveries: Sequence[Delivery]) -> None:
         # Each frame is encoded once, for the local sockets and for one PUBLISH per call that

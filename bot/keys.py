@@ -8,12 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import ChannelAdapter
 from bot.channels.webchat import WebchatHub
+from bot.clock import Clock
 from bot.config import ServiceConfig
 from bot.db import Database
 from bot.engine import ConversationEngine
 from bot.gateway import OutboundGateway
 from bot.handoff.live_queue import LiveQueue
-from bot.pipeline import Clock, Pipeline
+from bot.pipeline import Pipeline
 from bot.settings import Settings
 
 settings_key = web.AppKey("settings", Settings)

@@ -1,6 +1,6 @@
 """Messages to a customer that do not come from the engine: an agent's reply, a queue-position
 notice, a deadline apology, a follow-up. Stored in the caller's transaction; after the commit
-the caller hands the returned :class:`Delivery` to the outbound gateway (``deliver``), which
+the caller hands the returned :class:`Delivery` to the outbound gateway (``commit``), which
 sends it on the web chat socket or as a provider delivery job, like the bot's replies.
 """
 
@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from bot.effects import Delivery
 from bot.messages import Sender
 from bot.models import Conversation, Message
-from bot.pipeline import Delivery
 
 
 def add_customer_message(

@@ -27,16 +27,18 @@ import datetime as dt
 import functools
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from typing import Any
 
 import structlog
 from redis.asyncio import Redis
 from sqlalchemy.orm import Session
 
 from bot import redis_keys, store
+from bot.clock import Clock, utc_now
 from bot.config import Followups
 from bot.db import Database
+from bot.effects import Delivery, Dispatcher, Effects, TimerSchedule
 from bot.engine import ConversationEngine, ConversationSnapshot
 from bot.flows.complaint import (
     CustomerSaid,
@@ -54,13 +56,11 @@ from bot.handoff.routing import HandoffRouter
 from bot.messages import InboundMessage, MessageKind, OutboundMessage, Sender
 from bot.models import ChannelIdentity
 from bot.promises import store as promise_store
-from bot.promises.timers import CaseTimer, CaseTimerKind
+from bot.promises.timers import CaseTimer
 from bot.redis_replies import awaited
 from bot.timeline import TimelineKind
 
 log = structlog.get_logger(__name__)
-
-Clock = Callable[[], dt.datetime]
 
 # KEYS: lock, inbox, lock, inbox, … (one pair per conversation). Per conversation: the inbox's
 # events if the lock was won (taken atomically with the lock), else the lock's time to live (ms).
@@ -112,51 +112,11 @@ def _lock_and_inbox_keys(conversation_ids: Sequence[int]) -> list[str]:
     return keys
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @dataclass(frozen=True, slots=True)
 class StoredInbound:
     message_id: int
     conversation_id: int
     duplicate: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """A stored message to hand to the outbound gateway after its transaction committed."""
-
-    message_id: int
-    conversation_id: int
-    identity_id: int
-    channel: str
-    sender: Sender
-    text: str
-    created_at: dt.datetime
-    provider_message_id: str | None = None
-    in_reply_to: int | None = None
-    """The inbound message whose processing produced this reply, if any."""
-
-
-@dataclass(frozen=True, slots=True)
-class TimerSchedule:
-    conversation_id: int
-    kind: TimerKind | CaseTimerKind
-    token: int
-    due_at: dt.datetime
-
-
-class Dispatcher(Protocol):
-    """Where committed messages and timers go; the app and the worker each give their own."""
-
-    async def deliver(self, deliveries: Sequence[Delivery]) -> None: ...
-
-    async def schedule(self, timers: Sequence[TimerSchedule]) -> None: ...
-
-    def status_on_commit(self, channel: str) -> str:
-        """The delivery status an outbound message of ``channel`` is stored with."""
-        ...
 
 
 @dataclass(slots=True)
@@ -165,15 +125,6 @@ class _Submission:
     conversation_id: int | None
     identity_id: int | None
     future: asyncio.Future[StoredInbound]
-
-
-@dataclass(slots=True)
-class _Outcome:
-    deliveries: list[Delivery] = field(default_factory=list)
-    timers: list[TimerSchedule] = field(default_factory=list)
-    staff_events: list[StaffEvent] = field(default_factory=list)
-    queue_changed: list[int] = field(default_factory=list)
-    """Conversations whose handoff ticket was opened or moved."""
 
 
 def _encode(event: Event | int) -> str:
@@ -200,7 +151,6 @@ class Pipeline:
         clock: Clock = utc_now,
         batch_max: int = 256,
         on_stored: Callable[[Sequence[Delivery]], Awaitable[None]] | None = None,
-        on_queue_changed: Callable[[Sequence[int]], Awaitable[None]] | None = None,
         router: HandoffRouter | None = None,
         lock_ttl: float = 5.0,
     ) -> None:
@@ -214,7 +164,6 @@ class Pipeline:
         self._clock = clock
         self._batch_max = batch_max
         self._on_stored = on_stored
-        self._on_queue_changed = on_queue_changed
         self._submissions: list[_Submission] = []
         self._dirty: dict[int, None] = {}
         self._wakeup = asyncio.Event()
@@ -487,7 +436,7 @@ class Pipeline:
         locked = list(events)
         if not locked:
             return
-        outcome = _Outcome()
+        outcome = Effects()
         self._held.update(dict.fromkeys(locked))
         try:
             if any(events.values()):
@@ -499,10 +448,8 @@ class Pipeline:
             for conversation_id in locked:
                 self._held.pop(conversation_id, None)
             await self._release(locked, outcome.staff_events)
-        if outcome.queue_changed and self._on_queue_changed is not None:
-            await self._on_queue_changed(outcome.queue_changed)
-        await self._dispatcher.deliver(outcome.deliveries)
-        await self._dispatcher.schedule(outcome.timers)
+        # The staff events went out with the lock release.
+        await self._dispatcher.commit(replace(outcome, staff_events=[]))
 
     def _retry_after(self, conversation_id: int, milliseconds: int) -> None:
         if conversation_id in self._retries:
@@ -556,7 +503,7 @@ class Pipeline:
             if length:
                 self.wake(conversation_id)
 
-    async def _run_events(self, events: dict[int, list[str]], outcome: _Outcome) -> None:
+    async def _run_events(self, events: dict[int, list[str]], outcome: Effects) -> None:
         now = self._clock()
         newest = {
             conversation_id: max(message_ids)
@@ -761,7 +708,7 @@ class _BatchWrites:
     def drop_replies(self, conversation_id: int) -> None:
         self.dropped.add(conversation_id)
 
-    def flush(self, session: Session, now: dt.datetime, outcome: _Outcome, dispatcher: Dispatcher) -> None:
+    def flush(self, session: Session, now: dt.datetime, outcome: Effects, dispatcher: Dispatcher) -> None:
         store.mark_processed(session, self.processed, now)
         outcome.queue_changed.extend(self.queue_changed)
         outcome.staff_events.extend(self.staff_events)
@@ -829,4 +776,4 @@ class _BatchWrites:
             outcome.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=tuple(touched)))
 
 
-__all__ = ["Clock", "Delivery", "Dispatcher", "Pipeline", "State", "StoredInbound", "TimerSchedule", "utc_now"]
+__all__ = ["Pipeline", "State", "StoredInbound"]

@@ -20,11 +20,11 @@ from sqlalchemy.engine import make_url
 
 from bot import migrate
 from bot.app import create_app
+from bot.clock import Clock
 from bot.config import ServiceConfig, load_config
 from bot.db import create_engine
 from bot.embedded_redis import EmbeddedRedis
 from bot.models import Base
-from bot.pipeline import Clock
 from bot.settings import PROJECT_ROOT, Settings
 
 pytest_plugins = ("tests.network_guard",)

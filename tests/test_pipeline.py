@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from bot import redis_keys
+from bot.clock import utc_now
 from bot.config import PhraseId, ServiceConfig, Timers
 from bot.keys import pipeline_key, redis_key, sessions_key
 from bot.models import Conversation, Message
-from bot.pipeline import utc_now
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
 

@@ -8,7 +8,6 @@ import structlog
 
 from bot.db import Database
 from bot.gateway import OutboundGateway
-from bot.handoff.events import publish
 from bot.promises.timers import CaseTimerKind
 from bot.promises.tracker import Tracker
 
@@ -21,21 +20,20 @@ async def fire_case_timer(ctx: Ctx, conversation_id: int, kind: str, token: int)
     """Run a due case timer once: the row's token and the complaint's state decide whether it acts.
 
     In one transaction the row is marked fired and the effects stored (timeline, notifications,
-    the customer's message, the next follow-up); after the commit they are delivered and published.
+    the customer's message, the next follow-up); after the commit the gateway commits them (a
+    breach also moves a waiting ticket up the live queue).
     """
     database: Database = ctx["database"]
     gateway: OutboundGateway = ctx["gateway"]
     tracker: Tracker = ctx.get("tracker") or ctx.setdefault("tracker", Tracker(ctx["config"]))
     now = ctx["clock"]()
-    effects = await database.write(
+    outcome = await database.write(
         lambda session: tracker.fire(
             session, conversation_id, CaseTimerKind(kind), token, now, gateway.status_on_commit
         )
     )
-    await gateway.deliver(effects.deliveries)
-    await gateway.schedule(effects.schedules())
-    await publish(ctx["redis"], *effects.events)
-    if kind == CaseTimerKind.BREACH and "live_queue" in ctx:
-        await ctx["live_queue"].changed([conversation_id])  # a breach moves a waiting ticket up
-    log.info("case_timer.fired", conversation_id=conversation_id, kind=kind, token=token, result=effects.result)
-    return effects.result
+    if kind == CaseTimerKind.BREACH:
+        outcome.effects.queue_changed.append(conversation_id)
+    await gateway.commit(outcome.effects)
+    log.info("case_timer.fired", conversation_id=conversation_id, kind=kind, token=token, result=outcome.result)
+    return outcome.result

@@ -28,7 +28,7 @@ async def announce_queue(ctx: Ctx) -> int:
     await live.take_announcement_request()
     told = 0
     for _ in range(MAX_ANNOUNCE_ROUNDS):
-        told += await announce_positions(live, ctx["database"], ctx["gateway"], phrases, ctx["redis"], ctx["clock"]())
+        told += await announce_positions(live, ctx["database"], ctx["gateway"], phrases, ctx["clock"]())
         if not await live.take_announcement_request():
             break
     return told

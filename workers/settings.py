@@ -15,12 +15,13 @@ from arq.typing import WorkerCoroutine
 from arq.worker import Function, func
 
 from bot.channels.registry import build_adapters, close_adapters
+from bot.clock import utc_now
 from bot.config import ServiceConfig, load_config
 from bot.db import Database
 from bot.engine import ConversationEngine
 from bot.gateway import DELIVER_JOB, OutboundGateway
 from bot.handoff.live_queue import LiveQueue
-from bot.pipeline import Pipeline, utc_now
+from bot.pipeline import Pipeline
 from bot.settings import Settings
 from workers.dead_letters import dead_lettered
 from workers.jobs import MAX_DELIVERY_TRIES, deliver_message, fire_timer, reconcile
@@ -72,8 +73,8 @@ async def on_startup(ctx: dict[str, Any]) -> None:
     settings = Settings.from_env()
     config = load_config(settings.config_dir)
     database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
-    gateway = OutboundGateway(ctx["redis"], settings.instance_id)
     live_queue = LiveQueue(ctx["redis"], database.sessions, utc_now, config.queue)
+    gateway = OutboundGateway(ctx["redis"], settings.instance_id, on_queue_changed=live_queue.changed)
     pipeline = Pipeline(
         database,
         ctx["redis"],
@@ -81,7 +82,6 @@ async def on_startup(ctx: dict[str, Any]) -> None:
         gateway,
         utc_now,
         settings.batch_max,
-        on_queue_changed=live_queue.changed,
         lock_ttl=settings.lock_ttl,
     )
     await pipeline.start()

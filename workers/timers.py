@@ -16,7 +16,7 @@ from arq import ArqRedis
 from redis.commands.core import AsyncScript
 
 from bot import redis_keys
-from bot.pipeline import Clock
+from bot.clock import Clock
 from bot.promises.timers import job_for
 
 log = structlog.get_logger(__name__)

@@ -10,19 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from redis.asyncio import Redis
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.config import PhraseId
 from bot.db import Database, rows_matched
-from bot.handoff.events import StaffEvent, StaffEventKind, publish
+from bot.effects import Delivery, Dispatcher, Effects
+from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.handoff.live_queue import LiveQueue, positions_in_queue
 from bot.messages import Sender
 from bot.models import Conversation, HandoffTicket
 from bot.outbox import add_customer_message
 from bot.phrases import Phrases
-from bot.pipeline import Delivery, Dispatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +43,6 @@ async def announce_positions(
     database: Database,
     gateway: Dispatcher,
     phrases: Phrases,
-    redis: Redis,
     now: dt.datetime,
 ) -> int:
     """Tell every waiting customer whose position changed since they were last told; returns how many."""
@@ -89,12 +87,9 @@ async def announce_positions(
 
     deliveries = await database.write(tell)
     if deliveries:
-        await gateway.deliver(deliveries)
-        await publish(
-            redis,
-            StaffEvent(
-                kind=StaffEventKind.CONVERSATION,
-                conversation_ids=tuple(sorted({delivery.conversation_id for delivery in deliveries})),
-            ),
+        told = StaffEvent(
+            kind=StaffEventKind.CONVERSATION,
+            conversation_ids=tuple(sorted({delivery.conversation_id for delivery in deliveries})),
         )
+        await gateway.commit(Effects(deliveries=deliveries, staff_events=[told]))
     return len(deliveries)

@@ -1,15 +1,15 @@
 """What the promise tracker does when a case timer fires, a deadline is extended, a case is
 resolved or the customer confirms the resolution.
 
-Each function runs inside the caller's transaction and returns the :class:`Effects` to carry
-out after the commit: messages for the outbound gateway, timers to schedule, staff events to
-publish.
+Each function runs inside the caller's transaction and returns an :class:`Outcome`: what came
+of it, and the :class:`~bot.effects.Effects` to commit after the transaction (messages for the
+outbound gateway, timers to schedule, staff events to publish).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import PhraseId, ServiceConfig
 from bot.db import rows_matched
+from bot.effects import Delivery, Effects, TimerSchedule
 from bot.flows.complaint import SUPERVISOR_QUEUE
 from bot.flows.deadline import BusinessCalendar, describe_moment, format_hours
 from bot.handoff.events import StaffEvent, StaffEventKind
@@ -26,7 +27,6 @@ from bot.messages import Sender
 from bot.models import Complaint, Conversation, HandoffTicket, TimelineEvent
 from bot.outbox import add_customer_message
 from bot.phrases import Phrases
-from bot.pipeline import Delivery, TimerSchedule
 from bot.promises import store
 from bot.promises.timers import CaseTimer, CaseTimerKind, next_follow_up
 from bot.timeline import TimelineKind
@@ -36,16 +36,19 @@ ACTOR = "worker"
 
 
 @dataclass(slots=True)
-class Effects:
-    """What to do once the transaction committed."""
+class Outcome:
+    """What a tracker action came to, and what to do once its transaction committed."""
 
-    deliveries: list[Delivery] = field(default_factory=list)
-    timers: list[CaseTimer] = field(default_factory=list)
-    events: list[StaffEvent] = field(default_factory=list)
     result: str = "done"
+    effects: Effects = field(default_factory=Effects)
 
-    def schedules(self) -> list[TimerSchedule]:
-        return [TimerSchedule(t.conversation_id, t.kind, t.token, t.due_at) for t in self.timers]
+
+def _refetch(conversation_id: int) -> StaffEvent:
+    return StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
+
+
+def _schedules(timers: Iterable[CaseTimer]) -> list[TimerSchedule]:
+    return [TimerSchedule(t.conversation_id, t.kind, t.token, t.due_at) for t in timers]
 
 
 def owner_audience(owner: str) -> str:
@@ -93,15 +96,15 @@ class Tracker:
         token: int,
         now: dt.datetime,
         status_on_commit: StatusOnCommit,
-    ) -> Effects:
+    ) -> Outcome:
         """A case timer is due. Stale tokens, repeated firings and cases no longer open do nothing."""
         if not store.take_timer(session, conversation_id, kind, token):
-            return Effects(result="stale")
+            return Outcome("stale")
         complaint = store.latest_complaint(session, conversation_id)
         conversation = session.get(Conversation, conversation_id)
         if complaint is None or conversation is None or complaint.status not in store.OPEN_STATUSES:
-            return Effects(result="case not open")
-        effects = Effects(events=[StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))])
+            return Outcome("case not open")
+        effects = Effects(staff_events=[_refetch(conversation_id)])
         detail: dict[str, object] = {
             "case_number": complaint.case_number,
             "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
@@ -112,7 +115,7 @@ class Tracker:
             self._notify(effects, session, complaint, "deadline_reminder", audience, now, token, detail)
         elif kind is CaseTimerKind.APOLOGY:
             if complaint.deadline_at is None or complaint.deadline_at <= now:
-                return Effects(result="deadline passed")
+                return Outcome("deadline passed")
             wait = self.wait_text(complaint.deadline_at, now, self.phrases.locale(conversation.locale))
             self._apologise(effects, session, conversation, complaint, wait, now, status_on_commit)
         elif kind is CaseTimerKind.BREACH:
@@ -133,8 +136,10 @@ class Tracker:
             )
             follow_up_at = next_follow_up(complaint.category, now, self.config.followups)
             if follow_up_at is not None:
-                effects.timers = store.arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at})
-        return effects
+                effects.timers = _schedules(
+                    store.arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at})
+                )
+        return Outcome(effects=effects)
 
     def _apologise(
         self,
@@ -189,7 +194,7 @@ class Tracker:
                 queue=SUPERVISOR_QUEUE,
                 priority=0,
             )
-            effects.events.append(
+            effects.staff_events.append(
                 StaffEvent(kind=StaffEventKind.QUEUE, conversation_ids=(conversation.id,), queue=SUPERVISOR_QUEUE)
             )
 
@@ -215,7 +220,7 @@ class Tracker:
             dedupe_key=f"{kind}:{complaint.id}:{token}",
         )
         if event is not None:
-            effects.events.append(event)
+            effects.staff_events.append(event)
 
     @staticmethod
     def _timeline(
@@ -243,7 +248,7 @@ class Tracker:
         actor: str,
         now: dt.datetime,
         status_on_commit: StatusOnCommit,
-    ) -> Effects:
+    ) -> Outcome:
         """Move the open complaint's deadline ``hours`` later (from now, if it has passed); the
         customer hears the waiting apology with the new time; reminder, apology and breach are re-armed.
 
@@ -251,20 +256,17 @@ class Tracker:
         """
         conversation = session.get(Conversation, conversation_id)
         if conversation is None:
-            return Effects(result="missing")
+            return Outcome("missing")
         complaint = store.latest_complaint(session, conversation_id)
         if complaint is None:
-            return Effects(result="no complaint")
+            return Outcome("no complaint")
         if complaint.status not in store.OPEN_STATUSES:
-            return Effects(result="not open")
+            return Outcome("not open")
         previous = complaint.deadline_at or now
         deadline = max(previous, now) + dt.timedelta(hours=hours)
         complaint.original_deadline_at = complaint.original_deadline_at or complaint.deadline_at
         complaint.deadline_at = deadline
-        effects = Effects(
-            result=deadline.isoformat(),
-            events=[StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))],
-        )
+        effects = Effects(staff_events=[_refetch(conversation_id)])
         self._timeline(
             session,
             complaint,
@@ -278,10 +280,12 @@ class Tracker:
         )
         wait = self.wait_text(deadline, now, self.phrases.locale(conversation.locale))
         self._apologise(effects, session, conversation, complaint, wait, now, status_on_commit)
-        effects.timers = store.arm_on_promise(
-            session, conversation_id, now, deadline, complaint.category, now, self.config.followups, follow_up=False
+        effects.timers = _schedules(
+            store.arm_on_promise(
+                session, conversation_id, now, deadline, complaint.category, now, self.config.followups, follow_up=False
+            )
         )
-        return effects
+        return Outcome(deadline.isoformat(), effects)
 
     def resolve(self, session: Session, conversation: Conversation, summary: str, actor: str, now: dt.datetime) -> bool:
         """Record the resolution of the conversation's open complaints; with one, the conversation

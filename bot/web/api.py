@@ -8,10 +8,11 @@ from aiohttp import web
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.effects import Delivery, Effects
 from bot.flows.complaint import Resolved
 from bot.handoff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.handoff.accounts import Role
-from bot.handoff.events import StaffEvent, StaffEventKind, publish
+from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.handoff.membership import queues_of
 from bot.handoff.queue import WaitingTicket
 from bot.keys import (
@@ -21,13 +22,11 @@ from bot.keys import (
     gateway_key,
     live_queue_key,
     pipeline_key,
-    redis_key,
     sessions_key,
 )
 from bot.messages import Sender
 from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent, User
 from bot.outbox import add_customer_message
-from bot.pipeline import Delivery
 from bot.promises.tracker import Tracker
 from bot.timeline import TimelineKind
 from bot.web import auth, dashboard, promises
@@ -37,10 +36,14 @@ from bot.web.deliveries import conversation_window
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
 
-async def _announce(request: web.Request, conversation_id: int) -> None:
-    """Tell every console (on every instance) to refetch the conversation; queue changes are
-    announced by the live queue (``LiveQueue.changed``)."""
-    await publish(request.app[redis_key], StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,)))
+def _changed(conversation_id: int, deliveries: list[Delivery] | None = None, queue: bool = False) -> Effects:
+    """The effects of a staff action on a conversation: every console (on every instance)
+    refetches it; with ``queue``, the live queue re-reads its tickets (and announces the change)."""
+    return Effects(
+        deliveries=deliveries or [],
+        staff_events=[StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))],
+        queue_changed=[conversation_id] if queue else [],
+    )
 
 
 def _raise_unless_allowed(access: Access) -> None:
@@ -122,8 +125,7 @@ async def claim(request: web.Request) -> web.Response:
     if outcome == "not your queue":
         raise api_error(403, "this ticket waits in a queue you are not in; ask a manager to add you to it")
     assert conversation_id is not None
-    await request.app[live_queue_key].changed([conversation_id])
-    await _announce(request, conversation_id)
+    await request.app[gateway_key].commit(_changed(conversation_id, queue=True))
     return web.json_response({"ticket_id": ticket_id, "conversation_id": conversation_id, "owner": staff["username"]})
 
 
@@ -263,8 +265,7 @@ async def reply(request: web.Request) -> web.Response:
         _raise_unless_allowed(delivery)
     if not isinstance(delivery, Delivery):
         raise api_error(409, "claim the conversation first: only its owner replies")
-    await gateway.deliver([delivery])
-    await _announce(request, conversation_id)
+    await gateway.commit(_changed(conversation_id, [delivery]))
     return web.json_response({"message_id": delivery.message_id}, status=201)
 
 
@@ -292,7 +293,7 @@ async def add_note(request: web.Request) -> web.Response:
         return access
 
     _raise_unless_allowed(await request.app[database_key].write(note))
-    await _announce(request, conversation_id)
+    await request.app[gateway_key].commit(_changed(conversation_id))
     return web.json_response({"noted": True}, status=201)
 
 
@@ -368,8 +369,7 @@ async def transfer(request: web.Request) -> web.Response:
     _raise_for(outcome, "transfer")
     if outcome == "no such user":
         raise api_error(400, f"no active user {to_user!r}")
-    await request.app[live_queue_key].changed([conversation_id])
-    await _announce(request, conversation_id)
+    await request.app[gateway_key].commit(_changed(conversation_id, queue=True))
     return web.json_response({"owner": outcome})
 
 
@@ -408,8 +408,7 @@ async def resolve(request: web.Request) -> web.Response:
     _raise_for(outcome, "resolve")
     if outcome == "callback":
         await request.app[pipeline_key].push(conversation_id, [Resolved()])
-    await request.app[live_queue_key].changed([conversation_id])
-    await _announce(request, conversation_id)
+    await request.app[gateway_key].commit(_changed(conversation_id, queue=True))
     return web.json_response({"resolved": True})
 
 

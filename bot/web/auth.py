@@ -16,10 +16,10 @@ import structlog
 from aiohttp import web
 from redis.exceptions import RedisError
 
+from bot.clock import utc_now
 from bot.handoff.accounts import PasswordHashers, Role, authenticate
 from bot.handoff.session_store import SignedIn
 from bot.keys import database_key, redis_key, settings_key
-from bot.pipeline import utc_now
 from bot.web.client_address import ClientAddresses
 from bot.web.login_limit import LoginLimiter
 from bot.web.sessions import StaffSessions

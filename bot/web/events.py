@@ -30,10 +30,10 @@ from aiohttp import WSMsgType, web
 from redis.asyncio import Redis
 
 from bot import redis_keys
+from bot.clock import utc_now
 from bot.handoff.accounts import Role
 from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.keys import redis_key, settings_key
-from bot.pipeline import utc_now
 from bot.web.auth import COOKIE_NAME, api_error, requires, staff_auth_key
 from bot.web.sessions import token_digest
 

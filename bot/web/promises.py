@@ -9,9 +9,10 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.effects import Effects
 from bot.handoff.accounts import Role
-from bot.handoff.events import StaffEvent, StaffEventKind, publish
-from bot.keys import clock_key, config_key, database_key, gateway_key, redis_key
+from bot.handoff.events import StaffEvent, StaffEventKind
+from bot.keys import clock_key, config_key, database_key, gateway_key
 from bot.models import Complaint, Satisfaction
 from bot.promises.tracker import Tracker
 from bot.web import auth
@@ -43,7 +44,7 @@ async def extend(request: web.Request) -> web.Response:
         raise api_error(400, "'reason' must say why the deadline moves")
     app, staff = request.app, request["staff"]
     tracker, gateway, now = Tracker(app[config_key]), app[gateway_key], app[clock_key]()
-    effects = await app[database_key].write(
+    outcome = await app[database_key].write(
         lambda session: tracker.extend(
             session,
             conversation_id,
@@ -54,16 +55,14 @@ async def extend(request: web.Request) -> web.Response:
             gateway.status_on_commit,
         )
     )
-    if effects.result == "missing":
+    if outcome.result == "missing":
         raise api_error(404, "no such conversation")
-    if effects.result == "no complaint":
+    if outcome.result == "no complaint":
         raise api_error(409, "this conversation has no complaint with a deadline")
-    if effects.result == "not open":
+    if outcome.result == "not open":
         raise api_error(409, "the complaint is resolved; only an open complaint's deadline can be extended")
-    await gateway.deliver(effects.deliveries)
-    await gateway.schedule(effects.schedules())
-    await publish(app[redis_key], *effects.events)
-    return web.json_response({"deadline_at": effects.result})
+    await gateway.commit(outcome.effects)
+    return web.json_response({"deadline_at": outcome.result})
 
 
 @requires(Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
@@ -83,7 +82,8 @@ async def confirm_resolved(request: web.Request) -> web.Response:
         raise api_error(403, "only the conversation's owner or a supervisor can confirm its resolution")
     if outcome == "not resolved":
         raise api_error(409, "resolve the complaint first, then record the customer's confirmation")
-    await publish(app[redis_key], StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,)))
+    confirmed = StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
+    await app[gateway_key].commit(Effects(staff_events=[confirmed]))
     return web.json_response({"confirmed": True})
 
 

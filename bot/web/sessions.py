@@ -19,10 +19,10 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot import redis_keys
+from bot.clock import Clock
 from bot.db import Database
 from bot.handoff.accounts import Account
 from bot.handoff.session_store import SignedIn, add_session, delete_session, find_session, open_sessions
-from bot.pipeline import Clock
 
 CACHE_SECONDS = 300
 """How long Redis keeps a session (or its revocation): a deactivated account's open sessions end
