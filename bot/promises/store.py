@@ -185,3 +185,12 @@ def resolved_awaiting_callback(session: Session, resolved_before: dt.datetime) -
         .limit(500)
     )
     return list(rows.scalars())
+
+
+def satisfaction_of(session: Session, conversation_id: int) -> list[Satisfaction]:
+    """The conversation's satisfaction records, oldest first."""
+    return list(
+        session.execute(
+            select(Satisfaction).where(Satisfaction.conversation_id == conversation_id).order_by(Satisfaction.id)
+        ).scalars()
+    )
