@@ -38,8 +38,6 @@ NOT_MOVED_YET: dict[str, str] = {
     "bot.handoff.supervision": "pickup and silence checks",
     "bot.promises.tracker": "case deadline extensions",
     "workers.delivery": "the delivery attempt, run on an AsyncSession with row locks",
-    "workers.jobs": "the reconcile cron's timer requeue",
-    "workers.reports": "the daily report's counts",
 }
 
 
