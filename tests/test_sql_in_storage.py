@@ -23,8 +23,6 @@ STATEMENT_BUILDERS = frozenset({"select", "insert", "update", "delete", "text"})
 NOT_MOVED_YET: dict[str, str] = {
     # The readiness probe's SELECT 1 runs on a raw connection, not a session.
     "bot.app": "the readiness probe",
-    # window_usage runs on the caller's AsyncSession (the worker's delivery transaction).
-    "bot.channel_window": "the window's last-inbound and sent-since counts",
     # SQL mixed with handoff logic (accounts, access, queue reads, routing, rules, supervision).
     "bot.handoff.accounts": "staff accounts",
     "bot.handoff.access": "conversation access checks",
@@ -37,7 +35,6 @@ NOT_MOVED_YET: dict[str, str] = {
     "bot.handoff.rulebook": "rule set versions",
     "bot.handoff.supervision": "pickup and silence checks",
     "bot.promises.tracker": "case deadline extensions",
-    "workers.delivery": "the delivery attempt, run on an AsyncSession with row locks",
 }
 
 

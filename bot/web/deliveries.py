@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.channel_window import WindowState, wechat_window, window_usage
+from bot.channel_window import WindowState, wechat_window
 from bot.config import ServiceConfig
 from bot.gateway import DELIVER_JOB
 from bot.handoff.accounts import Role
@@ -17,6 +17,7 @@ from bot.messages import ChannelName
 from bot.models import Conversation, DeadLetter
 from bot.storage.deliveries import claim_dead_letter, recent_dead_letters
 from bot.storage.reports import stored_report
+from bot.storage.windows import window_usage
 from bot.web.auth import api_error, requires
 
 
@@ -26,7 +27,7 @@ async def conversation_window(
     """The channel window the agent sees on a conversation; None for channels without one."""
     if conversation.channel != ChannelName.WECHAT:
         return None
-    last_in, sent = await window_usage(session, conversation.identity_id)
+    last_in, sent = await session.run_sync(window_usage, conversation.identity_id)
     state: WindowState = wechat_window(now, last_in, sent, config.channels.wechat)
     return state.to_json()
 
