@@ -21,8 +21,6 @@ STATEMENT_BUILDERS = frozenset({"select", "insert", "update", "delete", "text"})
 
 # Modules that still build or run SQL, each to be emptied into a storage module.
 NOT_MOVED_YET: dict[str, str] = {
-    # The readiness probe's SELECT 1 runs on a raw connection, not a session.
-    "bot.app": "the readiness probe",
     # SQL mixed with handoff logic (accounts, access, queue reads, routing, rules, supervision).
     "bot.handoff.accounts": "staff accounts",
     "bot.handoff.access": "conversation access checks",
