@@ -1,11 +1,13 @@
-"""A conversation's history as the staff API shows it: messages, complaints, timeline."""
+"""A conversation as the staff API shows it (messages, complaints, timeline) and who may see it."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
+
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from bot.models import Complaint, Message, TimelineEvent
+from bot.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
 
 
 def messages_of(session: Session, conversation_id: int) -> list[Message]:
@@ -29,3 +31,20 @@ def timeline_of(session: Session, conversation_id: int) -> list[TimelineEvent]:
             select(TimelineEvent).where(TimelineEvent.conversation_id == conversation_id).order_by(TimelineEvent.id)
         ).scalars()
     )
+
+
+def owner_of(session: Session, conversation_id: int) -> str | None:
+    """The conversation's owner; None when there is no such conversation."""
+    return session.execute(select(Conversation.owner).where(Conversation.id == conversation_id)).scalar_one_or_none()
+
+
+def handled_by_agent(session: Session, conversation_id: int, queues: Collection[str], agent_id: int) -> bool:
+    """Has the conversation a ticket in one of ``queues`` or one the agent claimed, or a
+    complaint the agent resolved?"""
+    ticket = exists().where(
+        HandoffTicket.conversation_id == conversation_id,
+        or_(HandoffTicket.queue.in_(sorted(queues)), HandoffTicket.claimed_by == str(agent_id)),
+    )
+    me = f"agent:{agent_id}"
+    resolved = exists().where(Complaint.conversation_id == conversation_id, Complaint.resolved_by == me)
+    return bool(session.execute(select(or_(ticket, resolved))).scalar_one())

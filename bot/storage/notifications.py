@@ -1,14 +1,17 @@
-"""Reading staff notifications and marking them read (they are written by ``bot.handoff.notifications``)."""
+"""Staff notifications: stored once per dedupe key, read, marked read (``bot.handoff.notifications``
+says when)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.models import Notification
+from bot.store import dialect_insert
 
 
 def recent_alerts(session: Session, kind: str, audience: str, since: dt.datetime, limit: int) -> list[Notification]:
@@ -48,3 +51,33 @@ def mark_read(session: Session, notification_id: int, audiences: Sequence[str], 
         .values(read_at=now)
     )
     return True
+
+
+def insert_notification(
+    session: Session,
+    kind: str,
+    audience: str,
+    now: dt.datetime,
+    *,
+    conversation_id: int | None,
+    complaint_id: int | None,
+    ticket_id: int | None,
+    detail: dict[str, Any],
+    dedupe_key: str | None,
+) -> int | None:
+    """Store a notification; its id, or None when one with ``dedupe_key`` exists already."""
+    return session.execute(
+        dialect_insert(session, Notification)
+        .values(
+            kind=kind,
+            audience=audience,
+            conversation_id=conversation_id,
+            complaint_id=complaint_id,
+            ticket_id=ticket_id,
+            detail=detail,
+            dedupe_key=dedupe_key,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Notification.id)
+    ).scalar_one_or_none()
