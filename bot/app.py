@@ -14,7 +14,6 @@ from aiohttp import web
 from arq import create_pool
 from arq.connections import RedisSettings
 from arq.worker import Worker
-from sqlalchemy import text
 
 from bot.channels.registry import build_adapters, close_adapters
 from bot.channels.sms import SmsAdapter, SmsSettings
@@ -169,8 +168,7 @@ async def readyz(request: web.Request) -> web.Response:
     """Ready when the database and Redis both answer."""
     checks: dict[str, str] = {}
     try:
-        async with request.app[database_key].engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        await request.app[database_key].ping()
         checks["database"] = "ok"
     except Exception as error:
         checks["database"] = f"unreachable: {type(error).__name__}"

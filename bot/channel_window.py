@@ -2,7 +2,8 @@
 
 The worker decides the route with it (``workers.routes.choose_route``); the staff API shows it
 on the conversation so the agent knows when the window is closing. Both read the same data:
-when the customer last wrote on the identity, and how many messages went out since.
+when the customer last wrote on the identity, and how many messages went out since
+(``bot.storage.windows.window_usage``).
 """
 
 from __future__ import annotations
@@ -11,11 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.config import WechatWindow
-from bot.models import Conversation, Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,30 +47,3 @@ def wechat_window(
         closes_at - now < dt.timedelta(hours=window.closing_soon_hours) or messages_left < window.closing_soon_messages
     )
     return WindowState("wechat", is_open, closes_at, messages_left, closing_soon)
-
-
-async def window_usage(session: AsyncSession, identity_id: int) -> tuple[dt.datetime | None, int]:
-    """When the customer last wrote on this identity, and how many messages went out since."""
-    last_in = (
-        await session.execute(
-            select(func.max(Message.created_at))
-            .join(Conversation, Conversation.id == Message.conversation_id)
-            .where(Conversation.identity_id == identity_id, Message.direction == "in")
-        )
-    ).scalar_one_or_none()
-    if last_in is None:
-        return None, 0
-    sent = (
-        await session.execute(
-            select(func.count())
-            .select_from(Message)
-            .join(Conversation, Conversation.id == Message.conversation_id)
-            .where(
-                Conversation.identity_id == identity_id,
-                Message.direction == "out",
-                Message.delivery_status.in_(("sent", "delivered")),
-                Message.created_at >= last_in,
-            )
-        )
-    ).scalar_one()
-    return last_in, int(sent)

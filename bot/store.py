@@ -1,4 +1,4 @@
-"""Repository functions: every SQL statement of the product, each taking a (sync) session.
+"""Repository functions: the pipeline's SQL statements (the others: ``bot.storage``), each taking a (sync) session.
 
 The pipeline runs them in :meth:`bot.db.Database.write`; async callers use
 ``AsyncSession.run_sync``.

@@ -17,7 +17,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "workers")
 
-STORAGE = ("bot.db", "bot.models", "bot.store", "bot.promises.store", "bot.handoff.session_store", "sqlalchemy")
+STORAGE = (
+    "bot.db",
+    "bot.models",
+    "bot.store",
+    "bot.storage",
+    "bot.promises.store",
+    "bot.handoff.session_store",
+    "sqlalchemy",
+)
 IO_LIBRARIES = ("redis", "arq", "aiohttp", "telegram", "wechatpy", "asyncpg", "aiosqlite")
 
 
@@ -70,7 +78,7 @@ RULES = (
     ),
     Rule(
         "storage sits below flows, effects, channels, web and workers",
-        importers=("bot.db", "bot.models", "bot.store"),
+        importers=("bot.db", "bot.models", "bot.store", "bot.storage"),
         forbidden=(
             "bot.engine",
             "bot.flows",

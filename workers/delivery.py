@@ -17,17 +17,18 @@ from typing import Any
 import structlog
 from arq import Retry
 from arq.jobs import Job, JobStatus
-from sqlalchemy import select, update
 
 from bot import redis_keys
-from bot.channel_window import window_usage
 from bot.channels.base import ChannelAdapter
 from bot.channels.sms import DeliveryError
 from bot.channels.wechat import WechatAdapter
 from bot.gateway import DELIVER_JOB
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
 from bot.messages import ChannelName, OutboundMessage
-from bot.models import ChannelIdentity, Conversation, Customer, Message, TimelineEvent
+from bot.models import Message, TimelineEvent
+from bot.storage import deliveries
+from bot.storage.deliveries import UNFINISHED
+from bot.storage.windows import window_usage
 from bot.timeline import TimelineKind
 from workers.dead_letters import dead_letter
 from workers.routes import Route, choose_route
@@ -37,7 +38,6 @@ log = structlog.get_logger(__name__)
 Ctx = dict[str, Any]
 MAX_DELIVERY_TRIES = 8
 MAX_BACKOFF_SECONDS = 300.0
-UNFINISHED = ("pending", "sending")
 RECONCILE_PENDING_AFTER = dt.timedelta(seconds=30)
 
 
@@ -63,9 +63,7 @@ async def deliver_message(ctx: Ctx, message_id: int) -> str:
     sessions = ctx["sessions"]
     redis = ctx["redis"]
     async with sessions() as session:
-        conversation_id = (
-            await session.execute(select(Message.conversation_id).where(Message.id == message_id))
-        ).scalar_one_or_none()
+        conversation_id = await session.run_sync(deliveries.conversation_of_message, message_id)
     if conversation_id is None:
         return "skipped"
     lock, token, outcomes = redis_keys.delivery_lock(conversation_id), secrets.token_hex(8), []
@@ -86,17 +84,8 @@ async def deliver_message(ctx: Ctx, message_id: int) -> str:
 
 async def _unfinished_ids(sessions: Any, conversation_id: int, limit: int) -> list[int]:
     async with sessions() as session:
-        rows = await session.execute(
-            select(Message.id)
-            .where(
-                Message.conversation_id == conversation_id,
-                Message.direction == "out",
-                Message.delivery_status.in_(UNFINISHED),
-            )
-            .order_by(Message.id)
-            .limit(limit)
-        )
-        return list(rows.scalars())
+        ids: list[int] = await session.run_sync(deliveries.unfinished_ids, conversation_id, limit)
+        return ids
 
 
 async def _deliver_one(ctx: Ctx, message_id: int) -> str:
@@ -109,19 +98,10 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
     now = ctx["clock"]()
     job_try = int(ctx.get("job_try", 1))
     async with sessions() as session, session.begin():
-        row = (
-            await session.execute(
-                select(Message, ChannelIdentity.external_id, Conversation.identity_id, Customer.phone)
-                .join(Conversation, Conversation.id == Message.conversation_id)
-                .join(ChannelIdentity, ChannelIdentity.id == Conversation.identity_id)
-                .join(Customer, Customer.id == Conversation.customer_id)
-                .where(Message.id == message_id)
-                .with_for_update(of=Message)
-            )
-        ).first()
-        if row is None or row[0].delivery_status not in UNFINISHED:
+        attempt = await session.run_sync(deliveries.lock_for_attempt, message_id)
+        if attempt is None or attempt.message.delivery_status not in UNFINISHED:
             return "skipped"
-        message, recipient, identity_id, phone = row
+        message, recipient, identity_id, phone = attempt.message, attempt.recipient, attempt.identity_id, attempt.phone
         text, conversation_id = message.text, message.conversation_id
         interrupted = message.delivery_status == "sending"
         adapter = adapters.get(message.channel)
@@ -133,7 +113,7 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
             return "failed: no adapter for this channel"
         route = Route.DIRECT
         if message.channel == ChannelName.WECHAT:
-            last_in, sent = await window_usage(session, identity_id)
+            last_in, sent = await session.run_sync(window_usage, identity_id)
             route = choose_route(
                 message.channel,
                 now,
@@ -211,11 +191,7 @@ async def _send(
 async def _record_retry(sessions: Any, message_id: int, error: str) -> None:
     """A transient failure: the attempt's outcome is known (not delivered), so back to pending."""
     async with sessions() as session, session.begin():
-        await session.execute(
-            update(Message)
-            .where(Message.id == message_id, Message.delivery_status == "sending")
-            .values(delivery_status="pending", last_error=error)
-        )
+        await session.run_sync(deliveries.back_to_pending, message_id, error)
 
 
 def _failed_rows(session: Any, message: Message, error: str, now: dt.datetime, tries: int) -> None:
@@ -244,9 +220,7 @@ async def _finish(
             values["provider_message_id"] = provider_id
         if error is not None:
             values["last_error"] = error
-        message = (
-            await session.execute(update(Message).where(Message.id == message_id).values(**values).returning(Message))
-        ).scalar_one()
+        message = await session.run_sync(deliveries.record_outcome, message_id, values)
         if route is not Route.DIRECT or error:
             timeline = True
             session.add(
@@ -288,16 +262,7 @@ async def reconcile_deliveries(ctx: Ctx) -> int:
     redis = ctx["redis"]
     stuck_before = now - dt.timedelta(seconds=job_timeout(ctx))
     async with ctx["sessions"]() as session:
-        rows = (
-            await session.execute(
-                select(Message.id, Message.conversation_id, Message.delivery_status, Message.attempts).where(
-                    Message.direction == "out",
-                    Message.channel != ChannelName.WEBCHAT,
-                    ((Message.delivery_status == "pending") & (Message.created_at <= now - RECONCILE_PENDING_AFTER))
-                    | ((Message.delivery_status == "sending") & (Message.attempt_started_at <= stuck_before)),
-                )
-            )
-        ).all()
+        rows = await session.run_sync(deliveries.lost_deliveries, now - RECONCILE_PENDING_AFTER, stuck_before)
     enqueued = 0
     for message_id, conversation_id, status, attempts in rows:
         if status == "sending" and attempts >= MAX_DELIVERY_TRIES:
@@ -316,10 +281,5 @@ async def reconcile_deliveries(ctx: Ctx) -> int:
 async def _give_up(ctx: Ctx, message_id: int, conversation_id: int, attempts: int, now: dt.datetime) -> None:
     error = f"interrupted {attempts} times without an outcome"
     async with ctx["sessions"]() as session, session.begin():
-        changed = await session.execute(
-            update(Message)
-            .where(Message.id == message_id, Message.delivery_status == "sending")
-            .values(delivery_status="failed", last_error=error)
-        )
-        if changed.rowcount:
+        if await session.run_sync(deliveries.fail_if_sending, message_id, error):
             session.add(dead_letter(DELIVER_JOB, [message_id], error, attempts, now, message_id, conversation_id))

@@ -6,13 +6,12 @@ import datetime as dt
 from typing import Any
 
 import structlog
-from sqlalchemy import select, update
 
 from bot.flows.complaint import Resolved, TimerFired, TimerKind
-from bot.models import Timer
 from bot.pipeline import Pipeline
 from bot.promises import store as promise_store
 from bot.promises.timers import job_for
+from bot.storage import timers as timer_store
 from workers.delivery import MAX_DELIVERY_TRIES, deliver_message, reconcile_deliveries
 
 log = structlog.get_logger(__name__)
@@ -40,15 +39,7 @@ async def reconcile(ctx: Ctx) -> None:
     sessions = ctx["sessions"]
     now = ctx["clock"]()
     async with sessions() as session:
-        due = (
-            (
-                await session.execute(
-                    select(Timer).where(Timer.status == "pending", Timer.due_at <= now - dt.timedelta(seconds=30))
-                )
-            )
-            .scalars()
-            .all()
-        )
+        due = await session.run_sync(timer_store.overdue_timers, now - dt.timedelta(seconds=30))
     for timer in due:
         await ctx["redis"].enqueue_job(
             job_for(timer.kind),
@@ -58,10 +49,8 @@ async def reconcile(ctx: Ctx) -> None:
             _job_id=f"timer:{timer.conversation_id}:{timer.kind}:{timer.token}:late",
         )
     if due:
-        async with sessions() as session, session.begin():
-            await session.execute(
-                update(Timer).where(Timer.id.in_([timer.id for timer in due])).values(status="requeued")
-            )
+        ids = [timer.id for timer in due]
+        await ctx["database"].write(lambda session: timer_store.mark_requeued(session, ids))
     await reconcile_deliveries(ctx)
     # A resolution whose Resolved event was lost (Redis down right after the commit) still gets
     # its satisfaction callback.

@@ -7,108 +7,20 @@ in ``reports`` and announced to every manager with a notification.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.handoff.events import StaffEvent, publish
 from bot.handoff.notifications import MANAGERS, notify
-from bot.models import Base, Complaint, Conversation, DeadLetter, Message, Report, TimelineEvent
-from bot.store import dialect_insert
-from bot.timeline import TimelineKind
+from bot.storage.reports import build_daily_report, store_report
 
 log = structlog.get_logger(__name__)
 
 Ctx = dict[str, Any]
 DAILY = "daily"
-
-
-def day_bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    """The UTC instants a local calendar day starts and ends (23 or 25 hours across DST)."""
-    start = dt.datetime.combine(day, dt.time(0), zone)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), zone)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-
-
-def _counts(values: list[str], key: str) -> list[dict[str, Any]]:
-    ordered = sorted(Counter(values).items(), key=lambda item: (-item[1], item[0]))
-    return [{key: value, "count": count} for value, count in ordered]
-
-
-def build_daily_report(session: Session, day: dt.date, zone: ZoneInfo) -> dict[str, Any]:
-    """The report body for one local day."""
-    start, end = day_bounds(day, zone)
-    created = session.execute(
-        select(Complaint.category, Complaint.area, Conversation.channel)
-        .join(Conversation, Conversation.id == Complaint.conversation_id)
-        .where(Complaint.created_at >= start, Complaint.created_at < end)
-    ).all()
-    resolved = session.execute(
-        select(func.count(func.distinct(TimelineEvent.conversation_id))).where(
-            TimelineEvent.kind == TimelineKind.RESOLVED,
-            TimelineEvent.created_at >= start,
-            TimelineEvent.created_at < end,
-        )
-    ).scalar_one()
-    due = session.execute(
-        select(Complaint.conversation_id, Complaint.deadline_at).where(
-            Complaint.deadline_at >= start, Complaint.deadline_at < end
-        )
-    ).all()
-    breached = 0
-    for conversation_id, deadline_at in due:
-        resolved_in_time = session.execute(
-            select(func.count()).where(
-                TimelineEvent.conversation_id == conversation_id,
-                TimelineEvent.kind == TimelineKind.RESOLVED,
-                TimelineEvent.created_at <= deadline_at,
-            )
-        ).scalar_one()
-        breached += resolved_in_time == 0
-    failed = session.execute(
-        select(func.count()).where(
-            Message.direction == "out",
-            Message.delivery_status == "failed",
-            Message.created_at >= start,
-            Message.created_at < end,
-        )
-    ).scalar_one()
-    dead = session.execute(
-        select(func.count()).where(DeadLetter.created_at >= start, DeadLetter.created_at < end)
-    ).scalar_one()
-    return {
-        "day": day.isoformat(),
-        "timezone": zone.key,
-        "complaints": {
-            "total": len(created),
-            "by_category": _counts([row.category for row in created], "category"),
-            "by_area": _counts([row.area or "" for row in created], "area"),
-            "by_channel": _counts([row.channel for row in created], "channel"),
-        },
-        "resolved": int(resolved),
-        "breached": int(breached),
-        "deliveries_failed": int(failed),
-        "dead_letters": int(dead),
-        "satisfaction": _satisfaction(session, start, end),
-    }
-
-
-def _satisfaction(session: Session, start: dt.datetime, end: dt.datetime) -> dict[str, Any] | None:
-    """The average rating of the day, when this deployment records satisfaction at all."""
-    table = Base.metadata.tables.get("satisfaction")
-    if table is None or "rating" not in table.c:
-        return None
-    when = next((table.c[name] for name in ("created_at", "ts") if name in table.c), None)
-    if when is None:
-        return None
-    average, count = session.execute(
-        select(func.avg(table.c.rating), func.count()).where(when >= start, when < end)
-    ).one()
-    return {"average": round(float(average), 2) if average is not None else None, "count": int(count)}
 
 
 async def make_daily_report(ctx: Ctx, day: dt.date) -> bool:
@@ -118,13 +30,7 @@ async def make_daily_report(ctx: Ctx, day: dt.date) -> bool:
 
     def store(session: Session) -> StaffEvent | bool | None:
         body = build_daily_report(session, day, zone)
-        report_id = session.execute(
-            dialect_insert(session, Report)
-            .values(kind=DAILY, day=day, body=body, created_at=now)
-            .on_conflict_do_nothing(index_elements=["kind", "day"])
-            .returning(Report.id)
-        ).scalar_one_or_none()
-        if report_id is None:
+        if not store_report(session, DAILY, day, body, now):
             return False
         summary = {
             "day": body["day"],

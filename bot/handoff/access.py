@@ -10,11 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from bot.handoff.membership import queues_of
-from bot.models import Complaint, Conversation, HandoffTicket
+from bot.storage.conversations import handled_by_agent, owner_of
 
 NOT_IN_YOUR_QUEUES = "this conversation is in a queue you are not in"
 
@@ -27,19 +26,13 @@ class Access(StrEnum):
 
 def conversation_access(session: Session, conversation_id: int, staff: dict[str, Any]) -> Access:
     """May ``staff`` ({"id", "role", …} as the session gives it) read this conversation?"""
-    owner = session.execute(select(Conversation.owner).where(Conversation.id == conversation_id)).scalar_one_or_none()
+    owner = owner_of(session, conversation_id)
     if owner is None:
         return Access.MISSING
     queues = queues_of(session, int(staff["id"]), str(staff["role"]))
     if queues is None:
         return Access.ALLOWED
-    me = f"agent:{staff['id']}"
-    if owner == me:
+    if owner == f"agent:{staff['id']}":
         return Access.ALLOWED
-    ticket = exists().where(
-        HandoffTicket.conversation_id == conversation_id,
-        or_(HandoffTicket.queue.in_(sorted(queues)), HandoffTicket.claimed_by == str(staff["id"])),
-    )
-    resolved = exists().where(Complaint.conversation_id == conversation_id, Complaint.resolved_by == me)
-    visible = session.execute(select(or_(ticket, resolved))).scalar_one()
+    visible = handled_by_agent(session, conversation_id, queues, int(staff["id"]))
     return Access.ALLOWED if visible else Access.REFUSED

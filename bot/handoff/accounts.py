@@ -13,12 +13,12 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db import Database
 from bot.flows.complaint import GENERAL_QUEUE
 from bot.models import User
+from bot.storage import staff as staff_store
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps the timing of a wrong username
@@ -76,14 +76,14 @@ class Account:
 
 
 def find_account(session: Session, username: str) -> Account | None:
-    user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
+    user = staff_store.user_named(session, username.strip())
     if user is None:
         return None
     return Account(user.id, user.username, user.role, user.active, user.password_hash)
 
 
 def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
-    session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
+    staff_store.store_password_hash(session, user_id, password_hash)
 
 
 class PasswordHashers:
@@ -147,7 +147,7 @@ def first_accounts(session: Session, now: dt.datetime, queues: list[str]) -> lis
     """On a database without any staff account, a manager ("manager") and an agent of every queue
     ("agent"), with random passwords; returns (username, role, password) to show once. Nothing when
     any account exists."""
-    if session.execute(select(User.id).limit(1)).first() is not None:
+    if staff_store.any_account(session):
         return []
     made = []
     for username, role in (("manager", Role.MANAGER), ("agent", Role.AGENT)):

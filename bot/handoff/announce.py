@@ -10,18 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.config import PhraseId
-from bot.db import Database, rows_matched
+from bot.db import Database
 from bot.effects import Delivery, Dispatcher, Effects
 from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.handoff.live_queue import LiveQueue, positions_in_queue
 from bot.messages import Sender
-from bot.models import Conversation, HandoffTicket
 from bot.outbox import add_customer_message
 from bot.phrases import Phrases
+from bot.storage import tickets
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,23 +51,13 @@ async def announce_positions(
     minutes_per_position = live.settings.estimate_minutes_per_position
 
     def tell(session: Session) -> list[Delivery]:
-        rows = session.execute(
-            select(HandoffTicket.id, HandoffTicket.conversation_id, HandoffTicket.told_position, Conversation.locale)
-            .join(Conversation, Conversation.id == HandoffTicket.conversation_id)
-            .where(HandoffTicket.id.in_(list(positions)), HandoffTicket.status == "waiting")
-        ).all()
+        rows = tickets.waiting_to_tell(session, list(positions))
         deliveries: list[Delivery] = []
         for ticket_id, conversation_id, told, locale in rows:
             position = positions[ticket_id]
             if told == position:
                 continue
-            was_told = HandoffTicket.told_position.is_(None) if told is None else HandoffTicket.told_position == told
-            moved = session.execute(
-                update(HandoffTicket)
-                .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting", was_told)
-                .values(told_position=position)
-            )
-            if rows_matched(moved) != 1:
+            if not tickets.set_told_position(session, ticket_id, told, position):
                 continue  # someone else told them meanwhile
             notice = notice_for(position, minutes_per_position)
             text = phrases.render(notice.phrase_id, locale, position=notice.position, minutes=notice.minutes)

@@ -13,13 +13,12 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import ClusterAlert
 from bot.handoff.events import StaffEvent
 from bot.handoff.notifications import MANAGERS, SUPERVISORS, notify
-from bot.models import Complaint
+from bot.storage.supervision import complaints_with_area
 
 CLUSTER_ALERT = "cluster_alert"
 
@@ -75,10 +74,7 @@ def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int) -> lis
 def alert_clusters(session: Session, settings: ClusterAlert, now: dt.datetime) -> list[StaffEvent]:
     """Notify supervisors and managers of each cluster in the window ending now (once per bucket)."""
     window = dt.timedelta(hours=settings.window_hours)
-    rows = session.execute(
-        select(Complaint.case_number, Complaint.customer_id, Complaint.category, Complaint.area, Complaint.created_at)
-        .where(Complaint.created_at > now - window, Complaint.created_at <= now, Complaint.area.is_not(None))
-    ).all()
+    rows = complaints_with_area(session, now - window, now)
     clusters = find_clusters((ComplaintRow(*row) for row in rows), settings.min_customers)
     bucket = int(now.timestamp() // window.total_seconds())
     events = []

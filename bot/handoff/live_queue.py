@@ -24,15 +24,14 @@ from typing import Any
 import structlog
 from arq import ArqRedis
 from redis.exceptions import WatchError
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import redis_keys
 from bot.config import QueueSettings
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
 from bot.handoff.queue import WaitingTicket, queue_order
-from bot.models import Complaint, HandoffTicket
 from bot.redis_replies import awaited
+from bot.storage import tickets
 
 log = structlog.get_logger(__name__)
 
@@ -78,17 +77,11 @@ async def _load(
 ) -> tuple[list[WaitingTicket], list[int]]:
     """Waiting tickets (of ``conversation_ids``, or all) and the ids of those conversations'
     tickets that no longer wait."""
-    query = select(HandoffTicket, Complaint.deadline_at, Complaint.case_number, Complaint.category).outerjoin(
-        Complaint, Complaint.id == HandoffTicket.complaint_id
-    )
-    if conversation_ids is None:
-        query = query.where(HandoffTicket.status == "waiting")
-    else:
-        query = query.where(HandoffTicket.conversation_id.in_(list(conversation_ids)))
     waiting: list[WaitingTicket] = []
     gone: list[int] = []
     async with sessions() as session:
-        for ticket, deadline_at, case_number, category in await session.execute(query):
+        rows = await session.run_sync(tickets.tickets_with_complaint, conversation_ids)
+        for ticket, deadline_at, case_number, category in rows:
             if ticket.status != "waiting":
                 gone.append(ticket.id)
                 continue

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.handoff.accounts import Role
-from bot.models import User
+from bot.storage.staff import stored_queues
 
 EVERY_QUEUE_ROLES = frozenset({Role.SUPERVISOR.value, Role.MANAGER.value})
 
@@ -22,7 +21,7 @@ def queues_of(session: Session, user_id: int, role: str) -> frozenset[str] | Non
     """The signed-in staff member's visible queues, read now (a change applies at once)."""
     if role in EVERY_QUEUE_ROLES:
         return None
-    stored = session.execute(select(User.queues).where(User.id == user_id)).scalar_one_or_none()
+    stored = stored_queues(session, user_id)
     return visible_queues(role, stored)
 
 

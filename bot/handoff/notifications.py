@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.handoff.events import StaffEvent, StaffEventKind
-from bot.models import Notification
-from bot.store import dialect_insert
+from bot.storage.notifications import insert_notification
 
 SUPERVISORS = "role:supervisor"
 MANAGERS = "role:manager"
@@ -36,21 +35,17 @@ def notify(
     dedupe_key: str | None = None,
 ) -> StaffEvent | None:
     """Store a notification; None when one with ``dedupe_key`` exists already (notified once)."""
-    notification_id = session.execute(
-        dialect_insert(session, Notification)
-        .values(
-            kind=kind,
-            audience=audience,
-            conversation_id=conversation_id,
-            complaint_id=complaint_id,
-            ticket_id=ticket_id,
-            detail=detail or {},
-            dedupe_key=dedupe_key,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(Notification.id)
-    ).scalar_one_or_none()
+    notification_id = insert_notification(
+        session,
+        kind,
+        audience,
+        now,
+        conversation_id=conversation_id,
+        complaint_id=complaint_id,
+        ticket_id=ticket_id,
+        detail=detail or {},
+        dedupe_key=dedupe_key,
+    )
     if notification_id is None:
         return None
     return StaffEvent(

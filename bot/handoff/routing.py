@@ -15,22 +15,21 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, cast, literal, select, update
 from sqlalchemy.orm import Session
 
 from bot import store
 from bot.config import ServiceConfig, Signal
-from bot.db import rows_matched
 from bot.flows.complaint import HandoffRequest, Step
 from bot.flows.deadline import BusinessCalendar
 from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.handoff.notifications import SUPERVISORS, notify, user_audience
 from bot.handoff.rulebook import RuleBook
 from bot.handoff.rules import RoutingDecision, RoutingFacts, decide
-from bot.models import Complaint, Conversation, HandoffTicket, User
+from bot.models import HandoffTicket
+from bot.storage import routing as routing_store
 from bot.timeline import TimelineKind
 
-AGENT_PREFIX = "agent:"
+AGENT_PREFIX = routing_store.AGENT_PREFIX
 ACCOUNT_MANAGER_AUDIENCE = SUPERVISORS
 """There is no account-manager role: the supervisors get these, marked ``{"for": "account_manager"}``."""
 
@@ -138,9 +137,7 @@ class HandoffRouter:
                 frozenset(record.signals) | flow_signals,
                 record.description or flow_text,
             )
-        query = select(Complaint).where(Complaint.conversation_id == conversation_id)
-        query = query.where(Complaint.id == complaint_id) if complaint_id else query.order_by(Complaint.id.desc())
-        stored = session.execute(query.limit(1)).scalar_one_or_none()
+        stored = routing_store.complaint_for_handoff(session, conversation_id, complaint_id)
         if stored is None:
             return _ComplaintFacts(None, None, None, flow_signals, flow_text)
         return _ComplaintFacts(
@@ -158,16 +155,7 @@ class HandoffRouter:
         """Whether the customer complained about the same category in an earlier conversation."""
         if category is None:
             return False
-        found = session.execute(
-            select(Complaint.id)
-            .where(
-                Complaint.customer_id == conversation.customer_id,
-                Complaint.category == category,
-                Complaint.conversation_id != conversation.id,
-            )
-            .limit(1)
-        ).scalar_one_or_none()
-        return found is not None
+        return routing_store.complained_before(session, conversation.customer_id, category, conversation.id)
 
     # ------------------------------------------------------------------ actions
 
@@ -227,29 +215,11 @@ class HandoffRouter:
         """首问负责: the active agent who owned the customer's latest earlier case takes this one."""
         if ticket.status != "waiting":
             return
-        agent = session.execute(
-            select(User)
-            .join(Conversation, Conversation.owner == literal(AGENT_PREFIX, String) + cast(User.id, String))
-            .where(
-                Conversation.customer_id == conversation.customer_id,
-                Conversation.id != conversation.id,
-            )
-            .order_by(Conversation.id.desc())
-            .limit(1)
-        ).scalar_one_or_none()
+        agent = routing_store.previous_owner(session, conversation.customer_id, conversation.id)
         if agent is None or not agent.active:
             return
         owner = f"{AGENT_PREFIX}{agent.id}"
-        moved = rows_matched(
-            session.execute(
-                update(Conversation)
-                .where(
-                    Conversation.id == conversation.id,
-                    Conversation.ownership_version == conversation.ownership_version,
-                )
-                .values(owner=owner, ownership_version=Conversation.ownership_version + 1)
-            )
-        )
+        moved = routing_store.move_if_version(session, conversation.id, conversation.ownership_version, owner)
         if not moved:
             return
         # Keep the in-memory copy in step, so the pipeline's save (which checks the version) succeeds

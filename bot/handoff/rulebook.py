@@ -14,12 +14,11 @@ from typing import Any
 
 import structlog
 from pydantic import ValidationError
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.handoff.rules import Rule, RuleSet, changes_between
 from bot.models import RuleSetVersion
-from bot.store import dialect_insert
+from bot.storage import rules as rule_store
 
 log = structlog.get_logger(__name__)
 
@@ -59,16 +58,12 @@ def _parse(row: RuleSetVersion) -> RulesVersion:
 
 
 def newest_version(session: Session) -> int | None:
-    return session.execute(select(func.max(RuleSetVersion.version))).scalar_one_or_none()
+    return rule_store.newest_version(session)
 
 
 def seed(session: Session, defaults: RuleSet, now: dt.datetime) -> None:
     """Store ``defaults`` as version 1 unless some version exists (safe when instances race)."""
-    session.execute(
-        dialect_insert(session, RuleSetVersion)
-        .values(version=1, rules=defaults.as_json(), changed_by=SEEDED_BY, changed_at=now, note="config/rules.yaml")
-        .on_conflict_do_nothing(index_elements=["version"])
-    )
+    rule_store.insert_version(session, 1, defaults.as_json(), SEEDED_BY, now, "config/rules.yaml")
 
 
 def load(session: Session, version: int) -> RulesVersion | None:
@@ -98,20 +93,14 @@ def save(session: Session, rule_set: RuleSet, changed_by: str, note: str, defaul
         seed(session, defaults, now)
         newest = 1
     version = newest + 1
-    inserted = session.execute(
-        dialect_insert(session, RuleSetVersion)
-        .values(version=version, rules=rule_set.as_json(), changed_by=changed_by, changed_at=now, note=note)
-        .on_conflict_do_nothing(index_elements=["version"])
-        .returning(RuleSetVersion.version)
-    ).scalar_one_or_none()
-    if inserted is None:
+    if not rule_store.insert_version(session, version, rule_set.as_json(), changed_by, now, note):
         raise ConcurrentEdit(version)
     return version
 
 
 def history(session: Session) -> list[dict[str, Any]]:
     """Every version, newest first: who changed it, when, the note, and which rules changed."""
-    rows = session.execute(select(RuleSetVersion).order_by(RuleSetVersion.version)).scalars().all()
+    rows = rule_store.every_version(session)
     entries: list[dict[str, Any]] = []
     previous: tuple[Rule, ...] = ()
     for row in rows:

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.config import QueueSettings
 from bot.handoff.events import StaffEvent
 from bot.handoff.notifications import SUPERVISORS, notify
-from bot.messages import MessageKind, Sender
-from bot.models import Complaint, Conversation, HandoffTicket, Message
+from bot.storage.supervision import awaiting_agent_reply, waiting_since
 
 PICKUP_OVERDUE = "pickup_overdue"
 AGENT_SILENT = "agent_silent"
@@ -28,12 +26,7 @@ AGENT_SILENT = "agent_silent"
 def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime) -> list[StaffEvent]:
     """Notify the supervisors of every ticket waiting longer than the pickup limit."""
     limit = dt.timedelta(minutes=settings.pickup_alert_after_minutes)
-    rows = session.execute(
-        select(HandoffTicket, Complaint.case_number)
-        .outerjoin(Complaint, Complaint.id == HandoffTicket.complaint_id)
-        .where(HandoffTicket.status == "waiting", HandoffTicket.created_at <= now - limit)
-        .order_by(HandoffTicket.id)
-    ).all()
+    rows = waiting_since(session, now - limit)
     events = []
     for ticket, case_number in rows:
         event = notify(
@@ -59,33 +52,7 @@ def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime)
 def silent_agents(session: Session, settings: QueueSettings, now: dt.datetime) -> list[StaffEvent]:
     """Notify the supervisors of owned conversations whose customer waits for the agent's reply."""
     limit = dt.timedelta(minutes=settings.agent_silent_after_minutes)
-    last_in = (
-        select(Message.conversation_id, func.max(Message.id).label("message_id"))
-        .where(Message.direction == "in", Message.kind != MessageKind.START.value)
-        .group_by(Message.conversation_id)
-        .subquery()
-    )
-    reply = aliased(Message)
-    agent_replied = exists().where(
-        and_(
-            reply.conversation_id == last_in.c.conversation_id,
-            reply.direction == "out",
-            reply.sender == Sender.AGENT.value,
-            reply.id > last_in.c.message_id,
-        )
-    )
-    rows = session.execute(
-        select(Conversation.id, Conversation.owner, Message.id, Message.created_at)
-        .join(last_in, last_in.c.conversation_id == Conversation.id)
-        .join(Message, Message.id == last_in.c.message_id)
-        .where(
-            Conversation.owner.like("agent:%"),
-            Conversation.status == "open",
-            Message.created_at <= now - limit,
-            ~agent_replied,
-        )
-        .order_by(Conversation.id)
-    ).all()
+    rows = awaiting_agent_reply(session, now - limit)
     events = []
     for conversation_id, owner, message_id, written_at in rows:
         event = notify(

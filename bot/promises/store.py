@@ -13,7 +13,7 @@ from bot.db import rows_matched
 from bot.flows.complaint import SatisfactionRecord
 from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.handoff.notifications import notify
-from bot.models import Complaint, Conversation, Satisfaction, TimelineEvent, Timer
+from bot.models import Complaint, Conversation, HandoffTicket, Satisfaction, TimelineEvent, Timer
 from bot.promises.timers import CASE_KINDS, CaseTimer, CaseTimerKind, deadline_plan, next_follow_up
 from bot.store import dialect_insert
 from bot.timeline import TimelineKind
@@ -186,3 +186,32 @@ def resolved_awaiting_callback(session: Session, resolved_before: dt.datetime) -
         .limit(500)
     )
     return list(rows.scalars())
+
+
+def satisfaction_of(session: Session, conversation_id: int) -> list[Satisfaction]:
+    """The conversation's satisfaction records, oldest first."""
+    return list(
+        session.execute(
+            select(Satisfaction).where(Satisfaction.conversation_id == conversation_id).order_by(Satisfaction.id)
+        ).scalars()
+    )
+
+
+def waiting_ticket(session: Session, conversation_id: int) -> HandoffTicket | None:
+    """The conversation's ticket still waiting for an agent, if any."""
+    return session.execute(
+        select(HandoffTicket).where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting")
+    ).scalar_one_or_none()
+
+
+def resolve_open_complaints(
+    session: Session, conversation_id: int, resolved_by: str, summary: str, now: dt.datetime
+) -> int:
+    """Mark the conversation's open complaints resolved; how many there were."""
+    return rows_matched(
+        session.execute(
+            update(Complaint)
+            .where(Complaint.conversation_id == conversation_id, Complaint.status.in_(OPEN_STATUSES))
+            .values(status="resolved", resolved_at=now, resolved_by=resolved_by, resolution_summary=summary)
+        )
+    )

@@ -13,18 +13,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.config import PhraseId, ServiceConfig
-from bot.db import rows_matched
 from bot.effects import Delivery, Effects, TimerSchedule
 from bot.flows.complaint import SUPERVISOR_QUEUE
 from bot.flows.deadline import BusinessCalendar, describe_moment, format_hours
 from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.handoff.notifications import SUPERVISORS, notify
 from bot.messages import Sender
-from bot.models import Complaint, Conversation, HandoffTicket, TimelineEvent
+from bot.models import Complaint, Conversation, TimelineEvent
 from bot.outbox import add_customer_message
 from bot.phrases import Phrases
 from bot.promises import store
@@ -178,11 +176,7 @@ class Tracker:
         complaint.breached_at = complaint.breached_at or now
         self._timeline(session, complaint, TimelineKind.DEADLINE_BREACHED, now, **detail)
         self._notify(effects, session, complaint, "deadline_breached", SUPERVISORS, now, token, detail)
-        waiting = session.execute(
-            select(HandoffTicket).where(
-                HandoffTicket.conversation_id == conversation.id, HandoffTicket.status == "waiting"
-            )
-        ).scalar_one_or_none()
+        waiting = store.waiting_ticket(session, conversation.id)
         if waiting is not None:
             waiting.queue, waiting.priority = SUPERVISOR_QUEUE, 0
             self._timeline(
@@ -291,13 +285,7 @@ class Tracker:
         """Record the resolution of the conversation's open complaints; with one, the conversation
         goes back to the bot for the satisfaction callback. Returns whether a complaint was resolved."""
         resolved_by = conversation.owner if conversation.owner.startswith("agent:") else actor
-        resolved = rows_matched(
-            session.execute(
-                update(Complaint)
-                .where(Complaint.conversation_id == conversation.id, Complaint.status.in_(store.OPEN_STATUSES))
-                .values(status="resolved", resolved_at=now, resolved_by=resolved_by, resolution_summary=summary)
-            )
-        )
+        resolved = store.resolve_open_complaints(session, conversation.id, resolved_by, summary, now)
         store.cancel(session, conversation.id)
         if resolved:
             conversation.owner, conversation.ownership_version = "bot", conversation.ownership_version + 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.effects import Delivery, Effects
@@ -25,9 +24,11 @@ from bot.keys import (
     sessions_key,
 )
 from bot.messages import Sender
-from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent, User
+from bot.models import Conversation, Customer, HandoffTicket, TimelineEvent
 from bot.outbox import add_customer_message
 from bot.promises.tracker import Tracker
+from bot.storage import conversations, tickets
+from bot.storage import staff as staff_store
 from bot.timeline import TimelineKind
 from bot.web import auth, dashboard, promises
 from bot.web.auth import api_error, requires
@@ -83,39 +84,9 @@ async def claim(request: web.Request) -> web.Response:
     ticket_id = _int_id(request)
     staff, now = request["staff"], request.app[clock_key]()
 
-    def take(session: Session) -> tuple[str, int | None]:
+    def take(session: Session) -> tuple[tickets.ClaimOutcome, int | None]:
         allowed = queues_of(session, staff["id"], staff["role"])
-        in_queue = [] if allowed is None else [HandoffTicket.queue.in_(sorted(allowed))]
-        claimed = session.execute(
-            update(HandoffTicket)
-            .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting", *in_queue)
-            .values(status="claimed", claimed_by=str(staff["id"]), claimed_at=now)
-            .returning(HandoffTicket.conversation_id)
-        ).scalar_one_or_none()
-        if claimed is None:
-            exists = session.execute(
-                select(HandoffTicket.status, HandoffTicket.queue).where(HandoffTicket.id == ticket_id)
-            ).one_or_none()
-            if exists is None:
-                return ("missing", None)
-            if exists.status == "waiting" and allowed is not None and exists.queue not in allowed:
-                return ("not your queue", None)
-            return ("taken", None)
-        session.execute(
-            update(Conversation)
-            .where(Conversation.id == claimed)
-            .values(owner=f"agent:{staff['id']}", ownership_version=Conversation.ownership_version + 1)
-        )
-        session.add(
-            TimelineEvent(
-                conversation_id=claimed,
-                kind=TimelineKind.CLAIMED,
-                actor=f"agent:{staff['id']}",
-                detail={"ticket_id": ticket_id, "username": staff["username"]},
-                created_at=now,
-            )
-        )
-        return ("claimed", claimed)
+        return tickets.claim_ticket(session, ticket_id, staff, allowed, now)
 
     outcome, conversation_id = await request.app[database_key].write(take)
     if outcome == "missing":
@@ -140,20 +111,10 @@ async def conversation(request: web.Request) -> web.Response:
         if found is None:
             raise api_error(404, "no such conversation")
         customer = await session.get(Customer, found.customer_id)
-        messages = (
-            await session.execute(
-                select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
-            )
-        ).scalars()
-        complaints = (
-            await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
-        ).scalars()
+        messages = await session.run_sync(conversations.messages_of, conversation_id)
+        complaints = await session.run_sync(conversations.complaints_of, conversation_id)
         satisfaction = await promises.satisfaction_by_complaint(session, conversation_id)
-        timeline = (
-            await session.execute(
-                select(TimelineEvent).where(TimelineEvent.conversation_id == conversation_id).order_by(TimelineEvent.id)
-            )
-        ).scalars()
+        timeline = await session.run_sync(conversations.timeline_of, conversation_id)
         body = {
             "id": found.id,
             "channel": found.channel,
@@ -337,7 +298,7 @@ async def transfer(request: web.Request) -> web.Response:
         if isinstance(found, str):
             return found
         if to_user is not None:
-            target = session.execute(select(User).where(User.username == to_user, User.active)).scalar_one_or_none()
+            target = staff_store.active_user(session, to_user)
             if target is None:
                 return "no such user"
             owner = f"agent:{target.id}"
@@ -388,11 +349,7 @@ async def resolve(request: web.Request) -> web.Response:
             return found
         # With a complaint, the conversation goes back to the bot for the satisfaction callback.
         callback = tracker.resolve(session, found, summary, f"agent:{staff['id']}", now)
-        session.execute(
-            update(HandoffTicket)
-            .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status != "resolved")
-            .values(status="resolved")
-        )
+        tickets.resolve_tickets(session, conversation_id)
         session.add(
             TimelineEvent(
                 conversation_id=conversation_id,

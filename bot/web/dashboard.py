@@ -6,8 +6,6 @@ import datetime as dt
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from bot.config import DashboardSettings
 from bot.handoff.accounts import Role
@@ -15,11 +13,12 @@ from bot.handoff.clusters import CLUSTER_ALERT, normalise_area
 from bot.handoff.notifications import MANAGERS, user_audience
 from bot.handoff.queue import WaitingTicket
 from bot.keys import clock_key, config_key, database_key, live_queue_key, sessions_key
-from bot.models import Complaint, Conversation, Notification
+from bot.models import Complaint
+from bot.storage import dashboard as dashboard_store
+from bot.storage import notifications as notification_store
 from bot.web.auth import api_error, requires
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
-OPEN_STATUSES = ("open", "incomplete")
 NOTIFICATIONS_LIMIT = 100
 ALERTS_LIMIT = 20
 
@@ -72,12 +71,7 @@ async def dashboard(request: web.Request) -> web.Response:
     at_risk: list[dict[str, Any]] = []
     breached: list[dict[str, Any]] = []
     async with app[sessions_key]() as session:
-        rows = await session.execute(
-            select(Complaint, Conversation.owner)
-            .join(Conversation, Conversation.id == Complaint.conversation_id)
-            .where(Complaint.status.in_(OPEN_STATUSES), Complaint.deadline_at.is_not(None))
-            .order_by(Complaint.deadline_at, Complaint.id)
-        )
+        rows = await session.run_sync(dashboard_store.open_complaints_with_deadline)
         for complaint, owner in rows:
             assert complaint.deadline_at is not None
             state = deadline_state(complaint.deadline_at, complaint.promised_at or complaint.created_at, now, settings)
@@ -85,25 +79,16 @@ async def dashboard(request: web.Request) -> web.Response:
                 breached.append(_brief(complaint, owner))
             elif state == "at_risk":
                 at_risk.append(_brief(complaint, owner))
-        recent = (
-            await session.execute(
-                select(Complaint.category, Complaint.area).where(
-                    Complaint.created_at > now - dt.timedelta(hours=settings.counts_hours)
-                )
-            )
-        ).all()
-        alerts = (
-            await session.execute(
-                select(Notification)
-                .where(
-                    Notification.kind == CLUSTER_ALERT,
-                    Notification.audience == MANAGERS,
-                    Notification.created_at > now - dt.timedelta(hours=queue_config.cluster_alert.window_hours),
-                )
-                .order_by(Notification.id.desc())
-                .limit(ALERTS_LIMIT)
-            )
-        ).scalars()
+        recent = await session.run_sync(
+            dashboard_store.complaint_categories_since, now - dt.timedelta(hours=settings.counts_hours)
+        )
+        alerts = await session.run_sync(
+            notification_store.recent_alerts,
+            CLUSTER_ALERT,
+            MANAGERS,
+            now - dt.timedelta(hours=queue_config.cluster_alert.window_hours),
+            ALERTS_LIMIT,
+        )
         alert_bodies = [
             {
                 "id": alert.id,
@@ -151,14 +136,9 @@ def _audiences(staff: dict[str, Any]) -> list[str]:
 async def notifications(request: web.Request) -> web.Response:
     """``GET /api/notifications``: those for the signed-in user and their role, newest first."""
     async with request.app[sessions_key]() as session:
-        rows = (
-            await session.execute(
-                select(Notification)
-                .where(Notification.audience.in_(_audiences(request["staff"])))
-                .order_by(Notification.id.desc())
-                .limit(NOTIFICATIONS_LIMIT)
-            )
-        ).scalars()
+        rows = await session.run_sync(
+            notification_store.notifications_for, _audiences(request["staff"]), NOTIFICATIONS_LIMIT
+        )
         body = [
             {
                 "id": item.id,
@@ -184,20 +164,9 @@ async def mark_read(request: web.Request) -> web.Response:
         raise api_error(404, "no such notification") from error
     audiences, now = _audiences(request["staff"]), request.app[clock_key]()
 
-    def read(session: Session) -> bool:
-        found = session.execute(
-            select(Notification.id).where(Notification.id == notification_id, Notification.audience.in_(audiences))
-        ).scalar_one_or_none()
-        if found is None:
-            return False
-        session.execute(
-            update(Notification)
-            .where(Notification.id == notification_id, Notification.read_at.is_(None))
-            .values(read_at=now)
-        )
-        return True
-
-    if not await request.app[database_key].write(read):
+    if not await request.app[database_key].write(
+        lambda session: notification_store.mark_read(session, notification_id, audiences, now)
+    ):
         raise api_error(404, "no such notification")
     return web.json_response({"read": True})
 

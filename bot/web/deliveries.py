@@ -7,17 +7,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
-from bot.channel_window import WindowState, wechat_window, window_usage
+from bot.channel_window import WindowState, wechat_window
 from bot.config import ServiceConfig
-from bot.db import rows_matched
 from bot.gateway import DELIVER_JOB
 from bot.handoff.accounts import Role
 from bot.keys import clock_key, config_key, database_key, redis_key, sessions_key
 from bot.messages import ChannelName
-from bot.models import Conversation, DeadLetter, Message, Report
+from bot.models import Conversation, DeadLetter
+from bot.storage.deliveries import claim_dead_letter, recent_dead_letters
+from bot.storage.reports import stored_report
+from bot.storage.windows import window_usage
 from bot.web.auth import api_error, requires
 
 
@@ -27,7 +27,7 @@ async def conversation_window(
     """The channel window the agent sees on a conversation; None for channels without one."""
     if conversation.channel != ChannelName.WECHAT:
         return None
-    last_in, sent = await window_usage(session, conversation.identity_id)
+    last_in, sent = await session.run_sync(window_usage, conversation.identity_id)
     state: WindowState = wechat_window(now, last_in, sent, config.channels.wechat)
     return state.to_json()
 
@@ -49,7 +49,7 @@ def _letter_json(letter: DeadLetter) -> dict[str, Any]:
 async def dead_letters(request: web.Request) -> web.Response:
     """``GET /api/dead-letters``: jobs that exhausted their tries or failed for good, newest first."""
     async with request.app[sessions_key]() as session:
-        letters = (await session.execute(select(DeadLetter).order_by(DeadLetter.id.desc()).limit(500))).scalars()
+        letters = await session.run_sync(recent_dead_letters)
         return web.json_response({"dead_letters": [_letter_json(letter) for letter in letters]})
 
 
@@ -62,30 +62,9 @@ async def retry_dead_letter(request: web.Request) -> web.Response:
     except ValueError as error:
         raise api_error(404, "no such dead letter") from error
     now = request.app[clock_key]()
-
-    def claim(session: Session) -> DeadLetter | str:
-        letter = session.get(DeadLetter, letter_id)
-        if letter is None:
-            return "missing"
-        taken = rows_matched(
-            session.execute(
-                update(DeadLetter)
-                .where(DeadLetter.id == letter_id, DeadLetter.retried_at.is_(None))
-                .values(retried_at=now)
-            )
-        )
-        if not taken:
-            return "retried"
-        if letter.job == DELIVER_JOB and letter.message_id is not None:
-            session.execute(
-                update(Message)
-                .where(Message.id == letter.message_id, Message.delivery_status.in_(("failed", "sending", "pending")))
-                .values(delivery_status="pending", attempts=0, last_error=None)
-            )
-        session.expunge(letter)
-        return letter
-
-    outcome = await request.app[database_key].write(claim)
+    outcome = await request.app[database_key].write(
+        lambda session: claim_dead_letter(session, letter_id, now, DELIVER_JOB)
+    )
     if outcome == "missing":
         raise api_error(404, "no such dead letter")
     if isinstance(outcome, str):
@@ -105,9 +84,7 @@ async def daily_report(request: web.Request) -> web.Response:
     except ValueError as error:
         raise api_error(400, "day must be a date like 2026-11-22") from error
     async with request.app[sessions_key]() as session:
-        report = (
-            await session.execute(select(Report).where(Report.kind == "daily", Report.day == day))
-        ).scalar_one_or_none()
+        report = await session.run_sync(stored_report, "daily", day)
     if report is None:
         raise api_error(404, f"no daily report for {day.isoformat()} yet (it is made each morning for the day before)")
     return web.json_response({**report.body, "created_at": report.created_at.isoformat()})

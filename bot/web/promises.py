@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.effects import Effects
@@ -14,6 +13,7 @@ from bot.handoff.accounts import Role
 from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.keys import clock_key, config_key, database_key, gateway_key
 from bot.models import Complaint, Satisfaction
+from bot.promises import store as promise_store
 from bot.promises.tracker import Tracker
 from bot.web import auth
 from bot.web.auth import api_error, requires
@@ -88,11 +88,7 @@ async def confirm_resolved(request: web.Request) -> web.Response:
 
 
 async def satisfaction_by_complaint(session: AsyncSession, conversation_id: int) -> dict[int, list[Satisfaction]]:
-    rows = (
-        await session.execute(
-            select(Satisfaction).where(Satisfaction.conversation_id == conversation_id).order_by(Satisfaction.id)
-        )
-    ).scalars()
+    rows = await session.run_sync(promise_store.satisfaction_of, conversation_id)
     found: dict[int, list[Satisfaction]] = {}
     for row in rows:
         found.setdefault(row.complaint_id, []).append(row)

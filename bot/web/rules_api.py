@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.handoff import events, membership, rulebook
@@ -14,6 +13,7 @@ from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.handoff.rules import RulesError, parse_rules
 from bot.keys import clock_key, config_key, database_key, redis_key
 from bot.models import User
+from bot.storage import staff as staff_store
 from bot.web import auth
 from bot.web.auth import api_error, requires
 
@@ -115,7 +115,7 @@ async def get_users(request: web.Request) -> web.Response:
     """``GET /api/users``: every staff account with its queues (supervisors and managers: all)."""
     every_queue = request.app[config_key].handoff.queue_ids()
     async with request.app[database_key].sessions() as session:
-        users = (await session.execute(select(User).order_by(User.id))).scalars().all()
+        users = await session.run_sync(staff_store.every_user)
     return web.json_response({"users": [_user_json(user, every_queue) for user in users]})
 
 

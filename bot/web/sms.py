@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import structlog
 from aiohttp import web
-from sqlalchemy import update
 
 from bot.channels.sms import SmsAdapter
 from bot.keys import clock_key, config_key, database_key, pipeline_key, settings_key
-from bot.models import Message
+from bot.storage.deliveries import set_sms_status
 from bot.text_input import clean_inbound
 from bot.web.chat import json_error
 
@@ -72,17 +71,7 @@ async def status_callback(request: web.Request) -> web.Response:
     sid, status = params.get("MessageSid", ""), STATUS_MAP.get(params.get("MessageStatus", ""))
     if not sid or status is None:
         return json_error(400, "MessageSid and a known MessageStatus are required")
-    await request.app[database_key].write(
-        lambda session: session.execute(
-            update(Message)
-            .where(
-                Message.channel == "sms",
-                Message.direction == "out",
-                Message.provider_message_id.contains(sid, autoescape=True),
-            )
-            .values(delivery_status=status)
-        )
-    )
+    await request.app[database_key].write(lambda session: set_sms_status(session, sid, status))
     return web.Response(status=204)
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from aiohttp import web
-from sqlalchemy import String, cast, literal, update
 
 from bot.channels.wechat import RequestRejected, WechatAdapter
 from bot.keys import clock_key, config_key, database_key, gateway_key, pipeline_key
-from bot.models import Message
+from bot.storage.deliveries import mark_sent_passively
 from bot.text_input import clean_inbound
 from bot.web.chat import json_error
 
@@ -58,13 +57,7 @@ async def push(request: web.Request) -> web.Response:
     if not replies:
         return web.Response(text="success")
     ids = [reply.message_id for reply in replies]
-    await app[database_key].write(
-        lambda session: session.execute(
-            update(Message)
-            .where(Message.id.in_(ids))
-            .values(delivery_status="sent", provider_message_id=literal("passive:").concat(cast(Message.id, String)))
-        )
-    )
+    await app[database_key].write(lambda session: mark_sent_passively(session, ids))
     text = "\n\n".join(reply.text for reply in replies)
     return web.Response(text=adapter.passive_reply(xml, text, request.query, crypto), content_type="application/xml")
 

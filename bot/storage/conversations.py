@@ -1,0 +1,50 @@
+"""A conversation as the staff API shows it (messages, complaints, timeline) and who may see it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from bot.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
+
+
+def messages_of(session: Session, conversation_id: int) -> list[Message]:
+    """The conversation's messages in the order they were stored."""
+    return list(
+        session.execute(
+            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+        ).scalars()
+    )
+
+
+def complaints_of(session: Session, conversation_id: int) -> list[Complaint]:
+    """The conversation's complaints."""
+    return list(session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id)).scalars())
+
+
+def timeline_of(session: Session, conversation_id: int) -> list[TimelineEvent]:
+    """The conversation's timeline, oldest first."""
+    return list(
+        session.execute(
+            select(TimelineEvent).where(TimelineEvent.conversation_id == conversation_id).order_by(TimelineEvent.id)
+        ).scalars()
+    )
+
+
+def owner_of(session: Session, conversation_id: int) -> str | None:
+    """The conversation's owner; None when there is no such conversation."""
+    return session.execute(select(Conversation.owner).where(Conversation.id == conversation_id)).scalar_one_or_none()
+
+
+def handled_by_agent(session: Session, conversation_id: int, queues: Collection[str], agent_id: int) -> bool:
+    """Has the conversation a ticket in one of ``queues`` or one the agent claimed, or a
+    complaint the agent resolved?"""
+    ticket = exists().where(
+        HandoffTicket.conversation_id == conversation_id,
+        or_(HandoffTicket.queue.in_(sorted(queues)), HandoffTicket.claimed_by == str(agent_id)),
+    )
+    me = f"agent:{agent_id}"
+    resolved = exists().where(Complaint.conversation_id == conversation_id, Complaint.resolved_by == me)
+    return bool(session.execute(select(or_(ticket, resolved))).scalar_one())

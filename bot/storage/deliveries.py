@@ -1,0 +1,164 @@
+"""Delivery state of outbound messages, and the dead letters a manager retries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import String, cast, literal, select, update
+from sqlalchemy.orm import Session
+
+from bot.db import rows_matched
+from bot.messages import ChannelName
+from bot.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message
+
+
+def mark_sent_passively(session: Session, message_ids: Sequence[int]) -> None:
+    """The messages went out in a webhook's answer: ``sent``, with ``passive:<id>`` as provider id."""
+    session.execute(
+        update(Message)
+        .where(Message.id.in_(message_ids))
+        .values(delivery_status="sent", provider_message_id=literal("passive:").concat(cast(Message.id, String)))
+    )
+
+
+def set_sms_status(session: Session, message_sid: str, status: str) -> None:
+    """Record the delivery status an SMS gateway reported for the outbound message it sent as ``message_sid``."""
+    session.execute(
+        update(Message)
+        .where(
+            Message.channel == "sms",
+            Message.direction == "out",
+            Message.provider_message_id.contains(message_sid, autoescape=True),
+        )
+        .values(delivery_status=status)
+    )
+
+
+def recent_dead_letters(session: Session, limit: int = 500) -> list[DeadLetter]:
+    """The newest dead letters first."""
+    return list(session.execute(select(DeadLetter).order_by(DeadLetter.id.desc()).limit(limit)).scalars())
+
+
+def claim_dead_letter(
+    session: Session, letter_id: int, now: dt.datetime, deliver_job: str
+) -> DeadLetter | Literal["missing", "retried"]:
+    """Mark the dead letter retried (once: a second claim gets ``"retried"``); a delivery's
+    message goes back to ``pending`` with its attempts reset. The letter is detached."""
+    letter = session.get(DeadLetter, letter_id)
+    if letter is None:
+        return "missing"
+    taken = rows_matched(
+        session.execute(
+            update(DeadLetter).where(DeadLetter.id == letter_id, DeadLetter.retried_at.is_(None)).values(retried_at=now)
+        )
+    )
+    if not taken:
+        return "retried"
+    if letter.job == deliver_job and letter.message_id is not None:
+        session.execute(
+            update(Message)
+            .where(Message.id == letter.message_id, Message.delivery_status.in_(("failed", "sending", "pending")))
+            .values(delivery_status="pending", attempts=0, last_error=None)
+        )
+    session.expunge(letter)
+    return letter
+
+
+# ---------------------------------------------------------------------------- the delivery job
+
+UNFINISHED = ("pending", "sending")
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """A message about to be sent, locked for the attempt, with where it goes."""
+
+    message: Message
+    recipient: str
+    identity_id: int
+    phone: str | None
+
+
+def conversation_of_message(session: Session, message_id: int) -> int | None:
+    return session.execute(select(Message.conversation_id).where(Message.id == message_id)).scalar_one_or_none()
+
+
+def unfinished_ids(session: Session, conversation_id: int, limit: int) -> list[int]:
+    """The conversation's outbound messages still ``pending`` or ``sending``, oldest first."""
+    return list(
+        session.execute(
+            select(Message.id)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.direction == "out",
+                Message.delivery_status.in_(UNFINISHED),
+            )
+            .order_by(Message.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def lock_for_attempt(session: Session, message_id: int) -> Attempt | None:
+    """The message (its row locked until the transaction ends) with its recipient, identity and
+    the customer's phone; None when there is no such message."""
+    row = session.execute(
+        select(Message, ChannelIdentity.external_id, Conversation.identity_id, Customer.phone)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .join(ChannelIdentity, ChannelIdentity.id == Conversation.identity_id)
+        .join(Customer, Customer.id == Conversation.customer_id)
+        .where(Message.id == message_id)
+        .with_for_update(of=Message)
+    ).first()
+    if row is None:
+        return None
+    message, recipient, identity_id, phone = row
+    return Attempt(message, recipient, identity_id, phone)
+
+
+def back_to_pending(session: Session, message_id: int, error: str) -> None:
+    """A ``sending`` message whose attempt failed for now goes back to ``pending``."""
+    session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.delivery_status == "sending")
+        .values(delivery_status="pending", last_error=error)
+    )
+
+
+def record_outcome(session: Session, message_id: int, values: dict[str, Any]) -> Message:
+    """Write the attempt's outcome (``delivery_status`` and what goes with it); the message after it."""
+    return session.execute(
+        update(Message).where(Message.id == message_id).values(**values).returning(Message)
+    ).scalar_one()
+
+
+def lost_deliveries(
+    session: Session, pending_before: dt.datetime, stuck_before: dt.datetime
+) -> list[tuple[int, int, str | None, int]]:
+    """Provider messages ``pending`` since before ``pending_before`` or ``sending`` since before
+    ``stuck_before``: (id, conversation id, status, attempts)."""
+    rows = session.execute(
+        select(Message.id, Message.conversation_id, Message.delivery_status, Message.attempts).where(
+            Message.direction == "out",
+            Message.channel != ChannelName.WEBCHAT,
+            ((Message.delivery_status == "pending") & (Message.created_at <= pending_before))
+            | ((Message.delivery_status == "sending") & (Message.attempt_started_at <= stuck_before)),
+        )
+    )
+    return [(message_id, conversation_id, status, attempts) for message_id, conversation_id, status, attempts in rows]
+
+
+def fail_if_sending(session: Session, message_id: int, error: str) -> bool:
+    """A message still ``sending`` becomes ``failed``; False when it is no longer ``sending``."""
+    return bool(
+        rows_matched(
+            session.execute(
+                update(Message)
+                .where(Message.id == message_id, Message.delivery_status == "sending")
+                .values(delivery_status="failed", last_error=error)
+            )
+        )
+    )

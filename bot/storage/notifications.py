@@ -1,0 +1,83 @@
+"""Staff notifications: stored once per dedupe key, read, marked read (``bot.handoff.notifications``
+says when)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.models import Notification
+from bot.store import dialect_insert
+
+
+def recent_alerts(session: Session, kind: str, audience: str, since: dt.datetime, limit: int) -> list[Notification]:
+    """Notifications of ``kind`` for ``audience`` created after ``since``, newest first."""
+    return list(
+        session.execute(
+            select(Notification)
+            .where(Notification.kind == kind, Notification.audience == audience, Notification.created_at > since)
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def notifications_for(session: Session, audiences: Sequence[str], limit: int) -> list[Notification]:
+    """Notifications addressed to any of ``audiences``, newest first."""
+    return list(
+        session.execute(
+            select(Notification)
+            .where(Notification.audience.in_(audiences))
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def mark_read(session: Session, notification_id: int, audiences: Sequence[str], now: dt.datetime) -> bool:
+    """Mark the notification read if it is addressed to one of ``audiences``; False if there is none such."""
+    found = session.execute(
+        select(Notification.id).where(Notification.id == notification_id, Notification.audience.in_(audiences))
+    ).scalar_one_or_none()
+    if found is None:
+        return False
+    session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.read_at.is_(None))
+        .values(read_at=now)
+    )
+    return True
+
+
+def insert_notification(
+    session: Session,
+    kind: str,
+    audience: str,
+    now: dt.datetime,
+    *,
+    conversation_id: int | None,
+    complaint_id: int | None,
+    ticket_id: int | None,
+    detail: dict[str, Any],
+    dedupe_key: str | None,
+) -> int | None:
+    """Store a notification; its id, or None when one with ``dedupe_key`` exists already."""
+    return session.execute(
+        dialect_insert(session, Notification)
+        .values(
+            kind=kind,
+            audience=audience,
+            conversation_id=conversation_id,
+            complaint_id=complaint_id,
+            ticket_id=ticket_id,
+            detail=detail,
+            dedupe_key=dedupe_key,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Notification.id)
+    ).scalar_one_or_none()

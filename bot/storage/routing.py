@@ -1,0 +1,56 @@
+"""What routing a handoff reads and changes: the complaint, the customer's earlier cases and owners."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, cast, literal, select, update
+from sqlalchemy.orm import Session
+
+from bot.db import rows_matched
+from bot.models import Complaint, Conversation, User
+
+AGENT_PREFIX = "agent:"
+
+
+def complaint_for_handoff(session: Session, conversation_id: int, complaint_id: int | None) -> Complaint | None:
+    """The complaint ``complaint_id`` of the conversation, or without one its newest complaint."""
+    query = select(Complaint).where(Complaint.conversation_id == conversation_id)
+    query = query.where(Complaint.id == complaint_id) if complaint_id else query.order_by(Complaint.id.desc())
+    return session.execute(query.limit(1)).scalar_one_or_none()
+
+
+def complained_before(session: Session, customer_id: int, category: str, conversation_id: int) -> bool:
+    """Whether the customer has a complaint of ``category`` in another conversation."""
+    found = session.execute(
+        select(Complaint.id)
+        .where(
+            Complaint.customer_id == customer_id,
+            Complaint.category == category,
+            Complaint.conversation_id != conversation_id,
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+    return found is not None
+
+
+def previous_owner(session: Session, customer_id: int, conversation_id: int) -> User | None:
+    """The agent who owns the customer's latest other conversation, if an agent owns it."""
+    return session.execute(
+        select(User)
+        .join(Conversation, Conversation.owner == literal(AGENT_PREFIX, String) + cast(User.id, String))
+        .where(Conversation.customer_id == customer_id, Conversation.id != conversation_id)
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def move_if_version(session: Session, conversation_id: int, ownership_version: int, owner: str) -> bool:
+    """Give the conversation to ``owner`` if its ownership version is still ``ownership_version``."""
+    return bool(
+        rows_matched(
+            session.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation_id, Conversation.ownership_version == ownership_version)
+                .values(owner=owner, ownership_version=Conversation.ownership_version + 1)
+            )
+        )
+    )

@@ -1,0 +1,37 @@
+"""Staff accounts: reading them, their queues, their password hashes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.models import User
+
+
+def every_user(session: Session) -> list[User]:
+    """Every staff account, active or not, by id."""
+    return list(session.execute(select(User).order_by(User.id)).scalars())
+
+
+def active_user(session: Session, username: str) -> User | None:
+    """The active account with this username."""
+    return session.execute(select(User).where(User.username == username, User.active)).scalar_one_or_none()
+
+
+def stored_queues(session: Session, user_id: int) -> list[str] | None:
+    """The queues stored on the account (None: none stored, or no such account)."""
+    return session.execute(select(User.queues).where(User.id == user_id)).scalar_one_or_none()
+
+
+def user_named(session: Session, username: str) -> User | None:
+    """The account with this username, active or not."""
+    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def store_password_hash(session: Session, user_id: int, password_hash: str) -> None:
+    session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
+
+
+def any_account(session: Session) -> bool:
+    """Is there at least one staff account?"""
+    return session.execute(select(User.id).limit(1)).first() is not None

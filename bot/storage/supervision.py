@@ -1,0 +1,67 @@
+"""What the supervision and cluster crons look for: waiting tickets, silent agents, recent complaints."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from bot.messages import MessageKind, Sender
+from bot.models import Complaint, Conversation, HandoffTicket, Message
+
+
+def waiting_since(session: Session, created_before: dt.datetime) -> list[tuple[HandoffTicket, str | None]]:
+    """Tickets still waiting that were opened before ``created_before``, with their case number."""
+    rows = session.execute(
+        select(HandoffTicket, Complaint.case_number)
+        .outerjoin(Complaint, Complaint.id == HandoffTicket.complaint_id)
+        .where(HandoffTicket.status == "waiting", HandoffTicket.created_at <= created_before)
+        .order_by(HandoffTicket.id)
+    ).all()
+    return [(ticket, case_number) for ticket, case_number in rows]
+
+
+def awaiting_agent_reply(session: Session, written_before: dt.datetime) -> list[tuple[int, str, int, dt.datetime]]:
+    """Open agent-owned conversations whose customer's last message (written before
+    ``written_before``) has no agent reply after it: (conversation id, owner, message id, written at)."""
+    last_in = (
+        select(Message.conversation_id, func.max(Message.id).label("message_id"))
+        .where(Message.direction == "in", Message.kind != MessageKind.START.value)
+        .group_by(Message.conversation_id)
+        .subquery()
+    )
+    reply = aliased(Message)
+    agent_replied = exists().where(
+        and_(
+            reply.conversation_id == last_in.c.conversation_id,
+            reply.direction == "out",
+            reply.sender == Sender.AGENT.value,
+            reply.id > last_in.c.message_id,
+        )
+    )
+    rows = session.execute(
+        select(Conversation.id, Conversation.owner, Message.id, Message.created_at)
+        .join(last_in, last_in.c.conversation_id == Conversation.id)
+        .join(Message, Message.id == last_in.c.message_id)
+        .where(
+            Conversation.owner.like("agent:%"),
+            Conversation.status == "open",
+            Message.created_at <= written_before,
+            ~agent_replied,
+        )
+        .order_by(Conversation.id)
+    ).all()
+    return [(conversation_id, owner, message_id, written_at) for conversation_id, owner, message_id, written_at in rows]
+
+
+def complaints_with_area(
+    session: Session, after: dt.datetime, until: dt.datetime
+) -> list[tuple[str, int, str, str | None, dt.datetime]]:
+    """Complaints with an area created in (``after``, ``until``]:
+    (case number, customer id, category, area, created at)."""
+    rows = session.execute(
+        select(Complaint.case_number, Complaint.customer_id, Complaint.category, Complaint.area, Complaint.created_at)
+        .where(Complaint.created_at > after, Complaint.created_at <= until, Complaint.area.is_not(None))
+    ).all()
+    return [(number, customer, category, area, created) for number, customer, category, area, created in rows]

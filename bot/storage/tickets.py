@@ -1,0 +1,102 @@
+"""Handoff tickets: claiming and resolving them, the live queue's reads, position notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import Any, Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.db import rows_matched
+from bot.models import Complaint, Conversation, HandoffTicket, TimelineEvent
+from bot.timeline import TimelineKind
+
+ClaimOutcome = Literal["claimed", "missing", "taken", "not your queue"]
+
+
+def claim_ticket(
+    session: Session, ticket_id: int, staff: dict[str, Any], allowed: Collection[str] | None, now: dt.datetime
+) -> tuple[ClaimOutcome, int | None]:
+    """Claim a waiting ticket from one of the ``allowed`` queues (None: any) for the agent
+    ``staff``; the conversation becomes theirs with its ownership version moved on.
+    Returns the outcome and, when claimed, the conversation id."""
+    in_queue = [] if allowed is None else [HandoffTicket.queue.in_(sorted(allowed))]
+    claimed = session.execute(
+        update(HandoffTicket)
+        .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting", *in_queue)
+        .values(status="claimed", claimed_by=str(staff["id"]), claimed_at=now)
+        .returning(HandoffTicket.conversation_id)
+    ).scalar_one_or_none()
+    if claimed is None:
+        exists = session.execute(
+            select(HandoffTicket.status, HandoffTicket.queue).where(HandoffTicket.id == ticket_id)
+        ).one_or_none()
+        if exists is None:
+            return ("missing", None)
+        if exists.status == "waiting" and allowed is not None and exists.queue not in allowed:
+            return ("not your queue", None)
+        return ("taken", None)
+    session.execute(
+        update(Conversation)
+        .where(Conversation.id == claimed)
+        .values(owner=f"agent:{staff['id']}", ownership_version=Conversation.ownership_version + 1)
+    )
+    session.add(
+        TimelineEvent(
+            conversation_id=claimed,
+            kind=TimelineKind.CLAIMED,
+            actor=f"agent:{staff['id']}",
+            detail={"ticket_id": ticket_id, "username": staff["username"]},
+            created_at=now,
+        )
+    )
+    return ("claimed", claimed)
+
+
+def resolve_tickets(session: Session, conversation_id: int) -> None:
+    """Every ticket of the conversation not yet resolved becomes ``resolved``."""
+    session.execute(
+        update(HandoffTicket)
+        .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status != "resolved")
+        .values(status="resolved")
+    )
+
+
+def tickets_with_complaint(
+    session: Session, conversation_ids: Sequence[int] | None
+) -> list[tuple[HandoffTicket, dt.datetime | None, str | None, str | None]]:
+    """Every waiting ticket (``conversation_ids`` None), or every ticket of those conversations,
+    with its complaint's deadline, case number and category."""
+    query = select(HandoffTicket, Complaint.deadline_at, Complaint.case_number, Complaint.category).outerjoin(
+        Complaint, Complaint.id == HandoffTicket.complaint_id
+    )
+    if conversation_ids is None:
+        query = query.where(HandoffTicket.status == "waiting")
+    else:
+        query = query.where(HandoffTicket.conversation_id.in_(list(conversation_ids)))
+    rows = session.execute(query)
+    return [(ticket, deadline_at, case_number, category) for ticket, deadline_at, case_number, category in rows]
+
+
+def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[tuple[int, int, int | None, str]]:
+    """Of these tickets, the waiting ones: (ticket id, conversation id, position last told, locale)."""
+    rows = session.execute(
+        select(HandoffTicket.id, HandoffTicket.conversation_id, HandoffTicket.told_position, Conversation.locale)
+        .join(Conversation, Conversation.id == HandoffTicket.conversation_id)
+        .where(HandoffTicket.id.in_(list(ticket_ids)), HandoffTicket.status == "waiting")
+    ).all()
+    return [(ticket_id, conversation_id, told, locale) for ticket_id, conversation_id, told, locale in rows]
+
+
+def set_told_position(session: Session, ticket_id: int, told: int | None, position: int) -> bool:
+    """Record that the waiting ticket's customer was told ``position``, if they were last told
+    ``told`` (compare-and-set); False when someone else told them meanwhile."""
+    was_told = HandoffTicket.told_position.is_(None) if told is None else HandoffTicket.told_position == told
+    moved = session.execute(
+        update(HandoffTicket)
+        .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting", was_told)
+        .values(told_position=position)
+    )
+    return rows_matched(moved) == 1
