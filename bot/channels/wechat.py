@@ -71,7 +71,8 @@ class RequestRejected(Exception):
 
 
 OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-"""What a sender's openid looks like (28 characters in practice); it keys the customer's identity."""
+"""What a sender's openid (28 characters in practice; it keys the customer's identity) and the
+account's own id (``gh_…``) look like."""
 MAX_CREATE_TIME = 2**32 - 1
 """WeChat's CreateTime is a 32-bit Unix time; anything larger is not from WeChat."""
 
@@ -276,7 +277,9 @@ class WechatAdapter:
         sender = _required(fields, "FromUserName")
         if not OPENID.fullmatch(sender):
             raise RequestRejected(400, "<FromUserName> is not an openid")
-        _required(fields, "ToUserName")
+        if not OPENID.fullmatch(_required(fields, "ToUserName")):
+            # The account's own id; it goes back into a passive reply, so nothing else may pass.
+            raise RequestRejected(400, "<ToUserName> is not an account id")
         created = _create_time(fields.get("CreateTime"))
         message_type = _required(fields, "MsgType").lower()
         event = (fields.get("Event") or "").lower()

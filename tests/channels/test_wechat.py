@@ -380,6 +380,9 @@ MALFORMED = {
         "</CreateTime><MsgType>location</MsgType><Location_X>north</Location_X><MsgId>4211</MsgId></xml>"
     ),
     "not one xml element": "<html><body>电梯坏了</body></html>",
+    "ToUserName that is not an account id": text_xml("电梯坏了", 4212).replace(
+        "<![CDATA[gh_account]]>", "<![CDATA[gh]]]]><![CDATA[><b>]]>"
+    ),
 }
 
 

@@ -4,6 +4,7 @@ wrong type, and bodies that are not XML at all."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from hypothesis import strategies as st
@@ -84,7 +85,7 @@ def _expected_text(fields: dict[str, str | None]) -> str | None:
     sender, created, msg_id, content = (fields[name] for name in ("FromUserName", "CreateTime", "MsgId", "Content"))
     well_formed = (
         fields["MsgType"] == "text"
-        and (fields["ToUserName"] or "").strip()
+        and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", fields["ToUserName"] or "")
         and sender is not None
         and len(sender) == 28
         and sender.startswith("o")
