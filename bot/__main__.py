@@ -96,12 +96,16 @@ def _worker(settings: Settings) -> int:
     if settings.redis_url is None:
         print("BOT_REDIS_URL is required for a separate worker process", file=sys.stderr)
         return 2
+    try:
+        config = load_config(settings.config_dir)
+    except ConfigError as error:
+        print(f"configuration error:\n{error}", file=sys.stderr)
+        return 2
     from arq.worker import run_worker
 
-    from workers.settings import WorkerSettings
+    from workers.settings import worker_settings
 
-    # arq's settings protocol describes an instance; arq reads the class, whose functions are not methods.
-    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    run_worker(worker_settings(settings, config))
     return 0
 
 

@@ -24,10 +24,12 @@ from bot.channel_window import window_usage
 from bot.channels.base import ChannelAdapter
 from bot.channels.sms import DeliveryError
 from bot.channels.wechat import WechatAdapter
+from bot.db import rows_matched
 from bot.gateway import DELIVER_JOB
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
 from bot.messages import ChannelName, OutboundMessage
 from bot.models import ChannelIdentity, Conversation, Customer, Message, TimelineEvent
+from bot.resources import resources
 from workers.dead_letters import dead_letter
 from workers.routes import Route, choose_route
 
@@ -41,12 +43,12 @@ RECONCILE_PENDING_AFTER = dt.timedelta(seconds=30)
 
 
 def job_timeout(ctx: Ctx) -> float:
-    return float(getattr(ctx.get("settings"), "job_timeout", 300.0))
+    return resources(ctx).settings.job_timeout
 
 
 def backoff(ctx: Ctx, job_try: int) -> float:
     """Seconds before the next try: the configured first wait, doubling each try, capped."""
-    first = float(getattr(ctx.get("settings"), "retry_backoff", 2.0))
+    first = resources(ctx).settings.retry_backoff
     return float(min(first * 2 ** (job_try - 1), MAX_BACKOFF_SECONDS))
 
 
@@ -59,8 +61,7 @@ async def deliver_message(ctx: Ctx, message_id: int) -> str:
     A transient failure stops the run (and retries the job) so nothing overtakes that message.
     The lock lives as long as a job may run, so it outlives a killed worker by at most that.
     """
-    sessions = ctx["sessions"]
-    redis = ctx["redis"]
+    sessions, redis = resources(ctx).sessions, resources(ctx).redis
     async with sessions() as session:
         conversation_id = (
             await session.execute(select(Message.conversation_id).where(Message.id == message_id))
@@ -103,9 +104,8 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
 
     A channel with no adapter marks the message failed with the reason, never silently drops it.
     """
-    sessions = ctx["sessions"]
-    adapters: dict[str, ChannelAdapter] = ctx.get("adapters", {})
-    now = ctx["clock"]()
+    res = resources(ctx)
+    sessions, adapters, now = res.sessions, res.adapters, res.clock()
     job_try = int(ctx.get("job_try", 1))
     async with sessions() as session, session.begin():
         row = (
@@ -138,7 +138,7 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
                 now,
                 last_in,
                 sent,
-                ctx["config"].channels.wechat,
+                res.config.channels.wechat,
                 phone_known=bool(phone),
                 sms_available=ChannelName.SMS in adapters,
             )
@@ -193,7 +193,7 @@ async def _send(
     if route is Route.DIRECT:
         return route, await adapter.send(recipient, OutboundMessage(text=text), message_id)
     if route is Route.TEMPLATE:
-        window = ctx["config"].channels.wechat
+        window = resources(ctx).config.channels.wechat
         assert isinstance(adapter, WechatAdapter) and window.template_id
         try:
             return route, await adapter.send_template(recipient, window.template_id, window.template_field, text)
@@ -237,7 +237,7 @@ async def _finish(
 ) -> None:
     """Record the outcome; a failure also leaves a dead letter for a manager to retry."""
     timeline = False
-    async with ctx["sessions"]() as session, session.begin():
+    async with resources(ctx).sessions() as session, session.begin():
         values: dict[str, Any] = {"delivery_status": status}
         if provider_id is not None:
             values["provider_message_id"] = provider_id
@@ -274,8 +274,9 @@ async def _finish(
             )
         if status == "failed" and error is not None:
             _failed_rows(session, message, error, now, int(ctx.get("job_try", 1)))
-    if timeline and "redis" in ctx:
-        await publish(ctx["redis"], StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,)))
+    if timeline:
+        event = StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
+        await publish(resources(ctx).redis, event)
 
 
 async def reconcile_deliveries(ctx: Ctx) -> int:
@@ -283,10 +284,10 @@ async def reconcile_deliveries(ctx: Ctx) -> int:
     died between the commit and the enqueue) or ``sending`` past the job timeout (the worker
     died mid-attempt). One interrupted too often is failed into the dead letters. Returns how
     many were re-enqueued."""
-    now = ctx["clock"]()
-    redis = ctx["redis"]
+    res = resources(ctx)
+    now, redis = res.clock(), res.redis
     stuck_before = now - dt.timedelta(seconds=job_timeout(ctx))
-    async with ctx["sessions"]() as session:
+    async with resources(ctx).sessions() as session:
         rows = (
             await session.execute(
                 select(Message.id, Message.conversation_id, Message.delivery_status, Message.attempts).where(
@@ -314,11 +315,11 @@ async def reconcile_deliveries(ctx: Ctx) -> int:
 
 async def _give_up(ctx: Ctx, message_id: int, conversation_id: int, attempts: int, now: dt.datetime) -> None:
     error = f"interrupted {attempts} times without an outcome"
-    async with ctx["sessions"]() as session, session.begin():
+    async with resources(ctx).sessions() as session, session.begin():
         changed = await session.execute(
             update(Message)
             .where(Message.id == message_id, Message.delivery_status == "sending")
             .values(delivery_status="failed", last_error=error)
         )
-        if changed.rowcount:
+        if rows_matched(changed):
             session.add(dead_letter(DELIVER_JOB, [message_id], error, attempts, now, message_id, conversation_id))

@@ -6,11 +6,9 @@ from typing import Any
 
 import structlog
 
-from bot.db import Database
-from bot.gateway import OutboundGateway
 from bot.handoff.events import publish
 from bot.promises.timers import CaseTimerKind
-from bot.promises.tracker import Tracker
+from bot.resources import resources
 
 log = structlog.get_logger(__name__)
 
@@ -23,19 +21,17 @@ async def fire_case_timer(ctx: Ctx, conversation_id: int, kind: str, token: int)
     In one transaction the row is marked fired and the effects stored (timeline, notifications,
     the customer's message, the next follow-up); after the commit they are delivered and published.
     """
-    database: Database = ctx["database"]
-    gateway: OutboundGateway = ctx["gateway"]
-    tracker: Tracker = ctx.get("tracker") or ctx.setdefault("tracker", Tracker(ctx["config"]))
-    now = ctx["clock"]()
-    effects = await database.write(
+    res = resources(ctx)
+    gateway, tracker, now = res.gateway, res.tracker, res.clock()
+    effects = await res.database.write(
         lambda session: tracker.fire(
             session, conversation_id, CaseTimerKind(kind), token, now, gateway.status_on_commit
         )
     )
     await gateway.deliver(effects.deliveries)
     await gateway.schedule(effects.schedules())
-    await publish(ctx["redis"], *effects.events)
-    if kind == CaseTimerKind.BREACH and "live_queue" in ctx:
-        await ctx["live_queue"].changed([conversation_id])  # a breach moves a waiting ticket up
+    await publish(res.redis, *effects.events)
+    if kind == CaseTimerKind.BREACH:
+        await res.live_queue.changed([conversation_id])  # a breach moves a waiting ticket up
     log.info("case_timer.fired", conversation_id=conversation_id, kind=kind, token=token, result=effects.result)
     return effects.result

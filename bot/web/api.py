@@ -23,12 +23,12 @@ from bot.keys import (
     pipeline_key,
     redis_key,
     sessions_key,
+    tracker_key,
 )
 from bot.messages import Sender
 from bot.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent, User
 from bot.outbox import add_customer_message
 from bot.pipeline import Delivery
-from bot.promises.tracker import Tracker
 from bot.web import auth, dashboard, promises
 from bot.web.auth import api_error, requires
 from bot.web.deliveries import conversation_window
@@ -379,7 +379,7 @@ async def resolve(request: web.Request) -> web.Response:
     summary = _required_text(await auth.json_body(request), "summary", "must say how the complaint was resolved")
     staff, now = request["staff"], request.app[clock_key]()
 
-    tracker = Tracker(request.app[config_key])
+    tracker = request.app[tracker_key]
 
     def close(session: Session) -> str:
         found = _owned(session, conversation_id, staff)
