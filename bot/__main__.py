@@ -30,7 +30,9 @@ def _run(settings: Settings) -> int:
     if auto_migrate:
         migrate.upgrade(settings.database_url)
         first_accounts = _first_accounts(settings, config.handoff.queue_ids())
-    app = create_app(settings, config)
+    from workers.settings import in_process_worker
+
+    app = create_app(settings, config, worker=in_process_worker)
     base = f"http://{settings.host}:{settings.port}"
 
     async def announce(_app: web.Application) -> None:

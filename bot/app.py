@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 
 import structlog
 from aiohttp import web
@@ -51,6 +51,10 @@ STUB_NUMBER = "10690000"
 
 log = structlog.get_logger(__name__)
 
+InProcessWorker = Callable[[Resources], AbstractAsyncContextManager[None]]
+"""Runs an arq worker and the timer pump on the app's ``Resources`` while the app runs
+(``workers.settings.in_process_worker``)."""
+
 
 def _resources_context(sms: SmsSettings | None) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
@@ -86,27 +90,16 @@ def _publish_keys(app: web.Application, shared: Resources) -> None:
             app[wechat_adapter_key] = adapter
 
 
-async def _worker_context(app: web.Application) -> AsyncIterator[None]:
-    """The arq worker inside the app process, for the embedded single-command setup."""
-    shared = app[resources_key]
-    if not shared.settings.in_process_worker:
-        yield
-        return
-    from workers.settings import in_process_worker
-    from workers.timers import TimerPump
+def _worker_context(worker: InProcessWorker | None) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        shared = app[resources_key]
+        if worker is None or not shared.settings.in_process_worker:
+            yield
+            return
+        async with worker(shared):
+            yield
 
-    worker = await in_process_worker(shared)
-    task = asyncio.create_task(worker.async_run(), name="arq-worker")
-    pump = TimerPump(shared.redis, shared.clock)
-    pump.start()
-    yield
-    await pump.stop()
-    # close() cancels running jobs (arq runs them again later) and closes the worker's own pool;
-    # the cancelled jobs surface here as CancelledError.
-    with contextlib.suppress(asyncio.CancelledError):
-        await worker.close()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    return context
 
 
 async def _close_sockets(app: web.Application) -> None:
@@ -153,8 +146,16 @@ def _sms_gateway(app: web.Application, settings: Settings) -> SmsSettings | None
     return SmsSettings(stub.account_sid, stub.auth_token, stub.number, f"{base}/sms-stub")
 
 
-def create_app(settings: Settings, config: ServiceConfig | None = None, clock: Clock = utc_now) -> web.Application:
+def create_app(
+    settings: Settings,
+    config: ServiceConfig | None = None,
+    clock: Clock = utc_now,
+    worker: InProcessWorker | None = None,
+) -> web.Application:
     """Build the application; resources start with the app and close with it.
+
+    ``worker`` runs inside the app when ``settings.in_process_worker`` is on; the caller that
+    composes the process passes it (``bot.app`` does not import ``workers``).
 
     A channel without its settings is off: its routes are not mounted (they answer 404).
     """
@@ -168,7 +169,7 @@ def create_app(settings: Settings, config: ServiceConfig | None = None, clock: C
         [
             _resources_context(sms),
             events.staff_events_context,
-            _worker_context,
+            _worker_context(worker),
             auth.auth_context,
         ]
     )

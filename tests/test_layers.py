@@ -60,6 +60,7 @@ RULES = (
             "bot.web",
             "bot.app",
             "bot.keys",
+            "bot.resources",
             "workers",
         ),
     ),
@@ -80,6 +81,7 @@ RULES = (
             "bot.promises",
             "bot.app",
             "bot.keys",
+            "bot.resources",
         ),
     ),
     Rule(
@@ -97,13 +99,14 @@ RULES = (
             "bot.web",
             "bot.app",
             "bot.keys",
+            "bot.resources",
             "workers",
         ),
     ),
     Rule(
         "outbound, handoff and promises sit below the pipeline that runs them",
         importers=("bot.gateway", "bot.outbox", "bot.handoff", "bot.promises"),
-        forbidden=("bot.pipeline", "bot.web", "bot.app", "bot.keys", "workers"),
+        forbidden=("bot.pipeline", "bot.web", "bot.app", "bot.keys", "bot.resources", "workers"),
     ),
     Rule(
         "the web routes are the top: only the app assembles them",
@@ -134,10 +137,6 @@ KNOWN_VIOLATIONS = {
     ("bot.outbox", "bot.pipeline"),
     ("bot.promises.tracker", "bot.pipeline"),
     ("bot.handoff.announce", "bot.pipeline"),
-    # The in-process worker is assembled in the app from the workers' settings; one typed
-    # Resources object built once for both removes these.
-    ("bot.app", "workers.settings"),
-    ("bot.app", "workers.timers"),
 }
 
 

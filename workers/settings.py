@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -102,12 +105,25 @@ def worker_settings(settings: Settings, config: ServiceConfig, clock: Clock = ut
     }
 
 
-async def in_process_worker(shared: Resources) -> Worker:
-    """The worker the app runs inside its own process, on the app's ``Resources``."""
-    return Worker(
+@contextlib.asynccontextmanager
+async def in_process_worker(shared: Resources) -> AsyncIterator[None]:
+    """An arq worker and the timer pump inside the app process, on the app's ``Resources``
+    (the embedded single-command setup; ``create_app(..., worker=in_process_worker)``)."""
+    worker = Worker(
         **_schedule(shared.settings, shared.config),
         redis_pool=await create_pool(RedisSettings.from_dsn(shared.redis_url)),
         ctx=job_ctx(shared),
         handle_signals=False,
         poll_delay=0.2,
     )
+    task = asyncio.create_task(worker.async_run(), name="arq-worker")
+    pump = TimerPump(shared.redis, shared.clock)
+    pump.start()
+    yield
+    await pump.stop()
+    # close() cancels running jobs (arq runs them again later) and closes the worker's own pool;
+    # the cancelled jobs surface here as CancelledError.
+    with contextlib.suppress(asyncio.CancelledError):
+        await worker.close()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
