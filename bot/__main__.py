@@ -30,7 +30,9 @@ def _run(settings: Settings) -> int:
     if auto_migrate:
         migrate.upgrade(settings.database_url)
         first_accounts = _first_accounts(settings, config.handoff.queue_ids())
-    app = create_app(settings, config)
+    from workers.settings import in_process_worker
+
+    app = create_app(settings, config, worker=in_process_worker)
     base = f"http://{settings.host}:{settings.port}"
 
     async def announce(_app: web.Application) -> None:
@@ -96,12 +98,16 @@ def _worker(settings: Settings) -> int:
     if settings.redis_url is None:
         print("BOT_REDIS_URL is required for a separate worker process", file=sys.stderr)
         return 2
+    try:
+        config = load_config(settings.config_dir)
+    except ConfigError as error:
+        print(f"configuration error:\n{error}", file=sys.stderr)
+        return 2
     from arq.worker import run_worker
 
-    from workers.settings import WorkerSettings
+    from workers.settings import worker_settings
 
-    # arq's settings protocol describes an instance; arq reads the class, whose functions are not methods.
-    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    run_worker(worker_settings(settings, config))
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Typed application keys for the resources ``create_app`` sets up."""
+"""Typed application keys: ``resources_key`` holds the shared ``Resources``; the others are views
+onto it (and the settings, config and clock ``create_app`` was given) for the handlers."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ from bot.engine import ConversationEngine
 from bot.gateway import OutboundGateway
 from bot.handoff.live_queue import LiveQueue
 from bot.pipeline import Pipeline
+from bot.promises.tracker import Tracker
+from bot.resources import Resources
 from bot.settings import Settings
 
+resources_key = web.AppKey("resources", Resources)
 settings_key = web.AppKey("settings", Settings)
 config_key = web.AppKey("config", ServiceConfig)
 clock_key: web.AppKey[Clock] = web.AppKey("clock")
@@ -30,3 +34,4 @@ pipeline_key = web.AppKey("pipeline", Pipeline)
 redis_url_key = web.AppKey("redis_url", str)
 adapters_key = web.AppKey("channel_adapters", dict[str, ChannelAdapter])
 live_queue_key = web.AppKey("live_queue", LiveQueue)
+tracker_key = web.AppKey("tracker", Tracker)

@@ -26,6 +26,7 @@ from bot.db import create_engine
 from bot.embedded_redis import EmbeddedRedis
 from bot.models import Base
 from bot.settings import PROJECT_ROOT, Settings
+from workers.settings import in_process_worker
 
 pytest_plugins = ("tests.network_guard",)
 
@@ -176,6 +177,7 @@ async def make_client(
             settings.with_overrides(**overrides),
             service_config if config is None else config,
             default_clock if clock is None else clock,
+            worker=in_process_worker,
         )
         server = TestServer(app, port=port) if port else TestServer(app)
         client: TestClient[web.Request, web.Application] = TestClient(server)

@@ -91,6 +91,7 @@ RULES = (
             "bot.web",
             "bot.app",
             "bot.keys",
+            "bot.resources",
             "workers",
         ),
         # The conversation's typed flow data is a plain data type (it imports only configuration),
@@ -114,6 +115,7 @@ RULES = (
             "bot.promises",
             "bot.app",
             "bot.keys",
+            "bot.resources",
         ),
     ),
     Rule(
@@ -131,13 +133,14 @@ RULES = (
             "bot.web",
             "bot.app",
             "bot.keys",
+            "bot.resources",
             "workers",
         ),
     ),
     Rule(
         "outbound, handoff and promises sit below the pipeline that runs them",
         importers=("bot.gateway", "bot.outbox", "bot.handoff", "bot.promises"),
-        forbidden=("bot.pipeline", "bot.web", "bot.app", "bot.keys", "workers"),
+        forbidden=("bot.pipeline", "bot.web", "bot.app", "bot.keys", "bot.resources", "workers"),
     ),
     Rule(
         "the web routes are the top: only the app assembles them",
@@ -163,10 +166,6 @@ KNOWN_VIOLATIONS = {
     ("bot.store", "bot.flows.complaint"),
     # The rules' pydantic model is validated as part of the configuration.
     ("bot.config", "bot.handoff.rules"),
-    # The in-process worker is assembled in the app from the workers' settings; one typed
-    # Resources object built once for both removes these.
-    ("bot.app", "workers.settings"),
-    ("bot.app", "workers.timers"),
 }
 
 

@@ -13,6 +13,7 @@ from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import DeadLetter
+from bot.resources import resources
 
 log = structlog.get_logger(__name__)
 
@@ -43,7 +44,7 @@ def dead_letter(
 
 async def store_dead_letter(ctx: Ctx, letter: DeadLetter) -> None:
     session: AsyncSession
-    async with ctx["sessions"]() as session, session.begin():
+    async with resources(ctx).sessions() as session, session.begin():
         session.add(letter)
     log.error("job.dead_letter", job=letter.job, args=letter.args, error=letter.error, tries=letter.tries)
 
@@ -66,12 +67,12 @@ def dead_lettered(job: Job, max_tries: int) -> Job:
             if tries < max_tries:
                 raise
             cause = retry.__cause__ or retry
-            await store_dead_letter(ctx, dead_letter(job.__name__, list(args), repr(cause), tries, ctx["clock"]()))
+            now = resources(ctx).clock()
+            await store_dead_letter(ctx, dead_letter(job.__name__, list(args), repr(cause), tries, now))
             return f"dead letter after {tries} tries"
         except Exception as error:
-            await store_dead_letter(
-                ctx, dead_letter(job.__name__, list(args), repr(error), int(ctx.get("job_try", 1)), ctx["clock"]())
-            )
+            tries, now = int(ctx.get("job_try", 1)), resources(ctx).clock()
+            await store_dead_letter(ctx, dead_letter(job.__name__, list(args), repr(error), tries, now))
             raise
 
     return wrapper

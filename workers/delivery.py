@@ -26,6 +26,7 @@ from bot.gateway import DELIVER_JOB
 from bot.handoff.events import StaffEvent, StaffEventKind, publish
 from bot.messages import ChannelName, OutboundMessage
 from bot.models import Message, TimelineEvent
+from bot.resources import resources
 from bot.storage import deliveries
 from bot.storage.deliveries import UNFINISHED
 from bot.storage.windows import window_usage
@@ -42,12 +43,12 @@ RECONCILE_PENDING_AFTER = dt.timedelta(seconds=30)
 
 
 def job_timeout(ctx: Ctx) -> float:
-    return float(getattr(ctx.get("settings"), "job_timeout", 300.0))
+    return resources(ctx).settings.job_timeout
 
 
 def backoff(ctx: Ctx, job_try: int) -> float:
     """Seconds before the next try: the configured first wait, doubling each try, capped."""
-    first = float(getattr(ctx.get("settings"), "retry_backoff", 2.0))
+    first = resources(ctx).settings.retry_backoff
     return float(min(first * 2 ** (job_try - 1), MAX_BACKOFF_SECONDS))
 
 
@@ -60,8 +61,7 @@ async def deliver_message(ctx: Ctx, message_id: int) -> str:
     A transient failure stops the run (and retries the job) so nothing overtakes that message.
     The lock lives as long as a job may run, so it outlives a killed worker by at most that.
     """
-    sessions = ctx["sessions"]
-    redis = ctx["redis"]
+    sessions, redis = resources(ctx).sessions, resources(ctx).redis
     async with sessions() as session:
         conversation_id = await session.run_sync(deliveries.conversation_of_message, message_id)
     if conversation_id is None:
@@ -93,9 +93,8 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
 
     A channel with no adapter marks the message failed with the reason, never silently drops it.
     """
-    sessions = ctx["sessions"]
-    adapters: dict[str, ChannelAdapter] = ctx.get("adapters", {})
-    now = ctx["clock"]()
+    res = resources(ctx)
+    sessions, adapters, now = res.sessions, res.adapters, res.clock()
     job_try = int(ctx.get("job_try", 1))
     async with sessions() as session, session.begin():
         attempt = await session.run_sync(deliveries.lock_for_attempt, message_id)
@@ -119,7 +118,7 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
                 now,
                 last_in,
                 sent,
-                ctx["config"].channels.wechat,
+                res.config.channels.wechat,
                 phone_known=bool(phone),
                 sms_available=ChannelName.SMS in adapters,
             )
@@ -174,7 +173,7 @@ async def _send(
     if route is Route.DIRECT:
         return route, await adapter.send(recipient, OutboundMessage(text=text), message_id)
     if route is Route.TEMPLATE:
-        window = ctx["config"].channels.wechat
+        window = resources(ctx).config.channels.wechat
         assert isinstance(adapter, WechatAdapter) and window.template_id
         try:
             return route, await adapter.send_template(recipient, window.template_id, window.template_field, text)
@@ -214,7 +213,7 @@ async def _finish(
 ) -> None:
     """Record the outcome; a failure also leaves a dead letter for a manager to retry."""
     timeline = False
-    async with ctx["sessions"]() as session, session.begin():
+    async with resources(ctx).sessions() as session, session.begin():
         values: dict[str, Any] = {"delivery_status": status}
         if provider_id is not None:
             values["provider_message_id"] = provider_id
@@ -249,8 +248,9 @@ async def _finish(
             )
         if status == "failed" and error is not None:
             _failed_rows(session, message, error, now, int(ctx.get("job_try", 1)))
-    if timeline and "redis" in ctx:
-        await publish(ctx["redis"], StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,)))
+    if timeline:
+        event = StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
+        await publish(resources(ctx).redis, event)
 
 
 async def reconcile_deliveries(ctx: Ctx) -> int:
@@ -258,10 +258,10 @@ async def reconcile_deliveries(ctx: Ctx) -> int:
     died between the commit and the enqueue) or ``sending`` past the job timeout (the worker
     died mid-attempt). One interrupted too often is failed into the dead letters. Returns how
     many were re-enqueued."""
-    now = ctx["clock"]()
-    redis = ctx["redis"]
+    res = resources(ctx)
+    now, redis = res.clock(), res.redis
     stuck_before = now - dt.timedelta(seconds=job_timeout(ctx))
-    async with ctx["sessions"]() as session:
+    async with res.sessions() as session:
         rows = await session.run_sync(deliveries.lost_deliveries, now - RECONCILE_PENDING_AFTER, stuck_before)
     enqueued = 0
     for message_id, conversation_id, status, attempts in rows:
@@ -280,6 +280,6 @@ async def reconcile_deliveries(ctx: Ctx) -> int:
 
 async def _give_up(ctx: Ctx, message_id: int, conversation_id: int, attempts: int, now: dt.datetime) -> None:
     error = f"interrupted {attempts} times without an outcome"
-    async with ctx["sessions"]() as session, session.begin():
+    async with resources(ctx).sessions() as session, session.begin():
         if await session.run_sync(deliveries.fail_if_sending, message_id, error):
             session.add(dead_letter(DELIVER_JOB, [message_id], error, attempts, now, message_id, conversation_id))

@@ -1,4 +1,4 @@
-"""arq jobs. Each takes ids and finds its resources in ``ctx`` (filled by ``on_startup``)."""
+"""arq jobs. Each takes ids and finds its resources with ``resources(ctx)`` (set by ``on_startup``)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 import structlog
 
 from bot.flows.complaint import Resolved, TimerFired, TimerKind
-from bot.pipeline import Pipeline
 from bot.promises import store as promise_store
 from bot.promises.timers import job_for
+from bot.resources import resources
 from bot.storage import timers as timer_store
 from workers.delivery import MAX_DELIVERY_TRIES, deliver_message, reconcile_deliveries
 
@@ -22,7 +22,7 @@ __all__ = ["MAX_DELIVERY_TRIES", "deliver_message", "fire_timer", "reconcile"]
 
 async def fire_timer(ctx: Ctx, conversation_id: int, kind: str, token: int) -> None:
     """A conversation timer is due: run it through the conversation's ordered inbox."""
-    pipeline: Pipeline = ctx["pipeline"]
+    pipeline = resources(ctx).pipeline
     await pipeline.push(conversation_id, [TimerFired(TimerKind(kind), token)])
     await pipeline.process_now([conversation_id])
 
@@ -30,18 +30,19 @@ async def fire_timer(ctx: Ctx, conversation_id: int, kind: str, token: int) -> N
 async def reconcile(ctx: Ctx) -> None:
     """Cron: re-queue stored-but-unprocessed messages, due timers and provider deliveries that lost
     their job; rebuild the live queue."""
-    pipeline: Pipeline = ctx["pipeline"]
+    res = resources(ctx)
+    pipeline = res.pipeline
     await pipeline.reconcile()
     # The live queue is rebuilt from the database so any drift heals, and waiting customers
     # hear a position that changed without an event (aging).
-    await ctx["live_queue"].rebuild()
-    await ctx["live_queue"].request_announcement()
-    sessions = ctx["sessions"]
-    now = ctx["clock"]()
+    await res.live_queue.rebuild()
+    await res.live_queue.request_announcement()
+    sessions = res.sessions
+    now = res.clock()
     async with sessions() as session:
         due = await session.run_sync(timer_store.overdue_timers, now - dt.timedelta(seconds=30))
     for timer in due:
-        await ctx["redis"].enqueue_job(
+        await res.redis.enqueue_job(
             job_for(timer.kind),
             timer.conversation_id,
             timer.kind,
@@ -50,11 +51,11 @@ async def reconcile(ctx: Ctx) -> None:
         )
     if due:
         ids = [timer.id for timer in due]
-        await ctx["database"].write(lambda session: timer_store.mark_requeued(session, ids))
+        await res.database.write(lambda session: timer_store.mark_requeued(session, ids))
     await reconcile_deliveries(ctx)
     # A resolution whose Resolved event was lost (Redis down right after the commit) still gets
     # its satisfaction callback.
-    stranded = await ctx["database"].write(
+    stranded = await res.database.write(
         lambda session: promise_store.resolved_awaiting_callback(session, now - dt.timedelta(seconds=30))
     )
     for conversation_id in stranded:

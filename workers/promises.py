@@ -6,10 +6,8 @@ from typing import Any
 
 import structlog
 
-from bot.db import Database
-from bot.gateway import OutboundGateway
 from bot.promises.timers import CaseTimerKind
-from bot.promises.tracker import Tracker
+from bot.resources import resources
 
 log = structlog.get_logger(__name__)
 
@@ -23,11 +21,9 @@ async def fire_case_timer(ctx: Ctx, conversation_id: int, kind: str, token: int)
     the customer's message, the next follow-up); after the commit the gateway commits them (a
     breach also moves a waiting ticket up the live queue).
     """
-    database: Database = ctx["database"]
-    gateway: OutboundGateway = ctx["gateway"]
-    tracker: Tracker = ctx.get("tracker") or ctx.setdefault("tracker", Tracker(ctx["config"]))
-    now = ctx["clock"]()
-    outcome = await database.write(
+    res = resources(ctx)
+    gateway, tracker, now = res.gateway, res.tracker, res.clock()
+    outcome = await res.database.write(
         lambda session: tracker.fire(
             session, conversation_id, CaseTimerKind(kind), token, now, gateway.status_on_commit
         )

@@ -1,17 +1,16 @@
 """arq jobs of the live queue: telling waiting customers their position, and the supervisors'
-cron checks (pickup overdue, silent agents, cluster alerts). Resources come from ``ctx``."""
+cron checks (pickup overdue, silent agents, cluster alerts). Resources come from ``resources(ctx)``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.db import Database
 from bot.handoff.announce import announce_positions
 from bot.handoff.clusters import alert_clusters
 from bot.handoff.events import publish
-from bot.handoff.live_queue import LiveQueue
 from bot.handoff.supervision import overdue_pickups, silent_agents
 from bot.phrases import Phrases
+from bot.resources import resources
 
 Ctx = dict[str, Any]
 MAX_ANNOUNCE_ROUNDS = 10
@@ -23,12 +22,12 @@ async def announce_queue(ctx: Ctx) -> int:
     Enqueued with a fixed job id after every queue change (a burst becomes one job) and by the
     reconcile cron. Returns how many customers were told.
     """
-    live: LiveQueue = ctx["live_queue"]
-    phrases = Phrases(ctx["config"])
+    res = resources(ctx)
+    live, phrases = res.live_queue, Phrases(res.config)
     await live.take_announcement_request()
     told = 0
     for _ in range(MAX_ANNOUNCE_ROUNDS):
-        told += await announce_positions(live, ctx["database"], ctx["gateway"], phrases, ctx["clock"]())
+        told += await announce_positions(live, res.database, res.gateway, phrases, res.clock())
         if not await live.take_announcement_request():
             break
     return told
@@ -36,19 +35,19 @@ async def announce_queue(ctx: Ctx) -> int:
 
 async def supervise(ctx: Ctx) -> int:
     """Cron: notify the supervisors of tickets unclaimed too long and of silent agents."""
-    database: Database = ctx["database"]
-    settings, now = ctx["config"].queue, ctx["clock"]()
-    events = await database.write(
+    res = resources(ctx)
+    settings, now = res.config.queue, res.clock()
+    events = await res.database.write(
         lambda session: overdue_pickups(session, settings, now) + silent_agents(session, settings, now)
     )
-    await publish(ctx["redis"], *events)
+    await publish(res.redis, *events)
     return len(events)
 
 
 async def detect_clusters(ctx: Ctx) -> int:
     """Cron: raise cluster alerts (same category, same area, many customers, one window)."""
-    database: Database = ctx["database"]
-    settings, now = ctx["config"].queue.cluster_alert, ctx["clock"]()
-    events = await database.write(lambda session: alert_clusters(session, settings, now))
-    await publish(ctx["redis"], *events)
+    res = resources(ctx)
+    settings, now = res.config.queue.cluster_alert, res.clock()
+    events = await res.database.write(lambda session: alert_clusters(session, settings, now))
+    await publish(res.redis, *events)
     return len(events)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.handoff.events import StaffEvent, publish
 from bot.handoff.notifications import MANAGERS, notify
+from bot.resources import resources
 from bot.storage.reports import build_daily_report, store_report
 
 log = structlog.get_logger(__name__)
@@ -25,8 +26,9 @@ DAILY = "daily"
 
 async def make_daily_report(ctx: Ctx, day: dt.date) -> bool:
     """Build and store the report for ``day`` and notify the managers; False when it exists already."""
-    zone = ZoneInfo(ctx["config"].service.timezone)
-    now = ctx["clock"]()
+    res = resources(ctx)
+    zone = ZoneInfo(res.config.service.timezone)
+    now = res.clock()
 
     def store(session: Session) -> StaffEvent | bool | None:
         body = build_daily_report(session, day, zone)
@@ -41,18 +43,19 @@ async def make_daily_report(ctx: Ctx, day: dt.date) -> bool:
         }
         return notify(session, "daily_report", MANAGERS, now, detail=summary, dedupe_key=f"daily_report:{day}")
 
-    event = await ctx["database"].write(store)
+    event = await res.database.write(store)
     if event is False:
         return False
     if isinstance(event, StaffEvent):
-        await publish(ctx["redis"], event)
+        await publish(res.redis, event)
     log.info("report.daily", day=day.isoformat())
     return True
 
 
 async def daily_report(ctx: Ctx) -> str:
     """Cron: the report for the previous local day."""
-    zone = ZoneInfo(ctx["config"].service.timezone)
-    yesterday = ctx["clock"]().astimezone(zone).date() - dt.timedelta(days=1)
+    res = resources(ctx)
+    zone = ZoneInfo(res.config.service.timezone)
+    yesterday = res.clock().astimezone(zone).date() - dt.timedelta(days=1)
     made = await make_daily_report(ctx, yesterday)
     return f"daily report for {yesterday}: {'made' if made else 'already there'}"

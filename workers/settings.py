@@ -1,27 +1,26 @@
-"""arq worker settings: ``arq workers.settings.WorkerSettings`` or ``python -m bot worker``."""
+"""arq worker settings, built from the settings and config given (nothing is read at import):
+``worker_settings`` for ``python -m bot worker``, ``in_process_worker`` for the app's own."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
-from typing import Any, ClassVar
+from collections.abc import AsyncIterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiohttp
-from arq import cron
+from arq import create_pool, cron
 from arq.connections import RedisSettings
 from arq.cron import CronJob
 from arq.typing import WorkerCoroutine
-from arq.worker import Function, func
+from arq.worker import Function, Worker, func
 
-from bot.channels.registry import build_adapters, close_adapters
-from bot.clock import utc_now
-from bot.config import ServiceConfig, load_config
-from bot.db import Database
-from bot.engine import ConversationEngine
-from bot.gateway import DELIVER_JOB, OutboundGateway
-from bot.handoff.live_queue import LiveQueue
-from bot.pipeline import Pipeline
+from bot.clock import Clock, utc_now
+from bot.config import ServiceConfig
+from bot.gateway import DELIVER_JOB
+from bot.resources import Resources, build_resources, job_ctx, resources
 from bot.settings import Settings
 from workers.dead_letters import dead_lettered
 from workers.jobs import MAX_DELIVERY_TRIES, deliver_message, fire_timer, reconcile
@@ -69,65 +68,62 @@ def worker_timezone(config: ServiceConfig) -> ZoneInfo:
     return ZoneInfo(config.service.timezone)
 
 
-async def on_startup(ctx: dict[str, Any]) -> None:
-    settings = Settings.from_env()
-    config = load_config(settings.config_dir)
-    database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
-    live_queue = LiveQueue(ctx["redis"], database.sessions, utc_now, config.queue)
-    gateway = OutboundGateway(ctx["redis"], settings.instance_id, on_queue_changed=live_queue.changed)
-    pipeline = Pipeline(
-        database,
-        ctx["redis"],
-        ConversationEngine(config),
-        gateway,
-        utc_now,
-        settings.batch_max,
-        lock_ttl=settings.lock_ttl,
+def _schedule(settings: Settings, config: ServiceConfig) -> dict[str, Any]:
+    """The ``Worker`` arguments every worker of this service shares: its jobs and when they run."""
+    return {
+        "functions": worker_functions(settings),
+        "cron_jobs": worker_cron_jobs(config),
+        "timezone": worker_timezone(config),
+        "job_timeout": settings.job_timeout,
+    }
+
+
+def worker_settings(settings: Settings, config: ServiceConfig, clock: Clock = utc_now) -> dict[str, Any]:
+    """arq settings for a separate worker process (``run_worker(worker_settings(...))``): its
+    ``on_startup`` builds the ``Resources`` jobs read through ``resources(ctx)``."""
+    if settings.redis_url is None:
+        raise ValueError("BOT_REDIS_URL is required for a separate worker process (e.g. redis://127.0.0.1:6379/0)")
+    pump: TimerPump | None = None
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        nonlocal pump
+        shared = await build_resources(settings, config, clock, redis=ctx["redis"], sms=settings.sms)
+        ctx.update(job_ctx(shared))
+        pump = TimerPump(shared.redis, clock)
+        pump.start()
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        if pump is not None:
+            await pump.stop()
+        await resources(ctx).close()
+
+    return {
+        **_schedule(settings, config),
+        "on_startup": on_startup,
+        "on_shutdown": on_shutdown,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+    }
+
+
+@contextlib.asynccontextmanager
+async def in_process_worker(shared: Resources) -> AsyncIterator[None]:
+    """An arq worker and the timer pump inside the app process, on the app's ``Resources``
+    (the embedded single-command setup; ``create_app(..., worker=in_process_worker)``)."""
+    worker = Worker(
+        **_schedule(shared.settings, shared.config),
+        redis_pool=await create_pool(RedisSettings.from_dsn(shared.redis_url)),
+        ctx=job_ctx(shared),
+        handle_signals=False,
+        poll_delay=0.2,
     )
-    await pipeline.start()
-    http = aiohttp.ClientSession()
-    adapters = build_adapters(settings, settings.sms, http, ctx["redis"])
-    pump = TimerPump(ctx["redis"], utc_now)
+    task = asyncio.create_task(worker.async_run(), name="arq-worker")
+    pump = TimerPump(shared.redis, shared.clock)
     pump.start()
-    ctx.update(
-        timer_pump=pump,
-        http=http,
-        adapters=adapters,
-        settings=settings,
-        config=config,
-        database=database,
-        sessions=database.sessions,
-        pipeline=pipeline,
-        gateway=gateway,
-        clock=utc_now,
-        live_queue=live_queue,
-    )
-
-
-async def on_shutdown(ctx: dict[str, Any]) -> None:
-    await ctx["timer_pump"].stop()
-    await ctx["pipeline"].stop()
-    await ctx["database"].dispose()
-    await close_adapters(ctx["adapters"])
-    await ctx["http"].close()
-
-
-def redis_settings() -> RedisSettings:
-    url = Settings.from_env().redis_url
-    if url is None:
-        raise SystemExit("BOT_REDIS_URL is required for a separate worker process (e.g. redis://127.0.0.1:6379/0)")
-    return RedisSettings.from_dsn(url)
-
-
-_SETTINGS = Settings.from_env()
-_CONFIG = load_config(_SETTINGS.config_dir)
-
-
-class WorkerSettings:
-    functions: ClassVar[list[Function | WorkerCoroutine]] = worker_functions(_SETTINGS)
-    cron_jobs = worker_cron_jobs(_CONFIG)
-    timezone = worker_timezone(_CONFIG)
-    job_timeout = _SETTINGS.job_timeout
-    on_startup = on_startup
-    on_shutdown = on_shutdown
-    redis_settings = redis_settings() if Settings.from_env().redis_url else RedisSettings()
+    yield
+    await pump.stop()
+    # close() cancels running jobs (arq runs them again later) and closes the worker's own pool;
+    # the cancelled jobs surface here as CancelledError.
+    with contextlib.suppress(asyncio.CancelledError):
+        await worker.close()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -22,11 +22,11 @@ from bot.keys import (
     live_queue_key,
     pipeline_key,
     sessions_key,
+    tracker_key,
 )
 from bot.messages import Sender
 from bot.models import Conversation, Customer, HandoffTicket, TimelineEvent
 from bot.outbox import add_customer_message
-from bot.promises.tracker import Tracker
 from bot.storage import conversations, tickets
 from bot.storage import staff as staff_store
 from bot.timeline import TimelineKind
@@ -341,7 +341,7 @@ async def resolve(request: web.Request) -> web.Response:
     summary = _required_text(await auth.json_body(request), "summary", "must say how the complaint was resolved")
     staff, now = request["staff"], request.app[clock_key]()
 
-    tracker = Tracker(request.app[config_key])
+    tracker = request.app[tracker_key]
 
     def close(session: Session) -> str:
         found = _owned(session, conversation_id, staff)

@@ -11,10 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.effects import Effects
 from bot.handoff.accounts import Role
 from bot.handoff.events import StaffEvent, StaffEventKind
-from bot.keys import clock_key, config_key, database_key, gateway_key
+from bot.keys import clock_key, database_key, gateway_key, tracker_key
 from bot.models import Complaint, Satisfaction
 from bot.promises import store as promise_store
-from bot.promises.tracker import Tracker
 from bot.web import auth
 from bot.web.auth import api_error, requires
 
@@ -43,7 +42,7 @@ async def extend(request: web.Request) -> web.Response:
     if not isinstance(reason, str) or not reason.strip():
         raise api_error(400, "'reason' must say why the deadline moves")
     app, staff = request.app, request["staff"]
-    tracker, gateway, now = Tracker(app[config_key]), app[gateway_key], app[clock_key]()
+    tracker, gateway, now = app[tracker_key], app[gateway_key], app[clock_key]()
     outcome = await app[database_key].write(
         lambda session: tracker.extend(
             session,
@@ -74,7 +73,7 @@ async def confirm_resolved(request: web.Request) -> web.Response:
     conversation_id = _conversation_id(request)
     await auth.json_body(request)
     app, staff, now = request.app, request["staff"], request.app[clock_key]()
-    tracker = Tracker(app[config_key])
+    tracker = app[tracker_key]
     outcome = await app[database_key].write(lambda session: tracker.confirm(session, conversation_id, staff, now))
     if outcome == "missing":
         raise api_error(404, "no such conversation")

@@ -6,12 +6,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.app import worker_resources
 from bot.keys import (
     redis_key,
+    resources_key,
     sessions_key,
 )
 from bot.models import HandoffTicket
+from bot.resources import job_ctx as resources_ctx
 from tests.helpers import ChatSocket, new_session
 
 
@@ -38,7 +39,7 @@ async def ticket_of(client: Any, conversation_id: int) -> int:
 
 def job_ctx(client: Any) -> dict[str, Any]:
     """What the in-process worker's ``on_startup`` gives jobs, taken from a running app."""
-    return {**worker_resources(client.app), "redis": client.app[redis_key]}
+    return {**resources_ctx(client.app[resources_key]), "redis": client.app[redis_key]}
 
 
 def system_texts(socket: ChatSocket) -> list[str]:

@@ -9,10 +9,10 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import select
 
-from bot.app import worker_resources
 from bot.handoff.accounts import Role
-from bot.keys import clock_key, config_key, pipeline_key, redis_key, redis_url_key, sessions_key
+from bot.keys import clock_key, config_key, pipeline_key, redis_key, redis_url_key, resources_key, sessions_key
 from bot.models import Complaint, Notification
+from bot.resources import job_ctx
 from tests.helpers import ChatSocket, new_session
 from tests.staff import add_user, set_queues, sign_in
 from workers.jobs import reconcile
@@ -21,7 +21,7 @@ from workers.timers import TimerPump
 
 
 def _worker_ctx(client: Any) -> dict[str, Any]:
-    return worker_resources(client.app)
+    return job_ctx(client.app[resources_key])
 
 
 async def run_worker(client: Any, reconcile_first: bool = False) -> int:

@@ -14,14 +14,15 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import select
 
-from bot.app import worker_resources
 from bot.keys import (
     clock_key,
     redis_key,
     redis_url_key,
+    resources_key,
     sessions_key,
 )
 from bot.models import ChannelIdentity, Conversation, Customer, Message
+from bot.resources import job_ctx
 from workers.settings import worker_functions
 
 TOKEN = "123456:TEST-TOKEN"
@@ -161,7 +162,7 @@ async def enqueue(client: Any, message_ids: Iterable[int]) -> None:
 
 def worker_ctx(client: Any) -> dict[str, Any]:
     """What a worker's ``on_startup`` provides, taken from a running app instance."""
-    return {**worker_resources(client.app), "redis": client.app[redis_key]}
+    return {**job_ctx(client.app[resources_key]), "redis": client.app[redis_key]}
 
 
 async def run_burst_worker(client: Any) -> Worker:
@@ -170,13 +171,13 @@ async def run_burst_worker(client: Any) -> Worker:
     ctx = worker_ctx(client)
     ctx.pop("redis")
     worker = Worker(
-        functions=worker_functions(ctx["settings"]),
+        functions=worker_functions(app[resources_key].settings),
         redis_pool=await create_pool(RedisSettings.from_dsn(app[redis_url_key])),
         ctx=ctx,
         burst=True,
         poll_delay=0.02,
         handle_signals=False,
-        job_timeout=ctx["settings"].job_timeout,
+        job_timeout=app[resources_key].settings.job_timeout,
     )
     try:
         await worker.main()
