@@ -63,10 +63,9 @@ async def complaint_and_kinds(
 
 
 @contextlib.asynccontextmanager
-async def writes_waiting(database_url: str, conversation_id: int) -> AsyncIterator[None]:
-    """While inside, a transaction that writes the conversation waits (as behind a slow disk or a
-    long lock): SQLite's write lock is held; on PostgreSQL the conversation's row is locked the
-    way an UPDATE locks it, so storing new messages (which only reference the row) still works."""
+async def _held_lock(database_url: str, postgres_statement: str, **parameters: object) -> AsyncIterator[None]:
+    """While inside, another connection holds SQLite's write lock, or on PostgreSQL runs
+    ``postgres_statement`` in an open transaction (the lock it takes is held until the end)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         holder = sqlite3.connect(url.database or "", timeout=30, isolation_level=None, check_same_thread=False)
@@ -81,9 +80,7 @@ async def writes_waiting(database_url: str, conversation_id: int) -> AsyncIterat
     try:
         async with engine.connect() as locker:
             transaction = await locker.begin()
-            await locker.execute(
-                text("SELECT id FROM conversations WHERE id = :id FOR NO KEY UPDATE"), {"id": conversation_id}
-            )
+            await locker.execute(text(postgres_statement), parameters)
             try:
                 yield
             finally:
@@ -92,29 +89,15 @@ async def writes_waiting(database_url: str, conversation_id: int) -> AsyncIterat
         await engine.dispose()
 
 
-@contextlib.asynccontextmanager
-async def messages_locked(database_url: str) -> AsyncIterator[None]:
+def writes_waiting(database_url: str, conversation_id: int) -> contextlib.AbstractAsyncContextManager[None]:
+    """While inside, a transaction that writes the conversation waits (as behind a slow disk or a
+    long lock): SQLite's write lock is held; on PostgreSQL the conversation's row is locked the
+    way an UPDATE locks it, so storing new messages (which only reference the row) still works."""
+    return _held_lock(database_url, "SELECT id FROM conversations WHERE id = :id FOR NO KEY UPDATE", id=conversation_id)
+
+
+def messages_locked(database_url: str) -> contextlib.AbstractAsyncContextManager[None]:
     """While inside, another connection holds a lock that stops messages being stored (as a long
     migration or a stuck transaction would): SQLite's write lock, or on PostgreSQL a lock on the
     messages table that lets reads through but makes inserts wait."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        holder = sqlite3.connect(url.database or "", timeout=30, isolation_level=None, check_same_thread=False)
-        await asyncio.to_thread(holder.execute, "BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        return
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            await connection.execute(text("LOCK TABLE messages IN SHARE MODE"))
-            try:
-                yield
-            finally:
-                await transaction.rollback()
-    finally:
-        await engine.dispose()
+    return _held_lock(database_url, "LOCK TABLE messages IN SHARE MODE")
