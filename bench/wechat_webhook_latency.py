@@ -15,6 +15,7 @@ import asyncio
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import statistics
 import sys
@@ -57,7 +58,8 @@ web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log
 
 
 def signed_query() -> dict[str, str]:
-    timestamp, nonce = str(int(time.time())), "benchnonce"
+    # A fresh nonce per push, as WeChat sends: a signed query is bound to the first body it carried.
+    timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
     signature = hashlib.sha1("".join(sorted([TOKEN, timestamp, nonce])).encode()).hexdigest()
     return {"signature": signature, "timestamp": timestamp, "nonce": nonce}
 
