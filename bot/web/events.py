@@ -34,8 +34,8 @@ from bot.clock import utc_now
 from bot.handoff.accounts import Role
 from bot.handoff.events import StaffEvent, StaffEventKind
 from bot.keys import redis_key, settings_key
+from bot.store import token_digest
 from bot.web.auth import COOKIE_NAME, api_error, requires, staff_auth_key
-from bot.web.sessions import token_digest
 
 log = structlog.get_logger(__name__)
 

@@ -9,7 +9,6 @@ Then it publishes the session's digest, and every instance closes the staff even
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import secrets
 from collections.abc import Collection
@@ -23,6 +22,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.handoff.accounts import Account
 from bot.handoff.session_store import SignedIn, add_session, delete_session, find_session, open_sessions
+from bot.store import token_digest
 
 CACHE_SECONDS = 300
 """How long Redis keeps a session (or its revocation): a deactivated account's open sessions end
@@ -30,11 +30,6 @@ at most this long after, and the cache never outlives the row it copies by more 
 REVOKED = b"revoked"
 
 log = structlog.get_logger(__name__)
-
-
-def token_digest(token: str) -> str:
-    """What identifies a session everywhere but in the cookie (the database, Redis, the sockets)."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _encode(signed_in: SignedIn) -> str:
