@@ -35,20 +35,29 @@ class Signal(StrEnum):
     STAFF_ERROR = "staff_error"
     REPEAT = "repeat"
     ELDER = "elder"
+    COMPENSATION = "compensation"
+    PREPARED = "prepared"
 
 
 class Intent(StrEnum):
     """Side intents recognised at any point of the conversation."""
 
     GREETING = "greeting"
+    COMPLAINT = "complaint"
+    STATUS_QUERY = "status_query"
+    QUESTION = "question"
+    PRAISE = "praise"
     THANKS = "thanks"
     APOLOGY = "apology"
     SUGGESTION = "suggestion"
     HUMAN = "human"
+    SUPERVISOR = "supervisor"
     OUT_OF_SCOPE = "out_of_scope"
     HARASSMENT = "harassment"
     YES = "yes"
     NO = "no"
+    REFUSE_CONTACT = "refuse_contact"
+    CORRECTION = "correction"
 
 
 class PhraseId(StrEnum):

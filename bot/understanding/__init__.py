@@ -1,0 +1,1 @@
+"""What a customer's message says: locale, intents, category, grade, signals and slots."""

@@ -1,0 +1,53 @@
+"""The typed result of understanding one message, shared by the rules, the model and their merge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.config import Grade, Intent, Signal
+
+
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """What the customer told us about themselves, from any message at any step."""
+
+    phone: str | None = None
+    name: str | None = None
+    surname: str | None = None
+    honorific: str | None = None
+    address: str | None = None
+    district: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "phone": self.phone,
+            "name": self.name,
+            "surname": self.surname,
+            "honorific": self.honorific,
+            "address": self.address,
+            "district": self.district,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """One message understood. ``category`` and ``grade`` are ``None`` when nothing points at one."""
+
+    text: str
+    locale: str
+    intents: frozenset[Intent] = frozenset()
+    category: str | None = None
+    grade: Grade | None = None
+    signals: frozenset[Signal] = frozenset()
+    slots: Slots = field(default_factory=Slots)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "locale": self.locale,
+            "intents": sorted(intent.value for intent in self.intents),
+            "category": self.category,
+            "grade": self.grade.value if self.grade is not None else None,
+            "signals": sorted(signal.value for signal in self.signals),
+            "slots": self.slots.as_dict(),
+        }
