@@ -273,9 +273,41 @@ class Category(_Strict):
 class KeywordRule(_Strict):
     keywords: list[str] = Field(min_length=1)
     max_chars: int | None = Field(default=None, ge=1)
-    """When set, the rule only matches messages at most this long (a short "谢谢" is thanks,
-    a long complaint that ends with 谢谢 is not)."""
+    """The old substring matcher (``bot/flows/classify.py``) only: the rule only matches messages
+    at most this long. The understander (``bot/understanding``) has no length cap."""
     exact: bool = False
+    """The whole message (punctuation and filler words aside) must be made of the keywords."""
+    whole_message: list[str] = []
+    """Understander only: keywords that count only as the whole message ("agent", but not "your
+    agent was rude")."""
+    negatable: bool = True
+    """Understander only: a negation word right before a keyword cancels it ("不是投诉")."""
+    unless: list[Intent] = []
+    """Understander only: the rule does not count in a message that shows one of these intents
+    (out_of_scope unless complaint: "今天天气冷,暖气不热" is a complaint)."""
+
+
+class Negation(_Strict):
+    """Words that cancel the keyword right after them: "不是投诉", "没有不满意", "not happy"."""
+
+    words: list[str] = []
+    window: int = Field(default=1, ge=0, le=5)
+    """How many other words may stand between the negation word and the keyword."""
+
+
+class ComplaintRule(_Strict):
+    """What makes a message a complaint (the ``complaint`` intent) for the understander."""
+
+    problem_words: list[str] = []
+    """Words that describe a problem: a message with one is a complaint, whatever else it asks."""
+    mention_words: list[str] = []
+    """Words that name a complaint without describing one ("投诉"): they count like category
+    keywords, so "我的投诉怎么样了?" stays a progress query."""
+    signals: list[Signal] = []
+    """Signals that count like category keywords ("气死我了" is a complaint)."""
+    unless: list[Intent] = []
+    """Category keywords, mention words and signals do not make a complaint of a message that
+    shows one of these intents ("怎么交物业费?" is a question)."""
 
 
 class Classification(_Strict):
@@ -288,6 +320,10 @@ class Classification(_Strict):
     signals: dict[Signal, KeywordRule]
     intents: dict[Intent, KeywordRule]
     correction_fields: dict[str, list[str]]
+    complaint: ComplaintRule = ComplaintRule()
+    negation: Negation = Negation()
+    fillers: list[str] = []
+    """Understander only: words an ``exact`` answer may carry besides its keywords ("好的呀")."""
 
     @model_validator(mode="after")
     def _fallback_exists(self) -> Classification:
@@ -302,7 +338,27 @@ class Classification(_Strict):
         unknown = set(self.correction_fields) - {"description", "phone", "area"}
         if unknown:
             raise ValueError(f"correction_fields: unknown fields {sorted(unknown)}")
+        if Intent.COMPLAINT in self.intents:
+            raise ValueError("intents: configure complaint under complaint:, not as a keyword rule")
+        self._check_unless()
         return self
+
+    def _check_unless(self) -> None:
+        """``unless`` names intents decided before it: ones with no ``unless`` of their own, or complaint."""
+        for intent, rule in self.intents.items():
+            for other in rule.unless:
+                if other is Intent.COMPLAINT:
+                    continue
+                if other not in self.intents or self.intents[other].unless:
+                    raise ValueError(
+                        f"intents.{intent.value}.unless: {other.value!r} must be complaint or an intent "
+                        "with keywords and no unless of its own"
+                    )
+        for other in self.complaint.unless:
+            if other not in self.intents or self.intents[other].unless:
+                raise ValueError(
+                    f"complaint.unless: {other.value!r} must be an intent with keywords and no unless of its own"
+                )
 
     def category(self, category_id: str) -> Category:
         for category in self.categories:
