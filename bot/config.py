@@ -279,7 +279,7 @@ class KeywordRule(_Strict):
     """The whole message (punctuation and filler words aside) must be made of the keywords."""
     whole_message: list[str] = []
     """Understander only: keywords that count only as the whole message ("agent", but not "your
-    agent was rude")."""
+    agent was rude"), also when ``keywords`` lists them (for the old matcher)."""
     negatable: bool = True
     """Understander only: a negation word right before a keyword cancels it ("不是投诉")."""
     unless: list[Intent] = []
@@ -324,6 +324,8 @@ class Classification(_Strict):
     negation: Negation = Negation()
     fillers: list[str] = []
     """Understander only: words an ``exact`` answer may carry besides its keywords ("好的呀")."""
+    whole_words: list[str] = []
+    """Understander only: words in which a keyword is not looked for ("人工智能" holds 人工)."""
 
     @model_validator(mode="after")
     def _fallback_exists(self) -> Classification:

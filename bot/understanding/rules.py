@@ -1,0 +1,169 @@
+"""The keyword rules of ``config/classification.yaml``, compiled once and applied to segmented text.
+
+Intents, signals, category and grade come from whole-word keyword hits (``tokens.py``); a
+negation word right before a keyword cancels it for intents and signals, never for categories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.config import Classification, Grade, Intent, KeywordRule, Signal
+from bot.understanding.tokens import Hit, KeywordIndex, Segmented, is_content, negated
+
+
+class Kind(Enum):
+    CATEGORY = "category"
+    SIGNAL = "signal"
+    INTENT = "intent"
+    EXACT = "exact"
+    """An ``exact`` intent's keywords, or its ``whole_message`` ones: the whole message only."""
+    COMPLEX = "complex"
+    PROBLEM = "problem"
+    MENTION = "mention"
+    NEGATOR = "negator"
+    FILLER = "filler"
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Which rule a keyword belongs to: its kind and name (category id, signal or intent)."""
+
+    kind: Kind
+    name: str = ""
+
+
+_NEGATOR = Owner(Kind.NEGATOR)
+_FILLER = Owner(Kind.FILLER)
+_COMPLEX = Owner(Kind.COMPLEX)
+_PROBLEM = Owner(Kind.PROBLEM)
+_MENTION = Owner(Kind.MENTION)
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What the rules found in one message; a category and grade only for a complaint."""
+
+    intents: frozenset[Intent]
+    category: str | None
+    grade: Grade | None
+    signals: frozenset[Signal]
+
+
+def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
+    for category in classification.categories:
+        yield from ((keyword, Owner(Kind.CATEGORY, category.id)) for keyword in category.keywords)
+    for signal, rule in classification.signals.items():
+        yield from ((keyword, Owner(Kind.SIGNAL, signal.value)) for keyword in rule.keywords)
+    for intent, rule in classification.intents.items():
+        kind = Kind.EXACT if rule.exact else Kind.INTENT
+        alone = set(rule.whole_message)
+        yield from ((keyword, Owner(kind, intent.value)) for keyword in rule.keywords if keyword not in alone)
+        yield from ((keyword, Owner(Kind.EXACT, intent.value)) for keyword in rule.whole_message)
+    yield from ((keyword, _COMPLEX) for keyword in classification.complex_keywords)
+    yield from ((keyword, _PROBLEM) for keyword in classification.complaint.problem_words)
+    yield from ((keyword, _MENTION) for keyword in classification.complaint.mention_words)
+    yield from ((keyword, _NEGATOR) for keyword in classification.negation.words)
+    yield from ((keyword, _FILLER) for keyword in classification.fillers)
+
+
+class Rules:
+    """``config/classification.yaml`` compiled: one keyword index over every rule."""
+
+    def __init__(self, classification: Classification, normalise: Callable[[str], str]) -> None:
+        self._config = classification
+        self.index: KeywordIndex[Owner] = KeywordIndex(_entries(classification), normalise)
+        self._signal_rules = {signal.value: rule for signal, rule in classification.signals.items()}
+        self._intent_rules = {intent.value: rule for intent, rule in classification.intents.items()}
+        self._order = [category.id for category in classification.categories]
+
+    def keywords_inside_words(self) -> frozenset[str]:
+        """The keywords that say what a message is about, normalised: the segmenter's user
+        dictionary, also looked for inside longer words ("法院" in "人民法院"). Not the negation
+        words, fillers and whole-message answers: those are single words ("不" is not in "不能"),
+        and as dictionary words they would hide keywords ("人工客服" would hide "我要人工")."""
+        return self.index.keywords(lambda owner: owner.kind not in (Kind.NEGATOR, Kind.FILLER, Kind.EXACT))
+
+    def apply(self, segmented: Segmented, length: int) -> Findings:
+        """The rules' findings for a segmented message whose original text is ``length`` long."""
+        hits = self.index.find(segmented)
+        negator_ends = frozenset(hit.last for hit in hits if hit.owner.kind is Kind.NEGATOR)
+        window = self._config.negation.window
+
+        def cancelled(hit: Hit[Owner], rule: KeywordRule | None) -> bool:
+            return (rule is None or rule.negatable) and negated(hit, negator_ends, segmented, window)
+
+        categories: dict[str, tuple[set[str], int]] = {}
+        signals: set[Signal] = set()
+        raw_intents: set[Intent] = set()
+        problem = mention = complex_word = False
+        for hit in hits:
+            owner = hit.owner
+            if owner.kind is Kind.CATEGORY:
+                keywords, first = categories.setdefault(owner.name, (set(), hit.start))
+                keywords.add(hit.keyword)
+                categories[owner.name] = (keywords, min(first, hit.start))
+            elif owner.kind is Kind.SIGNAL:
+                if not cancelled(hit, self._signal_rules[owner.name]):
+                    signals.add(Signal(owner.name))
+            elif owner.kind is Kind.INTENT:
+                if not cancelled(hit, self._intent_rules[owner.name]):
+                    raw_intents.add(Intent(owner.name))
+            elif owner.kind is Kind.COMPLEX:
+                complex_word = True
+            elif owner.kind is Kind.PROBLEM:
+                problem = problem or not cancelled(hit, None)
+            elif owner.kind is Kind.MENTION:
+                mention = mention or not cancelled(hit, None)
+        raw_intents |= self._whole_message_intents(hits, segmented)
+
+        complaint_rule = self._config.complaint
+        evidence = bool(categories) or mention or bool(signals & set(complaint_rule.signals))
+        intents = set(raw_intents)
+        if problem or (evidence and not raw_intents & set(complaint_rule.unless)):
+            intents.add(Intent.COMPLAINT)
+        for intent in raw_intents:
+            if set(self._intent_rules[intent.value].unless) & intents:
+                intents.discard(intent)
+        if Intent.COMPLAINT not in intents:
+            return Findings(frozenset(intents), None, None, frozenset(signals))
+
+        category = self._category(categories) or self._config.fallback_category
+        default = self._config.category(category).default_grade
+        complex_ = (
+            default is Grade.COMPLEX
+            or complex_word
+            or length >= self._config.complex_min_chars
+            or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL})
+        )
+        grade = Grade.COMPLEX if complex_ else Grade.SIMPLE
+        return Findings(frozenset(intents), category, grade, frozenset(signals))
+
+    def _category(self, categories: dict[str, tuple[set[str], int]]) -> str | None:
+        """Most distinct keywords; on a tie the one mentioned first, then the one listed first.
+        (The problem usually comes first: "楼上漏水…物业一直不管" is a repair.)"""
+        if not categories:
+            return None
+        return min(
+            categories,
+            key=lambda name: (-len(categories[name][0]), categories[name][1], self._order.index(name)),
+        )
+
+    def _whole_message_intents(self, hits: Iterable[Hit[Owner]], segmented: Segmented) -> set[Intent]:
+        """Exact intents ("对", "不是的", "好的呀"): every word of the message is one of the
+        intent's keywords or a filler (punctuation, emoji and white space aside)."""
+        covered: dict[Owner, set[int]] = {}
+        for hit in hits:
+            if hit.owner.kind in (Kind.EXACT, Kind.FILLER):
+                covered.setdefault(hit.owner, set()).update(range(hit.first, hit.last + 1))
+        if not any(owner.kind is Kind.EXACT for owner in covered):
+            return set()
+        content = {index for index, word in enumerate(segmented.words) if is_content(word)}
+        fillers = covered.get(_FILLER, set())
+        return {
+            Intent(owner.name)
+            for owner, words in covered.items()
+            if owner.kind is Kind.EXACT and content and content <= words | fillers
+        }

@@ -1,0 +1,112 @@
+"""One message understood by the rules: normalise, detect the language, segment, apply the rules, fill slots."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Protocol
+
+from bot.config import ServiceConfig
+from bot.flows.classify import find_phone
+from bot.understanding.language import detect_locale
+from bot.understanding.normalise import Converter, normalise, simplified_converter
+from bot.understanding.result import Slots, Understanding
+from bot.understanding.rules import Rules
+from bot.understanding.tokens import Dictionary, Segmenter, load_dictionary
+
+
+class SlotExtractor(Protocol):
+    """What the customer told us about themselves (phone, name, address) in one message."""
+
+    def extract(self, text: str) -> Slots: ...
+
+
+class PhoneSlots:
+    """Only the phone number, with the conversation engine's pattern (full-width digits too).
+    A stand-in until the slot extractor (``bot/understanding/slots.py``) is connected."""
+
+    def __init__(self, phone_pattern: str) -> None:
+        self._pattern = phone_pattern
+
+    def extract(self, text: str) -> Slots:
+        return Slots(phone=find_phone(unicodedata.normalize("NFKC", text), self._pattern))
+
+
+class NoSlots:
+    """No slots at all (to measure the rules alone)."""
+
+    def extract(self, text: str) -> Slots:
+        return Slots()
+
+
+class Understander:
+    """The rules of ``config/classification.yaml`` over normalised, segmented text.
+
+    Build it once (:meth:`from_config`: jieba's dictionary takes about a second to load) and
+    call :meth:`understand` for every customer message; it keeps no state between messages and
+    is safe to share.
+    """
+
+    def __init__(
+        self,
+        rules: Rules,
+        segmenter: Segmenter,
+        converter: Converter,
+        default_locale: str,
+        slot_extractor: SlotExtractor,
+    ) -> None:
+        self._rules = rules
+        self._segmenter = segmenter
+        self._converter = converter
+        self._default_locale = default_locale
+        self._slots = slot_extractor
+
+    @classmethod
+    def from_config(
+        cls,
+        config: ServiceConfig,
+        *,
+        dictionary: Dictionary | None = None,
+        converter: Converter | None = None,
+        slot_extractor: SlotExtractor | None = None,
+    ) -> Understander:
+        """Compile the rules and build the segmenter.
+
+        Args:
+            dictionary: jieba's dictionary, loaded once per process (:func:`load_dictionary`);
+                pass it to rebuild after a configuration change without loading it again.
+            converter: the traditional → simplified converter (:func:`simplified_converter`).
+            slot_extractor: fills the slots; the phone number alone (:class:`PhoneSlots`) when
+                not given.
+        """
+        converter = converter or simplified_converter()
+        rules = Rules(config.classification, lambda keyword: normalise(keyword, converter).text)
+        content_keywords = rules.keywords_inside_words()
+        segmenter = Segmenter(
+            dictionary or load_dictionary(),
+            content_keywords,
+            inside=content_keywords,
+            whole_words=[normalise(word, converter).text for word in config.classification.whole_words],
+        )
+        return cls(
+            rules,
+            segmenter,
+            converter,
+            config.service.default_locale,
+            slot_extractor or PhoneSlots(config.service.phone_pattern),
+        )
+
+    def understand(self, text: str, locale: str | None = None) -> Understanding:
+        """Understand one message; ``locale`` is the conversation's so far, kept for messages
+        too short to tell their language ("ok", "123")."""
+        message = normalise(text, self._converter)
+        detected = detect_locale(message, locale or self._default_locale)
+        findings = self._rules.apply(self._segmenter.segment(message.text), len(text.strip()))
+        return Understanding(
+            text=text,
+            locale=detected,
+            intents=findings.intents,
+            category=findings.category,
+            grade=findings.grade,
+            signals=findings.signals,
+            slots=self._slots.extract(text),
+        )
