@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.handoff.rules import RuleSet, Vocabulary, check_vocabulary
-from bot.messages import ChannelName
+from bot.core.messages import ChannelName
+from bot.rules import RuleSet, Vocabulary, check_vocabulary
 
 
 class ConfigError(Exception):
@@ -442,7 +442,7 @@ class ChannelsConfig(_Strict):
     wechat: WechatWindow = WechatWindow()
     max_text_chars: int = Field(default=2000, ge=10, le=100_000)
     """The longest customer text any channel stores: web chat refuses longer ones, provider
-    channels keep the beginning (``bot/text_input.py``)."""
+    channels keep the beginning (``bot/channels/text_input.py``)."""
 
 
 Minutes = Annotated[float, Field(gt=0)]

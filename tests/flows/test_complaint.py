@@ -11,20 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import Grade, PhraseId, ServiceConfig
-from bot.engine import ConversationEngine, ConversationSnapshot
-from bot.flows.complaint import (
-    CustomerSaid,
-    CustomerView,
-    Event,
-    OpenCase,
-    Started,
-    State,
-    Step,
-    TimerFired,
-    TimerKind,
-)
+from bot.core.engine import ConversationEngine, ConversationSnapshot
+from bot.core.messages import MessageKind
+from bot.flows.complaint import CustomerSaid, Event, Started, Step, TimerFired, TimerKind
 from bot.flows.data import FlowData
-from bot.messages import MessageKind
+from bot.flows.records import CustomerView, OpenCase, State
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_2PM = dt.datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.config import PhraseId, ServiceConfig
-from bot.handoff.accounts import Role
 from bot.handoff.announce import notice_for
 from bot.handoff.live_queue import positions_in_queue
 from bot.handoff.queue import WaitingTicket
+from bot.staff.accounts import Role
 from tests.conftest import AppFactory
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx, system_texts, ticket_of
 from tests.staff import add_user, sign_in

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.handoff.accounts import Role
 from bot.keys import sessions_key
-from bot.models import Conversation, HandoffTicket
+from bot.staff.accounts import Role
+from bot.storage.models import Conversation, HandoffTicket
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session, settled
 from tests.staff import PASSWORD, add_user, handed_off_ticket, set_queues, sign_in
