@@ -20,6 +20,7 @@ from bot.keys import (
     gateway_key,
     live_queue_key,
     pipeline_key,
+    resources_key,
     sessions_key,
     tracker_key,
 )
@@ -189,15 +190,16 @@ async def reply(request: web.Request) -> web.Response:
     payload = await auth.json_body(request)
     text = _required_text(payload, "text", "must be a non-empty string")
     app, staff = request.app, request["staff"]
-    forbidden = app[config_key].forbidden
-    hit = forbidden.find(text)
-    if hit is not None and (forbidden.agent_guard == "block" or payload.get("override") is not True):
+    guard_mode = app[config_key].forbidden.agent_guard
+    hit = app[resources_key].guard.check(text)
+    if hit is not None and (guard_mode == "block" or payload.get("override") is not True):
         return web.json_response(
             {
-                "error": f"the reply contains a forbidden phrase: 「{hit.text}」",
-                "forbidden": hit.text,
+                "error": f"the reply contains a forbidden phrase: 「{hit.forbidden}」",
+                "forbidden": hit.forbidden,
                 "suggestion": hit.instead,
-                "can_override": forbidden.agent_guard == "warn",
+                "source": hit.source,
+                "can_override": guard_mode == "warn",
             },
             status=422,
         )
