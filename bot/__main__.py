@@ -15,8 +15,8 @@ from bot.settings import Settings
 
 
 def _run(settings: Settings) -> int:
-    from bot import migrate
     from bot.app import create_app
+    from bot.storage import migrate
 
     try:
         config = load_config(settings.config_dir)
@@ -79,8 +79,8 @@ def _first_accounts(settings: Settings, queues: list[str]) -> list[tuple[str, st
     import asyncio
     import datetime as dt
 
-    from bot.db import Database
-    from bot.handoff.accounts import first_accounts
+    from bot.staff.accounts import first_accounts
+    from bot.storage.db import Database
 
     async def make() -> list[tuple[str, str, str]]:
         database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
@@ -112,7 +112,7 @@ def _worker(settings: Settings) -> int:
 
 
 def _sms_stub(arguments: argparse.Namespace) -> int:
-    from bot.sms_stub import StubConfig, create_stub_app
+    from bot.channels.sms.stub import StubConfig, create_stub_app
 
     config = StubConfig(
         account_sid=arguments.account_sid,
@@ -132,7 +132,7 @@ def _sms_stub(arguments: argparse.Namespace) -> int:
 def _telegram_webhook(settings: Settings, url: str) -> int:
     import asyncio
 
-    from bot.channels.telegram import TelegramAdapter
+    from bot.channels.telegram.adapter import TelegramAdapter
 
     if settings.telegram is None:
         print("set BOT_TELEGRAM_TOKEN and BOT_TELEGRAM_SECRET first", file=sys.stderr)
@@ -158,8 +158,8 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
 
     from sqlalchemy.exc import IntegrityError
 
-    from bot.db import Database
-    from bot.handoff.accounts import Role, create_user
+    from bot.staff.accounts import Role, create_user
+    from bot.storage.db import Database
 
     queues: list[str] | None = None
     if arguments.queues:
@@ -205,7 +205,7 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings) -> int:
-    from bot import migrate
+    from bot.storage import migrate
 
     migrate.upgrade(settings.database_url)
     print(f"database at head: {settings.database_url}")
@@ -217,6 +217,15 @@ def _check_config(settings: Settings) -> int:
         config = load_config(settings.config_dir)
     except ConfigError as error:
         print(f"configuration error:\n{error}", file=sys.stderr)
+        return 2
+    from opencc import OpenCC
+
+    from bot.understanding.guard import ForbiddenGuard
+
+    missed = ForbiddenGuard(config.forbidden, OpenCC("t2s").convert).examples_missed(config.forbidden)
+    if missed:
+        print("configuration error:\nforbidden.yaml: patterns miss their own examples:", file=sys.stderr)
+        print("\n".join(f"  {line}" for line in missed), file=sys.stderr)
         return 2
     print(f"configuration ok: {settings.config_dir} ({', '.join(config.phrases)})")
     return 0

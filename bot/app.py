@@ -10,13 +10,21 @@ from contextlib import AbstractAsyncContextManager
 import structlog
 from aiohttp import web
 
-from bot.channels.sms import SmsAdapter, SmsSettings
-from bot.channels.telegram import TelegramAdapter
-from bot.channels.webchat import WebchatHub
-from bot.channels.wechat import WechatAdapter
-from bot.clock import Clock, utc_now
+from bot.channels.sms import routes as sms_routes
+from bot.channels.sms.adapter import SmsAdapter, SmsSettings
+from bot.channels.sms.routes import sms_adapter_key
+from bot.channels.sms.stub import StubConfig, create_stub_app
+from bot.channels.telegram import routes as telegram_routes
+from bot.channels.telegram.adapter import TelegramAdapter
+from bot.channels.telegram.routes import telegram_adapter_key
+from bot.channels.webchat import routes as chat
+from bot.channels.webchat.adapter import WebchatHub
+from bot.channels.wechat import routes as wechat_routes
+from bot.channels.wechat.adapter import WechatAdapter
+from bot.channels.wechat.routes import wechat_adapter_key
 from bot.config import ServiceConfig, load_config
-from bot.engine import ConversationEngine
+from bot.core.clock import Clock, utc_now
+from bot.core.engine import ConversationEngine
 from bot.keys import (
     adapters_key,
     clock_key,
@@ -36,15 +44,9 @@ from bot.keys import (
 )
 from bot.resources import Resources, build_resources
 from bot.settings import Settings
-from bot.sms_stub import StubConfig, create_stub_app
-from bot.web import api, auth, chat, console, deliveries, events, rules_api
-from bot.web import sms as sms_routes
-from bot.web import telegram as telegram_routes
-from bot.web import wechat as wechat_routes
+from bot.staff import api, auth, console, deliveries, rules_api
+from bot.staff import event_socket as events
 from bot.web.security_headers import security_headers
-from bot.web.sms import sms_adapter_key
-from bot.web.telegram import telegram_adapter_key
-from bot.web.wechat import wechat_adapter_key
 
 STUB_NUMBER = "10690000"
 

@@ -7,6 +7,7 @@ A bad file stops start-up with :class:`ConfigError`, naming the file and the key
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from enum import StrEnum
 from pathlib import Path
@@ -15,8 +16,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.handoff.rules import RuleSet, Vocabulary, check_vocabulary
-from bot.messages import ChannelName
+from bot.core.messages import ChannelName
+from bot.rules import RuleSet, Vocabulary, check_vocabulary
 
 
 class ConfigError(Exception):
@@ -245,22 +246,37 @@ class ForbiddenPhrase(_Strict):
     source: str = ""
 
 
+class ForbiddenPattern(_Strict):
+    """A paraphrase of a forbidden phrase: a regular expression over the normalised text
+    (simplified, half-width, lower case, without punctuation or spaces)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    pattern: str = Field(min_length=1)
+    instead: str = Field(min_length=1)
+    examples: list[str] = Field(min_length=1)
+    """Sentences the pattern must catch: a manager sees at once whether a new pattern works."""
+    locale: str = "zh-CN"
+    source: str = ""
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"not a valid regular expression: {error}") from error
+        return pattern
+
+
 class ForbiddenList(_Strict):
     """``config/forbidden.yaml``: phrases the bot never says, and what to say instead."""
 
     forbidden: list[ForbiddenPhrase]
+    patterns: list[ForbiddenPattern] = []
     correct_expressions: list[str] = []
     agent_guard: Literal["warn", "block"] = "warn"
     """What an agent's reply containing a forbidden phrase gets: a warning the agent may
     override, or a refusal. Managers choose."""
-
-    def find(self, text: str) -> ForbiddenPhrase | None:
-        """The first forbidden phrase ``text`` contains (case-insensitive), if any."""
-        folded = text.lower()
-        for item in self.forbidden:
-            if item.text.lower() in folded:
-                return item
-        return None
 
 
 class Category(_Strict):
@@ -500,7 +516,7 @@ class ChannelsConfig(_Strict):
     wechat: WechatWindow = WechatWindow()
     max_text_chars: int = Field(default=2000, ge=10, le=100_000)
     """The longest customer text any channel stores: web chat refuses longer ones, provider
-    channels keep the beginning (``bot/text_input.py``)."""
+    channels keep the beginning (``bot/channels/text_input.py``)."""
 
 
 Minutes = Annotated[float, Field(gt=0)]

@@ -8,17 +8,17 @@ from arq import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import ChannelAdapter
-from bot.channels.webchat import WebchatHub
-from bot.clock import Clock
+from bot.channels.webchat.adapter import WebchatHub
 from bot.config import ServiceConfig
-from bot.db import Database
-from bot.engine import ConversationEngine
-from bot.gateway import OutboundGateway
+from bot.core.clock import Clock
+from bot.core.engine import ConversationEngine
+from bot.core.pipeline import Pipeline
 from bot.handoff.live_queue import LiveQueue
-from bot.pipeline import Pipeline
+from bot.outbound.gateway import OutboundGateway
 from bot.promises.tracker import Tracker
 from bot.resources import Resources
 from bot.settings import Settings
+from bot.storage.db import Database
 
 resources_key = web.AppKey("resources", Resources)
 settings_key = web.AppKey("settings", Settings)

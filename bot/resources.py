@@ -15,22 +15,24 @@ import aiohttp
 import structlog
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
+from opencc import OpenCC
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import ChannelAdapter
 from bot.channels.registry import build_adapters, close_adapters
-from bot.channels.sms import SmsSettings
-from bot.channels.webchat import WebchatHub
-from bot.clock import Clock
+from bot.channels.sms.adapter import SmsSettings
+from bot.channels.webchat.adapter import WebchatHub
 from bot.config import ServiceConfig
-from bot.db import Database
+from bot.core.clock import Clock
+from bot.core.engine import ConversationEngine
+from bot.core.pipeline import Pipeline
 from bot.embedded_redis import EmbeddedRedis
-from bot.engine import ConversationEngine
-from bot.gateway import OutboundGateway
 from bot.handoff.live_queue import LiveQueue
-from bot.pipeline import Pipeline
+from bot.outbound.gateway import OutboundGateway
 from bot.promises.tracker import Tracker
 from bot.settings import Settings
+from bot.storage.db import Database
+from bot.understanding.guard import ForbiddenGuard
 
 CTX_KEY = "resources"
 
@@ -54,6 +56,7 @@ class Resources:
     live_queue: LiveQueue
     pipeline: Pipeline
     hub: WebchatHub | None
+    guard: ForbiddenGuard
     _exit: contextlib.AsyncExitStack = dataclasses.field(repr=False)
 
     @property
@@ -135,6 +138,7 @@ async def build_resources(
             live_queue=live_queue,
             pipeline=pipeline,
             hub=hub,
+            guard=ForbiddenGuard(config.forbidden, OpenCC("t2s").convert),
             _exit=stack,
         )
     except BaseException:

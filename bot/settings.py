@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.channels.sms import SmsSettings
-from bot.channels.telegram import TelegramSettings
-from bot.channels.wechat import WechatSettings
+from bot.channels.sms.adapter import SmsSettings
+from bot.channels.telegram.adapter import TelegramSettings
+from bot.channels.wechat.adapter import WechatSettings
 
 # The channel settings are the adapters' own types; these names are the environment's view.
 SmsGatewaySettings = SmsSettings

@@ -29,13 +29,13 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import migrate  # noqa: E402
 from bot.app import create_app  # noqa: E402
-from bot.clock import utc_now  # noqa: E402
-from bot.handoff.accounts import Role, create_user  # noqa: E402
+from bot.core.clock import utc_now  # noqa: E402
 from bot.keys import database_key  # noqa: E402
-from bot.models import Conversation, Customer, DeadLetter  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from bot.staff.accounts import Role, create_user  # noqa: E402
+from bot.storage import migrate  # noqa: E402
+from bot.storage.models import Conversation, Customer, DeadLetter  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]

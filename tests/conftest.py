@@ -18,14 +18,14 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bot import migrate
 from bot.app import create_app
-from bot.clock import Clock
 from bot.config import ServiceConfig, load_config
-from bot.db import create_engine
+from bot.core.clock import Clock
 from bot.embedded_redis import EmbeddedRedis
-from bot.models import Base
 from bot.settings import PROJECT_ROOT, Settings
+from bot.storage import migrate
+from bot.storage.db import create_engine
+from bot.storage.models import Base
 from workers.settings import in_process_worker
 
 pytest_plugins = ("tests.network_guard",)

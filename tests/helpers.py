@@ -13,9 +13,9 @@ from aiohttp.test_utils import TestClient
 from arq.constants import default_queue_name, in_progress_key_prefix
 from sqlalchemy import select
 
-from bot import redis_keys
+from bot.core import redis_keys
 from bot.keys import clock_key, pipeline_key, redis_key, sessions_key, settings_key
-from bot.models import TimelineEvent
+from bot.storage.models import TimelineEvent
 
 SYNC_FRAME = {"type": "sync"}
 SYNC_ANSWER = {"type": "error", "message": "unknown frame type 'sync'"}

@@ -13,9 +13,9 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import redis_keys
-from bot.db import create_engine
-from bot.models import Complaint, Conversation, TimelineEvent
+from bot.core import redis_keys
+from bot.storage.db import create_engine
+from bot.storage.models import Complaint, Conversation, TimelineEvent
 from tests.helpers import ChatSocket
 
 DESCRIPTION = "小区电梯坏了,停了一上午"

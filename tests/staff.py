@@ -12,9 +12,9 @@ import aiohttp
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from sqlalchemy import select, update
 
-from bot.handoff.accounts import Role, create_user
 from bot.keys import clock_key, database_key, sessions_key
-from bot.models import Conversation, HandoffTicket, User
+from bot.staff.accounts import Role, create_user
+from bot.storage.models import Conversation, HandoffTicket, User
 from tests.helpers import ChatSocket, new_session
 
 PASSWORD = "correct horse battery"

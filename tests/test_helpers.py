@@ -8,9 +8,9 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from bot import redis_keys
+from bot.core import redis_keys
 from bot.keys import sessions_key
-from bot.models import Message
+from bot.storage.models import Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session, settled
 from tests.order_helpers import DESCRIPTION, hold_lock_as_dead_instance

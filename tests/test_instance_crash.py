@@ -21,11 +21,11 @@ import aiohttp
 import pytest
 from redis.asyncio import Redis
 
-from bot import redis_keys
-from bot.db import create_engine, session_factory
+from bot.core import redis_keys
+from bot.core.redis_replies import awaited
 from bot.embedded_redis import free_port
-from bot.redis_replies import awaited
 from bot.settings import PROJECT_ROOT, Settings
+from bot.storage.db import create_engine, session_factory
 from tests.helpers import ChatSocket, eventually
 from tests.order_helpers import (
     ADDRESS,

@@ -13,7 +13,7 @@ from sqlalchemy import insert
 
 from bot.keys import clock_key, database_key
 from bot.logs import configure_logging
-from bot.models import Message
+from bot.storage.models import Message
 from tests.conftest import AppFactory
 
 PHONE, TEXT = "13812345678", "我家电话13812345678,三号楼电梯坏了一整天"
@@ -53,7 +53,7 @@ async def test_a_database_error_logs_neither_the_phone_nor_the_text(
     try:
         raise RuntimeError("the batch failed") from failure.value
     except RuntimeError:
-        structlog.get_logger("bot.pipeline").exception("pipeline.loop_failed", error=str(failure.value))
+        structlog.get_logger("bot.core.pipeline").exception("pipeline.loop_failed", error=str(failure.value))
         logging.getLogger("arq.worker").exception("job failed")  # a library's line, same handler
     output = capsys.readouterr().err
 

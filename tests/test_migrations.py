@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
-from bot import migrate, store
-from bot.db import create_engine
-from bot.messages import ChannelName
-from bot.models import Base, Conversation
+from bot.core.messages import ChannelName
+from bot.storage import migrate, store
+from bot.storage.db import create_engine
+from bot.storage.models import Base, Conversation
 from tests.conftest import _in_thread
 
 

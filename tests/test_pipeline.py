@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from bot import redis_keys
-from bot.clock import utc_now
 from bot.config import PhraseId, ServiceConfig, Timers
+from bot.core import redis_keys
+from bot.core.clock import utc_now
 from bot.keys import pipeline_key, redis_key, sessions_key
-from bot.models import Conversation, Message
+from bot.storage.models import Conversation, Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
 

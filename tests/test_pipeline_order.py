@@ -12,12 +12,13 @@ from redis.asyncio import Redis
 from sqlalchemy import event, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from bot import redis_keys, store
-from bot.db import Database
+from bot.core import redis_keys
+from bot.core.messages import ChannelName
+from bot.core.redis_replies import awaited
 from bot.keys import pipeline_key, sessions_key
-from bot.messages import ChannelName
-from bot.models import Conversation, Message
-from bot.redis_replies import awaited
+from bot.storage import store
+from bot.storage.db import Database
+from bot.storage.models import Conversation, Message
 from tests.conftest import AppFactory, database_kind
 from tests.helpers import ChatSocket, eventually, new_session
 from tests.order_helpers import (

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from bot.core.messages import ChannelName, InboundMessage
+from bot.core.pipeline import StoredInbound
 from bot.keys import pipeline_key, sessions_key
-from bot.messages import ChannelName, InboundMessage
-from bot.models import ChannelIdentity, Conversation, Customer, Message
-from bot.pipeline import StoredInbound
+from bot.storage.models import ChannelIdentity, Conversation, Customer, Message
 from tests.conftest import AppFactory
 from tests.helpers import eventually, new_session
 

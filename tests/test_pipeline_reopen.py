@@ -9,9 +9,9 @@ from typing import Any
 from redis.asyncio import Redis
 from sqlalchemy import select, update
 
-from bot import redis_keys
+from bot.core import redis_keys
 from bot.keys import clock_key, pipeline_key, sessions_key
-from bot.models import Conversation, Message
+from bot.storage.models import Conversation, Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
 from tests.order_helpers import ADDRESS, DESCRIPTION, PHONE, complaint_and_kinds, hold_lock_as_dead_instance

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "workers")
 
-STORAGE_LAYER = ("bot.db", "bot.models", "bot.store", "bot.storage", "bot.promises.store", "bot.handoff.session_store")
+STORAGE_LAYER = ("bot.storage",)
 STATEMENT_BUILDERS = frozenset({"select", "insert", "update", "delete", "text"})
 
 # Modules that still build or run SQL, each with what it holds; to be emptied into a storage module.

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.messages import ChannelName, InboundMessage, MessageKind
-from bot.text_input import TRUNCATION_MARK, TextRejected, check_text, clean_inbound, clean_text, is_blank
+from bot.channels.text_input import TRUNCATION_MARK, TextRejected, check_text, clean_inbound, clean_text, is_blank
+from bot.core.messages import ChannelName, InboundMessage, MessageKind
 
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 ANY_CHARACTER = st.characters(codec=None, categories=None)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.clock import utc_now
 from bot.config import PhraseId, load_config
+from bot.core.clock import utc_now
 from bot.settings import PROJECT_ROOT
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session

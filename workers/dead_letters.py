@@ -12,8 +12,8 @@ import structlog
 from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import DeadLetter
 from bot.resources import resources
+from bot.storage.models import DeadLetter
 
 log = structlog.get_logger(__name__)
 

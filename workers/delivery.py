@@ -18,19 +18,19 @@ import structlog
 from arq import Retry
 from arq.jobs import Job, JobStatus
 
-from bot import redis_keys
-from bot.channels.base import ChannelAdapter
-from bot.channels.sms import DeliveryError
-from bot.channels.wechat import WechatAdapter
-from bot.gateway import DELIVER_JOB
-from bot.handoff.events import StaffEvent, StaffEventKind, publish
-from bot.messages import ChannelName, OutboundMessage
-from bot.models import Message, TimelineEvent
+from bot.channels.base import ChannelAdapter, DeliveryError
+from bot.channels.wechat.adapter import WechatAdapter
+from bot.core import redis_keys
+from bot.core.messages import ChannelName, OutboundMessage
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.core.timeline import TimelineKind
+from bot.outbound.gateway import DELIVER_JOB
 from bot.resources import resources
+from bot.staff.events import publish
 from bot.storage import deliveries
 from bot.storage.deliveries import UNFINISHED
+from bot.storage.models import Message, TimelineEvent
 from bot.storage.windows import window_usage
-from bot.timeline import TimelineKind
 from workers.dead_letters import dead_letter
 from workers.routes import Route, choose_route
 

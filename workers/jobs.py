@@ -8,9 +8,9 @@ from typing import Any
 import structlog
 
 from bot.flows.complaint import Resolved, TimerFired, TimerKind
-from bot.promises import store as promise_store
 from bot.promises.timers import job_for
 from bot.resources import resources
+from bot.storage import promises as promise_store
 from bot.storage import timers as timer_store
 from workers.delivery import MAX_DELIVERY_TRIES, deliver_message, reconcile_deliveries
 

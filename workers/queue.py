@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.phrases import Phrases
 from bot.handoff.announce import announce_positions
-from bot.handoff.clusters import alert_clusters
-from bot.handoff.events import publish
-from bot.handoff.supervision import overdue_pickups, silent_agents
-from bot.phrases import Phrases
 from bot.resources import resources
+from bot.staff.clusters import alert_clusters
+from bot.staff.events import publish
+from bot.staff.supervision import overdue_pickups, silent_agents
 
 Ctx = dict[str, Any]
 MAX_ANNOUNCE_ROUNDS = 10

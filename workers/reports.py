@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import structlog
 from sqlalchemy.orm import Session
 
-from bot.handoff.events import StaffEvent, publish
-from bot.handoff.notifications import MANAGERS, notify
+from bot.core.staff_event import StaffEvent
 from bot.resources import resources
+from bot.staff.events import publish
+from bot.storage.notifications import MANAGERS, notify
 from bot.storage.reports import build_daily_report, store_report
 
 log = structlog.get_logger(__name__)

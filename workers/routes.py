@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from bot.channel_window import wechat_window
+from bot.channels.wechat.window import wechat_window
 from bot.config import WechatWindow
-from bot.messages import ChannelName
+from bot.core.messages import ChannelName
 
 
 class Route(StrEnum):

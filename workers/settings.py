@@ -17,9 +17,9 @@ from arq.cron import CronJob
 from arq.typing import WorkerCoroutine
 from arq.worker import Function, Worker, func
 
-from bot.clock import Clock, utc_now
 from bot.config import ServiceConfig
-from bot.gateway import DELIVER_JOB
+from bot.core.clock import Clock, utc_now
+from bot.outbound.gateway import DELIVER_JOB
 from bot.resources import Resources, build_resources, job_ctx, resources
 from bot.settings import Settings
 from workers.dead_letters import dead_lettered

@@ -15,8 +15,8 @@ import structlog
 from arq import ArqRedis
 from redis.commands.core import AsyncScript
 
-from bot import redis_keys
-from bot.clock import Clock
+from bot.core import redis_keys
+from bot.core.clock import Clock
 from bot.promises.timers import job_for
 
 log = structlog.get_logger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.messages import ChannelName, OutboundMessage
+from bot.core.messages import ChannelName, OutboundMessage
 
 
 def render_text(message: OutboundMessage) -> str:
@@ -14,6 +14,14 @@ def render_text(message: OutboundMessage) -> str:
     lines = [message.text]
     lines.extend(f"{index}. {option.label}" for index, option in enumerate(message.options, start=1))
     return "\n".join(lines)
+
+
+class DeliveryError(Exception):
+    """A send that failed; ``permanent`` ones are not worth retrying."""
+
+    def __init__(self, message: str, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class ChannelAdapter(Protocol):

@@ -8,10 +8,10 @@ import aiohttp
 from redis.asyncio import Redis
 
 from bot.channels.base import ChannelAdapter
-from bot.channels.sms import SmsAdapter, SmsSettings
-from bot.channels.telegram import TelegramAdapter
-from bot.channels.wechat import WechatAdapter
-from bot.messages import ChannelName
+from bot.channels.sms.adapter import SmsAdapter, SmsSettings
+from bot.channels.telegram.adapter import TelegramAdapter
+from bot.channels.wechat.adapter import WechatAdapter
+from bot.core.messages import ChannelName
 from bot.settings import Settings
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from bot.config import Grade, Intent, PhraseId, ServiceConfig, Signal
+from bot.core.messages import MessageKind, Option, OutboundMessage
+from bot.core.phrases import Phrases
+from bot.core.timeline import TimelineKind
 from bot.flows.classify import (
     classify,
     detect_intents,
@@ -24,27 +26,14 @@ from bot.flows.classify import (
 )
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
-from bot.messages import MessageKind, Option, OutboundMessage
-from bot.phrases import Phrases
-from bot.timeline import TimelineKind
-
-
-class State(StrEnum):
-    NEW = "new"
-    AWAIT_DESCRIPTION = "await_description"
-    AWAIT_PHONE = "await_phone"
-    AWAIT_AREA = "await_area"
-    CONFIRMING = "confirming"
-    CHOOSE_CORRECTION = "choose_correction"
-    CORRECT_DESCRIPTION = "correct_description"
-    CORRECT_PHONE = "correct_phone"
-    CORRECT_AREA = "correct_area"
-    HANDED_OFF = "handed_off"
-    RESOLVED = "resolved"
-    AWAIT_RATING = "await_rating"
-    AWAIT_COMMENT = "await_comment"
-    CLOSED = "closed"
-
+from bot.flows.records import (
+    ComplaintRecord,
+    CustomerView,
+    HandoffRequest,
+    SatisfactionRecord,
+    State,
+    TimerChange,
+)
 
 COLLECTING = frozenset(
     {
@@ -73,24 +62,6 @@ _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2
 
 
 @dataclass(frozen=True, slots=True)
-class OpenCase:
-    """A complaint of the customer's, from another conversation, still waiting for its answer."""
-
-    case_number: str
-    deadline_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerView:
-    surname: str | None = None
-    title: str | None = None
-    tier: str = "standard"
-    phone: str | None = None
-    prior_categories: frozenset[str] = frozenset()
-    open_case: OpenCase | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Started:
     """The customer opened the conversation (web chat session, subscribe, /start)."""
 
@@ -114,48 +85,6 @@ class Resolved:
 
 
 Event = Started | CustomerSaid | TimerFired | Resolved
-
-
-@dataclass(frozen=True, slots=True)
-class ComplaintRecord:
-    case_number: str
-    description: str
-    contact_phone: str | None
-    area: str | None
-    category: str
-    grade: Grade
-    customer_tier: str
-    signals: tuple[str, ...]
-    confirmed: bool
-    deadline_at: dt.datetime
-    promised_hours: float
-    counted_in_working_days: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class HandoffRequest:
-    queue: str
-    priority: int
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class TimerChange:
-    kind: TimerKind
-    token: int
-    due_at: dt.datetime | None
-    """None cancels the timer."""
-
-
-@dataclass(frozen=True, slots=True)
-class SatisfactionRecord:
-    """The customer's answer to the satisfaction callback; the pipeline stores it with the
-    channel (method), the person ("bot") and the time."""
-
-    rating: int | None
-    comment: str | None
-    resolved: bool
-    """False: the customer says the problem is not resolved, and the case goes back to its owner."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -811,19 +740,12 @@ class _Turn:
 __all__ = [
     "AuditEvent",
     "ComplaintFlow",
-    "ComplaintRecord",
     "CustomerSaid",
-    "CustomerView",
     "Event",
     "FlowData",
-    "HandoffRequest",
-    "OpenCase",
     "Resolved",
-    "SatisfactionRecord",
     "Started",
-    "State",
     "Step",
-    "TimerChange",
     "TimerFired",
     "TimerKind",
     "matches",

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot.config import PhraseId
-from bot.db import Database
-from bot.effects import Delivery, Dispatcher, Effects
-from bot.handoff.events import StaffEvent, StaffEventKind
+from bot.core.messages import Sender
+from bot.core.phrases import Phrases
+from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.handoff.live_queue import LiveQueue, positions_in_queue
-from bot.messages import Sender
-from bot.outbox import add_customer_message
-from bot.phrases import Phrases
+from bot.outbound.effects import Delivery, Dispatcher, Effects
+from bot.outbound.outbox import add_customer_message
 from bot.storage import tickets
+from bot.storage.db import Database
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,11 +26,12 @@ from arq import ArqRedis
 from redis.exceptions import WatchError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import redis_keys
 from bot.config import QueueSettings
-from bot.handoff.events import StaffEvent, StaffEventKind, publish
+from bot.core import redis_keys
+from bot.core.redis_replies import awaited
+from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.handoff.queue import WaitingTicket, queue_order
-from bot.redis_replies import awaited
+from bot.staff.events import publish
 from bot.storage import tickets
 
 log = structlog.get_logger(__name__)

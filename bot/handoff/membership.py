@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.handoff.accounts import Role
+from bot.staff.accounts import Role
 from bot.storage.staff import stored_queues
 
 EVERY_QUEUE_ROLES = frozenset({Role.SUPERVISOR.value, Role.MANAGER.value})

@@ -2,7 +2,7 @@
 
 Runs inside the pipeline's processing transaction, where the engine asked for a ticket: it
 gathers the facts (the complaint, the channel, the customer's tier, signals, business hours,
-repeat complaint), lets :func:`bot.handoff.rules.decide` choose, opens or raises the ticket with
+repeat complaint), lets :func:`bot.rules.decide` choose, opens or raises the ticket with
 the decided queue and priority, sends the notifications, and, for first-contact ownership
 (首问负责), gives the conversation straight to the agent who owned the customer's previous case.
 What it wrote for the timeline and the staff events to publish after the commit come back.
@@ -17,17 +17,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import store
 from bot.config import ServiceConfig, Signal
-from bot.flows.complaint import HandoffRequest, Step
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.core.timeline import TimelineKind
+from bot.flows.complaint import Step
 from bot.flows.deadline import BusinessCalendar
-from bot.handoff.events import StaffEvent, StaffEventKind
-from bot.handoff.notifications import SUPERVISORS, notify, user_audience
+from bot.flows.records import HandoffRequest
 from bot.handoff.rulebook import RuleBook
-from bot.handoff.rules import RoutingDecision, RoutingFacts, decide
-from bot.models import HandoffTicket
+from bot.rules import RoutingDecision, RoutingFacts, decide
 from bot.storage import routing as routing_store
-from bot.timeline import TimelineKind
+from bot.storage import store
+from bot.storage.models import HandoffTicket
+from bot.storage.notifications import SUPERVISORS, notify, user_audience
 
 AGENT_PREFIX = routing_store.AGENT_PREFIX
 ACCOUNT_MANAGER_AUDIENCE = SUPERVISORS

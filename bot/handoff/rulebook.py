@@ -16,9 +16,9 @@ import structlog
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from bot.handoff.rules import Rule, RuleSet, changes_between
-from bot.models import RuleSetVersion
+from bot.rules import Rule, RuleSet, changes_between
 from bot.storage import rules as rule_store
+from bot.storage.models import RuleSetVersion
 
 log = structlog.get_logger(__name__)
 

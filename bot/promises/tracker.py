@@ -2,7 +2,7 @@
 resolved or the customer confirms the resolution.
 
 Each function runs inside the caller's transaction and returns an :class:`Outcome`: what came
-of it, and the :class:`~bot.effects.Effects` to commit after the transaction (messages for the
+of it, and the :class:`~bot.outbound.effects.Effects` to commit after the transaction (messages for the
 outbound gateway, timers to schedule, staff events to publish).
 """
 
@@ -16,18 +16,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.config import PhraseId, ServiceConfig
-from bot.effects import Delivery, Effects, TimerSchedule
+from bot.core.messages import Sender
+from bot.core.phrases import Phrases
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.core.timeline import TimelineKind
 from bot.flows.complaint import SUPERVISOR_QUEUE
 from bot.flows.deadline import BusinessCalendar, describe_moment, format_hours
-from bot.handoff.events import StaffEvent, StaffEventKind
-from bot.handoff.notifications import SUPERVISORS, notify
-from bot.messages import Sender
-from bot.models import Complaint, Conversation, TimelineEvent
-from bot.outbox import add_customer_message
-from bot.phrases import Phrases
-from bot.promises import store
+from bot.outbound.effects import Delivery, Effects, TimerSchedule
+from bot.outbound.outbox import add_customer_message
 from bot.promises.timers import CaseTimer, CaseTimerKind, next_follow_up
-from bot.timeline import TimelineKind
+from bot.storage import promises as store
+from bot.storage.models import Complaint, Conversation, TimelineEvent
+from bot.storage.notifications import SUPERVISORS, notify
 
 StatusOnCommit = Callable[[str], str]
 ACTOR = "worker"

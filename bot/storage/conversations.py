@@ -7,7 +7,7 @@ from collections.abc import Collection
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from bot.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
+from bot.storage.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
 
 
 def messages_of(session: Session, conversation_id: int) -> list[Message]:

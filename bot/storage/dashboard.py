@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Complaint, Conversation
+from bot.storage.models import Complaint, Conversation
 
 OPEN_STATUSES = ("open", "incomplete")
 

@@ -10,9 +10,9 @@ from typing import Any, Literal
 from sqlalchemy import String, cast, literal, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import rows_matched
-from bot.messages import ChannelName
-from bot.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message
+from bot.core.messages import ChannelName
+from bot.storage.db import rows_matched
+from bot.storage.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message
 
 
 def mark_sent_passively(session: Session, message_ids: Sequence[int]) -> None:

@@ -1,5 +1,5 @@
-"""Staff notifications: stored once per dedupe key, read, marked read (``bot.handoff.notifications``
-says when)."""
+"""Staff notifications: stored once per dedupe key (the caller's transaction found the condition;
+after the commit it publishes the returned events), read, marked read."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.models import Notification
-from bot.store import dialect_insert
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.storage.models import Notification
+from bot.storage.store import dialect_insert
 
 
 def recent_alerts(session: Session, kind: str, audience: str, since: dt.datetime, limit: int) -> list[Notification]:
@@ -81,3 +82,45 @@ def insert_notification(
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(Notification.id)
     ).scalar_one_or_none()
+
+
+SUPERVISORS = "role:supervisor"
+MANAGERS = "role:manager"
+
+
+def user_audience(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def notify(
+    session: Session,
+    kind: str,
+    audience: str,
+    now: dt.datetime,
+    *,
+    conversation_id: int | None = None,
+    complaint_id: int | None = None,
+    ticket_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+) -> StaffEvent | None:
+    """Store a notification; None when one with ``dedupe_key`` exists already (notified once)."""
+    notification_id = insert_notification(
+        session,
+        kind,
+        audience,
+        now,
+        conversation_id=conversation_id,
+        complaint_id=complaint_id,
+        ticket_id=ticket_id,
+        detail=detail or {},
+        dedupe_key=dedupe_key,
+    )
+    if notification_id is None:
+        return None
+    return StaffEvent(
+        kind=StaffEventKind.NOTIFICATION,
+        conversation_ids=(conversation_id,) if conversation_id is not None else (),
+        audience=audience,
+        detail={"id": notification_id, "kind": kind, **(detail or {})},
+    )

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Base, Complaint, Conversation, DeadLetter, Message, Report, TimelineEvent
-from bot.store import dialect_insert
-from bot.timeline import TimelineKind
+from bot.core.timeline import TimelineKind
+from bot.storage.models import Base, Complaint, Conversation, DeadLetter, Message, Report, TimelineEvent
+from bot.storage.store import dialect_insert
 
 
 def stored_report(session: Session, kind: str, day: dt.date) -> Report | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import String, cast, literal, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import rows_matched
-from bot.models import Complaint, Conversation, User
+from bot.storage.db import rows_matched
+from bot.storage.models import Complaint, Conversation, User
 
 AGENT_PREFIX = "agent:"
 

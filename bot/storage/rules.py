@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import RuleSetVersion
-from bot.store import dialect_insert
+from bot.storage.models import RuleSetVersion
+from bot.storage.store import dialect_insert
 
 
 def newest_version(session: Session) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.models import User
+from bot.storage.models import User
 
 
 def every_user(session: Session) -> list[User]:

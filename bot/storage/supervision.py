@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.messages import MessageKind, Sender
-from bot.models import Complaint, Conversation, HandoffTicket, Message
+from bot.core.messages import MessageKind, Sender
+from bot.storage.models import Complaint, Conversation, HandoffTicket, Message
 
 
 def waiting_since(session: Session, created_before: dt.datetime) -> list[tuple[HandoffTicket, str | None]]:

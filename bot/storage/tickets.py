@@ -9,9 +9,9 @@ from typing import Any, Literal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.db import rows_matched
-from bot.models import Complaint, Conversation, HandoffTicket, TimelineEvent
-from bot.timeline import TimelineKind
+from bot.core.timeline import TimelineKind
+from bot.storage.db import rows_matched
+from bot.storage.models import Complaint, Conversation, HandoffTicket, TimelineEvent
 
 ClaimOutcome = Literal["claimed", "missing", "taken", "not your queue"]
 

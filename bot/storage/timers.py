@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.models import Timer
+from bot.storage.models import Timer
 
 
 def overdue_timers(session: Session, due_before: dt.datetime) -> list[Timer]:

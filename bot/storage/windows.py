@@ -1,4 +1,4 @@
-"""What a channel's sending window is computed from (``bot.channel_window``)."""
+"""What a channel's sending window is computed from (``bot.channels.wechat.window``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Conversation, Message
+from bot.storage.models import Conversation, Message
 
 
 def window_usage(session: Session, identity_id: int) -> tuple[dt.datetime | None, int]:

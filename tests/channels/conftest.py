@@ -9,9 +9,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot.channels.sms.stub import StubConfig, StubGateway, create_stub_app, stub_key
 from bot.embedded_redis import free_port
 from bot.settings import SmsGatewaySettings
-from bot.sms_stub import StubConfig, StubGateway, create_stub_app, stub_key
 from tests.conftest import AppFactory
 
 ACCOUNT, TOKEN, NUMBER = "AC" + "1" * 32, "stub-token", "10690000"

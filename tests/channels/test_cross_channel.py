@@ -8,8 +8,8 @@ from sqlalchemy import func, select, update
 
 from bot.config import ChannelsConfig, WechatWindow
 from bot.keys import sessions_key
-from bot.models import ChannelIdentity, Complaint, Customer
 from bot.settings import WechatAccountSettings
+from bot.storage.models import ChannelIdentity, Complaint, Customer
 from tests.channels.conftest import PHONE, Stub, app_with_sms_stub
 from tests.channels.wechat_helpers import (
     APPID,

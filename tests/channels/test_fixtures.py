@@ -10,10 +10,10 @@ from urllib.parse import parse_qsl
 import aiohttp
 import pytest
 
-from bot.channels.sms import SmsAdapter, SmsSettings
-from bot.channels.telegram import TelegramAdapter, TelegramSettings
-from bot.channels.wechat import WechatAdapter, WechatSettings
-from bot.messages import MessageKind
+from bot.channels.sms.adapter import SmsAdapter, SmsSettings
+from bot.channels.telegram.adapter import TelegramAdapter, TelegramSettings
+from bot.channels.wechat.adapter import WechatAdapter, WechatSettings
+from bot.core.messages import MessageKind
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 NOW = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)

@@ -9,10 +9,10 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from bot.channels.sms import SmsAdapter, SmsSettings, segments, signature, split_to_segments
+from bot.channels.sms.adapter import SmsAdapter, SmsSettings, segments, signature, split_to_segments
+from bot.core.messages import OutboundMessage
 from bot.keys import sessions_key
-from bot.messages import OutboundMessage
-from bot.models import Message
+from bot.storage.models import Message
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN, Stub
 from tests.conftest import AppFactory
 from tests.helpers import eventually, settled

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from yarl import query_to_pairs
 
-from bot.channels.sms import signature
+from bot.channels.sms.adapter import signature
+from bot.channels.text_input import TRUNCATION_MARK, clean_text, is_blank
 from bot.keys import sessions_key
-from bot.models import ChannelIdentity, Customer, Message
 from bot.settings import SmsGatewaySettings
-from bot.text_input import TRUNCATION_MARK, clean_text, is_blank
+from bot.storage.models import ChannelIdentity, Customer, Message
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN
 from tests.conftest import AppFactory
 from tests.input_strategies import NASTY_TEXTS, SENDABLE_CHARACTER, SHARED_APP, UNSTORABLE

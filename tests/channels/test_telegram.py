@@ -10,10 +10,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
-from bot.channels.telegram import split_text
+from bot.channels.telegram.adapter import split_text
 from bot.keys import sessions_key
-from bot.models import Message
 from bot.settings import TelegramBotSettings
+from bot.storage.models import Message
 from tests.channels.telegram_helpers import CHAT, SECRET, TOKEN, FakeBotApi, update
 from tests.conftest import AppFactory
 from tests.helpers import eventually

@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from bot.channels.text_input import TRUNCATION_MARK, clean_text, is_blank
 from bot.keys import sessions_key
-from bot.models import ChannelIdentity, Customer, Message
 from bot.settings import TelegramBotSettings
-from bot.text_input import TRUNCATION_MARK, clean_text, is_blank
+from bot.storage.models import ChannelIdentity, Customer, Message
 from tests.channels.telegram_helpers import SECRET, TOKEN, update
 from tests.conftest import AppFactory
 from tests.input_strategies import ANY_CHARACTER, JSON_VALUES, PROVIDER_TEXTS, SHARED_APP, UNSTORABLE

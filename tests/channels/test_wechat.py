@@ -15,8 +15,8 @@ from wechatpy.crypto import WeChatCrypto
 
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
 from bot.keys import config_key, redis_key, sessions_key, settings_key
-from bot.models import Complaint, Message
 from bot.settings import Settings, WechatAccountSettings
+from bot.storage.models import Complaint, Message
 from tests.channels.wechat_helpers import (
     APPID,
     OPENID,
@@ -233,7 +233,7 @@ async def test_fast_replies_go_back_on_the_push_itself(wechat_setup: tuple[Any, 
 
 async def test_two_processes_share_one_access_token(redis: Any) -> None:
     """Adapters in two workers asking at once: one fetch, both use the same token."""
-    from bot.channels.wechat import WechatAdapter, WechatSettings
+    from bot.channels.wechat.adapter import WechatAdapter, WechatSettings
 
     api = FakeWechatApi()
     fake = web.Application()

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, event, given, settings
 from sqlalchemy import func, select
 
 from bot.keys import sessions_key
-from bot.models import ChannelIdentity, Conversation, Message
 from bot.settings import WechatAccountSettings
+from bot.storage.models import ChannelIdentity, Conversation, Message
 from tests.channels.wechat_helpers import APPID, SECRET, TOKEN, signed_query
 from tests.channels.wechat_pushes import Push, pushes
 from tests.conftest import AppFactory

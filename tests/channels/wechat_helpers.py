@@ -14,7 +14,7 @@ from sqlalchemy import select
 from wechatpy.crypto import WeChatCrypto
 
 from bot.keys import clock_key, redis_key, sessions_key
-from bot.models import Message
+from bot.storage.models import Message
 
 TOKEN, APPID, SECRET, OPENID = "wx-token", "wx1234567890abcdef", "wx-secret", "oCustomer123"
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from bot.text_input import clean_text, is_blank
+from bot.channels.text_input import clean_text, is_blank
 
 ABSENT = None
 XML_ILLEGAL = frozenset(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
@@ -99,7 +99,7 @@ def _expected_text(fields: dict[str, str | None]) -> str | None:
     )
     if not well_formed or content is None:
         return None
-    # Stored as every provider's text is (bot.text_input has its own tests): cleaned, and not
+    # Stored as every provider's text is (bot.channels.text_input has its own tests): cleaned, and not
     # stored at all when nothing visible is left.
     text = clean_text(content.replace("\r\n", "\n").replace("\r", "\n").strip())
     return None if is_blank(text) else text

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from bot.config import Signal
 from bot.flows.data import FlowData, TimerKind
 from bot.keys import sessions_key
-from bot.models import Conversation
+from bot.storage.models import Conversation
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session
 

@@ -11,8 +11,8 @@ from bot.keys import (
     resources_key,
     sessions_key,
 )
-from bot.models import HandoffTicket
 from bot.resources import job_ctx as resources_ctx
+from bot.storage.models import HandoffTicket
 from tests.helpers import ChatSocket, new_session
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.handoff.accounts import Role
 from bot.keys import sessions_key
-from bot.models import HandoffTicket, User
+from bot.staff.accounts import Role
+from bot.storage.models import HandoffTicket, User
 from tests.conftest import AppFactory
 from tests.helpers import new_session
 from tests.staff import add_user, handed_off_ticket, set_queues, sign_in

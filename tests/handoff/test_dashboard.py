@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.handoff.accounts import Role
-from bot.handoff.clusters import ComplaintRow, find_clusters
 from bot.keys import clock_key, database_key
-from bot.models import ChannelIdentity, Complaint, Conversation, Customer
+from bot.staff.accounts import Role
+from bot.staff.clusters import ComplaintRow, find_clusters
+from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx
 from tests.staff import add_user, sign_in

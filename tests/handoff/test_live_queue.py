@@ -7,10 +7,10 @@ import json
 
 from redis.asyncio import Redis
 
-from bot import redis_keys
-from bot.handoff.accounts import Role
+from bot.core import redis_keys
+from bot.core.redis_replies import awaited
 from bot.handoff.live_queue import BUILT_FIELD
-from bot.redis_replies import awaited
+from bot.staff.accounts import Role
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx, ticket_of
 from tests.staff import add_user, set_queues, sign_in

@@ -20,10 +20,10 @@ from aiohttp import WSMsgType, WSServerHandshakeError
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.handoff.accounts import Role, create_user
-from bot.handoff.notifications import notify
 from bot.keys import clock_key, config_key, database_key, sessions_key
-from bot.models import DeadLetter, HandoffTicket, Notification, Report
+from bot.staff.accounts import Role, create_user
+from bot.storage.models import DeadLetter, HandoffTicket, Notification, Report
+from bot.storage.notifications import notify
 from tests.conftest import AppFactory
 from tests.helpers import new_session
 from tests.promises.support import promised_case

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.config import ConfigError, ServiceConfig, load_config
-from bot.handoff.rules import (
+from bot.rules import (
     RoutingDecision,
     RoutingFacts,
     Rule,

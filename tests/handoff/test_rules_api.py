@@ -12,11 +12,11 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select, update
 
-from bot import redis_keys
-from bot.handoff.accounts import Role
+from bot.core import redis_keys
 from bot.keys import config_key, database_key, sessions_key
-from bot.models import Conversation, Customer, HandoffTicket, Notification, TimelineEvent, User
 from bot.settings import PROJECT_ROOT
+from bot.staff.accounts import Role
+from bot.storage.models import Conversation, Customer, HandoffTicket, Notification, TimelineEvent, User
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
 from tests.staff import PASSWORD, add_user, sign_in

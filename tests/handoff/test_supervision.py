@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.handoff.accounts import Role
+from bot.staff.accounts import Role
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx, ticket_of
 from tests.staff import add_user, sign_in

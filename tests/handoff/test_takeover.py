@@ -12,13 +12,13 @@ from sqlalchemy import select, update
 
 from bot.app import create_app
 from bot.config import ServiceConfig
-from bot.db import Database
-from bot.engine import ConversationEngine, ConversationSnapshot
+from bot.core.engine import ConversationEngine, ConversationSnapshot
 from bot.flows.complaint import CustomerSaid, Event, Step
-from bot.handoff.accounts import Role
 from bot.keys import engine_key, sessions_key
-from bot.models import Conversation, HandoffTicket, Message, User
 from bot.settings import Settings
+from bot.staff.accounts import Role
+from bot.storage.db import Database
+from bot.storage.models import Conversation, HandoffTicket, Message, User
 from tests.conftest import FixedClock
 from tests.helpers import ChatSocket, eventually, new_session, settled, timeline_kinds
 from tests.staff import add_user

@@ -9,10 +9,10 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import select
 
-from bot.handoff.accounts import Role
 from bot.keys import clock_key, config_key, pipeline_key, redis_key, redis_url_key, resources_key, sessions_key
-from bot.models import Complaint, Notification
 from bot.resources import job_ctx
+from bot.staff.accounts import Role
+from bot.storage.models import Complaint, Notification
 from tests.helpers import ChatSocket, new_session
 from tests.staff import add_user, set_queues, sign_in
 from workers.jobs import reconcile

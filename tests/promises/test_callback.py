@@ -8,13 +8,14 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.config import ServiceConfig
-from bot.engine import ConversationEngine
-from bot.flows.complaint import CustomerView, Resolved, State, TimerKind
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Resolved, TimerKind
 from bot.flows.data import FlowData
-from bot.handoff.accounts import Role
+from bot.flows.records import CustomerView, State
 from bot.keys import config_key, database_key, sessions_key
-from bot.models import Conversation, Satisfaction
 from bot.promises.tracker import Tracker
+from bot.staff.accounts import Role
+from bot.storage.models import Conversation, Satisfaction
 from tests.channels.conftest import PHONE, app_with_sms_stub
 from tests.conftest import SHANGHAI, AppFactory, FixedClock
 from tests.helpers import eventually, settled, timeline_kinds

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.config import PhraseId, ServiceConfig
 from bot.keys import sessions_key
-from bot.models import Conversation
+from bot.storage.models import Conversation
 from tests.conftest import AppFactory, FixedClock
 from tests.helpers import ChatSocket, new_session, settled
 from tests.promises.support import run_due

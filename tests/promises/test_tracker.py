@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.handoff.accounts import Role
 from bot.keys import redis_key, sessions_key
-from bot.models import HandoffTicket, Timer
+from bot.staff.accounts import Role
+from bot.storage.models import HandoffTicket, Timer
 from tests.conftest import AppFactory, FixedClock
 from tests.helpers import settled, timeline_kinds
 from tests.promises.support import (

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.handoff.accounts import Role
+from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, sign_in
 from tests.conftest import AppFactory
 from tests.staff import add_user

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.keys import sessions_key
-from bot.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
+from bot.storage.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
 

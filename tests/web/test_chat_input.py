@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from bot.channels.text_input import check_text
 from bot.keys import sessions_key
-from bot.models import Message
-from bot.text_input import check_text
+from bot.storage.models import Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
 from tests.input_strategies import JSON_VALUES, SENDABLE_CHARACTER, SHARED_APP, TEXTS

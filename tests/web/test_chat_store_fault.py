@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.channels.webchat.routes import NOT_STORED
 from bot.keys import sessions_key
-from bot.models import Message
-from bot.web.chat import NOT_STORED
+from bot.storage.models import Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
 from tests.order_helpers import DESCRIPTION, messages_locked

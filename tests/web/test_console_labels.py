@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.timeline import TimelineKind
+from bot.core.timeline import TimelineKind
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "bot" / "web" / "static" / "console.js"

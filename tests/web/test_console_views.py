@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.handoff.accounts import Role
+from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
 from tests.conftest import AppFactory, FixedClock
 from tests.staff import add_user

@@ -7,10 +7,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.handoff.accounts import Role
-from bot.handoff.events import StaffEvent, StaffEventKind, publish
+from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import redis_key
-from bot.web.events import staff_hub_key
+from bot.staff.accounts import Role
+from bot.staff.event_socket import staff_hub_key
+from bot.staff.events import publish
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session
 from tests.staff import add_user, frames_until, handed_off_ticket, sign_in, staff_socket

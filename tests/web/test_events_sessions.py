@@ -10,12 +10,13 @@ from typing import Any
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from sqlalchemy import update
 
-from bot.handoff.accounts import Role
-from bot.handoff.events import StaffEvent, StaffEventKind, publish
+from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import database_key, redis_key
-from bot.models import User
 from bot.settings import AuthSettings
-from bot.web.events import SESSION_ENDED, staff_hub_key
+from bot.staff.accounts import Role
+from bot.staff.event_socket import SESSION_ENDED, staff_hub_key
+from bot.staff.events import publish
+from bot.storage.models import User
 from tests.conftest import AppFactory
 from tests.staff import COOKIE, PASSWORD, add_user, call_with_cookie, sign_in_with_cookie, staff_socket
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.handoff.accounts import Role
 from bot.settings import AuthSettings
+from bot.staff.accounts import Role
 from tests.conftest import AppFactory
 from tests.staff import PASSWORD, add_user
 

@@ -9,10 +9,10 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from bot import redis_keys
-from bot.handoff.accounts import Role
+from bot.core import redis_keys
 from bot.keys import redis_key
 from bot.settings import AuthSettings, Settings
+from bot.staff.accounts import Role
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
 from tests.staff import PASSWORD, add_user

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.embedded_redis import EmbeddedRedis
-from bot.handoff.accounts import Role
 from bot.settings import AuthSettings, Settings
+from bot.staff.accounts import Role
 from tests.conftest import AppFactory, FixedClock
 from tests.helpers import eventually
 from tests.staff import COOKIE, PASSWORD, add_user, call_with_cookie, sign_in_with_cookie

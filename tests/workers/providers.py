@@ -21,8 +21,8 @@ from bot.keys import (
     resources_key,
     sessions_key,
 )
-from bot.models import ChannelIdentity, Conversation, Customer, Message
 from bot.resources import job_ctx
+from bot.storage.models import ChannelIdentity, Conversation, Customer, Message
 from workers.settings import worker_functions
 
 TOKEN = "123456:TEST-TOKEN"

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from bot.handoff.accounts import Role
 from bot.keys import clock_key, sessions_key
-from bot.models import DeadLetter, Message
 from bot.settings import TelegramBotSettings
+from bot.staff.accounts import Role
+from bot.storage.models import DeadLetter, Message
 from tests.conftest import AppFactory, FixedClock
 from tests.helpers import timeline_kinds
 from tests.staff import add_user, give_to, sign_in

@@ -10,13 +10,13 @@ import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
+from bot.channels.sms.stub import StubConfig, create_stub_app, stub_key
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
 from bot.embedded_redis import free_port
-from bot.handoff.accounts import Role
 from bot.keys import sessions_key
-from bot.models import Complaint, Notification, TimelineEvent
 from bot.settings import SmsGatewaySettings, WechatAccountSettings
-from bot.sms_stub import StubConfig, create_stub_app, stub_key
+from bot.staff.accounts import Role
+from bot.storage.models import Complaint, Notification, TimelineEvent
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN
 from tests.channels.wechat_helpers import APPID, OPENID, SECRET, FakeWechatApi, start_fake_wechat
 from tests.channels.wechat_helpers import TOKEN as WECHAT_TOKEN

@@ -20,8 +20,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from bot.channels.sms.stub import StubConfig, create_stub_app, stub_key
 from bot.settings import PROJECT_ROOT
-from bot.sms_stub import StubConfig, create_stub_app, stub_key
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE
 from tests.channels.conftest import TOKEN as SMS_TOKEN
 from tests.conftest import AppFactory

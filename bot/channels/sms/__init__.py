@@ -1,0 +1,1 @@
+"""SMS: the gateway adapter, its webhook routes and the development stub gateway."""

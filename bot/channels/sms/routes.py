@@ -1,0 +1,80 @@
+"""SMS webhook routes: inbound messages and delivery status callbacks, both signed."""
+
+from __future__ import annotations
+
+import structlog
+from aiohttp import web
+
+from bot.channels.sms.adapter import SmsAdapter
+from bot.channels.text_input import clean_inbound
+from bot.keys import clock_key, config_key, database_key, pipeline_key, settings_key
+from bot.storage.deliveries import set_sms_status
+from bot.web.responses import json_error
+
+log = structlog.get_logger(__name__)
+
+sms_adapter_key = web.AppKey("sms_adapter", SmsAdapter)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+STATUS_MAP = {
+    "queued": "pending",
+    "accepted": "pending",
+    "sending": "pending",
+    "sent": "sent",
+    "delivered": "delivered",
+    "undelivered": "failed",
+    "failed": "failed",
+}
+
+
+def _signed_url(request: web.Request) -> str:
+    """The URL the gateway signed: the public URL when the app sits behind a proxy."""
+    public = request.app[settings_key].public_url
+    return f"{public.rstrip('/')}{request.path_qs}" if public else str(request.url)
+
+
+async def _verified_form(request: web.Request) -> dict[str, str]:
+    try:
+        form = await request.post()
+    # ValueError: not in its charset, or a malformed multipart body; LookupError: an unknown charset.
+    except (ValueError, LookupError) as error:
+        raise web.HTTPBadRequest(
+            text='{"error": "the body must be a form"}', content_type="application/json"
+        ) from error
+    params = {key: str(value) for key, value in form.items()}
+    if not request.app[sms_adapter_key].verify(_signed_url(request), params, request.headers.get("X-Twilio-Signature")):
+        raise web.HTTPForbidden(text='{"error": "bad or missing X-Twilio-Signature"}', content_type="application/json")
+    return params
+
+
+async def inbound(request: web.Request) -> web.Response:
+    """``POST /channels/sms``: stored before it is acknowledged; a retried MessageSid is stored once.
+
+    The text is cleaned and cut to the limit; a blank one is acknowledged and not stored.
+    """
+    params = await _verified_form(request)
+    try:
+        parsed = request.app[sms_adapter_key].parse(params, request.app[clock_key]())
+    except ValueError as error:
+        return json_error(400, str(error))
+    message = clean_inbound(parsed, request.app[config_key].channels.max_text_chars)
+    if message is None:
+        log.info("sms.blank_ignored", message_sid=parsed.provider_message_id)
+    else:
+        await request.app[pipeline_key].submit(message)
+    return web.Response(text=EMPTY_TWIML, content_type="text/xml")
+
+
+async def status_callback(request: web.Request) -> web.Response:
+    """``POST /channels/sms/status``: record the delivery state of a message the bot sent."""
+    params = await _verified_form(request)
+    sid, status = params.get("MessageSid", ""), STATUS_MAP.get(params.get("MessageStatus", ""))
+    if not sid or status is None:
+        return json_error(400, "MessageSid and a known MessageStatus are required")
+    await request.app[database_key].write(lambda session: set_sms_status(session, sid, status))
+    return web.Response(status=204)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/channels/sms", inbound)
+    app.router.add_post("/channels/sms/status", status_callback)

@@ -1,0 +1,198 @@
+"""A stub SMS gateway speaking the same (Twilio-compatible) dialect as the real one.
+
+It records outbound messages, honours ``Idempotency-Key`` (a repeated send returns the first
+result and sends nothing new), fires signed status callbacks, and offers a page where a
+developer "sends" an SMS as a phone would, which it delivers as a signed inbound webhook.
+Mounted at ``/sms-stub`` by the embedded ``run``; ``python -m bot sms-stub`` runs it alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import html
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.channels.sms.adapter import segments, signature
+
+
+@dataclass(slots=True)
+class StubMessage:
+    sid: str
+    to: str
+    from_: str
+    body: str
+    status: str
+    num_segments: int
+    created_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
+
+
+@dataclass(frozen=True, slots=True)
+class StubConfig:
+    account_sid: str
+    auth_token: str
+    number: str
+    """The bot's own number: outbound messages come from it, inbound ones go to it."""
+    webhook_url: str
+    """Where inbound SMS are posted (the bot's ``/channels/sms``)."""
+
+
+class StubGateway:
+    def __init__(self, config: StubConfig) -> None:
+        self.config = config
+        self.outbound: list[StubMessage] = []
+        self.inbound: list[dict[str, str]] = []
+        self.by_idempotency_key: dict[str, StubMessage] = {}
+        self._http: aiohttp.ClientSession | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # ------------------------------------------------------------------ the provider API
+
+    async def create_message(self, request: web.Request) -> web.Response:
+        if request.match_info["sid"] != self.config.account_sid:
+            return web.json_response({"code": 20404, "message": "The requested resource was not found"}, status=404)
+        auth = request.headers.get("Authorization", "")
+        try:
+            credentials = aiohttp.BasicAuth.decode(auth)
+        except ValueError:
+            credentials = None
+        if credentials is None or (credentials.login, credentials.password) != (
+            self.config.account_sid,
+            self.config.auth_token,
+        ):
+            return web.json_response({"code": 20003, "message": "Authenticate"}, status=401)
+        key = request.headers.get("Idempotency-Key")
+        if key and key in self.by_idempotency_key:
+            return web.json_response(self._resource(self.by_idempotency_key[key]), status=201)
+        form = await request.post()
+        to, body = str(form.get("To", "")), str(form.get("Body", ""))
+        if not to or not body:
+            return web.json_response(
+                {"code": 21604, "message": "A 'To' phone number and a 'Body' are required."}, status=400
+            )
+        message = StubMessage(
+            sid=f"SM{uuid.uuid4().hex}",
+            to=to,
+            from_=str(form.get("From", self.config.number)),
+            body=body,
+            status="queued",
+            num_segments=segments(body),
+        )
+        self.outbound.append(message)
+        if key:
+            self.by_idempotency_key[key] = message
+        callback = str(form.get("StatusCallback", ""))
+        if callback:
+            self._spawn(self._report_status(message, callback))
+        return web.json_response(self._resource(message), status=201)
+
+    def _resource(self, message: StubMessage) -> dict[str, Any]:
+        resource = asdict(message)
+        resource["from"] = resource.pop("from_")
+        resource["account_sid"] = self.config.account_sid
+        return resource
+
+    async def _report_status(self, message: StubMessage, callback: str) -> None:
+        for status in ("sent", "delivered"):
+            await asyncio.sleep(0.05)
+            message.status = status
+            await self._post_signed(
+                callback,
+                {
+                    "AccountSid": self.config.account_sid,
+                    "MessageSid": message.sid,
+                    "MessageStatus": status,
+                    "To": message.to,
+                    "From": message.from_,
+                },
+            )
+
+    # ------------------------------------------------------------------ the developer's phone
+
+    async def phone_sends(self, request: web.Request) -> web.Response:
+        """``POST /phone`` (form or JSON: From, Body): deliver an SMS to the bot as a phone would."""
+        if request.content_type == "application/json":
+            payload = await request.json()
+        else:
+            payload = dict(await request.post())
+        sender, body = str(payload.get("From", "")).strip(), str(payload.get("Body", ""))
+        if not sender or not body:
+            return web.json_response({"error": "From and Body are required"}, status=400)
+        params = {
+            "AccountSid": self.config.account_sid,
+            "MessageSid": f"SM{uuid.uuid4().hex}",
+            "From": sender,
+            "To": self.config.number,
+            "Body": body,
+            "NumSegments": str(segments(body)),
+        }
+        self.inbound.append(params)
+        status = await self._post_signed(self.config.webhook_url, params)
+        if request.content_type != "application/json":
+            raise web.HTTPSeeOther(location=str(request.url.with_path(request.path.rsplit("/", 1)[0] + "/")))
+        return web.json_response({"message_sid": params["MessageSid"], "webhook_status": status})
+
+    async def messages(self, request: web.Request) -> web.Response:
+        return web.json_response({"outbound": [self._resource(m) for m in self.outbound], "inbound": self.inbound})
+
+    async def page(self, request: web.Request) -> web.Response:
+        rows = "".join(
+            f"<tr><td>{html.escape(m.created_at[11:19])}</td><td>{html.escape(m.to)}</td>"
+            f"<td class=body>{html.escape(m.body)}</td><td>{html.escape(m.status)}</td></tr>"
+            for m in reversed(self.outbound)
+        )
+        body = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<title>SMS stub gateway</title><style>body{{font-family:system-ui,sans-serif;max-width:760px;margin:2em auto}}
+td{{border-bottom:1px solid #ddd;padding:4px 8px;vertical-align:top}}.body{{white-space:pre-wrap}}</style></head>
+<body><h1>SMS stub gateway</h1>
+<p>Sends to the bot at <code>{html.escape(self.config.webhook_url)}</code>; the bot's number is
+<code>{html.escape(self.config.number)}</code>.</p>
+<form method="post" action="phone"><label>From <input name="From" value="+8613800138000"></label>
+<label>Message <input name="Body" size="50" placeholder="小区电梯坏了"></label> <button>Send SMS</button></form>
+<h2>Messages the bot sent</h2><table><tr><th>time</th><th>to</th><th>text</th><th>status</th></tr>{rows}</table>
+</body></html>"""
+        return web.Response(text=body, content_type="text/html")
+
+    # ------------------------------------------------------------------ plumbing
+
+    async def _post_signed(self, url: str, params: dict[str, str]) -> int:
+        assert self._http is not None
+        headers = {"X-Twilio-Signature": signature(self.config.auth_token, url, params)}
+        try:
+            async with self._http.post(url, data=params, headers=headers) as response:
+                return response.status
+        except aiohttp.ClientError:
+            return 0
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def lifecycle(self, _app: web.Application) -> AsyncIterator[None]:
+        self._http = aiohttp.ClientSession()
+        yield
+        for task in list(self._tasks):
+            task.cancel()
+        await self._http.close()
+
+
+stub_key = web.AppKey("sms_stub", StubGateway)
+
+
+def create_stub_app(config: StubConfig) -> web.Application:
+    gateway = StubGateway(config)
+    app = web.Application()
+    app[stub_key] = gateway
+    app.cleanup_ctx.append(gateway.lifecycle)
+    app.router.add_get("/", gateway.page)
+    app.router.add_post("/phone", gateway.phone_sends)
+    app.router.add_get("/messages", gateway.messages)
+    app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", gateway.create_message)
+    return app

@@ -1,0 +1,1 @@
+"""Telegram: the adapter and its webhook route."""

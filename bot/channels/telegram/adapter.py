@@ -1,0 +1,170 @@
+"""Telegram through python-telegram-bot: webhook updates in, ``sendMessage`` out.
+
+Webhooks carry ``X-Telegram-Bot-Api-Secret-Token``; an update is parsed with
+``telegram.Update.de_json`` and identified by its ``update_id`` (Telegram retries with the same
+one). The adapter touches neither storage nor the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import telegram
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.channels.base import DeliveryError, render_text
+from bot.core.messages import ChannelName, InboundMessage, MessageKind, OutboundMessage
+
+MAX_TEXT = 4096
+MAX_ID = 2**63
+MAX_RETRY_AFTER_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramSettings:
+    token: str
+    secret: str
+    api_base: str = "https://api.telegram.org"
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at a line end where there is one."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = limit if cut <= 0 else cut
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    pieces.append(text)
+    return pieces
+
+
+class MalformedUpdate(ValueError):
+    """An update with an update_id whose message is not shaped as Telegram sends one."""
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_ID < value < MAX_ID
+
+
+def _check_message(message: object) -> None:
+    """Raise :class:`MalformedUpdate` unless the fields the bot reads have Telegram's types."""
+    if not isinstance(message, dict):
+        raise MalformedUpdate("'message' is not an object")
+    chat, sender = message.get("chat"), message.get("from")
+    if not isinstance(chat, dict) or not _is_id(chat.get("id")):
+        raise MalformedUpdate("'message.chat.id' is not an id")
+    if sender is not None and not (
+        isinstance(sender, dict)
+        and isinstance(sender.get("first_name"), str)
+        and all(isinstance(sender.get(key), str | None) for key in ("last_name", "language_code"))
+    ):
+        raise MalformedUpdate("'message.from' is not a user")
+    if not all(isinstance(message.get(key), str | None) for key in ("text", "caption")):
+        raise MalformedUpdate("'message.text' or 'message.caption' is not a string")
+    location = message.get("location")
+    if location is not None and not (
+        isinstance(location, dict)
+        and all(isinstance(location.get(key), int | float) for key in ("latitude", "longitude"))
+    ):
+        raise MalformedUpdate("'message.location' is not a location")
+
+
+class TelegramAdapter:
+    name = ChannelName.TELEGRAM
+    accepts_idempotency_key = False
+
+    def __init__(self, settings: TelegramSettings) -> None:
+        self.settings = settings
+        self.bot = telegram.Bot(settings.token, base_url=f"{settings.api_base.rstrip('/')}/bot")
+        self._ready = asyncio.Lock()
+        self._initialized = False
+
+    def verify(self, headers: Mapping[str, str]) -> bool:
+        given = headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        # As bytes: compare_digest refuses str with non-ASCII characters, which a header may hold.
+        secret = self.settings.secret.encode()
+        return bool(given) and hmac.compare_digest(given.encode("utf-8", "surrogatepass"), secret)
+
+    def parse(self, payload: Any, now: dt.datetime) -> InboundMessage | None:
+        """The update as an inbound message, or None for updates the bot does not handle.
+
+        Raises :class:`MalformedUpdate` for an update whose message is not shaped as Telegram
+        sends it (acknowledge it: Telegram would retry it in vain), and ValueError when the
+        payload is not an update at all.
+        """
+        if not isinstance(payload, dict) or not _is_id(payload.get("update_id")):
+            raise ValueError("not a Telegram update (no update_id)")
+        if payload.get("message") is None:
+            return None
+        _check_message(payload["message"])
+        try:
+            update = telegram.Update.de_json(payload, self.bot)
+        # de_json trusts its input: on anything it did not expect it fails in its own ways.
+        except Exception as error:
+            raise MalformedUpdate(f"the message cannot be read: {error!r}") from error
+        message = update.message
+        if message is None or message.chat is None:
+            return None
+        text = message.text or message.caption or ""
+        kind = MessageKind.TEXT
+        if text.strip().split(" ")[0] == "/start":
+            kind, text = MessageKind.START, ""
+        elif message.photo:
+            kind, text = MessageKind.IMAGE, text or "[image]"
+        elif message.voice:
+            kind, text = MessageKind.VOICE, "[voice]"
+        elif message.location:
+            kind, text = MessageKind.LOCATION, f"[location {message.location.latitude},{message.location.longitude}]"
+        elif not text:
+            return None
+        sender = message.from_user
+        return InboundMessage(
+            channel=ChannelName.TELEGRAM,
+            sender_id=str(message.chat.id),
+            provider_message_id=f"update:{update.update_id}",
+            text=text,
+            sent_at=now,
+            kind=kind,
+            sender_name=sender.full_name if sender else None,
+            locale=(sender.language_code or None) if sender else None,
+        )
+
+    async def _initialize(self) -> None:
+        async with self._ready:
+            if not self._initialized:
+                await self.bot.initialize()
+                self._initialized = True
+
+    async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
+        await self._initialize()
+        ids = []
+        for piece in split_text(render_text(message)):
+            ids.append(str(await self._send_piece(recipient, piece)))
+        return ",".join(ids)
+
+    async def _send_piece(self, chat_id: str, text: str) -> int:
+        for _ in range(3):
+            try:
+                sent = await self.bot.send_message(chat_id=int(chat_id), text=text)
+                return sent.message_id
+            except RetryAfter as error:
+                wait = error.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+                if seconds > MAX_RETRY_AFTER_SECONDS:
+                    raise DeliveryError(f"rate limited for {seconds:.0f} s", permanent=False) from error
+                await asyncio.sleep(seconds)
+            except (BadRequest, Forbidden) as error:
+                raise DeliveryError(f"Telegram refused: {error.message}", permanent=True) from error
+            except (NetworkError, TelegramError) as error:
+                raise DeliveryError(f"Telegram unreachable: {error}", permanent=False) from error
+        raise DeliveryError("still rate limited after waiting", permanent=False)
+
+    async def close(self) -> None:
+        if self._initialized:
+            await self.bot.shutdown()

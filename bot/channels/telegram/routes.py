@@ -1,0 +1,44 @@
+"""Telegram webhook route: secret-checked updates, deduplicated on update_id."""
+
+from __future__ import annotations
+
+import structlog
+from aiohttp import web
+
+from bot.channels.telegram.adapter import MalformedUpdate, TelegramAdapter
+from bot.channels.text_input import clean_inbound
+from bot.keys import clock_key, config_key, pipeline_key
+from bot.web.responses import json_error
+
+telegram_adapter_key = web.AppKey("telegram_adapter", TelegramAdapter)
+
+log = structlog.get_logger(__name__)
+
+
+async def webhook(request: web.Request) -> web.Response:
+    """``POST /channels/telegram``: stored before it is acknowledged; other update types are ignored.
+
+    A body that is not an update gets 400. An update Telegram would only retry in vain (a
+    message of the wrong shape, or with no visible text once cleaned) is acknowledged and
+    ignored; a text over the limit is cut to it.
+    """
+    adapter = request.app[telegram_adapter_key]
+    if not adapter.verify(request.headers):
+        return json_error(403, "bad or missing X-Telegram-Bot-Api-Secret-Token")
+    try:
+        payload = await request.json()
+        parsed = adapter.parse(payload, request.app[clock_key]())
+    except MalformedUpdate as error:
+        log.warning("telegram.malformed_update_ignored", update_id=payload.get("update_id"), reason=str(error))
+        return web.json_response({"ok": True})
+    # ValueError: not JSON, not in its charset, or not an update; LookupError: an unknown charset.
+    except (ValueError, LookupError, RecursionError) as error:
+        return json_error(400, f"not a Telegram update: {error}")
+    message = clean_inbound(parsed, request.app[config_key].channels.max_text_chars) if parsed is not None else None
+    if message is not None:
+        await request.app[pipeline_key].submit(message)
+    return web.json_response({"ok": True})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/channels/telegram", webhook)

@@ -1,0 +1,1 @@
+"""Web chat: the adapter (frames and sockets) and its HTTP and websocket routes."""

@@ -1,0 +1,130 @@
+"""Web chat: JSON frames over a websocket (or HTTP), and the sockets connected to this process.
+
+The adapter parses client frames into :class:`InboundMessage`s and renders stored messages as
+server frames. It keeps no conversation state and touches no storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+import weakref
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels.text_input import TextRejected, check_text
+from bot.core.messages import ChannelName, InboundMessage, Sender
+
+
+class FrameError(ValueError):
+    """A client frame that cannot be accepted; the message says why, for the client."""
+
+
+def client_message_id(raw_id: object) -> str:
+    if not isinstance(raw_id, str):
+        raise FrameError("'id' must be a string (a client-generated UUID)")
+    try:
+        return str(uuid.UUID(raw_id))
+    except ValueError as error:
+        raise FrameError("'id' must be a UUID") from error
+
+
+def parse_message(
+    payload: Any, identity_id: int, now: dt.datetime, locale: str | None = None, *, max_chars: int
+) -> InboundMessage:
+    """Turn ``{"type": "message", "id": …, "text": …}`` into an inbound message.
+
+    The provider message id is scoped to the identity, so one customer's ids never collide
+    with another's. Raises :class:`FrameError` saying what is wrong, e.g. text that is blank,
+    longer than ``max_chars`` or holds characters that cannot be stored (``bot/channels/text_input.py``).
+    """
+    if not isinstance(payload, dict):
+        raise FrameError("a frame must be a JSON object")
+    if payload.get("type", "message") != "message":
+        raise FrameError(f"unknown frame type {payload.get('type')!r}")
+    message_id = client_message_id(payload.get("id"))
+    try:
+        text = check_text(payload.get("text"), max_chars)
+    except TextRejected as error:
+        raise FrameError(str(error)) from error
+    return InboundMessage(
+        channel=ChannelName.WEBCHAT,
+        sender_id=str(identity_id),
+        provider_message_id=f"{identity_id}:{message_id}",
+        text=text,
+        sent_at=now,
+        locale=locale,
+    )
+
+
+def parse_frame(
+    raw: str, identity_id: int, now: dt.datetime, locale: str | None = None, *, max_chars: int
+) -> InboundMessage:
+    try:
+        payload = json.loads(raw)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise FrameError("a frame must be JSON") from error
+    return parse_message(payload, identity_id, now, locale, max_chars=max_chars)
+
+
+def message_frame(
+    message_id: int,
+    sender: Sender | str,
+    text: str,
+    created_at: dt.datetime,
+    provider_message_id: str | None = None,
+) -> dict[str, Any]:
+    """The server frame for one stored message."""
+    client_id = provider_message_id.split(":", 1)[1] if provider_message_id and ":" in provider_message_id else None
+    return {
+        "type": "message",
+        "id": str(message_id),
+        "from": Sender(sender).value,
+        "text": text,
+        "ts": created_at.isoformat(),
+        "client_id": client_id,
+    }
+
+
+class WebchatHub:
+    """The web chat sockets open on this process, by customer identity."""
+
+    def __init__(self) -> None:
+        self._sockets: dict[int, weakref.WeakSet[web.WebSocketResponse]] = {}
+
+    def add(self, identity_id: int, socket: web.WebSocketResponse) -> None:
+        self._sockets.setdefault(identity_id, weakref.WeakSet()).add(socket)
+
+    def remove(self, identity_id: int, socket: web.WebSocketResponse) -> None:
+        sockets = self._sockets.get(identity_id)
+        if sockets is not None:
+            sockets.discard(socket)
+            if not sockets:
+                del self._sockets[identity_id]
+
+    def has(self, identity_id: int) -> bool:
+        return bool(self._sockets.get(identity_id))
+
+    async def send(self, identity_id: int, frame: dict[str, Any]) -> None:
+        await self.send_text(identity_id, json.dumps(frame, ensure_ascii=False))
+
+    async def send_text(self, identity_id: int, text: str) -> None:
+        """Send an already encoded frame to every socket of the identity on this process."""
+        for socket in list(self._sockets.get(identity_id, ())):
+            if socket.closed:
+                continue
+            try:
+                await socket.send_str(text)
+            except (ConnectionError, RuntimeError):
+                self.remove(identity_id, socket)
+
+    async def close_all(self) -> None:
+        for sockets in list(self._sockets.values()):
+            for socket in list(sockets):
+                await socket.close(code=1001, message=b"server shutting down")
+        self._sockets.clear()
+
+    def __len__(self) -> int:
+        return sum(len(sockets) for sockets in self._sockets.values())

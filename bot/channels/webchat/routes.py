@@ -1,0 +1,163 @@
+"""Web chat HTTP and websocket routes: sessions, the socket, and the HTTP fallback."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.channels.webchat.adapter import FrameError, message_frame, parse_frame, parse_message
+from bot.flows.complaint import Started
+from bot.keys import clock_key, config_key, database_key, engine_key, hub_key, pipeline_key, sessions_key
+from bot.storage import store
+from bot.web.responses import STATIC_DIR, json_error
+
+HISTORY_LIMIT = 1000
+MAX_MESSAGE_ID = 2**63 - 1
+NOT_STORED = "not stored, please send again"
+
+
+async def chat_page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "chat.html")
+
+
+async def _read_json(request: web.Request) -> dict[str, Any]:
+    if not request.body_exists:
+        return {}
+    try:
+        payload = await request.json()
+    # ValueError: not JSON or not in its charset; LookupError: an unknown charset.
+    except (ValueError, LookupError, RecursionError) as error:
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "the body must be JSON"}), content_type="application/json"
+        ) from error
+    if not isinstance(payload, dict):
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "the body must be a JSON object"}), content_type="application/json"
+        )
+    return payload
+
+
+async def create_session(request: web.Request) -> web.Response:
+    """``POST /chat/session``: a new conversation, or the one a known token resumes."""
+    payload = await _read_json(request)
+    app = request.app
+    locale = app[engine_key].phrases.locale(payload.get("locale") if isinstance(payload.get("locale"), str) else None)
+    token = payload.get("token")
+    if token is not None:
+        if not isinstance(token, str):
+            return json_error(400, "'token' must be a string")
+        async with app[sessions_key]() as session:
+            identity_id = await session.run_sync(store.identity_for_token, token)
+            if identity_id is None:
+                return json_error(401, "unknown token: start a new session without one")
+            conversation_id = await session.run_sync(store.current_conversation_id, identity_id)
+            if conversation_id is None:
+                conversation_id = await session.run_sync(store.latest_conversation_id, identity_id)
+        return web.json_response({"token": token, "conversation_id": conversation_id})
+    now, tier = app[clock_key](), app[engine_key].config.deadlines.default_tier
+    created = await app[database_key].write(lambda session: store.create_webchat_session(session, locale, now, tier))
+    await app[pipeline_key].push(created.conversation_id, [Started()])
+    return web.json_response({"token": created.token, "conversation_id": created.conversation_id}, status=201)
+
+
+def _bearer(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+async def _identity(request: web.Request, token: str | None) -> int:
+    if not token:
+        raise web.HTTPUnauthorized(
+            text=json.dumps({"error": "a web chat token is required"}), content_type="application/json"
+        )
+    async with request.app[sessions_key]() as session:
+        identity_id = await session.run_sync(store.identity_for_token, token)
+    if identity_id is None:
+        raise web.HTTPUnauthorized(
+            text=json.dumps({"error": "unknown token: start a new session"}), content_type="application/json"
+        )
+    return identity_id
+
+
+async def _history(request: web.Request, identity_id: int, after_id: int) -> list[dict[str, Any]]:
+    async with request.app[sessions_key]() as session:
+        messages = await session.run_sync(store.webchat_history, identity_id, after_id, HISTORY_LIMIT)
+    return [
+        message_frame(message.id, message.sender, message.text, message.created_at, message.provider_message_id)
+        for message in messages
+    ]
+
+
+async def websocket(request: web.Request) -> web.StreamResponse:
+    """``GET /chat/ws?token=…``: history first, then live messages both ways."""
+    identity_id = await _identity(request, request.query.get("token"))
+    app = request.app
+    socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
+    await socket.prepare(request)
+    hub, pipeline, clock = app[hub_key], app[pipeline_key], app[clock_key]
+    max_chars = app[config_key].channels.max_text_chars
+    hub.add(identity_id, socket)
+    try:
+        for frame in await _history(request, identity_id, 0):
+            await socket.send_json(frame)
+        async for message in socket:
+            if message.type is not WSMsgType.TEXT:
+                if message.type is WSMsgType.BINARY:
+                    await socket.send_json({"type": "error", "message": "frames must be JSON text"})
+                continue
+            try:
+                inbound = parse_frame(message.data, identity_id, clock(), max_chars=max_chars)
+            except FrameError as error:
+                await socket.send_json({"type": "error", "message": str(error)})
+                continue
+            client_id = inbound.provider_message_id.split(":", 1)[1]
+            try:
+                await pipeline.submit(inbound, identity_id=identity_id)
+            # Storage failed (logged by the pipeline): the customer resends with the same id.
+            except Exception:
+                await socket.send_json({"type": "error", "id": client_id, "message": NOT_STORED})
+                continue
+            await socket.send_json({"type": "ack", "id": client_id})
+    finally:
+        hub.remove(identity_id, socket)
+    return socket
+
+
+async def post_message(request: web.Request) -> web.Response:
+    """``POST /chat/messages``: the HTTP fallback for sending."""
+    identity_id = await _identity(request, _bearer(request))
+    payload = await _read_json(request)
+    try:
+        inbound = parse_message(
+            payload, identity_id, request.app[clock_key](), max_chars=request.app[config_key].channels.max_text_chars
+        )
+    except FrameError as error:
+        return json_error(400, str(error))
+    client_id = inbound.provider_message_id.split(":", 1)[1]
+    try:
+        await request.app[pipeline_key].submit(inbound, identity_id=identity_id)
+    except Exception:
+        return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
+    return web.json_response({"type": "ack", "id": client_id})
+
+
+async def get_messages(request: web.Request) -> web.Response:
+    """``GET /chat/messages?after=<id>``: the HTTP fallback for receiving."""
+    identity_id = await _identity(request, _bearer(request))
+    raw_after = request.query.get("after", "0") or "0"
+    # isdigit() also takes digits such as "²" that int() refuses.
+    if not (raw_after.isascii() and raw_after.isdigit()) or len(raw_after) > 19 or int(raw_after) > MAX_MESSAGE_ID:
+        return json_error(400, "'after' must be a message id (a whole number)")
+    return web.json_response({"messages": await _history(request, identity_id, int(raw_after))})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/chat", chat_page)
+    app.router.add_post("/chat/session", create_session)
+    app.router.add_get("/chat/ws", websocket)
+    app.router.add_post("/chat/messages", post_message)
+    app.router.add_get("/chat/messages", get_messages)
+    app.router.add_static("/static/", STATIC_DIR)

@@ -1,0 +1,1 @@
+"""WeChat official account: the adapter, its webhook routes and the sending window."""

@@ -1,0 +1,362 @@
+"""WeChat official account through wechatpy: signed (and optionally encrypted) XML in,
+customer-service messages out.
+
+Inbound requests are checked (signature and its timestamp's age; with an EncodingAESKey only
+safe mode, with ``msg_signature``, decryption and the appid, the previous key accepted during a
+key rotation) and their XML read field by field: anything WeChat would not send is a
+RequestRejected, never an unexpected exception. Outbound messages use wechatpy's blocking API
+client in a thread, with the access token shared through Redis so that one process at a time
+refreshes it. The adapter touches neither storage nor the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+import xmltodict
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from wechatpy import parse_message
+from wechatpy.client import WeChatClient
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException, WeChatClientException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+from bot.channels.base import DeliveryError, render_text
+from bot.core import redis_keys
+from bot.core.messages import ChannelName, InboundMessage, MessageKind, OutboundMessage
+
+log = structlog.get_logger(__name__)
+
+TOKEN_ERRORS = frozenset({40001, 40014, 42001})
+"""Access token invalid or expired: fetch a new one and try once more."""
+PERMANENT_ERRORS = frozenset({40003, 40037, 43004, 45015, 45047, 48001})
+"""Bad openid, bad template id, not following, outside the 48-hour window, over the quota, no permission."""
+
+
+class _Client(WeChatClient):  # type: ignore[misc]
+    """wechatpy's client against a configurable API base (its token URL is fixed upstream)."""
+
+    def __init__(self, appid: str, secret: str, api_base: str, access_token: str | None = None) -> None:
+        super().__init__(appid, secret, access_token=access_token, timeout=10)
+        base = api_base.rstrip("/")
+        self.API_BASE_URL = f"{base}/cgi-bin/"
+        self._token_url = f"{base}/cgi-bin/token"
+
+    def fetch_access_token(self) -> dict[str, Any]:
+        return dict(
+            self._fetch_access_token(
+                url=self._token_url,
+                params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+            )
+        )
+
+
+class RequestRejected(Exception):
+    """A request that is not from WeChat or cannot be read: answer 4xx and store nothing."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""What a sender's openid (28 characters in practice; it keys the customer's identity) and the
+account's own id (``gh_…``) look like."""
+MAX_CREATE_TIME = 2**32 - 1
+"""WeChat's CreateTime is a 32-bit Unix time; anything larger is not from WeChat."""
+
+
+def _fields(xml: str) -> dict[str, str]:
+    """The top-level elements of a pushed message as text (an empty element is "").
+
+    Raises RequestRejected for an empty body, XML that is not one ``<xml>`` element, and for
+    elements that are repeated or have children (WeChat sends neither).
+    """
+    if not xml.strip():
+        raise RequestRejected(400, "empty body")
+    try:
+        document = xmltodict.parse(xml, disable_entities=True)
+    except Exception as error:
+        raise RequestRejected(400, f"not WeChat XML: {type(error).__name__}") from error
+    root = document.get("xml") if isinstance(document, dict) else None
+    if not isinstance(root, dict):
+        raise RequestRejected(400, "not WeChat XML: no <xml> element with fields")
+    fields: dict[str, str] = {}
+    for name, value in root.items():
+        if value is not None and not isinstance(value, str):
+            raise RequestRejected(400, f"not WeChat XML: <{name}> is not a single text element")
+        fields[name] = value or ""
+    return fields
+
+
+def _required(fields: Mapping[str, str], name: str) -> str:
+    value = fields.get(name, "").strip()
+    if not value:
+        raise RequestRejected(400, f"missing <{name}>")
+    return value
+
+
+def _create_time(value: str | None) -> int:
+    if value is None or not _is_digits(value.strip()) or len(value.strip()) > 12:
+        raise RequestRejected(400, "missing or non-numeric <CreateTime>")
+    created = int(value)
+    if not 0 < created <= MAX_CREATE_TIME:
+        raise RequestRejected(400, "<CreateTime> out of range")
+    return created
+
+
+def _message_text(content: str) -> str | None:
+    """The customer's text of a WeChat text message; None when there is nothing to read
+    (WeChat's clients send no empty messages: such a push is answered and ignored)."""
+    text = content.strip()
+    return text or None
+
+
+def _kind_and_text(message_type: str, event: str, fields: Mapping[str, str]) -> tuple[MessageKind | None, str]:
+    if message_type == "text":
+        text = _message_text(fields.get("Content", ""))
+        return (MessageKind.TEXT, text) if text is not None else (None, "")
+    if message_type == "event":
+        return (MessageKind.START, "") if event == "subscribe" else (None, "")
+    if message_type == "image":
+        return MessageKind.IMAGE, "[image]"
+    if message_type == "voice":
+        recognition = fields.get("Recognition", "").strip()
+        return MessageKind.VOICE, f"[voice] {recognition}" if recognition else "[voice]"
+    if message_type == "location":
+        x, y = fields.get("Location_X", "").strip(), fields.get("Location_Y", "").strip()
+        if not (_is_number(x) and _is_number(y)):
+            raise RequestRejected(400, "location without numeric <Location_X> and <Location_Y>")
+        return MessageKind.LOCATION, f"[location] {fields.get('Label', '').strip()} ({x},{y})"
+    if message_type == "link":
+        return MessageKind.LINK, f"[link] {fields.get('Title', '').strip()} {fields.get('Url', '').strip()}".rstrip()
+    return None, ""
+
+
+def _is_digits(value: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts "²" and other scripts' digits)."""
+    return value.isascii() and value.isdigit()
+
+
+def _is_number(value: str) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except ValueError:
+        return False
+
+
+def _provider_id(
+    fields: Mapping[str, str], message_type: str, event: str, sender: str, created: int, text: str
+) -> str:
+    """The dedupe key WeChat's retries share: ``MsgId``; for events (and a message without
+    one) the sender and ``CreateTime``, as WeChat advises, plus what the message says so two
+    different messages of one second stay apart."""
+    if message_type == "event":
+        return f"event:{sender}:{created}:{event}"
+    msg_id = fields.get("MsgId", "").strip()
+    if msg_id and not (_is_digits(msg_id) and len(msg_id) <= 20):
+        raise RequestRejected(400, "non-numeric <MsgId>")
+    if msg_id and int(msg_id) != 0:
+        return f"msg:{int(msg_id)}"
+    digest = hashlib.sha256(f"{message_type}\n{text}".encode()).hexdigest()[:16]
+    return f"msg:{sender}:{created}:{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class WechatSettings:
+    token: str
+    appid: str
+    secret: str
+    aes_key: str | None = None
+    aes_key_previous: str | None = None
+    api_base: str = "https://api.weixin.qq.com"
+    signature_max_age_seconds: float = 300.0
+    """A signed request's ``timestamp`` may be this far in the past or the future."""
+
+
+class WechatAdapter:
+    name = ChannelName.WECHAT
+    accepts_idempotency_key = False
+
+    def __init__(self, settings: WechatSettings, redis: Redis | None = None) -> None:
+        self.settings = settings
+        self._redis = redis
+        self._cryptos = [
+            WeChatCrypto(settings.token, key, settings.appid)
+            for key in (settings.aes_key, settings.aes_key_previous)
+            if key
+        ]
+
+    # ------------------------------------------------------------------ inbound
+
+    def verify_url(self, query: Mapping[str, str], now: dt.datetime) -> str:
+        """The ``echostr`` to answer for URL verification; raises RequestRejected."""
+        self._check_plain_signature(query, now)
+        return query.get("echostr", "")
+
+    def _check_plain_signature(self, query: Mapping[str, str], now: dt.datetime) -> None:
+        """``signature`` over token, timestamp and nonce, with a timestamp inside the window:
+        a captured signature cannot be replayed later."""
+        timestamp = query.get("timestamp", "")
+        try:
+            check_signature(self.settings.token, query.get("signature", ""), timestamp, query.get("nonce", ""))
+        except InvalidSignatureException as error:
+            raise RequestRejected(403, "bad signature") from error
+        if not _is_digits(timestamp) or len(timestamp) > 12:
+            raise RequestRejected(403, "bad timestamp")
+        age = now.timestamp() - int(timestamp)
+        if abs(age) > self.settings.signature_max_age_seconds:
+            raise RequestRejected(403, "timestamp outside the allowed window (check the server clock)")
+
+    def read(self, query: Mapping[str, str], body: bytes, now: dt.datetime) -> tuple[str, WeChatCrypto | None]:
+        """The plain XML of a POST (decrypted in safe and compatible mode) and the crypto that
+        decrypted it, to encrypt a passive reply with; raises RequestRejected.
+
+        Plain mode signs only token, timestamp and nonce, not the body: with an EncodingAESKey
+        configured, only encrypted bodies (whose ``msg_signature`` covers them) are accepted.
+        """
+        self._check_plain_signature(query, now)
+        if query.get("encrypt_type", "raw") != "aes":
+            if self._cryptos:
+                raise RequestRejected(403, "plain message refused: an EncodingAESKey is configured (use safe mode)")
+            return body.decode("utf-8", errors="strict"), None
+        if not self._cryptos:
+            raise RequestRejected(400, "encrypted message but no EncodingAESKey is configured")
+        failure: Exception | None = None
+        for crypto in self._cryptos:
+            try:
+                plain = crypto.decrypt_message(body, query.get("msg_signature", ""), query["timestamp"], query["nonce"])
+                return str(plain), crypto
+            except InvalidSignatureException as error:
+                raise RequestRejected(403, "bad msg_signature") from error
+            except InvalidAppIdException as error:
+                raise RequestRejected(403, "message for another appid") from error
+            except Exception as error:  # a wrong key fails to decrypt: try the previous one
+                failure = error
+        raise RequestRejected(400, f"cannot decrypt the message: {type(failure).__name__}")
+
+    async def bind_body(self, query: Mapping[str, str], body: bytes) -> None:
+        """In plain mode, tie the (already checked) signed query to this body: the first body
+        pushed with a signature, timestamp and nonce is the only one accepted with them until
+        the timestamp is out of its window (twice the window, to be sure). A retry with the same
+        body passes; another body raises RequestRejected (403), Redis unreachable one with 503.
+        Safe mode needs none of this: ``msg_signature`` covers the body."""
+        if query.get("encrypt_type", "raw") == "aes":
+            return
+        if self._redis is None:
+            raise RequestRejected(503, "no Redis to bind the signed query to its body")
+        signed = "\n".join(query.get(name, "") for name in ("signature", "timestamp", "nonce"))
+        key = redis_keys.wechat_signed_query(self.settings.appid, hashlib.sha256(signed.encode()).hexdigest())
+        digest = hashlib.sha256(body).hexdigest()
+        ttl_ms = int(2 * self.settings.signature_max_age_seconds * 1000)
+        try:
+            if await self._redis.set(key, digest, nx=True, px=ttl_ms):
+                return
+            first = await self._redis.get(key)
+        except (RedisError, OSError) as error:
+            raise RequestRejected(503, "cannot check the signed query now; WeChat retries") from error
+        if first is not None and (first.decode() if isinstance(first, bytes) else str(first)) != digest:
+            raise RequestRejected(403, "this signed query came with another body")
+
+    def parse(self, xml: str, now: dt.datetime) -> InboundMessage | None:
+        """The message as an inbound message, or None for what the bot does not handle (other
+        types and events, a text message with no text); raises RequestRejected for XML that is
+        not a WeChat message."""
+        fields = _fields(xml)
+        sender = _required(fields, "FromUserName")
+        if not OPENID.fullmatch(sender):
+            raise RequestRejected(400, "<FromUserName> is not an openid")
+        if not OPENID.fullmatch(_required(fields, "ToUserName")):
+            # The account's own id; it goes back into a passive reply, so nothing else may pass.
+            raise RequestRejected(400, "<ToUserName> is not an account id")
+        created = _create_time(fields.get("CreateTime"))
+        message_type = _required(fields, "MsgType").lower()
+        event = (fields.get("Event") or "").lower()
+        kind, text = _kind_and_text(message_type, event, fields)
+        if kind is None:
+            log.info("wechat.ignored", message_type=message_type, wechat_event=event or None)
+            return None
+        return InboundMessage(
+            channel=ChannelName.WECHAT,
+            sender_id=sender,
+            provider_message_id=_provider_id(fields, message_type, event, sender, created, text),
+            text=text,
+            sent_at=now,
+            kind=kind,
+            raw=xml,
+        )
+
+    @staticmethod
+    def passive_reply(xml: str, text: str, query: Mapping[str, str], crypto: WeChatCrypto | None) -> str:
+        """A text reply to the pushed message, encrypted when the push was."""
+        reply = TextReply(content=text, message=parse_message(xml)).render()
+        if crypto is None:
+            return str(reply)
+        return str(crypto.encrypt_message(reply, query.get("nonce", ""), query.get("timestamp")))
+
+    # ------------------------------------------------------------------ outbound
+
+    async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
+        """A customer-service text message; WeChat returns no message id, so the outbound id stands in."""
+        text = render_text(message)
+        await self._call(lambda client: client.message.send_text(recipient, text))
+        return f"cs:{outbound_id}"
+
+    async def send_template(self, recipient: str, template_id: str, field: str, text: str) -> str:
+        """A template message, for outside the customer-service window; returns WeChat's msgid."""
+        result = await self._call(
+            lambda client: client.message.send_template(recipient, template_id, {field: {"value": text}})
+        )
+        return f"template:{result.get('msgid', '')}"
+
+    async def _call(self, request: Callable[[_Client], Any]) -> Any:
+        """Run a blocking API call in a thread with the shared token, refreshing it once if refused."""
+        for attempt in range(2):
+            try:
+                token = await self._access_token(refresh=attempt > 0)
+                return await asyncio.to_thread(request, self._client(token))
+            except WeChatClientException as error:
+                if error.errcode in TOKEN_ERRORS and attempt == 0:
+                    continue
+                permanent = error.errcode in PERMANENT_ERRORS
+                raise DeliveryError(f"WeChat refused: {error.errcode} {error.errmsg}", permanent) from error
+            except DeliveryError:
+                raise
+            except Exception as error:
+                raise DeliveryError(f"WeChat unreachable: {error}", permanent=False) from error
+        raise DeliveryError("access token refused twice", permanent=False)
+
+    def _client(self, access_token: str | None = None) -> _Client:
+        return _Client(self.settings.appid, self.settings.secret, self.settings.api_base, access_token)
+
+    async def _access_token(self, refresh: bool = False) -> str:
+        """The shared access token; only the holder of the Redis lock fetches a new one."""
+        if self._redis is None:
+            raise DeliveryError("no Redis to share the WeChat access token", permanent=False)
+        key, lock = f"bot:wechat:{self.settings.appid}:access_token", f"bot:wechat:{self.settings.appid}:refreshing"
+        stale = await self._redis.get(key) if refresh else None
+        for _ in range(100):
+            current = await self._redis.get(key)
+            if current and current != stale:
+                return current.decode() if isinstance(current, bytes) else str(current)
+            if await self._redis.set(lock, "1", nx=True, ex=30):
+                try:
+                    result = await asyncio.to_thread(self._client().fetch_access_token)
+                    token = str(result["access_token"])
+                    expires = max(60, int(result.get("expires_in", 7200)) - 300)
+                    await self._redis.set(key, token, ex=expires)
+                    return token
+                finally:
+                    await self._redis.delete(lock)
+            await asyncio.sleep(0.1)
+        raise DeliveryError("timed out waiting for another process to refresh the access token", permanent=False)

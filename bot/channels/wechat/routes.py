@@ -1,0 +1,67 @@
+"""WeChat official account routes: URL verification and message push."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.channels.text_input import clean_inbound
+from bot.channels.wechat.adapter import RequestRejected, WechatAdapter
+from bot.keys import clock_key, config_key, database_key, gateway_key, pipeline_key
+from bot.storage.deliveries import mark_sent_passively
+from bot.web.responses import json_error
+
+wechat_adapter_key = web.AppKey("wechat_adapter", WechatAdapter)
+
+
+async def verify(request: web.Request) -> web.Response:
+    """``GET /channels/wechat``: echo ``echostr`` when the signature is right."""
+    try:
+        echo = request.app[wechat_adapter_key].verify_url(request.query, request.app[clock_key]())
+    except RequestRejected as error:
+        return json_error(error.status, str(error))
+    return web.Response(text=echo)
+
+
+async def push(request: web.Request) -> web.Response:
+    """``POST /channels/wechat``: stored, then answered with the replies when they are ready
+    within the configured budget (a passive reply), else ``success`` and the replies go by the
+    customer-service API from a worker.
+
+    WeChat retries the same MsgId (events, and messages without one: sender and CreateTime) up
+    to three times; each is stored and processed once (a retry is answered ``success``). A
+    request WeChat did not sign, or signed too long ago, a plain-mode signed query already used
+    with another body, or XML that is not a WeChat message gets 4xx and stores nothing; a text
+    message with no text is answered ``success`` and ignored.
+    Text is cleaned and cut to the limit like every provider's (``bot.channels.text_input``).
+    """
+    app = request.app
+    adapter = app[wechat_adapter_key]
+    now = app[clock_key]()
+    body = await request.read()
+    try:
+        xml, crypto = adapter.read(request.query, body, now)
+        await adapter.bind_body(request.query, body)
+        message = adapter.parse(xml, now)
+    except (RequestRejected, UnicodeDecodeError) as error:
+        status = error.status if isinstance(error, RequestRejected) else 400
+        return json_error(status, str(error))
+    if message is not None:
+        message = clean_inbound(message, app[config_key].channels.max_text_chars)
+    if message is None:
+        return web.Response(text="success")
+    stored = await app[pipeline_key].submit(message)
+    budget = app[config_key].channels.wechat.passive_reply_within_ms
+    if stored.duplicate or budget <= 0:
+        return web.Response(text="success")
+    replies = await app[gateway_key].replies_to(stored.message_id, within=budget / 1000)
+    if not replies:
+        return web.Response(text="success")
+    ids = [reply.message_id for reply in replies]
+    await app[database_key].write(lambda session: mark_sent_passively(session, ids))
+    text = "\n\n".join(reply.text for reply in replies)
+    return web.Response(text=adapter.passive_reply(xml, text, request.query, crypto), content_type="application/xml")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/channels/wechat", verify)
+    app.router.add_post("/channels/wechat", push)

@@ -1,0 +1,58 @@
+"""The conversation engine: one event for one conversation in, the next state and replies out.
+
+It never knows which channel it serves and does no I/O; the pipeline loads the conversation,
+calls :meth:`ConversationEngine.handle` and persists what comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.config import ServiceConfig
+from bot.core.phrases import Phrases
+from bot.flows.complaint import ComplaintFlow, Event, Step
+from bot.flows.data import FlowData
+from bot.flows.deadline import BusinessCalendar
+from bot.flows.records import CustomerView, State
+
+BOT_OWNER = "bot"
+_CASE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSnapshot:
+    """What the engine may know of a conversation: never its channel."""
+
+    conversation_id: int
+    state: State
+    data: FlowData
+    locale: str
+    owner: str
+    customer: CustomerView
+
+
+class ConversationEngine:
+    def __init__(self, config: ServiceConfig) -> None:
+        self.config = config
+        self.phrases = Phrases(config)
+        self.calendar = BusinessCalendar(config.calendar, ZoneInfo(config.service.timezone))
+        self.flow = ComplaintFlow(config, self.phrases, self.calendar, self.new_case_number)
+
+    def new_case_number(self, now: dt.datetime) -> str:
+        """A case number customers can read out: prefix, local date and six unambiguous characters."""
+        local_day = now.astimezone(self.calendar.timezone).strftime("%Y%m%d")
+        suffix = "".join(secrets.choice(_CASE_ALPHABET) for _ in range(6))
+        return f"{self.config.service.case_prefix}{local_day}{suffix}"
+
+    def handle(self, conversation: ConversationSnapshot, event: Event, now: dt.datetime) -> Step:
+        """Run one event through the complaint flow.
+
+        Once an agent owns the conversation the bot stays silent: the event is only recorded.
+        """
+        if conversation.owner != BOT_OWNER:
+            return Step(state=conversation.state, data=conversation.data.copy())
+        locale = self.phrases.locale(conversation.locale)
+        return self.flow.step(conversation.state, conversation.data, event, conversation.customer, locale, now)

@@ -1,0 +1,771 @@
+"""Inbound messages from storage to replies, in order, with group commits.
+
+Two steps run in one loop per process, each one transaction for a whole batch:
+
+1. **persist**: inbound messages from every connection are stored (deduplicated on the
+   provider's message id) and committed together; only then is each one acknowledged and its id
+   appended to its conversation's Redis inbox.
+2. **process**: for each conversation with pending events, the process that wins the
+   conversation's Redis lock drains its inbox, runs the engine and writes the results; after the
+   commit it releases the lock and re-checks the inbox, so an event pushed by another instance
+   while the lock was held is never stranded. For customer messages the inbox is only a wake-up:
+   the holder runs the conversation's unprocessed messages from the database in id order, so a
+   message whose inbox entry was lost (its instance died after draining it) still runs before
+   later ones. The lock is short-lived and renewed while a batch runs, so a dead holder's lock
+   stalls a conversation for at most ``lock_ttl`` seconds; a process that could not take it tries
+   again when it expires.
+
+Anything stored but never processed (a crash between the commit and the push, a Redis restart)
+is found by :meth:`Pipeline.reconcile` and pushed again; processing skips what is already done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import functools
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import structlog
+from redis.asyncio import Redis
+from sqlalchemy.orm import Session
+
+from bot.config import Followups
+from bot.core import redis_keys
+from bot.core.clock import Clock, utc_now
+from bot.core.engine import ConversationEngine, ConversationSnapshot
+from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender
+from bot.core.redis_replies import awaited
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.core.timeline import TimelineKind
+from bot.flows.complaint import CustomerSaid, Event, Resolved, Started, Step, TimerFired, TimerKind
+from bot.flows.records import State, TimerChange
+from bot.handoff.routing import HandoffRouter
+from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
+from bot.promises.timers import CaseTimer
+from bot.storage import promises as promise_store
+from bot.storage import store
+from bot.storage.db import Database
+from bot.storage.models import ChannelIdentity
+
+log = structlog.get_logger(__name__)
+
+# KEYS: lock, inbox, lock, inbox, … (one pair per conversation). Per conversation: the inbox's
+# events if the lock was won (taken atomically with the lock), else the lock's time to live (ms).
+_LOCK_AND_DRAIN = """
+local drained = {}
+for i = 1, #KEYS, 2 do
+  if redis.call('set', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    drained[#drained + 1] = redis.call('lrange', KEYS[i + 1], 0, -1)
+    redis.call('del', KEYS[i + 1])
+  else
+    drained[#drained + 1] = redis.call('pttl', KEYS[i])
+  end
+end
+return drained
+"""
+
+# KEYS: locks. Extends each lock still holding our token (ARGV[1]) to ARGV[2] ms; returns the
+# (1-based) positions of the others.
+_RENEW = """
+local lost = {}
+for i = 1, #KEYS do
+  if redis.call('get', KEYS[i]) == ARGV[1] then
+    redis.call('pexpire', KEYS[i], ARGV[2])
+  else
+    lost[#lost + 1] = i
+  end
+end
+return lost
+"""
+
+# KEYS as above. Deletes each lock still holding our token; returns each inbox's length.
+# ARGV: token, channel, then messages to publish on it (the batch's staff events).
+_RELEASE_AND_COUNT = """
+for i = 3, #ARGV do redis.call('publish', ARGV[2], ARGV[i]) end
+local lengths = {}
+for i = 1, #KEYS, 2 do
+  if redis.call('get', KEYS[i]) == ARGV[1] then redis.call('del', KEYS[i]) end
+  lengths[#lengths + 1] = redis.call('llen', KEYS[i + 1])
+end
+return lengths
+"""
+
+
+def _lock_and_inbox_keys(conversation_ids: Sequence[int]) -> list[str]:
+    keys = []
+    for conversation_id in conversation_ids:
+        keys.append(redis_keys.conversation_lock(conversation_id))
+        keys.append(redis_keys.conversation_inbox(conversation_id))
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class StoredInbound:
+    message_id: int
+    conversation_id: int
+    duplicate: bool
+
+
+@dataclass(slots=True)
+class _Submission:
+    inbound: InboundMessage
+    conversation_id: int | None
+    identity_id: int | None
+    future: asyncio.Future[StoredInbound]
+
+
+def _encode(event: Event | int) -> str:
+    if isinstance(event, int):
+        return f"m:{event}"
+    if isinstance(event, Started):
+        return "s"
+    if isinstance(event, Resolved):
+        return "r"
+    if isinstance(event, TimerFired):
+        return f"t:{event.kind.value}:{event.token}"
+    raise TypeError(f"cannot queue {event!r}")
+
+
+class Pipeline:
+    """The one path from an inbound message to stored replies. One per process."""
+
+    def __init__(
+        self,
+        database: Database,
+        redis: Redis,
+        engine: ConversationEngine,
+        dispatcher: Dispatcher,
+        clock: Clock = utc_now,
+        batch_max: int = 256,
+        on_stored: Callable[[Sequence[Delivery]], Awaitable[None]] | None = None,
+        router: HandoffRouter | None = None,
+        lock_ttl: float = 5.0,
+    ) -> None:
+        if lock_ttl <= 0:
+            raise ValueError("lock_ttl must be positive")
+        self._database = database
+        self._router = router if router is not None else HandoffRouter(engine.config, engine.calendar)
+        self._redis = redis
+        self._engine = engine
+        self._dispatcher = dispatcher
+        self._clock = clock
+        self._batch_max = batch_max
+        self._on_stored = on_stored
+        self._submissions: list[_Submission] = []
+        self._dirty: dict[int, None] = {}
+        self._wakeup = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._task: asyncio.Task[None] | None = None
+        self._accepting = False
+        self._lock_and_drain = redis.register_script(_LOCK_AND_DRAIN)
+        self._release_and_count = redis.register_script(_RELEASE_AND_COUNT)
+        self._renew = redis.register_script(_RENEW)
+        self._lock_token = secrets.token_hex(8)
+        self._lock_ttl = lock_ttl
+        self._held: dict[int, None] = {}
+        """Conversations whose lock a batch of this process holds (the renewal extends them)."""
+        self._retries: dict[int, asyncio.TimerHandle] = {}
+        self._renewal: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        self._accepting = True
+        self._task = asyncio.create_task(self._run(), name="pipeline")
+        self._renewal = asyncio.create_task(self._renew_locks(), name="pipeline-lock-renewal")
+
+    async def stop(self) -> None:
+        """Stop taking messages, finish every message already taken, then return."""
+        self._accepting = False
+        if self._task is None:
+            return
+        self._wakeup.set()
+        if not await self.drained(timeout=15):
+            log.warning("pipeline.stopped_with_pending", submissions=len(self._submissions), dirty=len(self._dirty))
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+        for handle in self._retries.values():
+            handle.cancel()
+        self._retries.clear()
+        if self._renewal is not None:
+            self._renewal.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._renewal
+            self._renewal = None
+
+    async def drained(self, timeout: float | None = None) -> bool:
+        """Wait until nothing submitted here is waiting to be stored or processed.
+
+        Returns False if ``timeout`` seconds passed first (work left is still in the database
+        and the Redis inboxes, and is picked up again by any instance).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while self._submissions or self._dirty or not self._idle.is_set():
+            if deadline is not None and loop.time() > deadline:
+                return False
+            self._wakeup.set()
+            await asyncio.sleep(0.005)
+        return True
+
+    # ------------------------------------------------------------------ entry points
+
+    async def submit(
+        self, inbound: InboundMessage, conversation_id: int | None = None, identity_id: int | None = None
+    ) -> StoredInbound:
+        """Store ``inbound`` (once per provider message id) and queue it for the engine.
+
+        Returns once the message is committed: the caller may acknowledge it then.
+        ``identity_id`` names the web chat identity; otherwise the sender is looked up (or
+        created) by channel and sender id.
+        """
+        if not self._accepting:
+            raise RuntimeError("the pipeline is shutting down")
+        future: asyncio.Future[StoredInbound] = asyncio.get_running_loop().create_future()
+        self._submissions.append(_Submission(inbound, conversation_id, identity_id, future))
+        self._wakeup.set()
+        return await future
+
+    async def push(self, conversation_id: int, events: Sequence[Event | int]) -> None:
+        """Queue events (a start, a fired timer, stored message ids) for a conversation."""
+        await awaited(self._redis.rpush(redis_keys.conversation_inbox(conversation_id), *map(_encode, events)))
+        self.wake(conversation_id)
+
+    def wake(self, conversation_id: int) -> None:
+        self._dirty[conversation_id] = None
+        self._wakeup.set()
+
+    async def process_now(self, conversation_ids: Sequence[int]) -> None:
+        """Process these conversations' pending events before returning (for workers)."""
+        await self._process(list(conversation_ids))
+
+    async def reconcile(self, grace: dt.timedelta = dt.timedelta(seconds=10)) -> int:
+        """Queue again every inbound message stored but not processed after ``grace``."""
+        older_than = self._clock() - grace
+        pending = await self._database.write(lambda session: store.unprocessed_inbound(session, older_than))
+        by_conversation: dict[int, list[int]] = {}
+        for conversation_id, message_id in pending:
+            by_conversation.setdefault(conversation_id, []).append(message_id)
+        for conversation_id, message_ids in by_conversation.items():
+            await self.push(conversation_id, message_ids)
+        if pending:
+            log.warning("pipeline.reconciled", messages=len(pending))
+        return len(pending)
+
+    # ------------------------------------------------------------------ the loop
+
+    async def _run(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            self._idle.clear()
+            try:
+                while self._submissions:
+                    batch = self._submissions[: self._batch_max]
+                    del self._submissions[: self._batch_max]
+                    await self._persist(batch)
+                while self._dirty:
+                    conversation_ids = list(self._dirty)[: self._batch_max]
+                    for conversation_id in conversation_ids:
+                        del self._dirty[conversation_id]
+                    await self._process(conversation_ids)
+            except Exception:
+                log.exception("pipeline.loop_failed")
+                await asyncio.sleep(0.5)
+            finally:
+                if not self._submissions and not self._dirty:
+                    self._idle.set()
+
+    async def _persist(self, batch: list[_Submission]) -> None:
+        now = self._clock()
+
+        def store_batch(session: Session, items: list[_Submission]) -> list[StoredInbound]:
+            # Web chat identities' open conversations in one statement, the messages in another.
+            identities = {item.identity_id for item in items if item.conversation_id is None and item.identity_id}
+            open_ids = store.current_conversation_ids(session, identities) if identities else {}
+            targets = []
+            for item in items:
+                conversation_id = item.conversation_id
+                if conversation_id is None:
+                    conversation_id = open_ids.get(item.identity_id or 0)
+                if conversation_id is None:
+                    conversation_id = self._resolve_conversation(session, item, now)
+                    if item.identity_id is not None:
+                        open_ids[item.identity_id] = conversation_id
+                targets.append(conversation_id)
+            pairs = [(conversation_id, item.inbound) for conversation_id, item in zip(targets, items, strict=True)]
+            inserted = store.insert_inbound_many(session, pairs, now)
+            return [
+                StoredInbound(message_id, conversation_id, duplicate=not created)
+                for conversation_id, (message_id, created) in zip(targets, inserted, strict=True)
+            ]
+
+        try:
+            results = await self._database.write(lambda session: store_batch(session, batch))
+            stored = list(zip(batch, results, strict=True))
+        except Exception as error:
+            if len(batch) == 1:
+                self._fail(batch[0], error)
+                return
+            # One bad message must not fail the others: each is stored on its own, and only the
+            # one that fails again gets the error.
+            log.warning("pipeline.batch_failed", messages=len(batch), exc_info=True)
+            stored = []
+            for item in batch:
+                try:
+                    alone = await self._database.write(functools.partial(store_batch, items=[item]))
+                except Exception as item_error:
+                    self._fail(item, item_error)
+                else:
+                    stored.append((item, alone[0]))
+        # Queued in id order, so a conversation's events run in the order its history shows.
+        fresh = sorted(
+            ((item, result) for item, result in stored if not result.duplicate),
+            key=lambda pair: pair[1].message_id,
+        )
+        try:
+            if fresh:
+                async with self._redis.pipeline(transaction=False) as redis_pipe:
+                    for _, result in fresh:
+                        key = redis_keys.conversation_inbox(result.conversation_id)
+                        redis_pipe.rpush(key, f"m:{result.message_id}")
+                    # The consoles showing these conversations refetch; one event for the batch,
+                    # in the round trip that is made anyway.
+                    announce = StaffEvent(
+                        StaffEventKind.CONVERSATION,
+                        conversation_ids=tuple(dict.fromkeys(result.conversation_id for _, result in fresh)),
+                    )
+                    redis_pipe.publish(redis_keys.STAFF_EVENTS_CHANNEL, announce.to_json())
+                    await redis_pipe.execute()
+                for _, result in fresh:
+                    self._dirty[result.conversation_id] = None
+                if self._on_stored is not None:
+                    await self._on_stored([self._customer_delivery(item, result, now) for item, result in fresh])
+        except Exception:
+            # The messages are stored: acknowledge them anyway; reconcile() queues them again.
+            log.exception("pipeline.queue_failed", messages=len(fresh))
+        finally:
+            for item, result in stored:
+                if not item.future.done():
+                    item.future.set_result(result)
+
+    @staticmethod
+    def _fail(item: _Submission, error: Exception) -> None:
+        """The submission could not be stored: its caller gets the error, nobody else does."""
+        log.error(
+            "pipeline.persist_failed",
+            channel=item.inbound.channel.value,
+            provider_message_id=item.inbound.provider_message_id,
+            exc_info=error,
+        )
+        if not item.future.done():
+            item.future.set_exception(error)
+
+    @staticmethod
+    def _customer_delivery(item: _Submission, result: StoredInbound, now: dt.datetime) -> Delivery:
+        return Delivery(
+            message_id=result.message_id,
+            conversation_id=result.conversation_id,
+            identity_id=item.identity_id or 0,
+            channel=item.inbound.channel.value,
+            sender=Sender.CUSTOMER,
+            text=item.inbound.text,
+            created_at=now,
+            provider_message_id=item.inbound.provider_message_id,
+        )
+
+    def _resolve_conversation(self, session: Session, item: _Submission, now: dt.datetime) -> int:
+        inbound = item.inbound
+        locale = self._engine.phrases.locale(inbound.locale)
+        if item.identity_id is not None:
+            conversation_id = store.current_conversation_id(session, item.identity_id)
+            if conversation_id is not None:
+                return conversation_id
+            identity = session.get(ChannelIdentity, item.identity_id)
+            assert identity is not None
+            return store.ensure_open_conversation(session, identity, locale, now)
+        identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
+        if identity is None:
+            # The same phone given on another channel: the same customer, with their history.
+            known_customer = store.customer_with_phone(session, inbound.sender_phone) if inbound.sender_phone else None
+            identity = store.claim_identity(
+                session,
+                inbound.channel,
+                inbound.sender_id,
+                now,
+                inbound.sender_phone,
+                inbound.sender_name,
+                tier=self._engine.config.deadlines.default_tier,
+                customer_id=known_customer,
+            )
+        return store.ensure_open_conversation(session, identity, locale, now)
+
+    # ------------------------------------------------------------------ processing
+
+    async def _process(self, conversation_ids: list[int]) -> None:
+        if not conversation_ids:
+            return
+        # Locks taken and inboxes drained in one script: one round trip, a few commands for all.
+        drained = await self._lock_and_drain(
+            keys=_lock_and_inbox_keys(conversation_ids), args=[self._lock_token, round(self._lock_ttl * 1000)]
+        )
+        events: dict[int, list[str]] = {}
+        for conversation_id, items in zip(conversation_ids, drained, strict=True):
+            if isinstance(items, list):
+                events[conversation_id] = [item.decode() if isinstance(item, bytes) else item for item in items]
+            else:
+                # Held elsewhere: the holder looks at the inbox when it releases, but a dead
+                # holder never will, so look again when its lock expires.
+                self._retry_after(conversation_id, items)
+        locked = list(events)
+        if not locked:
+            return
+        outcome = Effects()
+        self._held.update(dict.fromkeys(locked))
+        try:
+            if any(events.values()):
+                await self._run_events(events, outcome)
+        except Exception:
+            await self._requeue(events)
+            raise
+        finally:
+            for conversation_id in locked:
+                self._held.pop(conversation_id, None)
+            await self._release(locked, outcome.staff_events)
+        # The staff events went out with the lock release.
+        await self._dispatcher.commit(replace(outcome, staff_events=[]))
+
+    def _retry_after(self, conversation_id: int, milliseconds: int) -> None:
+        if conversation_id in self._retries:
+            return
+        # A lock with no expiry (-1) or one longer than ours is looked at again every lock_ttl.
+        wait = self._lock_ttl if milliseconds < 0 else min(milliseconds / 1000, self._lock_ttl)
+        self._retries[conversation_id] = asyncio.get_running_loop().call_later(
+            wait + 0.01, self._retry, conversation_id
+        )
+
+    def _retry(self, conversation_id: int) -> None:
+        del self._retries[conversation_id]
+        self.wake(conversation_id)
+
+    async def _renew_locks(self) -> None:
+        """Keep the locks of running batches alive, so a slow but live holder never loses one."""
+        while True:
+            await asyncio.sleep(self._lock_ttl / 3)
+            held = list(self._held)
+            if not held:
+                continue
+            try:
+                lost = await self._renew(
+                    keys=[redis_keys.conversation_lock(cid) for cid in held],
+                    args=[self._lock_token, round(self._lock_ttl * 1000)],
+                )
+            except Exception:
+                log.exception("pipeline.lock_renewal_failed", conversations=len(held))
+                continue
+            # A batch may have released its locks while the renewal ran.
+            lost_ids = [held[position - 1] for position in lost if held[position - 1] in self._held]
+            if lost_ids:
+                log.warning("pipeline.lock_lost", conversations=lost_ids)
+
+    async def _requeue(self, events: dict[int, list[str]]) -> None:
+        async with self._redis.pipeline(transaction=False) as redis_pipe:
+            for conversation_id, items in events.items():
+                if items:
+                    redis_pipe.lpush(redis_keys.conversation_inbox(conversation_id), *reversed(items))
+            await redis_pipe.execute()
+
+    async def _release(self, locked: list[int], staff_events: Sequence[StaffEvent] = ()) -> None:
+        """Release the locks and re-check the inboxes; the batch's staff events ride along."""
+        # A script on a pipeline costs a SCRIPT EXISTS round trip per execute: the events are
+        # published by the script itself instead.
+        pending = await self._release_and_count(
+            keys=_lock_and_inbox_keys(locked),
+            args=[self._lock_token, redis_keys.STAFF_EVENTS_CHANNEL, *(event.to_json() for event in staff_events)],
+        )
+        for conversation_id, length in zip(locked, pending, strict=True):
+            if length:
+                self.wake(conversation_id)
+
+    async def _run_events(self, events: dict[int, list[str]], outcome: Effects) -> None:
+        now = self._clock()
+        newest = {
+            conversation_id: max(message_ids)
+            for conversation_id, items in events.items()
+            if (message_ids := [int(item[2:]) for item in items if item.startswith("m:")])
+        }
+
+        def run(session: Session) -> None:
+            batch = _BatchWrites(self._engine.config.followups, self._router)
+            conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
+            pending = store.pending_inbound(session, newest)
+            finished = [
+                self._run_conversation(
+                    session,
+                    conversation,
+                    _in_order(items, pending.get(conversation_id, [])),
+                    now,
+                    batch,
+                    conversations,
+                )
+                for conversation_id, items in events.items()
+                if items and (conversation := conversations.get(conversation_id)) is not None
+            ]
+            # Every conversation's state in one statement (once, though a reopened one may also
+            # have run on its own); one an agent took over meanwhile loses the bot's replies.
+            unique = list({conversation.id: conversation for conversation in finished}.values())
+            for conversation_id in store.save_conversations(session, unique):
+                batch.drop_replies(conversation_id)
+            batch.flush(session, now, outcome, self._dispatcher)
+
+        await self._database.write(run)
+
+    def _run_conversation(
+        self,
+        session: Session,
+        conversation: store.LoadedConversation,
+        events: list[tuple[Event, store.StoredInboundRow | None]],
+        now: dt.datetime,
+        batch: _BatchWrites,
+        loaded: dict[int, store.LoadedConversation],
+    ) -> store.LoadedConversation:
+        """Run a conversation's events in order, in memory; return it to be saved with the batch.
+
+        ``loaded`` holds the batch's conversations, so one reopened into a conversation the batch
+        also runs shares its copy.
+        """
+        for position, (event, message) in enumerate(events):
+            if message is not None and conversation.status == "closed":
+                self._save(session, conversation, batch)
+                # Every message from here on runs on the new conversation, so it is stored there.
+                moved = [later.id for _, later in events[position:] if later is not None]
+                conversation = self._reopen(session, conversation, moved, now, loaded)
+            if message is None and isinstance(event, TimerFired):
+                store.mark_timer_fired(session, conversation.id, event.kind.value, event.token)
+            snapshot = ConversationSnapshot(
+                conversation_id=conversation.id,
+                state=conversation.state,
+                data=conversation.data,
+                locale=conversation.locale,
+                owner=conversation.owner,
+                customer=conversation.customer,
+            )
+            step = self._engine.handle(snapshot, event, now)
+            if message is not None:
+                conversation.activity_seq += 1
+                conversation.last_customer_at = now
+                batch.processed.append(message.id)
+            conversation.state, conversation.data = step.state, step.data
+            if step.close_reason is not None:
+                conversation.status, conversation.closed_at, conversation.closed_reason = (
+                    "closed",
+                    now,
+                    step.close_reason,
+                )
+            batch.add(session, conversation, step, now, message.id if message is not None else None)
+        return conversation
+
+    def _save(self, session: Session, conversation: store.LoadedConversation, batch: _BatchWrites) -> None:
+        """Write the conversation back; if an agent took it over meanwhile, the bot's replies are dropped."""
+        for conversation_id in store.save_conversations(session, [conversation]):
+            batch.drop_replies(conversation_id)
+
+    def _reopen(
+        self,
+        session: Session,
+        closed: store.LoadedConversation,
+        message_ids: list[int],
+        now: dt.datetime,
+        loaded: dict[int, store.LoadedConversation],
+    ) -> store.LoadedConversation:
+        """A customer wrote after their conversation was closed: their open conversation (a new
+        one, unless one was opened meanwhile) takes these messages."""
+        new_id = store.open_conversation(
+            session, closed.customer_id, closed.identity_id, closed.channel, closed.locale, now
+        )
+        store.move_messages(session, message_ids, new_id)
+        if new_id not in loaded:
+            loaded.update(store.load_conversations(session, [new_id]))
+        return loaded[new_id]
+
+
+def _in_order(
+    items: list[str], pending: list[store.StoredInboundRow]
+) -> list[tuple[Event, store.StoredInboundRow | None]]:
+    """A conversation's drained inbox as the events to run.
+
+    Customer messages come from ``pending`` (its unprocessed messages, oldest first) rather than
+    from the inbox: at each ``m:<id>`` every pending message up to that id runs, so messages run
+    in the order they were stored even when an earlier one's entry was lost or is re-queued
+    after a later one. Entries of messages already processed run nothing.
+    """
+    events: list[tuple[Event, store.StoredInboundRow | None]] = []
+    position = 0
+    for item in items:
+        if item.startswith("m:"):
+            up_to = int(item[2:])
+            while position < len(pending) and pending[position].id <= up_to:
+                message = pending[position]
+                position += 1
+                if message.kind == MessageKind.START:
+                    events.append((Started(), message))
+                else:
+                    events.append((CustomerSaid(text=message.text, kind=MessageKind(message.kind)), message))
+        elif item == "s":
+            events.append((Started(), None))
+        elif item == "r":
+            events.append((Resolved(), None))
+        elif item.startswith("t:"):
+            _, kind, token = item.split(":")
+            events.append((TimerFired(TimerKind(kind), int(token)), None))
+    return events
+
+
+@dataclass(slots=True)
+class _PendingReply:
+    conversation: store.LoadedConversation
+    reply: OutboundMessage
+    in_reply_to: int | None = None
+
+
+class _BatchWrites:
+    """Rows collected while a batch runs, written with a few statements at its end."""
+
+    def __init__(self, followups: Followups, router: HandoffRouter) -> None:
+        self.followups = followups
+        self.case_timers: list[CaseTimer] = []
+        self.reopened: list[int] = []
+        self._router = router
+        self.staff_events: list[StaffEvent] = []
+        self.processed: list[int] = []
+        self.timeline: list[dict[str, Any]] = []
+        self.timers: list[tuple[int, TimerChange]] = []
+        self.replies: list[_PendingReply] = []
+        self.dropped: set[int] = set()
+        self.queue_changed: list[int] = []
+
+    def add(
+        self,
+        session: Session,
+        conversation: store.LoadedConversation,
+        step: Step,
+        now: dt.datetime,
+        in_reply_to: int | None,
+    ) -> None:
+        complaint_id: int | None = None
+        if step.complaint is not None:
+            complaint_id = store.save_complaint(session, conversation, step.complaint, now)
+            if any(audit.kind is TimelineKind.PROMISED for audit in step.audit):
+                record = step.complaint
+                self.case_timers.extend(
+                    promise_store.arm_on_promise(
+                        session, conversation.id, now, record.deadline_at, record.category, now, self.followups
+                    )
+                )
+        if step.satisfaction is not None:
+            complaint_id = promise_store.record_satisfaction(
+                session, conversation.id, conversation.channel, step.satisfaction, now
+            )
+        if step.reopen:
+            self.reopened.append(conversation.id)
+        if step.handoff is not None:
+            # The manager rules pick the queue and priority, notify, and may give the case
+            # straight to its previous owner (首问负责).
+            routed = self._router.hand_off(session, conversation, complaint_id, step, now)
+            self.timeline.extend(routed.timeline)
+            self.staff_events.extend(routed.events)
+            self.queue_changed.append(conversation.id)
+        self.timers.extend((conversation.id, change) for change in step.timers)
+        self.timeline.extend(
+            {
+                "conversation_id": conversation.id,
+                "complaint_id": complaint_id,
+                "kind": audit.kind,
+                "actor": "bot",
+                "detail": audit.detail,
+                "created_at": now,
+            }
+            for audit in step.audit
+        )
+        self.replies.extend(_PendingReply(conversation, reply, in_reply_to) for reply in step.replies)
+
+    def drop_replies(self, conversation_id: int) -> None:
+        self.dropped.add(conversation_id)
+
+    def flush(self, session: Session, now: dt.datetime, outcome: Effects, dispatcher: Dispatcher) -> None:
+        store.mark_processed(session, self.processed, now)
+        outcome.queue_changed.extend(self.queue_changed)
+        outcome.staff_events.extend(self.staff_events)
+        kept = [pending for pending in self.replies if pending.conversation.id not in self.dropped]
+        for conversation_id in self.dropped:
+            dropped = sum(1 for pending in self.replies if pending.conversation.id == conversation_id)
+            self.timeline.append(
+                {
+                    "conversation_id": conversation_id,
+                    "complaint_id": None,
+                    "kind": TimelineKind.BOT_REPLY_DROPPED,
+                    "actor": "bot",
+                    "detail": {"replies": dropped},
+                    "created_at": now,
+                }
+            )
+        timers = [(cid, change) for cid, change in self.timers if cid not in self.dropped]
+        store.append_timeline(session, self.timeline)
+        store.save_timers(session, timers)
+        outcome.timers.extend(
+            TimerSchedule(cid, change.kind, change.token, change.due_at)
+            for cid, change in timers
+            if change.due_at is not None
+        )
+        # After every conversation was saved: reopening hands the conversation to an agent.
+        for conversation_id in self.reopened:
+            if conversation_id not in self.dropped:
+                events, case_timers = promise_store.reopen(session, conversation_id, now, self.followups)
+                outcome.staff_events.extend(events)
+                self.case_timers.extend(case_timers)
+        outcome.timers.extend(
+            TimerSchedule(t.conversation_id, t.kind, t.token, t.due_at)
+            for t in self.case_timers
+        )
+        rows = [
+            {
+                "conversation_id": pending.conversation.id,
+                "channel": pending.conversation.channel,
+                "direction": "out",
+                "sender": pending.reply.sender.value,
+                "kind": "text",
+                "text": pending.reply.text,
+                "phrase_id": pending.reply.phrase_id,
+                "created_at": now,
+                "delivery_status": dispatcher.status_on_commit(pending.conversation.channel),
+            }
+            for pending in kept
+        ]
+        ids = store.insert_outbound(session, rows)
+        outcome.deliveries.extend(
+            Delivery(
+                message_id=message_id,
+                conversation_id=pending.conversation.id,
+                identity_id=pending.conversation.identity_id,
+                channel=pending.conversation.channel,
+                sender=pending.reply.sender,
+                text=pending.reply.text,
+                created_at=now,
+                in_reply_to=pending.in_reply_to,
+            )
+            for message_id, pending in zip(ids, kept, strict=True)
+        )
+        touched = dict.fromkeys(row["conversation_id"] for row in [*self.timeline, *rows])
+        if touched:
+            outcome.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=tuple(touched)))
+
+
+__all__ = ["Pipeline", "State", "StoredInbound"]

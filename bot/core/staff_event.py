@@ -1,0 +1,45 @@
+"""Staff events: hints that the consoles must refresh, as plain values any layer can build."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class StaffEventKind(StrEnum):
+    QUEUE = "queue"
+    """The waiting queue changed (a ticket arrived, was claimed, transferred or resolved)."""
+    CONVERSATION = "conversation"
+    """A conversation has new messages or timeline entries."""
+    NOTIFICATION = "notification"
+    """A notification for a role or a user (pickup overdue, agent silent, deadline, cluster alert)."""
+    RULES = "rules"
+    """The manager rules changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaffEvent:
+    kind: StaffEventKind
+    conversation_ids: tuple[int, ...] = ()
+    queue: str | None = None
+    audience: str | None = None
+    """For notifications: "role:<role>" or "user:<id>"; None means every signed-in staff member."""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        body = asdict(self)
+        body["conversation_ids"] = list(self.conversation_ids)
+        return json.dumps(body, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> StaffEvent:
+        body = json.loads(data)
+        return cls(
+            kind=StaffEventKind(body["kind"]),
+            conversation_ids=tuple(int(cid) for cid in body.get("conversation_ids", ())),
+            queue=body.get("queue"),
+            audience=body.get("audience"),
+            detail=dict(body.get("detail") or {}),
+        )

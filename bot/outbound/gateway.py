@@ -1,0 +1,171 @@
+"""The one outbound gateway: every committed message leaves through here.
+
+Web chat messages go straight to the customer's sockets (on this instance directly, on others
+through Redis pub/sub); they are already stored, so a reconnect replays them. Messages for a
+provider's API become arq jobs keyed by the message id, so each is delivered by one worker.
+Timers go into one Redis sorted set that the workers' timer pump drains.
+
+:meth:`OutboundGateway.commit` is the one place a committed transaction's effects are carried out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Awaitable, Callable, Sequence
+
+import structlog
+from arq import ArqRedis
+
+from bot.channels.webchat.adapter import WebchatHub, message_frame
+from bot.core import redis_keys
+from bot.core.messages import ChannelName, Sender
+from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
+from bot.staff.events import publish
+
+log = structlog.get_logger(__name__)
+
+DELIVER_JOB = "deliver_message"
+
+
+QueueChanged = Callable[[Sequence[int]], Awaitable[None]]
+
+
+class OutboundGateway(Dispatcher):
+    def __init__(
+        self,
+        redis: ArqRedis,
+        instance_id: str,
+        hub: WebchatHub | None = None,
+        on_queue_changed: QueueChanged | None = None,
+    ) -> None:
+        """``on_queue_changed`` (the live queue's ``changed``) re-reads conversations whose tickets changed."""
+        self._redis = redis
+        self._instance_id = instance_id
+        self._hub = hub
+        self._on_queue_changed = on_queue_changed
+        self._listener: asyncio.Task[None] | None = None
+        self._reply_waiters: dict[int, asyncio.Future[list[Delivery]]] = {}
+
+    def status_on_commit(self, channel: str) -> str:
+        return "sent" if channel == ChannelName.WEBCHAT else "pending"
+
+    async def commit(self, effects: Effects) -> None:
+        # The live queue holds a new ticket before the bot's replies (which may say it waits) go out.
+        if effects.queue_changed and self._on_queue_changed is not None:
+            await self._on_queue_changed(effects.queue_changed)
+        await self.deliver(effects.deliveries)
+        await self.schedule(effects.timers)
+        await publish(self._redis, *effects.staff_events)
+
+    async def deliver(self, deliveries: Sequence[Delivery]) -> None:
+        # Each frame is encoded once, for the local sockets and for one PUBLISH per call that
+        # carries all of them: "<origin>\n" then a "<identity id>\t<frame>" line per frame.
+        webchat = [
+            (delivery.identity_id, encode_frame(delivery))
+            for delivery in deliveries
+            if delivery.channel == ChannelName.WEBCHAT
+        ]
+        if webchat:
+            payload = "\n".join([self._instance_id, *(f"{identity_id}\t{text}" for identity_id, text in webchat)])
+            await self._redis.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, payload)
+            if self._hub is not None:
+                for identity_id, text in webchat:
+                    await self._hub.send_text(identity_id, text)
+        by_request: dict[int, list[Delivery]] = {}
+        for delivery in deliveries:
+            if delivery.channel == ChannelName.WEBCHAT or delivery.sender is Sender.CUSTOMER:
+                continue
+            waiter = self._reply_waiters.get(delivery.in_reply_to or 0)
+            if waiter is not None and not waiter.done():
+                by_request.setdefault(delivery.in_reply_to or 0, []).append(delivery)
+                continue
+            await self.enqueue_delivery(delivery)
+        for inbound_id, replies in by_request.items():
+            self._reply_waiters[inbound_id].set_result(replies)
+
+    async def enqueue_delivery(self, delivery: Delivery) -> None:
+        await self._redis.enqueue_job(DELIVER_JOB, delivery.message_id, _job_id=f"deliver:{delivery.message_id}")
+
+    async def replies_to(self, inbound_id: int, within: float) -> list[Delivery]:
+        """The provider replies to a stored inbound message if they are ready ``within`` seconds
+        (for a passive reply on the same request); otherwise none, and they go by the worker.
+
+        Only processing on this instance can hand replies over; elsewhere they go by the worker.
+        """
+        future: asyncio.Future[list[Delivery]] = asyncio.get_running_loop().create_future()
+        self._reply_waiters[inbound_id] = future
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), within)
+        except TimeoutError:
+            if future.done():  # handed over as the time ran out: send them the usual way
+                for delivery in future.result():
+                    await self.enqueue_delivery(delivery)
+            return []
+        finally:
+            self._reply_waiters.pop(inbound_id, None)
+
+    async def schedule(self, timers: Sequence[TimerSchedule]) -> None:
+        """Arm timers with one Redis command; the workers' timer pump turns due ones into jobs."""
+        if timers:
+            await self._redis.zadd(
+                redis_keys.DUE_TIMERS,
+                {
+                    redis_keys.timer_member(timer.conversation_id, timer.kind.value, timer.token): (
+                        timer.due_at.timestamp()
+                    )
+                    for timer in timers
+                },
+            )
+
+    # ------------------------------------------------------------------ other instances' web chat
+
+    async def start_listening(self) -> None:
+        """Forward web chat frames published by other instances to sockets connected here."""
+        ready = asyncio.get_running_loop().create_future()
+        self._listener = asyncio.create_task(self._listen(ready), name="webchat-listener")
+        await ready
+
+    async def stop_listening(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+
+    async def _listen(self, ready: asyncio.Future[None]) -> None:
+        while True:
+            try:
+                async with self._redis.pubsub() as pubsub:
+                    await pubsub.subscribe(redis_keys.WEBCHAT_OUTBOUND_CHANNEL)
+                    if not ready.done():
+                        ready.set_result(None)
+                    async for item in pubsub.listen():
+                        if item.get("type") == "message":
+                            await self._forward(item["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("gateway.listener_failed")
+                if not ready.done():
+                    ready.set_result(None)
+                await asyncio.sleep(1)
+
+    async def _forward(self, data: bytes | str) -> None:
+        text = data.decode() if isinstance(data, bytes) else data
+        origin, _, lines = text.partition("\n")
+        if origin == self._instance_id or self._hub is None:
+            return  # our own frames went to our sockets before the PUBLISH returned
+        for line in lines.split("\n"):
+            raw_identity, _, frame = line.partition("\t")
+            identity_id = int(raw_identity)
+            if self._hub.has(identity_id):
+                await self._hub.send_text(identity_id, frame)
+
+
+def encode_frame(delivery: Delivery) -> str:
+    """The JSON text of a delivery's web chat frame (JSON never holds a raw newline or tab)."""
+    frame = message_frame(
+        delivery.message_id, delivery.sender, delivery.text, delivery.created_at, delivery.provider_message_id
+    )
+    return json.dumps(frame, ensure_ascii=False)

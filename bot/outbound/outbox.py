@@ -1,0 +1,47 @@
+"""Messages to a customer that do not come from the engine: an agent's reply, a queue-position
+notice, a deadline apology, a follow-up. Stored in the caller's transaction; after the commit
+the caller hands the returned :class:`Delivery` to the outbound gateway (``commit``), which
+sends it on the web chat socket or as a provider delivery job, like the bot's replies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from bot.core.messages import Sender
+from bot.outbound.effects import Delivery
+from bot.storage.models import Conversation, Message
+
+
+def add_customer_message(
+    session: Session,
+    conversation_id: int,
+    text: str,
+    sender: Sender,
+    now: dt.datetime,
+    status_on_commit: Callable[[str], str],
+    phrase_id: str | None = None,
+    owner: str | None = None,
+) -> Delivery | None:
+    """Store an outbound message in ``conversation_id``; None when there is no such
+    conversation, or ``owner`` is given and the conversation belongs to someone else."""
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None or (owner is not None and conversation.owner != owner):
+        return None
+    message = Message(
+        conversation_id=conversation_id,
+        channel=conversation.channel,
+        direction="out",
+        sender=sender.value,
+        kind="text",
+        text=text,
+        phrase_id=phrase_id,
+        created_at=now,
+        delivery_status=status_on_commit(conversation.channel),
+    )
+    session.add(message)
+    session.flush()
+    return Delivery(message.id, conversation_id, conversation.identity_id, conversation.channel, sender, text, now)

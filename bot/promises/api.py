@@ -1,0 +1,124 @@
+"""Staff API of the promise tracker: extend a deadline, record the customer's confirmation,
+and the complaint fields the conversation JSON gets (breach, resolution, satisfaction)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.keys import clock_key, database_key, gateway_key, tracker_key
+from bot.outbound.effects import Effects
+from bot.staff import auth
+from bot.staff.accounts import Role
+from bot.staff.auth import api_error, requires
+from bot.storage import promises as promise_store
+from bot.storage.models import Complaint, Satisfaction
+
+MAX_EXTENSION_HOURS = 24 * 30
+
+
+def _conversation_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["id"])
+    except ValueError as error:
+        raise api_error(404, "not found") from error
+
+
+@requires(Role.SUPERVISOR, Role.MANAGER)
+async def extend(request: web.Request) -> web.Response:
+    """``POST /api/conversations/{id}/extend`` {hours, reason}: a later deadline for the open complaint.
+
+    The first promised deadline is kept; the customer hears the waiting apology with the new
+    time; the reminder, apology and breach timers are armed again for the new deadline.
+    """
+    conversation_id = _conversation_id(request)
+    payload = await auth.json_body(request)
+    hours, reason = payload.get("hours"), payload.get("reason")
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= MAX_EXTENSION_HOURS:
+        raise api_error(400, f"'hours' must be a number of hours above 0 and at most {MAX_EXTENSION_HOURS}")
+    if not isinstance(reason, str) or not reason.strip():
+        raise api_error(400, "'reason' must say why the deadline moves")
+    app, staff = request.app, request["staff"]
+    tracker, gateway, now = app[tracker_key], app[gateway_key], app[clock_key]()
+    outcome = await app[database_key].write(
+        lambda session: tracker.extend(
+            session,
+            conversation_id,
+            float(hours),
+            reason.strip(),
+            f"agent:{staff['id']}",
+            now,
+            gateway.status_on_commit,
+        )
+    )
+    if outcome.result == "missing":
+        raise api_error(404, "no such conversation")
+    if outcome.result == "no complaint":
+        raise api_error(409, "this conversation has no complaint with a deadline")
+    if outcome.result == "not open":
+        raise api_error(409, "the complaint is resolved; only an open complaint's deadline can be extended")
+    await gateway.commit(outcome.effects)
+    return web.json_response({"deadline_at": outcome.result})
+
+
+@requires(Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+async def confirm_resolved(request: web.Request) -> web.Response:
+    """``POST /api/conversations/{id}/confirm-resolved`` {}: the customer confirmed the resolution.
+
+    The owner (or the agent who resolved it), a supervisor or a manager records it on the timeline.
+    """
+    conversation_id = _conversation_id(request)
+    await auth.json_body(request)
+    app, staff, now = request.app, request["staff"], request.app[clock_key]()
+    tracker = app[tracker_key]
+    outcome = await app[database_key].write(lambda session: tracker.confirm(session, conversation_id, staff, now))
+    if outcome == "missing":
+        raise api_error(404, "no such conversation")
+    if outcome == "not yours":
+        raise api_error(403, "only the conversation's owner or a supervisor can confirm its resolution")
+    if outcome == "not resolved":
+        raise api_error(409, "resolve the complaint first, then record the customer's confirmation")
+    confirmed = StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
+    await app[gateway_key].commit(Effects(staff_events=[confirmed]))
+    return web.json_response({"confirmed": True})
+
+
+async def satisfaction_by_complaint(session: AsyncSession, conversation_id: int) -> dict[int, list[Satisfaction]]:
+    rows = await session.run_sync(promise_store.satisfaction_of, conversation_id)
+    found: dict[int, list[Satisfaction]] = {}
+    for row in rows:
+        found.setdefault(row.complaint_id, []).append(row)
+    return found
+
+
+def complaint_fields(complaint: Complaint, satisfaction: list[Satisfaction]) -> dict[str, Any]:
+    """The promise tracker's fields of a complaint in ``GET /api/conversations/{id}``."""
+
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "original_deadline_at": iso(complaint.original_deadline_at),
+        "breached_at": iso(complaint.breached_at),
+        "resolved_at": iso(complaint.resolved_at),
+        "resolution_summary": complaint.resolution_summary,
+        "satisfaction": [
+            {
+                "rating": row.rating,
+                "comment": row.comment,
+                "method": row.method,
+                "person": row.person,
+                "ts": row.created_at.isoformat(),
+                "resolved": row.resolved,
+            }
+            for row in satisfaction
+        ],
+    }
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/api/conversations/{id}/extend", extend)
+    app.router.add_post("/api/conversations/{id}/confirm-resolved", confirm_resolved)

@@ -1,0 +1,387 @@
+"""The staff JSON API (queue and claims so far); every route checks the role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from bot.core.messages import Sender
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.core.timeline import TimelineKind
+from bot.flows.complaint import Resolved
+from bot.handoff.membership import queues_of
+from bot.handoff.queue import WaitingTicket
+from bot.keys import (
+    clock_key,
+    config_key,
+    database_key,
+    gateway_key,
+    live_queue_key,
+    pipeline_key,
+    resources_key,
+    sessions_key,
+    tracker_key,
+)
+from bot.outbound.effects import Delivery, Effects
+from bot.outbound.outbox import add_customer_message
+from bot.promises import api as promises
+from bot.staff import auth, dashboard
+from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
+from bot.staff.accounts import Role
+from bot.staff.auth import api_error, requires
+from bot.staff.deliveries import conversation_window
+from bot.storage import conversations, tickets
+from bot.storage import staff as staff_store
+from bot.storage.models import Conversation, Customer, HandoffTicket, TimelineEvent
+
+STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+
+
+def _changed(conversation_id: int, deliveries: list[Delivery] | None = None, queue: bool = False) -> Effects:
+    """The effects of a staff action on a conversation: every console (on every instance)
+    refetches it; with ``queue``, the live queue re-reads its tickets (and announces the change)."""
+    return Effects(
+        deliveries=deliveries or [],
+        staff_events=[StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))],
+        queue_changed=[conversation_id] if queue else [],
+    )
+
+
+def _raise_unless_allowed(access: Access) -> None:
+    """404 for an unknown conversation, 403 for an agent outside its queues (``bot.staff.access``)."""
+    if access is Access.MISSING:
+        raise api_error(404, "no such conversation")
+    if access is Access.REFUSED:
+        raise api_error(403, NOT_IN_YOUR_QUEUES)
+
+
+@requires(*STAFF)
+async def queue(request: web.Request) -> web.Response:
+    """``GET /api/queue``: waiting tickets in the order to take them (from the Redis live queue,
+    rebuilt from the database when lost); an agent sees their queues' tickets only."""
+    staff = request["staff"]
+    async with request.app[sessions_key]() as session:
+        allowed = await session.run_sync(lambda sync: queues_of(sync, staff["id"], staff["role"]))
+    ordered = [
+        ticket for ticket in await request.app[live_queue_key].ordered() if allowed is None or ticket.queue in allowed
+    ]
+    return web.json_response(
+        {"tickets": [_ticket_json(ticket, position) for position, ticket in enumerate(ordered, 1)]}
+    )
+
+
+def _ticket_json(ticket: WaitingTicket, position: int) -> dict[str, Any]:
+    return {"position": position, **ticket.to_json_dict()}
+
+
+@requires(*STAFF)
+async def claim(request: web.Request) -> web.Response:
+    """``POST /api/tickets/{id}/claim``: exactly one of several simultaneous claims wins (409 for the others).
+
+    The conversation's owner becomes the agent and its ownership version moves on, so a bot
+    reply computed before the claim is dropped when it is saved.
+    """
+    ticket_id = _int_id(request)
+    staff, now = request["staff"], request.app[clock_key]()
+
+    def take(session: Session) -> tuple[tickets.ClaimOutcome, int | None]:
+        allowed = queues_of(session, staff["id"], staff["role"])
+        return tickets.claim_ticket(session, ticket_id, staff, allowed, now)
+
+    outcome, conversation_id = await request.app[database_key].write(take)
+    if outcome == "missing":
+        raise api_error(404, "no such ticket")
+    if outcome == "taken":
+        raise api_error(409, "someone else has already claimed this ticket")
+    if outcome == "not your queue":
+        raise api_error(403, "this ticket waits in a queue you are not in; ask a manager to add you to it")
+    assert conversation_id is not None
+    await request.app[gateway_key].commit(_changed(conversation_id, queue=True))
+    return web.json_response({"ticket_id": ticket_id, "conversation_id": conversation_id, "owner": staff["username"]})
+
+
+@requires(*STAFF)
+async def conversation(request: web.Request) -> web.Response:
+    """``GET /api/conversations/{id}``: history, complaint form and timeline (an agent: only
+    conversations of their queues, or ones they own or handled)."""
+    conversation_id, staff = _int_id(request), request["staff"]
+    async with request.app[sessions_key]() as session:
+        _raise_unless_allowed(await session.run_sync(lambda sync: conversation_access(sync, conversation_id, staff)))
+        found = await session.get(Conversation, conversation_id)
+        if found is None:
+            raise api_error(404, "no such conversation")
+        customer = await session.get(Customer, found.customer_id)
+        messages = await session.run_sync(conversations.messages_of, conversation_id)
+        complaints = await session.run_sync(conversations.complaints_of, conversation_id)
+        satisfaction = await promises.satisfaction_by_complaint(session, conversation_id)
+        timeline = await session.run_sync(conversations.timeline_of, conversation_id)
+        body = {
+            "id": found.id,
+            "channel": found.channel,
+            "status": found.status,
+            "state": found.flow_state,
+            "owner": found.owner,
+            "customer": {
+                "id": customer.id if customer else None,
+                "display_name": customer.display_name if customer else None,
+                "phone": customer.phone if customer else None,
+                "tier": customer.tier if customer else None,
+            },
+            "messages": [
+                {
+                    "id": message.id,
+                    "direction": message.direction,
+                    "from": message.sender,
+                    "text": message.text,
+                    "ts": message.created_at.isoformat(),
+                    "delivery_status": message.delivery_status,
+                    "possibly_duplicated": message.possibly_duplicated,
+                }
+                for message in messages
+            ],
+            "complaints": [
+                {
+                    "case_number": complaint.case_number,
+                    "description": complaint.description,
+                    "contact_phone": complaint.contact_phone,
+                    "area": complaint.area,
+                    "category": complaint.category,
+                    "grade": complaint.grade,
+                    "signals": complaint.signals,
+                    "status": complaint.status,
+                    "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
+                    **promises.complaint_fields(complaint, satisfaction.get(complaint.id, [])),
+                }
+                for complaint in complaints
+            ],
+            "timeline": [
+                {"kind": event.kind, "actor": event.actor, "detail": event.detail, "ts": event.created_at.isoformat()}
+                for event in timeline
+            ],
+            "window": await conversation_window(session, found, request.app[config_key], request.app[clock_key]()),
+        }
+    return web.json_response(body)
+
+
+def _required_text(payload: dict[str, Any], field: str, explanation: str) -> str:
+    value = payload.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise api_error(400, f"'{field}' {explanation}")
+    return value
+
+
+def _int_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["id"])
+    except ValueError as error:
+        raise api_error(404, "not found") from error
+
+
+@requires(*STAFF)
+async def reply(request: web.Request) -> web.Response:
+    """``POST /api/conversations/{id}/messages`` {text, override?}: the owning agent's reply.
+
+    A forbidden phrase gets 422 with the correct expression to use instead; in "warn" mode the
+    agent may send it anyway with ``"override": true``, in "block" mode not.
+    """
+    conversation_id = _int_id(request)
+    payload = await auth.json_body(request)
+    text = _required_text(payload, "text", "must be a non-empty string")
+    app, staff = request.app, request["staff"]
+    guard_mode = app[config_key].forbidden.agent_guard
+    hit = app[resources_key].guard.check(text)
+    if hit is not None and (guard_mode == "block" or payload.get("override") is not True):
+        return web.json_response(
+            {
+                "error": f"the reply contains a forbidden phrase: 「{hit.forbidden}」",
+                "forbidden": hit.forbidden,
+                "suggestion": hit.instead,
+                "source": hit.source,
+                "can_override": guard_mode == "warn",
+            },
+            status=422,
+        )
+    now, gateway = app[clock_key](), app[gateway_key]
+
+    def store_reply(session: Session) -> Delivery | Access | None:
+        access = conversation_access(session, conversation_id, staff)
+        if access is not Access.ALLOWED:
+            return access
+        delivery = add_customer_message(
+            session, conversation_id, text, Sender.AGENT, now, gateway.status_on_commit, owner=f"agent:{staff['id']}"
+        )
+        if delivery is not None:
+            session.add(
+                TimelineEvent(
+                    conversation_id=conversation_id,
+                    kind=TimelineKind.AGENT_REPLIED,
+                    actor=f"agent:{staff['id']}",
+                    detail={"message_id": delivery.message_id, "overrode_guard": hit is not None},
+                    created_at=now,
+                )
+            )
+        return delivery
+
+    delivery = await app[database_key].write(store_reply)
+    if isinstance(delivery, Access):
+        _raise_unless_allowed(delivery)
+    if not isinstance(delivery, Delivery):
+        raise api_error(409, "claim the conversation first: only its owner replies")
+    await gateway.commit(_changed(conversation_id, [delivery]))
+    return web.json_response({"message_id": delivery.message_id}, status=201)
+
+
+@requires(*STAFF)
+async def add_note(request: web.Request) -> web.Response:
+    """``POST /api/conversations/{id}/notes`` {text}: an internal note, never sent to the customer
+    (an agent: only on conversations they may read)."""
+    conversation_id = _int_id(request)
+    text = _required_text(await auth.json_body(request), "text", "must be a non-empty string")
+    staff, now = request["staff"], request.app[clock_key]()
+
+    def note(session: Session) -> Access:
+        access = conversation_access(session, conversation_id, staff)
+        if access is not Access.ALLOWED:
+            return access
+        session.add(
+            TimelineEvent(
+                conversation_id=conversation_id,
+                kind=TimelineKind.NOTE,
+                actor=f"agent:{staff['id']}",
+                detail={"text": text, "username": staff["username"]},
+                created_at=now,
+            )
+        )
+        return access
+
+    _raise_unless_allowed(await request.app[database_key].write(note))
+    await request.app[gateway_key].commit(_changed(conversation_id))
+    return web.json_response({"noted": True}, status=201)
+
+
+def _owned(session: Session, conversation_id: int, staff: dict[str, Any]) -> Conversation | str:
+    """The conversation if this staff member may act on it as its owner (supervisors and
+    managers always may), else "missing" or "not yours"."""
+    found = session.get(Conversation, conversation_id)
+    if found is None:
+        return "missing"
+    if found.owner != f"agent:{staff['id']}" and staff["role"] == Role.AGENT:
+        return "not yours"
+    return found
+
+
+def _raise_for(outcome: str, action: str) -> None:
+    if outcome == "missing":
+        raise api_error(404, "no such conversation")
+    if outcome == "not yours":
+        raise api_error(403, f"only the conversation's owner or a supervisor can {action} it")
+
+
+@requires(*STAFF)
+async def transfer(request: web.Request) -> web.Response:
+    """``POST /api/conversations/{id}/transfer`` {username} or {queue}: hand the case on, history kept.
+
+    To an agent: they own it at once. To a queue: a waiting ticket there, and nobody owns it
+    until someone claims (the bot stays silent). Only the owner or a supervisor/manager may.
+    """
+    conversation_id = _int_id(request)
+    payload = await auth.json_body(request)
+    to_user, to_queue = payload.get("username"), payload.get("queue")
+    if (to_user is None) == (to_queue is None) or not isinstance(to_user or to_queue, str):
+        raise api_error(400, "give exactly one of 'username' or 'queue'")
+    known_queues = request.app[config_key].handoff.queue_ids()
+    if to_queue is not None and to_queue not in known_queues:
+        raise api_error(400, f"unknown queue {to_queue!r}; known queues: {', '.join(known_queues)}")
+    staff, now = request["staff"], request.app[clock_key]()
+
+    def move(session: Session) -> str:
+        found = _owned(session, conversation_id, staff)
+        if isinstance(found, str):
+            return found
+        if to_user is not None:
+            target = staff_store.active_user(session, to_user)
+            if target is None:
+                return "no such user"
+            owner = f"agent:{target.id}"
+        else:
+            owner = f"queue:{to_queue}"
+            session.add(
+                HandoffTicket(
+                    conversation_id=conversation_id,
+                    queue=str(to_queue),
+                    priority=1,
+                    reason="transfer",
+                    status="waiting",
+                    created_at=now,
+                )
+            )
+        found.owner, found.ownership_version = owner, found.ownership_version + 1
+        session.add(
+            TimelineEvent(
+                conversation_id=conversation_id,
+                kind=TimelineKind.TRANSFERRED,
+                actor=f"agent:{staff['id']}",
+                detail={"to": owner, "username": to_user, "queue": to_queue},
+                created_at=now,
+            )
+        )
+        return owner
+
+    outcome = await request.app[database_key].write(move)
+    _raise_for(outcome, "transfer")
+    if outcome == "no such user":
+        raise api_error(400, f"no active user {to_user!r}")
+    await request.app[gateway_key].commit(_changed(conversation_id, queue=True))
+    return web.json_response({"owner": outcome})
+
+
+@requires(*STAFF)
+async def resolve(request: web.Request) -> web.Response:
+    """``POST /api/conversations/{id}/resolve`` {summary}: the owner closes the case with a summary."""
+    conversation_id = _int_id(request)
+    summary = _required_text(await auth.json_body(request), "summary", "must say how the complaint was resolved")
+    staff, now = request["staff"], request.app[clock_key]()
+
+    tracker = request.app[tracker_key]
+
+    def close(session: Session) -> str:
+        found = _owned(session, conversation_id, staff)
+        if isinstance(found, str):
+            return found
+        # With a complaint, the conversation goes back to the bot for the satisfaction callback.
+        callback = tracker.resolve(session, found, summary, f"agent:{staff['id']}", now)
+        tickets.resolve_tickets(session, conversation_id)
+        session.add(
+            TimelineEvent(
+                conversation_id=conversation_id,
+                kind=TimelineKind.RESOLVED,
+                actor=f"agent:{staff['id']}",
+                detail={"summary": summary},
+                created_at=now,
+            )
+        )
+        return "callback" if callback else "resolved"
+
+    outcome = await request.app[database_key].write(close)
+    _raise_for(outcome, "resolve")
+    if outcome == "callback":
+        await request.app[pipeline_key].push(conversation_id, [Resolved()])
+    await request.app[gateway_key].commit(_changed(conversation_id, queue=True))
+    return web.json_response({"resolved": True})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/api/login", auth.login)
+    app.router.add_post("/api/logout", auth.logout)
+    app.router.add_get("/api/me", auth.me)
+    app.router.add_get("/api/queue", queue)
+    app.router.add_post("/api/tickets/{id}/claim", claim)
+    app.router.add_get("/api/conversations/{id}", conversation)
+    app.router.add_post("/api/conversations/{id}/messages", reply)
+    app.router.add_post("/api/conversations/{id}/notes", add_note)
+    app.router.add_post("/api/conversations/{id}/transfer", transfer)
+    app.router.add_post("/api/conversations/{id}/resolve", resolve)
+    promises.add_routes(app)
+    dashboard.add_routes(app)

@@ -1,0 +1,213 @@
+"""Staff sign-in: database-backed sessions cached in Redis (HttpOnly, SameSite=Strict cookie),
+CSRF tokens, role checks, and a sign-in rate limited before any password is checked."""
+
+from __future__ import annotations
+
+import json
+import math
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+import structlog
+from aiohttp import web
+from redis.exceptions import RedisError
+
+from bot.core.clock import utc_now
+from bot.keys import database_key, redis_key, settings_key
+from bot.staff.accounts import PasswordHashers, Role, authenticate
+from bot.staff.login_limit import LoginLimiter
+from bot.staff.sessions import StaffSessions
+from bot.storage.staff_sessions import SignedIn
+from bot.web.client_address import ClientAddresses
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+COOKIE_NAME = "bot_session"
+BUSY_RETRY_AFTER_SECONDS = 1
+"""A sign-in refused because the password checks are full is worth retrying this soon."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAuth:
+    """The sign-in's resources, built once per app."""
+
+    sessions: StaffSessions
+    hashers: PasswordHashers
+    limiter: LoginLimiter
+    addresses: ClientAddresses
+    cookie_secure: bool
+    max_age: int
+
+
+staff_auth_key = web.AppKey("staff_auth", StaffAuth)
+
+
+def api_error(status: int, message: str) -> web.HTTPException:
+    error_class = {
+        400: web.HTTPBadRequest,
+        401: web.HTTPUnauthorized,
+        403: web.HTTPForbidden,
+        409: web.HTTPConflict,
+        404: web.HTTPNotFound,
+        415: web.HTTPUnsupportedMediaType,
+        429: web.HTTPTooManyRequests,
+        503: web.HTTPServiceUnavailable,
+    }[status]
+    return error_class(text=json.dumps({"error": message}, ensure_ascii=False), content_type="application/json")
+
+
+async def auth_context(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: the session store, the password hashing threads and the sign-in limiter."""
+    settings = app[settings_key]
+    auth = settings.auth
+    hashers = PasswordHashers(auth.password_hash_threads, auth.password_hash_queue)
+    secure = auth.cookie_secure if auth.cookie_secure is not None else settings.public_base().startswith("https://")
+    app[staff_auth_key] = StaffAuth(
+        # Real time, not the service clock: the browser expires the cookie by real time too.
+        sessions=StaffSessions(app[database_key], app[redis_key], utc_now, auth.session_max_age),
+        hashers=hashers,
+        limiter=LoginLimiter(app[redis_key], auth),
+        addresses=ClientAddresses(auth.trusted_proxies),
+        cookie_secure=secure,
+        max_age=int(auth.session_max_age),
+    )
+    yield
+    hashers.close()
+
+
+async def _signed_in(request: web.Request) -> SignedIn | None:
+    token = request.cookies.get(COOKIE_NAME)
+    if not token:
+        return None
+    return await request.app[staff_auth_key].sessions.load(token)
+
+
+def requires(*roles: Role) -> Callable[[Handler], Handler]:
+    """Only signed-in staff with one of ``roles``; state-changing requests need the CSRF header."""
+
+    def decorate(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            signed_in = await _signed_in(request)
+            if signed_in is None:
+                raise api_error(401, "sign in first: POST /api/login")
+            if request.method not in SAFE_METHODS:
+                given = request.headers.get("X-CSRF-Token", "")
+                if not given or not secrets.compare_digest(given, signed_in.csrf_token):
+                    raise api_error(403, "missing or wrong X-CSRF-Token header (it comes with /api/login and /api/me)")
+            if roles and signed_in.role not in {role.value for role in roles}:
+                raise api_error(403, f"this needs the role {' or '.join(role.value for role in roles)}")
+            request["signed_in"] = signed_in
+            request["staff"] = {"id": signed_in.user_id, "username": signed_in.username, "role": signed_in.role}
+            return await handler(request)
+
+        return wrapper
+
+    return decorate
+
+
+async def json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        payload = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise api_error(400, "the body must be JSON") from error
+    if not isinstance(payload, dict):
+        raise api_error(400, "the body must be a JSON object")
+    return payload
+
+
+def _same_site_origin(request: web.Request) -> bool:
+    """No Origin (not a browser, or a same-origin GET), this host, or the configured public URL."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    public = request.app[settings_key].public_url
+    if public is not None:
+        configured = urlsplit(public)
+        if origin.rstrip("/") == f"{configured.scheme}://{configured.netloc}":
+            return True
+    return urlsplit(origin).netloc == request.host
+
+
+async def login(request: web.Request) -> web.Response:
+    """``POST /api/login`` {username, password} as JSON: sets a new session cookie (ending the one
+    the browser had); 429 while the username or the address has failed too often; 503 (counting
+    nothing) while ``BOT_PASSWORD_HASH_QUEUE`` sign-ins already wait for their password check."""
+    if request.content_type != "application/json":
+        raise api_error(415, "send the sign-in as Content-Type: application/json")
+    if not _same_site_origin(request):
+        raise api_error(403, "sign in from this site's own pages")
+    payload = await json_body(request)
+    username, password = payload.get("username"), payload.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise api_error(400, "username and password are required")
+    auth = request.app[staff_auth_key]
+    address = auth.addresses.of(request)
+    try:
+        wait = await auth.limiter.reserve(username, address)
+    except (RedisError, OSError) as error:
+        log.warning("login.limiter_unreachable", error=type(error).__name__)
+        raise api_error(503, "sign-in is unavailable for a moment; try again") from error
+    if wait > 0:
+        minutes = max(1, math.ceil(wait / 60))
+        refused = api_error(429, f"too many failed sign-ins; try again in {minutes} minutes")
+        refused.headers["Retry-After"] = str(math.ceil(wait))
+        raise refused
+    with auth.hashers.place() as placed:
+        if not placed:
+            try:
+                await auth.limiter.give_back(username, address)
+            except (RedisError, OSError) as unreachable:  # the attempt stays counted: errs on the safe side
+                log.warning("login.limiter_unreachable", error=type(unreachable).__name__)
+            busy = api_error(503, "too many sign-ins at once; try again in a moment")
+            busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+            raise busy
+        account = await authenticate(request.app[database_key], auth.hashers, username, password)
+    if account is None:
+        raise api_error(401, "wrong username or password")
+    await auth.limiter.succeeded(username, address)
+    previous = request.cookies.get(COOKIE_NAME)
+    if previous:
+        await auth.sessions.revoke(previous)
+    token, signed_in = await auth.sessions.create(account)
+    response = web.json_response(_me(signed_in))
+    response.set_cookie(
+        COOKIE_NAME,
+        token,
+        max_age=auth.max_age,
+        path="/",
+        httponly=True,
+        samesite="Strict",
+        secure=auth.cookie_secure,
+    )
+    return response
+
+
+def _me(signed_in: SignedIn) -> dict[str, Any]:
+    return {
+        "id": signed_in.user_id,
+        "username": signed_in.username,
+        "role": signed_in.role,
+        "csrf_token": signed_in.csrf_token,
+    }
+
+
+@requires()
+async def logout(request: web.Request) -> web.Response:
+    """``POST /api/logout``: the session ends on every instance at once."""
+    await request.app[staff_auth_key].sessions.revoke(request.cookies[COOKIE_NAME])
+    response = web.json_response({"signed_out": True})
+    response.del_cookie(COOKIE_NAME, path="/")
+    return response
+
+
+@requires()
+async def me(request: web.Request) -> web.Response:
+    return web.json_response(_me(request["signed_in"]))

@@ -1,0 +1,177 @@
+"""The manager's live dashboard and the staff notifications API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from aiohttp import web
+
+from bot.config import DashboardSettings
+from bot.handoff.queue import WaitingTicket
+from bot.keys import clock_key, config_key, database_key, live_queue_key, sessions_key
+from bot.staff.accounts import Role
+from bot.staff.auth import api_error, requires
+from bot.staff.clusters import CLUSTER_ALERT, normalise_area
+from bot.storage import dashboard as dashboard_store
+from bot.storage import notifications as notification_store
+from bot.storage.models import Complaint
+from bot.storage.notifications import MANAGERS, user_audience
+
+STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+NOTIFICATIONS_LIMIT = 100
+ALERTS_LIMIT = 20
+
+
+def queue_lengths(waiting: list[WaitingTicket], now: dt.datetime) -> list[dict[str, Any]]:
+    """Per queue: how many wait and how long the oldest has waited."""
+    by_queue: dict[str, list[WaitingTicket]] = {}
+    for ticket in waiting:
+        by_queue.setdefault(ticket.queue, []).append(ticket)
+    return [
+        {
+            "queue": queue,
+            "waiting": len(tickets),
+            "oldest_wait_seconds": max(0, int((now - min(t.created_at for t in tickets)).total_seconds())),
+        }
+        for queue, tickets in sorted(by_queue.items())
+    ]
+
+
+def deadline_state(
+    deadline_at: dt.datetime, promised_at: dt.datetime, now: dt.datetime, settings: DashboardSettings
+) -> str | None:
+    """"breached", "at_risk" or None for an open complaint."""
+    if deadline_at <= now:
+        return "breached"
+    left = deadline_at - now
+    promised = max(deadline_at - promised_at, dt.timedelta(0))
+    if left <= dt.timedelta(hours=settings.at_risk_hours) or left <= promised * settings.at_risk_share:
+        return "at_risk"
+    return None
+
+
+def _brief(complaint: Complaint, owner: str | None) -> dict[str, Any]:
+    return {
+        "case_number": complaint.case_number,
+        "conversation_id": complaint.conversation_id,
+        "category": complaint.category,
+        "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
+        "owner": owner,
+    }
+
+
+@requires(Role.SUPERVISOR, Role.MANAGER)
+async def dashboard(request: web.Request) -> web.Response:
+    """``GET /api/dashboard``: queue lengths, deadlines at risk and breached, complaint counts, alerts."""
+    app = request.app
+    now, queue_config = app[clock_key](), app[config_key].queue
+    settings = queue_config.dashboard
+    waiting = await app[live_queue_key].waiting()
+    at_risk: list[dict[str, Any]] = []
+    breached: list[dict[str, Any]] = []
+    async with app[sessions_key]() as session:
+        rows = await session.run_sync(dashboard_store.open_complaints_with_deadline)
+        for complaint, owner in rows:
+            assert complaint.deadline_at is not None
+            state = deadline_state(complaint.deadline_at, complaint.promised_at or complaint.created_at, now, settings)
+            if state == "breached":
+                breached.append(_brief(complaint, owner))
+            elif state == "at_risk":
+                at_risk.append(_brief(complaint, owner))
+        recent = await session.run_sync(
+            dashboard_store.complaint_categories_since, now - dt.timedelta(hours=settings.counts_hours)
+        )
+        alerts = await session.run_sync(
+            notification_store.recent_alerts,
+            CLUSTER_ALERT,
+            MANAGERS,
+            now - dt.timedelta(hours=queue_config.cluster_alert.window_hours),
+            ALERTS_LIMIT,
+        )
+        alert_bodies = [
+            {
+                "id": alert.id,
+                "category": alert.detail.get("category"),
+                "area": alert.detail.get("area"),
+                "customers": alert.detail.get("customers"),
+                "window_hours": alert.detail.get("window_hours"),
+                "case_numbers": alert.detail.get("case_numbers", []),
+                "created_at": alert.created_at.isoformat(),
+                "read": alert.read_at is not None,
+            }
+            for alert in alerts
+        ]
+    categories: dict[str, int] = {}
+    areas: dict[str, tuple[str, int]] = {}
+    for category, area in recent:
+        categories[category] = categories.get(category, 0) + 1
+        if area and area.strip():
+            key = normalise_area(area)
+            shown, count = areas.get(key, (" ".join(area.split()), 0))
+            areas[key] = (shown, count + 1)
+    return web.json_response(
+        {
+            "queues": queue_lengths(waiting, now),
+            "deadlines": {"at_risk": at_risk, "breached": breached},
+            "complaints_by_category": [
+                {"category": category, "count": count}
+                for category, count in sorted(categories.items(), key=lambda item: (-item[1], item[0]))
+            ],
+            "complaints_by_area": [
+                {"area": shown, "count": count}
+                for shown, count in sorted(areas.values(), key=lambda item: (-item[1], item[0]))
+            ],
+            "counts_hours": settings.counts_hours,
+            "alerts": alert_bodies,
+        }
+    )
+
+
+def _audiences(staff: dict[str, Any]) -> list[str]:
+    return [f"role:{staff['role']}", user_audience(int(staff["id"]))]
+
+
+@requires(*STAFF)
+async def notifications(request: web.Request) -> web.Response:
+    """``GET /api/notifications``: those for the signed-in user and their role, newest first."""
+    async with request.app[sessions_key]() as session:
+        rows = await session.run_sync(
+            notification_store.notifications_for, _audiences(request["staff"]), NOTIFICATIONS_LIMIT
+        )
+        body = [
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "conversation_id": item.conversation_id,
+                "ticket_id": item.ticket_id,
+                "complaint_id": item.complaint_id,
+                "detail": item.detail,
+                "created_at": item.created_at.isoformat(),
+                "read": item.read_at is not None,
+            }
+            for item in rows
+        ]
+    return web.json_response({"notifications": body})
+
+
+@requires(*STAFF)
+async def mark_read(request: web.Request) -> web.Response:
+    """``POST /api/notifications/{id}/read``: marks it read (for everyone it was addressed to)."""
+    try:
+        notification_id = int(request.match_info["id"])
+    except ValueError as error:
+        raise api_error(404, "no such notification") from error
+    audiences, now = _audiences(request["staff"]), request.app[clock_key]()
+
+    if not await request.app[database_key].write(
+        lambda session: notification_store.mark_read(session, notification_id, audiences, now)
+    ):
+        raise api_error(404, "no such notification")
+    return web.json_response({"read": True})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/dashboard", dashboard)
+    app.router.add_get("/api/notifications", notifications)
+    app.router.add_post("/api/notifications/{id}/read", mark_read)

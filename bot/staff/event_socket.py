@@ -1,0 +1,299 @@
+"""``GET /api/events``: the staff websocket that pushes staff events to the consoles, live.
+
+Each app instance runs ONE Redis pub/sub listener on ``bot:staff:events`` and forwards every
+:class:`~bot.staff.events.StaffEvent` to the staff sockets connected to it that may see it
+(audience ``role:<role>``, ``user:<id>``, or none = every signed-in staff member). A socket keeps
+only its user's id and role, and optionally the conversations it watches, so thousands of idle
+consoles cost little. Events are hints to refetch: a socket that misses one (reconnecting) loses
+nothing but freshness, and the console refetches everything when it reconnects.
+
+A socket lives no longer than its session: the same listener hears every sign-out (and the
+rotation of a session by a new sign-in) on ``bot:staff:session-ended`` and closes the sockets of
+that session with code 4401, a timer closes each at its session's expiry, and every
+``BOT_SESSION_RECHECK_SECONDS`` the instance asks the database which of its sockets' sessions
+still hold (a deactivated account, a sign-out notice lost with Redis).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import structlog
+from aiohttp import WSMsgType, web
+from redis.asyncio import Redis
+
+from bot.core import redis_keys
+from bot.core.clock import utc_now
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.keys import redis_key, settings_key
+from bot.staff.accounts import Role
+from bot.staff.auth import COOKIE_NAME, api_error, requires, staff_auth_key
+from bot.storage.store import token_digest
+
+log = structlog.get_logger(__name__)
+
+HEARTBEAT_SECONDS = 25
+MAX_WATCHED = 20
+"""A console watches the conversation it shows (and maybe a few more); more is a client bug."""
+SESSION_ENDED = 4401
+"""Close code of a socket whose session ended: the console asks the user to sign in again."""
+RECHECK_BATCH = 500
+
+StillOpen = Callable[[Collection[str]], Awaitable[set[str]]]
+
+
+@dataclass(slots=True, eq=False)
+class StaffSocket:
+    """One connected console: who it is, and which conversations it watches (empty: all)."""
+
+    socket: web.WebSocketResponse
+    user_id: int
+    role: str
+    session: str
+    """The session's token digest."""
+    expires_at: dt.datetime
+    watching: frozenset[int] = field(default_factory=frozenset)
+    expiry: asyncio.TimerHandle | None = None
+
+    def may_see(self, event: StaffEvent) -> bool:
+        audience = event.audience
+        if audience is not None and audience not in (f"role:{self.role}", f"user:{self.user_id}"):
+            return False
+        if event.kind is StaffEventKind.CONVERSATION and self.watching:
+            return not self.watching.isdisjoint(event.conversation_ids)
+        return True
+
+
+def event_frame(event: StaffEvent) -> str:
+    """The websocket frame for an event: ``{"type": kind, "conversation_ids", "queue", "detail"}``."""
+    return json.dumps(
+        {
+            "type": event.kind.value,
+            "conversation_ids": list(event.conversation_ids),
+            "queue": event.queue,
+            "detail": event.detail,
+        },
+        ensure_ascii=False,
+    )
+
+
+class StaffEventHub:
+    """The staff sockets on this instance and the one pub/sub listener that feeds them."""
+
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+        self._sockets: set[StaffSocket] = set()
+        self._by_session: dict[str, set[StaffSocket]] = {}
+        self._closing: set[asyncio.Task[bool]] = set()
+        self._listener: asyncio.Task[None] | None = None
+
+    def __len__(self) -> int:
+        return len(self._sockets)
+
+    def add(self, staff: StaffSocket) -> None:
+        """Serve events to this socket until its session ends (closed at its expiry at the latest)."""
+        self._sockets.add(staff)
+        self._by_session.setdefault(staff.session, set()).add(staff)
+        remaining = (staff.expires_at - utc_now()).total_seconds()
+        staff.expiry = asyncio.get_running_loop().call_later(max(0.0, remaining), self._end, staff)
+
+    def remove(self, staff: StaffSocket) -> None:
+        self._sockets.discard(staff)
+        same = self._by_session.get(staff.session)
+        if same is not None:
+            same.discard(staff)
+            if not same:
+                del self._by_session[staff.session]
+        if staff.expiry is not None:
+            staff.expiry.cancel()
+
+    def session_ended(self, session: str) -> int:
+        """Close this instance's sockets of the session (by token digest); returns how many."""
+        ended = list(self._by_session.get(session, ()))
+        for staff in ended:
+            self._end(staff)
+        return len(ended)
+
+    async def recheck(self, still_open: StillOpen) -> int:
+        """Close the sockets whose sessions ``still_open`` no longer lists; returns how many."""
+        sessions, closed = list(self._by_session), 0
+        for start in range(0, len(sessions), RECHECK_BATCH):
+            batch = sessions[start : start + RECHECK_BATCH]
+            open_now = await still_open(batch)
+            closed += sum(self.session_ended(session) for session in batch if session not in open_now)
+        return closed
+
+    def _end(self, staff: StaffSocket) -> None:
+        self.remove(staff)  # at once, so no further event is sent to it
+        closing = asyncio.create_task(staff.socket.close(code=SESSION_ENDED, message=b"session ended"))
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
+
+    async def start(self) -> None:
+        """Subscribe; returns once the subscription is in place (events published after are seen)."""
+        ready = asyncio.get_running_loop().create_future()
+        self._listener = asyncio.create_task(self._listen(ready), name="staff-events-listener")
+        await ready
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
+
+    async def close_all(self) -> None:
+        for staff in list(self._sockets):
+            self.remove(staff)
+            await staff.socket.close(code=1001, message=b"server shutting down")
+
+    async def _listen(self, ready: asyncio.Future[None]) -> None:
+        while True:
+            try:
+                async with self._redis.pubsub() as pubsub:
+                    await pubsub.subscribe(redis_keys.STAFF_EVENTS_CHANNEL, redis_keys.STAFF_SESSION_ENDED_CHANNEL)
+                    if not ready.done():
+                        ready.set_result(None)
+                    async for item in pubsub.listen():
+                        if item.get("type") != "message":
+                            continue
+                        if _text(item["channel"]) == redis_keys.STAFF_SESSION_ENDED_CHANNEL:
+                            self.session_ended(_text(item["data"]))
+                        else:
+                            await self.forward(item["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("staff_events.listener_failed")
+                if not ready.done():
+                    ready.set_result(None)
+                await asyncio.sleep(1)
+
+    async def forward(self, data: bytes | str) -> int:
+        """Send a published event to every socket here that may see it; returns how many."""
+        try:
+            event = StaffEvent.from_json(data)
+        except (ValueError, KeyError, TypeError):
+            log.warning("staff_events.bad_event", data=data[:200])
+            return 0
+        targets = [staff for staff in self._sockets if staff.may_see(event)]
+        if not targets:
+            return 0
+        frame = event_frame(event)
+        results = await asyncio.gather(*(staff.socket.send_str(frame) for staff in targets), return_exceptions=True)
+        for staff, result in zip(targets, results, strict=True):
+            if isinstance(result, Exception):
+                self.remove(staff)  # the socket is gone; its handler finishes on its own
+        return len(targets)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+staff_hub_key = web.AppKey("staff_event_hub", StaffEventHub)
+
+
+async def staff_events_context(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: the instance's listener, running as long as the app."""
+    hub = StaffEventHub(app[redis_key])
+    app[staff_hub_key] = hub
+    await hub.start()
+    yield
+    await hub.stop()
+
+
+async def session_recheck_context(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx (after the sign-in's): close sockets whose sessions the database no longer holds."""
+    hub, sessions = app[staff_hub_key], app[staff_auth_key].sessions
+    interval = app[settings_key].auth.session_recheck_seconds
+
+    async def recheck_forever() -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await hub.recheck(sessions.still_open)
+            except Exception:
+                log.exception("staff_events.recheck_failed")
+
+    task = asyncio.create_task(recheck_forever(), name="staff-sessions-recheck")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def close_staff_sockets(app: web.Application) -> None:
+    """on_shutdown: open websockets would otherwise hold the shutdown up."""
+    await app[staff_hub_key].close_all()
+
+
+def _same_origin(request: web.Request) -> bool:
+    """Browsers send Origin on websocket requests; refuse pages of other sites (the cookie is
+    SameSite=Strict already; this is the belt to those braces)."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == request.host
+
+
+def _watch_list(data: str) -> frozenset[int] | None:
+    try:
+        message: Any = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(message, dict) or message.get("type") != "watch":
+        return None
+    ids = message.get("conversation_ids")
+    if not isinstance(ids, list) or len(ids) > MAX_WATCHED or not all(type(cid) is int for cid in ids):
+        return None
+    return frozenset(ids)
+
+
+@requires(Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+async def events_socket(request: web.Request) -> web.StreamResponse:
+    """``GET /api/events``: a websocket for signed-in staff (401 without a session).
+
+    Sends ``{"type": "hello", "user": {...}}``, then one frame per staff event the user may see.
+    The console may send ``{"type": "watch", "conversation_ids": [40]}`` to receive
+    conversation events only for those conversations (``[]``: all again). Closed with code 4401
+    when the session ends (sign-out, a new sign-in, expiry, the account deactivated).
+    """
+    if not _same_origin(request):
+        raise api_error(403, "the staff event socket only serves this site's consoles")
+    staff_user = request["staff"]
+    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=4096)
+    await socket.prepare(request)
+    hub, sessions = request.app[staff_hub_key], request.app[staff_auth_key].sessions
+    token = request.cookies[COOKIE_NAME]
+    signed_in = request["signed_in"]
+    staff = StaffSocket(socket, signed_in.user_id, signed_in.role, token_digest(token), signed_in.expires_at)
+    hub.add(staff)
+    try:
+        # A sign-out between the check above and hub.add was not heard here: ask again.
+        if await sessions.load(token) is None:
+            await socket.close(code=SESSION_ENDED, message=b"session ended")
+            return socket
+        await socket.send_json({"type": "hello", "user": staff_user})
+        async for message in socket:
+            if message.type is not WSMsgType.TEXT:
+                continue
+            watching = _watch_list(message.data)
+            if watching is None:
+                await socket.send_json({"type": "error", "message": 'send {"type": "watch", "conversation_ids": [..]}'})
+                continue
+            staff.watching = watching
+    finally:
+        hub.remove(staff)
+    return socket
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/events", events_socket)

@@ -1,0 +1,156 @@
+"""Staff API for the manager rules, the queues and queue membership; every route checks the role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.handoff import membership, rulebook
+from bot.keys import clock_key, config_key, database_key, redis_key
+from bot.rules import RulesError, parse_rules
+from bot.staff import auth, events
+from bot.staff.accounts import Role
+from bot.staff.auth import api_error, requires
+from bot.storage import staff as staff_store
+from bot.storage.models import User
+
+STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+SUPERVISION = (Role.SUPERVISOR, Role.MANAGER)
+
+
+def _rules_body(session: Session, app: web.Application) -> dict[str, Any]:
+    config = app[config_key]
+    in_force = rulebook.current(session, config.rules, app[clock_key]())
+    entries = rulebook.history(session)
+    return {
+        **in_force.as_json(),
+        "changes": entries[0]["changes"] if entries else {"added": [], "removed": [], "changed": []},
+        "history": [entry for entry in entries if entry["version"] != in_force.version],
+    }
+
+
+@requires(*SUPERVISION)
+async def get_rules(request: web.Request) -> web.Response:
+    """``GET /api/rules``: the rules in force, their version, and who changed what before."""
+    body = await request.app[database_key].write(lambda session: _rules_body(session, request.app))
+    return web.json_response(body)
+
+
+@requires(*SUPERVISION)
+async def get_rules_version(request: web.Request) -> web.Response:
+    """``GET /api/rules/{version}``: one stored version, as it was saved."""
+    try:
+        version = int(request.match_info["version"])
+    except ValueError as error:
+        raise api_error(404, "no such version") from error
+    async with request.app[database_key].sessions() as session:
+        found = await session.run_sync(lambda sync: rulebook.load(sync, version))
+    if found is None:
+        raise api_error(404, f"no rules version {version}")
+    return web.json_response(found.as_json())
+
+
+@requires(Role.MANAGER)
+async def put_rules(request: web.Request) -> web.Response:
+    """``PUT /api/rules`` {rules, note}: validate and store as the new version, in force at once.
+
+    400 names the first problem's path (``rules[2].when.categories: unknown category 'xyz'``);
+    409 when another manager saved at the same moment.
+    """
+    payload = await auth.json_body(request)
+    app, staff = request.app, request["staff"]
+    config = app[config_key]
+    note = payload.get("note", "")
+    if not isinstance(note, str):
+        raise api_error(400, "note: must be a string")
+    if "rules" not in payload:
+        raise api_error(400, "rules: required (the whole ordered list of rules)")
+    try:
+        rule_set = parse_rules(payload["rules"], config.rule_vocabulary())
+    except RulesError as error:
+        raise api_error(400, str(error)) from None
+    now = app[clock_key]()
+
+    def store_version(session: Session) -> dict[str, Any]:
+        rulebook.save(session, rule_set, staff["username"], note.strip(), config.rules, now)
+        return _rules_body(session, app)
+
+    try:
+        body = await app[database_key].write(store_version)
+    except rulebook.ConcurrentEdit:
+        raise api_error(409, "another manager saved the rules at the same moment: reload them and try again") from None
+    await events.publish(
+        app[redis_key],
+        StaffEvent(StaffEventKind.RULES, detail={"version": body["version"], "changed_by": staff["username"]}),
+    )
+    return web.json_response(body)
+
+
+@requires(*STAFF)
+async def get_queues(request: web.Request) -> web.Response:
+    """``GET /api/queues``: the queues from config/handoff.yaml, named in ``?locale=`` (default zh-CN)."""
+    config = request.app[config_key]
+    locale = request.query.get("locale", config.service.default_locale)
+    return web.json_response(
+        {"queues": [{"id": queue.id, "name": queue.name.get(locale)} for queue in config.handoff.queues]}
+    )
+
+
+def _user_json(user: User, every_queue: list[str]) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "role": user.role,
+        "display_name": user.display_name,
+        "queues": membership.effective_queues(user.role, user.queues, every_queue),
+        "active": user.active,
+    }
+
+
+@requires(*SUPERVISION)
+async def get_users(request: web.Request) -> web.Response:
+    """``GET /api/users``: every staff account with its queues (supervisors and managers: all)."""
+    every_queue = request.app[config_key].handoff.queue_ids()
+    async with request.app[database_key].sessions() as session:
+        users = await session.run_sync(staff_store.every_user)
+    return web.json_response({"users": [_user_json(user, every_queue) for user in users]})
+
+
+@requires(Role.MANAGER)
+async def put_user_queues(request: web.Request) -> web.Response:
+    """``PUT /api/users/{id}/queues`` {queues}: the queues an agent sees and claims from, at once."""
+    try:
+        user_id = int(request.match_info["id"])
+    except ValueError as error:
+        raise api_error(404, "no such user") from error
+    every_queue = request.app[config_key].handoff.queue_ids()
+    payload = await auth.json_body(request)
+    try:
+        queues = membership.check_queue_ids(payload.get("queues"), every_queue)
+    except ValueError as error:
+        raise api_error(400, f"queues: {error}") from None
+
+    def assign(session: Session) -> dict[str, Any] | None:
+        user = session.get(User, user_id)
+        if user is None:
+            return None
+        user.queues = queues
+        return _user_json(user, every_queue)
+
+    body = await request.app[database_key].write(assign)
+    if body is None:
+        raise api_error(404, "no such user")
+    await events.publish(request.app[redis_key], StaffEvent(StaffEventKind.QUEUE))
+    return web.json_response(body)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/rules", get_rules)
+    app.router.add_put("/api/rules", put_rules)
+    app.router.add_get("/api/rules/{version}", get_rules_version)
+    app.router.add_get("/api/queues", get_queues)
+    app.router.add_get("/api/users", get_users)
+    app.router.add_put("/api/users/{id}/queues", put_user_queues)

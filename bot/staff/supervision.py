@@ -1,0 +1,73 @@
+"""Conditions a supervisor must hear about, found by a cron every minute.
+
+- ``pickup_overdue``: a ticket still unclaimed after ``pickup_alert_after_minutes`` (once per ticket).
+- ``agent_silent``: an agent owns a conversation and the customer's last message has had no
+  agent reply for ``agent_silent_after_minutes`` (once per customer message).
+
+Each function runs in the caller's transaction and returns the staff events to publish after it
+commits; :func:`bot.storage.notifications.notify` makes a repeat run a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from bot.config import QueueSettings
+from bot.core.staff_event import StaffEvent
+from bot.storage.notifications import SUPERVISORS, notify
+from bot.storage.supervision import awaiting_agent_reply, waiting_since
+
+PICKUP_OVERDUE = "pickup_overdue"
+AGENT_SILENT = "agent_silent"
+
+
+def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime) -> list[StaffEvent]:
+    """Notify the supervisors of every ticket waiting longer than the pickup limit."""
+    limit = dt.timedelta(minutes=settings.pickup_alert_after_minutes)
+    rows = waiting_since(session, now - limit)
+    events = []
+    for ticket, case_number in rows:
+        event = notify(
+            session,
+            PICKUP_OVERDUE,
+            SUPERVISORS,
+            now,
+            conversation_id=ticket.conversation_id,
+            complaint_id=ticket.complaint_id,
+            ticket_id=ticket.id,
+            detail={
+                "queue": ticket.queue,
+                "case_number": case_number,
+                "waiting_minutes": int((now - ticket.created_at).total_seconds() // 60),
+            },
+            dedupe_key=f"{PICKUP_OVERDUE}:{ticket.id}",
+        )
+        if event is not None:
+            events.append(event)
+    return events
+
+
+def silent_agents(session: Session, settings: QueueSettings, now: dt.datetime) -> list[StaffEvent]:
+    """Notify the supervisors of owned conversations whose customer waits for the agent's reply."""
+    limit = dt.timedelta(minutes=settings.agent_silent_after_minutes)
+    rows = awaiting_agent_reply(session, now - limit)
+    events = []
+    for conversation_id, owner, message_id, written_at in rows:
+        event = notify(
+            session,
+            AGENT_SILENT,
+            SUPERVISORS,
+            now,
+            conversation_id=conversation_id,
+            detail={
+                "owner": owner,
+                "message_id": message_id,
+                "silent_minutes": int((now - written_at).total_seconds() // 60),
+            },
+            dedupe_key=f"{AGENT_SILENT}:{message_id}",
+        )
+        if event is not None:
+            events.append(event)
+    return events

@@ -1,0 +1,217 @@
+"""The promise tracker's SQL: case timers, satisfaction records, reopening. Each takes a sync session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.config import Followups
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.core.timeline import TimelineKind
+from bot.flows.records import SatisfactionRecord
+from bot.promises.timers import CASE_KINDS, CaseTimer, CaseTimerKind, deadline_plan, next_follow_up
+from bot.storage.db import rows_matched
+from bot.storage.models import Complaint, Conversation, HandoffTicket, Satisfaction, TimelineEvent, Timer
+from bot.storage.notifications import notify
+from bot.storage.store import dialect_insert
+
+OPEN_STATUSES = ("open", "incomplete")
+
+
+def latest_complaint(session: Session, conversation_id: int) -> Complaint | None:
+    return session.execute(
+        select(Complaint).where(Complaint.conversation_id == conversation_id).order_by(Complaint.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def arm(session: Session, conversation_id: int, due: dict[CaseTimerKind, dt.datetime]) -> list[CaseTimer]:
+    """Upsert a pending row per kind with a fresh token (the old token's firings become stale)."""
+    if not due:
+        return []
+    tokens = dict(
+        session.execute(
+            select(Timer.kind, Timer.token).where(
+                Timer.conversation_id == conversation_id, Timer.kind.in_([kind.value for kind in due])
+            )
+        ).all()
+    )
+    armed = [CaseTimer(conversation_id, kind, int(tokens.get(kind.value, 0)) + 1, at) for kind, at in due.items()]
+    statement = dialect_insert(session, Timer)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["conversation_id", "kind"],
+            set_={"token": statement.excluded.token, "due_at": statement.excluded.due_at, "status": "pending"},
+        ),
+        [
+            {
+                "conversation_id": timer.conversation_id,
+                "kind": timer.kind.value,
+                "token": timer.token,
+                "due_at": timer.due_at,
+                "status": "pending",
+            }
+            for timer in armed
+        ],
+    )
+    return armed
+
+
+def arm_on_promise(
+    session: Session,
+    conversation_id: int,
+    start: dt.datetime,
+    deadline: dt.datetime,
+    category: str,
+    now: dt.datetime,
+    followups: Followups,
+    follow_up: bool = True,
+) -> list[CaseTimer]:
+    """Arm reminder, apology and breach for ``deadline`` (and the first progress follow-up)."""
+    due = deadline_plan(start, deadline, now, followups)
+    follow_up_at = next_follow_up(category, now, followups) if follow_up else None
+    if follow_up_at is not None:
+        due[CaseTimerKind.FOLLOW_UP] = follow_up_at
+    return arm(session, conversation_id, due)
+
+
+def cancel(session: Session, conversation_id: int, kinds: Iterable[str] = CASE_KINDS) -> None:
+    session.execute(
+        update(Timer)
+        .where(
+            Timer.conversation_id == conversation_id,
+            Timer.kind.in_(list(kinds)),
+            Timer.status.in_(("pending", "requeued")),
+        )
+        .values(status="cancelled")
+    )
+
+
+def take_timer(session: Session, conversation_id: int, kind: CaseTimerKind, token: int) -> bool:
+    """Mark the row fired if ``token`` is still the armed one; False for a stale or repeated firing."""
+    result = session.execute(
+        update(Timer)
+        .where(
+            Timer.conversation_id == conversation_id,
+            Timer.kind == kind.value,
+            Timer.token == token,
+            Timer.status.in_(("pending", "requeued")),
+        )
+        .values(status="fired")
+    )
+    return bool(rows_matched(result))
+
+
+def record_satisfaction(
+    session: Session, conversation_id: int, channel: str, record: SatisfactionRecord, now: dt.datetime
+) -> int | None:
+    """Store the callback's answer against the conversation's complaint; returns the complaint id."""
+    complaint = latest_complaint(session, conversation_id)
+    if complaint is None:
+        return None
+    session.add(
+        Satisfaction(
+            complaint_id=complaint.id,
+            conversation_id=conversation_id,
+            rating=record.rating,
+            comment=record.comment,
+            method=channel,
+            person="bot",
+            resolved=record.resolved,
+            created_at=now,
+        )
+    )
+    return complaint.id
+
+
+def reopen(
+    session: Session, conversation_id: int, now: dt.datetime, followups: Followups
+) -> tuple[list[StaffEvent], list[CaseTimer]]:
+    """The customer says the resolved case is not resolved: open again, with the agent who resolved it."""
+    complaint = latest_complaint(session, conversation_id)
+    conversation = session.get(Conversation, conversation_id)
+    if complaint is None or conversation is None:
+        return [], []
+    owner = complaint.resolved_by or "bot"
+    complaint.status, complaint.resolved_at = "open", None
+    conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
+    session.add(
+        TimelineEvent(
+            conversation_id=conversation_id,
+            complaint_id=complaint.id,
+            kind=TimelineKind.REOPENED,
+            actor="customer",
+            detail={"owner": owner, "case_number": complaint.case_number},
+            created_at=now,
+        )
+    )
+    events = [StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))]
+    audience = f"user:{owner.split(':', 1)[1]}" if owner.startswith("agent:") else "role:supervisor"
+    notified = notify(
+        session,
+        "case_reopened",
+        audience,
+        now,
+        conversation_id=conversation_id,
+        complaint_id=complaint.id,
+        detail={"case_number": complaint.case_number},
+    )
+    if notified is not None:
+        events.append(notified)
+    follow_up_at = next_follow_up(complaint.category, now, followups)
+    timers = arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at}) if follow_up_at else []
+    return events, timers
+
+
+def resolved_awaiting_callback(session: Session, resolved_before: dt.datetime) -> list[int]:
+    """Conversations handed back to the bot by a resolution whose ``Resolved`` event never ran
+    (lost between the resolve's commit and its push): still ``handed_off``, owned by the bot,
+    with a complaint resolved before ``resolved_before``."""
+    rows = session.execute(
+        select(Conversation.id)
+        .where(
+            Conversation.owner == "bot",
+            Conversation.status == "open",
+            Conversation.flow_state == "handed_off",
+            select(Complaint.id)
+            .where(
+                Complaint.conversation_id == Conversation.id,
+                Complaint.status == "resolved",
+                Complaint.resolved_at <= resolved_before,
+            )
+            .exists(),
+        )
+        .limit(500)
+    )
+    return list(rows.scalars())
+
+
+def satisfaction_of(session: Session, conversation_id: int) -> list[Satisfaction]:
+    """The conversation's satisfaction records, oldest first."""
+    return list(
+        session.execute(
+            select(Satisfaction).where(Satisfaction.conversation_id == conversation_id).order_by(Satisfaction.id)
+        ).scalars()
+    )
+
+
+def waiting_ticket(session: Session, conversation_id: int) -> HandoffTicket | None:
+    """The conversation's ticket still waiting for an agent, if any."""
+    return session.execute(
+        select(HandoffTicket).where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting")
+    ).scalar_one_or_none()
+
+
+def resolve_open_complaints(
+    session: Session, conversation_id: int, resolved_by: str, summary: str, now: dt.datetime
+) -> int:
+    """Mark the conversation's open complaints resolved; how many there were."""
+    return rows_matched(
+        session.execute(
+            update(Complaint)
+            .where(Complaint.conversation_id == conversation_id, Complaint.status.in_(OPEN_STATUSES))
+            .values(status="resolved", resolved_at=now, resolved_by=resolved_by, resolution_summary=summary)
+        )
+    )

@@ -1,0 +1,761 @@
+"""Repository functions: the pipeline's SQL statements (the others: ``bot.storage``), each taking a (sync) session.
+
+The pipeline runs them in :meth:`bot.storage.db.Database.write`; async callers use
+``AsyncSession.run_sync``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.core.messages import ChannelName, InboundMessage, Sender
+from bot.core.phones import normalise_phone
+from bot.flows.data import FlowData
+from bot.flows.records import ComplaintRecord, CustomerView, HandoffRequest, OpenCase, State, TimerChange
+from bot.storage.models import (
+    CONVERSATION_OPEN,
+    INBOUND_PENDING,
+    ChannelIdentity,
+    Complaint,
+    Conversation,
+    Customer,
+    HandoffTicket,
+    Message,
+    TimelineEvent,
+    Timer,
+    WebchatToken,
+    string_length,
+    table_of,
+)
+
+
+def dialect_insert(session: Session, table: Any) -> Any:
+    """An INSERT that supports ON CONFLICT on both SQLite and PostgreSQL."""
+    name = session.get_bind().dialect.name
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
+
+
+_DISPLAY_NAME_CHARS = string_length(Customer, "display_name")
+
+
+def token_digest(token: str) -> str:
+    # surrogatepass: a token from a header may hold undecodable bytes; it just matches nothing.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# ---------------------------------------------------------------------------- customers
+
+
+def _insert_customer(
+    session: Session, now: dt.datetime, tier: str, phone: str | None, display_name: str | None
+) -> int:
+    return (
+        session.execute(
+            insert(Customer)
+            .values(
+                created_at=now,
+                tier=tier,
+                phone=normalise_phone(phone) if phone else None,
+                display_name=display_name[:_DISPLAY_NAME_CHARS] if display_name else None,
+            )
+            .returning(Customer.id)
+        )
+    ).scalar_one()
+
+
+def create_customer_identity(
+    session: Session,
+    channel: ChannelName,
+    external_id: str,
+    now: dt.datetime,
+    phone: str | None = None,
+    display_name: str | None = None,
+    tier: str = "standard",
+) -> tuple[int, int]:
+    """A new customer known on ``channel`` as ``external_id``; returns (customer id, identity id)."""
+    customer_id = _insert_customer(session, now, tier, phone, display_name)
+    identity_id = (
+        session.execute(
+            insert(ChannelIdentity)
+            .values(customer_id=customer_id, channel=channel.value, external_id=external_id, created_at=now)
+            .returning(ChannelIdentity.id)
+        )
+    ).scalar_one()
+    return customer_id, identity_id
+
+
+def customer_with_phone(session: Session, phone: str) -> int | None:
+    """The customer known by this phone number, if exactly one is."""
+    ids = session.execute(select(Customer.id).where(Customer.phone == normalise_phone(phone)).limit(2)).scalars().all()
+    return ids[0] if len(ids) == 1 else None
+
+
+def claim_identity(
+    session: Session,
+    channel: ChannelName,
+    external_id: str,
+    now: dt.datetime,
+    phone: str | None = None,
+    display_name: str | None = None,
+    tier: str = "standard",
+    customer_id: int | None = None,
+) -> ChannelIdentity:
+    """The identity known on ``channel`` as ``external_id``, created if there is none yet: for
+    ``customer_id`` when given (the same customer seen on another channel), else for a new
+    customer with ``phone`` and ``display_name``.
+
+    Safe against another transaction creating the same identity at the same time (two copies of
+    a new customer's first message on two instances): the insert waits for it and yields.
+    """
+    new_customer = customer_id is None
+    if customer_id is None:
+        customer_id = _insert_customer(session, now, tier, phone, display_name)
+    created = session.execute(
+        dialect_insert(session, ChannelIdentity)
+        .values(customer_id=customer_id, channel=channel.value, external_id=external_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(ChannelIdentity.id)
+    ).scalar_one_or_none()
+    if created is None and new_customer:
+        session.execute(delete(Customer).where(Customer.id == customer_id))
+    identity = find_identity(session, channel.value, external_id)
+    assert identity is not None
+    return identity
+
+
+def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:
+    return (
+        session.execute(
+            select(ChannelIdentity).where(
+                ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
+            )
+        )
+    ).scalar_one_or_none()
+
+
+def open_conversation(
+    session: Session, customer_id: int, identity_id: int, channel: str, locale: str, now: dt.datetime
+) -> int:
+    """The identity's open conversation: a new one, unless it has one already.
+
+    Safe against another transaction opening one for the same identity at the same time (a
+    customer's messages arriving on two instances at once): the unique index of open
+    conversations makes the insert wait for it and yield, and the one it opened is returned.
+    """
+    created = (
+        session.execute(
+            dialect_insert(session, Conversation)
+            .values(
+                customer_id=customer_id,
+                identity_id=identity_id,
+                channel=channel,
+                locale=locale,
+                status="open",
+                flow_state=State.NEW.value,
+                flow_data={},
+                owner="bot",
+                ownership_version=0,
+                activity_seq=0,
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["identity_id"], index_where=CONVERSATION_OPEN)
+            .returning(Conversation.id)
+        )
+    ).scalar_one_or_none()
+    if created is not None:
+        return int(created)
+    existing = current_conversation_id(session, identity_id)
+    assert existing is not None
+    return existing
+
+
+def current_conversation_id(session: Session, identity_id: int) -> int | None:
+    """The identity's open conversation, if it has one."""
+    return (
+        session.execute(
+            select(Conversation.id)
+            .where(Conversation.identity_id == identity_id, Conversation.status == "open")
+            .order_by(Conversation.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+_OPEN_CONVERSATIONS = (
+    select(Conversation.__table__.c.identity_id, func.max(Conversation.__table__.c.id))
+    .where(
+        Conversation.__table__.c.identity_id.in_(bindparam("ids", expanding=True)),
+        Conversation.__table__.c.status == "open",
+    )
+    .group_by(Conversation.__table__.c.identity_id)
+)
+
+
+def current_conversation_ids(session: Session, identity_ids: Iterable[int]) -> dict[int, int]:
+    """Each identity's open conversation (the newest), for those that have one, in one statement."""
+    rows = session.connection().execute(_OPEN_CONVERSATIONS, {"ids": list(identity_ids)})
+    return {row[0]: row[1] for row in rows}
+
+
+def latest_conversation_id(session: Session, identity_id: int) -> int | None:
+    return (
+        session.execute(select(func.max(Conversation.id)).where(Conversation.identity_id == identity_id))
+    ).scalar_one_or_none()
+
+
+def ensure_open_conversation(session: Session, identity: ChannelIdentity, locale: str, now: dt.datetime) -> int:
+    existing = current_conversation_id(session, identity.id)
+    if existing is not None:
+        return existing
+    return open_conversation(session, identity.customer_id, identity.id, identity.channel, locale, now)
+
+
+# ---------------------------------------------------------------------------- web chat sessions
+
+
+@dataclass(frozen=True, slots=True)
+class WebchatSession:
+    token: str
+    identity_id: int
+    conversation_id: int
+    created: bool
+
+
+def create_webchat_session(session: Session, locale: str, now: dt.datetime, tier: str = "standard") -> WebchatSession:
+    """A new anonymous web chat customer, its token and its first conversation."""
+    token = secrets.token_urlsafe(32)
+    customer_id, identity_id = create_customer_identity(
+        session, ChannelName.WEBCHAT, secrets.token_hex(16), now, tier=tier
+    )
+    session.execute(
+        insert(WebchatToken).values(token_digest=token_digest(token), identity_id=identity_id, created_at=now)
+    )
+    conversation_id = open_conversation(session, customer_id, identity_id, ChannelName.WEBCHAT.value, locale, now)
+    return WebchatSession(token, identity_id, conversation_id, created=True)
+
+
+def identity_for_token(session: Session, token: str) -> int | None:
+    return (
+        session.execute(select(WebchatToken.identity_id).where(WebchatToken.token_digest == token_digest(token)))
+    ).scalar_one_or_none()
+
+
+def webchat_history(session: Session, identity_id: int, after_id: int = 0, limit: int = 500) -> Sequence[Message]:
+    """Messages of every conversation of a web chat identity after ``after_id``, oldest first.
+
+    From the start (``after_id`` 0) it is the newest ``limit`` messages; after an id, the next
+    ``limit`` ones, so a client polling with the last id it has never skips a message.
+    """
+    statement = (
+        select(Message)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(
+            Conversation.identity_id == identity_id,
+            Message.id > after_id,
+            Message.delivery_status.is_distinct_from("dropped"),
+        )
+        .limit(limit)
+    )
+    if after_id:
+        return session.execute(statement.order_by(Message.id)).scalars().all()
+    newest = session.execute(statement.order_by(Message.id.desc())).scalars().all()
+    return list(reversed(newest))
+
+
+# ---------------------------------------------------------------------------- inbound
+
+
+_messages = table_of(Message)
+_conversations = table_of(Conversation)
+_timeline = table_of(TimelineEvent)
+_timers = table_of(Timer)
+_dialect_statements: dict[tuple[str, str], Any] = {}
+
+
+def _for_dialect(session: Session, name: str, build: Any) -> Any:
+    """A statement built once per dialect (ON CONFLICT differs between SQLite and PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    key = (dialect, name)
+    if key not in _dialect_statements:
+        _dialect_statements[key] = build(postgresql.insert if dialect == "postgresql" else sqlite.insert)
+    return _dialect_statements[key]
+
+
+def _inbound_insert(dialect_insert: Any) -> Any:
+    return (
+        dialect_insert(_messages)
+        .values(
+            conversation_id=bindparam("conversation_id"),
+            channel=bindparam("channel"),
+            direction="in",
+            sender=Sender.CUSTOMER.value,
+            kind=bindparam("kind"),
+            text=bindparam("text"),
+            provider_message_id=bindparam("provider_message_id"),
+            raw=bindparam("raw"),
+            created_at=bindparam("created_at"),
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "direction", "provider_message_id"])
+    )
+
+
+def _inbound_insert_many(dialect_insert: Any) -> Any:
+    return _inbound_insert(dialect_insert).returning(
+        _messages.c.id, _messages.c.channel, _messages.c.provider_message_id
+    )
+
+
+_EXISTING_INBOUND_MANY = select(_messages.c.id, _messages.c.channel, _messages.c.provider_message_id).where(
+    _messages.c.direction == "in",
+    _messages.c.provider_message_id.in_(bindparam("provider_message_ids", expanding=True)),
+)
+
+
+def insert_inbound_many(
+    session: Session, items: Sequence[tuple[int, InboundMessage]], now: dt.datetime
+) -> list[tuple[int, bool]]:
+    """Store inbound messages once per (channel, provider id), for many (conversation id, message)
+    pairs in one or two statements.
+
+    Returns (id, was it new) in the order given; a message repeated within ``items`` is new only
+    the first time.
+    """
+    connection = session.connection()
+    keys = [(inbound.channel.value, inbound.provider_message_id) for _, inbound in items]
+    first: dict[tuple[str, str], int] = {}
+    for index, key in enumerate(keys):
+        first.setdefault(key, index)
+    parameters = [
+        {
+            "conversation_id": items[index][0],
+            "channel": key[0],
+            "kind": items[index][1].kind.value,
+            "text": items[index][1].text,
+            "provider_message_id": key[1],
+            "raw": items[index][1].raw or None,
+            "created_at": now,
+        }
+        for key, index in first.items()
+    ]
+    statement = _for_dialect(session, "inbound_many", _inbound_insert_many)
+    created = {(row[1], row[2]): row[0] for row in connection.execute(statement, parameters)}
+    ids = dict(created)
+    missing = [key for key in first if key not in ids]
+    if missing:
+        rows = connection.execute(_EXISTING_INBOUND_MANY, {"provider_message_ids": [key[1] for key in missing]})
+        ids.update({(row[1], row[2]): row[0] for row in rows if (row[1], row[2]) in first})
+    return [(ids[key], key in created and first[key] == index) for index, key in enumerate(keys)]
+
+
+def unprocessed_inbound(session: Session, older_than: dt.datetime, limit: int = 500) -> Sequence[tuple[int, int]]:
+    """(conversation id, message id) of inbound messages stored but never processed."""
+    rows = session.execute(
+        select(Message.conversation_id, Message.id)
+        .where(Message.direction == "in", Message.processed_at.is_(None), Message.created_at <= older_than)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+# ---------------------------------------------------------------------------- processing
+
+
+@dataclass(slots=True)
+class LoadedConversation:
+    id: int
+    customer_id: int
+    identity_id: int
+    channel: str
+    locale: str
+    status: str
+    state: State
+    data: FlowData
+    owner: str
+    ownership_version: int
+    activity_seq: int
+    customer: CustomerView
+    last_customer_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    closed_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredInboundRow:
+    id: int
+    text: str
+    kind: str
+
+
+_LOAD_CONVERSATIONS = (
+    select(
+        _conversations.c.id,
+        _conversations.c.customer_id,
+        _conversations.c.identity_id,
+        _conversations.c.channel,
+        _conversations.c.locale,
+        _conversations.c.status,
+        _conversations.c.flow_state,
+        _conversations.c.flow_data,
+        _conversations.c.owner,
+        _conversations.c.ownership_version,
+        _conversations.c.activity_seq,
+        _conversations.c.last_customer_at,
+        _conversations.c.closed_at,
+        _conversations.c.closed_reason,
+        Customer.__table__.c.surname,
+        Customer.__table__.c.title,
+        Customer.__table__.c.tier,
+        Customer.__table__.c.phone,
+    )
+    .join(Customer.__table__, Customer.__table__.c.id == _conversations.c.customer_id)
+    .where(_conversations.c.id.in_(bindparam("ids", expanding=True)))
+)
+_complaints = table_of(Complaint)
+_PRIOR_COMPLAINTS = (
+    select(
+        _complaints.c.customer_id,
+        _complaints.c.category,
+        _complaints.c.conversation_id,
+        _complaints.c.case_number,
+        _complaints.c.status,
+        _complaints.c.deadline_at,
+    )
+    .where(_complaints.c.customer_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_complaints.c.id)
+)
+OPEN_STATUSES = ("open", "incomplete")
+
+
+def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, LoadedConversation]:
+    connection = session.connection()
+    rows = connection.execute(_LOAD_CONVERSATIONS, {"ids": list(ids)}).all()
+    customer_ids = list({row.customer_id for row in rows})
+    categories: dict[int, set[str]] = {}
+    complaints: dict[int, list[Any]] = {}
+    if customer_ids:
+        for complaint in connection.execute(_PRIOR_COMPLAINTS, {"ids": customer_ids}):
+            categories.setdefault(complaint.customer_id, set()).add(complaint.category)
+            complaints.setdefault(complaint.customer_id, []).append(complaint)
+
+    def open_case(customer_id: int, conversation_id: int) -> OpenCase | None:
+        for complaint in reversed(complaints.get(customer_id, [])):
+            if (
+                complaint.conversation_id != conversation_id
+                and complaint.status in OPEN_STATUSES
+                and complaint.deadline_at is not None
+            ):
+                return OpenCase(complaint.case_number, complaint.deadline_at)
+        return None
+
+    return {
+        row.id: LoadedConversation(
+            id=row.id,
+            customer_id=row.customer_id,
+            identity_id=row.identity_id,
+            channel=row.channel,
+            locale=row.locale,
+            status=row.status,
+            state=State(row.flow_state),
+            data=FlowData.from_json(row.flow_data),
+            owner=row.owner,
+            ownership_version=row.ownership_version,
+            activity_seq=row.activity_seq,
+            last_customer_at=row.last_customer_at,
+            closed_at=row.closed_at,
+            closed_reason=row.closed_reason,
+            customer=CustomerView(
+                surname=row.surname,
+                title=row.title,
+                tier=row.tier,
+                phone=row.phone,
+                prior_categories=frozenset(categories.get(row.customer_id, ())),
+                open_case=open_case(row.customer_id, row.id),
+            ),
+        )
+        for row in rows
+    }
+
+
+# The predicate is written as literals, as in the partial index ix_messages_inbound_pending: a
+# planner uses a partial index only when it can see the query implies the index's condition.
+_PENDING_INBOUND = (
+    select(_messages.c.conversation_id, _messages.c.id, _messages.c.text, _messages.c.kind)
+    .where(
+        _messages.c.conversation_id.in_(bindparam("conversation_ids", expanding=True)),
+        _messages.c.id <= bindparam("up_to"),
+        INBOUND_PENDING,
+    )
+    .order_by(_messages.c.id)
+)
+
+
+def pending_inbound(session: Session, newest: dict[int, int]) -> dict[int, list[StoredInboundRow]]:
+    """The unprocessed inbound messages of these conversations, oldest first, each conversation's
+    up to the newest message id given for it; one statement, bounded by the partial index of
+    unprocessed inbound messages however long the history."""
+    if not newest:
+        return {}
+    rows = session.connection().execute(
+        _PENDING_INBOUND, {"conversation_ids": list(newest), "up_to": max(newest.values())}
+    )
+    pending: dict[int, list[StoredInboundRow]] = {}
+    for row in rows:
+        if row.id <= newest[row.conversation_id]:
+            pending.setdefault(row.conversation_id, []).append(StoredInboundRow(row.id, row.text, row.kind))
+    return pending
+
+
+def move_messages(session: Session, message_ids: Sequence[int], conversation_id: int) -> None:
+    """Put these messages into another conversation, in one statement."""
+    if message_ids:
+        session.execute(
+            update(Message).where(Message.id.in_(list(message_ids))).values(conversation_id=conversation_id)
+        )
+
+
+_MARK_PROCESSED = (
+    update(_messages)
+    .where(_messages.c.id.in_(bindparam("ids", expanding=True)), _messages.c.processed_at.is_(None))
+    .values(processed_at=bindparam("processed_at_value"))
+)
+
+
+class ProcessedElsewhere(Exception):
+    """Another transaction processed some of these messages first: this one must roll back."""
+
+
+def mark_processed(session: Session, message_ids: Sequence[int], now: dt.datetime) -> None:
+    """Mark the messages processed; raises :class:`ProcessedElsewhere` if any already was.
+
+    The fence behind the conversation lock: a batch that outlived its lock and overlapped another
+    cannot commit the same message's effects a second time.
+    """
+    if not message_ids:
+        return
+    ids = set(message_ids)
+    result = session.connection().execute(_MARK_PROCESSED, {"ids": list(ids), "processed_at_value": now})
+    if result.rowcount != len(ids):
+        raise ProcessedElsewhere(f"{len(ids) - result.rowcount} of {len(ids)} messages were processed elsewhere")
+
+
+_SAVE_CONVERSATION = (
+    update(_conversations)
+    .where(
+        _conversations.c.id == bindparam("conversation_id"),
+        _conversations.c.ownership_version == bindparam("expected_version"),
+    )
+    .values(
+        flow_state=bindparam("flow_state_value"),
+        flow_data=bindparam("flow_data_value"),
+        activity_seq=bindparam("activity_seq_value"),
+        status=bindparam("status_value"),
+        last_customer_at=bindparam("last_customer_at_value"),
+        closed_at=bindparam("closed_at_value"),
+        closed_reason=bindparam("closed_reason_value"),
+    )
+)
+
+
+def _save_parameters(conversation: LoadedConversation) -> dict[str, Any]:
+    return {
+        "conversation_id": conversation.id,
+        "expected_version": conversation.ownership_version,
+        "flow_state_value": conversation.state.value,
+        "flow_data_value": conversation.data.to_json(),
+        "activity_seq_value": conversation.activity_seq,
+        "status_value": conversation.status,
+        "last_customer_at_value": conversation.last_customer_at,
+        "closed_at_value": conversation.closed_at,
+        "closed_reason_value": conversation.closed_reason,
+    }
+
+
+_OWNERSHIP_VERSIONS = select(_conversations.c.id, _conversations.c.ownership_version).where(
+    _conversations.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def save_conversations(session: Session, conversations: Sequence[LoadedConversation]) -> set[int]:
+    """Write the conversations' state back in one statement, each only if nobody changed its owner
+    meanwhile; returns the ids an agent took over (their bot replies must be dropped).
+
+    Versions only grow, and a row this statement updated stays locked (PostgreSQL) or the
+    database stays written by this transaction alone (SQLite) until the commit; so a row still at
+    the version expected was updated, and any other row was not.
+    """
+    if not conversations:
+        return set()
+    result = session.connection().execute(
+        _SAVE_CONVERSATION, [_save_parameters(conversation) for conversation in conversations]
+    )
+    if result.context.dialect.supports_sane_multi_rowcount and result.rowcount == len(conversations):
+        return set()
+    expected = {conversation.id: conversation.ownership_version for conversation in conversations}
+    versions = session.connection().execute(_OWNERSHIP_VERSIONS, {"ids": list(expected)})
+    return {row[0] for row in versions if row[1] != expected[row[0]]}
+
+
+_INSERT_OUTBOUND = insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)
+
+
+def insert_outbound(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert outbound messages in one statement; ids in the order given."""
+    if not rows:
+        return []
+    return [row[0] for row in session.connection().execute(_INSERT_OUTBOUND, rows)]
+
+
+def append_timeline(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.connection().execute(insert(_timeline), rows)
+
+
+def save_complaint(
+    session: Session,
+    conversation: LoadedConversation,
+    record: ComplaintRecord,
+    now: dt.datetime,
+) -> int:
+    """Create the complaint, or update it when the case number exists (escalation after handoff)."""
+    existing = (
+        session.execute(select(Complaint.id).where(Complaint.case_number == record.case_number))
+    ).scalar_one_or_none()
+    values: dict[str, Any] = {
+        "description": record.description,
+        "contact_phone": record.contact_phone,
+        "area": record.area,
+        "category": record.category,
+        "grade": record.grade.value,
+        "customer_tier": record.customer_tier,
+        "signals": list(record.signals),
+        "status": "open" if record.confirmed else "incomplete",
+        "promised_at": now,
+        "deadline_at": record.deadline_at,
+    }
+    if record.contact_phone:
+        session.execute(
+            update(Customer)
+            .where(Customer.id == conversation.customer_id, Customer.phone.is_(None))
+            .values(phone=normalise_phone(record.contact_phone))
+        )
+    if existing is not None:
+        session.execute(update(Complaint).where(Complaint.id == existing).values(**values))
+        return existing
+    return (
+        session.execute(
+            insert(Complaint)
+            .values(
+                case_number=record.case_number,
+                conversation_id=conversation.id,
+                customer_id=conversation.customer_id,
+                created_at=now,
+                **values,
+            )
+            .returning(Complaint.id)
+        )
+    ).scalar_one()
+
+
+def open_or_raise_ticket(
+    session: Session,
+    conversation_id: int,
+    complaint_id: int | None,
+    request: HandoffRequest,
+    now: dt.datetime,
+) -> int:
+    """Open a waiting ticket, or move the conversation's waiting ticket to a more urgent queue."""
+    waiting = (
+        session.execute(
+            select(HandoffTicket).where(
+                HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting"
+            )
+        )
+    ).scalar_one_or_none()
+    if waiting is not None:
+        waiting.priority = min(waiting.priority, request.priority)
+        waiting.queue = request.queue
+        waiting.complaint_id = waiting.complaint_id or complaint_id
+        return waiting.id
+    return (
+        session.execute(
+            insert(HandoffTicket)
+            .values(
+                conversation_id=conversation_id,
+                complaint_id=complaint_id,
+                queue=request.queue,
+                priority=request.priority,
+                reason=request.reason,
+                status="waiting",
+                created_at=now,
+            )
+            .returning(HandoffTicket.id)
+        )
+    ).scalar_one()
+
+
+def _timer_upsert(dialect_insert: Any) -> Any:
+    statement = dialect_insert(_timers).values(
+        conversation_id=bindparam("conversation_id"),
+        kind=bindparam("kind"),
+        token=bindparam("token"),
+        due_at=bindparam("due_at"),
+        status="pending",
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["conversation_id", "kind"],
+        set_={"token": statement.excluded.token, "due_at": statement.excluded.due_at, "status": "pending"},
+    )
+
+
+_CANCEL_TIMER = (
+    update(_timers)
+    .where(_timers.c.conversation_id == bindparam("timer_conversation"), _timers.c.kind == bindparam("timer_kind"))
+    .values(status="cancelled")
+)
+
+
+def save_timers(session: Session, changes: Sequence[tuple[int, TimerChange]]) -> None:
+    """Apply timer changes, as (conversation id, change) pairs in order, in two statements at most.
+
+    Only the last change per (conversation, kind) matters: arming replaces the row, cancelling
+    marks it cancelled whatever its token.
+    """
+    final = {(conversation_id, change.kind.value): change for conversation_id, change in changes}
+    armed = [
+        {"conversation_id": cid, "kind": kind, "token": change.token, "due_at": change.due_at}
+        for (cid, kind), change in final.items()
+        if change.due_at is not None
+    ]
+    cancelled = [
+        {"timer_conversation": cid, "timer_kind": kind}
+        for (cid, kind), change in final.items()
+        if change.due_at is None
+    ]
+    connection = session.connection()
+    if cancelled:
+        connection.execute(_CANCEL_TIMER, cancelled)
+    if armed:
+        connection.execute(_for_dialect(session, "timer_upsert", _timer_upsert), armed)
+
+
+def mark_timer_fired(session: Session, conversation_id: int, kind: str, token: int) -> None:
+    session.execute(
+        update(Timer)
+        .where(
+            Timer.conversation_id == conversation_id,
+            Timer.kind == kind,
+            Timer.token == token,
+            Timer.status.in_(("pending", "requeued")),
+        )
+        .values(status="fired")
+    )
