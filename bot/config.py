@@ -284,6 +284,9 @@ class Category(_Strict):
     name: LocalizedText
     keywords: list[str] = []
     default_grade: Grade = Grade.SIMPLE
+    weak_keywords: list[str] = []
+    """Understander only: keywords that say where or who rather than what went wrong ("电梯",
+    "营业厅"): they count half, also when ``keywords`` lists them (for the old matcher)."""
 
 
 class KeywordRule(_Strict):
@@ -301,6 +304,12 @@ class KeywordRule(_Strict):
     unless: list[Intent] = []
     """Understander only: the rule does not count in a message that shows one of these intents
     (out_of_scope unless complaint: "今天天气冷,暖气不热" is a complaint)."""
+    requested: list[str] = []
+    """Understander only: keywords that count only right after a request word (``requests``):
+    "找个真人", "叫你们经理来", but not "你们经理上次答应的"."""
+    together: list[list[str]] = []
+    """Understander only: groups of keywords; the rule also counts when the message has a keyword
+    of every group ("我上周投诉的宽带" + "处理到哪一步了")."""
 
 
 class Negation(_Strict):
@@ -309,6 +318,14 @@ class Negation(_Strict):
     words: list[str] = []
     window: int = Field(default=1, ge=0, le=5)
     """How many other words may stand between the negation word and the keyword."""
+
+
+class Requests(_Strict):
+    """Words that ask for someone: "找", "叫", "转", "speak to" (see ``KeywordRule.requested``)."""
+
+    words: list[str] = []
+    window: int = Field(default=2, ge=0, le=5)
+    """How many other words may stand between the request word and the keyword."""
 
 
 class ComplaintRule(_Strict):
@@ -338,6 +355,7 @@ class Classification(_Strict):
     correction_fields: dict[str, list[str]]
     complaint: ComplaintRule = ComplaintRule()
     negation: Negation = Negation()
+    requests: Requests = Requests()
     fillers: list[str] = []
     """Understander only: words an ``exact`` answer may carry besides its keywords ("好的呀")."""
     whole_words: list[str] = []

@@ -37,6 +37,14 @@ def simplified_converter() -> Converter:
     return opencc.OpenCC("t2s")
 
 
+def taiwan_converter() -> Converter:
+    """OpenCC's Taiwan → mainland converter, words included ("寬頻" → "宽带", "訊號" → "信号").
+    Only for traditional text: on simplified text it rewrites mainland words ("程序" → "进程")."""
+    import opencc
+
+    return opencc.OpenCC("tw2sp")
+
+
 @dataclass(frozen=True, slots=True)
 class Normalised:
     """A message ready for matching."""

@@ -7,39 +7,48 @@ negation word right before a keyword cancels it for intents and signals, never f
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from bot.config import Classification, Grade, Intent, KeywordRule, Signal
-from bot.understanding.tokens import Hit, KeywordIndex, Segmented, is_content, negated
+from bot.understanding.tokens import Hit, KeywordIndex, Segmented, is_content, preceding
 
 
 class Kind(Enum):
     CATEGORY = "category"
+    WEAK_CATEGORY = "weak_category"
     SIGNAL = "signal"
     INTENT = "intent"
     EXACT = "exact"
     """An ``exact`` intent's keywords, or its ``whole_message`` ones: the whole message only."""
+    REQUESTED = "requested"
+    TOGETHER = "together"
     COMPLEX = "complex"
     PROBLEM = "problem"
     MENTION = "mention"
     NEGATOR = "negator"
+    REQUEST = "request"
     FILLER = "filler"
 
 
 @dataclass(frozen=True, slots=True)
 class Owner:
-    """Which rule a keyword belongs to: its kind and name (category id, signal or intent)."""
+    """Which rule a keyword belongs to: its kind and name (category id, signal or intent), and
+    for ``together`` rules which group."""
 
     kind: Kind
     name: str = ""
+    group: int = 0
 
 
 _NEGATOR = Owner(Kind.NEGATOR)
+_REQUEST = Owner(Kind.REQUEST)
 _FILLER = Owner(Kind.FILLER)
 _COMPLEX = Owner(Kind.COMPLEX)
 _PROBLEM = Owner(Kind.PROBLEM)
 _MENTION = Owner(Kind.MENTION)
+_SINGLE_WORDS = (Kind.NEGATOR, Kind.REQUEST, Kind.FILLER, Kind.EXACT)
+"""Kinds whose keywords are single words, never looked for inside longer ones."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +61,23 @@ class Findings:
     signals: frozenset[Signal]
 
 
+@dataclass(slots=True)
+class _CategoryHits:
+    strong: set[str] = field(default_factory=set)
+    weak: set[str] = field(default_factory=set)
+    first: int = 1 << 30
+
+    def score(self) -> float:
+        return len(self.strong) + 0.5 * len(self.weak - self.strong)
+
+
 def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
     for category in classification.categories:
-        yield from ((keyword, Owner(Kind.CATEGORY, category.id)) for keyword in category.keywords)
+        weak = set(category.weak_keywords)
+        yield from (
+            (keyword, Owner(Kind.CATEGORY, category.id)) for keyword in category.keywords if keyword not in weak
+        )
+        yield from ((keyword, Owner(Kind.WEAK_CATEGORY, category.id)) for keyword in weak)
     for signal, rule in classification.signals.items():
         yield from ((keyword, Owner(Kind.SIGNAL, signal.value)) for keyword in rule.keywords)
     for intent, rule in classification.intents.items():
@@ -62,10 +85,14 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
         alone = set(rule.whole_message)
         yield from ((keyword, Owner(kind, intent.value)) for keyword in rule.keywords if keyword not in alone)
         yield from ((keyword, Owner(Kind.EXACT, intent.value)) for keyword in rule.whole_message)
+        yield from ((keyword, Owner(Kind.REQUESTED, intent.value)) for keyword in rule.requested)
+        for group, keywords in enumerate(rule.together):
+            yield from ((keyword, Owner(Kind.TOGETHER, intent.value, group)) for keyword in keywords)
     yield from ((keyword, _COMPLEX) for keyword in classification.complex_keywords)
     yield from ((keyword, _PROBLEM) for keyword in classification.complaint.problem_words)
     yield from ((keyword, _MENTION) for keyword in classification.complaint.mention_words)
     yield from ((keyword, _NEGATOR) for keyword in classification.negation.words)
+    yield from ((keyword, _REQUEST) for keyword in classification.requests.words)
     yield from ((keyword, _FILLER) for keyword in classification.fillers)
 
 
@@ -82,42 +109,66 @@ class Rules:
     def keywords_inside_words(self) -> frozenset[str]:
         """The keywords that say what a message is about, normalised: the segmenter's user
         dictionary, also looked for inside longer words ("法院" in "人民法院"). Not the negation
-        words, fillers and whole-message answers: those are single words ("不" is not in "不能"),
-        and as dictionary words they would hide keywords ("人工客服" would hide "我要人工")."""
-        return self.index.keywords(lambda owner: owner.kind not in (Kind.NEGATOR, Kind.FILLER, Kind.EXACT))
+        and request words, fillers and whole-message answers: those are single words ("不" is
+        not in "不能"), and as dictionary words they would hide keywords ("人工客服" would hide
+        "我要人工")."""
+        return self.index.keywords(lambda owner: owner.kind not in _SINGLE_WORDS)
 
     def apply(self, segmented: Segmented, length: int) -> Findings:
         """The rules' findings for a segmented message whose original text is ``length`` long."""
         hits = self.index.find(segmented)
-        negator_ends = frozenset(hit.last for hit in hits if hit.owner.kind is Kind.NEGATOR)
-        window = self._config.negation.window
+        negators: dict[int, int] = {}
+        requests: dict[int, int] = {}
+        for hit in hits:
+            if hit.owner.kind is Kind.NEGATOR:
+                negators[hit.last] = min(hit.first, negators.get(hit.last, hit.first))
+            elif hit.owner.kind is Kind.REQUEST:
+                requests[hit.last] = min(hit.first, requests.get(hit.last, hit.first))
+        negation_window = self._config.negation.window
 
-        def cancelled(hit: Hit[Owner], rule: KeywordRule | None) -> bool:
-            return (rule is None or rule.negatable) and negated(hit, negator_ends, segmented, window)
+        def cancelled(first: int, rule: KeywordRule | None = None) -> bool:
+            if rule is not None and not rule.negatable:
+                return False
+            return preceding(first, negators, segmented, negation_window) is not None
 
-        categories: dict[str, tuple[set[str], int]] = {}
+        def requested(hit: Hit[Owner]) -> bool:
+            end = preceding(hit.first, requests, segmented, self._config.requests.window)
+            return end is not None and not cancelled(requests[end], self._intent_rules[hit.owner.name])
+
+        categories: dict[str, _CategoryHits] = {}
         signals: set[Signal] = set()
         raw_intents: set[Intent] = set()
+        groups: dict[str, set[int]] = {}
         problem = mention = complex_word = False
         for hit in hits:
             owner = hit.owner
-            if owner.kind is Kind.CATEGORY:
-                keywords, first = categories.setdefault(owner.name, (set(), hit.start))
-                keywords.add(hit.keyword)
-                categories[owner.name] = (keywords, min(first, hit.start))
-            elif owner.kind is Kind.SIGNAL:
-                if not cancelled(hit, self._signal_rules[owner.name]):
+            kind = owner.kind
+            if kind is Kind.CATEGORY or kind is Kind.WEAK_CATEGORY:
+                found = categories.setdefault(owner.name, _CategoryHits())
+                (found.strong if kind is Kind.CATEGORY else found.weak).add(hit.keyword)
+                found.first = min(found.first, hit.start)
+            elif kind is Kind.SIGNAL:
+                if not cancelled(hit.first, self._signal_rules[owner.name]):
                     signals.add(Signal(owner.name))
-            elif owner.kind is Kind.INTENT:
-                if not cancelled(hit, self._intent_rules[owner.name]):
+            elif kind is Kind.INTENT:
+                if not cancelled(hit.first, self._intent_rules[owner.name]):
                     raw_intents.add(Intent(owner.name))
-            elif owner.kind is Kind.COMPLEX:
+            elif kind is Kind.REQUESTED:
+                if requested(hit):
+                    raw_intents.add(Intent(owner.name))
+            elif kind is Kind.TOGETHER:
+                if not cancelled(hit.first, self._intent_rules[owner.name]):
+                    groups.setdefault(owner.name, set()).add(owner.group)
+            elif kind is Kind.COMPLEX:
                 complex_word = True
-            elif owner.kind is Kind.PROBLEM:
-                problem = problem or not cancelled(hit, None)
-            elif owner.kind is Kind.MENTION:
-                mention = mention or not cancelled(hit, None)
+            elif kind is Kind.PROBLEM:
+                problem = problem or not cancelled(hit.first)
+            elif kind is Kind.MENTION:
+                mention = mention or not cancelled(hit.first)
         raw_intents |= self._whole_message_intents(hits, segmented)
+        raw_intents |= {
+            Intent(name) for name, found in groups.items() if len(found) == len(self._intent_rules[name].together)
+        }
 
         complaint_rule = self._config.complaint
         evidence = bool(categories) or mention or bool(signals & set(complaint_rule.signals))
@@ -141,14 +192,14 @@ class Rules:
         grade = Grade.COMPLEX if complex_ else Grade.SIMPLE
         return Findings(frozenset(intents), category, grade, frozenset(signals))
 
-    def _category(self, categories: dict[str, tuple[set[str], int]]) -> str | None:
-        """Most distinct keywords; on a tie the one mentioned first, then the one listed first.
-        (The problem usually comes first: "楼上漏水…物业一直不管" is a repair.)"""
+    def _category(self, categories: dict[str, _CategoryHits]) -> str | None:
+        """Most keywords (weak ones count half); on a tie the one mentioned first, then the one
+        listed first. (The problem usually comes first: "楼上漏水…物业一直不管" is a repair.)"""
         if not categories:
             return None
         return min(
             categories,
-            key=lambda name: (-len(categories[name][0]), categories[name][1], self._order.index(name)),
+            key=lambda name: (-categories[name].score(), categories[name].first, self._order.index(name)),
         )
 
     def _whole_message_intents(self, hits: Iterable[Hit[Owner]], segmented: Segmented) -> set[Intent]:

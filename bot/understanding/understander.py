@@ -7,8 +7,8 @@ from typing import Protocol
 
 from bot.config import ServiceConfig
 from bot.flows.classify import find_phone
-from bot.understanding.language import detect_locale
-from bot.understanding.normalise import Converter, normalise, simplified_converter
+from bot.understanding.language import ZH_TW, detect_locale
+from bot.understanding.normalise import Converter, normalise, simplified_converter, taiwan_converter
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.rules import Rules
 from bot.understanding.tokens import Dictionary, Segmenter, load_dictionary
@@ -51,12 +51,14 @@ class Understander:
         rules: Rules,
         segmenter: Segmenter,
         converter: Converter,
+        taiwan: Converter,
         default_locale: str,
         slot_extractor: SlotExtractor,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
         self._converter = converter
+        self._taiwan = taiwan
         self._default_locale = default_locale
         self._slots = slot_extractor
 
@@ -67,6 +69,7 @@ class Understander:
         *,
         dictionary: Dictionary | None = None,
         converter: Converter | None = None,
+        taiwan: Converter | None = None,
         slot_extractor: SlotExtractor | None = None,
     ) -> Understander:
         """Compile the rules and build the segmenter.
@@ -75,6 +78,7 @@ class Understander:
             dictionary: jieba's dictionary, loaded once per process (:func:`load_dictionary`);
                 pass it to rebuild after a configuration change without loading it again.
             converter: the traditional → simplified converter (:func:`simplified_converter`).
+            taiwan: the Taiwan → mainland converter for traditional messages (:func:`taiwan_converter`).
             slot_extractor: fills the slots; the phone number alone (:class:`PhoneSlots`) when
                 not given.
         """
@@ -91,6 +95,7 @@ class Understander:
             rules,
             segmenter,
             converter,
+            taiwan or taiwan_converter(),
             config.service.default_locale,
             slot_extractor or PhoneSlots(config.service.phone_pattern),
         )
@@ -100,7 +105,9 @@ class Understander:
         too short to tell their language ("ok", "123")."""
         message = normalise(text, self._converter)
         detected = detect_locale(message, locale or self._default_locale)
-        findings = self._rules.apply(self._segmenter.segment(message.text), len(text.strip()))
+        # Taiwan words too ("寬頻" is 宽带), for traditional text only.
+        matched = self._taiwan.convert(message.folded) if detected == ZH_TW else message.text
+        findings = self._rules.apply(self._segmenter.segment(matched), len(text.strip()))
         return Understanding(
             text=text,
             locale=detected,

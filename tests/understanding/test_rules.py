@@ -162,9 +162,12 @@ def test_full_width_exclamation_marks_are_emotional(understander: Understander) 
     [
         ("这个月话费多扣了五十块", "billing", Grade.SIMPLE),
         ("卫生间漏水", "engineering_repair", Grade.COMPLEX),
-        ("小区电梯又坏了", "property_service", Grade.SIMPLE),
-        ("小区电梯又坏了,反复报修一直没解决", "property_service", Grade.COMPLEX),
+        # A broken thing that needs fixing is a repair; the lift only says where (a weak keyword).
+        ("小区电梯又坏了", "engineering_repair", Grade.COMPLEX),
+        ("小区电梯太脏了", "property_service", Grade.SIMPLE),
         ("营业员态度太差", "service_attitude", Grade.SIMPLE),
+        ("我去营业厅办业务,工作人员一直玩手机不理人", "service_attitude", Grade.SIMPLE),
+        ("手機訊號很差", "network", Grade.SIMPLE),
         ("我要投诉", "other", Grade.SIMPLE),
         ("I was overcharged on my phone bill", "billing", Grade.SIMPLE),
         ("water is leaking from the ceiling", "engineering_repair", Grade.COMPLEX),
@@ -220,3 +223,48 @@ def test_rules_that_cannot_be_decided_are_refused(change: Any) -> None:
 def test_the_shipped_rules_load(service_config: ServiceConfig) -> None:
     assert service_config.classification.negation.words
     assert not isinstance(service_config, ConfigError)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("能不能让真人跟我说话", Intent.HUMAN),
+        ("麻烦转一下人工", Intent.HUMAN),
+        ("get me a real person", Intent.HUMAN),
+        ("能不能让你们的上级来处理", Intent.SUPERVISOR),
+        ("把你们负责人叫来", Intent.SUPERVISOR),
+        ("put your boss on the line", Intent.SUPERVISOR),
+    ],
+)
+def test_a_request_word_before_a_person_asks_for_them(understander: Understander, text: str, intent: Intent) -> None:
+    assert intent in understander.understand(text).intents
+
+
+@pytest.mark.parametrize(
+    "text", ["你们经理上次答应给我退费,到现在也没退", "The manager at your store was rude", "不用找领导"]
+)
+def test_naming_someone_senior_without_asking_for_them(understander: Understander, text: str) -> None:
+    assert Intent.SUPERVISOR not in understander.understand(text).intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我上周投诉的宽带问题处理到哪一步了?",
+        "请问我报修的漏水什么时候有人来?",
+        "has anyone looked at my ticket yet??",
+        "我的案件編號是C2024051200123,請問處理好了嗎?",
+    ],
+)
+def test_an_earlier_report_with_a_question_about_it_is_a_status_query(understander: Understander, text: str) -> None:
+    assert Intent.STATUS_QUERY in understander.understand(text).intents
+
+
+def test_a_suggestion_about_progress_tracking_is_not_a_status_query(understander: Understander) -> None:
+    assert Intent.STATUS_QUERY not in understander.understand("提个建议:APP里能不能加个报修进度查询").intents
+
+
+def test_taiwan_words_in_traditional_text(understander: Understander) -> None:
+    result = understander.understand("寬頻又斷了")
+    assert result.locale == "zh-TW" and result.category == "network"
+    assert understander.understand("小程序上报修提交不了").category == "support_system"  # not 小进程
