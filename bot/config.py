@@ -7,6 +7,7 @@ A bad file stops start-up with :class:`ConfigError`, naming the file and the key
 from __future__ import annotations
 
 import datetime as dt
+import graphlib
 import re
 import string
 from enum import StrEnum
@@ -380,21 +381,25 @@ class Classification(_Strict):
         return self
 
     def _check_unless(self) -> None:
-        """``unless`` names intents decided before it: ones with no ``unless`` of their own, or complaint."""
+        """``unless`` names configured intents (or complaint), and no intent depends on itself."""
+        for other in self.complaint.unless:
+            if other not in self.intents:
+                raise ValueError(f"complaint.unless: {other.value!r} is not a configured intent")
         for intent, rule in self.intents.items():
             for other in rule.unless:
-                if other is Intent.COMPLAINT:
-                    continue
-                if other not in self.intents or self.intents[other].unless:
-                    raise ValueError(
-                        f"intents.{intent.value}.unless: {other.value!r} must be complaint or an intent "
-                        "with keywords and no unless of its own"
-                    )
-        for other in self.complaint.unless:
-            if other not in self.intents or self.intents[other].unless:
-                raise ValueError(
-                    f"complaint.unless: {other.value!r} must be an intent with keywords and no unless of its own"
-                )
+                if other is not Intent.COMPLAINT and other not in self.intents:
+                    raise ValueError(f"intents.{intent.value}.unless: {other.value!r} is not a configured intent")
+        try:
+            tuple(graphlib.TopologicalSorter(self.unless_graph()).static_order())
+        except graphlib.CycleError as error:
+            cycle = " → ".join(intent.value for intent in error.args[1])
+            raise ValueError(f"unless: the intents depend on each other in a circle: {cycle}") from None
+
+    def unless_graph(self) -> dict[Intent, set[Intent]]:
+        """Each intent (complaint too) and the intents it is dropped for."""
+        graph = {intent: set(rule.unless) for intent, rule in self.intents.items()}
+        graph[Intent.COMPLAINT] = set(self.complaint.unless)
+        return graph
 
     def category(self, category_id: str) -> Category:
         for category in self.categories:

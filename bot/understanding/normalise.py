@@ -17,8 +17,9 @@ _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff"
     "\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
-# Three or more of the same character count as two; digits are left alone (phone numbers).
-_REPEATS = re.compile(r"([^\d\s])\1{2,}")
+# Three or more of the same character count as three; digits are left alone (phone numbers).
+# Three, not two: "!!!" in a keyword list means more than the "!!" of an urgent request.
+_REPEATS = re.compile(r"([^\d\s])\1{3,}")
 _SPACES = re.compile(r"\s+")
 # Phones type typographic apostrophes ("don’t"); NFKC leaves them.
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -67,12 +68,12 @@ class Normalised:
 
 def fold(text: str) -> str:
     """Unicode NFKC (full-width letters, digits and punctuation to half-width), invisible
-    characters removed, typographic apostrophes and quotes made plain, lower case, runs of three
-    or more of one character (not digits) cut to two, white space collapsed. Emoji stay: they can
+    characters removed, typographic apostrophes and quotes made plain, lower case, runs of four
+    or more of one character (not digits) cut to three, white space collapsed. Emoji stay: they can
     carry emotion."""
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text).translate(_QUOTES).lower()
-    text = _REPEATS.sub(r"\1\1", text)
+    text = _REPEATS.sub(r"\1\1\1", text)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -6,6 +6,7 @@ negation word right before a keyword cancels it for intents and signals, never f
 
 from __future__ import annotations
 
+import graphlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -23,6 +24,7 @@ class Kind(Enum):
     """An ``exact`` intent's keywords, or its ``whole_message`` ones: the whole message only."""
     REQUESTED = "requested"
     TOGETHER = "together"
+    SIGNAL_TOGETHER = "signal_together"
     COMPLEX = "complex"
     PROBLEM = "problem"
     MENTION = "mention"
@@ -47,6 +49,7 @@ _FILLER = Owner(Kind.FILLER)
 _COMPLEX = Owner(Kind.COMPLEX)
 _PROBLEM = Owner(Kind.PROBLEM)
 _MENTION = Owner(Kind.MENTION)
+_CLAUSE_ENDS = frozenset(",.!?;:，。！？；：、…~")
 _SINGLE_WORDS = (Kind.NEGATOR, Kind.REQUEST, Kind.FILLER, Kind.EXACT)
 """Kinds whose keywords are single words, never looked for inside longer ones."""
 
@@ -80,6 +83,8 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
         yield from ((keyword, Owner(Kind.WEAK_CATEGORY, category.id)) for keyword in weak)
     for signal, rule in classification.signals.items():
         yield from ((keyword, Owner(Kind.SIGNAL, signal.value)) for keyword in rule.keywords)
+        for group, keywords in enumerate(rule.together):
+            yield from ((keyword, Owner(Kind.SIGNAL_TOGETHER, signal.value, group)) for keyword in keywords)
     for intent, rule in classification.intents.items():
         kind = Kind.EXACT if rule.exact else Kind.INTENT
         alone = set(rule.whole_message)
@@ -105,6 +110,8 @@ class Rules:
         self._signal_rules = {signal.value: rule for signal, rule in classification.signals.items()}
         self._intent_rules = {intent.value: rule for intent, rule in classification.intents.items()}
         self._order = [category.id for category in classification.categories]
+        # Intents in the order their ``unless`` needs: those they are dropped for come first.
+        self._intent_order = tuple(graphlib.TopologicalSorter(classification.unless_graph()).static_order())
 
     def keywords_inside_words(self) -> frozenset[str]:
         """The keywords that say what a message is about, normalised: the segmenter's user
@@ -139,6 +146,7 @@ class Rules:
         signals: set[Signal] = set()
         raw_intents: set[Intent] = set()
         groups: dict[str, set[int]] = {}
+        signal_groups: dict[str, set[int]] = {}
         problem = mention = complex_word = False
         for hit in hits:
             owner = hit.owner
@@ -159,6 +167,9 @@ class Rules:
             elif kind is Kind.TOGETHER:
                 if not cancelled(hit.first, self._intent_rules[owner.name]):
                     groups.setdefault(owner.name, set()).add(owner.group)
+            elif kind is Kind.SIGNAL_TOGETHER:
+                if not cancelled(hit.first, self._signal_rules[owner.name]):
+                    signal_groups.setdefault(owner.name, set()).add(owner.group)
             elif kind is Kind.COMPLEX:
                 complex_word = True
             elif kind is Kind.PROBLEM:
@@ -169,15 +180,21 @@ class Rules:
         raw_intents |= {
             Intent(name) for name, found in groups.items() if len(found) == len(self._intent_rules[name].together)
         }
+        signals |= {
+            Signal(name)
+            for name, found in signal_groups.items()
+            if len(found) == len(self._signal_rules[name].together)
+        }
 
         complaint_rule = self._config.complaint
         evidence = bool(categories) or mention or bool(signals & set(complaint_rule.signals))
-        intents = set(raw_intents)
-        if problem or (evidence and not raw_intents & set(complaint_rule.unless)):
-            intents.add(Intent.COMPLAINT)
-        for intent in raw_intents:
-            if set(self._intent_rules[intent.value].unless) & intents:
-                intents.discard(intent)
+        intents: set[Intent] = set()
+        for intent in self._intent_order:
+            if intent is Intent.COMPLAINT:
+                if problem or (evidence and not intents & set(complaint_rule.unless)):
+                    intents.add(intent)
+            elif intent in raw_intents and not intents & set(self._intent_rules[intent.value].unless):
+                intents.add(intent)
         if Intent.COMPLAINT not in intents:
             return Findings(frozenset(intents), None, None, frozenset(signals))
 
@@ -203,18 +220,25 @@ class Rules:
         )
 
     def _whole_message_intents(self, hits: Iterable[Hit[Owner]], segmented: Segmented) -> set[Intent]:
-        """Exact intents ("对", "不是的", "好的呀"): every word of the message is one of the
-        intent's keywords or a filler (punctuation, emoji and white space aside)."""
+        """Exact and whole-message intents ("对", "不是的", "好的呀", "agent"): every word of the
+        message is one of the intent's keywords or a filler (punctuation, emoji and white space
+        aside); for ``exact`` rules every word of its first clause will do ("不对,电话错了")."""
         covered: dict[Owner, set[int]] = {}
         for hit in hits:
             if hit.owner.kind in (Kind.EXACT, Kind.FILLER):
                 covered.setdefault(hit.owner, set()).update(range(hit.first, hit.last + 1))
         if not any(owner.kind is Kind.EXACT for owner in covered):
             return set()
-        content = {index for index, word in enumerate(segmented.words) if is_content(word)}
+        words = segmented.words
+        content = {index for index, word in enumerate(words) if is_content(word)}
+        clause_end = next((index for index, word in enumerate(words) if word in _CLAUSE_ENDS), len(words))
+        first_clause = {index for index in content if index < clause_end}
         fillers = covered.get(_FILLER, set())
-        return {
-            Intent(owner.name)
-            for owner, words in covered.items()
-            if owner.kind is Kind.EXACT and content and content <= words | fillers
-        }
+        found: set[Intent] = set()
+        for owner, matched in covered.items():
+            if owner.kind is not Kind.EXACT:
+                continue
+            needed = first_clause if self._intent_rules[owner.name].exact else content
+            if needed and needed <= matched | fillers:
+                found.add(Intent(owner.name))
+        return found

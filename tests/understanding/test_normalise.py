@@ -15,13 +15,14 @@ from bot.understanding.normalise import Converter, fold, normalise
         ("投\u200b诉", "投诉"),
         ("\ufeff在吗\u200d", "在吗"),
         ("谢谢❤️", "谢谢❤"),
-        ("啊啊啊啊啊", "啊啊"),
-        ("!!!!!", "!!"),
-        ("！！！", "!!"),
-        ("？？？？", "??"),
-        ("soooo slow", "soo slow"),
+        ("啊啊啊啊啊", "啊啊啊"),
+        ("!!!!!", "!!!"),
+        ("！！！", "!!!"),
+        ("！！", "!!"),
+        ("？？？？", "???"),
+        ("soooo slow", "sooo slow"),
         ("电话13888888888", "电话13888888888"),
-        ("😡😡😡😡", "😡😡"),
+        ("😡😡😡😡", "😡😡😡"),
         ("  I   am\tnot  happy ", "i am not happy"),
         ("Real　Person", "real person"),
         ("I don’t want an agent", "i don't want an agent"),
@@ -45,4 +46,4 @@ def test_simplified_text_is_left_as_it_is(converter: Converter) -> None:
 
 
 def test_full_width_traditional_shouting_is_all_of_it_at_once(converter: Converter) -> None:
-    assert normalise("氣死我了！！！！", converter).text == "气死我了!!"
+    assert normalise("氣死我了！！！！", converter).text == "气死我了!!!"

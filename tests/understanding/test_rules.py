@@ -210,13 +210,14 @@ def test_a_manager_s_new_keyword_is_understood(
 @pytest.mark.parametrize(
     "change",
     [
-        lambda data: data["intents"]["question"].update(unless=["human"]),
-        lambda data: data["complaint"].update(unless=["out_of_scope"]),
+        lambda data: data["intents"]["status_query"].update(unless=["question"]),
+        lambda data: data["intents"]["praise"].update(unless=["complaint"]),
+        lambda data: data["intents"]["question"].update(unless=["correction", "refuse"]),
         lambda data: data["intents"].update(complaint={"keywords": ["投诉"]}),
     ],
 )
 def test_rules_that_cannot_be_decided_are_refused(change: Any) -> None:
-    with pytest.raises(ValueError, match=r"unless|complaint"):
+    with pytest.raises(ValueError, match=r"unless|complaint|refuse"):
         Classification.model_validate(_classification(change))
 
 
@@ -268,3 +269,18 @@ def test_taiwan_words_in_traditional_text(understander: Understander) -> None:
     result = understander.understand("寬頻又斷了")
     assert result.locale == "zh-TW" and result.category == "network"
     assert understander.understand("小程序上报修提交不了").category == "support_system"  # not 小进程
+
+
+def test_a_yes_or_no_can_lead_a_longer_answer(understander: Understander) -> None:
+    assert understander.understand("不对,电话号码错了").intents == {Intent.NO, Intent.CORRECTION}
+    assert Intent.YES in understander.understand("是的,就是这个地址").intents
+    assert Intent.YES not in understander.understand("对面楼的噪音,每天都有").intents
+
+
+def test_something_done_several_times_is_a_repeat(understander: Understander) -> None:
+    assert Signal.REPEAT in understander.understand("报修了三次,维修师傅一直说没配件").signals
+    assert Signal.REPEAT not in understander.understand("维修师傅一直说没配件").signals
+
+
+def test_a_question_about_an_earlier_report_is_not_also_a_consultation(understander: Understander) -> None:
+    assert understander.understand("请问我报修的漏水什么时候有人来?").intents == {Intent.STATUS_QUERY}
