@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Protocol
 
 from bot.config import ServiceConfig
-from bot.flows.classify import find_phone
 from bot.understanding.language import ZH_TW, detect_locale
 from bot.understanding.normalise import Converter, normalise, simplified_converter, taiwan_converter
 from bot.understanding.result import Slots, Understanding
@@ -15,24 +13,14 @@ from bot.understanding.tokens import Dictionary, Segmenter, load_dictionary
 
 
 class SlotExtractor(Protocol):
-    """What the customer told us about themselves (phone, name, address) in one message."""
+    """What the customer told us about themselves (phone, name, address) in one message, from
+    its original text (``bot/understanding/slots.py`` is the one to connect)."""
 
     def extract(self, text: str) -> Slots: ...
 
 
-class PhoneSlots:
-    """Only the phone number, with the conversation engine's pattern (full-width digits too).
-    A stand-in until the slot extractor (``bot/understanding/slots.py``) is connected."""
-
-    def __init__(self, phone_pattern: str) -> None:
-        self._pattern = phone_pattern
-
-    def extract(self, text: str) -> Slots:
-        return Slots(phone=find_phone(unicodedata.normalize("NFKC", text), self._pattern))
-
-
 class NoSlots:
-    """No slots at all (to measure the rules alone)."""
+    """No slots at all: the rules alone, until a slot extractor is connected."""
 
     def extract(self, text: str) -> Slots:
         return Slots()
@@ -79,8 +67,7 @@ class Understander:
                 pass it to rebuild after a configuration change without loading it again.
             converter: the traditional → simplified converter (:func:`simplified_converter`).
             taiwan: the Taiwan → mainland converter for traditional messages (:func:`taiwan_converter`).
-            slot_extractor: fills the slots; the phone number alone (:class:`PhoneSlots`) when
-                not given.
+            slot_extractor: fills the slots (none when not given: :class:`NoSlots`).
         """
         converter = converter or simplified_converter()
         rules = Rules(config.classification, lambda keyword: normalise(keyword, converter).text)
@@ -97,7 +84,7 @@ class Understander:
             converter,
             taiwan or taiwan_converter(),
             config.service.default_locale,
-            slot_extractor or PhoneSlots(config.service.phone_pattern),
+            slot_extractor or NoSlots(),
         )
 
     def understand(self, text: str, locale: str | None = None) -> Understanding:

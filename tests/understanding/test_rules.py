@@ -10,6 +10,7 @@ import yaml
 from bot.config import Classification, ConfigError, Grade, Intent, ServiceConfig, Signal
 from bot.settings import PROJECT_ROOT
 from bot.understanding.normalise import Converter
+from bot.understanding.result import Slots
 from bot.understanding.tokens import Dictionary
 from bot.understanding.understander import Understander
 
@@ -179,8 +180,23 @@ def test_category_and_grade(understander: Understander, text: str, category: str
     assert (result.category, result.grade) == (category, grade)
 
 
-def test_the_phone_number_is_filled_full_width_too(understander: Understander) -> None:
-    assert understander.understand("我的电话是１３８００１３８０００").slots.phone == "13800138000"
+class _Digits:
+    """A stand-in slot extractor: the digits of the text it is given, as the phone."""
+
+    def extract(self, text: str) -> Slots:
+        return Slots(phone="".join(char for char in text if char.isdigit()) or None)
+
+
+def test_slots_come_from_the_connected_extractor_given_the_original_text(
+    service_config: ServiceConfig, jieba_dictionary: Dictionary, converter: Converter
+) -> None:
+    understander = Understander.from_config(
+        service_config, dictionary=jieba_dictionary, converter=converter, slot_extractor=_Digits()
+    )
+    assert understander.understand("我的电话是１３８００１３８０００").slots.phone == "１３８００１３８０００"
+    assert (
+        Understander.from_config(service_config, dictionary=jieba_dictionary).understand("13800138000").slots == Slots()
+    )
 
 
 def _classification(change: Any) -> dict[str, Any]:
