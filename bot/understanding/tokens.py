@@ -11,7 +11,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -28,7 +28,8 @@ _LATIN_WORDS = re.compile(r"[a-zA-Z0-9]+|\s+|.", re.DOTALL)
 class Dictionary:
     """jieba's general dictionary, loaded once per process: word → frequency, and their total."""
 
-    frequencies: Mapping[str, int]
+    frequencies: dict[str, int]
+    """Shared: never changed (a segmenter copies it unless it owns it)."""
     total: int
     load_seconds: float
 
@@ -59,9 +60,10 @@ class Segmented:
 class Segmenter:
     """A jieba tokenizer of its own (not jieba's global one) whose dictionary also holds ``words``.
 
-    The general dictionary is copied from ``dictionary`` (tens of milliseconds), so rebuilding
-    after a configuration change does not load it again. Words are cut without jieba's HMM: it
-    glues unknown single characters into new words ("没网了"), which would hide keywords.
+    The general dictionary is copied from ``dictionary`` (tens of milliseconds) unless
+    ``owns_dictionary``, so rebuilding after a configuration change need not load it again.
+    Words are cut without jieba's HMM: it glues unknown single characters into new words
+    ("没网了"), which would hide keywords.
 
     jieba's dictionary holds many longer words that contain a keyword and mean the same
     ("人民法院", "垃圾桶", "气死我了", "谢谢您"): a word that contains one of ``inside`` is cut
@@ -75,9 +77,11 @@ class Segmenter:
         *,
         inside: Iterable[str] = (),
         whole_words: Iterable[str] = (),
+        owns_dictionary: bool = False,
     ) -> None:
         tokenizer = jieba.Tokenizer()
-        tokenizer.FREQ = dict(dictionary.frequencies)
+        # The copy costs about 20 MB and 40 ms; a dictionary loaded for this segmenter alone is used as it is.
+        tokenizer.FREQ = dictionary.frequencies if owns_dictionary else dict(dictionary.frequencies)
         tokenizer.total = dictionary.total
         tokenizer.initialized = True
         for word in sorted(set(words) | set(whole_words)):

@@ -64,7 +64,8 @@ class Understander:
 
         Args:
             dictionary: jieba's dictionary, loaded once per process (:func:`load_dictionary`);
-                pass it to rebuild after a configuration change without loading it again.
+                pass it to rebuild after a configuration change without loading it again (the
+                understander then works on a copy, about 20 MB). Loaded for this one when not given.
             converter: the traditional → simplified converter (:func:`simplified_converter`).
             taiwan: the Taiwan → mainland converter for traditional messages (:func:`taiwan_converter`).
             slot_extractor: fills the slots (none when not given: :class:`NoSlots`).
@@ -77,6 +78,7 @@ class Understander:
             content_keywords,
             inside=content_keywords,
             whole_words=[normalise(word, converter).text for word in config.classification.whole_words],
+            owns_dictionary=dictionary is None,
         )
         return cls(
             rules,
