@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.config import Grade, Intent, ServiceConfig, Signal
 from bot.logs import configure_logging
 from bot.understanding.circuit import CircuitState
-from bot.understanding.model import build_model_understander
+from bot.understanding.model import ModelUnderstander, build_model_understander
 from bot.understanding.model_settings import ModelSettings
 from bot.understanding.result import Slots
 from tests.understanding.chat_server import (
@@ -448,3 +448,21 @@ async def test_a_configured_model_is_built_from_its_settings(service_config: Ser
         await model.aclose()
 
     assert result is not None and result.slots.name == "陈大文"
+
+
+async def test_an_unexpected_error_gives_no_understanding_and_no_traceback_with_the_text(
+    service_config: ServiceConfig, json_logs: Callable[[], None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(text: str) -> str:
+        raise RuntimeError(f"cannot convert {text}")
+
+    json_logs()
+    async with chat_server() as server:
+        model = ModelUnderstander(ModelSettings(server.base_url, MODEL), service_config.classification, broken)
+        server.answer_object(GOOD_ANSWER)
+        result = await model.understand(TEXT, "zh-CN")
+        await model.aclose()
+
+    assert result is None and model.counters.failures == {"error": 1}
+    output = capsys.readouterr().err
+    assert "RuntimeError" in output and "中关村" not in output
