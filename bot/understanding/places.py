@@ -17,6 +17,8 @@ from typing import Protocol
 
 from bot.config import Gazetteer
 
+_LEADING_WINDOW = 16
+"""How far before a known place a division that belongs to its address may start (吉林省长春市)."""
 _PUNCTUATION = r"\s,.;:!?()\[\]{}<>\"'，。；：！？、（）【】《》“”‘’…~～·|/\\"
 
 
@@ -101,7 +103,8 @@ class PlaceFinder:
         # "去超市" or "市场" do not call it.
         self._division_hint = re.compile(rf"{body}{{2}}(?:{division_suffixes})")
         # A division written just before the place that starts an address belongs to it ("长春市朝阳区").
-        self._leading_division = re.compile(rf"(?:{body}{{1,6}}?(?:{division_suffixes}))+$")
+        # Bounded (two divisions, in the few characters before) so that no text makes it backtrack for long.
+        self._leading_division = re.compile(rf"(?:{body}{{1,6}}?(?:{division_suffixes})){{1,2}}$")
         triggers = _alternation(gazetteer.address_triggers)
         self._trigger_re = re.compile(rf"(?:{triggers})[{_PUNCTUATION}]*") if triggers else None
 
@@ -155,7 +158,8 @@ class PlaceFinder:
                 continue
             start = anchor.start
             if anchor.kind is not _Kind.TRIGGER:
-                leading = self._leading_division.search(text, 0 if not spans else spans[-1][1], start)
+                since = max(spans[-1][1] if spans else 0, start - _LEADING_WINDOW)
+                leading = self._leading_division.search(text, since, start)
                 if leading is not None:
                     start = leading.start()
             spans.append((start, end))

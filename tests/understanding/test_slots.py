@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 import unicodedata
 from pathlib import Path
 
@@ -148,6 +149,19 @@ def test_a_landline_written_any_way_gives_the_same_e164(
 def test_any_text_gives_slots_without_failing(extractor: SlotExtractor, text: str) -> None:
     slots = extractor.extract(text)
     assert slots.phone is None or slots.phone.startswith("+")
+
+
+@pytest.mark.parametrize(
+    "text", ["区" * 1990 + "a海淀区", "区a海淀区" * 400, "海淀区" + "a园" * 990, "1 " * 1000, "我是" * 1000]
+)
+def test_no_text_makes_extraction_backtrack_for_long(extractor: SlotExtractor, text: str) -> None:
+    baseline_text = ("我住在朝阳区望京西园三区5号楼，电话13912345678，我叫王芳。" * 60)[: len(text)]
+    started = time.process_time()
+    extractor.extract(baseline_text)
+    baseline = time.process_time() - started
+    started = time.process_time()
+    extractor.extract(text)
+    assert time.process_time() - started < max(baseline, 0.001) * 50
 
 
 # Names.
