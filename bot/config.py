@@ -562,6 +562,7 @@ class NameRules(_Strict):
     english_name_intros: list[str] = []
     english_self_intros: list[str] = []
     english_name_ends: list[str] = []
+    pinyin_surnames: list[str] = []
 
     @field_validator("surnames")
     @classmethod

@@ -42,16 +42,19 @@ class NameFinder:
         self._not_names = frozenset(rules.not_names)
         self._not_endings = tuple(rules.not_name_endings)
         self._compound = tuple(sorted(rules.compound_surnames, key=len, reverse=True))
+        not_endings = _alternation(rules.not_name_endings)
+        # "我是王女士的儿子" is not 王女士 speaking.
+        not_after_title = f"(?!{not_endings})" if not_endings else ""
         name_intros = _alternation(rules.name_intros) or "(?!)"
         self_intros = _alternation(rules.self_intros) or "(?!)"
         surname_intros = _alternation(rules.surname_intros) or "(?!)"
         patterns = (
             rf"(?:{name_intros})\s*(?P<named>(?:{surname})(?!{honorific}){given}){name_end}",
-            rf"(?:{self_intros})\s*(?P<titled>{surname})(?P<title>{honorific})",
+            rf"(?:{self_intros})\s*(?P<titled>{surname})(?P<title>{honorific}){not_after_title}",
             rf"(?:{self_intros})\s*(?P<self>(?:{surname})(?!{honorific}){given}){self_end}",
             rf"(?:{surname_intros})\s*(?P<surname>{surname}){name_end}",
             # "王女士" opening a message or a clause is the customer naming themselves.
-            rf"(?:^|(?<={_NAME_BREAK}))(?P<clause>{surname})(?P<clause_title>{honorific})",
+            rf"(?:^|(?<={_NAME_BREAK}))(?P<clause>{surname})(?P<clause_title>{honorific}){not_after_title}",
         )
         self._chinese = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
         self._chinese_hint = re.compile(
@@ -77,6 +80,7 @@ class NameFinder:
             re.IGNORECASE,
         )
         self._english_titles = {title.lower(): title for title in rules.english_honorifics}
+        self._pinyin_surnames = frozenset(surname.lower() for surname in rules.pinyin_surnames)
 
     def find(self, text: str, typed: str | None = None) -> Person:
         """What the text says about the customer's name; fields it does not give are ``None``.
@@ -125,7 +129,7 @@ class NameFinder:
                 title = match.group("title")
                 return Person(
                     name=" ".join(words),
-                    surname=words[-1] if len(words) > 1 or title else None,
+                    surname=self._english_surname(words, titled=bool(title)),
                     honorific=self._english_titles[title.lower()] if title else None,
                 )
         match = self._english_titled.search(text)
@@ -134,6 +138,12 @@ class NameFinder:
             if words:
                 return Person(surname=words[-1], honorific=self._english_titles[match.group("title").lower()])
         return Person()
+
+    def _english_surname(self, words: list[str], titled: bool) -> str | None:
+        """The last word ("John Smith"), or the first when it is a Chinese surname in pinyin ("Li Na")."""
+        if len(words) > 1 and words[0].lower() in self._pinyin_surnames:
+            return words[0]
+        return words[-1] if len(words) > 1 or titled else None
 
     def _name_words(self, words: str) -> list[str]:
         kept: list[str] = []

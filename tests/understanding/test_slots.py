@@ -186,6 +186,7 @@ def test_no_text_makes_extraction_backtrack_for_long(extractor: SlotExtractor, t
         ("My name is john smith and my phone is 13912345678", "John Smith", "Smith", None),
         ("I'm Mr. Smith", None, "Smith", "Mr"),
         ("this is Ms Li speaking", None, "Li", "Ms"),
+        ("My name is Li Na, I live in Haidian", "Li Na", "Li", None),
     ],
 )
 def test_names_surnames_and_honorifics(
@@ -219,8 +220,10 @@ def test_a_traditional_name_keeps_the_characters_the_customer_typed(extractor: S
         "我叫了三次都没人理",
         "你们的客服经理姓白，态度很差",
         "你们的李先生说明天来修",
+        "我是王女士的儿子",
         "I am not happy with your service",
         "this is ridiculous",
+        "please call me back",
     ],
 )
 def test_words_that_are_not_the_customers_name_are_not_taken(extractor: SlotExtractor, text: str) -> None:
