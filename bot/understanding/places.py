@@ -156,6 +156,9 @@ class PlaceFinder:
             if not parts and not standalone:
                 # A city or province alone ("北京时间", "上海那边"), or a trigger with no place after it.
                 continue
+            if anchor.kind is _Kind.TRIGGER and text[anchor.start : end].strip().isdigit():
+                # "地址123" or "住了3" says no place.
+                continue
             start = anchor.start
             if anchor.kind is not _Kind.TRIGGER:
                 since = max(spans[-1][1] if spans else 0, start - _LEADING_WINDOW)
