@@ -56,7 +56,7 @@ def _parse(candidate: str, region: str) -> str | None:
 
 
 def national_digits(e164: str, region: str = "CN") -> str:
-    """What the engine stores and ``bot.phones.normalise_phone`` produces: national digits.
+    """What the engine stores and ``bot.core.phones.normalise_phone`` produces: national digits.
 
     ``"+8613912345678"`` -> ``"13912345678"``; ``"+861012345678"`` -> ``"01012345678"`` (landlines
     keep their trunk 0 and area code). A number of another country keeps its E.164 form.

@@ -15,7 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.config import ConfigError, ServiceConfig, load_config
-from bot.phones import normalise_phone
+from bot.core.phones import normalise_phone
 from bot.settings import PROJECT_ROOT
 from bot.understanding.phones import find_phone, national_digits
 from bot.understanding.result import Slots
