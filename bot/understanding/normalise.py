@@ -71,7 +71,8 @@ def fold(text: str) -> str:
     characters removed, typographic apostrophes and quotes made plain, lower case, runs of four
     or more of one character (not digits) cut to three, white space collapsed. Emoji stay: they can
     carry emotion."""
-    text = unicodedata.normalize("NFKC", text)
+    # OpenCC takes UTF-8 only: a lone surrogate (from a broken client) becomes "?".
+    text = unicodedata.normalize("NFKC", text).encode("utf-8", "replace").decode("utf-8")
     text = _INVISIBLE.sub("", text).translate(_QUOTES).lower()
     text = _REPEATS.sub(r"\1\1\1", text)
     return _SPACES.sub(" ", text).strip()

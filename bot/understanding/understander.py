@@ -9,18 +9,19 @@ from bot.understanding.language import ZH_TW, detect_locale
 from bot.understanding.normalise import Converter, normalise, simplified_converter, taiwan_converter
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.rules import Rules
+from bot.understanding.slots import SlotExtractor
 from bot.understanding.tokens import Dictionary, Segmenter, load_dictionary
 
 
-class SlotExtractor(Protocol):
+class ExtractsSlots(Protocol):
     """What the customer told us about themselves (phone, name, address) in one message, from
-    its original text (``bot/understanding/slots.py`` is the one to connect)."""
+    its original text (:class:`bot.understanding.slots.SlotExtractor`)."""
 
     def extract(self, text: str) -> Slots: ...
 
 
 class NoSlots:
-    """No slots at all: the rules alone, until a slot extractor is connected."""
+    """No slots at all (the rules alone, to measure them)."""
 
     def extract(self, text: str) -> Slots:
         return Slots()
@@ -41,7 +42,7 @@ class Understander:
         converter: Converter,
         taiwan: Converter,
         default_locale: str,
-        slot_extractor: SlotExtractor,
+        slot_extractor: ExtractsSlots,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -58,7 +59,7 @@ class Understander:
         dictionary: Dictionary | None = None,
         converter: Converter | None = None,
         taiwan: Converter | None = None,
-        slot_extractor: SlotExtractor | None = None,
+        slot_extractor: ExtractsSlots | None = None,
     ) -> Understander:
         """Compile the rules and build the segmenter.
 
@@ -68,8 +69,10 @@ class Understander:
                 understander then works on a copy, about 20 MB). Loaded for this one when not given.
             converter: the traditional → simplified converter (:func:`simplified_converter`).
             taiwan: the Taiwan → mainland converter for traditional messages (:func:`taiwan_converter`).
-            slot_extractor: fills the slots (none when not given: :class:`NoSlots`).
+            slot_extractor: fills the slots; :class:`SlotExtractor` for ``config`` when not given.
         """
+        if slot_extractor is None:
+            slot_extractor = SlotExtractor.from_config(config)
         converter = converter or simplified_converter()
         rules = Rules(config.classification, lambda keyword: normalise(keyword, converter).text)
         content_keywords = rules.keywords_inside_words()
@@ -86,7 +89,7 @@ class Understander:
             converter,
             taiwan or taiwan_converter(),
             config.service.default_locale,
-            slot_extractor or NoSlots(),
+            slot_extractor,
         )
 
     def understand(self, text: str, locale: str | None = None) -> Understanding:

@@ -26,6 +26,7 @@ from bot.understanding.normalise import Converter, fold, normalise
         ("  I   am\tnot  happy ", "i am not happy"),
         ("Real　Person", "real person"),
         ("I don’t want an agent", "i don't want an agent"),
+        ("坏了\ud83d", "坏了?"),
     ],
 )
 def test_fold(typed: str, folded: str) -> None:

@@ -12,7 +12,7 @@ from bot.settings import PROJECT_ROOT
 from bot.understanding.normalise import Converter
 from bot.understanding.result import Slots
 from bot.understanding.tokens import Dictionary
-from bot.understanding.understander import Understander
+from bot.understanding.understander import NoSlots, Understander
 
 
 def test_happy_is_not_the_app(understander: Understander) -> None:
@@ -194,9 +194,15 @@ def test_slots_come_from_the_connected_extractor_given_the_original_text(
         service_config, dictionary=jieba_dictionary, converter=converter, slot_extractor=_Digits()
     )
     assert understander.understand("我的电话是１３８００１３８０００").slots.phone == "１３８００１３８０００"
-    assert (
-        Understander.from_config(service_config, dictionary=jieba_dictionary).understand("13800138000").slots == Slots()
-    )
+    rules_alone = Understander.from_config(service_config, dictionary=jieba_dictionary, slot_extractor=NoSlots())
+    assert rules_alone.understand("13800138000").slots == Slots()
+
+
+def test_the_slot_extractor_is_connected_by_default(understander: Understander) -> None:
+    result = understander.understand("我叫王芳,电话１３９１２３４５６７８,海淀区中关村大街的自来水有异味三天了")
+    assert result.slots.phone == "+8613912345678"
+    assert result.slots.surname == "王"
+    assert Intent.COMPLAINT in result.intents
 
 
 def _classification(change: Any) -> dict[str, Any]:
