@@ -7,6 +7,7 @@ A bad file stops start-up with :class:`ConfigError`, naming the file and the key
 from __future__ import annotations
 
 import datetime as dt
+import graphlib
 import re
 import string
 from enum import StrEnum
@@ -284,14 +285,63 @@ class Category(_Strict):
     name: LocalizedText
     keywords: list[str] = []
     default_grade: Grade = Grade.SIMPLE
+    weak_keywords: list[str] = []
+    """Understander only: keywords that say where or who rather than what went wrong ("电梯",
+    "营业厅"): they count half, also when ``keywords`` lists them (for the old matcher)."""
 
 
 class KeywordRule(_Strict):
     keywords: list[str] = Field(min_length=1)
     max_chars: int | None = Field(default=None, ge=1)
-    """When set, the rule only matches messages at most this long (a short "谢谢" is thanks,
-    a long complaint that ends with 谢谢 is not)."""
+    """The old substring matcher (``bot/flows/classify.py``) only: the rule only matches messages
+    at most this long. The understander (``bot/understanding``) has no length cap."""
     exact: bool = False
+    """The whole message (punctuation and filler words aside) must be made of the keywords."""
+    whole_message: list[str] = []
+    """Understander only: keywords that count only as the whole message ("agent", but not "your
+    agent was rude"), also when ``keywords`` lists them (for the old matcher)."""
+    negatable: bool = True
+    """Understander only: a negation word right before a keyword cancels it ("不是投诉")."""
+    unless: list[Intent] = []
+    """Understander only: the rule does not count in a message that shows one of these intents
+    (out_of_scope unless complaint: "今天天气冷,暖气不热" is a complaint)."""
+    requested: list[str] = []
+    """Understander only: keywords that count only right after a request word (``requests``):
+    "找个真人", "叫你们经理来", but not "你们经理上次答应的"."""
+    together: list[list[str]] = []
+    """Understander only: groups of keywords; the rule also counts when the message has a keyword
+    of every group ("我上周投诉的宽带" + "处理到哪一步了")."""
+
+
+class Negation(_Strict):
+    """Words that cancel the keyword right after them: "不是投诉", "没有不满意", "not happy"."""
+
+    words: list[str] = []
+    window: int = Field(default=1, ge=0, le=5)
+    """How many other words may stand between the negation word and the keyword."""
+
+
+class Requests(_Strict):
+    """Words that ask for someone: "找", "叫", "转", "speak to" (see ``KeywordRule.requested``)."""
+
+    words: list[str] = []
+    window: int = Field(default=2, ge=0, le=5)
+    """How many other words may stand between the request word and the keyword."""
+
+
+class ComplaintRule(_Strict):
+    """What makes a message a complaint (the ``complaint`` intent) for the understander."""
+
+    problem_words: list[str] = []
+    """Words that describe a problem: a message with one is a complaint, whatever else it asks."""
+    mention_words: list[str] = []
+    """Words that name a complaint without describing one ("投诉"): they count like category
+    keywords, so "我的投诉怎么样了?" stays a progress query."""
+    signals: list[Signal] = []
+    """Signals that count like category keywords ("气死我了" is a complaint)."""
+    unless: list[Intent] = []
+    """Category keywords, mention words and signals do not make a complaint of a message that
+    shows one of these intents ("怎么交物业费?" is a question)."""
 
 
 class Classification(_Strict):
@@ -304,6 +354,13 @@ class Classification(_Strict):
     signals: dict[Signal, KeywordRule]
     intents: dict[Intent, KeywordRule]
     correction_fields: dict[str, list[str]]
+    complaint: ComplaintRule = ComplaintRule()
+    negation: Negation = Negation()
+    requests: Requests = Requests()
+    fillers: list[str] = []
+    """Understander only: words an ``exact`` answer may carry besides its keywords ("好的呀")."""
+    whole_words: list[str] = []
+    """Understander only: words in which a keyword is not looked for ("人工智能" holds 人工)."""
 
     @model_validator(mode="after")
     def _fallback_exists(self) -> Classification:
@@ -318,7 +375,31 @@ class Classification(_Strict):
         unknown = set(self.correction_fields) - {"description", "phone", "area"}
         if unknown:
             raise ValueError(f"correction_fields: unknown fields {sorted(unknown)}")
+        if Intent.COMPLAINT in self.intents:
+            raise ValueError("intents: configure complaint under complaint:, not as a keyword rule")
+        self._check_unless()
         return self
+
+    def _check_unless(self) -> None:
+        """``unless`` names configured intents (or complaint), and no intent depends on itself."""
+        for other in self.complaint.unless:
+            if other not in self.intents:
+                raise ValueError(f"complaint.unless: {other.value!r} is not a configured intent")
+        for intent, rule in self.intents.items():
+            for other in rule.unless:
+                if other is not Intent.COMPLAINT and other not in self.intents:
+                    raise ValueError(f"intents.{intent.value}.unless: {other.value!r} is not a configured intent")
+        try:
+            tuple(graphlib.TopologicalSorter(self.unless_graph()).static_order())
+        except graphlib.CycleError as error:
+            cycle = " → ".join(intent.value for intent in error.args[1])
+            raise ValueError(f"unless: the intents depend on each other in a circle: {cycle}") from None
+
+    def unless_graph(self) -> dict[Intent, set[Intent]]:
+        """Each intent (complaint too) and the intents it is dropped for."""
+        graph = {intent: set(rule.unless) for intent, rule in self.intents.items()}
+        graph[Intent.COMPLAINT] = set(self.complaint.unless)
+        return graph
 
     def category(self, category_id: str) -> Category:
         for category in self.categories:

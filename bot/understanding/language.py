@@ -1,0 +1,58 @@
+"""Which language one message is written in: zh-CN, zh-TW or en, from the characters it uses.
+
+Chinese and English are told apart by script, and traditional from simplified Chinese by what
+OpenCC's t2s conversion changes, so plain counting is exact where a statistical language
+identifier guesses; a message too short to tell ("ok", "123", "好的") keeps the session's locale.
+"""
+
+from __future__ import annotations
+
+from bot.understanding.normalise import Normalised
+
+ZH_CN = "zh-CN"
+ZH_TW = "zh-TW"
+EN = "en"
+
+_MIN_ENGLISH_LETTERS = 5
+_MIN_ENGLISH_WORDS = 2
+_MIN_CHINESE_CHARACTERS = 4
+"""Fewer Chinese characters than this, none of them traditional: simplified or traditional
+cannot be told ("好的", "谢谢"), so the session's Chinese locale is kept."""
+_TRADITIONAL_SHARE = 0.1
+"""At least this share of the Chinese characters must be traditional: one stray character in a
+long simplified message does not make it traditional."""
+
+
+def _is_chinese(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff"
+
+
+def _english_words(text: str) -> tuple[int, int]:
+    """Latin letters, and words of two letters or more (text is already lower case)."""
+    letters = words = run = 0
+    for char in text + " ":
+        if "a" <= char <= "z":
+            letters += 1
+            run += 1
+            continue
+        if run >= 2:
+            words += 1
+        run = 0
+    return letters, words
+
+
+def detect_locale(message: Normalised, session_locale: str) -> str:
+    """The message's locale, or ``session_locale`` when the message is too short to tell."""
+    chinese = sum(1 for char in message.folded if _is_chinese(char))
+    letters, words = _english_words(message.folded)
+    english = letters >= _MIN_ENGLISH_LETTERS and words >= _MIN_ENGLISH_WORDS
+    if chinese == 0:
+        return EN if english else session_locale
+    if english and letters >= 3 * chinese and words > _MIN_ENGLISH_WORDS:
+        return EN
+    traditional = message.traditional_characters
+    if traditional and traditional >= _TRADITIONAL_SHARE * chinese:
+        return ZH_TW
+    if chinese < _MIN_CHINESE_CHARACTERS and session_locale in (ZH_CN, ZH_TW):
+        return session_locale
+    return ZH_CN

@@ -1,0 +1,244 @@
+"""The keyword rules of ``config/classification.yaml``, compiled once and applied to segmented text.
+
+Intents, signals, category and grade come from whole-word keyword hits (``tokens.py``); a
+negation word right before a keyword cancels it for intents and signals, never for categories.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+from bot.config import Classification, Grade, Intent, KeywordRule, Signal
+from bot.understanding.tokens import Hit, KeywordIndex, Segmented, is_content, preceding
+
+
+class Kind(Enum):
+    CATEGORY = "category"
+    WEAK_CATEGORY = "weak_category"
+    SIGNAL = "signal"
+    INTENT = "intent"
+    EXACT = "exact"
+    """An ``exact`` intent's keywords, or its ``whole_message`` ones: the whole message only."""
+    REQUESTED = "requested"
+    TOGETHER = "together"
+    SIGNAL_TOGETHER = "signal_together"
+    COMPLEX = "complex"
+    PROBLEM = "problem"
+    MENTION = "mention"
+    NEGATOR = "negator"
+    REQUEST = "request"
+    FILLER = "filler"
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Which rule a keyword belongs to: its kind and name (category id, signal or intent), and
+    for ``together`` rules which group."""
+
+    kind: Kind
+    name: str = ""
+    group: int = 0
+
+
+_NEGATOR = Owner(Kind.NEGATOR)
+_REQUEST = Owner(Kind.REQUEST)
+_FILLER = Owner(Kind.FILLER)
+_COMPLEX = Owner(Kind.COMPLEX)
+_PROBLEM = Owner(Kind.PROBLEM)
+_MENTION = Owner(Kind.MENTION)
+_CLAUSE_ENDS = frozenset(",.!?;:，。！？；：、…~")
+_SINGLE_WORDS = (Kind.NEGATOR, Kind.REQUEST, Kind.FILLER, Kind.EXACT)
+"""Kinds whose keywords are single words, never looked for inside longer ones."""
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What the rules found in one message; a category and grade only for a complaint."""
+
+    intents: frozenset[Intent]
+    category: str | None
+    grade: Grade | None
+    signals: frozenset[Signal]
+
+
+@dataclass(slots=True)
+class _CategoryHits:
+    strong: set[str] = field(default_factory=set)
+    weak: set[str] = field(default_factory=set)
+    first: int = 1 << 30
+
+    def score(self) -> float:
+        return len(self.strong) + 0.5 * len(self.weak - self.strong)
+
+
+def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
+    for category in classification.categories:
+        weak = set(category.weak_keywords)
+        yield from (
+            (keyword, Owner(Kind.CATEGORY, category.id)) for keyword in category.keywords if keyword not in weak
+        )
+        yield from ((keyword, Owner(Kind.WEAK_CATEGORY, category.id)) for keyword in weak)
+    for signal, rule in classification.signals.items():
+        yield from ((keyword, Owner(Kind.SIGNAL, signal.value)) for keyword in rule.keywords)
+        for group, keywords in enumerate(rule.together):
+            yield from ((keyword, Owner(Kind.SIGNAL_TOGETHER, signal.value, group)) for keyword in keywords)
+    for intent, rule in classification.intents.items():
+        kind = Kind.EXACT if rule.exact else Kind.INTENT
+        alone = set(rule.whole_message)
+        yield from ((keyword, Owner(kind, intent.value)) for keyword in rule.keywords if keyword not in alone)
+        yield from ((keyword, Owner(Kind.EXACT, intent.value)) for keyword in rule.whole_message)
+        yield from ((keyword, Owner(Kind.REQUESTED, intent.value)) for keyword in rule.requested)
+        for group, keywords in enumerate(rule.together):
+            yield from ((keyword, Owner(Kind.TOGETHER, intent.value, group)) for keyword in keywords)
+    yield from ((keyword, _COMPLEX) for keyword in classification.complex_keywords)
+    yield from ((keyword, _PROBLEM) for keyword in classification.complaint.problem_words)
+    yield from ((keyword, _MENTION) for keyword in classification.complaint.mention_words)
+    yield from ((keyword, _NEGATOR) for keyword in classification.negation.words)
+    yield from ((keyword, _REQUEST) for keyword in classification.requests.words)
+    yield from ((keyword, _FILLER) for keyword in classification.fillers)
+
+
+class Rules:
+    """``config/classification.yaml`` compiled: one keyword index over every rule."""
+
+    def __init__(self, classification: Classification, normalise: Callable[[str], str]) -> None:
+        self._config = classification
+        self.index: KeywordIndex[Owner] = KeywordIndex(_entries(classification), normalise)
+        self._signal_rules = {signal.value: rule for signal, rule in classification.signals.items()}
+        self._intent_rules = {intent.value: rule for intent, rule in classification.intents.items()}
+        self._order = [category.id for category in classification.categories]
+        # Intents in the order their ``unless`` needs: those they are dropped for come first.
+        self._intent_order = tuple(graphlib.TopologicalSorter(classification.unless_graph()).static_order())
+
+    def keywords_inside_words(self) -> frozenset[str]:
+        """The keywords that say what a message is about, normalised: the segmenter's user
+        dictionary, also looked for inside longer words ("法院" in "人民法院"). Not the negation
+        and request words, fillers and whole-message answers: those are single words ("不" is
+        not in "不能"), and as dictionary words they would hide keywords ("人工客服" would hide
+        "我要人工")."""
+        return self.index.keywords(lambda owner: owner.kind not in _SINGLE_WORDS)
+
+    def apply(self, segmented: Segmented, length: int) -> Findings:
+        """The rules' findings for a segmented message whose original text is ``length`` long."""
+        hits = self.index.find(segmented)
+        negators: dict[int, int] = {}
+        requests: dict[int, int] = {}
+        for hit in hits:
+            if hit.owner.kind is Kind.NEGATOR:
+                negators[hit.last] = min(hit.first, negators.get(hit.last, hit.first))
+            elif hit.owner.kind is Kind.REQUEST:
+                requests[hit.last] = min(hit.first, requests.get(hit.last, hit.first))
+        negation_window = self._config.negation.window
+
+        def cancelled(first: int, rule: KeywordRule | None = None) -> bool:
+            if rule is not None and not rule.negatable:
+                return False
+            return preceding(first, negators, segmented, negation_window) is not None
+
+        def requested(hit: Hit[Owner]) -> bool:
+            end = preceding(hit.first, requests, segmented, self._config.requests.window)
+            return end is not None and not cancelled(requests[end], self._intent_rules[hit.owner.name])
+
+        categories: dict[str, _CategoryHits] = {}
+        signals: set[Signal] = set()
+        raw_intents: set[Intent] = set()
+        groups: dict[str, set[int]] = {}
+        signal_groups: dict[str, set[int]] = {}
+        problem = mention = complex_word = False
+        for hit in hits:
+            owner = hit.owner
+            kind = owner.kind
+            if kind is Kind.CATEGORY or kind is Kind.WEAK_CATEGORY:
+                found = categories.setdefault(owner.name, _CategoryHits())
+                (found.strong if kind is Kind.CATEGORY else found.weak).add(hit.keyword)
+                found.first = min(found.first, hit.start)
+            elif kind is Kind.SIGNAL:
+                if not cancelled(hit.first, self._signal_rules[owner.name]):
+                    signals.add(Signal(owner.name))
+            elif kind is Kind.INTENT:
+                if not cancelled(hit.first, self._intent_rules[owner.name]):
+                    raw_intents.add(Intent(owner.name))
+            elif kind is Kind.REQUESTED:
+                if requested(hit):
+                    raw_intents.add(Intent(owner.name))
+            elif kind is Kind.TOGETHER:
+                if not cancelled(hit.first, self._intent_rules[owner.name]):
+                    groups.setdefault(owner.name, set()).add(owner.group)
+            elif kind is Kind.SIGNAL_TOGETHER:
+                if not cancelled(hit.first, self._signal_rules[owner.name]):
+                    signal_groups.setdefault(owner.name, set()).add(owner.group)
+            elif kind is Kind.COMPLEX:
+                complex_word = True
+            elif kind is Kind.PROBLEM:
+                problem = problem or not cancelled(hit.first)
+            elif kind is Kind.MENTION:
+                mention = mention or not cancelled(hit.first)
+        raw_intents |= self._whole_message_intents(hits, segmented)
+        raw_intents |= {
+            Intent(name) for name, found in groups.items() if len(found) == len(self._intent_rules[name].together)
+        }
+        signals |= {
+            Signal(name)
+            for name, found in signal_groups.items()
+            if len(found) == len(self._signal_rules[name].together)
+        }
+
+        complaint_rule = self._config.complaint
+        evidence = bool(categories) or mention or bool(signals & set(complaint_rule.signals))
+        intents: set[Intent] = set()
+        for intent in self._intent_order:
+            if intent is Intent.COMPLAINT:
+                if problem or (evidence and not intents & set(complaint_rule.unless)):
+                    intents.add(intent)
+            elif intent in raw_intents and not intents & set(self._intent_rules[intent.value].unless):
+                intents.add(intent)
+        if Intent.COMPLAINT not in intents:
+            return Findings(frozenset(intents), None, None, frozenset(signals))
+
+        category = self._category(categories) or self._config.fallback_category
+        default = self._config.category(category).default_grade
+        complex_ = (
+            default is Grade.COMPLEX
+            or complex_word
+            or length >= self._config.complex_min_chars
+            or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL})
+        )
+        grade = Grade.COMPLEX if complex_ else Grade.SIMPLE
+        return Findings(frozenset(intents), category, grade, frozenset(signals))
+
+    def _category(self, categories: dict[str, _CategoryHits]) -> str | None:
+        """Most keywords (weak ones count half); on a tie the one mentioned first, then the one
+        listed first. (The problem usually comes first: "楼上漏水…物业一直不管" is a repair.)"""
+        if not categories:
+            return None
+        return min(
+            categories,
+            key=lambda name: (-categories[name].score(), categories[name].first, self._order.index(name)),
+        )
+
+    def _whole_message_intents(self, hits: Iterable[Hit[Owner]], segmented: Segmented) -> set[Intent]:
+        """Exact and whole-message intents ("对", "不是的", "好的呀", "agent"): every word of the
+        message is one of the intent's keywords or a filler (punctuation, emoji and white space
+        aside); for ``exact`` rules every word of its first clause will do ("不对,电话错了")."""
+        covered: dict[Owner, set[int]] = {}
+        for hit in hits:
+            if hit.owner.kind in (Kind.EXACT, Kind.FILLER):
+                covered.setdefault(hit.owner, set()).update(range(hit.first, hit.last + 1))
+        if not any(owner.kind is Kind.EXACT for owner in covered):
+            return set()
+        words = segmented.words
+        content = {index for index, word in enumerate(words) if is_content(word)}
+        clause_end = next((index for index, word in enumerate(words) if word in _CLAUSE_ENDS), len(words))
+        first_clause = {index for index in content if index < clause_end}
+        fillers = covered.get(_FILLER, set())
+        found: set[Intent] = set()
+        for owner, matched in covered.items():
+            if owner.kind is not Kind.EXACT:
+                continue
+            needed = first_clause if self._intent_rules[owner.name].exact else content
+            if needed and needed <= matched | fillers:
+                found.add(Intent(owner.name))
+        return found

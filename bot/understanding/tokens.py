@@ -1,0 +1,250 @@
+"""Words: jieba segmentation with the configured keywords in its dictionary, and whole-word keyword search.
+
+A keyword matches where it starts and ends on word boundaries: "app" does not match inside
+"happy", "停车" not inside "停车费". Keywords of several words ("上不了网", "real person") match
+whatever jieba does with their inside, as long as their two ends are boundaries.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import jieba
+
+T = TypeVar("T")
+
+_CHINESE = re.compile("[\u4e00-\u9fd5]")
+_LATIN_WORDS = re.compile(r"[a-zA-Z0-9]+|\s+|.", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Dictionary:
+    """jieba's general dictionary, loaded once per process: word → frequency, and their total."""
+
+    frequencies: dict[str, int]
+    """Shared: never changed (a segmenter copies it unless it owns it)."""
+    total: int
+    load_seconds: float
+
+
+def load_dictionary(cache_dir: Path | None = None) -> Dictionary:
+    """Load jieba's default dictionary (about 1 s; its first load in a cache directory also
+    writes a 9 MB cache there, the system temporary directory when ``cache_dir`` is ``None``)."""
+    # jieba's own logger prints its progress at DEBUG level to stderr on every load.
+    jieba.setLogLevel(logging.WARNING)
+    started = time.perf_counter()
+    tokenizer = jieba.Tokenizer()
+    if cache_dir is not None:
+        tokenizer.tmp_dir = str(cache_dir)
+    tokenizer.initialize()
+    return Dictionary(frequencies=tokenizer.FREQ, total=tokenizer.total, load_seconds=time.perf_counter() - started)
+
+
+@dataclass(frozen=True, slots=True)
+class Segmented:
+    """A normalised message cut into words; ``starts``/``ends`` are character offsets into ``text``."""
+
+    text: str
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+
+class Segmenter:
+    """A jieba tokenizer of its own (not jieba's global one) whose dictionary also holds ``words``.
+
+    The general dictionary is copied from ``dictionary`` (tens of milliseconds) unless
+    ``owns_dictionary``, so rebuilding after a configuration change need not load it again.
+    Words are cut without jieba's HMM: it glues unknown single characters into new words
+    ("没网了"), which would hide keywords.
+
+    jieba's dictionary holds many longer words that contain a keyword and mean the same
+    ("人民法院", "垃圾桶", "气死我了", "谢谢您"): a word that contains one of ``inside`` is cut
+    around it, unless it is one of ``whole_words`` ("人工智能" is not a request for a person).
+    """
+
+    def __init__(
+        self,
+        dictionary: Dictionary,
+        words: Iterable[str],
+        *,
+        inside: Iterable[str] = (),
+        whole_words: Iterable[str] = (),
+        owns_dictionary: bool = False,
+    ) -> None:
+        tokenizer = jieba.Tokenizer()
+        # The copy costs about 20 MB and 40 ms; a dictionary loaded for this segmenter alone is used as it is.
+        tokenizer.FREQ = dictionary.frequencies if owns_dictionary else dict(dictionary.frequencies)
+        tokenizer.total = dictionary.total
+        tokenizer.initialized = True
+        for word in sorted(set(words) | set(whole_words)):
+            # jieba only cuts within runs of Chinese characters, letters and digits, so a word with
+            # a space or punctuation can never be one token; such keywords match as word sequences.
+            if _one_jieba_word(word):
+                tokenizer.add_word(word)
+        self._tokenizer = tokenizer
+        # Chinese only: English words are never cut ("app" is not in "happy").
+        self._inside = frozenset(word for word in inside if len(word) >= 2 and all(map(_is_chinese, word)))
+        self._inside_lengths = sorted({len(word) for word in self._inside}, reverse=True)
+        self._whole = frozenset(whole_words)
+
+    def segment(self, text: str) -> Segmented:
+        words = self._cut(text)
+        starts: list[int] = []
+        ends: list[int] = []
+        position = 0
+        for word in words:
+            starts.append(position)
+            position += len(word)
+            ends.append(position)
+        return Segmented(text=text, words=tuple(words), starts=tuple(starts), ends=tuple(ends))
+
+    def _around_keywords(self, word: str) -> list[str]:
+        """``word`` cut around the longest (then leftmost) keyword inside it, the rest cut again."""
+        for size in self._inside_lengths:
+            if size >= len(word):
+                continue
+            for start in range(len(word) - size + 1):
+                if word[start : start + size] in self._inside:
+                    # The pieces are shorter than the word, so this ends.
+                    return [
+                        *self._cut(word[:start]),
+                        word[start : start + size],
+                        *self._cut(word[start + size :]),
+                    ]
+        return [word]
+
+    def _cut(self, text: str) -> list[str]:
+        if not _CHINESE.search(text):
+            # What jieba does with text without Chinese, in a tenth of the time: runs of letters
+            # and digits are words, anything else a character of its own.
+            return _LATIN_WORDS.findall(text)
+        words: list[str] = []
+        for word in self._tokenizer.cut(text, HMM=False):
+            if len(word) > 2 and _is_chinese(word[0]) and word not in self._whole and word not in self._inside:
+                words.extend(self._around_keywords(word))
+            else:
+                words.append(word)
+        return words
+
+
+def _is_chinese(char: str) -> bool:
+    """A character jieba cuts with its dictionary (its own range of CJK ideographs)."""
+    return "\u4e00" <= char <= "\u9fd5"
+
+
+def _one_jieba_word(word: str) -> bool:
+    """Chinese characters (with letters or digits): what jieba's dictionary can make one word."""
+    return any(map(_is_chinese, word)) and all(
+        _is_chinese(char) or (char.isascii() and char.isalnum()) for char in word
+    )
+
+
+def is_punctuation(word: str) -> bool:
+    return all(unicodedata.category(char).startswith("P") for char in word)
+
+
+def is_content(word: str) -> bool:
+    """A word that says something: not white space, punctuation, emoji or other symbols."""
+    return not all(unicodedata.category(char)[0] in "PSZC" for char in word)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit(Generic[T]):
+    """``owner``'s keyword found over words ``first``..``last`` (inclusive)."""
+
+    owner: T
+    keyword: str
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+def english_forms(keyword: str) -> set[str]:
+    """The keyword and, when its last word is an English word of four letters or more, that
+    word's -s/-es/-ed/-ing forms ("leak": "leaks", "leaked", "leaking"; "charge": "charged")."""
+    forms = {keyword}
+    head, _, last = keyword.rpartition(" ")
+    if len(last) < 4 or not (last.isascii() and last.isalpha()):
+        return forms
+    prefix = f"{head} " if head else ""
+    stems = [last, last + last[-1]]
+    if last.endswith("e"):
+        stems.append(last[:-1])
+    if last.endswith("y"):
+        stems.append(last[:-1] + "i")
+    for stem in stems:
+        for ending in ("s", "es", "ed", "d", "ing"):
+            forms.add(prefix + stem + ending)
+    return forms
+
+
+class KeywordIndex(Generic[T]):
+    """Every configured keyword, normalised, with the rules (owners) it belongs to."""
+
+    def __init__(self, entries: Iterable[tuple[str, T]], normalise: Callable[[str], str]) -> None:
+        owners: dict[str, list[T]] = {}
+        for keyword, owner in entries:
+            for form in english_forms(normalise(keyword)):
+                if form:
+                    bucket = owners.setdefault(form, [])
+                    if owner not in bucket:
+                        bucket.append(owner)
+        self._owners: dict[str, tuple[T, ...]] = {form: tuple(found) for form, found in owners.items()}
+        self._prefixes = frozenset(form[:size] for form in self._owners for size in range(1, len(form) + 1))
+
+    def keywords(self, which: Callable[[T], bool] | None = None) -> frozenset[str]:
+        """The normalised keywords (and their English forms), or those with an owner ``which`` picks."""
+        if which is None:
+            return frozenset(self._owners)
+        return frozenset(form for form, owners in self._owners.items() if any(which(owner) for owner in owners))
+
+    def find(self, segmented: Segmented) -> list[Hit[T]]:
+        """Every keyword that starts and ends on a word boundary, overlapping ones included."""
+        text, words, starts, ends = segmented.text, segmented.words, segmented.starts, segmented.ends
+        prefixes, owners_of = self._prefixes, self._owners
+        hits: list[Hit[T]] = []
+        count = len(words)
+        for first in range(count):
+            start = starts[first]
+            for last in range(first, count):
+                piece = text[start : ends[last]]
+                if piece not in prefixes:
+                    break
+                owners = owners_of.get(piece)
+                if owners:
+                    hits.extend(Hit(owner, piece, first, last, start, ends[last]) for owner in owners)
+        return hits
+
+
+def preceding(first: int, ends: Container[int], segmented: Segmented, window: int) -> int | None:
+    """The word before word ``first`` where one of ``ends`` is, with at most ``window`` other
+    words between and no punctuation ("不是来投诉的": 不是 before 投诉; "不,投诉": none)."""
+    words = segmented.words
+    between = 0
+    index = first - 1
+    while index >= 0:
+        if index in ends:
+            return index
+        word = words[index]
+        if is_punctuation(word):
+            return None
+        if is_content(word):
+            between += 1
+            if between > window:
+                return None
+        index -= 1
+    return None
+
+
+def negated(hit: Hit[T], negator_ends: Container[int], segmented: Segmented, window: int) -> bool:
+    """Whether a negation word ends right before ``hit`` (see :func:`preceding`)."""
+    return preceding(hit.first, negator_ends, segmented, window) is not None

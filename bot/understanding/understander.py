@@ -1,0 +1,111 @@
+"""One message understood by the rules: normalise, detect the language, segment, apply the rules, fill slots."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.config import ServiceConfig
+from bot.understanding.language import ZH_TW, detect_locale
+from bot.understanding.normalise import Converter, normalise, simplified_converter, taiwan_converter
+from bot.understanding.result import Slots, Understanding
+from bot.understanding.rules import Rules
+from bot.understanding.slots import SlotExtractor
+from bot.understanding.tokens import Dictionary, Segmenter, load_dictionary
+
+
+class ExtractsSlots(Protocol):
+    """What the customer told us about themselves (phone, name, address) in one message, from
+    its original text (:class:`bot.understanding.slots.SlotExtractor`)."""
+
+    def extract(self, text: str) -> Slots: ...
+
+
+class NoSlots:
+    """No slots at all (the rules alone, to measure them)."""
+
+    def extract(self, text: str) -> Slots:
+        return Slots()
+
+
+class Understander:
+    """The rules of ``config/classification.yaml`` over normalised, segmented text.
+
+    Build it once (:meth:`from_config`: jieba's dictionary takes about a second to load) and
+    call :meth:`understand` for every customer message; it keeps no state between messages and
+    is safe to share.
+    """
+
+    def __init__(
+        self,
+        rules: Rules,
+        segmenter: Segmenter,
+        converter: Converter,
+        taiwan: Converter,
+        default_locale: str,
+        slot_extractor: ExtractsSlots,
+    ) -> None:
+        self._rules = rules
+        self._segmenter = segmenter
+        self._converter = converter
+        self._taiwan = taiwan
+        self._default_locale = default_locale
+        self._slots = slot_extractor
+
+    @classmethod
+    def from_config(
+        cls,
+        config: ServiceConfig,
+        *,
+        dictionary: Dictionary | None = None,
+        converter: Converter | None = None,
+        taiwan: Converter | None = None,
+        slot_extractor: ExtractsSlots | None = None,
+    ) -> Understander:
+        """Compile the rules and build the segmenter.
+
+        Args:
+            dictionary: jieba's dictionary, loaded once per process (:func:`load_dictionary`);
+                pass it to rebuild after a configuration change without loading it again (the
+                understander then works on a copy, about 20 MB). Loaded for this one when not given.
+            converter: the traditional → simplified converter (:func:`simplified_converter`).
+            taiwan: the Taiwan → mainland converter for traditional messages (:func:`taiwan_converter`).
+            slot_extractor: fills the slots; :class:`SlotExtractor` for ``config`` when not given.
+        """
+        if slot_extractor is None:
+            slot_extractor = SlotExtractor.from_config(config)
+        converter = converter or simplified_converter()
+        rules = Rules(config.classification, lambda keyword: normalise(keyword, converter).text)
+        content_keywords = rules.keywords_inside_words()
+        segmenter = Segmenter(
+            dictionary or load_dictionary(),
+            content_keywords,
+            inside=content_keywords,
+            whole_words=[normalise(word, converter).text for word in config.classification.whole_words],
+            owns_dictionary=dictionary is None,
+        )
+        return cls(
+            rules,
+            segmenter,
+            converter,
+            taiwan or taiwan_converter(),
+            config.service.default_locale,
+            slot_extractor,
+        )
+
+    def understand(self, text: str, locale: str | None = None) -> Understanding:
+        """Understand one message; ``locale`` is the conversation's so far, kept for messages
+        too short to tell their language ("ok", "123")."""
+        message = normalise(text, self._converter)
+        detected = detect_locale(message, locale or self._default_locale)
+        # Taiwan words too ("寬頻" is 宽带), for traditional text only.
+        matched = self._taiwan.convert(message.folded) if detected == ZH_TW else message.text
+        findings = self._rules.apply(self._segmenter.segment(matched), len(text.strip()))
+        return Understanding(
+            text=text,
+            locale=detected,
+            intents=findings.intents,
+            category=findings.category,
+            grade=findings.grade,
+            signals=findings.signals,
+            slots=self._slots.extract(text),
+        )

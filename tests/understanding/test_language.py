@@ -1,0 +1,38 @@
+"""Each message's own language: English in a Chinese conversation is English; "ok" keeps the conversation's."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.language import detect_locale
+from bot.understanding.normalise import Converter, normalise
+
+
+@pytest.mark.parametrize(
+    ("text", "session", "locale"),
+    [
+        ("I am not happy with your service", "zh-CN", "en"),
+        ("my internet is down again", "zh-CN", "en"),
+        ("my 宽带 has been broken since Monday", "zh-CN", "en"),
+        ("我的wifi又断了", "en", "zh-CN"),
+        ("我家楼上漏水,物业一直不管", "en", "zh-CN"),
+        ("氣死我了", "zh-CN", "zh-TW"),
+        ("謝謝您們的幫忙", "zh-CN", "zh-TW"),
+        ("ok", "zh-CN", "zh-CN"),
+        ("ok", "en", "en"),
+        ("123", "en", "en"),
+        ("13800138000", "zh-CN", "zh-CN"),
+        ("hi", "zh-CN", "zh-CN"),
+        ("好的", "zh-TW", "zh-TW"),
+        ("好的", "en", "zh-CN"),
+        ("😡😡", "en", "en"),
+    ],
+)
+def test_locale(converter: Converter, text: str, session: str, locale: str) -> None:
+    assert detect_locale(normalise(text, converter), session) == locale
+
+
+def test_one_stray_traditional_character_does_not_make_a_long_message_traditional(converter: Converter) -> None:
+    text = "小区的电梯已经坏了一个星期了,物业说在等配件,到现在也没有人來修,老人上下楼很不方便"
+    assert normalise(text, converter).traditional_characters == 1
+    assert detect_locale(normalise(text, converter), "zh-CN") == "zh-CN"
