@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot run | worker | migrate | check-config``."""
+"""Command line: ``python -m bot run | worker | migrate | check-config | understand | ...``."""
 
 from __future__ import annotations
 
@@ -231,6 +231,19 @@ def _check_config(settings: Settings) -> int:
     return 0
 
 
+def _understand(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.understanding.explain import run_explain
+
+    try:
+        config = load_config(settings.config_dir)
+    except ConfigError as error:
+        print(f"configuration error:\n{error}", file=sys.stderr)
+        return 2
+    texts = arguments.text or sys.stdin
+    run_explain(config, settings.llm, texts, arguments.locale, sys.stdout)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Multi-channel complaint bot")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -240,6 +253,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("worker", help="run an arq worker process (needs BOT_REDIS_URL)")
     commands.add_parser("migrate", help="bring the database schema to the latest version")
     commands.add_parser("check-config", help="validate the files in config/ and exit")
+    understand = commands.add_parser(
+        "understand", help="print what the bot understands of each text (JSON lines); stdin when no TEXT"
+    )
+    understand.add_argument("--locale", default=None, help="the conversation's locale so far, e.g. zh-CN or en")
+    understand.add_argument("text", nargs="*", help="texts to understand (default: one per line on stdin)")
     user = commands.add_parser("create-user", help="create a staff account (password prompted, or from stdin)")
     user.add_argument("--role", required=True, choices=["agent", "supervisor", "manager"])
     user.add_argument("--username", required=True)
@@ -284,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _create_user(settings, arguments)
     if arguments.command == "telegram-webhook":
         return _telegram_webhook(settings, arguments.url)
+    if arguments.command == "understand":
+        return _understand(settings, arguments)
     return _check_config(settings)
 
 

@@ -17,6 +17,7 @@ from bot.flows.complaint import ComplaintFlow, Event, Step
 from bot.flows.data import FlowData
 from bot.flows.deadline import BusinessCalendar
 from bot.flows.records import CustomerView, State
+from bot.understanding.understander import Understander
 
 BOT_OWNER = "bot"
 _CASE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -35,11 +36,14 @@ class ConversationSnapshot:
 
 
 class ConversationEngine:
-    def __init__(self, config: ServiceConfig) -> None:
+    def __init__(self, config: ServiceConfig, understander: Understander | None = None) -> None:
+        """``understander`` reads customers' messages; one for ``config`` is built when not given
+        (loading the language tools takes about a second, so share one where you can)."""
         self.config = config
         self.phrases = Phrases(config)
         self.calendar = BusinessCalendar(config.calendar, ZoneInfo(config.service.timezone))
-        self.flow = ComplaintFlow(config, self.phrases, self.calendar, self.new_case_number)
+        self.understander = understander if understander is not None else Understander.from_config(config)
+        self.flow = ComplaintFlow(config, self.phrases, self.calendar, self.new_case_number, self.understander)
 
     def new_case_number(self, now: dt.datetime) -> str:
         """A case number customers can read out: prefix, local date and six unambiguous characters."""

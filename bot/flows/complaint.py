@@ -15,15 +15,7 @@ from bot.config import Grade, Intent, PhraseId, ServiceConfig, Signal
 from bot.core.messages import MessageKind, Option, OutboundMessage
 from bot.core.phrases import Phrases
 from bot.core.timeline import TimelineKind
-from bot.flows.classify import (
-    classify,
-    detect_intents,
-    detect_signals,
-    find_phone,
-    looks_like_phone_attempt,
-    matches,
-    normalise,
-)
+from bot.flows.classify import Classified, looks_like_phone_attempt, matches, normalise
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
 from bot.flows.records import (
@@ -34,6 +26,9 @@ from bot.flows.records import (
     State,
     TimerChange,
 )
+from bot.understanding.phones import national_digits
+from bot.understanding.result import Understanding
+from bot.understanding.understander import Understander
 
 COLLECTING = frozenset(
     {
@@ -49,6 +44,8 @@ COLLECTING = frozenset(
     }
 )
 ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
+_ASKS_FOR_PHONE = frozenset({State.AWAIT_PHONE, State.CORRECT_PHONE, State.CHOOSE_CORRECTION, State.CONFIRMING})
+_ASKS_FOR_AREA = frozenset({State.AWAIT_AREA, State.CORRECT_AREA})
 CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COMMENT})
 """After a person resolved the case: waiting for, or in, the satisfaction callback (回访)."""
 _SIDE_ANSWERS = {
@@ -71,6 +68,9 @@ class CustomerSaid:
     text: str
     kind: MessageKind = MessageKind.TEXT
     sender_phone: str | None = None
+    understood: Understanding | None = None
+    """What the text says, when the caller understood it already (the rules merged with the
+    model's reading); the flow runs its own rules when this is None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +123,10 @@ class ComplaintFlow:
         phrases: Phrases,
         calendar: BusinessCalendar,
         new_case_number: Callable[[dt.datetime], str],
+        understander: Understander,
     ) -> None:
         self._config = config
+        self._understander = understander
         self._rules = config.classification
         self._phrases = phrases
         self._calendar = calendar
@@ -179,8 +181,11 @@ class ComplaintFlow:
         if known_phone and not data.phone:
             data.phone, data.phone_from_channel = known_phone, True
         text = event.text.strip()
-        intents = detect_intents(text, self._rules) if event.kind is MessageKind.TEXT else frozenset()
-        signals = detect_signals(text, self._rules) if event.kind is MessageKind.TEXT else frozenset()
+        if event.kind is MessageKind.TEXT:
+            turn.understood = event.understood or self._understander.understand(text, turn.locale)
+        understood = turn.understood
+        intents = understood.intents if understood is not None else frozenset()
+        signals = understood.signals if understood is not None else frozenset()
         if signals:
             data.signals = tuple(sorted(set(data.signals) | signals))
             turn.audit(TimelineKind.SIGNALS_DETECTED, signals=sorted(s.value for s in signals))
@@ -201,7 +206,11 @@ class ComplaintFlow:
                 self._append_description(turn, text)
                 self._escalate(turn, reason="threat")
                 return
-            if Intent.HUMAN in intents:
+            if understood is not None:
+                self._keep_slots(turn, understood)
+            if intents & {Intent.HUMAN, Intent.SUPERVISOR}:
+                if Intent.COMPLAINT in intents:
+                    self._append_description(turn, text)
                 self._hand_off_on_request(turn)
                 return
             if event.kind is not MessageKind.TEXT:
@@ -260,7 +269,7 @@ class ComplaintFlow:
     def _on_new(self, turn: _Turn, text: str) -> None:
         self._greet(turn)
         turn.step.state = State.AWAIT_DESCRIPTION
-        if Intent.GREETING in detect_intents(text, self._rules):
+        if Intent.GREETING in turn.intents:
             return
         if turn.step.replies and turn.step.replies[-1].phrase_id == PhraseId.INVITE_COMPLAINT:
             turn.step.replies.pop()  # the invitation: the customer already told us
@@ -269,15 +278,11 @@ class ComplaintFlow:
     def _on_description(self, turn: _Turn, text: str) -> None:
         self._append_description(turn, text)
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
-        data = turn.step.data
-        phone = find_phone(text, self._config.service.phone_pattern)
-        if phone and not data.phone:
-            data.phone = phone
         turn.say(PhraseId.DESCRIPTION_RECORDED)
         self._ask_next_missing(turn)
 
     def _on_phone(self, turn: _Turn, text: str) -> None:
-        phone = find_phone(text, self._config.service.phone_pattern)
+        phone = turn.phone
         if phone:
             turn.step.data.phone = phone
             turn.audit(TimelineKind.CONTACT_RECEIVED)
@@ -290,12 +295,12 @@ class ComplaintFlow:
             turn.say(PhraseId.ASK_PHONE)
 
     def _on_area(self, turn: _Turn, text: str) -> None:
-        turn.step.data.area = text
+        turn.step.data.area = turn.area or text
         turn.audit(TimelineKind.AREA_RECEIVED)
         self._restate(turn)
 
     def _on_confirming(self, turn: _Turn, text: str) -> None:
-        intents = detect_intents(text, self._rules)
+        intents = turn.intents
         if Intent.NO in intents:
             turn.audit(TimelineKind.RESTATEMENT_REJECTED)
             turn.step.state = State.CHOOSE_CORRECTION
@@ -305,7 +310,7 @@ class ComplaintFlow:
             turn.audit(TimelineKind.CONFIRMED)
             self._promise_and_hand_off(turn)
             return
-        phone = find_phone(text, self._config.service.phone_pattern)
+        phone = turn.phone
         if phone:
             turn.step.data.phone = phone
             self._restate(turn)
@@ -313,7 +318,7 @@ class ComplaintFlow:
         turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
 
     def _on_choose_correction(self, turn: _Turn, text: str) -> None:
-        phone = find_phone(text, self._config.service.phone_pattern)
+        phone = turn.phone
         if phone:
             turn.step.data.phone = phone
             turn.audit(TimelineKind.CORRECTED, field="phone")
@@ -328,7 +333,7 @@ class ComplaintFlow:
             }[field_name]
             self._ask_current(turn)
             return
-        if Intent.YES in detect_intents(text, self._rules):
+        if Intent.YES in turn.intents:
             turn.audit(TimelineKind.CONFIRMED)
             self._promise_and_hand_off(turn)
             return
@@ -356,7 +361,7 @@ class ComplaintFlow:
         self._restate(turn)
 
     def _on_correct_phone(self, turn: _Turn, text: str) -> None:
-        phone = find_phone(text, self._config.service.phone_pattern)
+        phone = turn.phone
         if not phone:
             turn.say(PhraseId.INVALID_PHONE)
             return
@@ -365,7 +370,7 @@ class ComplaintFlow:
         self._restate(turn)
 
     def _on_correct_area(self, turn: _Turn, text: str) -> None:
-        turn.step.data.area = text
+        turn.step.data.area = turn.area or text
         turn.audit(TimelineKind.CORRECTED, field="area")
         self._restate(turn)
 
@@ -556,12 +561,44 @@ class ComplaintFlow:
         if question is not None:
             turn.say(question)
 
+    def _keep_slots(self, turn: _Turn, understood: Understanding) -> None:
+        """What the customer told about themselves in any message fills what is still missing
+        (the states that ask for an item take it themselves, corrections included)."""
+        data, state = turn.step.data, turn.step.state
+        if turn.phone and not data.phone and state not in _ASKS_FOR_PHONE:
+            data.phone = turn.phone
+            turn.audit(TimelineKind.CONTACT_RECEIVED)
+        if turn.area and not data.area and state not in _ASKS_FOR_AREA:
+            data.area = turn.area
+            turn.audit(TimelineKind.AREA_RECEIVED)
+        slots = understood.slots
+        if slots.surname and not data.surname:
+            data.surname = slots.surname
+        if slots.honorific and not data.honorific:
+            data.honorific = slots.honorific
+
+    def _classify(self, turn: _Turn, description: str, known: frozenset[Signal] = frozenset()) -> Classified:
+        """The whole description understood: its category (the fallback when nothing points at
+        one), grade and signals; a repeat of an earlier category, or a threat, is complex."""
+        understood = self._understander.understand(description, turn.locale)
+        category = understood.category or self._rules.fallback_category
+        signals = set(known) | understood.signals
+        if category in turn.customer.prior_categories:
+            signals.add(Signal.REPEAT)
+        complex_case = (
+            understood.grade is Grade.COMPLEX
+            or self._rules.category(category).default_grade is Grade.COMPLEX
+            or len(description) >= self._rules.complex_min_chars
+            or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL})
+        )
+        return Classified(category, Grade.COMPLEX if complex_case else Grade.SIMPLE, frozenset(signals))
+
     def _description(self, data: FlowData) -> str:
         return "\n".join(data.description)
 
     def _restate(self, turn: _Turn) -> None:
         data = turn.step.data
-        classified = classify(self._description(data), self._rules)
+        classified = self._classify(turn, self._description(data))
         turn.step.state = State.CONFIRMING
         turn.say(
             PhraseId.RESTATE,
@@ -588,7 +625,7 @@ class ComplaintFlow:
     def _record(self, turn: _Turn, confirmed: bool) -> ComplaintRecord:
         data = turn.step.data
         known = frozenset(data.signals)
-        classified = classify(self._description(data), self._rules, known, turn.customer.prior_categories)
+        classified = self._classify(turn, self._description(data), known)
         deadline = compute_deadline(
             turn.now,
             classified.grade,
@@ -708,6 +745,24 @@ class _Turn:
 
     def __init__(self, flow: ComplaintFlow, step: Step, customer: CustomerView, locale: str, now: dt.datetime) -> None:
         self.flow, self.step, self.customer, self.locale, self.now = flow, step, customer, locale, now
+        self.understood: Understanding | None = None
+
+    @property
+    def intents(self) -> frozenset[Intent]:
+        return self.understood.intents if self.understood is not None else frozenset()
+
+    @property
+    def phone(self) -> str | None:
+        """The phone number the message gives, as the engine stores it (national digits)."""
+        phone = self.understood.slots.phone if self.understood is not None else None
+        return national_digits(phone) if phone else None
+
+    @property
+    def area(self) -> str | None:
+        """Where the problem is, as the message says it: the address, else the district."""
+        if self.understood is None:
+            return None
+        return self.understood.slots.address or self.understood.slots.district
 
     def text(self, phrase_id: PhraseId, **variables: object) -> str:
         return self.flow.phrase(phrase_id, self.locale, **variables)

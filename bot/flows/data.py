@@ -31,6 +31,8 @@ _KNOWN_KEYS = frozenset(
         "phone",
         "phone_from_channel",
         "area",
+        "surname",
+        "honorific",
         "signals",
         "case_number",
         "recorded_ack",
@@ -51,6 +53,9 @@ class FlowData:
     phone_from_channel: bool = False
     """The phone came with the channel (SMS sender, known customer), not from the customer's text."""
     area: str | None = None
+    surname: str | None = None
+    honorific: str | None = None
+    """How the customer named themselves ("王", "女士"), when they did."""
     signals: tuple[Signal, ...] = ()
     """Sorted by value."""
     case_number: str | None = None
@@ -73,6 +78,8 @@ class FlowData:
             self.phone,
             self.phone_from_channel,
             self.area,
+            self.surname,
+            self.honorific,
             self.signals,
             self.case_number,
             self.recorded_ack,
@@ -104,6 +111,8 @@ class FlowData:
             get("phone"),
             get("phone_from_channel", False),
             get("area"),
+            get("surname"),
+            get("honorific"),
             tuple([_SIGNALS.get(value) or Signal(value) for value in signals]) if signals else (),
             get("case_number"),
             get("recorded_ack", False),
@@ -127,6 +136,10 @@ class FlowData:
             stored["phone_from_channel"] = True
         if self.area is not None:
             stored["area"] = self.area
+        if self.surname is not None:
+            stored["surname"] = self.surname
+        if self.honorific is not None:
+            stored["honorific"] = self.honorific
         if self.signals:
             stored["signals"] = [signal.value for signal in self.signals]
         if self.case_number is not None:
