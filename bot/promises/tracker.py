@@ -26,7 +26,8 @@ from bot.outbound.effects import Delivery, Effects, TimerSchedule
 from bot.outbound.outbox import add_customer_message
 from bot.promises.timers import CaseTimer, CaseTimerKind, next_follow_up
 from bot.storage import promises as store
-from bot.storage.models import Complaint, Conversation, TimelineEvent
+from bot.storage.conversations import add_timeline_event
+from bot.storage.models import Complaint, Conversation
 from bot.storage.notifications import SUPERVISORS, notify
 
 StatusOnCommit = Callable[[str], str]
@@ -220,16 +221,8 @@ class Tracker:
     def _timeline(
         session: Session, complaint: Complaint, kind: TimelineKind, now: dt.datetime, **detail: object
     ) -> None:
-        session.add(
-            TimelineEvent(
-                conversation_id=complaint.conversation_id,
-                complaint_id=complaint.id,
-                kind=kind,
-                actor=str(detail.pop("actor", ACTOR)),
-                detail=detail,
-                created_at=now,
-            )
-        )
+        actor = str(detail.pop("actor", ACTOR))
+        add_timeline_event(session, complaint.conversation_id, kind, actor, detail, now, complaint.id)
 
     # ------------------------------------------------------------------ staff actions
 

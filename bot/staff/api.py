@@ -33,7 +33,8 @@ from bot.staff.auth import api_error, requires
 from bot.staff.deliveries import conversation_window
 from bot.storage import conversations, tickets
 from bot.storage import staff as staff_store
-from bot.storage.models import Conversation, Customer, HandoffTicket, TimelineEvent
+from bot.storage.conversations import add_timeline_event
+from bot.storage.models import Conversation, Customer
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
@@ -211,15 +212,9 @@ async def reply(request: web.Request) -> web.Response:
             session, conversation_id, text, Sender.AGENT, now, gateway.status_on_commit, owner=f"agent:{staff['id']}"
         )
         if delivery is not None:
-            session.add(
-                TimelineEvent(
-                    conversation_id=conversation_id,
-                    kind=TimelineKind.AGENT_REPLIED,
-                    actor=f"agent:{staff['id']}",
-                    detail={"message_id": delivery.message_id, "overrode_guard": hit is not None},
-                    created_at=now,
-                )
-            )
+            detail = {"message_id": delivery.message_id, "overrode_guard": hit is not None}
+            actor = f"agent:{staff['id']}"
+            add_timeline_event(session, conversation_id, TimelineKind.AGENT_REPLIED, actor, detail, now)
         return delivery
 
     delivery = await app[database_key].write(store_reply)
@@ -243,15 +238,8 @@ async def add_note(request: web.Request) -> web.Response:
         access = conversation_access(session, conversation_id, staff)
         if access is not Access.ALLOWED:
             return access
-        session.add(
-            TimelineEvent(
-                conversation_id=conversation_id,
-                kind=TimelineKind.NOTE,
-                actor=f"agent:{staff['id']}",
-                detail={"text": text, "username": staff["username"]},
-                created_at=now,
-            )
-        )
+        detail = {"text": text, "username": staff["username"]}
+        add_timeline_event(session, conversation_id, TimelineKind.NOTE, f"agent:{staff['id']}", detail, now)
         return access
 
     _raise_unless_allowed(await request.app[database_key].write(note))
@@ -305,26 +293,9 @@ async def transfer(request: web.Request) -> web.Response:
             owner = f"agent:{target.id}"
         else:
             owner = f"queue:{to_queue}"
-            session.add(
-                HandoffTicket(
-                    conversation_id=conversation_id,
-                    queue=str(to_queue),
-                    priority=1,
-                    reason="transfer",
-                    status="waiting",
-                    created_at=now,
-                )
-            )
-        found.owner, found.ownership_version = owner, found.ownership_version + 1
-        session.add(
-            TimelineEvent(
-                conversation_id=conversation_id,
-                kind=TimelineKind.TRANSFERRED,
-                actor=f"agent:{staff['id']}",
-                detail={"to": owner, "username": to_user, "queue": to_queue},
-                created_at=now,
-            )
-        )
+        detail = {"to": owner, "username": to_user, "queue": to_queue}
+        queue = None if to_queue is None else str(to_queue)
+        tickets.transfer(session, found, owner, queue, f"agent:{staff['id']}", detail, now)
         return owner
 
     outcome = await request.app[database_key].write(move)
@@ -351,15 +322,8 @@ async def resolve(request: web.Request) -> web.Response:
         # With a complaint, the conversation goes back to the bot for the satisfaction callback.
         callback = tracker.resolve(session, found, summary, f"agent:{staff['id']}", now)
         tickets.resolve_tickets(session, conversation_id)
-        session.add(
-            TimelineEvent(
-                conversation_id=conversation_id,
-                kind=TimelineKind.RESOLVED,
-                actor=f"agent:{staff['id']}",
-                detail={"summary": summary},
-                created_at=now,
-            )
-        )
+        detail = {"summary": summary}
+        add_timeline_event(session, conversation_id, TimelineKind.RESOLVED, f"agent:{staff['id']}", detail, now)
         return "callback" if callback else "resolved"
 
     outcome = await request.app[database_key].write(close)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -35,3 +38,27 @@ def store_password_hash(session: Session, user_id: int, password_hash: str) -> N
 def any_account(session: Session) -> bool:
     """Is there at least one staff account?"""
     return session.execute(select(User.id).limit(1)).first() is not None
+
+
+def add_user(
+    session: Session,
+    username: str,
+    password_hash: str,
+    role: str,
+    queues: Sequence[str],
+    now: dt.datetime,
+    display_name: str | None = None,
+) -> int:
+    """Store a new active account; returns its id."""
+    user = User(
+        username=username,
+        password_hash=password_hash,
+        role=role,
+        display_name=display_name,
+        active=True,
+        created_at=now,
+        queues=list(queues),
+    )
+    session.add(user)
+    session.flush()
+    return user.id
