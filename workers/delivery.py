@@ -24,9 +24,9 @@ from bot.core import redis_keys
 from bot.core.messages import ChannelName, OutboundMessage
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
+from bot.outbound.effects import Effects
 from bot.outbound.gateway import DELIVER_JOB
 from bot.resources import resources
-from bot.staff.events import publish
 from bot.storage import deliveries
 from bot.storage.conversations import add_timeline_event
 from bot.storage.deliveries import UNFINISHED
@@ -228,7 +228,7 @@ async def _finish(
             )
     if timeline:
         event = StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
-        await publish(resources(ctx).redis, event)
+        await resources(ctx).gateway.commit(Effects(staff_events=[event]))
 
 
 async def reconcile_deliveries(ctx: Ctx) -> int:

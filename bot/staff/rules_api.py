@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.handoff import membership, rulebook
-from bot.keys import clock_key, config_key, database_key, redis_key
+from bot.keys import clock_key, config_key, database_key, gateway_key
+from bot.outbound.effects import Effects
 from bot.rules import RulesError, parse_rules
-from bot.staff import auth, events
+from bot.staff import auth
 from bot.staff.accounts import Role
 from bot.staff.auth import api_error, requires
 from bot.storage import staff as staff_store
@@ -82,10 +83,8 @@ async def put_rules(request: web.Request) -> web.Response:
         body = await app[database_key].write(store_version)
     except rulebook.ConcurrentEdit:
         raise api_error(409, "another manager saved the rules at the same moment: reload them and try again") from None
-    await events.publish(
-        app[redis_key],
-        StaffEvent(StaffEventKind.RULES, detail={"version": body["version"], "changed_by": staff["username"]}),
-    )
+    event = StaffEvent(StaffEventKind.RULES, detail={"version": body["version"], "changed_by": staff["username"]})
+    await app[gateway_key].commit(Effects(staff_events=[event]))
     return web.json_response(body)
 
 
@@ -143,7 +142,7 @@ async def put_user_queues(request: web.Request) -> web.Response:
     body = await request.app[database_key].write(assign)
     if body is None:
         raise api_error(404, "no such user")
-    await events.publish(request.app[redis_key], StaffEvent(StaffEventKind.QUEUE))
+    await request.app[gateway_key].commit(Effects(staff_events=[StaffEvent(StaffEventKind.QUEUE)]))
     return web.json_response(body)
 
 
