@@ -174,12 +174,10 @@ class Tracker:
         token: int,
         detail: dict[str, object],
     ) -> None:
-        complaint.breached_at = complaint.breached_at or now
+        store.mark_breached(session, complaint, now)
         self._timeline(session, complaint, TimelineKind.DEADLINE_BREACHED, now, **detail)
         self._notify(effects, session, complaint, "deadline_breached", SUPERVISORS, now, token, detail)
-        waiting = store.waiting_ticket(session, conversation.id)
-        if waiting is not None:
-            waiting.queue, waiting.priority = SUPERVISOR_QUEUE, 0
+        if store.escalate_waiting_ticket(session, conversation.id, SUPERVISOR_QUEUE, 0):
             self._timeline(
                 session,
                 complaint,
@@ -251,8 +249,7 @@ class Tracker:
             return Outcome("not open")
         previous = complaint.deadline_at or now
         deadline = max(previous, now) + dt.timedelta(hours=hours)
-        complaint.original_deadline_at = complaint.original_deadline_at or complaint.deadline_at
-        complaint.deadline_at = deadline
+        store.extend_deadline(session, complaint, deadline)
         effects = Effects(staff_events=[_refetch(conversation_id)])
         self._timeline(
             session,
@@ -281,7 +278,7 @@ class Tracker:
         resolved = store.resolve_open_complaints(session, conversation.id, resolved_by, summary, now)
         store.cancel(session, conversation.id)
         if resolved:
-            conversation.owner, conversation.ownership_version = "bot", conversation.ownership_version + 1
+            store.give_back_to_bot(session, conversation)
         return bool(resolved)
 
     def confirm(self, session: Session, conversation_id: int, staff: dict[str, object], now: dt.datetime) -> str:

@@ -133,11 +133,8 @@ async def put_user_queues(request: web.Request) -> web.Response:
         raise api_error(400, f"queues: {error}") from None
 
     def assign(session: Session) -> dict[str, Any] | None:
-        user = session.get(User, user_id)
-        if user is None:
-            return None
-        user.queues = queues
-        return _user_json(user, every_queue)
+        user = staff_store.set_queues(session, user_id, queues)
+        return None if user is None else _user_json(user, every_queue)
 
     body = await resources(request).database.write(assign)
     if body is None:

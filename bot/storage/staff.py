@@ -31,6 +31,14 @@ def user_named(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
 
 
+def set_queues(session: Session, user_id: int, queues: list[str]) -> User | None:
+    """Store the account's queues; the account after it, None when there is no such account."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.queues = queues
+    return user
+
+
 def store_password_hash(session: Session, user_id: int, password_hash: str) -> None:
     session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
 
