@@ -218,6 +218,15 @@ def _check_config(settings: Settings) -> int:
     except ConfigError as error:
         print(f"configuration error:\n{error}", file=sys.stderr)
         return 2
+    from opencc import OpenCC
+
+    from bot.understanding.guard import ForbiddenGuard
+
+    missed = ForbiddenGuard(config.forbidden, OpenCC("t2s").convert).examples_missed(config.forbidden)
+    if missed:
+        print("configuration error:\nforbidden.yaml: patterns miss their own examples:", file=sys.stderr)
+        print("\n".join(f"  {line}" for line in missed), file=sys.stderr)
+        return 2
     print(f"configuration ok: {settings.config_dir} ({', '.join(config.phrases)})")
     return 0
 

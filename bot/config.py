@@ -7,6 +7,7 @@ A bad file stops start-up with :class:`ConfigError`, naming the file and the key
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from enum import StrEnum
 from pathlib import Path
@@ -245,22 +246,37 @@ class ForbiddenPhrase(_Strict):
     source: str = ""
 
 
+class ForbiddenPattern(_Strict):
+    """A paraphrase of a forbidden phrase: a regular expression over the normalised text
+    (simplified, half-width, lower case, without punctuation or spaces)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    pattern: str = Field(min_length=1)
+    instead: str = Field(min_length=1)
+    examples: list[str] = Field(min_length=1)
+    """Sentences the pattern must catch: a manager sees at once whether a new pattern works."""
+    locale: str = "zh-CN"
+    source: str = ""
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"not a valid regular expression: {error}") from error
+        return pattern
+
+
 class ForbiddenList(_Strict):
     """``config/forbidden.yaml``: phrases the bot never says, and what to say instead."""
 
     forbidden: list[ForbiddenPhrase]
+    patterns: list[ForbiddenPattern] = []
     correct_expressions: list[str] = []
     agent_guard: Literal["warn", "block"] = "warn"
     """What an agent's reply containing a forbidden phrase gets: a warning the agent may
     override, or a refusal. Managers choose."""
-
-    def find(self, text: str) -> ForbiddenPhrase | None:
-        """The first forbidden phrase ``text`` contains (case-insensitive), if any."""
-        folded = text.lower()
-        for item in self.forbidden:
-            if item.text.lower() in folded:
-                return item
-        return None
 
 
 class Category(_Strict):
@@ -510,6 +526,69 @@ class HandoffSettings(_Strict):
         return [queue.id for queue in self.queues]
 
 
+class GazetteerDistrict(_Strict):
+    name: str = Field(min_length=1)
+    aliases: list[str] = []
+    streets: list[str] = []
+    estates: list[str] = []
+
+    def places(self) -> list[str]:
+        return [self.name, *self.aliases, *self.streets, *self.estates]
+
+
+class Gazetteer(_Strict):
+    """``config/gazetteer.yaml``: the service area's districts, streets and estates, and how
+    addresses are written, for finding a customer's address in any message."""
+
+    city: str = Field(min_length=1)
+    city_aliases: list[str] = []
+    districts: list[GazetteerDistrict] = []
+    address_suffixes: list[str] = Field(min_length=1)
+    unit_suffixes: list[str] = []
+    division_suffixes: list[str] = Field(min_length=1)
+    address_triggers: list[str] = []
+    address_stop_chars: str = ""
+
+    @model_validator(mode="after")
+    def _one_district_per_place(self) -> Gazetteer:
+        owner: dict[str, str] = {}
+        for district in self.districts:
+            for place in district.places():
+                if not place:
+                    raise ValueError(f"districts.{district.name}: empty place name")
+                if owner.setdefault(place, district.name) != district.name:
+                    raise ValueError(f"{place!r} is listed under both {owner[place]} and {district.name}")
+        return self
+
+
+class NameRules(_Strict):
+    """``config/names.yaml``: surnames, honorifics and the phrasings customers introduce themselves with."""
+
+    surnames: list[str] = Field(min_length=1)
+    compound_surnames: list[str] = []
+    honorifics: list[str] = []
+    english_honorifics: list[str] = []
+    name_intros: list[str] = []
+    self_intros: list[str] = []
+    surname_intros: list[str] = []
+    name_ends: list[str] = []
+    self_intro_name_ends: list[str] = []
+    not_names: list[str] = []
+    not_name_endings: list[str] = []
+    english_name_intros: list[str] = []
+    english_self_intros: list[str] = []
+    english_name_ends: list[str] = []
+    pinyin_surnames: list[str] = []
+
+    @field_validator("surnames")
+    @classmethod
+    def _single_characters(cls, value: list[str]) -> list[str]:
+        longer = [surname for surname in value if len(surname) != 1]
+        if longer:
+            raise ValueError(f"one character each (two-character ones go in compound_surnames): {longer}")
+        return value
+
+
 class ServiceConfig(_Strict):
     """All of ``config/``, validated."""
 
@@ -526,6 +605,8 @@ class ServiceConfig(_Strict):
     reports: ReportsConfig = ReportsConfig()
     handoff: HandoffSettings
     rules: RuleSet
+    gazetteer: Gazetteer
+    names: NameRules
 
     def rule_vocabulary(self) -> Vocabulary:
         """The ids manager rules may name."""
@@ -569,6 +650,8 @@ _SECTION_FILES = {
     "reports": "reports.yaml",
     "handoff": "handoff.yaml",
     "rules": "rules.yaml",
+    "gazetteer": "gazetteer.yaml",
+    "names": "names.yaml",
 }
 
 
@@ -617,6 +700,8 @@ def load_config(directory: Path) -> ServiceConfig:
         "reports": ReportsConfig,
         "handoff": HandoffSettings,
         "rules": RuleSet,
+        "gazetteer": Gazetteer,
+        "names": NameRules,
     }
     for section, filename in _SECTION_FILES.items():
         path = directory / filename

@@ -15,6 +15,7 @@ import aiohttp
 import structlog
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
+from opencc import OpenCC
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import ChannelAdapter
@@ -31,6 +32,7 @@ from bot.outbound.gateway import OutboundGateway
 from bot.promises.tracker import Tracker
 from bot.settings import Settings
 from bot.storage.db import Database
+from bot.understanding.guard import ForbiddenGuard
 
 CTX_KEY = "resources"
 
@@ -54,6 +56,7 @@ class Resources:
     live_queue: LiveQueue
     pipeline: Pipeline
     hub: WebchatHub | None
+    guard: ForbiddenGuard
     _exit: contextlib.AsyncExitStack = dataclasses.field(repr=False)
 
     @property
@@ -135,6 +138,7 @@ async def build_resources(
             live_queue=live_queue,
             pipeline=pipeline,
             hub=hub,
+            guard=ForbiddenGuard(config.forbidden, OpenCC("t2s").convert),
             _exit=stack,
         )
     except BaseException:

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.channels.sms.adapter import SmsSettings
 from bot.channels.telegram.adapter import TelegramSettings
 from bot.channels.wechat.adapter import WechatSettings
+from bot.understanding.model_settings import RESPONSE_FORMATS, ModelSettings, ResponseFormat
 
 # The channel settings are the adapters' own types; these names are the environment's view.
 SmsGatewaySettings = SmsSettings
@@ -107,6 +108,8 @@ class Settings:
     (SQLite's busy timeout, PostgreSQL's ``lock_timeout``): a customer's message that cannot be
     stored in that time is refused with "send again" rather than held indefinitely."""
     auth: AuthSettings = field(default_factory=AuthSettings)
+    llm: ModelSettings | None = None
+    """The optional language model that helps understand messages; None (the default): rules only."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -134,6 +137,7 @@ class Settings:
             lock_ttl=float(env.get("BOT_LOCK_TTL") or defaults.lock_ttl),
             db_lock_timeout=float(env.get("BOT_DB_LOCK_TIMEOUT") or defaults.db_lock_timeout),
             auth=_auth_from_env(env),
+            llm=_llm_from_env(env),
         )
 
     def public_base(self) -> str:
@@ -207,3 +211,29 @@ def _auth_from_env(env: Mapping[str, str]) -> AuthSettings:
         trusted_proxies=proxies,
         frame_ancestors=env.get("BOT_FRAME_ANCESTORS", "").strip() or defaults.frame_ancestors,
     )
+
+
+def _llm_from_env(env: Mapping[str, str]) -> ModelSettings | None:
+    base_url, model = env.get("BOT_LLM_BASE_URL", "").strip(), env.get("BOT_LLM_MODEL", "").strip()
+    if not base_url and not model:
+        return None
+    if not (base_url and model):
+        raise ValueError("language model half configured: set both BOT_LLM_BASE_URL and BOT_LLM_MODEL, or neither")
+    defaults = ModelSettings(base_url, model)
+    return ModelSettings(
+        base_url=base_url,
+        model=model,
+        api_key=env.get("BOT_LLM_API_KEY", "").strip() or None,
+        timeout_seconds=float(env.get("BOT_LLM_TIMEOUT_SECONDS") or defaults.timeout_seconds),
+        max_concurrency=int(env.get("BOT_LLM_MAX_CONCURRENCY") or defaults.max_concurrency),
+        breaker_failures=int(env.get("BOT_LLM_BREAKER_FAILURES") or defaults.breaker_failures),
+        breaker_open_seconds=float(env.get("BOT_LLM_BREAKER_OPEN_SECONDS") or defaults.breaker_open_seconds),
+        response_format=_response_format(env.get("BOT_LLM_RESPONSE_FORMAT", "").strip() or defaults.response_format),
+    )
+
+
+def _response_format(value: str) -> ResponseFormat:
+    for option in RESPONSE_FORMATS:
+        if option == value:
+            return option
+    raise ValueError(f"BOT_LLM_RESPONSE_FORMAT: {value!r} is not one of {', '.join(RESPONSE_FORMATS)}")

@@ -103,3 +103,25 @@ def test_the_server_refuses_to_start_on_bad_configuration(
         del os.environ["BOT_CONFIG_DIR"]
     error = capsys.readouterr().err
     assert "service.yaml" in error and "timezone" in error
+
+
+def test_check_config_fails_when_a_paraphrase_pattern_misses_its_own_example(
+    config_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    from bot.__main__ import main
+
+    _edit(config_copy / "forbidden.yaml", lambda data: data["patterns"][0].update(pattern="不归他们管"))
+    os.environ["BOT_CONFIG_DIR"] = str(config_copy)
+    try:
+        assert main(["check-config"]) == 2
+    finally:
+        del os.environ["BOT_CONFIG_DIR"]
+    assert "not_our_business: 这不归我们管，你去找街道办吧" in capsys.readouterr().err
+
+
+def test_a_pattern_that_is_not_a_regular_expression_is_refused(config_copy: Path) -> None:
+    _edit(config_copy / "forbidden.yaml", lambda data: data["patterns"][0].update(pattern="不归(我们管"))
+    with pytest.raises(ConfigError, match=r"forbidden\.yaml.*not a valid regular expression"):
+        load_config(config_copy)

@@ -180,17 +180,17 @@ async def reply(request: web.Request) -> web.Response:
     conversation_id = _int_id(request)
     payload = await auth.json_body(request)
     text = _required_text(payload, "text", "must be a non-empty string")
-    staff = request["staff"]
-    shared = resources(request)
-    forbidden = shared.config.forbidden
-    hit = forbidden.find(text)
-    if hit is not None and (forbidden.agent_guard == "block" or payload.get("override") is not True):
+    staff, shared = request["staff"], resources(request)
+    guard_mode = shared.config.forbidden.agent_guard
+    hit = shared.guard.check(text)
+    if hit is not None and (guard_mode == "block" or payload.get("override") is not True):
         return web.json_response(
             {
-                "error": f"the reply contains a forbidden phrase: 「{hit.text}」",
-                "forbidden": hit.text,
+                "error": f"the reply contains a forbidden phrase: 「{hit.forbidden}」",
+                "forbidden": hit.forbidden,
                 "suggestion": hit.instead,
-                "can_override": forbidden.agent_guard == "warn",
+                "source": hit.source,
+                "can_override": guard_mode == "warn",
             },
             status=422,
         )

@@ -50,6 +50,10 @@ async def phrases(request: web.Request) -> web.Response:
                 {"text": item.text, "instead": item.instead, "locale": item.locale}
                 for item in config.forbidden.forbidden
             ],
+            "patterns": [
+                {"id": item.id, "examples": item.examples, "instead": item.instead, "locale": item.locale}
+                for item in config.forbidden.patterns
+            ],
             "agent_guard": config.forbidden.agent_guard,
         }
     )

@@ -211,6 +211,44 @@ async def test_a_forbidden_phrase_is_flagged_with_the_correct_expression(make_cl
     await socket.close()
 
 
+@pytest.mark.parametrize(
+    ("text", "flagged", "suggestion"),
+    [
+        ("喂，说话呀！", "喂,说话呀", "您好!请问有什么能够帮助您?"),  # a Chinese keyboard's full-width comma
+        ("不是我受理的，我不清楚，您拨12345吧", "不是我受理的,我不清楚", None),
+        ("我們的規定就是這樣的", "我们的规定就是这样的", "您看这个解决方案如何?"),  # traditional script
+        ("这不归我们管，你去找街道办吧", "不归我们管", "这是我们的责任"),  # a paraphrase pattern
+        ("你自己看说明书", "你自己看", "请您对我讲吧!"),
+        ("THAT'S NOT OUR PROBLEM.", "notourproblem", "This is our responsibility."),
+    ],
+)
+async def test_forbidden_phrases_are_caught_whatever_the_width_script_punctuation_or_wording(
+    make_client: AppFactory, text: str, flagged: str, suggestion: str | None
+) -> None:
+    client = await make_client()
+    csrf, conversation_id, socket = await _claimed_conversation(client, "wang")
+    response = await client.post(
+        f"/api/conversations/{conversation_id}/messages", json={"text": text}, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status == 422
+    body = await response.json()
+    assert body["forbidden"] == flagged
+    if suggestion is not None:
+        assert body["suggestion"] == suggestion
+    await socket.close()
+
+
+async def test_a_polite_reply_that_merely_resembles_a_forbidden_phrase_is_sent(make_client: AppFactory) -> None:
+    client = await make_client()
+    csrf, conversation_id, socket = await _claimed_conversation(client, "zhao")
+    for text in ("好的，我这就去帮您查询", "这是我们的责任，我们一定会尽快解决您的问题"):
+        response = await client.post(
+            f"/api/conversations/{conversation_id}/messages", json={"text": text}, headers={"X-CSRF-Token": csrf}
+        )
+        assert response.status == 201, (text, await response.json())
+    await socket.close()
+
+
 async def test_in_block_mode_a_forbidden_phrase_cannot_be_sent(make_client: AppFactory, service_config: Any) -> None:
     strict = service_config.model_copy(
         update={"forbidden": service_config.forbidden.model_copy(update={"agent_guard": "block"})}

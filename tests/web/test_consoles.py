@@ -103,8 +103,14 @@ async def test_the_forbidden_phrase_guard_warns_and_can_be_overridden(make_clien
         await expect(guard.locator(".suggestion")).to_contain_text("请您留下可以联系到您的联系方式")
         assert await customer.locator(".msg-agent").count() == 0
 
-        await agent.click("#guard-use")
         suggestion = "对不起,请您留下可以联系到您的联系方式,我们查询后将尽快与您联系,好吗?"
+        await agent.click("#guard-use")
+        # Nothing selected: the expression goes at the cursor, and the agent's own words stay theirs.
+        await expect(agent.locator("#reply-text")).to_have_value(f"这个我不知道{suggestion}")
+        await agent.fill("#reply-text", "这个我不知道")
+        await agent.click("#reply-send")
+        await agent.locator("#reply-text").evaluate("box => box.setSelectionRange(2, 6)")  # the agent selects 我不知道
+        await agent.click("#guard-use")
         await expect(agent.locator("#reply-text")).to_have_value(f"这个{suggestion}")
         await agent.fill("#reply-text", "我不知道,稍等")
         await agent.click("#reply-send")

@@ -354,12 +354,11 @@
       el("div", {}, "回复中含有服务忌语 Forbidden phrase:", el("strong", { class: "forbidden", text: `「${data.forbidden}」` })),
       el("div", {}, "建议改为 Say instead:", el("span", { class: "suggestion", text: `「${data.suggestion}」` })),
       el("div", { class: "actions" },
-        el("button", { type: "button", id: "guard-use", text: "使用建议 Use suggestion", onclick: () => {
+        el("button", { type: "button", id: "guard-use", text: "插入建议 Insert suggestion", onclick: () => {
+          // The agent rewrites their own words; the expression goes where their cursor (or selection) is.
           const box = $("reply-text");
-          const at = box.value.toLowerCase().indexOf(String(data.forbidden).toLowerCase());
-          box.value = at >= 0
-            ? box.value.slice(0, at) + data.suggestion + box.value.slice(at + data.forbidden.length)
-            : data.suggestion;
+          const start = box.selectionStart ?? box.value.length;
+          box.setRangeText(data.suggestion, start, box.selectionEnd ?? start, "end");
           guard.hidden = true;
           box.focus();
         } }),

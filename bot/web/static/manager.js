@@ -1,4 +1,4 @@
-// The manager console: live dashboard, rules editor, deadline table, phrases, dead letters.
+// The manager console: live dashboard, rules editor, deadline table, phrases, try a sentence, dead letters.
 // Each panel reads its own endpoint; one that is not there (404) says "not available".
 // All data is rendered as text (Staff.el), never as HTML.
 "use strict";
@@ -22,8 +22,8 @@
 
   // Which tabs each role may use; the API refuses the rest anyway (dead letters: managers only).
   const TABS_FOR = {
-    manager: ["dashboard", "rules", "deadlines", "phrases", "dead-letters"],
-    supervisor: ["dashboard", "rules", "deadlines", "phrases"],
+    manager: ["dashboard", "rules", "deadlines", "phrases", "understand", "dead-letters"],
+    supervisor: ["dashboard", "rules", "deadlines", "phrases", "understand"],
   };
 
   async function loadNames() {
@@ -229,7 +229,10 @@
     if (!result.ok) { clear($("phrases"), failed(result, "用语")); clear($("forbidden")); return; }
     const p = result.data;
     $("guard-mode").textContent = p.agent_guard === "block" ? "客服发送时:禁止 (block)" : "客服发送时:提醒,可仍然发送 (warn)";
-    clear($("forbidden"), table(["忌语 Never say", "应说 Say instead", "语言"], p.forbidden.map((f) => [f.text, f.instead, f.locale])));
+    clear($("forbidden"), table(["忌语 Never say", "应说 Say instead", "语言"], p.forbidden.map((f) => [f.text, f.instead, f.locale])),
+      el("h3", { text: "同义说法 Paraphrases (config/forbidden.yaml patterns)" }),
+      table(["编号 id", "例句 Examples", "应说 Say instead", "语言"],
+        (p.patterns || []).map((x) => [x.id, x.examples.join(" / "), x.instead, x.locale])));
     clear($("phrases"), table(["编号 id", `文本 (${p.locale})`], p.phrases.map((x) => [x.id, x.text])));
   }
 
@@ -250,8 +253,40 @@
       : empty("没有发送失败的消息 / none"));
   }
 
+  // ---------------------------------------------------------------- try a sentence
+
+  function tags(kind, values) {
+    return values.length ? values.map((v) => `${label(kind, v)} ${v}`).join(" · ") : "—";
+  }
+
+  async function understand() {
+    const text = $("understand-text").value.trim();
+    const message = $("understand-message");
+    if (!text) return;
+    const locale = $("understand-locale").value;
+    const result = await api("POST", "/api/understand", locale ? { text, locale } : { text });
+    if (!result.ok) {
+      message.className = "error";
+      message.textContent = result.data.error || `分析失败 (${result.status})`;
+      return;
+    }
+    message.textContent = "";
+    const u = result.data;
+    const slots = Object.entries(u.slots).filter(([, v]) => v);
+    clear($("understand-result"), table(["项目 Item", "结果 Result"], [
+      ["语言 Locale", `${label("locale", u.locale)} ${u.locale}`],
+      ["意图 Intents", tags("intent", u.intents)],
+      ["类别 Category", u.category ? `${categoryName(u.category)} (${u.category})` : "—"],
+      ["级别 Grade", u.grade ? `${label("grade", u.grade)} ${u.grade}` : "—"],
+      ["信号 Signals", tags("signal", u.signals)],
+      ...slots.map(([k, v]) => [`${label("slot", k)} ${k}`, v]),
+    ]));
+    $("understand-result").firstChild.id = "understand-table";
+  }
+
   const LOADERS = {
-    dashboard: loadDashboard, rules: loadRules, deadlines: loadDeadlines, phrases: loadPhrases, "dead-letters": loadDeadLetters,
+    dashboard: loadDashboard, rules: loadRules, deadlines: loadDeadlines, phrases: loadPhrases,
+    understand: () => $("understand-text").focus(), "dead-letters": loadDeadLetters,
   };
 
   // ---------------------------------------------------------------- live
@@ -276,6 +311,7 @@
   $("logout").addEventListener("click", () => Staff.signOut());
   $("rule-add").addEventListener("click", () => { state.rules.push(blankRule()); renderRules(); });
   $("rules-save").addEventListener("click", saveRules);
+  $("understand-run").addEventListener("click", understand);
 
   function denied() {
     clear(document.querySelector("main.page"), el("div", { class: "panel", id: "denied" },

@@ -89,6 +89,17 @@ const Staff = (() => {
       failed: "发送失败", dead: "发送失败",
     },
     job: { deliver_message: "发送消息", fire_timer: "定时任务" },
+    intent: {
+      greeting: "问候", complaint: "投诉", status_query: "查询进度", question: "咨询", praise: "表扬", thanks: "致谢",
+      apology: "致歉", suggestion: "建议", human: "要求人工", supervisor: "要求领导", out_of_scope: "非服务范围",
+      harassment: "骚扰", yes: "肯定", no: "否定", refuse_contact: "不愿留电话", correction: "更正",
+    },
+    signal: {
+      emotional: "情绪激动", media_legal: "媒体/法律", violence: "暴力威胁", staff_error: "员工差错", repeat: "重复投诉",
+      elder: "老年人", compensation: "要求赔偿", prepared: "有备而来",
+    },
+    slot: { phone: "电话", name: "姓名", surname: "姓", honorific: "称呼", address: "地址", district: "区" },
+    locale: { "zh-CN": "简体中文", "zh-TW": "繁体中文", en: "英文" },
   };
 
   function label(kind, value) {

@@ -1,0 +1,71 @@
+"""The agent-side guard: forbidden phrases (服务忌语) and their paraphrases in what an agent types.
+
+Matching is insensitive to width, script, case, punctuation and spaces: both the configured
+phrases and the agent's text are folded the same way before comparing, so "喂，说话呀" (a
+Chinese keyboard's comma) is caught by the configured "喂,说话呀". Paraphrases are the manager's
+regular expressions over the folded text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.config import ForbiddenList
+
+_DROPPED_CATEGORIES = ("P", "S", "Z", "C")
+
+
+def fold(text: str, to_simplified: Callable[[str], str]) -> str:
+    """Half-width, simplified, lower-case letters and digits only."""
+    simplified = to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    return "".join(ch for ch in simplified if not unicodedata.category(ch).startswith(_DROPPED_CATEGORIES))
+
+
+@dataclass(frozen=True, slots=True)
+class GuardHit:
+    """What the agent's text matched (the configured phrase, or the folded words a paraphrase
+    pattern caught) and the correct expression to use instead."""
+
+    forbidden: str
+    instead: str
+    source: str
+    pattern_id: str | None = None
+
+
+class ForbiddenGuard:
+    """Built once from ``config/forbidden.yaml``; :meth:`check` is cheap enough for every reply."""
+
+    def __init__(self, forbidden: ForbiddenList, to_simplified: Callable[[str], str]) -> None:
+        self._to_simplified = to_simplified
+        self._phrases = [
+            (folded, item.text, item.instead, item.source)
+            for item in forbidden.forbidden
+            if (folded := fold(item.text, to_simplified))
+        ]
+        self._patterns = [(re.compile(item.pattern), item.instead, item.source, item.id) for item in forbidden.patterns]
+
+    def fold(self, text: str) -> str:
+        return fold(text, self._to_simplified)
+
+    def check(self, text: str) -> GuardHit | None:
+        """The first forbidden phrase, then the first paraphrase, ``text`` contains; None if clean."""
+        folded = self.fold(text)
+        for folded_phrase, phrase, instead, source in self._phrases:
+            if folded_phrase in folded:
+                return GuardHit(forbidden=phrase, instead=instead, source=source)
+        for pattern, instead, source, pattern_id in self._patterns:
+            if found := pattern.search(folded):
+                return GuardHit(forbidden=found.group(0), instead=instead, source=source, pattern_id=pattern_id)
+        return None
+
+    def examples_missed(self, patterns: ForbiddenList) -> list[str]:
+        """``id: example`` for each configured example its own pattern does not catch."""
+        return [
+            f"{item.id}: {example}"
+            for item in patterns.patterns
+            for example in item.examples
+            if not re.search(item.pattern, self.fold(example))
+        ]

@@ -1,0 +1,75 @@
+"""One understanding from the rules' and the optional model's."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.config import Intent
+from bot.understanding.result import Slots, Understanding
+
+RULES_ONLY_INTENTS = frozenset({Intent.HARASSMENT})
+"""Intents the model cannot add: a false one would warn the customer and close the conversation."""
+ANSWER_INTENTS = frozenset({Intent.YES, Intent.NO})
+"""Answers to the confirmation question: the rules' exact answer lists decide when they match."""
+
+
+def merge(rules: Understanding, model: Understanding | None) -> Understanding:
+    """The rules' understanding, completed by the model's where the rules found nothing.
+
+    The rules are configured by managers and predictable, so wherever they found something they
+    win; the model fills gaps and can only add to what the rules found, never take away:
+
+    - ``text`` and ``locale``: the rules'.
+    - ``intents``: the union, so the model never removes one the rules found (a request for a
+      person or a supervisor stays). Except: the model never adds ``harassment`` (it warns and
+      closes, a false positive hurts an innocent customer), and it adds ``yes`` or ``no`` only when
+      the rules found neither and the model says exactly one of them.
+    - ``category``: the rules' when they found one, else the model's.
+    - ``grade``: the rules' when they gave one, else the model's.
+    - ``signals``: the union (each only draws more attention to the customer: empathy first, an
+      apology, a supervisor, a higher queue place).
+    - ``slots``, field by field: the rules' value when they found one, else the model's. The
+      phone is the rules' whenever they found one (they validate it against the service's
+      pattern); the model's is used only when the rules found none (and it was already validated
+      and found in the message, ``model_slots``). A surname is not taken from the model when it does
+      not belong to the name kept, nor a name that does not contain the surname kept.
+
+    ``model`` None (no model configured, or it was slow, down or answered nonsense) returns
+    ``rules`` unchanged.
+    """
+    if model is None:
+        return rules
+    added = model.intents - RULES_ONLY_INTENTS - ANSWER_INTENTS
+    answers = model.intents & ANSWER_INTENTS
+    if not (rules.intents & ANSWER_INTENTS) and len(answers) == 1:
+        added |= answers
+    return replace(
+        rules,
+        intents=rules.intents | added,
+        category=rules.category if rules.category is not None else model.category,
+        grade=rules.grade if rules.grade is not None else model.grade,
+        signals=rules.signals | model.signals,
+        slots=merge_slots(rules.slots, model.slots),
+    )
+
+
+def merge_slots(rules: Slots, model: Slots) -> Slots:
+    """Each field the rules' when set, else the model's; see :func:`merge`."""
+    name = rules.name if rules.name is not None else model.name
+    surname = rules.surname if rules.surname is not None else model.surname
+    if rules.name is None and name is not None and rules.surname is not None and not _part_of(rules.surname, name):
+        name = None
+    if rules.surname is None and surname is not None and name is not None and not _part_of(surname, name):
+        surname = None
+    return Slots(
+        phone=rules.phone if rules.phone is not None else model.phone,
+        name=name,
+        surname=surname,
+        honorific=rules.honorific if rules.honorific is not None else model.honorific,
+        address=rules.address if rules.address is not None else model.address,
+        district=rules.district if rules.district is not None else model.district,
+    )
+
+
+def _part_of(surname: str, name: str) -> bool:
+    return surname.casefold() in name.casefold()

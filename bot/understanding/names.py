@@ -1,0 +1,154 @@
+"""The customer's name, surname and honorific, when they say them ("我叫王芳", "免贵姓刘", "王女士").
+
+Works on NFKC-normalised, simplified text; every word list is ``config/names.yaml``. A Chinese
+name must start with a known surname (compound ones first) and end where the sentence does, so
+"我是业主", "我是江西人" or "我是来投诉的" give nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.config import NameRules
+
+_NAME_BREAK = r"[\s\d,.;:!?()，。；：！？、（）…~～]"
+_ENGLISH_WORD = r"[A-Za-z][A-Za-z'\-]*"
+_LATIN = re.compile("[A-Za-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str | None = None
+    surname: str | None = None
+    honorific: str | None = None
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(set(words), key=lambda word: (-len(word), word)))
+
+
+class NameFinder:
+    """Built once from the name rules; ``find`` runs on every message."""
+
+    def __init__(self, rules: NameRules) -> None:
+        surname = _alternation([*rules.compound_surnames, *rules.surnames])
+        given = r"[\u4e00-\u9fff]{1,2}?"
+        honorific = _alternation(rules.honorifics) or "(?!)"
+        ends = _alternation(rules.name_ends)
+        self_ends = _alternation(rules.self_intro_name_ends)
+        name_end = f"(?={_NAME_BREAK}|$|{honorific}" + (f"|{ends})" if ends else ")")
+        self_end = f"(?={_NAME_BREAK}|$|{honorific}" + (f"|{self_ends})" if self_ends else ")")
+        self._not_names = frozenset(rules.not_names)
+        self._not_endings = tuple(rules.not_name_endings)
+        self._compound = tuple(sorted(rules.compound_surnames, key=len, reverse=True))
+        not_endings = _alternation(rules.not_name_endings)
+        # "我是王女士的儿子" is not 王女士 speaking.
+        not_after_title = f"(?!{not_endings})" if not_endings else ""
+        name_intros = _alternation(rules.name_intros) or "(?!)"
+        self_intros = _alternation(rules.self_intros) or "(?!)"
+        surname_intros = _alternation(rules.surname_intros) or "(?!)"
+        patterns = (
+            rf"(?:{name_intros})\s*(?P<named>(?:{surname})(?!{honorific}){given}){name_end}",
+            rf"(?:{self_intros})\s*(?P<titled>{surname})(?P<title>{honorific}){not_after_title}",
+            rf"(?:{self_intros})\s*(?P<self>(?:{surname})(?!{honorific}){given}){self_end}",
+            rf"(?:{surname_intros})\s*(?P<surname>{surname}){name_end}",
+            # "王女士" opening a message or a clause is the customer naming themselves.
+            rf"(?:^|(?<={_NAME_BREAK}))(?P<clause>{surname})(?P<clause_title>{honorific}){not_after_title}",
+        )
+        self._chinese = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+        self._chinese_hint = re.compile(
+            "|".join(
+                _alternation(words)
+                for words in (rules.name_intros, rules.self_intros, rules.surname_intros, rules.honorifics)
+                if words
+            )
+            or "(?!)"
+        )
+
+        english_honorific = _alternation(rules.english_honorifics) or "(?!)"
+        english_ends = {word.lower() for word in rules.english_name_ends}
+        self._english_ends = english_ends
+        named = _alternation(rules.english_name_intros) or "(?!)"
+        self_named = _alternation(rules.english_self_intros) or "(?!)"
+        self._english_named = re.compile(
+            rf"\b(?:{named})\s*(?:(?P<title>{english_honorific})\.?\s+)?(?P<words>{_ENGLISH_WORD}(?:\s+{_ENGLISH_WORD}){{0,2}})",
+            re.IGNORECASE,
+        )
+        self._english_titled = re.compile(
+            rf"(?:\b(?:{self_named})\s+|^\s*)(?P<title>{english_honorific})\.?\s+(?P<words>{_ENGLISH_WORD}(?:\s+{_ENGLISH_WORD})?)",
+            re.IGNORECASE,
+        )
+        self._english_titles = {title.lower(): title for title in rules.english_honorifics}
+        self._pinyin_surnames = frozenset(surname.lower() for surname in rules.pinyin_surnames)
+
+    def find(self, text: str, typed: str | None = None) -> Person:
+        """What the text says about the customer's name; fields it does not give are ``None``.
+
+        ``typed``: the same text before conversion to simplified Chinese, character for character;
+        names and surnames are taken from it, as the customer wrote them.
+        """
+        source = typed if typed is not None and len(typed) == len(text) else text
+        person = self._find_chinese(text, source) if self._chinese_hint.search(text) else Person()
+        if person == Person() and _LATIN.search(text):
+            person = self._find_english(text)
+        return person
+
+    def _find_chinese(self, text: str, source: str) -> Person:
+        name = surname = honorific = None
+        for match in self._chinese.finditer(text):
+            group = "named" if match.group("named") else "self"
+            full = match.group(group)
+            if full is not None and name is None and self._plausible(full):
+                start = match.start(group)
+                name = source[start : match.end(group)]
+                surname = surname or source[start : start + len(self._surname_of(full))]
+            group = "titled" if match.group("titled") else "clause"
+            title = match.group("title") or match.group("clause_title")
+            if match.group(group) is not None and title is not None:
+                surname = surname or source[match.start(group) : match.end(group)]
+                honorific = honorific or title
+            if match.group("surname") is not None:
+                surname = surname or source[match.start("surname") : match.end("surname")]
+        return Person(name, surname, honorific)
+
+    def _plausible(self, name: str) -> bool:
+        return name not in self._not_names and not name.endswith(self._not_endings)
+
+    def _surname_of(self, name: str) -> str:
+        for compound in self._compound:
+            if name.startswith(compound) and len(name) > len(compound):
+                return compound
+        return name[0]
+
+    def _find_english(self, text: str) -> Person:
+        match = self._english_named.search(text)
+        if match is not None:
+            words = self._name_words(match.group("words"))
+            if words:
+                title = match.group("title")
+                return Person(
+                    name=" ".join(words),
+                    surname=self._english_surname(words, titled=bool(title)),
+                    honorific=self._english_titles[title.lower()] if title else None,
+                )
+        match = self._english_titled.search(text)
+        if match is not None:
+            words = self._name_words(match.group("words"))
+            if words:
+                return Person(surname=words[-1], honorific=self._english_titles[match.group("title").lower()])
+        return Person()
+
+    def _english_surname(self, words: list[str], titled: bool) -> str | None:
+        """The last word ("John Smith"), or the first when it is a Chinese surname in pinyin ("Li Na")."""
+        if len(words) > 1 and words[0].lower() in self._pinyin_surnames:
+            return words[0]
+        return words[-1] if len(words) > 1 or titled else None
+
+    def _name_words(self, words: str) -> list[str]:
+        kept: list[str] = []
+        for word in words.split():
+            if word.lower() in self._english_ends:
+                break
+            kept.append(word[:1].upper() + word[1:])
+        return kept

@@ -1,0 +1,68 @@
+"""Contact phone numbers in free text: mobiles and landlines, as E.164 (``+8613912345678``).
+
+Candidates are runs of digits with the separators people type (spaces, dashes, brackets, dots),
+optionally led by ``+`` or ``00``; ``phonenumbers`` decides which are real numbers. The text must
+already be NFKC-normalised, so full-width digits arrive as ASCII ones.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+_CANDIDATE = re.compile(r"(?<![\dA-Za-z])(?:\+|\()?\d[\d \-.()\u2010-\u2015]{5,22}\d(?![\dA-Za-z])")
+_ENOUGH_DIGITS = re.compile(r"\d{3}")
+_CONTACT_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+
+
+def find_phone(text: str, region: str = "CN") -> str | None:
+    """The first mobile or landline number in ``text`` as E.164, or ``None``.
+
+    Service numbers (400/800, short codes) and numbers without a landline's area code are not a
+    customer's contact phone and are skipped.
+    """
+    if not _ENOUGH_DIGITS.search(text):
+        return None
+    for match in _CANDIDATE.finditer(text):
+        # Two numbers separated by a space make one candidate: then each part is tried alone.
+        for candidate in (match.group(), *match.group().split()):
+            number = _parse(candidate, region)
+            if number is not None:
+                return number
+    return None
+
+
+def _parse(candidate: str, region: str) -> str | None:
+    digits = "".join(ch for ch in candidate if ch.isdigit())
+    if not 7 <= len(digits) <= 15:
+        return None
+    international = candidate.startswith(("+", "00"))
+    if region == "CN" and not international:
+        if digits.startswith("86") and len(digits) == 13:
+            candidate = "+" + digits
+        elif not digits.startswith(("0", "1")):
+            # Written nationally, a landline keeps its trunk 0 and a mobile starts with 1; without
+            # this, a date such as "2024-05-01 12" would pass as a Guangzhou (20) landline.
+            return None
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _CONTACT_TYPES:
+        return None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def national_digits(e164: str, region: str = "CN") -> str:
+    """What the engine stores and ``bot.core.phones.normalise_phone`` produces: national digits.
+
+    ``"+8613912345678"`` -> ``"13912345678"``; ``"+861012345678"`` -> ``"01012345678"`` (landlines
+    keep their trunk 0 and area code). A number of another country keeps its E.164 form.
+    """
+    number = phonenumbers.parse(e164, region)
+    if phonenumbers.region_code_for_number(number) != region:
+        return e164
+    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    return "".join(ch for ch in national if ch.isdigit())

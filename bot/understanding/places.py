@@ -1,0 +1,187 @@
+"""A customer's address and district in free text, from the gazetteer and an address parser.
+
+The text must already be NFKC-normalised and simplified. An address starts at a place we know: a
+gazetteer name (district, street, estate, the service city), an administrative division the
+parser found, or the words after "住在"/"地址是". It then runs over the parts that follow, each
+some characters ending with an address suffix (路, 号楼, 单元…), and stops at the first character
+that cannot be in a place name, so "我刚才说了，海淀区中关村大街的自来水有异味" gives "海淀区中关村大街".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from bot.config import Gazetteer
+
+_LEADING_WINDOW = 16
+"""How far before a known place a division that belongs to its address may start (吉林省长春市)."""
+_PUNCTUATION = r"\s,.;:!?()\[\]{}<>\"'，。；：！？、（）【】《》“”‘’…~～·|/\\"
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """An administrative division mentioned in the text, as the parser understood it."""
+
+    name: str
+    """The official name (杭州市, 西湖区)."""
+    start: int
+    end: int
+    """Where the words stand in the text (杭州 for 杭州市)."""
+    county: bool
+    """County level (区, 县, county-level 市): the level the district slot holds."""
+
+
+class DivisionFinder(Protocol):
+    """An address parser: the administrative divisions a text mentions, with their positions."""
+
+    def find(self, text: str) -> Sequence[Division]: ...
+
+
+class _Kind(Enum):
+    CITY = "city"
+    DISTRICT = "district"
+    PLACE = "place"
+    DIVISION = "division"
+    TRIGGER = "trigger"
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    start: int
+    end: int
+    kind: _Kind
+    district: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    address: str | None
+    district: str | None
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(set(words), key=lambda word: (-len(word), word)))
+
+
+class PlaceFinder:
+    """Built once from the gazetteer; ``find`` runs on every message."""
+
+    def __init__(self, gazetteer: Gazetteer, divisions: DivisionFinder | None) -> None:
+        self._divisions = divisions
+        self._known: dict[str, tuple[_Kind, str | None]] = {}
+        for name in (gazetteer.city, *gazetteer.city_aliases):
+            self._known[name] = (_Kind.CITY, None)
+        for district in gazetteer.districts:
+            for name in (district.name, *district.aliases):
+                self._known[name] = (_Kind.DISTRICT, district.name)
+            for name in (*district.streets, *district.estates):
+                self._known[name] = (_Kind.PLACE, district.name)
+        known = _alternation(self._known)
+        self._known_re = re.compile(known) if known else None
+
+        stop = re.escape(gazetteer.address_stop_chars) if gazetteer.address_stop_chars else ""
+        body = rf"(?:(?![{stop}])[\u4e00-\u9fff0-9A-Za-z#\-])" if stop else r"[\u4e00-\u9fff0-9A-Za-z#\-]"
+        suffix = _alternation(gazetteer.address_suffixes)
+        parts = []
+        if known:
+            parts.append(known)
+        # A place part ends with a place suffix, and may take more of them ("梨园镇", "后沙峪镇").
+        parts.append(rf"{body}{{1,10}}?(?:{suffix})")
+        place = rf"(?:{'|'.join(parts)})(?:{suffix})*"
+        units = _alternation(gazetteer.unit_suffixes)
+        unit = rf"|[0-9A-Za-z甲乙丙丁一二三四五六七八九十百零〇#\-]{{1,8}}?(?:{units})" if units else ""
+        # A bare number ends an address ("2单元301"), but not "3天没水".
+        number = rf"|\d+(?:-\d+)*(?=$|[{_PUNCTUATION}])"
+        self._part_re = re.compile(rf"[ \t]?(?:{place}{unit}{number})")
+
+        division_suffixes = _alternation(gazetteer.division_suffixes)
+        # Worth the parser's time: a division suffix after two name characters, so "我们小区",
+        # "去超市" or "市场" do not call it.
+        self._division_hint = re.compile(rf"{body}{{2}}(?:{division_suffixes})")
+        # A division written just before the place that starts an address belongs to it ("长春市朝阳区").
+        # Bounded (two divisions, in the few characters before) so that no text makes it backtrack for long.
+        self._leading_division = re.compile(rf"(?:{body}{{1,6}}?(?:{division_suffixes})){{1,2}}$")
+        triggers = _alternation(gazetteer.address_triggers)
+        self._trigger_re = re.compile(rf"(?:{triggers})[{_PUNCTUATION}]*") if triggers else None
+
+    def find(self, text: str) -> Place:
+        anchors = self._anchors(text)
+        if not anchors:
+            return Place(None, None)
+        spans = self._spans(text, anchors)
+        if not spans:
+            return Place(None, None)
+        start, end = self._choose(text, spans)
+        return Place(text[start:end].strip(), self._district(anchors, start, end))
+
+    def _anchors(self, text: str) -> list[_Anchor]:
+        anchors: list[_Anchor] = []
+        if self._known_re is not None:
+            for match in self._known_re.finditer(text):
+                kind, district = self._known[match.group()]
+                anchors.append(_Anchor(match.start(), match.end(), kind, district))
+        knows_district = any(anchor.kind is _Kind.DISTRICT for anchor in anchors)
+        if self._divisions is not None and not knows_district and self._division_hint.search(text):
+            for division in self._divisions.find(text):
+                if division.county and text[division.start : division.end] != division.name:
+                    # A county named in full only: "东方明珠" is not 东方市, "朝阳群众" not 朝阳区.
+                    continue
+                district = division.name if division.county else None
+                anchors.append(_Anchor(division.start, division.end, _Kind.DIVISION, district))
+        if self._trigger_re is not None:
+            for match in self._trigger_re.finditer(text):
+                anchors.append(_Anchor(match.end(), match.end(), _Kind.TRIGGER, None))
+        anchors.sort(key=lambda anchor: (anchor.start, -anchor.end))
+        return anchors
+
+    def _spans(self, text: str, anchors: list[_Anchor]) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for anchor in anchors:
+            if spans and anchor.start < spans[-1][1]:
+                continue
+            end = anchor.end
+            parts = 0
+            while (match := self._part_re.match(text, end)) is not None and match.end() > end:
+                end = match.end()
+                parts += 1
+            standalone = (
+                anchor.kind is _Kind.DISTRICT
+                or anchor.kind is _Kind.PLACE
+                or (anchor.kind is _Kind.DIVISION and anchor.district is not None)
+            )
+            if not parts and not standalone:
+                # A city or province alone ("北京时间", "上海那边"), or a trigger with no place after it.
+                continue
+            if anchor.kind is _Kind.TRIGGER and text[anchor.start : end].strip().isdigit():
+                # "地址123" or "住了3" says no place.
+                continue
+            start = anchor.start
+            if anchor.kind is not _Kind.TRIGGER:
+                since = max(spans[-1][1] if spans else 0, start - _LEADING_WINDOW)
+                leading = self._leading_division.search(text, since, start)
+                if leading is not None:
+                    start = leading.start()
+            spans.append((start, end))
+        return spans
+
+    def _choose(self, text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
+        """The customer's own address: the one after "住在"/"地址" if any, else the longest."""
+        if self._trigger_re is not None:
+            for start, end in spans:
+                before = text[max(0, start - 6) : start]
+                if any(match.end() == len(before) for match in self._trigger_re.finditer(before)):
+                    return start, end
+        return max(spans, key=lambda span: span[1] - span[0])
+
+    @staticmethod
+    def _district(anchors: list[_Anchor], start: int, end: int) -> str | None:
+        inside = [anchor for anchor in anchors if start <= anchor.start and anchor.end <= end and anchor.district]
+        for kinds in ((_Kind.DISTRICT, _Kind.DIVISION), (_Kind.PLACE,)):
+            for anchor in inside:
+                if anchor.kind in kinds:
+                    return anchor.district
+        return None

@@ -1,0 +1,78 @@
+"""Slots from any message at any step: phone, name, surname, honorific, address and district.
+
+Build one :class:`SlotExtractor` from the configuration at start-up and call ``extract`` on every
+message. Raw text is fine: full-width characters are folded (NFKC) and traditional Chinese is
+read as simplified. Slots come back in simplified Chinese, except the name, which keeps the
+characters the customer typed (OpenCC would turn 王乾 into 王干).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Protocol
+
+from bot.config import ServiceConfig
+from bot.understanding.names import NameFinder
+from bot.understanding.phones import find_phone
+from bot.understanding.places import DivisionFinder, PlaceFinder
+from bot.understanding.result import Slots
+
+
+class Converter(Protocol):
+    """Traditional to simplified Chinese (``opencc.OpenCC("t2s")``)."""
+
+    def convert(self, text: str) -> str: ...
+
+
+class SlotExtractor:
+    """Everything slot extraction needs, compiled once."""
+
+    def __init__(
+        self,
+        names: NameFinder,
+        places: PlaceFinder,
+        simplifier: Converter,
+        region: str = "CN",
+    ) -> None:
+        self._names = names
+        self._places = places
+        self._simplifier = simplifier
+        self._region = region
+
+    @classmethod
+    def from_config(cls, config: ServiceConfig, divisions: DivisionFinder | None = None) -> SlotExtractor:
+        """The extractor for ``config``; ``divisions`` defaults to the cpca address parser."""
+        import opencc
+
+        from bot.understanding.divisions import CpcaDivisions
+
+        return cls(
+            names=NameFinder(config.names),
+            places=PlaceFinder(config.gazetteer, divisions if divisions is not None else CpcaDivisions()),
+            simplifier=opencc.OpenCC("t2s"),
+        )
+
+    def extract(self, text: str) -> Slots:
+        """The slots ``text`` gives; the rest are ``None``."""
+        folded = unicodedata.normalize("NFKC", text)
+        try:
+            simplified = self._simplifier.convert(folded)
+        except UnicodeEncodeError:
+            # OpenCC takes UTF-8 only; a lone surrogate becomes "?", keeping every position.
+            folded = folded.encode("utf-8", "replace").decode("utf-8")
+            simplified = self._simplifier.convert(folded)
+        return self.extract_prepared(folded, simplified)
+
+    def extract_prepared(self, folded: str, simplified: str) -> Slots:
+        """Like :meth:`extract`, for a caller that has already NFKC-folded the text (``folded``)
+        and converted that to simplified Chinese (``simplified``)."""
+        person = self._names.find(simplified, typed=folded)
+        place = self._places.find(simplified)
+        return Slots(
+            phone=find_phone(folded, self._region),
+            name=person.name,
+            surname=person.surname,
+            honorific=person.honorific,
+            address=place.address,
+            district=place.district,
+        )

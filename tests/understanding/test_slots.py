@@ -1,0 +1,319 @@
+"""Slots from any message: phone, name, surname, honorific, address and district (issue 11)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import unicodedata
+from pathlib import Path
+
+import phonenumbers
+import pytest
+import yaml
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from bot.config import ConfigError, ServiceConfig, load_config
+from bot.core.phones import normalise_phone
+from bot.settings import PROJECT_ROOT
+from bot.understanding.phones import find_phone, national_digits
+from bot.understanding.result import Slots
+from bot.understanding.slots import SlotExtractor
+from tests.input_strategies import SENDABLE_CHARACTER
+
+CASES = yaml.safe_load((Path(__file__).parent / "address_cases.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def extractor(service_config: ServiceConfig) -> SlotExtractor:
+    return SlotExtractor.from_config(service_config)
+
+
+# The issue's example, whole.
+
+
+def test_one_message_gives_phone_name_surname_address_and_district(extractor: SlotExtractor) -> None:
+    slots = extractor.extract("我叫王芳，电话13912345678，海淀区中关村大街的自来水有异味三天了")
+    assert slots == Slots(
+        phone="+8613912345678", name="王芳", surname="王", honorific=None, address="海淀区中关村大街", district="海淀区"
+    )
+
+
+def test_a_message_without_slots_gives_none(extractor: SlotExtractor) -> None:
+    assert extractor.extract("你们的服务太差了，我要投诉") == Slots()
+
+
+# Phones.
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("13912345678", "+8613912345678"),
+        ("１３９１２３４５６７８", "+8613912345678"),
+        ("我的手机是139 1234 5678", "+8613912345678"),
+        ("139-1234-5678", "+8613912345678"),
+        ("+86 139 1234 5678", "+8613912345678"),
+        ("＋８６ １３９１２３４５６７８", "+8613912345678"),
+        ("0086-139-1234-5678", "+8613912345678"),
+        ("86 13912345678", "+8613912345678"),
+        ("座机010-12345678", "+861012345678"),
+        ("0755 1234 5678", "+8675512345678"),
+        ("(010)12345678", "+861012345678"),
+        ("电话：139—1234—5678，找王女士", "+8613912345678"),
+        ("13912345678 或者 13800138000", "+8613912345678"),
+    ],
+)
+def test_phones_are_found_in_every_usual_form(extractor: SlotExtractor, text: str, phone: str) -> None:
+    assert extractor.extract(text).phone == phone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我的订单号是2024050112345",
+        "2024-05-01 12:30 停的电",
+        "打了400-810-8888没人接",
+        "12345678",
+        "95588",
+        "已经等了30分钟",
+    ],
+)
+def test_numbers_that_are_not_a_contact_phone_are_not_taken(extractor: SlotExtractor, text: str) -> None:
+    assert extractor.extract(text).phone is None
+
+
+@pytest.mark.parametrize(
+    ("e164", "stored"),
+    [("+8613912345678", "13912345678"), ("+861012345678", "01012345678"), ("+8675512345678", "075512345678")],
+)
+def test_the_engine_gets_the_digits_it_stores_today(service_config: ServiceConfig, e164: str, stored: str) -> None:
+    digits = national_digits(e164)
+    assert digits == stored
+    assert normalise_phone(digits) == stored
+    assert re.fullmatch(service_config.service.phone_pattern, digits)
+
+
+_MOBILE = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
+_LANDLINE = st.tuples(
+    st.sampled_from(["010", "020", "021", "022", "0755", "0571", "029", "0371"]),
+    st.from_regex(r"[2-8][0-9]{7}", fullmatch=True),
+)
+_SEPARATOR = st.sampled_from(["", " ", "-", " - ", "\u3000"])
+_PREFIX = st.sampled_from(["", "+86", "+86 ", "0086", "0086-", "86 ", "＋８６"])
+_FULL_WIDTH = str.maketrans("0123456789+-", "０１２３４５６７８９＋－")
+
+
+def _valid(number: str) -> bool:
+    return phonenumbers.is_valid_number(phonenumbers.parse(number, "CN"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    mobile=_MOBILE,
+    prefix=_PREFIX,
+    separator=_SEPARATOR,
+    full_width=st.booleans(),
+    before=st.sampled_from(["", "电话", "我的手机号是：", "call me on "]),
+)
+def test_a_mobile_written_any_way_gives_the_same_e164(
+    mobile: str, prefix: str, separator: str, full_width: bool, before: str
+) -> None:
+    assume(_valid(mobile))
+    written = prefix + separator.join([mobile[:3], mobile[3:7], mobile[7:]])
+    if full_width:
+        written = written.translate(_FULL_WIDTH)
+    assert find_phone(unicodedata.normalize("NFKC", f"{before}{written}，谢谢")) == f"+86{mobile}"
+
+
+@settings(max_examples=150, deadline=None)
+@given(landline=_LANDLINE, separator=_SEPARATOR, international=st.booleans(), full_width=st.booleans())
+def test_a_landline_written_any_way_gives_the_same_e164(
+    landline: tuple[str, str], separator: str, international: bool, full_width: bool
+) -> None:
+    area, local = landline
+    assume(_valid(area + local))
+    written = (
+        f"+86 {area[1:]}{separator}{local}" if international else f"{area}{separator}{local[:4]}{separator}{local[4:]}"
+    )
+    if full_width:
+        written = written.translate(_FULL_WIDTH)
+    found = find_phone(unicodedata.normalize("NFKC", f"座机{written}"))
+    assert found == f"+86{area[1:]}{local}"
+    assert found is not None and national_digits(found) == area + local
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(SENDABLE_CHARACTER, max_size=80) | st.text(st.characters(codec=None), max_size=40))
+def test_any_text_gives_slots_without_failing(extractor: SlotExtractor, text: str) -> None:
+    slots = extractor.extract(text)
+    assert slots.phone is None or slots.phone.startswith("+")
+
+
+@pytest.mark.parametrize(
+    "text", ["区" * 1990 + "a海淀区", "区a海淀区" * 400, "海淀区" + "a园" * 990, "1 " * 1000, "我是" * 1000]
+)
+def test_no_text_makes_extraction_backtrack_for_long(extractor: SlotExtractor, text: str) -> None:
+    baseline_text = ("我住在朝阳区望京西园三区5号楼，电话13912345678，我叫王芳。" * 60)[: len(text)]
+    started = time.process_time()
+    extractor.extract(baseline_text)
+    baseline = time.process_time() - started
+    started = time.process_time()
+    extractor.extract(text)
+    assert time.process_time() - started < max(baseline, 0.001) * 50
+
+
+# Names.
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "surname", "honorific"),
+    [
+        ("我叫王芳", "王芳", "王", None),
+        ("我姓李", None, "李", None),
+        ("我是张先生", None, "张", "先生"),
+        ("免贵姓刘", None, "刘", None),
+        ("王女士", None, "王", "女士"),
+        ("王女士，电话010-12345678", None, "王", "女士"),
+        ("我是王芳，我家的水管漏了", "王芳", "王", None),
+        ("我叫欧阳娜娜", "欧阳娜娜", "欧阳", None),
+        ("我姓欧阳", None, "欧阳", None),
+        ("我叫司马光，电话13912345678", "司马光", "司马", None),
+        ("诸葛小姐", None, "诸葛", "小姐"),
+        ("我叫李小明电话13912345678", "李小明", "李", None),
+        ("my name is John Smith", "John Smith", "Smith", None),
+        ("My name is john smith and my phone is 13912345678", "John Smith", "Smith", None),
+        ("I'm Mr. Smith", None, "Smith", "Mr"),
+        ("this is Ms Li speaking", None, "Li", "Ms"),
+        ("My name is Li Na, I live in Haidian", "Li Na", "Li", None),
+    ],
+)
+def test_names_surnames_and_honorifics(
+    extractor: SlotExtractor, text: str, name: str | None, surname: str | None, honorific: str | None
+) -> None:
+    slots = extractor.extract(text)
+    assert (slots.name, slots.surname, slots.honorific) == (name, surname, honorific)
+
+
+def test_a_traditional_name_keeps_the_characters_the_customer_typed(extractor: SlotExtractor) -> None:
+    slots = extractor.extract("我叫王芳，電話１３９１２３４５６７８")
+    assert (slots.name, slots.phone) == ("王芳", "+8613912345678")
+    # OpenCC would simplify 王乾 to 王干 and 張 to 张; a name is the customer's own.
+    assert extractor.extract("我是王乾").name == "王乾"
+    assert (extractor.extract("我叫張偉").name, extractor.extract("我叫張偉").surname) == ("張偉", "張")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是业主",
+        "我是老人",
+        "我是你们的客户",
+        "我是老客户了",
+        "我是常客",
+        "我是来投诉的",
+        "我是江西人",
+        "我是安徽人",
+        "我是海淀的",
+        "我叫你们领导出来",
+        "我叫了三次都没人理",
+        "你们的客服经理姓白，态度很差",
+        "你们的李先生说明天来修",
+        "我是王女士的儿子",
+        "I am not happy with your service",
+        "this is ridiculous",
+        "please call me back",
+    ],
+)
+def test_words_that_are_not_the_customers_name_are_not_taken(extractor: SlotExtractor, text: str) -> None:
+    slots = extractor.extract(text)
+    assert (slots.name, slots.surname, slots.honorific) == (None, None, None)
+
+
+# Addresses and districts.
+
+
+@pytest.mark.parametrize(
+    ("text", "address", "district"),
+    [
+        ("海淀区中关村大街的自来水有异味三天了", "海淀区中关村大街", "海淀区"),
+        ("我住在朝阳区望京西园三区5号楼", "朝阳区望京西园三区5号楼", "朝阳区"),
+        ("上海市浦東新區張江路100號停電兩天了", "上海市浦东新区张江路100号", "浦东新区"),
+        ("我家在万柳书院3号楼，电梯坏了一个星期", "万柳书院3号楼", "海淀区"),
+        ("中关村大街", "中关村大街", "海淀区"),
+        ("我刚才说了，海淀区中关村大街", "海淀区中关村大街", "海淀区"),
+        ("朝阳区建国路８８号", "朝阳区建国路88号", "朝阳区"),
+        ("我在海淀区上班，家住昌平区回龙观", "昌平区回龙观", "昌平区"),
+    ],
+)
+def test_the_address_is_the_place_without_the_chatter(
+    extractor: SlotExtractor, text: str, address: str, district: str
+) -> None:
+    slots = extractor.extract(text)
+    assert (slots.address, slots.district) == (address, district)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是朝阳群众，我要举报",
+        "我们小区的路灯坏了",
+        "希望和平解决这个问题",
+        "路由器坏了",
+        "东方明珠的门票退不了，市场价都不止",
+    ],
+)
+def test_false_friends_are_no_address(extractor: SlotExtractor, text: str) -> None:
+    slots = extractor.extract(text)
+    assert (slots.address, slots.district) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "case", [case for case in CASES if not case.get("held_out")], ids=lambda case: case["text"][:20]
+)
+def test_every_labelled_address_is_read_right(extractor: SlotExtractor, case: dict[str, str | None]) -> None:
+    slots = extractor.extract(str(case["text"]))
+    assert (slots.address, slots.district) == (case["address"], case["district"])
+
+
+def test_the_held_out_addresses_are_read_right_nine_times_in_ten(extractor: SlotExtractor) -> None:
+    held_out = [case for case in CASES if case.get("held_out")]
+    read = [(case, extractor.extract(case["text"])) for case in held_out]
+    right = [case for case, slots in read if (slots.address, slots.district) == (case["address"], case["district"])]
+    assert len(held_out) >= 30
+    assert len(right) / len(held_out) >= 0.9
+
+
+def test_a_manager_adds_an_estate_and_it_is_recognised(tmp_path: Path) -> None:
+    config_dir = tmp_path / "config"
+    shutil.copytree(PROJECT_ROOT / "config", config_dir)
+    before = SlotExtractor.from_config(load_config(config_dir)).extract("翠微路的锦秋家园停水了")
+    assert before.district is None
+    gazetteer = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8"))
+    gazetteer["districts"][0]["estates"].append("锦秋家园")
+    (config_dir / "gazetteer.yaml").write_text(yaml.safe_dump(gazetteer, allow_unicode=True), encoding="utf-8")
+    after = SlotExtractor.from_config(load_config(config_dir)).extract("锦秋家园停水了")
+    assert (after.address, after.district) == ("锦秋家园", "海淀区")
+
+
+def test_a_place_under_two_districts_is_refused(tmp_path: Path) -> None:
+    config_dir = tmp_path / "config"
+    shutil.copytree(PROJECT_ROOT / "config", config_dir)
+    gazetteer = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8"))
+    gazetteer["districts"][1]["estates"].append(gazetteer["districts"][0]["estates"][0])
+    (config_dir / "gazetteer.yaml").write_text(yaml.safe_dump(gazetteer, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_dir)
+    assert "gazetteer.yaml" in str(caught.value) and "listed under both" in str(caught.value)
+
+
+def test_a_manager_adds_a_compound_surname(tmp_path: Path) -> None:
+    config_dir = tmp_path / "config"
+    shutil.copytree(PROJECT_ROOT / "config", config_dir)
+    names = yaml.safe_load((config_dir / "names.yaml").read_text(encoding="utf-8"))
+    assert "拓跋" not in names["compound_surnames"]
+    names["compound_surnames"].append("拓跋")
+    (config_dir / "names.yaml").write_text(yaml.safe_dump(names, allow_unicode=True), encoding="utf-8")
+    slots = SlotExtractor.from_config(load_config(config_dir)).extract("我叫拓跋宏")
+    assert (slots.name, slots.surname) == ("拓跋宏", "拓跋")
