@@ -11,37 +11,16 @@ import structlog
 from aiohttp import web
 
 from bot.channels.sms import routes as sms_routes
-from bot.channels.sms.adapter import SmsAdapter, SmsSettings
-from bot.channels.sms.routes import sms_adapter_key
+from bot.channels.sms.adapter import SmsSettings
 from bot.channels.sms.stub import StubConfig, create_stub_app
 from bot.channels.telegram import routes as telegram_routes
-from bot.channels.telegram.adapter import TelegramAdapter
-from bot.channels.telegram.routes import telegram_adapter_key
 from bot.channels.webchat import routes as chat
 from bot.channels.webchat.adapter import WebchatHub
 from bot.channels.wechat import routes as wechat_routes
-from bot.channels.wechat.adapter import WechatAdapter
-from bot.channels.wechat.routes import wechat_adapter_key
 from bot.config import ServiceConfig, load_config
 from bot.core.clock import Clock, utc_now
 from bot.core.engine import ConversationEngine
-from bot.keys import (
-    adapters_key,
-    clock_key,
-    config_key,
-    database_key,
-    engine_key,
-    gateway_key,
-    hub_key,
-    live_queue_key,
-    pipeline_key,
-    redis_key,
-    redis_url_key,
-    resources_key,
-    sessions_key,
-    settings_key,
-    tracker_key,
-)
+from bot.keys import resources, resources_key
 from bot.resources import Resources, build_resources
 from bot.settings import Settings
 from bot.staff import api, auth, console, deliveries, rules_api
@@ -57,13 +36,12 @@ InProcessWorker = Callable[[Resources], AbstractAsyncContextManager[None]]
 (``workers.settings.in_process_worker``)."""
 
 
-def _resources_context(sms: SmsSettings | None) -> Callable[[web.Application], AsyncIterator[None]]:
+def _resources_context(
+    settings: Settings, config: ServiceConfig, clock: Clock, engine: ConversationEngine, sms: SmsSettings | None
+) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
-        hub = WebchatHub()
-        settings, config, clock = app[settings_key], app[config_key], app[clock_key]
-        shared = await build_resources(settings, config, clock, sms=sms, hub=hub, engine=app[engine_key])
-        app[resources_key], app[hub_key] = shared, hub
-        _publish_keys(app, shared)
+        shared = await build_resources(settings, config, clock, sms=sms, hub=WebchatHub(), engine=engine)
+        app[resources_key] = shared
         log.info("channels.on", channels=["webchat", *(str(name) for name in shared.adapters)])
         yield
         await shared.close()
@@ -71,29 +49,9 @@ def _resources_context(sms: SmsSettings | None) -> Callable[[web.Application], A
     return context
 
 
-def _publish_keys(app: web.Application, shared: Resources) -> None:
-    """The per-resource keys handlers read: views onto ``shared``."""
-    app[redis_url_key] = shared.redis_url
-    app[redis_key] = shared.redis
-    app[database_key] = shared.database
-    app[sessions_key] = shared.sessions
-    app[gateway_key] = shared.gateway
-    app[live_queue_key] = shared.live_queue
-    app[pipeline_key] = shared.pipeline
-    app[tracker_key] = shared.tracker
-    app[adapters_key] = shared.adapters
-    for adapter in shared.adapters.values():
-        if isinstance(adapter, SmsAdapter):
-            app[sms_adapter_key] = adapter
-        elif isinstance(adapter, TelegramAdapter):
-            app[telegram_adapter_key] = adapter
-        elif isinstance(adapter, WechatAdapter):
-            app[wechat_adapter_key] = adapter
-
-
 def _worker_context(worker: InProcessWorker | None) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
-        shared = app[resources_key]
+        shared = resources(app)
         if worker is None or not shared.settings.in_process_worker:
             yield
             return
@@ -104,8 +62,10 @@ def _worker_context(worker: InProcessWorker | None) -> Callable[[web.Application
 
 
 async def _close_sockets(app: web.Application) -> None:
-    await app[pipeline_key].drained(timeout=10)
-    await app[hub_key].close_all()
+    shared = resources(app)
+    await shared.pipeline.drained(timeout=10)
+    if shared.hub is not None:
+        await shared.hub.close_all()
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -115,13 +75,14 @@ async def healthz(request: web.Request) -> web.Response:
 async def readyz(request: web.Request) -> web.Response:
     """Ready when the database and Redis both answer."""
     checks: dict[str, str] = {}
+    shared = resources(request)
     try:
-        await request.app[database_key].ping()
+        await shared.database.ping()
         checks["database"] = "ok"
     except Exception as error:
         checks["database"] = f"unreachable: {type(error).__name__}"
     try:
-        await asyncio.wait_for(request.app[redis_key].ping(), timeout=2)
+        await asyncio.wait_for(shared.redis.ping(), timeout=2)
         checks["redis"] = "ok"
     except Exception as error:
         checks["redis"] = f"unreachable: {type(error).__name__}"
@@ -151,23 +112,23 @@ def create_app(
     config: ServiceConfig | None = None,
     clock: Clock = utc_now,
     worker: InProcessWorker | None = None,
+    engine: ConversationEngine | None = None,
 ) -> web.Application:
     """Build the application; resources start with the app and close with it.
 
     ``worker`` runs inside the app when ``settings.in_process_worker`` is on; the caller that
-    composes the process passes it (``bot.app`` does not import ``workers``).
+    composes the process passes it (``bot.app`` does not import ``workers``). ``engine``
+    defaults to a ``ConversationEngine`` over ``config``.
 
     A channel without its settings is off: its routes are not mounted (they answer 404).
     """
     app = web.Application(client_max_size=1024 * 1024)
-    app[settings_key] = settings
-    app[config_key] = config if config is not None else load_config(settings.config_dir)
-    app[clock_key] = clock
-    app[engine_key] = ConversationEngine(app[config_key])
+    config = config if config is not None else load_config(settings.config_dir)
+    engine = engine if engine is not None else ConversationEngine(config)
     sms = _sms_gateway(app, settings)
     app.cleanup_ctx.extend(
         [
-            _resources_context(sms),
+            _resources_context(settings, config, clock, engine, sms),
             events.staff_events_context,
             _worker_context(worker),
             auth.auth_context,

@@ -1,37 +1,44 @@
-"""Typed application keys: ``resources_key`` holds the shared ``Resources``; the others are views
-onto it (and the settings, config and clock ``create_app`` was given) for the handlers."""
+"""How handlers reach the app's shared objects: ``resources(request)`` is the one ``Resources``
+the app built at startup (under ``resources_key``); ``channel_adapter`` picks an adapter from it
+by type, and ``webchat_hub`` its web chat sockets (the app's ``Resources`` always has them).
+
+The only other app keys hold what ``Resources`` does not: the staff sign-in (``staff_auth_key``,
+``bot/staff/auth.py``), the staff event sockets (``staff_hub_key``, ``bot/staff/event_socket.py``)
+and the SMS stub's gateway in its own sub-app (``stub_key``, ``bot/channels/sms/stub.py``).
+"""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from aiohttp import web
-from arq import ArqRedis
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import ChannelAdapter
 from bot.channels.webchat.adapter import WebchatHub
-from bot.config import ServiceConfig
-from bot.core.clock import Clock
-from bot.core.engine import ConversationEngine
-from bot.core.pipeline import Pipeline
-from bot.handoff.live_queue import LiveQueue
-from bot.outbound.gateway import OutboundGateway
-from bot.promises.tracker import Tracker
 from bot.resources import Resources
-from bot.settings import Settings
-from bot.storage.db import Database
 
 resources_key = web.AppKey("resources", Resources)
-settings_key = web.AppKey("settings", Settings)
-config_key = web.AppKey("config", ServiceConfig)
-clock_key: web.AppKey[Clock] = web.AppKey("clock")
-redis_key = web.AppKey("redis", ArqRedis)
-database_key = web.AppKey("database", Database)
-sessions_key = web.AppKey("sessions", async_sessionmaker[AsyncSession])
-engine_key = web.AppKey("conversation_engine", ConversationEngine)
-hub_key = web.AppKey("webchat_hub", WebchatHub)
-gateway_key = web.AppKey("gateway", OutboundGateway)
-pipeline_key = web.AppKey("pipeline", Pipeline)
-redis_url_key = web.AppKey("redis_url", str)
-adapters_key = web.AppKey("channel_adapters", dict[str, ChannelAdapter])
-live_queue_key = web.AppKey("live_queue", LiveQueue)
-tracker_key = web.AppKey("tracker", Tracker)
+
+AdapterT = TypeVar("AdapterT", bound=ChannelAdapter)
+
+
+def resources(where: web.Application | web.Request) -> Resources:
+    """The app's ``Resources``, from the app or a request to it (set while the app runs)."""
+    app = where.app if isinstance(where, web.Request) else where
+    return app[resources_key]
+
+
+def channel_adapter(where: web.Application | web.Request, kind: type[AdapterT]) -> AdapterT:
+    """The app's adapter of this type; ``LookupError`` when the app runs without one."""
+    for adapter in resources(where).adapters.values():
+        if isinstance(adapter, kind):
+            return adapter
+    raise LookupError(f"no {kind.__name__} in this app's resources")
+
+
+def webchat_hub(where: web.Application | web.Request) -> WebchatHub:
+    """The web chat sockets open on this app; ``LookupError`` for ``Resources`` built without them."""
+    hub = resources(where).hub
+    if hub is None:
+        raise LookupError("this app's resources have no web chat hub")
+    return hub

@@ -14,7 +14,7 @@ from arq.constants import default_queue_name, in_progress_key_prefix
 from sqlalchemy import select
 
 from bot.core import redis_keys
-from bot.keys import clock_key, pipeline_key, redis_key, sessions_key, settings_key
+from bot.keys import resources
 from bot.storage.models import TimelineEvent
 
 SYNC_FRAME = {"type": "sync"}
@@ -109,7 +109,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10, 
 
 async def timeline_kinds(client: TestClient[Any, Any], conversation_id: int) -> list[str]:
     """The kinds of a conversation's timeline rows, oldest first."""
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         rows = await session.execute(
             select(TimelineEvent.kind)
             .where(TimelineEvent.conversation_id == conversation_id)
@@ -154,11 +154,11 @@ async def _until_settled(clients: tuple[TestClient[Any, Any], ...], timeout: flo
     deadline = loop.time() + timeout
     while True:
         for client in clients:
-            if not await client.app[pipeline_key].drained(timeout=max(deadline - loop.time(), 0)):
-                raise AssertionError(f"the pipeline of {client.app[settings_key].instance_id} is still busy")
+            if not await resources(client.app).pipeline.drained(timeout=max(deadline - loop.time(), 0)):
+                raise AssertionError(f"the pipeline of {resources(client.app).settings.instance_id} is still busy")
         busy = await _busy(clients)
         # Checked again after the Redis reads: a pipeline woken meanwhile has work again.
-        if not busy and all([await client.app[pipeline_key].drained(timeout=0) for client in clients]):
+        if not busy and all([await resources(client.app).pipeline.drained(timeout=0) for client in clients]):
             return
         if loop.time() > deadline:
             raise AssertionError(f"not settled within {timeout} s: {busy}")
@@ -166,7 +166,7 @@ async def _until_settled(clients: tuple[TestClient[Any, Any], ...], timeout: flo
 
 
 async def _busy(clients: tuple[TestClient[Any, Any], ...]) -> list[str]:
-    redis = clients[0].app[redis_key]
+    redis = resources(clients[0].app).redis
     busy = [key.decode() for pattern in _HELD_KEYS async for key in redis.scan_iter(match=pattern)]
     # A job runs while it has an in-progress key and is still queued (arq keeps a cron job's key
     # for a while after it finished, but takes every finished job off the queue).
@@ -174,10 +174,10 @@ async def _busy(clients: tuple[TestClient[Any, Any], ...]) -> list[str]:
         if await redis.zscore(default_queue_name, key.decode().removeprefix(in_progress_key_prefix)) is not None:
             busy.append(key.decode())
     for client in clients:
-        if not client.app[settings_key].in_process_worker:
+        if not resources(client.app).settings.in_process_worker:
             continue
         if await redis.zcount(default_queue_name, "-inf", time.time() * 1000):
             busy.append(f"{default_queue_name} (jobs due)")
-        if await redis.zcount(redis_keys.DUE_TIMERS, "-inf", client.app[clock_key]().timestamp()):
+        if await redis.zcount(redis_keys.DUE_TIMERS, "-inf", resources(client.app).clock().timestamp()):
             busy.append(f"{redis_keys.DUE_TIMERS} (timers due)")
     return busy

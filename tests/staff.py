@@ -12,7 +12,7 @@ import aiohttp
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from sqlalchemy import select, update
 
-from bot.keys import clock_key, database_key, sessions_key
+from bot.keys import resources
 from bot.staff.accounts import Role, create_user
 from bot.storage.models import Conversation, HandoffTicket, User
 from tests.helpers import ChatSocket, new_session
@@ -21,8 +21,8 @@ PASSWORD = "correct horse battery"
 
 
 async def add_user(client: Any, username: str, role: Role) -> None:
-    now = client.app[clock_key]()
-    await client.app[database_key].write(lambda session: create_user(session, username, PASSWORD, role, now))
+    now = resources(client.app).clock()
+    await resources(client.app).database.write(lambda session: create_user(session, username, PASSWORD, role, now))
 
 
 async def set_queues(client: Any, username: str, queues: list[str]) -> None:
@@ -31,7 +31,7 @@ async def set_queues(client: Any, username: str, queues: list[str]) -> None:
     def assign(session: Any) -> None:
         session.execute(update(User).where(User.username == username).values(queues=queues))
 
-    await client.app[database_key].write(assign)
+    await resources(client.app).database.write(assign)
 
 
 async def give_to(client: Any, conversation_id: int, username: str) -> None:
@@ -41,7 +41,7 @@ async def give_to(client: Any, conversation_id: int, username: str) -> None:
         user_id = session.execute(select(User.id).where(User.username == username)).scalar_one()
         session.execute(update(Conversation).where(Conversation.id == conversation_id).values(owner=f"agent:{user_id}"))
 
-    await client.app[database_key].write(assign)
+    await resources(client.app).database.write(assign)
 
 
 async def sign_in(client: Any, username: str) -> str:
@@ -59,7 +59,7 @@ async def handed_off_ticket(client: Any) -> int:
     await socket.send("转人工")
     await socket.until_bot_says("人工")
     await socket.close()
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return (await session.execute(select(HandoffTicket.id))).scalar_one()
 
 

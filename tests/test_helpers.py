@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 
 from bot.core import redis_keys
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.storage.models import Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session, settled
@@ -38,7 +38,7 @@ async def test_once_settled_a_posted_message_is_answered_in_the_database(make_cl
     )
     assert response.status == 200
     await settled(client)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         asks = (await session.execute(select(func.count()).where(Message.phrase_id == "ask_phone"))).scalar_one()
     assert asks == 1
 

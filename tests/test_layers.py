@@ -151,6 +151,15 @@ RULES = (
         exempt=(*ROUTES, "bot.app"),
     ),
     Rule(
+        # After-commit effects leave through OutboundGateway.commit. The live queue's sync is the
+        # gateway's own first step and publishes its queue event as soon as Redis holds the
+        # change; the pipeline publishes from its lock-release script (no import).
+        "staff events are published only by the outbound gateway and the live queue's sync",
+        importers=PACKAGES,
+        forbidden=("bot.staff.events",),
+        exempt=("bot.staff.events", "bot.outbound.gateway", "bot.handoff.live_queue"),
+    ),
+    Rule(
         # The CLI starts either the app or a worker, so it stands above both.
         "workers may import bot; bot never imports workers",
         importers=("bot",),

@@ -11,7 +11,7 @@ import pytest
 import structlog
 from sqlalchemy import insert
 
-from bot.keys import clock_key, database_key
+from bot.keys import resources
 from bot.logs import configure_logging
 from bot.storage.models import Message
 from tests.conftest import AppFactory
@@ -41,8 +41,8 @@ async def test_a_database_error_logs_neither_the_phone_nor_the_text(
 ) -> None:
     client = await make_client()
     configured_logs(json_output=json_output)
-    database = client.app[database_key]
-    now = client.app[clock_key]()
+    database = resources(client.app).database
+    now = resources(client.app).clock()
     statement = insert(Message).values(
         conversation_id=1, channel="sms", direction="in", sender=None, text=TEXT, raw=f"From=+86{PHONE}", created_at=now
     )

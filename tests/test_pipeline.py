@@ -12,14 +12,14 @@ from sqlalchemy import func, select, update
 from bot.config import PhraseId, ServiceConfig, Timers
 from bot.core import redis_keys
 from bot.core.clock import utc_now
-from bot.keys import pipeline_key, redis_key, sessions_key
+from bot.keys import resources
 from bot.storage.models import Conversation, Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
 
 
 async def _conversation(client: Any, conversation_id: int) -> Conversation:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         conversation = await session.get(Conversation, conversation_id)
         assert conversation is not None
         return conversation
@@ -44,7 +44,7 @@ async def test_two_instances_process_one_conversation_strictly_in_order(make_cli
         await post(first if index % 2 == 0 else second, text)
 
     async def all_processed() -> bool:
-        async with first.app[sessions_key]() as session:
+        async with resources(first.app).sessions() as session:
             pending = (
                 await session.execute(
                     select(func.count()).where(Message.direction == "in", Message.processed_at.is_(None))
@@ -84,7 +84,7 @@ async def test_messages_arriving_at_the_same_moment_on_two_instances_are_each_pr
 
 
 async def _greeted(client: Any, conversation_id: int) -> bool:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         count = (
             await session.execute(
                 select(func.count()).where(Message.conversation_id == conversation_id, Message.direction == "out")
@@ -119,7 +119,7 @@ async def test_a_message_stored_but_never_queued_is_recovered(make_client: AppFa
     await socket.until_bot_says("电话")
     await socket.close()
     # Simulate a crash after the commit and before the Redis push: a stored message nobody queued.
-    async with client.app[sessions_key]() as session, session.begin():
+    async with resources(client.app).sessions() as session, session.begin():
         await session.execute(
             update(Message).where(Message.provider_message_id.endswith(message_id)).values(processed_at=None)
         )
@@ -128,8 +128,8 @@ async def test_a_message_stored_but_never_queued_is_recovered(make_client: AppFa
             .where(Conversation.id == conversation_id)
             .values(flow_state="await_description", flow_data={})
         )
-    await client.app[redis_key].delete(redis_keys.conversation_inbox(conversation_id))
-    pipeline = client.app[pipeline_key]
+    await resources(client.app).redis.delete(redis_keys.conversation_inbox(conversation_id))
+    pipeline = resources(client.app).pipeline
     assert await pipeline.reconcile(grace=dt.timedelta(0)) == 1
     await pipeline.drained()
     conversation = await _conversation(client, conversation_id)
@@ -197,13 +197,13 @@ async def test_copies_of_a_message_sent_at_once_are_stored_and_answered_once(mak
     assert answers == [(200, {"type": "ack", "id": message_id})] * 5
 
     async def answered() -> bool:
-        async with client.app[sessions_key]() as session:
+        async with resources(client.app).sessions() as session:
             asks = await session.execute(select(func.count()).where(Message.phrase_id == "ask_phone"))
             return asks.scalar_one() >= 1
 
     await eventually(answered)
     await settled(client)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         stored = (
             await session.execute(select(func.count()).where(Message.provider_message_id.endswith(message_id)))
         ).scalar_one()

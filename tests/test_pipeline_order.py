@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.core import redis_keys
 from bot.core.messages import ChannelName
 from bot.core.redis_replies import awaited
-from bot.keys import pipeline_key, sessions_key
+from bot.keys import resources
 from bot.storage import store
 from bot.storage.db import Database
 from bot.storage.models import Conversation, Message
@@ -41,7 +41,7 @@ async def _post(client: Any, token: str, text: str) -> None:
 
 
 async def _unprocessed(client: Any, conversation_id: int) -> int:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return (
             await session.execute(
                 select(func.count()).where(
@@ -77,13 +77,13 @@ async def test_a_message_drained_by_a_dead_instance_runs_before_the_later_one(
     # the later one.
     await redis.delete(redis_keys.conversation_lock(conversation_id))
     for client in (first, second):
-        client.app[pipeline_key].wake(conversation_id)
-        await client.app[pipeline_key].drained()
-    await first.app[pipeline_key].reconcile(grace=dt.timedelta(0))
-    await first.app[pipeline_key].drained()
+        resources(client.app).pipeline.wake(conversation_id)
+        await resources(client.app).pipeline.drained()
+    await resources(first.app).pipeline.reconcile(grace=dt.timedelta(0))
+    await resources(first.app).pipeline.drained()
     await eventually(lambda: _no_unprocessed(first, conversation_id))
 
-    complaint, state, kinds = await complaint_and_kinds(first.app[sessions_key], conversation_id)
+    complaint, state, kinds = await complaint_and_kinds(resources(first.app).sessions, conversation_id)
     assert complaint is not None, f"no complaint stored; state {state}, timeline {kinds}"
     assert (complaint.area, complaint.description) == (ADDRESS, DESCRIPTION)
     assert state == "handed_off"
@@ -138,13 +138,13 @@ async def test_a_slow_batch_keeps_its_lock_alive(make_client: AppFactory, redis:
         # Four lock lifetimes: the lock is still the holder's, so the other instance, woken
         # meanwhile, cannot run the conversation beside it.
         for _ in range(8):
-            second.app[pipeline_key].wake(conversation_id)
+            resources(second.app).pipeline.wake(conversation_id)
             await asyncio.sleep(0.25)
             assert await lock_holder(redis, conversation_id) == holder
     await socket.until_bot_says("电话")
     await eventually(lambda: _no_unprocessed(first, conversation_id))
     await eventually(lambda: _lock_free(redis, conversation_id))
-    _, state, kinds = await complaint_and_kinds(first.app[sessions_key], conversation_id)
+    _, state, kinds = await complaint_and_kinds(resources(first.app).sessions, conversation_id)
     assert state == "await_phone"
     assert kinds.count("description_received") == 1
     await socket.close()

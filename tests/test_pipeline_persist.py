@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from bot.core.messages import ChannelName, InboundMessage
 from bot.core.pipeline import StoredInbound
-from bot.keys import pipeline_key, sessions_key
+from bot.keys import resources
 from bot.storage.models import ChannelIdentity, Conversation, Customer, Message
 from tests.conftest import AppFactory
 from tests.helpers import eventually, new_session
@@ -30,7 +30,7 @@ def sms(sid: str, sender: str, text: str = "小区电梯坏了") -> InboundMessa
 
 
 async def _count(client: Any, statement: Any) -> int:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return int((await session.execute(statement)).scalar_one())
 
 
@@ -40,7 +40,7 @@ async def test_a_message_that_cannot_be_stored_fails_alone_and_the_rest_of_its_b
     # The routes refuse such text; this submits past them, as any unforeseen storage failure
     # of one message would arrive.
     client = await make_client()
-    pipeline = client.app[pipeline_key]
+    pipeline = resources(client.app).pipeline
     good = [sms(f"SM-good-{n}", f"+86138001380{n:02d}") for n in range(6)]
     unstorable = sms("SM-bad", "+8613900139000", text="坏了\ud800")
     submitted = [*good[:3], unstorable, *good[3:]]
@@ -66,7 +66,7 @@ async def test_a_message_that_cannot_be_stored_fails_alone_and_the_rest_of_its_b
 
 async def test_copies_of_a_new_customers_first_message_in_one_batch_are_stored_once(make_client: AppFactory) -> None:
     client = await make_client()
-    pipeline = client.app[pipeline_key]
+    pipeline = resources(client.app).pipeline
     copies = [sms("SM-first", "+8613700137000"), sms("SM-first", "+8613700137000"), sms("SM-second", "+8613700137000")]
     results = await asyncio.gather(*(pipeline.submit(message) for message in copies))
     assert [result.duplicate for result in results] == [False, True, False]
@@ -85,7 +85,7 @@ async def test_a_new_customers_first_messages_on_two_instances_at_once_are_all_s
         # Each message twice (a provider retry) plus a second message, spread over both instances.
         messages = [sms(f"SM-{round_}-a", sender), sms(f"SM-{round_}-a", sender), sms(f"SM-{round_}-b", sender)] * 2
         results = await asyncio.gather(
-            *(instances[index % 2].app[pipeline_key].submit(message) for index, message in enumerate(messages)),
+            *(resources(instances[index % 2].app).pipeline.submit(message) for index, message in enumerate(messages)),
             return_exceptions=True,
         )
         assert all(isinstance(result, StoredInbound) for result in results), results
@@ -100,7 +100,7 @@ async def test_a_new_customers_first_messages_on_two_instances_at_once_are_all_s
 
 
 async def _close_all(client: Any) -> None:
-    async with client.app[sessions_key]() as session, session.begin():
+    async with resources(client.app).sessions() as session, session.begin():
         await session.execute(
             update(Conversation).where(Conversation.status == "open").values(status="closed", closed_reason="idle")
         )
@@ -108,7 +108,7 @@ async def _close_all(client: Any) -> None:
 
 async def _conversations_of(client: Any, identity_id: int) -> tuple[list[int], set[int]]:
     """The identity's open conversations, and the conversations its customer messages are in."""
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         open_ids = await session.execute(
             select(Conversation.id).where(Conversation.identity_id == identity_id, Conversation.status == "open")
         )
@@ -127,7 +127,7 @@ async def test_a_web_chat_customer_writing_to_two_instances_after_a_close_gets_o
     for _ in range(5):
         token, _ = await new_session(instances[0])
         for instance in instances:
-            await instance.app[pipeline_key].drained()
+            await resources(instance.app).pipeline.drained()
         await _close_all(instances[0])
         headers = {"Authorization": f"Bearer {token}"}
 
@@ -140,12 +140,12 @@ async def test_a_web_chat_customer_writing_to_two_instances_after_a_close_gets_o
         texts = [f"关闭后又来的第{index}条" for index in range(6)]
         statuses = await asyncio.gather(*(post(instances[i % 2], text) for i, text in enumerate(texts)))
         assert statuses == [200] * 6
-        async with instances[0].app[sessions_key]() as session:
+        async with resources(instances[0].app).sessions() as session:
             identity_id = (await session.execute(select(func.max(ChannelIdentity.id)))).scalar_one()
         open_ids, holding = await _conversations_of(instances[0], identity_id)
         assert len(open_ids) == 1 and holding == set(open_ids), (open_ids, holding)
     for instance in instances:
-        await instance.app[pipeline_key].drained()
+        await resources(instance.app).pipeline.drained()
 
 
 async def test_an_sms_customer_writing_to_two_instances_after_a_close_gets_one_new_conversation(
@@ -153,18 +153,18 @@ async def test_an_sms_customer_writing_to_two_instances_after_a_close_gets_one_n
 ) -> None:
     instances = [await make_client(), await make_client()]
     sender = "+8613500135000"
-    await instances[0].app[pipeline_key].submit(sms("SM-start", sender))
+    await resources(instances[0].app).pipeline.submit(sms("SM-start", sender))
     for round_ in range(5):
-        await instances[0].app[pipeline_key].drained()
+        await resources(instances[0].app).pipeline.drained()
         await _close_all(instances[0])
         messages = [sms(f"SM-{round_}-{index}", sender) for index in range(6)]
         results = await asyncio.gather(
-            *(instances[index % 2].app[pipeline_key].submit(message) for index, message in enumerate(messages))
+            *(resources(instances[index % 2].app).pipeline.submit(message) for index, message in enumerate(messages))
         )
         assert len({result.conversation_id for result in results}) == 1, results
-        async with instances[0].app[sessions_key]() as session:
+        async with resources(instances[0].app).sessions() as session:
             identity_id = (await session.execute(select(ChannelIdentity.id))).scalar_one()
         open_ids, _ = await _conversations_of(instances[0], identity_id)
         assert open_ids == [results[0].conversation_id]
     for instance in instances:
-        await instance.app[pipeline_key].drained()
+        await resources(instance.app).pipeline.drained()

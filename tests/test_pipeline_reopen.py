@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select, update
 
 from bot.core import redis_keys
-from bot.keys import clock_key, pipeline_key, sessions_key
+from bot.keys import resources
 from bot.storage.models import Conversation, Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
@@ -26,7 +26,7 @@ async def _post(client: Any, token: str, text: str) -> None:
 
 async def _inbound(client: Any) -> list[tuple[str, int, bool]]:
     """Every customer message: (text, conversation, processed), in stored order."""
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         rows = await session.execute(
             select(Message.text, Message.conversation_id, Message.processed_at.is_not(None))
             .where(Message.direction == "in")
@@ -48,14 +48,14 @@ async def test_messages_to_a_conversation_closed_before_they_ran_all_move_to_the
     await hold_lock_as_dead_instance(redis, closed_id, 60_000)
     await _post(client, token, DESCRIPTION)
     await _post(client, token, PHONE)
-    async with client.app[sessions_key]() as session, session.begin():
+    async with resources(client.app).sessions() as session, session.begin():
         await session.execute(
             update(Conversation)
             .where(Conversation.id == closed_id)
-            .values(status="closed", closed_at=client.app[clock_key](), closed_reason="idle")
+            .values(status="closed", closed_at=resources(client.app).clock(), closed_reason="idle")
         )
     await redis.delete(redis_keys.conversation_lock(closed_id))
-    pipeline = client.app[pipeline_key]
+    pipeline = resources(client.app).pipeline
     pipeline.wake(closed_id)
     await pipeline.drained()
 
@@ -70,10 +70,10 @@ async def test_messages_to_a_conversation_closed_before_they_ran_all_move_to_the
     await _post(client, token, ADDRESS)
     await pipeline.drained()
     assert [conversation for _, conversation, _ in await _inbound(client)] == [new_id] * 3
-    complaint, state, kinds = await complaint_and_kinds(client.app[sessions_key], new_id)
+    complaint, state, kinds = await complaint_and_kinds(resources(client.app).sessions, new_id)
     assert (complaint, state) == (None, "confirming")
     assert kinds == ["greeted", "description_received", "contact_received", "area_received", "restated"]
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         open_ids = await session.execute(select(Conversation.id).where(Conversation.status == "open"))
         assert open_ids.scalars().all() == [new_id]
     await socket.close()

@@ -13,7 +13,7 @@ from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.resources import resources
-from bot.storage.models import DeadLetter
+from bot.storage import deliveries
 
 log = structlog.get_logger(__name__)
 
@@ -21,32 +21,11 @@ Ctx = dict[str, Any]
 Job = Callable[..., Coroutine[Any, Any, Any]]
 
 
-def dead_letter(
-    job: str,
-    args: list[Any],
-    error: str,
-    tries: int,
-    now: dt.datetime,
-    message_id: int | None = None,
-    conversation_id: int | None = None,
-) -> DeadLetter:
-    """The row to add (in the caller's transaction) for a job that will not run again by itself."""
-    return DeadLetter(
-        job=job,
-        args=args,
-        message_id=message_id,
-        conversation_id=conversation_id,
-        error=error[:2000],
-        tries=tries,
-        created_at=now,
-    )
-
-
-async def store_dead_letter(ctx: Ctx, letter: DeadLetter) -> None:
+async def store_dead_letter(ctx: Ctx, job: str, args: list[Any], error: str, tries: int, now: dt.datetime) -> None:
     session: AsyncSession
     async with resources(ctx).sessions() as session, session.begin():
-        session.add(letter)
-    log.error("job.dead_letter", job=letter.job, args=letter.args, error=letter.error, tries=letter.tries)
+        await session.run_sync(deliveries.add_dead_letter, job, args, error, tries, now)
+    log.error("job.dead_letter", job=job, args=args, error=error[: deliveries.MAX_ERROR_CHARS], tries=tries)
 
 
 def dead_lettered(job: Job, max_tries: int) -> Job:
@@ -68,11 +47,11 @@ def dead_lettered(job: Job, max_tries: int) -> Job:
                 raise
             cause = retry.__cause__ or retry
             now = resources(ctx).clock()
-            await store_dead_letter(ctx, dead_letter(job.__name__, list(args), repr(cause), tries, now))
+            await store_dead_letter(ctx, job.__name__, list(args), repr(cause), tries, now)
             return f"dead letter after {tries} tries"
         except Exception as error:
             tries, now = int(ctx.get("job_try", 1)), resources(ctx).clock()
-            await store_dead_letter(ctx, dead_letter(job.__name__, list(args), repr(error), tries, now))
+            await store_dead_letter(ctx, job.__name__, list(args), repr(error), tries, now)
             raise
 
     return wrapper

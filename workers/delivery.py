@@ -24,14 +24,13 @@ from bot.core import redis_keys
 from bot.core.messages import ChannelName, OutboundMessage
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
+from bot.outbound.effects import Effects
 from bot.outbound.gateway import DELIVER_JOB
 from bot.resources import resources
-from bot.staff.events import publish
 from bot.storage import deliveries
+from bot.storage.conversations import add_timeline_event
 from bot.storage.deliveries import UNFINISHED
-from bot.storage.models import Message, TimelineEvent
 from bot.storage.windows import window_usage
-from workers.dead_letters import dead_letter
 from workers.routes import Route, choose_route
 
 log = structlog.get_logger(__name__)
@@ -106,8 +105,7 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
         adapter = adapters.get(message.channel)
         if adapter is None:
             error = f"no adapter for the channel {message.channel!r} (is it configured on the workers?)"
-            message.delivery_status, message.last_error = "failed", error
-            _failed_rows(session, message, error, now, job_try)
+            await session.run_sync(deliveries.fail_attempt, message, error, now, job_try, DELIVER_JOB)
             log.error("deliver.no_adapter", message_id=message_id, channel=message.channel)
             return "failed: no adapter for this channel"
         route = Route.DIRECT
@@ -124,11 +122,8 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
             )
         if interrupted:
             log.warning("deliver.interrupted_attempt", message_id=message_id, attempts=message.attempts)
-            if not _sender(adapters, route, adapter).accepts_idempotency_key:
-                message.possibly_duplicated = True
-        message.delivery_status = "sending"
-        message.attempts += 1
-        message.attempt_started_at = now
+        duplicate = interrupted and not _sender(adapters, route, adapter).accepts_idempotency_key
+        await session.run_sync(deliveries.start_attempt, message, now, duplicate)
     # The marker is committed: from here on a crash leaves "sending" for the next run to see.
     try:
         route, provider_id = await _send(ctx, adapters, route, adapter, recipient, phone, text, message_id)
@@ -193,14 +188,6 @@ async def _record_retry(sessions: Any, message_id: int, error: str) -> None:
         await session.run_sync(deliveries.back_to_pending, message_id, error)
 
 
-def _failed_rows(session: Any, message: Message, error: str, now: dt.datetime, tries: int) -> None:
-    session.add(
-        dead_letter(
-            DELIVER_JOB, [message.id], error, tries, now, message_id=message.id, conversation_id=message.conversation_id
-        )
-    )
-
-
 async def _finish(
     ctx: Ctx,
     message_id: int,
@@ -222,35 +209,26 @@ async def _finish(
         message = await session.run_sync(deliveries.record_outcome, message_id, values)
         if route is not Route.DIRECT or error:
             timeline = True
-            session.add(
-                TimelineEvent(
-                    conversation_id=conversation_id,
-                    kind=TimelineKind.DELIVERY_FALLBACK if route is not Route.DIRECT else TimelineKind.DELIVERY_FAILED,
-                    actor="worker",
-                    detail={"message_id": message_id, "route": route.value, "error": error},
-                    created_at=now,
-                )
-            )
+            kind = TimelineKind.DELIVERY_FALLBACK if route is not Route.DIRECT else TimelineKind.DELIVERY_FAILED
+            detail = {"message_id": message_id, "route": route.value, "error": error}
+            await session.run_sync(add_timeline_event, conversation_id, kind, "worker", detail, now)
         if status == "sent" and message.possibly_duplicated:
             timeline = True
-            session.add(
-                TimelineEvent(
-                    conversation_id=conversation_id,
-                    kind=TimelineKind.POSSIBLY_DUPLICATED,
-                    actor="worker",
-                    detail={
-                        "message_id": message_id,
-                        "attempts": message.attempts,
-                        "why": "resent after an attempt whose outcome is unknown; the provider cannot dedupe",
-                    },
-                    created_at=now,
-                )
-            )
+            detail = {
+                "message_id": message_id,
+                "attempts": message.attempts,
+                "why": "resent after an attempt whose outcome is unknown; the provider cannot dedupe",
+            }
+            kind = TimelineKind.POSSIBLY_DUPLICATED
+            await session.run_sync(add_timeline_event, conversation_id, kind, "worker", detail, now)
         if status == "failed" and error is not None:
-            _failed_rows(session, message, error, now, int(ctx.get("job_try", 1)))
+            tries = int(ctx.get("job_try", 1))
+            await session.run_sync(
+                deliveries.add_dead_letter, DELIVER_JOB, [message_id], error, tries, now, message_id, conversation_id
+            )
     if timeline:
         event = StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
-        await publish(resources(ctx).redis, event)
+        await resources(ctx).gateway.commit(Effects(staff_events=[event]))
 
 
 async def reconcile_deliveries(ctx: Ctx) -> int:
@@ -282,4 +260,6 @@ async def _give_up(ctx: Ctx, message_id: int, conversation_id: int, attempts: in
     error = f"interrupted {attempts} times without an outcome"
     async with resources(ctx).sessions() as session, session.begin():
         if await session.run_sync(deliveries.fail_if_sending, message_id, error):
-            session.add(dead_letter(DELIVER_JOB, [message_id], error, attempts, now, message_id, conversation_id))
+            await session.run_sync(
+                deliveries.add_dead_letter, DELIVER_JOB, [message_id], error, attempts, now, message_id, conversation_id
+            )

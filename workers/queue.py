@@ -7,9 +7,9 @@ from typing import Any
 
 from bot.core.phrases import Phrases
 from bot.handoff.announce import announce_positions
+from bot.outbound.effects import Effects
 from bot.resources import resources
 from bot.staff.clusters import alert_clusters
-from bot.staff.events import publish
 from bot.staff.supervision import overdue_pickups, silent_agents
 
 Ctx = dict[str, Any]
@@ -40,7 +40,7 @@ async def supervise(ctx: Ctx) -> int:
     events = await res.database.write(
         lambda session: overdue_pickups(session, settings, now) + silent_agents(session, settings, now)
     )
-    await publish(res.redis, *events)
+    await res.gateway.commit(Effects(staff_events=events))
     return len(events)
 
 
@@ -49,5 +49,5 @@ async def detect_clusters(ctx: Ctx) -> int:
     res = resources(ctx)
     settings, now = res.config.queue.cluster_alert, res.clock()
     events = await res.database.write(lambda session: alert_clusters(session, settings, now))
-    await publish(res.redis, *events)
+    await res.gateway.commit(Effects(staff_events=events))
     return len(events)

@@ -14,8 +14,8 @@ import structlog
 from sqlalchemy.orm import Session
 
 from bot.core.staff_event import StaffEvent
+from bot.outbound.effects import Effects
 from bot.resources import resources
-from bot.staff.events import publish
 from bot.storage.notifications import MANAGERS, notify
 from bot.storage.reports import build_daily_report, store_report
 
@@ -48,7 +48,7 @@ async def make_daily_report(ctx: Ctx, day: dt.date) -> bool:
     if event is False:
         return False
     if isinstance(event, StaffEvent):
-        await publish(res.redis, event)
+        await res.gateway.commit(Effects(staff_events=[event]))
     log.info("report.daily", day=day.isoformat())
     return True
 

@@ -226,7 +226,7 @@ class HandoffRouter:
         # Keep the in-memory copy in step, so the pipeline's save (which checks the version) succeeds
         # and the bot stays silent for the rest of the batch.
         conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
-        ticket.status, ticket.claimed_by, ticket.claimed_at = "claimed", str(agent.id), now
+        routing_store.claim_for(session, ticket, agent.id, now)
         routed.timeline.append(
             self._row(
                 conversation.id,

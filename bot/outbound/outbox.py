@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot.core.messages import Sender
 from bot.outbound.effects import Delivery
-from bot.storage.models import Conversation, Message
+from bot.storage.conversations import add_outbound_message
+from bot.storage.models import Conversation
 
 
 def add_customer_message(
@@ -31,17 +32,7 @@ def add_customer_message(
     conversation = session.get(Conversation, conversation_id)
     if conversation is None or (owner is not None and conversation.owner != owner):
         return None
-    message = Message(
-        conversation_id=conversation_id,
-        channel=conversation.channel,
-        direction="out",
-        sender=sender.value,
-        kind="text",
-        text=text,
-        phrase_id=phrase_id,
-        created_at=now,
-        delivery_status=status_on_commit(conversation.channel),
+    message_id = add_outbound_message(
+        session, conversation, text, sender, now, status_on_commit(conversation.channel), phrase_id
     )
-    session.add(message)
-    session.flush()
-    return Delivery(message.id, conversation_id, conversation.identity_id, conversation.channel, sender, text, now)
+    return Delivery(message_id, conversation_id, conversation.identity_id, conversation.channel, sender, text, now)

@@ -9,7 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.staff_event import StaffEvent, StaffEventKind
-from bot.keys import clock_key, database_key, gateway_key, tracker_key
+from bot.keys import resources
 from bot.outbound.effects import Effects
 from bot.staff import auth
 from bot.staff.accounts import Role
@@ -41,9 +41,9 @@ async def extend(request: web.Request) -> web.Response:
         raise api_error(400, f"'hours' must be a number of hours above 0 and at most {MAX_EXTENSION_HOURS}")
     if not isinstance(reason, str) or not reason.strip():
         raise api_error(400, "'reason' must say why the deadline moves")
-    app, staff = request.app, request["staff"]
-    tracker, gateway, now = app[tracker_key], app[gateway_key], app[clock_key]()
-    outcome = await app[database_key].write(
+    shared, staff = resources(request), request["staff"]
+    tracker, gateway, now = shared.tracker, shared.gateway, shared.clock()
+    outcome = await shared.database.write(
         lambda session: tracker.extend(
             session,
             conversation_id,
@@ -72,9 +72,9 @@ async def confirm_resolved(request: web.Request) -> web.Response:
     """
     conversation_id = _conversation_id(request)
     await auth.json_body(request)
-    app, staff, now = request.app, request["staff"], request.app[clock_key]()
-    tracker = app[tracker_key]
-    outcome = await app[database_key].write(lambda session: tracker.confirm(session, conversation_id, staff, now))
+    shared, staff = resources(request), request["staff"]
+    tracker, now = shared.tracker, shared.clock()
+    outcome = await shared.database.write(lambda session: tracker.confirm(session, conversation_id, staff, now))
     if outcome == "missing":
         raise api_error(404, "no such conversation")
     if outcome == "not yours":
@@ -82,7 +82,7 @@ async def confirm_resolved(request: web.Request) -> web.Response:
     if outcome == "not resolved":
         raise api_error(409, "resolve the complaint first, then record the customer's confirmation")
     confirmed = StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
-    await app[gateway_key].commit(Effects(staff_events=[confirmed]))
+    await shared.gateway.commit(Effects(staff_events=[confirmed]))
     return web.json_response({"confirmed": True})
 
 

@@ -26,7 +26,8 @@ from bot.outbound.effects import Delivery, Effects, TimerSchedule
 from bot.outbound.outbox import add_customer_message
 from bot.promises.timers import CaseTimer, CaseTimerKind, next_follow_up
 from bot.storage import promises as store
-from bot.storage.models import Complaint, Conversation, TimelineEvent
+from bot.storage.conversations import add_timeline_event
+from bot.storage.models import Complaint, Conversation
 from bot.storage.notifications import SUPERVISORS, notify
 
 StatusOnCommit = Callable[[str], str]
@@ -173,12 +174,10 @@ class Tracker:
         token: int,
         detail: dict[str, object],
     ) -> None:
-        complaint.breached_at = complaint.breached_at or now
+        store.mark_breached(session, complaint, now)
         self._timeline(session, complaint, TimelineKind.DEADLINE_BREACHED, now, **detail)
         self._notify(effects, session, complaint, "deadline_breached", SUPERVISORS, now, token, detail)
-        waiting = store.waiting_ticket(session, conversation.id)
-        if waiting is not None:
-            waiting.queue, waiting.priority = SUPERVISOR_QUEUE, 0
+        if store.escalate_waiting_ticket(session, conversation.id, SUPERVISOR_QUEUE, 0):
             self._timeline(
                 session,
                 complaint,
@@ -220,16 +219,8 @@ class Tracker:
     def _timeline(
         session: Session, complaint: Complaint, kind: TimelineKind, now: dt.datetime, **detail: object
     ) -> None:
-        session.add(
-            TimelineEvent(
-                conversation_id=complaint.conversation_id,
-                complaint_id=complaint.id,
-                kind=kind,
-                actor=str(detail.pop("actor", ACTOR)),
-                detail=detail,
-                created_at=now,
-            )
-        )
+        actor = str(detail.pop("actor", ACTOR))
+        add_timeline_event(session, complaint.conversation_id, kind, actor, detail, now, complaint.id)
 
     # ------------------------------------------------------------------ staff actions
 
@@ -258,8 +249,7 @@ class Tracker:
             return Outcome("not open")
         previous = complaint.deadline_at or now
         deadline = max(previous, now) + dt.timedelta(hours=hours)
-        complaint.original_deadline_at = complaint.original_deadline_at or complaint.deadline_at
-        complaint.deadline_at = deadline
+        store.extend_deadline(session, complaint, deadline)
         effects = Effects(staff_events=[_refetch(conversation_id)])
         self._timeline(
             session,
@@ -288,7 +278,7 @@ class Tracker:
         resolved = store.resolve_open_complaints(session, conversation.id, resolved_by, summary, now)
         store.cancel(session, conversation.id)
         if resolved:
-            conversation.owner, conversation.ownership_version = "bot", conversation.ownership_version + 1
+            store.give_back_to_bot(session, conversation)
         return bool(resolved)
 
     def confirm(self, session: Session, conversation_id: int, staff: dict[str, object], now: dt.datetime) -> str:

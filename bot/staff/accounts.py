@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from bot.flows.complaint import GENERAL_QUEUE
 from bot.storage import staff as staff_store
 from bot.storage.db import Database
-from bot.storage.models import User
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps the timing of a wrong username
@@ -50,18 +49,15 @@ def create_user(
         raise ValueError("the username must not be empty")
     if len(password) < 8:
         raise ValueError("the password must have at least 8 characters")
-    user = User(
-        username=username.strip(),
-        password_hash=_hasher.hash(password),
-        role=role.value,
-        display_name=display_name,
-        active=True,
-        created_at=now,
-        queues=list(queues) if queues else [GENERAL_QUEUE],
+    return staff_store.add_user(
+        session,
+        username.strip(),
+        _hasher.hash(password),
+        role.value,
+        list(queues) if queues else [GENERAL_QUEUE],
+        now,
+        display_name,
     )
-    session.add(user)
-    session.flush()
-    return user.id
 
 
 @dataclass(frozen=True, slots=True)

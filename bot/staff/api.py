@@ -13,17 +13,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Resolved
 from bot.handoff.membership import queues_of
 from bot.handoff.queue import WaitingTicket
-from bot.keys import (
-    clock_key,
-    config_key,
-    database_key,
-    gateway_key,
-    live_queue_key,
-    pipeline_key,
-    resources_key,
-    sessions_key,
-    tracker_key,
-)
+from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.promises import api as promises
@@ -34,7 +24,8 @@ from bot.staff.auth import api_error, requires
 from bot.staff.deliveries import conversation_window
 from bot.storage import conversations, tickets
 from bot.storage import staff as staff_store
-from bot.storage.models import Conversation, Customer, HandoffTicket, TimelineEvent
+from bot.storage.conversations import add_timeline_event
+from bot.storage.models import Conversation, Customer
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
@@ -62,10 +53,10 @@ async def queue(request: web.Request) -> web.Response:
     """``GET /api/queue``: waiting tickets in the order to take them (from the Redis live queue,
     rebuilt from the database when lost); an agent sees their queues' tickets only."""
     staff = request["staff"]
-    async with request.app[sessions_key]() as session:
+    async with resources(request).sessions() as session:
         allowed = await session.run_sync(lambda sync: queues_of(sync, staff["id"], staff["role"]))
     ordered = [
-        ticket for ticket in await request.app[live_queue_key].ordered() if allowed is None or ticket.queue in allowed
+        ticket for ticket in await resources(request).live_queue.ordered() if allowed is None or ticket.queue in allowed
     ]
     return web.json_response(
         {"tickets": [_ticket_json(ticket, position) for position, ticket in enumerate(ordered, 1)]}
@@ -84,13 +75,13 @@ async def claim(request: web.Request) -> web.Response:
     reply computed before the claim is dropped when it is saved.
     """
     ticket_id = _int_id(request)
-    staff, now = request["staff"], request.app[clock_key]()
+    staff, now = request["staff"], resources(request).clock()
 
     def take(session: Session) -> tuple[tickets.ClaimOutcome, int | None]:
         allowed = queues_of(session, staff["id"], staff["role"])
         return tickets.claim_ticket(session, ticket_id, staff, allowed, now)
 
-    outcome, conversation_id = await request.app[database_key].write(take)
+    outcome, conversation_id = await resources(request).database.write(take)
     if outcome == "missing":
         raise api_error(404, "no such ticket")
     if outcome == "taken":
@@ -98,7 +89,7 @@ async def claim(request: web.Request) -> web.Response:
     if outcome == "not your queue":
         raise api_error(403, "this ticket waits in a queue you are not in; ask a manager to add you to it")
     assert conversation_id is not None
-    await request.app[gateway_key].commit(_changed(conversation_id, queue=True))
+    await resources(request).gateway.commit(_changed(conversation_id, queue=True))
     return web.json_response({"ticket_id": ticket_id, "conversation_id": conversation_id, "owner": staff["username"]})
 
 
@@ -106,8 +97,8 @@ async def claim(request: web.Request) -> web.Response:
 async def conversation(request: web.Request) -> web.Response:
     """``GET /api/conversations/{id}``: history, complaint form and timeline (an agent: only
     conversations of their queues, or ones they own or handled)."""
-    conversation_id, staff = _int_id(request), request["staff"]
-    async with request.app[sessions_key]() as session:
+    conversation_id, staff, shared = _int_id(request), request["staff"], resources(request)
+    async with shared.sessions() as session:
         _raise_unless_allowed(await session.run_sync(lambda sync: conversation_access(sync, conversation_id, staff)))
         found = await session.get(Conversation, conversation_id)
         if found is None:
@@ -160,7 +151,7 @@ async def conversation(request: web.Request) -> web.Response:
                 {"kind": event.kind, "actor": event.actor, "detail": event.detail, "ts": event.created_at.isoformat()}
                 for event in timeline
             ],
-            "window": await conversation_window(session, found, request.app[config_key], request.app[clock_key]()),
+            "window": await conversation_window(session, found, shared.config, shared.clock()),
         }
     return web.json_response(body)
 
@@ -189,9 +180,9 @@ async def reply(request: web.Request) -> web.Response:
     conversation_id = _int_id(request)
     payload = await auth.json_body(request)
     text = _required_text(payload, "text", "must be a non-empty string")
-    app, staff = request.app, request["staff"]
-    guard_mode = app[config_key].forbidden.agent_guard
-    hit = app[resources_key].guard.check(text)
+    staff, shared = request["staff"], resources(request)
+    guard_mode = shared.config.forbidden.agent_guard
+    hit = shared.guard.check(text)
     if hit is not None and (guard_mode == "block" or payload.get("override") is not True):
         return web.json_response(
             {
@@ -203,7 +194,7 @@ async def reply(request: web.Request) -> web.Response:
             },
             status=422,
         )
-    now, gateway = app[clock_key](), app[gateway_key]
+    now, gateway = shared.clock(), shared.gateway
 
     def store_reply(session: Session) -> Delivery | Access | None:
         access = conversation_access(session, conversation_id, staff)
@@ -213,18 +204,12 @@ async def reply(request: web.Request) -> web.Response:
             session, conversation_id, text, Sender.AGENT, now, gateway.status_on_commit, owner=f"agent:{staff['id']}"
         )
         if delivery is not None:
-            session.add(
-                TimelineEvent(
-                    conversation_id=conversation_id,
-                    kind=TimelineKind.AGENT_REPLIED,
-                    actor=f"agent:{staff['id']}",
-                    detail={"message_id": delivery.message_id, "overrode_guard": hit is not None},
-                    created_at=now,
-                )
-            )
+            detail = {"message_id": delivery.message_id, "overrode_guard": hit is not None}
+            actor = f"agent:{staff['id']}"
+            add_timeline_event(session, conversation_id, TimelineKind.AGENT_REPLIED, actor, detail, now)
         return delivery
 
-    delivery = await app[database_key].write(store_reply)
+    delivery = await shared.database.write(store_reply)
     if isinstance(delivery, Access):
         _raise_unless_allowed(delivery)
     if not isinstance(delivery, Delivery):
@@ -239,25 +224,18 @@ async def add_note(request: web.Request) -> web.Response:
     (an agent: only on conversations they may read)."""
     conversation_id = _int_id(request)
     text = _required_text(await auth.json_body(request), "text", "must be a non-empty string")
-    staff, now = request["staff"], request.app[clock_key]()
+    staff, now = request["staff"], resources(request).clock()
 
     def note(session: Session) -> Access:
         access = conversation_access(session, conversation_id, staff)
         if access is not Access.ALLOWED:
             return access
-        session.add(
-            TimelineEvent(
-                conversation_id=conversation_id,
-                kind=TimelineKind.NOTE,
-                actor=f"agent:{staff['id']}",
-                detail={"text": text, "username": staff["username"]},
-                created_at=now,
-            )
-        )
+        detail = {"text": text, "username": staff["username"]}
+        add_timeline_event(session, conversation_id, TimelineKind.NOTE, f"agent:{staff['id']}", detail, now)
         return access
 
-    _raise_unless_allowed(await request.app[database_key].write(note))
-    await request.app[gateway_key].commit(_changed(conversation_id))
+    _raise_unless_allowed(await resources(request).database.write(note))
+    await resources(request).gateway.commit(_changed(conversation_id))
     return web.json_response({"noted": True}, status=201)
 
 
@@ -291,10 +269,10 @@ async def transfer(request: web.Request) -> web.Response:
     to_user, to_queue = payload.get("username"), payload.get("queue")
     if (to_user is None) == (to_queue is None) or not isinstance(to_user or to_queue, str):
         raise api_error(400, "give exactly one of 'username' or 'queue'")
-    known_queues = request.app[config_key].handoff.queue_ids()
+    known_queues = resources(request).config.handoff.queue_ids()
     if to_queue is not None and to_queue not in known_queues:
         raise api_error(400, f"unknown queue {to_queue!r}; known queues: {', '.join(known_queues)}")
-    staff, now = request["staff"], request.app[clock_key]()
+    staff, now = request["staff"], resources(request).clock()
 
     def move(session: Session) -> str:
         found = _owned(session, conversation_id, staff)
@@ -307,33 +285,16 @@ async def transfer(request: web.Request) -> web.Response:
             owner = f"agent:{target.id}"
         else:
             owner = f"queue:{to_queue}"
-            session.add(
-                HandoffTicket(
-                    conversation_id=conversation_id,
-                    queue=str(to_queue),
-                    priority=1,
-                    reason="transfer",
-                    status="waiting",
-                    created_at=now,
-                )
-            )
-        found.owner, found.ownership_version = owner, found.ownership_version + 1
-        session.add(
-            TimelineEvent(
-                conversation_id=conversation_id,
-                kind=TimelineKind.TRANSFERRED,
-                actor=f"agent:{staff['id']}",
-                detail={"to": owner, "username": to_user, "queue": to_queue},
-                created_at=now,
-            )
-        )
+        detail = {"to": owner, "username": to_user, "queue": to_queue}
+        queue = None if to_queue is None else str(to_queue)
+        tickets.transfer(session, found, owner, queue, f"agent:{staff['id']}", detail, now)
         return owner
 
-    outcome = await request.app[database_key].write(move)
+    outcome = await resources(request).database.write(move)
     _raise_for(outcome, "transfer")
     if outcome == "no such user":
         raise api_error(400, f"no active user {to_user!r}")
-    await request.app[gateway_key].commit(_changed(conversation_id, queue=True))
+    await resources(request).gateway.commit(_changed(conversation_id, queue=True))
     return web.json_response({"owner": outcome})
 
 
@@ -342,9 +303,9 @@ async def resolve(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/resolve`` {summary}: the owner closes the case with a summary."""
     conversation_id = _int_id(request)
     summary = _required_text(await auth.json_body(request), "summary", "must say how the complaint was resolved")
-    staff, now = request["staff"], request.app[clock_key]()
+    staff, now = request["staff"], resources(request).clock()
 
-    tracker = request.app[tracker_key]
+    tracker = resources(request).tracker
 
     def close(session: Session) -> str:
         found = _owned(session, conversation_id, staff)
@@ -353,22 +314,15 @@ async def resolve(request: web.Request) -> web.Response:
         # With a complaint, the conversation goes back to the bot for the satisfaction callback.
         callback = tracker.resolve(session, found, summary, f"agent:{staff['id']}", now)
         tickets.resolve_tickets(session, conversation_id)
-        session.add(
-            TimelineEvent(
-                conversation_id=conversation_id,
-                kind=TimelineKind.RESOLVED,
-                actor=f"agent:{staff['id']}",
-                detail={"summary": summary},
-                created_at=now,
-            )
-        )
+        detail = {"summary": summary}
+        add_timeline_event(session, conversation_id, TimelineKind.RESOLVED, f"agent:{staff['id']}", detail, now)
         return "callback" if callback else "resolved"
 
-    outcome = await request.app[database_key].write(close)
+    outcome = await resources(request).database.write(close)
     _raise_for(outcome, "resolve")
     if outcome == "callback":
-        await request.app[pipeline_key].push(conversation_id, [Resolved()])
-    await request.app[gateway_key].commit(_changed(conversation_id, queue=True))
+        await resources(request).pipeline.push(conversation_id, [Resolved()])
+    await resources(request).gateway.commit(_changed(conversation_id, queue=True))
     return web.json_response({"resolved": True})
 
 

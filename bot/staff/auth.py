@@ -17,7 +17,7 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from bot.core.clock import utc_now
-from bot.keys import database_key, redis_key, settings_key
+from bot.keys import resources
 from bot.staff.accounts import PasswordHashers, Role, authenticate
 from bot.staff.login_limit import LoginLimiter
 from bot.staff.sessions import StaffSessions
@@ -65,15 +65,16 @@ def api_error(status: int, message: str) -> web.HTTPException:
 
 async def auth_context(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: the session store, the password hashing threads and the sign-in limiter."""
-    settings = app[settings_key]
+    shared = resources(app)
+    settings = shared.settings
     auth = settings.auth
     hashers = PasswordHashers(auth.password_hash_threads, auth.password_hash_queue)
     secure = auth.cookie_secure if auth.cookie_secure is not None else settings.public_base().startswith("https://")
     app[staff_auth_key] = StaffAuth(
         # Real time, not the service clock: the browser expires the cookie by real time too.
-        sessions=StaffSessions(app[database_key], app[redis_key], utc_now, auth.session_max_age),
+        sessions=StaffSessions(shared.database, shared.redis, utc_now, auth.session_max_age),
         hashers=hashers,
-        limiter=LoginLimiter(app[redis_key], auth),
+        limiter=LoginLimiter(shared.redis, auth),
         addresses=ClientAddresses(auth.trusted_proxies),
         cookie_secure=secure,
         max_age=int(auth.session_max_age),
@@ -128,7 +129,7 @@ def _same_site_origin(request: web.Request) -> bool:
     origin = request.headers.get("Origin")
     if origin is None:
         return True
-    public = request.app[settings_key].public_url
+    public = resources(request).settings.public_url
     if public is not None:
         configured = urlsplit(public)
         if origin.rstrip("/") == f"{configured.scheme}://{configured.netloc}":
@@ -169,7 +170,7 @@ async def login(request: web.Request) -> web.Response:
             busy = api_error(503, "too many sign-ins at once; try again in a moment")
             busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
             raise busy
-        account = await authenticate(request.app[database_key], auth.hashers, username, password)
+        account = await authenticate(resources(request).database, auth.hashers, username, password)
     if account is None:
         raise api_error(401, "wrong username or password")
     await auth.limiter.succeeded(username, address)

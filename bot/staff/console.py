@@ -10,7 +10,7 @@ import html
 
 from aiohttp import web
 
-from bot.keys import config_key
+from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.auth import requires
 from bot.web.responses import STATIC_DIR
@@ -20,7 +20,7 @@ STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
 def _page(request: web.Request, name: str) -> web.Response:
     """The page with the service time zone in a meta tag, so staff see times in the service's local time."""
-    zone = html.escape(str(request.app[config_key].service.timezone), quote=True)
+    zone = html.escape(str(resources(request).config.service.timezone), quote=True)
     text = (STATIC_DIR / name).read_text(encoding="utf-8")
     meta = f'<meta charset="utf-8">\n  <meta name="service-timezone" content="{zone}">'
     text = text.replace('<meta charset="utf-8">', meta, 1)
@@ -38,7 +38,7 @@ async def manager_console(request: web.Request) -> web.Response:
 @requires(*STAFF)
 async def phrases(request: web.Request) -> web.Response:
     """``GET /api/phrases``: standard phrases for the picker, forbidden phrases and the guard mode."""
-    config = request.app[config_key]
+    config = resources(request).config
     locale = request.query.get("locale") or config.service.default_locale
     book = config.phrases.get(locale) or config.phrases[config.service.default_locale]
     return web.json_response(
@@ -63,7 +63,7 @@ async def phrases(request: web.Request) -> web.Response:
 async def deadlines(request: web.Request) -> web.Response:
     """``GET /api/config/deadlines``: the reply deadline table (hours by grade × tier), overrides
     and category names, as configured in ``config/deadlines.yaml``."""
-    config = request.app[config_key]
+    config = resources(request).config
     body = config.deadlines.model_dump(mode="json", exclude_none=True)
     body["categories"] = [
         {"id": category.id, "name": category.name.get(config.service.default_locale)}

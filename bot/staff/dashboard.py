@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.config import DashboardSettings
 from bot.handoff.queue import WaitingTicket
-from bot.keys import clock_key, config_key, database_key, live_queue_key, sessions_key
+from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.auth import api_error, requires
 from bot.staff.clusters import CLUSTER_ALERT, normalise_area
@@ -65,12 +65,12 @@ def _brief(complaint: Complaint, owner: str | None) -> dict[str, Any]:
 async def dashboard(request: web.Request) -> web.Response:
     """``GET /api/dashboard``: queue lengths, deadlines at risk and breached, complaint counts, alerts."""
     app = request.app
-    now, queue_config = app[clock_key](), app[config_key].queue
+    now, queue_config = resources(app).clock(), resources(app).config.queue
     settings = queue_config.dashboard
-    waiting = await app[live_queue_key].waiting()
+    waiting = await resources(app).live_queue.waiting()
     at_risk: list[dict[str, Any]] = []
     breached: list[dict[str, Any]] = []
-    async with app[sessions_key]() as session:
+    async with resources(app).sessions() as session:
         rows = await session.run_sync(dashboard_store.open_complaints_with_deadline)
         for complaint, owner in rows:
             assert complaint.deadline_at is not None
@@ -135,7 +135,7 @@ def _audiences(staff: dict[str, Any]) -> list[str]:
 @requires(*STAFF)
 async def notifications(request: web.Request) -> web.Response:
     """``GET /api/notifications``: those for the signed-in user and their role, newest first."""
-    async with request.app[sessions_key]() as session:
+    async with resources(request).sessions() as session:
         rows = await session.run_sync(
             notification_store.notifications_for, _audiences(request["staff"]), NOTIFICATIONS_LIMIT
         )
@@ -162,9 +162,9 @@ async def mark_read(request: web.Request) -> web.Response:
         notification_id = int(request.match_info["id"])
     except ValueError as error:
         raise api_error(404, "no such notification") from error
-    audiences, now = _audiences(request["staff"]), request.app[clock_key]()
+    audiences, now = _audiences(request["staff"]), resources(request).clock()
 
-    if not await request.app[database_key].write(
+    if not await resources(request).database.write(
         lambda session: notification_store.mark_read(session, notification_id, audiences, now)
     ):
         raise api_error(404, "no such notification")

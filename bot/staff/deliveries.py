@@ -11,7 +11,7 @@ from aiohttp import web
 from bot.channels.wechat.window import WindowState, wechat_window
 from bot.config import ServiceConfig
 from bot.core.messages import ChannelName
-from bot.keys import clock_key, config_key, database_key, redis_key, sessions_key
+from bot.keys import resources
 from bot.outbound.gateway import DELIVER_JOB
 from bot.staff.accounts import Role
 from bot.staff.auth import api_error, requires
@@ -48,7 +48,7 @@ def _letter_json(letter: DeadLetter) -> dict[str, Any]:
 @requires(Role.MANAGER)
 async def dead_letters(request: web.Request) -> web.Response:
     """``GET /api/dead-letters``: jobs that exhausted their tries or failed for good, newest first."""
-    async with request.app[sessions_key]() as session:
+    async with resources(request).sessions() as session:
         letters = await session.run_sync(recent_dead_letters)
         return web.json_response({"dead_letters": [_letter_json(letter) for letter in letters]})
 
@@ -61,29 +61,29 @@ async def retry_dead_letter(request: web.Request) -> web.Response:
         letter_id = int(request.match_info["id"])
     except ValueError as error:
         raise api_error(404, "no such dead letter") from error
-    now = request.app[clock_key]()
-    outcome = await request.app[database_key].write(
+    now = resources(request).clock()
+    outcome = await resources(request).database.write(
         lambda session: claim_dead_letter(session, letter_id, now, DELIVER_JOB)
     )
     if outcome == "missing":
         raise api_error(404, "no such dead letter")
     if isinstance(outcome, str):
         raise api_error(409, "this dead letter was retried already")
-    await request.app[redis_key].enqueue_job(outcome.job, *outcome.args, _job_id=f"dead-letter:{letter_id}")
+    await resources(request).redis.enqueue_job(outcome.job, *outcome.args, _job_id=f"dead-letter:{letter_id}")
     return web.json_response({"retried": True})
 
 
 @requires(Role.MANAGER)
 async def daily_report(request: web.Request) -> web.Response:
     """``GET /api/reports/daily?day=YYYY-MM-DD``: the stored report (default: yesterday, local time)."""
-    zone = ZoneInfo(request.app[config_key].service.timezone)
+    zone = ZoneInfo(resources(request).config.service.timezone)
     given = request.query.get("day")
-    yesterday = request.app[clock_key]().astimezone(zone).date() - dt.timedelta(days=1)
+    yesterday = resources(request).clock().astimezone(zone).date() - dt.timedelta(days=1)
     try:
         day = dt.date.fromisoformat(given) if given else yesterday
     except ValueError as error:
         raise api_error(400, "day must be a date like 2026-11-22") from error
-    async with request.app[sessions_key]() as session:
+    async with resources(request).sessions() as session:
         report = await session.run_sync(stored_report, "daily", day)
     if report is None:
         raise api_error(404, f"no daily report for {day.isoformat()} yet (it is made each morning for the day before)")

@@ -32,7 +32,7 @@ from redis.asyncio import Redis
 from bot.core import redis_keys
 from bot.core.clock import utc_now
 from bot.core.staff_event import StaffEvent, StaffEventKind
-from bot.keys import redis_key, settings_key
+from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.auth import COOKIE_NAME, api_error, requires, staff_auth_key
 from bot.storage.store import token_digest
@@ -203,7 +203,7 @@ staff_hub_key = web.AppKey("staff_event_hub", StaffEventHub)
 
 async def staff_events_context(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: the instance's listener, running as long as the app."""
-    hub = StaffEventHub(app[redis_key])
+    hub = StaffEventHub(resources(app).redis)
     app[staff_hub_key] = hub
     await hub.start()
     yield
@@ -213,7 +213,7 @@ async def staff_events_context(app: web.Application) -> AsyncIterator[None]:
 async def session_recheck_context(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx (after the sign-in's): close sockets whose sessions the database no longer holds."""
     hub, sessions = app[staff_hub_key], app[staff_auth_key].sessions
-    interval = app[settings_key].auth.session_recheck_seconds
+    interval = resources(app).settings.auth.session_recheck_seconds
 
     async def recheck_forever() -> None:
         while True:

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.handoff import membership, rulebook
-from bot.keys import clock_key, config_key, database_key, redis_key
+from bot.keys import resources
+from bot.outbound.effects import Effects
 from bot.rules import RulesError, parse_rules
-from bot.staff import auth, events
+from bot.staff import auth
 from bot.staff.accounts import Role
 from bot.staff.auth import api_error, requires
 from bot.storage import staff as staff_store
@@ -22,8 +23,8 @@ SUPERVISION = (Role.SUPERVISOR, Role.MANAGER)
 
 
 def _rules_body(session: Session, app: web.Application) -> dict[str, Any]:
-    config = app[config_key]
-    in_force = rulebook.current(session, config.rules, app[clock_key]())
+    config = resources(app).config
+    in_force = rulebook.current(session, config.rules, resources(app).clock())
     entries = rulebook.history(session)
     return {
         **in_force.as_json(),
@@ -35,7 +36,7 @@ def _rules_body(session: Session, app: web.Application) -> dict[str, Any]:
 @requires(*SUPERVISION)
 async def get_rules(request: web.Request) -> web.Response:
     """``GET /api/rules``: the rules in force, their version, and who changed what before."""
-    body = await request.app[database_key].write(lambda session: _rules_body(session, request.app))
+    body = await resources(request).database.write(lambda session: _rules_body(session, request.app))
     return web.json_response(body)
 
 
@@ -46,7 +47,7 @@ async def get_rules_version(request: web.Request) -> web.Response:
         version = int(request.match_info["version"])
     except ValueError as error:
         raise api_error(404, "no such version") from error
-    async with request.app[database_key].sessions() as session:
+    async with resources(request).database.sessions() as session:
         found = await session.run_sync(lambda sync: rulebook.load(sync, version))
     if found is None:
         raise api_error(404, f"no rules version {version}")
@@ -62,7 +63,7 @@ async def put_rules(request: web.Request) -> web.Response:
     """
     payload = await auth.json_body(request)
     app, staff = request.app, request["staff"]
-    config = app[config_key]
+    config = resources(app).config
     note = payload.get("note", "")
     if not isinstance(note, str):
         raise api_error(400, "note: must be a string")
@@ -72,27 +73,25 @@ async def put_rules(request: web.Request) -> web.Response:
         rule_set = parse_rules(payload["rules"], config.rule_vocabulary())
     except RulesError as error:
         raise api_error(400, str(error)) from None
-    now = app[clock_key]()
+    now = resources(app).clock()
 
     def store_version(session: Session) -> dict[str, Any]:
         rulebook.save(session, rule_set, staff["username"], note.strip(), config.rules, now)
         return _rules_body(session, app)
 
     try:
-        body = await app[database_key].write(store_version)
+        body = await resources(app).database.write(store_version)
     except rulebook.ConcurrentEdit:
         raise api_error(409, "another manager saved the rules at the same moment: reload them and try again") from None
-    await events.publish(
-        app[redis_key],
-        StaffEvent(StaffEventKind.RULES, detail={"version": body["version"], "changed_by": staff["username"]}),
-    )
+    event = StaffEvent(StaffEventKind.RULES, detail={"version": body["version"], "changed_by": staff["username"]})
+    await resources(app).gateway.commit(Effects(staff_events=[event]))
     return web.json_response(body)
 
 
 @requires(*STAFF)
 async def get_queues(request: web.Request) -> web.Response:
     """``GET /api/queues``: the queues from config/handoff.yaml, named in ``?locale=`` (default zh-CN)."""
-    config = request.app[config_key]
+    config = resources(request).config
     locale = request.query.get("locale", config.service.default_locale)
     return web.json_response(
         {"queues": [{"id": queue.id, "name": queue.name.get(locale)} for queue in config.handoff.queues]}
@@ -113,8 +112,8 @@ def _user_json(user: User, every_queue: list[str]) -> dict[str, Any]:
 @requires(*SUPERVISION)
 async def get_users(request: web.Request) -> web.Response:
     """``GET /api/users``: every staff account with its queues (supervisors and managers: all)."""
-    every_queue = request.app[config_key].handoff.queue_ids()
-    async with request.app[database_key].sessions() as session:
+    every_queue = resources(request).config.handoff.queue_ids()
+    async with resources(request).database.sessions() as session:
         users = await session.run_sync(staff_store.every_user)
     return web.json_response({"users": [_user_json(user, every_queue) for user in users]})
 
@@ -126,7 +125,7 @@ async def put_user_queues(request: web.Request) -> web.Response:
         user_id = int(request.match_info["id"])
     except ValueError as error:
         raise api_error(404, "no such user") from error
-    every_queue = request.app[config_key].handoff.queue_ids()
+    every_queue = resources(request).config.handoff.queue_ids()
     payload = await auth.json_body(request)
     try:
         queues = membership.check_queue_ids(payload.get("queues"), every_queue)
@@ -134,16 +133,13 @@ async def put_user_queues(request: web.Request) -> web.Response:
         raise api_error(400, f"queues: {error}") from None
 
     def assign(session: Session) -> dict[str, Any] | None:
-        user = session.get(User, user_id)
-        if user is None:
-            return None
-        user.queues = queues
-        return _user_json(user, every_queue)
+        user = staff_store.set_queues(session, user_id, queues)
+        return None if user is None else _user_json(user, every_queue)
 
-    body = await request.app[database_key].write(assign)
+    body = await resources(request).database.write(assign)
     if body is None:
         raise api_error(404, "no such user")
-    await events.publish(request.app[redis_key], StaffEvent(StaffEventKind.QUEUE))
+    await resources(request).gateway.commit(Effects(staff_events=[StaffEvent(StaffEventKind.QUEUE)]))
     return web.json_response(body)
 
 

@@ -1,12 +1,16 @@
-"""A conversation as the staff API shows it (messages, complaints, timeline) and who may see it."""
+"""A conversation as the staff API shows it (messages, complaints, timeline) and who may see it;
+the rows written for it outside the pipeline (a message to the customer, a timeline event)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import datetime as dt
+from collections.abc import Collection, Mapping
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from bot.core.messages import Sender
+from bot.core.timeline import TimelineKind
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
 
 
@@ -48,3 +52,51 @@ def handled_by_agent(session: Session, conversation_id: int, queues: Collection[
     me = f"agent:{agent_id}"
     resolved = exists().where(Complaint.conversation_id == conversation_id, Complaint.resolved_by == me)
     return bool(session.execute(select(or_(ticket, resolved))).scalar_one())
+
+
+def add_outbound_message(
+    session: Session,
+    conversation: Conversation,
+    text: str,
+    sender: Sender,
+    now: dt.datetime,
+    delivery_status: str,
+    phrase_id: str | None = None,
+) -> int:
+    """Store a text message to the conversation's customer; returns its id."""
+    message = Message(
+        conversation_id=conversation.id,
+        channel=conversation.channel,
+        direction="out",
+        sender=sender.value,
+        kind="text",
+        text=text,
+        phrase_id=phrase_id,
+        created_at=now,
+        delivery_status=delivery_status,
+    )
+    session.add(message)
+    session.flush()
+    return message.id
+
+
+def add_timeline_event(
+    session: Session,
+    conversation_id: int,
+    kind: TimelineKind,
+    actor: str,
+    detail: Mapping[str, object],
+    now: dt.datetime,
+    complaint_id: int | None = None,
+) -> None:
+    """Add one row to the conversation's timeline."""
+    session.add(
+        TimelineEvent(
+            conversation_id=conversation_id,
+            complaint_id=complaint_id,
+            kind=kind,
+            actor=actor,
+            detail=dict(detail),
+            created_at=now,
+        )
+    )

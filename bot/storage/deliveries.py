@@ -14,6 +14,9 @@ from bot.core.messages import ChannelName
 from bot.storage.db import rows_matched
 from bot.storage.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message
 
+MAX_ERROR_CHARS = 2000
+"""A dead letter keeps this much of the error."""
+
 
 def mark_sent_passively(session: Session, message_ids: Sequence[int]) -> None:
     """The messages went out in a webhook's answer: ``sent``, with ``passive:<id>`` as provider id."""
@@ -34,6 +37,30 @@ def set_sms_status(session: Session, message_sid: str, status: str) -> None:
             Message.provider_message_id.contains(message_sid, autoescape=True),
         )
         .values(delivery_status=status)
+    )
+
+
+def add_dead_letter(
+    session: Session,
+    job: str,
+    args: list[Any],
+    error: str,
+    tries: int,
+    now: dt.datetime,
+    message_id: int | None = None,
+    conversation_id: int | None = None,
+) -> None:
+    """Keep a job that will not run again by itself for a manager to retry."""
+    session.add(
+        DeadLetter(
+            job=job,
+            args=args,
+            message_id=message_id,
+            conversation_id=conversation_id,
+            error=error[:MAX_ERROR_CHARS],
+            tries=tries,
+            created_at=now,
+        )
     )
 
 
@@ -117,6 +144,22 @@ def lock_for_attempt(session: Session, message_id: int) -> Attempt | None:
         return None
     message, recipient, identity_id, phone = row
     return Attempt(message, recipient, identity_id, phone)
+
+
+def start_attempt(session: Session, message: Message, now: dt.datetime, possibly_duplicated: bool) -> None:
+    """Mark the locked message ``sending`` with one more attempt started ``now`` (and
+    ``possibly_duplicated`` when an earlier attempt's outcome is unknown and the provider cannot dedupe)."""
+    if possibly_duplicated:
+        message.possibly_duplicated = True
+    message.delivery_status = "sending"
+    message.attempts += 1
+    message.attempt_started_at = now
+
+
+def fail_attempt(session: Session, message: Message, error: str, now: dt.datetime, tries: int, job: str) -> None:
+    """The locked message fails for good before an attempt: ``failed``, and a dead letter of ``job``."""
+    message.delivery_status, message.last_error = "failed", error
+    add_dead_letter(session, job, [message.id], error, tries, now, message.id, message.conversation_id)
 
 
 def back_to_pending(session: Session, message_id: int, error: str) -> None:

@@ -204,6 +204,31 @@ def waiting_ticket(session: Session, conversation_id: int) -> HandoffTicket | No
     ).scalar_one_or_none()
 
 
+def mark_breached(session: Session, complaint: Complaint, now: dt.datetime) -> None:
+    """The complaint's deadline passed unresolved: ``breached_at`` (the first breach's time is kept)."""
+    complaint.breached_at = complaint.breached_at or now
+
+
+def escalate_waiting_ticket(session: Session, conversation_id: int, queue: str, priority: int) -> bool:
+    """Move the conversation's waiting ticket to ``queue`` with ``priority``; False when none waits."""
+    waiting = waiting_ticket(session, conversation_id)
+    if waiting is None:
+        return False
+    waiting.queue, waiting.priority = queue, priority
+    return True
+
+
+def extend_deadline(session: Session, complaint: Complaint, deadline: dt.datetime) -> None:
+    """The complaint's new deadline; the first promised one stays in ``original_deadline_at``."""
+    complaint.original_deadline_at = complaint.original_deadline_at or complaint.deadline_at
+    complaint.deadline_at = deadline
+
+
+def give_back_to_bot(session: Session, conversation: Conversation) -> None:
+    """The bot owns the conversation again (its ownership version moved on)."""
+    conversation.owner, conversation.ownership_version = "bot", conversation.ownership_version + 1
+
+
 def resolve_open_complaints(
     session: Session, conversation_id: int, resolved_by: str, summary: str, now: dt.datetime
 ) -> int:

@@ -1,12 +1,15 @@
-"""What routing a handoff reads and changes: the complaint, the customer's earlier cases and owners."""
+"""What routing a handoff reads and changes: the complaint, the customer's earlier cases and owners,
+the ticket claimed for a previous owner."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import String, cast, literal, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.db import rows_matched
-from bot.storage.models import Complaint, Conversation, User
+from bot.storage.models import Complaint, Conversation, HandoffTicket, User
 
 AGENT_PREFIX = "agent:"
 
@@ -41,6 +44,11 @@ def previous_owner(session: Session, customer_id: int, conversation_id: int) -> 
         .order_by(Conversation.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def claim_for(session: Session, ticket: HandoffTicket, agent_id: int, now: dt.datetime) -> None:
+    """The ticket is claimed by the agent ``agent_id`` (who was given its conversation)."""
+    ticket.status, ticket.claimed_by, ticket.claimed_at = "claimed", str(agent_id), now
 
 
 def move_if_version(session: Session, conversation_id: int, ownership_version: int, owner: str) -> bool:

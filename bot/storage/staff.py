@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -28,6 +31,14 @@ def user_named(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
 
 
+def set_queues(session: Session, user_id: int, queues: list[str]) -> User | None:
+    """Store the account's queues; the account after it, None when there is no such account."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.queues = queues
+    return user
+
+
 def store_password_hash(session: Session, user_id: int, password_hash: str) -> None:
     session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
 
@@ -35,3 +46,27 @@ def store_password_hash(session: Session, user_id: int, password_hash: str) -> N
 def any_account(session: Session) -> bool:
     """Is there at least one staff account?"""
     return session.execute(select(User.id).limit(1)).first() is not None
+
+
+def add_user(
+    session: Session,
+    username: str,
+    password_hash: str,
+    role: str,
+    queues: Sequence[str],
+    now: dt.datetime,
+    display_name: str | None = None,
+) -> int:
+    """Store a new active account; returns its id."""
+    user = User(
+        username=username,
+        password_hash=password_hash,
+        role=role,
+        display_name=display_name,
+        active=True,
+        created_at=now,
+        queues=list(queues),
+    )
+    session.add(user)
+    session.flush()
+    return user.id

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.core.timeline import TimelineKind
+from bot.storage.conversations import add_timeline_event
 from bot.storage.db import rows_matched
 from bot.storage.models import Complaint, Conversation, HandoffTicket, TimelineEvent
 
@@ -53,6 +54,32 @@ def claim_ticket(
         )
     )
     return ("claimed", claimed)
+
+
+def transfer(
+    session: Session,
+    conversation: Conversation,
+    owner: str,
+    queue: str | None,
+    actor: str,
+    detail: dict[str, Any],
+    now: dt.datetime,
+) -> None:
+    """Hand the conversation to ``owner`` (its ownership version moved on): to a ``queue``, with
+    a waiting ticket there; a ``transferred`` timeline row with ``detail``."""
+    if queue is not None:
+        session.add(
+            HandoffTicket(
+                conversation_id=conversation.id,
+                queue=queue,
+                priority=1,
+                reason="transfer",
+                status="waiting",
+                created_at=now,
+            )
+        )
+    conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
+    add_timeline_event(session, conversation.id, TimelineKind.TRANSFERRED, actor, detail, now)
 
 
 def resolve_tickets(session: Session, conversation_id: int) -> None:

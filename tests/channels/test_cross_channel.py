@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from bot.config import ChannelsConfig, WechatWindow
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.settings import WechatAccountSettings
 from bot.storage.models import ChannelIdentity, Complaint, Customer
 from tests.channels.conftest import PHONE, Stub, app_with_sms_stub
@@ -39,7 +39,7 @@ async def _complain_on_web_chat(client: Any, phone: str) -> str:
     await socket.send("对")
     await socket.until_bot_says("投诉编号")
     await socket.close()
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return (await session.execute(select(Complaint.case_number))).scalar_one()
 
 
@@ -54,7 +54,7 @@ async def test_an_sms_from_the_phone_given_on_web_chat_sees_the_open_case(sms_se
     await eventually(told_the_case, timeout=15)
     reply = next(text for text in stub.texts_to(PHONE) if case_number in text)
     assert "明天凌晨2点" in reply  # the promised time of the web chat complaint
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         customers = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
         channels = (await session.execute(select(ChannelIdentity.channel).order_by(ChannelIdentity.id))).scalars().all()
     assert customers == 1
@@ -71,7 +71,7 @@ async def test_a_different_phone_is_a_different_customer(sms_setup: tuple[Any, S
 
     await eventually(answered, timeout=15)
     assert not any(case_number in text for text in stub.texts_to("+8613900139000"))
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Customer))).scalar_one() == 2
 
 
@@ -101,7 +101,7 @@ async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
                 return any(fragment in reply for reply in api.texts())
 
             await eventually(replied, timeout=15)
-        async with client.app[sessions_key]() as session:
+        async with resources(client.app).sessions() as session:
             case_number = (await session.execute(select(Complaint.case_number))).scalar_one()
         assert any(case_number in reply for reply in api.texts())
 
@@ -111,7 +111,7 @@ async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
             return any(case_number in text for text in stub.texts_to(PHONE))
 
         await eventually(told_the_case, timeout=15)
-        async with client.app[sessions_key]() as session:
+        async with resources(client.app).sessions() as session:
             identities = (await session.execute(select(ChannelIdentity.channel, ChannelIdentity.external_id))).all()
             customers = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
         assert customers == 1
@@ -142,7 +142,7 @@ async def test_outside_the_wechat_window_with_no_template_a_known_phone_gets_an_
 
         await eventually(answered, timeout=15)
         clock.advance(hours=49)
-        async with client.app[sessions_key]() as session, session.begin():
+        async with resources(client.app).sessions() as session, session.begin():
             await session.execute(update(Customer).values(phone="13800138000"))
         await queue_late_message(client, clock(), "您好,路灯已经修好了。")
 

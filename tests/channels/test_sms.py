@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.channels.sms.adapter import SmsAdapter, SmsSettings, segments, signature, split_to_segments
 from bot.core.messages import OutboundMessage
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.storage.models import Message
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN, Stub
 from tests.conftest import AppFactory
@@ -62,7 +62,7 @@ async def test_an_sms_complaint_is_answered_by_sms(sms_setup: tuple[Any, Stub]) 
     assert not any("电话号码" in text for text in texts)  # the phone number came with the SMS
 
     async def delivered() -> bool:
-        async with client.app[sessions_key]() as session:
+        async with resources(client.app).sessions() as session:
             statuses = (
                 (await session.execute(select(Message.delivery_status).where(Message.direction == "out")))
                 .scalars()
@@ -73,10 +73,10 @@ async def test_an_sms_complaint_is_answered_by_sms(sms_setup: tuple[Any, Stub]) 
     try:
         await eventually(delivered, timeout=15)
     except AssertionError:
-        async with client.app[sessions_key]() as session:
+        async with resources(client.app).sessions() as session:
             rows = (await session.execute(select(Message.provider_message_id, Message.delivery_status))).all()
         raise AssertionError(f"statuses: {rows}; stub: {stub.gateway.outbound}") from None
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         stored = (
             (await session.execute(select(Message.text).where(Message.direction == "out").order_by(Message.id)))
             .scalars()
@@ -106,7 +106,7 @@ async def test_a_retried_webhook_is_stored_and_answered_once(sms_setup: tuple[An
 
     await eventually(answered, timeout=15)
     await settled(client)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         stored = (
             await session.execute(select(func.count()).where(Message.provider_message_id == params["MessageSid"]))
         ).scalar_one()
@@ -127,7 +127,7 @@ async def test_a_badly_signed_webhook_is_refused_and_stores_nothing(
         headers["X-Twilio-Signature"] = bad_signature
     response = await client.post("/channels/sms", data=params, headers=headers)
     assert response.status == 403
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Message))).scalar_one() == 0
 
 

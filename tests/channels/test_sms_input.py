@@ -17,7 +17,7 @@ from yarl import query_to_pairs
 
 from bot.channels.sms.adapter import signature
 from bot.channels.text_input import TRUNCATION_MARK, clean_text, is_blank
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.settings import SmsGatewaySettings
 from bot.storage.models import ChannelIdentity, Customer, Message
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN
@@ -61,13 +61,13 @@ async def _post_signed(client: TestClient[Any, Any], params: dict[str, str]) -> 
 
 
 async def _stored(client: TestClient[Any, Any], sid: str) -> list[str]:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         rows = await session.execute(select(Message.text).where(Message.provider_message_id == sid))
         return list(rows.scalars())
 
 
 async def _count(client: TestClient[Any, Any], model: Any) -> int:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
@@ -80,7 +80,7 @@ async def test_text_is_stored_cleaned_cut_to_the_limit_or_not_at_all_when_blank(
     [long] = await _stored(client, forms[1]["MessageSid"])
     assert len(long) == 2000 and long.endswith(TRUNCATION_MARK)
     assert await _stored(client, forms[2]["MessageSid"]) == [] and await _stored(client, forms[3]["MessageSid"]) == []
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         raws = (await session.execute(select(Message.raw).where(Message.direction == "in"))).scalars().all()
     assert raws and not any(UNSTORABLE.search(raw or "") for raw in raws)
 

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
 from bot.channels.telegram.adapter import split_text
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.settings import TelegramBotSettings
 from bot.storage.models import Message
 from tests.channels.telegram_helpers import CHAT, SECRET, TOKEN, FakeBotApi, update
@@ -64,7 +64,7 @@ async def test_a_retried_update_is_processed_once(telegram_setup: tuple[Any, Fak
         return len(api.texts()) >= 3
 
     await eventually(answered, timeout=15)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         stored = (
             await session.execute(select(func.count()).where(Message.provider_message_id == "update:10"))
         ).scalar_one()
@@ -76,7 +76,7 @@ async def test_a_missing_or_wrong_secret_is_refused(telegram_setup: tuple[Any, F
     client, _ = telegram_setup
     response = await post(client, update(20, "hi"), secret=secret)
     assert response.status == 403
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Message))).scalar_one() == 0
 
 
@@ -85,7 +85,7 @@ async def test_non_updates_are_refused_and_other_updates_ignored(telegram_setup:
     assert (await post(client, {"hello": 1})).status == 400
     edited = {"update_id": 30, "edited_message": update(30, "x")["message"]}
     assert (await post(client, edited)).status == 200
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Message))).scalar_one() == 0
 
 

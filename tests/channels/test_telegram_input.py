@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.channels.text_input import TRUNCATION_MARK, clean_text, is_blank
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.settings import TelegramBotSettings
 from bot.storage.models import ChannelIdentity, Customer, Message
 from tests.channels.telegram_helpers import SECRET, TOKEN, update
@@ -54,13 +54,13 @@ async def client(make_client: AppFactory) -> TestClient[Any, Any]:
 
 
 async def _stored(client: TestClient[Any, Any], update_id: int) -> list[str]:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         rows = await session.execute(select(Message.text).where(Message.provider_message_id == f"update:{update_id}"))
         return list(rows.scalars())
 
 
 async def _count(client: TestClient[Any, Any], model: Any) -> int:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
@@ -158,7 +158,7 @@ async def test_a_long_or_unclean_sender_name_is_stored(client: TestClient[Any, A
     payload = update(20, "电梯坏了")
     payload["message"]["from"].update(first_name="李" * 64 + "\x00", last_name="\ud800" + "明" * 64)
     assert (await client.post("/channels/telegram", json=payload, headers=HEADERS)).status == 200
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         name = (await session.execute(select(Customer.display_name))).scalar_one()
     assert name is not None and name.startswith("李" * 64) and len(name) <= 100 and not UNSTORABLE.search(name)
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from wechatpy.crypto import WeChatCrypto
 
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
-from bot.keys import config_key, redis_key, sessions_key, settings_key
+from bot.keys import resources
 from bot.settings import Settings, WechatAccountSettings
 from bot.storage.models import Complaint, Message
 from tests.channels.wechat_helpers import (
@@ -72,7 +72,7 @@ async def wechat_setup(
 
 
 async def stored_count(client: Any) -> int:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return (await session.execute(select(func.count()).where(Message.direction == "in"))).scalar_one()
 
 
@@ -135,7 +135,7 @@ async def test_safe_mode_messages_are_decrypted(wechat_setup: tuple[Any, FakeWec
     query, body = encrypted(client, text_xml("楼道灯坏了", 3003), key)
     response = await client.post("/channels/wechat", params=query, data=body)
     assert response.status == 200
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         texts = (await session.execute(select(Message.text).where(Message.direction == "in"))).scalars().all()
     assert texts == ["楼道灯坏了"]
 
@@ -200,7 +200,7 @@ async def test_outside_the_48_hour_window_a_template_message_is_sent(
     assert len(api.texts()) == 3  # nothing more went as a customer-service message
 
     async def recorded() -> bool:
-        async with client.app[sessions_key]() as session:
+        async with resources(client.app).sessions() as session:
             status = (await session.execute(select(Message.delivery_status).where(Message.id == late_id))).scalar()
         return status == "sent"
 
@@ -210,7 +210,8 @@ async def test_outside_the_48_hour_window_a_template_message_is_sent(
 @pytest.mark.parametrize("wechat_setup", [(False, 3000), (True, 3000)], indirect=True, ids=["plain", "safe mode"])
 async def test_fast_replies_go_back_on_the_push_itself(wechat_setup: tuple[Any, FakeWechatApi]) -> None:
     client, api = wechat_setup
-    safe_mode = client.app[settings_key].wechat.aes_key is not None
+    wechat = resources(client.app).settings.wechat
+    safe_mode = wechat is not None and wechat.aes_key is not None
     xml = text_xml("电梯坏了", 7007)
     query, body = encrypted(client, xml, KEY) if safe_mode else (signed_query(client), xml)
     response = await client.post("/channels/wechat", params=query, data=body)
@@ -226,7 +227,7 @@ async def test_fast_replies_go_back_on_the_push_itself(wechat_setup: tuple[Any, 
     assert reply["Content"].startswith("下午好") and "电话" in reply["Content"]
     await settled(client)
     assert api.texts() == []  # nothing went twice through the customer-service API
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         statuses = (await session.execute(select(Message.delivery_status).where(Message.direction == "out"))).all()
     assert statuses and all(status == ("sent",) for status in statuses)
 
@@ -260,18 +261,18 @@ async def test_compatible_mode_bodies_carry_plain_fields_and_are_decrypted(
     compatible = body.replace("<Encrypt>", xml[len("<xml>") : -len("</xml>")] + "<Encrypt>")
     response = await client.post("/channels/wechat", params=query, data=compatible)
     assert response.status == 200
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         texts = (await session.execute(select(Message.text).where(Message.direction == "in"))).scalars().all()
     assert texts == ["兼容模式的消息"]
 
 
 async def complaint_descriptions(client: Any) -> list[str]:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return list((await session.execute(select(Complaint.description))).scalars())
 
 
 async def inbound_texts(client: Any) -> list[str]:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         rows = await session.execute(select(Message.text).where(Message.direction == "in").order_by(Message.id))
         return list(rows.scalars())
 
@@ -307,7 +308,7 @@ async def test_a_plain_signed_query_carries_only_its_first_body(wechat_setup: tu
 
     await eventually(answered, timeout=15)
     assert await stored_count(client) == 1
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         texts = (await session.execute(select(Message.text).where(Message.direction == "in"))).scalars().all()
     assert texts == ["垃圾没人清理"]
 
@@ -318,9 +319,9 @@ async def test_a_signed_query_is_bound_for_twice_the_signature_window(
     client, _ = wechat_setup
     query = signed_query(client)
     assert (await client.post("/channels/wechat", params=query, data=text_xml("路灯坏了", 4203))).status == 200
-    keys = [key async for key in client.app[redis_key].scan_iter(match="bot:wechat:*:signed-query:*")]
+    keys = [key async for key in resources(client.app).redis.scan_iter(match="bot:wechat:*:signed-query:*")]
     assert len(keys) == 1
-    ttl = await client.app[redis_key].pttl(keys[0])
+    ttl = await resources(client.app).redis.pttl(keys[0])
     assert 590_000 < ttl <= 600_000  # BOT_SIGNATURE_MAX_AGE_SECONDS is 300
 
 
@@ -334,7 +335,8 @@ async def test_signed_requests_outside_the_time_window_are_refused(
     wechat_setup: tuple[Any, FakeWechatApi], age: int | None, accepted: bool
 ) -> None:
     client, _ = wechat_setup
-    safe = client.app[settings_key].wechat.aes_key is not None
+    wechat = resources(client.app).settings.wechat
+    safe = wechat is not None and wechat.aes_key is not None
     timestamp = 1000000000 if age is None else now_of(client) - age  # 1000000000: 2001-09-09
     xml = text_xml("路灯坏了", 4102)
     query, body = encrypted(client, xml, KEY, timestamp=timestamp) if safe else (signed_query(client, timestamp), xml)
@@ -434,7 +436,7 @@ async def test_messages_without_msgid_are_kept_apart_per_customer_and_retries_st
         response = await client.post("/channels/wechat", params=signed_query(client), data=body)
         assert response.status == 200
     assert sorted(await inbound_texts(client)) == sorted(["三号楼电梯坏了", "五号楼停电了", "还有楼道灯"])
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         ids = (await session.execute(select(Message.provider_message_id).where(Message.direction == "in"))).scalars()
         assert all(provider_id and provider_id != "msg:0" for provider_id in ids)
     assert not any(description == "None" for description in await complaint_descriptions(client))
@@ -444,7 +446,7 @@ async def test_text_is_stored_cleaned_and_cut_to_the_limit_like_every_providers(
     wechat_setup: tuple[Any, FakeWechatApi],
 ) -> None:
     client, _ = wechat_setup
-    limit = client.app[config_key].channels.max_text_chars
+    limit = resources(client.app).config.channels.max_text_chars
     for msg_id, content in [(4401, "漏水\u200b" + "严重" * limit), (4402, "\u200b\u200d")]:
         response = await client.post("/channels/wechat", params=signed_query(client), data=text_xml(content, msg_id))
         assert response.status == 200

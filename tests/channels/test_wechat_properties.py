@@ -10,7 +10,7 @@ import xmltodict
 from hypothesis import HealthCheck, event, given, settings
 from sqlalchemy import func, select
 
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.settings import WechatAccountSettings
 from bot.storage.models import ChannelIdentity, Conversation, Message
 from tests.channels.wechat_helpers import APPID, SECRET, TOKEN, signed_query
@@ -19,12 +19,12 @@ from tests.conftest import AppFactory
 
 
 async def _inbound_count(client: Any) -> int:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return (await session.execute(select(func.count()).where(Message.direction == "in"))).scalar_one()
 
 
 async def _text_by_key(client: Any, key: str) -> str | None:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return (
             await session.execute(
                 select(Message.text).where(Message.direction == "in", Message.provider_message_id == key)
@@ -33,7 +33,7 @@ async def _text_by_key(client: Any, key: str) -> str | None:
 
 
 async def _texts_from(client: Any, sender: str) -> list[str]:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         rows = await session.execute(
             select(Message.text)
             .join(Conversation, Conversation.id == Message.conversation_id)

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 from wechatpy.crypto import WeChatCrypto
 
-from bot.keys import clock_key, redis_key, sessions_key
+from bot.keys import resources
 from bot.storage.models import Message
 
 TOKEN, APPID, SECRET, OPENID = "wx-token", "wx1234567890abcdef", "wx-secret", "oCustomer123"
@@ -64,7 +64,7 @@ async def start_fake_wechat(api: FakeWechatApi) -> TestServer:
 
 async def queue_late_message(client: Any, when: Any, text: str) -> int:
     """A bot message for the (only) WeChat conversation, due at ``when``, handed to the worker."""
-    async with client.app[sessions_key]() as session, session.begin():
+    async with resources(client.app).sessions() as session, session.begin():
         conversation_id = (await session.execute(select(Message.conversation_id))).scalars().first()
         late = Message(
             conversation_id=conversation_id,
@@ -77,13 +77,13 @@ async def queue_late_message(client: Any, when: Any, text: str) -> int:
             delivery_status="pending",
         )
         session.add(late)
-    await client.app[redis_key].enqueue_job("deliver_message", late.id, _job_id=f"deliver:{late.id}")
+    await resources(client.app).redis.enqueue_job("deliver_message", late.id, _job_id=f"deliver:{late.id}")
     return late.id
 
 
 def now_of(client: Any) -> int:
     """The app's clock, in Unix seconds: what WeChat's servers would put in ``timestamp``."""
-    return int(client.app[clock_key]().timestamp())
+    return int(resources(client.app).clock().timestamp())
 
 
 def signed_query(client: Any, timestamp: int | None = None, **extra: str) -> dict[str, str]:

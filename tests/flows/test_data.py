@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from bot.config import Signal
 from bot.flows.data import FlowData, TimerKind
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.storage.models import Conversation
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session
@@ -98,7 +98,7 @@ async def test_a_conversation_stored_by_the_untyped_flow_carries_on(make_client:
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("下午好")
     old = {"description": ["楼道的灯坏了"], "signals": [], "timers": {}, "timer_seq": 1, "legacy": "kept"}
-    async with client.app[sessions_key]() as session, session.begin():
+    async with resources(client.app).sessions() as session, session.begin():
         await session.execute(
             update(Conversation)
             .where(Conversation.id == conversation_id)
@@ -108,13 +108,13 @@ async def test_a_conversation_stored_by_the_untyped_flow_carries_on(make_client:
     await socket.until_bot_says("区域")
 
     async def saved() -> bool:
-        async with client.app[sessions_key]() as session:
+        async with resources(client.app).sessions() as session:
             conversation = await session.get(Conversation, conversation_id)
             assert conversation is not None
             return conversation.flow_state == "await_area"
 
     await eventually(saved)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         conversation = await session.get(Conversation, conversation_id)
         assert conversation is not None
         assert conversation.flow_data == {

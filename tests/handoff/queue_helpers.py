@@ -6,11 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.keys import (
-    redis_key,
-    resources_key,
-    sessions_key,
-)
+from bot.keys import resources
 from bot.resources import job_ctx as resources_ctx
 from bot.storage.models import HandoffTicket
 from tests.helpers import ChatSocket, new_session
@@ -27,19 +23,21 @@ async def customer_hands_off(client: Any, says: str = "转人工", expect: str =
 
 
 async def ticket_of(client: Any, conversation_id: int) -> int:
-    async with client.app[sessions_key]() as session:
-        return (
+    async with resources(client.app).sessions() as session:
+        ticket_id = (
             await session.execute(
                 select(HandoffTicket.id)
                 .where(HandoffTicket.conversation_id == conversation_id)
                 .order_by(HandoffTicket.id.desc())
             )
         ).scalars().first()
+    assert ticket_id is not None, f"conversation {conversation_id} has no ticket"
+    return ticket_id
 
 
 def job_ctx(client: Any) -> dict[str, Any]:
     """What the in-process worker's ``on_startup`` gives jobs, taken from a running app."""
-    return {**resources_ctx(client.app[resources_key]), "redis": client.app[redis_key]}
+    return {**resources_ctx(resources(client.app)), "redis": resources(client.app).redis}
 
 
 def system_texts(socket: ChatSocket) -> list[str]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import HandoffTicket, User
 from tests.conftest import AppFactory
@@ -28,7 +28,7 @@ async def _staff(client: Any) -> None:
 
 
 async def _conversation_of(client: Any, ticket_id: int) -> int:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         ticket = await session.get(HandoffTicket, ticket_id)
         assert ticket is not None
         return ticket.conversation_id
@@ -57,7 +57,7 @@ async def test_an_agent_reads_the_waiting_conversations_of_their_queues_only(mak
     await _staff(client)
     ticket_id = await handed_off_ticket(client)
     conversation_id = await _conversation_of(client, ticket_id)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         ticket = await session.get(HandoffTicket, ticket_id)
         assert ticket is not None and ticket.queue == "general"
 
@@ -117,7 +117,7 @@ async def test_an_agent_given_a_conversation_directly_reads_and_answers_it(make_
     assert given.status == 200
     assert await _reads(client, "bil", conversation_id) == (200, 201, 201)
     assert await _reads(client, "eng", conversation_id) == (403, 403, 403)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         bil = (await session.execute(select(User.id).where(User.username == "bil"))).scalar_one()
     await sign_in(client, "bil")
     mine = await (await client.get(f"/api/conversations/{conversation_id}")).json()

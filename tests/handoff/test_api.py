@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Conversation, HandoffTicket
 from tests.conftest import AppFactory
@@ -101,7 +101,7 @@ async def test_simultaneous_claims_have_exactly_one_winner(make_client: AppFacto
     assert statuses == [200, 409]
     loser = next(response for response in responses if response.status == 409)
     assert "already claimed" in (await loser.json())["error"]
-    async with first_app.app[sessions_key]() as session:
+    async with resources(first_app.app).sessions() as session:
         conversation = (await session.execute(select(Conversation))).scalar_one()
     assert conversation.owner.startswith("agent:") and conversation.ownership_version == 1
     assert (await first_app.post("/api/tickets/99999/claim", headers={"X-CSRF-Token": csrf_a})).status == 404
@@ -116,7 +116,7 @@ async def test_the_bot_stays_silent_once_an_agent_owns_the_conversation(make_cli
     await socket.until_bot_says("客服代表")
     await socket.send("转人工")
     await socket.until_bot_says("人工")
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         ticket_id = (await session.execute(select(HandoffTicket.id))).scalar_one()
     assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
     bot_messages = len(socket.bot_texts())
@@ -173,7 +173,7 @@ async def _claimed_conversation(client: Any, username: str) -> tuple[str, int, C
     await socket.until_bot_says("电话")
     await socket.send("转人工")
     await socket.until_bot_says("人工")
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         ticket_id = (await session.execute(select(HandoffTicket.id))).scalar_one()
     assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
     return csrf, conversation_id, socket

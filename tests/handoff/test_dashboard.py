@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.keys import clock_key, database_key
+from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.clusters import ComplaintRow, find_clusters
 from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer
@@ -91,7 +91,7 @@ async def _complaint(
             )
         )
 
-    await client.app[database_key].write(add)
+    await resources(client.app).database.write(add)
     return case_number
 
 
@@ -99,7 +99,7 @@ async def test_a_cluster_alerts_supervisors_and_managers_once_per_window(
     make_client: AppFactory, clock: FixedClock
 ) -> None:
     client = await make_client()
-    now = client.app[clock_key]()
+    now = resources(client.app).clock()
     cases = [
         await _complaint(client, "阳光花园", created_at=now - dt.timedelta(hours=30)),  # outside the 24 h window
         await _complaint(client, "阳光花园 ", created_at=now - dt.timedelta(hours=5)),
@@ -134,7 +134,7 @@ async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_an
     _, socket_a = await customer_hands_off(client)
     clock.advance(minutes=14)
     _, socket_b = await customer_hands_off(client)
-    now = client.app[clock_key]()
+    now = resources(client.app).clock()
     breached = await _complaint(
         client, "阳光花园", created_at=now - dt.timedelta(hours=13), deadline_at=now - dt.timedelta(hours=1)
     )

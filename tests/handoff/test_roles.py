@@ -20,7 +20,7 @@ from aiohttp import WSMsgType, WSServerHandshakeError
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.keys import clock_key, config_key, database_key, sessions_key
+from bot.keys import resources
 from bot.staff.accounts import Role, create_user
 from bot.storage.models import DeadLetter, HandoffTicket, Notification, Report
 from bot.storage.notifications import notify
@@ -164,16 +164,16 @@ async def _case(client: TestClient[Any, Any], caller: Caller) -> dict[str, Any]:
     """Staff of every role, a promised case waiting for a person, and one of each row a
     manager or a reader of notifications acts on; signs the caller in when they are staff."""
     app = client.app
-    now = app[clock_key]()
-    queues = app[config_key].handoff.queue_ids()
+    now = resources(app).clock()
+    queues = resources(app).config.handoff.queue_ids()
 
     def people(session: Any) -> dict[str, int]:
         return {role.value: create_user(session, role.value, PASSWORD, role, now, queues=queues) for role in Role}
 
-    ids = await app[database_key].write(people)
+    ids = await resources(app).database.write(people)
     conversation_id, socket = await promised_case(client)
     await socket.close()
-    async with app[sessions_key]() as session:
+    async with resources(app).sessions() as session:
         ticket_id = (
             await session.execute(select(HandoffTicket.id).where(HandoffTicket.conversation_id == conversation_id))
         ).scalar_one()
@@ -187,8 +187,8 @@ async def _case(client: TestClient[Any, Any], caller: Caller) -> dict[str, Any]:
         session.flush()
         return {"dead_letter": letter.id}
 
-    made = await app[database_key].write(rows)
-    async with app[sessions_key]() as session:
+    made = await resources(app).database.write(rows)
+    async with resources(app).sessions() as session:
         notification_id = (await session.execute(select(Notification.id))).scalar_one()
     case: dict[str, Any] = {
         "conversation": conversation_id,

@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select, update
 
 from bot.core import redis_keys
-from bot.keys import config_key, database_key, sessions_key
+from bot.keys import resources
 from bot.settings import PROJECT_ROOT
 from bot.staff.accounts import Role
 from bot.storage.models import Conversation, Customer, HandoffTicket, Notification, TimelineEvent, User
@@ -55,25 +55,28 @@ async def complain(client: Any, description: str, socket: ChatSocket | None = No
     await socket.until(lambda frames: any("工号是" in f.get("text", "") for f in frames[before:]))
     if close:
         await socket.close()
-    async with client.app[sessions_key]() as session:
-        return (await session.execute(select(HandoffTicket.conversation_id).order_by(HandoffTicket.id.desc()))).scalar()
+    async with resources(client.app).sessions() as session:
+        newest_first = select(HandoffTicket.conversation_id).order_by(HandoffTicket.id.desc())
+        latest = (await session.execute(newest_first)).scalar()
+    assert latest is not None, "no ticket was opened"
+    return latest
 
 
 async def ticket_of(client: Any, conversation_id: int) -> HandoffTicket:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return (
             await session.execute(select(HandoffTicket).where(HandoffTicket.conversation_id == conversation_id))
         ).scalar_one()
 
 
 async def timeline(client: Any, conversation_id: int) -> list[TimelineEvent]:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         query = select(TimelineEvent).where(TimelineEvent.conversation_id == conversation_id)
         return list((await session.execute(query.order_by(TimelineEvent.id))).scalars())
 
 
 async def user_id(client: Any, username: str) -> int:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return (await session.execute(select(User.id).where(User.username == username))).scalar_one()
 
 
@@ -93,7 +96,8 @@ async def test_only_managers_change_rules_and_agents_cannot_read_them(make_clien
     csrf = await sign_in(client, "super")
     seeded = await (await client.get("/api/rules")).json()
     assert (seeded["version"], seeded["changed_by"], seeded["history"]) == (1, "config", [])
-    assert [rule["name"] for rule in seeded["rules"]] == [rule.name for rule in client.app[config_key].rules.rules]
+    configured = resources(client.app).config.rules.rules
+    assert [rule["name"] for rule in seeded["rules"]] == [rule.name for rule in configured]
     refused = await client.put("/api/rules", json=body, headers={"X-CSRF-Token": csrf})
     assert refused.status == 403 and "manager" in (await refused.json())["error"]
 
@@ -195,14 +199,14 @@ async def test_a_vip_complaint_is_urgent_and_the_account_manager_is_told(make_cl
         customer_id = session.get(Conversation, conversation_id).customer_id
         session.execute(update(Customer).where(Customer.id == customer_id).values(tier="vip"))
 
-    await client.app[database_key].write(make_vip)
+    await resources(client.app).database.write(make_vip)
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     await complain(client, "小区电梯坏了,停了一上午", socket)
     await socket.close()
     ticket = await ticket_of(client, conversation_id)
     assert (ticket.queue, ticket.priority) == ("general", 0)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         notes = (await session.execute(select(Notification).where(Notification.ticket_id == ticket.id))).scalars().all()
     assert [(note.kind, note.audience, note.detail["for"]) for note in notes] == [
         ("rule_account_manager", "role:supervisor", "account_manager")
@@ -220,7 +224,7 @@ async def test_a_threat_goes_to_the_supervisor_queue_and_the_supervisor_is_told(
     await socket.close()
     ticket = await ticket_of(client, conversation_id)
     assert (ticket.queue, ticket.priority) == ("supervisor", 0)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         kinds = (await session.execute(select(Notification.kind).where(Notification.ticket_id == ticket.id))).all()
     assert [kind for (kind,) in kinds] == ["rule_supervisor"]
     routed = [event for event in await timeline(client, conversation_id) if event.kind == "routed"]
@@ -247,13 +251,13 @@ async def test_a_repeat_complaint_goes_back_to_the_agent_who_owned_the_previous_
         if not owner_active:
             session.execute(update(User).where(User.id == li).values(active=False))
 
-    await client.app[database_key].write(close_first_case)
+    await resources(client.app).database.write(close_first_case)
     await socket.send("你好")  # the customer comes back: a new conversation
     await socket.until_bot_says("您之前反映的问题")  # the new conversation names the open case
     second_conversation = await complain(client, "话费又多扣了,还是没人解决", socket)
     assert second_conversation != first_conversation, "\n".join(socket.bot_texts())
     ticket = await ticket_of(client, second_conversation)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         conversation = await session.get(Conversation, second_conversation)
         notes = (await session.execute(select(Notification).where(Notification.ticket_id == ticket.id))).scalars().all()
     assert conversation is not None
@@ -364,6 +368,6 @@ async def test_create_user_takes_queues(make_client: AppFactory, database_url: s
     code, output = await run("--role", "agent", "--username", "wu", "--queues", "general,engineering")
     assert code == 0, output
     client = await make_client()
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         queues = (await session.execute(select(User.queues).where(User.username == "wu"))).scalar_one()
     assert queues == ["general", "engineering"]

@@ -14,7 +14,7 @@ from bot.app import create_app
 from bot.config import ServiceConfig
 from bot.core.engine import ConversationEngine, ConversationSnapshot
 from bot.flows.complaint import CustomerSaid, Event, Step
-from bot.keys import engine_key, sessions_key
+from bot.keys import resources
 from bot.settings import Settings
 from bot.staff.accounts import Role
 from bot.storage.db import Database
@@ -79,14 +79,13 @@ class RacingEngine(ConversationEngine):
 async def test_a_bot_reply_computed_before_the_claim_is_dropped(
     settings: Settings, service_config: ServiceConfig, clock: FixedClock
 ) -> None:
-    app = create_app(settings.with_overrides(instance_id="racing"), service_config, clock)
     engine = RacingEngine(service_config, settings.database_url)
-    app[engine_key] = engine
+    app = create_app(settings.with_overrides(instance_id="racing"), service_config, clock, engine=engine)
     client: TestClient[Any, Any] = TestClient(TestServer(app))
     await client.start_server()
     try:
         await add_user(client, "zhou", Role.AGENT)
-        async with client.app[sessions_key]() as session:
+        async with resources(client.app).sessions() as session:
             engine.agent_id = (await session.execute(select(User.id))).scalar_one()
         token, conversation_id = await new_session(client)
         socket = await ChatSocket.open(client, token)
@@ -99,7 +98,7 @@ async def test_a_bot_reply_computed_before_the_claim_is_dropped(
         await socket.until_acked(message_id)
 
         async def processed() -> bool:
-            async with client.app[sessions_key]() as session:
+            async with resources(client.app).sessions() as session:
                 row = await session.execute(
                     select(Message.processed_at).where(Message.text == RACING_TEXT, Message.direction == "in")
                 )
@@ -109,7 +108,7 @@ async def test_a_bot_reply_computed_before_the_claim_is_dropped(
         await settled(client, sockets=[socket])
         assert engine.raced
         assert len(socket.bot_texts()) == replies_before  # "您反映的情况,我已记录下来…" never arrives
-        async with client.app[sessions_key]() as session:
+        async with resources(client.app).sessions() as session:
             bot_rows = (
                 await session.execute(
                     select(Message.text).where(

@@ -9,7 +9,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import select
 
-from bot.keys import clock_key, config_key, pipeline_key, redis_key, redis_url_key, resources_key, sessions_key
+from bot.keys import resources
 from bot.resources import job_ctx
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Notification
@@ -21,12 +21,12 @@ from workers.timers import TimerPump
 
 
 def _worker_ctx(client: Any) -> dict[str, Any]:
-    return job_ctx(client.app[resources_key])
+    return job_ctx(resources(client.app))
 
 
 async def run_worker(client: Any, reconcile_first: bool = False) -> int:
     """Run a real arq worker in burst mode over everything queued; returns the jobs completed."""
-    pool = await create_pool(RedisSettings.from_dsn(client.app[redis_url_key]))
+    pool = await create_pool(RedisSettings.from_dsn(resources(client.app).redis_url))
     ctx = _worker_ctx(client)
     if reconcile_first:
         await reconcile({**ctx, "redis": pool})
@@ -40,8 +40,8 @@ async def run_worker(client: Any, reconcile_first: bool = False) -> int:
 async def run_due(client: Any) -> int:
     """What the timer pump and a worker do at the app's (fixed) current time."""
     # Timers armed by processing still under way reach Redis after its commit: let it finish.
-    assert await client.app[pipeline_key].drained(timeout=10)
-    await TimerPump(client.app[redis_key], client.app[clock_key]).pump_once()
+    assert await resources(client.app).pipeline.drained(timeout=10)
+    await TimerPump(resources(client.app).redis, resources(client.app).clock).pump_once()
     return await run_worker(client)
 
 
@@ -62,14 +62,14 @@ async def promised_case(client: Any, description: str = "小区电梯坏了三�
 
 
 async def complaint(client: Any, conversation_id: int) -> Complaint:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return (
             await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
         ).scalar_one()
 
 
 async def notifications(client: Any, kind: str) -> list[Notification]:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return list((await session.execute(select(Notification).where(Notification.kind == kind))).scalars())
 
 
@@ -86,7 +86,7 @@ async def claim_case(
 ) -> tuple[dict[str, str], int]:
     """An agent of every queue claims the case's ticket; returns the CSRF header and the agent's id."""
     headers, agent_id = await staff(client, username, Role.AGENT)
-    await set_queues(client, username, client.app[config_key].handoff.queue_ids())
+    await set_queues(client, username, resources(client.app).config.handoff.queue_ids())
     queue = await (await client.get("/api/queue")).json()
     ticket = next(t for t in queue["tickets"] if t["conversation_id"] == conversation_id)
     assert (await client.post(f"/api/tickets/{ticket['id']}/claim", headers=headers)).status == 200

@@ -12,7 +12,7 @@ from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Resolved, TimerKind
 from bot.flows.data import FlowData
 from bot.flows.records import CustomerView, State
-from bot.keys import config_key, database_key, sessions_key
+from bot.keys import resources
 from bot.promises.tracker import Tracker
 from bot.staff.accounts import Role
 from bot.storage.models import Conversation, Satisfaction
@@ -34,14 +34,14 @@ ASK_RATING, ASK_COMMENT, THANKS, REOPENED = "1到5分", "意见或建议", "感�
 
 
 async def _conversation(client: Any, conversation_id: int) -> Conversation:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         found = await session.get(Conversation, conversation_id)
         assert found is not None
         return found
 
 
 async def _satisfaction(client: Any) -> list[Satisfaction]:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return list((await session.execute(select(Satisfaction).order_by(Satisfaction.id))).scalars())
 
 
@@ -112,7 +112,7 @@ async def _sms_round_trip(client: Any, stub: Any, clock: FixedClock) -> None:
     await said("是否正确")
     await stub.phone_sends("对")
     await said("投诉编号")
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         conversation_id = (await session.execute(select(Conversation.id))).scalar_one()
     await claim_and_resolve(client, conversation_id)
     await eventually(lambda: _state_is(client, conversation_id, "resolved"))
@@ -247,14 +247,14 @@ async def test_a_resolution_whose_event_was_lost_still_gets_its_callback(
     client = await make_client()
     conversation_id, socket = await promised_case(client)
     _, agent_id = await claim_case(client, conversation_id)
-    tracker, now = Tracker(client.app[config_key]), clock.now
+    tracker, now = Tracker(resources(client.app).config), clock.now
 
     def resolve_without_the_push(session: Any) -> bool:
         # What POST /resolve commits; the process dies before it pushes the Resolved event.
         found = session.get(Conversation, conversation_id)
         return tracker.resolve(session, found, "已更换电梯控制板", f"agent:{agent_id}", now)
 
-    assert await client.app[database_key].write(resolve_without_the_push)
+    assert await resources(client.app).database.write(resolve_without_the_push)
     assert (await _conversation(client, conversation_id)).flow_state == "handed_off"
 
     clock.advance(seconds=31)

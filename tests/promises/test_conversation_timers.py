@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import PhraseId, ServiceConfig
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.storage.models import Conversation
 from tests.conftest import AppFactory, FixedClock
 from tests.helpers import ChatSocket, new_session, settled
@@ -13,7 +13,7 @@ from tests.promises.support import run_due
 
 
 async def _status(client: Any, conversation_id: int) -> tuple[str, str | None]:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         found = await session.get(Conversation, conversation_id)
         assert found is not None
         return found.status, found.closed_reason

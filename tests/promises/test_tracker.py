@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.keys import redis_key, sessions_key
+from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import HandoffTicket, Timer
 from tests.conftest import AppFactory, FixedClock
@@ -63,7 +63,7 @@ async def test_reminder_apology_and_breach_each_fire_at_their_time(make_client: 
     assert breached.breached_at == clock.now
     [breach] = await notifications(client, "deadline_breached")
     assert breach.audience == "role:supervisor"
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         ticket = (await session.execute(select(HandoffTicket))).scalar_one()
     assert (ticket.queue, ticket.priority, ticket.status) == ("supervisor", 0, "waiting")
     tracked = ["deadline_reminder", "waiting_apology", "deadline_breached", "escalated"]
@@ -96,7 +96,7 @@ async def test_the_owner_is_reminded_and_nothing_fires_once_resolved(
     assert not any(APOLOGY in text for text in system_texts(socket))
     assert (await complaint(client, conversation_id)).breached_at is None
     assert await notifications(client, "deadline_breached") == []
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         statuses = dict((await session.execute(select(Timer.kind, Timer.status))).all())
     assert statuses["case_breach"] == "cancelled" and statuses["case_apology"] == "cancelled"
     await socket.close()
@@ -150,7 +150,7 @@ async def test_an_extension_rearms_the_timers_and_tells_the_customer_the_new_tim
 async def test_timers_survive_a_redis_flush(make_client: AppFactory, clock: FixedClock) -> None:
     client = await make_client()
     conversation_id, socket = await promised_case(client)
-    await client.app[redis_key].flushdb()  # the due-timer set and the arq queue are gone
+    await resources(client.app).redis.flushdb()  # the due-timer set and the arq queue are gone
     clock.advance(hours=12, minutes=1)
     assert await run_due(client) == 0  # nothing left in Redis to fire
     assert (await complaint(client, conversation_id)).breached_at is None

@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
 
 
 async def _scalar(client: Any, statement: Any) -> Any:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return (await session.execute(statement)).scalar()
 
 
@@ -48,7 +48,7 @@ async def test_a_complaint_from_greeting_to_handoff(make_client: AppFactory) -> 
     case_line = await socket.until_bot_says("TS20261123")
     await socket.close()
 
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         complaint = (await session.execute(select(Complaint))).scalar_one()
         ticket = (await session.execute(select(HandoffTicket))).scalar_one()
         conversation = await session.get(Conversation, conversation_id)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.channels.text_input import check_text
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.storage.models import Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
@@ -39,7 +39,7 @@ def _encode(frame: Any) -> tuple[str, str | None]:
 
 
 async def _stored_texts(client: TestClient[Any, Any], client_id: str) -> list[str]:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         rows = await session.execute(select(Message.text).where(Message.provider_message_id.endswith(f":{client_id}")))
         return list(rows.scalars())
 
@@ -211,6 +211,6 @@ async def test_one_client_looping_bad_texts_never_fails_other_customers_messages
     for socket in sockets:
         await socket.close()
     await bad.close()
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         stored = (await session.execute(select(func.count()).where(Message.direction == "in"))).scalar_one()
     assert stored == 12 * 3

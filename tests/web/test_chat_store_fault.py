@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.channels.webchat.routes import NOT_STORED
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.storage.models import Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
@@ -38,7 +38,7 @@ async def test_a_message_that_cannot_be_stored_gets_an_error_frame_and_the_socke
     await socket.send(DESCRIPTION, message_id)
     await socket.until_acked(message_id)
     await socket.until_bot_says("电话")
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         stored = await session.execute(
             select(func.count()).where(Message.provider_message_id.endswith(message_id))
         )

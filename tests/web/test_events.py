@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from bot.core.staff_event import StaffEvent, StaffEventKind
-from bot.keys import redis_key
+from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.event_socket import staff_hub_key
 from bot.staff.events import publish
@@ -83,7 +83,7 @@ async def test_a_watching_console_gets_no_events_of_other_conversations(make_cli
     watcher = await staff_socket(client, "li.agent")
     await watcher.send_json({"type": "watch", "conversation_ids": [1]})
     await eventually(lambda: _watching(client, 1))
-    redis = client.app[redis_key]
+    redis = resources(client.app).redis
     await publish(
         redis,
         StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(2,)),
@@ -105,7 +105,7 @@ async def test_notifications_reach_only_their_audience(make_client: AppFactory) 
     supervisor = await staff_socket(other, "zhou.sup")
     agent_id = (await (await client.get("/api/me")).json())["id"]
     await publish(
-        client.app[redis_key],
+        resources(client.app).redis,
         StaffEvent(StaffEventKind.NOTIFICATION, audience="role:supervisor", detail={"kind": "pickup_overdue"}),
         StaffEvent(StaffEventKind.NOTIFICATION, audience=f"user:{agent_id}", detail={"kind": "for_li"}),
         StaffEvent(StaffEventKind.RULES),

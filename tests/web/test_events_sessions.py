@@ -11,7 +11,7 @@ from aiohttp import ClientWebSocketResponse, WSMsgType
 from sqlalchemy import update
 
 from bot.core.staff_event import StaffEvent, StaffEventKind
-from bot.keys import database_key, redis_key
+from bot.keys import resources
 from bot.settings import AuthSettings
 from bot.staff.accounts import Role
 from bot.staff.event_socket import SESSION_ENDED, staff_hub_key
@@ -35,7 +35,7 @@ async def test_a_sign_out_on_another_instance_closes_the_open_event_socket(make_
     socket = await staff_socket(first, "li.agent")
 
     assert await call_with_cookie(second, token, "POST", "/api/logout", csrf) == 200
-    await publish(second.app[redis_key], StaffEvent(StaffEventKind.RULES))  # must not reach it
+    await publish(resources(second.app).redis, StaffEvent(StaffEventKind.RULES))  # must not reach it
 
     assert await close_code(socket, timeout=2) == SESSION_ENDED
     assert len(first.app[staff_hub_key]) == 0
@@ -74,13 +74,13 @@ async def test_a_socket_closes_soon_after_its_account_is_deactivated(make_client
     await _deactivate(client, "qian")
 
     assert await close_code(leaves, timeout=3) == SESSION_ENDED
-    await publish(client.app[redis_key], StaffEvent(StaffEventKind.RULES))
+    await publish(resources(client.app).redis, StaffEvent(StaffEventKind.RULES))
     message = await asyncio.wait_for(stays.receive(), 3)
     assert message.type is WSMsgType.TEXT and message.json()["type"] == "rules"
     await stays.close()
 
 
 async def _deactivate(client: Any, username: str) -> None:
-    await client.app[database_key].write(
+    await resources(client.app).database.write(
         lambda session: session.execute(update(User).where(User.username == username).values(active=False))
     )

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.core import redis_keys
-from bot.keys import redis_key
+from bot.keys import resources
 from bot.settings import AuthSettings, Settings
 from bot.staff.accounts import Role
 from tests.conftest import AppFactory
@@ -110,7 +110,7 @@ async def test_a_burst_beyond_the_hashing_queue_is_told_to_come_back_at_once(mak
     assert statistics.median(seconds for _, seconds, _ in busy) < slowest_checked / 2, answers
     assert statistics.median(latencies) < 1.0, latencies
     # Refused for load, not for the password: only the checked ones counted as failures.
-    failures = await client.app[redis_key].get(redis_keys.login_failures("address", "127.0.0.1"))
+    failures = await resources(client.app).redis.get(redis_keys.login_failures("address", "127.0.0.1"))
     assert int(failures) == len(checked)
 
 

@@ -14,13 +14,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import select
 
-from bot.keys import (
-    clock_key,
-    redis_key,
-    redis_url_key,
-    resources_key,
-    sessions_key,
-)
+from bot.keys import resources
 from bot.resources import job_ctx
 from bot.storage.models import ChannelIdentity, Conversation, Customer, Message
 from workers.settings import worker_functions
@@ -107,8 +101,8 @@ async def seed_conversation(
 ) -> tuple[int, list[int]]:
     """A conversation with pending outbound messages (as the engine or an agent would leave them),
     and optionally the customer's last inbound message at ``customer_wrote_at``."""
-    now = client.app[clock_key]()
-    async with client.app[sessions_key]() as session, session.begin():
+    now = resources(client.app).clock()
+    async with resources(client.app).sessions() as session, session.begin():
         customer = Customer(phone=phone, created_at=now)
         session.add(customer)
         await session.flush()
@@ -157,12 +151,12 @@ async def seed_conversation(
 
 async def enqueue(client: Any, message_ids: Iterable[int]) -> None:
     for message_id in message_ids:
-        await client.app[redis_key].enqueue_job("deliver_message", message_id, _job_id=f"deliver:{message_id}")
+        await resources(client.app).redis.enqueue_job("deliver_message", message_id, _job_id=f"deliver:{message_id}")
 
 
 def worker_ctx(client: Any) -> dict[str, Any]:
     """What a worker's ``on_startup`` provides, taken from a running app instance."""
-    return {**job_ctx(client.app[resources_key]), "redis": client.app[redis_key]}
+    return {**job_ctx(resources(client.app)), "redis": resources(client.app).redis}
 
 
 async def run_burst_worker(client: Any) -> Worker:
@@ -171,13 +165,13 @@ async def run_burst_worker(client: Any) -> Worker:
     ctx = worker_ctx(client)
     ctx.pop("redis")
     worker = Worker(
-        functions=worker_functions(app[resources_key].settings),
-        redis_pool=await create_pool(RedisSettings.from_dsn(app[redis_url_key])),
+        functions=worker_functions(resources(app).settings),
+        redis_pool=await create_pool(RedisSettings.from_dsn(resources(app).redis_url)),
         ctx=ctx,
         burst=True,
         poll_delay=0.02,
         handle_signals=False,
-        job_timeout=app[resources_key].settings.job_timeout,
+        job_timeout=resources(app).settings.job_timeout,
     )
     try:
         await worker.main()
@@ -187,5 +181,5 @@ async def run_burst_worker(client: Any) -> Worker:
 
 
 async def message(client: Any, message_id: int) -> Message:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return (await session.execute(select(Message).where(Message.id == message_id))).scalar_one()

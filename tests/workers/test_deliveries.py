@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from bot.keys import clock_key, sessions_key
+from bot.keys import resources
 from bot.settings import TelegramBotSettings
 from bot.staff.accounts import Role
 from bot.storage.models import DeadLetter, Message
@@ -83,7 +83,7 @@ async def test_a_permanent_failure_is_not_retried_and_is_recorded(
     assert stored.delivery_status == "failed"
     assert "Chat not found" in (stored.last_error or "")
     assert "delivery_failed" in await timeline_kinds(client, conversation_id)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         letters = (await session.execute(select(DeadLetter))).scalars().all()
     assert [(letter.message_id, letter.job) for letter in letters] == [(message_id, "deliver_message")]
 
@@ -146,7 +146,7 @@ async def test_two_workers_side_by_side_send_each_message_once_and_in_order(
     assert sent == sorted(text for texts in expected.values() for text in texts)  # each exactly once
     for chat_id, texts in expected.items():
         assert [str(item["text"]) for item in bot_api.sent if str(item["chat_id"]) == chat_id] == texts
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         statuses = set((await session.execute(select(Message.delivery_status))).scalars())
     assert statuses == {"sent"}
 
@@ -173,7 +173,7 @@ async def test_an_interrupted_attempt_is_resent_and_flagged_when_the_provider_ca
     client = await telegram_client(make_client, bot_api, job_timeout=60)
     conversation_id, (message_id,) = await seed_conversation(client, "telegram", CHAT, ["您的投诉已受理"])
     # A worker committed its attempt marker and died before recording the outcome.
-    async with client.app[sessions_key]() as session, session.begin():
+    async with resources(client.app).sessions() as session, session.begin():
         await session.execute(
             update(Message)
             .where(Message.id == message_id)
@@ -203,7 +203,7 @@ async def test_a_message_interrupted_too_often_is_failed_into_the_dead_letters(
 ) -> None:
     client = await telegram_client(make_client, bot_api, job_timeout=60)
     _, (message_id,) = await seed_conversation(client, "telegram", CHAT, ["您好"])
-    async with client.app[sessions_key]() as session, session.begin():
+    async with resources(client.app).sessions() as session, session.begin():
         await session.execute(
             update(Message)
             .where(Message.id == message_id)
@@ -212,13 +212,13 @@ async def test_a_message_interrupted_too_often_is_failed_into_the_dead_letters(
     clock.advance(seconds=61)
     assert await reconcile_deliveries(worker_ctx(client)) == 0
     assert (await message(client, message_id)).delivery_status == "failed"
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         letter = (await session.execute(select(DeadLetter))).scalar_one()
     assert letter.message_id == message_id and "interrupted" in letter.error
 
 
 async def dead_letters(client: Any) -> list[DeadLetter]:
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         return list((await session.execute(select(DeadLetter).order_by(DeadLetter.id))).scalars())
 
 
@@ -239,14 +239,14 @@ async def test_an_answer_the_adapter_cannot_read_fails_that_message_and_the_next
     ]
 
     # An agent's later reply in the same conversation is not held behind the broken one.
-    async with client.app[sessions_key]() as session, session.begin():
+    async with resources(client.app).sessions() as session, session.begin():
         later = Message(
             conversation_id=conversation_id,
             channel="telegram",
             direction="out",
             sender="agent",
             text="维修师傅下午两点上门",
-            created_at=client.app[clock_key](),
+            created_at=resources(client.app).clock(),
             delivery_status="pending",
         )
         session.add(later)

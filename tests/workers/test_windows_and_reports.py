@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.channels.sms.stub import StubConfig, create_stub_app, stub_key
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
 from bot.embedded_redis import free_port
-from bot.keys import sessions_key
+from bot.keys import resources
 from bot.settings import SmsGatewaySettings, WechatAccountSettings
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Notification, TimelineEvent
@@ -103,7 +103,7 @@ async def test_outside_the_window_the_message_goes_by_sms_where_a_phone_is_known
     stored = await message(client, message_id)
     assert stored.delivery_status == "sent" and (stored.provider_message_id or "").startswith("sms:")
     assert "delivery_fallback" in await timeline_kinds(client, conversation_id)
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         detail = (
             await session.execute(select(TimelineEvent.detail).where(TimelineEvent.kind == "delivery_fallback"))
         ).scalar_one()
@@ -118,7 +118,7 @@ async def test_the_daily_report_counts_yesterday_and_tells_the_managers(
     rows = [("property_service", "阳光花园", "wechat"), ("property_service", "阳光花园", "sms"), ("noise", None, "sms")]
     for index, (category, area, channel) in enumerate(rows):
         conversation_id, _ = await seed_conversation(client, channel, f"c{index}", [])
-        async with client.app[sessions_key]() as session, session.begin():
+        async with resources(client.app).sessions() as session, session.begin():
             session.add(
                 Complaint(
                     case_number=f"TS{index}",
@@ -141,7 +141,7 @@ async def test_the_daily_report_counts_yesterday_and_tells_the_managers(
                 )
     # Today's complaint is not in yesterday's report.
     today_id, _ = await seed_conversation(client, "sms", "today", [])
-    async with client.app[sessions_key]() as session, session.begin():
+    async with resources(client.app).sessions() as session, session.begin():
         session.add(
             Complaint(
                 case_number="TS9",
@@ -176,6 +176,6 @@ async def test_the_daily_report_counts_yesterday_and_tells_the_managers(
     assert (report["resolved"], report["breached"]) == (1, 2)
     assert (await client.get("/api/reports/daily?day=2026-11-21")).status == 404
     assert (await client.get("/api/reports/daily?day=yesterday")).status == 400
-    async with client.app[sessions_key]() as session:
+    async with resources(client.app).sessions() as session:
         notes = (await session.execute(select(Notification))).scalars().all()
     assert [(note.kind, note.audience) for note in notes] == [("daily_report", "role:manager")]

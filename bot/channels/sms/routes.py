@@ -7,13 +7,11 @@ from aiohttp import web
 
 from bot.channels.sms.adapter import SmsAdapter
 from bot.channels.text_input import clean_inbound
-from bot.keys import clock_key, config_key, database_key, pipeline_key, settings_key
+from bot.keys import channel_adapter, resources
 from bot.storage.deliveries import set_sms_status
 from bot.web.responses import json_error
 
 log = structlog.get_logger(__name__)
-
-sms_adapter_key = web.AppKey("sms_adapter", SmsAdapter)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 STATUS_MAP = {
@@ -29,7 +27,7 @@ STATUS_MAP = {
 
 def _signed_url(request: web.Request) -> str:
     """The URL the gateway signed: the public URL when the app sits behind a proxy."""
-    public = request.app[settings_key].public_url
+    public = resources(request).settings.public_url
     return f"{public.rstrip('/')}{request.path_qs}" if public else str(request.url)
 
 
@@ -42,7 +40,8 @@ async def _verified_form(request: web.Request) -> dict[str, str]:
             text='{"error": "the body must be a form"}', content_type="application/json"
         ) from error
     params = {key: str(value) for key, value in form.items()}
-    if not request.app[sms_adapter_key].verify(_signed_url(request), params, request.headers.get("X-Twilio-Signature")):
+    signature = request.headers.get("X-Twilio-Signature")
+    if not channel_adapter(request, SmsAdapter).verify(_signed_url(request), params, signature):
         raise web.HTTPForbidden(text='{"error": "bad or missing X-Twilio-Signature"}', content_type="application/json")
     return params
 
@@ -52,16 +51,16 @@ async def inbound(request: web.Request) -> web.Response:
 
     The text is cleaned and cut to the limit; a blank one is acknowledged and not stored.
     """
-    params = await _verified_form(request)
+    params, shared = await _verified_form(request), resources(request)
     try:
-        parsed = request.app[sms_adapter_key].parse(params, request.app[clock_key]())
+        parsed = channel_adapter(request, SmsAdapter).parse(params, shared.clock())
     except ValueError as error:
         return json_error(400, str(error))
-    message = clean_inbound(parsed, request.app[config_key].channels.max_text_chars)
+    message = clean_inbound(parsed, shared.config.channels.max_text_chars)
     if message is None:
         log.info("sms.blank_ignored", message_sid=parsed.provider_message_id)
     else:
-        await request.app[pipeline_key].submit(message)
+        await shared.pipeline.submit(message)
     return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 
 
@@ -71,7 +70,7 @@ async def status_callback(request: web.Request) -> web.Response:
     sid, status = params.get("MessageSid", ""), STATUS_MAP.get(params.get("MessageStatus", ""))
     if not sid or status is None:
         return json_error(400, "MessageSid and a known MessageStatus are required")
-    await request.app[database_key].write(lambda session: set_sms_status(session, sid, status))
+    await resources(request).database.write(lambda session: set_sms_status(session, sid, status))
     return web.Response(status=204)
 
 

@@ -7,10 +7,8 @@ from aiohttp import web
 
 from bot.channels.telegram.adapter import MalformedUpdate, TelegramAdapter
 from bot.channels.text_input import clean_inbound
-from bot.keys import clock_key, config_key, pipeline_key
+from bot.keys import channel_adapter, resources
 from bot.web.responses import json_error
-
-telegram_adapter_key = web.AppKey("telegram_adapter", TelegramAdapter)
 
 log = structlog.get_logger(__name__)
 
@@ -22,21 +20,21 @@ async def webhook(request: web.Request) -> web.Response:
     message of the wrong shape, or with no visible text once cleaned) is acknowledged and
     ignored; a text over the limit is cut to it.
     """
-    adapter = request.app[telegram_adapter_key]
+    shared, adapter = resources(request), channel_adapter(request, TelegramAdapter)
     if not adapter.verify(request.headers):
         return json_error(403, "bad or missing X-Telegram-Bot-Api-Secret-Token")
     try:
         payload = await request.json()
-        parsed = adapter.parse(payload, request.app[clock_key]())
+        parsed = adapter.parse(payload, shared.clock())
     except MalformedUpdate as error:
         log.warning("telegram.malformed_update_ignored", update_id=payload.get("update_id"), reason=str(error))
         return web.json_response({"ok": True})
     # ValueError: not JSON, not in its charset, or not an update; LookupError: an unknown charset.
     except (ValueError, LookupError, RecursionError) as error:
         return json_error(400, f"not a Telegram update: {error}")
-    message = clean_inbound(parsed, request.app[config_key].channels.max_text_chars) if parsed is not None else None
+    message = clean_inbound(parsed, shared.config.channels.max_text_chars) if parsed is not None else None
     if message is not None:
-        await request.app[pipeline_key].submit(message)
+        await shared.pipeline.submit(message)
     return web.json_response({"ok": True})
 
 

@@ -9,7 +9,7 @@ from aiohttp import WSMsgType, web
 
 from bot.channels.webchat.adapter import FrameError, message_frame, parse_frame, parse_message
 from bot.flows.complaint import Started
-from bot.keys import clock_key, config_key, database_key, engine_key, hub_key, pipeline_key, sessions_key
+from bot.keys import resources, webchat_hub
 from bot.storage import store
 from bot.web.responses import STATIC_DIR, json_error
 
@@ -42,13 +42,13 @@ async def _read_json(request: web.Request) -> dict[str, Any]:
 async def create_session(request: web.Request) -> web.Response:
     """``POST /chat/session``: a new conversation, or the one a known token resumes."""
     payload = await _read_json(request)
-    app = request.app
-    locale = app[engine_key].phrases.locale(payload.get("locale") if isinstance(payload.get("locale"), str) else None)
+    shared = resources(request)
+    locale = shared.engine.phrases.locale(payload.get("locale") if isinstance(payload.get("locale"), str) else None)
     token = payload.get("token")
     if token is not None:
         if not isinstance(token, str):
             return json_error(400, "'token' must be a string")
-        async with app[sessions_key]() as session:
+        async with shared.sessions() as session:
             identity_id = await session.run_sync(store.identity_for_token, token)
             if identity_id is None:
                 return json_error(401, "unknown token: start a new session without one")
@@ -56,9 +56,9 @@ async def create_session(request: web.Request) -> web.Response:
             if conversation_id is None:
                 conversation_id = await session.run_sync(store.latest_conversation_id, identity_id)
         return web.json_response({"token": token, "conversation_id": conversation_id})
-    now, tier = app[clock_key](), app[engine_key].config.deadlines.default_tier
-    created = await app[database_key].write(lambda session: store.create_webchat_session(session, locale, now, tier))
-    await app[pipeline_key].push(created.conversation_id, [Started()])
+    now, tier = shared.clock(), shared.engine.config.deadlines.default_tier
+    created = await shared.database.write(lambda session: store.create_webchat_session(session, locale, now, tier))
+    await shared.pipeline.push(created.conversation_id, [Started()])
     return web.json_response({"token": created.token, "conversation_id": created.conversation_id}, status=201)
 
 
@@ -73,7 +73,7 @@ async def _identity(request: web.Request, token: str | None) -> int:
         raise web.HTTPUnauthorized(
             text=json.dumps({"error": "a web chat token is required"}), content_type="application/json"
         )
-    async with request.app[sessions_key]() as session:
+    async with resources(request).sessions() as session:
         identity_id = await session.run_sync(store.identity_for_token, token)
     if identity_id is None:
         raise web.HTTPUnauthorized(
@@ -83,7 +83,7 @@ async def _identity(request: web.Request, token: str | None) -> int:
 
 
 async def _history(request: web.Request, identity_id: int, after_id: int) -> list[dict[str, Any]]:
-    async with request.app[sessions_key]() as session:
+    async with resources(request).sessions() as session:
         messages = await session.run_sync(store.webchat_history, identity_id, after_id, HISTORY_LIMIT)
     return [
         message_frame(message.id, message.sender, message.text, message.created_at, message.provider_message_id)
@@ -94,11 +94,11 @@ async def _history(request: web.Request, identity_id: int, after_id: int) -> lis
 async def websocket(request: web.Request) -> web.StreamResponse:
     """``GET /chat/ws?token=…``: history first, then live messages both ways."""
     identity_id = await _identity(request, request.query.get("token"))
-    app = request.app
+    shared = resources(request)
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
     await socket.prepare(request)
-    hub, pipeline, clock = app[hub_key], app[pipeline_key], app[clock_key]
-    max_chars = app[config_key].channels.max_text_chars
+    hub, pipeline, clock = webchat_hub(request), shared.pipeline, shared.clock
+    max_chars = shared.config.channels.max_text_chars
     hub.add(identity_id, socket)
     try:
         for frame in await _history(request, identity_id, 0):
@@ -130,15 +130,14 @@ async def post_message(request: web.Request) -> web.Response:
     """``POST /chat/messages``: the HTTP fallback for sending."""
     identity_id = await _identity(request, _bearer(request))
     payload = await _read_json(request)
+    shared = resources(request)
     try:
-        inbound = parse_message(
-            payload, identity_id, request.app[clock_key](), max_chars=request.app[config_key].channels.max_text_chars
-        )
+        inbound = parse_message(payload, identity_id, shared.clock(), max_chars=shared.config.channels.max_text_chars)
     except FrameError as error:
         return json_error(400, str(error))
     client_id = inbound.provider_message_id.split(":", 1)[1]
     try:
-        await request.app[pipeline_key].submit(inbound, identity_id=identity_id)
+        await shared.pipeline.submit(inbound, identity_id=identity_id)
     except Exception:
         return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
     return web.json_response({"type": "ack", "id": client_id})

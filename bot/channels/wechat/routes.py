@@ -6,17 +6,15 @@ from aiohttp import web
 
 from bot.channels.text_input import clean_inbound
 from bot.channels.wechat.adapter import RequestRejected, WechatAdapter
-from bot.keys import clock_key, config_key, database_key, gateway_key, pipeline_key
+from bot.keys import channel_adapter, resources
 from bot.storage.deliveries import mark_sent_passively
 from bot.web.responses import json_error
-
-wechat_adapter_key = web.AppKey("wechat_adapter", WechatAdapter)
 
 
 async def verify(request: web.Request) -> web.Response:
     """``GET /channels/wechat``: echo ``echostr`` when the signature is right."""
     try:
-        echo = request.app[wechat_adapter_key].verify_url(request.query, request.app[clock_key]())
+        echo = channel_adapter(request, WechatAdapter).verify_url(request.query, resources(request).clock())
     except RequestRejected as error:
         return json_error(error.status, str(error))
     return web.Response(text=echo)
@@ -34,9 +32,8 @@ async def push(request: web.Request) -> web.Response:
     message with no text is answered ``success`` and ignored.
     Text is cleaned and cut to the limit like every provider's (``bot.channels.text_input``).
     """
-    app = request.app
-    adapter = app[wechat_adapter_key]
-    now = app[clock_key]()
+    shared, adapter = resources(request), channel_adapter(request, WechatAdapter)
+    now = shared.clock()
     body = await request.read()
     try:
         xml, crypto = adapter.read(request.query, body, now)
@@ -46,18 +43,18 @@ async def push(request: web.Request) -> web.Response:
         status = error.status if isinstance(error, RequestRejected) else 400
         return json_error(status, str(error))
     if message is not None:
-        message = clean_inbound(message, app[config_key].channels.max_text_chars)
+        message = clean_inbound(message, shared.config.channels.max_text_chars)
     if message is None:
         return web.Response(text="success")
-    stored = await app[pipeline_key].submit(message)
-    budget = app[config_key].channels.wechat.passive_reply_within_ms
+    stored = await shared.pipeline.submit(message)
+    budget = shared.config.channels.wechat.passive_reply_within_ms
     if stored.duplicate or budget <= 0:
         return web.Response(text="success")
-    replies = await app[gateway_key].replies_to(stored.message_id, within=budget / 1000)
+    replies = await shared.gateway.replies_to(stored.message_id, within=budget / 1000)
     if not replies:
         return web.Response(text="success")
     ids = [reply.message_id for reply in replies]
-    await app[database_key].write(lambda session: mark_sent_passively(session, ids))
+    await shared.database.write(lambda session: mark_sent_passively(session, ids))
     text = "\n\n".join(reply.text for reply in replies)
     return web.Response(text=adapter.passive_reply(xml, text, request.query, crypto), content_type="application/xml")
 
