@@ -21,11 +21,15 @@ from sqlalchemy.engine import make_url
 from bot.app import create_app
 from bot.config import ServiceConfig, load_config
 from bot.core.clock import Clock
+from bot.core.engine import ConversationEngine
 from bot.embedded_redis import EmbeddedRedis
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import migrate
 from bot.storage.db import create_engine
 from bot.storage.models import Base
+from bot.understanding.normalise import Converter, simplified_converter
+from bot.understanding.tokens import Dictionary, load_dictionary
+from bot.understanding.understander import Understander
 from workers.settings import in_process_worker
 
 pytest_plugins = ("tests.network_guard",)
@@ -66,6 +70,27 @@ def _in_thread(function: Callable[[], None]) -> None:
 @pytest.fixture(scope="session")
 def service_config() -> ServiceConfig:
     return load_config(PROJECT_ROOT / "config")
+
+
+@pytest.fixture(scope="session")
+def jieba_dictionary() -> Dictionary:
+    return load_dictionary()
+
+
+@pytest.fixture(scope="session")
+def converter() -> Converter:
+    return simplified_converter()
+
+
+@pytest.fixture(scope="session")
+def understander(service_config: ServiceConfig, jieba_dictionary: Dictionary, converter: Converter) -> Understander:
+    """One understander for the whole run: loading the language tools takes about a second."""
+    return Understander.from_config(service_config, dictionary=jieba_dictionary, converter=converter)
+
+
+@pytest.fixture(scope="session")
+def conversation_engine(service_config: ServiceConfig, understander: Understander) -> ConversationEngine:
+    return ConversationEngine(service_config, understander)
 
 
 @pytest.fixture(scope="session")
@@ -158,7 +183,11 @@ AppFactory = Callable[..., Awaitable[TestClient[web.Request, web.Application]]]
 
 @pytest.fixture
 async def make_client(
-    settings: Settings, service_config: ServiceConfig, clock: FixedClock
+    settings: Settings,
+    service_config: ServiceConfig,
+    clock: FixedClock,
+    conversation_engine: ConversationEngine,
+    understander: Understander,
 ) -> AsyncIterator[AppFactory]:
     """Start app instances (each its own server) sharing the test Redis and database."""
     clients: list[TestClient[web.Request, web.Application]] = []
@@ -178,6 +207,7 @@ async def make_client(
             service_config if config is None else config,
             default_clock if clock is None else clock,
             worker=in_process_worker,
+            engine=conversation_engine if config is None else ConversationEngine(config, understander),
         )
         server = TestServer(app, port=port) if port else TestServer(app)
         client: TestClient[web.Request, web.Application] = TestClient(server)

@@ -234,7 +234,10 @@ class ComplaintFlow:
                 self._on_handed_off(turn, text)
 
     def _side_intent(self, turn: _Turn, intents: frozenset[Intent], state: State) -> bool:
-        """Answer thanks, apologies, suggestions and out-of-scope requests; True if handled."""
+        """Answer thanks, apologies, suggestions and out-of-scope requests; True if handled. A
+        message that also describes a problem ("不好意思,我家停电了") is a complaint first."""
+        if Intent.COMPLAINT in intents:
+            return False
         if state in (State.CONFIRMING, State.CHOOSE_CORRECTION) and intents & {Intent.YES, Intent.NO}:
             return False
         for intent, (phrase, kind) in _SIDE_ANSWERS.items():
@@ -269,7 +272,7 @@ class ComplaintFlow:
     def _on_new(self, turn: _Turn, text: str) -> None:
         self._greet(turn)
         turn.step.state = State.AWAIT_DESCRIPTION
-        if Intent.GREETING in turn.intents:
+        if Intent.GREETING in turn.intents and Intent.COMPLAINT not in turn.intents:
             return
         if turn.step.replies and turn.step.replies[-1].phrase_id == PhraseId.INVITE_COMPLAINT:
             turn.step.replies.pop()  # the invitation: the customer already told us

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -12,62 +11,20 @@ from hypothesis import strategies as st
 from opencc import OpenCC
 
 from bot.config import Grade, PhraseId, ServiceConfig
-from bot.core.engine import ConversationEngine, ConversationSnapshot
+from bot.core.engine import ConversationEngine
 from bot.core.messages import MessageKind
-from bot.flows.complaint import CustomerSaid, Event, Started, Step, TimerFired, TimerKind
-from bot.flows.data import FlowData
+from bot.flows.complaint import CustomerSaid, Started, Step, TimerFired, TimerKind
 from bot.flows.records import CustomerView, OpenCase, State
 from bot.understanding.guard import ForbiddenGuard
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY_2PM = dt.datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI)
-
-
-class Chat:
-    """Drives one conversation through the engine, as the pipeline would."""
-
-    def __init__(
-        self,
-        engine: ConversationEngine,
-        customer: CustomerView | None = None,
-        locale: str = "zh-CN",
-        now: dt.datetime = MONDAY_2PM,
-        owner: str = "bot",
-    ) -> None:
-        self.engine = engine
-        self.customer = customer or CustomerView()
-        self.locale = locale
-        self.now = now
-        self.owner = owner
-        self.state = State.NEW
-        self.data = FlowData()
-        self.steps: list[Step] = []
-
-    def send(self, event: Event | str) -> Step:
-        if isinstance(event, str):
-            event = CustomerSaid(event)
-        snapshot = ConversationSnapshot(1, self.state, self.data, self.locale, self.owner, self.customer)
-        step = self.engine.handle(snapshot, event, self.now)
-        self.state, self.data = step.state, step.data
-        self.steps.append(step)
-        return step
-
-    def texts(self, step: Step) -> str:
-        return "\n".join(reply.text for reply in step.replies)
-
-    def phrase_ids(self, step: Step) -> list[str | None]:
-        return [reply.phrase_id for reply in step.replies]
-
-    def timer(self, kind: TimerKind) -> TimerFired:
-        return TimerFired(kind, self.data.timers[kind])
+from tests.flows.chat import MONDAY_2PM, SHANGHAI, Chat
 
 
 @pytest.fixture
-def engine(service_config: ServiceConfig) -> ConversationEngine:
-    return ConversationEngine(service_config)
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
 
 
-def complete_until_confirmation(chat: Chat, description: str = "小区电梯坏了,停了一上午") -> Step:
+def complete_until_confirmation(chat: Chat, description: str = "小区楼道的垃圾三天没人清理") -> Step:
     chat.send(Started())
     chat.send(description)
     chat.send("13800138000")
@@ -151,7 +108,7 @@ def test_the_complaint_is_restated_for_confirmation(engine: ConversationEngine) 
     step = complete_until_confirmation(chat)
     text = chat.texts(step)
     assert chat.state is State.CONFIRMING
-    for part in ("小区电梯坏了", "13800138000", "阳光花园3栋", "物业"):
+    for part in ("小区楼道的垃圾三天没人清理", "13800138000", "阳光花园3栋", "物业"):
         assert part in text
     assert chat.phrase_ids(step) == ["restate", "confirm_question"]
 
@@ -428,9 +385,9 @@ CUSTOMER_LINES = [
     locale=st.sampled_from(["zh-CN", "en"]),
 )
 def test_no_reply_the_bot_can_send_contains_a_forbidden_phrase(
-    service_config: ServiceConfig, lines: list[str | TimerKind], locale: str
+    service_config: ServiceConfig, conversation_engine: ConversationEngine, lines: list[str | TimerKind], locale: str
 ) -> None:
-    engine = ConversationEngine(service_config)
+    engine = conversation_engine
     guard = _guard(service_config)
     chat = Chat(engine, locale=locale)
     chat.send(Started())

@@ -16,6 +16,7 @@ from bot.keys import resources
 from bot.promises.tracker import Tracker
 from bot.staff.accounts import Role
 from bot.storage.models import Conversation, Satisfaction
+from bot.understanding.understander import Understander
 from tests.channels.conftest import PHONE, app_with_sms_stub
 from tests.conftest import SHANGHAI, AppFactory, FixedClock
 from tests.helpers import eventually, settled, timeline_kinds
@@ -205,11 +206,11 @@ async def test_the_customer_confirmation_is_recorded_by_the_agent_who_resolved(m
     await socket.close()
 
 
-def test_the_callback_is_due_within_one_working_day(service_config: ServiceConfig) -> None:
+def test_the_callback_is_due_within_one_working_day(service_config: ServiceConfig, understander: Understander) -> None:
     slow = service_config.model_copy(
         update={"followups": service_config.followups.model_copy(update={"callback_delay": 5 * 86400})}
     )
-    engine = ConversationEngine(slow)
+    engine = ConversationEngine(slow, understander)
     friday_evening = dt.datetime(2026, 11, 27, 18, 0, tzinfo=SHANGHAI)
     step = engine.flow.step(State.HANDED_OFF, FlowData(), Resolved(), CustomerView(), "zh-CN", friday_evening)
     assert step.state is State.RESOLVED

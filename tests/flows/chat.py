@@ -1,0 +1,53 @@
+"""Driving one conversation through the engine in memory, as the pipeline would: a helper for the flow tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bot.core.engine import ConversationEngine, ConversationSnapshot
+from bot.flows.complaint import CustomerSaid, Event, Step, TimerFired
+from bot.flows.data import FlowData, TimerKind
+from bot.flows.records import CustomerView, State
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY_2PM = dt.datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI)
+
+
+class Chat:
+    """Drives one conversation through the engine, as the pipeline would."""
+
+    def __init__(
+        self,
+        engine: ConversationEngine,
+        customer: CustomerView | None = None,
+        locale: str = "zh-CN",
+        now: dt.datetime = MONDAY_2PM,
+        owner: str = "bot",
+    ) -> None:
+        self.engine = engine
+        self.customer = customer or CustomerView()
+        self.locale = locale
+        self.now = now
+        self.owner = owner
+        self.state = State.NEW
+        self.data = FlowData()
+        self.steps: list[Step] = []
+
+    def send(self, event: Event | str) -> Step:
+        if isinstance(event, str):
+            event = CustomerSaid(event)
+        snapshot = ConversationSnapshot(1, self.state, self.data, self.locale, self.owner, self.customer)
+        step = self.engine.handle(snapshot, event, self.now)
+        self.state, self.data = step.state, step.data
+        self.steps.append(step)
+        return step
+
+    def texts(self, step: Step) -> str:
+        return "\n".join(reply.text for reply in step.replies)
+
+    def phrase_ids(self, step: Step) -> list[str | None]:
+        return [reply.phrase_id for reply in step.replies]
+
+    def timer(self, kind: TimerKind) -> TimerFired:
+        return TimerFired(kind, self.data.timers[kind])

@@ -1,0 +1,116 @@
+"""The complaint flow reads customers with the understanding layer (issue 11): each example a
+new user tried, as the flow now answers it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Intent, PhraseId, Signal
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import CustomerSaid, Started
+from bot.flows.records import State
+from bot.understanding.result import Slots, Understanding
+from tests.flows.chat import Chat
+
+
+@pytest.fixture
+def chat(conversation_engine: ConversationEngine) -> Chat:
+    started = Chat(conversation_engine)
+    started.send(Started())
+    return started
+
+
+def test_everything_given_at_once_goes_straight_to_the_restatement(chat: Chat) -> None:
+    step = chat.send("我叫王芳，电话13912345678，海淀区中关村大街的自来水有异味三天了")
+    assert chat.state is State.CONFIRMING, chat.phrase_ids(step)
+    assert PhraseId.ASK_PHONE.value not in chat.phrase_ids(step)
+    assert PhraseId.ASK_AREA.value not in chat.phrase_ids(step)
+    assert (chat.data.phone, chat.data.area, chat.data.surname) == ("13912345678", "海淀区中关村大街", "王")
+    assert "联系电话:13912345678" in chat.texts(step) and "地址/区域:海淀区中关村大街" in chat.texts(step)
+
+
+def test_the_area_is_the_address_without_the_chatter(chat: Chat) -> None:
+    chat.send("小区的路灯坏了一个星期了")
+    chat.send("13800138000")
+    assert chat.state is State.AWAIT_AREA
+    chat.send("我刚才说了，海淀区中关村大街")
+    assert chat.data.area == "海淀区中关村大街"
+    assert chat.state is State.CONFIRMING
+
+
+def test_a_full_width_phone_number_is_a_phone_number(chat: Chat) -> None:
+    chat.send("楼上漏水，物业一直不管")
+    assert chat.state is State.AWAIT_PHONE
+    step = chat.send("１３８００１３８０００")
+    assert chat.data.phone == "13800138000"
+    assert PhraseId.INVALID_PHONE.value not in chat.phrase_ids(step)
+
+
+def test_a_leak_upstairs_that_the_property_ignores_is_a_repair(chat: Chat) -> None:
+    chat.send("我家楼上漏水，物业一直不管")
+    chat.send("13800138000")
+    step = chat.send("阳光花园3栋")
+    assert "问题类别:工程维修" in chat.texts(step)
+
+
+def test_unhappy_is_not_an_app_problem(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    chat.send("I am not happy with your service")
+    chat.send("13800138000")
+    step = chat.send("Sunshine Garden block 3")
+    assert "Service attitude" in chat.texts(step) and "Support" not in chat.texts(step)
+
+
+def test_anger_in_traditional_characters_gets_empathy_first(chat: Chat) -> None:
+    step = chat.send("氣死我了，寬頻三天沒網")
+    assert chat.phrase_ids(step)[0] == PhraseId.EMPATHY.value
+
+
+def test_thanks_in_traditional_characters_is_thanks_not_a_complaint(chat: Chat) -> None:
+    step = chat.send("謝謝您們的幫忙")
+    assert PhraseId.CUSTOMER_THANKED.value in chat.phrase_ids(step)
+    assert chat.data.description == []
+
+
+@pytest.mark.parametrize(
+    "text", ["我要人工客服,你们的宽带三天没网了,没人管", "叫你们领导出来", "我要找你们经理", "转人工"]
+)
+def test_a_request_for_a_person_hands_off_whatever_its_length(chat: Chat, text: str) -> None:
+    step = chat.send(text)
+    assert chat.state is State.HANDED_OFF
+    assert step.handoff is not None
+
+
+def test_the_complaint_in_a_request_for_a_person_goes_with_it(chat: Chat) -> None:
+    step = chat.send("我要人工客服,你们的宽带三天没网了,没人管")
+    assert chat.data.description == ["我要人工客服,你们的宽带三天没网了,没人管"]
+    assert step.complaint is not None and step.complaint.category == "network"
+
+
+def test_a_bare_request_for_a_person_is_not_a_description(chat: Chat) -> None:
+    chat.send("转人工")
+    assert chat.data.description == []
+
+
+def test_what_the_caller_understood_is_used_as_given(chat: Chat) -> None:
+    """The pipeline passes the rules merged with the model's reading: the flow takes it as it is."""
+    understood = Understanding(
+        text="麻烦处理一下",
+        locale="zh-CN",
+        intents=frozenset({Intent.COMPLAINT}),
+        category="billing",
+        signals=frozenset({Signal.EMOTIONAL}),
+        slots=Slots(phone="+8613700137000"),
+    )
+    step = chat.send(CustomerSaid("麻烦处理一下", understood=understood))
+    assert chat.data.phone == "13700137000"
+    assert chat.phrase_ids(step)[0] == PhraseId.EMPATHY.value
+
+
+@pytest.mark.parametrize("text", ["谢谢，你们的宽带三天没网了", "不好意思，我家停电了", "你好，我家停水了"])
+def test_a_courtesy_with_a_problem_in_it_is_a_complaint(conversation_engine: ConversationEngine, text: str) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(text)
+    assert chat.data.description == [text]
+    assert chat.state is State.AWAIT_PHONE
