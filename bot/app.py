@@ -23,7 +23,7 @@ from bot.core.engine import ConversationEngine
 from bot.keys import resources, resources_key
 from bot.resources import Resources, build_resources
 from bot.settings import Settings
-from bot.staff import api, auth, console, deliveries, rules_api
+from bot.staff import api, auth, console, deliveries, rules_api, understanding_api
 from bot.staff import event_socket as events
 from bot.web.security_headers import security_headers
 
@@ -146,6 +146,7 @@ def create_app(
     console.add_routes(app)
     deliveries.add_routes(app)
     rules_api.add_routes(app)
+    understanding_api.add_routes(app)
     if sms is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:

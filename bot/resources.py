@@ -33,6 +33,8 @@ from bot.promises.tracker import Tracker
 from bot.settings import Settings
 from bot.storage.db import Database
 from bot.understanding.guard import ForbiddenGuard
+from bot.understanding.model import build_model_understander
+from bot.understanding.reader import MessageReader
 
 CTX_KEY = "resources"
 
@@ -56,6 +58,8 @@ class Resources:
     live_queue: LiveQueue
     pipeline: Pipeline
     hub: WebchatHub | None
+    reader: MessageReader
+    """Customers' messages read by the rules, and by the model when ``BOT_LLM_*`` configures one."""
     guard: ForbiddenGuard
     _exit: contextlib.AsyncExitStack = dataclasses.field(repr=False)
 
@@ -109,6 +113,8 @@ async def build_resources(
         live_queue = LiveQueue(redis, database.sessions, clock, config.queue)
         gateway = OutboundGateway(redis, settings.instance_id, hub, live_queue.changed)
         engine = engine if engine is not None else ConversationEngine(config)
+        reader = MessageReader(engine.understander, build_model_understander(settings.llm, config.classification))
+        stack.push_async_callback(reader.aclose)
         pipeline = Pipeline(
             database,
             redis,
@@ -118,6 +124,7 @@ async def build_resources(
             settings.batch_max,
             on_stored=gateway.deliver if hub is not None else None,
             lock_ttl=settings.lock_ttl,
+            reader=reader if reader.uses_model else None,
         )
         if hub is not None:
             await gateway.start_listening()
@@ -138,6 +145,7 @@ async def build_resources(
             live_queue=live_queue,
             pipeline=pipeline,
             hub=hub,
+            reader=reader,
             guard=ForbiddenGuard(config.forbidden, OpenCC("t2s").convert),
             _exit=stack,
         )

@@ -53,6 +53,7 @@ ROUTES = (
     "bot.staff.deliveries",
     "bot.staff.event_socket",
     "bot.staff.rules_api",
+    "bot.staff.understanding_api",
     "bot.promises.api",
 )
 COMPOSITION = ("bot.app", "bot.keys", "bot.resources", "workers")

@@ -51,6 +51,8 @@ from bot.storage import promises as promise_store
 from bot.storage import store
 from bot.storage.db import Database
 from bot.storage.models import ChannelIdentity
+from bot.understanding.reader import MessageReader
+from bot.understanding.result import Understanding
 
 log = structlog.get_logger(__name__)
 
@@ -145,13 +147,17 @@ class Pipeline:
         on_stored: Callable[[Sequence[Delivery]], Awaitable[None]] | None = None,
         router: HandoffRouter | None = None,
         lock_ttl: float = 5.0,
+        reader: MessageReader | None = None,
     ) -> None:
+        """``reader`` reads customers' texts before a batch runs (the model's part is I/O, so it
+        cannot run inside the engine); without one the engine reads them with its own rules."""
         if lock_ttl <= 0:
             raise ValueError("lock_ttl must be positive")
         self._database = database
         self._router = router if router is not None else HandoffRouter(engine.config, engine.calendar)
         self._redis = redis
         self._engine = engine
+        self._reader = reader
         self._dispatcher = dispatcher
         self._clock = clock
         self._batch_max = batch_max
@@ -502,6 +508,7 @@ class Pipeline:
             for conversation_id, items in events.items()
             if (message_ids := [int(item[2:]) for item in items if item.startswith("m:")])
         }
+        understood = await self._read_texts(newest)
 
         def run(session: Session) -> None:
             batch = _BatchWrites(self._engine.config.followups, self._router)
@@ -511,7 +518,7 @@ class Pipeline:
                 self._run_conversation(
                     session,
                     conversation,
-                    _in_order(items, pending.get(conversation_id, [])),
+                    _in_order(items, pending.get(conversation_id, []), understood),
                     now,
                     batch,
                     conversations,
@@ -527,6 +534,17 @@ class Pipeline:
             batch.flush(session, now, outcome, self._dispatcher)
 
         await self._database.write(run)
+
+    async def _read_texts(self, newest: dict[int, int]) -> dict[int, Understanding]:
+        """The batch's customer texts read with the model too, by message id (outside the
+        transaction: each reading may take up to the model's timeout, all at once)."""
+        if self._reader is None or not newest:
+            return {}
+        async with self._database.sessions() as session:
+            pending = await session.run_sync(store.pending_inbound, newest)
+        texts = [row for rows in pending.values() for row in rows if row.kind == MessageKind.TEXT and row.text]
+        readings = await asyncio.gather(*(self._reader.read(row.text) for row in texts))
+        return {row.id: reading for row, reading in zip(texts, readings, strict=True)}
 
     def _run_conversation(
         self,
@@ -598,7 +616,7 @@ class Pipeline:
 
 
 def _in_order(
-    items: list[str], pending: list[store.StoredInboundRow]
+    items: list[str], pending: list[store.StoredInboundRow], understood: dict[int, Understanding] | None = None
 ) -> list[tuple[Event, store.StoredInboundRow | None]]:
     """A conversation's drained inbox as the events to run.
 
@@ -618,7 +636,10 @@ def _in_order(
                 if message.kind == MessageKind.START:
                     events.append((Started(), message))
                 else:
-                    events.append((CustomerSaid(text=message.text, kind=MessageKind(message.kind)), message))
+                    reading = understood.get(message.id) if understood else None
+                    events.append(
+                        (CustomerSaid(text=message.text, kind=MessageKind(message.kind), understood=reading), message)
+                    )
         elif item == "s":
             events.append((Started(), None))
         elif item == "r":

@@ -12,10 +12,9 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from bot.config import ServiceConfig
-from bot.understanding.merge import merge
 from bot.understanding.model import build_model_understander
 from bot.understanding.model_settings import ModelSettings
-from bot.understanding.result import Understanding
+from bot.understanding.reader import MessageReader
 from bot.understanding.understander import Understander
 
 
@@ -33,20 +32,18 @@ async def explain(
     locale: str | None,
     out: TextIO,
 ) -> int:
-    understander = Understander.from_config(config)
-    model = build_model_understander(model_settings, config.classification)
+    reader = MessageReader(
+        Understander.from_config(config), build_model_understander(model_settings, config.classification)
+    )
     count = 0
     try:
         for text in _texts(texts):
-            result: Understanding = understander.understand(text, locale)
-            if model is not None:
-                result = merge(result, await model.understand(text, result.locale))
-            out.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+            understood = await reader.read(text, locale)
+            out.write(json.dumps(understood.as_json(), ensure_ascii=False) + "\n")
             out.flush()
             count += 1
     finally:
-        if model is not None:
-            await model.aclose()
+        await reader.aclose()
     return count
 
 

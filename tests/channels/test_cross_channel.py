@@ -30,7 +30,7 @@ async def _complain_on_web_chat(client: Any, phone: str) -> str:
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
-    await socket.send("小区电梯坏了,停了一上午")
+    await socket.send("小区楼道的垃圾三天没人清理")
     await socket.until_bot_says("电话")
     await socket.send(phone)
     await socket.until_bot_says("小区或地址")
@@ -90,7 +90,7 @@ async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
     )
     try:
         for msg_id, text, expected in [
-            (1, "小区电梯坏了,停了一上午", "电话"),
+            (1, "小区楼道的垃圾三天没人清理", "电话"),
             (2, "13800138000", "小区或地址"),
             (3, "阳光花园3栋", "阳光花园3栋"),
             (4, "对", "投诉编号"),

@@ -33,9 +33,9 @@ def test_the_area_is_the_address_without_the_chatter(chat: Chat) -> None:
     chat.send("小区的路灯坏了一个星期了")
     chat.send("13800138000")
     assert chat.state is State.AWAIT_AREA
-    chat.send("我刚才说了，海淀区中关村大街")
+    step = chat.send("我刚才说了，海淀区中关村大街")
     assert chat.data.area == "海淀区中关村大街"
-    assert chat.state is State.CONFIRMING
+    assert step.state is State.CONFIRMING
 
 
 def test_a_full_width_phone_number_is_a_phone_number(chat: Chat) -> None:

@@ -45,7 +45,7 @@ async def run_due(client: Any) -> int:
     return await run_worker(client)
 
 
-async def promised_case(client: Any, description: str = "小区电梯坏了三天了") -> tuple[int, ChatSocket]:
+async def promised_case(client: Any, description: str = "小区楼道的垃圾三天没人清理") -> tuple[int, ChatSocket]:
     """A web chat customer whose property complaint was confirmed and promised (12 h deadline)."""
     token, conversation_id = await new_session(client)
     socket = await ChatSocket.open(client, token)

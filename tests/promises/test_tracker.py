@@ -165,7 +165,7 @@ async def test_timers_survive_a_redis_flush(make_client: AppFactory, clock: Fixe
 
 async def test_progress_follow_ups_come_at_the_category_cadence(make_client: AppFactory, clock: FixedClock) -> None:
     client = await make_client()
-    conversation_id, socket = await promised_case(client)  # 电梯: property service, every 3 days
+    conversation_id, socket = await promised_case(client)  # 垃圾: property service, every 3 days
     assert (await complaint(client, conversation_id)).category == "property_service"
     clock.advance(days=2, hours=23)
     await run_due(client)

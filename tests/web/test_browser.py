@@ -29,7 +29,7 @@ async def test_a_customer_completes_a_complaint_in_the_browser(make_client: AppF
             await page.click("#chat-send")
             await playwright_api.expect(bot).to_have_count(expect_bot_messages, timeout=10_000)
 
-        await say("小区电梯坏了,停了一上午", 4)
+        await say("小区楼道的垃圾三天没人清理", 4)
         await say("13800138000", 5)
         await say("阳光花园3栋", 7)
         await say("对", 11)

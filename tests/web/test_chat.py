@@ -34,7 +34,7 @@ async def test_a_complaint_from_greeting_to_handoff(make_client: AppFactory) -> 
     token, conversation_id = await new_session(client)
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("下午好")
-    first = await socket.send("小区电梯坏了,停了一上午")
+    first = await socket.send("小区楼道的垃圾三天没人清理")
     await socket.until_acked(first)
     await socket.until_bot_says("电话")
     await socket.send("13800138000")

@@ -39,7 +39,7 @@ async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(
         await customer.evaluate("window.complaintChat.ready")
         bot = customer.locator(".msg-bot")
         await expect(bot.first).to_contain_text("客服代表", timeout=10_000)
-        for text in ["小区电梯坏了,停了一上午", "13800138000", "阳光花园3栋", "对"]:
+        for text in ["小区楼道的垃圾三天没人清理", "13800138000", "阳光花园3栋", "对"]:
             count = await bot.count()
             await customer.fill("#chat-input", text)
             await customer.click("#chat-send")
