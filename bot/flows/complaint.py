@@ -762,10 +762,11 @@ class _Turn:
 
     @property
     def area(self) -> str | None:
-        """Where the problem is, as the message says it: the address, else the district."""
+        """Where the problem is, as the message says it: the district and the address within it."""
         if self.understood is None:
             return None
-        return self.understood.slots.address or self.understood.slots.district
+        slots = self.understood.slots
+        return "".join(part for part in (slots.district, slots.address) if part) or None
 
     def text(self, phrase_id: PhraseId, **variables: object) -> str:
         return self.flow.phrase(phrase_id, self.locale, **variables)

@@ -18,6 +18,7 @@ from typing import Protocol
 from bot.config import Gazetteer
 
 _LEADING_WINDOW = 16
+_STRIPPED = " \t,.;:!?，。；：！？、…~～·"
 """How far before a known place a division that belongs to its address may start (吉林省长春市)."""
 _PUNCTUATION = r"\s,.;:!?()\[\]{}<>\"'，。；：！？、（）【】《》“”‘’…~～·|/\\"
 
@@ -116,7 +117,18 @@ class PlaceFinder:
         if not spans:
             return Place(None, None)
         start, end = self._choose(text, spans)
-        return Place(text[start:end].strip(), self._district(anchors, start, end))
+        district = self._district(anchors, start, end)
+        # The address is what comes after the province, city and district (the district is its
+        # own slot): "北京市西城区金融大街15号" is 金融大街15号 in 西城区.
+        after = start
+        for anchor in anchors:
+            if anchor.kind not in (_Kind.DISTRICT, _Kind.DIVISION) or not start <= anchor.start < end:
+                continue
+            gap = text[after : anchor.start]
+            if not gap or self._leading_division.fullmatch(gap):
+                after = max(after, anchor.end)
+        address = text[after:end].strip(_STRIPPED)
+        return Place(address or None, district)
 
     def _anchors(self, text: str) -> list[_Anchor]:
         anchors: list[_Anchor] = []

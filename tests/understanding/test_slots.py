@@ -36,7 +36,7 @@ def extractor(service_config: ServiceConfig) -> SlotExtractor:
 def test_one_message_gives_phone_name_surname_address_and_district(extractor: SlotExtractor) -> None:
     slots = extractor.extract("我叫王芳，电话13912345678，海淀区中关村大街的自来水有异味三天了")
     assert slots == Slots(
-        phone="+8613912345678", name="王芳", surname="王", honorific=None, address="海淀区中关村大街", district="海淀区"
+        phone="+8613912345678", name="王芳", surname="王", honorific=None, address="中关村大街", district="海淀区"
     )
 
 
@@ -237,14 +237,14 @@ def test_words_that_are_not_the_customers_name_are_not_taken(extractor: SlotExtr
 @pytest.mark.parametrize(
     ("text", "address", "district"),
     [
-        ("海淀区中关村大街的自来水有异味三天了", "海淀区中关村大街", "海淀区"),
-        ("我住在朝阳区望京西园三区5号楼", "朝阳区望京西园三区5号楼", "朝阳区"),
-        ("上海市浦東新區張江路100號停電兩天了", "上海市浦东新区张江路100号", "浦东新区"),
+        ("海淀区中关村大街的自来水有异味三天了", "中关村大街", "海淀区"),
+        ("我住在朝阳区望京西园三区5号楼", "望京西园三区5号楼", "朝阳区"),
+        ("上海市浦東新區張江路100號停電兩天了", "张江路100号", "浦东新区"),
         ("我家在万柳书院3号楼，电梯坏了一个星期", "万柳书院3号楼", "海淀区"),
         ("中关村大街", "中关村大街", "海淀区"),
-        ("我刚才说了，海淀区中关村大街", "海淀区中关村大街", "海淀区"),
-        ("朝阳区建国路８８号", "朝阳区建国路88号", "朝阳区"),
-        ("我在海淀区上班，家住昌平区回龙观", "昌平区回龙观", "昌平区"),
+        ("我刚才说了，海淀区中关村大街", "中关村大街", "海淀区"),
+        ("朝阳区建国路８８号", "建国路88号", "朝阳区"),
+        ("我在海淀区上班，家住昌平区回龙观", "回龙观", "昌平区"),
     ],
 )
 def test_the_address_is_the_place_without_the_chatter(
