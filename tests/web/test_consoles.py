@@ -157,6 +157,32 @@ async def test_the_manager_console_shows_its_panels_and_degrades_without_their_e
         await browser.close()
 
 
+async def test_a_manager_tries_a_sentence_and_sees_what_the_bot_understands(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(str(client.make_url("/manager/")))
+        await sign_in(page, "boss")
+        await page.click("[data-tab=understand]")
+        await page.fill("#understand-text", "我叫王芳，电话13912345678，海淀区中关村大街的自来水有异味三天了，氣死我了")
+        await page.click("#understand-run")
+        result = page.locator("#understand-table")
+        await expect(result).to_contain_text("投诉 complaint", timeout=10_000)
+        for shown in ("工程维修 (engineering_repair)", "情绪激动 emotional", "+8613912345678", "王芳", "海淀区", "中关村大街"):
+            await expect(result).to_contain_text(shown)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(SCREENSHOTS / "manager-understand.png"), full_page=True)
+        await page.fill("#understand-text", "叫你们领导出来")
+        await page.click("#understand-run")
+        await expect(result).to_contain_text("要求领导 supervisor", timeout=10_000)
+        assert errors == []
+        await browser.close()
+
+
 async def test_a_rule_edited_in_the_manager_console_routes_the_next_complaint(make_client: AppFactory) -> None:
     client = await make_client()
     await add_user(client, "boss", Role.MANAGER)
