@@ -652,6 +652,10 @@ class NameRules(_Strict):
     name_intros: list[str] = []
     self_intros: list[str] = []
     surname_intros: list[str] = []
+    self_intro_roles: list[str] = []
+    clause_surname_intros: list[str] = []
+    clause_self_intros: list[str] = []
+    self_description_ends: list[str] = []
     name_ends: list[str] = []
     self_intro_name_ends: list[str] = []
     not_names: list[str] = []
@@ -659,6 +663,7 @@ class NameRules(_Strict):
     english_name_intros: list[str] = []
     english_self_intros: list[str] = []
     english_name_ends: list[str] = []
+    english_not_name_words: list[str] = []
     pinyin_surnames: list[str] = []
 
     @field_validator("surnames")

@@ -196,6 +196,51 @@ def test_names_surnames_and_honorifics(
     assert (slots.name, slots.surname, slots.honorific) == (name, surname, honorific)
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "surname", "honorific"),
+    [
+        # self_intros: 联系人, 叫我, 本人 (with a colon or not).
+        ("联系人周小姐，+86 177 1234 5678", None, "周", "小姐"),
+        ("联系人：曹先生 15900002222", None, "曹", "先生"),
+        ("叫我陈小姐就好", None, "陈", "小姐"),
+        ("本人赵敏，电话：186-0000-1234", "赵敏", "赵", None),
+        # self_intro_roles: who the customer is, between 我是 and the name.
+        ("我是業主林美玲，電話 138 1234 5678", "林美玲", "林", None),
+        ("我是租户何志明", "何志明", "何", None),
+        # clause_surname_intros: a clause that is only the surname.
+        ("电话13912345678，姓张", None, "张", None),
+        # clause_self_intros: the clause saying who it is wins over the one denied.
+        ("不是王先生，是汪先生", None, "汪", "先生"),
+        # self_description_ends: a description of themselves ending with who they are.
+        ("我是住在阳光小区3栋的张女士，楼下烧烤店的油烟太大了", None, "张", "女士"),
+        # English: two or three capitalised words after "this is"/"I am" that end the clause.
+        ("This is Emily Chen, my broadband has been down", "Emily Chen", "Chen", None),
+        ("I am Li Na.", "Li Na", "Li", None),
+    ],
+)
+def test_more_ways_customers_say_who_they_are(
+    extractor: SlotExtractor, text: str, name: str | None, surname: str | None, honorific: str | None
+) -> None:
+    slots = extractor.extract(text)
+    assert (slots.name, slots.surname, slots.honorific) == (name, surname, honorific)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "姓张的师傅态度很差",
+        "是王先生给我装的宽带",
+        "本人于昨天去营业厅办业务",
+        "我是说你们的王先生态度很差",
+        "It is Sunshine Garden.",
+        "This is Customer Service?",
+    ],
+)
+def test_the_new_name_rules_take_no_staff_or_place(extractor: SlotExtractor, text: str) -> None:
+    slots = extractor.extract(text)
+    assert (slots.name, slots.surname, slots.honorific) == (None, None, None)
+
+
 def test_a_traditional_name_keeps_the_characters_the_customer_typed(extractor: SlotExtractor) -> None:
     slots = extractor.extract("我叫王芳，電話１３９１２３４５６７８")
     assert (slots.name, slots.phone) == ("王芳", "+8613912345678")
