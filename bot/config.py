@@ -629,6 +629,10 @@ class Gazetteer(_Strict):
     division_suffixes: list[str] = Field(min_length=1)
     address_triggers: list[str] = []
     address_stop_chars: str = ""
+    estate_suffixes: list[str] = []
+    building_suffixes: list[str] = []
+    floor_suffixes: list[str] = []
+    not_places: list[str] = []
 
     @model_validator(mode="after")
     def _one_district_per_place(self) -> Gazetteer:

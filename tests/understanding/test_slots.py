@@ -315,6 +315,41 @@ def test_false_friends_are_no_address(extractor: SlotExtractor, text: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # estate_suffixes: an estate the gazetteer does not know, with a building number or a phase.
+        ("我是欧阳先生，阳光花园小区5栋2单元，楼上装修太吵了", "阳光花园小区5栋2单元"),
+        ("我们是锦绣花园二期的业主，开发商延期交房", "锦绣花园二期"),
+        # building_suffixes: a building number alone is an address; the first one said, not the denied one.
+        ("我家是3栋1单元1302，停电一天了", "3栋1单元1302"),
+        ("我说的是5号楼，不是3号楼", "5号楼"),
+        # a trigger takes a colon or a space before its place, as before.
+        ("地址：海淀区知春路甲48号", "知春路甲48号"),
+    ],
+)
+def test_estates_and_buildings_the_gazetteer_does_not_list(extractor: SlotExtractor, text: str, address: str) -> None:
+    assert extractor.extract(text).address == address
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # floor_suffixes: a floor is not an address.
+        "电梯坏了三天了，我家老人八十多岁，住18楼根本下不了楼",
+        "我住三楼，楼上漏水",
+        # not_places, and no place across a comma after a trigger.
+        "我妈一个人住，家里卫生间的水管漏了",
+        "我住家里",
+        # an estate word with no building number or phase after it.
+        "我家花园里的花被踩了",
+        "阳光花园的保安态度很差",
+    ],
+)
+def test_floors_home_and_bare_estate_words_are_no_address(extractor: SlotExtractor, text: str) -> None:
+    assert extractor.extract(text).address is None
+
+
+@pytest.mark.parametrize(
     "case", [case for case in CASES if not case.get("held_out")], ids=lambda case: case["text"][:20]
 )
 def test_every_labelled_address_is_read_right(extractor: SlotExtractor, case: dict[str, str | None]) -> None:
