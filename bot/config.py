@@ -633,6 +633,10 @@ class Gazetteer(_Strict):
     building_suffixes: list[str] = []
     floor_suffixes: list[str] = []
     not_places: list[str] = []
+    english_street_words: list[str] = []
+    english_estate_words: list[str] = []
+    english_unit_words: list[str] = []
+    english_not_place_words: list[str] = []
 
     @model_validator(mode="after")
     def _one_district_per_place(self) -> Gazetteer:

@@ -350,6 +350,21 @@ def test_floors_home_and_bare_estate_words_are_no_address(extractor: SlotExtract
 
 
 @pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Mr. Zhang here, 88 Jianguo Road, the heating in my flat hasn't worked", "88 Jianguo Road"),
+        ("That's the wrong address, it's Sunshine Garden building 5, not building 3", "Sunshine Garden building 5"),
+        ("I live at The Sunshine Garden block 2", "Sunshine Garden block 2"),
+        ("My Road trip was ruined by your roaming charges", None),
+        ("The Garden is dirty", None),
+        ("I am not happy with your service", None),
+    ],
+)
+def test_addresses_written_in_english(extractor: SlotExtractor, text: str, address: str | None) -> None:
+    assert extractor.extract(text).address == address
+
+
+@pytest.mark.parametrize(
     "case", [case for case in CASES if not case.get("held_out")], ids=lambda case: case["text"][:20]
 )
 def test_every_labelled_address_is_read_right(extractor: SlotExtractor, case: dict[str, str | None]) -> None:
