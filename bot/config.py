@@ -308,6 +308,10 @@ class KeywordRule(_Strict):
     requested: list[str] = []
     """Understander only: keywords that count only right after a request word (``requests``):
     "找个真人", "叫你们经理来", but not "你们经理上次答应的"."""
+    clause_start: list[str] = []
+    """Understander only: keywords that count only where a clause starts or right after a request
+    word: "转人工！我家宽带又断了", "给我转人工", but not "客服热线转人工永远在排队" (the hotline's
+    transfer is what the customer complains about)."""
     together: list[list[str]] = []
     """Understander only: groups of keywords; the rule also counts when the message has a keyword
     of every group ("我上周投诉的宽带" + "处理到哪一步了")."""
