@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 from bot.config import Gazetteer
 
-_CAPITALISED = r"[A-Z][a-z'\-]+"
+# A pinyin name may carry an apostrophe ("Xi'an Road"); a contraction is not a name ("It's").
+_CAPITALISED = r"(?![A-Za-z]+'(?:s|m|re|ll|ve|d|t)\b)[A-Z][a-z'\-]+"
 
 
 def _alternation(words: Iterable[str]) -> str:

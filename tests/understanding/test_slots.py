@@ -355,6 +355,8 @@ def test_floors_home_and_bare_estate_words_are_no_address(extractor: SlotExtract
         ("Mr. Zhang here, 88 Jianguo Road, the heating in my flat hasn't worked", "88 Jianguo Road"),
         ("That's the wrong address, it's Sunshine Garden building 5, not building 3", "Sunshine Garden building 5"),
         ("I live at The Sunshine Garden block 2", "Sunshine Garden block 2"),
+        ("That's Jade Garden unit 3, please send someone", "Jade Garden unit 3"),
+        ("I'm on 9 Xi'an Road", "9 Xi'an Road"),
         ("My Road trip was ruined by your roaming charges", None),
         ("The Garden is dirty", None),
         ("I am not happy with your service", None),
