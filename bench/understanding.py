@@ -8,7 +8,10 @@ the complaint items, per-slot and overall slot accuracy, locale accuracy, false 
 supervisor / status_query requests on complaint items, and the CPU time per message (median of
 several passes of time.process_time after a warm-up pass), then PASS/MISS per target.
 
-    python bench/understanding.py [--passes 7] [--json] [--errors]
+    python bench/understanding.py [--corpus PATH] [--passes 7] [--json] [--errors]
+
+--corpus measures another file in the same format, e.g. tests/understanding/heldout.yaml (sentences
+the rules were not tuned on).
 """
 
 from __future__ import annotations
@@ -166,9 +169,14 @@ def _pr(precision: float | None, recall: float | None) -> str:
     return f"{_percent(precision):>6} / {_percent(recall):>6}"
 
 
-def print_report(items: Sequence[CorpusItem], runs: list[Run], missing_new: bool) -> None:
+def _shown(path: Path) -> str:
+    resolved = path.resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else str(path)
+
+
+def print_report(items: Sequence[CorpusItem], runs: list[Run], missing_new: bool, path: Path) -> None:
     complaints = sum(1 for item in items if Intent.COMPLAINT in item.intents)
-    print(f"corpus: {CORPUS_PATH.relative_to(ROOT)}: {len(items)} messages, {complaints} complaints")
+    print(f"corpus: {_shown(path)}: {len(items)} messages, {complaints} complaints")
     if missing_new:
         print("new understander: not available")
     names = [run.name for run in runs]
@@ -270,12 +278,13 @@ def scores_json(run: Run) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS_PATH, help="the labelled corpus file to measure")
     parser.add_argument("--passes", type=int, default=7, help="timed passes over the corpus (after one warm-up)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--errors", action="store_true", help="also list the items each understander got wrong")
     arguments = parser.parse_args()
     config = load_config(ROOT / "config")
-    items = load_corpus([category.id for category in config.classification.categories])
+    items = load_corpus([category.id for category in config.classification.categories], arguments.corpus)
     old = measure("old matcher", lambda: old_understander(config), items, arguments.passes)
     assert old is not None
     new = measure("new understander", lambda: new_understander(config), items, arguments.passes)
@@ -284,7 +293,11 @@ def main() -> None:
         print(
             json.dumps(
                 {
-                    "corpus": {"items": len(items), "complaints": sum(Intent.COMPLAINT in i.intents for i in items)},
+                    "corpus": {
+                        "path": _shown(arguments.corpus),
+                        "items": len(items),
+                        "complaints": sum(Intent.COMPLAINT in i.intents for i in items),
+                    },
                     "passes": arguments.passes,
                     "old": scores_json(old),
                     "new": None if new is None else scores_json(new),
@@ -294,7 +307,7 @@ def main() -> None:
             )
         )
         return
-    print_report(items, runs, missing_new=new is None)
+    print_report(items, runs, missing_new=new is None, path=arguments.corpus)
     if arguments.errors:
         for run in runs:
             print_errors(items, run)

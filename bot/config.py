@@ -308,6 +308,10 @@ class KeywordRule(_Strict):
     requested: list[str] = []
     """Understander only: keywords that count only right after a request word (``requests``):
     "找个真人", "叫你们经理来", but not "你们经理上次答应的"."""
+    clause_start: list[str] = []
+    """Understander only: keywords that count only where a clause starts or right after a request
+    word: "转人工！我家宽带又断了", "给我转人工", but not "客服热线转人工永远在排队" (the hotline's
+    transfer is what the customer complains about)."""
     together: list[list[str]] = []
     """Understander only: groups of keywords; the rule also counts when the message has a keyword
     of every group ("我上周投诉的宽带" + "处理到哪一步了")."""
@@ -629,6 +633,14 @@ class Gazetteer(_Strict):
     division_suffixes: list[str] = Field(min_length=1)
     address_triggers: list[str] = []
     address_stop_chars: str = ""
+    estate_suffixes: list[str] = []
+    building_suffixes: list[str] = []
+    floor_suffixes: list[str] = []
+    not_places: list[str] = []
+    english_street_words: list[str] = []
+    english_estate_words: list[str] = []
+    english_unit_words: list[str] = []
+    english_not_place_words: list[str] = []
 
     @model_validator(mode="after")
     def _one_district_per_place(self) -> Gazetteer:
@@ -652,6 +664,10 @@ class NameRules(_Strict):
     name_intros: list[str] = []
     self_intros: list[str] = []
     surname_intros: list[str] = []
+    self_intro_roles: list[str] = []
+    clause_surname_intros: list[str] = []
+    clause_self_intros: list[str] = []
+    self_description_ends: list[str] = []
     name_ends: list[str] = []
     self_intro_name_ends: list[str] = []
     not_names: list[str] = []
@@ -659,6 +675,7 @@ class NameRules(_Strict):
     english_name_intros: list[str] = []
     english_self_intros: list[str] = []
     english_name_ends: list[str] = []
+    english_not_name_words: list[str] = []
     pinyin_surnames: list[str] = []
 
     @field_validator("surnames")

@@ -17,6 +17,14 @@ _ENGLISH_WORD = r"[A-Za-z][A-Za-z'\-]*"
 _LATIN = re.compile("[A-Za-z]")
 
 
+_TITLED_GROUPS = (
+    ("titled", "title"),
+    ("clause", "clause_title"),
+    ("affirmed", "affirmed_title"),
+    ("described", "described_title"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     name: str | None = None
@@ -48,19 +56,39 @@ class NameFinder:
         name_intros = _alternation(rules.name_intros) or "(?!)"
         self_intros = _alternation(rules.self_intros) or "(?!)"
         surname_intros = _alternation(rules.surname_intros) or "(?!)"
+        # "我是业主林美玲": who the customer is may stand between 我是 and the name.
+        roles = f"(?:{_alternation(rules.self_intro_roles)})?" if rules.self_intro_roles else ""
+        clause_start = f"(?:^|(?<={_NAME_BREAK}))"
+        clause_end = f"(?={_NAME_BREAK}|$)"
+        clause_surname = _alternation(rules.clause_surname_intros) or "(?!)"
+        clause_self = _alternation(rules.clause_self_intros) or "(?!)"
+        described = _alternation(rules.self_description_ends) or "(?!)"
         patterns = (
-            rf"(?:{name_intros})\s*(?P<named>(?:{surname})(?!{honorific}){given}){name_end}",
-            rf"(?:{self_intros})\s*(?P<titled>{surname})(?P<title>{honorific}){not_after_title}",
-            rf"(?:{self_intros})\s*(?P<self>(?:{surname})(?!{honorific}){given}){self_end}",
+            rf"(?:{name_intros})[\s:]*(?P<named>(?:{surname})(?!{honorific}){given}){name_end}",
+            rf"(?:{self_intros})[\s:]*{roles}(?P<titled>{surname})(?P<title>{honorific}){not_after_title}",
+            rf"(?:{self_intros})[\s:]*{roles}(?P<self>(?:{surname})(?!{honorific}){given}){self_end}",
             rf"(?:{surname_intros})\s*(?P<surname>{surname}){name_end}",
             # "王女士" opening a message or a clause is the customer naming themselves.
-            rf"(?:^|(?<={_NAME_BREAK}))(?P<clause>{surname})(?P<clause_title>{honorific}){not_after_title}",
+            rf"{clause_start}(?P<clause>{surname})(?P<clause_title>{honorific}){not_after_title}",
+            # "电话13912345678，姓张": a clause that is only the surname.
+            rf"{clause_start}(?:{clause_surname})(?P<clause_surname>{surname}){clause_end}",
+            # "不是王先生，是汪先生": the clause that says who it is, not the one denied.
+            rf"{clause_start}(?:{clause_self})(?P<affirmed>{surname})(?P<affirmed_title>{honorific}){clause_end}",
+            # "我是住在阳光小区3栋的张女士": a description of themselves, ending with who they are.
+            rf"(?:{self_intros})[^,.;:!?，。；：！？]{{1,20}}?(?:{described})"
+            rf"(?P<described>{surname})(?P<described_title>{honorific}){clause_end}",
         )
         self._chinese = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
         self._chinese_hint = re.compile(
             "|".join(
                 _alternation(words)
-                for words in (rules.name_intros, rules.self_intros, rules.surname_intros, rules.honorifics)
+                for words in (
+                    rules.name_intros,
+                    rules.self_intros,
+                    rules.surname_intros,
+                    rules.honorifics,
+                    rules.clause_surname_intros,
+                )
                 if words
             )
             or "(?!)"
@@ -79,6 +107,12 @@ class NameFinder:
             rf"(?:\b(?:{self_named})\s+|^\s*)(?P<title>{english_honorific})\.?\s+(?P<words>{_ENGLISH_WORD}(?:\s+{_ENGLISH_WORD})?)",
             re.IGNORECASE,
         )
+        # "This is Emily Chen, …": after a self intro, two or three capitalised words that end the clause.
+        capitalised = r"[A-Z][a-z'\-]+"
+        self._english_self_named = re.compile(
+            rf"\b(?i:{self_named})\s+(?P<words>{capitalised}(?:\s+{capitalised}){{1,2}})(?=\s*(?:[,.;:!?]|$))"
+        )
+        self._english_not_names = frozenset(word.lower() for word in rules.english_not_name_words)
         self._english_titles = {title.lower(): title for title in rules.english_honorifics}
         self._pinyin_surnames = frozenset(surname.lower() for surname in rules.pinyin_surnames)
 
@@ -103,13 +137,14 @@ class NameFinder:
                 start = match.start(group)
                 name = source[start : match.end(group)]
                 surname = surname or source[start : start + len(self._surname_of(full))]
-            group = "titled" if match.group("titled") else "clause"
-            title = match.group("title") or match.group("clause_title")
-            if match.group(group) is not None and title is not None:
-                surname = surname or source[match.start(group) : match.end(group)]
-                honorific = honorific or title
-            if match.group("surname") is not None:
-                surname = surname or source[match.start("surname") : match.end("surname")]
+            for group, title_group in _TITLED_GROUPS:
+                title = match.group(title_group)
+                if match.group(group) is not None and title is not None:
+                    surname = surname or source[match.start(group) : match.end(group)]
+                    honorific = honorific or title
+            for group in ("surname", "clause_surname"):
+                if match.group(group) is not None:
+                    surname = surname or source[match.start(group) : match.end(group)]
         return Person(name, surname, honorific)
 
     def _plausible(self, name: str) -> bool:
@@ -137,6 +172,11 @@ class NameFinder:
             words = self._name_words(match.group("words"))
             if words:
                 return Person(surname=words[-1], honorific=self._english_titles[match.group("title").lower()])
+        match = self._english_self_named.search(text)
+        if match is not None:
+            words = match.group("words").split()
+            if not any(word.lower() in self._english_not_names for word in words):
+                return Person(name=" ".join(words), surname=self._english_surname(words, titled=False))
         return Person()
 
     def _english_surname(self, words: list[str], titled: bool) -> str | None:

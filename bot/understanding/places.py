@@ -48,6 +48,8 @@ class _Kind(Enum):
     PLACE = "place"
     DIVISION = "division"
     TRIGGER = "trigger"
+    ESTATE = "estate"
+    BUILDING = "building"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,25 @@ class PlaceFinder:
         # Bounded (two divisions, in the few characters before) so that no text makes it backtrack for long.
         self._leading_division = re.compile(rf"(?:{body}{{1,6}}?(?:{division_suffixes})){{1,2}}$")
         triggers = _alternation(gazetteer.address_triggers)
-        self._trigger_re = re.compile(rf"(?:{triggers})[{_PUNCTUATION}]*") if triggers else None
+        # "地址：…", but not "…一个人住，家里…": only a colon or a space between a trigger and its place.
+        self._trigger_re = re.compile(rf"(?:{triggers})[\s:]*") if triggers else None
+
+        # An estate the gazetteer does not know: a name ending with an estate word, when a building
+        # number or a phase follows ("阳光花园小区5栋2单元", "锦绣花园二期").
+        estates = _alternation(gazetteer.estate_suffixes)
+        breaks = f"{_PUNCTUATION}{stop}"
+        self._estate_re = (
+            re.compile(rf"(?:^|(?<=[{breaks}]))(?:(?![{breaks}])[\u4e00-\u9fff]){{2,8}}?(?:{estates})")
+            if estates
+            else None
+        )
+        # A building number alone is an address ("3栋1单元1302", "我说的是5号楼").
+        buildings = _alternation(gazetteer.building_suffixes)
+        self._building_re = re.compile(rf"(?<![0-9A-Za-z])\d+(?:{buildings})") if buildings else None
+        # A floor is not an address ("住18楼", "住三楼").
+        floors = _alternation(gazetteer.floor_suffixes)
+        self._floor_re = re.compile(rf"[0-9一二三四五六七八九十两]+(?:{floors})") if floors else None
+        self._not_places = frozenset(gazetteer.not_places)
 
     def find(self, text: str) -> Place:
         anchors = self._anchors(text)
@@ -147,6 +167,12 @@ class PlaceFinder:
         if self._trigger_re is not None:
             for match in self._trigger_re.finditer(text):
                 anchors.append(_Anchor(match.end(), match.end(), _Kind.TRIGGER, None))
+        if self._estate_re is not None:
+            for match in self._estate_re.finditer(text):
+                anchors.append(_Anchor(match.start(), match.end(), _Kind.ESTATE, None))
+        if self._building_re is not None:
+            for match in self._building_re.finditer(text):
+                anchors.append(_Anchor(match.start(), match.end(), _Kind.BUILDING, None))
         anchors.sort(key=lambda anchor: (anchor.start, -anchor.end))
         return anchors
 
@@ -163,16 +189,20 @@ class PlaceFinder:
             standalone = (
                 anchor.kind is _Kind.DISTRICT
                 or anchor.kind is _Kind.PLACE
+                or anchor.kind is _Kind.BUILDING
                 or (anchor.kind is _Kind.DIVISION and anchor.district is not None)
             )
             if not parts and not standalone:
                 # A city or province alone ("北京时间", "上海那边"), or a trigger with no place after it.
                 continue
-            if anchor.kind is _Kind.TRIGGER and text[anchor.start : end].strip().isdigit():
+            said = text[anchor.start : end].strip()
+            if anchor.kind is _Kind.TRIGGER and said.isdigit():
                 # "地址123" or "住了3" says no place.
                 continue
+            if said in self._not_places or (self._floor_re is not None and self._floor_re.fullmatch(said)):
+                continue
             start = anchor.start
-            if anchor.kind is not _Kind.TRIGGER:
+            if anchor.kind not in (_Kind.TRIGGER, _Kind.ESTATE, _Kind.BUILDING):
                 since = max(spans[-1][1] if spans else 0, start - _LEADING_WINDOW)
                 leading = self._leading_division.search(text, since, start)
                 if leading is not None:

@@ -23,6 +23,7 @@ class Kind(Enum):
     EXACT = "exact"
     """An ``exact`` intent's keywords, or its ``whole_message`` ones: the whole message only."""
     REQUESTED = "requested"
+    CLAUSE_START = "clause_start"
     TOGETHER = "together"
     SIGNAL_TOGETHER = "signal_together"
     COMPLEX = "complex"
@@ -91,6 +92,7 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
         yield from ((keyword, Owner(kind, intent.value)) for keyword in rule.keywords if keyword not in alone)
         yield from ((keyword, Owner(Kind.EXACT, intent.value)) for keyword in rule.whole_message)
         yield from ((keyword, Owner(Kind.REQUESTED, intent.value)) for keyword in rule.requested)
+        yield from ((keyword, Owner(Kind.CLAUSE_START, intent.value)) for keyword in rule.clause_start)
         for group, keywords in enumerate(rule.together):
             yield from ((keyword, Owner(Kind.TOGETHER, intent.value, group)) for keyword in keywords)
     yield from ((keyword, _COMPLEX) for keyword in classification.complex_keywords)
@@ -99,6 +101,16 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
     yield from ((keyword, _NEGATOR) for keyword in classification.negation.words)
     yield from ((keyword, _REQUEST) for keyword in classification.requests.words)
     yield from ((keyword, _FILLER) for keyword in classification.fillers)
+
+
+def _starts_clause(first: int, segmented: Segmented) -> bool:
+    """Only punctuation, white space or symbols between word ``first`` and the previous clause end."""
+    for word in reversed(segmented.words[:first]):
+        if word in _CLAUSE_ENDS:
+            return True
+        if is_content(word):
+            return False
+    return True
 
 
 class Rules:
@@ -163,6 +175,9 @@ class Rules:
                     raw_intents.add(Intent(owner.name))
             elif kind is Kind.REQUESTED:
                 if requested(hit):
+                    raw_intents.add(Intent(owner.name))
+            elif kind is Kind.CLAUSE_START:
+                if _starts_clause(hit.first, segmented) or requested(hit):
                     raw_intents.add(Intent(owner.name))
             elif kind is Kind.TOGETHER:
                 if not cancelled(hit.first, self._intent_rules[owner.name]):

@@ -8,14 +8,18 @@ characters the customer typed (OpenCC would turn 王乾 into 王干).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Protocol
 
 from bot.config import ServiceConfig
+from bot.understanding.english_places import EnglishPlaceFinder
 from bot.understanding.names import NameFinder
 from bot.understanding.phones import find_phone
 from bot.understanding.places import DivisionFinder, PlaceFinder
 from bot.understanding.result import Slots
+
+_LATIN = re.compile("[A-Za-z]")
 
 
 class Converter(Protocol):
@@ -33,9 +37,11 @@ class SlotExtractor:
         places: PlaceFinder,
         simplifier: Converter,
         region: str = "CN",
+        english_places: EnglishPlaceFinder | None = None,
     ) -> None:
         self._names = names
         self._places = places
+        self._english_places = english_places
         self._simplifier = simplifier
         self._region = region
 
@@ -50,6 +56,7 @@ class SlotExtractor:
             names=NameFinder(config.names),
             places=PlaceFinder(config.gazetteer, divisions if divisions is not None else CpcaDivisions()),
             simplifier=opencc.OpenCC("t2s"),
+            english_places=EnglishPlaceFinder(config.gazetteer),
         )
 
     def extract(self, text: str) -> Slots:
@@ -68,11 +75,14 @@ class SlotExtractor:
         and converted that to simplified Chinese (``simplified``)."""
         person = self._names.find(simplified, typed=folded)
         place = self._places.find(simplified)
+        address = place.address
+        if address is None and self._english_places is not None and _LATIN.search(folded):
+            address = self._english_places.find(folded)
         return Slots(
             phone=find_phone(folded, self._region),
             name=person.name,
             surname=person.surname,
             honorific=person.honorific,
-            address=place.address,
+            address=address,
             district=place.district,
         )

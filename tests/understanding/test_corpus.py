@@ -147,3 +147,12 @@ def test_the_valid_item_of_those_tests_loads(tmp_path: Path) -> None:
     path.write_text(f"items:\n- {_VALID}\n", encoding="utf-8")
     (item,) = load_corpus(["network"], path)
     assert (item.text, item.intents, item.category) == ("宽带断了", frozenset({Intent.COMPLAINT}), "network")
+
+
+def test_the_held_out_file_is_valid_new_and_about_slots(
+    category_ids: list[str], corpus: tuple[CorpusItem, ...]
+) -> None:
+    held_out = load_corpus(category_ids, Path(__file__).with_name("heldout.yaml"))
+    with_slots = [item for item in held_out if any(item.slots.as_dict().values())]
+    assert len(with_slots) >= 40
+    assert not {item.text for item in held_out} & {item.text for item in corpus}

@@ -56,7 +56,21 @@ def test_asking_for_someone_senior_is_supervisor(understander: Understander, tex
     assert Intent.SUPERVISOR in intents and Intent.HUMAN not in intents
 
 
-@pytest.mark.parametrize("text", ["人工", "转人工", "agent", "I want to talk to an agent", "有没有人工?"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "人工",
+        "转人工",
+        "agent",
+        "I want to talk to an agent",
+        "有没有人工?",
+        # clause_start: 转人工 opening a clause, or after a request word.
+        "转人工！我家宽带又断了",
+        "宽带又断了，转人工",
+        "我要转人工",
+        "给我转人工，你们的维修师傅收了钱没修好就走了",
+    ],
+)
 def test_asking_for_a_person(understander: Understander, text: str) -> None:
     assert Intent.HUMAN in understander.understand(text).intents
 
@@ -69,6 +83,9 @@ def test_asking_for_a_person(understander: Understander, text: str) -> None:
         "I don't want an agent, just fix my internet",
         "你们的人工智能客服根本听不懂",
         "不要转人工",
+        # clause_start: inside a clause, 转人工 is what the customer complains about.
+        "客服热线转人工永远在排队，等了40分钟也没接通",
+        "打10086转人工要等半天",
     ],
 )
 def test_mentioning_a_person_is_not_asking_for_one(understander: Understander, text: str) -> None:

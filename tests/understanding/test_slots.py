@@ -196,6 +196,51 @@ def test_names_surnames_and_honorifics(
     assert (slots.name, slots.surname, slots.honorific) == (name, surname, honorific)
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "surname", "honorific"),
+    [
+        # self_intros: 联系人, 叫我, 本人 (with a colon or not).
+        ("联系人周小姐，+86 177 1234 5678", None, "周", "小姐"),
+        ("联系人：曹先生 15900002222", None, "曹", "先生"),
+        ("叫我陈小姐就好", None, "陈", "小姐"),
+        ("本人赵敏，电话：186-0000-1234", "赵敏", "赵", None),
+        # self_intro_roles: who the customer is, between 我是 and the name.
+        ("我是業主林美玲，電話 138 1234 5678", "林美玲", "林", None),
+        ("我是租户何志明", "何志明", "何", None),
+        # clause_surname_intros: a clause that is only the surname.
+        ("电话13912345678，姓张", None, "张", None),
+        # clause_self_intros: the clause saying who it is wins over the one denied.
+        ("不是王先生，是汪先生", None, "汪", "先生"),
+        # self_description_ends: a description of themselves ending with who they are.
+        ("我是住在阳光小区3栋的张女士，楼下烧烤店的油烟太大了", None, "张", "女士"),
+        # English: two or three capitalised words after "this is"/"I am" that end the clause.
+        ("This is Emily Chen, my broadband has been down", "Emily Chen", "Chen", None),
+        ("I am Li Na.", "Li Na", "Li", None),
+    ],
+)
+def test_more_ways_customers_say_who_they_are(
+    extractor: SlotExtractor, text: str, name: str | None, surname: str | None, honorific: str | None
+) -> None:
+    slots = extractor.extract(text)
+    assert (slots.name, slots.surname, slots.honorific) == (name, surname, honorific)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "姓张的师傅态度很差",
+        "是王先生给我装的宽带",
+        "本人于昨天去营业厅办业务",
+        "我是说你们的王先生态度很差",
+        "It is Sunshine Garden.",
+        "This is Customer Service?",
+    ],
+)
+def test_the_new_name_rules_take_no_staff_or_place(extractor: SlotExtractor, text: str) -> None:
+    slots = extractor.extract(text)
+    assert (slots.name, slots.surname, slots.honorific) == (None, None, None)
+
+
 def test_a_traditional_name_keeps_the_characters_the_customer_typed(extractor: SlotExtractor) -> None:
     slots = extractor.extract("我叫王芳，電話１３９１２３４５６７８")
     assert (slots.name, slots.phone) == ("王芳", "+8613912345678")
@@ -267,6 +312,58 @@ def test_the_address_is_the_place_without_the_chatter(
 def test_false_friends_are_no_address(extractor: SlotExtractor, text: str) -> None:
     slots = extractor.extract(text)
     assert (slots.address, slots.district) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # estate_suffixes: an estate the gazetteer does not know, with a building number or a phase.
+        ("我是欧阳先生，阳光花园小区5栋2单元，楼上装修太吵了", "阳光花园小区5栋2单元"),
+        ("我们是锦绣花园二期的业主，开发商延期交房", "锦绣花园二期"),
+        # building_suffixes: a building number alone is an address; the first one said, not the denied one.
+        ("我家是3栋1单元1302，停电一天了", "3栋1单元1302"),
+        ("我说的是5号楼，不是3号楼", "5号楼"),
+        # a trigger takes a colon or a space before its place, as before.
+        ("地址：海淀区知春路甲48号", "知春路甲48号"),
+    ],
+)
+def test_estates_and_buildings_the_gazetteer_does_not_list(extractor: SlotExtractor, text: str, address: str) -> None:
+    assert extractor.extract(text).address == address
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # floor_suffixes: a floor is not an address.
+        "电梯坏了三天了，我家老人八十多岁，住18楼根本下不了楼",
+        "我住三楼，楼上漏水",
+        # not_places, and no place across a comma after a trigger.
+        "我妈一个人住，家里卫生间的水管漏了",
+        "我住家里",
+        # an estate word with no building number or phase after it.
+        "我家花园里的花被踩了",
+        "阳光花园的保安态度很差",
+    ],
+)
+def test_floors_home_and_bare_estate_words_are_no_address(extractor: SlotExtractor, text: str) -> None:
+    assert extractor.extract(text).address is None
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Mr. Zhang here, 88 Jianguo Road, the heating in my flat hasn't worked", "88 Jianguo Road"),
+        ("That's the wrong address, it's Sunshine Garden building 5, not building 3", "Sunshine Garden building 5"),
+        ("I live at The Sunshine Garden block 2", "Sunshine Garden block 2"),
+        ("That's Jade Garden unit 3, please send someone", "Jade Garden unit 3"),
+        ("I'm on 9 Xi'an Road", "9 Xi'an Road"),
+        ("My Road trip was ruined by your roaming charges", None),
+        ("The Garden is dirty", None),
+        ("I am not happy with your service", None),
+    ],
+)
+def test_addresses_written_in_english(extractor: SlotExtractor, text: str, address: str | None) -> None:
+    assert extractor.extract(text).address == address
 
 
 @pytest.mark.parametrize(

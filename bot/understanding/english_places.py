@@ -1,0 +1,47 @@
+"""An address written in English ("88 Jianguo Road", "Sunshine Garden building 5").
+
+Capitalised words ending with a street word (Road, Street…), with the house number before them, or
+with an estate word (Garden, Estate…) and the building, block or unit numbers after them. Every
+word list is ``config/gazetteer.yaml``; the district stays the Chinese finder's (pinyin names are
+not in the gazetteer).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.config import Gazetteer
+
+# A pinyin name may carry an apostrophe ("Xi'an Road"); a contraction is not a name ("It's").
+_CAPITALISED = r"(?![A-Za-z]+'(?:s|m|re|ll|ve|d|t)\b)[A-Z][a-z'\-]+"
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(set(words), key=lambda word: (-len(word), word)))
+
+
+class EnglishPlaceFinder:
+    """Built once from the gazetteer; ``find`` runs on messages with Latin letters."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        streets = _alternation(gazetteer.english_street_words)
+        estates = _alternation(gazetteer.english_estate_words)
+        units = _alternation(gazetteer.english_unit_words)
+        unit = rf"(?:,?\s+(?i:{units})\s*\d+[A-Za-z]?)" if units else "(?!)"
+        not_names = _alternation(gazetteer.english_not_place_words)
+        word = rf"(?!(?:{not_names})\b){_CAPITALISED}" if not_names else _CAPITALISED
+        names = rf"(?:{word}\s+){{1,3}}"
+        patterns = []
+        if streets:
+            patterns.append(rf"(?:\d+[A-Za-z]?\s+)?{names}(?:{streets})\b\.?{unit}*")
+        if estates:
+            patterns.append(rf"{names}(?:{estates})\b{unit}*")
+        self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
+
+    def find(self, text: str) -> str | None:
+        """The first English address in ``text``, as written, or ``None``."""
+        if self._pattern is None:
+            return None
+        match = self._pattern.search(text)
+        return match.group().rstrip(".") if match is not None else None
