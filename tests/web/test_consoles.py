@@ -172,7 +172,14 @@ async def test_a_manager_tries_a_sentence_and_sees_what_the_bot_understands(make
         await page.click("#understand-run")
         result = page.locator("#understand-table")
         await expect(result).to_contain_text("投诉 complaint", timeout=10_000)
-        for shown in ("工程维修 (engineering_repair)", "情绪激动 emotional", "+8613912345678", "王芳", "海淀区", "中关村大街"):
+        for shown in (
+            "工程维修 (engineering_repair)",
+            "情绪激动 emotional",
+            "+8613912345678",
+            "王芳",
+            "海淀区",
+            "中关村大街",
+        ):
             await expect(result).to_contain_text(shown)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(SCREENSHOTS / "manager-understand.png"), full_page=True)
