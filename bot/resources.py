@@ -33,6 +33,7 @@ from bot.promises.tracker import Tracker
 from bot.settings import Settings
 from bot.storage.db import Database
 from bot.understanding.guard import ForbiddenGuard
+from bot.understanding.guard_model import GuardModel, build_guard_model
 from bot.understanding.model import build_model_understander
 from bot.understanding.reader import MessageReader
 
@@ -61,6 +62,8 @@ class Resources:
     reader: MessageReader
     """Customers' messages read by the rules, and by the model when ``BOT_LLM_*`` configures one."""
     guard: ForbiddenGuard
+    guard_model: GuardModel | None
+    """The model's second opinion on agents' replies the guard finds clean; None without a model."""
     _exit: contextlib.AsyncExitStack = dataclasses.field(repr=False)
 
     @property
@@ -115,6 +118,10 @@ async def build_resources(
         engine = engine if engine is not None else ConversationEngine(config)
         reader = MessageReader(engine.understander, build_model_understander(settings.llm, config.classification))
         stack.push_async_callback(reader.aclose)
+        guard = ForbiddenGuard(config.forbidden, OpenCC("t2s").convert)
+        guard_model = build_guard_model(settings.llm, config.forbidden, guard)
+        if guard_model is not None:
+            stack.push_async_callback(guard_model.aclose)
         pipeline = Pipeline(
             database,
             redis,
@@ -146,7 +153,8 @@ async def build_resources(
             pipeline=pipeline,
             hub=hub,
             reader=reader,
-            guard=ForbiddenGuard(config.forbidden, OpenCC("t2s").convert),
+            guard=guard,
+            guard_model=guard_model,
             _exit=stack,
         )
     except BaseException:

@@ -1,5 +1,6 @@
 """Staff helpers: accounts, sign-in (through the API, or holding exactly one session cookie),
-queue membership, conversation ownership, a handed-off ticket, the staff event socket."""
+queue membership, conversation ownership, a handed-off ticket, a claimed conversation, the staff
+event socket."""
 
 from __future__ import annotations
 
@@ -117,3 +118,23 @@ async def staff_socket(client: Any, username: str) -> ClientWebSocketResponse:
     hello = (await frames_until(socket, lambda frame: True))[0]
     assert hello["type"] == "hello" and hello["user"]["username"] == username
     return socket
+
+
+async def claimed_conversation(client: Any, username: str) -> tuple[str, int, ChatSocket]:
+    """A new agent ``username``, signed in, owning a new webchat conversation handed off to a person.
+
+    Returns the agent's CSRF token, the conversation's id and the customer's open chat socket.
+    """
+    await add_user(client, username, Role.AGENT)
+    csrf = await sign_in(client, username)
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("<img src=x onerror=alert(1)> 电梯坏了")
+    await socket.until_bot_says("电话")
+    await socket.send("转人工")
+    await socket.until_bot_says("人工")
+    async with resources(client.app).sessions() as session:
+        ticket_id = (await session.execute(select(HandoffTicket.id))).scalar_one()
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    return csrf, conversation_id, socket

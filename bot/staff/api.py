@@ -175,25 +175,35 @@ async def reply(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/messages`` {text, override?}: the owning agent's reply.
 
     A forbidden phrase gets 422 with the correct expression to use instead; in "warn" mode the
-    agent may send it anyway with ``"override": true``, in "block" mode not.
+    agent may send it anyway with ``"override": true``, in "block" mode not. When the rules find
+    nothing and a model is configured, its second opinion is awaited (at most the model's timeout;
+    no opinion in time means send): ``"by": "model"`` marks its flags, which the agent may always
+    override, since they are an opinion and not the managers' list.
     """
     conversation_id = _int_id(request)
     payload = await auth.json_body(request)
     text = _required_text(payload, "text", "must be a non-empty string")
     staff, shared = request["staff"], resources(request)
     guard_mode = shared.config.forbidden.agent_guard
+    override = payload.get("override") is True
     hit = shared.guard.check(text)
-    if hit is not None and (guard_mode == "block" or payload.get("override") is not True):
+    if hit is None and not override and shared.guard_model is not None:
+        hit = await shared.guard_model.check(text)
+    can_override = guard_mode == "warn" or (hit is not None and hit.by == "model")
+    if hit is not None and not (override and can_override):
         return web.json_response(
             {
                 "error": f"the reply contains a forbidden phrase: 「{hit.forbidden}」",
                 "forbidden": hit.forbidden,
                 "suggestion": hit.instead,
                 "source": hit.source,
-                "can_override": guard_mode == "warn",
+                "can_override": can_override,
+                "by": hit.by,
             },
             status=422,
         )
+    # With "override" and no rule hit, the agent is sending past the model's opinion.
+    overrode_guard = hit is not None or (override and shared.guard_model is not None)
     now, gateway = shared.clock(), shared.gateway
 
     def store_reply(session: Session) -> Delivery | Access | None:
@@ -204,7 +214,7 @@ async def reply(request: web.Request) -> web.Response:
             session, conversation_id, text, Sender.AGENT, now, gateway.status_on_commit, owner=f"agent:{staff['id']}"
         )
         if delivery is not None:
-            detail = {"message_id": delivery.message_id, "overrode_guard": hit is not None}
+            detail = {"message_id": delivery.message_id, "overrode_guard": overrode_guard}
             actor = f"agent:{staff['id']}"
             add_timeline_event(session, conversation_id, TimelineKind.AGENT_REPLIED, actor, detail, now)
         return delivery

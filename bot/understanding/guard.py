@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.config import ForbiddenList
 
@@ -26,13 +27,15 @@ def fold(text: str, to_simplified: Callable[[str], str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class GuardHit:
-    """What the agent's text matched (the configured phrase, or the folded words a paraphrase
-    pattern caught) and the correct expression to use instead."""
+    """What the agent's text matched (the configured phrase, the folded words a paraphrase
+    pattern caught, or the agent's words the model quoted) and the correct expression to use
+    instead; ``by`` says whether the configured rules or the model's second opinion found it."""
 
     forbidden: str
     instead: str
     source: str
     pattern_id: str | None = None
+    by: Literal["rules", "model"] = "rules"
 
 
 class ForbiddenGuard:

@@ -8,28 +8,22 @@ that adds a "reply" or an "explanation" gets neither read nor kept).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from bot.config import Grade, Intent, Signal
+from bot.understanding.model_client import InvalidAnswer, json_object
 from bot.understanding.model_prompt import SLOT_FIELDS
 from bot.understanding.model_slots import SlotChecker
 from bot.understanding.result import Understanding
 
+__all__ = ["InvalidAnswer", "parse_answer"]
+
 _INTENTS = frozenset(intent.value for intent in Intent)
 _SIGNALS = frozenset(signal.value for signal in Signal)
 _GRADES = frozenset(grade.value for grade in Grade)
-
-
-class InvalidAnswer(Exception):
-    """The model's answer is unusable; ``reason`` is ``invalid_json`` or ``invalid_schema``."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class _AnswerSlots(BaseModel):
@@ -74,18 +68,11 @@ def parse_answer(
 ) -> Understanding:
     """The model's reply ``content`` about the customer's ``text``, as an :class:`Understanding`.
 
-    Tolerates what compatible servers add around the object (a code fence, a reasoning model's
-    ``<think>`` block): the outermost ``{…}`` is read.
-
     Raises:
-        InvalidAnswer: the content is not a JSON object of the answer's shape.
+        InvalidAnswer: the content is not a JSON object of the answer's shape (see
+            :func:`~bot.understanding.model_client.json_object`).
     """
-    payload = _json(content)
-    if payload is None:
-        start, end = content.find("{"), content.rfind("}")
-        payload = _json(content[start : end + 1]) if 0 <= start < end else None
-    if payload is None:
-        raise InvalidAnswer("invalid_json")
+    payload = json_object(content)
     try:
         answer = _Answer.model_validate(payload)
     except ValidationError:
@@ -100,9 +87,3 @@ def parse_answer(
         slots=slot_checker.check({name: getattr(answer.slots, name) for name in SLOT_FIELDS}, text),
     )
 
-
-def _json(text: str) -> object | None:
-    try:
-        return json.loads(text)  # type: ignore[no-any-return]
-    except (ValueError, RecursionError):
-        return None

@@ -13,7 +13,7 @@ from bot.staff.accounts import Role
 from bot.storage.models import Conversation, HandoffTicket
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session, settled
-from tests.staff import PASSWORD, add_user, handed_off_ticket, set_queues, sign_in
+from tests.staff import PASSWORD, add_user, claimed_conversation, handed_off_ticket, set_queues, sign_in
 
 
 async def test_sign_in_sets_an_httponly_strict_cookie_and_me_answers(make_client: AppFactory) -> None:
@@ -163,25 +163,9 @@ async def test_create_user_command_makes_an_account_that_can_sign_in(
     assert (await (await client.get("/api/me")).json())["role"] == "manager"
 
 
-async def _claimed_conversation(client: Any, username: str) -> tuple[str, int, ChatSocket]:
-    await add_user(client, username, Role.AGENT)
-    csrf = await sign_in(client, username)
-    token, conversation_id = await new_session(client)
-    socket = await ChatSocket.open(client, token)
-    await socket.until_bot_says("客服代表")
-    await socket.send("<img src=x onerror=alert(1)> 电梯坏了")
-    await socket.until_bot_says("电话")
-    await socket.send("转人工")
-    await socket.until_bot_says("人工")
-    async with resources(client.app).sessions() as session:
-        ticket_id = (await session.execute(select(HandoffTicket.id))).scalar_one()
-    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
-    return csrf, conversation_id, socket
-
-
 async def test_the_agent_sees_the_history_and_the_customer_sees_the_reply(make_client: AppFactory) -> None:
     client = await make_client()
-    csrf, conversation_id, socket = await _claimed_conversation(client, "li")
+    csrf, conversation_id, socket = await claimed_conversation(client, "li")
     view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
     assert view["owner"].startswith("agent:")
     assert any(m["from"] == "customer" and "<img src=x" in m["text"] for m in view["messages"])
@@ -200,12 +184,13 @@ async def test_the_agent_sees_the_history_and_the_customer_sees_the_reply(make_c
 
 async def test_a_forbidden_phrase_is_flagged_with_the_correct_expression(make_client: AppFactory) -> None:
     client = await make_client()
-    csrf, conversation_id, socket = await _claimed_conversation(client, "zhang")
+    csrf, conversation_id, socket = await claimed_conversation(client, "zhang")
     url, headers = f"/api/conversations/{conversation_id}/messages", {"X-CSRF-Token": csrf}
     response = await client.post(url, json={"text": "这不是我们的责任,您应该去找开发商"}, headers=headers)
     assert response.status == 422
     body = await response.json()
     assert body["suggestion"] == "这是我们的责任" and body["can_override"] is True
+    assert body["by"] == "rules"
     overridden = await client.post(url, json={"text": "这不是我们的责任", "override": True}, headers=headers)
     assert overridden.status == 201  # warn mode: the agent decided to send it anyway
     await socket.close()
@@ -226,7 +211,7 @@ async def test_forbidden_phrases_are_caught_whatever_the_width_script_punctuatio
     make_client: AppFactory, text: str, flagged: str, suggestion: str | None
 ) -> None:
     client = await make_client()
-    csrf, conversation_id, socket = await _claimed_conversation(client, "wang")
+    csrf, conversation_id, socket = await claimed_conversation(client, "wang")
     response = await client.post(
         f"/api/conversations/{conversation_id}/messages", json={"text": text}, headers={"X-CSRF-Token": csrf}
     )
@@ -240,7 +225,7 @@ async def test_forbidden_phrases_are_caught_whatever_the_width_script_punctuatio
 
 async def test_a_polite_reply_that_merely_resembles_a_forbidden_phrase_is_sent(make_client: AppFactory) -> None:
     client = await make_client()
-    csrf, conversation_id, socket = await _claimed_conversation(client, "zhao")
+    csrf, conversation_id, socket = await claimed_conversation(client, "zhao")
     for text in ("好的，我这就去帮您查询", "这是我们的责任，我们一定会尽快解决您的问题"):
         response = await client.post(
             f"/api/conversations/{conversation_id}/messages", json={"text": text}, headers={"X-CSRF-Token": csrf}
@@ -254,7 +239,7 @@ async def test_in_block_mode_a_forbidden_phrase_cannot_be_sent(make_client: AppF
         update={"forbidden": service_config.forbidden.model_copy(update={"agent_guard": "block"})}
     )
     client = await make_client(config=strict)
-    csrf, conversation_id, socket = await _claimed_conversation(client, "chen")
+    csrf, conversation_id, socket = await claimed_conversation(client, "chen")
     response = await client.post(
         f"/api/conversations/{conversation_id}/messages",
         json={"text": "您激动什么呀", "override": True},
@@ -266,7 +251,7 @@ async def test_in_block_mode_a_forbidden_phrase_cannot_be_sent(make_client: AppF
 
 async def test_only_the_owner_replies(make_client: AppFactory) -> None:
     client = await make_client()
-    _, conversation_id, socket = await _claimed_conversation(client, "owner")
+    _, conversation_id, socket = await claimed_conversation(client, "owner")
     await add_user(client, "other", Role.AGENT)
     other = await make_client()
     csrf = await sign_in(other, "other")
@@ -279,7 +264,7 @@ async def test_only_the_owner_replies(make_client: AppFactory) -> None:
 
 async def test_notes_stay_internal_and_transfer_keeps_the_history(make_client: AppFactory) -> None:
     client = await make_client()
-    csrf, conversation_id, socket = await _claimed_conversation(client, "liu")
+    csrf, conversation_id, socket = await claimed_conversation(client, "liu")
     await add_user(client, "ma", Role.AGENT)
     headers = {"X-CSRF-Token": csrf}
     note = await client.post(
@@ -314,7 +299,7 @@ async def test_notes_stay_internal_and_transfer_keeps_the_history(make_client: A
 
 async def test_transfer_to_a_queue_waits_for_a_claim_and_resolve_closes_the_case(make_client: AppFactory) -> None:
     client = await make_client()
-    csrf, conversation_id, socket = await _claimed_conversation(client, "he")
+    csrf, conversation_id, socket = await claimed_conversation(client, "he")
     await set_queues(client, "he", ["general", "engineering"])
     headers = {"X-CSRF-Token": csrf}
     moved = await client.post(

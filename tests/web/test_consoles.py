@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 
 from bot.staff.accounts import Role
+from bot.understanding.model_settings import ModelSettings
 from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
 from tests.conftest import AppFactory
 from tests.helpers import eventually
 from tests.staff import add_user
 from tests.staff import sign_in as api_sign_in
+from tests.understanding.chat_server import API_KEY, MODEL, chat_server
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
@@ -120,6 +122,36 @@ async def test_the_forbidden_phrase_guard_warns_and_can_be_overridden(make_clien
         await browser.close()
 
 
+async def test_the_guard_says_when_a_flag_is_the_models_opinion(make_client: AppFactory) -> None:
+    async with chat_server() as server, playwright_api.async_playwright() as playwright:
+        client = await make_client(llm=ModelSettings(server.base_url, MODEL, api_key=API_KEY, timeout_seconds=5))
+        await add_user(client, "li.agent", Role.AGENT)
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        agent = await (await browser.new_context()).new_page()
+        await agent.goto(str(client.make_url("/console/")))
+        await sign_in(agent, "li.agent")
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        server.answer_object({"forbidden": True, "matches": "not_our_business", "quote": "你问我也没用"})
+
+        await agent.fill("#reply-text", "这种事你问我也没用")
+        await agent.click("#reply-send")
+        guard = agent.locator("#guard")
+        await expect(guard).to_be_visible(timeout=10_000)
+        await expect(guard.locator(".forbidden")).to_have_text("「你问我也没用」")
+        await expect(guard.locator(".guard-by")).to_contain_text("模型判断 (model's opinion)")
+        await expect(guard.locator(".suggestion")).to_have_text("「这是我们的责任」")
+        await agent.click("#guard-override")
+        await expect(customer.locator(".msg-agent")).to_contain_text("这种事你问我也没用", timeout=10_000)
+
+        await agent.fill("#reply-text", "这个我不知道")
+        await agent.click("#reply-send")
+        await expect(guard.locator(".forbidden")).to_have_text("「我不知道」", timeout=10_000)
+        await expect(guard.locator(".guard-by")).to_have_count(0)  # the managers' list, not an opinion
+        await browser.close()
+
+
 async def test_the_manager_console_shows_its_panels_and_degrades_without_their_endpoints(
     make_client: AppFactory,
 ) -> None:
@@ -172,9 +204,14 @@ async def test_a_manager_tries_a_sentence_and_sees_what_the_bot_understands(make
         await page.click("#understand-run")
         result = page.locator("#understand-table")
         await expect(result).to_contain_text("投诉 complaint", timeout=10_000)
-        for shown in ("工程维修 (engineering_repair)", "情绪激动 emotional", "+8613912345678"):
-            await expect(result).to_contain_text(shown)
-        for shown in ("王芳", "海淀区", "中关村大街"):
+        for shown in (
+            "工程维修 (engineering_repair)",
+            "情绪激动 emotional",
+            "+8613912345678",
+            "王芳",
+            "海淀区",
+            "中关村大街",
+        ):
             await expect(result).to_contain_text(shown)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(SCREENSHOTS / "manager-understand.png"), full_page=True)

@@ -352,6 +352,10 @@
     guard.hidden = false;
     clear(guard, el("div", { class: "guard", role: "alert" },
       el("div", {}, "回复中含有服务忌语 Forbidden phrase:", el("strong", { class: "forbidden", text: `「${data.forbidden}」` })),
+      // The rules' hits are the managers' list; the model's are an opinion the agent weighs.
+      data.by === "model"
+        ? el("div", { class: "guard-by muted", text: "模型判断 (model's opinion),请自行斟酌 — check and decide" })
+        : null,
       el("div", {}, "建议改为 Say instead:", el("span", { class: "suggestion", text: `「${data.suggestion}」` })),
       el("div", { class: "actions" },
         el("button", { type: "button", id: "guard-use", text: "插入建议 Insert suggestion", onclick: () => {
