@@ -63,6 +63,7 @@ ROUTES: list[Route] = [
     Route("GET", "/api/notifications", STAFF, 200),
     Route("POST", "/api/notifications/{id}/read", STAFF, 200, lambda case: {}, {"id": "notification"}),
     Route("GET", "/api/dashboard", SUPERVISION, 200),
+    Route("POST", "/api/understand", SUPERVISION, 200, lambda case: {"text": "叫你们领导出来"}),
     Route("GET", "/api/rules", SUPERVISION, 200),
     Route("GET", "/api/rules/{version}", SUPERVISION, 200, fill={"version": "rules_version"}),
     Route(
