@@ -39,6 +39,16 @@ async def sign_in(page: Any, username: str) -> None:
     await expect(page.locator("body[data-ready=true]")).to_have_count(1, timeout=10_000)
 
 
+async def signed_in_manager_page(browser: Any, url: str, username: str) -> tuple[Any, list[str]]:
+    """The manager console at ``url`` in a wide window, signed in; page errors are collected in the list."""
+    page = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(url)
+    await sign_in(page, username)
+    return page, errors
+
+
 async def customer_asks_for_a_person(browser: Any, url: str, first_words: str | None = None) -> Any:
     """A customer in their own browser context: web chat, optionally says something, then asks for a person."""
     customer = await (await browser.new_context()).new_page()

@@ -8,7 +8,7 @@ import pytest
 
 from bot.staff.accounts import Role
 from bot.understanding.model_settings import ModelSettings
-from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
+from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in, signed_in_manager_page
 from tests.conftest import AppFactory
 from tests.helpers import eventually
 from tests.staff import add_user
@@ -159,11 +159,7 @@ async def test_the_manager_console_shows_its_panels_and_degrades_without_their_e
     await add_user(client, "boss", Role.MANAGER)
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        page = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        await page.goto(str(client.make_url("/manager/")))
-        await sign_in(page, "boss")
+        page, errors = await signed_in_manager_page(browser, str(client.make_url("/manager/")), "boss")
         await expect(page.locator("#live")).to_have_attribute("data-state", "live", timeout=10_000)
         dashboard_there = (await client.get("/api/dashboard")).status != 404
         await expect(page.locator("#dash-queues")).not_to_be_empty(timeout=10_000)
@@ -194,11 +190,7 @@ async def test_a_manager_tries_a_sentence_and_sees_what_the_bot_understands(make
     await add_user(client, "boss", Role.MANAGER)
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        page = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        await page.goto(str(client.make_url("/manager/")))
-        await sign_in(page, "boss")
+        page, errors = await signed_in_manager_page(browser, str(client.make_url("/manager/")), "boss")
         await page.click("[data-tab=understand]")
         await page.fill("#understand-text", "我叫王芳，电话13912345678，海淀区中关村大街的自来水有异味三天了，氣死我了")
         await page.click("#understand-run")
