@@ -108,6 +108,8 @@ class Step:
     satisfaction: SatisfactionRecord | None = None
     reopen: bool = False
     """The customer said the resolved case is not resolved: give it back to its previous owner."""
+    locale: str | None = None
+    """The conversation's new locale when the customer wrote in another language; None: unchanged."""
 
 
 SUPERVISOR_QUEUE = "supervisor"
@@ -183,6 +185,7 @@ class ComplaintFlow:
         text = event.text.strip()
         if event.kind is MessageKind.TEXT:
             turn.understood = event.understood or self._understander.understand(text, turn.locale)
+            self._follow_language(turn, event, text)
         understood = turn.understood
         intents = understood.intents if understood is not None else frozenset()
         signals = understood.signals if understood is not None else frozenset()
@@ -232,6 +235,20 @@ class ComplaintFlow:
                 return
             if not self._side_intent(turn, intents, state):
                 self._on_handed_off(turn, text)
+
+    def _follow_language(self, turn: _Turn, event: CustomerSaid, text: str) -> None:
+        """Answer in the language the message is written in, from here on (a message too short
+        to tell keeps the conversation's). A reading made elsewhere did not know the
+        conversation's locale, so its language is told again here."""
+        if event.understood is not None:
+            written = self._understander.locale_of(text, turn.locale)
+        else:
+            written = turn.understood.locale if turn.understood is not None else turn.locale
+        book = self._phrases.book_for(written)
+        if book is None or book == turn.locale:
+            return
+        turn.audit(TimelineKind.LOCALE_SWITCHED, **{"from": turn.locale, "to": book})
+        turn.locale = turn.step.locale = book
 
     def _side_intent(self, turn: _Turn, intents: frozenset[Intent], state: State) -> bool:
         """Answer thanks, apologies, suggestions and out-of-scope requests; True if handled. A

@@ -92,6 +92,10 @@ class Understander:
             slot_extractor,
         )
 
+    def locale_of(self, text: str, locale: str) -> str:
+        """The language ``text`` is written in; ``locale`` when it is too short to tell."""
+        return detect_locale(normalise(text, self._converter), locale)
+
     def understand(self, text: str, locale: str | None = None) -> Understanding:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages
         too short to tell their language ("ok", "123")."""
