@@ -17,7 +17,8 @@ from tests.understanding.chat_server import API_KEY, MODEL, chat_server
 
 async def stored_locale(client: Any, conversation_id: int) -> str:
     async with resources(client.app).sessions() as session:
-        return (await session.execute(select(Conversation.locale).where(Conversation.id == conversation_id))).scalar_one()
+        locale = await session.execute(select(Conversation.locale).where(Conversation.id == conversation_id))
+        return locale.scalar_one()
 
 
 async def test_an_english_message_switches_a_chinese_session_and_it_is_stored(make_client: AppFactory) -> None:
