@@ -185,7 +185,7 @@ class ComplaintFlow:
         text = event.text.strip()
         if event.kind is MessageKind.TEXT:
             turn.understood = event.understood or self._understander.understand(text, turn.locale)
-            self._follow_language(turn, event, text)
+            self._follow_language(turn, text)
         understood = turn.understood
         intents = understood.intents if understood is not None else frozenset()
         signals = understood.signals if understood is not None else frozenset()
@@ -236,15 +236,11 @@ class ComplaintFlow:
             if not self._side_intent(turn, intents, state):
                 self._on_handed_off(turn, text)
 
-    def _follow_language(self, turn: _Turn, event: CustomerSaid, text: str) -> None:
+    def _follow_language(self, turn: _Turn, text: str) -> None:
         """Answer in the language the message is written in, from here on (a message too short
-        to tell keeps the conversation's). A reading made elsewhere did not know the
-        conversation's locale, so its language is told again here."""
-        if event.understood is not None:
-            written = self._understander.locale_of(text, turn.locale)
-        else:
-            written = turn.understood.locale if turn.understood is not None else turn.locale
-        book = self._phrases.book_for(written)
+        to tell keeps the conversation's). Told here against the conversation's locale: a
+        reading made before the conversation was loaded (the model's) did not know it."""
+        book = self._phrases.book_for(self._understander.answer_locale(text, turn.locale))
         if book is None or book == turn.locale:
             return
         turn.audit(TimelineKind.LOCALE_SWITCHED, **{"from": turn.locale, "to": book})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.config import ServiceConfig
-from bot.understanding.language import ZH_TW, detect_locale
+from bot.understanding.language import ZH_TW, answer_locale, detect_locale
 from bot.understanding.normalise import Converter, normalise, simplified_converter, taiwan_converter
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.rules import Rules
@@ -92,9 +92,10 @@ class Understander:
             slot_extractor,
         )
 
-    def locale_of(self, text: str, locale: str) -> str:
-        """The language ``text`` is written in; ``locale`` when it is too short to tell."""
-        return detect_locale(normalise(text, self._converter), locale)
+    def answer_locale(self, text: str, locale: str) -> str:
+        """The language to answer ``text`` in, in a conversation in ``locale`` so far: the one it
+        is written in; ``locale`` when it is too short to tell or mixes English into Chinese."""
+        return answer_locale(normalise(text, self._converter), locale)
 
     def understand(self, text: str, locale: str | None = None) -> Understanding:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages

@@ -73,3 +73,22 @@ def test_the_same_language_records_no_switch(engine: ConversationEngine) -> None
     chat.send(Started())
     step = chat.send("我家楼下的路灯坏了一个星期")
     assert step.locale is None and switches(step) == []
+
+
+@pytest.mark.parametrize("mixed", ["我的WiFi router TP-LINK坏了", "<img src=x onerror=alert(1)> 电梯坏了"])
+def test_english_words_in_a_chinese_message_keep_the_conversation_chinese(
+    engine: ConversationEngine, mixed: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send(mixed)
+    assert step.locale is None and switches(step) == []
+    assert chat.texts(step).endswith(said(engine, PhraseId.ASK_PHONE, "zh-CN"))
+
+
+def test_chinese_words_in_an_english_message_keep_the_conversation_english(engine: ConversationEngine) -> None:
+    chat = Chat(engine, locale="en")
+    chat.send(Started())
+    step = chat.send("The street light near 阳光花园 building 3 is broken")
+    assert step.locale is None and switches(step) == []
+    assert chat.texts(step).endswith(said(engine, PhraseId.ASK_PHONE, "en"))
