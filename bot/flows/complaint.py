@@ -211,7 +211,13 @@ class ComplaintFlow:
             if intents & {Intent.HUMAN, Intent.SUPERVISOR}:
                 if Intent.COMPLAINT in intents:
                     self._append_description(turn, text)
-                self._hand_off_on_request(turn)
+                self._hand_off_on_request(turn, to_supervisor=Intent.SUPERVISOR in intents)
+                return
+            if Signal.COMPENSATION in signals:
+                # Beyond the bot's authority (seed 000 五(二)3): the duty supervisor, with the
+                # complaint so far, and no promise about the demand itself.
+                self._append_description(turn, text)
+                self._escalate(turn, reason="beyond_authority")
                 return
             if event.kind is not MessageKind.TEXT:
                 turn.say(PhraseId.MESSAGE_RECORDED)
@@ -717,8 +723,10 @@ class ComplaintFlow:
         self._promise(turn, record)
         self._open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
 
-    def _hand_off_on_request(self, turn: _Turn) -> None:
-        turn.say(PhraseId.HUMAN_REQUESTED)
+    def _hand_off_on_request(self, turn: _Turn, to_supervisor: bool = False) -> None:
+        """To a person at once, with what was given; a leader, manager or supervisor asked for
+        by name goes to the duty supervisor (seed 000 五(二)4)."""
+        turn.say(PhraseId.ESCALATED_SUPERVISOR if to_supervisor else PhraseId.HUMAN_REQUESTED)
         record = self._record(turn, confirmed=False) if turn.step.data.description else None
         if record is not None:
             turn.say(
@@ -726,6 +734,9 @@ class ComplaintFlow:
                 case_number=record.case_number,
                 work_number=self._config.service.work_number,
             )
+        if to_supervisor:
+            self._open_ticket(turn, record, SUPERVISOR_QUEUE, 0, "supervisor_requested")
+            return
         priority = self._priority(record) if record is not None else 1
         self._open_ticket(turn, record, GENERAL_QUEUE, min(priority, 1), "customer_request")
 
