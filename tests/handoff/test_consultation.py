@@ -25,14 +25,20 @@ async def test_an_unanswerable_question_waits_in_the_consultation_queue_without_
     await settled(client, sockets=[socket])
     async with resources(client.app).sessions() as session:
         tickets = (
-            await session.execute(select(HandoffTicket).where(HandoffTicket.conversation_id == conversation_id))
-        ).scalars().all()
+            (await session.execute(select(HandoffTicket).where(HandoffTicket.conversation_id == conversation_id)))
+            .scalars()
+            .all()
+        )
         complaints = (
-            await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
-        ).scalars().all()
+            (await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id)))
+            .scalars()
+            .all()
+        )
         kinds = (
-            await session.execute(select(TimelineEvent.kind).where(TimelineEvent.conversation_id == conversation_id))
-        ).scalars().all()
+            (await session.execute(select(TimelineEvent.kind).where(TimelineEvent.conversation_id == conversation_id)))
+            .scalars()
+            .all()
+        )
     assert [(ticket.queue, ticket.reason) for ticket in tickets] == [("consultation", "consultation")]
     assert complaints == []
     assert "consultation_asked" in kinds
