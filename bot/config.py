@@ -118,6 +118,8 @@ class PhraseId(StrEnum):
     SATISFACTION_UNANSWERED = "satisfaction_unanswered"
     QUEUE_POSITION = "queue_position"
     QUEUE_NEXT = "queue_next"
+    PRAISE_THANKS = "praise_thanks"
+    CONSULTATION_TAKEN = "consultation_taken"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -601,8 +603,8 @@ class HandoffSettings(_Strict):
         ids = [queue.id for queue in self.queues]
         if len(ids) != len(set(ids)):
             raise ValueError("queue ids must be unique")
-        # The complaint flow hands off to these two by name.
-        missing = [required for required in ("general", "supervisor") if required not in ids]
+        # The complaint flow hands off to these by name.
+        missing = [required for required in ("general", "supervisor", "consultation") if required not in ids]
         if missing:
             raise ValueError(f"queues: {missing} are required")
         return self
@@ -687,6 +689,35 @@ class NameRules(_Strict):
         return value
 
 
+class FaqEntry(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=36)
+    """Named in the reply's phrase id (``faq:<id>``) and on the timeline."""
+    keywords: list[list[str]] = Field(min_length=1)
+    """Groups of keywords: the entry answers a question that has a keyword of every group."""
+    answer: LocalizedText
+
+    @field_validator("keywords")
+    @classmethod
+    def _groups_not_empty(cls, groups: list[list[str]]) -> list[list[str]]:
+        if any(not group or not all(keyword.strip() for keyword in group) for group in groups):
+            raise ValueError("every group needs at least one keyword, and no keyword may be empty")
+        return groups
+
+
+class Faq(_Strict):
+    """``config/faq.yaml``: questions the bot answers itself (seed 001 (16): the others go to
+    the consultation queue)."""
+
+    entries: list[FaqEntry] = []
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Faq:
+        ids = [entry.id for entry in self.entries]
+        if len(ids) != len(set(ids)):
+            raise ValueError("entry ids must be unique")
+        return self
+
+
 class ServiceConfig(_Strict):
     """All of ``config/``, validated."""
 
@@ -705,6 +736,7 @@ class ServiceConfig(_Strict):
     rules: RuleSet
     gazetteer: Gazetteer
     names: NameRules
+    faq: Faq = Faq()
 
     def rule_vocabulary(self) -> Vocabulary:
         """The ids manager rules may name."""
@@ -750,6 +782,7 @@ _SECTION_FILES = {
     "rules": "rules.yaml",
     "gazetteer": "gazetteer.yaml",
     "names": "names.yaml",
+    "faq": "faq.yaml",
 }
 
 
@@ -800,6 +833,7 @@ def load_config(directory: Path) -> ServiceConfig:
         "rules": RuleSet,
         "gazetteer": Gazetteer,
         "names": NameRules,
+        "faq": Faq,
     }
     for section, filename in _SECTION_FILES.items():
         path = directory / filename

@@ -125,3 +125,33 @@ def test_a_pattern_that_is_not_a_regular_expression_is_refused(config_copy: Path
     _edit(config_copy / "forbidden.yaml", lambda data: data["patterns"][0].update(pattern="不归(我们管"))
     with pytest.raises(ConfigError, match=r"forbidden\.yaml.*not a valid regular expression"):
         load_config(config_copy)
+
+
+def test_the_faq_ships_answers_in_every_locale(service_config: ServiceConfig) -> None:
+    entries = service_config.faq.entries
+    assert 3 <= len(entries) <= 10
+    assert all(entry.answer.zh_cn and entry.answer.en for entry in entries)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda data: data["entries"].append(dict(data["entries"][0])), "unique"),
+        (lambda data: data["entries"][0].update(keywords=[[]]), "keywords"),
+        (lambda data: data["entries"][0]["answer"].pop("en"), "answer.en"),
+    ],
+)
+def test_a_bad_faq_entry_names_the_file_and_key(config_copy: Path, change: object, message: str) -> None:
+    _edit(config_copy / "faq.yaml", change)
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    assert "faq.yaml" in str(caught.value) and message in str(caught.value)
+
+
+def test_the_consultation_queue_is_required(config_copy: Path) -> None:
+    _edit(
+        config_copy / "handoff.yaml",
+        lambda data: data.update(queues=[queue for queue in data["queues"] if queue["id"] != "consultation"]),
+    )
+    with pytest.raises(ConfigError, match=r"handoff\.yaml.*consultation"):
+        load_config(config_copy)

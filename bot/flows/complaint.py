@@ -18,6 +18,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.classify import Classified, looks_like_phone_attempt, matches, normalise
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
+from bot.flows.faq import FaqMatcher
 from bot.flows.records import (
     ComplaintRecord,
     CustomerView,
@@ -49,12 +50,17 @@ _ASKS_FOR_AREA = frozenset({State.AWAIT_AREA, State.CORRECT_AREA})
 CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COMMENT})
 """After a person resolved the case: waiting for, or in, the satisfaction callback (回访)."""
 _SIDE_ANSWERS = {
+    Intent.PRAISE: (PhraseId.PRAISE_THANKS, TimelineKind.SIDE_PRAISE),
     Intent.THANKS: (PhraseId.CUSTOMER_THANKED, TimelineKind.SIDE_THANKS),
     Intent.APOLOGY: (PhraseId.CUSTOMER_APOLOGISED, TimelineKind.SIDE_APOLOGY),
     Intent.SUGGESTION: (PhraseId.SUGGESTION_THANKS, TimelineKind.SIDE_SUGGESTION),
     Intent.OUT_OF_SCOPE: (PhraseId.OUT_OF_SCOPE, TimelineKind.SIDE_OUT_OF_SCOPE),
 }
-"""Side intents the bot answers (in this order of precedence) and the timeline row each leaves."""
+"""Side intents the bot answers (in this order of precedence) and the timeline row each leaves:
+praise before thanks (seed 001 (15): thanks get "不客气", further praise the praise answer)."""
+_RECORDED_TEXT = frozenset({Intent.PRAISE, Intent.SUGGESTION})
+"""Side intents whose words go on the timeline: praise for the staff it names, suggestions for
+the departments concerned (seed 001 (10), (15))."""
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 
 
@@ -114,6 +120,7 @@ class Step:
 
 SUPERVISOR_QUEUE = "supervisor"
 GENERAL_QUEUE = "general"
+CONSULTATION_QUEUE = "consultation"
 
 
 class ComplaintFlow:
@@ -133,6 +140,7 @@ class ComplaintFlow:
         self._phrases = phrases
         self._calendar = calendar
         self._new_case_number = new_case_number
+        self._faq = FaqMatcher(config.faq, understander.matchable)
         self._handlers: dict[State, Callable[[_Turn, str], None]] = {
             State.NEW: self._on_new,
             State.AWAIT_DESCRIPTION: self._on_description,
@@ -214,7 +222,13 @@ class ComplaintFlow:
             if intents & {Intent.HUMAN, Intent.SUPERVISOR}:
                 if Intent.COMPLAINT in intents:
                     self._append_description(turn, text)
-                self._hand_off_on_request(turn)
+                self._hand_off_on_request(turn, to_supervisor=Intent.SUPERVISOR in intents)
+                return
+            if Signal.COMPENSATION in signals:
+                # Beyond the bot's authority (seed 000 五(二)3): the duty supervisor, with the
+                # complaint so far, and no promise about the demand itself.
+                self._append_description(turn, text)
+                self._escalate(turn, reason="beyond_authority")
                 return
             if event.kind is not MessageKind.TEXT:
                 turn.say(PhraseId.MESSAGE_RECORDED)
@@ -222,7 +236,8 @@ class ComplaintFlow:
                 turn.arm_idle()
                 return
             if self._side_intent(turn, intents, state):
-                turn.arm_idle()
+                if turn.step.state in COLLECTING:
+                    turn.arm_idle()
                 return
             self._emotion_first(turn, signals)
             self._handlers[state](turn, text)
@@ -247,19 +262,25 @@ class ComplaintFlow:
         turn.locale = turn.step.locale = book
 
     def _side_intent(self, turn: _Turn, intents: frozenset[Intent], state: State) -> bool:
-        """Answer thanks, apologies, suggestions and out-of-scope requests; True if handled. A
-        message that also describes a problem ("不好意思,我家停电了") is a complaint first."""
+        """Answer questions, praise, thanks, apologies, suggestions and out-of-scope requests;
+        True if handled. A message that also describes a problem ("不好意思,我家停电了") is a
+        complaint first."""
         if Intent.COMPLAINT in intents:
             return False
         if state in (State.CONFIRMING, State.CHOOSE_CORRECTION) and intents & {Intent.YES, Intent.NO}:
             return False
+        if Intent.QUESTION in intents and self._on_question(turn, state):
+            return True
         for intent, (phrase, kind) in _SIDE_ANSWERS.items():
             if intent in intents:
                 turn.say(phrase)
-                turn.audit(kind)
+                if intent in _RECORDED_TEXT and turn.understood is not None:
+                    turn.audit(kind, text=turn.understood.text)
+                else:
+                    turn.audit(kind)
                 if state is State.HANDED_OFF:
                     return True
-                if intent is Intent.SUGGESTION and state in (State.NEW, State.AWAIT_DESCRIPTION):
+                if intent in _RECORDED_TEXT and state in (State.NEW, State.AWAIT_DESCRIPTION):
                     turn.say(PhraseId.ANYTHING_ELSE)
                     turn.step.state = State.AWAIT_DESCRIPTION
                     return True
@@ -273,6 +294,45 @@ class ComplaintFlow:
             self._ask_current(turn)
             return True
         return False
+
+    def _on_question(self, turn: _Turn, state: State) -> bool:
+        """A question, not a complaint: the FAQ's answer, or seed 001 (16) and the consultation
+        queue. Mid-complaint, an unanswered question is recorded on the case and the complaint
+        goes on; after hand-off it reaches the agent as any message does. True if handled."""
+        question = turn.understood.text if turn.understood is not None else ""
+        entry = self._faq.match(question)
+        if entry is not None:
+            turn.step.replies.append(OutboundMessage(text=entry.answer.get(turn.locale), phrase_id=f"faq:{entry.id}"))
+            turn.audit(TimelineKind.FAQ_ANSWERED, entry=entry.id)
+            if state is State.HANDED_OFF:
+                return True
+            if state in (State.NEW, State.AWAIT_DESCRIPTION):
+                turn.say(PhraseId.ANYTHING_ELSE)
+                turn.step.state = State.AWAIT_DESCRIPTION
+            else:
+                self._ask_current(turn)
+            return True
+        if state is State.HANDED_OFF:
+            return False
+        turn.audit(TimelineKind.CONSULTATION_ASKED, text=question)
+        data = turn.step.data
+        if state not in (State.NEW, State.AWAIT_DESCRIPTION) or data.description:
+            turn.say(PhraseId.MESSAGE_RECORDED)
+            self._ask_current(turn)
+            return True
+        if data.phone:
+            self._open_consultation(turn)
+            return True
+        data.consultation = question
+        turn.say(PhraseId.QUESTION_LATER)
+        turn.step.state = State.AWAIT_DESCRIPTION
+        return True
+
+    def _open_consultation(self, turn: _Turn) -> None:
+        """Seed 001 (16): the contact is known; a person looks the answer up and calls back."""
+        turn.step.data.consultation = None
+        turn.say(PhraseId.CONSULTATION_TAKEN)
+        self._open_ticket(turn, None, CONSULTATION_QUEUE, 2, "consultation")
 
     def _emotion_first(self, turn: _Turn, signals: frozenset[Signal]) -> None:
         if Signal.STAFF_ERROR in signals:
@@ -292,6 +352,13 @@ class ComplaintFlow:
         self._on_description(turn, text)
 
     def _on_description(self, turn: _Turn, text: str) -> None:
+        data = turn.step.data
+        if data.consultation is not None:
+            if turn.phone and Intent.COMPLAINT not in turn.intents:
+                data.phone = turn.phone
+                self._open_consultation(turn)
+                return
+            data.consultation = None  # the customer moved on; the question is on the timeline
         self._append_description(turn, text)
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         turn.say(PhraseId.DESCRIPTION_RECORDED)
@@ -730,8 +797,10 @@ class ComplaintFlow:
         self._promise(turn, record)
         self._open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
 
-    def _hand_off_on_request(self, turn: _Turn) -> None:
-        turn.say(PhraseId.HUMAN_REQUESTED)
+    def _hand_off_on_request(self, turn: _Turn, to_supervisor: bool = False) -> None:
+        """To a person at once, with what was given; a leader, manager or supervisor asked for
+        by name goes to the duty supervisor (seed 000 五(二)4)."""
+        turn.say(PhraseId.ESCALATED_SUPERVISOR if to_supervisor else PhraseId.HUMAN_REQUESTED)
         record = self._record(turn, confirmed=False) if turn.step.data.description else None
         if record is not None:
             turn.say(
@@ -739,6 +808,9 @@ class ComplaintFlow:
                 case_number=record.case_number,
                 work_number=self._config.service.work_number,
             )
+        if to_supervisor:
+            self._open_ticket(turn, record, SUPERVISOR_QUEUE, 0, "supervisor_requested")
+            return
         priority = self._priority(record) if record is not None else 1
         self._open_ticket(turn, record, GENERAL_QUEUE, min(priority, 1), "customer_request")
 

@@ -41,6 +41,7 @@ _KNOWN_KEYS = frozenset(
         "rating",
         "timers",
         "timer_seq",
+        "consultation",
     }
 )
 
@@ -68,6 +69,8 @@ class FlowData:
     timers: dict[TimerKind, int] = field(default_factory=dict)
     """The armed timers' tokens: a firing with another token is stale."""
     timer_seq: int = 0
+    consultation: str | None = None
+    """A question the bot could not answer, waiting for the contact phone it asked for (seed 001 (16))."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Stored keys this version does not know, written back as they were."""
 
@@ -88,6 +91,7 @@ class FlowData:
             self.rating,
             dict(self.timers),
             self.timer_seq,
+            self.consultation,
             dict(self.extra),
         )
 
@@ -121,6 +125,7 @@ class FlowData:
             get("rating"),
             {(_TIMER_KINDS.get(kind) or TimerKind(kind)): token for kind, token in timers.items()} if timers else {},
             get("timer_seq", 0),
+            get("consultation"),
             {} if _KNOWN_KEYS.issuperset(stored) else {k: v for k, v in stored.items() if k not in _KNOWN_KEYS},
         )
 
@@ -156,6 +161,8 @@ class FlowData:
             stored["timers"] = {kind.value: token for kind, token in self.timers.items()}
         if self.timer_seq:
             stored["timer_seq"] = self.timer_seq
+        if self.consultation is not None:
+            stored["consultation"] = self.consultation
         return stored
 
 

@@ -97,6 +97,10 @@ class Understander:
         is written in; ``locale`` when it is too short to tell or mixes English into Chinese."""
         return answer_locale(normalise(text, self._converter), locale)
 
+    def matchable(self, text: str) -> str:
+        """``text`` as keywords are matched against: folded and in simplified Chinese."""
+        return normalise(text, self._converter).text
+
     def understand(self, text: str, locale: str | None = None) -> Understanding:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages
         too short to tell their language ("ok", "123")."""

@@ -114,3 +114,29 @@ def test_a_courtesy_with_a_problem_in_it_is_a_complaint(conversation_engine: Con
     chat.send(text)
     assert chat.data.description == [text]
     assert chat.state is State.AWAIT_PHONE
+
+
+@pytest.mark.parametrize("text", ["叫你们领导出来", "我要找你们经理", "你们主管呢？让他跟我说"])
+def test_a_leader_asked_for_by_name_is_the_duty_supervisor(chat: Chat, text: str) -> None:
+    """Seed 000 五(二)4: the customer asks for a leader — the duty supervisor takes it."""
+    step = chat.send(text)
+    assert step.handoff is not None
+    assert (step.handoff.queue, step.handoff.priority, step.handoff.reason) == ("supervisor", 0, "supervisor_requested")
+    assert chat.phrase_ids(step)[0] == PhraseId.ESCALATED_SUPERVISOR.value
+
+
+def test_a_request_for_any_person_stays_with_the_general_queue(chat: Chat) -> None:
+    step = chat.send("转人工")
+    assert step.handoff is not None and step.handoff.queue == "general"
+    assert chat.phrase_ids(step)[0] == PhraseId.HUMAN_REQUESTED.value
+
+
+def test_a_demand_beyond_the_bots_authority_goes_to_the_supervisor_with_the_complaint(chat: Chat) -> None:
+    """Seed 000 五(二)3: compensation is beyond the bot's authority — the duty supervisor, with the
+    complaint so far; the bot promises a reply time, never the compensation."""
+    chat.send("我家楼上漏水把我家天花板泡坏了")
+    step = chat.send("你们必须赔偿我5万块钱")
+    assert step.handoff is not None
+    assert (step.handoff.queue, step.handoff.reason) == ("supervisor", "beyond_authority")
+    assert step.complaint is not None and "赔偿" in step.complaint.description
+    assert "赔偿" not in chat.texts(step)

@@ -12,6 +12,7 @@
   const EVENT_NAMES = {
     greeted: "机器人问候", signals_detected: "识别到风险信号",
     side_thanks: "客户致谢", side_apology: "客户致歉", side_suggestion: "客户建议", side_out_of_scope: "非服务范围的请求",
+    side_praise: "客户表扬", faq_answered: "常见问题已答复", consultation_asked: "客户咨询(待查询答复)",
     description_received: "收到问题描述", contact_received: "收到联系电话", area_received: "收到地址/区域",
     restated: "复述确认", restatement_rejected: "客户要求更正", corrected: "已更正", confirmed: "客户确认信息",
     classified: "已分类", promised: "承诺答复时限", handed_off: "转人工", escalated: "升级到主管",

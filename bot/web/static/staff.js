@@ -80,6 +80,7 @@ const Staff = (() => {
     reason: {
       complaint: "投诉", threat: "威胁曝光/投诉", escalated: "升级", transfer: "转交", deadline_breached: "已超时",
       human_requested: "客户要求人工", customer_request: "客户要求人工", previous_owner: "首问负责",
+      supervisor_requested: "客户要求主管", beyond_authority: "超出权限(赔偿等)",
     },
     tier: { standard: "普通客户", high_value: "高价值客户", vip: "VIP", group: "集团客户" },
     role: { agent: "客服", supervisor: "主管", manager: "经理" },

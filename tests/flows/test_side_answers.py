@@ -1,0 +1,182 @@
+"""Questions, praise and suggestions are not complaints (issue 12 item 4; seed 001 situations
+(10), (15), (16)): each gets its standard answer, and only a complaint opens a complaint."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ServiceConfig
+from bot.core.engine import ConversationEngine
+from bot.core.timeline import TimelineKind
+from bot.flows.complaint import Started
+from bot.flows.data import FlowData
+from bot.flows.records import CustomerView, State
+from bot.understanding.guard import ForbiddenGuard
+from tests.flows.chat import Chat
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def started(engine: ConversationEngine, **kwargs: object) -> Chat:
+    chat = Chat(engine, **kwargs)  # type: ignore[arg-type]
+    chat.send(Started())
+    return chat
+
+
+def kinds(chat: Chat) -> list[TimelineKind]:
+    return [event.kind for step in chat.steps for event in step.audit]
+
+
+# --------------------------------------------------------------------------- consultation (咨询), seed 001 (16)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("请问你们营业时间是几点?", "business_hours"),
+        ("请问服务中心在哪里?", "service_hall"),
+        ("怎么报修", "how_to_report"),
+        ("請問你們營業時間是幾點?", "business_hours"),
+    ],
+)
+def test_a_question_the_faq_answers_gets_its_answer_and_no_complaint(
+    engine: ConversationEngine, question: str, entry: str
+) -> None:
+    chat = started(engine)
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == [f"faq:{entry}", "anything_else"]
+    assert step.complaint is None and step.handoff is None
+    assert chat.state is State.AWAIT_DESCRIPTION and chat.data.description == []
+    assert TimelineKind.FAQ_ANSWERED in kinds(chat)
+
+
+def test_the_faq_answers_in_the_customers_language(engine: ConversationEngine, service_config: ServiceConfig) -> None:
+    chat = started(engine, locale="en")
+    step = chat.send("What are your opening hours?")
+    hours = next(entry for entry in service_config.faq.entries if entry.id == "business_hours")
+    assert step.replies[0].text == hours.answer.en
+
+
+def test_an_unanswerable_question_asks_for_a_contact_then_goes_to_the_consultation_queue(
+    engine: ConversationEngine,
+) -> None:
+    """Seed 001 (16): "对不起,请您留下可以联系到您的联系方式,我们查询后将尽快与您联系,好吗?" … "谢谢您的合作"."""
+    chat = started(engine)
+    step = chat.send("请问物业费可以用支付宝交吗?")
+    assert chat.phrase_ids(step) == ["question_later"]
+    assert "请您留下可以联系到您的联系方式,我们查询后将尽快与您联系" in chat.texts(step)
+    assert step.handoff is None and chat.data.description == []
+    step = chat.send("13800138000")
+    assert chat.phrase_ids(step) == ["consultation_taken"]
+    assert step.complaint is None
+    assert step.handoff is not None and step.handoff.queue == "consultation" and step.handoff.reason == "consultation"
+    assert chat.state is State.HANDED_OFF and chat.data.phone == "13800138000"
+    asked = [event for s in chat.steps for event in s.audit if event.kind is TimelineKind.CONSULTATION_ASKED]
+    assert asked[0].detail["text"] == "请问物业费可以用支付宝交吗?"
+
+
+def test_an_unanswerable_question_from_a_known_phone_goes_to_the_consultation_queue_at_once(
+    engine: ConversationEngine,
+) -> None:
+    chat = started(engine, customer=CustomerView(phone="13800138000"))
+    step = chat.send("请问物业费可以用支付宝交吗?")
+    assert chat.phrase_ids(step) == ["consultation_taken"]
+    assert step.handoff is not None and step.handoff.queue == "consultation"
+    assert step.complaint is None
+    assert chat.data.timers == {}, "no idle prompt in a handed-off conversation"
+
+
+def test_a_complaint_instead_of_the_contact_is_a_complaint(engine: ConversationEngine) -> None:
+    chat = started(engine)
+    chat.send("请问物业费可以用支付宝交吗?")
+    step = chat.send("另外楼道的灯坏了一个星期了")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert chat.data.consultation is None and chat.state is State.AWAIT_PHONE
+
+
+def test_a_question_during_a_complaint_is_answered_and_the_complaint_goes_on(engine: ConversationEngine) -> None:
+    chat = started(engine)
+    chat.send("电梯经常停运")
+    step = chat.send("请问投诉多久能答复?")
+    assert chat.phrase_ids(step) == ["faq:reply_time", "ask_phone"]
+    step = chat.send("请问物业费可以用支付宝交吗?")
+    assert chat.phrase_ids(step) == ["message_recorded", "ask_phone"]
+    assert chat.state is State.AWAIT_PHONE and chat.data.description == ["电梯经常停运"]
+    assert TimelineKind.CONSULTATION_ASKED in kinds(chat)
+
+
+def test_a_question_that_describes_a_problem_is_a_complaint_first(engine: ConversationEngine) -> None:
+    chat = started(engine)
+    step = chat.send("请问宽带坏了怎么报修?")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert chat.data.description == ["请问宽带坏了怎么报修?"]
+
+
+def test_the_pending_question_survives_storage() -> None:
+    data = FlowData(consultation="请问物业费可以用支付宝交吗?")
+    assert FlowData.from_json(data.to_json()) == data
+    assert data.copy() == data
+
+
+# --------------------------------------------------------------------------- praise, seed 001 (15)
+
+
+@pytest.mark.parametrize("praise", ["你们的维修师傅小王服务很好,非常满意", "谢谢,你们服务很好"])
+def test_praise_gets_the_praise_answer_and_is_recorded_not_complained(engine: ConversationEngine, praise: str) -> None:
+    """Seed 001 (15): further praise gets "这是我们的工作职责,感谢您对我们工作的支持,随时欢迎您再来咨询。"."""
+    chat = started(engine)
+    step = chat.send(praise)
+    assert chat.phrase_ids(step) == ["praise_thanks", "anything_else"]
+    assert "这是我们的工作职责,感谢您对我们工作的支持,随时欢迎您再来咨询" in chat.texts(step)
+    assert step.complaint is None and step.handoff is None and chat.data.description == []
+    recorded = [event for event in step.audit if event.kind is TimelineKind.SIDE_PRAISE]
+    assert recorded and recorded[0].detail["text"] == praise
+
+
+def test_plain_thanks_still_get_you_are_welcome(engine: ConversationEngine) -> None:
+    """Seed 001 (15): thanks alone get "请不必客气"."""
+    chat = started(engine)
+    step = chat.send("谢谢")
+    assert chat.phrase_ids(step)[0] == "customer_thanked"
+
+
+def test_praise_during_a_complaint_keeps_the_current_question(engine: ConversationEngine) -> None:
+    chat = started(engine)
+    chat.send("电梯经常停运")
+    step = chat.send("不过你们保安态度很好")
+    assert chat.phrase_ids(step) == ["praise_thanks", "ask_phone"]
+    assert chat.data.description == ["电梯经常停运"]
+
+
+# --------------------------------------------------------------------------- suggestion, seed 001 (10)
+
+
+def test_a_long_suggestion_is_thanked_not_complained(engine: ConversationEngine) -> None:
+    """Seed 001 (10), a suggestion of any length: "谢谢您,您提出的宝贵建议,我们将及时反馈给相关部门…"."""
+    suggestion = (
+        "我建议你们在小区门口增加一个快递柜,这样大家取快递更方便,"
+        "另外晚上的路灯也可以考虑换成更亮一些的节能灯,方便家里的老人和孩子晚上出行"
+    )
+    assert len(suggestion) > 60
+    chat = started(engine)
+    step = chat.send(suggestion)
+    assert chat.phrase_ids(step) == ["suggestion_thanks", "anything_else"]
+    assert "您提出的宝贵建议,我们将及时反馈给相关部门" in chat.texts(step)
+    assert step.complaint is None and step.handoff is None and chat.data.description == []
+    recorded = [event for event in step.audit if event.kind is TimelineKind.SIDE_SUGGESTION]
+    assert recorded[0].detail["text"] == suggestion
+
+
+# --------------------------------------------------------------------------- the answers are safe to say
+
+
+def test_no_faq_answer_contains_a_forbidden_phrase(service_config: ServiceConfig) -> None:
+    from opencc import OpenCC
+
+    guard = ForbiddenGuard(service_config.forbidden, OpenCC("t2s").convert)
+    for entry in service_config.faq.entries:
+        for text in (entry.answer.zh_cn, entry.answer.en):
+            assert guard.check(text) is None, f"{entry.id}: {guard.check(text)}"
