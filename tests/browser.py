@@ -51,7 +51,7 @@ async def signed_in_manager_page(browser: Any, url: str, username: str) -> tuple
 
 async def customer_asks_for_a_person(browser: Any, url: str, first_words: str | None = None) -> Any:
     """A customer in their own browser context: web chat, optionally says something, then asks for a person."""
-    customer = await (await browser.new_context()).new_page()
+    customer = await (await browser.new_context(locale="zh-CN")).new_page()
     await customer.goto(url)
     await customer.evaluate("window.complaintChat.ready")
     bot = customer.locator(".msg-bot")

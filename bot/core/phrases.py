@@ -13,6 +13,14 @@ class Phrases:
     def locale(self, requested: str | None) -> str:
         return requested if requested in self._books else self._default
 
+    def book_for(self, locale: str) -> str | None:
+        """The phrase book a message in ``locale`` is answered from: its own, else one of the same
+        language (zh-TW is answered from zh-CN); None when there is none."""
+        if locale in self._books:
+            return locale
+        language = locale.split("-")[0]
+        return next((book for book in self._books if book.split("-")[0] == language), None)
+
     def render(self, phrase_id: PhraseId, locale: str, **variables: object) -> str:
         """The phrase in ``locale`` (the default locale when unknown), with ``variables`` filled."""
         return self._books[self.locale(locale)].phrases[phrase_id].format(**variables)

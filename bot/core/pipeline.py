@@ -582,6 +582,8 @@ class Pipeline:
                 conversation.last_customer_at = now
                 batch.processed.append(message.id)
             conversation.state, conversation.data = step.state, step.data
+            if step.locale is not None:
+                conversation.locale = step.locale
             if step.close_reason is not None:
                 conversation.status, conversation.closed_at, conversation.closed_reason = (
                     "closed",

@@ -39,6 +39,7 @@ class TimelineKind(StrEnum):
     CALLBACK_ASKED = "callback_asked"
     RATED = "rated"
     REOPENED_BY_CUSTOMER = "reopened_by_customer"
+    LOCALE_SWITCHED = "locale_switched"
     # The pipeline: an agent took the conversation over before the bot's replies were saved.
     BOT_REPLY_DROPPED = "bot_reply_dropped"
     # The manager rules (actor "rules").

@@ -114,6 +114,8 @@ class Step:
     satisfaction: SatisfactionRecord | None = None
     reopen: bool = False
     """The customer said the resolved case is not resolved: give it back to its previous owner."""
+    locale: str | None = None
+    """The conversation's new locale when the customer wrote in another language; None: unchanged."""
 
 
 SUPERVISOR_QUEUE = "supervisor"
@@ -191,6 +193,7 @@ class ComplaintFlow:
         text = event.text.strip()
         if event.kind is MessageKind.TEXT:
             turn.understood = event.understood or self._understander.understand(text, turn.locale)
+            self._follow_language(turn, text)
         understood = turn.understood
         intents = understood.intents if understood is not None else frozenset()
         signals = understood.signals if understood is not None else frozenset()
@@ -247,6 +250,16 @@ class ComplaintFlow:
                 return
             if not self._side_intent(turn, intents, state):
                 self._on_handed_off(turn, text)
+
+    def _follow_language(self, turn: _Turn, text: str) -> None:
+        """Answer in the language the message is written in, from here on (a message too short
+        to tell keeps the conversation's). Told here against the conversation's locale: a
+        reading made before the conversation was loaded (the model's) did not know it."""
+        book = self._phrases.book_for(self._understander.answer_locale(text, turn.locale))
+        if book is None or book == turn.locale:
+            return
+        turn.audit(TimelineKind.LOCALE_SWITCHED, **{"from": turn.locale, "to": book})
+        turn.locale = turn.step.locale = book
 
     def _side_intent(self, turn: _Turn, intents: frozenset[Intent], state: State) -> bool:
         """Answer questions, praise, thanks, apologies, suggestions and out-of-scope requests;

@@ -557,6 +557,7 @@ _SAVE_CONVERSATION = (
     .values(
         flow_state=bindparam("flow_state_value"),
         flow_data=bindparam("flow_data_value"),
+        locale=bindparam("locale_value"),
         activity_seq=bindparam("activity_seq_value"),
         status=bindparam("status_value"),
         last_customer_at=bindparam("last_customer_at_value"),
@@ -572,6 +573,7 @@ def _save_parameters(conversation: LoadedConversation) -> dict[str, Any]:
         "expected_version": conversation.ownership_version,
         "flow_state_value": conversation.state.value,
         "flow_data_value": conversation.data.to_json(),
+        "locale_value": conversation.locale,
         "activity_seq_value": conversation.activity_seq,
         "status_value": conversation.status,
         "last_customer_at_value": conversation.last_customer_at,

@@ -41,6 +41,16 @@ def _english_words(text: str) -> tuple[int, int]:
     return letters, words
 
 
+def answer_locale(message: Normalised, session_locale: str) -> str:
+    """The language to answer ``message`` in: its own, except that English words mixed with any
+    Chinese ("我的WiFi router TP-LINK坏了", markup around "电梯坏了") keep a Chinese conversation
+    Chinese; only a message with no Chinese at all turns it English."""
+    detected = detect_locale(message, session_locale)
+    if detected == EN and session_locale in (ZH_CN, ZH_TW) and any(_is_chinese(char) for char in message.folded):
+        return session_locale
+    return detected
+
+
 def detect_locale(message: Normalised, session_locale: str) -> str:
     """The message's locale, or ``session_locale`` when the message is too short to tell."""
     chinese = sum(1 for char in message.folded if _is_chinese(char))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.config import ServiceConfig
-from bot.understanding.language import ZH_TW, detect_locale
+from bot.understanding.language import ZH_TW, answer_locale, detect_locale
 from bot.understanding.normalise import Converter, normalise, simplified_converter, taiwan_converter
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.rules import Rules
@@ -91,6 +91,11 @@ class Understander:
             config.service.default_locale,
             slot_extractor,
         )
+
+    def answer_locale(self, text: str, locale: str) -> str:
+        """The language to answer ``text`` in, in a conversation in ``locale`` so far: the one it
+        is written in; ``locale`` when it is too short to tell or mixes English into Chinese."""
+        return answer_locale(normalise(text, self._converter), locale)
 
     def matchable(self, text: str) -> str:
         """``text`` as keywords are matched against: folded and in simplified Chinese."""

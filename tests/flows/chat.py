@@ -40,6 +40,8 @@ class Chat:
         snapshot = ConversationSnapshot(1, self.state, self.data, self.locale, self.owner, self.customer)
         step = self.engine.handle(snapshot, event, self.now)
         self.state, self.data = step.state, step.data
+        if step.locale is not None:
+            self.locale = step.locale
         self.steps.append(step)
         return step
 

@@ -310,7 +310,9 @@ def test_a_picture_is_recorded_and_the_question_repeated(engine: ConversationEng
 def test_english_conversation(engine: ConversationEngine) -> None:
     chat = Chat(engine, locale="en")
     assert chat.texts(chat.send(Started())).startswith("Good afternoon")
-    complete_until_confirmation(chat)
+    chat.send("The rubbish in our stairwell has not been collected for three days")
+    chat.send("13800138000")
+    chat.send("Sunshine Garden building 3")
     step = chat.send("yes")
     assert "12" in chat.texts(step) and "tomorrow" in chat.texts(step)
 

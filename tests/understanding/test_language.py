@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understanding.language import detect_locale
+from bot.understanding.language import answer_locale, detect_locale
 from bot.understanding.normalise import Converter, normalise
 
 
@@ -36,3 +36,19 @@ def test_one_stray_traditional_character_does_not_make_a_long_message_traditiona
     text = "小区的电梯已经坏了一个星期了,物业说在等配件,到现在也没有人來修,老人上下楼很不方便"
     assert normalise(text, converter).traditional_characters == 1
     assert detect_locale(normalise(text, converter), "zh-CN") == "zh-CN"
+
+
+@pytest.mark.parametrize(
+    ("text", "session", "answer"),
+    [
+        ("我的WiFi router TP-LINK坏了", "zh-CN", "zh-CN"),
+        ("我的WiFi router TP-LINK坏了", "en", "en"),
+        ("my router is broken", "zh-CN", "en"),
+        ("ok", "en", "en"),
+        ("我家樓下的路燈壞了", "en", "zh-TW"),
+    ],
+)
+def test_the_answer_locale_turns_english_only_on_english_alone(
+    converter: Converter, text: str, session: str, answer: str
+) -> None:
+    assert answer_locale(normalise(text, converter), session) == answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ async def test_a_customer_completes_a_complaint_in_the_browser(make_client: AppF
     url = str(client.make_url("/chat"))
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        page = await browser.new_page()
+        page = await browser.new_page(locale="zh-CN")
         await page.goto(url)
         await page.evaluate("window.complaintChat.ready")
         bot = page.locator(".msg-bot")
@@ -50,7 +51,7 @@ async def test_customer_text_is_shown_as_text_not_html(make_client: AppFactory) 
     client = await make_client()
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        page = await browser.new_page()
+        page = await browser.new_page(locale="zh-CN")
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: dialogs.append(dialog.message))
         await page.goto(str(client.make_url("/chat")))
@@ -61,4 +62,44 @@ async def test_customer_text_is_shown_as_text_not_html(make_client: AppFactory) 
         await playwright_api.expect(customer).to_contain_text("<img src=x onerror=alert(1)>", timeout=10_000)
         assert await page.locator("#chat-messages img").count() == 0
         assert dialogs == []
+        await browser.close()
+
+
+@pytest.mark.parametrize(
+    ("browser_locale", "greeting", "page_language"),
+    [("en-US", "Good afternoon", "en"), ("zh-TW", "下午好", "zh-CN"), ("fr-FR", "下午好", "zh-CN")],
+)
+async def test_the_widget_starts_in_the_browsers_language(
+    make_client: AppFactory, browser_locale: str, greeting: str, page_language: str
+) -> None:
+    """English and Chinese browsers get their language; any other gets the service's default."""
+    client = await make_client()
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await browser.new_page(locale=browser_locale)
+        await page.goto(str(client.make_url("/chat")))
+        await page.evaluate("window.complaintChat.ready")
+        await playwright_api.expect(page.locator(".msg-bot").first).to_contain_text(greeting, timeout=10_000)
+        await playwright_api.expect(page.locator("html")).to_have_attribute("lang", page_language)
+        assert await page.locator("#chat-locale").input_value() == page_language
+        await browser.close()
+
+
+async def test_the_page_can_name_the_language(make_client: AppFactory) -> None:
+    """A page embedding the chat for English speakers says so; the browser's language then does not count."""
+    client = await make_client()
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await browser.new_page(locale="zh-CN")
+
+        async def english_page(route: Any) -> None:
+            response = await route.fetch()
+            html = (await response.text()).replace('<html lang="zh-CN">', '<html lang="zh-CN" data-chat-locale="en">')
+            await route.fulfill(response=response, body=html)
+
+        await page.route("**/chat", english_page)
+        await page.goto(str(client.make_url("/chat")))
+        await page.evaluate("window.complaintChat.ready")
+        await playwright_api.expect(page.locator(".msg-bot").first).to_contain_text("Good afternoon", timeout=10_000)
+        await playwright_api.expect(page.locator("#chat-send")).to_have_text("Send")
         await browser.close()

@@ -26,7 +26,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 async def watched_page(browser: Any, found: list[str]) -> Any:
     """A page in its own context that reports CSP violations (as events and console errors)."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    context = await browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     await context.add_init_script(COLLECT_VIOLATIONS)
     page = await context.new_page()
 

@@ -34,7 +34,7 @@ async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         # A recorded complaint waits for a person without the customer asking.
-        customer = await (await browser.new_context()).new_page()
+        customer = await (await browser.new_context(locale="zh-CN")).new_page()
         await customer.goto(str(client.make_url("/chat")))
         await customer.evaluate("window.complaintChat.ready")
         bot = customer.locator(".msg-bot")

@@ -240,7 +240,7 @@ async def test_a_rule_edited_in_the_manager_console_routes_the_next_complaint(ma
         await expect(manager.locator("#rules-message")).to_contain_text("已保存", timeout=10_000)
         await expect(manager.locator("#rules-history")).to_contain_text("燃气泄漏属于安全问题")
 
-        customer = await (await browser.new_context()).new_page()
+        customer = await (await browser.new_context(locale="zh-CN")).new_page()
         await customer.goto(str(client.make_url("/chat")))
         await customer.evaluate("window.complaintChat.ready")
         bot = customer.locator(".msg-bot")

@@ -59,7 +59,9 @@ async def create_session(request: web.Request) -> web.Response:
     now, tier = shared.clock(), shared.engine.config.deadlines.default_tier
     created = await shared.database.write(lambda session: store.create_webchat_session(session, locale, now, tier))
     await shared.pipeline.push(created.conversation_id, [Started()])
-    return web.json_response({"token": created.token, "conversation_id": created.conversation_id}, status=201)
+    return web.json_response(
+        {"token": created.token, "conversation_id": created.conversation_id, "locale": locale}, status=201
+    )
 
 
 def _bearer(request: web.Request) -> str | None:

@@ -40,7 +40,20 @@
   const notice = $("chat-notice");
   const localeSelect = $("chat-locale");
 
-  let locale = STRINGS[storage.get(LOCALE_KEY)] ? storage.get(LOCALE_KEY) : "zh-CN";
+  // The language a new conversation starts in: the customer's own pick in this browser, else the
+  // page's (<html data-chat-locale="en">), else the browser's; null leaves it to the service default.
+  function browserLocale() {
+    for (const tag of navigator.languages?.length ? navigator.languages : [navigator.language]) {
+      const language = String(tag || "").toLowerCase().split("-")[0];
+      if (language === "zh") return "zh-CN";
+      if (language === "en") return "en";
+    }
+    return null;
+  }
+  const known = (value) => (STRINGS[value] ? value : null);
+  let requested =
+    known(storage.get(LOCALE_KEY)) ?? known(document.documentElement.dataset.chatLocale) ?? browserLocale();
+  let locale = requested ?? "zh-CN";  // the widget's own labels until the service names its default
   let token = storage.get(TOKEN_KEY);
   let socket = null;
   let everConnected = false;
@@ -235,17 +248,27 @@
     return data;
   }
 
+  function sessionBody() {
+    const body = requested ? { locale: requested } : {};
+    if (token) body.token = token;
+    return body;
+  }
+
   async function openSession() {
     let data;
     try {
-      data = await request("POST", "/chat/session", token ? { locale, token } : { locale }, false);
+      data = await request("POST", "/chat/session", sessionBody(), false);
     } catch (error) {
       if (error.status !== 401) throw error;
       token = null;  // unknown token: start a fresh conversation
       storage.remove(TOKEN_KEY);
-      data = await request("POST", "/chat/session", { locale }, false);
+      data = await request("POST", "/chat/session", sessionBody(), false);
     }
     token = data.token;
+    if (!requested && known(data.locale)) {
+      locale = data.locale;
+      applyLocale();
+    }
     storage.set(TOKEN_KEY, token);
   }
 
@@ -404,7 +427,8 @@
   });
   input.addEventListener("input", fitInput);
   localeSelect.addEventListener("change", () => {
-    locale = STRINGS[localeSelect.value] ? localeSelect.value : "zh-CN";
+    locale = known(localeSelect.value) ?? locale;
+    requested = locale;
     storage.set(LOCALE_KEY, locale);
     applyLocale();
   });

@@ -19,6 +19,7 @@
     message_after_handoff: "转人工后客户留言", idle_prompted: "超时未回复提醒", harassment_warned: "骚扰警告",
     closed: "会话结束", callback_scheduled: "已安排回访", callback_asked: "回访:询问满意度", rated: "客户评价",
     reopened_by_customer: "客户重新打开",
+    locale_switched: "切换回复语言",
     bot_reply_dropped: "机器人回复已撤回(已由人工接手)",
     routed: "按规则分派", routed_to_previous_owner: "转给首问负责人",
     deadline_reminder: "时限提醒", waiting_apology: "致歉并告知等待时间", deadline_breached: "已超时",

@@ -1,0 +1,94 @@
+"""The bot answers in the language the customer writes in, and keeps to it (issue 12, item 8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import PhraseId
+from bot.core.engine import ConversationEngine
+from bot.core.timeline import TimelineKind
+from bot.flows.complaint import Started, Step, TimerKind
+from tests.flows.chat import Chat
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def said(engine: ConversationEngine, phrase: PhraseId, locale: str) -> str:
+    return engine.phrases.render(phrase, locale)
+
+
+def switches(step: Step) -> list[dict[str, object]]:
+    return [audit.detail for audit in step.audit if audit.kind is TimelineKind.LOCALE_SWITCHED]
+
+
+def test_an_english_message_in_a_chinese_session_is_answered_in_english_from_then_on(
+    engine: ConversationEngine,
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("The street light outside my building has been broken for a week")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert chat.texts(step) == "\n".join(
+        said(engine, phrase, "en") for phrase in (PhraseId.DESCRIPTION_RECORDED, PhraseId.ASK_PHONE)
+    )
+    assert step.locale == "en" and switches(step) == [{"from": "zh-CN", "to": "en"}]
+    prompt = chat.send(chat.timer(TimerKind.IDLE_PROMPT))
+    assert chat.texts(prompt) == said(engine, PhraseId.IDLE_PROMPT, "en")
+    assert prompt.locale is None
+
+
+def test_a_chinese_message_switches_back(engine: ConversationEngine) -> None:
+    chat = Chat(engine, locale="en")
+    chat.send(Started())
+    chat.send("The elevator in my building is broken")
+    step = chat.send("我的电话是13800138000")
+    assert chat.texts(step) == said(engine, PhraseId.ASK_AREA, "zh-CN")
+    assert step.locale == "zh-CN" and switches(step) == [{"from": "en", "to": "zh-CN"}]
+
+
+@pytest.mark.parametrize("short", ["ok", "123", "13800138000"])
+def test_a_message_too_short_to_tell_keeps_the_language(engine: ConversationEngine, short: str) -> None:
+    chat = Chat(engine, locale="en")
+    chat.send(Started())
+    chat.send("The elevator in my building is broken")
+    step = chat.send(short)
+    assert step.locale is None and switches(step) == []
+    assert chat.locale == "en"
+    assert all(reply.text.isascii() for reply in step.replies)
+
+
+def test_traditional_chinese_in_an_english_session_is_answered_in_simplified(engine: ConversationEngine) -> None:
+    chat = Chat(engine, locale="en")
+    chat.send(Started())
+    step = chat.send("我家樓下的路燈壞了一個星期")
+    assert chat.texts(step).startswith(said(engine, PhraseId.DESCRIPTION_RECORDED, "zh-CN"))
+    assert step.locale == "zh-CN" and switches(step) == [{"from": "en", "to": "zh-CN"}]
+
+
+def test_the_same_language_records_no_switch(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("我家楼下的路灯坏了一个星期")
+    assert step.locale is None and switches(step) == []
+
+
+@pytest.mark.parametrize("mixed", ["我的WiFi router TP-LINK坏了", "<img src=x onerror=alert(1)> 电梯坏了"])
+def test_english_words_in_a_chinese_message_keep_the_conversation_chinese(
+    engine: ConversationEngine, mixed: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send(mixed)
+    assert step.locale is None and switches(step) == []
+    assert chat.texts(step).endswith(said(engine, PhraseId.ASK_PHONE, "zh-CN"))
+
+
+def test_chinese_words_in_an_english_message_keep_the_conversation_english(engine: ConversationEngine) -> None:
+    chat = Chat(engine, locale="en")
+    chat.send(Started())
+    step = chat.send("The street light near 阳光花园 building 3 is broken")
+    assert step.locale is None and switches(step) == []
+    assert chat.texts(step).endswith(said(engine, PhraseId.ASK_PHONE, "en"))

@@ -1,0 +1,59 @@
+"""Web chat answers in the language the customer writes in, and the conversation keeps it
+(issue 12, item 8): the stored locale is what timers, follow-ups and callbacks speak later."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.keys import resources
+from bot.storage.models import Conversation
+from bot.understanding.model_settings import ModelSettings
+from tests.conftest import AppFactory
+from tests.helpers import ChatSocket, new_session, timeline_kinds
+from tests.understanding.chat_server import API_KEY, MODEL, chat_server
+
+
+async def stored_locale(client: Any, conversation_id: int) -> str:
+    async with resources(client.app).sessions() as session:
+        locale = await session.execute(select(Conversation.locale).where(Conversation.id == conversation_id))
+        return locale.scalar_one()
+
+
+async def test_an_english_message_switches_a_chinese_session_and_it_is_stored(make_client: AppFactory) -> None:
+    client = await make_client()
+    token, conversation_id = await new_session(client, "zh-CN")
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("下午好")
+    await socket.send("The street light outside my building has been broken for a week")
+    await socket.until_bot_says("Could you please leave a phone number")
+    assert await stored_locale(client, conversation_id) == "en"
+    assert "locale_switched" in await timeline_kinds(client, conversation_id)
+
+    await socket.send("13800138000")
+    await socket.until_bot_says("Which residential community")
+    await socket.send("阳光花园3栋的路灯")
+    await socket.until_bot_says("我跟您确认一下")
+    await socket.close()
+    assert await stored_locale(client, conversation_id) == "zh-CN"
+    assert (await timeline_kinds(client, conversation_id)).count("locale_switched") == 2
+
+
+async def test_a_short_message_read_by_the_model_keeps_the_language(make_client: AppFactory) -> None:
+    """The model's reading is made before the conversation is loaded: it may not decide the
+    language of "ok" (the service default would switch an English session to Chinese)."""
+    async with chat_server() as server:
+        server.fail(503)
+        client = await make_client(llm=ModelSettings(server.base_url, MODEL, api_key=API_KEY, timeout_seconds=2))
+        token, conversation_id = await new_session(client, "en")
+        socket = await ChatSocket.open(client, token)
+        await socket.until_bot_says("Good afternoon")
+        await socket.send("The elevator in my building is broken")
+        await socket.until_bot_says("Could you please leave a phone number")
+        await socket.send("ok")
+        await socket.until(lambda frames: len(socket.bot_texts()) >= 5)
+        await socket.close()
+    assert all(text.isascii() for text in socket.bot_texts()), socket.bot_texts()
+    assert await stored_locale(client, conversation_id) == "en"
+    assert "locale_switched" not in await timeline_kinds(client, conversation_id)
