@@ -20,6 +20,9 @@ from bot.understanding.model_settings import ModelSettings
 
 MODEL, API_KEY = "qwen2.5:7b-instruct", "sk-test-key"
 TIMEOUT = 0.2
+"""For the tests where the model is too slow on purpose."""
+ANSWER_TIMEOUT = 5.0
+"""For the others: generous, so a loaded machine never turns an answer into a timeout."""
 TO_SIMPLIFIED = OpenCC("t2s").convert
 
 
@@ -157,7 +160,7 @@ async def understander(
     clock: Callable[[], float] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[ModelUnderstander]:
-    options: dict[str, Any] = {"api_key": API_KEY, "timeout_seconds": TIMEOUT, **overrides}
+    options: dict[str, Any] = {"api_key": API_KEY, "timeout_seconds": ANSWER_TIMEOUT, **overrides}
     settings = ModelSettings(base_url=base_url, model=MODEL, **options)
     client = ModelUnderstander(settings, classification, TO_SIMPLIFIED, **({"monotonic": clock} if clock else {}))
     try:

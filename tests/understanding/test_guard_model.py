@@ -17,14 +17,22 @@ from bot.logs import configure_logging
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.guard_model import GuardModel, build_guard_model
 from bot.understanding.model_settings import ModelSettings
-from tests.understanding.chat_server import API_KEY, MODEL, TIMEOUT, TO_SIMPLIFIED, chat_server, refused_port
+from tests.understanding.chat_server import (
+    ANSWER_TIMEOUT,
+    API_KEY,
+    MODEL,
+    TIMEOUT,
+    TO_SIMPLIFIED,
+    chat_server,
+    refused_port,
+)
 
 REPLY = "这种事你问我也没用，我们这边管不了"
 
 
 @asynccontextmanager
 async def guard_model(base_url: str, config: ServiceConfig, **overrides: Any) -> AsyncIterator[GuardModel]:
-    options: dict[str, Any] = {"api_key": API_KEY, "timeout_seconds": TIMEOUT, **overrides}
+    options: dict[str, Any] = {"api_key": API_KEY, "timeout_seconds": ANSWER_TIMEOUT, **overrides}
     guard = ForbiddenGuard(config.forbidden, TO_SIMPLIFIED)
     model = GuardModel(ModelSettings(base_url=base_url, model=MODEL, **options), config.forbidden, guard)
     try:
@@ -105,7 +113,7 @@ async def test_a_model_that_is_down_or_slow_gives_no_opinion(service_config: Ser
         async with guard_model(f"http://127.0.0.1:{port}/v1", service_config) as model:
             assert await model.check(REPLY) is None
     assert model.counters.failures == {"connection": 1}
-    async with chat_server() as server, guard_model(server.base_url, service_config) as model:
+    async with chat_server() as server, guard_model(server.base_url, service_config, timeout_seconds=TIMEOUT) as model:
         server.hold()
         assert await model.check(REPLY) is None
     assert model.counters.failures == {"timeout": 1}

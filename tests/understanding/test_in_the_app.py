@@ -89,7 +89,7 @@ async def test_the_models_reading_completes_the_rules_in_a_conversation(make_cli
     restates it as the area instead of asking for it."""
     async with chat_server() as server:
         server.answer_object({"intents": ["complaint"], "slots": {"address": "西门口"}})
-        client = await make_client(llm=ModelSettings(server.base_url, MODEL, api_key=API_KEY, timeout_seconds=2))
+        client = await make_client(llm=ModelSettings(server.base_url, MODEL, api_key=API_KEY, timeout_seconds=5))
         token, _ = await new_session(client)
         socket = await ChatSocket.open(client, token)
         await socket.caught_up()

@@ -128,7 +128,10 @@ async def test_a_reasoning_models_think_block_is_skipped(service_config: Service
 
 
 async def test_a_slow_model_is_given_up_at_the_timeout(service_config: ServiceConfig) -> None:
-    async with chat_server() as server, understander(server.base_url, service_config.classification) as model:
+    async with (
+        chat_server() as server,
+        understander(server.base_url, service_config.classification, timeout_seconds=TIMEOUT) as model,
+    ):
         server.hold()
 
         async with asyncio.timeout(GUARD):
