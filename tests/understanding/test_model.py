@@ -22,6 +22,7 @@ from tests.understanding.chat_server import (
     API_KEY,
     MODEL,
     TIMEOUT,
+    ChatServer,
     ManualClock,
     chat_server,
     refused_port,
@@ -309,6 +310,19 @@ async def test_a_failed_trial_opens_the_circuit_again(service_config: ServiceCon
         assert model.counters.circuit_opened == 2
 
 
+async def _trial_in_flight(server: ChatServer, model: ModelUnderstander, clock: ManualClock) -> asyncio.Task[Any]:
+    """Open the breaker with one failure, let it go half-open, and start the trial call, which the
+    server holds."""
+    server.fail(500)
+    await model.understand(TEXT, "zh-CN")
+    clock.advance(5)
+    server.hold()
+    trial = asyncio.create_task(model.understand(TEXT, "zh-CN"))
+    async with asyncio.timeout(GUARD):
+        await server.wait_for(lambda s: s.in_flight == 1)
+    return trial
+
+
 async def test_half_open_lets_one_trial_through_at_a_time(service_config: ServiceConfig) -> None:
     clock = ManualClock()
     async with (
@@ -317,15 +331,8 @@ async def test_half_open_lets_one_trial_through_at_a_time(service_config: Servic
             server.base_url, service_config.classification, clock, breaker_failures=1, breaker_open_seconds=5
         ) as model,
     ):
-        server.fail(500)
-        await model.understand(TEXT, "zh-CN")
-        clock.advance(5)
+        trial = await _trial_in_flight(server, model, clock)
         server.answer_object(GOOD_ANSWER)
-        server.hold()
-
-        trial = asyncio.create_task(model.understand(TEXT, "zh-CN"))
-        async with asyncio.timeout(GUARD):
-            await server.wait_for(lambda s: s.in_flight == 1)
         assert await model.understand(TEXT, "zh-CN") is None  # not a second trial
         assert len(server.requests) == 2
 
@@ -343,14 +350,7 @@ async def test_a_cancelled_trial_leaves_the_next_call_free_to_try(service_config
             server.base_url, service_config.classification, clock, breaker_failures=1, breaker_open_seconds=5
         ) as model,
     ):
-        server.fail(500)
-        await model.understand(TEXT, "zh-CN")
-        clock.advance(5)
-        server.hold()
-        trial = asyncio.create_task(model.understand(TEXT, "zh-CN"))
-        async with asyncio.timeout(GUARD):
-            await server.wait_for(lambda s: s.in_flight == 1)
-
+        trial = await _trial_in_flight(server, model, clock)
         trial.cancel()
         with pytest.raises(asyncio.CancelledError):
             await trial
