@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.config import ForbiddenList
+from bot.understanding.normalise import fold as fold_message
 
 _DROPPED_CATEGORIES = ("P", "S", "Z", "C")
 
 
 def fold(text: str, to_simplified: Callable[[str], str]) -> str:
-    """Half-width, simplified, lower-case letters and digits only."""
-    simplified = to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    """Customer messages' folding (:func:`bot.understanding.normalise.fold`: width, invisible
+    characters, case, repeats), simplified, then letters and digits only."""
+    simplified = to_simplified(fold_message(text))
     return "".join(ch for ch in simplified if not unicodedata.category(ch).startswith(_DROPPED_CATEGORIES))
 
 
