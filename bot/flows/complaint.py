@@ -15,7 +15,7 @@ from bot.config import Grade, Intent, PhraseId, ServiceConfig, Signal
 from bot.core.messages import MessageKind, Option, OutboundMessage
 from bot.core.phrases import Phrases
 from bot.core.timeline import TimelineKind
-from bot.flows.classify import Classified, looks_like_phone_attempt, matches, normalise
+from bot.flows.classify import Classified, looks_like_phone_attempt, normalise
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
 from bot.flows.faq import FaqMatcher
@@ -892,5 +892,4 @@ __all__ = [
     "Step",
     "TimerFired",
     "TimerKind",
-    "matches",
 ]
