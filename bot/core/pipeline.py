@@ -47,6 +47,7 @@ from bot.flows.records import State, TimerChange
 from bot.handoff.routing import HandoffRouter
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
 from bot.promises.timers import CaseTimer
+from bot.storage import praise as praise_store
 from bot.storage import promises as promise_store
 from bot.storage import store
 from bot.storage.db import Database
@@ -713,12 +714,23 @@ class _BatchWrites:
                 "complaint_id": complaint_id,
                 "kind": audit.kind,
                 "actor": "bot",
-                "detail": audit.detail,
+                "detail": self._credited(session, conversation.id, audit.kind, audit.detail, now),
                 "created_at": now,
             }
             for audit in step.audit
         )
         self.replies.extend(_PendingReply(conversation, reply, in_reply_to) for reply in step.replies)
+
+    def _credited(
+        self, session: Session, conversation_id: int, kind: TimelineKind, detail: dict[str, Any], now: dt.datetime
+    ) -> dict[str, Any]:
+        """Praise is recorded for the agent it is for (seed 001 (15)), who is notified."""
+        if kind is not TimelineKind.SIDE_PRAISE:
+            return detail
+        username, event = praise_store.credit_praise(session, conversation_id, detail.get("text"), now)
+        if event is not None:
+            self.staff_events.append(event)
+        return {**detail, "staff": username} if username is not None else detail
 
     def drop_replies(self, conversation_id: int) -> None:
         self.dropped.add(conversation_id)
