@@ -515,18 +515,22 @@ class Pipeline:
             batch = _BatchWrites(self._engine.config.followups, self._router)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             pending = store.pending_inbound(session, newest)
-            finished = [
-                self._run_conversation(
-                    session,
-                    conversation,
-                    _in_order(items, pending.get(conversation_id, []), understood),
-                    now,
-                    batch,
-                    conversations,
-                )
-                for conversation_id, items in events.items()
-                if items and (conversation := conversations.get(conversation_id)) is not None
-            ]
+            finished: list[store.LoadedConversation] = []
+            for conversation_id, items in events.items():
+                conversation = conversations.get(conversation_id)
+                if not items or conversation is None:
+                    continue
+                with structlog.contextvars.bound_contextvars(conversation_id=conversation_id):
+                    finished.append(
+                        self._run_conversation(
+                            session,
+                            conversation,
+                            _in_order(items, pending.get(conversation_id, []), understood),
+                            now,
+                            batch,
+                            conversations,
+                        )
+                    )
             # Every conversation's state in one statement (once, though a reopened one may also
             # have run on its own); one an agent took over meanwhile loses the bot's replies.
             unique = list({conversation.id: conversation for conversation in finished}.values())
