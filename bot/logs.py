@@ -10,7 +10,6 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
 from bot.log_redaction import RedactPersonalData
-from bot.web.request_ids import REQUEST_ID
 
 
 def configure_logging(
@@ -60,6 +59,10 @@ def configure_logging(
     for name in ("alembic.runtime.plugins", "alembic.runtime.migration"):
         alembic_logger = logging.getLogger(name)
         alembic_logger.filters[:] = [_AlembicStartupNoise()]
+
+
+REQUEST_ID = "request_id"
+"""The key of a request's id on the request (set by the request id middleware) and in log lines."""
 
 
 class AccessLogger(AbstractAccessLogger):

@@ -10,9 +10,9 @@ import structlog
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from bot.logs import REQUEST_ID
+
 REQUEST_ID_HEADER = "X-Request-ID"
-REQUEST_ID = "request_id"
-"""The request's key holding its id (read by the access log)."""
 _PLAIN_TOKEN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
