@@ -176,3 +176,26 @@ async def test_sms_from_a_customer_with_an_open_case_gets_its_status_not_a_new_f
     assert not any("小区或地址" in said or "已记录" in said for said in texts), texts
     async with resources(client.app).sessions() as session:
         assert (await session.execute(select(Complaint.case_number))).scalars().all() == [case_number]
+
+
+async def test_sms_status_of_an_open_case_an_agent_took_names_the_agent(sms_setup: tuple[Any, Stub]) -> None:
+    client, stub = sms_setup
+    conversation_id, case_number, socket = await complain_on_web_chat(client, "13800138000")
+    await socket.close()
+    await add_user(client, "li.agent", Role.AGENT)
+
+    def name_agent(session: Any) -> None:
+        session.execute(update(User).where(User.username == "li.agent").values(display_name="李娜"))
+
+    await resources(client.app).database.write(name_agent)
+    csrf = await sign_in(client, "li.agent")
+    ticket_id = await ticket_of(client, conversation_id)
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    await stub.phone_sends("我的投诉怎么样了")
+
+    async def told() -> bool:
+        return any(case_number in said for said in stub.texts_to(PHONE))
+
+    await eventually(told, timeout=15)
+    status = next(said for said in stub.texts_to(PHONE) if case_number in said)
+    assert "客服代表李娜" in status and "明天凌晨2点前" in status, status
