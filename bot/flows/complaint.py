@@ -7,7 +7,6 @@ with the replies and effects; it does no I/O and never knows which channel it se
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +29,7 @@ from bot.flows.records import (
     State,
     TimerChange,
 )
+from bot.flows.status import status_text
 from bot.understanding.phones import national_digits
 from bot.understanding.result import Understanding
 from bot.understanding.understander import Understander
@@ -64,7 +64,6 @@ praise before thanks (seed 001 (15): thanks get "不客气", further praise the 
 _RECORDED_TEXT = frozenset({Intent.PRAISE, Intent.SUGGESTION})
 """Side intents whose words go on the timeline: praise for the staff it names, suggestions for
 the departments concerned (seed 001 (10), (15))."""
-_SPACES = re.compile(r" {2,}")
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 
 
@@ -527,20 +526,8 @@ class ComplaintFlow:
         return True
 
     def _tell_status(self, turn: _Turn, status: CaseStatus) -> None:
-        """One message: the case number, where the case stands, and the time promised (said as
-        extended when a supervisor moved it)."""
-        case = turn.text(PhraseId.STATUS_CASE_NUMBER, case_number=status.case_number) if status.case_number else ""
-        deadline = ""
-        if status.deadline_at is not None and status.stage is not CaseStage.RESOLVED:
-            moment = describe_moment(
-                status.deadline_at, turn.now, self._calendar.timezone, self._phrases.time_words(turn.locale)
-            )
-            phrase = PhraseId.STATUS_DEADLINE_EXTENDED if status.extended else PhraseId.STATUS_DEADLINE
-            deadline = turn.text(phrase, deadline=moment)
-        text = turn.text(PhraseId.STATUS_ANSWER, case=case, stage=self._stage_text(turn, status), deadline=deadline)
-        turn.step.replies.append(
-            OutboundMessage(text=_SPACES.sub(" ", text).strip(), phrase_id=PhraseId.STATUS_ANSWER.value)
-        )
+        text = status_text(status, turn.locale, turn.now, self._phrases, self._calendar)
+        turn.step.replies.append(OutboundMessage(text=text, phrase_id=PhraseId.STATUS_ANSWER.value))
         turn.audit(
             TimelineKind.STATUS_TOLD,
             case_number=status.case_number,
@@ -548,19 +535,6 @@ class ComplaintFlow:
             position=status.queue_position,
             extended=status.extended,
         )
-
-    def _stage_text(self, turn: _Turn, status: CaseStatus) -> str:
-        if status.stage is CaseStage.RESOLVED:
-            return turn.text(PhraseId.STATUS_RESOLVED)
-        if status.stage is CaseStage.WITH_AGENT:
-            if status.agent_name:
-                return turn.text(PhraseId.STATUS_WITH_AGENT, agent=status.agent_name)
-            return turn.text(PhraseId.STATUS_WITH_STAFF)
-        if status.queue_position is None:
-            return turn.text(PhraseId.STATUS_WAITING_UNPLACED)
-        if status.queue_position <= 1:
-            return turn.text(PhraseId.STATUS_WAITING_NEXT)
-        return turn.text(PhraseId.STATUS_WAITING, position=status.queue_position)
 
     # ------------------------------------------------------------------ timers
 
