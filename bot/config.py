@@ -488,9 +488,9 @@ class Timers(_Strict):
     idle_prompt_after: Seconds
     idle_close_after: Seconds
     harassment_close_after: Seconds
-    handoff_ack_after: Seconds
+    handoff_ack_after: Seconds = 300
     """After hand-off, a message other than a status question is acknowledged at most once per
-    this many seconds (issue 12 item 1)."""
+    this many seconds (issue 12 item 1). Defaulted, so a timers.yaml written before it still loads."""
 
 
 class Followups(_Strict):
