@@ -120,6 +120,18 @@ class PhraseId(StrEnum):
     QUEUE_NEXT = "queue_next"
     PRAISE_THANKS = "praise_thanks"
     CONSULTATION_TAKEN = "consultation_taken"
+    # issue 12 item 1: the status answer and the acknowledgement after hand-off
+    STATUS_ANSWER = "status_answer"
+    STATUS_CASE_NUMBER = "status_case_number"
+    STATUS_WAITING = "status_waiting"
+    STATUS_WAITING_NEXT = "status_waiting_next"
+    STATUS_WAITING_UNPLACED = "status_waiting_unplaced"
+    STATUS_WITH_AGENT = "status_with_agent"
+    STATUS_WITH_STAFF = "status_with_staff"
+    STATUS_RESOLVED = "status_resolved"
+    STATUS_DEADLINE = "status_deadline"
+    STATUS_DEADLINE_EXTENDED = "status_deadline_extended"
+    HANDOFF_ACK = "handoff_ack"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -135,6 +147,13 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING: frozenset({"case_number"}),
     PhraseId.QUEUE_POSITION: frozenset({"position", "minutes"}),
+    # issue 12 item 1
+    PhraseId.STATUS_ANSWER: frozenset({"case", "stage", "deadline"}),
+    PhraseId.STATUS_CASE_NUMBER: frozenset({"case_number"}),
+    PhraseId.STATUS_WAITING: frozenset({"position"}),
+    PhraseId.STATUS_WITH_AGENT: frozenset({"agent"}),
+    PhraseId.STATUS_DEADLINE: frozenset({"deadline"}),
+    PhraseId.STATUS_DEADLINE_EXTENDED: frozenset({"deadline"}),
 }
 """The variables each phrase may use (``{name}``); phrases not listed take none."""
 
@@ -469,6 +488,9 @@ class Timers(_Strict):
     idle_prompt_after: Seconds
     idle_close_after: Seconds
     harassment_close_after: Seconds
+    handoff_ack_after: Seconds = 300
+    """After hand-off, a message other than a status question is acknowledged at most once per
+    this many seconds (issue 12 item 1). Defaulted, so a timers.yaml written before it still loads."""
 
 
 class Followups(_Strict):

@@ -141,7 +141,9 @@ async def test_idle_customer_is_prompted_then_closed_by_the_in_process_worker(
     make_client: AppFactory, service_config: ServiceConfig
 ) -> None:
     quick = service_config.model_copy(
-        update={"timers": Timers(idle_prompt_after=1, idle_close_after=1, harassment_close_after=1)}
+        update={
+            "timers": Timers(idle_prompt_after=1, idle_close_after=1, harassment_close_after=1, handoff_ack_after=300)
+        }
     )
     client = await make_client(config=quick, clock=utc_now, in_process_worker=True)
     token, conversation_id = await new_session(client)
@@ -163,7 +165,9 @@ async def test_an_answer_in_time_cancels_the_idle_prompt(
     make_client: AppFactory, service_config: ServiceConfig
 ) -> None:
     quick = service_config.model_copy(
-        update={"timers": Timers(idle_prompt_after=2, idle_close_after=1, harassment_close_after=1)}
+        update={
+            "timers": Timers(idle_prompt_after=2, idle_close_after=1, harassment_close_after=1, handoff_ack_after=300)
+        }
     )
     client = await make_client(config=quick, clock=utc_now, in_process_worker=True)
     token, _ = await new_session(client)

@@ -54,9 +54,12 @@ class ConversationEngine:
     def handle(self, conversation: ConversationSnapshot, event: Event, now: dt.datetime) -> Step:
         """Run one event through the complaint flow.
 
-        Once an agent owns the conversation the bot stays silent: the event is only recorded.
+        Once an agent owns the conversation the bot stays silent (the event is only recorded),
+        but for answering a status question about the case.
         """
-        if conversation.owner != BOT_OWNER:
-            return Step(state=conversation.state, data=conversation.data.copy())
         locale = self.phrases.locale(conversation.locale)
+        if conversation.owner != BOT_OWNER:
+            return self.flow.step_while_agent_owns(
+                conversation.state, conversation.data, event, conversation.customer, locale, now
+            )
         return self.flow.step(conversation.state, conversation.data, event, conversation.customer, locale, now)

@@ -40,6 +40,8 @@ class TimelineKind(StrEnum):
     RATED = "rated"
     REOPENED_BY_CUSTOMER = "reopened_by_customer"
     LOCALE_SWITCHED = "locale_switched"
+    # issue 12 item 1: a status question answered (detail: case number, stage).
+    STATUS_TOLD = "status_told"
     # The pipeline: an agent took the conversation over before the bot's replies were saved.
     BOT_REPLY_DROPPED = "bot_reply_dropped"
     # The manager rules (actor "rules").

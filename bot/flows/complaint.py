@@ -20,6 +20,8 @@ from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
 from bot.flows.faq import FaqMatcher
 from bot.flows.records import (
+    CaseStage,
+    CaseStatus,
     ComplaintRecord,
     CustomerView,
     HandoffRequest,
@@ -27,6 +29,7 @@ from bot.flows.records import (
     State,
     TimerChange,
 )
+from bot.flows.status import status_text
 from bot.understanding.phones import national_digits
 from bot.understanding.result import Understanding
 from bot.understanding.understander import Understander
@@ -183,6 +186,25 @@ class ComplaintFlow:
         self._on_customer(turn, event)
         return turn.step
 
+    def step_while_agent_owns(
+        self,
+        state: State,
+        data: FlowData,
+        event: Event,
+        customer: CustomerView,
+        locale: str,
+        now: dt.datetime,
+    ) -> Step:
+        """An agent owns the conversation: the bot stays silent, except that a status question
+        about the handed-off case is answered (seed 000 四(五)2), so a customer waiting on a busy
+        agent still learns where the case stands."""
+        turn = _Turn(self, Step(state=state, data=data.copy()), customer, locale, now)
+        if state is State.HANDED_OFF and isinstance(event, CustomerSaid) and event.kind is MessageKind.TEXT:
+            turn.understood = event.understood or self._understander.understand(event.text.strip(), locale)
+            if Intent.STATUS_QUERY in turn.intents:
+                self._tell_status(turn, self._this_case(turn))
+        return turn.step
+
     # ------------------------------------------------------------------ customer messages
 
     def _on_customer(self, turn: _Turn, event: CustomerSaid) -> None:
@@ -235,6 +257,9 @@ class ComplaintFlow:
                 self._ask_current(turn)
                 turn.arm_idle()
                 return
+            if self._status_of_open_case(turn, intents, state):
+                turn.arm_idle()
+                return
             if self._side_intent(turn, intents, state):
                 if turn.step.state in COLLECTING:
                     turn.arm_idle()
@@ -247,6 +272,9 @@ class ComplaintFlow:
         if state is State.HANDED_OFF:
             if signals & ESCALATING_SIGNALS:
                 self._escalate(turn, reason="threat")
+                return
+            if Intent.STATUS_QUERY in intents:
+                self._tell_status(turn, self._this_case(turn))
                 return
             if not self._side_intent(turn, intents, state):
                 self._on_handed_off(turn, text)
@@ -458,10 +486,55 @@ class ComplaintFlow:
         self._restate(turn)
 
     def _on_handed_off(self, turn: _Turn, text: str) -> None:
+        """The message reaches the agent with the conversation; the customer hears so, at most
+        once per ``timers.handoff_ack_after`` (no wall, no flood)."""
         turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
-        if not turn.step.data.recorded_ack:
-            turn.step.data.recorded_ack = True
-            turn.say(PhraseId.MESSAGE_RECORDED)
+        data = turn.step.data
+        interval = dt.timedelta(seconds=self._config.timers.handoff_ack_after)
+        if data.acked_at is not None and turn.now - data.acked_at < interval:
+            return
+        data.acked_at, data.recorded_ack = turn.now, False
+        turn.say(PhraseId.HANDOFF_ACK)
+
+    # ------------------------------------------------------------------ the status answer (issue 12 item 1)
+
+    def _this_case(self, turn: _Turn) -> CaseStatus:
+        """This conversation's hand-off as storage loaded it; without that, what the flow knows."""
+        loaded = turn.customer.this_case
+        if loaded is not None:
+            return loaded
+        return CaseStatus(CaseStage.WAITING, case_number=turn.step.data.case_number)
+
+    def _status_of_open_case(self, turn: _Turn, intents: frozenset[Intent], state: State) -> bool:
+        """A status question opening a conversation of a customer whose earlier case is still open
+        gets that case's status, not a new complaint form (seed 000 四(五)2). True if handled.
+
+        A message describing a problem as well is left to the complaint handling."""
+        open_case = turn.customer.open_case
+        if open_case is None or Intent.STATUS_QUERY not in intents or Intent.COMPLAINT in intents:
+            return False
+        if state not in (State.NEW, State.AWAIT_DESCRIPTION) or turn.step.data.description:
+            return False
+        if state is State.NEW:
+            self._greet(turn, tell_open_case=False)
+        status = open_case.status or CaseStatus(
+            CaseStage.WAITING, case_number=open_case.case_number, deadline_at=open_case.deadline_at
+        )
+        self._tell_status(turn, status)
+        turn.say(PhraseId.ANYTHING_ELSE)
+        turn.step.state = State.AWAIT_DESCRIPTION
+        return True
+
+    def _tell_status(self, turn: _Turn, status: CaseStatus) -> None:
+        text = status_text(status, turn.locale, turn.now, self._phrases, self._calendar)
+        turn.step.replies.append(OutboundMessage(text=text, phrase_id=PhraseId.STATUS_ANSWER.value))
+        turn.audit(
+            TimelineKind.STATUS_TOLD,
+            case_number=status.case_number,
+            stage=status.stage.value,
+            position=status.queue_position,
+            extended=status.extended,
+        )
 
     # ------------------------------------------------------------------ timers
 
@@ -496,7 +569,7 @@ class ComplaintFlow:
         """Arm the callback: after the configured delay, and within one working day (seed 002)."""
         for kind in list(turn.step.data.timers):
             turn.cancel(kind)
-        turn.step.data.recorded_ack = False
+        turn.step.data.recorded_ack, turn.step.data.acked_at = False, None
         turn.step.state = State.RESOLVED
         followups = self._config.followups
         due = min(
@@ -579,7 +652,7 @@ class ComplaintFlow:
 
     # ------------------------------------------------------------------ building blocks
 
-    def _greet(self, turn: _Turn) -> None:
+    def _greet(self, turn: _Turn, tell_open_case: bool = True) -> None:
         service = self._config.service
         time_greeting = turn.text(self._calendar.time_greeting(turn.now))
         salutation = self._calendar.festival_greeting(turn.now, turn.locale) or time_greeting
@@ -599,6 +672,9 @@ class ComplaintFlow:
             work_number=service.work_number,
         )
         open_case = customer.open_case
+        if open_case is not None and not tell_open_case:
+            turn.audit(TimelineKind.GREETED, open_case=open_case.case_number)
+            return
         if open_case is not None:
             deadline = describe_moment(
                 open_case.deadline_at, turn.now, self._calendar.timezone, self._phrases.time_words(turn.locale)

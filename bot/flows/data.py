@@ -36,6 +36,7 @@ _KNOWN_KEYS = frozenset(
         "signals",
         "case_number",
         "recorded_ack",
+        "acked_at",
         "harassing",
         "harassment_warned_at",
         "rating",
@@ -61,7 +62,8 @@ class FlowData:
     """Sorted by value."""
     case_number: str | None = None
     recorded_ack: bool = False
-    """Once handed off, the customer was told their further messages are recorded."""
+    """Legacy (before the timed acknowledgement): once handed off, the customer was told their
+    further messages are recorded. Read and written back; the flow clears it when it acks again."""
     harassing: bool = False
     harassment_warned_at: dt.datetime | None = None
     rating: int | None = None
@@ -71,6 +73,8 @@ class FlowData:
     timer_seq: int = 0
     consultation: str | None = None
     """A question the bot could not answer, waiting for the contact phone it asked for (seed 001 (16))."""
+    acked_at: dt.datetime | None = None
+    """After hand-off: when the customer was last told their message reached the agent (issue 12 item 1)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Stored keys this version does not know, written back as they were."""
 
@@ -92,6 +96,7 @@ class FlowData:
             dict(self.timers),
             self.timer_seq,
             self.consultation,
+            self.acked_at,
             dict(self.extra),
         )
 
@@ -110,6 +115,7 @@ class FlowData:
         signals = get("signals")
         timers = get("timers")
         warned_at = get("harassment_warned_at")
+        acked_at = get("acked_at")
         return cls(
             list(description) if description else [],
             get("phone"),
@@ -126,6 +132,7 @@ class FlowData:
             {(_TIMER_KINDS.get(kind) or TimerKind(kind)): token for kind, token in timers.items()} if timers else {},
             get("timer_seq", 0),
             get("consultation"),
+            dt.datetime.fromisoformat(acked_at) if acked_at is not None else None,
             {} if _KNOWN_KEYS.issuperset(stored) else {k: v for k, v in stored.items() if k not in _KNOWN_KEYS},
         )
 
@@ -163,6 +170,8 @@ class FlowData:
             stored["timer_seq"] = self.timer_seq
         if self.consultation is not None:
             stored["consultation"] = self.consultation
+        if self.acked_at is not None:
+            stored["acked_at"] = self.acked_at.isoformat()
         return stored
 
 

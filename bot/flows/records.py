@@ -27,12 +27,41 @@ class State(StrEnum):
     CLOSED = "closed"
 
 
+# issue 12 item 1 (status after hand-off): where a handed-off case stands.
+class CaseStage(StrEnum):
+    WAITING = "waiting"
+    """In a queue, waiting for an agent to take it."""
+    WITH_AGENT = "with_agent"
+    """An agent owns the conversation."""
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStatus:
+    """Where a handed-off case stands, as storage found it when the batch was loaded: what a
+    status question is answered with (seed 000 四(五)2)."""
+
+    stage: CaseStage
+    case_number: str | None = None
+    """None when the customer asked for a person before describing a problem."""
+    deadline_at: dt.datetime | None = None
+    """The deadline in force (an extension moved it)."""
+    extended: bool = False
+    """A supervisor extended the deadline first promised."""
+    agent_name: str | None = None
+    """The owning agent's display name, when the stage is ``WITH_AGENT`` and they have one."""
+    queue_position: int | None = None
+    """While waiting: the position in the ticket's queue last announced to the customer."""
+
+
 @dataclass(frozen=True, slots=True)
 class OpenCase:
     """A complaint of the customer's, from another conversation, still waiting for its answer."""
 
     case_number: str
     deadline_at: dt.datetime
+    status: CaseStatus | None = None
+    """Where it stands (None when storage did not look: the greeting needs only the number and time)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +72,8 @@ class CustomerView:
     phone: str | None = None
     prior_categories: frozenset[str] = frozenset()
     open_case: OpenCase | None = None
+    this_case: CaseStatus | None = None
+    """This conversation's own hand-off, once it has one (loaded for handed-off conversations)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session
 from bot.core.messages import ChannelName, InboundMessage, Sender
 from bot.core.phones import normalise_phone
 from bot.flows.data import FlowData
-from bot.flows.records import ComplaintRecord, CustomerView, HandoffRequest, OpenCase, State, TimerChange
+from bot.flows.records import (
+    CaseStage,
+    CaseStatus,
+    ComplaintRecord,
+    CustomerView,
+    HandoffRequest,
+    OpenCase,
+    State,
+    TimerChange,
+)
 from bot.storage.models import (
     CONVERSATION_OPEN,
     INBOUND_PENDING,
@@ -32,6 +41,7 @@ from bot.storage.models import (
     Message,
     TimelineEvent,
     Timer,
+    User,
     WebchatToken,
     string_length,
     table_of,
@@ -429,11 +439,77 @@ _PRIOR_COMPLAINTS = (
         _complaints.c.case_number,
         _complaints.c.status,
         _complaints.c.deadline_at,
+        _complaints.c.original_deadline_at,
     )
     .where(_complaints.c.customer_id.in_(bindparam("ids", expanding=True)))
     .order_by(_complaints.c.id)
 )
 OPEN_STATUSES = ("open", "incomplete")
+RESOLVED_STATUSES = ("resolved", "closed")
+AGENT_OWNER = "agent:"
+
+# issue 12 item 1: where handed-off cases stand, for the status answer. Both lookups go by
+# primary key or the tickets' conversation index, for the batch's conversations at once.
+_tickets = table_of(HandoffTicket)
+_CASE_PLACES = (
+    select(_conversations.c.id, _conversations.c.owner, _tickets.c.id.label("ticket_id"), _tickets.c.told_position)
+    .outerjoin(
+        _tickets,
+        (_tickets.c.conversation_id == _conversations.c.id) & (_tickets.c.status == "waiting"),
+    )
+    .where(_conversations.c.id.in_(bindparam("ids", expanding=True)))
+)
+_AGENT_NAMES = select(User.__table__.c.id, User.__table__.c.display_name).where(
+    User.__table__.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _CasePlace:
+    owner: str
+    waiting: bool
+    told_position: int | None
+
+
+def _case_places(session: Session, conversation_ids: set[int]) -> tuple[dict[int, _CasePlace], dict[str, str]]:
+    """Each conversation's owner and waiting ticket, and the display names of the agents owning
+    them (by owner string); two statements at most."""
+    if not conversation_ids:
+        return {}, {}
+    connection = session.connection()
+    places: dict[int, _CasePlace] = {}
+    for row in connection.execute(_CASE_PLACES, {"ids": sorted(conversation_ids)}):
+        known = places.get(row.id)
+        if known is None or (row.ticket_id is not None and not known.waiting):
+            places[row.id] = _CasePlace(row.owner, row.ticket_id is not None, row.told_position)
+    agent_ids = {
+        int(place.owner.removeprefix(AGENT_OWNER))
+        for place in places.values()
+        if place.owner.startswith(AGENT_OWNER) and place.owner.removeprefix(AGENT_OWNER).isdigit()
+    }
+    names: dict[str, str] = {}
+    if agent_ids:
+        for user_id, display_name in connection.execute(_AGENT_NAMES, {"ids": sorted(agent_ids)}):
+            if display_name:
+                names[f"{AGENT_OWNER}{user_id}"] = display_name
+    return places, names
+
+
+def _case_status(complaint: Any | None, place: _CasePlace | None, names: dict[str, str]) -> CaseStatus:
+    """Where a case stands: resolved, waiting in a queue (at the position last announced), or
+    with the agent who owns the conversation."""
+    case_number = complaint.case_number if complaint is not None else None
+    deadline_at = complaint.deadline_at if complaint is not None else None
+    original = complaint.original_deadline_at if complaint is not None else None
+    extended = original is not None and deadline_at is not None and original != deadline_at
+    common: dict[str, Any] = {"case_number": case_number, "deadline_at": deadline_at, "extended": extended}
+    if complaint is not None and complaint.status in RESOLVED_STATUSES:
+        return CaseStatus(CaseStage.RESOLVED, **common)
+    if place is not None and place.waiting:
+        return CaseStatus(CaseStage.WAITING, queue_position=place.told_position, **common)
+    if place is not None and place.owner.startswith(AGENT_OWNER):
+        return CaseStatus(CaseStage.WITH_AGENT, agent_name=names.get(place.owner), **common)
+    return CaseStatus(CaseStage.WAITING, **common)
 
 
 def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, LoadedConversation]:
@@ -447,15 +523,40 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
             categories.setdefault(complaint.customer_id, set()).add(complaint.category)
             complaints.setdefault(complaint.customer_id, []).append(complaint)
 
-    def open_case(customer_id: int, conversation_id: int) -> OpenCase | None:
+    def open_complaint(customer_id: int, conversation_id: int) -> Any | None:
         for complaint in reversed(complaints.get(customer_id, [])):
             if (
                 complaint.conversation_id != conversation_id
                 and complaint.status in OPEN_STATUSES
                 and complaint.deadline_at is not None
             ):
-                return OpenCase(complaint.case_number, complaint.deadline_at)
+                return complaint
         return None
+
+    def own_complaint(customer_id: int, conversation_id: int) -> Any | None:
+        for complaint in reversed(complaints.get(customer_id, [])):
+            if complaint.conversation_id == conversation_id:
+                return complaint
+        return None
+
+    open_complaints = {row.id: open_complaint(row.customer_id, row.id) for row in rows}
+    handed_off = {row.id for row in rows if row.flow_state == State.HANDED_OFF.value}
+    places, names = _case_places(
+        session,
+        handed_off | {complaint.conversation_id for complaint in open_complaints.values() if complaint is not None},
+    )
+
+    def open_case(conversation_id: int) -> OpenCase | None:
+        complaint = open_complaints[conversation_id]
+        if complaint is None:
+            return None
+        status = _case_status(complaint, places.get(complaint.conversation_id), names)
+        return OpenCase(complaint.case_number, complaint.deadline_at, status)
+
+    def this_case(customer_id: int, conversation_id: int) -> CaseStatus | None:
+        if conversation_id not in handed_off:
+            return None
+        return _case_status(own_complaint(customer_id, conversation_id), places.get(conversation_id), names)
 
     return {
         row.id: LoadedConversation(
@@ -479,7 +580,8 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
                 tier=row.tier,
                 phone=row.phone,
                 prior_categories=frozenset(categories.get(row.customer_id, ())),
-                open_case=open_case(row.customer_id, row.id),
+                open_case=open_case(row.id),
+                this_case=this_case(row.customer_id, row.id),
             ),
         )
         for row in rows

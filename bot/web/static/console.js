@@ -16,7 +16,7 @@
     description_received: "收到问题描述", contact_received: "收到联系电话", area_received: "收到地址/区域",
     restated: "复述确认", restatement_rejected: "客户要求更正", corrected: "已更正", confirmed: "客户确认信息",
     classified: "已分类", promised: "承诺答复时限", handed_off: "转人工", escalated: "升级到主管",
-    message_after_handoff: "转人工后客户留言", idle_prompted: "超时未回复提醒", harassment_warned: "骚扰警告",
+    message_after_handoff: "转人工后客户留言", status_told: "已告知客户处理进度", idle_prompted: "超时未回复提醒", harassment_warned: "骚扰警告",
     closed: "会话结束", callback_scheduled: "已安排回访", callback_asked: "回访:询问满意度", rated: "客户评价",
     reopened_by_customer: "客户重新打开",
     locale_switched: "切换回复语言",

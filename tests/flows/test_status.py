@@ -1,0 +1,148 @@
+"""After hand-off the customer is kept informed (seed 000 四(五)2, issue 12 item 1): a status
+question always gets the case number, the promised time and where the case stands; any other
+message reaches the agent and is acknowledged, at most once per configured interval."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started
+from bot.flows.records import CaseStage, CaseStatus, CustomerView, OpenCase, State
+from tests.flows.chat import MONDAY_2PM, Chat
+
+CASE = "TS20261123ABCDEF"
+DEADLINE = MONDAY_2PM + dt.timedelta(hours=12)  # said "明天凌晨2点前"
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def handed_off(engine: ConversationEngine, status: CaseStatus | None = None, owner: str = "bot") -> Chat:
+    """A conversation whose complaint was confirmed and handed to the queue; ``status`` is where
+    storage finds the case when later messages are loaded."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("小区楼道的垃圾三天没人清理")
+    chat.send("13800138000")
+    chat.send("阳光花园3栋")
+    chat.send("对")
+    assert chat.state is State.HANDED_OFF
+    chat.customer = CustomerView(this_case=status)
+    chat.owner = owner
+    return chat
+
+
+def waiting(position: int | None) -> CaseStatus:
+    return CaseStatus(CaseStage.WAITING, CASE, DEADLINE, queue_position=position)
+
+
+@pytest.mark.parametrize("question", ["我的投诉处理得怎么样了?", "什么时候给我答复?"])
+def test_a_status_question_after_hand_off_gets_number_time_and_queue_position(
+    engine: ConversationEngine, question: str
+) -> None:
+    chat = handed_off(engine, waiting(2))
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == ["status_answer"]
+    text = chat.texts(step)
+    assert CASE in text and "明天凌晨2点前" in text and "第2位" in text
+    assert chat.state is State.HANDED_OFF
+
+
+def test_a_status_question_is_answered_every_time(engine: ConversationEngine) -> None:
+    chat = handed_off(engine, waiting(3))
+    answers = [chat.texts(chat.send("我的投诉处理得怎么样了?")) for _ in range(3)]
+    assert all(CASE in answer and "第3位" in answer for answer in answers)
+
+
+def test_the_first_in_the_queue_hears_they_are_next(engine: ConversationEngine) -> None:
+    chat = handed_off(engine, waiting(1))
+    assert "下一位就是您" in chat.texts(chat.send("进度如何"))
+
+
+def test_a_case_with_an_agent_names_the_agent_though_the_agent_owns_the_conversation(
+    engine: ConversationEngine,
+) -> None:
+    status = CaseStatus(CaseStage.WITH_AGENT, CASE, DEADLINE, agent_name="李娜")
+    chat = handed_off(engine, status, owner="agent:7")
+    step = chat.send("我的投诉处理得怎么样了?")
+    assert chat.phrase_ids(step) == ["status_answer"]
+    assert "客服代表李娜" in chat.texts(step) and CASE in chat.texts(step)
+    # Anything else is the agent's to answer: the bot says nothing.
+    assert chat.send("还有,电梯里的灯也不亮").replies == []
+
+
+def test_an_extended_deadline_is_said_as_extended_with_the_new_time(engine: ConversationEngine) -> None:
+    later = DEADLINE + dt.timedelta(hours=24)  # 后天凌晨2点前
+    chat = handed_off(engine, CaseStatus(CaseStage.WAITING, CASE, later, extended=True, queue_position=2))
+    text = chat.texts(chat.send("我的投诉处理得怎么样了?"))
+    assert "延长" in text and "后天凌晨2点前" in text and "明天凌晨2点前" not in text
+
+
+def test_a_resolved_case_says_so_without_a_promise(engine: ConversationEngine) -> None:
+    chat = handed_off(engine, CaseStatus(CaseStage.RESOLVED, CASE, DEADLINE))
+    text = chat.texts(chat.send("我的投诉处理得怎么样了?"))
+    assert "处理完毕" in text and "明天" not in text
+
+
+def test_other_messages_are_acknowledged_at_most_once_per_interval(engine: ConversationEngine) -> None:
+    chat = handed_off(engine, waiting(2))
+    interval = engine.config.timers.handoff_ack_after
+    first = chat.send("还有,电梯里的灯也不亮")
+    chat.now += dt.timedelta(seconds=interval - 1)
+    second = chat.send("楼道灯也坏了")
+    chat.now += dt.timedelta(seconds=1)
+    third = chat.send("垃圾还堆在门口")
+    assert chat.phrase_ids(first) == ["handoff_ack"]
+    assert second.replies == []
+    assert chat.phrase_ids(third) == ["handoff_ack"]
+    assert "客服代表" in chat.texts(third)
+
+
+def test_a_status_question_does_not_use_up_the_acknowledgement(engine: ConversationEngine) -> None:
+    chat = handed_off(engine, waiting(2))
+    chat.send("我的投诉处理得怎么样了?")
+    assert chat.phrase_ids(chat.send("还有,电梯里的灯也不亮")) == ["handoff_ack"]
+
+
+def test_a_hand_off_without_a_complaint_answers_without_a_case_number(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("转人工")
+    chat.customer = CustomerView(this_case=CaseStatus(CaseStage.WAITING, queue_position=2))
+    text = chat.texts(chat.send("我的投诉处理得怎么样了?"))
+    assert "第2位" in text and "编号" not in text
+
+
+def test_in_english(engine: ConversationEngine) -> None:
+    chat = handed_off(engine, waiting(2))
+    chat.locale = "en"
+    text = chat.texts(chat.send("What's the status of my case?"))
+    assert CASE in text and "number 2" in text and "  " not in text
+
+
+def test_a_new_conversation_asking_for_status_hears_the_open_case_not_a_new_form(
+    engine: ConversationEngine,
+) -> None:
+    """Over SMS there is no start event: the first message is the status question."""
+    status = CaseStatus(CaseStage.WITH_AGENT, CASE, DEADLINE, agent_name="李娜")
+    chat = Chat(engine, customer=CustomerView(phone="13800138000", open_case=OpenCase(CASE, DEADLINE, status)))
+    step = chat.send("请问我的投诉处理得怎么样了")
+    assert chat.phrase_ids(step) == ["greeting_opening", "status_answer", "anything_else"]
+    assert "李娜" in chat.texts(step) and "明天凌晨2点前" in chat.texts(step)
+    assert chat.state is State.AWAIT_DESCRIPTION and chat.data.description == []
+    again = chat.send("什么时候给我答复?")
+    assert chat.phrase_ids(again) == ["status_answer", "anything_else"]
+    assert chat.data.description == []
+
+
+def test_after_the_open_case_greeting_a_status_question_gets_the_status(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=CustomerView(open_case=OpenCase(CASE, DEADLINE, waiting(4))))
+    assert chat.phrase_ids(chat.send(Started())) == ["greeting_opening", "open_case"]
+    step = chat.send("我的投诉怎么样了")
+    assert chat.phrase_ids(step) == ["status_answer", "anything_else"]
+    assert "第4位" in chat.texts(step)
