@@ -42,6 +42,9 @@ _KNOWN_KEYS = frozenset(
         "timers",
         "timer_seq",
         "consultation",
+        # issue 12 item 3 (appeals, escalation phone)
+        "appeal_of",
+        "escalation_phone_asks",
     }
 )
 
@@ -71,6 +74,12 @@ class FlowData:
     timer_seq: int = 0
     consultation: str | None = None
     """A question the bot could not answer, waiting for the contact phone it asked for (seed 001 (16))."""
+    # issue 12 item 3 (appeals, escalation phone)
+    appeal_of: str | None = None
+    """The open case this conversation's complaint was linked to as an appeal (申诉)."""
+    escalation_phone_asks: int = 0
+    """Escalated without a phone: 1 or 2 while the number for the supervisor's call is asked for
+    (once, and again after a number that is not one), 3 once answered; 0 never asked."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Stored keys this version does not know, written back as they were."""
 
@@ -92,6 +101,8 @@ class FlowData:
             dict(self.timers),
             self.timer_seq,
             self.consultation,
+            self.appeal_of,
+            self.escalation_phone_asks,
             dict(self.extra),
         )
 
@@ -126,6 +137,8 @@ class FlowData:
             {(_TIMER_KINDS.get(kind) or TimerKind(kind)): token for kind, token in timers.items()} if timers else {},
             get("timer_seq", 0),
             get("consultation"),
+            get("appeal_of"),
+            get("escalation_phone_asks", 0),
             {} if _KNOWN_KEYS.issuperset(stored) else {k: v for k, v in stored.items() if k not in _KNOWN_KEYS},
         )
 
@@ -163,6 +176,10 @@ class FlowData:
             stored["timer_seq"] = self.timer_seq
         if self.consultation is not None:
             stored["consultation"] = self.consultation
+        if self.appeal_of is not None:
+            stored["appeal_of"] = self.appeal_of
+        if self.escalation_phone_asks:
+            stored["escalation_phone_asks"] = self.escalation_phone_asks
         return stored
 
 
