@@ -487,7 +487,8 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
                 return OpenCase(complaint.case_number, complaint.deadline_at, complaint.category)
         return None
 
-    phones = {row.id: _phones_of(row) for row in rows}
+    own = {row.id: open_case(row.customer_id, row.id) for row in rows}
+    phones = {row.id: _phones_of(row) if own[row.id] is None else set() for row in rows}
     by_phone = _open_cases_by_phone(connection, {phone for known in phones.values() for phone in known})
 
     def linked_case(conversation_id: int) -> OpenCase | None:
@@ -519,7 +520,7 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
                 tier=row.tier,
                 phone=row.phone,
                 prior_categories=frozenset(categories.get(row.customer_id, ())),
-                open_case=open_case(row.customer_id, row.id) or linked_case(row.id),
+                open_case=own[row.id] or linked_case(row.id),
             ),
         )
         for row in rows
