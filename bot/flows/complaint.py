@@ -809,7 +809,13 @@ class ComplaintFlow:
     def _escalate(self, turn: _Turn, reason: str) -> None:
         if turn.step.state is State.HANDED_OFF:
             self._supervisor_will_call(turn)
-            turn.step.handoff = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
+            request = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
+            data = turn.step.data
+            if data.appeal_of is not None:
+                # The appealed case holds the ticket: it is raised again, no second one opened here.
+                turn.step.appeal = AppealLink(data.appeal_of, self._description(data), data.phone, request)
+            else:
+                turn.step.handoff = request
             turn.audit(TimelineKind.ESCALATED, reason=reason)
             return
         if self._appealed(turn):

@@ -111,6 +111,16 @@ def test_a_repeat_without_the_open_case_is_a_complex_new_case(engine: Conversati
     assert step.complaint is not None and step.complaint.grade is Grade.COMPLEX
 
 
+def test_a_threat_after_the_appeal_raises_the_appealed_case_again(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=with_open_case(phone="13800138000"))
+    chat.send(Started())
+    chat.send("路灯还是没修好")
+    step = chat.send("再不修我就找记者曝光")
+    assert step.handoff is None
+    assert step.appeal is not None and step.appeal.case_number == CASE
+    assert step.appeal.escalation.reason == "threat"
+
+
 # ---------------------------------------------------------------------------- the supervisor's call
 
 
