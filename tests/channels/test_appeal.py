@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.keys import resources
+from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Notification
 from tests.channels.conftest import PHONE, Stub
 from tests.helpers import ChatSocket, eventually, new_session, timeline_kinds
+from tests.staff import add_user, sign_in
 
 NATIONAL = "13800138000"
 
@@ -166,3 +168,26 @@ async def test_an_escalation_on_web_chat_asks_for_the_supervisors_number_first(s
     await eventually(phone_on_the_case, timeout=15)
     [ticket] = await _tickets(client)
     assert (ticket.queue, ticket.priority) == ("supervisor", 0)
+
+
+async def test_an_appeal_of_a_case_an_agent_holds_waits_for_the_supervisor(sms_setup: tuple[Any, Stub]) -> None:
+    """The agent keeps the case (首问负责) until a supervisor takes it from the supervisor queue."""
+    client, stub = sms_setup
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    case_number = await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
+    [first] = await _tickets(client)
+    assert (await client.post(f"/api/tickets/{first.id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+
+    await stub.phone_sends("路灯还是没修好", sender=PHONE)
+    await _until_texted(stub, case_number)
+
+    async def escalated() -> bool:
+        return len(await _tickets(client)) == 2
+
+    await eventually(escalated, timeout=15)
+    claimed, appeal = await _tickets(client)
+    assert claimed.status == "claimed"
+    assert (appeal.queue, appeal.priority, appeal.reason, appeal.status) == ("supervisor", 0, "appeal", "waiting")
+    assert appeal.conversation_id == claimed.conversation_id and appeal.complaint_id == claimed.complaint_id
+    assert [c.case_number for c in await _complaints(client)] == [case_number]
