@@ -132,6 +132,12 @@ class PhraseId(StrEnum):
     STATUS_DEADLINE = "status_deadline"
     STATUS_DEADLINE_EXTENDED = "status_deadline_extended"
     HANDOFF_ACK = "handoff_ack"
+    # issue 12 item 3: appeals (申诉) and the supervisor's callback number
+    APPEAL_LINKED = "appeal_linked"
+    APPEAL_LINKED_OVERDUE = "appeal_linked_overdue"
+    ESCALATION_ASK_PHONE = "escalation_ask_phone"
+    ESCALATION_PHONE_NOTED = "escalation_phone_noted"
+    ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -154,6 +160,10 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.STATUS_WITH_AGENT: frozenset({"agent"}),
     PhraseId.STATUS_DEADLINE: frozenset({"deadline"}),
     PhraseId.STATUS_DEADLINE_EXTENDED: frozenset({"deadline"}),
+    # issue 12 item 3
+    PhraseId.APPEAL_LINKED: frozenset({"case_number", "deadline"}),
+    PhraseId.APPEAL_LINKED_OVERDUE: frozenset({"case_number", "deadline"}),
+    PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
 }
 """The variables each phrase may use (``{name}``); phrases not listed take none."""
 
@@ -376,6 +386,10 @@ class Classification(_Strict):
     fallback_category: str
     complex_keywords: list[str] = []
     complex_min_chars: int = Field(default=200, ge=1)
+    # issue 12 item 3
+    still_open_keywords: list[str] = []
+    """Words saying an earlier problem is still not handled: with an open case, a complaint that
+    says one repeats it (an appeal, 申诉), whatever its category."""
     signals: dict[Signal, KeywordRule]
     intents: dict[Intent, KeywordRule]
     correction_fields: dict[str, list[str]]

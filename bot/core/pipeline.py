@@ -52,6 +52,7 @@ from bot.storage import promises as promise_store
 from bot.storage import store
 from bot.storage.db import Database
 from bot.storage.models import ChannelIdentity
+from bot.storage.notifications import SUPERVISORS, notify
 from bot.understanding.reader import MessageReader
 from bot.understanding.result import Understanding
 
@@ -698,6 +699,10 @@ class _BatchWrites:
                         session, conversation.id, now, record.deadline_at, record.category, now, self.followups
                     )
                 )
+        if step.appeal is not None:
+            complaint_id = self._link_appeal(session, conversation, step, now)
+        if step.contact is not None:
+            complaint_id = store.add_case_contact(session, conversation, step.contact) or complaint_id
         if step.satisfaction is not None:
             complaint_id = promise_store.record_satisfaction(
                 session, conversation.id, conversation.channel, step.satisfaction, now
@@ -735,6 +740,33 @@ class _BatchWrites:
         if event is not None:
             self.staff_events.append(event)
         return {**detail, "staff": username} if username is not None else detail
+
+    def _link_appeal(
+        self, session: Session, conversation: store.LoadedConversation, step: Step, now: dt.datetime
+    ) -> int | None:
+        """The appeal joins the open case (issue 12 item 3): its ticket to the supervisors, who
+        are told; the case's conversation shows it in the queue and on its timeline."""
+        assert step.appeal is not None
+        linked = store.link_appeal(session, conversation, step.appeal, now)
+        if linked is None:
+            return None
+        self.timeline.append(linked.timeline)
+        self.queue_changed.append(linked.case_conversation_id)
+        self.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, (linked.case_conversation_id,)))
+        notified = notify(
+            session,
+            "appeal",
+            SUPERVISORS,
+            now,
+            conversation_id=linked.case_conversation_id,
+            complaint_id=linked.complaint_id,
+            ticket_id=linked.ticket_id,
+            detail={"case_number": step.appeal.case_number, "channel": conversation.channel},
+            dedupe_key=f"appeal:{linked.complaint_id}:{conversation.id}",
+        )
+        if notified is not None:
+            self.staff_events.append(notified)
+        return linked.complaint_id
 
     def drop_replies(self, conversation_id: int) -> None:
         self.dropped.add(conversation_id)

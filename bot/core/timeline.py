@@ -42,6 +42,10 @@ class TimelineKind(StrEnum):
     LOCALE_SWITCHED = "locale_switched"
     # issue 12 item 1: a status question answered (detail: case number, stage).
     STATUS_TOLD = "status_told"
+    # issue 12 item 3: a repeat linked to the open case (申诉); on the case's own conversation too.
+    APPEAL_LINKED = "appeal_linked"
+    APPEAL_RECEIVED = "appeal_received"
+    ESCALATION_PHONE_ASKED = "escalation_phone_asked"
     # The pipeline: an agent took the conversation over before the bot's replies were saved.
     BOT_REPLY_DROPPED = "bot_reply_dropped"
     # The manager rules (actor "rules").

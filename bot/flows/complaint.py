@@ -20,11 +20,14 @@ from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
 from bot.flows.faq import FaqMatcher
 from bot.flows.records import (
+    AppealLink,
+    CaseContact,
     CaseStage,
     CaseStatus,
     ComplaintRecord,
     CustomerView,
     HandoffRequest,
+    OpenCase,
     SatisfactionRecord,
     State,
     TimerChange,
@@ -64,6 +67,9 @@ praise before thanks (seed 001 (15): thanks get "不客气", further praise the 
 _RECORDED_TEXT = frozenset({Intent.PRAISE, Intent.SUGGESTION})
 """Side intents whose words go on the timeline: praise for the staff it names, suggestions for
 the departments concerned (seed 001 (10), (15))."""
+_PHONE_ASKS_DONE = 3
+"""``FlowData.escalation_phone_asks`` once answered (a phone, a refusal, anything else): 1 and 2
+wait for the answer."""
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 
 
@@ -119,6 +125,11 @@ class Step:
     """The customer said the resolved case is not resolved: give it back to its previous owner."""
     locale: str | None = None
     """The conversation's new locale when the customer wrote in another language; None: unchanged."""
+    # issue 12 item 3
+    appeal: AppealLink | None = None
+    """This conversation's complaint repeats an open case: link it there (no new case)."""
+    contact: CaseContact | None = None
+    """A contact phone given after the case was recorded (for the supervisor's call): store it on the case."""
 
 
 SUPERVISOR_QUEUE = "supervisor"
@@ -273,6 +284,8 @@ class ComplaintFlow:
             if signals & ESCALATING_SIGNALS:
                 self._escalate(turn, reason="threat")
                 return
+            if 0 < data.escalation_phone_asks < _PHONE_ASKS_DONE and self._on_escalation_phone(turn, text):
+                return
             if Intent.STATUS_QUERY in intents:
                 self._tell_status(turn, self._this_case(turn))
                 return
@@ -389,6 +402,8 @@ class ComplaintFlow:
             data.consultation = None  # the customer moved on; the question is on the timeline
         self._append_description(turn, text)
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+        if self._appealed(turn):
+            return
         turn.say(PhraseId.DESCRIPTION_RECORDED)
         self._ask_next_missing(turn)
 
@@ -757,6 +772,8 @@ class ComplaintFlow:
 
     def _restate(self, turn: _Turn) -> None:
         data = turn.step.data
+        if self._appealed(turn):
+            return
         classified = self._classify(turn, self._description(data))
         turn.step.state = State.CONFIRMING
         turn.say(
@@ -856,6 +873,8 @@ class ComplaintFlow:
         turn.audit(TimelineKind.HANDED_OFF, queue=queue, priority=priority, reason=reason)
 
     def _promise_and_hand_off(self, turn: _Turn) -> None:
+        if self._appealed(turn):
+            return
         record = self._record(turn, confirmed=True)
         turn.say(PhraseId.CONFIRMED_THANKS)
         self._promise(turn, record)
@@ -864,19 +883,142 @@ class ComplaintFlow:
         self._open_ticket(turn, record, queue, self._priority(record), "complaint")
 
     def _escalate(self, turn: _Turn, reason: str) -> None:
-        turn.say(PhraseId.ESCALATED_SUPERVISOR)
         if turn.step.state is State.HANDED_OFF:
-            turn.step.handoff = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
+            self._supervisor_will_call(turn)
+            request = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
+            data = turn.step.data
+            if data.appeal_of is not None:
+                # The appealed case holds the ticket: it is raised again, no second one opened here.
+                turn.step.appeal = AppealLink(data.appeal_of, self._description(data), data.phone, request)
+            else:
+                turn.step.handoff = request
             turn.audit(TimelineKind.ESCALATED, reason=reason)
             return
+        if self._appealed(turn):
+            return
+        asking = self._phone_for_supervisor_missing(turn)
+        if not asking:
+            turn.say(PhraseId.ESCALATED_SUPERVISOR)
         record = self._record(turn, confirmed=False)
         self._promise(turn, record)
+        if asking:
+            self._ask_phone_for_supervisor(turn)
         self._open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
+
+    # ------------------------------------------------------------------ appeals (申诉) and the supervisor's call
+
+    def _appealed(self, turn: _Turn) -> bool:
+        """Link the complaint to the customer's open case when it repeats it (seed 003: a repeat
+        of an unanswered complaint is an appeal): the case keeps its earlier deadline, the
+        customer hears an apology for the wait and the supervisor takes it. True if linked."""
+        case = self._repeated_case(turn)
+        if case is None:
+            return False
+        data = turn.step.data
+        data.appeal_of = case.case_number
+        replies = turn.step.replies
+        # The greeting's note of the open case: the appeal says it again.
+        turn.step.replies = [reply for reply in replies if reply.phrase_id != PhraseId.OPEN_CASE]
+        deadline = describe_moment(
+            case.deadline_at, turn.now, self._calendar.timezone, self._phrases.time_words(turn.locale)
+        )
+        overdue = case.deadline_at <= turn.now
+        turn.say(
+            PhraseId.APPEAL_LINKED_OVERDUE if overdue else PhraseId.APPEAL_LINKED,
+            case_number=case.case_number,
+            deadline=deadline,
+        )
+        self._supervisor_will_call(turn)
+        turn.step.appeal = AppealLink(
+            case.case_number,
+            self._description(data),
+            data.phone,
+            HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason="appeal"),
+        )
+        turn.audit(
+            TimelineKind.APPEAL_LINKED,
+            case_number=case.case_number,
+            deadline_at=case.deadline_at.isoformat(),
+            overdue=overdue,
+        )
+        turn.step.state = State.HANDED_OFF
+        for kind in list(data.timers):
+            turn.cancel(kind)
+        turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason="appeal")
+        return True
+
+    def _repeated_case(self, turn: _Turn) -> OpenCase | None:
+        """The open case this complaint repeats: one of its category, or one saying it is the same
+        or still not handled (the repeat signal, ``still_open_keywords``) while no other category
+        is clear."""
+        case = turn.customer.open_case
+        data = turn.step.data
+        if case is None or data.appeal_of is not None or not data.description:
+            return None
+        understood = self._understander.understand(self._description(data), turn.locale)
+        category = understood.category
+        if category == self._rules.fallback_category:
+            category = None
+        if category is not None and case.category is not None and category != case.category:
+            return None
+        if category is not None and category == case.category:
+            return case
+        if Signal.REPEAT in understood.signals or Signal.REPEAT in data.signals:
+            return case
+        folded = self._understander.matchable(understood.text)
+        return case if any(keyword.lower() in folded for keyword in self._rules.still_open_keywords) else None
+
+    def _supervisor_will_call(self, turn: _Turn) -> None:
+        """Say the supervisor will call; without a contact phone, ask for one first."""
+        if self._phone_for_supervisor_missing(turn):
+            self._ask_phone_for_supervisor(turn)
+        else:
+            turn.say(PhraseId.ESCALATED_SUPERVISOR)
+
+    @staticmethod
+    def _phone_for_supervisor_missing(turn: _Turn) -> bool:
+        """No contact phone, and the customer was not asked for one yet (ask once, not forever)."""
+        data = turn.step.data
+        return not data.phone and not data.escalation_phone_asks
+
+    @staticmethod
+    def _ask_phone_for_supervisor(turn: _Turn) -> None:
+        turn.step.data.escalation_phone_asks = 1
+        turn.say(PhraseId.ESCALATION_ASK_PHONE)
+        turn.audit(TimelineKind.ESCALATION_PHONE_ASKED)
+
+    def _on_escalation_phone(self, turn: _Turn, text: str) -> bool:
+        """The answer to the escalation's request for a phone: the phone goes on the case; a
+        refusal or anything else, and the supervisor contacts the customer here. Asked once, and
+        once more after a number that is not one. True if handled."""
+        data = turn.step.data
+        phone = turn.phone
+        if phone:
+            data.phone, data.escalation_phone_asks = phone, _PHONE_ASKS_DONE
+            case_number = data.appeal_of or data.case_number
+            if case_number is not None:
+                turn.step.contact = CaseContact(case_number, phone)
+            turn.audit(TimelineKind.CONTACT_RECEIVED)
+            turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=phone)
+            return True
+        if looks_like_phone_attempt(text) and data.escalation_phone_asks < 2:
+            data.escalation_phone_asks = 2
+            turn.say(PhraseId.INVALID_PHONE)
+            return True
+        data.escalation_phone_asks = _PHONE_ASKS_DONE
+        if Intent.REFUSE_CONTACT not in turn.intents:
+            turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+        turn.say(PhraseId.ESCALATION_WITHOUT_PHONE)
+        return True
 
     def _hand_off_on_request(self, turn: _Turn, to_supervisor: bool = False) -> None:
         """To a person at once, with what was given; a leader, manager or supervisor asked for
         by name goes to the duty supervisor (seed 000 五(二)4)."""
-        turn.say(PhraseId.ESCALATED_SUPERVISOR if to_supervisor else PhraseId.HUMAN_REQUESTED)
+        if to_supervisor and self._appealed(turn):
+            return
+        asking = to_supervisor and self._phone_for_supervisor_missing(turn)
+        if not asking:
+            turn.say(PhraseId.ESCALATED_SUPERVISOR if to_supervisor else PhraseId.HUMAN_REQUESTED)
         record = self._record(turn, confirmed=False) if turn.step.data.description else None
         if record is not None:
             turn.say(
@@ -884,6 +1026,8 @@ class ComplaintFlow:
                 case_number=record.case_number,
                 work_number=self._config.service.work_number,
             )
+        if asking:
+            self._ask_phone_for_supervisor(turn)
         if to_supervisor:
             self._open_ticket(turn, record, SUPERVISOR_QUEUE, 0, "supervisor_requested")
             return

@@ -43,6 +43,9 @@ _KNOWN_KEYS = frozenset(
         "timers",
         "timer_seq",
         "consultation",
+        # issue 12 item 3 (appeals, escalation phone)
+        "appeal_of",
+        "escalation_phone_asks",
     }
 )
 
@@ -75,6 +78,12 @@ class FlowData:
     """A question the bot could not answer, waiting for the contact phone it asked for (seed 001 (16))."""
     acked_at: dt.datetime | None = None
     """After hand-off: when the customer was last told their message reached the agent (issue 12 item 1)."""
+    # issue 12 item 3 (appeals, escalation phone)
+    appeal_of: str | None = None
+    """The open case this conversation's complaint was linked to as an appeal (申诉)."""
+    escalation_phone_asks: int = 0
+    """Escalated without a phone: 1 or 2 while the number for the supervisor's call is asked for
+    (once, and again after a number that is not one), 3 once answered; 0 never asked."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Stored keys this version does not know, written back as they were."""
 
@@ -97,6 +106,8 @@ class FlowData:
             self.timer_seq,
             self.consultation,
             self.acked_at,
+            self.appeal_of,
+            self.escalation_phone_asks,
             dict(self.extra),
         )
 
@@ -133,6 +144,8 @@ class FlowData:
             get("timer_seq", 0),
             get("consultation"),
             dt.datetime.fromisoformat(acked_at) if acked_at is not None else None,
+            get("appeal_of"),
+            get("escalation_phone_asks", 0),
             {} if _KNOWN_KEYS.issuperset(stored) else {k: v for k, v in stored.items() if k not in _KNOWN_KEYS},
         )
 
@@ -172,6 +185,10 @@ class FlowData:
             stored["consultation"] = self.consultation
         if self.acked_at is not None:
             stored["acked_at"] = self.acked_at.isoformat()
+        if self.appeal_of is not None:
+            stored["appeal_of"] = self.appeal_of
+        if self.escalation_phone_asks:
+            stored["escalation_phone_asks"] = self.escalation_phone_asks
         return stored
 
 

@@ -62,6 +62,8 @@ class OpenCase:
     deadline_at: dt.datetime
     status: CaseStatus | None = None
     """Where it stands (None when storage did not look: the greeting needs only the number and time)."""
+    category: str | None = None
+    """What the case is about, to tell a repeat of it (an appeal) from a new problem."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,8 @@ class CustomerView:
     phone: str | None = None
     prior_categories: frozenset[str] = frozenset()
     open_case: OpenCase | None = None
+    """The newest open case of the customer's, or of anyone known by a phone this conversation
+    has (an SMS sender's number, a phone typed in web chat)."""
     this_case: CaseStatus | None = None
     """This conversation's own hand-off, once it has one (loaded for handed-off conversations)."""
 
@@ -97,6 +101,26 @@ class HandoffRequest:
     queue: str
     priority: int
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AppealLink:
+    """A repeat of an unanswered complaint (申诉, seed 003), to become part of the open case: the
+    case keeps its deadline, and its ticket goes to the supervisor queue (reason "appeal")."""
+
+    case_number: str
+    description: str
+    contact_phone: str | None
+    escalation: HandoffRequest
+    """Where the case's ticket goes: the supervisor queue, most urgent."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseContact:
+    """A contact phone given after the case was recorded (for the supervisor's call)."""
+
+    case_number: str
+    phone: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,11 @@ from sqlalchemy.orm import Session
 
 from bot.core.messages import ChannelName, InboundMessage, Sender
 from bot.core.phones import normalise_phone
+from bot.core.timeline import TimelineKind
 from bot.flows.data import FlowData
 from bot.flows.records import (
+    AppealLink,
+    CaseContact,
     CaseStage,
     CaseStatus,
     ComplaintRecord,
@@ -510,6 +513,26 @@ def _case_status(complaint: Any | None, place: _CasePlace | None, names: dict[st
     if place is not None and place.owner.startswith(AGENT_OWNER):
         return CaseStatus(CaseStage.WITH_AGENT, agent_name=names.get(place.owner), **common)
     return CaseStatus(CaseStage.WAITING, **common)
+# issue 12 item 3: the open cases of whoever is known by these phones (a phone typed in web chat
+# links to the cases of the customer an SMS sender's number belongs to). Bounded by the phone index
+# of customers and the customer index of complaints.
+_customers = table_of(Customer)
+_OPEN_CASES_BY_PHONE = (
+    select(
+        _customers.c.phone,
+        _complaints.c.category,
+        _complaints.c.conversation_id,
+        _complaints.c.case_number,
+        _complaints.c.deadline_at,
+    )
+    .join(_customers, _customers.c.id == _complaints.c.customer_id)
+    .where(
+        _customers.c.phone.in_(bindparam("phones", expanding=True)),
+        _complaints.c.status.in_(OPEN_STATUSES),
+        _complaints.c.deadline_at.is_not(None),
+    )
+    .order_by(_complaints.c.id)
+)
 
 
 def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, LoadedConversation]:
@@ -540,6 +563,16 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
         return None
 
     open_complaints = {row.id: open_complaint(row.customer_id, row.id) for row in rows}
+    phones = {row.id: _phones_of(row) if open_complaints[row.id] is None else set() for row in rows}
+    by_phone = _open_cases_by_phone(connection, {phone for known in phones.values() for phone in known})
+
+    def linked_case(conversation_id: int) -> OpenCase | None:
+        found = [case for phone in phones[conversation_id] for case in by_phone.get(phone, [])]
+        for _order, conversation, case in sorted(found, key=lambda item: item[0], reverse=True):
+            if conversation != conversation_id:
+                return case
+        return None
+
     handed_off = {row.id for row in rows if row.flow_state == State.HANDED_OFF.value}
     places, names = _case_places(
         session,
@@ -549,9 +582,9 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
     def open_case(conversation_id: int) -> OpenCase | None:
         complaint = open_complaints[conversation_id]
         if complaint is None:
-            return None
+            return linked_case(conversation_id)
         status = _case_status(complaint, places.get(complaint.conversation_id), names)
-        return OpenCase(complaint.case_number, complaint.deadline_at, status)
+        return OpenCase(complaint.case_number, complaint.deadline_at, status=status, category=complaint.category)
 
     def this_case(customer_id: int, conversation_id: int) -> CaseStatus | None:
         if conversation_id not in handed_off:
@@ -586,6 +619,23 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
         )
         for row in rows
     }
+
+
+def _phones_of(row: Any) -> set[str]:
+    """The phones a conversation knows its customer by: the customer's, the one given in it."""
+    given = row.flow_data.get("phone") if row.flow_data else None
+    return {normalise_phone(phone) for phone in (row.phone, given) if phone}
+
+
+def _open_cases_by_phone(connection: Any, phones: set[str]) -> dict[str, list[tuple[int, int, OpenCase]]]:
+    """Open cases by customer phone: (complaint order, conversation id, case), oldest first."""
+    if not phones:
+        return {}
+    found: dict[str, list[tuple[int, int, OpenCase]]] = {}
+    for position, row in enumerate(connection.execute(_OPEN_CASES_BY_PHONE, {"phones": sorted(phones)})):
+        case = OpenCase(row.case_number, row.deadline_at, category=row.category)
+        found.setdefault(row.phone, []).append((position, row.conversation_id, case))
+    return found
 
 
 # The predicate is written as literals, as in the partial index ix_messages_inbound_pending: a
@@ -768,6 +818,66 @@ def save_complaint(
             .returning(Complaint.id)
         )
     ).scalar_one()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedAppeal:
+    """Where an appeal was linked: the open case, its conversation and its (raised) ticket."""
+
+    complaint_id: int
+    case_conversation_id: int
+    ticket_id: int
+    timeline: dict[str, Any]
+    """The row for the case's own timeline (written with the batch's)."""
+
+
+def link_appeal(
+    session: Session, conversation: LoadedConversation, link: AppealLink, now: dt.datetime
+) -> LinkedAppeal | None:
+    """Make a repeat of an open case part of it (issue 12 item 3): the case keeps its deadline;
+    its waiting ticket moves to ``link.escalation``'s queue and priority with reason "appeal", or
+    one is opened there on the case's conversation; the phone given fills a missing contact.
+    None when the case is gone."""
+    complaint = session.execute(
+        select(Complaint).where(Complaint.case_number == link.case_number)
+    ).scalar_one_or_none()
+    if complaint is None:
+        return None
+    if link.contact_phone and not complaint.contact_phone:
+        complaint.contact_phone = link.contact_phone
+    ticket_id = open_or_raise_ticket(session, complaint.conversation_id, complaint.id, link.escalation, now)
+    session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket_id).values(reason=link.escalation.reason))
+    row = {
+        "conversation_id": complaint.conversation_id,
+        "complaint_id": complaint.id,
+        "kind": TimelineKind.APPEAL_RECEIVED,
+        "actor": "customer",
+        "detail": {
+            "case_number": complaint.case_number,
+            "conversation_id": conversation.id,
+            "channel": conversation.channel,
+            "text": link.description,
+        },
+        "created_at": now,
+    }
+    return LinkedAppeal(complaint.id, complaint.conversation_id, ticket_id, row)
+
+
+def add_case_contact(session: Session, conversation: LoadedConversation, contact: CaseContact) -> int | None:
+    """A contact phone given after the case was recorded: the case's, unless it has one; the
+    customer's, unless they have one. Returns the case's id (None when it is gone)."""
+    complaint = session.execute(
+        select(Complaint).where(Complaint.case_number == contact.case_number)
+    ).scalar_one_or_none()
+    if complaint is None:
+        return None
+    complaint.contact_phone = complaint.contact_phone or contact.phone
+    session.execute(
+        update(Customer)
+        .where(Customer.id == conversation.customer_id, Customer.phone.is_(None))
+        .values(phone=normalise_phone(contact.phone))
+    )
+    return complaint.id
 
 
 def open_or_raise_ticket(

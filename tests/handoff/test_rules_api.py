@@ -16,7 +16,7 @@ from bot.core import redis_keys
 from bot.keys import resources
 from bot.settings import PROJECT_ROOT
 from bot.staff.accounts import Role
-from bot.storage.models import Conversation, Customer, HandoffTicket, Notification, TimelineEvent, User
+from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Notification, TimelineEvent, User
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
 from tests.staff import PASSWORD, add_user, sign_in
@@ -28,7 +28,7 @@ BILLING_RULE = {
 }
 
 
-async def complain(client: Any, description: str, socket: ChatSocket | None = None) -> int:
+async def complain(client: Any, description: str, socket: ChatSocket | None = None, phone: str = "13800138000") -> int:
     """Complain on web chat up to the promise; returns the conversation id of the handoff."""
     if socket is None:
         token, _ = await new_session(client)
@@ -45,7 +45,7 @@ async def complain(client: Any, description: str, socket: ChatSocket | None = No
         )
     )
     if not any("小区或地址" in f.get("text", "") for f in socket.frames[before:]):
-        await socket.send("13800138000")
+        await socket.send(phone)
         await socket.until(lambda frames: any("小区或地址" in f.get("text", "") for f in frames[before:]))
     await socket.send("阳光花园3栋")
     await socket.until(
@@ -181,7 +181,8 @@ async def test_a_rule_saved_on_one_instance_routes_the_next_complaint_on_another
     )
     assert saved.status == 200
 
-    after = await complain(second, "这个月话费又多扣了30元")
+    # Another customer: the same phone would make it an appeal of the first case (issue 12 item 3).
+    after = await complain(second, "这个月话费又多扣了30元", phone="13900139000")
     ticket = await ticket_of(second, after)
     assert (ticket.queue, ticket.status) == ("billing", "waiting")
     routed = [event for event in await timeline(second, after) if event.kind == "routed"]
@@ -247,13 +248,18 @@ async def test_a_repeat_complaint_goes_back_to_the_agent_who_owned_the_previous_
     li = await user_id(client, "li")
 
     def close_first_case(session: Any) -> None:
+        # Resolved: a repeat of a case still open would be an appeal, joining it (issue 12 item 3).
+        first_case = update(Complaint).where(Complaint.conversation_id == first_conversation)
+        session.execute(first_case.values(status="resolved"))
         session.execute(update(Conversation).where(Conversation.id == first_conversation).values(status="closed"))
         if not owner_active:
             session.execute(update(User).where(User.id == li).values(active=False))
 
     await resources(client.app).database.write(close_first_case)
     await socket.send("你好")  # the customer comes back: a new conversation
-    await socket.until_bot_says("您之前反映的问题")  # the new conversation names the open case
+    await socket.until(  # the new conversation's greeting
+        lambda frames: sum("客服代表" in f.get("text", "") for f in frames if f.get("from") == "bot") == 2
+    )
     second_conversation = await complain(client, "话费又多扣了,还是没人解决", socket)
     assert second_conversation != first_conversation, "\n".join(socket.bot_texts())
     ticket = await ticket_of(client, second_conversation)

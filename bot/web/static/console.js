@@ -20,6 +20,8 @@
     closed: "会话结束", callback_scheduled: "已安排回访", callback_asked: "回访:询问满意度", rated: "客户评价",
     reopened_by_customer: "客户重新打开",
     locale_switched: "切换回复语言",
+    // issue 12 item 3
+    appeal_linked: "申诉:已并入原投诉", appeal_received: "客户申诉(重复反映)", escalation_phone_asked: "请客户留下主管回电号码",
     bot_reply_dropped: "机器人回复已撤回(已由人工接手)",
     routed: "按规则分派", routed_to_previous_owner: "转给首问负责人",
     deadline_reminder: "时限提醒", waiting_apology: "致歉并告知等待时间", deadline_breached: "已超时",
@@ -32,6 +34,7 @@
     rule_supervisor: "需主管关注", rule_account_manager: "通知客户经理", routed_to_you: "转给您处理",
     deadline_reminder: "答复时限提醒", deadline_breached: "答复已超时", cluster_alert: "集中投诉预警",
     daily_report: "日报", case_reopened: "投诉重新打开", praise: "客户表扬",
+    appeal: "客户申诉",
   };
   const DETAIL_NAMES = {
     case_number: "编号", category: "类别", tier: "客户类别", queue: "队列", priority: "优先级", reason: "原因",

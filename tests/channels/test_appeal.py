@@ -1,0 +1,193 @@
+"""Appeals across channels (issue 12 item 3): the same phone, any channel, the same open case.
+
+Seed 003: a repeat of an unanswered complaint is an appeal (申诉): it joins the open case, which
+keeps its earlier deadline, and goes to the supervisor. Seed 000 四(五) (跟踪总结): the customer
+hears "真不好意思,让您等了这么久". A phone typed in web chat links to the customer's cases just as
+an SMS sender's number does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.keys import resources
+from bot.staff.accounts import Role
+from bot.storage.models import Complaint, Conversation, HandoffTicket, Notification
+from tests.channels.conftest import PHONE, Stub
+from tests.helpers import ChatSocket, eventually, new_session, timeline_kinds
+from tests.staff import add_user, sign_in
+
+NATIONAL = "13800138000"
+
+
+async def _web_chat_complaint(client: Any, description: str, phone: str = NATIONAL) -> str:
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send(description)
+    await socket.until_bot_says("电话")
+    await socket.send(phone)
+    await socket.until_bot_says("小区或地址")
+    await socket.send("阳光花园3栋")
+    await socket.until_bot_says("阳光花园3栋")
+    await socket.send("对")
+    await socket.until_bot_says("投诉编号")
+    await socket.close()
+    return await _only_case(client)
+
+
+async def _sms_complaint(stub: Stub, description: str) -> None:
+    await stub.phone_sends(description, sender=PHONE)
+    await _until_texted(stub, "小区或地址")
+    await stub.phone_sends("阳光花园3栋", sender=PHONE)
+    await _until_texted(stub, "阳光花园3栋")
+    await stub.phone_sends("对", sender=PHONE)
+    await _until_texted(stub, "投诉编号")
+
+
+async def _until_texted(stub: Stub, fragment: str, to: str = PHONE) -> str:
+    async def texted() -> bool:
+        return any(fragment in text for text in stub.texts_to(to))
+
+    await eventually(texted, timeout=15)
+    return next(text for text in stub.texts_to(to) if fragment in text)
+
+
+async def _only_case(client: Any) -> str:
+    async with resources(client.app).sessions() as session:
+        return (await session.execute(select(Complaint.case_number))).scalar_one()
+
+
+async def _complaints(client: Any) -> list[Complaint]:
+    async with resources(client.app).sessions() as session:
+        return list((await session.execute(select(Complaint).order_by(Complaint.id))).scalars())
+
+
+async def _tickets(client: Any) -> list[HandoffTicket]:
+    async with resources(client.app).sessions() as session:
+        return list((await session.execute(select(HandoffTicket).order_by(HandoffTicket.id))).scalars())
+
+
+async def _conversation_ids(client: Any) -> list[int]:
+    async with resources(client.app).sessions() as session:
+        return list((await session.execute(select(Conversation.id).order_by(Conversation.id))).scalars())
+
+
+async def test_an_sms_repeating_the_web_chat_case_is_an_appeal_with_the_original_deadline(
+    sms_setup: tuple[Any, Stub], clock: Any
+) -> None:
+    client, stub = sms_setup
+    case_number = await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
+    [original] = await _complaints(client)
+    clock.advance(hours=3)
+
+    await stub.phone_sends("小区路灯还是没修好,到底什么时候修", sender=PHONE)
+    reply = await _until_texted(stub, "让您等了这么久")
+
+    assert case_number in reply
+    assert "明天凌晨2点前" in reply  # the web chat case's deadline, 12 h from 14:00
+    complaints = await _complaints(client)
+    assert [c.case_number for c in complaints] == [case_number]  # no second case
+    assert complaints[0].deadline_at == original.deadline_at
+    [ticket] = await _tickets(client)
+    assert (ticket.queue, ticket.priority, ticket.reason, ticket.status) == ("supervisor", 0, "appeal", "waiting")
+    web_chat, sms = await _conversation_ids(client)
+    assert ticket.conversation_id == web_chat and ticket.complaint_id == original.id
+    assert "appeal_received" in await timeline_kinds(client, web_chat)
+    assert "appeal_linked" in await timeline_kinds(client, sms)
+    async with resources(client.app).sessions() as session:
+        notices = (await session.execute(select(Notification.kind, Notification.audience))).all()
+    assert ("appeal", "role:supervisor") in notices
+    # The SMS sender's phone is known: no phone is asked for, the supervisor calls it.
+    assert any("值班主管会直接与您联系" in text for text in stub.texts_to(PHONE))
+
+
+async def test_a_phone_typed_in_web_chat_links_to_the_sms_customers_open_case(sms_setup: tuple[Any, Stub]) -> None:
+    client, stub = sms_setup
+    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    case_number = await _only_case(client)
+    promised = next(text for text in stub.texts_to(PHONE) if "小时内" in text)
+
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("路灯一直没人来修")
+    await socket.until_bot_says("电话")
+    await socket.send(NATIONAL)
+    await socket.until_bot_says("小区或地址")
+    await socket.send("阳光花园3栋")
+    frame = await socket.until_bot_says("让您等了这么久")
+    await socket.close()
+
+    assert case_number in frame["text"]
+    deadline = promised.split("(")[1].split(")")[0]  # e.g. 明天凌晨2点前
+    assert deadline in frame["text"]
+    assert [c.case_number for c in await _complaints(client)] == [case_number]
+    [ticket] = await _tickets(client)
+    assert (ticket.queue, ticket.priority, ticket.reason) == ("supervisor", 0, "appeal")
+
+
+async def test_a_different_problem_from_the_same_phone_is_a_new_case(sms_setup: tuple[Any, Stub]) -> None:
+    client, stub = sms_setup
+    case_number = await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
+
+    await stub.phone_sends("这个月话费多扣了50元", sender=PHONE)
+    await _until_texted(stub, "小区或地址")
+    await stub.phone_sends("阳光花园3栋", sender=PHONE)
+    await _until_texted(stub, "阳光花园3栋")
+    await stub.phone_sends("对", sender=PHONE)
+
+    async def two_cases() -> bool:
+        return len(await _complaints(client)) == 2
+
+    await eventually(two_cases, timeout=15)
+    assert not any("让您等了这么久" in text for text in stub.texts_to(PHONE))
+    first, second = await _complaints(client)
+    assert first.case_number == case_number and second.case_number != case_number
+    assert [ticket.reason for ticket in await _tickets(client)] == ["complaint", "complaint"]
+
+
+async def test_an_escalation_on_web_chat_asks_for_the_supervisors_number_first(sms_setup: tuple[Any, Stub]) -> None:
+    client, _ = sms_setup
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("电梯坏了一个星期没人管,再不修我就找记者曝光")
+    await socket.until_bot_says("请您留下可以联系到您的电话号码,由值班主管与您联系")
+    assert not any("值班主管会直接与您联系" in text for text in socket.bot_texts())
+    await socket.send("139 1234 5678")
+    await socket.until_bot_says("值班主管会尽快拨打13912345678")
+    await socket.close()
+
+    async def phone_on_the_case() -> bool:
+        complaints = await _complaints(client)
+        return bool(complaints) and complaints[0].contact_phone == "13912345678"
+
+    await eventually(phone_on_the_case, timeout=15)
+    [ticket] = await _tickets(client)
+    assert (ticket.queue, ticket.priority) == ("supervisor", 0)
+
+
+async def test_an_appeal_of_a_case_an_agent_holds_waits_for_the_supervisor(sms_setup: tuple[Any, Stub]) -> None:
+    """The agent keeps the case (首问负责) until a supervisor takes it from the supervisor queue."""
+    client, stub = sms_setup
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    case_number = await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
+    [first] = await _tickets(client)
+    assert (await client.post(f"/api/tickets/{first.id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+
+    await stub.phone_sends("路灯还是没修好", sender=PHONE)
+    await _until_texted(stub, case_number)
+
+    async def escalated() -> bool:
+        return len(await _tickets(client)) == 2
+
+    await eventually(escalated, timeout=15)
+    claimed, appeal = await _tickets(client)
+    assert claimed.status == "claimed"
+    assert (appeal.queue, appeal.priority, appeal.reason, appeal.status) == ("supervisor", 0, "appeal", "waiting")
+    assert appeal.conversation_id == claimed.conversation_id and appeal.complaint_id == claimed.complaint_id
+    assert [c.case_number for c in await _complaints(client)] == [case_number]

@@ -1,0 +1,184 @@
+"""Repeats of an open case are appeals (申诉), and the supervisor's call needs a phone (issue 12 item 3).
+
+Seed 003: an appeal is the customer, unhappy with how the first complaint is handled, raising the
+problem again; it joins the open case, which keeps its earlier deadline. Seed 000 四(五) (跟踪总结):
+while the customer waits, "真不好意思,让您等了这么久". Brief §5: beyond authority, threats and
+appeals go to the duty supervisor, who calls the customer: a phone is asked for when none is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.config import Grade
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started
+from bot.flows.records import CustomerView, OpenCase, State
+from tests.flows.chat import MONDAY_2PM, Chat
+
+CASE = "TS20261123ABCDEF"
+# Promised on Monday morning, due tomorrow at 11:00 (Shanghai): earlier than any new promise now.
+DEADLINE = MONDAY_2PM + dt.timedelta(hours=21)
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def with_open_case(
+    category: str = "property_service", phone: str | None = None, deadline: dt.datetime = DEADLINE
+) -> CustomerView:
+    return CustomerView(phone=phone, open_case=OpenCase(CASE, deadline, category=category))
+
+
+def test_a_repeat_of_the_open_case_is_linked_to_it_with_its_earlier_deadline(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=with_open_case(phone="13800138000"))
+    chat.send(Started())
+    step = chat.send("小区路灯还是坏的,晚上一片漆黑")
+    text = chat.texts(step)
+    assert chat.phrase_ids(step) == ["appeal_linked", "escalated_supervisor"]
+    assert text.startswith("真不好意思,让您等了这么久")  # seed 000 四(五)
+    assert CASE in text and "明天上午11点前" in text
+    assert step.complaint is None  # no second case with a later deadline
+    assert step.appeal is not None and step.appeal.case_number == CASE
+    assert (step.appeal.escalation.queue, step.appeal.escalation.priority, step.appeal.escalation.reason) == (
+        "supervisor",
+        0,
+        "appeal",
+    )
+    assert step.handoff is None  # the open case's own ticket is the one escalated
+    assert chat.state is State.HANDED_OFF
+    assert chat.data.appeal_of == CASE
+
+
+def test_the_first_message_of_a_new_conversation_may_be_the_appeal(engine: ConversationEngine) -> None:
+    """Over SMS the first text is the complaint itself: greeting, then the appeal; the greeting's
+    note of the open case is not said twice."""
+    chat = Chat(engine, customer=with_open_case(phone="13800138000"))
+    step = chat.send("路灯还是没修好,你们到底管不管")
+    assert chat.phrase_ids(step) == ["greeting_opening", "appeal_linked", "escalated_supervisor"]
+
+
+def test_saying_it_is_still_not_handled_is_an_appeal_whatever_the_words(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=with_open_case(category="engineering_repair", phone="13800138000"))
+    chat.send(Started())
+    step = chat.send("我上次反映的事到现在还没人处理")
+    assert "appeal_linked" in chat.phrase_ids(step)
+
+
+def test_a_clearly_different_problem_is_a_new_complaint(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=with_open_case(category="property_service", phone="13800138000"))
+    chat.send(Started())
+    step = chat.send("这个月话费多扣了50元")
+    assert "appeal_linked" not in chat.phrase_ids(step)
+    assert step.appeal is None
+    chat.send("阳光花园3栋")
+    step = chat.send("对")
+    assert step.complaint is not None and step.complaint.case_number != CASE
+
+
+def test_an_overdue_case_is_apologised_for_as_overdue(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=with_open_case(phone="13800138000", deadline=MONDAY_2PM - dt.timedelta(hours=2)))
+    chat.send(Started())
+    step = chat.send("路灯还是没修好")
+    assert chat.phrase_ids(step)[0] == "appeal_linked_overdue"
+    assert "没能按时答复" in chat.texts(step)
+
+
+def test_a_phone_typed_later_links_once_storage_knows_its_case(engine: ConversationEngine) -> None:
+    """Web chat: the phone typed in one message; in the next, storage has found the case the phone
+    is known by (tests/channels/test_appeal.py shows it end to end)."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("小区路灯坏了好几天")
+    chat.send("13800138000")
+    chat.customer = with_open_case()
+    step = chat.send("阳光花园3栋")
+    assert chat.phrase_ids(step) == ["appeal_linked", "escalated_supervisor"]
+    assert step.appeal is not None and step.appeal.contact_phone == "13800138000"
+
+
+def test_a_repeat_without_the_open_case_is_a_complex_new_case(engine: ConversationEngine) -> None:
+    """The repeat grading is unchanged when there is no open case to link to (a resolved one)."""
+    chat = Chat(engine, customer=CustomerView(phone="13800138000", prior_categories=frozenset({"property_service"})))
+    chat.send(Started())
+    chat.send("小区路灯又坏了")
+    chat.send("阳光花园3栋")
+    step = chat.send("对")
+    assert step.complaint is not None and step.complaint.grade is Grade.COMPLEX
+
+
+def test_a_threat_after_the_appeal_raises_the_appealed_case_again(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=with_open_case(phone="13800138000"))
+    chat.send(Started())
+    chat.send("路灯还是没修好")
+    step = chat.send("再不修我就找记者曝光")
+    assert step.handoff is None
+    assert step.appeal is not None and step.appeal.case_number == CASE
+    assert step.appeal.escalation.reason == "threat"
+
+
+# ---------------------------------------------------------------------------- the supervisor's call
+
+
+def test_an_appeal_without_a_phone_asks_for_one_then_says_the_supervisor_will_call(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=with_open_case())
+    chat.send(Started())
+    step = chat.send("路灯还是没修好")
+    assert chat.phrase_ids(step) == ["appeal_linked", "escalation_ask_phone"]
+    step = chat.send("13912345678")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted"]
+    assert "13912345678" in chat.texts(step)
+    assert step.contact is not None and (step.contact.case_number, step.contact.phone) == (CASE, "13912345678")
+
+
+def test_a_threat_without_a_phone_asks_for_one_after_the_promise(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("电梯坏了一个星期没人管,再不修我就找记者曝光")
+    assert chat.phrase_ids(step)[-1] == "escalation_ask_phone"
+    assert "escalated_supervisor" not in chat.phrase_ids(step)
+    assert step.handoff is not None and step.handoff.queue == "supervisor"
+    case_number = chat.data.case_number
+    step = chat.send("139-1234-5678")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted"]
+    assert step.contact is not None and step.contact.case_number == case_number
+
+
+def test_a_supervisor_request_without_a_phone_asks_for_one(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("楼道的灯坏了一个月了")
+    step = chat.send("叫你们领导出来")
+    assert chat.phrase_ids(step)[-1] == "escalation_ask_phone"
+
+
+def test_a_known_phone_is_not_asked_for(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=CustomerView(phone="13800138000"))
+    chat.send(Started())
+    step = chat.send("电梯坏了一个星期没人管,再不修我就找记者曝光")
+    assert "escalation_ask_phone" not in chat.phrase_ids(step)
+    assert "escalated_supervisor" in chat.phrase_ids(step)
+
+
+def test_a_refused_phone_is_not_asked_for_again(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("电梯坏了一个星期没人管,再不修我就找记者曝光")
+    step = chat.send("我不想留电话")
+    assert chat.phrase_ids(step) == ["escalation_without_phone"]
+    step = chat.send("我要去法院起诉你们")
+    assert "escalation_ask_phone" not in chat.phrase_ids(step)
+    assert chat.phrase_ids(step) == ["escalated_supervisor"]
+
+
+def test_a_mistyped_phone_is_asked_for_once_more_then_the_case_goes_on(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("电梯坏了一个星期没人管,再不修我就找记者曝光")
+    assert chat.phrase_ids(chat.send("1391234")) == ["invalid_phone"]
+    assert chat.phrase_ids(chat.send("1391")) == ["escalation_without_phone"]
+    assert chat.state is State.HANDED_OFF
