@@ -40,6 +40,9 @@ class TimelineKind(StrEnum):
     RATED = "rated"
     REOPENED_BY_CUSTOMER = "reopened_by_customer"
     LOCALE_SWITCHED = "locale_switched"
+    # issue 12 item 5 (the form): a refused phone; the channel identity as the contact.
+    PHONE_REFUSED = "phone_refused"
+    CONTACT_BY_CHANNEL = "contact_by_channel"
     # The pipeline: an agent took the conversation over before the bot's replies were saved.
     BOT_REPLY_DROPPED = "bot_reply_dropped"
     # The manager rules (actor "rules").

@@ -42,6 +42,9 @@ _KNOWN_KEYS = frozenset(
         "timers",
         "timer_seq",
         "consultation",
+        "phone_refusals",
+        "contact_by_channel",
+        "name",
     }
 )
 
@@ -71,6 +74,12 @@ class FlowData:
     timer_seq: int = 0
     consultation: str | None = None
     """A question the bot could not answer, waiting for the contact phone it asked for (seed 001 (16))."""
+    phone_refusals: int = 0
+    """How many times the customer refused to give a phone."""
+    contact_by_channel: bool = False
+    """The customer refused a phone: the case goes on with the channel identity as the contact."""
+    name: str | None = None
+    """The customer's full name, when they said it ("我叫王芳")."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Stored keys this version does not know, written back as they were."""
 
@@ -92,6 +101,9 @@ class FlowData:
             dict(self.timers),
             self.timer_seq,
             self.consultation,
+            self.phone_refusals,
+            self.contact_by_channel,
+            self.name,
             dict(self.extra),
         )
 
@@ -126,6 +138,9 @@ class FlowData:
             {(_TIMER_KINDS.get(kind) or TimerKind(kind)): token for kind, token in timers.items()} if timers else {},
             get("timer_seq", 0),
             get("consultation"),
+            get("phone_refusals", 0),
+            get("contact_by_channel", False),
+            get("name"),
             {} if _KNOWN_KEYS.issuperset(stored) else {k: v for k, v in stored.items() if k not in _KNOWN_KEYS},
         )
 
@@ -163,6 +178,12 @@ class FlowData:
             stored["timer_seq"] = self.timer_seq
         if self.consultation is not None:
             stored["consultation"] = self.consultation
+        if self.phone_refusals:
+            stored["phone_refusals"] = self.phone_refusals
+        if self.contact_by_channel:
+            stored["contact_by_channel"] = True
+        if self.name is not None:
+            stored["name"] = self.name
         return stored
 
 

@@ -341,6 +341,9 @@ SAMPLE_VARIABLES = {
     "wait": "2小时",
     "position": "2",
     "minutes": "5",
+    "problem": "电梯坏了(物业服务)",
+    "summary": "电梯坏了",
+    "name": "刘先生",
 }
 
 
