@@ -709,7 +709,12 @@ class ComplaintFlow:
         phone ("我不想留电话"): "算了" while describing the problem is not about the phone."""
         if state is State.AWAIT_PHONE:
             return bool(understood.intents & {Intent.REFUSE_CONTACT, Intent.NO})
-        return Intent.REFUSE_CONTACT in understood.intents and self._correction_field(understood.text) == "phone"
+        if Intent.REFUSE_CONTACT not in understood.intents:
+            return False
+        folded = normalise(understood.text)
+        return any(
+            word.lower() in folded for word in self._rules.correction_fields.get("phone", []) if not word.isdigit()
+        )
 
     def _changed(self, turn: _Turn, name: str, received: TimelineKind | None, replaced: bool) -> None:
         turn.changed.add(name)
