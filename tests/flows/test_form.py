@@ -9,6 +9,7 @@ from opencc import OpenCC
 
 from bot.config import PhraseId, ServiceConfig
 from bot.core.engine import ConversationEngine
+from bot.core.timeline import TimelineKind
 from bot.flows.complaint import CustomerSaid, Started, Step
 from bot.flows.records import CustomerView, State
 from bot.understanding.guard import ForbiddenGuard
@@ -189,7 +190,7 @@ def test_a_customer_who_refuses_a_phone_twice_is_not_asked_a_third_time(chat: Ch
     assert done.complaint is not None
     assert done.complaint.contact_by_channel and done.complaint.contact_phone is None
     assert asked(chat).count("ask_phone") + asked(chat).count("phone_reassure") == 2
-    assert [event.kind for step in chat.steps for event in step.audit].count("contact_by_channel") == 1
+    assert [event.kind for step in chat.steps for event in step.audit].count(TimelineKind.CONTACT_BY_CHANNEL) == 1
 
 
 def test_a_refusal_in_the_description_counts(chat: Chat) -> None:
