@@ -138,12 +138,22 @@ class PhraseId(StrEnum):
     ESCALATION_ASK_PHONE = "escalation_ask_phone"
     ESCALATION_PHONE_NOTED = "escalation_phone_noted"
     ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
+    # issue 12 item 5 (the form): a structured restatement, a refused phone
+    RESTATE_PROBLEM = "restate_problem"
+    RESTATE_NAME = "restate_name"
+    NOT_GIVEN = "not_given"
+    CONTACT_BY_CHANNEL = "contact_by_channel"
+    PHONE_REASSURE = "phone_reassure"
+    PHONE_NOT_NEEDED = "phone_not_needed"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.GREETING_OPENING: frozenset({"salutation", "organisation", "work_number"}),
     PhraseId.GREETING_KNOWN_CUSTOMER: frozenset({"surname", "title", "time_greeting"}),
-    PhraseId.RESTATE: frozenset({"description", "phone", "area", "category"}),
+    PhraseId.RESTATE: frozenset({"problem", "area", "phone", "name"}),
+    # issue 12 item 5 (the form)
+    PhraseId.RESTATE_PROBLEM: frozenset({"category", "summary"}),
+    PhraseId.RESTATE_NAME: frozenset({"surname", "title"}),
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
     PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
     PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
@@ -379,6 +389,20 @@ class ComplaintRule(_Strict):
     shows one of these intents ("怎么交物业费?" is a question)."""
 
 
+class FormRules(_Strict):
+    """``form:`` of ``config/classification.yaml``: how the complaint form is filled and restated."""
+
+    phone_refusals: int = Field(default=2, ge=1)
+    """After this many refusals the phone is not asked again: the case goes on with the channel
+    identity as the contact."""
+    summary_max_chars: int = Field(default=40, ge=5)
+    """The restatement's problem: the customer's clauses about the problem, up to this long."""
+    summary_joiner: LocalizedText = LocalizedText.model_validate({"zh-CN": "，", "en": ", "})
+    address_levels: list[list[str]] = []
+    """Address markers from coarse to fine (路, 号, 栋, 单元, 室): a correction that gives only a
+    part ("应该是6栋") replaces the old address from that level down."""
+
+
 class Classification(_Strict):
     """``config/classification.yaml``: categories, grading, signals and side intents."""
 
@@ -400,6 +424,7 @@ class Classification(_Strict):
     """Understander only: words an ``exact`` answer may carry besides its keywords ("好的呀")."""
     whole_words: list[str] = []
     """Understander only: words in which a keyword is not looked for ("人工智能" holds 人工)."""
+    form: FormRules = FormRules()
 
     @model_validator(mode="after")
     def _fallback_exists(self) -> Classification:

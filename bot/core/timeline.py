@@ -46,6 +46,9 @@ class TimelineKind(StrEnum):
     APPEAL_LINKED = "appeal_linked"
     APPEAL_RECEIVED = "appeal_received"
     ESCALATION_PHONE_ASKED = "escalation_phone_asked"
+    # issue 12 item 5 (the form): a refused phone; the channel identity as the contact.
+    PHONE_REFUSED = "phone_refused"
+    CONTACT_BY_CHANNEL = "contact_by_channel"
     # The pipeline: an agent took the conversation over before the bot's replies were saved.
     BOT_REPLY_DROPPED = "bot_reply_dropped"
     # The manager rules (actor "rules").

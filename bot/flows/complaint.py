@@ -7,6 +7,7 @@ with the replies and effects; it does no I/O and never knows which channel it se
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,8 @@ from bot.flows.records import (
     TimerChange,
 )
 from bot.flows.status import status_text
+from bot.flows.summary import ProblemSummary
+from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.phones import national_digits
 from bot.understanding.result import Understanding
 from bot.understanding.understander import Understander
@@ -51,8 +54,16 @@ COLLECTING = frozenset(
     }
 )
 ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
-_ASKS_FOR_PHONE = frozenset({State.AWAIT_PHONE, State.CORRECT_PHONE, State.CHOOSE_CORRECTION, State.CONFIRMING})
-_ASKS_FOR_AREA = frozenset({State.AWAIT_AREA, State.CORRECT_AREA})
+RESTATED = frozenset(
+    {State.CONFIRMING, State.CHOOSE_CORRECTION, State.CORRECT_DESCRIPTION, State.CORRECT_PHONE, State.CORRECT_AREA}
+)
+"""The customer has seen the restatement: what they give now corrects it."""
+_CORRECTION_CUES = frozenset({Intent.CORRECTION, Intent.NO})
+_CORRECT_STATES = {
+    "description": State.CORRECT_DESCRIPTION,
+    "phone": State.CORRECT_PHONE,
+    "area": State.CORRECT_AREA,
+}
 CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COMMENT})
 """After a person resolved the case: waiting for, or in, the satisfaction callback (回访)."""
 _SIDE_ANSWERS = {
@@ -155,6 +166,11 @@ class ComplaintFlow:
         self._calendar = calendar
         self._new_case_number = new_case_number
         self._faq = FaqMatcher(config.faq, understander.matchable)
+        self._form = config.classification.form
+        self._summary = ProblemSummary(
+            understander, ForbiddenGuard(config.forbidden, understander.simplified), self._form
+        )
+        self._area_marker = _markers(self._form.address_levels)
         self._handlers: dict[State, Callable[[_Turn, str], None]] = {
             State.NEW: self._on_new,
             State.AWAIT_DESCRIPTION: self._on_description,
@@ -404,66 +420,74 @@ class ComplaintFlow:
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         if self._appealed(turn):
             return
-        turn.say(PhraseId.DESCRIPTION_RECORDED)
+        if not (data.phone or data.contact_by_channel) or not data.area:
+            turn.say(PhraseId.DESCRIPTION_RECORDED)
         self._ask_next_missing(turn)
 
     def _on_phone(self, turn: _Turn, text: str) -> None:
-        phone = turn.phone
-        if phone:
-            turn.step.data.phone = phone
-            turn.audit(TimelineKind.CONTACT_RECEIVED)
-            self._ask_next_missing(turn)
+        if turn.phone or turn.refused:
+            self._ask_next_missing(turn)  # the phone kept, or asked once more, or not again
         elif looks_like_phone_attempt(text):
             turn.say(PhraseId.INVALID_PHONE)
+        elif turn.changed and Intent.COMPLAINT not in turn.intents:
+            self._ask_next_missing(turn)  # another item given or corrected: the phone is still missing
         else:
             self._append_description(turn, text)
             turn.say(PhraseId.DESCRIPTION_RECORDED)
-            turn.say(PhraseId.ASK_PHONE)
+            self._ask_next_missing(turn)
 
     def _on_area(self, turn: _Turn, text: str) -> None:
-        turn.step.data.area = turn.area or text
-        turn.audit(TimelineKind.AREA_RECEIVED)
-        self._restate(turn)
+        data = turn.step.data
+        if not data.area and not turn.changed:
+            data.area = text  # no address the understanding layer knows: the customer's words
+            turn.audit(TimelineKind.AREA_RECEIVED)
+        self._ask_next_missing(turn)
 
     def _on_confirming(self, turn: _Turn, text: str) -> None:
         intents = turn.intents
-        if Intent.NO in intents:
-            turn.audit(TimelineKind.RESTATEMENT_REJECTED)
-            turn.step.state = State.CHOOSE_CORRECTION
-            self._ask_correction(turn)
-            return
-        if Intent.YES in intents:
+        if turn.changed:
+            self._restate(turn)
+        elif Intent.YES in intents and Intent.NO not in intents:
             turn.audit(TimelineKind.CONFIRMED)
             self._promise_and_hand_off(turn)
-            return
-        phone = turn.phone
-        if phone:
-            turn.step.data.phone = phone
+        elif intents & _CORRECTION_CUES:
+            turn.audit(TimelineKind.RESTATEMENT_REJECTED)
+            self._correct(turn, text)
+        elif self._describes_problem(turn):
+            self._append_description(turn, text)
+            turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
             self._restate(turn)
-            return
-        turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
+        else:
+            turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
 
     def _on_choose_correction(self, turn: _Turn, text: str) -> None:
-        phone = turn.phone
-        if phone:
-            turn.step.data.phone = phone
-            turn.audit(TimelineKind.CORRECTED, field="phone")
+        if turn.changed:
             self._restate(turn)
-            return
-        field_name = self._correction_field(text)
-        if field_name is not None:
-            turn.step.state = {
-                "description": State.CORRECT_DESCRIPTION,
-                "phone": State.CORRECT_PHONE,
-                "area": State.CORRECT_AREA,
-            }[field_name]
-            self._ask_current(turn)
-            return
-        if Intent.YES in turn.intents:
+        elif self._correction_field(text) is None and Intent.YES in turn.intents:
             turn.audit(TimelineKind.CONFIRMED)
             self._promise_and_hand_off(turn)
-            return
-        self._ask_correction(turn)
+        else:
+            self._correct(turn, text)
+
+    def _correct(self, turn: _Turn, text: str) -> None:
+        """A correction without the new value of a phone, area or name: the new description when
+        it describes the problem ("不对，是电梯坏了"), else the item it names is asked for, else
+        which item is wrong."""
+        field_name = self._correction_field(text)
+        if field_name in (None, "description") and self._describes_problem(turn):
+            turn.step.data.description = [text]
+            turn.audit(TimelineKind.CORRECTED, field="description")
+            self._restate(turn)
+        elif field_name is not None:
+            turn.step.state = _CORRECT_STATES[field_name]
+            self._ask_current(turn)
+        else:
+            turn.step.state = State.CHOOSE_CORRECTION
+            self._ask_correction(turn)
+
+    def _describes_problem(self, turn: _Turn) -> bool:
+        understood = turn.understood
+        return understood is not None and Intent.COMPLAINT in understood.intents and understood.category is not None
 
     def _correction_field(self, text: str) -> str | None:
         """Which item the customer wants to correct: an exact answer ("2", "电话") first, then
@@ -482,22 +506,23 @@ class ComplaintFlow:
         return min(found)[1] if found else None
 
     def _on_correct_description(self, turn: _Turn, text: str) -> None:
+        if turn.changed and Intent.COMPLAINT not in turn.intents:
+            self._restate(turn)
+            return
         turn.step.data.description = [text]
         turn.audit(TimelineKind.CORRECTED, field="description")
         self._restate(turn)
 
     def _on_correct_phone(self, turn: _Turn, text: str) -> None:
-        phone = turn.phone
-        if not phone:
+        if turn.phone or turn.changed:
+            self._restate(turn)
+        else:
             turn.say(PhraseId.INVALID_PHONE)
-            return
-        turn.step.data.phone = phone
-        turn.audit(TimelineKind.CORRECTED, field="phone")
-        self._restate(turn)
 
     def _on_correct_area(self, turn: _Turn, text: str) -> None:
-        turn.step.data.area = turn.area or text
-        turn.audit(TimelineKind.CORRECTED, field="area")
+        if not turn.changed and not turn.area:
+            turn.step.data.area = text
+            turn.audit(TimelineKind.CORRECTED, field="area")
         self._restate(turn)
 
     def _on_handed_off(self, turn: _Turn, text: str) -> None:
@@ -705,10 +730,16 @@ class ComplaintFlow:
             turn.step.data.description.append(text)
 
     def _ask_next_missing(self, turn: _Turn) -> None:
+        """Ask for the first item still missing; restate when nothing is. A phone refused as many
+        times as configured is not asked again: the channel identity is the contact."""
         data = turn.step.data
-        if not data.phone:
+        if not data.phone and not data.contact_by_channel and data.phone_refusals >= self._form.phone_refusals:
+            data.contact_by_channel = True
+            turn.say(PhraseId.PHONE_NOT_NEEDED)
+            turn.audit(TimelineKind.CONTACT_BY_CHANNEL)
+        if not data.phone and not data.contact_by_channel:
             turn.step.state = State.AWAIT_PHONE
-            turn.say(PhraseId.ASK_PHONE)
+            turn.say(PhraseId.PHONE_REASSURE if data.phone_refusals else PhraseId.ASK_PHONE)
         elif not data.area:
             turn.step.state = State.AWAIT_AREA
             turn.say(PhraseId.ASK_AREA)
@@ -736,20 +767,69 @@ class ComplaintFlow:
             turn.say(question)
 
     def _keep_slots(self, turn: _Turn, understood: Understanding) -> None:
-        """What the customer told about themselves in any message fills what is still missing
-        (the states that ask for an item take it themselves, corrections included)."""
+        """Every item the understanding layer finds in any message is kept: a missing one is
+        filled; one already known changes when the customer corrects it ("不对，电话是139…",
+        "地址写错了，应该是6栋") or answers the restatement with it; a phone typed replaces the
+        one the channel gave. What changed is in ``turn.changed`` for the state to act on."""
         data, state = turn.step.data, turn.step.state
-        if turn.phone and not data.phone and state not in _ASKS_FOR_PHONE:
-            data.phone = turn.phone
-            turn.audit(TimelineKind.CONTACT_RECEIVED)
-        if turn.area and not data.area and state not in _ASKS_FOR_AREA:
-            data.area = turn.area
-            turn.audit(TimelineKind.AREA_RECEIVED)
+        intents = understood.intents
+        correcting = bool(intents & _CORRECTION_CUES) or (state in RESTATED and Intent.COMPLAINT not in intents)
+        phone = turn.phone
+        if phone and phone != data.phone and (not data.phone or correcting or data.phone_from_channel):
+            self._changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and correcting)
+            data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
+        area = turn.area
+        if area and (not data.area or correcting):
+            new_area = self._corrected_area(data.area, area) if data.area else area
+            if new_area != data.area:
+                self._changed(turn, "area", TimelineKind.AREA_RECEIVED, replaced=bool(data.area))
+                data.area = new_area
         slots = understood.slots
-        if slots.surname and not data.surname:
-            data.surname = slots.surname
-        if slots.honorific and not data.honorific:
+        if slots.surname and (not data.surname or correcting) and slots.surname != data.surname:
+            self._changed(turn, "name", None, replaced=bool(data.surname))
+            data.surname, data.honorific, data.name = slots.surname, slots.honorific, slots.name
+        elif slots.honorific and slots.surname == data.surname and not data.honorific:
             data.honorific = slots.honorific
+        if not data.phone and self._refuses_phone(state, understood):
+            data.phone_refusals += 1
+            turn.refused = True
+            turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
+
+    def _refuses_phone(self, state: State, understood: Understanding) -> bool:
+        """Asked for a phone, a refusal or a plain no; elsewhere only a refusal that names the
+        phone ("我不想留电话"): "算了" while describing the problem is not about the phone."""
+        if state is State.AWAIT_PHONE:
+            return bool(understood.intents & {Intent.REFUSE_CONTACT, Intent.NO})
+        if Intent.REFUSE_CONTACT not in understood.intents:
+            return False
+        folded = normalise(understood.text)
+        return any(
+            word.lower() in folded for word in self._rules.correction_fields.get("phone", []) if not word.isdigit()
+        )
+
+    def _changed(self, turn: _Turn, name: str, received: TimelineKind | None, replaced: bool) -> None:
+        turn.changed.add(name)
+        if replaced:
+            turn.audit(TimelineKind.CORRECTED, field=name)
+        elif received is not None:
+            turn.audit(received)
+
+    def _corrected_area(self, old: str, new: str) -> str:
+        """``new`` in place of the part of ``old`` at its level and below: 朝阳区建国路88号5栋 with
+        "6栋" is 朝阳区建国路88号6栋, with "建国路9号" 朝阳区建国路9号; a new district replaces it all."""
+        levels, marker = self._form.address_levels, self._area_marker
+        first_new = marker.search(new) if marker is not None else None
+        if marker is None or first_new is None:
+            return new
+        level = _level_of(levels, first_new.group(0))
+        kept_to = 0
+        for found in marker.finditer(old):
+            if _level_of(levels, found.group(0)) >= level:
+                break
+            kept_to = found.end()
+        else:
+            kept_to = len(old)
+        return old[:kept_to] + new
 
     def _classify(self, turn: _Turn, description: str, known: frozenset[Signal] = frozenset()) -> Classified:
         """The whole description understood: its category (the fallback when nothing points at
@@ -771,20 +851,51 @@ class ComplaintFlow:
         return "\n".join(data.description)
 
     def _restate(self, turn: _Turn) -> None:
+        """The structured summary (问题 / 地点 / 电话 / 称呼) to confirm; never the customer's
+        text echoed whole."""
         data = turn.step.data
         if self._appealed(turn):
             return
         classified = self._classify(turn, self._description(data))
         turn.step.state = State.CONFIRMING
+        category = self._rules.category(classified.category).name.get(turn.locale)
+        summary = self._summary.summarise(data.description, turn.locale)
+        not_given = turn.text(PhraseId.NOT_GIVEN)
         turn.say(
             PhraseId.RESTATE,
-            description=self._description(data),
-            phone=data.phone or "-",
-            area=data.area or "-",
-            category=self._rules.category(classified.category).name.get(turn.locale),
+            problem=turn.text(PhraseId.RESTATE_PROBLEM, category=category, summary=summary) if summary else category,
+            area=data.area or not_given,
+            phone=self._phone_said(turn) or not_given,
+            name=self._name_said(turn) or not_given,
         )
         turn.say(PhraseId.CONFIRM_QUESTION, options=self._yes_no_options(turn))
         turn.audit(TimelineKind.RESTATED, category=classified.category)
+
+    def _phone_said(self, turn: _Turn) -> str | None:
+        """The contact as restated. A phone the customer typed is shown whole, so a mistyped digit
+        can be caught; one the channel or an earlier conversation gave is masked (139****5678):
+        the customer did not type it here, and whoever holds the chat need not learn it."""
+        data = turn.step.data
+        if data.contact_by_channel and not data.phone:
+            return turn.text(PhraseId.CONTACT_BY_CHANNEL)
+        phone = data.phone
+        if phone and data.phone_from_channel and len(phone) >= 8:
+            return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+        return phone
+
+    def _name_said(self, turn: _Turn) -> str | None:
+        """How the customer is addressed: 王先生 from what they said, else the customer record."""
+        data, customer = turn.step.data, turn.customer
+        surname, title = data.surname, data.honorific
+        if surname is None and customer.surname:
+            surname = customer.surname
+        if title is None and surname == customer.surname and customer.title in ("male", "female"):
+            title = turn.text(PhraseId.TITLE_MALE if customer.title == "male" else PhraseId.TITLE_FEMALE)
+        if surname is None:
+            return None
+        if title is None:
+            return data.name  # 王芳; a surname alone is no way to address anyone
+        return turn.text(PhraseId.RESTATE_NAME, surname=surname, title=title)
 
     def _yes_no_options(self, turn: _Turn) -> tuple[Option, ...]:
         yes = self._rules.intents[Intent.YES].keywords[0]
@@ -833,6 +944,7 @@ class ComplaintFlow:
             deadline_at=deadline.due_at,
             promised_hours=deadline.hours,
             counted_in_working_days=deadline.working_days is not None,
+            contact_by_channel=data.contact_by_channel and not data.phone,
         )
 
     def _priority(self, record: ComplaintRecord) -> int:
@@ -1040,6 +1152,16 @@ class ComplaintFlow:
         return self._phrases.render(phrase_id, locale, **variables)
 
 
+def _markers(levels: list[list[str]]) -> re.Pattern[str] | None:
+    words = sorted({word.lower() for level in levels for word in level}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE) if words else None
+
+
+def _level_of(levels: list[list[str]], marker: str) -> int:
+    lowered = marker.lower()
+    return next(index for index, level in enumerate(levels) if lowered in (word.lower() for word in level))
+
+
 def _rating(folded: str) -> int | None:
     """A 1–5 score in a short answer ("5", "5分", "四分"); None if there is none or several."""
     if len(folded) > 12:
@@ -1054,6 +1176,10 @@ class _Turn:
     def __init__(self, flow: ComplaintFlow, step: Step, customer: CustomerView, locale: str, now: dt.datetime) -> None:
         self.flow, self.step, self.customer, self.locale, self.now = flow, step, customer, locale, now
         self.understood: Understanding | None = None
+        self.changed: set[str] = set()
+        """The form's items this message gave or corrected: "phone", "area", "name"."""
+        self.refused = False
+        """This message refused to give a phone."""
 
     @property
     def intents(self) -> frozenset[Intent]:

@@ -46,6 +46,9 @@ _KNOWN_KEYS = frozenset(
         # issue 12 item 3 (appeals, escalation phone)
         "appeal_of",
         "escalation_phone_asks",
+        "phone_refusals",
+        "contact_by_channel",
+        "name",
     }
 )
 
@@ -84,6 +87,12 @@ class FlowData:
     escalation_phone_asks: int = 0
     """Escalated without a phone: 1 or 2 while the number for the supervisor's call is asked for
     (once, and again after a number that is not one), 3 once answered; 0 never asked."""
+    phone_refusals: int = 0
+    """How many times the customer refused to give a phone."""
+    contact_by_channel: bool = False
+    """The customer refused a phone: the case goes on with the channel identity as the contact."""
+    name: str | None = None
+    """The customer's full name, when they said it ("我叫王芳")."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Stored keys this version does not know, written back as they were."""
 
@@ -108,6 +117,9 @@ class FlowData:
             self.acked_at,
             self.appeal_of,
             self.escalation_phone_asks,
+            self.phone_refusals,
+            self.contact_by_channel,
+            self.name,
             dict(self.extra),
         )
 
@@ -146,6 +158,9 @@ class FlowData:
             dt.datetime.fromisoformat(acked_at) if acked_at is not None else None,
             get("appeal_of"),
             get("escalation_phone_asks", 0),
+            get("phone_refusals", 0),
+            get("contact_by_channel", False),
+            get("name"),
             {} if _KNOWN_KEYS.issuperset(stored) else {k: v for k, v in stored.items() if k not in _KNOWN_KEYS},
         )
 
@@ -189,6 +204,12 @@ class FlowData:
             stored["appeal_of"] = self.appeal_of
         if self.escalation_phone_asks:
             stored["escalation_phone_asks"] = self.escalation_phone_asks
+        if self.phone_refusals:
+            stored["phone_refusals"] = self.phone_refusals
+        if self.contact_by_channel:
+            stored["contact_by_channel"] = True
+        if self.name is not None:
+            stored["name"] = self.name
         return stored
 
 

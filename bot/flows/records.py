@@ -94,6 +94,8 @@ class ComplaintRecord:
     deadline_at: dt.datetime
     promised_hours: float
     counted_in_working_days: bool = False
+    contact_by_channel: bool = False
+    """The customer refused a phone: contact them through the conversation's channel."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -140,6 +140,7 @@ async def conversation(request: web.Request) -> web.Response:
                     "case_number": complaint.case_number,
                     "description": complaint.description,
                     "contact_phone": complaint.contact_phone,
+                    "contact_by_channel": complaint.contact_by_channel,
                     "area": complaint.area,
                     "category": complaint.category,
                     "grade": complaint.grade,

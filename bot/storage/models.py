@@ -207,6 +207,8 @@ class Complaint(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
     contact_phone: Mapped[str | None] = mapped_column(String(32))
+    contact_by_channel: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The customer refused a phone: contact them through the conversation's channel identity."""
     area: Mapped[str | None] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(40))
     grade: Mapped[str] = mapped_column(String(10))

@@ -787,6 +787,7 @@ def save_complaint(
     values: dict[str, Any] = {
         "description": record.description,
         "contact_phone": record.contact_phone,
+        "contact_by_channel": record.contact_by_channel,
         "area": record.area,
         "category": record.category,
         "grade": record.grade.value,

@@ -97,6 +97,10 @@ class Understander:
         is written in; ``locale`` when it is too short to tell or mixes English into Chinese."""
         return answer_locale(normalise(text, self._converter), locale)
 
+    def simplified(self, text: str) -> str:
+        """``text`` in simplified Chinese, otherwise as it is."""
+        return self._converter.convert(text)
+
     def matchable(self, text: str) -> str:
         """``text`` as keywords are matched against: folded and in simplified Chinese."""
         return normalise(text, self._converter).text

@@ -336,6 +336,9 @@ SAMPLE_VARIABLES = {
     "case": "您的投诉编号是TS20261123ABCDEF。",
     "stage": "客服代表李娜正在跟进处理您的问题。",
     "agent": "李娜",
+    "problem": "电梯坏了(物业服务)",
+    "summary": "电梯坏了",
+    "name": "刘先生",
 }
 
 

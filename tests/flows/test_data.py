@@ -125,3 +125,12 @@ async def test_a_conversation_stored_by_the_untyped_flow_carries_on(make_client:
             "legacy": "kept",
         }
     await socket.close()
+
+
+def test_the_forms_refusals_contact_and_name_are_stored() -> None:
+    """Issue 12 item 5: the refused phone, the channel contact and the full name survive a save."""
+    data = FlowData(phone_refusals=2, contact_by_channel=True, name="王芳", surname="王")
+    stored = data.to_json()
+    assert stored == {"phone_refusals": 2, "contact_by_channel": True, "name": "王芳", "surname": "王"}
+    assert FlowData.from_json(stored) == data
+    assert FlowData.from_json(stored).copy() == data

@@ -22,6 +22,7 @@
     locale_switched: "切换回复语言",
     // issue 12 item 3
     appeal_linked: "申诉:已并入原投诉", appeal_received: "客户申诉(重复反映)", escalation_phone_asked: "请客户留下主管回电号码",
+    phone_refused: "客户不愿留电话", contact_by_channel: "未留电话:通过本会话渠道联系",
     bot_reply_dropped: "机器人回复已撤回(已由人工接手)",
     routed: "按规则分派", routed_to_previous_owner: "转给首问负责人",
     deadline_reminder: "时限提醒", waiting_apology: "致歉并告知等待时间", deadline_breached: "已超时",
@@ -293,7 +294,9 @@
       const rows = [
         ["编号", c.case_number], ["类别", categoryName(c.category)], ["级别", label("grade", c.grade)],
         ["状态", label("status", c.status)],
-        ["问题描述", c.description], ["联系电话", c.contact_phone], ["地址/区域", c.area],
+        ["问题描述", c.description],
+        ["联系电话", c.contact_by_channel ? `客户未留电话,请通过本会话渠道(${state.conversation.channel})联系` : c.contact_phone],
+        ["地址/区域", c.area],
         ["信号", (c.signals || []).join(", ")], ["答复时限", formatTime(c.deadline_at)],
         ["已超时", c.breached_at ? formatTime(c.breached_at) : null],
         ["解决时间", c.resolved_at ? formatTime(c.resolved_at) : null],

@@ -1,0 +1,74 @@
+"""The restatement's problem (问题): a short summary built from the understanding layer's reading.
+
+The customer's description is cut into clauses; only clauses the understanding layer reads as
+the problem (a complaint, or a category) are kept, without the name, phone and address they
+carry, and never one that holds a forbidden phrase (a customer quoting "这不是我们的责任" must
+not hear the bot say it back). Nothing passes: the category alone says what the problem is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.config import FormRules, Intent
+from bot.understanding.guard import ForbiddenGuard
+from bot.understanding.understander import Understander
+
+_CLAUSE_BREAK = re.compile(r"[,.!?;:，。！？；：、\n\"'“”‘’「」『』《》()（）…~～]+")
+_DIGITS = re.compile(r"\+?\d[\d\- ]{5,}\d")
+_LEADING = "的在是 \t-—"
+
+
+class ProblemSummary:
+    """Built once with the flow; :meth:`summarise` runs at each restatement."""
+
+    def __init__(self, understander: Understander, guard: ForbiddenGuard, rules: FormRules) -> None:
+        self._understander = understander
+        self._guard = guard
+        self._rules = rules
+
+    def summarise(self, description: Iterable[str], locale: str) -> str:
+        """The problem in the customer's words, at most ``summary_max_chars`` long; "" when no
+        clause is about the problem or none is fit to say."""
+        joiner = self._rules.summary_joiner.get(locale)
+        limit = self._rules.summary_max_chars
+        kept: list[str] = []
+        for clause in self._problem_clauses(description, locale):
+            if clause in kept:
+                continue
+            candidate = joiner.join([*kept, clause])
+            if len(candidate) > limit:
+                if not kept:
+                    kept.append(clause[: limit - 1] + "…")
+                break
+            if self._guard.check(candidate) is not None:
+                continue
+            kept.append(clause)
+        summary = joiner.join(kept)
+        return summary if summary and self._guard.check(summary) is None else ""
+
+    def _problem_clauses(self, description: Iterable[str], locale: str) -> Iterable[str]:
+        for message in description:
+            for raw in _CLAUSE_BREAK.split(message):
+                clause = raw.strip()
+                if not clause:
+                    continue
+                understood = self._understander.understand(clause, locale)
+                if Intent.COMPLAINT not in understood.intents and understood.category is None:
+                    continue
+                if self._guard.check(clause) is not None:
+                    continue
+                slots = understood.slots
+                named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
+                cleaned = _without_slots(clause, (slots.name, named, slots.district, slots.address))
+                if len(cleaned) >= 2:
+                    yield cleaned
+
+
+def _without_slots(clause: str, slots: Iterable[str | None]) -> str:
+    """The clause without who the customer is, their phone and where: those have their own lines."""
+    text = _DIGITS.sub("", clause)
+    for value in sorted((value for value in slots if value), key=len, reverse=True):
+        text = text.replace(value, "")
+    return text.strip().lstrip(_LEADING).strip()

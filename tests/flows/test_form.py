@@ -1,0 +1,280 @@
+"""The complaint form (issue 12 item 5): every item kept from any message, corrections in plain
+words at any step, a refused phone not asked a third time, and a structured restatement
+(问题 / 地点 / 电话 / 称呼) that never echoes the customer's text."""
+
+from __future__ import annotations
+
+import pytest
+from opencc import OpenCC
+
+from bot.config import PhraseId, ServiceConfig
+from bot.core.engine import ConversationEngine
+from bot.core.timeline import TimelineKind
+from bot.flows.complaint import CustomerSaid, Started, Step
+from bot.flows.records import CustomerView, State
+from bot.understanding.guard import ForbiddenGuard
+from tests.flows.chat import Chat
+
+EVERYTHING = "我是王先生，朝阳区建国路88号6栋的路灯坏了三天了，电话13912345678"
+
+
+@pytest.fixture
+def chat(conversation_engine: ConversationEngine) -> Chat:
+    started = Chat(conversation_engine)
+    started.send(Started())
+    return started
+
+
+def restated(chat: Chat, step: Step) -> str:
+    """The restatement this step sent (it fails if there was none)."""
+    return next(reply.text for reply in step.replies if reply.phrase_id == PhraseId.RESTATE.value)
+
+
+def asked(chat: Chat) -> list[str | None]:
+    """Every phrase the bot said in the conversation so far."""
+    return [reply.phrase_id for step in chat.steps for reply in step.replies]
+
+
+# --------------------------------------------------------------------------- everything at once
+
+
+def test_everything_at_once_goes_straight_to_the_restatement(chat: Chat) -> None:
+    step = chat.send(EVERYTHING)
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    assert chat.state is State.CONFIRMING
+    text = restated(chat, step)
+    assert text.splitlines()[1:] == [
+        "问题:路灯坏了三天了(物业服务)",
+        "地点:朝阳区建国路88号6栋",
+        "电话:13912345678",
+        "称呼:王先生",
+    ]
+    assert EVERYTHING not in text
+
+
+def test_everything_in_the_first_message_is_greeted_then_restated(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    step = chat.send(EVERYTHING)
+    assert chat.phrase_ids(step) == ["greeting_opening", "restate", "confirm_question"]
+
+
+def test_what_was_given_at_once_is_what_the_case_records(chat: Chat) -> None:
+    chat.send(EVERYTHING)
+    step = chat.send("对")
+    assert step.complaint is not None
+    assert (step.complaint.contact_phone, step.complaint.area) == ("13912345678", "朝阳区建国路88号6栋")
+    assert step.complaint.description == EVERYTHING  # the agent reads the customer's own words
+    assert not step.complaint.contact_by_channel
+
+
+def test_the_bot_never_asks_for_what_it_already_has(chat: Chat) -> None:
+    """The area came with the description, the phone came later: the area is not asked for."""
+    chat.send("朝阳区建国路88号6栋的路灯坏了")
+    assert chat.state is State.AWAIT_PHONE
+    step = chat.send("13912345678")
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    assert PhraseId.ASK_AREA.value not in asked(chat)
+
+
+def test_a_name_given_while_asked_for_the_phone_is_kept_and_the_phone_asked_again(chat: Chat) -> None:
+    chat.send("小区门口的路灯坏了")
+    step = chat.send("我姓王，王先生")
+    assert chat.phrase_ids(step) == ["ask_phone"]
+    assert chat.data.description == ["小区门口的路灯坏了"]
+    chat.send("13912345678")
+    step = chat.send("阳光花园3栋")
+    assert "称呼:王先生" in restated(chat, step)
+
+
+# --------------------------------------------------------------------------- corrections at each step
+
+
+def test_an_area_corrected_while_asked_for_the_phone(chat: Chat) -> None:
+    chat.send("朝阳区建国路88号6栋的路灯坏了")
+    step = chat.send("地址写错了，应该是7栋")
+    assert chat.data.area == "朝阳区建国路88号7栋"
+    assert chat.phrase_ids(step) == ["ask_phone"]
+    assert chat.data.description == ["朝阳区建国路88号6栋的路灯坏了"]
+
+
+def test_a_phone_corrected_while_asked_for_the_area(chat: Chat) -> None:
+    chat.send("小区门口的路灯坏了")
+    chat.send("13912345678")
+    step = chat.send("不对，电话是13912345679")
+    assert chat.data.phone == "13912345679"
+    assert chat.data.area is None
+    assert chat.phrase_ids(step) == ["ask_area"]
+
+
+@pytest.mark.parametrize(
+    ("correction", "line"),
+    [
+        ("不对，电话是13912345679", "电话:13912345679"),
+        ("电话打错了，是13700137000", "电话:13700137000"),
+        ("地址写错了，应该是7栋", "地点:朝阳区建国路88号7栋"),
+        ("不对，应该是6号楼3单元", "地点:朝阳区建国路88号6号楼3单元"),
+        ("地址错了，是建国路99号", "地点:朝阳区建国路99号"),
+        ("不对，是海淀区中关村大街1号", "地点:海淀区中关村大街1号"),
+        ("不是王先生，是李女士", "称呼:李女士"),
+        ("不对，是电梯坏了", "问题:电梯坏了(工程维修)"),
+    ],
+)
+def test_a_correction_in_plain_words_at_the_restatement(chat: Chat, correction: str, line: str) -> None:
+    chat.send(EVERYTHING)
+    step = chat.send(correction)
+    assert chat.state is State.CONFIRMING
+    assert line in restated(chat, step).splitlines()
+
+
+def test_a_correction_while_choosing_what_to_correct(chat: Chat) -> None:
+    chat.send(EVERYTHING)
+    step = chat.send("不对")
+    assert chat.phrase_ids(step) == ["ask_correction"]
+    step = chat.send("应该是7栋")
+    assert "地点:朝阳区建国路88号7栋" in restated(chat, step)
+
+
+def test_a_correction_naming_the_item_without_its_value_asks_for_it(chat: Chat) -> None:
+    chat.send(EVERYTHING)
+    step = chat.send("地址写错了")
+    assert chat.state is State.CORRECT_AREA
+    assert chat.phrase_ids(step) == ["ask_correct_area"]
+    step = chat.send("应该是8栋")
+    assert "地点:朝阳区建国路88号8栋" in restated(chat, step)
+
+
+def test_a_phone_given_when_the_area_was_asked_to_be_corrected(chat: Chat) -> None:
+    chat.send(EVERYTHING)
+    chat.send("不对")
+    chat.send("3")
+    step = chat.send("哦不是地址，电话错了，是13700137000")
+    assert chat.data.area == "朝阳区建国路88号6栋"
+    assert "电话:13700137000" in restated(chat, step)
+
+
+def test_the_phone_named_and_then_given(chat: Chat) -> None:
+    chat.send(EVERYTHING)
+    chat.send("不对")
+    chat.send("电话")
+    step = chat.send("13700137000")
+    assert "电话:13700137000" in restated(chat, step)
+
+
+def test_more_about_the_problem_at_the_restatement_is_added_not_a_correction(chat: Chat) -> None:
+    chat.send(EVERYTHING)
+    step = chat.send("还有旁边的电梯也坏了")
+    assert chat.data.description == [EVERYTHING, "还有旁边的电梯也坏了"]
+    assert chat.data.area == "朝阳区建国路88号6栋"
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+
+
+def test_a_typed_phone_replaces_the_one_the_channel_gave(chat: Chat) -> None:
+    chat.send(CustomerSaid("小区门口的路灯坏了", sender_phone="13800138000"))
+    chat.send(CustomerSaid("还是打这个电话吧13912345678", sender_phone="13800138000"))
+    assert chat.data.phone == "13912345678"
+
+
+# --------------------------------------------------------------------------- a refused phone
+
+
+def test_a_customer_who_refuses_a_phone_twice_is_not_asked_a_third_time(chat: Chat) -> None:
+    chat.send("小区门口的路灯坏了")
+    first = chat.send("我不想留电话")
+    assert chat.phrase_ids(first) == ["phone_reassure"]
+    assert chat.state is State.AWAIT_PHONE
+    second = chat.send("不方便")
+    assert chat.phrase_ids(second) == ["phone_not_needed", "ask_area"]
+    step = chat.send("阳光花园3栋")
+    assert "电话:未留电话,通过本次对话的渠道与您联系" in restated(chat, step)
+    done = chat.send("对")
+    assert done.complaint is not None
+    assert done.complaint.contact_by_channel and done.complaint.contact_phone is None
+    assert asked(chat).count("ask_phone") + asked(chat).count("phone_reassure") == 2
+    assert [event.kind for step in chat.steps for event in step.audit].count(TimelineKind.CONTACT_BY_CHANNEL) == 1
+
+
+def test_a_refusal_in_the_description_counts(chat: Chat) -> None:
+    step = chat.send("小区门口的路灯坏了，电话就不留了")
+    assert chat.phrase_ids(step) == ["description_recorded", "phone_reassure"]
+    step = chat.send("不给")
+    assert PhraseId.PHONE_NOT_NEEDED.value in chat.phrase_ids(step)
+
+
+def test_giving_up_on_the_description_is_no_refusal_of_the_phone(chat: Chat) -> None:
+    chat.send("算了")
+    chat.send("路灯坏了")
+    assert chat.data.phone_refusals == 0
+    assert chat.phrase_ids(chat.steps[-1])[-1] == "ask_phone"
+
+
+def test_a_phone_given_after_all_replaces_the_channel_contact(chat: Chat) -> None:
+    chat.send("小区门口的路灯坏了")
+    chat.send("不留")
+    chat.send("不给")
+    chat.send("阳光花园3栋")
+    step = chat.send("算了，电话是13912345678")
+    assert "电话:13912345678" in restated(chat, step)
+    done = chat.send("对")
+    assert done.complaint is not None and not done.complaint.contact_by_channel
+
+
+# --------------------------------------------------------------------------- the restatement
+
+
+def test_a_quoted_forbidden_phrase_is_not_said_back(chat: Chat, service_config: ServiceConfig) -> None:
+    guard = ForbiddenGuard(service_config.forbidden, OpenCC("t2s").convert)
+    complaint = "营业员跟我说“这不是我们的责任，您应该去找开发商”，态度太差了"
+    assert guard.check(complaint) is not None
+    chat.send(complaint)
+    chat.send("13912345678")
+    step = chat.send("阳光花园3栋")
+    text = restated(chat, step)
+    assert guard.check(text) is None, text
+    assert "问题:" in text and "态度太差了" in text and "服务态度" in text
+    for reply in (reply for step in chat.steps for reply in step.replies):
+        assert guard.check(reply.text) is None, reply.text
+
+
+def test_nothing_fit_to_say_leaves_the_category_alone(chat: Chat, service_config: ServiceConfig) -> None:
+    chat.send("你们营业员说我们的规定就是这样的")
+    chat.send("13912345678")
+    step = chat.send("阳光花园3栋")
+    assert "问题:服务态度\n" in restated(chat, step)
+
+
+def test_a_long_description_is_summarised_not_echoed(chat: Chat, conversation_engine: ConversationEngine) -> None:
+    limit = conversation_engine.config.classification.form.summary_max_chars
+    long_story = "我家楼上漏水，天花板都泡坏了，墙皮一块块往下掉，物业来看过两次也没修好，家里老人孩子都没法住"
+    chat.send(long_story)
+    chat.send("13912345678")
+    step = chat.send("阳光花园3栋")
+    problem = restated(chat, step).splitlines()[1]
+    assert problem.startswith("问题:我家楼上漏水")
+    assert len(problem) <= len("问题:") + limit + len("(工程维修)")
+    assert long_story not in restated(chat, step)
+
+
+def test_a_phone_the_channel_gave_is_masked_a_typed_one_is_not(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send(CustomerSaid("朝阳区建国路88号6栋的路灯坏了", sender_phone="13912345678"))
+    text = restated(chat, chat.steps[-1])
+    assert "电话:139****5678" in text and "13912345678" not in text
+
+
+def test_a_known_customer_is_named_from_the_record(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine, customer=CustomerView(surname="刘", title="female"))
+    chat.send(Started())
+    step = chat.send("朝阳区建国路88号6栋的路灯坏了，电话13912345678")
+    assert "称呼:刘女士" in restated(chat, step)
+
+
+def test_the_restatement_in_english(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    chat.send("The street light outside building 3 is broken")
+    chat.send("13800138000")
+    step = chat.send("Sunshine Garden building 3")
+    lines = restated(chat, step).splitlines()
+    assert lines[1].startswith("Problem: ") and "(Property service)" in lines[1]
+    assert lines[2:] == ["Place: Sunshine Garden building 3", "Phone: 13800138000", "Name: not given"]
