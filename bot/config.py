@@ -60,6 +60,8 @@ class Intent(StrEnum):
     NO = "no"
     REFUSE_CONTACT = "refuse_contact"
     CORRECTION = "correction"
+    # issue 12 item 9 (callback): the resolved problem is not fixed
+    NOT_RESOLVED = "not_resolved"
 
 
 class PhraseId(StrEnum):
@@ -120,6 +122,10 @@ class PhraseId(StrEnum):
     QUEUE_NEXT = "queue_next"
     PRAISE_THANKS = "praise_thanks"
     CONSULTATION_TAKEN = "consultation_taken"
+    # issue 12 item 9 (callback): options as numbered text on channels without buttons
+    OPTIONS_RANGE = "options_range"
+    OPTIONS_LIST = "options_list"
+    OPTION_LINE = "option_line"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -135,6 +141,9 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING: frozenset({"case_number"}),
     PhraseId.QUEUE_POSITION: frozenset({"position", "minutes"}),
+    # issue 12 item 9 (callback)
+    PhraseId.OPTIONS_RANGE: frozenset({"first", "last"}),
+    PhraseId.OPTION_LINE: frozenset({"number", "label"}),
 }
 """The variables each phrase may use (``{name}``); phrases not listed take none."""
 
@@ -484,7 +493,10 @@ class Followups(_Strict):
     """Seconds after resolution before the satisfaction callback (capped at one working day)."""
     answer_window: Seconds
     """Seconds the customer has to answer a callback question."""
-    not_resolved_keywords: list[str] = Field(min_length=1)
+    rating_words: list[str] = []
+    """Words an answer to the rating question may carry besides its one score ("打5分吧",
+    "5 stars"); an answer with other words is not a rating. Not-fixed answers are the
+    ``not_resolved`` intent of ``config/classification.yaml``."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Followups:

@@ -42,6 +42,8 @@ _KNOWN_KEYS = frozenset(
         "timers",
         "timer_seq",
         "consultation",
+        # issue 12 item 9 (callback)
+        "offered",
     }
 )
 
@@ -73,6 +75,9 @@ class FlowData:
     """A question the bot could not answer, waiting for the contact phone it asked for (seed 001 (16))."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Stored keys this version does not know, written back as they were."""
+    # issue 12 item 9 (callback)
+    offered: tuple[str, ...] = ()
+    """The values of the options the bot's last reply offered: a customer's bare number picks one."""
 
     def copy(self) -> FlowData:
         """A copy whose containers the flow may change without touching this one."""
@@ -93,6 +98,7 @@ class FlowData:
             self.timer_seq,
             self.consultation,
             dict(self.extra),
+            offered=self.offered,
         )
 
     @classmethod
@@ -127,6 +133,7 @@ class FlowData:
             get("timer_seq", 0),
             get("consultation"),
             {} if _KNOWN_KEYS.issuperset(stored) else {k: v for k, v in stored.items() if k not in _KNOWN_KEYS},
+            offered=tuple(get("offered") or ()),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -163,6 +170,8 @@ class FlowData:
             stored["timer_seq"] = self.timer_seq
         if self.consultation is not None:
             stored["consultation"] = self.consultation
+        if self.offered:
+            stored["offered"] = list(self.offered)
         return stored
 
 

@@ -341,6 +341,11 @@ SAMPLE_VARIABLES = {
     "wait": "2小时",
     "position": "2",
     "minutes": "5",
+    # issue 12 item 9 (callback)
+    "first": "1",
+    "last": "5",
+    "number": "1",
+    "label": "对",
 }
 
 
