@@ -72,7 +72,7 @@ async def test_the_customer_confirms_and_rates_with_quick_reply_buttons(
         await page.click("#chat-send")
         await expect(page.locator(".msg-bot", has_text="感谢您对我们工作的支持")).to_have_count(1, timeout=10_000)
         async with resources(client.app).sessions() as session:
-            [answer] = (await session.execute(select(Satisfaction))).scalars().all()
-        assert (answer.rating, answer.resolved) == (5, True)
+            [rated] = (await session.execute(select(Satisfaction))).scalars().all()
+        assert (rated.rating, rated.resolved) == (5, True)
         assert problems == []  # no script error, nothing the CSP refused
         await browser.close()
