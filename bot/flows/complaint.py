@@ -64,6 +64,7 @@ _RECORDED_TEXT = frozenset({Intent.PRAISE, Intent.SUGGESTION})
 the departments concerned (seed 001 (10), (15))."""
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _SCORES = range(1, 6)
+_CLAUSE_END = re.compile(r"[,，。.!！;；\n]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,15 +535,21 @@ class ComplaintFlow:
             self._ask_rating(turn)
             return
         if state is State.AWAIT_RATING:
-            rating = self._rating(text)
-            if rating is None:
+            score, comment = self._rating_and_comment(text)
+            if score is None:
                 self._ask_rating(turn)
                 return
-            data.rating = rating
+            if comment:  # "5分,师傅很及时": the score and the comment at once
+                turn.audit(TimelineKind.RATED, rating=score)
+                turn.step.satisfaction = SatisfactionRecord(rating=score, comment=comment, resolved=True)
+                turn.say(PhraseId.SATISFACTION_THANKS)
+                self._close(turn, "satisfaction_recorded")
+                return
+            data.rating = score
             turn.step.state = State.AWAIT_COMMENT
             turn.say(PhraseId.SATISFACTION_ASK_COMMENT)
             turn.arm(TimerKind.SATISFACTION_TIMEOUT, self._config.followups.answer_window)
-            turn.audit(TimelineKind.RATED, rating=rating)
+            turn.audit(TimelineKind.RATED, rating=score)
             return
         rating, data.rating = data.rating, None
         turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=True)
@@ -565,6 +572,18 @@ class ComplaintFlow:
         # reply time), and tracked like the first promise.
         turn.step.complaint = self._record(turn, confirmed=True)
         self._promise(turn, turn.step.complaint)
+
+    def _rating_and_comment(self, text: str) -> tuple[int | None, str]:
+        """The score of a rating answer, and the comment after it when its first clause is the
+        score ("5分,师傅很及时"); (None, "") when it is not a rating."""
+        rating = self._rating(text)
+        if rating is not None:
+            return rating, ""
+        parts = _CLAUSE_END.split(text.strip(), maxsplit=1)
+        if len(parts) < 2 or not parts[1].strip():
+            return None, ""
+        rating = self._rating(parts[0])
+        return (rating, parts[1].strip()) if rating is not None else (None, "")
 
     def _rating(self, text: str) -> int | None:
         """The one 1–5 score of an answer made of it and ``rating_words`` only ("5", "5分",

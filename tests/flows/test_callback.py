@@ -83,7 +83,16 @@ def test_a_real_rating_is_recorded(engine: ConversationEngine, answer: str, scor
     assert chat.phrase_ids(step) == ["satisfaction_ask_comment"]
 
 
-@pytest.mark.parametrize("answer", ["等了两天", "5号楼", "好的"])
+def test_a_score_and_a_comment_at_once_are_recorded_together(engine: ConversationEngine) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send("5分,师傅处理很及时")
+    assert chat.state is State.CLOSED
+    assert step.satisfaction is not None
+    assert (step.satisfaction.rating, step.satisfaction.comment) == (5, "师傅处理很及时")
+    assert chat.phrase_ids(step) == ["satisfaction_thanks"]
+
+
+@pytest.mark.parametrize("answer", ["等了两天", "5号楼", "好的", "两天了,师傅还没来"])
 def test_words_that_only_hold_a_digit_are_not_a_rating(engine: ConversationEngine, answer: str) -> None:
     chat, _ = _asked(engine)
     step = chat.send(answer)
