@@ -60,6 +60,8 @@ class Intent(StrEnum):
     NO = "no"
     REFUSE_CONTACT = "refuse_contact"
     CORRECTION = "correction"
+    # issue 12 item 9 (callback): the resolved problem is not fixed
+    NOT_RESOLVED = "not_resolved"
 
 
 class PhraseId(StrEnum):
@@ -145,6 +147,10 @@ class PhraseId(StrEnum):
     CONTACT_BY_CHANNEL = "contact_by_channel"
     PHONE_REASSURE = "phone_reassure"
     PHONE_NOT_NEEDED = "phone_not_needed"
+    # issue 12 item 9 (callback): options as numbered text on channels without buttons
+    OPTIONS_RANGE = "options_range"
+    OPTIONS_LIST = "options_list"
+    OPTION_LINE = "option_line"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -174,6 +180,9 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.APPEAL_LINKED: frozenset({"case_number", "deadline"}),
     PhraseId.APPEAL_LINKED_OVERDUE: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
+    # issue 12 item 9 (callback)
+    PhraseId.OPTIONS_RANGE: frozenset({"first", "last"}),
+    PhraseId.OPTION_LINE: frozenset({"number", "label"}),
 }
 """The variables each phrase may use (``{name}``); phrases not listed take none."""
 
@@ -545,7 +554,10 @@ class Followups(_Strict):
     """Seconds after resolution before the satisfaction callback (capped at one working day)."""
     answer_window: Seconds
     """Seconds the customer has to answer a callback question."""
-    not_resolved_keywords: list[str] = Field(min_length=1)
+    rating_words: list[str] = []
+    """Words an answer to the rating question may carry besides its one score ("打5分吧",
+    "5 stars"); an answer with other words is not a rating. Not-fixed answers are the
+    ``not_resolved`` intent of ``config/classification.yaml``."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Followups:

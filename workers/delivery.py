@@ -18,10 +18,10 @@ import structlog
 from arq import Retry
 from arq.jobs import Job, JobStatus
 
-from bot.channels.base import ChannelAdapter, DeliveryError
+from bot.channels.base import ChannelAdapter, DeliveryError, render_text
 from bot.channels.wechat.adapter import WechatAdapter
 from bot.core import redis_keys
-from bot.core.messages import ChannelName, OutboundMessage
+from bot.core.messages import ChannelName, OutboundMessage, options_from_json
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.outbound.effects import Effects
@@ -101,7 +101,9 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
         if attempt is None or attempt.message.delivery_status not in UNFINISHED:
             return "skipped"
         message, recipient, identity_id, phone = attempt.message, attempt.recipient, attempt.identity_id, attempt.phone
-        text, conversation_id = message.text, message.conversation_id
+        options, options_text = options_from_json(message.options)
+        outbound = OutboundMessage(text=message.text, options=options, options_text=options_text)
+        conversation_id = message.conversation_id
         interrupted = message.delivery_status == "sending"
         adapter = adapters.get(message.channel)
         if adapter is None:
@@ -127,7 +129,7 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
         await session.run_sync(deliveries.start_attempt, message, now, duplicate)
     # The marker is committed: from here on a crash leaves "sending" for the next run to see.
     try:
-        route, provider_id = await _send(ctx, adapters, route, adapter, recipient, phone, text, message_id)
+        route, provider_id = await _send(ctx, adapters, route, adapter, recipient, phone, outbound, message_id)
     except DeliveryError as error:
         if not error.permanent and job_try < MAX_DELIVERY_TRIES:
             await _record_retry(sessions, message_id, str(error))
@@ -161,25 +163,27 @@ async def _send(
     adapter: ChannelAdapter,
     recipient: str,
     phone: str | None,
-    text: str,
+    message: OutboundMessage,
     message_id: int,
 ) -> tuple[Route, str]:
     """Send by ``route``; a template the provider refuses for good falls back to SMS when a
     phone is known. Returns the route taken and the provider's message id."""
     if route is Route.DIRECT:
-        return route, await adapter.send(recipient, OutboundMessage(text=text), message_id)
+        return route, await adapter.send(recipient, message, message_id)
     if route is Route.TEMPLATE:
         window = resources(ctx).config.channels.wechat
         assert isinstance(adapter, WechatAdapter) and window.template_id
         try:
-            return route, await adapter.send_template(recipient, window.template_id, window.template_field, text)
+            return route, await adapter.send_template(
+                recipient, window.template_id, window.template_field, render_text(message)
+            )
         except DeliveryError as error:
             if not error.permanent or not phone or ChannelName.SMS not in adapters:
                 raise
             log.warning("deliver.template_refused", message_id=message_id, error=str(error))
             route = Route.SMS
     if route is Route.SMS and phone:
-        return route, "sms:" + await adapters[ChannelName.SMS].send(phone, OutboundMessage(text=text), message_id)
+        return route, "sms:" + await adapters[ChannelName.SMS].send(phone, message, message_id)
     raise DeliveryError("outside the WeChat window, with no template and no phone to fall back to", permanent=True)
 
 

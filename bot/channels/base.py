@@ -8,9 +8,12 @@ from bot.core.messages import ChannelName, OutboundMessage
 
 
 def render_text(message: OutboundMessage) -> str:
-    """The message as plain text: options become numbered lines, for text-only channels."""
+    """The message as plain text: options become numbered text, for text-only channels (the
+    flow's ``options_text``, in the customer's language; plain numbered lines without one)."""
     if not message.options:
         return message.text
+    if message.options_text:
+        return f"{message.text}\n{message.options_text}"
     lines = [message.text]
     lines.extend(f"{index}. {option.label}" for index, option in enumerate(message.options, start=1))
     return "\n".join(lines)

@@ -6,14 +6,16 @@ calls :meth:`ConversationEngine.handle` and persists what comes back.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.config import ServiceConfig
 from bot.core.phrases import Phrases
-from bot.flows.complaint import ComplaintFlow, Event, Step
+from bot.flows.complaint import ComplaintFlow, CustomerSaid, Event, Step
 from bot.flows.data import FlowData
 from bot.flows.deadline import BusinessCalendar
 from bot.flows.records import CustomerView, State
@@ -62,4 +64,21 @@ class ConversationEngine:
             return self.flow.step_while_agent_owns(
                 conversation.state, conversation.data, event, conversation.customer, locale, now
             )
-        return self.flow.step(conversation.state, conversation.data, event, conversation.customer, locale, now)
+        if isinstance(event, CustomerSaid):
+            chosen = chosen_option(event.text, conversation.data.offered)
+            if chosen is not None:
+                event = dataclasses.replace(event, text=chosen, understood=None)
+        step = self.flow.step(conversation.state, conversation.data, event, conversation.customer, locale, now)
+        if step.replies or step.state is not conversation.state:
+            last = step.replies[-1] if step.replies else None
+            step.data.offered = tuple(option.value for option in last.options) if last is not None else ()
+        return step
+
+
+def chosen_option(text: str, offered: tuple[str, ...]) -> str | None:
+    """The offered option a bare number picks ("2" for the second), as numbered text showed the
+    options on channels without buttons; None for any other answer."""
+    number = unicodedata.normalize("NFKC", text).strip().rstrip(".")
+    if not offered or not number.isdigit() or not 1 <= int(number) <= len(offered):
+        return None
+    return offered[int(number) - 1]

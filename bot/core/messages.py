@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class ChannelName(StrEnum):
@@ -66,3 +68,24 @@ class OutboundMessage:
     phrase_id: str | None = None
     options: tuple[Option, ...] = field(default_factory=tuple)
     sender: Sender = Sender.BOT
+    options_text: str = ""
+    """The options as numbered text in the customer's language ("(请回复数字1-5)"), for channels
+    without buttons; the flow renders it from configured phrases."""
+
+
+def options_to_json(message: OutboundMessage) -> dict[str, Any] | None:
+    """The message's options as stored with it (``messages.options``); None when it has none."""
+    if not message.options:
+        return None
+    return {
+        "choices": [{"label": option.label, "value": option.value} for option in message.options],
+        "text": message.options_text,
+    }
+
+
+def options_from_json(stored: Mapping[str, Any] | None) -> tuple[tuple[Option, ...], str]:
+    """The options and their numbered text as :func:`options_to_json` stored them."""
+    if not stored:
+        return (), ""
+    choices = tuple(Option(label=str(item["label"]), value=str(item["value"])) for item in stored.get("choices", ()))
+    return choices, str(stored.get("text") or "")

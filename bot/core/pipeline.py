@@ -38,7 +38,7 @@ from bot.config import Followups
 from bot.core import redis_keys
 from bot.core.clock import Clock, utc_now
 from bot.core.engine import ConversationEngine, ConversationSnapshot
-from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender
+from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender, options_to_json
 from bot.core.redis_replies import awaited
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
@@ -815,6 +815,7 @@ class _BatchWrites:
                 "kind": "text",
                 "text": pending.reply.text,
                 "phrase_id": pending.reply.phrase_id,
+                "options": options_to_json(pending.reply),
                 "created_at": now,
                 "delivery_status": dispatcher.status_on_commit(pending.conversation.channel),
             }
@@ -831,6 +832,8 @@ class _BatchWrites:
                 text=pending.reply.text,
                 created_at=now,
                 in_reply_to=pending.in_reply_to,
+                options=pending.reply.options,
+                options_text=pending.reply.options_text,
             )
             for message_id, pending in zip(ids, kept, strict=True)
         )

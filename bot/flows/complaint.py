@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +82,8 @@ _PHONE_ASKS_DONE = 3
 """``FlowData.escalation_phone_asks`` once answered (a phone, a refusal, anything else): 1 and 2
 wait for the answer."""
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_SCORES = range(1, 6)
+_CLAUSE_END = re.compile(r"[,，。.!！;；\n]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,7 @@ class ComplaintFlow:
             understander, ForbiddenGuard(config.forbidden, understander.simplified), self._form
         )
         self._area_marker = _markers(self._form.address_levels)
+        self._rating_words = _words_pattern(config.followups.rating_words)
         self._handlers: dict[State, Callable[[_Turn, str], None]] = {
             State.NEW: self._on_new,
             State.AWAIT_DESCRIPTION: self._on_description,
@@ -622,7 +625,7 @@ class ComplaintFlow:
     def _ask_rating(self, turn: _Turn) -> None:
         turn.cancel(TimerKind.SATISFACTION_CALLBACK)
         turn.step.state = State.AWAIT_RATING
-        options = tuple(Option(label=str(score), value=str(score)) for score in range(5, 0, -1))
+        options = tuple(Option(label=str(score), value=str(score)) for score in _SCORES)
         turn.say(
             PhraseId.SATISFACTION_ASK_RATING,
             options=options,
@@ -632,41 +635,73 @@ class ComplaintFlow:
         turn.audit(TimelineKind.CALLBACK_ASKED)
 
     def _on_callback(self, turn: _Turn, text: str) -> None:
+        """The satisfaction callback (回访, seed 000 四(五)): a message saying the problem is not
+        fixed reopens the case at any step, before the question, instead of a score, or after
+        it; otherwise a 1–5 score, then a comment."""
         data = turn.step.data
-        folded = normalise(text)
-        if any(keyword.lower() in folded for keyword in self._config.followups.not_resolved_keywords):
-            rating, data.rating = data.rating, None
-            turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=False)
-            for kind in list(data.timers):
-                turn.cancel(kind)
-            turn.say(PhraseId.SATISFACTION_REOPENED)
-            turn.step.state = State.HANDED_OFF
-            turn.step.reopen = True
-            turn.audit(TimelineKind.REOPENED_BY_CUSTOMER)
-            # A reopened case is promised again, with a concrete time (seed 003: at least the
-            # reply time), and tracked like the first promise.
-            turn.step.complaint = self._record(turn, confirmed=True)
-            self._promise(turn, turn.step.complaint)
+        if Intent.NOT_RESOLVED in turn.intents:
+            self._reopen(turn, text)
             return
         state = turn.step.state
         if state is State.RESOLVED:  # the customer wrote before the callback was due: it starts now
             self._ask_rating(turn)
             return
         if state is State.AWAIT_RATING:
-            rating = _rating(folded)
-            if rating is None:
+            score, comment = self._rating_and_comment(text)
+            if score is None:
                 self._ask_rating(turn)
                 return
-            data.rating = rating
+            if comment:  # "5分,师傅很及时": the score and the comment at once
+                turn.audit(TimelineKind.RATED, rating=score)
+                turn.step.satisfaction = SatisfactionRecord(rating=score, comment=comment, resolved=True)
+                turn.say(PhraseId.SATISFACTION_THANKS)
+                self._close(turn, "satisfaction_recorded")
+                return
+            data.rating = score
             turn.step.state = State.AWAIT_COMMENT
             turn.say(PhraseId.SATISFACTION_ASK_COMMENT)
             turn.arm(TimerKind.SATISFACTION_TIMEOUT, self._config.followups.answer_window)
-            turn.audit(TimelineKind.RATED, rating=rating)
+            turn.audit(TimelineKind.RATED, rating=score)
             return
         rating, data.rating = data.rating, None
         turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=True)
         turn.say(PhraseId.SATISFACTION_THANKS)
         self._close(turn, "satisfaction_recorded")
+
+    def _reopen(self, turn: _Turn, text: str) -> None:
+        """Not resolved: recorded as the customer's evaluation (with a score already given), and
+        the case goes back to its previous owner (``Step.reopen``), promised again."""
+        data = turn.step.data
+        rating, data.rating = data.rating, None
+        turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=False)
+        for kind in list(data.timers):
+            turn.cancel(kind)
+        turn.say(PhraseId.SATISFACTION_REOPENED)
+        turn.step.state = State.HANDED_OFF
+        turn.step.reopen = True
+        turn.audit(TimelineKind.REOPENED_BY_CUSTOMER)
+        # A reopened case is promised again, with a concrete time (seed 003: at least the
+        # reply time), and tracked like the first promise.
+        turn.step.complaint = self._record(turn, confirmed=True)
+        self._promise(turn, turn.step.complaint)
+
+    def _rating_and_comment(self, text: str) -> tuple[int | None, str]:
+        """The score of a rating answer, and the comment after it when its first clause is the
+        score ("5分,师傅很及时"); (None, "") when it is not a rating."""
+        rating = self._rating(text)
+        if rating is not None:
+            return rating, ""
+        parts = _CLAUSE_END.split(text.strip(), maxsplit=1)
+        if len(parts) < 2 or not parts[1].strip():
+            return None, ""
+        rating = self._rating(parts[0])
+        return (rating, parts[1].strip()) if rating is not None else (None, "")
+
+    def _rating(self, text: str) -> int | None:
+        """The one 1–5 score of an answer made of it and ``rating_words`` only ("5", "5分",
+        "打五分吧", "4 stars"); None for anything else ("等了两天")."""
+        rest = self._rating_words.sub(" ", normalise(text)) if self._rating_words else normalise(text)
+        return _RATINGS.get("".join(char for char in rest if char.isalnum()))
 
     def _on_harassment(self, turn: _Turn) -> None:
         data = turn.step.data
@@ -1162,12 +1197,27 @@ def _level_of(levels: list[list[str]], marker: str) -> int:
     return next(index for index, level in enumerate(levels) if lowered in (word.lower() for word in level))
 
 
-def _rating(folded: str) -> int | None:
-    """A 1–5 score in a short answer ("5", "5分", "四分"); None if there is none or several."""
-    if len(folded) > 12:
+def _words_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
+    """Any of ``words`` (folded), longest first; Latin words only as whole words."""
+    folded = sorted({normalise(word) for word in words if normalise(word)}, key=len, reverse=True)
+    if not folded:
         return None
-    found = {score for char, score in _RATINGS.items() if char in folded}
-    return found.pop() if len(found) == 1 else None
+    parts = [rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word) for word in folded]
+    return re.compile("|".join(parts))
+
+
+def numbered_options(flow: ComplaintFlow, options: Sequence[Option], locale: str) -> str:
+    """The options as numbered text for channels without buttons: the range when each option is
+    its own number (the 1–5 rating), else the list; the customer's number maps back
+    (:func:`bot.core.engine.chosen_option`)."""
+    if all(option.label == option.value == str(number) for number, option in enumerate(options, start=1)):
+        return flow.phrase(PhraseId.OPTIONS_RANGE, locale, first=1, last=len(options))
+    lines = [flow.phrase(PhraseId.OPTIONS_LIST, locale)]
+    lines.extend(
+        flow.phrase(PhraseId.OPTION_LINE, locale, number=number, label=option.label)
+        for number, option in enumerate(options, start=1)
+    )
+    return "\n".join(lines)
 
 
 class _Turn:
@@ -1204,7 +1254,12 @@ class _Turn:
 
     def say(self, phrase_id: PhraseId, options: tuple[Option, ...] = (), **variables: object) -> None:
         self.step.replies.append(
-            OutboundMessage(text=self.text(phrase_id, **variables), phrase_id=phrase_id.value, options=options)
+            OutboundMessage(
+                text=self.text(phrase_id, **variables),
+                phrase_id=phrase_id.value,
+                options=options,
+                options_text=numbered_options(self.flow, options, self.locale) if options else "",
+            )
         )
 
     def audit(self, kind: TimelineKind, **detail: Any) -> None:

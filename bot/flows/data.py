@@ -49,6 +49,8 @@ _KNOWN_KEYS = frozenset(
         "phone_refusals",
         "contact_by_channel",
         "name",
+        # issue 12 item 9 (callback)
+        "offered",
     }
 )
 
@@ -95,6 +97,9 @@ class FlowData:
     """The customer's full name, when they said it ("我叫王芳")."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Stored keys this version does not know, written back as they were."""
+    # issue 12 item 9 (callback)
+    offered: tuple[str, ...] = ()
+    """The values of the options the bot's last reply offered: a customer's bare number picks one."""
 
     def copy(self) -> FlowData:
         """A copy whose containers the flow may change without touching this one."""
@@ -121,6 +126,7 @@ class FlowData:
             self.contact_by_channel,
             self.name,
             dict(self.extra),
+            offered=self.offered,
         )
 
     @classmethod
@@ -162,6 +168,7 @@ class FlowData:
             get("contact_by_channel", False),
             get("name"),
             {} if _KNOWN_KEYS.issuperset(stored) else {k: v for k, v in stored.items() if k not in _KNOWN_KEYS},
+            offered=tuple(get("offered") or ()),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -210,6 +217,8 @@ class FlowData:
             stored["contact_by_channel"] = True
         if self.name is not None:
             stored["name"] = self.name
+        if self.offered:
+            stored["offered"] = list(self.offered)
         return stored
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.core.messages import Sender
+from bot.core.messages import Option, Sender
 from bot.core.staff_event import StaffEvent
 from bot.flows.complaint import TimerKind
 from bot.promises.timers import CaseTimerKind
@@ -33,6 +33,11 @@ class Delivery:
     provider_message_id: str | None = None
     in_reply_to: int | None = None
     """The inbound message whose processing produced this reply, if any."""
+    # issue 12 item 9 (callback)
+    options: tuple[Option, ...] = ()
+    """Choices offered with the text: buttons where the channel has them."""
+    options_text: str = ""
+    """The choices as numbered text, for channels without buttons."""
 
 
 @dataclass(frozen=True, slots=True)

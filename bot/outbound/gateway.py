@@ -166,6 +166,11 @@ class OutboundGateway(Dispatcher):
 def encode_frame(delivery: Delivery) -> str:
     """The JSON text of a delivery's web chat frame (JSON never holds a raw newline or tab)."""
     frame = message_frame(
-        delivery.message_id, delivery.sender, delivery.text, delivery.created_at, delivery.provider_message_id
+        delivery.message_id,
+        delivery.sender,
+        delivery.text,
+        delivery.created_at,
+        delivery.provider_message_id,
+        delivery.options,
     )
     return json.dumps(frame, ensure_ascii=False)

@@ -196,6 +196,9 @@ class Message(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     possibly_duplicated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Resent after an attempt whose outcome is unknown, through a provider that cannot dedupe."""
+    # issue 12 item 9 (callback)
+    options: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    """Outbound only: the options offered with the text (``bot.core.messages.options_to_json``)."""
 
 
 class Complaint(Base):

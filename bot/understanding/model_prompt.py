@@ -29,6 +29,7 @@ INTENT_MEANINGS: dict[Intent, str] = {
     Intent.NO: "answers no / disagrees / says something is wrong",
     Intent.REFUSE_CONTACT: "refuses to give a phone number or contact details",
     Intent.CORRECTION: "corrects something said earlier",
+    Intent.NOT_RESOLVED: "says a problem we had fixed is still not fixed, or broke again",
 }
 
 SIGNAL_MEANINGS: dict[Signal, str] = {

@@ -339,6 +339,11 @@ SAMPLE_VARIABLES = {
     "problem": "电梯坏了(物业服务)",
     "summary": "电梯坏了",
     "name": "刘先生",
+    # issue 12 item 9 (callback)
+    "first": "1",
+    "last": "5",
+    "number": "1",
+    "label": "对",
 }
 
 

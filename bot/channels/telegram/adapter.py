@@ -2,7 +2,9 @@
 
 Webhooks carry ``X-Telegram-Bot-Api-Secret-Token``; an update is parsed with
 ``telegram.Update.de_json`` and identified by its ``update_id`` (Telegram retries with the same
-one). The adapter touches neither storage nor the engine.
+one). A reply's options go out as an inline keyboard whose buttons carry the option's value as
+``callback_data``; a pressed button (a ``callback_query`` update) is the customer's message with
+that value. The adapter touches neither storage nor the engine.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +20,14 @@ import telegram
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.base import DeliveryError, render_text
-from bot.core.messages import ChannelName, InboundMessage, MessageKind, OutboundMessage
+from bot.core.messages import ChannelName, InboundMessage, MessageKind, Option, OutboundMessage
 
 MAX_TEXT = 4096
 MAX_ID = 2**63
 MAX_RETRY_AFTER_SECONDS = 30.0
+MAX_CALLBACK_DATA_BYTES = 64
+"""Telegram's limit on a button's ``callback_data``."""
+BUTTONS_PER_ROW = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,17 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 class MalformedUpdate(ValueError):
     """An update with an update_id whose message is not shaped as Telegram sends one."""
+
+
+def keyboard(options: Sequence[Option]) -> telegram.InlineKeyboardMarkup | None:
+    """The options as inline buttons (rows of at most ``BUTTONS_PER_ROW``); None when there are
+    none or a value is too long for ``callback_data`` (the numbered text is sent instead)."""
+    if not options or any(len(option.value.encode()) > MAX_CALLBACK_DATA_BYTES for option in options):
+        return None
+    buttons = [telegram.InlineKeyboardButton(option.label, callback_data=option.value) for option in options]
+    return telegram.InlineKeyboardMarkup(
+        [buttons[start : start + BUTTONS_PER_ROW] for start in range(0, len(buttons), BUTTONS_PER_ROW)]
+    )
 
 
 def _is_id(value: object) -> bool:
@@ -100,6 +116,8 @@ class TelegramAdapter:
         """
         if not isinstance(payload, dict) or not _is_id(payload.get("update_id")):
             raise ValueError("not a Telegram update (no update_id)")
+        if payload.get("callback_query") is not None:
+            return self._parse_button(payload, now)
         if payload.get("message") is None:
             return None
         _check_message(payload["message"])
@@ -135,6 +153,31 @@ class TelegramAdapter:
             locale=(sender.language_code or None) if sender else None,
         )
 
+    def _parse_button(self, payload: dict[str, Any], now: dt.datetime) -> InboundMessage | None:
+        """A pressed inline button: the customer's message is the button's value."""
+        query = payload["callback_query"]
+        if not isinstance(query, dict) or not isinstance(query.get("id"), str):
+            raise MalformedUpdate("'callback_query' is not a callback query")
+        if query.get("message") is not None:
+            _check_message(query["message"])
+        try:
+            update = telegram.Update.de_json(payload, self.bot)
+        except Exception as error:
+            raise MalformedUpdate(f"the callback query cannot be read: {error!r}") from error
+        callback = update.callback_query
+        if callback is None or not callback.data or callback.message is None:
+            return None  # a game button, or a message too old to carry its chat
+        sender = callback.from_user
+        return InboundMessage(
+            channel=ChannelName.TELEGRAM,
+            sender_id=str(callback.message.chat.id),
+            provider_message_id=f"update:{update.update_id}",
+            text=callback.data,
+            sent_at=now,
+            sender_name=sender.full_name if sender else None,
+            locale=(sender.language_code or None) if sender else None,
+        )
+
     async def _initialize(self) -> None:
         async with self._ready:
             if not self._initialized:
@@ -143,15 +186,18 @@ class TelegramAdapter:
 
     async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
         await self._initialize()
+        markup = keyboard(message.options)
+        pieces = split_text(message.text if markup is not None else render_text(message))
         ids = []
-        for piece in split_text(render_text(message)):
-            ids.append(str(await self._send_piece(recipient, piece)))
+        for number, piece in enumerate(pieces, start=1):
+            buttons = markup if number == len(pieces) else None
+            ids.append(str(await self._send_piece(recipient, piece, buttons)))
         return ",".join(ids)
 
-    async def _send_piece(self, chat_id: str, text: str) -> int:
+    async def _send_piece(self, chat_id: str, text: str, buttons: telegram.InlineKeyboardMarkup | None = None) -> int:
         for _ in range(3):
             try:
-                sent = await self.bot.send_message(chat_id=int(chat_id), text=text)
+                sent = await self.bot.send_message(chat_id=int(chat_id), text=text, reply_markup=buttons)
                 return sent.message_id
             except RetryAfter as error:
                 wait = error.retry_after

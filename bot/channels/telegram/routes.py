@@ -35,6 +35,11 @@ async def webhook(request: web.Request) -> web.Response:
     message = clean_inbound(parsed, shared.config.channels.max_text_chars) if parsed is not None else None
     if message is not None:
         await shared.pipeline.submit(message)
+    query = payload.get("callback_query")
+    if isinstance(query, dict) and isinstance(query.get("id"), str):
+        # A pressed button shows a spinner until answered: answered in the webhook's own answer
+        # (the Bot API runs a method given there), so the request path calls no provider.
+        return web.json_response({"method": "answerCallbackQuery", "callback_query_id": query["id"]})
     return web.json_response({"ok": True})
 
 

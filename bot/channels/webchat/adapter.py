@@ -10,12 +10,13 @@ import datetime as dt
 import json
 import uuid
 import weakref
+from collections.abc import Sequence
 from typing import Any
 
 from aiohttp import web
 
 from bot.channels.text_input import TextRejected, check_text
-from bot.core.messages import ChannelName, InboundMessage, Sender
+from bot.core.messages import ChannelName, InboundMessage, Option, Sender
 
 
 class FrameError(ValueError):
@@ -75,10 +76,12 @@ def message_frame(
     text: str,
     created_at: dt.datetime,
     provider_message_id: str | None = None,
+    options: Sequence[Option] = (),
 ) -> dict[str, Any]:
-    """The server frame for one stored message."""
+    """The server frame for one stored message; ``options`` become the widget's quick replies
+    (``{"label", "value"}``: a click sends the value as the customer's message)."""
     client_id = provider_message_id.split(":", 1)[1] if provider_message_id and ":" in provider_message_id else None
-    return {
+    frame: dict[str, Any] = {
         "type": "message",
         "id": str(message_id),
         "from": Sender(sender).value,
@@ -86,6 +89,9 @@ def message_frame(
         "ts": created_at.isoformat(),
         "client_id": client_id,
     }
+    if options:
+        frame["options"] = [{"label": option.label, "value": option.value} for option in options]
+    return frame
 
 
 class WebchatHub:

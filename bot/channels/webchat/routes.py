@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bot.channels.webchat.adapter import FrameError, message_frame, parse_frame, parse_message
+from bot.core.messages import options_from_json
 from bot.flows.complaint import Started
 from bot.keys import resources, webchat_hub
 from bot.storage import store
@@ -88,7 +89,14 @@ async def _history(request: web.Request, identity_id: int, after_id: int) -> lis
     async with resources(request).sessions() as session:
         messages = await session.run_sync(store.webchat_history, identity_id, after_id, HISTORY_LIMIT)
     return [
-        message_frame(message.id, message.sender, message.text, message.created_at, message.provider_message_id)
+        message_frame(
+            message.id,
+            message.sender,
+            message.text,
+            message.created_at,
+            message.provider_message_id,
+            options_from_json(message.options)[0],
+        )
         for message in messages
     ]
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.channels.base import render_text
 from bot.channels.text_input import clean_inbound
 from bot.channels.wechat.adapter import RequestRejected, WechatAdapter
+from bot.core.messages import OutboundMessage
 from bot.keys import channel_adapter, resources
 from bot.storage.deliveries import mark_sent_passively
 from bot.web.responses import json_error
@@ -55,7 +57,10 @@ async def push(request: web.Request) -> web.Response:
         return web.Response(text="success")
     ids = [reply.message_id for reply in replies]
     await shared.database.write(lambda session: mark_sent_passively(session, ids))
-    text = "\n\n".join(reply.text for reply in replies)
+    text = "\n\n".join(
+        render_text(OutboundMessage(reply.text, options=reply.options, options_text=reply.options_text))
+        for reply in replies
+    )
     return web.Response(text=adapter.passive_reply(xml, text, request.query, crypto), content_type="application/xml")
 
 

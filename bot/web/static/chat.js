@@ -180,10 +180,41 @@
       setTime(el, message.ts);
     } else {
       el = render(message.from, message.text, message.ts, message.id);
+      addOptions(el, message.options);
     }
     shown.set(message.id, el);
     place(el, id);
+    pruneOptions();
     if (follow) list.scrollTop = list.scrollHeight;
+  }
+
+  // Quick replies: the options a bot message offers, as buttons under it; a click sends the
+  // option's value as the customer's message. Only the newest message keeps its buttons.
+  function addOptions(el, options) {
+    if (!Array.isArray(options) || options.length === 0) return;
+    const group = document.createElement("div");
+    group.className = "msg-options";
+    group.setAttribute("role", "group");
+    for (const option of options) {
+      if (!option || typeof option.value !== "string") continue;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "msg-option";
+      button.textContent = typeof option.label === "string" ? option.label : option.value;
+      button.dataset.value = option.value;
+      button.addEventListener("click", () => {
+        group.remove();
+        send(option.value);
+      });
+      group.append(button);
+    }
+    el.append(group);
+  }
+
+  function pruneOptions() {
+    for (const group of list.querySelectorAll(".msg-options")) {
+      if (group.parentElement !== list.lastElementChild) group.remove();
+    }
   }
 
   function acked(clientId) {
@@ -219,6 +250,7 @@
     local.set(id, el);
     outbox.set(id, text);
     list.append(el);
+    pruneOptions();
     list.scrollTop = list.scrollHeight;
     transmit(id, text);
   }

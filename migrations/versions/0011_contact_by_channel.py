@@ -1,6 +1,6 @@
 """complaints.contact_by_channel: the customer refused a phone; contact them through the channel
 
-Revision ID: 0011_form
+Revision ID: 0011
 Revises: 0010
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_form"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,117 @@
+"""Closing the loop (seed 000 四(五) 跟踪总结): after a person resolved the case, a message saying
+the problem is not fixed reopens it at any step of the callback and is never a rating; a real
+rating is asked with options and a numbered answer picks one (issue 12 item 9)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.core.messages import Option
+from bot.flows.complaint import Resolved, Step, TimerKind
+from bot.flows.records import State
+from tests.flows.chat import Chat
+
+NOT_FIXED = [
+    "路灯还是没修好啊",
+    "等了两天还是没修好",
+    "根本没解决",
+    "又坏了",
+    "還是沒修好",
+    "路灯还是不亮,5号楼门口",
+    "still not fixed",
+    "It broke again after two days",
+]
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def _resolved(engine: ConversationEngine) -> Chat:
+    chat = Chat(engine)
+    chat.send("小区5号楼门口的路灯坏了一个星期了")
+    chat.send("13800138000")
+    chat.send("阳光花园5栋")
+    chat.send("对")
+    assert chat.steps[-1].handoff is not None
+    assert chat.send(Resolved()).state is State.RESOLVED
+    return chat
+
+
+def _asked(engine: ConversationEngine) -> tuple[Chat, Step]:
+    chat = _resolved(engine)
+    step = chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
+    assert chat.state is State.AWAIT_RATING
+    return chat, step
+
+
+def _assert_reopened(chat: Chat, step: Step, rating: int | None) -> None:
+    assert step.reopen and chat.state is State.HANDED_OFF
+    assert chat.phrase_ids(step)[0] == "satisfaction_reopened"
+    assert "satisfaction_ask_rating" not in chat.phrase_ids(step)
+    assert step.satisfaction is not None
+    assert (step.satisfaction.resolved, step.satisfaction.rating) == (False, rating)
+    assert step.complaint is not None  # promised again, with a concrete time
+    assert not chat.data.timers
+
+
+@pytest.mark.parametrize("text", NOT_FIXED)
+def test_not_fixed_instead_of_a_rating_reopens(engine: ConversationEngine, text: str) -> None:
+    chat, _ = _asked(engine)
+    _assert_reopened(chat, chat.send(text), rating=None)
+
+
+def test_not_fixed_before_the_callback_was_asked_reopens(engine: ConversationEngine) -> None:
+    chat = _resolved(engine)
+    _assert_reopened(chat, chat.send("路灯还是没修好啊"), rating=None)
+
+
+def test_not_fixed_after_the_rating_reopens_and_keeps_the_score(engine: ConversationEngine) -> None:
+    chat, _ = _asked(engine)
+    chat.send("4")
+    assert chat.state is State.AWAIT_COMMENT
+    _assert_reopened(chat, chat.send("刚才看了一下,路灯又不亮了"), rating=4)
+
+
+@pytest.mark.parametrize(("answer", "score"), [("5", 5), ("5分", 5), ("打五分吧", 5), ("两分", 2), ("4 stars", 4)])
+def test_a_real_rating_is_recorded(engine: ConversationEngine, answer: str, score: int) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send(answer)
+    assert chat.state is State.AWAIT_COMMENT and chat.data.rating == score
+    assert chat.phrase_ids(step) == ["satisfaction_ask_comment"]
+
+
+def test_a_score_and_a_comment_at_once_are_recorded_together(engine: ConversationEngine) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send("5分,师傅处理很及时")
+    assert chat.state is State.CLOSED
+    assert step.satisfaction is not None
+    assert (step.satisfaction.rating, step.satisfaction.comment) == (5, "师傅处理很及时")
+    assert chat.phrase_ids(step) == ["satisfaction_thanks"]
+
+
+@pytest.mark.parametrize("answer", ["等了两天", "5号楼", "好的", "两天了,师傅还没来"])
+def test_words_that_only_hold_a_digit_are_not_a_rating(engine: ConversationEngine, answer: str) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send(answer)
+    assert chat.state is State.AWAIT_RATING and chat.data.rating is None
+    assert chat.phrase_ids(step) == ["satisfaction_ask_rating"]
+
+
+def test_the_rating_is_asked_with_options_and_their_numbered_text(engine: ConversationEngine) -> None:
+    _, step = _asked(engine)
+    [question] = step.replies
+    assert question.options == tuple(Option(label=str(score), value=str(score)) for score in range(1, 6))
+    assert question.options_text == "(请回复数字1-5)"
+
+
+def test_a_number_picks_the_offered_option(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send("小区5号楼门口的路灯坏了一个星期了")
+    chat.send("13800138000")
+    step = chat.send("阳光花园5栋")
+    assert step.replies[-1].options_text == "请回复数字:\n1. 对\n2. 不对"
+    chat.send("1")  # the first option, "对"
+    assert chat.state is State.HANDED_OFF
