@@ -59,6 +59,8 @@ class ComplaintRecord:
     deadline_at: dt.datetime
     promised_hours: float
     counted_in_working_days: bool = False
+    says_hours: bool = False
+    """The promise may say "within N hours" (the due time is N wall-clock hours away, rounded)."""
 
 
 @dataclass(frozen=True, slots=True)
