@@ -30,6 +30,15 @@ class Grade(StrEnum):
     COMPLEX = "complex"
 
 
+class Clock(StrEnum):
+    """How the hours of an hour-based deadline are counted (``deadlines.yaml`` ``clock``)."""
+
+    WALL = "wall"
+    """Hours on the wall clock; a due time outside service hours moves to the next opening."""
+    BUSINESS_HOURS = "business_hours"
+    """Hours counted only within service hours on working days (nights, weekends and holidays skipped)."""
+
+
 class Signal(StrEnum):
     EMOTIONAL = "emotional"
     MEDIA_LEGAL = "media_legal"
@@ -151,6 +160,9 @@ class PhraseId(StrEnum):
     OPTIONS_RANGE = "options_range"
     OPTIONS_LIST = "options_list"
     OPTION_LINE = "option_line"
+    # issue 12 item 6: prepared customers (有备而来, seed 000 五(二)5)
+    PREPARED_ACKNOWLEDGE = "prepared_acknowledge"
+    PROMISE_CAREFUL = "promise_careful"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -162,6 +174,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.RESTATE_NAME: frozenset({"surname", "title"}),
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
     PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
+    PhraseId.PROMISE_CAREFUL: frozenset({"deadline"}),
     PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
@@ -243,9 +256,16 @@ class TimeWords(_Strict):
     today: str
     tomorrow: str
     day_after_tomorrow: str
-    date: str = Field(description="uses {month} and {day}")
+    """Empty: the day after tomorrow is said by its ``date``, as later days are."""
+    date: str = Field(description="uses {month}, {day}, {weekday} and {month_name}")
     time: str = Field(description="uses {period}, {hour} and {minute}")
     time_on_the_hour: str = Field(description="uses {period} and {hour}")
+    time_half_hour: str | None = Field(default=None, description="uses {period} and {hour}")
+    """How half past is said ("下午3点半前"); None: as any other minute."""
+    weekdays: list[str] = Field(default=[], description="Monday first")
+    """The {weekday} of ``date`` ("周五", "Friday"), Monday first; 7 names or none."""
+    month_names: list[str] = []
+    """The {month_name} of ``date`` ("December"), January first; 12 names or none."""
     combine: str = Field(description="uses {day} and {time}")
     twelve_hour: bool = True
     midnight_hour: int = Field(default=12, ge=0, le=12)
@@ -255,15 +275,20 @@ class TimeWords(_Strict):
     @model_validator(mode="after")
     def _placeholders(self) -> TimeWords:
         allowed = {
-            "date": {"month", "day"},
+            "date": {"month", "day", "weekday", "month_name"},
             "time": {"period", "hour", "minute"},
             "time_on_the_hour": {"period", "hour"},
+            "time_half_hour": {"period", "hour"},
             "combine": {"day", "time"},
         }
         for name, names in allowed.items():
-            used = {field for _, field, _, _ in string.Formatter().parse(getattr(self, name)) if field}
+            used = {field for _, field, _, _ in string.Formatter().parse(getattr(self, name) or "") if field}
             if used - names:
                 raise ValueError(f"{name}: unknown variables {sorted(used - names)}; allowed: {sorted(names)}")
+        if self.weekdays and len(self.weekdays) != 7:
+            raise ValueError("weekdays: give 7 names, Monday first")
+        if self.month_names and len(self.month_names) != 12:
+            raise ValueError("month_names: give 12 names, January first")
         return self
 
 
@@ -507,6 +532,9 @@ class DeadlineTable(_Strict):
     urgent_tiers: list[str] = []
     table: dict[Grade, dict[str, float]]
     overrides: list[DeadlineOverride] = []
+    clock: Clock = Clock.BUSINESS_HOURS
+    round_to_minutes: int = Field(default=30, ge=1, le=60)
+    """Promised times are rounded up to a whole step of this many minutes (30: "3点30分")."""
 
     @model_validator(mode="after")
     def _complete(self) -> DeadlineTable:
@@ -524,6 +552,8 @@ class DeadlineTable(_Strict):
         unknown = [tier for tier in self.urgent_tiers if tier not in self.tiers]
         if unknown:
             raise ValueError(f"urgent_tiers: unknown tiers {unknown}")
+        if 60 % self.round_to_minutes:
+            raise ValueError("round_to_minutes: must divide an hour (1, 5, 10, 15, 20, 30, 60 …)")
         return self
 
 
@@ -591,6 +621,13 @@ class Calendar(_Strict):
     def _weekdays(cls, value: list[int]) -> list[int]:
         if any(day < 1 or day > 7 for day in value):
             raise ValueError("weekdays are 1 (Monday) to 7 (Sunday)")
+        return value
+
+    @field_validator("business_hours")
+    @classmethod
+    def _opens_before_closing(cls, value: tuple[dt.time, dt.time]) -> tuple[dt.time, dt.time]:
+        if value[0] >= value[1]:
+            raise ValueError("business_hours: the opening time must come before the closing time")
         return value
 
 

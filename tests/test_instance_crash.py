@@ -151,7 +151,7 @@ async def test_a_killed_instances_message_runs_in_order_after_a_short_stall(
             sent = loop.time()
             await socket.send("对")
             try:
-                promise = await socket.until_bot_says("小时内", timeout=40)
+                promise = await socket.until_bot_says("给您明确的答复", timeout=40)
             except AssertionError:
                 raise AssertionError(f"no promise\n{_logs(instances)}") from None
             stall = loop.time() - sent

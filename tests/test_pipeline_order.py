@@ -89,7 +89,7 @@ async def test_a_message_drained_by_a_dead_instance_runs_before_the_later_one(
     assert state == "handed_off"
     assert kinds.index("area_received") < kinds.index("restated") < kinds.index("confirmed")
     restatement = await socket.until_bot_says(ADDRESS)
-    promise = await socket.until_bot_says("小时内")
+    promise = await socket.until_bot_says("给您明确的答复")
     assert socket.frames.index(restatement) < socket.frames.index(promise)
     await socket.close()
 

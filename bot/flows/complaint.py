@@ -294,8 +294,9 @@ class ComplaintFlow:
                 if turn.step.state in COLLECTING:
                     turn.arm_idle()
                 return
-            self._emotion_first(turn, signals)
+            first_reply = len(turn.step.replies)
             self._handlers[state](turn, text)
+            self._emotion_first(turn, signals, first_reply)
             if turn.step.state in COLLECTING:
                 turn.arm_idle()
             return
@@ -394,11 +395,24 @@ class ComplaintFlow:
         turn.say(PhraseId.CONSULTATION_TAKEN)
         self._open_ticket(turn, None, CONSULTATION_QUEUE, 2, "consultation")
 
-    def _emotion_first(self, turn: _Turn, signals: frozenset[Signal]) -> None:
+    def _emotion_first(self, turn: _Turn, signals: frozenset[Signal], first_reply: int) -> None:
+        """Emotion first, facts second (seed 000 五(二)): the apology for our error, else empathy;
+        then a prepared customer's knowledge and evidence are acknowledged (seed 000 五(二)5).
+        Said before this message's other replies (``first_reply`` on), after a greeting."""
+        phrases = []
         if Signal.STAFF_ERROR in signals:
-            turn.say(PhraseId.STAFF_ERROR_APOLOGY)
+            phrases.append(PhraseId.STAFF_ERROR_APOLOGY)
         elif Signal.EMOTIONAL in signals:
-            turn.say(PhraseId.EMPATHY)
+            phrases.append(PhraseId.EMPATHY)
+        if Signal.PREPARED in signals:
+            phrases.append(PhraseId.PREPARED_ACKNOWLEDGE)
+        replies = turn.step.replies
+        position = first_reply
+        while position < len(replies) and replies[position].phrase_id == PhraseId.GREETING_OPENING:
+            position += 1
+        replies[position:position] = [
+            OutboundMessage(text=turn.text(phrase), phrase_id=phrase.value) for phrase in phrases
+        ]
 
     # ------------------------------------------------------------------ the states
 
@@ -878,7 +892,7 @@ class ComplaintFlow:
             understood.grade is Grade.COMPLEX
             or self._rules.category(category).default_grade is Grade.COMPLEX
             or len(description) >= self._rules.complex_min_chars
-            or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL})
+            or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL, Signal.PREPARED})
         )
         return Classified(category, Grade.COMPLEX if complex_case else Grade.SIMPLE, frozenset(signals))
 
@@ -980,6 +994,7 @@ class ComplaintFlow:
             promised_hours=deadline.hours,
             counted_in_working_days=deadline.working_days is not None,
             contact_by_channel=data.contact_by_channel and not data.phone,
+            says_hours=deadline.says_hours,
         )
 
     def _priority(self, record: ComplaintRecord) -> int:
@@ -994,10 +1009,13 @@ class ComplaintFlow:
         deadline_text = describe_moment(
             record.deadline_at, turn.now, self._calendar.timezone, self._phrases.time_words(turn.locale)
         )
-        if record.counted_in_working_days:
-            turn.say(PhraseId.PROMISE_BY_DATE, deadline=deadline_text)
-        else:
+        if Signal.PREPARED in record.signals:
+            # 有备而来 (seed 000 五(二)5): 不要轻易承诺 — the process and the reply time, no outcome.
+            turn.say(PhraseId.PROMISE_CAREFUL, deadline=deadline_text)
+        elif record.says_hours:
             turn.say(PhraseId.PROMISE, hours=format_hours(record.promised_hours), deadline=deadline_text)
+        else:
+            turn.say(PhraseId.PROMISE_BY_DATE, deadline=deadline_text)
         turn.say(
             PhraseId.CASE_NUMBER,
             case_number=record.case_number,

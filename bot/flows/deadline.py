@@ -10,11 +10,15 @@ import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.config import Calendar, DeadlineRule, DeadlineTable, Grade, PhraseId, TimeWords
+from bot.config import Calendar, Clock, DeadlineRule, DeadlineTable, Grade, PhraseId, TimeWords
 
 
 class BusinessCalendar:
-    """Working days from the configured weekdays, holidays and make-up working days."""
+    """Working days (configured weekdays, holidays, make-up working days) and service hours.
+
+    Every question about which days are worked goes through :meth:`is_working_day`, so where the
+    holidays come from stays a matter of this class alone.
+    """
 
     def __init__(self, calendar: Calendar, timezone: ZoneInfo) -> None:
         self._calendar = calendar
@@ -59,6 +63,55 @@ class BusinessCalendar:
         opens, closes = self._calendar.business_hours
         return self.is_working_day(local.date()) and opens <= local.time() < closes
 
+    # ------------------------------------------------------------------ service hours as a clock
+
+    def _at(self, day: dt.date, time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, time, tzinfo=self.timezone)
+
+    def _next_opening(self, day: dt.date) -> dt.datetime:
+        """Opening time of the first working day after ``day``."""
+        day += dt.timedelta(days=1)
+        while not self.is_working_day(day):
+            day += dt.timedelta(days=1)
+        return self._at(day, self._calendar.business_hours[0])
+
+    def serving_at_or_after(self, moment: dt.datetime) -> dt.datetime:
+        """``moment`` when it falls within service hours (closing time included: a deadline may
+        be the close of the day), else the next opening."""
+        local = moment.astimezone(self.timezone)
+        opens, closes = self._calendar.business_hours
+        if self.is_working_day(local.date()):
+            if local.time() < opens:
+                return self._at(local.date(), opens)
+            if local.time() <= closes:
+                return local
+        return self._next_opening(local.date())
+
+    def add_service_hours(self, moment: dt.datetime, hours: float) -> dt.datetime:
+        """``hours`` counted only within service hours on working days, from ``moment``."""
+        remaining = dt.timedelta(hours=hours)
+        closes = self._calendar.business_hours[1]
+        current = self.serving_at_or_after(moment)
+        while True:
+            closing = self._at(current.date(), closes)
+            left_today = closing - current
+            if remaining <= left_today:
+                return current + remaining
+            remaining -= left_today
+            current = self._next_opening(current.date())
+
+    def round_up(self, moment: dt.datetime, minutes: int) -> dt.datetime:
+        """The first whole ``minutes`` step at or after ``moment`` (local time), but never past the
+        closing time that ``moment`` itself does not pass."""
+        local = moment.astimezone(self.timezone)
+        midnight = self._at(local.date(), dt.time(0, 0))
+        step = dt.timedelta(minutes=minutes)
+        rounded = midnight + step * math.ceil((local - midnight) / step)
+        closing = self._at(local.date(), self._calendar.business_hours[1])
+        if local <= closing < rounded:
+            return closing
+        return rounded
+
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
@@ -66,6 +119,9 @@ class Deadline:
     hours: float
     working_days: int | None = None
     """Set when the rule counts working days: the promise then names the day, not the hours."""
+    says_hours: bool = False
+    """The promise may say "within N hours": the due time is the standard's hours on the wall
+    clock, rounded up by less than one rounding step."""
 
 
 def _rule_for(table: DeadlineTable, grade: Grade, tier: str, category: str) -> DeadlineRule:
@@ -80,6 +136,19 @@ def _rule_for(table: DeadlineTable, grade: Grade, tier: str, category: str) -> D
     return DeadlineRule(hours=row.get(tier, row[table.default_tier]))
 
 
+def due_after(
+    start: dt.datetime, hours: float, clock: Clock, round_to_minutes: int, calendar: BusinessCalendar
+) -> dt.datetime:
+    """When ``hours`` from ``start`` are up, as promised: counted on the ``clock``, moved into
+    service hours and rounded up to a time a person says ("下午3点30分"). Never earlier than the
+    hours on the wall clock."""
+    if clock is Clock.BUSINESS_HOURS:
+        due = calendar.add_service_hours(start, hours)
+    else:
+        due = calendar.serving_at_or_after(start + dt.timedelta(hours=hours))
+    return calendar.round_up(due, round_to_minutes)
+
+
 def compute_deadline(
     now: dt.datetime,
     grade: Grade,
@@ -88,12 +157,18 @@ def compute_deadline(
     table: DeadlineTable,
     calendar: BusinessCalendar,
 ) -> Deadline:
-    """The promised reply time: the first matching override, else grade × tier hours."""
+    """The promised reply time: the first matching override, else grade × tier hours; inside
+    the service hours and rounded up (``table.clock``, ``table.round_to_minutes``)."""
     rule = _rule_for(table, grade, tier, category)
+    step = dt.timedelta(minutes=table.round_to_minutes)
     if rule.hours is not None:
-        return Deadline(due_at=now + dt.timedelta(hours=rule.hours), hours=rule.hours)
+        due = due_after(now, rule.hours, table.clock, table.round_to_minutes, calendar)
+        literal = due - (now + dt.timedelta(hours=rule.hours)) < step
+        return Deadline(due_at=due, hours=rule.hours, says_hours=table.clock is Clock.WALL and literal)
     assert rule.working_days is not None
-    due = calendar.add_working_days(now, rule.working_days)
+    due = calendar.round_up(
+        calendar.serving_at_or_after(calendar.add_working_days(now, rule.working_days)), table.round_to_minutes
+    )
     return Deadline(due_at=due, hours=(due - now).total_seconds() / 3600, working_days=rule.working_days)
 
 
@@ -102,7 +177,7 @@ def format_hours(hours: float) -> str:
 
 
 def describe_moment(moment: dt.datetime, now: dt.datetime, timezone: ZoneInfo, words: TimeWords) -> str:
-    """Say ``moment`` relative to ``now``: "明天下午3点前", "by 3:00 PM tomorrow".
+    """Say ``moment`` relative to ``now``: "明天下午3点前", "12月4日(周五)上午9点前", "by 3 pm tomorrow".
 
     Minutes are floored, so the time said is never later than the real deadline.
     """
@@ -113,10 +188,15 @@ def describe_moment(moment: dt.datetime, now: dt.datetime, timezone: ZoneInfo, w
         day = words.today
     elif offset == 1:
         day = words.tomorrow
-    elif offset == 2:
+    elif offset == 2 and words.day_after_tomorrow:
         day = words.day_after_tomorrow
     else:
-        day = words.date.format(month=local.month, day=local.day)
+        day = words.date.format(
+            month=local.month,
+            day=local.day,
+            weekday=words.weekdays[local.weekday()] if words.weekdays else "",
+            month_name=words.month_names[local.month - 1] if words.month_names else local.month,
+        )
     period = words.periods[0].word
     for candidate in words.periods:
         if candidate.starts <= local.time():
@@ -124,7 +204,9 @@ def describe_moment(moment: dt.datetime, now: dt.datetime, timezone: ZoneInfo, w
     hour = local.hour
     if words.twelve_hour:
         hour = hour % 12 or (words.midnight_hour if hour == 0 else 12)
-    if local.minute:
+    if local.minute == 30 and words.time_half_hour:
+        time = words.time_half_hour.format(period=period, hour=hour)
+    elif local.minute:
         time = words.time.format(period=period, hour=hour, minute=f"{local.minute:02d}")
     else:
         time = words.time_on_the_hour.format(period=period, hour=hour)

@@ -96,6 +96,8 @@ class ComplaintRecord:
     counted_in_working_days: bool = False
     contact_by_channel: bool = False
     """The customer refused a phone: contact them through the conversation's channel."""
+    says_hours: bool = False
+    """The promise may say "within N hours" (the due time is N wall-clock hours away, rounded)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from bot.core.phrases import Phrases
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import SUPERVISOR_QUEUE
-from bot.flows.deadline import BusinessCalendar, describe_moment, format_hours
+from bot.flows.deadline import BusinessCalendar, describe_moment, due_after, format_hours
 from bot.outbound.effects import Delivery, Effects, TimerSchedule
 from bot.outbound.outbox import add_customer_message
 from bot.promises.timers import CaseTimer, CaseTimerKind, next_follow_up
@@ -234,7 +234,8 @@ class Tracker:
         now: dt.datetime,
         status_on_commit: StatusOnCommit,
     ) -> Outcome:
-        """Move the open complaint's deadline ``hours`` later (from now, if it has passed); the
+        """Move the open complaint's deadline ``hours`` later (from now, if it has passed), counted
+        and rounded as promises are (``deadlines.yaml`` ``clock``, ``round_to_minutes``); the
         customer hears the waiting apology with the new time; reminder, apology and breach are re-armed.
 
         ``result`` is "missing" (no such conversation), "no complaint", "not open" or the new deadline.
@@ -248,7 +249,9 @@ class Tracker:
         if complaint.status not in store.OPEN_STATUSES:
             return Outcome("not open")
         previous = complaint.deadline_at or now
-        deadline = max(previous, now) + dt.timedelta(hours=hours)
+        table = self.config.deadlines
+        # The same clock and rounding as the first promise: the new time is one a person can keep.
+        deadline = due_after(max(previous, now), hours, table.clock, table.round_to_minutes, self.calendar)
         store.extend_deadline(session, complaint, deadline)
         effects = Effects(staff_events=[_refetch(conversation_id)])
         self._timeline(

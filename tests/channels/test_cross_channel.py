@@ -53,7 +53,7 @@ async def test_an_sms_from_the_phone_given_on_web_chat_sees_the_open_case(sms_se
 
     await eventually(told_the_case, timeout=15)
     reply = next(text for text in stub.texts_to(PHONE) if case_number in text)
-    assert "明天凌晨2点" in reply  # the promised time of the web chat complaint
+    assert "明天下午5点前" in reply  # the promised time of the web chat complaint
     async with resources(client.app).sessions() as session:
         customers = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
         channels = (await session.execute(select(ChannelIdentity.channel).order_by(ChannelIdentity.id))).scalars().all()

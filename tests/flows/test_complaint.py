@@ -113,40 +113,44 @@ def test_the_complaint_is_restated_for_confirmation(engine: ConversationEngine) 
     assert chat.phrase_ids(step) == ["restate", "confirm_question"]
 
 
-def test_confirmation_promises_hours_and_absolute_time_and_hands_off(engine: ConversationEngine) -> None:
+def test_confirmation_promises_a_time_inside_service_hours_and_hands_off(engine: ConversationEngine) -> None:
     chat = Chat(engine)
     complete_until_confirmation(chat)
     step = chat.send("对")
     text = chat.texts(step)
     assert chat.state is State.HANDED_OFF
-    # simple property complaint, standard tier: 12 hours from Monday 14:00 is Tuesday 02:00
-    assert "12小时内" in text
-    assert "明天凌晨2点前" in text
+    # simple property complaint, standard tier: 12 service hours (08:30–17:30) from Monday 14:00
+    # are 3.5 h on Monday and 8.5 h on Tuesday: Tuesday 17:00, said as seed 000 case 1 says it
+    assert "并在明天下午5点前给您明确的答复" in text
+    assert "小时内" not in text  # not "12小时内": the time is more than 12 wall-clock hours away
     assert step.complaint is not None
     assert re.fullmatch(r"TS20261123[0-9A-Z]{6}", step.complaint.case_number)
     assert step.complaint.case_number in text
     assert engine.config.service.work_number in text
-    assert step.complaint.deadline_at == MONDAY_2PM + dt.timedelta(hours=12)
+    assert step.complaint.deadline_at == dt.datetime(2026, 11, 24, 17, 0, tzinfo=SHANGHAI)
     assert step.complaint.confirmed
     assert step.handoff is not None and step.handoff.queue == "general"
     assert chat.phrase_ids(step)[-1] == "handoff_follow_up"
     assert [event.kind for event in step.audit][-3:] == ["classified", "promised", "handed_off"]
 
 
-def test_complex_complaints_get_24_hours(engine: ConversationEngine) -> None:
+def test_complex_complaints_get_24_service_hours(engine: ConversationEngine) -> None:
     chat = Chat(engine)
     complete_until_confirmation(chat, "卫生间水管漏水,墙面都渗水了")
     step = chat.send("是的")
     assert step.complaint is not None and step.complaint.grade == "complex"
-    assert "24小时内(明天下午2点前)" in chat.texts(step)
+    # Monday 3.5 h + Tuesday 9 h + Wednesday 9 h + Thursday 2.5 h: about the manuals' 三个工作日
+    assert "11月26日(周四)上午11点前" in chat.texts(step)
+    assert step.complaint.deadline_at == dt.datetime(2026, 11, 26, 11, 0, tzinfo=SHANGHAI)
 
 
 def test_vip_customers_get_a_tighter_deadline_and_urgent_priority(engine: ConversationEngine) -> None:
     chat = Chat(engine, customer=CustomerView(tier="vip"))
     complete_until_confirmation(chat)
     step = chat.send("对")
-    vip_hours = engine.config.deadlines.table[Grade.SIMPLE]["vip"]
-    assert f"{vip_hours:g}小时内" in chat.texts(step)
+    # 4 service hours from Monday 14:00: 3.5 h on Monday, half an hour on Tuesday
+    assert engine.config.deadlines.table[Grade.SIMPLE]["vip"] == 4
+    assert "明天上午9点前" in chat.texts(step)
     assert step.handoff is not None and step.handoff.priority == 0
 
 

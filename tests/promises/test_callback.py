@@ -149,8 +149,9 @@ async def test_not_resolved_reopens_the_case_with_its_owner(make_client: AppFact
     await socket.until_bot_says(ASK_RATING)
     await socket.send("电梯还是没解决,今天又停了")
     await socket.until_bot_says(REOPENED)
-    # Promised again with a concrete time: a repeat of the same problem is complex, 24 hours.
-    await socket.until_bot_says("24小时内(明天下午4点前)")
+    # Promised again with a concrete time: a repeat of the same problem is complex, 24 service
+    # hours from Monday 16:00 (1.5 h Monday, 9 h Tuesday and Wednesday, 4.5 h Thursday).
+    await socket.until_bot_says("并在11月26日(周四)下午1点前给您明确的答复")
     await socket.until(lambda frames: sum("我的工号是" in text for text in socket.bot_texts()) == 2)
 
     async def reopened() -> bool:
@@ -159,7 +160,7 @@ async def test_not_resolved_reopens_the_case_with_its_owner(make_client: AppFact
     await eventually(reopened)
     case = await complaint(client, conversation_id)
     assert (case.status, case.resolved_at) == ("open", None)
-    assert case.deadline_at == clock.now + dt.timedelta(hours=24)
+    assert case.deadline_at == clock.now + dt.timedelta(days=2, hours=21)
     # The new deadline is tracked like the first: at the new deadline the breach fires.
     assert await notifications(client, "deadline_breached") == []
     assert "reopened" in await timeline_kinds(client, conversation_id)
@@ -179,7 +180,7 @@ async def test_not_resolved_reopens_the_case_with_its_owner(make_client: AppFact
     await socket.until(lambda frames: any(f.get("from") == "agent" for f in frames))
     await settled(client, sockets=[socket])
     assert len(socket.bot_texts()) == replies_before
-    clock.advance(hours=24)
+    clock.advance(days=2, hours=21)
     await run_due(client)
     [breach] = await notifications(client, "deadline_breached")
     assert breach.conversation_id == conversation_id

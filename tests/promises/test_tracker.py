@@ -10,6 +10,7 @@ from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import HandoffTicket, Timer
 from tests.conftest import AppFactory, FixedClock
+from tests.flows.chat import SHANGHAI
 from tests.helpers import settled, timeline_kinds
 from tests.promises.support import (
     claim_and_resolve,
@@ -38,26 +39,31 @@ async def test_reminder_apology_and_breach_each_fire_at_their_time(make_client: 
     client = await make_client()
     conversation_id, socket = await promised_case(client)
     promised = await complaint(client, conversation_id)
-    assert promised.deadline_at == clock.now + dt.timedelta(hours=12)
+    # The stored deadline is the time the customer was promised: 12 service hours from Monday
+    # 14:00 are Tuesday 17:00 ("明天下午5点前"), 27 hours away; the timers count from it.
+    assert promised.deadline_at == clock.now + dt.timedelta(hours=27)
 
-    clock.advance(hours=5, minutes=59)
+    clock.advance(hours=13, minutes=29)
     await run_due(client)
     assert await notifications(client, "deadline_reminder") == []
 
-    clock.advance(minutes=1)  # half of the 12 hours: the waiting ticket's supervisors are reminded
+    clock.advance(minutes=1)  # half of the 27 hours: the waiting ticket's supervisors are reminded
     await run_due(client)
     [reminder] = await notifications(client, "deadline_reminder")
     assert reminder.audience == "role:supervisor" and reminder.conversation_id == conversation_id
     assert apologies(socket) == []
 
-    clock.advance(hours=3, minutes=36)  # 80 %: the customer hears the waiting apology with the time left
+    clock.advance(hours=8, minutes=6)  # 80 %: the customer hears the waiting apology with the time left
     await run_due(client)
     await socket.until(lambda frames: bool(apologies(socket)))
     [apology] = apologies(socket)
-    assert APOLOGY in apology and "2.4小时(明天凌晨2点前)" in apology, apology
+    assert APOLOGY in apology and "5.4小时(今天下午5点前)" in apology, apology
     assert (await complaint(client, conversation_id)).breached_at is None
 
-    clock.advance(hours=2, minutes=24)  # the deadline
+    clock.advance(hours=5, minutes=23)
+    await run_due(client)
+    assert await notifications(client, "deadline_breached") == []
+    clock.advance(minutes=1)  # the deadline
     await run_due(client)
     breached = await complaint(client, conversation_id)
     assert breached.breached_at == clock.now
@@ -81,7 +87,7 @@ async def test_the_owner_is_reminded_and_nothing_fires_once_resolved(
     client = await make_client()
     conversation_id, socket = await promised_case(client)
     headers, agent_id = await claim_case(client, conversation_id, "wang.agent")
-    clock.advance(hours=6)
+    clock.advance(hours=13, minutes=30)
     await run_due(client)
     [reminder] = await notifications(client, "deadline_reminder")
     assert reminder.audience == f"user:{agent_id}"
@@ -90,7 +96,7 @@ async def test_the_owner_is_reminded_and_nothing_fires_once_resolved(
         f"/api/conversations/{conversation_id}/resolve", json={"summary": "已修好"}, headers=headers
     )
     assert resolved.status == 200
-    clock.advance(hours=7)  # past the apology's time and the deadline
+    clock.advance(hours=14)  # past the apology's time and the deadline
     await run_due(client)
     await settled(client, sockets=[socket])
     assert not any(APOLOGY in text for text in system_texts(socket))
@@ -120,16 +126,18 @@ async def test_an_extension_rearms_the_timers_and_tells_the_customer_the_new_tim
         headers=headers,
     )
     assert extended.status == 200, await extended.text()
-    new_deadline = original + dt.timedelta(hours=12)  # 14:00 tomorrow
+    # 12 service hours more from Tuesday 17:00, as the first promise counts them: half an hour on
+    # Tuesday, 9 h on Wednesday, 2.5 h on Thursday
+    new_deadline = dt.datetime(2026, 11, 26, 11, 0, tzinfo=SHANGHAI)
     assert dt.datetime.fromisoformat((await extended.json())["deadline_at"]) == new_deadline
     await socket.until(lambda frames: bool(apologies(socket)))
     [apology] = apologies(socket)
-    assert APOLOGY in apology and "23小时(明天下午2点前)" in apology, apology
+    assert APOLOGY in apology and "68小时(11月26日(周四)上午11点前)" in apology, apology
 
     stored = await complaint(client, conversation_id)
     assert (stored.original_deadline_at, stored.deadline_at) == (original, new_deadline)
     view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
-    assert view["complaints"][0]["deadline_at"] == new_deadline.isoformat()
+    assert dt.datetime.fromisoformat(view["complaints"][0]["deadline_at"]) == new_deadline
     assert "deadline_extended" in await timeline_kinds(client, conversation_id)
 
     clock.now = original + dt.timedelta(minutes=1)  # the old deadline passes: no breach
@@ -151,7 +159,7 @@ async def test_timers_survive_a_redis_flush(make_client: AppFactory, clock: Fixe
     client = await make_client()
     conversation_id, socket = await promised_case(client)
     await resources(client.app).redis.flushdb()  # the due-timer set and the arq queue are gone
-    clock.advance(hours=12, minutes=1)
+    clock.advance(hours=27, minutes=1)
     assert await run_due(client) == 0  # nothing left in Redis to fire
     assert (await complaint(client, conversation_id)).breached_at is None
 

@@ -43,8 +43,8 @@ async def test_a_complaint_from_greeting_to_handoff(make_client: AppFactory) -> 
     restatement = await socket.until_bot_says("阳光花园3栋")
     assert "13800138000" in restatement["text"]
     await socket.send("对")
-    promise = await socket.until_bot_says("小时内")
-    assert "12小时内(明天凌晨2点前)" in promise["text"]
+    promise = await socket.until_bot_says("给您明确的答复")
+    assert "并在明天下午5点前给您明确的答复" in promise["text"]  # 12 service hours from Monday 14:00
     case_line = await socket.until_bot_says("TS20261123")
     await socket.close()
 

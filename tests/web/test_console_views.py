@@ -55,8 +55,9 @@ async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(
         await expect(complaint).to_contain_text("TS20261123")
         await expect(complaint).to_contain_text("物业服务")
         await expect(complaint).not_to_contain_text("[object")
-        # The clock stands at 14:00 Shanghai (06:00 UTC, 01:00 in New York); the promise is 12 hours.
-        await expect(complaint.locator("dd", has_text="2026-11-24 02:00")).to_have_count(1)
+        # The clock stands at 14:00 Shanghai (06:00 UTC, 01:00 in New York); the promise is 12
+        # service hours: 17:00 tomorrow.
+        await expect(complaint.locator("dd", has_text="2026-11-24 17:00")).to_have_count(1)
         await expect(agent.locator("#messages .from-customer").first).to_contain_text("2026-11-23 14:00")
         await expect(agent.locator("#timeline")).to_contain_text("2026-11-23 14:00")
         await expect(agent.locator("#conversation-meta")).to_contain_text("网页客服")
@@ -64,7 +65,7 @@ async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(
         await expect(agent.locator("#timeline")).not_to_contain_text("agent:")
 
         # Past the deadline, the manager's dashboard lists the case as breached, with its handler by name.
-        clock.advance(hours=13)
+        clock.advance(hours=28)
         manager = await staff_page(browser, str(client.make_url("/manager/")), "boss")
         breached = manager.locator("#dash-breached")
         await expect(breached).to_contain_text("TS20261123", timeout=10_000)
