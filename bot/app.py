@@ -25,6 +25,7 @@ from bot.resources import Resources, build_resources
 from bot.settings import Settings
 from bot.staff import api, auth, console, deliveries, rules_api, understanding_api
 from bot.staff import event_socket as events
+from bot.web.request_ids import request_ids
 from bot.web.security_headers import security_headers
 
 STUB_NUMBER = "10690000"
@@ -122,7 +123,7 @@ def create_app(
 
     A channel without its settings is off: its routes are not mounted (they answer 404).
     """
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[request_ids])
     config = config if config is not None else load_config(settings.config_dir)
     engine = engine if engine is not None else ConversationEngine(config)
     sms = _sms_gateway(app, settings)

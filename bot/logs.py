@@ -56,17 +56,40 @@ def configure_logging(
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("arq.worker").setLevel(logging.NOTSET if job_lines else logging.WARNING)
+    for name in ("alembic.runtime.plugins", "alembic.runtime.migration"):
+        alembic_logger = logging.getLogger(name)
+        alembic_logger.filters[:] = [_AlembicStartupNoise()]
+
+
+REQUEST_ID = "request_id"
+"""The key of a request's id on the request (set by the request id middleware) and in log lines."""
 
 
 class AccessLogger(AbstractAccessLogger):
-    """Access log without query strings: the web chat token travels as ``?token=``."""
+    """One structured line per request, without the query string (the web chat token travels
+    as ``?token=``)."""
+
+    def __init__(self, logger: logging.Logger, log_format: str) -> None:
+        super().__init__(logger, log_format)
+        self._log = structlog.get_logger("aiohttp.access")
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
-        self.logger.info(
-            "%s %s %s %s %.1fms",
-            request.remote,
-            request.method,
-            request.path,
-            response.status,
-            time * 1000,
+        self._log.info(
+            "http.request",
+            method=request.method,
+            path=request.path,
+            status=response.status,
+            duration_ms=round(time * 1000, 1),
+            request_id=request.get(REQUEST_ID),
+            remote=request.remote,
         )
+
+
+class _AlembicStartupNoise(logging.Filter):
+    """Alembic's start-up lines (plugins set up, the dialect in use) are debugging detail; the
+    migrations it runs stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "alembic.runtime.migration" and record.getMessage().startswith("Running "):
+            return True
+        return logging.getLogger().isEnabledFor(logging.DEBUG)

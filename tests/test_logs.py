@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import structlog
+from aiohttp import ClientSession, web
 from sqlalchemy import insert
 
 from bot.keys import resources
-from bot.logs import configure_logging
+from bot.logs import AccessLogger, configure_logging
+from bot.storage.migrate import upgrade
 from bot.storage.models import Message
+from bot.web.request_ids import request_ids
 from tests.conftest import AppFactory
 
 PHONE, TEXT = "13812345678", "我家电话13812345678,三号楼电梯坏了一整天"
@@ -82,3 +86,64 @@ async def test_phones_are_masked_and_message_text_dropped_unless_allowed(
     log.info("debugging", text=TEXT)
     line = json.loads(capsys.readouterr().err)
     assert line["text"] == TEXT.replace(PHONE, "138****5678")  # the text kept, the phone still masked
+
+
+def _json_lines(output: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+async def test_access_lines_are_structured_and_every_line_of_a_request_has_its_id(
+    configured_logs: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def handler(request: web.Request) -> web.Response:
+        structlog.get_logger("bot.staff.api").info("handled")
+        return web.json_response({})
+
+    app = web.Application(middlewares=[request_ids])
+    app.router.add_get("/api/thing", handler)
+    runner = web.AppRunner(app, access_log_class=AccessLogger)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    configured_logs(json_output=True)
+    try:
+        async with ClientSession() as http:
+            async with http.get(
+                f"http://127.0.0.1:{port}/api/thing?token=secret", headers={"X-Request-ID": "lb-42"}
+            ) as given:
+                assert given.headers["X-Request-ID"] == "lb-42"
+            async with http.get(f"http://127.0.0.1:{port}/api/thing", headers={"X-Request-ID": "no good!"}) as made:
+                made_up = made.headers["X-Request-ID"]
+            async with http.get(f"http://127.0.0.1:{port}/missing") as missing:
+                assert missing.status == 404
+                missing_id = missing.headers["X-Request-ID"]
+    finally:
+        await runner.cleanup()
+
+    assert made_up != "no good!" and len(made_up) == 16
+    lines = _json_lines(capsys.readouterr().err)
+    handled = [line for line in lines if line["event"] == "handled"]
+    assert [line["request_id"] for line in handled] == ["lb-42", made_up]
+    access = [line for line in lines if line["event"] == "http.request"]
+    assert [(line["method"], line["path"], line["status"], line["request_id"]) for line in access] == [
+        ("GET", "/api/thing", 200, "lb-42"),
+        ("GET", "/api/thing", 200, made_up),
+        ("GET", "/missing", 404, missing_id),
+    ]
+    assert all(isinstance(line["duration_ms"], float) for line in access)
+    assert "secret" not in json.dumps(lines)  # the query string (web chat tokens) is never logged
+
+
+def test_alembic_start_up_noise_is_debug_and_the_migrations_it_runs_are_shown(
+    configured_logs: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    configured_logs(json_output=True)
+    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}", "0002")
+    events = [line["event"] for line in _json_lines(capsys.readouterr().err)]
+    assert [event.split(",")[0] for event in events] == ["Running upgrade  -> 0001", "Running upgrade 0001 -> 0002"]
+
+    configured_logs(json_output=True, level=logging.DEBUG)
+    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}", "0003")
+    events = [line["event"] for line in _json_lines(capsys.readouterr().err)]
+    assert any(event.startswith("Context impl") for event in events)

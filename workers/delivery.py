@@ -65,6 +65,7 @@ async def deliver_message(ctx: Ctx, message_id: int) -> str:
         conversation_id = await session.run_sync(deliveries.conversation_of_message, message_id)
     if conversation_id is None:
         return "skipped"
+    structlog.contextvars.bind_contextvars(conversation_id=conversation_id)  # this job's task only
     lock, token, outcomes = redis_keys.delivery_lock(conversation_id), secrets.token_hex(8), []
     lock_ms = int(job_timeout(ctx) * 1000)
     while await _unfinished_ids(sessions, conversation_id, limit=1):

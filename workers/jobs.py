@@ -22,6 +22,7 @@ __all__ = ["MAX_DELIVERY_TRIES", "deliver_message", "fire_timer", "reconcile"]
 
 async def fire_timer(ctx: Ctx, conversation_id: int, kind: str, token: int) -> None:
     """A conversation timer is due: run it through the conversation's ordered inbox."""
+    structlog.contextvars.bind_contextvars(conversation_id=conversation_id)  # this job's task only
     pipeline = resources(ctx).pipeline
     await pipeline.push(conversation_id, [TimerFired(TimerKind(kind), token)])
     await pipeline.process_now([conversation_id])

@@ -47,6 +47,7 @@ from bot.flows.records import State, TimerChange
 from bot.handoff.routing import HandoffRouter
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
 from bot.promises.timers import CaseTimer
+from bot.storage import praise as praise_store
 from bot.storage import promises as promise_store
 from bot.storage import store
 from bot.storage.db import Database
@@ -515,18 +516,22 @@ class Pipeline:
             batch = _BatchWrites(self._engine.config.followups, self._router)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             pending = store.pending_inbound(session, newest)
-            finished = [
-                self._run_conversation(
-                    session,
-                    conversation,
-                    _in_order(items, pending.get(conversation_id, []), understood),
-                    now,
-                    batch,
-                    conversations,
-                )
-                for conversation_id, items in events.items()
-                if items and (conversation := conversations.get(conversation_id)) is not None
-            ]
+            finished: list[store.LoadedConversation] = []
+            for conversation_id, items in events.items():
+                conversation = conversations.get(conversation_id)
+                if not items or conversation is None:
+                    continue
+                with structlog.contextvars.bound_contextvars(conversation_id=conversation_id):
+                    finished.append(
+                        self._run_conversation(
+                            session,
+                            conversation,
+                            _in_order(items, pending.get(conversation_id, []), understood),
+                            now,
+                            batch,
+                            conversations,
+                        )
+                    )
             # Every conversation's state in one statement (once, though a reopened one may also
             # have run on its own); one an agent took over meanwhile loses the bot's replies.
             unique = list({conversation.id: conversation for conversation in finished}.values())
@@ -718,7 +723,7 @@ class _BatchWrites:
                 "complaint_id": complaint_id,
                 "kind": audit.kind,
                 "actor": "bot",
-                "detail": audit.detail,
+                "detail": self._credited(session, conversation.id, audit.kind, audit.detail, now),
                 "created_at": now,
             }
             for audit in step.audit
@@ -751,6 +756,17 @@ class _BatchWrites:
         if notified is not None:
             self.staff_events.append(notified)
         return linked.complaint_id
+
+    def _credited(
+        self, session: Session, conversation_id: int, kind: TimelineKind, detail: dict[str, Any], now: dt.datetime
+    ) -> dict[str, Any]:
+        """Praise is recorded for the agent it is for (seed 001 (15)), who is notified."""
+        if kind is not TimelineKind.SIDE_PRAISE:
+            return detail
+        username, event = praise_store.credit_praise(session, conversation_id, detail.get("text"), now)
+        if event is not None:
+            self.staff_events.append(event)
+        return {**detail, "staff": username} if username is not None else detail
 
     def drop_replies(self, conversation_id: int) -> None:
         self.dropped.add(conversation_id)

@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import resources
 from bot.outbound.effects import Effects
-from bot.staff import auth
 from bot.staff.accounts import Role
-from bot.staff.auth import api_error, requires
+from bot.staff.auth import requires
+from bot.staff.bodies import EmptyBody, ExtendBody, read_body
 from bot.storage import promises as promise_store
 from bot.storage.models import Complaint, Satisfaction
-
-MAX_EXTENSION_HOURS = 24 * 30
+from bot.web.openapi import documented
+from bot.web.responses import api_error
 
 
 def _conversation_id(request: web.Request) -> int:
@@ -28,6 +28,7 @@ def _conversation_id(request: web.Request) -> int:
 
 
 @requires(Role.SUPERVISOR, Role.MANAGER)
+@documented(body=ExtendBody)
 async def extend(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/extend`` {hours, reason}: a later deadline for the open complaint.
 
@@ -35,12 +36,8 @@ async def extend(request: web.Request) -> web.Response:
     time; the reminder, apology and breach timers are armed again for the new deadline.
     """
     conversation_id = _conversation_id(request)
-    payload = await auth.json_body(request)
-    hours, reason = payload.get("hours"), payload.get("reason")
-    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= MAX_EXTENSION_HOURS:
-        raise api_error(400, f"'hours' must be a number of hours above 0 and at most {MAX_EXTENSION_HOURS}")
-    if not isinstance(reason, str) or not reason.strip():
-        raise api_error(400, "'reason' must say why the deadline moves")
+    body = await read_body(request, ExtendBody)
+    hours, reason = body.hours, body.reason
     shared, staff = resources(request), request["staff"]
     tracker, gateway, now = shared.tracker, shared.gateway, shared.clock()
     outcome = await shared.database.write(
@@ -65,13 +62,14 @@ async def extend(request: web.Request) -> web.Response:
 
 
 @requires(Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+@documented(body=EmptyBody)
 async def confirm_resolved(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/confirm-resolved`` {}: the customer confirmed the resolution.
 
     The owner (or the agent who resolved it), a supervisor or a manager records it on the timeline.
     """
     conversation_id = _conversation_id(request)
-    await auth.json_body(request)
+    await read_body(request, EmptyBody)
     shared, staff = resources(request), request["staff"]
     tracker, now = shared.tracker, shared.clock()
     outcome = await shared.database.write(lambda session: tracker.confirm(session, conversation_id, staff, now))

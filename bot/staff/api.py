@@ -17,15 +17,18 @@ from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.promises import api as promises
-from bot.staff import auth, dashboard
+from bot.staff import api_document, auth, dashboard
 from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.staff.accounts import Role
-from bot.staff.auth import api_error, requires
+from bot.staff.auth import requires
+from bot.staff.bodies import NoteBody, ReplyBody, ResolveBody, TransferBody, read_body
 from bot.staff.deliveries import conversation_window
 from bot.storage import conversations, tickets
 from bot.storage import staff as staff_store
 from bot.storage.conversations import add_timeline_event
 from bot.storage.models import Conversation, Customer
+from bot.web.openapi import documented
+from bot.web.responses import api_error
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
@@ -156,13 +159,6 @@ async def conversation(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
-def _required_text(payload: dict[str, Any], field: str, explanation: str) -> str:
-    value = payload.get(field)
-    if not isinstance(value, str) or not value.strip():
-        raise api_error(400, f"'{field}' {explanation}")
-    return value
-
-
 def _int_id(request: web.Request) -> int:
     try:
         return int(request.match_info["id"])
@@ -171,6 +167,7 @@ def _int_id(request: web.Request) -> int:
 
 
 @requires(*STAFF)
+@documented(body=ReplyBody, status=201)
 async def reply(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/messages`` {text, override?}: the owning agent's reply.
 
@@ -181,11 +178,10 @@ async def reply(request: web.Request) -> web.Response:
     override, since they are an opinion and not the managers' list.
     """
     conversation_id = _int_id(request)
-    payload = await auth.json_body(request)
-    text = _required_text(payload, "text", "must be a non-empty string")
+    body = await read_body(request, ReplyBody)
+    text, override = body.text, body.override
     staff, shared = request["staff"], resources(request)
     guard_mode = shared.config.forbidden.agent_guard
-    override = payload.get("override") is True
     hit = shared.guard.check(text)
     if hit is None and not override and shared.guard_model is not None:
         hit = await shared.guard_model.check(text)
@@ -229,11 +225,12 @@ async def reply(request: web.Request) -> web.Response:
 
 
 @requires(*STAFF)
+@documented(body=NoteBody, status=201)
 async def add_note(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/notes`` {text}: an internal note, never sent to the customer
     (an agent: only on conversations they may read)."""
     conversation_id = _int_id(request)
-    text = _required_text(await auth.json_body(request), "text", "must be a non-empty string")
+    text = (await read_body(request, NoteBody)).text
     staff, now = request["staff"], resources(request).clock()
 
     def note(session: Session) -> Access:
@@ -268,6 +265,7 @@ def _raise_for(outcome: str, action: str) -> None:
 
 
 @requires(*STAFF)
+@documented(body=TransferBody, status=200)
 async def transfer(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/transfer`` {username} or {queue}: hand the case on, history kept.
 
@@ -275,9 +273,9 @@ async def transfer(request: web.Request) -> web.Response:
     until someone claims (the bot stays silent). Only the owner or a supervisor/manager may.
     """
     conversation_id = _int_id(request)
-    payload = await auth.json_body(request)
-    to_user, to_queue = payload.get("username"), payload.get("queue")
-    if (to_user is None) == (to_queue is None) or not isinstance(to_user or to_queue, str):
+    target = await read_body(request, TransferBody)
+    to_user, to_queue = target.username, target.queue
+    if (to_user is None) == (to_queue is None):
         raise api_error(400, "give exactly one of 'username' or 'queue'")
     known_queues = resources(request).config.handoff.queue_ids()
     if to_queue is not None and to_queue not in known_queues:
@@ -309,10 +307,11 @@ async def transfer(request: web.Request) -> web.Response:
 
 
 @requires(*STAFF)
+@documented(body=ResolveBody, status=200)
 async def resolve(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/resolve`` {summary}: the owner closes the case with a summary."""
     conversation_id = _int_id(request)
-    summary = _required_text(await auth.json_body(request), "summary", "must say how the complaint was resolved")
+    summary = (await read_body(request, ResolveBody)).summary
     staff, now = request["staff"], resources(request).clock()
 
     tracker = resources(request).tracker
@@ -348,4 +347,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/conversations/{id}/transfer", transfer)
     app.router.add_post("/api/conversations/{id}/resolve", resolve)
     promises.add_routes(app)
+    api_document.add_routes(app)
     dashboard.add_routes(app)

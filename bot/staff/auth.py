@@ -3,7 +3,6 @@ CSRF tokens, role checks, and a sign-in rate limited before any password is chec
 
 from __future__ import annotations
 
-import json
 import math
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,10 +18,13 @@ from redis.exceptions import RedisError
 from bot.core.clock import utc_now
 from bot.keys import resources
 from bot.staff.accounts import PasswordHashers, Role, authenticate
+from bot.staff.bodies import LoginBody, read_body
 from bot.staff.login_limit import LoginLimiter
 from bot.staff.sessions import StaffSessions
 from bot.storage.staff_sessions import SignedIn
 from bot.web.client_address import ClientAddresses
+from bot.web.openapi import ROLES, documented
+from bot.web.responses import api_error
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -47,20 +49,6 @@ class StaffAuth:
 
 
 staff_auth_key = web.AppKey("staff_auth", StaffAuth)
-
-
-def api_error(status: int, message: str) -> web.HTTPException:
-    error_class = {
-        400: web.HTTPBadRequest,
-        401: web.HTTPUnauthorized,
-        403: web.HTTPForbidden,
-        409: web.HTTPConflict,
-        404: web.HTTPNotFound,
-        415: web.HTTPUnsupportedMediaType,
-        429: web.HTTPTooManyRequests,
-        503: web.HTTPServiceUnavailable,
-    }[status]
-    return error_class(text=json.dumps({"error": message}, ensure_ascii=False), content_type="application/json")
 
 
 async def auth_context(app: web.Application) -> AsyncIterator[None]:
@@ -109,19 +97,10 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
             request["staff"] = {"id": signed_in.user_id, "username": signed_in.username, "role": signed_in.role}
             return await handler(request)
 
+        wrapper.__dict__[ROLES] = [role.value for role in roles]
         return wrapper
 
     return decorate
-
-
-async def json_body(request: web.Request) -> dict[str, Any]:
-    try:
-        payload = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise api_error(400, "the body must be JSON") from error
-    if not isinstance(payload, dict):
-        raise api_error(400, "the body must be a JSON object")
-    return payload
 
 
 def _same_site_origin(request: web.Request) -> bool:
@@ -137,6 +116,7 @@ def _same_site_origin(request: web.Request) -> bool:
     return urlsplit(origin).netloc == request.host
 
 
+@documented(body=LoginBody)
 async def login(request: web.Request) -> web.Response:
     """``POST /api/login`` {username, password} as JSON: sets a new session cookie (ending the one
     the browser had); 429 while the username or the address has failed too often; 503 (counting
@@ -145,10 +125,8 @@ async def login(request: web.Request) -> web.Response:
         raise api_error(415, "send the sign-in as Content-Type: application/json")
     if not _same_site_origin(request):
         raise api_error(403, "sign in from this site's own pages")
-    payload = await json_body(request)
-    username, password = payload.get("username"), payload.get("password")
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise api_error(400, "username and password are required")
+    credentials = await read_body(request, LoginBody)
+    username, password = credentials.username, credentials.password
     auth = request.app[staff_auth_key]
     address = auth.addresses.of(request)
     try:
@@ -211,4 +189,5 @@ async def logout(request: web.Request) -> web.Response:
 
 @requires()
 async def me(request: web.Request) -> web.Response:
+    """``GET /api/me``: the signed-in staff member (id, username, role) and the CSRF token."""
     return web.json_response(_me(request["signed_in"]))

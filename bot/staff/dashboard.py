@@ -11,12 +11,13 @@ from bot.config import DashboardSettings
 from bot.handoff.queue import WaitingTicket
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.staff.auth import api_error, requires
+from bot.staff.auth import requires
 from bot.staff.clusters import CLUSTER_ALERT, normalise_area
 from bot.storage import dashboard as dashboard_store
 from bot.storage import notifications as notification_store
 from bot.storage.models import Complaint
 from bot.storage.notifications import MANAGERS, user_audience
+from bot.web.responses import api_error
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 NOTIFICATIONS_LIMIT = 100

@@ -14,11 +14,12 @@ from bot.core.messages import ChannelName
 from bot.keys import resources
 from bot.outbound.gateway import DELIVER_JOB
 from bot.staff.accounts import Role
-from bot.staff.auth import api_error, requires
+from bot.staff.auth import requires
 from bot.storage.deliveries import claim_dead_letter, recent_dead_letters
 from bot.storage.models import Conversation, DeadLetter
 from bot.storage.reports import stored_report
 from bot.storage.windows import window_usage
+from bot.web.responses import api_error
 
 
 async def conversation_window(

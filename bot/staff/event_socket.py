@@ -34,8 +34,9 @@ from bot.core.clock import utc_now
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.staff.auth import COOKIE_NAME, api_error, requires, staff_auth_key
+from bot.staff.auth import COOKIE_NAME, requires, staff_auth_key
 from bot.storage.store import token_digest
+from bot.web.responses import api_error
 
 log = structlog.get_logger(__name__)
 

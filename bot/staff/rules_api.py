@@ -12,11 +12,13 @@ from bot.handoff import membership, rulebook
 from bot.keys import resources
 from bot.outbound.effects import Effects
 from bot.rules import RulesError, parse_rules
-from bot.staff import auth
 from bot.staff.accounts import Role
-from bot.staff.auth import api_error, requires
+from bot.staff.auth import requires
+from bot.staff.bodies import QueuesBody, RulesBody, read_body
 from bot.storage import staff as staff_store
 from bot.storage.models import User
+from bot.web.openapi import documented
+from bot.web.responses import api_error
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 SUPERVISION = (Role.SUPERVISOR, Role.MANAGER)
@@ -55,22 +57,18 @@ async def get_rules_version(request: web.Request) -> web.Response:
 
 
 @requires(Role.MANAGER)
+@documented(body=RulesBody)
 async def put_rules(request: web.Request) -> web.Response:
     """``PUT /api/rules`` {rules, note}: validate and store as the new version, in force at once.
 
     400 names the first problem's path (``rules[2].when.categories: unknown category 'xyz'``);
     409 when another manager saved at the same moment.
     """
-    payload = await auth.json_body(request)
-    app, staff = request.app, request["staff"]
+    given = await read_body(request, RulesBody)
+    app, staff, note = request.app, request["staff"], given.note
     config = resources(app).config
-    note = payload.get("note", "")
-    if not isinstance(note, str):
-        raise api_error(400, "note: must be a string")
-    if "rules" not in payload:
-        raise api_error(400, "rules: required (the whole ordered list of rules)")
     try:
-        rule_set = parse_rules(payload["rules"], config.rule_vocabulary())
+        rule_set = parse_rules(given.rules, config.rule_vocabulary())
     except RulesError as error:
         raise api_error(400, str(error)) from None
     now = resources(app).clock()
@@ -119,6 +117,7 @@ async def get_users(request: web.Request) -> web.Response:
 
 
 @requires(Role.MANAGER)
+@documented(body=QueuesBody)
 async def put_user_queues(request: web.Request) -> web.Response:
     """``PUT /api/users/{id}/queues`` {queues}: the queues an agent sees and claims from, at once."""
     try:
@@ -126,9 +125,9 @@ async def put_user_queues(request: web.Request) -> web.Response:
     except ValueError as error:
         raise api_error(404, "no such user") from error
     every_queue = resources(request).config.handoff.queue_ids()
-    payload = await auth.json_body(request)
+    given = await read_body(request, QueuesBody)
     try:
-        queues = membership.check_queue_ids(payload.get("queues"), every_queue)
+        queues = membership.check_queue_ids(list(given.queues), every_queue)
     except ValueError as error:
         raise api_error(400, f"queues: {error}") from None
 

@@ -5,20 +5,21 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.keys import resources
-from bot.staff import auth
 from bot.staff.accounts import Role
-from bot.staff.auth import api_error, requires
+from bot.staff.auth import requires
+from bot.staff.bodies import UnderstandBody, read_body
+from bot.web.openapi import documented
+from bot.web.responses import api_error
 
 
 @requires(Role.SUPERVISOR, Role.MANAGER)
+@documented(body=UnderstandBody)
 async def understand(request: web.Request) -> web.Response:
-    """``{"text": "...", "locale"?: "zh-CN" | "en"}`` → what the bot understands of it: locale,
-    intents, category, grade, signals and slots (as ``python -m bot understand`` prints)."""
+    """What the bot understands of a text: locale, intents, category, grade, signals and slots
+    (as ``python -m bot understand`` prints)."""
     shared = resources(request)
-    payload = await auth.json_body(request)
-    text, locale = payload.get("text"), payload.get("locale")
-    if not isinstance(text, str) or not text.strip():
-        raise api_error(400, "'text' must be a non-empty string")
+    body = await read_body(request, UnderstandBody)
+    text, locale = body.text, body.locale
     limit = shared.config.channels.max_text_chars
     if len(text) > limit:
         raise api_error(400, f"'text' is longer than {limit} characters")

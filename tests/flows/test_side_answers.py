@@ -40,6 +40,8 @@ def kinds(chat: Chat) -> list[TimelineKind]:
         ("请问服务中心在哪里?", "service_hall"),
         ("怎么报修", "how_to_report"),
         ("請問你們營業時間是幾點?", "business_hours"),
+        ("投诉一般多久能答复?", "reply_time"),
+        ("How long until you reply to a complaint?", "reply_time"),
     ],
 )
 def test_a_question_the_faq_answers_gets_its_answer_and_no_complaint(

@@ -56,6 +56,7 @@ class Route:
 ROUTES: list[Route] = [
     Route("POST", "/api/login", PUBLIC, 400, lambda case: {}),
     Route("GET", "/api/me", STAFF, 200),
+    Route("GET", "/api/openapi.json", STAFF, 200),
     Route("GET", "/api/queue", STAFF, 200),
     Route("GET", "/api/queues", STAFF, 200),
     Route("GET", "/api/phrases", STAFF, 200),

@@ -32,3 +32,15 @@ async def test_the_sites_that_may_frame_the_pages_are_a_setting(make_client: App
     assert "X-Frame-Options" not in response.headers
     denied = await (await make_client(auth=AuthSettings(frame_ancestors="'none'"))).get("/console/")
     assert denied.headers["X-Frame-Options"] == "DENY"
+
+
+async def test_every_answer_names_its_request_so_an_operator_can_find_its_log_lines(make_client: AppFactory) -> None:
+    client = await make_client()
+    ids = set()
+    for path in PAGES:
+        response = await client.get(path)
+        await response.read()
+        ids.add(response.headers["X-Request-ID"])
+    assert len(ids) == len(PAGES)  # one id per request
+    given = await client.get("/api/me", headers={"X-Request-ID": "nginx-7f3a"})
+    assert given.headers["X-Request-ID"] == "nginx-7f3a"  # a proxy's id is kept, so lines join up

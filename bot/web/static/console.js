@@ -33,12 +33,12 @@
   const NOTIFICATION_NAMES = {
     rule_supervisor: "需主管关注", rule_account_manager: "通知客户经理", routed_to_you: "转给您处理",
     deadline_reminder: "答复时限提醒", deadline_breached: "答复已超时", cluster_alert: "集中投诉预警",
-    daily_report: "日报", case_reopened: "投诉重新打开",
+    daily_report: "日报", case_reopened: "投诉重新打开", praise: "客户表扬",
     appeal: "客户申诉",
   };
   const DETAIL_NAMES = {
     case_number: "编号", category: "类别", tier: "客户类别", queue: "队列", priority: "优先级", reason: "原因",
-    rules: "规则", area: "区域", customers: "客户数", deadline_at: "时限", username: "客服",
+    rules: "规则", area: "区域", customers: "客户数", deadline_at: "时限", username: "客服", text: "内容",
   };
 
   const state = {

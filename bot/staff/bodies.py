@@ -1,0 +1,101 @@
+"""The staff API's request bodies as pydantic models: the handlers read their bodies with them,
+and the OpenAPI document (``GET /api/openapi.json``) describes the bodies from them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar
+
+from aiohttp import web
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
+from pydantic_core import ErrorDetails
+
+from bot.web.responses import api_error, json_body
+
+MAX_EXTENSION_HOURS = 24 * 30
+
+
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must be a non-empty string")
+    return value
+
+
+Text = Annotated[StrictStr, AfterValidator(_not_blank)]
+"""A string with something in it besides white space."""
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class LoginBody(Body):
+    username: StrictStr
+    password: StrictStr
+
+
+class ReplyBody(Body):
+    text: Text = Field(description="What the customer reads.")
+    override: StrictBool = Field(
+        default=False, description="Send although the guard flagged it (when the flag may be overridden)."
+    )
+
+
+class NoteBody(Body):
+    text: Text = Field(description="An internal note; never sent to the customer.")
+
+
+class TransferBody(Body):
+    """Exactly one of ``username`` (an agent, who owns it at once) or ``queue`` (a waiting ticket there)."""
+
+    username: StrictStr | None = None
+    queue: StrictStr | None = None
+
+
+class ResolveBody(Body):
+    summary: Text = Field(description="How the complaint was resolved.")
+
+
+class ExtendBody(Body):
+    hours: Annotated[float, Field(gt=0, le=MAX_EXTENSION_HOURS, strict=True)] = Field(
+        description="How many hours later the new deadline is."
+    )
+    reason: Text = Field(description="Why the deadline moves.")
+
+
+class EmptyBody(Body):
+    """``{}``: nothing to say besides the request itself."""
+
+
+class RulesBody(Body):
+    rules: list[Any] = Field(description="The whole ordered list of rules (see docs/api.md).")
+    note: StrictStr = Field(default="", description="What changed and why, for the version history.")
+
+
+class QueuesBody(Body):
+    queues: list[StrictStr] = Field(min_length=1, description="Queue ids from config/handoff.yaml.")
+
+
+class UnderstandBody(Body):
+    text: Text
+    locale: StrictStr | None = Field(default=None, description="A locale of config/phrases; the text's own by default.")
+
+
+BodyModel = TypeVar("BodyModel", bound=Body)
+
+
+def _problem(error: ErrorDetails) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "body"
+    context = error.get("ctx") or {}
+    message = str(context["error"]) if error["type"] == "value_error" and "error" in context else error["msg"]
+    return f"'{where}' {message[0].lower()}{message[1:]}" if message else f"'{where}' is not valid"
+
+
+async def read_body(request: web.Request, model: type[BodyModel]) -> BodyModel:
+    """The request's JSON body as ``model``; 400 naming the first field that is wrong."""
+    payload = await json_body(request)
+    try:
+        return model.model_validate(payload)
+    except ValidationError as error:
+        raise api_error(400, _problem(error.errors()[0])) from None

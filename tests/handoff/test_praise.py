@@ -1,0 +1,64 @@
+"""Praise is recorded for the staff it is for (seed 001 (15)): the agent who handled the
+customer's case sees it among their notifications, and the timeline names them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from bot.keys import resources
+from bot.storage.models import Conversation, TimelineEvent
+from tests.conftest import AppFactory
+from tests.helpers import ChatSocket, new_session, settled
+from tests.promises.support import claim_and_resolve, promised_case
+from tests.staff import sign_in
+
+PRAISE = "上次小王修路灯又快又好，态度也特别好，必须表扬一下!"
+PRAISE_ANSWER = "这是我们的工作职责"
+
+
+async def _praise_rows(client: Any) -> list[dict[str, Any]]:
+    async with resources(client.app).sessions() as session:
+        rows = await session.execute(select(TimelineEvent.detail).where(TimelineEvent.kind == "side_praise"))
+        return [dict(detail) for detail in rows.scalars()]
+
+
+async def test_praise_after_a_resolved_case_is_credited_to_the_agent_who_resolved_it(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    await claim_and_resolve(client, conversation_id, username="xiaowang")
+    await settled(client, sockets=[socket])
+    async with resources(client.app).sessions() as session, session.begin():
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id)
+            .values(status="closed", closed_at=resources(client.app).clock(), closed_reason="satisfaction_recorded")
+        )
+
+    # Days later the customer writes again, in a new conversation, to praise the repair.
+    await socket.send(PRAISE)
+    await socket.until_bot_says(PRAISE_ANSWER)
+    await settled(client, sockets=[socket])
+
+    assert await _praise_rows(client) == [{"text": PRAISE, "staff": "xiaowang"}]
+    await sign_in(client, "xiaowang")
+    listed = await (await client.get("/api/notifications")).json()
+    [praise] = [item for item in listed["notifications"] if item["kind"] == "praise"]
+    assert praise["detail"] == {"username": "xiaowang", "text": PRAISE}
+    await socket.close()
+
+
+async def test_praise_before_any_person_handled_a_case_is_kept_without_a_name(make_client: AppFactory) -> None:
+    client = await make_client()
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send(PRAISE)
+    await socket.until_bot_says(PRAISE_ANSWER)
+    await settled(client, sockets=[socket])
+
+    assert await _praise_rows(client) == [{"text": PRAISE}]
+    await socket.close()
