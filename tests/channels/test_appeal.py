@@ -87,7 +87,7 @@ async def test_an_sms_repeating_the_web_chat_case_is_an_appeal_with_the_original
     reply = await _until_texted(stub, "让您等了这么久")
 
     assert case_number in reply
-    assert "明天凌晨2点前" in reply  # the web chat case's deadline, 12 h from 14:00
+    assert "明天下午5点前" in reply  # the web chat case's deadline, 12 service hours from 14:00
     complaints = await _complaints(client)
     assert [c.case_number for c in complaints] == [case_number]  # no second case
     assert complaints[0].deadline_at == original.deadline_at
@@ -108,7 +108,7 @@ async def test_a_phone_typed_in_web_chat_links_to_the_sms_customers_open_case(sm
     client, stub = sms_setup
     await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
     case_number = await _only_case(client)
-    promised = next(text for text in stub.texts_to(PHONE) if "小时内" in text)
+    promised = next(text for text in stub.texts_to(PHONE) if "给您明确的答复" in text)
 
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
@@ -122,7 +122,7 @@ async def test_a_phone_typed_in_web_chat_links_to_the_sms_customers_open_case(sm
     await socket.close()
 
     assert case_number in frame["text"]
-    deadline = promised.split("(")[1].split(")")[0]  # e.g. 明天凌晨2点前
+    deadline = promised.split("并在")[1].split("给您")[0]  # e.g. 明天下午5点前
     assert deadline in frame["text"]
     assert [c.case_number for c in await _complaints(client)] == [case_number]
     [ticket] = await _tickets(client)

@@ -63,7 +63,7 @@ async def test_web_chat_status_while_waiting_with_an_agent_and_after_an_extensio
 
     # Waiting: the second customer is told the case number, the promised time and position 2.
     waiting = await ask(socket, STATUS_QUESTION, case_number)
-    assert "明天凌晨2点前" in waiting and "第2位" in waiting, waiting
+    assert "明天下午5点前" in waiting and "第2位" in waiting, waiting
     again = await ask(socket, "什么时候给我答复?", case_number)
     assert "第2位" in again, again
 
@@ -78,9 +78,9 @@ async def test_web_chat_status_while_waiting_with_an_agent_and_after_an_extensio
     claimed = await client.post(f"/api/tickets/{await ticket_of(client, second)}/claim", headers={"X-CSRF-Token": csrf})
     assert claimed.status == 200
     with_agent = await ask(socket, STATUS_QUESTION, "李娜")
-    assert case_number in with_agent and "明天凌晨2点前" in with_agent and "第2位" not in with_agent, with_agent
+    assert case_number in with_agent and "明天下午5点前" in with_agent and "第2位" not in with_agent, with_agent
 
-    # A supervisor extends the deadline by 12 hours: the status says so, with the new time.
+    # A supervisor extends the deadline by 12 service hours: the status says so, with the new time.
     await add_user(client, "zhou.supervisor", Role.SUPERVISOR)
     csrf = await sign_in(client, "zhou.supervisor")
     extended = await client.post(
@@ -90,7 +90,7 @@ async def test_web_chat_status_while_waiting_with_an_agent_and_after_an_extensio
     )
     assert extended.status == 200, await extended.text()
     after = await ask(socket, STATUS_QUESTION, "延长")
-    assert case_number in after and "明天下午2点前" in after and "李娜" in after, after
+    assert case_number in after and "11月26日(周四)上午11点前" in after and "李娜" in after, after
 
     # Every question reached the agent's view of the conversation.
     async with resources(client.app).sessions() as session:
@@ -171,7 +171,7 @@ async def test_sms_from_a_customer_with_an_open_case_gets_its_status_not_a_new_f
     await settled(client)
     texts = stub.texts_to(PHONE)
     status = [said for said in texts if case_number in said]
-    assert all("明天凌晨2点前" in said and "客服代表" in said for said in status), status
+    assert all("明天下午5点前" in said and "客服代表" in said for said in status), status
     # No new complaint form: nothing recorded as a description, no question for the address.
     assert not any("小区或地址" in said or "已记录" in said for said in texts), texts
     async with resources(client.app).sessions() as session:
@@ -198,4 +198,4 @@ async def test_sms_status_of_an_open_case_an_agent_took_names_the_agent(sms_setu
 
     await eventually(told, timeout=15)
     status = next(said for said in stub.texts_to(PHONE) if case_number in said)
-    assert "客服代表李娜" in status and "明天凌晨2点前" in status, status
+    assert "客服代表李娜" in status and "明天下午5点前" in status, status
