@@ -4,7 +4,9 @@
 # Alone it runs the embedded setup: SQLite and an embedded Redis under /app/var, the arq worker
 # in-process.   docker run -p 8080:8080 -v bot-var:/app/var complaint-bot
 # compose.yaml runs it in production shape instead (PostgreSQL, Redis, separate workers).
-ARG PYTHON_IMAGE=python:3.11-slim
+# Pinned: an exact version and the digest of its (multi-platform) image, so a rebuild gets the same
+# base. Move both together when upgrading (docs/operations.md, "Upgrading the image").
+ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm@sha256:65a93d69fa75478d554f4ad27c85c1e69fa184956261b4301ebaf6dbb0a3543d
 
 # ---------------------------------------------------------------------------- build
 FROM ${PYTHON_IMAGE} AS build
@@ -19,34 +21,32 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /app
 
-# Dependencies first (the runtime list from pyproject.toml, no dev extras): a cached layer.
-COPY pyproject.toml README.md ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
- && pip install -r /tmp/requirements.txt
+# Dependencies first, exactly as locked (versions and hashes; no dev tools): a cached layer.
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
 
-# The project itself. Editable on purpose: bot/settings.py finds config/, migrations/ and
-# alembic.ini next to the bot/ package (PROJECT_ROOT), which a site-packages install breaks.
+# The project itself, a regular (not editable) install: the wheel carries config/ and migrations/
+# (bot.defaults). Built with the locked setuptools, so nothing unpinned is fetched.
+COPY pyproject.toml setup.py README.md ./
 COPY bot/ bot/
 COPY workers/ workers/
-RUN pip install --no-deps -e . \
- && python -m compileall -q bot workers
+COPY config/ config/
+COPY migrations/ migrations/
+RUN pip install --no-deps --no-build-isolation . \
+ && python -m compileall -q /opt/venv/lib
 
 # ---------------------------------------------------------------------------- runtime
 FROM ${PYTHON_IMAGE}
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    BOT_CONFIG_DIR=/app/config \
     BOT_VAR_DIR=/app/var
 RUN groupadd --system --gid 10001 bot \
  && useradd --system --uid 10001 --gid bot --home-dir /app --no-create-home --shell /usr/sbin/nologin bot
 WORKDIR /app
+# Only the virtualenv: code, default configuration and migrations are all inside it. Mount your
+# own configuration and set BOT_CONFIG_DIR to use it instead of the shipped one.
 COPY --from=build /opt/venv /opt/venv
-COPY --from=build /app /app
-COPY alembic.ini ./
-COPY migrations/ migrations/
-COPY config/ config/
 # The only writable place: SQLite and the embedded Redis's append-only file (embedded mode).
 RUN mkdir -p /app/var && chown bot:bot /app/var
 USER bot

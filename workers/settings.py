@@ -23,6 +23,7 @@ from bot.outbound.gateway import DELIVER_JOB
 from bot.resources import Resources, build_resources, job_ctx, resources
 from bot.settings import Settings
 from workers.dead_letters import dead_lettered
+from workers.health import health_settings
 from workers.jobs import MAX_DELIVERY_TRIES, deliver_message, fire_timer, reconcile
 from workers.promises import fire_case_timer
 from workers.queue import announce_queue, detect_clusters, supervise
@@ -81,13 +82,12 @@ def _schedule(settings: Settings, config: ServiceConfig) -> dict[str, Any]:
 def worker_settings(settings: Settings, config: ServiceConfig, clock: Clock = utc_now) -> dict[str, Any]:
     """arq settings for a separate worker process (``run_worker(worker_settings(...))``): its
     ``on_startup`` builds the ``Resources`` jobs read through ``resources(ctx)``."""
-    if settings.redis_url is None:
-        raise ValueError("BOT_REDIS_URL is required for a separate worker process (e.g. redis://127.0.0.1:6379/0)")
+    health = health_settings(settings)
     pump: TimerPump | None = None
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         nonlocal pump
-        shared = await build_resources(settings, config, clock, redis=ctx["redis"], sms=settings.sms)
+        shared = await build_resources(settings, config, clock, redis=ctx["redis"])
         ctx.update(job_ctx(shared))
         pump = TimerPump(shared.redis, clock)
         pump.start()
@@ -101,7 +101,7 @@ def worker_settings(settings: Settings, config: ServiceConfig, clock: Clock = ut
         **_schedule(settings, config),
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
-        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        **health,
     }
 
 

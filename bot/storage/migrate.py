@@ -5,12 +5,14 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from bot.settings import PROJECT_ROOT
+from bot.defaults import migrations_dir
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    """Alembic's configuration for ``database_url``, on the migrations shipped with the package."""
+    scripts = migrations_dir()
+    config = Config(str(scripts / "alembic.ini"))
+    config.set_main_option("script_location", str(scripts))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 

@@ -1,0 +1,171 @@
+"""compose.yaml read as an operator's deployment: every command is one of this CLI's, every
+``BOT_*`` variable a setting the process reads, every dependency a service with a health check."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.__main__ import build_parser
+from bot.channels.registry import channels_off, sms_gateway
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+BOT_IMAGE = "complaint-bot:latest"
+
+
+class RecordingEnv(Mapping[str, str]):
+    """An environment that remembers every variable asked for."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.data = values
+        self.asked: set[str] = set()
+
+    def __getitem__(self, key: str) -> str:
+        self.asked.add(key)
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return self.data.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+# Each optional group configured, so that the variables read only then are asked for too.
+CONFIGURED = {
+    "BOT_SMS_ACCOUNT_SID": "AC" + "1" * 32,
+    "BOT_SMS_AUTH_TOKEN": "token",
+    "BOT_SMS_FROM": "10690000",
+    "BOT_SMS_API_BASE": "https://sms.example",
+    "BOT_TELEGRAM_TOKEN": "1:x",
+    "BOT_TELEGRAM_SECRET": "secret",
+    "BOT_WECHAT_TOKEN": "token",
+    "BOT_WECHAT_APPID": "wx1",
+    "BOT_WECHAT_SECRET": "secret",
+    "BOT_LLM_BASE_URL": "http://127.0.0.1:9/v1",
+    "BOT_LLM_MODEL": "m",
+}
+
+
+def known_variables() -> set[str]:
+    """The variables ``Settings.from_env`` reads, found by asking it."""
+    asked: set[str] = set()
+    for values in ({}, CONFIGURED):
+        env = RecordingEnv(values)
+        Settings.from_env(env)
+        asked |= env.asked
+    return asked
+
+
+def interpolate(value: object) -> str:
+    """Compose's ``${NAME:-default}`` with nothing set in the operator's shell."""
+    return re.sub(r"\$\{\w+(?::?-([^}]*))?\}", lambda match: match.group(1) or "", str(value))
+
+
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    return loaded
+
+
+def bot_services() -> dict[str, dict[str, Any]]:
+    return {name: service for name, service in compose()["services"].items() if service.get("image") == BOT_IMAGE}
+
+
+def environment(service: dict[str, Any]) -> dict[str, str]:
+    return {key: interpolate(value) for key, value in service.get("environment", {}).items()}
+
+
+def image_command() -> list[str]:
+    """The Dockerfile's ``CMD``: what a bot service without a ``command`` runs."""
+    lines = [line for line in (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines() if line.startswith("CMD ")]
+    command: list[str] = json.loads(lines[-1].removeprefix("CMD "))
+    return command
+
+
+def cli_arguments(command: list[str]) -> list[str]:
+    if command[:3] == ["python", "-m", "bot"]:
+        return command[3:]
+    assert command[0] == "complaint-bot", command
+    return command[1:]
+
+
+def test_the_bot_services_are_the_app_instances_the_workers_and_the_migration() -> None:
+    assert set(bot_services()) == {"migrate", "app1", "app2", "worker"}
+
+
+@pytest.mark.parametrize("name", ["migrate", "app1", "app2", "worker"])
+def test_each_bot_service_runs_a_command_of_this_cli(name: str) -> None:
+    service = bot_services()[name]
+    command = service.get("command", image_command())
+    arguments = build_parser().parse_args(cli_arguments(command))
+    expected = {"migrate": "migrate", "app1": "run", "app2": "run", "worker": "worker"}[name]
+    assert arguments.command == expected
+
+
+@pytest.mark.parametrize("name", ["migrate", "app1", "app2", "worker"])
+def test_every_bot_variable_in_compose_is_a_setting_and_parses(name: str) -> None:
+    env = environment(bot_services()[name])
+    unknown = {key for key in env if key.startswith("BOT_")} - known_variables()
+    assert not unknown, f"{name}: not settings: {sorted(unknown)}"
+    settings = Settings.from_env(env)
+    assert settings.redis_url and settings.database_url.startswith("postgresql+asyncpg://")
+    assert not settings.in_process_worker
+    assert not settings.sms_stub  # the stub lists every SMS unauthenticated: never in production
+
+
+def test_the_workers_read_the_same_environment_as_the_app_and_build_the_same_channels() -> None:
+    services = bot_services()
+    assert environment(services["worker"]) == environment(services["app1"]) == environment(services["app2"])
+    with_sms = {**environment(services["worker"]), **{k: v for k, v in CONFIGURED.items() if "_SMS_" in k}}
+    assert sms_gateway(Settings.from_env(with_sms)) is not None
+
+
+def test_without_a_gateway_compose_offers_no_sms_and_says_how_to_turn_it_on() -> None:
+    settings = Settings.from_env(environment(bot_services()["app1"]))
+    assert sms_gateway(settings) is None
+    assert "BOT_SMS_API_BASE" in channels_off(settings)["sms"]
+
+
+def test_every_dependency_is_a_service_and_waits_for_its_health_check_or_completion() -> None:
+    services = compose()["services"]
+    for name, service in services.items():
+        for dependency, condition in service.get("depends_on", {}).items():
+            assert dependency in services, f"{name} depends on a missing service {dependency}"
+            wanted = condition["condition"]
+            if dependency == "migrate":
+                assert wanted == "service_completed_successfully"
+            else:
+                assert wanted == "service_healthy", (name, dependency)
+                check = services[dependency].get("healthcheck", {})
+                uses_image_check = services[dependency].get("image") == BOT_IMAGE and not check
+                assert uses_image_check or (check.get("test") and not check.get("disable")), dependency
+
+
+def test_long_running_services_have_health_checks_and_the_workers_use_arqs_check() -> None:
+    services = compose()["services"]
+    for name, service in services.items():
+        if name == "migrate":
+            continue
+        check = service.get("healthcheck", {})
+        if service.get("image") == BOT_IMAGE and name != "worker":
+            assert not check, "app instances use the image's HEALTHCHECK (GET /healthz)"
+            continue
+        if name == "lb":
+            continue  # nginx: the apps behind it have theirs
+        assert check.get("test") and not check.get("disable"), name
+    test = services["worker"]["healthcheck"]["test"]
+    assert test[0] == "CMD"
+    arguments = build_parser().parse_args(cli_arguments(test[1:]))
+    assert (arguments.command, arguments.check) == ("worker", True)
+    assert "HEALTHCHECK" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
