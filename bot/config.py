@@ -156,6 +156,7 @@ class PhraseId(StrEnum):
     CONTACT_BY_CHANNEL = "contact_by_channel"
     PHONE_REASSURE = "phone_reassure"
     PHONE_NOT_NEEDED = "phone_not_needed"
+    HANDOFF_FOLLOW_UP_BY_CHANNEL = "handoff_follow_up_by_channel"
     # issue 12 item 9 (callback): options as numbered text on channels without buttons
     OPTIONS_RANGE = "options_range"
     OPTIONS_LIST = "options_list"

@@ -1043,7 +1043,7 @@ class ComplaintFlow:
         record = self._record(turn, confirmed=True)
         turn.say(PhraseId.CONFIRMED_THANKS)
         self._promise(turn, record)
-        turn.say(PhraseId.HANDOFF_FOLLOW_UP)
+        turn.say(PhraseId.HANDOFF_FOLLOW_UP_BY_CHANNEL if record.contact_by_channel else PhraseId.HANDOFF_FOLLOW_UP)
         queue = SUPERVISOR_QUEUE if set(record.signals) & ESCALATING_SIGNALS else GENERAL_QUEUE
         self._open_ticket(turn, record, queue, self._priority(record), "complaint")
 

@@ -189,6 +189,9 @@ def test_a_customer_who_refuses_a_phone_twice_is_not_asked_a_third_time(chat: Ch
     done = chat.send("对")
     assert done.complaint is not None
     assert done.complaint.contact_by_channel and done.complaint.contact_phone is None
+    # Nobody will phone them: the follow-up says the answer comes through this conversation.
+    assert "handoff_follow_up_by_channel" in chat.phrase_ids(done)
+    assert not any("保持电话畅通" in reply.text for reply in done.replies)
     assert asked(chat).count("ask_phone") + asked(chat).count("phone_reassure") == 2
     assert [event.kind for step in chat.steps for event in step.audit].count(TimelineKind.CONTACT_BY_CHANNEL) == 1
 
@@ -216,6 +219,7 @@ def test_a_phone_given_after_all_replaces_the_channel_contact(chat: Chat) -> Non
     assert "电话:13912345678" in restated(chat, step)
     done = chat.send("对")
     assert done.complaint is not None and not done.complaint.contact_by_channel
+    assert "handoff_follow_up" in chat.phrase_ids(done)
 
 
 # --------------------------------------------------------------------------- the restatement
