@@ -157,6 +157,12 @@ class PhraseId(StrEnum):
     PHONE_REASSURE = "phone_reassure"
     PHONE_NOT_NEEDED = "phone_not_needed"
     HANDOFF_FOLLOW_UP_BY_CHANNEL = "handoff_follow_up_by_channel"
+    # The labels of the choices offered (buttons, or numbered text), in the customer's language.
+    OPTION_YES = "option_yes"
+    OPTION_NO = "option_no"
+    OPTION_DESCRIPTION = "option_description"
+    OPTION_PHONE = "option_phone"
+    OPTION_AREA = "option_area"
     # issue 12 item 9 (callback): options as numbered text on channels without buttons
     OPTIONS_RANGE = "options_range"
     OPTIONS_LIST = "options_list"

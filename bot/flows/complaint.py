@@ -75,6 +75,11 @@ _SIDE_ANSWERS = {
 }
 """Side intents the bot answers (in this order of precedence) and the timeline row each leaves:
 praise before thanks (seed 001 (15): thanks get "不客气", further praise the praise answer)."""
+_CORRECTION_LABELS = {
+    "description": PhraseId.OPTION_DESCRIPTION,
+    "phone": PhraseId.OPTION_PHONE,
+    "area": PhraseId.OPTION_AREA,
+}
 _RECORDED_TEXT = frozenset({Intent.PRAISE, Intent.SUGGESTION})
 """Side intents whose words go on the timeline: praise for the staff it names, suggestions for
 the departments concerned (seed 001 (10), (15))."""
@@ -947,14 +952,14 @@ class ComplaintFlow:
         return turn.text(PhraseId.RESTATE_NAME, surname=surname, title=title)
 
     def _yes_no_options(self, turn: _Turn) -> tuple[Option, ...]:
-        yes = self._rules.intents[Intent.YES].keywords[0]
-        no = self._rules.intents[Intent.NO].keywords[0]
+        """Yes and no in the customer's language; pressed, each sends its own word."""
+        yes, no = turn.text(PhraseId.OPTION_YES), turn.text(PhraseId.OPTION_NO)
         return (Option(label=yes, value=yes), Option(label=no, value=no))
 
     def _ask_correction(self, turn: _Turn) -> None:
         options = tuple(
-            Option(label=keywords[1] if len(keywords) > 1 else keywords[0], value=keywords[0])
-            for keywords in self._rules.correction_fields.values()
+            Option(label=turn.text(_CORRECTION_LABELS[field_name]), value=keywords[0])
+            for field_name, keywords in self._rules.correction_fields.items()
         )
         turn.say(PhraseId.ASK_CORRECTION, options=options)
 

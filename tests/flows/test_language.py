@@ -92,3 +92,24 @@ def test_chinese_words_in_an_english_message_keep_the_conversation_english(engin
     step = chat.send("The street light near 阳光花园 building 3 is broken")
     assert step.locale is None and switches(step) == []
     assert chat.texts(step).endswith(said(engine, PhraseId.ASK_PHONE, "en"))
+
+
+def test_the_choices_offered_are_in_the_customers_language(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("The lift in building 5 has been broken for three days")
+    chat.send("13912345678")
+    restated = chat.send("Sunshine Garden building 5")
+    confirm = restated.replies[-1]
+    assert [(option.label, option.value) for option in confirm.options] == [("yes", "yes"), ("no", "no")]
+    choose = chat.send(confirm.options[1].value)  # the "no" button, pressed
+    assert [option.label for option in choose.replies[-1].options] == ["Description", "Contact phone", "Address/area"]
+
+    chinese = Chat(engine)
+    chinese.send(Started())
+    chinese.send("5号楼电梯坏了三天了")
+    chinese.send("13912345678")
+    confirm = chinese.send("阳光花园5栋").replies[-1]
+    assert [option.label for option in confirm.options] == ["对", "不对"]
+    done = chinese.send(confirm.options[0].value)
+    assert done.complaint is not None
