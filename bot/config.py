@@ -149,6 +149,7 @@ class PhraseId(StrEnum):
     ESCALATION_ASK_PHONE = "escalation_ask_phone"
     ESCALATION_PHONE_NOTED = "escalation_phone_noted"
     ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
+    APPEAL_LINKED_BY_PHONE = "appeal_linked_by_phone"
     # issue 12 item 5 (the form): a structured restatement, a refused phone
     RESTATE_PROBLEM = "restate_problem"
     RESTATE_NAME = "restate_name"

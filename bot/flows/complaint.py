@@ -575,6 +575,8 @@ class ComplaintFlow:
         open_case = turn.customer.open_case
         if open_case is None or Intent.STATUS_QUERY not in intents or Intent.COMPLAINT in intents:
             return False
+        if open_case.by_typed_phone:
+            return False
         if state not in (State.NEW, State.AWAIT_DESCRIPTION) or turn.step.data.description:
             return False
         if state is State.NEW:
@@ -765,7 +767,7 @@ class ComplaintFlow:
             organisation=service.organisation.get(turn.locale),
             work_number=service.work_number,
         )
-        open_case = customer.open_case
+        open_case = customer.open_case if customer.open_case and not customer.open_case.by_typed_phone else None
         if open_case is not None and not tell_open_case:
             turn.audit(TimelineKind.GREETED, open_case=open_case.case_number)
             return
@@ -1093,11 +1095,14 @@ class ComplaintFlow:
             case.deadline_at, turn.now, self._calendar.timezone, self._phrases.time_words(turn.locale)
         )
         overdue = case.deadline_at <= turn.now
-        turn.say(
-            PhraseId.APPEAL_LINKED_OVERDUE if overdue else PhraseId.APPEAL_LINKED,
-            case_number=case.case_number,
-            deadline=deadline,
-        )
+        if case.by_typed_phone:
+            turn.say(PhraseId.APPEAL_LINKED_BY_PHONE)
+        else:
+            turn.say(
+                PhraseId.APPEAL_LINKED_OVERDUE if overdue else PhraseId.APPEAL_LINKED,
+                case_number=case.case_number,
+                deadline=deadline,
+            )
         self._supervisor_will_call(turn)
         turn.step.appeal = AppealLink(
             case.case_number,

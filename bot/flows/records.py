@@ -64,6 +64,10 @@ class OpenCase:
     """Where it stands (None when storage did not look: the greeting needs only the number and time)."""
     category: str | None = None
     """What the case is about, to tell a repeat of it (an appeal) from a new problem."""
+    by_typed_phone: bool = False
+    """Another customer's case, found by a phone typed in this conversation: nothing shows the
+    phone is theirs, so its number, deadline and status are not told (the supervisor who calls
+    that phone checks)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -633,7 +633,7 @@ def _open_cases_by_phone(connection: Any, phones: set[str]) -> dict[str, list[tu
         return {}
     found: dict[str, list[tuple[int, int, OpenCase]]] = {}
     for position, row in enumerate(connection.execute(_OPEN_CASES_BY_PHONE, {"phones": sorted(phones)})):
-        case = OpenCase(row.case_number, row.deadline_at, category=row.category)
+        case = OpenCase(row.case_number, row.deadline_at, category=row.category, by_typed_phone=True)
         found.setdefault(row.phone, []).append((position, row.conversation_id, case))
     return found
 

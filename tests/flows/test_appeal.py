@@ -95,10 +95,22 @@ def test_a_phone_typed_later_links_once_storage_knows_its_case(engine: Conversat
     chat.send(Started())
     chat.send("小区路灯坏了好几天")
     chat.send("13800138000")
-    chat.customer = with_open_case()
+    chat.customer = CustomerView(open_case=OpenCase(CASE, DEADLINE, category="property_service", by_typed_phone=True))
     step = chat.send("阳光花园3栋")
-    assert chat.phrase_ids(step) == ["appeal_linked", "escalated_supervisor"]
+    assert chat.phrase_ids(step) == ["appeal_linked_by_phone", "escalated_supervisor"]
     assert step.appeal is not None and step.appeal.contact_phone == "13800138000"
+    # Anyone may type a phone: the case is linked for the supervisor, who calls that number,
+    # but its number and deadline are not told to whoever typed it.
+    assert CASE not in chat.texts(step) and "明天上午11点前" not in chat.texts(step)
+
+
+def test_the_status_of_a_case_found_by_a_typed_phone_is_not_told(engine: ConversationEngine) -> None:
+    stranger = CustomerView(open_case=OpenCase(CASE, DEADLINE, category="property_service", by_typed_phone=True))
+    chat = Chat(engine, customer=stranger)
+    greeting = chat.send(Started())
+    step = chat.send("我的投诉处理得怎么样了?")
+    said = chat.texts(greeting) + chat.texts(step)
+    assert CASE not in said and "status_answer" not in chat.phrase_ids(step)
 
 
 def test_a_repeat_without_the_open_case_is_a_complex_new_case(engine: ConversationEngine) -> None:
