@@ -143,6 +143,7 @@ class PhraseId(StrEnum):
     STATUS_DEADLINE = "status_deadline"
     STATUS_DEADLINE_EXTENDED = "status_deadline_extended"
     HANDOFF_ACK = "handoff_ack"
+    STATUS_NO_CASE = "status_no_case"
     # issue 12 item 3: appeals (申诉) and the supervisor's callback number
     APPEAL_LINKED = "appeal_linked"
     APPEAL_LINKED_OVERDUE = "appeal_linked_overdue"

@@ -572,15 +572,23 @@ class ComplaintFlow:
         gets that case's status, not a new complaint form (seed 000 四(五)2). True if handled.
 
         A message describing a problem as well is left to the complaint handling."""
-        open_case = turn.customer.open_case
-        if open_case is None or Intent.STATUS_QUERY not in intents or Intent.COMPLAINT in intents:
-            return False
-        if open_case.by_typed_phone:
+        if Intent.STATUS_QUERY not in intents or Intent.COMPLAINT in intents:
             return False
         if state not in (State.NEW, State.AWAIT_DESCRIPTION) or turn.step.data.description:
             return False
         if state is State.NEW:
             self._greet(turn, tell_open_case=False)
+        open_case = turn.customer.open_case
+        if open_case is None or open_case.by_typed_phone:
+            # Nothing of theirs on record here (a case may have come by phone or in person):
+            # say so, and how to find it, rather than open a complaint form on a question.
+            turn.say(PhraseId.STATUS_NO_CASE)
+            turn.audit(TimelineKind.STATUS_TOLD, case_number=None, stage="no_case")
+            # Looked up by a person, as an unanswered question is (seed 001 (16)), once they
+            # leave a phone.
+            turn.step.data.consultation = turn.understood.text if turn.understood is not None else ""
+            turn.step.state = State.AWAIT_DESCRIPTION
+            return True
         status = open_case.status or CaseStatus(
             CaseStage.WAITING, case_number=open_case.case_number, deadline_at=open_case.deadline_at
         )

@@ -146,3 +146,17 @@ def test_after_the_open_case_greeting_a_status_question_gets_the_status(engine: 
     step = chat.send("我的投诉怎么样了")
     assert chat.phrase_ids(step) == ["status_answer", "anything_else"]
     assert "第4位" in chat.texts(step)
+
+
+def test_a_status_question_with_no_case_on_record_is_looked_up_by_a_person(engine: ConversationEngine) -> None:
+    """Not a complaint form: the customer is told nothing is on record here and asked for the
+    case number or phone; with a phone, a person looks it up (the consultation queue)."""
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("我上个礼拜打电话投诉的事处理得怎么样了?")
+    assert chat.phrase_ids(step) == ["status_no_case"]
+    assert chat.state is State.AWAIT_DESCRIPTION and chat.data.description == []
+    step = chat.send("13800138000")
+    assert chat.phrase_ids(step) == ["consultation_taken"]
+    assert step.handoff is not None and step.handoff.queue == "consultation"
+    assert step.complaint is None
