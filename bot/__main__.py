@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from aiohttp import web
 
 from bot.config import ConfigError, load_config
+from bot.environment import BadEnvironment
 from bot.logs import AccessLogger, configure_logging
 from bot.settings import Settings
 
@@ -237,6 +238,7 @@ def _check_config(settings: Settings) -> int:
         print("\n".join(f"  {line}" for line in missed), file=sys.stderr)
         return 2
     print(f"configuration ok: {settings.config_dir} ({', '.join(config.phrases)})")
+    print("environment ok: every BOT_* variable set has a valid value")
     from bot.channels.registry import channels_off
 
     for channel, how in channels_off(settings).items():
@@ -273,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="health check (arq's --check): exit 0 when this host's worker is alive, 1 when not",
     )
     commands.add_parser("migrate", help="bring the database schema to the latest version")
-    commands.add_parser("check-config", help="validate the files in config/ and exit")
+    commands.add_parser("check-config", help="validate the BOT_* environment and the files in config/, and exit")
     understand = commands.add_parser(
         "understand", help="print what the bot understands of each text (JSON lines); stdin when no TEXT"
     )
@@ -304,7 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
 
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except BadEnvironment as error:
+        print(f"environment error:\n{error}", file=sys.stderr)
+        return 2
     if arguments.command == "run" or (arguments.command == "worker" and not arguments.check):
         in_app_worker = arguments.command == "run" and settings.in_process_worker
         configure_logging(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -12,7 +11,8 @@ from bot.channels.sms.adapter import SmsSettings
 from bot.channels.telegram.adapter import TelegramSettings
 from bot.channels.wechat.adapter import WechatSettings
 from bot.defaults import SOURCE_ROOT, config_dir, var_dir
-from bot.understanding.model_settings import RESPONSE_FORMATS, ModelSettings, ResponseFormat
+from bot.environment import Environment, proxy_list
+from bot.understanding.model_settings import ModelSettings
 
 # The channel settings are the adapters' own types; these names are the environment's view.
 SmsGatewaySettings = SmsSettings
@@ -23,20 +23,6 @@ PROJECT_ROOT = SOURCE_ROOT
 """The source checkout (tests and scripts); an installed package finds its files through ``bot.defaults``."""
 DEFAULT_CONFIG_DIR = config_dir()
 DEFAULT_VAR_DIR = var_dir()
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off"})
-
-
-def _flag(value: str | None, default: bool | None) -> bool | None:
-    """An environment flag, case-insensitive; unset or empty means ``default``."""
-    if value is None or not value.strip():
-        return default
-    folded = value.strip().lower()
-    if folded in _TRUE:
-        return True
-    if folded in _FALSE:
-        return False
-    raise ValueError(f"not a yes/no value: {value!r} (use 1/0, true/false, yes/no, on/off)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,31 +106,33 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
+        """The settings the ``BOT_*`` variables give (``environ`` None: the process environment);
+        raises ``BadEnvironment`` naming each wrong variable."""
+        env = Environment.read(environ)
         defaults = cls()
-        var_dir = Path(env.get("BOT_VAR_DIR", str(defaults.var_dir)))
+        var_dir = Path(env.var_dir) if env.var_dir else defaults.var_dir
         return cls(
-            database_url=env.get("BOT_DATABASE_URL", f"sqlite+aiosqlite:///{var_dir / 'bot.sqlite3'}"),
-            redis_url=env.get("BOT_REDIS_URL") or None,
-            config_dir=Path(env.get("BOT_CONFIG_DIR", str(defaults.config_dir))),
+            database_url=env.database_url or f"sqlite+aiosqlite:///{var_dir / 'bot.sqlite3'}",
+            redis_url=env.redis_url,
+            config_dir=Path(env.config_dir) if env.config_dir else defaults.config_dir,
             var_dir=var_dir,
-            host=env.get("BOT_HOST", defaults.host),
-            port=int(env.get("BOT_PORT", str(defaults.port))),
-            public_url=env.get("BOT_PUBLIC_URL") or None,
-            in_process_worker=bool(_flag(env.get("BOT_IN_PROCESS_WORKER"), default=True)),
-            log_json=bool(_flag(env.get("BOT_LOG_JSON"), default=False)),
-            log_message_text=bool(_flag(env.get("BOT_LOG_MESSAGE_TEXT"), default=False)),
-            auto_migrate=_flag(env.get("BOT_AUTO_MIGRATE"), default=None),
-            sms=_sms_from_env(env),
-            telegram=_telegram_from_env(env),
-            wechat=_wechat_from_env(env),
-            sms_stub=bool(_flag(env.get("BOT_SMS_STUB"), default=False)),
-            job_timeout=float(env.get("BOT_JOB_TIMEOUT") or defaults.job_timeout),
-            retry_backoff=float(env.get("BOT_RETRY_BACKOFF") or defaults.retry_backoff),
-            lock_ttl=float(env.get("BOT_LOCK_TTL") or defaults.lock_ttl),
-            db_lock_timeout=float(env.get("BOT_DB_LOCK_TIMEOUT") or defaults.db_lock_timeout),
-            auth=_auth_from_env(env),
-            llm=_llm_from_env(env),
+            host=env.host,
+            port=env.port,
+            public_url=env.public_url,
+            in_process_worker=env.in_process_worker,
+            log_json=env.log_json,
+            log_message_text=env.log_message_text,
+            auto_migrate=env.auto_migrate,
+            sms=_sms(env),
+            telegram=_telegram(env),
+            wechat=_wechat(env),
+            sms_stub=env.sms_stub,
+            job_timeout=env.job_timeout,
+            retry_backoff=env.retry_backoff,
+            lock_ttl=env.lock_ttl,
+            db_lock_timeout=env.db_lock_timeout,
+            auth=_auth(env),
+            llm=_llm(env),
         )
 
     def public_base(self) -> str:
@@ -155,92 +143,58 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _sms_from_env(env: Mapping[str, str]) -> SmsSettings | None:
-    names = ("BOT_SMS_ACCOUNT_SID", "BOT_SMS_AUTH_TOKEN", "BOT_SMS_FROM", "BOT_SMS_API_BASE")
-    values = [env.get(name, "").strip() for name in names]
-    if not any(values):
+def _sms(env: Environment) -> SmsSettings | None:
+    if not (env.sms_account_sid and env.sms_auth_token and env.sms_from and env.sms_api_base):
         return None
-    missing = [name for name, value in zip(names, values, strict=True) if not value]
-    if missing:
-        raise ValueError(f"SMS channel half configured: set {', '.join(missing)} too, or none of them")
-    account_sid, auth_token, from_number, api_base = values
-    return SmsSettings(account_sid, auth_token, from_number, api_base)
+    return SmsSettings(env.sms_account_sid, env.sms_auth_token, env.sms_from, env.sms_api_base)
 
 
-def _telegram_from_env(env: Mapping[str, str]) -> TelegramSettings | None:
-    token, secret = env.get("BOT_TELEGRAM_TOKEN", "").strip(), env.get("BOT_TELEGRAM_SECRET", "").strip()
-    if not token and not secret:
+def _telegram(env: Environment) -> TelegramSettings | None:
+    if not (env.telegram_token and env.telegram_secret):
         return None
-    if not (token and secret):
-        raise ValueError("Telegram half configured: set both BOT_TELEGRAM_TOKEN and BOT_TELEGRAM_SECRET")
-    return TelegramBotSettings(
-        token, secret, env.get("BOT_TELEGRAM_API_BASE", "").strip() or "https://api.telegram.org"
-    )
+    return TelegramBotSettings(env.telegram_token, env.telegram_secret, env.telegram_api_base)
 
 
-def _wechat_from_env(env: Mapping[str, str]) -> WechatSettings | None:
-    names = ("BOT_WECHAT_TOKEN", "BOT_WECHAT_APPID", "BOT_WECHAT_SECRET")
-    values = [env.get(name, "").strip() for name in names]
-    if not any(values):
+def _wechat(env: Environment) -> WechatSettings | None:
+    if not (env.wechat_token and env.wechat_appid and env.wechat_secret):
         return None
-    missing = [name for name, value in zip(names, values, strict=True) if not value]
-    if missing:
-        raise ValueError(f"WeChat half configured: set {', '.join(missing)} too, or none of them")
-    token, appid, secret = values
     return WechatSettings(
-        token,
-        appid,
-        secret,
-        aes_key=env.get("BOT_WECHAT_AES_KEY", "").strip() or None,
-        aes_key_previous=env.get("BOT_WECHAT_AES_KEY_PREVIOUS", "").strip() or None,
-        api_base=env.get("BOT_WECHAT_API_BASE", "").strip() or "https://api.weixin.qq.com",
-        signature_max_age_seconds=float(env.get("BOT_SIGNATURE_MAX_AGE_SECONDS") or 300),
+        env.wechat_token,
+        env.wechat_appid,
+        env.wechat_secret,
+        aes_key=env.wechat_aes_key,
+        aes_key_previous=env.wechat_aes_key_previous,
+        api_base=env.wechat_api_base,
+        signature_max_age_seconds=env.signature_max_age_seconds,
     )
 
 
-def _auth_from_env(env: Mapping[str, str]) -> AuthSettings:
-    defaults = AuthSettings()
-    proxies = tuple(part.strip() for part in env.get("BOT_TRUSTED_PROXIES", "").split(",") if part.strip())
-    for proxy in proxies:
-        ipaddress.ip_network(proxy, strict=False)  # a typo fails at start, not at the first sign-in
+def _auth(env: Environment) -> AuthSettings:
     return AuthSettings(
-        login_window=float(env.get("BOT_LOGIN_WINDOW") or defaults.login_window),
-        login_limit_per_user_address=int(
-            env.get("BOT_LOGIN_LIMIT_PER_USER_ADDRESS") or defaults.login_limit_per_user_address
-        ),
-        login_limit_per_address=int(env.get("BOT_LOGIN_LIMIT_PER_ADDRESS") or defaults.login_limit_per_address),
-        login_limit_per_user=int(env.get("BOT_LOGIN_LIMIT_PER_USER") or defaults.login_limit_per_user),
-        password_hash_threads=int(env.get("BOT_PASSWORD_HASH_THREADS") or defaults.password_hash_threads),
-        password_hash_queue=int(env.get("BOT_PASSWORD_HASH_QUEUE") or defaults.password_hash_queue),
-        session_max_age=float(env.get("BOT_SESSION_MAX_AGE") or defaults.session_max_age),
-        session_recheck_seconds=float(env.get("BOT_SESSION_RECHECK_SECONDS") or defaults.session_recheck_seconds),
-        cookie_secure=_flag(env.get("BOT_SESSION_COOKIE_SECURE"), default=None),
-        trusted_proxies=proxies,
-        frame_ancestors=env.get("BOT_FRAME_ANCESTORS", "").strip() or defaults.frame_ancestors,
+        login_window=env.login_window,
+        login_limit_per_user_address=env.login_limit_per_user_address,
+        login_limit_per_address=env.login_limit_per_address,
+        login_limit_per_user=env.login_limit_per_user,
+        password_hash_threads=env.password_hash_threads,
+        password_hash_queue=env.password_hash_queue,
+        session_max_age=env.session_max_age,
+        session_recheck_seconds=env.session_recheck_seconds,
+        cookie_secure=env.session_cookie_secure,
+        trusted_proxies=proxy_list(env.trusted_proxies),
+        frame_ancestors=env.frame_ancestors,
     )
 
 
-def _llm_from_env(env: Mapping[str, str]) -> ModelSettings | None:
-    base_url, model = env.get("BOT_LLM_BASE_URL", "").strip(), env.get("BOT_LLM_MODEL", "").strip()
-    if not base_url and not model:
+def _llm(env: Environment) -> ModelSettings | None:
+    if not (env.llm_base_url and env.llm_model):
         return None
-    if not (base_url and model):
-        raise ValueError("language model half configured: set both BOT_LLM_BASE_URL and BOT_LLM_MODEL, or neither")
-    defaults = ModelSettings(base_url, model)
     return ModelSettings(
-        base_url=base_url,
-        model=model,
-        api_key=env.get("BOT_LLM_API_KEY", "").strip() or None,
-        timeout_seconds=float(env.get("BOT_LLM_TIMEOUT_SECONDS") or defaults.timeout_seconds),
-        max_concurrency=int(env.get("BOT_LLM_MAX_CONCURRENCY") or defaults.max_concurrency),
-        breaker_failures=int(env.get("BOT_LLM_BREAKER_FAILURES") or defaults.breaker_failures),
-        breaker_open_seconds=float(env.get("BOT_LLM_BREAKER_OPEN_SECONDS") or defaults.breaker_open_seconds),
-        response_format=_response_format(env.get("BOT_LLM_RESPONSE_FORMAT", "").strip() or defaults.response_format),
+        base_url=env.llm_base_url,
+        model=env.llm_model,
+        api_key=env.llm_api_key,
+        timeout_seconds=env.llm_timeout_seconds,
+        max_concurrency=env.llm_max_concurrency,
+        breaker_failures=env.llm_breaker_failures,
+        breaker_open_seconds=env.llm_breaker_open_seconds,
+        response_format=env.llm_response_format,
     )
-
-
-def _response_format(value: str) -> ResponseFormat:
-    for option in RESPONSE_FORMATS:
-        if option == value:
-            return option
-    raise ValueError(f"BOT_LLM_RESPONSE_FORMAT: {value!r} is not one of {', '.join(RESPONSE_FORMATS)}")

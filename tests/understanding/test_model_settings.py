@@ -51,9 +51,9 @@ def test_every_setting_is_read() -> None:
     [
         ({"BOT_LLM_BASE_URL": "http://localhost:11434/v1"}, "half configured"),
         ({"BOT_LLM_MODEL": "qwen2.5:7b"}, "half configured"),
-        ({"BOT_LLM_TIMEOUT_SECONDS": "0"}, "timeout"),
-        ({"BOT_LLM_MAX_CONCURRENCY": "0"}, "concurrency"),
-        ({"BOT_LLM_BREAKER_FAILURES": "0"}, "failures"),
+        ({"BOT_LLM_TIMEOUT_SECONDS": "0"}, "BOT_LLM_TIMEOUT_SECONDS: Input should be greater than 0"),
+        ({"BOT_LLM_MAX_CONCURRENCY": "0"}, "BOT_LLM_MAX_CONCURRENCY: Input should be greater than or equal to 1"),
+        ({"BOT_LLM_BREAKER_FAILURES": "0"}, "BOT_LLM_BREAKER_FAILURES"),
         ({"BOT_LLM_RESPONSE_FORMAT": "xml"}, "BOT_LLM_RESPONSE_FORMAT"),
     ],
 )

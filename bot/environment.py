@@ -1,0 +1,149 @@
+"""The ``BOT_*`` environment variables, read and typed by pydantic-settings.
+
+Every field's alias is its variable, so a wrong value is reported by the variable's name
+(``BOT_PORT: Input should be a valid integer … (got 'eighty')``). Empty variables count as unset.
+``bot.settings.Settings.from_env`` turns this into the settings passed down.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.understanding.model_settings import ResponseFormat
+
+PREFIX = "BOT_"
+
+
+class BadEnvironment(ValueError):
+    """The environment has wrong values; the message names each variable and what is wrong."""
+
+
+_GROUPS = {
+    "SMS channel": ("BOT_SMS_ACCOUNT_SID", "BOT_SMS_AUTH_TOKEN", "BOT_SMS_FROM", "BOT_SMS_API_BASE"),
+    "Telegram": ("BOT_TELEGRAM_TOKEN", "BOT_TELEGRAM_SECRET"),
+    "WeChat": ("BOT_WECHAT_TOKEN", "BOT_WECHAT_APPID", "BOT_WECHAT_SECRET"),
+    "language model": ("BOT_LLM_BASE_URL", "BOT_LLM_MODEL"),
+}
+"""Variables that only work together: all of a group or none."""
+
+
+class Environment(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, env_ignore_empty=True, extra="ignore", frozen=True, str_strip_whitespace=True
+    )
+
+    database_url: str | None = None
+    redis_url: str | None = None
+    config_dir: str | None = None
+    var_dir: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    public_url: str | None = None
+    in_process_worker: bool = True
+    log_json: bool = False
+    log_message_text: bool = False
+    auto_migrate: bool | None = None
+    sms_stub: bool = False
+    job_timeout: float = Field(300.0, gt=0)
+    retry_backoff: float = Field(2.0, gt=0)
+    lock_ttl: float = Field(5.0, gt=0)
+    db_lock_timeout: float = Field(30.0, gt=0)
+
+    sms_account_sid: str | None = None
+    sms_auth_token: str | None = None
+    sms_from: str | None = None
+    sms_api_base: str | None = None
+
+    telegram_token: str | None = None
+    telegram_secret: str | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+
+    wechat_token: str | None = None
+    wechat_appid: str | None = None
+    wechat_secret: str | None = None
+    wechat_aes_key: str | None = None
+    wechat_aes_key_previous: str | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    signature_max_age_seconds: float = Field(300.0, gt=0)
+
+    login_window: float = Field(15 * 60.0, gt=0)
+    login_limit_per_user_address: int = Field(5, ge=1)
+    login_limit_per_address: int = Field(20, ge=1)
+    login_limit_per_user: int = Field(50, ge=1)
+    password_hash_threads: int = Field(1, ge=1)
+    password_hash_queue: int = Field(16, ge=0)
+    session_max_age: float = Field(12 * 3600.0, gt=0)
+    session_recheck_seconds: float = Field(60.0, gt=0)
+    session_cookie_secure: bool | None = None
+    trusted_proxies: str = ""
+    """Comma-separated networks (CIDR)."""
+    frame_ancestors: str = "'self'"
+
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_seconds: float = Field(2.0, gt=0)
+    llm_max_concurrency: int = Field(4, ge=1)
+    llm_breaker_failures: int = Field(5, ge=1)
+    llm_breaker_open_seconds: float = Field(30.0, gt=0)
+    llm_response_format: ResponseFormat = "json_object"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for proxy in proxy_list(value):
+            ipaddress.ip_network(proxy, strict=False)  # a typo fails at start, not at the first sign-in
+        return value
+
+    @model_validator(mode="after")
+    def _groups_whole(self) -> Environment:
+        for group, names in _GROUPS.items():
+            given = [name for name in names if getattr(self, _field(name))]
+            if given and len(given) < len(names):
+                missing = ", ".join(name for name in names if name not in given)
+                raise ValueError(f"{group} half configured: set {missing} too, or none of them")
+        return self
+
+    @classmethod
+    def variables(cls) -> frozenset[str]:
+        """Every variable read."""
+        return frozenset(PREFIX + name.upper() for name in cls.model_fields)
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str] | None = None) -> Environment:
+        """The process environment (``environ`` None) or the given variables, validated."""
+        try:
+            if environ is None:
+                return cls()
+            given = {
+                _field(name): value
+                for name, value in environ.items()
+                if name.startswith(PREFIX) and _field(name) in cls.model_fields and value.strip()
+            }
+            return cls.model_validate(given)
+        except ValidationError as error:
+            raise BadEnvironment(describe(error)) from None
+
+
+def _field(variable: str) -> str:
+    return variable.removeprefix(PREFIX).lower()
+
+
+def proxy_list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def describe(error: ValidationError) -> str:
+    """One line per problem, each naming its variable."""
+    lines = []
+    for problem in error.errors():
+        location = [str(part) for part in problem["loc"]]
+        variable = PREFIX + location[0].upper() if location else "environment"
+        given = f" (got {problem['input']!r})" if location and isinstance(problem.get("input"), str) else ""
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"{variable}: {message}{given}" if location else message)
+    return "\n".join(lines)
