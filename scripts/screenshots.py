@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import create_app  # noqa: E402
 from bot.core.clock import utc_now  # noqa: E402
-from bot.keys import database_key  # noqa: E402
+from bot.keys import resources  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.staff.accounts import Role, create_user  # noqa: E402
 from bot.storage import migrate  # noqa: E402
@@ -103,7 +103,7 @@ async def run(out: Path) -> None:
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         url = f"http://127.0.0.1:{port}"
-        database = app[database_key]
+        database = resources(app).database
         try:
 
             def users(session: Session) -> None:
