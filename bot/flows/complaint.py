@@ -254,6 +254,7 @@ class ComplaintFlow:
         understood = turn.understood
         intents = understood.intents if understood is not None else frozenset()
         signals = understood.signals if understood is not None else frozenset()
+        turn.earlier_signals = frozenset(data.signals)
         if signals:
             data.signals = tuple(sorted(set(data.signals) | signals))
             turn.audit(TimelineKind.SIGNALS_DETECTED, signals=sorted(s.value for s in signals))
@@ -409,8 +410,8 @@ class ComplaintFlow:
             phrases.append(PhraseId.STAFF_ERROR_APOLOGY)
         elif Signal.EMOTIONAL in signals:
             phrases.append(PhraseId.EMPATHY)
-        if Signal.PREPARED in signals:
-            phrases.append(PhraseId.PREPARED_ACKNOWLEDGE)
+        if Signal.PREPARED in signals and Signal.PREPARED not in turn.earlier_signals:
+            phrases.append(PhraseId.PREPARED_ACKNOWLEDGE)  # once: repeated, it would sound rote
         replies = turn.step.replies
         position = first_reply
         while position < len(replies) and replies[position].phrase_id == PhraseId.GREETING_OPENING:
@@ -1262,6 +1263,8 @@ class _Turn:
     def __init__(self, flow: ComplaintFlow, step: Step, customer: CustomerView, locale: str, now: dt.datetime) -> None:
         self.flow, self.step, self.customer, self.locale, self.now = flow, step, customer, locale, now
         self.understood: Understanding | None = None
+        self.earlier_signals: frozenset[Signal] = frozenset()
+        """The signals of the conversation before this message."""
         self.changed: set[str] = set()
         """The form's items this message gave or corrected: "phone", "area", "name"."""
         self.refused = False

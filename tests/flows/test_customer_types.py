@@ -96,3 +96,14 @@ def test_a_prepared_and_angry_customer_hears_empathy_then_the_acknowledgement(
     chat.send(Started())
     step = chat.send("太过分了！电梯坏了一个星期，我都录像了，按照物业管理条例你们必须修")
     assert chat.phrase_ids(step)[:3] == ["empathy", "prepared_acknowledge", "description_recorded"]
+
+
+def test_a_prepared_customer_is_acknowledged_once_not_at_every_mention_of_the_law(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    first = chat.send("我都录像了，按照物业管理条例你们必须修电梯")
+    again = chat.send("物业管理条例写得清清楚楚，电梯坏了必须24小时内修")
+    assert "prepared_acknowledge" in chat.phrase_ids(first)
+    assert "prepared_acknowledge" not in chat.phrase_ids(again)
