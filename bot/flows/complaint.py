@@ -673,6 +673,11 @@ class ComplaintFlow:
             self._reopen(turn, text)
             return
         state = turn.step.state
+        if Intent.STATUS_QUERY in turn.intents and state in (State.RESOLVED, State.AWAIT_RATING):
+            # "处理得怎么样了?" after the resolution: it is resolved; then the callback's question.
+            self._tell_status(turn, CaseStatus(CaseStage.RESOLVED, case_number=data.case_number))
+            self._ask_rating(turn)
+            return
         if state is State.RESOLVED:  # the customer wrote before the callback was due: it starts now
             self._ask_rating(turn)
             return

@@ -115,3 +115,13 @@ def test_a_number_picks_the_offered_option(engine: ConversationEngine) -> None:
     assert step.replies[-1].options_text == "请回复数字:\n1. 对\n2. 不对"
     chat.send("1")  # the first option, "对"
     assert chat.state is State.HANDED_OFF
+
+
+def test_a_status_question_after_the_resolution_is_told_it_is_resolved_then_asked_to_rate(
+    engine: ConversationEngine,
+) -> None:
+    chat = _resolved(engine)
+    step = chat.send("我的投诉处理得怎么样了?")
+    assert chat.phrase_ids(step) == ["status_answer", "satisfaction_ask_rating"]
+    assert "已处理完毕" in step.replies[0].text and (chat.data.case_number or "?") in step.replies[0].text
+    assert chat.state is State.AWAIT_RATING and step.satisfaction is None
