@@ -233,7 +233,7 @@
     return [
       el("h3", { text: "工作日历 Business calendar" }),
       el("p", { class: "muted", id: "calendar-source",
-        text: `法定节假日与调休来自 ${c.source}(覆盖 ${c.covered_from}–${c.covered_until} 年);本地例外 config/calendar.yaml:休 ${local(c.local_holidays || [])};班 ${local(c.local_working_days || [])}` }),
+        text: `法定节假日与调休来自 ${c.source}(覆盖 ${c.covered_from}–${c.covered_until} 年);本地例外 (config/calendar.yaml) 休息日:${local(c.local_holidays || [])};工作日:${local(c.local_working_days || [])}` }),
       ...(beyond.length
         ? [el("p", { class: "notice bad", id: "calendar-beyond-data", role: "alert",
           text: `⚠ ${beyond.join("、")} 年的节假日安排不在 ${c.source} 的数据内:这些年份只按周末计算工作日(未计入法定节假日和调休)。请在国务院公布安排后升级 chinese-calendar。 Beyond the holiday data: weekends only.` })]
