@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from structlog.testing import capture_logs
 
 from bot.config import ServiceConfig
 from bot.flows import national_calendar
@@ -19,11 +20,15 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 async def test_the_deadline_config_names_the_holiday_source_and_the_years_past_its_data(
-    make_client: AppFactory,
+    make_client: AppFactory, service_config: ServiceConfig
 ) -> None:
     last = national_calendar.covered_years()[-1]
     # December of the last year the package covers: next year's holidays are not in it yet.
-    client = await make_client(clock=FixedClock(dt.datetime(last, 12, 3, 10, 0, tzinfo=SHANGHAI)))
+    december = FixedClock(dt.datetime(last, 12, 3, 10, 0, tzinfo=SHANGHAI))
+    with capture_logs() as logs:
+        client = await make_client(config=service_config, clock=december)  # its own engine and calendar
+    said = [entry for entry in logs if entry["event"] == "calendar.beyond_data"]
+    assert [(entry["log_level"], entry["year"]) for entry in said] == [("warning", last + 1)]  # at start-up, once
     await add_user(client, "wang.manager", Role.MANAGER)
     await sign_in(client, "wang.manager")
     body = await (await client.get("/api/config/deadlines")).json()
