@@ -618,7 +618,9 @@ class Calendar(_Strict):
     working_weekdays: list[int] = Field(min_length=1)
     """ISO weekdays, 1 = Monday."""
     holidays: list[dt.date] = []
+    """Local days off: override the national schedule (the chinese-calendar package)."""
     extra_working_days: list[dt.date] = []
+    """Local days worked, weekends and public holidays included: override the national schedule."""
     business_hours: tuple[dt.time, dt.time]
     morning_starts: dt.time = dt.time(5, 0)
     afternoon_starts: dt.time = dt.time(12, 0)
@@ -631,6 +633,19 @@ class Calendar(_Strict):
         if any(day < 1 or day > 7 for day in value):
             raise ValueError("weekdays are 1 (Monday) to 7 (Sunday)")
         return value
+
+    @field_validator("holidays", "extra_working_days", mode="before")
+    @classmethod
+    def _empty_list(cls, value: object) -> object:
+        # A key left with only commented-out examples under it reads as null.
+        return [] if value is None else value
+
+    @model_validator(mode="after")
+    def _not_both(self) -> Calendar:
+        both = sorted(set(self.holidays) & set(self.extra_working_days))
+        if both:
+            raise ValueError(f"a date is both a holiday and an extra working day: {', '.join(map(str, both))}")
+        return self
 
     @field_validator("business_hours")
     @classmethod

@@ -114,6 +114,8 @@ async def build_resources(
         live_queue = LiveQueue(redis, database.sessions, clock, config.queue)
         gateway = OutboundGateway(redis, settings.instance_id, hub, live_queue.changed)
         engine = engine if engine is not None else ConversationEngine(config)
+        # Logs calendar.beyond_data now if this year or the next lies past the holiday data.
+        engine.calendar.source_status(clock().astimezone(engine.calendar.timezone).date())
         reader = MessageReader(engine.understander, build_model_understander(settings.llm, config.classification))
         stack.push_async_callback(reader.aclose)
         guard = ForbiddenGuard(config.forbidden, OpenCC("t2s").convert)
@@ -144,7 +146,7 @@ async def build_resources(
             redis_url=redis_url,
             database=database,
             engine=engine,
-            tracker=Tracker(config),
+            tracker=Tracker(config, engine.calendar),
             adapters=adapters,
             gateway=gateway,
             live_queue=live_queue,

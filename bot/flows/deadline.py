@@ -6,15 +6,41 @@ The clock is always passed in: nothing here reads the current time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import structlog
+
 from bot.config import Calendar, Clock, DeadlineRule, DeadlineTable, Grade, PhraseId, TimeWords
+from bot.flows import national_calendar
+from bot.flows.national_calendar import Kind, NationalDay
+
+log = structlog.get_logger(__name__)
+
+_national_day = functools.lru_cache(maxsize=2048)(national_calendar.national_day)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarSource:
+    """Where the public holidays come from, and the years it cannot tell (shown to managers)."""
+
+    source: str
+    covered_from: int
+    covered_until: int
+    beyond_data_years: tuple[int, ...]
+    """Years asked about (and this year and the next) that only the working weekdays decide."""
 
 
 class BusinessCalendar:
-    """Working days (configured weekdays, holidays, make-up working days) and service hours.
+    """Working days and service hours.
+
+    A day is worked when ``config/calendar.yaml`` says so (its ``extra_working_days`` and
+    ``holidays`` are local overrides and always win), else as the State Council's schedule says
+    (public holidays and make-up working days, from the chinese-calendar package), else by the
+    configured working weekdays. For a year past the package's data only the weekdays decide, and
+    that is logged once per year (``calendar.beyond_data``) and shown on the manager console.
 
     Every question about which days are worked goes through :meth:`is_working_day`, so where the
     holidays come from stays a matter of this class alone.
@@ -25,12 +51,53 @@ class BusinessCalendar:
         self._holidays = frozenset(calendar.holidays)
         self._extra = frozenset(calendar.extra_working_days)
         self._weekdays = frozenset(calendar.working_weekdays)
+        self._beyond: set[int] = set()
         self.timezone = timezone
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self._extra:
             return True
-        return day.isoweekday() in self._weekdays and day not in self._holidays
+        if day in self._holidays:
+            return False
+        national = self._national(day)
+        if national is not None and national.kind is Kind.HOLIDAY:
+            return False
+        if national is not None and national.kind is Kind.MAKE_UP_WORKDAY:
+            return True
+        return day.isoweekday() in self._weekdays
+
+    def _national(self, day: dt.date) -> NationalDay | None:
+        national = _national_day(day)
+        if national is national_calendar.BEYOND_DATA:
+            self._note_beyond_data(day.year)
+        return national
+
+    def _note_beyond_data(self, year: int) -> None:
+        if year in self._beyond:
+            return
+        self._beyond.add(year)
+        covered = national_calendar.covered_years()
+        log.warning(
+            "calendar.beyond_data",
+            year=year,
+            source=national_calendar.source(),
+            covered_until=covered[-1],
+            fallback="working weekdays only; config/calendar.yaml overrides still apply",
+        )
+
+    def source_status(self, today: dt.date) -> CalendarSource:
+        """The holiday source, and which years it has no data for among those asked about, this
+        year and the next."""
+        covered = national_calendar.covered_years()
+        for year in (today.year, today.year + 1):
+            if year not in covered:
+                self._note_beyond_data(year)
+        return CalendarSource(
+            source=national_calendar.source(),
+            covered_from=covered[0],
+            covered_until=covered[-1],
+            beyond_data_years=tuple(sorted(self._beyond)),
+        )
 
     def add_working_days(self, moment: dt.datetime, days: int) -> dt.datetime:
         """The same local time of day, ``days`` working days after ``moment``."""

@@ -58,10 +58,10 @@ def owner_audience(owner: str) -> str:
 class Tracker:
     """The promise tracker for one configuration; every method takes the session and the time."""
 
-    def __init__(self, config: ServiceConfig) -> None:
+    def __init__(self, config: ServiceConfig, calendar: BusinessCalendar | None = None) -> None:
         self.config = config
         self.phrases = Phrases(config)
-        self.calendar = BusinessCalendar(config.calendar, ZoneInfo(config.service.timezone))
+        self.calendar = calendar or BusinessCalendar(config.calendar, ZoneInfo(config.service.timezone))
 
     # ------------------------------------------------------------------ how times are said
 

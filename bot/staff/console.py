@@ -62,13 +62,25 @@ async def phrases(request: web.Request) -> web.Response:
 @requires(*STAFF)
 async def deadlines(request: web.Request) -> web.Response:
     """``GET /api/config/deadlines``: the reply deadline table (hours by grade × tier), overrides
-    and category names, as configured in ``config/deadlines.yaml``."""
-    config = resources(request).config
+    and category names, as configured in ``config/deadlines.yaml``; and the business calendar's
+    holiday source with the years it has no data for (counted by weekends only)."""
+    shared = resources(request)
+    config = shared.config
     body = config.deadlines.model_dump(mode="json", exclude_none=True)
     body["categories"] = [
         {"id": category.id, "name": category.name.get(config.service.default_locale)}
         for category in config.classification.categories
     ]
+    calendar = shared.engine.calendar
+    status = calendar.source_status(shared.clock().astimezone(calendar.timezone).date())
+    body["calendar"] = {
+        "source": status.source,
+        "covered_from": status.covered_from,
+        "covered_until": status.covered_until,
+        "beyond_data_years": list(status.beyond_data_years),
+        "local_holidays": [day.isoformat() for day in config.calendar.holidays],
+        "local_working_days": [day.isoformat() for day in config.calendar.extra_working_days],
+    }
     return web.json_response(body)
 
 

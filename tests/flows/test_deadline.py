@@ -167,9 +167,9 @@ def test_friday_evening_is_answered_on_monday(service_config: ServiceConfig, cal
     assert describe_moment(vip.due_at, friday_evening, SHANGHAI, words) == "12月7日(周一)中午12点半前"
 
 
-def test_a_holiday_of_calendar_yaml_is_skipped(service_config: ServiceConfig) -> None:
+def test_a_public_holiday_is_skipped(service_config: ServiceConfig) -> None:
     calendar = BusinessCalendar(service_config.calendar, SHANGHAI)
-    assert dt.date(2026, 10, 1) in service_config.calendar.holidays  # 国庆 10/1–10/7
+    assert dt.date(2026, 10, 1) not in service_config.calendar.holidays  # 国庆 10/1–10/7: from chinese-calendar
     eve = dt.datetime(2026, 9, 30, 16, 0, tzinfo=SHANGHAI)
     business = compute_deadline(eve, Grade.SIMPLE, "standard", "other", service_config.deadlines, calendar)
     # 1.5 h on 9/30, 9 h on Thursday 10/8, 1.5 h on Friday 10/9

@@ -221,7 +221,24 @@
       (d.overrides || []).length
         ? table(["类别", "客户类别", "级别", "时限"], d.overrides.map((o) => [
           o.category ? `${names[o.category] || o.category} (${o.category})` : "任意", o.tier || "任意", o.grade || "任意", rule(o.deadline)]))
-        : empty("无"));
+        : empty("无"),
+      ...calendarSource(d.calendar));
+  }
+
+  // Where the public holidays come from; a year past the package's data is counted by weekends only.
+  function calendarSource(c) {
+    if (!c) return [];
+    const beyond = c.beyond_data_years || [];
+    const local = (days) => (days.length ? days.join(", ") : "无");
+    return [
+      el("h3", { text: "工作日历 Business calendar" }),
+      el("p", { class: "muted", id: "calendar-source",
+        text: `法定节假日与调休来自 ${c.source}(覆盖 ${c.covered_from}–${c.covered_until} 年);本地例外 (config/calendar.yaml) 休息日:${local(c.local_holidays || [])};工作日:${local(c.local_working_days || [])}` }),
+      ...(beyond.length
+        ? [el("p", { class: "notice bad", id: "calendar-beyond-data", role: "alert",
+          text: `⚠ ${beyond.join("、")} 年的节假日安排不在 ${c.source} 的数据内:这些年份只按周末计算工作日(未计入法定节假日和调休)。请在国务院公布安排后升级 chinese-calendar。 Beyond the holiday data: weekends only.` })]
+        : []),
+    ];
   }
 
   async function loadPhrases() {
