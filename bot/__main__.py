@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
@@ -83,7 +84,6 @@ def _sms_status(settings: Settings, base: str) -> str:
 def _first_accounts(settings: Settings, queues: list[str]) -> list[tuple[str, str, str]]:
     """The embedded setup's first staff accounts, so a newcomer can sign in to the consoles."""
     import asyncio
-    import datetime as dt
 
     from bot.staff.accounts import first_accounts
     from bot.storage.db import Database
@@ -163,7 +163,6 @@ def _telegram_webhook(settings: Settings, url: str) -> int:
 
 def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
     import asyncio
-    import datetime as dt
     import getpass
 
     from sqlalchemy.exc import IntegrityError
@@ -239,6 +238,14 @@ def _check_config(settings: Settings) -> int:
         return 2
     print(f"configuration ok: {settings.config_dir} ({', '.join(config.phrases)})")
     print("environment ok: every BOT_* variable set has a valid value")
+    from bot.flows import national_calendar
+
+    years = national_calendar.covered_years()
+    print(f"calendar: public holidays from {national_calendar.source()}, {years.start}–{years.stop - 1}")
+    this_year = dt.date.today().year
+    for year in (this_year, this_year + 1):
+        if year not in years:
+            print(f"calendar: {year} is past the holiday data: weekends only until the package is upgraded")
     from bot.channels.registry import channels_off
 
     for channel, how in channels_off(settings).items():

@@ -56,4 +56,6 @@ def test_check_config_refuses_a_wrong_environment(
 
     monkeypatch.delenv("BOT_JOB_TIMEOUT")
     assert main(["check-config"]) == 0
-    assert "environment ok" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "environment ok" in said
+    assert "calendar: public holidays from chinese-calendar" in said  # and the years it knows
