@@ -117,6 +117,12 @@ class Settings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     llm: ModelSettings | None = None
     """The optional language model that helps understand messages; None (the default): rules only."""
+    # issue 13 item 1 (metrics)
+    metrics_token: str | None = None
+    """``BOT_METRICS_TOKEN``: when set, ``GET /metrics`` asks for ``Authorization: Bearer <token>``;
+    unset, it is open (keep it off the public load balancer's routes)."""
+    worker_metrics_port: int = 9101
+    """``BOT_WORKER_METRICS_PORT``: where a separate worker serves its metrics (on ``BOT_HOST``); 0: off."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -145,6 +151,8 @@ class Settings:
             db_lock_timeout=float(env.get("BOT_DB_LOCK_TIMEOUT") or defaults.db_lock_timeout),
             auth=_auth_from_env(env),
             llm=_llm_from_env(env),
+            metrics_token=env.get("BOT_METRICS_TOKEN", "").strip() or None,
+            worker_metrics_port=int(env.get("BOT_WORKER_METRICS_PORT") or defaults.worker_metrics_port),
         )
 
     def public_base(self) -> str:
