@@ -138,10 +138,10 @@ class Metrics:
         return generate_latest(self.registry)
 
     def names(self) -> set[str]:
-        """Every sample name this registry can expose (``_total``, ``_bucket``… included)."""
-        names: set[str] = set()
-        for family in self.registry.collect():
-            names.add(family.name)
-            for suffix in ("", "_total", "_created", "_bucket", "_count", "_sum"):
-                names.add(family.name + suffix)
-        return names
+        """Every sample name this registry exposes (a counter's ``_total``, a histogram's ``_bucket``…)."""
+        suffixes = {"counter": ("_total", "_created"), "histogram": ("_bucket", "_count", "_sum", "_created")}
+        return {
+            family.name + suffix
+            for family in self.registry.collect()
+            for suffix in suffixes.get(family.type, ("",))
+        }
