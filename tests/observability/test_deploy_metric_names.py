@@ -21,7 +21,7 @@ def alert_expressions() -> list[str]:
 
 
 def dashboard_expressions() -> list[str]:
-    expressions = []
+    expressions: list[str] = []
     for path in sorted((ROOT / "deploy/grafana").glob("*.json")):
         dashboard = json.loads(path.read_text(encoding="utf-8"))
         expressions.extend(target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", []))
