@@ -75,17 +75,17 @@ class OutboundGateway(Dispatcher):
             for delivery in deliveries
             if delivery.channel == ChannelName.WEBCHAT
         ]
-        if webchat and self._metrics is not None:
-            now = self._clock()
-            for delivery in deliveries:
-                if delivery.channel == ChannelName.WEBCHAT and delivery.sender is not Sender.CUSTOMER:
-                    self._metrics.reply_sent(delivery.channel, delivery.received_at, now)
         if webchat:
             payload = "\n".join([self._instance_id, *(f"{identity_id}\t{text}" for identity_id, text in webchat)])
             await self._redis.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, payload)
             if self._hub is not None:
                 for identity_id, text in webchat:
                     await self._hub.send_text(identity_id, text)
+            if self._metrics is not None:
+                now = self._clock()
+                for delivery in deliveries:
+                    if delivery.channel == ChannelName.WEBCHAT and delivery.sender is not Sender.CUSTOMER:
+                        self._metrics.reply_sent(delivery.channel, delivery.received_at, now)
         by_request: dict[int, list[Delivery]] = {}
         for delivery in deliveries:
             if delivery.channel == ChannelName.WEBCHAT or delivery.sender is Sender.CUSTOMER:
