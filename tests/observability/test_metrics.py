@@ -103,3 +103,12 @@ async def test_provider_deliveries_are_counted_by_outcome(make_client: AppFactor
         await stub.server.close()
 
 
+
+
+async def test_a_complaint_no_category_fits_counts_as_an_nlu_fallback(make_client: AppFactory) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client, description="我要投诉你们这件事情一直没人处理")
+    await socket.close()
+    assert (await complaint(client, conversation_id)).category == "other"
+    samples = await scrape(client)
+    assert value(samples, "complaint_bot_nlu_fallbacks_total", reason="no_category") == 1
