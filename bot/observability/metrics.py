@@ -4,7 +4,7 @@ One per process, built with the ``Resources`` and passed to what counts; nothing
 import time, so tests and several apps in one process never share a series. Labels are small,
 bounded sets: channel names, delivery outcomes, queue names, fallback and sign-in reasons.
 The gauges read from Redis and the database (queues, timers, promises) are refreshed by the
-``/metrics`` handler just before rendering (``bot.observability.scrape``).
+``/metrics`` handler just before rendering (``bot.web.metrics``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 
-PREFIX = "complaint_bot_"
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 """The text format ``generate_latest`` writes (what Prometheus and the parser read)."""
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
