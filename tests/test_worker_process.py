@@ -15,7 +15,7 @@ from bot.core.clock import utc_now
 from bot.embedded_redis import free_port
 from bot.settings import PROJECT_ROOT
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, new_session
+from tests.helpers import ChatSocket, eventually, new_session
 from tests.observability.scrape import scrape_url, value
 
 
@@ -55,9 +55,14 @@ async def test_a_separate_worker_fires_timers_for_sockets_on_an_app_instance(
         prompt = config.phrases["zh-CN"].phrases[PhraseId.IDLE_PROMPT][:6]
         await socket.until_bot_says(prompt, timeout=20)
         await socket.close()
-        # The worker serves its own metrics: the idle prompt it sent is counted there.
-        worker_metrics = await scrape_url(f"http://127.0.0.1:{metrics_port}/")
-        assert value(worker_metrics, "complaint_bot_messages_sent_total", channel="webchat") >= 1
+        # The worker serves its own metrics: the idle prompt it sent is counted there (once its
+        # PUBLISH returned, which may be just after the socket got the frame).
+
+        async def counted() -> bool:
+            worker_metrics = await scrape_url(f"http://127.0.0.1:{metrics_port}/")
+            return value(worker_metrics, "complaint_bot_messages_sent_total", channel="webchat") >= 1
+
+        await eventually(counted, timeout=5)
     finally:
         worker.terminate()
         output, _ = await asyncio.wait_for(worker.communicate(), 30)
