@@ -24,6 +24,7 @@ from bot.resources import Resources, build_resources
 from bot.settings import Settings
 from bot.staff import api, auth, console, deliveries, rules_api, understanding_api
 from bot.staff import event_socket as events
+from bot.web import metrics
 from bot.web.request_ids import request_ids
 from bot.web.security_headers import security_headers
 
@@ -131,6 +132,7 @@ def create_app(
     app.on_shutdown.append(events.close_staff_sockets)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    metrics.add_routes(app)
     chat.add_routes(app)
     api.add_routes(app)
     events.add_routes(app)

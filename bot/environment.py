@@ -52,6 +52,9 @@ class Environment(BaseSettings):
     retry_backoff: float = Field(2.0, gt=0)
     lock_ttl: float = Field(5.0, gt=0)
     db_lock_timeout: float = Field(30.0, gt=0)
+    metrics_token: str | None = None
+    worker_metrics_port: int = Field(9101, ge=0, le=65535)
+    """0: the worker serves no metrics."""
 
     sms_account_sid: str | None = None
     sms_auth_token: str | None = None

@@ -27,6 +27,7 @@ from bot.core.engine import ConversationEngine
 from bot.core.pipeline import Pipeline
 from bot.embedded_redis import EmbeddedRedis
 from bot.handoff.live_queue import LiveQueue
+from bot.observability.metrics import Metrics
 from bot.outbound.gateway import OutboundGateway
 from bot.promises.tracker import Tracker
 from bot.settings import Settings
@@ -63,6 +64,8 @@ class Resources:
     guard: ForbiddenGuard
     guard_model: GuardModel | None
     """The model's second opinion on agents' replies the guard finds clean; None without a model."""
+    metrics: Metrics
+    """This process's Prometheus registry and series (an in-process worker shares the app's)."""
     _exit: contextlib.AsyncExitStack = dataclasses.field(repr=False)
 
     @property
@@ -111,12 +114,21 @@ async def build_resources(
         stack.push_async_callback(http.close)
         adapters = build_adapters(settings, http, redis)
         stack.push_async_callback(close_adapters, adapters)
+        metrics = Metrics()
+        if hub is not None:
+            metrics.watch_connections(hub.__len__)
         live_queue = LiveQueue(redis, database.sessions, clock, config.queue)
-        gateway = OutboundGateway(redis, settings.instance_id, hub, live_queue.changed)
+        gateway = OutboundGateway(
+            redis, settings.instance_id, hub, live_queue.changed, metrics=metrics, clock=clock
+        )
         engine = engine if engine is not None else ConversationEngine(config)
         # Logs calendar.beyond_data now if this year or the next lies past the holiday data.
         engine.calendar.source_status(clock().astimezone(engine.calendar.timezone).date())
-        reader = MessageReader(engine.understander, build_model_understander(settings.llm, config.classification))
+        reader = MessageReader(
+            engine.understander,
+            build_model_understander(settings.llm, config.classification),
+            on_model_missing=metrics.nlu_fallbacks.labels(reason="model").inc,
+        )
         stack.push_async_callback(reader.aclose)
         guard = ForbiddenGuard(config.forbidden, OpenCC("t2s").convert)
         guard_model = build_guard_model(settings.llm, config.forbidden, guard)
@@ -132,6 +144,7 @@ async def build_resources(
             on_stored=gateway.deliver if hub is not None else None,
             lock_ttl=settings.lock_ttl,
             reader=reader if reader.uses_model else None,
+            metrics=metrics,
         )
         if hub is not None:
             await gateway.start_listening()
@@ -155,6 +168,7 @@ async def build_resources(
             reader=reader,
             guard=guard,
             guard_model=guard_model,
+            metrics=metrics,
             _exit=stack,
         )
     except BaseException:

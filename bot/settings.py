@@ -103,6 +103,12 @@ class Settings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     llm: ModelSettings | None = None
     """The optional language model that helps understand messages; None (the default): rules only."""
+    # issue 13 item 1 (metrics)
+    metrics_token: str | None = None
+    """``BOT_METRICS_TOKEN``: when set, ``GET /metrics`` asks for ``Authorization: Bearer <token>``;
+    unset, it is open (keep it off the public load balancer's routes)."""
+    worker_metrics_port: int = 9101
+    """``BOT_WORKER_METRICS_PORT``: where a separate worker serves its metrics (on ``BOT_HOST``); 0: off."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -133,6 +139,8 @@ class Settings:
             db_lock_timeout=env.db_lock_timeout,
             auth=_auth(env),
             llm=_llm(env),
+            metrics_token=env.metrics_token,
+            worker_metrics_port=env.worker_metrics_port,
         )
 
     def public_base(self) -> str:

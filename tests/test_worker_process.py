@@ -12,9 +12,11 @@ import yaml
 
 from bot.config import PhraseId, load_config
 from bot.core.clock import utc_now
+from bot.embedded_redis import free_port
 from bot.settings import PROJECT_ROOT
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, new_session
+from tests.helpers import ChatSocket, eventually, new_session
+from tests.observability.scrape import scrape_url, value
 
 
 async def test_a_separate_worker_fires_timers_for_sockets_on_an_app_instance(
@@ -27,7 +29,14 @@ async def test_a_separate_worker_fires_timers_for_sockets_on_an_app_instance(
     config = load_config(config_dir)
 
     env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
-    env.update(BOT_DATABASE_URL=database_url, BOT_REDIS_URL=redis_url, BOT_CONFIG_DIR=str(config_dir))
+    metrics_port = free_port()
+    env.update(
+        BOT_DATABASE_URL=database_url,
+        BOT_REDIS_URL=redis_url,
+        BOT_CONFIG_DIR=str(config_dir),
+        BOT_HOST="127.0.0.1",
+        BOT_WORKER_METRICS_PORT=str(metrics_port),
+    )
     worker = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -46,6 +55,14 @@ async def test_a_separate_worker_fires_timers_for_sockets_on_an_app_instance(
         prompt = config.phrases["zh-CN"].phrases[PhraseId.IDLE_PROMPT][:6]
         await socket.until_bot_says(prompt, timeout=20)
         await socket.close()
+        # The worker serves its own metrics: the idle prompt it sent is counted there (once its
+        # PUBLISH returned, which may be just after the socket got the frame).
+
+        async def counted() -> bool:
+            worker_metrics = await scrape_url(f"http://127.0.0.1:{metrics_port}/")
+            return value(worker_metrics, "complaint_bot_messages_sent_total", channel="webchat") >= 1
+
+        await eventually(counted, timeout=5)
     finally:
         worker.terminate()
         output, _ = await asyncio.wait_for(worker.communicate(), 30)

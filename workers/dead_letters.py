@@ -25,6 +25,7 @@ async def store_dead_letter(ctx: Ctx, job: str, args: list[Any], error: str, tri
     session: AsyncSession
     async with resources(ctx).sessions() as session, session.begin():
         await session.run_sync(deliveries.add_dead_letter, job, args, error, tries, now)
+    resources(ctx).metrics.dead_letters.labels(job=job).inc()
     log.error("job.dead_letter", job=job, args=args, error=error[: deliveries.MAX_ERROR_CHARS], tries=tries)
 
 

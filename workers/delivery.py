@@ -21,15 +21,17 @@ from arq.jobs import Job, JobStatus
 from bot.channels.base import ChannelAdapter, DeliveryError, render_text
 from bot.channels.wechat.adapter import WechatAdapter
 from bot.core import redis_keys
-from bot.core.messages import ChannelName, OutboundMessage, options_from_json
+from bot.core.messages import ChannelName, OutboundMessage, Sender, options_from_json
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
+from bot.observability.metrics import DeliveryOutcome
 from bot.outbound.effects import Effects
 from bot.outbound.gateway import DELIVER_JOB
 from bot.resources import resources
 from bot.storage import deliveries
 from bot.storage.conversations import add_timeline_event
 from bot.storage.deliveries import UNFINISHED
+from bot.storage.metrics import answered_inbound_time
 from bot.storage.windows import window_usage
 from workers.routes import Route, choose_route
 
@@ -109,6 +111,7 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
         if adapter is None:
             error = f"no adapter for the channel {message.channel!r} (is it configured on the workers?)"
             await session.run_sync(deliveries.fail_attempt, message, error, now, job_try, DELIVER_JOB)
+            _count(ctx, message.channel, DeliveryOutcome.FAILED, dead_letter=True)
             log.error("deliver.no_adapter", message_id=message_id, channel=message.channel)
             return "failed: no adapter for this channel"
         route = Route.DIRECT
@@ -127,15 +130,20 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
             log.warning("deliver.interrupted_attempt", message_id=message_id, attempts=message.attempts)
         duplicate = interrupted and not _sender(adapters, route, adapter).accepts_idempotency_key
         await session.run_sync(deliveries.start_attempt, message, now, duplicate)
+        channel, received_at = message.channel, None
+        if message.sender == Sender.BOT:
+            received_at = await session.run_sync(answered_inbound_time, conversation_id, message_id)
     # The marker is committed: from here on a crash leaves "sending" for the next run to see.
     try:
         route, provider_id = await _send(ctx, adapters, route, adapter, recipient, phone, outbound, message_id)
     except DeliveryError as error:
         if not error.permanent and job_try < MAX_DELIVERY_TRIES:
             await _record_retry(sessions, message_id, str(error))
+            _count(ctx, channel, DeliveryOutcome.RETRIED)
             log.warning("deliver.retry", message_id=message_id, error=str(error), attempt=job_try)
             raise Retry(defer=backoff(ctx, job_try)) from error
         await _finish(ctx, message_id, conversation_id, "failed", None, now, route, str(error))
+        _count(ctx, channel, DeliveryOutcome.FAILED, dead_letter=True)
         log.error("deliver.failed", message_id=message_id, error=str(error), permanent=error.permanent)
         return f"failed: {error}"
     except Exception as error:
@@ -143,10 +151,20 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
         # "sending" would hold back every later reply of the conversation.
         reason = f"unexpected error: {type(error).__name__}: {error}"
         await _finish(ctx, message_id, conversation_id, "failed", None, now, route, reason)
+        _count(ctx, channel, DeliveryOutcome.FAILED, dead_letter=True)
         log.exception("deliver.unexpected_error", message_id=message_id)
         return f"failed: {reason}"
     await _finish(ctx, message_id, conversation_id, "sent", provider_id, now, route, None)
+    _count(ctx, channel, DeliveryOutcome.SENT)
+    res.metrics.reply_sent(channel, received_at, res.clock())
     return "sent" if route is Route.DIRECT else f"sent by {route.value}"
+
+
+def _count(ctx: Ctx, channel: str, outcome: str, *, dead_letter: bool = False) -> None:
+    metrics = resources(ctx).metrics
+    metrics.deliveries.labels(channel=channel, outcome=outcome).inc()
+    if dead_letter:
+        metrics.dead_letters.labels(job=DELIVER_JOB).inc()
 
 
 def _sender(adapters: dict[str, ChannelAdapter], route: Route, adapter: ChannelAdapter) -> ChannelAdapter:
@@ -264,7 +282,10 @@ async def reconcile_deliveries(ctx: Ctx) -> int:
 async def _give_up(ctx: Ctx, message_id: int, conversation_id: int, attempts: int, now: dt.datetime) -> None:
     error = f"interrupted {attempts} times without an outcome"
     async with resources(ctx).sessions() as session, session.begin():
-        if await session.run_sync(deliveries.fail_if_sending, message_id, error):
-            await session.run_sync(
-                deliveries.add_dead_letter, DELIVER_JOB, [message_id], error, attempts, now, message_id, conversation_id
-            )
+        if not await session.run_sync(deliveries.fail_if_sending, message_id, error):
+            return
+        await session.run_sync(
+            deliveries.add_dead_letter, DELIVER_JOB, [message_id], error, attempts, now, message_id, conversation_id
+        )
+        channel = await session.run_sync(deliveries.channel_of_message, message_id)
+    _count(ctx, channel or "unknown", DeliveryOutcome.DEAD_LETTER, dead_letter=True)

@@ -30,6 +30,8 @@ async def fire_case_timer(ctx: Ctx, conversation_id: int, kind: str, token: int)
     )
     if kind == CaseTimerKind.BREACH:
         outcome.effects.queue_changed.append(conversation_id)
+        if outcome.result == "done":
+            res.metrics.promise_breaches.inc()
     await gateway.commit(outcome.effects)
     log.info("case_timer.fired", conversation_id=conversation_id, kind=kind, token=token, result=outcome.result)
     return outcome.result

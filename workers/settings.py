@@ -7,10 +7,11 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import structlog
 from arq import create_pool, cron
 from arq.connections import RedisSettings
 from arq.cron import CronJob
@@ -29,6 +30,8 @@ from workers.promises import fire_case_timer
 from workers.queue import announce_queue, detect_clusters, supervise
 from workers.reports import daily_report
 from workers.timers import TimerPump
+
+log = structlog.get_logger(__name__)
 
 FUNCTIONS: list[Function] = [
     func(fire_timer, max_tries=5),
@@ -84,15 +87,27 @@ def worker_settings(settings: Settings, config: ServiceConfig, clock: Clock = ut
     ``on_startup`` builds the ``Resources`` jobs read through ``resources(ctx)``."""
     health = health_settings(settings)
     pump: TimerPump | None = None
+    stop_metrics: Callable[[], None] | None = None
 
     async def on_startup(ctx: dict[str, Any]) -> None:
-        nonlocal pump
+        nonlocal pump, stop_metrics
         shared = await build_resources(settings, config, clock, redis=ctx["redis"])
         ctx.update(job_ctx(shared))
+        if settings.worker_metrics_port:
+            where = {"host": settings.host, "port": settings.worker_metrics_port}
+            try:
+                stop_metrics = shared.metrics.serve(settings.host, settings.worker_metrics_port)
+            except OSError as error:
+                # The jobs matter more than their metrics; Prometheus shows the target down.
+                log.error("worker.metrics_unavailable", error=str(error), **where)
+            else:
+                log.info("worker.metrics_serving", **where)
         pump = TimerPump(shared.redis, clock)
         pump.start()
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        if stop_metrics is not None:
+            stop_metrics()
         if pump is not None:
             await pump.stop()
         await resources(ctx).close()

@@ -45,6 +45,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.complaint import CustomerSaid, Event, Resolved, Started, Step, TimerFired, TimerKind
 from bot.flows.records import State, TimerChange
 from bot.handoff.routing import HandoffRouter
+from bot.observability.metrics import Metrics
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
 from bot.promises.timers import CaseTimer
 from bot.storage import praise as praise_store
@@ -150,9 +151,11 @@ class Pipeline:
         router: HandoffRouter | None = None,
         lock_ttl: float = 5.0,
         reader: MessageReader | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         """``reader`` reads customers' texts before a batch runs (the model's part is I/O, so it
-        cannot run inside the engine); without one the engine reads them with its own rules."""
+        cannot run inside the engine); without one the engine reads them with its own rules.
+        ``metrics`` counts the messages stored and the complaints promised with the fallback category."""
         if lock_ttl <= 0:
             raise ValueError("lock_ttl must be positive")
         self._database = database
@@ -160,6 +163,7 @@ class Pipeline:
         self._redis = redis
         self._engine = engine
         self._reader = reader
+        self._metrics = metrics
         self._dispatcher = dispatcher
         self._clock = clock
         self._batch_max = batch_max
@@ -339,6 +343,9 @@ class Pipeline:
             ((item, result) for item, result in stored if not result.duplicate),
             key=lambda pair: pair[1].message_id,
         )
+        if self._metrics is not None:
+            for item, _ in fresh:
+                self._metrics.messages_received.labels(channel=item.inbound.channel.value).inc()
         try:
             if fresh:
                 async with self._redis.pipeline(transaction=False) as redis_pipe:
@@ -448,6 +455,8 @@ class Pipeline:
             for conversation_id in locked:
                 self._held.pop(conversation_id, None)
             await self._release(locked, outcome.staff_events)
+        if outcome.fallback_categories and self._metrics is not None:
+            self._metrics.nlu_fallbacks.labels(reason="no_category").inc(outcome.fallback_categories)
         # The staff events went out with the lock release.
         await self._dispatcher.commit(replace(outcome, staff_events=[]))
 
@@ -513,7 +522,8 @@ class Pipeline:
         understood = await self._read_texts(newest)
 
         def run(session: Session) -> None:
-            batch = _BatchWrites(self._engine.config.followups, self._router)
+            config = self._engine.config
+            batch = _BatchWrites(config.followups, self._router, config.classification.fallback_category)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             pending = store.pending_inbound(session, newest)
             finished: list[store.LoadedConversation] = []
@@ -596,7 +606,14 @@ class Pipeline:
                     now,
                     step.close_reason,
                 )
-            batch.add(session, conversation, step, now, message.id if message is not None else None)
+            batch.add(
+                session,
+                conversation,
+                step,
+                now,
+                message.id if message is not None else None,
+                message.created_at if message is not None else None,
+            )
         return conversation
 
     def _save(self, session: Session, conversation: store.LoadedConversation, batch: _BatchWrites) -> None:
@@ -663,13 +680,15 @@ class _PendingReply:
     conversation: store.LoadedConversation
     reply: OutboundMessage
     in_reply_to: int | None = None
+    received_at: dt.datetime | None = None
 
 
 class _BatchWrites:
     """Rows collected while a batch runs, written with a few statements at its end."""
 
-    def __init__(self, followups: Followups, router: HandoffRouter) -> None:
+    def __init__(self, followups: Followups, router: HandoffRouter, fallback_category: str = "") -> None:
         self.followups = followups
+        self.fallback_category = fallback_category
         self.case_timers: list[CaseTimer] = []
         self.reopened: list[int] = []
         self._router = router
@@ -680,6 +699,7 @@ class _BatchWrites:
         self.replies: list[_PendingReply] = []
         self.dropped: set[int] = set()
         self.queue_changed: list[int] = []
+        self.fallback_categories = 0
 
     def add(
         self,
@@ -688,12 +708,15 @@ class _BatchWrites:
         step: Step,
         now: dt.datetime,
         in_reply_to: int | None,
+        received_at: dt.datetime | None = None,
     ) -> None:
         complaint_id: int | None = None
         if step.complaint is not None:
             complaint_id = store.save_complaint(session, conversation, step.complaint, now)
             if any(audit.kind is TimelineKind.PROMISED for audit in step.audit):
                 record = step.complaint
+                if record.category == self.fallback_category:
+                    self.fallback_categories += 1
                 self.case_timers.extend(
                     promise_store.arm_on_promise(
                         session, conversation.id, now, record.deadline_at, record.category, now, self.followups
@@ -728,7 +751,7 @@ class _BatchWrites:
             }
             for audit in step.audit
         )
-        self.replies.extend(_PendingReply(conversation, reply, in_reply_to) for reply in step.replies)
+        self.replies.extend(_PendingReply(conversation, reply, in_reply_to, received_at) for reply in step.replies)
 
     def _credited(
         self, session: Session, conversation_id: int, kind: TimelineKind, detail: dict[str, Any], now: dt.datetime
@@ -774,6 +797,7 @@ class _BatchWrites:
     def flush(self, session: Session, now: dt.datetime, outcome: Effects, dispatcher: Dispatcher) -> None:
         store.mark_processed(session, self.processed, now)
         outcome.queue_changed.extend(self.queue_changed)
+        outcome.fallback_categories += self.fallback_categories
         outcome.staff_events.extend(self.staff_events)
         kept = [pending for pending in self.replies if pending.conversation.id not in self.dropped]
         for conversation_id in self.dropped:
@@ -832,6 +856,7 @@ class _BatchWrites:
                 text=pending.reply.text,
                 created_at=now,
                 in_reply_to=pending.in_reply_to,
+                received_at=pending.received_at,
                 options=pending.reply.options,
                 options_text=pending.reply.options_text,
             )

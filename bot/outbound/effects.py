@@ -38,6 +38,9 @@ class Delivery:
     """Choices offered with the text: buttons where the channel has them."""
     options_text: str = ""
     """The choices as numbered text, for channels without buttons."""
+    # issue 13 item 1 (metrics)
+    received_at: dt.datetime | None = None
+    """When the customer's message this answers was stored: the reply latency's start."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,9 @@ class Effects:
     """Refetch hints for the staff consoles."""
     queue_changed: list[int] = field(default_factory=list)
     """Conversations whose handoff tickets changed: the live queue re-reads them."""
+    # issue 13 item 1 (metrics)
+    fallback_categories: int = 0
+    """Complaints promised with the fallback category (nothing understood pointed at one)."""
 
 
 class Dispatcher(Protocol):

@@ -20,7 +20,9 @@ from arq import ArqRedis
 
 from bot.channels.webchat.adapter import WebchatHub, message_frame
 from bot.core import redis_keys
+from bot.core.clock import Clock, utc_now
 from bot.core.messages import ChannelName, Sender
+from bot.observability.metrics import Metrics
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
 from bot.staff.events import publish
 
@@ -39,12 +41,18 @@ class OutboundGateway(Dispatcher):
         instance_id: str,
         hub: WebchatHub | None = None,
         on_queue_changed: QueueChanged | None = None,
+        *,
+        metrics: Metrics | None = None,
+        clock: Clock = utc_now,
     ) -> None:
-        """``on_queue_changed`` (the live queue's ``changed``) re-reads conversations whose tickets changed."""
+        """``on_queue_changed`` (the live queue's ``changed``) re-reads conversations whose tickets changed.
+        ``metrics`` counts the web chat replies handed over here (providers' are counted by the delivery job)."""
         self._redis = redis
         self._instance_id = instance_id
         self._hub = hub
         self._on_queue_changed = on_queue_changed
+        self._metrics = metrics
+        self._clock = clock
         self._listener: asyncio.Task[None] | None = None
         self._reply_waiters: dict[int, asyncio.Future[list[Delivery]]] = {}
 
@@ -73,6 +81,11 @@ class OutboundGateway(Dispatcher):
             if self._hub is not None:
                 for identity_id, text in webchat:
                     await self._hub.send_text(identity_id, text)
+            if self._metrics is not None:
+                now = self._clock()
+                for delivery in deliveries:
+                    if delivery.channel == ChannelName.WEBCHAT and delivery.sender is not Sender.CUSTOMER:
+                        self._metrics.reply_sent(delivery.channel, delivery.received_at, now)
         by_request: dict[int, list[Delivery]] = {}
         for delivery in deliveries:
             if delivery.channel == ChannelName.WEBCHAT or delivery.sender is Sender.CUSTOMER:

@@ -136,6 +136,7 @@ async def login(request: web.Request) -> web.Response:
         raise api_error(503, "sign-in is unavailable for a moment; try again") from error
     if wait > 0:
         minutes = max(1, math.ceil(wait / 60))
+        resources(request).metrics.login_failures.labels(reason="rate_limited").inc()
         refused = api_error(429, f"too many failed sign-ins; try again in {minutes} minutes")
         refused.headers["Retry-After"] = str(math.ceil(wait))
         raise refused
@@ -150,6 +151,7 @@ async def login(request: web.Request) -> web.Response:
             raise busy
         account = await authenticate(resources(request).database, auth.hashers, username, password)
     if account is None:
+        resources(request).metrics.login_failures.labels(reason="wrong_credentials").inc()
         raise api_error(401, "wrong username or password")
     await auth.limiter.succeeded(username, address)
     previous = request.cookies.get(COOKIE_NAME)

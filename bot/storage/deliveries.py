@@ -113,6 +113,10 @@ def conversation_of_message(session: Session, message_id: int) -> int | None:
     return session.execute(select(Message.conversation_id).where(Message.id == message_id)).scalar_one_or_none()
 
 
+def channel_of_message(session: Session, message_id: int) -> str | None:
+    return session.execute(select(Message.channel).where(Message.id == message_id)).scalar_one_or_none()
+
+
 def unfinished_ids(session: Session, conversation_id: int, limit: int) -> list[int]:
     """The conversation's outbound messages still ``pending`` or ``sending``, oldest first."""
     return list(

@@ -407,6 +407,7 @@ class StoredInboundRow:
     id: int
     text: str
     kind: str
+    created_at: dt.datetime | None = None
 
 
 _LOAD_CONVERSATIONS = (
@@ -641,7 +642,7 @@ def _open_cases_by_phone(connection: Any, phones: set[str]) -> dict[str, list[tu
 # The predicate is written as literals, as in the partial index ix_messages_inbound_pending: a
 # planner uses a partial index only when it can see the query implies the index's condition.
 _PENDING_INBOUND = (
-    select(_messages.c.conversation_id, _messages.c.id, _messages.c.text, _messages.c.kind)
+    select(_messages.c.conversation_id, _messages.c.id, _messages.c.text, _messages.c.kind, _messages.c.created_at)
     .where(
         _messages.c.conversation_id.in_(bindparam("conversation_ids", expanding=True)),
         _messages.c.id <= bindparam("up_to"),
@@ -663,7 +664,9 @@ def pending_inbound(session: Session, newest: dict[int, int]) -> dict[int, list[
     pending: dict[int, list[StoredInboundRow]] = {}
     for row in rows:
         if row.id <= newest[row.conversation_id]:
-            pending.setdefault(row.conversation_id, []).append(StoredInboundRow(row.id, row.text, row.kind))
+            pending.setdefault(row.conversation_id, []).append(
+                StoredInboundRow(row.id, row.text, row.kind, row.created_at)
+            )
     return pending
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.understanding.merge import merge
 from bot.understanding.model import ModelUnderstander
 from bot.understanding.result import Understanding
@@ -11,9 +13,16 @@ from bot.understanding.understander import Understander
 class MessageReader:
     """What the pipeline, the ``understand`` command and the manager's try-a-sentence box share."""
 
-    def __init__(self, understander: Understander, model: ModelUnderstander | None = None) -> None:
+    def __init__(
+        self,
+        understander: Understander,
+        model: ModelUnderstander | None = None,
+        on_model_missing: Callable[[], None] | None = None,
+    ) -> None:
+        """``on_model_missing`` is called when the model gives no reading and the rules' stands alone."""
         self.understander = understander
         self.model = model
+        self._on_model_missing = on_model_missing
 
     @property
     def uses_model(self) -> bool:
@@ -24,7 +33,10 @@ class MessageReader:
         rules = self.understander.understand(text, locale)
         if self.model is None:
             return rules
-        return merge(rules, await self.model.understand(text, rules.locale))
+        reading = await self.model.understand(text, rules.locale)
+        if reading is None and self._on_model_missing is not None:
+            self._on_model_missing()
+        return merge(rules, reading)
 
     async def aclose(self) -> None:
         if self.model is not None:

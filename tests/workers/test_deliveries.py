@@ -16,6 +16,7 @@ from bot.staff.accounts import Role
 from bot.storage.models import DeadLetter, Message
 from tests.conftest import AppFactory, FixedClock
 from tests.helpers import timeline_kinds
+from tests.observability.scrape import scrape, value
 from tests.staff import add_user, give_to, sign_in
 from tests.workers.providers import (
     TOKEN,
@@ -67,6 +68,9 @@ async def test_transient_failures_are_retried_with_backoff_and_the_outcome_store
     second_gap = bot_api.calls[2][0] - bot_api.calls[1][0]
     assert first_gap >= 0.28 and second_gap >= 0.55, (first_gap, second_gap)  # 0.3 s, then doubled
     assert not stored.possibly_duplicated
+    samples = await scrape(client)
+    assert value(samples, "complaint_bot_deliveries_total", channel="telegram", outcome="retried") == 2
+    assert value(samples, "complaint_bot_deliveries_total", channel="telegram", outcome="sent") == 1
 
 
 async def test_a_permanent_failure_is_not_retried_and_is_recorded(
@@ -86,6 +90,9 @@ async def test_a_permanent_failure_is_not_retried_and_is_recorded(
     async with resources(client.app).sessions() as session:
         letters = (await session.execute(select(DeadLetter))).scalars().all()
     assert [(letter.message_id, letter.job) for letter in letters] == [(message_id, "deliver_message")]
+    samples = await scrape(client)
+    assert value(samples, "complaint_bot_deliveries_total", channel="telegram", outcome="failed") == 1
+    assert value(samples, "complaint_bot_dead_letters_total", job="deliver_message") == 1
 
 
 async def test_exhausted_tries_land_in_dead_letters_and_a_manager_retries(

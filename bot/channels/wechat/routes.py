@@ -57,6 +57,9 @@ async def push(request: web.Request) -> web.Response:
         return web.Response(text="success")
     ids = [reply.message_id for reply in replies]
     await shared.database.write(lambda session: mark_sent_passively(session, ids))
+    sent_at = shared.clock()
+    for reply in replies:  # handed to WeChat as this request's answer
+        shared.metrics.reply_sent(reply.channel, reply.received_at, sent_at)
     text = "\n\n".join(
         render_text(OutboundMessage(reply.text, options=reply.options, options_text=reply.options_text))
         for reply in replies

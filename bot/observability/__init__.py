@@ -1,0 +1,1 @@
+"""Prometheus metrics: one registry per process, passed to what counts."""
