@@ -21,6 +21,7 @@ from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
 from bot.flows.faq import FaqMatcher
 from bot.flows.records import (
+    COLLECTING,
     AppealLink,
     CaseContact,
     CaseStage,
@@ -40,19 +41,6 @@ from bot.understanding.phones import national_digits
 from bot.understanding.result import Understanding
 from bot.understanding.understander import Understander
 
-COLLECTING = frozenset(
-    {
-        State.NEW,
-        State.AWAIT_DESCRIPTION,
-        State.AWAIT_PHONE,
-        State.AWAIT_AREA,
-        State.CONFIRMING,
-        State.CHOOSE_CORRECTION,
-        State.CORRECT_DESCRIPTION,
-        State.CORRECT_PHONE,
-        State.CORRECT_AREA,
-    }
-)
 ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
 RESTATED = frozenset(
     {State.CONFIRMING, State.CHOOSE_CORRECTION, State.CORRECT_DESCRIPTION, State.CORRECT_PHONE, State.CORRECT_AREA}

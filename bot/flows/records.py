@@ -36,6 +36,23 @@ class CaseStage(StrEnum):
     RESOLVED = "resolved"
 
 
+
+COLLECTING = frozenset(
+    {
+        State.NEW,
+        State.AWAIT_DESCRIPTION,
+        State.AWAIT_PHONE,
+        State.AWAIT_AREA,
+        State.CONFIRMING,
+        State.CHOOSE_CORRECTION,
+        State.CORRECT_DESCRIPTION,
+        State.CORRECT_PHONE,
+        State.CORRECT_AREA,
+    }
+)
+"""The states that collect the complaint (before the hand-off); an open case of the customer's
+matters to them (greeting, status question, appeal)."""
+
 @dataclass(frozen=True, slots=True)
 class CaseStatus:
     """Where a handed-off case stands, as storage found it when the batch was loaded: what a

@@ -22,6 +22,7 @@ from bot.core.phones import normalise_phone
 from bot.core.timeline import TimelineKind
 from bot.flows.data import FlowData
 from bot.flows.records import (
+    COLLECTING,
     AppealLink,
     CaseContact,
     CaseStage,
@@ -564,7 +565,12 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
         return None
 
     open_complaints = {row.id: open_complaint(row.customer_id, row.id) for row in rows}
-    phones = {row.id: _phones_of(row) if open_complaints[row.id] is None else set() for row in rows}
+    # Only a conversation still collecting a complaint asks about another customer's case
+    # (greeting, status question, appeal): the others skip the lookup by phone.
+    phones = {
+        row.id: _phones_of(row) if open_complaints[row.id] is None and State(row.flow_state) in COLLECTING else set()
+        for row in rows
+    }
     by_phone = _open_cases_by_phone(connection, {phone for known in phones.values() for phone in known})
 
     def linked_case(conversation_id: int) -> OpenCase | None:
