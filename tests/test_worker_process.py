@@ -8,6 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import aiohttp
 import yaml
 
 from bot.config import PhraseId, load_config
@@ -48,6 +49,17 @@ async def test_a_separate_worker_fires_timers_for_sockets_on_an_app_instance(
         stderr=asyncio.subprocess.STDOUT,
     )
     try:
+
+        async def worker_ready() -> bool:
+            # The worker serves its metrics once its resources are built, just before it takes jobs.
+            try:
+                await scrape_url(f"http://127.0.0.1:{metrics_port}/")
+            except aiohttp.ClientConnectionError:
+                return False
+            return True
+
+        # Starting a worker loads the language tools: slow on a busy machine, and not what is tested.
+        await eventually(worker_ready, timeout=60)
         client = await make_client(config=config, clock=utc_now, in_process_worker=False)
         token, _ = await new_session(client)
         socket = await ChatSocket.open(client, token)
