@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint
 from tests.conftest import AppFactory, FixedClock
 from tests.reports.cases import RANGE, KnownCases, make_known_cases
+from tests.reports.many import store_cases
 from tests.staff import add_user, sign_in
 
 
@@ -133,3 +134,39 @@ async def test_who_may_read_the_reports_and_what_it_refuses(make_client: AppFact
             response = await client.get(f"{path}?{query}")
             assert response.status == 400, (path, query)
             assert (await response.json())["error"].startswith(f"{named}:"), (path, query)
+
+
+async def test_a_report_costs_the_same_statements_however_many_cases(make_client: AppFactory, clock: FixedClock) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "boss")
+    engine = resources(client.app).database.engine.sync_engine
+    statements: list[str] = []
+
+    def count(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "complaints" in statement or "notifications" in statement or "users" in statement:
+            statements.append(statement)
+
+    async def cost(group_by: str) -> tuple[int, int]:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            body = await (await client.get(f"/api/reports?from=2026-11-23&to=2026-11-23&group_by={group_by}")).json()
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(statements), body["totals"]["cases"]
+
+    await store_cases(client, clock(), 5)
+    few = {group_by: await cost(group_by) for group_by in ("day", "category", "area", "channel", "agent")}
+    await store_cases(client, clock(), 120)
+    many = {group_by: await cost(group_by) for group_by in ("day", "category", "area", "channel", "agent")}
+    assert {key: statements for key, (statements, _) in few.items()} == {
+        key: statements for key, (statements, _) in many.items()
+    }
+    assert {cases for _, cases in few.values()} == {5} and {cases for _, cases in many.values()} == {125}
+    areas = await (await client.get("/api/reports?from=2026-11-23&to=2026-11-23&group_by=area")).json()
+    assert {group["label"]: group["cases"] for group in areas["groups"]} == {
+        "海淀区": 42,
+        "朝阳区": 42,
+        "未知 unknown": 41,
+    }
