@@ -81,7 +81,13 @@ async def test_the_district_of_earlier_complaints_is_filled_from_their_area(tmp_
     async with engine.connect() as connection:
         rows = (await connection.execute(text("SELECT case_number, district FROM complaints ORDER BY id"))).all()
     await engine.dispose()
-    assert [tuple(row) for row in rows] == [("C1", "海淀区"), ("C2", "朝阳区"), ("C3", "西湖区"), ("C4", None), ("C5", None)]
+    assert [tuple(row) for row in rows] == [
+        ("C1", "海淀区"),
+        ("C2", "朝阳区"),
+        ("C3", "西湖区"),
+        ("C4", None),
+        ("C5", None),
+    ]
 
 
 def _complaints_with_areas(session: Session, now: dt.datetime) -> None:

@@ -79,7 +79,9 @@ async def make_known_cases(client: Any, clock: FixedClock) -> KnownCases:
     await set_queues(client, "li", every_queue)
     clock.advance(minutes=30)
     await _claim(client, a, li_headers)
-    replied = await client.post(f"/api/conversations/{a}/messages", json={"text": "您好,我们马上安排保洁"}, headers=li_headers)
+    replied = await client.post(
+        f"/api/conversations/{a}/messages", json={"text": "您好,我们马上安排保洁"}, headers=li_headers
+    )
     assert replied.status in (200, 201), await replied.text()
     clock.advance(minutes=30)
     resolved = await client.post(f"/api/conversations/{a}/resolve", json={"summary": "已清理"}, headers=li_headers)
@@ -136,9 +138,7 @@ async def make_known_cases(client: Any, clock: FixedClock) -> KnownCases:
         )
         for audience in ("role:supervisor", "role:manager"):
             session.add(
-                Notification(
-                    kind="cluster_alert", audience=audience, detail={"category": "billing"}, created_at=start
-                )
+                Notification(kind="cluster_alert", audience=audience, detail={"category": "billing"}, created_at=start)
             )
     clock.advance(days=3)
     await add_manager(client)

@@ -8,8 +8,8 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
-from tests.conftest import AppFactory, FixedClock
 from bot.staff import reports_api
+from tests.conftest import AppFactory, FixedClock
 from tests.reports.cases import RANGE, add_manager, make_known_cases
 from tests.reports.many import store_cases
 

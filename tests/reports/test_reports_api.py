@@ -136,7 +136,9 @@ async def test_who_may_read_the_reports_and_what_it_refuses(make_client: AppFact
             assert (await response.json())["error"].startswith(f"{named}:"), (path, query)
 
 
-async def test_a_report_costs_the_same_statements_however_many_cases(make_client: AppFactory, clock: FixedClock) -> None:
+async def test_a_report_costs_the_same_statements_whatever_the_cases(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
     client = await make_client()
     await add_user(client, "boss", Role.MANAGER)
     await sign_in(client, "boss")
