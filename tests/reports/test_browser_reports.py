@@ -49,6 +49,9 @@ async def test_a_manager_reads_the_reports_tab(make_client: AppFactory, clock: F
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         page, errors = await signed_in_manager_page(browser, str(client.make_url("/manager/")), "boss")
+        # A script or style the Content-Security-Policy refused would be a console error.
+        refused: list[str] = []
+        page.on("console", lambda message: refused.append(message.text) if message.type == "error" else None)
         await page.click("[data-tab=reports]")
         await expect(page.locator("body[data-reports=drawn]")).to_have_count(1, timeout=10_000)
         headline = page.locator("#report-headline")
@@ -81,5 +84,5 @@ async def test_a_manager_reads_the_reports_tab(make_client: AppFactory, clock: F
         with open(path, encoding="utf-8-sig") as exported:
             lines = exported.read().splitlines()
         assert lines[0].startswith("工单号,") and len(lines) == 2 and "TS-C" in lines[1]
-        assert errors == []
+        assert errors == [] and refused == []
         await browser.close()
