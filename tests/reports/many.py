@@ -22,7 +22,7 @@ async def store_cases(client: Any, now: dt.datetime, count: int) -> None:
         customer_id = (
             await session.execute(select(Conversation.customer_id).where(Conversation.id == conversation_id))
         ).scalar_one()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "case_number": f"MANY-{conversation_id}-{number:05d}",
             "conversation_id": conversation_id,

@@ -4,6 +4,7 @@ the known cases, the headline figures and the daily report are readable, the exp
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -81,8 +82,7 @@ async def test_a_manager_reads_the_reports_tab(make_client: AppFactory, clock: F
         download = await download_info.value
         path = await download.path()
         assert path is not None
-        with open(path, encoding="utf-8-sig") as exported:
-            lines = exported.read().splitlines()
+        lines = Path(path).read_bytes().decode("utf-8-sig").splitlines()  # noqa: ASYNC240
         assert lines[0].startswith("工单号,") and len(lines) == 2 and "TS-C" in lines[1]
         assert errors == [] and refused == []
         await browser.close()
