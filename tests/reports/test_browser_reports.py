@@ -84,5 +84,10 @@ async def test_a_manager_reads_the_reports_tab(make_client: AppFactory, clock: F
         assert path is not None
         lines = Path(path).read_bytes().decode("utf-8-sig").splitlines()  # noqa: ASYNC240
         assert lines[0].startswith("工单号,") and len(lines) == 2 and "TS-C" in lines[1]
+        # A range that ends before it starts: the page says which parameter is wrong.
+        await page.fill("#report-from", "2026-11-30")
+        await page.click("#report-run")
+        await expect(page.locator("#report-message")).to_contain_text("from:", timeout=10_000)
+        refused = [text for text in refused if "400" not in text]  # the refused request itself
         assert errors == [] and refused == []
         await browser.close()
