@@ -12,7 +12,7 @@ setup(
     packages=[*find_packages(include=["bot", "bot.*", "workers", "workers.*"]), *SHIPPED],
     package_dir=SHIPPED,
     package_data={
-        "bot": ["web/static/*"],
+        "bot": ["web/static/*", "web/static/vendor/*"],
         "bot.defaults.config": ["*.yaml", "**/*.yaml"],
         "bot.defaults.migrations": ["alembic.ini", "script.py.mako", "versions/*.py"],
     },

@@ -22,7 +22,7 @@ from bot.core.engine import ConversationEngine
 from bot.keys import resources, resources_key
 from bot.resources import Resources, build_resources
 from bot.settings import Settings
-from bot.staff import api, auth, console, deliveries, rules_api, understanding_api
+from bot.staff import api, auth, console, deliveries, reports_api, rules_api, understanding_api
 from bot.staff import event_socket as events
 from bot.web import metrics
 from bot.web.request_ids import request_ids
@@ -140,6 +140,8 @@ def create_app(
     deliveries.add_routes(app)
     rules_api.add_routes(app)
     understanding_api.add_routes(app)
+    # issue 14 (reports): figures and the work-order export
+    reports_api.add_routes(app)
     if sms_gateway(settings) is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:

@@ -56,6 +56,7 @@ ROUTES = (
     "bot.staff.event_socket",
     "bot.staff.rules_api",
     "bot.staff.understanding_api",
+    "bot.staff.reports_api",
     "bot.promises.api",
 )
 COMPOSITION = ("bot.app", "bot.keys", "bot.resources", "workers")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from bot.core.messages import ChannelName
@@ -67,3 +67,54 @@ def _two_open_conversations(session: Session, now: dt.datetime) -> None:
             )
         )
     session.flush()
+
+
+# issue 14 (reports): complaints stored before 0013 get the district their area names.
+async def test_the_district_of_earlier_complaints_is_filled_from_their_area(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'before.sqlite3'}"
+    _in_thread(lambda: migrate.upgrade(url, "0012"))
+    now = dt.datetime(2026, 11, 23, 6, tzinfo=dt.UTC)
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: _complaints_with_areas(Session(sync), now))
+    _in_thread(lambda: migrate.upgrade(url))
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT case_number, district FROM complaints ORDER BY id"))).all()
+    await engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("C1", "海淀区"),
+        ("C2", "朝阳区"),
+        ("C3", "西湖区"),
+        ("C4", None),
+        ("C5", None),
+    ]
+
+
+def _complaints_with_areas(session: Session, now: dt.datetime) -> None:
+    customer_id, identity_id = store.create_customer_identity(session, ChannelName.SMS, "+8613800138000", now)
+    conversation_id = session.execute(
+        text(
+            "INSERT INTO conversations (customer_id, identity_id, channel, locale, status, flow_state, flow_data,"
+            " owner, ownership_version, activity_seq, created_at)"
+            " VALUES (:customer, :identity, 'sms', 'zh-CN', 'closed', 'new', '{}', 'bot', 0, 0, :now) RETURNING id"
+        ),
+        {"customer": customer_id, "identity": identity_id, "now": now.replace(tzinfo=None)},
+    ).scalar_one()
+    areas = ("海淀中关村大街5号", "望京西园3栋", "杭州市西湖区文三路10号", "老地方", None)
+    for number, area in enumerate(areas, start=1):
+        session.execute(
+            text(
+                "INSERT INTO complaints (case_number, conversation_id, customer_id, description, area, category,"
+                " grade, customer_tier, signals, status, created_at, contact_by_channel)"
+                " VALUES (:case, :conversation, :customer, 'x', :area, 'other', 'simple', 'standard', '[]', 'open',"
+                " :now, 0)"
+            ),
+            {
+                "case": f"C{number}",
+                "conversation": conversation_id,
+                "customer": customer_id,
+                "area": area,
+                "now": now.replace(tzinfo=None),
+            },
+        )
+    session.commit()

@@ -87,6 +87,17 @@ def test_the_wheel_carries_every_file_of_config_and_migrations(wheel: Path) -> N
     assert "complaint-bot = bot.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
+# issue 14 (reports): the pages' files, the vendored chart library among them.
+def test_the_wheel_carries_every_static_file_of_the_pages(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    static = PROJECT_ROOT / "bot" / "web" / "static"
+    for path in static.rglob("*"):
+        if path.is_file():
+            shipped = f"bot/web/static/{path.relative_to(static).as_posix()}"
+            assert shipped in names, f"{shipped} missing from the wheel"
+    assert "bot/web/static/vendor/chart.umd.min.js" in names
+
+
 def test_the_installed_package_migrates_and_checks_its_shipped_config_from_anywhere(
     installed: Path, tmp_path: Path
 ) -> None:

@@ -1004,6 +1004,7 @@ class ComplaintFlow:
             counted_in_working_days=deadline.working_days is not None,
             contact_by_channel=data.contact_by_channel and not data.phone,
             says_hours=deadline.says_hours,
+            district=self._understander.district(data.area) if data.area else None,
         )
 
     def _priority(self, record: ComplaintRecord) -> int:

@@ -119,6 +119,9 @@ class ComplaintRecord:
     """The customer refused a phone: contact them through the conversation's channel."""
     says_hours: bool = False
     """The promise may say "within N hours" (the due time is N wall-clock hours away, rounded)."""
+    # issue 14 (reports)
+    district: str | None = None
+    """The area's district as the understanding layer normalises it (海淀 → 海淀区); None when unknown."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,6 +231,10 @@ class Complaint(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     """The owner when it was resolved ("agent:<id>"): "not resolved" in the callback gives it back."""
     resolution_summary: Mapped[str | None] = mapped_column(Text)
+    # issue 14 (reports): the district for the figures by area, and the index their date range uses.
+    district: Mapped[str | None] = mapped_column(String(40))
+    """The area's district as the understanding layer normalises it (海淀 → 海淀区); None when unknown."""
+    __table_args__ = (Index("ix_complaints_created_at", "created_at"),)
 
 
 class HandoffTicket(Base):

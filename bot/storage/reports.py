@@ -36,7 +36,7 @@ def build_daily_report(session: Session, day: dt.date, zone: ZoneInfo) -> dict[s
     """The report body for one local day."""
     start, end = day_bounds(day, zone)
     created = session.execute(
-        select(Complaint.category, Complaint.area, Conversation.channel)
+        select(Complaint.category, Complaint.area, Conversation.channel, Complaint.district)
         .join(Conversation, Conversation.id == Complaint.conversation_id)
         .where(Complaint.created_at >= start, Complaint.created_at < end)
     ).all()
@@ -81,6 +81,8 @@ def build_daily_report(session: Session, day: dt.date, zone: ZoneInfo) -> dict[s
             "by_category": _counts([row.category for row in created], "category"),
             "by_area": _counts([row.area or "" for row in created], "area"),
             "by_channel": _counts([row.channel for row in created], "channel"),
+            # issue 14 (reports): the district the address parser normalised ("" when unknown).
+            "by_district": _counts([row.district or "" for row in created], "district"),
         },
         "resolved": int(resolved),
         "breached": int(breached),

@@ -798,6 +798,7 @@ def save_complaint(
         "contact_phone": record.contact_phone,
         "contact_by_channel": record.contact_by_channel,
         "area": record.area,
+        "district": record.district,
         "category": record.category,
         "grade": record.grade.value,
         "customer_tier": record.customer_tier,

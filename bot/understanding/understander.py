@@ -105,6 +105,11 @@ class Understander:
         """``text`` as keywords are matched against: folded and in simplified Chinese."""
         return normalise(text, self._converter).text
 
+    # issue 14 (reports): the district stored with a case, normalised as the slots name it.
+    def district(self, text: str) -> str | None:
+        """The district ``text`` (a case's area, as the customer gave it) is in, when known."""
+        return self._slots.extract(text).district
+
     def understand(self, text: str, locale: str | None = None) -> Understanding:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages
         too short to tell their language ("ok", "123")."""

@@ -25,6 +25,8 @@
     manager: ["dashboard", "rules", "deadlines", "phrases", "understand", "dead-letters"],
     supervisor: ["dashboard", "rules", "deadlines", "phrases", "understand"],
   };
+  // issue 14 (reports): the reports tab (bot/web/static/reports.js), for supervisors and managers.
+  for (const tabs of Object.values(TABS_FOR)) tabs.push("reports");
 
   async function loadNames() {
     const [deadlines, queues, users] = await Promise.all([
@@ -304,6 +306,7 @@
   const LOADERS = {
     dashboard: loadDashboard, rules: loadRules, deadlines: loadDeadlines, phrases: loadPhrases,
     understand: () => $("understand-text").focus(), "dead-letters": loadDeadLetters,
+    reports: () => window.managerReports.load(), // issue 14 (reports)
   };
 
   // ---------------------------------------------------------------- live

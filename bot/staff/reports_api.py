@@ -1,0 +1,314 @@
+"""Staff API for the managers' reports (issue 14): the figures as JSON, and the work-order (工单)
+export as CSV (UTF-8 with a BOM, so Excel reads the Chinese) and as an Excel workbook.
+
+Both read the same filters: ``from`` and ``to`` (service-time-zone days, ``to`` included; the
+last 30 days by default), ``queue``, ``category`` and ``channel``. The export reads the cases a
+batch at a time and writes each batch out before reading the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from bot.config import ServiceConfig
+from bot.core.messages import ChannelName
+from bot.keys import resources
+from bot.staff.accounts import Role
+from bot.staff.auth import requires
+from bot.storage.case_reports import GROUPS, CaseFilter, CaseRow, case_figures, case_rows, staff_names
+from bot.web.responses import api_error
+
+SUPERVISION = (Role.SUPERVISOR, Role.MANAGER)
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+EXPORT_BATCH = 500
+
+UNKNOWN_AREA = "未知 unknown"
+UNASSIGNED = "未分配 unassigned"
+CHANNEL_NAMES: dict[str, str] = {
+    ChannelName.WEBCHAT: "网页聊天",
+    ChannelName.WECHAT: "微信",
+    ChannelName.SMS: "短信",
+    ChannelName.TELEGRAM: "Telegram",
+}
+STATUS_NAMES = {"resolved": "已解决", "open": "处理中", "late": "已超时"}
+COLUMNS = (
+    "工单号",
+    "创建时间",
+    "渠道",
+    "队列",
+    "类别",
+    "区域",
+    "地址",
+    "问题描述",
+    "客户姓名",
+    "客户姓氏",
+    "联系电话",
+    "答复时限",
+    "处理人",
+    "状态",
+    "是否按时",
+    "解决时间",
+    "满意度评分",
+)
+COLUMN_WIDTHS = (18, 17, 9, 12, 12, 10, 24, 40, 10, 8, 14, 17, 12, 8, 8, 17, 10)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell starting with one of these as a formula: the export prefixes a quote."""
+
+
+def _day(request: web.Request, name: str) -> dt.date | None:
+    given = request.query.get(name)
+    if not given:
+        return None
+    try:
+        return dt.date.fromisoformat(given)
+    except ValueError:
+        raise api_error(400, f"{name}: must be a date like 2026-11-22, not {given!r}") from None
+
+
+def _filters(request: web.Request) -> tuple[CaseFilter, dt.date, dt.date]:
+    """The query's filters; 400 naming the parameter that is wrong."""
+    shared = resources(request)
+    config = shared.config
+    zone = ZoneInfo(config.service.timezone)
+    today = shared.clock().astimezone(zone).date()
+    last = _day(request, "to") or today
+    first = _day(request, "from") or last - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if first > last:
+        raise api_error(400, f"from: {first.isoformat()} is after to ({last.isoformat()})")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise api_error(400, f"from: at most {MAX_DAYS} days from from to to")
+    queue = request.query.get("queue") or None
+    if queue is not None and queue not in config.handoff.queue_ids():
+        raise api_error(400, f"queue: unknown queue {queue!r}")
+    category = request.query.get("category") or None
+    if category is not None and category not in {item.id for item in config.classification.categories}:
+        raise api_error(400, f"category: unknown category {category!r}")
+    channel = request.query.get("channel") or None
+    if channel is not None and channel not in {item.value for item in ChannelName}:
+        raise api_error(400, f"channel: unknown channel {channel!r}")
+    return CaseFilter.local_days(first, last, zone, queue, category, channel), first, last
+
+
+def _category_names(config: ServiceConfig) -> dict[str, str]:
+    locale = config.service.default_locale
+    return {item.id: item.name.get(locale) or item.id for item in config.classification.categories}
+
+
+def _label(group_by: str, group: dict[str, Any], categories: dict[str, str]) -> str:
+    key = group["key"]
+    if group_by == "category":
+        return categories.get(key, str(key))
+    if group_by == "area":
+        return str(key or UNKNOWN_AREA)
+    if group_by == "channel":
+        return CHANNEL_NAMES.get(key, str(key))
+    if group_by == "agent":
+        return str(group.pop("name", None) or key or UNASSIGNED)
+    return str(key)
+
+
+@requires(*SUPERVISION)
+async def get_reports(request: web.Request) -> web.Response:
+    """``GET /api/reports?from=&to=&group_by=day|category|area|channel|agent&queue=&category=&channel=``:
+    the figures of the cases created in the range (totals, one entry per group, cluster alerts per
+    day); each group has a ``label`` to show. 400 names the parameter that is wrong."""
+    group_by = request.query.get("group_by") or "day"
+    if group_by not in GROUPS:
+        raise api_error(400, f"group_by: must be one of {', '.join(GROUPS)}, not {group_by!r}")
+    filters, first, last = _filters(request)
+    shared = resources(request)
+    now = shared.clock()
+    async with shared.sessions() as session:
+        figures = await session.run_sync(lambda sync: case_figures(sync, filters, group_by, now))
+    categories = _category_names(shared.config)
+    for group in figures["groups"]:
+        group["label"] = _label(group_by, group, categories)
+    return web.json_response(
+        {
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "timezone": shared.config.service.timezone,
+            "group_by": group_by,
+            "filters": {"queue": filters.queue, "category": filters.category, "channel": filters.channel},
+            **figures,
+        }
+    )
+
+
+def _cell(value: str | None) -> str:
+    """The text of a cell, never run as a formula."""
+    if not value:
+        return ""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+class _Rows:
+    """Turns stored cases into the export's cells (names, local times, outcome)."""
+
+    def __init__(self, config: ServiceConfig, names: dict[str, str], queues: dict[str, str], now: dt.datetime) -> None:
+        self._zone = ZoneInfo(config.service.timezone)
+        self._categories = _category_names(config)
+        self._names = names
+        self._queues = queues
+        self._now = now
+
+    def _time(self, moment: dt.datetime | None) -> str:
+        return moment.astimezone(self._zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    def cells(self, row: CaseRow, guard: bool = True) -> list[str]:
+        """The row's cells; ``guard``: quote a cell a spreadsheet would run as a formula (CSV)."""
+        if row.resolved_at is not None:
+            status = "resolved"
+        elif row.deadline_at is not None and row.deadline_at < self._now:
+            status = "late"
+        else:
+            status = "open"
+        if row.deadline_at is None:
+            on_time = ""
+        elif row.resolved_at is not None:
+            on_time = "是" if row.resolved_at <= row.deadline_at else "否"
+        else:
+            on_time = "否" if status == "late" else ""
+        handler = self._names.get(row.handler, row.handler) if row.handler else ""
+        return [
+            _cell(value) if guard else (value or "")
+            for value in (
+                row.case_number,
+                self._time(row.created_at),
+                CHANNEL_NAMES.get(row.channel, row.channel),
+                self._queues.get(row.queue, row.queue) if row.queue else "",
+                self._categories.get(row.category, row.category),
+                row.district or UNKNOWN_AREA,
+                row.area,
+                row.description,
+                row.customer_name,
+                row.customer_surname,
+                row.phone,
+                self._time(row.deadline_at),
+                handler,
+                STATUS_NAMES[status],
+                on_time,
+                self._time(row.resolved_at),
+                str(row.rating) if row.rating is not None else "",
+            )
+        ]
+
+
+async def _export_rows(request: web.Request, filters: CaseFilter) -> tuple[_Rows, Callable[[int], Any]]:
+    shared = resources(request)
+    config = shared.config
+    async with shared.sessions() as session:
+        names = await session.run_sync(staff_names)
+    locale = config.service.default_locale
+    queues = {queue.id: queue.name.get(locale) or queue.id for queue in config.handoff.queues}
+
+    async def batch(after: int) -> list[CaseRow]:
+        async with shared.sessions() as session:
+            return await session.run_sync(lambda sync: case_rows(sync, filters, after, EXPORT_BATCH))
+
+    return _Rows(config, names, queues, shared.clock()), batch
+
+
+def _file_name(first: dt.date, last: dt.date, extension: str) -> str:
+    return f"cases-{first.isoformat()}-{last.isoformat()}.{extension}"
+
+
+@requires(*SUPERVISION)
+async def get_cases_csv(request: web.Request) -> web.StreamResponse:
+    """``GET /api/cases.csv`` (the filters of ``/api/reports``): one row per case with its form,
+    deadline, handler, outcome and rating; UTF-8 with a BOM, Chinese headers, written as it is read."""
+    filters, first, last = _filters(request)
+    cells, batch = await _export_rows(request, filters)
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{_file_name(first, last, "csv")}"',
+            "Cache-Control": "no-store",
+        }
+    )
+    await response.prepare(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(COLUMNS)
+    after = 0
+    while True:
+        rows = await batch(after)
+        for row in rows:
+            writer.writerow(cells.cells(row))
+        await response.write(buffer.getvalue().encode("utf-8"))
+        buffer.seek(0)
+        buffer.truncate()
+        if len(rows) < EXPORT_BATCH:
+            break
+        after = rows[-1].id
+    await response.write_eof()
+    return response
+
+
+@requires(*SUPERVISION)
+async def get_cases_xlsx(request: web.Request) -> web.StreamResponse:
+    """``GET /api/cases.xlsx`` (the filters of ``/api/reports``): the same rows as the CSV in an
+    Excel workbook, written in XlsxWriter's constant-memory mode to a temporary file, then sent."""
+    import xlsxwriter
+
+    filters, first, last = _filters(request)
+    cells, batch = await _export_rows(request, filters)
+    loop = asyncio.get_running_loop()
+    with tempfile.TemporaryDirectory(prefix="cases-") as folder:
+        path = os.path.join(folder, "cases.xlsx")
+        # Strings stay strings (never formulas, never numbers: a phone keeps its leading zero).
+        workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False})
+        sheet = workbook.add_worksheet("工单 Cases")
+        sheet.write_row(0, 0, COLUMNS, workbook.add_format({"bold": True}))
+        for column, width in enumerate(COLUMN_WIDTHS):
+            sheet.set_column(column, column, width)
+        sheet.freeze_panes(1, 0)
+        line, after = 1, 0
+        while True:
+            rows = await batch(after)
+            for row in rows:
+                sheet.write_row(line, 0, cells.cells(row, guard=False))
+                line += 1
+            if len(rows) < EXPORT_BATCH:
+                break
+            after = rows[-1].id
+        await loop.run_in_executor(None, workbook.close)
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "Content-Disposition": f'attachment; filename="{_file_name(first, last, "xlsx")}"',
+                "Cache-Control": "no-store",
+            }
+        )
+        response.content_length = await loop.run_in_executor(None, os.path.getsize, path)
+        await response.prepare(request)
+        workbook_file = await loop.run_in_executor(None, _open_binary, path)
+        try:
+            while chunk := await loop.run_in_executor(None, workbook_file.read, 1 << 16):
+                await response.write(chunk)
+        finally:
+            workbook_file.close()
+        await response.write_eof()
+        return response
+
+
+def _open_binary(path: str) -> BinaryIO:
+    return open(path, "rb")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/reports", get_reports)
+    app.router.add_get("/api/cases.csv", get_cases_csv)
+    app.router.add_get("/api/cases.xlsx", get_cases_xlsx)

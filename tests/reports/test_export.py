@@ -1,0 +1,109 @@
+"""The work-order (工单) export: CSV (UTF-8 with a BOM) and Excel, one row per case, same filters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from xml.etree import ElementTree
+
+from bot.staff import reports_api
+from tests.conftest import AppFactory, FixedClock
+from tests.reports.cases import RANGE, add_manager, make_known_cases
+from tests.reports.many import store_cases
+
+SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    """The first sheet's cells as text (read from the file's XML, as any spreadsheet reads it)."""
+    book = zipfile.ZipFile(io.BytesIO(data))
+    names = book.namelist()
+    shared = []
+    if "xl/sharedStrings.xml" in names:
+        for item in ElementTree.fromstring(book.read("xl/sharedStrings.xml")).iter(f"{SHEET}si"):
+            shared.append("".join(node.text or "" for node in item.iter(f"{SHEET}t")))
+    rows = []
+    for row in ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml")).iter(f"{SHEET}row"):
+        cells: dict[int, str] = {}
+        for cell in row.iter(f"{SHEET}c"):
+            column = re.match(r"[A-Z]+", cell.get("r", "A"))
+            index = 0
+            for letter in column.group(0) if column else "A":
+                index = index * 26 + ord(letter) - 64
+            value = cell.find(f"{SHEET}v")
+            inline = cell.find(f"{SHEET}is")
+            if cell.get("t") == "s" and value is not None:
+                cells[index - 1] = shared[int(value.text or 0)]
+            elif inline is not None:
+                cells[index - 1] = "".join(node.text or "" for node in inline.iter(f"{SHEET}t"))
+            elif value is not None:
+                cells[index - 1] = value.text or ""
+        rows.append([cells.get(i, "") for i in range(max(cells) + 1 if cells else 0)])
+    return rows
+
+
+async def test_the_csv_and_the_workbook_hold_every_case(make_client: AppFactory, clock: FixedClock) -> None:
+    client = await make_client()
+    known = await make_known_cases(client, clock)
+
+    response = await client.get(f"/api/cases.csv?{RANGE}")
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = await response.read()
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [row["工单号"] for row in rows][2] == "TS-C" and len(rows) == 3
+    a, b, c = rows
+    assert a["问题描述"] == "小区楼道的垃圾三天没人清理" and a["区域"] == "海淀区"
+    assert (a["渠道"], a["类别"], a["处理人"], a["状态"], a["是否按时"], a["满意度评分"]) == (
+        "网页聊天",
+        "物业服务",
+        "li",
+        "已解决",
+        "是",
+        "5",
+    )
+    assert a["联系电话"] == "13800138000" and a["创建时间"] == "2026-11-23 14:00"
+    assert a["解决时间"] == "2026-11-23 15:00" and a["答复时限"]
+    assert (b["区域"], b["处理人"], b["状态"], b["是否按时"], b["解决时间"]) == ("朝阳区", "wang", "已超时", "否", "")
+    assert (c["渠道"], c["区域"], c["地址"], c["状态"], c["是否按时"], c["满意度评分"]) == (
+        "短信",
+        "未知 unknown",
+        "老地方",
+        "已解决",
+        "否",
+        "2",
+    )
+    # A cell a spreadsheet would run as a formula is quoted.
+    assert c["问题描述"] == "'=1+1 账单多扣了钱"
+
+    only_sms = await (await client.get(f"/api/cases.csv?{RANGE}&channel=sms")).read()
+    assert [row["工单号"] for row in csv.DictReader(io.StringIO(only_sms.decode("utf-8-sig")))] == ["TS-C"]
+    nothing = await (await client.get("/api/cases.csv?from=2026-11-24&to=2026-11-26")).read()
+    assert list(csv.reader(io.StringIO(nothing.decode("utf-8-sig"))))[1:] == []
+
+    response = await client.get(f"/api/cases.xlsx?{RANGE}")
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = _xlsx_rows(await response.read())
+    assert sheet[0][:3] == ["工单号", "创建时间", "渠道"] and len(sheet) == 4
+    assert sheet[1][7] == "小区楼道的垃圾三天没人清理" and sheet[1][12] == "li"
+    # Text stays text in the workbook: never a formula, a phone keeps every digit.
+    assert sheet[3][7] == "=1+1 账单多扣了钱" and sheet[3][10] == "13700137000"
+    for socket in known.sockets:
+        await socket.close()
+
+
+async def test_many_cases_are_exported_in_batches(make_client: AppFactory, clock: FixedClock) -> None:
+    client = await make_client()
+    await store_cases(client, clock(), reports_api.EXPORT_BATCH + 7)
+    await add_manager(client)
+    data = await (await client.get("/api/cases.csv?from=2026-11-23&to=2026-11-23")).read()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == reports_api.EXPORT_BATCH + 7
+    assert len({row["工单号"] for row in rows}) == len(rows)
+    sheet = _xlsx_rows(await (await client.get("/api/cases.xlsx?from=2026-11-23&to=2026-11-23")).read())
+    assert len(sheet) == reports_api.EXPORT_BATCH + 8
