@@ -4,7 +4,7 @@ The district of the complaints already stored is filled from their area, read by
 extractor the bot uses (the gazetteer of ``BOT_CONFIG_DIR``, or the shipped one, and the cpca
 parser); an area it finds no district in stays NULL ("未知 unknown" in the reports).
 
-Revision ID: 0013_rep
+Revision ID: 0013
 Revises: 0012
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_rep"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
