@@ -117,6 +117,7 @@ ROUTES: list[Route] = [
     Route("GET", "/api/dead-letters", MANAGERS, 200),
     Route("POST", "/api/dead-letters/{id}/retry", MANAGERS, 200, lambda case: {}, {"id": "dead_letter"}),
     Route("GET", "/api/reports/daily", MANAGERS, 200),
+    Route("GET", "/api/audit", MANAGERS, 200),
     Route("GET", "/api/events", STAFF, 101, websocket=True),
     Route("POST", "/api/logout", STAFF, 200, lambda case: {}),
 ]
