@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -126,12 +127,14 @@ async def audit_log(request: web.Request) -> web.Response:
     before (keyset paging by id); ``limit`` 1–200 (50). 400 names the parameter that is wrong.
     """
     query = _query(request)
+    one_more = dataclasses.replace(query, limit=query.limit + 1)  # tells whether an older page exists
     async with resources(request).sessions() as session:
-        found = await session.run_sync(audit_store.entries, query)
+        found = await session.run_sync(audit_store.entries, one_more)
+    shown = found[: query.limit]
     return web.json_response(
         {
-            "entries": [_entry_json(entry) for entry in found],
-            "next_before": found[-1].id if len(found) == query.limit else None,
+            "entries": [_entry_json(entry) for entry in shown],
+            "next_before": shown[-1].id if len(found) > query.limit else None,
         }
     )
 

@@ -33,7 +33,9 @@ def refuse_inserts(session: Any, dialect: str) -> None:
 
 
 def allow_inserts(session: Any, dialect: str) -> None:
-    session.execute(text("DROP TRIGGER test_audit_refuse_insert" + (" ON audit_log" if dialect == "postgresql" else "")))
+    session.execute(
+        text("DROP TRIGGER test_audit_refuse_insert" + (" ON audit_log" if dialect == "postgresql" else ""))
+    )
     if dialect == "postgresql":
         session.execute(text("DROP FUNCTION test_audit_refuse_insert()"))
 
