@@ -42,6 +42,8 @@ class AuditPage(BaseModel):
     entries: list[AuditEntryAnswer]
     next_before: int | None
     """Pass as ``before`` for the next (older) page; null on the last page."""
+    actions: list[str]
+    """Every action name this app records (what ``action`` may be)."""
 
 
 def known_actions(app: web.Application) -> set[str]:
@@ -135,6 +137,7 @@ async def audit_log(request: web.Request) -> web.Response:
         {
             "entries": [_entry_json(entry) for entry in shown],
             "next_before": shown[-1].id if len(found) > query.limit else None,
+            "actions": sorted(known_actions(request.app)),
         }
     )
 

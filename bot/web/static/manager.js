@@ -22,7 +22,7 @@
 
   // Which tabs each role may use; the API refuses the rest anyway (dead letters: managers only).
   const TABS_FOR = {
-    manager: ["dashboard", "rules", "deadlines", "phrases", "understand", "dead-letters"],
+    manager: ["dashboard", "rules", "deadlines", "phrases", "understand", "dead-letters", "audit"],
     supervisor: ["dashboard", "rules", "deadlines", "phrases", "understand"],
   };
 
@@ -304,6 +304,7 @@
   const LOADERS = {
     dashboard: loadDashboard, rules: loadRules, deadlines: loadDeadlines, phrases: loadPhrases,
     understand: () => $("understand-text").focus(), "dead-letters": loadDeadLetters,
+    audit: () => window.auditLog.load(),  // audit log (issue 14): audit.js
   };
 
   // ---------------------------------------------------------------- live
