@@ -135,17 +135,34 @@ def _target(request: web.Request, marker: Audit, notes: _Notes) -> str | None:
 
 
 async def _record(request: web.Request, marker: Audit, status: int, error: str | None) -> None:
+    try:
+        entry = _entry(request, marker, status, error)
+        if entry is not None:
+            await resources(request).database.write(lambda session: audit_store.append(session, entry))
+    except Exception as failure:  # the action has happened; losing its entry must not undo or hide it
+        log.error("audit.write_failed", action=marker.action, actor=_who(request), error=type(failure).__name__)
+        resources(request).metrics.audit_write_failures.inc()
+
+
+def _who(request: web.Request) -> str | None:
+    staff: dict[str, Any] | None = request.get("staff")
+    return str(staff["username"]) if staff else request.get(ATTEMPTED)
+
+
+def _entry(request: web.Request, marker: Audit, status: int, error: str | None) -> audit_store.NewEntry | None:
+    """The entry for this call; None when no staff member is behind it."""
     staff: dict[str, Any] | None = request.get("staff")
     attempted: str | None = request.get(ATTEMPTED)
     if staff is None and attempted is None:
-        return
+        return None
     notes: _Notes = request.get(_NOTES) or _Notes()
     detail = dict(notes.detail or {})
+    if request.method == "GET" and request.query:  # an export: which rows it asked for
+        detail.setdefault("query", {key: value[:MAX_NAME_CHARS] for key, value in request.query.items()})
     if error is not None and status >= 400:
         detail["error"] = error
-    shared = resources(request)
-    entry = audit_store.NewEntry(
-        at=shared.clock(),
+    return audit_store.NewEntry(
+        at=resources(request).clock(),
         action=marker.failed if marker.failed is not None and status >= 400 else marker.action,
         status=status,
         actor_id=int(staff["id"]) if staff else None,
@@ -157,8 +174,3 @@ async def _record(request: web.Request, marker: Audit, status: int, error: str |
         user_agent=request.headers.get("User-Agent", "")[:MAX_USER_AGENT_CHARS] or None,
         request_id=request.get(REQUEST_ID),
     )
-    try:
-        await shared.database.write(lambda session: audit_store.append(session, entry))
-    except Exception as failure:  # the action has happened; losing its entry must not undo or hide it
-        log.error("audit.write_failed", action=entry.action, actor=entry.actor, error=type(failure).__name__)
-        shared.metrics.audit_write_failures.inc()

@@ -8,16 +8,22 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
 from bot.channels.sms.adapter import SmsSettings
 from bot.channels.telegram.adapter import TelegramSettings
 from bot.channels.wechat.adapter import WechatSettings
+from bot.config import ServiceConfig
+from bot.core.engine import ConversationEngine
 from bot.settings import PROJECT_ROOT, Settings
 from bot.staff.accounts import Role
-from bot.staff.audit import audited
+from bot.staff.audit import audited, fixed_target
 from bot.staff.auth import requires
 from tests.audit.routes import NOT_ACTIONS, missed, must_be_audited, routes
+from tests.audit.support import one
+from tests.conftest import FixedClock
+from tests.staff import add_user, sign_in
 
 
 @pytest.fixture
@@ -64,3 +70,31 @@ def test_a_route_not_audited_or_audited_inside_the_role_check_is_reported() -> N
         "DELETE /api/inside: a decorator sits outside @audited (put @audited first)",
         "GET /api/cases.csv: not @audited",
     ]
+
+
+@audited("export", target=fixed_target("cases.csv"))
+@requires(Role.MANAGER)
+async def _export(request: web.Request) -> web.StreamResponse:
+    response = web.StreamResponse(headers={"Content-Type": "text/csv; charset=utf-8"})
+    await response.prepare(request)
+    await response.write("\ufeff编号\n".encode())
+    return response
+
+
+async def test_an_audited_export_records_the_filters_it_was_asked_for(
+    settings: Settings, service_config: ServiceConfig, clock: FixedClock, conversation_engine: ConversationEngine
+) -> None:
+    app = create_app(settings, service_config, clock, engine=conversation_engine)
+    app.router.add_get("/api/cases.csv", _export)  # as the reports branch adds its export
+    client: TestClient[web.Request, web.Application] = TestClient(TestServer(app))
+    await client.start_server()
+    try:
+        await add_user(client, "boss", Role.MANAGER)
+        await sign_in(client, "boss")
+        response = await client.get("/api/cases.csv", params={"from": "2026-11-01", "category": "property"})
+        assert response.status == 200 and (await response.read()).decode("utf-8-sig") == "编号\n"
+        entry = await one(client, "export")
+        assert (entry.actor, entry.target, entry.status) == ("boss", "cases.csv", 200)
+        assert entry.detail == {"query": {"from": "2026-11-01", "category": "property"}}
+    finally:
+        await client.close()
