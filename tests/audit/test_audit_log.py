@@ -11,9 +11,11 @@ from bot.keys import resources
 from bot.settings import AuthSettings
 from bot.staff.accounts import Role
 from bot.storage.models import DeadLetter
+from bot.storage.notifications import notifications_for, notify
 from tests.audit.support import BROWSER, attempt, logged, one, stored_text, user_id
 from tests.audit.triggers import allow_inserts, refuse_inserts
 from tests.conftest import AppFactory
+from tests.promises.support import promised_case, staff
 from tests.staff import PASSWORD, add_user, claimed_conversation, sign_in
 
 RULES = [
@@ -226,3 +228,41 @@ async def test_an_entry_that_cannot_be_written_does_not_undo_or_refuse_the_actio
     # The audit log works again once the database takes entries.
     assert await attempt(client, "wang", PASSWORD) == 200
     assert len(await logged(client, "sign_in")) == 1
+
+
+async def test_a_deadline_extension_a_confirmation_and_a_notification_read_are_recorded(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    await socket.close()
+    headers, supervisor_id = await staff(client, "zhang.supervisor", Role.SUPERVISOR)
+    conversation = f"conversation:{conversation_id}"
+
+    path = f"/api/conversations/{conversation_id}"
+    extended = await client.post(f"{path}/extend", json={"hours": 4, "reason": "等待配件"}, headers=headers)
+    assert extended.status == 200
+    extend = await one(client, "extend_deadline")
+    assert (extend.actor, extend.role, extend.target, extend.detail) == (
+        "zhang.supervisor",
+        "supervisor",
+        conversation,
+        {"hours": 4},
+    )
+    assert (await client.post(f"{path}/confirm-resolved", json={}, headers=headers)).status == 409
+    assert (await client.post(f"{path}/resolve", json={"summary": "已处理"}, headers=headers)).status == 200
+    assert (await client.post(f"{path}/confirm-resolved", json={}, headers=headers)).status == 200
+    confirmations = await logged(client, "confirm_resolved")
+    assert [(entry.target, entry.status) for entry in confirmations] == [(conversation, 409), (conversation, 200)]
+
+    now = resources(client.app).clock()
+    audience = f"user:{supervisor_id}"
+
+    def notified(session: Any) -> int:
+        notify(session, "pickup_overdue", audience, now, conversation_id=conversation_id)
+        return notifications_for(session, [audience], 10)[0].id
+
+    notification_id = await resources(client.app).database.write(notified)
+    assert (await client.post(f"/api/notifications/{notification_id}/read", headers=headers)).status == 200
+    read = await one(client, "notification_read")
+    assert (read.actor, read.target, read.status) == ("zhang.supervisor", f"notification:{notification_id}", 200)
