@@ -48,6 +48,8 @@ ROUTES = (
     "bot.channels.webchat.routes",
     "bot.staff.api",
     "bot.staff.api_document",
+    "bot.staff.audit",
+    "bot.staff.audit_api",
     "bot.staff.auth",
     "bot.staff.bodies",
     "bot.staff.console",

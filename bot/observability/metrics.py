@@ -102,6 +102,12 @@ class Metrics:
             ["reason"],
             registry=r,
         )
+        # Audit (issue 14): an action whose audit entry could not be written still happened.
+        self.audit_write_failures = Counter(
+            "complaint_bot_audit_write_failures",
+            "Staff actions whose audit log entry could not be written (the action itself went through).",
+            registry=r,
+        )
 
     def watch_connections(self, count: Callable[[], int]) -> None:
         """Report ``count()`` (the web chat hub's size) at each scrape."""

@@ -12,6 +12,7 @@ from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import resources
 from bot.outbound.effects import Effects
 from bot.staff.accounts import Role
+from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
 from bot.staff.bodies import EmptyBody, ExtendBody, read_body
 from bot.storage import promises as promise_store
@@ -27,6 +28,7 @@ def _conversation_id(request: web.Request) -> int:
         raise api_error(404, "not found") from error
 
 
+@audited("extend_deadline", target=path_target("conversation"))
 @requires(Role.SUPERVISOR, Role.MANAGER)
 @documented(body=ExtendBody)
 async def extend(request: web.Request) -> web.Response:
@@ -38,6 +40,7 @@ async def extend(request: web.Request) -> web.Response:
     conversation_id = _conversation_id(request)
     body = await read_body(request, ExtendBody)
     hours, reason = body.hours, body.reason
+    note(request, hours=hours)
     shared, staff = resources(request), request["staff"]
     tracker, gateway, now = shared.tracker, shared.gateway, shared.clock()
     outcome = await shared.database.write(
@@ -61,6 +64,7 @@ async def extend(request: web.Request) -> web.Response:
     return web.json_response({"deadline_at": outcome.result})
 
 
+@audited("confirm_resolved", target=path_target("conversation"))
 @requires(Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 @documented(body=EmptyBody)
 async def confirm_resolved(request: web.Request) -> web.Response:

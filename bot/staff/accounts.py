@@ -123,16 +123,30 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-async def authenticate(database: Database, hashers: PasswordHashers, username: str, password: str) -> Account | None:
-    """The active account with these credentials, or None.
+class SignInRefused(StrEnum):
+    """Why a sign-in was refused (for the audit log; the caller hears "wrong username or password")."""
+
+    UNKNOWN_USER = "unknown_user"
+    WRONG_PASSWORD = "wrong_password"
+    INACTIVE = "account_inactive"
+
+
+async def authenticate(
+    database: Database, hashers: PasswordHashers, username: str, password: str
+) -> Account | SignInRefused:
+    """The active account with these credentials, or why not.
 
     An unknown username is checked against a dummy hash, so it costs what a wrong password costs.
     """
     async with database.sessions() as session:
         account = await session.run_sync(find_account, username)
     matches = await hashers.verify(account.password_hash if account else _DUMMY_HASH, password)
-    if account is None or not matches or not account.active:
-        return None
+    if account is None:
+        return SignInRefused.UNKNOWN_USER
+    if not matches:
+        return SignInRefused.WRONG_PASSWORD
+    if not account.active:
+        return SignInRefused.INACTIVE
     if _hasher.check_needs_rehash(account.password_hash):
         new_hash = await hashers.hash(password)
         await database.write(lambda session: set_password_hash(session, account.id, new_hash))

@@ -17,9 +17,10 @@ from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.promises import api as promises
-from bot.staff import api_document, auth, dashboard
+from bot.staff import api_document, audit_api, auth, dashboard
 from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.staff.accounts import Role
+from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
 from bot.staff.bodies import NoteBody, ReplyBody, ResolveBody, TransferBody, read_body
 from bot.staff.deliveries import conversation_window
@@ -70,6 +71,7 @@ def _ticket_json(ticket: WaitingTicket, position: int) -> dict[str, Any]:
     return {"position": position, **ticket.to_json_dict()}
 
 
+@audited("claim", target=path_target("ticket"))
 @requires(*STAFF)
 async def claim(request: web.Request) -> web.Response:
     """``POST /api/tickets/{id}/claim``: exactly one of several simultaneous claims wins (409 for the others).
@@ -92,6 +94,7 @@ async def claim(request: web.Request) -> web.Response:
     if outcome == "not your queue":
         raise api_error(403, "this ticket waits in a queue you are not in; ask a manager to add you to it")
     assert conversation_id is not None
+    note(request, conversation_id=conversation_id)
     await resources(request).gateway.commit(_changed(conversation_id, queue=True))
     return web.json_response({"ticket_id": ticket_id, "conversation_id": conversation_id, "owner": staff["username"]})
 
@@ -167,6 +170,7 @@ def _int_id(request: web.Request) -> int:
         raise api_error(404, "not found") from error
 
 
+@audited("reply", target=path_target("conversation"))
 @requires(*STAFF)
 @documented(body=ReplyBody, status=201)
 async def reply(request: web.Request) -> web.Response:
@@ -221,10 +225,12 @@ async def reply(request: web.Request) -> web.Response:
         _raise_unless_allowed(delivery)
     if not isinstance(delivery, Delivery):
         raise api_error(409, "claim the conversation first: only its owner replies")
+    note(request, message_id=delivery.message_id, overrode_guard=overrode_guard)
     await gateway.commit(_changed(conversation_id, [delivery]))
     return web.json_response({"message_id": delivery.message_id}, status=201)
 
 
+@audited("note", target=path_target("conversation"))
 @requires(*STAFF)
 @documented(body=NoteBody, status=201)
 async def add_note(request: web.Request) -> web.Response:
@@ -265,6 +271,7 @@ def _raise_for(outcome: str, action: str) -> None:
         raise api_error(403, f"only the conversation's owner or a supervisor can {action} it")
 
 
+@audited("transfer", target=path_target("conversation"))
 @requires(*STAFF)
 @documented(body=TransferBody, status=200)
 async def transfer(request: web.Request) -> web.Response:
@@ -276,6 +283,7 @@ async def transfer(request: web.Request) -> web.Response:
     conversation_id = _int_id(request)
     target = await read_body(request, TransferBody)
     to_user, to_queue = target.username, target.queue
+    note(request, username=to_user, queue=to_queue)
     if (to_user is None) == (to_queue is None):
         raise api_error(400, "give exactly one of 'username' or 'queue'")
     known_queues = resources(request).config.handoff.queue_ids()
@@ -303,10 +311,12 @@ async def transfer(request: web.Request) -> web.Response:
     _raise_for(outcome, "transfer")
     if outcome == "no such user":
         raise api_error(400, f"no active user {to_user!r}")
+    note(request, to=outcome)
     await resources(request).gateway.commit(_changed(conversation_id, queue=True))
     return web.json_response({"owner": outcome})
 
 
+@audited("resolve", target=path_target("conversation"))
 @requires(*STAFF)
 @documented(body=ResolveBody, status=200)
 async def resolve(request: web.Request) -> web.Response:
@@ -330,6 +340,7 @@ async def resolve(request: web.Request) -> web.Response:
 
     outcome = await resources(request).database.write(close)
     _raise_for(outcome, "resolve")
+    note(request, satisfaction_callback=outcome == "callback")
     if outcome == "callback":
         await resources(request).pipeline.push(conversation_id, [Resolved()])
     await resources(request).gateway.commit(_changed(conversation_id, queue=True))
@@ -349,4 +360,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/conversations/{id}/resolve", resolve)
     promises.add_routes(app)
     api_document.add_routes(app)
+    audit_api.add_routes(app)
     dashboard.add_routes(app)

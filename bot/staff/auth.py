@@ -17,12 +17,13 @@ from redis.exceptions import RedisError
 
 from bot.core.clock import utc_now
 from bot.keys import resources
-from bot.staff.accounts import PasswordHashers, Role, authenticate
+from bot.staff.accounts import PasswordHashers, Role, SignInRefused, authenticate
+from bot.staff.audit import ATTEMPTED, audited, note
 from bot.staff.bodies import LoginBody, read_body
 from bot.staff.login_limit import LoginLimiter
 from bot.staff.sessions import StaffSessions
 from bot.storage.staff_sessions import SignedIn
-from bot.web.client_address import ClientAddresses
+from bot.web.client_address import ClientAddresses, client_addresses_key
 from bot.web.openapi import ROLES, documented
 from bot.web.responses import api_error
 
@@ -58,12 +59,13 @@ async def auth_context(app: web.Application) -> AsyncIterator[None]:
     auth = settings.auth
     hashers = PasswordHashers(auth.password_hash_threads, auth.password_hash_queue)
     secure = auth.cookie_secure if auth.cookie_secure is not None else settings.public_base().startswith("https://")
+    addresses = app[client_addresses_key] = ClientAddresses(auth.trusted_proxies)
     app[staff_auth_key] = StaffAuth(
         # Real time, not the service clock: the browser expires the cookie by real time too.
         sessions=StaffSessions(shared.database, shared.redis, utc_now, auth.session_max_age),
         hashers=hashers,
         limiter=LoginLimiter(shared.redis, auth),
-        addresses=ClientAddresses(auth.trusted_proxies),
+        addresses=addresses,
         cookie_secure=secure,
         max_age=int(auth.session_max_age),
     )
@@ -91,10 +93,11 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
                 given = request.headers.get("X-CSRF-Token", "")
                 if not given or not secrets.compare_digest(given, signed_in.csrf_token):
                     raise api_error(403, "missing or wrong X-CSRF-Token header (it comes with /api/login and /api/me)")
+            # Known before the role check, so the audit log names who was refused.
+            request["staff"] = {"id": signed_in.user_id, "username": signed_in.username, "role": signed_in.role}
             if roles and signed_in.role not in {role.value for role in roles}:
                 raise api_error(403, f"this needs the role {' or '.join(role.value for role in roles)}")
             request["signed_in"] = signed_in
-            request["staff"] = {"id": signed_in.user_id, "username": signed_in.username, "role": signed_in.role}
             return await handler(request)
 
         wrapper.__dict__[ROLES] = [role.value for role in roles]
@@ -116,6 +119,7 @@ def _same_site_origin(request: web.Request) -> bool:
     return urlsplit(origin).netloc == request.host
 
 
+@audited("sign_in", failed="sign_in_failed")
 @documented(body=LoginBody)
 async def login(request: web.Request) -> web.Response:
     """``POST /api/login`` {username, password} as JSON: sets a new session cookie (ending the one
@@ -127,6 +131,7 @@ async def login(request: web.Request) -> web.Response:
         raise api_error(403, "sign in from this site's own pages")
     credentials = await read_body(request, LoginBody)
     username, password = credentials.username, credentials.password
+    request[ATTEMPTED] = username
     auth = request.app[staff_auth_key]
     address = auth.addresses.of(request)
     try:
@@ -137,6 +142,7 @@ async def login(request: web.Request) -> web.Response:
     if wait > 0:
         minutes = max(1, math.ceil(wait / 60))
         resources(request).metrics.login_failures.labels(reason="rate_limited").inc()
+        note(request, reason="rate_limited")
         refused = api_error(429, f"too many failed sign-ins; try again in {minutes} minutes")
         refused.headers["Retry-After"] = str(math.ceil(wait))
         raise refused
@@ -150,14 +156,16 @@ async def login(request: web.Request) -> web.Response:
             busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
             raise busy
         account = await authenticate(resources(request).database, auth.hashers, username, password)
-    if account is None:
+    if isinstance(account, SignInRefused):
         resources(request).metrics.login_failures.labels(reason="wrong_credentials").inc()
+        note(request, reason=account.value)
         raise api_error(401, "wrong username or password")
     await auth.limiter.succeeded(username, address)
     previous = request.cookies.get(COOKIE_NAME)
     if previous:
         await auth.sessions.revoke(previous)
     token, signed_in = await auth.sessions.create(account)
+    request["staff"] = {"id": signed_in.user_id, "username": signed_in.username, "role": signed_in.role}
     response = web.json_response(_me(signed_in))
     response.set_cookie(
         COOKIE_NAME,
@@ -180,6 +188,7 @@ def _me(signed_in: SignedIn) -> dict[str, Any]:
     }
 
 
+@audited("sign_out")
 @requires()
 async def logout(request: web.Request) -> web.Response:
     """``POST /api/logout``: the session ends on every instance at once."""

@@ -11,6 +11,7 @@ from bot.config import DashboardSettings
 from bot.handoff.queue import WaitingTicket
 from bot.keys import resources
 from bot.staff.accounts import Role
+from bot.staff.audit import audited, path_target
 from bot.staff.auth import requires
 from bot.staff.clusters import CLUSTER_ALERT, normalise_area
 from bot.storage import dashboard as dashboard_store
@@ -156,6 +157,7 @@ async def notifications(request: web.Request) -> web.Response:
     return web.json_response({"notifications": body})
 
 
+@audited("notification_read", target=path_target("notification"))
 @requires(*STAFF)
 async def mark_read(request: web.Request) -> web.Response:
     """``POST /api/notifications/{id}/read``: marks it read (for everyone it was addressed to)."""

@@ -14,6 +14,7 @@ from bot.core.messages import ChannelName
 from bot.keys import resources
 from bot.outbound.gateway import DELIVER_JOB
 from bot.staff.accounts import Role
+from bot.staff.audit import audited, path_target
 from bot.staff.auth import requires
 from bot.storage.deliveries import claim_dead_letter, recent_dead_letters
 from bot.storage.models import Conversation, DeadLetter
@@ -54,6 +55,7 @@ async def dead_letters(request: web.Request) -> web.Response:
         return web.json_response({"dead_letters": [_letter_json(letter) for letter in letters]})
 
 
+@audited("dead_letter_retry", target=path_target("dead_letter"))
 @requires(Role.MANAGER)
 async def retry_dead_letter(request: web.Request) -> web.Response:
     """``POST /api/dead-letters/{id}/retry``: run the job again (a delivery: its message goes

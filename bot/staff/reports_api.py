@@ -24,6 +24,7 @@ from bot.config import ServiceConfig
 from bot.core.messages import ChannelName
 from bot.keys import resources
 from bot.staff.accounts import Role
+from bot.staff.audit import audited, fixed_target
 from bot.staff.auth import requires
 from bot.storage.case_reports import GROUPS, CaseFilter, CaseRow, case_figures, case_rows, staff_names
 from bot.web.responses import api_error
@@ -224,6 +225,7 @@ def _file_name(first: dt.date, last: dt.date, extension: str) -> str:
     return f"cases-{first.isoformat()}-{last.isoformat()}.{extension}"
 
 
+@audited("export", target=fixed_target("cases.csv"))
 @requires(*SUPERVISION)
 async def get_cases_csv(request: web.Request) -> web.StreamResponse:
     """``GET /api/cases.csv`` (the filters of ``/api/reports``): one row per case with its form,
@@ -257,6 +259,7 @@ async def get_cases_csv(request: web.Request) -> web.StreamResponse:
     return response
 
 
+@audited("export", target=fixed_target("cases.xlsx"))
 @requires(*SUPERVISION)
 async def get_cases_xlsx(request: web.Request) -> web.StreamResponse:
     """``GET /api/cases.xlsx`` (the filters of ``/api/reports``): the same rows as the CSV in an

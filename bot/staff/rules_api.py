@@ -13,6 +13,7 @@ from bot.keys import resources
 from bot.outbound.effects import Effects
 from bot.rules import RulesError, parse_rules
 from bot.staff.accounts import Role
+from bot.staff.audit import audited, fixed_target, note, path_target
 from bot.staff.auth import requires
 from bot.staff.bodies import QueuesBody, RulesBody, read_body
 from bot.storage import staff as staff_store
@@ -56,6 +57,7 @@ async def get_rules_version(request: web.Request) -> web.Response:
     return web.json_response(found.as_json())
 
 
+@audited("rules_change", target=fixed_target("rules"))
 @requires(Role.MANAGER)
 @documented(body=RulesBody)
 async def put_rules(request: web.Request) -> web.Response:
@@ -65,7 +67,7 @@ async def put_rules(request: web.Request) -> web.Response:
     409 when another manager saved at the same moment.
     """
     given = await read_body(request, RulesBody)
-    app, staff, note = request.app, request["staff"], given.note
+    app, staff, note_text = request.app, request["staff"], given.note
     config = resources(app).config
     try:
         rule_set = parse_rules(given.rules, config.rule_vocabulary())
@@ -74,13 +76,15 @@ async def put_rules(request: web.Request) -> web.Response:
     now = resources(app).clock()
 
     def store_version(session: Session) -> dict[str, Any]:
-        rulebook.save(session, rule_set, staff["username"], note.strip(), config.rules, now)
+        rulebook.save(session, rule_set, staff["username"], note_text.strip(), config.rules, now)
         return _rules_body(session, app)
 
     try:
         body = await resources(app).database.write(store_version)
     except rulebook.ConcurrentEdit:
         raise api_error(409, "another manager saved the rules at the same moment: reload them and try again") from None
+    version, changes = body["version"], body["changes"]
+    note(request, target=f"rules:v{version}", rules=len(rule_set.rules), changes=changes, note=note_text[:200])
     event = StaffEvent(StaffEventKind.RULES, detail={"version": body["version"], "changed_by": staff["username"]})
     await resources(app).gateway.commit(Effects(staff_events=[event]))
     return web.json_response(body)
@@ -116,6 +120,7 @@ async def get_users(request: web.Request) -> web.Response:
     return web.json_response({"users": [_user_json(user, every_queue) for user in users]})
 
 
+@audited("queue_membership", target=path_target("user"))
 @requires(Role.MANAGER)
 @documented(body=QueuesBody)
 async def put_user_queues(request: web.Request) -> web.Response:
@@ -130,6 +135,7 @@ async def put_user_queues(request: web.Request) -> web.Response:
         queues = membership.check_queue_ids(list(given.queues), every_queue)
     except ValueError as error:
         raise api_error(400, f"queues: {error}") from None
+    note(request, queues=queues)
 
     def assign(session: Session) -> dict[str, Any] | None:
         user = staff_store.set_queues(session, user_id, queues)

@@ -396,3 +396,31 @@ class RuleSetVersion(Base):
     """The manager's username, or "config" for the version seeded from config/rules.yaml."""
     changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+# ---- audit log (issue 14, Audit): append-only; migration 0013 adds triggers refusing UPDATE/DELETE.
+class AuditEntry(Base):
+    """One staff action (or refused attempt): who, when, what, from where, and the HTTP status.
+
+    No foreign key to ``users``: the entry outlives the account and keeps the name it had.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_actor_id", "actor", "id"),
+        Index("ix_audit_log_action_id", "action", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    actor_id: Mapped[int | None] = mapped_column(Id)
+    actor: Mapped[str | None] = mapped_column(String(64))
+    """The username; for a failed sign-in, the name that was tried."""
+    role: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(120))
+    detail: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)

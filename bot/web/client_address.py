@@ -47,3 +47,7 @@ def _parse(text: str) -> Address | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address.ipv4_mapped
     return address
+
+
+client_addresses_key = web.AppKey("client_addresses", ClientAddresses)
+"""The app's ``ClientAddresses`` (set with the staff sign-in's resources)."""

@@ -121,6 +121,7 @@ ROUTES: list[Route] = [
     Route("GET", "/api/reports", SUPERVISION, 200),
     Route("GET", "/api/cases.csv", SUPERVISION, 200),
     Route("GET", "/api/cases.xlsx", SUPERVISION, 200),
+    Route("GET", "/api/audit", MANAGERS, 200),
     Route("GET", "/api/events", STAFF, 101, websocket=True),
     Route("POST", "/api/logout", STAFF, 200, lambda case: {}),
 ]

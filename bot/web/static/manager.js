@@ -22,7 +22,7 @@
 
   // Which tabs each role may use; the API refuses the rest anyway (dead letters: managers only).
   const TABS_FOR = {
-    manager: ["dashboard", "rules", "deadlines", "phrases", "understand", "dead-letters"],
+    manager: ["dashboard", "rules", "deadlines", "phrases", "understand", "dead-letters", "audit"],
     supervisor: ["dashboard", "rules", "deadlines", "phrases", "understand"],
   };
   // issue 14 (reports): the reports tab (bot/web/static/reports.js), for supervisors and managers.
@@ -307,6 +307,7 @@
     dashboard: loadDashboard, rules: loadRules, deadlines: loadDeadlines, phrases: loadPhrases,
     understand: () => $("understand-text").focus(), "dead-letters": loadDeadLetters,
     reports: () => window.managerReports.load(), // issue 14 (reports)
+    audit: () => window.auditLog.load(),  // audit log (issue 14): audit.js
   };
 
   // ---------------------------------------------------------------- live
