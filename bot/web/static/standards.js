@@ -104,7 +104,7 @@ const Standards = (() => {
   }
 
   function sectionState(id) {
-    return state.sections[id] || (state.sections[id] = { loaded: null, draft: null, mode: "form", yaml: "", dirty: false });
+    return state.sections[id] || (state.sections[id] = { loaded: null, draft: null, mode: "form", yaml: "", dirty: false, note: "" });
   }
 
   function editable(id) {
@@ -231,7 +231,8 @@ const Standards = (() => {
       el("div", { class: "std-save" },
         el("p", { id: "std-message", role: "alert" }),
         canEdit ? el("div", { class: "actions" },
-          el("input", { type: "text", id: "std-note", size: "40", placeholder: "修改说明 Note (why)", "aria-label": "修改说明 note" }),
+          el("input", { type: "text", id: "std-note", size: "40", placeholder: "修改说明 Note (why)", "aria-label": "修改说明 note",
+            value: s.note || "", oninput: (event) => { s.note = event.target.value; } }),
           el("button", { type: "button", id: "std-save", class: "primary", text: "保存 Save", onclick: save }),
           el("span", { id: "std-dirty", class: "muted", text: s.dirty ? "有未保存的修改 · unsaved changes" : "" }),
           el("span", { class: "spacer" }),
@@ -242,8 +243,15 @@ const Standards = (() => {
           : el("div", { class: "actions" },
             el("a", { href: `/api/standards/${id}?format=yaml`, id: "std-export", class: "button", download: `${id}-v${section.version}.yaml`,
               text: "导出 YAML Export" }))));
-    if (!canEdit) {
-      for (const node of $("std-form").querySelectorAll("input, select, textarea, button")) node.disabled = true;
+    if (!canEdit) readOnly($("std-form"));
+  }
+
+  // Read only: texts stay readable and copyable; the locale switch and the filter still work.
+  function readOnly(root) {
+    for (const node of root.querySelectorAll("input, select, textarea, button")) {
+      if (node.closest(".std-toolbar")) continue;
+      if (node.matches("textarea, input[type=text], input[type=number], input[type=time], input[type=date]")) node.readOnly = true;
+      else node.disabled = true;
     }
   }
 
@@ -330,6 +338,13 @@ const Standards = (() => {
     }
     if (!result.ok) {
       const problems = result.data.problems || [];
+      // A bad phrase of the other locale, or one the filter hides: show it before marking it.
+      const phrase = id === "phrases" && s.mode === "form" && problems[0] ? problems[0].path.match(/^phrases\.([^.]+)\.phrases\./) : null;
+      if (phrase && (phrase[1] !== state.locale || state.phraseFilter)) {
+        state.locale = phrase[1];
+        state.phraseFilter = "";
+        renderSection();
+      }
       showMessage("error", result.data.error || `保存失败 (${result.status})`, problems.length > 1 || (problems[0] && !String(result.data.error || "").includes(problems[0].path)) ? problems : []);
       markProblems(problems);
       return;
@@ -337,6 +352,7 @@ const Standards = (() => {
     s.loaded = result.data;
     s.draft = copy(result.data.body);
     s.dirty = false;
+    s.note = "";
     s.mode = "form";
     renderSection();
     showMessage("ok", `已保存,版本 v${result.data.version},已在所有实例生效 · Saved, in force everywhere`);
@@ -477,7 +493,7 @@ const Standards = (() => {
         || String(book.phrases[p]).toLowerCase().includes(filter));
       clear(list, ids.length ? ids.map((p) => phraseRow(id, book, p, placeholders[p] || [], samples, original[p]))
         : el("p", { class: "muted", text: "没有匹配的用语 / no phrase matches" }));
-      if (!editable(id)) for (const node of list.querySelectorAll("textarea")) node.disabled = true;
+      if (!editable(id)) readOnly(list);
     };
     renderList();
     return el("div", {},
