@@ -97,8 +97,49 @@ async def test_a_phrase_with_a_placeholder_it_may_not_use_is_refused_naming_the_
         await expect(page.locator("[data-phrase=invite_complaint]")).to_have_class(re.compile(r"\binvalid\b"))
         await expect(page.locator("#std-version")).to_contain_text("v1")
         await page.screenshot(path=str(SCREENSHOTS / "manager-standards-refused.png"))
-        await api_sign_in(client, "boss")
-        assert (await (await client.get("/api/standards/phrases")).json())["version"] == 1
+        csrf = await api_sign_in(client, "boss")
+        in_force = await (await client.get("/api/standards/phrases")).json()
+        assert in_force["version"] == 1
+
+        # Meanwhile another manager saves: this page's save is refused with "reload", not lost silently.
+        in_force["body"]["zh-CN"]["phrases"]["goodbye"] = "感谢您的来信,再见!"
+        other = await client.put(
+            "/api/standards/phrases",
+            json={"body": in_force["body"], "note": "另一位经理", "base_version": 1},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert other.status == 200, await other.text()
+        await page.fill("[data-phrase=invite_complaint]", NEW_INVITE)
+        await page.click("#std-save")
+        await expect(message).to_contain_text("其他人已保存", timeout=10_000)
+        await page.click("#std-reload")
+        await expect(page.locator("#std-version")).to_contain_text("v2", timeout=10_000)
+        await expect(page.locator("[data-phrase=goodbye]")).to_have_value("感谢您的来信,再见!")
+        assert errors == []
+        await browser.close()
+
+
+async def test_the_try_box_reads_a_sentence_under_the_unsaved_draft(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page, errors = await signed_in_manager_page(
+            browser, str(client.make_url("/manager/#standards/classification")), "boss"
+        )
+        keywords = page.locator("[data-category=billing] textarea").first
+        await expect(keywords).to_be_visible(timeout=10_000)
+        await page.fill("#std-try-text", "我要投诉喵喵怪的问题")
+        await page.click("#std-try-run")
+        result = page.locator("#std-try-table")
+        await expect(result).to_contain_text("类别", timeout=10_000)
+        await expect(result).not_to_contain_text("(billing)")
+        await keywords.fill(await keywords.input_value() + ", 喵喵怪")
+        await page.click("#std-try-run")
+        await expect(result).to_contain_text("话费/收费类 (billing)", timeout=10_000)
+        await expect(page.locator("#std-try-message")).to_contain_text("未保存的草稿")
+        await page.screenshot(path=str(SCREENSHOTS / "manager-standards-try.png"))
+        await expect(page.locator("#std-version")).to_contain_text("v1")  # nothing saved
         assert errors == []
         await browser.close()
 
