@@ -55,6 +55,7 @@ ROUTES = (
     "bot.staff.deliveries",
     "bot.staff.event_socket",
     "bot.staff.rules_api",
+    "bot.staff.standards_api",
     "bot.staff.understanding_api",
     "bot.promises.api",
 )

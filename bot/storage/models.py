@@ -392,3 +392,25 @@ class RuleSetVersion(Base):
     """The manager's username, or "config" for the version seeded from config/rules.yaml."""
     changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+# issue 14 (standards edited in the console) -------------------------------------------------
+
+
+class StandardVersion(Base):
+    """One version of one section of the service standards (phrases, forbidden, deadlines, …);
+    the highest version of each section is in force everywhere."""
+
+    __tablename__ = "standard_versions"
+
+    section: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body: Mapped[Any] = mapped_column(JSON)
+    """The section as JSON, in the shape of its YAML file in config/ (``json``, not ``jsonb``, on
+    PostgreSQL: the keys keep the file's order, so an export reads like the file)."""
+    changed_by: Mapped[str] = mapped_column(String(64))
+    """The manager's username, or "config" for version 1, seeded from config/."""
+    changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+    rollback_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The version whose body this one restored, for a rollback."""
