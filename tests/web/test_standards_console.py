@@ -66,7 +66,7 @@ async def test_a_phrase_edited_in_the_page_is_what_the_next_customer_hears_until
         await expect(newest.locator(".line.add")).to_contain_text(NEW_INVITE)
         await expect(newest.locator(".line.del")).to_contain_text(OLD_INVITE)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(SCREENSHOTS / "manager-standards-phrases.png"), full_page=True)
+        await page.screenshot(path=str(SCREENSHOTS / "manager-standards-phrases.png"))
         assert await phrase_in_force(client, "invite_complaint") == NEW_INVITE
         await next_customer_hears(client, NEW_INVITE)
 
@@ -75,6 +75,7 @@ async def test_a_phrase_edited_in_the_page_is_what_the_next_customer_hears_until
         await expect(page.locator("#std-version")).to_contain_text("v3", timeout=10_000)
         await expect(page.locator("[data-phrase=invite_complaint]")).to_have_value(OLD_INVITE)
         await expect(page.locator(".std-versions > li").first).to_contain_text("v1")  # "回滚自 v1"
+        await page.locator("#std-history-panel").screenshot(path=str(SCREENSHOTS / "manager-standards-history.png"))
         assert await phrase_in_force(client, "invite_complaint") == OLD_INVITE
         await next_customer_hears(client, OLD_INVITE)
         assert errors == []
