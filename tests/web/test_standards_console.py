@@ -163,3 +163,62 @@ async def test_an_agent_reads_the_phrases_and_forbidden_phrases_but_cannot_chang
         await page.screenshot(path=str(SCREENSHOTS / "agent-standards-read-only.png"))
         assert errors == []
         await browser.close()
+
+
+async def test_the_forms_save_what_the_manager_typed(make_client: AppFactory) -> None:
+    """Service hours, a local day off, a timer, a deadline cell and a forbidden phrase, each through
+    its form: what the API keeps is what was typed."""
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page, errors = await signed_in_manager_page(
+            browser, str(client.make_url("/manager/#standards/calendar")), "boss"
+        )
+
+        async def save(note: str) -> None:
+            await page.fill("#std-note", note)
+            await page.click("#std-save")
+            await expect(page.locator("#std-message")).to_contain_text("已保存", timeout=10_000)
+
+        await expect(page.locator("#hours-end")).to_be_visible(timeout=10_000)
+        await page.fill("#hours-end", "18:00")
+        await page.fill("#local-holidays-new", "2026-12-24")
+        await page.click("#local-holidays-add")
+        await expect(page.locator("#local-holidays")).to_contain_text("2026-12-24")
+        await save("周年纪念日放假,延长服务时间")
+        await page.screenshot(path=str(SCREENSHOTS / "manager-standards-calendar.png"))
+
+        await page.click("[data-section=timers]")
+        prompt = page.locator("[data-path='timers.idle_prompt_after']")
+        await expect(prompt).to_have_value("10", timeout=10_000)  # 600 s shown as 10 minutes
+        await prompt.fill("15")
+        await save("提醒晚一点")
+
+        await page.click("[data-section=deadlines]")
+        cell = page.locator("[data-cell='simple.vip']")
+        await expect(cell).to_have_value("4", timeout=10_000)
+        await cell.fill("3")
+        await save("VIP 简单投诉 3 小时")
+
+        await page.click("[data-section=forbidden]")
+        await expect(page.locator("#forbidden-add")).to_be_visible(timeout=10_000)
+        await page.fill("#forbidden-new-text", "这不归我们管")
+        await page.fill("#forbidden-new-instead", "这是我们的责任")
+        await page.click("#forbidden-add")
+        await save("新增忌语")
+        await expect(page.locator("#forbidden input[value=这不归我们管]")).to_have_count(1)
+
+        await api_sign_in(client, "boss")
+
+        async def body(section: str) -> Any:
+            return (await (await client.get(f"/api/standards/{section}")).json())["body"]
+
+        calendar = await body("calendar")
+        assert calendar["business_hours"][1].startswith("18:00") and calendar["holidays"] == ["2026-12-24"]
+        assert (await body("timers"))["idle_prompt_after"] == 900
+        assert (await body("deadlines"))["table"]["simple"]["vip"] == 3
+        forbidden = (await body("forbidden"))["forbidden"]
+        assert {"text": "这不归我们管", "instead": "这是我们的责任", "locale": "zh-CN"}.items() <= forbidden[-1].items()
+        assert errors == []
+        await browser.close()
