@@ -38,6 +38,9 @@ from bot.understanding.tokens import Dictionary, load_dictionary
 
 log = structlog.get_logger(__name__)
 
+RETIRE_AFTER_SECONDS = 60.0
+"""A replaced model client is closed this long after the swap (a reading takes at most the model's timeout)."""
+
 
 @dataclass(frozen=True, slots=True)
 class InForce:
@@ -62,7 +65,6 @@ class _Builder:
     on_model_missing: Callable[[], None]
     dictionary: Dictionary | None = None
     to_simplified: Callable[[str], str] = field(default_factory=lambda: OpenCC("t2s").convert)
-    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def first(self, config: ServiceConfig, engine: ConversationEngine) -> InForce:
         return self._assemble(config, {}, engine, None)
@@ -86,14 +88,11 @@ class _Builder:
                 build_model_understander(self.llm, config.classification),
                 on_model_missing=self.on_model_missing,
             )
-            self.closers.append(reader.aclose)
         if previous is not None and previous.config.forbidden == config.forbidden:
             guard, guard_model = previous.guard, previous.guard_model
         else:
             guard = ForbiddenGuard(config.forbidden, self.to_simplified)
             guard_model = build_guard_model(self.llm, config.forbidden, guard)
-            if guard_model is not None:
-                self.closers.append(guard_model.aclose)
         return InForce(
             config=config,
             versions=MappingProxyType(dict(in_force)),
@@ -132,6 +131,7 @@ class StandardsInForce:
         self._lock = asyncio.Lock()
         self._failed: dict[str, int] = {}
         self._task: asyncio.Task[None] | None = None
+        self._retiring: set[asyncio.Task[None]] = set()
         self._report()
 
     @property
@@ -179,6 +179,7 @@ class StandardsInForce:
                 return False
             self._failed = {}
             self._now = built
+            self._retire(previous, built)
             log.info(
                 "standards.reloaded",
                 versions=dict(built.versions),
@@ -193,6 +194,19 @@ class StandardsInForce:
             return
         for section in self.sections:
             self._metrics.standards_version.labels(section=section).set(self._now.versions.get(section, 0))
+
+    def _retire(self, old: InForce, new: InForce) -> None:
+        """Close the replaced reader and guard model (their model clients) once the work that
+        read the old snapshot is surely over."""
+        closers: list[Callable[[], Awaitable[None]]] = []
+        if old.reader is not new.reader:
+            closers.append(old.reader.aclose)
+        if old.guard_model is not None and old.guard_model is not new.guard_model:
+            closers.append(old.guard_model.aclose)
+        for close in closers:
+            task = asyncio.create_task(_close_later(close), name="standards-retire")
+            self._retiring.add(task)
+            task.add_done_callback(self._retiring.discard)
 
     def start(self, interval: float) -> None:
         """Check for new versions every ``interval`` seconds until :meth:`aclose`."""
@@ -212,5 +226,17 @@ class StandardsInForce:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        for close in reversed(self._builder.closers):
-            await close()
+        for task in list(self._retiring):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self._now.reader.aclose()
+        if self._now.guard_model is not None:
+            await self._now.guard_model.aclose()
+
+
+async def _close_later(close: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await asyncio.sleep(RETIRE_AFTER_SECONDS)
+    finally:
+        await close()
