@@ -17,9 +17,11 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 import structlog
 from opencc import OpenCC
+from pydantic import ValidationError
 
 from bot.config import ServiceConfig
 from bot.core.engine import ConversationEngine
@@ -157,27 +159,40 @@ class StandardsInForce:
             changed = {
                 section: version
                 for section, version in stored.items()
-                if section in self.sections and previous.versions.get(section, 0) != version
+                if section in self.sections
+                and previous.versions.get(section, 0) != version
+                and self._failed.get(section) != version
             }
-            if not changed or changed == self._failed:
+            if not changed:
                 return False
             async with self._database.sessions() as session:
                 rows = await session.run_sync(versions.stored_bodies, changed)
             started = time.perf_counter()
+            values: dict[str, Any] = {}
+            for section, row in rows.items():
+                try:
+                    values[section] = self.sections[section].parse(row.body)
+                except ValidationError:
+                    # Saved versions were validated; the schema may have changed since.
+                    log.exception("standards.reload_failed", section=section, version=row.version)
+                    self._failed[section] = row.version
+            loaded = {section: changed[section] for section in values}
+            if not loaded:
+                return False
             try:
-                values = {section: self.sections[section].parse(row.body) for section, row in rows.items()}
                 config = with_sections(previous.config, values)
-                in_force = {**previous.versions, **changed}
+                in_force = {**previous.versions, **loaded}
                 if config == previous.config:
                     built = dataclasses.replace(previous, versions=MappingProxyType(in_force))
                 else:
                     built = await asyncio.to_thread(self._builder.next, config, in_force, previous)
             except Exception:
-                # Saved versions were validated against the sections then in force; keep serving.
-                log.exception("standards.reload_failed", versions=changed)
-                self._failed = changed
+                # E.g. a file read at start-up (handoff.yaml …) no longer agrees with a stored version.
+                log.exception("standards.reload_failed", versions=loaded)
+                self._failed.update(loaded)
                 return False
-            self._failed = {}
+            for section in loaded:
+                self._failed.pop(section, None)
             self._now = built
             self._retire(previous, built)
             log.info(

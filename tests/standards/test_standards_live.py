@@ -134,3 +134,12 @@ async def test_a_stored_version_that_does_not_load_keeps_the_standards_in_force(
     assert shared.standards.now is before
     assert await shared.standards.refresh() is False  # not retried until another version comes
     assert "客服代表为您服务" in await greeting(client, "客服代表为您服务")
+
+    # Another section's change still comes into force.
+    headers = await signed_in(client, "li", Role.MANAGER)
+    phrases = await section(client, "phrases")
+    phrases["body"]["zh-CN"]["phrases"]["greeting_opening"] = NEW_OPENING
+    saved = await client.put("/api/standards/phrases", json={"body": phrases["body"]}, headers=headers)
+    assert saved.status == 200, await saved.text()
+    assert "很高兴为您服务" in await greeting(client, "很高兴为您服务")
+    assert dict(shared.standards.now.versions) == {"phrases": 2}
