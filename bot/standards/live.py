@@ -17,9 +17,11 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 import structlog
 from opencc import OpenCC
+from pydantic import ValidationError
 
 from bot.config import ServiceConfig
 from bot.core.engine import ConversationEngine
@@ -37,6 +39,9 @@ from bot.understanding.reader import MessageReader
 from bot.understanding.tokens import Dictionary, load_dictionary
 
 log = structlog.get_logger(__name__)
+
+RETIRE_AFTER_SECONDS = 60.0
+"""A replaced model client is closed this long after the swap (a reading takes at most the model's timeout)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +67,6 @@ class _Builder:
     on_model_missing: Callable[[], None]
     dictionary: Dictionary | None = None
     to_simplified: Callable[[str], str] = field(default_factory=lambda: OpenCC("t2s").convert)
-    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def first(self, config: ServiceConfig, engine: ConversationEngine) -> InForce:
         return self._assemble(config, {}, engine, None)
@@ -86,14 +90,11 @@ class _Builder:
                 build_model_understander(self.llm, config.classification),
                 on_model_missing=self.on_model_missing,
             )
-            self.closers.append(reader.aclose)
         if previous is not None and previous.config.forbidden == config.forbidden:
             guard, guard_model = previous.guard, previous.guard_model
         else:
             guard = ForbiddenGuard(config.forbidden, self.to_simplified)
             guard_model = build_guard_model(self.llm, config.forbidden, guard)
-            if guard_model is not None:
-                self.closers.append(guard_model.aclose)
         return InForce(
             config=config,
             versions=MappingProxyType(dict(in_force)),
@@ -132,6 +133,7 @@ class StandardsInForce:
         self._lock = asyncio.Lock()
         self._failed: dict[str, int] = {}
         self._task: asyncio.Task[None] | None = None
+        self._retiring: set[asyncio.Task[None]] = set()
         self._report()
 
     @property
@@ -157,28 +159,42 @@ class StandardsInForce:
             changed = {
                 section: version
                 for section, version in stored.items()
-                if section in self.sections and previous.versions.get(section, 0) != version
+                if section in self.sections
+                and previous.versions.get(section, 0) != version
+                and self._failed.get(section) != version
             }
-            if not changed or changed == self._failed:
+            if not changed:
                 return False
             async with self._database.sessions() as session:
                 rows = await session.run_sync(versions.stored_bodies, changed)
             started = time.perf_counter()
+            values: dict[str, Any] = {}
+            for section, row in rows.items():
+                try:
+                    values[section] = self.sections[section].parse(row.body)
+                except ValidationError:
+                    # Saved versions were validated; the schema may have changed since.
+                    log.exception("standards.reload_failed", section=section, version=row.version)
+                    self._failed[section] = row.version
+            loaded = {section: changed[section] for section in values}
+            if not loaded:
+                return False
             try:
-                values = {section: self.sections[section].parse(row.body) for section, row in rows.items()}
                 config = with_sections(previous.config, values)
-                in_force = {**previous.versions, **changed}
+                in_force = {**previous.versions, **loaded}
                 if config == previous.config:
                     built = dataclasses.replace(previous, versions=MappingProxyType(in_force))
                 else:
                     built = await asyncio.to_thread(self._builder.next, config, in_force, previous)
             except Exception:
-                # Saved versions were validated against the sections then in force; keep serving.
-                log.exception("standards.reload_failed", versions=changed)
-                self._failed = changed
+                # E.g. a file read at start-up (handoff.yaml …) no longer agrees with a stored version.
+                log.exception("standards.reload_failed", versions=loaded)
+                self._failed.update(loaded)
                 return False
-            self._failed = {}
+            for section in loaded:
+                self._failed.pop(section, None)
             self._now = built
+            self._retire(previous, built)
             log.info(
                 "standards.reloaded",
                 versions=dict(built.versions),
@@ -193,6 +209,19 @@ class StandardsInForce:
             return
         for section in self.sections:
             self._metrics.standards_version.labels(section=section).set(self._now.versions.get(section, 0))
+
+    def _retire(self, old: InForce, new: InForce) -> None:
+        """Close the replaced reader and guard model (their model clients) once the work that
+        read the old snapshot is surely over."""
+        closers: list[Callable[[], Awaitable[None]]] = []
+        if old.reader is not new.reader:
+            closers.append(old.reader.aclose)
+        if old.guard_model is not None and old.guard_model is not new.guard_model:
+            closers.append(old.guard_model.aclose)
+        for close in closers:
+            task = asyncio.create_task(_close_later(close), name="standards-retire")
+            self._retiring.add(task)
+            task.add_done_callback(self._retiring.discard)
 
     def start(self, interval: float) -> None:
         """Check for new versions every ``interval`` seconds until :meth:`aclose`."""
@@ -212,5 +241,17 @@ class StandardsInForce:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        for close in reversed(self._builder.closers):
-            await close()
+        for task in list(self._retiring):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self._now.reader.aclose()
+        if self._now.guard_model is not None:
+            await self._now.guard_model.aclose()
+
+
+async def _close_later(close: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await asyncio.sleep(RETIRE_AFTER_SECONDS)
+    finally:
+        await close()

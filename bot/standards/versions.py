@@ -56,9 +56,7 @@ class SectionVersion:
 
 
 def _parse(row: StandardVersion) -> SectionVersion:
-    return SectionVersion(
-        row.section, row.version, row.body, row.changed_by, row.changed_at, row.note, row.rollback_of
-    )
+    return SectionVersion(row.section, row.version, row.body, row.changed_by, row.changed_at, row.note, row.rollback_of)
 
 
 def as_yaml(body: Any) -> str:

@@ -15,6 +15,7 @@ from bot.keys import resources
 from bot.resources import build_resources, job_ctx
 from bot.settings import Settings
 from bot.staff.accounts import Role
+from bot.storage import standards as standards_store
 from tests.conftest import AppFactory, FixedClock
 from tests.helpers import eventually
 from tests.promises.support import promised_case
@@ -88,3 +89,57 @@ async def test_a_separate_worker_says_the_waiting_apology_in_force(
     finally:
         await shared.close()
         await pool.aclose()
+
+
+async def test_a_new_category_is_understood_at_once_after_it_is_saved(make_client: AppFactory) -> None:
+    client = await make_client()
+    headers = await signed_in(client, "li", Role.MANAGER)
+    sentence = "小区的喷泉一直不喷水"
+    understood = await client.post("/api/understand", json={"text": sentence}, headers=headers)
+    assert (await understood.json())["category"] != "fountain"
+    before = resources(client.app).engine.understander
+
+    classification = (await section(client, "classification"))["body"]
+    classification["categories"].append(
+        {"id": "fountain", "name": {"zh-CN": "喷泉", "en": "Fountain"}, "keywords": ["喷泉"], "default_grade": "simple"}
+    )
+    saved = await client.put("/api/standards/classification", json={"body": classification}, headers=headers)
+    assert saved.status == 200, await saved.text()
+    understood = await client.post("/api/understand", json={"text": sentence}, headers=headers)
+    assert (await understood.json())["category"] == "fountain"
+    assert resources(client.app).engine.understander is not before
+    shown = await (await client.get("/api/config/deadlines")).json()
+    assert {"id": "fountain", "name": "喷泉"} in shown["categories"]
+
+    # A change elsewhere keeps the understander (jieba's segmenter is costly to rebuild).
+    now = resources(client.app).engine.understander
+    timers = (await section(client, "timers"))["body"]
+    timers["idle_prompt_after"] += 30
+    assert (await client.put("/api/standards/timers", json={"body": timers}, headers=headers)).status == 200
+    assert resources(client.app).config.timers.idle_prompt_after == timers["idle_prompt_after"]
+    assert resources(client.app).engine.understander is now
+
+
+async def test_a_stored_version_that_does_not_load_keeps_the_standards_in_force(make_client: AppFactory) -> None:
+    client = await make_client()
+    shared = resources(client.app)
+    before = shared.standards.now
+    bad = {"idle_prompt_after": -1, "idle_close_after": 60, "harassment_close_after": 60}
+
+    def store_bad(session: Any) -> None:
+        standards_store.insert_version(session, "timers", 1, bad, "someone", shared.clock(), "by hand")
+
+    await shared.database.write(store_bad)
+    assert await shared.standards.refresh() is False
+    assert shared.standards.now is before
+    assert await shared.standards.refresh() is False  # not retried until another version comes
+    assert "客服代表为您服务" in await greeting(client, "客服代表为您服务")
+
+    # Another section's change still comes into force.
+    headers = await signed_in(client, "li", Role.MANAGER)
+    phrases = await section(client, "phrases")
+    phrases["body"]["zh-CN"]["phrases"]["greeting_opening"] = NEW_OPENING
+    saved = await client.put("/api/standards/phrases", json={"body": phrases["body"]}, headers=headers)
+    assert saved.status == 200, await saved.text()
+    assert "很高兴为您服务" in await greeting(client, "很高兴为您服务")
+    assert dict(shared.standards.now.versions) == {"phrases": 2}
