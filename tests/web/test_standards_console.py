@@ -55,6 +55,10 @@ async def test_a_phrase_edited_in_the_page_is_what_the_next_customer_hears_until
         await expect(opening).not_to_contain_text("{work_number}")
 
         await page.fill("[data-phrase=invite_complaint]", NEW_INVITE)
+        await page.check("#phrase-changed-only")  # what the save will change, before saving
+        await expect(page.locator(".std-phrase")).to_have_count(1)
+        await expect(page.locator("[data-phrase-row=invite_complaint] .std-undo")).to_be_visible()
+        await page.screenshot(path=str(SCREENSHOTS / "manager-standards-changed-only.png"))
         await page.fill("#std-note", "问候更具体")
         await page.click("#std-save")
         await expect(page.locator("#std-message")).to_contain_text("v2", timeout=10_000)

@@ -65,6 +65,7 @@ const Standards = (() => {
     sections: {},        // section id → { loaded, draft, mode, yaml, dirty }
     locale: "zh-CN",
     phraseFilter: "",
+    changedOnly: false,
     categories: {},      // category id → name, for the deadline overrides and follow-ups
     calendarSource: null,
   };
@@ -354,6 +355,7 @@ const Standards = (() => {
     s.dirty = false;
     s.note = "";
     s.mode = "form";
+    state.changedOnly = false;
     renderSection();
     showMessage("ok", `已保存,版本 v${result.data.version},已在所有实例生效 · Saved, in force everywhere`);
     refreshList();
@@ -422,6 +424,7 @@ const Standards = (() => {
     s.draft = copy(result.data.body);
     s.dirty = false;
     s.mode = "form";
+    state.changedOnly = false;
     renderSection();
     showMessage("ok", `已回滚到 v${version},当前版本 v${result.data.version} · Rolled back`);
     refreshList();
@@ -461,7 +464,13 @@ const Standards = (() => {
         ? `此用语不能使用 ${bad.map((b) => `{${b}}`).join(" ")} · not allowed here${allowed.length ? `;可用 allowed: ${allowed.map((a) => `{${a}}`).join(" ")}` : ";此用语不能使用占位符 takes none"}`
         : "";
       row.classList.toggle("changed", text !== original);
+      undo.hidden = text === original || original === undefined;
     };
+    const undo = el("button", { type: "button", class: "std-undo", text: "撤销修改 Undo", title: original, onclick: () => {
+      input.value = original;
+      book.phrases[phraseId] = original;
+      update(original);
+    } });
     const input = textarea(book.phrases[phraseId], {
       rows: String(Math.min(6, Math.max(1, Math.ceil(String(book.phrases[phraseId]).length / 60) + (String(book.phrases[phraseId]).match(/\n/g) || []).length))),
       "data-path": path, "data-phrase": phraseId, "aria-label": PHRASE_LABELS[phraseId] || phraseId,
@@ -473,7 +482,7 @@ const Standards = (() => {
         el("code", { class: "muted", text: phraseId }),
         allowed.length ? el("div", { class: "std-chips" }, allowed.map((a) => el("span", { class: "chip", title: PLACEHOLDER_LABELS[a] || a,
           text: `{${a}} ${PLACEHOLDER_LABELS[a] || ""}` }))) : null),
-      el("div", { class: "std-phrase-edit" }, input, warn, out));
+      el("div", { class: "std-phrase-edit" }, input, warn, out, undo));
     update(book.phrases[phraseId]);
     return row;
   }
@@ -489,8 +498,8 @@ const Standards = (() => {
     const list = el("div", { id: "phrases", class: "std-phrases" });
     const renderList = () => {
       const filter = state.phraseFilter.trim().toLowerCase();
-      const ids = Object.keys(book.phrases).filter((p) => !filter || p.includes(filter) || (PHRASE_LABELS[p] || "").includes(filter)
-        || String(book.phrases[p]).toLowerCase().includes(filter));
+      const ids = Object.keys(book.phrases).filter((p) => (!filter || p.includes(filter) || (PHRASE_LABELS[p] || "").includes(filter)
+        || String(book.phrases[p]).toLowerCase().includes(filter)) && (!state.changedOnly || book.phrases[p] !== original[p]));
       clear(list, ids.length ? ids.map((p) => phraseRow(id, book, p, placeholders[p] || [], samples, original[p]))
         : el("p", { class: "muted", text: "没有匹配的用语 / no phrase matches" }));
       if (!editable(id)) readOnly(list);
@@ -503,6 +512,8 @@ const Standards = (() => {
             text: `${label("locale", locale)} ${locale}`, onclick: () => { state.locale = locale; renderSection(); } }))),
         el("input", { type: "search", id: "phrase-filter", placeholder: "搜索用语 Filter (名称、编号或文字)", value: state.phraseFilter, size: "36",
           oninput: (event) => { state.phraseFilter = event.target.value; renderList(); } }),
+        el("label", { class: "check" }, el("input", { type: "checkbox", id: "phrase-changed-only", checked: Boolean(state.changedOnly),
+          onchange: (event) => { state.changedOnly = event.target.checked; renderList(); } }), " 只看已修改 Changed only"),
         el("span", { class: "muted", text: "{…} 由机器人填入;预览使用示例值。 {…} are filled in by the bot; the preview uses sample values." })),
       list,
       el("p", { class: "muted", text: "时间用语 (time_words: 今天、明天、上午…) 请在 YAML 中修改。 Time words are edited in YAML." }));
