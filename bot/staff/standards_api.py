@@ -12,18 +12,22 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from bot.config import PHRASE_VARIABLES, PhraseId
+from bot.handoff import rulebook
 from bot.keys import resources
+from bot.rules import RuleSet
 from bot.staff.accounts import Role
 from bot.staff.auth import requires
 from bot.staff.bodies import RollbackBody, StandardBody, TryStandardBody, read_body
 from bot.standards import versions
 from bot.standards.sections import Section
-from bot.standards.validation import Invalid, Problem, validate
+from bot.standards.validation import Invalid, Problem, rule_problems, validate
 from bot.standards.versions import SectionVersion
 from bot.web.openapi import documented
 from bot.web.responses import api_error
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+RULE_VOCABULARY = ("classification", "deadlines")
+"""Sections that hold ids the manager rules name (categories, tiers)."""
 
 PHRASE_SAMPLES: dict[str, str] = {
     "salutation": "上午好",
@@ -180,12 +184,17 @@ async def _store(
     await standards.refresh()
     in_force = standards.now.config
     try:
-        await asyncio.to_thread(validate, section, body, in_force, standards.to_simplified)
+        draft = await asyncio.to_thread(validate, section, body, in_force, standards.to_simplified)
     except Invalid as error:
         raise _invalid(error.problems) from None
     username, now = request["staff"]["username"], shared.clock()
 
     def save(session: Session) -> SectionVersion:
+        if section.id in RULE_VOCABULARY:
+            rules = rulebook.current(session, standards.defaults.rules, now)
+            problems = rule_problems(RuleSet(rules=list(rules.rules)), draft)
+            if problems:
+                raise Invalid(problems)
         return versions.save(
             session,
             section,
@@ -205,6 +214,8 @@ async def _store(
             409,
             f"another manager saved version {error.newest} of {section.id} meanwhile: reload it and try again",
         ) from None
+    except Invalid as error:
+        raise _invalid(error.problems) from None
     except versions.ConcurrentEdit:
         raise api_error(
             409, f"another manager saved {section.id} at the same moment: reload it and try again"

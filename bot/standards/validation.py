@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.config import PHRASE_VARIABLES, PhraseId, ServiceConfig
+from bot.rules import RuleSet, check_vocabulary
 from bot.standards.sections import Section, with_sections
 from bot.understanding.guard import ForbiddenGuard
 
@@ -158,3 +159,13 @@ def validate(
     if problems:
         raise Invalid(problems)
     return config
+
+
+def rule_problems(rules: RuleSet, config: ServiceConfig) -> list[Problem]:
+    """The manager rules in force (stored versions, not only ``rules.yaml``) naming a category or
+    tier the draft takes away: ``rules.<i>.when.categories``."""
+    problems = []
+    for problem in check_vocabulary(rules, config.rule_vocabulary()):
+        key, message = _message_path(problem)
+        problems.append(Problem(f"rules.{key.removeprefix('rules.')}" if key else "rules", message))
+    return problems

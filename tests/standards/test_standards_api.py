@@ -264,3 +264,20 @@ async def test_try_a_sentence_under_a_draft_classification(make_client: AppFacto
     invalid = await client.post("/api/standards/try", json={"text": sentence, "classification": draft}, headers=headers)
     assert invalid.status == 422
     assert (await invalid.json())["problems"][0]["path"] == "classification"
+
+
+async def test_a_category_the_manager_rules_name_cannot_be_taken_away(make_client: AppFactory) -> None:
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    rules = (await (await client.get("/api/rules")).json())["rules"]
+    billing_rule = {"name": "billing to billing", "when": {"categories": ["billing"]}, "then": {"queue": "billing"}}
+    saved = await client.put("/api/rules", json={"rules": [billing_rule, *rules], "note": "billing"}, headers=headers)
+    assert saved.status == 200, await saved.text()
+
+    classification = (await section(client, "classification"))["body"]
+    classification["categories"] = [c for c in classification["categories"] if c["id"] != "billing"]
+    refused = await client.put("/api/standards/classification", json={"body": classification}, headers=headers)
+    assert refused.status == 422, await refused.text()
+    [problem] = (await refused.json())["problems"]
+    assert problem["path"] == "rules.0.when.categories" and "billing" in problem["message"]
+    assert (await section(client, "classification"))["version"] == 1
