@@ -236,6 +236,14 @@ def _check_config(settings: Settings) -> int:
         print("configuration error:\nforbidden.yaml: patterns miss their own examples:", file=sys.stderr)
         print("\n".join(f"  {line}" for line in missed), file=sys.stderr)
         return 2
+    from bot.standards.validation import standard_problems
+
+    # issue 14: what a save in the console is refused for (a standard phrase saying a forbidden one).
+    problems = standard_problems(config, OpenCC("t2s").convert)
+    if problems:
+        print("configuration error:", file=sys.stderr)
+        print("\n".join(f"{problem.path}: {problem.message}" for problem in problems), file=sys.stderr)
+        return 2
     print(f"configuration ok: {settings.config_dir} ({', '.join(config.phrases)})")
     print("environment ok: every BOT_* variable set has a valid value")
     from bot.flows import national_calendar

@@ -24,6 +24,7 @@ from bot.resources import Resources, build_resources
 from bot.settings import Settings
 from bot.staff import api, auth, console, deliveries, reports_api, rules_api, understanding_api
 from bot.staff import event_socket as events
+from bot.staff.standards_api import add_routes as add_standards_routes  # issue 14
 from bot.web import metrics
 from bot.web.request_ids import request_ids
 from bot.web.security_headers import security_headers
@@ -142,6 +143,7 @@ def create_app(
     understanding_api.add_routes(app)
     # issue 14 (reports): figures and the work-order export
     reports_api.add_routes(app)
+    add_standards_routes(app)  # issue 14 (standards edited in the console)
     if sms_gateway(settings) is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:

@@ -51,6 +51,8 @@ class Environment(BaseSettings):
     job_timeout: float = Field(300.0, gt=0)
     retry_backoff: float = Field(2.0, gt=0)
     lock_ttl: float = Field(5.0, gt=0)
+    # issue 14 (standards edited in the console)
+    standards_refresh_seconds: float = Field(2.0, gt=0, le=300)
     db_lock_timeout: float = Field(30.0, gt=0)
     metrics_token: str | None = None
     worker_metrics_port: int = Field(9101, ge=0, le=65535)

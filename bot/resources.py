@@ -15,7 +15,6 @@ import aiohttp
 import structlog
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
-from opencc import OpenCC
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import ChannelAdapter
@@ -31,10 +30,10 @@ from bot.observability.metrics import Metrics
 from bot.outbound.gateway import OutboundGateway
 from bot.promises.tracker import Tracker
 from bot.settings import Settings
+from bot.standards.live import StandardsInForce
 from bot.storage.db import Database
 from bot.understanding.guard import ForbiddenGuard
-from bot.understanding.guard_model import GuardModel, build_guard_model
-from bot.understanding.model import build_model_understander
+from bot.understanding.guard_model import GuardModel
 from bot.understanding.reader import MessageReader
 
 CTX_KEY = "resources"
@@ -47,26 +46,47 @@ class Resources:
     """The shared, long-lived objects of one process; ``close()`` releases what was opened."""
 
     settings: Settings
-    config: ServiceConfig
+    standards: StandardsInForce
+    """The service standards in force (issue 14): ``config``, ``engine``, ``tracker``, ``reader``,
+    ``guard`` and ``guard_model`` read its current snapshot, so a manager's change applies at once."""
     clock: Clock
     redis: ArqRedis
     redis_url: str
     database: Database
-    engine: ConversationEngine
-    tracker: Tracker
     adapters: dict[str, ChannelAdapter]
     gateway: OutboundGateway
     live_queue: LiveQueue
     pipeline: Pipeline
     hub: WebchatHub | None
-    reader: MessageReader
-    """Customers' messages read by the rules, and by the model when ``BOT_LLM_*`` configures one."""
-    guard: ForbiddenGuard
-    guard_model: GuardModel | None
-    """The model's second opinion on agents' replies the guard finds clean; None without a model."""
     metrics: Metrics
     """This process's Prometheus registry and series (an in-process worker shares the app's)."""
     _exit: contextlib.AsyncExitStack = dataclasses.field(repr=False)
+
+    @property
+    def config(self) -> ServiceConfig:
+        return self.standards.now.config
+
+    @property
+    def engine(self) -> ConversationEngine:
+        return self.standards.now.engine
+
+    @property
+    def tracker(self) -> Tracker:
+        return self.standards.now.tracker
+
+    @property
+    def reader(self) -> MessageReader:
+        """Customers' messages read by the rules, and by the model when ``BOT_LLM_*`` configures one."""
+        return self.standards.now.reader
+
+    @property
+    def guard(self) -> ForbiddenGuard:
+        return self.standards.now.guard
+
+    @property
+    def guard_model(self) -> GuardModel | None:
+        """The model's second opinion on agents' replies the guard finds clean; None without a model."""
+        return self.standards.now.guard_model
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -124,16 +144,14 @@ async def build_resources(
         engine = engine if engine is not None else ConversationEngine(config)
         # Logs calendar.beyond_data now if this year or the next lies past the holiday data.
         engine.calendar.source_status(clock().astimezone(engine.calendar.timezone).date())
-        reader = MessageReader(
-            engine.understander,
-            build_model_understander(settings.llm, config.classification),
-            on_model_missing=metrics.nlu_fallbacks.labels(reason="model").inc,
-        )
-        stack.push_async_callback(reader.aclose)
-        guard = ForbiddenGuard(config.forbidden, OpenCC("t2s").convert)
-        guard_model = build_guard_model(settings.llm, config.forbidden, guard)
-        if guard_model is not None:
-            stack.push_async_callback(guard_model.aclose)
+        standards = StandardsInForce(config, engine, database, llm=settings.llm, metrics=metrics)
+        stack.push_async_callback(standards.aclose)
+        try:
+            await standards.refresh()
+        except Exception:
+            # The database may not be migrated yet; the refresh task tries again.
+            log.exception("standards.first_refresh_failed")
+        standards.start(settings.standards_refresh_seconds)
         pipeline = Pipeline(
             database,
             redis,
@@ -143,8 +161,8 @@ async def build_resources(
             settings.batch_max,
             on_stored=gateway.deliver if hub is not None else None,
             lock_ttl=settings.lock_ttl,
-            reader=reader if reader.uses_model else None,
             metrics=metrics,
+            in_force=lambda: standards.now,
         )
         if hub is not None:
             await gateway.start_listening()
@@ -153,21 +171,16 @@ async def build_resources(
         stack.push_async_callback(pipeline.stop)
         return Resources(
             settings=settings,
-            config=config,
+            standards=standards,
             clock=clock,
             redis=redis,
             redis_url=redis_url,
             database=database,
-            engine=engine,
-            tracker=Tracker(config, engine.calendar),
             adapters=adapters,
             gateway=gateway,
             live_queue=live_queue,
             pipeline=pipeline,
             hub=hub,
-            reader=reader,
-            guard=guard,
-            guard_model=guard_model,
             metrics=metrics,
             _exit=stack,
         )

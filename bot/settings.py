@@ -100,6 +100,9 @@ class Settings:
     """Seconds a database statement waits for a lock another connection holds before it fails
     (SQLite's busy timeout, PostgreSQL's ``lock_timeout``): a customer's message that cannot be
     stored in that time is refused with "send again" rather than held indefinitely."""
+    standards_refresh_seconds: float = 2.0
+    """``BOT_STANDARDS_REFRESH_SECONDS``: how often each process checks for a newer version of the
+    service standards managers edit in ``/manager/`` (issue 14); the saving process applies it at once."""
     auth: AuthSettings = field(default_factory=AuthSettings)
     llm: ModelSettings | None = None
     """The optional language model that helps understand messages; None (the default): rules only."""
@@ -137,6 +140,7 @@ class Settings:
             retry_backoff=env.retry_backoff,
             lock_ttl=env.lock_ttl,
             db_lock_timeout=env.db_lock_timeout,
+            standards_refresh_seconds=env.standards_refresh_seconds,
             auth=_auth(env),
             llm=_llm(env),
             metrics_token=env.metrics_token,

@@ -57,6 +57,7 @@ ROUTES = (
     "bot.staff.deliveries",
     "bot.staff.event_socket",
     "bot.staff.rules_api",
+    "bot.staff.standards_api",
     "bot.staff.understanding_api",
     "bot.staff.reports_api",
     "bot.promises.api",

@@ -48,6 +48,7 @@ from bot.handoff.routing import HandoffRouter
 from bot.observability.metrics import Metrics
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
 from bot.promises.timers import CaseTimer
+from bot.standards.live import InForce
 from bot.storage import praise as praise_store
 from bot.storage import promises as promise_store
 from bot.storage import store
@@ -152,10 +153,13 @@ class Pipeline:
         lock_ttl: float = 5.0,
         reader: MessageReader | None = None,
         metrics: Metrics | None = None,
+        in_force: Callable[[], InForce] | None = None,
     ) -> None:
         """``reader`` reads customers' texts before a batch runs (the model's part is I/O, so it
         cannot run inside the engine); without one the engine reads them with its own rules.
-        ``metrics`` counts the messages stored and the complaints promised with the fallback category."""
+        ``metrics`` counts the messages stored and the complaints promised with the fallback category.
+        ``in_force`` gives the standards in force (issue 14): each batch then runs on its engine,
+        router and reader, read once at the batch's start, instead of ``engine``, ``router`` and ``reader``."""
         if lock_ttl <= 0:
             raise ValueError("lock_ttl must be positive")
         self._database = database
@@ -163,6 +167,7 @@ class Pipeline:
         self._redis = redis
         self._engine = engine
         self._reader = reader
+        self._in_force = in_force
         self._metrics = metrics
         self._dispatcher = dispatcher
         self._clock = clock
@@ -399,7 +404,8 @@ class Pipeline:
 
     def _resolve_conversation(self, session: Session, item: _Submission, now: dt.datetime) -> int:
         inbound = item.inbound
-        locale = self._engine.phrases.locale(inbound.locale)
+        engine = self._parts()[0]
+        locale = engine.phrases.locale(inbound.locale)
         if item.identity_id is not None:
             conversation_id = store.current_conversation_id(session, item.identity_id)
             if conversation_id is not None:
@@ -418,7 +424,7 @@ class Pipeline:
                 now,
                 inbound.sender_phone,
                 inbound.sender_name,
-                tier=self._engine.config.deadlines.default_tier,
+                tier=engine.config.deadlines.default_tier,
                 customer_id=known_customer,
             )
         return store.ensure_open_conversation(session, identity, locale, now)
@@ -519,11 +525,12 @@ class Pipeline:
             for conversation_id, items in events.items()
             if (message_ids := [int(item[2:]) for item in items if item.startswith("m:")])
         }
-        understood = await self._read_texts(newest)
+        engine, router, reader = self._parts()
+        understood = await self._read_texts(newest, reader)
 
         def run(session: Session) -> None:
-            config = self._engine.config
-            batch = _BatchWrites(config.followups, self._router, config.classification.fallback_category)
+            config = engine.config
+            batch = _BatchWrites(config.followups, router, config.classification.fallback_category)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             pending = store.pending_inbound(session, newest)
             finished: list[store.LoadedConversation] = []
@@ -534,6 +541,7 @@ class Pipeline:
                 with structlog.contextvars.bound_contextvars(conversation_id=conversation_id):
                     finished.append(
                         self._run_conversation(
+                            engine,
                             session,
                             conversation,
                             _in_order(items, pending.get(conversation_id, []), understood),
@@ -551,19 +559,27 @@ class Pipeline:
 
         await self._database.write(run)
 
-    async def _read_texts(self, newest: dict[int, int]) -> dict[int, Understanding]:
+    def _parts(self) -> tuple[ConversationEngine, HandoffRouter, MessageReader | None]:
+        """The engine, router and reader a batch runs on: the standards in force now."""
+        if self._in_force is None:
+            return self._engine, self._router, self._reader
+        now = self._in_force()
+        return now.engine, now.router, now.reader if now.reader.uses_model else None
+
+    async def _read_texts(self, newest: dict[int, int], reader: MessageReader | None) -> dict[int, Understanding]:
         """The batch's customer texts read with the model too, by message id (outside the
         transaction: each reading may take up to the model's timeout, all at once)."""
-        if self._reader is None or not newest:
+        if reader is None or not newest:
             return {}
         async with self._database.sessions() as session:
             pending = await session.run_sync(store.pending_inbound, newest)
         texts = [row for rows in pending.values() for row in rows if row.kind == MessageKind.TEXT and row.text]
-        readings = await asyncio.gather(*(self._reader.read(row.text) for row in texts))
+        readings = await asyncio.gather(*(reader.read(row.text) for row in texts))
         return {row.id: reading for row, reading in zip(texts, readings, strict=True)}
 
     def _run_conversation(
         self,
+        engine: ConversationEngine,
         session: Session,
         conversation: store.LoadedConversation,
         events: list[tuple[Event, store.StoredInboundRow | None]],
@@ -592,7 +608,7 @@ class Pipeline:
                 owner=conversation.owner,
                 customer=conversation.customer,
             )
-            step = self._engine.handle(snapshot, event, now)
+            step = engine.handle(snapshot, event, now)
             if message is not None:
                 conversation.activity_seq += 1
                 conversation.last_customer_at = now

@@ -109,6 +109,14 @@ class Metrics:
             registry=r,
         )
 
+        # issue 14 (standards edited in the console)
+        self.standards_version = Gauge(
+            "complaint_bot_standards_version",
+            "The version of each section of the service standards in force in this process (0: config/ as shipped).",
+            ["section"],
+            registry=r,
+        )
+
     def watch_connections(self, count: Callable[[], int]) -> None:
         """Report ``count()`` (the web chat hub's size) at each scrape."""
         self.webchat_connections.set_function(lambda: float(count()))

@@ -82,6 +82,33 @@ class UnderstandBody(Body):
     locale: StrictStr | None = Field(default=None, description="A locale of config/phrases; the text's own by default.")
 
 
+# issue 14 (standards edited in the console) ----------------------------------------------
+
+
+class StandardBody(Body):
+    """Exactly one of ``body`` (JSON) or ``yaml`` (the export format, imported)."""
+
+    body: Any = Field(default=None, description="The whole section, in the shape of its file in config/.")
+    yaml: StrictStr | None = Field(default=None, description="The whole section as YAML (an exported file).")
+    note: StrictStr = Field(default="", description="What changed and why, for the version history.")
+    base_version: Annotated[int, Field(ge=1, strict=True)] | None = Field(
+        default=None, description="The version the draft was made from: 409 when another was saved since."
+    )
+
+
+class RollbackBody(Body):
+    version: Annotated[int, Field(ge=1, strict=True)] = Field(description="The version whose body comes back.")
+    note: StrictStr = Field(default="", description="Why, for the version history.")
+
+
+class TryStandardBody(Body):
+    text: Text
+    locale: StrictStr | None = Field(default=None, description="A locale of the phrases; the text's own by default.")
+    classification: dict[str, Any] | None = Field(
+        default=None, description="A draft of the classification section; the one in force when absent."
+    )
+
+
 BodyModel = TypeVar("BodyModel", bound=Body)
 
 

@@ -398,7 +398,7 @@ class RuleSetVersion(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-# ---- audit log (issue 14, Audit): append-only; migration 0013 adds triggers refusing UPDATE/DELETE.
+# ---- audit log (issue 14, Audit): append-only; migration 0014 adds triggers refusing UPDATE/DELETE.
 class AuditEntry(Base):
     """One staff action (or refused attempt): who, when, what, from where, and the HTTP status.
 
@@ -424,3 +424,23 @@ class AuditEntry(Base):
     user_agent: Mapped[str | None] = mapped_column(String(300))
     request_id: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
+# issue 14 (standards edited in the console) -------------------------------------------------
+
+
+class StandardVersion(Base):
+    """One version of one section of the service standards (phrases, forbidden, deadlines, …);
+    the highest version of each section is in force everywhere."""
+
+    __tablename__ = "standard_versions"
+
+    section: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body: Mapped[Any] = mapped_column(JSON)
+    """The section as JSON, in the shape of its YAML file in config/ (``json``, not ``jsonb``, on
+    PostgreSQL: the keys keep the file's order, so an export reads like the file)."""
+    changed_by: Mapped[str] = mapped_column(String(64))
+    """The manager's username, or "config" for version 1, seeded from config/."""
+    changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+    rollback_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The version whose body this one restored, for a rollback."""

@@ -92,6 +92,13 @@ class Understander:
             slot_extractor,
         )
 
+    def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
+        """An understander for ``config``'s classification sharing this one's converters and slot
+        extractor (the standards changed while the process runs; ``dictionary`` as in :meth:`from_config`)."""
+        return Understander.from_config(
+            config, dictionary=dictionary, converter=self._converter, taiwan=self._taiwan, slot_extractor=self._slots
+        )
+
     def answer_locale(self, text: str, locale: str) -> str:
         """The language to answer ``text`` in, in a conversation in ``locale`` so far: the one it
         is written in; ``locale`` when it is too short to tell or mixes English into Chinese."""

@@ -12,6 +12,7 @@ EXPORT_SUFFIXES = (".csv", ".xlsx")
 
 NOT_ACTIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/understand"): "a read-only try of the understanding layer: nothing changes",
+    ("POST", "/api/standards/try"): "a read-only try of a draft classification: nothing is saved",
     ("POST", "/chat/session"): "customers: a web chat session",
     ("POST", "/chat/messages"): "customers: a web chat message",
     ("POST", "/channels/sms"): "the SMS provider's webhook",

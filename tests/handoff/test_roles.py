@@ -122,6 +122,30 @@ ROUTES: list[Route] = [
     Route("GET", "/api/cases.csv", SUPERVISION, 200),
     Route("GET", "/api/cases.xlsx", SUPERVISION, 200),
     Route("GET", "/api/audit", MANAGERS, 200),
+    # issue 14 (standards edited in the console): agents read phrases and forbidden phrases only
+    # (tests/standards/test_standards_api.py); timers are a manager's.
+    Route("GET", "/api/standards", STAFF, 200),
+    Route("GET", "/api/standards/{section}", MANAGERS, 200, fill={"section": "standard"}),
+    Route(
+        "PUT",
+        "/api/standards/{section}",
+        MANAGERS,
+        200,
+        lambda case: {"body": case["standard_body"], "note": "roles"},
+        {"section": "standard"},
+    ),
+    Route("GET", "/api/standards/{section}/history", MANAGERS, 200, fill={"section": "standard"}),
+    Route(
+        "GET",
+        "/api/standards/{section}/versions/{version}",
+        MANAGERS,
+        200,
+        fill={"section": "standard", "version": "standard_version"},
+    ),
+    Route(
+        "POST", "/api/standards/{section}/rollback", MANAGERS, 200, lambda case: {"version": 1}, {"section": "standard"}
+    ),
+    Route("POST", "/api/standards/try", MANAGERS, 200, lambda case: {"text": "宽带又断了"}),
     Route("GET", "/api/events", STAFF, 101, websocket=True),
     Route("POST", "/api/logout", STAFF, 200, lambda case: {}),
 ]
@@ -203,6 +227,9 @@ async def _case(client: TestClient[Any, Any], caller: Caller) -> dict[str, Any]:
         "notification": notification_id,
         "agent": ids[AGENT],
         "rules_version": 1,
+        "standard": "timers",
+        "standard_version": 1,
+        "standard_body": resources(app).standards.sections["timers"].body_of(resources(app).config),
         "queues": queues,
         "me": caller.role or "nobody",
         **made,

@@ -75,7 +75,7 @@ async def test_the_pages_run_under_their_policy_without_a_violation(make_client:
         await manager.goto(str(client.make_url("/manager/")))
         await sign_in(manager, "boss")
         await expect(manager.locator("#live")).to_have_attribute("data-state", "live", timeout=10_000)
-        for tab, shows in [("rules", "#rules"), ("deadlines", "#deadlines"), ("phrases", "#forbidden")]:
+        for tab, shows in [("rules", "#rules"), ("standards", "#std-form")]:
             await manager.click(f"[data-tab={tab}]")
             await expect(manager.locator(shows)).not_to_be_empty(timeout=10_000)
         await manager.click("[data-tab=dashboard]")

@@ -57,9 +57,8 @@ async def test_the_manager_sees_a_warning_line_when_next_year_is_past_the_holida
         )
         expect = browser_helpers.expect
         page, errors = await browser_helpers.signed_in_manager_page(
-            browser, str(december.make_url("/manager/#deadlines")), "boss"
+            browser, str(december.make_url("/manager/#standards/calendar")), "boss"
         )
-        await page.click("[data-tab=deadlines]")
         source = page.locator("#calendar-source")
         await expect(source).to_contain_text("chinese-calendar 1.", timeout=10_000)
         await expect(source).to_contain_text(f"–{last} 年")
@@ -71,9 +70,8 @@ async def test_the_manager_sees_a_warning_line_when_next_year_is_past_the_holida
         await page.screenshot(path=str(SCREENSHOTS / "manager-calendar-beyond-data.png"), full_page=True)
 
         calm, calm_errors = await browser_helpers.signed_in_manager_page(
-            browser, str(june_before.make_url("/manager/#deadlines")), "boss"
+            browser, str(june_before.make_url("/manager/#standards/calendar")), "boss"
         )
-        await calm.click("[data-tab=deadlines]")
         await expect(calm.locator("#calendar-source")).to_contain_text("chinese-calendar", timeout=10_000)
         await expect(calm.locator("#calendar-beyond-data")).to_have_count(0)
         assert errors == [] and calm_errors == []

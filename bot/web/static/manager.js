@@ -1,4 +1,4 @@
-// The manager console: live dashboard, rules editor, deadline table, phrases, try a sentence, dead letters.
+// The manager console: live dashboard, rules editor, service standards (standards.js), try a sentence, dead letters.
 // Each panel reads its own endpoint; one that is not there (404) says "not available".
 // All data is rendered as text (Staff.el), never as HTML.
 "use strict";
@@ -21,12 +21,12 @@
   function queueName(id) { return state.queues[id] || id; }
 
   // Which tabs each role may use; the API refuses the rest anyway (dead letters: managers only).
+  // Agents read the standard and forbidden phrases only (issue 14).
   const TABS_FOR = {
-    manager: ["dashboard", "rules", "deadlines", "phrases", "understand", "dead-letters", "audit"],
-    supervisor: ["dashboard", "rules", "deadlines", "phrases", "understand"],
+    manager: ["dashboard", "rules", "standards", "reports", "understand", "dead-letters", "audit"],
+    supervisor: ["dashboard", "rules", "standards", "reports", "understand"],
+    agent: ["standards"],
   };
-  // issue 14 (reports): the reports tab (bot/web/static/reports.js), for supervisors and managers.
-  for (const tabs of Object.values(TABS_FOR)) tabs.push("reports");
 
   async function loadNames() {
     const [deadlines, queues, users] = await Promise.all([
@@ -207,53 +207,7 @@
     showRules(result.data);
   }
 
-  // ---------------------------------------------------------------- deadlines, phrases, dead letters
-
-  async function loadDeadlines() {
-    const result = await api("GET", "/api/config/deadlines");
-    if (!result.ok) { clear($("deadlines"), failed(result, "时限表")); return; }
-    const d = result.data;
-    const names = Object.fromEntries((d.categories || []).map((c) => [c.id, c.name]));
-    const rule = (r) => (r.hours !== undefined ? `${r.hours} 小时` : `${r.working_days} 个工作日`);
-    clear($("deadlines"),
-      table(["级别 \\ 客户类别", ...d.tiers.map((t) => `${label("tier", t)} ${t}${t === d.default_tier ? "(默认)" : ""}`)],
-        Object.entries(d.table).map(([grade, row]) => [`${label("grade", grade)} ${grade}`, ...d.tiers.map((t) => `${row[t]} 小时`)])),
-      el("p", { class: "muted", text: `紧急客户类别 urgent tiers: ${(d.urgent_tiers || []).join(", ") || "—"}` }),
-      el("h3", { text: "例外 Overrides(先匹配者优先)" }),
-      (d.overrides || []).length
-        ? table(["类别", "客户类别", "级别", "时限"], d.overrides.map((o) => [
-          o.category ? `${names[o.category] || o.category} (${o.category})` : "任意", o.tier || "任意", o.grade || "任意", rule(o.deadline)]))
-        : empty("无"),
-      ...calendarSource(d.calendar));
-  }
-
-  // Where the public holidays come from; a year past the package's data is counted by weekends only.
-  function calendarSource(c) {
-    if (!c) return [];
-    const beyond = c.beyond_data_years || [];
-    const local = (days) => (days.length ? days.join(", ") : "无");
-    return [
-      el("h3", { text: "工作日历 Business calendar" }),
-      el("p", { class: "muted", id: "calendar-source",
-        text: `法定节假日与调休来自 ${c.source}(覆盖 ${c.covered_from}–${c.covered_until} 年);本地例外 (config/calendar.yaml) 休息日:${local(c.local_holidays || [])};工作日:${local(c.local_working_days || [])}` }),
-      ...(beyond.length
-        ? [el("p", { class: "notice bad", id: "calendar-beyond-data", role: "alert",
-          text: `⚠ ${beyond.join("、")} 年的节假日安排不在 ${c.source} 的数据内:这些年份只按周末计算工作日(未计入法定节假日和调休)。请在国务院公布安排后升级 chinese-calendar。 Beyond the holiday data: weekends only.` })]
-        : []),
-    ];
-  }
-
-  async function loadPhrases() {
-    const result = await api("GET", "/api/phrases");
-    if (!result.ok) { clear($("phrases"), failed(result, "用语")); clear($("forbidden")); return; }
-    const p = result.data;
-    $("guard-mode").textContent = p.agent_guard === "block" ? "客服发送时:禁止 (block)" : "客服发送时:提醒,可仍然发送 (warn)";
-    clear($("forbidden"), table(["忌语 Never say", "应说 Say instead", "语言"], p.forbidden.map((f) => [f.text, f.instead, f.locale])),
-      el("h3", { text: "同义说法 Paraphrases (config/forbidden.yaml patterns)" }),
-      table(["编号 id", "例句 Examples", "应说 Say instead", "语言"],
-        (p.patterns || []).map((x) => [x.id, x.examples.join(" / "), x.instead, x.locale])));
-    clear($("phrases"), table(["编号 id", `文本 (${p.locale})`], p.phrases.map((x) => [x.id, x.text])));
-  }
+  // ---------------------------------------------------------------- dead letters
 
   async function loadDeadLetters() {
     const result = await api("GET", "/api/dead-letters");
@@ -304,7 +258,7 @@
   }
 
   const LOADERS = {
-    dashboard: loadDashboard, rules: loadRules, deadlines: loadDeadlines, phrases: loadPhrases,
+    dashboard: loadDashboard, rules: loadRules, standards: () => { const wanted = standardsSection; standardsSection = null; return Standards.open(state.me, wanted); },
     understand: () => $("understand-text").focus(), "dead-letters": loadDeadLetters,
     reports: () => window.managerReports.load(), // issue 14 (reports)
     audit: () => window.auditLog.load(),  // audit log (issue 14): audit.js
@@ -334,32 +288,44 @@
   $("rules-save").addEventListener("click", saveRules);
   $("understand-run").addEventListener("click", understand);
 
+  // Agents: the manager's panels are removed; only the standards (read only) stay (issue 14).
   function denied() {
-    clear(document.querySelector("main.page"), el("div", { class: "panel", id: "denied" },
+    const main = document.querySelector("main.page");
+    for (const section of main.querySelectorAll(".tab")) if (section.id !== "tab-standards") section.remove();
+    main.prepend(el("div", { class: "panel", id: "denied" },
       el("h2", { text: "管理台仅限主管和经理使用 · Supervisors and managers only" }),
-      el("p", {}, "您的账号是客服账号,请在客服工作台处理会话。 ",
+      el("p", {}, "您的账号是客服账号,请在客服工作台处理会话;这里可以查看标准用语和服务忌语(只读)。 ",
         el("a", { href: "/console/", text: "去客服工作台 Go to the agent console" }))));
-    document.querySelector(".tabs").hidden = true;
     $("live").hidden = true;
+  }
+
+  // #standards/<section>; the old #phrases and #deadlines links open those sections.
+  let standardsSection = null;
+  function tabFromHash() {
+    const [tab, section] = location.hash.slice(1).split("/");
+    if (Standards.SECTIONS.includes(tab)) { standardsSection = tab; return "standards"; }
+    if (tab === "standards") standardsSection = section || null;
+    return tab;
   }
 
   Staff.boot("管理台 登录 · Manager sign-in", async (me) => {
     state.me = me;
     $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
-    const allowed = TABS_FOR[me.role];
-    if (!allowed) {
+    const allowed = TABS_FOR[me.role] || [];
+    for (const button of document.querySelectorAll(".tabs button")) button.hidden = !allowed.includes(button.dataset.tab);
+    if (me.role === "agent") {
       denied();
+      showTab("standards");
       document.body.dataset.ready = "true";
       return;
     }
-    for (const button of document.querySelectorAll(".tabs button")) button.hidden = !allowed.includes(button.dataset.tab);
     $("rules-readonly").hidden = me.role === "manager";
     for (const node of document.querySelectorAll(".manager-only")) node.hidden = me.role !== "manager";
     await loadNames();
     // The console only watches conversation-free events: queue, notifications, rules.
     Staff.events.watch([0]);
     Staff.events.connect(onEvent, onSocketState);
-    const tab = location.hash.slice(1);
+    const tab = tabFromHash();
     showTab(allowed.includes(tab) ? tab : "dashboard");
     setInterval(() => { if (!$("tab-dashboard").hidden) loadDashboard(); }, 30_000);
     document.body.dataset.ready = "true";

@@ -1,0 +1,308 @@
+"""Staff API for the service standards (issue 14): read, edit, import/export, history, rollback
+and a try-a-sentence over a draft classification. Every route checks the role."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import yaml
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from bot.config import PHRASE_VARIABLES, PhraseId
+from bot.handoff import rulebook
+from bot.keys import resources
+from bot.rules import RuleSet
+from bot.staff.accounts import Role
+from bot.staff.audit import audited, path_target
+from bot.staff.audit import note as audit_note
+from bot.staff.auth import requires
+from bot.staff.bodies import RollbackBody, StandardBody, TryStandardBody, read_body
+from bot.standards import versions
+from bot.standards.sections import Section
+from bot.standards.validation import Invalid, Problem, rule_problems, validate
+from bot.standards.versions import SectionVersion
+from bot.web.openapi import documented
+from bot.web.responses import api_error
+
+STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+RULE_VOCABULARY = ("classification", "deadlines")
+"""Sections that hold ids the manager rules name (categories, tiers)."""
+
+PHRASE_SAMPLES: dict[str, str] = {
+    "salutation": "上午好",
+    "organisation": "阳光物业客服中心",
+    "work_number": "8023",
+    "surname": "王",
+    "title": "先生",
+    "time_greeting": "上午好",
+    "problem": "楼道灯坏了一个星期",
+    "area": "阳光花园3栋",
+    "phone": "13800138000",
+    "name": "王先生",
+    "category": "公共设施",
+    "summary": "楼道灯坏了一个星期",
+    "hours": "24",
+    "deadline": "明天下午3点前",
+    "case_number": "TS20261203K7M2QX",
+    "wait": "6小时(今天晚上8点前)",
+    "position": "2",
+    "minutes": "10",
+    "case": "TS20261203K7M2QX",
+    "stage": "处理中",
+    "agent": "李娜",
+    "first": "1",
+    "last": "3",
+    "number": "1",
+    "label": "是",
+}
+"""A sample value for every phrase placeholder, for the console's preview."""
+
+
+def _invalid(problems: list[Problem]) -> web.HTTPException:
+    first = problems[0]
+    body = {"error": f"{first.path}: {first.message}", "problems": [problem.as_json() for problem in problems]}
+    return web.HTTPUnprocessableEntity(text=json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+def _section(request: web.Request) -> Section:
+    found = resources(request).standards.sections.get(request.match_info["section"])
+    if found is None:
+        raise api_error(404, f"no standards section {request.match_info['section']!r}")
+    return found
+
+
+def _is_manager(request: web.Request) -> bool:
+    return bool(request["staff"]["role"] == Role.MANAGER.value)
+
+
+def _readable(request: web.Request, section: Section) -> None:
+    if not _is_manager(request) and not section.staff_may_read:
+        raise api_error(403, f"the section {section.id!r} needs the role manager")
+
+
+def _section_json(request: web.Request, section: Section, found: SectionVersion) -> dict[str, Any]:
+    answer = {**found.as_json(), "editable": _is_manager(request), "body": found.body}
+    if section.id == "phrases":
+        answer["samples"] = {
+            name: PHRASE_SAMPLES.get(name, name) for names in PHRASE_VARIABLES.values() for name in sorted(names)
+        }
+        answer["placeholders"] = {
+            phrase_id.value: sorted(PHRASE_VARIABLES.get(phrase_id, frozenset())) for phrase_id in PhraseId
+        }
+    return answer
+
+
+async def _current(request: web.Request, section: Section) -> SectionVersion:
+    shared = resources(request)
+    now = shared.clock()
+    return await shared.database.write(
+        lambda session: versions.current(session, section, shared.standards.defaults, now)
+    )
+
+
+def _yaml_response(section: Section, found: SectionVersion) -> web.Response:
+    return web.Response(
+        text=versions.as_yaml(found.body),
+        content_type="text/yaml",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{section.id}-v{found.version}.yaml"'},
+    )
+
+
+@requires(*STAFF)
+async def list_standards(request: web.Request) -> web.Response:
+    """``GET /api/standards``: every section with its version in force (agents and supervisors:
+    phrases and forbidden phrases only, read-only)."""
+    shared = resources(request)
+    now = shared.clock()
+    shown = [
+        section for section in shared.standards.sections.values() if _is_manager(request) or section.staff_may_read
+    ]
+
+    def read(session: Session) -> list[SectionVersion]:
+        return [versions.current(session, section, shared.standards.defaults, now) for section in shown]
+
+    found = await shared.database.write(read)
+    return web.json_response({"sections": [{**item.as_json(), "editable": _is_manager(request)} for item in found]})
+
+
+@requires(*STAFF)
+async def get_standard(request: web.Request) -> web.Response:
+    """``GET /api/standards/{section}``: the version in force with its body (``?format=yaml``: the
+    body as a YAML file, the export format)."""
+    section = _section(request)
+    _readable(request, section)
+    found = await _current(request, section)
+    if request.query.get("format") == "yaml":
+        return _yaml_response(section, found)
+    return web.json_response(_section_json(request, section, found))
+
+
+@requires(Role.MANAGER)
+async def get_standard_version(request: web.Request) -> web.Response:
+    """``GET /api/standards/{section}/versions/{n}``: the section as it was at version n."""
+    section = _section(request)
+    try:
+        number = int(request.match_info["version"])
+    except ValueError as error:
+        raise api_error(404, "no such version") from error
+    shared = resources(request)
+    await _current(request, section)
+    async with shared.database.sessions() as session:
+        found = await session.run_sync(lambda sync: versions.load(sync, section.id, number))
+    if found is None:
+        raise api_error(404, f"no version {number} of {section.id}")
+    if request.query.get("format") == "yaml":
+        return _yaml_response(section, found)
+    return web.json_response(_section_json(request, section, found))
+
+
+@requires(Role.MANAGER)
+async def get_history(request: web.Request) -> web.Response:
+    """``GET /api/standards/{section}/history``: every version, newest first, with author, time,
+    note and the unified diff of its YAML from the version before."""
+    section = _section(request)
+    await _current(request, section)
+    async with resources(request).database.sessions() as session:
+        entries = await session.run_sync(lambda sync: versions.history(sync, section.id))
+    return web.json_response({"versions": entries})
+
+
+async def _store(
+    request: web.Request,
+    section: Section,
+    body: Any,
+    note: str,
+    base_version: int | None = None,
+    rollback_of: int | None = None,
+) -> web.Response:
+    """Validate ``body`` against the other sections in force, store it as the next version and
+    put it in force in this process at once (the others follow within their refresh interval)."""
+    shared = resources(request)
+    standards = shared.standards
+    await standards.refresh()
+    in_force = standards.now.config
+    try:
+        draft = await asyncio.to_thread(validate, section, body, in_force, standards.to_simplified)
+    except Invalid as error:
+        raise _invalid(error.problems) from None
+    username, now = request["staff"]["username"], shared.clock()
+
+    def save(session: Session) -> SectionVersion:
+        if section.id in RULE_VOCABULARY:
+            rules = rulebook.current(session, standards.defaults.rules, now)
+            problems = rule_problems(RuleSet(rules=list(rules.rules)), draft)
+            if problems:
+                raise Invalid(problems)
+        return versions.save(
+            session,
+            section,
+            body,
+            username,
+            note.strip(),
+            standards.defaults,
+            now,
+            base_version=base_version,
+            rollback_of=rollback_of,
+        )
+
+    try:
+        saved = await shared.database.write(save)
+    except versions.StaleBase as error:
+        raise api_error(
+            409,
+            f"another manager saved version {error.newest} of {section.id} meanwhile: reload it and try again",
+        ) from None
+    except Invalid as error:
+        raise _invalid(error.problems) from None
+    except versions.ConcurrentEdit:
+        raise api_error(
+            409, f"another manager saved {section.id} at the same moment: reload it and try again"
+        ) from None
+    await standards.refresh()
+    audit_note(request, target=f"standards:{section.id}:v{saved.version}", note=saved.note, rollback_of=rollback_of)
+    return web.json_response(_section_json(request, section, saved))
+
+
+@audited("standards_change", target=path_target("standards", "section"))
+@requires(Role.MANAGER)
+@documented(body=StandardBody)
+async def put_standard(request: web.Request) -> web.Response:
+    """``PUT /api/standards/{section}`` {body | yaml, note, base_version}: validate like start-up
+    and store as the new version, in force on every instance and worker within seconds.
+
+    422 names each bad key's path (``problems``); 409 when ``base_version`` is not the newest.
+    """
+    section = _section(request)
+    given = await read_body(request, StandardBody)
+    if (given.body is None) == (given.yaml is None):
+        raise api_error(400, "give exactly one of 'body' (JSON) or 'yaml' (an exported file)")
+    body = given.body
+    if given.yaml is not None:
+        try:
+            body = yaml.safe_load(given.yaml)
+        except yaml.YAMLError as error:
+            raise _invalid([Problem(section.id, f"not valid YAML: {error}")]) from None
+    return await _store(request, section, body, given.note, base_version=given.base_version)
+
+
+@audited("standards_rollback", target=path_target("standards", "section"))
+@requires(Role.MANAGER)
+@documented(body=RollbackBody)
+async def rollback(request: web.Request) -> web.Response:
+    """``POST /api/standards/{section}/rollback`` {version, note}: store version N's body as a new
+    version (history is never rewritten); 404 no such version, 422 if it no longer validates."""
+    section = _section(request)
+    given = await read_body(request, RollbackBody)
+    await _current(request, section)
+    async with resources(request).database.sessions() as session:
+        found = await session.run_sync(lambda sync: versions.load(sync, section.id, given.version))
+    if found is None:
+        raise api_error(404, f"no version {given.version} of {section.id}")
+    note = given.note.strip() or f"rollback to version {given.version}"
+    return await _store(request, section, found.body, note, rollback_of=given.version)
+
+
+@requires(Role.MANAGER)
+@documented(body=TryStandardBody)
+async def try_standard(request: web.Request) -> web.Response:
+    """``POST /api/standards/try`` {text, locale, classification}: how the understanding layer
+    reads ``text`` under the draft classification (the one in force when absent), before saving."""
+    shared = resources(request)
+    standards = shared.standards
+    given = await read_body(request, TryStandardBody)
+    in_force = standards.now
+    limit = in_force.config.channels.max_text_chars
+    if len(given.text) > limit:
+        raise api_error(400, f"'text' is longer than {limit} characters")
+    if given.locale is not None and given.locale not in in_force.config.phrases:
+        raise api_error(400, f"'locale' must be one of {sorted(in_force.config.phrases)}")
+    if given.classification is None:
+        reading = await in_force.reader.read(given.text, given.locale)
+        return web.json_response(reading.as_json())
+    section = standards.sections["classification"]
+    try:
+        draft = await asyncio.to_thread(
+            validate, section, given.classification, in_force.config, standards.to_simplified
+        )
+    except Invalid as error:
+        raise _invalid(error.problems) from None
+
+    def understand() -> dict[str, object]:
+        understander = in_force.engine.understander.for_config(draft, standards.dictionary())
+        return understander.understand(given.text, given.locale).as_json()
+
+    return web.json_response(await asyncio.to_thread(understand))
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/standards", list_standards)
+    app.router.add_post("/api/standards/try", try_standard)
+    app.router.add_get("/api/standards/{section}", get_standard)
+    app.router.add_put("/api/standards/{section}", put_standard)
+    app.router.add_get("/api/standards/{section}/history", get_history)
+    app.router.add_get("/api/standards/{section}/versions/{version}", get_standard_version)
+    app.router.add_post("/api/standards/{section}/rollback", rollback)

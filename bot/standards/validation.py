@@ -1,0 +1,171 @@
+"""A draft of a section checked exactly like start-up, with the other sections in force.
+
+The section's model, then the whole ``ServiceConfig`` (its cross-checks), then what
+``python -m bot check-config`` adds (forbidden patterns catch their own examples), then the
+standards' own rules: every phrase uses only its placeholders, and no standard phrase or FAQ
+answer says a forbidden phrase. Each problem names the dotted path of the bad key.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.config import PHRASE_VARIABLES, PhraseId, ServiceConfig
+from bot.rules import RuleSet, check_vocabulary
+from bot.standards.sections import Section, with_sections
+from bot.understanding.guard import ForbiddenGuard
+
+_KEY_PREFIX = re.compile(r"^([A-Za-z_][\w-]*(?:\[\d+\]|\.[\w-]+)*): (.+)$", re.DOTALL)
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+class Invalid(Exception):
+    """The draft does not validate; ``problems`` name each bad key."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{problem.path}: {problem.message}" for problem in problems))
+        self.problems = problems
+
+
+def _message_path(message: str) -> tuple[str | None, str]:
+    """A config message that starts with the key it is about ("table.simple: tiers missing"),
+    split into that key (dotted) and the rest."""
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    found = _KEY_PREFIX.match(message)
+    if found is None:
+        return None, message
+    key = found.group(1).removesuffix(".yaml")
+    return _INDEX.sub(r".\1", key), found.group(2)
+
+
+def _from_pydantic(prefix: str, error: ValidationError, fallback: str) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        parts = [prefix] if prefix else []
+        parts += [str(part) for part in item["loc"]]
+        key, message = _message_path(item["msg"])
+        if key is not None:
+            parts.append(key)
+        path = ".".join(parts) or fallback
+        problems.append(Problem(path, message))
+    return problems
+
+
+def placeholder_problems(body: Any) -> list[Problem]:
+    """Each phrase that uses a placeholder it may not (or a malformed one), by its path."""
+    problems: list[Problem] = []
+    if not isinstance(body, dict):
+        return problems
+    for locale, book in body.items():
+        phrases = book.get("phrases") if isinstance(book, dict) else None
+        if not isinstance(phrases, dict):
+            continue
+        for phrase_id, text in phrases.items():
+            if phrase_id not in PhraseId.__members__.values() or not isinstance(text, str):
+                continue
+            path = f"phrases.{locale}.phrases.{phrase_id}"
+            allowed = PHRASE_VARIABLES.get(PhraseId(phrase_id), frozenset())
+            try:
+                used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+            except ValueError as error:
+                problems.append(Problem(path, f"not a valid phrase ({error}); write {{{{ and }}}} for braces"))
+                continue
+            unknown = sorted(name for name in used if name not in allowed)
+            if unknown:
+                problems.append(
+                    Problem(
+                        path,
+                        f"unknown placeholders {unknown}; allowed: {sorted(allowed) or 'none'}",
+                    )
+                )
+    return problems
+
+
+def standard_problems(config: ServiceConfig, to_simplified: Callable[[str], str]) -> list[Problem]:
+    """What start-up's checks beyond the models find: patterns that miss their own examples,
+    and standard phrases or FAQ answers that say a forbidden phrase."""
+    guard = ForbiddenGuard(config.forbidden, to_simplified)
+    problems = [
+        Problem(f"forbidden.patterns.{index}.examples.{number}", f"the pattern {item.id!r} does not catch {example!r}")
+        for index, item in enumerate(config.forbidden.patterns)
+        for number, example in enumerate(item.examples)
+        if not re.search(item.pattern, guard.fold(example))
+    ]
+    for locale, book in config.phrases.items():
+        for phrase_id, text in book.phrases.items():
+            hit = guard.check(text)
+            if hit is not None:
+                problems.append(
+                    Problem(
+                        f"phrases.{locale}.phrases.{phrase_id.value}",
+                        f"says the forbidden phrase {hit.forbidden!r}: say {hit.instead!r} instead",
+                    )
+                )
+    for index, entry in enumerate(config.faq.entries):
+        for locale, text in entry.answer.model_dump(by_alias=True).items():
+            hit = guard.check(text)
+            if hit is not None:
+                problems.append(
+                    Problem(
+                        f"faq.entries.{index}.answer.{locale}",
+                        f"says the forbidden phrase {hit.forbidden!r}: say {hit.instead!r} instead",
+                    )
+                )
+    return problems
+
+
+def validate(
+    section: Section, body: Any, in_force: ServiceConfig, to_simplified: Callable[[str], str]
+) -> ServiceConfig:
+    """The whole configuration with ``body`` as ``section``; raises :class:`Invalid`."""
+    problems = placeholder_problems(body) if section.id == "phrases" else []
+    if problems:
+        raise Invalid(problems)
+    try:
+        value = section.parse(body)
+    except ValidationError as error:
+        raise Invalid(_from_pydantic(section.id, error, section.id)) from None
+    if section.id == "phrases":
+        problems = [
+            Problem(f"phrases.{locale}.locale", f"{book.locale!r} does not match its key {locale!r}")
+            for locale, book in value.items()
+            if book.locale != locale
+        ]
+        if not value:
+            problems.append(Problem("phrases", "give at least one locale's phrases"))
+        if problems:
+            raise Invalid(problems)
+    try:
+        config = with_sections(in_force, {section.id: value})
+    except ValidationError as error:
+        raise Invalid(_from_pydantic("", error, section.id)) from None
+    problems = standard_problems(config, to_simplified)
+    if problems:
+        raise Invalid(problems)
+    return config
+
+
+def rule_problems(rules: RuleSet, config: ServiceConfig) -> list[Problem]:
+    """The manager rules in force (stored versions, not only ``rules.yaml``) naming a category or
+    tier the draft takes away: ``rules.<i>.when.categories``."""
+    problems = []
+    for problem in check_vocabulary(rules, config.rule_vocabulary()):
+        key, message = _message_path(problem)
+        problems.append(Problem(f"rules.{key.removeprefix('rules.')}" if key else "rules", message))
+    return problems

@@ -1,0 +1,145 @@
+"""The stored versions of each section (``standard_versions``): the newest is in force.
+
+Every save is a new version, a rollback too (history is never rewritten). Version 1 of a
+section is seeded from ``config/`` the first time it is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from bot.config import ServiceConfig
+from bot.standards.sections import Section
+from bot.storage import standards as store
+from bot.storage.models import StandardVersion
+
+SEEDED_BY = "config"
+
+
+class ConcurrentEdit(Exception):
+    """Another manager saved a version of the section at the same moment."""
+
+
+class StaleBase(Exception):
+    """The draft was made from a version that is no longer the newest."""
+
+    def __init__(self, newest: int) -> None:
+        super().__init__(newest)
+        self.newest = newest
+
+
+@dataclass(frozen=True, slots=True)
+class SectionVersion:
+    section: str
+    version: int
+    body: Any
+    changed_by: str
+    changed_at: dt.datetime
+    note: str
+    rollback_of: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "version": self.version,
+            "changed_by": self.changed_by,
+            "changed_at": self.changed_at.isoformat(),
+            "note": self.note,
+            "rollback_of": self.rollback_of,
+        }
+
+
+def _parse(row: StandardVersion) -> SectionVersion:
+    return SectionVersion(row.section, row.version, row.body, row.changed_by, row.changed_at, row.note, row.rollback_of)
+
+
+def as_yaml(body: Any) -> str:
+    """The export format: the body as its file in ``config/`` holds it."""
+    return yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=120)
+
+
+def seed(session: Session, section: Section, defaults: ServiceConfig, now: dt.datetime) -> None:
+    """Store ``config/``'s section as version 1 unless some version exists (safe when instances race)."""
+    store.insert_version(session, section.id, 1, section.body_of(defaults), SEEDED_BY, now, f"config/{section.files}")
+
+
+def load(session: Session, section: str, version: int) -> SectionVersion | None:
+    row = store.get_version(session, section, version)
+    return _parse(row) if row is not None else None
+
+
+def current(session: Session, section: Section, defaults: ServiceConfig, now: dt.datetime) -> SectionVersion:
+    """The section's version in force, seeding version 1 from ``defaults`` when none is stored."""
+    version = store.newest_version(session, section.id)
+    if version is None:
+        seed(session, section, defaults, now)
+        version = 1
+    found = load(session, section.id, version)
+    assert found is not None
+    return found
+
+
+def newest(session: Session) -> dict[str, int]:
+    """The newest stored version of each section (one grouped query)."""
+    return store.newest_versions(session)
+
+
+def stored_bodies(session: Session, versions: dict[str, int]) -> dict[str, SectionVersion]:
+    return {row.section: _parse(row) for row in store.get_versions(session, versions)}
+
+
+def save(
+    session: Session,
+    section: Section,
+    body: Any,
+    changed_by: str,
+    note: str,
+    defaults: ServiceConfig,
+    now: dt.datetime,
+    *,
+    base_version: int | None = None,
+    rollback_of: int | None = None,
+) -> SectionVersion:
+    """Store ``body`` as the section's next version.
+
+    Raises:
+        StaleBase: ``base_version`` is given and is not the newest version.
+        ConcurrentEdit: another version with the same number was saved meanwhile.
+    """
+    newest_version = store.newest_version(session, section.id)
+    if newest_version is None:
+        seed(session, section, defaults, now)
+        newest_version = 1
+    if base_version is not None and base_version != newest_version:
+        raise StaleBase(newest_version)
+    version = newest_version + 1
+    if not store.insert_version(session, section.id, version, body, changed_by, now, note, rollback_of):
+        raise ConcurrentEdit(version)
+    return SectionVersion(section.id, version, body, changed_by, now, note, rollback_of)
+
+
+def history(session: Session, section: str) -> list[dict[str, Any]]:
+    """Every version, newest first, each with the unified diff of the YAML from the one before."""
+    entries: list[dict[str, Any]] = []
+    previous = ""
+    for row in store.every_version(session, section):
+        text = as_yaml(row.body)
+        diff = "".join(
+            difflib.unified_diff(
+                previous.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                fromfile=f"{section}-v{row.version - 1}.yaml" if row.version > 1 else "/dev/null",
+                tofile=f"{section}-v{row.version}.yaml",
+            )
+        )
+        entry = _parse(row).as_json()
+        del entry["section"]
+        entries.append({**entry, "diff": diff})
+        previous = text
+    return list(reversed(entries))

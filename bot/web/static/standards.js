@@ -1,0 +1,887 @@
+// The service standards in the manager console (issue 14): phrases, forbidden phrases, deadlines,
+// categories and keywords, calendar, follow-ups, timers and FAQ, edited over /api/standards.
+// Every section has the same frame: a form (or its YAML), Save with a note, the version in force,
+// its history with readable diffs and a rollback per version, and YAML export / import.
+// All data is rendered as text (Staff.el), never as HTML.
+"use strict";
+
+const Standards = (() => {
+  const { el, clear, api, formatTime, label } = Staff;
+
+  const SECTIONS = [
+    ["phrases", "用语", "Phrases"],
+    ["forbidden", "服务忌语", "Forbidden phrases"],
+    ["deadlines", "答复时限", "Deadlines"],
+    ["classification", "类别与关键词", "Categories"],
+    ["calendar", "日历", "Calendar"],
+    ["followups", "跟进与回访", "Follow-ups"],
+    ["timers", "计时", "Timers"],
+    ["faq", "常见问题", "FAQ"],
+  ];
+  const TITLE = Object.fromEntries(SECTIONS.map(([id, zh, en]) => [id, `${zh} ${en}`]));
+
+  // Readable names of the phrases (the API gives ids); an id not here is shown as it is.
+  const PHRASE_LABELS = {
+    greeting_morning: "问候·早上", greeting_afternoon: "问候·下午", greeting_evening: "问候·晚上",
+    greeting_opening: "开场白", greeting_known_customer: "问候老客户", title_male: "称呼·先生", title_female: "称呼·女士",
+    invite_complaint: "请客户讲述问题", empathy: "安抚情绪", description_recorded: "情况已记录", ask_phone: "询问联系电话",
+    invalid_phone: "电话格式不对", ask_area: "询问地点", restate: "复述确认", restate_problem: "复述·问题",
+    restate_name: "复述·称呼", not_given: "未提供", contact_by_channel: "通过本渠道联系", confirm_question: "请客户确认",
+    ask_correction: "询问更正哪一项", ask_correct_description: "请重新描述问题", ask_correct_phone: "请重新提供电话",
+    ask_correct_area: "请重新提供地点", confirmed_thanks: "确认后致谢", promise: "承诺答复时限", promise_by_date: "承诺答复日期",
+    promise_careful: "谨慎承诺", open_case: "已有在办投诉", case_number: "告知投诉编号", handoff_follow_up: "转人工后跟进",
+    handoff_follow_up_by_channel: "转人工后跟进(渠道联系)", message_recorded: "留言已记录", staff_error_apology: "员工差错致歉",
+    suggestion_thanks: "感谢建议", customer_apologised: "客户道歉时", customer_thanked: "客户致谢时", out_of_scope: "非服务范围",
+    harassment_warning: "骚扰警告", harassment_close: "骚扰后结束对话", human_requested: "客户要求人工",
+    escalated_supervisor: "已转主管", idle_prompt: "客户未回复提醒", idle_close: "未回复后结束对话", please_wait: "请稍候",
+    anything_else: "还有其他需要吗", goodbye: "道别", we_apologise: "致歉", not_understood: "没有听懂",
+    waiting_apology: "久等致歉", question_later: "咨询稍后答复", wait_time: "等待时长", progress_follow_up: "处理进度跟进",
+    satisfaction_ask_rating: "回访·请评分", satisfaction_ask_comment: "回访·请提意见", satisfaction_thanks: "回访·致谢",
+    satisfaction_reopened: "回访·重新处理", satisfaction_unanswered: "回访·未答复", queue_position: "排队位置",
+    queue_next: "下一位就是您", praise_thanks: "感谢表扬", consultation_taken: "咨询已登记", status_answer: "进度查询·答复",
+    status_case_number: "进度查询·编号", status_waiting: "进度·排队中", status_waiting_next: "进度·下一位",
+    status_waiting_unplaced: "进度·等待分配", status_with_agent: "进度·客服处理中", status_with_staff: "进度·工作人员处理中",
+    status_resolved: "进度·已解决", status_deadline: "进度·答复时限", status_deadline_extended: "进度·时限已延长",
+    handoff_ack: "转人工后确认收到", status_no_case: "查无投诉", appeal_linked: "申诉已关联", appeal_linked_overdue: "申诉·已超时",
+    appeal_linked_by_phone: "按电话关联申诉", escalation_ask_phone: "升级·询问回电号码", escalation_phone_noted: "升级·已记下号码",
+    escalation_without_phone: "升级·无回电号码", phone_reassure: "说明电话用途", phone_not_needed: "无需电话",
+    option_yes: "选项·对", option_no: "选项·不对", option_description: "选项·问题描述", option_phone: "选项·联系电话",
+    option_area: "选项·地址", options_range: "选项·序号范围", options_list: "选项·列表", option_line: "选项·单行",
+    prepared_acknowledge: "有备而来·回应",
+  };
+  const PLACEHOLDER_LABELS = {
+    case_number: "投诉编号", deadline: "答复时间", hours: "小时数", organisation: "单位名称", work_number: "工号",
+    salutation: "问候语", surname: "姓", title: "称呼", time_greeting: "时段问候", problem: "问题", area: "地点",
+    phone: "电话", name: "称呼", category: "类别", summary: "摘要", wait: "等待时长", position: "排队位置",
+    minutes: "分钟数", case: "投诉", stage: "进度", agent: "客服", first: "首个序号", last: "末个序号",
+    number: "序号", label: "选项文字",
+  };
+  const WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"];
+
+  const state = {
+    me: null,
+    current: "phrases",
+    list: [],            // GET /api/standards: the sections this user may read
+    sections: {},        // section id → { loaded, draft, mode, yaml, dirty }
+    locale: "zh-CN",
+    phraseFilter: "",
+    changedOnly: false,
+    categories: {},      // category id → name, for the deadline overrides and follow-ups
+    calendarSource: null,
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const copy = (value) => JSON.parse(JSON.stringify(value));
+  const words = (text) => text.split(/[,，、\n]/).map((s) => s.trim()).filter(Boolean);
+
+  function textarea(value, props) {
+    const node = el("textarea", props);
+    node.value = value ?? "";
+    return node;
+  }
+
+  function field(labelText, control, hint) {
+    return el("label", { class: "std-field" }, el("span", { class: "std-label", text: labelText }), control,
+      hint ? el("span", { class: "muted", text: hint }) : null);
+  }
+
+  function select(options, value, props) {
+    return el("select", props, options.map(([v, text]) => el("option", { value: v, text, selected: String(v) === String(value ?? "") })));
+  }
+
+  function removeButton(onclick) {
+    return el("button", { type: "button", class: "danger std-remove", text: "删除 Remove", onclick });
+  }
+
+  // A duration stored in seconds, edited in the unit a person thinks in.
+  function duration(seconds, path, onchange) {
+    const unit = seconds % 3600 === 0 ? 3600 : seconds % 60 === 0 ? 60 : 1;
+    const number = el("input", { type: "number", min: "1", step: "any", class: "narrow", value: String(seconds / unit), "data-path": path });
+    const units = select([["1", "秒 s"], ["60", "分钟 min"], ["3600", "小时 h"]], unit, { "aria-label": "单位 unit" });
+    const update = () => onchange(Math.round(Number(number.value) * Number(units.value)));
+    number.addEventListener("input", update);
+    units.addEventListener("change", update);
+    return el("span", { class: "std-duration" }, number, units);
+  }
+
+  function sectionState(id) {
+    return state.sections[id] || (state.sections[id] = { loaded: null, draft: null, mode: "form", yaml: "", dirty: false, note: "" });
+  }
+
+  function editable(id) {
+    const s = sectionState(id);
+    return Boolean(s.loaded && s.loaded.editable);
+  }
+
+  function touched(id) {
+    const s = sectionState(id);
+    s.dirty = true;
+    const count = $("std-dirty");
+    if (count) count.textContent = "有未保存的修改 · unsaved changes";
+  }
+
+  // ---------------------------------------------------------------- shell
+
+  function build(root) {
+    clear(root,
+      el("div", { class: "std-layout" },
+        el("nav", { class: "std-nav panel", "aria-label": "服务标准 Standards" },
+          el("h2", { text: "服务标准 Standards" }),
+          el("ul", { id: "std-sections", class: "std-sections" })),
+        el("div", { class: "std-main" },
+          el("div", { class: "panel", id: "std-panel" }),
+          el("div", { class: "panel", id: "std-history-panel" },
+            el("h2", { text: "版本历史 History" }),
+            el("div", { id: "std-history" })))));
+  }
+
+  function renderNav() {
+    const items = SECTIONS.filter(([id]) => state.list.some((s) => s.section === id));
+    clear($("std-sections"), items.map(([id, zh, en]) => {
+      const info = state.list.find((s) => s.section === id);
+      return el("li", {},
+        el("button", { type: "button", "data-section": id, "aria-current": String(id === state.current),
+          onclick: () => select_(id) },
+        el("span", { class: "std-nav-title", text: `${zh} ${en}` }),
+        el("span", { class: "muted", text: info ? `v${info.version} · ${info.changed_by || ""}` : "" })));
+    }));
+  }
+
+  async function open(me, wanted) {
+    state.me = me;
+    const root = $("standards");
+    if (!$("std-sections")) build(root);
+    const result = await api("GET", "/api/standards");
+    if (!result.ok) {
+      clear($("std-panel"), result.status === 404 ? Staff.unavailable("服务标准") :
+        el("p", { class: "error", text: result.data.error || `服务标准加载失败 (${result.status})` }));
+      clear($("std-history"));
+      return;
+    }
+    state.list = result.data.sections || [];
+    const ids = state.list.map((s) => s.section);
+    if (wanted && ids.includes(wanted)) state.current = wanted;
+    if (!ids.includes(state.current)) state.current = ids[0];
+    renderNav();
+    if (state.current) await select_(state.current, { keepDraft: true });
+  }
+
+  async function select_(id, options = {}) {
+    const previous = sectionState(state.current);
+    if (id !== state.current && previous.dirty && !confirm("当前修改尚未保存,确定离开吗? Leave without saving?")) return;
+    if (id !== state.current) previous.dirty = false;
+    state.current = id;
+    history.replaceState(null, "", `#standards/${id}`);
+    renderNav();
+    const s = sectionState(id);
+    if (!options.keepDraft || !s.loaded || !s.dirty) await load(id);
+    else renderSection();
+    loadHistory(id);
+  }
+
+  async function load(id) {
+    const result = await api("GET", `/api/standards/${id}`);
+    const s = sectionState(id);
+    if (!result.ok) {
+      clear($("std-panel"), el("p", { class: "error", text: result.data.error || `加载失败 (${result.status})` }));
+      return;
+    }
+    s.loaded = result.data;
+    s.draft = copy(result.data.body);
+    s.dirty = false;
+    s.mode = "form";
+    if (id === "deadlines" || id === "followups") await loadCategoryNames();
+    if (id === "calendar") await loadCalendarSource();
+    renderSection();
+  }
+
+  async function loadCategoryNames() {
+    const result = await api("GET", "/api/config/deadlines");
+    if (result.ok) state.categories = Object.fromEntries((result.data.categories || []).map((c) => [c.id, c.name || c.id]));
+  }
+
+  async function loadCalendarSource() {
+    const result = await api("GET", "/api/config/deadlines");
+    state.calendarSource = result.ok ? result.data.calendar || null : null;
+  }
+
+  function versionLine(section) {
+    return `版本 v${section.version} · ${section.changed_by || "—"} · ${formatTime(section.changed_at)}${section.note ? ` · ${section.note}` : ""}`;
+  }
+
+  function renderSection() {
+    const id = state.current;
+    const s = sectionState(id);
+    const section = s.loaded;
+    const canEdit = editable(id);
+    const form = s.mode === "yaml" ? yamlEditor(id) : EDITORS[id](s.draft, id);
+    const panel = $("std-panel");
+    clear(panel,
+      el("div", { class: "std-head" },
+        el("h2", { id: "std-title", text: TITLE[id] }),
+        el("span", { class: "muted", id: "std-version", text: versionLine(section) }),
+        el("span", { class: "spacer" }),
+        el("span", { class: "std-modes", role: "group", "aria-label": "编辑方式" },
+          el("button", { type: "button", id: "std-mode-form", "aria-pressed": String(s.mode === "form"), text: "表单 Form",
+            onclick: () => switchMode("form") }),
+          el("button", { type: "button", id: "std-mode-yaml", "aria-pressed": String(s.mode === "yaml"), text: "YAML",
+            onclick: () => switchMode("yaml") }))),
+      canEdit ? null : el("p", { class: "notice", id: "std-readonly",
+        text: "只读:仅经理可以修改服务标准 · Read only: only managers change the standards" }),
+      el("div", { id: "std-form", class: "std-form" }, form),
+      el("div", { class: "std-save" },
+        el("p", { id: "std-message", role: "alert" }),
+        canEdit ? el("div", { class: "actions" },
+          el("input", { type: "text", id: "std-note", size: "40", placeholder: "修改说明 Note (why)", "aria-label": "修改说明 note",
+            value: s.note || "", oninput: (event) => { s.note = event.target.value; } }),
+          el("button", { type: "button", id: "std-save", class: "primary", text: "保存 Save", onclick: save }),
+          el("span", { id: "std-dirty", class: "muted", text: s.dirty ? "有未保存的修改 · unsaved changes" : "" }),
+          el("span", { class: "spacer" }),
+          el("a", { href: `/api/standards/${id}?format=yaml`, id: "std-export", class: "button", download: `${id}-v${section.version}.yaml`,
+            text: "导出 YAML Export" }),
+          el("label", { class: "button", id: "std-import-label" }, "导入 YAML Import",
+            el("input", { type: "file", id: "std-import", accept: ".yaml,.yml,text/yaml", hidden: true, onchange: importYaml })))
+          : el("div", { class: "actions" },
+            el("a", { href: `/api/standards/${id}?format=yaml`, id: "std-export", class: "button", download: `${id}-v${section.version}.yaml`,
+              text: "导出 YAML Export" }))));
+    if (!canEdit) readOnly($("std-form"));
+  }
+
+  // Read only: texts stay readable and copyable; the locale switch and the filter still work.
+  function readOnly(root) {
+    for (const node of root.querySelectorAll("input, select, textarea, button")) {
+      if (node.closest(".std-toolbar")) continue;
+      if (node.matches("textarea, input[type=text], input[type=number], input[type=time], input[type=date]")) node.readOnly = true;
+      else node.disabled = true;
+    }
+  }
+
+  async function fetchYaml(id) {
+    const response = await fetch(`/api/standards/${id}?format=yaml`, { credentials: "same-origin" });
+    return response.ok ? response.text() : null;
+  }
+
+  async function switchMode(mode) {
+    const id = state.current;
+    const s = sectionState(id);
+    if (s.mode === mode) return;
+    if (s.dirty && !confirm("切换编辑方式会放弃未保存的修改,继续吗? Switching discards unsaved changes.")) return;
+    if (mode === "yaml") {
+      const text = await fetchYaml(id);
+      if (text === null) { showMessage("error", "YAML 加载失败 / could not load the YAML"); return; }
+      s.yaml = text;
+    }
+    s.draft = copy(s.loaded.body);
+    s.dirty = false;
+    s.mode = mode;
+    renderSection();
+  }
+
+  function importYaml(event) {
+    const file = event.target.files[0];
+    if (!file) return;
+    file.text().then((text) => {
+      const s = sectionState(state.current);
+      s.mode = "yaml";
+      s.yaml = text;
+      s.dirty = true;
+      renderSection();
+      showMessage("muted", `已载入 ${file.name},检查后填写说明并保存 · Loaded ${file.name}: review, add a note and save`);
+    });
+  }
+
+  function yamlEditor(id) {
+    const s = sectionState(id);
+    return el("div", {},
+      el("p", { class: "muted", text: "与 config/ 中的 YAML 文件格式相同;保存时按启动时的规则检查。 Same format as the file in config/; checked like at start-up." }),
+      textarea(s.yaml, { id: "std-yaml", class: "std-yaml", rows: "28", spellcheck: "false",
+        oninput: (event) => { s.yaml = event.target.value; touched(id); } }));
+  }
+
+  function showMessage(kind, text, problems) {
+    const message = $("std-message");
+    if (!message) return;
+    message.className = kind;
+    clear(message, text, problems && problems.length
+      ? el("ul", { class: "std-problems" }, problems.map((p) => el("li", {}, el("code", { text: p.path }), `: ${p.message}`)))
+      : null);
+  }
+
+  function markProblems(problems) {
+    for (const node of document.querySelectorAll("#std-form .invalid")) node.classList.remove("invalid");
+    let first = null;
+    for (const problem of problems || []) {
+      for (const node of document.querySelectorAll("#std-form [data-path]")) {
+        const path = node.dataset.path;
+        if (path === problem.path || problem.path.startsWith(`${path}.`)) {
+          node.classList.add("invalid");
+          first = first || node;
+        }
+      }
+    }
+    if (first) first.scrollIntoView({ block: "center" });
+  }
+
+  async function save() {
+    const id = state.current;
+    const s = sectionState(id);
+    const note = $("std-note").value.trim();
+    if (!note) { showMessage("error", "请填写修改说明 / add a note"); $("std-note").focus(); return; }
+    const request = s.mode === "yaml" ? { yaml: s.yaml, note, base_version: s.loaded.version }
+      : { body: s.draft, note, base_version: s.loaded.version };
+    $("std-save").disabled = true;
+    const result = await api("PUT", `/api/standards/${id}`, request);
+    $("std-save").disabled = false;
+    if (result.status === 409) {
+      showMessage("error bad", "其他人已保存了新版本,请重新加载后再修改 · Someone else saved meanwhile: reload ");
+      $("std-message").append(el("button", { type: "button", id: "std-reload", text: "重新加载 Reload", onclick: () => reload(id) }));
+      return;
+    }
+    if (!result.ok) {
+      const problems = result.data.problems || [];
+      // A bad phrase of the other locale, or one the filter hides: show it before marking it.
+      const phrase = id === "phrases" && s.mode === "form" && problems[0] ? problems[0].path.match(/^phrases\.([^.]+)\.phrases\./) : null;
+      if (phrase && (phrase[1] !== state.locale || state.phraseFilter)) {
+        state.locale = phrase[1];
+        state.phraseFilter = "";
+        renderSection();
+      }
+      showMessage("error", result.data.error || `保存失败 (${result.status})`, problems.length > 1 || (problems[0] && !String(result.data.error || "").includes(problems[0].path)) ? problems : []);
+      markProblems(problems);
+      return;
+    }
+    s.loaded = result.data;
+    s.draft = copy(result.data.body);
+    s.dirty = false;
+    s.note = "";
+    s.mode = "form";
+    state.changedOnly = false;
+    renderSection();
+    showMessage("ok", `已保存,版本 v${result.data.version},已在所有实例生效 · Saved, in force everywhere`);
+    refreshList();
+    loadHistory(id);
+  }
+
+  async function reload(id) {
+    sectionState(id).dirty = false;
+    await load(id);
+    refreshList();
+    loadHistory(id);
+  }
+
+  async function refreshList() {
+    const result = await api("GET", "/api/standards");
+    if (result.ok) { state.list = result.data.sections || []; renderNav(); }
+  }
+
+  // ---------------------------------------------------------------- history
+
+  function diffView(diff) {
+    const lines = String(diff || "").split("\n");
+    while (lines.length && lines[lines.length - 1] === "") lines.pop();
+    const added = lines.filter((l) => l.startsWith("+") && !l.startsWith("+++")).length;
+    const removed = lines.filter((l) => l.startsWith("-") && !l.startsWith("---")).length;
+    const kind = (line) => (line.startsWith("+++") || line.startsWith("---") ? "meta"
+      : line.startsWith("@@") ? "hunk" : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "same");
+    if (!lines.length) return el("p", { class: "muted", text: "无改动 / no changes" });
+    return el("details", { class: "std-diff", open: lines.length <= 40 },
+      el("summary", {}, "改动 Changes ", el("span", { class: "add", text: `+${added}` }), " ", el("span", { class: "del", text: `−${removed}` })),
+      el("pre", {}, lines.map((line) => el("span", { class: `line ${kind(line)}`, text: `${line}\n` }))));
+  }
+
+  async function loadHistory(id) {
+    const target = $("std-history");
+    const result = await api("GET", `/api/standards/${id}/history`);
+    if (id !== state.current) return;
+    if (!result.ok) { clear(target, el("p", { class: "error", text: result.data.error || `历史加载失败 (${result.status})` })); return; }
+    const versions = result.data.versions || [];
+    const newest = versions.length ? versions[0].version : null;
+    clear(target, versions.length ? el("ol", { class: "std-versions" }, versions.map((v) => el("li", { "data-version": v.version },
+      el("div", { class: "std-version-head" },
+        el("strong", { text: `v${v.version}` }),
+        v.version === newest ? el("span", { class: "badge current", text: "当前 in force" }) : null,
+        el("span", { text: v.changed_by || "—" }),
+        el("span", { class: "muted", text: formatTime(v.changed_at) }),
+        v.rollback_of ? el("span", { class: "badge", text: `回滚自 v${v.rollback_of} · rollback` }) : null,
+        el("span", { class: "spacer" }),
+        v.version !== newest && editable(id)
+          ? el("button", { type: "button", class: "std-rollback", text: "回滚到此版本 Roll back to this version", onclick: () => rollback(id, v.version) })
+          : null),
+      v.note ? el("p", { class: "std-version-note", text: v.note }) : null,
+      diffView(v.diff))))
+      : el("p", { class: "muted", text: "无历史 / no versions" }));
+  }
+
+  async function rollback(id, version) {
+    if (!confirm(`确定回滚到版本 v${version} 吗?将生成一个新版本。 Roll back to v${version}? A new version is stored.`)) return;
+    const result = await api("POST", `/api/standards/${id}/rollback`, { version, note: `回滚到 v${version} · roll back to v${version}` });
+    if (!result.ok) {
+      showMessage("error", result.data.error || `回滚失败 (${result.status})`, result.data.problems || []);
+      return;
+    }
+    const s = sectionState(id);
+    s.loaded = result.data;
+    s.draft = copy(result.data.body);
+    s.dirty = false;
+    s.mode = "form";
+    state.changedOnly = false;
+    renderSection();
+    showMessage("ok", `已回滚到 v${version},当前版本 v${result.data.version} · Rolled back`);
+    refreshList();
+    loadHistory(id);
+  }
+
+  // ---------------------------------------------------------------- phrases
+
+  function placeholdersIn(text) {
+    return [...String(text).matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
+  }
+
+  function preview(text, allowed, samples) {
+    const parts = [];
+    let last = 0;
+    for (const match of String(text).matchAll(/\{([^{}]*)\}/g)) {
+      parts.push(text.slice(last, match.index));
+      const name = match[1];
+      if (allowed.includes(name) && samples[name] !== undefined) parts.push(el("mark", { class: "ph", title: `{${name}}`, text: samples[name] }));
+      else parts.push(el("mark", { class: "ph-bad", title: "不可用的占位符 not allowed here", text: `{${name}}` }));
+      last = match.index + match[0].length;
+    }
+    parts.push(String(text).slice(last));
+    return parts;
+  }
+
+  function phraseRow(id, book, phraseId, allowed, samples, original) {
+    const path = `phrases.${state.locale}.phrases.${phraseId}`;
+    const out = el("div", { class: "std-preview", "aria-label": "预览 preview" });
+    const warn = el("p", { class: "std-ph-warn error" });
+    const update = (text) => {
+      // Only a phrase with {placeholders} needs a preview; a plain one reads the same.
+      out.hidden = !/\{[^{}]*\}/.test(text);
+      clear(out, el("span", { class: "muted", text: "预览 " }), preview(text, allowed, samples));
+      const bad = placeholdersIn(text).filter((name) => !allowed.includes(name));
+      warn.textContent = bad.length
+        ? `此用语不能使用 ${bad.map((b) => `{${b}}`).join(" ")} · not allowed here${allowed.length ? `;可用 allowed: ${allowed.map((a) => `{${a}}`).join(" ")}` : ";此用语不能使用占位符 takes none"}`
+        : "";
+      row.classList.toggle("changed", text !== original);
+      undo.hidden = text === original || original === undefined;
+    };
+    const undo = el("button", { type: "button", class: "std-undo", text: "撤销修改 Undo", title: original, onclick: () => {
+      input.value = original;
+      book.phrases[phraseId] = original;
+      update(original);
+    } });
+    const input = textarea(book.phrases[phraseId], {
+      rows: String(Math.min(6, Math.max(1, Math.ceil(String(book.phrases[phraseId]).length / 60) + (String(book.phrases[phraseId]).match(/\n/g) || []).length))),
+      "data-path": path, "data-phrase": phraseId, "aria-label": PHRASE_LABELS[phraseId] || phraseId,
+      oninput: (event) => { book.phrases[phraseId] = event.target.value; update(event.target.value); touched(id); },
+    });
+    const row = el("div", { class: "std-phrase", "data-phrase-row": phraseId },
+      el("div", { class: "std-phrase-name" },
+        el("strong", { text: PHRASE_LABELS[phraseId] || phraseId }),
+        el("code", { class: "muted", text: phraseId }),
+        allowed.length ? el("div", { class: "std-chips" }, allowed.map((a) => el("span", { class: "chip", title: PLACEHOLDER_LABELS[a] || a,
+          text: `{${a}} ${PLACEHOLDER_LABELS[a] || ""}` }))) : null),
+      el("div", { class: "std-phrase-edit" }, input, warn, out, undo));
+    update(book.phrases[phraseId]);
+    return row;
+  }
+
+  function phrasesEditor(body, id) {
+    const loaded = sectionState(id).loaded;
+    const samples = loaded.samples || {};
+    const placeholders = loaded.placeholders || {};
+    const locales = Object.keys(body).sort((a, b) => (a === "zh-CN" ? -1 : b === "zh-CN" ? 1 : a.localeCompare(b)));
+    if (!locales.includes(state.locale)) state.locale = locales[0];
+    const book = body[state.locale];
+    const original = loaded.body[state.locale] ? loaded.body[state.locale].phrases : {};
+    const list = el("div", { id: "phrases", class: "std-phrases" });
+    const renderList = () => {
+      const filter = state.phraseFilter.trim().toLowerCase();
+      const ids = Object.keys(book.phrases).filter((p) => (!filter || p.includes(filter) || (PHRASE_LABELS[p] || "").includes(filter)
+        || String(book.phrases[p]).toLowerCase().includes(filter)) && (!state.changedOnly || book.phrases[p] !== original[p]));
+      clear(list, ids.length ? ids.map((p) => phraseRow(id, book, p, placeholders[p] || [], samples, original[p]))
+        : el("p", { class: "muted", text: "没有匹配的用语 / no phrase matches" }));
+      if (!editable(id)) readOnly(list);
+    };
+    renderList();
+    return el("div", {},
+      el("div", { class: "actions std-toolbar" },
+        el("span", { class: "std-modes", role: "group", "aria-label": "语言 locale" },
+          locales.map((locale) => el("button", { type: "button", "data-locale": locale, "aria-pressed": String(locale === state.locale),
+            text: `${label("locale", locale)} ${locale}`, onclick: () => { state.locale = locale; renderSection(); } }))),
+        el("input", { type: "search", id: "phrase-filter", placeholder: "搜索用语 Filter (名称、编号或文字)", value: state.phraseFilter, size: "36",
+          oninput: (event) => { state.phraseFilter = event.target.value; renderList(); } }),
+        el("label", { class: "check" }, el("input", { type: "checkbox", id: "phrase-changed-only", checked: Boolean(state.changedOnly),
+          onchange: (event) => { state.changedOnly = event.target.checked; renderList(); } }), " 只看已修改 Changed only"),
+        el("span", { class: "muted", text: "{…} 由机器人填入;预览使用示例值。 {…} are filled in by the bot; the preview uses sample values." })),
+      list,
+      el("p", { class: "muted", text: "时间用语 (time_words: 今天、明天、上午…) 请在 YAML 中修改。 Time words are edited in YAML." }));
+  }
+
+  // ---------------------------------------------------------------- forbidden phrases
+
+  function forbiddenEditor(body, id) {
+    const rerender = () => { touched(id); renderSection(); };
+    const text = (value, path, onchange, props = {}) => el("input", { type: "text", value: value ?? "", "data-path": path, ...props,
+      oninput: (event) => { onchange(event.target.value); touched(id); } });
+    const locales = [["zh-CN", "中文 zh-CN"], ["en", "英文 en"]];
+    return el("div", {},
+      el("div", { class: "actions" },
+        field("客服发送含忌语的回复时 When an agent's reply has one",
+          select([["warn", "提醒,可仍然发送 (warn)"], ["block", "禁止发送 (block)"]], body.agent_guard, {
+            id: "guard-mode", "data-path": "forbidden.agent_guard",
+            onchange: (event) => { body.agent_guard = event.target.value; touched(id); } }))),
+      el("h3", { text: "忌语 → 正确表达 Never say → say instead" }),
+      el("table", { id: "forbidden", class: "std-table" },
+        el("thead", {}, el("tr", {}, ["忌语 Never say", "正确表达 Say instead", "语言 Locale", "出处 Source", ""].map((h) => el("th", { text: h })))),
+        el("tbody", {}, body.forbidden.map((item, i) => el("tr", { "data-forbidden": i },
+          el("td", {}, text(item.text, `forbidden.forbidden.${i}.text`, (v) => { item.text = v; }, { "aria-label": "忌语", class: "wide" })),
+          el("td", {}, text(item.instead, `forbidden.forbidden.${i}.instead`, (v) => { item.instead = v; }, { "aria-label": "正确表达", class: "wide" })),
+          el("td", {}, select(locales, item.locale || "zh-CN", { "data-path": `forbidden.forbidden.${i}.locale`,
+            onchange: (event) => { item.locale = event.target.value; touched(id); } })),
+          el("td", {}, text(item.source, `forbidden.forbidden.${i}.source`, (v) => { item.source = v; }, { "aria-label": "出处" })),
+          el("td", {}, removeButton(() => { body.forbidden.splice(i, 1); rerender(); })))))),
+      el("div", { class: "actions" },
+        el("input", { type: "text", id: "forbidden-new-text", placeholder: "新忌语 e.g. 这不归我们管", size: "24" }),
+        el("input", { type: "text", id: "forbidden-new-instead", placeholder: "正确表达 e.g. 这是我们的责任", size: "30" }),
+        el("button", { type: "button", id: "forbidden-add", text: "添加忌语 Add", onclick: () => {
+          const newText = $("forbidden-new-text").value.trim();
+          const instead = $("forbidden-new-instead").value.trim();
+          if (!newText || !instead) { showMessage("error", "请填写忌语和正确表达 / both columns are needed"); return; }
+          body.forbidden.push({ text: newText, instead, locale: /^[\x00-\x7f]*$/.test(newText) ? "en" : "zh-CN", source: "" });
+          rerender();
+        } })),
+      el("h3", { text: "同义说法 Paraphrase patterns" }),
+      el("p", { class: "muted", text: "正则表达式,匹配时忽略标点、空格和大小写;每条须列出它能识别的例句(保存时检查)。 Regular expressions over text without punctuation or spaces; each must catch its examples (checked on save)." }),
+      el("div", { id: "forbidden-patterns" }, (body.patterns || []).map((p, i) => el("div", { class: "rule std-pattern", "data-pattern": p.id },
+        el("div", { class: "rule-grid" },
+          field("编号 id", text(p.id, `forbidden.patterns.${i}.id`, (v) => { p.id = v; })),
+          field("正确表达 Say instead", text(p.instead, `forbidden.patterns.${i}.instead`, (v) => { p.instead = v; })),
+          field("语言 Locale", select(locales, p.locale || "zh-CN", { "data-path": `forbidden.patterns.${i}.locale`,
+            onchange: (event) => { p.locale = event.target.value; touched(id); } }))),
+        field("规则 Pattern (regex)", text(p.pattern, `forbidden.patterns.${i}.pattern`, (v) => { p.pattern = v; }, { class: "mono wide" })),
+        field("例句 Examples(每行一句 one per line)", textarea((p.examples || []).join("\n"), { rows: String(Math.max(2, (p.examples || []).length)),
+          "data-path": `forbidden.patterns.${i}.examples`,
+          oninput: (event) => { p.examples = event.target.value.split("\n").map((s) => s.trim()).filter(Boolean); touched(id); } })),
+        el("div", { class: "actions" }, removeButton(() => { body.patterns.splice(i, 1); rerender(); }))))),
+      el("div", { class: "actions" }, el("button", { type: "button", text: "添加同义说法 Add pattern", onclick: () => {
+        body.patterns = body.patterns || [];
+        body.patterns.push({ id: `pattern_${body.patterns.length + 1}`, pattern: "", instead: "", examples: [], locale: "zh-CN", source: "" });
+        rerender();
+      } })),
+      el("h3", { text: "正确表达 Correct expressions(供客服选用,每行一句 one per line)" }),
+      textarea((body.correct_expressions || []).join("\n"), { rows: String(Math.max(3, (body.correct_expressions || []).length)),
+        "data-path": "forbidden.correct_expressions",
+        oninput: (event) => { body.correct_expressions = event.target.value.split("\n").map((s) => s.trim()).filter(Boolean); touched(id); } }));
+  }
+
+  // ---------------------------------------------------------------- deadlines
+
+  function deadlinesEditor(body, id) {
+    const rerender = () => { touched(id); renderSection(); };
+    const grades = Object.keys(body.table);
+    const tierName = (t) => `${label("tier", t)}${label("tier", t) === t ? "" : ` ${t}`}`;
+    const any = [["", "任意 any"]];
+    const categories = Object.entries(state.categories);
+    return el("div", {},
+      el("p", { class: "muted", text: "承诺给客户的答复时限(小时),按投诉级别 × 客户类别。 Hours promised to the customer, by complaint grade × customer tier." }),
+      el("table", { id: "deadlines", class: "std-table std-grid" },
+        el("thead", {}, el("tr", {}, el("th", { text: "级别 \\ 客户类别" }),
+          body.tiers.map((t) => el("th", {}, tierName(t), t === body.default_tier ? el("span", { class: "muted", text: "(默认)" }) : null)))),
+        el("tbody", {}, grades.map((grade) => el("tr", {},
+          el("th", { text: `${label("grade", grade)} ${grade}` }),
+          body.tiers.map((tier) => el("td", {},
+            el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(body.table[grade][tier] ?? ""),
+              "data-path": `deadlines.table.${grade}.${tier}`, "data-cell": `${grade}.${tier}`, "aria-label": `${grade} ${tier}`,
+              oninput: (event) => { body.table[grade][tier] = event.target.value === "" ? null : Number(event.target.value); touched(id); } }),
+            " 小时")))))),
+      el("div", { class: "rule-grid std-options" },
+        field("默认客户类别 Default tier", select(body.tiers.map((t) => [t, tierName(t)]), body.default_tier, { "data-path": "deadlines.default_tier",
+          onchange: (event) => { body.default_tier = event.target.value; rerender(); } })),
+        field("计时方式 Clock", select([["business_hours", "只计服务时间 service hours"], ["wall", "自然时间 wall clock"]], body.clock, {
+          "data-path": "deadlines.clock", onchange: (event) => { body.clock = event.target.value; touched(id); } })),
+        field("取整 Round up to (minutes)", el("input", { type: "number", min: "1", max: "60", class: "narrow", value: String(body.round_to_minutes ?? 30),
+          "data-path": "deadlines.round_to_minutes", oninput: (event) => { body.round_to_minutes = Number(event.target.value); touched(id); } }))),
+        el("div", { class: "std-field" }, el("span", { class: "std-label", text: "紧急客户类别 Urgent tiers(优先排队,通知客户经理)" }),
+          el("div", { class: "std-checks", "data-path": "deadlines.urgent_tiers" }, body.tiers.map((t) => el("label", { class: "check" },
+            el("input", { type: "checkbox", checked: (body.urgent_tiers || []).includes(t), onchange: (event) => {
+              const set = new Set(body.urgent_tiers || []);
+              if (event.target.checked) set.add(t); else set.delete(t);
+              body.urgent_tiers = body.tiers.filter((x) => set.has(x));
+              touched(id);
+            } }), tierName(t))))),
+      el("h3", { text: "例外 Overrides(从上到下,先匹配者优先 first match wins)" }),
+      el("table", { id: "deadline-overrides", class: "std-table" },
+        el("thead", {}, el("tr", {}, ["类别 Category", "客户类别 Tier", "级别 Grade", "时限 Deadline", ""].map((h) => el("th", { text: h })))),
+        el("tbody", {}, (body.overrides || []).map((o, i) => {
+          const kind = o.deadline.working_days !== undefined && o.deadline.working_days !== null ? "working_days" : "hours";
+          return el("tr", { "data-override": i },
+            el("td", {}, select([...any, ...categories.map(([c, n]) => [c, `${n} (${c})`]),
+              ...(o.category && !state.categories[o.category] ? [[o.category, o.category]] : [])], o.category,
+            { "data-path": `deadlines.overrides.${i}.category`, onchange: (event) => { o.category = event.target.value || null; touched(id); } })),
+            el("td", {}, select([...any, ...body.tiers.map((t) => [t, tierName(t)])], o.tier,
+              { "data-path": `deadlines.overrides.${i}.tier`, onchange: (event) => { o.tier = event.target.value || null; touched(id); } })),
+            el("td", {}, select([...any, ...grades.map((g) => [g, `${label("grade", g)} ${g}`])], o.grade,
+              { "data-path": `deadlines.overrides.${i}.grade`, onchange: (event) => { o.grade = event.target.value || null; touched(id); } })),
+            el("td", { "data-path": `deadlines.overrides.${i}.deadline` },
+              el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(o.deadline[kind] ?? ""), "aria-label": "时限数值",
+                oninput: (event) => { o.deadline = { [kind]: Number(event.target.value) }; touched(id); } }), " ",
+              select([["hours", "小时 hours"], ["working_days", "个工作日 working days"]], kind, { onchange: (event) => {
+                const value = Object.values(o.deadline)[0];
+                o.deadline = { [event.target.value]: event.target.value === "working_days" ? Math.max(1, Math.round(value || 1)) : value || 1 };
+                rerender();
+              } })),
+            el("td", {},
+              el("button", { type: "button", text: "↑", title: "上移", onclick: () => { if (i > 0) { [body.overrides[i - 1], body.overrides[i]] = [body.overrides[i], body.overrides[i - 1]]; rerender(); } } }),
+              removeButton(() => { body.overrides.splice(i, 1); rerender(); })));
+        }))),
+      el("div", { class: "actions" }, el("button", { type: "button", id: "override-add", text: "添加例外 Add override", onclick: () => {
+        body.overrides = body.overrides || [];
+        body.overrides.push({ category: null, tier: null, grade: null, deadline: { hours: 12 } });
+        rerender();
+      } })),
+      el("p", { class: "muted", text: "新增客户类别或级别请在 YAML 中修改。 New tiers or grades: edit the YAML." }));
+  }
+
+  // ---------------------------------------------------------------- categories and keywords
+
+  function classificationEditor(body, id) {
+    const rerender = () => { touched(id); renderSection(); };
+    const list = (value, path, onchange, rows = 2) => textarea((value || []).join(", "), { rows: String(rows), "data-path": path,
+      oninput: (event) => { onchange(words(event.target.value)); touched(id); } });
+    return el("div", { class: "std-classification" },
+      el("div", {},
+        el("p", { class: "muted", text: "关键词用逗号分隔;命中关键词即归入该类别,弱关键词仅在没有其他类别命中时使用。 Keywords are comma separated; weak keywords count only when no other category matches." }),
+        el("div", { id: "categories" }, body.categories.map((c, i) => el("div", { class: "rule std-category", "data-category": c.id },
+          el("div", { class: "rule-grid" },
+            field("编号 id", el("input", { type: "text", value: c.id, "data-path": `classification.categories.${i}.id`,
+              oninput: (event) => { c.id = event.target.value.trim(); touched(id); } })),
+            field("名称 Name (zh-CN)", el("input", { type: "text", value: c.name["zh-CN"], "data-path": `classification.categories.${i}.name.zh-CN`,
+              oninput: (event) => { c.name["zh-CN"] = event.target.value; touched(id); } })),
+            field("名称 Name (en)", el("input", { type: "text", value: c.name.en, "data-path": `classification.categories.${i}.name.en`,
+              oninput: (event) => { c.name.en = event.target.value; touched(id); } })),
+            field("默认级别 Default grade", select([["simple", "简单 simple"], ["complex", "复杂 complex"]], c.default_grade,
+              { "data-path": `classification.categories.${i}.default_grade`, onchange: (event) => { c.default_grade = event.target.value; touched(id); } }))),
+          field("关键词 Keywords", list(c.keywords, `classification.categories.${i}.keywords`, (v) => { c.keywords = v; }, 3)),
+          field("弱关键词 Weak keywords", list(c.weak_keywords, `classification.categories.${i}.weak_keywords`, (v) => { c.weak_keywords = v; })),
+          el("div", { class: "actions" }, removeButton(() => { body.categories.splice(i, 1); rerender(); }))))),
+        el("div", { class: "actions" },
+          el("button", { type: "button", id: "category-add", text: "添加类别 Add category", onclick: () => {
+            body.categories.push({ id: `category_${body.categories.length + 1}`, name: { "zh-CN": "新类别", en: "New category" }, keywords: [], weak_keywords: [], default_grade: "simple" });
+            rerender();
+          } }),
+          field("无法归类时 Fallback category", select(body.categories.map((c) => [c.id, `${c.name["zh-CN"]} (${c.id})`]), body.fallback_category,
+            { "data-path": "classification.fallback_category", onchange: (event) => { body.fallback_category = event.target.value; touched(id); } }))),
+        field("复杂投诉关键词 Complex-complaint keywords", list(body.complex_keywords, "classification.complex_keywords", (v) => { body.complex_keywords = v; }, 3)),
+        el("p", { class: "muted", text: "意图、信号、否定词等高级规则请在 YAML 中修改。 Intents, signals, negation: edit the YAML." })),
+      tryBox(body));
+  }
+
+  function tryBox(body) {
+    const result = el("div", { id: "std-try-result" });
+    const message = el("p", { id: "std-try-message", role: "alert" });
+    const text = textarea("", { id: "std-try-text", rows: "3", placeholder: "例如:楼上漏水把我家天花板泡坏了,物业一直不管" });
+    const locale = select([["zh-CN", "中文 zh-CN"], ["en", "英文 en"]], "zh-CN", { id: "std-try-locale" });
+    const run = async () => {
+      if (!text.value.trim()) return;
+      const s = sectionState("classification");
+      const answer = await api("POST", "/api/standards/try", { text: text.value.trim(), locale: locale.value, classification: s.draft });
+      if (!answer.ok) {
+        message.className = "error";
+        clear(message, answer.data.error || `分析失败 (${answer.status})`);
+        clear(result);
+        return;
+      }
+      message.className = "muted";
+      message.textContent = s.dirty ? "按未保存的草稿分析 · read under the unsaved draft" : "按当前生效的规则分析 · read under the rules in force";
+      const u = answer.data;
+      const names = Object.fromEntries(body.categories.map((c) => [c.id, c.name["zh-CN"]]));
+      const tags = (kind, values) => (values && values.length ? values.map((v) => `${label(kind, v)} ${v}`).join(" · ") : "—");
+      const slots = Object.entries(u.slots || {}).filter(([, v]) => v);
+      clear(result, el("table", { id: "std-try-table" }, el("tbody", {}, [
+        ["类别 Category", u.category ? `${names[u.category] || u.category} (${u.category})` : "—"],
+        ["级别 Grade", u.grade ? `${label("grade", u.grade)} ${u.grade}` : "—"],
+        ["意图 Intents", tags("intent", u.intents)],
+        ["信号 Signals", tags("signal", u.signals)],
+        ...slots.map(([k, v]) => [`${label("slot", k)} ${k}`, String(v)]),
+      ].map(([k, v]) => el("tr", {}, el("th", { text: k }), el("td", { text: v }))))));
+    };
+    return el("aside", { class: "std-try" },
+      el("h3", { text: "试一试 Try a sentence" }),
+      el("p", { class: "muted", text: "用上面未保存的草稿分析一句话:归入哪个类别、什么意图、提取了哪些信息。 See how the draft reads a text before saving." }),
+      text,
+      el("div", { class: "actions" }, locale, el("button", { type: "button", id: "std-try-run", class: "primary", text: "分析 Try", onclick: run })),
+      message, result);
+  }
+
+  // ---------------------------------------------------------------- calendar
+
+  function dateList(values, path, onchange, idPrefix) {
+    const input = el("input", { type: "date", id: `${idPrefix}-new`, "aria-label": "日期 date" });
+    return el("div", { class: "std-dates", "data-path": path, id: idPrefix },
+      values.length ? values.map((d, i) => el("span", { class: "chip" }, d,
+        el("button", { type: "button", class: "chip-x", title: "删除 remove", text: "×", onclick: () => { values.splice(i, 1); onchange(); } })))
+        : el("span", { class: "muted", text: "无 none" }),
+      input,
+      el("button", { type: "button", id: `${idPrefix}-add`, text: "添加 Add", onclick: () => {
+        if (!input.value || values.includes(input.value)) return;
+        values.push(input.value);
+        values.sort();
+        onchange();
+      } }));
+  }
+
+  const hhmm = (t) => String(t || "").slice(0, 5);
+
+  function calendarEditor(body, id) {
+    const rerender = () => { touched(id); renderSection(); };
+    const time = (value, path, onchange, props = {}) => el("input", { type: "time", value: hhmm(value), "data-path": path, ...props,
+      oninput: (event) => { onchange(event.target.value); touched(id); } });
+    body.holidays = body.holidays || [];
+    body.extra_working_days = body.extra_working_days || [];
+    body.festivals = body.festivals || [];
+    return el("div", {},
+      el("h3", { text: "服务时间 Service hours" }),
+      el("div", { class: "actions", "data-path": "calendar.business_hours" },
+        time(body.business_hours[0], "calendar.business_hours.0", (v) => { body.business_hours[0] = v; }, { id: "hours-start", "aria-label": "开始 opens" }),
+        " 至 to ",
+        time(body.business_hours[1], "calendar.business_hours.1", (v) => { body.business_hours[1] = v; }, { id: "hours-end", "aria-label": "结束 closes" }),
+        el("span", { class: "muted", text: "答复时限只计这段时间(工作日)。 Deadlines count these hours on working days." })),
+      el("h3", { text: "工作日 Working weekdays" }),
+      el("div", { class: "std-checks", "data-path": "calendar.working_weekdays" }, WEEKDAYS.map((name, i) => el("label", { class: "check" },
+        el("input", { type: "checkbox", checked: body.working_weekdays.includes(i + 1), onchange: (event) => {
+          const set = new Set(body.working_weekdays);
+          if (event.target.checked) set.add(i + 1); else set.delete(i + 1);
+          body.working_weekdays = [...set].sort();
+          touched(id);
+        } }), `周${name}`))),
+      el("h3", { text: "本地休息日 Local days off" }),
+      el("p", { class: "muted", text: "在国家法定节假日之外本地放假的日子(如单位周年纪念日)。 Local days off besides the national holidays." }),
+      dateList(body.holidays, "calendar.holidays", rerender, "local-holidays"),
+      el("h3", { text: "本地工作日 Local working days" }),
+      el("p", { class: "muted", text: "周末或节假日照常上班的日子。 Days worked although a weekend or a public holiday." }),
+      dateList(body.extra_working_days, "calendar.extra_working_days", rerender, "local-working-days"),
+      ...calendarSource(state.calendarSource),
+      el("h3", { text: "时段问候 Time greetings" }),
+      el("div", { class: "rule-grid std-options" },
+        field("早上好 from", time(body.morning_starts, "calendar.morning_starts", (v) => { body.morning_starts = v; })),
+        field("下午好 from", time(body.afternoon_starts, "calendar.afternoon_starts", (v) => { body.afternoon_starts = v; })),
+        field("晚上好 from", time(body.evening_starts, "calendar.evening_starts", (v) => { body.evening_starts = v; }))),
+      el("h3", { text: "节日问候 Festival greetings" }),
+      el("table", { class: "std-table", id: "festivals" },
+        el("thead", {}, el("tr", {}, ["日期 Date", "问候 zh-CN", "问候 en", ""].map((h) => el("th", { text: h })))),
+        el("tbody", {}, body.festivals.map((f, i) => el("tr", {},
+          el("td", {}, el("input", { type: "date", value: f.date, "data-path": `calendar.festivals.${i}.date`,
+            oninput: (event) => { f.date = event.target.value; touched(id); } })),
+          el("td", {}, el("input", { type: "text", value: f.phrase["zh-CN"], "data-path": `calendar.festivals.${i}.phrase.zh-CN`,
+            oninput: (event) => { f.phrase["zh-CN"] = event.target.value; touched(id); } })),
+          el("td", {}, el("input", { type: "text", value: f.phrase.en, "data-path": `calendar.festivals.${i}.phrase.en`,
+            oninput: (event) => { f.phrase.en = event.target.value; touched(id); } })),
+          el("td", {}, removeButton(() => { body.festivals.splice(i, 1); rerender(); })))))),
+      el("div", { class: "actions" }, el("button", { type: "button", text: "添加节日 Add festival", onclick: () => {
+        body.festivals.push({ date: new Date().toISOString().slice(0, 10), phrase: { "zh-CN": "节日快乐", en: "Happy holidays" } });
+        rerender();
+      } })));
+  }
+
+  // Where the public holidays come from; a year past the package's data is counted by weekends only.
+  function calendarSource(c) {
+    if (!c) return [];
+    const beyond = c.beyond_data_years || [];
+    return [
+      el("p", { class: "muted", id: "calendar-source",
+        text: `法定节假日与调休来自 ${c.source}(覆盖 ${c.covered_from}–${c.covered_until} 年),无需在此填写。 National holidays come from ${c.source}.` }),
+      ...(beyond.length
+        ? [el("p", { class: "notice bad", id: "calendar-beyond-data", role: "alert",
+          text: `⚠ ${beyond.join("、")} 年的节假日安排不在 ${c.source} 的数据内:这些年份只按周末计算工作日(未计入法定节假日和调休)。请在国务院公布安排后升级 chinese-calendar。 Beyond the holiday data: weekends only.` })]
+        : []),
+    ];
+  }
+
+  // ---------------------------------------------------------------- follow-ups, timers
+
+  function followupsEditor(body, id) {
+    const rerender = () => { touched(id); renderSection(); };
+    const percent = (value, path, onchange) => el("span", {}, el("input", { type: "number", min: "1", max: "99", class: "narrow", value: String(Math.round(value * 100)),
+      "data-path": path, oninput: (event) => { onchange(Number(event.target.value) / 100); touched(id); } }), " %");
+    body.progress_days = body.progress_days || {};
+    const known = Object.entries(state.categories).filter(([c]) => !(c in body.progress_days));
+    const picker = select(known.map(([c, n]) => [c, `${n} (${c})`]), "", { id: "progress-new-category", "aria-label": "类别" });
+    return el("div", {},
+      el("div", { class: "rule-grid std-options" },
+        field("提醒处理人 Remind the owner at", percent(body.reminder_share, "followups.reminder_share", (v) => { body.reminder_share = v; }),
+          "承诺时限过去的比例 share of the time to the deadline"),
+        field("向客户致歉 Waiting apology at", percent(body.apology_share, "followups.apology_share", (v) => { body.apology_share = v; }),
+          "仍未解决时说“让您久等了”"),
+        field("回访时间 Satisfaction callback after", duration(body.callback_delay, "followups.callback_delay", (v) => { body.callback_delay = v; touched(id); }),
+          "解决后多久回访"),
+        field("回访等待 Callback answer window", duration(body.answer_window, "followups.answer_window", (v) => { body.answer_window = v; touched(id); }),
+          "客户多久未答复即结束回访")),
+      el("h3", { text: "处理进度跟进 Progress follow-ups(天 days,按类别)" }),
+      el("table", { class: "std-table", id: "progress-days" },
+        el("thead", {}, el("tr", {}, ["类别 Category", "每隔 Every", ""].map((h) => el("th", { text: h })))),
+        el("tbody", {}, Object.entries(body.progress_days).map(([category, days]) => el("tr", {},
+          el("td", { text: `${state.categories[category] || category} (${category})` }),
+          el("td", {}, el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(days), "data-path": `followups.progress_days.${category}`,
+            oninput: (event) => { body.progress_days[category] = Number(event.target.value); touched(id); } }), " 天"),
+          el("td", {}, removeButton(() => { delete body.progress_days[category]; rerender(); })))))),
+      known.length ? el("div", { class: "actions" }, picker, el("button", { type: "button", text: "添加 Add", onclick: () => {
+        if (!picker.value) return;
+        body.progress_days[picker.value] = 3;
+        rerender();
+      } })) : null,
+      field("评分用语 Words allowed around a rating", textarea((body.rating_words || []).join(", "), { rows: "3", "data-path": "followups.rating_words",
+        oninput: (event) => { body.rating_words = words(event.target.value); touched(id); } })));
+  }
+
+  const TIMERS = [
+    ["idle_prompt_after", "客户未回复,提醒一次 Prompt a silent customer after"],
+    ["idle_close_after", "提醒后仍未回复,结束对话 Close after the prompt"],
+    ["harassment_close_after", "骚扰警告后仍继续,结束对话 Close after a harassment warning"],
+    ["handoff_ack_after", "转人工后确认收到,最多每隔 Acknowledge after hand-off at most every"],
+  ];
+
+  function timersEditor(body, id) {
+    return el("div", { class: "rule-grid std-options", id: "timers" }, TIMERS.filter(([key]) => key in body).map(([key, text]) =>
+      field(text, duration(body[key], `timers.${key}`, (v) => { body[key] = v; touched(id); }))),
+    Object.keys(body).filter((key) => !TIMERS.some(([k]) => k === key)).map((key) =>
+      field(key, duration(body[key], `timers.${key}`, (v) => { body[key] = v; touched(id); }))));
+  }
+
+  // ---------------------------------------------------------------- FAQ
+
+  function faqEditor(body, id) {
+    const rerender = () => { touched(id); renderSection(); };
+    body.entries = body.entries || [];
+    return el("div", {},
+      el("p", { class: "muted", text: "客户咨询(不是投诉)时,问题中包含每一行里的至少一个关键词,机器人就用这条答案回答。 A question with a keyword of every line gets this answer." }),
+      el("div", { id: "faq" }, body.entries.map((entry, i) => el("div", { class: "rule", "data-faq": entry.id },
+        el("div", { class: "rule-grid" },
+          field("编号 id", el("input", { type: "text", value: entry.id, "data-path": `faq.entries.${i}.id`,
+            oninput: (event) => { entry.id = event.target.value.trim(); touched(id); } }))),
+        field("关键词 Keywords(每行一组,组内用逗号分隔 one group per line)", textarea(entry.keywords.map((g) => g.join(", ")).join("\n"), {
+          rows: String(Math.max(2, entry.keywords.length)), "data-path": `faq.entries.${i}.keywords`,
+          oninput: (event) => { entry.keywords = event.target.value.split("\n").map(words).filter((g) => g.length); touched(id); } })),
+        field("答案 Answer (zh-CN)", textarea(entry.answer["zh-CN"], { rows: "2", "data-path": `faq.entries.${i}.answer.zh-CN`,
+          oninput: (event) => { entry.answer["zh-CN"] = event.target.value; touched(id); } })),
+        field("答案 Answer (en)", textarea(entry.answer.en, { rows: "2", "data-path": `faq.entries.${i}.answer.en`,
+          oninput: (event) => { entry.answer.en = event.target.value; touched(id); } })),
+        el("div", { class: "actions" }, removeButton(() => { body.entries.splice(i, 1); rerender(); }))))),
+      el("div", { class: "actions" }, el("button", { type: "button", text: "添加问答 Add entry", onclick: () => {
+        body.entries.push({ id: `faq_${body.entries.length + 1}`, keywords: [["关键词"]], answer: { "zh-CN": "", en: "" } });
+        rerender();
+      } })));
+  }
+
+  const EDITORS = {
+    phrases: phrasesEditor, forbidden: forbiddenEditor, deadlines: deadlinesEditor, classification: classificationEditor,
+    calendar: calendarEditor, followups: followupsEditor, timers: timersEditor, faq: faqEditor,
+  };
+
+  window.addEventListener("beforeunload", (event) => {
+    if (state.current && sectionState(state.current).dirty) event.preventDefault();
+  });
+
+  return { open, SECTIONS: SECTIONS.map(([id]) => id), state };
+})();

@@ -1,0 +1,283 @@
+"""The service standards through the staff API (issue 14): roles, validation naming the bad
+key, versions with author and diff, rollback, YAML export and import, and the try box."""
+
+from __future__ import annotations
+
+import copy
+
+import yaml
+
+from bot.keys import resources
+from bot.staff.accounts import Role
+from tests.conftest import AppFactory
+from tests.standards.support import greeting, section, signed_in
+
+SECTIONS = ["phrases", "forbidden", "deadlines", "classification", "calendar", "followups", "timers", "faq"]
+NEW_OPENING = "{salutation},欢迎致电{organisation},{work_number}号客服代表很高兴为您服务。"
+
+
+async def test_a_manager_edits_a_greeting_and_the_next_customer_hears_it(make_client: AppFactory) -> None:
+    client = await make_client()
+    headers = await signed_in(client, "li", Role.MANAGER)
+    listed = await (await client.get("/api/standards")).json()
+    assert [item["section"] for item in listed["sections"]] == SECTIONS
+    assert all(
+        item["version"] == 1 and item["changed_by"] == "config" and item["editable"] for item in listed["sections"]
+    )
+
+    phrases = await section(client, "phrases")
+    assert phrases["version"] == 1 and phrases["editable"] is True
+    assert phrases["placeholders"]["greeting_opening"] == ["organisation", "salutation", "work_number"]
+    assert phrases["samples"]["case_number"] and set(phrases["samples"]) >= {"salutation", "deadline", "wait"}
+    body = copy.deepcopy(phrases["body"])
+    assert "客服代表为您服务" in body["zh-CN"]["phrases"]["greeting_opening"]
+    assert "客服代表为您服务" in await greeting(client, "客服代表")
+
+    body["zh-CN"]["phrases"]["greeting_opening"] = NEW_OPENING
+    saved = await client.put(
+        "/api/standards/phrases", json={"body": body, "note": "warmer opening", "base_version": 1}, headers=headers
+    )
+    assert saved.status == 200, await saved.text()
+    answer = await saved.json()
+    assert (answer["version"], answer["changed_by"], answer["note"]) == (2, "li", "warmer opening")
+    assert answer["body"]["zh-CN"]["phrases"]["greeting_opening"] == NEW_OPENING
+
+    assert "很高兴为您服务" in await greeting(client, "很高兴为您服务")
+    picker = await (await client.get("/api/phrases")).json()
+    assert next(p["text"] for p in picker["phrases"] if p["id"] == "greeting_opening") == NEW_OPENING
+
+
+async def test_roles_agents_and_supervisors_read_phrases_and_forbidden_only(make_client: AppFactory) -> None:
+    client = await make_client()
+    assert (await client.get("/api/standards")).status == 401
+    assert (await client.get("/api/standards/phrases")).status == 401
+    for role in (Role.AGENT, Role.SUPERVISOR):
+        headers = await signed_in(client, role.value, role)
+        listed = await (await client.get("/api/standards")).json()
+        assert [(item["section"], item["editable"]) for item in listed["sections"]] == [
+            ("phrases", False),
+            ("forbidden", False),
+        ]
+        phrases = await section(client, "phrases")
+        assert phrases["editable"] is False
+        assert (await client.get("/api/standards/forbidden")).status == 200
+        assert (await client.get("/api/standards/deadlines")).status == 403
+        assert (await client.get("/api/standards/phrases/history")).status == 403
+        refused = await client.put(
+            "/api/standards/phrases", json={"body": phrases["body"], "note": "mine"}, headers=headers
+        )
+        assert refused.status == 403
+        rollback = await client.post("/api/standards/phrases/rollback", json={"version": 1}, headers=headers)
+        assert rollback.status == 403
+        tried = await client.post("/api/standards/try", json={"text": "宽带断了"}, headers=headers)
+        assert tried.status == 403
+        await client.post("/api/logout", headers=headers)
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    assert (await client.get("/api/standards/nonsense")).status == 404
+    timers = await section(client, "timers")
+    wrong = await client.put(
+        "/api/standards/timers", json={"body": timers["body"]}, headers={"X-CSRF-Token": "not-the-token"}
+    )
+    assert wrong.status == 403
+    assert (await client.put("/api/standards/timers", json={"body": timers["body"]})).status == 403
+    assert (await section(client, "timers"))["version"] == 1
+
+
+async def test_a_bad_key_is_refused_with_its_path(make_client: AppFactory) -> None:
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    phrases = (await section(client, "phrases"))["body"]
+
+    unknown = copy.deepcopy(phrases)
+    unknown["zh-CN"]["phrases"]["greeting_morning"] = "早上好,{customer_name}"
+    refused = await client.put("/api/standards/phrases", json={"body": unknown}, headers=headers)
+    assert refused.status == 422
+    answer = await refused.json()
+    assert answer["problems"][0]["path"] == "phrases.zh-CN.phrases.greeting_morning"
+    assert "customer_name" in answer["problems"][0]["message"]
+    assert answer["error"].startswith("phrases.zh-CN.phrases.greeting_morning: ")
+
+    deadlines = (await section(client, "deadlines"))["body"]
+    del deadlines["table"]["simple"]["vip"]
+    refused = await client.put("/api/standards/deadlines", json={"body": deadlines}, headers=headers)
+    assert refused.status == 422
+    [problem] = (await refused.json())["problems"]
+    assert problem["path"] == "deadlines.table.simple" and "vip" in problem["message"]
+
+    timers = (await section(client, "timers"))["body"]
+    timers["idle_prompt_after"] = -5
+    refused = await client.put("/api/standards/timers", json={"body": timers}, headers=headers)
+    assert refused.status == 422
+    assert (await refused.json())["problems"][0]["path"] == "timers.idle_prompt_after"
+
+    # Another section's cross-check: a category that follow-ups still name cannot go.
+    classification = (await section(client, "classification"))["body"]
+    followups = (await section(client, "followups"))["body"]
+    named = next(iter(followups["progress_days"]))
+    classification["categories"] = [c for c in classification["categories"] if c["id"] != named]
+    if classification["fallback_category"] == named:
+        classification["fallback_category"] = classification["categories"][0]["id"]
+    refused = await client.put("/api/standards/classification", json={"body": classification}, headers=headers)
+    assert refused.status == 422
+    assert (await refused.json())["problems"][0]["path"] == "followups.progress_days"
+
+    # Nothing refused was stored.
+    listed = await (await client.get("/api/standards")).json()
+    assert all(item["version"] == 1 for item in listed["sections"])
+
+
+async def test_a_standard_phrase_may_not_say_a_forbidden_phrase(make_client: AppFactory) -> None:
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    forbidden = (await section(client, "forbidden"))["body"]
+    forbidden["forbidden"].append({"text": "这不归我们管", "instead": "我帮您联系负责的部门", "locale": "zh-CN"})
+    saved = await client.put("/api/standards/forbidden", json={"body": forbidden, "note": "新忌语"}, headers=headers)
+    assert saved.status == 200, await saved.text()
+
+    # The agents' guard knows it at once.
+    hit = resources(client.app).guard.check("这个不归我们管，这不归我们管")
+    assert hit is not None and hit.forbidden == "这不归我们管"
+
+    phrases = (await section(client, "phrases"))["body"]
+    phrases["zh-CN"]["phrases"]["out_of_scope"] = "这不归我们管,请您咨询其他部门。"
+    refused = await client.put("/api/standards/phrases", json={"body": phrases}, headers=headers)
+    assert refused.status == 422
+    [problem] = (await refused.json())["problems"]
+    assert problem["path"] == "phrases.zh-CN.phrases.out_of_scope"
+    assert "这不归我们管" in problem["message"] and "我帮您联系负责的部门" in problem["message"]
+
+
+async def test_a_stale_base_version_is_a_conflict(make_client: AppFactory) -> None:
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    timers = (await section(client, "timers"))["body"]
+    first = {**timers, "idle_prompt_after": timers["idle_prompt_after"] + 60}
+    second = {**timers, "idle_prompt_after": timers["idle_prompt_after"] + 120}
+    assert (
+        await client.put("/api/standards/timers", json={"body": first, "base_version": 1}, headers=headers)
+    ).status == 200
+    late = await client.put("/api/standards/timers", json={"body": second, "base_version": 1}, headers=headers)
+    assert late.status == 409
+    assert "version 2" in (await late.json())["error"]
+    assert (await section(client, "timers"))["body"]["idle_prompt_after"] == first["idle_prompt_after"]
+
+
+async def test_history_diff_author_and_rollback_to_any_version(make_client: AppFactory) -> None:
+    client = await make_client()
+    headers = await signed_in(client, "li", Role.MANAGER)
+    phrases = (await section(client, "phrases"))["body"]
+    original = phrases["zh-CN"]["phrases"]["greeting_opening"]
+    for number, wording in enumerate(["您好呀", "欢迎您"], start=2):
+        phrases["zh-CN"]["phrases"]["greeting_opening"] = "{salutation}," + wording + ",{work_number}号为您服务。"
+        saved = await client.put(
+            "/api/standards/phrases", json={"body": phrases, "note": f"v{number}"}, headers=headers
+        )
+        assert saved.status == 200
+    assert "欢迎您" in await greeting(client, "欢迎您")
+
+    history = (await (await client.get("/api/standards/phrases/history")).json())["versions"]
+    assert [entry["version"] for entry in history] == [3, 2, 1]
+    assert [entry["changed_by"] for entry in history] == ["li", "li", "config"]
+    assert history[0]["note"] == "v3" and history[0]["rollback_of"] is None
+    changed = [line for line in history[0]["diff"].splitlines() if line[:1] in "+-" and "greeting_opening" in line]
+    assert changed == [
+        "-    greeting_opening: '{salutation},您好呀,{work_number}号为您服务。'",
+        "+    greeting_opening: '{salutation},欢迎您,{work_number}号为您服务。'",
+    ]
+    assert history[0]["diff"].startswith("--- phrases-v2.yaml\n+++ phrases-v3.yaml\n")
+
+    old = await (await client.get("/api/standards/phrases/versions/1")).json()
+    assert old["version"] == 1 and old["body"]["zh-CN"]["phrases"]["greeting_opening"] == original
+    assert (await client.get("/api/standards/phrases/versions/9")).status == 404
+
+    back = await client.post("/api/standards/phrases/rollback", json={"version": 1}, headers=headers)
+    assert back.status == 200, await back.text()
+    restored = await back.json()
+    assert (restored["version"], restored["rollback_of"]) == (4, 1)
+    assert restored["body"]["zh-CN"]["phrases"]["greeting_opening"] == original
+    assert "客服代表为您服务" in await greeting(client, "客服代表为您服务")
+
+    again = await client.post(
+        "/api/standards/phrases/rollback", json={"version": 2, "note": "的确更好"}, headers=headers
+    )
+    assert (await again.json())["version"] == 5
+    assert "您好呀" in await greeting(client, "您好呀")
+    history = (await (await client.get("/api/standards/phrases/history")).json())["versions"]
+    assert [(entry["version"], entry["rollback_of"], entry["note"]) for entry in history[:2]] == [
+        (5, 2, "的确更好"),
+        (4, 1, "rollback to version 1"),
+    ]
+    assert (await client.post("/api/standards/phrases/rollback", json={"version": 42}, headers=headers)).status == 404
+
+
+async def test_yaml_export_edit_and_import_round_trip(make_client: AppFactory) -> None:
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    exported = await client.get("/api/standards/deadlines?format=yaml")
+    assert exported.status == 200
+    assert exported.headers["Content-Type"] == "text/yaml; charset=utf-8"
+    assert 'filename="deadlines-v1.yaml"' in exported.headers["Content-Disposition"]
+    text = await exported.text()
+    data = yaml.safe_load(text)
+    assert data["table"]["simple"]["standard"] == 12
+    edited = text.replace("standard: 12", "standard: 10", 1)
+    assert edited != text
+
+    imported = await client.put("/api/standards/deadlines", json={"yaml": edited, "note": "faster"}, headers=headers)
+    assert imported.status == 200, await imported.text()
+    assert (await imported.json())["body"]["table"]["simple"]["standard"] == 10
+    shown = await (await client.get("/api/config/deadlines")).json()
+    assert shown["table"]["simple"]["standard"] == 10
+    again = await (await client.get("/api/standards/deadlines?format=yaml")).text()
+    assert yaml.safe_load(again) == yaml.safe_load(edited)
+
+    broken = await client.put("/api/standards/deadlines", json={"yaml": "table: [unclosed"}, headers=headers)
+    assert broken.status == 422
+    assert (await broken.json())["problems"][0]["path"] == "deadlines"
+    both = await client.put("/api/standards/deadlines", json={"yaml": edited, "body": data}, headers=headers)
+    assert both.status == 400
+
+
+async def test_try_a_sentence_under_a_draft_classification(make_client: AppFactory) -> None:
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    sentence = "小区的喷泉一直不喷水"
+    in_force = await client.post("/api/standards/try", json={"text": sentence}, headers=headers)
+    assert in_force.status == 200
+    before = await in_force.json()
+    assert before["category"] != "fountain"
+
+    draft = (await section(client, "classification"))["body"]
+    draft["categories"].append(
+        {"id": "fountain", "name": {"zh-CN": "喷泉", "en": "Fountain"}, "keywords": ["喷泉"], "default_grade": "simple"}
+    )
+    tried = await client.post("/api/standards/try", json={"text": sentence, "classification": draft}, headers=headers)
+    assert tried.status == 200, await tried.text()
+    answer = await tried.json()
+    assert answer["category"] == "fountain"
+    assert set(answer) >= {"text", "locale", "intents", "category", "grade", "signals", "slots"}
+    # Only tried: nothing saved, the category in force is unchanged.
+    assert (await section(client, "classification"))["version"] == 1
+    assert (await (await client.post("/api/standards/try", json={"text": sentence}, headers=headers)).json()) == before
+
+    draft["fallback_category"] = "nowhere"
+    invalid = await client.post("/api/standards/try", json={"text": sentence, "classification": draft}, headers=headers)
+    assert invalid.status == 422
+    assert (await invalid.json())["problems"][0]["path"] == "classification"
+
+
+async def test_a_category_the_manager_rules_name_cannot_be_taken_away(make_client: AppFactory) -> None:
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    rules = (await (await client.get("/api/rules")).json())["rules"]
+    billing_rule = {"name": "billing to billing", "when": {"categories": ["billing"]}, "then": {"queue": "billing"}}
+    saved = await client.put("/api/rules", json={"rules": [billing_rule, *rules], "note": "billing"}, headers=headers)
+    assert saved.status == 200, await saved.text()
+
+    classification = (await section(client, "classification"))["body"]
+    classification["categories"] = [c for c in classification["categories"] if c["id"] != "billing"]
+    refused = await client.put("/api/standards/classification", json={"body": classification}, headers=headers)
+    assert refused.status == 422, await refused.text()
+    [problem] = (await refused.json())["problems"]
+    assert problem["path"] == "rules.0.when.categories" and "billing" in problem["message"]
+    assert (await section(client, "classification"))["version"] == 1
