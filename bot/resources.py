@@ -147,6 +147,7 @@ async def build_resources(
         standards = StandardsInForce(config, engine, database, llm=settings.llm, metrics=metrics)
         stack.push_async_callback(standards.aclose)
         try:
+            await standards.follow_config(clock())
             await standards.refresh()
         except Exception:
             # The database may not be migrated yet; the refresh task tries again.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import datetime as dt
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -149,6 +150,15 @@ class StandardsInForce:
         if self._builder.dictionary is None:
             self._builder.dictionary = load_dictionary()
         return self._builder.dictionary
+
+    async def follow_config(self, now: dt.datetime) -> None:
+        """At start-up: store what this release's ``config/`` changes in versions it seeded, and
+        the situations it adds to managers' phrases (:func:`versions.follow_config`)."""
+        stored = await self._database.write(
+            lambda session: versions.follow_config(session, self.sections, self.defaults, now)
+        )
+        if stored:
+            log.info("standards.config_followed", versions=stored)
 
     async def refresh(self) -> bool:
         """Swap in the newest stored versions if any section changed; True when swapped."""

@@ -35,6 +35,22 @@ class Section:
         """The section of ``config`` as JSON, in the shape of its YAML file."""
         return self.adapter.dump_python(getattr(config, self.id), mode="json", by_alias=True)
 
+    def completed(self, body: Any, shipped: Any) -> Any:
+        """``body`` with what a newer ``config/`` requires and it lacks, taken from ``shipped``:
+        the phrases of situations added since (per locale, and whole new locales). Other sections'
+        new keys have defaults in their models, so their bodies stay as they are."""
+        if self.id != "phrases" or not isinstance(body, dict) or not isinstance(shipped, dict):
+            return body
+        books = {locale: book for locale, book in shipped.items() if locale not in body}
+        for locale, book in body.items():
+            shipped_book = shipped.get(locale)
+            if isinstance(book, dict) and isinstance(shipped_book, dict):
+                phrases = {**shipped_book.get("phrases", {}), **book.get("phrases", {})}
+                books[locale] = {**book, "phrases": phrases}
+            else:
+                books[locale] = book
+        return books
+
     def parse(self, body: Any) -> Any:
         """The section's value for ``ServiceConfig`` (raises pydantic's ``ValidationError``)."""
         return self.adapter.validate_python(body)

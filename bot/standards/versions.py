@@ -85,6 +85,28 @@ def current(session: Session, section: Section, defaults: ServiceConfig, now: dt
     return found
 
 
+def follow_config(
+    session: Session, sections: dict[str, Section], defaults: ServiceConfig, now: dt.datetime
+) -> dict[str, int]:
+    """After an upgrade, what ``config/`` now ships: each section whose newest version is
+    ``config/`` as seeded then gets today's ``config/`` as its next version, and a manager's
+    version lacking phrases a newer release requires gets them from ``config/``. Returns the
+    versions stored (none when another process stored them first)."""
+    stored: dict[str, int] = {}
+    for row in store.get_versions(session, store.newest_versions(session)):
+        section = sections.get(row.section)
+        if section is None:
+            continue
+        shipped = section.body_of(defaults)
+        if row.changed_by == SEEDED_BY:
+            body, note = shipped, f"config/{section.files} changed"
+        else:
+            body, note = section.completed(row.body, shipped), f"new situations from config/{section.files}"
+        if body != row.body and store.insert_version(session, row.section, row.version + 1, body, SEEDED_BY, now, note):
+            stored[row.section] = row.version + 1
+    return stored
+
+
 def newest(session: Session) -> dict[str, int]:
     """The newest stored version of each section (one grouped query)."""
     return store.newest_versions(session)
