@@ -176,8 +176,15 @@ async def play(browser: Browser, url: str, database: Any, out: Path) -> None:
     manager = await staff_page(browser, url, "/manager/", "boss")
     await expect(manager.locator("#live")).to_have_attribute("data-state", "live", timeout=15_000)
     await shoot(manager, out, "manager-dashboard")
-    for tab in ["rules", "deadlines", "phrases", "dead-letters"]:
+    ready = {
+        "standards": "#std-version",
+        "reports": "body[data-reports=drawn]",
+        "audit": "#audit-entries tr",
+    }
+    for tab in ["rules", "standards", "reports", "audit", "dead-letters"]:
         await manager.click(f"[data-tab={tab}]")
+        if tab in ready:
+            await expect(manager.locator(ready[tab]).first).to_be_attached(timeout=15_000)
         await shoot(manager, out, f"manager-{tab}")
 
     supervisor_manager = await staff_page(browser, url, "/manager/#rules", "zhou.sup")
