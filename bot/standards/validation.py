@@ -107,26 +107,19 @@ def standard_problems(config: ServiceConfig, to_simplified: Callable[[str], str]
         for number, example in enumerate(item.examples)
         if not re.search(item.pattern, guard.fold(example))
     ]
-    for locale, book in config.phrases.items():
-        for phrase_id, text in book.phrases.items():
-            hit = guard.check(text)
-            if hit is not None:
-                problems.append(
-                    Problem(
-                        f"phrases.{locale}.phrases.{phrase_id.value}",
-                        f"says the forbidden phrase {hit.forbidden!r}: say {hit.instead!r} instead",
-                    )
-                )
-    for index, entry in enumerate(config.faq.entries):
-        for locale, text in entry.answer.model_dump(by_alias=True).items():
-            hit = guard.check(text)
-            if hit is not None:
-                problems.append(
-                    Problem(
-                        f"faq.entries.{index}.answer.{locale}",
-                        f"says the forbidden phrase {hit.forbidden!r}: say {hit.instead!r} instead",
-                    )
-                )
+    spoken = [
+        (f"phrases.{locale}.phrases.{phrase_id.value}", text)
+        for locale, book in config.phrases.items()
+        for phrase_id, text in book.phrases.items()
+    ] + [
+        (f"faq.entries.{index}.answer.{locale}", text)
+        for index, entry in enumerate(config.faq.entries)
+        for locale, text in entry.answer.model_dump(by_alias=True).items()
+    ]
+    for path, text in spoken:
+        hit = guard.check(text)
+        if hit is not None:
+            problems.append(Problem(path, f"says the forbidden phrase {hit.forbidden!r}: say {hit.instead!r} instead"))
     return problems
 
 
