@@ -54,6 +54,8 @@ async def _serve(request: web.Request, thumb: bool) -> web.Response:
             "X-Content-Type-Options": "nosniff",
             "Content-Disposition": f'inline; filename="{name}"',
             "Cache-Control": "private, max-age=3600",
+            # Opened on its own, the photo is a document that may run nothing.
+            "Content-Security-Policy": "default-src 'none'; sandbox",
         },
     )
 
