@@ -6,11 +6,18 @@ import asyncio
 import datetime as dt
 import hashlib
 from functools import partial
+from typing import TYPE_CHECKING
 
+from arq import ArqRedis
+
+from bot.core.messages import InboundMessage
 from bot.media.files import MediaFiles, new_media_id, thumb_key
 from bot.media.images import PreparedImage, prepare
 from bot.storage.db import Database
 from bot.storage.media import add_media
+
+if TYPE_CHECKING:
+    from bot.core.pipeline import StoredInbound
 
 
 async def take_in(
@@ -41,3 +48,28 @@ async def take_in(
         )
     )
     return media_id, prepared
+
+
+FETCH_MEDIA_JOB = "fetch_media"
+"""The worker job that downloads a provider's photo after its message is stored (``workers/media.py``)."""
+
+
+def fetch_job_id(message_id: int) -> str:
+    """One fetch per message: a retried webhook is stored once and enqueues nothing more."""
+    return f"media:{message_id}"
+
+
+async def enqueue_media_fetch(redis: ArqRedis, message: InboundMessage, stored: StoredInbound) -> None:
+    """Queue the download of the message's photo, once (nothing for a retried delivery or no photo).
+
+    The webhook only enqueues: the provider is called from the worker, never the request path.
+    """
+    if message.media_ref is None or stored.duplicate:
+        return
+    await redis.enqueue_job(
+        FETCH_MEDIA_JOB,
+        stored.message_id,
+        message.channel.value,
+        message.media_ref,
+        _job_id=fetch_job_id(stored.message_id),
+    )
