@@ -25,13 +25,26 @@ async def take_in(
 ) -> tuple[str, PreparedImage]:
     """Store an accepted image; returns its media id. Raises ``NotAnImage`` (nothing stored then).
 
-    The files are written before the row, so a row always has its bytes; a crash between them
-    leaves an unreferenced file, never a broken link.
+    The files are written before the row, so a row always has its bytes; when the row cannot be
+    written the files are removed (a crash between them leaves an unreferenced file, never a
+    broken link).
     """
     prepared = await asyncio.to_thread(prepare, data)
     media_id = new_media_id()
-    await files.put(media_id, prepared.data)
-    await files.put(thumb_key(media_id), prepared.thumb)
+    try:
+        await files.put(media_id, prepared.data)
+        await files.put(thumb_key(media_id), prepared.thumb)
+        await _add_row(database, media_id, prepared, channel, now, message_id)
+    except BaseException:
+        await files.delete(media_id)
+        await files.delete(thumb_key(media_id))
+        raise
+    return media_id, prepared
+
+
+async def _add_row(
+    database: Database, media_id: str, prepared: PreparedImage, channel: str, now: dt.datetime, message_id: int | None
+) -> None:
     await database.write(
         partial(
             add_media,
@@ -47,7 +60,6 @@ async def take_in(
             message_id=message_id,
         )
     )
-    return media_id, prepared
 
 
 FETCH_MEDIA_JOB = "fetch_media"

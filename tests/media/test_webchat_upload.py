@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import uuid
 from typing import Any
 
@@ -10,12 +11,14 @@ from aiohttp import FormData
 from PIL import Image
 from sqlalchemy import func, select
 
+from bot.channels.webchat.routes import NOT_STORED
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import HandoffTicket, Media, Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
 from tests.media.images import photo
+from tests.order_helpers import messages_locked
 from tests.staff import add_user, set_queues, sign_in
 
 
@@ -172,3 +175,34 @@ async def test_a_retried_upload_is_one_message(make_client: AppFactory) -> None:
 async def test_an_upload_needs_a_token(make_client: AppFactory) -> None:
     client = await make_client()
     assert (await client.post("/chat/media", data=_form(photo()))).status == 401
+
+
+async def test_a_phone_sized_photo_above_the_json_body_limit_is_accepted(make_client: AppFactory) -> None:
+    client = await make_client()
+    token, _ = await new_session(client)
+    noise = Image.frombytes("RGB", (1200, 900), random.Random(15).randbytes(1200 * 900 * 3))
+    out = io.BytesIO()
+    noise.save(out, "PNG")
+    assert len(out.getvalue()) > 1024 * 1024  # larger than the app's 1 MiB limit for other bodies
+    response = await _upload(client, token, _form(out.getvalue()))
+    assert response.status == 200, await response.text()
+    media = (await response.json())["media"][0]
+    served = await client.get(media["url"], headers={"Authorization": f"Bearer {token}"})
+    assert Image.open(io.BytesIO(await served.read())).size == (1200, 900)
+
+
+async def test_a_photo_whose_message_cannot_be_stored_is_refused_and_forgotten(
+    make_client: AppFactory, database_url: str
+) -> None:
+    client = await make_client(db_lock_timeout=0.3)
+    token, _ = await new_session(client)
+    client_id = str(uuid.uuid4())
+    async with messages_locked(database_url):
+        refused = await _upload(client, token, _form(photo(), client_id=client_id))
+        assert (refused.status, await refused.json()) == (503, {"error": NOT_STORED, "id": client_id})
+    assert await _count(client, select(func.count()).select_from(Media)) == 0
+    assert [path for path in resources(client.app).settings.media_root.rglob("*") if path.is_file()] == []
+    # Sent again with the same id, it is stored once.
+    again = await _upload(client, token, _form(photo(), client_id=client_id))
+    assert again.status == 200
+    assert await _count(client, select(func.count()).select_from(Media)) == 1

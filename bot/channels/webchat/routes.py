@@ -6,18 +6,22 @@ import json
 import uuid
 from typing import Any
 
+import structlog
 from aiohttp import BodyPartReader, WSMsgType, web
 
 from bot.channels.webchat.adapter import FrameError, client_message_id, message_frame, parse_frame, parse_message
 from bot.core.messages import ChannelName, InboundMessage, MessageKind, options_from_json
 from bot.flows.complaint import Started
 from bot.keys import resources, webchat_hub
-from bot.media.files import media_files, thumb_key
+from bot.media.files import MediaFiles, media_files, thumb_key
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
 from bot.storage import store
+from bot.storage.db import Database
 from bot.storage.media import drop_unlinked, link_media, media_of_messages
 from bot.web.responses import STATIC_DIR, json_error
+
+log = structlog.get_logger(__name__)
 
 HISTORY_LIMIT = 1000
 MAX_MESSAGE_ID = 2**63 - 1
@@ -200,6 +204,16 @@ async def _read_part(part: BodyPartReader, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+async def _forget(database: Database, files: MediaFiles, media_id: str) -> None:
+    """Remove a photo no message took; a failure here leaves an unreferenced file, nothing worse."""
+    try:
+        await database.write(lambda session: drop_unlinked(session, media_id))
+        await files.delete(media_id)
+        await files.delete(thumb_key(media_id))
+    except Exception:
+        log.warning("media.forget_failed", media_id=media_id, exc_info=True)
+
+
 async def post_media(request: web.Request) -> web.Response:
     """``POST /chat/media`` (multipart: ``file``, optional ``id`` a client UUID): the customer sends
     a photo. 413 when larger than ``max_media_bytes``, 415 when not a JPEG, PNG, GIF or WebP image."""
@@ -238,6 +252,9 @@ async def post_media(request: web.Request) -> web.Response:
         media_id, _ = await take_in(data, ChannelName.WEBCHAT.value, files, shared.database, now)
     except NotAnImage:
         return json_error(415, "only photos can be sent (JPEG, PNG, GIF or WebP)")
+    except Exception:
+        log.warning("media.not_stored", exc_info=True)
+        return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
     inbound = InboundMessage(
         channel=ChannelName.WEBCHAT,
         sender_id=str(identity_id),
@@ -248,10 +265,12 @@ async def post_media(request: web.Request) -> web.Response:
     )
     try:
         stored = await shared.pipeline.submit(inbound, identity_id=identity_id)
+    except Exception:
+        await _forget(shared.database, files, media_id)
+        return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
+    try:
         if stored.duplicate:  # a retry: the message already has its photo
-            await shared.database.write(lambda session: drop_unlinked(session, media_id))
-            await files.delete(media_id)
-            await files.delete(thumb_key(media_id))
+            await _forget(shared.database, files, media_id)
         else:
             await shared.database.write(lambda session: link_media(session, media_id, stored.message_id))
         async with shared.sessions() as session:
