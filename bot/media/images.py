@@ -8,7 +8,6 @@ position) never reach a browser.
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
@@ -55,25 +54,21 @@ def prepare(data: bytes) -> PreparedImage:
     if sniffed is None:
         raise NotAnImage("only JPEG, PNG, GIF and WebP images are accepted")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as opened:
-                if _FORMATS.get(opened.format or "") != sniffed:
-                    raise NotAnImage("the image's content does not match its type")
-                if opened.width * opened.height > MAX_PIXELS:
-                    raise NotAnImage("the image has too many pixels")
-                opened.load()
-                image = opened.copy()
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as error:
-        if isinstance(error, NotAnImage):
-            raise
+        # Opening reads only the header; the size is checked before any pixel is decoded.
+        # (warnings.catch_warnings is not used to turn Pillow's bomb warning into an error: it
+        # changes process-wide state and this runs in threads; MAX_PIXELS is below that limit.)
+        with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as opened:
+            if _FORMATS.get(opened.format or "") != sniffed:
+                raise NotAnImage("the image's content does not match its type")
+            if opened.width * opened.height > MAX_PIXELS:
+                raise NotAnImage("the image has too many pixels")
+            opened.load()
+            image = opened.copy()
+    except NotAnImage:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise NotAnImage("the image has too many pixels") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise NotAnImage("the image cannot be read") from error
     return PreparedImage(
         content_type=sniffed,
