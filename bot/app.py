@@ -20,6 +20,7 @@ from bot.config import ServiceConfig, load_config
 from bot.core.clock import Clock, utc_now
 from bot.core.engine import ConversationEngine
 from bot.keys import resources, resources_key
+from bot.media import routes as media_routes  # issue 15 (photos)
 from bot.resources import Resources, build_resources
 from bot.settings import Settings
 from bot.staff import api, auth, console, deliveries, reports_api, rules_api, understanding_api
@@ -144,6 +145,7 @@ def create_app(
     # issue 14 (reports): figures and the work-order export
     reports_api.add_routes(app)
     add_standards_routes(app)  # issue 14 (standards edited in the console)
+    media_routes.add_routes(app)  # issue 15 (photos)
     if sms_gateway(settings) is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:

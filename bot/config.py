@@ -680,6 +680,8 @@ class ChannelsConfig(_Strict):
     max_text_chars: int = Field(default=2000, ge=10, le=100_000)
     """The longest customer text any channel stores: web chat refuses longer ones, provider
     channels keep the beginning (``bot/channels/text_input.py``)."""
+    max_media_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    """The largest photo a customer may send, in bytes (issue 15); larger uploads are refused."""
 
 
 Minutes = Annotated[float, Field(gt=0)]

@@ -54,6 +54,8 @@ class Environment(BaseSettings):
     # issue 14 (standards edited in the console)
     standards_refresh_seconds: float = Field(2.0, gt=0, le=300)
     db_lock_timeout: float = Field(30.0, gt=0)
+    # issue 15 (photos)
+    media_dir: str | None = None
     metrics_token: str | None = None
     worker_metrics_port: int = Field(9101, ge=0, le=65535)
     """0: the worker serves no metrics."""

@@ -103,6 +103,9 @@ class Settings:
     standards_refresh_seconds: float = 2.0
     """``BOT_STANDARDS_REFRESH_SECONDS``: how often each process checks for a newer version of the
     service standards managers edit in ``/manager/`` (issue 14); the saving process applies it at once."""
+    # issue 15 (photos)
+    media_dir: Path | None = None
+    """``BOT_MEDIA_DIR``: where photos customers send are stored; None: ``media/`` in the var dir."""
     auth: AuthSettings = field(default_factory=AuthSettings)
     llm: ModelSettings | None = None
     """The optional language model that helps understand messages; None (the default): rules only."""
@@ -141,6 +144,7 @@ class Settings:
             lock_ttl=env.lock_ttl,
             db_lock_timeout=env.db_lock_timeout,
             standards_refresh_seconds=env.standards_refresh_seconds,
+            media_dir=Path(env.media_dir) if env.media_dir else None,  # issue 15 (photos)
             auth=_auth(env),
             llm=_llm(env),
             metrics_token=env.metrics_token,
@@ -150,6 +154,10 @@ class Settings:
     def public_base(self) -> str:
         """The externally visible base URL (for signatures and callbacks behind a proxy)."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def media_root(self) -> Path:
+        return self.media_dir if self.media_dir is not None else self.var_dir / "media"
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

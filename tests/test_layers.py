@@ -61,6 +61,7 @@ ROUTES = (
     "bot.staff.understanding_api",
     "bot.staff.reports_api",
     "bot.promises.api",
+    "bot.media.routes",  # issue 15 (photos)
 )
 COMPOSITION = ("bot.app", "bot.keys", "bot.resources", "workers")
 ABOVE_THE_ENGINE = (

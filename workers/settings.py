@@ -26,6 +26,7 @@ from bot.settings import Settings
 from workers.dead_letters import dead_lettered
 from workers.health import health_settings
 from workers.jobs import MAX_DELIVERY_TRIES, deliver_message, fire_timer, reconcile
+from workers.media import MAX_FETCH_TRIES, fetch_media  # issue 15 (photos)
 from workers.promises import fire_case_timer
 from workers.queue import announce_queue, detect_clusters, supervise
 from workers.reports import daily_report
@@ -39,6 +40,7 @@ FUNCTIONS: list[Function] = [
     func(fire_case_timer, max_tries=5),
     # No kept result: the fixed job id must be free again as soon as a run ends.
     func(announce_queue, keep_result=0, max_tries=3),
+    func(fetch_media, max_tries=MAX_FETCH_TRIES),  # issue 15 (photos)
 ]
 CRON_JOBS = [
     cron(reconcile, second={0}, run_at_startup=True, unique=True),

@@ -27,6 +27,15 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
+class MediaUnavailable(Exception):
+    """A photo that cannot be fetched from the provider; ``permanent`` ones are not worth retrying
+    (issue 15)."""
+
+    def __init__(self, message: str, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
 class ChannelAdapter(Protocol):
     """A provider's API behind one small interface. Adapters never touch storage or the engine."""
 

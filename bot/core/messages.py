@@ -50,6 +50,9 @@ class InboundMessage:
     sender_phone: str | None = None
     locale: str | None = None
     raw: str = ""
+    media_ref: str | None = None
+    """A photo's id at the provider (WeChat MediaId, Telegram file_id), fetched after the message
+    is stored (issue 15)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from bot.staff.deliveries import conversation_window
 from bot.storage import conversations, tickets
 from bot.storage import staff as staff_store
 from bot.storage.conversations import add_timeline_event
+from bot.storage.media import media_of_messages  # issue 15 (photos)
 from bot.storage.models import Conversation, Customer
 from bot.web.openapi import documented
 from bot.web.responses import api_error
@@ -111,6 +112,7 @@ async def conversation(request: web.Request) -> web.Response:
             raise api_error(404, "no such conversation")
         customer = await session.get(Customer, found.customer_id)
         messages = await session.run_sync(conversations.messages_of, conversation_id)
+        photos = await session.run_sync(media_of_messages, [message.id for message in messages])  # issue 15
         complaints = await session.run_sync(conversations.complaints_of, conversation_id)
         satisfaction = await promises.satisfaction_by_complaint(session, conversation_id)
         timeline = await session.run_sync(conversations.timeline_of, conversation_id)
@@ -135,6 +137,12 @@ async def conversation(request: web.Request) -> web.Response:
                     "ts": message.created_at.isoformat(),
                     "delivery_status": message.delivery_status,
                     "possibly_duplicated": message.possibly_duplicated,
+                    # issue 15 (photos)
+                    "kind": message.kind,
+                    "media": [
+                        {"id": media_id, "url": f"/media/{media_id}", "thumb": f"/media/{media_id}/thumb"}
+                        for media_id in photos.get(message.id, [])
+                    ],
                 }
                 for message in messages
             ],

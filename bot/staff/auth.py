@@ -202,3 +202,12 @@ async def logout(request: web.Request) -> web.Response:
 async def me(request: web.Request) -> web.Response:
     """``GET /api/me``: the signed-in staff member (id, username, role) and the CSRF token."""
     return web.json_response(_me(request["signed_in"]))
+
+
+# issue 15 (photos): routes open to staff and customers alike ask who is signed in, without a 401.
+async def signed_in_staff(request: web.Request) -> dict[str, Any] | None:
+    """The signed-in staff member as ``requires`` gives it ({"id", "username", "role"}), or None."""
+    signed_in = await _signed_in(request)
+    if signed_in is None:
+        return None
+    return {"id": signed_in.user_id, "username": signed_in.username, "role": signed_in.role}

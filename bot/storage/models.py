@@ -444,3 +444,22 @@ class StandardVersion(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     rollback_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """The version whose body this one restored, for a rollback."""
+# issue 15 (photos) ---------------------------------------------------------------------------
+
+
+class Media(Base):
+    """A photo a customer sent; its bytes live in the media store (``bot/media/files.py``) under
+    ``id`` (and ``<id>.thumb``), never in the database."""
+
+    __tablename__ = "media"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    content_type: Mapped[str] = mapped_column(String(40))
+    thumb_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -17,7 +17,7 @@ def security_headers(settings: AuthSettings) -> ResponseHook:
     ancestors = settings.frame_ancestors
     headers = {
         "Content-Security-Policy": (
-            "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+            "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' blob:; "
             f"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
         ),
         "X-Content-Type-Options": "nosniff",

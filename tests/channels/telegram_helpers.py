@@ -16,6 +16,8 @@ class FakeBotApi:
     def __init__(self, rate_limit_first: int = 0) -> None:
         self.sent: list[dict[str, Any]] = []
         self.rate_limit_first = rate_limit_first
+        self.files: dict[str, bytes] = {}  # issue 15: file_id -> the photo
+        self.file_requests: list[str] = []
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != TOKEN:
@@ -25,6 +27,23 @@ class FakeBotApi:
             params = await request.json()
         else:
             params = {key: str(value) for key, value in (await request.post()).items()}
+        if method == "getFile":  # issue 15 (photos)
+            file_id = str(params.get("file_id", ""))
+            if file_id not in self.files:
+                return web.json_response(
+                    {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}, status=400
+                )
+            return web.json_response(
+                {
+                    "ok": True,
+                    "result": {
+                        "file_id": file_id,
+                        "file_unique_id": f"u-{file_id}",
+                        "file_size": len(self.files[file_id]),
+                        "file_path": f"photos/{file_id}.jpg",
+                    },
+                }
+            )
         if method == "getMe":
             return web.json_response(
                 {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Bot", "username": "complaint_bot"}}
@@ -58,6 +77,16 @@ class FakeBotApi:
     def texts(self) -> list[str]:
         return [str(item["text"]) for item in self.sent]
 
+    async def file_download(self, request: web.Request) -> web.Response:
+        """``GET /file/bot<token>/photos/<file_id>.jpg``, as the Bot API serves files (issue 15)."""
+        if request.match_info["token"] != TOKEN:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].removeprefix("photos/").removesuffix(".jpg")
+        self.file_requests.append(file_id)
+        if file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id], content_type="image/jpeg")
+
 
 def update(update_id: int, text: str) -> dict[str, Any]:
     return {
@@ -70,3 +99,28 @@ def update(update_id: int, text: str) -> dict[str, Any]:
             "text": text,
         },
     }
+
+
+def fake_bot_app(api: FakeBotApi) -> web.Application:
+    """The methods and the file downloads of the local Bot API."""
+    fake = web.Application()
+    fake.router.add_post("/bot{token}/{method}", api.handle)
+    fake.router.add_get("/file/bot{token}/{path:.+}", api.file_download)
+    return fake
+
+
+def photo_update(update_id: int, file_id: str, caption: str | None = None) -> dict[str, Any]:
+    """A photo message: Telegram sends each size; the largest is the last (issue 15)."""
+    message: dict[str, Any] = {
+        "message_id": update_id,
+        "date": int(time.time()),
+        "chat": {"id": CHAT, "type": "private", "first_name": "Li"},
+        "from": {"id": CHAT, "is_bot": False, "first_name": "Li", "language_code": "zh-hans"},
+        "photo": [
+            {"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 67, "file_size": 1000},
+            {"file_id": file_id, "file_unique_id": "l", "width": 640, "height": 480, "file_size": 20000},
+        ],
+    }
+    if caption is not None:
+        message["caption"] = caption
+    return {"update_id": update_id, "message": message}

@@ -30,6 +30,8 @@ class FakeWechatApi:
         self.sent: list[dict[str, Any]] = []
         self.templates: list[dict[str, Any]] = []
         self.token_fetches = 0
+        self.media: dict[str, bytes] = {}  # issue 15: MediaId -> the photo
+        self.media_requests: list[str] = []
 
     async def token(self, request: web.Request) -> web.Response:
         self.token_fetches += 1
@@ -50,6 +52,20 @@ class FakeWechatApi:
     def texts(self) -> list[str]:
         return [item["text"]["content"] for item in self.sent if item.get("touser") == OPENID]
 
+    async def media_get(self, request: web.Request) -> web.Response:
+        """``GET /cgi-bin/media/get``: a temporary media file, or WeChat's JSON error (issue 15)."""
+        if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        media_id = request.query.get("media_id", "")
+        self.media_requests.append(media_id)
+        if media_id not in self.media:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        return web.Response(
+            body=self.media[media_id],
+            content_type="image/jpeg",
+            headers={"Content-Disposition": f'attachment; filename="{media_id}.jpg"'},
+        )
+
 
 async def start_fake_wechat(api: FakeWechatApi) -> TestServer:
     """The fake WeChat API as a local server."""
@@ -57,6 +73,7 @@ async def start_fake_wechat(api: FakeWechatApi) -> TestServer:
     fake.router.add_get("/cgi-bin/token", api.token)
     fake.router.add_post("/cgi-bin/message/custom/send", api.send)
     fake.router.add_post("/cgi-bin/message/template/send", api.template)
+    fake.router.add_get("/cgi-bin/media/get", api.media_get)  # issue 15 (photos)
     server = TestServer(fake)
     await server.start_server()
     return server
@@ -120,3 +137,13 @@ def encrypted(
     cipher = envelope["xml"]["Encrypt"]
     body = f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><Encrypt><![CDATA[{cipher}]]></Encrypt></xml>"
     return query, body
+
+
+def image_xml(media_id: str, msg_id: int, sender: str = OPENID, created: int = 1795400000) -> str:
+    """An image message as WeChat pushes it (issue 15)."""
+    return (
+        f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{sender}]]></FromUserName>"
+        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[image]]></MsgType>"
+        f"<PicUrl><![CDATA[http://mmbiz.qpic.cn/{media_id}]]></PicUrl><MediaId><![CDATA[{media_id}]]></MediaId>"
+        f"<MsgId>{msg_id}</MsgId></xml>"
+    )

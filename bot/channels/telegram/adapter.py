@@ -19,7 +19,7 @@ from typing import Any
 import telegram
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.channels.base import DeliveryError, render_text
+from bot.channels.base import DeliveryError, MediaUnavailable, render_text
 from bot.core.messages import ChannelName, InboundMessage, MessageKind, Option, OutboundMessage
 
 MAX_TEXT = 4096
@@ -97,7 +97,8 @@ class TelegramAdapter:
 
     def __init__(self, settings: TelegramSettings) -> None:
         self.settings = settings
-        self.bot = telegram.Bot(settings.token, base_url=f"{settings.api_base.rstrip('/')}/bot")
+        base = settings.api_base.rstrip("/")
+        self.bot = telegram.Bot(settings.token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
         self._ready = asyncio.Lock()
         self._initialized = False
 
@@ -130,11 +131,12 @@ class TelegramAdapter:
         if message is None or message.chat is None:
             return None
         text = message.text or message.caption or ""
-        kind = MessageKind.TEXT
+        kind, media_ref = MessageKind.TEXT, None
         if text.strip().split(" ")[0] == "/start":
             kind, text = MessageKind.START, ""
         elif message.photo:
             kind, text = MessageKind.IMAGE, text or "[image]"
+            media_ref = max(message.photo, key=lambda size: size.width * size.height).file_id
         elif message.voice:
             kind, text = MessageKind.VOICE, "[voice]"
         elif message.location:
@@ -151,6 +153,7 @@ class TelegramAdapter:
             kind=kind,
             sender_name=sender.full_name if sender else None,
             locale=(sender.language_code or None) if sender else None,
+            media_ref=media_ref,
         )
 
     def _parse_button(self, payload: dict[str, Any], now: dt.datetime) -> InboundMessage | None:
@@ -210,6 +213,22 @@ class TelegramAdapter:
             except (NetworkError, TelegramError) as error:
                 raise DeliveryError(f"Telegram unreachable: {error}", permanent=False) from error
         raise DeliveryError("still rate limited after waiting", permanent=False)
+
+    async def download_media(self, ref: str, max_bytes: int) -> bytes:
+        """The photo with this ``file_id`` (issue 15); raises :class:`MediaUnavailable`."""
+        await self._initialize()
+        try:
+            found = await self.bot.get_file(ref)
+            if found.file_size is not None and found.file_size > max_bytes:
+                raise MediaUnavailable(f"the photo is larger than {max_bytes} bytes", permanent=True)
+            data = bytes(await found.download_as_bytearray())
+        except (BadRequest, Forbidden) as error:
+            raise MediaUnavailable(f"Telegram refused: {error.message}", permanent=True) from error
+        except (NetworkError, TelegramError) as error:
+            raise MediaUnavailable(f"Telegram unreachable: {error}", permanent=False) from error
+        if len(data) > max_bytes:
+            raise MediaUnavailable(f"the photo is larger than {max_bytes} bytes", permanent=True)
+        return data
 
     async def close(self) -> None:
         if self._initialized:

@@ -8,6 +8,7 @@ from aiohttp import web
 from bot.channels.telegram.adapter import MalformedUpdate, TelegramAdapter
 from bot.channels.text_input import clean_inbound
 from bot.keys import channel_adapter, resources
+from bot.media.intake import enqueue_media_fetch
 from bot.web.responses import json_error
 
 log = structlog.get_logger(__name__)
@@ -34,7 +35,8 @@ async def webhook(request: web.Request) -> web.Response:
         return json_error(400, f"not a Telegram update: {error}")
     message = clean_inbound(parsed, shared.config.channels.max_text_chars) if parsed is not None else None
     if message is not None:
-        await shared.pipeline.submit(message)
+        stored = await shared.pipeline.submit(message)
+        await enqueue_media_fetch(shared.redis, message, stored)  # issue 15 (photos)
     query = payload.get("callback_query")
     if isinstance(query, dict) and isinstance(query.get("id"), str):
         # A pressed button shows a spinner until answered: answered in the webhook's own answer

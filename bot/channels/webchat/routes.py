@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
-from aiohttp import WSMsgType, web
+import structlog
+from aiohttp import BodyPartReader, WSMsgType, web
 
-from bot.channels.webchat.adapter import FrameError, message_frame, parse_frame, parse_message
-from bot.core.messages import options_from_json
+from bot.channels.webchat.adapter import FrameError, client_message_id, message_frame, parse_frame, parse_message
+from bot.core.messages import ChannelName, InboundMessage, MessageKind, options_from_json
 from bot.flows.complaint import Started
 from bot.keys import resources, webchat_hub
+from bot.media.files import MediaFiles, media_files, thumb_key
+from bot.media.images import NotAnImage
+from bot.media.intake import take_in
 from bot.storage import store
+from bot.storage.db import Database
+from bot.storage.media import drop_unlinked, link_media, media_of_messages
 from bot.web.responses import STATIC_DIR, json_error
+
+log = structlog.get_logger(__name__)
 
 HISTORY_LIMIT = 1000
 MAX_MESSAGE_ID = 2**63 - 1
@@ -65,7 +74,7 @@ async def create_session(request: web.Request) -> web.Response:
     )
 
 
-def _bearer(request: web.Request) -> str | None:
+def bearer_token(request: web.Request) -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
@@ -88,8 +97,12 @@ async def _identity(request: web.Request, token: str | None) -> int:
 async def _history(request: web.Request, identity_id: int, after_id: int) -> list[dict[str, Any]]:
     async with resources(request).sessions() as session:
         messages = await session.run_sync(store.webchat_history, identity_id, after_id, HISTORY_LIMIT)
-    return [
-        message_frame(
+        photos = await session.run_sync(
+            media_of_messages, [message.id for message in messages if message.kind == MessageKind.IMAGE]
+        )
+    frames = []
+    for message in messages:
+        frame = message_frame(
             message.id,
             message.sender,
             message.text,
@@ -97,8 +110,10 @@ async def _history(request: web.Request, identity_id: int, after_id: int) -> lis
             message.provider_message_id,
             options_from_json(message.options)[0],
         )
-        for message in messages
-    ]
+        if message.id in photos:
+            frame["media"] = [_media_links(media_id) for media_id in photos[message.id]]
+        frames.append(frame)
+    return frames
 
 
 async def websocket(request: web.Request) -> web.StreamResponse:
@@ -138,7 +153,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
 
 async def post_message(request: web.Request) -> web.Response:
     """``POST /chat/messages``: the HTTP fallback for sending."""
-    identity_id = await _identity(request, _bearer(request))
+    identity_id = await _identity(request, bearer_token(request))
     payload = await _read_json(request)
     shared = resources(request)
     try:
@@ -155,12 +170,116 @@ async def post_message(request: web.Request) -> web.Response:
 
 async def get_messages(request: web.Request) -> web.Response:
     """``GET /chat/messages?after=<id>``: the HTTP fallback for receiving."""
-    identity_id = await _identity(request, _bearer(request))
+    identity_id = await _identity(request, bearer_token(request))
     raw_after = request.query.get("after", "0") or "0"
     # isdigit() also takes digits such as "²" that int() refuses.
     if not (raw_after.isascii() and raw_after.isdigit()) or len(raw_after) > 19 or int(raw_after) > MAX_MESSAGE_ID:
         return json_error(400, "'after' must be a message id (a whole number)")
     return web.json_response({"messages": await _history(request, identity_id, int(raw_after))})
+
+
+# issue 15 (photos) ---------------------------------------------------------------------------
+
+MEDIA_TEXT = "[image]"
+"""The text an image message stores, as on WeChat and Telegram (the photo is in ``media``)."""
+
+
+def _media_links(media_id: str) -> dict[str, str]:
+    return {"id": media_id, "url": f"/media/{media_id}", "thumb": f"/media/{media_id}/thumb"}
+
+
+def _too_big(limit: int) -> web.Response:
+    megabytes = limit / (1024 * 1024)
+    return json_error(413, f"the photo is too large: please send one of at most {megabytes:g} MB")
+
+
+async def _read_part(part: BodyPartReader, limit: int) -> bytes | None:
+    """The part's bytes, or None when it holds more than ``limit``."""
+    chunks, size = [], 0
+    while chunk := await part.read_chunk(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _forget(database: Database, files: MediaFiles, media_id: str) -> None:
+    """Remove a photo no message took; a failure here leaves an unreferenced file, nothing worse."""
+    try:
+        await database.write(lambda session: drop_unlinked(session, media_id))
+        await files.delete(media_id)
+        await files.delete(thumb_key(media_id))
+    except Exception:
+        log.warning("media.forget_failed", media_id=media_id, exc_info=True)
+
+
+async def post_media(request: web.Request) -> web.Response:
+    """``POST /chat/media`` (multipart: ``file``, optional ``id`` a client UUID): the customer sends
+    a photo. 413 when larger than ``max_media_bytes``, 415 when not a JPEG, PNG, GIF or WebP image."""
+    identity_id = await _identity(request, bearer_token(request))
+    shared = resources(request)
+    limit = shared.config.channels.max_media_bytes
+    if request.content_type != "multipart/form-data":
+        return json_error(400, "send the photo as multipart/form-data in a 'file' field")
+    # The multipart envelope adds a little to the file; anything far larger is refused unread.
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+        return _too_big(limit)
+    data: bytes | None = None
+    raw_id: str | None = None
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                continue
+            if part.name == "file":
+                data = await _read_part(part, limit)
+                if data is None:
+                    return _too_big(limit)
+            elif part.name == "id":
+                given = await _read_part(part, 64)
+                raw_id = given.decode("ascii", "replace") if given is not None else ""
+    except ValueError:
+        return json_error(400, "the multipart body cannot be read")
+    if not data:
+        return json_error(400, "a 'file' field with the photo is required")
+    try:
+        client_id = client_message_id(raw_id) if raw_id is not None else str(uuid.uuid4())
+    except FrameError as error:
+        return json_error(400, str(error))
+    files, now = media_files(shared.settings), shared.clock()
+    try:
+        media_id, _ = await take_in(data, ChannelName.WEBCHAT.value, files, shared.database, now)
+    except NotAnImage:
+        return json_error(415, "only photos can be sent (JPEG, PNG, GIF or WebP)")
+    except Exception:
+        log.warning("media.not_stored", exc_info=True)
+        return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
+    inbound = InboundMessage(
+        channel=ChannelName.WEBCHAT,
+        sender_id=str(identity_id),
+        provider_message_id=f"{identity_id}:{client_id}",
+        text=MEDIA_TEXT,
+        sent_at=now,
+        kind=MessageKind.IMAGE,
+    )
+    try:
+        stored = await shared.pipeline.submit(inbound, identity_id=identity_id)
+    except Exception:
+        await _forget(shared.database, files, media_id)
+        return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
+    try:
+        if stored.duplicate:  # a retry: the message already has its photo
+            await _forget(shared.database, files, media_id)
+        else:
+            await shared.database.write(lambda session: link_media(session, media_id, stored.message_id))
+        async with shared.sessions() as session:
+            photos = await session.run_sync(media_of_messages, [stored.message_id])
+    except Exception:
+        return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
+    return web.json_response(
+        {"type": "ack", "id": client_id, "media": [_media_links(found) for found in photos.get(stored.message_id, [])]}
+    )
 
 
 def add_routes(app: web.Application) -> None:
@@ -169,4 +288,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/chat/ws", websocket)
     app.router.add_post("/chat/messages", post_message)
     app.router.add_get("/chat/messages", get_messages)
+    app.router.add_post("/chat/media", post_media)  # issue 15 (photos)
     app.router.add_static("/static/", STATIC_DIR)

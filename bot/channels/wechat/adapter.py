@@ -31,7 +31,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from bot.channels.base import DeliveryError, render_text
+from bot.channels.base import DeliveryError, MediaUnavailable, render_text
 from bot.core import redis_keys
 from bot.core.messages import ChannelName, InboundMessage, MessageKind, OutboundMessage
 
@@ -155,9 +155,7 @@ def _is_number(value: str) -> bool:
         return False
 
 
-def _provider_id(
-    fields: Mapping[str, str], message_type: str, event: str, sender: str, created: int, text: str
-) -> str:
+def _provider_id(fields: Mapping[str, str], message_type: str, event: str, sender: str, created: int, text: str) -> str:
     """The dedupe key WeChat's retries share: ``MsgId``; for events (and a message without
     one) the sender and ``CreateTime``, as WeChat advises, plus what the message says so two
     different messages of one second stay apart."""
@@ -294,6 +292,7 @@ class WechatAdapter:
             sent_at=now,
             kind=kind,
             raw=xml,
+            media_ref=(fields.get("MediaId") or "").strip() or None if kind is MessageKind.IMAGE else None,
         )
 
     @staticmethod
@@ -318,6 +317,21 @@ class WechatAdapter:
             lambda client: client.message.send_template(recipient, template_id, {field: {"value": text}})
         )
         return f"template:{result.get('msgid', '')}"
+
+    async def download_media(self, ref: str, max_bytes: int) -> bytes:
+        """The temporary media with this MediaId, through wechatpy's media API (issue 15); raises
+        :class:`MediaUnavailable`. WeChat keeps such media for three days."""
+        try:
+            response = await self._call(lambda client: client.media.download(ref))
+        except DeliveryError as error:
+            raise MediaUnavailable(str(error), error.permanent) from error
+        # wechatpy returns the JSON error as a dict when WeChat answers with one (e.g. 40007, a bad media id).
+        if isinstance(response, dict):
+            raise MediaUnavailable(f"WeChat refused: {response}", permanent=True)
+        data = bytes(response.content)
+        if len(data) > max_bytes:
+            raise MediaUnavailable(f"the photo is larger than {max_bytes} bytes", permanent=True)
+        return data
 
     async def _call(self, request: Callable[[_Client], Any]) -> Any:
         """Run a blocking API call in a thread with the shared token, refreshing it once if refused."""

@@ -9,6 +9,7 @@ from bot.channels.text_input import clean_inbound
 from bot.channels.wechat.adapter import RequestRejected, WechatAdapter
 from bot.core.messages import OutboundMessage
 from bot.keys import channel_adapter, resources
+from bot.media.intake import enqueue_media_fetch
 from bot.storage.deliveries import mark_sent_passively
 from bot.web.responses import json_error
 
@@ -49,6 +50,7 @@ async def push(request: web.Request) -> web.Response:
     if message is None:
         return web.Response(text="success")
     stored = await shared.pipeline.submit(message)
+    await enqueue_media_fetch(shared.redis, message, stored)  # issue 15 (photos)
     budget = shared.config.channels.wechat.passive_reply_within_ms
     if stored.duplicate or budget <= 0:
         return web.Response(text="success")

@@ -16,12 +16,16 @@
       connecting: "正在连接…", connected: "已连接", reconnecting: "正在重新连接…", polling: "已连接（轮询）",
       pending: "发送中…", failed: "未发送",
       customer: "我", bot: "客服机器人", agent: "人工客服", system: "系统",
+      attach: "发送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，请发送小一些的照片。",
+      photoNotImage: "只能发送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未发送，请重试。",
     },
     en: {
       title: "Online service", send: "Send", placeholder: "Tell us what went wrong…", input: "Message",
       connecting: "connecting…", connected: "connected", reconnecting: "reconnecting…", polling: "connected (polling)",
       pending: "sending…", failed: "not sent",
       customer: "You", bot: "Bot", agent: "Agent", system: "System",
+      attach: "Send a photo", attachShort: "Photo", photo: "[photo]", photoTooBig: "That photo is too large: please send a smaller one.",
+      photoNotImage: "Only photos can be sent (JPEG, PNG, GIF or WebP).", photoFailed: "The photo was not sent: please try again.",
     },
   };
 
@@ -106,6 +110,8 @@
     document.title = t("title");
     $("chat-title").textContent = t("title");
     $("chat-send").textContent = t("send");
+    $("chat-attach").textContent = t("attachShort");  // issue 15 (photos)
+    $("chat-attach").title = t("attach");
     input.placeholder = t("placeholder");
     input.setAttribute("aria-label", t("input"));
     localeSelect.value = locale;
@@ -181,6 +187,7 @@
     } else {
       el = render(message.from, message.text, message.ts, message.id);
       addOptions(el, message.options);
+      if (message.media) showPhotos(el, message.media);  // issue 15 (photos)
     }
     shown.set(message.id, el);
     place(el, id);
@@ -466,6 +473,74 @@
   });
   window.addEventListener("online", () => {
     if (reconnectTimer) connect();  // don't wait out the backoff once the network is back
+  });
+
+  // ---- photos (issue 15) ----------------------------------------------------------------------
+  // A photo is uploaded over HTTP (POST /chat/media) and shown from /media/<id>/thumb, fetched with
+  // the token (a plain <img src> could not send it) and shown from a blob: URL.
+
+  async function photoUrl(path) {
+    const response = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new HttpError(response, null);
+    return URL.createObjectURL(await response.blob());
+  }
+
+  function photoBox(el) {
+    let box = el.querySelector(".msg-photos");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "msg-photos";
+      el.querySelector(".msg-text").replaceChildren(box);
+    }
+    return box;
+  }
+
+  async function showPhotos(el, media) {
+    const box = photoBox(el);
+    box.replaceChildren();
+    for (const photo of media) {
+      const img = document.createElement("img");
+      img.className = "msg-photo";
+      img.alt = t("photo");
+      img.dataset.media = photo.id;
+      img.addEventListener("click", async () => window.open(await photoUrl(photo.url), "_blank", "noopener"));
+      box.append(img);
+      photoUrl(photo.thumb).then((url) => { img.src = url; }, () => { img.alt = t("photoFailed"); });
+    }
+  }
+
+  async function sendPhoto(file) {
+    const id = uuid();
+    const el = render("customer", t("photo"), new Date().toISOString(), id);
+    el.classList.add("pending", "local");
+    relabel(el);
+    local.set(id, el);
+    list.append(el);
+    list.scrollTop = list.scrollHeight;
+    const body = new FormData();
+    body.append("id", id);
+    body.append("file", file);
+    try {
+      const response = await fetch("/chat/media", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body });
+      const data = await response.json().catch(() => null);
+      if (!response.ok) {
+        const reason = { 413: "photoTooBig", 415: "photoNotImage" }[response.status] ?? "photoFailed";
+        rejected(id, t(reason));
+        return;
+      }
+      acked(id);
+      await showPhotos(el, data.media);
+      list.scrollTop = list.scrollHeight;
+    } catch {
+      rejected(id, t("photoFailed"));
+    }
+  }
+
+  $("chat-attach").addEventListener("click", () => $("chat-file").click());
+  $("chat-file").addEventListener("change", () => {
+    const file = $("chat-file").files[0];
+    $("chat-file").value = "";
+    if (file) sendPhoto(file);
   });
 
   applyLocale();

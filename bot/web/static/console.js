@@ -258,6 +258,7 @@
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     clear(list, (c.messages || []).map((message) => el("li", {
       class: `from-${message.from}`, "data-message": message.id,
+      "data-media": (message.media || []).map((photo) => photo.id).join(" ") || null,  // issue 15: media.js shows them
     },
       el("span", { class: "meta" },
         `${SENDERS[message.from] || message.from} · ${formatTime(message.ts)}`,

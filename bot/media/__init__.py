@@ -1,0 +1,1 @@
+"""Photos customers send: checked and re-encoded (``images``), kept outside the database (``files``)."""

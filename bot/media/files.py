@@ -1,0 +1,74 @@
+"""Where media bytes live: a directory by default, behind a small interface so an S3-compatible
+store can take its place (not built yet: a class with the same three methods over a maintained
+client, chosen in :func:`media_files`)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Protocol
+
+from bot.settings import Settings
+
+MEDIA_ID = re.compile(r"^[0-9a-f]{32}$")
+_KEY = re.compile(r"^[0-9a-f]{32}(\.thumb)?$")
+
+
+class MediaFiles(Protocol):
+    async def put(self, key: str, data: bytes) -> None: ...
+
+    async def get(self, key: str) -> bytes | None:
+        """The bytes under ``key``, or None when there are none."""
+        ...
+
+    async def delete(self, key: str) -> None: ...
+
+
+def new_media_id() -> str:
+    """A random id: unguessable, and saying nothing about the content (not content-addressed, so
+    one customer cannot learn whether another sent the same photo)."""
+    return secrets.token_hex(16)
+
+
+def thumb_key(media_id: str) -> str:
+    return f"{media_id}.thumb"
+
+
+class DirectoryFiles:
+    """Files under ``root``, in subdirectories by the key's first two characters."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+
+    def _path(self, key: str) -> Path:
+        if not _KEY.match(key):
+            raise ValueError(f"not a media key: {key!r}")
+        return self._root / key[:2] / key
+
+    async def put(self, key: str, data: bytes) -> None:
+        await asyncio.to_thread(self._write, self._path(key), data)
+
+    async def get(self, key: str) -> bytes | None:
+        path = self._path(key)
+        try:
+            return await asyncio.to_thread(path.read_bytes)
+        except FileNotFoundError:
+            return None
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")
+        partial.write_bytes(data)
+        os.replace(partial, path)  # readers never see half a file
+
+
+def media_files(settings: Settings) -> MediaFiles:
+    """The media store the settings choose (today always the directory ``settings.media_root``)."""
+    return DirectoryFiles(settings.media_root)

@@ -1,0 +1,108 @@
+"""Image checks: the type comes from the content, never from a name or a declared type.
+
+An accepted image is decoded and re-encoded by Pillow: what is stored is only pixels, so a
+polyglot (an HTML or script payload after valid image bytes) and EXIF data (a phone's GPS
+position) never reach a browser.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
+
+THUMB_SIZE = (320, 320)
+MAX_PIXELS = 40_000_000
+"""Larger images are refused before decoding (a decompression bomb is a small file of huge size)."""
+
+_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+
+
+class NotAnImage(ValueError):
+    """The bytes are not a JPEG, PNG, GIF or WebP image that decodes; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedImage:
+    content_type: str
+    data: bytes
+    thumb: bytes
+    thumb_type: str
+    width: int
+    height: int
+
+
+def sniff(data: bytes) -> str | None:
+    """The image type the leading bytes announce (JPEG, PNG, GIF or WebP), or None."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def prepare(data: bytes) -> PreparedImage:
+    """Check ``data`` is an accepted image and re-encode it with a thumbnail (CPU bound: call it
+    in a thread). Raises :class:`NotAnImage`."""
+    sniffed = sniff(data)
+    if sniffed is None:
+        raise NotAnImage("only JPEG, PNG, GIF and WebP images are accepted")
+    try:
+        # Opening reads only the header; the size is checked before any pixel is decoded.
+        # (warnings.catch_warnings is not used to turn Pillow's bomb warning into an error: it
+        # changes process-wide state and this runs in threads; MAX_PIXELS is below that limit.)
+        with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as opened:
+            if _FORMATS.get(opened.format or "") != sniffed:
+                raise NotAnImage("the image's content does not match its type")
+            if opened.width * opened.height > MAX_PIXELS:
+                raise NotAnImage("the image has too many pixels")
+            opened.load()
+            image = opened.copy()
+    except NotAnImage:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise NotAnImage("the image has too many pixels") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise NotAnImage("the image cannot be read") from error
+    return PreparedImage(
+        content_type=sniffed,
+        data=_encode(image, sniffed),
+        thumb=_thumbnail(image),
+        thumb_type="image/png" if _has_alpha(image) else "image/jpeg",
+        width=image.width,
+        height=image.height,
+    )
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+
+
+def _encode(image: Image.Image, content_type: str) -> bytes:
+    out = io.BytesIO()
+    if content_type == "image/jpeg":
+        image.convert("RGB").save(out, "JPEG", quality=90)
+    elif content_type == "image/png":
+        image.save(out, "PNG", optimize=False)
+    elif content_type == "image/gif":
+        image.save(out, "GIF")  # the first frame only: a photo, not an animation
+    else:
+        image.save(out, "WEBP", quality=90)
+    return out.getvalue()
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    thumb = image.copy()
+    thumb.thumbnail(THUMB_SIZE)
+    out = io.BytesIO()
+    if _has_alpha(image):
+        thumb.convert("RGBA").save(out, "PNG")
+    else:
+        thumb.convert("RGB").save(out, "JPEG", quality=80)
+    return out.getvalue()

@@ -1,0 +1,79 @@
+"""A customer sends a photo from the web chat widget; the agent sees its thumbnail and enlarges it
+(real headless Chromium, the real app)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.staff.accounts import Role
+from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
+from tests.conftest import AppFactory
+from tests.media.images import photo
+from tests.staff import add_user
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
+expect = playwright_api.expect
+
+
+async def _natural_width(locator: object) -> int:
+    return int(await locator.evaluate("img => img.complete ? img.naturalWidth : 0"))  # type: ignore[attr-defined]
+
+
+async def test_a_photo_from_the_widget_shows_as_a_thumbnail_for_customer_and_agent(
+    make_client: AppFactory, tmp_path: Path
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    leak = tmp_path / "leak.png"
+    leak.write_bytes(photo("PNG", (800, 600), "steelblue"))
+    not_a_photo = tmp_path / "invoice.png"
+    not_a_photo.write_bytes(b"<html><script>alert(1)</script></html>")
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        errors: list[str] = []
+        customer.on("pageerror", lambda error: errors.append(str(error)))
+
+        await customer.set_input_files("#chat-file", str(not_a_photo))
+        await expect(customer.locator("#chat-notice")).to_contain_text("只能发送照片", timeout=10_000)
+        await expect(customer.locator(".msg-customer.failed")).to_have_count(1)
+
+        await customer.set_input_files("#chat-file", str(leak))
+        thumb = customer.locator(".msg-customer:not(.failed) img.msg-photo")
+        await expect(thumb).to_have_count(1, timeout=10_000)
+        await expect(thumb).to_have_attribute("src", re.compile(r"^blob:"), timeout=10_000)
+        await customer.wait_for_function("document.querySelector('img.msg-photo').naturalWidth > 0")
+        assert 0 < await _natural_width(thumb) <= 320
+        await customer.screenshot(path="/tmp/photos-widget.png")
+
+        # After a reload the photo is still there, from the history.
+        await customer.reload()
+        await customer.evaluate("window.complaintChat.ready")
+        await customer.wait_for_function(
+            "[...document.querySelectorAll('img.msg-photo')].some(img => img.naturalWidth > 0)", timeout=10_000
+        )
+
+        agent = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
+        await agent.goto(str(client.make_url("/console/")))
+        await sign_in(agent, "li.agent")
+        ticket = agent.locator("#queue .ticket")
+        await expect(ticket).to_have_count(1, timeout=10_000)
+        await ticket.locator(".claim").click()
+        agent_thumb = agent.locator("#messages img.photo")
+        await expect(agent_thumb).to_have_count(1, timeout=10_000)
+        await agent.wait_for_function("document.querySelector('#messages img.photo').naturalWidth > 0", timeout=10_000)
+        await agent_thumb.scroll_into_view_if_needed()
+        await agent.screenshot(path="/tmp/photos-console.png")
+        await agent_thumb.click()
+        large = agent.locator(".photo-viewer img")
+        await expect(large).to_be_visible()
+        await agent.wait_for_function("document.querySelector('.photo-viewer img').naturalWidth === 800")
+        await agent.screenshot(path="/tmp/photos-console-enlarged.png")
+        await agent.keyboard.press("Escape")
+        await expect(agent.locator(".photo-viewer")).to_have_count(0)
+        assert errors == []
+        await browser.close()

@@ -1,0 +1,71 @@
+"""What the image check accepts, and what it stores: pixels only, in the type the content has."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from bot.media.images import NotAnImage, prepare, sniff
+from tests.media.images import photo
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("GIF", "image/gif"), ("WEBP", "image/webp")],
+)
+def test_each_accepted_format_is_kept_in_its_type(fmt: str, content_type: str) -> None:
+    prepared = prepare(photo(fmt, (400, 300)))
+    assert prepared.content_type == content_type == sniff(prepared.data)
+    assert (prepared.width, prepared.height) == (400, 300)
+    with Image.open(io.BytesIO(prepared.thumb)) as thumb:
+        assert thumb.size == (320, 240)
+
+
+def test_gps_exif_is_not_kept() -> None:
+    exif = Image.Exif()
+    exif[0x8825] = {2: (39.0, 54.0, 27.0)}  # GPSInfo: a latitude
+    exif[0x010F] = "PhoneMaker"
+    out = io.BytesIO()
+    Image.new("RGB", (100, 100), "red").save(out, "JPEG", exif=exif)
+    assert b"PhoneMaker" in out.getvalue()
+    prepared = prepare(out.getvalue())
+    assert b"PhoneMaker" not in prepared.data
+    with Image.open(io.BytesIO(prepared.data)) as stored:
+        assert not stored.getexif()
+
+
+def test_a_transparent_png_gets_a_png_thumbnail() -> None:
+    out = io.BytesIO()
+    Image.new("RGBA", (64, 64), (0, 0, 255, 0)).save(out, "PNG")
+    assert prepare(out.getvalue()).thumb_type == "image/png"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+        b"%PDF-1.7\n",
+        b"\xff\xd8\xff\xe0" + b"\0" * 100,  # a JPEG header with nothing decodable after it
+        photo("BMP"),
+    ],
+)
+def test_what_is_not_an_accepted_image_is_refused(data: bytes) -> None:
+    with pytest.raises(NotAnImage):
+        prepare(data)
+
+
+def test_a_png_header_on_jpeg_bytes_is_refused() -> None:
+    with pytest.raises(NotAnImage):
+        prepare(b"\x89PNG\r\n\x1a\n" + photo("JPEG")[8:])
+
+
+@pytest.mark.parametrize("side", [7_000, 10_000])  # 49 megapixels (over MAX_PIXELS), 100 (over Pillow's own limit)
+def test_a_decompression_bomb_is_refused_before_decoding(side: int) -> None:
+    out = io.BytesIO()
+    Image.new("1", (side, side)).save(out, "PNG")  # megapixels in a few kilobytes
+    assert len(out.getvalue()) < 100_000
+    with pytest.raises(NotAnImage, match="too many pixels"):
+        prepare(out.getvalue())

@@ -1,0 +1,56 @@
+"""Photos from WeChat and Telegram, fetched after their message is stored (issue 15)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from arq import Retry
+
+from bot.channels.base import MediaUnavailable
+from bot.media.files import media_files
+from bot.media.images import NotAnImage
+from bot.media.intake import take_in
+from bot.resources import resources
+from bot.storage.media import media_of_messages
+from workers.delivery import backoff
+
+log = structlog.get_logger(__name__)
+
+Ctx = dict[str, Any]
+MAX_FETCH_TRIES = 5
+
+
+async def fetch_media(ctx: Ctx, message_id: int, channel: str, ref: str) -> str:
+    """Download the photo ``ref`` of the stored message ``message_id`` and link it.
+
+    Run again (a worker killed mid-way), it finds the photo already linked and does nothing.
+    A provider that is unreachable is retried with backoff; a refusal, a photo over
+    ``max_media_bytes`` or bytes that are not an image are logged and given up.
+    """
+    shared = resources(ctx)
+    async with shared.sessions() as session:
+        if await session.run_sync(media_of_messages, [message_id]):
+            return "already fetched"
+    adapter = shared.adapters.get(channel)
+    download = getattr(adapter, "download_media", None)
+    if download is None:
+        log.warning("media.channel_off", message_id=message_id, channel=channel)
+        return "channel off"
+    job_try = int(ctx.get("job_try", 1))
+    try:
+        data = await download(ref, shared.config.channels.max_media_bytes)
+        media_id, _ = await take_in(
+            data, channel, media_files(shared.settings), shared.database, shared.clock(), message_id=message_id
+        )
+    except MediaUnavailable as error:
+        if not error.permanent and job_try < MAX_FETCH_TRIES:
+            log.warning("media.fetch_retry", message_id=message_id, error=str(error), attempt=job_try)
+            raise Retry(defer=backoff(ctx, job_try)) from error
+        log.warning("media.fetch_failed", message_id=message_id, error=str(error))
+        return "unavailable"
+    except NotAnImage as error:
+        log.warning("media.not_an_image", message_id=message_id, error=str(error))
+        return "not an image"
+    log.info("media.fetched", message_id=message_id, media_id=media_id)
+    return media_id
