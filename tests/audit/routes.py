@@ -15,6 +15,7 @@ NOT_ACTIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/standards/try"): "a read-only try of a draft classification: nothing is saved",
     ("POST", "/chat/session"): "customers: a web chat session",
     ("POST", "/chat/messages"): "customers: a web chat message",
+    ("POST", "/chat/media"): "customers: a photo sent in the web chat",
     ("POST", "/channels/sms"): "the SMS provider's webhook",
     ("POST", "/channels/sms/status"): "the SMS provider's delivery reports",
     ("POST", "/channels/telegram"): "Telegram's webhook",

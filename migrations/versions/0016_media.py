@@ -1,6 +1,6 @@
 """media: photos customers send, linked to their message (the bytes live in the media store)
 
-Revision ID: 0016_photos
+Revision ID: 0016
 Revises: 0015
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_photos"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
