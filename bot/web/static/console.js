@@ -51,6 +51,8 @@
     users: [],
     queues: [],
     mine: [],
+    resolved: [],
+    followNewest: false,
   };
   window.agentConsole = { state };
 
@@ -129,12 +131,32 @@
   function mineKey() { return `console.mine.${state.me.id}`; }
 
   function remember(conversationId) {
+    state.resolved = state.resolved.filter((id) => id !== conversationId);
+    try { localStorage.setItem(resolvedKey(), JSON.stringify(state.resolved)); } catch (error) { /* private mode */ }
     state.mine = [conversationId, ...state.mine.filter((id) => id !== conversationId)].slice(0, 20);
     try { localStorage.setItem(mineKey(), JSON.stringify(state.mine)); } catch (error) { /* private mode */ }
     renderMine();
   }
 
+  function resolvedKey() { return `console.resolved.${state.me.id}`; }
+
+  // A resolved case leaves "My conversations" for the short "resolved" list below it.
+  function forget(conversationId) {
+    if (!state.mine.includes(conversationId)) return;
+    state.mine = state.mine.filter((id) => id !== conversationId);
+    state.resolved = [conversationId, ...state.resolved.filter((id) => id !== conversationId)].slice(0, 10);
+    try {
+      localStorage.setItem(mineKey(), JSON.stringify(state.mine));
+      localStorage.setItem(resolvedKey(), JSON.stringify(state.resolved));
+    } catch (error) { /* private mode */ }
+    renderMine();
+  }
+
   function renderMine() {
+    const resolvedList = $("resolved");
+    clear(resolvedList, state.resolved.map((id) => el("li", { class: id === state.conversationId ? "current resolved" : "resolved" },
+      el("button", { type: "button", text: `会话 ${id} · 已解决`, onclick: () => openConversation(id) }))));
+    resolvedList.hidden = !state.resolved.length;
     const list = $("mine");
     if (!state.mine.length) {
       clear(list, el("li", { class: "muted", text: "认领后显示在这里" }));
@@ -200,7 +222,7 @@
       el("option", { value: "username", text: "客服 agent" }),
       el("option", { value: "queue", text: "队列 queue" }));
     const transferTarget = el("input", { type: "text", id: "transfer-target", list: "transfer-options",
-      placeholder: "用户名或队列 / username or queue", size: 18 });
+      placeholder: "用户名或队列 / username or queue", size: 14 });
     const transferOptions = el("datalist", { id: "transfer-options" });
     const fillOptions = () => clear(transferOptions, (transferMode.value === "queue"
       ? state.queues.map((q) => el("option", { value: q.id, text: q.name || q.id }))
@@ -208,6 +230,8 @@
     transferMode.addEventListener("change", fillOptions);
     fillOptions();
 
+    // The centre is the conversation and the reply box, so the messages get the height; the
+    // note and the case actions sit in the right-hand column.
     clear($("conversation"),
       el("div", { class: "conversation-head" },
         el("h2", { id: "conversation-title" }),
@@ -215,47 +239,79 @@
       el("div", { id: "window-notice" }),
       el("p", { id: "conversation-message", role: "alert", class: "error" }),
       el("ol", { id: "messages", class: "messages", "aria-live": "polite" }),
+      el("button", { type: "button", id: "newer", class: "newer", hidden: true, text: "有新消息 ↓ New messages",
+        onclick: () => scrollToNewest() }),
       el("form", { id: "reply-form", class: "composer" },
-        el("div", { class: "composer-row" }, phrasePicker),
         el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: "回复客户… Reply to the customer" }),
         el("div", { id: "guard", hidden: true }),
-        el("div", { class: "composer-row" },
-          el("button", { type: "submit", id: "reply-send", class: "primary", text: "发送 Send" }))),
+        el("div", { class: "composer-row" }, phrasePicker, el("span", { class: "spacer" }),
+          el("button", { type: "submit", id: "reply-send", class: "primary", text: "发送 Send" }))));
+    clear($("case-actions"),
+      el("h2", { id: "actions-title", text: "处理 Actions" }),
       el("form", { id: "note-form", class: "composer" },
-        el("h3", { text: "内部备注(不会发给客户)Internal note, never sent" }),
         el("div", { class: "composer-row" },
-          el("input", { type: "text", id: "note-text", placeholder: "备注 note", size: 40 }),
+          el("input", { type: "text", id: "note-text", placeholder: "内部备注(不会发给客户)note, never sent", class: "wide" }),
           el("button", { type: "submit", id: "note-add", text: "添加备注 Add note" }))),
       el("div", { class: "composer" },
-        el("h3", { text: "处理 Actions" }),
         el("div", { class: "composer-row" },
-          el("span", { text: "转交 Transfer:" }), transferMode, transferTarget, transferOptions,
-          el("button", { type: "button", id: "transfer", text: "转交", onclick: transfer })),
+          transferMode, transferTarget, transferOptions,
+          el("button", { type: "button", id: "transfer", text: "转交 Transfer", onclick: transfer })),
         el("div", { class: "composer-row" },
-          el("input", { type: "text", id: "resolve-summary", placeholder: "处理结果摘要 resolution summary", size: 40 }),
+          el("input", { type: "text", id: "resolve-summary", placeholder: "处理结果摘要 resolution summary", class: "wide" }),
           el("button", { type: "button", id: "resolve", text: "标记已解决 Resolve", onclick: resolve }),
           el("button", { type: "button", id: "confirm-resolved", text: "客户确认已解决 Customer confirmed",
             onclick: confirmResolved })),
         state.me.role === "agent" ? null : el("div", { class: "composer-row" },
           el("span", { text: "延长时限 Extend:" }),
           el("input", { type: "number", id: "extend-hours", min: 1, max: 168, value: "12", class: "narrow" }),
-          el("input", { type: "text", id: "extend-reason", placeholder: "原因 reason", size: 20 }),
+          el("input", { type: "text", id: "extend-reason", placeholder: "原因 reason", size: 12 }),
           el("button", { type: "button", id: "extend", text: "延长", onclick: extend }))));
+    $("case-actions").hidden = false;
+    $("messages").addEventListener("scroll", () => { if (atNewest($("messages"))) $("newer").hidden = true; });
+    // A status line ("已发送") or a guard box belongs to the reply it was about: typing a new one clears them.
+    $("reply-text").addEventListener("input", () => { say(""); });
     $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(false); });
     $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
+  }
+
+  // After "resolved", the case stays resolved until someone reopens, claims or hands it off again.
+  const REOPENING = new Set(["reopened", "reopened_by_customer", "claimed", "handed_off", "transferred"]);
+
+  function resolution(c) {
+    const timeline = c.timeline || [];
+    for (let i = timeline.length - 1; i >= 0; i -= 1) {
+      if (REOPENING.has(timeline[i].kind)) return null;
+      if (timeline[i].kind === "resolved") return timeline[i];
+    }
+    return null;
+  }
+
+  function atNewest(list) { return list.scrollHeight - list.scrollTop - list.clientHeight < 40; }
+
+  function scrollToNewest() {
+    const list = $("messages");
+    list.scrollTop = list.scrollHeight;
+    $("newer").hidden = true;
   }
 
   function renderConversationBody() {
     const c = state.conversation;
     $("conversation-title").textContent = `会话 ${c.id}`;
     const customer = c.customer || {};
+    const resolved = resolution(c);
+    const status = resolved ? "已解决" : label("status", c.status);
+    const handler = resolved ? staffName(resolved.actor) : ownerText(c.owner);
     $("conversation-meta").textContent = [
-      label("channel", c.channel), label("status", c.status), `处理人: ${ownerText(c.owner)}`,
+      label("channel", c.channel), status, `处理人: ${handler}`,
       customer.display_name || null, customer.phone || null, customer.tier ? `客户类别: ${label("tier", customer.tier)}` : null,
     ].filter(Boolean).join(" · ");
+    $("conversation").dataset.resolved = resolved ? "true" : "false";
+    if (resolved) forget(c.id);
     renderWindow(c.window);
     const list = $("messages");
-    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    const switched = list.dataset.conversation !== String(c.id);
+    const wasAtNewest = atNewest(list);
+    const before = list.querySelectorAll("li").length;
     clear(list, (c.messages || []).map((message) => el("li", {
       class: `from-${message.from}`, "data-message": message.id,
     },
@@ -264,8 +320,14 @@
         message.direction === "out" && message.delivery_status ? ` · ${label("delivery", message.delivery_status)}` : "",
         message.possibly_duplicated ? " · 可能重复" : ""),
       el("span", { class: "text", text: message.text || "" }))));
-    if (atBottom || list.dataset.conversation !== String(c.id)) list.scrollTop = list.scrollHeight;
     list.dataset.conversation = String(c.id);
+    // Follow the conversation unless the agent scrolled up to read; then say there is more below.
+    if (switched || wasAtNewest || state.followNewest) {
+      state.followNewest = false;
+      scrollToNewest();
+    } else if ((c.messages || []).length > before) {
+      $("newer").hidden = false;
+    }
   }
 
   function renderWindow(window_) {
@@ -352,6 +414,7 @@
     }
     box.value = "";
     say("已发送 sent", true);
+    state.followNewest = true;
     loadConversation();
   }
 
@@ -408,7 +471,9 @@
     const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, { summary });
     if (!result.ok) { say(result.data.error || `操作失败 (${result.status})`); return; }
     $("resolve-summary").value = "";
+    $("guard").hidden = true;
     say("已标记为已解决 resolved", true);
+    forget(state.conversationId);
     loadConversation();
   }
 
@@ -518,6 +583,7 @@
     $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
     $("manager-link").hidden = me.role === "agent";
     try { state.mine = JSON.parse(localStorage.getItem(mineKey()) || "[]"); } catch (error) { state.mine = []; }
+    try { state.resolved = JSON.parse(localStorage.getItem(resolvedKey()) || "[]"); } catch (error) { state.resolved = []; }
     renderMine();
     await loadReferenceData();
     const fromHash = /conversation=(\d+)/.exec(location.hash);

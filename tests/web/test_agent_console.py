@@ -1,0 +1,116 @@
+"""The agent console at a laptop's size (1280×720): the conversation follows the newest message,
+and a resolved case looks resolved everywhere on the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.staff.accounts import Role
+from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
+from tests.conftest import AppFactory
+from tests.staff import add_user
+from tests.staff import sign_in as api_sign_in
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
+expect = playwright_api.expect
+
+LAPTOP = {"width": 1280, "height": 720}
+
+
+async def laptop_console(browser: Any, url: str, username: str) -> Any:
+    page = await (await browser.new_context(viewport=LAPTOP)).new_page()
+    await page.goto(url)
+    await sign_in(page, username)
+    return page
+
+
+async def customer_says(customer: Any, text: str) -> None:
+    await customer.fill("#chat-input", text)
+    await customer.click("#chat-send")
+
+
+async def test_the_conversation_fills_the_pane_and_follows_the_newest_message(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    csrf = await api_sign_in(client, "li.agent")
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        conversation_id = int(await agent.evaluate("window.agentConsole.state.conversationId"))
+
+        for number in range(1, 13):
+            response = await client.post(
+                f"/api/conversations/{conversation_id}/messages",
+                json={"text": f"第{number}条回复:我们正在处理"},
+                headers={"X-CSRF-Token": csrf},
+            )
+            assert response.status == 201, await response.text()
+        messages = agent.locator("#messages")
+        last = messages.locator("li", has_text="第12条回复")
+        await expect(last).to_be_in_viewport(timeout=10_000)
+        box = await messages.bounding_box()
+        assert box is not None and box["height"] > 300, box  # the pane takes the height, not 200 px
+        await agent.screenshot(path="/tmp/agentui-scroll.png")
+
+        await customer_says(customer, "好的,我等你们消息")
+        await expect(messages.locator("li", has_text="我等你们消息")).to_be_in_viewport(timeout=10_000)
+
+        # The agent scrolls up to read: a new message does not pull them down, a button offers it.
+        await messages.evaluate("list => { list.scrollTop = 0; }")
+        await customer_says(customer, "还有,楼道灯也坏了")
+        newest = messages.locator("li", has_text="楼道灯也坏了")
+        await expect(newest).to_have_count(1, timeout=10_000)
+        await expect(agent.locator("#newer")).to_be_visible()
+        assert await messages.evaluate("list => list.scrollTop") == 0
+        await agent.click("#newer")
+        await expect(newest).to_be_in_viewport()
+        await browser.close()
+
+
+async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale_boxes(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await agent.locator("#queue .claim").click()
+        meta = agent.locator("#conversation-meta")
+        await expect(meta).to_contain_text("进行中", timeout=10_000)
+        conversation_id = int(await agent.evaluate("window.agentConsole.state.conversationId"))
+        await expect(agent.locator("#mine")).to_contain_text(f"会话 {conversation_id}")
+
+        await agent.fill("#reply-text", "已为您登记")
+        await agent.click("#reply-send")
+        await expect(customer.locator(".msg-agent")).to_contain_text("已为您登记", timeout=10_000)
+        await expect(agent.locator("#conversation-message")).to_contain_text("已发送")
+        await agent.fill("#reply-text", "这个我不知道")
+        await agent.click("#reply-send")
+        await expect(agent.locator("#guard")).to_be_visible(timeout=10_000)
+        await expect(agent.locator("#conversation-message")).not_to_contain_text("已发送")
+
+        await agent.fill("#resolve-summary", "已告知客户办理流程")
+        await agent.click("#resolve")
+        await expect(meta).to_contain_text("已解决", timeout=10_000)
+        await expect(meta).to_contain_text("处理人: 我 (li.agent)")
+        await expect(meta).not_to_contain_text("进行中")
+        await expect(agent.locator("#guard")).to_be_hidden()
+        await expect(agent.locator("#conversation-message")).not_to_contain_text("已发送")
+        await expect(agent.locator("#mine")).not_to_contain_text(f"会话 {conversation_id}")
+        await expect(agent.locator("#resolved")).to_contain_text(f"会话 {conversation_id} · 已解决")
+        await agent.screenshot(path="/tmp/agentui-resolved.png")
+
+        # A reload keeps the case out of "My conversations".
+        await agent.reload()
+        await expect(agent.locator("body[data-ready=true]")).to_have_count(1, timeout=10_000)
+        await expect(agent.locator("#resolved")).to_contain_text(f"会话 {conversation_id}")
+        await expect(agent.locator("#mine")).not_to_contain_text(f"会话 {conversation_id}")
+        await browser.close()
