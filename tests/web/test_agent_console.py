@@ -114,3 +114,27 @@ async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale
         await expect(agent.locator("#resolved")).to_contain_text(f"会话 {conversation_id}")
         await expect(agent.locator("#mine")).not_to_contain_text(f"会话 {conversation_id}")
         await browser.close()
+
+
+async def test_a_queue_card_shows_the_channel_and_last_words_and_the_phone_shows_after_claiming(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        await customer_says(customer, "楼道灯坏了三天,电话13812345678")
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        card = agent.locator("#queue .ticket")
+        await expect(card.locator(".preview")).to_have_text("楼道灯坏了三天,电话138****5678", timeout=10_000)
+        await expect(card).to_contain_text("网页客服")
+        await agent.screenshot(path="/tmp/agentui-queue.png")
+
+        await card.locator("button", has_text="查看").click()
+        messages = agent.locator("#messages")
+        await expect(messages).to_contain_text("电话138****5678", timeout=10_000)
+        await expect(messages).not_to_contain_text("13812345678")
+        await card.locator(".claim").click()
+        await expect(messages).to_contain_text("电话13812345678", timeout=10_000)
+        await browser.close()

@@ -81,8 +81,12 @@
         el("strong", { text: `#${ticket.position} 会话 ${ticket.conversation_id}` }),
         el("span", { class: `badge p${ticket.priority}`, text: `P${ticket.priority}` })),
       el("div", { class: "muted" },
-        [queueName(ticket.queue), label("reason", ticket.reason), ticket.case_number, categoryName(ticket.category)]
+        [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
+          ticket.case_number, categoryName(ticket.category)]
           .filter(Boolean).join(" · ")),
+      ticket.last_customer_message
+        ? el("div", { class: "preview", title: ticket.last_customer_message, text: ticket.last_customer_message })
+        : null,
       el("div", { class: "muted" },
         `已等待 ${Staff.waitText(waited)}`,
         ticket.deadline_at ? ` · 时限 ${formatTime(ticket.deadline_at)}` : ""),
