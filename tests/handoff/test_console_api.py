@@ -29,7 +29,8 @@ async def waiting_customer_says(client: Any, text: str) -> int:
     await socket.send(text)
 
     async def shown() -> bool:
-        return any(t.get("last_customer_message") for t in await queue_of(client) if t["conversation_id"] == conversation_id)
+        waiting = await queue_of(client)
+        return any(t.get("last_customer_message") for t in waiting if t["conversation_id"] == conversation_id)
 
     await eventually(shown)
     await socket.close()
