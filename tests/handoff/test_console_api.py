@@ -114,3 +114,16 @@ async def test_only_the_owner_and_supervisors_read_the_phone_in_full(make_client
     assert PHONE not in seen and masked
     seen, masked = await texts("zhou.sup")
     assert PHONE in seen and not masked
+
+
+async def test_the_picker_offers_named_agent_phrases_and_not_the_bots_own_lines(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await sign_in(client, "li.agent")
+    body = await (await client.get("/api/phrases")).json()
+    named = {phrase["id"]: phrase for phrase in body["agent_phrases"]}
+    assert named["status_case_number"]["label"] == "告知投诉编号"
+    assert named["status_case_number"]["variables"] == ["case_number"]
+    assert named["empathy"]["variables"] == []
+    assert not {"harassment_close", "idle_close", "greeting_opening", "queue_position"} & set(named)
+    assert any(phrase["id"] == "idle_close" for phrase in body["phrases"])  # the full list stays for others

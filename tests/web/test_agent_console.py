@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from bot.keys import resources
 from bot.staff.accounts import Role
+from bot.storage.models import Complaint
 from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
 from tests.conftest import AppFactory
 from tests.staff import add_user
@@ -137,4 +140,59 @@ async def test_a_queue_card_shows_the_channel_and_last_words_and_the_phone_shows
         await expect(messages).not_to_contain_text("13812345678")
         await card.locator(".claim").click()
         await expect(messages).to_contain_text("电话13812345678", timeout=10_000)
+        # No complaint yet: the phrases naming its case number cannot be filled, so they are not offered.
+        await agent.click("#phrase-toggle")
+        await expect(agent.locator("#phrase-list button.phrase", has_text="告知投诉编号")).to_be_disabled()
+        await expect(agent.locator("#phrase-list button.phrase", has_text="安抚情绪")).to_be_enabled()
         await browser.close()
+
+
+async def test_the_phrase_picker_finds_named_phrases_with_the_case_filled_in(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await (await browser.new_context(locale="zh-CN")).new_page()
+        await customer.goto(str(client.make_url("/chat")))
+        await customer.evaluate("window.complaintChat.ready")
+        bot = customer.locator(".msg-bot")
+        await expect(bot.first).to_contain_text("客服代表", timeout=10_000)
+        for text in ["小区楼道的垃圾三天没人清理", "13800138000", "阳光花园3栋", "对"]:
+            count = await bot.count()
+            await customer_says(customer, text)
+            await expect(bot).not_to_have_count(count, timeout=10_000)
+        await expect(customer.locator(".msg-bot", has_text="TS2026")).to_have_count(1, timeout=10_000)
+        case_number = await agent_case_number(client)
+
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#complaint")).to_contain_text(case_number, timeout=10_000)
+        await agent.click("#phrase-toggle")
+        await expect(agent.locator("#phrase-search")).to_be_focused()
+        options = agent.locator("#phrase-list button.phrase")
+        await expect(options.first).to_be_visible()
+        labels = await agent.locator("#phrase-list .phrase-label").all_inner_texts()
+        assert "告知投诉编号" in labels and "道别" in labels
+        assert not [label for label in labels if "_" in label]  # names, not ids
+        await agent.screenshot(path="/tmp/agentui-picker.png")
+        await agent.fill("#phrase-search", "结束")  # the bot's idle and harassment closes are not offered
+        await expect(agent.locator("#phrase-list")).to_contain_text("没有匹配")
+
+        await agent.fill("#phrase-search", "编号")
+        wanted = options.filter(has_text="告知投诉编号")
+        await expect(wanted).to_contain_text(f"您的投诉编号是{case_number}。")
+        await wanted.click()
+        await expect(agent.locator("#reply-text")).to_have_value(f"您的投诉编号是{case_number}。")
+        await expect(agent.locator("#phrase-panel")).to_be_hidden()
+        await agent.click("#phrase-toggle")
+        await agent.fill("#phrase-search", "告知答复")
+        await agent.press("#phrase-search", "Enter")
+        await expect(agent.locator("#reply-text")).to_have_value(
+            f"您的投诉编号是{case_number}。我们会在2026-11-24 17:00前给您明确的答复。"
+        )
+        await browser.close()
+
+
+async def agent_case_number(client: Any) -> str:
+    async with resources(client.app).sessions() as session:
+        return str((await session.execute(select(Complaint.case_number))).scalar_one())

@@ -204,23 +204,80 @@
     return staffName(owner);
   }
 
-  function renderConversationShell() {
-    const phrasePicker = el("select", { id: "phrase-picker", "aria-label": "标准用语" },
-      el("option", { value: "", text: "插入标准用语… Standard phrase" }));
-    // Phrases with {placeholders} are the bot's templates: inserted as they are they would reach the customer raw.
-    for (const phrase of (state.phrases ? state.phrases.phrases : []).filter((p) => !p.text.includes("{"))) {
-      phrasePicker.append(el("option", { value: phrase.text, text: `${phrase.id}: ${phrase.text}` }));
-    }
-    for (const text of (state.phrases ? state.phrases.correct_expressions || [] : [])) {
-      phrasePicker.append(el("option", { value: text, text: `规范用语: ${text}` }));
-    }
-    phrasePicker.addEventListener("change", () => {
-      if (!phrasePicker.value) return;
-      const box = $("reply-text");
-      box.value = box.value ? `${box.value}${phrasePicker.value}` : phrasePicker.value;
-      phrasePicker.value = "";
-      box.focus();
+  // ---------------------------------------------------------------- phrase picker
+
+  // The agent-usable phrases (config/phrases agent_phrases) by name, with {case_number} and
+  // {deadline} filled from the conversation's latest complaint, then the correct expressions.
+  function phraseValues() {
+    const complaints = (state.conversation && state.conversation.complaints) || [];
+    const latest = complaints[complaints.length - 1];
+    return {
+      case_number: latest && latest.case_number ? latest.case_number : null,
+      deadline: latest && latest.deadline_at ? `${formatTime(latest.deadline_at)}前` : null,
+    };
+  }
+
+  function phraseChoices() {
+    const values = phraseValues();
+    const book = state.phrases || {};
+    const named = (book.agent_phrases || []).map((phrase) => {
+      const missing = (phrase.variables || []).filter((name) => !values[name]);
+      const text = phrase.text.replace(/\{(\w+)\}/g, (whole, name) => values[name] || whole);
+      return { id: phrase.id, label: phrase.label, text, missing };
     });
+    const expressions = (book.correct_expressions || []).map((text, index) => ({
+      id: `expression-${index}`, label: "规范用语", text, missing: [],
+    }));
+    return named.concat(expressions);
+  }
+
+  function phrasePickerBox() {
+    const search = el("input", { type: "search", id: "phrase-search", placeholder: "搜索标准用语… search phrases",
+      "aria-label": "搜索标准用语", autocomplete: "off" });
+    const list = el("ul", { id: "phrase-list", class: "phrase-list", role: "listbox" });
+    const panel = el("div", { id: "phrase-panel", class: "phrase-panel", hidden: true }, search, list);
+    const toggle = el("button", { type: "button", id: "phrase-toggle", "aria-expanded": "false", "aria-controls": "phrase-panel",
+      text: "标准用语 Phrases" });
+    const close = () => { panel.hidden = true; toggle.setAttribute("aria-expanded", "false"); };
+    const insert = (choice) => {
+      const box = $("reply-text");
+      const start = box.selectionStart ?? box.value.length;
+      box.setRangeText(choice.text, start, box.selectionEnd ?? start, "end");
+      close();
+      box.focus();
+    };
+    const render = () => {
+      const query = search.value.trim().toLowerCase();
+      const shown = phraseChoices().filter((c) => !query || c.label.toLowerCase().includes(query) || c.text.toLowerCase().includes(query));
+      clear(list, shown.length ? shown.map((choice) => el("li", { role: "option", "data-phrase": choice.id },
+        el("button", { type: "button", class: "phrase", disabled: choice.missing.length > 0,
+          title: choice.missing.length ? "此会话还没有投诉单,无法填入编号/时限" : choice.text,
+          onclick: () => insert(choice) },
+        el("strong", { class: "phrase-label", text: choice.label }),
+        el("span", { class: "phrase-text", text: choice.text })))) : el("li", { class: "muted", text: "没有匹配的用语 / no match" }));
+    };
+    toggle.addEventListener("click", () => {
+      panel.hidden = !panel.hidden;
+      toggle.setAttribute("aria-expanded", String(!panel.hidden));
+      if (!panel.hidden) { search.value = ""; render(); search.focus(); }
+    });
+    search.addEventListener("input", render);
+    document.addEventListener("mousedown", (event) => {
+      if (!panel.hidden && !event.target.closest("#phrase-picker")) close();
+    });
+    search.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") { close(); $("reply-text").focus(); }
+      if (event.key === "Enter") {
+        event.preventDefault();
+        const first = list.querySelector("button.phrase:not([disabled])");
+        if (first) first.click();
+      }
+    });
+    return el("div", { id: "phrase-picker", class: "phrase-picker" }, toggle, panel);
+  }
+
+  function renderConversationShell() {
+    const phrasePicker = phrasePickerBox();
 
     const transferMode = el("select", { id: "transfer-mode", "aria-label": "转交给" },
       el("option", { value: "username", text: "客服 agent" }),
