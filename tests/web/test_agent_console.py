@@ -196,3 +196,33 @@ async def test_the_phrase_picker_finds_named_phrases_with_the_case_filled_in(mak
 async def agent_case_number(client: Any) -> str:
     async with resources(client.app).sessions() as session:
         return str((await session.execute(select(Complaint.case_number))).scalar_one())
+
+
+async def test_an_agent_finds_a_conversation_with_slash_and_sends_with_ctrl_enter(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        chat = str(client.make_url("/chat"))
+        customer = await customer_asks_for_a_person(browser, chat, first_words="路灯坏了好几天")
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await expect(agent.locator("#queue .ticket")).to_have_count(1, timeout=10_000)
+        await agent.locator("body").press("/")
+        await expect(agent.locator("#search-q")).to_be_focused()
+        await agent.keyboard.type("路灯坏了")
+        await agent.keyboard.press("Enter")
+        hit = agent.locator("#search-results .search-hit")
+        await expect(hit).to_have_count(1, timeout=10_000)
+        await expect(hit).to_contain_text("路灯坏了好几天")
+        await expect(hit).to_contain_text("匹配内容")
+        await agent.screenshot(path="/tmp/agentui-search.png")
+        await hit.click()
+        await expect(agent.locator("#search-results")).to_be_hidden()
+        await expect(agent.locator("#messages")).to_contain_text("路灯坏了好几天", timeout=10_000)
+
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        await agent.fill("#reply-text", "您好,马上为您安排维修")
+        await agent.press("#reply-text", "Control+Enter")
+        await expect(customer.locator(".msg-agent")).to_contain_text("马上为您安排维修", timeout=10_000)
+        await browser.close()

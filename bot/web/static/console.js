@@ -601,6 +601,48 @@
       .map(([key, v]) => `${DETAIL_NAMES[key] || key}: ${value(key, v)}`).join(" · ");
   }
 
+  // ---------------------------------------------------------------- search and shortcuts
+
+  const MATCHED = { case_number: "编号", phone: "电话", text: "内容" };
+
+  async function runSearch() {
+    const q = $("search-q").value.trim();
+    const box = $("search-results");
+    box.hidden = false;
+    if (q.length < 2) { clear(box, el("li", { class: "muted", text: "至少输入2个字 / type at least 2 characters" })); return; }
+    const result = await api("GET", `/api/search?q=${encodeURIComponent(q)}`);
+    if (q !== $("search-q").value.trim()) return;
+    if (!result.ok) { clear(box, el("li", { class: "error", text: result.data.error || `搜索失败 (${result.status})` })); return; }
+    const hits = result.data.hits || [];
+    if (!hits.length) { clear(box, el("li", { class: "muted", text: "没有找到 / nothing found" })); return; }
+    clear(box, hits.map((hit) => el("li", { "data-conversation": hit.conversation_id },
+      el("button", { type: "button", class: "search-hit", onclick: () => { box.hidden = true; openConversation(hit.conversation_id); } },
+        el("strong", { text: `会话 ${hit.conversation_id}` }),
+        el("span", { class: "muted", text: [label("channel", hit.channel), hit.case_number, `匹配${MATCHED[hit.matched] || hit.matched}`,
+          hit.ts ? formatTime(hit.ts) : null].filter(Boolean).join(" · ") }),
+        hit.text ? el("span", { class: "search-text", text: hit.text }) : null))));
+  }
+
+  $("search-form").addEventListener("submit", (event) => { event.preventDefault(); runSearch(); });
+  $("search-q").addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { $("search-results").hidden = true; $("search-q").blur(); }
+  });
+  document.addEventListener("mousedown", (event) => {
+    if (!event.target.closest("#search-form")) $("search-results").hidden = true;
+  });
+  // "/" finds, Ctrl+Enter (⌘+Enter) sends the reply.
+  document.addEventListener("keydown", (event) => {
+    const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement && document.activeElement.tagName);
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      $("search-q").focus();
+      $("search-q").select();
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && document.activeElement && document.activeElement.id === "reply-text") {
+      event.preventDefault();
+      sendReply(false);
+    }
+  });
+
   // ---------------------------------------------------------------- start
 
   async function loadReferenceData() {
