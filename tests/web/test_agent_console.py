@@ -226,3 +226,61 @@ async def test_an_agent_finds_a_conversation_with_slash_and_sends_with_ctrl_ente
         await agent.press("#reply-text", "Control+Enter")
         await expect(customer.locator(".msg-agent")).to_contain_text("马上为您安排维修", timeout=10_000)
         await browser.close()
+
+
+RECORD_NOTIFICATIONS = """
+(() => {
+  const Real = window.Notification;
+  window.shownNotifications = [];
+  class Recorded extends Real {
+    constructor(title, options) {
+      super(title, options);
+      window.shownNotifications.push({ title, body: options && options.body });
+    }
+  }
+  Object.defineProperty(Recorded, "permission", { get: () => Real.permission });
+  Recorded.requestPermission = (...args) => Real.requestPermission(...args);
+  window.Notification = Recorded;
+})();
+"""
+
+
+async def test_desktop_notifications_ask_permission_then_announce_new_customers_and_replies(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    console = str(client.make_url("/console/"))
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        # Not allowed: the button asks, and says so when the browser refuses.
+        refused = await laptop_console(browser, console, "li.agent")
+        alerts = refused.locator("#alerts")
+        await expect(alerts).to_have_text("开启桌面通知")
+        await alerts.click()
+        await expect(alerts).to_have_attribute("data-permission", "denied", timeout=10_000)
+        await expect(alerts).to_contain_text("阻止")
+
+        context = await browser.new_context(viewport=LAPTOP)
+        await context.grant_permissions(["notifications"], origin=str(client.make_url("/")).rstrip("/"))
+        await context.add_init_script(RECORD_NOTIFICATIONS)
+        agent = await context.new_page()
+        await agent.goto(console)
+        await sign_in(agent, "li.agent")
+        await expect(agent.locator("#alerts")).to_have_text("桌面通知已开启")
+        await expect(agent.locator("#live")).to_have_attribute("data-state", "live", timeout=10_000)
+
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")), first_words="水管漏水了")
+        await expect(agent.locator("#queue .ticket")).to_have_count(1, timeout=10_000)
+        shown = await agent.evaluate("window.shownNotifications")
+        assert [n["title"] for n in shown] == ["新的客户等待 · 会话 1"], shown
+
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        # The agent switches to another window; the customer writes.
+        await agent.evaluate("Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })")
+        await customer_says(customer, "楼下也在漏")
+        await expect(agent.locator("#messages")).to_contain_text("楼下也在漏", timeout=10_000)
+        shown = await agent.evaluate("window.shownNotifications")
+        assert {"title": "客户回复 · 会话 1", "body": "楼下也在漏"} in shown, shown
+        await browser.close()

@@ -66,6 +66,7 @@
       return;
     }
     const tickets = result.data.tickets || [];
+    noticeNewTickets(tickets);
     $("queue-count").textContent = String(tickets.length);
     if (!tickets.length) {
       clear(list, el("li", { class: "muted", text: "暂无等待的客户 / nobody waiting" }));
@@ -193,6 +194,7 @@
     const firstRender = !state.conversation || state.conversation.id !== id;
     state.conversation = result.data;
     if (firstRender || !$("reply-text")) renderConversationShell();
+    noticeCustomerReply(state.conversation, firstRender);
     renderConversationBody();
     renderComplaint();
     renderTimeline();
@@ -601,6 +603,69 @@
       .map(([key, v]) => `${DETAIL_NAMES[key] || key}: ${value(key, v)}`).join(" · ");
   }
 
+  // ---------------------------------------------------------------- desktop alerts
+
+  // A new waiting customer, or a customer's reply while the page is in the background: a desktop
+  // notification (once the agent allowed them) and a short tone.
+  const alerts = { seenTickets: null, lastCustomer: {} };
+
+  function renderAlertsButton() {
+    const button = $("alerts");
+    if (!("Notification" in window)) { button.hidden = true; return; }
+    button.hidden = false;
+    const permission = Notification.permission;
+    button.dataset.permission = permission;
+    button.disabled = permission !== "default";
+    button.textContent = permission === "granted" ? "桌面通知已开启" : permission === "denied" ? "桌面通知已被浏览器阻止" : "开启桌面通知";
+  }
+
+  $("alerts").addEventListener("click", async () => {
+    try { await Notification.requestPermission(); } catch (error) { /* old browsers: callback form, ignored */ }
+    renderAlertsButton();
+  });
+
+  function tone() {
+    try {
+      const audio = new (window.AudioContext || window.webkitAudioContext)();
+      const beep = audio.createOscillator();
+      const gain = audio.createGain();
+      gain.gain.value = 0.08;
+      beep.frequency.value = 880;
+      beep.connect(gain).connect(audio.destination);
+      beep.start();
+      beep.stop(audio.currentTime + 0.18);
+    } catch (error) { /* no audio device */ }
+  }
+
+  function alertAgent(title, body, conversationId) {
+    tone();
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    const notice = new Notification(title, { body: body || "", tag: `conversation-${conversationId}` });
+    notice.onclick = () => { window.focus(); openConversation(conversationId); notice.close(); };
+  }
+
+  function noticeNewTickets(tickets) {
+    const ids = new Set(tickets.map((t) => t.id));
+    if (alerts.seenTickets) {
+      for (const ticket of tickets) {
+        if (!alerts.seenTickets.has(ticket.id)) {
+          alertAgent(`新的客户等待 · 会话 ${ticket.conversation_id}`, ticket.last_customer_message || label("reason", ticket.reason), ticket.conversation_id);
+        }
+      }
+    }
+    alerts.seenTickets = ids;
+  }
+
+  function noticeCustomerReply(c, firstRender) {
+    const customerMessages = (c.messages || []).filter((m) => m.from === "customer");
+    const last = customerMessages[customerMessages.length - 1];
+    const before = alerts.lastCustomer[c.id];
+    alerts.lastCustomer[c.id] = last ? last.id : 0;
+    if (!firstRender && last && before !== undefined && last.id !== before && document.hidden) {
+      alertAgent(`客户回复 · 会话 ${c.id}`, last.text, c.id);
+    }
+  }
+
   // ---------------------------------------------------------------- search and shortcuts
 
   const MATCHED = { case_number: "编号", phone: "电话", text: "内容" };
@@ -685,6 +750,7 @@
     state.me = me;
     $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
     $("manager-link").hidden = me.role === "agent";
+    renderAlertsButton();
     try { state.mine = JSON.parse(localStorage.getItem(mineKey()) || "[]"); } catch (error) { state.mine = []; }
     try { state.resolved = JSON.parse(localStorage.getItem(resolvedKey()) || "[]"); } catch (error) { state.resolved = []; }
     renderMine();
