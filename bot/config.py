@@ -301,12 +301,19 @@ class TimeWords(_Strict):
         return self
 
 
+AGENT_PHRASE_VARIABLES = frozenset({"case_number", "deadline"})
+"""The variables the agent console fills from the conversation (its latest complaint)."""
+
+
 class PhraseBook(_Strict):
     """``config/phrases/<locale>.yaml``: one text per :class:`PhraseId`."""
 
     locale: str
     phrases: dict[PhraseId, str]
     time_words: TimeWords
+    agent_phrases: dict[PhraseId, str] = {}
+    """The agent console's phrase picker (issue 15): the phrases agents may send, each with the
+    name they see; the bot's own lines (greetings of its flow, idle and harassment closes) are left out."""
 
     @model_validator(mode="after")
     def _complete(self) -> PhraseBook:
@@ -320,6 +327,14 @@ class PhraseBook(_Strict):
                 raise ValueError(
                     f"phrases.{phrase_id.value}: unknown variables {sorted(used - allowed)}; "
                     f"allowed: {sorted(allowed) or 'none'}"
+                )
+        for phrase_id in self.agent_phrases:
+            used = {name for _, name, _, _ in string.Formatter().parse(self.phrases[phrase_id]) if name}
+            unfillable = sorted(used - AGENT_PHRASE_VARIABLES)
+            if unfillable:
+                raise ValueError(
+                    f"agent_phrases.{phrase_id.value}: the console cannot fill {unfillable}; "
+                    f"it fills {sorted(AGENT_PHRASE_VARIABLES)}"
                 )
         return self
 

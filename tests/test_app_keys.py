@@ -18,6 +18,7 @@ EXPECTED = {
     ("bot/staff/auth.py", "staff_auth_key"),
     ("bot/staff/event_socket.py", "staff_hub_key"),
     ("bot/channels/sms/stub.py", "stub_key"),
+    ("bot/web/client_address.py", "client_addresses_key"),
 }
 
 

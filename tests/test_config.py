@@ -61,6 +61,16 @@ def test_an_unknown_phrase_variable_is_refused(config_copy: Path) -> None:
     assert "ask_phone" in str(caught.value) and "customer_name" in str(caught.value)
 
 
+def test_an_agent_phrase_the_console_cannot_fill_is_refused(config_copy: Path) -> None:
+    _edit(
+        config_copy / "phrases" / "zh-CN.yaml",
+        lambda data: data["agent_phrases"].update(queue_position="排队位置"),
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    assert "agent_phrases.queue_position" in str(caught.value) and "position" in str(caught.value)
+
+
 def test_a_deadline_table_missing_a_tier_is_refused(config_copy: Path) -> None:
     _edit(config_copy / "deadlines.yaml", lambda data: data["table"]["simple"].pop("vip"))
     with pytest.raises(ConfigError) as caught:

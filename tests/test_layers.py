@@ -60,6 +60,7 @@ ROUTES = (
     "bot.staff.standards_api",
     "bot.staff.understanding_api",
     "bot.staff.reports_api",
+    "bot.staff.search_api",  # issue 15 (agent console search)
     "bot.promises.api",
     "bot.media.routes",  # issue 15 (photos)
 )

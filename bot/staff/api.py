@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -17,13 +18,14 @@ from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.promises import api as promises
-from bot.staff import api_document, audit_api, auth, dashboard
+from bot.staff import api_document, audit_api, auth, dashboard, search_api
 from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
 from bot.staff.bodies import NoteBody, ReplyBody, ResolveBody, TransferBody, read_body
 from bot.staff.deliveries import conversation_window
+from bot.staff.privacy import mask_phones, sees_phones
 from bot.storage import conversations, tickets
 from bot.storage import staff as staff_store
 from bot.storage.conversations import add_timeline_event
@@ -63,13 +65,31 @@ async def queue(request: web.Request) -> web.Response:
     ordered = [
         ticket for ticket in await resources(request).live_queue.ordered() if allowed is None or ticket.queue in allowed
     ]
+    ids = {ticket.conversation_id for ticket in ordered}
+    async with resources(request).sessions() as session:
+        previews = await session.run_sync(lambda sync: tickets.queue_previews(sync, ids))
+    # Nobody owns a waiting ticket: an agent sees its phone numbers masked, a supervisor in full.
+    full = sees_phones(staff, None)
     return web.json_response(
-        {"tickets": [_ticket_json(ticket, position) for position, ticket in enumerate(ordered, 1)]}
+        {
+            "tickets": [
+                _ticket_json(ticket, position, previews.get(ticket.conversation_id), full)
+                for position, ticket in enumerate(ordered, 1)
+            ]
+        }
     )
 
 
-def _ticket_json(ticket: WaitingTicket, position: int) -> dict[str, Any]:
-    return {"position": position, **ticket.to_json_dict()}
+def _ticket_json(
+    ticket: WaitingTicket, position: int, preview: tuple[str, str | None] | None, full_phones: bool
+) -> dict[str, Any]:
+    channel, last_text = preview if preview is not None else (None, None)
+    return {
+        "position": position,
+        **ticket.to_json_dict(),
+        "channel": channel,
+        "last_customer_message": last_text if full_phones else mask_phones(last_text),
+    }
 
 
 @audited("claim", target=path_target("ticket"))
@@ -116,6 +136,7 @@ async def conversation(request: web.Request) -> web.Response:
         complaints = await session.run_sync(conversations.complaints_of, conversation_id)
         satisfaction = await promises.satisfaction_by_complaint(session, conversation_id)
         timeline = await session.run_sync(conversations.timeline_of, conversation_id)
+        shown = _shown_phones(staff, found.owner)
         body = {
             "id": found.id,
             "channel": found.channel,
@@ -125,7 +146,7 @@ async def conversation(request: web.Request) -> web.Response:
             "customer": {
                 "id": customer.id if customer else None,
                 "display_name": customer.display_name if customer else None,
-                "phone": customer.phone if customer else None,
+                "phone": shown(customer.phone) if customer else None,
                 "tier": customer.tier if customer else None,
             },
             "messages": [
@@ -133,7 +154,7 @@ async def conversation(request: web.Request) -> web.Response:
                     "id": message.id,
                     "direction": message.direction,
                     "from": message.sender,
-                    "text": message.text,
+                    "text": shown(message.text),
                     "ts": message.created_at.isoformat(),
                     "delivery_status": message.delivery_status,
                     "possibly_duplicated": message.possibly_duplicated,
@@ -150,7 +171,7 @@ async def conversation(request: web.Request) -> web.Response:
                 {
                     "case_number": complaint.case_number,
                     "description": complaint.description,
-                    "contact_phone": complaint.contact_phone,
+                    "contact_phone": shown(complaint.contact_phone),
                     "contact_by_channel": complaint.contact_by_channel,
                     "area": complaint.area,
                     "category": complaint.category,
@@ -163,12 +184,29 @@ async def conversation(request: web.Request) -> web.Response:
                 for complaint in complaints
             ],
             "timeline": [
-                {"kind": event.kind, "actor": event.actor, "detail": event.detail, "ts": event.created_at.isoformat()}
+                {
+                    "kind": event.kind,
+                    "actor": event.actor,
+                    "detail": _masked_detail(event.detail, shown),
+                    "ts": event.created_at.isoformat(),
+                }
                 for event in timeline
             ],
             "window": await conversation_window(session, found, shared.config, shared.clock()),
+            "phones_masked": not sees_phones(staff, found.owner),
         }
     return web.json_response(body)
+
+
+def _shown_phones(staff: dict[str, Any], owner: str | None) -> Callable[[str | None], str | None]:
+    """How this staff member sees the conversation's phone numbers (``bot.staff.privacy``)."""
+    return (lambda text: text) if sees_phones(staff, owner) else mask_phones
+
+
+def _masked_detail(detail: Any, shown: Callable[[str | None], str | None]) -> Any:
+    if not isinstance(detail, dict):
+        return detail
+    return {key: shown(value) if isinstance(value, str) else value for key, value in detail.items()}
 
 
 def _int_id(request: web.Request) -> int:
@@ -370,3 +408,4 @@ def add_routes(app: web.Application) -> None:
     api_document.add_routes(app)
     audit_api.add_routes(app)
     dashboard.add_routes(app)
+    search_api.add_routes(app)  # issue 15 (agent console search)

@@ -7,6 +7,7 @@ and listen on ``GET /api/events``.
 from __future__ import annotations
 
 import html
+import string
 
 from aiohttp import web
 
@@ -37,7 +38,8 @@ async def manager_console(request: web.Request) -> web.Response:
 
 @requires(*STAFF)
 async def phrases(request: web.Request) -> web.Response:
-    """``GET /api/phrases``: standard phrases for the picker, forbidden phrases and the guard mode."""
+    """``GET /api/phrases``: standard phrases, the agent-usable ones named for the picker,
+    forbidden phrases and the guard mode."""
     config = resources(request).config
     locale = request.query.get("locale") or config.service.default_locale
     book = config.phrases.get(locale) or config.phrases[config.service.default_locale]
@@ -45,6 +47,17 @@ async def phrases(request: web.Request) -> web.Response:
         {
             "locale": book.locale,
             "phrases": [{"id": phrase_id.value, "text": text} for phrase_id, text in book.phrases.items()],
+            "agent_phrases": [
+                {
+                    "id": phrase_id.value,
+                    "label": label,
+                    "text": book.phrases[phrase_id],
+                    "variables": sorted(
+                        {name for _, name, _, _ in string.Formatter().parse(book.phrases[phrase_id]) if name}
+                    ),
+                }
+                for phrase_id, label in book.agent_phrases.items()
+            ],
             "correct_expressions": list(config.forbidden.correct_expressions),
             "forbidden": [
                 {"text": item.text, "instead": item.instead, "locale": item.locale}

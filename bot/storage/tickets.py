@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.timeline import TimelineKind
 from bot.storage.conversations import add_timeline_event
 from bot.storage.db import rows_matched
-from bot.storage.models import Complaint, Conversation, HandoffTicket, TimelineEvent
+from bot.storage.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
 
 ClaimOutcome = Literal["claimed", "missing", "taken", "not your queue"]
 
@@ -127,3 +127,26 @@ def set_told_position(session: Session, ticket_id: int, told: int | None, positi
         .values(told_position=position)
     )
     return rows_matched(moved) == 1
+
+
+# --- agent console (issue 15): what a queue card shows besides the ticket
+
+
+def queue_previews(session: Session, conversation_ids: Collection[int]) -> dict[int, tuple[str, str | None]]:
+    """Each conversation's channel and the text of its customer's last message, in one
+    statement however many conversations wait."""
+    if not conversation_ids:
+        return {}
+    last_inbound = (
+        select(Message.conversation_id, func.max(Message.id).label("message_id"))
+        .where(Message.conversation_id.in_(sorted(conversation_ids)), Message.direction == "in")
+        .group_by(Message.conversation_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Conversation.id, Conversation.channel, Message.text)
+        .outerjoin(last_inbound, last_inbound.c.conversation_id == Conversation.id)
+        .outerjoin(Message, Message.id == last_inbound.c.message_id)
+        .where(Conversation.id.in_(sorted(conversation_ids)))
+    ).all()
+    return {row.id: (row.channel, row.text) for row in rows}

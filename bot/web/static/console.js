@@ -51,6 +51,8 @@
     users: [],
     queues: [],
     mine: [],
+    resolved: [],
+    followNewest: false,
   };
   window.agentConsole = { state };
 
@@ -64,6 +66,7 @@
       return;
     }
     const tickets = result.data.tickets || [];
+    noticeNewTickets(tickets);
     $("queue-count").textContent = String(tickets.length);
     if (!tickets.length) {
       clear(list, el("li", { class: "muted", text: "暂无等待的客户 / nobody waiting" }));
@@ -79,8 +82,12 @@
         el("strong", { text: `#${ticket.position} 会话 ${ticket.conversation_id}` }),
         el("span", { class: `badge p${ticket.priority}`, text: `P${ticket.priority}` })),
       el("div", { class: "muted" },
-        [queueName(ticket.queue), label("reason", ticket.reason), ticket.case_number, categoryName(ticket.category)]
+        [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
+          ticket.case_number, categoryName(ticket.category)]
           .filter(Boolean).join(" · ")),
+      ticket.last_customer_message
+        ? el("div", { class: "preview", title: ticket.last_customer_message, text: ticket.last_customer_message })
+        : null,
       el("div", { class: "muted" },
         `已等待 ${Staff.waitText(waited)}`,
         ticket.deadline_at ? ` · 时限 ${formatTime(ticket.deadline_at)}` : ""),
@@ -129,12 +136,32 @@
   function mineKey() { return `console.mine.${state.me.id}`; }
 
   function remember(conversationId) {
+    state.resolved = state.resolved.filter((id) => id !== conversationId);
+    try { localStorage.setItem(resolvedKey(), JSON.stringify(state.resolved)); } catch (error) { /* private mode */ }
     state.mine = [conversationId, ...state.mine.filter((id) => id !== conversationId)].slice(0, 20);
     try { localStorage.setItem(mineKey(), JSON.stringify(state.mine)); } catch (error) { /* private mode */ }
     renderMine();
   }
 
+  function resolvedKey() { return `console.resolved.${state.me.id}`; }
+
+  // A resolved case leaves "My conversations" for the short "resolved" list below it.
+  function forget(conversationId) {
+    if (!state.mine.includes(conversationId)) return;
+    state.mine = state.mine.filter((id) => id !== conversationId);
+    state.resolved = [conversationId, ...state.resolved.filter((id) => id !== conversationId)].slice(0, 10);
+    try {
+      localStorage.setItem(mineKey(), JSON.stringify(state.mine));
+      localStorage.setItem(resolvedKey(), JSON.stringify(state.resolved));
+    } catch (error) { /* private mode */ }
+    renderMine();
+  }
+
   function renderMine() {
+    const resolvedList = $("resolved");
+    clear(resolvedList, state.resolved.map((id) => el("li", { class: id === state.conversationId ? "current resolved" : "resolved" },
+      el("button", { type: "button", text: `会话 ${id} · 已解决`, onclick: () => openConversation(id) }))));
+    resolvedList.hidden = !state.resolved.length;
     const list = $("mine");
     if (!state.mine.length) {
       clear(list, el("li", { class: "muted", text: "认领后显示在这里" }));
@@ -167,6 +194,7 @@
     const firstRender = !state.conversation || state.conversation.id !== id;
     state.conversation = result.data;
     if (firstRender || !$("reply-text")) renderConversationShell();
+    noticeCustomerReply(state.conversation, firstRender);
     renderConversationBody();
     renderComplaint();
     renderTimeline();
@@ -178,29 +206,86 @@
     return staffName(owner);
   }
 
-  function renderConversationShell() {
-    const phrasePicker = el("select", { id: "phrase-picker", "aria-label": "标准用语" },
-      el("option", { value: "", text: "插入标准用语… Standard phrase" }));
-    // Phrases with {placeholders} are the bot's templates: inserted as they are they would reach the customer raw.
-    for (const phrase of (state.phrases ? state.phrases.phrases : []).filter((p) => !p.text.includes("{"))) {
-      phrasePicker.append(el("option", { value: phrase.text, text: `${phrase.id}: ${phrase.text}` }));
-    }
-    for (const text of (state.phrases ? state.phrases.correct_expressions || [] : [])) {
-      phrasePicker.append(el("option", { value: text, text: `规范用语: ${text}` }));
-    }
-    phrasePicker.addEventListener("change", () => {
-      if (!phrasePicker.value) return;
-      const box = $("reply-text");
-      box.value = box.value ? `${box.value}${phrasePicker.value}` : phrasePicker.value;
-      phrasePicker.value = "";
-      box.focus();
+  // ---------------------------------------------------------------- phrase picker
+
+  // The agent-usable phrases (config/phrases agent_phrases) by name, with {case_number} and
+  // {deadline} filled from the conversation's latest complaint, then the correct expressions.
+  function phraseValues() {
+    const complaints = (state.conversation && state.conversation.complaints) || [];
+    const latest = complaints[complaints.length - 1];
+    return {
+      case_number: latest && latest.case_number ? latest.case_number : null,
+      deadline: latest && latest.deadline_at ? `${formatTime(latest.deadline_at)}前` : null,
+    };
+  }
+
+  function phraseChoices() {
+    const values = phraseValues();
+    const book = state.phrases || {};
+    const named = (book.agent_phrases || []).map((phrase) => {
+      const missing = (phrase.variables || []).filter((name) => !values[name]);
+      const text = phrase.text.replace(/\{(\w+)\}/g, (whole, name) => values[name] || whole);
+      return { id: phrase.id, label: phrase.label, text, missing };
     });
+    const expressions = (book.correct_expressions || []).map((text, index) => ({
+      id: `expression-${index}`, label: "规范用语", text, missing: [],
+    }));
+    return named.concat(expressions);
+  }
+
+  function phrasePickerBox() {
+    const search = el("input", { type: "search", id: "phrase-search", placeholder: "搜索标准用语… search phrases",
+      "aria-label": "搜索标准用语", autocomplete: "off" });
+    const list = el("ul", { id: "phrase-list", class: "phrase-list", role: "listbox" });
+    const panel = el("div", { id: "phrase-panel", class: "phrase-panel", hidden: true }, search, list);
+    const toggle = el("button", { type: "button", id: "phrase-toggle", "aria-expanded": "false", "aria-controls": "phrase-panel",
+      text: "标准用语 Phrases" });
+    const close = () => { panel.hidden = true; toggle.setAttribute("aria-expanded", "false"); };
+    const insert = (choice) => {
+      const box = $("reply-text");
+      const start = box.selectionStart ?? box.value.length;
+      box.setRangeText(choice.text, start, box.selectionEnd ?? start, "end");
+      close();
+      box.focus();
+    };
+    const render = () => {
+      const query = search.value.trim().toLowerCase();
+      const shown = phraseChoices().filter((c) => !query || c.label.toLowerCase().includes(query) || c.text.toLowerCase().includes(query));
+      clear(list, shown.length ? shown.map((choice) => el("li", { role: "option", "data-phrase": choice.id },
+        el("button", { type: "button", class: "phrase", disabled: choice.missing.length > 0,
+          title: choice.missing.length ? "此会话还没有投诉单,无法填入编号/时限" : choice.text,
+          onclick: () => insert(choice) },
+        el("strong", { class: "phrase-label", text: choice.label }),
+        el("span", { class: "phrase-text", text: choice.text })))) : el("li", { class: "muted", text: "没有匹配的用语 / no match" }));
+    };
+    toggle.addEventListener("click", () => {
+      panel.hidden = !panel.hidden;
+      toggle.setAttribute("aria-expanded", String(!panel.hidden));
+      if (!panel.hidden) { search.value = ""; render(); search.focus(); }
+    });
+    search.addEventListener("input", render);
+    document.addEventListener("mousedown", (event) => {
+      if (!panel.hidden && !event.target.closest("#phrase-picker")) close();
+    });
+    search.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") { close(); $("reply-text").focus(); }
+      if (event.key === "Enter") {
+        event.preventDefault();
+        const first = list.querySelector("button.phrase:not([disabled])");
+        if (first) first.click();
+      }
+    });
+    return el("div", { id: "phrase-picker", class: "phrase-picker" }, toggle, panel);
+  }
+
+  function renderConversationShell() {
+    const phrasePicker = phrasePickerBox();
 
     const transferMode = el("select", { id: "transfer-mode", "aria-label": "转交给" },
       el("option", { value: "username", text: "客服 agent" }),
       el("option", { value: "queue", text: "队列 queue" }));
     const transferTarget = el("input", { type: "text", id: "transfer-target", list: "transfer-options",
-      placeholder: "用户名或队列 / username or queue", size: 18 });
+      placeholder: "用户名或队列 / username or queue", size: 14 });
     const transferOptions = el("datalist", { id: "transfer-options" });
     const fillOptions = () => clear(transferOptions, (transferMode.value === "queue"
       ? state.queues.map((q) => el("option", { value: q.id, text: q.name || q.id }))
@@ -208,6 +293,8 @@
     transferMode.addEventListener("change", fillOptions);
     fillOptions();
 
+    // The centre is the conversation and the reply box, so the messages get the height; the
+    // note and the case actions sit in the right-hand column.
     clear($("conversation"),
       el("div", { class: "conversation-head" },
         el("h2", { id: "conversation-title" }),
@@ -215,47 +302,79 @@
       el("div", { id: "window-notice" }),
       el("p", { id: "conversation-message", role: "alert", class: "error" }),
       el("ol", { id: "messages", class: "messages", "aria-live": "polite" }),
+      el("button", { type: "button", id: "newer", class: "newer", hidden: true, text: "有新消息 ↓ New messages",
+        onclick: () => scrollToNewest() }),
       el("form", { id: "reply-form", class: "composer" },
-        el("div", { class: "composer-row" }, phrasePicker),
         el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: "回复客户… Reply to the customer" }),
         el("div", { id: "guard", hidden: true }),
-        el("div", { class: "composer-row" },
-          el("button", { type: "submit", id: "reply-send", class: "primary", text: "发送 Send" }))),
+        el("div", { class: "composer-row" }, phrasePicker, el("span", { class: "spacer" }),
+          el("button", { type: "submit", id: "reply-send", class: "primary", text: "发送 Send" }))));
+    clear($("case-actions"),
+      el("h2", { id: "actions-title", text: "处理 Actions" }),
       el("form", { id: "note-form", class: "composer" },
-        el("h3", { text: "内部备注(不会发给客户)Internal note, never sent" }),
         el("div", { class: "composer-row" },
-          el("input", { type: "text", id: "note-text", placeholder: "备注 note", size: 40 }),
+          el("input", { type: "text", id: "note-text", placeholder: "内部备注(不会发给客户)note, never sent", class: "wide" }),
           el("button", { type: "submit", id: "note-add", text: "添加备注 Add note" }))),
       el("div", { class: "composer" },
-        el("h3", { text: "处理 Actions" }),
         el("div", { class: "composer-row" },
-          el("span", { text: "转交 Transfer:" }), transferMode, transferTarget, transferOptions,
-          el("button", { type: "button", id: "transfer", text: "转交", onclick: transfer })),
+          transferMode, transferTarget, transferOptions,
+          el("button", { type: "button", id: "transfer", text: "转交 Transfer", onclick: transfer })),
         el("div", { class: "composer-row" },
-          el("input", { type: "text", id: "resolve-summary", placeholder: "处理结果摘要 resolution summary", size: 40 }),
+          el("input", { type: "text", id: "resolve-summary", placeholder: "处理结果摘要 resolution summary", class: "wide" }),
           el("button", { type: "button", id: "resolve", text: "标记已解决 Resolve", onclick: resolve }),
           el("button", { type: "button", id: "confirm-resolved", text: "客户确认已解决 Customer confirmed",
             onclick: confirmResolved })),
         state.me.role === "agent" ? null : el("div", { class: "composer-row" },
           el("span", { text: "延长时限 Extend:" }),
           el("input", { type: "number", id: "extend-hours", min: 1, max: 168, value: "12", class: "narrow" }),
-          el("input", { type: "text", id: "extend-reason", placeholder: "原因 reason", size: 20 }),
+          el("input", { type: "text", id: "extend-reason", placeholder: "原因 reason", size: 12 }),
           el("button", { type: "button", id: "extend", text: "延长", onclick: extend }))));
+    $("case-actions").hidden = false;
+    $("messages").addEventListener("scroll", () => { if (atNewest($("messages"))) $("newer").hidden = true; });
+    // A status line ("已发送") or a guard box belongs to the reply it was about: typing a new one clears them.
+    $("reply-text").addEventListener("input", () => { say(""); });
     $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(false); });
     $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
+  }
+
+  // After "resolved", the case stays resolved until someone reopens, claims or hands it off again.
+  const REOPENING = new Set(["reopened", "reopened_by_customer", "claimed", "handed_off", "transferred"]);
+
+  function resolution(c) {
+    const timeline = c.timeline || [];
+    for (let i = timeline.length - 1; i >= 0; i -= 1) {
+      if (REOPENING.has(timeline[i].kind)) return null;
+      if (timeline[i].kind === "resolved") return timeline[i];
+    }
+    return null;
+  }
+
+  function atNewest(list) { return list.scrollHeight - list.scrollTop - list.clientHeight < 40; }
+
+  function scrollToNewest() {
+    const list = $("messages");
+    list.scrollTop = list.scrollHeight;
+    $("newer").hidden = true;
   }
 
   function renderConversationBody() {
     const c = state.conversation;
     $("conversation-title").textContent = `会话 ${c.id}`;
     const customer = c.customer || {};
+    const resolved = resolution(c);
+    const status = resolved ? "已解决" : label("status", c.status);
+    const handler = resolved ? staffName(resolved.actor) : ownerText(c.owner);
     $("conversation-meta").textContent = [
-      label("channel", c.channel), label("status", c.status), `处理人: ${ownerText(c.owner)}`,
+      label("channel", c.channel), status, `处理人: ${handler}`,
       customer.display_name || null, customer.phone || null, customer.tier ? `客户类别: ${label("tier", customer.tier)}` : null,
     ].filter(Boolean).join(" · ");
+    $("conversation").dataset.resolved = resolved ? "true" : "false";
+    if (resolved) forget(c.id);
     renderWindow(c.window);
     const list = $("messages");
-    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    const switched = list.dataset.conversation !== String(c.id);
+    const wasAtNewest = atNewest(list);
+    const before = list.querySelectorAll("li").length;
     clear(list, (c.messages || []).map((message) => el("li", {
       class: `from-${message.from}`, "data-message": message.id,
       "data-media": (message.media || []).map((photo) => photo.id).join(" ") || null,  // issue 15: media.js shows them
@@ -265,8 +384,14 @@
         message.direction === "out" && message.delivery_status ? ` · ${label("delivery", message.delivery_status)}` : "",
         message.possibly_duplicated ? " · 可能重复" : ""),
       el("span", { class: "text", text: message.text || "" }))));
-    if (atBottom || list.dataset.conversation !== String(c.id)) list.scrollTop = list.scrollHeight;
     list.dataset.conversation = String(c.id);
+    // Follow the conversation unless the agent scrolled up to read; then say there is more below.
+    if (switched || wasAtNewest || state.followNewest) {
+      state.followNewest = false;
+      scrollToNewest();
+    } else if ((c.messages || []).length > before) {
+      $("newer").hidden = false;
+    }
   }
 
   function renderWindow(window_) {
@@ -353,6 +478,7 @@
     }
     box.value = "";
     say("已发送 sent", true);
+    state.followNewest = true;
     loadConversation();
   }
 
@@ -409,7 +535,9 @@
     const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, { summary });
     if (!result.ok) { say(result.data.error || `操作失败 (${result.status})`); return; }
     $("resolve-summary").value = "";
+    $("guard").hidden = true;
     say("已标记为已解决 resolved", true);
+    forget(state.conversationId);
     loadConversation();
   }
 
@@ -476,6 +604,111 @@
       .map(([key, v]) => `${DETAIL_NAMES[key] || key}: ${value(key, v)}`).join(" · ");
   }
 
+  // ---------------------------------------------------------------- desktop alerts
+
+  // A new waiting customer, or a customer's reply while the page is in the background: a desktop
+  // notification (once the agent allowed them) and a short tone.
+  const alerts = { seenTickets: null, lastCustomer: {} };
+
+  function renderAlertsButton() {
+    const button = $("alerts");
+    if (!("Notification" in window)) { button.hidden = true; return; }
+    button.hidden = false;
+    const permission = Notification.permission;
+    button.dataset.permission = permission;
+    button.disabled = permission !== "default";
+    button.textContent = permission === "granted" ? "桌面通知已开启" : permission === "denied" ? "桌面通知已被浏览器阻止" : "开启桌面通知";
+  }
+
+  $("alerts").addEventListener("click", async () => {
+    try { await Notification.requestPermission(); } catch (error) { /* old browsers: callback form, ignored */ }
+    renderAlertsButton();
+  });
+
+  function tone() {
+    try {
+      const audio = new (window.AudioContext || window.webkitAudioContext)();
+      const beep = audio.createOscillator();
+      const gain = audio.createGain();
+      gain.gain.value = 0.08;
+      beep.frequency.value = 880;
+      beep.connect(gain).connect(audio.destination);
+      beep.start();
+      beep.stop(audio.currentTime + 0.18);
+    } catch (error) { /* no audio device */ }
+  }
+
+  function alertAgent(title, body, conversationId) {
+    tone();
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    const notice = new Notification(title, { body: body || "", tag: `conversation-${conversationId}` });
+    notice.onclick = () => { window.focus(); openConversation(conversationId); notice.close(); };
+  }
+
+  function noticeNewTickets(tickets) {
+    const ids = new Set(tickets.map((t) => t.id));
+    if (alerts.seenTickets) {
+      for (const ticket of tickets) {
+        if (!alerts.seenTickets.has(ticket.id)) {
+          alertAgent(`新的客户等待 · 会话 ${ticket.conversation_id}`, ticket.last_customer_message || label("reason", ticket.reason), ticket.conversation_id);
+        }
+      }
+    }
+    alerts.seenTickets = ids;
+  }
+
+  function noticeCustomerReply(c, firstRender) {
+    const customerMessages = (c.messages || []).filter((m) => m.from === "customer");
+    const last = customerMessages[customerMessages.length - 1];
+    const before = alerts.lastCustomer[c.id];
+    alerts.lastCustomer[c.id] = last ? last.id : 0;
+    if (!firstRender && last && before !== undefined && last.id !== before && document.hidden) {
+      alertAgent(`客户回复 · 会话 ${c.id}`, last.text, c.id);
+    }
+  }
+
+  // ---------------------------------------------------------------- search and shortcuts
+
+  const MATCHED = { case_number: "编号", phone: "电话", text: "内容" };
+
+  async function runSearch() {
+    const q = $("search-q").value.trim();
+    const box = $("search-results");
+    box.hidden = false;
+    if (q.length < 2) { clear(box, el("li", { class: "muted", text: "至少输入2个字 / type at least 2 characters" })); return; }
+    const result = await api("GET", `/api/search?q=${encodeURIComponent(q)}`);
+    if (q !== $("search-q").value.trim()) return;
+    if (!result.ok) { clear(box, el("li", { class: "error", text: result.data.error || `搜索失败 (${result.status})` })); return; }
+    const hits = result.data.hits || [];
+    if (!hits.length) { clear(box, el("li", { class: "muted", text: "没有找到 / nothing found" })); return; }
+    clear(box, hits.map((hit) => el("li", { "data-conversation": hit.conversation_id },
+      el("button", { type: "button", class: "search-hit", onclick: () => { box.hidden = true; openConversation(hit.conversation_id); } },
+        el("strong", { text: `会话 ${hit.conversation_id}` }),
+        el("span", { class: "muted", text: [label("channel", hit.channel), hit.case_number, `匹配${MATCHED[hit.matched] || hit.matched}`,
+          hit.ts ? formatTime(hit.ts) : null].filter(Boolean).join(" · ") }),
+        hit.text ? el("span", { class: "search-text", text: hit.text }) : null))));
+  }
+
+  $("search-form").addEventListener("submit", (event) => { event.preventDefault(); runSearch(); });
+  $("search-q").addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { $("search-results").hidden = true; $("search-q").blur(); }
+  });
+  document.addEventListener("mousedown", (event) => {
+    if (!event.target.closest("#search-form")) $("search-results").hidden = true;
+  });
+  // "/" finds, Ctrl+Enter (⌘+Enter) sends the reply.
+  document.addEventListener("keydown", (event) => {
+    const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement && document.activeElement.tagName);
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      $("search-q").focus();
+      $("search-q").select();
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && document.activeElement && document.activeElement.id === "reply-text") {
+      event.preventDefault();
+      sendReply(false);
+    }
+  });
+
   // ---------------------------------------------------------------- start
 
   async function loadReferenceData() {
@@ -518,7 +751,9 @@
     state.me = me;
     $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
     $("manager-link").hidden = me.role === "agent";
+    renderAlertsButton();
     try { state.mine = JSON.parse(localStorage.getItem(mineKey()) || "[]"); } catch (error) { state.mine = []; }
+    try { state.resolved = JSON.parse(localStorage.getItem(resolvedKey()) || "[]"); } catch (error) { state.resolved = []; }
     renderMine();
     await loadReferenceData();
     const fromHash = /conversation=(\d+)/.exec(location.hash);

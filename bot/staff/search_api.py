@@ -1,0 +1,55 @@
+"""``GET /api/search``: staff find a conversation by case number, phone or text (issue 15)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.handoff.membership import queues_of
+from bot.keys import resources
+from bot.staff.accounts import Role
+from bot.staff.auth import requires
+from bot.staff.privacy import mask_phones, sees_phones
+from bot.storage.search import search_conversations
+from bot.web.responses import api_error
+
+STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+MIN_QUERY, MAX_QUERY, MAX_HITS = 2, 100, 20
+
+
+@requires(*STAFF)
+async def search(request: web.Request) -> web.Response:
+    """``GET /api/search?q=``: up to 20 conversations the staff member may read whose case number,
+    phone or message text contains ``q``, newest first; phone numbers masked as in the conversation."""
+    query = request.query.get("q", "").strip()
+    if not MIN_QUERY <= len(query) <= MAX_QUERY:
+        raise api_error(400, f"'q' must be {MIN_QUERY} to {MAX_QUERY} characters")
+    staff = request["staff"]
+
+    async with resources(request).sessions() as session:
+        hits = await session.run_sync(
+            lambda sync: search_conversations(
+                sync, query, queues_of(sync, int(staff["id"]), str(staff["role"])), int(staff["id"]), MAX_HITS
+            )
+        )
+    return web.json_response(
+        {
+            "query": query,
+            "hits": [
+                {
+                    "conversation_id": hit.conversation_id,
+                    "channel": hit.channel,
+                    "owner": hit.owner,
+                    "status": hit.status,
+                    "case_number": hit.case_number,
+                    "matched": hit.matched,
+                    "text": hit.text if sees_phones(staff, hit.owner) else mask_phones(hit.text),
+                    "ts": hit.at.isoformat() if hit.at else None,
+                }
+                for hit in hits
+            ],
+        }
+    )
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/search", search)

@@ -1,0 +1,136 @@
+"""Staff search (issue 15): conversations by case number, phone or message text.
+
+``LIKE '%…%'`` for now: fine for the tens of thousands of messages of one service, but it reads
+every message; a full-text index (PostgreSQL ``pg_trgm`` or ``zhparser``) is the next step when it
+gets slow. Four statements whatever the number of hits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    conversation_id: int
+    channel: str
+    owner: str
+    status: str
+    case_number: str | None
+    matched: str
+    """"case_number", "phone" or "text"."""
+    text: str | None
+    """The matching message, or the customer's last one."""
+    at: dt.datetime | None
+
+
+def _readable_by(queues: Collection[str] | None, agent_id: int) -> ColumnElement[bool]:
+    """The conversations an agent with these queues may read (``bot.staff.access``); None: all."""
+    if queues is None:
+        return Conversation.id.is_not(None)
+    me = f"agent:{agent_id}"
+    # Aliases: the searches join complaints themselves, which must not correlate into these.
+    ticket, resolved = aliased(HandoffTicket), aliased(Complaint)
+    return or_(
+        Conversation.owner == me,
+        exists().where(
+            ticket.conversation_id == Conversation.id,
+            or_(ticket.queue.in_(sorted(queues)), ticket.claimed_by == str(agent_id)),
+        ),
+        exists().where(resolved.conversation_id == Conversation.id, resolved.resolved_by == me),
+    )
+
+
+def search_conversations(
+    session: Session, query: str, queues: Collection[str] | None, agent_id: int, limit: int = 20
+) -> list[SearchHit]:
+    """Conversations whose case number, phone (customer's or complaint's) or any message text
+    contains ``query``, the most recent first, among those the staff member may read."""
+    readable = _readable_by(queues, agent_id)
+    digits = "".join(ch for ch in query if ch.isdigit())
+    by_case = Complaint.case_number.icontains(query, autoescape=True)
+    by_phone = (
+        or_(Complaint.contact_phone.contains(digits, autoescape=True), Customer.phone.contains(digits, autoescape=True))
+        if len(digits) >= 4
+        else None
+    )
+    record_matches = session.execute(
+        select(Conversation.id, func.max(Complaint.case_number))
+        .outerjoin(Complaint, Complaint.conversation_id == Conversation.id)
+        .join(Customer, Customer.id == Conversation.customer_id)
+        .where(readable, or_(by_case, by_phone) if by_phone is not None else by_case)
+        .group_by(Conversation.id)
+        .order_by(Conversation.id.desc())
+        .limit(limit)
+    ).all()
+    text_matches = session.execute(
+        select(Message.conversation_id, func.max(Message.id))
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(readable, Message.text.contains(query, autoescape=True))
+        .group_by(Message.conversation_id)
+        .order_by(func.max(Message.id).desc())
+        .limit(limit)
+    ).all()
+    case_numbers = {row[0]: row[1] for row in record_matches}
+    matched: dict[int, str] = {}
+    for conversation_id, case_number in record_matches:
+        by = "case_number" if case_number and query.lower() in case_number.lower() else "phone"
+        matched[conversation_id] = by
+    message_ids = {conversation_id: message_id for conversation_id, message_id in text_matches}
+    for conversation_id in message_ids:
+        matched.setdefault(conversation_id, "text")
+    if not matched:
+        return []
+    last_in = (
+        select(Message.conversation_id, func.max(Message.id).label("message_id"))
+        .where(Message.conversation_id.in_(sorted(matched)), Message.direction == "in")
+        .group_by(Message.conversation_id)
+        .subquery()
+    )
+    latest_case = (
+        select(Complaint.conversation_id, func.max(Complaint.case_number).label("case_number"))
+        .where(Complaint.conversation_id.in_(sorted(matched)))
+        .group_by(Complaint.conversation_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Conversation.id,
+            Conversation.channel,
+            Conversation.owner,
+            Conversation.status,
+            latest_case.c.case_number,
+            last_in.c.message_id,
+        )
+        .outerjoin(last_in, last_in.c.conversation_id == Conversation.id)
+        .outerjoin(latest_case, latest_case.c.conversation_id == Conversation.id)
+        .where(Conversation.id.in_(sorted(matched)))
+    ).all()
+    wanted = {row.id: message_ids.get(row.id, row.message_id) for row in rows}
+    shown = sorted(message_id for message_id in wanted.values() if message_id is not None)
+    messages = {
+        row.id: (row.text, row.created_at)
+        for row in session.execute(select(Message.id, Message.text, Message.created_at).where(Message.id.in_(shown)))
+    }
+    hits = [
+        SearchHit(
+            conversation_id=row.id,
+            channel=row.channel,
+            owner=row.owner,
+            status=row.status,
+            case_number=row.case_number or case_numbers.get(row.id),
+            matched=matched[row.id],
+            text=messages.get(wanted[row.id], (None, None))[0],
+            at=messages.get(wanted[row.id], (None, None))[1],
+        )
+        for row in rows
+    ]
+    hits.sort(key=lambda hit: hit.conversation_id, reverse=True)
+    return hits[:limit]

@@ -1,0 +1,132 @@
+"""What the agent console's API shows (issue 15): queue cards with the channel and the customer's
+last words, and phone numbers masked for agents who do not own the conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+
+from bot.keys import resources
+from bot.staff.accounts import Role
+from bot.staff.privacy import mask_phones
+from tests.conftest import AppFactory
+from tests.handoff.queue_helpers import customer_hands_off, ticket_of
+from tests.helpers import eventually, settled
+from tests.staff import add_user, sign_in
+
+PHONE = "13812345678"
+
+
+async def queue_of(client: Any) -> list[dict[str, Any]]:
+    response = await client.get("/api/queue")
+    assert response.status == 200, await response.text()
+    return list((await response.json())["tickets"])
+
+
+async def waiting_customer_says(client: Any, text: str) -> int:
+    conversation_id, socket = await customer_hands_off(client)
+    await socket.send(text)
+
+    async def shown() -> bool:
+        waiting = await queue_of(client)
+        return any(t.get("last_customer_message") for t in waiting if t["conversation_id"] == conversation_id)
+
+    await eventually(shown)
+    await socket.close()
+    return conversation_id
+
+
+def test_phone_numbers_are_masked_in_the_middle_and_other_numbers_kept() -> None:
+    assert mask_phones(f"电话{PHONE},编号TS2026112300001") == "电话138****5678,编号TS2026112300001"
+    assert mask_phones("+8613812345678") == "+86138****5678"
+    assert mask_phones("029-88886666") == "029-****6666"
+    assert mask_phones(None) is None
+
+
+async def test_a_queue_card_shows_the_channel_and_the_customers_last_words_masked_for_agents(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+    conversation_id = await waiting_customer_says(client, f"电梯又坏了,我电话{PHONE}")
+    [card] = [t for t in await queue_of(client) if t["conversation_id"] == conversation_id]
+    assert card["channel"] == "webchat"
+    assert card["last_customer_message"] == f"电梯又坏了,我电话{PHONE}"
+
+    await sign_in(client, "li.agent")
+    [card] = [t for t in await queue_of(client) if t["conversation_id"] == conversation_id]
+    assert card["last_customer_message"] == "电梯又坏了,我电话138****5678"
+    assert card["channel"] == "webchat"
+
+
+async def test_the_queue_costs_the_same_statements_however_many_wait(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+    engine = resources(client.app).database.engine.sync_engine
+    statements: list[str] = []
+
+    def count(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "messages" in statement or "conversations" in statement:
+            statements.append(statement)
+
+    async def cost() -> tuple[int, int]:
+        await settled(client)  # the customers' pipelines and timers have done their own queries
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            waiting = await queue_of(client)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(statements), len(waiting)
+
+    await waiting_customer_says(client, "第一位客户")
+    one, waiting = await cost()
+    assert waiting == 1
+    for number in range(3):
+        await waiting_customer_says(client, f"又一位客户 {number}")
+    many, waiting = await cost()
+    assert (many, waiting) == (one, 4)
+    assert one == 1
+
+
+async def test_only_the_owner_and_supervisors_read_the_phone_in_full(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await add_user(client, "wang.agent", Role.AGENT)
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+    conversation_id = await waiting_customer_says(client, f"我电话{PHONE},快来人")
+
+    async def texts(username: str) -> tuple[str, bool]:
+        await sign_in(client, username)
+        body = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+        return " ".join(m["text"] for m in body["messages"]), body["phones_masked"]
+
+    seen, masked = await texts("wang.agent")
+    assert "138****5678" in seen and PHONE not in seen and masked
+    csrf = await sign_in(client, "li.agent")
+    ticket_id = await ticket_of(client, conversation_id)
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    seen, masked = await texts("li.agent")
+    assert PHONE in seen and not masked
+    seen, masked = await texts("wang.agent")
+    assert PHONE not in seen and masked
+    seen, masked = await texts("zhou.sup")
+    assert PHONE in seen and not masked
+
+
+async def test_the_picker_offers_named_agent_phrases_and_not_the_bots_own_lines(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await sign_in(client, "li.agent")
+    body = await (await client.get("/api/phrases")).json()
+    named = {phrase["id"]: phrase for phrase in body["agent_phrases"]}
+    assert named["status_case_number"]["label"] == "告知投诉编号"
+    assert named["status_case_number"]["variables"] == ["case_number"]
+    assert named["empathy"]["variables"] == []
+    assert not {"harassment_close", "idle_close", "greeting_opening", "queue_position"} & set(named)
+    assert any(phrase["id"] == "idle_close" for phrase in body["phrases"])  # the full list stays for others

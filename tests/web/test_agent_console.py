@@ -1,0 +1,286 @@
+"""The agent console at a laptop's size (1280×720): the conversation follows the newest message,
+and a resolved case looks resolved everywhere on the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.keys import resources
+from bot.staff.accounts import Role
+from bot.storage.models import Complaint
+from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
+from tests.conftest import AppFactory
+from tests.staff import add_user
+from tests.staff import sign_in as api_sign_in
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
+expect = playwright_api.expect
+
+LAPTOP = {"width": 1280, "height": 720}
+
+
+async def laptop_console(browser: Any, url: str, username: str) -> Any:
+    page = await (await browser.new_context(viewport=LAPTOP)).new_page()
+    await page.goto(url)
+    await sign_in(page, username)
+    return page
+
+
+async def customer_says(customer: Any, text: str) -> None:
+    await customer.fill("#chat-input", text)
+    await customer.click("#chat-send")
+
+
+async def test_the_conversation_fills_the_pane_and_follows_the_newest_message(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    csrf = await api_sign_in(client, "li.agent")
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        conversation_id = int(await agent.evaluate("window.agentConsole.state.conversationId"))
+
+        for number in range(1, 13):
+            response = await client.post(
+                f"/api/conversations/{conversation_id}/messages",
+                json={"text": f"第{number}条回复:我们正在处理"},
+                headers={"X-CSRF-Token": csrf},
+            )
+            assert response.status == 201, await response.text()
+        messages = agent.locator("#messages")
+        last = messages.locator("li", has_text="第12条回复")
+        await expect(last).to_be_in_viewport(timeout=10_000)
+        box = await messages.bounding_box()
+        assert box is not None and box["height"] > 300, box  # the pane takes the height, not 200 px
+        await agent.screenshot(path="/tmp/agentui-scroll.png")
+
+        await customer_says(customer, "好的,我等你们消息")
+        await expect(messages.locator("li", has_text="我等你们消息")).to_be_in_viewport(timeout=10_000)
+
+        # The agent scrolls up to read: a new message does not pull them down, a button offers it.
+        await messages.evaluate("list => { list.scrollTop = 0; }")
+        await customer_says(customer, "还有,楼道灯也坏了")
+        newest = messages.locator("li", has_text="楼道灯也坏了")
+        await expect(newest).to_have_count(1, timeout=10_000)
+        await expect(agent.locator("#newer")).to_be_visible()
+        assert await messages.evaluate("list => list.scrollTop") == 0
+        await agent.click("#newer")
+        await expect(newest).to_be_in_viewport()
+        await browser.close()
+
+
+async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale_boxes(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await agent.locator("#queue .claim").click()
+        meta = agent.locator("#conversation-meta")
+        await expect(meta).to_contain_text("进行中", timeout=10_000)
+        conversation_id = int(await agent.evaluate("window.agentConsole.state.conversationId"))
+        await expect(agent.locator("#mine")).to_contain_text(f"会话 {conversation_id}")
+
+        await agent.fill("#reply-text", "已为您登记")
+        await agent.click("#reply-send")
+        await expect(customer.locator(".msg-agent")).to_contain_text("已为您登记", timeout=10_000)
+        await expect(agent.locator("#conversation-message")).to_contain_text("已发送")
+        await agent.fill("#reply-text", "这个我不知道")
+        await agent.click("#reply-send")
+        await expect(agent.locator("#guard")).to_be_visible(timeout=10_000)
+        await expect(agent.locator("#conversation-message")).not_to_contain_text("已发送")
+
+        await agent.fill("#resolve-summary", "已告知客户办理流程")
+        await agent.click("#resolve")
+        await expect(meta).to_contain_text("已解决", timeout=10_000)
+        await expect(meta).to_contain_text("处理人: 我 (li.agent)")
+        await expect(meta).not_to_contain_text("进行中")
+        await expect(agent.locator("#guard")).to_be_hidden()
+        await expect(agent.locator("#conversation-message")).not_to_contain_text("已发送")
+        await expect(agent.locator("#mine")).not_to_contain_text(f"会话 {conversation_id}")
+        await expect(agent.locator("#resolved")).to_contain_text(f"会话 {conversation_id} · 已解决")
+        await agent.screenshot(path="/tmp/agentui-resolved.png")
+
+        # A reload keeps the case out of "My conversations".
+        await agent.reload()
+        await expect(agent.locator("body[data-ready=true]")).to_have_count(1, timeout=10_000)
+        await expect(agent.locator("#resolved")).to_contain_text(f"会话 {conversation_id}")
+        await expect(agent.locator("#mine")).not_to_contain_text(f"会话 {conversation_id}")
+        await browser.close()
+
+
+async def test_a_queue_card_shows_the_channel_and_last_words_and_the_phone_shows_after_claiming(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        await customer_says(customer, "楼道灯坏了三天,电话13812345678")
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        card = agent.locator("#queue .ticket")
+        await expect(card.locator(".preview")).to_have_text("楼道灯坏了三天,电话138****5678", timeout=10_000)
+        await expect(card).to_contain_text("网页客服")
+        await agent.screenshot(path="/tmp/agentui-queue.png")
+
+        await card.locator("button", has_text="查看").click()
+        messages = agent.locator("#messages")
+        await expect(messages).to_contain_text("电话138****5678", timeout=10_000)
+        await expect(messages).not_to_contain_text("13812345678")
+        await card.locator(".claim").click()
+        await expect(messages).to_contain_text("电话13812345678", timeout=10_000)
+        # No complaint yet: the phrases naming its case number cannot be filled, so they are not offered.
+        await agent.click("#phrase-toggle")
+        await expect(agent.locator("#phrase-list button.phrase", has_text="告知投诉编号")).to_be_disabled()
+        await expect(agent.locator("#phrase-list button.phrase", has_text="安抚情绪")).to_be_enabled()
+        await browser.close()
+
+
+async def test_the_phrase_picker_finds_named_phrases_with_the_case_filled_in(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await (await browser.new_context(locale="zh-CN")).new_page()
+        await customer.goto(str(client.make_url("/chat")))
+        await customer.evaluate("window.complaintChat.ready")
+        bot = customer.locator(".msg-bot")
+        await expect(bot.first).to_contain_text("客服代表", timeout=10_000)
+        for text in ["小区楼道的垃圾三天没人清理", "13800138000", "阳光花园3栋", "对"]:
+            count = await bot.count()
+            await customer_says(customer, text)
+            await expect(bot).not_to_have_count(count, timeout=10_000)
+        await expect(customer.locator(".msg-bot", has_text="TS2026")).to_have_count(1, timeout=10_000)
+        case_number = await agent_case_number(client)
+
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#complaint")).to_contain_text(case_number, timeout=10_000)
+        await agent.click("#phrase-toggle")
+        await expect(agent.locator("#phrase-search")).to_be_focused()
+        options = agent.locator("#phrase-list button.phrase")
+        await expect(options.first).to_be_visible()
+        labels = await agent.locator("#phrase-list .phrase-label").all_inner_texts()
+        assert "告知投诉编号" in labels and "道别" in labels
+        assert not [label for label in labels if "_" in label]  # names, not ids
+        await agent.screenshot(path="/tmp/agentui-picker.png")
+        await agent.fill("#phrase-search", "结束")  # the bot's idle and harassment closes are not offered
+        await expect(agent.locator("#phrase-list")).to_contain_text("没有匹配")
+
+        await agent.fill("#phrase-search", "编号")
+        wanted = options.filter(has_text="告知投诉编号")
+        await expect(wanted).to_contain_text(f"您的投诉编号是{case_number}。")
+        await wanted.click()
+        await expect(agent.locator("#reply-text")).to_have_value(f"您的投诉编号是{case_number}。")
+        await expect(agent.locator("#phrase-panel")).to_be_hidden()
+        await agent.click("#phrase-toggle")
+        await agent.fill("#phrase-search", "告知答复")
+        await agent.press("#phrase-search", "Enter")
+        await expect(agent.locator("#reply-text")).to_have_value(
+            f"您的投诉编号是{case_number}。我们会在2026-11-24 17:00前给您明确的答复。"
+        )
+        await browser.close()
+
+
+async def agent_case_number(client: Any) -> str:
+    async with resources(client.app).sessions() as session:
+        return str((await session.execute(select(Complaint.case_number))).scalar_one())
+
+
+async def test_an_agent_finds_a_conversation_with_slash_and_sends_with_ctrl_enter(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        chat = str(client.make_url("/chat"))
+        customer = await customer_asks_for_a_person(browser, chat, first_words="路灯坏了好几天")
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await expect(agent.locator("#queue .ticket")).to_have_count(1, timeout=10_000)
+        await agent.locator("body").press("/")
+        await expect(agent.locator("#search-q")).to_be_focused()
+        await agent.keyboard.type("路灯坏了")
+        await agent.keyboard.press("Enter")
+        hit = agent.locator("#search-results .search-hit")
+        await expect(hit).to_have_count(1, timeout=10_000)
+        await expect(hit).to_contain_text("路灯坏了好几天")
+        await expect(hit).to_contain_text("匹配内容")
+        await agent.screenshot(path="/tmp/agentui-search.png")
+        await hit.click()
+        await expect(agent.locator("#search-results")).to_be_hidden()
+        await expect(agent.locator("#messages")).to_contain_text("路灯坏了好几天", timeout=10_000)
+
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        await agent.fill("#reply-text", "您好,马上为您安排维修")
+        await agent.press("#reply-text", "Control+Enter")
+        await expect(customer.locator(".msg-agent")).to_contain_text("马上为您安排维修", timeout=10_000)
+        await browser.close()
+
+
+RECORD_NOTIFICATIONS = """
+(() => {
+  const Real = window.Notification;
+  window.shownNotifications = [];
+  class Recorded extends Real {
+    constructor(title, options) {
+      super(title, options);
+      window.shownNotifications.push({ title, body: options && options.body });
+    }
+  }
+  Object.defineProperty(Recorded, "permission", { get: () => Real.permission });
+  Recorded.requestPermission = (...args) => Real.requestPermission(...args);
+  window.Notification = Recorded;
+})();
+"""
+
+
+async def test_desktop_notifications_ask_permission_then_announce_new_customers_and_replies(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    console = str(client.make_url("/console/"))
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        # Not allowed: the button asks, and says so when the browser refuses.
+        refused = await laptop_console(browser, console, "li.agent")
+        alerts = refused.locator("#alerts")
+        await expect(alerts).to_have_text("开启桌面通知")
+        await alerts.click()
+        await expect(alerts).to_have_attribute("data-permission", "denied", timeout=10_000)
+        await expect(alerts).to_contain_text("阻止")
+
+        context = await browser.new_context(viewport=LAPTOP)
+        await context.grant_permissions(["notifications"], origin=str(client.make_url("/")).rstrip("/"))
+        await context.add_init_script(RECORD_NOTIFICATIONS)
+        agent = await context.new_page()
+        await agent.goto(console)
+        await sign_in(agent, "li.agent")
+        await expect(agent.locator("#alerts")).to_have_text("桌面通知已开启")
+        await expect(agent.locator("#live")).to_have_attribute("data-state", "live", timeout=10_000)
+
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")), first_words="水管漏水了")
+        await expect(agent.locator("#queue .ticket")).to_have_count(1, timeout=10_000)
+        shown = await agent.evaluate("window.shownNotifications")
+        assert [n["title"] for n in shown] == ["新的客户等待 · 会话 1"], shown
+
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        # The agent switches to another window; the customer writes.
+        await agent.evaluate("Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })")
+        await customer_says(customer, "楼下也在漏")
+        await expect(agent.locator("#messages")).to_contain_text("楼下也在漏", timeout=10_000)
+        shown = await agent.evaluate("window.shownNotifications")
+        assert {"title": "客户回复 · 会话 1", "body": "楼下也在漏"} in shown, shown
+        await browser.close()
