@@ -51,8 +51,12 @@
     return null;
   }
   const known = (value) => (STRINGS[value] ? value : null);
+  // issue 15 (widget): /chat?embed=1 is the widget's frame; the host page may name its language.
+  const query = new URLSearchParams(location.search);
+  if (query.get("embed") === "1") document.documentElement.classList.add("embed");
   let requested =
-    known(storage.get(LOCALE_KEY)) ?? known(document.documentElement.dataset.chatLocale) ?? browserLocale();
+    known(storage.get(LOCALE_KEY)) ?? known(query.get("locale")) ??
+    known(document.documentElement.dataset.chatLocale) ?? browserLocale();
   let locale = requested ?? "zh-CN";  // the widget's own labels until the service names its default
   let token = storage.get(TOKEN_KEY);
   let socket = null;
