@@ -99,3 +99,45 @@ async def test_a_shop_page_embeds_the_chat_and_other_sites_cannot_frame_it(
         assert await other.frame_locator("#complaint-widget iframe").locator("#chat-input").count() == 0
         await other.screenshot(path="/tmp/widget-blocked.png")
         await browser.close()
+
+
+WATCH_TYPING = """
+window.typingLog = [];
+document.addEventListener("DOMContentLoaded", () => {
+  const typing = document.getElementById("chat-typing");
+  new MutationObserver(() => {
+    window.typingLog.push(typing.hidden ? "hidden" : `shown after ${document.querySelectorAll(".msg-bot").length}`);
+  }).observe(typing, { attributes: true, attributeFilter: ["hidden"] });
+});
+"""
+
+
+async def test_the_customer_sees_the_bot_typing_and_times_in_their_own_zone(make_client: AppFactory) -> None:
+    client = await make_client()  # the test clock: Monday 2026-11-23 14:00 in Shanghai (06:00 UTC)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        context = await browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+        await context.add_init_script(WATCH_TYPING)
+        page = await context.new_page()
+        await page.goto(str(client.make_url("/chat?embed=1")))
+        await page.evaluate("window.complaintChat.ready")
+        bot_lines = page.locator(".msg-bot")
+        await expect(bot_lines.first).to_contain_text("客服代表", timeout=10_000)
+        greeting_time = bot_lines.first.locator(".msg-time")
+        await expect(greeting_time).to_have_text("11月23日 14:00")  # not today in the browser: with the date
+        assert "2026年11月23日" in (await greeting_time.get_attribute("title") or "")
+        replies = await bot_lines.count()
+
+        await page.fill("#chat-input", "小区门口的路灯坏了一个星期了")
+        await page.click("#chat-send")
+        await expect(page.locator(".msg-bot", has_text="电话")).to_have_count(1, timeout=10_000)
+        await expect(page.locator("#chat-typing")).to_be_hidden()
+        log = await page.evaluate("window.typingLog")
+        assert log[:2] == [f"shown after {replies}", "hidden"], log  # "…" until the first reply arrived
+        await page.screenshot(path="/tmp/widget-times.png")
+
+        elsewhere = await (await browser.new_context(locale="zh-CN", timezone_id="America/New_York")).new_page()
+        await elsewhere.goto(str(client.make_url("/chat")))
+        await elsewhere.evaluate("window.complaintChat.ready")
+        await expect(elsewhere.locator(".msg-bot .msg-time").first).to_have_text("11月23日 01:00", timeout=10_000)
+        await browser.close()
