@@ -141,3 +141,25 @@ async def test_the_customer_sees_the_bot_typing_and_times_in_their_own_zone(make
         await elsewhere.evaluate("window.complaintChat.ready")
         await expect(elsewhere.locator(".msg-bot .msg-time").first).to_have_text("11月23日 01:00", timeout=10_000)
         await browser.close()
+
+
+async def test_an_english_visitor_gets_the_widget_and_the_chat_in_english(
+    make_client: AppFactory, host_site: Callable[[Callable[[], str]], Any]
+) -> None:
+    bot: dict[str, str] = {}
+    shop = await host_site(lambda: bot["url"])
+    client = await make_client(auth=AuthSettings(widget_origins=(shop,)))
+    bot["url"] = str(client.make_url("")).rstrip("/")
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await (await browser.new_context(locale="en-GB")).new_page()
+        await page.goto(shop + "/")
+        button = page.locator("#complaint-widget button")
+        await expect(button).to_have_text("Chat with us", timeout=10_000)
+        await button.click()
+        chat = page.frame_locator("#complaint-widget iframe")
+        await expect(chat.locator(".msg-bot").first).to_contain_text("at your service", timeout=10_000)
+        await expect(chat.locator("#chat-send")).to_have_text("Send")
+        await button.click()  # "Close" hides the panel; the conversation stays for the next open
+        await expect(page.locator("#complaint-widget iframe")).to_be_hidden()
+        await browser.close()
