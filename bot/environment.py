@@ -8,6 +8,7 @@ Every field's alias is its variable, so a wrong value is reported by the variabl
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -16,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.understanding.model_settings import ResponseFormat
 
 PREFIX = "BOT_"
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 class BadEnvironment(ValueError):
@@ -89,6 +91,9 @@ class Environment(BaseSettings):
     trusted_proxies: str = ""
     """Comma-separated networks (CIDR)."""
     frame_ancestors: str = "'self'"
+    # issue 15 (embeddable web chat widget)
+    widget_origins: str = ""
+    """Comma-separated origins (``https://shop.example.com``) whose pages may embed the chat widget."""
 
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -104,6 +109,14 @@ class Environment(BaseSettings):
     def _networks(cls, value: str) -> str:
         for proxy in proxy_list(value):
             ipaddress.ip_network(proxy, strict=False)  # a typo fails at start, not at the first sign-in
+        return value
+
+    @field_validator("widget_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in proxy_list(value):
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin such as https://shop.example.com (no path, no slash)")
         return value
 
     @model_validator(mode="after")

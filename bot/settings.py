@@ -53,6 +53,9 @@ class AuthSettings:
     """Networks (CIDR) of the reverse proxies whose ``X-Forwarded-For`` tells the client's address."""
     frame_ancestors: str = "'self'"
     """The CSP ``frame-ancestors`` sources: who may show the pages in a frame."""
+    widget_origins: tuple[str, ...] = ()
+    """Issue 15: the origins whose pages may embed the chat widget (``/widget.js``); the embed page
+    ``/chat?embed=1`` may be framed by exactly these. Empty: the widget is off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,7 @@ def _auth(env: Environment) -> AuthSettings:
         cookie_secure=env.session_cookie_secure,
         trusted_proxies=proxy_list(env.trusted_proxies),
         frame_ancestors=env.frame_ancestors,
+        widget_origins=tuple(origin.lower() for origin in proxy_list(env.widget_origins)),
     )
 
 

@@ -16,6 +16,9 @@ def test_values_are_typed_and_empty_variables_count_as_unset() -> None:
     )
     assert (settings.port, settings.log_json, settings.auto_migrate, settings.lock_ttl) == (9000, True, False, 5.0)
     assert settings.auth.trusted_proxies == ()
+    assert settings.auth.widget_origins == ()  # issue 15: the widget is off unless origins are named
+    shops = Settings.from_env({"BOT_WIDGET_ORIGINS": "https://Shop.example.com, http://127.0.0.1:8000"})
+    assert shops.auth.widget_origins == ("https://shop.example.com", "http://127.0.0.1:8000")
 
 
 def test_every_wrong_variable_is_named_with_what_is_wrong() -> None:
@@ -34,6 +37,7 @@ def test_every_wrong_variable_is_named_with_what_is_wrong() -> None:
         ({"BOT_TELEGRAM_TOKEN": "1:x"}, "Telegram half configured: set BOT_TELEGRAM_SECRET"),
         ({"BOT_WECHAT_APPID": "wx1"}, "WeChat half configured: set BOT_WECHAT_TOKEN, BOT_WECHAT_SECRET"),
         ({"BOT_TRUSTED_PROXIES": "10.0.0.0/8, 10.0.0.0/33"}, "BOT_TRUSTED_PROXIES: '10.0.0.0/33' does not appear"),
+        ({"BOT_WIDGET_ORIGINS": "https://shop.example.com/"}, "BOT_WIDGET_ORIGINS: 'https://shop.example.com/' is not"),
     ],
 )
 def test_settings_that_only_work_together_or_in_a_form_are_checked(given: dict[str, str], named: str) -> None:

@@ -244,7 +244,7 @@ def format_hours(hours: float) -> str:
 
 
 def describe_moment(moment: dt.datetime, now: dt.datetime, timezone: ZoneInfo, words: TimeWords) -> str:
-    """Say ``moment`` relative to ``now``: "明天下午3点前", "12月4日(周五)上午9点前", "by 3 pm tomorrow".
+    """Say ``moment`` relative to ``now``: "明天下午3点前", "12月4日（周五）上午9点前", "by 3 pm tomorrow".
 
     Minutes are floored, so the time said is never later than the real deadline.
     """

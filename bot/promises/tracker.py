@@ -66,7 +66,7 @@ class Tracker:
     # ------------------------------------------------------------------ how times are said
 
     def wait_text(self, deadline: dt.datetime, now: dt.datetime, locale: str) -> str:
-        """The ``{wait}`` of the waiting apology: "6小时(今天晚上8点前)"."""
+        """The ``{wait}`` of the waiting apology: "6小时（今天晚上8点前）"."""
         hours = max((deadline - now).total_seconds() / 3600, 0.1)
         moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
         return self.phrases.render(PhraseId.WAIT_TIME, locale, hours=format_hours(hours), deadline=moment)

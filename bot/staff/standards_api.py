@@ -47,7 +47,7 @@ PHRASE_SAMPLES: dict[str, str] = {
     "hours": "24",
     "deadline": "明天下午3点前",
     "case_number": "TS20261203K7M2QX",
-    "wait": "6小时(今天晚上8点前)",
+    "wait": "6小时（今天晚上8点前）",
     "position": "2",
     "minutes": "10",
     "case": "TS20261203K7M2QX",

@@ -2,7 +2,7 @@
 
 Seed 003: a repeat of an unanswered complaint is an appeal (申诉): it joins the open case, which
 keeps its earlier deadline, and goes to the supervisor. Seed 000 四(五) (跟踪总结): the customer
-hears "真不好意思,让您等了这么久". A phone typed in web chat links to the customer's cases just as
+hears "真不好意思，让您等了这么久". A phone typed in web chat links to the customer's cases just as
 an SMS sender's number does.
 """
 
@@ -157,7 +157,7 @@ async def test_an_escalation_on_web_chat_asks_for_the_supervisors_number_first(s
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     await socket.send("电梯坏了一个星期没人管,再不修我就找记者曝光")
-    await socket.until_bot_says("请您留下可以联系到您的电话号码,由值班主管与您联系")
+    await socket.until_bot_says("请您留下可以联系到您的电话号码，由值班主管与您联系")
     assert not any("值班主管会直接与您联系" in text for text in socket.bot_texts())
     await socket.send("139 1234 5678")
     await socket.until_bot_says("值班主管会尽快拨打13912345678")

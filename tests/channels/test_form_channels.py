@@ -36,14 +36,14 @@ async def test_web_chat_everything_at_once_then_corrections(make_client: AppFact
     client = await make_client()
     socket, _ = await _chat(client)
     await socket.send(EVERYTHING)
-    restatement = await socket.until_bot_says("称呼:王先生")
-    assert "问题:路灯坏了三天了(物业服务)" in restatement["text"]
-    assert "地点:朝阳区建国路88号6栋" in restatement["text"]
-    assert "电话:13912345678" in restatement["text"]
+    restatement = await socket.until_bot_says("称呼：王先生")
+    assert "问题：路灯坏了三天了（物业服务）" in restatement["text"]
+    assert "地点：朝阳区建国路88号6栋" in restatement["text"]
+    assert "电话：13912345678" in restatement["text"]
     await socket.send("不对，电话是13912345679")
-    await socket.until_bot_says("电话:13912345679")
+    await socket.until_bot_says("电话：13912345679")
     await socket.send("地址写错了，应该是7栋")
-    await socket.until_bot_says("地点:朝阳区建国路88号7栋")
+    await socket.until_bot_says("地点：朝阳区建国路88号7栋")
     await socket.send("对")
     await socket.until_bot_says("TS20261123")
     assert not any("电话号码" in text or "哪个小区" in text for text in socket.bot_texts())
@@ -63,7 +63,7 @@ async def test_web_chat_a_refused_phone_goes_on_with_the_chat_as_contact(make_cl
     await socket.send("不方便")
     await socket.until_bot_says("不留电话也可以")
     await socket.send("阳光花园3栋")
-    await socket.until_bot_says("电话:未留电话,通过本次对话的渠道与您联系")
+    await socket.until_bot_says("电话：未留电话，通过本次对话的渠道与您联系")
     await socket.send("对")
     await socket.until_bot_says("TS20261123")
     await socket.close()
@@ -89,12 +89,12 @@ async def test_sms_everything_at_once_and_a_correction(sms_setup: tuple[Any, Stu
     async def restated(fragment: str) -> bool:
         return any(fragment in text for text in stub.texts_to(PHONE))
 
-    await eventually(lambda: restated("称呼:王先生"), timeout=15)
+    await eventually(lambda: restated("称呼：王先生"), timeout=15)
     texts = stub.texts_to(PHONE)
     assert not any("电话号码" in text or "哪个小区" in text for text in texts)
-    assert any("电话:13912345678" in text for text in texts)  # typed: replaces the sender's number
+    assert any("电话：13912345678" in text for text in texts)  # typed: replaces the sender's number
     await stub.phone_sends("地址写错了，应该是7栋")
-    await eventually(lambda: restated("地点:朝阳区建国路88号7栋"), timeout=15)
+    await eventually(lambda: restated("地点：朝阳区建国路88号7栋"), timeout=15)
     await stub.phone_sends("对")
     await eventually(lambda: restated("TS20261123"), timeout=15)
     complaint = await _complaint(client)
@@ -106,11 +106,11 @@ async def test_sms_the_senders_number_is_restated_masked(sms_setup: tuple[Any, S
     await stub.phone_sends("朝阳区建国路88号6栋的路灯坏了")
 
     async def restated() -> bool:
-        return any("称呼:" in text for text in stub.texts_to(PHONE))
+        return any("称呼：" in text for text in stub.texts_to(PHONE))
 
     await eventually(restated, timeout=15)
-    restatement = next(text for text in stub.texts_to(PHONE) if "称呼:" in text)
-    assert "电话:138****8000" in restatement
+    restatement = next(text for text in stub.texts_to(PHONE) if "称呼：" in text)
+    assert "电话：138****8000" in restatement
 
 
 async def test_sms_a_quoted_forbidden_phrase_is_not_said_back(sms_setup: tuple[Any, Stub]) -> None:
@@ -122,10 +122,10 @@ async def test_sms_a_quoted_forbidden_phrase_is_not_said_back(sms_setup: tuple[A
     await stub.phone_sends(complaint)
 
     async def restated() -> bool:
-        return any("称呼:" in text for text in stub.texts_to(PHONE))
+        return any("称呼：" in text for text in stub.texts_to(PHONE))
 
     await eventually(restated, timeout=15)
-    restatement = next(text for text in stub.texts_to(PHONE) if "称呼:" in text)
+    restatement = next(text for text in stub.texts_to(PHONE) if "称呼：" in text)
     assert "态度太差了" in restatement
     for text in stub.texts_to(PHONE):
         assert guard.check(text) is None, text

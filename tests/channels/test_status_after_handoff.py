@@ -90,7 +90,7 @@ async def test_web_chat_status_while_waiting_with_an_agent_and_after_an_extensio
     )
     assert extended.status == 200, await extended.text()
     after = await ask(socket, STATUS_QUESTION, "延长")
-    assert case_number in after and "11月26日(周四)上午11点前" in after and "李娜" in after, after
+    assert case_number in after and "11月26日（周四）上午11点前" in after and "李娜" in after, after
 
     # Every question reached the agent's view of the conversation.
     async with resources(client.app).sessions() as session:

@@ -2,7 +2,7 @@
 
 Seed 003: an appeal is the customer, unhappy with how the first complaint is handled, raising the
 problem again; it joins the open case, which keeps its earlier deadline. Seed 000 四(五) (跟踪总结):
-while the customer waits, "真不好意思,让您等了这么久". Brief §5: beyond authority, threats and
+while the customer waits, "真不好意思，让您等了这么久". Brief §5: beyond authority, threats and
 appeals go to the duty supervisor, who calls the customer: a phone is asked for when none is known.
 """
 
@@ -40,7 +40,7 @@ def test_a_repeat_of_the_open_case_is_linked_to_it_with_its_earlier_deadline(eng
     step = chat.send("小区路灯还是坏的,晚上一片漆黑")
     text = chat.texts(step)
     assert chat.phrase_ids(step) == ["appeal_linked", "escalated_supervisor"]
-    assert text.startswith("真不好意思,让您等了这么久")  # seed 000 四(五)
+    assert text.startswith("真不好意思，让您等了这么久")  # seed 000 四(五)
     assert CASE in text and "明天上午11点前" in text
     assert step.complaint is None  # no second case with a later deadline
     assert step.appeal is not None and step.appeal.case_number == CASE

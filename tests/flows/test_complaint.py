@@ -50,7 +50,7 @@ def test_greeting_follows_the_local_time(engine: ConversationEngine, hour: int, 
 
 def test_known_customer_is_addressed_by_surname_and_title(engine: ConversationEngine) -> None:
     chat = Chat(engine, customer=CustomerView(surname="刘", title="male"))
-    assert chat.texts(chat.send(Started())).startswith("刘先生,下午好")
+    assert chat.texts(chat.send(Started())).startswith("刘先生，下午好")
 
 
 def test_festival_greeting_replaces_the_time_greeting(engine: ConversationEngine) -> None:
@@ -140,7 +140,7 @@ def test_complex_complaints_get_24_service_hours(engine: ConversationEngine) -> 
     step = chat.send("是的")
     assert step.complaint is not None and step.complaint.grade == "complex"
     # Monday 3.5 h + Tuesday 9 h + Wednesday 9 h + Thursday 2.5 h: about the manuals' 三个工作日
-    assert "11月26日(周四)上午11点前" in chat.texts(step)
+    assert "11月26日（周四）上午11点前" in chat.texts(step)
     assert step.complaint.deadline_at == dt.datetime(2026, 11, 26, 11, 0, tzinfo=SHANGHAI)
 
 
@@ -340,7 +340,7 @@ SAMPLE_VARIABLES = {
     "case": "您的投诉编号是TS20261123ABCDEF。",
     "stage": "客服代表李娜正在跟进处理您的问题。",
     "agent": "李娜",
-    "problem": "电梯坏了(物业服务)",
+    "problem": "电梯坏了（物业服务）",
     "summary": "电梯坏了",
     "name": "刘先生",
     # issue 12 item 9 (callback)

@@ -87,8 +87,8 @@ def test_an_override_in_working_days_uses_the_calendar(
         (at(24, 15), "明天下午3点前", "by 3 pm tomorrow"),
         (at(24, 15, 30), "明天下午3点半前", "by 3:30 pm tomorrow"),
         (at(25, 9), "后天上午9点前", "by 9 am on Wednesday 25 November"),
-        (at(27, 20, 5), "11月27日(周五)晚上8点05分前", "by 8:05 pm on Friday 27 November"),
-        (at(4, 9, month=12), "12月4日(周五)上午9点前", "by 9 am on Friday 4 December"),
+        (at(27, 20, 5), "11月27日（周五）晚上8点05分前", "by 8:05 pm on Friday 27 November"),
+        (at(4, 9, month=12), "12月4日（周五）上午9点前", "by 9 am on Friday 4 December"),
         (at(24, 12, 10), "明天中午12点10分前", "by 12:10 pm tomorrow"),
     ],
 )
@@ -164,7 +164,7 @@ def test_friday_evening_is_answered_on_monday(service_config: ServiceConfig, cal
     vip = compute_deadline(friday_evening, Grade.SIMPLE, "vip", "other", service_config.deadlines, calendar)
     assert vip.due_at == at(7, 12, 30, month=12)  # 4 service hours from Monday 08:30
     words = service_config.phrases["zh-CN"].time_words
-    assert describe_moment(vip.due_at, friday_evening, SHANGHAI, words) == "12月7日(周一)中午12点半前"
+    assert describe_moment(vip.due_at, friday_evening, SHANGHAI, words) == "12月7日（周一）中午12点半前"
 
 
 def test_a_public_holiday_is_skipped(service_config: ServiceConfig) -> None:

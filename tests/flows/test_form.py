@@ -44,10 +44,10 @@ def test_everything_at_once_goes_straight_to_the_restatement(chat: Chat) -> None
     assert chat.state is State.CONFIRMING
     text = restated(chat, step)
     assert text.splitlines()[1:] == [
-        "问题:路灯坏了三天了(物业服务)",
-        "地点:朝阳区建国路88号6栋",
-        "电话:13912345678",
-        "称呼:王先生",
+        "问题：路灯坏了三天了（物业服务）",
+        "地点：朝阳区建国路88号6栋",
+        "电话：13912345678",
+        "称呼：王先生",
     ]
     assert EVERYTHING not in text
 
@@ -83,7 +83,7 @@ def test_a_name_given_while_asked_for_the_phone_is_kept_and_the_phone_asked_agai
     assert chat.data.description == ["小区门口的路灯坏了"]
     chat.send("13912345678")
     step = chat.send("阳光花园3栋")
-    assert "称呼:王先生" in restated(chat, step)
+    assert "称呼：王先生" in restated(chat, step)
 
 
 # --------------------------------------------------------------------------- corrections at each step
@@ -109,14 +109,14 @@ def test_a_phone_corrected_while_asked_for_the_area(chat: Chat) -> None:
 @pytest.mark.parametrize(
     ("correction", "line"),
     [
-        ("不对，电话是13912345679", "电话:13912345679"),
-        ("电话打错了，是13700137000", "电话:13700137000"),
-        ("地址写错了，应该是7栋", "地点:朝阳区建国路88号7栋"),
-        ("不对，应该是6号楼3单元", "地点:朝阳区建国路88号6号楼3单元"),
-        ("地址错了，是建国路99号", "地点:朝阳区建国路99号"),
-        ("不对，是海淀区中关村大街1号", "地点:海淀区中关村大街1号"),
-        ("不是王先生，是李女士", "称呼:李女士"),
-        ("不对，是电梯坏了", "问题:电梯坏了(工程维修)"),
+        ("不对，电话是13912345679", "电话：13912345679"),
+        ("电话打错了，是13700137000", "电话：13700137000"),
+        ("地址写错了，应该是7栋", "地点：朝阳区建国路88号7栋"),
+        ("不对，应该是6号楼3单元", "地点：朝阳区建国路88号6号楼3单元"),
+        ("地址错了，是建国路99号", "地点：朝阳区建国路99号"),
+        ("不对，是海淀区中关村大街1号", "地点：海淀区中关村大街1号"),
+        ("不是王先生，是李女士", "称呼：李女士"),
+        ("不对，是电梯坏了", "问题：电梯坏了（工程维修）"),
     ],
 )
 def test_a_correction_in_plain_words_at_the_restatement(chat: Chat, correction: str, line: str) -> None:
@@ -131,7 +131,7 @@ def test_a_correction_while_choosing_what_to_correct(chat: Chat) -> None:
     step = chat.send("不对")
     assert chat.phrase_ids(step) == ["ask_correction"]
     step = chat.send("应该是7栋")
-    assert "地点:朝阳区建国路88号7栋" in restated(chat, step)
+    assert "地点：朝阳区建国路88号7栋" in restated(chat, step)
 
 
 def test_a_correction_naming_the_item_without_its_value_asks_for_it(chat: Chat) -> None:
@@ -140,7 +140,7 @@ def test_a_correction_naming_the_item_without_its_value_asks_for_it(chat: Chat) 
     assert chat.state is State.CORRECT_AREA
     assert chat.phrase_ids(step) == ["ask_correct_area"]
     step = chat.send("应该是8栋")
-    assert "地点:朝阳区建国路88号8栋" in restated(chat, step)
+    assert "地点：朝阳区建国路88号8栋" in restated(chat, step)
 
 
 def test_a_phone_given_when_the_area_was_asked_to_be_corrected(chat: Chat) -> None:
@@ -149,7 +149,7 @@ def test_a_phone_given_when_the_area_was_asked_to_be_corrected(chat: Chat) -> No
     chat.send("3")
     step = chat.send("哦不是地址，电话错了，是13700137000")
     assert chat.data.area == "朝阳区建国路88号6栋"
-    assert "电话:13700137000" in restated(chat, step)
+    assert "电话：13700137000" in restated(chat, step)
 
 
 def test_the_phone_named_and_then_given(chat: Chat) -> None:
@@ -157,7 +157,7 @@ def test_the_phone_named_and_then_given(chat: Chat) -> None:
     chat.send("不对")
     chat.send("电话")
     step = chat.send("13700137000")
-    assert "电话:13700137000" in restated(chat, step)
+    assert "电话：13700137000" in restated(chat, step)
 
 
 def test_more_about_the_problem_at_the_restatement_is_added_not_a_correction(chat: Chat) -> None:
@@ -185,7 +185,7 @@ def test_a_customer_who_refuses_a_phone_twice_is_not_asked_a_third_time(chat: Ch
     second = chat.send("不方便")
     assert chat.phrase_ids(second) == ["phone_not_needed", "ask_area"]
     step = chat.send("阳光花园3栋")
-    assert "电话:未留电话,通过本次对话的渠道与您联系" in restated(chat, step)
+    assert "电话：未留电话，通过本次对话的渠道与您联系" in restated(chat, step)
     done = chat.send("对")
     assert done.complaint is not None
     assert done.complaint.contact_by_channel and done.complaint.contact_phone is None
@@ -216,7 +216,7 @@ def test_a_phone_given_after_all_replaces_the_channel_contact(chat: Chat) -> Non
     chat.send("不给")
     chat.send("阳光花园3栋")
     step = chat.send("算了，电话是13912345678")
-    assert "电话:13912345678" in restated(chat, step)
+    assert "电话：13912345678" in restated(chat, step)
     done = chat.send("对")
     assert done.complaint is not None and not done.complaint.contact_by_channel
     assert "handoff_follow_up" in chat.phrase_ids(done)
@@ -234,7 +234,7 @@ def test_a_quoted_forbidden_phrase_is_not_said_back(chat: Chat, service_config: 
     step = chat.send("阳光花园3栋")
     text = restated(chat, step)
     assert guard.check(text) is None, text
-    assert "问题:" in text and "态度太差了" in text and "服务态度" in text
+    assert "问题：" in text and "态度太差了" in text and "服务态度" in text
     for reply in (reply for step in chat.steps for reply in step.replies):
         assert guard.check(reply.text) is None, reply.text
 
@@ -243,7 +243,7 @@ def test_nothing_fit_to_say_leaves_the_category_alone(chat: Chat, service_config
     chat.send("你们营业员说我们的规定就是这样的")
     chat.send("13912345678")
     step = chat.send("阳光花园3栋")
-    assert "问题:服务态度\n" in restated(chat, step)
+    assert "问题：服务态度\n" in restated(chat, step)
 
 
 def test_a_long_description_is_summarised_not_echoed(chat: Chat, conversation_engine: ConversationEngine) -> None:
@@ -253,8 +253,8 @@ def test_a_long_description_is_summarised_not_echoed(chat: Chat, conversation_en
     chat.send("13912345678")
     step = chat.send("阳光花园3栋")
     problem = restated(chat, step).splitlines()[1]
-    assert problem.startswith("问题:我家楼上漏水")
-    assert len(problem) <= len("问题:") + limit + len("(工程维修)")
+    assert problem.startswith("问题：我家楼上漏水")
+    assert len(problem) <= len("问题：") + limit + len("（工程维修）")
     assert long_story not in restated(chat, step)
 
 
@@ -263,14 +263,14 @@ def test_a_phone_the_channel_gave_is_masked_a_typed_one_is_not(conversation_engi
     chat.send(Started())
     chat.send(CustomerSaid("朝阳区建国路88号6栋的路灯坏了", sender_phone="13912345678"))
     text = restated(chat, chat.steps[-1])
-    assert "电话:139****5678" in text and "13912345678" not in text
+    assert "电话：139****5678" in text and "13912345678" not in text
 
 
 def test_a_known_customer_is_named_from_the_record(conversation_engine: ConversationEngine) -> None:
     chat = Chat(conversation_engine, customer=CustomerView(surname="刘", title="female"))
     chat.send(Started())
     step = chat.send("朝阳区建国路88号6栋的路灯坏了，电话13912345678")
-    assert "称呼:刘女士" in restated(chat, step)
+    assert "称呼：刘女士" in restated(chat, step)
 
 
 def test_the_restatement_in_english(conversation_engine: ConversationEngine) -> None:

@@ -80,7 +80,7 @@ def test_a_complaint_on_friday_evening_is_promised_by_its_weekday_and_date(
     chat = Chat(conversation_engine, now=friday_evening)
     step = confirm(chat)
     # Nobody works the weekend: 9 service hours on Monday 12/7, 3 on Tuesday 12/8
-    assert "并在12月8日(周二)上午11点半前给您明确的答复" in chat.texts(step)
+    assert "并在12月8日（周二）上午11点半前给您明确的答复" in chat.texts(step)
     assert step.complaint is not None
     assert step.complaint.deadline_at == dt.datetime(2026, 12, 8, 11, 30, tzinfo=SHANGHAI)
 
@@ -89,7 +89,7 @@ def test_a_holiday_is_not_promised(conversation_engine: ConversationEngine) -> N
     eve_of_national_day = dt.datetime(2026, 9, 30, 16, 0, tzinfo=SHANGHAI)
     chat = Chat(conversation_engine, now=eve_of_national_day)
     step = confirm(chat)
-    assert "并在10月9日(周五)上午10点前给您明确的答复" in chat.texts(step)
+    assert "并在10月9日（周五）上午10点前给您明确的答复" in chat.texts(step)
 
 
 @pytest.fixture
@@ -114,4 +114,4 @@ def test_on_the_wall_clock_the_standards_hours_are_said_when_they_are_true(
     """Seed 001 (21): "并在XX小时内给您明确的答复", when XX hours from now is the time promised."""
     chat = Chat(wall_clock_engine, now=monday(10, 10))
     step = confirm(chat, "卫生间水管漏水,墙面都渗水了")  # complex: 24 h
-    assert "并在24小时内(明天上午10点半前)给您明确的答复" in chat.texts(step)
+    assert "并在24小时内（明天上午10点半前）给您明确的答复" in chat.texts(step)

@@ -65,11 +65,11 @@ def test_the_faq_answers_in_the_customers_language(engine: ConversationEngine, s
 def test_an_unanswerable_question_asks_for_a_contact_then_goes_to_the_consultation_queue(
     engine: ConversationEngine,
 ) -> None:
-    """Seed 001 (16): "对不起,请您留下可以联系到您的联系方式,我们查询后将尽快与您联系,好吗?" … "谢谢您的合作"."""
+    """Seed 001 (16): "对不起，请您留下可以联系到您的联系方式，我们查询后将尽快与您联系，好吗？" … "谢谢您的合作"."""
     chat = started(engine)
     step = chat.send("请问物业费可以用支付宝交吗?")
     assert chat.phrase_ids(step) == ["question_later"]
-    assert "请您留下可以联系到您的联系方式,我们查询后将尽快与您联系" in chat.texts(step)
+    assert "请您留下可以联系到您的联系方式，我们查询后将尽快与您联系" in chat.texts(step)
     assert step.handoff is None and chat.data.description == []
     step = chat.send("13800138000")
     assert chat.phrase_ids(step) == ["consultation_taken"]
@@ -128,11 +128,11 @@ def test_the_pending_question_survives_storage() -> None:
 
 @pytest.mark.parametrize("praise", ["你们的维修师傅小王服务很好,非常满意", "谢谢,你们服务很好"])
 def test_praise_gets_the_praise_answer_and_is_recorded_not_complained(engine: ConversationEngine, praise: str) -> None:
-    """Seed 001 (15): further praise gets "这是我们的工作职责,感谢您对我们工作的支持,随时欢迎您再来咨询。"."""
+    """Seed 001 (15): further praise gets "这是我们的工作职责，感谢您对我们工作的支持，随时欢迎您再来咨询。"."""
     chat = started(engine)
     step = chat.send(praise)
     assert chat.phrase_ids(step) == ["praise_thanks", "anything_else"]
-    assert "这是我们的工作职责,感谢您对我们工作的支持,随时欢迎您再来咨询" in chat.texts(step)
+    assert "这是我们的工作职责，感谢您对我们工作的支持，随时欢迎您再来咨询" in chat.texts(step)
     assert step.complaint is None and step.handoff is None and chat.data.description == []
     recorded = [event for event in step.audit if event.kind is TimelineKind.SIDE_PRAISE]
     assert recorded and recorded[0].detail["text"] == praise
@@ -157,7 +157,7 @@ def test_praise_during_a_complaint_keeps_the_current_question(engine: Conversati
 
 
 def test_a_long_suggestion_is_thanked_not_complained(engine: ConversationEngine) -> None:
-    """Seed 001 (10), a suggestion of any length: "谢谢您,您提出的宝贵建议,我们将及时反馈给相关部门…"."""
+    """Seed 001 (10), a suggestion of any length: "谢谢您，您提出的宝贵建议，我们将及时反馈给相关部门…"."""
     suggestion = (
         "我建议你们在小区门口增加一个快递柜,这样大家取快递更方便,"
         "另外晚上的路灯也可以考虑换成更亮一些的节能灯,方便家里的老人和孩子晚上出行"
@@ -166,7 +166,7 @@ def test_a_long_suggestion_is_thanked_not_complained(engine: ConversationEngine)
     chat = started(engine)
     step = chat.send(suggestion)
     assert chat.phrase_ids(step) == ["suggestion_thanks", "anything_else"]
-    assert "您提出的宝贵建议,我们将及时反馈给相关部门" in chat.texts(step)
+    assert "您提出的宝贵建议，我们将及时反馈给相关部门" in chat.texts(step)
     assert step.complaint is None and step.handoff is None and chat.data.description == []
     recorded = [event for event in step.audit if event.kind is TimelineKind.SIDE_SUGGESTION]
     assert recorded[0].detail["text"] == suggestion

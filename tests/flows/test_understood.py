@@ -26,8 +26,8 @@ def test_everything_given_at_once_goes_straight_to_the_restatement(chat: Chat) -
     assert PhraseId.ASK_PHONE.value not in chat.phrase_ids(step)
     assert PhraseId.ASK_AREA.value not in chat.phrase_ids(step)
     assert (chat.data.phone, chat.data.area, chat.data.surname) == ("13912345678", "海淀区中关村大街", "王")
-    assert "电话:13912345678" in chat.texts(step) and "地点:海淀区中关村大街" in chat.texts(step)
-    assert "称呼:王芳" in chat.texts(step)
+    assert "电话：13912345678" in chat.texts(step) and "地点：海淀区中关村大街" in chat.texts(step)
+    assert "称呼：王芳" in chat.texts(step)
 
 
 def test_the_area_is_the_address_without_the_chatter(chat: Chat) -> None:
@@ -51,7 +51,7 @@ def test_a_leak_upstairs_that_the_property_ignores_is_a_repair(chat: Chat) -> No
     chat.send("我家楼上漏水，物业一直不管")
     chat.send("13800138000")
     step = chat.send("阳光花园3栋")
-    assert "(工程维修)" in chat.texts(step)
+    assert "（工程维修）" in chat.texts(step)
 
 
 def test_unhappy_is_not_an_app_problem(conversation_engine: ConversationEngine) -> None:

@@ -59,8 +59,8 @@ async def test_when_the_first_customer_is_claimed_the_second_hears_they_are_next
     assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
     await second_socket.until(lambda frames: any("我马上就来为您服务" in text for text in _system(frames)))
     assert system_texts(second_socket) == [
-        "请稍候,您现在排在第2位,预计等待约5分钟,我们会尽快为您服务。",
-        "请稍候,下一位就是您,我马上就来为您服务。",
+        "请稍候，您现在排在第2位，预计等待约5分钟，我们会尽快为您服务。",
+        "请稍候，下一位就是您，我马上就来为您服务。",
     ]
     view = await (await client.get(f"/api/conversations/{second}")).json()
     assert [m["from"] for m in view["messages"]][-2:] == ["system", "system"]  # stored like any other message
@@ -76,7 +76,7 @@ async def test_an_unchanged_position_is_not_said_twice(make_client: AppFactory) 
     assert await announce_queue(ctx) == 1
     assert await announce_queue(ctx) == 0
     await socket.until(lambda frames: bool(_system(frames)))
-    assert system_texts(socket) == ["请稍候,下一位就是您,我马上就来为您服务。"]
+    assert system_texts(socket) == ["请稍候，下一位就是您，我马上就来为您服务。"]
     await socket.close()
 
 

@@ -199,11 +199,11 @@ async def test_a_forbidden_phrase_is_flagged_with_the_correct_expression(make_cl
 @pytest.mark.parametrize(
     ("text", "flagged", "suggestion"),
     [
-        ("喂，说话呀！", "喂,说话呀", "您好!请问有什么能够帮助您?"),  # a Chinese keyboard's full-width comma
+        ("喂，说话呀！", "喂,说话呀", "您好！请问有什么能够帮助您？"),  # a Chinese keyboard's full-width comma
         ("不是我受理的，我不清楚，您拨12345吧", "不是我受理的,我不清楚", None),
-        ("我們的規定就是這樣的", "我们的规定就是这样的", "您看这个解决方案如何?"),  # traditional script
+        ("我們的規定就是這樣的", "我们的规定就是这样的", "您看这个解决方案如何？"),  # traditional script
         ("这不归我们管，你去找街道办吧", "不归我们管", "这是我们的责任"),  # a paraphrase pattern
-        ("你自己看说明书", "你自己看", "请您对我讲吧!"),
+        ("你自己看说明书", "你自己看", "请您对我讲吧！"),
         ("THAT'S NOT OUR PROBLEM.", "notourproblem", "This is our responsibility."),
     ],
 )

@@ -151,7 +151,7 @@ async def test_not_resolved_reopens_the_case_with_its_owner(make_client: AppFact
     await socket.until_bot_says(REOPENED)
     # Promised again with a concrete time: a repeat of the same problem is complex, 24 service
     # hours from Monday 16:00 (1.5 h Monday, 9 h Tuesday and Wednesday, 4.5 h Thursday).
-    await socket.until_bot_says("并在11月26日(周四)下午1点前给您明确的答复")
+    await socket.until_bot_says("并在11月26日（周四）下午1点前给您明确的答复")
     await socket.until(lambda frames: sum("我的工号是" in text for text in socket.bot_texts()) == 2)
 
     async def reopened() -> bool:

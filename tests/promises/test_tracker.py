@@ -23,7 +23,7 @@ from tests.promises.support import (
     staff,
 )
 
-APOLOGY = "真不好意思,让您等了这么久"
+APOLOGY = "真不好意思，让您等了这么久"
 
 
 def system_texts(socket: object) -> list[str]:
@@ -57,7 +57,7 @@ async def test_reminder_apology_and_breach_each_fire_at_their_time(make_client: 
     await run_due(client)
     await socket.until(lambda frames: bool(apologies(socket)))
     [apology] = apologies(socket)
-    assert APOLOGY in apology and "5.4小时(今天下午5点前)" in apology, apology
+    assert APOLOGY in apology and "5.4小时（今天下午5点前）" in apology, apology
     assert (await complaint(client, conversation_id)).breached_at is None
 
     clock.advance(hours=5, minutes=23)
@@ -132,7 +132,7 @@ async def test_an_extension_rearms_the_timers_and_tells_the_customer_the_new_tim
     assert dt.datetime.fromisoformat((await extended.json())["deadline_at"]) == new_deadline
     await socket.until(lambda frames: bool(apologies(socket)))
     [apology] = apologies(socket)
-    assert APOLOGY in apology and "68小时(11月26日(周四)上午11点前)" in apology, apology
+    assert APOLOGY in apology and "68小时（11月26日（周四）上午11点前）" in apology, apology
 
     stored = await complaint(client, conversation_id)
     assert (stored.original_deadline_at, stored.deadline_at) == (original, new_deadline)

@@ -73,7 +73,7 @@ async def test_a_quote_is_found_whatever_its_width_script_or_punctuation(service
 
     assert hit is not None
     assert (hit.by, hit.forbidden, hit.pattern_id) == ("model", "你問我也沒用！", "impatient")
-    assert hit.instead == "不要着急,让我来帮您。"  # the configured instead, never the model's words
+    assert hit.instead == "不要着急，让我来帮您。"  # the configured instead, never the model's words
 
 
 @pytest.mark.parametrize(

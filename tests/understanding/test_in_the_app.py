@@ -94,7 +94,7 @@ async def test_the_models_reading_completes_the_rules_in_a_conversation(make_cli
         socket = await ChatSocket.open(client, token)
         await socket.caught_up()
         await socket.send("小区的路灯坏了一个星期，就在我们那个西门口，电话13800138000")
-        await socket.until_bot_says("地点:西门口")
+        await socket.until_bot_says("地点：西门口")
         assert any(request.user_text.startswith("小区的路灯坏了") for request in server.requests)
         await socket.close()
 

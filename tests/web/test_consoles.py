@@ -105,7 +105,7 @@ async def test_the_forbidden_phrase_guard_warns_and_can_be_overridden(make_clien
         await expect(guard.locator(".suggestion")).to_contain_text("请您留下可以联系到您的联系方式")
         assert await customer.locator(".msg-agent").count() == 0
 
-        suggestion = "对不起,请您留下可以联系到您的联系方式,我们查询后将尽快与您联系,好吗?"
+        suggestion = "对不起，请您留下可以联系到您的联系方式，我们查询后将尽快与您联系，好吗？"
         await agent.click("#guard-use")
         # Nothing selected: the expression goes at the cursor, and the agent's own words stay theirs.
         await expect(agent.locator("#reply-text")).to_have_value(f"这个我不知道{suggestion}")

@@ -162,9 +162,9 @@ async def test_phrases_for_the_picker_and_the_guard(make_client: AppFactory) -> 
     await sign_in(client, "li.agent")
     body = await (await client.get("/api/phrases")).json()
     assert body["locale"] == "zh-CN" and body["agent_guard"] == "warn"
-    assert {"id": "invite_complaint", "text": "请问有什么可以帮您吗?"} in body["phrases"]
+    assert {"id": "invite_complaint", "text": "请问有什么可以帮您吗？"} in body["phrases"]
     unknowing = next(item for item in body["forbidden"] if item["text"] == "我不知道")
-    assert unknowing["instead"].startswith("对不起,请您留下")
+    assert unknowing["instead"].startswith("对不起，请您留下")
     english = await (await client.get("/api/phrases?locale=en")).json()
     assert english["locale"] == "en"
 

@@ -44,3 +44,37 @@ async def test_every_answer_names_its_request_so_an_operator_can_find_its_log_li
     assert len(ids) == len(PAGES)  # one id per request
     given = await client.get("/api/me", headers={"X-Request-ID": "nginx-7f3a"})
     assert given.headers["X-Request-ID"] == "nginx-7f3a"  # a proxy's id is kept, so lines join up
+
+
+# issue 15 (embeddable widget)
+async def test_only_the_widget_page_may_be_framed_by_exactly_the_widget_origins(make_client: AppFactory) -> None:
+    origins = ("https://shop.example.com", "http://127.0.0.1:8123")
+    client = await make_client(auth=AuthSettings(widget_origins=origins))
+    embed = await client.get("/chat?embed=1")
+    assert embed.status == 200
+    assert embed.headers["Content-Security-Policy"].endswith(
+        "frame-ancestors https://shop.example.com http://127.0.0.1:8123"
+    )
+    assert "X-Frame-Options" not in embed.headers
+    for path in ["/chat", "/chat?embed=0", "/console/?embed=1", "/manager/", "/widget.js"]:
+        response = await client.get(path)
+        await response.read()
+        assert response.headers["Content-Security-Policy"].endswith("frame-ancestors 'self'"), path
+        assert response.headers["X-Frame-Options"] == "SAMEORIGIN", path
+
+
+async def test_the_widget_script_is_javascript_cached_for_an_hour_and_off_without_origins(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client(auth=AuthSettings(widget_origins=("https://shop.example.com",)))
+    script = await client.get("/widget.js")
+    assert script.status == 200
+    assert script.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert script.headers["Cache-Control"] == "public, max-age=3600"
+    assert "/chat?embed=1" in await script.text()
+    again = await client.get("/widget.js", headers={"If-None-Match": script.headers["ETag"]})
+    assert again.status == 304
+    off = await make_client()
+    assert (await off.get("/widget.js")).status == 404
+    embed = await off.get("/chat?embed=1")
+    assert embed.headers["X-Frame-Options"] == "SAMEORIGIN"

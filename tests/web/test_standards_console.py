@@ -16,7 +16,7 @@ from tests.staff import add_user
 from tests.staff import sign_in as api_sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-OLD_INVITE = "请问有什么可以帮您吗?"
+OLD_INVITE = "请问有什么可以帮您吗？"
 NEW_INVITE = "请问今天有什么需要我们帮您处理的吗?"
 
 
@@ -93,7 +93,7 @@ async def test_a_phrase_with_a_placeholder_it_may_not_use_is_refused_naming_the_
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         page, errors = await open_phrases(browser, client, "boss")
         row = page.locator("[data-phrase-row=invite_complaint]")
-        await page.fill("[data-phrase=invite_complaint]", "{case_number} 请问有什么可以帮您吗?")
+        await page.fill("[data-phrase=invite_complaint]", "{case_number} 请问有什么可以帮您吗？")
         await expect(row.locator(".std-ph-warn")).to_contain_text("{case_number}")  # flagged while typing
         await page.fill("#std-note", "试试编号")
         await page.click("#std-save")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import html
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
@@ -20,6 +19,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.channels.sms.adapter import segments, signature
+from bot.channels.sms.stub_page import PAGE_CSS, PAGE_JS, Entry, render
 
 
 @dataclass(slots=True)
@@ -48,6 +48,10 @@ class StubGateway:
         self.config = config
         self.outbound: list[StubMessage] = []
         self.inbound: list[dict[str, str]] = []
+        self.received_at: dict[str, str] = {}
+        """When each inbound SMS (by MessageSid) was sent from the page."""
+        self._order: list[tuple[str, int]] = []
+        """Both directions as they happened: ("in" | "out", index into inbound | outbound)."""
         self.by_idempotency_key: dict[str, StubMessage] = {}
         self._http: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -85,6 +89,7 @@ class StubGateway:
             num_segments=segments(body),
         )
         self.outbound.append(message)
+        self._order.append(("out", len(self.outbound) - 1))
         if key:
             self.by_idempotency_key[key] = message
         callback = str(form.get("StatusCallback", ""))
@@ -133,31 +138,44 @@ class StubGateway:
             "NumSegments": str(segments(body)),
         }
         self.inbound.append(params)
+        self.received_at[params["MessageSid"]] = dt.datetime.now(dt.UTC).isoformat()
+        self._order.append(("in", len(self.inbound) - 1))
         status = await self._post_signed(self.config.webhook_url, params)
         if request.content_type != "application/json":
             raise web.HTTPSeeOther(location=str(request.url.with_path(request.path.rsplit("/", 1)[0] + "/")))
         return web.json_response({"message_sid": params["MessageSid"], "webhook_status": status})
 
+    def conversation(self) -> list[Entry]:
+        """Every SMS through the stub, both directions, in the order they happened."""
+        entries = []
+        for direction, index in self._order:
+            if direction == "in":
+                params = self.inbound[index]
+                at = self.received_at[params["MessageSid"]]
+                entries.append(Entry("in", params["From"], params["Body"], at, "received"))
+            else:
+                message = self.outbound[index]
+                entries.append(Entry("out", message.to, message.body, message.created_at, message.status))
+        return entries
+
     async def messages(self, request: web.Request) -> web.Response:
-        return web.json_response({"outbound": [self._resource(m) for m in self.outbound], "inbound": self.inbound})
+        return web.json_response(
+            {
+                "outbound": [self._resource(m) for m in self.outbound],
+                "inbound": self.inbound,
+                "conversation": [entry.as_json() for entry in self.conversation()],
+            }
+        )
 
     async def page(self, request: web.Request) -> web.Response:
-        rows = "".join(
-            f"<tr><td>{html.escape(m.created_at[11:19])}</td><td>{html.escape(m.to)}</td>"
-            f"<td class=body>{html.escape(m.body)}</td><td>{html.escape(m.status)}</td></tr>"
-            for m in reversed(self.outbound)
+        return web.Response(
+            text=render(self.config.webhook_url, self.config.number, self.conversation()), content_type="text/html"
         )
-        body = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<title>SMS stub gateway</title><style>body{{font-family:system-ui,sans-serif;max-width:760px;margin:2em auto}}
-td{{border-bottom:1px solid #ddd;padding:4px 8px;vertical-align:top}}.body{{white-space:pre-wrap}}</style></head>
-<body><h1>SMS stub gateway</h1>
-<p>Sends to the bot at <code>{html.escape(self.config.webhook_url)}</code>; the bot's number is
-<code>{html.escape(self.config.number)}</code>.</p>
-<form method="post" action="phone"><label>From <input name="From" value="+8613800138000"></label>
-<label>Message <input name="Body" size="50" placeholder="小区电梯坏了"></label> <button>Send SMS</button></form>
-<h2>Messages the bot sent</h2><table><tr><th>time</th><th>to</th><th>text</th><th>status</th></tr>{rows}</table>
-</body></html>"""
-        return web.Response(text=body, content_type="text/html")
+
+    async def page_asset(self, request: web.Request) -> web.Response:
+        if request.path.endswith(".css"):
+            return web.Response(text=PAGE_CSS, content_type="text/css", charset="utf-8")
+        return web.Response(text=PAGE_JS, content_type="text/javascript", charset="utf-8")
 
     # ------------------------------------------------------------------ plumbing
 
@@ -194,5 +212,7 @@ def create_stub_app(config: StubConfig) -> web.Application:
     app.router.add_get("/", gateway.page)
     app.router.add_post("/phone", gateway.phone_sends)
     app.router.add_get("/messages", gateway.messages)
+    app.router.add_get("/page.css", gateway.page_asset)
+    app.router.add_get("/page.js", gateway.page_asset)
     app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", gateway.create_message)
     return app

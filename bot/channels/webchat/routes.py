@@ -32,6 +32,21 @@ async def chat_page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "chat.html")
 
 
+WIDGET_CACHE = "public, max-age=3600"
+"""The snippet's URL never changes, so hosts' visitors re-check the widget hourly (ETag: a 304 mostly)."""
+
+
+async def widget_script(request: web.Request) -> web.StreamResponse:
+    """``GET /widget.js``: the embeddable widget (issue 15); 404 while no origin may embed it."""
+    if not resources(request).settings.auth.widget_origins:
+        raise web.HTTPNotFound(text=json.dumps({"error": "the chat widget is off (BOT_WIDGET_ORIGINS)"}),
+                               content_type="application/json")
+    return web.FileResponse(
+        STATIC_DIR / "widget.js",
+        headers={"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": WIDGET_CACHE},
+    )
+
+
 async def _read_json(request: web.Request) -> dict[str, Any]:
     if not request.body_exists:
         return {}
@@ -284,6 +299,7 @@ async def post_media(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/chat", chat_page)
+    app.router.add_get("/widget.js", widget_script)
     app.router.add_post("/chat/session", create_session)
     app.router.add_get("/chat/ws", websocket)
     app.router.add_post("/chat/messages", post_message)

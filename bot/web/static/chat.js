@@ -14,7 +14,7 @@
     "zh-CN": {
       title: "在线客服", send: "发送", placeholder: "请输入您要反映的问题…", input: "消息",
       connecting: "正在连接…", connected: "已连接", reconnecting: "正在重新连接…", polling: "已连接（轮询）",
-      pending: "发送中…", failed: "未发送",
+      pending: "发送中…", failed: "未发送", typing: "客服正在输入",
       customer: "我", bot: "客服机器人", agent: "人工客服", system: "系统",
       attach: "发送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，请发送小一些的照片。",
       photoNotImage: "只能发送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未发送，请重试。",
@@ -22,7 +22,7 @@
     en: {
       title: "Online service", send: "Send", placeholder: "Tell us what went wrong…", input: "Message",
       connecting: "connecting…", connected: "connected", reconnecting: "reconnecting…", polling: "connected (polling)",
-      pending: "sending…", failed: "not sent",
+      pending: "sending…", failed: "not sent", typing: "typing",
       customer: "You", bot: "Bot", agent: "Agent", system: "System",
       attach: "Send a photo", attachShort: "Photo", photo: "[photo]", photoTooBig: "That photo is too large: please send a smaller one.",
       photoNotImage: "Only photos can be sent (JPEG, PNG, GIF or WebP).", photoFailed: "The photo was not sent: please try again.",
@@ -43,6 +43,7 @@
   const status = $("chat-status");
   const notice = $("chat-notice");
   const localeSelect = $("chat-locale");
+  const typing = $("chat-typing");
 
   // The language a new conversation starts in: the customer's own pick in this browser, else the
   // page's (<html data-chat-locale="en">), else the browser's; null leaves it to the service default.
@@ -55,8 +56,12 @@
     return null;
   }
   const known = (value) => (STRINGS[value] ? value : null);
+  // issue 15 (widget): /chat?embed=1 is the widget's frame; the host page may name its language.
+  const query = new URLSearchParams(location.search);
+  if (query.get("embed") === "1") document.documentElement.classList.add("embed");
   let requested =
-    known(storage.get(LOCALE_KEY)) ?? known(document.documentElement.dataset.chatLocale) ?? browserLocale();
+    known(storage.get(LOCALE_KEY)) ?? known(query.get("locale")) ??
+    known(document.documentElement.dataset.chatLocale) ?? browserLocale();
   let locale = requested ?? "zh-CN";  // the widget's own labels until the service names its default
   let token = storage.get(TOKEN_KEY);
   let socket = null;
@@ -75,7 +80,6 @@
 
   const t = (key) => STRINGS[locale][key] ?? key;
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  const pad = (n) => String(n).padStart(2, "0");
 
   function uuid() {
     if (crypto.randomUUID) return crypto.randomUUID();  // only exists in secure contexts (https, localhost)
@@ -86,9 +90,28 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  function hhmm(iso) {
+  // issue 15 (widget): times in the browser's zone, short: "14:05" today, "11月23日 14:05" before.
+  function when(iso) {
     const date = new Date(iso);
-    return Number.isNaN(date.getTime()) ? "" : `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+    if (Number.isNaN(date.getTime())) return { short: "", full: "" };
+    const today = new Date().toDateString() === date.toDateString();
+    const time = { hour: "2-digit", minute: "2-digit", hourCycle: locale === "en" ? "h12" : "h23" };
+    const short = new Intl.DateTimeFormat(locale, today ? time : { month: "short", day: "numeric", ...time });
+    const full = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short" });
+    return { short: short.format(date), full: full.format(date) };
+  }
+
+  // issue 15 (widget): "…" while the bot is answering, from sending until a reply arrives.
+  const TYPING_MAX_MS = 20000;  // an agent may not answer at once: stop pretending after this
+  let typingTimer = null;
+  function showTyping() {
+    typing.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(hideTyping, TYPING_MAX_MS);
+  }
+  function hideTyping() {
+    clearTimeout(typingTimer);
+    if (!typing.hidden) typing.hidden = true;
   }
 
   // ---- UI -------------------------------------------------------------------------------------
@@ -114,9 +137,13 @@
     $("chat-attach").title = t("attach");
     input.placeholder = t("placeholder");
     input.setAttribute("aria-label", t("input"));
+    typing.setAttribute("aria-label", t("typing"));
     localeSelect.value = locale;
     setStatus(status.dataset.state);
-    for (const el of list.children) relabel(el);
+    for (const el of list.children) {
+      relabel(el);
+      setTime(el, el.querySelector(".msg-time").dateTime);
+    }
   }
 
   function relabel(el) {
@@ -152,7 +179,9 @@
   function setTime(el, ts) {
     const time = el.querySelector(".msg-time");
     time.dateTime = ts;
-    time.textContent = hhmm(ts);
+    const said = when(ts);
+    time.textContent = said.short;
+    time.title = said.full;
   }
 
   const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 80;
@@ -175,6 +204,7 @@
     if (shown.has(message.id)) return;
     const follow = nearBottom();
     const id = Number(message.id) || 0;
+    if (message.from !== "customer") hideTyping();
     lastId = Math.max(lastId, id);
     let el = message.client_id && local.get(message.client_id);
     if (el) {
@@ -259,6 +289,7 @@
     list.append(el);
     pruneOptions();
     list.scrollTop = list.scrollHeight;
+    showTyping();
     transmit(id, text);
   }
 
