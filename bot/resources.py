@@ -26,6 +26,7 @@ from bot.core.engine import ConversationEngine
 from bot.core.pipeline import Pipeline
 from bot.embedded_redis import EmbeddedRedis
 from bot.handoff.live_queue import LiveQueue
+from bot.media.files import MediaFiles, media_files
 from bot.observability.metrics import Metrics
 from bot.outbound.gateway import OutboundGateway
 from bot.promises.tracker import Tracker
@@ -60,6 +61,8 @@ class Resources:
     hub: WebchatHub | None
     metrics: Metrics
     """This process's Prometheus registry and series (an in-process worker shares the app's)."""
+    media: MediaFiles
+    """Where customers' photos are kept (outside the database)."""
     _exit: contextlib.AsyncExitStack = dataclasses.field(repr=False)
 
     @property
@@ -183,6 +186,7 @@ async def build_resources(
             pipeline=pipeline,
             hub=hub,
             metrics=metrics,
+            media=media_files(settings),
             _exit=stack,
         )
     except BaseException:

@@ -8,7 +8,6 @@ import structlog
 from arq import Retry
 
 from bot.channels.base import MediaUnavailable
-from bot.media.files import media_files
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
 from bot.resources import resources
@@ -41,7 +40,7 @@ async def fetch_media(ctx: Ctx, message_id: int, channel: str, ref: str) -> str:
     try:
         data = await download(ref, shared.config.channels.max_media_bytes)
         media_id, _ = await take_in(
-            data, channel, media_files(shared.settings), shared.database, shared.clock(), message_id=message_id
+            data, channel, shared.media, shared.database, shared.clock(), message_id=message_id
         )
     except MediaUnavailable as error:
         if not error.permanent and job_try < MAX_FETCH_TRIES:

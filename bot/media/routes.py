@@ -7,7 +7,7 @@ from aiohttp import web
 
 from bot.channels.webchat.routes import bearer_token
 from bot.keys import resources
-from bot.media.files import MEDIA_ID, media_files, thumb_key
+from bot.media.files import MEDIA_ID, thumb_key
 from bot.media.images import EXTENSIONS
 from bot.staff.access import Access, conversation_access
 from bot.staff.auth import signed_in_staff
@@ -42,7 +42,7 @@ async def _serve(request: web.Request, thumb: bool) -> web.Response:
         row = await session.run_sync(media_row, media_id)
     if row is None or not await _may_see(request, row):
         return missing
-    data = await media_files(shared.settings).get(thumb_key(media_id) if thumb else media_id)
+    data = await shared.media.get(thumb_key(media_id) if thumb else media_id)
     if data is None:
         return missing
     content_type = row.thumb_type if thumb else row.content_type

@@ -13,7 +13,7 @@ from bot.channels.webchat.adapter import FrameError, client_message_id, message_
 from bot.core.messages import ChannelName, InboundMessage, MessageKind, options_from_json
 from bot.flows.complaint import Started
 from bot.keys import resources, webchat_hub
-from bot.media.files import MediaFiles, media_files, thumb_key
+from bot.media.files import MediaFiles, thumb_key
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
 from bot.storage import store
@@ -262,7 +262,7 @@ async def post_media(request: web.Request) -> web.Response:
         client_id = client_message_id(raw_id) if raw_id is not None else str(uuid.uuid4())
     except FrameError as error:
         return json_error(400, str(error))
-    files, now = media_files(shared.settings), shared.clock()
+    files, now = shared.media, shared.clock()
     try:
         media_id, _ = await take_in(data, ChannelName.WEBCHAT.value, files, shared.database, now)
     except NotAnImage:
