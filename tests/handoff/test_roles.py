@@ -61,6 +61,8 @@ ROUTES: list[Route] = [
     Route("GET", "/api/queues", STAFF, 200),
     Route("GET", "/api/phrases", STAFF, 200),
     Route("GET", "/api/search", STAFF, 400),  # issue 15: without ?q= an allowed caller is told what to give
+    # issue 15 (agent console): the customer panel
+    Route("GET", "/api/conversations/{id}/customer", STAFF, 200, fill={"id": "conversation"}),
     Route("GET", "/api/config/deadlines", STAFF, 200),
     Route("GET", "/api/notifications", STAFF, 200),
     Route("POST", "/api/notifications/{id}/read", STAFF, 200, lambda case: {}, {"id": "notification"}),
