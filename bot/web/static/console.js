@@ -198,6 +198,44 @@
     renderConversationBody();
     renderComplaint();
     renderTimeline();
+    loadCustomer(id);
+  }
+
+  // ---------------------------------------------------------------- customer panel (issue 15)
+
+  const COMPLAINT_STATUS = { open: "待处理", incomplete: "未完成", resolved: "已解决", closed: "已结束" };
+
+  async function loadCustomer(id) {
+    const result = await api("GET", `/api/conversations/${id}/customer`);
+    if (id !== state.conversationId) return;
+    const box = $("customer");
+    $("customer-panel").hidden = false;
+    if (!result.ok) {
+      clear(box, el("p", { class: "unavailable", text: result.data.error || "客户信息暂不可用" }));
+      return;
+    }
+    const customer = result.data;
+    const cases = customer.cases || [];
+    clear(box,
+      el("dl", { class: "customer-facts" },
+        el("dt", { text: "姓名" }), el("dd", { id: "customer-name", text: customer.display_name || "—" }),
+        el("dt", { text: "电话" }), el("dd", { id: "customer-phone", text: customer.phone || "—" }),
+        el("dt", { text: "渠道" }), el("dd", { id: "customer-channels",
+          text: (customer.channels || []).map((c) => label("channel", c)).join("、") || "—" })),
+      el("h3", { text: `历史会话 (${cases.length}${cases.length >= customer.limit ? "+" : ""})` }),
+      el("ol", { id: "customer-cases", class: "customer-cases" }, cases.map(customerCase)));
+  }
+
+  function customerCase(c) {
+    const status = c.status ? COMPLAINT_STATUS[c.status] || c.status : label("status", c.conversation_status);
+    const facts = [formatTime(c.ts), label("channel", c.channel), categoryName(c.category), status,
+      c.rating ? `评价 ${"★".repeat(c.rating)}` : null].filter(Boolean).join(" · ");
+    const title = `${c.case_number || `会话 ${c.conversation_id}`}${c.current ? " (当前)" : ""}`;
+    return el("li", { class: c.current ? "current" : "", "data-conversation": c.conversation_id },
+      c.readable && !c.current
+        ? el("button", { type: "button", class: "link", text: title, onclick: () => openConversation(c.conversation_id) })
+        : el("strong", { text: title, title: c.readable ? "" : "不在您的队列中,无法打开 / not in your queues" }),
+      el("div", { class: "muted", text: facts }));
   }
 
   function ownerText(owner) {
