@@ -62,6 +62,7 @@ ROUTES = (
     "bot.staff.reports_api",
     "bot.staff.search_api",  # issue 15 (agent console search)
     "bot.staff.customer_api",  # issue 15 (agent console: customer panel)
+    "bot.staff.canned_api",  # issue 15 (agent console: team canned replies)
     "bot.promises.api",
     "bot.media.routes",  # issue 15 (photos)
 )

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot.handoff.membership import queues_of
 from bot.keys import resources
+from bot.staff import canned_api
 from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.auth import requires
@@ -75,4 +76,5 @@ async def customer(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
+    canned_api.add_routes(app)
     app.router.add_get("/api/conversations/{id}/customer", customer)
