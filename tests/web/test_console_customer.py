@@ -57,3 +57,43 @@ async def test_the_customer_panel_lists_the_earlier_sms_case_and_opens_it(make_c
         await expect(cases.nth(1)).to_contain_text("当前")  # the SMS case is the one open now
         assert earlier == await agent.evaluate("window.agentConsole.state.conversationId")
         await browser.close()
+
+
+async def test_a_canned_reply_added_in_the_console_is_inserted_by_the_picker(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    seeded = await customer_on_two_channels(client, sms_cases=1)
+    current = seeded.conversations[-1]
+    await give_to(client, current, "li.agent")
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent = await console_at(browser, str(client.make_url(f"/console/#conversation={current}")), "li.agent")
+        await agent.click("#phrase-toggle")
+        await agent.click("#canned-manage")
+        dialog = agent.locator("#canned-dialog")
+        await expect(dialog).to_be_visible()
+        await expect(dialog.locator("#canned-list")).to_contain_text("还没有团队常用语")
+
+        await dialog.locator("#canned-title").fill("上门时间")
+        await dialog.locator("#canned-text").fill("师傅明天上门,可能是您弄错了时间")
+        await dialog.locator("#canned-save").click()
+        await expect(dialog.locator("#canned-message")).to_contain_text("可能是您弄错了")
+        await expect(dialog.locator("#canned-message")).to_contain_text("非常抱歉")
+        await dialog.locator("#canned-text").fill("维修师傅明天上午上门,请保持电话畅通。")
+        await dialog.locator("#canned-save").click()
+        await expect(dialog.locator("#canned-list li")).to_have_count(1)
+        await expect(dialog.locator("#canned-list")).to_contain_text("维修师傅明天上午上门")
+        await expect(dialog.locator("#canned-message")).to_have_text("")
+        await agent.screenshot(path="/tmp/custpanel-canned-dialog.png")
+        await dialog.locator("#canned-close").click()
+        await expect(dialog).to_be_hidden()
+
+        await agent.click("#phrase-toggle")
+        await agent.fill("#phrase-search", "上门")
+        await expect(agent.locator("#phrase-list .phrase-section")).to_have_text("团队常用语 Team replies")
+        await agent.screenshot(path="/tmp/custpanel-picker.png")
+        await agent.locator("#phrase-list button.phrase", has_text="上门时间").click()
+        await expect(agent.locator("#reply-text")).to_have_value("维修师傅明天上午上门,请保持电话畅通。")
+        await agent.click("#reply-send")
+        await expect(agent.locator("#messages li", has_text="维修师傅明天上午上门")).to_have_count(1, timeout=10_000)
+        await browser.close()
