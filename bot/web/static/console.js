@@ -386,7 +386,10 @@
     toggle.addEventListener("click", () => {
       panel.hidden = !panel.hidden;
       toggle.setAttribute("aria-expanded", String(!panel.hidden));
-      if (!panel.hidden) { search.value = ""; render(); search.focus(); }
+      if (!panel.hidden) {
+        search.value = ""; render(); search.focus();
+        loadCanned().then(() => { if (!panel.hidden) render(); });  // a colleague's new ones too
+      }
     });
     search.addEventListener("input", render);
     document.addEventListener("mousedown", (event) => {
