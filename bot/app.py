@@ -25,6 +25,7 @@ from bot.resources import Resources, build_resources
 from bot.settings import Settings
 from bot.staff import api, auth, console, deliveries, reports_api, rules_api, understanding_api
 from bot.staff import event_socket as events
+from bot.staff.customer_api import add_routes as add_customer_routes  # issue 15 (agent console)
 from bot.staff.standards_api import add_routes as add_standards_routes  # issue 14
 from bot.web import metrics
 from bot.web.request_ids import request_ids
@@ -146,6 +147,8 @@ def create_app(
     reports_api.add_routes(app)
     add_standards_routes(app)  # issue 14 (standards edited in the console)
     media_routes.add_routes(app)  # issue 15 (photos)
+    # issue 15 (agent console): the customer panel and the team's canned replies
+    add_customer_routes(app)
     if sms_gateway(settings) is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:

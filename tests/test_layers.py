@@ -61,6 +61,8 @@ ROUTES = (
     "bot.staff.understanding_api",
     "bot.staff.reports_api",
     "bot.staff.search_api",  # issue 15 (agent console search)
+    "bot.staff.customer_api",  # issue 15 (agent console: customer panel)
+    "bot.staff.canned_api",  # issue 15 (agent console: team canned replies)
     "bot.promises.api",
     "bot.media.routes",  # issue 15 (photos)
 )

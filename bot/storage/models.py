@@ -463,3 +463,20 @@ class Media(Base):
     height: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+# issue 15 (agent console): the team's canned replies -------------------------------------------
+
+
+class CannedReply(Base):
+    """A reply the team keeps at hand (常用语), offered in the console's phrase picker."""
+
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    title: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(10), index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

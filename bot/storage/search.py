@@ -31,7 +31,7 @@ class SearchHit:
     at: dt.datetime | None
 
 
-def _readable_by(queues: Collection[str] | None, agent_id: int) -> ColumnElement[bool]:
+def readable_by(queues: Collection[str] | None, agent_id: int) -> ColumnElement[bool]:
     """The conversations an agent with these queues may read (``bot.staff.access``); None: all."""
     if queues is None:
         return Conversation.id.is_not(None)
@@ -53,7 +53,7 @@ def search_conversations(
 ) -> list[SearchHit]:
     """Conversations whose case number, phone (customer's or complaint's) or any message text
     contains ``query``, the most recent first, among those the staff member may read."""
-    readable = _readable_by(queues, agent_id)
+    readable = readable_by(queues, agent_id)
     digits = "".join(ch for ch in query if ch.isdigit())
     by_case = Complaint.case_number.icontains(query, autoescape=True)
     by_phone = (

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from bot.keys import resources
 from bot.staff.accounts import Role, create_user
+from bot.storage.canned_replies import add_canned_reply  # issue 15
 from bot.storage.models import DeadLetter, HandoffTicket, Notification, Report
 from bot.storage.notifications import notify
 from tests.conftest import AppFactory
@@ -61,6 +62,23 @@ ROUTES: list[Route] = [
     Route("GET", "/api/queues", STAFF, 200),
     Route("GET", "/api/phrases", STAFF, 200),
     Route("GET", "/api/search", STAFF, 400),  # issue 15: without ?q= an allowed caller is told what to give
+    # issue 15 (agent console): the customer panel
+    Route("GET", "/api/conversations/{id}/customer", STAFF, 200, fill={"id": "conversation"}),
+    # issue 15 (agent console): team canned replies; every caller edits the one the manager added
+    # only when a supervisor or manager (an agent edits their own: tests/handoff/test_canned_replies.py)
+    Route("GET", "/api/canned-replies", STAFF, 200),
+    Route(
+        "POST", "/api/canned-replies", STAFF, 201, lambda case: {"title": "问候", "text": "您好,请问有什么可以帮您?"}
+    ),
+    Route(
+        "PUT",
+        "/api/canned-replies/{id}",
+        SUPERVISION,
+        200,
+        lambda case: {"title": "问候", "text": "您好"},
+        {"id": "canned_reply"},
+    ),
+    Route("DELETE", "/api/canned-replies/{id}", SUPERVISION, 200, fill={"id": "canned_reply"}),
     Route("GET", "/api/config/deadlines", STAFF, 200),
     Route("GET", "/api/notifications", STAFF, 200),
     Route("POST", "/api/notifications/{id}/read", STAFF, 200, lambda case: {}, {"id": "notification"}),
@@ -217,7 +235,8 @@ async def _case(client: TestClient[Any, Any], caller: Caller) -> dict[str, Any]:
         yesterday = now.astimezone(dt.UTC).date() - dt.timedelta(days=1)
         session.add_all([letter, Report(kind="daily", day=yesterday, body={"complaints": 0}, created_at=now)])
         session.flush()
-        return {"dead_letter": letter.id}
+        canned = add_canned_reply(session, "致歉", "非常抱歉给您带来不便", "zh-CN", ids[MANAGER], now)  # issue 15
+        return {"dead_letter": letter.id, "canned_reply": canned}
 
     made = await resources(app).database.write(rows)
     async with resources(app).sessions() as session:

@@ -47,6 +47,7 @@
     conversationId: null,
     conversation: null,
     phrases: null,
+    canned: [],
     categories: {},
     users: [],
     queues: [],
@@ -198,6 +199,44 @@
     renderConversationBody();
     renderComplaint();
     renderTimeline();
+    loadCustomer(id);
+  }
+
+  // ---------------------------------------------------------------- customer panel (issue 15)
+
+  const COMPLAINT_STATUS = { open: "待处理", incomplete: "未完成", resolved: "已解决", closed: "已结束" };
+
+  async function loadCustomer(id) {
+    const result = await api("GET", `/api/conversations/${id}/customer`);
+    if (id !== state.conversationId) return;
+    const box = $("customer");
+    $("customer-panel").hidden = false;
+    if (!result.ok) {
+      clear(box, el("p", { class: "unavailable", text: result.data.error || "客户信息暂不可用" }));
+      return;
+    }
+    const customer = result.data;
+    const cases = customer.cases || [];
+    clear(box,
+      el("dl", { class: "customer-facts" },
+        el("dt", { text: "姓名" }), el("dd", { id: "customer-name", text: customer.display_name || "—" }),
+        el("dt", { text: "电话" }), el("dd", { id: "customer-phone", text: customer.phone || "—" }),
+        el("dt", { text: "渠道" }), el("dd", { id: "customer-channels",
+          text: (customer.channels || []).map((c) => label("channel", c)).join("、") || "—" })),
+      el("h3", { text: `历史会话 (${cases.length}${cases.length >= customer.limit ? "+" : ""})` }),
+      el("ol", { id: "customer-cases", class: "customer-cases" }, cases.map(customerCase)));
+  }
+
+  function customerCase(c) {
+    const status = c.status ? COMPLAINT_STATUS[c.status] || c.status : label("status", c.conversation_status);
+    const facts = [formatTime(c.ts), label("channel", c.channel), categoryName(c.category), status,
+      c.rating ? `评价 ${"★".repeat(c.rating)}` : null].filter(Boolean).join(" · ");
+    const title = `${c.case_number || `会话 ${c.conversation_id}`}${c.current ? " (当前)" : ""}`;
+    return el("li", { class: c.current ? "current" : "", "data-conversation": c.conversation_id },
+      c.readable && !c.current
+        ? el("button", { type: "button", class: "link", text: title, onclick: () => openConversation(c.conversation_id) })
+        : el("strong", { text: title, title: c.readable ? "" : "不在您的队列中,无法打开 / not in your queues" }),
+      el("div", { class: "muted", text: facts }));
   }
 
   function ownerText(owner) {
@@ -230,14 +269,91 @@
     const expressions = (book.correct_expressions || []).map((text, index) => ({
       id: `expression-${index}`, label: "规范用语", text, missing: [],
     }));
-    return named.concat(expressions);
+    // issue 15: the team's canned replies, in their own section after the standard phrases
+    const team = state.canned.map((reply) => ({ id: `canned-${reply.id}`, label: reply.title, text: reply.text, missing: [],
+      section: "团队常用语 Team replies" }));
+    return named.concat(expressions, team);
+  }
+
+  // ---------------------------------------------------------------- team canned replies (issue 15)
+
+  async function loadCanned() {
+    const result = await api("GET", "/api/canned-replies");
+    state.canned = result.ok ? result.data.replies || [] : [];
+  }
+
+  function cannedDialog() {
+    let dialog = $("canned-dialog");
+    if (dialog) return dialog;
+    const title = el("input", { type: "text", id: "canned-title", maxlength: 60, placeholder: "名称 title", required: true });
+    const text = el("textarea", { id: "canned-text", rows: 3, maxlength: 2000, placeholder: "内容 text", required: true });
+    const message = el("p", { id: "canned-message", class: "error", role: "alert" });
+    const form = el("form", { id: "canned-form", class: "composer" }, title, text, message,
+      el("div", { class: "composer-row" },
+        el("button", { type: "submit", id: "canned-save", class: "primary", text: "保存 Save" }),
+        el("button", { type: "button", id: "canned-new", text: "新建 New", onclick: () => edit(null) }),
+        el("span", { class: "spacer" }),
+        el("button", { type: "button", id: "canned-close", text: "关闭 Close", onclick: () => dialog.close() })));
+    const list = el("ul", { id: "canned-list", class: "canned-list" });
+    dialog = el("dialog", { id: "canned-dialog", class: "canned-dialog", "aria-labelledby": "canned-dialog-title" },
+      el("h2", { id: "canned-dialog-title", text: "团队常用语 Team replies" }), list, form);
+    let editing = null;
+    const edit = (reply) => {
+      editing = reply;
+      title.value = reply ? reply.title : "";
+      text.value = reply ? reply.text : "";
+      message.textContent = "";
+      title.focus();
+    };
+    const render = () => clear(list, state.canned.length ? state.canned.map((reply) => el("li", { "data-canned": reply.id },
+      el("strong", { text: reply.title }), el("span", { class: "muted", text: ` · ${reply.author || ""}` }),
+      el("div", { class: "phrase-text", text: reply.text }),
+      reply.editable ? el("div", { class: "composer-row" },
+        el("button", { type: "button", class: "canned-edit", text: "编辑 Edit", onclick: () => edit(reply) }),
+        el("button", { type: "button", class: "canned-remove", text: "删除 Delete", onclick: () => remove(reply) })) : null))
+      : el("li", { class: "muted", text: "还没有团队常用语 / none yet" }));
+    const remove = async (reply) => {
+      if (!confirm(`删除「${reply.title}」?`)) return;
+      const result = await api("DELETE", `/api/canned-replies/${reply.id}`);
+      if (!result.ok) { message.textContent = result.data.error || `删除失败 (${result.status})`; return; }
+      await loadCanned();
+      render();
+    };
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = { title: title.value.trim(), text: text.value };
+      const result = editing ? await api("PUT", `/api/canned-replies/${editing.id}`, body) : await api("POST", "/api/canned-replies", body);
+      if (result.status === 422) {
+        message.textContent = `含有服务忌语「${result.data.forbidden}」,请改用:${result.data.suggestion}`;
+        return;
+      }
+      if (!result.ok) { message.textContent = result.data.error || `保存失败 (${result.status})`; return; }
+      await loadCanned();
+      render();
+      edit(null);
+      message.textContent = "";
+    });
+    dialog.renderList = render;
+    dialog.edit = edit;
+    document.body.append(dialog);
+    return dialog;
+  }
+
+  async function openCannedDialog() {
+    const dialog = cannedDialog();
+    await loadCanned();
+    dialog.renderList();
+    dialog.showModal();
+    dialog.edit(null);
   }
 
   function phrasePickerBox() {
     const search = el("input", { type: "search", id: "phrase-search", placeholder: "搜索标准用语… search phrases",
       "aria-label": "搜索标准用语", autocomplete: "off" });
     const list = el("ul", { id: "phrase-list", class: "phrase-list", role: "listbox" });
-    const panel = el("div", { id: "phrase-panel", class: "phrase-panel", hidden: true }, search, list);
+    const manage = el("button", { type: "button", id: "canned-manage", class: "link", text: "管理团队常用语 Manage team replies",
+      onclick: () => { close(); openCannedDialog(); } });
+    const panel = el("div", { id: "phrase-panel", class: "phrase-panel", hidden: true }, search, list, manage);
     const toggle = el("button", { type: "button", id: "phrase-toggle", "aria-expanded": "false", "aria-controls": "phrase-panel",
       text: "标准用语 Phrases" });
     const close = () => { panel.hidden = true; toggle.setAttribute("aria-expanded", "false"); };
@@ -251,21 +367,33 @@
     const render = () => {
       const query = search.value.trim().toLowerCase();
       const shown = phraseChoices().filter((c) => !query || c.label.toLowerCase().includes(query) || c.text.toLowerCase().includes(query));
-      clear(list, shown.length ? shown.map((choice) => el("li", { role: "option", "data-phrase": choice.id },
-        el("button", { type: "button", class: "phrase", disabled: choice.missing.length > 0,
-          title: choice.missing.length ? "此会话还没有投诉单,无法填入编号/时限" : choice.text,
-          onclick: () => insert(choice) },
-        el("strong", { class: "phrase-label", text: choice.label }),
-        el("span", { class: "phrase-text", text: choice.text })))) : el("li", { class: "muted", text: "没有匹配的用语 / no match" }));
+      const items = [];
+      let section = null;
+      for (const choice of shown) {
+        if (choice.section && choice.section !== section) {
+          section = choice.section;
+          items.push(el("li", { class: "phrase-section", role: "presentation", text: section }));
+        }
+        items.push(el("li", { role: "option", "data-phrase": choice.id },
+          el("button", { type: "button", class: "phrase", disabled: choice.missing.length > 0,
+            title: choice.missing.length ? "此会话还没有投诉单,无法填入编号/时限" : choice.text,
+            onclick: () => insert(choice) },
+          el("strong", { class: "phrase-label", text: choice.label }),
+          el("span", { class: "phrase-text", text: choice.text }))));
+      }
+      clear(list, items.length ? items : el("li", { class: "muted", text: "没有匹配的用语 / no match" }));
     };
     toggle.addEventListener("click", () => {
       panel.hidden = !panel.hidden;
       toggle.setAttribute("aria-expanded", String(!panel.hidden));
-      if (!panel.hidden) { search.value = ""; render(); search.focus(); }
+      if (!panel.hidden) {
+        search.value = ""; render(); search.focus();
+        loadCanned().then(() => { if (!panel.hidden) render(); });  // a colleague's new ones too
+      }
     });
     search.addEventListener("input", render);
     document.addEventListener("mousedown", (event) => {
-      if (!panel.hidden && !event.target.closest("#phrase-picker")) close();
+      if (!panel.hidden && !event.target.closest("#phrase-picker") && !event.target.closest("#canned-dialog")) close();
     });
     search.addEventListener("keydown", (event) => {
       if (event.key === "Escape") { close(); $("reply-text").focus(); }
@@ -721,6 +849,7 @@
     state.phrases = phrases.ok ? phrases.data : null;
     state.users = users.ok ? users.data.users || [] : [];
     state.queues = queues.ok ? queues.data.queues || [] : [];
+    await loadCanned();
   }
 
   const refreshQueue = Staff.throttle(loadQueue, 500);

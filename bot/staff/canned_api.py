@@ -1,0 +1,153 @@
+"""The team's canned replies (常用语, issue 15): ``/api/canned-replies``.
+
+Every staff member reads them and adds their own; an agent edits and removes only the ones they
+added, supervisors and managers any. A text with a forbidden phrase is refused (422) with the
+correct expression, as a reply would be: a canned reply is inserted into replies unread.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+from pydantic import Field, StrictStr
+
+from bot.keys import resources
+from bot.staff.accounts import Role
+from bot.staff.audit import audited, note, path_target
+from bot.staff.auth import requires
+from bot.staff.bodies import Body, Text, read_body
+from bot.storage import canned_replies as store
+from bot.storage.models import CannedReply, string_length
+from bot.web.responses import api_error
+
+STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+MAX_TEXT = 2000
+
+
+class CannedReplyBody(Body):
+    title: Text = Field(max_length=string_length(CannedReply, "title"), description="The name shown in the picker.")
+    text: Text = Field(max_length=MAX_TEXT, description="What is inserted into the reply.")
+    locale: StrictStr | None = Field(
+        default=None, description="The replies' language; the service's default if absent."
+    )
+
+
+def _json(reply: CannedReply, author: str | None, staff: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": reply.id,
+        "title": reply.title,
+        "text": reply.text,
+        "locale": reply.locale,
+        "created_by": reply.created_by,
+        "author": author,
+        "updated_by": reply.updated_by,
+        "updated_at": reply.updated_at.isoformat(),
+        "editable": _may_edit(staff, reply),
+    }
+
+
+def _may_edit(staff: dict[str, Any], reply: CannedReply) -> bool:
+    return staff["role"] != Role.AGENT or reply.created_by == int(staff["id"])
+
+
+def _reply_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["id"])
+    except ValueError as error:
+        raise api_error(404, "no such canned reply") from error
+
+
+async def _checked_body(request: web.Request) -> CannedReplyBody:
+    """The body, its locale known and its text clear of forbidden phrases (422 otherwise)."""
+    body = await read_body(request, CannedReplyBody)
+    config = resources(request).config
+    if body.locale is not None and body.locale not in config.phrases:
+        raise api_error(400, f"'locale' must be one of {sorted(config.phrases)}")
+    hit = resources(request).guard.check(body.text)
+    if hit is not None:
+        refusal = {
+            "error": f"the text contains a forbidden phrase: 「{hit.forbidden}」",
+            "forbidden": hit.forbidden,
+            "suggestion": hit.instead,
+            "source": hit.source,
+        }
+        raise web.HTTPUnprocessableEntity(text=json.dumps(refusal, ensure_ascii=False), content_type="application/json")
+    return body
+
+
+@requires(*STAFF)
+async def list_replies(request: web.Request) -> web.Response:
+    """``GET /api/canned-replies[?locale=]``: the team's canned replies by title."""
+    locale = request.query.get("locale") or None
+    async with resources(request).sessions() as session:
+        rows = await session.run_sync(lambda sync: store.canned_replies(sync, locale))
+    staff = request["staff"]
+    return web.json_response({"replies": [_json(reply, author, staff) for reply, author in rows]})
+
+
+@audited("canned_reply_add")
+@requires(*STAFF)
+async def add_reply(request: web.Request) -> web.Response:
+    """``POST /api/canned-replies`` {title, text, locale?}: 201 with the new reply."""
+    body = await _checked_body(request)
+    shared, staff = resources(request), request["staff"]
+    locale = body.locale or shared.config.service.default_locale
+    now = shared.clock()
+    reply_id = await shared.database.write(
+        lambda session: store.add_canned_reply(session, body.title.strip(), body.text, locale, int(staff["id"]), now)
+    )
+    note(request, target=f"canned_reply:{reply_id}")
+    return web.json_response(await _one(request, reply_id), status=201)
+
+
+async def _one(request: web.Request, reply_id: int) -> dict[str, Any]:
+    async with resources(request).sessions() as session:
+        rows = await session.run_sync(lambda sync: store.canned_replies(sync, None, reply_id))
+    if not rows:
+        raise api_error(404, "no such canned reply")
+    reply, author = rows[0]
+    return _json(reply, author, request["staff"])
+
+
+async def _editable(request: web.Request, reply_id: int) -> None:
+    """404 for an unknown reply, 403 for an agent's edit of someone else's."""
+    async with resources(request).sessions() as session:
+        reply = await session.run_sync(lambda sync: store.canned_reply(sync, reply_id))
+    if reply is None:
+        raise api_error(404, "no such canned reply")
+    if not _may_edit(request["staff"], reply):
+        raise api_error(403, "agents edit only the canned replies they added; ask a supervisor")
+
+
+@audited("canned_reply_edit", target=path_target("canned_reply"))
+@requires(*STAFF)
+async def edit_reply(request: web.Request) -> web.Response:
+    """``PUT /api/canned-replies/{id}`` {title, text}: the edited reply."""
+    reply_id = _reply_id(request)
+    await _editable(request, reply_id)
+    body = await _checked_body(request)
+    shared, staff = resources(request), request["staff"]
+    now = shared.clock()
+    await shared.database.write(
+        lambda session: store.edit_canned_reply(session, reply_id, body.title.strip(), body.text, int(staff["id"]), now)
+    )
+    return web.json_response(await _one(request, reply_id))
+
+
+@audited("canned_reply_remove", target=path_target("canned_reply"))
+@requires(*STAFF)
+async def remove_reply(request: web.Request) -> web.Response:
+    """``DELETE /api/canned-replies/{id}``: 200 once it is gone."""
+    reply_id = _reply_id(request)
+    await _editable(request, reply_id)
+    await resources(request).database.write(lambda session: store.remove_canned_reply(session, reply_id))
+    return web.json_response({"id": reply_id, "removed": True})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/canned-replies", list_replies)
+    app.router.add_post("/api/canned-replies", add_reply)
+    app.router.add_put("/api/canned-replies/{id}", edit_reply)
+    app.router.add_delete("/api/canned-replies/{id}", remove_reply)

@@ -1,0 +1,123 @@
+"""The agent console's customer panel (issue 15): who the customer is and their cases on every
+channel. Three statements (four with the conversation's customer) however many cases the customer has."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer, Satisfaction
+from bot.storage.search import readable_by
+
+MAX_CASES = 20
+
+
+def customer_of(session: Session, conversation_id: int) -> tuple[int, str] | None:
+    """The conversation's customer id and owner; None when there is no such conversation."""
+    row = session.execute(
+        select(Conversation.customer_id, Conversation.owner).where(Conversation.id == conversation_id)
+    ).one_or_none()
+    return (row.customer_id, row.owner) if row is not None else None
+
+
+@dataclass(frozen=True)
+class CustomerCase:
+    conversation_id: int
+    channel: str
+    conversation_status: str
+    owner: str
+    at: dt.datetime
+    case_number: str | None
+    category: str | None
+    status: str | None
+    """The complaint's status; None when the conversation recorded no complaint."""
+    rating: int | None
+    readable: bool
+    """Whether the staff member asking may open the conversation."""
+
+
+@dataclass(frozen=True)
+class CustomerProfile:
+    id: int
+    display_name: str | None
+    phone: str | None
+    tier: str
+    channels: list[str]
+    cases: list[CustomerCase]
+
+
+def customer_profile(
+    session: Session, customer_id: int, queues: Collection[str] | None, agent_id: int, limit: int = MAX_CASES
+) -> CustomerProfile | None:
+    """The customer and their newest ``limit`` conversations (each with its latest complaint and
+    that complaint's latest rating), newest first, marked readable or not for this staff member."""
+    customer = session.execute(
+        select(Customer.id, Customer.display_name, Customer.phone, Customer.tier).where(Customer.id == customer_id)
+    ).one_or_none()
+    if customer is None:
+        return None
+    channels = session.execute(
+        select(ChannelIdentity.channel)
+        .where(ChannelIdentity.customer_id == customer_id)
+        .group_by(ChannelIdentity.channel)
+        .order_by(func.min(ChannelIdentity.id))
+    ).scalars()
+    latest_complaint = (
+        select(Complaint.conversation_id, func.max(Complaint.id).label("complaint_id"))
+        .where(Complaint.customer_id == customer_id)
+        .group_by(Complaint.conversation_id)
+        .subquery()
+    )
+    latest_rating = (
+        select(Satisfaction.complaint_id, func.max(Satisfaction.id).label("satisfaction_id"))
+        .where(Satisfaction.rating.is_not(None))
+        .group_by(Satisfaction.complaint_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Conversation.id,
+            Conversation.channel,
+            Conversation.status.label("conversation_status"),
+            Conversation.owner,
+            Conversation.created_at,
+            Complaint.case_number,
+            Complaint.category,
+            Complaint.status,
+            Satisfaction.rating,
+            readable_by(queues, agent_id).label("readable"),
+        )
+        .outerjoin(latest_complaint, latest_complaint.c.conversation_id == Conversation.id)
+        .outerjoin(Complaint, Complaint.id == latest_complaint.c.complaint_id)
+        .outerjoin(latest_rating, latest_rating.c.complaint_id == Complaint.id)
+        .outerjoin(Satisfaction, Satisfaction.id == latest_rating.c.satisfaction_id)
+        .where(Conversation.customer_id == customer_id)
+        .order_by(Conversation.created_at.desc(), Conversation.id.desc())
+        .limit(limit)
+    ).all()
+    return CustomerProfile(
+        id=customer.id,
+        display_name=customer.display_name,
+        phone=customer.phone,
+        tier=customer.tier,
+        channels=list(channels),
+        cases=[
+            CustomerCase(
+                conversation_id=row.id,
+                channel=row.channel,
+                conversation_status=row.conversation_status,
+                owner=row.owner,
+                at=row.created_at,
+                case_number=row.case_number,
+                category=row.category,
+                status=row.status,
+                rating=row.rating,
+                readable=bool(row.readable),
+            )
+            for row in rows
+        ],
+    )

@@ -1,0 +1,99 @@
+"""The agent console's customer panel and team canned replies (issue 15), in real Chromium at 1280×720."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.staff.accounts import Role
+from tests.browser import CHROMIUM, LAUNCH_ARGS, sign_in
+from tests.conftest import AppFactory
+from tests.handoff.customer_helpers import customer_on_two_channels
+from tests.staff import add_user, give_to
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
+expect = playwright_api.expect
+
+LAPTOP = {"width": 1280, "height": 720}
+
+
+async def console_at(browser: Any, url: str, username: str) -> Any:
+    page = await (await browser.new_context(viewport=LAPTOP)).new_page()
+    await page.goto(url)
+    await sign_in(page, username)
+    return page
+
+
+async def test_the_customer_panel_lists_the_earlier_sms_case_and_opens_it(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    seeded = await customer_on_two_channels(client, sms_cases=1)
+    earlier, current = seeded.conversations
+    await give_to(client, current, "li.agent")
+    await give_to(client, earlier, "li.agent")  # they handled the SMS case too, so they may open it
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent = await console_at(browser, str(client.make_url(f"/console/#conversation={current}")), "li.agent")
+        panel = agent.locator("#customer-panel")
+        await expect(panel.locator("#customer-name")).to_have_text("王女士", timeout=10_000)
+        await expect(panel.locator("#customer-phone")).to_have_text("13812345678")
+        await expect(panel.locator("#customer-channels")).to_contain_text("短信")
+        await expect(panel.locator("#customer-channels")).to_contain_text("网页客服")
+        cases = panel.locator("#customer-cases li")
+        await expect(cases).to_have_count(2)
+        await expect(cases.nth(0)).to_contain_text("当前")
+        await expect(cases.nth(1)).to_contain_text(seeded.case_numbers[0])
+        await expect(cases.nth(1)).to_contain_text("短信")
+        await expect(cases.nth(1)).to_contain_text("已解决")
+        await expect(cases.nth(1)).to_contain_text("★★★★")
+        await expect(panel).to_be_in_viewport()
+        await agent.screenshot(path="/tmp/custpanel-panel.png")
+
+        await cases.nth(1).get_by_role("button").click()
+        await expect(agent.locator("#complaint")).to_contain_text(seeded.case_numbers[0], timeout=10_000)
+        await expect(agent.locator("#complaint")).to_contain_text("路灯坏了")
+        await expect(cases.nth(1)).to_contain_text("当前")  # the SMS case is the one open now
+        assert earlier == await agent.evaluate("window.agentConsole.state.conversationId")
+        await browser.close()
+
+
+async def test_a_canned_reply_added_in_the_console_is_inserted_by_the_picker(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    seeded = await customer_on_two_channels(client, sms_cases=1)
+    current = seeded.conversations[-1]
+    await give_to(client, current, "li.agent")
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent = await console_at(browser, str(client.make_url(f"/console/#conversation={current}")), "li.agent")
+        await agent.click("#phrase-toggle")
+        await agent.click("#canned-manage")
+        dialog = agent.locator("#canned-dialog")
+        await expect(dialog).to_be_visible()
+        await expect(dialog.locator("#canned-list")).to_contain_text("还没有团队常用语")
+
+        await dialog.locator("#canned-title").fill("上门时间")
+        await dialog.locator("#canned-text").fill("师傅明天上门,可能是您弄错了时间")
+        await dialog.locator("#canned-save").click()
+        await expect(dialog.locator("#canned-message")).to_contain_text("可能是您弄错了")
+        await expect(dialog.locator("#canned-message")).to_contain_text("非常抱歉")
+        await dialog.locator("#canned-text").fill("维修师傅明天上午上门,请保持电话畅通。")
+        await dialog.locator("#canned-save").click()
+        await expect(dialog.locator("#canned-list li")).to_have_count(1)
+        await expect(dialog.locator("#canned-list")).to_contain_text("维修师傅明天上午上门")
+        await expect(dialog.locator("#canned-message")).to_have_text("")
+        await agent.screenshot(path="/tmp/custpanel-canned-dialog.png")
+        await dialog.locator("#canned-close").click()
+        await expect(dialog).to_be_hidden()
+
+        await agent.click("#phrase-toggle")
+        await agent.fill("#phrase-search", "上门")
+        await expect(agent.locator("#phrase-list .phrase-section")).to_have_text("团队常用语 Team replies")
+        await agent.screenshot(path="/tmp/custpanel-picker.png")
+        await agent.locator("#phrase-list button.phrase", has_text="上门时间").click()
+        await expect(agent.locator("#reply-text")).to_have_value("维修师傅明天上午上门,请保持电话畅通。")
+        await agent.click("#reply-send")
+        await expect(agent.locator("#messages li", has_text="维修师傅明天上午上门")).to_have_count(1, timeout=10_000)
+        await browser.close()
