@@ -1,6 +1,6 @@
 """canned_replies: the team's canned replies (常用语) of the agent console
 
-Revision ID: 0017_custpanel
+Revision ID: 0017
 Revises: 0016
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_custpanel"
+revision = "0017"
 down_revision = "0016"
 branch_labels = None
 depends_on = None
