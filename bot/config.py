@@ -749,6 +749,7 @@ class RuleLabels(_Strict):
     """``labels:`` in ``config/handoff.yaml``: readable names of the ids manager rules pick from
     (the manager console's pickers); an id without a name is shown as itself."""
 
+    grades: dict[Grade, LocalizedText] = {}
     signals: dict[str, LocalizedText] = {}
     tiers: dict[str, LocalizedText] = {}
     channels: dict[str, LocalizedText] = {}
@@ -949,6 +950,7 @@ class ServiceConfig(_Strict):
             "categories": [
                 {"id": category.id, "name": category.name.get(locale)} for category in self.classification.categories
             ],
+            "grades": named((grade.value for grade in Grade), {str(key): name for key, name in labels.grades.items()}),
             "signals": named((signal.value for signal in Signal), labels.signals),
             "tiers": named(self.deadlines.tiers, labels.tiers),
             "queues": [{"id": queue.id, "name": queue.name.get(locale)} for queue in self.handoff.queues],
