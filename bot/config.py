@@ -10,6 +10,7 @@ import datetime as dt
 import graphlib
 import re
 import string
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -744,10 +745,21 @@ class QueueDefinition(_Strict):
     name: LocalizedText
 
 
+class RuleLabels(_Strict):
+    """``labels:`` in ``config/handoff.yaml``: readable names of the ids manager rules pick from
+    (the manager console's pickers); an id without a name is shown as itself."""
+
+    grades: dict[Grade, LocalizedText] = {}
+    signals: dict[str, LocalizedText] = {}
+    tiers: dict[str, LocalizedText] = {}
+    channels: dict[str, LocalizedText] = {}
+
+
 class HandoffSettings(_Strict):
     """``config/handoff.yaml``: the human queues tickets wait in (agents are members of some)."""
 
     queues: list[QueueDefinition] = Field(min_length=1)
+    labels: RuleLabels = RuleLabels()
 
     @model_validator(mode="after")
     def _known_queues(self) -> HandoffSettings:
@@ -915,7 +927,35 @@ class ServiceConfig(_Strict):
         problems = check_vocabulary(self.rules, self.rule_vocabulary())
         if problems:
             raise ValueError("rules.yaml: " + "; ".join(problems))
+        vocabulary = self.rule_vocabulary()
+        labels = self.handoff.labels
+        for kind, named, known in (
+            ("signals", labels.signals, vocabulary.signals),
+            ("tiers", labels.tiers, vocabulary.tiers),
+            ("channels", labels.channels, vocabulary.channels),
+        ):
+            unknown = sorted(set(named) - known)
+            if unknown:
+                raise ValueError(f"handoff.yaml: labels.{kind}: unknown ids {unknown}")
         return self
+
+    def rule_vocabulary_named(self, locale: str) -> dict[str, list[dict[str, str]]]:
+        """The ids manager rules may name, each with its name in ``locale`` (the id when unnamed)."""
+        labels = self.handoff.labels
+
+        def named(ids: Iterable[str], names: dict[str, LocalizedText]) -> list[dict[str, str]]:
+            return [{"id": id_, "name": names[id_].get(locale) if id_ in names else id_} for id_ in ids]
+
+        return {
+            "categories": [
+                {"id": category.id, "name": category.name.get(locale)} for category in self.classification.categories
+            ],
+            "grades": named((grade.value for grade in Grade), {str(key): name for key, name in labels.grades.items()}),
+            "signals": named((signal.value for signal in Signal), labels.signals),
+            "tiers": named(self.deadlines.tiers, labels.tiers),
+            "queues": [{"id": queue.id, "name": queue.name.get(locale)} for queue in self.handoff.queues],
+            "channels": named((channel.value for channel in ChannelName), labels.channels),
+        }
 
 
 _SECTION_FILES = {

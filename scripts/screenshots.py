@@ -7,7 +7,10 @@ customer), has the agent claim one and reply, and saves screenshots to var/scree
 
 Not run by pytest. Needs Chromium at /usr/bin/chromium and, for readable Chinese, fonts-noto-cjk.
 
-    .venv/bin/python scripts/screenshots.py [--out var/screenshots]
+    .venv/bin/python scripts/screenshots.py [--out var/screenshots] [--first-screen]
+
+The pictures in docs/screenshots/ are made with `--out docs/screenshots --first-screen`, keeping
+the ones README.md shows.
 """
 
 from __future__ import annotations
@@ -67,7 +70,10 @@ async def customer_says(page: Page, *texts: str) -> None:
 
 
 async def open_chat(browser: Browser, url: str) -> Page:
-    page = await (await browser.new_context(viewport={"width": 420, "height": 800}, locale="zh-CN")).new_page()
+    context = await browser.new_context(
+        viewport={"width": 420, "height": 800}, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    page = await context.new_page()
     await page.goto(f"{url}/chat")
     await page.evaluate("window.complaintChat.ready")
     await expect(page.locator(".msg-bot").first).to_be_visible(timeout=15_000)
@@ -86,13 +92,15 @@ async def staff_page(browser: Browser, url: str, path: str, username: str) -> Pa
     return page
 
 
-async def shoot(page: Page, out: Path, name: str) -> None:
+async def shoot(page: Page, out: Path, name: str, full_page: bool) -> None:
+    """``full_page`` False (--first-screen): what a person sees on opening the page (the rules and
+    the standards run to thousands of pixels)."""
     await page.wait_for_timeout(600)
-    await page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+    await page.screenshot(path=str(out / f"{name}.png"), full_page=full_page)
     print(out / f"{name}.png")
 
 
-async def run(out: Path) -> None:
+async def run(out: Path, full_page: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="screens-") as temp:
         database_url = f"sqlite+aiosqlite:///{Path(temp) / 'bot.sqlite3'}"
         migrated(database_url)
@@ -115,17 +123,20 @@ async def run(out: Path) -> None:
             await database.write(users)
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-                await play(browser, url, database, out)
+                await play(browser, url, database, out, full_page)
                 await browser.close()
         finally:
             await runner.cleanup()
 
 
-async def play(browser: Browser, url: str, database: Any, out: Path) -> None:
+async def play(browser: Browser, url: str, database: Any, out: Path, full_page: bool) -> None:
+    async def shot(page: Page, name: str) -> None:
+        await shoot(page, out, name, full_page)
+
     # 1. A complaint about the lift, recorded, then handed to a person.
     lift = await open_chat(browser, url)
-    await customer_says(lift, "小区电梯坏了,停了一上午", "13800138000", "阳光花园3栋", "对", "转人工")
-    await shoot(lift, out, "chat-complaint-handed-off")
+    await customer_says(lift, "小区电梯坏了，停了一上午", "13800138000", "阳光花园3栋", "对", "转人工")
+    await shot(lift, "chat-complaint-handed-off")
 
     # 2. A customer threatening to go to the media: urgent.
     media = await open_chat(browser, url)
@@ -141,7 +152,7 @@ async def play(browser: Browser, url: str, database: Any, out: Path) -> None:
 
     await database.write(make_vip)
     await customer_says(vip, "营业厅服务态度太差了", "13900139000", "国贸大厦", "对", "转人工")
-    await shoot(vip, out, "chat-vip")
+    await shot(vip, "chat-vip")
 
     # A delivery that failed for good, so the dead-letter page has something to show.
     def dead_letter(session: Session) -> None:
@@ -153,29 +164,29 @@ async def play(browser: Browser, url: str, database: Any, out: Path) -> None:
 
     agent = await staff_page(browser, url, "/console/", "li.agent")
     await expect(agent.locator("#queue .ticket").first).to_be_visible(timeout=15_000)
-    await shoot(agent, out, "console-agent-queue")
+    await shot(agent, "console-agent-queue")
 
     await agent.locator("#queue .ticket .claim").first.click()
     await expect(agent.locator("#reply-text")).to_be_visible(timeout=15_000)
-    await agent.fill("#reply-text", "您好,我是客服小李,马上为您处理。")
+    await agent.fill("#reply-text", "您好，我是客服小李，马上为您处理。")
     await agent.click("#reply-send")
     await expect(agent.locator("#messages .from-agent")).to_have_count(1, timeout=15_000)
-    await agent.fill("#note-text", "客户情绪激动,已联系物业维修")
+    await agent.fill("#note-text", "客户情绪激动，已联系物业维修")
     await agent.click("#note-add")
     await expect(agent.locator("#timeline .note")).to_have_count(1, timeout=15_000)
-    await shoot(agent, out, "console-agent-conversation")
+    await shot(agent, "console-agent-conversation")
 
     await agent.fill("#reply-text", "这个我不知道")
     await agent.click("#reply-send")
     await expect(agent.locator("#guard")).to_be_visible(timeout=15_000)
-    await shoot(agent, out, "console-agent-guard")
+    await shot(agent, "console-agent-guard")
 
     supervisor = await staff_page(browser, url, "/console/", "zhou.sup")
-    await shoot(supervisor, out, "console-supervisor-queue")
+    await shot(supervisor, "console-supervisor-queue")
 
     manager = await staff_page(browser, url, "/manager/", "boss")
     await expect(manager.locator("#live")).to_have_attribute("data-state", "live", timeout=15_000)
-    await shoot(manager, out, "manager-dashboard")
+    await shot(manager, "manager-dashboard")
     ready = {
         "standards": "#std-version",
         "reports": "body[data-reports=drawn]",
@@ -185,21 +196,22 @@ async def play(browser: Browser, url: str, database: Any, out: Path) -> None:
         await manager.click(f"[data-tab={tab}]")
         if tab in ready:
             await expect(manager.locator(ready[tab]).first).to_be_attached(timeout=15_000)
-        await shoot(manager, out, f"manager-{tab}")
+        await shot(manager, f"manager-{tab}")
 
     supervisor_manager = await staff_page(browser, url, "/manager/#rules", "zhou.sup")
-    await shoot(supervisor_manager, out, "manager-as-supervisor-rules")
+    await shot(supervisor_manager, "manager-as-supervisor-rules")
 
     agent_manager = await staff_page(browser, url, "/manager/", "li.agent")
-    await shoot(agent_manager, out, "manager-as-agent")
+    await shot(agent_manager, "manager-as-agent")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "screenshots")
+    parser.add_argument("--first-screen", action="store_true", help="only the first screen of long pages")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    asyncio.run(run(args.out))
+    asyncio.run(run(args.out, full_page=not args.first_screen))
 
 
 if __name__ == "__main__":

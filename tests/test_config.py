@@ -165,3 +165,13 @@ def test_the_consultation_queue_is_required(config_copy: Path) -> None:
     )
     with pytest.raises(ConfigError, match=r"handoff\.yaml.*consultation"):
         load_config(config_copy)
+
+
+def test_a_label_for_an_id_rules_cannot_name_is_refused(config_copy: Path) -> None:
+    _edit(
+        config_copy / "handoff.yaml",
+        lambda data: data["labels"]["signals"].update(media_legl={"zh-CN": "媒体", "en": "Media"}),
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    assert "labels.signals" in str(caught.value) and "media_legl" in str(caught.value)

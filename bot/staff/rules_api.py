@@ -25,7 +25,7 @@ STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 SUPERVISION = (Role.SUPERVISOR, Role.MANAGER)
 
 
-def _rules_body(session: Session, app: web.Application) -> dict[str, Any]:
+def _rules_body(session: Session, app: web.Application, locale: str) -> dict[str, Any]:
     config = resources(app).config
     in_force = rulebook.current(session, config.rules, resources(app).clock())
     entries = rulebook.history(session)
@@ -33,13 +33,24 @@ def _rules_body(session: Session, app: web.Application) -> dict[str, Any]:
         **in_force.as_json(),
         "changes": entries[0]["changes"] if entries else {"added": [], "removed": [], "changed": []},
         "history": [entry for entry in entries if entry["version"] != in_force.version],
+        # The manager console's pickers: every id a rule may name, with its readable name.
+        "vocabulary": config.rule_vocabulary_named(locale),
     }
+
+
+def _locale(request: web.Request) -> str:
+    return request.query.get("locale", resources(request).config.service.default_locale)
 
 
 @requires(*SUPERVISION)
 async def get_rules(request: web.Request) -> web.Response:
-    """``GET /api/rules``: the rules in force, their version, and who changed what before."""
-    body = await resources(request).database.write(lambda session: _rules_body(session, request.app))
+    """``GET /api/rules``: the rules in force, their version, and who changed what before.
+
+    ``vocabulary`` lists the ids a rule may name (categories, signals, tiers, queues, channels),
+    each as ``{id, name}`` named in ``?locale=`` (default zh-CN).
+    """
+    locale = _locale(request)
+    body = await resources(request).database.write(lambda session: _rules_body(session, request.app, locale))
     return web.json_response(body)
 
 
@@ -74,10 +85,11 @@ async def put_rules(request: web.Request) -> web.Response:
     except RulesError as error:
         raise api_error(400, str(error)) from None
     now = resources(app).clock()
+    locale = _locale(request)
 
     def store_version(session: Session) -> dict[str, Any]:
         rulebook.save(session, rule_set, staff["username"], note_text.strip(), config.rules, now)
-        return _rules_body(session, app)
+        return _rules_body(session, app, locale)
 
     try:
         body = await resources(app).database.write(store_version)

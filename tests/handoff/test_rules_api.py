@@ -129,6 +129,25 @@ async def test_invalid_rules_are_refused_naming_the_path_and_nothing_is_stored(m
     assert (await (await client.get("/api/rules")).json())["version"] == 1
 
 
+async def test_the_rules_answer_lists_every_id_a_rule_may_name_with_its_name(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "super", Role.SUPERVISOR)
+    await sign_in(client, "super")
+    vocabulary = (await (await client.get("/api/rules")).json())["vocabulary"]
+    config = resources(client.app).config
+    known = config.rule_vocabulary()
+    for kind in ("categories", "signals", "tiers", "queues", "channels"):
+        assert {item["id"] for item in vocabulary[kind]} == set(getattr(known, kind)), kind
+    named = {kind: {item["id"]: item["name"] for item in items} for kind, items in vocabulary.items()}
+    assert named["signals"]["media_legal"] == "媒体/法律"
+    assert named["queues"]["supervisor"] == "值班主管"
+    assert named["categories"]["billing"] == "话费/收费类"
+    assert (named["tiers"]["vip"], named["channels"]["wechat"]) == ("VIP客户", "微信")
+    assert vocabulary["grades"] == [{"id": "simple", "name": "简单投诉"}, {"id": "complex", "name": "复杂投诉"}]
+    english = (await (await client.get("/api/rules?locale=en")).json())["vocabulary"]
+    assert {item["id"]: item["name"] for item in english["signals"]}["media_legal"] == "Media or legal action"
+
+
 async def test_every_version_is_kept_with_who_changed_what(make_client: AppFactory, redis: Redis) -> None:
     client = await make_client()
     await add_user(client, "boss", Role.MANAGER)

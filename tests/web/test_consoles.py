@@ -231,19 +231,49 @@ async def test_a_rule_edited_in_the_manager_console_routes_the_next_complaint(ma
         await sign_in(manager, "boss")
         await manager.click("#rule-add")
         rule = manager.locator(".rule").last
+        # A rule that does nothing yet: the API's 400 is shown and nothing is saved.
+        await manager.fill("#rules-note", "燃气泄漏属于安全问题")
+        await manager.click("#rules-save")
+        await expect(manager.locator("#rules-message")).to_contain_text("does nothing", timeout=10_000)
+
+        # Ids are picked by their readable names, never typed.
+        await expect(rule.locator("[data-field='when.signals']")).to_contain_text("媒体/法律")
+        await expect(rule.locator("[data-field='when.categories']")).to_contain_text("话费/收费类")
+        await expect(rule.locator("[data-field='when.channels'] input")).to_have_count(4)
         await rule.locator(".rule-name").fill("燃气问题直接交给主管")
+        await rule.locator("[data-field='when.channels']").get_by_label("网页聊天").check()
         await rule.locator("[data-field='when.keywords']").fill("燃气")
-        await rule.locator("[data-field='then.queue']").fill("supervisor")
+        await rule.locator("[data-field='then.queue']").select_option(label="值班主管")
         await rule.locator("[data-field='then.priority']").select_option("0")
         await rule.locator("[data-field='stop']").check()
         # The new rule goes first so nothing before it takes the complaint.
         for index in range(await manager.locator(".rule").count() - 1, 0, -1):
             await manager.locator(".rule").nth(index).locator("button", has_text="↑").click()
         await expect(manager.locator(".rule").first.locator(".rule-name")).to_have_value("燃气问题直接交给主管")
-        await manager.fill("#rules-note", "燃气泄漏属于安全问题")
         await manager.click("#rules-save")
         await expect(manager.locator("#rules-message")).to_contain_text("已保存", timeout=10_000)
         await expect(manager.locator("#rules-history")).to_contain_text("燃气泄漏属于安全问题")
+
+        saved = (await (await client.get("/api/rules")).json())["rules"][0]
+        assert saved == {
+            "name": "燃气问题直接交给主管",
+            "when": {
+                "categories": [], "grades": [], "channels": ["webchat"], "tiers": [], "signals": [],
+                "keywords": ["燃气"], "outside_business_hours": None, "repeat_complaint": None,
+            },
+            "then": {
+                "queue": "supervisor", "priority": 0, "notify_supervisor": False,
+                "notify_account_manager": False, "route_to_previous_owner": False,
+            },
+            "stop": True,
+        }
+        # Reloaded, the pickers show the rule as saved.
+        await manager.reload()
+        channels = manager.locator(".rule").first.locator("[data-field='when.channels']")
+        await expect(channels.get_by_label("网页聊天")).to_be_checked(timeout=10_000)
+        await expect(channels.locator("input:checked")).to_have_count(1)
+        first = manager.locator(".rule").first
+        await expect(first.locator("[data-field='then.queue']")).to_have_value("supervisor")
 
         customer = await (await browser.new_context(locale="zh-CN")).new_page()
         await customer.goto(str(client.make_url("/chat")))

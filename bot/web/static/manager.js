@@ -6,7 +6,7 @@
 (() => {
   const { el, clear, api, unavailable, formatTime, label } = Staff;
   const $ = (id) => document.getElementById(id);
-  const state = { me: null, rules: [], loadedTabs: new Set(), categories: {}, queues: {}, users: {} };
+  const state = { me: null, rules: [], vocabulary: {}, loadedTabs: new Set(), categories: {}, queues: {}, users: {} };
   window.managerConsole = { state };
 
   function table(headers, rows) {
@@ -96,9 +96,10 @@
 
   // ---------------------------------------------------------------- rules
 
-  const LIST_FIELDS = [
-    ["categories", "类别 categories"], ["grades", "级别 grades (simple, complex)"], ["channels", "渠道 channels"],
-    ["tiers", "客户类别 tiers"], ["signals", "信号 signals"], ["keywords", "关键词 keywords"],
+  // Rule pickers (issue 15): every id condition picks from GET /api/rules' vocabulary (rulepickers.js).
+  const PICK_FIELDS = [
+    ["categories", "类别 categories"], ["grades", "级别 grades"], ["channels", "渠道 channels"],
+    ["tiers", "客户类别 tiers"], ["signals", "信号 signals"],
   ];
   const TRISTATE = [["outside_business_hours", "非工作时间 outside business hours"], ["repeat_complaint", "重复投诉 repeat complaint"]];
   const FLAGS = [["notify_supervisor", "通知主管"], ["notify_account_manager", "通知客户经理"], ["route_to_previous_owner", "交给上次处理人"]];
@@ -111,6 +112,10 @@
     const when = rule.when || {};
     const then = rule.then || {};
     const change = (fn) => (event) => { fn(event.target); };
+    const setCondition = (key, items) => {
+      if (items.length) rule.when = { ...rule.when, [key]: items };
+      else { rule.when = { ...rule.when }; delete rule.when[key]; }
+    };
     const move = (delta) => () => {
       const target = index + delta;
       if (target < 0 || target >= state.rules.length) return;
@@ -127,13 +132,11 @@
         el("button", { type: "button", class: "danger", text: "删除", onclick: () => { state.rules.splice(index, 1); renderRules(); } })),
       el("h3", { text: "条件 When" }),
       el("div", { class: "rule-grid" },
-        LIST_FIELDS.map(([key, label]) => el("label", {}, label,
-          el("input", { type: "text", "data-field": `when.${key}`, value: (when[key] || []).join(", "),
-            oninput: change((input) => {
-              const items = input.value.split(/[,,]/).map((s) => s.trim()).filter(Boolean);
-              if (items.length) rule.when = { ...rule.when, [key]: items };
-              else { rule.when = { ...rule.when }; delete rule.when[key]; }
-            }) }))),
+        PICK_FIELDS.map(([key, label]) => el("div", { class: "pick-field" }, el("span", { text: label }),
+          RulePickers.checklist(`when.${key}`, state.vocabulary[key] || [], when[key], (items) => setCondition(key, items)))),
+        el("label", {}, "关键词 keywords(逗号分隔)",
+          el("input", { type: "text", "data-field": "when.keywords", value: (when.keywords || []).join(", "),
+            oninput: change((input) => setCondition("keywords", input.value.split(/[,,]/).map((s) => s.trim()).filter(Boolean))) })),
         TRISTATE.map(([key, label]) => el("label", {}, label,
           el("select", { "data-field": `when.${key}`, onchange: change((select) => {
             rule.when = { ...rule.when, [key]: select.value === "" ? null : select.value === "true" };
@@ -144,8 +147,8 @@
       el("h3", { text: "处理 Then" }),
       el("div", { class: "rule-grid" },
         el("label", {}, "队列 queue",
-          el("input", { type: "text", "data-field": "then.queue", value: then.queue || "",
-            oninput: change((input) => { rule.then = { ...rule.then, queue: input.value.trim() || null }; }) })),
+          RulePickers.single("then.queue", state.vocabulary.queues || [], then.queue, "不变 unchanged",
+            (queue) => { rule.then = { ...rule.then, queue }; })),
         el("label", {}, "优先级 priority",
           el("select", { "data-field": "then.priority", onchange: change((select) => {
             rule.then = { ...rule.then, priority: select.value === "" ? null : Number(select.value) };
@@ -180,6 +183,7 @@
 
   function showRules(body) {
     state.rules = JSON.parse(JSON.stringify(body.rules || []));
+    state.vocabulary = body.vocabulary || {};
     $("rules-version").textContent = body.version
       ? `版本 ${body.version} · ${body.changed_by || ""} · ${formatTime(body.changed_at)}` : "";
     renderRules();
