@@ -3,6 +3,7 @@ customers do in it. Importing this skips the importing module when Chromium is a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,19 +50,40 @@ async def signed_in_manager_page(browser: Any, url: str, username: str) -> tuple
     return page, errors
 
 
-async def customer_asks_for_a_person(browser: Any, url: str, first_words: str | None = None) -> Any:
-    """A customer in their own browser context: web chat, optionally says something, then asks for a person."""
+A_COMPLAINT = ("小区楼道的垃圾三天没人清理", "13800138000", "阳光花园3栋", "对")
+"""What a customer types to file a whole complaint: the problem, a phone, the place, then yes."""
+
+
+async def customer_in_chat(browser: Any, url: str) -> Any:
+    """A customer in their own browser context, on the web chat at ``url``, once greeted."""
     customer = await (await browser.new_context(locale="zh-CN")).new_page()
     await customer.goto(url)
     await customer.evaluate("window.complaintChat.ready")
+    await expect(customer.locator(".msg-bot").first).to_contain_text("客服代表", timeout=10_000)
+    return customer
+
+
+async def customer_says_each(customer: Any, texts: Sequence[str]) -> None:
+    """Send each text and wait until the bot has answered it."""
     bot = customer.locator(".msg-bot")
-    await expect(bot.first).to_contain_text("客服代表", timeout=10_000)
-    for text in [first_words, "转人工"]:
-        if text is None:
-            continue
+    for text in texts:
         count = await bot.count()
         await customer.fill("#chat-input", text)
         await customer.click("#chat-send")
         await expect(bot).not_to_have_count(count, timeout=10_000)
+
+
+async def customer_files_a_complaint(browser: Any, url: str) -> Any:
+    """A customer who filed :data:`A_COMPLAINT` and was told its case number."""
+    customer = await customer_in_chat(browser, url)
+    await customer_says_each(customer, A_COMPLAINT)
+    await expect(customer.locator(".msg-bot", has_text="TS2026")).to_have_count(1, timeout=10_000)
+    return customer
+
+
+async def customer_asks_for_a_person(browser: Any, url: str, first_words: str | None = None) -> Any:
+    """A customer in their own browser context: web chat, optionally says something, then asks for a person."""
+    customer = await customer_in_chat(browser, url)
+    await customer_says_each(customer, [text for text in (first_words, "转人工") if text is not None])
     await expect(customer.locator(".msg-bot", has_text="人工")).not_to_have_count(0, timeout=10_000)
     return customer

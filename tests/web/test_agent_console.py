@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint
-from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
+from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, customer_files_a_complaint, sign_in
 from tests.conftest import AppFactory
 from tests.staff import add_user
 from tests.staff import sign_in as api_sign_in
@@ -152,16 +152,7 @@ async def test_the_phrase_picker_finds_named_phrases_with_the_case_filled_in(mak
     await add_user(client, "li.agent", Role.AGENT)
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        customer = await (await browser.new_context(locale="zh-CN")).new_page()
-        await customer.goto(str(client.make_url("/chat")))
-        await customer.evaluate("window.complaintChat.ready")
-        bot = customer.locator(".msg-bot")
-        await expect(bot.first).to_contain_text("客服代表", timeout=10_000)
-        for text in ["小区楼道的垃圾三天没人清理", "13800138000", "阳光花园3栋", "对"]:
-            count = await bot.count()
-            await customer_says(customer, text)
-            await expect(bot).not_to_have_count(count, timeout=10_000)
-        await expect(customer.locator(".msg-bot", has_text="TS2026")).to_have_count(1, timeout=10_000)
+        await customer_files_a_complaint(browser, str(client.make_url("/chat")))
         case_number = await agent_case_number(client)
 
         agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.staff.accounts import Role
-from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
+from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, customer_files_a_complaint, sign_in
 from tests.conftest import AppFactory, FixedClock
 from tests.staff import add_user
 
@@ -34,17 +34,7 @@ async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         # A recorded complaint waits for a person without the customer asking.
-        customer = await (await browser.new_context(locale="zh-CN")).new_page()
-        await customer.goto(str(client.make_url("/chat")))
-        await customer.evaluate("window.complaintChat.ready")
-        bot = customer.locator(".msg-bot")
-        await expect(bot.first).to_contain_text("客服代表", timeout=10_000)
-        for text in ["小区楼道的垃圾三天没人清理", "13800138000", "阳光花园3栋", "对"]:
-            count = await bot.count()
-            await customer.fill("#chat-input", text)
-            await customer.click("#chat-send")
-            await expect(bot).not_to_have_count(count, timeout=10_000)
-        await expect(customer.locator(".msg-bot", has_text="TS2026")).to_have_count(1, timeout=10_000)
+        await customer_files_a_complaint(browser, str(client.make_url("/chat")))
 
         agent = await staff_page(browser, str(client.make_url("/console/")), "li.agent")
         ticket = agent.locator("#queue .ticket").first
