@@ -1,0 +1,91 @@
+"""Photos live in every tab (issue 15), in real headless Chromium against the real app: the agent
+sends one from the console's 照片 button and the customer's widget shows it; a customer with the
+chat open in two tabs sends one from the first and the second shows it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.staff.accounts import Role
+from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, customer_in_chat, sign_in
+from tests.conftest import AppFactory
+from tests.media.images import photo
+from tests.media.test_browser_photos import _loaded_width
+from tests.staff import add_user
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
+expect = playwright_api.expect
+
+
+async def test_the_agents_photo_shows_in_the_customers_widget(make_client: AppFactory, tmp_path: Path) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    repaired = tmp_path / "repaired.jpg"
+    repaired.write_bytes(photo("JPEG", (900, 600), "seagreen"))
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        errors: list[str] = []
+        customer.on("pageerror", lambda error: errors.append(str(error)))
+
+        agent = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
+        agent.on("pageerror", lambda error: errors.append(str(error)))
+        await agent.goto(str(client.make_url("/console/")))
+        await sign_in(agent, "li.agent")
+        ticket = agent.locator("#queue .ticket")
+        await expect(ticket).to_have_count(1, timeout=10_000)
+        await ticket.locator(".claim").click()
+        button = agent.locator("#photo-send")
+        await expect(button).to_be_visible(timeout=10_000)
+        await expect(button).to_have_text("照片")
+
+        await agent.fill("#reply-text", "这是维修后的照片")
+        async with agent.expect_file_chooser() as chooser:
+            await button.click()
+        await (await chooser.value).set_files(str(repaired))
+        await expect(agent.locator("#conversation-message")).to_have_text("照片已发送", timeout=10_000)
+        await expect(agent.locator("#reply-text")).to_have_value("")
+        agent_thumb = agent.locator("#messages li.from-agent img.photo")
+        await expect(agent_thumb).to_have_count(1, timeout=10_000)
+        await _loaded_width(agent_thumb)
+
+        shown = customer.locator(".msg-agent img.msg-photo")
+        await expect(shown).to_have_count(1, timeout=10_000)
+        await expect(shown).to_have_attribute("src", re.compile(r"^blob:"), timeout=10_000)
+        assert 0 < await _loaded_width(shown) <= 320
+        with_photo = customer.locator(".msg-agent", has=customer.locator("img.msg-photo"))
+        await expect(with_photo).to_contain_text("这是维修后的照片")  # the caption stays under the photo
+        await customer.screenshot(path="/tmp/agent-photo-widget.png")
+        assert errors == []
+        await browser.close()
+
+
+async def test_a_photo_sent_in_one_tab_appears_in_the_other(make_client: AppFactory, tmp_path: Path) -> None:
+    client = await make_client()
+    leak = tmp_path / "leak.png"
+    leak.write_bytes(photo("PNG", (800, 600), "steelblue"))
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        first = await customer_in_chat(browser, str(client.make_url("/chat")))
+        # The same browser, a second tab: the stored token resumes the same conversation.
+        second = await first.context.new_page()
+        await second.goto(str(client.make_url("/chat")))
+        await second.evaluate("window.complaintChat.ready")
+        await expect(second.locator(".msg-bot").first).to_contain_text("客服代表", timeout=10_000)
+        errors: list[str] = []
+        for page in (first, second):
+            page.on("pageerror", lambda error: errors.append(str(error)))
+
+        await first.set_input_files("#chat-file", str(leak))
+        for page in (first, second):
+            thumb = page.locator(".msg-customer img.msg-photo")
+            await expect(thumb).to_have_count(1, timeout=10_000)
+            await expect(thumb).to_have_attribute("src", re.compile(r"^blob:"), timeout=10_000)
+            assert 0 < await _loaded_width(thumb) <= 320
+        await second.screenshot(path="/tmp/photo-second-tab.png")
+        assert errors == []
+        await browser.close()
