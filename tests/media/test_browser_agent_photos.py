@@ -13,7 +13,7 @@ from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, customer_in_chat, sign_in
 from tests.conftest import AppFactory
 from tests.media.images import photo
-from tests.media.test_browser_photos import _loaded_width
+from tests.media.page_photos import loaded_width
 from tests.staff import add_user
 
 pytestmark = pytest.mark.browser
@@ -51,12 +51,12 @@ async def test_the_agents_photo_shows_in_the_customers_widget(make_client: AppFa
         await expect(agent.locator("#reply-text")).to_have_value("")
         agent_thumb = agent.locator("#messages li.from-agent img.photo")
         await expect(agent_thumb).to_have_count(1, timeout=10_000)
-        await _loaded_width(agent_thumb)
+        await loaded_width(agent_thumb)
 
         shown = customer.locator(".msg-agent img.msg-photo")
         await expect(shown).to_have_count(1, timeout=10_000)
         await expect(shown).to_have_attribute("src", re.compile(r"^blob:"), timeout=10_000)
-        assert 0 < await _loaded_width(shown) <= 320
+        assert 0 < await loaded_width(shown) <= 320
         with_photo = customer.locator(".msg-agent", has=customer.locator("img.msg-photo"))
         await expect(with_photo).to_contain_text("这是维修后的照片")  # the caption stays under the photo
         await customer.screenshot(path="/tmp/agent-photo-widget.png")
@@ -85,7 +85,7 @@ async def test_a_photo_sent_in_one_tab_appears_in_the_other(make_client: AppFact
             thumb = page.locator(".msg-customer img.msg-photo")
             await expect(thumb).to_have_count(1, timeout=10_000)
             await expect(thumb).to_have_attribute("src", re.compile(r"^blob:"), timeout=10_000)
-            assert 0 < await _loaded_width(thumb) <= 320
+            assert 0 < await loaded_width(thumb) <= 320
         await second.screenshot(path="/tmp/photo-second-tab.png")
         assert errors == []
         await browser.close()
