@@ -16,6 +16,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from bot.channels.webchat.adapter import media_links
+from bot.channels.wechat.window import wechat_window
 from bot.core.messages import PHOTO_TEXT, ChannelName, Sender
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
@@ -33,12 +34,14 @@ from bot.staff.auth import requires
 from bot.staff.reply_guard import check_agent_text
 from bot.storage.conversations import add_timeline_event
 from bot.storage.models import Conversation
+from bot.storage.windows import window_usage
 from bot.web.openapi import documented
 from bot.web.responses import api_error, json_error
 
 MAX_CAPTION_CHARS = 1000
 """Within Telegram's caption limit (1024), so a caption goes out with its photo."""
 NOT_OWNER = "claim the conversation first: only its owner replies"
+WINDOW_CLOSED = "the WeChat customer-service window is closed: a photo can go once the customer writes again"
 
 
 def sends_photos(shared: Resources, channel: str) -> bool:
@@ -46,10 +49,21 @@ def sends_photos(shared: Resources, channel: str) -> bool:
     return channel == ChannelName.WEBCHAT or bool(getattr(shared.adapters.get(channel), "sends_photos", False))
 
 
-def _where(session: Session, conversation_id: int, staff: dict[str, Any]) -> tuple[Access, str | None, str | None]:
+def _where(
+    session: Session, conversation_id: int, staff: dict[str, Any], shared: Resources
+) -> tuple[Access, str | None, str | None, bool]:
+    """Whether the staff member may read the conversation, its channel and owner, and whether
+    its channel's window is open (WeChat's customer-service window; always on other channels)."""
     access = conversation_access(session, conversation_id, staff)
     found = session.get(Conversation, conversation_id) if access is Access.ALLOWED else None
-    return access, found.channel if found else None, found.owner if found else None
+    if found is None:
+        return access, None, None, False
+    window_open = True
+    if found.channel == ChannelName.WECHAT:
+        # Outside the window only a template (text) could reach the customer: no photo.
+        last_in, sent = window_usage(session, found.identity_id)
+        window_open = wechat_window(shared.clock(), last_in, sent, shared.config.channels.wechat).open
+    return access, found.channel, found.owner, window_open
 
 
 @audited("send_photo", target=path_target("conversation"))
@@ -68,7 +82,9 @@ async def send_photo(request: web.Request) -> web.Response:
     actor = f"agent:{staff['id']}"
     # Who and where first: nothing is read or stored for a photo that could not be sent.
     async with shared.sessions() as session:
-        access, channel, owner = await session.run_sync(lambda sync: _where(sync, conversation_id, staff))
+        access, channel, owner, window_open = await session.run_sync(
+            lambda sync: _where(sync, conversation_id, staff, shared)
+        )
     if access is Access.REFUSED:
         raise api_error(403, NOT_IN_YOUR_QUEUES)
     if access is Access.MISSING or channel is None:
@@ -77,6 +93,8 @@ async def send_photo(request: web.Request) -> web.Response:
         return json_error(422, f"a {channel} conversation cannot carry photos: reply with text instead")
     if owner != actor:
         raise api_error(409, NOT_OWNER)
+    if not window_open:
+        return json_error(422, WINDOW_CLOSED)
     limit = shared.config.channels.max_media_bytes
     upload = await read_upload(request, limit, {"caption": 4 * MAX_CAPTION_CHARS, "override": 8})
     if isinstance(upload, web.Response):

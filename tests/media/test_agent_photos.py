@@ -19,6 +19,7 @@ from bot.keys import resources
 from bot.outbound.gateway import DELIVER_JOB
 from bot.settings import TelegramBotSettings, WechatAccountSettings
 from bot.staff.accounts import Role
+from bot.staff.photo_api import WINDOW_CLOSED
 from bot.storage.models import AuditEntry, Conversation, HandoffTicket, Media, Message
 from tests.channels import telegram_helpers as tg
 from tests.channels import wechat_helpers as wx
@@ -313,3 +314,18 @@ async def test_wechat_gets_the_photo_as_temporary_media_then_an_image_message(
     assert images == [{"touser": wx.OPENID, "msgtype": "image", "image": {"media_id": "UPLOADED_1"}}]
     assert Image.open(io.BytesIO(api.uploads["UPLOADED_1"])).size == (800, 600)
     assert "[image]" not in api.texts()  # no caption: no text after the photo
+
+
+async def test_outside_the_wechat_window_a_photo_is_refused_with_the_reason(
+    wechat_app: tuple[Any, wx.FakeWechatApi], clock: Any
+) -> None:
+    client, api = wechat_app
+    pushed = await client.post("/channels/wechat", params=wx.signed_query(client), data=wx.text_xml("井盖丢了", 7002))
+    assert pushed.status == 200
+    csrf, conversation_id = await _provider_conversation(client, "li.agent")
+    clock.advance(hours=49)  # the customer-service window closed: only a template (text) could go
+    refused = await _send(client, csrf, conversation_id, _form(photo("JPEG")))
+    assert refused.status == 422
+    assert (await refused.json())["error"] == WINDOW_CLOSED
+    assert await _count(client, select(func.count()).select_from(Media)) == 0
+    assert api.uploads == {}
