@@ -8,13 +8,18 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.keys import resources
 from bot.staff.accounts import Role
+from bot.storage.models import Conversation
 from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, customer_in_chat, sign_in
+from tests.channels.conftest import app_with_sms_stub
 from tests.conftest import AppFactory
+from tests.helpers import eventually, settled
 from tests.media.images import photo
 from tests.media.page_photos import loaded_width
-from tests.staff import add_user
+from tests.staff import add_user, give_to
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
@@ -89,3 +94,32 @@ async def test_a_photo_sent_in_one_tab_appears_in_the_other(make_client: AppFact
         await second.screenshot(path="/tmp/photo-second-tab.png")
         assert errors == []
         await browser.close()
+
+
+async def test_an_sms_conversation_has_no_photo_button(make_client: AppFactory) -> None:
+    client, stub = await app_with_sms_stub(make_client)
+    try:
+        await stub.phone_sends("小区电梯坏了")
+
+        async def stored() -> bool:
+            async with resources(client.app).sessions() as session:
+                return (await session.execute(select(func.count()).select_from(Conversation))).scalar_one() == 1
+
+        await eventually(stored, timeout=15)
+        await settled(client)
+        async with resources(client.app).sessions() as session:
+            conversation_id = (await session.execute(select(Conversation.id))).scalar_one()
+        await add_user(client, "li.agent", Role.AGENT)
+        await give_to(client, conversation_id, "li.agent")
+        async with playwright_api.async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            agent = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
+            await agent.goto(str(client.make_url(f"/console/#conversation={conversation_id}")))
+            await sign_in(agent, "li.agent")
+            await expect(agent.locator("#reply-send")).to_be_visible(timeout=10_000)
+            await expect(agent.locator("#messages li")).not_to_have_count(0, timeout=10_000)
+            await expect(agent.locator("#photo-send")).to_have_count(1)  # there, but not offered
+            await expect(agent.locator("#photo-send")).to_be_hidden()
+            await browser.close()
+    finally:
+        await stub.server.close()
