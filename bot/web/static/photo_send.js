@@ -8,8 +8,8 @@
 
   const TEXT = {
     button: "照片", title: "发送照片给客户", sending: "正在发送照片…", sent: "照片已发送",
-    tooBig: "照片太大,请选择小一些的照片。", notImage: "只能发送照片(JPEG、PNG、GIF 或 WebP)。",
-    failed: "照片未发送", forbidden: (data) => `说明中含有服务忌语「${data.forbidden}」,建议改为「${data.suggestion}」。`,
+    tooBig: "照片太大，请选择小一些的照片。", notImage: "只能发送照片（JPEG、PNG、GIF 或 WebP）。",
+    failed: "照片未发送", forbidden: (data) => `说明中含有服务忌语「${data.forbidden}」，建议改为「${data.suggestion}」。`,
   };
 
   function say(text, ok) {
@@ -53,7 +53,7 @@
     if (response.status === 413) say(TEXT.tooBig);
     else if (response.status === 415) say(TEXT.notImage);
     else if (response.status === 422 && data.forbidden) say(TEXT.forbidden(data));
-    else say(`${TEXT.failed}: ${data.error || response.status}`);
+    else say(`${TEXT.failed}：${data.error || response.status}`);
   }
 
   function addButton() {
