@@ -1,0 +1,236 @@
+"""Photos in an S3-compatible store (``BOT_MEDIA_STORE=s3``), against a local server that speaks
+S3's REST protocol and checks every request's Signature V4 (tests/media/s3_server.py)."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from PIL import Image
+from sqlalchemy import func, select
+
+from bot.channels.webchat.routes import NOT_STORED
+from bot.environment import BadEnvironment
+from bot.keys import resources
+from bot.media.files import new_media_id, thumb_key
+from bot.media.s3_files import s3_files
+from bot.settings import S3Settings, Settings
+from bot.storage.models import Media
+from tests.conftest import AppFactory
+from tests.helpers import new_session
+from tests.media.images import photo
+from tests.media.s3_server import S3Server
+from tests.media.uploads import claimed_case, photo_form, upload
+
+ACCESS_KEY = "complaint-bot"
+BUCKET = "photos"
+REGION = "cn-east-1"
+
+
+@pytest.fixture
+def secret_key() -> str:
+    return secrets.token_urlsafe(30)
+
+
+@pytest.fixture
+async def s3_server(secret_key: str) -> AsyncIterator[S3Server]:
+    server = await S3Server(ACCESS_KEY, secret_key, REGION, buckets=(BUCKET,)).start()
+    yield server
+    await server.close()
+
+
+def _settings(server: S3Server, secret_key: str, **changes: Any) -> S3Settings:
+    given: dict[str, Any] = {
+        "endpoint": server.endpoint,
+        "bucket": BUCKET,
+        "access_key": ACCESS_KEY,
+        "secret_key": secret_key,
+        "region": REGION,
+        "prefix": "bot/media/",
+        **changes,
+    }
+    return Settings.from_env(
+        {"BOT_MEDIA_STORE": "s3", **{f"BOT_S3_{name.upper()}": str(value) for name, value in given.items()}}
+    ).media_s3 or pytest.fail("no S3 settings")
+
+
+async def test_put_get_delete_in_the_media_directory_layout_under_the_prefix(
+    s3_server: S3Server, secret_key: str
+) -> None:
+    media_id = new_media_id()
+    async with s3_files(_settings(s3_server, secret_key)) as files:
+        assert await files.get(media_id) is None  # missing: None, not an error
+        await files.put(media_id, b"photo bytes")
+        await files.put(thumb_key(media_id), b"thumb bytes")
+        assert await files.get(media_id) == b"photo bytes"
+        assert await files.get(thumb_key(media_id)) == b"thumb bytes"
+        assert s3_server.objects(BUCKET) == {
+            f"bot/media/{media_id[:2]}/{media_id}": b"photo bytes",
+            f"bot/media/{media_id[:2]}/{media_id}.thumb": b"thumb bytes",
+        }
+        await files.delete(media_id)
+        await files.delete(media_id)  # deleting what is gone is no error
+        assert await files.get(media_id) is None
+        assert await files.get(thumb_key(media_id)) == b"thumb bytes"
+    assert s3_server.refused == ["NoSuchKey", "NoSuchKey"]
+    # Path-style addressing: the bucket is the first segment of the path.
+    assert all(path.startswith(f"/{BUCKET}/bot/media/") for _, path in s3_server.requests)
+
+
+async def test_a_wrong_secret_or_access_key_is_an_error_never_a_missing_photo(
+    s3_server: S3Server, secret_key: str
+) -> None:
+    media_id = new_media_id()
+    async with s3_files(_settings(s3_server, secret_key)) as files:
+        await files.put(media_id, b"photo bytes")
+    async with s3_files(_settings(s3_server, secret_key + "x")) as files:
+        with pytest.raises(ClientError, match="SignatureDoesNotMatch"):
+            await files.get(media_id)
+        with pytest.raises(ClientError, match="SignatureDoesNotMatch"):
+            await files.put(new_media_id(), b"other bytes")
+        with pytest.raises(ClientError, match="SignatureDoesNotMatch"):
+            await files.delete(media_id)
+    async with s3_files(_settings(s3_server, secret_key, access_key="someone-else")) as files:
+        with pytest.raises(ClientError, match="InvalidAccessKeyId"):
+            await files.get(media_id)
+    assert list(s3_server.objects(BUCKET).values()) == [b"photo bytes"]
+
+
+async def test_a_missing_bucket_or_a_wrong_region_is_an_error_too(s3_server: S3Server, secret_key: str) -> None:
+    async with s3_files(_settings(s3_server, secret_key, bucket="no-such-bucket")) as files:
+        with pytest.raises(ClientError, match="NoSuchBucket"):
+            await files.get(new_media_id())
+    async with s3_files(_settings(s3_server, secret_key, region="us-west-2")) as files:
+        with pytest.raises(ClientError, match="AuthorizationHeaderMalformed"):
+            await files.get(new_media_id())
+
+
+async def test_a_store_that_stumbles_once_is_tried_again(s3_server: S3Server, secret_key: str) -> None:
+    media_id = new_media_id()
+    s3_server.fail_next = [503]
+    async with s3_files(_settings(s3_server, secret_key)) as files:
+        await files.put(media_id, b"photo bytes")
+    assert s3_server.refused == ["ServiceUnavailable"]
+    assert [method for method, _ in s3_server.requests] == ["PUT", "PUT"]
+    assert list(s3_server.objects(BUCKET).values()) == [b"photo bytes"]
+
+
+@pytest.mark.parametrize(
+    "key", ["../../etc/passwd", "ab/../cd", f"{'a' * 32}/x", "A" * 32, "", f"{'a' * 32}.thumb/..", "%2e%2e"]
+)
+async def test_keys_that_are_not_media_ids_never_reach_the_store(
+    s3_server: S3Server, secret_key: str, key: str
+) -> None:
+    async with s3_files(_settings(s3_server, secret_key)) as files:
+        for call in (files.get(key), files.put(key, b"x"), files.delete(key)):
+            with pytest.raises(ValueError, match="not a media key"):
+                await call
+    assert s3_server.requests == []
+
+
+async def test_the_whole_photo_path_with_the_s3_store(
+    make_client: AppFactory, s3_server: S3Server, secret_key: str
+) -> None:
+    """A web chat customer sends a photo; the agent who claimed the case sees it and its thumbnail,
+    read back from the S3 store; nothing is written to the media directory."""
+    client = await make_client(media_s3=_settings(s3_server, secret_key))
+    token, conversation_id = await claimed_case(client, "li.agent")
+    response = await upload(client, token, photo_form(photo("JPEG"), "leak.jpg", "image/jpeg"))
+    assert response.status == 200, await response.text()
+    media = (await response.json())["media"][0]
+
+    conversation = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert [item["id"] for message in conversation["messages"] for item in message["media"]] == [media["id"]]
+    full = await client.get(media["url"])
+    assert (full.status, full.headers["Content-Type"]) == (200, "image/jpeg")
+    full_bytes = await full.read()
+    assert Image.open(io.BytesIO(full_bytes)).size == (640, 480)
+    thumb = await client.get(media["thumb"])
+    assert (thumb.status, thumb.headers["Content-Type"]) == (200, "image/jpeg")
+    assert max(Image.open(io.BytesIO(await thumb.read())).size) <= 320
+
+    prefix = f"bot/media/{media['id'][:2]}/{media['id']}"
+    stored = s3_server.objects(BUCKET)
+    assert set(stored) == {prefix, f"{prefix}.thumb"} and stored[prefix] == full_bytes
+    media_root = resources(client.app).settings.media_root
+    assert not media_root.exists() or not [path for path in media_root.rglob("*") if path.is_file()]
+
+    # The customer who sent it opens it too; a photo whose object is gone is a 404, as for no photo.
+    client.session.cookie_jar.clear()
+    mine = await client.get(media["url"], headers={"Authorization": f"Bearer {token}"})
+    assert mine.status == 200 and await mine.read() == full_bytes
+    s3_server.buckets[BUCKET].pop(prefix)
+    gone = await client.get(media["url"], headers={"Authorization": f"Bearer {token}"})
+    assert gone.status == 404
+
+
+async def test_a_store_refusing_the_keys_tells_the_customer_to_send_again(
+    make_client: AppFactory, s3_server: S3Server, secret_key: str
+) -> None:
+    client = await make_client(media_s3=_settings(s3_server, "not-" + secret_key))
+    token, _ = await new_session(client)
+    refused = await upload(client, token, photo_form(photo(), client_id="b0c5a3f2-6c1e-4d4b-9d55-0d9b2f0c7e11"))
+    assert (refused.status, await refused.json()) == (
+        503,
+        {"error": NOT_STORED, "id": "b0c5a3f2-6c1e-4d4b-9d55-0d9b2f0c7e11"},
+    )
+    async with resources(client.app).sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(Media))).scalar_one() == 0
+    assert s3_server.objects(BUCKET) == {}
+    assert "SignatureDoesNotMatch" in s3_server.refused
+
+
+def test_the_s3_store_is_configured_by_the_environment_and_keeps_its_secret() -> None:
+    settings = Settings.from_env(
+        {
+            "BOT_MEDIA_STORE": "s3",
+            "BOT_S3_ENDPOINT": "https://oss-cn-hangzhou.aliyuncs.com",
+            "BOT_S3_REGION": "oss-cn-hangzhou",
+            "BOT_S3_BUCKET": "complaints-photos",
+            "BOT_S3_ACCESS_KEY": "LTAI5t",
+            "BOT_S3_SECRET_KEY": "very-secret-value",
+            "BOT_S3_PREFIX": "media/",
+            "BOT_S3_ADDRESSING_STYLE": "virtual",
+        }
+    )
+    s3 = settings.media_s3
+    assert s3 is not None
+    assert (s3.endpoint, s3.region, s3.bucket, s3.prefix, s3.addressing_style) == (
+        "https://oss-cn-hangzhou.aliyuncs.com",
+        "oss-cn-hangzhou",
+        "complaints-photos",
+        "media/",
+        "virtual",
+    )
+    assert s3.secret_key.get_secret_value() == "very-secret-value"
+    assert "very-secret-value" not in repr(settings) and "very-secret-value" not in str(s3)
+    assert Settings.from_env({}).media_s3 is None  # the directory by default
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ({"BOT_S3_BUCKET": "photos"}, "BOT_MEDIA_STORE=s3 needs BOT_S3_ENDPOINT, BOT_S3_ACCESS_KEY, BOT_S3_SECRET_KEY"),
+        (
+            {"BOT_S3_ENDPOINT": "http://minio:9000", "BOT_S3_ACCESS_KEY": "a", "BOT_S3_SECRET_KEY": "b"},
+            "BOT_MEDIA_STORE=s3 needs BOT_S3_BUCKET too",
+        ),
+        ({"BOT_S3_ENDPOINT": "minio:9000"}, "BOT_S3_ENDPOINT: 'minio:9000' is not an endpoint URL"),
+        ({"BOT_S3_PREFIX": "../other"}, "BOT_S3_PREFIX: '../other' is not a key prefix"),
+        ({"BOT_S3_PREFIX": "/media"}, "BOT_S3_PREFIX: '/media' is not a key prefix"),
+        ({"BOT_S3_BUCKET": "a/b"}, "BOT_S3_BUCKET: 'a/b' is not a bucket name"),
+        ({"BOT_S3_ADDRESSING_STYLE": "dns"}, "BOT_S3_ADDRESSING_STYLE: Input should be 'path' or 'virtual'"),
+    ],
+)
+def test_an_incomplete_or_wrong_s3_store_stops_the_start(given: dict[str, str], named: str) -> None:
+    with pytest.raises(BadEnvironment, match=named.replace("(", r"\(")):
+        Settings.from_env({"BOT_MEDIA_STORE": "s3", **given})
+
+
+def test_s3_settings_without_the_s3_store_are_a_mistake_said_at_start() -> None:
+    with pytest.raises(BadEnvironment, match="BOT_S3_BUCKET set but BOT_MEDIA_STORE is not s3"):
+        Settings.from_env({"BOT_S3_BUCKET": "photos"})
