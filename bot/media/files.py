@@ -19,7 +19,13 @@ MEDIA_ID = re.compile(r"^[0-9a-f]{32}$")
 _KEY = re.compile(r"^[0-9a-f]{32}(\.thumb)?$")
 
 
+class MediaStoreError(Exception):
+    """The store failed (unreachable, refused the keys, no bucket, a full disk): worth another try later."""
+
+
 class MediaFiles(Protocol):
+    """Raises ``MediaStoreError`` when the store fails, ``ValueError`` for a key that is not a media key."""
+
     async def put(self, key: str, data: bytes) -> None: ...
 
     async def get(self, key: str) -> bytes | None:
@@ -42,7 +48,7 @@ def thumb_key(media_id: str) -> str:
 def key_path(key: str) -> str:
     """``key`` under the subdirectory of its first two characters (``ab/ab12….thumb``), the layout
     of both stores; raises ``ValueError`` for anything but a media key (no path tricks)."""
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise ValueError(f"not a media key: {key!r}")
     return f"{key[:2]}/{key}"
 
@@ -57,7 +63,11 @@ class DirectoryFiles:
         return self._root / key_path(key)
 
     async def put(self, key: str, data: bytes) -> None:
-        await asyncio.to_thread(self._write, self._path(key), data)
+        path = self._path(key)
+        try:
+            await asyncio.to_thread(self._write, path, data)
+        except OSError as error:
+            raise MediaStoreError(f"cannot write {path}: {error}") from error
 
     async def get(self, key: str) -> bytes | None:
         path = self._path(key)
@@ -65,9 +75,15 @@ class DirectoryFiles:
             return await asyncio.to_thread(path.read_bytes)
         except FileNotFoundError:
             return None
+        except OSError as error:
+            raise MediaStoreError(f"cannot read {path}: {error}") from error
 
     async def delete(self, key: str) -> None:
-        await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+        path = self._path(key)
+        try:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+        except OSError as error:
+            raise MediaStoreError(f"cannot delete {path}: {error}") from error
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
@@ -75,6 +91,15 @@ class DirectoryFiles:
         partial = path.with_name(path.name + ".part")
         partial.write_bytes(data)
         os.replace(partial, path)  # readers never see half a file
+
+
+def media_store_description(settings: Settings) -> str:
+    """Where photos go, as ``check-config`` says it (never the secret key)."""
+    s3 = settings.media_s3
+    if s3 is None:
+        return f"the directory {settings.media_root} (BOT_MEDIA_DIR; every app instance and worker must share it)"
+    where = f"{s3.endpoint.rstrip('/')}, bucket {s3.bucket}, keys under {s3.prefix or '/'}"
+    return f"the S3-compatible store {where} ({s3.addressing_style}-style, region {s3.region})"
 
 
 @contextlib.asynccontextmanager

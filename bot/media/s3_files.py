@@ -9,14 +9,14 @@ into the bucket under the prefix is found as it is.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from bot.media.files import key_path
+from bot.media.files import MediaStoreError, key_path
 from bot.settings import S3Settings
 
 CONNECT_TIMEOUT = 5.0
@@ -39,29 +39,43 @@ class S3Files:
         return self._prefix + key_path(key)
 
     async def put(self, key: str, data: bytes) -> None:
-        await self._client.put_object(Bucket=self._bucket, Key=self.object_name(key), Body=data)
+        name = self.object_name(key)
+        await self._call("PutObject", name, self._client.put_object, Body=data)
 
     async def get(self, key: str) -> bytes | None:
         name = self.object_name(key)
         try:
             response = await self._client.get_object(Bucket=self._bucket, Key=name)
+            async with response["Body"] as body:
+                data: bytes = await body.read()
         except ClientError as error:
-            if _not_there(error):
+            if _code(error) in _NOT_THERE:
                 return None
-            raise
-        async with response["Body"] as body:
-            data: bytes = await body.read()
+            raise _store_error("GetObject", name, error) from error
+        except (BotoCoreError, OSError) as error:
+            raise _store_error("GetObject", name, error) from error
         return data
 
     async def delete(self, key: str) -> None:
         # S3 answers 204 for a key that is not there too.
-        await self._client.delete_object(Bucket=self._bucket, Key=self.object_name(key))
+        name = self.object_name(key)
+        await self._call("DeleteObject", name, self._client.delete_object)
+
+    async def _call(self, operation: str, name: str, method: Callable[..., Awaitable[Any]], **arguments: Any) -> None:
+        try:
+            await method(Bucket=self._bucket, Key=name, **arguments)
+        except (BotoCoreError, ClientError, OSError) as error:
+            raise _store_error(operation, name, error) from error
 
 
-def _not_there(error: ClientError) -> bool:
-    """The object is missing (a missing bucket, a refused signature and the rest are errors)."""
-    code = str(error.response.get("Error", {}).get("Code", ""))
-    return code in _NOT_THERE
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _store_error(operation: str, name: str, error: Exception) -> MediaStoreError:
+    """Says the operation, the object and S3's error code (``SignatureDoesNotMatch``, ``NoSuchBucket``)."""
+    what = _code(error) if isinstance(error, ClientError) else type(error).__name__
+    return MediaStoreError(f"S3 {operation} {name}: {what}: {error}")
 
 
 @contextlib.asynccontextmanager
@@ -76,7 +90,7 @@ async def s3_files(settings: S3Settings) -> AsyncIterator[S3Files]:
         response_checksum_validation="when_required",
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
-        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
     )
     client = AioSession().create_client(
         "s3",

@@ -6,25 +6,30 @@ from __future__ import annotations
 import io
 import secrets
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+from aiohttp.test_utils import TestServer
 from PIL import Image
 from sqlalchemy import func, select
 
+from bot.__main__ import main
 from bot.channels.webchat.routes import NOT_STORED
 from bot.environment import BadEnvironment
 from bot.keys import resources
-from bot.media.files import new_media_id, thumb_key
+from bot.media.files import DirectoryFiles, MediaStoreError, new_media_id, thumb_key
 from bot.media.s3_files import s3_files
-from bot.settings import S3Settings, Settings
+from bot.settings import S3Settings, Settings, TelegramBotSettings
+from bot.staff.accounts import Role
 from bot.storage.models import Media
+from tests.channels import telegram_helpers as tg
 from tests.conftest import AppFactory
-from tests.helpers import new_session
+from tests.helpers import eventually, new_session, settled
 from tests.media.images import photo
 from tests.media.s3_server import S3Server
 from tests.media.uploads import claimed_case, photo_form, upload
+from tests.staff import add_user, sign_in
 
 ACCESS_KEY = "complaint-bot"
 BUCKET = "photos"
@@ -88,24 +93,24 @@ async def test_a_wrong_secret_or_access_key_is_an_error_never_a_missing_photo(
     async with s3_files(_settings(s3_server, secret_key)) as files:
         await files.put(media_id, b"photo bytes")
     async with s3_files(_settings(s3_server, secret_key + "x")) as files:
-        with pytest.raises(ClientError, match="SignatureDoesNotMatch"):
+        with pytest.raises(MediaStoreError, match="SignatureDoesNotMatch"):
             await files.get(media_id)
-        with pytest.raises(ClientError, match="SignatureDoesNotMatch"):
+        with pytest.raises(MediaStoreError, match="SignatureDoesNotMatch"):
             await files.put(new_media_id(), b"other bytes")
-        with pytest.raises(ClientError, match="SignatureDoesNotMatch"):
+        with pytest.raises(MediaStoreError, match="SignatureDoesNotMatch"):
             await files.delete(media_id)
     async with s3_files(_settings(s3_server, secret_key, access_key="someone-else")) as files:
-        with pytest.raises(ClientError, match="InvalidAccessKeyId"):
+        with pytest.raises(MediaStoreError, match="InvalidAccessKeyId"):
             await files.get(media_id)
     assert list(s3_server.objects(BUCKET).values()) == [b"photo bytes"]
 
 
 async def test_a_missing_bucket_or_a_wrong_region_is_an_error_too(s3_server: S3Server, secret_key: str) -> None:
     async with s3_files(_settings(s3_server, secret_key, bucket="no-such-bucket")) as files:
-        with pytest.raises(ClientError, match="NoSuchBucket"):
+        with pytest.raises(MediaStoreError, match="NoSuchBucket"):
             await files.get(new_media_id())
     async with s3_files(_settings(s3_server, secret_key, region="us-west-2")) as files:
-        with pytest.raises(ClientError, match="AuthorizationHeaderMalformed"):
+        with pytest.raises(MediaStoreError, match="AuthorizationHeaderMalformed"):
             await files.get(new_media_id())
 
 
@@ -119,8 +124,21 @@ async def test_a_store_that_stumbles_once_is_tried_again(s3_server: S3Server, se
     assert list(s3_server.objects(BUCKET).values()) == [b"photo bytes"]
 
 
+async def test_the_directory_store_says_a_failure_the_same_way(tmp_path: Path) -> None:
+    """What the worker retries and the web chat answers 503 for: a ``MediaStoreError`` from either store."""
+    blocked = tmp_path / "media"
+    blocked.write_bytes(b"a file where the directory should be")
+    files = DirectoryFiles(blocked)
+    with pytest.raises(MediaStoreError, match="cannot write"):
+        await files.put(new_media_id(), b"photo bytes")
+    with pytest.raises(MediaStoreError, match="cannot read"):
+        await files.get(new_media_id())
+    assert await DirectoryFiles(tmp_path / "empty").get(new_media_id()) is None
+
+
 @pytest.mark.parametrize(
-    "key", ["../../etc/passwd", "ab/../cd", f"{'a' * 32}/x", "A" * 32, "", f"{'a' * 32}.thumb/..", "%2e%2e"]
+    "key",
+    ["../../etc/passwd", "ab/../cd", f"{'a' * 32}/x", "A" * 32, "", f"{'a' * 32}.thumb/..", f"{'a' * 32}\n", "%2e%2e"],
 )
 async def test_keys_that_are_not_media_ids_never_reach_the_store(
     s3_server: S3Server, secret_key: str, key: str
@@ -184,6 +202,52 @@ async def test_a_store_refusing_the_keys_tells_the_customer_to_send_again(
     assert "SignatureDoesNotMatch" in s3_server.refused
 
 
+async def test_a_telegram_photo_waits_for_a_store_that_is_down_and_is_kept_when_it_is_back(
+    make_client: AppFactory, s3_server: S3Server, secret_key: str
+) -> None:
+    """The worker's download job stores the photo in the S3 store; a store answering 503 to every
+    try of the client makes the job try again later, and the photo arrives then."""
+    api = tg.FakeBotApi()
+    telegram = TestServer(tg.fake_bot_app(api))
+    await telegram.start_server()
+    client = await make_client(
+        telegram=TelegramBotSettings(tg.TOKEN, tg.SECRET, str(telegram.make_url("")).rstrip("/")),
+        in_process_worker=True,
+        retry_backoff=0.2,
+        media_s3=_settings(s3_server, secret_key),
+    )
+    api.files["AgACleak"] = photo("JPEG", (640, 480), "teal")
+    s3_server.fail_next = [503] * 3  # every try of the client's first PutObject
+    response = await client.post(
+        "/channels/telegram",
+        json=tg.photo_update(80, "AgACleak", caption="漏水"),
+        headers={"X-Telegram-Bot-Api-Secret-Token": tg.SECRET},
+    )
+    assert response.status == 200
+
+    async def kept() -> bool:
+        async with resources(client.app).sessions() as session:
+            return bool((await session.execute(select(func.count()).select_from(Media))).scalar_one())
+
+    await eventually(kept, timeout=30)
+    await settled(client)
+    assert s3_server.refused == ["ServiceUnavailable"] * 3
+    # The failed try cleaned up after itself; the second downloaded the photo again and kept it.
+    assert [method for method, _ in s3_server.requests] == ["PUT"] * 3 + ["DELETE"] * 2 + ["PUT"] * 2
+    assert api.file_requests == ["AgACleak", "AgACleak"]
+    async with resources(client.app).sessions() as session:
+        media_id = (await session.execute(select(Media.id))).scalar_one()
+    assert set(s3_server.objects(BUCKET)) == {
+        f"bot/media/{media_id[:2]}/{media_id}",
+        f"bot/media/{media_id[:2]}/{media_id}.thumb",
+    }
+    await add_user(client, "zhao.supervisor", Role.SUPERVISOR)
+    await sign_in(client, "zhao.supervisor")
+    opened = await client.get(f"/media/{media_id}")
+    assert opened.status == 200 and Image.open(io.BytesIO(await opened.read())).size == (640, 480)
+    await telegram.close()
+
+
 def test_the_s3_store_is_configured_by_the_environment_and_keeps_its_secret() -> None:
     settings = Settings.from_env(
         {
@@ -234,3 +298,19 @@ def test_an_incomplete_or_wrong_s3_store_stops_the_start(given: dict[str, str], 
 def test_s3_settings_without_the_s3_store_are_a_mistake_said_at_start() -> None:
     with pytest.raises(BadEnvironment, match="BOT_S3_BUCKET set but BOT_MEDIA_STORE is not s3"):
         Settings.from_env({"BOT_S3_BUCKET": "photos"})
+
+
+def test_check_config_says_where_photos_go(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("BOT_MEDIA_STORE", "s3")
+    monkeypatch.setenv("BOT_S3_ENDPOINT", "http://minio:9000")
+    monkeypatch.setenv("BOT_S3_BUCKET", "photos")
+    monkeypatch.setenv("BOT_S3_ACCESS_KEY", "complaint-bot")
+    monkeypatch.setenv("BOT_S3_SECRET_KEY", "very-secret-value")
+    assert main(["check-config"]) == 0
+    said = capsys.readouterr().out
+    assert "photos: the S3-compatible store http://minio:9000, bucket photos, keys under /" in said
+    assert "very-secret-value" not in said
+
+    monkeypatch.delenv("BOT_S3_SECRET_KEY")
+    assert main(["check-config"]) == 2
+    assert "BOT_MEDIA_STORE=s3 needs BOT_S3_SECRET_KEY too" in capsys.readouterr().err
