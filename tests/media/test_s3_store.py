@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 from PIL import Image
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.__main__ import main
@@ -122,6 +123,35 @@ async def test_a_store_that_stumbles_once_is_tried_again(s3_server: S3Server, se
     assert s3_server.refused == ["ServiceUnavailable"]
     assert [method for method, _ in s3_server.requests] == ["PUT", "PUT"]
     assert list(s3_server.objects(BUCKET).values()) == [b"photo bytes"]
+
+
+@pytest.mark.parametrize(
+    ("style", "url"),
+    [
+        ("virtual", "https://complaints-photos.oss-cn-hangzhou.aliyuncs.com/bot/media/"),
+        ("path", "https://oss-cn-hangzhou.aliyuncs.com/complaints-photos/bot/media/"),
+    ],
+)
+async def test_the_addressing_style_reaches_the_client(secret_key: str, style: str, url: str) -> None:
+    """Alibaba OSS and Tencent COS take only virtual-hosted requests; nothing is sent here (a
+    presigned URL is built locally), so the endpoint can be theirs."""
+    settings = S3Settings(
+        endpoint="https://oss-cn-hangzhou.aliyuncs.com",
+        bucket="complaints-photos",
+        access_key=ACCESS_KEY,
+        secret_key=SecretStr(secret_key),
+        region="oss-cn-hangzhou",
+        prefix="bot/media",
+        addressing_style=style,  # type: ignore[arg-type]
+    )
+    media_id = new_media_id()
+    async with s3_files(settings) as files:
+        name = files.object_name(media_id)
+        signed = await files._client.generate_presigned_url(
+            "get_object", Params={"Bucket": settings.bucket, "Key": name}
+        )
+    assert signed.startswith(f"{url}{media_id[:2]}/{media_id}?")
+    assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in signed and "oss-cn-hangzhou%2Fs3%2Faws4_request" in signed
 
 
 async def test_the_directory_store_says_a_failure_the_same_way(tmp_path: Path) -> None:
