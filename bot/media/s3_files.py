@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import BotoCoreError, ClientError
@@ -24,6 +25,8 @@ READ_TIMEOUT = 30.0
 MAX_ATTEMPTS = 3
 """Tries of one request (botocore's "standard" retries: 5xx, throttling, dropped connections)."""
 _NOT_THERE = frozenset({"NoSuchKey", "NotFound", "404"})
+_FAILURES = (BotoCoreError, aiohttp.ClientError, OSError)
+"""Besides S3's error answers: no connection, timeouts, a body cut short."""
 
 
 class S3Files:
@@ -52,7 +55,7 @@ class S3Files:
             if _code(error) in _NOT_THERE:
                 return None
             raise _store_error("GetObject", name, error) from error
-        except (BotoCoreError, OSError) as error:
+        except _FAILURES as error:
             raise _store_error("GetObject", name, error) from error
         return data
 
@@ -64,7 +67,7 @@ class S3Files:
     async def _call(self, operation: str, name: str, method: Callable[..., Awaitable[Any]], **arguments: Any) -> None:
         try:
             await method(Bucket=self._bucket, Key=name, **arguments)
-        except (BotoCoreError, ClientError, OSError) as error:
+        except (ClientError, *_FAILURES) as error:
             raise _store_error(operation, name, error) from error
 
 

@@ -115,6 +115,15 @@ async def test_a_missing_bucket_or_a_wrong_region_is_an_error_too(s3_server: S3S
             await files.get(new_media_id())
 
 
+async def test_an_unreachable_store_is_an_error(secret_key: str) -> None:
+    gone = await S3Server(ACCESS_KEY, secret_key, REGION, buckets=(BUCKET,)).start()
+    settings = _settings(gone, secret_key)
+    await gone.close()
+    async with s3_files(settings) as files:
+        with pytest.raises(MediaStoreError, match="EndpointConnectionError"):
+            await files.get(new_media_id())
+
+
 async def test_a_store_that_stumbles_once_is_tried_again(s3_server: S3Server, secret_key: str) -> None:
     media_id = new_media_id()
     s3_server.fail_next = [503]
