@@ -66,14 +66,19 @@ class TypingRelay:
 
     async def customer_typing(self, identity_id: int) -> int | None:
         """A web chat customer types: tell the consoles of their conversation. Returns the
-        conversation signalled, or None when throttled or the customer has none."""
-        if not await self._first_in_window("customer", str(identity_id)):
+        conversation signalled, or None when throttled, the customer has none or Redis or the
+        database failed (logged: the customer's chat goes on without the signal)."""
+        try:
+            if not await self._first_in_window("customer", str(identity_id)):
+                return None
+            async with self._database.sessions() as session:
+                conversation_id = await session.run_sync(typing_conversation, identity_id)
+            if conversation_id is None:
+                return None
+            await self._gateway.commit(Effects(staff_events=[customer_typing_event(conversation_id)]))
+        except Exception as error:
+            log.warning("typing.customer_lost", identity_id=identity_id, error=repr(error))
             return None
-        async with self._database.sessions() as session:
-            conversation_id = await session.run_sync(typing_conversation, identity_id)
-        if conversation_id is None:
-            return None
-        await self._gateway.commit(Effects(staff_events=[customer_typing_event(conversation_id)]))
         return conversation_id
 
     async def agent_may_signal(self, staff_id: int, conversation_id: int) -> bool:

@@ -12,6 +12,7 @@ from arq.constants import default_queue_name
 from sqlalchemy import func, select
 
 from bot.keys import resources
+from bot.outbound.typing import THROTTLE_SECONDS
 from bot.settings import TelegramBotSettings
 from bot.staff.accounts import Role
 from bot.staff.event_socket import staff_hub_key
@@ -84,6 +85,10 @@ async def test_the_customer_typing_reaches_a_console_on_another_instance_once_pe
     assert await typing_frames(console, 1.0) == []
     await customer.caught_up()
     assert customer.frames == []  # typing frames get no answer, not even an ack
+    # Once the window has passed, the customer still typing is signalled again.
+    await asyncio.sleep(THROTTLE_SECONDS)
+    await customer.socket.send_json(TYPING)
+    await frames_until(console, lambda frame: frame["type"] == "typing")
     assert await stored_rows(first) == before
     await customer.close()
     await console.close()
