@@ -13,7 +13,12 @@
   let sentFor = null;
 
   const $ = (id) => document.getElementById(id);
-  const current = () => (window.agentConsole ? window.agentConsole.state.conversationId : null);
+  // The open conversation, when this staff member owns it: only the owner's typing is shown.
+  function ownConversation() {
+    const state = window.agentConsole ? window.agentConsole.state : null;
+    if (!state || !state.me || !state.conversation || state.conversation.id !== state.conversationId) return null;
+    return state.conversation.owner === `agent:${state.me.id}` ? state.conversationId : null;
+  }
 
   function indicator() {
     let box = $("customer-typing");
@@ -49,7 +54,7 @@
   document.addEventListener("input", (event) => {
     const box = event.target;
     if (!box || box.id !== "reply-text" || !box.value.trim()) return;
-    const conversationId = current();
+    const conversationId = ownConversation();
     if (!conversationId) return;
     const now = Date.now();
     if (conversationId === sentFor && now - sentAt < SEND_EVERY_MS) return;
