@@ -273,8 +273,12 @@ async def _readable(request: web.Request, watching: frozenset[int]) -> frozenset
     def allowed(session: Session) -> frozenset[int]:
         return frozenset(cid for cid in watching if conversation_access(session, cid, staff) is Access.ALLOWED)
 
-    async with resources(request).sessions() as session:
-        return await session.run_sync(allowed)
+    try:
+        async with resources(request).sessions() as session:
+            return await session.run_sync(allowed)
+    except Exception:  # the console works on without typing signals until its next watch
+        log.warning("staff_events.readable_unknown", exc_info=True)
+        return frozenset()
 
 
 @requires(Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
@@ -310,6 +314,7 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
                 await socket.send_json({"type": "error", "message": 'send {"type": "watch", "conversation_ids": [..]}'})
                 continue
             staff.watching = watching
+            staff.readable &= watching
             staff.readable = await _readable(request, watching)
     finally:
         hub.remove(staff)
