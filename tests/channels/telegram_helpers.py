@@ -18,6 +18,7 @@ class FakeBotApi:
         self.rate_limit_first = rate_limit_first
         self.files: dict[str, bytes] = {}  # issue 15: file_id -> the photo
         self.file_requests: list[str] = []
+        self.chat_actions: list[dict[str, Any]] = []  # issue 15 (typing)
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != TOKEN:
@@ -44,6 +45,9 @@ class FakeBotApi:
                     },
                 }
             )
+        if method == "sendChatAction":  # issue 15 (typing)
+            self.chat_actions.append(params)
+            return web.json_response({"ok": True, "result": True})
         if method == "getMe":
             return web.json_response(
                 {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Bot", "username": "complaint_bot"}}

@@ -10,12 +10,14 @@ import structlog
 from aiohttp import BodyPartReader, WSMsgType, web
 
 from bot.channels.webchat.adapter import FrameError, client_message_id, message_frame, parse_frame, parse_message
+from bot.channels.webchat.typing import is_typing_frame
 from bot.core.messages import ChannelName, InboundMessage, MessageKind, options_from_json
 from bot.flows.complaint import Started
 from bot.keys import resources, webchat_hub
 from bot.media.files import MediaFiles, thumb_key
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
+from bot.staff.typing_api import typing_relay_key  # issue 15 (typing)
 from bot.storage import store
 from bot.storage.db import Database
 from bot.storage.media import drop_unlinked, link_media, media_of_messages
@@ -138,6 +140,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
     await socket.prepare(request)
     hub, pipeline, clock = webchat_hub(request), shared.pipeline, shared.clock
+    typing_relay = request.app[typing_relay_key]
     max_chars = shared.config.channels.max_text_chars
     hub.add(identity_id, socket)
     try:
@@ -147,6 +150,9 @@ async def websocket(request: web.Request) -> web.StreamResponse:
             if message.type is not WSMsgType.TEXT:
                 if message.type is WSMsgType.BINARY:
                     await socket.send_json({"type": "error", "message": "frames must be JSON text"})
+                continue
+            if is_typing_frame(message.data):  # issue 15 (typing): relayed to the consoles, never stored
+                await typing_relay.customer_typing(identity_id)
                 continue
             try:
                 inbound = parse_frame(message.data, identity_id, clock(), max_chars=max_chars)
