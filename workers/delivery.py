@@ -25,6 +25,7 @@ from bot.core import redis_keys
 from bot.core.messages import PHOTO_TEXT, ChannelName, OutboundMessage, Photo, Sender, options_from_json
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
+from bot.media.files import MediaStoreError
 from bot.media.images import EXTENSIONS
 from bot.observability.metrics import DeliveryOutcome
 from bot.outbound.effects import Effects
@@ -175,8 +176,8 @@ async def _with_photo(
     media_id, content_type = photos[0]
     try:
         data = await resources(ctx).media.get(media_id)
-    except Exception as error:
-        raise DeliveryError(f"the media store is unreachable: {error}", permanent=False) from error
+    except MediaStoreError as error:
+        raise DeliveryError(f"the media store failed: {error}", permanent=False) from error
     if data is None:
         raise DeliveryError(f"the photo {media_id} is missing from the media store", permanent=True)
     filename = f"photo-{media_id}.{EXTENSIONS.get(content_type, 'jpg')}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from aiohttp import web
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from bot.core.messages import PHOTO_TEXT, ChannelName, Sender
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.keys import resources
+from bot.media.files import MediaStoreError
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
 from bot.media.uploads import forget_photo, read_upload
@@ -37,6 +39,8 @@ from bot.storage.models import Conversation
 from bot.storage.windows import window_usage
 from bot.web.openapi import documented
 from bot.web.responses import api_error, json_error
+
+log = structlog.get_logger(__name__)
 
 MAX_CAPTION_CHARS = 1000
 """Within Telegram's caption limit (1024), so a caption goes out with its photo."""
@@ -117,6 +121,9 @@ async def send_photo(request: web.Request) -> web.Response:
         media_id, _ = await take_in(upload.file, channel, shared.media, shared.database, now)
     except NotAnImage:
         return json_error(415, "only photos can be sent (JPEG, PNG, GIF or WebP)")
+    except MediaStoreError:
+        log.warning("media.not_stored", conversation_id=conversation_id, exc_info=True)
+        return json_error(503, "the photo could not be stored: please send it again")
 
     def store(session: Session) -> Delivery | Access | None:
         access = conversation_access(session, conversation_id, staff)

@@ -19,6 +19,7 @@ class FakeBotApi:
         self.files: dict[str, bytes] = {}  # issue 15: file_id -> the photo
         self.file_requests: list[str] = []
         self.photos: list[dict[str, Any]] = []  # issue 15: what sendPhoto received
+        self.chat_actions: list[dict[str, Any]] = []  # issue 15 (typing)
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != TOKEN:
@@ -47,6 +48,9 @@ class FakeBotApi:
                     },
                 }
             )
+        if method == "sendChatAction":  # issue 15 (typing)
+            self.chat_actions.append(params)
+            return web.json_response({"ok": True, "result": True})
         if method == "getMe":
             return web.json_response(
                 {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Bot", "username": "complaint_bot"}}

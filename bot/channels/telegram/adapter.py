@@ -241,6 +241,11 @@ class TelegramAdapter:
                 raise DeliveryError(f"Telegram unreachable: {error}", permanent=False) from error
         raise DeliveryError("still rate limited after waiting", permanent=False)
 
+    async def show_typing(self, recipient: str) -> None:
+        """``sendChatAction`` "typing" (issue 15): Telegram shows it for 5 s or until the next message."""
+        await self._initialize()
+        await self.bot.send_chat_action(chat_id=int(recipient), action=telegram.constants.ChatAction.TYPING)
+
     async def download_media(self, ref: str, max_bytes: int) -> bytes:
         """The photo with this ``file_id`` (issue 15); raises :class:`MediaUnavailable`."""
         await self._initialize()

@@ -17,12 +17,14 @@ from bot.channels.webchat.adapter import (
     parse_frame,
     parse_message,
 )
+from bot.channels.webchat.typing import is_typing_frame
 from bot.core.messages import ChannelName, InboundMessage, MessageKind, options_from_json
 from bot.flows.complaint import Started
 from bot.keys import resources, webchat_hub
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
 from bot.media.uploads import forget_photo, read_part, too_big
+from bot.staff.typing_api import typing_relay_key  # issue 15 (typing)
 from bot.storage import store
 from bot.storage.media import media_of_messages
 from bot.web.responses import STATIC_DIR, json_error
@@ -143,6 +145,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
     await socket.prepare(request)
     hub, pipeline, clock = webchat_hub(request), shared.pipeline, shared.clock
+    typing_relay = request.app[typing_relay_key]
     max_chars = shared.config.channels.max_text_chars
     hub.add(identity_id, socket)
     try:
@@ -152,6 +155,9 @@ async def websocket(request: web.Request) -> web.StreamResponse:
             if message.type is not WSMsgType.TEXT:
                 if message.type is WSMsgType.BINARY:
                     await socket.send_json({"type": "error", "message": "frames must be JSON text"})
+                continue
+            if is_typing_frame(message.data):  # issue 15 (typing): relayed to the consoles, never stored
+                await typing_relay.customer_typing(identity_id)
                 continue
             try:
                 inbound = parse_frame(message.data, identity_id, clock(), max_chars=max_chars)

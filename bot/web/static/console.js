@@ -858,6 +858,7 @@
   const refreshConversation = Staff.throttle(loadConversation, 300);
 
   function onEvent(frame) {
+    if (window.consoleTyping) window.consoleTyping.onEvent(frame, state.conversationId);  // issue 15 (typing)
     if (frame.type === "queue") refreshQueue();
     else if (frame.type === "notification") refreshNotifications();
     else if (frame.type === "conversation" && (frame.conversation_ids || []).includes(state.conversationId)) refreshConversation();
