@@ -76,8 +76,9 @@ def _where(
 async def send_photo(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/photos`` (multipart: ``file``, optional ``caption`` and
     ``override``): the owning agent's photo. 413 over ``max_media_bytes``, 415 for anything but a
-    JPEG, PNG, GIF or WebP image, 422 for a channel without photos or a caption the guard flags
-    (as a reply's text), 409 for someone who does not own the conversation."""
+    JPEG, PNG, GIF or WebP image, 422 for a channel without photos, for WeChat outside its
+    customer-service window or for a caption the guard flags (as a reply's text), 409 for someone
+    who does not own the conversation, 503 when the media store fails."""
     try:
         conversation_id = int(request.match_info["id"])
     except ValueError as error:
