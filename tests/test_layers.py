@@ -66,6 +66,8 @@ ROUTES = (
     "bot.staff.canned_api",  # issue 15 (agent console: team canned replies)
     "bot.promises.api",
     "bot.media.routes",  # issue 15 (photos)
+    "bot.staff.photo_api",  # issue 15 (agents' photos)
+    "bot.media.uploads",  # issue 15: reading photo uploads, for the routes
     "bot.staff.typing_api",  # issue 15 (typing)
 )
 COMPOSITION = ("bot.app", "bot.keys", "bot.resources", "workers")

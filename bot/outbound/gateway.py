@@ -190,5 +190,6 @@ def encode_frame(delivery: Delivery) -> str:
         delivery.created_at,
         delivery.provider_message_id,
         delivery.options,
+        delivery.media,
     )
     return json.dumps(frame, ensure_ascii=False)

@@ -105,6 +105,8 @@ ROUTES: list[Route] = [
         lambda case: {"text": "您好，维修师傅今天下午三点上门处理电梯。"},
         {"id": "conversation"},
     ),
+    # issue 15 (agents' photos): a JSON body is told to send the photo as multipart
+    Route("POST", "/api/conversations/{id}/photos", STAFF, 400, lambda case: {}, {"id": "conversation"}),
     Route(
         "POST", "/api/conversations/{id}/notes", STAFF, 201, lambda case: {"text": "已联系物业"}, {"id": "conversation"}
     ),

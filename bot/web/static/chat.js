@@ -547,7 +547,10 @@
     if (!box) {
       box = document.createElement("div");
       box.className = "msg-photos";
-      el.querySelector(".msg-text").replaceChildren(box);
+      const text = el.querySelector(".msg-text");
+      // An agent's photo may come with a caption: it stays, under the photo.
+      if (el.dataset.from === "agent" && text.textContent && text.textContent !== "[image]") text.before(box);
+      else text.replaceChildren(box);
     }
     return box;
   }

@@ -497,6 +497,7 @@
       customer.display_name || null, customer.phone || null, customer.tier ? `客户类别: ${label("tier", customer.tier)}` : null,
     ].filter(Boolean).join(" · ");
     $("conversation").dataset.resolved = resolved ? "true" : "false";
+    $("conversation").dataset.photos = c.sends_photos ? "true" : "false";  // issue 15: photo_send.js
     if (resolved) forget(c.id);
     renderWindow(c.window);
     const list = $("messages");
