@@ -96,6 +96,8 @@ ROUTES: list[Route] = [
     Route("GET", "/api/users", SUPERVISION, 200),
     Route("PUT", "/api/users/{id}/queues", MANAGERS, 200, lambda case: {"queues": case["queues"]}, {"id": "agent"}),
     Route("POST", "/api/tickets/{id}/claim", STAFF, 200, lambda case: {}, {"id": "ticket"}),
+    # issue 15 (typing): the caller has just claimed the case, so their typing reaches the customer
+    Route("POST", "/api/conversations/{id}/typing", STAFF, 202, lambda case: {}, {"id": "conversation"}),
     Route("GET", "/api/conversations/{id}", STAFF, 200, fill={"id": "conversation"}),
     Route(
         "POST",
