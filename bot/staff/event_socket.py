@@ -293,7 +293,7 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
     if not _same_origin(request):
         raise api_error(403, "the staff event socket only serves this site's consoles")
     staff_user = request["staff"]
-    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=4096)
+    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=4096, compress=False)  # as the web chat
     await socket.prepare(request)
     hub, sessions = request.app[staff_hub_key], request.app[staff_auth_key].sessions
     token = request.cookies[COOKIE_NAME]

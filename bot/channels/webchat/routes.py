@@ -142,7 +142,9 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     """``GET /chat/ws?token=…``: history first, then live messages both ways."""
     identity_id = await _identity(request, request.query.get("token"))
     shared = resources(request)
-    socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
+    # No permessage-deflate even when the browser offers it (they all do): its zlib state costs
+    # ~100 KiB per idle connection, for frames of a few hundred bytes.
+    socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024, compress=False)
     await socket.prepare(request)
     hub, pipeline, clock = webchat_hub(request), shared.pipeline, shared.clock
     typing_relay = request.app[typing_relay_key]
