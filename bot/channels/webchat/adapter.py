@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -107,17 +106,19 @@ class WebchatHub:
     """The web chat sockets open on this process, by customer identity."""
 
     def __init__(self) -> None:
-        self._sockets: dict[int, weakref.WeakSet[web.WebSocketResponse]] = {}
+        # A tuple, not a (weak) set: usually one socket per customer, and a tuple of one costs a
+        # fifth of a set's memory (every idle connection counts). The handler always removes it.
+        self._sockets: dict[int, tuple[web.WebSocketResponse, ...]] = {}
 
     def add(self, identity_id: int, socket: web.WebSocketResponse) -> None:
-        self._sockets.setdefault(identity_id, weakref.WeakSet()).add(socket)
+        self._sockets[identity_id] = (*self._sockets.get(identity_id, ()), socket)
 
     def remove(self, identity_id: int, socket: web.WebSocketResponse) -> None:
-        sockets = self._sockets.get(identity_id)
-        if sockets is not None:
-            sockets.discard(socket)
-            if not sockets:
-                del self._sockets[identity_id]
+        remaining = tuple(kept for kept in self._sockets.get(identity_id, ()) if kept is not socket)
+        if remaining:
+            self._sockets[identity_id] = remaining
+        else:
+            self._sockets.pop(identity_id, None)
 
     def has(self, identity_id: int) -> bool:
         return bool(self._sockets.get(identity_id))
