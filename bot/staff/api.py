@@ -18,7 +18,7 @@ from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.promises import api as promises
-from bot.staff import api_document, audit_api, auth, dashboard, search_api
+from bot.staff import api_document, audit_api, auth, dashboard, locale_api, search_api
 from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
@@ -409,3 +409,4 @@ def add_routes(app: web.Application) -> None:
     audit_api.add_routes(app)
     dashboard.add_routes(app)
     search_api.add_routes(app)  # issue 15 (agent console search)
+    locale_api.add_routes(app)  # issue 15 (one language at a time)
