@@ -140,6 +140,7 @@ async def conversation(request: web.Request) -> web.Response:
         body = {
             "id": found.id,
             "channel": found.channel,
+            "locale": found.locale,  # issue 15: the team canned replies the picker offers
             "status": found.status,
             "state": found.flow_state,
             "owner": found.owner,
