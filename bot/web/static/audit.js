@@ -25,6 +25,10 @@ window.auditLog = (() => {
     standards_change: T("修改服务标准"),
     standards_rollback: T("回滚服务标准"),
     export: T("导出工单"),
+    ui_locale_change: T("切换界面语言"),
+    canned_reply_add: T("添加团队常用语"),
+    canned_reply_edit: T("修改团队常用语"),
+    canned_reply_remove: T("删除团队常用语"),
   };
   const TARGETS = {
     conversation: T("会话"), ticket: T("工单"), rules: T("分派规则"), user: T("账号"), dead_letter: T("发送失败"),
