@@ -136,8 +136,11 @@ async def test_the_manager_console_speaks_one_language(make_client: AppFactory) 
         shown = await visible_text(manager)
         assert CHINESE.findall(shown) == [], shown
 
-        for tab in ["rules", "audit"]:
-            await manager.click(f"[data-tab={tab}]")
-            await expect(manager.locator(f"#tab-{tab}")).to_be_visible()
+        await manager.click("[data-tab=rules]")
+        # The configured names too, where config/ has them in English (config/handoff.yaml queues).
+        await expect(manager.locator("#rules")).to_contain_text("Duty supervisor", timeout=10_000)
+        await expect(manager.locator("#rules")).not_to_contain_text("值班主管")
+        await manager.click("[data-tab=audit]")
         await expect(manager.locator("#audit-search")).to_have_text("Search")
+        await expect(manager.locator("#audit-table")).to_contain_text("Console language", timeout=10_000)
         await browser.close()

@@ -848,7 +848,7 @@
     // Agents may not list the staff (403): they transfer by typing a username.
     const [phrases, users, queues, deadlines] = await Promise.all([
       api("GET", "/api/phrases"), state.me.role === "agent" ? { ok: false } : api("GET", "/api/users"),
-      api("GET", "/api/queues"), api("GET", "/api/config/deadlines"),
+      api("GET", `/api/queues?locale=${StaffI18n.locale}`), api("GET", `/api/config/deadlines?locale=${StaffI18n.locale}`),
     ]);
     state.categories = deadlines.ok ? Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id])) : {};
     state.phrases = phrases.ok ? phrases.data : null;

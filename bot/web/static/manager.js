@@ -30,7 +30,7 @@
 
   async function loadNames() {
     const [deadlines, queues, users] = await Promise.all([
-      api("GET", "/api/config/deadlines"), api("GET", "/api/queues"), api("GET", "/api/users"),
+      api("GET", `/api/config/deadlines?locale=${StaffI18n.locale}`), api("GET", `/api/queues?locale=${StaffI18n.locale}`), api("GET", "/api/users"),
     ]);
     if (deadlines.ok) state.categories = Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id]));
     if (queues.ok) state.queues = Object.fromEntries((queues.data.queues || []).map((q) => [q.id, q.name || q.id]));
@@ -171,7 +171,7 @@
   }
 
   async function loadRules() {
-    const result = await api("GET", "/api/rules");
+    const result = await api("GET", `/api/rules?locale=${StaffI18n.locale}`);
     if (!result.ok) {
       clear($("rules"), failed(result, T("分派规则")));
       $("rule-add").disabled = $("rules-save").disabled = true;

@@ -196,12 +196,12 @@ const Standards = (() => {
   }
 
   async function loadCategoryNames() {
-    const result = await api("GET", "/api/config/deadlines");
+    const result = await api("GET", `/api/config/deadlines?locale=${StaffI18n.locale}`);
     if (result.ok) state.categories = Object.fromEntries((result.data.categories || []).map((c) => [c.id, c.name || c.id]));
   }
 
   async function loadCalendarSource() {
-    const result = await api("GET", "/api/config/deadlines");
+    const result = await api("GET", `/api/config/deadlines?locale=${StaffI18n.locale}`);
     state.calendarSource = result.ok ? result.data.calendar || null : null;
   }
 
