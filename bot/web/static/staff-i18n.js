@@ -16,7 +16,7 @@ const StaffI18n = (() => {
   }
 
   function remember(locale) {
-    try { localStorage.setItem(STORED, locale); } catch (error) { /* private mode: the account still has it */ }
+    try { localStorage.setItem(STORED, locale); return true; } catch (error) { return false; }
   }
 
   function fromBrowser() {
@@ -53,7 +53,7 @@ const StaffI18n = (() => {
   // The account's language wins once signed in; a different one reloads the page in it.
   function follow(accountLocale) {
     if (!LOCALES.includes(accountLocale) || accountLocale === locale) return false;
-    remember(accountLocale);
+    if (!remember(accountLocale)) return false;  // no storage here: a reload could not keep it
     location.reload();
     return true;
   }
