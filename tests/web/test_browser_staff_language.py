@@ -45,6 +45,12 @@ async def open_signed_in(browser: Any, url: str, username: str, locale: str = "z
     return page
 
 
+async def wrong_password(page: Any) -> None:
+    await page.fill("#login-username", "li.agent")
+    await page.fill("#login-password", "not the password")
+    await page.click("#login-submit")
+
+
 async def choose(page: Any, locale: str) -> None:
     """Pick a language in the top bar: the page comes back in it."""
     await page.select_option("#app .ui-locale", locale)
@@ -99,6 +105,7 @@ async def test_a_new_agent_reads_chinese_only_and_english_once_chosen_in_any_bro
 
 async def test_the_sign_in_follows_the_browser_until_someone_chooses(make_client: AppFactory) -> None:
     client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
     console = str(client.make_url("/console/"))
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
@@ -107,10 +114,14 @@ async def test_the_sign_in_follows_the_browser_until_someone_chooses(make_client
         await expect(english.locator("#login-submit")).to_have_text("Sign in")
         await expect(english.locator("html")).to_have_attribute("lang", "en")
         assert await english.get_attribute("#login-username", "placeholder") == "Username"
+        await wrong_password(english)
+        await expect(english.locator("#login-form .error")).to_have_text("Wrong username or password")
 
         other = await (await browser.new_context(locale="fr-FR")).new_page()
         await other.goto(console)
         await expect(other.locator("#login-submit")).to_have_text("登录")  # Chinese by default
+        await wrong_password(other)
+        await expect(other.locator("#login-form .error")).to_have_text("用户名或密码错误")
         await other.select_option("#login-form .ui-locale", "en")
         await expect(other.locator("#login-submit")).to_have_text("Sign in", timeout=10_000)
         await other.reload()
