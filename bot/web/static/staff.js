@@ -141,7 +141,7 @@ const Staff = (() => {
       event.preventDefault();
       const result = await api("POST", "/api/login", { username: username.value, password: password.value });
       if (!result.ok) {
-        const known = { 401: T("用户名或密码错误"), 429: T("失败次数过多,请稍后再试") };
+        const known = { 401: T("用户名或密码错误"), 429: T("失败次数过多，请稍后再试。") };
         error.textContent = known[result.status] || result.data.error || T("登录失败 ({0})", result.status);
         return;
       }

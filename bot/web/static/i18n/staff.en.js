@@ -78,7 +78,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "密码": "Password",
     "登录": "Sign in",
     "用户名或密码错误": "Wrong username or password",
-    "失败次数过多,请稍后再试": "Too many failed sign-ins: try again later",
+    "失败次数过多，请稍后再试。": "Too many failed sign-ins: try again later",
     "登录失败 ({0})": "Sign-in failed ({0})",
     "已退出": "Signed out",
     "客户": "Customer",
