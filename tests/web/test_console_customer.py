@@ -103,7 +103,7 @@ async def test_a_canned_reply_added_in_the_console_is_inserted_by_the_picker(mak
         await browser.close()
 
 
-async def test_the_picker_offers_the_team_replies_in_the_conversations_language(make_client: AppFactory) -> None:
+async def test_the_picker_offers_the_phrases_and_team_replies_in_the_conversations_language(make_client: AppFactory) -> None:
     client = await make_client()
     await add_user(client, "li.agent", Role.AGENT)
     chinese = (await customer_on_two_channels(client, sms_cases=0)).conversations[-1]
@@ -124,6 +124,7 @@ async def test_the_picker_offers_the_team_replies_in_the_conversations_language(
         team = agent.locator("#phrase-list button.phrase", has_text="Visit time")
         await expect(agent.locator("#phrase-list button.phrase", has_text="上门时间")).to_have_count(1)
         await expect(team).to_have_count(0)
+        await expect(agent.locator("#phrase-list button.phrase", has_text="安抚情绪")).to_have_count(1)
         await agent.click("#phrase-toggle")
 
         await agent.fill("#open-id", str(english))
@@ -132,6 +133,9 @@ async def test_the_picker_offers_the_team_replies_in_the_conversations_language(
         await agent.click("#phrase-toggle")
         await expect(team).to_have_count(1)
         await expect(agent.locator("#phrase-list button.phrase", has_text="上门时间")).to_have_count(0)
+        # the standard phrases in English too (config/phrases/en.yaml)
+        await expect(agent.locator("#phrase-list button.phrase", has_text="Calm the customer")).to_have_count(1)
+        await expect(agent.locator("#phrase-list button.phrase", has_text="安抚情绪")).to_have_count(0)
         await team.click()
         await expect(agent.locator("#reply-text")).to_have_value("The engineer will call tomorrow morning.")
         await browser.close()

@@ -47,6 +47,7 @@
     conversationId: null,
     conversation: null,
     phrases: null,
+    phraseBooks: {},  // the standard phrases by locale, each fetched when a conversation in it is open
     canned: [],
     categories: {},
     users: [],
@@ -254,13 +255,14 @@
     const latest = complaints[complaints.length - 1];
     return {
       case_number: latest && latest.case_number ? latest.case_number : null,
-      deadline: latest && latest.deadline_at ? `${formatTime(latest.deadline_at)}前` : null,
+      // in the conversation's language, like the phrase it goes into
+      deadline: latest && latest.deadline_at ? (conversationLocale() === "en" ? `by ${formatTime(latest.deadline_at)}` : `${formatTime(latest.deadline_at)}前`) : null,
     };
   }
 
   function phraseChoices() {
     const values = phraseValues();
-    const book = state.phrases || {};
+    const book = state.phraseBooks[conversationLocale()] || state.phrases || {};
     const named = (book.agent_phrases || []).map((phrase) => {
       const missing = (phrase.variables || []).filter((name) => !values[name]);
       const text = phrase.text.replace(/\{(\w+)\}/g, (whole, name) => values[name] || whole);
@@ -280,6 +282,12 @@
   // The language the open conversation is held in (the customer's), the service's default otherwise.
   function conversationLocale() {
     return (state.conversation && state.conversation.locale) || (state.phrases && state.phrases.locale) || "zh-CN";
+  }
+
+  async function loadPhraseBook(locale) {
+    if (state.phraseBooks[locale]) return;
+    const result = await api("GET", `/api/phrases?locale=${encodeURIComponent(locale)}`);
+    if (result.ok && result.data.locale === locale) state.phraseBooks[locale] = result.data;
   }
 
   async function loadCanned() {
@@ -393,7 +401,8 @@
       toggle.setAttribute("aria-expanded", String(!panel.hidden));
       if (!panel.hidden) {
         search.value = ""; render(); search.focus();
-        loadCanned().then(() => { if (!panel.hidden) render(); });  // a colleague's new ones too
+        // a colleague's new ones too, and the standard phrases in the conversation's language
+        Promise.all([loadCanned(), loadPhraseBook(conversationLocale())]).then(() => { if (!panel.hidden) render(); });
       }
     });
     search.addEventListener("input", render);
@@ -852,6 +861,7 @@
     ]);
     state.categories = deadlines.ok ? Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id])) : {};
     state.phrases = phrases.ok ? phrases.data : null;
+    if (state.phrases) state.phraseBooks[state.phrases.locale] = state.phrases;
     state.users = users.ok ? users.data.users || [] : [];
     state.queues = queues.ok ? queues.data.queues || [] : [];
     await loadCanned();
