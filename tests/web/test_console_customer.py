@@ -103,7 +103,7 @@ async def test_a_canned_reply_added_in_the_console_is_inserted_by_the_picker(mak
         await browser.close()
 
 
-async def test_the_picker_offers_the_phrases_and_team_replies_in_the_conversations_language(make_client: AppFactory) -> None:
+async def test_the_picker_offers_phrases_and_team_replies_in_the_conversation_language(make_client: AppFactory) -> None:
     client = await make_client()
     await add_user(client, "li.agent", Role.AGENT)
     chinese = (await customer_on_two_channels(client, sms_cases=0)).conversations[-1]
