@@ -77,9 +77,11 @@ def message_frame(
     created_at: dt.datetime,
     provider_message_id: str | None = None,
     options: Sequence[Option] = (),
+    media: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The server frame for one stored message; ``options`` become the widget's quick replies
-    (``{"label", "value"}``: a click sends the value as the customer's message)."""
+    (``{"label", "value"}``: a click sends the value as the customer's message), ``media`` (photo
+    ids) the links of its photos."""
     client_id = provider_message_id.split(":", 1)[1] if provider_message_id and ":" in provider_message_id else None
     frame: dict[str, Any] = {
         "type": "message",
@@ -91,7 +93,14 @@ def message_frame(
     }
     if options:
         frame["options"] = [{"label": option.label, "value": option.value} for option in options]
+    if media:
+        frame["media"] = [media_links(media_id) for media_id in media]
     return frame
+
+
+def media_links(media_id: str) -> dict[str, str]:
+    """Where a photo and its thumbnail are served (``bot/media/routes.py``)."""
+    return {"id": media_id, "url": f"/media/{media_id}", "thumb": f"/media/{media_id}/thumb"}
 
 
 class WebchatHub:

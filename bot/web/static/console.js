@@ -511,6 +511,7 @@
       customer.display_name || null, customer.phone || null, customer.tier ? T("客户类别: {0}", label("tier", customer.tier)) : null,
     ].filter(Boolean).join(" · ");
     $("conversation").dataset.resolved = resolved ? "true" : "false";
+    $("conversation").dataset.photos = c.sends_photos ? "true" : "false";  // issue 15: photo_send.js
     if (resolved) forget(c.id);
     renderWindow(c.window);
     const list = $("messages");
@@ -872,6 +873,7 @@
   const refreshConversation = Staff.throttle(loadConversation, 300);
 
   function onEvent(frame) {
+    if (window.consoleTyping) window.consoleTyping.onEvent(frame, state.conversationId);  // issue 15 (typing)
     if (frame.type === "queue") refreshQueue();
     else if (frame.type === "notification") refreshNotifications();
     else if (frame.type === "conversation" && (frame.conversation_ids || []).includes(state.conversationId)) refreshConversation();
