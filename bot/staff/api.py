@@ -18,7 +18,7 @@ from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.promises import api as promises
-from bot.staff import api_document, audit_api, auth, dashboard, photo_api, search_api
+from bot.staff import api_document, audit_api, auth, dashboard, locale_api, photo_api, search_api
 from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
@@ -141,6 +141,7 @@ async def conversation(request: web.Request) -> web.Response:
         body = {
             "id": found.id,
             "channel": found.channel,
+            "locale": found.locale,  # issue 15: the team canned replies the picker offers
             "status": found.status,
             "state": found.flow_state,
             "owner": found.owner,
@@ -396,3 +397,4 @@ def add_routes(app: web.Application) -> None:
     dashboard.add_routes(app)
     search_api.add_routes(app)  # issue 15 (agent console search)
     photo_api.add_routes(app)  # issue 15 (agents' photos)
+    locale_api.add_routes(app)  # issue 15 (one language at a time)

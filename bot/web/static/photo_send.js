@@ -7,9 +7,9 @@
   "use strict";
 
   const TEXT = {
-    button: "照片", title: "发送照片给客户", sending: "正在发送照片…", sent: "照片已发送",
-    tooBig: "照片太大，请选择小一些的照片。", notImage: "只能发送照片（JPEG、PNG、GIF 或 WebP）。",
-    failed: "照片未发送", forbidden: (data) => `说明中含有服务忌语「${data.forbidden}」，建议改为「${data.suggestion}」。`,
+    button: T("照片"), title: T("发送照片给客户"), sending: T("正在发送照片…"), sent: T("照片已发送"),
+    tooBig: T("照片太大，请选择小一些的照片。"), notImage: T("只能发送照片（JPEG、PNG、GIF 或 WebP）。"),
+    failed: T("照片未发送"), forbidden: (data) => T("说明中含有服务忌语「{0}」，建议改为「{1}」。", data.forbidden, data.suggestion),
   };
 
   function say(text, ok) {

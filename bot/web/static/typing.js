@@ -4,7 +4,7 @@
 (() => {
   "use strict";
 
-  const STRINGS = { customerTyping: "客户正在输入…" };
+  const STRINGS = { customerTyping: T("客户正在输入…") };
   const SHOWN_MS = 6000;        // the customer's widget sends a signal every 2.5 s while typing
   const SEND_EVERY_MS = 2500;   // the server drops an agent's signals closer than 2 s apart
 
