@@ -1,6 +1,6 @@
 """staff_locale: the language each staff member reads the consoles in (issue 15)
 
-Revision ID: 0018_I18N
+Revision ID: 0018
 Revises: 0017
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_I18N"
+revision = "0018"
 down_revision = "0017"
 branch_labels = None
 depends_on = None
