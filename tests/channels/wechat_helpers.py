@@ -33,6 +33,7 @@ class FakeWechatApi:
         self.media: dict[str, bytes] = {}  # issue 15: MediaId -> the photo
         self.media_requests: list[str] = []
         self.uploads: dict[str, bytes] = {}  # issue 15: MediaId -> what the bot uploaded
+        self.typing_commands: list[dict[str, Any]] = []  # issue 15 (typing)
 
     async def token(self, request: web.Request) -> web.Response:
         self.token_fetches += 1
@@ -48,6 +49,16 @@ class FakeWechatApi:
         if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
         self.sent.append(await request.json())
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def typing(self, request: web.Request) -> web.Response:
+        """``POST /cgi-bin/message/custom/typing``: {"touser", "command": "Typing"|"CancelTyping"} (issue 15)."""
+        if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        body = await request.json()
+        if body.get("command") not in ("Typing", "CancelTyping") or not body.get("touser"):
+            return web.json_response({"errcode": 40003, "errmsg": "invalid openid or command"})
+        self.typing_commands.append(body)
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     def texts(self) -> list[str]:
@@ -92,6 +103,7 @@ async def start_fake_wechat(api: FakeWechatApi) -> TestServer:
     fake.router.add_post("/cgi-bin/message/template/send", api.template)
     fake.router.add_get("/cgi-bin/media/get", api.media_get)  # issue 15 (photos)
     fake.router.add_post("/cgi-bin/media/upload", api.media_upload)  # issue 15 (agents' photos)
+    fake.router.add_post("/cgi-bin/message/custom/typing", api.typing)  # issue 15 (typing)
     server = TestServer(fake)
     await server.start_server()
     return server

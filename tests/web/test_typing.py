@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from bot.keys import resources
 from bot.outbound.typing import THROTTLE_SECONDS
-from bot.settings import TelegramBotSettings
+from bot.settings import TelegramBotSettings, WechatAccountSettings
 from bot.staff.accounts import Role
 from bot.staff.event_socket import staff_hub_key
 from bot.storage.models import Message, TimelineEvent
+from tests.channels import wechat_helpers as wx
 from tests.channels.telegram_helpers import CHAT, SECRET, TOKEN, FakeBotApi
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually
@@ -238,5 +239,31 @@ async def test_a_telegram_that_fails_costs_nothing_and_is_not_retried(make_clien
     await eventually(tried)
     await asyncio.sleep(0.5)
     assert calls.count("sendChatAction") == 1
+    assert await stored_rows(client) == before
+    await server.close()
+
+
+async def test_the_agent_typing_shows_in_wechat_through_the_customer_service_typing_api(
+    make_client: AppFactory,
+) -> None:
+    api = wx.FakeWechatApi()
+    server = await wx.start_fake_wechat(api)
+    account = WechatAccountSettings(wx.TOKEN, wx.APPID, wx.SECRET, api_base=str(server.make_url("")).rstrip("/"))
+    client = await make_client(wechat=account)
+    await add_user(client, "li.agent", Role.AGENT)
+    csrf = await sign_in(client, "li.agent")
+    conversation_id, _ = await seed_conversation(client, "wechat", wx.OPENID, [])
+    await give_to(client, conversation_id, "li.agent")
+    before = await stored_rows(client)
+
+    typed = await client.post(f"/api/conversations/{conversation_id}/typing", headers={"X-CSRF-Token": csrf})
+    assert await typed.json() == {"shown": True}
+
+    async def shown() -> bool:
+        return bool(api.typing_commands)
+
+    await eventually(shown)
+    assert api.typing_commands == [{"touser": wx.OPENID, "command": "Typing"}]
+    assert api.sent == []
     assert await stored_rows(client) == before
     await server.close()

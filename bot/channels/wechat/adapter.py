@@ -327,6 +327,13 @@ class WechatAdapter:
         await self._call(lambda client: client.message.send_text(recipient, text))
         return f"cs:{outbound_id}"
 
+    async def show_typing(self, recipient: str) -> None:
+        """The customer-service "typing" state (issue 15): WeChat shows it for 15 s or until the next
+        message; only inside the 48-hour window. wechatpy has no wrapper, so its generic ``post``."""
+        await self._call(
+            lambda client: client.post("message/custom/typing", data={"touser": recipient, "command": "Typing"})
+        )
+
     async def send_template(self, recipient: str, template_id: str, field: str, text: str) -> str:
         """A template message, for outside the customer-service window; returns WeChat's msgid."""
         result = await self._call(
