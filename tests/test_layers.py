@@ -69,6 +69,7 @@ ROUTES = (
     "bot.staff.photo_api",  # issue 15 (agents' photos)
     "bot.media.uploads",  # issue 15: reading photo uploads, for the routes
     "bot.staff.typing_api",  # issue 15 (typing)
+    "bot.staff.locale_api",  # issue 15 (the console language)
 )
 COMPOSITION = ("bot.app", "bot.keys", "bot.resources", "workers")
 ABOVE_THE_ENGINE = (

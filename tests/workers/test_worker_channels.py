@@ -17,6 +17,7 @@ from bot.embedded_redis import free_port
 from bot.settings import PROJECT_ROOT, Settings, SmsGatewaySettings
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN
 from tests.conftest import AppFactory
+from tests.helpers import eventually
 from tests.workers.providers import enqueue, message, seed_conversation
 from workers.settings import worker_settings
 
@@ -57,7 +58,11 @@ async def test_with_the_stub_asked_for_a_separate_worker_sends_sms_through_the_a
     _, (message_id,) = await seed_conversation(client, "sms", PHONE, ["您的投诉已登记"], phone=PHONE)
     await enqueue(client, [message_id])
     await run_worker_until_empty(settings.with_overrides(**stubbed), service_config)
-    assert (await message(client, message_id)).delivery_status == "sent"
+
+    async def delivered() -> bool:  # the stub reports "sent", then "delivered", to the app's status URL
+        return (await message(client, message_id)).delivery_status == "delivered"
+
+    await eventually(delivered)
     listing = await (await client.get("/sms-stub/messages")).json()
     assert [item["body"] for item in listing["outbound"] if item["to"] == PHONE] == ["您的投诉已登记"]
 
