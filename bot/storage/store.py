@@ -371,11 +371,14 @@ def insert_inbound_many(
 
 
 def unprocessed_inbound(session: Session, older_than: dt.datetime, limit: int = 500) -> Sequence[tuple[int, int]]:
-    """(conversation id, message id) of inbound messages stored but never processed."""
+    """(conversation id, message id) of inbound messages stored but never processed, in the order
+    of the partial index that holds them (each conversation's oldest first)."""
+    # The literal predicate of the partial index: with bound values PostgreSQL cannot use it, and
+    # (counting every outbound row as unprocessed) may walk the whole table by key instead.
     rows = session.execute(
         select(Message.conversation_id, Message.id)
-        .where(Message.direction == "in", Message.processed_at.is_(None), Message.created_at <= older_than)
-        .order_by(Message.id)
+        .where(INBOUND_PENDING, Message.created_at <= older_than)
+        .order_by(Message.conversation_id, Message.id)
         .limit(limit)
     )
     return [(row[0], row[1]) for row in rows]

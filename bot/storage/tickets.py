@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.core.timeline import TimelineKind
 from bot.storage.conversations import add_timeline_event
@@ -137,16 +137,19 @@ def queue_previews(session: Session, conversation_ids: Collection[int]) -> dict[
     statement however many conversations wait."""
     if not conversation_ids:
         return {}
-    last_inbound = (
-        select(Message.conversation_id, func.max(Message.id).label("message_id"))
-        .where(Message.conversation_id.in_(sorted(conversation_ids)), Message.direction == "in")
-        .group_by(Message.conversation_id)
-        .subquery()
+    # Each conversation's newest customer message, walking its messages backwards by the
+    # (conversation, id) index: a grouping by conversation would read all their inbound rows.
+    written = aliased(Message)
+    last_text = (
+        select(written.text)
+        .where(written.conversation_id == Conversation.id, written.direction == "in")
+        .order_by(written.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
     rows = session.execute(
-        select(Conversation.id, Conversation.channel, Message.text)
-        .outerjoin(last_inbound, last_inbound.c.conversation_id == Conversation.id)
-        .outerjoin(Message, Message.id == last_inbound.c.message_id)
-        .where(Conversation.id.in_(sorted(conversation_ids)))
+        select(Conversation.id, Conversation.channel, last_text.label("text")).where(
+            Conversation.id.in_(sorted(conversation_ids))
+        )
     ).all()
     return {row.id: (row.channel, row.text) for row in rows}
