@@ -18,7 +18,7 @@ from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.promises import api as promises
-from bot.staff import api_document, audit_api, auth, dashboard, search_api
+from bot.staff import api_document, audit_api, auth, dashboard, queue_page, search_api
 from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
@@ -57,15 +57,18 @@ def _raise_unless_allowed(access: Access) -> None:
 
 @requires(*STAFF)
 async def queue(request: web.Request) -> web.Response:
-    """``GET /api/queue``: waiting tickets in the order to take them (from the Redis live queue,
-    rebuilt from the database when lost); an agent sees their queues' tickets only."""
+    """``GET /api/queue?limit=&after=``: waiting tickets in the order to take them (from the Redis
+    live queue, rebuilt from the database when lost), a page at a time with the total; an agent
+    sees their queues' tickets only."""
     staff = request["staff"]
+    after, limit = queue_page.paging(request.query)
     async with resources(request).sessions() as session:
         allowed = await session.run_sync(lambda sync: queues_of(sync, staff["id"], staff["role"]))
     ordered = [
         ticket for ticket in await resources(request).live_queue.ordered() if allowed is None or ticket.queue in allowed
     ]
-    ids = {ticket.conversation_id for ticket in ordered}
+    page = queue_page.page_of(ordered, after, limit)
+    ids = {ticket.conversation_id for _, ticket in page.tickets}
     async with resources(request).sessions() as session:
         previews = await session.run_sync(lambda sync: tickets.queue_previews(sync, ids))
     # Nobody owns a waiting ticket: an agent sees its phone numbers masked, a supervisor in full.
@@ -74,8 +77,10 @@ async def queue(request: web.Request) -> web.Response:
         {
             "tickets": [
                 _ticket_json(ticket, position, previews.get(ticket.conversation_id), full)
-                for position, ticket in enumerate(ordered, 1)
-            ]
+                for position, ticket in page.tickets
+            ],
+            "total": page.total,
+            "next_after": page.next_after,
         }
     )
 
