@@ -1,8 +1,10 @@
 """What a stored history costs: the hot path, the minute crons and the staff's queue and
-dashboard on an empty database and on the same database after seeding N messages, side by side.
+dashboard with the working set alone and with N messages of history behind it, side by side.
 
-The database is measured empty (baseline, same run), then filled by ``bench/seed_history.py``,
-then measured again. Timings are medians of ``--repeat`` runs, in milliseconds:
+The database is migrated and given the working set (``--open-cases`` open conversations: cases
+waiting or with an agent, customers still describing) and measured (the baseline, same run);
+then ``bench/seed_history.py`` adds N messages of finished conversations and it is measured
+again. Timings are medians of ``--repeat`` runs, in milliseconds:
 
 * ``hot-path batch``: what the pipeline's writer does for a batch of 50 web chat messages from 50
   customers: the persist transaction (open conversations, insert the messages) and the processing
@@ -13,7 +15,7 @@ then measured again. Timings are medians of ``--repeat`` runs, in milliseconds:
 * ``GET /api/dashboard`` and ``GET /api/queue`` (first page) on a running server
   (``python -m bot run``, embedded Redis), and their body sizes.
 
-    python bench/history_cost.py [--messages 200000] [--repeat 15] [--database URL]
+    python bench/history_cost.py [--messages 200000] [--open-cases 300] [--repeat 15] [--database URL]
 
 Without ``--database`` a SQLite file in a temporary folder is used. A PostgreSQL URL must name a
 scratch database: its schema is dropped and recreated.
@@ -42,7 +44,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.seed_history import seed  # noqa: E402
+from bench.seed_history import OPEN_CASES, seed  # noqa: E402
 from bench.webchat_throughput import free_port, wait_ready  # noqa: E402
 from bot.core.messages import ChannelName, InboundMessage  # noqa: E402
 from bot.storage import deliveries, migrate, promises, store, supervision, tickets, timers  # noqa: E402
@@ -202,6 +204,7 @@ def _reset_postgresql(url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--open-cases", type=int, default=OPEN_CASES, help="the working set, seeded first")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--database", help="a scratch PostgreSQL URL (default: a SQLite file)")
     arguments = parser.parse_args()
@@ -211,24 +214,29 @@ def main() -> None:
             _reset_postgresql(url)
         migrate.upgrade(url)
         results: list[dict[str, float]] = []
-        for label in ("empty", "seeded"):
-            if label == "seeded":
-                started = time.perf_counter()
-                seed(url, arguments.messages)
-                print(f"seeded {arguments.messages:,} messages in {time.perf_counter() - started:.1f} s", flush=True)
+        for label in ("working set only", "with the history"):
+            started = time.perf_counter()
+            if label == "working set only":
+                seed(url, 0, arguments.open_cases)
+            else:
+                seed(url, arguments.messages, 0)
+            print(f"seeded ({label}) in {time.perf_counter() - started:.1f} s", flush=True)
             figures = asyncio.run(storage_figures(url, arguments.repeat))
             figures.update(asyncio.run(endpoint_figures(url, arguments.repeat)))
             results.append(figures)
     empty, seeded = results
     backend = make_url(url).get_backend_name()
-    print(f"\n{backend}, medians of {arguments.repeat}: empty vs {arguments.messages:,} stored messages")
-    print(f"| {'figure':<42} | {'empty':>9} | {'seeded':>9} | {'ratio':>6} |")
+    print(
+        f"\n{backend}, medians of {arguments.repeat}: {arguments.open_cases} open cases alone,"
+        f" then behind {arguments.messages:,} messages of history"
+    )
+    print(f"| {'figure':<42} | {'alone':>9} | {'history':>9} | {'ratio':>6} |")
     print(f"|{'-' * 44}|{'-' * 11}|{'-' * 11}|{'-' * 8}|")
     for name, before in empty.items():
         after = seeded[name]
         ratio = after / before if before else float("nan")
         print(f"| {name:<42} | {before:>9.2f} | {after:>9.2f} | {ratio:>6.2f} |")
-    print(json.dumps({"backend": backend, "messages": arguments.messages, "empty": empty, "seeded": seeded}))
+    print(json.dumps({"backend": backend, "messages": arguments.messages, "alone": empty, "history": seeded}))
 
 
 if __name__ == "__main__":

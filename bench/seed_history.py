@@ -1,10 +1,12 @@
 """Fill a database with a stored history of N messages in a realistic shape, fast.
 
-Customers with one or more conversations of varied length (most a dozen messages, a few long
-ones), inbound messages processed and replies delivered, complaints (most resolved or closed,
-some open with deadlines, a few breached), handoff tickets (most resolved, some waiting),
-timeline events. Everything an empty database of the running service would have accumulated:
-the hot path and the crons must cost the same on it as on an empty one.
+The history: customers with one or more finished conversations of varied length (most a dozen
+messages, a few up to 2,000) over the past year, inbound messages processed and replies
+delivered, complaints resolved or closed, their tickets resolved, timeline events. Then the
+working set, the same size whatever the history (``--open-cases``): conversations still open,
+cases handed off (waiting, or with an agent) with deadlines from breached to a week ahead, and
+customers still describing. The hot path and the crons must cost as much with the history as
+with the working set alone.
 
 The database is migrated first; rows are added after the ones already there. SQLite gets
 plain ``executemany``, PostgreSQL ``COPY`` (asyncpg) and ``ANALYZE`` (as autovacuum would).
@@ -46,6 +48,8 @@ CUSTOMER_TEXTS = (
     "补充说明：已经一个星期了",
     "谢谢",
 )
+OPEN_CASES = 300
+"""The working set: conversations still open, however long the history behind them."""
 BOT_TEXTS = ("您好，请问有什么可以帮您？", "请留下您的联系电话。", "请问具体地址是哪里？", "已为您登记。")
 
 
@@ -88,118 +92,120 @@ def conversation_length(rng: random.Random) -> int:
     return max(2, min(2000, int(rng.lognormvariate(2.4, 0.9))))
 
 
-def generate(messages: int, start: dict[str, int], now: dt.datetime, seed: int = 16) -> Iterator[Rows]:
-    """The history, in chunks of whole conversations (about 50,000 messages each)."""
+def generate(
+    history: int, open_cases: int, start: dict[str, int], now: dt.datetime, seed: int = 16
+) -> Iterator[Rows]:
+    """``history`` messages of finished conversations over the past year, then ``open_cases``
+    conversations still open (the working set: cases handed off, waiting or with an agent, and
+    customers still describing), in chunks of whole conversations (about 50,000 messages each)."""
     rng = random.Random(seed)
     next_id = dict(start)
-    made = 0
     chunk = Rows()
-    span = dt.timedelta(days=365)
 
     def take(table: str) -> int:
         next_id[table] += 1
         return next_id[table]
 
-    while made < messages:
+    def customer_at(created: dt.datetime) -> tuple[int, int, str, str | None, str]:
         customer = take("customers")
-        created = now - span * rng.random()
         phone = f"13{rng.randrange(10**9):09d}" if rng.random() < 0.8 else None
         tier = "vip" if rng.random() < 0.05 else "standard"
         chunk.add("customers", CUSTOMER, (customer, f"客户{customer}", tier, phone, created))
         channel = rng.choice(CHANNELS)
         identity = take("channel_identities")
         chunk.add("channel_identities", IDENTITY, (identity, customer, channel, f"seed-{customer}", created))
-        visits = 1 + int(rng.random() < 0.3) + int(rng.random() < 0.1)
-        for visit in range(visits):
-            if made >= messages:
+        return customer, identity, channel, phone, tier
+
+    def conversation_of(
+        who: tuple[int, int, str, str | None, str], opened: dt.datetime, length: int, complaint_status: str | None
+    ) -> None:
+        customer, identity, channel, phone, tier = who
+        still_open = complaint_status in ("open", "incomplete", "collecting")
+        state = "handed_off" if complaint_status in ("open", "incomplete") else "new" if still_open else "closed"
+        owner = "agent:1" if state == "handed_off" and rng.random() < 0.5 else "bot"
+        ended = opened + dt.timedelta(seconds=20 * length)
+        conversation = take("conversations")
+        chunk.add(
+            "conversations",
+            CONVERSATION,
+            (
+                conversation, customer, identity, channel, "zh-CN", "open" if still_open else "closed", state,
+                json.dumps({"description": [CUSTOMER_TEXTS[0]]}, ensure_ascii=False),
+                owner, 1 if owner != "bot" else 0, length // 2, opened, ended,
+                None if still_open else ended, None if still_open else "idle",
+            ),
+        )  # fmt: skip
+        for index in range(length):
+            inbound = index % 2 == 0
+            at = opened + dt.timedelta(seconds=20 * index)
+            message = take("messages")
+            chunk.add(
+                "messages",
+                MESSAGE,
+                (
+                    message, conversation, channel, "in" if inbound else "out",
+                    "customer" if inbound else ("agent" if owner != "bot" and index > 6 else "bot"),
+                    "start" if index == 0 else "text",
+                    rng.choice(CUSTOMER_TEXTS if inbound else BOT_TEXTS),
+                    f"seed-{message}" if inbound else None, at, at if inbound else None,
+                    None if inbound else "delivered", 0 if inbound else 1, False,
+                ),
+            )  # fmt: skip
+        chunk.add(
+            "timeline_events", TIMELINE, (take("timeline_events"), conversation, None, "greeted", "bot", "{}", opened)
+        )
+        if complaint_status in (None, "collecting"):
+            return
+        complaint = take("complaints")
+        promised = opened + dt.timedelta(minutes=5)
+        resolved = complaint_status in ("resolved", "closed")
+        # Open cases: deadlines from three days past (breached) to a week ahead.
+        deadline = promised + dt.timedelta(hours=48) if resolved else now + dt.timedelta(hours=rng.uniform(-72, 168))
+        district = rng.choice(DISTRICTS)
+        chunk.add(
+            "complaints",
+            COMPLAINT,
+            (
+                complaint, f"SEED{complaint:08d}", conversation, customer, CUSTOMER_TEXTS[0], phone, phone is None,
+                f"{district or ''}某小区", rng.choice(CATEGORIES), "normal", tier, "[]", complaint_status,
+                promised, deadline, promised, deadline, ended if resolved else None,
+                "agent:1" if resolved else None, district,
+            ),
+        )  # fmt: skip
+        waiting = not resolved and owner == "bot"
+        chunk.add(
+            "handoff_tickets",
+            TICKET,
+            (
+                take("handoff_tickets"), conversation, complaint, "general", rng.choice((0, 1, 2, 2, 2)),
+                "complaint", "waiting" if waiting else ("resolved" if resolved else "claimed"),
+                promised, None if waiting else "1",
+            ),
+        )  # fmt: skip
+        chunk.add(
+            "timeline_events",
+            TIMELINE,
+            (take("timeline_events"), conversation, complaint, "complaint_recorded", "bot", "{}", promised),
+        )
+
+    made = 0
+    while made < history:
+        created = now - dt.timedelta(days=365) * rng.random() - dt.timedelta(days=3)
+        who = customer_at(created)
+        for visit in range(1 + int(rng.random() < 0.3) + int(rng.random() < 0.1)):
+            if made >= history:
                 break
-            length = min(conversation_length(rng), messages - made)
+            length = min(conversation_length(rng), history - made)
             made += length
-            last = visit == visits - 1
-            opened = created + dt.timedelta(days=visit * 30)
-            is_open = last and rng.random() < 0.04
-            conversation = take("conversations")
-            complaint_status = None
-            if rng.random() < 0.4:
-                # Only a customer's last conversation may still be open (one open per identity).
-                weights = (70, 20, 7, 3) if last else (70, 20, 0, 0)
-                complaint_status = rng.choices(("resolved", "closed", "open", "incomplete"), weights)[0]
-            if complaint_status in ("open", "incomplete"):
-                is_open, state = True, "handed_off"
-            else:
-                state = "new" if is_open else "closed"
-            owner = "agent:1" if state == "handed_off" and rng.random() < 0.5 else "bot"
-            ended = opened + dt.timedelta(seconds=20 * length)
-            chunk.add(
-                "conversations",
-                CONVERSATION,
-                (
-                    conversation, customer, identity, channel, "zh-CN", "open" if is_open else "closed", state,
-                    json.dumps({"description": [CUSTOMER_TEXTS[0]]}, ensure_ascii=False),
-                    owner, 1 if owner != "bot" else 0, length // 2, opened, ended,
-                    None if is_open else ended, None if is_open else "idle",
-                ),
-            )  # fmt: skip
-            for index in range(length):
-                inbound = index % 2 == 0
-                at = opened + dt.timedelta(seconds=20 * index)
-                message = take("messages")
-                chunk.add(
-                    "messages",
-                    MESSAGE,
-                    (
-                        message, conversation, channel, "in" if inbound else "out",
-                        "customer" if inbound else ("agent" if owner != "bot" and index > 6 else "bot"),
-                        "start" if index == 0 else "text",
-                        rng.choice(CUSTOMER_TEXTS if inbound else BOT_TEXTS),
-                        f"seed-{message}" if inbound else None, at, at if inbound else None,
-                        None if inbound else "delivered", 0 if inbound else 1, False,
-                    ),
-                )  # fmt: skip
-            chunk.add(
-                "timeline_events",
-                TIMELINE,
-                (take("timeline_events"), conversation, None, "greeted", "bot", "{}", opened),
-            )
-            if complaint_status is None:
-                continue
-            complaint = take("complaints")
-            promised = opened + dt.timedelta(minutes=5)
-            # Open cases: deadlines from a few days past (breached) to a week ahead.
-            if complaint_status in ("open", "incomplete"):
-                deadline = now + dt.timedelta(hours=rng.uniform(-72, 168))
-            else:
-                deadline = promised + dt.timedelta(hours=48)
-            resolved = complaint_status in ("resolved", "closed")
-            district = rng.choice(DISTRICTS)
-            chunk.add(
-                "complaints",
-                COMPLAINT,
-                (
-                    complaint, f"SEED{complaint:08d}", conversation, customer, CUSTOMER_TEXTS[0], phone, phone is None,
-                    f"{district or ''}某小区", rng.choice(CATEGORIES), "normal", tier, "[]", complaint_status,
-                    promised, deadline, promised, deadline, ended if resolved else None,
-                    "agent:1" if resolved else None, district,
-                ),
-            )  # fmt: skip
-            waiting = complaint_status in ("open", "incomplete") and owner == "bot"
-            chunk.add(
-                "handoff_tickets",
-                TICKET,
-                (
-                    take("handoff_tickets"), conversation, complaint, "general", rng.choice((0, 1, 2, 2, 2)),
-                    "complaint", "waiting" if waiting else ("claimed" if not resolved else "resolved"),
-                    promised, None if waiting else "1",
-                ),
-            )  # fmt: skip
-            chunk.add(
-                "timeline_events",
-                TIMELINE,
-                (take("timeline_events"), conversation, complaint, "complaint_recorded", "bot", "{}", promised),
-            )
+            status = rng.choices(("resolved", "closed", None), (60, 15, 25))[0]
+            conversation_of(who, created + dt.timedelta(days=visit * 30), length, status)
         if chunk.count("messages") >= 50_000:
             yield chunk
             chunk = Rows()
+    for _ in range(open_cases):
+        opened = now - dt.timedelta(hours=48) * rng.random()
+        status = rng.choices(("open", "incomplete", "collecting"), (70, 10, 20))[0]
+        conversation_of(customer_at(opened), opened, min(conversation_length(rng), 60), status)
     yield chunk
 
 
@@ -220,11 +226,11 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-def seed_sqlite(path: str, messages: int, now: dt.datetime) -> dict[str, int]:
+def seed_sqlite(path: str, history: int, open_cases: int, now: dt.datetime) -> dict[str, int]:
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA synchronous = OFF")
     start = {table: connection.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0] for table in TABLES}
-    for chunk in generate(messages, start, now):
+    for chunk in generate(history, open_cases, start, now):
         for table in TABLES:
             columns = chunk.columns.get(table)
             if columns is None:
@@ -238,14 +244,14 @@ def seed_sqlite(path: str, messages: int, now: dt.datetime) -> dict[str, int]:
     return counts
 
 
-async def seed_postgresql(url: str, messages: int, now: dt.datetime) -> dict[str, int]:
+async def seed_postgresql(url: str, history: int, open_cases: int, now: dt.datetime) -> dict[str, int]:
     import asyncpg  # type: ignore[import-untyped]  # the service's own PostgreSQL driver
 
     parsed = make_url(url)
     connection = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False))
     try:
         start = {table: await connection.fetchval(f"SELECT coalesce(max(id), 0) FROM {table}") for table in TABLES}
-        for chunk in generate(messages, start, now):
+        for chunk in generate(history, open_cases, start, now):
             async with connection.transaction():
                 for table in TABLES:
                     if table in chunk.columns:
@@ -262,24 +268,26 @@ async def seed_postgresql(url: str, messages: int, now: dt.datetime) -> dict[str
         await connection.close()
 
 
-def seed(url: str, messages: int, now: dt.datetime | None = None) -> dict[str, int]:
-    """Migrate the database at ``url`` and add a history of ``messages`` messages; row counts after."""
+def seed(url: str, history: int, open_cases: int = OPEN_CASES, now: dt.datetime | None = None) -> dict[str, int]:
+    """Migrate the database at ``url`` and add ``history`` messages of finished conversations and
+    ``open_cases`` open ones; row counts after."""
     now = now or dt.datetime.now(dt.UTC)
     migrate.upgrade(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         assert parsed.database, "a SQLite file is needed"
-        return seed_sqlite(parsed.database, messages, now)
-    return asyncio.run(seed_postgresql(url, messages, now))
+        return seed_sqlite(parsed.database, history, open_cases, now)
+    return asyncio.run(seed_postgresql(url, history, open_cases, now))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("url", help="sqlite+aiosqlite:///file or postgresql+asyncpg://… (migrated first)")
-    parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--messages", type=int, default=200_000, help="messages of finished conversations")
+    parser.add_argument("--open-cases", type=int, default=OPEN_CASES, help="conversations still open (working set)")
     arguments = parser.parse_args()
     started = time.perf_counter()
-    counts = seed(arguments.url, arguments.messages)
+    counts = seed(arguments.url, arguments.messages, arguments.open_cases)
     print(f"seeded in {time.perf_counter() - started:.1f} s: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
 
 

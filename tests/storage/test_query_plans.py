@@ -22,7 +22,7 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
-from bench.seed_history import seed_postgresql, seed_sqlite
+from bench.seed_history import OPEN_CASES, seed_postgresql, seed_sqlite
 from bot.staff.accounts import Role
 from tests.conftest import AppFactory, FixedClock, database_kind
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx
@@ -135,9 +135,9 @@ async def _seed(url: str, clock: FixedClock) -> None:
     if database_kind(url) == "sqlite":
         database = make_url(url).database
         assert database is not None
-        seed_sqlite(database, SEEDED_MESSAGES, clock())
+        seed_sqlite(database, SEEDED_MESSAGES, OPEN_CASES, clock())
     else:
-        await seed_postgresql(url, SEEDED_MESSAGES, clock())
+        await seed_postgresql(url, SEEDED_MESSAGES, OPEN_CASES, clock())
 
 
 async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_indexes(
