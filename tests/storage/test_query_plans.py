@@ -1,7 +1,8 @@
 """The hot path and the crons stay index-bounded however long the stored history (issue 16).
 
 A database holding a seeded history (bench/seed_history.py) serves a web chat customer who files
-a complaint, one who asks for a person, the staff's queue and dashboard, and the minute crons;
+a complaint, one who asks for a person, the staff's queue and dashboard, a WeChat delivery's
+window, and the minute crons;
 every statement they run is captured and explained on the same database. A statement that reads
 a history table (messages, conversations, complaints, …) must find its rows through an index
 that bounds them: on SQLite no ``SCAN`` of such a table and no search of messages by an index
@@ -23,7 +24,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
 from bench.seed_history import OPEN_CASES, seed_postgresql, seed_sqlite
+from bot.keys import resources
 from bot.staff.accounts import Role
+from bot.storage.windows import window_usage
 from tests.conftest import AppFactory, FixedClock, database_kind
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx
 from tests.helpers import ChatSocket, new_session, settled
@@ -158,6 +161,8 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
         for endpoint in ("/api/queue", "/api/dashboard"):
             response = await client.get(endpoint)
             assert response.status == 200, await response.text()
+        # A WeChat delivery's window (the web chat has none), for a seeded customer.
+        await resources(client.app).database.write(lambda session: window_usage(session, 1))
         ctx = job_ctx(client)
         await reconcile(ctx)
         await supervise(ctx)
