@@ -35,9 +35,9 @@ def open_complaints_with_deadline(session: Session) -> list[OpenDeadline]:
             Complaint.deadline_at,
             Complaint.promised_at,
             Complaint.created_at,
-            Conversation.owner,
+            # By primary key for each open case: a join lets PostgreSQL hash every conversation.
+            select(Conversation.owner).where(Conversation.id == Complaint.conversation_id).scalar_subquery(),
         )
-        .join(Conversation, Conversation.id == Complaint.conversation_id)
         .where(Complaint.status.in_(OPEN_STATUSES), Complaint.deadline_at.is_not(None))
         .order_by(Complaint.deadline_at, Complaint.id)
     )

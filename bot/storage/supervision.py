@@ -9,17 +9,21 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.core.messages import MessageKind, Sender
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Message
+from bot.storage.tickets import complaint_briefs
 
 
 def waiting_since(session: Session, created_before: dt.datetime) -> list[tuple[HandoffTicket, str | None]]:
     """Tickets still waiting that were opened before ``created_before``, with their case number."""
-    rows = session.execute(
-        select(HandoffTicket, Complaint.case_number)
-        .outerjoin(Complaint, Complaint.id == HandoffTicket.complaint_id)
-        .where(HandoffTicket.status == "waiting", HandoffTicket.created_at <= created_before)
-        .order_by(HandoffTicket.id)
-    ).all()
-    return [(ticket, case_number) for ticket, case_number in rows]
+    waiting = list(
+        session.execute(
+            select(HandoffTicket)
+            .where(HandoffTicket.status == "waiting", HandoffTicket.created_at <= created_before)
+            .order_by(HandoffTicket.id)
+        ).scalars()
+    )
+    # The case numbers by primary key: a join lets PostgreSQL hash every complaint ever stored.
+    briefs = complaint_briefs(session, {ticket.complaint_id for ticket in waiting if ticket.complaint_id})
+    return [(ticket, briefs[ticket.complaint_id][1] if ticket.complaint_id in briefs else None) for ticket in waiting]
 
 
 def awaiting_agent_reply(session: Session, written_before: dt.datetime) -> list[tuple[int, str, int, dt.datetime]]:

@@ -96,15 +96,29 @@ def tickets_with_complaint(
 ) -> list[tuple[HandoffTicket, dt.datetime | None, str | None, str | None]]:
     """Every waiting ticket (``conversation_ids`` None), or every ticket of those conversations,
     with its complaint's deadline, case number and category."""
-    query = select(HandoffTicket, Complaint.deadline_at, Complaint.case_number, Complaint.category).outerjoin(
-        Complaint, Complaint.id == HandoffTicket.complaint_id
-    )
+    query = select(HandoffTicket)
     if conversation_ids is None:
         query = query.where(HandoffTicket.status == "waiting")
     else:
         query = query.where(HandoffTicket.conversation_id.in_(list(conversation_ids)))
-    rows = session.execute(query)
-    return [(ticket, deadline_at, case_number, category) for ticket, deadline_at, case_number, category in rows]
+    found = list(session.execute(query).scalars())
+    complaints = complaint_briefs(session, {ticket.complaint_id for ticket in found if ticket.complaint_id})
+    return [(ticket, *complaints.get(ticket.complaint_id or 0, (None, None, None))) for ticket in found]
+
+
+def complaint_briefs(
+    session: Session, complaint_ids: Collection[int]
+) -> dict[int, tuple[dt.datetime | None, str, str]]:
+    """(deadline, case number, category) of these complaints, by primary key (issue 16: a join
+    lets PostgreSQL hash every complaint ever stored for a few waiting tickets)."""
+    if not complaint_ids:
+        return {}
+    rows = session.execute(
+        select(Complaint.id, Complaint.deadline_at, Complaint.case_number, Complaint.category).where(
+            Complaint.id.in_(sorted(complaint_ids))
+        )
+    )
+    return {row.id: (row.deadline_at, row.case_number, row.category) for row in rows}
 
 
 def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[tuple[int, int, int | None, str]]:

@@ -25,22 +25,27 @@ def window_usage(session: Session, identity_id: int) -> tuple[dt.datetime | None
         .limit(1)
         .scalar_subquery()
     )
-    last_in = session.execute(
-        select(func.max(Message.created_at))
+    last = session.execute(
+        select(Message.id, Message.created_at)
         .select_from(Conversation)
         .join(Message, Message.id == newest_in)
         .where(Conversation.identity_id == identity_id)
-    ).scalar_one_or_none()
-    if last_in is None:
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
         return None, 0
+    last_id, last_in = last
+    # Out after it in the order of storage; a bound on the key keeps the (conversation, id) index
+    # the narrowest on SQLite.
     sent_in_conversation = (
         select(func.count())
         .select_from(written)
         .where(
             written.conversation_id == Conversation.id,
+            written.id > last_id,
             written.direction == "out",
             written.delivery_status.in_(("sent", "delivered")),
-            written.created_at >= last_in,
         )
         .scalar_subquery()
     )
