@@ -61,13 +61,19 @@ async def queue(request: web.Request) -> web.Response:
     live queue, rebuilt from the database when lost), a page at a time with the total; an agent
     sees their queues' tickets only."""
     staff = request["staff"]
-    after, limit = queue_page.paging(request.query)
+    try:
+        after, limit = queue_page.paging(request.query)
+    except ValueError as error:
+        raise api_error(400, "after and limit are whole numbers, limit at least 1") from error
     async with resources(request).sessions() as session:
         allowed = await session.run_sync(lambda sync: queues_of(sync, staff["id"], staff["role"]))
     ordered = [
         ticket for ticket in await resources(request).live_queue.ordered() if allowed is None or ticket.queue in allowed
     ]
-    page = queue_page.page_of(ordered, after, limit)
+    try:
+        page = queue_page.page_of(ordered, after, limit)
+    except queue_page.NoLongerWaiting as error:
+        raise api_error(409, f"ticket {after} no longer waits; fetch the queue again without after") from error
     ids = {ticket.conversation_id for _, ticket in page.tickets}
     async with resources(request).sessions() as session:
         previews = await session.run_sync(lambda sync: tickets.queue_previews(sync, ids))

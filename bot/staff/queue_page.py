@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.handoff.queue import WaitingTicket
-from bot.web.responses import api_error
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -26,26 +25,27 @@ class QueuePage:
     """The ``after`` of the next page; None on the last."""
 
 
+class NoLongerWaiting(LookupError):
+    """The ``after`` ticket left the queue (claimed meanwhile): its place in the order is gone."""
+
+
 def paging(query: Mapping[str, str]) -> tuple[int | None, int]:
-    """``after`` and ``limit`` from the query string (400 when they are not whole numbers)."""
-    try:
-        after = int(query["after"]) if query.get("after") else None
-        limit = int(query.get("limit") or DEFAULT_LIMIT)
-    except ValueError as error:
-        raise api_error(400, "after and limit are whole numbers") from error
+    """``after`` and ``limit`` from the query string; ValueError unless whole numbers, limit ≥ 1."""
+    after = int(query["after"]) if query.get("after") else None
+    limit = int(query.get("limit") or DEFAULT_LIMIT)
     if limit < 1:
-        raise api_error(400, "limit is at least 1")
+        raise ValueError("limit is at least 1")
     return after, min(limit, MAX_LIMIT)
 
 
 def page_of(ordered: Sequence[WaitingTicket], after: int | None, limit: int) -> QueuePage:
-    """The page following ticket ``after`` (the first page without it); 409 when that ticket no
-    longer waits (claimed meanwhile): its place in the order is gone, start again from the top."""
+    """The page following ticket ``after`` (the first page without it); :class:`NoLongerWaiting`
+    when that ticket left the queue."""
     start = 0
     if after is not None:
         start = next((index + 1 for index, ticket in enumerate(ordered) if ticket.id == after), -1)
         if start < 0:
-            raise api_error(409, f"ticket {after} no longer waits; fetch the queue again without after")
+            raise NoLongerWaiting(after)
     chunk = ordered[start : start + limit]
     more = start + limit < len(ordered)
     return QueuePage(

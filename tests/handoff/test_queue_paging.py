@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy.orm import Session
+
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.dashboard import DEADLINES_LIMIT
+from bot.storage import store
+from bot.storage.models import Complaint
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off
-from tests.handoff.test_dashboard import _complaint
 from tests.staff import add_user, sign_in
 
 
@@ -48,15 +51,32 @@ async def test_the_queue_comes_a_page_at_a_time_after_the_last_ticket_seen(
 async def test_the_dashboard_lists_the_soonest_missed_deadlines_and_counts_them_all(make_client: AppFactory) -> None:
     client = await make_client()
     now = resources(client.app).clock()
-    missed = [
-        await _complaint(
-            client,
-            "阳光花园",
-            created_at=now - dt.timedelta(hours=30),
-            deadline_at=now - dt.timedelta(hours=20) + dt.timedelta(minutes=index),
-        )
-        for index in range(DEADLINES_LIMIT + 3)
-    ]
+
+    def missed_cases(session: Session) -> list[str]:
+        numbers = []
+        for index in range(DEADLINES_LIMIT + 3):
+            chat = store.create_webchat_session(session, "zh-CN", now)
+            conversation = store.load_conversations(session, [chat.conversation_id])[chat.conversation_id]
+            number = f"TS{index:06d}"
+            session.add(
+                Complaint(
+                    case_number=number,
+                    conversation_id=conversation.id,
+                    customer_id=conversation.customer_id,
+                    description="楼道的灯坏了",
+                    category="property_service",
+                    grade="simple",
+                    customer_tier="standard",
+                    status="open",
+                    promised_at=now - dt.timedelta(hours=30),
+                    deadline_at=now - dt.timedelta(hours=20) + dt.timedelta(minutes=index),
+                    created_at=now - dt.timedelta(hours=30),
+                )
+            )
+            numbers.append(number)
+        return numbers
+
+    missed = await resources(client.app).database.write(missed_cases)
     await add_user(client, "lead", Role.SUPERVISOR)
     await sign_in(client, "lead")
     deadlines = (await (await client.get("/api/dashboard")).json())["deadlines"]
