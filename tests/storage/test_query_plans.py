@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine, make_url
 from bench.seed_history import seed_postgresql, seed_sqlite
 from bot.keys import resources
 from bot.staff.accounts import Role
+from bot.storage import store
 from bot.storage.windows import window_usage
 from tests.conftest import AppFactory, FixedClock, database_kind
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx
@@ -34,7 +35,7 @@ from tests.staff import add_user, sign_in
 from workers.jobs import reconcile
 from workers.queue import detect_clusters, supervise
 
-SEEDED_MESSAGES = 30_000
+SEEDED_MESSAGES = 100_000
 SEEDED_OPEN_CASES = 30
 """A working set small beside the history, as in a service that has run for a while."""
 HISTORY_TABLES = (
@@ -163,8 +164,10 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
         for endpoint in ("/api/queue", "/api/dashboard"):
             response = await client.get(endpoint)
             assert response.status == 200, await response.text()
-        # A WeChat delivery's window (the web chat has none), for a seeded customer.
+        # A WeChat delivery's window (the web chat has none), for a seeded customer; a busy
+        # batch's load of 50 conversations (a planner may join differently for many than for one).
         await resources(client.app).database.write(lambda session: window_usage(session, 1))
+        await resources(client.app).database.write(lambda session: store.load_conversations(session, range(1, 51)))
         ctx = job_ctx(client)
         await reconcile(ctx)
         await supervise(ctx)
