@@ -190,7 +190,8 @@ def generate(
 
     made = 0
     while made < history:
-        created = now - dt.timedelta(days=365) * rng.random() - dt.timedelta(days=3)
+        # A customer's visits 30 days apart, all over before the last few days (the working set's).
+        created = now - dt.timedelta(days=70) - dt.timedelta(days=295) * rng.random()
         who = customer_at(created)
         for visit in range(1 + int(rng.random() < 0.3) + int(rng.random() < 0.1)):
             if made >= history:
