@@ -17,7 +17,7 @@ from bot.core.messages import MessageKind, Option, OutboundMessage
 from bot.core.phrases import Phrases
 from bot.core.timeline import TimelineKind
 from bot.flows.classify import Classified, looks_like_phone_attempt, normalise
-from bot.flows.data import FlowData, TimerKind
+from bot.flows.data import DESCRIPTION_MAX_CHARS, FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, format_hours
 from bot.flows.faq import FaqMatcher
 from bot.flows.records import (
@@ -784,8 +784,9 @@ class ComplaintFlow:
         turn.audit(TimelineKind.GREETED)
 
     def _append_description(self, turn: _Turn, text: str) -> None:
-        if text:
-            turn.step.data.description.append(text)
+        description = turn.step.data.description
+        if text and (not description or sum(map(len, description)) + len(text) <= DESCRIPTION_MAX_CHARS):
+            description.append(text)
 
     def _ask_next_missing(self, turn: _Turn) -> None:
         """Ask for the first item still missing; restate when nothing is. A phone refused as many

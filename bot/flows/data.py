@@ -55,10 +55,17 @@ _KNOWN_KEYS = frozenset(
 )
 
 
+DESCRIPTION_MAX_CHARS = 2000
+"""Where ``FlowData.description`` stops growing (issue 16: it is decoded and encoded with every
+message). Far beyond what the summary (its first clauses) and the length rule of a complex case
+read; what the customer writes after it is still in the conversation's messages."""
+
+
 @dataclass(slots=True)
 class FlowData:
     description: list[str] = field(default_factory=list)
-    """What the customer said about the problem, one entry per message."""
+    """What the customer said about the problem, one entry per message, up to
+    :data:`DESCRIPTION_MAX_CHARS` characters (always the first message)."""
     phone: str | None = None
     phone_from_channel: bool = False
     """The phone came with the channel (SMS sender, known customer), not from the customer's text."""

@@ -18,7 +18,7 @@ from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.promises import api as promises
-from bot.staff import api_document, audit_api, auth, dashboard, locale_api, photo_api, search_api
+from bot.staff import api_document, audit_api, auth, dashboard, locale_api, photo_api, queue_page, search_api
 from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
@@ -58,15 +58,24 @@ def _raise_unless_allowed(access: Access) -> None:
 
 @requires(*STAFF)
 async def queue(request: web.Request) -> web.Response:
-    """``GET /api/queue``: waiting tickets in the order to take them (from the Redis live queue,
-    rebuilt from the database when lost); an agent sees their queues' tickets only."""
+    """``GET /api/queue?limit=&after=``: waiting tickets in the order to take them (from the Redis
+    live queue, rebuilt from the database when lost), a page at a time with the total; an agent
+    sees their queues' tickets only."""
     staff = request["staff"]
+    try:
+        after, limit = queue_page.paging(request.query)
+    except ValueError as error:
+        raise api_error(400, "after and limit are whole numbers, limit at least 1") from error
     async with resources(request).sessions() as session:
         allowed = await session.run_sync(lambda sync: queues_of(sync, staff["id"], staff["role"]))
     ordered = [
         ticket for ticket in await resources(request).live_queue.ordered() if allowed is None or ticket.queue in allowed
     ]
-    ids = {ticket.conversation_id for ticket in ordered}
+    try:
+        page = queue_page.page_of(ordered, after, limit)
+    except queue_page.NoLongerWaiting as error:
+        raise api_error(409, f"ticket {after} no longer waits; fetch the queue again without after") from error
+    ids = {ticket.conversation_id for _, ticket in page.tickets}
     async with resources(request).sessions() as session:
         previews = await session.run_sync(lambda sync: tickets.queue_previews(sync, ids))
     # Nobody owns a waiting ticket: an agent sees its phone numbers masked, a supervisor in full.
@@ -75,8 +84,10 @@ async def queue(request: web.Request) -> web.Response:
         {
             "tickets": [
                 _ticket_json(ticket, position, previews.get(ticket.conversation_id), full)
-                for position, ticket in enumerate(ordered, 1)
-            ]
+                for position, ticket in page.tickets
+            ],
+            "total": page.total,
+            "next_after": page.next_after,
         }
     )
 

@@ -16,13 +16,14 @@ from bot.staff.auth import requires
 from bot.staff.clusters import CLUSTER_ALERT, normalise_area
 from bot.storage import dashboard as dashboard_store
 from bot.storage import notifications as notification_store
-from bot.storage.models import Complaint
+from bot.storage.dashboard import OpenDeadline
 from bot.storage.notifications import MANAGERS, user_audience
 from bot.web.responses import api_error
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 NOTIFICATIONS_LIMIT = 100
 ALERTS_LIMIT = 20
+DEADLINES_LIMIT = 50
 
 
 def queue_lengths(waiting: list[WaitingTicket], now: dt.datetime) -> list[dict[str, Any]]:
@@ -53,13 +54,13 @@ def deadline_state(
     return None
 
 
-def _brief(complaint: Complaint, owner: str | None) -> dict[str, Any]:
+def _brief(complaint: OpenDeadline) -> dict[str, Any]:
     return {
         "case_number": complaint.case_number,
         "conversation_id": complaint.conversation_id,
         "category": complaint.category,
-        "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
-        "owner": owner,
+        "deadline_at": complaint.deadline_at.isoformat(),
+        "owner": complaint.owner,
     }
 
 
@@ -70,17 +71,15 @@ async def dashboard(request: web.Request) -> web.Response:
     now, queue_config = resources(app).clock(), resources(app).config.queue
     settings = queue_config.dashboard
     waiting = await resources(app).live_queue.waiting()
-    at_risk: list[dict[str, Any]] = []
-    breached: list[dict[str, Any]] = []
+    at_risk: list[OpenDeadline] = []
+    breached: list[OpenDeadline] = []
     async with resources(app).sessions() as session:
-        rows = await session.run_sync(dashboard_store.open_complaints_with_deadline)
-        for complaint, owner in rows:
-            assert complaint.deadline_at is not None
-            state = deadline_state(complaint.deadline_at, complaint.promised_at or complaint.created_at, now, settings)
+        for complaint in await session.run_sync(dashboard_store.open_complaints_with_deadline):
+            state = deadline_state(complaint.deadline_at, complaint.promised_at, now, settings)
             if state == "breached":
-                breached.append(_brief(complaint, owner))
+                breached.append(complaint)
             elif state == "at_risk":
-                at_risk.append(_brief(complaint, owner))
+                at_risk.append(complaint)
         recent = await session.run_sync(
             dashboard_store.complaint_categories_since, now - dt.timedelta(hours=settings.counts_hours)
         )
@@ -115,7 +114,13 @@ async def dashboard(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "queues": queue_lengths(waiting, now),
-            "deadlines": {"at_risk": at_risk, "breached": breached},
+            # The soonest deadlines listed, all counted (issue 16: the body stays small however many).
+            "deadlines": {
+                "at_risk": [_brief(complaint) for complaint in at_risk[:DEADLINES_LIMIT]],
+                "breached": [_brief(complaint) for complaint in breached[:DEADLINES_LIMIT]],
+                "at_risk_total": len(at_risk),
+                "breached_total": len(breached),
+            },
             "complaints_by_category": [
                 {"category": category, "count": count}
                 for category, count in sorted(categories.items(), key=lambda item: (-item[1], item[0]))

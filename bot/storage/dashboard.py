@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,15 +13,39 @@ from bot.storage.models import Complaint, Conversation
 OPEN_STATUSES = ("open", "incomplete")
 
 
-def open_complaints_with_deadline(session: Session) -> list[tuple[Complaint, str | None]]:
-    """Open complaints that have a deadline, with their conversation's owner, soonest deadline first."""
+@dataclass(frozen=True, slots=True)
+class OpenDeadline:
+    case_number: str
+    conversation_id: int
+    category: str
+    deadline_at: dt.datetime
+    promised_at: dt.datetime
+    """When the deadline was promised (its creation when never promised)."""
+    owner: str | None
+
+
+def open_complaints_with_deadline(session: Session) -> list[OpenDeadline]:
+    """Open complaints that have a deadline, with their conversation's owner, soonest deadline
+    first: the columns the dashboard shows, found by the (status, deadline) index."""
     rows = session.execute(
-        select(Complaint, Conversation.owner)
-        .join(Conversation, Conversation.id == Complaint.conversation_id)
+        select(
+            Complaint.case_number,
+            Complaint.conversation_id,
+            Complaint.category,
+            Complaint.deadline_at,
+            Complaint.promised_at,
+            Complaint.created_at,
+            # By primary key for each open case: a join lets PostgreSQL hash every conversation.
+            select(Conversation.owner).where(Conversation.id == Complaint.conversation_id).scalar_subquery(),
+        )
         .where(Complaint.status.in_(OPEN_STATUSES), Complaint.deadline_at.is_not(None))
         .order_by(Complaint.deadline_at, Complaint.id)
     )
-    return [(complaint, owner) for complaint, owner in rows]
+    found = []
+    for number, conversation, category, deadline, promised, created, owner in rows:
+        assert deadline is not None
+        found.append(OpenDeadline(number, conversation, category, deadline, promised or created, owner))
+    return found
 
 
 def complaint_categories_since(session: Session, since: dt.datetime) -> list[tuple[str, str | None]]:

@@ -188,8 +188,10 @@ def lost_deliveries(
     """Provider messages ``pending`` since before ``pending_before`` or ``sending`` since before
     ``stuck_before``: (id, conversation id, status, attempts)."""
     rows = session.execute(
+        # Only outbound messages have a delivery status: the unfinished ones are found through its
+        # index (a direction filter would let SQLite pick the direction index, all outbound rows).
         select(Message.id, Message.conversation_id, Message.delivery_status, Message.attempts).where(
-            Message.direction == "out",
+            Message.delivery_status.in_(("pending", "sending")),
             Message.channel != ChannelName.WEBCHAT,
             ((Message.delivery_status == "pending") & (Message.created_at <= pending_before))
             | ((Message.delivery_status == "sending") & (Message.attempt_started_at <= stuck_before)),

@@ -234,7 +234,11 @@ class Complaint(Base):
     # issue 14 (reports): the district for the figures by area, and the index their date range uses.
     district: Mapped[str | None] = mapped_column(String(40))
     """The area's district as the understanding layer normalises it (海淀 → 海淀区); None when unknown."""
-    __table_args__ = (Index("ix_complaints_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_complaints_created_at", "created_at"),
+        # issue 16: the open cases by deadline (dashboard, reminders) without reading the resolved ones.
+        Index("ix_complaints_status_deadline_at", "status", "deadline_at"),
+    )
 
 
 class HandoffTicket(Base):

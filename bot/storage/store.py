@@ -371,11 +371,14 @@ def insert_inbound_many(
 
 
 def unprocessed_inbound(session: Session, older_than: dt.datetime, limit: int = 500) -> Sequence[tuple[int, int]]:
-    """(conversation id, message id) of inbound messages stored but never processed."""
+    """(conversation id, message id) of inbound messages stored but never processed, in the order
+    of the partial index that holds them (each conversation's oldest first)."""
+    # The literal predicate of the partial index: with bound values PostgreSQL cannot use it, and
+    # (counting every outbound row as unprocessed) may walk the whole table by key instead.
     rows = session.execute(
         select(Message.conversation_id, Message.id)
-        .where(Message.direction == "in", Message.processed_at.is_(None), Message.created_at <= older_than)
-        .order_by(Message.id)
+        .where(INBOUND_PENDING, Message.created_at <= older_than)
+        .order_by(Message.conversation_id, Message.id)
         .limit(limit)
     )
     return [(row[0], row[1]) for row in rows]
@@ -427,14 +430,18 @@ _LOAD_CONVERSATIONS = (
         _conversations.c.last_customer_at,
         _conversations.c.closed_at,
         _conversations.c.closed_reason,
-        Customer.__table__.c.surname,
-        Customer.__table__.c.title,
-        Customer.__table__.c.tier,
-        Customer.__table__.c.phone,
     )
-    .join(Customer.__table__, Customer.__table__.c.id == _conversations.c.customer_id)
     .where(_conversations.c.id.in_(bindparam("ids", expanding=True)))
 )
+# Their customers by primary key, in a statement of their own: joined, PostgreSQL hashes every
+# customer ever stored to find the batch's few (issue 16).
+_LOAD_CUSTOMERS = select(
+    Customer.__table__.c.id,
+    Customer.__table__.c.surname,
+    Customer.__table__.c.title,
+    Customer.__table__.c.tier,
+    Customer.__table__.c.phone,
+).where(Customer.__table__.c.id.in_(bindparam("ids", expanding=True)))
 _complaints = table_of(Complaint)
 _PRIOR_COMPLAINTS = (
     select(
@@ -541,6 +548,7 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
     connection = session.connection()
     rows = connection.execute(_LOAD_CONVERSATIONS, {"ids": list(ids)}).all()
     customer_ids = list({row.customer_id for row in rows})
+    customers = {row.id: row for row in connection.execute(_LOAD_CUSTOMERS, {"ids": customer_ids})}
     categories: dict[int, set[str]] = {}
     complaints: dict[int, list[Any]] = {}
     if customer_ids:
@@ -568,7 +576,9 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
     # Only a conversation still collecting a complaint asks about another customer's case
     # (greeting, status question, appeal): the others skip the lookup by phone.
     phones = {
-        row.id: _phones_of(row) if open_complaints[row.id] is None and State(row.flow_state) in COLLECTING else set()
+        row.id: _phones_of(row, customers[row.customer_id].phone)
+        if open_complaints[row.id] is None and State(row.flow_state) in COLLECTING
+        else set()
         for row in rows
     }
     by_phone = _open_cases_by_phone(connection, {phone for known in phones.values() for phone in known})
@@ -615,10 +625,10 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
             closed_at=row.closed_at,
             closed_reason=row.closed_reason,
             customer=CustomerView(
-                surname=row.surname,
-                title=row.title,
-                tier=row.tier,
-                phone=row.phone,
+                surname=customers[row.customer_id].surname,
+                title=customers[row.customer_id].title,
+                tier=customers[row.customer_id].tier,
+                phone=customers[row.customer_id].phone,
                 prior_categories=frozenset(categories.get(row.customer_id, ())),
                 open_case=open_case(row.id),
                 this_case=this_case(row.customer_id, row.id),
@@ -628,10 +638,10 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
     }
 
 
-def _phones_of(row: Any) -> set[str]:
+def _phones_of(row: Any, customer_phone: str | None) -> set[str]:
     """The phones a conversation knows its customer by: the customer's, the one given in it."""
     given = row.flow_data.get("phone") if row.flow_data else None
-    return {normalise_phone(phone) for phone in (row.phone, given) if phone}
+    return {normalise_phone(phone) for phone in (customer_phone, given) if phone}
 
 
 def _open_cases_by_phone(connection: Any, phones: set[str]) -> dict[str, list[tuple[int, int, OpenCase]]]:

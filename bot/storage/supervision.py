@@ -4,55 +4,68 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.core.messages import MessageKind, Sender
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Message
+from bot.storage.tickets import complaint_briefs
 
 
 def waiting_since(session: Session, created_before: dt.datetime) -> list[tuple[HandoffTicket, str | None]]:
     """Tickets still waiting that were opened before ``created_before``, with their case number."""
-    rows = session.execute(
-        select(HandoffTicket, Complaint.case_number)
-        .outerjoin(Complaint, Complaint.id == HandoffTicket.complaint_id)
-        .where(HandoffTicket.status == "waiting", HandoffTicket.created_at <= created_before)
-        .order_by(HandoffTicket.id)
-    ).all()
-    return [(ticket, case_number) for ticket, case_number in rows]
+    waiting = list(
+        session.execute(
+            select(HandoffTicket)
+            .where(HandoffTicket.status == "waiting", HandoffTicket.created_at <= created_before)
+            .order_by(HandoffTicket.id)
+        ).scalars()
+    )
+    # The case numbers by primary key: a join lets PostgreSQL hash every complaint ever stored.
+    briefs = complaint_briefs(session, {ticket.complaint_id for ticket in waiting if ticket.complaint_id})
+    return [(ticket, briefs[ticket.complaint_id][1] if ticket.complaint_id in briefs else None) for ticket in waiting]
 
 
 def awaiting_agent_reply(session: Session, written_before: dt.datetime) -> list[tuple[int, str, int, dt.datetime]]:
     """Open agent-owned conversations whose customer's last message (written before
-    ``written_before``) has no agent reply after it: (conversation id, owner, message id, written at)."""
+    ``written_before``) has no agent reply after it: (conversation id, owner, message id, written at).
+
+    Bounded by the open conversations: each one's last customer message is the first found
+    walking its messages backwards by the (conversation, id) index, never a grouping of them all.
+    """
+    written = aliased(Message)
     last_in = (
-        select(Message.conversation_id, func.max(Message.id).label("message_id"))
-        .where(Message.direction == "in", Message.kind != MessageKind.START.value)
-        .group_by(Message.conversation_id)
-        .subquery()
+        select(written.id)
+        .where(
+            written.conversation_id == Conversation.id,
+            written.direction == "in",
+            written.kind != MessageKind.START.value,
+        )
+        .order_by(written.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
     reply = aliased(Message)
     agent_replied = exists().where(
         and_(
-            reply.conversation_id == last_in.c.conversation_id,
+            reply.conversation_id == Conversation.id,
             reply.direction == "out",
             reply.sender == Sender.AGENT.value,
-            reply.id > last_in.c.message_id,
+            reply.id > Message.id,
         )
     )
     rows = session.execute(
         select(Conversation.id, Conversation.owner, Message.id, Message.created_at)
-        .join(last_in, last_in.c.conversation_id == Conversation.id)
-        .join(Message, Message.id == last_in.c.message_id)
+        .join(Message, Message.id == last_in)
         .where(
             Conversation.owner.like("agent:%"),
             Conversation.status == "open",
             Message.created_at <= written_before,
             ~agent_replied,
         )
-        .order_by(Conversation.id)
     ).all()
-    return [(conversation_id, owner, message_id, written_at) for conversation_id, owner, message_id, written_at in rows]
+    # Sorted here: an ORDER BY the key would let SQLite walk every conversation in key order.
+    return sorted((conversation_id, owner, message_id, at) for conversation_id, owner, message_id, at in rows)
 
 
 def complaints_with_area(

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.core.timeline import TimelineKind
 from bot.storage.conversations import add_timeline_event
@@ -96,15 +96,29 @@ def tickets_with_complaint(
 ) -> list[tuple[HandoffTicket, dt.datetime | None, str | None, str | None]]:
     """Every waiting ticket (``conversation_ids`` None), or every ticket of those conversations,
     with its complaint's deadline, case number and category."""
-    query = select(HandoffTicket, Complaint.deadline_at, Complaint.case_number, Complaint.category).outerjoin(
-        Complaint, Complaint.id == HandoffTicket.complaint_id
-    )
+    query = select(HandoffTicket)
     if conversation_ids is None:
         query = query.where(HandoffTicket.status == "waiting")
     else:
         query = query.where(HandoffTicket.conversation_id.in_(list(conversation_ids)))
-    rows = session.execute(query)
-    return [(ticket, deadline_at, case_number, category) for ticket, deadline_at, case_number, category in rows]
+    found = list(session.execute(query).scalars())
+    complaints = complaint_briefs(session, {ticket.complaint_id for ticket in found if ticket.complaint_id})
+    return [(ticket, *complaints.get(ticket.complaint_id or 0, (None, None, None))) for ticket in found]
+
+
+def complaint_briefs(
+    session: Session, complaint_ids: Collection[int]
+) -> dict[int, tuple[dt.datetime | None, str, str]]:
+    """(deadline, case number, category) of these complaints, by primary key (issue 16: a join
+    lets PostgreSQL hash every complaint ever stored for a few waiting tickets)."""
+    if not complaint_ids:
+        return {}
+    rows = session.execute(
+        select(Complaint.id, Complaint.deadline_at, Complaint.case_number, Complaint.category).where(
+            Complaint.id.in_(sorted(complaint_ids))
+        )
+    )
+    return {row.id: (row.deadline_at, row.case_number, row.category) for row in rows}
 
 
 def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[tuple[int, int, int | None, str]]:
@@ -137,16 +151,19 @@ def queue_previews(session: Session, conversation_ids: Collection[int]) -> dict[
     statement however many conversations wait."""
     if not conversation_ids:
         return {}
-    last_inbound = (
-        select(Message.conversation_id, func.max(Message.id).label("message_id"))
-        .where(Message.conversation_id.in_(sorted(conversation_ids)), Message.direction == "in")
-        .group_by(Message.conversation_id)
-        .subquery()
+    # Each conversation's newest customer message, walking its messages backwards by the
+    # (conversation, id) index: a grouping by conversation would read all their inbound rows.
+    written = aliased(Message)
+    last_text = (
+        select(written.text)
+        .where(written.conversation_id == Conversation.id, written.direction == "in")
+        .order_by(written.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
     rows = session.execute(
-        select(Conversation.id, Conversation.channel, Message.text)
-        .outerjoin(last_inbound, last_inbound.c.conversation_id == Conversation.id)
-        .outerjoin(Message, Message.id == last_inbound.c.message_id)
-        .where(Conversation.id.in_(sorted(conversation_ids)))
+        select(Conversation.id, Conversation.channel, last_text.label("text")).where(
+            Conversation.id.in_(sorted(conversation_ids))
+        )
     ).all()
     return {row.id: (row.channel, row.text) for row in rows}

@@ -5,29 +5,51 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.storage.models import Conversation, Message
 
 
 def window_usage(session: Session, identity_id: int) -> tuple[dt.datetime | None, int]:
-    """When the customer last wrote on this identity, and how many messages went out since."""
-    last_in = session.execute(
-        select(func.max(Message.created_at))
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(Conversation.identity_id == identity_id, Message.direction == "in")
-    ).scalar_one_or_none()
-    if last_in is None:
+    """When the customer last wrote on this identity, and how many messages went out since.
+
+    Both read each of the identity's conversations through the messages' (conversation, id)
+    index (issue 16): a filter on the direction alone would let SQLite read every inbound
+    message of every customer.
+    """
+    written = aliased(Message)
+    newest_in = (
+        select(written.id)
+        .where(written.conversation_id == Conversation.id, written.direction == "in")
+        .order_by(written.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    last = session.execute(
+        select(Message.id, Message.created_at)
+        .select_from(Conversation)
+        .join(Message, Message.id == newest_in)
+        .where(Conversation.identity_id == identity_id)
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
         return None, 0
-    sent = session.execute(
+    last_id, last_in = last
+    # Out after it in the order of storage; a bound on the key keeps the (conversation, id) index
+    # the narrowest on SQLite.
+    sent_in_conversation = (
         select(func.count())
-        .select_from(Message)
-        .join(Conversation, Conversation.id == Message.conversation_id)
+        .select_from(written)
         .where(
-            Conversation.identity_id == identity_id,
-            Message.direction == "out",
-            Message.delivery_status.in_(("sent", "delivered")),
-            Message.created_at >= last_in,
+            written.conversation_id == Conversation.id,
+            written.id > last_id,
+            written.direction == "out",
+            written.delivery_status.in_(("sent", "delivered")),
         )
+        .scalar_subquery()
+    )
+    sent = session.execute(
+        select(func.coalesce(func.sum(sent_in_conversation), 0)).where(Conversation.identity_id == identity_id)
     ).scalar_one()
     return last_in, int(sent)

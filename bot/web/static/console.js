@@ -69,7 +69,7 @@
     }
     const tickets = result.data.tickets || [];
     noticeNewTickets(tickets);
-    $("queue-count").textContent = String(tickets.length);
+    $("queue-count").textContent = String(result.data.total ?? tickets.length); // the first page only is listed (issue 16)
     if (!tickets.length) {
       clear(list, el("li", { class: "muted", text: T("暂无等待的客户") }));
       return;
