@@ -47,8 +47,9 @@ WORKDIR /app
 # Only the virtualenv: code, default configuration and migrations are all inside it. Mount your
 # own configuration and set BOT_CONFIG_DIR to use it instead of the shipped one.
 COPY --from=build /opt/venv /opt/venv
-# The only writable place: SQLite and the embedded Redis's append-only file (embedded mode).
-RUN mkdir -p /app/var && chown bot:bot /app/var
+# The only writable place: SQLite and the embedded Redis's append-only file (embedded mode), and
+# photos (media/, owned by bot so that a volume mounted there starts writable).
+RUN mkdir -p /app/var/media && chown -R bot:bot /app/var
 USER bot
 
 EXPOSE 8080

@@ -260,6 +260,9 @@ def _check_config(settings: Settings) -> int:
         print(f"channel {channel} off: {how}")
     if settings.sms is None and settings.sms_stub:
         print("channel sms: the development stub gateway at /sms-stub/ (BOT_SMS_STUB=1; not for production)")
+    from bot.media.files import media_store_description  # issue 15 (photos)
+
+    print(f"photos: {media_store_description(settings)}")
     return 0
 
 

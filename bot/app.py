@@ -27,6 +27,7 @@ from bot.staff import api, auth, console, deliveries, reports_api, rules_api, un
 from bot.staff import event_socket as events
 from bot.staff.customer_api import add_routes as add_customer_routes  # issue 15 (agent console)
 from bot.staff.standards_api import add_routes as add_standards_routes  # issue 14
+from bot.staff.typing_api import add_routes as add_typing_routes  # issue 15 (typing)
 from bot.web import metrics
 from bot.web.request_ids import request_ids
 from bot.web.security_headers import security_headers
@@ -149,6 +150,7 @@ def create_app(
     media_routes.add_routes(app)  # issue 15 (photos)
     # issue 15 (agent console): the customer panel and the team's canned replies
     add_customer_routes(app)
+    add_typing_routes(app)  # issue 15 (typing): the agent's typing route and the typing relay
     if sms_gateway(settings) is not None:
         sms_routes.add_routes(app)
     if settings.telegram is not None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
+from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.understanding.model_settings import ResponseFormat
@@ -31,6 +32,13 @@ _GROUPS = {
     "language model": ("BOT_LLM_BASE_URL", "BOT_LLM_MODEL"),
 }
 """Variables that only work together: all of a group or none."""
+_S3_REQUIRED = ("BOT_S3_ENDPOINT", "BOT_S3_BUCKET", "BOT_S3_ACCESS_KEY", "BOT_S3_SECRET_KEY")
+"""What ``BOT_MEDIA_STORE=s3`` needs (the region has a default; the prefix may be empty)."""
+_ENDPOINT = re.compile(r"https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?/?")
+_BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,62}")
+_SEGMENT = r"[A-Za-z0-9_-][A-Za-z0-9._-]*"
+_S3_PREFIX = re.compile(rf"{_SEGMENT}(/{_SEGMENT})*/?")
+"""Segments that cannot be ``.`` or ``..``, no empty one, no leading slash."""
 
 
 class Environment(BaseSettings):
@@ -58,6 +66,14 @@ class Environment(BaseSettings):
     db_lock_timeout: float = Field(30.0, gt=0)
     # issue 15 (photos)
     media_dir: str | None = None
+    media_store: Literal["directory", "s3"] = "directory"
+    s3_endpoint: str | None = None
+    s3_region: str = "us-east-1"
+    s3_bucket: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_prefix: str = ""
+    s3_addressing_style: Literal["path", "virtual"] = "path"
     metrics_token: str | None = None
     worker_metrics_port: int = Field(9101, ge=0, le=65535)
     """0: the worker serves no metrics."""
@@ -118,6 +134,38 @@ class Environment(BaseSettings):
             if not _ORIGIN.fullmatch(origin):
                 raise ValueError(f"{origin!r} is not an origin such as https://shop.example.com (no path, no slash)")
         return value
+
+    @field_validator("s3_endpoint")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        if value is not None and not _ENDPOINT.fullmatch(value):
+            raise ValueError(f"{value!r} is not an endpoint URL such as https://s3.example.com or http://minio:9000")
+        return value
+
+    @field_validator("s3_bucket")
+    @classmethod
+    def _bucket(cls, value: str | None) -> str | None:
+        if value is not None and not _BUCKET.fullmatch(value):
+            raise ValueError(f"{value!r} is not a bucket name (3 to 63 letters, digits, . _ -)")
+        return value
+
+    @field_validator("s3_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if value and not _S3_PREFIX.fullmatch(value):
+            raise ValueError(f"{value!r} is not a key prefix such as media/ (letters, digits, . _ - /; no ..)")
+        return value
+
+    @model_validator(mode="after")
+    def _media_store(self) -> Environment:
+        s3 = {name: getattr(self, _field(name)) for name in _S3_REQUIRED}
+        if self.media_store == "s3" and not all(s3.values()):
+            missing = ", ".join(name for name, value in s3.items() if not value)
+            raise ValueError(f"BOT_MEDIA_STORE=s3 needs {missing} too")
+        if self.media_store == "directory" and any(s3.values()):
+            given = ", ".join(name for name, value in s3.items() if value)
+            raise ValueError(f"{given} set but BOT_MEDIA_STORE is not s3: set BOT_MEDIA_STORE=s3, or unset them")
+        return self
 
     @model_validator(mode="after")
     def _groups_whole(self) -> Environment:

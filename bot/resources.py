@@ -26,7 +26,7 @@ from bot.core.engine import ConversationEngine
 from bot.core.pipeline import Pipeline
 from bot.embedded_redis import EmbeddedRedis
 from bot.handoff.live_queue import LiveQueue
-from bot.media.files import MediaFiles, media_files
+from bot.media.files import MediaFiles, open_media_files
 from bot.observability.metrics import Metrics
 from bot.outbound.gateway import OutboundGateway
 from bot.promises.tracker import Tracker
@@ -137,6 +137,7 @@ async def build_resources(
         stack.push_async_callback(http.close)
         adapters = build_adapters(settings, http, redis)
         stack.push_async_callback(close_adapters, adapters)
+        media = await stack.enter_async_context(open_media_files(settings))  # issue 15 (photos)
         metrics = Metrics()
         if hub is not None:
             metrics.watch_connections(hub.__len__)
@@ -186,7 +187,7 @@ async def build_resources(
             pipeline=pipeline,
             hub=hub,
             metrics=metrics,
-            media=media_files(settings),
+            media=media,
             _exit=stack,
         )
     except BaseException:

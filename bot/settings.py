@@ -6,6 +6,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
 
 from bot.channels.sms.adapter import SmsSettings
 from bot.channels.telegram.adapter import TelegramSettings
@@ -59,6 +62,24 @@ class AuthSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class S3Settings:
+    """Issue 15: an S3-compatible store for photos (``BOT_MEDIA_STORE=s3``, ``BOT_S3_*``)."""
+
+    endpoint: str
+    """``https://s3.example.com`` or ``http://minio:9000``: MinIO, Ceph RGW, OSS, COS or AWS itself."""
+    bucket: str
+    access_key: str
+    secret_key: SecretStr
+    region: str = "us-east-1"
+    """The region requests are signed for (an S3-compatible store usually accepts ``us-east-1``)."""
+    prefix: str = ""
+    """Keys start with this (``media/``); the layout under it is the media directory's."""
+    addressing_style: Literal["path", "virtual"] = "path"
+    """``path``: ``<endpoint>/<bucket>/<key>`` (MinIO, Ceph); ``virtual``: ``<bucket>.<endpoint host>``
+    (Alibaba OSS and Tencent COS ask for it)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a process needs that is not the service configuration in ``config/``.
 
@@ -109,6 +130,8 @@ class Settings:
     # issue 15 (photos)
     media_dir: Path | None = None
     """``BOT_MEDIA_DIR``: where photos customers send are stored; None: ``media/`` in the var dir."""
+    media_s3: S3Settings | None = None
+    """``BOT_MEDIA_STORE=s3``: photos go to this S3-compatible store instead of ``media_dir``."""
     auth: AuthSettings = field(default_factory=AuthSettings)
     llm: ModelSettings | None = None
     """The optional language model that helps understand messages; None (the default): rules only."""
@@ -148,6 +171,7 @@ class Settings:
             db_lock_timeout=env.db_lock_timeout,
             standards_refresh_seconds=env.standards_refresh_seconds,
             media_dir=Path(env.media_dir) if env.media_dir else None,  # issue 15 (photos)
+            media_s3=_media_s3(env),  # issue 15 (photos)
             auth=_auth(env),
             llm=_llm(env),
             metrics_token=env.metrics_token,
@@ -189,6 +213,22 @@ def _wechat(env: Environment) -> WechatSettings | None:
         aes_key_previous=env.wechat_aes_key_previous,
         api_base=env.wechat_api_base,
         signature_max_age_seconds=env.signature_max_age_seconds,
+    )
+
+
+def _media_s3(env: Environment) -> S3Settings | None:
+    if env.media_store != "s3":
+        return None
+    # The environment's validation has made sure these are set.
+    assert env.s3_endpoint and env.s3_bucket and env.s3_access_key and env.s3_secret_key
+    return S3Settings(
+        endpoint=env.s3_endpoint,
+        bucket=env.s3_bucket,
+        access_key=env.s3_access_key,
+        secret_key=env.s3_secret_key,
+        region=env.s3_region,
+        prefix=env.s3_prefix,
+        addressing_style=env.s3_addressing_style,
     )
 
 

@@ -134,3 +134,23 @@ def test_long_running_services_have_health_checks_and_the_workers_use_arqs_check
     arguments = build_parser().parse_args(cli_arguments(test[1:]))
     assert (arguments.command, arguments.check) == ("worker", True)
     assert "HEALTHCHECK" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+
+def test_the_apps_and_workers_keep_photos_in_one_place_they_all_reach() -> None:
+    """Issue 15: a photo taken in by one app instance, or downloaded by a worker, is served by any
+    instance: one volume mounted at ``BOT_MEDIA_DIR`` in each, unless the photos go to an S3 store."""
+    services = bot_services()
+    for name in ("app1", "app2", "worker"):
+        settings = Settings.from_env(environment(services[name]))
+        assert settings.media_s3 is None  # the directory unless BOT_MEDIA_STORE=s3 is given
+        assert f"media-data:{settings.media_root}" in services[name].get("volumes", []), name
+    assert "media-data" in compose()["volumes"]
+    with_s3 = {
+        **environment(services["app1"]),
+        "BOT_MEDIA_STORE": "s3",
+        "BOT_S3_ENDPOINT": "http://minio:9000",
+        "BOT_S3_BUCKET": "photos",
+        "BOT_S3_ACCESS_KEY": "complaint-bot",
+        "BOT_S3_SECRET_KEY": "secret",
+    }
+    assert Settings.from_env(with_s3).media_s3 is not None

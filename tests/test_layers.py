@@ -38,6 +38,7 @@ CHANNEL_ADAPTERS = (
     "bot.channels.wechat.adapter",
     "bot.channels.wechat.window",
     "bot.channels.webchat.adapter",
+    "bot.channels.webchat.typing",  # issue 15 (typing)
 )
 # HTTP routes: the top of the tree, assembled by the app.
 ROUTES = (
@@ -65,6 +66,9 @@ ROUTES = (
     "bot.staff.canned_api",  # issue 15 (agent console: team canned replies)
     "bot.promises.api",
     "bot.media.routes",  # issue 15 (photos)
+    "bot.staff.photo_api",  # issue 15 (agents' photos)
+    "bot.media.uploads",  # issue 15: reading photo uploads, for the routes
+    "bot.staff.typing_api",  # issue 15 (typing)
 )
 COMPOSITION = ("bot.app", "bot.keys", "bot.resources", "workers")
 ABOVE_THE_ENGINE = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import replace
 from typing import Any
 
 import structlog
@@ -21,9 +22,11 @@ from arq.jobs import Job, JobStatus
 from bot.channels.base import ChannelAdapter, DeliveryError, render_text
 from bot.channels.wechat.adapter import WechatAdapter
 from bot.core import redis_keys
-from bot.core.messages import ChannelName, OutboundMessage, Sender, options_from_json
+from bot.core.messages import PHOTO_TEXT, ChannelName, OutboundMessage, Photo, Sender, options_from_json
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
+from bot.media.files import MediaStoreError
+from bot.media.images import EXTENSIONS
 from bot.observability.metrics import DeliveryOutcome
 from bot.outbound.effects import Effects
 from bot.outbound.gateway import DELIVER_JOB
@@ -31,6 +34,7 @@ from bot.resources import resources
 from bot.storage import deliveries
 from bot.storage.conversations import add_timeline_event
 from bot.storage.deliveries import UNFINISHED
+from bot.storage.media import photos_to_send
 from bot.storage.metrics import answered_inbound_time
 from bot.storage.windows import window_usage
 from workers.routes import Route, choose_route
@@ -133,8 +137,11 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
         channel, received_at = message.channel, None
         if message.sender == Sender.BOT:
             received_at = await session.run_sync(answered_inbound_time, conversation_id, message_id)
+        photos = await session.run_sync(photos_to_send, message_id) if message.kind == "image" else []
     # The marker is committed: from here on a crash leaves "sending" for the next run to see.
     try:
+        if photos:
+            outbound = await _with_photo(ctx, outbound, photos, _sender(adapters, route, adapter), route)
         route, provider_id = await _send(ctx, adapters, route, adapter, recipient, phone, outbound, message_id)
     except DeliveryError as error:
         if not error.permanent and job_try < MAX_DELIVERY_TRIES:
@@ -158,6 +165,24 @@ async def _deliver_one(ctx: Ctx, message_id: int) -> str:
     _count(ctx, channel, DeliveryOutcome.SENT)
     res.metrics.reply_sent(channel, received_at, res.clock())
     return "sent" if route is Route.DIRECT else f"sent by {route.value}"
+
+
+async def _with_photo(
+    ctx: Ctx, message: OutboundMessage, photos: list[tuple[str, str]], sender: ChannelAdapter, route: Route
+) -> OutboundMessage:
+    """The message with its (first) photo's bytes from the media store, and its caption as text (issue 15)."""
+    if route is not Route.DIRECT or not getattr(sender, "sends_photos", False):
+        raise DeliveryError("a photo cannot be sent this way (the channel or its fallback carries text only)", True)
+    media_id, content_type = photos[0]
+    try:
+        data = await resources(ctx).media.get(media_id)
+    except MediaStoreError as error:
+        raise DeliveryError(f"the media store failed: {error}", permanent=False) from error
+    if data is None:
+        raise DeliveryError(f"the photo {media_id} is missing from the media store", permanent=True)
+    filename = f"photo-{media_id}.{EXTENSIONS.get(content_type, 'jpg')}"
+    caption = "" if message.text == PHOTO_TEXT else message.text
+    return replace(message, text=caption, photo=Photo(data, content_type, filename))
 
 
 def _count(ctx: Ctx, channel: str, outcome: str, *, dead_letter: bool = False) -> None:

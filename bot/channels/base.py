@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.messages import ChannelName, OutboundMessage
 
@@ -50,4 +50,13 @@ class ChannelAdapter(Protocol):
         ``outbound_id`` is the stored message's id, used as the idempotency key where the
         provider accepts one.
         """
+        ...
+
+
+@runtime_checkable
+class ShowsTyping(Protocol):
+    """An adapter whose provider can show the customer that an agent is typing (issue 15)."""
+
+    async def show_typing(self, recipient: str) -> None:
+        """Show "typing…" to ``recipient`` for a few seconds; raises on failure (never retried)."""
         ...

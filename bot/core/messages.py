@@ -53,6 +53,9 @@ class InboundMessage:
     media_ref: str | None = None
     """A photo's id at the provider (WeChat MediaId, Telegram file_id), fetched after the message
     is stored (issue 15)."""
+    media_id: str | None = None
+    """A photo already stored here (a web chat upload), linked to the message in the transaction
+    that stores it, so the live frame of the message carries it (issue 15)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,19 @@ class Option:
 
     label: str
     value: str
+
+
+PHOTO_TEXT = "[image]"
+"""The text of a photo message sent without a caption (issue 15)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """An image to send, already checked and re-encoded (``bot/media/images.py``)."""
+
+    data: bytes
+    content_type: str
+    filename: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +90,8 @@ class OutboundMessage:
     options_text: str = ""
     """The options as numbered text in the customer's language ("(请回复数字1-5)"), for channels
     without buttons; the flow renders it from configured phrases."""
+    photo: Photo | None = None
+    """An agent's photo (issue 15); ``text`` is then its caption, empty for none."""
 
 
 def options_to_json(message: OutboundMessage) -> dict[str, Any] | None:

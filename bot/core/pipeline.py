@@ -53,6 +53,7 @@ from bot.storage import praise as praise_store
 from bot.storage import promises as promise_store
 from bot.storage import store
 from bot.storage.db import Database
+from bot.storage.media import link_media
 from bot.storage.models import ChannelIdentity
 from bot.storage.notifications import SUPERVISORS, notify
 from bot.understanding.reader import MessageReader
@@ -320,6 +321,9 @@ class Pipeline:
                 targets.append(conversation_id)
             pairs = [(conversation_id, item.inbound) for conversation_id, item in zip(targets, items, strict=True)]
             inserted = store.insert_inbound_many(session, pairs, now)
+            for item, (message_id, created) in zip(items, inserted, strict=True):
+                if created and item.inbound.media_id is not None:  # issue 15: a web chat upload
+                    link_media(session, item.inbound.media_id, message_id)
             return [
                 StoredInbound(message_id, conversation_id, duplicate=not created)
                 for conversation_id, (message_id, created) in zip(targets, inserted, strict=True)
@@ -400,6 +404,7 @@ class Pipeline:
             text=item.inbound.text,
             created_at=now,
             provider_message_id=item.inbound.provider_message_id,
+            media=(item.inbound.media_id,) if item.inbound.media_id else (),
         )
 
     def _resolve_conversation(self, session: Session, item: _Submission, now: dt.datetime) -> int:

@@ -67,3 +67,10 @@ def staff_session(token_digest: str) -> str:
 def login_failures(scope: str, subject: str) -> str:
     """Counter of failed sign-ins within the window; ``scope`` is "user", "address" or "user-address"."""
     return f"{PREFIX}:login:failures:{scope}:{subject}"
+
+
+def typing_throttle(side: str, subject: str) -> str:
+    """Set for a moment after a typing signal went through (issue 15); the side's later signals
+    within it are dropped. ``side`` is "customer" (subject: the web chat identity) or "agent"
+    (subject: "<staff id>:<conversation id>")."""
+    return f"{PREFIX}:typing:{side}:{subject}"

@@ -17,6 +17,9 @@ class StaffEventKind(StrEnum):
     """A notification for a role or a user (pickup overdue, agent silent, deadline, cluster alert)."""
     RULES = "rules"
     """The manager rules changed."""
+    TYPING = "typing"
+    """The customer is typing in a conversation (issue 15): shown for a few seconds, never stored;
+    only to consoles watching a conversation their staff member may read."""
 
 
 @dataclass(frozen=True, slots=True)

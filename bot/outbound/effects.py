@@ -41,6 +41,9 @@ class Delivery:
     # issue 13 item 1 (metrics)
     received_at: dt.datetime | None = None
     """When the customer's message this answers was stored: the reply latency's start."""
+    # issue 15 (photos)
+    media: tuple[str, ...] = ()
+    """The ids of the photos the message carries: their links go in its web chat frame."""
 
 
 @dataclass(frozen=True, slots=True)

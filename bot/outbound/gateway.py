@@ -76,11 +76,7 @@ class OutboundGateway(Dispatcher):
             if delivery.channel == ChannelName.WEBCHAT
         ]
         if webchat:
-            payload = "\n".join([self._instance_id, *(f"{identity_id}\t{text}" for identity_id, text in webchat)])
-            await self._redis.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, payload)
-            if self._hub is not None:
-                for identity_id, text in webchat:
-                    await self._hub.send_text(identity_id, text)
+            await self.push_webchat(webchat)
             if self._metrics is not None:
                 now = self._clock()
                 for delivery in deliveries:
@@ -97,6 +93,15 @@ class OutboundGateway(Dispatcher):
             await self.enqueue_delivery(delivery)
         for inbound_id, replies in by_request.items():
             self._reply_waiters[inbound_id].set_result(replies)
+
+    async def push_webchat(self, frames: Sequence[tuple[int, str]]) -> None:
+        """Send encoded frames (identity id, JSON text) to the customers' sockets, here and on
+        every other instance; nothing is stored, so a socket that is not open misses them."""
+        payload = "\n".join([self._instance_id, *(f"{identity_id}\t{text}" for identity_id, text in frames)])
+        await self._redis.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, payload)
+        if self._hub is not None:
+            for identity_id, text in frames:
+                await self._hub.send_text(identity_id, text)
 
     async def enqueue_delivery(self, delivery: Delivery) -> None:
         await self._redis.enqueue_job(DELIVER_JOB, delivery.message_id, _job_id=f"deliver:{delivery.message_id}")
@@ -185,5 +190,6 @@ def encode_frame(delivery: Delivery) -> str:
         delivery.created_at,
         delivery.provider_message_id,
         delivery.options,
+        delivery.media,
     )
     return json.dumps(frame, ensure_ascii=False)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.core.messages import Sender
 from bot.outbound.effects import Delivery
 from bot.storage.conversations import add_outbound_message
+from bot.storage.media import link_media
 from bot.storage.models import Conversation
 
 
@@ -26,13 +27,21 @@ def add_customer_message(
     status_on_commit: Callable[[str], str],
     phrase_id: str | None = None,
     owner: str | None = None,
+    media_id: str | None = None,
 ) -> Delivery | None:
     """Store an outbound message in ``conversation_id``; None when there is no such
-    conversation, or ``owner`` is given and the conversation belongs to someone else."""
+    conversation, or ``owner`` is given and the conversation belongs to someone else.
+    With ``media_id`` (a stored photo, issue 15) the message is that photo and ``text`` its caption."""
     conversation = session.get(Conversation, conversation_id)
     if conversation is None or (owner is not None and conversation.owner != owner):
         return None
-    message_id = add_outbound_message(
-        session, conversation, text, sender, now, status_on_commit(conversation.channel), phrase_id
+    status = status_on_commit(conversation.channel)
+    kind = "text" if media_id is None else "image"
+    message_id = add_outbound_message(session, conversation, text, sender, now, status, phrase_id, kind)
+    media: tuple[str, ...] = ()
+    if media_id is not None:
+        link_media(session, media_id, message_id)
+        media = (media_id,)
+    return Delivery(
+        message_id, conversation_id, conversation.identity_id, conversation.channel, sender, text, now, media=media
     )
-    return Delivery(message_id, conversation_id, conversation.identity_id, conversation.channel, sender, text, now)

@@ -18,7 +18,7 @@ from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.promises import api as promises
-from bot.staff import api_document, audit_api, auth, dashboard, search_api
+from bot.staff import api_document, audit_api, auth, dashboard, locale_api, photo_api, search_api
 from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
@@ -26,6 +26,7 @@ from bot.staff.auth import requires
 from bot.staff.bodies import NoteBody, ReplyBody, ResolveBody, TransferBody, read_body
 from bot.staff.deliveries import conversation_window
 from bot.staff.privacy import mask_phones, sees_phones
+from bot.staff.reply_guard import check_agent_text
 from bot.storage import conversations, tickets
 from bot.storage import staff as staff_store
 from bot.storage.conversations import add_timeline_event
@@ -140,6 +141,7 @@ async def conversation(request: web.Request) -> web.Response:
         body = {
             "id": found.id,
             "channel": found.channel,
+            "locale": found.locale,  # issue 15: the team canned replies the picker offers
             "status": found.status,
             "state": found.flow_state,
             "owner": found.owner,
@@ -194,6 +196,7 @@ async def conversation(request: web.Request) -> web.Response:
             ],
             "window": await conversation_window(session, found, shared.config, shared.clock()),
             "phones_masked": not sees_phones(staff, found.owner),
+            "sends_photos": photo_api.sends_photos(shared, found.channel),  # issue 15: the console's 照片 button
         }
     return web.json_response(body)
 
@@ -222,35 +225,19 @@ def _int_id(request: web.Request) -> int:
 async def reply(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/messages`` {text, override?}: the owning agent's reply.
 
-    A forbidden phrase gets 422 with the correct expression to use instead; in "warn" mode the
-    agent may send it anyway with ``"override": true``, in "block" mode not. When the rules find
-    nothing and a model is configured, its second opinion is awaited (at most the model's timeout;
-    no opinion in time means send): ``"by": "model"`` marks its flags, which the agent may always
-    override, since they are an opinion and not the managers' list.
+    A forbidden phrase gets 422 with the correct expression to use instead; ``"override": true``
+    sends it anyway where the guard allows that (``bot.staff.reply_guard``).
     """
     conversation_id = _int_id(request)
     body = await read_body(request, ReplyBody)
     text, override = body.text, body.override
     staff, shared = request["staff"], resources(request)
-    guard_mode = shared.config.forbidden.agent_guard
-    hit = shared.guard.check(text)
-    if hit is None and not override and shared.guard_model is not None:
-        hit = await shared.guard_model.check(text)
-    can_override = guard_mode == "warn" or (hit is not None and hit.by == "model")
-    if hit is not None and not (override and can_override):
-        return web.json_response(
-            {
-                "error": f"the reply contains a forbidden phrase: 「{hit.forbidden}」",
-                "forbidden": hit.forbidden,
-                "suggestion": hit.instead,
-                "source": hit.source,
-                "can_override": can_override,
-                "by": hit.by,
-            },
-            status=422,
-        )
-    # With "override" and no rule hit, the agent is sending past the model's opinion.
-    overrode_guard = hit is not None or (override and shared.guard_model is not None)
+    verdict = await check_agent_text(
+        text, override, shared.config.forbidden.agent_guard, shared.guard, shared.guard_model
+    )
+    if verdict.refusal is not None:
+        return verdict.refusal
+    overrode_guard = verdict.overrode_guard
     now, gateway = shared.clock(), shared.gateway
 
     def store_reply(session: Session) -> Delivery | Access | None:
@@ -409,3 +396,5 @@ def add_routes(app: web.Application) -> None:
     audit_api.add_routes(app)
     dashboard.add_routes(app)
     search_api.add_routes(app)  # issue 15 (agent console search)
+    photo_api.add_routes(app)  # issue 15 (agents' photos)
+    locale_api.add_routes(app)  # issue 15 (one language at a time)

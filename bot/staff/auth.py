@@ -22,6 +22,7 @@ from bot.staff.audit import ATTEMPTED, audited, note
 from bot.staff.bodies import LoginBody, read_body
 from bot.staff.login_limit import LoginLimiter
 from bot.staff.sessions import StaffSessions
+from bot.storage import staff as staff_store
 from bot.storage.staff_sessions import SignedIn
 from bot.web.client_address import ClientAddresses, client_addresses_key
 from bot.web.openapi import ROLES, documented
@@ -166,7 +167,7 @@ async def login(request: web.Request) -> web.Response:
         await auth.sessions.revoke(previous)
     token, signed_in = await auth.sessions.create(account)
     request["staff"] = {"id": signed_in.user_id, "username": signed_in.username, "role": signed_in.role}
-    response = web.json_response(_me(signed_in))
+    response = web.json_response(_me(signed_in) | await _ui_locale(request, signed_in.user_id))
     response.set_cookie(
         COOKIE_NAME,
         token,
@@ -200,8 +201,16 @@ async def logout(request: web.Request) -> web.Response:
 
 @requires()
 async def me(request: web.Request) -> web.Response:
-    """``GET /api/me``: the signed-in staff member (id, username, role) and the CSRF token."""
-    return web.json_response(_me(request["signed_in"]))
+    """``GET /api/me``: the signed-in staff member (id, username, role, ui_locale) and the CSRF token."""
+    signed_in = request["signed_in"]
+    return web.json_response(_me(signed_in) | await _ui_locale(request, signed_in.user_id))
+
+
+async def _ui_locale(request: web.Request, user_id: int) -> dict[str, str]:
+    """issue 15: the language the consoles speak to this member in (bot.staff.locale_api)."""
+    async with resources(request).sessions() as session:
+        locale = await session.run_sync(lambda sync: staff_store.ui_locale(sync, user_id))
+    return {"ui_locale": locale or "zh-CN"}
 
 
 # issue 15 (photos): routes open to staff and customers alike ask who is signed in, without a 401.

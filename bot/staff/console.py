@@ -76,13 +76,14 @@ async def phrases(request: web.Request) -> web.Response:
 async def deadlines(request: web.Request) -> web.Response:
     """``GET /api/config/deadlines``: the reply deadline table (hours by grade × tier), overrides
     and category names, as configured in ``config/deadlines.yaml``; and the business calendar's
-    holiday source with the years it has no data for (counted by weekends only)."""
+    holiday source with the years it has no data for (counted by weekends only). Category names
+    in ``?locale=`` (default zh-CN)."""
     shared = resources(request)
     config = shared.config
     body = config.deadlines.model_dump(mode="json", exclude_none=True)
+    locale = request.query.get("locale") or config.service.default_locale  # issue 15: the reader's language
     body["categories"] = [
-        {"id": category.id, "name": category.name.get(config.service.default_locale)}
-        for category in config.classification.categories
+        {"id": category.id, "name": category.name.get(locale)} for category in config.classification.categories
     ]
     calendar = shared.engine.calendar
     status = calendar.source_status(shared.clock().astimezone(calendar.timezone).date())

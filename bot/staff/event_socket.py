@@ -28,11 +28,13 @@ from urllib.parse import urlsplit
 import structlog
 from aiohttp import WSMsgType, web
 from redis.asyncio import Redis
+from sqlalchemy.orm import Session
 
 from bot.core import redis_keys
 from bot.core.clock import utc_now
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import resources
+from bot.staff.access import Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.auth import COOKIE_NAME, requires, staff_auth_key
 from bot.storage.store import token_digest
@@ -62,8 +64,12 @@ class StaffSocket:
     expires_at: dt.datetime
     watching: frozenset[int] = field(default_factory=frozenset)
     expiry: asyncio.TimerHandle | None = None
+    readable: frozenset[int] = field(default_factory=frozenset)
+    """The watched conversations its staff member may read: only these get typing events (issue 15)."""
 
     def may_see(self, event: StaffEvent) -> bool:
+        if event.kind is StaffEventKind.TYPING:
+            return not self.readable.isdisjoint(event.conversation_ids)
         audience = event.audience
         if audience is not None and audience not in (f"role:{self.role}", f"user:{self.user_id}"):
             return False
@@ -258,6 +264,23 @@ def _watch_list(data: str) -> frozenset[int] | None:
     return frozenset(ids)
 
 
+async def _readable(request: web.Request, watching: frozenset[int]) -> frozenset[int]:
+    """The watched conversations the socket's staff member may read (issue 15: typing events)."""
+    if not watching:
+        return frozenset()
+    staff = request["staff"]
+
+    def allowed(session: Session) -> frozenset[int]:
+        return frozenset(cid for cid in watching if conversation_access(session, cid, staff) is Access.ALLOWED)
+
+    try:
+        async with resources(request).sessions() as session:
+            return await session.run_sync(allowed)
+    except Exception:  # the console works on without typing signals until its next watch
+        log.warning("staff_events.readable_unknown", exc_info=True)
+        return frozenset()
+
+
 @requires(Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 async def events_socket(request: web.Request) -> web.StreamResponse:
     """``GET /api/events``: a websocket for signed-in staff (401 without a session).
@@ -270,7 +293,7 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
     if not _same_origin(request):
         raise api_error(403, "the staff event socket only serves this site's consoles")
     staff_user = request["staff"]
-    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=4096)
+    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=4096, compress=False)  # as the web chat
     await socket.prepare(request)
     hub, sessions = request.app[staff_hub_key], request.app[staff_auth_key].sessions
     token = request.cookies[COOKIE_NAME]
@@ -291,6 +314,8 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
                 await socket.send_json({"type": "error", "message": 'send {"type": "watch", "conversation_ids": [..]}'})
                 continue
             staff.watching = watching
+            staff.readable &= watching
+            staff.readable = await _readable(request, watching)
     finally:
         hub.remove(staff)
     return socket

@@ -62,14 +62,16 @@ def add_outbound_message(
     now: dt.datetime,
     delivery_status: str,
     phrase_id: str | None = None,
+    kind: str = "text",
 ) -> int:
-    """Store a text message to the conversation's customer; returns its id."""
+    """Store a message to the conversation's customer (a text, or with ``kind="image"`` an
+    agent's photo with its caption); returns its id."""
     message = Message(
         conversation_id=conversation.id,
         channel=conversation.channel,
         direction="out",
         sender=sender.value,
-        kind="text",
+        kind=kind,
         text=text,
         phrase_id=phrase_id,
         created_at=now,

@@ -102,3 +102,11 @@ def media_of_messages(session: Session, message_ids: Collection[int]) -> dict[in
 def drop_unlinked(session: Session, media_id: str) -> None:
     """Forget a photo no message took (a retried upload whose message was already stored)."""
     session.execute(delete(Media).where(Media.id == media_id, Media.message_id.is_(None)))
+
+
+def photos_to_send(session: Session, message_id: int) -> list[tuple[str, str]]:
+    """(media id, content type) of each photo an outbound message carries, oldest first (issue 15)."""
+    rows = session.execute(
+        select(Media.id, Media.content_type).where(Media.message_id == message_id).order_by(Media.created_at)
+    )
+    return [(media_id, content_type) for media_id, content_type in rows]

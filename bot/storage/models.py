@@ -301,6 +301,8 @@ class User(Base):
     queues: Mapped[list[str]] = mapped_column(Json, default=lambda: ["general"])
     """Queue ids (config/handoff.yaml) whose tickets an agent sees and claims; supervisors and
     managers see every queue whatever this says."""
+    ui_locale: Mapped[str] = mapped_column(String(10), default="zh-CN", server_default="zh-CN")
+    """The language the staff consoles speak to them in (issue 15): zh-CN or en."""
 
 
 class StaffSession(Base):

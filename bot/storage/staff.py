@@ -70,3 +70,17 @@ def add_user(
     session.add(user)
     session.flush()
     return user.id
+
+
+def ui_locale(session: Session, user_id: int) -> str | None:
+    """The language the account reads the consoles in (None: no such account)."""
+    return session.execute(select(User.ui_locale).where(User.id == user_id)).scalar_one_or_none()
+
+
+def set_ui_locale(session: Session, user_id: int, locale: str) -> bool:
+    """Store the account's console language; False when there is no such account."""
+    user = session.get(User, user_id)
+    if user is None:
+        return False
+    user.ui_locale = locale
+    return True

@@ -24,12 +24,16 @@ def _request_id(request: web.Request) -> str:
 @web.middleware
 async def request_ids(request: web.Request, handler: Handler) -> web.StreamResponse:
     request_id = request[REQUEST_ID] = _request_id(request)
-    with structlog.contextvars.bound_contextvars(request_id=request_id):
-        try:
-            response = await handler(request)
-        except web.HTTPException as error:
-            error.headers[REQUEST_ID_HEADER] = request_id
-            raise
+    # Tokens rather than the bound_contextvars() context manager: a websocket keeps this frame for
+    # its whole life, and the manager's generator would add to every idle connection's memory.
+    tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        error.headers[REQUEST_ID_HEADER] = request_id
+        raise
+    finally:
+        structlog.contextvars.reset_contextvars(**tokens)
     if not response.prepared:
         response.headers[REQUEST_ID_HEADER] = request_id
     return response

@@ -23,6 +23,7 @@ def api_error(status: int, message: str) -> web.HTTPException:
         409: web.HTTPConflict,
         404: web.HTTPNotFound,
         415: web.HTTPUnsupportedMediaType,
+        422: web.HTTPUnprocessableEntity,
         429: web.HTTPTooManyRequests,
         503: web.HTTPServiceUnavailable,
     }[status]

@@ -46,6 +46,8 @@ def security_headers(settings: AuthSettings) -> ResponseHook:
     embed_headers = _headers(" ".join(settings.widget_origins)) if settings.widget_origins else headers
 
     async def add(request: web.Request, response: web.StreamResponse) -> None:
+        if response.status == 101:  # a websocket upgrade renders nothing; its headers would live as long as the socket
+            return
         for name, value in (embed_headers if is_embed_page(request) else headers).items():
             response.headers.setdefault(name, value)
 

@@ -13,6 +13,7 @@ EXPORT_SUFFIXES = (".csv", ".xlsx")
 NOT_ACTIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/understand"): "a read-only try of the understanding layer: nothing changes",
     ("POST", "/api/standards/try"): "a read-only try of a draft classification: nothing is saved",
+    ("POST", "/api/conversations/{id}/typing"): "the agent is typing: a signal shown for seconds, nothing changes",
     ("POST", "/chat/session"): "customers: a web chat session",
     ("POST", "/chat/messages"): "customers: a web chat message",
     ("POST", "/chat/media"): "customers: a photo sent in the web chat",

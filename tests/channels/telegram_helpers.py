@@ -18,11 +18,15 @@ class FakeBotApi:
         self.rate_limit_first = rate_limit_first
         self.files: dict[str, bytes] = {}  # issue 15: file_id -> the photo
         self.file_requests: list[str] = []
+        self.photos: list[dict[str, Any]] = []  # issue 15: what sendPhoto received
+        self.chat_actions: list[dict[str, Any]] = []  # issue 15 (typing)
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != TOKEN:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
+        if method == "sendPhoto":  # issue 15: the photo comes as a multipart upload
+            return await self._send_photo(request)
         if request.content_type == "application/json":
             params = await request.json()
         else:
@@ -44,6 +48,9 @@ class FakeBotApi:
                     },
                 }
             )
+        if method == "sendChatAction":  # issue 15 (typing)
+            self.chat_actions.append(params)
+            return web.json_response({"ok": True, "result": True})
         if method == "getMe":
             return web.json_response(
                 {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Bot", "username": "complaint_bot"}}
@@ -76,6 +83,35 @@ class FakeBotApi:
 
     def texts(self) -> list[str]:
         return [str(item["text"]) for item in self.sent]
+
+    async def _send_photo(self, request: web.Request) -> web.Response:
+        """``sendPhoto`` with the file uploaded as multipart/form-data, as Telegram takes a new photo."""
+        form = await request.post()
+        photo = form.get("photo")
+        if not isinstance(photo, web.FileField):
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: there is no photo in the request"},
+                status=400,
+            )
+        self.photos.append(
+            {
+                "chat_id": str(form.get("chat_id")),
+                "caption": form.get("caption"),
+                "filename": photo.filename,
+                "data": photo.file.read(),
+            }
+        )
+        return web.json_response(
+            {
+                "ok": True,
+                "result": {
+                    "message_id": 1000 + len(self.photos),
+                    "date": int(time.time()),
+                    "chat": {"id": int(str(form.get("chat_id"))), "type": "private"},
+                    "photo": [{"file_id": f"sent-{len(self.photos)}", "file_unique_id": "p", "width": 1, "height": 1}],
+                },
+            }
+        )
 
     async def file_download(self, request: web.Request) -> web.Response:
         """``GET /file/bot<token>/photos/<file_id>.jpg``, as the Bot API serves files (issue 15)."""

@@ -32,6 +32,8 @@ class FakeWechatApi:
         self.token_fetches = 0
         self.media: dict[str, bytes] = {}  # issue 15: MediaId -> the photo
         self.media_requests: list[str] = []
+        self.uploads: dict[str, bytes] = {}  # issue 15: MediaId -> what the bot uploaded
+        self.typing_commands: list[dict[str, Any]] = []  # issue 15 (typing)
 
     async def token(self, request: web.Request) -> web.Response:
         self.token_fetches += 1
@@ -49,8 +51,34 @@ class FakeWechatApi:
         self.sent.append(await request.json())
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
+    async def typing(self, request: web.Request) -> web.Response:
+        """``POST /cgi-bin/message/custom/typing``: {"touser", "command": "Typing"|"CancelTyping"} (issue 15)."""
+        if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        body = await request.json()
+        if body.get("command") not in ("Typing", "CancelTyping") or not body.get("touser"):
+            return web.json_response({"errcode": 40003, "errmsg": "invalid openid or command"})
+        self.typing_commands.append(body)
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
     def texts(self) -> list[str]:
-        return [item["text"]["content"] for item in self.sent if item.get("touser") == OPENID]
+        return [
+            item["text"]["content"]
+            for item in self.sent
+            if item.get("touser") == OPENID and item.get("msgtype", "text") == "text"
+        ]
+
+    async def media_upload(self, request: web.Request) -> web.Response:
+        """``POST /cgi-bin/media/upload?type=image``: a temporary media file, multipart in ``media`` (issue 15)."""
+        if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        form = await request.post()
+        media = form.get("media")
+        if request.query.get("type") != "image" or not isinstance(media, web.FileField):
+            return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
+        media_id = f"UPLOADED_{len(self.uploads) + 1}"
+        self.uploads[media_id] = media.file.read()
+        return web.json_response({"type": "image", "media_id": media_id, "created_at": 1795400000})
 
     async def media_get(self, request: web.Request) -> web.Response:
         """``GET /cgi-bin/media/get``: a temporary media file, or WeChat's JSON error (issue 15)."""
@@ -74,6 +102,8 @@ async def start_fake_wechat(api: FakeWechatApi) -> TestServer:
     fake.router.add_post("/cgi-bin/message/custom/send", api.send)
     fake.router.add_post("/cgi-bin/message/template/send", api.template)
     fake.router.add_get("/cgi-bin/media/get", api.media_get)  # issue 15 (photos)
+    fake.router.add_post("/cgi-bin/media/upload", api.media_upload)  # issue 15 (agents' photos)
+    fake.router.add_post("/cgi-bin/message/custom/typing", api.typing)  # issue 15 (typing)
     server = TestServer(fake)
     await server.start_server()
     return server

@@ -57,6 +57,7 @@ class Route:
 ROUTES: list[Route] = [
     Route("POST", "/api/login", PUBLIC, 400, lambda case: {}),
     Route("GET", "/api/me", STAFF, 200),
+    Route("PUT", "/api/me/locale", STAFF, 200, lambda case: {"locale": "en"}),  # issue 15 (console language)
     Route("GET", "/api/openapi.json", STAFF, 200),
     Route("GET", "/api/queue", STAFF, 200),
     Route("GET", "/api/queues", STAFF, 200),
@@ -96,6 +97,8 @@ ROUTES: list[Route] = [
     Route("GET", "/api/users", SUPERVISION, 200),
     Route("PUT", "/api/users/{id}/queues", MANAGERS, 200, lambda case: {"queues": case["queues"]}, {"id": "agent"}),
     Route("POST", "/api/tickets/{id}/claim", STAFF, 200, lambda case: {}, {"id": "ticket"}),
+    # issue 15 (typing): the caller has just claimed the case, so their typing reaches the customer
+    Route("POST", "/api/conversations/{id}/typing", STAFF, 202, lambda case: {}, {"id": "conversation"}),
     Route("GET", "/api/conversations/{id}", STAFF, 200, fill={"id": "conversation"}),
     Route(
         "POST",
@@ -105,6 +108,8 @@ ROUTES: list[Route] = [
         lambda case: {"text": "您好，维修师傅今天下午三点上门处理电梯。"},
         {"id": "conversation"},
     ),
+    # issue 15 (agents' photos): a JSON body is told to send the photo as multipart
+    Route("POST", "/api/conversations/{id}/photos", STAFF, 400, lambda case: {}, {"id": "conversation"}),
     Route(
         "POST", "/api/conversations/{id}/notes", STAFF, 201, lambda case: {"text": "已联系物业"}, {"id": "conversation"}
     ),

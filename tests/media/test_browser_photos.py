@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 
@@ -13,26 +12,12 @@ from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
 from tests.conftest import AppFactory
 from tests.media.images import photo
+from tests.media.page_photos import loaded_width
 from tests.staff import add_user
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
 expect = playwright_api.expect
-
-
-async def _natural_width(locator: object) -> int:
-    return int(await locator.evaluate("img => img.complete ? img.naturalWidth : 0"))  # type: ignore[attr-defined]
-
-
-async def _loaded_width(locator: object, timeout: float = 10) -> int:
-    """The image's width once it has loaded. Polled from here: the page's policy forbids the eval
-    that ``page.wait_for_function`` needs to poll a JavaScript expression inside the page."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while (width := await _natural_width(locator)) == 0:
-        assert loop.time() < deadline, "the image did not load"
-        await asyncio.sleep(0.05)
-    return width
 
 
 async def test_a_photo_from_the_widget_shows_as_a_thumbnail_for_customer_and_agent(
@@ -58,13 +43,13 @@ async def test_a_photo_from_the_widget_shows_as_a_thumbnail_for_customer_and_age
         thumb = customer.locator(".msg-customer:not(.failed) img.msg-photo")
         await expect(thumb).to_have_count(1, timeout=10_000)
         await expect(thumb).to_have_attribute("src", re.compile(r"^blob:"), timeout=10_000)
-        assert 0 < await _loaded_width(thumb) <= 320
+        assert 0 < await loaded_width(thumb) <= 320
         await customer.screenshot(path="/tmp/photos-widget.png")
 
         # After a reload the photo is still there, from the history.
         await customer.reload()
         await customer.evaluate("window.complaintChat.ready")
-        await _loaded_width(customer.locator("img.msg-photo").first)
+        await loaded_width(customer.locator("img.msg-photo").first)
 
         agent = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
         await agent.goto(str(client.make_url("/console/")))
@@ -74,13 +59,13 @@ async def test_a_photo_from_the_widget_shows_as_a_thumbnail_for_customer_and_age
         await ticket.locator(".claim").click()
         agent_thumb = agent.locator("#messages img.photo")
         await expect(agent_thumb).to_have_count(1, timeout=10_000)
-        await _loaded_width(agent_thumb)
+        await loaded_width(agent_thumb)
         await agent_thumb.scroll_into_view_if_needed()
         await agent.screenshot(path="/tmp/photos-console.png")
         await agent_thumb.click()
         large = agent.locator(".photo-viewer img")
         await expect(large).to_be_visible()
-        assert await _loaded_width(large) == 800
+        assert await loaded_width(large) == 800
         await agent.screenshot(path="/tmp/photos-console-enlarged.png")
         await agent.keyboard.press("Escape")
         await expect(agent.locator(".photo-viewer")).to_have_count(0)

@@ -7,49 +7,19 @@ import random
 import uuid
 from typing import Any
 
-from aiohttp import FormData
 from PIL import Image
 from sqlalchemy import func, select
 
 from bot.channels.webchat.routes import NOT_STORED
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.storage.models import HandoffTicket, Media, Message
+from bot.storage.models import Media, Message
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, new_session
+from tests.helpers import new_session
 from tests.media.images import photo
+from tests.media.uploads import claimed_case, photo_form, upload
 from tests.order_helpers import messages_locked
 from tests.staff import add_user, set_queues, sign_in
-
-
-def _form(
-    data: bytes, filename: str = "leak.png", content_type: str = "image/png", client_id: str | None = None
-) -> FormData:
-    form = FormData()
-    if client_id is not None:
-        form.add_field("id", client_id)
-    form.add_field("file", data, filename=filename, content_type=content_type)
-    return form
-
-
-async def _upload(client: Any, token: str, form: FormData) -> Any:
-    return await client.post("/chat/media", data=form, headers={"Authorization": f"Bearer {token}"})
-
-
-async def _claimed(client: Any, username: str) -> tuple[str, int]:
-    """A customer handed off to a person, claimed by the new agent ``username`` (signed in)."""
-    await add_user(client, username, Role.AGENT)
-    csrf = await sign_in(client, username)
-    token, conversation_id = await new_session(client)
-    socket = await ChatSocket.open(client, token)
-    await socket.until_bot_says("客服代表")
-    await socket.send("转人工")
-    await socket.until_bot_says("人工")
-    await socket.close()
-    async with resources(client.app).sessions() as session:
-        ticket_id = (await session.execute(select(HandoffTicket.id))).scalar_one()
-    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
-    return token, conversation_id
 
 
 async def _count(client: Any, statement: Any) -> int:
@@ -59,8 +29,8 @@ async def _count(client: Any, statement: Any) -> int:
 
 async def test_an_uploaded_photo_reaches_the_agent_who_can_open_it(make_client: AppFactory) -> None:
     client = await make_client()
-    token, conversation_id = await _claimed(client, "li.agent")
-    response = await _upload(client, token, _form(photo("JPEG"), "leak.jpg", "image/jpeg"))
+    token, conversation_id = await claimed_case(client, "li.agent")
+    response = await upload(client, token, photo_form(photo("JPEG"), "leak.jpg", "image/jpeg"))
     assert response.status == 200, await response.text()
     body = await response.json()
     assert body["type"] == "ack" and len(body["media"]) == 1
@@ -96,8 +66,8 @@ async def test_an_uploaded_photo_reaches_the_agent_who_can_open_it(make_client: 
 
 async def test_another_customer_and_an_agent_without_access_get_404(make_client: AppFactory) -> None:
     client = await make_client()
-    token, conversation_id = await _claimed(client, "li.agent")
-    media = (await (await _upload(client, token, _form(photo()))).json())["media"][0]
+    token, conversation_id = await claimed_case(client, "li.agent")
+    media = (await (await upload(client, token, photo_form(photo()))).json())["media"][0]
     other_token, _ = await new_session(client)
 
     client.session.cookie_jar.clear()
@@ -121,7 +91,7 @@ async def test_a_polyglot_named_png_is_refused_and_nothing_is_stored(make_client
     token, _ = await new_session(client)
     html = b"<html><script>alert(document.cookie)</script></html>"
     for data in (html, b"GIF89a" + html, b"\x89PNG\r\n\x1a\n" + html):
-        refused = await _upload(client, token, _form(data, "leak.png", "image/png"))
+        refused = await upload(client, token, photo_form(data, "leak.png", "image/png"))
         assert refused.status == 415
         assert "JPEG, PNG" in (await refused.json())["error"]
     assert await _count(client, select(func.count()).select_from(Media)) == 0
@@ -132,7 +102,7 @@ async def test_a_real_image_with_a_trailing_payload_is_stored_without_it(make_cl
     client = await make_client()
     token, _ = await new_session(client)
     payload = b"<script>alert(1)</script>"
-    response = await _upload(client, token, _form(photo() + payload))
+    response = await upload(client, token, photo_form(photo() + payload))
     assert response.status == 200
     media = (await response.json())["media"][0]
     served = await client.get(media["url"], headers={"Authorization": f"Bearer {token}"})
@@ -148,7 +118,7 @@ async def test_a_photo_over_the_size_limit_is_refused_politely(make_client: AppF
     out = io.BytesIO()
     noise.save(out, "PNG")
     big = out.getvalue() + b"\0" * max(0, limit + 1 - len(out.getvalue()))
-    refused = await _upload(client, token, _form(big))
+    refused = await upload(client, token, photo_form(big))
     assert refused.status == 413
     assert "at most 10 MB" in (await refused.json())["error"]
     assert await _count(client, select(func.count()).select_from(Media)) == 0
@@ -165,8 +135,8 @@ async def test_a_retried_upload_is_one_message(make_client: AppFactory) -> None:
     client = await make_client()
     token, _ = await new_session(client)
     client_id = str(uuid.uuid4())
-    first = await (await _upload(client, token, _form(photo(), client_id=client_id))).json()
-    again = await (await _upload(client, token, _form(photo(), client_id=client_id))).json()
+    first = await (await upload(client, token, photo_form(photo(), client_id=client_id))).json()
+    again = await (await upload(client, token, photo_form(photo(), client_id=client_id))).json()
     assert first["id"] == again["id"] == client_id
     assert again["media"] == first["media"]
     assert await _count(client, select(func.count()).where(Message.kind == "image")) == 1
@@ -174,7 +144,7 @@ async def test_a_retried_upload_is_one_message(make_client: AppFactory) -> None:
 
 async def test_an_upload_needs_a_token(make_client: AppFactory) -> None:
     client = await make_client()
-    assert (await client.post("/chat/media", data=_form(photo()))).status == 401
+    assert (await client.post("/chat/media", data=photo_form(photo()))).status == 401
 
 
 async def test_a_phone_sized_photo_above_the_json_body_limit_is_accepted(make_client: AppFactory) -> None:
@@ -184,7 +154,7 @@ async def test_a_phone_sized_photo_above_the_json_body_limit_is_accepted(make_cl
     out = io.BytesIO()
     noise.save(out, "PNG")
     assert len(out.getvalue()) > 1024 * 1024  # larger than the app's 1 MiB limit for other bodies
-    response = await _upload(client, token, _form(out.getvalue()))
+    response = await upload(client, token, photo_form(out.getvalue()))
     assert response.status == 200, await response.text()
     media = (await response.json())["media"][0]
     served = await client.get(media["url"], headers={"Authorization": f"Bearer {token}"})
@@ -198,11 +168,11 @@ async def test_a_photo_whose_message_cannot_be_stored_is_refused_and_forgotten(
     token, _ = await new_session(client)
     client_id = str(uuid.uuid4())
     async with messages_locked(database_url):
-        refused = await _upload(client, token, _form(photo(), client_id=client_id))
+        refused = await upload(client, token, photo_form(photo(), client_id=client_id))
         assert (refused.status, await refused.json()) == (503, {"error": NOT_STORED, "id": client_id})
     assert await _count(client, select(func.count()).select_from(Media)) == 0
     assert [path for path in resources(client.app).settings.media_root.rglob("*") if path.is_file()] == []
     # Sent again with the same id, it is stored once.
-    again = await _upload(client, token, _form(photo(), client_id=client_id))
+    again = await upload(client, token, photo_form(photo(), client_id=client_id))
     assert again.status == 200
     assert await _count(client, select(func.count()).select_from(Media)) == 1

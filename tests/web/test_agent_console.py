@@ -44,7 +44,7 @@ async def test_the_conversation_fills_the_pane_and_follows_the_newest_message(ma
         customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
         agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
         await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
         conversation_id = int(await agent.evaluate("window.agentConsole.state.conversationId"))
 
         for number in range(1, 13):
@@ -212,7 +212,7 @@ async def test_an_agent_finds_a_conversation_with_slash_and_sends_with_ctrl_ente
         await expect(agent.locator("#messages")).to_contain_text("路灯坏了好几天", timeout=10_000)
 
         await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
         await agent.fill("#reply-text", "您好,马上为您安排维修")
         await agent.press("#reply-text", "Control+Enter")
         await expect(customer.locator(".msg-agent")).to_contain_text("马上为您安排维修", timeout=10_000)
@@ -267,7 +267,7 @@ async def test_desktop_notifications_ask_permission_then_announce_new_customers_
         assert [n["title"] for n in shown] == ["新的客户等待 · 会话 1"], shown
 
         await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
         # The agent switches to another window; the customer writes.
         await agent.evaluate("Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })")
         await customer_says(customer, "楼下也在漏")

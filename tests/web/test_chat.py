@@ -227,3 +227,17 @@ async def test_the_widget_page_is_served(make_client: AppFactory) -> None:
     page = await response.text()
     assert "/static/chat.js" in page
     assert (await client.get("/static/chat.js")).status == 200
+
+
+async def test_the_socket_declines_the_compression_every_browser_offers(make_client: AppFactory) -> None:
+    """permessage-deflate keeps ~100 KiB of zlib state per idle connection, for frames of a few
+    hundred bytes: the chat answers uncompressed, and still talks."""
+    client = await make_client()
+    token, _ = await new_session(client)
+    socket = await client.ws_connect(f"/chat/ws?token={token}", compress=15)
+    assert socket.compress == 0
+    frame = await socket.receive_json(timeout=10)
+    while frame.get("from") != "bot":
+        frame = await socket.receive_json(timeout=10)
+    assert "下午好" in frame["text"]
+    await socket.close()

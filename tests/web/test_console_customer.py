@@ -6,10 +6,14 @@ from typing import Any
 
 import pytest
 
+from bot.keys import resources
 from bot.staff.accounts import Role
+from bot.storage.canned_replies import add_canned_reply
+from tests.audit.support import user_id
 from tests.browser import CHROMIUM, LAUNCH_ARGS, sign_in
 from tests.conftest import AppFactory
 from tests.handoff.customer_helpers import customer_on_two_channels
+from tests.helpers import new_session
 from tests.staff import add_user, give_to
 
 pytestmark = pytest.mark.browser
@@ -90,10 +94,48 @@ async def test_a_canned_reply_added_in_the_console_is_inserted_by_the_picker(mak
 
         await agent.click("#phrase-toggle")
         await agent.fill("#phrase-search", "上门")
-        await expect(agent.locator("#phrase-list .phrase-section")).to_have_text("团队常用语 Team replies")
+        await expect(agent.locator("#phrase-list .phrase-section")).to_have_text("团队常用语")
         await agent.screenshot(path="/tmp/custpanel-picker.png")
         await agent.locator("#phrase-list button.phrase", has_text="上门时间").click()
         await expect(agent.locator("#reply-text")).to_have_value("维修师傅明天上午上门,请保持电话畅通。")
         await agent.click("#reply-send")
         await expect(agent.locator("#messages li", has_text="维修师傅明天上午上门")).to_have_count(1, timeout=10_000)
+        await browser.close()
+
+
+async def test_the_picker_offers_phrases_and_team_replies_in_the_conversation_language(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    chinese = (await customer_on_two_channels(client, sms_cases=0)).conversations[-1]
+    _, english = await new_session(client, "en")
+    for conversation in (chinese, english):
+        await give_to(client, conversation, "li.agent")
+    now, author = resources(client.app).clock(), await user_id(client, "li.agent")
+
+    def replies(session: Any) -> None:
+        add_canned_reply(session, "上门时间", "维修师傅明天上午上门,请保持电话畅通。", "zh-CN", author, now)
+        add_canned_reply(session, "Visit time", "The engineer will call tomorrow morning.", "en", author, now)
+
+    await resources(client.app).database.write(replies)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent = await console_at(browser, str(client.make_url(f"/console/#conversation={chinese}")), "li.agent")
+        await agent.click("#phrase-toggle")
+        team = agent.locator("#phrase-list button.phrase", has_text="Visit time")
+        await expect(agent.locator("#phrase-list button.phrase", has_text="上门时间")).to_have_count(1)
+        await expect(team).to_have_count(0)
+        await expect(agent.locator("#phrase-list button.phrase", has_text="安抚情绪")).to_have_count(1)
+        await agent.click("#phrase-toggle")
+
+        await agent.fill("#open-id", str(english))
+        await agent.click("#open-form button[type=submit]")
+        await expect(agent.locator("#conversation-title")).to_contain_text(str(english), timeout=10_000)
+        await agent.click("#phrase-toggle")
+        await expect(team).to_have_count(1)
+        await expect(agent.locator("#phrase-list button.phrase", has_text="上门时间")).to_have_count(0)
+        # the standard phrases in English too (config/phrases/en.yaml)
+        await expect(agent.locator("#phrase-list button.phrase", has_text="Calm the customer")).to_have_count(1)
+        await expect(agent.locator("#phrase-list button.phrase", has_text="安抚情绪")).to_have_count(0)
+        await team.click()
+        await expect(agent.locator("#reply-text")).to_have_value("The engineer will call tomorrow morning.")
         await browser.close()

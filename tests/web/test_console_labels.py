@@ -12,12 +12,14 @@ CONSOLE = ROOT / "bot" / "web" / "static" / "console.js"
 
 
 def _object_literal(source: str, name: str) -> dict[str, str]:
-    """The keys and string values of ``const <name> = { key: "value", ... };`` (one level, no nesting)."""
+    """The keys and string values of ``const <name> = { key: T("value"), ... };`` (one level, no
+    nesting; each value a message of the staff pages' catalogue, issue 15)."""
     match = re.search(rf"const {name} = \{{(.*?)\}};", source, re.DOTALL)
     assert match is not None, f"{name} not found"
     body = "\n".join(line for line in match.group(1).splitlines() if not line.strip().startswith("//"))
-    pairs = re.findall(r'([A-Za-z_][A-Za-z0-9_]*|"[^"]*")\s*:\s*"([^"]*)"', body)
-    leftover = re.sub(r'([A-Za-z_][A-Za-z0-9_]*|"[^"]*")\s*:\s*"([^"]*)"', "", body)
+    pair = r'([A-Za-z_][A-Za-z0-9_]*|"[^"]*")\s*:\s*T\("([^"]*)"\)'
+    pairs = re.findall(pair, body)
+    leftover = re.sub(pair, "", body)
     assert leftover.replace(",", "").strip() == "", f"{name} is not a plain object of strings: {leftover!r}"
     return {key.strip('"'): value for key, value in pairs}
 

@@ -39,7 +39,7 @@ async def test_an_agent_takes_a_customer_live_and_they_talk(make_client: AppFact
         ticket = agent.locator("#queue .ticket")
         await expect(ticket).to_have_count(1, timeout=10_000)
         await ticket.locator(".claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
         await expect(agent.locator("#queue .ticket")).to_have_count(0, timeout=10_000)
         await expect(agent.locator("#messages .from-customer")).to_contain_text("转人工")
 
@@ -95,7 +95,7 @@ async def test_the_forbidden_phrase_guard_warns_and_can_be_overridden(make_clien
         await agent.goto(str(client.make_url("/console/")))
         await sign_in(agent, "li.agent")
         await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
 
         await agent.fill("#reply-text", "这个我不知道")
         await agent.click("#reply-send")
@@ -132,7 +132,7 @@ async def test_the_guard_says_when_a_flag_is_the_models_opinion(make_client: App
         await agent.goto(str(client.make_url("/console/")))
         await sign_in(agent, "li.agent")
         await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("我 (you)", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
         server.answer_object({"forbidden": True, "matches": "not_our_business", "quote": "你问我也没用"})
 
         await agent.fill("#reply-text", "这种事你问我也没用")
@@ -140,7 +140,7 @@ async def test_the_guard_says_when_a_flag_is_the_models_opinion(make_client: App
         guard = agent.locator("#guard")
         await expect(guard).to_be_visible(timeout=10_000)
         await expect(guard.locator(".forbidden")).to_have_text("「你问我也没用」")
-        await expect(guard.locator(".guard-by")).to_contain_text("模型判断 (model's opinion)")
+        await expect(guard.locator(".guard-by")).to_contain_text("模型判断")
         await expect(guard.locator(".suggestion")).to_have_text("「这是我们的责任」")
         await agent.click("#guard-override")
         await expect(customer.locator(".msg-agent")).to_contain_text("这种事你问我也没用", timeout=10_000)
@@ -185,7 +185,7 @@ async def test_the_manager_console_shows_its_panels_and_degrades_without_their_e
         await expect(page.locator("#dead-letters")).not_to_be_empty(timeout=10_000)
         if not dashboard_there:
             await page.click("[data-tab=dashboard]")
-            await expect(page.locator("#dash-queues")).to_contain_text("not available")
+            await expect(page.locator("#dash-queues")).to_contain_text("暂不可用")
         assert errors == []
         await browser.close()
 

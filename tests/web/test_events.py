@@ -187,3 +187,12 @@ async def test_the_console_pages_are_served(make_client: AppFactory) -> None:
         assert response.status == 200 and "text/html" in response.headers["Content-Type"]
     redirected = await client.get("/console", allow_redirects=False)
     assert redirected.status == 302 and redirected.headers["Location"] == "/console/"
+
+
+async def test_the_staff_socket_declines_compression_too(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await sign_in(client, "li.agent")
+    socket = await client.ws_connect("/api/events", origin=str(client.make_url("/")).rstrip("/"), compress=15)
+    assert socket.compress == 0
+    await socket.close()

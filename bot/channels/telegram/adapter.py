@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +20,10 @@ import telegram
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.base import DeliveryError, MediaUnavailable, render_text
-from bot.core.messages import ChannelName, InboundMessage, MessageKind, Option, OutboundMessage
+from bot.core.messages import ChannelName, InboundMessage, MessageKind, Option, OutboundMessage, Photo
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 MAX_ID = 2**63
 MAX_RETRY_AFTER_SECONDS = 30.0
 MAX_CALLBACK_DATA_BYTES = 64
@@ -94,6 +95,7 @@ def _check_message(message: object) -> None:
 class TelegramAdapter:
     name = ChannelName.TELEGRAM
     accepts_idempotency_key = False
+    sends_photos = True  # issue 15
 
     def __init__(self, settings: TelegramSettings) -> None:
         self.settings = settings
@@ -189,6 +191,8 @@ class TelegramAdapter:
 
     async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
         await self._initialize()
+        if message.photo is not None:
+            return await self._send_photo(recipient, message.photo, message.text)
         markup = keyboard(message.options)
         pieces = split_text(message.text if markup is not None else render_text(message))
         ids = []
@@ -197,10 +201,33 @@ class TelegramAdapter:
             ids.append(str(await self._send_piece(recipient, piece, buttons)))
         return ",".join(ids)
 
+    async def _send_photo(self, chat_id: str, photo: Photo, caption: str) -> str:
+        """``sendPhoto`` with the image uploaded (multipart); a caption too long for one goes after it as text."""
+        fits = len(caption) <= MAX_CAPTION
+        ids = [
+            await self._retrying(
+                lambda: self.bot.send_photo(
+                    chat_id=int(chat_id),
+                    photo=photo.data,
+                    filename=photo.filename,
+                    caption=(caption or None) if fits else None,
+                )
+            )
+        ]
+        if caption and not fits:
+            ids.extend([await self._send_piece(chat_id, piece) for piece in split_text(caption)])
+        return ",".join(map(str, ids))
+
     async def _send_piece(self, chat_id: str, text: str, buttons: telegram.InlineKeyboardMarkup | None = None) -> int:
+        return await self._retrying(
+            lambda: self.bot.send_message(chat_id=int(chat_id), text=text, reply_markup=buttons)
+        )
+
+    async def _retrying(self, call: Callable[[], Awaitable[telegram.Message]]) -> int:
+        """The sent message's id; a short rate limit is waited out, other failures become DeliveryError."""
         for _ in range(3):
             try:
-                sent = await self.bot.send_message(chat_id=int(chat_id), text=text, reply_markup=buttons)
+                sent = await call()
                 return sent.message_id
             except RetryAfter as error:
                 wait = error.retry_after
@@ -213,6 +240,11 @@ class TelegramAdapter:
             except (NetworkError, TelegramError) as error:
                 raise DeliveryError(f"Telegram unreachable: {error}", permanent=False) from error
         raise DeliveryError("still rate limited after waiting", permanent=False)
+
+    async def show_typing(self, recipient: str) -> None:
+        """``sendChatAction`` "typing" (issue 15): Telegram shows it for 5 s or until the next message."""
+        await self._initialize()
+        await self.bot.send_chat_action(chat_id=int(recipient), action=telegram.constants.ChatAction.TYPING)
 
     async def download_media(self, ref: str, max_bytes: int) -> bytes:
         """The photo with this ``file_id`` (issue 15); raises :class:`MediaUnavailable`."""

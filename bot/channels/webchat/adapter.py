@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -77,9 +76,11 @@ def message_frame(
     created_at: dt.datetime,
     provider_message_id: str | None = None,
     options: Sequence[Option] = (),
+    media: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The server frame for one stored message; ``options`` become the widget's quick replies
-    (``{"label", "value"}``: a click sends the value as the customer's message)."""
+    (``{"label", "value"}``: a click sends the value as the customer's message), ``media`` (photo
+    ids) the links of its photos."""
     client_id = provider_message_id.split(":", 1)[1] if provider_message_id and ":" in provider_message_id else None
     frame: dict[str, Any] = {
         "type": "message",
@@ -91,24 +92,33 @@ def message_frame(
     }
     if options:
         frame["options"] = [{"label": option.label, "value": option.value} for option in options]
+    if media:
+        frame["media"] = [media_links(media_id) for media_id in media]
     return frame
+
+
+def media_links(media_id: str) -> dict[str, str]:
+    """Where a photo and its thumbnail are served (``bot/media/routes.py``)."""
+    return {"id": media_id, "url": f"/media/{media_id}", "thumb": f"/media/{media_id}/thumb"}
 
 
 class WebchatHub:
     """The web chat sockets open on this process, by customer identity."""
 
     def __init__(self) -> None:
-        self._sockets: dict[int, weakref.WeakSet[web.WebSocketResponse]] = {}
+        # A tuple, not a (weak) set: usually one socket per customer, and a tuple of one costs a
+        # fifth of a set's memory (every idle connection counts). The handler always removes it.
+        self._sockets: dict[int, tuple[web.WebSocketResponse, ...]] = {}
 
     def add(self, identity_id: int, socket: web.WebSocketResponse) -> None:
-        self._sockets.setdefault(identity_id, weakref.WeakSet()).add(socket)
+        self._sockets[identity_id] = (*self._sockets.get(identity_id, ()), socket)
 
     def remove(self, identity_id: int, socket: web.WebSocketResponse) -> None:
-        sockets = self._sockets.get(identity_id)
-        if sockets is not None:
-            sockets.discard(socket)
-            if not sockets:
-                del self._sockets[identity_id]
+        remaining = tuple(kept for kept in self._sockets.get(identity_id, ()) if kept is not socket)
+        if remaining:
+            self._sockets[identity_id] = remaining
+        else:
+            self._sockets.pop(identity_id, None)
 
     def has(self, identity_id: int) -> bool:
         return bool(self._sockets.get(identity_id))

@@ -9,16 +9,24 @@ from typing import Any
 import structlog
 from aiohttp import BodyPartReader, WSMsgType, web
 
-from bot.channels.webchat.adapter import FrameError, client_message_id, message_frame, parse_frame, parse_message
+from bot.channels.webchat.adapter import (
+    FrameError,
+    client_message_id,
+    media_links,
+    message_frame,
+    parse_frame,
+    parse_message,
+)
+from bot.channels.webchat.typing import is_typing_frame
 from bot.core.messages import ChannelName, InboundMessage, MessageKind, options_from_json
 from bot.flows.complaint import Started
 from bot.keys import resources, webchat_hub
-from bot.media.files import MediaFiles, thumb_key
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
+from bot.media.uploads import forget_photo, read_part, too_big
+from bot.staff.typing_api import typing_relay_key  # issue 15 (typing)
 from bot.storage import store
-from bot.storage.db import Database
-from bot.storage.media import drop_unlinked, link_media, media_of_messages
+from bot.storage.media import media_of_messages
 from bot.web.responses import STATIC_DIR, json_error
 
 log = structlog.get_logger(__name__)
@@ -124,9 +132,8 @@ async def _history(request: web.Request, identity_id: int, after_id: int) -> lis
             message.created_at,
             message.provider_message_id,
             options_from_json(message.options)[0],
+            photos.get(message.id, ()),
         )
-        if message.id in photos:
-            frame["media"] = [_media_links(media_id) for media_id in photos[message.id]]
         frames.append(frame)
     return frames
 
@@ -135,9 +142,12 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     """``GET /chat/ws?token=…``: history first, then live messages both ways."""
     identity_id = await _identity(request, request.query.get("token"))
     shared = resources(request)
-    socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
+    # No permessage-deflate even when the browser offers it (they all do): its zlib state costs
+    # ~100 KiB per idle connection, for frames of a few hundred bytes.
+    socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024, compress=False)
     await socket.prepare(request)
     hub, pipeline, clock = webchat_hub(request), shared.pipeline, shared.clock
+    typing_relay = request.app[typing_relay_key]
     max_chars = shared.config.channels.max_text_chars
     hub.add(identity_id, socket)
     try:
@@ -147,6 +157,9 @@ async def websocket(request: web.Request) -> web.StreamResponse:
             if message.type is not WSMsgType.TEXT:
                 if message.type is WSMsgType.BINARY:
                     await socket.send_json({"type": "error", "message": "frames must be JSON text"})
+                continue
+            if is_typing_frame(message.data):  # issue 15 (typing): relayed to the consoles, never stored
+                await typing_relay.customer_typing(identity_id)
                 continue
             try:
                 inbound = parse_frame(message.data, identity_id, clock(), max_chars=max_chars)
@@ -199,36 +212,6 @@ MEDIA_TEXT = "[image]"
 """The text an image message stores, as on WeChat and Telegram (the photo is in ``media``)."""
 
 
-def _media_links(media_id: str) -> dict[str, str]:
-    return {"id": media_id, "url": f"/media/{media_id}", "thumb": f"/media/{media_id}/thumb"}
-
-
-def _too_big(limit: int) -> web.Response:
-    megabytes = limit / (1024 * 1024)
-    return json_error(413, f"the photo is too large: please send one of at most {megabytes:g} MB")
-
-
-async def _read_part(part: BodyPartReader, limit: int) -> bytes | None:
-    """The part's bytes, or None when it holds more than ``limit``."""
-    chunks, size = [], 0
-    while chunk := await part.read_chunk(64 * 1024):
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def _forget(database: Database, files: MediaFiles, media_id: str) -> None:
-    """Remove a photo no message took; a failure here leaves an unreferenced file, nothing worse."""
-    try:
-        await database.write(lambda session: drop_unlinked(session, media_id))
-        await files.delete(media_id)
-        await files.delete(thumb_key(media_id))
-    except Exception:
-        log.warning("media.forget_failed", media_id=media_id, exc_info=True)
-
-
 async def post_media(request: web.Request) -> web.Response:
     """``POST /chat/media`` (multipart: ``file``, optional ``id`` a client UUID): the customer sends
     a photo. 413 when larger than ``max_media_bytes``, 415 when not a JPEG, PNG, GIF or WebP image."""
@@ -239,7 +222,7 @@ async def post_media(request: web.Request) -> web.Response:
         return json_error(400, "send the photo as multipart/form-data in a 'file' field")
     # The multipart envelope adds a little to the file; anything far larger is refused unread.
     if request.content_length is not None and request.content_length > limit + 64 * 1024:
-        return _too_big(limit)
+        return too_big(limit)
     data: bytes | None = None
     raw_id: str | None = None
     try:
@@ -248,11 +231,11 @@ async def post_media(request: web.Request) -> web.Response:
             if not isinstance(part, BodyPartReader):
                 continue
             if part.name == "file":
-                data = await _read_part(part, limit)
+                data = await read_part(part, limit)
                 if data is None:
-                    return _too_big(limit)
+                    return too_big(limit)
             elif part.name == "id":
-                given = await _read_part(part, 64)
+                given = await read_part(part, 64)
                 raw_id = given.decode("ascii", "replace") if given is not None else ""
     except ValueError:
         return json_error(400, "the multipart body cannot be read")
@@ -277,23 +260,22 @@ async def post_media(request: web.Request) -> web.Response:
         text=MEDIA_TEXT,
         sent_at=now,
         kind=MessageKind.IMAGE,
+        media_id=media_id,  # linked as the message is stored: its live frame shows the photo
     )
     try:
         stored = await shared.pipeline.submit(inbound, identity_id=identity_id)
     except Exception:
-        await _forget(shared.database, files, media_id)
+        await forget_photo(shared.database, files, media_id)
         return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
     try:
         if stored.duplicate:  # a retry: the message already has its photo
-            await _forget(shared.database, files, media_id)
-        else:
-            await shared.database.write(lambda session: link_media(session, media_id, stored.message_id))
+            await forget_photo(shared.database, files, media_id)
         async with shared.sessions() as session:
             photos = await session.run_sync(media_of_messages, [stored.message_id])
     except Exception:
         return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
     return web.json_response(
-        {"type": "ack", "id": client_id, "media": [_media_links(found) for found in photos.get(stored.message_id, [])]}
+        {"type": "ack", "id": client_id, "media": [media_links(found) for found in photos.get(stored.message_id, [])]}
     )
 
 

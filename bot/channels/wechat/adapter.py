@@ -185,6 +185,7 @@ class WechatSettings:
 class WechatAdapter:
     name = ChannelName.WECHAT
     accepts_idempotency_key = False
+    sends_photos = True  # issue 15
 
     def __init__(self, settings: WechatSettings, redis: Redis | None = None) -> None:
         self.settings = settings
@@ -306,10 +307,32 @@ class WechatAdapter:
     # ------------------------------------------------------------------ outbound
 
     async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
-        """A customer-service text message; WeChat returns no message id, so the outbound id stands in."""
+        """A customer-service text message; WeChat returns no message id, so the outbound id stands in.
+
+        A photo (issue 15) is uploaded as temporary media, then sent as an image message; its
+        caption follows as text.
+        """
         text = render_text(message)
+        if message.photo is not None:
+            photo = message.photo
+            uploaded = await self._call(
+                lambda client: client.media.upload("image", (photo.filename, photo.data, photo.content_type))
+            )
+            media_id = uploaded.get("media_id") if isinstance(uploaded, dict) else None
+            if not media_id:
+                raise DeliveryError(f"WeChat did not take the photo: {uploaded}", permanent=False)
+            await self._call(lambda client: client.message.send_image(recipient, media_id))
+            if not text:
+                return f"cs:{outbound_id}"
         await self._call(lambda client: client.message.send_text(recipient, text))
         return f"cs:{outbound_id}"
+
+    async def show_typing(self, recipient: str) -> None:
+        """The customer-service "typing" state (issue 15): WeChat shows it for 15 s or until the next
+        message; only inside the 48-hour window. wechatpy has no wrapper, so its generic ``post``."""
+        await self._call(
+            lambda client: client.post("message/custom/typing", data={"touser": recipient, "command": "Typing"})
+        )
 
     async def send_template(self, recipient: str, template_id: str, field: str, text: str) -> str:
         """A template message, for outside the customer-service window; returns WeChat's msgid."""

@@ -8,31 +8,35 @@ window.auditLog = (() => {
   const $ = (id) => document.getElementById(id);
 
   const ACTIONS = {
-    sign_in: "登录 Sign in",
-    sign_in_failed: "登录失败 Failed sign-in",
-    sign_out: "退出 Sign out",
-    claim: "认领 Claim",
-    reply: "回复客户 Reply",
-    note: "内部备注 Note",
-    transfer: "转交 Transfer",
-    resolve: "办结 Resolve",
-    extend_deadline: "延长时限 Extend deadline",
-    confirm_resolved: "客户确认解决 Confirmed resolved",
-    rules_change: "修改分派规则 Rules change",
-    queue_membership: "调整队列成员 Queue membership",
-    dead_letter_retry: "重发失败消息 Dead letter retry",
-    notification_read: "通知标为已读 Notification read",
-    standards_change: "修改服务标准 Standards change",
-    standards_rollback: "回滚服务标准 Standards rollback",
-    export: "导出工单 Export",
+    sign_in: T("登录"),
+    sign_in_failed: T("登录失败"),
+    sign_out: T("退出"),
+    claim: T("认领"),
+    reply: T("回复客户"),
+    note: T("内部备注"),
+    transfer: T("转交"),
+    resolve: T("办结"),
+    extend_deadline: T("延长时限"),
+    confirm_resolved: T("客户确认解决"),
+    rules_change: T("修改分派规则"),
+    queue_membership: T("调整队列成员"),
+    dead_letter_retry: T("重发失败消息"),
+    notification_read: T("通知标为已读"),
+    standards_change: T("修改服务标准"),
+    standards_rollback: T("回滚服务标准"),
+    export: T("导出工单"),
+    ui_locale_change: T("切换界面语言"),
+    canned_reply_add: T("添加团队常用语"),
+    canned_reply_edit: T("修改团队常用语"),
+    canned_reply_remove: T("删除团队常用语"),
   };
   const TARGETS = {
-    conversation: "会话", ticket: "工单", rules: "分派规则", user: "账号", dead_letter: "发送失败",
-    notification: "通知", standards: "服务标准",
+    conversation: T("会话"), ticket: T("工单"), rules: T("分派规则"), user: T("账号"), dead_letter: T("发送失败"),
+    notification: T("通知"), standards: T("服务标准"),
   };
   const REASONS = {
-    wrong_password: "密码错误 wrong password", unknown_user: "无此用户 unknown user",
-    rate_limited: "尝试过多 rate limited", account_inactive: "账号已停用 inactive",
+    wrong_password: T("密码错误"), unknown_user: T("无此用户"),
+    rate_limited: T("尝试过多"), account_inactive: T("账号已停用"),
   };
   const TIME = new Intl.DateTimeFormat("zh-CN", {
     timeZone: Staff.TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit",
@@ -57,7 +61,7 @@ window.auditLog = (() => {
 
   function who(entry) {
     const role = entry.role ? ` · ${label("role", entry.role)}` : "";
-    return el("span", { title: entry.actor_id ? `#${entry.actor_id}` : "未登录 not signed in" }, `${entry.actor || "—"}${role}`);
+    return el("span", { title: entry.actor_id ? `#${entry.actor_id}` : T("未登录") }, `${entry.actor || "—"}${role}`);
   }
 
   function detailText(detail) {
@@ -69,7 +73,7 @@ window.auditLog = (() => {
     const refused = entry.status >= 400;
     const why = entry.detail?.reason ? REASONS[entry.detail.reason] || entry.detail.reason : entry.detail?.error;
     return el("span", { class: `outcome${refused ? " refused" : ""}` },
-      `${refused ? "拒绝" : "成功"} ${entry.status}`, why ? ` · ${why}` : "");
+      `${refused ? T("拒绝") : T("成功")} ${entry.status}`, why ? ` · ${why}` : "");
   }
 
   function row(entry) {
@@ -80,7 +84,7 @@ window.auditLog = (() => {
       el("td", {}, target(entry.target)),
       el("td", {}, outcome(entry), el("div", { class: "muted", text: detailText(entry.detail) })),
       el("td", { class: "from", title: entry.user_agent || "" },
-        entry.client_address || "—", el("div", { class: "muted", text: entry.request_id ? `请求 ${entry.request_id}` : "" })));
+        entry.client_address || "—", el("div", { class: "muted", text: entry.request_id ? T("请求 {0}", entry.request_id) : "" })));
   }
 
   function showActions(actions) {
@@ -107,7 +111,7 @@ window.auditLog = (() => {
     const message = $("audit-message");
     if (!result.ok) {
       message.className = "error";
-      message.textContent = result.status === 404 ? "审计日志暂不可用 (not available)" : (result.data.error || `加载失败 (${result.status})`);
+      message.textContent = result.status === 404 ? T("审计日志暂不可用") : (result.data.error || T("加载失败 ({0})", result.status));
       return null;
     }
     message.textContent = "";
@@ -122,10 +126,10 @@ window.auditLog = (() => {
     state.query = filters();
     const entries = await fetchPage(null);
     if (entries === null) { clear($("audit-entries")); return; }
-    if (!entries.length) { clear($("audit-entries"), el("p", { class: "muted", text: "没有记录 / no entries" })); return; }
+    if (!entries.length) { clear($("audit-entries"), el("p", { class: "muted", text: T("没有记录") })); return; }
     state.rows = el("tbody", {}, entries.map(row));
     clear($("audit-entries"), el("table", { id: "audit-table" },
-      el("thead", {}, el("tr", {}, ["时间 Time", "人员 Who", "操作 Action", "对象 Target", "结果 Outcome", "来源 From"].map((h) => el("th", { text: h })))),
+      el("thead", {}, el("tr", {}, [T("时间"), T("人员"), T("操作"), T("对象"), T("结果"), T("来源")].map((h) => el("th", { text: h })))),
       state.rows));
   }
 

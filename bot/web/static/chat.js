@@ -111,8 +111,33 @@
   }
   function hideTyping() {
     clearTimeout(typingTimer);
+    typingWho.remove();  // issue 15 (typing)
     if (!typing.hidden) typing.hidden = true;
   }
+
+  // issue 15 (typing): while the agent types, the server sends {"type": "typing", "from": "agent"}
+  // every 2.5 s or so: "客服正在输入…" for a few seconds. The customer's own typing goes out as
+  // {"type": "typing"} at most every 2.5 s (the server drops closer ones), never over the fallback.
+  const AGENT_TYPING_MS = 6000;
+  const TYPING_EVERY_MS = 2500;
+  const typingWho = document.createElement("span");
+  typingWho.className = "chat-typing-who";
+  let typingSentAt = 0;
+  function agentTyping() {
+    typingWho.textContent = t("typing");
+    if (!typingWho.isConnected) typing.prepend(typingWho);
+    typing.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(hideTyping, AGENT_TYPING_MS);
+  }
+  function customerTyping() {
+    if (!input.value.trim() || !socket || socket.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    if (now - typingSentAt < TYPING_EVERY_MS) return;
+    typingSentAt = now;
+    socket.send(JSON.stringify({ type: "typing" }));
+  }
+  input.addEventListener("input", customerTyping);
 
   // ---- UI -------------------------------------------------------------------------------------
 
@@ -277,6 +302,7 @@
     if (frame.type === "message") receive(frame);
     else if (frame.type === "ack") acked(frame.id);
     else if (frame.type === "error") showNotice(frame.message);
+    else if (frame.type === "typing" && frame.from === "agent") agentTyping();  // issue 15 (typing)
   }
 
   function send(text) {
@@ -521,7 +547,10 @@
     if (!box) {
       box = document.createElement("div");
       box.className = "msg-photos";
-      el.querySelector(".msg-text").replaceChildren(box);
+      const text = el.querySelector(".msg-text");
+      // An agent's photo may come with a caption: it stays, under the photo.
+      if (el.dataset.from === "agent" && text.textContent && text.textContent !== "[image]") text.before(box);
+      else text.replaceChildren(box);
     }
     return box;
   }

@@ -7,39 +7,39 @@
   const { el, clear, api, unavailable, formatTime, label } = Staff;
   const $ = (id) => document.getElementById(id);
 
-  const SENDERS = { customer: "客户", bot: "机器人", agent: "客服", system: "系统" };
+  const SENDERS = { customer: T("客户"), bot: T("机器人"), agent: T("客服"), system: T("系统") };
   // One label per timeline kind (bot/timeline.py TimelineKind); tests/web/test_console_labels.py keeps them in step.
   const EVENT_NAMES = {
-    greeted: "机器人问候", signals_detected: "识别到风险信号",
-    side_thanks: "客户致谢", side_apology: "客户致歉", side_suggestion: "客户建议", side_out_of_scope: "非服务范围的请求",
-    side_praise: "客户表扬", faq_answered: "常见问题已答复", consultation_asked: "客户咨询(待查询答复)",
-    description_received: "收到问题描述", contact_received: "收到联系电话", area_received: "收到地址/区域",
-    restated: "复述确认", restatement_rejected: "客户要求更正", corrected: "已更正", confirmed: "客户确认信息",
-    classified: "已分类", promised: "承诺答复时限", handed_off: "转人工", escalated: "升级到主管",
-    message_after_handoff: "转人工后客户留言", status_told: "已告知客户处理进度", idle_prompted: "超时未回复提醒", harassment_warned: "骚扰警告",
-    closed: "会话结束", callback_scheduled: "已安排回访", callback_asked: "回访:询问满意度", rated: "客户评价",
-    reopened_by_customer: "客户重新打开",
-    locale_switched: "切换回复语言",
+    greeted: T("机器人问候"), signals_detected: T("识别到风险信号"),
+    side_thanks: T("客户致谢"), side_apology: T("客户致歉"), side_suggestion: T("客户建议"), side_out_of_scope: T("非服务范围的请求"),
+    side_praise: T("客户表扬"), faq_answered: T("常见问题已答复"), consultation_asked: T("客户咨询(待查询答复)"),
+    description_received: T("收到问题描述"), contact_received: T("收到联系电话"), area_received: T("收到地址/区域"),
+    restated: T("复述确认"), restatement_rejected: T("客户要求更正"), corrected: T("已更正"), confirmed: T("客户确认信息"),
+    classified: T("已分类"), promised: T("承诺答复时限"), handed_off: T("转人工"), escalated: T("升级到主管"),
+    message_after_handoff: T("转人工后客户留言"), status_told: T("已告知客户处理进度"), idle_prompted: T("超时未回复提醒"), harassment_warned: T("骚扰警告"),
+    closed: T("会话结束"), callback_scheduled: T("已安排回访"), callback_asked: T("回访:询问满意度"), rated: T("客户评价"),
+    reopened_by_customer: T("客户重新打开"),
+    locale_switched: T("切换回复语言"),
     // issue 12 item 3
-    appeal_linked: "申诉:已并入原投诉", appeal_received: "客户申诉(重复反映)", escalation_phone_asked: "请客户留下主管回电号码",
-    phone_refused: "客户不愿留电话", contact_by_channel: "未留电话:通过本会话渠道联系",
-    bot_reply_dropped: "机器人回复已撤回(已由人工接手)",
-    routed: "按规则分派", routed_to_previous_owner: "转给首问负责人",
-    deadline_reminder: "时限提醒", waiting_apology: "致歉并告知等待时间", deadline_breached: "已超时",
-    deadline_extended: "延长时限", progress_follow_up: "进度告知", customer_confirmed: "客户确认已解决",
-    reopened: "重新打开",
-    claimed: "认领", agent_replied: "客服回复", note: "内部备注", transferred: "转交", resolved: "已解决",
-    delivery_fallback: "改用其他渠道发送", delivery_failed: "发送失败", possibly_duplicated: "可能重复发送",
+    appeal_linked: T("申诉:已并入原投诉"), appeal_received: T("客户申诉(重复反映)"), escalation_phone_asked: T("请客户留下主管回电号码"),
+    phone_refused: T("客户不愿留电话"), contact_by_channel: T("未留电话:通过本会话渠道联系"),
+    bot_reply_dropped: T("机器人回复已撤回(已由人工接手)"),
+    routed: T("按规则分派"), routed_to_previous_owner: T("转给首问负责人"),
+    deadline_reminder: T("时限提醒"), waiting_apology: T("致歉并告知等待时间"), deadline_breached: T("已超时"),
+    deadline_extended: T("延长时限"), progress_follow_up: T("进度告知"), customer_confirmed: T("客户确认已解决"),
+    reopened: T("重新打开"),
+    claimed: T("认领"), agent_replied: T("客服回复"), note: T("内部备注"), transferred: T("转交"), resolved: T("已解决"),
+    delivery_fallback: T("改用其他渠道发送"), delivery_failed: T("发送失败"), possibly_duplicated: T("可能重复发送"),
   };
   const NOTIFICATION_NAMES = {
-    rule_supervisor: "需主管关注", rule_account_manager: "通知客户经理", routed_to_you: "转给您处理",
-    deadline_reminder: "答复时限提醒", deadline_breached: "答复已超时", cluster_alert: "集中投诉预警",
-    daily_report: "日报", case_reopened: "投诉重新打开", praise: "客户表扬",
-    appeal: "客户申诉",
+    rule_supervisor: T("需主管关注"), rule_account_manager: T("通知客户经理"), routed_to_you: T("转给您处理"),
+    deadline_reminder: T("答复时限提醒"), deadline_breached: T("答复已超时"), cluster_alert: T("集中投诉预警"),
+    daily_report: T("日报"), case_reopened: T("投诉重新打开"), praise: T("客户表扬"),
+    appeal: T("客户申诉"),
   };
   const DETAIL_NAMES = {
-    case_number: "编号", category: "类别", tier: "客户类别", queue: "队列", priority: "优先级", reason: "原因",
-    rules: "规则", area: "区域", customers: "客户数", deadline_at: "时限", username: "客服", text: "内容",
+    case_number: T("编号"), category: T("类别"), tier: T("客户类别"), queue: T("队列"), priority: T("优先级"), reason: T("原因"),
+    rules: T("规则"), area: T("区域"), customers: T("客户数"), deadline_at: T("时限"), username: T("客服"), text: T("内容"),
   };
 
   const state = {
@@ -47,6 +47,7 @@
     conversationId: null,
     conversation: null,
     phrases: null,
+    phraseBooks: {},  // the standard phrases by locale, each fetched when a conversation in it is open
     canned: [],
     categories: {},
     users: [],
@@ -63,14 +64,14 @@
     const result = await api("GET", "/api/queue");
     const list = $("queue");
     if (!result.ok) {
-      clear(list, el("li", { class: "unavailable", text: result.data.error || "队列暂不可用" }));
+      clear(list, el("li", { class: "unavailable", text: result.data.error || T("队列暂不可用") }));
       return;
     }
     const tickets = result.data.tickets || [];
     noticeNewTickets(tickets);
     $("queue-count").textContent = String(tickets.length);
     if (!tickets.length) {
-      clear(list, el("li", { class: "muted", text: "暂无等待的客户 / nobody waiting" }));
+      clear(list, el("li", { class: "muted", text: T("暂无等待的客户") }));
       return;
     }
     clear(list, tickets.map(ticketItem));
@@ -80,7 +81,7 @@
     const waited = Math.max(0, (Date.now() - new Date(ticket.created_at).getTime()) / 1000);
     return el("li", { class: "ticket", "data-ticket": ticket.id, "data-conversation": ticket.conversation_id },
       el("div", { class: "ticket-head" },
-        el("strong", { text: `#${ticket.position} 会话 ${ticket.conversation_id}` }),
+        el("strong", { text: T("#{0} 会话 {1}", ticket.position, ticket.conversation_id) }),
         el("span", { class: `badge p${ticket.priority}`, text: `P${ticket.priority}` })),
       el("div", { class: "muted" },
         [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
@@ -90,11 +91,11 @@
         ? el("div", { class: "preview", title: ticket.last_customer_message, text: ticket.last_customer_message })
         : null,
       el("div", { class: "muted" },
-        `已等待 ${Staff.waitText(waited)}`,
-        ticket.deadline_at ? ` · 时限 ${formatTime(ticket.deadline_at)}` : ""),
+        T("已等待 {0}", Staff.waitText(waited)),
+        ticket.deadline_at ? T(" · 时限 {0}", formatTime(ticket.deadline_at)) : ""),
       el("div", { class: "actions" },
-        el("button", { type: "button", class: "primary claim", text: "认领 Claim", onclick: () => claim(ticket) }),
-        el("button", { type: "button", text: "查看 View", onclick: () => openConversation(ticket.conversation_id) })));
+        el("button", { type: "button", class: "primary claim", text: T("认领"), onclick: () => claim(ticket) }),
+        el("button", { type: "button", text: T("查看"), onclick: () => openConversation(ticket.conversation_id) })));
   }
 
   function queueName(id) {
@@ -106,24 +107,24 @@
 
   function staffName(actor) {
     if (!actor) return "";
-    if (actor === "bot") return "机器人";
-    if (actor === "system") return "系统";
+    if (actor === "bot") return T("机器人");
+    if (actor === "system") return T("系统");
     const match = /^agent:(\d+)$/.exec(actor);
     if (!match) return actor;
-    if (Number(match[1]) === state.me.id) return `我 (${state.me.username})`;
+    if (Number(match[1]) === state.me.id) return T("我 ({0})", state.me.username);
     const user = state.users.find((u) => u.id === Number(match[1]));
-    return user ? user.display_name || user.username : `客服 #${match[1]}`;
+    return user ? user.display_name || user.username : T("客服 #{0}", match[1]);
   }
 
   async function claim(ticket) {
     const result = await api("POST", `/api/tickets/${ticket.id}/claim`, {});
     if (result.status === 409) {
-      $("queue-message").textContent = "该客户已被其他客服认领 / someone else claimed it";
+      $("queue-message").textContent = T("该客户已被其他客服认领");
       loadQueue();
       return;
     }
     if (!result.ok) {
-      $("queue-message").textContent = result.data.error || `认领失败 (${result.status})`;
+      $("queue-message").textContent = result.data.error || T("认领失败 ({0})", result.status);
       return;
     }
     $("queue-message").textContent = "";
@@ -161,15 +162,15 @@
   function renderMine() {
     const resolvedList = $("resolved");
     clear(resolvedList, state.resolved.map((id) => el("li", { class: id === state.conversationId ? "current resolved" : "resolved" },
-      el("button", { type: "button", text: `会话 ${id} · 已解决`, onclick: () => openConversation(id) }))));
+      el("button", { type: "button", text: T("会话 {0} · 已解决", id), onclick: () => openConversation(id) }))));
     resolvedList.hidden = !state.resolved.length;
     const list = $("mine");
     if (!state.mine.length) {
-      clear(list, el("li", { class: "muted", text: "认领后显示在这里" }));
+      clear(list, el("li", { class: "muted", text: T("认领后显示在这里") }));
       return;
     }
     clear(list, state.mine.map((id) => el("li", { class: id === state.conversationId ? "current" : "" },
-      el("button", { type: "button", text: `会话 ${id}`, onclick: () => openConversation(id) }))));
+      el("button", { type: "button", text: T("会话 {0}", id), onclick: () => openConversation(id) }))));
   }
 
   // ---------------------------------------------------------------- conversation
@@ -188,8 +189,8 @@
     const result = await api("GET", `/api/conversations/${id}`);
     if (id !== state.conversationId) return;
     if (!result.ok) {
-      clear($("conversation"), el("h2", { text: `会话 ${id}` }),
-        el("p", { class: "error", text: result.data.error || `无法打开 (${result.status})` }));
+      clear($("conversation"), el("h2", { text: T("会话 {0}", id) }),
+        el("p", { class: "error", text: result.data.error || T("无法打开 ({0})", result.status) }));
       return;
     }
     const firstRender = !state.conversation || state.conversation.id !== id;
@@ -204,7 +205,7 @@
 
   // ---------------------------------------------------------------- customer panel (issue 15)
 
-  const COMPLAINT_STATUS = { open: "待处理", incomplete: "未完成", resolved: "已解决", closed: "已结束" };
+  const COMPLAINT_STATUS = { open: T("待处理"), incomplete: T("未完成"), resolved: T("已解决"), closed: T("已结束") };
 
   async function loadCustomer(id) {
     const result = await api("GET", `/api/conversations/${id}/customer`);
@@ -212,36 +213,36 @@
     const box = $("customer");
     $("customer-panel").hidden = false;
     if (!result.ok) {
-      clear(box, el("p", { class: "unavailable", text: result.data.error || "客户信息暂不可用" }));
+      clear(box, el("p", { class: "unavailable", text: result.data.error || T("客户信息暂不可用") }));
       return;
     }
     const customer = result.data;
     const cases = customer.cases || [];
     clear(box,
       el("dl", { class: "customer-facts" },
-        el("dt", { text: "姓名" }), el("dd", { id: "customer-name", text: customer.display_name || "—" }),
-        el("dt", { text: "电话" }), el("dd", { id: "customer-phone", text: customer.phone || "—" }),
-        el("dt", { text: "渠道" }), el("dd", { id: "customer-channels",
+        el("dt", { text: T("姓名") }), el("dd", { id: "customer-name", text: customer.display_name || "—" }),
+        el("dt", { text: T("电话") }), el("dd", { id: "customer-phone", text: customer.phone || "—" }),
+        el("dt", { text: T("渠道") }), el("dd", { id: "customer-channels",
           text: (customer.channels || []).map((c) => label("channel", c)).join("、") || "—" })),
-      el("h3", { text: `历史会话 (${cases.length}${cases.length >= customer.limit ? "+" : ""})` }),
+      el("h3", { text: T("历史会话 ({0}{1})", cases.length, cases.length >= customer.limit ? "+" : "") }),
       el("ol", { id: "customer-cases", class: "customer-cases" }, cases.map(customerCase)));
   }
 
   function customerCase(c) {
     const status = c.status ? COMPLAINT_STATUS[c.status] || c.status : label("status", c.conversation_status);
     const facts = [formatTime(c.ts), label("channel", c.channel), categoryName(c.category), status,
-      c.rating ? `评价 ${"★".repeat(c.rating)}` : null].filter(Boolean).join(" · ");
-    const title = `${c.case_number || `会话 ${c.conversation_id}`}${c.current ? " (当前)" : ""}`;
+      c.rating ? T("评价 {0}", "★".repeat(c.rating)) : null].filter(Boolean).join(" · ");
+    const title = `${c.case_number || T("会话 {0}", c.conversation_id)}${c.current ? T(" (当前)") : ""}`;
     return el("li", { class: c.current ? "current" : "", "data-conversation": c.conversation_id },
       c.readable && !c.current
         ? el("button", { type: "button", class: "link", text: title, onclick: () => openConversation(c.conversation_id) })
-        : el("strong", { text: title, title: c.readable ? "" : "不在您的队列中,无法打开 / not in your queues" }),
+        : el("strong", { text: title, title: c.readable ? "" : T("不在您的队列中,无法打开") }),
       el("div", { class: "muted", text: facts }));
   }
 
   function ownerText(owner) {
-    if (!owner || owner === "bot") return "机器人";
-    if (owner === `agent:${state.me.id}`) return "我 (you)";
+    if (!owner || owner === "bot") return T("机器人");
+    if (owner === `agent:${state.me.id}`) return T("我");
     return staffName(owner);
   }
 
@@ -254,28 +255,40 @@
     const latest = complaints[complaints.length - 1];
     return {
       case_number: latest && latest.case_number ? latest.case_number : null,
-      deadline: latest && latest.deadline_at ? `${formatTime(latest.deadline_at)}前` : null,
+      // in the conversation's language, like the phrase it goes into
+      deadline: latest && latest.deadline_at ? (conversationLocale() === "en" ? `by ${formatTime(latest.deadline_at)}` : `${formatTime(latest.deadline_at)}前`) : null,
     };
   }
 
   function phraseChoices() {
     const values = phraseValues();
-    const book = state.phrases || {};
+    const book = state.phraseBooks[conversationLocale()] || state.phrases || {};
     const named = (book.agent_phrases || []).map((phrase) => {
       const missing = (phrase.variables || []).filter((name) => !values[name]);
       const text = phrase.text.replace(/\{(\w+)\}/g, (whole, name) => values[name] || whole);
       return { id: phrase.id, label: phrase.label, text, missing };
     });
     const expressions = (book.correct_expressions || []).map((text, index) => ({
-      id: `expression-${index}`, label: "规范用语", text, missing: [],
+      id: `expression-${index}`, label: T("规范用语"), text, missing: [],
     }));
-    // issue 15: the team's canned replies, in their own section after the standard phrases
-    const team = state.canned.map((reply) => ({ id: `canned-${reply.id}`, label: reply.title, text: reply.text, missing: [],
-      section: "团队常用语 Team replies" }));
+    // issue 15: the team's canned replies in the conversation's language, after the standard phrases
+    const team = state.canned.filter((reply) => reply.locale === conversationLocale()).map((reply) => ({ id: `canned-${reply.id}`, label: reply.title, text: reply.text, missing: [],
+      section: T("团队常用语") }));
     return named.concat(expressions, team);
   }
 
   // ---------------------------------------------------------------- team canned replies (issue 15)
+
+  // The language the open conversation is held in (the customer's), the service's default otherwise.
+  function conversationLocale() {
+    return (state.conversation && state.conversation.locale) || (state.phrases && state.phrases.locale) || "zh-CN";
+  }
+
+  async function loadPhraseBook(locale) {
+    if (state.phraseBooks[locale]) return;
+    const result = await api("GET", `/api/phrases?locale=${encodeURIComponent(locale)}`);
+    if (result.ok && result.data.locale === locale) state.phraseBooks[locale] = result.data;
+  }
 
   async function loadCanned() {
     const result = await api("GET", "/api/canned-replies");
@@ -285,18 +298,18 @@
   function cannedDialog() {
     let dialog = $("canned-dialog");
     if (dialog) return dialog;
-    const title = el("input", { type: "text", id: "canned-title", maxlength: 60, placeholder: "名称 title", required: true });
-    const text = el("textarea", { id: "canned-text", rows: 3, maxlength: 2000, placeholder: "内容 text", required: true });
+    const title = el("input", { type: "text", id: "canned-title", maxlength: 60, placeholder: T("名称"), required: true });
+    const text = el("textarea", { id: "canned-text", rows: 3, maxlength: 2000, placeholder: T("内容"), required: true });
     const message = el("p", { id: "canned-message", class: "error", role: "alert" });
     const form = el("form", { id: "canned-form", class: "composer" }, title, text, message,
       el("div", { class: "composer-row" },
-        el("button", { type: "submit", id: "canned-save", class: "primary", text: "保存 Save" }),
-        el("button", { type: "button", id: "canned-new", text: "新建 New", onclick: () => edit(null) }),
+        el("button", { type: "submit", id: "canned-save", class: "primary", text: T("保存") }),
+        el("button", { type: "button", id: "canned-new", text: T("新建"), onclick: () => edit(null) }),
         el("span", { class: "spacer" }),
-        el("button", { type: "button", id: "canned-close", text: "关闭 Close", onclick: () => dialog.close() })));
+        el("button", { type: "button", id: "canned-close", text: T("关闭"), onclick: () => dialog.close() })));
     const list = el("ul", { id: "canned-list", class: "canned-list" });
     dialog = el("dialog", { id: "canned-dialog", class: "canned-dialog", "aria-labelledby": "canned-dialog-title" },
-      el("h2", { id: "canned-dialog-title", text: "团队常用语 Team replies" }), list, form);
+      el("h2", { id: "canned-dialog-title", text: T("团队常用语") }), list, form);
     let editing = null;
     const edit = (reply) => {
       editing = reply;
@@ -306,28 +319,28 @@
       title.focus();
     };
     const render = () => clear(list, state.canned.length ? state.canned.map((reply) => el("li", { "data-canned": reply.id },
-      el("strong", { text: reply.title }), el("span", { class: "muted", text: ` · ${reply.author || ""}` }),
+      el("strong", { text: reply.title }), el("span", { class: "muted", text: ` · ${label("locale", reply.locale)} · ${reply.author || ""}` }),
       el("div", { class: "phrase-text", text: reply.text }),
       reply.editable ? el("div", { class: "composer-row" },
-        el("button", { type: "button", class: "canned-edit", text: "编辑 Edit", onclick: () => edit(reply) }),
-        el("button", { type: "button", class: "canned-remove", text: "删除 Delete", onclick: () => remove(reply) })) : null))
-      : el("li", { class: "muted", text: "还没有团队常用语 / none yet" }));
+        el("button", { type: "button", class: "canned-edit", text: T("编辑"), onclick: () => edit(reply) }),
+        el("button", { type: "button", class: "canned-remove", text: T("删除"), onclick: () => remove(reply) })) : null))
+      : el("li", { class: "muted", text: T("还没有团队常用语") }));
     const remove = async (reply) => {
-      if (!confirm(`删除「${reply.title}」?`)) return;
+      if (!confirm(T("删除「{0}」?", reply.title))) return;
       const result = await api("DELETE", `/api/canned-replies/${reply.id}`);
-      if (!result.ok) { message.textContent = result.data.error || `删除失败 (${result.status})`; return; }
+      if (!result.ok) { message.textContent = result.data.error || T("删除失败 ({0})", result.status); return; }
       await loadCanned();
       render();
     };
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const body = { title: title.value.trim(), text: text.value };
+      const body = { title: title.value.trim(), text: text.value, locale: editing ? undefined : conversationLocale() };
       const result = editing ? await api("PUT", `/api/canned-replies/${editing.id}`, body) : await api("POST", "/api/canned-replies", body);
       if (result.status === 422) {
-        message.textContent = `含有服务忌语「${result.data.forbidden}」,请改用:${result.data.suggestion}`;
+        message.textContent = T("含有服务忌语「{0}」,请改用:{1}", result.data.forbidden, result.data.suggestion);
         return;
       }
-      if (!result.ok) { message.textContent = result.data.error || `保存失败 (${result.status})`; return; }
+      if (!result.ok) { message.textContent = result.data.error || T("保存失败 ({0})", result.status); return; }
       await loadCanned();
       render();
       edit(null);
@@ -348,14 +361,14 @@
   }
 
   function phrasePickerBox() {
-    const search = el("input", { type: "search", id: "phrase-search", placeholder: "搜索标准用语… search phrases",
-      "aria-label": "搜索标准用语", autocomplete: "off" });
+    const search = el("input", { type: "search", id: "phrase-search", placeholder: T("搜索标准用语…"),
+      "aria-label": T("搜索标准用语"), autocomplete: "off" });
     const list = el("ul", { id: "phrase-list", class: "phrase-list", role: "listbox" });
-    const manage = el("button", { type: "button", id: "canned-manage", class: "link", text: "管理团队常用语 Manage team replies",
+    const manage = el("button", { type: "button", id: "canned-manage", class: "link", text: T("管理团队常用语"),
       onclick: () => { close(); openCannedDialog(); } });
     const panel = el("div", { id: "phrase-panel", class: "phrase-panel", hidden: true }, search, list, manage);
     const toggle = el("button", { type: "button", id: "phrase-toggle", "aria-expanded": "false", "aria-controls": "phrase-panel",
-      text: "标准用语 Phrases" });
+      text: T("标准用语") });
     const close = () => { panel.hidden = true; toggle.setAttribute("aria-expanded", "false"); };
     const insert = (choice) => {
       const box = $("reply-text");
@@ -376,19 +389,20 @@
         }
         items.push(el("li", { role: "option", "data-phrase": choice.id },
           el("button", { type: "button", class: "phrase", disabled: choice.missing.length > 0,
-            title: choice.missing.length ? "此会话还没有投诉单,无法填入编号/时限" : choice.text,
+            title: choice.missing.length ? T("此会话还没有投诉单,无法填入编号/时限") : choice.text,
             onclick: () => insert(choice) },
           el("strong", { class: "phrase-label", text: choice.label }),
           el("span", { class: "phrase-text", text: choice.text }))));
       }
-      clear(list, items.length ? items : el("li", { class: "muted", text: "没有匹配的用语 / no match" }));
+      clear(list, items.length ? items : el("li", { class: "muted", text: T("没有匹配的用语") }));
     };
     toggle.addEventListener("click", () => {
       panel.hidden = !panel.hidden;
       toggle.setAttribute("aria-expanded", String(!panel.hidden));
       if (!panel.hidden) {
         search.value = ""; render(); search.focus();
-        loadCanned().then(() => { if (!panel.hidden) render(); });  // a colleague's new ones too
+        // a colleague's new ones too, and the standard phrases in the conversation's language
+        Promise.all([loadCanned(), loadPhraseBook(conversationLocale())]).then(() => { if (!panel.hidden) render(); });
       }
     });
     search.addEventListener("input", render);
@@ -409,11 +423,11 @@
   function renderConversationShell() {
     const phrasePicker = phrasePickerBox();
 
-    const transferMode = el("select", { id: "transfer-mode", "aria-label": "转交给" },
-      el("option", { value: "username", text: "客服 agent" }),
-      el("option", { value: "queue", text: "队列 queue" }));
+    const transferMode = el("select", { id: "transfer-mode", "aria-label": T("转交给") },
+      el("option", { value: "username", text: T("客服") }),
+      el("option", { value: "queue", text: T("队列") }));
     const transferTarget = el("input", { type: "text", id: "transfer-target", list: "transfer-options",
-      placeholder: "用户名或队列 / username or queue", size: 14 });
+      placeholder: T("用户名或队列"), size: 14 });
     const transferOptions = el("datalist", { id: "transfer-options" });
     const fillOptions = () => clear(transferOptions, (transferMode.value === "queue"
       ? state.queues.map((q) => el("option", { value: q.id, text: q.name || q.id }))
@@ -430,33 +444,33 @@
       el("div", { id: "window-notice" }),
       el("p", { id: "conversation-message", role: "alert", class: "error" }),
       el("ol", { id: "messages", class: "messages", "aria-live": "polite" }),
-      el("button", { type: "button", id: "newer", class: "newer", hidden: true, text: "有新消息 ↓ New messages",
+      el("button", { type: "button", id: "newer", class: "newer", hidden: true, text: T("有新消息 ↓"),
         onclick: () => scrollToNewest() }),
       el("form", { id: "reply-form", class: "composer" },
-        el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: "回复客户… Reply to the customer" }),
+        el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: T("回复客户…") }),
         el("div", { id: "guard", hidden: true }),
         el("div", { class: "composer-row" }, phrasePicker, el("span", { class: "spacer" }),
-          el("button", { type: "submit", id: "reply-send", class: "primary", text: "发送 Send" }))));
+          el("button", { type: "submit", id: "reply-send", class: "primary", text: T("发送") }))));
     clear($("case-actions"),
-      el("h2", { id: "actions-title", text: "处理 Actions" }),
+      el("h2", { id: "actions-title", text: T("处理") }),
       el("form", { id: "note-form", class: "composer" },
         el("div", { class: "composer-row" },
-          el("input", { type: "text", id: "note-text", placeholder: "内部备注(不会发给客户)note, never sent", class: "wide" }),
-          el("button", { type: "submit", id: "note-add", text: "添加备注 Add note" }))),
+          el("input", { type: "text", id: "note-text", placeholder: T("内部备注(不会发给客户)"), class: "wide" }),
+          el("button", { type: "submit", id: "note-add", text: T("添加备注") }))),
       el("div", { class: "composer" },
         el("div", { class: "composer-row" },
           transferMode, transferTarget, transferOptions,
-          el("button", { type: "button", id: "transfer", text: "转交 Transfer", onclick: transfer })),
+          el("button", { type: "button", id: "transfer", text: T("转交"), onclick: transfer })),
         el("div", { class: "composer-row" },
-          el("input", { type: "text", id: "resolve-summary", placeholder: "处理结果摘要 resolution summary", class: "wide" }),
-          el("button", { type: "button", id: "resolve", text: "标记已解决 Resolve", onclick: resolve }),
-          el("button", { type: "button", id: "confirm-resolved", text: "客户确认已解决 Customer confirmed",
+          el("input", { type: "text", id: "resolve-summary", placeholder: T("处理结果摘要"), class: "wide" }),
+          el("button", { type: "button", id: "resolve", text: T("标记已解决"), onclick: resolve }),
+          el("button", { type: "button", id: "confirm-resolved", text: T("客户确认已解决"),
             onclick: confirmResolved })),
         state.me.role === "agent" ? null : el("div", { class: "composer-row" },
-          el("span", { text: "延长时限 Extend:" }),
+          el("span", { text: T("延长时限") }),
           el("input", { type: "number", id: "extend-hours", min: 1, max: 168, value: "12", class: "narrow" }),
-          el("input", { type: "text", id: "extend-reason", placeholder: "原因 reason", size: 12 }),
-          el("button", { type: "button", id: "extend", text: "延长", onclick: extend }))));
+          el("input", { type: "text", id: "extend-reason", placeholder: T("原因"), size: 12 }),
+          el("button", { type: "button", id: "extend", text: T("延长"), onclick: extend }))));
     $("case-actions").hidden = false;
     $("messages").addEventListener("scroll", () => { if (atNewest($("messages"))) $("newer").hidden = true; });
     // A status line ("已发送") or a guard box belongs to the reply it was about: typing a new one clears them.
@@ -487,16 +501,17 @@
 
   function renderConversationBody() {
     const c = state.conversation;
-    $("conversation-title").textContent = `会话 ${c.id}`;
+    $("conversation-title").textContent = T("会话 {0}", c.id);
     const customer = c.customer || {};
     const resolved = resolution(c);
-    const status = resolved ? "已解决" : label("status", c.status);
+    const status = resolved ? T("已解决") : label("status", c.status);
     const handler = resolved ? staffName(resolved.actor) : ownerText(c.owner);
     $("conversation-meta").textContent = [
-      label("channel", c.channel), status, `处理人: ${handler}`,
-      customer.display_name || null, customer.phone || null, customer.tier ? `客户类别: ${label("tier", customer.tier)}` : null,
+      label("channel", c.channel), status, T("处理人: {0}", handler),
+      customer.display_name || null, customer.phone || null, customer.tier ? T("客户类别: {0}", label("tier", customer.tier)) : null,
     ].filter(Boolean).join(" · ");
     $("conversation").dataset.resolved = resolved ? "true" : "false";
+    $("conversation").dataset.photos = c.sends_photos ? "true" : "false";  // issue 15: photo_send.js
     if (resolved) forget(c.id);
     renderWindow(c.window);
     const list = $("messages");
@@ -510,7 +525,7 @@
       el("span", { class: "meta" },
         `${SENDERS[message.from] || message.from} · ${formatTime(message.ts)}`,
         message.direction === "out" && message.delivery_status ? ` · ${label("delivery", message.delivery_status)}` : "",
-        message.possibly_duplicated ? " · 可能重复" : ""),
+        message.possibly_duplicated ? T(" · 可能重复") : ""),
       el("span", { class: "text", text: message.text || "" }))));
     list.dataset.conversation = String(c.id);
     // Follow the conversation unless the agent scrolled up to read; then say there is more below.
@@ -528,12 +543,12 @@
     let text;
     let bad = false;
     if (!window_.open) {
-      text = `${window_.channel} 客服消息窗口已关闭:回复将改用模板消息或等待客户再次来信。`;
+      text = T("{0} 客服消息窗口已关闭:回复将改用模板消息或等待客户再次来信。", window_.channel);
       bad = true;
     } else {
-      text = `${window_.channel} 窗口:还可发送 ${window_.messages_left} 条,${formatTime(window_.closes_at)} 关闭。`;
+      text = T("{0} 窗口:还可发送 {1} 条,{2} 关闭。", window_.channel, window_.messages_left, formatTime(window_.closes_at));
       bad = Boolean(window_.closing_soon);
-      if (bad) text += " 即将关闭,请尽快回复。";
+      if (bad) text += T(" 即将关闭,请尽快回复。");
     }
     clear(box, el("p", { class: bad ? "notice bad" : "notice", id: "window-text", text }));
   }
@@ -541,22 +556,22 @@
   function renderComplaint() {
     const complaints = state.conversation.complaints || [];
     if (!complaints.length) {
-      clear($("complaint"), el("p", { class: "muted", text: "尚未登记投诉 / no complaint recorded" }));
+      clear($("complaint"), el("p", { class: "muted", text: T("尚未登记投诉") }));
       return;
     }
     clear($("complaint"), complaints.map((c) => {
       const rows = [
-        ["编号", c.case_number], ["类别", categoryName(c.category)], ["级别", label("grade", c.grade)],
-        ["状态", label("status", c.status)],
-        ["问题描述", c.description],
-        ["联系电话", c.contact_by_channel ? `客户未留电话,请通过本会话渠道(${state.conversation.channel})联系` : c.contact_phone],
-        ["地址/区域", c.area],
-        ["信号", (c.signals || []).join(", ")], ["答复时限", formatTime(c.deadline_at)],
-        ["已超时", c.breached_at ? formatTime(c.breached_at) : null],
-        ["解决时间", c.resolved_at ? formatTime(c.resolved_at) : null],
+        [T("编号"), c.case_number], [T("类别"), categoryName(c.category)], [T("级别"), label("grade", c.grade)],
+        [T("状态"), label("status", c.status)],
+        [T("问题描述"), c.description],
+        [T("联系电话"), c.contact_by_channel ? T("客户未留电话,请通过本会话渠道({0})联系", state.conversation.channel) : c.contact_phone],
+        [T("地址/区域"), c.area],
+        [T("信号"), (c.signals || []).join(", ")], [T("答复时限"), formatTime(c.deadline_at)],
+        [T("已超时"), c.breached_at ? formatTime(c.breached_at) : null],
+        [T("解决时间"), c.resolved_at ? formatTime(c.resolved_at) : null],
       ];
       const satisfaction = (c.satisfaction || []).map((s) => `${s.rating ?? "—"} ${s.comment || ""} (${s.method || ""})`);
-      if (satisfaction.length) rows.push(["满意度", satisfaction.join("\n")]);
+      if (satisfaction.length) rows.push([T("满意度"), satisfaction.join("\n")]);
       return el("dl", { class: "form" }, rows.filter(([, v]) => v !== null && v !== undefined && v !== "")
         .map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
     }));
@@ -569,9 +584,9 @@
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
     if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);
     if (detail.text) parts.push(`「${detail.text}」`);
-    if (detail.summary) parts.push(`摘要: ${detail.summary}`);
+    if (detail.summary) parts.push(T("摘要: {0}", detail.summary));
     if (detail.to) parts.push(`→ ${detail.to}`);
-    if (detail.overrode_guard) parts.push("(忽略忌语提醒发送)");
+    if (detail.overrode_guard) parts.push(T("(忽略忌语提醒发送)"));
     return parts.join(" ");
   }
 
@@ -601,11 +616,11 @@
     }
     guard.hidden = true;
     if (!result.ok) {
-      say(result.data.error || `发送失败 (${result.status})`);
+      say(result.data.error || T("发送失败 ({0})", result.status));
       return;
     }
     box.value = "";
-    say("已发送 sent", true);
+    say(T("已发送"), true);
     state.followNewest = true;
     loadConversation();
   }
@@ -614,14 +629,14 @@
     const guard = $("guard");
     guard.hidden = false;
     clear(guard, el("div", { class: "guard", role: "alert" },
-      el("div", {}, "回复中含有服务忌语 Forbidden phrase:", el("strong", { class: "forbidden", text: `「${data.forbidden}」` })),
+      el("div", {}, T("回复中含有服务忌语"), el("strong", { class: "forbidden", text: `「${data.forbidden}」` })),
       // The rules' hits are the managers' list; the model's are an opinion the agent weighs.
       data.by === "model"
-        ? el("div", { class: "guard-by muted", text: "模型判断 (model's opinion),请自行斟酌 — check and decide" })
+        ? el("div", { class: "guard-by muted", text: T("模型判断,请自行斟酌") })
         : null,
-      el("div", {}, "建议改为 Say instead:", el("span", { class: "suggestion", text: `「${data.suggestion}」` })),
+      el("div", {}, T("建议改为"), el("span", { class: "suggestion", text: `「${data.suggestion}」` })),
       el("div", { class: "actions" },
-        el("button", { type: "button", id: "guard-use", text: "插入建议 Insert suggestion", onclick: () => {
+        el("button", { type: "button", id: "guard-use", text: T("插入建议"), onclick: () => {
           // The agent rewrites their own words; the expression goes where their cursor (or selection) is.
           const box = $("reply-text");
           const start = box.selectionStart ?? box.value.length;
@@ -630,9 +645,9 @@
           box.focus();
         } }),
         data.can_override
-          ? el("button", { type: "button", id: "guard-override", class: "danger", text: "仍然发送 Send anyway",
+          ? el("button", { type: "button", id: "guard-override", class: "danger", text: T("仍然发送"),
             onclick: () => sendReply(true) })
-          : el("span", { class: "muted", text: "管理员已设置为禁止发送 (blocked by the manager)" }))));
+          : el("span", { class: "muted", text: T("管理员已设置为禁止发送") }))));
   }
 
   async function addNote() {
@@ -640,31 +655,31 @@
     const text = input.value.trim();
     if (!text) return;
     const result = await api("POST", `/api/conversations/${state.conversationId}/notes`, { text });
-    if (!result.ok) { say(result.data.error || `备注失败 (${result.status})`); return; }
+    if (!result.ok) { say(result.data.error || T("备注失败 ({0})", result.status)); return; }
     input.value = "";
-    say("备注已保存(客户看不到)note saved", true);
+    say(T("备注已保存(客户看不到)"), true);
     loadConversation();
   }
 
   async function transfer() {
     const mode = $("transfer-mode").value;
     const target = $("transfer-target").value.trim();
-    if (!target) { say("请填写转交对象 / who to transfer to"); return; }
+    if (!target) { say(T("请填写转交对象")); return; }
     const result = await api("POST", `/api/conversations/${state.conversationId}/transfer`, { [mode]: target });
-    if (!result.ok) { say(result.data.error || `转交失败 (${result.status})`); return; }
-    say(`已转交 → ${result.data.owner}`, true);
+    if (!result.ok) { say(result.data.error || T("转交失败 ({0})", result.status)); return; }
+    say(T("已转交 → {0}", result.data.owner), true);
     loadConversation();
     loadQueue();
   }
 
   async function resolve() {
     const summary = $("resolve-summary").value.trim();
-    if (!summary) { say("请填写处理结果摘要 / write a summary first"); return; }
+    if (!summary) { say(T("请填写处理结果摘要")); return; }
     const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, { summary });
-    if (!result.ok) { say(result.data.error || `操作失败 (${result.status})`); return; }
+    if (!result.ok) { say(result.data.error || T("操作失败 ({0})", result.status)); return; }
     $("resolve-summary").value = "";
     $("guard").hidden = true;
-    say("已标记为已解决 resolved", true);
+    say(T("已标记为已解决"), true);
     forget(state.conversationId);
     loadConversation();
   }
@@ -672,11 +687,11 @@
   async function confirmResolved() {
     const result = await api("POST", `/api/conversations/${state.conversationId}/confirm-resolved`, {});
     if (result.status === 404 && !result.data.error?.includes("conversation")) {
-      say("“客户确认已解决”暂不可用 (not available)");
+      say(T("“客户确认已解决”暂不可用"));
       return;
     }
-    if (!result.ok) { say(result.data.error || `操作失败 (${result.status})`); return; }
-    say("已记录:客户确认已解决 confirmed", true);
+    if (!result.ok) { say(result.data.error || T("操作失败 ({0})", result.status)); return; }
+    say(T("已记录:客户确认已解决"), true);
     loadConversation();
   }
 
@@ -685,11 +700,11 @@
     const reason = $("extend-reason").value.trim();
     const result = await api("POST", `/api/conversations/${state.conversationId}/extend`, { hours, reason });
     if (result.status === 404 && !result.data.error?.includes("conversation")) {
-      say("延长时限暂不可用 (not available)");
+      say(T("延长时限暂不可用"));
       return;
     }
-    if (!result.ok) { say(result.data.error || `操作失败 (${result.status})`); return; }
-    say(`新时限 ${formatTime(result.data.deadline_at)}`, true);
+    if (!result.ok) { say(result.data.error || T("操作失败 ({0})", result.status)); return; }
+    say(T("新时限 {0}", formatTime(result.data.deadline_at)), true);
     loadConversation();
   }
 
@@ -698,18 +713,18 @@
   async function loadNotifications() {
     const box = $("notifications");
     const result = await api("GET", "/api/notifications");
-    if (result.status === 404) { clear(box, unavailable("通知")); return; }
-    if (!result.ok) { clear(box, el("p", { class: "error", text: result.data.error || "通知加载失败" })); return; }
+    if (result.status === 404) { clear(box, unavailable(T("通知"))); return; }
+    if (!result.ok) { clear(box, el("p", { class: "error", text: result.data.error || T("通知加载失败") })); return; }
     const items = result.data.notifications || [];
-    if (!items.length) { clear(box, el("p", { class: "muted", text: "暂无通知 / nothing new" })); return; }
+    if (!items.length) { clear(box, el("p", { class: "muted", text: T("暂无通知") })); return; }
     clear(box, el("ol", { class: "list" }, items.map((n) => el("li", { class: n.read ? "muted" : "" },
       el("div", { class: "ticket-head" },
         el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES[n.kind] || n.kind }),
         el("span", { class: "muted", text: formatTime(n.created_at) })),
       n.detail && Object.keys(n.detail).length ? el("div", { class: "muted", text: notificationDetail(n.detail) }) : null,
       el("div", { class: "actions" },
-        n.conversation_id ? el("button", { type: "button", text: `打开会话 ${n.conversation_id}`, onclick: () => openConversation(n.conversation_id) }) : null,
-        n.read ? null : el("button", { type: "button", text: "已读 Mark read", onclick: async () => {
+        n.conversation_id ? el("button", { type: "button", text: T("打开会话 {0}", n.conversation_id), onclick: () => openConversation(n.conversation_id) }) : null,
+        n.read ? null : el("button", { type: "button", text: T("标为已读"), onclick: async () => {
           await api("POST", `/api/notifications/${n.id}/read`, {});
           loadNotifications();
         } }))))));
@@ -745,7 +760,7 @@
     const permission = Notification.permission;
     button.dataset.permission = permission;
     button.disabled = permission !== "default";
-    button.textContent = permission === "granted" ? "桌面通知已开启" : permission === "denied" ? "桌面通知已被浏览器阻止" : "开启桌面通知";
+    button.textContent = permission === "granted" ? T("桌面通知已开启") : permission === "denied" ? T("桌面通知已被浏览器阻止") : T("开启桌面通知");
   }
 
   $("alerts").addEventListener("click", async () => {
@@ -778,7 +793,7 @@
     if (alerts.seenTickets) {
       for (const ticket of tickets) {
         if (!alerts.seenTickets.has(ticket.id)) {
-          alertAgent(`新的客户等待 · 会话 ${ticket.conversation_id}`, ticket.last_customer_message || label("reason", ticket.reason), ticket.conversation_id);
+          alertAgent(T("新的客户等待 · 会话 {0}", ticket.conversation_id), ticket.last_customer_message || label("reason", ticket.reason), ticket.conversation_id);
         }
       }
     }
@@ -791,28 +806,28 @@
     const before = alerts.lastCustomer[c.id];
     alerts.lastCustomer[c.id] = last ? last.id : 0;
     if (!firstRender && last && before !== undefined && last.id !== before && document.hidden) {
-      alertAgent(`客户回复 · 会话 ${c.id}`, last.text, c.id);
+      alertAgent(T("客户回复 · 会话 {0}", c.id), last.text, c.id);
     }
   }
 
   // ---------------------------------------------------------------- search and shortcuts
 
-  const MATCHED = { case_number: "编号", phone: "电话", text: "内容" };
+  const MATCHED = { case_number: T("编号"), phone: T("电话"), text: T("内容") };
 
   async function runSearch() {
     const q = $("search-q").value.trim();
     const box = $("search-results");
     box.hidden = false;
-    if (q.length < 2) { clear(box, el("li", { class: "muted", text: "至少输入2个字 / type at least 2 characters" })); return; }
+    if (q.length < 2) { clear(box, el("li", { class: "muted", text: T("至少输入2个字") })); return; }
     const result = await api("GET", `/api/search?q=${encodeURIComponent(q)}`);
     if (q !== $("search-q").value.trim()) return;
-    if (!result.ok) { clear(box, el("li", { class: "error", text: result.data.error || `搜索失败 (${result.status})` })); return; }
+    if (!result.ok) { clear(box, el("li", { class: "error", text: result.data.error || T("搜索失败 ({0})", result.status) })); return; }
     const hits = result.data.hits || [];
-    if (!hits.length) { clear(box, el("li", { class: "muted", text: "没有找到 / nothing found" })); return; }
+    if (!hits.length) { clear(box, el("li", { class: "muted", text: T("没有找到") })); return; }
     clear(box, hits.map((hit) => el("li", { "data-conversation": hit.conversation_id },
       el("button", { type: "button", class: "search-hit", onclick: () => { box.hidden = true; openConversation(hit.conversation_id); } },
-        el("strong", { text: `会话 ${hit.conversation_id}` }),
-        el("span", { class: "muted", text: [label("channel", hit.channel), hit.case_number, `匹配${MATCHED[hit.matched] || hit.matched}`,
+        el("strong", { text: T("会话 {0}", hit.conversation_id) }),
+        el("span", { class: "muted", text: [label("channel", hit.channel), hit.case_number, T("匹配{0}", MATCHED[hit.matched] || hit.matched),
           hit.ts ? formatTime(hit.ts) : null].filter(Boolean).join(" · ") }),
         hit.text ? el("span", { class: "search-text", text: hit.text }) : null))));
   }
@@ -843,10 +858,11 @@
     // Agents may not list the staff (403): they transfer by typing a username.
     const [phrases, users, queues, deadlines] = await Promise.all([
       api("GET", "/api/phrases"), state.me.role === "agent" ? { ok: false } : api("GET", "/api/users"),
-      api("GET", "/api/queues"), api("GET", "/api/config/deadlines"),
+      api("GET", `/api/queues?locale=${StaffI18n.locale}`), api("GET", `/api/config/deadlines?locale=${StaffI18n.locale}`),
     ]);
     state.categories = deadlines.ok ? Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id])) : {};
     state.phrases = phrases.ok ? phrases.data : null;
+    if (state.phrases) state.phraseBooks[state.phrases.locale] = state.phrases;
     state.users = users.ok ? users.data.users || [] : [];
     state.queues = queues.ok ? queues.data.queues || [] : [];
     await loadCanned();
@@ -857,6 +873,7 @@
   const refreshConversation = Staff.throttle(loadConversation, 300);
 
   function onEvent(frame) {
+    if (window.consoleTyping) window.consoleTyping.onEvent(frame, state.conversationId);  // issue 15 (typing)
     if (frame.type === "queue") refreshQueue();
     else if (frame.type === "notification") refreshNotifications();
     else if (frame.type === "conversation" && (frame.conversation_ids || []).includes(state.conversationId)) refreshConversation();
@@ -865,7 +882,7 @@
   function onSocketState(live) {
     const badge = $("live");
     badge.dataset.state = live;
-    badge.textContent = live === "live" ? "实时 live" : "离线,重连中… offline";
+    badge.textContent = live === "live" ? T("实时") : T("离线,重连中…");
     if (live === "live") { loadQueue(); loadNotifications(); loadConversation(); }
   }
 
@@ -876,7 +893,7 @@
     if (id > 0) openConversation(id);
   });
 
-  Staff.boot("客服工作台 登录 · Agent sign-in", async (me) => {
+  Staff.boot(T("客服工作台 登录"), async (me) => {
     state.me = me;
     $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
     $("manager-link").hidden = me.role === "agent";

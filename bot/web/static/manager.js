@@ -30,7 +30,7 @@
 
   async function loadNames() {
     const [deadlines, queues, users] = await Promise.all([
-      api("GET", "/api/config/deadlines"), api("GET", "/api/queues"), api("GET", "/api/users"),
+      api("GET", `/api/config/deadlines?locale=${StaffI18n.locale}`), api("GET", `/api/queues?locale=${StaffI18n.locale}`), api("GET", "/api/users"),
     ]);
     if (deadlines.ok) state.categories = Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id]));
     if (queues.ok) state.queues = Object.fromEntries((queues.data.queues || []).map((q) => [q.id, q.name || q.id]));
@@ -39,14 +39,14 @@
 
   function ownerName(owner) {
     if (!owner) return "—";
-    if (owner === "bot") return "机器人";
-    if (owner.startsWith("queue:")) return `待认领 · ${state.queues[owner.slice(6)] || owner.slice(6)}`;
+    if (owner === "bot") return T("机器人");
+    if (owner.startsWith("queue:")) return T("待认领 · {0}", state.queues[owner.slice(6)] || owner.slice(6));
     return state.users[owner] || owner;
   }
 
   function failed(result, what) {
     if (result.status === 404) return unavailable(what);
-    return el("p", { class: "error", text: result.data.error || `${what}加载失败 (${result.status})` });
+    return el("p", { class: "error", text: result.data.error || T("{0}加载失败 ({1})", what, result.status) });
   }
 
   // ---------------------------------------------------------------- tabs
@@ -63,9 +63,9 @@
   // ---------------------------------------------------------------- dashboard
 
   function briefs(items) {
-    if (!items.length) return empty("无 / none");
-    return table(["编号", "类别", "时限", "处理人"], items.map((c) => [
-      el("a", { href: `/console/#conversation=${c.conversation_id}`, text: c.case_number || `会话 ${c.conversation_id}` }),
+    if (!items.length) return empty(T("无"));
+    return table([T("编号"), T("类别"), T("时限"), T("处理人")], items.map((c) => [
+      el("a", { href: `/console/#conversation=${c.conversation_id}`, text: c.case_number || T("会话 {0}", c.conversation_id) }),
       categoryName(c.category), formatTime(c.deadline_at), ownerName(c.owner)]));
   }
 
@@ -73,39 +73,39 @@
     const result = await api("GET", "/api/dashboard");
     const ids = ["dash-queues", "dash-at-risk", "dash-breached", "dash-categories", "dash-areas", "dash-alerts"];
     if (!result.ok) {
-      for (const id of ids) clear($(id), failed(result, "看板"));
+      for (const id of ids) clear($(id), failed(result, T("看板")));
       return;
     }
     const d = result.data;
     const queues = d.queues || [];
     clear($("dash-queues"), queues.length
-      ? table(["队列", "等待", "最久等待"], queues.map((q) => [queueName(q.queue), el("span", { class: "big", text: q.waiting }), Staff.waitText(q.oldest_wait_seconds)]))
-      : empty("无人等待 / nobody waiting"));
+      ? table([T("队列"), T("等待"), T("最久等待")], queues.map((q) => [queueName(q.queue), el("span", { class: "big", text: q.waiting }), Staff.waitText(q.oldest_wait_seconds)]))
+      : empty(T("无人等待")));
     clear($("dash-at-risk"), briefs((d.deadlines || {}).at_risk || []));
     clear($("dash-breached"), briefs((d.deadlines || {}).breached || []));
     const byCategory = d.complaints_by_category || [];
-    clear($("dash-categories"), byCategory.length ? table(["类别", "数量"], byCategory.map((c) => [categoryName(c.category), c.count])) : empty("无"));
+    clear($("dash-categories"), byCategory.length ? table([T("类别"), T("数量")], byCategory.map((c) => [categoryName(c.category), c.count])) : empty(T("无")));
     const byArea = d.complaints_by_area || [];
-    clear($("dash-areas"), byArea.length ? table(["区域", "数量"], byArea.map((a) => [a.area, a.count])) : empty("无"));
+    clear($("dash-areas"), byArea.length ? table([T("区域"), T("数量")], byArea.map((a) => [a.area, a.count])) : empty(T("无")));
     const alerts = d.alerts || [];
     clear($("dash-alerts"), alerts.length
-      ? table(["类别", "区域", "客户数", "时间窗", "时间"], alerts.map((a) => [categoryName(a.category), a.area, a.customers, `${a.window_hours}小时`, formatTime(a.created_at)]))
-      : empty("无预警 / no alerts"));
-    $("dash-updated").textContent = `更新于 ${Staff.formatClock(new Date())}`;
+      ? table([T("类别"), T("区域"), T("客户数"), T("时间窗"), T("时间")], alerts.map((a) => [categoryName(a.category), a.area, a.customers, T("{0}小时", a.window_hours), formatTime(a.created_at)]))
+      : empty(T("无预警")));
+    $("dash-updated").textContent = T("更新于 {0}", Staff.formatClock(new Date()));
   }
 
   // ---------------------------------------------------------------- rules
 
   // Rule pickers (issue 15): every id condition picks from GET /api/rules' vocabulary (rulepickers.js).
   const PICK_FIELDS = [
-    ["categories", "类别 categories"], ["grades", "级别 grades"], ["channels", "渠道 channels"],
-    ["tiers", "客户类别 tiers"], ["signals", "信号 signals"],
+    ["categories", T("类别")], ["grades", T("级别")], ["channels", T("渠道")],
+    ["tiers", T("客户类别")], ["signals", T("信号")],
   ];
-  const TRISTATE = [["outside_business_hours", "非工作时间 outside business hours"], ["repeat_complaint", "重复投诉 repeat complaint"]];
-  const FLAGS = [["notify_supervisor", "通知主管"], ["notify_account_manager", "通知客户经理"], ["route_to_previous_owner", "交给上次处理人"]];
+  const TRISTATE = [["outside_business_hours", T("非工作时间")], ["repeat_complaint", T("重复投诉")]];
+  const FLAGS = [["notify_supervisor", T("通知主管")], ["notify_account_manager", T("通知客户经理")], ["route_to_previous_owner", T("交给上次处理人")]];
 
   function blankRule() {
-    return { name: "新规则", when: {}, then: { queue: null, priority: null, notify_supervisor: false, notify_account_manager: false, route_to_previous_owner: false }, stop: false };
+    return { name: T("新规则"), when: {}, then: { queue: null, priority: null, notify_supervisor: false, notify_account_manager: false, route_to_previous_owner: false }, stop: false };
   }
 
   function ruleCard(rule, index) {
@@ -125,55 +125,55 @@
     return el("div", { class: "rule", "data-rule": index },
       el("div", { class: "actions" },
         el("strong", { text: `#${index + 1}` }),
-        el("input", { type: "text", class: "rule-name", value: rule.name || "", "aria-label": "规则名称",
+        el("input", { type: "text", class: "rule-name", value: rule.name || "", "aria-label": T("规则名称"),
           oninput: change((input) => { rule.name = input.value; }) }),
-        el("button", { type: "button", text: "↑", title: "上移", onclick: move(-1) }),
-        el("button", { type: "button", text: "↓", title: "下移", onclick: move(1) }),
-        el("button", { type: "button", class: "danger", text: "删除", onclick: () => { state.rules.splice(index, 1); renderRules(); } })),
-      el("h3", { text: "条件 When" }),
+        el("button", { type: "button", text: "↑", title: T("上移"), onclick: move(-1) }),
+        el("button", { type: "button", text: "↓", title: T("下移"), onclick: move(1) }),
+        el("button", { type: "button", class: "danger", text: T("删除"), onclick: () => { state.rules.splice(index, 1); renderRules(); } })),
+      el("h3", { text: T("条件") }),
       el("div", { class: "rule-grid" },
         PICK_FIELDS.map(([key, label]) => el("div", { class: "pick-field" }, el("span", { text: label }),
           RulePickers.checklist(`when.${key}`, state.vocabulary[key] || [], when[key], (items) => setCondition(key, items)))),
-        el("label", {}, "关键词 keywords(逗号分隔)",
+        el("label", {}, T("关键词(逗号分隔)"),
           el("input", { type: "text", "data-field": "when.keywords", value: (when.keywords || []).join(", "),
             oninput: change((input) => setCondition("keywords", input.value.split(/[,,]/).map((s) => s.trim()).filter(Boolean))) })),
         TRISTATE.map(([key, label]) => el("label", {}, label,
           el("select", { "data-field": `when.${key}`, onchange: change((select) => {
             rule.when = { ...rule.when, [key]: select.value === "" ? null : select.value === "true" };
           }) },
-          el("option", { value: "", text: "任意 any", selected: when[key] === null || when[key] === undefined }),
-          el("option", { value: "true", text: "是 yes", selected: when[key] === true }),
-          el("option", { value: "false", text: "否 no", selected: when[key] === false }))))),
-      el("h3", { text: "处理 Then" }),
+          el("option", { value: "", text: T("任意"), selected: when[key] === null || when[key] === undefined }),
+          el("option", { value: "true", text: T("是"), selected: when[key] === true }),
+          el("option", { value: "false", text: T("否"), selected: when[key] === false }))))),
+      el("h3", { text: T("处理") }),
       el("div", { class: "rule-grid" },
-        el("label", {}, "队列 queue",
-          RulePickers.single("then.queue", state.vocabulary.queues || [], then.queue, "不变 unchanged",
+        el("label", {}, T("队列"),
+          RulePickers.single("then.queue", state.vocabulary.queues || [], then.queue, T("不变"),
             (queue) => { rule.then = { ...rule.then, queue }; })),
-        el("label", {}, "优先级 priority",
+        el("label", {}, T("优先级"),
           el("select", { "data-field": "then.priority", onchange: change((select) => {
             rule.then = { ...rule.then, priority: select.value === "" ? null : Number(select.value) };
           }) },
-          el("option", { value: "", text: "不变 unchanged", selected: then.priority === null || then.priority === undefined }),
-          [0, 1, 2].map((p) => el("option", { value: String(p), text: ["0 紧急", "1 较急", "2 普通"][p], selected: then.priority === p })))),
+          el("option", { value: "", text: T("不变"), selected: then.priority === null || then.priority === undefined }),
+          [0, 1, 2].map((p) => el("option", { value: String(p), text: [T("0 紧急"), T("1 较急"), T("2 普通")][p], selected: then.priority === p })))),
         FLAGS.map(([key, label]) => el("label", { class: "check" },
           el("input", { type: "checkbox", "data-field": `then.${key}`, checked: Boolean(then[key]),
             onchange: change((input) => { rule.then = { ...rule.then, [key]: input.checked }; }) }), label)),
         el("label", { class: "check" },
           el("input", { type: "checkbox", "data-field": "stop", checked: Boolean(rule.stop),
-            onchange: change((input) => { rule.stop = input.checked; }) }), "匹配后停止 stop here")));
+            onchange: change((input) => { rule.stop = input.checked; }) }), T("匹配后停止"))));
   }
 
   function renderRules() {
-    clear($("rules"), state.rules.length ? state.rules.map(ruleCard) : empty("暂无规则 / no rules: the defaults apply"));
+    clear($("rules"), state.rules.length ? state.rules.map(ruleCard) : empty(T("暂无规则")));
     if (state.me.role !== "manager") {
       for (const field of $("rules").querySelectorAll("input, select, button")) field.disabled = true;
     }
   }
 
   async function loadRules() {
-    const result = await api("GET", "/api/rules");
+    const result = await api("GET", `/api/rules?locale=${StaffI18n.locale}`);
     if (!result.ok) {
-      clear($("rules"), failed(result, "分派规则"));
+      clear($("rules"), failed(result, T("分派规则")));
       $("rule-add").disabled = $("rules-save").disabled = true;
       return;
     }
@@ -185,28 +185,28 @@
     state.rules = JSON.parse(JSON.stringify(body.rules || []));
     state.vocabulary = body.vocabulary || {};
     $("rules-version").textContent = body.version
-      ? `版本 ${body.version} · ${body.changed_by || ""} · ${formatTime(body.changed_at)}` : "";
+      ? T("版本 {0} · {1} · {2}", body.version, body.changed_by || "", formatTime(body.changed_at)) : "";
     renderRules();
     // The version in force first, then the earlier ones (the API lists those newest first).
     const current = body.version ? [{version: body.version, changed_by: body.changed_by, changed_at: body.changed_at, note: body.note}] : [];
     const history_ = [...current, ...(body.history || []).filter((h) => h.version !== body.version)];
     clear($("rules-history"), history_.length
-      ? table(["版本", "修改人", "时间", "说明"], history_.map((h) => [h.version, h.changed_by, formatTime(h.changed_at), h.note]))
-      : empty("无历史 / no earlier versions"));
+      ? table([T("版本"), T("修改人"), T("时间"), T("说明")], history_.map((h) => [h.version, h.changed_by, formatTime(h.changed_at), h.note]))
+      : empty(T("无历史")));
   }
 
   async function saveRules() {
     const message = $("rules-message");
     const note = $("rules-note").value.trim();
-    if (!note) { message.className = "error"; message.textContent = "请填写修改说明 / add a note"; return; }
+    if (!note) { message.className = "error"; message.textContent = T("请填写修改说明"); return; }
     const result = await api("PUT", "/api/rules", { rules: state.rules, note });
     if (!result.ok) {
       message.className = "error";
-      message.textContent = result.status === 404 ? "分派规则暂不可用 (not available)" : (result.data.error || `保存失败 (${result.status})`);
+      message.textContent = result.status === 404 ? T("分派规则暂不可用") : (result.data.error || T("保存失败 ({0})", result.status));
       return;
     }
     message.className = "muted";
-    message.textContent = `已保存,版本 ${result.data.version} / saved`;
+    message.textContent = T("已保存,版本", result.data.version);
     $("rules-note").value = "";
     showRules(result.data);
   }
@@ -215,19 +215,19 @@
 
   async function loadDeadLetters() {
     const result = await api("GET", "/api/dead-letters");
-    if (!result.ok) { clear($("dead-letters"), failed(result, "发送失败列表")); return; }
+    if (!result.ok) { clear($("dead-letters"), failed(result, T("发送失败列表"))); return; }
     const items = result.data.dead_letters || [];
     clear($("dead-letters"), items.length
-      ? table(["#", "任务", "会话", "错误", "次数", "时间", "重发"], items.map((d) => [
+      ? table(["#", T("任务"), T("会话"), T("错误"), T("次数"), T("时间"), T("重发")], items.map((d) => [
         d.id, label("job", d.job),
-        d.conversation_id ? el("a", { href: `/console/#conversation=${d.conversation_id}`, text: `会话 ${d.conversation_id}` }) : "—",
+        d.conversation_id ? el("a", { href: `/console/#conversation=${d.conversation_id}`, text: T("会话 {0}", d.conversation_id) }) : "—",
         d.error, d.tries, formatTime(d.created_at),
-        d.retried_at ? `已重发 ${formatTime(d.retried_at)}` : el("button", { type: "button", text: "重发 Retry", onclick: async () => {
+        d.retried_at ? T("已重发 {0}", formatTime(d.retried_at)) : el("button", { type: "button", text: T("重发"), onclick: async () => {
           const retried = await api("POST", `/api/dead-letters/${d.id}/retry`, {});
-          $("dead-message").textContent = retried.ok ? "已重新排队 / queued again" : (retried.data.error || `失败 (${retried.status})`);
+          $("dead-message").textContent = retried.ok ? T("已重新排队") : (retried.data.error || T("失败 ({0})", retried.status));
           loadDeadLetters();
         } })]))
-      : empty("没有发送失败的消息 / none"));
+      : empty(T("没有发送失败的消息")));
   }
 
   // ---------------------------------------------------------------- try a sentence
@@ -244,18 +244,18 @@
     const result = await api("POST", "/api/understand", locale ? { text, locale } : { text });
     if (!result.ok) {
       message.className = "error";
-      message.textContent = result.data.error || `分析失败 (${result.status})`;
+      message.textContent = result.data.error || T("分析失败 ({0})", result.status);
       return;
     }
     message.textContent = "";
     const u = result.data;
     const slots = Object.entries(u.slots).filter(([, v]) => v);
-    clear($("understand-result"), table(["项目 Item", "结果 Result"], [
-      ["语言 Locale", `${label("locale", u.locale)} ${u.locale}`],
-      ["意图 Intents", tags("intent", u.intents)],
-      ["类别 Category", u.category ? `${categoryName(u.category)} (${u.category})` : "—"],
-      ["级别 Grade", u.grade ? `${label("grade", u.grade)} ${u.grade}` : "—"],
-      ["信号 Signals", tags("signal", u.signals)],
+    clear($("understand-result"), table([T("项目"), T("结果")], [
+      [T("语言"), `${label("locale", u.locale)} ${u.locale}`],
+      [T("意图"), tags("intent", u.intents)],
+      [T("类别"), u.category ? `${categoryName(u.category)} (${u.category})` : "—"],
+      [T("级别"), u.grade ? `${label("grade", u.grade)} ${u.grade}` : "—"],
+      [T("信号"), tags("signal", u.signals)],
       ...slots.map(([k, v]) => [`${label("slot", k)} ${k}`, v]),
     ]));
     $("understand-result").firstChild.id = "understand-table";
@@ -280,7 +280,7 @@
   function onSocketState(live) {
     const badge = $("live");
     badge.dataset.state = live;
-    badge.textContent = live === "live" ? "实时 live" : "离线,重连中… offline";
+    badge.textContent = live === "live" ? T("实时") : T("离线,重连中…");
     if (live === "live") loadDashboard();
   }
 
@@ -297,9 +297,9 @@
     const main = document.querySelector("main.page");
     for (const section of main.querySelectorAll(".tab")) if (section.id !== "tab-standards") section.remove();
     main.prepend(el("div", { class: "panel", id: "denied" },
-      el("h2", { text: "管理台仅限主管和经理使用 · Supervisors and managers only" }),
-      el("p", {}, "您的账号是客服账号,请在客服工作台处理会话;这里可以查看标准用语和服务忌语(只读)。 ",
-        el("a", { href: "/console/", text: "去客服工作台 Go to the agent console" }))));
+      el("h2", { text: T("管理台仅限主管和经理使用") }),
+      el("p", {}, T("您的账号是客服账号,请在客服工作台处理会话;这里可以查看标准用语和服务忌语(只读)。 "),
+        el("a", { href: "/console/", text: T("去客服工作台") }))));
     $("live").hidden = true;
   }
 
@@ -312,7 +312,7 @@
     return tab;
   }
 
-  Staff.boot("管理台 登录 · Manager sign-in", async (me) => {
+  Staff.boot(T("管理台 登录"), async (me) => {
     state.me = me;
     $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
     const allowed = TABS_FOR[me.role] || [];

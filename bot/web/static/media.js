@@ -3,7 +3,7 @@
 (() => {
   "use strict";
 
-  const LABELS = { photo: "照片", close: "关闭" };
+  const LABELS = { photo: T("照片"), close: T("关闭") };
 
   function enlarge(id) {
     const viewer = document.createElement("div");

@@ -41,17 +41,17 @@ const Staff = (() => {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      return { status: 0, ok: false, data: { error: "网络错误 / network error" } };
+      return { status: 0, ok: false, data: { error: T("网络错误") } };
     }
     let data = {};
     try { data = await response.json(); } catch (error) { data = {}; }
-    if (response.status === 401 && path !== "/api/login" && me) showLogin("登录已过期,请重新登录 / signed out");
+    if (response.status === 401 && path !== "/api/login" && me) showLogin(T("登录已过期,请重新登录"));
     return { status: response.status, ok: response.ok, data };
   }
 
   // A panel whose endpoint is not there (404) says so instead of breaking the page.
   function unavailable(what) {
-    return el("p", { class: "unavailable", text: `${what}:暂不可用 (not available)` });
+    return el("p", { class: "unavailable", text: T("{0}:暂不可用", what) });
   }
 
   // Staff work in the service's local time (config/service.yaml timezone), whatever the browser says.
@@ -70,37 +70,37 @@ const Staff = (() => {
   }
 
   function formatClock(date) {
-    return date.toLocaleTimeString("zh-CN", { timeZone: TIME_ZONE, hourCycle: "h23" });
+    return date.toLocaleTimeString(StaffI18n.locale, { timeZone: TIME_ZONE, hourCycle: "h23" });
   }
 
   // Names people read instead of the API's ids; anything unknown is shown as it is.
   const LABELS = {
-    channel: { webchat: "网页客服", wechat: "微信", sms: "短信", telegram: "Telegram" },
-    status: { open: "进行中", closed: "已结束", resolved: "已解决", in_progress: "处理中", reopened: "重新打开" },
+    channel: { webchat: T("网页客服"), wechat: T("微信"), sms: T("短信"), telegram: "Telegram" },
+    status: { open: T("进行中"), closed: T("已结束"), resolved: T("已解决"), in_progress: T("处理中"), reopened: T("重新打开") },
     reason: {
-      complaint: "投诉", threat: "威胁曝光/投诉", escalated: "升级", transfer: "转交", deadline_breached: "已超时",
-      human_requested: "客户要求人工", customer_request: "客户要求人工", previous_owner: "首问负责",
-      supervisor_requested: "客户要求主管", beyond_authority: "超出权限(赔偿等)",
+      complaint: T("投诉"), threat: T("威胁曝光/投诉"), escalated: T("升级"), transfer: T("转交"), deadline_breached: T("已超时"),
+      human_requested: T("客户要求人工"), customer_request: T("客户要求人工"), previous_owner: T("首问负责"),
+      supervisor_requested: T("客户要求主管"), beyond_authority: T("超出权限(赔偿等)"),
     },
-    tier: { standard: "普通客户", high_value: "高价值客户", vip: "VIP", group: "集团客户" },
-    role: { agent: "客服", supervisor: "主管", manager: "经理" },
-    grade: { simple: "简单", complex: "复杂" },
+    tier: { standard: T("普通客户"), high_value: T("高价值客户"), vip: "VIP", group: T("集团客户") },
+    role: { agent: T("客服"), supervisor: T("主管"), manager: T("经理") },
+    grade: { simple: T("简单"), complex: T("复杂") },
     delivery: {
-      pending: "待发送", sending: "发送中", sent: "已发送", delivered: "已送达", read: "已读",
-      failed: "发送失败", dead: "发送失败",
+      pending: T("待发送"), sending: T("发送中"), sent: T("已发送"), delivered: T("已送达"), read: T("已读"),
+      failed: T("发送失败"), dead: T("发送失败"),
     },
-    job: { deliver_message: "发送消息", fire_timer: "定时任务" },
+    job: { deliver_message: T("发送消息"), fire_timer: T("定时任务") },
     intent: {
-      greeting: "问候", complaint: "投诉", status_query: "查询进度", question: "咨询", praise: "表扬", thanks: "致谢",
-      apology: "致歉", suggestion: "建议", human: "要求人工", supervisor: "要求领导", out_of_scope: "非服务范围",
-      harassment: "骚扰", yes: "肯定", no: "否定", refuse_contact: "不愿留电话", correction: "更正",
+      greeting: T("问候"), complaint: T("投诉"), status_query: T("查询进度"), question: T("咨询"), praise: T("表扬"), thanks: T("致谢"),
+      apology: T("致歉"), suggestion: T("建议"), human: T("要求人工"), supervisor: T("要求领导"), out_of_scope: T("非服务范围"),
+      harassment: T("骚扰"), yes: T("肯定"), no: T("否定"), refuse_contact: T("不愿留电话"), correction: T("更正"),
     },
     signal: {
-      emotional: "情绪激动", media_legal: "媒体/法律", violence: "暴力威胁", staff_error: "员工差错", repeat: "重复投诉",
-      elder: "老年人", compensation: "要求赔偿", prepared: "有备而来",
+      emotional: T("情绪激动"), media_legal: T("媒体/法律"), violence: T("暴力威胁"), staff_error: T("员工差错"), repeat: T("重复投诉"),
+      elder: T("老年人"), compensation: T("要求赔偿"), prepared: T("有备而来"),
     },
-    slot: { phone: "电话", name: "姓名", surname: "姓", honorific: "称呼", address: "地址", district: "区" },
-    locale: { "zh-CN": "简体中文", "zh-TW": "繁体中文", en: "英文" },
+    slot: { phone: T("电话"), name: T("姓名"), surname: T("姓"), honorific: T("称呼"), address: T("地址"), district: T("区") },
+    locale: { "zh-CN": T("简体中文"), "zh-TW": T("繁体中文"), en: T("英文") },
   };
 
   function label(kind, value) {
@@ -111,8 +111,8 @@ const Staff = (() => {
   function waitText(seconds) {
     if (seconds === null || seconds === undefined) return "—";
     const minutes = Math.floor(seconds / 60);
-    if (minutes < 60) return `${minutes}分钟`;
-    return `${Math.floor(minutes / 60)}小时${minutes % 60}分钟`;
+    if (minutes < 60) return T("{0}分钟", minutes);
+    return T("{0}小时{1}分钟", Math.floor(minutes / 60), minutes % 60);
   }
 
   let loginRoot = null;
@@ -129,18 +129,20 @@ const Staff = (() => {
 
   function buildLogin(title) {
     const error = el("p", { class: "error", role: "alert" });
-    const username = el("input", { type: "text", id: "login-username", autocomplete: "username", placeholder: "用户名 / username" });
-    const password = el("input", { type: "password", id: "login-password", autocomplete: "current-password", placeholder: "密码 / password" });
+    const username = el("input", { type: "text", id: "login-username", autocomplete: "username", placeholder: T("用户名") });
+    const password = el("input", { type: "password", id: "login-password", autocomplete: "current-password", placeholder: T("密码") });
     const form = el("form", { class: "login", id: "login-form" },
       el("h1", { text: title }),
       username, password,
-      el("button", { type: "submit", class: "primary", id: "login-submit", text: "登录 Sign in" }),
-      error);
+      el("button", { type: "submit", class: "primary", id: "login-submit", text: T("登录") }),
+      error,
+      el("div", { class: "login-locale" }, StaffI18n.picker(null)));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const result = await api("POST", "/api/login", { username: username.value, password: password.value });
       if (!result.ok) {
-        error.textContent = result.data.error || `登录失败 (${result.status})`;
+        const known = { 401: T("用户名或密码错误"), 429: T("失败次数过多，请稍后再试。") };
+        error.textContent = known[result.status] || result.data.error || T("登录失败 ({0})", result.status);
         return;
       }
       password.value = "";
@@ -150,7 +152,8 @@ const Staff = (() => {
   }
 
   function signedIn(user) {
-    me = { id: user.id, username: user.username, role: user.role };
+    if (StaffI18n.follow(user.ui_locale)) return;  // reloads in the account's language
+    me = { id: user.id, username: user.username, role: user.role, ui_locale: user.ui_locale };
     csrf = user.csrf_token;
     loginRoot.hidden = true;
     document.getElementById("app").hidden = false;
@@ -159,6 +162,9 @@ const Staff = (() => {
 
   async function boot(title, ready) {
     onSignedIn = ready;
+    StaffI18n.apply(document);
+    const logout = document.getElementById("logout");
+    logout.before(StaffI18n.picker((locale) => api("PUT", "/api/me/locale", { locale })));
     loginRoot = buildLogin(title);
     loginRoot.hidden = true;
     document.body.prepend(loginRoot);
@@ -170,7 +176,7 @@ const Staff = (() => {
   async function signOut() {
     await api("POST", "/api/logout", {});
     events.close();
-    showLogin("已退出 / signed out");
+    showLogin(T("已退出"));
   }
 
   // The live socket: reconnects with backoff; after a reconnect the page refetches everything

@@ -9,54 +9,54 @@ const Standards = (() => {
   const { el, clear, api, formatTime, label } = Staff;
 
   const SECTIONS = [
-    ["phrases", "用语", "Phrases"],
-    ["forbidden", "服务忌语", "Forbidden phrases"],
-    ["deadlines", "答复时限", "Deadlines"],
-    ["classification", "类别与关键词", "Categories"],
-    ["calendar", "日历", "Calendar"],
-    ["followups", "跟进与回访", "Follow-ups"],
-    ["timers", "计时", "Timers"],
-    ["faq", "常见问题", "FAQ"],
+    ["phrases", T("用语"), "Phrases"],
+    ["forbidden", T("服务忌语"), "Forbidden phrases"],
+    ["deadlines", T("答复时限"), "Deadlines"],
+    ["classification", T("类别与关键词"), "Categories"],
+    ["calendar", T("日历"), "Calendar"],
+    ["followups", T("跟进与回访"), "Follow-ups"],
+    ["timers", T("计时"), "Timers"],
+    ["faq", T("常见问题"), "FAQ"],
   ];
   const TITLE = Object.fromEntries(SECTIONS.map(([id, zh, en]) => [id, `${zh} ${en}`]));
 
   // Readable names of the phrases (the API gives ids); an id not here is shown as it is.
   const PHRASE_LABELS = {
-    greeting_morning: "问候·早上", greeting_afternoon: "问候·下午", greeting_evening: "问候·晚上",
-    greeting_opening: "开场白", greeting_known_customer: "问候老客户", title_male: "称呼·先生", title_female: "称呼·女士",
-    invite_complaint: "请客户讲述问题", empathy: "安抚情绪", description_recorded: "情况已记录", ask_phone: "询问联系电话",
-    invalid_phone: "电话格式不对", ask_area: "询问地点", restate: "复述确认", restate_problem: "复述·问题",
-    restate_name: "复述·称呼", not_given: "未提供", contact_by_channel: "通过本渠道联系", confirm_question: "请客户确认",
-    ask_correction: "询问更正哪一项", ask_correct_description: "请重新描述问题", ask_correct_phone: "请重新提供电话",
-    ask_correct_area: "请重新提供地点", confirmed_thanks: "确认后致谢", promise: "承诺答复时限", promise_by_date: "承诺答复日期",
-    promise_careful: "谨慎承诺", open_case: "已有在办投诉", case_number: "告知投诉编号", handoff_follow_up: "转人工后跟进",
-    handoff_follow_up_by_channel: "转人工后跟进(渠道联系)", message_recorded: "留言已记录", staff_error_apology: "员工差错致歉",
-    suggestion_thanks: "感谢建议", customer_apologised: "客户道歉时", customer_thanked: "客户致谢时", out_of_scope: "非服务范围",
-    harassment_warning: "骚扰警告", harassment_close: "骚扰后结束对话", human_requested: "客户要求人工",
-    escalated_supervisor: "已转主管", idle_prompt: "客户未回复提醒", idle_close: "未回复后结束对话", please_wait: "请稍候",
-    anything_else: "还有其他需要吗", goodbye: "道别", we_apologise: "致歉", not_understood: "没有听懂",
-    waiting_apology: "久等致歉", question_later: "咨询稍后答复", wait_time: "等待时长", progress_follow_up: "处理进度跟进",
-    satisfaction_ask_rating: "回访·请评分", satisfaction_ask_comment: "回访·请提意见", satisfaction_thanks: "回访·致谢",
-    satisfaction_reopened: "回访·重新处理", satisfaction_unanswered: "回访·未答复", queue_position: "排队位置",
-    queue_next: "下一位就是您", praise_thanks: "感谢表扬", consultation_taken: "咨询已登记", status_answer: "进度查询·答复",
-    status_case_number: "进度查询·编号", status_waiting: "进度·排队中", status_waiting_next: "进度·下一位",
-    status_waiting_unplaced: "进度·等待分配", status_with_agent: "进度·客服处理中", status_with_staff: "进度·工作人员处理中",
-    status_resolved: "进度·已解决", status_deadline: "进度·答复时限", status_deadline_extended: "进度·时限已延长",
-    handoff_ack: "转人工后确认收到", status_no_case: "查无投诉", appeal_linked: "申诉已关联", appeal_linked_overdue: "申诉·已超时",
-    appeal_linked_by_phone: "按电话关联申诉", escalation_ask_phone: "升级·询问回电号码", escalation_phone_noted: "升级·已记下号码",
-    escalation_without_phone: "升级·无回电号码", phone_reassure: "说明电话用途", phone_not_needed: "无需电话",
-    option_yes: "选项·对", option_no: "选项·不对", option_description: "选项·问题描述", option_phone: "选项·联系电话",
-    option_area: "选项·地址", options_range: "选项·序号范围", options_list: "选项·列表", option_line: "选项·单行",
-    prepared_acknowledge: "有备而来·回应",
+    greeting_morning: T("问候·早上"), greeting_afternoon: T("问候·下午"), greeting_evening: T("问候·晚上"),
+    greeting_opening: T("开场白"), greeting_known_customer: T("问候老客户"), title_male: T("称呼·先生"), title_female: T("称呼·女士"),
+    invite_complaint: T("请客户讲述问题"), empathy: T("安抚情绪"), description_recorded: T("情况已记录"), ask_phone: T("询问联系电话"),
+    invalid_phone: T("电话格式不对"), ask_area: T("询问地点"), restate: T("复述确认"), restate_problem: T("复述·问题"),
+    restate_name: T("复述·称呼"), not_given: T("未提供"), contact_by_channel: T("通过本渠道联系"), confirm_question: T("请客户确认"),
+    ask_correction: T("询问更正哪一项"), ask_correct_description: T("请重新描述问题"), ask_correct_phone: T("请重新提供电话"),
+    ask_correct_area: T("请重新提供地点"), confirmed_thanks: T("确认后致谢"), promise: T("承诺答复时限"), promise_by_date: T("承诺答复日期"),
+    promise_careful: T("谨慎承诺"), open_case: T("已有在办投诉"), case_number: T("告知投诉编号"), handoff_follow_up: T("转人工后跟进"),
+    handoff_follow_up_by_channel: T("转人工后跟进(渠道联系)"), message_recorded: T("留言已记录"), staff_error_apology: T("员工差错致歉"),
+    suggestion_thanks: T("感谢建议"), customer_apologised: T("客户道歉时"), customer_thanked: T("客户致谢时"), out_of_scope: T("非服务范围"),
+    harassment_warning: T("骚扰警告"), harassment_close: T("骚扰后结束对话"), human_requested: T("客户要求人工"),
+    escalated_supervisor: T("已转主管"), idle_prompt: T("客户未回复提醒"), idle_close: T("未回复后结束对话"), please_wait: T("请稍候"),
+    anything_else: T("还有其他需要吗"), goodbye: T("道别"), we_apologise: T("致歉"), not_understood: T("没有听懂"),
+    waiting_apology: T("久等致歉"), question_later: T("咨询稍后答复"), wait_time: T("等待时长"), progress_follow_up: T("处理进度跟进"),
+    satisfaction_ask_rating: T("回访·请评分"), satisfaction_ask_comment: T("回访·请提意见"), satisfaction_thanks: T("回访·致谢"),
+    satisfaction_reopened: T("回访·重新处理"), satisfaction_unanswered: T("回访·未答复"), queue_position: T("排队位置"),
+    queue_next: T("下一位就是您"), praise_thanks: T("感谢表扬"), consultation_taken: T("咨询已登记"), status_answer: T("进度查询·答复"),
+    status_case_number: T("进度查询·编号"), status_waiting: T("进度·排队中"), status_waiting_next: T("进度·下一位"),
+    status_waiting_unplaced: T("进度·等待分配"), status_with_agent: T("进度·客服处理中"), status_with_staff: T("进度·工作人员处理中"),
+    status_resolved: T("进度·已解决"), status_deadline: T("进度·答复时限"), status_deadline_extended: T("进度·时限已延长"),
+    handoff_ack: T("转人工后确认收到"), status_no_case: T("查无投诉"), appeal_linked: T("申诉已关联"), appeal_linked_overdue: T("申诉·已超时"),
+    appeal_linked_by_phone: T("按电话关联申诉"), escalation_ask_phone: T("升级·询问回电号码"), escalation_phone_noted: T("升级·已记下号码"),
+    escalation_without_phone: T("升级·无回电号码"), phone_reassure: T("说明电话用途"), phone_not_needed: T("无需电话"),
+    option_yes: T("选项·对"), option_no: T("选项·不对"), option_description: T("选项·问题描述"), option_phone: T("选项·联系电话"),
+    option_area: T("选项·地址"), options_range: T("选项·序号范围"), options_list: T("选项·列表"), option_line: T("选项·单行"),
+    prepared_acknowledge: T("有备而来·回应"),
   };
   const PLACEHOLDER_LABELS = {
-    case_number: "投诉编号", deadline: "答复时间", hours: "小时数", organisation: "单位名称", work_number: "工号",
-    salutation: "问候语", surname: "姓", title: "称呼", time_greeting: "时段问候", problem: "问题", area: "地点",
-    phone: "电话", name: "称呼", category: "类别", summary: "摘要", wait: "等待时长", position: "排队位置",
-    minutes: "分钟数", case: "投诉", stage: "进度", agent: "客服", first: "首个序号", last: "末个序号",
-    number: "序号", label: "选项文字",
+    case_number: T("投诉编号"), deadline: T("答复时间"), hours: T("小时数"), organisation: T("单位名称"), work_number: T("工号"),
+    salutation: T("问候语"), surname: T("姓"), title: T("称呼"), time_greeting: T("时段问候"), problem: T("问题"), area: T("地点"),
+    phone: T("电话"), name: T("称呼"), category: T("类别"), summary: T("摘要"), wait: T("等待时长"), position: T("排队位置"),
+    minutes: T("分钟数"), case: T("投诉"), stage: T("进度"), agent: T("客服"), first: T("首个序号"), last: T("末个序号"),
+    number: T("序号"), label: T("选项文字"),
   };
-  const WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"];
+  const WEEKDAYS = [T("一"), T("二"), T("三"), T("四"), T("五"), T("六"), T("日")];
 
   const state = {
     me: null,
@@ -90,14 +90,14 @@ const Standards = (() => {
   }
 
   function removeButton(onclick) {
-    return el("button", { type: "button", class: "danger std-remove", text: "删除 Remove", onclick });
+    return el("button", { type: "button", class: "danger std-remove", text: T("删除"), onclick });
   }
 
   // A duration stored in seconds, edited in the unit a person thinks in.
   function duration(seconds, path, onchange) {
     const unit = seconds % 3600 === 0 ? 3600 : seconds % 60 === 0 ? 60 : 1;
     const number = el("input", { type: "number", min: "1", step: "any", class: "narrow", value: String(seconds / unit), "data-path": path });
-    const units = select([["1", "秒 s"], ["60", "分钟 min"], ["3600", "小时 h"]], unit, { "aria-label": "单位 unit" });
+    const units = select([["1", T("秒")], ["60", T("分钟")], ["3600", T("小时")]], unit, { "aria-label": T("单位") });
     const update = () => onchange(Math.round(Number(number.value) * Number(units.value)));
     number.addEventListener("input", update);
     units.addEventListener("change", update);
@@ -117,7 +117,7 @@ const Standards = (() => {
     const s = sectionState(id);
     s.dirty = true;
     const count = $("std-dirty");
-    if (count) count.textContent = "有未保存的修改 · unsaved changes";
+    if (count) count.textContent = T("有未保存的修改");
   }
 
   // ---------------------------------------------------------------- shell
@@ -125,13 +125,13 @@ const Standards = (() => {
   function build(root) {
     clear(root,
       el("div", { class: "std-layout" },
-        el("nav", { class: "std-nav panel", "aria-label": "服务标准 Standards" },
-          el("h2", { text: "服务标准 Standards" }),
+        el("nav", { class: "std-nav panel", "aria-label": T("服务标准") },
+          el("h2", { text: T("服务标准") }),
           el("ul", { id: "std-sections", class: "std-sections" })),
         el("div", { class: "std-main" },
           el("div", { class: "panel", id: "std-panel" }),
           el("div", { class: "panel", id: "std-history-panel" },
-            el("h2", { text: "版本历史 History" }),
+            el("h2", { text: T("版本历史") }),
             el("div", { id: "std-history" })))));
   }
 
@@ -153,8 +153,8 @@ const Standards = (() => {
     if (!$("std-sections")) build(root);
     const result = await api("GET", "/api/standards");
     if (!result.ok) {
-      clear($("std-panel"), result.status === 404 ? Staff.unavailable("服务标准") :
-        el("p", { class: "error", text: result.data.error || `服务标准加载失败 (${result.status})` }));
+      clear($("std-panel"), result.status === 404 ? Staff.unavailable(T("服务标准")) :
+        el("p", { class: "error", text: result.data.error || T("服务标准加载失败 ({0})", result.status) }));
       clear($("std-history"));
       return;
     }
@@ -168,7 +168,7 @@ const Standards = (() => {
 
   async function select_(id, options = {}) {
     const previous = sectionState(state.current);
-    if (id !== state.current && previous.dirty && !confirm("当前修改尚未保存,确定离开吗? Leave without saving?")) return;
+    if (id !== state.current && previous.dirty && !confirm(T("当前修改尚未保存,确定离开吗"))) return;
     if (id !== state.current) previous.dirty = false;
     state.current = id;
     history.replaceState(null, "", `#standards/${id}`);
@@ -183,7 +183,7 @@ const Standards = (() => {
     const result = await api("GET", `/api/standards/${id}`);
     const s = sectionState(id);
     if (!result.ok) {
-      clear($("std-panel"), el("p", { class: "error", text: result.data.error || `加载失败 (${result.status})` }));
+      clear($("std-panel"), el("p", { class: "error", text: result.data.error || T("加载失败 ({0})", result.status) }));
       return;
     }
     s.loaded = result.data;
@@ -196,17 +196,17 @@ const Standards = (() => {
   }
 
   async function loadCategoryNames() {
-    const result = await api("GET", "/api/config/deadlines");
+    const result = await api("GET", `/api/config/deadlines?locale=${StaffI18n.locale}`);
     if (result.ok) state.categories = Object.fromEntries((result.data.categories || []).map((c) => [c.id, c.name || c.id]));
   }
 
   async function loadCalendarSource() {
-    const result = await api("GET", "/api/config/deadlines");
+    const result = await api("GET", `/api/config/deadlines?locale=${StaffI18n.locale}`);
     state.calendarSource = result.ok ? result.data.calendar || null : null;
   }
 
   function versionLine(section) {
-    return `版本 v${section.version} · ${section.changed_by || "—"} · ${formatTime(section.changed_at)}${section.note ? ` · ${section.note}` : ""}`;
+    return T("版本 v{0} · {1} · {2}{3}", section.version, section.changed_by || "—", formatTime(section.changed_at), section.note ? ` · ${section.note}` : "");
   }
 
   function renderSection() {
@@ -221,29 +221,29 @@ const Standards = (() => {
         el("h2", { id: "std-title", text: TITLE[id] }),
         el("span", { class: "muted", id: "std-version", text: versionLine(section) }),
         el("span", { class: "spacer" }),
-        el("span", { class: "std-modes", role: "group", "aria-label": "编辑方式" },
-          el("button", { type: "button", id: "std-mode-form", "aria-pressed": String(s.mode === "form"), text: "表单 Form",
+        el("span", { class: "std-modes", role: "group", "aria-label": T("编辑方式") },
+          el("button", { type: "button", id: "std-mode-form", "aria-pressed": String(s.mode === "form"), text: T("表单"),
             onclick: () => switchMode("form") }),
           el("button", { type: "button", id: "std-mode-yaml", "aria-pressed": String(s.mode === "yaml"), text: "YAML",
             onclick: () => switchMode("yaml") }))),
       canEdit ? null : el("p", { class: "notice", id: "std-readonly",
-        text: "只读:仅经理可以修改服务标准 · Read only: only managers change the standards" }),
+        text: T("只读:仅经理可以修改服务标准") }),
       el("div", { id: "std-form", class: "std-form" }, form),
       el("div", { class: "std-save" },
         el("p", { id: "std-message", role: "alert" }),
         canEdit ? el("div", { class: "actions" },
-          el("input", { type: "text", id: "std-note", size: "40", placeholder: "修改说明 Note (why)", "aria-label": "修改说明 note",
+          el("input", { type: "text", id: "std-note", size: "40", placeholder: T("修改说明"), "aria-label": T("修改说明"),
             value: s.note || "", oninput: (event) => { s.note = event.target.value; } }),
-          el("button", { type: "button", id: "std-save", class: "primary", text: "保存 Save", onclick: save }),
-          el("span", { id: "std-dirty", class: "muted", text: s.dirty ? "有未保存的修改 · unsaved changes" : "" }),
+          el("button", { type: "button", id: "std-save", class: "primary", text: T("保存"), onclick: save }),
+          el("span", { id: "std-dirty", class: "muted", text: s.dirty ? T("有未保存的修改") : "" }),
           el("span", { class: "spacer" }),
           el("a", { href: `/api/standards/${id}?format=yaml`, id: "std-export", class: "button", download: `${id}-v${section.version}.yaml`,
-            text: "导出 YAML Export" }),
-          el("label", { class: "button", id: "std-import-label" }, "导入 YAML Import",
+            text: T("导出") }),
+          el("label", { class: "button", id: "std-import-label" }, T("导入"),
             el("input", { type: "file", id: "std-import", accept: ".yaml,.yml,text/yaml", hidden: true, onchange: importYaml })))
           : el("div", { class: "actions" },
             el("a", { href: `/api/standards/${id}?format=yaml`, id: "std-export", class: "button", download: `${id}-v${section.version}.yaml`,
-              text: "导出 YAML Export" }))));
+              text: T("导出") }))));
     if (!canEdit) readOnly($("std-form"));
   }
 
@@ -265,10 +265,10 @@ const Standards = (() => {
     const id = state.current;
     const s = sectionState(id);
     if (s.mode === mode) return;
-    if (s.dirty && !confirm("切换编辑方式会放弃未保存的修改,继续吗? Switching discards unsaved changes.")) return;
+    if (s.dirty && !confirm(T("切换编辑方式会放弃未保存的修改,继续吗"))) return;
     if (mode === "yaml") {
       const text = await fetchYaml(id);
-      if (text === null) { showMessage("error", "YAML 加载失败 / could not load the YAML"); return; }
+      if (text === null) { showMessage("error", T("YAML 加载失败")); return; }
       s.yaml = text;
     }
     s.draft = copy(s.loaded.body);
@@ -286,14 +286,14 @@ const Standards = (() => {
       s.yaml = text;
       s.dirty = true;
       renderSection();
-      showMessage("muted", `已载入 ${file.name},检查后填写说明并保存 · Loaded ${file.name}: review, add a note and save`);
+      showMessage("muted", T("已载入 {0},检查后填写说明并保存", file.name, file.name));
     });
   }
 
   function yamlEditor(id) {
     const s = sectionState(id);
     return el("div", {},
-      el("p", { class: "muted", text: "与 config/ 中的 YAML 文件格式相同;保存时按启动时的规则检查。 Same format as the file in config/; checked like at start-up." }),
+      el("p", { class: "muted", text: T("与 config/ 中的 YAML 文件格式相同;保存时按启动时的规则检查。") }),
       textarea(s.yaml, { id: "std-yaml", class: "std-yaml", rows: "28", spellcheck: "false",
         oninput: (event) => { s.yaml = event.target.value; touched(id); } }));
   }
@@ -326,15 +326,15 @@ const Standards = (() => {
     const id = state.current;
     const s = sectionState(id);
     const note = $("std-note").value.trim();
-    if (!note) { showMessage("error", "请填写修改说明 / add a note"); $("std-note").focus(); return; }
+    if (!note) { showMessage("error", T("请填写修改说明")); $("std-note").focus(); return; }
     const request = s.mode === "yaml" ? { yaml: s.yaml, note, base_version: s.loaded.version }
       : { body: s.draft, note, base_version: s.loaded.version };
     $("std-save").disabled = true;
     const result = await api("PUT", `/api/standards/${id}`, request);
     $("std-save").disabled = false;
     if (result.status === 409) {
-      showMessage("error bad", "其他人已保存了新版本,请重新加载后再修改 · Someone else saved meanwhile: reload ");
-      $("std-message").append(el("button", { type: "button", id: "std-reload", text: "重新加载 Reload", onclick: () => reload(id) }));
+      showMessage("error bad", T("其他人已保存了新版本,请重新加载后再修改"));
+      $("std-message").append(el("button", { type: "button", id: "std-reload", text: T("重新加载"), onclick: () => reload(id) }));
       return;
     }
     if (!result.ok) {
@@ -346,7 +346,7 @@ const Standards = (() => {
         state.phraseFilter = "";
         renderSection();
       }
-      showMessage("error", result.data.error || `保存失败 (${result.status})`, problems.length > 1 || (problems[0] && !String(result.data.error || "").includes(problems[0].path)) ? problems : []);
+      showMessage("error", result.data.error || T("保存失败 ({0})", result.status), problems.length > 1 || (problems[0] && !String(result.data.error || "").includes(problems[0].path)) ? problems : []);
       markProblems(problems);
       return;
     }
@@ -357,7 +357,7 @@ const Standards = (() => {
     s.mode = "form";
     state.changedOnly = false;
     renderSection();
-    showMessage("ok", `已保存,版本 v${result.data.version},已在所有实例生效 · Saved, in force everywhere`);
+    showMessage("ok", T("已保存,版本 v{0},已在所有实例生效", result.data.version));
     refreshList();
     loadHistory(id);
   }
@@ -383,9 +383,9 @@ const Standards = (() => {
     const removed = lines.filter((l) => l.startsWith("-") && !l.startsWith("---")).length;
     const kind = (line) => (line.startsWith("+++") || line.startsWith("---") ? "meta"
       : line.startsWith("@@") ? "hunk" : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "same");
-    if (!lines.length) return el("p", { class: "muted", text: "无改动 / no changes" });
+    if (!lines.length) return el("p", { class: "muted", text: T("无改动") });
     return el("details", { class: "std-diff", open: lines.length <= 40 },
-      el("summary", {}, "改动 Changes ", el("span", { class: "add", text: `+${added}` }), " ", el("span", { class: "del", text: `−${removed}` })),
+      el("summary", {}, T("改动"), el("span", { class: "add", text: `+${added}` }), " ", el("span", { class: "del", text: `−${removed}` })),
       el("pre", {}, lines.map((line) => el("span", { class: `line ${kind(line)}`, text: `${line}\n` }))));
   }
 
@@ -393,30 +393,30 @@ const Standards = (() => {
     const target = $("std-history");
     const result = await api("GET", `/api/standards/${id}/history`);
     if (id !== state.current) return;
-    if (!result.ok) { clear(target, el("p", { class: "error", text: result.data.error || `历史加载失败 (${result.status})` })); return; }
+    if (!result.ok) { clear(target, el("p", { class: "error", text: result.data.error || T("历史加载失败 ({0})", result.status) })); return; }
     const versions = result.data.versions || [];
     const newest = versions.length ? versions[0].version : null;
     clear(target, versions.length ? el("ol", { class: "std-versions" }, versions.map((v) => el("li", { "data-version": v.version },
       el("div", { class: "std-version-head" },
         el("strong", { text: `v${v.version}` }),
-        v.version === newest ? el("span", { class: "badge current", text: "当前 in force" }) : null,
+        v.version === newest ? el("span", { class: "badge current", text: T("当前") }) : null,
         el("span", { text: v.changed_by || "—" }),
         el("span", { class: "muted", text: formatTime(v.changed_at) }),
-        v.rollback_of ? el("span", { class: "badge", text: `回滚自 v${v.rollback_of} · rollback` }) : null,
+        v.rollback_of ? el("span", { class: "badge", text: T("回滚自 v{0}", v.rollback_of) }) : null,
         el("span", { class: "spacer" }),
         v.version !== newest && editable(id)
-          ? el("button", { type: "button", class: "std-rollback", text: "回滚到此版本 Roll back to this version", onclick: () => rollback(id, v.version) })
+          ? el("button", { type: "button", class: "std-rollback", text: T("回滚到此版本"), onclick: () => rollback(id, v.version) })
           : null),
       v.note ? el("p", { class: "std-version-note", text: v.note }) : null,
       diffView(v.diff))))
-      : el("p", { class: "muted", text: "无历史 / no versions" }));
+      : el("p", { class: "muted", text: T("无历史") }));
   }
 
   async function rollback(id, version) {
-    if (!confirm(`确定回滚到版本 v${version} 吗?将生成一个新版本。 Roll back to v${version}? A new version is stored.`)) return;
-    const result = await api("POST", `/api/standards/${id}/rollback`, { version, note: `回滚到 v${version} · roll back to v${version}` });
+    if (!confirm(T("确定回滚到版本 v{0} 吗?将生成一个新版本。", version, version))) return;
+    const result = await api("POST", `/api/standards/${id}/rollback`, { version, note: T("回滚到 v{0}", version, version) });
     if (!result.ok) {
-      showMessage("error", result.data.error || `回滚失败 (${result.status})`, result.data.problems || []);
+      showMessage("error", result.data.error || T("回滚失败 ({0})", result.status), result.data.problems || []);
       return;
     }
     const s = sectionState(id);
@@ -426,7 +426,7 @@ const Standards = (() => {
     s.mode = "form";
     state.changedOnly = false;
     renderSection();
-    showMessage("ok", `已回滚到 v${version},当前版本 v${result.data.version} · Rolled back`);
+    showMessage("ok", T("已回滚到 v{0},当前版本 v{1}", version, result.data.version));
     refreshList();
     loadHistory(id);
   }
@@ -444,7 +444,7 @@ const Standards = (() => {
       parts.push(text.slice(last, match.index));
       const name = match[1];
       if (allowed.includes(name) && samples[name] !== undefined) parts.push(el("mark", { class: "ph", title: `{${name}}`, text: samples[name] }));
-      else parts.push(el("mark", { class: "ph-bad", title: "不可用的占位符 not allowed here", text: `{${name}}` }));
+      else parts.push(el("mark", { class: "ph-bad", title: T("不可用的占位符"), text: `{${name}}` }));
       last = match.index + match[0].length;
     }
     parts.push(String(text).slice(last));
@@ -453,20 +453,20 @@ const Standards = (() => {
 
   function phraseRow(id, book, phraseId, allowed, samples, original) {
     const path = `phrases.${state.locale}.phrases.${phraseId}`;
-    const out = el("div", { class: "std-preview", "aria-label": "预览 preview" });
+    const out = el("div", { class: "std-preview", "aria-label": T("预览") });
     const warn = el("p", { class: "std-ph-warn error" });
     const update = (text) => {
       // Only a phrase with {placeholders} needs a preview; a plain one reads the same.
       out.hidden = !/\{[^{}]*\}/.test(text);
-      clear(out, el("span", { class: "muted", text: "预览 " }), preview(text, allowed, samples));
+      clear(out, el("span", { class: "muted", text: T("预览 ") }), preview(text, allowed, samples));
       const bad = placeholdersIn(text).filter((name) => !allowed.includes(name));
       warn.textContent = bad.length
-        ? `此用语不能使用 ${bad.map((b) => `{${b}}`).join(" ")} · not allowed here${allowed.length ? `;可用 allowed: ${allowed.map((a) => `{${a}}`).join(" ")}` : ";此用语不能使用占位符 takes none"}`
+        ? T("此用语不能使用 {0}{1}", bad.map((b) => `{${b}}`).join(" "), allowed.length ? T(";可用:{0}", allowed.map((a) => `{${a}}`).join(" ")) : T(";此用语不能使用占位符"))
         : "";
       row.classList.toggle("changed", text !== original);
       undo.hidden = text === original || original === undefined;
     };
-    const undo = el("button", { type: "button", class: "std-undo", text: "撤销修改 Undo", title: original, onclick: () => {
+    const undo = el("button", { type: "button", class: "std-undo", text: T("撤销修改"), title: original, onclick: () => {
       input.value = original;
       book.phrases[phraseId] = original;
       update(original);
@@ -501,22 +501,22 @@ const Standards = (() => {
       const ids = Object.keys(book.phrases).filter((p) => (!filter || p.includes(filter) || (PHRASE_LABELS[p] || "").includes(filter)
         || String(book.phrases[p]).toLowerCase().includes(filter)) && (!state.changedOnly || book.phrases[p] !== original[p]));
       clear(list, ids.length ? ids.map((p) => phraseRow(id, book, p, placeholders[p] || [], samples, original[p]))
-        : el("p", { class: "muted", text: "没有匹配的用语 / no phrase matches" }));
+        : el("p", { class: "muted", text: T("没有匹配的用语") }));
       if (!editable(id)) readOnly(list);
     };
     renderList();
     return el("div", {},
       el("div", { class: "actions std-toolbar" },
-        el("span", { class: "std-modes", role: "group", "aria-label": "语言 locale" },
+        el("span", { class: "std-modes", role: "group", "aria-label": T("语言") },
           locales.map((locale) => el("button", { type: "button", "data-locale": locale, "aria-pressed": String(locale === state.locale),
             text: `${label("locale", locale)} ${locale}`, onclick: () => { state.locale = locale; renderSection(); } }))),
-        el("input", { type: "search", id: "phrase-filter", placeholder: "搜索用语 Filter (名称、编号或文字)", value: state.phraseFilter, size: "36",
+        el("input", { type: "search", id: "phrase-filter", placeholder: T("搜索用语(名称、编号或文字)"), value: state.phraseFilter, size: "36",
           oninput: (event) => { state.phraseFilter = event.target.value; renderList(); } }),
         el("label", { class: "check" }, el("input", { type: "checkbox", id: "phrase-changed-only", checked: Boolean(state.changedOnly),
-          onchange: (event) => { state.changedOnly = event.target.checked; renderList(); } }), " 只看已修改 Changed only"),
-        el("span", { class: "muted", text: "{…} 由机器人填入;预览使用示例值。 {…} are filled in by the bot; the preview uses sample values." })),
+          onchange: (event) => { state.changedOnly = event.target.checked; renderList(); } }), T("只看已修改")),
+        el("span", { class: "muted", text: T("{…} 由机器人填入;预览使用示例值。 {…") })),
       list,
-      el("p", { class: "muted", text: "时间用语 (time_words: 今天、明天、上午…) 请在 YAML 中修改。 Time words are edited in YAML." }));
+      el("p", { class: "muted", text: T("时间用语 (time_words: 今天、明天、上午…) 请在 YAML 中修改。") }));
   }
 
   // ---------------------------------------------------------------- forbidden phrases
@@ -525,52 +525,52 @@ const Standards = (() => {
     const rerender = () => { touched(id); renderSection(); };
     const text = (value, path, onchange, props = {}) => el("input", { type: "text", value: value ?? "", "data-path": path, ...props,
       oninput: (event) => { onchange(event.target.value); touched(id); } });
-    const locales = [["zh-CN", "中文 zh-CN"], ["en", "英文 en"]];
+    const locales = [["zh-CN", T("中文")], ["en", T("英文")]];
     return el("div", {},
       el("div", { class: "actions" },
-        field("客服发送含忌语的回复时 When an agent's reply has one",
-          select([["warn", "提醒,可仍然发送 (warn)"], ["block", "禁止发送 (block)"]], body.agent_guard, {
+        field(T("客服发送含忌语的回复时"),
+          select([["warn", T("提醒,可仍然发送")], ["block", T("禁止发送")]], body.agent_guard, {
             id: "guard-mode", "data-path": "forbidden.agent_guard",
             onchange: (event) => { body.agent_guard = event.target.value; touched(id); } }))),
-      el("h3", { text: "忌语 → 正确表达 Never say → say instead" }),
+      el("h3", { text: T("忌语 → 正确表达") }),
       el("table", { id: "forbidden", class: "std-table" },
-        el("thead", {}, el("tr", {}, ["忌语 Never say", "正确表达 Say instead", "语言 Locale", "出处 Source", ""].map((h) => el("th", { text: h })))),
+        el("thead", {}, el("tr", {}, [T("忌语"), T("正确表达"), T("语言"), T("出处"), ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, body.forbidden.map((item, i) => el("tr", { "data-forbidden": i },
-          el("td", {}, text(item.text, `forbidden.forbidden.${i}.text`, (v) => { item.text = v; }, { "aria-label": "忌语", class: "wide" })),
-          el("td", {}, text(item.instead, `forbidden.forbidden.${i}.instead`, (v) => { item.instead = v; }, { "aria-label": "正确表达", class: "wide" })),
+          el("td", {}, text(item.text, `forbidden.forbidden.${i}.text`, (v) => { item.text = v; }, { "aria-label": T("忌语"), class: "wide" })),
+          el("td", {}, text(item.instead, `forbidden.forbidden.${i}.instead`, (v) => { item.instead = v; }, { "aria-label": T("正确表达"), class: "wide" })),
           el("td", {}, select(locales, item.locale || "zh-CN", { "data-path": `forbidden.forbidden.${i}.locale`,
             onchange: (event) => { item.locale = event.target.value; touched(id); } })),
-          el("td", {}, text(item.source, `forbidden.forbidden.${i}.source`, (v) => { item.source = v; }, { "aria-label": "出处" })),
+          el("td", {}, text(item.source, `forbidden.forbidden.${i}.source`, (v) => { item.source = v; }, { "aria-label": T("出处") })),
           el("td", {}, removeButton(() => { body.forbidden.splice(i, 1); rerender(); })))))),
       el("div", { class: "actions" },
-        el("input", { type: "text", id: "forbidden-new-text", placeholder: "新忌语 e.g. 这不归我们管", size: "24" }),
-        el("input", { type: "text", id: "forbidden-new-instead", placeholder: "正确表达 e.g. 这是我们的责任", size: "30" }),
-        el("button", { type: "button", id: "forbidden-add", text: "添加忌语 Add", onclick: () => {
+        el("input", { type: "text", id: "forbidden-new-text", placeholder: T("新忌语,例如:这不归我们管"), size: "24" }),
+        el("input", { type: "text", id: "forbidden-new-instead", placeholder: T("正确表达,例如:这是我们的责任"), size: "30" }),
+        el("button", { type: "button", id: "forbidden-add", text: T("添加忌语"), onclick: () => {
           const newText = $("forbidden-new-text").value.trim();
           const instead = $("forbidden-new-instead").value.trim();
-          if (!newText || !instead) { showMessage("error", "请填写忌语和正确表达 / both columns are needed"); return; }
+          if (!newText || !instead) { showMessage("error", T("请填写忌语和正确表达")); return; }
           body.forbidden.push({ text: newText, instead, locale: /^[\x00-\x7f]*$/.test(newText) ? "en" : "zh-CN", source: "" });
           rerender();
         } })),
-      el("h3", { text: "同义说法 Paraphrase patterns" }),
-      el("p", { class: "muted", text: "正则表达式,匹配时忽略标点、空格和大小写;每条须列出它能识别的例句(保存时检查)。 Regular expressions over text without punctuation or spaces; each must catch its examples (checked on save)." }),
+      el("h3", { text: T("同义说法") }),
+      el("p", { class: "muted", text: T("正则表达式,匹配时忽略标点、空格和大小写;每条须列出它能识别的例句(保存时检查)。") }),
       el("div", { id: "forbidden-patterns" }, (body.patterns || []).map((p, i) => el("div", { class: "rule std-pattern", "data-pattern": p.id },
         el("div", { class: "rule-grid" },
-          field("编号 id", text(p.id, `forbidden.patterns.${i}.id`, (v) => { p.id = v; })),
-          field("正确表达 Say instead", text(p.instead, `forbidden.patterns.${i}.instead`, (v) => { p.instead = v; })),
-          field("语言 Locale", select(locales, p.locale || "zh-CN", { "data-path": `forbidden.patterns.${i}.locale`,
+          field(T("编号"), text(p.id, `forbidden.patterns.${i}.id`, (v) => { p.id = v; })),
+          field(T("正确表达"), text(p.instead, `forbidden.patterns.${i}.instead`, (v) => { p.instead = v; })),
+          field(T("语言"), select(locales, p.locale || "zh-CN", { "data-path": `forbidden.patterns.${i}.locale`,
             onchange: (event) => { p.locale = event.target.value; touched(id); } }))),
-        field("规则 Pattern (regex)", text(p.pattern, `forbidden.patterns.${i}.pattern`, (v) => { p.pattern = v; }, { class: "mono wide" })),
-        field("例句 Examples(每行一句 one per line)", textarea((p.examples || []).join("\n"), { rows: String(Math.max(2, (p.examples || []).length)),
+        field(T("规则(正则表达式)"), text(p.pattern, `forbidden.patterns.${i}.pattern`, (v) => { p.pattern = v; }, { class: "mono wide" })),
+        field(T("例句(每行一句)"), textarea((p.examples || []).join("\n"), { rows: String(Math.max(2, (p.examples || []).length)),
           "data-path": `forbidden.patterns.${i}.examples`,
           oninput: (event) => { p.examples = event.target.value.split("\n").map((s) => s.trim()).filter(Boolean); touched(id); } })),
         el("div", { class: "actions" }, removeButton(() => { body.patterns.splice(i, 1); rerender(); }))))),
-      el("div", { class: "actions" }, el("button", { type: "button", text: "添加同义说法 Add pattern", onclick: () => {
+      el("div", { class: "actions" }, el("button", { type: "button", text: T("添加同义说法"), onclick: () => {
         body.patterns = body.patterns || [];
         body.patterns.push({ id: `pattern_${body.patterns.length + 1}`, pattern: "", instead: "", examples: [], locale: "zh-CN", source: "" });
         rerender();
       } })),
-      el("h3", { text: "正确表达 Correct expressions(供客服选用,每行一句 one per line)" }),
+      el("h3", { text: T("正确表达(供客服选用,每行一句)") }),
       textarea((body.correct_expressions || []).join("\n"), { rows: String(Math.max(3, (body.correct_expressions || []).length)),
         "data-path": "forbidden.correct_expressions",
         oninput: (event) => { body.correct_expressions = event.target.value.split("\n").map((s) => s.trim()).filter(Boolean); touched(id); } }));
@@ -582,28 +582,28 @@ const Standards = (() => {
     const rerender = () => { touched(id); renderSection(); };
     const grades = Object.keys(body.table);
     const tierName = (t) => `${label("tier", t)}${label("tier", t) === t ? "" : ` ${t}`}`;
-    const any = [["", "任意 any"]];
+    const any = [["", T("任意")]];
     const categories = Object.entries(state.categories);
     return el("div", {},
-      el("p", { class: "muted", text: "承诺给客户的答复时限(小时),按投诉级别 × 客户类别。 Hours promised to the customer, by complaint grade × customer tier." }),
+      el("p", { class: "muted", text: T("承诺给客户的答复时限(小时),按投诉级别 × 客户类别。") }),
       el("table", { id: "deadlines", class: "std-table std-grid" },
-        el("thead", {}, el("tr", {}, el("th", { text: "级别 \\ 客户类别" }),
-          body.tiers.map((t) => el("th", {}, tierName(t), t === body.default_tier ? el("span", { class: "muted", text: "(默认)" }) : null)))),
+        el("thead", {}, el("tr", {}, el("th", { text: T("级别 \\ 客户类别") }),
+          body.tiers.map((t) => el("th", {}, tierName(t), t === body.default_tier ? el("span", { class: "muted", text: T("(默认)") }) : null)))),
         el("tbody", {}, grades.map((grade) => el("tr", {},
           el("th", { text: `${label("grade", grade)} ${grade}` }),
           body.tiers.map((tier) => el("td", {},
             el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(body.table[grade][tier] ?? ""),
               "data-path": `deadlines.table.${grade}.${tier}`, "data-cell": `${grade}.${tier}`, "aria-label": `${grade} ${tier}`,
               oninput: (event) => { body.table[grade][tier] = event.target.value === "" ? null : Number(event.target.value); touched(id); } }),
-            " 小时")))))),
+            T(" 小时"))))))),
       el("div", { class: "rule-grid std-options" },
-        field("默认客户类别 Default tier", select(body.tiers.map((t) => [t, tierName(t)]), body.default_tier, { "data-path": "deadlines.default_tier",
+        field(T("默认客户类别"), select(body.tiers.map((t) => [t, tierName(t)]), body.default_tier, { "data-path": "deadlines.default_tier",
           onchange: (event) => { body.default_tier = event.target.value; rerender(); } })),
-        field("计时方式 Clock", select([["business_hours", "只计服务时间 service hours"], ["wall", "自然时间 wall clock"]], body.clock, {
+        field(T("计时方式"), select([["business_hours", T("只计服务时间")], ["wall", T("自然时间")]], body.clock, {
           "data-path": "deadlines.clock", onchange: (event) => { body.clock = event.target.value; touched(id); } })),
-        field("取整 Round up to (minutes)", el("input", { type: "number", min: "1", max: "60", class: "narrow", value: String(body.round_to_minutes ?? 30),
+        field(T("取整"), el("input", { type: "number", min: "1", max: "60", class: "narrow", value: String(body.round_to_minutes ?? 30),
           "data-path": "deadlines.round_to_minutes", oninput: (event) => { body.round_to_minutes = Number(event.target.value); touched(id); } }))),
-        el("div", { class: "std-field" }, el("span", { class: "std-label", text: "紧急客户类别 Urgent tiers(优先排队,通知客户经理)" }),
+        el("div", { class: "std-field" }, el("span", { class: "std-label", text: T("紧急客户类别(优先排队,通知客户经理)") }),
           el("div", { class: "std-checks", "data-path": "deadlines.urgent_tiers" }, body.tiers.map((t) => el("label", { class: "check" },
             el("input", { type: "checkbox", checked: (body.urgent_tiers || []).includes(t), onchange: (event) => {
               const set = new Set(body.urgent_tiers || []);
@@ -611,9 +611,9 @@ const Standards = (() => {
               body.urgent_tiers = body.tiers.filter((x) => set.has(x));
               touched(id);
             } }), tierName(t))))),
-      el("h3", { text: "例外 Overrides(从上到下,先匹配者优先 first match wins)" }),
+      el("h3", { text: T("例外(从上到下,先匹配者优先)") }),
       el("table", { id: "deadline-overrides", class: "std-table" },
-        el("thead", {}, el("tr", {}, ["类别 Category", "客户类别 Tier", "级别 Grade", "时限 Deadline", ""].map((h) => el("th", { text: h })))),
+        el("thead", {}, el("tr", {}, [T("类别"), T("客户类别"), T("级别"), T("时限"), ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, (body.overrides || []).map((o, i) => {
           const kind = o.deadline.working_days !== undefined && o.deadline.working_days !== null ? "working_days" : "hours";
           return el("tr", { "data-override": i },
@@ -625,23 +625,23 @@ const Standards = (() => {
             el("td", {}, select([...any, ...grades.map((g) => [g, `${label("grade", g)} ${g}`])], o.grade,
               { "data-path": `deadlines.overrides.${i}.grade`, onchange: (event) => { o.grade = event.target.value || null; touched(id); } })),
             el("td", { "data-path": `deadlines.overrides.${i}.deadline` },
-              el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(o.deadline[kind] ?? ""), "aria-label": "时限数值",
+              el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(o.deadline[kind] ?? ""), "aria-label": T("时限数值"),
                 oninput: (event) => { o.deadline = { [kind]: Number(event.target.value) }; touched(id); } }), " ",
-              select([["hours", "小时 hours"], ["working_days", "个工作日 working days"]], kind, { onchange: (event) => {
+              select([["hours", T("小时")], ["working_days", T("个工作日")]], kind, { onchange: (event) => {
                 const value = Object.values(o.deadline)[0];
                 o.deadline = { [event.target.value]: event.target.value === "working_days" ? Math.max(1, Math.round(value || 1)) : value || 1 };
                 rerender();
               } })),
             el("td", {},
-              el("button", { type: "button", text: "↑", title: "上移", onclick: () => { if (i > 0) { [body.overrides[i - 1], body.overrides[i]] = [body.overrides[i], body.overrides[i - 1]]; rerender(); } } }),
+              el("button", { type: "button", text: "↑", title: T("上移"), onclick: () => { if (i > 0) { [body.overrides[i - 1], body.overrides[i]] = [body.overrides[i], body.overrides[i - 1]]; rerender(); } } }),
               removeButton(() => { body.overrides.splice(i, 1); rerender(); })));
         }))),
-      el("div", { class: "actions" }, el("button", { type: "button", id: "override-add", text: "添加例外 Add override", onclick: () => {
+      el("div", { class: "actions" }, el("button", { type: "button", id: "override-add", text: T("添加例外"), onclick: () => {
         body.overrides = body.overrides || [];
         body.overrides.push({ category: null, tier: null, grade: null, deadline: { hours: 12 } });
         rerender();
       } })),
-      el("p", { class: "muted", text: "新增客户类别或级别请在 YAML 中修改。 New tiers or grades: edit the YAML." }));
+      el("p", { class: "muted", text: T("新增客户类别或级别请在 YAML 中修改。") }));
   }
 
   // ---------------------------------------------------------------- categories and keywords
@@ -652,79 +652,79 @@ const Standards = (() => {
       oninput: (event) => { onchange(words(event.target.value)); touched(id); } });
     return el("div", { class: "std-classification" },
       el("div", {},
-        el("p", { class: "muted", text: "关键词用逗号分隔;命中关键词即归入该类别,弱关键词仅在没有其他类别命中时使用。 Keywords are comma separated; weak keywords count only when no other category matches." }),
+        el("p", { class: "muted", text: T("关键词用逗号分隔;命中关键词即归入该类别,弱关键词仅在没有其他类别命中时使用。") }),
         el("div", { id: "categories" }, body.categories.map((c, i) => el("div", { class: "rule std-category", "data-category": c.id },
           el("div", { class: "rule-grid" },
-            field("编号 id", el("input", { type: "text", value: c.id, "data-path": `classification.categories.${i}.id`,
+            field(T("编号"), el("input", { type: "text", value: c.id, "data-path": `classification.categories.${i}.id`,
               oninput: (event) => { c.id = event.target.value.trim(); touched(id); } })),
-            field("名称 Name (zh-CN)", el("input", { type: "text", value: c.name["zh-CN"], "data-path": `classification.categories.${i}.name.zh-CN`,
+            field(T("名称(中文)"), el("input", { type: "text", value: c.name["zh-CN"], "data-path": `classification.categories.${i}.name.zh-CN`,
               oninput: (event) => { c.name["zh-CN"] = event.target.value; touched(id); } })),
-            field("名称 Name (en)", el("input", { type: "text", value: c.name.en, "data-path": `classification.categories.${i}.name.en`,
+            field(T("名称(英文)"), el("input", { type: "text", value: c.name.en, "data-path": `classification.categories.${i}.name.en`,
               oninput: (event) => { c.name.en = event.target.value; touched(id); } })),
-            field("默认级别 Default grade", select([["simple", "简单 simple"], ["complex", "复杂 complex"]], c.default_grade,
+            field(T("默认级别"), select([["simple", T("简单")], ["complex", T("复杂")]], c.default_grade,
               { "data-path": `classification.categories.${i}.default_grade`, onchange: (event) => { c.default_grade = event.target.value; touched(id); } }))),
-          field("关键词 Keywords", list(c.keywords, `classification.categories.${i}.keywords`, (v) => { c.keywords = v; }, 3)),
-          field("弱关键词 Weak keywords", list(c.weak_keywords, `classification.categories.${i}.weak_keywords`, (v) => { c.weak_keywords = v; })),
+          field(T("关键词"), list(c.keywords, `classification.categories.${i}.keywords`, (v) => { c.keywords = v; }, 3)),
+          field(T("弱关键词"), list(c.weak_keywords, `classification.categories.${i}.weak_keywords`, (v) => { c.weak_keywords = v; })),
           el("div", { class: "actions" }, removeButton(() => { body.categories.splice(i, 1); rerender(); }))))),
         el("div", { class: "actions" },
-          el("button", { type: "button", id: "category-add", text: "添加类别 Add category", onclick: () => {
+          el("button", { type: "button", id: "category-add", text: T("添加类别"), onclick: () => {
             body.categories.push({ id: `category_${body.categories.length + 1}`, name: { "zh-CN": "新类别", en: "New category" }, keywords: [], weak_keywords: [], default_grade: "simple" });
             rerender();
           } }),
-          field("无法归类时 Fallback category", select(body.categories.map((c) => [c.id, `${c.name["zh-CN"]} (${c.id})`]), body.fallback_category,
+          field(T("无法归类时"), select(body.categories.map((c) => [c.id, `${c.name["zh-CN"]} (${c.id})`]), body.fallback_category,
             { "data-path": "classification.fallback_category", onchange: (event) => { body.fallback_category = event.target.value; touched(id); } }))),
-        field("复杂投诉关键词 Complex-complaint keywords", list(body.complex_keywords, "classification.complex_keywords", (v) => { body.complex_keywords = v; }, 3)),
-        el("p", { class: "muted", text: "意图、信号、否定词等高级规则请在 YAML 中修改。 Intents, signals, negation: edit the YAML." })),
+        field(T("复杂投诉关键词"), list(body.complex_keywords, "classification.complex_keywords", (v) => { body.complex_keywords = v; }, 3)),
+        el("p", { class: "muted", text: T("意图、信号、否定词等高级规则请在 YAML 中修改。") })),
       tryBox(body));
   }
 
   function tryBox(body) {
     const result = el("div", { id: "std-try-result" });
     const message = el("p", { id: "std-try-message", role: "alert" });
-    const text = textarea("", { id: "std-try-text", rows: "3", placeholder: "例如:楼上漏水把我家天花板泡坏了,物业一直不管" });
-    const locale = select([["zh-CN", "中文 zh-CN"], ["en", "英文 en"]], "zh-CN", { id: "std-try-locale" });
+    const text = textarea("", { id: "std-try-text", rows: "3", placeholder: T("例如:楼上漏水把我家天花板泡坏了,物业一直不管") });
+    const locale = select([["zh-CN", T("中文")], ["en", T("英文")]], "zh-CN", { id: "std-try-locale" });
     const run = async () => {
       if (!text.value.trim()) return;
       const s = sectionState("classification");
       const answer = await api("POST", "/api/standards/try", { text: text.value.trim(), locale: locale.value, classification: s.draft });
       if (!answer.ok) {
         message.className = "error";
-        clear(message, answer.data.error || `分析失败 (${answer.status})`);
+        clear(message, answer.data.error || T("分析失败 ({0})", answer.status));
         clear(result);
         return;
       }
       message.className = "muted";
-      message.textContent = s.dirty ? "按未保存的草稿分析 · read under the unsaved draft" : "按当前生效的规则分析 · read under the rules in force";
+      message.textContent = s.dirty ? T("按未保存的草稿分析") : T("按当前生效的规则分析");
       const u = answer.data;
       const names = Object.fromEntries(body.categories.map((c) => [c.id, c.name["zh-CN"]]));
       const tags = (kind, values) => (values && values.length ? values.map((v) => `${label(kind, v)} ${v}`).join(" · ") : "—");
       const slots = Object.entries(u.slots || {}).filter(([, v]) => v);
       clear(result, el("table", { id: "std-try-table" }, el("tbody", {}, [
-        ["类别 Category", u.category ? `${names[u.category] || u.category} (${u.category})` : "—"],
-        ["级别 Grade", u.grade ? `${label("grade", u.grade)} ${u.grade}` : "—"],
-        ["意图 Intents", tags("intent", u.intents)],
-        ["信号 Signals", tags("signal", u.signals)],
+        [T("类别"), u.category ? `${names[u.category] || u.category} (${u.category})` : "—"],
+        [T("级别"), u.grade ? `${label("grade", u.grade)} ${u.grade}` : "—"],
+        [T("意图"), tags("intent", u.intents)],
+        [T("信号"), tags("signal", u.signals)],
         ...slots.map(([k, v]) => [`${label("slot", k)} ${k}`, String(v)]),
       ].map(([k, v]) => el("tr", {}, el("th", { text: k }), el("td", { text: v }))))));
     };
     return el("aside", { class: "std-try" },
-      el("h3", { text: "试一试 Try a sentence" }),
-      el("p", { class: "muted", text: "用上面未保存的草稿分析一句话:归入哪个类别、什么意图、提取了哪些信息。 See how the draft reads a text before saving." }),
+      el("h3", { text: T("试一试") }),
+      el("p", { class: "muted", text: T("用上面未保存的草稿分析一句话:归入哪个类别、什么意图、提取了哪些信息。") }),
       text,
-      el("div", { class: "actions" }, locale, el("button", { type: "button", id: "std-try-run", class: "primary", text: "分析 Try", onclick: run })),
+      el("div", { class: "actions" }, locale, el("button", { type: "button", id: "std-try-run", class: "primary", text: T("分析"), onclick: run })),
       message, result);
   }
 
   // ---------------------------------------------------------------- calendar
 
   function dateList(values, path, onchange, idPrefix) {
-    const input = el("input", { type: "date", id: `${idPrefix}-new`, "aria-label": "日期 date" });
+    const input = el("input", { type: "date", id: `${idPrefix}-new`, "aria-label": T("日期") });
     return el("div", { class: "std-dates", "data-path": path, id: idPrefix },
       values.length ? values.map((d, i) => el("span", { class: "chip" }, d,
-        el("button", { type: "button", class: "chip-x", title: "删除 remove", text: "×", onclick: () => { values.splice(i, 1); onchange(); } })))
-        : el("span", { class: "muted", text: "无 none" }),
+        el("button", { type: "button", class: "chip-x", title: T("删除"), text: "×", onclick: () => { values.splice(i, 1); onchange(); } })))
+        : el("span", { class: "muted", text: T("无") }),
       input,
-      el("button", { type: "button", id: `${idPrefix}-add`, text: "添加 Add", onclick: () => {
+      el("button", { type: "button", id: `${idPrefix}-add`, text: T("添加"), onclick: () => {
         if (!input.value || values.includes(input.value)) return;
         values.push(input.value);
         values.sort();
@@ -742,35 +742,35 @@ const Standards = (() => {
     body.extra_working_days = body.extra_working_days || [];
     body.festivals = body.festivals || [];
     return el("div", {},
-      el("h3", { text: "服务时间 Service hours" }),
+      el("h3", { text: T("服务时间") }),
       el("div", { class: "actions", "data-path": "calendar.business_hours" },
-        time(body.business_hours[0], "calendar.business_hours.0", (v) => { body.business_hours[0] = v; }, { id: "hours-start", "aria-label": "开始 opens" }),
-        " 至 to ",
-        time(body.business_hours[1], "calendar.business_hours.1", (v) => { body.business_hours[1] = v; }, { id: "hours-end", "aria-label": "结束 closes" }),
-        el("span", { class: "muted", text: "答复时限只计这段时间(工作日)。 Deadlines count these hours on working days." })),
-      el("h3", { text: "工作日 Working weekdays" }),
+        time(body.business_hours[0], "calendar.business_hours.0", (v) => { body.business_hours[0] = v; }, { id: "hours-start", "aria-label": T("开始") }),
+        T("至"),
+        time(body.business_hours[1], "calendar.business_hours.1", (v) => { body.business_hours[1] = v; }, { id: "hours-end", "aria-label": T("结束") }),
+        el("span", { class: "muted", text: T("答复时限只计这段时间(工作日)。") })),
+      el("h3", { text: T("工作日") }),
       el("div", { class: "std-checks", "data-path": "calendar.working_weekdays" }, WEEKDAYS.map((name, i) => el("label", { class: "check" },
         el("input", { type: "checkbox", checked: body.working_weekdays.includes(i + 1), onchange: (event) => {
           const set = new Set(body.working_weekdays);
           if (event.target.checked) set.add(i + 1); else set.delete(i + 1);
           body.working_weekdays = [...set].sort();
           touched(id);
-        } }), `周${name}`))),
-      el("h3", { text: "本地休息日 Local days off" }),
-      el("p", { class: "muted", text: "在国家法定节假日之外本地放假的日子(如单位周年纪念日)。 Local days off besides the national holidays." }),
+        } }), T("周{0}", name)))),
+      el("h3", { text: T("本地休息日") }),
+      el("p", { class: "muted", text: T("在国家法定节假日之外本地放假的日子(如单位周年纪念日)。") }),
       dateList(body.holidays, "calendar.holidays", rerender, "local-holidays"),
-      el("h3", { text: "本地工作日 Local working days" }),
-      el("p", { class: "muted", text: "周末或节假日照常上班的日子。 Days worked although a weekend or a public holiday." }),
+      el("h3", { text: T("本地工作日") }),
+      el("p", { class: "muted", text: T("周末或节假日照常上班的日子。") }),
       dateList(body.extra_working_days, "calendar.extra_working_days", rerender, "local-working-days"),
       ...calendarSource(state.calendarSource),
-      el("h3", { text: "时段问候 Time greetings" }),
+      el("h3", { text: T("时段问候") }),
       el("div", { class: "rule-grid std-options" },
-        field("早上好 from", time(body.morning_starts, "calendar.morning_starts", (v) => { body.morning_starts = v; })),
-        field("下午好 from", time(body.afternoon_starts, "calendar.afternoon_starts", (v) => { body.afternoon_starts = v; })),
-        field("晚上好 from", time(body.evening_starts, "calendar.evening_starts", (v) => { body.evening_starts = v; }))),
-      el("h3", { text: "节日问候 Festival greetings" }),
+        field(T("“早上好”起始"), time(body.morning_starts, "calendar.morning_starts", (v) => { body.morning_starts = v; })),
+        field(T("“下午好”起始"), time(body.afternoon_starts, "calendar.afternoon_starts", (v) => { body.afternoon_starts = v; })),
+        field(T("“晚上好”起始"), time(body.evening_starts, "calendar.evening_starts", (v) => { body.evening_starts = v; }))),
+      el("h3", { text: T("节日问候") }),
       el("table", { class: "std-table", id: "festivals" },
-        el("thead", {}, el("tr", {}, ["日期 Date", "问候 zh-CN", "问候 en", ""].map((h) => el("th", { text: h })))),
+        el("thead", {}, el("tr", {}, [T("日期"), T("问候(中文)"), T("问候(英文)"), ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, body.festivals.map((f, i) => el("tr", {},
           el("td", {}, el("input", { type: "date", value: f.date, "data-path": `calendar.festivals.${i}.date`,
             oninput: (event) => { f.date = event.target.value; touched(id); } })),
@@ -779,8 +779,8 @@ const Standards = (() => {
           el("td", {}, el("input", { type: "text", value: f.phrase.en, "data-path": `calendar.festivals.${i}.phrase.en`,
             oninput: (event) => { f.phrase.en = event.target.value; touched(id); } })),
           el("td", {}, removeButton(() => { body.festivals.splice(i, 1); rerender(); })))))),
-      el("div", { class: "actions" }, el("button", { type: "button", text: "添加节日 Add festival", onclick: () => {
-        body.festivals.push({ date: new Date().toISOString().slice(0, 10), phrase: { "zh-CN": "节日快乐", en: "Happy holidays" } });
+      el("div", { class: "actions" }, el("button", { type: "button", text: T("添加节日"), onclick: () => {
+        body.festivals.push({ date: new Date().toISOString().slice(0, 10), phrase: { "zh-CN": T("节日快乐"), en: "Happy holidays" } });
         rerender();
       } })));
   }
@@ -791,10 +791,10 @@ const Standards = (() => {
     const beyond = c.beyond_data_years || [];
     return [
       el("p", { class: "muted", id: "calendar-source",
-        text: `法定节假日与调休来自 ${c.source}(覆盖 ${c.covered_from}–${c.covered_until} 年),无需在此填写。 National holidays come from ${c.source}.` }),
+        text: T("法定节假日与调休来自 {0}(覆盖 {1}–{2} 年),无需在此填写。", c.source, c.covered_from, c.covered_until, c.source) }),
       ...(beyond.length
         ? [el("p", { class: "notice bad", id: "calendar-beyond-data", role: "alert",
-          text: `⚠ ${beyond.join("、")} 年的节假日安排不在 ${c.source} 的数据内:这些年份只按周末计算工作日(未计入法定节假日和调休)。请在国务院公布安排后升级 chinese-calendar。 Beyond the holiday data: weekends only.` })]
+          text: T("⚠ {0} 年的节假日安排不在 {1} 的数据内:这些年份只按周末计算工作日(未计入法定节假日和调休)。请在国务院公布安排后升级 chinese-calendar。", beyond.join("、"), c.source) })]
         : []),
     ];
   }
@@ -807,39 +807,39 @@ const Standards = (() => {
       "data-path": path, oninput: (event) => { onchange(Number(event.target.value) / 100); touched(id); } }), " %");
     body.progress_days = body.progress_days || {};
     const known = Object.entries(state.categories).filter(([c]) => !(c in body.progress_days));
-    const picker = select(known.map(([c, n]) => [c, `${n} (${c})`]), "", { id: "progress-new-category", "aria-label": "类别" });
+    const picker = select(known.map(([c, n]) => [c, `${n} (${c})`]), "", { id: "progress-new-category", "aria-label": T("类别") });
     return el("div", {},
       el("div", { class: "rule-grid std-options" },
-        field("提醒处理人 Remind the owner at", percent(body.reminder_share, "followups.reminder_share", (v) => { body.reminder_share = v; }),
-          "承诺时限过去的比例 share of the time to the deadline"),
-        field("向客户致歉 Waiting apology at", percent(body.apology_share, "followups.apology_share", (v) => { body.apology_share = v; }),
-          "仍未解决时说“让您久等了”"),
-        field("回访时间 Satisfaction callback after", duration(body.callback_delay, "followups.callback_delay", (v) => { body.callback_delay = v; touched(id); }),
-          "解决后多久回访"),
-        field("回访等待 Callback answer window", duration(body.answer_window, "followups.answer_window", (v) => { body.answer_window = v; touched(id); }),
-          "客户多久未答复即结束回访")),
-      el("h3", { text: "处理进度跟进 Progress follow-ups(天 days,按类别)" }),
+        field(T("提醒处理人"), percent(body.reminder_share, "followups.reminder_share", (v) => { body.reminder_share = v; }),
+          T("承诺时限过去的比例")),
+        field(T("向客户致歉"), percent(body.apology_share, "followups.apology_share", (v) => { body.apology_share = v; }),
+          T("仍未解决时说“让您久等了”")),
+        field(T("回访时间"), duration(body.callback_delay, "followups.callback_delay", (v) => { body.callback_delay = v; touched(id); }),
+          T("解决后多久回访")),
+        field(T("回访等待"), duration(body.answer_window, "followups.answer_window", (v) => { body.answer_window = v; touched(id); }),
+          T("客户多久未答复即结束回访"))),
+      el("h3", { text: T("处理进度跟进(天,按类别)") }),
       el("table", { class: "std-table", id: "progress-days" },
-        el("thead", {}, el("tr", {}, ["类别 Category", "每隔 Every", ""].map((h) => el("th", { text: h })))),
+        el("thead", {}, el("tr", {}, [T("类别"), T("每隔"), ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, Object.entries(body.progress_days).map(([category, days]) => el("tr", {},
           el("td", { text: `${state.categories[category] || category} (${category})` }),
           el("td", {}, el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(days), "data-path": `followups.progress_days.${category}`,
-            oninput: (event) => { body.progress_days[category] = Number(event.target.value); touched(id); } }), " 天"),
+            oninput: (event) => { body.progress_days[category] = Number(event.target.value); touched(id); } }), T(" 天")),
           el("td", {}, removeButton(() => { delete body.progress_days[category]; rerender(); })))))),
-      known.length ? el("div", { class: "actions" }, picker, el("button", { type: "button", text: "添加 Add", onclick: () => {
+      known.length ? el("div", { class: "actions" }, picker, el("button", { type: "button", text: T("添加"), onclick: () => {
         if (!picker.value) return;
         body.progress_days[picker.value] = 3;
         rerender();
       } })) : null,
-      field("评分用语 Words allowed around a rating", textarea((body.rating_words || []).join(", "), { rows: "3", "data-path": "followups.rating_words",
+      field(T("评分用语"), textarea((body.rating_words || []).join(", "), { rows: "3", "data-path": "followups.rating_words",
         oninput: (event) => { body.rating_words = words(event.target.value); touched(id); } })));
   }
 
   const TIMERS = [
-    ["idle_prompt_after", "客户未回复,提醒一次 Prompt a silent customer after"],
-    ["idle_close_after", "提醒后仍未回复,结束对话 Close after the prompt"],
-    ["harassment_close_after", "骚扰警告后仍继续,结束对话 Close after a harassment warning"],
-    ["handoff_ack_after", "转人工后确认收到,最多每隔 Acknowledge after hand-off at most every"],
+    ["idle_prompt_after", T("客户未回复,提醒一次")],
+    ["idle_close_after", T("提醒后仍未回复,结束对话")],
+    ["harassment_close_after", T("骚扰警告后仍继续,结束对话")],
+    ["handoff_ack_after", T("转人工后确认收到,最多每隔")],
   ];
 
   function timersEditor(body, id) {
@@ -855,20 +855,20 @@ const Standards = (() => {
     const rerender = () => { touched(id); renderSection(); };
     body.entries = body.entries || [];
     return el("div", {},
-      el("p", { class: "muted", text: "客户咨询(不是投诉)时,问题中包含每一行里的至少一个关键词,机器人就用这条答案回答。 A question with a keyword of every line gets this answer." }),
+      el("p", { class: "muted", text: T("客户咨询(不是投诉)时,问题中包含每一行里的至少一个关键词,机器人就用这条答案回答。") }),
       el("div", { id: "faq" }, body.entries.map((entry, i) => el("div", { class: "rule", "data-faq": entry.id },
         el("div", { class: "rule-grid" },
-          field("编号 id", el("input", { type: "text", value: entry.id, "data-path": `faq.entries.${i}.id`,
+          field(T("编号"), el("input", { type: "text", value: entry.id, "data-path": `faq.entries.${i}.id`,
             oninput: (event) => { entry.id = event.target.value.trim(); touched(id); } }))),
-        field("关键词 Keywords(每行一组,组内用逗号分隔 one group per line)", textarea(entry.keywords.map((g) => g.join(", ")).join("\n"), {
+        field(T("关键词(每行一组,组内用逗号分隔)"), textarea(entry.keywords.map((g) => g.join(", ")).join("\n"), {
           rows: String(Math.max(2, entry.keywords.length)), "data-path": `faq.entries.${i}.keywords`,
           oninput: (event) => { entry.keywords = event.target.value.split("\n").map(words).filter((g) => g.length); touched(id); } })),
-        field("答案 Answer (zh-CN)", textarea(entry.answer["zh-CN"], { rows: "2", "data-path": `faq.entries.${i}.answer.zh-CN`,
+        field(T("答案(中文)"), textarea(entry.answer["zh-CN"], { rows: "2", "data-path": `faq.entries.${i}.answer.zh-CN`,
           oninput: (event) => { entry.answer["zh-CN"] = event.target.value; touched(id); } })),
-        field("答案 Answer (en)", textarea(entry.answer.en, { rows: "2", "data-path": `faq.entries.${i}.answer.en`,
+        field(T("答案(英文)"), textarea(entry.answer.en, { rows: "2", "data-path": `faq.entries.${i}.answer.en`,
           oninput: (event) => { entry.answer.en = event.target.value; touched(id); } })),
         el("div", { class: "actions" }, removeButton(() => { body.entries.splice(i, 1); rerender(); }))))),
-      el("div", { class: "actions" }, el("button", { type: "button", text: "添加问答 Add entry", onclick: () => {
+      el("div", { class: "actions" }, el("button", { type: "button", text: T("添加问答"), onclick: () => {
         body.entries.push({ id: `faq_${body.entries.length + 1}`, keywords: [["关键词"]], answer: { "zh-CN": "", en: "" } });
         rerender();
       } })));

@@ -1,0 +1,180 @@
+"""Provider deliveries per second against arq running no-op jobs, on this machine.
+
+Both run the same arq ``Worker`` (same ``max_jobs``, poll delay and Redis) in burst mode in this
+process, on N jobs enqueued beforehand:
+
+- **no-op**: a job function that returns at once: what arq itself costs per job;
+- **deliveries**: the product's ``deliver_message`` jobs (``python -m bot worker``'s settings) for
+  N stored SMS replies of N/2 conversations, sent through the stub SMS gateway running as its own
+  process: the attempt marker, the provider call, the outcome, the staff event.
+
+Prints jobs per second for both and their ratio (the target is ≥ 0.50).
+
+    python bench/deliveries.py [--jobs 2000] [--database-url URL] [--redis-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from arq import create_pool
+from arq.connections import RedisSettings
+from arq.worker import Worker, func
+from sqlalchemy import func as sql_func
+from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from webchat_throughput import ROOT, free_port, wait_ready
+
+sys.path.insert(0, str(ROOT))
+from bot.channels.sms.adapter import SmsSettings
+from bot.config import load_config
+from bot.embedded_redis import EmbeddedRedis
+from bot.settings import Settings
+from bot.storage import migrate
+from bot.storage.db import Database
+from bot.storage.models import ChannelIdentity, Conversation, Customer, Message
+from workers.settings import worker_settings
+
+ACCOUNT, TOKEN, NUMBER = "AC" + "0" * 32, "bench-token", "10690000"
+WORKER = {"burst": True, "poll_delay": 0.05, "handle_signals": False, "max_jobs": 10}
+
+
+async def noop(ctx: dict[str, Any], message_id: int) -> str:
+    return "ok"
+
+
+async def run_noop(redis_url: str, jobs: int) -> float:
+    pool = await create_pool(RedisSettings.from_dsn(redis_url))
+    await pool.flushdb()
+    for index in range(jobs):
+        await pool.enqueue_job("noop", index, _job_id=f"noop:{index}")
+    worker = Worker(functions=[func(noop, name="noop")], redis_pool=pool, **WORKER)
+    started = time.perf_counter()
+    await worker.main()
+    elapsed = time.perf_counter() - started
+    await worker.close()
+    return jobs / elapsed
+
+
+async def seed(database: Database, jobs: int) -> list[int]:
+    now = dt.datetime.now(dt.UTC)
+    ids: list[int] = []
+    async with database.sessions() as session, session.begin():
+        for index in range(jobs // 2):
+            phone = f"+86138{index:08d}"
+            customer = Customer(phone=phone, created_at=now)
+            session.add(customer)
+            await session.flush()
+            identity = ChannelIdentity(customer_id=customer.id, channel="sms", external_id=phone, created_at=now)
+            session.add(identity)
+            await session.flush()
+            conversation = Conversation(
+                customer_id=customer.id, identity_id=identity.id, channel="sms", locale="zh-CN",
+                flow_state="collecting", flow_data={}, created_at=now,
+            )
+            session.add(conversation)
+            await session.flush()
+            replies = [
+                Message(
+                    conversation_id=conversation.id, channel="sms", direction="out", sender="bot", text=text,
+                    created_at=now, delivery_status="pending",
+                )
+                for text in ("您好,请问有什么可以帮您?", "您的投诉已登记,我们会在3个工作日内答复。")
+            ]
+            session.add_all(replies)
+            await session.flush()
+            ids.extend(reply.id for reply in replies)
+    return ids
+
+
+async def run_deliveries(database_url: str, redis_url: str, jobs: int, var_dir: Path) -> tuple[float, int]:
+    port = free_port()
+    gateway = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "sms-stub", "--port", str(port), "--account-sid", ACCOUNT,
+        "--auth-token", TOKEN, "--number", NUMBER, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await wait_ready(f"http://127.0.0.1:{port}/")
+        settings = Settings(
+            database_url=database_url, redis_url=redis_url, var_dir=var_dir, in_process_worker=False,
+            sms=SmsSettings(ACCOUNT, TOKEN, NUMBER, f"http://127.0.0.1:{port}"),
+        )
+        config = load_config(settings.config_dir)
+        database = Database(database_url)
+        message_ids = await seed(database, jobs)
+        pool = await create_pool(RedisSettings.from_dsn(redis_url))
+        await pool.flushdb()
+        for message_id in message_ids:
+            await pool.enqueue_job("deliver_message", message_id, _job_id=f"deliver:{message_id}")
+        arq_settings = worker_settings(settings, config)
+        start_up = arq_settings.pop("on_startup")
+        started = 0.0
+
+        async def on_startup(ctx: dict[str, Any]) -> None:
+            nonlocal started
+            await start_up(ctx)  # the resources (language tools, pools) load before the clock starts
+            started = time.perf_counter()
+
+        worker = Worker(**arq_settings, on_startup=on_startup, redis_pool=pool, **WORKER)
+        worker.cron_jobs = []  # the minute crons are not deliveries
+        await worker.main()
+        elapsed = time.perf_counter() - started
+        await worker.close()
+        async with database.sessions() as session:
+            sent = await session.scalar(
+                select(sql_func.count()).select_from(Message).where(Message.delivery_status == "sent")
+            )
+        await database.dispose()
+    finally:
+        gateway.terminate()
+        await gateway.wait()
+    return len(message_ids) / elapsed, int(sent or 0)
+
+
+def migrate_in_thread(url: str) -> None:
+    thread = threading.Thread(target=migrate.upgrade, args=(url,))
+    thread.start()
+    thread.join()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2000)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a new SQLite file)")
+    parser.add_argument("--redis-url", help="a Redis to use (flushed!); default: the embedded one")
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        var_dir = Path(scratch)
+        database_url = arguments.database_url or f"sqlite+aiosqlite:///{var_dir / 'bench.sqlite3'}"
+        migrate_in_thread(database_url)
+        embedded = None
+        redis_url = arguments.redis_url
+        if redis_url is None:
+            embedded = EmbeddedRedis(var_dir / "redis", persistent=False)
+            await embedded.start()
+            redis_url = embedded.url
+        try:
+            baseline = await run_noop(redis_url, arguments.jobs)
+            product, sent = await run_deliveries(database_url, redis_url, arguments.jobs, var_dir)
+        finally:
+            if embedded is not None:
+                await embedded.stop()
+    print(f"jobs={arguments.jobs} database={'postgresql' if arguments.database_url else 'sqlite'}")
+    print(f"arq no-op jobs:        {baseline:8.0f} jobs/s")
+    print(f"SMS deliveries:        {product:8.0f} jobs/s ({sent} sent)")
+    print(f"ratio (target >= 0.50): {product / baseline:7.3f}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    asyncio.run(main())

@@ -1,0 +1,154 @@
+"""Every benchmark in one run and one table: each figure beside its same-run baseline and target.
+
+Runs the scripts of ``bench/`` one after another (each starts its own servers and measures its
+own baseline in the same sitting), reads the figures they print, and prints one table; with
+``--log FILE`` the scripts' full output is kept there. ``--quick`` runs smaller sizes (minutes
+instead of a quarter of an hour; the figures are noisier).
+
+    python bench/report.py [--quick] [--postgres-url URL] [--log bench.log]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: str
+    measured: str
+    baseline: str
+    target: str
+    met: bool | None
+
+
+def run(script: str, *arguments: str, log: list[str]) -> str:
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *arguments], capture_output=True, text=True, cwd=BENCH.parent
+    )
+    log.append(f"$ {script} {' '.join(arguments)}   ({time.monotonic() - started:.0f} s, exit {done.returncode})")
+    log.append(done.stdout)
+    if done.returncode:
+        log.append(done.stderr[-4000:])
+    return done.stdout
+
+
+def number(pattern: str, text: str, group: int = 1) -> float | None:
+    found = re.search(pattern, text, re.M)
+    return float(found.group(group).replace(",", "")) if found else None
+
+
+def webchat_rows(output: str) -> list[Row]:
+    rows = []
+    for line in output.splitlines():
+        fields = line.split()
+        if len(fields) != 12 or fields[0] not in ("sqlite", "postgresql"):
+            continue
+        database, history, connections = fields[0], fields[1], fields[2]
+        echo, bot, ratio, p50, p99, echo_p99, server, redis, postgres = map(float, fields[3:])
+        where = f"{database}, {history} db, {connections} conns"
+        rows.append(
+            Row(f"web chat e2e / echo ({where})", f"{bot:.0f} msg/s", f"{echo:.0f} msg/s", "≥ 0.20", ratio >= 0.20)
+        )
+        rows.append(Row(f"  ratio ({where})", f"{ratio:.3f}", "", "", None))
+        rows.append(Row(f"  reply latency p50/p99 at half peak ({where})", f"{p50:.1f}/{p99:.1f} ms",
+                        f"echo p99 {echo_p99:.1f} ms", "", None))
+        cpu = f"server {server:.3f}, redis {redis:.3f}" + (f", pg {postgres:.3f}" if database == "postgresql" else "")
+        rows.append(Row(f"  CPU ms per message ({where})", cpu, "", "server ≤ 0.15", server <= 0.15))
+    return rows
+
+
+def idle_rows(output: str) -> list[Row]:
+    bot = number(r"web chat:\s+([\d.]+) KiB", output)
+    echo = number(r"bare aiohttp websocket:\s+([\d.]+) KiB", output)
+    connections = number(r"idle connections: (\d+)", output)
+    if bot is None or echo is None:
+        return [Row("idle web chat connection", "failed (see the log)", "", "< 20 KiB", False)]
+    label = f"idle web chat connection ({connections:.0f} connections)"
+    return [Row(label, f"{bot:.1f} KiB", f"{echo:.1f} KiB bare", "< 20 KiB", bot < 20)]
+
+
+def wechat_rows(output: str) -> list[Row]:
+    webhook = re.search(r"webhook.*?p50\s*=?\s*([\d.]+).*?p99\s*=?\s*([\d.]+)", output)
+    bare = re.search(r"bare.*?p50\s*=?\s*([\d.]+).*?p99\s*=?\s*([\d.]+)", output)
+    if not webhook or not bare:
+        return [Row("WeChat webhook p99", "failed (see the log)", "", "< 50 ms", False)]
+    p99 = float(webhook.group(2))
+    return [Row("WeChat webhook p50/p99", f"{float(webhook.group(1)):.1f}/{p99:.1f} ms",
+                f"bare {float(bare.group(1)):.1f}/{float(bare.group(2)):.1f} ms", "p99 < 50 ms", p99 < 50)]
+
+
+def deliveries_rows(output: str) -> list[Row]:
+    product = number(r"SMS deliveries:\s+([\d.]+) jobs/s", output)
+    baseline = number(r"arq no-op jobs:\s+([\d.]+) jobs/s", output)
+    if product is None or baseline is None:
+        return [Row("deliveries / arq no-op jobs", "failed (see the log)", "", "≥ 0.50", False)]
+    ratio = product / baseline
+    return [Row("deliveries / arq no-op jobs (SQLite)", f"{product:.0f}/s (ratio {ratio:.3f})",
+                f"{baseline:.0f}/s", "≥ 0.50", ratio >= 0.5)]
+
+
+def understanding_rows(output: str) -> list[Row]:
+    found = re.search(r"per message \(µs, median of passes\)\s+([\d.]+)\s+([\d.]+)", output)
+    if not found:
+        return [Row("understanding CPU per message", "failed (see the log)", "", "< 1 ms", False)]
+    old, new = float(found.group(1)), float(found.group(2))
+    return [Row("understanding CPU per message (no model)", f"{new:.0f} µs", f"old matcher {old:.0f} µs",
+                "well under 1 ms", new < 1000)]
+
+
+def history_rows(output: str) -> list[Row]:
+    """``bench/history_cost.py`` prints ``<figure> <empty> <seeded> <ratio>`` lines; shown as they are."""
+    rows = []
+    for line in output.splitlines():
+        found = re.match(r"\s*(.+?)\s{2,}([\d.]+ ?\S*)\s{2,}([\d.]+ ?\S*)(?:\s{2,}(.+))?$", line)
+        if found and not line.lstrip().startswith(("figure", "-")):
+            rows.append(Row(f"history: {found.group(1)}", found.group(3), f"{found.group(2)} empty",
+                            "within 10% / < 50 ms", None))
+    return rows or [Row("history cost", "see the log", "", "", None)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--postgres-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/bench")
+    parser.add_argument("--log", type=Path)
+    arguments = parser.parse_args()
+    quick = arguments.quick
+    log: list[str] = []
+    plan: list[tuple[str, list[str], Callable[[str], list[Row]]]] = [
+        ("webchat_e2e.py", ["--connections", "50" if quick else "10,50,200", "--seconds", "4" if quick else "8",
+                            "--postgres-url", arguments.postgres_url], webchat_rows),
+        ("idle_memory.py", ["--connections", "1000" if quick else "10000"], idle_rows),
+        ("wechat_webhook_latency.py", ["--messages", "200" if quick else "400"], wechat_rows),
+        ("deliveries.py", ["--jobs", "500" if quick else "2000"], deliveries_rows),
+        ("understanding.py", [], understanding_rows),
+    ]
+    if (BENCH / "history_cost.py").exists():
+        plan.append(("history_cost.py", ["--messages", "20000" if quick else "200000"], history_rows))
+    rows: list[Row] = []
+    for script, script_arguments, read in plan:
+        print(f"running {script} …", file=sys.stderr, flush=True)
+        rows.extend(read(run(script, *script_arguments, log=log)))
+    if arguments.log:
+        arguments.log.write_text("\n".join(log), encoding="utf-8")
+    width = max(len(row.figure) for row in rows)
+    print(f"{'figure':<{width}}  {'measured':<28} {'baseline (same run)':<26} {'target':<18} met")
+    print("-" * (width + 80))
+    for row in rows:
+        met = "" if row.met is None else ("yes" if row.met else "NO")
+        print(f"{row.figure:<{width}}  {row.measured:<28} {row.baseline:<26} {row.target:<18} {met}")
+
+
+if __name__ == "__main__":
+    main()
