@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import create_app
 from bot.config import ServiceConfig, load_config
@@ -96,7 +97,7 @@ def conversation_engine(service_config: ServiceConfig, understander: Understande
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     configured = os.environ.get("TEST_REDIS_URL")
-    if configured:
+    if configured and not _XDIST_WORKER:  # parallel workers each start their own: pub/sub is server-wide
         yield configured
         return
     server = EmbeddedRedis(tmp_path_factory.mktemp("redis"), persistent=False)
@@ -126,6 +127,8 @@ def postgres_url() -> Iterator[str | None]:
     if not url:
         yield None
         return
+    if _XDIST_WORKER:
+        url = asyncio.run(_worker_database(url, _XDIST_WORKER))
 
     async def reset() -> None:
         engine = create_engine(url)
@@ -137,6 +140,27 @@ def postgres_url() -> Iterator[str | None]:
     asyncio.run(reset())
     _in_thread(lambda: migrate.upgrade(url))
     yield url
+
+
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+"""Under ``pytest -n N`` (pytest-xdist) each worker gets its own PostgreSQL database and Redis."""
+
+
+async def _worker_database(url: str, worker: str) -> str:
+    """``url``'s database with the worker's name appended, created when missing."""
+    parsed = make_url(url)
+    worker_url = parsed.set(database=f"{parsed.database}_{worker}")
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": worker_url.database}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{worker_url.database}"'))
+    finally:
+        await engine.dispose()
+    return worker_url.render_as_string(hide_password=False)
 
 
 def _database_params() -> list[str]:
