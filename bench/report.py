@@ -110,19 +110,21 @@ def understanding_rows(output: str) -> list[Row]:
 def history_rows(output: str) -> list[Row]:
     """``bench/history_cost.py``'s table: ``| figure | alone | history | ratio |`` (ms)."""
     rows = []
+    messages = number(r'"messages": (\d+)', output)
+    where = f"{messages:,.0f} messages" if messages else "history"
     for line in output.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) != 4 or cells[0] == "figure" or not cells[1].replace(".", "").isdigit():
             continue
         name, alone, history, ratio = cells[0], float(cells[1]), float(cells[2]), float(cells[3])
         if name.endswith("(KB)"):
-            rows.append(Row(f"with history: {name}", f"{history:.1f} KB", f"{alone:.1f} KB alone", "paginated", None))
+            rows.append(Row(f"{where}: {name}", f"{history:.1f} KB", f"{alone:.1f} KB alone", "paginated", None))
             continue
         endpoint = name.startswith("GET ")
         # Within 10% of the working set alone; under a millisecond the difference is noise.
         flat = history < 50 if endpoint else (ratio <= 1.10 or history - alone < 1.0)
         target = "< 50 ms" if endpoint else "within 10%"
-        rows.append(Row(f"with history: {name}", f"{history:.2f} ms", f"{alone:.2f} ms alone", target, flat))
+        rows.append(Row(f"{where}: {name}", f"{history:.2f} ms", f"{alone:.2f} ms alone", target, flat))
     return rows or [Row("cost with stored history", "failed (see the log)", "", "flat", False)]
 
 
