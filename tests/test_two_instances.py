@@ -193,7 +193,9 @@ async def test_two_instances_and_two_workers_serve_customers_and_agents_as_one(
             await socket.close()
 
         # The agent on B hears of the ticket made on A, and B's queue lists it.
-        await frames_until(events, lambda frame: frame["type"] == "queue", timeout=15)
+        await frames_until(
+            events, lambda frame: frame["type"] == "queue" and conversation_id in frame["conversation_ids"], timeout=15
+        )
         async with agent.get(f"{product.b.base}/api/queue") as response:
             assert response.status == 200
             tickets = (await response.json())["tickets"]
@@ -251,6 +253,7 @@ async def sms_customers_are_answered_once(product: Product, database_url: str) -
     asked = collections.Counter(m.to for m in product.gateway.outbound if ASK_AREA in m.body)
     assert asked == dict.fromkeys(phones, 1), asked
     ran = [job_ids(worker) for worker in product.workers]
+    assert len(ran[0]) + len(ran[1]) >= SMS_CUSTOMERS, logs(product.workers)
     assert not set(ran[0]) & set(ran[1]), "a job ran on both workers"
     assert all(count == 1 for count in collections.Counter(ran[0] + ran[1]).values())
 
