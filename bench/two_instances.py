@@ -4,7 +4,9 @@ The production shape on PostgreSQL and the machine's Redis: ``python -m bot run`
 an in-process worker, each with a separate ``python -m bot worker``. The clients are spread over
 the instances (connection i goes to instance i mod n); each run starts on an empty, migrated
 database and a flushed Redis database. The windows are ``bench/webchat_e2e.py``'s: a warmed-up
-steady-state peak window, then a window paced at half that rate for latency.
+steady-state peak window, then a window paced at half that rate for latency. CPU per message:
+the app instances together, the workers together, and every redis-server and postgres process on
+the machine (so other users of them count too: run it on a quiet machine).
 
     python bench/two_instances.py [--connections 50] [--seconds 8]
         [--postgres-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench_two]
