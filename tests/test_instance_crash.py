@@ -10,9 +10,6 @@ before the later "yes".
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,8 +20,7 @@ from redis.asyncio import Redis
 
 from bot.core import redis_keys
 from bot.core.redis_replies import awaited
-from bot.embedded_redis import free_port
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
 from bot.storage.db import create_engine, session_factory
 from tests.helpers import ChatSocket, eventually
 from tests.order_helpers import (
@@ -37,75 +33,18 @@ from tests.order_helpers import (
     until_asked_for_area,
     writes_waiting,
 )
+from tests.processes import Instance, logs, product_env
 
 LOCK_TTL = Settings().lock_ttl  # the shipped default
 
 
-class Instance:
-    """One ``python -m bot run`` process; its output goes to a file."""
-
-    def __init__(self, process: asyncio.subprocess.Process, base: str, log: Path) -> None:
-        self.process, self.base, self.log = process, base, log
-
-    @classmethod
-    async def start(cls, env: dict[str, str], log: Path) -> Instance:
-        port = free_port()
-        with log.open("wb") as output:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", "--port", str(port),
-                cwd=PROJECT_ROOT, env=env, stdout=output, stderr=output,
-            )  # fmt: skip
-        instance = cls(process, f"http://127.0.0.1:{port}", log)
-        await instance._ready()
-        return instance
-
-    async def _ready(self) -> None:
-        async with aiohttp.ClientSession() as http:
-
-            async def ready() -> bool:
-                if self.process.returncode is not None:
-                    raise AssertionError(f"instance exited early:\n{self.log.read_text(errors='replace')}")
-                try:
-                    async with http.get(f"{self.base}/readyz") as response:
-                        return response.status == 200
-                except aiohttp.ClientError:
-                    return False
-
-            await eventually(ready, timeout=60, interval=0.2)
-
-    async def kill(self) -> None:
-        os.kill(self.process.pid, signal.SIGKILL)
-        await self.process.wait()
-
-    async def stop(self) -> None:
-        if self.process.returncode is None:
-            self.process.terminate()
-            try:
-                await asyncio.wait_for(self.process.wait(), 20)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
-
-
 @pytest.fixture
 async def instances(database_url: str, redis_url: str, redis: Redis, tmp_path: Path) -> AsyncIterator[list[Instance]]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
-    env.update(
-        BOT_DATABASE_URL=database_url,
-        BOT_REDIS_URL=redis_url,
-        BOT_VAR_DIR=str(tmp_path / "var"),
-        BOT_IN_PROCESS_WORKER="0",
-        BOT_AUTO_MIGRATE="0",
-        BOT_SMS_STUB="0",
-    )
+    env = product_env(database_url, redis_url, tmp_path / "var")
     started = await asyncio.gather(*(Instance.start(env, tmp_path / f"app-{name}.log") for name in "ab"))
     yield list(started)
     for instance in started:
         await instance.stop()
-
-
-def _logs(instances: list[Instance]) -> str:
-    return "\n".join(f"--- {i.log.name}\n{i.log.read_text(errors='replace')}" for i in instances)
 
 
 @pytest.mark.slow
@@ -144,7 +83,7 @@ async def test_a_killed_instances_message_runs_in_order_after_a_short_stall(
                 try:
                     await eventually(drained_by_the_doomed_instance, timeout=LOCK_TTL + 10)
                 except AssertionError:
-                    raise AssertionError(f"the doomed instance never took the lock\n{_logs(instances)}") from None
+                    raise AssertionError(f"the doomed instance never took the lock\n{logs(instances)}") from None
                 await doomed.kill()
 
             loop = asyncio.get_running_loop()
@@ -153,7 +92,7 @@ async def test_a_killed_instances_message_runs_in_order_after_a_short_stall(
             try:
                 promise = await socket.until_bot_says("给您明确的答复", timeout=40)
             except AssertionError:
-                raise AssertionError(f"no promise\n{_logs(instances)}") from None
+                raise AssertionError(f"no promise\n{logs(instances)}") from None
             stall = loop.time() - sent
             restatement = await socket.until_bot_says(ADDRESS)
         finally:
