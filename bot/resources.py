@@ -42,6 +42,16 @@ CTX_KEY = "resources"
 log = structlog.get_logger(__name__)
 
 
+REDIS_CONNECT_TIMEOUT_SECONDS = 5
+"""arq's default of 1 s fails a new pool connection whenever the process is starved of CPU for a
+second; the pool retries, a job's own connection would not."""
+
+
+def redis_settings(url: str) -> RedisSettings:
+    """arq's connection settings for ``url``, with a connect timeout that survives a busy machine."""
+    return dataclasses.replace(RedisSettings.from_dsn(url), conn_timeout=REDIS_CONNECT_TIMEOUT_SECONDS)
+
+
 @dataclasses.dataclass(frozen=True)
 class Resources:
     """The shared, long-lived objects of one process; ``close()`` releases what was opened."""
@@ -127,7 +137,7 @@ async def build_resources(
                 stack.push_async_callback(embedded.stop)
                 redis_url = embedded.url
                 log.info("redis.embedded_started", url=redis_url)
-            redis = await create_pool(RedisSettings.from_dsn(redis_url))
+            redis = await create_pool(redis_settings(redis_url))
             stack.push_async_callback(redis.aclose)
         elif redis_url is None:
             raise ValueError("a worker's Redis needs settings.redis_url")

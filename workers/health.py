@@ -9,10 +9,10 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from arq.connections import RedisSettings
 from arq.constants import default_queue_name, health_check_key_suffix
 from arq.worker import check_health
 
+from bot.resources import redis_settings
 from bot.settings import Settings
 
 HEALTH_CHECK_SECONDS = 15
@@ -25,7 +25,7 @@ def health_settings(settings: Settings) -> dict[str, Any]:
     if settings.redis_url is None:
         raise ValueError("BOT_REDIS_URL is required for a separate worker process (e.g. redis://127.0.0.1:6379/0)")
     return {
-        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "redis_settings": redis_settings(settings.redis_url),
         "health_check_key": f"{default_queue_name}{health_check_key_suffix}:{socket.gethostname()}",
         "health_check_interval": HEALTH_CHECK_SECONDS,
     }

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import structlog
 from arq import create_pool, cron
-from arq.connections import RedisSettings
 from arq.cron import CronJob
 from arq.typing import WorkerCoroutine
 from arq.worker import Function, Worker, func
@@ -21,7 +20,7 @@ from arq.worker import Function, Worker, func
 from bot.config import ServiceConfig
 from bot.core.clock import Clock, utc_now
 from bot.outbound.gateway import DELIVER_JOB
-from bot.resources import Resources, build_resources, job_ctx, resources
+from bot.resources import Resources, build_resources, job_ctx, redis_settings, resources
 from bot.settings import Settings
 from workers.dead_letters import dead_lettered
 from workers.health import health_settings
@@ -128,7 +127,7 @@ async def in_process_worker(shared: Resources) -> AsyncIterator[None]:
     (the embedded single-command setup; ``create_app(..., worker=in_process_worker)``)."""
     worker = Worker(
         **_schedule(shared.settings, shared.config),
-        redis_pool=await create_pool(RedisSettings.from_dsn(shared.redis_url)),
+        redis_pool=await create_pool(redis_settings(shared.redis_url)),
         ctx=job_ctx(shared),
         handle_signals=False,
         poll_delay=0.2,

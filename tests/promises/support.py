@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from arq import create_pool
-from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import select
 
 from bot.keys import resources
-from bot.resources import job_ctx
+from bot.resources import job_ctx, redis_settings
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Notification
 from tests.helpers import ChatSocket, new_session
@@ -26,7 +25,7 @@ def _worker_ctx(client: Any) -> dict[str, Any]:
 
 async def run_worker(client: Any, reconcile_first: bool = False) -> int:
     """Run a real arq worker in burst mode over everything queued; returns the jobs completed."""
-    pool = await create_pool(RedisSettings.from_dsn(resources(client.app).redis_url))
+    pool = await create_pool(redis_settings(resources(client.app).redis_url))
     ctx = _worker_ctx(client)
     if reconcile_first:
         await reconcile({**ctx, "redis": pool})

@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from arq import create_pool
-from arq.connections import RedisSettings
 from arq.worker import Worker
 
 from bot.config import ServiceConfig
 from bot.keys import resources
-from bot.resources import build_resources, job_ctx
+from bot.resources import build_resources, job_ctx, redis_settings
 from bot.settings import Settings
 from bot.staff.accounts import Role
 from bot.storage import standards as standards_store
@@ -54,7 +53,7 @@ async def test_a_separate_worker_says_the_waiting_apology_in_force(
     client = await make_client()
     conversation_id, socket = await promised_case(client)
     redis_url = resources(client.app).redis_url
-    pool = await create_pool(RedisSettings.from_dsn(redis_url))
+    pool = await create_pool(redis_settings(redis_url))
     worker_settings = settings.with_overrides(instance_id="worker", standards_refresh_seconds=0.2)
     shared = await build_resources(worker_settings, service_config, clock, redis=pool)
     try:

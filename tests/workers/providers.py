@@ -10,12 +10,11 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from arq import create_pool
-from arq.connections import RedisSettings
 from arq.worker import Worker
 from sqlalchemy import select
 
 from bot.keys import resources
-from bot.resources import job_ctx
+from bot.resources import job_ctx, redis_settings
 from bot.storage.models import ChannelIdentity, Conversation, Customer, Message
 from workers.settings import worker_functions
 
@@ -166,7 +165,7 @@ async def run_burst_worker(client: Any) -> Worker:
     ctx.pop("redis")
     worker = Worker(
         functions=worker_functions(resources(app).settings),
-        redis_pool=await create_pool(RedisSettings.from_dsn(resources(app).redis_url)),
+        redis_pool=await create_pool(redis_settings(resources(app).redis_url)),
         ctx=ctx,
         burst=True,
         poll_delay=0.02,
