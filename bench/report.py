@@ -128,6 +128,20 @@ def history_rows(output: str) -> list[Row]:
     return rows or [Row("cost with stored history", "failed (see the log)", "", "flat", False)]
 
 
+def two_instance_rows(output: str) -> list[Row]:
+    rows = {}
+    for line in output.splitlines():
+        fields = line.split()
+        if len(fields) == 9 and fields[0] in ("1", "2"):
+            rows[fields[0]] = (float(fields[1]), float(fields[3]), float(fields[4]))
+    if set(rows) != {"1", "2"}:
+        return [Row("two instances vs one", "failed (see the log)", "", "", None)]
+    (one, _, _), (two, p50, p99) = rows["1"], rows["2"]
+    return [Row("two app instances + two workers (PostgreSQL)", f"{two:.0f} msg/s (×{two / one:.2f})",
+                f"{one:.0f} msg/s one instance", "reported", None),
+            Row("  reply latency p50/p99 at half peak, two instances", f"{p50:.1f}/{p99:.1f} ms", "", "", None)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -143,6 +157,7 @@ def main() -> None:
         ("wechat_webhook_latency.py", ["--messages", "200" if quick else "400"], wechat_rows),
         ("deliveries.py", ["--jobs", "500" if quick else "2000"], deliveries_rows),
         ("understanding.py", [], understanding_rows),
+        ("two_instances.py", ["--connections", "50", "--seconds", "4" if quick else "8"], two_instance_rows),
     ]
     if (BENCH / "history_cost.py").exists():
         plan.append(("history_cost.py", ["--messages", "20000" if quick else "200000"], history_rows))
