@@ -49,7 +49,7 @@ SLOT_TARGET = 0.90
 CPU_TARGET_US = 1000.0
 """Issue 11: understanding runs on every message, "keep it well under 1 ms without the model"."""
 
-# How the complaint flow (bot/flows/complaint.py, _on_customer and _side_intent) treats a message
+# How the complaint flow (bot/flows/complaint.py _on_customer, bot/flows/side_answers.py side_intent) treats a message
 # while it waits for a description: a threat is appended and escalated; harassment, a request for a
 # person, a side intent or a greeting is answered instead; anything else is the complaint text.
 _ESCALATING = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})

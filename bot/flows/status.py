@@ -1,15 +1,20 @@
 """The status answer after hand-off (seed 000 四(五)2, issue 12 item 1): one message with the case
-number, where the case stands and the time promised, from the phrases ``status_*``."""
+number, where the case stands and the time promised, from the phrases ``status_*``; and when
+the flow gives it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from bot.config import PhraseId
+from bot.config import Intent, PhraseId
+from bot.core.messages import OutboundMessage
 from bot.core.phrases import Phrases
+from bot.core.timeline import TimelineKind
 from bot.flows.deadline import BusinessCalendar, describe_moment
-from bot.flows.records import CaseStage, CaseStatus
+from bot.flows.greeting import greet
+from bot.flows.records import CaseStage, CaseStatus, State
+from bot.flows.turn import Turn
 
 _SPACES = re.compile(r" {2,}")
 
@@ -47,4 +52,55 @@ def _stage(status: CaseStatus, locale: str, phrases: Phrases) -> str:
     return phrases.render(PhraseId.STATUS_WAITING, locale, position=status.queue_position)
 
 
-__all__ = ["status_text"]
+def this_case(turn: Turn) -> CaseStatus:
+    """This conversation's hand-off as storage loaded it; without that, what the flow knows."""
+    loaded = turn.customer.this_case
+    if loaded is not None:
+        return loaded
+    return CaseStatus(CaseStage.WAITING, case_number=turn.step.data.case_number)
+
+
+def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
+    """A status question opening a conversation of a customer whose earlier case is still open
+    gets that case's status, not a new complaint form (seed 000 四(五)2). True if handled.
+
+    A message describing a problem as well is left to the complaint handling."""
+    if Intent.STATUS_QUERY not in intents or Intent.COMPLAINT in intents:
+        return False
+    if state not in (State.NEW, State.AWAIT_DESCRIPTION) or turn.step.data.description:
+        return False
+    if state is State.NEW:
+        greet(turn, tell_open_case=False)
+    open_case = turn.customer.open_case
+    if open_case is None or open_case.by_typed_phone:
+        # Nothing of theirs on record here (a case may have come by phone or in person):
+        # say so, and how to find it, rather than open a complaint form on a question.
+        turn.say(PhraseId.STATUS_NO_CASE)
+        turn.audit(TimelineKind.STATUS_TOLD, case_number=None, stage="no_case")
+        # Looked up by a person, as an unanswered question is (seed 001 (16)), once they
+        # leave a phone.
+        turn.step.data.consultation = turn.understood.text if turn.understood is not None else ""
+        turn.step.state = State.AWAIT_DESCRIPTION
+        return True
+    status = open_case.status or CaseStatus(
+        CaseStage.WAITING, case_number=open_case.case_number, deadline_at=open_case.deadline_at
+    )
+    tell_status(turn, status)
+    turn.say(PhraseId.ANYTHING_ELSE)
+    turn.step.state = State.AWAIT_DESCRIPTION
+    return True
+
+
+def tell_status(turn: Turn, status: CaseStatus) -> None:
+    text = status_text(status, turn.locale, turn.now, turn.kit.phrases, turn.kit.calendar)
+    turn.step.replies.append(OutboundMessage(text=text, phrase_id=PhraseId.STATUS_ANSWER.value))
+    turn.audit(
+        TimelineKind.STATUS_TOLD,
+        case_number=status.case_number,
+        stage=status.stage.value,
+        position=status.queue_position,
+        extended=status.extended,
+    )
+
+
+__all__ = ["status_of_open_case", "status_text", "tell_status", "this_case"]

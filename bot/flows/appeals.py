@@ -1,0 +1,128 @@
+"""Appeals (申诉, issue 12 item 3): a complaint repeating the customer's open case is linked to it
+for the supervisor; and the phone the supervisor calls back on."""
+
+from __future__ import annotations
+
+from bot.config import Intent, PhraseId, Signal
+from bot.core.timeline import TimelineKind
+from bot.flows.case import SUPERVISOR_QUEUE
+from bot.flows.classify import looks_like_phone_attempt
+from bot.flows.deadline import describe_moment
+from bot.flows.records import AppealLink, CaseContact, HandoffRequest, OpenCase, State
+from bot.flows.slots import description_text
+from bot.flows.turn import Turn
+
+PHONE_ASKS_DONE = 3
+"""``FlowData.escalation_phone_asks`` once answered (a phone, a refusal, anything else): 1 and 2
+wait for the answer."""
+
+
+def appealed(turn: Turn) -> bool:
+    """Link the complaint to the customer's open case when it repeats it (seed 003: a repeat
+    of an unanswered complaint is an appeal): the case keeps its earlier deadline, the
+    customer hears an apology for the wait and the supervisor takes it. True if linked."""
+    case = _repeated_case(turn)
+    if case is None:
+        return False
+    data = turn.step.data
+    data.appeal_of = case.case_number
+    replies = turn.step.replies
+    # The greeting's note of the open case: the appeal says it again.
+    turn.step.replies = [reply for reply in replies if reply.phrase_id != PhraseId.OPEN_CASE]
+    deadline = describe_moment(
+        case.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
+    )
+    overdue = case.deadline_at <= turn.now
+    if case.by_typed_phone:
+        turn.say(PhraseId.APPEAL_LINKED_BY_PHONE)
+    else:
+        turn.say(
+            PhraseId.APPEAL_LINKED_OVERDUE if overdue else PhraseId.APPEAL_LINKED,
+            case_number=case.case_number,
+            deadline=deadline,
+        )
+    supervisor_will_call(turn)
+    turn.step.appeal = AppealLink(
+        case.case_number,
+        description_text(data),
+        data.phone,
+        HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason="appeal"),
+    )
+    turn.audit(
+        TimelineKind.APPEAL_LINKED,
+        case_number=case.case_number,
+        deadline_at=case.deadline_at.isoformat(),
+        overdue=overdue,
+    )
+    turn.step.state = State.HANDED_OFF
+    for kind in list(data.timers):
+        turn.cancel(kind)
+    turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason="appeal")
+    return True
+
+
+def _repeated_case(turn: Turn) -> OpenCase | None:
+    """The open case this complaint repeats: one of its category, or one saying it is the same
+    or still not handled (the repeat signal, ``still_open_keywords``) while no other category
+    is clear."""
+    case = turn.customer.open_case
+    data = turn.step.data
+    if case is None or data.appeal_of is not None or not data.description:
+        return None
+    understood = turn.kit.understander.understand(description_text(data), turn.locale)
+    category = understood.category
+    if category == turn.kit.rules.fallback_category:
+        category = None
+    if category is not None and case.category is not None and category != case.category:
+        return None
+    if category is not None and category == case.category:
+        return case
+    if Signal.REPEAT in understood.signals or Signal.REPEAT in data.signals:
+        return case
+    folded = turn.kit.understander.matchable(understood.text)
+    return case if any(keyword.lower() in folded for keyword in turn.kit.rules.still_open_keywords) else None
+
+
+def supervisor_will_call(turn: Turn) -> None:
+    """Say the supervisor will call; without a contact phone, ask for one first."""
+    if phone_for_supervisor_missing(turn):
+        ask_phone_for_supervisor(turn)
+    else:
+        turn.say(PhraseId.ESCALATED_SUPERVISOR)
+
+
+def phone_for_supervisor_missing(turn: Turn) -> bool:
+    """No contact phone, and the customer was not asked for one yet (ask once, not forever)."""
+    data = turn.step.data
+    return not data.phone and not data.escalation_phone_asks
+
+
+def ask_phone_for_supervisor(turn: Turn) -> None:
+    turn.step.data.escalation_phone_asks = 1
+    turn.say(PhraseId.ESCALATION_ASK_PHONE)
+    turn.audit(TimelineKind.ESCALATION_PHONE_ASKED)
+
+
+def on_escalation_phone(turn: Turn, text: str) -> bool:
+    """The answer to the escalation's request for a phone: the phone goes on the case; a
+    refusal or anything else, and the supervisor contacts the customer here. Asked once, and
+    once more after a number that is not one. True if handled."""
+    data = turn.step.data
+    phone = turn.phone
+    if phone:
+        data.phone, data.escalation_phone_asks = phone, PHONE_ASKS_DONE
+        case_number = data.appeal_of or data.case_number
+        if case_number is not None:
+            turn.step.contact = CaseContact(case_number, phone)
+        turn.audit(TimelineKind.CONTACT_RECEIVED)
+        turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=phone)
+        return True
+    if looks_like_phone_attempt(text) and data.escalation_phone_asks < 2:
+        data.escalation_phone_asks = 2
+        turn.say(PhraseId.INVALID_PHONE)
+        return True
+    data.escalation_phone_asks = PHONE_ASKS_DONE
+    if Intent.REFUSE_CONTACT not in turn.intents:
+        turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+    turn.say(PhraseId.ESCALATION_WITHOUT_PHONE)
+    return True

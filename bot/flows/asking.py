@@ -1,0 +1,50 @@
+"""The question each collecting state asks, asked again after a side answer or a message that
+is not text."""
+
+from __future__ import annotations
+
+from bot.config import PhraseId
+from bot.core.messages import Option
+from bot.flows.records import State
+from bot.flows.turn import Turn
+
+_CORRECTION_LABELS = {
+    "description": PhraseId.OPTION_DESCRIPTION,
+    "phone": PhraseId.OPTION_PHONE,
+    "area": PhraseId.OPTION_AREA,
+}
+
+
+def ask_current(turn: Turn) -> None:
+    state = turn.step.state
+    if state is State.CONFIRMING:
+        turn.say(PhraseId.CONFIRM_QUESTION, options=yes_no_options(turn))
+        return
+    if state is State.CHOOSE_CORRECTION:
+        ask_correction(turn)
+        return
+    question = {
+        State.NEW: PhraseId.INVITE_COMPLAINT,
+        State.AWAIT_DESCRIPTION: PhraseId.INVITE_COMPLAINT,
+        State.AWAIT_PHONE: PhraseId.ASK_PHONE,
+        State.AWAIT_AREA: PhraseId.ASK_AREA,
+        State.CORRECT_DESCRIPTION: PhraseId.ASK_CORRECT_DESCRIPTION,
+        State.CORRECT_PHONE: PhraseId.ASK_CORRECT_PHONE,
+        State.CORRECT_AREA: PhraseId.ASK_CORRECT_AREA,
+    }.get(state)
+    if question is not None:
+        turn.say(question)
+
+
+def yes_no_options(turn: Turn) -> tuple[Option, ...]:
+    """Yes and no in the customer's language; pressed, each sends its own word."""
+    yes, no = turn.text(PhraseId.OPTION_YES), turn.text(PhraseId.OPTION_NO)
+    return (Option(label=yes, value=yes), Option(label=no, value=no))
+
+
+def ask_correction(turn: Turn) -> None:
+    options = tuple(
+        Option(label=turn.text(_CORRECTION_LABELS[field_name]), value=keywords[0])
+        for field_name, keywords in turn.kit.rules.correction_fields.items()
+    )
+    turn.say(PhraseId.ASK_CORRECTION, options=options)

@@ -1,0 +1,153 @@
+"""The satisfaction callback (回访) after a person resolved the case: the 1–5 rating, the comment,
+the timeout, and the case reopened when the customer says it is not resolved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from bot.config import Intent, PhraseId
+from bot.core.messages import Option
+from bot.core.timeline import TimelineKind
+from bot.flows.case import promise, record_complaint
+from bot.flows.classify import normalise
+from bot.flows.closing import close
+from bot.flows.data import TimerKind
+from bot.flows.records import CaseStage, CaseStatus, SatisfactionRecord, State
+from bot.flows.status import tell_status
+from bot.flows.turn import FlowKit, Turn
+
+CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COMMENT})
+"""After a person resolved the case: waiting for, or in, the satisfaction callback (回访)."""
+_RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_SCORES = range(1, 6)
+_CLAUSE_END = re.compile(r"[,，。.!！;；\n]+")
+
+
+def on_resolved(turn: Turn) -> None:
+    """Arm the callback: after the configured delay, and within one working day (seed 002)."""
+    for kind in list(turn.step.data.timers):
+        turn.cancel(kind)
+    turn.step.data.recorded_ack, turn.step.data.acked_at = False, None
+    turn.step.state = State.RESOLVED
+    followups = turn.kit.config.followups
+    due = min(
+        turn.now + dt.timedelta(seconds=followups.callback_delay),
+        turn.kit.calendar.add_working_days(turn.now, 1),
+    )
+    turn.arm(TimerKind.SATISFACTION_CALLBACK, max(1, int((due - turn.now).total_seconds())))
+    turn.audit(TimelineKind.CALLBACK_SCHEDULED, due_at=due.isoformat())
+
+
+def ask_rating(turn: Turn) -> None:
+    turn.cancel(TimerKind.SATISFACTION_CALLBACK)
+    turn.step.state = State.AWAIT_RATING
+    options = tuple(Option(label=str(score), value=str(score)) for score in _SCORES)
+    turn.say(
+        PhraseId.SATISFACTION_ASK_RATING,
+        options=options,
+        case_number=turn.step.data.case_number or "-",
+    )
+    turn.arm(TimerKind.SATISFACTION_TIMEOUT, turn.kit.config.followups.answer_window)
+    turn.audit(TimelineKind.CALLBACK_ASKED)
+
+
+def on_callback(turn: Turn, text: str) -> None:
+    """The satisfaction callback (回访, seed 000 四(五)): a message saying the problem is not
+    fixed reopens the case at any step, before the question, instead of a score, or after
+    it; otherwise a 1–5 score, then a comment."""
+    data = turn.step.data
+    if Intent.NOT_RESOLVED in turn.intents:
+        _reopen(turn, text)
+        return
+    state = turn.step.state
+    if Intent.STATUS_QUERY in turn.intents and state in (State.RESOLVED, State.AWAIT_RATING):
+        # "处理得怎么样了?" after the resolution: it is resolved; then the callback's question.
+        tell_status(turn, CaseStatus(CaseStage.RESOLVED, case_number=data.case_number))
+        ask_rating(turn)
+        return
+    if state is State.RESOLVED:  # the customer wrote before the callback was due: it starts now
+        ask_rating(turn)
+        return
+    if state is State.AWAIT_RATING:
+        score, comment = _rating_and_comment(turn.kit, text)
+        if score is None:
+            ask_rating(turn)
+            return
+        if comment:  # "5分,师傅很及时": the score and the comment at once
+            turn.audit(TimelineKind.RATED, rating=score)
+            turn.step.satisfaction = SatisfactionRecord(rating=score, comment=comment, resolved=True)
+            turn.say(PhraseId.SATISFACTION_THANKS)
+            close(turn, "satisfaction_recorded")
+            return
+        data.rating = score
+        turn.step.state = State.AWAIT_COMMENT
+        turn.say(PhraseId.SATISFACTION_ASK_COMMENT)
+        turn.arm(TimerKind.SATISFACTION_TIMEOUT, turn.kit.config.followups.answer_window)
+        turn.audit(TimelineKind.RATED, rating=score)
+        return
+    rating, data.rating = data.rating, None
+    turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=True)
+    turn.say(PhraseId.SATISFACTION_THANKS)
+    close(turn, "satisfaction_recorded")
+
+
+def _reopen(turn: Turn, text: str) -> None:
+    """Not resolved: recorded as the customer's evaluation (with a score already given), and
+    the case goes back to its previous owner (``Step.reopen``), promised again."""
+    data = turn.step.data
+    rating, data.rating = data.rating, None
+    turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=False)
+    for kind in list(data.timers):
+        turn.cancel(kind)
+    turn.say(PhraseId.SATISFACTION_REOPENED)
+    turn.step.state = State.HANDED_OFF
+    turn.step.reopen = True
+    turn.audit(TimelineKind.REOPENED_BY_CUSTOMER)
+    # A reopened case is promised again, with a concrete time (seed 003: at least the
+    # reply time), and tracked like the first promise.
+    turn.step.complaint = record_complaint(turn, confirmed=True)
+    promise(turn, turn.step.complaint)
+
+
+def _rating_and_comment(kit: FlowKit, text: str) -> tuple[int | None, str]:
+    """The score of a rating answer, and the comment after it when its first clause is the
+    score ("5分,师傅很及时"); (None, "") when it is not a rating."""
+    rating = _score(kit, text)
+    if rating is not None:
+        return rating, ""
+    parts = _CLAUSE_END.split(text.strip(), maxsplit=1)
+    if len(parts) < 2 or not parts[1].strip():
+        return None, ""
+    rating = _score(kit, parts[0])
+    return (rating, parts[1].strip()) if rating is not None else (None, "")
+
+
+def _score(kit: FlowKit, text: str) -> int | None:
+    """The one 1–5 score of an answer made of it and ``rating_words`` only ("5", "5分",
+    "打五分吧", "4 stars"); None for anything else ("等了两天")."""
+    rest = kit.rating_words.sub(" ", normalise(text)) if kit.rating_words else normalise(text)
+    return _RATINGS.get("".join(char for char in rest if char.isalnum()))
+
+
+def on_callback_timer(turn: Turn, kind: TimerKind) -> None:
+    """The callback's timers: the question is due, or its answer window ended."""
+    state = turn.step.state
+    if kind is TimerKind.SATISFACTION_CALLBACK and state is State.RESOLVED:
+        ask_rating(turn)
+    elif kind is TimerKind.SATISFACTION_TIMEOUT and state in (State.AWAIT_RATING, State.AWAIT_COMMENT):
+        rating, turn.step.data.rating = turn.step.data.rating, None
+        if rating is not None:
+            turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=None, resolved=True)
+        turn.say(PhraseId.SATISFACTION_UNANSWERED)
+        close(turn, "callback_unanswered" if rating is None else "satisfaction_recorded")
+
+
+def words_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
+    """Any of ``words`` (folded), longest first; Latin words only as whole words."""
+    folded = sorted({normalise(word) for word in words if normalise(word)}, key=len, reverse=True)
+    if not folded:
+        return None
+    parts = [rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word) for word in folded]
+    return re.compile("|".join(parts))

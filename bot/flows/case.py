@@ -1,0 +1,132 @@
+"""The case a conversation hands to a person: classified and recorded, its deadline promised, its
+ticket opened; and what the customer adds while a person has it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.config import Grade, PhraseId, Signal
+from bot.core.timeline import TimelineKind
+from bot.flows.classify import Classified
+from bot.flows.deadline import compute_deadline, describe_moment, format_hours
+from bot.flows.records import ComplaintRecord, HandoffRequest, State
+from bot.flows.slots import description_text
+from bot.flows.turn import FlowKit, Turn
+
+ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
+SUPERVISOR_QUEUE = "supervisor"
+GENERAL_QUEUE = "general"
+CONSULTATION_QUEUE = "consultation"
+
+
+def classify(turn: Turn, description: str, known: frozenset[Signal] = frozenset()) -> Classified:
+    """The whole description understood: its category (the fallback when nothing points at
+    one), grade and signals; a repeat of an earlier category, or a threat, is complex."""
+    understood = turn.kit.understander.understand(description, turn.locale)
+    category = understood.category or turn.kit.rules.fallback_category
+    signals = set(known) | understood.signals
+    if category in turn.customer.prior_categories:
+        signals.add(Signal.REPEAT)
+    complex_case = (
+        understood.grade is Grade.COMPLEX
+        or turn.kit.rules.category(category).default_grade is Grade.COMPLEX
+        or len(description) >= turn.kit.rules.complex_min_chars
+        or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL, Signal.PREPARED})
+    )
+    return Classified(category, Grade.COMPLEX if complex_case else Grade.SIMPLE, frozenset(signals))
+
+
+def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
+    data = turn.step.data
+    known = frozenset(data.signals)
+    classified = classify(turn, description_text(data), known)
+    deadline = compute_deadline(
+        turn.now,
+        classified.grade,
+        turn.customer.tier,
+        classified.category,
+        turn.kit.config.deadlines,
+        turn.kit.calendar,
+    )
+    case_number = data.case_number or turn.kit.new_case_number(turn.now)
+    data.case_number = case_number
+    data.signals = tuple(sorted(classified.signals))
+    signals = [signal.value for signal in data.signals]
+    turn.audit(
+        TimelineKind.CLASSIFIED,
+        category=classified.category,
+        grade=classified.grade.value,
+        signals=signals,
+    )
+    return ComplaintRecord(
+        case_number=case_number,
+        description=description_text(data),
+        contact_phone=data.phone,
+        area=data.area,
+        category=classified.category,
+        grade=classified.grade,
+        customer_tier=turn.customer.tier,
+        signals=tuple(signals),
+        confirmed=confirmed,
+        deadline_at=deadline.due_at,
+        promised_hours=deadline.hours,
+        counted_in_working_days=deadline.working_days is not None,
+        contact_by_channel=data.contact_by_channel and not data.phone,
+        says_hours=deadline.says_hours,
+        district=turn.kit.understander.district(data.area) if data.area else None,
+    )
+
+
+def priority_of(kit: FlowKit, record: ComplaintRecord) -> int:
+    signals = set(record.signals)
+    if signals & ESCALATING_SIGNALS or record.customer_tier in kit.config.deadlines.urgent_tiers:
+        return 0
+    if signals or record.grade is Grade.COMPLEX:
+        return 1
+    return 2
+
+
+def promise(turn: Turn, record: ComplaintRecord) -> None:
+    deadline_text = describe_moment(
+        record.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
+    )
+    if Signal.PREPARED in record.signals:
+        # 有备而来 (seed 000 五(二)5): 不要轻易承诺 — the process and the reply time, no outcome.
+        turn.say(PhraseId.PROMISE_CAREFUL, deadline=deadline_text)
+    elif record.says_hours:
+        turn.say(PhraseId.PROMISE, hours=format_hours(record.promised_hours), deadline=deadline_text)
+    else:
+        turn.say(PhraseId.PROMISE_BY_DATE, deadline=deadline_text)
+    turn.say(
+        PhraseId.CASE_NUMBER,
+        case_number=record.case_number,
+        work_number=turn.kit.config.service.work_number,
+    )
+    turn.audit(
+        TimelineKind.PROMISED,
+        case_number=record.case_number,
+        deadline_at=record.deadline_at.isoformat(),
+        hours=record.promised_hours,
+        said=deadline_text,
+    )
+
+
+def open_ticket(turn: Turn, record: ComplaintRecord | None, queue: str, priority: int, reason: str) -> None:
+    turn.step.complaint = record
+    turn.step.handoff = HandoffRequest(queue=queue, priority=priority, reason=reason)
+    turn.step.state = State.HANDED_OFF
+    for kind in list(turn.step.data.timers):
+        turn.cancel(kind)
+    turn.audit(TimelineKind.HANDED_OFF, queue=queue, priority=priority, reason=reason)
+
+
+def on_handed_off(turn: Turn, text: str) -> None:
+    """The message reaches the agent with the conversation; the customer hears so, at most
+    once per ``timers.handoff_ack_after`` (no wall, no flood)."""
+    turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+    data = turn.step.data
+    interval = dt.timedelta(seconds=turn.kit.config.timers.handoff_ack_after)
+    if data.acked_at is not None and turn.now - data.acked_at < interval:
+        return
+    data.acked_at, data.recorded_ack = turn.now, False
+    turn.say(PhraseId.HANDOFF_ACK)

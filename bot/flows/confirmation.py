@@ -1,0 +1,180 @@
+"""The restatement (问题 / 地点 / 电话 / 称呼) and its answer: confirmed, the promise and the hand-off;
+rejected, the corrections."""
+
+from __future__ import annotations
+
+from bot.config import Intent, PhraseId
+from bot.core.timeline import TimelineKind
+from bot.flows.appeals import appealed
+from bot.flows.asking import ask_correction, ask_current, yes_no_options
+from bot.flows.case import (
+    ESCALATING_SIGNALS,
+    GENERAL_QUEUE,
+    SUPERVISOR_QUEUE,
+    classify,
+    open_ticket,
+    priority_of,
+    promise,
+    record_complaint,
+)
+from bot.flows.classify import normalise
+from bot.flows.records import State
+from bot.flows.slots import CORRECTION_CUES, append_description, description_text
+from bot.flows.turn import FlowKit, Turn
+
+_CORRECT_STATES = {
+    "description": State.CORRECT_DESCRIPTION,
+    "phone": State.CORRECT_PHONE,
+    "area": State.CORRECT_AREA,
+}
+
+
+def restate(turn: Turn) -> None:
+    """The structured summary (问题 / 地点 / 电话 / 称呼) to confirm; never the customer's
+    text echoed whole."""
+    data = turn.step.data
+    if appealed(turn):
+        return
+    classified = classify(turn, description_text(data))
+    turn.step.state = State.CONFIRMING
+    category = turn.kit.rules.category(classified.category).name.get(turn.locale)
+    summary = turn.kit.summary.summarise(data.description, turn.locale)
+    not_given = turn.text(PhraseId.NOT_GIVEN)
+    turn.say(
+        PhraseId.RESTATE,
+        problem=turn.text(PhraseId.RESTATE_PROBLEM, category=category, summary=summary) if summary else category,
+        area=data.area or not_given,
+        phone=_phone_said(turn) or not_given,
+        name=_name_said(turn) or not_given,
+    )
+    turn.say(PhraseId.CONFIRM_QUESTION, options=yes_no_options(turn))
+    turn.audit(TimelineKind.RESTATED, category=classified.category)
+
+
+def _phone_said(turn: Turn) -> str | None:
+    """The contact as restated. A phone the customer typed is shown whole, so a mistyped digit
+    can be caught; one the channel or an earlier conversation gave is masked (139****5678):
+    the customer did not type it here, and whoever holds the chat need not learn it."""
+    data = turn.step.data
+    if data.contact_by_channel and not data.phone:
+        return turn.text(PhraseId.CONTACT_BY_CHANNEL)
+    phone = data.phone
+    if phone and data.phone_from_channel and len(phone) >= 8:
+        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return phone
+
+
+def _name_said(turn: Turn) -> str | None:
+    """How the customer is addressed: 王先生 from what they said, else the customer record."""
+    data, customer = turn.step.data, turn.customer
+    surname, title = data.surname, data.honorific
+    if surname is None and customer.surname:
+        surname = customer.surname
+    if title is None and surname == customer.surname and customer.title in ("male", "female"):
+        title = turn.text(PhraseId.TITLE_MALE if customer.title == "male" else PhraseId.TITLE_FEMALE)
+    if surname is None:
+        return None
+    if title is None:
+        return data.name  # 王芳; a surname alone is no way to address anyone
+    return turn.text(PhraseId.RESTATE_NAME, surname=surname, title=title)
+
+
+def on_confirming(turn: Turn, text: str) -> None:
+    intents = turn.intents
+    if turn.changed:
+        restate(turn)
+    elif Intent.YES in intents and Intent.NO not in intents:
+        turn.audit(TimelineKind.CONFIRMED)
+        _promise_and_hand_off(turn)
+    elif intents & CORRECTION_CUES:
+        turn.audit(TimelineKind.RESTATEMENT_REJECTED)
+        _correct(turn, text)
+    elif _describes_problem(turn):
+        append_description(turn, text)
+        turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+        restate(turn)
+    else:
+        turn.say(PhraseId.CONFIRM_QUESTION, options=yes_no_options(turn))
+
+
+def on_choose_correction(turn: Turn, text: str) -> None:
+    if turn.changed:
+        restate(turn)
+    elif _correction_field(turn.kit, text) is None and Intent.YES in turn.intents:
+        turn.audit(TimelineKind.CONFIRMED)
+        _promise_and_hand_off(turn)
+    else:
+        _correct(turn, text)
+
+
+def _correct(turn: Turn, text: str) -> None:
+    """A correction without the new value of a phone, area or name: the new description when
+    it describes the problem ("不对，是电梯坏了"), else the item it names is asked for, else
+    which item is wrong."""
+    field_name = _correction_field(turn.kit, text)
+    if field_name in (None, "description") and _describes_problem(turn):
+        turn.step.data.description = [text]
+        turn.audit(TimelineKind.CORRECTED, field="description")
+        restate(turn)
+    elif field_name is not None:
+        turn.step.state = _CORRECT_STATES[field_name]
+        ask_current(turn)
+    else:
+        turn.step.state = State.CHOOSE_CORRECTION
+        ask_correction(turn)
+
+
+def _describes_problem(turn: Turn) -> bool:
+    understood = turn.understood
+    return understood is not None and Intent.COMPLAINT in understood.intents and understood.category is not None
+
+
+def _correction_field(kit: FlowKit, text: str) -> str | None:
+    """Which item the customer wants to correct: an exact answer ("2", "电话") first, then
+    the earliest keyword in the text; digits only count as a whole answer."""
+    folded = normalise(text)
+    fields = kit.rules.correction_fields
+    for field_name, keywords in fields.items():
+        if folded in (keyword.lower() for keyword in keywords):
+            return field_name
+    found: list[tuple[int, str]] = []
+    for field_name, keywords in fields.items():
+        for keyword in keywords:
+            position = folded.find(keyword.lower())
+            if position >= 0 and not keyword.isdigit():
+                found.append((position, field_name))
+    return min(found)[1] if found else None
+
+
+def on_correct_description(turn: Turn, text: str) -> None:
+    if turn.changed and Intent.COMPLAINT not in turn.intents:
+        restate(turn)
+        return
+    turn.step.data.description = [text]
+    turn.audit(TimelineKind.CORRECTED, field="description")
+    restate(turn)
+
+
+def on_correct_phone(turn: Turn, text: str) -> None:
+    if turn.phone or turn.changed:
+        restate(turn)
+    else:
+        turn.say(PhraseId.INVALID_PHONE)
+
+
+def on_correct_area(turn: Turn, text: str) -> None:
+    if not turn.changed and not turn.area:
+        turn.step.data.area = text
+        turn.audit(TimelineKind.CORRECTED, field="area")
+    restate(turn)
+
+
+def _promise_and_hand_off(turn: Turn) -> None:
+    if appealed(turn):
+        return
+    record = record_complaint(turn, confirmed=True)
+    turn.say(PhraseId.CONFIRMED_THANKS)
+    promise(turn, record)
+    turn.say(PhraseId.HANDOFF_FOLLOW_UP_BY_CHANNEL if record.contact_by_channel else PhraseId.HANDOFF_FOLLOW_UP)
+    queue = SUPERVISOR_QUEUE if set(record.signals) & ESCALATING_SIGNALS else GENERAL_QUEUE
+    open_ticket(turn, record, queue, priority_of(turn.kit, record), "complaint")

@@ -1,0 +1,60 @@
+"""Handing off before the form is done: a threat or a demand beyond the bot's authority goes to
+the duty supervisor, a request for a person to a person."""
+
+from __future__ import annotations
+
+from bot.config import PhraseId
+from bot.core.timeline import TimelineKind
+from bot.flows.appeals import appealed, ask_phone_for_supervisor, phone_for_supervisor_missing, supervisor_will_call
+from bot.flows.case import GENERAL_QUEUE, SUPERVISOR_QUEUE, open_ticket, priority_of, promise, record_complaint
+from bot.flows.records import AppealLink, HandoffRequest, State
+from bot.flows.slots import description_text
+from bot.flows.turn import Turn
+
+
+def escalate(turn: Turn, reason: str) -> None:
+    if turn.step.state is State.HANDED_OFF:
+        supervisor_will_call(turn)
+        request = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
+        data = turn.step.data
+        if data.appeal_of is not None:
+            # The appealed case holds the ticket: it is raised again, no second one opened here.
+            turn.step.appeal = AppealLink(data.appeal_of, description_text(data), data.phone, request)
+        else:
+            turn.step.handoff = request
+        turn.audit(TimelineKind.ESCALATED, reason=reason)
+        return
+    if appealed(turn):
+        return
+    asking = phone_for_supervisor_missing(turn)
+    if not asking:
+        turn.say(PhraseId.ESCALATED_SUPERVISOR)
+    record = record_complaint(turn, confirmed=False)
+    promise(turn, record)
+    if asking:
+        ask_phone_for_supervisor(turn)
+    open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
+
+
+def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
+    """To a person at once, with what was given; a leader, manager or supervisor asked for
+    by name goes to the duty supervisor (seed 000 五(二)4)."""
+    if to_supervisor and appealed(turn):
+        return
+    asking = to_supervisor and phone_for_supervisor_missing(turn)
+    if not asking:
+        turn.say(PhraseId.ESCALATED_SUPERVISOR if to_supervisor else PhraseId.HUMAN_REQUESTED)
+    record = record_complaint(turn, confirmed=False) if turn.step.data.description else None
+    if record is not None:
+        turn.say(
+            PhraseId.CASE_NUMBER,
+            case_number=record.case_number,
+            work_number=turn.kit.config.service.work_number,
+        )
+    if asking:
+        ask_phone_for_supervisor(turn)
+    if to_supervisor:
+        open_ticket(turn, record, SUPERVISOR_QUEUE, 0, "supervisor_requested")
+        return
+    priority = priority_of(turn.kit, record) if record is not None else 1
+    open_ticket(turn, record, GENERAL_QUEUE, min(priority, 1), "customer_request")

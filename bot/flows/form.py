@@ -1,0 +1,81 @@
+"""Collecting the complaint form: the description, then the phone, then the area, each asked for
+while missing; the restatement when nothing is."""
+
+from __future__ import annotations
+
+from bot.config import Intent, PhraseId
+from bot.core.timeline import TimelineKind
+from bot.flows.appeals import appealed
+from bot.flows.classify import looks_like_phone_attempt
+from bot.flows.confirmation import restate
+from bot.flows.greeting import greet
+from bot.flows.records import State
+from bot.flows.side_answers import open_consultation
+from bot.flows.slots import append_description
+from bot.flows.turn import Turn
+
+
+def on_new(turn: Turn, text: str) -> None:
+    greet(turn)
+    turn.step.state = State.AWAIT_DESCRIPTION
+    if Intent.GREETING in turn.intents and Intent.COMPLAINT not in turn.intents:
+        return
+    if turn.step.replies and turn.step.replies[-1].phrase_id == PhraseId.INVITE_COMPLAINT:
+        turn.step.replies.pop()  # the invitation: the customer already told us
+    on_description(turn, text)
+
+
+def on_description(turn: Turn, text: str) -> None:
+    data = turn.step.data
+    if data.consultation is not None:
+        if turn.phone and Intent.COMPLAINT not in turn.intents:
+            data.phone = turn.phone
+            open_consultation(turn)
+            return
+        data.consultation = None  # the customer moved on; the question is on the timeline
+    append_description(turn, text)
+    turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+    if appealed(turn):
+        return
+    if not (data.phone or data.contact_by_channel) or not data.area:
+        turn.say(PhraseId.DESCRIPTION_RECORDED)
+    _ask_next_missing(turn)
+
+
+def on_phone(turn: Turn, text: str) -> None:
+    if turn.phone or turn.refused:
+        _ask_next_missing(turn)  # the phone kept, or asked once more, or not again
+    elif looks_like_phone_attempt(text):
+        turn.say(PhraseId.INVALID_PHONE)
+    elif turn.changed and Intent.COMPLAINT not in turn.intents:
+        _ask_next_missing(turn)  # another item given or corrected: the phone is still missing
+    else:
+        append_description(turn, text)
+        turn.say(PhraseId.DESCRIPTION_RECORDED)
+        _ask_next_missing(turn)
+
+
+def on_area(turn: Turn, text: str) -> None:
+    data = turn.step.data
+    if not data.area and not turn.changed:
+        data.area = text  # no address the understanding layer knows: the customer's words
+        turn.audit(TimelineKind.AREA_RECEIVED)
+    _ask_next_missing(turn)
+
+
+def _ask_next_missing(turn: Turn) -> None:
+    """Ask for the first item still missing; restate when nothing is. A phone refused as many
+    times as configured is not asked again: the channel identity is the contact."""
+    data = turn.step.data
+    if not data.phone and not data.contact_by_channel and data.phone_refusals >= turn.kit.form.phone_refusals:
+        data.contact_by_channel = True
+        turn.say(PhraseId.PHONE_NOT_NEEDED)
+        turn.audit(TimelineKind.CONTACT_BY_CHANNEL)
+    if not data.phone and not data.contact_by_channel:
+        turn.step.state = State.AWAIT_PHONE
+        turn.say(PhraseId.PHONE_REASSURE if data.phone_refusals else PhraseId.ASK_PHONE)
+    elif not data.area:
+        turn.step.state = State.AWAIT_AREA
+        turn.say(PhraseId.ASK_AREA)
+    else:
+        restate(turn)

@@ -1,0 +1,43 @@
+"""The greeting that opens a conversation: time of day or festival, the customer's surname and
+title when known, the organisation and work number; then the open case, or the invitation."""
+
+from __future__ import annotations
+
+from bot.config import PhraseId
+from bot.core.timeline import TimelineKind
+from bot.flows.deadline import describe_moment
+from bot.flows.turn import Turn
+
+
+def greet(turn: Turn, tell_open_case: bool = True) -> None:
+    service = turn.kit.config.service
+    time_greeting = turn.text(turn.kit.calendar.time_greeting(turn.now))
+    salutation = turn.kit.calendar.festival_greeting(turn.now, turn.locale) or time_greeting
+    customer = turn.customer
+    if customer.surname and customer.title in ("male", "female"):
+        title = turn.text(PhraseId.TITLE_MALE if customer.title == "male" else PhraseId.TITLE_FEMALE)
+        salutation = turn.text(
+            PhraseId.GREETING_KNOWN_CUSTOMER,
+            surname=customer.surname,
+            title=title,
+            time_greeting=salutation,
+        )
+    turn.say(
+        PhraseId.GREETING_OPENING,
+        salutation=salutation,
+        organisation=service.organisation.get(turn.locale),
+        work_number=service.work_number,
+    )
+    open_case = customer.open_case if customer.open_case and not customer.open_case.by_typed_phone else None
+    if open_case is not None and not tell_open_case:
+        turn.audit(TimelineKind.GREETED, open_case=open_case.case_number)
+        return
+    if open_case is not None:
+        deadline = describe_moment(
+            open_case.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
+        )
+        turn.say(PhraseId.OPEN_CASE, case_number=open_case.case_number, deadline=deadline)
+        turn.audit(TimelineKind.GREETED, open_case=open_case.case_number)
+        return
+    turn.say(PhraseId.INVITE_COMPLAINT)
+    turn.audit(TimelineKind.GREETED)

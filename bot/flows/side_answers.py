@@ -1,0 +1,102 @@
+"""Answers beside the complaint: the FAQ, unanswerable questions (the consultation queue), praise,
+thanks, apologies, suggestions, out-of-scope requests and greetings."""
+
+from __future__ import annotations
+
+from bot.config import Intent, PhraseId
+from bot.core.messages import OutboundMessage
+from bot.core.timeline import TimelineKind
+from bot.flows.asking import ask_current
+from bot.flows.case import CONSULTATION_QUEUE, open_ticket
+from bot.flows.greeting import greet
+from bot.flows.records import State
+from bot.flows.turn import Turn
+
+_SIDE_ANSWERS = {
+    Intent.PRAISE: (PhraseId.PRAISE_THANKS, TimelineKind.SIDE_PRAISE),
+    Intent.THANKS: (PhraseId.CUSTOMER_THANKED, TimelineKind.SIDE_THANKS),
+    Intent.APOLOGY: (PhraseId.CUSTOMER_APOLOGISED, TimelineKind.SIDE_APOLOGY),
+    Intent.SUGGESTION: (PhraseId.SUGGESTION_THANKS, TimelineKind.SIDE_SUGGESTION),
+    Intent.OUT_OF_SCOPE: (PhraseId.OUT_OF_SCOPE, TimelineKind.SIDE_OUT_OF_SCOPE),
+}
+"""Side intents the bot answers (in this order of precedence) and the timeline row each leaves:
+praise before thanks (seed 001 (15): thanks get "不客气", further praise the praise answer)."""
+_RECORDED_TEXT = frozenset({Intent.PRAISE, Intent.SUGGESTION})
+"""Side intents whose words go on the timeline: praise for the staff it names, suggestions for
+the departments concerned (seed 001 (10), (15))."""
+
+
+def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
+    """Answer questions, praise, thanks, apologies, suggestions and out-of-scope requests;
+    True if handled. A message that also describes a problem ("不好意思,我家停电了") is a
+    complaint first."""
+    if Intent.COMPLAINT in intents:
+        return False
+    if state in (State.CONFIRMING, State.CHOOSE_CORRECTION) and intents & {Intent.YES, Intent.NO}:
+        return False
+    if Intent.QUESTION in intents and _on_question(turn, state):
+        return True
+    for intent, (phrase, kind) in _SIDE_ANSWERS.items():
+        if intent in intents:
+            turn.say(phrase)
+            if intent in _RECORDED_TEXT and turn.understood is not None:
+                turn.audit(kind, text=turn.understood.text)
+            else:
+                turn.audit(kind)
+            if state is State.HANDED_OFF:
+                return True
+            if intent in _RECORDED_TEXT and state in (State.NEW, State.AWAIT_DESCRIPTION):
+                turn.say(PhraseId.ANYTHING_ELSE)
+                turn.step.state = State.AWAIT_DESCRIPTION
+                return True
+            if state is State.NEW:
+                greet(turn)
+                turn.step.state = State.AWAIT_DESCRIPTION
+                return True
+            ask_current(turn)
+            return True
+    if Intent.GREETING in intents and state is not State.NEW:
+        ask_current(turn)
+        return True
+    return False
+
+
+def _on_question(turn: Turn, state: State) -> bool:
+    """A question, not a complaint: the FAQ's answer, or seed 001 (16) and the consultation
+    queue. Mid-complaint, an unanswered question is recorded on the case and the complaint
+    goes on; after hand-off it reaches the agent as any message does. True if handled."""
+    question = turn.understood.text if turn.understood is not None else ""
+    entry = turn.kit.faq.match(question)
+    if entry is not None:
+        turn.step.replies.append(OutboundMessage(text=entry.answer.get(turn.locale), phrase_id=f"faq:{entry.id}"))
+        turn.audit(TimelineKind.FAQ_ANSWERED, entry=entry.id)
+        if state is State.HANDED_OFF:
+            return True
+        if state in (State.NEW, State.AWAIT_DESCRIPTION):
+            turn.say(PhraseId.ANYTHING_ELSE)
+            turn.step.state = State.AWAIT_DESCRIPTION
+        else:
+            ask_current(turn)
+        return True
+    if state is State.HANDED_OFF:
+        return False
+    turn.audit(TimelineKind.CONSULTATION_ASKED, text=question)
+    data = turn.step.data
+    if state not in (State.NEW, State.AWAIT_DESCRIPTION) or data.description:
+        turn.say(PhraseId.MESSAGE_RECORDED)
+        ask_current(turn)
+        return True
+    if data.phone:
+        open_consultation(turn)
+        return True
+    data.consultation = question
+    turn.say(PhraseId.QUESTION_LATER)
+    turn.step.state = State.AWAIT_DESCRIPTION
+    return True
+
+
+def open_consultation(turn: Turn) -> None:
+    """Seed 001 (16): the contact is known; a person looks the answer up and calls back."""
+    turn.step.data.consultation = None
+    turn.say(PhraseId.CONSULTATION_TAKEN)
+    open_ticket(turn, None, CONSULTATION_QUEUE, 2, "consultation")

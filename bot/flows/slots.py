@@ -1,0 +1,107 @@
+"""The complaint form's items (description, phone, area, name) kept from every message: filled,
+corrected, or a phone refused."""
+
+from __future__ import annotations
+
+import re
+
+from bot.config import Intent
+from bot.core.timeline import TimelineKind
+from bot.flows.classify import normalise
+from bot.flows.data import DESCRIPTION_MAX_CHARS, FlowData
+from bot.flows.records import State
+from bot.flows.turn import FlowKit, Turn
+from bot.understanding.result import Understanding
+
+RESTATED = frozenset(
+    {State.CONFIRMING, State.CHOOSE_CORRECTION, State.CORRECT_DESCRIPTION, State.CORRECT_PHONE, State.CORRECT_AREA}
+)
+"""The customer has seen the restatement: what they give now corrects it."""
+CORRECTION_CUES = frozenset({Intent.CORRECTION, Intent.NO})
+
+
+def append_description(turn: Turn, text: str) -> None:
+    description = turn.step.data.description
+    if text and (not description or sum(map(len, description)) + len(text) <= DESCRIPTION_MAX_CHARS):
+        description.append(text)
+
+
+def description_text(data: FlowData) -> str:
+    return "\n".join(data.description)
+
+
+def keep_slots(turn: Turn, understood: Understanding) -> None:
+    """Every item the understanding layer finds in any message is kept: a missing one is
+    filled; one already known changes when the customer corrects it ("不对，电话是139…",
+    "地址写错了，应该是6栋") or answers the restatement with it; a phone typed replaces the
+    one the channel gave. What changed is in ``turn.changed`` for the state to act on."""
+    data, state = turn.step.data, turn.step.state
+    intents = understood.intents
+    correcting = bool(intents & CORRECTION_CUES) or (state in RESTATED and Intent.COMPLAINT not in intents)
+    phone = turn.phone
+    if phone and phone != data.phone and (not data.phone or correcting or data.phone_from_channel):
+        _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and correcting)
+        data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
+    area = turn.area
+    if area and (not data.area or correcting):
+        new_area = _corrected_area(turn.kit, data.area, area) if data.area else area
+        if new_area != data.area:
+            _changed(turn, "area", TimelineKind.AREA_RECEIVED, replaced=bool(data.area))
+            data.area = new_area
+    slots = understood.slots
+    if slots.surname and (not data.surname or correcting) and slots.surname != data.surname:
+        _changed(turn, "name", None, replaced=bool(data.surname))
+        data.surname, data.honorific, data.name = slots.surname, slots.honorific, slots.name
+    elif slots.honorific and slots.surname == data.surname and not data.honorific:
+        data.honorific = slots.honorific
+    if not data.phone and _refuses_phone(turn.kit, state, understood):
+        data.phone_refusals += 1
+        turn.refused = True
+        turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
+
+
+def _refuses_phone(kit: FlowKit, state: State, understood: Understanding) -> bool:
+    """Asked for a phone, a refusal or a plain no; elsewhere only a refusal that names the
+    phone ("我不想留电话"): "算了" while describing the problem is not about the phone."""
+    if state is State.AWAIT_PHONE:
+        return bool(understood.intents & {Intent.REFUSE_CONTACT, Intent.NO})
+    if Intent.REFUSE_CONTACT not in understood.intents:
+        return False
+    folded = normalise(understood.text)
+    return any(word.lower() in folded for word in kit.rules.correction_fields.get("phone", []) if not word.isdigit())
+
+
+def _changed(turn: Turn, name: str, received: TimelineKind | None, replaced: bool) -> None:
+    turn.changed.add(name)
+    if replaced:
+        turn.audit(TimelineKind.CORRECTED, field=name)
+    elif received is not None:
+        turn.audit(received)
+
+
+def _corrected_area(kit: FlowKit, old: str, new: str) -> str:
+    """``new`` in place of the part of ``old`` at its level and below: 朝阳区建国路88号5栋 with
+    "6栋" is 朝阳区建国路88号6栋, with "建国路9号" 朝阳区建国路9号; a new district replaces it all."""
+    levels, marker = kit.form.address_levels, kit.area_marker
+    first_new = marker.search(new) if marker is not None else None
+    if marker is None or first_new is None:
+        return new
+    level = _level_of(levels, first_new.group(0))
+    kept_to = 0
+    for found in marker.finditer(old):
+        if _level_of(levels, found.group(0)) >= level:
+            break
+        kept_to = found.end()
+    else:
+        kept_to = len(old)
+    return old[:kept_to] + new
+
+
+def markers(levels: list[list[str]]) -> re.Pattern[str] | None:
+    words = sorted({word.lower() for level in levels for word in level}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE) if words else None
+
+
+def _level_of(levels: list[list[str]], marker: str) -> int:
+    lowered = marker.lower()
+    return next(index for index, level in enumerate(levels) if lowered in (word.lower() for word in level))

@@ -1,0 +1,168 @@
+"""What the complaint flow's parts work on: the configured ``FlowKit``, the ``Step`` an event
+produces, and the ``Turn`` that builds it (say, audit, timers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.config import Classification, FormRules, Intent, PhraseId, ServiceConfig, Signal
+from bot.core.messages import Option, OutboundMessage
+from bot.core.phrases import Phrases
+from bot.core.timeline import TimelineKind
+from bot.flows.data import FlowData, TimerKind
+from bot.flows.deadline import BusinessCalendar
+from bot.flows.faq import FaqMatcher
+from bot.flows.records import (
+    AppealLink,
+    CaseContact,
+    ComplaintRecord,
+    CustomerView,
+    HandoffRequest,
+    SatisfactionRecord,
+    State,
+    TimerChange,
+)
+from bot.flows.summary import ProblemSummary
+from bot.understanding.phones import national_digits
+from bot.understanding.result import Understanding
+from bot.understanding.understander import Understander
+
+
+@dataclass(frozen=True, slots=True)
+class FlowKit:
+    """The configuration and what the flow builds from it once, for every part of the flow."""
+
+    config: ServiceConfig
+    phrases: Phrases
+    calendar: BusinessCalendar
+    understander: Understander
+    new_case_number: Callable[[dt.datetime], str]
+    faq: FaqMatcher
+    summary: ProblemSummary
+    area_marker: re.Pattern[str] | None
+    """Any word of the form's address levels (``form.address_levels``)."""
+    rating_words: re.Pattern[str] | None
+    """Any of ``followups.rating_words``."""
+
+    @property
+    def rules(self) -> Classification:
+        return self.config.classification
+
+    @property
+    def form(self) -> FormRules:
+        return self.config.classification.form
+
+    def phrase(self, phrase_id: PhraseId, locale: str, **variables: object) -> str:
+        return self.phrases.render(phrase_id, locale, **variables)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    kind: TimelineKind
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Step:
+    """What one event did: the next state, what to say and what to record."""
+
+    state: State
+    data: FlowData
+    replies: list[OutboundMessage] = field(default_factory=list)
+    audit: list[AuditEvent] = field(default_factory=list)
+    complaint: ComplaintRecord | None = None
+    handoff: HandoffRequest | None = None
+    timers: list[TimerChange] = field(default_factory=list)
+    close_reason: str | None = None
+    satisfaction: SatisfactionRecord | None = None
+    reopen: bool = False
+    """The customer said the resolved case is not resolved: give it back to its previous owner."""
+    locale: str | None = None
+    """The conversation's new locale when the customer wrote in another language; None: unchanged."""
+    # issue 12 item 3
+    appeal: AppealLink | None = None
+    """This conversation's complaint repeats an open case: link it there (no new case)."""
+    contact: CaseContact | None = None
+    """A contact phone given after the case was recorded (for the supervisor's call): store it on the case."""
+
+
+def numbered_options(kit: FlowKit, options: Sequence[Option], locale: str) -> str:
+    """The options as numbered text for channels without buttons: the range when each option is
+    its own number (the 1–5 rating), else the list; the customer's number maps back
+    (:func:`bot.core.engine.chosen_option`)."""
+    if all(option.label == option.value == str(number) for number, option in enumerate(options, start=1)):
+        return kit.phrase(PhraseId.OPTIONS_RANGE, locale, first=1, last=len(options))
+    lines = [kit.phrase(PhraseId.OPTIONS_LIST, locale)]
+    lines.extend(
+        kit.phrase(PhraseId.OPTION_LINE, locale, number=number, label=option.label)
+        for number, option in enumerate(options, start=1)
+    )
+    return "\n".join(lines)
+
+
+class Turn:
+    """The working state of one ``step`` call."""
+
+    def __init__(self, kit: FlowKit, step: Step, customer: CustomerView, locale: str, now: dt.datetime) -> None:
+        self.kit, self.step, self.customer, self.locale, self.now = kit, step, customer, locale, now
+        self.understood: Understanding | None = None
+        self.earlier_signals: frozenset[Signal] = frozenset()
+        """The signals of the conversation before this message."""
+        self.changed: set[str] = set()
+        """The form's items this message gave or corrected: "phone", "area", "name"."""
+        self.refused = False
+        """This message refused to give a phone."""
+
+    @property
+    def intents(self) -> frozenset[Intent]:
+        return self.understood.intents if self.understood is not None else frozenset()
+
+    @property
+    def phone(self) -> str | None:
+        """The phone number the message gives, as the engine stores it (national digits)."""
+        phone = self.understood.slots.phone if self.understood is not None else None
+        return national_digits(phone) if phone else None
+
+    @property
+    def area(self) -> str | None:
+        """Where the problem is, as the message says it: the district and the address within it."""
+        if self.understood is None:
+            return None
+        slots = self.understood.slots
+        return "".join(part for part in (slots.district, slots.address) if part) or None
+
+    def text(self, phrase_id: PhraseId, **variables: object) -> str:
+        return self.kit.phrase(phrase_id, self.locale, **variables)
+
+    def say(self, phrase_id: PhraseId, options: tuple[Option, ...] = (), **variables: object) -> None:
+        self.step.replies.append(
+            OutboundMessage(
+                text=self.text(phrase_id, **variables),
+                phrase_id=phrase_id.value,
+                options=options,
+                options_text=numbered_options(self.kit, options, self.locale) if options else "",
+            )
+        )
+
+    def audit(self, kind: TimelineKind, **detail: Any) -> None:
+        self.step.audit.append(AuditEvent(kind=kind, detail=detail))
+
+    def arm(self, kind: TimerKind, after_seconds: int) -> None:
+        data = self.step.data
+        token = data.timer_seq + 1
+        data.timer_seq = token
+        data.timers[kind] = token
+        self.step.timers.append(TimerChange(kind, token, self.now + dt.timedelta(seconds=after_seconds)))
+
+    def cancel(self, kind: TimerKind) -> None:
+        token = self.step.data.timers.pop(kind, None)
+        if token is not None:
+            self.step.timers.append(TimerChange(kind, token, None))
+
+    def arm_idle(self) -> None:
+        self.cancel(TimerKind.IDLE_CLOSE)
+        self.arm(TimerKind.IDLE_PROMPT, self.kit.config.timers.idle_prompt_after)
