@@ -21,8 +21,9 @@ from bot.staff.accounts import Role
 from bot.staff.audit import audited
 from bot.staff.auth import requires
 from tests.audit.routes import NOT_ACTIONS, missed, must_be_audited, routes
-from tests.audit.support import one
+from tests.audit.support import logged, one
 from tests.conftest import FixedClock
+from tests.helpers import eventually
 from tests.staff import add_user, sign_in
 
 
@@ -83,6 +84,11 @@ async def test_an_audited_export_records_the_filters_it_was_asked_for(
         await sign_in(client, "boss")
         response = await client.get("/api/cases.csv", params={"from": "2026-11-01", "category": "property_service"})
         assert response.status == 200 and (await response.read()).decode("utf-8-sig").startswith("工单号")
+
+        async def recorded() -> bool:  # written once the streamed download has finished
+            return bool(await logged(client, "export"))
+
+        await eventually(recorded)
         entry = await one(client, "export")
         assert (entry.actor, entry.target, entry.status) == ("boss", "cases.csv", 200)
         assert entry.detail == {"query": {"from": "2026-11-01", "category": "property_service"}}
