@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.core.messages import MessageKind, Sender
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Message
+from bot.storage.newest_inbound import newest_inbound
 from bot.storage.tickets import complaint_briefs
 
 
@@ -33,18 +34,7 @@ def awaiting_agent_reply(session: Session, written_before: dt.datetime) -> list[
     Bounded by the open conversations: each one's last customer message is the first found
     walking its messages backwards by the (conversation, id) index, never a grouping of them all.
     """
-    written = aliased(Message)
-    last_in = (
-        select(written.id)
-        .where(
-            written.conversation_id == Conversation.id,
-            written.direction == "in",
-            written.kind != MessageKind.START.value,
-        )
-        .order_by(written.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    last_in = newest_inbound("id", excluding_kind=MessageKind.START.value)
     reply = aliased(Message)
     agent_replied = exists().where(
         and_(

@@ -7,12 +7,13 @@ from collections.abc import Collection, Sequence
 from typing import Any, Literal
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.core.timeline import TimelineKind
 from bot.storage.conversations import add_timeline_event
 from bot.storage.db import rows_matched
-from bot.storage.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
+from bot.storage.models import Complaint, Conversation, HandoffTicket, TimelineEvent
+from bot.storage.newest_inbound import newest_inbound
 
 ClaimOutcome = Literal["claimed", "missing", "taken", "not your queue"]
 
@@ -153,14 +154,7 @@ def queue_previews(session: Session, conversation_ids: Collection[int]) -> dict[
         return {}
     # Each conversation's newest customer message, walking its messages backwards by the
     # (conversation, id) index: a grouping by conversation would read all their inbound rows.
-    written = aliased(Message)
-    last_text = (
-        select(written.text)
-        .where(written.conversation_id == Conversation.id, written.direction == "in")
-        .order_by(written.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    last_text = newest_inbound("text")
     rows = session.execute(
         select(Conversation.id, Conversation.channel, last_text.label("text")).where(
             Conversation.id.in_(sorted(conversation_ids))

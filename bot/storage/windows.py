@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.storage.models import Conversation, Message
+from bot.storage.newest_inbound import newest_inbound
 
 
 def window_usage(session: Session, identity_id: int) -> tuple[dt.datetime | None, int]:
@@ -17,14 +18,8 @@ def window_usage(session: Session, identity_id: int) -> tuple[dt.datetime | None
     index (issue 16): a filter on the direction alone would let SQLite read every inbound
     message of every customer.
     """
+    newest_in = newest_inbound("id")
     written = aliased(Message)
-    newest_in = (
-        select(written.id)
-        .where(written.conversation_id == Conversation.id, written.direction == "in")
-        .order_by(written.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
     last = session.execute(
         select(Message.id, Message.created_at)
         .select_from(Conversation)
