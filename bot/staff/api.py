@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from bot.core.messages import Sender
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Resolved
+from bot.flows.deadline import describe_moment
 from bot.handoff.membership import queues_of
 from bot.handoff.queue import WaitingTicket
 from bot.keys import resources
@@ -149,6 +151,12 @@ async def conversation(request: web.Request) -> web.Response:
         satisfaction = await promises.satisfaction_by_complaint(session, conversation_id)
         timeline = await session.run_sync(conversations.timeline_of, conversation_id)
         shown = _shown_phones(staff, found.owner)
+        engine, now = shared.engine, shared.clock()
+        words = engine.phrases.time_words(found.locale)
+
+        def said_deadline(deadline: dt.datetime | None) -> str | None:
+            return describe_moment(deadline, now, engine.calendar.timezone, words) if deadline else None
+
         body = {
             "id": found.id,
             "channel": found.channel,
@@ -192,6 +200,9 @@ async def conversation(request: web.Request) -> web.Response:
                     "signals": complaint.signals,
                     "status": complaint.status,
                     "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
+                    # issue 15: the deadline as the bot says it, in the conversation's language,
+                    # for the {deadline} of the phrases an agent picks
+                    "deadline_said": said_deadline(complaint.deadline_at),
                     **promises.complaint_fields(complaint, satisfaction.get(complaint.id, [])),
                 }
                 for complaint in complaints

@@ -179,7 +179,7 @@ async def test_the_phrase_picker_finds_named_phrases_with_the_case_filled_in(mak
         await agent.fill("#phrase-search", "告知答复")
         await agent.press("#phrase-search", "Enter")
         await expect(agent.locator("#reply-text")).to_have_value(
-            f"您的投诉编号是{case_number}。我们会在2026-11-24 17:00前给您明确的答复。"
+            f"您的投诉编号是{case_number}。我们会在明天下午5点前给您明确的答复。"
         )
         await browser.close()
 

@@ -256,7 +256,7 @@
     return {
       case_number: latest && latest.case_number ? latest.case_number : null,
       // in the conversation's language, like the phrase it goes into
-      deadline: latest && latest.deadline_at ? (conversationLocale() === "en" ? `by ${formatTime(latest.deadline_at)}` : `${formatTime(latest.deadline_at)}前`) : null,
+      deadline: latest && latest.deadline_said ? latest.deadline_said : null,
     };
   }
 
