@@ -39,6 +39,10 @@ def _sqlite_pragmas(engine: Engine, lock_timeout: float = 30.0) -> None:
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Up to 64 MiB of pages per connection, taken only as used (SQLite's default is 2 MiB): a
+        # long history's indexes are written at random places (provider ids), and with the small
+        # cache each stored message re-read index pages (web chat -23% at 200,000 messages; -5 to -12% now).
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={round(lock_timeout * 1000)}")
         cursor.close()
