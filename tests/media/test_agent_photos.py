@@ -5,28 +5,25 @@ stored, shown live in every open web chat tab, sent to Telegram (sendPhoto) and 
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from aiohttp import FormData
-from aiohttp.test_utils import TestServer
 from PIL import Image
 from sqlalchemy import func, select, update
 
 from bot.config import ChannelsConfig, ServiceConfig
 from bot.keys import resources
 from bot.outbound.gateway import DELIVER_JOB
-from bot.settings import TelegramBotSettings, WechatAccountSettings
 from bot.staff.accounts import Role
 from bot.staff.photo_api import WINDOW_CLOSED
-from bot.storage.models import AuditEntry, Conversation, HandoffTicket, Media, Message
+from bot.storage.models import AuditEntry, Conversation, Media, Message
 from tests.channels import telegram_helpers as tg
 from tests.channels import wechat_helpers as wx
 from tests.channels.conftest import PHONE, app_with_sms_stub
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
 from tests.media.images import photo
+from tests.media.uploads import claimed_case
 from tests.staff import add_user, give_to, set_queues, sign_in
 
 FORBIDDEN = "可能是您弄错了"  # config/forbidden.yaml
@@ -65,26 +62,10 @@ def _agent_photos(frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [f for f in frames if f.get("type") == "message" and f.get("from") == "agent" and f.get("media")]
 
 
-async def _claimed(client: Any, username: str) -> tuple[str, str, int]:
-    """A web chat customer handed off to a person, claimed by the new agent ``username`` (signed in).
-    Returns the agent's CSRF token, the customer's token and the conversation id."""
-    await add_user(client, username, Role.AGENT)
-    csrf = await sign_in(client, username)
-    token, conversation_id = await new_session(client)
-    socket = await ChatSocket.open(client, token)
-    await socket.until_bot_says("客服代表")
-    await socket.send("转人工")
-    await socket.until_bot_says("人工")
-    await socket.close()
-    async with resources(client.app).sessions() as session:
-        ticket_id = (await session.execute(select(HandoffTicket.id))).scalar_one()
-    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
-    return csrf, token, conversation_id
-
 
 async def test_the_agents_photo_reaches_every_open_chat_tab_and_only_its_customer(make_client: AppFactory) -> None:
     client = await make_client()
-    csrf, token, conversation_id = await _claimed(client, "li.agent")
+    csrf, token, conversation_id = await claimed_case(client, "li.agent")
     conversation = await (await client.get(f"/api/conversations/{conversation_id}")).json()
     assert conversation["sends_photos"] is True
     tabs = [await ChatSocket.open(client, token), await ChatSocket.open(client, token)]
@@ -148,7 +129,7 @@ async def test_a_customers_photo_shows_live_in_their_other_tab(make_client: AppF
 async def test_who_may_send_and_what_is_refused(make_client: AppFactory, service_config: ServiceConfig) -> None:
     config = service_config.model_copy(update={"channels": ChannelsConfig(max_media_bytes=200_000)})
     client = await make_client(config=config)
-    csrf, _, conversation_id = await _claimed(client, "li.agent")
+    csrf, _, conversation_id = await claimed_case(client, "li.agent")
     media_rows = select(func.count()).select_from(Media)
 
     too_big = await _send(client, csrf, conversation_id, _form(photo("PNG") + b"\0" * 300_000))
@@ -231,16 +212,6 @@ async def _status(client: Any, message_id: int) -> str:
         return str(found.scalar_one())
 
 
-@pytest.fixture
-async def telegram_app(make_client: AppFactory) -> AsyncIterator[tuple[Any, tg.FakeBotApi]]:
-    api = tg.FakeBotApi()
-    server = TestServer(tg.fake_bot_app(api))
-    await server.start_server()
-    client = await make_client(
-        telegram=TelegramBotSettings(tg.TOKEN, tg.SECRET, str(server.make_url("")).rstrip("/")), in_process_worker=True
-    )
-    yield client, api
-    await server.close()
 
 
 async def test_telegram_gets_the_photo_by_send_photo_once(telegram_app: tuple[Any, tg.FakeBotApi]) -> None:
@@ -285,14 +256,6 @@ async def test_telegram_gets_the_photo_by_send_photo_once(telegram_app: tuple[An
     assert flagged  # Telegram cannot dedupe: the console says the customer may see it twice
 
 
-@pytest.fixture
-async def wechat_app(make_client: AppFactory) -> AsyncIterator[tuple[Any, wx.FakeWechatApi]]:
-    api = wx.FakeWechatApi()
-    server = await wx.start_fake_wechat(api)
-    account = WechatAccountSettings(wx.TOKEN, wx.APPID, wx.SECRET, api_base=str(server.make_url("")).rstrip("/"))
-    client = await make_client(wechat=account, in_process_worker=True)
-    yield client, api
-    await server.close()
 
 
 async def test_wechat_gets_the_photo_as_temporary_media_then_an_image_message(

@@ -4,17 +4,15 @@ provider's file API, stored, linked to the message, and opened by staff."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestServer
 from PIL import Image
 from sqlalchemy import func, select
 
 from bot.config import ChannelsConfig, ServiceConfig
 from bot.keys import resources
-from bot.settings import TelegramBotSettings, WechatAccountSettings
+from bot.settings import TelegramBotSettings
 from bot.staff.accounts import Role
 from bot.storage.models import Media, Message
 from tests.channels import telegram_helpers as tg
@@ -58,16 +56,6 @@ async def _supervisor_opens(client: Any) -> tuple[bytes, dict[str, str]]:
     return await response.read(), dict(response.headers)
 
 
-@pytest.fixture
-async def telegram_app(make_client: AppFactory) -> AsyncIterator[tuple[Any, tg.FakeBotApi]]:
-    api = tg.FakeBotApi()
-    server = TestServer(tg.fake_bot_app(api))
-    await server.start_server()
-    client = await make_client(
-        telegram=TelegramBotSettings(tg.TOKEN, tg.SECRET, str(server.make_url("")).rstrip("/")), in_process_worker=True
-    )
-    yield client, api
-    await server.close()
 
 
 async def _post_telegram(client: Any, payload: Any) -> None:
@@ -137,14 +125,6 @@ async def test_a_telegram_photo_over_the_limit_is_not_downloaded(
     await server.close()
 
 
-@pytest.fixture
-async def wechat_app(make_client: AppFactory) -> AsyncIterator[tuple[Any, wx.FakeWechatApi]]:
-    api = wx.FakeWechatApi()
-    server = await wx.start_fake_wechat(api)
-    account = WechatAccountSettings(wx.TOKEN, wx.APPID, wx.SECRET, api_base=str(server.make_url("")).rstrip("/"))
-    client = await make_client(wechat=account, in_process_worker=True)
-    yield client, api
-    await server.close()
 
 
 async def _push_wechat(client: Any, xml: str) -> None:

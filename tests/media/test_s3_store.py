@@ -195,7 +195,7 @@ async def test_the_whole_photo_path_with_the_s3_store(
     """A web chat customer sends a photo; the agent who claimed the case sees it and its thumbnail,
     read back from the S3 store; nothing is written to the media directory."""
     client = await make_client(media_s3=_settings(s3_server, secret_key))
-    token, conversation_id = await claimed_case(client, "li.agent")
+    _, token, conversation_id = await claimed_case(client, "li.agent")
     response = await upload(client, token, photo_form(photo("JPEG"), "leak.jpg", "image/jpeg"))
     assert response.status == 200, await response.text()
     media = (await response.json())["media"][0]

@@ -29,7 +29,7 @@ async def _count(client: Any, statement: Any) -> int:
 
 async def test_an_uploaded_photo_reaches_the_agent_who_can_open_it(make_client: AppFactory) -> None:
     client = await make_client()
-    token, conversation_id = await claimed_case(client, "li.agent")
+    _, token, conversation_id = await claimed_case(client, "li.agent")
     response = await upload(client, token, photo_form(photo("JPEG"), "leak.jpg", "image/jpeg"))
     assert response.status == 200, await response.text()
     body = await response.json()
@@ -66,7 +66,7 @@ async def test_an_uploaded_photo_reaches_the_agent_who_can_open_it(make_client: 
 
 async def test_another_customer_and_an_agent_without_access_get_404(make_client: AppFactory) -> None:
     client = await make_client()
-    token, conversation_id = await claimed_case(client, "li.agent")
+    _, token, conversation_id = await claimed_case(client, "li.agent")
     media = (await (await upload(client, token, photo_form(photo()))).json())["media"][0]
     other_token, _ = await new_session(client)
 

@@ -29,9 +29,9 @@ async def upload(client: Any, token: str, form: FormData) -> Any:
     return await client.post("/chat/media", data=form, headers={"Authorization": f"Bearer {token}"})
 
 
-async def claimed_case(client: Any, username: str) -> tuple[str, int]:
-    """A customer (token, conversation id) handed off to a person and claimed by the new agent
-    ``username``, who stays signed in."""
+async def claimed_case(client: Any, username: str) -> tuple[str, str, int]:
+    """A customer handed off to a person and claimed by the new agent ``username``, who stays
+    signed in. Returns the agent's CSRF token, the customer's token and the conversation id."""
     await add_user(client, username, Role.AGENT)
     csrf = await sign_in(client, username)
     token, conversation_id = await new_session(client)
@@ -43,4 +43,4 @@ async def claimed_case(client: Any, username: str) -> tuple[str, int]:
     async with resources(client.app).sessions() as session:
         ticket_id = (await session.execute(select(HandoffTicket.id))).scalar_one()
     assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
-    return token, conversation_id
+    return csrf, token, conversation_id
