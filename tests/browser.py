@@ -50,6 +50,18 @@ async def signed_in_manager_page(browser: Any, url: str, username: str) -> tuple
     return page, errors
 
 
+LAPTOP = {"width": 1280, "height": 720}
+"""The window an agent works in (the console's layout is checked at this size)."""
+
+
+async def laptop_console(browser: Any, url: str, username: str) -> Any:
+    """A staff page at ``url`` in a laptop-sized window, signed in as ``username``."""
+    page = await (await browser.new_context(viewport=LAPTOP)).new_page()
+    await page.goto(url)
+    await sign_in(page, username)
+    return page
+
+
 A_COMPLAINT = ("小区楼道的垃圾三天没人清理", "13800138000", "阳光花园3栋", "对")
 """What a customer types to file a whole complaint: the problem, a phone, the place, then yes."""
 

@@ -11,7 +11,15 @@ from sqlalchemy import select
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint
-from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, customer_files_a_complaint, sign_in
+from tests.browser import (
+    CHROMIUM,
+    LAPTOP,
+    LAUNCH_ARGS,
+    customer_asks_for_a_person,
+    customer_files_a_complaint,
+    laptop_console,
+    sign_in,
+)
 from tests.conftest import AppFactory
 from tests.staff import add_user
 from tests.staff import sign_in as api_sign_in
@@ -19,15 +27,6 @@ from tests.staff import sign_in as api_sign_in
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
 expect = playwright_api.expect
-
-LAPTOP = {"width": 1280, "height": 720}
-
-
-async def laptop_console(browser: Any, url: str, username: str) -> Any:
-    page = await (await browser.new_context(viewport=LAPTOP)).new_page()
-    await page.goto(url)
-    await sign_in(page, username)
-    return page
 
 
 async def customer_says(customer: Any, text: str) -> None:

@@ -10,7 +10,7 @@ from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.canned_replies import add_canned_reply
 from tests.audit.support import user_id
-from tests.browser import CHROMIUM, LAUNCH_ARGS, sign_in
+from tests.browser import CHROMIUM, LAUNCH_ARGS, laptop_console
 from tests.conftest import AppFactory
 from tests.handoff.customer_helpers import customer_on_two_channels
 from tests.helpers import new_session
@@ -19,15 +19,6 @@ from tests.staff import add_user, give_to
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
 expect = playwright_api.expect
-
-LAPTOP = {"width": 1280, "height": 720}
-
-
-async def console_at(browser: Any, url: str, username: str) -> Any:
-    page = await (await browser.new_context(viewport=LAPTOP)).new_page()
-    await page.goto(url)
-    await sign_in(page, username)
-    return page
 
 
 async def test_the_customer_panel_lists_the_earlier_sms_case_and_opens_it(make_client: AppFactory) -> None:
@@ -39,7 +30,7 @@ async def test_the_customer_panel_lists_the_earlier_sms_case_and_opens_it(make_c
     await give_to(client, earlier, "li.agent")  # they handled the SMS case too, so they may open it
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        agent = await console_at(browser, str(client.make_url(f"/console/#conversation={current}")), "li.agent")
+        agent = await laptop_console(browser, str(client.make_url(f"/console/#conversation={current}")), "li.agent")
         panel = agent.locator("#customer-panel")
         await expect(panel.locator("#customer-name")).to_have_text("王女士", timeout=10_000)
         await expect(panel.locator("#customer-phone")).to_have_text("13812345678")
@@ -71,7 +62,7 @@ async def test_a_canned_reply_added_in_the_console_is_inserted_by_the_picker(mak
     await give_to(client, current, "li.agent")
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        agent = await console_at(browser, str(client.make_url(f"/console/#conversation={current}")), "li.agent")
+        agent = await laptop_console(browser, str(client.make_url(f"/console/#conversation={current}")), "li.agent")
         await agent.click("#phrase-toggle")
         await agent.click("#canned-manage")
         dialog = agent.locator("#canned-dialog")
@@ -119,7 +110,7 @@ async def test_the_picker_offers_phrases_and_team_replies_in_the_conversation_la
     await resources(client.app).database.write(replies)
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        agent = await console_at(browser, str(client.make_url(f"/console/#conversation={chinese}")), "li.agent")
+        agent = await laptop_console(browser, str(client.make_url(f"/console/#conversation={chinese}")), "li.agent")
         await agent.click("#phrase-toggle")
         team = agent.locator("#phrase-list button.phrase", has_text="Visit time")
         await expect(agent.locator("#phrase-list button.phrase", has_text="上门时间")).to_have_count(1)
