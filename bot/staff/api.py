@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot.channels.webchat.adapter import media_links
 from bot.core.messages import Sender
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
@@ -181,10 +182,7 @@ async def conversation(request: web.Request) -> web.Response:
                     "possibly_duplicated": message.possibly_duplicated,
                     # issue 15 (photos)
                     "kind": message.kind,
-                    "media": [
-                        {"id": media_id, "url": f"/media/{media_id}", "thumb": f"/media/{media_id}/thumb"}
-                        for media_id in photos.get(message.id, [])
-                    ],
+                    "media": [media_links(media_id) for media_id in photos.get(message.id, [])],
                 }
                 for message in messages
             ],
