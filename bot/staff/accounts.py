@@ -69,13 +69,15 @@ class Account:
     role: str
     active: bool
     password_hash: str
+    ui_locale: str = "zh-CN"
+    """The language the consoles speak to this member in (issue 15)."""
 
 
 def find_account(session: Session, username: str) -> Account | None:
     user = staff_store.user_named(session, username.strip())
     if user is None:
         return None
-    return Account(user.id, user.username, user.role, user.active, user.password_hash)
+    return Account(user.id, user.username, user.role, user.active, user.password_hash, user.ui_locale)
 
 
 def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:

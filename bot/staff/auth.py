@@ -167,7 +167,7 @@ async def login(request: web.Request) -> web.Response:
         await auth.sessions.revoke(previous)
     token, signed_in = await auth.sessions.create(account)
     request["staff"] = {"id": signed_in.user_id, "username": signed_in.username, "role": signed_in.role}
-    response = web.json_response(_me(signed_in) | await _ui_locale(request, signed_in.user_id))
+    response = web.json_response(_me(signed_in) | {"ui_locale": account.ui_locale})
     response.set_cookie(
         COOKIE_NAME,
         token,
