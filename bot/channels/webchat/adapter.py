@@ -128,7 +128,7 @@ class WebchatHub:
 
     async def send_text(self, identity_id: int, text: str) -> None:
         """Send an already encoded frame to every socket of the identity on this process."""
-        for socket in list(self._sockets.get(identity_id, ())):
+        for socket in self._sockets.get(identity_id, ()):  # a tuple: removals below replace it, not change it
             if socket.closed:
                 continue
             try:
@@ -138,7 +138,7 @@ class WebchatHub:
 
     async def close_all(self) -> None:
         for sockets in list(self._sockets.values()):
-            for socket in list(sockets):
+            for socket in sockets:
                 await socket.close(code=1001, message=b"server shutting down")
         self._sockets.clear()
 
