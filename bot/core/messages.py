@@ -67,7 +67,8 @@ class Option:
 
 
 PHOTO_TEXT = "[image]"
-"""The text of a photo message sent without a caption (issue 15)."""
+"""The text a photo message stores when it has no caption, on every channel (issue 15; the photo
+itself is in ``media``)."""
 
 
 @dataclass(frozen=True, slots=True)

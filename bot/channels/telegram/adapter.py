@@ -20,7 +20,7 @@ import telegram
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.base import DeliveryError, MediaUnavailable, render_text
-from bot.core.messages import ChannelName, InboundMessage, MessageKind, Option, OutboundMessage, Photo
+from bot.core.messages import PHOTO_TEXT, ChannelName, InboundMessage, MessageKind, Option, OutboundMessage, Photo
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -137,7 +137,7 @@ class TelegramAdapter:
         if text.strip().split(" ")[0] == "/start":
             kind, text = MessageKind.START, ""
         elif message.photo:
-            kind, text = MessageKind.IMAGE, text or "[image]"
+            kind, text = MessageKind.IMAGE, text or PHOTO_TEXT
             media_ref = max(message.photo, key=lambda size: size.width * size.height).file_id
         elif message.voice:
             kind, text = MessageKind.VOICE, "[voice]"

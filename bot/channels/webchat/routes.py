@@ -18,7 +18,7 @@ from bot.channels.webchat.adapter import (
     parse_message,
 )
 from bot.channels.webchat.typing import is_typing_frame
-from bot.core.messages import ChannelName, InboundMessage, MessageKind, options_from_json
+from bot.core.messages import PHOTO_TEXT, ChannelName, InboundMessage, MessageKind, options_from_json
 from bot.flows.complaint import Started
 from bot.keys import resources, webchat_hub
 from bot.media.images import NotAnImage
@@ -208,10 +208,6 @@ async def get_messages(request: web.Request) -> web.Response:
 
 # issue 15 (photos) ---------------------------------------------------------------------------
 
-MEDIA_TEXT = "[image]"
-"""The text an image message stores, as on WeChat and Telegram (the photo is in ``media``)."""
-
-
 async def post_media(request: web.Request) -> web.Response:
     """``POST /chat/media`` (multipart: ``file``, optional ``id`` a client UUID): the customer sends
     a photo. 413 when larger than ``max_media_bytes``, 415 when not a JPEG, PNG, GIF or WebP image."""
@@ -257,7 +253,7 @@ async def post_media(request: web.Request) -> web.Response:
         channel=ChannelName.WEBCHAT,
         sender_id=str(identity_id),
         provider_message_id=f"{identity_id}:{client_id}",
-        text=MEDIA_TEXT,
+        text=PHOTO_TEXT,
         sent_at=now,
         kind=MessageKind.IMAGE,
         media_id=media_id,  # linked as the message is stored: its live frame shows the photo

@@ -33,7 +33,7 @@ from wechatpy.utils import check_signature
 
 from bot.channels.base import DeliveryError, MediaUnavailable, render_text
 from bot.core import redis_keys
-from bot.core.messages import ChannelName, InboundMessage, MessageKind, OutboundMessage
+from bot.core.messages import PHOTO_TEXT, ChannelName, InboundMessage, MessageKind, OutboundMessage
 
 log = structlog.get_logger(__name__)
 
@@ -129,7 +129,7 @@ def _kind_and_text(message_type: str, event: str, fields: Mapping[str, str]) -> 
     if message_type == "event":
         return (MessageKind.START, "") if event == "subscribe" else (None, "")
     if message_type == "image":
-        return MessageKind.IMAGE, "[image]"
+        return MessageKind.IMAGE, PHOTO_TEXT
     if message_type == "voice":
         recognition = fields.get("Recognition", "").strip()
         return MessageKind.VOICE, f"[voice] {recognition}" if recognition else "[voice]"
