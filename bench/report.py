@@ -50,6 +50,8 @@ def number(pattern: str, text: str, group: int = 1) -> float | None:
 
 def webchat_rows(output: str) -> list[Row]:
     rows = []
+    empty_rates: dict[tuple[str, str], float] = {}
+    seeded = number(r"seeded ([\d,]+) messages", output)
     for line in output.splitlines():
         fields = line.split()
         if len(fields) != 12 or fields[0] not in ("sqlite", "postgresql"):
@@ -60,6 +62,12 @@ def webchat_rows(output: str) -> list[Row]:
         rows.append(
             Row(f"web chat e2e / echo ({where})", f"{bot:.0f} msg/s", f"{echo:.0f} msg/s", "≥ 0.20", ratio >= 0.20)
         )
+        if history == "empty":
+            empty_rates[database, connections] = bot
+        elif (empty := empty_rates.get((database, connections))) is not None:
+            behind = f" behind {seeded:,.0f} messages" if seeded else ""
+            rows.append(Row(f"  seeded vs empty{behind} ({where})", f"{bot / empty - 1:+.0%}",
+                            f"{empty:.0f} msg/s empty", "within 10%", bot >= 0.9 * empty))
         rows.append(Row(f"  ratio ({where})", f"{ratio:.3f}", "", "", None))
         rows.append(Row(f"  reply latency p50/p99 at half peak ({where})", f"{p50:.1f}/{p99:.1f} ms",
                         f"echo p99 {echo_p99:.1f} ms", "", None))
@@ -152,7 +160,8 @@ def main() -> None:
     log: list[str] = []
     plan: list[tuple[str, list[str], Callable[[str], list[Row]]]] = [
         ("webchat_e2e.py", ["--connections", "50" if quick else "10,50,200", "--seconds", "4" if quick else "8",
-                            "--postgres-url", arguments.postgres_url], webchat_rows),
+                            "--postgres-url", arguments.postgres_url,
+                            "--seed-history", "20000" if quick else "2000000"], webchat_rows),
         ("idle_memory.py", ["--connections", "1000" if quick else "10000"], idle_rows),
         ("wechat_webhook_latency.py", ["--messages", "200" if quick else "400"], wechat_rows),
         ("deliveries.py", ["--jobs", "500" if quick else "2000"], deliveries_rows),

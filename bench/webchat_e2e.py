@@ -13,12 +13,16 @@ connection count, starts the bare echo and then the product, each as its own pro
 4. reads the CPU time of every process involved over the peak window from /proc: the server,
    its Redis (embedded child, or the machine's redis-server), and PostgreSQL's processes.
 
-``--history-sqlite FILE`` / ``--history-postgres URL`` add rows for a database that already holds
-stored history (made by ``bench/seed_history.py``); the product then runs on a copy (SQLite) or on
-that database (PostgreSQL, its new rows deleted afterwards is not attempted: seed a scratch one).
+``--seed-history N`` first seeds N messages of stored history (``bench/seed_history.py``: finished
+conversations only; open cases bring their own timers and deliveries, which ``history_cost.py``
+measures) into a SQLite file and into a scratch PostgreSQL database (``<postgres-url>_history``,
+made anew) and adds a "seeded" row beside every "empty" one; ``--history-sqlite FILE`` / ``--history-postgres URL`` use
+databases seeded beforehand instead. The product runs on a copy (SQLite) or on the database itself
+(PostgreSQL: a scratch one, since the runs add their rows to it).
 
     python bench/webchat_e2e.py [--databases sqlite,postgresql] [--connections 10,50,200]
         [--seconds 8] [--postgres-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench]
+        [--seed-history 2000000]
 """
 
 from __future__ import annotations
@@ -309,11 +313,40 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
     parser.add_argument("--history-sqlite", help="a seeded SQLite file (bench/seed_history.py)")
     parser.add_argument("--history-postgres", help="a seeded PostgreSQL database URL (bench/seed_history.py)")
+    parser.add_argument("--seed-history", type=int, help="seed this many messages of history into both databases first")
     arguments = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 8192)), hard))
     counts = [int(count) for count in arguments.connections.split(",")]
     histories = {"sqlite": arguments.history_sqlite, "postgresql": arguments.history_postgres}
+    with tempfile.TemporaryDirectory() as scratch:
+        if arguments.seed_history:
+            databases = arguments.databases.split(",")
+            histories = asyncio.run(seed_histories(databases, arguments.seed_history, arguments.postgres_url, scratch))
+        print_table(arguments, counts, histories)
+
+
+async def seed_histories(databases: list[str], messages: int, postgres_url: str, scratch: str) -> dict[str, str | None]:
+    """A seeded SQLite file in ``scratch`` and a seeded scratch PostgreSQL database, as asked."""
+    seeded: dict[str, str | None] = {"sqlite": None, "postgresql": None}
+    if "sqlite" in databases:
+        seeded["sqlite"] = str(Path(scratch) / "history.sqlite3")
+    if "postgresql" in databases:
+        seeded["postgresql"] = f"{postgres_url}_history"
+        await reset_postgres(seeded["postgresql"])
+    for database, url in seeded.items():
+        if url is None:
+            continue
+        target = f"sqlite+aiosqlite:///{url}" if database == "sqlite" else url
+        started = time.perf_counter()
+        await run_checked([sys.executable, str(ROOT / "bench" / "seed_history.py"), target, "--messages", str(messages),
+                           "--open-cases", "0"],
+                          dict(os.environ))
+        print(f"seeded {messages:,} messages into {database} in {time.perf_counter() - started:.0f} s", flush=True)
+    return seeded
+
+
+def print_table(arguments: argparse.Namespace, counts: list[int], histories: dict[str, str | None]) -> None:
     print(f"steady-state windows of {arguments.seconds:g} s; latency at half the peak rate; CPU ms per message")
     header = (
         f"{'database':<10} {'history':<8} {'conns':>5} {'echo msg/s':>10} {'bot msg/s':>9} {'ratio':>6} "
