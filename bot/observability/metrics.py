@@ -52,6 +52,7 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=r,
         )
+        self._reply_children: dict[str, tuple[Counter, Histogram]] = {}
         self.webchat_connections = Gauge(
             "complaint_bot_webchat_connections", "Web chat sockets open on this instance.", registry=r
         )
@@ -123,9 +124,14 @@ class Metrics:
 
     def reply_sent(self, channel: str, received_at: dt.datetime | None, now: dt.datetime) -> None:
         """A reply handed to ``channel``; ``received_at`` is the stored time of the message it answers."""
-        self.messages_sent.labels(channel=channel).inc()
+        children = self._reply_children.get(channel)
+        if children is None:  # labels() takes a lock and builds a key: looked up once per channel
+            children = self.messages_sent.labels(channel=channel), self.reply_latency.labels(channel=channel)
+            self._reply_children[channel] = children
+        sent, latency = children
+        sent.inc()
         if received_at is not None:
-            self.reply_latency.labels(channel=channel).observe(max(0.0, (now - received_at).total_seconds()))
+            latency.observe(max(0.0, (now - received_at).total_seconds()))
 
     def set_queues(self, waiting: Mapping[str, tuple[int, float]]) -> None:
         """Queue name → (tickets waiting, oldest wait in seconds); queues no longer listed drop out."""
