@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import String, cast, literal, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, String, bindparam, cast, literal, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.core.messages import ChannelName
 from bot.storage.db import rows_matched
@@ -107,47 +107,75 @@ class Attempt:
     recipient: str
     identity_id: int
     phone: str | None
-
-
-def conversation_of_message(session: Session, message_id: int) -> int | None:
-    return session.execute(select(Message.conversation_id).where(Message.id == message_id)).scalar_one_or_none()
+    answered_at: dt.datetime | None
+    """When the customer's latest message before this one was stored (a reply's latency)."""
 
 
 def channel_of_message(session: Session, message_id: int) -> str | None:
     return session.execute(select(Message.channel).where(Message.id == message_id)).scalar_one_or_none()
 
 
-def unfinished_ids(session: Session, conversation_id: int, limit: int) -> list[int]:
-    """The conversation's outbound messages still ``pending`` or ``sending``, oldest first."""
-    return list(
-        session.execute(
-            select(Message.id)
-            .where(
-                Message.conversation_id == conversation_id,
-                Message.direction == "out",
-                Message.delivery_status.in_(UNFINISHED),
-            )
-            .order_by(Message.id)
-            .limit(limit)
-        ).scalars()
+def _unfinished_in(conversation: ColumnElement[int]) -> Select[int]:
+    return (
+        select(Message.id)
+        .where(
+            Message.conversation_id == conversation,
+            Message.direction == "out",
+            Message.delivery_status.in_(UNFINISHED),
+        )
+        .order_by(Message.id)
+        .limit(bindparam("limit"))
     )
 
 
-def lock_for_attempt(session: Session, message_id: int) -> Attempt | None:
-    """The message (its row locked until the transaction ends) with its recipient, identity and
-    the customer's phone; None when there is no such message."""
-    row = session.execute(
-        select(Message, ChannelIdentity.external_id, Conversation.identity_id, Customer.phone)
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .join(ChannelIdentity, ChannelIdentity.id == Conversation.identity_id)
-        .join(Customer, Customer.id == Conversation.customer_id)
-        .where(Message.id == message_id)
-        .with_for_update(of=Message)
-    ).first()
-    if row is None:
+# The delivery job's statements, built once (building them is most of their cost on a quick database).
+_UNFINISHED = _unfinished_in(bindparam("conversation_id"))
+_UNFINISHED_BESIDE = _unfinished_in(
+    select(Message.conversation_id).where(Message.id == bindparam("message_id")).scalar_subquery()
+).add_columns(Message.conversation_id)
+_written = aliased(Message)
+_LOCK_FOR_ATTEMPTS = (
+    select(
+        Message,
+        ChannelIdentity.external_id,
+        Conversation.identity_id,
+        Customer.phone,
+        select(_written.created_at)
+        .where(
+            _written.conversation_id == Message.conversation_id, _written.id < Message.id, _written.direction == "in"
+        )
+        .order_by(_written.id.desc())
+        .limit(1)
+        .scalar_subquery(),
+    )
+    .join(Conversation, Conversation.id == Message.conversation_id)
+    .join(ChannelIdentity, ChannelIdentity.id == Conversation.identity_id)
+    .join(Customer, Customer.id == Conversation.customer_id)
+    .where(Message.id.in_(bindparam("ids", expanding=True)), Message.delivery_status.in_(UNFINISHED))
+    .order_by(Message.id)
+    .with_for_update(of=Message)
+)
+
+
+def unfinished_ids(session: Session, conversation_id: int, limit: int) -> list[int]:
+    """The conversation's outbound messages still ``pending`` or ``sending``, oldest first."""
+    return list(session.execute(_UNFINISHED, {"conversation_id": conversation_id, "limit": limit}).scalars())
+
+
+def unfinished_beside(session: Session, message_id: int, limit: int) -> tuple[int, list[int]] | None:
+    """The conversation of a message and its unfinished outbound messages, oldest first (the
+    message itself among them or not), in one statement; None when none is left to send."""
+    rows = session.execute(_UNFINISHED_BESIDE, {"message_id": message_id, "limit": limit}).all()
+    if not rows:
         return None
-    message, recipient, identity_id, phone = row
-    return Attempt(message, recipient, identity_id, phone)
+    return rows[0][1], [message_id for message_id, _ in rows]
+
+
+def lock_for_attempts(session: Session, message_ids: Sequence[int]) -> list[Attempt]:
+    """Those of the messages still unfinished, oldest first, their rows locked until the
+    transaction ends, each with its recipient, identity, the customer's phone and when the
+    customer's message before it was stored."""
+    return [Attempt(*row) for row in session.execute(_LOCK_FOR_ATTEMPTS, {"ids": list(message_ids)})]
 
 
 def start_attempt(session: Session, message: Message, now: dt.datetime, possibly_duplicated: bool) -> None:
@@ -175,11 +203,21 @@ def back_to_pending(session: Session, message_id: int, error: str) -> None:
     )
 
 
-def record_outcome(session: Session, message_id: int, values: dict[str, Any]) -> Message:
-    """Write the attempt's outcome (``delivery_status`` and what goes with it); the message after it."""
-    return session.execute(
-        update(Message).where(Message.id == message_id).values(**values).returning(Message)
-    ).scalar_one()
+def record_outcomes(session: Session, outcomes: Sequence[dict[str, Any]]) -> None:
+    """Write attempts' outcomes: each an ``id`` with its ``delivery_status`` and what goes with it."""
+    if outcomes:
+        session.execute(update(Message), list(outcomes))
+
+
+def release_unsent(session: Session, message_ids: Sequence[int]) -> None:
+    """Messages marked ``sending`` but not attempted after all go back to ``pending``, the
+    attempt they were counted for taken back."""
+    if message_ids:
+        session.execute(
+            update(Message)
+            .where(Message.id.in_(message_ids), Message.delivery_status == "sending")
+            .values(delivery_status="pending", attempts=Message.attempts - 1)
+        )
 
 
 def lost_deliveries(
