@@ -36,7 +36,6 @@ from bot.storage import deliveries
 from bot.storage.conversations import add_timeline_event
 from bot.storage.deliveries import Attempt
 from bot.storage.media import photos_to_send
-from bot.storage.models import Message
 from bot.storage.windows import window_usage
 from workers.delivery_lock import DeliveryLock
 from workers.routes import Route, choose_route
@@ -101,7 +100,12 @@ class _Planned:
     adapter: ChannelAdapter
     route: Route
     photos: list[tuple[str, str]]
-    interrupted: bool
+    possibly_duplicated: bool
+    """As marked: resent after an attempt whose outcome is unknown, through a provider that cannot dedupe."""
+
+    @property
+    def interrupted(self) -> bool:
+        return self.attempt.delivery_status == "sending"
 
 
 @dataclass(slots=True)
@@ -124,17 +128,17 @@ async def _deliver_batch(ctx: Ctx, conversation_id: int, pending: list[int], out
     res = resources(ctx)
     now, job_try = res.clock(), int(ctx.get("job_try", 1))
     planned, unroutable = await res.database.write(lambda session: _mark(ctx, session, pending, now, job_try))
-    for message in unroutable:
-        _count(ctx, message.channel, DeliveryOutcome.FAILED, dead_letter=True)
-        log.error("deliver.no_adapter", message_id=message.id, channel=message.channel)
+    for failed in unroutable:
+        _count(ctx, failed.channel, DeliveryOutcome.FAILED, dead_letter=True)
+        log.error("deliver.no_adapter", message_id=failed.id, channel=failed.channel)
         outcomes.append("failed: no adapter for this channel")
     # The markers are committed: from here on a crash leaves "sending" for the next run to see.
     done: list[_Outcome] = []
     retry: DeliveryError | None = None
     for plan in planned:
-        message = plan.attempt.message
+        message = plan.attempt
         if plan.interrupted:
-            log.warning("deliver.interrupted_attempt", message_id=message.id, attempts=message.attempts)
+            log.warning("deliver.interrupted_attempt", message_id=message.id, attempts=message.attempts + 1)
         try:
             route, provider_id = await _send_planned(ctx, plan)
         except DeliveryError as error:
@@ -156,10 +160,10 @@ async def _deliver_batch(ctx: Ctx, conversation_id: int, pending: list[int], out
         lambda session: _record(ctx, session, conversation_id, done, unsent, retry, now, job_try)
     )
     for outcome in done:
-        message = outcome.planned.attempt.message
+        message = outcome.planned.attempt
         if outcome.status == "sent":
             _count(ctx, message.channel, DeliveryOutcome.SENT)
-            answered_at = outcome.planned.attempt.answered_at if message.sender == Sender.BOT else None
+            answered_at = message.answered_at if message.sender == Sender.BOT else None
             res.metrics.reply_sent(message.channel, answered_at, res.clock())
             outcomes.append("sent" if outcome.route is Route.DIRECT else f"sent by {outcome.route.value}")
         else:
@@ -169,7 +173,7 @@ async def _deliver_batch(ctx: Ctx, conversation_id: int, pending: list[int], out
         event = StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
         await res.gateway.commit(Effects(staff_events=[event]))
     if retry is not None:
-        message = unsent[0].attempt.message
+        message = unsent[0].attempt
         _count(ctx, message.channel, DeliveryOutcome.RETRIED)
         log.warning("deliver.retry", message_id=message.id, error=str(retry), attempt=job_try)
         raise Retry(defer=backoff(ctx, job_try)) from retry
@@ -178,19 +182,19 @@ async def _deliver_batch(ctx: Ctx, conversation_id: int, pending: list[int], out
 
 def _mark(
     ctx: Ctx, session: Session, pending: list[int], now: dt.datetime, job_try: int
-) -> tuple[list[_Planned], list[Message]]:
+) -> tuple[list[_Planned], list[Attempt]]:
     """The attempt markers of the unfinished ones of ``pending``, in one transaction: the planned
     sends, and the messages failed for want of an adapter."""
     res = resources(ctx)
-    adapters, planned, unroutable = res.adapters, list[_Planned](), list[Message]()
+    adapters, planned, unroutable = res.adapters, list[_Planned](), list[Attempt]()
     usage: tuple[dt.datetime | None, int] | None = None
     for attempt in deliveries.lock_for_attempts(session, pending):
-        message = attempt.message
+        message = attempt
         adapter = adapters.get(message.channel)
         if adapter is None:
             error = f"no adapter for the channel {message.channel!r} (is it configured on the workers?)"
-            deliveries.fail_attempt(session, message, error, now, job_try, DELIVER_JOB)
-            unroutable.append(message)
+            deliveries.fail_attempt(session, attempt, error, now, job_try, DELIVER_JOB)
+            unroutable.append(attempt)
             continue
         route = Route.DIRECT
         if message.channel == ChannelName.WECHAT:
@@ -208,21 +212,25 @@ def _mark(
             usage = (last_in, sent + (route is not Route.NONE))
         interrupted = message.delivery_status == "sending"
         duplicate = interrupted and not _sender(adapters, route, adapter).accepts_idempotency_key
-        deliveries.start_attempt(session, message, now, duplicate)
         photos = photos_to_send(session, message.id) if message.kind == "image" else []
-        planned.append(_Planned(attempt, adapter, route, photos, interrupted))
+        planned.append(_Planned(attempt, adapter, route, photos, duplicate or attempt.possibly_duplicated))
+    deliveries.start_attempts(
+        session,
+        [plan.attempt.id for plan in planned],
+        now,
+        [plan.attempt.id for plan in planned if plan.possibly_duplicated and not plan.attempt.possibly_duplicated],
+    )
     return planned, unroutable
 
 
 async def _send_planned(ctx: Ctx, plan: _Planned) -> tuple[Route, str]:
-    adapters, attempt = resources(ctx).adapters, plan.attempt
-    message = attempt.message
+    adapters, message = resources(ctx).adapters, plan.attempt
     options, options_text = options_from_json(message.options)
     outbound = OutboundMessage(text=message.text, options=options, options_text=options_text)
     if plan.photos:
         sender = _sender(adapters, plan.route, plan.adapter)
         outbound = await _with_photo(ctx, outbound, plan.photos, sender, plan.route)
-    return await _send(ctx, adapters, plan.route, plan.adapter, attempt.recipient, attempt.phone, outbound, message.id)
+    return await _send(ctx, adapters, plan.route, plan.adapter, message.recipient, message.phone, outbound, message.id)
 
 
 async def _with_photo(
@@ -304,7 +312,7 @@ def _record(
     when the job retries) and whether timeline rows were added."""
     rows, timeline = [], False
     for outcome in done:
-        message = outcome.planned.attempt.message
+        message = outcome.planned.attempt
         row: dict[str, Any] = {"id": message.id, "delivery_status": outcome.status}
         if outcome.provider_id is not None:
             row["provider_message_id"] = outcome.provider_id
@@ -316,11 +324,11 @@ def _record(
             kind = TimelineKind.DELIVERY_FALLBACK if outcome.route is not Route.DIRECT else TimelineKind.DELIVERY_FAILED
             detail = {"message_id": message.id, "route": outcome.route.value, "error": outcome.error}
             add_timeline_event(session, conversation_id, kind, "worker", detail, now)
-        if outcome.status == "sent" and message.possibly_duplicated:
+        if outcome.status == "sent" and outcome.planned.possibly_duplicated:
             timeline = True
             detail = {
                 "message_id": message.id,
-                "attempts": message.attempts,
+                "attempts": message.attempts + 1,
                 "why": "resent after an attempt whose outcome is unknown; the provider cannot dedupe",
             }
             add_timeline_event(session, conversation_id, TimelineKind.POSSIBLY_DUPLICATED, "worker", detail, now)
@@ -332,8 +340,8 @@ def _record(
     if retry is None:
         return deliveries.unfinished_ids(session, conversation_id, BATCH), timeline
     # The attempt's outcome is known (not delivered): back to pending, its attempt counted.
-    deliveries.back_to_pending(session, unsent[0].attempt.message.id, str(retry))
-    deliveries.release_unsent(session, [plan.attempt.message.id for plan in unsent[1:]])
+    deliveries.back_to_pending(session, unsent[0].attempt.id, str(retry))
+    deliveries.release_unsent(session, [plan.attempt.id for plan in unsent[1:]])
     return [], timeline
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, String, bindparam, cast, literal, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.core.messages import ChannelName
 from bot.storage.db import rows_matched
-from bot.storage.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message
+from bot.storage.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message, table_of
 
 MAX_ERROR_CHARS = 2000
 """A dead letter keeps this much of the error."""
@@ -101,9 +101,19 @@ UNFINISHED = ("pending", "sending")
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
-    """A message about to be sent, locked for the attempt, with where it goes."""
+    """A message about to be sent, as locked for the attempt (before it was marked), with where it goes."""
 
-    message: Message
+    id: int
+    conversation_id: int
+    channel: str
+    sender: str
+    kind: str
+    text: str
+    options: dict[str, Any] | None
+    delivery_status: str
+    attempts: int
+    """Attempts started before this one."""
+    possibly_duplicated: bool
     recipient: str
     identity_id: int
     phone: str | None
@@ -115,45 +125,77 @@ def channel_of_message(session: Session, message_id: int) -> str | None:
     return session.execute(select(Message.channel).where(Message.id == message_id)).scalar_one_or_none()
 
 
+# The delivery job's statements are built once, on the tables (building them, and the ORM's
+# work, were most of their cost on a quick database).
+_messages = table_of(Message)
+_written = _messages.alias("written")
+
+
 def _unfinished_in(conversation: ColumnElement[int]) -> Select[int]:
     return (
-        select(Message.id)
+        select(_messages.c.id)
         .where(
-            Message.conversation_id == conversation,
-            Message.direction == "out",
-            Message.delivery_status.in_(UNFINISHED),
+            _messages.c.conversation_id == conversation,
+            _messages.c.direction == "out",
+            _messages.c.delivery_status.in_(UNFINISHED),
         )
-        .order_by(Message.id)
+        .order_by(_messages.c.id)
         .limit(bindparam("limit"))
     )
 
 
-# The delivery job's statements, built once (building them is most of their cost on a quick database).
 _UNFINISHED = _unfinished_in(bindparam("conversation_id"))
 _UNFINISHED_BESIDE = _unfinished_in(
-    select(Message.conversation_id).where(Message.id == bindparam("message_id")).scalar_subquery()
-).add_columns(Message.conversation_id)
-_written = aliased(Message)
+    select(_messages.c.conversation_id).where(_messages.c.id == bindparam("message_id")).scalar_subquery()
+).add_columns(_messages.c.conversation_id)
 _LOCK_FOR_ATTEMPTS = (
     select(
-        Message,
-        ChannelIdentity.external_id,
-        Conversation.identity_id,
-        Customer.phone,
-        select(_written.created_at)
+        *(
+            _messages.c[name]
+            for name in (
+                "id",
+                "conversation_id",
+                "channel",
+                "sender",
+                "kind",
+                "text",
+                "options",
+                "delivery_status",
+                "attempts",
+                "possibly_duplicated",
+            )
+        ),
+        ChannelIdentity.__table__.c.external_id,
+        Conversation.__table__.c.identity_id,
+        Customer.__table__.c.phone,
+        select(_written.c.created_at)
         .where(
-            _written.conversation_id == Message.conversation_id, _written.id < Message.id, _written.direction == "in"
+            _written.c.conversation_id == _messages.c.conversation_id,
+            _written.c.id < _messages.c.id,
+            _written.c.direction == "in",
         )
-        .order_by(_written.id.desc())
+        .order_by(_written.c.id.desc())
         .limit(1)
         .scalar_subquery(),
     )
-    .join(Conversation, Conversation.id == Message.conversation_id)
-    .join(ChannelIdentity, ChannelIdentity.id == Conversation.identity_id)
-    .join(Customer, Customer.id == Conversation.customer_id)
-    .where(Message.id.in_(bindparam("ids", expanding=True)), Message.delivery_status.in_(UNFINISHED))
-    .order_by(Message.id)
-    .with_for_update(of=Message)
+    .join(Conversation.__table__, Conversation.__table__.c.id == _messages.c.conversation_id)
+    .join(ChannelIdentity.__table__, ChannelIdentity.__table__.c.id == Conversation.__table__.c.identity_id)
+    .join(Customer.__table__, Customer.__table__.c.id == Conversation.__table__.c.customer_id)
+    .where(_messages.c.id.in_(bindparam("ids", expanding=True)), _messages.c.delivery_status.in_(UNFINISHED))
+    .order_by(_messages.c.id)
+    .with_for_update(of=_messages)
+)
+_START_ATTEMPTS = (
+    update(_messages)
+    .where(_messages.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        delivery_status="sending",
+        attempts=_messages.c.attempts + 1,
+        attempt_started_at=bindparam("now"),
+        possibly_duplicated=(
+            _messages.c.possibly_duplicated | _messages.c.id.in_(bindparam("duplicated", expanding=True))
+        ),
+    )
 )
 
 
@@ -175,23 +217,29 @@ def lock_for_attempts(session: Session, message_ids: Sequence[int]) -> list[Atte
     """Those of the messages still unfinished, oldest first, their rows locked until the
     transaction ends, each with its recipient, identity, the customer's phone and when the
     customer's message before it was stored."""
-    return [Attempt(*row) for row in session.execute(_LOCK_FOR_ATTEMPTS, {"ids": list(message_ids)})]
+    rows: Sequence[tuple[Any, ...]] = session.execute(_LOCK_FOR_ATTEMPTS, {"ids": list(message_ids)}).all()
+    return [Attempt(*row) for row in rows]
 
 
-def start_attempt(session: Session, message: Message, now: dt.datetime, possibly_duplicated: bool) -> None:
-    """Mark the locked message ``sending`` with one more attempt started ``now`` (and
-    ``possibly_duplicated`` when an earlier attempt's outcome is unknown and the provider cannot dedupe)."""
-    if possibly_duplicated:
-        message.possibly_duplicated = True
-    message.delivery_status = "sending"
-    message.attempts += 1
-    message.attempt_started_at = now
+def start_attempts(
+    session: Session, message_ids: Sequence[int], now: dt.datetime, possibly_duplicated: Sequence[int]
+) -> None:
+    """Mark the locked messages ``sending`` with one more attempt started ``now`` (and those of
+    ``possibly_duplicated``, whose earlier attempt's outcome is unknown and whose provider cannot
+    dedupe, so)."""
+    if message_ids:
+        parameters = {"ids": list(message_ids), "now": now, "duplicated": list(possibly_duplicated)}
+        session.execute(_START_ATTEMPTS, parameters)
 
 
-def fail_attempt(session: Session, message: Message, error: str, now: dt.datetime, tries: int, job: str) -> None:
+def fail_attempt(
+    session: Session, attempt: Attempt, error: str, now: dt.datetime, tries: int, job: str
+) -> None:
     """The locked message fails for good before an attempt: ``failed``, and a dead letter of ``job``."""
-    message.delivery_status, message.last_error = "failed", error
-    add_dead_letter(session, job, [message.id], error, tries, now, message.id, message.conversation_id)
+    session.execute(
+        update(_messages).where(_messages.c.id == attempt.id).values(delivery_status="failed", last_error=error)
+    )
+    add_dead_letter(session, job, [attempt.id], error, tries, now, attempt.id, attempt.conversation_id)
 
 
 def back_to_pending(session: Session, message_id: int, error: str) -> None:
@@ -204,9 +252,19 @@ def back_to_pending(session: Session, message_id: int, error: str) -> None:
 
 
 def record_outcomes(session: Session, outcomes: Sequence[dict[str, Any]]) -> None:
-    """Write attempts' outcomes: each an ``id`` with its ``delivery_status`` and what goes with it."""
-    if outcomes:
-        session.execute(update(Message), list(outcomes))
+    """Write attempts' outcomes: each an ``id`` with its ``delivery_status`` and what goes with it
+    (one statement for all those that set the same columns)."""
+    alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for outcome in outcomes:
+        columns = tuple(sorted(key for key in outcome if key != "id"))
+        alike.setdefault(columns, []).append({f"b_{key}": value for key, value in outcome.items()})
+    for columns, rows in alike.items():
+        statement = (
+            update(_messages)
+            .where(_messages.c.id == bindparam("b_id"))
+            .values({column: bindparam(f"b_{column}") for column in columns})
+        )
+        session.execute(statement, rows)
 
 
 def release_unsent(session: Session, message_ids: Sequence[int]) -> None:
