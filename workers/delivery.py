@@ -79,15 +79,16 @@ async def deliver_message(ctx: Ctx, message_id: int) -> str:
     structlog.contextvars.bind_contextvars(conversation_id=conversation_id)  # this job's task only
     lock = DeliveryLock(resources(ctx).redis, conversation_id, int(job_timeout(ctx) * 1000))
     outcomes: list[str] = []
+    finished: set[int] = set()
     while pending:
-        if not await lock.take():
+        if not await lock.take(message_id):
             return "; ".join(outcomes) or "left to the delivery in progress"
         try:
             while pending:
-                pending = await _deliver_batch(ctx, conversation_id, pending, outcomes)
+                pending = await _deliver_batch(ctx, conversation_id, pending, outcomes, finished)
         finally:
-            more = await lock.release()
-        if more:
+            left = await lock.release()
+        if left - finished:
             pending = await database.write(lambda session: deliveries.unfinished_ids(session, conversation_id, BATCH))
     return "; ".join(outcomes) or "nothing pending"
 
@@ -117,17 +118,21 @@ class _Outcome:
     error: str | None = None
 
 
-async def _deliver_batch(ctx: Ctx, conversation_id: int, pending: list[int], outcomes: list[str]) -> list[int]:
+async def _deliver_batch(
+    ctx: Ctx, conversation_id: int, pending: list[int], outcomes: list[str], finished: set[int]
+) -> list[int]:
     """Send the unfinished ones of ``pending`` in order: their attempt markers in one transaction
     before any provider call, their outcomes in one after the last. Returns the conversation's
     next unfinished messages; raises ``Retry`` after a transient failure, whose message and the
-    ones after it go back to ``pending`` (the ones after it without an attempt counted).
+    ones after it go back to ``pending`` (the ones after it without an attempt counted). Adds the
+    messages whose outcome is recorded to ``finished``.
 
     A channel with no adapter marks the message failed with the reason, never silently drops it.
     """
     res = resources(ctx)
     now, job_try = res.clock(), int(ctx.get("job_try", 1))
     planned, unroutable = await res.database.write(lambda session: _mark(ctx, session, pending, now, job_try))
+    finished.update(failed.id for failed in unroutable)
     for failed in unroutable:
         _count(ctx, failed.channel, DeliveryOutcome.FAILED, dead_letter=True)
         log.error("deliver.no_adapter", message_id=failed.id, channel=failed.channel)
@@ -159,6 +164,7 @@ async def _deliver_batch(ctx: Ctx, conversation_id: int, pending: list[int], out
     following, timeline = await res.database.write(
         lambda session: _record(ctx, session, conversation_id, done, unsent, retry, now, job_try)
     )
+    finished.update(outcome.planned.attempt.id for outcome in done)
     for outcome in done:
         message = outcome.planned.attempt
         if outcome.status == "sent":

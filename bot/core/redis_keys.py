@@ -32,7 +32,7 @@ def delivery_lock(conversation_id: int) -> str:
 
 
 def delivery_more(conversation_id: int) -> str:
-    """Set by a job that found the delivery lock taken: the holder looks again before it ends."""
+    """Set of messages whose jobs found the delivery lock taken: the holder sees to them before it ends."""
     return f"{PREFIX}:conv:{conversation_id}:delivering:more"
 
 STAFF_EVENTS_CHANNEL = f"{PREFIX}:staff:events"
