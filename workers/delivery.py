@@ -1,6 +1,8 @@
-"""Provider deliveries that lose nothing: an attempt marker before each call, outcomes after.
+"""Provider deliveries that lose nothing: attempt markers before the calls, outcomes after.
 
-Before a provider is called, the message is committed as ``sending`` with its attempt counted.
+Before a provider is called, the message is committed as ``sending`` with its attempt counted
+(a conversation's pending messages are marked together, sent in order, and their outcomes
+recorded together: two transactions for the batch).
 A run that finds ``sending`` knows an earlier attempt never recorded its outcome (its worker
 died, or the job timed out): through a provider that dedupes by the outbound id (the SMS
 gateway) it simply resends with the same key; through one that cannot, it resends too and
@@ -11,17 +13,16 @@ message twice, never miss one.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import structlog
 from arq import Retry
 from arq.jobs import Job, JobStatus
+from sqlalchemy.orm import Session
 
 from bot.channels.base import ChannelAdapter, DeliveryError, render_text
 from bot.channels.wechat.adapter import WechatAdapter
-from bot.core import redis_keys
 from bot.core.messages import PHOTO_TEXT, ChannelName, OutboundMessage, Photo, Sender, options_from_json
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
@@ -33,16 +34,19 @@ from bot.outbound.gateway import DELIVER_JOB
 from bot.resources import resources
 from bot.storage import deliveries
 from bot.storage.conversations import add_timeline_event
-from bot.storage.deliveries import UNFINISHED
+from bot.storage.deliveries import Attempt
 from bot.storage.media import photos_to_send
-from bot.storage.metrics import answered_inbound_time
 from bot.storage.windows import window_usage
+from workers.delivery_lock import DeliveryLock
 from workers.routes import Route, choose_route
 
 log = structlog.get_logger(__name__)
 
 Ctx = dict[str, Any]
 MAX_DELIVERY_TRIES = 8
+BATCH = 10
+"""Messages of a conversation marked, sent and recorded together: a worker killed mid-batch
+leaves at most this many ``sending`` (resent; flagged where the provider cannot dedupe)."""
 MAX_BACKOFF_SECONDS = 300.0
 RECONCILE_PENDING_AFTER = dt.timedelta(seconds=30)
 
@@ -61,110 +65,178 @@ async def deliver_message(ctx: Ctx, message_id: int) -> str:
     """Deliver a conversation's unfinished provider messages, oldest first, up to and past this one.
 
     Jobs run concurrently, but a customer must read replies in order: one job at a time holds
-    the conversation's delivery lock and sends every unfinished message in id order; a job that
-    finds the lock taken leaves its message to the holder, which looks again after releasing.
-    A transient failure stops the run (and retries the job) so nothing overtakes that message.
-    The lock lives as long as a job may run, so it outlives a killed worker by at most that.
+    the conversation's delivery lock and sends every unfinished message in id order, ``BATCH``
+    at a time; a job that finds the lock taken leaves its message to the holder, which looks
+    again before it ends. A transient failure stops the run (and retries the job) so nothing
+    overtakes that message. The lock lives as long as a job may run, so it outlives a killed
+    worker by at most that.
     """
-    sessions, redis = resources(ctx).sessions, resources(ctx).redis
-    async with sessions() as session:
-        conversation_id = await session.run_sync(deliveries.conversation_of_message, message_id)
-    if conversation_id is None:
-        return "skipped"
+    database = resources(ctx).database
+    found = await database.write(lambda session: deliveries.unfinished_beside(session, message_id, BATCH))
+    if found is None:
+        return "nothing pending"
+    conversation_id, pending = found
     structlog.contextvars.bind_contextvars(conversation_id=conversation_id)  # this job's task only
-    lock, token, outcomes = redis_keys.delivery_lock(conversation_id), secrets.token_hex(8), []
-    lock_ms = int(job_timeout(ctx) * 1000)
-    while await _unfinished_ids(sessions, conversation_id, limit=1):
-        if not await redis.set(lock, token, nx=True, px=lock_ms):
-            return "left to the delivery in progress"
+    lock = DeliveryLock(resources(ctx).redis, conversation_id, int(job_timeout(ctx) * 1000))
+    outcomes: list[str] = []
+    finished: set[int] = set()
+    while pending:
+        if not await lock.take(message_id):
+            return "; ".join(outcomes) or "left to the delivery in progress"
         try:
-            while pending := await _unfinished_ids(sessions, conversation_id, limit=20):
-                for pending_id in pending:
-                    await redis.pexpire(lock, lock_ms)
-                    outcomes.append(await _deliver_one(ctx, pending_id))
+            while pending:
+                pending = await _deliver_batch(ctx, conversation_id, pending, outcomes, finished)
         finally:
-            if (await redis.get(lock)) in (token, token.encode()):
-                await redis.delete(lock)
+            left = await lock.release()
+        if left - finished:
+            pending = await database.write(lambda session: deliveries.unfinished_ids(session, conversation_id, BATCH))
     return "; ".join(outcomes) or "nothing pending"
 
 
-async def _unfinished_ids(sessions: Any, conversation_id: int, limit: int) -> list[int]:
-    async with sessions() as session:
-        ids: list[int] = await session.run_sync(deliveries.unfinished_ids, conversation_id, limit)
-        return ids
+@dataclass(slots=True)
+class _Planned:
+    """A message marked ``sending``, and how it goes."""
+
+    attempt: Attempt
+    adapter: ChannelAdapter
+    route: Route
+    photos: list[tuple[str, str]]
+    possibly_duplicated: bool
+    """As marked: resent after an attempt whose outcome is unknown, through a provider that cannot dedupe."""
+
+    @property
+    def interrupted(self) -> bool:
+        return self.attempt.delivery_status == "sending"
 
 
-async def _deliver_one(ctx: Ctx, message_id: int) -> str:
-    """Send one unfinished message through its channel's adapter (or the window's fallback).
+@dataclass(slots=True)
+class _Outcome:
+    planned: _Planned
+    status: str
+    provider_id: str | None = None
+    route: Route = Route.DIRECT
+    error: str | None = None
+
+
+async def _deliver_batch(
+    ctx: Ctx, conversation_id: int, pending: list[int], outcomes: list[str], finished: set[int]
+) -> list[int]:
+    """Send the unfinished ones of ``pending`` in order: their attempt markers in one transaction
+    before any provider call, their outcomes in one after the last. Returns the conversation's
+    next unfinished messages; raises ``Retry`` after a transient failure, whose message and the
+    ones after it go back to ``pending`` (the ones after it without an attempt counted). Adds the
+    messages whose outcome is recorded to ``finished``.
 
     A channel with no adapter marks the message failed with the reason, never silently drops it.
     """
     res = resources(ctx)
-    sessions, adapters, now = res.sessions, res.adapters, res.clock()
-    job_try = int(ctx.get("job_try", 1))
-    async with sessions() as session, session.begin():
-        attempt = await session.run_sync(deliveries.lock_for_attempt, message_id)
-        if attempt is None or attempt.message.delivery_status not in UNFINISHED:
-            return "skipped"
-        message, recipient, identity_id, phone = attempt.message, attempt.recipient, attempt.identity_id, attempt.phone
-        options, options_text = options_from_json(message.options)
-        outbound = OutboundMessage(text=message.text, options=options, options_text=options_text)
-        conversation_id = message.conversation_id
-        interrupted = message.delivery_status == "sending"
+    now, job_try = res.clock(), int(ctx.get("job_try", 1))
+    planned, unroutable = await res.database.write(lambda session: _mark(ctx, session, pending, now, job_try))
+    finished.update(failed.id for failed in unroutable)
+    for failed in unroutable:
+        _count(ctx, failed.channel, DeliveryOutcome.FAILED, dead_letter=True)
+        log.error("deliver.no_adapter", message_id=failed.id, channel=failed.channel)
+        outcomes.append("failed: no adapter for this channel")
+    # The markers are committed: from here on a crash leaves "sending" for the next run to see.
+    done: list[_Outcome] = []
+    retry: DeliveryError | None = None
+    for plan in planned:
+        message = plan.attempt
+        if plan.interrupted:
+            log.warning("deliver.interrupted_attempt", message_id=message.id, attempts=message.attempts + 1)
+        try:
+            route, provider_id = await _send_planned(ctx, plan)
+        except DeliveryError as error:
+            if not error.permanent and job_try < MAX_DELIVERY_TRIES:
+                retry = error
+                break
+            done.append(_Outcome(plan, "failed", route=plan.route, error=str(error)))
+            log.error("deliver.failed", message_id=message.id, error=str(error), permanent=error.permanent)
+        except Exception as error:
+            # An adapter bug or an answer it cannot read: retrying cannot help, and a message left
+            # "sending" would hold back every later reply of the conversation.
+            reason = f"unexpected error: {type(error).__name__}: {error}"
+            done.append(_Outcome(plan, "failed", route=plan.route, error=reason))
+            log.exception("deliver.unexpected_error", message_id=message.id)
+        else:
+            done.append(_Outcome(plan, "sent", provider_id, route))
+    unsent = planned[len(done) :]
+    following, timeline = await res.database.write(
+        lambda session: _record(ctx, session, conversation_id, done, unsent, retry, now, job_try)
+    )
+    finished.update(outcome.planned.attempt.id for outcome in done)
+    for outcome in done:
+        message = outcome.planned.attempt
+        if outcome.status == "sent":
+            _count(ctx, message.channel, DeliveryOutcome.SENT)
+            answered_at = message.answered_at if message.sender == Sender.BOT else None
+            res.metrics.reply_sent(message.channel, answered_at, res.clock())
+            outcomes.append("sent" if outcome.route is Route.DIRECT else f"sent by {outcome.route.value}")
+        else:
+            _count(ctx, message.channel, DeliveryOutcome.FAILED, dead_letter=True)
+            outcomes.append(f"failed: {outcome.error}")
+    if timeline:
+        event = StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
+        await res.gateway.commit(Effects(staff_events=[event]))
+    if retry is not None:
+        message = unsent[0].attempt
+        _count(ctx, message.channel, DeliveryOutcome.RETRIED)
+        log.warning("deliver.retry", message_id=message.id, error=str(retry), attempt=job_try)
+        raise Retry(defer=backoff(ctx, job_try)) from retry
+    return following
+
+
+def _mark(
+    ctx: Ctx, session: Session, pending: list[int], now: dt.datetime, job_try: int
+) -> tuple[list[_Planned], list[Attempt]]:
+    """The attempt markers of the unfinished ones of ``pending``, in one transaction: the planned
+    sends, and the messages failed for want of an adapter."""
+    res = resources(ctx)
+    adapters, planned, unroutable = res.adapters, list[_Planned](), list[Attempt]()
+    usage: tuple[dt.datetime | None, int] | None = None
+    for attempt in deliveries.lock_for_attempts(session, pending):
+        message = attempt
         adapter = adapters.get(message.channel)
         if adapter is None:
             error = f"no adapter for the channel {message.channel!r} (is it configured on the workers?)"
-            await session.run_sync(deliveries.fail_attempt, message, error, now, job_try, DELIVER_JOB)
-            _count(ctx, message.channel, DeliveryOutcome.FAILED, dead_letter=True)
-            log.error("deliver.no_adapter", message_id=message_id, channel=message.channel)
-            return "failed: no adapter for this channel"
+            deliveries.fail_attempt(session, attempt, error, now, job_try, DELIVER_JOB)
+            unroutable.append(attempt)
+            continue
         route = Route.DIRECT
         if message.channel == ChannelName.WECHAT:
-            last_in, sent = await session.run_sync(window_usage, identity_id)
+            # Read once per batch; each message planned before this one counts as sent by now.
+            last_in, sent = usage if usage is not None else window_usage(session, attempt.identity_id)
             route = choose_route(
                 message.channel,
                 now,
                 last_in,
                 sent,
                 res.config.channels.wechat,
-                phone_known=bool(phone),
+                phone_known=bool(attempt.phone),
                 sms_available=ChannelName.SMS in adapters,
             )
-        if interrupted:
-            log.warning("deliver.interrupted_attempt", message_id=message_id, attempts=message.attempts)
+            usage = (last_in, sent + (route is not Route.NONE))
+        interrupted = message.delivery_status == "sending"
         duplicate = interrupted and not _sender(adapters, route, adapter).accepts_idempotency_key
-        await session.run_sync(deliveries.start_attempt, message, now, duplicate)
-        channel, received_at = message.channel, None
-        if message.sender == Sender.BOT:
-            received_at = await session.run_sync(answered_inbound_time, conversation_id, message_id)
-        photos = await session.run_sync(photos_to_send, message_id) if message.kind == "image" else []
-    # The marker is committed: from here on a crash leaves "sending" for the next run to see.
-    try:
-        if photos:
-            outbound = await _with_photo(ctx, outbound, photos, _sender(adapters, route, adapter), route)
-        route, provider_id = await _send(ctx, adapters, route, adapter, recipient, phone, outbound, message_id)
-    except DeliveryError as error:
-        if not error.permanent and job_try < MAX_DELIVERY_TRIES:
-            await _record_retry(sessions, message_id, str(error))
-            _count(ctx, channel, DeliveryOutcome.RETRIED)
-            log.warning("deliver.retry", message_id=message_id, error=str(error), attempt=job_try)
-            raise Retry(defer=backoff(ctx, job_try)) from error
-        await _finish(ctx, message_id, conversation_id, "failed", None, now, route, str(error))
-        _count(ctx, channel, DeliveryOutcome.FAILED, dead_letter=True)
-        log.error("deliver.failed", message_id=message_id, error=str(error), permanent=error.permanent)
-        return f"failed: {error}"
-    except Exception as error:
-        # An adapter bug or an answer it cannot read: retrying cannot help, and a message left
-        # "sending" would hold back every later reply of the conversation.
-        reason = f"unexpected error: {type(error).__name__}: {error}"
-        await _finish(ctx, message_id, conversation_id, "failed", None, now, route, reason)
-        _count(ctx, channel, DeliveryOutcome.FAILED, dead_letter=True)
-        log.exception("deliver.unexpected_error", message_id=message_id)
-        return f"failed: {reason}"
-    await _finish(ctx, message_id, conversation_id, "sent", provider_id, now, route, None)
-    _count(ctx, channel, DeliveryOutcome.SENT)
-    res.metrics.reply_sent(channel, received_at, res.clock())
-    return "sent" if route is Route.DIRECT else f"sent by {route.value}"
+        photos = photos_to_send(session, message.id) if message.kind == "image" else []
+        planned.append(_Planned(attempt, adapter, route, photos, duplicate or attempt.possibly_duplicated))
+    deliveries.start_attempts(
+        session,
+        [plan.attempt.id for plan in planned],
+        now,
+        [plan.attempt.id for plan in planned if plan.possibly_duplicated and not plan.attempt.possibly_duplicated],
+    )
+    return planned, unroutable
+
+
+async def _send_planned(ctx: Ctx, plan: _Planned) -> tuple[Route, str]:
+    adapters, message = resources(ctx).adapters, plan.attempt
+    options, options_text = options_from_json(message.options)
+    outbound = OutboundMessage(text=message.text, options=options, options_text=options_text)
+    if plan.photos:
+        sender = _sender(adapters, plan.route, plan.adapter)
+        outbound = await _with_photo(ctx, outbound, plan.photos, sender, plan.route)
+    return await _send(ctx, adapters, plan.route, plan.adapter, message.recipient, message.phone, outbound, message.id)
 
 
 async def _with_photo(
@@ -230,53 +302,53 @@ async def _send(
     raise DeliveryError("outside the WeChat window, with no template and no phone to fall back to", permanent=True)
 
 
-async def _record_retry(sessions: Any, message_id: int, error: str) -> None:
-    """A transient failure: the attempt's outcome is known (not delivered), so back to pending."""
-    async with sessions() as session, session.begin():
-        await session.run_sync(deliveries.back_to_pending, message_id, error)
-
-
-async def _finish(
+def _record(
     ctx: Ctx,
-    message_id: int,
+    session: Session,
     conversation_id: int,
-    status: str,
-    provider_id: str | None,
+    done: list[_Outcome],
+    unsent: list[_Planned],
+    retry: DeliveryError | None,
     now: dt.datetime,
-    route: Route,
-    error: str | None,
-) -> None:
-    """Record the outcome; a failure also leaves a dead letter for a manager to retry."""
-    timeline = False
-    async with resources(ctx).sessions() as session, session.begin():
-        values: dict[str, Any] = {"delivery_status": status}
-        if provider_id is not None:
-            values["provider_message_id"] = provider_id
-        if error is not None:
-            values["last_error"] = error
-        message = await session.run_sync(deliveries.record_outcome, message_id, values)
-        if route is not Route.DIRECT or error:
+    job_try: int,
+) -> tuple[list[int], bool]:
+    """The outcomes of a batch, in one transaction: a failure also leaves a dead letter for a
+    manager to retry; after a transient failure its message goes back to ``pending``, and the
+    ones not attempted after it too. Returns the conversation's next unfinished messages (none
+    when the job retries) and whether timeline rows were added."""
+    rows, timeline = [], False
+    for outcome in done:
+        message = outcome.planned.attempt
+        row: dict[str, Any] = {"id": message.id, "delivery_status": outcome.status}
+        if outcome.provider_id is not None:
+            row["provider_message_id"] = outcome.provider_id
+        if outcome.error is not None:
+            row["last_error"] = outcome.error
+        rows.append(row)
+        if outcome.route is not Route.DIRECT or outcome.error:
             timeline = True
-            kind = TimelineKind.DELIVERY_FALLBACK if route is not Route.DIRECT else TimelineKind.DELIVERY_FAILED
-            detail = {"message_id": message_id, "route": route.value, "error": error}
-            await session.run_sync(add_timeline_event, conversation_id, kind, "worker", detail, now)
-        if status == "sent" and message.possibly_duplicated:
+            kind = TimelineKind.DELIVERY_FALLBACK if outcome.route is not Route.DIRECT else TimelineKind.DELIVERY_FAILED
+            detail = {"message_id": message.id, "route": outcome.route.value, "error": outcome.error}
+            add_timeline_event(session, conversation_id, kind, "worker", detail, now)
+        if outcome.status == "sent" and outcome.planned.possibly_duplicated:
             timeline = True
             detail = {
-                "message_id": message_id,
-                "attempts": message.attempts,
+                "message_id": message.id,
+                "attempts": message.attempts + 1,
                 "why": "resent after an attempt whose outcome is unknown; the provider cannot dedupe",
             }
-            kind = TimelineKind.POSSIBLY_DUPLICATED
-            await session.run_sync(add_timeline_event, conversation_id, kind, "worker", detail, now)
-        if status == "failed" and error is not None:
-            tries = int(ctx.get("job_try", 1))
-            await session.run_sync(
-                deliveries.add_dead_letter, DELIVER_JOB, [message_id], error, tries, now, message_id, conversation_id
+            add_timeline_event(session, conversation_id, TimelineKind.POSSIBLY_DUPLICATED, "worker", detail, now)
+        if outcome.status == "failed" and outcome.error is not None:
+            deliveries.add_dead_letter(
+                session, DELIVER_JOB, [message.id], outcome.error, job_try, now, message.id, conversation_id
             )
-    if timeline:
-        event = StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
-        await resources(ctx).gateway.commit(Effects(staff_events=[event]))
+    deliveries.record_outcomes(session, rows)
+    if retry is None:
+        return deliveries.unfinished_ids(session, conversation_id, BATCH), timeline
+    # The attempt's outcome is known (not delivered): back to pending, its attempt counted.
+    deliveries.back_to_pending(session, unsent[0].attempt.id, str(retry))
+    deliveries.release_unsent(session, [plan.attempt.id for plan in unsent[1:]])
+    return [], timeline
 
 
 async def reconcile_deliveries(ctx: Ctx) -> int:

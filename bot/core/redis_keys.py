@@ -30,6 +30,11 @@ def delivery_lock(conversation_id: int) -> str:
     """Held by the one worker job sending a conversation's provider messages, in order."""
     return f"{PREFIX}:conv:{conversation_id}:delivering"
 
+
+def delivery_more(conversation_id: int) -> str:
+    """Set of messages whose jobs found the delivery lock taken: the holder sees to them before it ends."""
+    return f"{PREFIX}:conv:{conversation_id}:delivering:more"
+
 STAFF_EVENTS_CHANNEL = f"{PREFIX}:staff:events"
 """Pub/sub: events for the staff consoles (queue changed, conversation updated, notifications),
 published by any app instance or worker and forwarded by every instance to its staff sockets."""

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import String, cast, literal, select, update
+from sqlalchemy import ColumnElement, Select, String, bindparam, cast, literal, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.messages import ChannelName
 from bot.storage.db import rows_matched
-from bot.storage.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message
+from bot.storage.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message, table_of
 
 MAX_ERROR_CHARS = 2000
 """A dead letter keeps this much of the error."""
@@ -101,69 +101,145 @@ UNFINISHED = ("pending", "sending")
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
-    """A message about to be sent, locked for the attempt, with where it goes."""
+    """A message about to be sent, as locked for the attempt (before it was marked), with where it goes."""
 
-    message: Message
+    id: int
+    conversation_id: int
+    channel: str
+    sender: str
+    kind: str
+    text: str
+    options: dict[str, Any] | None
+    delivery_status: str
+    attempts: int
+    """Attempts started before this one."""
+    possibly_duplicated: bool
     recipient: str
     identity_id: int
     phone: str | None
-
-
-def conversation_of_message(session: Session, message_id: int) -> int | None:
-    return session.execute(select(Message.conversation_id).where(Message.id == message_id)).scalar_one_or_none()
+    answered_at: dt.datetime | None
+    """When the customer's latest message before this one was stored (a reply's latency)."""
 
 
 def channel_of_message(session: Session, message_id: int) -> str | None:
     return session.execute(select(Message.channel).where(Message.id == message_id)).scalar_one_or_none()
 
 
-def unfinished_ids(session: Session, conversation_id: int, limit: int) -> list[int]:
-    """The conversation's outbound messages still ``pending`` or ``sending``, oldest first."""
-    return list(
-        session.execute(
-            select(Message.id)
-            .where(
-                Message.conversation_id == conversation_id,
-                Message.direction == "out",
-                Message.delivery_status.in_(UNFINISHED),
-            )
-            .order_by(Message.id)
-            .limit(limit)
-        ).scalars()
+# The delivery job's statements are built once, on the tables (building them, and the ORM's
+# work, were most of their cost on a quick database).
+_messages = table_of(Message)
+_written = _messages.alias("written")
+
+
+def _unfinished_in(conversation: ColumnElement[int]) -> Select[int]:
+    return (
+        select(_messages.c.id)
+        .where(
+            _messages.c.conversation_id == conversation,
+            _messages.c.direction == "out",
+            _messages.c.delivery_status.in_(UNFINISHED),
+        )
+        .order_by(_messages.c.id)
+        .limit(bindparam("limit"))
     )
 
 
-def lock_for_attempt(session: Session, message_id: int) -> Attempt | None:
-    """The message (its row locked until the transaction ends) with its recipient, identity and
-    the customer's phone; None when there is no such message."""
-    row = session.execute(
-        select(Message, ChannelIdentity.external_id, Conversation.identity_id, Customer.phone)
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .join(ChannelIdentity, ChannelIdentity.id == Conversation.identity_id)
-        .join(Customer, Customer.id == Conversation.customer_id)
-        .where(Message.id == message_id)
-        .with_for_update(of=Message)
-    ).first()
-    if row is None:
+_UNFINISHED = _unfinished_in(bindparam("conversation_id"))
+_UNFINISHED_BESIDE = _unfinished_in(
+    select(_messages.c.conversation_id).where(_messages.c.id == bindparam("message_id")).scalar_subquery()
+).add_columns(_messages.c.conversation_id)
+_LOCK_FOR_ATTEMPTS = (
+    select(
+        *(
+            _messages.c[name]
+            for name in (
+                "id",
+                "conversation_id",
+                "channel",
+                "sender",
+                "kind",
+                "text",
+                "options",
+                "delivery_status",
+                "attempts",
+                "possibly_duplicated",
+            )
+        ),
+        ChannelIdentity.__table__.c.external_id,
+        Conversation.__table__.c.identity_id,
+        Customer.__table__.c.phone,
+        select(_written.c.created_at)
+        .where(
+            _written.c.conversation_id == _messages.c.conversation_id,
+            _written.c.id < _messages.c.id,
+            _written.c.direction == "in",
+        )
+        .order_by(_written.c.id.desc())
+        .limit(1)
+        .scalar_subquery(),
+    )
+    .join(Conversation.__table__, Conversation.__table__.c.id == _messages.c.conversation_id)
+    .join(ChannelIdentity.__table__, ChannelIdentity.__table__.c.id == Conversation.__table__.c.identity_id)
+    .join(Customer.__table__, Customer.__table__.c.id == Conversation.__table__.c.customer_id)
+    .where(_messages.c.id.in_(bindparam("ids", expanding=True)), _messages.c.delivery_status.in_(UNFINISHED))
+    .order_by(_messages.c.id)
+    .with_for_update(of=_messages)
+)
+_START_ATTEMPTS = (
+    update(_messages)
+    .where(_messages.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        delivery_status="sending",
+        attempts=_messages.c.attempts + 1,
+        attempt_started_at=bindparam("now"),
+        possibly_duplicated=(
+            _messages.c.possibly_duplicated | _messages.c.id.in_(bindparam("duplicated", expanding=True))
+        ),
+    )
+)
+
+
+def unfinished_ids(session: Session, conversation_id: int, limit: int) -> list[int]:
+    """The conversation's outbound messages still ``pending`` or ``sending``, oldest first."""
+    return list(session.execute(_UNFINISHED, {"conversation_id": conversation_id, "limit": limit}).scalars())
+
+
+def unfinished_beside(session: Session, message_id: int, limit: int) -> tuple[int, list[int]] | None:
+    """The conversation of a message and its unfinished outbound messages, oldest first (the
+    message itself among them or not), in one statement; None when none is left to send."""
+    rows = session.execute(_UNFINISHED_BESIDE, {"message_id": message_id, "limit": limit}).all()
+    if not rows:
         return None
-    message, recipient, identity_id, phone = row
-    return Attempt(message, recipient, identity_id, phone)
+    return rows[0][1], [message_id for message_id, _ in rows]
 
 
-def start_attempt(session: Session, message: Message, now: dt.datetime, possibly_duplicated: bool) -> None:
-    """Mark the locked message ``sending`` with one more attempt started ``now`` (and
-    ``possibly_duplicated`` when an earlier attempt's outcome is unknown and the provider cannot dedupe)."""
-    if possibly_duplicated:
-        message.possibly_duplicated = True
-    message.delivery_status = "sending"
-    message.attempts += 1
-    message.attempt_started_at = now
+def lock_for_attempts(session: Session, message_ids: Sequence[int]) -> list[Attempt]:
+    """Those of the messages still unfinished, oldest first, their rows locked until the
+    transaction ends, each with its recipient, identity, the customer's phone and when the
+    customer's message before it was stored."""
+    rows: Sequence[tuple[Any, ...]] = session.execute(_LOCK_FOR_ATTEMPTS, {"ids": list(message_ids)}).all()
+    return [Attempt(*row) for row in rows]
 
 
-def fail_attempt(session: Session, message: Message, error: str, now: dt.datetime, tries: int, job: str) -> None:
+def start_attempts(
+    session: Session, message_ids: Sequence[int], now: dt.datetime, possibly_duplicated: Sequence[int]
+) -> None:
+    """Mark the locked messages ``sending`` with one more attempt started ``now`` (and those of
+    ``possibly_duplicated``, whose earlier attempt's outcome is unknown and whose provider cannot
+    dedupe, so)."""
+    if message_ids:
+        parameters = {"ids": list(message_ids), "now": now, "duplicated": list(possibly_duplicated)}
+        session.execute(_START_ATTEMPTS, parameters)
+
+
+def fail_attempt(
+    session: Session, attempt: Attempt, error: str, now: dt.datetime, tries: int, job: str
+) -> None:
     """The locked message fails for good before an attempt: ``failed``, and a dead letter of ``job``."""
-    message.delivery_status, message.last_error = "failed", error
-    add_dead_letter(session, job, [message.id], error, tries, now, message.id, message.conversation_id)
+    session.execute(
+        update(_messages).where(_messages.c.id == attempt.id).values(delivery_status="failed", last_error=error)
+    )
+    add_dead_letter(session, job, [attempt.id], error, tries, now, attempt.id, attempt.conversation_id)
 
 
 def back_to_pending(session: Session, message_id: int, error: str) -> None:
@@ -175,11 +251,31 @@ def back_to_pending(session: Session, message_id: int, error: str) -> None:
     )
 
 
-def record_outcome(session: Session, message_id: int, values: dict[str, Any]) -> Message:
-    """Write the attempt's outcome (``delivery_status`` and what goes with it); the message after it."""
-    return session.execute(
-        update(Message).where(Message.id == message_id).values(**values).returning(Message)
-    ).scalar_one()
+def record_outcomes(session: Session, outcomes: Sequence[dict[str, Any]]) -> None:
+    """Write attempts' outcomes: each an ``id`` with its ``delivery_status`` and what goes with it
+    (one statement for all those that set the same columns)."""
+    alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for outcome in outcomes:
+        columns = tuple(sorted(key for key in outcome if key != "id"))
+        alike.setdefault(columns, []).append({f"b_{key}": value for key, value in outcome.items()})
+    for columns, rows in alike.items():
+        statement = (
+            update(_messages)
+            .where(_messages.c.id == bindparam("b_id"))
+            .values({column: bindparam(f"b_{column}") for column in columns})
+        )
+        session.execute(statement, rows)
+
+
+def release_unsent(session: Session, message_ids: Sequence[int]) -> None:
+    """Messages marked ``sending`` but not attempted after all go back to ``pending``, the
+    attempt they were counted for taken back."""
+    if message_ids:
+        session.execute(
+            update(Message)
+            .where(Message.id.in_(message_ids), Message.delivery_status == "sending")
+            .values(delivery_status="pending", attempts=Message.attempts - 1)
+        )
 
 
 def lost_deliveries(

@@ -1,4 +1,4 @@
-"""The few reads behind the Prometheus gauges and the reply latency (all index-bounded)."""
+"""The few reads behind the Prometheus gauges (all index-bounded)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.storage.dashboard import OPEN_STATUSES
-from bot.storage.models import Complaint, Message, Timer
+from bot.storage.models import Complaint, Timer
 
 
 def overdue_timer_count(session: Session, now: dt.datetime) -> int:
@@ -27,14 +27,3 @@ def open_deadlines(session: Session) -> list[tuple[dt.datetime, dt.datetime]]:
         )
     )
     return [(deadline, promised) for deadline, promised in rows if deadline is not None]
-
-
-def answered_inbound_time(session: Session, conversation_id: int, reply_id: int) -> dt.datetime | None:
-    """When the customer's latest message before this reply was stored (``ix_messages_conversation_id_id``)."""
-    created_at = session.execute(
-        select(Message.created_at)
-        .where(Message.conversation_id == conversation_id, Message.id < reply_id, Message.direction == "in")
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    return created_at

@@ -24,12 +24,19 @@ TOKEN = "123456:TEST-TOKEN"
 class ScriptedBotApi:
     """A Telegram-like Bot API: answers ``sendMessage`` after scripted failures, records every
     call, and can hold the first successful response until released (for crash tests).
-    ``unexpected`` calls get an answer no Bot API client can read (``ok`` with a string result)."""
+    ``unexpected`` calls get an answer no Bot API client can read (``ok`` with a string result);
+    the ``transient_at`` calls (counted from 1) fail as the first ``transient`` ones do."""
 
     def __init__(
-        self, transient: int = 0, permanent: bool = False, hold_first: bool = False, unexpected: int = 0
+        self,
+        transient: int = 0,
+        permanent: bool = False,
+        hold_first: bool = False,
+        unexpected: int = 0,
+        transient_at: frozenset[int] = frozenset(),
     ) -> None:
         self.transient = transient
+        self.transient_at = transient_at
         self.permanent = permanent
         self.unexpected = unexpected
         self.hold_first = hold_first
@@ -57,8 +64,8 @@ class ScriptedBotApi:
         if self.unexpected > 0:
             self.unexpected -= 1
             return web.json_response({"ok": True, "result": "surprise"})
-        if self.transient > 0:
-            self.transient -= 1
+        if self.transient > 0 or len(self.calls) in self.transient_at:
+            self.transient = max(0, self.transient - 1)
             return web.json_response(
                 {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500
             )

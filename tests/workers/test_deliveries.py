@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from arq import Retry
 from sqlalchemy import select, update
 
 from bot.keys import resources
@@ -27,7 +28,7 @@ from tests.workers.providers import (
     seed_conversation,
     worker_ctx,
 )
-from workers.delivery import MAX_DELIVERY_TRIES, reconcile_deliveries
+from workers.delivery import MAX_DELIVERY_TRIES, deliver_message, reconcile_deliveries
 
 CHAT = "777001"
 
@@ -71,6 +72,62 @@ async def test_transient_failures_are_retried_with_backoff_and_the_outcome_store
     samples = await scrape(client)
     assert value(samples, "complaint_bot_deliveries_total", channel="telegram", outcome="retried") == 2
     assert value(samples, "complaint_bot_deliveries_total", channel="telegram", outcome="sent") == 1
+
+
+async def test_a_transient_failure_inside_a_batch_holds_back_the_replies_after_it_and_loses_none(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    bot_api.transient_at = frozenset({2})
+    client = await telegram_client(make_client, bot_api)
+    texts = ["您好,已为您登记。", "请问您的电话号码?", "维修师傅明天上午到"]
+    _, ids = await seed_conversation(client, "telegram", CHAT, texts)
+    # One job sends the three in one batch; the second fails for now.
+    with pytest.raises(Retry):
+        await deliver_message(worker_ctx(client), ids[0])
+    assert bot_api.texts() == texts[:1]
+    stored = [await message(client, message_id) for message_id in ids]
+    assert [(m.delivery_status, m.attempts) for m in stored] == [("sent", 1), ("pending", 1), ("pending", 0)]
+    assert "Internal Server Error" in (stored[1].last_error or "")
+
+    await enqueue(client, ids)
+    await run_burst_worker(client)
+    assert [str(params["text"]) for _, params in bot_api.calls] == [texts[0], texts[1], texts[1], texts[2]]
+    assert bot_api.texts() == texts  # each once, in order
+    stored = [await message(client, message_id) for message_id in ids]
+    assert [(m.delivery_status, m.attempts, m.possibly_duplicated) for m in stored] == [
+        ("sent", 1, False),
+        ("sent", 2, False),
+        ("sent", 1, False),
+    ]
+    samples = await scrape(client)
+    assert value(samples, "complaint_bot_deliveries_total", channel="telegram", outcome="retried") == 1
+    assert value(samples, "complaint_bot_deliveries_total", channel="telegram", outcome="sent") == 3
+
+
+async def test_a_reply_stored_while_a_job_is_sending_is_left_to_that_job_and_sent_after(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    bot_api.hold_first = True
+    client = await telegram_client(make_client, bot_api)
+    conversation_id, (first_id,) = await seed_conversation(client, "telegram", CHAT, ["您好,已为您登记。"])
+    sending = asyncio.create_task(deliver_message(worker_ctx(client), first_id))
+    await bot_api.received.wait()
+    async with resources(client.app).sessions() as session, session.begin():
+        later = Message(
+            conversation_id=conversation_id,
+            channel="telegram",
+            direction="out",
+            sender="agent",
+            text="维修师傅下午两点上门",
+            created_at=resources(client.app).clock(),
+            delivery_status="pending",
+        )
+        session.add(later)
+    assert await deliver_message(worker_ctx(client), later.id) == "left to the delivery in progress"
+    bot_api.release.set()
+    assert await sending == "sent; sent"
+    assert bot_api.texts() == ["您好,已为您登记。", "维修师傅下午两点上门"]
+    assert (await message(client, later.id)).delivery_status == "sent"
 
 
 async def test_a_permanent_failure_is_not_retried_and_is_recorded(
