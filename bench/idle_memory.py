@@ -1,8 +1,8 @@
 """Memory per idle web chat connection, against a bare aiohttp websocket server, on this machine.
 
 Starts each server as its own process, opens N idle websockets to it (for the product: N web
-chat sessions, each greeted, then left idle), and reads the server's resident memory before and
-after from /proc. Prints KiB per connection for both (the product's target is < 20 KiB).
+chat sessions, each greeted, then left idle), waits until the server is idle, and reads its
+resident memory before and after from /proc. Prints KiB per connection for both (the product's target is < 20 KiB).
 
     python bench/idle_memory.py [--connections 500]
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from webchat_throughput import ECHO_SERVER, ROOT, free_port, wait_ready
+from webchat_throughput import ECHO_SERVER, ROOT, cpu_seconds, free_port, wait_ready
 
 BROWSER_DEFLATE = 15
 """Offer permessage-deflate as every browser does (aiohttp's client does not unless asked)."""
@@ -31,6 +31,21 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise RuntimeError("no VmRSS")
+
+
+async def settled(pid: int, timeout: float = 120) -> None:
+    """Wait until the server has done what the connections asked (greetings stored and sent):
+    a second in which it used almost no CPU. A fixed pause counted work still in flight on a
+    slow machine as memory per connection."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    used = cpu_seconds(pid)
+    while loop.time() < deadline:
+        await asyncio.sleep(1)
+        now_used = cpu_seconds(pid)
+        if now_used - used < 0.05:
+            return
+        used = now_used
 
 
 async def measure(kind: str, connections: int) -> float:
@@ -66,7 +81,7 @@ async def measure(kind: str, connections: int) -> float:
                 before = rss_kib(process.pid)
                 for token in tokens[1:]:
                     sockets.append(await http.ws_connect(url + token, compress=BROWSER_DEFLATE))
-                await asyncio.sleep(2)
+                await settled(process.pid)
                 after = rss_kib(process.pid)
                 for socket in [warm, *sockets]:
                     await socket.close()

@@ -2,7 +2,7 @@
 
 A database holding a seeded history (bench/seed_history.py) serves a web chat customer who files
 a complaint, one who asks for a person, the staff's queue and dashboard, a WeChat delivery's
-window, and the minute crons;
+window, a provider delivery job's reads, and the minute crons;
 every statement they run is captured and explained on the same database. A statement that reads
 a history table (messages, conversations, complaints, …) must find its rows through an index
 that bounds them: on SQLite no ``SCAN`` of such a table and no search of messages by an index
@@ -26,12 +26,13 @@ from sqlalchemy.engine import Engine, make_url
 from bench.seed_history import seed_postgresql, seed_sqlite
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.storage import store
+from bot.storage import deliveries, store
 from bot.storage.windows import window_usage
 from tests.conftest import AppFactory, FixedClock, database_kind
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx
 from tests.helpers import ChatSocket, new_session, settled
 from tests.staff import add_user, sign_in
+from workers.delivery import BATCH
 from workers.jobs import reconcile
 from workers.queue import detect_clusters, supervise
 
@@ -166,8 +167,13 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
             assert response.status == 200, await response.text()
         # A WeChat delivery's window (the web chat has none), for a seeded customer; a busy
         # batch's load of 50 conversations (a planner may join differently for many than for one).
-        await resources(client.app).database.write(lambda session: window_usage(session, 1))
-        await resources(client.app).database.write(lambda session: store.load_conversations(session, range(1, 51)))
+        database = resources(client.app).database
+        await database.write(lambda session: window_usage(session, 1))
+        await database.write(lambda session: store.load_conversations(session, range(1, 51)))
+        # A provider delivery job: what a message's conversation has left to send, and a batch's
+        # attempt rows, each with the time of the customer's message it answers.
+        await database.write(lambda session: deliveries.unfinished_beside(session, 2, BATCH))
+        await database.write(lambda session: deliveries.lock_for_attempts(session, range(1, BATCH + 1)))
         ctx = job_ctx(client)
         await reconcile(ctx)
         await supervise(ctx)
