@@ -176,11 +176,10 @@ class Pipeline:
         self._on_stored = on_stored
         self._submissions: list[_Submission] = []
         self._dirty: dict[int, None] = {}
-        self._submitted = asyncio.Event()
-        self._woken = asyncio.Event()
-        self._persisting = False
-        self._processing = False
-        self._tasks: list[asyncio.Task[None]] = []
+        self._wakeup = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._task: asyncio.Task[None] | None = None
         self._accepting = False
         self._lock_and_drain = redis.register_script(_LOCK_AND_DRAIN)
         self._release_and_count = redis.register_script(_RELEASE_AND_COUNT)
@@ -196,25 +195,21 @@ class Pipeline:
 
     async def start(self) -> None:
         self._accepting = True
-        self._tasks = [
-            asyncio.create_task(self._persist_loop(), name="pipeline-persist"),
-            asyncio.create_task(self._process_loop(), name="pipeline-process"),
-        ]
+        self._task = asyncio.create_task(self._run(), name="pipeline")
         self._renewal = asyncio.create_task(self._renew_locks(), name="pipeline-lock-renewal")
 
     async def stop(self) -> None:
         """Stop taking messages, finish every message already taken, then return."""
         self._accepting = False
-        if not self._tasks:
+        if self._task is None:
             return
+        self._wakeup.set()
         if not await self.drained(timeout=15):
             log.warning("pipeline.stopped_with_pending", submissions=len(self._submissions), dirty=len(self._dirty))
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
         for handle in self._retries.values():
             handle.cancel()
         self._retries.clear()
@@ -232,9 +227,10 @@ class Pipeline:
         """
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
-        while self._submissions or self._dirty or self._persisting or self._processing:
+        while self._submissions or self._dirty or not self._idle.is_set():
             if deadline is not None and loop.time() > deadline:
                 return False
+            self._wakeup.set()
             await asyncio.sleep(0.005)
         return True
 
@@ -253,7 +249,7 @@ class Pipeline:
             raise RuntimeError("the pipeline is shutting down")
         future: asyncio.Future[StoredInbound] = asyncio.get_running_loop().create_future()
         self._submissions.append(_Submission(inbound, conversation_id, identity_id, future))
-        self._submitted.set()
+        self._wakeup.set()
         return await future
 
     async def push(self, conversation_id: int, events: Sequence[Event | int]) -> None:
@@ -263,7 +259,7 @@ class Pipeline:
 
     def wake(self, conversation_id: int) -> None:
         self._dirty[conversation_id] = None
-        self._woken.set()
+        self._wakeup.set()
 
     async def process_now(self, conversation_ids: Sequence[int]) -> None:
         """Process these conversations' pending events before returning (for workers)."""
@@ -284,44 +280,27 @@ class Pipeline:
 
     # ------------------------------------------------------------------ the loop
 
-    # Storing and processing run as two tasks: a batch is stored (and acknowledged) while the
-    # previous one is processed, so on PostgreSQL neither waits for the other's round trips.
-    # Each takes everything that arrived while it was busy as its next batch.
-
-    async def _persist_loop(self) -> None:
+    async def _run(self) -> None:
         while True:
-            if not self._submissions:
-                self._submitted.clear()
-                await self._submitted.wait()
-                continue
-            batch = self._submissions[: self._batch_max]
-            del self._submissions[: self._batch_max]
-            self._persisting = True
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            self._idle.clear()
             try:
-                await self._persist(batch)
+                while self._submissions:
+                    batch = self._submissions[: self._batch_max]
+                    del self._submissions[: self._batch_max]
+                    await self._persist(batch)
+                while self._dirty:
+                    conversation_ids = list(self._dirty)[: self._batch_max]
+                    for conversation_id in conversation_ids:
+                        del self._dirty[conversation_id]
+                    await self._process(conversation_ids)
             except Exception:
                 log.exception("pipeline.loop_failed")
                 await asyncio.sleep(0.5)
             finally:
-                self._persisting = False
-
-    async def _process_loop(self) -> None:
-        while True:
-            if not self._dirty:
-                self._woken.clear()
-                await self._woken.wait()
-                continue
-            conversation_ids = list(self._dirty)[: self._batch_max]
-            for conversation_id in conversation_ids:
-                del self._dirty[conversation_id]
-            self._processing = True
-            try:
-                await self._process(conversation_ids)
-            except Exception:
-                log.exception("pipeline.loop_failed")
-                await asyncio.sleep(0.5)
-            finally:
-                self._processing = False
+                if not self._submissions and not self._dirty:
+                    self._idle.set()
 
     async def _persist(self, batch: list[_Submission]) -> None:
         now = self._clock()
@@ -391,7 +370,7 @@ class Pipeline:
                     redis_pipe.publish(redis_keys.STAFF_EVENTS_CHANNEL, announce.to_json())
                     await redis_pipe.execute()
                 for _, result in fresh:
-                    self.wake(result.conversation_id)
+                    self._dirty[result.conversation_id] = None
                 if self._on_stored is not None:
                     await self._on_stored([self._customer_delivery(item, result, now) for item, result in fresh])
         except Exception:
