@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.config import ConfigError, load_config
 from bot.environment import BadEnvironment
 from bot.logs import AccessLogger, configure_logging
+from bot.memory import limit_malloc_arenas
 from bot.settings import Settings
 
 
@@ -330,6 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"environment error:\n{error}", file=sys.stderr)
         return 2
     if arguments.command == "run" or (arguments.command == "worker" and not arguments.check):
+        limit_malloc_arenas()  # before the service starts its threads
         in_app_worker = arguments.command == "run" and settings.in_process_worker
         configure_logging(
             json_output=settings.log_json, job_lines=not in_app_worker, message_text=settings.log_message_text
