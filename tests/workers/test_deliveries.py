@@ -52,6 +52,22 @@ async def telegram_client(make_client: AppFactory, api: ScriptedBotApi, **overri
     )
 
 
+async def agent_reply_pending(client: Any, conversation_id: int, text: str) -> Message:
+    """An agent's Telegram reply stored in the conversation, waiting for its delivery."""
+    async with resources(client.app).sessions() as session, session.begin():
+        reply = Message(
+            conversation_id=conversation_id,
+            channel="telegram",
+            direction="out",
+            sender="agent",
+            text=text,
+            created_at=resources(client.app).clock(),
+            delivery_status="pending",
+        )
+        session.add(reply)
+    return reply
+
+
 async def test_transient_failures_are_retried_with_backoff_and_the_outcome_stored(
     make_client: AppFactory, bot_api: ScriptedBotApi
 ) -> None:
@@ -112,17 +128,7 @@ async def test_a_reply_stored_while_a_job_is_sending_is_left_to_that_job_and_sen
     conversation_id, (first_id,) = await seed_conversation(client, "telegram", CHAT, ["您好,已为您登记。"])
     sending = asyncio.create_task(deliver_message(worker_ctx(client), first_id))
     await bot_api.received.wait()
-    async with resources(client.app).sessions() as session, session.begin():
-        later = Message(
-            conversation_id=conversation_id,
-            channel="telegram",
-            direction="out",
-            sender="agent",
-            text="维修师傅下午两点上门",
-            created_at=resources(client.app).clock(),
-            delivery_status="pending",
-        )
-        session.add(later)
+    later = await agent_reply_pending(client, conversation_id, "维修师傅下午两点上门")
     assert await deliver_message(worker_ctx(client), later.id) == "left to the delivery in progress"
     bot_api.release.set()
     assert await sending == "sent; sent"
@@ -303,17 +309,7 @@ async def test_an_answer_the_adapter_cannot_read_fails_that_message_and_the_next
     ]
 
     # An agent's later reply in the same conversation is not held behind the broken one.
-    async with resources(client.app).sessions() as session, session.begin():
-        later = Message(
-            conversation_id=conversation_id,
-            channel="telegram",
-            direction="out",
-            sender="agent",
-            text="维修师傅下午两点上门",
-            created_at=resources(client.app).clock(),
-            delivery_status="pending",
-        )
-        session.add(later)
+    later = await agent_reply_pending(client, conversation_id, "维修师傅下午两点上门")
     await enqueue(client, [later.id])
     await run_burst_worker(client)
     assert bot_api.texts() == ["维修师傅下午两点上门"]
