@@ -779,13 +779,21 @@ def save_conversations(session: Session, conversations: Sequence[LoadedConversat
 
 
 _INSERT_OUTBOUND = insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)
+_INSERT_OUTBOUND_ANY_ORDER = insert(_messages).returning(_messages.c.id)
 
 
 def insert_outbound(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Insert outbound messages in one statement; ids in the order given."""
     if not rows:
         return []
-    return [row[0] for row in session.connection().execute(_INSERT_OUTBOUND, rows)]
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # SQLAlchemy cannot sort SQLite's RETURNING rows by parameter and would insert them one
+        # statement each (50 replies, 50 statements). SQLite inserts a statement's rows in the
+        # order given, each with a rowid above every other, and writes one transaction at a time:
+        # the ids in ascending order are the rows' order.
+        return sorted(row[0] for row in connection.execute(_INSERT_OUTBOUND_ANY_ORDER, rows))
+    return [row[0] for row in connection.execute(_INSERT_OUTBOUND, rows)]
 
 
 def append_timeline(session: Session, rows: list[dict[str, Any]]) -> None:
