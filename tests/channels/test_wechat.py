@@ -248,7 +248,7 @@ async def write_lock_held(url: str, seconds: float) -> AsyncIterator[None]:
             blocker.execute("ROLLBACK")
             blocker.close()
     else:
-        import asyncpg
+        import asyncpg  # type: ignore[import-untyped]
 
         connection = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False))
         transaction = connection.transaction()
