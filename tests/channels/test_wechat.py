@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.engine import make_url
 from wechatpy.crypto import WeChatCrypto
 
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
+from bot.core.messages import OutboundMessage
 from bot.keys import resources
 from bot.settings import Settings, WechatAccountSettings
 from bot.storage.models import Complaint, Message
@@ -306,6 +308,26 @@ async def test_two_processes_share_one_access_token(redis: Any) -> None:
         await server.close()
     assert set(tokens) == {"TOKEN1"}
     assert api.token_fetches == 1
+
+
+async def test_customer_service_messages_reuse_their_connections_to_wechat(redis: Any) -> None:
+    """A send no longer opens a connection (a TLS handshake with WeChat) of its own: the blocking
+    client runs in worker threads, each keeping its connection open between messages."""
+    from bot.channels.wechat.adapter import WechatAdapter, WechatSettings
+
+    api = FakeWechatApi()
+    server = await start_fake_wechat(api)
+    try:
+        api_base = str(server.make_url("")).rstrip("/")
+        adapter = WechatAdapter(WechatSettings(TOKEN, APPID, SECRET, api_base=api_base), redis)
+        threads = min(32, (os.cpu_count() or 1) + 4)  # asyncio.to_thread's default executor
+        sends = 2 * threads + 1
+        for number in range(sends):
+            await adapter.send(OPENID, OutboundMessage(f"第{number}条"), number)
+    finally:
+        await server.close()
+    assert len(api.sent) == sends
+    assert len(api.send_connections) <= threads, api.send_connections
 
 
 @pytest.mark.parametrize("wechat_setup", [SAFE], indirect=True)
