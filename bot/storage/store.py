@@ -258,17 +258,21 @@ def create_webchat_session(session: Session, locale: str, now: dt.datetime, tier
     customer_id, identity_id = create_customer_identity(
         session, ChannelName.WEBCHAT, secrets.token_hex(16), now, tier=tier
     )
-    session.execute(
-        insert(WebchatToken).values(token_digest=token_digest(token), identity_id=identity_id, created_at=now)
+    session.connection().execute(
+        _INSERT_WEBCHAT_TOKEN, {"token_digest": token_digest(token), "identity_id": identity_id, "created_at": now}
     )
     conversation_id = open_conversation(session, customer_id, identity_id, ChannelName.WEBCHAT.value, locale, now)
     return WebchatSession(token, identity_id, conversation_id, created=True)
 
 
+_INSERT_WEBCHAT_TOKEN = insert(WebchatToken)
+_IDENTITY_FOR_TOKEN = select(WebchatToken.identity_id).where(WebchatToken.token_digest == bindparam("digest"))
+
+
 def identity_for_token(session: Session, token: str) -> int | None:
-    return (
-        session.execute(select(WebchatToken.identity_id).where(WebchatToken.token_digest == token_digest(token)))
-    ).scalar_one_or_none()
+    """The web chat identity a token belongs to (every connection and HTTP fallback asks)."""
+    found = session.connection().execute(_IDENTITY_FOR_TOKEN, {"digest": token_digest(token)}).scalar_one_or_none()
+    return None if found is None else int(found)
 
 
 def webchat_history(session: Session, identity_id: int, after_id: int = 0, limit: int = 500) -> Sequence[Message]:
