@@ -808,9 +808,12 @@ def insert_outbound(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     return [row[0] for row in connection.execute(_INSERT_OUTBOUND, rows)]
 
 
+_INSERT_TIMELINE = insert(_timeline)
+
+
 def append_timeline(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(_timeline), rows)
+        session.connection().execute(_INSERT_TIMELINE, rows)
 
 
 def save_complaint(
