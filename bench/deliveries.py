@@ -66,9 +66,10 @@ async def run_noop(redis_url: str, jobs: int) -> float:
     return jobs / elapsed
 
 
-async def seed(database: Database, jobs: int) -> list[int]:
+async def seed(database: Database, jobs: int) -> list[tuple[int, int]]:
+    """The stored replies: (message id, conversation id), as the gateway enqueues their jobs."""
     now = dt.datetime.now(dt.UTC)
-    ids: list[int] = []
+    ids: list[tuple[int, int]] = []
     async with database.sessions() as session, session.begin():
         for index in range(jobs // 2):
             phone = f"+86138{index:08d}"
@@ -79,34 +80,59 @@ async def seed(database: Database, jobs: int) -> list[int]:
             session.add(identity)
             await session.flush()
             conversation = Conversation(
-                customer_id=customer.id, identity_id=identity.id, channel="sms", locale="zh-CN",
-                flow_state="collecting", flow_data={}, created_at=now,
+                customer_id=customer.id,
+                identity_id=identity.id,
+                channel="sms",
+                locale="zh-CN",
+                flow_state="collecting",
+                flow_data={},
+                created_at=now,
             )
             session.add(conversation)
             await session.flush()
             replies = [
                 Message(
-                    conversation_id=conversation.id, channel="sms", direction="out", sender="bot", text=text,
-                    created_at=now, delivery_status="pending",
+                    conversation_id=conversation.id,
+                    channel="sms",
+                    direction="out",
+                    sender="bot",
+                    text=text,
+                    created_at=now,
+                    delivery_status="pending",
                 )
                 for text in ("您好,请问有什么可以帮您?", "您的投诉已登记,我们会在3个工作日内答复。")
             ]
             session.add_all(replies)
             await session.flush()
-            ids.extend(reply.id for reply in replies)
+            ids.extend((reply.id, conversation.id) for reply in replies)
     return ids
 
 
 async def run_deliveries(database_url: str, redis_url: str, jobs: int, var_dir: Path) -> tuple[float, int]:
     port = free_port()
     gateway = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "sms-stub", "--port", str(port), "--account-sid", ACCOUNT,
-        "--auth-token", TOKEN, "--number", NUMBER, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "-m",
+        "bot",
+        "sms-stub",
+        "--port",
+        str(port),
+        "--account-sid",
+        ACCOUNT,
+        "--auth-token",
+        TOKEN,
+        "--number",
+        NUMBER,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
     )
     try:
         await wait_ready(f"http://127.0.0.1:{port}/")
         settings = Settings(
-            database_url=database_url, redis_url=redis_url, var_dir=var_dir, in_process_worker=False,
+            database_url=database_url,
+            redis_url=redis_url,
+            var_dir=var_dir,
+            in_process_worker=False,
             sms=SmsSettings(ACCOUNT, TOKEN, NUMBER, f"http://127.0.0.1:{port}"),
         )
         config = load_config(settings.config_dir)
@@ -114,8 +140,8 @@ async def run_deliveries(database_url: str, redis_url: str, jobs: int, var_dir: 
         message_ids = await seed(database, jobs)
         pool = await create_pool(RedisSettings.from_dsn(redis_url))
         await pool.flushdb()
-        for message_id in message_ids:
-            await pool.enqueue_job("deliver_message", message_id, _job_id=f"deliver:{message_id}")
+        for message_id, conversation_id in message_ids:
+            await pool.enqueue_job("deliver_message", message_id, conversation_id, _job_id=f"deliver:{message_id}")
         arq_settings = worker_settings(settings, config)
         start_up = arq_settings.pop("on_startup")
         started = 0.0
