@@ -8,7 +8,9 @@ process, on N jobs enqueued beforehand:
   N stored SMS replies of N/2 conversations, sent through the stub SMS gateway running as its own
   process: the attempt marker, the provider call, the outcome, the staff event.
 
-Prints jobs per second for both and their ratio (the target is ≥ 0.50).
+Prints jobs per second for both and their ratio (the target is ≥ 0.50), and the CPU time each
+spent per job over the same window (this process: the worker, its threads and clients; the
+gateway's process per message).
 
     python bench/deliveries.py [--jobs 2000] [--database-url URL] [--redis-url URL]
 """
@@ -53,17 +55,23 @@ async def noop(ctx: dict[str, Any], message_id: int) -> str:
     return "ok"
 
 
-async def run_noop(redis_url: str, jobs: int) -> float:
+def gateway_cpu(pid: int) -> float:
+    """Seconds of CPU the process has used (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_noop(redis_url: str, jobs: int) -> tuple[float, float]:
     pool = await create_pool(RedisSettings.from_dsn(redis_url))
     await pool.flushdb()
     for index in range(jobs):
         await pool.enqueue_job("noop", index, _job_id=f"noop:{index}")
     worker = Worker(functions=[func(noop, name="noop")], redis_pool=pool, **WORKER)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await worker.main()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     await worker.close()
-    return jobs / elapsed
+    return jobs / elapsed, cpu / jobs
 
 
 async def seed(database: Database, jobs: int) -> list[tuple[int, int]]:
@@ -80,25 +88,15 @@ async def seed(database: Database, jobs: int) -> list[tuple[int, int]]:
             session.add(identity)
             await session.flush()
             conversation = Conversation(
-                customer_id=customer.id,
-                identity_id=identity.id,
-                channel="sms",
-                locale="zh-CN",
-                flow_state="collecting",
-                flow_data={},
-                created_at=now,
+                customer_id=customer.id, identity_id=identity.id, channel="sms", locale="zh-CN",
+                flow_state="collecting", flow_data={}, created_at=now,
             )
             session.add(conversation)
             await session.flush()
             replies = [
                 Message(
-                    conversation_id=conversation.id,
-                    channel="sms",
-                    direction="out",
-                    sender="bot",
-                    text=text,
-                    created_at=now,
-                    delivery_status="pending",
+                    conversation_id=conversation.id, channel="sms", direction="out", sender="bot", text=text,
+                    created_at=now, delivery_status="pending",
                 )
                 for text in ("您好,请问有什么可以帮您?", "您的投诉已登记,我们会在3个工作日内答复。")
             ]
@@ -108,31 +106,18 @@ async def seed(database: Database, jobs: int) -> list[tuple[int, int]]:
     return ids
 
 
-async def run_deliveries(database_url: str, redis_url: str, jobs: int, var_dir: Path) -> tuple[float, int]:
+async def run_deliveries(
+    database_url: str, redis_url: str, jobs: int, var_dir: Path
+) -> tuple[float, int, float, float]:
     port = free_port()
     gateway = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "sms-stub",
-        "--port",
-        str(port),
-        "--account-sid",
-        ACCOUNT,
-        "--auth-token",
-        TOKEN,
-        "--number",
-        NUMBER,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.DEVNULL,
+        sys.executable, "-m", "bot", "sms-stub", "--port", str(port), "--account-sid", ACCOUNT,
+        "--auth-token", TOKEN, "--number", NUMBER, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
     )
     try:
         await wait_ready(f"http://127.0.0.1:{port}/")
         settings = Settings(
-            database_url=database_url,
-            redis_url=redis_url,
-            var_dir=var_dir,
-            in_process_worker=False,
+            database_url=database_url, redis_url=redis_url, var_dir=var_dir, in_process_worker=False,
             sms=SmsSettings(ACCOUNT, TOKEN, NUMBER, f"http://127.0.0.1:{port}"),
         )
         config = load_config(settings.config_dir)
@@ -144,17 +129,18 @@ async def run_deliveries(database_url: str, redis_url: str, jobs: int, var_dir: 
             await pool.enqueue_job("deliver_message", message_id, conversation_id, _job_id=f"deliver:{message_id}")
         arq_settings = worker_settings(settings, config)
         start_up = arq_settings.pop("on_startup")
-        started = 0.0
+        started = cpu = gateway_started = 0.0
 
         async def on_startup(ctx: dict[str, Any]) -> None:
-            nonlocal started
+            nonlocal started, cpu, gateway_started
             await start_up(ctx)  # the resources (language tools, pools) load before the clock starts
-            started = time.perf_counter()
+            started, cpu, gateway_started = time.perf_counter(), time.process_time(), gateway_cpu(gateway.pid)
 
         worker = Worker(**arq_settings, on_startup=on_startup, redis_pool=pool, **WORKER)
         worker.cron_jobs = []  # the minute crons are not deliveries
         await worker.main()
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        gateway_used = gateway_cpu(gateway.pid) - gateway_started
         await worker.close()
         async with database.sessions() as session:
             sent = await session.scalar(
@@ -164,7 +150,7 @@ async def run_deliveries(database_url: str, redis_url: str, jobs: int, var_dir: 
     finally:
         gateway.terminate()
         await gateway.wait()
-    return len(message_ids) / elapsed, int(sent or 0)
+    return len(message_ids) / elapsed, int(sent or 0), cpu / len(message_ids), gateway_used / len(message_ids)
 
 
 def migrate_in_thread(url: str) -> None:
@@ -190,8 +176,8 @@ async def main() -> None:
             await embedded.start()
             redis_url = embedded.url
         try:
-            baseline = await run_noop(redis_url, arguments.jobs)
-            product, sent = await run_deliveries(database_url, redis_url, arguments.jobs, var_dir)
+            baseline, noop_cpu = await run_noop(redis_url, arguments.jobs)
+            product, sent, cpu, gateway = await run_deliveries(database_url, redis_url, arguments.jobs, var_dir)
         finally:
             if embedded is not None:
                 await embedded.stop()
@@ -199,6 +185,8 @@ async def main() -> None:
     print(f"arq no-op jobs:        {baseline:8.0f} jobs/s")
     print(f"SMS deliveries:        {product:8.0f} jobs/s ({sent} sent)")
     print(f"ratio (target >= 0.50): {product / baseline:7.3f}")
+    print(f"worker CPU per job:     {cpu * 1000:8.2f} ms (no-op {noop_cpu * 1000:.2f} ms)")
+    print(f"gateway CPU per message:{gateway * 1000:8.2f} ms")
 
 
 if __name__ == "__main__":
