@@ -8,9 +8,13 @@ process, on N jobs enqueued beforehand:
   N stored SMS replies of N/2 conversations, sent through the stub SMS gateway running as its own
   process: the attempt marker, the provider call, the outcome, the staff event.
 
+The no-op run goes before and after the deliveries, and the ratio is against the mean of the
+two: on a machine shared with other work the load drifts, and one no-op run measured at another
+moment than the deliveries skews the ratio either way.
+
 Prints jobs per second for both and their ratio (the target is ≥ 0.50), and the CPU time each
-spent per job over the same window (this process: the worker, its threads and clients; the
-gateway's process per message).
+spent per job (this process: the worker, its threads and clients; the gateway's process per
+message).
 
     python bench/deliveries.py [--jobs 2000] [--database-url URL] [--redis-url URL]
 """
@@ -176,13 +180,15 @@ async def main() -> None:
             await embedded.start()
             redis_url = embedded.url
         try:
-            baseline, noop_cpu = await run_noop(redis_url, arguments.jobs)
+            before, noop_cpu_before = await run_noop(redis_url, arguments.jobs)
             product, sent, cpu, gateway = await run_deliveries(database_url, redis_url, arguments.jobs, var_dir)
+            after, noop_cpu_after = await run_noop(redis_url, arguments.jobs)
         finally:
             if embedded is not None:
                 await embedded.stop()
     print(f"jobs={arguments.jobs} database={'postgresql' if arguments.database_url else 'sqlite'}")
-    print(f"arq no-op jobs:        {baseline:8.0f} jobs/s")
+    baseline, noop_cpu = (before + after) / 2, (noop_cpu_before + noop_cpu_after) / 2
+    print(f"arq no-op jobs:        {baseline:8.0f} jobs/s (before {before:.0f}, after {after:.0f})")
     print(f"SMS deliveries:        {product:8.0f} jobs/s ({sent} sent)")
     print(f"ratio (target >= 0.50): {product / baseline:7.3f}")
     print(f"worker CPU per job:     {cpu * 1000:8.2f} ms (no-op {noop_cpu * 1000:.2f} ms)")

@@ -184,8 +184,11 @@ async def _deliver_batch(
         else:
             done.append(_Outcome(plan, "sent", provider_id, route))
     unsent = planned[len(done) :]
+    # A batch short of BATCH held every message unfinished when it was marked: one stored since
+    # has its own job, or is among those left to this one (the lock's release says).
+    more = len(planned) + len(unroutable) >= BATCH
     following, timeline = await res.database.write(
-        lambda session: _record(ctx, session, conversation_id, done, unsent, retry, now, job_try)
+        lambda session: _record(ctx, session, conversation_id, done, unsent, retry, more, now, job_try)
     )
     finished.update(outcome.planned.attempt.id for outcome in done)
     sent.update(outcome.planned.attempt.id for outcome in done if outcome.status == "sent")
@@ -338,13 +341,14 @@ def _record(
     done: list[_Outcome],
     unsent: list[_Planned],
     retry: DeliveryError | None,
+    more: bool,
     now: dt.datetime,
     job_try: int,
 ) -> tuple[list[int], bool]:
     """The outcomes of a batch, in one transaction: a failure also leaves a dead letter for a
     manager to retry; after a transient failure its message goes back to ``pending``, and the
     ones not attempted after it too. Returns the conversation's next unfinished messages (none
-    when the job retries) and whether timeline rows were added."""
+    when the job retries, or ``more`` is false) and whether timeline rows were added."""
     rows, timeline = [], False
     for outcome in done:
         message = outcome.planned.attempt
@@ -373,7 +377,7 @@ def _record(
             )
     deliveries.record_outcomes(session, rows)
     if retry is None:
-        return deliveries.unfinished_ids(session, conversation_id, BATCH), timeline
+        return (deliveries.unfinished_ids(session, conversation_id, BATCH) if more else []), timeline
     # The attempt's outcome is known (not delivered): back to pending, its attempt counted.
     deliveries.back_to_pending(session, unsent[0].attempt.id, str(retry))
     deliveries.release_unsent(session, [plan.attempt.id for plan in unsent[1:]])

@@ -16,10 +16,9 @@ from bot.settings import TelegramBotSettings
 from bot.staff.accounts import Role
 from bot.storage.models import DeadLetter, Message
 from tests.conftest import AppFactory, FixedClock
-from tests.helpers import timeline_kinds
+from tests.helpers import captured_statements, timeline_kinds
 from tests.observability.scrape import scrape, value
 from tests.staff import add_user, give_to, sign_in
-from tests.storage.test_query_plans import captured_statements
 from tests.workers.providers import (
     TOKEN,
     ScriptedBotApi,
