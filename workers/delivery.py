@@ -78,6 +78,9 @@ async def deliver_message(ctx: Ctx, message_id: int, conversation_id: int | None
     database = resources(ctx).database
     pending: list[int] | None = None
     """The ids of the next batch; None: the batch's marker transaction finds them."""
+    # The sent set answers for a job that has read nothing yet, on its first try (a retried job
+    # may owe messages other jobs left to it); a job that read the database goes by what it read.
+    unless_sent = conversation_id is not None and int(ctx.get("job_try", 1)) == 1
     if conversation_id is None:
         found = await database.write(lambda session: deliveries.unfinished_beside(session, message_id, BATCH))
         if found is None:
@@ -87,15 +90,13 @@ async def deliver_message(ctx: Ctx, message_id: int, conversation_id: int | None
     lock = DeliveryLock(resources(ctx).redis, conversation_id, int(job_timeout(ctx) * 1000))
     outcomes: list[str] = []
     finished: set[int] = set()
-    # A retried job may have messages to finish beyond its own (sent) one: it looks in any case.
-    first = int(ctx.get("job_try", 1)) == 1
     while pending is None or pending:
-        taken = await lock.take(message_id, unless_sent=first)
+        taken = await lock.take(message_id, unless_sent=unless_sent)
         if taken is Taken.SENT:
             return "sent already"
         if taken is Taken.LEFT:
             return "; ".join(outcomes) or "left to the delivery in progress"
-        first, sent = False, set[int]()
+        unless_sent, sent = False, set[int]()
         try:
             while pending is None or pending:
                 pending = await _deliver_batch(ctx, conversation_id, pending, outcomes, finished, sent)

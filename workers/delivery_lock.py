@@ -6,7 +6,8 @@ so a message committed while the holder was finishing is never stranded, and a h
 messages it has sent ends without reading the database again. The release also records the
 messages the holding sent (the ``sent`` set, kept as long as a job may run): a job whose message
 another job's batch sent learns it when it asks for the lock, and ends without reading the
-database. Two round trips per holding, none per message; one for a job whose message is sent.
+database (``sent`` is final: nothing sets a sent message back to send). Two round trips per
+holding, none per message; one for a job whose message is sent.
 """
 
 from __future__ import annotations
