@@ -8,7 +8,13 @@ process, on N jobs enqueued beforehand:
   N stored SMS replies of N/2 conversations, sent through the stub SMS gateway running as its own
   process: the attempt marker, the provider call, the outcome, the staff event.
 
-Prints jobs per second for both and their ratio (the target is ≥ 0.50).
+The no-op run goes before and after the deliveries, and the ratio is against the mean of the
+two: on a machine shared with other work the load drifts, and one no-op run measured at another
+moment than the deliveries skews the ratio either way.
+
+Prints jobs per second for both and their ratio (the target is ≥ 0.50), and the CPU time each
+spent per job (this process: the worker, its threads and clients; the gateway's process per
+message).
 
     python bench/deliveries.py [--jobs 2000] [--database-url URL] [--redis-url URL]
 """
@@ -53,22 +59,29 @@ async def noop(ctx: dict[str, Any], message_id: int) -> str:
     return "ok"
 
 
-async def run_noop(redis_url: str, jobs: int) -> float:
+def gateway_cpu(pid: int) -> float:
+    """Seconds of CPU the process has used (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_noop(redis_url: str, jobs: int) -> tuple[float, float]:
     pool = await create_pool(RedisSettings.from_dsn(redis_url))
     await pool.flushdb()
     for index in range(jobs):
         await pool.enqueue_job("noop", index, _job_id=f"noop:{index}")
     worker = Worker(functions=[func(noop, name="noop")], redis_pool=pool, **WORKER)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await worker.main()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     await worker.close()
-    return jobs / elapsed
+    return jobs / elapsed, cpu / jobs
 
 
-async def seed(database: Database, jobs: int) -> list[int]:
+async def seed(database: Database, jobs: int) -> list[tuple[int, int]]:
+    """The stored replies: (message id, conversation id), as the gateway enqueues their jobs."""
     now = dt.datetime.now(dt.UTC)
-    ids: list[int] = []
+    ids: list[tuple[int, int]] = []
     async with database.sessions() as session, session.begin():
         for index in range(jobs // 2):
             phone = f"+86138{index:08d}"
@@ -93,11 +106,13 @@ async def seed(database: Database, jobs: int) -> list[int]:
             ]
             session.add_all(replies)
             await session.flush()
-            ids.extend(reply.id for reply in replies)
+            ids.extend((reply.id, conversation.id) for reply in replies)
     return ids
 
 
-async def run_deliveries(database_url: str, redis_url: str, jobs: int, var_dir: Path) -> tuple[float, int]:
+async def run_deliveries(
+    database_url: str, redis_url: str, jobs: int, var_dir: Path
+) -> tuple[float, int, float, float]:
     port = free_port()
     gateway = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "sms-stub", "--port", str(port), "--account-sid", ACCOUNT,
@@ -114,21 +129,22 @@ async def run_deliveries(database_url: str, redis_url: str, jobs: int, var_dir: 
         message_ids = await seed(database, jobs)
         pool = await create_pool(RedisSettings.from_dsn(redis_url))
         await pool.flushdb()
-        for message_id in message_ids:
-            await pool.enqueue_job("deliver_message", message_id, _job_id=f"deliver:{message_id}")
+        for message_id, conversation_id in message_ids:
+            await pool.enqueue_job("deliver_message", message_id, conversation_id, _job_id=f"deliver:{message_id}")
         arq_settings = worker_settings(settings, config)
         start_up = arq_settings.pop("on_startup")
-        started = 0.0
+        started = cpu = gateway_started = 0.0
 
         async def on_startup(ctx: dict[str, Any]) -> None:
-            nonlocal started
+            nonlocal started, cpu, gateway_started
             await start_up(ctx)  # the resources (language tools, pools) load before the clock starts
-            started = time.perf_counter()
+            started, cpu, gateway_started = time.perf_counter(), time.process_time(), gateway_cpu(gateway.pid)
 
         worker = Worker(**arq_settings, on_startup=on_startup, redis_pool=pool, **WORKER)
         worker.cron_jobs = []  # the minute crons are not deliveries
         await worker.main()
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        gateway_used = gateway_cpu(gateway.pid) - gateway_started
         await worker.close()
         async with database.sessions() as session:
             sent = await session.scalar(
@@ -138,7 +154,7 @@ async def run_deliveries(database_url: str, redis_url: str, jobs: int, var_dir: 
     finally:
         gateway.terminate()
         await gateway.wait()
-    return len(message_ids) / elapsed, int(sent or 0)
+    return len(message_ids) / elapsed, int(sent or 0), cpu / len(message_ids), gateway_used / len(message_ids)
 
 
 def migrate_in_thread(url: str) -> None:
@@ -164,15 +180,19 @@ async def main() -> None:
             await embedded.start()
             redis_url = embedded.url
         try:
-            baseline = await run_noop(redis_url, arguments.jobs)
-            product, sent = await run_deliveries(database_url, redis_url, arguments.jobs, var_dir)
+            before, noop_cpu_before = await run_noop(redis_url, arguments.jobs)
+            product, sent, cpu, gateway = await run_deliveries(database_url, redis_url, arguments.jobs, var_dir)
+            after, noop_cpu_after = await run_noop(redis_url, arguments.jobs)
         finally:
             if embedded is not None:
                 await embedded.stop()
     print(f"jobs={arguments.jobs} database={'postgresql' if arguments.database_url else 'sqlite'}")
-    print(f"arq no-op jobs:        {baseline:8.0f} jobs/s")
+    baseline, noop_cpu = (before + after) / 2, (noop_cpu_before + noop_cpu_after) / 2
+    print(f"arq no-op jobs:        {baseline:8.0f} jobs/s (before {before:.0f}, after {after:.0f})")
     print(f"SMS deliveries:        {product:8.0f} jobs/s ({sent} sent)")
     print(f"ratio (target >= 0.50): {product / baseline:7.3f}")
+    print(f"worker CPU per job:     {cpu * 1000:8.2f} ms (no-op {noop_cpu * 1000:.2f} ms)")
+    print(f"gateway CPU per message:{gateway * 1000:8.2f} ms")
 
 
 if __name__ == "__main__":

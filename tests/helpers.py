@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from aiohttp.test_utils import TestClient
 from arq.constants import default_queue_name, in_progress_key_prefix
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 
 from bot.core import redis_keys
 from bot.keys import resources
@@ -181,3 +182,20 @@ async def _busy(clients: tuple[TestClient[Any, Any], ...]) -> list[str]:
         if await redis.zcount(redis_keys.DUE_TIMERS, "-inf", resources(client.app).clock().timestamp()):
             busy.append(f"{redis_keys.DUE_TIMERS} (timers due)")
     return busy
+
+
+@contextmanager
+def captured_statements() -> Iterator[list[tuple[str, Any]]]:
+    """Every statement any engine sends to its database meanwhile, with its (first) parameters."""
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool) -> None:
+        if many and parameters and isinstance(parameters[0], (tuple, list, dict)):
+            parameters = parameters[0]
+        seen.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", capture)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", capture)

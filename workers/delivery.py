@@ -37,7 +37,7 @@ from bot.storage.conversations import add_timeline_event
 from bot.storage.deliveries import Attempt
 from bot.storage.media import photos_to_send
 from bot.storage.windows import window_usage
-from workers.delivery_lock import DeliveryLock
+from workers.delivery_lock import DeliveryLock, Taken
 from workers.routes import Route, choose_route
 
 log = structlog.get_logger(__name__)
@@ -61,35 +61,49 @@ def backoff(ctx: Ctx, job_try: int) -> float:
     return float(min(first * 2 ** (job_try - 1), MAX_BACKOFF_SECONDS))
 
 
-async def deliver_message(ctx: Ctx, message_id: int) -> str:
+async def deliver_message(ctx: Ctx, message_id: int, conversation_id: int | None = None) -> str:
     """Deliver a conversation's unfinished provider messages, oldest first, up to and past this one.
 
     Jobs run concurrently, but a customer must read replies in order: one job at a time holds
     the conversation's delivery lock and sends every unfinished message in id order, ``BATCH``
     at a time; a job that finds the lock taken leaves its message to the holder, which looks
-    again before it ends. A transient failure stops the run (and retries the job) so nothing
-    overtakes that message. The lock lives as long as a job may run, so it outlives a killed
-    worker by at most that.
+    again before it ends, and a job whose message another job's batch sent lately ends at once.
+    A transient failure stops the run (and retries the job) so nothing overtakes that message.
+    The lock lives as long as a job may run, so it outlives a killed worker by at most that.
+
+    ``conversation_id`` is the message's (as enqueued by the gateway): the lock is asked for
+    before the database is read, and what is left to send is read with the first batch's rows.
+    Without it (a job enqueued by id alone) the conversation is read first.
     """
     database = resources(ctx).database
-    found = await database.write(lambda session: deliveries.unfinished_beside(session, message_id, BATCH))
-    if found is None:
-        return "nothing pending"
-    conversation_id, pending = found
+    pending: list[int] | None = None
+    """The ids of the next batch; None: the batch's marker transaction finds them."""
+    # The sent set answers for a job that has read nothing yet, on its first try (a retried job
+    # may owe messages other jobs left to it); a job that read the database goes by what it read.
+    unless_sent = conversation_id is not None and int(ctx.get("job_try", 1)) == 1
+    if conversation_id is None:
+        found = await database.write(lambda session: deliveries.unfinished_beside(session, message_id, BATCH))
+        if found is None:
+            return "nothing pending"
+        conversation_id, pending = found
     structlog.contextvars.bind_contextvars(conversation_id=conversation_id)  # this job's task only
     lock = DeliveryLock(resources(ctx).redis, conversation_id, int(job_timeout(ctx) * 1000))
     outcomes: list[str] = []
     finished: set[int] = set()
-    while pending:
-        if not await lock.take(message_id):
+    while pending is None or pending:
+        taken = await lock.take(message_id, unless_sent=unless_sent)
+        if taken is Taken.SENT:
+            return "sent already"
+        if taken is Taken.LEFT:
             return "; ".join(outcomes) or "left to the delivery in progress"
+        unless_sent, sent = False, set[int]()
         try:
-            while pending:
-                pending = await _deliver_batch(ctx, conversation_id, pending, outcomes, finished)
+            while pending is None or pending:
+                pending = await _deliver_batch(ctx, conversation_id, pending, outcomes, finished, sent)
         finally:
-            left = await lock.release()
+            left = await lock.release(sent)
         if left - finished:
-            pending = await database.write(lambda session: deliveries.unfinished_ids(session, conversation_id, BATCH))
+            pending = None
     return "; ".join(outcomes) or "nothing pending"
 
 
@@ -119,19 +133,29 @@ class _Outcome:
 
 
 async def _deliver_batch(
-    ctx: Ctx, conversation_id: int, pending: list[int], outcomes: list[str], finished: set[int]
+    ctx: Ctx,
+    conversation_id: int,
+    pending: list[int] | None,
+    outcomes: list[str],
+    finished: set[int],
+    sent: set[int],
 ) -> list[int]:
-    """Send the unfinished ones of ``pending`` in order: their attempt markers in one transaction
-    before any provider call, their outcomes in one after the last. Returns the conversation's
-    next unfinished messages; raises ``Retry`` after a transient failure, whose message and the
-    ones after it go back to ``pending`` (the ones after it without an attempt counted). Adds the
-    messages whose outcome is recorded to ``finished``.
+    """Send the unfinished ones of ``pending`` (None: the conversation's first ``BATCH``
+    unfinished) in order: their attempt markers in one transaction before any provider call,
+    their outcomes in one after the last. Returns the conversation's next unfinished messages;
+    raises ``Retry`` after a transient failure, whose message and the ones after it go back to
+    ``pending`` (the ones after it without an attempt counted). Adds the messages whose outcome
+    is recorded to ``finished``, and those recorded as sent to ``sent`` too.
 
     A channel with no adapter marks the message failed with the reason, never silently drops it.
     """
     res = resources(ctx)
     now, job_try = res.clock(), int(ctx.get("job_try", 1))
-    planned, unroutable = await res.database.write(lambda session: _mark(ctx, session, pending, now, job_try))
+    planned, unroutable = await res.database.write(
+        lambda session: _mark(ctx, session, conversation_id, pending, now, job_try)
+    )
+    if pending is None and not planned and not unroutable:
+        return []
     finished.update(failed.id for failed in unroutable)
     for failed in unroutable:
         _count(ctx, failed.channel, DeliveryOutcome.FAILED, dead_letter=True)
@@ -161,10 +185,14 @@ async def _deliver_batch(
         else:
             done.append(_Outcome(plan, "sent", provider_id, route))
     unsent = planned[len(done) :]
+    # A batch short of BATCH held every message unfinished when it was marked: one stored since
+    # has its own job, or is among those left to this one (the lock's release says).
+    more = len(planned) + len(unroutable) >= BATCH
     following, timeline = await res.database.write(
-        lambda session: _record(ctx, session, conversation_id, done, unsent, retry, now, job_try)
+        lambda session: _record(ctx, session, conversation_id, done, unsent, retry, more, now, job_try)
     )
     finished.update(outcome.planned.attempt.id for outcome in done)
+    sent.update(outcome.planned.attempt.id for outcome in done if outcome.status == "sent")
     for outcome in done:
         message = outcome.planned.attempt
         if outcome.status == "sent":
@@ -187,14 +215,19 @@ async def _deliver_batch(
 
 
 def _mark(
-    ctx: Ctx, session: Session, pending: list[int], now: dt.datetime, job_try: int
+    ctx: Ctx, session: Session, conversation_id: int, pending: list[int] | None, now: dt.datetime, job_try: int
 ) -> tuple[list[_Planned], list[Attempt]]:
-    """The attempt markers of the unfinished ones of ``pending``, in one transaction: the planned
-    sends, and the messages failed for want of an adapter."""
+    """The attempt markers of the unfinished ones of ``pending`` (None: the conversation's first
+    ``BATCH`` unfinished), in one transaction: the planned sends, and the messages failed for want
+    of an adapter."""
     res = resources(ctx)
     adapters, planned, unroutable = res.adapters, list[_Planned](), list[Attempt]()
     usage: tuple[dt.datetime | None, int] | None = None
-    for attempt in deliveries.lock_for_attempts(session, pending):
+    if pending is None:
+        attempts = deliveries.lock_next_attempts(session, conversation_id, BATCH)
+    else:
+        attempts = deliveries.lock_for_attempts(session, pending)
+    for attempt in attempts:
         message = attempt
         adapter = adapters.get(message.channel)
         if adapter is None:
@@ -309,13 +342,14 @@ def _record(
     done: list[_Outcome],
     unsent: list[_Planned],
     retry: DeliveryError | None,
+    more: bool,
     now: dt.datetime,
     job_try: int,
 ) -> tuple[list[int], bool]:
     """The outcomes of a batch, in one transaction: a failure also leaves a dead letter for a
     manager to retry; after a transient failure its message goes back to ``pending``, and the
     ones not attempted after it too. Returns the conversation's next unfinished messages (none
-    when the job retries) and whether timeline rows were added."""
+    when the job retries, or ``more`` is false) and whether timeline rows were added."""
     rows, timeline = [], False
     for outcome in done:
         message = outcome.planned.attempt
@@ -344,7 +378,7 @@ def _record(
             )
     deliveries.record_outcomes(session, rows)
     if retry is None:
-        return deliveries.unfinished_ids(session, conversation_id, BATCH), timeline
+        return (deliveries.unfinished_ids(session, conversation_id, BATCH) if more else []), timeline
     # The attempt's outcome is known (not delivered): back to pending, its attempt counted.
     deliveries.back_to_pending(session, unsent[0].attempt.id, str(retry))
     deliveries.release_unsent(session, [plan.attempt.id for plan in unsent[1:]])
@@ -370,7 +404,9 @@ async def reconcile_deliveries(ctx: Ctx) -> int:
         if await job.status() in (JobStatus.queued, JobStatus.deferred, JobStatus.in_progress):
             continue
         bucket = int(now.timestamp()) // 60
-        if await redis.enqueue_job(DELIVER_JOB, message_id, _job_id=f"deliver:{message_id}:late:{bucket}"):
+        if await redis.enqueue_job(
+            DELIVER_JOB, message_id, conversation_id, _job_id=f"deliver:{message_id}:late:{bucket}"
+        ):
             enqueued += 1
             log.warning("deliver.reconciled", message_id=message_id, status=status)
     return enqueued

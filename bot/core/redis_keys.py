@@ -35,6 +35,12 @@ def delivery_more(conversation_id: int) -> str:
     """Set of messages whose jobs found the delivery lock taken: the holder sees to them before it ends."""
     return f"{PREFIX}:conv:{conversation_id}:delivering:more"
 
+
+def delivery_sent(conversation_id: int) -> str:
+    """Set of the conversation's messages sent lately (it expires): their own jobs end at once."""
+    return f"{PREFIX}:conv:{conversation_id}:delivering:sent"
+
+
 STAFF_EVENTS_CHANNEL = f"{PREFIX}:staff:events"
 """Pub/sub: events for the staff consoles (queue changed, conversation updated, notifications),
 published by any app instance or worker and forwarded by every instance to its staff sockets."""

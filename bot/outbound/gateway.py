@@ -104,7 +104,9 @@ class OutboundGateway(Dispatcher):
                 await self._hub.send_text(identity_id, text)
 
     async def enqueue_delivery(self, delivery: Delivery) -> None:
-        await self._redis.enqueue_job(DELIVER_JOB, delivery.message_id, _job_id=f"deliver:{delivery.message_id}")
+        await self._redis.enqueue_job(
+            DELIVER_JOB, delivery.message_id, delivery.conversation_id, _job_id=f"deliver:{delivery.message_id}"
+        )
 
     async def replies_to(self, inbound_id: int, within: float) -> list[Delivery]:
         """The provider replies to a stored inbound message if they are ready ``within`` seconds

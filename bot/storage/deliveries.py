@@ -148,43 +148,52 @@ _UNFINISHED = _unfinished_in(bindparam("conversation_id"))
 _UNFINISHED_BESIDE = _unfinished_in(
     select(_messages.c.conversation_id).where(_messages.c.id == bindparam("message_id")).scalar_subquery()
 ).add_columns(_messages.c.conversation_id)
-_LOCK_FOR_ATTEMPTS = (
-    select(
-        *(
-            _messages.c[name]
-            for name in (
-                "id",
-                "conversation_id",
-                "channel",
-                "sender",
-                "kind",
-                "text",
-                "options",
-                "delivery_status",
-                "attempts",
-                "possibly_duplicated",
+
+
+def _lock_for_attempts(*where: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(
+            *(
+                _messages.c[name]
+                for name in (
+                    "id",
+                    "conversation_id",
+                    "channel",
+                    "sender",
+                    "kind",
+                    "text",
+                    "options",
+                    "delivery_status",
+                    "attempts",
+                    "possibly_duplicated",
+                )
+            ),
+            ChannelIdentity.__table__.c.external_id,
+            Conversation.__table__.c.identity_id,
+            Customer.__table__.c.phone,
+            select(_written.c.created_at)
+            .where(
+                _written.c.conversation_id == _messages.c.conversation_id,
+                _written.c.id < _messages.c.id,
+                _written.c.direction == "in",
             )
-        ),
-        ChannelIdentity.__table__.c.external_id,
-        Conversation.__table__.c.identity_id,
-        Customer.__table__.c.phone,
-        select(_written.c.created_at)
-        .where(
-            _written.c.conversation_id == _messages.c.conversation_id,
-            _written.c.id < _messages.c.id,
-            _written.c.direction == "in",
+            .order_by(_written.c.id.desc())
+            .limit(1)
+            .scalar_subquery(),
         )
-        .order_by(_written.c.id.desc())
-        .limit(1)
-        .scalar_subquery(),
+        .join(Conversation.__table__, Conversation.__table__.c.id == _messages.c.conversation_id)
+        .join(ChannelIdentity.__table__, ChannelIdentity.__table__.c.id == Conversation.__table__.c.identity_id)
+        .join(Customer.__table__, Customer.__table__.c.id == Conversation.__table__.c.customer_id)
+        .where(_messages.c.delivery_status.in_(UNFINISHED), *where)
+        .order_by(_messages.c.id)
+        .with_for_update(of=_messages)
     )
-    .join(Conversation.__table__, Conversation.__table__.c.id == _messages.c.conversation_id)
-    .join(ChannelIdentity.__table__, ChannelIdentity.__table__.c.id == Conversation.__table__.c.identity_id)
-    .join(Customer.__table__, Customer.__table__.c.id == Conversation.__table__.c.customer_id)
-    .where(_messages.c.id.in_(bindparam("ids", expanding=True)), _messages.c.delivery_status.in_(UNFINISHED))
-    .order_by(_messages.c.id)
-    .with_for_update(of=_messages)
-)
+
+
+_LOCK_FOR_ATTEMPTS = _lock_for_attempts(_messages.c.id.in_(bindparam("ids", expanding=True)))
+_LOCK_NEXT_ATTEMPTS = _lock_for_attempts(
+    _messages.c.conversation_id == bindparam("conversation_id"), _messages.c.direction == "out"
+).limit(bindparam("limit"))
 _START_ATTEMPTS = (
     update(_messages)
     .where(_messages.c.id.in_(bindparam("ids", expanding=True)))
@@ -218,6 +227,14 @@ def lock_for_attempts(session: Session, message_ids: Sequence[int]) -> list[Atte
     transaction ends, each with its recipient, identity, the customer's phone and when the
     customer's message before it was stored."""
     rows: Sequence[tuple[Any, ...]] = session.execute(_LOCK_FOR_ATTEMPTS, {"ids": list(message_ids)}).all()
+    return [Attempt(*row) for row in rows]
+
+
+def lock_next_attempts(session: Session, conversation_id: int, limit: int) -> list[Attempt]:
+    """The conversation's first ``limit`` unfinished outbound messages, as :func:`lock_for_attempts`
+    (what is left to send and its rows in one statement)."""
+    parameters = {"conversation_id": conversation_id, "limit": limit}
+    rows: Sequence[tuple[Any, ...]] = session.execute(_LOCK_NEXT_ATTEMPTS, parameters).all()
     return [Attempt(*row) for row in rows]
 
 

@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import make_url
 
 from bench.seed_history import seed_postgresql, seed_sqlite
 from bot.keys import resources
@@ -30,7 +27,7 @@ from bot.storage import deliveries, store
 from bot.storage.windows import window_usage
 from tests.conftest import AppFactory, FixedClock, database_kind
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx
-from tests.helpers import ChatSocket, new_session, settled
+from tests.helpers import ChatSocket, captured_statements, new_session, settled
 from tests.staff import add_user, sign_in
 from workers.delivery import BATCH
 from workers.jobs import reconcile
@@ -64,23 +61,6 @@ WORKING_SET_INDEXES = re.compile(
 POSTGRESQL_LARGE = 1_000
 POSTGRESQL_SHARE = 0.05
 PLAN_NODE = re.compile(r"(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan)(?: using \w+)? on (\w+).*rows=(\d+)")
-
-
-@contextmanager
-def captured_statements() -> Iterator[list[tuple[str, Any]]]:
-    """Every statement any engine sends to its database meanwhile, with its (first) parameters."""
-    seen: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool) -> None:
-        if many and parameters and isinstance(parameters[0], (tuple, list, dict)):
-            parameters = parameters[0]
-        seen.append((statement, parameters))
-
-    event.listen(Engine, "before_cursor_execute", capture)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", capture)
 
 
 def _explained(statement: str) -> bool:
@@ -171,9 +151,11 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
         await database.write(lambda session: window_usage(session, 1))
         await database.write(lambda session: store.load_conversations(session, range(1, 51)))
         # A provider delivery job: what a message's conversation has left to send, and a batch's
-        # attempt rows, each with the time of the customer's message it answers.
+        # attempt rows (by id, or a conversation's next), each with the time of the customer's
+        # message it answers.
         await database.write(lambda session: deliveries.unfinished_beside(session, 2, BATCH))
         await database.write(lambda session: deliveries.lock_for_attempts(session, range(1, BATCH + 1)))
+        await database.write(lambda session: deliveries.lock_next_attempts(session, 1, BATCH))
         ctx = job_ctx(client)
         await reconcile(ctx)
         await supervise(ctx)

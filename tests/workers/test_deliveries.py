@@ -16,7 +16,7 @@ from bot.settings import TelegramBotSettings
 from bot.staff.accounts import Role
 from bot.storage.models import DeadLetter, Message
 from tests.conftest import AppFactory, FixedClock
-from tests.helpers import timeline_kinds
+from tests.helpers import captured_statements, timeline_kinds
 from tests.observability.scrape import scrape, value
 from tests.staff import add_user, give_to, sign_in
 from tests.workers.providers import (
@@ -134,6 +134,41 @@ async def test_a_reply_stored_while_a_job_is_sending_is_left_to_that_job_and_sen
     assert await sending == "sent; sent"
     assert bot_api.texts() == ["您好,已为您登记。", "维修师傅下午两点上门"]
     assert (await message(client, later.id)).delivery_status == "sent"
+
+
+async def test_a_job_whose_message_another_jobs_batch_sent_ends_without_the_database_and_skips_no_other(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    client = await telegram_client(make_client, bot_api)
+    conversation_id, (first_id, second_id) = await seed_conversation(client, "telegram", CHAT, ["您好", "已为您登记"])
+    ctx = worker_ctx(client)
+    assert await deliver_message(ctx, first_id, conversation_id) == "sent; sent"
+    with captured_statements() as statements:
+        assert await deliver_message(ctx, second_id, conversation_id) == "sent already"
+    assert statements == []
+    # The conversation's sent set is no shortcut for a message it does not hold.
+    later = await agent_reply_pending(client, conversation_id, "维修师傅下午两点上门")
+    assert await deliver_message(ctx, later.id, conversation_id) == "sent"
+    # A retried job may owe more than its own message (those other jobs left to it): it looks.
+    last = await agent_reply_pending(client, conversation_id, "请保持电话畅通")
+    assert await deliver_message({**ctx, "job_try": 2}, first_id, conversation_id) == "sent"
+    assert (await message(client, last.id)).delivery_status == "sent"
+    assert bot_api.texts() == ["您好", "已为您登记", "维修师傅下午两点上门", "请保持电话畅通"]
+
+
+async def test_a_job_enqueued_without_its_conversation_reads_it_first(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    client = await telegram_client(make_client, bot_api)
+    _, (first_id, second_id) = await seed_conversation(client, "telegram", CHAT, ["您好", "已为您登记"])
+    assert await deliver_message(worker_ctx(client), second_id) == "sent; sent"
+    assert await deliver_message(worker_ctx(client), first_id) == "nothing pending"
+    # What it read, not the sent set, decides: a message found "sending" goes again.
+    await resources(client.app).database.write(
+        lambda session: session.execute(update(Message).where(Message.id == first_id).values(delivery_status="sending"))
+    )
+    assert await deliver_message(worker_ctx(client), first_id) == "sent"
+    assert bot_api.texts() == ["您好", "已为您登记", "您好"]
 
 
 async def test_a_permanent_failure_is_not_retried_and_is_recorded(
