@@ -76,6 +76,19 @@ def webchat_rows(output: str) -> list[Row]:
     return rows
 
 
+def floor_rows(output: str) -> list[Row]:
+    """``bench/webchat_floor.py --no-product``: the protocol and its storage alone, against the echo."""
+    rows = []
+    for line in output.splitlines():
+        fields = line.split()
+        if len(fields) == 5 and fields[0].isdigit():
+            connections, echo, floor, ratio, cpu = fields[0], *map(float, fields[1:])
+            rows.append(Row(f"web chat floor: protocol + SQLite storage only ({connections} conns)",
+                            f"{floor:.0f} msg/s, ratio {ratio:.3f}, CPU {cpu:.3f} ms", f"{echo:.0f} msg/s echo",
+                            "reported", None))
+    return rows or [Row("web chat floor", "failed (see the log)", "", "reported", None)]
+
+
 def idle_rows(output: str) -> list[Row]:
     bot = number(r"web chat:\s+([\d.]+) KiB", output)
     echo = number(r"bare aiohttp websocket:\s+([\d.]+) KiB", output)
@@ -162,6 +175,8 @@ def main() -> None:
         ("webchat_e2e.py", ["--connections", "50" if quick else "10,50,200", "--seconds", "4" if quick else "8",
                             "--postgres-url", arguments.postgres_url,
                             "--seed-history", "20000" if quick else "2000000"], webchat_rows),
+        ("webchat_floor.py", ["--no-product", "--connections", "50" if quick else "10,50,200",
+                              "--seconds", "4" if quick else "8"], floor_rows),
         ("idle_memory.py", ["--connections", "1000" if quick else "10000"], idle_rows),
         ("wechat_webhook_latency.py", ["--messages", "200" if quick else "400"], wechat_rows),
         ("deliveries.py", ["--jobs", "500" if quick else "2000"], deliveries_rows),

@@ -221,11 +221,14 @@ async def measure(
 
 
 async def start_profiler(pid: int, seconds: float) -> asyncio.subprocess.Process | None:
-    """With ``BENCH_PROFILE=<file>``: py-spy (on PATH) samples the server over the peak window."""
+    """With ``BENCH_PROFILE=<file>``: py-spy (on PATH) samples the server over the peak window
+    (``BENCH_PROFILE_RATE`` samples a second, 100 unless set)."""
     profile = os.environ.get("BENCH_PROFILE")
     if not profile:
         return None
-    command = ["py-spy", "record", "--format", "raw", "--pid", str(pid), "--duration", str(int(seconds)), "-o", profile]
+    rate = os.environ.get("BENCH_PROFILE_RATE", "100")  # samples a second
+    command = ["py-spy", "record", "--format", "raw", "--rate", rate, "--pid", str(pid),
+               "--duration", str(int(seconds)), "-o", profile]  # fmt: skip
     return await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.DEVNULL)
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,9 +14,11 @@ import xmltodict
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 from wechatpy.crypto import WeChatCrypto
 
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
+from bot.core.messages import OutboundMessage
 from bot.keys import resources
 from bot.settings import Settings, WechatAccountSettings
 from bot.storage.models import Complaint, Message
@@ -232,6 +237,60 @@ async def test_fast_replies_go_back_on_the_push_itself(wechat_setup: tuple[Any, 
     assert statuses and all(status == ("sent",) for status in statuses)
 
 
+@contextlib.asynccontextmanager
+async def write_lock_held(url: str, seconds: float) -> AsyncIterator[None]:
+    """Another connection holds the database's write lock for ``seconds`` (a busy instance)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        blocker = sqlite3.connect(str(parsed.database), isolation_level=None, check_same_thread=False)
+        blocker.execute("BEGIN IMMEDIATE")
+
+        async def release() -> None:
+            await asyncio.sleep(seconds)
+            blocker.execute("ROLLBACK")
+            blocker.close()
+    else:
+        import asyncpg  # type: ignore[import-untyped]
+
+        connection = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False))
+        transaction = connection.transaction()
+        await transaction.start()
+        await connection.execute("LOCK TABLE messages IN EXCLUSIVE MODE")
+
+        async def release() -> None:
+            await asyncio.sleep(seconds)
+            await transaction.rollback()
+            await connection.close()
+
+    releasing = asyncio.create_task(release())
+    try:
+        yield
+    finally:
+        await releasing
+
+
+@pytest.mark.parametrize("wechat_setup", [(False, 1500)], indirect=True)
+async def test_a_push_that_took_the_budget_to_store_is_answered_at_once(
+    wechat_setup: tuple[Any, FakeWechatApi],
+) -> None:
+    """The passive-reply budget counts from the request's arrival: storing took longer, so the
+    push is answered ``success`` without waiting for the replies, which go by the API."""
+    client, api = wechat_setup
+    url = resources(client.app).settings.database_url
+    async with write_lock_held(url, seconds=1.8):
+        started = asyncio.get_running_loop().time()
+        response = await client.post("/channels/wechat", params=signed_query(client), data=text_xml("电梯坏了", 9009))
+        answered = asyncio.get_running_loop().time() - started
+    assert response.status == 200
+    assert await response.text() == "success"
+    assert answered < 1.8 + 1.0, answered  # not the store's 1.8 s plus another budget of waiting
+
+    async def replied_by_api() -> bool:
+        return any("电话" in text for text in api.texts())
+
+    await eventually(replied_by_api, timeout=15)
+
+
 async def test_two_processes_share_one_access_token(redis: Any) -> None:
     """Adapters in two workers asking at once: one fetch, both use the same token."""
     from bot.channels.wechat.adapter import WechatAdapter, WechatSettings
@@ -249,6 +308,26 @@ async def test_two_processes_share_one_access_token(redis: Any) -> None:
         await server.close()
     assert set(tokens) == {"TOKEN1"}
     assert api.token_fetches == 1
+
+
+async def test_customer_service_messages_reuse_their_connections_to_wechat(redis: Any) -> None:
+    """A send no longer opens a connection (a TLS handshake with WeChat) of its own: the blocking
+    client runs in worker threads, each keeping its connection open between messages."""
+    from bot.channels.wechat.adapter import WechatAdapter, WechatSettings
+
+    api = FakeWechatApi()
+    server = await start_fake_wechat(api)
+    try:
+        api_base = str(server.make_url("")).rstrip("/")
+        adapter = WechatAdapter(WechatSettings(TOKEN, APPID, SECRET, api_base=api_base), redis)
+        threads = min(32, (os.cpu_count() or 1) + 4)  # asyncio.to_thread's default executor
+        sends = 2 * threads + 1
+        for number in range(sends):
+            await adapter.send(OPENID, OutboundMessage(f"第{number}条"), number)
+    finally:
+        await server.close()
+    assert len(api.sent) == sends
+    assert len(api.send_connections) <= threads, api.send_connections
 
 
 @pytest.mark.parametrize("wechat_setup", [SAFE], indirect=True)

@@ -28,6 +28,8 @@ class FakeWechatApi:
 
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []
+        self.send_connections: set[object] = set()
+        """The client connections (address, port) customer-service messages came on."""
         self.templates: list[dict[str, Any]] = []
         self.token_fetches = 0
         self.media: dict[str, bytes] = {}  # issue 15: MediaId -> the photo
@@ -49,6 +51,7 @@ class FakeWechatApi:
         if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
         self.sent.append(await request.json())
+        self.send_connections.add(request.transport.get_extra_info("peername") if request.transport else None)
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def typing(self, request: web.Request) -> web.Response:

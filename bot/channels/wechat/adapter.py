@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -190,6 +191,9 @@ class WechatAdapter:
     def __init__(self, settings: WechatSettings, redis: Redis | None = None) -> None:
         self.settings = settings
         self._redis = redis
+        # wechatpy's client is blocking (requests) and runs in worker threads: one per thread, so
+        # each keeps its connections to WeChat open between calls instead of a TLS handshake a message.
+        self._clients = threading.local()
         self._cryptos = [
             WeChatCrypto(settings.token, key, settings.appid)
             for key in (settings.aes_key, settings.aes_key_previous)
@@ -374,7 +378,16 @@ class WechatAdapter:
         raise DeliveryError("access token refused twice", permanent=False)
 
     def _client(self, access_token: str | None = None) -> _Client:
-        return _Client(self.settings.appid, self.settings.secret, self.settings.api_base, access_token)
+        """This thread's client, carrying ``access_token``."""
+        client: _Client | None = getattr(self._clients, "client", None)
+        if client is None:
+            client = _Client(self.settings.appid, self.settings.secret, self.settings.api_base)
+            self._clients.client = client
+        if access_token is None:
+            client.session.delete(client.access_token_key)
+        else:
+            client.session.set(client.access_token_key, access_token)
+        return client
 
     async def _access_token(self, refresh: bool = False) -> str:
         """The shared access token; only the holder of the Redis lock fetches a new one."""
