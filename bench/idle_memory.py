@@ -26,6 +26,13 @@ BROWSER_DEFLATE = 15
 """Offer permessage-deflate as every browser does (aiohttp's client does not unless asked)."""
 
 
+async def read_all(socket: aiohttp.ClientWebSocketResponse) -> None:
+    """Read a socket as a browser does, which also answers the server's pings: unanswered, the
+    bot's heartbeat dropped every connection older than 45 s, a third of them at 10,000."""
+    async for _ in socket:
+        pass
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -63,6 +70,7 @@ async def measure(kind: str, connections: int) -> float:
             *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
         )
         sockets = []
+        readers = []
         try:
             await wait_ready(f"http://127.0.0.1:{port}/healthz")
             async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
@@ -77,15 +85,24 @@ async def measure(kind: str, connections: int) -> float:
                     url = f"http://127.0.0.1:{port}/ws"
                 # Warm up: one connection, so lazily created state is not counted per connection.
                 warm = await http.ws_connect(url + tokens[0], compress=BROWSER_DEFLATE)
+                readers.append(asyncio.create_task(read_all(warm)))
                 await asyncio.sleep(1)
                 before = rss_kib(process.pid)
                 for token in tokens[1:]:
                     sockets.append(await http.ws_connect(url + token, compress=BROWSER_DEFLATE))
+                    readers.append(asyncio.create_task(read_all(sockets[-1])))
                 await settled(process.pid)
                 after = rss_kib(process.pid)
+                dropped = sum(socket.closed for socket in [warm, *sockets])
+                if dropped:
+                    raise RuntimeError(f"{kind}: {dropped} connections closed before the measurement")
+                for reader in readers:
+                    reader.cancel()
                 for socket in [warm, *sockets]:
                     await socket.close()
         finally:
+            for reader in readers:
+                reader.cancel()
             process.terminate()
             await process.wait()
     return (after - before) / max(1, len(sockets))

@@ -28,8 +28,7 @@ from bot.staff import event_socket as events
 from bot.staff.customer_api import add_routes as add_customer_routes  # issue 15 (agent console)
 from bot.staff.standards_api import add_routes as add_standards_routes  # issue 14
 from bot.staff.typing_api import add_routes as add_typing_routes  # issue 15 (typing)
-from bot.web import metrics
-from bot.web.request_ids import request_ids
+from bot.web import metrics, request_ids
 from bot.web.security_headers import security_headers
 
 log = structlog.get_logger(__name__)
@@ -118,7 +117,8 @@ def create_app(
 
     A channel without its settings is off: its routes are not mounted (they answer 404).
     """
-    app = web.Application(client_max_size=1024 * 1024, middlewares=[request_ids])
+    app = web.Application(client_max_size=1024 * 1024)
+    request_ids.install(app)
     config = config if config is not None else load_config(settings.config_dir)
     engine = engine if engine is not None else ConversationEngine(config)
     _mount_sms_stub(app, settings)

@@ -1,7 +1,8 @@
 """Fewer malloc arenas: glibc gives each thread that allocates an arena of its own (up to eight
 per core) and keeps what each has freed, so the database writer thread's and the driver threads'
 batches leave memory behind for good. Two arenas, as ``MALLOC_ARENA_MAX=2`` gives, measured
-16.8–20.4 KiB per idle web chat connection against 21.2–21.9 without (``bench/idle_memory.py``)."""
+16.8–20.4 KiB per idle web chat connection against 21.2–21.9 without (``bench/idle_memory.py``,
+before it kept its connections answering pings: see docs/performance.md)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from bot.keys import resources
 from bot.logs import AccessLogger, configure_logging
 from bot.storage.migrate import upgrade
 from bot.storage.models import Message
-from bot.web.request_ids import request_ids
+from bot.web import request_ids
 from tests.conftest import AppFactory
 
 PHONE, TEXT = "13812345678", "我家电话13812345678,三号楼电梯坏了一整天"
@@ -99,7 +99,8 @@ async def test_access_lines_are_structured_and_every_line_of_a_request_has_its_i
         structlog.get_logger("bot.staff.api").info("handled")
         return web.json_response({})
 
-    app = web.Application(middlewares=[request_ids])
+    app = web.Application()
+    request_ids.install(app)
     app.router.add_get("/api/thing", handler)
     runner = web.AppRunner(app, access_log_class=AccessLogger)
     await runner.setup()

@@ -35,16 +35,24 @@ def rows_matched(result: Result[Any]) -> int:
     return result.rowcount
 
 
-def _sqlite_pragmas(engine: Engine, lock_timeout: float = 30.0) -> None:
+WRITER_CACHE_KIB = 65536
+READER_CACHE_KIB = 2000
+"""SQLite's default; see ``_sqlite_pragmas``."""
+
+
+def _sqlite_pragmas(engine: Engine, lock_timeout: float = 30.0, cache_kib: int = READER_CACHE_KIB) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(connection: Any, _record: Any) -> None:
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # Up to 64 MiB of pages per connection, taken only as used (SQLite's default is 2 MiB): a
-        # long history's indexes are written at random places (provider ids), and with the small
-        # cache each stored message re-read index pages (web chat -23% at 200,000 messages; -5 to -12% now).
-        cursor.execute("PRAGMA cache_size=-65536")
+        # The writer: up to 64 MiB of pages, taken only as used (SQLite's default is 2 MiB): a long
+        # history's indexes are written at random places (provider ids), and with the small cache
+        # each stored message re-read index pages (web chat -23% at 200,000 messages; -5 to -12% now).
+        # The readers keep the default: in WAL mode a reader's cache is emptied whenever another
+        # connection has committed, and a large one only kept what reconnecting customers' history
+        # reads had touched (about 1 KiB per idle web chat connection at 10,000, `bench/idle_memory.py`).
+        cursor.execute(f"PRAGMA cache_size=-{cache_kib}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={round(lock_timeout * 1000)}")
         cursor.close()
@@ -108,7 +116,7 @@ class Database:
                 hide_parameters=True,
                 json_serializer=compact_json,
             )
-            _sqlite_pragmas(self._writer, lock_timeout)
+            _sqlite_pragmas(self._writer, lock_timeout, WRITER_CACHE_KIB)
             self._thread = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
 
     @property

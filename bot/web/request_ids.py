@@ -1,10 +1,16 @@
 """A request id on every request: taken from a proxy's ``X-Request-ID`` when it is a plain
-token, made up otherwise; bound to every log line the request's handler writes and sent back."""
+token, made up otherwise; bound to every log line the request's handler writes and sent back.
+
+``install(app)`` adds both halves: a middleware binds the id, an ``on_response_prepare`` hook
+sends it back. The middleware is a plain function that hands the handler's coroutine on, so it
+keeps no frame of its own for as long as a websocket is open; aiohttp runs each request in a
+task of its own with a copy of the context, so the binding ends with the request."""
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Awaitable
 
 import structlog
 from aiohttp import web
@@ -22,18 +28,20 @@ def _request_id(request: web.Request) -> str:
 
 
 @web.middleware
-async def request_ids(request: web.Request, handler: Handler) -> web.StreamResponse:
+def request_ids(request: web.Request, handler: Handler) -> Awaitable[web.StreamResponse]:
     request_id = request[REQUEST_ID] = _request_id(request)
-    # Tokens rather than the bound_contextvars() context manager: a websocket keeps this frame for
-    # its whole life, and the manager's generator would add to every idle connection's memory.
-    tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
-    try:
-        response = await handler(request)
-    except web.HTTPException as error:
-        error.headers[REQUEST_ID_HEADER] = request_id
-        raise
-    finally:
-        structlog.contextvars.reset_contextvars(**tokens)
-    if not response.prepared:
+    structlog.contextvars.bind_contextvars(request_id=request_id)
+    return handler(request)
+
+
+async def send_request_id(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: the id goes back on every response but a websocket upgrade (its
+    headers would live as long as the socket)."""
+    request_id = request.get(REQUEST_ID)
+    if request_id is not None and response.status != 101:
         response.headers[REQUEST_ID_HEADER] = request_id
-    return response
+
+
+def install(app: web.Application) -> None:
+    app.middlewares.append(request_ids)
+    app.on_response_prepare.append(send_request_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from typing import Any
+from urllib.parse import parse_qsl
 
 import structlog
 from aiohttp import BodyPartReader, WSMsgType, web
@@ -138,9 +139,25 @@ async def _history(request: web.Request, identity_id: int, after_id: int) -> lis
     return frames
 
 
+def _query_token(request: web.Request) -> str | None:
+    # Parsed here rather than by ``request.query``, which keeps its parse on the request (and so
+    # for the socket's life); the same decoding (``+`` and %-escapes), first value wins.
+    for name, value in parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True):
+        if name == "token":
+            return value
+    return None
+
+
+async def _send_history(request: web.Request, socket: web.WebSocketResponse, identity_id: int) -> None:
+    # Its own frame: a loop variable of the handler would keep the last frame (the greeting, for
+    # a new customer) for as long as the socket is open.
+    for frame in await _history(request, identity_id, 0):
+        await socket.send_json(frame)
+
+
 async def websocket(request: web.Request) -> web.StreamResponse:
     """``GET /chat/ws?token=…``: history first, then live messages both ways."""
-    identity_id = await _identity(request, request.query.get("token"))
+    identity_id = await _identity(request, _query_token(request))
     shared = resources(request)
     # No permessage-deflate even when the browser offers it (they all do): its zlib state costs
     # ~100 KiB per idle connection, for frames of a few hundred bytes.
@@ -151,8 +168,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     max_chars = shared.config.channels.max_text_chars
     hub.add(identity_id, socket)
     try:
-        for frame in await _history(request, identity_id, 0):
-            await socket.send_json(frame)
+        await _send_history(request, socket, identity_id)
         async for message in socket:
             if message.type is not WSMsgType.TEXT:
                 if message.type is WSMsgType.BINARY:
