@@ -378,14 +378,12 @@ class WechatAdapter:
         raise DeliveryError("access token refused twice", permanent=False)
 
     def _client(self, access_token: str | None = None) -> _Client:
-        """This thread's client, carrying ``access_token``."""
+        """This thread's client, carrying ``access_token`` when given."""
         client: _Client | None = getattr(self._clients, "client", None)
         if client is None:
             client = _Client(self.settings.appid, self.settings.secret, self.settings.api_base)
             self._clients.client = client
-        if access_token is None:
-            client.session.delete(client.access_token_key)
-        else:
+        if access_token is not None:  # fetching a token needs none
             client.session.set(client.access_token_key, access_token)
         return client
 
