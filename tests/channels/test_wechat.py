@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,7 +12,6 @@ import xmltodict
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from wechatpy.crypto import WeChatCrypto
 
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
@@ -235,60 +232,6 @@ async def test_fast_replies_go_back_on_the_push_itself(wechat_setup: tuple[Any, 
     async with resources(client.app).sessions() as session:
         statuses = (await session.execute(select(Message.delivery_status).where(Message.direction == "out"))).all()
     assert statuses and all(status == ("sent",) for status in statuses)
-
-
-@contextlib.asynccontextmanager
-async def write_lock_held(url: str, seconds: float) -> AsyncIterator[None]:
-    """Another connection holds the database's write lock for ``seconds`` (a busy instance)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        blocker = sqlite3.connect(str(parsed.database), isolation_level=None, check_same_thread=False)
-        blocker.execute("BEGIN IMMEDIATE")
-
-        async def release() -> None:
-            await asyncio.sleep(seconds)
-            blocker.execute("ROLLBACK")
-            blocker.close()
-    else:
-        import asyncpg  # type: ignore[import-untyped]
-
-        connection = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False))
-        transaction = connection.transaction()
-        await transaction.start()
-        await connection.execute("LOCK TABLE messages IN EXCLUSIVE MODE")
-
-        async def release() -> None:
-            await asyncio.sleep(seconds)
-            await transaction.rollback()
-            await connection.close()
-
-    releasing = asyncio.create_task(release())
-    try:
-        yield
-    finally:
-        await releasing
-
-
-@pytest.mark.parametrize("wechat_setup", [(False, 1500)], indirect=True)
-async def test_a_push_that_took_the_budget_to_store_is_answered_at_once(
-    wechat_setup: tuple[Any, FakeWechatApi],
-) -> None:
-    """The passive-reply budget counts from the request's arrival: storing took longer, so the
-    push is answered ``success`` without waiting for the replies, which go by the API."""
-    client, api = wechat_setup
-    url = resources(client.app).settings.database_url
-    async with write_lock_held(url, seconds=1.8):
-        started = asyncio.get_running_loop().time()
-        response = await client.post("/channels/wechat", params=signed_query(client), data=text_xml("电梯坏了", 9009))
-        answered = asyncio.get_running_loop().time() - started
-    assert response.status == 200
-    assert await response.text() == "success"
-    assert answered < 1.8 + 1.0, answered  # not the store's 1.8 s plus another budget of waiting
-
-    async def replied_by_api() -> bool:
-        return any("电话" in text for text in api.texts())
-
-    await eventually(replied_by_api, timeout=15)
 
 
 async def test_two_processes_share_one_access_token(redis: Any) -> None:
