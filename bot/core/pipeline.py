@@ -61,6 +61,9 @@ from bot.understanding.result import Understanding
 
 log = structlog.get_logger(__name__)
 
+_RETRY_FIRST = 0.5
+_RETRY_LONGEST = 60.0
+
 # KEYS: lock, inbox, lock, inbox, … (one pair per conversation). Per conversation: the inbox's
 # events if the lock was won (taken atomically with the lock), else the lock's time to live (ms).
 _LOCK_AND_DRAIN = """
@@ -189,6 +192,8 @@ class Pipeline:
         self._held: dict[int, None] = {}
         """Conversations whose lock a batch of this process holds (the renewal extends them)."""
         self._retries: dict[int, asyncio.TimerHandle] = {}
+        self._failures: dict[int, int] = {}
+        """Conversations whose last processing failed, with their consecutive failures (back-off)."""
         self._renewal: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -294,12 +299,15 @@ class Pipeline:
                     conversation_ids = list(self._dirty)[: self._batch_max]
                     for conversation_id in conversation_ids:
                         del self._dirty[conversation_id]
-                    await self._process(conversation_ids)
+                    # A failing conversation waits for its back-off timer, whatever woke it.
+                    await self._process([cid for cid in conversation_ids if not self._backing_off(cid)])
             except Exception:
                 log.exception("pipeline.loop_failed")
                 await asyncio.sleep(0.5)
             finally:
-                if not self._submissions and not self._dirty:
+                if self._submissions or self._dirty:
+                    self._wakeup.set()  # what a failure left behind is tried again
+                else:
                     self._idle.set()
 
     async def _persist(self, batch: list[_Submission]) -> None:
@@ -456,16 +464,31 @@ class Pipeline:
             return
         outcome = Effects()
         self._held.update(dict.fromkeys(locked))
+        failed = False
         try:
             if any(events.values()):
                 await self._run_events(events, outcome)
         except Exception:
+            failed = True
             await self._requeue(events)
-            raise
+            if len(locked) == 1:
+                self._back_off(locked[0])
+            else:
+                log.warning("pipeline.batch_failed", conversations=len(locked), exc_info=True)
         finally:
             for conversation_id in locked:
                 self._held.pop(conversation_id, None)
-            await self._release(locked, outcome.staff_events)
+            # A failed batch's staff events belong to a transaction that was rolled back.
+            await self._release(locked, () if failed else outcome.staff_events, wake=not failed)
+        if failed:
+            # One conversation that cannot be processed must not hold up the others: each runs
+            # on its own, and only the one that fails again waits (see _back_off).
+            if len(locked) > 1:
+                for conversation_id in locked:
+                    await self._process([conversation_id])
+            return
+        for conversation_id in locked:
+            self._failures.pop(conversation_id, None)
         if outcome.fallback_categories and self._metrics is not None:
             self._metrics.nlu_fallbacks.labels(reason="no_category").inc(outcome.fallback_categories)
         # The staff events went out with the lock release.
@@ -479,6 +502,22 @@ class Pipeline:
         self._retries[conversation_id] = asyncio.get_running_loop().call_later(
             wait + 0.01, self._retry, conversation_id
         )
+
+    def _back_off(self, conversation_id: int) -> None:
+        """The conversation failed on its own: its events wait in its inbox (nothing is lost) and
+        it is tried again after 0.5 s, doubling on each further failure up to a minute."""
+        failures = self._failures[conversation_id] = self._failures.get(conversation_id, 0) + 1
+        wait = min(_RETRY_FIRST * 2 ** (failures - 1), _RETRY_LONGEST)
+        log.exception("pipeline.conversation_failed", conversation_id=conversation_id, failures=failures, retry_in=wait)
+        if self._metrics is not None:
+            self._metrics.conversations_failed.inc()
+        previous = self._retries.pop(conversation_id, None)
+        if previous is not None:
+            previous.cancel()
+        self._retries[conversation_id] = asyncio.get_running_loop().call_later(wait, self._retry, conversation_id)
+
+    def _backing_off(self, conversation_id: int) -> bool:
+        return conversation_id in self._failures and conversation_id in self._retries
 
     def _retry(self, conversation_id: int) -> None:
         del self._retries[conversation_id]
@@ -511,7 +550,7 @@ class Pipeline:
                     redis_pipe.lpush(redis_keys.conversation_inbox(conversation_id), *reversed(items))
             await redis_pipe.execute()
 
-    async def _release(self, locked: list[int], staff_events: Sequence[StaffEvent] = ()) -> None:
+    async def _release(self, locked: list[int], staff_events: Sequence[StaffEvent] = (), wake: bool = True) -> None:
         """Release the locks and re-check the inboxes; the batch's staff events ride along."""
         # A script on a pipeline costs a SCRIPT EXISTS round trip per execute: the events are
         # published by the script itself instead.
@@ -519,6 +558,8 @@ class Pipeline:
             keys=_lock_and_inbox_keys(locked),
             args=[self._lock_token, redis_keys.STAFF_EVENTS_CHANNEL, *(event.to_json() for event in staff_events)],
         )
+        if not wake:
+            return
         for conversation_id, length in zip(locked, pending, strict=True):
             if length:
                 self.wake(conversation_id)

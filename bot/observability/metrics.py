@@ -97,6 +97,11 @@ class Metrics:
             ["reason"],
             registry=r,
         )
+        self.conversations_failed = Counter(
+            "complaint_bot_conversations_failed",
+            "Conversation batches that failed to process (each retried later on its own, with back-off).",
+            registry=r,
+        )
         self.login_failures = Counter(
             "complaint_bot_login_failures",
             "Refused staff sign-ins: wrong_credentials (401) or rate_limited (429).",
