@@ -5,18 +5,22 @@ process, on N jobs enqueued beforehand:
 
 - **no-op**: a job function that returns at once: what arq itself costs per job;
 - **deliveries**: the product's ``deliver_message`` jobs (``python -m bot worker``'s settings) for
-  N stored SMS replies of N/2 conversations, sent through the stub SMS gateway running as its own
-  process: the attempt marker, the provider call, the outcome, the staff event.
+  N stored SMS replies of N/2 conversations (``--replies-per-conversation``, 2: the bot's answer to
+  a message is usually two phrases, committed together), enqueued as the outbound gateway enqueues
+  them (one job per conversation and commit), sent through the stub SMS gateway running as its own
+  process: the attempt marker, the provider call, the outcome, the staff event. With
+  ``--replies-per-conversation 1`` every reply has its own job (an agent's replies, one at a time).
 
 The no-op run goes before and after the deliveries, and the ratio is against the mean of the
 two: on a machine shared with other work the load drifts, and one no-op run measured at another
 moment than the deliveries skews the ratio either way.
 
-Prints jobs per second for both and their ratio (the target is ≥ 0.50), and the CPU time each
-spent per job (this process: the worker, its threads and clients; the gateway's process per
-message).
+Prints no-op jobs per second and messages delivered per second and their ratio (the target is
+≥ 0.50), and the CPU time each spent per job or message (this process: the worker, its threads
+and clients; the gateway's process per message). ``BENCH_PROFILE=<file>`` (py-spy on ``PATH``)
+records a profile of this process over the deliveries.
 
-    python bench/deliveries.py [--jobs 2000] [--database-url URL] [--redis-url URL]
+    python bench/deliveries.py [--jobs 2000] [--replies-per-conversation 2] [--database-url URL] [--redis-url URL]
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import argparse
 import asyncio
 import datetime as dt
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -44,7 +49,10 @@ from webchat_throughput import ROOT, free_port, wait_ready
 sys.path.insert(0, str(ROOT))
 from bot.channels.sms.adapter import SmsSettings
 from bot.config import load_config
+from bot.core.messages import Sender
 from bot.embedded_redis import EmbeddedRedis
+from bot.outbound.effects import Delivery
+from bot.outbound.gateway import OutboundGateway
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.db import Database
@@ -78,12 +86,15 @@ async def run_noop(redis_url: str, jobs: int) -> tuple[float, float]:
     return jobs / elapsed, cpu / jobs
 
 
-async def seed(database: Database, jobs: int) -> list[tuple[int, int]]:
-    """The stored replies: (message id, conversation id), as the gateway enqueues their jobs."""
+REPLIES = ("您好,请问有什么可以帮您?", "您的投诉已登记,我们会在3个工作日内答复。", "如有新的情况,请随时告诉我们。")
+
+
+async def seed(database: Database, messages: int, per_conversation: int) -> list[Delivery]:
+    """The stored replies, as the pipeline hands them to the outbound gateway after its commit."""
     now = dt.datetime.now(dt.UTC)
-    ids: list[tuple[int, int]] = []
+    committed: list[Delivery] = []
     async with database.sessions() as session, session.begin():
-        for index in range(jobs // 2):
+        for index in range(messages // per_conversation):
             phone = f"+86138{index:08d}"
             customer = Customer(phone=phone, created_at=now)
             session.add(customer)
@@ -102,17 +113,20 @@ async def seed(database: Database, jobs: int) -> list[tuple[int, int]]:
                     conversation_id=conversation.id, channel="sms", direction="out", sender="bot", text=text,
                     created_at=now, delivery_status="pending",
                 )
-                for text in ("您好,请问有什么可以帮您?", "您的投诉已登记,我们会在3个工作日内答复。")
+                for text in REPLIES[:per_conversation]
             ]
             session.add_all(replies)
             await session.flush()
-            ids.extend((reply.id, conversation.id) for reply in replies)
-    return ids
+            committed.extend(
+                Delivery(reply.id, conversation.id, identity.id, "sms", Sender.BOT, reply.text, now)
+                for reply in replies
+            )
+    return committed
 
 
 async def run_deliveries(
-    database_url: str, redis_url: str, jobs: int, var_dir: Path
-) -> tuple[float, int, float, float]:
+    database_url: str, redis_url: str, messages: int, per_conversation: int, var_dir: Path
+) -> tuple[float, int, int, float, float]:
     port = free_port()
     gateway = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "sms-stub", "--port", str(port), "--account-sid", ACCOUNT,
@@ -126,18 +140,21 @@ async def run_deliveries(
         )
         config = load_config(settings.config_dir)
         database = Database(database_url)
-        message_ids = await seed(database, jobs)
+        committed = await seed(database, messages, per_conversation)
         pool = await create_pool(RedisSettings.from_dsn(redis_url))
         await pool.flushdb()
-        for message_id, conversation_id in message_ids:
-            await pool.enqueue_job("deliver_message", message_id, conversation_id, _job_id=f"deliver:{message_id}")
+        await OutboundGateway(pool, "bench").enqueue_deliveries(committed)
+        jobs = len(await pool.queued_jobs())
         arq_settings = worker_settings(settings, config)
         start_up = arq_settings.pop("on_startup")
         started = cpu = gateway_started = 0.0
 
+        profiler: asyncio.subprocess.Process | None = None
+
         async def on_startup(ctx: dict[str, Any]) -> None:
-            nonlocal started, cpu, gateway_started
+            nonlocal started, cpu, gateway_started, profiler
             await start_up(ctx)  # the resources (language tools, pools) load before the clock starts
+            profiler = await start_profiler()
             started, cpu, gateway_started = time.perf_counter(), time.process_time(), gateway_cpu(gateway.pid)
 
         worker = Worker(**arq_settings, on_startup=on_startup, redis_pool=pool, **WORKER)
@@ -145,6 +162,9 @@ async def run_deliveries(
         await worker.main()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         gateway_used = gateway_cpu(gateway.pid) - gateway_started
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)
+            await profiler.wait()
         await worker.close()
         async with database.sessions() as session:
             sent = await session.scalar(
@@ -154,7 +174,19 @@ async def run_deliveries(
     finally:
         gateway.terminate()
         await gateway.wait()
-    return len(message_ids) / elapsed, int(sent or 0), cpu / len(message_ids), gateway_used / len(message_ids)
+    count = len(committed)
+    return count / elapsed, int(sent or 0), jobs, cpu / count, gateway_used / count
+
+
+async def start_profiler() -> asyncio.subprocess.Process | None:
+    """With ``BENCH_PROFILE=<file>``: py-spy (on PATH) samples this process while the deliveries run."""
+    profile = os.environ.get("BENCH_PROFILE")
+    if not profile:
+        return None
+    command = ["py-spy", "record", "--format", "raw", "--rate", "200", "--pid", str(os.getpid()), "-o", profile]
+    process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.DEVNULL)
+    await asyncio.sleep(0.5)  # attached before the clock starts
+    return process
 
 
 def migrate_in_thread(url: str) -> None:
@@ -165,7 +197,8 @@ def migrate_in_thread(url: str) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=2000)
+    parser.add_argument("--jobs", type=int, default=2000, help="no-op jobs, and replies to deliver")
+    parser.add_argument("--replies-per-conversation", type=int, default=2, choices=(1, 2, 3))
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a new SQLite file)")
     parser.add_argument("--redis-url", help="a Redis to use (flushed!); default: the embedded one")
     arguments = parser.parse_args()
@@ -181,17 +214,20 @@ async def main() -> None:
             redis_url = embedded.url
         try:
             before, noop_cpu_before = await run_noop(redis_url, arguments.jobs)
-            product, sent, cpu, gateway = await run_deliveries(database_url, redis_url, arguments.jobs, var_dir)
+            product, sent, jobs, cpu, gateway = await run_deliveries(
+                database_url, redis_url, arguments.jobs, arguments.replies_per_conversation, var_dir
+            )
             after, noop_cpu_after = await run_noop(redis_url, arguments.jobs)
         finally:
             if embedded is not None:
                 await embedded.stop()
-    print(f"jobs={arguments.jobs} database={'postgresql' if arguments.database_url else 'sqlite'}")
+    database = "postgresql" if arguments.database_url else "sqlite"
+    print(f"jobs={arguments.jobs} replies_per_conversation={arguments.replies_per_conversation} database={database}")
     baseline, noop_cpu = (before + after) / 2, (noop_cpu_before + noop_cpu_after) / 2
     print(f"arq no-op jobs:        {baseline:8.0f} jobs/s (before {before:.0f}, after {after:.0f})")
-    print(f"SMS deliveries:        {product:8.0f} jobs/s ({sent} sent)")
+    print(f"SMS deliveries:        {product:8.0f} messages/s ({sent} sent by {jobs} jobs)")
     print(f"ratio (target >= 0.50): {product / baseline:7.3f}")
-    print(f"worker CPU per job:     {cpu * 1000:8.2f} ms (no-op {noop_cpu * 1000:.2f} ms)")
+    print(f"worker CPU per message: {cpu * 1000:8.2f} ms (no-op {noop_cpu * 1000:.2f} ms a job)")
     print(f"gateway CPU per message:{gateway * 1000:8.2f} ms")
 
 

@@ -110,7 +110,7 @@ def wechat_rows(output: str) -> list[Row]:
 
 
 def deliveries_rows(output: str) -> list[Row]:
-    product = number(r"SMS deliveries:\s+([\d.]+) jobs/s", output)
+    product = number(r"SMS deliveries:\s+([\d.]+) messages/s", output)
     baseline = number(r"arq no-op jobs:\s+([\d.]+) jobs/s", output)
     if product is None or baseline is None:
         return [Row("deliveries / arq no-op jobs", "failed (see the log)", "", "≥ 0.50", False)]

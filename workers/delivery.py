@@ -389,27 +389,44 @@ async def reconcile_deliveries(ctx: Ctx) -> int:
     """Cron: re-enqueue provider messages that lost their job — left ``pending`` (the process
     died between the commit and the enqueue) or ``sending`` past the job timeout (the worker
     died mid-attempt). One interrupted too often is failed into the dead letters. Returns how
-    many were re-enqueued."""
+    many late jobs were enqueued (one per conversation, which sends all its lost messages)."""
     res = resources(ctx)
     now, redis = res.clock(), res.redis
     stuck_before = now - dt.timedelta(seconds=job_timeout(ctx))
     async with res.sessions() as session:
         rows = await session.run_sync(deliveries.lost_deliveries, now - RECONCILE_PENDING_AFTER, stuck_before)
-    enqueued = 0
-    for message_id, conversation_id, status, attempts in rows:
+    # The gateway enqueues one job per conversation and commit, keyed by its first message: a
+    # conversation with a live job for any of its lost messages is left to that job, and one
+    # late job (its oldest lost message's) sends all of a conversation's.
+    lost: dict[int, list[tuple[int, str | None]]] = {}
+    for message_id, conversation_id, status, attempts in sorted(rows):
         if status == "sending" and attempts >= MAX_DELIVERY_TRIES:
             await _give_up(ctx, message_id, conversation_id, attempts, now)
             continue
-        job = Job(f"deliver:{message_id}", redis)
-        if await job.status() in (JobStatus.queued, JobStatus.deferred, JobStatus.in_progress):
+        lost.setdefault(conversation_id, []).append((message_id, status))
+    enqueued = 0
+    bucket = int(now.timestamp()) // 60
+    for conversation_id, messages in lost.items():
+        if await _has_live_job(redis, [message_id for message_id, _ in messages]):
             continue
-        bucket = int(now.timestamp()) // 60
+        message_id, status = messages[0]
         if await redis.enqueue_job(
             DELIVER_JOB, message_id, conversation_id, _job_id=f"deliver:{message_id}:late:{bucket}"
         ):
             enqueued += 1
-            log.warning("deliver.reconciled", message_id=message_id, status=status)
+            log.warning("deliver.reconciled", message_id=message_id, status=status, messages=len(messages))
     return enqueued
+
+
+async def _has_live_job(redis: Any, message_ids: list[int]) -> bool:
+    for message_id in message_ids:
+        if await Job(f"deliver:{message_id}", redis).status() in (
+            JobStatus.queued,
+            JobStatus.deferred,
+            JobStatus.in_progress,
+        ):
+            return True
+    return False
 
 
 async def _give_up(ctx: Ctx, message_id: int, conversation_id: int, attempts: int, now: dt.datetime) -> None:

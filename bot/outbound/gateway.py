@@ -2,7 +2,8 @@
 
 Web chat messages go straight to the customer's sockets (on this instance directly, on others
 through Redis pub/sub); they are already stored, so a reconnect replays them. Messages for a
-provider's API become arq jobs keyed by the message id, so each is delivered by one worker.
+provider's API become arq jobs, one per conversation of a commit, keyed by its first message's id;
+the job sends that message and the conversation's later ones in order.
 Timers go into one Redis sorted set that the workers' timer pump drains.
 
 :meth:`OutboundGateway.commit` is the one place a committed transaction's effects are carried out.
@@ -83,6 +84,7 @@ class OutboundGateway(Dispatcher):
                     if delivery.channel == ChannelName.WEBCHAT and delivery.sender is not Sender.CUSTOMER:
                         self._metrics.reply_sent(delivery.channel, delivery.received_at, now)
         by_request: dict[int, list[Delivery]] = {}
+        to_enqueue: list[Delivery] = []
         for delivery in deliveries:
             if delivery.channel == ChannelName.WEBCHAT or delivery.sender is Sender.CUSTOMER:
                 continue
@@ -90,7 +92,8 @@ class OutboundGateway(Dispatcher):
             if waiter is not None and not waiter.done():
                 by_request.setdefault(delivery.in_reply_to or 0, []).append(delivery)
                 continue
-            await self.enqueue_delivery(delivery)
+            to_enqueue.append(delivery)
+        await self.enqueue_deliveries(to_enqueue)
         for inbound_id, replies in by_request.items():
             self._reply_waiters[inbound_id].set_result(replies)
 
@@ -103,10 +106,16 @@ class OutboundGateway(Dispatcher):
             for identity_id, text in frames:
                 await self._hub.send_text(identity_id, text)
 
-    async def enqueue_delivery(self, delivery: Delivery) -> None:
-        await self._redis.enqueue_job(
-            DELIVER_JOB, delivery.message_id, delivery.conversation_id, _job_id=f"deliver:{delivery.message_id}"
-        )
+    async def enqueue_deliveries(self, deliveries: Sequence[Delivery]) -> None:
+        """One job per conversation: a delivery job sends its conversation's unfinished messages
+        in order from its message on, so the conversation's committed messages ride with its first."""
+        first_by_conversation: dict[int, int] = {}
+        for delivery in deliveries:
+            known = first_by_conversation.get(delivery.conversation_id)
+            if known is None or delivery.message_id < known:
+                first_by_conversation[delivery.conversation_id] = delivery.message_id
+        for conversation_id, message_id in first_by_conversation.items():
+            await self._redis.enqueue_job(DELIVER_JOB, message_id, conversation_id, _job_id=f"deliver:{message_id}")
 
     async def replies_to(self, inbound_id: int, within: float) -> list[Delivery]:
         """The provider replies to a stored inbound message if they are ready ``within`` seconds
@@ -120,8 +129,7 @@ class OutboundGateway(Dispatcher):
             return await asyncio.wait_for(asyncio.shield(future), within)
         except TimeoutError:
             if future.done():  # handed over as the time ran out: send them the usual way
-                for delivery in future.result():
-                    await self.enqueue_delivery(delivery)
+                await self.enqueue_deliveries(future.result())
             return []
         finally:
             self._reply_waiters.pop(inbound_id, None)

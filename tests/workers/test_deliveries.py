@@ -11,7 +11,9 @@ import pytest
 from arq import Retry
 from sqlalchemy import select, update
 
+from bot.core.messages import Sender
 from bot.keys import resources
+from bot.outbound.effects import Delivery
 from bot.settings import TelegramBotSettings
 from bot.staff.accounts import Role
 from bot.storage.models import DeadLetter, Message
@@ -270,6 +272,45 @@ async def test_reconcile_requeues_a_message_whose_job_was_lost(
     assert bot_api.texts() == ["已为您转交维修部门"]
     stored = await message(client, message_id)
     assert (stored.delivery_status, stored.possibly_duplicated) == ("sent", False)
+
+
+async def test_reconcile_sends_a_conversations_lost_messages_with_one_late_job_in_order(
+    make_client: AppFactory, bot_api: ScriptedBotApi, clock: FixedClock
+) -> None:
+    client = await telegram_client(make_client, bot_api)
+    texts = ["您好，您的反映已收到", "已为您转交维修部门", "预计明天18:00前回复您"]
+    _, message_ids = await seed_conversation(client, "telegram", CHAT, texts)
+    _, (queued_id,) = await seed_conversation(client, "telegram", "777002", ["已为您登记"])
+    await enqueue(client, [queued_id])  # this conversation's job is still waiting for a worker
+    clock.advance(seconds=31)
+    ctx = worker_ctx(client)
+    assert await reconcile_deliveries(ctx) == 1
+    assert len(await resources(client.app).redis.queued_jobs()) == 2  # one late job, and the waiting one
+    await run_burst_worker(client)
+    assert bot_api.texts() in ([*texts, "已为您登记"], ["已为您登记", *texts])
+    assert [(await message(client, message_id)).delivery_status for message_id in message_ids] == ["sent"] * 3
+
+
+async def test_the_gateway_enqueues_one_job_per_conversation_and_it_sends_every_reply_in_order(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    client = await telegram_client(make_client, bot_api)
+    first_texts = ["您好，您的反映已收到", "已为您转交维修部门"]
+    first, first_ids = await seed_conversation(client, "telegram", CHAT, first_texts)
+    second, second_ids = await seed_conversation(client, "telegram", "777002", ["已为您登记"])
+    now = resources(client.app).clock()
+    committed = [
+        Delivery(message_id, conversation_id, 0, "telegram", Sender.BOT, text, now)
+        for conversation_id, ids, texts in ((first, first_ids, first_texts), (second, second_ids, ["已为您登记"]))
+        for message_id, text in zip(ids, texts, strict=True)
+    ]
+    await resources(client.app).gateway.deliver(committed)
+    jobs = await resources(client.app).redis.queued_jobs()
+    assert sorted(job.args[:2] for job in jobs) == [(first_ids[0], first), (second_ids[0], second)]
+    await run_burst_worker(client)
+    sent = bot_api.texts()
+    assert sorted(sent) == sorted([*first_texts, "已为您登记"])
+    assert [text for text in sent if text in first_texts] == first_texts
 
 
 async def test_an_interrupted_attempt_is_resent_and_flagged_when_the_provider_cannot_dedupe(
