@@ -54,7 +54,6 @@ from bot.storage import promises as promise_store
 from bot.storage import store
 from bot.storage.db import Database
 from bot.storage.media import link_media
-from bot.storage.models import ChannelIdentity
 from bot.storage.notifications import SUPERVISORS, notify
 from bot.understanding.reader import MessageReader
 from bot.understanding.result import Understanding
@@ -423,7 +422,7 @@ class Pipeline:
             conversation_id = store.current_conversation_id(session, item.identity_id)
             if conversation_id is not None:
                 return conversation_id
-            identity = session.get(ChannelIdentity, item.identity_id)
+            identity = store.identity_by_id(session, item.identity_id)
             assert identity is not None
             return store.ensure_open_conversation(session, identity, locale, now)
         identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)

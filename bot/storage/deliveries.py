@@ -20,11 +20,7 @@ MAX_ERROR_CHARS = 2000
 
 def mark_sent_passively(session: Session, message_ids: Sequence[int]) -> None:
     """The messages went out in a webhook's answer: ``sent``, with ``passive:<id>`` as provider id."""
-    session.execute(
-        update(Message)
-        .where(Message.id.in_(message_ids))
-        .values(delivery_status="sent", provider_message_id=literal("passive:").concat(cast(Message.id, String)))
-    )
+    session.connection().execute(_MARK_SENT_PASSIVELY, {"ids": list(message_ids)})
 
 
 def set_sms_status(session: Session, message_sid: str, status: str) -> None:
@@ -145,6 +141,13 @@ def _unfinished_in(conversation: ColumnElement[int]) -> Select[int]:
 
 
 _UNFINISHED = _unfinished_in(bindparam("conversation_id"))
+# Built once, on the table: the ORM's UPDATE (and its session synchronisation) took 1.6 ms per
+# WeChat passive reply, in the one writer's queue.
+_MARK_SENT_PASSIVELY = (
+    update(_messages)
+    .where(_messages.c.id.in_(bindparam("ids", expanding=True)))
+    .values(delivery_status="sent", provider_message_id=literal("passive:").concat(cast(_messages.c.id, String)))
+)
 _UNFINISHED_BESIDE = _unfinished_in(
     select(_messages.c.conversation_id).where(_messages.c.id == bindparam("message_id")).scalar_subquery()
 ).add_columns(_messages.c.conversation_id)

@@ -73,9 +73,11 @@ def token_digest(token: str) -> str:
 # statement cache on every call (≈ 0.3 ms a statement on a slow machine).
 _INSERT_CUSTOMER = insert(Customer).returning(Customer.id)
 _INSERT_IDENTITY = insert(ChannelIdentity).returning(ChannelIdentity.id)
-_FIND_IDENTITY = select(ChannelIdentity).where(
+_IDENTITY_COLUMNS = (ChannelIdentity.id, ChannelIdentity.customer_id, ChannelIdentity.channel)
+_FIND_IDENTITY = select(*_IDENTITY_COLUMNS).where(
     ChannelIdentity.channel == bindparam("channel"), ChannelIdentity.external_id == bindparam("external_id")
 )
+_IDENTITY_BY_ID = select(*_IDENTITY_COLUMNS).where(ChannelIdentity.id == bindparam("identity_id"))
 _CURRENT_CONVERSATION = (
     select(Conversation.id)
     .where(Conversation.identity_id == bindparam("identity_id"), Conversation.status == "open")
@@ -136,6 +138,17 @@ def customer_with_phone(session: Session, phone: str) -> int | None:
     return ids[0] if len(ids) == 1 else None
 
 
+@dataclass(frozen=True, slots=True)
+class IdentityRef:
+    """What finding a customer's conversation needs of a channel identity."""
+
+    id: int
+    customer_id: int
+    channel: str
+    new: bool = False
+    """Created by this transaction: it has no conversation yet."""
+
+
 def claim_identity(
     session: Session,
     channel: ChannelName,
@@ -145,7 +158,7 @@ def claim_identity(
     display_name: str | None = None,
     tier: str = "standard",
     customer_id: int | None = None,
-) -> ChannelIdentity:
+) -> IdentityRef:
     """The identity known on ``channel`` as ``external_id``, created if there is none yet: for
     ``customer_id`` when given (the same customer seen on another channel), else for a new
     customer with ``phone`` and ``display_name``.
@@ -164,15 +177,23 @@ def claim_identity(
         )
         .scalar_one_or_none()
     )
-    if created is None and new_customer:
+    if created is not None:
+        return IdentityRef(int(created), customer_id, channel.value, new=True)
+    if new_customer:
         session.execute(delete(Customer).where(Customer.id == customer_id))
     identity = find_identity(session, channel.value, external_id)
     assert identity is not None
     return identity
 
 
-def find_identity(session: Session, channel: str, external_id: str) -> ChannelIdentity | None:
-    return session.execute(_FIND_IDENTITY, {"channel": channel, "external_id": external_id}).scalar_one_or_none()
+def find_identity(session: Session, channel: str, external_id: str) -> IdentityRef | None:
+    row = session.connection().execute(_FIND_IDENTITY, {"channel": channel, "external_id": external_id}).first()
+    return None if row is None else IdentityRef(row[0], row[1], row[2])
+
+
+def identity_by_id(session: Session, identity_id: int) -> IdentityRef | None:
+    row = session.connection().execute(_IDENTITY_BY_ID, {"identity_id": identity_id}).first()
+    return None if row is None else IdentityRef(row[0], row[1], row[2])
 
 
 def open_conversation(
@@ -234,8 +255,8 @@ def latest_conversation_id(session: Session, identity_id: int) -> int | None:
     ).scalar_one_or_none()
 
 
-def ensure_open_conversation(session: Session, identity: ChannelIdentity, locale: str, now: dt.datetime) -> int:
-    existing = current_conversation_id(session, identity.id)
+def ensure_open_conversation(session: Session, identity: IdentityRef, locale: str, now: dt.datetime) -> int:
+    existing = None if identity.new else current_conversation_id(session, identity.id)
     if existing is not None:
         return existing
     return open_conversation(session, identity.customer_id, identity.id, identity.channel, locale, now)
