@@ -33,6 +33,8 @@ from bot.promises.tracker import Tracker
 from bot.settings import Settings
 from bot.standards.live import StandardsInForce
 from bot.storage.db import Database
+from bot.storage.deliveries import mark_sent_passively
+from bot.storage.group_commit import GroupCommit
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.guard_model import GuardModel
 from bot.understanding.reader import MessageReader
@@ -73,6 +75,8 @@ class Resources:
     """This process's Prometheus registry and series (an in-process worker shares the app's)."""
     media: MediaFiles
     """Where customers' photos are kept (outside the database)."""
+    passive_replies: GroupCommit[int]
+    """Marks replies handed to WeChat in a webhook's answer as sent, concurrent webhooks' together."""
     _exit: contextlib.AsyncExitStack = dataclasses.field(repr=False)
 
     @property
@@ -198,6 +202,7 @@ async def build_resources(
             hub=hub,
             metrics=metrics,
             media=media,
+            passive_replies=GroupCommit(database, mark_sent_passively),
             _exit=stack,
         )
     except BaseException:

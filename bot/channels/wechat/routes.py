@@ -10,7 +10,6 @@ from bot.channels.wechat.adapter import RequestRejected, WechatAdapter
 from bot.core.messages import OutboundMessage
 from bot.keys import channel_adapter, resources
 from bot.media.intake import enqueue_media_fetch
-from bot.storage.deliveries import mark_sent_passively
 from bot.web.responses import json_error
 
 
@@ -58,7 +57,7 @@ async def push(request: web.Request) -> web.Response:
     if not replies:
         return web.Response(text="success")
     ids = [reply.message_id for reply in replies]
-    await shared.database.write(lambda session: mark_sent_passively(session, ids))
+    await shared.passive_replies.write(ids)
     sent_at = shared.clock()
     for reply in replies:  # handed to WeChat as this request's answer
         shared.metrics.reply_sent(reply.channel, reply.received_at, sent_at)
