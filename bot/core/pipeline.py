@@ -1,6 +1,8 @@
 """Inbound messages from storage to replies, in order, with group commits.
 
-Two steps run in one loop per process, each one transaction for a whole batch:
+Two steps, each one transaction for a whole batch, run in two loops per process: side by side
+on PostgreSQL (a batch is stored while the previous one is processed), taking turns on SQLite
+(one writer thread does both):
 
 1. **persist**: inbound messages from every connection are stored (deduplicated on the
    provider's message id) and committed together; only then is each one acknowledged and its id
@@ -178,10 +180,18 @@ class Pipeline:
         self._on_stored = on_stored
         self._submissions: list[_Submission] = []
         self._dirty: dict[int, None] = {}
+        self._submitted = asyncio.Event()
+        """Wakes the storing loop."""
         self._wakeup = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._idle.set()
-        self._task: asyncio.Task[None] | None = None
+        """Wakes the processing loop."""
+        self._storing_idle = asyncio.Event()
+        self._storing_idle.set()
+        self._processing_idle = asyncio.Event()
+        self._processing_idle.set()
+        self._tasks: list[asyncio.Task[None]] = []
+        # On SQLite both steps go through the one writer thread, and side by side they only split
+        # each other's batches (-15% messages a second at 50 connections): they take turns there.
+        self._turns = asyncio.Lock() if database.dialect == "sqlite" else None
         self._accepting = False
         self._lock_and_drain = redis.register_script(_LOCK_AND_DRAIN)
         self._release_and_count = redis.register_script(_RELEASE_AND_COUNT)
@@ -199,21 +209,27 @@ class Pipeline:
 
     async def start(self) -> None:
         self._accepting = True
-        self._task = asyncio.create_task(self._run(), name="pipeline")
+        # Storing and processing run side by side: while one batch's conversations run, the
+        # next batch is stored (on PostgreSQL each waits on its own round trips: reply latency
+        # at half the peak rate p50 70-109 -> 37-41 ms, p99 186-194 -> 71-84 at 50 connections).
+        self._tasks = [
+            asyncio.create_task(self._run_storing(), name="pipeline-store"),
+            asyncio.create_task(self._run_processing(), name="pipeline-process"),
+        ]
         self._renewal = asyncio.create_task(self._renew_locks(), name="pipeline-lock-renewal")
 
     async def stop(self) -> None:
         """Stop taking messages, finish every message already taken, then return."""
         self._accepting = False
-        if self._task is None:
+        if not self._tasks:
             return
-        self._wakeup.set()
         if not await self.drained(timeout=15):
             log.warning("pipeline.stopped_with_pending", submissions=len(self._submissions), dirty=len(self._dirty))
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
         for handle in self._retries.values():
             handle.cancel()
         self._retries.clear()
@@ -231,10 +247,14 @@ class Pipeline:
         """
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
-        while self._submissions or self._dirty or not self._idle.is_set():
+        while (
+            self._submissions
+            or self._dirty
+            or not self._storing_idle.is_set()
+            or not self._processing_idle.is_set()
+        ):
             if deadline is not None and loop.time() > deadline:
                 return False
-            self._wakeup.set()
             await asyncio.sleep(0.005)
         return True
 
@@ -253,7 +273,7 @@ class Pipeline:
             raise RuntimeError("the pipeline is shutting down")
         future: asyncio.Future[StoredInbound] = asyncio.get_running_loop().create_future()
         self._submissions.append(_Submission(inbound, conversation_id, identity_id, future))
-        self._wakeup.set()
+        self._submitted.set()
         return await future
 
     async def push(self, conversation_id: int, events: Sequence[Event | int]) -> None:
@@ -284,30 +304,50 @@ class Pipeline:
 
     # ------------------------------------------------------------------ the loop
 
-    async def _run(self) -> None:
+    async def _run_storing(self) -> None:
         while True:
-            await self._wakeup.wait()
-            self._wakeup.clear()
-            self._idle.clear()
+            await self._submitted.wait()
+            self._submitted.clear()
+            self._storing_idle.clear()
             try:
                 while self._submissions:
-                    batch = self._submissions[: self._batch_max]
-                    del self._submissions[: self._batch_max]
-                    await self._persist(batch)
-                while self._dirty:
-                    conversation_ids = list(self._dirty)[: self._batch_max]
-                    for conversation_id in conversation_ids:
-                        del self._dirty[conversation_id]
-                    # A failing conversation waits for its back-off timer, whatever woke it.
-                    await self._process([cid for cid in conversation_ids if not self._backing_off(cid)])
+                    async with self._turn():
+                        batch = self._submissions[: self._batch_max]
+                        del self._submissions[: self._batch_max]
+                        await self._persist(batch)
             except Exception:
                 log.exception("pipeline.loop_failed")
                 await asyncio.sleep(0.5)
             finally:
-                if self._submissions or self._dirty:
+                if self._submissions:
+                    self._submitted.set()  # what a failure left behind is tried again
+                else:
+                    self._storing_idle.set()
+
+    async def _run_processing(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            self._processing_idle.clear()
+            try:
+                while self._dirty:
+                    async with self._turn():
+                        conversation_ids = list(self._dirty)[: self._batch_max]
+                        for conversation_id in conversation_ids:
+                            del self._dirty[conversation_id]
+                        # A failing conversation waits for its back-off timer, whatever woke it.
+                        await self._process([cid for cid in conversation_ids if not self._backing_off(cid)])
+            except Exception:
+                log.exception("pipeline.loop_failed")
+                await asyncio.sleep(0.5)
+            finally:
+                if self._dirty:
                     self._wakeup.set()  # what a failure left behind is tried again
                 else:
-                    self._idle.set()
+                    self._processing_idle.set()
+
+    def _turn(self) -> contextlib.AbstractAsyncContextManager[Any]:
+        return self._turns if self._turns is not None else contextlib.nullcontext()
 
     async def _persist(self, batch: list[_Submission]) -> None:
         now = self._clock()
@@ -377,7 +417,7 @@ class Pipeline:
                     redis_pipe.publish(redis_keys.STAFF_EVENTS_CHANNEL, announce.to_json())
                     await redis_pipe.execute()
                 for _, result in fresh:
-                    self._dirty[result.conversation_id] = None
+                    self.wake(result.conversation_id)
                 if self._on_stored is not None:
                     await self._on_stored([self._customer_delivery(item, result, now) for item, result in fresh])
         except Exception:
