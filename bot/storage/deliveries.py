@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, String, bindparam, cast, literal, select, update
+from sqlalchemy import ColumnElement, Select, String, Update, bindparam, cast, literal, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.messages import ChannelName
@@ -279,12 +280,17 @@ def record_outcomes(session: Session, outcomes: Sequence[dict[str, Any]]) -> Non
         columns = tuple(sorted(key for key in outcome if key != "id"))
         alike.setdefault(columns, []).append({f"b_{key}": value for key, value in outcome.items()})
     for columns, rows in alike.items():
-        statement = (
-            update(_messages)
-            .where(_messages.c.id == bindparam("b_id"))
-            .values({column: bindparam(f"b_{column}") for column in columns})
-        )
-        session.execute(statement, rows)
+        session.connection().execute(_outcomes_update(columns), rows)
+
+
+@functools.lru_cache(maxsize=32)
+def _outcomes_update(columns: tuple[str, ...]) -> Update:
+    """Built once per set of columns (a handful of kinds of outcome) rather than per batch."""
+    return (
+        update(_messages)
+        .where(_messages.c.id == bindparam("b_id"))
+        .values({column: bindparam(f"b_{column}") for column in columns})
+    )
 
 
 def release_unsent(session: Session, message_ids: Sequence[int]) -> None:
