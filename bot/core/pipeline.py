@@ -201,6 +201,8 @@ class Pipeline:
         self._held: dict[int, None] = {}
         """Conversations whose lock a batch of this process holds (the renewal extends them)."""
         self._retries: dict[int, asyncio.TimerHandle] = {}
+        self._start_waiters: dict[int, asyncio.Future[None]] = {}
+        """New conversations whose start a caller waits to see processed (see ``open``)."""
         self._failures: dict[int, int] = {}
         """Conversations whose last processing failed, with their consecutive failures (back-off)."""
         self._renewal: asyncio.Task[None] | None = None
@@ -280,6 +282,21 @@ class Pipeline:
         """Queue events (a start, a fired timer, stored message ids) for a conversation."""
         await awaited(self._redis.rpush(redis_keys.conversation_inbox(conversation_id), *map(_encode, events)))
         self.wake(conversation_id)
+
+    async def open(self, conversation_id: int, within: float) -> None:
+        """Queue a new conversation's start and return once it is processed (its greeting stored),
+        or after ``within`` seconds. A web chat customer gets the token only then, so the greeting
+        comes before anything the customer sends, while the starts of many new sessions are still
+        processed in batches."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._start_waiters[conversation_id] = waiter
+        try:
+            await self.push(conversation_id, [Started()])
+            await asyncio.wait_for(asyncio.shield(waiter), within)
+        except TimeoutError:
+            log.warning("pipeline.start_slow", conversation_id=conversation_id, waited=within)
+        finally:
+            self._start_waiters.pop(conversation_id, None)
 
     def wake(self, conversation_id: int) -> None:
         self._dirty[conversation_id] = None
@@ -528,6 +545,9 @@ class Pipeline:
             return
         for conversation_id in locked:
             self._failures.pop(conversation_id, None)
+            waiter = self._start_waiters.pop(conversation_id, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
         if outcome.fallback_categories and self._metrics is not None:
             self._metrics.nlu_fallbacks.labels(reason="no_category").inc(outcome.fallback_categories)
         # The staff events went out with the lock release.

@@ -125,6 +125,19 @@ async def test_history_is_replayed_on_reconnect(make_client: AppFactory) -> None
     await again.close()
 
 
+async def test_a_new_sessions_greeting_is_stored_before_its_token_is_handed_out(make_client: AppFactory) -> None:
+    # So it precedes whatever the customer sends, however fast, on any instance.
+    client = await make_client()
+    _, conversation_id = await new_session(client)
+    async with resources(client.app).sessions() as session:
+        senders = (
+            await session.execute(
+                select(Message.direction, Message.sender).where(Message.conversation_id == conversation_id)
+            )
+        ).all()
+    assert senders and all(tuple(row) == ("out", "bot") for row in senders)
+
+
 async def test_the_same_token_resumes_the_conversation(make_client: AppFactory) -> None:
     client = await make_client()
     token, conversation_id = await new_session(client)

@@ -20,7 +20,6 @@ from bot.channels.webchat.adapter import (
 )
 from bot.channels.webchat.typing import is_typing_frame
 from bot.core.messages import PHOTO_TEXT, ChannelName, InboundMessage, MessageKind, options_from_json
-from bot.flows.complaint import Started
 from bot.keys import resources, webchat_hub
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
@@ -35,6 +34,8 @@ log = structlog.get_logger(__name__)
 HISTORY_LIMIT = 1000
 MAX_MESSAGE_ID = 2**63 - 1
 NOT_STORED = "not stored, please send again"
+_GREETING_WAIT_SECONDS = 5.0
+"""A new session's token waits at most this long for its greeting to be stored (see ``Pipeline.open``)."""
 
 
 async def chat_page(request: web.Request) -> web.FileResponse:
@@ -92,7 +93,7 @@ async def create_session(request: web.Request) -> web.Response:
         return web.json_response({"token": token, "conversation_id": conversation_id})
     now, tier = shared.clock(), shared.engine.config.deadlines.default_tier
     created = await shared.database.write(lambda session: store.create_webchat_session(session, locale, now, tier))
-    await shared.pipeline.push(created.conversation_id, [Started()])
+    await shared.pipeline.open(created.conversation_id, within=_GREETING_WAIT_SECONDS)
     return web.json_response(
         {"token": created.token, "conversation_id": created.conversation_id, "locale": locale}, status=201
     )
