@@ -1,7 +1,7 @@
 """Inbound messages from storage to replies, in order, with group commits.
 
-Two steps, each one transaction for a whole batch, run in two loops per process that take
-turns, a batch each:
+Two steps run in one loop per process, a batch of each in turn, each one transaction for a
+whole batch:
 
 1. **persist**: inbound messages from every connection are stored (deduplicated on the
    provider's message id) and committed together; only then is each one acknowledged and its id
@@ -179,19 +179,10 @@ class Pipeline:
         self._on_stored = on_stored
         self._submissions: list[_Submission] = []
         self._dirty: dict[int, None] = {}
-        self._submitted = asyncio.Event()
-        """Wakes the storing loop."""
         self._wakeup = asyncio.Event()
-        """Wakes the processing loop."""
-        self._storing_idle = asyncio.Event()
-        self._storing_idle.set()
-        self._processing_idle = asyncio.Event()
-        self._processing_idle.set()
-        self._tasks: list[asyncio.Task[None]] = []
-        # The two loops take turns, a batch each (the lock is first come, first served): side by
-        # side they split each other's batches (-15% messages a second on SQLite at 50
-        # connections, and on PostgreSQL at 10 connections 1.7 -> 2.9 ms of CPU per message).
-        self._turns = asyncio.Lock()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._task: asyncio.Task[None] | None = None
         self._accepting = False
         self._lock_and_drain = redis.register_script(_LOCK_AND_DRAIN)
         self._release_and_count = redis.register_script(_RELEASE_AND_COUNT)
@@ -211,27 +202,20 @@ class Pipeline:
 
     async def start(self) -> None:
         self._accepting = True
-        # Storing and processing alternate batch by batch; in one loop, storing every waiting
-        # message before processing any kept replies waiting under load (PostgreSQL, 200
-        # connections, p99 at half the peak rate 517-527 -> 91-304 ms).
-        self._tasks = [
-            asyncio.create_task(self._run_storing(), name="pipeline-store"),
-            asyncio.create_task(self._run_processing(), name="pipeline-process"),
-        ]
+        self._task = asyncio.create_task(self._run(), name="pipeline")
         self._renewal = asyncio.create_task(self._renew_locks(), name="pipeline-lock-renewal")
 
     async def stop(self) -> None:
         """Stop taking messages, finish every message already taken, then return."""
         self._accepting = False
-        if not self._tasks:
+        if self._task is None:
             return
         if not await self.drained(timeout=15):
             log.warning("pipeline.stopped_with_pending", submissions=len(self._submissions), dirty=len(self._dirty))
-        for task in self._tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
         for handle in self._retries.values():
             handle.cancel()
         self._retries.clear()
@@ -249,12 +233,7 @@ class Pipeline:
         """
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
-        while (
-            self._submissions
-            or self._dirty
-            or not self._storing_idle.is_set()
-            or not self._processing_idle.is_set()
-        ):
+        while self._submissions or self._dirty or not self._idle.is_set():
             if deadline is not None and loop.time() > deadline:
                 return False
             await asyncio.sleep(0.005)
@@ -275,7 +254,7 @@ class Pipeline:
             raise RuntimeError("the pipeline is shutting down")
         future: asyncio.Future[StoredInbound] = asyncio.get_running_loop().create_future()
         self._submissions.append(_Submission(inbound, conversation_id, identity_id, future))
-        self._submitted.set()
+        self._wakeup.set()
         return await future
 
     async def push(self, conversation_id: int, events: Sequence[Event | int]) -> None:
@@ -321,34 +300,21 @@ class Pipeline:
 
     # ------------------------------------------------------------------ the loop
 
-    async def _run_storing(self) -> None:
-        while True:
-            await self._submitted.wait()
-            self._submitted.clear()
-            self._storing_idle.clear()
-            try:
-                while self._submissions:
-                    async with self._turns:
-                        batch = self._submissions[: self._batch_max]
-                        del self._submissions[: self._batch_max]
-                        await self._persist(batch)
-            except Exception:
-                log.exception("pipeline.loop_failed")
-                await asyncio.sleep(0.5)
-            finally:
-                if self._submissions:
-                    self._submitted.set()  # what a failure left behind is tried again
-                else:
-                    self._storing_idle.set()
-
-    async def _run_processing(self) -> None:
+    async def _run(self) -> None:
         while True:
             await self._wakeup.wait()
             self._wakeup.clear()
-            self._processing_idle.clear()
+            self._idle.clear()
             try:
-                while self._dirty:
-                    async with self._turns:
+                # A batch of each in turn: storing everything waiting before processing any kept
+                # replies waiting under load (PostgreSQL, 200 connections, p99 at half the peak
+                # rate 517-527 -> 91-304 ms).
+                while self._submissions or self._dirty:
+                    if self._submissions:
+                        batch = self._submissions[: self._batch_max]
+                        del self._submissions[: self._batch_max]
+                        await self._persist(batch)
+                    if self._dirty:
                         conversation_ids = list(self._dirty)[: self._batch_max]
                         for conversation_id in conversation_ids:
                             del self._dirty[conversation_id]
@@ -358,10 +324,10 @@ class Pipeline:
                 log.exception("pipeline.loop_failed")
                 await asyncio.sleep(0.5)
             finally:
-                if self._dirty:
+                if self._submissions or self._dirty:
                     self._wakeup.set()  # what a failure left behind is tried again
                 else:
-                    self._processing_idle.set()
+                    self._idle.set()
 
     async def _persist(self, batch: list[_Submission]) -> None:
         now = self._clock()
