@@ -86,8 +86,9 @@ class ScriptedBotApi:
             }
         )
 
-    def texts(self) -> list[str]:
-        return [str(item["text"]) for item in self.sent]
+    def texts(self, chat_id: str | None = None) -> list[str]:
+        """The sent texts in order, of every chat or of ``chat_id`` only."""
+        return [str(item["text"]) for item in self.sent if chat_id is None or str(item["chat_id"]) == chat_id]
 
     async def start(self) -> TestServer:
         app = web.Application()
