@@ -483,6 +483,8 @@ class Classification(_Strict):
     """Understander only: words an ``exact`` answer may carry besides its keywords ("好的呀")."""
     whole_words: list[str] = []
     """Understander only: words in which a keyword is not looked for ("人工智能" holds 人工)."""
+    misspellings: dict[str, str] = {}
+    """Understander only: words customers type for others, matched as the word meant ("宽代": 宽带)."""
     form: FormRules = FormRules()
 
     @model_validator(mode="after")

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from bot.config import ServiceConfig
 from bot.understanding.language import ZH_TW, answer_locale, detect_locale
+from bot.understanding.misspellings import Misspellings
 from bot.understanding.normalise import Converter, normalise, simplified_converter, taiwan_converter
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.rules import Rules
@@ -43,6 +44,7 @@ class Understander:
         taiwan: Converter,
         default_locale: str,
         slot_extractor: ExtractsSlots,
+        misspellings: Misspellings | None = None,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -50,6 +52,7 @@ class Understander:
         self._taiwan = taiwan
         self._default_locale = default_locale
         self._slots = slot_extractor
+        self._misspellings = misspellings or Misspellings({}, str)
 
     @classmethod
     def from_config(
@@ -90,6 +93,7 @@ class Understander:
             taiwan or taiwan_converter(),
             config.service.default_locale,
             slot_extractor,
+            Misspellings(config.classification.misspellings, lambda word: normalise(word, converter).text),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -123,7 +127,9 @@ class Understander:
         message = normalise(text, self._converter)
         detected = detect_locale(message, locale or self._default_locale)
         # Taiwan words too ("寬頻" is 宽带), for traditional text only.
-        matched = self._taiwan.convert(message.folded) if detected == ZH_TW else message.text
+        matched = self._misspellings.correct(
+            self._taiwan.convert(message.folded) if detected == ZH_TW else message.text
+        )
         findings = self._rules.apply(self._segmenter.segment(matched), len(text.strip()))
         return Understanding(
             text=text,

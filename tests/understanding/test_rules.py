@@ -323,3 +323,22 @@ def test_something_done_several_times_is_a_repeat(understander: Understander) ->
 
 def test_a_question_about_an_earlier_report_is_not_also_a_consultation(understander: Understander) -> None:
     assert understander.understand("请问我报修的漏水什么时候有人来?").intents == {Intent.STATUS_QUERY}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("我家的宽代又断了", "network"),
+        ("楼上露水，我家墙都泡了", "engineering_repair"),
+        ("樓上露水，牆都泡了", "engineering_repair"),
+    ],
+)
+def test_a_pinyin_slip_is_read_as_the_word_meant(
+    service_config: ServiceConfig, jieba_dictionary: Dictionary, converter: Converter, text: str, category: str
+) -> None:
+    understander = Understander.from_config(service_config, dictionary=jieba_dictionary, converter=converter)
+    assert understander.understand(text).category == category
+    data = _classification(lambda data: data.update(misspellings={}))
+    config = service_config.model_copy(update={"classification": Classification.model_validate(data)})
+    without = Understander.from_config(config, dictionary=jieba_dictionary, converter=converter)
+    assert without.understand(text).category != category
