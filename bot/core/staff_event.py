@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from bot import json_text
 
 
 class StaffEventKind(StrEnum):
@@ -34,11 +35,11 @@ class StaffEvent:
     def to_json(self) -> str:
         body = asdict(self)
         body["conversation_ids"] = list(self.conversation_ids)
-        return json.dumps(body, ensure_ascii=False)
+        return json_text.dumps(body)
 
     @classmethod
     def from_json(cls, data: str | bytes) -> StaffEvent:
-        body = json.loads(data)
+        body = json_text.loads(data)
         return cls(
             kind=StaffEventKind(body["kind"]),
             conversation_ids=tuple(int(cid) for cid in body.get("conversation_ids", ())),

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
 from arq import ArqRedis
 
+from bot import json_text
 from bot.channels.webchat.adapter import WebchatHub, message_frame
 from bot.core import redis_keys
 from bot.core.clock import Clock, utc_now
@@ -202,4 +202,4 @@ def encode_frame(delivery: Delivery) -> str:
         delivery.options,
         delivery.media,
     )
-    return json.dumps(frame, ensure_ascii=False)
+    return json_text.dumps(frame)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import functools
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +21,8 @@ from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
+
+from bot import json_text
 
 T = TypeVar("T")
 
@@ -58,11 +58,6 @@ def _sqlite_pragmas(engine: Engine, lock_timeout: float = 30.0, cache_kib: int =
         cursor.close()
 
 
-compact_json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-"""How JSON columns are written: Chinese as UTF-8 rather than ``\\uXXXX`` escapes (a customer's
-description is half the size, and the conversation's state is written on every message)."""
-
-
 def _is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
@@ -82,13 +77,18 @@ def create_engine(database_url: str, lock_timeout: float = 30.0) -> AsyncEngine:
             max_overflow=10,
             pool_pre_ping=True,
             hide_parameters=True,
-            json_serializer=compact_json,
+            json_serializer=json_text.dumps,
+            json_deserializer=json_text.loads,
             connect_args={"server_settings": {"lock_timeout": str(round(lock_timeout * 1000))}},
         )
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(
-        url, connect_args={"timeout": lock_timeout}, hide_parameters=True, json_serializer=compact_json
+        url,
+        connect_args={"timeout": lock_timeout},
+        hide_parameters=True,
+        json_serializer=json_text.dumps,
+        json_deserializer=json_text.loads,
     )
     _sqlite_pragmas(engine.sync_engine, lock_timeout)
     return engine
@@ -114,7 +114,8 @@ class Database:
                 pool_size=1,
                 max_overflow=0,
                 hide_parameters=True,
-                json_serializer=compact_json,
+                json_serializer=json_text.dumps,
+                json_deserializer=json_text.loads,
             )
             _sqlite_pragmas(self._writer, lock_timeout, WRITER_CACHE_KIB)
             self._thread = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")

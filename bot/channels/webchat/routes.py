@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 import structlog
 from aiohttp import BodyPartReader, WSMsgType, web
 
+from bot import json_text
 from bot.channels.webchat.adapter import (
     FrameError,
     client_message_id,
@@ -49,8 +50,9 @@ WIDGET_CACHE = "public, max-age=3600"
 async def widget_script(request: web.Request) -> web.StreamResponse:
     """``GET /widget.js``: the embeddable widget (issue 15); 404 while no origin may embed it."""
     if not resources(request).settings.auth.widget_origins:
-        raise web.HTTPNotFound(text=json.dumps({"error": "the chat widget is off (BOT_WIDGET_ORIGINS)"}),
-                               content_type="application/json")
+        raise web.HTTPNotFound(
+            text=json.dumps({"error": "the chat widget is off (BOT_WIDGET_ORIGINS)"}), content_type="application/json"
+        )
     return web.FileResponse(
         STATIC_DIR / "widget.js",
         headers={"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": WIDGET_CACHE},
@@ -153,7 +155,7 @@ async def _send_history(request: web.Request, socket: web.WebSocketResponse, ide
     # Its own frame: a loop variable of the handler would keep the last frame (the greeting, for
     # a new customer) for as long as the socket is open.
     for frame in await _history(request, identity_id, 0):
-        await socket.send_json(frame)
+        await socket.send_json(frame, dumps=json_text.dumps)
 
 
 async def websocket(request: web.Request) -> web.StreamResponse:
@@ -173,7 +175,9 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         async for message in socket:
             if message.type is not WSMsgType.TEXT:
                 if message.type is WSMsgType.BINARY:
-                    await socket.send_json({"type": "error", "message": "frames must be JSON text"})
+                    await socket.send_json(
+                        {"type": "error", "message": "frames must be JSON text"}, dumps=json_text.dumps
+                    )
                 continue
             if is_typing_frame(message.data):  # issue 15 (typing): relayed to the consoles, never stored
                 await typing_relay.customer_typing(identity_id)
@@ -181,16 +185,16 @@ async def websocket(request: web.Request) -> web.StreamResponse:
             try:
                 inbound = parse_frame(message.data, identity_id, clock(), max_chars=max_chars)
             except FrameError as error:
-                await socket.send_json({"type": "error", "message": str(error)})
+                await socket.send_json({"type": "error", "message": str(error)}, dumps=json_text.dumps)
                 continue
             client_id = inbound.provider_message_id.split(":", 1)[1]
             try:
                 await pipeline.submit(inbound, identity_id=identity_id)
             # Storage failed (logged by the pipeline): the customer resends with the same id.
             except Exception:
-                await socket.send_json({"type": "error", "id": client_id, "message": NOT_STORED})
+                await socket.send_json({"type": "error", "id": client_id, "message": NOT_STORED}, dumps=json_text.dumps)
                 continue
-            await socket.send_json({"type": "ack", "id": client_id})
+            await socket.send_json({"type": "ack", "id": client_id}, dumps=json_text.dumps)
     finally:
         hub.remove(identity_id, socket)
     return socket
@@ -224,6 +228,7 @@ async def get_messages(request: web.Request) -> web.Response:
 
 
 # issue 15 (photos) ---------------------------------------------------------------------------
+
 
 async def post_media(request: web.Request) -> web.Response:
     """``POST /chat/media`` (multipart: ``file``, optional ``id`` a client UUID): the customer sends
