@@ -7,7 +7,7 @@ from typing import Protocol
 from bot.config import ServiceConfig
 from bot.understanding.language import ZH_TW, answer_locale, detect_locale
 from bot.understanding.misspellings import Misspellings
-from bot.understanding.normalise import Converter, normalise, simplified_converter, taiwan_converter
+from bot.understanding.normalise import Converter, Normalised, normalise, simplified_converter, taiwan_converter
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.rules import Rules
 from bot.understanding.slots import SlotExtractor
@@ -53,6 +53,9 @@ class Understander:
         self._default_locale = default_locale
         self._slots = slot_extractor
         self._misspellings = misspellings or Misspellings({}, str)
+        # The flow asks for a message's answer language right after understanding it: the
+        # normalised text is kept for that (one text and its form, swapped at once).
+        self._last: tuple[str, Normalised] | None = None
 
     @classmethod
     def from_config(
@@ -106,7 +109,15 @@ class Understander:
     def answer_locale(self, text: str, locale: str) -> str:
         """The language to answer ``text`` in, in a conversation in ``locale`` so far: the one it
         is written in; ``locale`` when it is too short to tell or mixes English into Chinese."""
-        return answer_locale(normalise(text, self._converter), locale)
+        return answer_locale(self._normalise(text), locale)
+
+    def _normalise(self, text: str) -> Normalised:
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
+        message = normalise(text, self._converter)
+        self._last = (text, message)
+        return message
 
     def simplified(self, text: str) -> str:
         """``text`` in simplified Chinese, otherwise as it is."""
@@ -124,7 +135,7 @@ class Understander:
     def understand(self, text: str, locale: str | None = None) -> Understanding:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages
         too short to tell their language ("ok", "123")."""
-        message = normalise(text, self._converter)
+        message = self._normalise(text)
         detected = detect_locale(message, locale or self._default_locale)
         # Taiwan words too ("寬頻" is 宽带), for traditional text only.
         matched = self._misspellings.correct(
