@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot import json_text
+import orjson
 
 
 class StaffEventKind(StrEnum):
@@ -35,11 +35,11 @@ class StaffEvent:
     def to_json(self) -> str:
         body = asdict(self)
         body["conversation_ids"] = list(self.conversation_ids)
-        return json_text.dumps(body)
+        return orjson.dumps(body).decode()
 
     @classmethod
     def from_json(cls, data: str | bytes) -> StaffEvent:
-        body = json_text.loads(data)
+        body = orjson.loads(data)
         return cls(
             kind=StaffEventKind(body["kind"]),
             conversation_ids=tuple(int(cid) for cid in body.get("conversation_ids", ())),
