@@ -64,11 +64,12 @@ class OutboundGateway(Dispatcher):
         # The live queue holds a new ticket before the bot's replies (which may say it waits) go out.
         if effects.queue_changed and self._on_queue_changed is not None:
             await self._on_queue_changed(effects.queue_changed)
-        await self.deliver(effects.deliveries)
-        await self.schedule(effects.timers)
+        await self.deliver(effects.deliveries, effects.timers)
         await publish(self._redis, *effects.staff_events)
 
-    async def deliver(self, deliveries: Sequence[Delivery]) -> None:
+    async def deliver(self, deliveries: Sequence[Delivery], timers: Sequence[TimerSchedule] = ()) -> None:
+        """Hand the deliveries over and arm ``timers``: the web chat frames' PUBLISH and the timers
+        go to Redis in one round trip."""
         # Each frame is encoded once, for the local sockets and for one PUBLISH per call that
         # carries all of them: "<origin>\n" then a "<identity id>\t<frame>" line per frame.
         webchat = [
@@ -76,8 +77,9 @@ class OutboundGateway(Dispatcher):
             for delivery in deliveries
             if delivery.channel == ChannelName.WEBCHAT
         ]
+        await self._publish_and_arm(webchat, timers)
         if webchat:
-            await self.push_webchat(webchat)
+            await self._send_here(webchat)
             if self._metrics is not None:
                 now = self._clock()
                 for delivery in deliveries:
@@ -100,11 +102,29 @@ class OutboundGateway(Dispatcher):
     async def push_webchat(self, frames: Sequence[tuple[int, str]]) -> None:
         """Send encoded frames (identity id, JSON text) to the customers' sockets, here and on
         every other instance; nothing is stored, so a socket that is not open misses them."""
-        payload = "\n".join([self._instance_id, *(f"{identity_id}\t{text}" for identity_id, text in frames)])
-        await self._redis.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, payload)
+        await self._publish_and_arm(frames, ())
+        await self._send_here(frames)
+
+    async def _send_here(self, frames: Sequence[tuple[int, str]]) -> None:
         if self._hub is not None:
             for identity_id, text in frames:
                 await self._hub.send_text(identity_id, text)
+
+    async def _publish_and_arm(self, frames: Sequence[tuple[int, str]], timers: Sequence[TimerSchedule]) -> None:
+        """Publish ``frames`` to every instance and arm ``timers`` (the workers' timer pump turns
+        due ones into jobs), in one round trip."""
+        if frames and timers:
+            async with self._redis.pipeline(transaction=False) as redis_pipe:
+                redis_pipe.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, self._frames_payload(frames))
+                redis_pipe.zadd(redis_keys.DUE_TIMERS, _due_times(timers))
+                await redis_pipe.execute()
+        elif frames:
+            await self._redis.publish(redis_keys.WEBCHAT_OUTBOUND_CHANNEL, self._frames_payload(frames))
+        elif timers:
+            await self._redis.zadd(redis_keys.DUE_TIMERS, _due_times(timers))
+
+    def _frames_payload(self, frames: Sequence[tuple[int, str]]) -> str:
+        return "\n".join([self._instance_id, *(f"{identity_id}\t{text}" for identity_id, text in frames)])
 
     async def enqueue_deliveries(self, deliveries: Sequence[Delivery]) -> None:
         """One job per conversation: a delivery job sends its conversation's unfinished messages
@@ -133,19 +153,6 @@ class OutboundGateway(Dispatcher):
             return []
         finally:
             self._reply_waiters.pop(inbound_id, None)
-
-    async def schedule(self, timers: Sequence[TimerSchedule]) -> None:
-        """Arm timers with one Redis command; the workers' timer pump turns due ones into jobs."""
-        if timers:
-            await self._redis.zadd(
-                redis_keys.DUE_TIMERS,
-                {
-                    redis_keys.timer_member(timer.conversation_id, timer.kind.value, timer.token): (
-                        timer.due_at.timestamp()
-                    )
-                    for timer in timers
-                },
-            )
 
     # ------------------------------------------------------------------ other instances' web chat
 
@@ -189,6 +196,14 @@ class OutboundGateway(Dispatcher):
             identity_id = int(raw_identity)
             if self._hub.has(identity_id):
                 await self._hub.send_text(identity_id, frame)
+
+
+def _due_times(timers: Sequence[TimerSchedule]) -> dict[str, float]:
+    """The due timers' sorted set members and their due times."""
+    return {
+        redis_keys.timer_member(timer.conversation_id, timer.kind.value, timer.token): timer.due_at.timestamp()
+        for timer in timers
+    }
 
 
 def encode_frame(delivery: Delivery) -> str:
