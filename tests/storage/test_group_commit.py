@@ -15,6 +15,7 @@ from bot.storage.db import Database
 from bot.storage.deliveries import mark_sent_passively
 from bot.storage.group_commit import GroupCommit
 from bot.storage.models import Message
+from tests.storage.rows import bot_reply
 
 NOW = dt.datetime(2026, 12, 4, 6, 0, tzinfo=dt.UTC)
 
@@ -22,19 +23,7 @@ NOW = dt.datetime(2026, 12, 4, 6, 0, tzinfo=dt.UTC)
 def _replies(session: Session, count: int) -> list[int]:
     customer_id, identity_id = store.create_customer_identity(session, ChannelName.WECHAT, "o-group-commit", NOW)
     conversation_id = store.open_conversation(session, customer_id, identity_id, "wechat", "zh-CN", NOW)
-    rows = [
-        {
-            "conversation_id": conversation_id,
-            "channel": "wechat",
-            "direction": "out",
-            "sender": "bot",
-            "kind": "text",
-            "text": f"第{number}条回复",
-            "created_at": NOW,
-            "delivery_status": "pending",
-        }
-        for number in range(count)
-    ]
+    rows = [bot_reply(conversation_id, "wechat", number, NOW) for number in range(count)]
     return store.insert_outbound(session, rows)
 
 

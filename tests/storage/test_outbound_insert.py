@@ -13,6 +13,7 @@ from bot.core.messages import ChannelName
 from bot.storage import store
 from bot.storage.db import Database
 from bot.storage.models import Message
+from tests.storage.rows import bot_reply
 
 NOW = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
 
@@ -27,16 +28,7 @@ def _conversations(session: Session, count: int) -> list[int]:
 
 
 def _reply(conversation_id: int, number: int) -> dict[str, Any]:
-    return {
-        "conversation_id": conversation_id,
-        "channel": "sms",
-        "direction": "out",
-        "sender": "bot",
-        "kind": "text",
-        "text": f"第{number}条回复",
-        "created_at": NOW,
-        "delivery_status": "pending",
-    }
+    return bot_reply(conversation_id, "sms", number, NOW)
 
 
 async def test_a_batch_of_replies_is_one_insert_and_each_id_is_its_own_replys(database_url: str) -> None:
