@@ -80,13 +80,17 @@ class Understander:
         if slot_extractor is None:
             slot_extractor = SlotExtractor.from_config(config)
         converter = converter or simplified_converter()
-        rules = Rules(config.classification, lambda keyword: normalise(keyword, converter).text)
+
+        def comparable(word: str) -> str:
+            return normalise(word, converter).text
+
+        rules = Rules(config.classification, comparable)
         content_keywords = rules.keywords_inside_words()
         segmenter = Segmenter(
             dictionary or load_dictionary(),
             content_keywords,
             inside=content_keywords,
-            whole_words=[normalise(word, converter).text for word in config.classification.whole_words],
+            whole_words=[comparable(word) for word in config.classification.whole_words],
             owns_dictionary=dictionary is None,
         )
         return cls(
@@ -96,7 +100,7 @@ class Understander:
             taiwan or taiwan_converter(),
             config.service.default_locale,
             slot_extractor,
-            Misspellings(config.classification.misspellings, lambda word: normalise(word, converter).text),
+            Misspellings(config.classification.misspellings, comparable),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -124,8 +128,9 @@ class Understander:
         return self._converter.convert(text)
 
     def matchable(self, text: str) -> str:
-        """``text`` as keywords are matched against: folded and in simplified Chinese."""
-        return normalise(text, self._converter).text
+        """``text`` as keywords are matched against: folded, in simplified Chinese, with the
+        configured misspellings read as the words meant."""
+        return self._misspellings.correct(self._normalise(text).text)
 
     # issue 14 (reports): the district stored with a case, normalised as the slots name it.
     def district(self, text: str) -> str | None:
