@@ -4,12 +4,15 @@ Both run the same arq ``Worker`` (same ``max_jobs``, poll delay and Redis) in bu
 process, on N jobs enqueued beforehand:
 
 - **no-op**: a job function that returns at once: what arq itself costs per job;
-- **deliveries**: the product's ``deliver_message`` jobs (``python -m bot worker``'s settings) for
-  N stored SMS replies of N/2 conversations (``--replies-per-conversation``, 2: the bot's answer to
-  a message is usually two phrases, committed together), enqueued as the outbound gateway enqueues
-  them (one job per conversation and commit), sent through the stub SMS gateway running as its own
-  process: the attempt marker, the provider call, the outcome, the staff event. With
-  ``--replies-per-conversation 1`` every reply has its own job (an agent's replies, one at a time).
+- **deliveries**: the product's delivery jobs (``python -m bot worker``'s settings) for N stored
+  SMS replies of N/2 conversations (``--replies-per-conversation``, 2: the bot's answer to a
+  message is usually two phrases, committed together), enqueued as the outbound gateway enqueues
+  a commit's (a job for up to 16 of a commit's conversations, one job of one conversation for a
+  commit of one), in commits of ``--conversations-per-commit`` (16 by default: the pipeline's
+  average batch at 50 web chat connections; 1 gives every conversation its own job, as a quiet
+  service's commits), sent through the stub SMS gateway running as its own process: the attempt
+  marker, the provider call, the outcome, the staff event. With ``--replies-per-conversation 1``
+  every conversation has one reply (an agent's replies, one at a time).
 
 The no-op run goes before and after the deliveries, and the ratio is against the mean of the
 two: on a machine shared with other work the load drifts, and one no-op run measured at another
@@ -20,7 +23,8 @@ Prints no-op jobs per second and messages delivered per second and their ratio (
 and clients; the gateway's process per message). ``BENCH_PROFILE=<file>`` (py-spy on ``PATH``)
 records a profile of this process over the deliveries.
 
-    python bench/deliveries.py [--jobs 2000] [--replies-per-conversation 2] [--database-url URL] [--redis-url URL]
+    python bench/deliveries.py [--jobs 2000] [--replies-per-conversation 2] [--conversations-per-commit 16]
+                               [--database-url URL] [--redis-url URL]
 """
 
 from __future__ import annotations
@@ -125,7 +129,7 @@ async def seed(database: Database, messages: int, per_conversation: int) -> list
 
 
 async def run_deliveries(
-    database_url: str, redis_url: str, messages: int, per_conversation: int, var_dir: Path
+    database_url: str, redis_url: str, messages: int, per_conversation: int, per_commit: int, var_dir: Path
 ) -> tuple[float, int, int, float, float]:
     port = free_port()
     gateway = await asyncio.create_subprocess_exec(
@@ -143,7 +147,10 @@ async def run_deliveries(
         committed = await seed(database, messages, per_conversation)
         pool = await create_pool(RedisSettings.from_dsn(redis_url))
         await pool.flushdb()
-        await OutboundGateway(pool, "bench").enqueue_deliveries(committed)
+        gateway_of_app = OutboundGateway(pool, "bench")
+        replies_per_commit = per_commit * per_conversation
+        for start in range(0, len(committed), replies_per_commit):
+            await gateway_of_app.enqueue_deliveries(committed[start : start + replies_per_commit])
         jobs = len(await pool.queued_jobs())
         arq_settings = worker_settings(settings, config)
         start_up = arq_settings.pop("on_startup")
@@ -199,6 +206,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2000, help="no-op jobs, and replies to deliver")
     parser.add_argument("--replies-per-conversation", type=int, default=2, choices=(1, 2, 3))
+    parser.add_argument("--conversations-per-commit", type=int, default=16)
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a new SQLite file)")
     parser.add_argument("--redis-url", help="a Redis to use (flushed!); default: the embedded one")
     arguments = parser.parse_args()
@@ -215,14 +223,22 @@ async def main() -> None:
         try:
             before, noop_cpu_before = await run_noop(redis_url, arguments.jobs)
             product, sent, jobs, cpu, gateway = await run_deliveries(
-                database_url, redis_url, arguments.jobs, arguments.replies_per_conversation, var_dir
+                database_url,
+                redis_url,
+                arguments.jobs,
+                arguments.replies_per_conversation,
+                arguments.conversations_per_commit,
+                var_dir,
             )
             after, noop_cpu_after = await run_noop(redis_url, arguments.jobs)
         finally:
             if embedded is not None:
                 await embedded.stop()
     database = "postgresql" if arguments.database_url else "sqlite"
-    print(f"jobs={arguments.jobs} replies_per_conversation={arguments.replies_per_conversation} database={database}")
+    print(
+        f"jobs={arguments.jobs} replies_per_conversation={arguments.replies_per_conversation}"
+        f" conversations_per_commit={arguments.conversations_per_commit} database={database}"
+    )
     baseline, noop_cpu = (before + after) / 2, (noop_cpu_before + noop_cpu_after) / 2
     print(f"arq no-op jobs:        {baseline:8.0f} jobs/s (before {before:.0f}, after {after:.0f})")
     print(f"SMS deliveries:        {product:8.0f} messages/s ({sent} sent by {jobs} jobs)")

@@ -253,12 +253,13 @@ async def sms_customers_are_answered_once(product: Product, database_url: str) -
     asked = collections.Counter(m.to for m in product.gateway.outbound if ASK_AREA in m.body)
     assert asked == dict.fromkeys(phones, 1), asked
     ran = [job_ids(worker) for worker in product.workers]
-    assert len(ran[0]) + len(ran[1]) >= SMS_CUSTOMERS, logs(product.workers)
+    # A commit's conversations share a job: at least one ran, none twice.
+    assert ran[0] + ran[1], logs(product.workers)
     assert not set(ran[0]) & set(ran[1]), "a job ran on both workers"
     assert all(count == 1 for count in collections.Counter(ran[0] + ran[1]).values())
 
 
-JOB_STARTED = re.compile(r"→ (\S+):deliver_message")
+JOB_STARTED = re.compile(r"→ (\S+):deliver_messages?\b")
 
 
 def job_ids(worker: Worker) -> list[str]:

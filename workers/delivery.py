@@ -2,7 +2,7 @@
 
 Before a provider is called, the message is committed as ``sending`` with its attempt counted
 (a conversation's pending messages are marked together, sent in order, and their outcomes
-recorded together: two transactions for the batch).
+recorded together: two transactions for the batch, shared by every conversation of the job).
 A run that finds ``sending`` knows an earlier attempt never recorded its outcome (its worker
 died, or the job timed out): through a provider that dedupes by the outbound id (the SMS
 gateway) it simply resends with the same key; through one that cannot, it resends too and
@@ -12,9 +12,11 @@ message twice, never miss one.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import structlog
 from arq import Retry
@@ -37,18 +39,22 @@ from bot.storage.conversations import add_timeline_event
 from bot.storage.deliveries import Attempt
 from bot.storage.media import photos_to_send
 from bot.storage.windows import window_usage
-from workers.delivery_lock import DeliveryLock, Taken
+from workers.delivery_lock import DeliveryLocks, Taken
 from workers.routes import Route, choose_route
 
 log = structlog.get_logger(__name__)
 
 Ctx = dict[str, Any]
+T = TypeVar("T")
 MAX_DELIVERY_TRIES = 8
 BATCH = 10
 """Messages of a conversation marked, sent and recorded together: a worker killed mid-batch
 leaves at most this many ``sending`` (resent; flagged where the provider cannot dedupe)."""
 MAX_BACKOFF_SECONDS = 300.0
 RECONCILE_PENDING_AFTER = dt.timedelta(seconds=30)
+STRAGGLERS_AFTER = 1.0
+"""Seconds a job's conversations wait for each other's sends before the outcomes of those done
+are recorded together (the rest are recorded as each finishes)."""
 
 
 def job_timeout(ctx: Ctx) -> float:
@@ -59,6 +65,36 @@ def backoff(ctx: Ctx, job_try: int) -> float:
     """Seconds before the next try: the configured first wait, doubling each try, capped."""
     first = resources(ctx).settings.retry_backoff
     return float(min(first * 2 ** (job_try - 1), MAX_BACKOFF_SECONDS))
+
+
+@dataclass(slots=True)
+class _Conversation:
+    """One conversation of a job: where its sending starts, and what it has come to."""
+
+    id: int
+    message_id: int
+    """The job's message of this conversation (what the lock's answers are about)."""
+    pending: list[int] | None
+    """The ids of its next batch; None: the batch's marker transaction finds them."""
+    unless_sent: bool
+    """The sent set answers for a conversation the job has read nothing of yet, on the job's
+    first try (a retried job may owe messages other jobs left to it)."""
+    outcomes: list[str] = field(default_factory=list)
+    finished: set[int] = field(default_factory=set)
+    sent: set[int] = field(default_factory=set)
+    """Recorded as sent during the current holding of the lock."""
+    taken: Taken = Taken.TAKEN
+    retry: DeliveryError | None = None
+    error: Exception | None = None
+    """What failed in this conversation's own transaction (the others' went on without it)."""
+
+    @property
+    def summary(self) -> str:
+        if self.taken is Taken.SENT:
+            return "sent already"
+        if self.taken is Taken.LEFT:
+            return "; ".join(self.outcomes) or "left to the delivery in progress"
+        return "; ".join(self.outcomes) or "nothing pending"
 
 
 async def deliver_message(ctx: Ctx, message_id: int, conversation_id: int | None = None) -> str:
@@ -75,36 +111,67 @@ async def deliver_message(ctx: Ctx, message_id: int, conversation_id: int | None
     before the database is read, and what is left to send is read with the first batch's rows.
     Without it (a job enqueued by id alone) the conversation is read first.
     """
-    database = resources(ctx).database
     pending: list[int] | None = None
-    """The ids of the next batch; None: the batch's marker transaction finds them."""
-    # The sent set answers for a job that has read nothing yet, on its first try (a retried job
-    # may owe messages other jobs left to it); a job that read the database goes by what it read.
-    unless_sent = conversation_id is not None and int(ctx.get("job_try", 1)) == 1
     if conversation_id is None:
+        database = resources(ctx).database
         found = await database.write(lambda session: deliveries.unfinished_beside(session, message_id, BATCH))
         if found is None:
             return "nothing pending"
         conversation_id, pending = found
+        first_try = False  # it has read the database: it goes by what it read
+    else:
+        first_try = int(ctx.get("job_try", 1)) == 1
     structlog.contextvars.bind_contextvars(conversation_id=conversation_id)  # this job's task only
-    lock = DeliveryLock(resources(ctx).redis, conversation_id, int(job_timeout(ctx) * 1000))
-    outcomes: list[str] = []
-    finished: set[int] = set()
-    while pending is None or pending:
-        taken = await lock.take(message_id, unless_sent=unless_sent)
-        if taken is Taken.SENT:
-            return "sent already"
-        if taken is Taken.LEFT:
-            return "; ".join(outcomes) or "left to the delivery in progress"
-        unless_sent, sent = False, set[int]()
+    (conversation,) = await _deliver(ctx, [_Conversation(conversation_id, message_id, pending, first_try)])
+    return conversation.summary
+
+
+async def deliver_messages(ctx: Ctx, firsts: Sequence[Sequence[int]]) -> str:
+    """The gateway's job for several conversations of one commit, each a (first message id,
+    conversation id) pair: each is delivered as by :func:`deliver_message`, all side by side
+    under one holding of their locks, with one marker and one outcome transaction per batch
+    for all of them. A transient failure in one conversation stops that one only; the job is
+    then retried, and the others have nothing left to send."""
+    first_try = int(ctx.get("job_try", 1)) == 1
+    conversations = [
+        _Conversation(conversation_id, message_id, None, first_try) for message_id, conversation_id in firsts
+    ]
+    done = await _deliver(ctx, conversations)
+    return " | ".join(f"{conversation.id}: {conversation.summary}" for conversation in done)
+
+
+async def _deliver(ctx: Ctx, conversations: list[_Conversation]) -> list[_Conversation]:
+    """Hold the conversations' locks and send their unfinished messages; raises ``Retry`` when
+    one failed transiently, and a conversation's own failure once the others are done."""
+    locks = DeliveryLocks(resources(ctx).redis, int(job_timeout(ctx) * 1000))
+    asking = conversations
+    while asking:
+        answers = await locks.take([(c.id, c.message_id, c.unless_sent) for c in asking])
+        held = []
+        for conversation, taken in zip(asking, answers, strict=True):
+            conversation.taken = taken
+            if taken is Taken.TAKEN:
+                conversation.unless_sent, conversation.sent = False, set()
+                held.append(conversation)
         try:
-            while pending is None or pending:
-                pending = await _deliver_batch(ctx, conversation_id, pending, outcomes, finished, sent)
+            running = held
+            while running:
+                await _deliver_batches(ctx, running)
+                running = [c for c in running if c.pending and c.retry is None and c.error is None]
         finally:
-            left = await lock.release(sent)
-        if left - finished:
-            pending = None
-    return "; ".join(outcomes) or "nothing pending"
+            lefts = await locks.release([(c.id, c.sent) for c in held])
+        asking = []
+        for conversation, left in zip(held, lefts, strict=True):
+            if conversation.retry is None and conversation.error is None and left - conversation.finished:
+                conversation.pending = None
+                asking.append(conversation)
+    retrying = [c for c in conversations if c.retry is not None]
+    if retrying:
+        raise Retry(defer=backoff(ctx, int(ctx.get("job_try", 1)))) from retrying[0].retry
+    failed = [c.error for c in conversations if c.error is not None]
+    if failed:
+        raise failed[0]
+    return conversations
 
 
 @dataclass(slots=True)
@@ -132,38 +199,121 @@ class _Outcome:
     error: str | None = None
 
 
-async def _deliver_batch(
-    ctx: Ctx,
-    conversation_id: int,
-    pending: list[int] | None,
-    outcomes: list[str],
-    finished: set[int],
-    sent: set[int],
-) -> list[int]:
-    """Send the unfinished ones of ``pending`` (None: the conversation's first ``BATCH``
-    unfinished) in order: their attempt markers in one transaction before any provider call,
-    their outcomes in one after the last. Returns the conversation's next unfinished messages;
-    raises ``Retry`` after a transient failure, whose message and the ones after it go back to
-    ``pending`` (the ones after it without an attempt counted). Adds the messages whose outcome
-    is recorded to ``finished``, and those recorded as sent to ``sent`` too.
+async def _each(
+    ctx: Ctx, conversations: list[_Conversation], work: Callable[[Session, _Conversation], T]
+) -> list[tuple[_Conversation, T]]:
+    """``work`` for every conversation in one transaction; if that fails, each in its own, so one
+    conversation's failure is its own (kept in its ``error``; it is left out of the answer)."""
+    database = resources(ctx).database
+    try:
+        results = await database.write(lambda session: [work(session, c) for c in conversations])
+        return list(zip(conversations, results, strict=True))
+    except Exception as error:
+        if len(conversations) == 1:
+            conversations[0].error = error
+            log.exception("deliver.transaction_failed", conversation_id=conversations[0].id)
+            return []
+    log.warning("deliver.batch_failed", conversations=len(conversations), exc_info=True)
+    alone = []
+    for conversation in conversations:
+        alone.extend(await _each(ctx, [conversation], work))
+    return alone
 
-    A channel with no adapter marks the message failed with the reason, never silently drops it.
-    """
+
+async def _deliver_batches(ctx: Ctx, conversations: list[_Conversation]) -> None:
+    """Send the next batch of each conversation: the unfinished ones of its ``pending`` (None: its
+    first ``BATCH`` unfinished), their attempt markers in one transaction for all before any
+    provider call, their outcomes in one after the last. The conversations' sends run side by
+    side, each one's in order. Each conversation's ``pending`` becomes its next unfinished
+    messages (none after a transient failure, kept in its ``retry``: that message and the ones
+    after it go back to ``pending``, the ones after it without an attempt counted); its
+    ``finished`` gains the messages whose outcome is recorded, and ``sent`` those sent.
+
+    A channel with no adapter marks the message failed with the reason, never silently drops it."""
     res = resources(ctx)
     now, job_try = res.clock(), int(ctx.get("job_try", 1))
-    planned, unroutable = await res.database.write(
-        lambda session: _mark(ctx, session, conversation_id, pending, now, job_try)
-    )
-    if pending is None and not planned and not unroutable:
-        return []
-    finished.update(failed.id for failed in unroutable)
-    for failed in unroutable:
-        _count(ctx, failed.channel, DeliveryOutcome.FAILED, dead_letter=True)
-        log.error("deliver.no_adapter", message_id=failed.id, channel=failed.channel)
-        outcomes.append("failed: no adapter for this channel")
+    marked = await _each(ctx, conversations, lambda session, c: _mark(ctx, session, c.id, c.pending, now, job_try))
+    to_send: list[tuple[_Conversation, list[_Planned]]] = []
+    more: dict[int, bool] = {}
+    for conversation, (planned, unroutable) in marked:
+        if conversation.pending is None and not planned and not unroutable:
+            conversation.pending = []
+            continue
+        conversation.finished.update(failed.id for failed in unroutable)
+        for failed in unroutable:
+            _count(ctx, failed.channel, DeliveryOutcome.FAILED, dead_letter=True)
+            log.error("deliver.no_adapter", message_id=failed.id, channel=failed.channel)
+            conversation.outcomes.append("failed: no adapter for this channel")
+        # A batch short of BATCH held every message unfinished when it was marked: one stored
+        # since has its own job, or is among those left to this one (the lock's release says).
+        more[conversation.id] = len(planned) + len(unroutable) >= BATCH
+        to_send.append((conversation, planned))
     # The markers are committed: from here on a crash leaves "sending" for the next run to see.
+    sending = {
+        asyncio.create_task(_send_batch(ctx, planned, job_try)): (conversation, planned)
+        for conversation, planned in to_send
+    }
+    try:
+        # The outcomes of the sends done within STRAGGLERS_AFTER are recorded together; a slow
+        # provider's are recorded as they come, so they hold no other conversation "sending".
+        waiting = set(sending)
+        grace: float | None = STRAGGLERS_AFTER
+        while waiting:
+            done, waiting = await asyncio.wait(
+                waiting, timeout=grace, return_when=asyncio.ALL_COMPLETED if grace else asyncio.FIRST_COMPLETED
+            )
+            grace = None
+            sent = [(*sending[task], *task.result()) for task in done]
+            await _record_batches(ctx, sent, more, now, job_try)
+    finally:
+        for task in sending:
+            task.cancel()
+
+
+async def _record_batches(
+    ctx: Ctx,
+    sent: list[tuple[_Conversation, list[_Planned], list[_Outcome], DeliveryError | None]],
+    more: dict[int, bool],
+    now: dt.datetime,
+    job_try: int,
+) -> None:
+    """The outcomes of conversations' batches in one transaction, and what follows from them."""
+    results = {conversation.id: (planned, done, retry) for conversation, planned, done, retry in sent}
+
+    def record(session: Session, conversation: _Conversation) -> tuple[list[int], bool]:
+        planned, done, retry = results[conversation.id]
+        unsent = planned[len(done) :]
+        return _record(ctx, session, conversation.id, done, unsent, retry, more[conversation.id], now, job_try)
+
+    for conversation, *_ in sent:
+        conversation.pending = []  # unless its outcomes' transaction reads more
+    recorded = await _each(ctx, [conversation for conversation, *_ in sent], record)
+    events = []
+    for conversation, (following, timeline) in recorded:
+        planned, done, retry = results[conversation.id]
+        conversation.pending = following
+        _account(ctx, conversation, done)
+        if timeline:
+            events.append(StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation.id,)))
+        if retry is not None:
+            message = planned[len(done)].attempt
+            _count(ctx, message.channel, DeliveryOutcome.RETRIED)
+            log.warning(
+                "deliver.retry",
+                conversation_id=conversation.id,
+                message_id=message.id,
+                error=str(retry),
+                attempt=job_try,
+            )
+            conversation.retry = retry
+    if events:
+        await resources(ctx).gateway.commit(Effects(staff_events=events))
+
+
+async def _send_batch(ctx: Ctx, planned: list[_Planned], job_try: int) -> tuple[list[_Outcome], DeliveryError | None]:
+    """Send a conversation's marked messages in order; stops at a transient failure (unless the
+    tries are spent), which it returns. A channel with no adapter was failed when marked."""
     done: list[_Outcome] = []
-    retry: DeliveryError | None = None
     for plan in planned:
         message = plan.attempt
         if plan.interrupted:
@@ -172,8 +322,7 @@ async def _deliver_batch(
             route, provider_id = await _send_planned(ctx, plan)
         except DeliveryError as error:
             if not error.permanent and job_try < MAX_DELIVERY_TRIES:
-                retry = error
-                break
+                return done, error
             done.append(_Outcome(plan, "failed", route=plan.route, error=str(error)))
             log.error("deliver.failed", message_id=message.id, error=str(error), permanent=error.permanent)
         except Exception as error:
@@ -184,34 +333,25 @@ async def _deliver_batch(
             log.exception("deliver.unexpected_error", message_id=message.id)
         else:
             done.append(_Outcome(plan, "sent", provider_id, route))
-    unsent = planned[len(done) :]
-    # A batch short of BATCH held every message unfinished when it was marked: one stored since
-    # has its own job, or is among those left to this one (the lock's release says).
-    more = len(planned) + len(unroutable) >= BATCH
-    following, timeline = await res.database.write(
-        lambda session: _record(ctx, session, conversation_id, done, unsent, retry, more, now, job_try)
-    )
-    finished.update(outcome.planned.attempt.id for outcome in done)
-    sent.update(outcome.planned.attempt.id for outcome in done if outcome.status == "sent")
+    return done, None
+
+
+def _account(ctx: Ctx, conversation: _Conversation, done: list[_Outcome]) -> None:
+    """The recorded outcomes, in the conversation's account and the metrics."""
+    res = resources(ctx)
+    conversation.finished.update(outcome.planned.attempt.id for outcome in done)
+    conversation.sent.update(outcome.planned.attempt.id for outcome in done if outcome.status == "sent")
     for outcome in done:
         message = outcome.planned.attempt
         if outcome.status == "sent":
             _count(ctx, message.channel, DeliveryOutcome.SENT)
             answered_at = message.answered_at if message.sender == Sender.BOT else None
             res.metrics.reply_sent(message.channel, answered_at, res.clock())
-            outcomes.append("sent" if outcome.route is Route.DIRECT else f"sent by {outcome.route.value}")
+            route = outcome.route
+            conversation.outcomes.append("sent" if route is Route.DIRECT else f"sent by {route.value}")
         else:
             _count(ctx, message.channel, DeliveryOutcome.FAILED, dead_letter=True)
-            outcomes.append(f"failed: {outcome.error}")
-    if timeline:
-        event = StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
-        await res.gateway.commit(Effects(staff_events=[event]))
-    if retry is not None:
-        message = unsent[0].attempt
-        _count(ctx, message.channel, DeliveryOutcome.RETRIED)
-        log.warning("deliver.retry", message_id=message.id, error=str(retry), attempt=job_try)
-        raise Retry(defer=backoff(ctx, job_try)) from retry
-    return following
+            conversation.outcomes.append(f"failed: {outcome.error}")
 
 
 def _mark(

@@ -12,12 +12,12 @@ from bot.promises.timers import job_for
 from bot.resources import resources
 from bot.storage import promises as promise_store
 from bot.storage import timers as timer_store
-from workers.delivery import MAX_DELIVERY_TRIES, deliver_message, reconcile_deliveries
+from workers.delivery import MAX_DELIVERY_TRIES, deliver_message, deliver_messages, reconcile_deliveries
 
 log = structlog.get_logger(__name__)
 
 Ctx = dict[str, Any]
-__all__ = ["MAX_DELIVERY_TRIES", "deliver_message", "fire_timer", "reconcile"]
+__all__ = ["MAX_DELIVERY_TRIES", "deliver_message", "deliver_messages", "fire_timer", "reconcile"]
 
 
 async def fire_timer(ctx: Ctx, conversation_id: int, kind: str, token: int) -> None:

@@ -19,12 +19,12 @@ from arq.worker import Function, Worker, func
 
 from bot.config import ServiceConfig
 from bot.core.clock import Clock, utc_now
-from bot.outbound.gateway import DELIVER_JOB
+from bot.outbound.gateway import DELIVER_JOB, DELIVER_MANY_JOB
 from bot.resources import Resources, build_resources, job_ctx, redis_settings, resources
 from bot.settings import Settings
 from workers.dead_letters import dead_lettered
 from workers.health import health_settings
-from workers.jobs import MAX_DELIVERY_TRIES, deliver_message, fire_timer, reconcile
+from workers.jobs import MAX_DELIVERY_TRIES, deliver_message, deliver_messages, fire_timer, reconcile
 from workers.media import MAX_FETCH_TRIES, fetch_media  # issue 15 (photos)
 from workers.promises import fire_case_timer
 from workers.queue import announce_queue, detect_clusters, supervise
@@ -36,6 +36,7 @@ log = structlog.get_logger(__name__)
 FUNCTIONS: list[Function] = [
     func(fire_timer, max_tries=5),
     func(deliver_message, max_tries=MAX_DELIVERY_TRIES),
+    func(deliver_messages, max_tries=MAX_DELIVERY_TRIES),
     func(fire_case_timer, max_tries=5),
     # No kept result: the fixed job id must be free again as soon as a run ends.
     func(announce_queue, keep_result=0, max_tries=3),
@@ -56,7 +57,7 @@ def worker_functions(settings: Settings) -> list[Function | WorkerCoroutine]:
         dataclasses.replace(
             function,
             coroutine=dead_lettered(function.coroutine, function.max_tries or 5),
-            timeout_s=settings.job_timeout if function.name == DELIVER_JOB else function.timeout_s,
+            timeout_s=settings.job_timeout if function.name in (DELIVER_JOB, DELIVER_MANY_JOB) else function.timeout_s,
         )
         for function in FUNCTIONS
     ]

@@ -30,6 +30,10 @@ from bot.staff.events import publish
 log = structlog.get_logger(__name__)
 
 DELIVER_JOB = "deliver_message"
+DELIVER_MANY_JOB = "deliver_messages"
+CONVERSATIONS_PER_JOB = 16
+"""A commit's conversations share a delivery job up to this many: their sends run side by side
+in it, with one lock round trip and one pair of transactions for all (a job's run stays short)."""
 
 
 QueueChanged = Callable[[Sequence[int]], Awaitable[None]]
@@ -127,15 +131,22 @@ class OutboundGateway(Dispatcher):
         return "\n".join([self._instance_id, *(f"{identity_id}\t{text}" for identity_id, text in frames)])
 
     async def enqueue_deliveries(self, deliveries: Sequence[Delivery]) -> None:
-        """One job per conversation: a delivery job sends its conversation's unfinished messages
-        in order from its message on, so the conversation's committed messages ride with its first."""
+        """A delivery job sends its conversations' unfinished messages in order from its message
+        on, so a conversation's committed messages ride with its first; the conversations of one
+        commit share jobs of up to ``CONVERSATIONS_PER_JOB`` (a job keyed by its first message)."""
         first_by_conversation: dict[int, int] = {}
         for delivery in deliveries:
             known = first_by_conversation.get(delivery.conversation_id)
             if known is None or delivery.message_id < known:
                 first_by_conversation[delivery.conversation_id] = delivery.message_id
-        for conversation_id, message_id in first_by_conversation.items():
-            await self._redis.enqueue_job(DELIVER_JOB, message_id, conversation_id, _job_id=f"deliver:{message_id}")
+        firsts = [(message_id, conversation_id) for conversation_id, message_id in first_by_conversation.items()]
+        for start in range(0, len(firsts), CONVERSATIONS_PER_JOB):
+            chunk = firsts[start : start + CONVERSATIONS_PER_JOB]
+            job_id = f"deliver:{chunk[0][0]}"
+            if len(chunk) == 1:
+                await self._redis.enqueue_job(DELIVER_JOB, *chunk[0], _job_id=job_id)
+            else:
+                await self._redis.enqueue_job(DELIVER_MANY_JOB, chunk, _job_id=job_id)
 
     async def replies_to(self, inbound_id: int, within: float) -> list[Delivery]:
         """The provider replies to a stored inbound message if they are ready ``within`` seconds

@@ -25,7 +25,8 @@ class ScriptedBotApi:
     """A Telegram-like Bot API: answers ``sendMessage`` after scripted failures, records every
     call, and can hold the first successful response until released (for crash tests).
     ``unexpected`` calls get an answer no Bot API client can read (``ok`` with a string result);
-    the ``transient_at`` calls (counted from 1) fail as the first ``transient`` ones do."""
+    the ``transient_at`` calls (counted from 1) fail as the first ``transient`` ones do, and so
+    do the next calls to the chats of ``transient_for``; calls to ``hold_chat`` are held too."""
 
     def __init__(
         self,
@@ -34,12 +35,17 @@ class ScriptedBotApi:
         hold_first: bool = False,
         unexpected: int = 0,
         transient_at: frozenset[int] = frozenset(),
+        transient_for: dict[str, int] | None = None,
+        hold_chat: str | None = None,
     ) -> None:
         self.transient = transient
+        self.transient_for = dict(transient_for or {})
+        """Chats whose next calls fail for now, and how many of them."""
         self.transient_at = transient_at
         self.permanent = permanent
         self.unexpected = unexpected
         self.hold_first = hold_first
+        self.hold_chat = hold_chat
         self.calls: list[tuple[float, dict[str, Any]]] = []
         self.sent: list[dict[str, Any]] = []
         self.received = asyncio.Event()
@@ -64,21 +70,23 @@ class ScriptedBotApi:
         if self.unexpected > 0:
             self.unexpected -= 1
             return web.json_response({"ok": True, "result": "surprise"})
-        if self.transient > 0 or len(self.calls) in self.transient_at:
+        chat = str(params.get("chat_id"))
+        if self.transient > 0 or len(self.calls) in self.transient_at or self.transient_for.get(chat, 0) > 0:
             self.transient = max(0, self.transient - 1)
+            self.transient_for[chat] = max(0, self.transient_for.get(chat, 0) - 1)
             return web.json_response(
                 {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500
             )
         self.sent.append(params)
-        first = len(self.sent) == 1
+        number = len(self.sent)
         self.received.set()
-        if first and self.hold_first:
+        if (number == 1 and self.hold_first) or chat == self.hold_chat:
             await self.release.wait()
         return web.json_response(
             {
                 "ok": True,
                 "result": {
-                    "message_id": 1000 + len(self.sent),
+                    "message_id": 1000 + number,
                     "date": int(time.time()),
                     "chat": {"id": int(params["chat_id"]), "type": "private"},
                     "text": params["text"],

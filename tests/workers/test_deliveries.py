@@ -18,7 +18,7 @@ from bot.settings import TelegramBotSettings
 from bot.staff.accounts import Role
 from bot.storage.models import DeadLetter, Message
 from tests.conftest import AppFactory, FixedClock
-from tests.helpers import captured_statements, timeline_kinds
+from tests.helpers import captured_statements, eventually, timeline_kinds
 from tests.observability.scrape import scrape, value
 from tests.staff import add_user, give_to, sign_in
 from tests.workers.providers import (
@@ -30,7 +30,7 @@ from tests.workers.providers import (
     seed_conversation,
     worker_ctx,
 )
-from workers.delivery import MAX_DELIVERY_TRIES, deliver_message, reconcile_deliveries
+from workers.delivery import MAX_DELIVERY_TRIES, deliver_message, deliver_messages, reconcile_deliveries
 
 CHAT = "777001"
 
@@ -291,7 +291,7 @@ async def test_reconcile_sends_a_conversations_lost_messages_with_one_late_job_i
     assert [(await message(client, message_id)).delivery_status for message_id in message_ids] == ["sent"] * 3
 
 
-async def test_the_gateway_enqueues_one_job_per_conversation_and_it_sends_every_reply_in_order(
+async def test_the_gateway_gives_a_commits_conversations_one_job_and_each_reads_its_replies_in_order(
     make_client: AppFactory, bot_api: ScriptedBotApi
 ) -> None:
     client = await telegram_client(make_client, bot_api)
@@ -305,12 +305,77 @@ async def test_the_gateway_enqueues_one_job_per_conversation_and_it_sends_every_
         for message_id, text in zip(ids, texts, strict=True)
     ]
     await resources(client.app).gateway.deliver(committed)
-    jobs = await resources(client.app).redis.queued_jobs()
-    assert sorted(job.args[:2] for job in jobs) == [(first_ids[0], first), (second_ids[0], second)]
+    (job,) = await resources(client.app).redis.queued_jobs()
+    assert (job.function, [tuple(pair) for pair in job.args[0]]) == (
+        "deliver_messages",
+        [(first_ids[0], first), (second_ids[0], second)],
+    )
     await run_burst_worker(client)
-    sent = bot_api.texts()
-    assert sorted(sent) == sorted([*first_texts, "已为您登记"])
-    assert [text for text in sent if text in first_texts] == first_texts
+    assert (bot_api.texts(CHAT), bot_api.texts("777002")) == (first_texts, ["已为您登记"])
+    # A commit of one conversation keeps the job of one conversation.
+    third, (third_id,) = await seed_conversation(client, "telegram", "777003", ["请保持电话畅通"])
+    await resources(client.app).gateway.deliver([Delivery(third_id, third, 0, "telegram", Sender.BOT, "x", now)])
+    (job,) = await resources(client.app).redis.queued_jobs()
+    assert (job.function, job.args) == ("deliver_message", (third_id, third))
+
+
+async def test_a_conversation_failing_for_now_in_a_shared_job_holds_back_only_its_own_replies(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    bot_api.transient_for = {"777002": 1}
+    client = await telegram_client(make_client, bot_api)
+    texts = {chat: [f"{chat}：您好，已为您登记", f"{chat}：维修师傅明天上午到"] for chat in (CHAT, "777002", "777003")}
+    seeded = {chat: await seed_conversation(client, "telegram", chat, chat_texts) for chat, chat_texts in texts.items()}
+    firsts = [(ids[0], conversation_id) for conversation_id, ids in seeded.values()]
+    ctx = worker_ctx(client)
+    with pytest.raises(Retry):
+        await deliver_messages(ctx, firsts)
+    assert (bot_api.texts(CHAT), bot_api.texts("777002"), bot_api.texts("777003")) == (texts[CHAT], [], texts["777003"])
+    _, failing_ids = seeded["777002"]
+    held_back = [await message(client, message_id) for message_id in failing_ids]
+    assert [(m.delivery_status, m.attempts) for m in held_back] == [("pending", 1), ("pending", 0)]
+
+    answer = await deliver_messages({**ctx, "job_try": 2}, firsts)
+    assert answer.count("nothing pending") == 2 and "sent; sent" in answer
+    assert bot_api.texts("777002") == texts["777002"]
+    assert sorted(bot_api.texts()) == sorted(text for chat_texts in texts.values() for text in chat_texts)  # each once
+
+
+async def test_a_slow_provider_call_holds_no_other_conversation_of_its_job_sending(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    bot_api.hold_chat = "777002"
+    client = await telegram_client(make_client, bot_api)
+    fast, (fast_id,) = await seed_conversation(client, "telegram", CHAT, ["您好,已为您登记。"])
+    slow, (slow_id,) = await seed_conversation(client, "telegram", "777002", ["维修师傅下午两点上门"])
+    job = asyncio.create_task(deliver_messages(worker_ctx(client), [(fast_id, fast), (slow_id, slow)]))
+
+    async def fast_one_recorded() -> bool:
+        return (await message(client, fast_id)).delivery_status == "sent"
+
+    await eventually(fast_one_recorded, timeout=5)
+    assert not job.done()
+    assert (await message(client, slow_id)).delivery_status == "sending"
+    bot_api.release.set()
+    assert await job == f"{fast}: sent | {slow}: sent"
+    assert (await message(client, slow_id)).delivery_status == "sent"
+
+
+async def test_a_shared_job_leaves_a_conversation_held_by_another_job_to_it_and_sends_the_others(
+    make_client: AppFactory, bot_api: ScriptedBotApi
+) -> None:
+    bot_api.hold_first = True
+    client = await telegram_client(make_client, bot_api)
+    busy, (busy_first,) = await seed_conversation(client, "telegram", CHAT, ["您好,已为您登记。"])
+    sending = asyncio.create_task(deliver_message(worker_ctx(client), busy_first, busy))
+    await bot_api.received.wait()
+    later = await agent_reply_pending(client, busy, "维修师傅下午两点上门")
+    other, (other_id,) = await seed_conversation(client, "telegram", "777002", ["已为您登记"])
+    answer = await deliver_messages(worker_ctx(client), [(later.id, busy), (other_id, other)])
+    assert answer == f"{busy}: left to the delivery in progress | {other}: sent"
+    bot_api.release.set()
+    assert await sending == "sent; sent"
+    assert bot_api.texts(CHAT) == ["您好,已为您登记。", "维修师傅下午两点上门"]
 
 
 async def test_an_interrupted_attempt_is_resent_and_flagged_when_the_provider_cannot_dedupe(
