@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.base import ChannelAdapter, DeliveryError, render_text
 from bot.channels.wechat.adapter import WechatAdapter
+from bot.core import redis_keys
 from bot.core.messages import PHOTO_TEXT, ChannelName, OutboundMessage, Photo, Sender, options_from_json
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
@@ -547,7 +548,7 @@ async def reconcile_deliveries(ctx: Ctx) -> int:
     enqueued = 0
     bucket = int(now.timestamp()) // 60
     for conversation_id, messages in lost.items():
-        if await _has_live_job(redis, [message_id for message_id, _ in messages]):
+        if await _has_live_job(redis, conversation_id, [message_id for message_id, _ in messages]):
             continue
         message_id, status = messages[0]
         if await redis.enqueue_job(
@@ -558,13 +559,14 @@ async def reconcile_deliveries(ctx: Ctx) -> int:
     return enqueued
 
 
-async def _has_live_job(redis: Any, message_ids: list[int]) -> bool:
-    for message_id in message_ids:
-        if await Job(f"deliver:{message_id}", redis).status() in (
-            JobStatus.queued,
-            JobStatus.deferred,
-            JobStatus.in_progress,
-        ):
+async def _has_live_job(redis: Any, conversation_id: int, message_ids: list[int]) -> bool:
+    """A job of one of the messages, or the shared job the conversation names, is yet to run or running."""
+    job_ids = [f"deliver:{message_id}" for message_id in message_ids]
+    shared = await redis.get(redis_keys.delivery_job(conversation_id))
+    if shared is not None:
+        job_ids.append(shared.decode() if isinstance(shared, bytes) else shared)
+    for job_id in job_ids:
+        if await Job(job_id, redis).status() in (JobStatus.queued, JobStatus.deferred, JobStatus.in_progress):
             return True
     return False
 

@@ -41,6 +41,12 @@ def delivery_sent(conversation_id: int) -> str:
     return f"{PREFIX}:conv:{conversation_id}:delivering:sent"
 
 
+def delivery_job(conversation_id: int) -> str:
+    """The id of the shared delivery job (a commit's conversations) that carries the
+    conversation's latest committed messages: reconcile leaves them to it while it is live."""
+    return f"{PREFIX}:conv:{conversation_id}:delivering:job"
+
+
 STAFF_EVENTS_CHANNEL = f"{PREFIX}:staff:events"
 """Pub/sub: events for the staff consoles (queue changed, conversation updated, notifications),
 published by any app instance or worker and forwarded by every instance to its staff sockets."""

@@ -34,6 +34,9 @@ DELIVER_MANY_JOB = "deliver_messages"
 CONVERSATIONS_PER_JOB = 16
 """A commit's conversations share a delivery job up to this many: their sends run side by side
 in it, with one lock round trip and one pair of transactions for all (a job's run stays short)."""
+SHARED_JOB_NAMED_FOR = 3600
+"""Seconds a conversation names the shared job carrying it (see ``redis_keys.delivery_job``); a job
+still queued after that may get a redundant late job from reconcile, which the lock makes harmless."""
 
 
 QueueChanged = Callable[[Sequence[int]], Awaitable[None]]
@@ -145,8 +148,13 @@ class OutboundGateway(Dispatcher):
             job_id = f"deliver:{chunk[0][0]}"
             if len(chunk) == 1:
                 await self._redis.enqueue_job(DELIVER_JOB, *chunk[0], _job_id=job_id)
-            else:
-                await self._redis.enqueue_job(DELIVER_MANY_JOB, chunk, _job_id=job_id)
+                continue
+            # Reconcile finds a job by its messages' ids; the others of a shared job are named here.
+            async with self._redis.pipeline(transaction=False) as redis_pipe:
+                for _, conversation_id in chunk[1:]:
+                    redis_pipe.set(redis_keys.delivery_job(conversation_id), job_id, ex=SHARED_JOB_NAMED_FOR)
+                await redis_pipe.execute()
+            await self._redis.enqueue_job(DELIVER_MANY_JOB, chunk, _job_id=job_id)
 
     async def replies_to(self, inbound_id: int, within: float) -> list[Delivery]:
         """The provider replies to a stored inbound message if they are ready ``within`` seconds

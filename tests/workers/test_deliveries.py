@@ -291,6 +291,24 @@ async def test_reconcile_sends_a_conversations_lost_messages_with_one_late_job_i
     assert [(await message(client, message_id)).delivery_status for message_id in message_ids] == ["sent"] * 3
 
 
+async def test_reconcile_leaves_the_conversations_of_a_waiting_shared_job_to_it(
+    make_client: AppFactory, bot_api: ScriptedBotApi, clock: FixedClock
+) -> None:
+    client = await telegram_client(make_client, bot_api)
+    chats = [CHAT, "777002", "777003"]
+    seeded = [await seed_conversation(client, "telegram", chat, [f"{chat}：已为您登记"]) for chat in chats]
+    now = resources(client.app).clock()
+    committed = [
+        Delivery(ids[0], conversation_id, 0, "telegram", Sender.BOT, "x", now) for conversation_id, ids in seeded
+    ]
+    await resources(client.app).gateway.deliver(committed)  # one job for the three, still waiting
+    clock.advance(seconds=31)
+    assert await reconcile_deliveries(worker_ctx(client)) == 0
+    assert len(await resources(client.app).redis.queued_jobs()) == 1
+    await run_burst_worker(client)
+    assert [bot_api.texts(chat) for chat in chats] == [[f"{chat}：已为您登记"] for chat in chats]
+
+
 async def test_the_gateway_gives_a_commits_conversations_one_job_and_each_reads_its_replies_in_order(
     make_client: AppFactory, bot_api: ScriptedBotApi
 ) -> None:
