@@ -48,6 +48,7 @@ from sqlalchemy import func as sql_func
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from webchat_e2e import reset_postgres
 from webchat_throughput import ROOT, free_port, wait_ready
 
 sys.path.insert(0, str(ROOT))
@@ -207,12 +208,16 @@ async def main() -> None:
     parser.add_argument("--jobs", type=int, default=2000, help="no-op jobs, and replies to deliver")
     parser.add_argument("--replies-per-conversation", type=int, default=2, choices=(1, 2, 3))
     parser.add_argument("--conversations-per-commit", type=int, default=16)
-    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: a new SQLite file)")
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL database, emptied and migrated first (default: a new SQLite file)"
+    )
     parser.add_argument("--redis-url", help="a Redis to use (flushed!); default: the embedded one")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         var_dir = Path(scratch)
         database_url = arguments.database_url or f"sqlite+aiosqlite:///{var_dir / 'bench.sqlite3'}"
+        if arguments.database_url:
+            await reset_postgres(database_url)
         migrate_in_thread(database_url)
         embedded = None
         redis_url = arguments.redis_url

@@ -114,14 +114,15 @@ def deliveries_rows(output: str) -> list[Row]:
     per_commit = number(r"conversations_per_commit=(\d+)", output)
     product = number(r"SMS deliveries:\s+([\d.]+) messages/s", output)
     baseline = number(r"arq no-op jobs:\s+([\d.]+) jobs/s", output)
-    if product is None or baseline is None or per_commit is None:
+    database = re.search(r"database=(\w+)", output)
+    if product is None or baseline is None or per_commit is None or database is None:
         return [Row("deliveries / arq no-op jobs", "failed (see the log)", "", "≥ 0.50", False)]
     ratio = product / baseline
-    commits = f"{per_commit:.0f} conversation{'s' if per_commit != 1 else ''} a commit"
+    commits = f"{per_commit:.0f} conversation{'s' if per_commit != 1 else ''} a commit, {database.group(1)}"
     if per_commit == 1:
-        return [Row(f"  deliveries, {commits} (SQLite)", f"{product:.0f}/s (ratio {ratio:.3f})",
+        return [Row(f"  deliveries, {commits}", f"{product:.0f}/s (ratio {ratio:.3f})",
                     f"{baseline:.0f}/s", "reported", None)]
-    return [Row(f"deliveries / arq no-op jobs ({commits}, SQLite)", f"{product:.0f}/s (ratio {ratio:.3f})",
+    return [Row(f"deliveries / arq no-op jobs ({commits})", f"{product:.0f}/s (ratio {ratio:.3f})",
                 f"{baseline:.0f}/s", "≥ 0.50", ratio >= 0.5)]
 
 
@@ -187,6 +188,8 @@ def main() -> None:
         ("wechat_webhook_latency.py", ["--messages", "200" if quick else "400"], wechat_rows),
         ("deliveries.py", ["--jobs", "500" if quick else "2000"], deliveries_rows),
         ("deliveries.py", ["--jobs", "500" if quick else "2000", "--conversations-per-commit", "1"], deliveries_rows),
+        ("deliveries.py", ["--jobs", "500" if quick else "2000",
+                           "--database-url", f"{arguments.postgres_url}_deliveries"], deliveries_rows),
         ("understanding.py", [], understanding_rows),
         ("two_instances.py", ["--connections", "50", "--seconds", "4" if quick else "8"], two_instance_rows),
     ]
