@@ -70,6 +70,16 @@ async def agent_reply_pending(client: Any, conversation_id: int, text: str) -> M
     return reply
 
 
+async def a_job_sending_its_first_reply(client: Any, bot_api: ScriptedBotApi) -> tuple[int, asyncio.Task[str]]:
+    """A conversation of CHAT whose delivery job holds its lock, its provider call held until
+    ``bot_api.release`` is set."""
+    bot_api.hold_first = True
+    conversation_id, (first_id,) = await seed_conversation(client, "telegram", CHAT, ["您好,已为您登记。"])
+    sending = asyncio.create_task(deliver_message(worker_ctx(client), first_id))
+    await bot_api.received.wait()
+    return conversation_id, sending
+
+
 async def test_transient_failures_are_retried_with_backoff_and_the_outcome_stored(
     make_client: AppFactory, bot_api: ScriptedBotApi
 ) -> None:
@@ -125,11 +135,8 @@ async def test_a_transient_failure_inside_a_batch_holds_back_the_replies_after_i
 async def test_a_reply_stored_while_a_job_is_sending_is_left_to_that_job_and_sent_after(
     make_client: AppFactory, bot_api: ScriptedBotApi
 ) -> None:
-    bot_api.hold_first = True
     client = await telegram_client(make_client, bot_api)
-    conversation_id, (first_id,) = await seed_conversation(client, "telegram", CHAT, ["您好,已为您登记。"])
-    sending = asyncio.create_task(deliver_message(worker_ctx(client), first_id))
-    await bot_api.received.wait()
+    conversation_id, sending = await a_job_sending_its_first_reply(client, bot_api)
     later = await agent_reply_pending(client, conversation_id, "维修师傅下午两点上门")
     assert await deliver_message(worker_ctx(client), later.id) == "left to the delivery in progress"
     bot_api.release.set()
@@ -382,11 +389,8 @@ async def test_a_slow_provider_call_holds_no_other_conversation_of_its_job_sendi
 async def test_a_shared_job_leaves_a_conversation_held_by_another_job_to_it_and_sends_the_others(
     make_client: AppFactory, bot_api: ScriptedBotApi
 ) -> None:
-    bot_api.hold_first = True
     client = await telegram_client(make_client, bot_api)
-    busy, (busy_first,) = await seed_conversation(client, "telegram", CHAT, ["您好,已为您登记。"])
-    sending = asyncio.create_task(deliver_message(worker_ctx(client), busy_first, busy))
-    await bot_api.received.wait()
+    busy, sending = await a_job_sending_its_first_reply(client, bot_api)
     later = await agent_reply_pending(client, busy, "维修师傅下午两点上门")
     other, (other_id,) = await seed_conversation(client, "telegram", "777002", ["已为您登记"])
     answer = await deliver_messages(worker_ctx(client), [(later.id, busy), (other_id, other)])
