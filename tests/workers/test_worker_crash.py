@@ -21,6 +21,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.channels.sms.stub import StubConfig, create_stub_app, stub_key
+from bot.core.messages import Sender
+from bot.keys import resources
+from bot.outbound.effects import Delivery
 from bot.settings import PROJECT_ROOT
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE
 from tests.channels.conftest import TOKEN as SMS_TOKEN
@@ -183,3 +186,41 @@ async def test_telegram_a_killed_worker_delivers_and_flags_a_possible_duplicate(
     stored = await message(client, message_id)
     assert (stored.attempts, stored.possibly_duplicated) == (2, True)
     assert "possibly_duplicated" in await timeline_kinds(client, conversation_id)
+
+
+async def test_telegram_a_worker_killed_mid_shared_job_loses_no_conversations_reply(
+    make_client: AppFactory, workers: Workers
+) -> None:
+    api = ScriptedBotApi(hold_first=True)
+    server = await api.start()
+    workers.env.update(
+        BOT_TELEGRAM_TOKEN=TOKEN,
+        BOT_TELEGRAM_SECRET="secret",
+        BOT_TELEGRAM_API_BASE=str(server.make_url("")).rstrip("/"),
+    )
+    chats = ["777001", "777002", "777003"]
+    try:
+        client = await make_client(in_process_worker=False)
+        seeded = [await seed_conversation(client, "telegram", chat, [f"{chat}：维修师傅明天上午到"]) for chat in chats]
+        now = resources(client.app).clock()
+        committed = [
+            Delivery(ids[0], conversation_id, 0, "telegram", Sender.BOT, "", now) for conversation_id, ids in seeded
+        ]
+        await resources(client.app).gateway.deliver(committed)  # one job for the commit's three conversations
+        first = await workers.start()
+        await kill_when(lambda: len(api.sent) == len(chats), first, workers.logs)  # the first call still held
+        api.release.set()
+
+        await workers.start()
+        for _, (message_id,) in seeded:
+            await until_status(client, message_id, "sent", workers.logs)
+    finally:
+        api.release.set()
+        await server.close()
+
+    assert any(len(api.texts(chat)) == 2 for chat in chats)  # the held one, sent again by the second worker
+    for chat, (_, (message_id,)) in zip(chats, seeded, strict=True):
+        received = api.texts(chat)
+        stored = await message(client, message_id)
+        assert received[:1] == [f"{chat}：维修师傅明天上午到"] and len(received) <= 2, received
+        assert len(received) == 1 or stored.possibly_duplicated, (chat, received)  # twice only when flagged
