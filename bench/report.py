@@ -3,7 +3,9 @@
 Runs the scripts of ``bench/`` one after another (each starts its own servers and measures its
 own baseline in the same sitting), reads the figures they print, and prints one table; with
 ``--log FILE`` the scripts' full output is kept there. ``--quick`` runs smaller sizes (minutes
-instead of a quarter of an hour; the figures are noisier).
+instead of a quarter of an hour; the figures are noisier). Before each script it waits (up to
+30 s) until the machine's CPU is at most 10% busy, so one script's leftovers are not measured
+against the next.
 
     python bench/report.py [--quick] [--postgres-url URL] [--log bench.log]
 """
@@ -41,6 +43,33 @@ def run(script: str, *arguments: str, log: list[str]) -> str:
     if done.returncode:
         log.append(done.stderr[-4000:])
     return done.stdout
+
+
+QUIET_BUSY = 0.10
+"""At most this share of the machine's CPU busy over a second counts as quiet."""
+
+
+def wait_until_quiet(longest: float = 30.0) -> float:
+    """Wait, up to ``longest`` seconds, until the machine is quiet, so what the previous script
+    left working (a server shutting down, a database checkpoint, memory being freed) is not
+    measured against the next one. Returns the seconds waited (none where /proc/stat is missing)."""
+    stat = Path("/proc/stat")
+    if not stat.exists():
+        return 0.0
+    started = time.monotonic()
+
+    def cpu() -> tuple[int, int]:
+        fields = [int(value) for value in stat.read_text().splitlines()[0].split()[1:]]
+        return sum(fields), fields[3] + fields[4]  # all, idle + iowait
+
+    while time.monotonic() - started < longest:
+        total_before, idle_before = cpu()
+        time.sleep(1.0)
+        total_after, idle_after = cpu()
+        elapsed = max(total_after - total_before, 1)
+        if 1 - (idle_after - idle_before) / elapsed <= QUIET_BUSY:
+            break
+    return time.monotonic() - started
 
 
 def number(pattern: str, text: str, group: int = 1) -> float | None:
@@ -199,6 +228,8 @@ def main() -> None:
             plan.append(("history_cost.py", ["--messages", "2000000", "--repeat", "9"], history_rows))
     rows: list[Row] = []
     for script, script_arguments, read in plan:
+        waited = wait_until_quiet()
+        log.append(f"(waited {waited:.0f} s for a quiet machine)")
         print(f"running {script} …", file=sys.stderr, flush=True)
         rows.extend(read(run(script, *script_arguments, log=log)))
     if arguments.log:
