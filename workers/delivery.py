@@ -264,8 +264,8 @@ async def _deliver_batches(ctx: Ctx, conversations: list[_Conversation]) -> None
                 waiting, timeout=grace, return_when=asyncio.ALL_COMPLETED if grace else asyncio.FIRST_COMPLETED
             )
             grace = None
-            sent = [(*sending[task], *task.result()) for task in done]
-            await _record_batches(ctx, sent, more, now, job_try)
+            if done:  # none when every send outlasted the grace
+                await _record_batches(ctx, [(*sending[task], *task.result()) for task in done], more, now, job_try)
     finally:
         for task in sending:
             task.cancel()

@@ -9,6 +9,7 @@ through Telegram (which cannot) the customer may get it twice, and the message s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -157,9 +158,9 @@ async def test_sms_gateway_a_killed_worker_delivers_exactly_once(make_client: Ap
     assert "possibly_duplicated" not in await timeline_kinds(client, conversation_id)
 
 
-async def test_telegram_a_killed_worker_delivers_and_flags_a_possible_duplicate(
-    make_client: AppFactory, workers: Workers
-) -> None:
+@contextlib.asynccontextmanager
+async def telegram_api_holding_its_first_answer(workers: Workers) -> AsyncIterator[ScriptedBotApi]:
+    """A Telegram-like API the workers send through; its first answer waits for ``release``."""
     api = ScriptedBotApi(hold_first=True)
     server = await api.start()
     workers.env.update(
@@ -168,6 +169,16 @@ async def test_telegram_a_killed_worker_delivers_and_flags_a_possible_duplicate(
         BOT_TELEGRAM_API_BASE=str(server.make_url("")).rstrip("/"),
     )
     try:
+        yield api
+    finally:
+        api.release.set()
+        await server.close()
+
+
+async def test_telegram_a_killed_worker_delivers_and_flags_a_possible_duplicate(
+    make_client: AppFactory, workers: Workers
+) -> None:
+    async with telegram_api_holding_its_first_answer(workers) as api:
         client = await make_client(in_process_worker=False)
         conversation_id, (message_id,) = await seed_conversation(client, "telegram", "777001", ["维修师傅明天上午到"])
         await enqueue(client, [message_id])
@@ -178,9 +189,6 @@ async def test_telegram_a_killed_worker_delivers_and_flags_a_possible_duplicate(
 
         await workers.start()
         await until_status(client, message_id, "sent", workers.logs)
-    finally:
-        api.release.set()
-        await server.close()
 
     assert api.texts() == ["维修师傅明天上午到", "维修师傅明天上午到"]  # the provider could not tell us
     stored = await message(client, message_id)
@@ -191,15 +199,8 @@ async def test_telegram_a_killed_worker_delivers_and_flags_a_possible_duplicate(
 async def test_telegram_a_worker_killed_mid_shared_job_loses_no_conversations_reply(
     make_client: AppFactory, workers: Workers
 ) -> None:
-    api = ScriptedBotApi(hold_first=True)
-    server = await api.start()
-    workers.env.update(
-        BOT_TELEGRAM_TOKEN=TOKEN,
-        BOT_TELEGRAM_SECRET="secret",
-        BOT_TELEGRAM_API_BASE=str(server.make_url("")).rstrip("/"),
-    )
     chats = ["777001", "777002", "777003"]
-    try:
+    async with telegram_api_holding_its_first_answer(workers) as api:
         client = await make_client(in_process_worker=False)
         seeded = [await seed_conversation(client, "telegram", chat, [f"{chat}：维修师傅明天上午到"]) for chat in chats]
         now = resources(client.app).clock()
@@ -214,9 +215,6 @@ async def test_telegram_a_worker_killed_mid_shared_job_loses_no_conversations_re
         await workers.start()
         for _, (message_id,) in seeded:
             await until_status(client, message_id, "sent", workers.logs)
-    finally:
-        api.release.set()
-        await server.close()
 
     assert any(len(api.texts(chat)) == 2 for chat in chats)  # the held one, sent again by the second worker
     for chat, (_, (message_id,)) in zip(chats, seeded, strict=True):
