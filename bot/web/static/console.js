@@ -619,7 +619,8 @@
       say(result.data.error || T("发送失败 ({0})", result.status));
       return;
     }
-    box.value = "";
+    // The agent may have typed the next reply while this one was on its way: keep that.
+    if (box.value.trim() === text) box.value = "";
     say(T("已发送"), true);
     state.followNewest = true;
     loadConversation();
