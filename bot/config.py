@@ -799,6 +799,7 @@ class Gazetteer(_Strict):
     unit_suffixes: list[str] = []
     division_suffixes: list[str] = Field(min_length=1)
     address_triggers: list[str] = []
+    address_corrections: list[str] = []
     address_stop_chars: str = ""
     estate_suffixes: list[str] = []
     building_suffixes: list[str] = []

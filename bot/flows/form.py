@@ -14,6 +14,8 @@ from bot.flows.side_answers import open_consultation
 from bot.flows.slots import append_description
 from bot.flows.turn import Turn
 
+_ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
+
 
 def on_new(turn: Turn, text: str) -> None:
     greet(turn)
@@ -49,6 +51,8 @@ def on_phone(turn: Turn, text: str) -> None:
         turn.say(PhraseId.INVALID_PHONE)
     elif turn.changed and Intent.COMPLAINT not in turn.intents:
         _ask_next_missing(turn)  # another item given or corrected: the phone is still missing
+    elif Intent.YES in turn.intents and turn.intents <= _ONLY_AGREEING:
+        _ask_next_missing(turn)  # "好的" to the question: nothing to record, the phone is still to come
     else:
         append_description(turn, text)
         turn.say(PhraseId.DESCRIPTION_RECORDED)

@@ -54,17 +54,18 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         data.surname, data.honorific, data.name = slots.surname, slots.honorific, slots.name
     elif slots.honorific and slots.surname == data.surname and not data.honorific:
         data.honorific = slots.honorific
-    if not data.phone and _refuses_phone(turn.kit, state, understood):
+    if not data.phone and _refuses_phone(turn.kit, state, understood, gave_other_item=bool(turn.changed)):
         data.phone_refusals += 1
         turn.refused = True
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
 
 
-def _refuses_phone(kit: FlowKit, state: State, understood: Understanding) -> bool:
-    """Asked for a phone, a refusal or a plain no; elsewhere only a refusal that names the
-    phone ("我不想留电话"): "算了" while describing the problem is not about the phone."""
+def _refuses_phone(kit: FlowKit, state: State, understood: Understanding, gave_other_item: bool) -> bool:
+    """Asked for a phone, a refusal, or a no that gives nothing else ("不是，是海淀区…" corrects
+    the area); elsewhere only a refusal that names the phone ("我不想留电话"): "算了" while
+    describing the problem is not about the phone."""
     if state is State.AWAIT_PHONE:
-        return bool(understood.intents & {Intent.REFUSE_CONTACT, Intent.NO})
+        return Intent.REFUSE_CONTACT in understood.intents or (Intent.NO in understood.intents and not gave_other_item)
     if Intent.REFUSE_CONTACT not in understood.intents:
         return False
     folded = normalise(understood.text)

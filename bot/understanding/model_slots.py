@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 
 import phonenumbers
 
+from bot.understanding.phones import with_ascii_digits
 from bot.understanding.result import Slots
 
 ToSimplified = Callable[[str], str]
@@ -114,7 +115,7 @@ def _plausible_address(value: str) -> bool:
 
 
 def _digits(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
+    return "".join(ch for ch in with_ascii_digits(unicodedata.normalize("NFKC", text)) if ch.isdigit())
 
 
 def _phone(value: str | None, text_digits: str) -> str | None:

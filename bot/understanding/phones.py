@@ -2,7 +2,8 @@
 
 Candidates are runs of digits with the separators people type (spaces, dashes, brackets, dots),
 optionally led by ``+`` or ``00``; ``phonenumbers`` decides which are real numbers. The text must
-already be NFKC-normalised, so full-width digits arrive as ASCII ones.
+already be NFKC-normalised, so full-width digits arrive as ASCII ones. A number said digit by digit
+in Chinese numerals ("幺三八零零一三八零零零", as voice input writes it) is read as its digits.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 _CANDIDATE = re.compile(r"(?<![\dA-Za-z])(?:\+|\()?\d[\d \-.()\u2010-\u2015]{5,22}\d(?![\dA-Za-z])")
 _ENOUGH_DIGITS = re.compile(r"\d{3}")
+_CHINESE_DIGITS = "零〇○一二三四五六七八九幺两兩"
+_AS_ASCII = str.maketrans(_CHINESE_DIGITS, "000123456789122")
+_SPOKEN_RUN = re.compile(rf"[{_CHINESE_DIGITS}\d][{_CHINESE_DIGITS}\d \-]{{5,22}}[{_CHINESE_DIGITS}\d]")
+"""Seven or more digits, some of them Chinese numerals: too long to be a count, a date or an amount."""
 _CONTACT_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 
 
@@ -23,6 +28,13 @@ def find_phone(text: str, region: str = "CN") -> str | None:
     Service numbers (400/800, short codes) and numbers without a landline's area code are not a
     customer's contact phone and are skipped.
     """
+    found = _first_phone(text, region)
+    if found is None and any(ch in _CHINESE_DIGITS for ch in text):
+        found = _first_phone(with_ascii_digits(text), region)
+    return found
+
+
+def _first_phone(text: str, region: str) -> str | None:
     if not _ENOUGH_DIGITS.search(text):
         return None
     for match in _CANDIDATE.finditer(text):
@@ -32,6 +44,13 @@ def find_phone(text: str, region: str = "CN") -> str | None:
             if number is not None:
                 return number
     return None
+
+
+def with_ascii_digits(text: str) -> str:
+    """``text`` with every digit-by-digit run of Chinese numerals written in ASCII digits."""
+    if not any(ch in _CHINESE_DIGITS for ch in text):
+        return text
+    return _SPOKEN_RUN.sub(lambda run: run.group().translate(_AS_ASCII), text)
 
 
 def _parse(candidate: str, region: str) -> str | None:

@@ -18,6 +18,8 @@ from typing import Protocol
 from bot.config import Gazetteer
 
 _LEADING_WINDOW = 16
+_CORRECTION_WINDOW = 32
+"""How far before an address a correction cue is looked for: the cue, a short clause, "是"."""
 _STRIPPED = " \t,.;:!?，。；：！？、…~～·"
 """How far before a known place a division that belongs to its address may start (吉林省长春市)."""
 _PUNCTUATION = r"\s,.;:!?()\[\]{}<>\"'，。；：！？、（）【】《》“”‘’…~～·|/\\"
@@ -111,6 +113,13 @@ class PlaceFinder:
         triggers = _alternation(gazetteer.address_triggers)
         # "地址：…", but not "…一个人住，家里…": only a colon or a space between a trigger and its place.
         self._trigger_re = re.compile(rf"(?:{triggers})[\s:]*") if triggers else None
+        corrections = _alternation(gazetteer.address_corrections)
+        # "不是朝阳区建国路，是海淀区…", "不对，应该是7栋": a cue, at most a short clause, then "(应该)是".
+        self._corrected_re = (
+            re.compile(rf"(?:{corrections})[^{_PUNCTUATION}]{{0,20}}[{_PUNCTUATION}\s]+(?:应该|其实|而)?是\s*$")
+            if corrections
+            else None
+        )
 
         # An estate the gazetteer does not know: a name ending with an estate word, when a building
         # number or a phase follows ("阳光花园小区5栋2单元", "锦绣花园二期").
@@ -147,7 +156,7 @@ class PlaceFinder:
             gap = text[after : anchor.start]
             if not gap or self._leading_division.fullmatch(gap):
                 after = max(after, anchor.end)
-        address = text[after:end].strip(_STRIPPED)
+        address = self._building_corrected(text, spans, end, text[after:end].strip(_STRIPPED))
         return Place(address or None, district)
 
     def _anchors(self, text: str) -> list[_Anchor]:
@@ -211,13 +220,39 @@ class PlaceFinder:
         return spans
 
     def _choose(self, text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
-        """The customer's own address: the one after "住在"/"地址" if any, else the longest."""
+        """The customer's own address: the last one they corrected to ("不是…，是海淀区…"), else
+        the one after "住在"/"地址", else the longest."""
+        if self._corrected_re is not None and len(spans) > 1:
+            for start, end in reversed(spans):
+                # A building alone ("应该是7栋") corrects a part of the other: the flow merges it.
+                partial = self._building_re is not None and self._building_re.fullmatch(text[start:end].strip())
+                if not partial and self._corrected_re.search(text, max(0, start - _CORRECTION_WINDOW), start):
+                    return start, end
         if self._trigger_re is not None:
             for start, end in spans:
                 before = text[max(0, start - 6) : start]
                 if any(match.end() == len(before) for match in self._trigger_re.finditer(before)):
                     return start, end
         return max(spans, key=lambda span: span[1] - span[0])
+
+    def _building_corrected(self, text: str, spans: list[tuple[int, int]], chosen_end: int, address: str) -> str:
+        """``address`` with its building replaced by one the customer corrected it to later in the
+        message ("建国路88号6栋…，不对，应该是7栋" is 建国路88号7栋); what followed the old one goes."""
+        if self._corrected_re is None or self._building_re is None:
+            return address
+        for start, end in reversed(spans):
+            if start < chosen_end:
+                break
+            said = text[start:end].strip()
+            if not self._building_re.fullmatch(said):
+                continue
+            if not self._corrected_re.search(text, max(0, start - _CORRECTION_WINDOW), start):
+                continue
+            suffix = said.lstrip("0123456789")
+            same_level = [found for found in self._building_re.finditer(address) if found.group().endswith(suffix)]
+            if same_level:
+                return address[: same_level[-1].start()] + said
+        return address
 
     @staticmethod
     def _district(anchors: list[_Anchor], start: int, end: int) -> str | None:

@@ -210,6 +210,31 @@ def test_giving_up_on_the_description_is_no_refusal_of_the_phone(chat: Chat) -> 
     assert chat.phrase_ids(chat.steps[-1])[-1] == "ask_phone"
 
 
+def test_a_no_that_corrects_the_area_while_asked_for_the_phone_is_no_refusal(chat: Chat) -> None:
+    chat.send("朝阳区建国路88号6栋的路灯坏了")
+    step = chat.send("不是，是海淀区中关村大街1号")
+    assert chat.data.phone_refusals == 0
+    assert chat.data.area is not None and "中关村大街1号" in chat.data.area
+    assert chat.phrase_ids(step) == ["ask_phone"]
+
+
+def test_a_plain_no_to_the_phone_question_is_still_a_refusal(chat: Chat) -> None:
+    chat.send("小区门口的路灯坏了")
+    step = chat.send("不")
+    assert chat.data.phone_refusals == 1
+    assert chat.phrase_ids(step) == ["phone_reassure"]
+
+
+@pytest.mark.parametrize("agreeing", ["对", "好的", "好的，谢谢", "嗯嗯"])
+def test_agreeing_to_give_a_phone_is_not_recorded_as_the_problem(chat: Chat, agreeing: str) -> None:
+    chat.send("小区门口的路灯坏了")
+    step = chat.send(agreeing)
+    assert chat.data.description == ["小区门口的路灯坏了"]
+    assert "description_recorded" not in chat.phrase_ids(step)
+    assert chat.phrase_ids(step)[-1] == "ask_phone"
+    assert chat.state is State.AWAIT_PHONE
+
+
 def test_a_phone_given_after_all_replaces_the_channel_contact(chat: Chat) -> None:
     chat.send("小区门口的路灯坏了")
     chat.send("不留")

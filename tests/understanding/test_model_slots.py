@@ -29,6 +29,7 @@ def slot(field: str, value: str | None, text: str) -> str | None:
         ("１３９１２３４５６７８", "电话１３９１２３４５６７８", "13912345678"),
         ("010-12345678", "座机010-12345678", "01012345678"),
         ("+44 20 7946 0958", "call +44 20 7946 0958", "+442079460958"),
+        ("13800138000", "電話是幺三八零零幺三八零零零", "13800138000"),
     ],
 )
 def test_a_valid_phone_the_customer_wrote_is_kept_in_one_form(value: str, text: str, kept: str) -> None:

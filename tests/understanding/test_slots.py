@@ -63,6 +63,10 @@ def test_a_message_without_slots_gives_none(extractor: SlotExtractor) -> None:
         ("(010)12345678", "+861012345678"),
         ("电话：139—1234—5678，找王女士", "+8613912345678"),
         ("13912345678 或者 13800138000", "+8613912345678"),
+        ("电话是一三九一二三四五六七八", "+8613912345678"),
+        ("電話是幺三八零零幺三八零零零", "+8613800138000"),
+        ("手机 一三九 一二三四 五六七八", "+8613912345678"),
+        ("座机〇一〇-一二三四五六七八", "+861012345678"),
     ],
 )
 def test_phones_are_found_in_every_usual_form(extractor: SlotExtractor, text: str, phone: str) -> None:
@@ -78,10 +82,17 @@ def test_phones_are_found_in_every_usual_form(extractor: SlotExtractor, text: st
         "12345678",
         "95588",
         "已经等了30分钟",
+        "二〇二四年五月一日停的电",
+        "一二三四五六七",
     ],
 )
 def test_numbers_that_are_not_a_contact_phone_are_not_taken(extractor: SlotExtractor, text: str) -> None:
     assert extractor.extract(text).phone is None
+
+
+def test_a_phone_in_digits_wins_over_chinese_numerals_next_to_it(extractor: SlotExtractor) -> None:
+    assert extractor.extract("打了一13912345678").phone == "+8613912345678"
+    assert extractor.extract("电话一三九一二三四五六七八，我打了一二三四五六七次").phone == "+8613912345678"
 
 
 @pytest.mark.parametrize(
