@@ -26,6 +26,7 @@ CORE_TYPES = (
     "bot.core.redis_replies",
     "bot.core.phones",
     "bot.core.timeline",
+    "bot.core.ticket_reason",
     "bot.core.clock",
 )
 CHANNEL_ADAPTERS = (

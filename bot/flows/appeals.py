@@ -4,6 +4,7 @@ for the supervisor; and the phone the supervisor calls back on."""
 from __future__ import annotations
 
 from bot.config import Intent, PhraseId, Signal
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.case import SUPERVISOR_QUEUE
 from bot.flows.classify import looks_like_phone_attempt
@@ -46,7 +47,7 @@ def appealed(turn: Turn) -> bool:
         case.case_number,
         description_text(data),
         data.phone,
-        HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason="appeal"),
+        HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL),
     )
     turn.audit(
         TimelineKind.APPEAL_LINKED,
@@ -57,7 +58,7 @@ def appealed(turn: Turn) -> bool:
     turn.step.state = State.HANDED_OFF
     for kind in list(data.timers):
         turn.cancel(kind)
-    turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason="appeal")
+    turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL)
     return True
 
 

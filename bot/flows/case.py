@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.config import Grade, PhraseId, Signal
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.classify import Classified
 from bot.flows.deadline import compute_deadline, describe_moment, format_hours
@@ -111,7 +112,7 @@ def promise(turn: Turn, record: ComplaintRecord) -> None:
     )
 
 
-def open_ticket(turn: Turn, record: ComplaintRecord | None, queue: str, priority: int, reason: str) -> None:
+def open_ticket(turn: Turn, record: ComplaintRecord | None, queue: str, priority: int, reason: TicketReason) -> None:
     turn.step.complaint = record
     turn.step.handoff = HandoffRequest(queue=queue, priority=priority, reason=reason)
     turn.step.state = State.HANDED_OFF

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.config import Intent, PhraseId, ServiceConfig, Signal
 from bot.core.messages import MessageKind, OutboundMessage
 from bot.core.phrases import Phrases
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import PHONE_ASKS_DONE, on_escalation_phone
 from bot.flows.asking import ask_current
@@ -192,7 +193,7 @@ class ComplaintFlow:
         if state in COLLECTING:
             if signals & ESCALATING_SIGNALS:
                 append_description(turn, text)
-                escalate(turn, reason="threat")
+                escalate(turn, reason=TicketReason.THREAT)
                 return
             if understood is not None:
                 keep_slots(turn, understood)
@@ -205,7 +206,7 @@ class ComplaintFlow:
                 # Beyond the bot's authority (seed 000 五(二)3): the duty supervisor, with the
                 # complaint so far, and no promise about the demand itself.
                 append_description(turn, text)
-                escalate(turn, reason="beyond_authority")
+                escalate(turn, reason=TicketReason.BEYOND_AUTHORITY)
                 return
             if event.kind is not MessageKind.TEXT:
                 turn.say(PhraseId.MESSAGE_RECORDED)
@@ -227,7 +228,7 @@ class ComplaintFlow:
             return
         if state is State.HANDED_OFF:
             if signals & ESCALATING_SIGNALS:
-                escalate(turn, reason="threat")
+                escalate(turn, reason=TicketReason.THREAT)
                 return
             if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE and on_escalation_phone(turn, text):
                 return

@@ -4,6 +4,7 @@ rejected, the corrections."""
 from __future__ import annotations
 
 from bot.config import Intent, PhraseId
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
 from bot.flows.asking import ask_correction, ask_current, yes_no_options
@@ -177,4 +178,4 @@ def _promise_and_hand_off(turn: Turn) -> None:
     promise(turn, record)
     turn.say(PhraseId.HANDOFF_FOLLOW_UP_BY_CHANNEL if record.contact_by_channel else PhraseId.HANDOFF_FOLLOW_UP)
     queue = SUPERVISOR_QUEUE if set(record.signals) & ESCALATING_SIGNALS else GENERAL_QUEUE
-    open_ticket(turn, record, queue, priority_of(turn.kit, record), "complaint")
+    open_ticket(turn, record, queue, priority_of(turn.kit, record), TicketReason.COMPLAINT)

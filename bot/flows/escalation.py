@@ -4,6 +4,7 @@ the duty supervisor, a request for a person to a person."""
 from __future__ import annotations
 
 from bot.config import PhraseId
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed, ask_phone_for_supervisor, phone_for_supervisor_missing, supervisor_will_call
 from bot.flows.case import GENERAL_QUEUE, SUPERVISOR_QUEUE, open_ticket, priority_of, promise, record_complaint
@@ -12,7 +13,7 @@ from bot.flows.slots import description_text
 from bot.flows.turn import Turn
 
 
-def escalate(turn: Turn, reason: str) -> None:
+def escalate(turn: Turn, reason: TicketReason) -> None:
     if turn.step.state is State.HANDED_OFF:
         supervisor_will_call(turn)
         request = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
@@ -54,7 +55,7 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
     if asking:
         ask_phone_for_supervisor(turn)
     if to_supervisor:
-        open_ticket(turn, record, SUPERVISOR_QUEUE, 0, "supervisor_requested")
+        open_ticket(turn, record, SUPERVISOR_QUEUE, 0, TicketReason.SUPERVISOR_REQUESTED)
         return
     priority = priority_of(turn.kit, record) if record is not None else 1
-    open_ticket(turn, record, GENERAL_QUEUE, min(priority, 1), "customer_request")
+    open_ticket(turn, record, GENERAL_QUEUE, min(priority, 1), TicketReason.CUSTOMER_REQUEST)

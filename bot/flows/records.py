@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.config import Grade
+from bot.core.ticket_reason import TicketReason
 from bot.flows.data import TimerKind
 
 
@@ -128,7 +129,7 @@ class ComplaintRecord:
 class HandoffRequest:
     queue: str
     priority: int
-    reason: str
+    reason: TicketReason
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.config import Intent, PhraseId
 from bot.core.messages import OutboundMessage
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.asking import ask_current
 from bot.flows.case import CONSULTATION_QUEUE, open_ticket
@@ -99,4 +100,4 @@ def open_consultation(turn: Turn) -> None:
     """Seed 001 (16): the contact is known; a person looks the answer up and calls back."""
     turn.step.data.consultation = None
     turn.say(PhraseId.CONSULTATION_TAKEN)
-    open_ticket(turn, None, CONSULTATION_QUEUE, 2, "consultation")
+    open_ticket(turn, None, CONSULTATION_QUEUE, 2, TicketReason.CONSULTATION)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.storage.conversations import add_timeline_event
 from bot.storage.db import rows_matched
@@ -74,7 +75,7 @@ def transfer(
                 conversation_id=conversation.id,
                 queue=queue,
                 priority=1,
-                reason="transfer",
+                reason=TicketReason.TRANSFER,
                 status="waiting",
                 created_at=now,
             )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "bot" / "web" / "static" / "console.js"
+STAFF = ROOT / "bot" / "web" / "static" / "staff.js"
 
 
 def _object_literal(source: str, name: str) -> dict[str, str]:
@@ -16,7 +18,11 @@ def _object_literal(source: str, name: str) -> dict[str, str]:
     nesting; each value a message of the staff pages' catalogue, issue 15)."""
     match = re.search(rf"const {name} = \{{(.*?)\}};", source, re.DOTALL)
     assert match is not None, f"{name} not found"
-    body = "\n".join(line for line in match.group(1).splitlines() if not line.strip().startswith("//"))
+    return _pairs(match.group(1), name)
+
+
+def _pairs(body: str, name: str) -> dict[str, str]:
+    body = "\n".join(line for line in body.splitlines() if not line.strip().startswith("//"))
     pair = r'([A-Za-z_][A-Za-z0-9_]*|"[^"]*")\s*:\s*T\("([^"]*)"\)'
     pairs = re.findall(pair, body)
     leftover = re.sub(pair, "", body)
@@ -42,3 +48,11 @@ def test_every_timeline_kind_is_written_somewhere() -> None:
     ]
     used = {name for source in sources for name in re.findall(r"TimelineKind\.([A-Z_]+)", source)}
     assert sorted(kind.name for kind in TimelineKind if kind.name not in used) == []
+
+
+def test_every_ticket_reason_has_a_label_in_the_queue() -> None:
+    """The queue shows each ticket's reason: an appeal reads 客户申诉, not "appeal"."""
+    match = re.search(r"\n    reason: \{(.*?)\},", STAFF.read_text(encoding="utf-8"), re.DOTALL)
+    assert match is not None, "LABELS.reason not found in staff.js"
+    labels = _pairs(match.group(1), "LABELS.reason")
+    assert sorted({reason.value for reason in TicketReason} - labels.keys()) == []

@@ -80,7 +80,8 @@ const Staff = (() => {
     reason: {
       complaint: T("投诉"), threat: T("威胁曝光/投诉"), escalated: T("升级"), transfer: T("转交"), deadline_breached: T("已超时"),
       human_requested: T("客户要求人工"), customer_request: T("客户要求人工"), previous_owner: T("首问负责"),
-      supervisor_requested: T("客户要求主管"), beyond_authority: T("超出权限(赔偿等)"),
+      supervisor_requested: T("客户要求主管"), beyond_authority: T("超出权限(赔偿等)"), appeal: T("客户申诉"),
+      consultation: T("咨询"),
     },
     tier: { standard: T("普通客户"), high_value: T("高价值客户"), vip: "VIP", group: T("集团客户") },
     role: { agent: T("客服"), supervisor: T("主管"), manager: T("经理") },

@@ -1,0 +1,17 @@
+"""Why a conversation waits for a person: the reason a handoff ticket carries (the agent console
+names each one)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TicketReason(StrEnum):
+    COMPLAINT = "complaint"
+    CONSULTATION = "consultation"
+    CUSTOMER_REQUEST = "customer_request"
+    SUPERVISOR_REQUESTED = "supervisor_requested"
+    THREAT = "threat"
+    BEYOND_AUTHORITY = "beyond_authority"
+    APPEAL = "appeal"
+    TRANSFER = "transfer"
