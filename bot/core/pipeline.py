@@ -858,8 +858,10 @@ class _BatchWrites:
         if linked is None:
             return None
         self.timeline.append(linked.timeline)
-        self.queue_changed.append(linked.case_conversation_id)
         self.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, (linked.case_conversation_id,)))
+        if linked.ticket_id is None:
+            return linked.complaint_id
+        self.queue_changed.append(linked.case_conversation_id)
         notified = notify(
             session,
             "appeal",

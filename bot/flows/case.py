@@ -10,7 +10,7 @@ from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.classify import Classified
 from bot.flows.deadline import compute_deadline, describe_moment, format_hours
-from bot.flows.records import ComplaintRecord, HandoffRequest, State
+from bot.flows.records import AppealLink, ComplaintRecord, HandoffRequest, State
 from bot.flows.slots import description_text
 from bot.flows.turn import FlowKit, Turn
 
@@ -122,10 +122,13 @@ def open_ticket(turn: Turn, record: ComplaintRecord | None, queue: str, priority
 
 
 def on_handed_off(turn: Turn, text: str) -> None:
-    """The message reaches the agent with the conversation; the customer hears so, at most
-    once per ``timers.handoff_ack_after`` (no wall, no flood)."""
+    """The message reaches the agent with the conversation (an appeal's, with the case it joined);
+    the customer hears so, at most once per ``timers.handoff_ack_after`` (no wall, no flood)."""
     turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
     data = turn.step.data
+    if data.appeal_of is not None:
+        # The case's conversation holds the ticket: whoever works it reads the message there.
+        turn.step.appeal = AppealLink(data.appeal_of, text, data.phone, escalation=None)
     interval = dt.timedelta(seconds=turn.kit.config.timers.handoff_ack_after)
     if data.acked_at is not None and turn.now - data.acked_at < interval:
         return

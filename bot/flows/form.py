@@ -11,7 +11,7 @@ from bot.flows.confirmation import restate
 from bot.flows.greeting import greet
 from bot.flows.records import State
 from bot.flows.side_answers import open_consultation
-from bot.flows.slots import append_description
+from bot.flows.slots import append_description, gives_only_items
 from bot.flows.turn import Turn
 
 _ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
@@ -35,6 +35,9 @@ def on_description(turn: Turn, text: str) -> None:
             open_consultation(turn)
             return
         data.consultation = None  # the customer moved on; the question is on the timeline
+    if not data.description and gives_only_items(turn, text):
+        turn.say(PhraseId.INVITE_COMPLAINT)  # "我电话139…" first: kept, and the problem still to hear
+        return
     append_description(turn, text)
     turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
     if appealed(turn):
@@ -62,9 +65,20 @@ def on_phone(turn: Turn, text: str) -> None:
 def on_area(turn: Turn, text: str) -> None:
     data = turn.step.data
     if not data.area and not turn.changed:
-        data.area = text  # no address the understanding layer knows: the customer's words
-        turn.audit(TimelineKind.AREA_RECEIVED)
+        if _tells_the_problem(turn):
+            # "楼道的垃圾还是没人清理" is more of the problem, not where it is.
+            append_description(turn, text)
+            turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+            turn.say(PhraseId.DESCRIPTION_RECORDED)
+        else:
+            data.area = text  # no address the understanding layer knows: the customer's words
+            turn.audit(TimelineKind.AREA_RECEIVED)
     _ask_next_missing(turn)
+
+
+def _tells_the_problem(turn: Turn) -> bool:
+    understood = turn.understood
+    return understood is not None and (Intent.COMPLAINT in understood.intents or understood.category is not None)
 
 
 def _ask_next_missing(turn: Turn) -> None:

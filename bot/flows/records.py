@@ -140,8 +140,9 @@ class AppealLink:
     case_number: str
     description: str
     contact_phone: str | None
-    escalation: HandoffRequest
-    """Where the case's ticket goes: the supervisor queue, most urgent."""
+    escalation: HandoffRequest | None
+    """Where the case's ticket goes: the supervisor queue, most urgent. None for a later message of
+    the appealing conversation, which has no ticket of its own: it joins the case's timeline only."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ RESTATED = frozenset(
 )
 """The customer has seen the restatement: what they give now corrects it."""
 CORRECTION_CUES = frozenset({Intent.CORRECTION, Intent.NO})
+_NUMBER = re.compile(r"[+\d][\d\s\-()]*")
 
 
 def append_description(turn: Turn, text: str) -> None:
@@ -58,6 +59,25 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         data.phone_refusals += 1
         turn.refused = True
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
+
+
+def gives_only_items(turn: Turn, text: str) -> bool:
+    """The message gives form items and says nothing of a problem ("我电话13700137000",
+    "我姓王，电话139…"): without the items, the words naming them (``correction_fields``) and the
+    characters never inside a place (``address_stop_chars``), less than two characters are left."""
+    understood = turn.understood
+    if understood is None or not turn.changed:
+        return False
+    if Intent.COMPLAINT in understood.intents or understood.category is not None:
+        return False
+    slots = understood.slots
+    left = _NUMBER.sub("", turn.kit.understander.matchable(text))
+    named = (slots.name, slots.surname, slots.honorific, slots.district, slots.address)
+    words = [word.lower() for words in turn.kit.rules.correction_fields.values() for word in words]
+    for value in sorted((value for value in (*named, *words) if value), key=len, reverse=True):
+        left = left.replace(value, "")
+    skipped = set(turn.kit.config.gazetteer.address_stop_chars)
+    return sum(1 for ch in left if ch.isalnum() and ch not in skipped) < 2
 
 
 def _refuses_phone(kit: FlowKit, state: State, understood: Understanding, gave_other_item: bool) -> bool:

@@ -891,7 +891,8 @@ class LinkedAppeal:
 
     complaint_id: int
     case_conversation_id: int
-    ticket_id: int
+    ticket_id: int | None
+    """None when the appeal raised no ticket (a later message of the appealing conversation)."""
     timeline: dict[str, Any]
     """The row for the case's own timeline (written with the batch's)."""
 
@@ -901,7 +902,9 @@ def link_appeal(
 ) -> LinkedAppeal | None:
     """Make a repeat of an open case part of it (issue 12 item 3): the case keeps its deadline;
     its waiting ticket moves to ``link.escalation``'s queue and priority with reason "appeal", or
-    one is opened there on the case's conversation; the phone given fills a missing contact.
+    one is opened there on the case's conversation; the phone given fills a missing contact. A
+    link with no escalation (a later message of the appealing conversation) only joins the case's
+    timeline.
     None when the case is gone."""
     complaint = session.execute(
         select(Complaint).where(Complaint.case_number == link.case_number)
@@ -910,12 +913,15 @@ def link_appeal(
         return None
     if link.contact_phone and not complaint.contact_phone:
         complaint.contact_phone = link.contact_phone
-    ticket_id = open_or_raise_ticket(session, complaint.conversation_id, complaint.id, link.escalation, now)
-    session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket_id).values(reason=link.escalation.reason))
+    ticket_id = None
+    if link.escalation is not None:
+        ticket_id = open_or_raise_ticket(session, complaint.conversation_id, complaint.id, link.escalation, now)
+        reason = link.escalation.reason
+        session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket_id).values(reason=reason))
     row = {
         "conversation_id": complaint.conversation_id,
         "complaint_id": complaint.id,
-        "kind": TimelineKind.APPEAL_RECEIVED,
+        "kind": TimelineKind.APPEAL_RECEIVED if link.escalation is not None else TimelineKind.MESSAGE_AFTER_HANDOFF,
         "actor": "customer",
         "detail": {
             "case_number": complaint.case_number,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.storage.models import Complaint, Conversation, HandoffTicket, Notification
+from bot.storage.models import Complaint, Conversation, HandoffTicket, Notification, TimelineEvent
 from tests.channels.conftest import PHONE, Stub
 from tests.helpers import ChatSocket, eventually, new_session, timeline_kinds
 from tests.staff import add_user, sign_in
@@ -193,3 +193,31 @@ async def test_an_appeal_of_a_case_an_agent_holds_waits_for_the_supervisor(sms_s
     assert (appeal.queue, appeal.priority, appeal.reason, appeal.status) == ("supervisor", 0, "appeal", "waiting")
     assert appeal.conversation_id == claimed.conversation_id and appeal.complaint_id == claimed.complaint_id
     assert [c.case_number for c in await _complaints(client)] == [case_number]
+
+
+async def test_what_the_customer_adds_after_the_appeal_reaches_the_case(sms_setup: tuple[Any, Stub]) -> None:
+    """The appealing conversation has no ticket: its later messages are shown on the case's
+    conversation, where the supervisor works it, and raise no second ticket."""
+    client, stub = sms_setup
+    await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
+    await stub.phone_sends("路灯还是没修好", sender=PHONE)
+    await _until_texted(stub, "让您等了这么久")
+    await stub.phone_sends("昨晚我家老人出门差点摔倒", sender=PHONE)
+    await _until_texted(stub, "您的留言已转给客服代表")
+    web_chat, sms = await _conversation_ids(client)
+
+    async def on_the_case() -> bool:
+        async with resources(client.app).sessions() as session:
+            rows = await session.execute(
+                select(TimelineEvent.kind, TimelineEvent.detail).where(TimelineEvent.conversation_id == web_chat)
+            )
+            return ("message_after_handoff", "昨晚我家老人出门差点摔倒", sms) in [
+                (kind, detail.get("text"), detail.get("conversation_id")) for kind, detail in rows
+            ]
+
+    await eventually(on_the_case, timeout=15)
+    [ticket] = await _tickets(client)
+    assert (ticket.conversation_id, ticket.queue, ticket.status) == (web_chat, "supervisor", "waiting")
+    async with resources(client.app).sessions() as session:
+        notices = (await session.execute(select(Notification.kind))).scalars().all()
+    assert list(notices).count("appeal") == 1

@@ -44,6 +44,7 @@ def test_a_repeat_of_the_open_case_is_linked_to_it_with_its_earlier_deadline(eng
     assert CASE in text and "明天上午11点前" in text
     assert step.complaint is None  # no second case with a later deadline
     assert step.appeal is not None and step.appeal.case_number == CASE
+    assert step.appeal.escalation is not None
     assert (step.appeal.escalation.queue, step.appeal.escalation.priority, step.appeal.escalation.reason) == (
         "supervisor",
         0,
@@ -130,7 +131,24 @@ def test_a_threat_after_the_appeal_raises_the_appealed_case_again(engine: Conver
     step = chat.send("再不修我就找记者曝光")
     assert step.handoff is None
     assert step.appeal is not None and step.appeal.case_number == CASE
-    assert step.appeal.escalation.reason == "threat"
+    assert step.appeal.escalation is not None and step.appeal.escalation.reason == "threat"
+
+
+def test_a_later_message_of_the_appeal_joins_the_case_without_raising_it_again(engine: ConversationEngine) -> None:
+    """The appealing conversation has no ticket of its own: what the customer adds goes to the
+    case, where the supervisor working it reads it."""
+    chat = Chat(engine, customer=with_open_case(phone="13800138000"))
+    chat.send(Started())
+    chat.send("路灯还是没修好")
+    step = chat.send("晚上小孩出门差点摔倒")
+    assert step.handoff is None
+    assert step.appeal is not None
+    assert (step.appeal.case_number, step.appeal.description, step.appeal.escalation) == (
+        CASE,
+        "晚上小孩出门差点摔倒",
+        None,
+    )
+    assert chat.phrase_ids(step) == ["handoff_ack"]
 
 
 # ---------------------------------------------------------------------------- the supervisor's call

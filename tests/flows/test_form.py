@@ -307,3 +307,34 @@ def test_the_restatement_in_english(conversation_engine: ConversationEngine) -> 
     lines = restated(chat, step).splitlines()
     assert lines[1].startswith("Problem: ") and "(Property service)" in lines[1]
     assert lines[2:] == ["Place: Sunshine Garden building 3", "Phone: 13800138000", "Name: not given"]
+
+
+# --------------------------------------------------------------------------- items before the problem
+
+
+@pytest.mark.parametrize("items", ["我电话13700137000", "我姓王，电话13912345678", "手机：139-1234-5678"])
+def test_items_given_before_the_problem_are_kept_and_the_problem_asked_for(chat: Chat, items: str) -> None:
+    step = chat.send(items)
+    assert chat.data.description == []
+    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.state is State.AWAIT_DESCRIPTION
+    step = chat.send("楼道的垃圾三天没人清理")
+    assert chat.data.description == ["楼道的垃圾三天没人清理"]
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
+
+
+def test_a_problem_told_with_a_place_is_the_problem(chat: Chat) -> None:
+    chat.send("阳光花园3栋有股怪味")
+    assert chat.data.description == ["阳光花园3栋有股怪味"]
+
+
+def test_more_of_the_problem_when_asked_for_the_place_is_not_taken_as_the_place(chat: Chat) -> None:
+    chat.send("13700137000")
+    chat.send("物业不管事")
+    assert chat.state is State.AWAIT_AREA
+    step = chat.send("楼道的垃圾还是没人清理")
+    assert chat.data.area is None
+    assert chat.data.description == ["物业不管事", "楼道的垃圾还是没人清理"]
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
+    step = chat.send("阳光花园3栋")
+    assert "地点：阳光花园3栋" in restated(chat, step)

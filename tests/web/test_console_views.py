@@ -7,7 +7,15 @@ from typing import Any
 import pytest
 
 from bot.staff.accounts import Role
-from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, customer_files_a_complaint, sign_in
+from tests.browser import (
+    CHROMIUM,
+    LAUNCH_ARGS,
+    customer_asks_for_a_person,
+    customer_files_a_complaint,
+    customer_in_chat,
+    customer_says_each,
+    sign_in,
+)
 from tests.conftest import AppFactory, FixedClock
 from tests.staff import add_user
 
@@ -97,4 +105,35 @@ async def test_each_role_sees_only_its_own_controls(make_client: AppFactory) -> 
         await expect(manager.locator("#rules-save")).to_be_enabled(timeout=10_000)
         await expect(manager.locator("#rules-readonly")).to_be_hidden()
         await expect(manager.locator("[data-tab=dead-letters]")).to_be_visible()
+        await browser.close()
+
+
+async def test_a_supervisor_reads_an_appeal_and_what_came_after_it_and_opens_its_conversation(
+    make_client: AppFactory,
+) -> None:
+    """Another customer types the case's phone and repeats its problem: the case's queue entry
+    reads 客户申诉, its timeline shows the appeal and the message after it, and links to the
+    conversation they came from."""
+    client = await make_client()
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        chat_url = str(client.make_url("/chat"))
+        await customer_files_a_complaint(browser, chat_url)
+        again = await customer_in_chat(browser, chat_url)
+        await customer_says_each(again, ["我电话13800138000", "楼道的垃圾还是没人清理"])
+        await expect(again.locator(".msg-bot", has_text="让您等了这么久")).to_have_count(1, timeout=10_000)
+        await customer_says_each(again, ["臭味都飘到家里了"])
+
+        supervisor = await staff_page(browser, str(client.make_url("/console/")), "zhou.sup")
+        ticket = supervisor.locator("#queue .ticket").first
+        await expect(ticket).to_contain_text("客户申诉", timeout=10_000)
+        await expect(ticket).not_to_contain_text("appeal")
+        await ticket.locator(".claim").click()
+        timeline = supervisor.locator("#timeline")
+        await expect(timeline).to_contain_text("楼道的垃圾还是没人清理", timeout=10_000)
+        await expect(timeline).to_contain_text("客户转人工后客户留言 「臭味都飘到家里了」")
+        await expect(timeline).not_to_contain_text("customer")
+        await timeline.locator("button", has_text="打开会话 2").first.click()
+        await expect(supervisor.locator("#messages")).to_contain_text("臭味都飘到家里了", timeout=10_000)
         await browser.close()

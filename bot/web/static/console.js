@@ -109,6 +109,7 @@
     if (!actor) return "";
     if (actor === "bot") return T("机器人");
     if (actor === "system") return T("系统");
+    if (actor === "customer") return T("客户");
     const match = /^agent:(\d+)$/.exec(actor);
     if (!match) return actor;
     if (Number(match[1]) === state.me.id) return T("我 ({0})", state.me.username);
@@ -594,7 +595,14 @@
     clear($("timeline"), (state.conversation.timeline || []).slice().reverse().map((event) => el("li", {
       class: event.kind === "note" ? "note" : "",
     }, el("span", { class: "muted", text: `${formatTime(event.ts)} · ${staffName(event.actor)}` }), el("br"),
-    timelineText(event))));
+    timelineText(event), otherConversationLink(event))));
+  }
+
+  // An appeal's rows name the conversation the customer wrote in: one click opens it.
+  function otherConversationLink(event) {
+    const other = (event.detail || {}).conversation_id;
+    if (!other || other === state.conversationId) return null;
+    return el("button", { type: "button", class: "link", text: T("打开会话 {0}", other), onclick: () => openConversation(other) });
   }
 
   function say(message, ok) {
