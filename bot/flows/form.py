@@ -11,7 +11,7 @@ from bot.flows.confirmation import restate
 from bot.flows.greeting import greet
 from bot.flows.records import State
 from bot.flows.side_answers import open_consultation
-from bot.flows.slots import append_description, gives_only_items
+from bot.flows.slots import append_description, says_no_problem
 from bot.flows.turn import Turn
 
 _ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
@@ -35,8 +35,8 @@ def on_description(turn: Turn, text: str) -> None:
             open_consultation(turn)
             return
         data.consultation = None  # the customer moved on; the question is on the timeline
-    if not data.description and gives_only_items(turn, text):
-        turn.say(PhraseId.INVITE_COMPLAINT)  # "我电话139…" first: kept, and the problem still to hear
+    if not data.description and says_no_problem(turn, text):
+        turn.say(PhraseId.INVITE_COMPLAINT)  # "我电话139…", "气死我了": the problem is still to hear
         return
     append_description(turn, text)
     turn.audit(TimelineKind.DESCRIPTION_RECEIVED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.config import Intent
+from bot.config import Intent, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.classify import normalise
 from bot.flows.data import DESCRIPTION_MAX_CHARS, FlowData
@@ -18,6 +18,8 @@ RESTATED = frozenset(
 )
 """The customer has seen the restatement: what they give now corrects it."""
 CORRECTION_CUES = frozenset({Intent.CORRECTION, Intent.NO})
+_WHOM_ANGER_NAMES = 4
+"""Characters an angry message may hold besides its emotional words and still say no problem."""
 _NUMBER = re.compile(r"[+\d][\d\s\-()]*")
 
 
@@ -61,23 +63,32 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
 
 
-def gives_only_items(turn: Turn, text: str) -> bool:
-    """The message gives form items and says nothing of a problem ("我电话13700137000",
-    "我姓王，电话139…"): without the items, the words naming them (``correction_fields``) and the
-    characters never inside a place (``address_stop_chars``), less than two characters are left."""
+def says_no_problem(turn: Turn, text: str) -> bool:
+    """The message gives form items or feelings and nothing of a problem ("我电话13700137000",
+    "我姓王，电话139…", "气死我了！！！", "傻X客服"): without the items, the words naming them
+    (``correction_fields``), the emotional signal's words and the characters never inside a place
+    (``address_stop_chars``), less than two characters are left (for anger, less than four)."""
     understood = turn.understood
-    if understood is None or not turn.changed:
+    if understood is None or Intent.COMPLAINT in understood.intents or understood.category is not None:
         return False
-    if Intent.COMPLAINT in understood.intents or understood.category is not None:
+    emotional = Signal.EMOTIONAL in understood.signals
+    if not turn.changed and not emotional:
         return False
+    rules = turn.kit.rules
     slots = understood.slots
+    words = [word.lower() for words in rules.correction_fields.values() for word in words]
+    emotion = rules.signals.get(Signal.EMOTIONAL)
+    if emotional and emotion is not None:
+        words.extend(word.lower() for word in emotion.keywords)
     left = _NUMBER.sub("", turn.kit.understander.matchable(text))
     named = (slots.name, slots.surname, slots.honorific, slots.district, slots.address)
-    words = [word.lower() for words in turn.kit.rules.correction_fields.values() for word in words]
     for value in sorted((value for value in (*named, *words) if value), key=len, reverse=True):
         left = left.replace(value, "")
     skipped = set(turn.kit.config.gazetteer.address_stop_chars)
-    return sum(1 for ch in left if ch.isalnum() and ch not in skipped) < 2
+    left_over = sum(1 for ch in left if ch.isalnum() and ch not in skipped)
+    # Anger names whom it is aimed at ("傻X客服", "一群废物"); a problem the rules missed says more
+    # ("臭味都飘到家里了，气死了" leaves 臭味飘家里).
+    return left_over < (_WHOM_ANGER_NAMES if emotional else 2)
 
 
 def _refuses_phone(kit: FlowKit, state: State, understood: Understanding, gave_other_item: bool) -> bool:

@@ -338,3 +338,26 @@ def test_more_of_the_problem_when_asked_for_the_place_is_not_taken_as_the_place(
     assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
     step = chat.send("阳光花园3栋")
     assert "地点：阳光花园3栋" in restated(chat, step)
+
+
+@pytest.mark.parametrize("feelings", ["气死我了！！！", "傻X客服", "什么玩意儿，一群废物"])
+def test_anger_before_the_problem_is_met_with_empathy_and_the_problem_asked_for(chat: Chat, feelings: str) -> None:
+    """Seed 002 四 (客户发脾气骂你时): stay calm, apologise, serve on; nothing is recorded yet."""
+    step = chat.send(feelings)
+    assert chat.phrase_ids(step) == ["empathy", "invite_complaint"]
+    assert chat.data.description == []
+    step = chat.send("我家停水两天了")
+    assert chat.data.description == ["我家停水两天了"]
+    assert chat.phrase_ids(step)[-1] == "ask_phone"
+
+
+def test_anger_with_the_problem_in_it_is_the_problem(chat: Chat) -> None:
+    step = chat.send("你们客服都是废物，我家停水两天了")
+    assert chat.phrase_ids(step) == ["empathy", "description_recorded", "ask_phone"]
+    assert chat.data.description == ["你们客服都是废物，我家停水两天了"]
+
+
+def test_anger_with_a_problem_the_rules_do_not_know_is_still_recorded(chat: Chat) -> None:
+    step = chat.send("臭味都飘到家里了，气死了")
+    assert chat.data.description == ["臭味都飘到家里了，气死了"]
+    assert chat.phrase_ids(step)[-1] == "ask_phone"
