@@ -26,6 +26,20 @@ class MessageKind(StrEnum):
     """The customer opened the conversation (web chat session, WeChat subscribe, /start)."""
 
 
+VOICE_PREFIX = "[voice]"
+"""How a voice message's text starts; the provider's transcript, when it gave one, follows."""
+
+
+def words_of(kind: MessageKind | str, text: str) -> str | None:
+    """What the customer said in words: a text message's text, or a voice message's transcript
+    (WeChat's speech recognition); None for a photo, a location, a link or untranscribed voice."""
+    if kind == MessageKind.TEXT:
+        return text
+    if kind == MessageKind.VOICE and text.startswith(VOICE_PREFIX):
+        return text[len(VOICE_PREFIX) :].strip() or None
+    return None
+
+
 class Sender(StrEnum):
     CUSTOMER = "customer"
     BOT = "bot"

@@ -39,7 +39,7 @@ from bot.config import Followups
 from bot.core import redis_keys
 from bot.core.clock import Clock, utc_now
 from bot.core.engine import ConversationEngine, ConversationSnapshot
-from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender, options_to_json
+from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender, options_to_json, words_of
 from bot.core.redis_replies import awaited
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
@@ -641,9 +641,9 @@ class Pipeline:
             return {}
         async with self._database.sessions() as session:
             pending = await session.run_sync(store.pending_inbound, newest)
-        texts = [row for rows in pending.values() for row in rows if row.kind == MessageKind.TEXT and row.text]
-        readings = await asyncio.gather(*(reader.read(row.text) for row in texts))
-        return {row.id: reading for row, reading in zip(texts, readings, strict=True)}
+        said = [(row.id, words) for rows in pending.values() for row in rows if (words := words_of(row.kind, row.text))]
+        readings = await asyncio.gather(*(reader.read(words) for _, words in said))
+        return {message_id: reading for (message_id, _), reading in zip(said, readings, strict=True)}
 
     def _run_conversation(
         self,

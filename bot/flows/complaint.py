@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.config import Intent, PhraseId, ServiceConfig, Signal
-from bot.core.messages import MessageKind, OutboundMessage
+from bot.core.messages import MessageKind, OutboundMessage, words_of
 from bot.core.phrases import Phrases
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
@@ -154,8 +154,11 @@ class ComplaintFlow:
         about the handed-off case is answered (seed 000 四(五)2), so a customer waiting on a busy
         agent still learns where the case stands."""
         turn = Turn(self._kit, Step(state=state, data=data.copy()), customer, locale, now)
-        if state is State.HANDED_OFF and isinstance(event, CustomerSaid) and event.kind is MessageKind.TEXT:
-            turn.understood = event.understood or self._kit.understander.understand(event.text.strip(), locale)
+        if state is State.HANDED_OFF and isinstance(event, CustomerSaid):
+            words = words_of(event.kind, event.text.strip())
+            if words is None:
+                return turn.step
+            turn.understood = event.understood or self._kit.understander.understand(words, locale)
             if Intent.STATUS_QUERY in turn.intents:
                 tell_status(turn, this_case(turn))
         return turn.step
@@ -167,8 +170,9 @@ class ComplaintFlow:
         known_phone = event.sender_phone or turn.customer.phone
         if known_phone and not data.phone:
             data.phone, data.phone_from_channel = known_phone, True
-        text = event.text.strip()
-        if event.kind is MessageKind.TEXT:
+        words = words_of(event.kind, event.text.strip())
+        text = words if words is not None else event.text.strip()
+        if words is not None:
             turn.understood = event.understood or turn.kit.understander.understand(text, turn.locale)
             self._follow_language(turn, text)
         understood = turn.understood
@@ -208,7 +212,7 @@ class ComplaintFlow:
                 append_description(turn, text)
                 escalate(turn, reason=TicketReason.BEYOND_AUTHORITY)
                 return
-            if event.kind is not MessageKind.TEXT:
+            if words is None:
                 turn.say(PhraseId.MESSAGE_RECORDED)
                 ask_current(turn)
                 turn.arm_idle()

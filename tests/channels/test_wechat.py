@@ -33,6 +33,7 @@ from tests.channels.wechat_helpers import (
     start_fake_wechat,
     subscribe_xml,
     text_xml,
+    voice_xml,
 )
 from tests.conftest import AppFactory
 from tests.helpers import eventually, settled
@@ -99,6 +100,28 @@ async def test_a_plain_text_message_is_answered_through_the_customer_service_api
     await eventually(asked_phone, timeout=15)
     assert api.texts()[0].startswith("下午好")
     assert api.token_fetches == 1  # one shared token for every send
+
+
+async def test_a_voice_message_is_understood_from_wechats_transcript(wechat_setup: tuple[Any, FakeWechatApi]) -> None:
+    """Voice input is how many customers complain on WeChat: the transcript is read like typed
+    text, a phone said digit by digit included."""
+    client, api = wechat_setup
+    said = "小区电梯坏了三天了，我电话幺三九一二三四五六七八"
+    response = await client.post("/channels/wechat", params=signed_query(client), data=voice_xml(said, 1101))
+    assert (response.status, await response.text()) == (200, "success")
+
+    async def asked_area() -> bool:
+        return any("小区或地址" in text for text in api.texts())
+
+    await eventually(asked_area, timeout=15)
+    assert not any("电话号码" in text for text in api.texts())  # the phone was heard
+    response = await client.post("/channels/wechat", params=signed_query(client), data=voice_xml("阳光花园三栋", 1102))
+
+    async def restated() -> bool:
+        return any("电话：13912345678" in text for text in api.texts())
+
+    await eventually(restated, timeout=15)
+    assert any("问题：小区电梯坏了三天了" in text for text in api.texts())
 
 
 async def test_retries_of_the_same_msgid_are_processed_once(wechat_setup: tuple[Any, FakeWechatApi]) -> None:

@@ -153,6 +153,16 @@ def text_xml(content: str, msg_id: int | None, sender: str = OPENID, created: in
     )
 
 
+def voice_xml(recognition: str, msg_id: int, sender: str = OPENID, created: int = 1795400000) -> str:
+    """A voice message with WeChat's speech recognition on (接收语音识别结果): the transcript rides along."""
+    return (
+        f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{sender}]]></FromUserName>"
+        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[voice]]></MsgType>"
+        f"<MediaId><![CDATA[media_voice_{msg_id}]]></MediaId><Format><![CDATA[amr]]></Format>"
+        f"<Recognition><![CDATA[{recognition}]]></Recognition><MsgId>{msg_id}</MsgId></xml>"
+    )
+
+
 def subscribe_xml(created: int) -> str:
     return (
         f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"

@@ -7,6 +7,7 @@ import pytest
 
 from bot.config import Intent, PhraseId, Signal
 from bot.core.engine import ConversationEngine
+from bot.core.messages import MessageKind
 from bot.flows.complaint import CustomerSaid, Started
 from bot.flows.records import State
 from bot.understanding.result import Slots, Understanding
@@ -142,3 +143,20 @@ def test_a_demand_beyond_the_bots_authority_goes_to_the_supervisor_with_the_comp
     assert (step.handoff.queue, step.handoff.reason) == ("supervisor", "beyond_authority")
     assert step.complaint is not None and "赔偿" in step.complaint.description
     assert "赔偿" not in chat.texts(step)
+
+
+def test_a_voice_transcript_is_read_like_typed_text(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send(CustomerSaid("[voice] 楼道的灯坏了，电话幺三九一二三四五六七八", kind=MessageKind.VOICE))
+    assert chat.data.description == ["楼道的灯坏了，电话幺三九一二三四五六七八"]
+    assert chat.data.phone == "13912345678"
+    assert chat.phrase_ids(step)[-1] == "ask_area"
+
+
+def test_a_voice_message_without_a_transcript_is_recorded_for_a_person(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send(CustomerSaid("[voice]", kind=MessageKind.VOICE))
+    assert chat.data.description == []
+    assert chat.phrase_ids(step)[0] == "message_recorded"

@@ -20,7 +20,16 @@ import telegram
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.base import DeliveryError, MediaUnavailable, render_text
-from bot.core.messages import PHOTO_TEXT, ChannelName, InboundMessage, MessageKind, Option, OutboundMessage, Photo
+from bot.core.messages import (
+    PHOTO_TEXT,
+    VOICE_PREFIX,
+    ChannelName,
+    InboundMessage,
+    MessageKind,
+    Option,
+    OutboundMessage,
+    Photo,
+)
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -140,7 +149,7 @@ class TelegramAdapter:
             kind, text = MessageKind.IMAGE, text or PHOTO_TEXT
             media_ref = max(message.photo, key=lambda size: size.width * size.height).file_id
         elif message.voice:
-            kind, text = MessageKind.VOICE, "[voice]"
+            kind, text = MessageKind.VOICE, VOICE_PREFIX
         elif message.location:
             kind, text = MessageKind.LOCATION, f"[location {message.location.latitude},{message.location.longitude}]"
         elif not text:

@@ -34,7 +34,7 @@ from wechatpy.utils import check_signature
 
 from bot.channels.base import DeliveryError, MediaUnavailable, render_text
 from bot.core import redis_keys
-from bot.core.messages import PHOTO_TEXT, ChannelName, InboundMessage, MessageKind, OutboundMessage
+from bot.core.messages import PHOTO_TEXT, VOICE_PREFIX, ChannelName, InboundMessage, MessageKind, OutboundMessage
 
 log = structlog.get_logger(__name__)
 
@@ -133,7 +133,7 @@ def _kind_and_text(message_type: str, event: str, fields: Mapping[str, str]) -> 
         return MessageKind.IMAGE, PHOTO_TEXT
     if message_type == "voice":
         recognition = fields.get("Recognition", "").strip()
-        return MessageKind.VOICE, f"[voice] {recognition}" if recognition else "[voice]"
+        return MessageKind.VOICE, f"{VOICE_PREFIX} {recognition}" if recognition else VOICE_PREFIX
     if message_type == "location":
         x, y = fields.get("Location_X", "").strip(), fields.get("Location_Y", "").strip()
         if not (_is_number(x) and _is_number(y)):
