@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -28,6 +29,9 @@ class MessageKind(StrEnum):
 
 VOICE_PREFIX = "[voice]"
 """How a voice message's text starts; the provider's transcript, when it gave one, follows."""
+LOCATION_PREFIX = "[location]"
+"""How a shared location's text starts: the place's name (WeChat's Label), then its coordinates."""
+_COORDINATES = re.compile(r"\s*\(-?[\d.]+,-?[\d.]+\)$")
 
 
 def words_of(kind: MessageKind | str, text: str) -> str | None:
@@ -38,6 +42,14 @@ def words_of(kind: MessageKind | str, text: str) -> str | None:
     if kind == MessageKind.VOICE and text.startswith(VOICE_PREFIX):
         return text[len(VOICE_PREFIX) :].strip() or None
     return None
+
+
+def location_words(kind: MessageKind | str, text: str) -> str | None:
+    """The name of the place a customer shared (WeChat's location Label, "北京市海淀区中关村大街1号"),
+    which says where as a typed address would; None for bare coordinates and other messages."""
+    if kind != MessageKind.LOCATION or not text.startswith(LOCATION_PREFIX):
+        return None
+    return _COORDINATES.sub("", text[len(LOCATION_PREFIX) :]).strip() or None
 
 
 class Sender(StrEnum):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.config import Intent, PhraseId, ServiceConfig, Signal
-from bot.core.messages import MessageKind, OutboundMessage, words_of
+from bot.core.messages import MessageKind, OutboundMessage, location_words, words_of
 from bot.core.phrases import Phrases
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
@@ -43,7 +43,7 @@ from bot.flows.status import status_of_open_case, tell_status, this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
 from bot.understanding.guard import ForbiddenGuard
-from bot.understanding.result import Understanding
+from bot.understanding.result import Slots, Understanding
 from bot.understanding.understander import Understander
 
 
@@ -171,10 +171,14 @@ class ComplaintFlow:
         if known_phone and not data.phone:
             data.phone, data.phone_from_channel = known_phone, True
         words = words_of(event.kind, event.text.strip())
-        text = words if words is not None else event.text.strip()
+        place = location_words(event.kind, event.text.strip())
+        text = words or place or event.text.strip()
         if words is not None:
             turn.understood = event.understood or turn.kit.understander.understand(text, turn.locale)
             self._follow_language(turn, text)
+        elif place is not None:
+            # A shared location says where, as a typed address would (the place's name is the area).
+            turn.understood = Understanding(text=place, locale=turn.locale, slots=Slots(address=place))
         understood = turn.understood
         intents = understood.intents if understood is not None else frozenset()
         signals = understood.signals if understood is not None else frozenset()
@@ -212,7 +216,7 @@ class ComplaintFlow:
                 append_description(turn, text)
                 escalate(turn, reason=TicketReason.BEYOND_AUTHORITY)
                 return
-            if words is None:
+            if turn.understood is None:
                 turn.say(PhraseId.MESSAGE_RECORDED)
                 ask_current(turn)
                 turn.arm_idle()

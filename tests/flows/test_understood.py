@@ -160,3 +160,30 @@ def test_a_voice_message_without_a_transcript_is_recorded_for_a_person(conversat
     step = chat.send(CustomerSaid("[voice]", kind=MessageKind.VOICE))
     assert chat.data.description == []
     assert chat.phrase_ids(step)[0] == "message_recorded"
+
+
+def test_a_shared_location_is_the_place_of_the_problem(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("楼道的灯坏了")
+    chat.send("13912345678")
+    assert chat.state is State.AWAIT_AREA
+    step = chat.send(CustomerSaid("[location] 北京市海淀区中关村大街1号 (39.98,116.31)", kind=MessageKind.LOCATION))
+    assert chat.data.area == "北京市海淀区中关村大街1号"
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+
+
+def test_a_location_shared_first_is_kept_and_the_problem_asked_for(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send(CustomerSaid("[location] 阳光花园 (34.26,108.94)", kind=MessageKind.LOCATION))
+    assert chat.data.area == "阳光花园" and chat.data.description == []
+    assert chat.phrase_ids(step) == ["invite_complaint"]
+
+
+def test_bare_coordinates_are_recorded_for_a_person(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send(CustomerSaid("[location 39.98,116.31]", kind=MessageKind.LOCATION))
+    assert chat.data.area is None
+    assert chat.phrase_ids(step)[0] == "message_recorded"

@@ -34,7 +34,15 @@ from wechatpy.utils import check_signature
 
 from bot.channels.base import DeliveryError, MediaUnavailable, render_text
 from bot.core import redis_keys
-from bot.core.messages import PHOTO_TEXT, VOICE_PREFIX, ChannelName, InboundMessage, MessageKind, OutboundMessage
+from bot.core.messages import (
+    LOCATION_PREFIX,
+    PHOTO_TEXT,
+    VOICE_PREFIX,
+    ChannelName,
+    InboundMessage,
+    MessageKind,
+    OutboundMessage,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -138,7 +146,7 @@ def _kind_and_text(message_type: str, event: str, fields: Mapping[str, str]) -> 
         x, y = fields.get("Location_X", "").strip(), fields.get("Location_Y", "").strip()
         if not (_is_number(x) and _is_number(y)):
             raise RequestRejected(400, "location without numeric <Location_X> and <Location_Y>")
-        return MessageKind.LOCATION, f"[location] {fields.get('Label', '').strip()} ({x},{y})"
+        return MessageKind.LOCATION, f"{LOCATION_PREFIX} {fields.get('Label', '').strip()} ({x},{y})"
     if message_type == "link":
         return MessageKind.LINK, f"[link] {fields.get('Title', '').strip()} {fields.get('Url', '').strip()}".rstrip()
     return None, ""
