@@ -285,6 +285,15 @@ async def test_a_rule_edited_in_the_manager_console_routes_the_next_complaint(ma
             await customer.fill("#chat-input", text)
             await customer.click("#chat-send")
             await expect(bot).not_to_have_count(count, timeout=10_000)
+
+        # The supervisor reads who routed it: the rules, by name ("规则", not the id "rules").
+        supervisor = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+        await supervisor.goto(str(client.make_url("/console/")))
+        await sign_in(supervisor, "zhou.sup")
+        await supervisor.locator("#queue .ticket").first.get_by_role("button", name="查看").click()
+        routed_row = supervisor.locator("#timeline li", has_text="按规则分派")
+        await expect(routed_row).to_contain_text("规则", timeout=10_000)
+        await expect(routed_row).not_to_contain_text("rules")
         await browser.close()
 
     async def routed() -> bool:

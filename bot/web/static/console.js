@@ -110,6 +110,8 @@
     if (actor === "bot") return T("机器人");
     if (actor === "system") return T("系统");
     if (actor === "customer") return T("客户");
+    if (actor === "rules") return T("规则");
+    if (actor === "worker") return T("系统");
     const match = /^agent:(\d+)$/.exec(actor);
     if (!match) return actor;
     if (Number(match[1]) === state.me.id) return T("我 ({0})", state.me.username);
