@@ -361,3 +361,12 @@ def test_anger_with_a_problem_the_rules_do_not_know_is_still_recorded(chat: Chat
     step = chat.send("臭味都飘到家里了，气死了")
     assert chat.data.description == ["臭味都飘到家里了，气死了"]
     assert chat.phrase_ids(step)[-1] == "ask_phone"
+
+
+def test_the_restatement_says_what_went_wrong_not_only_whom_it_is_about(chat: Chat) -> None:
+    chat.send("我想投诉你们的维修师傅")
+    chat.send("约好了上午上门，结果等了一天都没来，电话也不接")
+    chat.send("13522223333")
+    step = chat.send("海淀区学院路30号院5号楼")
+    problem = restated(chat, step).splitlines()[1]
+    assert "等了一天都没来" in problem and "电话也不接" in problem
