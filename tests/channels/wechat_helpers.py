@@ -144,23 +144,26 @@ def signed_query(client: Any, timestamp: int | None = None, **extra: str) -> dic
     return {"signature": signature, "timestamp": stamp, "nonce": nonce, **extra}
 
 
-def text_xml(content: str, msg_id: int | None, sender: str = OPENID, created: int = 1795400000) -> str:
-    msg_id_element = "" if msg_id is None else f"<MsgId>{msg_id}</MsgId>"
+def _message_xml(message_type: str, fields: str, sender: str, created: int) -> str:
+    """A message push as WeChat sends it: the envelope around ``fields`` (the type's own elements)."""
     return (
         f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{sender}]]></FromUserName>"
-        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-        f"<Content><![CDATA[{content}]]></Content>{msg_id_element}</xml>"
+        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[{message_type}]]></MsgType>{fields}</xml>"
     )
+
+
+def text_xml(content: str, msg_id: int | None, sender: str = OPENID, created: int = 1795400000) -> str:
+    msg_id_element = "" if msg_id is None else f"<MsgId>{msg_id}</MsgId>"
+    return _message_xml("text", f"<Content><![CDATA[{content}]]></Content>{msg_id_element}", sender, created)
 
 
 def voice_xml(recognition: str, msg_id: int, sender: str = OPENID, created: int = 1795400000) -> str:
     """A voice message with WeChat's speech recognition on (接收语音识别结果): the transcript rides along."""
-    return (
-        f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{sender}]]></FromUserName>"
-        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[voice]]></MsgType>"
+    fields = (
         f"<MediaId><![CDATA[media_voice_{msg_id}]]></MediaId><Format><![CDATA[amr]]></Format>"
-        f"<Recognition><![CDATA[{recognition}]]></Recognition><MsgId>{msg_id}</MsgId></xml>"
+        f"<Recognition><![CDATA[{recognition}]]></Recognition><MsgId>{msg_id}</MsgId>"
     )
+    return _message_xml("voice", fields, sender, created)
 
 
 def subscribe_xml(created: int) -> str:
@@ -184,9 +187,8 @@ def encrypted(
 
 def image_xml(media_id: str, msg_id: int, sender: str = OPENID, created: int = 1795400000) -> str:
     """An image message as WeChat pushes it (issue 15)."""
-    return (
-        f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{sender}]]></FromUserName>"
-        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[image]]></MsgType>"
+    fields = (
         f"<PicUrl><![CDATA[http://mmbiz.qpic.cn/{media_id}]]></PicUrl><MediaId><![CDATA[{media_id}]]></MediaId>"
-        f"<MsgId>{msg_id}</MsgId></xml>"
+        f"<MsgId>{msg_id}</MsgId>"
     )
+    return _message_xml("image", fields, sender, created)
