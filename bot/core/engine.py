@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.config import ServiceConfig
-from bot.core.phrases import Phrases
+from bot.core.phrases import Phrases, TraditionalScript
 from bot.flows.complaint import ComplaintFlow, CustomerSaid, Event, Step
 from bot.flows.data import FlowData
 from bot.flows.deadline import BusinessCalendar
 from bot.flows.records import CustomerView, State
+from bot.understanding.language import ZH_TW
 from bot.understanding.understander import Understander
 
 BOT_OWNER = "bot"
@@ -46,6 +47,7 @@ class ConversationEngine:
         self.calendar = BusinessCalendar(config.calendar, ZoneInfo(config.service.timezone))
         self.understander = understander if understander is not None else Understander.from_config(config)
         self.flow = ComplaintFlow(config, self.phrases, self.calendar, self.new_case_number, self.understander)
+        self.traditional = TraditionalScript()
 
     def new_case_number(self, now: dt.datetime) -> str:
         """A case number customers can read out: prefix, local date and six unambiguous characters."""
@@ -61,8 +63,11 @@ class ConversationEngine:
         """
         locale = self.phrases.locale(conversation.locale)
         if conversation.owner != BOT_OWNER:
-            return self.flow.step_while_agent_owns(
-                conversation.state, conversation.data, event, conversation.customer, locale, now
+            return self._in_the_customers_script(
+                self.flow.step_while_agent_owns(
+                    conversation.state, conversation.data, event, conversation.customer, locale, now
+                ),
+                locale,
             )
         if isinstance(event, CustomerSaid):
             chosen = chosen_option(event.text, conversation.data.offered)
@@ -72,6 +77,14 @@ class ConversationEngine:
         if step.replies or step.state is not conversation.state:
             last = step.replies[-1] if step.replies else None
             step.data.offered = tuple(option.value for option in last.options) if last is not None else ()
+        return self._in_the_customers_script(step, locale)
+
+    def _in_the_customers_script(self, step: Step, locale: str) -> Step:
+        """Replies from a simplified Chinese phrase book shown in traditional characters to a
+        customer who writes them (a ``zh-TW`` book, where a manager adds one, is used as written)."""
+        book = step.locale or locale
+        if step.data.traditional and book.startswith("zh") and book != ZH_TW and step.replies:
+            step.replies = [self.traditional.reply(reply) for reply in step.replies]
         return step
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Protocol
+
 from bot.config import PhraseBook, PhraseId, ServiceConfig, TimeWords
+from bot.core.messages import Option, OutboundMessage
 
 
 class Phrases:
@@ -31,3 +35,31 @@ class Phrases:
     @property
     def locales(self) -> tuple[str, ...]:
         return tuple(self._books)
+
+
+class Converter(Protocol):
+    """Simplified to traditional Chinese (``opencc.OpenCC("s2tw")``)."""
+
+    def convert(self, text: str) -> str: ...
+
+
+class TraditionalScript:
+    """A reply in traditional characters, for a customer who writes them: the same configured
+    phrase, character for character in the customer's script (OpenCC ``s2tw``, no change of words),
+    so what was checked against the forbidden phrases is what they read."""
+
+    def __init__(self, converter: Converter | None = None) -> None:
+        if converter is None:
+            import opencc
+
+            converter = opencc.OpenCC("s2tw")
+        self._converter = converter
+
+    def reply(self, message: OutboundMessage) -> OutboundMessage:
+        convert = self._converter.convert
+        return dataclasses.replace(
+            message,
+            text=convert(message.text),
+            options=tuple(Option(convert(option.label), option.value) for option in message.options),
+            options_text=convert(message.options_text),
+        )

@@ -43,6 +43,7 @@ from bot.flows.status import status_of_open_case, tell_status, this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
 from bot.understanding.guard import ForbiddenGuard
+from bot.understanding.language import ZH_TW
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.understander import Understander
 
@@ -250,7 +251,12 @@ class ComplaintFlow:
         """Answer in the language the message is written in, from here on (a message too short
         to tell keeps the conversation's). Told here against the conversation's locale: a
         reading made before the conversation was loaded (the model's) did not know it."""
-        book = turn.kit.phrases.book_for(turn.kit.understander.answer_locale(text, turn.locale))
+        data = turn.step.data
+        so_far = ZH_TW if data.traditional and turn.locale.startswith("zh") else turn.locale
+        answer = turn.kit.understander.answer_locale(text, so_far)
+        if answer.startswith("zh"):
+            data.traditional = answer == ZH_TW
+        book = turn.kit.phrases.book_for(answer)
         if book is None or book == turn.locale:
             return
         turn.audit(TimelineKind.LOCALE_SWITCHED, **{"from": turn.locale, "to": book})

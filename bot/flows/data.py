@@ -51,6 +51,7 @@ _KNOWN_KEYS = frozenset(
         "name",
         # issue 12 item 9 (callback)
         "offered",
+        "traditional",
     }
 )
 
@@ -107,6 +108,8 @@ class FlowData:
     # issue 12 item 9 (callback)
     offered: tuple[str, ...] = ()
     """The values of the options the bot's last reply offered: a customer's bare number picks one."""
+    traditional: bool = False
+    """The customer writes traditional characters: the Chinese replies are shown in them too."""
 
     def copy(self) -> FlowData:
         """A copy whose containers the flow may change without touching this one."""
@@ -134,6 +137,7 @@ class FlowData:
             self.name,
             dict(self.extra),
             offered=self.offered,
+            traditional=self.traditional,
         )
 
     @classmethod
@@ -176,6 +180,7 @@ class FlowData:
             get("name"),
             {} if _KNOWN_KEYS.issuperset(stored) else {k: v for k, v in stored.items() if k not in _KNOWN_KEYS},
             offered=tuple(get("offered") or ()),
+            traditional=get("traditional", False),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -226,6 +231,8 @@ class FlowData:
             stored["name"] = self.name
         if self.offered:
             stored["offered"] = list(self.offered)
+        if self.traditional:
+            stored["traditional"] = True
         return stored
 
 

@@ -5,6 +5,7 @@ and a careful promise."""
 from __future__ import annotations
 
 import pytest
+from opencc import OpenCC
 
 from bot.config import PhraseId
 from bot.core.engine import ConversationEngine
@@ -14,13 +15,22 @@ from tests.flows.chat import Chat
 
 OUTCOME_PROMISES = ("满意", "一定", "保证", "satisf", "guarantee", "definitely")
 """Words that promise an outcome, not a process: a prepared customer is promised nothing lightly."""
+TO_TRADITIONAL = OpenCC("s2tw").convert
+TO_SIMPLIFIED = OpenCC("t2s").convert
+
+
+def shown(engine: ConversationEngine, phrase_id: PhraseId, script: str) -> str:
+    """The phrase as the customer reads it: ``script`` is zh-CN, en, or zh-TW (traditional
+    characters, from the zh-CN book)."""
+    text = engine.phrases.render(phrase_id, "en" if script == "en" else "zh-CN")
+    return TO_TRADITIONAL(text) if script == "zh-TW" else text
 
 
 @pytest.mark.parametrize(
     ("text", "locale"),
     [
         ("气死我了，我家楼上漏水一个星期了，你们到底管不管", "zh-CN"),
-        ("氣死我了，我家樓上漏水一個星期了，你們到底管不管", "zh-CN"),  # traditional: answered from zh-CN
+        ("氣死我了，我家樓上漏水一個星期了，你們到底管不管", "zh-TW"),  # the zh-CN book, in traditional characters
         ("This is ridiculous, I am furious, nobody fixed the leak for a week!", "en"),
     ],
 )
@@ -32,8 +42,8 @@ def test_an_emotional_first_message_is_greeted_then_met_with_empathy(
     chat = Chat(conversation_engine)
     step = chat.send(text)
     assert chat.phrase_ids(step) == ["greeting_opening", "empathy", "description_recorded", "ask_phone"]
-    assert chat.locale == locale
-    assert step.replies[1].text == conversation_engine.phrases.render(PhraseId.EMPATHY, locale)
+    assert chat.locale == ("en" if locale == "en" else "zh-CN")
+    assert step.replies[1].text == shown(conversation_engine, PhraseId.EMPATHY, locale)
     assert "emotional" in chat.data.signals
 
 
@@ -63,7 +73,7 @@ def _complete(chat: Chat, first: str, area: str, yes: str) -> tuple[Step, Step]:
     [
         # seed 000 五(二)5 有备而来: knows consumer law, records the talk
         ("我已经录音了，根据消费者权益保护法，你们乱扣我的话费必须给个说法", "阳光花园3栋", "对", "zh-CN"),
-        ("我有截圖和錄音，按照《物業管理條例》你們必須處理樓道的漏水", "陽光花園3棟", "對", "zh-CN"),
+        ("我有截圖和錄音，按照《物業管理條例》你們必須處理樓道的漏水", "陽光花園3棟", "對", "zh-TW"),
         (
             "I have recordings of every call, and under the consumer protection law you must correct my bill",
             "Sunny Garden 3",
@@ -79,13 +89,13 @@ def test_a_prepared_customer_is_acknowledged_and_promised_carefully(
     opening, confirmed = _complete(chat, text, area, yes)
     # 称赞客户的专业知识,表示处理的诚意: after the greeting, before the facts
     assert chat.phrase_ids(opening)[:2] == ["prepared_acknowledge", "description_recorded"]
-    assert opening.replies[0].text == conversation_engine.phrases.render(PhraseId.PREPARED_ACKNOWLEDGE, locale)
+    assert opening.replies[0].text == shown(conversation_engine, PhraseId.PREPARED_ACKNOWLEDGE, locale)
     # 表示负责,但不要轻易承诺: the process and the reply time, graded complex, no outcome promised
     assert chat.state is State.HANDED_OFF
     assert confirmed.complaint is not None
     assert confirmed.complaint.grade == "complex" and "prepared" in confirmed.complaint.signals
     assert "promise_careful" in chat.phrase_ids(confirmed) and "promise" not in chat.phrase_ids(confirmed)
-    said = "\n".join(chat.texts(step) for step in chat.steps)
+    said = TO_SIMPLIFIED("\n".join(chat.texts(step) for step in chat.steps))
     assert not any(word in said.lower() for word in OUTCOME_PROMISES), said
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from opencc import OpenCC
 
 from bot.config import PhraseId
 from bot.core.engine import ConversationEngine
@@ -60,12 +61,20 @@ def test_a_message_too_short_to_tell_keeps_the_language(engine: ConversationEngi
     assert all(reply.text.isascii() for reply in step.replies)
 
 
-def test_traditional_chinese_in_an_english_session_is_answered_in_simplified(engine: ConversationEngine) -> None:
+def test_traditional_chinese_in_an_english_session_is_answered_in_traditional(engine: ConversationEngine) -> None:
+    """The zh-CN phrases, character for character in the script the customer writes."""
     chat = Chat(engine, locale="en")
     chat.send(Started())
     step = chat.send("我家樓下的路燈壞了一個星期")
-    assert chat.texts(step).startswith(said(engine, PhraseId.DESCRIPTION_RECORDED, "zh-CN"))
+    recorded = OpenCC("s2tw").convert(said(engine, PhraseId.DESCRIPTION_RECORDED, "zh-CN"))
+    assert recorded != said(engine, PhraseId.DESCRIPTION_RECORDED, "zh-CN")
+    assert chat.texts(step).startswith(recorded)
     assert step.locale == "zh-CN" and switches(step) == [{"from": "en", "to": "zh-CN"}]
+    # A short answer keeps the script; a message in simplified characters brings it back.
+    step = chat.send("好")
+    assert chat.texts(step) == OpenCC("s2tw").convert(chat.texts(step))
+    step = chat.send("我家楼下的路灯坏了一个星期")
+    assert chat.texts(step).startswith(said(engine, PhraseId.DESCRIPTION_RECORDED, "zh-CN"))
 
 
 def test_the_same_language_records_no_switch(engine: ConversationEngine) -> None:
