@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.phrases import Phrases
 from bot.handoff.announce import announce_positions
 from bot.outbound.effects import Effects
 from bot.resources import resources
@@ -23,11 +22,13 @@ async def announce_queue(ctx: Ctx) -> int:
     reconcile cron. Returns how many customers were told.
     """
     res = resources(ctx)
-    live, phrases = res.live_queue, Phrases(res.config)
+    live, tracker = res.live_queue, res.tracker
     await live.take_announcement_request()
     told = 0
     for _ in range(MAX_ANNOUNCE_ROUNDS):
-        told += await announce_positions(live, res.database, res.gateway, phrases, res.clock())
+        told += await announce_positions(
+            live, res.database, res.gateway, tracker.phrases, res.clock(), tracker.traditional
+        )
         if not await live.take_announcement_request():
             break
     return told

@@ -19,7 +19,6 @@ from bot.flows.complaint import ComplaintFlow, CustomerSaid, Event, Step
 from bot.flows.data import FlowData
 from bot.flows.deadline import BusinessCalendar
 from bot.flows.records import CustomerView, State
-from bot.understanding.language import ZH_TW
 from bot.understanding.understander import Understander
 
 BOT_OWNER = "bot"
@@ -80,11 +79,9 @@ class ConversationEngine:
         return self._in_the_customers_script(step, locale)
 
     def _in_the_customers_script(self, step: Step, locale: str) -> Step:
-        """Replies from a simplified Chinese phrase book shown in traditional characters to a
-        customer who writes them (a ``zh-TW`` book, where a manager adds one, is used as written)."""
-        book = step.locale or locale
-        if step.data.traditional and book.startswith("zh") and book != ZH_TW and step.replies:
-            step.replies = [self.traditional.reply(reply) for reply in step.replies]
+        """Chinese replies shown in traditional characters to a customer who writes them."""
+        if step.data.traditional and step.replies:
+            step.replies = [self.traditional.reply(reply, step.locale or locale) for reply in step.replies]
         return step
 
 

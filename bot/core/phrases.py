@@ -55,7 +55,20 @@ class TraditionalScript:
             converter = opencc.OpenCC("s2tw")
         self._converter = converter
 
-    def reply(self, message: OutboundMessage) -> OutboundMessage:
+    @staticmethod
+    def applies(locale: str) -> bool:
+        """Whether a reply in ``locale`` is converted: one from a simplified Chinese book (a
+        ``zh-TW`` book, where a manager adds one, is used as written)."""
+        return locale.startswith("zh") and locale != "zh-TW"
+
+    def text(self, text: str, locale: str) -> str:
+        """``text``, said in ``locale``, in traditional characters."""
+        return self._converter.convert(text) if self.applies(locale) else text
+
+    def reply(self, message: OutboundMessage, locale: str) -> OutboundMessage:
+        """``message``, said in ``locale``, in traditional characters."""
+        if not self.applies(locale):
+            return message
         convert = self._converter.convert
         return dataclasses.replace(
             message,

@@ -236,4 +236,10 @@ class FlowData:
         return stored
 
 
-__all__ = ["FlowData", "TimerKind"]
+def writes_traditional(stored: Mapping[str, Any] | None) -> bool:
+    """Whether the customer of a conversation with this stored ``flow_data`` writes traditional
+    characters (``FlowData.traditional``), for what is said to them outside the flow."""
+    return bool(stored and stored.get("traditional"))
+
+
+__all__ = ["FlowData", "TimerKind", "writes_traditional"]

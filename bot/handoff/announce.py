@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import PhraseId
 from bot.core.messages import Sender
-from bot.core.phrases import Phrases
+from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.handoff.live_queue import LiveQueue, positions_in_queue
 from bot.outbound.effects import Delivery, Dispatcher, Effects
@@ -43,8 +43,10 @@ async def announce_positions(
     gateway: Dispatcher,
     phrases: Phrases,
     now: dt.datetime,
+    script: TraditionalScript,
 ) -> int:
-    """Tell every waiting customer whose position changed since they were last told; returns how many."""
+    """Tell every waiting customer whose position changed since they were last told (in
+    traditional characters to those who write them); returns how many."""
     positions = positions_in_queue(await live.ordered())
     if not positions:
         return 0
@@ -53,7 +55,7 @@ async def announce_positions(
     def tell(session: Session) -> list[Delivery]:
         rows = tickets.waiting_to_tell(session, list(positions))
         deliveries: list[Delivery] = []
-        for ticket_id, conversation_id, told, locale in rows:
+        for ticket_id, conversation_id, told, locale, traditional in rows:
             position = positions[ticket_id]
             if told == position:
                 continue
@@ -61,6 +63,8 @@ async def announce_positions(
                 continue  # someone else told them meanwhile
             notice = notice_for(position, minutes_per_position)
             text = phrases.render(notice.phrase_id, locale, position=notice.position, minutes=notice.minutes)
+            if traditional:
+                text = script.text(text, locale)
             delivery = add_customer_message(
                 session,
                 conversation_id,

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from bot.config import PhraseId, ServiceConfig
 from bot.core.messages import Sender
-from bot.core.phrases import Phrases
+from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import SUPERVISOR_QUEUE
+from bot.flows.data import writes_traditional
 from bot.flows.deadline import BusinessCalendar, describe_moment, due_after, format_hours
 from bot.outbound.effects import Delivery, Effects, TimerSchedule
 from bot.outbound.outbox import add_customer_message
@@ -61,6 +62,7 @@ class Tracker:
     def __init__(self, config: ServiceConfig, calendar: BusinessCalendar | None = None) -> None:
         self.config = config
         self.phrases = Phrases(config)
+        self.traditional = TraditionalScript()
         self.calendar = calendar or BusinessCalendar(config.calendar, ZoneInfo(config.service.timezone))
 
     # ------------------------------------------------------------------ how times are said
@@ -80,7 +82,10 @@ class Tracker:
         status_on_commit: StatusOnCommit,
         **variables: object,
     ) -> Delivery | None:
-        text = self.phrases.render(phrase_id, self.phrases.locale(conversation.locale), **variables)
+        locale = self.phrases.locale(conversation.locale)
+        text = self.phrases.render(phrase_id, locale, **variables)
+        if writes_traditional(conversation.flow_data):
+            text = self.traditional.text(text, locale)
         return add_customer_message(
             session, conversation.id, text, Sender.SYSTEM, now, status_on_commit, phrase_id=phrase_id.value
         )

@@ -123,14 +123,22 @@ def complaint_briefs(
     return {row.id: (row.deadline_at, row.case_number, row.category) for row in rows}
 
 
-def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[tuple[int, int, int | None, str]]:
-    """Of these tickets, the waiting ones: (ticket id, conversation id, position last told, locale)."""
+def waiting_to_tell(
+    session: Session, ticket_ids: Collection[int]
+) -> list[tuple[int, int, int | None, str, bool]]:
+    """Of these tickets, the waiting ones: (ticket id, conversation id, position last told, locale,
+    whether the customer writes traditional characters)."""
+    traditional = Conversation.flow_data["traditional"].as_boolean()
+    ticket = (HandoffTicket.id, HandoffTicket.conversation_id, HandoffTicket.told_position)
     rows = session.execute(
-        select(HandoffTicket.id, HandoffTicket.conversation_id, HandoffTicket.told_position, Conversation.locale)
+        select(*ticket, Conversation.locale, traditional)
         .join(Conversation, Conversation.id == HandoffTicket.conversation_id)
         .where(HandoffTicket.id.in_(list(ticket_ids)), HandoffTicket.status == "waiting")
     ).all()
-    return [(ticket_id, conversation_id, told, locale) for ticket_id, conversation_id, told, locale in rows]
+    return [
+        (ticket_id, conversation_id, told, locale, bool(writes))
+        for ticket_id, conversation_id, told, locale, writes in rows
+    ]
 
 
 def set_told_position(session: Session, ticket_id: int, told: int | None, position: int) -> bool:

@@ -82,3 +82,12 @@ async def test_an_unchanged_position_is_not_said_twice(make_client: AppFactory) 
 
 def _system(frames: list[dict[str, object]]) -> list[str]:
     return [str(f["text"]) for f in frames if f.get("type") == "message" and f.get("from") == "system"]
+
+
+async def test_a_customer_who_writes_traditional_hears_the_queue_in_traditional(make_client: AppFactory) -> None:
+    client = await make_client()
+    _, socket = await customer_hands_off(client, says="請幫我轉人工客服，我家的網路一直斷線")
+    assert await announce_queue(job_ctx(client)) == 1
+    await socket.until(lambda frames: bool(_system(frames)))
+    assert system_texts(socket) == ["請稍候，下一位就是您，我馬上就來為您服務。"]
+    await socket.close()

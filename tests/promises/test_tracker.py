@@ -11,7 +11,7 @@ from bot.staff.accounts import Role
 from bot.storage.models import HandoffTicket, Timer
 from tests.conftest import AppFactory, FixedClock
 from tests.flows.chat import SHANGHAI
-from tests.helpers import settled, timeline_kinds
+from tests.helpers import ChatSocket, new_session, settled, timeline_kinds
 from tests.promises.support import (
     claim_and_resolve,
     claim_case,
@@ -192,4 +192,28 @@ async def test_progress_follow_ups_come_at_the_category_cadence(make_client: App
     clock.advance(days=3)
     await run_due(client)
     assert (await timeline_kinds(client, conversation_id)).count("progress_follow_up") == 2
+    await socket.close()
+
+
+async def test_a_customer_who_writes_traditional_hears_the_apology_in_traditional(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    for text, answer in (
+        ("社區樓道的垃圾三天沒人清理", "電話"),
+        ("13800138000", "地址"),
+        ("陽光花園3棟", "是否正確"),
+        ("對", "投訴編號"),
+    ):
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    headers, _ = await staff(client, "zhou.supervisor", Role.SUPERVISOR)
+    extension = {"hours": 12, "reason": "需要厂家派工程师"}
+    extended = await client.post(f"/api/conversations/{conversation_id}/extend", json=extension, headers=headers)
+    assert extended.status == 200, await extended.text()
+    await socket.until(lambda frames: any("讓您等了這麼久" in text for text in system_texts(socket)))
+    assert apologies(socket) == []  # not in simplified characters
     await socket.close()
