@@ -454,12 +454,20 @@ class FormRules(_Strict):
     phone_refusals: int = Field(default=2, ge=1)
     """After this many refusals the phone is not asked again: the case goes on with the channel
     identity as the contact."""
-    summary_max_chars: int = Field(default=40, ge=5)
-    """The restatement's problem: the customer's clauses about the problem, up to this long."""
+    summary_max_chars: Annotated[int, Field(ge=5)] | dict[str, Annotated[int, Field(ge=5)]] = 40
+    """The restatement's problem: the customer's clauses about the problem, up to this long; one
+    length, or one per locale (an English clause needs more characters than a Chinese one)."""
     summary_joiner: LocalizedText = LocalizedText.model_validate({"zh-CN": "，", "en": ", "})
     address_levels: list[list[str]] = []
     """Address markers from coarse to fine (路, 号, 栋, 单元, 室): a correction that gives only a
     part ("应该是6栋") replaces the old address from that level down."""
+
+    def summary_limit(self, locale: str) -> int:
+        """How long the restatement's problem may be in ``locale`` (the longest configured, for a
+        locale not listed)."""
+        if isinstance(self.summary_max_chars, int):
+            return self.summary_max_chars
+        return self.summary_max_chars.get(locale) or max(self.summary_max_chars.values(), default=40)
 
 
 class Classification(_Strict):

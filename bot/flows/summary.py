@@ -29,10 +29,10 @@ class ProblemSummary:
         self._rules = rules
 
     def summarise(self, description: Iterable[str], locale: str) -> str:
-        """The problem in the customer's words, at most ``summary_max_chars`` long; "" when no
+        """The problem in the customer's words, at most ``summary_limit(locale)`` long; "" when no
         clause is about the problem or none is fit to say."""
         joiner = self._rules.summary_joiner.get(locale)
-        limit = self._rules.summary_max_chars
+        limit = self._rules.summary_limit(locale)
         kept: list[str] = []
         for clause in self._problem_clauses(description, locale):
             if clause in kept:

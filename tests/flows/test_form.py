@@ -272,7 +272,7 @@ def test_nothing_fit_to_say_leaves_the_category_alone(chat: Chat, service_config
 
 
 def test_a_long_description_is_summarised_not_echoed(chat: Chat, conversation_engine: ConversationEngine) -> None:
-    limit = conversation_engine.config.classification.form.summary_max_chars
+    limit = conversation_engine.config.classification.form.summary_limit("zh-CN")
     long_story = "我家楼上漏水，天花板都泡坏了，墙皮一块块往下掉，物业来看过两次也没修好，家里老人孩子都没法住"
     chat.send(long_story)
     chat.send("13912345678")
@@ -370,3 +370,14 @@ def test_the_restatement_says_what_went_wrong_not_only_whom_it_is_about(chat: Ch
     step = chat.send("海淀区学院路30号院5号楼")
     problem = restated(chat, step).splitlines()[1]
     assert "等了一天都没来" in problem and "电话也不接" in problem
+
+
+def test_an_english_problem_is_restated_whole_enough_to_recognise(conversation_engine: ConversationEngine) -> None:
+    """Forty characters say a Chinese problem; an English one needs more (form.summary_max_chars)."""
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    chat.send("The street light outside building 5 has been broken for a week")
+    chat.send("13912345678")
+    step = chat.send("Sunshine Garden")
+    problem = restated(chat, step).splitlines()[1]
+    assert "The street light outside building 5 has been broken for a week" in problem
