@@ -65,7 +65,7 @@ def on_phone(turn: Turn, text: str) -> None:
 def on_area(turn: Turn, text: str) -> None:
     data = turn.step.data
     if not data.area and not turn.changed:
-        if _tells_the_problem(turn):
+        if _tells_the_problem(turn, text):
             # "楼道的垃圾还是没人清理" is more of the problem, not where it is.
             append_description(turn, text)
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
@@ -76,9 +76,14 @@ def on_area(turn: Turn, text: str) -> None:
     _ask_next_missing(turn)
 
 
-def _tells_the_problem(turn: Turn) -> bool:
+def _tells_the_problem(turn: Turn, text: str) -> bool:
+    """A complaint with a word for what is wrong in it ("还是没人清理"): a place alone may name a
+    category ("楼道里" is property service) and is still the answer to where."""
     understood = turn.understood
-    return understood is not None and (Intent.COMPLAINT in understood.intents or understood.category is not None)
+    if understood is None or Intent.COMPLAINT not in understood.intents:
+        return False
+    matchable = turn.kit.understander.matchable(text)
+    return any(word.lower() in matchable for word in turn.kit.rules.complaint.problem_words)
 
 
 def _ask_next_missing(turn: Turn) -> None:

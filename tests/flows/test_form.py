@@ -381,3 +381,13 @@ def test_an_english_problem_is_restated_whole_enough_to_recognise(conversation_e
     step = chat.send("Sunshine Garden")
     problem = restated(chat, step).splitlines()[1]
     assert "The street light outside building 5 has been broken for a week" in problem
+
+
+@pytest.mark.parametrize("place", ["楼道里", "在电梯里", "地下停车场"])
+def test_a_place_that_names_a_category_is_still_the_place(chat: Chat, place: str) -> None:
+    chat.send("灯坏了好几天了")
+    chat.send("13700137000")
+    assert chat.state is State.AWAIT_AREA
+    step = chat.send(place)
+    assert chat.data.area == place
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
