@@ -36,6 +36,7 @@ def configured_logs() -> Iterator[Any]:
     root.handlers[:] = handlers
     root.setLevel(level)
     logging.getLogger("arq.worker").setLevel(logging.NOTSET)
+    logging.getLogger("aiosqlite").setLevel(logging.NOTSET)
     structlog.reset_defaults()
 
 
@@ -145,6 +146,9 @@ def test_alembic_start_up_noise_is_debug_and_the_migrations_it_runs_are_shown(
     assert [event.split(",")[0] for event in events] == ["Running upgrade  -> 0001", "Running upgrade 0001 -> 0002"]
 
     configured_logs(json_output=True, level=logging.DEBUG)
+    # aiosqlite's worker thread logs each operation at DEBUG, the last one as the connection closes,
+    # which may come after capsys has closed its stream ("--- Logging error ---" in the test output).
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     upgrade(f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}", "0003")
     events = [line["event"] for line in _json_lines(capsys.readouterr().err)]
     assert any(event.startswith("Context impl") for event in events)
