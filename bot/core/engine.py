@@ -38,15 +38,21 @@ class ConversationSnapshot:
 
 
 class ConversationEngine:
-    def __init__(self, config: ServiceConfig, understander: Understander | None = None) -> None:
-        """``understander`` reads customers' messages; one for ``config`` is built when not given
-        (loading the language tools takes about a second, so share one where you can)."""
+    def __init__(
+        self,
+        config: ServiceConfig,
+        understander: Understander | None = None,
+        traditional: TraditionalScript | None = None,
+    ) -> None:
+        """``understander`` reads customers' messages and ``traditional`` shows replies in
+        traditional characters; each is built when not given (loading the language tools takes
+        about a second, so share them where you can)."""
         self.config = config
         self.phrases = Phrases(config)
         self.calendar = BusinessCalendar(config.calendar, ZoneInfo(config.service.timezone))
         self.understander = understander if understander is not None else Understander.from_config(config)
         self.flow = ComplaintFlow(config, self.phrases, self.calendar, self.new_case_number, self.understander)
-        self.traditional = TraditionalScript()
+        self.traditional = traditional if traditional is not None else TraditionalScript()
 
     def new_case_number(self, now: dt.datetime) -> str:
         """A case number customers can read out: prefix, local date and six unambiguous characters."""

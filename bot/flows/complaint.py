@@ -171,9 +171,10 @@ class ComplaintFlow:
         known_phone = event.sender_phone or turn.customer.phone
         if known_phone and not data.phone:
             data.phone, data.phone_from_channel = known_phone, True
-        words = words_of(event.kind, event.text.strip())
-        place = location_words(event.kind, event.text.strip())
-        text = words or place or event.text.strip()
+        said = event.text.strip()
+        words = words_of(event.kind, said)
+        place = location_words(event.kind, said) if words is None else None
+        text = words or place or said
         if words is not None:
             turn.understood = event.understood or turn.kit.understander.understand(text, turn.locale)
             self._follow_language(turn, text)

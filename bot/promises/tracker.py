@@ -59,10 +59,15 @@ def owner_audience(owner: str) -> str:
 class Tracker:
     """The promise tracker for one configuration; every method takes the session and the time."""
 
-    def __init__(self, config: ServiceConfig, calendar: BusinessCalendar | None = None) -> None:
+    def __init__(
+        self,
+        config: ServiceConfig,
+        calendar: BusinessCalendar | None = None,
+        traditional: TraditionalScript | None = None,
+    ) -> None:
         self.config = config
         self.phrases = Phrases(config)
-        self.traditional = TraditionalScript()
+        self.traditional = traditional if traditional is not None else TraditionalScript()
         self.calendar = calendar or BusinessCalendar(config.calendar, ZoneInfo(config.service.timezone))
 
     # ------------------------------------------------------------------ how times are said

@@ -78,7 +78,8 @@ class _Builder:
             if self.dictionary is None:
                 self.dictionary = load_dictionary()
             understander = understander.for_config(config, self.dictionary)
-        return self._assemble(config, in_force, ConversationEngine(config, understander), previous)
+        engine = ConversationEngine(config, understander, previous.engine.traditional)
+        return self._assemble(config, in_force, engine, previous)
 
     def _assemble(
         self, config: ServiceConfig, in_force: Mapping[str, int], engine: ConversationEngine, previous: InForce | None
@@ -100,7 +101,7 @@ class _Builder:
             config=config,
             versions=MappingProxyType(dict(in_force)),
             engine=engine,
-            tracker=Tracker(config, engine.calendar),
+            tracker=Tracker(config, engine.calendar, engine.traditional),
             guard=guard,
             guard_model=guard_model,
             reader=reader,

@@ -29,8 +29,8 @@ def find_phone(text: str, region: str = "CN") -> str | None:
     customer's contact phone and are skipped.
     """
     found = _first_phone(text, region)
-    if found is None and any(ch in _CHINESE_DIGITS for ch in text):
-        found = _first_phone(with_ascii_digits(text), region)
+    if found is None and (spoken := with_ascii_digits(text)) != text:
+        found = _first_phone(spoken, region)
     return found
 
 
