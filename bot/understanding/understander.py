@@ -91,7 +91,6 @@ class Understander:
             content_keywords,
             inside=content_keywords,
             whole_words=[comparable(word) for word in config.classification.whole_words],
-            owns_dictionary=dictionary is None,
         )
         return cls(
             rules,

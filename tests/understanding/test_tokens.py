@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import jieba
 
+from bot.config import ServiceConfig
 from bot.understanding.normalise import Converter, normalise
+from bot.understanding.rules import Rules
 from bot.understanding.tokens import Dictionary, KeywordIndex, Segmenter, english_forms, negated
+from tests.understanding.corpus import load_corpus
 
 
 def _index(converter: Converter, *keywords: str) -> KeywordIndex[str]:
@@ -99,3 +102,35 @@ def test_the_segmenter_leaves_jieba_s_global_tokenizer_and_the_shared_dictionary
     Segmenter(jieba_dictionary, ["宽带没网啦"])
     assert "宽带没网啦" not in jieba_dictionary.frequencies
     assert "宽带没网啦" not in jieba.dt.FREQ
+
+
+def test_the_segmenter_cuts_every_corpus_message_as_jieba_itself_does_with_the_same_words_added(
+    service_config: ServiceConfig, jieba_dictionary: Dictionary, converter: Converter
+) -> None:
+    """jieba-rs does the cutting: the rules were written against pure-Python jieba's words."""
+
+    def comparable(text: str) -> str:
+        return normalise(text, converter).text
+
+    keywords = Rules(service_config.classification, comparable).keywords_inside_words()
+    whole_words = [comparable(word) for word in service_config.classification.whole_words]
+    reference = jieba.Tokenizer()
+    reference.FREQ = dict(jieba_dictionary.frequencies)
+    reference.total = jieba_dictionary.total
+    reference.initialized = True
+    for word in sorted(keywords | set(whole_words)):
+        # Only words with Chinese characters become dictionary words ("app" must not match in "happy").
+        if any("\u4e00" <= char <= "\u9fd5" for char in word) and all(
+            "\u4e00" <= char <= "\u9fd5" or (char.isascii() and char.isalnum()) for char in word
+        ):
+            reference.add_word(word)
+    segmenter = Segmenter(jieba_dictionary, keywords, whole_words=whole_words)
+    categories = [category.id for category in service_config.classification.categories]
+    texts = [comparable(item.text) for item in load_corpus(categories)]
+    assert len(texts) > 400
+    differing = [
+        (text, segmenter.segment(text).words)
+        for text in texts
+        if segmenter.segment(text).words != tuple(reference.cut(text, HMM=False))
+    ]
+    assert differing == []
