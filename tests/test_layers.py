@@ -71,6 +71,7 @@ ROUTES = (
     "bot.media.uploads",  # issue 15: reading photo uploads, for the routes
     "bot.staff.typing_api",  # issue 15 (typing)
     "bot.staff.locale_api",  # issue 15 (the console language)
+    "bot.staff.my_work_api",  # the console's "My conversations"
 )
 COMPOSITION = ("bot.app", "bot.keys", "bot.resources", "workers")
 ABOVE_THE_ENGINE = (

@@ -21,7 +21,17 @@ from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.promises import api as promises
-from bot.staff import api_document, audit_api, auth, dashboard, locale_api, photo_api, queue_page, search_api
+from bot.staff import (
+    api_document,
+    audit_api,
+    auth,
+    dashboard,
+    locale_api,
+    my_work_api,
+    photo_api,
+    queue_page,
+    search_api,
+)
 from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
@@ -418,3 +428,4 @@ def add_routes(app: web.Application) -> None:
     search_api.add_routes(app)  # issue 15 (agent console search)
     photo_api.add_routes(app)  # issue 15 (agents' photos)
     locale_api.add_routes(app)  # issue 15 (one language at a time)
+    my_work_api.add_routes(app)

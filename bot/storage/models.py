@@ -123,6 +123,8 @@ class Conversation(Base):
     __tablename__ = "conversations"
     __table_args__ = (
         Index("ix_conversations_identity_status", "identity_id", "status"),
+        # An agent's own conversations (the console's "My conversations"), however many the bot holds.
+        Index("ix_conversations_owner_status", "owner", "status"),
         # At most one open conversation per identity, however many instances open one at once.
         Index(
             "uq_conversations_identity_open",
@@ -264,7 +266,11 @@ class TimelineEvent(Base):
     """Append-only audit timeline of a conversation and its complaint."""
 
     __tablename__ = "timeline_events"
-    __table_args__ = (Index("ix_timeline_events_conversation_id_id", "conversation_id", "id"),)
+    __table_args__ = (
+        Index("ix_timeline_events_conversation_id_id", "conversation_id", "id"),
+        # What a staff member did last of a kind (the console's "resolved" list).
+        Index("ix_timeline_events_actor_kind_id", "actor", "kind", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))

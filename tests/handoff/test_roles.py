@@ -63,6 +63,7 @@ ROUTES: list[Route] = [
     Route("GET", "/api/queues", STAFF, 200),
     Route("GET", "/api/phrases", STAFF, 200),
     Route("GET", "/api/search", STAFF, 400),  # issue 15: without ?q= an allowed caller is told what to give
+    Route("GET", "/api/my-conversations", STAFF, 200),
     # issue 15 (agent console): the customer panel
     Route("GET", "/api/conversations/{id}/customer", STAFF, 200, fill={"id": "conversation"}),
     # issue 15 (agent console): team canned replies; every caller edits the one the manager added

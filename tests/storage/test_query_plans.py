@@ -142,7 +142,7 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
         await socket.until_bot_says("TS2026")
         await customer_hands_off(client)
         await sign_in(client, "lead")
-        for endpoint in ("/api/queue", "/api/dashboard"):
+        for endpoint in ("/api/queue", "/api/dashboard", "/api/my-conversations"):
             response = await client.get(endpoint)
             assert response.status == 200, await response.text()
         # A WeChat delivery's window (the web chat has none), for a seeded customer; a busy

@@ -118,6 +118,37 @@ async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale
         await browser.close()
 
 
+async def test_an_agent_s_conversations_are_listed_on_another_browser_with_the_customer_s_case(
+    make_client: AppFactory,
+) -> None:
+    """The lists come from the server: another computer (no local storage) shows the same."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        await customer_files_a_complaint(browser, str(client.make_url("/chat")))
+        first = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await first.locator("#queue .claim").click()
+        await expect(first.locator("#conversation-meta")).to_contain_text("进行中", timeout=10_000)
+        conversation_id = int(await first.evaluate("window.agentConsole.state.conversationId"))
+
+        second = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await expect(second.locator("body[data-ready=true]")).to_have_count(1, timeout=10_000)
+        mine = second.locator("#mine")
+        await expect(mine).to_contain_text(f"会话 {conversation_id}")
+        await expect(mine).to_contain_text("TS")
+        await second.screenshot(path="/tmp/agentui-mine-elsewhere.png")
+
+        await first.fill("#resolve-summary", "已安排保洁清理")
+        await first.click("#resolve")
+        await expect(first.locator("#conversation-meta")).to_contain_text("已解决", timeout=10_000)
+        await second.reload()
+        await expect(second.locator("body[data-ready=true]")).to_have_count(1, timeout=10_000)
+        await expect(second.locator("#resolved")).to_contain_text(f"会话 {conversation_id} · 已解决")
+        await expect(mine).not_to_contain_text(f"会话 {conversation_id}")
+        await browser.close()
+
+
 async def test_a_queue_card_shows_the_channel_and_last_words_and_the_phone_shows_after_claiming(
     make_client: AppFactory,
 ) -> None:

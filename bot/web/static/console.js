@@ -131,49 +131,41 @@
       return;
     }
     $("queue-message").textContent = "";
-    remember(result.data.conversation_id);
+    loadMine();
     loadQueue();
     openConversation(result.data.conversation_id);
   }
 
   // ---------------------------------------------------------------- my conversations
 
-  function mineKey() { return `console.mine.${state.me.id}`; }
-
-  function remember(conversationId) {
-    state.resolved = state.resolved.filter((id) => id !== conversationId);
-    try { localStorage.setItem(resolvedKey(), JSON.stringify(state.resolved)); } catch (error) { /* private mode */ }
-    state.mine = [conversationId, ...state.mine.filter((id) => id !== conversationId)].slice(0, 20);
-    try { localStorage.setItem(mineKey(), JSON.stringify(state.mine)); } catch (error) { /* private mode */ }
+  // Read from the server (GET /api/my-conversations), so the list is the same on every browser the
+  // agent signs in from and a conversation leaves it when it is resolved or handed to someone else.
+  async function loadMine() {
+    const result = await api("GET", "/api/my-conversations");
+    if (!result.ok) return;
+    state.mine = result.data.owned;
+    state.resolved = result.data.resolved;
     renderMine();
   }
 
-  function resolvedKey() { return `console.resolved.${state.me.id}`; }
-
-  // A resolved case leaves "My conversations" for the short "resolved" list below it.
-  function forget(conversationId) {
-    if (!state.mine.includes(conversationId)) return;
-    state.mine = state.mine.filter((id) => id !== conversationId);
-    state.resolved = [conversationId, ...state.resolved.filter((id) => id !== conversationId)].slice(0, 10);
-    try {
-      localStorage.setItem(mineKey(), JSON.stringify(state.mine));
-      localStorage.setItem(resolvedKey(), JSON.stringify(state.resolved));
-    } catch (error) { /* private mode */ }
-    renderMine();
+  function mineText(item, text) {
+    return [text, item.customer_name, item.case_number].filter(Boolean).join(" · ");
   }
 
   function renderMine() {
     const resolvedList = $("resolved");
-    clear(resolvedList, state.resolved.map((id) => el("li", { class: id === state.conversationId ? "current resolved" : "resolved" },
-      el("button", { type: "button", text: T("会话 {0} · 已解决", id), onclick: () => openConversation(id) }))));
+    clear(resolvedList, state.resolved.map((item) => el("li", { class: item.conversation_id === state.conversationId ? "current resolved" : "resolved" },
+      el("button", { type: "button", text: mineText(item, T("会话 {0} · 已解决", item.conversation_id)),
+        title: formatTime(item.resolved_at), onclick: () => openConversation(item.conversation_id) }))));
     resolvedList.hidden = !state.resolved.length;
     const list = $("mine");
     if (!state.mine.length) {
       clear(list, el("li", { class: "muted", text: T("认领后显示在这里") }));
       return;
     }
-    clear(list, state.mine.map((id) => el("li", { class: id === state.conversationId ? "current" : "" },
-      el("button", { type: "button", text: T("会话 {0}", id), onclick: () => openConversation(id) }))));
+    clear(list, state.mine.map((item) => el("li", { class: item.conversation_id === state.conversationId ? "current" : "" },
+      el("button", { type: "button", text: mineText(item, T("会话 {0}", item.conversation_id)),
+        onclick: () => openConversation(item.conversation_id) }))));
   }
 
   // ---------------------------------------------------------------- conversation
@@ -515,7 +507,6 @@
     ].filter(Boolean).join(" · ");
     $("conversation").dataset.resolved = resolved ? "true" : "false";
     $("conversation").dataset.photos = c.sends_photos ? "true" : "false";  // issue 15: photo_send.js
-    if (resolved) forget(c.id);
     renderWindow(c.window);
     const list = $("messages");
     const switched = list.dataset.conversation !== String(c.id);
@@ -691,7 +682,7 @@
     $("resolve-summary").value = "";
     $("guard").hidden = true;
     say(T("已标记为已解决"), true);
-    forget(state.conversationId);
+    loadMine();
     loadConversation();
   }
 
@@ -882,19 +873,20 @@
   const refreshQueue = Staff.throttle(loadQueue, 500);
   const refreshNotifications = Staff.throttle(loadNotifications, 1000);
   const refreshConversation = Staff.throttle(loadConversation, 300);
+  const refreshMine = Staff.throttle(loadMine, 1000);
 
   function onEvent(frame) {
     if (window.consoleTyping) window.consoleTyping.onEvent(frame, state.conversationId);  // issue 15 (typing)
-    if (frame.type === "queue") refreshQueue();
-    else if (frame.type === "notification") refreshNotifications();
-    else if (frame.type === "conversation" && (frame.conversation_ids || []).includes(state.conversationId)) refreshConversation();
+    if (frame.type === "queue") { refreshQueue(); refreshMine(); }
+    else if (frame.type === "notification") { refreshNotifications(); refreshMine(); }
+    else if (frame.type === "conversation" && (frame.conversation_ids || []).includes(state.conversationId)) { refreshConversation(); refreshMine(); }
   }
 
   function onSocketState(live) {
     const badge = $("live");
     badge.dataset.state = live;
     badge.textContent = live === "live" ? T("实时") : T("离线,重连中…");
-    if (live === "live") { loadQueue(); loadNotifications(); loadConversation(); }
+    if (live === "live") { loadQueue(); loadNotifications(); loadConversation(); loadMine(); }
   }
 
   $("logout").addEventListener("click", () => Staff.signOut());
@@ -909,13 +901,11 @@
     $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
     $("manager-link").hidden = me.role === "agent";
     renderAlertsButton();
-    try { state.mine = JSON.parse(localStorage.getItem(mineKey()) || "[]"); } catch (error) { state.mine = []; }
-    try { state.resolved = JSON.parse(localStorage.getItem(resolvedKey()) || "[]"); } catch (error) { state.resolved = []; }
     renderMine();
     await loadReferenceData();
     const fromHash = /conversation=(\d+)/.exec(location.hash);
     Staff.events.connect(onEvent, onSocketState);
-    await Promise.all([loadQueue(), loadNotifications()]);
+    await Promise.all([loadQueue(), loadNotifications(), loadMine()]);
     if (fromHash) await openConversation(Number(fromHash[1]));
     document.body.dataset.ready = "true";
   });
