@@ -43,6 +43,16 @@ class Converter(Protocol):
     def convert(self, text: str) -> str: ...
 
 
+TRADITIONAL_REGIONS = frozenset({"tw", "hk", "mo"})
+
+
+def asks_for_traditional(language_tag: str | None) -> bool:
+    """Whether a language tag names Chinese in traditional characters ("zh-TW", "zh-HK",
+    "zh-Hant", "zh-Hant-TW"): what a browser in Taiwan, Hong Kong or Macau asks for."""
+    parts = (language_tag or "").lower().replace("_", "-").split("-")
+    return parts[0] == "zh" and len(parts) > 1 and (parts[1] == "hant" or parts[1] in TRADITIONAL_REGIONS)
+
+
 class TraditionalScript:
     """A reply in traditional characters, for a customer who writes them: the same configured
     phrase, character for character in the customer's script (OpenCC ``s2tw``, no change of words),

@@ -197,7 +197,13 @@ def identity_by_id(session: Session, identity_id: int) -> IdentityRef | None:
 
 
 def open_conversation(
-    session: Session, customer_id: int, identity_id: int, channel: str, locale: str, now: dt.datetime
+    session: Session,
+    customer_id: int,
+    identity_id: int,
+    channel: str,
+    locale: str,
+    now: dt.datetime,
+    data: FlowData | None = None,
 ) -> int:
     """The identity's open conversation: a new one, unless it has one already.
 
@@ -212,7 +218,7 @@ def open_conversation(
         "locale": locale,
         "status": "open",
         "flow_state": State.NEW.value,
-        "flow_data": {},
+        "flow_data": data.to_json() if data is not None else {},
         "owner": "bot",
         "ownership_version": 0,
         "activity_seq": 0,
@@ -273,8 +279,11 @@ class WebchatSession:
     created: bool
 
 
-def create_webchat_session(session: Session, locale: str, now: dt.datetime, tier: str = "standard") -> WebchatSession:
-    """A new anonymous web chat customer, its token and its first conversation."""
+def create_webchat_session(
+    session: Session, locale: str, now: dt.datetime, tier: str = "standard", traditional: bool = False
+) -> WebchatSession:
+    """A new anonymous web chat customer, its token and its first conversation (``traditional``:
+    the customer's browser reads traditional characters, so the greeting is shown in them)."""
     token = secrets.token_urlsafe(32)
     customer_id, identity_id = create_customer_identity(
         session, ChannelName.WEBCHAT, secrets.token_hex(16), now, tier=tier
@@ -282,7 +291,8 @@ def create_webchat_session(session: Session, locale: str, now: dt.datetime, tier
     session.connection().execute(
         _INSERT_WEBCHAT_TOKEN, {"token_digest": token_digest(token), "identity_id": identity_id, "created_at": now}
     )
-    conversation_id = open_conversation(session, customer_id, identity_id, ChannelName.WEBCHAT.value, locale, now)
+    data = FlowData(traditional=True) if traditional else None
+    conversation_id = open_conversation(session, customer_id, identity_id, ChannelName.WEBCHAT.value, locale, now, data)
     return WebchatSession(token, identity_id, conversation_id, created=True)
 
 

@@ -67,12 +67,19 @@ async def test_customer_text_is_shown_as_text_not_html(make_client: AppFactory) 
 
 @pytest.mark.parametrize(
     ("browser_locale", "greeting", "page_language"),
-    [("en-US", "Good afternoon", "en"), ("zh-TW", "下午好", "zh-CN"), ("fr-FR", "下午好", "zh-CN")],
+    [
+        ("en-US", "Good afternoon", "en"),
+        ("zh-CN", "为您服务", "zh-CN"),
+        ("zh-TW", "為您服務", "zh-TW"),
+        ("zh-HK", "為您服務", "zh-TW"),
+        ("fr-FR", "为您服务", "zh-CN"),
+    ],
 )
 async def test_the_widget_starts_in_the_browsers_language(
     make_client: AppFactory, browser_locale: str, greeting: str, page_language: str
 ) -> None:
-    """English and Chinese browsers get their language; any other gets the service's default."""
+    """English and Chinese browsers get their language (Taiwan's and Hong Kong's in traditional
+    characters, labels and greeting); any other gets the service's default."""
     client = await make_client()
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)

@@ -57,3 +57,32 @@ async def test_a_short_message_read_by_the_model_keeps_the_language(make_client:
     assert all(text.isascii() for text in socket.bot_texts()), socket.bot_texts()
     assert await stored_locale(client, conversation_id) == "en"
     assert "locale_switched" not in await timeline_kinds(client, conversation_id)
+
+
+async def test_a_browser_reading_traditional_characters_is_greeted_and_answered_in_them(
+    make_client: AppFactory,
+) -> None:
+    """A widget in Hong Kong asks for zh-HK: the Chinese phrases, shown in traditional characters
+    from the greeting on, until the customer writes simplified characters."""
+    client = await make_client()
+    response = await client.post("/chat/session", json={"locale": "zh-HK"})
+    assert response.status == 201, await response.text()
+    body = await response.json()
+    assert (body["locale"], body["traditional"]) == ("zh-CN", True)
+    socket = await ChatSocket.open(client, body["token"])
+    await socket.until_bot_says("為您服務")
+    assert not any("为您服务" in text for text in socket.bot_texts())
+    await socket.send("電梯壞了三天")
+    await socket.until_bot_says("電話號碼")
+    await socket.send("我用简体字写吧，电话13800138000")
+    await socket.until_bot_says("请问您反映的问题发生在哪个小区")
+    await socket.close()
+    assert await stored_locale(client, body["conversation_id"]) == "zh-CN"
+
+
+async def test_a_session_asked_in_simplified_or_another_language_is_not_traditional(make_client: AppFactory) -> None:
+    client = await make_client()
+    for asked, locale in (("zh-CN", "zh-CN"), ("en-GB", "en"), ("fr-FR", "zh-CN")):
+        response = await client.post("/chat/session", json={"locale": asked})
+        body = await response.json()
+        assert (body["locale"], body["traditional"]) == (locale, False), asked

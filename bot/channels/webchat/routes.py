@@ -21,6 +21,7 @@ from bot.channels.webchat.adapter import (
 )
 from bot.channels.webchat.typing import is_typing_frame
 from bot.core.messages import PHOTO_TEXT, ChannelName, InboundMessage, MessageKind, options_from_json
+from bot.core.phrases import asks_for_traditional
 from bot.keys import resources, webchat_hub
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
@@ -80,7 +81,11 @@ async def create_session(request: web.Request) -> web.Response:
     """``POST /chat/session``: a new conversation, or the one a known token resumes."""
     payload = await _read_json(request)
     shared = resources(request)
-    locale = shared.engine.phrases.locale(payload.get("locale") if isinstance(payload.get("locale"), str) else None)
+    asked = payload.get("locale") if isinstance(payload.get("locale"), str) else None
+    # A browser asking for traditional characters ("zh-TW") is served from the Chinese phrases,
+    # shown in its script from the greeting on.
+    traditional = asks_for_traditional(asked)
+    locale = shared.engine.phrases.locale(shared.engine.phrases.book_for(asked) if asked else None)
     token = payload.get("token")
     if token is not None:
         if not isinstance(token, str):
@@ -94,10 +99,18 @@ async def create_session(request: web.Request) -> web.Response:
                 conversation_id = await session.run_sync(store.latest_conversation_id, identity_id)
         return web.json_response({"token": token, "conversation_id": conversation_id})
     now, tier = shared.clock(), shared.engine.config.deadlines.default_tier
-    created = await shared.database.write(lambda session: store.create_webchat_session(session, locale, now, tier))
+    created = await shared.database.write(
+        lambda session: store.create_webchat_session(session, locale, now, tier, traditional)
+    )
     await shared.pipeline.open(created.conversation_id, within=_GREETING_WAIT_SECONDS)
     return web.json_response(
-        {"token": created.token, "conversation_id": created.conversation_id, "locale": locale}, status=201
+        {
+            "token": created.token,
+            "conversation_id": created.conversation_id,
+            "locale": locale,
+            "traditional": traditional,
+        },
+        status=201,
     )
 
 

@@ -19,6 +19,15 @@
       attach: "发送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，请发送小一些的照片。",
       photoNotImage: "只能发送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未发送，请重试。",
     },
+    // Traditional characters: the service answers from its Chinese phrases, shown in this script.
+    "zh-TW": {
+      title: "線上客服", send: "傳送", placeholder: "請輸入您要反映的問題…", input: "訊息",
+      connecting: "正在連線…", connected: "已連線", reconnecting: "正在重新連線…", polling: "已連線（輪詢）",
+      pending: "傳送中…", failed: "未傳送", typing: "客服正在輸入",
+      customer: "我", bot: "客服機器人", agent: "真人客服", system: "系統",
+      attach: "傳送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，請傳送小一點的照片。",
+      photoNotImage: "只能傳送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未傳送，請重試。",
+    },
     en: {
       title: "Online service", send: "Send", placeholder: "Tell us what went wrong…", input: "Message",
       connecting: "connecting…", connected: "connected", reconnecting: "reconnecting…", polling: "connected (polling)",
@@ -47,10 +56,11 @@
 
   // The language a new conversation starts in: the customer's own pick in this browser, else the
   // page's (<html data-chat-locale="en">), else the browser's; null leaves it to the service default.
+  // Chinese of Taiwan, Hong Kong and Macau (zh-TW, zh-HK, zh-MO, zh-Hant…) reads traditional characters.
   function browserLocale() {
     for (const tag of navigator.languages?.length ? navigator.languages : [navigator.language]) {
-      const language = String(tag || "").toLowerCase().split("-")[0];
-      if (language === "zh") return "zh-CN";
+      const [language, variant] = String(tag || "").toLowerCase().split("-");
+      if (language === "zh") return ["hant", "tw", "hk", "mo"].includes(variant) ? "zh-TW" : "zh-CN";
       if (language === "en") return "en";
     }
     return null;
