@@ -461,6 +461,9 @@ class FormRules(_Strict):
     address_levels: list[list[str]] = []
     """Address markers from coarse to fine (路, 号, 栋, 单元, 室): a correction that gives only a
     part ("应该是6栋") replaces the old address from that level down."""
+    words_without_a_problem: list[str] = []
+    """English words that say nothing of a problem ("my", "is", "live"): a message of only these,
+    the form's items and feelings is not a description (Chinese: ``address_stop_chars``)."""
 
     def summary_limit(self, locale: str) -> int:
         """How long the restatement's problem may be in ``locale`` (the longest configured, for a

@@ -21,6 +21,7 @@ CORRECTION_CUES = frozenset({Intent.CORRECTION, Intent.NO})
 _WHOM_ANGER_NAMES = 4
 """Characters an angry message may hold besides its emotional words and still say no problem."""
 _NUMBER = re.compile(r"[+\d][\d\s\-()]*")
+_ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
 def append_description(turn: Turn, text: str) -> None:
@@ -65,9 +66,11 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
 
 def says_no_problem(turn: Turn, text: str) -> bool:
     """The message gives form items or feelings and nothing of a problem ("我电话13700137000",
-    "我姓王，电话139…", "气死我了！！！", "傻X客服"): without the items, the words naming them
-    (``correction_fields``), the emotional signal's words and the characters never inside a place
-    (``address_stop_chars``), less than two characters are left (for anger, less than four)."""
+    "我姓王，电话139…", "气死我了！！！", "傻X客服", "my phone is 138…, I live in Sunshine
+    Garden"): without the items, the words naming them (``correction_fields``), the emotional
+    signal's words, the characters never inside a place (``address_stop_chars``) and the English
+    words that say nothing of a problem (``form.words_without_a_problem``), less than two
+    characters are left (for anger, less than four; an English word counts as two)."""
     understood = turn.understood
     if understood is None or Intent.COMPLAINT in understood.intents or understood.category is not None:
         return False
@@ -76,16 +79,21 @@ def says_no_problem(turn: Turn, text: str) -> bool:
         return False
     rules = turn.kit.rules
     slots = understood.slots
+    matchable = turn.kit.understander.matchable
     words = [word.lower() for words in rules.correction_fields.values() for word in words]
     emotion = rules.signals.get(Signal.EMOTIONAL)
     if emotional and emotion is not None:
         words.extend(word.lower() for word in emotion.keywords)
-    left = _NUMBER.sub("", turn.kit.understander.matchable(text))
+    left = matchable(text)
     named = (slots.name, slots.surname, slots.honorific, slots.district, slots.address)
-    for value in sorted((value for value in (*named, *words) if value), key=len, reverse=True):
-        left = left.replace(value, "")
+    for value in sorted((matchable(value) for value in (*named, *words) if value), key=len, reverse=True):
+        left = left.replace(value, " ")
+    left = _NUMBER.sub(" ", left)  # after the items, whose numbers ("3栋", "building 3") are theirs
     skipped = set(turn.kit.config.gazetteer.address_stop_chars)
-    left_over = sum(1 for ch in left if ch.isalnum() and ch not in skipped)
+    empty_words = set(turn.kit.config.classification.form.words_without_a_problem)
+    english = [word for word in _ENGLISH_WORD.findall(left) if word not in empty_words]
+    left = _ENGLISH_WORD.sub(" ", left)
+    left_over = sum(1 for ch in left if ch.isalnum() and ch not in skipped) + 2 * len(english)
     # Anger names whom it is aimed at ("傻X客服", "一群废物"); a problem the rules missed says more
     # ("臭味都飘到家里了，气死了" leaves 臭味飘家里).
     return left_over < (_WHOM_ANGER_NAMES if emotional else 2)

@@ -173,12 +173,18 @@ class PlaceFinder:
                     continue
                 district = division.name if division.county else None
                 anchors.append(_Anchor(division.start, division.end, _Kind.DIVISION, district))
-        if self._trigger_re is not None:
-            for match in self._trigger_re.finditer(text):
-                anchors.append(_Anchor(match.end(), match.end(), _Kind.TRIGGER, None))
+        triggers = list(self._trigger_re.finditer(text)) if self._trigger_re is not None else []
+        for match in triggers:
+            anchors.append(_Anchor(match.end(), match.end(), _Kind.TRIGGER, None))
         if self._estate_re is not None:
             for match in self._estate_re.finditer(text):
-                anchors.append(_Anchor(match.start(), match.end(), _Kind.ESTATE, None))
+                # An unknown estate's name starts after the trigger it begins with: "住阳光花园" is 阳光花园.
+                start = max(
+                    (trigger.end() for trigger in triggers if trigger.start() == match.start()),
+                    default=match.start(),
+                )
+                if start < match.end():
+                    anchors.append(_Anchor(start, match.end(), _Kind.ESTATE, None))
         if self._building_re is not None:
             for match in self._building_re.finditer(text):
                 anchors.append(_Anchor(match.start(), match.end(), _Kind.BUILDING, None))

@@ -325,6 +325,52 @@ def test_items_given_before_the_problem_are_kept_and_the_problem_asked_for(chat:
     assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
 
 
+def test_a_phone_and_a_place_before_the_problem_are_kept_and_the_problem_asked_for(chat: Chat) -> None:
+    """Both items and no problem: not a restatement of "问题：其他", the invitation."""
+    step = chat.send("我电话13900139000，住阳光花园3栋")
+    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert (chat.data.phone, chat.data.area, chat.data.description) == ("13900139000", "阳光花园3栋", [])
+    step = chat.send("电梯又坏了")
+    assert "问题：电梯又坏了（工程维修）\n地点：阳光花园3栋\n电话：13900139000" in restated(chat, step)
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "My phone number is 13800138000, I live in Sunshine Garden building 3",
+        "I live in Sunshine Garden building 3",
+        "Hi, my name is John Smith and my mobile is 13800138000",
+    ],
+)
+def test_items_given_in_english_before_the_problem_are_kept_and_the_problem_asked_for(
+    conversation_engine: ConversationEngine, items: str
+) -> None:
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    step = chat.send(items)
+    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.data.description == []
+    step = chat.send("the lift is broken again")
+    assert chat.data.description == ["the lift is broken again"]
+
+
+def test_anger_in_english_before_the_problem_is_met_with_empathy_and_the_problem_asked_for(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    step = chat.send("I'm so angry!!! this is ridiculous")
+    assert chat.phrase_ids(step) == ["empathy", "invite_complaint"]
+    assert chat.data.description == []
+
+
+def test_a_problem_in_english_is_the_problem_whatever_the_small_words(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    chat.send("my neighbour's dog barks all night")
+    assert chat.data.description == ["my neighbour's dog barks all night"]
+
+
 def test_a_problem_told_with_a_place_is_the_problem(chat: Chat) -> None:
     chat.send("阳光花园3栋有股怪味")
     assert chat.data.description == ["阳光花园3栋有股怪味"]
