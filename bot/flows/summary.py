@@ -1,9 +1,10 @@
 """The restatement's problem (问题): a short summary built from the understanding layer's reading.
 
 The customer's description is cut into clauses; only clauses the understanding layer reads as
-the problem (a complaint, or a category) are kept, without the name, phone and address they
-carry, and never one that holds a forbidden phrase (a customer quoting "这不是我们的责任" must
-not hear the bot say it back). Nothing passes: the category alone says what the problem is.
+the problem (a complaint, or a category) are kept, the angry ones only when no other is, without
+the name, phone and address they carry, and never one that holds a forbidden phrase (a customer
+quoting "这不是我们的责任" must not hear the bot say it back). Nothing passes: the category alone
+says what the problem is.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.config import FormRules, Intent
+from bot.config import FormRules, Intent, Signal
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.understander import Understander
 
@@ -48,7 +49,12 @@ class ProblemSummary:
         summary = joiner.join(kept)
         return summary if summary and self._guard.check(summary) is None else ""
 
-    def _problem_clauses(self, description: Iterable[str], locale: str) -> Iterable[str]:
+    def _problem_clauses(self, description: Iterable[str], locale: str) -> list[str]:
+        """The clauses about the problem; of those, the ones without anger in them when there
+        are any ("你们物业是干什么吃的，车库的灯坏了一个月" is about the lights: the bot does not
+        say the customer's anger back to them)."""
+        calm: list[str] = []
+        angry: list[str] = []
         for message in description:
             for raw in _CLAUSE_BREAK.split(message):
                 clause = raw.strip()
@@ -63,7 +69,8 @@ class ProblemSummary:
                 named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
                 cleaned = _without_slots(clause, (slots.name, named, slots.district, slots.address))
                 if len(cleaned) >= 2:
-                    yield cleaned
+                    (angry if Signal.EMOTIONAL in understood.signals else calm).append(cleaned)
+        return calm or angry
 
 
 def _without_slots(clause: str, slots: Iterable[str | None]) -> str:

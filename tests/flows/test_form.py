@@ -411,6 +411,22 @@ def test_anger_with_a_problem_the_rules_do_not_know_is_still_recorded(chat: Chat
     assert chat.phrase_ids(step)[-1] == "ask_phone"
 
 
+def test_the_restatement_leaves_out_the_customer_s_anger_when_the_problem_is_said_too(chat: Chat) -> None:
+    """The bot does not say "干什么吃的" back to the customer; the lights are the problem."""
+    chat.send("你们物业是干什么吃的？？？地下车库的灯坏了一个月了没人修")
+    chat.send("13700137000")
+    step = chat.send("望京西园三区")
+    problem = restated(chat, step).splitlines()[1]
+    assert problem == "问题：地下车库的灯坏了一个月了没人修（工程维修）"
+
+
+def test_anger_that_is_all_the_customer_said_of_the_problem_is_restated(chat: Chat) -> None:
+    chat.send("停水两天了真是气死我了")
+    chat.send("13700137000")
+    step = chat.send("望京西园三区")
+    assert "停水两天了真是气死我了" in restated(chat, step).splitlines()[1]
+
+
 def test_the_restatement_says_what_went_wrong_not_only_whom_it_is_about(chat: Chat) -> None:
     chat.send("我想投诉你们的维修师傅")
     chat.send("约好了上午上门，结果等了一天都没来，电话也不接")
