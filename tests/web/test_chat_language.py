@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from bot.core.phrases import asks_for_traditional
 from bot.keys import resources
 from bot.storage.models import Conversation
 from bot.understanding.model_settings import ModelSettings
@@ -86,3 +88,23 @@ async def test_a_session_asked_in_simplified_or_another_language_is_not_traditio
         response = await client.post("/chat/session", json={"locale": asked})
         body = await response.json()
         assert (body["locale"], body["traditional"]) == (locale, False), asked
+
+
+@pytest.mark.parametrize(
+    ("tag", "traditional"),
+    [
+        ("zh-TW", True),
+        ("zh-hk", True),
+        ("zh_MO", True),
+        ("zh-Hant", True),
+        ("zh-Hant-TW", True),
+        ("zh-Hans-HK", False),  # simplified characters, written in Hong Kong
+        ("zh-CN", False),
+        ("zh-SG", False),
+        ("zh", False),
+        ("en-HK", False),
+        (None, False),
+    ],
+)
+def test_which_language_tags_ask_for_traditional_characters(tag: str | None, traditional: bool) -> None:
+    assert asks_for_traditional(tag) is traditional
