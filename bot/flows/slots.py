@@ -85,8 +85,14 @@ def says_no_problem(turn: Turn, text: str) -> bool:
     if emotional and emotion is not None:
         words.extend(word.lower() for word in emotion.keywords)
     left = matchable(text)
-    named = (slots.name, slots.surname, slots.honorific, slots.district, slots.address)
-    for value in sorted((matchable(value) for value in (*named, *words) if value), key=len, reverse=True):
+    # The items as the text was folded ("Sunshine Garden" is "sunshine garden" there); the
+    # configured words are written folded already.
+    named = [
+        matchable(value)
+        for value in (slots.name, slots.surname, slots.honorific, slots.district, slots.address)
+        if value
+    ]
+    for value in sorted((*named, *words), key=len, reverse=True):
         left = left.replace(value, " ")
     left = _NUMBER.sub(" ", left)  # after the items, whose numbers ("3栋", "building 3") are theirs
     skipped = set(turn.kit.config.gazetteer.address_stop_chars)
