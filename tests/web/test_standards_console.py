@@ -4,6 +4,7 @@ refused naming the key, and agents read the phrases without changing them."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
@@ -224,5 +225,43 @@ async def test_the_forms_save_what_the_manager_typed(make_client: AppFactory) ->
         assert (await body("deadlines"))["table"]["simple"]["vip"] == 3
         forbidden = (await body("forbidden"))["forbidden"]
         assert {"text": "这不归我们管", "instead": "这是我们的责任", "locale": "zh-CN"}.items() <= forbidden[-1].items()
+        assert errors == []
+        await browser.close()
+
+
+async def test_a_section_picked_while_another_is_still_loading_opens_without_a_page_error(
+    make_client: AppFactory,
+) -> None:
+    """On a slow network the first section (phrases) may answer after the manager has already
+    picked deadlines: the late answer must not draw deadlines before its own answer is in."""
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page, errors = await signed_in_manager_page(browser, str(client.make_url("/manager/")), "boss")
+        await expect(page.locator("#live")).to_have_attribute("data-state", "live", timeout=10_000)
+        held: dict[str, asyncio.Event] = {"phrases": asyncio.Event(), "deadlines": asyncio.Event()}
+        asked: dict[str, asyncio.Event] = {"phrases": asyncio.Event(), "deadlines": asyncio.Event()}
+
+        def slow(section: str) -> Any:
+            async def handle(route: Any) -> None:
+                asked[section].set()
+                await held[section].wait()
+                await route.continue_()
+
+            return handle
+
+        for section in held:
+            await page.route(f"**/api/standards/{section}", slow(section))
+        await page.click("[data-tab=standards]")
+        await asyncio.wait_for(asked["phrases"].wait(), 10)
+        await page.click("[data-section=deadlines]")
+        await asyncio.wait_for(asked["deadlines"].wait(), 10)
+        async with page.expect_response("**/api/standards/phrases"):
+            held["phrases"].set()
+        await expect(page.locator("[data-section=deadlines]")).to_have_attribute("aria-current", "true")
+        held["deadlines"].set()
+        await expect(page.locator("[data-cell='simple.standard']")).to_have_value("12", timeout=10_000)
+        await expect(page.locator("#std-title")).to_contain_text("答复时限")
         assert errors == []
         await browser.close()

@@ -183,7 +183,7 @@ const Standards = (() => {
     const result = await api("GET", `/api/standards/${id}`);
     const s = sectionState(id);
     if (!result.ok) {
-      clear($("std-panel"), el("p", { class: "error", text: result.data.error || T("加载失败 ({0})", result.status) }));
+      if (id === state.current) clear($("std-panel"), el("p", { class: "error", text: result.data.error || T("加载失败 ({0})", result.status) }));
       return;
     }
     s.loaded = result.data;
@@ -192,7 +192,8 @@ const Standards = (() => {
     s.mode = "form";
     if (id === "deadlines" || id === "followups") await loadCategoryNames();
     if (id === "calendar") await loadCalendarSource();
-    renderSection();
+    // The manager may have picked another section while this one was loading.
+    if (id === state.current) renderSection();
   }
 
   async function loadCategoryNames() {
@@ -213,6 +214,7 @@ const Standards = (() => {
     const id = state.current;
     const s = sectionState(id);
     const section = s.loaded;
+    if (!section) return;  // still loading: load() renders it
     const canEdit = editable(id);
     const form = s.mode === "yaml" ? yamlEditor(id) : EDITORS[id](s.draft, id);
     const panel = $("std-panel");
