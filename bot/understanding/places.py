@@ -98,7 +98,8 @@ class PlaceFinder:
         parts.append(rf"{body}{{1,10}}?(?:{suffix})")
         place = rf"(?:{'|'.join(parts)})(?:{suffix})*"
         units = _alternation(gazetteer.unit_suffixes)
-        unit = rf"|[0-9A-Za-z甲乙丙丁一二三四五六七八九十百零〇#\-]{{1,8}}?(?:{units})" if units else ""
+        # Typed addresses often space a number from its unit ("88 号 3 幢 502").
+        unit = rf"|[0-9A-Za-z甲乙丙丁一二三四五六七八九十百零〇#\-]{{1,8}}?[ \t]?(?:{units})" if units else ""
         # A bare number ends an address ("2单元301"), but not "3天没水".
         number = rf"|\d+(?:-\d+)*(?=$|[{_PUNCTUATION}])"
         self._part_re = re.compile(rf"[ \t]?(?:{place}{unit}{number})")
@@ -132,10 +133,10 @@ class PlaceFinder:
         )
         # A building number alone is an address ("3栋1单元1302", "我说的是5号楼").
         buildings = _alternation(gazetteer.building_suffixes)
-        self._building_re = re.compile(rf"(?<![0-9A-Za-z])\d+(?:{buildings})") if buildings else None
+        self._building_re = re.compile(rf"(?<![0-9A-Za-z])\d+[ \t]?(?:{buildings})") if buildings else None
         # A floor is not an address ("住18楼", "住三楼").
         floors = _alternation(gazetteer.floor_suffixes)
-        self._floor_re = re.compile(rf"[0-9一二三四五六七八九十两]+(?:{floors})") if floors else None
+        self._floor_re = re.compile(rf"[0-9一二三四五六七八九十两]+[ \t]?(?:{floors})") if floors else None
         self._not_places = frozenset(gazetteer.not_places)
 
     def find(self, text: str) -> Place:

@@ -336,6 +336,9 @@ def test_false_friends_are_no_address(extractor: SlotExtractor, text: str) -> No
         ("我说的是5号楼，不是3号楼", "5号楼"),
         # a trigger takes a colon or a space before its place, as before.
         ("地址：海淀区知春路甲48号", "知春路甲48号"),
+        # typed with spaces between the numbers and their units: the whole address, not "文三路 88".
+        ("杭州市西湖区文三路 88 号 3 幢 502", "文三路 88 号 3 幢 502"),
+        ("住在 3 栋 2 单元 1302，停电一天了", "3 栋 2 单元 1302"),
     ],
 )
 def test_estates_and_buildings_the_gazetteer_does_not_list(extractor: SlotExtractor, text: str, address: str) -> None:
@@ -348,6 +351,7 @@ def test_estates_and_buildings_the_gazetteer_does_not_list(extractor: SlotExtrac
         # floor_suffixes: a floor is not an address.
         "电梯坏了三天了，我家老人八十多岁，住18楼根本下不了楼",
         "我住三楼，楼上漏水",
+        "我住在 18 楼，楼上漏水",
         # not_places, and no place across a comma after a trigger.
         "我妈一个人住，家里卫生间的水管漏了",
         "我住家里",
