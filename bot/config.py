@@ -155,6 +155,7 @@ class PhraseId(StrEnum):
     # issue 12 item 5 (the form): a structured restatement, a refused phone
     RESTATE_PROBLEM = "restate_problem"
     RESTATE_NAME = "restate_name"
+    RESTATE_SURNAME = "restate_surname"
     NOT_GIVEN = "not_given"
     CONTACT_BY_CHANNEL = "contact_by_channel"
     PHONE_REASSURE = "phone_reassure"
@@ -182,6 +183,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     # issue 12 item 5 (the form)
     PhraseId.RESTATE_PROBLEM: frozenset({"category", "summary"}),
     PhraseId.RESTATE_NAME: frozenset({"surname", "title"}),
+    PhraseId.RESTATE_SURNAME: frozenset({"surname"}),
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
     PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
     PhraseId.PROMISE_CAREFUL: frozenset({"deadline"}),
@@ -852,6 +854,7 @@ class NameRules(_Strict):
     not_names: list[str] = []
     not_name_endings: list[str] = []
     english_name_intros: list[str] = []
+    english_surname_intros: list[str] = []
     english_self_intros: list[str] = []
     english_name_ends: list[str] = []
     english_not_name_words: list[str] = []

@@ -74,9 +74,10 @@ def _name_said(turn: Turn) -> str | None:
     if title is None and surname == customer.surname and customer.title in ("male", "female"):
         title = turn.text(PhraseId.TITLE_MALE if customer.title == "male" else PhraseId.TITLE_FEMALE)
     if surname is None:
-        return None
+        return data.name  # "my name is John Smith"
     if title is None:
-        return data.name  # 王芳; a surname alone is no way to address anyone
+        # 王芳 as said; a surname alone takes both titles rather than a guessed one.
+        return data.name or turn.text(PhraseId.RESTATE_SURNAME, surname=surname)
     return turn.text(PhraseId.RESTATE_NAME, surname=surname, title=title)
 
 

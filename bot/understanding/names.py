@@ -99,6 +99,8 @@ class NameFinder:
         self._english_ends = english_ends
         named = _alternation(rules.english_name_intros) or "(?!)"
         self_named = _alternation(rules.english_self_intros) or "(?!)"
+        surnamed = _alternation(rules.english_surname_intros) or "(?!)"
+        self._english_surnamed = re.compile(rf"\b(?:{surnamed})\s*(?P<word>{_ENGLISH_WORD})", re.IGNORECASE)
         self._english_named = re.compile(
             rf"\b(?:{named})\s*(?:(?P<title>{english_honorific})\.?\s+)?(?P<words>{_ENGLISH_WORD}(?:\s+{_ENGLISH_WORD}){{0,2}})",
             re.IGNORECASE,
@@ -157,6 +159,9 @@ class NameFinder:
         return name[0]
 
     def _find_english(self, text: str) -> Person:
+        match = self._english_surnamed.search(text)
+        if match is not None and (words := self._name_words(match.group("word"))):
+            return Person(surname=words[0])
         match = self._english_named.search(text)
         if match is not None:
             words = self._name_words(match.group("words"))

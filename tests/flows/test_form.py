@@ -298,6 +298,27 @@ def test_a_known_customer_is_named_from_the_record(conversation_engine: Conversa
     assert "称呼：刘女士" in restated(chat, step)
 
 
+@pytest.mark.parametrize(
+    ("locale", "said", "named"),
+    [
+        ("zh-CN", "我姓王", "称呼：王先生/女士"),
+        ("zh-CN", "我叫王芳", "称呼：王芳"),
+        ("en", "my surname is Smith", "Name: Mr/Ms Smith"),
+        ("en", "my name is John Smith", "Name: John Smith"),
+    ],
+)
+def test_a_customer_who_gives_only_a_surname_sees_it_in_the_restatement(
+    conversation_engine: ConversationEngine, locale: str, said: str, named: str
+) -> None:
+    """"我姓王" is not "not given": the surname with both titles, not a guessed one."""
+    chat = Chat(conversation_engine, locale=locale)
+    chat.send(Started())
+    chat.send("朝阳区建国路88号6栋的路灯坏了" if locale == "zh-CN" else "The street light outside building 3 is broken")
+    chat.send(f"{said}，13912345678" if locale == "zh-CN" else f"{said}, 13912345678")
+    step = chat.steps[-1] if locale == "zh-CN" else chat.send("Sunshine Garden building 3")
+    assert restated(chat, step).splitlines()[-1] == named
+
+
 def test_the_restatement_in_english(conversation_engine: ConversationEngine) -> None:
     """Forty characters say a Chinese problem; an English one needs more (form.summary_max_chars)."""
     chat = Chat(conversation_engine, locale="en")

@@ -198,6 +198,9 @@ def test_no_text_makes_extraction_backtrack_for_long(extractor: SlotExtractor, t
         ("I'm Mr. Smith", None, "Smith", "Mr"),
         ("this is Ms Li speaking", None, "Li", "Ms"),
         ("My name is Li Na, I live in Haidian", "Li Na", "Li", None),
+        # english_surname_intros: a surname alone.
+        ("my surname is Smith", None, "Smith", None),
+        ("My last name is wang, phone 13912345678", None, "Wang", None),
     ],
 )
 def test_names_surnames_and_honorifics(

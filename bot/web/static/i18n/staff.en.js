@@ -423,6 +423,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "询问地点": "Ask where",
     "复述·问题": "Restate · problem",
     "复述·称呼": "Restate · name",
+    "复述·仅知姓氏": "Restate · surname only",
     "未提供": "Not given",
     "通过本渠道联系": "Contact through this channel",
     "请客户确认": "Ask to confirm",
