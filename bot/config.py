@@ -475,6 +475,14 @@ class FormRules(_Strict):
         return self.summary_max_chars.get(locale) or max(self.summary_max_chars.values(), default=40)
 
 
+class ElderAges(_Strict):
+    """An age said in a message that makes the ``elder`` signal ("我妈78岁了")."""
+
+    from_age: int = Field(default=70, ge=1, le=120)
+    units: list[str] = []
+    """The words after an age ("岁", "years old"); none turns the reading off."""
+
+
 class Classification(_Strict):
     """``config/classification.yaml``: categories, grading, signals and side intents."""
 
@@ -499,6 +507,7 @@ class Classification(_Strict):
     misspellings: dict[str, str] = {}
     """Understander only: words customers type for others, matched as the word meant ("宽代": 宽带)."""
     form: FormRules = FormRules()
+    elder_ages: ElderAges = ElderAges()
 
     @model_validator(mode="after")
     def _fallback_exists(self) -> Classification:

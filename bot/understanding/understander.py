@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.config import ServiceConfig
+from bot.config import ServiceConfig, Signal
+from bot.understanding.ages import AgeReader
 from bot.understanding.language import ZH_TW, answer_locale, detect_locale
 from bot.understanding.misspellings import Misspellings
 from bot.understanding.normalise import Converter, Normalised, normalise, simplified_converter, taiwan_converter
@@ -45,6 +46,7 @@ class Understander:
         default_locale: str,
         slot_extractor: ExtractsSlots,
         misspellings: Misspellings | None = None,
+        ages: AgeReader | None = None,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -53,6 +55,7 @@ class Understander:
         self._default_locale = default_locale
         self._slots = slot_extractor
         self._misspellings = misspellings or Misspellings({}, str)
+        self._ages = ages
         # The flow asks for a message's answer language right after understanding it: the
         # normalised text is kept for that (one text and its form, swapped at once).
         self._last: tuple[str, Normalised] | None = None
@@ -100,6 +103,7 @@ class Understander:
             config.service.default_locale,
             slot_extractor,
             Misspellings(config.classification.misspellings, comparable),
+            AgeReader(config.classification.elder_ages),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -146,12 +150,15 @@ class Understander:
             self._taiwan.convert(message.folded) if detected == ZH_TW else message.text
         )
         findings = self._rules.apply(self._segmenter.segment(matched), len(text.strip()))
+        signals = findings.signals
+        if Signal.ELDER not in signals and self._ages is not None and self._ages.says_elder(matched):
+            signals = signals | {Signal.ELDER}
         return Understanding(
             text=text,
             locale=detected,
             intents=findings.intents,
             category=findings.category,
             grade=findings.grade,
-            signals=findings.signals,
+            signals=signals,
             slots=self._slots.extract(text),
         )

@@ -342,3 +342,29 @@ def test_a_pinyin_slip_is_read_as_the_word_meant(
     config = service_config.model_copy(update={"classification": Classification.model_validate(data)})
     without = Understander.from_config(config, dictionary=jieba_dictionary, converter=converter)
     assert without.understand(text).category != category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电梯坏了一个星期没人修，我妈78岁了住15楼天天爬楼梯",
+        "家里奶奶八十二岁，停水三天了",
+        "老人家九十多岁了，暖气一直不热",
+        "my dad is 82 years old and the lift has been broken for a week",
+    ],
+)
+def test_an_age_of_seventy_or_more_is_an_elder_concerned(understander: Understander, text: str) -> None:
+    assert Signal.ELDER in understander.understand(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["孩子8岁，楼道灯坏了好几天", "小区成立70周年搞活动太吵了", "房子70平米，物业费一年三千", "我今年45岁，宽带天天断"],
+)
+def test_younger_ages_and_other_numbers_are_no_elder(understander: Understander, text: str) -> None:
+    assert Signal.ELDER not in understander.understand(text).signals
+
+
+@pytest.mark.parametrize("text", ["物业是死人吗？电梯坏了一个星期没人修", "你们人都死哪去了，打电话也没人接"])
+def test_asking_whether_the_staff_are_dead_is_anger(understander: Understander, text: str) -> None:
+    assert Signal.EMOTIONAL in understander.understand(text).signals

@@ -1,0 +1,58 @@
+"""Ages said in a message ("我妈78岁了", "老人家八十多岁", "my father is 82 years old"): an
+elderly person concerned is the ``elder`` signal, whose complaints the queue rules move up
+(长者优先, seed 002). The keywords catch "八十多岁"; this reads any age written out.
+
+The text must already be NFKC-normalised and simplified (digits are ASCII)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.config import ElderAges
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CHINESE_NUMBER = r"[零〇一二两三四五六七八九十百]{1,5}"
+
+
+def chinese_number(text: str) -> int | None:
+    """一百零二 → 102, 七十八 → 78, 九十 → 90, 十五 → 15, 七八 → None (a range, not a number)."""
+    total, digit = 0, None
+    for char in text:
+        if char == "百":
+            total += (digit if digit is not None else 1) * 100
+            digit = None
+        elif char == "十":
+            total += (digit if digit is not None else 1) * 10
+            digit = None
+        elif char in "零〇" and total:
+            continue  # 一百零二: a place skipped
+        elif digit is not None:
+            return None
+        else:
+            digit = _DIGITS[char]
+    return total + (digit or 0)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+class AgeReader:
+    """Whether a message says someone concerned is at least ``ElderAges.from_age`` years old."""
+
+    def __init__(self, rules: ElderAges) -> None:
+        self._from_age = rules.from_age
+        units = _alternation(rules.units)
+        number = rf"(?<![\d.])(?:(?P<digits>\d{{2,3}})|(?P<chinese>{_CHINESE_NUMBER}))"
+        self._age = re.compile(rf"{number}多?\s*(?:{units})", re.IGNORECASE) if units else None
+
+    def says_elder(self, text: str) -> bool:
+        if self._age is None:
+            return False
+        for match in self._age.finditer(text):
+            digits, chinese = match.group("digits"), match.group("chinese")
+            age = int(digits) if digits else chinese_number(chinese)
+            if age is not None and self._from_age <= age <= 120:
+                return True
+        return False
