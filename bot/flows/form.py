@@ -3,7 +3,7 @@ while missing; the restatement when nothing is."""
 
 from __future__ import annotations
 
-from bot.config import Intent, PhraseId
+from bot.config import Intent, PhraseId, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
 from bot.flows.classify import looks_like_phone_attempt
@@ -56,6 +56,8 @@ def on_phone(turn: Turn, text: str) -> None:
         _ask_next_missing(turn)  # another item given or corrected: the phone is still missing
     elif Intent.YES in turn.intents and turn.intents <= _ONLY_AGREEING:
         _ask_next_missing(turn)  # "好的" to the question: nothing to record, the phone is still to come
+    elif _only_anger(turn):
+        _ask_next_missing(turn)  # "你们这群废物": empathy first (the engine), nothing to record
     else:
         append_description(turn, text)
         turn.say(PhraseId.DESCRIPTION_RECORDED)
@@ -64,7 +66,7 @@ def on_phone(turn: Turn, text: str) -> None:
 
 def on_area(turn: Turn, text: str) -> None:
     data = turn.step.data
-    if not data.area and not turn.changed:
+    if not data.area and not turn.changed and not _only_anger(turn):
         if _tells_the_problem(turn, text):
             # "楼道的垃圾还是没人清理" is more of the problem, not where it is.
             append_description(turn, text)
@@ -74,6 +76,19 @@ def on_area(turn: Turn, text: str) -> None:
             data.area = text  # no address the understanding layer knows: the customer's words
             turn.audit(TimelineKind.AREA_RECEIVED)
     _ask_next_missing(turn)
+
+
+def _only_anger(turn: Turn) -> bool:
+    """Anger with no item, problem or category in it ("傻X客服", "you guys are useless"): neither
+    more of the description nor the place asked for."""
+    understood = turn.understood
+    return (
+        understood is not None
+        and Signal.EMOTIONAL in understood.signals
+        and not understood.intents
+        and understood.category is None
+        and not turn.changed
+    )
 
 
 def _tells_the_problem(turn: Turn, text: str) -> bool:

@@ -1,7 +1,7 @@
 """An address written in English ("88 Jianguo Road", "Sunshine Garden building 5").
 
 Capitalised words ending with a street word (Road, Street…), with the house number before them, or
-with an estate word (Garden, Estate…) and the building, block or unit numbers after them. Every
+with an estate word (Garden, Estate…) and the building, block or unit numbers after or before them. Every
 word list is ``config/gazetteer.yaml``; the district stays the Chinese finder's (pinyin names are
 not in the gazetteer).
 """
@@ -29,6 +29,8 @@ class EnglishPlaceFinder:
         estates = _alternation(gazetteer.english_estate_words)
         units = _alternation(gazetteer.english_unit_words)
         unit = rf"(?:,?\s+(?i:{units})\s*\d+[A-Za-z]?)" if units else "(?!)"
+        # Written smallest first too ("Room 1203, Building 5, Sunshine Garden").
+        units_before = rf"(?:(?i:{units})\s*\d+[A-Za-z]?,?\s+)*" if units else ""
         not_names = _alternation(gazetteer.english_not_place_words)
         word = rf"(?!(?:{not_names})\b){_CAPITALISED}" if not_names else _CAPITALISED
         names = rf"(?:{word}\s+){{1,3}}"
@@ -36,7 +38,7 @@ class EnglishPlaceFinder:
         if streets:
             patterns.append(rf"(?:\d+[A-Za-z]?\s+)?{names}(?:{streets})\b\.?{unit}*")
         if estates:
-            patterns.append(rf"{names}(?:{estates})\b{unit}*")
+            patterns.append(rf"{units_before}{names}(?:{estates})\b{unit}*")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
 
     def find(self, text: str) -> str | None:

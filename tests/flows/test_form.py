@@ -420,6 +420,27 @@ def test_anger_before_the_problem_is_met_with_empathy_and_the_problem_asked_for(
     assert chat.phrase_ids(step)[-1] == "ask_phone"
 
 
+@pytest.mark.parametrize("insult", ["你们这群废物", "傻逼客服"])
+def test_anger_while_asked_for_the_phone_or_the_place_is_not_recorded_nor_the_place(chat: Chat, insult: str) -> None:
+    """Nothing to record: empathy, and the same question again (not "我已记录下来")."""
+    chat.send("宽带又断了")
+    step = chat.send(insult)
+    assert chat.phrase_ids(step) == ["empathy", "ask_phone"]
+    assert chat.data.description == ["宽带又断了"]
+    chat.send("13700137000")
+    step = chat.send(insult)
+    assert chat.phrase_ids(step) == ["empathy", "ask_area"]
+    assert chat.data.area is None
+    step = chat.send("阳光花园3栋")
+    assert "地点：阳光花园3栋" in restated(chat, step)
+
+
+def test_anger_with_more_of_the_problem_while_asked_for_the_phone_is_recorded(chat: Chat) -> None:
+    chat.send("宽带又断了")
+    chat.send("气死我了，到现在还没修好")
+    assert chat.data.description == ["宽带又断了", "气死我了，到现在还没修好"]
+
+
 def test_anger_with_the_problem_in_it_is_the_problem(chat: Chat) -> None:
     step = chat.send("你们客服都是废物，我家停水两天了")
     assert chat.phrase_ids(step) == ["empathy", "description_recorded", "ask_phone"]
