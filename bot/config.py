@@ -233,6 +233,19 @@ class ServiceSettings(_Strict):
     timezone: str = "Asia/Shanghai"
     case_prefix: str = "TS"
     phone_pattern: str = r"^(?:\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$"
+    traditional_phone_regions: list[str] = ["HK", "MO", "TW"]
+    """Where a number written without its country code may also be from when the message is in
+    traditional characters ("電話 0912 345 678", "9123 4567"); mainland numbers are tried first."""
+
+    @field_validator("traditional_phone_regions")
+    @classmethod
+    def _known_regions(cls, value: list[str]) -> list[str]:
+        import phonenumbers
+
+        unknown = [region for region in value if region not in phonenumbers.SUPPORTED_REGIONS]
+        if unknown:
+            raise ValueError(f"unknown regions {unknown} (ISO 3166 codes such as HK, MO, TW)")
+        return value
 
     @field_validator("phone_pattern")
     @classmethod

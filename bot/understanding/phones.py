@@ -20,27 +20,30 @@ _AS_ASCII = str.maketrans(_CHINESE_DIGITS, "000123456789122")
 _SPOKEN_RUN = re.compile(rf"[{_CHINESE_DIGITS}\d][{_CHINESE_DIGITS}\d \-]{{5,22}}[{_CHINESE_DIGITS}\d]")
 """Seven or more digits, some of them Chinese numerals: too long to be a count, a date or an amount."""
 _CONTACT_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+_MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 
 
-def find_phone(text: str, region: str = "CN") -> str | None:
+def find_phone(text: str, region: str = "CN", mobile_only: bool = False) -> str | None:
     """The first mobile or landline number in ``text`` as E.164, or ``None``.
 
     Service numbers (400/800, short codes) and numbers without a landline's area code are not a
-    customer's contact phone and are skipped.
+    customer's contact phone and are skipped. ``mobile_only``: landlines too ("2024 0501", a date
+    with its spaces, is a Hong Kong landline's shape).
     """
-    found = _first_phone(text, region)
+    types = _MOBILE_TYPES if mobile_only else _CONTACT_TYPES
+    found = _first_phone(text, region, types)
     if found is None and (spoken := with_ascii_digits(text)) != text:
-        found = _first_phone(spoken, region)
+        found = _first_phone(spoken, region, types)
     return found
 
 
-def _first_phone(text: str, region: str) -> str | None:
+def _first_phone(text: str, region: str, types: frozenset[int]) -> str | None:
     if not _ENOUGH_DIGITS.search(text):
         return None
     for match in _CANDIDATE.finditer(text):
         # Two numbers separated by a space make one candidate: then each part is tried alone.
         for candidate in (match.group(), *match.group().split()):
-            number = _parse(candidate, region)
+            number = _parse(candidate, region, types)
             if number is not None:
                 return number
     return None
@@ -53,7 +56,7 @@ def with_ascii_digits(text: str) -> str:
     return _SPOKEN_RUN.sub(lambda run: run.group().translate(_AS_ASCII), text)
 
 
-def _parse(candidate: str, region: str) -> str | None:
+def _parse(candidate: str, region: str, types: frozenset[int]) -> str | None:
     digits = "".join(ch for ch in candidate if ch.isdigit())
     if not 7 <= len(digits) <= 15:
         return None
@@ -69,7 +72,7 @@ def _parse(candidate: str, region: str) -> str | None:
         number = phonenumbers.parse(candidate, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _CONTACT_TYPES:
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in types:
         return None
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Protocol
 
 from bot.config import ServiceConfig
@@ -38,12 +39,14 @@ class SlotExtractor:
         simplifier: Converter,
         region: str = "CN",
         english_places: EnglishPlaceFinder | None = None,
+        traditional_regions: Sequence[str] = (),
     ) -> None:
         self._names = names
         self._places = places
         self._english_places = english_places
         self._simplifier = simplifier
         self._region = region
+        self._traditional_regions = tuple(traditional_regions)
 
     @classmethod
     def from_config(cls, config: ServiceConfig, divisions: DivisionFinder | None = None) -> SlotExtractor:
@@ -57,6 +60,7 @@ class SlotExtractor:
             places=PlaceFinder(config.gazetteer, divisions if divisions is not None else CpcaDivisions()),
             simplifier=opencc.OpenCC("t2s"),
             english_places=EnglishPlaceFinder(config.gazetteer),
+            traditional_regions=config.service.traditional_phone_regions,
         )
 
     def extract(self, text: str) -> Slots:
@@ -78,8 +82,13 @@ class SlotExtractor:
         address = place.address
         if address is None and self._english_places is not None and _LATIN.search(folded):
             address = self._english_places.find(folded)
+        phone = find_phone(folded, self._region)
+        if phone is None and simplified != folded:
+            # Written in traditional characters: perhaps a Hong Kong, Macao or Taiwan number.
+            candidates = (find_phone(folded, region, mobile_only=True) for region in self._traditional_regions)
+            phone = next(filter(None, candidates), None)
         return Slots(
-            phone=find_phone(folded, self._region),
+            phone=phone,
             name=person.name,
             surname=person.surname,
             honorific=person.honorific,

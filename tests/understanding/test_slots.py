@@ -155,6 +155,22 @@ def test_a_landline_written_any_way_gives_the_same_e164(
     assert found is not None and national_digits(found) == area + local
 
 
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("我姓陳，電話 0912 345 678", "+886912345678"),  # a Taiwan mobile, in traditional characters
+        ("我的電話是 9123 4567", "+85291234567"),  # a Hong Kong mobile
+        ("電話 13912345678", "+8613912345678"),  # a mainland number comes first
+        ("电话 9123 4567", None),  # simplified: a mainland customer's number is never eight digits
+        ("2024 0501 那天開始斷網", None),  # a date is no Hong Kong landline
+    ],
+)
+def test_numbers_of_hong_kong_macao_and_taiwan_in_traditional_text(
+    extractor: SlotExtractor, text: str, phone: str | None
+) -> None:
+    assert extractor.extract(text).phone == phone
+
+
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(SENDABLE_CHARACTER, max_size=80) | st.text(st.characters(codec=None), max_size=40))
 def test_any_text_gives_slots_without_failing(extractor: SlotExtractor, text: str) -> None:
