@@ -462,6 +462,15 @@ def test_the_restatement_leaves_out_the_customer_s_anger_when_the_problem_is_sai
     assert problem == "问题：地下车库的灯坏了一个月了没人修（工程维修）"
 
 
+def test_the_restatement_of_a_traditional_complaint_says_what_went_wrong_not_the_anger(chat: Chat) -> None:
+    chat.send("你們的寬頻爛透了，每天晚上都斷線，打電話去客服也沒人接！")
+    chat.send("電話 0912 345 678")
+    step = chat.send("信義區松仁路100號5樓")
+    lines = restated(chat, step).splitlines()
+    assert lines[1].startswith("問題：每天晚上都斷線") and "爛透了" not in lines[1]
+    assert lines[3] == "電話：+886912345678"
+
+
 def test_anger_that_is_all_the_customer_said_of_the_problem_is_restated(chat: Chat) -> None:
     chat.send("停水两天了真是气死我了")
     chat.send("13700137000")
