@@ -17,6 +17,8 @@ from tests.browser import (
     LAUNCH_ARGS,
     customer_asks_for_a_person,
     customer_files_a_complaint,
+    customer_in_chat,
+    customer_says_each,
     laptop_console,
     sign_in,
 )
@@ -174,6 +176,24 @@ async def test_a_queue_card_shows_the_channel_and_last_words_and_the_phone_shows
         await agent.click("#phrase-toggle")
         await expect(agent.locator("#phrase-list button.phrase", has_text="告知投诉编号")).to_be_disabled()
         await expect(agent.locator("#phrase-list button.phrase", has_text="安抚情绪")).to_be_enabled()
+        await browser.close()
+
+
+async def test_the_case_names_its_signals_in_the_agent_s_language(make_client: AppFactory) -> None:
+    """An angry customer's case says 情绪激动, not the signal's id."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_in_chat(browser, str(client.make_url("/chat")))
+        angry = ["楼道的垃圾三天没人清理，气死我了！！！", "13800138000", "阳光花园3栋", "对"]
+        await customer_says_each(customer, angry)
+        await expect(customer.locator(".msg-bot", has_text="TS2026")).to_have_count(1, timeout=10_000)
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await agent.locator("#queue .claim").click()
+        complaint = agent.locator("#complaint")
+        await expect(complaint).to_contain_text("情绪激动", timeout=10_000)
+        await expect(complaint).not_to_contain_text("emotional")
         await browser.close()
 
 

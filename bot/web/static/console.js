@@ -560,7 +560,7 @@
         [T("问题描述"), c.description],
         [T("联系电话"), c.contact_by_channel ? T("客户未留电话,请通过本会话渠道({0})联系", state.conversation.channel) : c.contact_phone],
         [T("地址/区域"), c.area],
-        [T("信号"), (c.signals || []).join(", ")], [T("答复时限"), formatTime(c.deadline_at)],
+        [T("信号"), (c.signals || []).map((s) => label("signal", s)).join("、")], [T("答复时限"), formatTime(c.deadline_at)],
         [T("已超时"), c.breached_at ? formatTime(c.breached_at) : null],
         [T("解决时间"), c.resolved_at ? formatTime(c.resolved_at) : null],
       ];
