@@ -864,6 +864,10 @@ class NameRules(_Strict):
     compound_surnames: list[str] = []
     honorifics: list[str] = []
     english_honorifics: list[str] = []
+    male_honorifics: list[str] = []
+    female_honorifics: list[str] = []
+    """Which honorifics say a man or a woman: a confirmed complaint's 王先生 is remembered as the
+    customer's surname and title, and the next conversation greets them by it."""
     name_intros: list[str] = []
     self_intros: list[str] = []
     surname_intros: list[str] = []

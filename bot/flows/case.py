@@ -75,7 +75,19 @@ def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
         contact_by_channel=data.contact_by_channel and not data.phone,
         says_hours=deadline.says_hours,
         district=turn.kit.understander.district(data.area) if data.area else None,
+        customer_surname=data.surname,
+        customer_title=_title_of(turn, data.surname, data.honorific),
     )
+
+
+def _title_of(turn: Turn, surname: str | None, honorific: str | None) -> str | None:
+    names = turn.kit.config.names
+    if honorific in names.male_honorifics:
+        return "male"
+    if honorific in names.female_honorifics:
+        return "female"
+    customer = turn.customer
+    return customer.title if surname is not None and surname == customer.surname else None
 
 
 def priority_of(kit: FlowKit, record: ComplaintRecord) -> int:

@@ -123,6 +123,10 @@ class ComplaintRecord:
     # issue 14 (reports)
     district: str | None = None
     """The area's district as the understanding layer normalises it (海淀 → 海淀区); None when unknown."""
+    customer_surname: str | None = None
+    """The surname the customer confirmed (称呼), remembered on the customer record."""
+    customer_title: str | None = None
+    """``"male"`` or ``"female"`` when the honorific says it (王先生), else the record's own for the same surname."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -847,6 +847,9 @@ def append_timeline(session: Session, rows: list[dict[str, Any]]) -> None:
         session.connection().execute(_INSERT_TIMELINE, rows)
 
 
+_SURNAME_CHARS = string_length(Customer, "surname")
+
+
 def save_complaint(
     session: Session,
     conversation: LoadedConversation,
@@ -876,6 +879,13 @@ def save_complaint(
             update(Customer)
             .where(Customer.id == conversation.customer_id, Customer.phone.is_(None))
             .values(phone=normalise_phone(record.contact_phone))
+        )
+    if record.confirmed and record.customer_surname and len(record.customer_surname) <= _SURNAME_CHARS:
+        # The customer confirmed how to address them: the next conversation greets them so.
+        session.execute(
+            update(Customer)
+            .where(Customer.id == conversation.customer_id)
+            .values(surname=record.customer_surname, title=record.customer_title)
         )
     if existing is not None:
         session.execute(update(Complaint).where(Complaint.id == existing).values(**values))

@@ -310,13 +310,33 @@ def test_a_known_customer_is_named_from_the_record(conversation_engine: Conversa
 def test_a_customer_who_gives_only_a_surname_sees_it_in_the_restatement(
     conversation_engine: ConversationEngine, locale: str, said: str, named: str
 ) -> None:
-    """"我姓王" is not "not given": the surname with both titles, not a guessed one."""
+    """A surname alone ("我姓王") is not "not given": it takes both titles, not a guessed one."""
     chat = Chat(conversation_engine, locale=locale)
     chat.send(Started())
     chat.send("朝阳区建国路88号6栋的路灯坏了" if locale == "zh-CN" else "The street light outside building 3 is broken")
     chat.send(f"{said}，13912345678" if locale == "zh-CN" else f"{said}, 13912345678")
     step = chat.steps[-1] if locale == "zh-CN" else chat.send("Sunshine Garden building 3")
     assert restated(chat, step).splitlines()[-1] == named
+
+
+@pytest.mark.parametrize(
+    ("known", "said", "remembered"),
+    [
+        (CustomerView(), "我是王先生", ("王", "male")),
+        (CustomerView(), "我是李小姐", ("李", "female")),
+        (CustomerView(surname="王", title="female"), "我姓王", ("王", "female")),  # the record's title kept
+        (CustomerView(surname="李", title="female"), "我姓王", ("王", None)),  # another surname: no title known
+    ],
+)
+def test_the_confirmed_case_carries_the_name_to_remember(
+    conversation_engine: ConversationEngine, known: CustomerView, said: str, remembered: tuple[str, str | None]
+) -> None:
+    chat = Chat(conversation_engine, customer=known)
+    chat.send(Started())
+    chat.send(f"朝阳区建国路88号6栋的路灯坏了，{said}，电话13912345678")
+    step = chat.send("对")
+    assert step.complaint is not None and step.complaint.confirmed
+    assert (step.complaint.customer_surname, step.complaint.customer_title) == remembered
 
 
 def test_the_restatement_in_english(conversation_engine: ConversationEngine) -> None:

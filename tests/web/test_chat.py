@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.keys import resources
-from bot.storage.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
+from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
 
@@ -253,4 +253,40 @@ async def test_the_socket_declines_the_compression_every_browser_offers(make_cli
     while frame.get("from") != "bot":
         frame = await socket.receive_json(timeout=10)
     assert "下午好" in frame["text"]
+    await socket.close()
+
+
+async def test_a_customer_who_confirmed_their_name_is_greeted_by_it_next_time(make_client: AppFactory) -> None:
+    """A confirmed complaint from "我是王先生": the customer record keeps 王 and male, and the
+    customer's next conversation opens with "王先生"."""
+    client = await make_client()
+    token, first_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("下午好")
+    await socket.send("小区楼道的垃圾三天没人清理，我是王先生")
+    await socket.until_bot_says("电话")
+    await socket.send("13800138000")
+    await socket.until_bot_says("哪个小区")
+    await socket.send("阳光花园3栋")
+    restatement = await socket.until_bot_says("阳光花园3栋")
+    assert "称呼：王先生" in restatement["text"]
+    await socket.send("对")
+    await socket.until_bot_says("TS20261123")
+    async with resources(client.app).sessions() as session:
+        conversation = await session.get(Conversation, first_id)
+        assert conversation is not None
+        customer = await session.get(Customer, conversation.customer_id)
+        assert customer is not None and (customer.surname, customer.title) == ("王", "male")
+
+    async with resources(client.app).sessions() as session, session.begin():
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.id == first_id)
+            .values(status="closed", closed_at=resources(client.app).clock(), closed_reason="resolved")
+        )
+    await settled(client, sockets=[socket])
+    said_before = len(socket.bot_texts())
+    await socket.send("你好")
+    await socket.until(lambda _: len(socket.bot_texts()) > said_before)
+    assert socket.bot_texts()[said_before].startswith("王先生，下午好")
     await socket.close()
