@@ -6,11 +6,15 @@ from __future__ import annotations
 def normalise_phone(phone: str) -> str:
     """Digits only, without the China country code: "+86 138-0013-8000" -> "13800138000".
 
-    Landlines keep their area code ("029-88886666" -> "02988886666").
+    Landlines keep their area code ("029-88886666" -> "02988886666"); a number of another country
+    keeps its "+" ("+886 912 345 678" -> "+886912345678"), as the engine stores it.
     """
     digits = "".join(ch for ch in phone if ch.isdigit())
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) == 13:
+    international = phone.lstrip().startswith("+") or digits.startswith("00")
+    if digits.startswith("00"):
         digits = digits[2:]
-    return digits
+    if digits.startswith("86") and (international or len(digits) == 13):
+        national = digits[2:]
+        # A mobile is eleven digits from 1; a landline gets back its trunk 0 ("+86 10 …" is 010…).
+        return national if national.startswith("1") and len(national) == 11 else "0" + national
+    return "+" + digits if international else digits

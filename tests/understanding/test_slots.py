@@ -96,6 +96,21 @@ def test_a_phone_in_digits_wins_over_chinese_numerals_next_to_it(extractor: Slot
 
 
 @pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("+86 138-0013-8000", "13800138000"),
+        ("008613800138000", "13800138000"),
+        ("+86 10 1234 5678", "01012345678"),  # a landline in E.164 gets its trunk 0 back
+        ("029-88886666", "02988886666"),
+        ("+886 912 345 678", "+886912345678"),  # another country's number keeps its "+"
+        ("00852 9123 4567", "+85291234567"),
+    ],
+)
+def test_one_phone_is_stored_one_way_whoever_wrote_it(written: str, stored: str) -> None:
+    assert normalise_phone(written) == stored
+
+
+@pytest.mark.parametrize(
     ("e164", "stored"),
     [("+8613912345678", "13912345678"), ("+861012345678", "01012345678"), ("+8675512345678", "075512345678")],
 )
