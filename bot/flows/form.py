@@ -35,8 +35,8 @@ def on_description(turn: Turn, text: str) -> None:
             open_consultation(turn)
             return
         data.consultation = None  # the customer moved on; the question is on the timeline
-    if not data.description and says_no_problem(turn, text):
-        turn.say(PhraseId.INVITE_COMPLAINT)  # "我电话139…", "气死我了": the problem is still to hear
+    if not data.description and (says_no_problem(turn, text) or _nothing_to_record(turn, text)):
+        turn.say(PhraseId.INVITE_COMPLAINT)  # "我电话139…", "气死我了", "👍": the problem is still to hear
         return
     append_description(turn, text)
     turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
@@ -56,8 +56,8 @@ def on_phone(turn: Turn, text: str) -> None:
         _ask_next_missing(turn)  # another item given or corrected: the phone is still missing
     elif Intent.YES in turn.intents and turn.intents <= _ONLY_AGREEING:
         _ask_next_missing(turn)  # "好的" to the question: nothing to record, the phone is still to come
-    elif _only_anger(turn):
-        _ask_next_missing(turn)  # "你们这群废物": empathy first (the engine), nothing to record
+    elif _nothing_to_record(turn, text):
+        _ask_next_missing(turn)  # "你们这群废物", "😡": empathy first (the engine), nothing to record
     else:
         append_description(turn, text)
         turn.say(PhraseId.DESCRIPTION_RECORDED)
@@ -66,8 +66,8 @@ def on_phone(turn: Turn, text: str) -> None:
 
 def on_area(turn: Turn, text: str) -> None:
     data = turn.step.data
-    if not data.area and not turn.changed and not _only_anger(turn):
-        if _tells_the_problem(turn, text):
+    if not data.area and not turn.changed and not _nothing_to_record(turn, text):
+        if _tells_the_problem(turn, text) or _angry_without_a_place(turn):
             # "楼道的垃圾还是没人清理" is more of the problem, not where it is.
             append_description(turn, text)
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
@@ -78,17 +78,20 @@ def on_area(turn: Turn, text: str) -> None:
     _ask_next_missing(turn)
 
 
-def _only_anger(turn: Turn) -> bool:
-    """Anger with no item, problem or category in it ("傻X客服", "you guys are useless"): neither
-    more of the description nor the place asked for."""
+def _nothing_to_record(turn: Turn, text: str) -> bool:
+    """No word at all ("👍", "。。。"), or anger that says nothing of a problem ("傻X客服", "😡"):
+    neither more of the description nor the place asked for."""
     understood = turn.understood
-    return (
-        understood is not None
-        and Signal.EMOTIONAL in understood.signals
-        and not understood.intents
-        and understood.category is None
-        and not turn.changed
-    )
+    if understood is None or turn.changed or understood.intents or understood.category is not None:
+        return False
+    return not any(ch.isalnum() for ch in text) or says_no_problem(turn, text)
+
+
+def _angry_without_a_place(turn: Turn) -> bool:
+    """Anger with more to it ("你们这群废物", "臭味都飘到家里了，气死了") and no place understood:
+    more of the complaint, not where it is."""
+    understood = turn.understood
+    return understood is not None and Signal.EMOTIONAL in understood.signals and not turn.changed
 
 
 def _tells_the_problem(turn: Turn, text: str) -> bool:

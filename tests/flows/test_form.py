@@ -440,7 +440,7 @@ def test_anger_before_the_problem_is_met_with_empathy_and_the_problem_asked_for(
     assert chat.phrase_ids(step)[-1] == "ask_phone"
 
 
-@pytest.mark.parametrize("insult", ["你们这群废物", "傻逼客服"])
+@pytest.mark.parametrize("insult", ["傻逼客服", "你们这群废物", "😡", "you guys are idiots"])
 def test_anger_while_asked_for_the_phone_or_the_place_is_not_recorded_nor_the_place(chat: Chat, insult: str) -> None:
     """Nothing to record: empathy, and the same question again (not "我已记录下来")."""
     chat.send("宽带又断了")
@@ -453,6 +453,27 @@ def test_anger_while_asked_for_the_phone_or_the_place_is_not_recorded_nor_the_pl
     assert chat.data.area is None
     step = chat.send("阳光花园3栋")
     assert "地点：阳光花园3栋" in restated(chat, step)
+
+
+@pytest.mark.parametrize("nothing", ["👍", "。。。", "🙄🙄"])
+def test_a_message_without_words_is_neither_the_problem_nor_the_place(chat: Chat, nothing: str) -> None:
+    step = chat.send(nothing)
+    assert chat.phrase_ids(step) == ["invite_complaint"]
+    chat.send("宽带又断了")
+    step = chat.send(nothing)
+    assert chat.phrase_ids(step) == ["ask_phone"]
+    chat.send("13700137000")
+    step = chat.send(nothing)
+    assert chat.phrase_ids(step) == ["ask_area"]
+    assert chat.data.description == ["宽带又断了"] and chat.data.area is None
+
+
+def test_anger_with_more_to_it_while_asked_for_the_place_is_more_of_the_complaint(chat: Chat) -> None:
+    chat.send("宽带又断了")
+    chat.send("13700137000")
+    chat.send("臭味都飘到家里了，气死了")
+    assert chat.data.area is None
+    assert chat.data.description == ["宽带又断了", "臭味都飘到家里了，气死了"]
 
 
 def test_anger_with_more_of_the_problem_while_asked_for_the_phone_is_recorded(chat: Chat) -> None:

@@ -42,6 +42,8 @@ def kinds(chat: Chat) -> list[TimelineKind]:
         ("請問你們營業時間是幾點?", "business_hours"),
         ("投诉一般多久能答复?", "reply_time"),
         ("How long until you reply to a complaint?", "reply_time"),
+        ("你是机器人吗？", "bot_identity"),  # said so, and how to reach a person; nothing recorded
+        ("Are you a bot?", "bot_identity"),
     ],
 )
 def test_a_question_the_faq_answers_gets_its_answer_and_no_complaint(
