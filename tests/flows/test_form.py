@@ -468,6 +468,13 @@ def test_a_message_without_words_is_neither_the_problem_nor_the_place(chat: Chat
     assert chat.data.description == ["宽带又断了"] and chat.data.area is None
 
 
+def test_a_customer_who_gives_up_hope_is_met_with_empathy_and_asked_again(chat: Chat) -> None:
+    chat.send("楼上天天半夜拖椅子，吵得睡不着，跟物业说了好几次了")
+    step = chat.send("算了，说了也没用")
+    assert chat.phrase_ids(step) == ["empathy", "ask_phone"]
+    assert chat.data.description == ["楼上天天半夜拖椅子，吵得睡不着，跟物业说了好几次了"]
+
+
 def test_anger_with_more_to_it_while_asked_for_the_place_is_more_of_the_complaint(chat: Chat) -> None:
     chat.send("宽带又断了")
     chat.send("13700137000")
