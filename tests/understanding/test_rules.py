@@ -368,3 +368,10 @@ def test_younger_ages_and_other_numbers_are_no_elder(understander: Understander,
 @pytest.mark.parametrize("text", ["物业是死人吗？电梯坏了一个星期没人修", "你们人都死哪去了，打电话也没人接"])
 def test_asking_whether_the_staff_are_dead_is_anger(understander: Understander, text: str) -> None:
     assert Signal.EMOTIONAL in understander.understand(text).signals
+
+
+@pytest.mark.parametrize(
+    "text", ["真是太感谢你们了，停了三天水", "你们物业真棒，垃圾堆了一周没人收", "你们服务真好啊，等了三天都没人来"]
+)
+def test_thanks_or_praise_said_bitterly_with_a_problem_is_a_complaint(understander: Understander, text: str) -> None:
+    assert Intent.COMPLAINT in understander.understand(text).intents
