@@ -46,7 +46,7 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from webchat_throughput import ECHO_SERVER, ROOT, cpu_seconds, free_port, wait_ready
+from webchat_throughput import ECHO_SERVER, ROOT, cpu_seconds, free_port, unlimited_config, wait_ready
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
@@ -280,6 +280,7 @@ async def bot_figures(
     env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
     with tempfile.TemporaryDirectory() as var_dir:
         env["BOT_VAR_DIR"] = var_dir
+        env["BOT_CONFIG_DIR"] = unlimited_config(var_dir)
         if database == "sqlite":
             if history:
                 shutil.copy(history, Path(var_dir) / "bot.sqlite3")

@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -25,6 +26,7 @@ import uuid
 from pathlib import Path
 
 import aiohttp
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +47,18 @@ app.router.add_get("/ws", echo)
 app.router.add_get("/healthz", lambda request: web.Response(text="ok"))
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
 """
+
+
+def unlimited_config(var_dir: str) -> str:
+    """A copy of config/ in ``var_dir`` without web chat's flood limits (``channels.yaml``): a bench
+    client sends as fast as the server answers, from one address, far beyond any customer."""
+    target = Path(var_dir) / "config"
+    shutil.copytree(ROOT / "config", target)
+    channels = target / "channels.yaml"
+    data = yaml.safe_load(channels.read_text(encoding="utf-8"))
+    data["webchat"] = {"messages_burst": 10**9, "messages_per_minute": 10**9, "sessions_per_address": 10**9}
+    channels.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(target)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -122,7 +136,7 @@ async def measure(kind: str, connections: int, messages: int) -> tuple[float, fl
         if kind == "echo":
             command = [sys.executable, "-c", ECHO_SERVER, str(port)]
         else:
-            env.update(BOT_VAR_DIR=var_dir)
+            env.update(BOT_VAR_DIR=var_dir, BOT_CONFIG_DIR=unlimited_config(var_dir))
             for key in ("BOT_DATABASE_URL", "BOT_REDIS_URL"):
                 env.pop(key, None)
             profile = os.environ.get("BENCH_PROFILE")

@@ -726,10 +726,24 @@ class WechatWindow(_Strict):
     """…or fewer customer-service messages than this."""
 
 
+class WebchatLimits(_Strict):
+    """Web chat against floods: one customer's messages, one address's new sessions."""
+
+    messages_burst: int = Field(default=20, ge=1)
+    """Messages a customer may send at once…"""
+    messages_per_minute: int = Field(default=60, ge=1)
+    """…refilled at this rate; a faster one is refused unstored and sent again by the widget."""
+    sessions_per_address: int = Field(default=60, ge=1)
+    """New sessions (a session is kept in the browser) from one client address…"""
+    sessions_window_minutes: float = Field(default=10, gt=0)
+    """…within this many minutes; more answer 429 with Retry-After."""
+
+
 class ChannelsConfig(_Strict):
     """``config/channels.yaml``: channel rules managers may change."""
 
     wechat: WechatWindow = WechatWindow()
+    webchat: WebchatLimits = WebchatLimits()
     max_text_chars: int = Field(default=2000, ge=10, le=100_000)
     """The longest customer text any channel stores: web chat refuses longer ones, provider
     channels keep the beginning (``bot/channels/text_input.py``)."""

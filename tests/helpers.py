@@ -14,9 +14,19 @@ from aiohttp.test_utils import TestClient
 from arq.constants import default_queue_name, in_progress_key_prefix
 from sqlalchemy import Engine, event, select
 
+from bot.config import ServiceConfig, WebchatLimits
 from bot.core import redis_keys
 from bot.keys import resources
 from bot.storage.models import TimelineEvent
+
+
+def unpaced(config: ServiceConfig) -> ServiceConfig:
+    """``config`` without web chat's flood limits: for tests that send faster than any customer
+    types (fuzzing one socket, load) rather than about those limits."""
+    lifted = WebchatLimits(messages_burst=10**6, messages_per_minute=10**6, sessions_per_address=10**6)
+    channels = config.channels.model_copy(update={"webchat": lifted})
+    return config.model_copy(update={"channels": channels})
+
 
 SYNC_FRAME = {"type": "sync"}
 SYNC_ANSWER = {"type": "error", "message": "unknown frame type 'sync'"}

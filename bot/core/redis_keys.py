@@ -81,6 +81,11 @@ def staff_session(token_digest: str) -> str:
     return f"{PREFIX}:staff:session:{token_digest}"
 
 
+def webchat_session_starts(address: str) -> str:
+    """Counter of web chat sessions opened from one client address within the window."""
+    return f"{PREFIX}:webchat:session-starts:{address}"
+
+
 def login_failures(scope: str, subject: str) -> str:
     """Counter of failed sign-ins within the window; ``scope`` is "user", "address" or "user-address"."""
     return f"{PREFIX}:login:failures:{scope}:{subject}"

@@ -108,6 +108,12 @@ class Metrics:
             ["reason"],
             registry=r,
         )
+        self.webchat_refused = Counter(
+            "complaint_bot_webchat_refused",
+            "Web chat requests refused against floods: too_fast (a message) or too_many_sessions (an address).",
+            ["reason"],
+            registry=r,
+        )
         # Audit (issue 14): an action whose audit entry could not be written still happened.
         self.audit_write_failures = Counter(
             "complaint_bot_audit_write_failures",

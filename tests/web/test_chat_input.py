@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.channels.text_input import check_text
+from bot.config import ServiceConfig
 from bot.keys import resources
 from bot.storage.models import Message
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, new_session
+from tests.helpers import ChatSocket, new_session, unpaced
 from tests.input_strategies import JSON_VALUES, SENDABLE_CHARACTER, SHARED_APP, TEXTS
 
 FRESH_ID = "<fresh uuid>"
@@ -82,8 +83,8 @@ async def _assert_answer_matches(
 
 
 @pytest.fixture
-async def chat(make_client: AppFactory) -> tuple[TestClient[Any, Any], str]:
-    client = await make_client()
+async def chat(make_client: AppFactory, service_config: ServiceConfig) -> tuple[TestClient[Any, Any], str]:
+    client = await make_client(config=unpaced(service_config))  # hundreds of frames on one socket
     token, _ = await new_session(client)
     return client, token
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -19,6 +21,7 @@ from bot.channels.webchat.adapter import (
     parse_frame,
     parse_message,
 )
+from bot.channels.webchat.limits import FloodGuards, MessagePace, SessionStarts
 from bot.channels.webchat.typing import is_typing_frame
 from bot.core.messages import PHOTO_TEXT, ChannelName, InboundMessage, MessageKind, options_from_json
 from bot.core.phrases import asks_for_traditional
@@ -29,6 +32,7 @@ from bot.media.uploads import forget_photo, read_part, too_big
 from bot.staff.typing_api import typing_relay_key  # issue 15 (typing)
 from bot.storage import store
 from bot.storage.media import media_of_messages
+from bot.web.client_address import client_addresses_key
 from bot.web.responses import STATIC_DIR, json_error
 
 log = structlog.get_logger(__name__)
@@ -36,6 +40,8 @@ log = structlog.get_logger(__name__)
 HISTORY_LIMIT = 1000
 MAX_MESSAGE_ID = 2**63 - 1
 NOT_STORED = "not stored, please send again"
+TOO_FAST = "too many messages at once: this one was not stored; send it again in a moment"
+flood_guards_key = web.AppKey("webchat_flood_guards", FloodGuards)
 _GREETING_WAIT_SECONDS = 5.0
 """A new session's token waits at most this long for its greeting to be stored (see ``Pipeline.open``)."""
 
@@ -98,6 +104,12 @@ async def create_session(request: web.Request) -> web.Response:
             if conversation_id is None:
                 conversation_id = await session.run_sync(store.latest_conversation_id, identity_id)
         return web.json_response({"token": token, "conversation_id": conversation_id})
+    wait = await request.app[flood_guards_key].sessions.take(request.app[client_addresses_key].of(request))
+    if wait > 0:
+        shared.metrics.webchat_refused.labels(reason="too_many_sessions").inc()
+        refused = json_error(429, "too many new chat sessions from this address; try again later")
+        refused.headers["Retry-After"] = str(math.ceil(wait))
+        return refused
     now, tier = shared.clock(), shared.engine.config.deadlines.default_tier
     created = await shared.database.write(
         lambda session: store.create_webchat_session(session, locale, now, tier, traditional)
@@ -181,6 +193,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     await socket.prepare(request)
     hub, pipeline, clock = webchat_hub(request), shared.pipeline, shared.clock
     typing_relay = request.app[typing_relay_key]
+    pace = request.app[flood_guards_key].pace
     max_chars = shared.config.channels.max_text_chars
     hub.add(identity_id, socket)
     try:
@@ -201,6 +214,11 @@ async def websocket(request: web.Request) -> web.StreamResponse:
                 await socket.send_json({"type": "error", "message": str(error)}, dumps=json_text.dumps)
                 continue
             client_id = inbound.provider_message_id.split(":", 1)[1]
+            if wait := pace.take(identity_id):
+                shared.metrics.webchat_refused.labels(reason="too_fast").inc()
+                refused = {"type": "error", "id": client_id, "message": TOO_FAST, "retry_after": math.ceil(wait)}
+                await socket.send_json(refused, dumps=json_text.dumps)
+                continue
             try:
                 await pipeline.submit(inbound, identity_id=identity_id)
             # Storage failed (logged by the pipeline): the customer resends with the same id.
@@ -223,6 +241,11 @@ async def post_message(request: web.Request) -> web.Response:
     except FrameError as error:
         return json_error(400, str(error))
     client_id = inbound.provider_message_id.split(":", 1)[1]
+    if wait := request.app[flood_guards_key].pace.take(identity_id):
+        shared.metrics.webchat_refused.labels(reason="too_fast").inc()
+        refused = web.json_response({"error": TOO_FAST, "id": client_id}, status=429)
+        refused.headers["Retry-After"] = str(math.ceil(wait))
+        return refused
     try:
         await shared.pipeline.submit(inbound, identity_id=identity_id)
     except Exception:
@@ -310,7 +333,16 @@ async def post_media(request: web.Request) -> web.Response:
     )
 
 
+async def flood_guards_context(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx (after the resources'): the web chat limits of ``channels.webchat``."""
+    shared = resources(app)
+    limits = shared.config.channels.webchat
+    app[flood_guards_key] = FloodGuards(MessagePace(limits), SessionStarts(shared.redis, limits))
+    yield
+
+
 def add_routes(app: web.Application) -> None:
+    app.cleanup_ctx.append(flood_guards_context)
     app.router.add_get("/chat", chat_page)
     app.router.add_get("/widget.js", widget_script)
     app.router.add_post("/chat/session", create_session)

@@ -18,6 +18,7 @@
       customer: "我", bot: "客服机器人", agent: "人工客服", system: "系统",
       attach: "发送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，请发送小一些的照片。",
       photoNotImage: "只能发送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未发送，请重试。",
+      tooFast: "您发送得太快了，稍后会自动为您发送。",
     },
     // Traditional characters: the service answers from its Chinese phrases, shown in this script.
     "zh-TW": {
@@ -27,6 +28,7 @@
       customer: "我", bot: "客服機器人", agent: "真人客服", system: "系統",
       attach: "傳送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，請傳送小一點的照片。",
       photoNotImage: "只能傳送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未傳送，請重試。",
+      tooFast: "您傳送得太快了，稍後會自動為您傳送。",
     },
     en: {
       title: "Online service", send: "Send", placeholder: "Tell us what went wrong…", input: "Message",
@@ -35,6 +37,7 @@
       customer: "You", bot: "Bot", agent: "Agent", system: "System",
       attach: "Send a photo", attachShort: "Photo", photo: "[photo]", photoTooBig: "That photo is too large: please send a smaller one.",
       photoNotImage: "Only photos can be sent (JPEG, PNG, GIF or WebP).", photoFailed: "The photo was not sent: please try again.",
+      tooFast: "You are sending faster than we can take: your message will go in a moment.",
     },
   };
 
@@ -308,9 +311,16 @@
     if (reason) showNotice(reason);
   }
 
+  // Sent faster than the server takes (it stored nothing): sent again when it says, still pending.
+  function later(clientId, seconds) {
+    showNotice(t("tooFast"));
+    setTimeout(() => { if (outbox.has(clientId)) transmit(clientId, outbox.get(clientId)); }, seconds * 1000);
+  }
+
   function handle(frame) {
     if (frame.type === "message") receive(frame);
     else if (frame.type === "ack") acked(frame.id);
+    else if (frame.type === "error" && frame.retry_after && outbox.has(frame.id)) later(frame.id, frame.retry_after);
     else if (frame.type === "error") showNotice(frame.message);
     else if (frame.type === "typing" && frame.from === "agent") agentTyping();  // issue 15 (typing)
   }
@@ -466,6 +476,7 @@
     } catch (error) {
       if (error.status === 401) restart();
       else if (error.status === 400) rejected(id, error.message);
+      else if (error.status === 429) showNotice(t("tooFast"));
       // anything else: still in the outbox, the next poll resends it
     } finally {
       posting.delete(id);

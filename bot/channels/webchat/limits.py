@@ -1,0 +1,90 @@
+"""Web chat against floods: how fast one customer may send, how many sessions one address may open.
+
+A customer's pace is kept in this process (a token bucket per web chat identity): a socket stays
+on one instance, so no Redis round trip is added to every message. New sessions are counted in
+Redis, so every instance behind the load balancer counts the same address.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from bot.config import WebchatLimits
+from bot.core import redis_keys
+
+_PRUNE_ABOVE = 4096
+"""Customers tracked before the ones whose bucket has refilled are forgotten."""
+
+# Counts one session for the address unless it is at its limit; then counts nothing and answers
+# the milliseconds until the window ends.
+_START = """
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count >= tonumber(ARGV[2]) then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 0 then ttl = tonumber(ARGV[1]) end
+  return ttl
+end
+if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return 0
+"""
+
+
+class MessagePace:
+    """At most ``messages_burst`` messages at once per customer, refilled at ``messages_per_minute``."""
+
+    def __init__(self, limits: WebchatLimits, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._burst = float(limits.messages_burst)
+        self._per_second = limits.messages_per_minute / 60
+        self._monotonic = monotonic
+        self._buckets: dict[int, tuple[float, float]] = {}
+
+    def take(self, identity_id: int) -> float:
+        """0 when the customer may send this message now (it is counted), else the seconds until
+        they may send one."""
+        now = self._monotonic()
+        tokens = self._tokens(identity_id, now)
+        if tokens < 1:
+            self._buckets[identity_id] = (tokens, now)
+            return (1 - tokens) / self._per_second
+        self._buckets[identity_id] = (tokens - 1, now)
+        if len(self._buckets) > _PRUNE_ABOVE:
+            self._forget_rested(now)
+        return 0.0
+
+    def _tokens(self, identity_id: int, now: float) -> float:
+        tokens, since = self._buckets.get(identity_id, (self._burst, now))
+        return min(self._burst, tokens + (now - since) * self._per_second)
+
+    def _forget_rested(self, now: float) -> None:
+        rested = [identity for identity in self._buckets if self._tokens(identity, now) >= self._burst]
+        for identity in rested:
+            del self._buckets[identity]
+
+
+class SessionStarts:
+    """At most ``sessions_per_address`` new sessions from one client address per window."""
+
+    def __init__(self, redis: Redis, limits: WebchatLimits) -> None:
+        self._redis = redis
+        self._limit = limits.sessions_per_address
+        self._window_ms = round(limits.sessions_window_minutes * 60_000)
+        self._start = redis.register_script(_START)
+
+    async def take(self, address: str) -> float:
+        """0 when this address may open a session now (it is counted), else the seconds until it may."""
+        wait_ms = await self._start(
+            keys=[redis_keys.webchat_session_starts(address)], args=[self._window_ms, self._limit]
+        )
+        return int(wait_ms) / 1000
+
+
+@dataclass(frozen=True, slots=True)
+class FloodGuards:
+    """The app's web chat limits (``channels.webchat`` of the configuration)."""
+
+    pace: MessagePace
+    sessions: SessionStarts
