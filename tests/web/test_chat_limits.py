@@ -117,3 +117,18 @@ async def test_the_widget_sends_a_message_the_server_was_too_busy_for_again_by_i
         await expect(customer.locator(".msg-customer.pending")).to_have_count(0, timeout=10_000)
         assert await stored_texts(client) == ["楼道的灯坏了", "三天了"]
         await browser.close()
+
+
+def test_customers_who_have_rested_are_forgotten_and_the_rest_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.channels.webchat.limits._PRUNE_ABOVE", 10)
+    now = [0.0]
+    pace = MessagePace(WebchatLimits(messages_burst=2, messages_per_minute=60), monotonic=lambda: now[0])
+    for customer in range(8):
+        pace.take(customer)
+    now[0] = 5.0  # the first eight have refilled
+    for customer in range(8, 11):
+        pace.take(customer)
+        pace.take(customer)
+    assert len(pace) == 3  # the eleventh went over ten: the eight who rested are forgotten
+    assert pace.take(8) > 0  # still counted after the prune: at its limit
+    assert pace.take(0) == 0.0 and pace.take(0) == 0.0 and pace.take(0) > 0  # forgotten: a full burst again

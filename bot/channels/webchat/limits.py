@@ -17,7 +17,8 @@ from bot.config import WebchatLimits
 from bot.core import redis_keys
 
 _PRUNE_ABOVE = 4096
-"""Customers tracked before the ones whose bucket has refilled are forgotten."""
+"""Customers tracked before the ones whose bucket has refilled are forgotten; then twice as many
+as remain, so that many customers all sending keep the cost of a message constant."""
 
 # Counts one session for the address unless it is at its limit; then counts nothing and answers
 # the milliseconds until the window ends.
@@ -41,6 +42,11 @@ class MessagePace:
         self._per_second = limits.messages_per_minute / 60
         self._monotonic = monotonic
         self._buckets: dict[int, tuple[float, float]] = {}
+        self._prune_above = _PRUNE_ABOVE
+
+    def __len__(self) -> int:
+        """How many customers' pace this process keeps (those that have not rested)."""
+        return len(self._buckets)
 
     def take(self, identity_id: int) -> float:
         """0 when the customer may send this message now (it is counted), else the seconds until
@@ -51,8 +57,9 @@ class MessagePace:
             self._buckets[identity_id] = (tokens, now)
             return (1 - tokens) / self._per_second
         self._buckets[identity_id] = (tokens - 1, now)
-        if len(self._buckets) > _PRUNE_ABOVE:
+        if len(self._buckets) > self._prune_above:
             self._forget_rested(now)
+            self._prune_above = max(_PRUNE_ABOVE, 2 * len(self._buckets))
         return 0.0
 
     def _tokens(self, identity_id: int, now: float) -> float:
