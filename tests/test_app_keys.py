@@ -21,6 +21,8 @@ EXPECTED = {
     ("bot/web/client_address.py", "client_addresses_key"),
     # issue 15 (typing): the relay owns its in-flight provider typing calls; Resources does not hold it.
     ("bot/staff/typing_api.py", "typing_relay_key"),
+    # Web chat flood limits: each instance keeps its customers' pace; Resources does not hold it.
+    ("bot/channels/webchat/routes.py", "flood_guards_key"),
 }
 
 

@@ -52,6 +52,7 @@ _KNOWN_KEYS = frozenset(
         # issue 12 item 9 (callback)
         "offered",
         "traditional",
+        "recorded_at",
     }
 )
 
@@ -110,6 +111,9 @@ class FlowData:
     """The values of the options the bot's last reply offered: a customer's bare number picks one."""
     traditional: bool = False
     """The customer writes traditional characters: the Chinese replies are shown in them too."""
+    recorded_at: dt.datetime | None = None
+    """While the form is filled: when the customer was last told their description was recorded
+    and asked for what is missing (again at most once per ``timers.form_reask_after``)."""
 
     def copy(self) -> FlowData:
         """A copy whose containers the flow may change without touching this one."""
@@ -138,6 +142,7 @@ class FlowData:
             dict(self.extra),
             offered=self.offered,
             traditional=self.traditional,
+            recorded_at=self.recorded_at,
         )
 
     @classmethod
@@ -156,6 +161,7 @@ class FlowData:
         timers = get("timers")
         warned_at = get("harassment_warned_at")
         acked_at = get("acked_at")
+        recorded_at = get("recorded_at")
         return cls(
             list(description) if description else [],
             get("phone"),
@@ -181,6 +187,7 @@ class FlowData:
             {} if _KNOWN_KEYS.issuperset(stored) else {k: v for k, v in stored.items() if k not in _KNOWN_KEYS},
             offered=tuple(get("offered") or ()),
             traditional=get("traditional", False),
+            recorded_at=dt.datetime.fromisoformat(recorded_at) if recorded_at is not None else None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -233,6 +240,8 @@ class FlowData:
             stored["offered"] = list(self.offered)
         if self.traditional:
             stored["traditional"] = True
+        if self.recorded_at is not None:
+            stored["recorded_at"] = self.recorded_at.isoformat()
         return stored
 
 

@@ -3,6 +3,8 @@ while missing; the restatement when nothing is."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.config import Intent, PhraseId, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
@@ -44,6 +46,7 @@ def on_description(turn: Turn, text: str) -> None:
         return
     if not (data.phone or data.contact_by_channel) or not data.area:
         turn.say(PhraseId.DESCRIPTION_RECORDED)
+        data.recorded_at = turn.now
     _ask_next_missing(turn)
 
 
@@ -59,9 +62,7 @@ def on_phone(turn: Turn, text: str) -> None:
     elif _nothing_to_record(turn, text):
         _ask_next_missing(turn)  # "你们这群废物", "😡": empathy first (the engine), nothing to record
     else:
-        append_description(turn, text)
-        turn.say(PhraseId.DESCRIPTION_RECORDED)
-        _ask_next_missing(turn)
+        _more_of_the_problem(turn, text)
 
 
 def on_area(turn: Turn, text: str) -> None:
@@ -69,12 +70,24 @@ def on_area(turn: Turn, text: str) -> None:
     if not data.area and not turn.changed and not _nothing_to_record(turn, text):
         if _tells_the_problem(turn, text) or _angry_without_a_place(turn):
             # "楼道的垃圾还是没人清理" is more of the problem, not where it is.
-            append_description(turn, text)
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
-            turn.say(PhraseId.DESCRIPTION_RECORDED)
-        else:
-            data.area = text  # no address the understanding layer knows: the customer's words
-            turn.audit(TimelineKind.AREA_RECEIVED)
+            _more_of_the_problem(turn, text)
+            return
+        data.area = text  # no address the understanding layer knows: the customer's words
+        turn.audit(TimelineKind.AREA_RECEIVED)
+    _ask_next_missing(turn)
+
+
+def _more_of_the_problem(turn: Turn, text: str) -> None:
+    """Recorded; said so with the question again at most once per ``timers.form_reask_after``: a
+    customer still telling the problem in several messages is not interrupted after each one."""
+    append_description(turn, text)
+    data = turn.step.data
+    interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
+    if data.recorded_at is not None and turn.now - data.recorded_at < interval:
+        return
+    data.recorded_at = turn.now
+    turn.say(PhraseId.DESCRIPTION_RECORDED)
     _ask_next_missing(turn)
 
 

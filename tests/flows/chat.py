@@ -45,6 +45,10 @@ class Chat:
         self.steps.append(step)
         return step
 
+    def wait(self, seconds: float) -> None:
+        """Let time pass before the next event."""
+        self.now += dt.timedelta(seconds=seconds)
+
     def texts(self, step: Step) -> str:
         return "\n".join(reply.text for reply in step.replies)
 

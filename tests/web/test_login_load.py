@@ -9,12 +9,13 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from bot.config import ServiceConfig
 from bot.core import redis_keys
 from bot.keys import resources
 from bot.settings import AuthSettings, Settings
 from bot.staff.accounts import Role
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, new_session
+from tests.helpers import ChatSocket, new_session, unpaced
 from tests.staff import PASSWORD, add_user
 
 UNLIMITED = AuthSettings(
@@ -33,8 +34,10 @@ async def sign_in_status(client: Any, username: str, password: str) -> int:
     return response.status
 
 
-async def test_a_web_chat_send_stays_fast_while_60_anonymous_sign_ins_are_checked(make_client: AppFactory) -> None:
-    client = await make_client(auth=UNLIMITED)
+async def test_a_web_chat_send_stays_fast_while_60_anonymous_sign_ins_are_checked(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(auth=UNLIMITED, config=unpaced(service_config))  # sends as fast as acked
     token, _ = await new_session(client)
     customer = await ChatSocket.open(client, token)
     await customer.until_bot_says("客服代表")
@@ -83,8 +86,12 @@ async def timed_sign_in(client: Any, username: str) -> tuple[int, float, str | N
     return response.status, time.perf_counter() - started, response.headers.get("Retry-After")
 
 
-async def test_a_burst_beyond_the_hashing_queue_is_told_to_come_back_at_once(make_client: AppFactory) -> None:
-    client = await make_client(auth=replace(UNLIMITED, password_hash_threads=1, password_hash_queue=4))
+async def test_a_burst_beyond_the_hashing_queue_is_told_to_come_back_at_once(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(
+        auth=replace(UNLIMITED, password_hash_threads=1, password_hash_queue=4), config=unpaced(service_config)
+    )
     token, _ = await new_session(client)
     customer = await ChatSocket.open(client, token)
     await customer.until_bot_says("客服代表")

@@ -842,6 +842,7 @@ const Standards = (() => {
     ["idle_close_after", T("提醒后仍未回复,结束对话")],
     ["harassment_close_after", T("骚扰警告后仍继续,结束对话")],
     ["handoff_ack_after", T("转人工后确认收到,最多每隔")],
+    ["form_reask_after", T("客户补充描述时,确认并再次询问,最多每隔")],
   ];
 
   function timersEditor(body, id) {

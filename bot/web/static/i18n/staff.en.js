@@ -647,6 +647,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "提醒后仍未回复,结束对话": "Close after the prompt",
     "骚扰警告后仍继续,结束对话": "Close after a harassment warning",
     "转人工后确认收到,最多每隔": "Acknowledge after hand-off at most every",
+    "客户补充描述时,确认并再次询问,最多每隔": "More of the problem: acknowledge and ask again at most every",
     "客户咨询(不是投诉)时,问题中包含每一行里的至少一个关键词,机器人就用这条答案回答。": "A question with a keyword of every line gets this answer.",
     "关键词(每行一组,组内用逗号分隔)": "Keywords (one group per line, comma separated within)",
     "答案(中文)": "Answer (zh-CN)",
