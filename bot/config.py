@@ -156,6 +156,7 @@ class PhraseId(StrEnum):
     RESTATE_PROBLEM = "restate_problem"
     RESTATE_NAME = "restate_name"
     RESTATE_SURNAME = "restate_surname"
+    ASK_DETAILS = "ask_details"
     NOT_GIVEN = "not_given"
     CONTACT_BY_CHANNEL = "contact_by_channel"
     PHONE_REASSURE = "phone_reassure"
@@ -479,6 +480,9 @@ class FormRules(_Strict):
     words_without_a_problem: list[str] = []
     """English words that say nothing of a problem ("my", "is", "live"): a message of only these,
     the form's items and feelings is not a description (Chinese: ``address_stop_chars``)."""
+    words_naming_a_complaint: list[str] = []
+    """Besides ``complaint.mention_words``: words with which a customer only says they want to
+    complain ("我要投诉", "我想反映个问题", "I'd like to make a complaint"), asked for the details."""
 
     def summary_limit(self, locale: str) -> int:
         """How long the restatement's problem may be in ``locale`` (the longest configured, for a

@@ -13,7 +13,7 @@ from bot.flows.confirmation import restate
 from bot.flows.greeting import greet
 from bot.flows.records import State
 from bot.flows.side_answers import open_consultation
-from bot.flows.slots import append_description, says_no_problem
+from bot.flows.slots import append_description, only_names_a_complaint, says_no_problem
 from bot.flows.turn import Turn
 
 _ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
@@ -39,6 +39,9 @@ def on_description(turn: Turn, text: str) -> None:
         data.consultation = None  # the customer moved on; the question is on the timeline
     if not data.description and (says_no_problem(turn, text) or _nothing_to_record(turn, text)):
         turn.say(PhraseId.INVITE_COMPLAINT)  # "我电话139…", "气死我了", "👍": the problem is still to hear
+        return
+    if not data.description and only_names_a_complaint(turn, text):
+        turn.say(PhraseId.ASK_DETAILS)  # "我要投诉": listen first
         return
     append_description(turn, text)
     turn.audit(TimelineKind.DESCRIPTION_RECEIVED)

@@ -64,6 +64,24 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
 
 
+def only_names_a_complaint(turn: Turn, text: str) -> bool:
+    """The customer wants to complain and has not said what about ("我要投诉", "我想反映个问题",
+    "I'd like to make a complaint"). Without the mention words (``complaint.mention_words``),
+    ``form.words_naming_a_complaint`` and the characters never inside a place, nothing is left."""
+    understood = turn.understood
+    if understood is None or Intent.COMPLAINT not in understood.intents or turn.changed:
+        return False
+    if understood.category not in (None, turn.kit.config.classification.fallback_category):
+        return False
+    classification = turn.kit.config.classification
+    words = [*classification.complaint.mention_words, *classification.form.words_naming_a_complaint]
+    left = turn.kit.understander.matchable(text)
+    for word in sorted((word.lower() for word in words), key=len, reverse=True):
+        left = left.replace(word, " ")
+    skipped = set(turn.kit.config.gazetteer.address_stop_chars)
+    return not any(ch.isalnum() and ch not in skipped for ch in left)
+
+
 def says_no_problem(turn: Turn, text: str) -> bool:
     """The message gives form items or feelings and nothing of a problem ("我电话13700137000",
     "我姓王，电话139…", "气死我了！！！", "傻X客服", "my phone is 138…, I live in Sunshine

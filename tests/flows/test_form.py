@@ -469,12 +469,34 @@ def test_a_message_without_words_is_neither_the_problem_nor_the_place(chat: Chat
     assert chat.data.description == ["宽带又断了"] and chat.data.area is None
 
 
+@pytest.mark.parametrize(
+    "opening", ["我要投诉", "我要投诉你们！", "我想反映一个问题", "投诉", "I'd like to make a complaint"]
+)
+def test_a_customer_who_only_says_they_want_to_complain_is_asked_what_happened(chat: Chat, opening: str) -> None:
+    step = chat.send(opening)
+    assert chat.phrase_ids(step)[-1] == "ask_details"
+    assert chat.data.description == [] and chat.state is State.AWAIT_DESCRIPTION
+    step = chat.send("楼道的灯坏了一个星期")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert chat.data.description == ["楼道的灯坏了一个星期"]
+
+
+@pytest.mark.parametrize(
+    "complaint", ["我要投诉你们的保安", "我要投诉，停水三天了", "I want to complain about the noise"]
+)
+def test_a_complaint_that_says_what_about_is_recorded_at_once(chat: Chat, complaint: str) -> None:
+    step = chat.send(complaint)
+    assert chat.phrase_ids(step)[-2:] == ["description_recorded", "ask_phone"]
+    assert chat.data.description == [complaint]
+
+
 def test_a_complaint_told_in_several_messages_is_not_interrupted_after_each(chat: Chat) -> None:
     """Seed 003: listen, then ask. The first message is recorded and the phone asked for; what
     follows within timers.form_reask_after is recorded without a word, and the form goes on."""
-    replies = [chat.phrase_ids(chat.send(text)) for text in ("我要投诉", "你们小区的保安", "昨天晚上不让我进门还骂人")]
+    told = ["我要投诉物业", "你们小区的保安", "昨天晚上不让我进门还骂人"]
+    replies = [chat.phrase_ids(chat.send(text)) for text in told]
     assert replies == [["description_recorded", "ask_phone"], [], []]
-    assert chat.data.description == ["我要投诉", "你们小区的保安", "昨天晚上不让我进门还骂人"]
+    assert chat.data.description == told
     assert chat.phrase_ids(chat.send("13700137000")) == ["ask_area"]
     assert chat.phrase_ids(chat.send("态度太差了")) == []  # still within the minute
     chat.wait(61)
