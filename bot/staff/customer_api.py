@@ -51,6 +51,8 @@ async def customer(request: web.Request) -> web.Response:
             "conversation_id": conversation_id,
             "id": profile.id,
             "display_name": profile.display_name,
+            "surname": profile.surname,
+            "title": profile.title,
             "phone": profile.phone if full else mask_phones(profile.phone),
             "phones_masked": not full,
             "tier": profile.tier,

@@ -44,6 +44,9 @@ class CustomerCase:
 class CustomerProfile:
     id: int
     display_name: str | None
+    surname: str | None
+    title: str | None
+    """``"male"``, ``"female"`` or None: with the surname, how the customer confirmed being addressed."""
     phone: str | None
     tier: str
     channels: list[str]
@@ -56,7 +59,9 @@ def customer_profile(
     """The customer and their newest ``limit`` conversations (each with its latest complaint and
     that complaint's latest rating), newest first, marked readable or not for this staff member."""
     customer = session.execute(
-        select(Customer.id, Customer.display_name, Customer.phone, Customer.tier).where(Customer.id == customer_id)
+        select(
+            Customer.id, Customer.display_name, Customer.surname, Customer.title, Customer.phone, Customer.tier
+        ).where(Customer.id == customer_id)
     ).one_or_none()
     if customer is None:
         return None
@@ -102,6 +107,8 @@ def customer_profile(
     return CustomerProfile(
         id=customer.id,
         display_name=customer.display_name,
+        surname=customer.surname,
+        title=customer.title,
         phone=customer.phone,
         tier=customer.tier,
         channels=list(channels),

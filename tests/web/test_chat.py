@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from bot.keys import resources
+from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
+from tests.staff import add_user, sign_in
 
 
 async def _scalar(client: Any, statement: Any) -> Any:
@@ -271,6 +273,10 @@ async def test_a_customer_who_confirmed_their_name_is_greeted_by_it_next_time(ma
         assert conversation is not None
         customer = await session.get(Customer, conversation.customer_id)
         assert customer is not None and (customer.surname, customer.title) == ("王", "male")
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+    panel = await (await client.get(f"/api/conversations/{first_id}/customer")).json()
+    assert (panel["display_name"], panel["surname"], panel["title"]) == (None, "王", "male")
 
     async with resources(client.app).sessions() as session, session.begin():
         await session.execute(

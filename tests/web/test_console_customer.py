@@ -13,7 +13,7 @@ from tests.audit.support import user_id
 from tests.browser import CHROMIUM, LAUNCH_ARGS, laptop_console
 from tests.conftest import AppFactory
 from tests.handoff.customer_helpers import customer_on_two_channels
-from tests.helpers import new_session
+from tests.helpers import ChatSocket, new_session
 from tests.staff import add_user, give_to
 
 pytestmark = pytest.mark.browser
@@ -129,4 +129,24 @@ async def test_the_picker_offers_phrases_and_team_replies_in_the_conversation_la
         await expect(agent.locator("#phrase-list button.phrase", has_text="安抚情绪")).to_have_count(0)
         await team.click()
         await expect(agent.locator("#reply-text")).to_have_value("The engineer will call tomorrow morning.")
+        await browser.close()
+
+
+async def test_the_panel_names_a_web_chat_customer_as_they_confirmed_being_addressed(make_client: AppFactory) -> None:
+    """No channel gives a web chat customer's name: the one they confirmed ("我是王先生") is shown."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.send("阳光花园3栋的楼道灯坏了一个星期，我是王先生，电话13800138000")
+    await socket.until_bot_says("称呼：王先生")
+    await socket.send("对")
+    await socket.until_bot_says("TS2026")
+    await socket.close()
+    await give_to(client, conversation_id, "li.agent")
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        console = str(client.make_url(f"/console/#conversation={conversation_id}"))
+        agent = await laptop_console(browser, console, "li.agent")
+        await expect(agent.locator("#customer-name")).to_have_text("王先生", timeout=10_000)
         await browser.close()

@@ -202,6 +202,14 @@
 
   const COMPLAINT_STATUS = { open: T("待处理"), incomplete: T("未完成"), resolved: T("已解决"), closed: T("已结束") };
 
+  // How the customer confirmed being addressed (王先生), when no channel gave a display name.
+  function addressedAs(customer) {
+    if (!customer.surname) return "";
+    if (customer.title === "male") return T("{0}先生", customer.surname);
+    if (customer.title === "female") return T("{0}女士", customer.surname);
+    return customer.surname;
+  }
+
   async function loadCustomer(id) {
     const result = await api("GET", `/api/conversations/${id}/customer`);
     if (id !== state.conversationId) return;
@@ -215,7 +223,7 @@
     const cases = customer.cases || [];
     clear(box,
       el("dl", { class: "customer-facts" },
-        el("dt", { text: T("姓名") }), el("dd", { id: "customer-name", text: customer.display_name || "—" }),
+        el("dt", { text: T("姓名") }), el("dd", { id: "customer-name", text: customer.display_name || addressedAs(customer) || "—" }),
         el("dt", { text: T("电话") }), el("dd", { id: "customer-phone", text: customer.phone || "—" }),
         el("dt", { text: T("渠道") }), el("dd", { id: "customer-channels",
           text: (customer.channels || []).map((c) => label("channel", c)).join("、") || "—" })),

@@ -418,6 +418,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "请客户讲述问题": "Ask for the problem",
     "安抚情绪": "Calm the customer",
     "情况已记录": "Noted",
+    "{0}先生": "Mr {0}",
+    "{0}女士": "Ms {0}",
     "请客户讲具体情况": "Ask what happened (only \"I want to complain\" so far)",
     "询问联系电话": "Ask for a phone",
     "电话格式不对": "Phone not valid",
