@@ -39,6 +39,24 @@ async def new_session(client: TestClient[Any, Any], locale: str = "zh-CN") -> tu
     return body["token"], body["conversation_id"]
 
 
+WANG_FILES_A_COMPLAINT = "阳光花园3栋的楼道灯坏了一个星期，我是王先生，电话13800138000"
+"""A whole complaint in one message, from a customer who says how to address him."""
+
+
+async def confirmed_complaint(
+    client: TestClient[Any, Any], text: str = WANG_FILES_A_COMPLAINT
+) -> tuple[int, ChatSocket]:
+    """A new web chat customer who files ``text`` (everything the form needs) and confirms it:
+    the conversation, and the socket, open, once the case number has been said."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.send(text)
+    await socket.until_bot_says("请问以上内容是否正确")
+    await socket.send("对")
+    await socket.until_bot_says("您的投诉编号是")
+    return conversation_id, socket
+
+
 class ChatSocket:
     """A customer's websocket: sends messages and collects every frame the server sends."""
 

@@ -11,7 +11,7 @@ from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, eventually, new_session, settled
+from tests.helpers import ChatSocket, confirmed_complaint, eventually, new_session, settled
 from tests.staff import add_user, sign_in
 
 
@@ -262,12 +262,8 @@ async def test_a_customer_who_confirmed_their_name_is_greeted_by_it_next_time(ma
     """A confirmed complaint from "我是王先生": the customer record keeps 王 and male, and the
     customer's next conversation opens with "王先生"."""
     client = await make_client()
-    token, first_id = await new_session(client)
-    socket = await ChatSocket.open(client, token)
-    await socket.send("阳光花园3栋的楼道垃圾三天没人清理，我是王先生，电话13800138000")
-    await socket.until_bot_says("称呼：王先生")
-    await socket.send("对")
-    await socket.until_bot_says("TS20261123")
+    first_id, socket = await confirmed_complaint(client)
+    assert "称呼：王先生" in "".join(socket.bot_texts())
     async with resources(client.app).sessions() as session:
         conversation = await session.get(Conversation, first_id)
         assert conversation is not None

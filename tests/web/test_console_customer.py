@@ -13,7 +13,7 @@ from tests.audit.support import user_id
 from tests.browser import CHROMIUM, LAUNCH_ARGS, laptop_console
 from tests.conftest import AppFactory
 from tests.handoff.customer_helpers import customer_on_two_channels
-from tests.helpers import ChatSocket, new_session
+from tests.helpers import confirmed_complaint, new_session
 from tests.staff import add_user, give_to
 
 pytestmark = pytest.mark.browser
@@ -136,12 +136,7 @@ async def test_the_panel_names_a_web_chat_customer_as_they_confirmed_being_addre
     """No channel gives a web chat customer's name: the one they confirmed ("我是王先生") is shown."""
     client = await make_client()
     await add_user(client, "li.agent", Role.AGENT)
-    token, conversation_id = await new_session(client)
-    socket = await ChatSocket.open(client, token)
-    await socket.send("阳光花园3栋的楼道灯坏了一个星期，我是王先生，电话13800138000")
-    await socket.until_bot_says("称呼：王先生")
-    await socket.send("对")
-    await socket.until_bot_says("TS2026")
+    conversation_id, socket = await confirmed_complaint(client)
     await socket.close()
     await give_to(client, conversation_id, "li.agent")
     async with playwright_api.async_playwright() as playwright:
