@@ -10,6 +10,7 @@ callback, closing) say what each does.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ from bot.flows.form import on_area, on_description, on_new, on_phone
 from bot.flows.greeting import greet
 from bot.flows.records import COLLECTING, CustomerView, State
 from bot.flows.side_answers import side_intent
-from bot.flows.slots import append_description, keep_slots, markers
+from bot.flows.slots import append_description, keep_slots, markers, names_a_complaint_only
 from bot.flows.status import status_of_open_case, tell_status, this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
@@ -96,7 +97,12 @@ class ComplaintFlow:
             understander=understander,
             new_case_number=new_case_number,
             faq=FaqMatcher(config.faq, understander.matchable),
-            summary=ProblemSummary(understander, ForbiddenGuard(config.forbidden, understander.simplified), form),
+            summary=ProblemSummary(
+                understander,
+                ForbiddenGuard(config.forbidden, understander.simplified),
+                form,
+                functools.partial(names_a_complaint_only, config),
+            ),
             area_marker=markers(form.address_levels),
             rating_words=words_pattern(config.followups.rating_words),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.config import Intent, Signal
+from bot.config import Intent, ServiceConfig, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.classify import normalise
 from bot.flows.data import DESCRIPTION_MAX_CHARS, FlowData
@@ -73,12 +73,18 @@ def only_names_a_complaint(turn: Turn, text: str) -> bool:
         return False
     if understood.category not in (None, turn.kit.config.classification.fallback_category):
         return False
-    classification = turn.kit.config.classification
+    return names_a_complaint_only(turn.kit.config, turn.kit.understander.matchable(text))
+
+
+def names_a_complaint_only(config: ServiceConfig, matchable: str) -> bool:
+    """Nothing is left of ``matchable`` (a text as keywords are matched) without the mention words,
+    ``form.words_naming_a_complaint`` and the characters never inside a place ("我要投诉")."""
+    classification = config.classification
     words = [*classification.complaint.mention_words, *classification.form.words_naming_a_complaint]
-    left = turn.kit.understander.matchable(text)
+    left = matchable
     for word in sorted((word.lower() for word in words), key=len, reverse=True):
         left = left.replace(word, " ")
-    skipped = set(turn.kit.config.gazetteer.address_stop_chars)
+    skipped = set(config.gazetteer.address_stop_chars)
     return not any(ch.isalnum() and ch not in skipped for ch in left)
 
 

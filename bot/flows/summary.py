@@ -1,16 +1,16 @@
 """The restatement's problem (问题): a short summary built from the understanding layer's reading.
 
 The customer's description is cut into clauses; only clauses the understanding layer reads as
-the problem (a complaint, or a category) are kept, the angry ones only when no other is, without
-the name, phone and address they carry, and never one that holds a forbidden phrase (a customer
-quoting "这不是我们的责任" must not hear the bot say it back). Nothing passes: the category alone
-says what the problem is.
+the problem (a complaint, or a category) are kept, not one that only says they want to complain
+("我要投诉"), the angry ones only when no other is, without the name, phone and address they
+carry, and never one that holds a forbidden phrase (a customer quoting "这不是我们的责任" must not
+hear the bot say it back). Nothing passes: the category alone says what the problem is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.config import FormRules, Intent, Signal
 from bot.understanding.guard import ForbiddenGuard
@@ -24,10 +24,17 @@ _LEADING = "的在是 \t-—"
 class ProblemSummary:
     """Built once with the flow; :meth:`summarise` runs at each restatement."""
 
-    def __init__(self, understander: Understander, guard: ForbiddenGuard, rules: FormRules) -> None:
+    def __init__(
+        self,
+        understander: Understander,
+        guard: ForbiddenGuard,
+        rules: FormRules,
+        names_a_complaint_only: Callable[[str], bool] = lambda _: False,
+    ) -> None:
         self._understander = understander
         self._guard = guard
         self._rules = rules
+        self._names_a_complaint_only = names_a_complaint_only
 
     def summarise(self, description: Iterable[str], locale: str) -> str:
         """The problem in the customer's words, at most ``summary_limit(locale)`` long; "" when no
@@ -63,6 +70,8 @@ class ProblemSummary:
                 understood = self._understander.understand(clause, locale)
                 if Intent.COMPLAINT not in understood.intents and understood.category is None:
                     continue
+                if self._names_a_complaint_only(self._understander.matchable(clause)):
+                    continue  # "我要投诉": says what they want, not what went wrong
                 if self._guard.check(clause) is not None:
                     continue
                 slots = understood.slots

@@ -490,6 +490,13 @@ def test_a_complaint_that_says_what_about_is_recorded_at_once(chat: Chat, compla
     assert chat.data.description == [complaint]
 
 
+def test_the_restatement_leaves_out_a_clause_that_only_says_they_want_to_complain(chat: Chat) -> None:
+    chat.send("我要投诉！楼道的灯坏了一个星期")
+    chat.send("13700137000")
+    step = chat.send("阳光花园3栋")
+    assert restated(chat, step).splitlines()[1] == "问题：楼道的灯坏了一个星期（工程维修）"
+
+
 def test_a_complaint_told_in_several_messages_is_not_interrupted_after_each(chat: Chat) -> None:
     """Seed 003: listen, then ask. The first message is recorded and the phone asked for; what
     follows within timers.form_reask_after is recorded without a word, and the form goes on."""
