@@ -104,8 +104,8 @@ def _nothing_to_record(turn: Turn, text: str) -> bool:
 
 
 def _angry_without_a_place(turn: Turn) -> bool:
-    """Anger with more to it ("你们这群废物", "臭味都飘到家里了，气死了") and no place understood:
-    more of the complaint, not where it is."""
+    """Anger with more to it ("臭味都飘到家里了，气死了") and no place understood: more of the
+    complaint, not where it is."""
     understood = turn.understood
     return understood is not None and Signal.EMOTIONAL in understood.signals and not turn.changed
 
