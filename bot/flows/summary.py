@@ -16,7 +16,10 @@ from bot.config import FormRules, Intent, Signal
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.understander import Understander
 
-_CLAUSE_BREAK = re.compile(r"[,.!?;:，。！？；：、\n\"'“”‘’「」『』《》()（）…~～]+")
+# An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark.
+_CLAUSE_BREAK = re.compile(
+    r"(?:[,.!?;:，。！？；：、\n\"“”‘「」『』《》()（）…~～]|(?<![A-Za-z])['’]|['’](?![A-Za-z]))+"
+)
 _DIGITS = re.compile(r"\+?\d[\d\- ]{5,}\d")
 _LEADING = "的在是 \t-—"
 

@@ -352,6 +352,15 @@ def test_the_restatement_in_english(conversation_engine: ConversationEngine) -> 
     assert lines[2:] == ["Place: Sunshine Garden building 3", "Phone: 13800138000", "Name: not given"]
 
 
+def test_an_english_apostrophe_does_not_cut_the_problem_short(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    chat.send("The heating in my flat has been off for three days and it's freezing")
+    chat.send("13800138000")
+    step = chat.send("Sunshine Garden building 3")
+    assert "has been off for three days and it's freezing" in restated(chat, step).splitlines()[1]
+
+
 # --------------------------------------------------------------------------- items before the problem
 
 

@@ -153,7 +153,9 @@ def test_every_kept_slot_is_the_customers_words_or_from_a_closed_list(
 
     slots = CHECKER.check(raw, text)
 
-    folded = "".join(TO_SIMPLIFIED(unicodedata.normalize("NFKC", text)).casefold().split())
+    # Invisible format characters (a soft hyphen, a zero-width space) are not the customer's words.
+    visible = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+    folded = "".join(TO_SIMPLIFIED(visible).casefold().split())
     digits = "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
     for field in ("name", "surname", "address"):
         value = getattr(slots, field)
