@@ -375,3 +375,14 @@ def test_asking_whether_the_staff_are_dead_is_anger(understander: Understander, 
 )
 def test_thanks_or_praise_said_bitterly_with_a_problem_is_a_complaint(understander: Understander, text: str) -> None:
     assert Intent.COMPLAINT in understander.understand(text).intents
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [("电费咋这么贵", "billing"), ("小区门口天天有人摆摊占道", "property_service")],
+)
+def test_a_price_or_a_street_stall_is_a_complaint_of_its_category(
+    understander: Understander, text: str, category: str
+) -> None:
+    result = understander.understand(text)
+    assert Intent.COMPLAINT in result.intents and result.category == category
