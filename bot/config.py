@@ -635,10 +635,11 @@ class Timers(_Strict):
     handoff_ack_after: Seconds = 300
     """After hand-off, a message other than a status question is acknowledged at most once per
     this many seconds (issue 12 item 1). Defaulted, so a timers.yaml written before it still loads."""
-    form_reask_after: Seconds = 60
+    form_reask_after: int = Field(default=60, ge=0)
     """While the phone or the place is asked for, more of the description is recorded, and said so
     with the question again, at most once per this many seconds: a customer telling the problem in
-    several messages is not interrupted after each (seed 003: 让客户说完). Defaulted, as above."""
+    several messages is not interrupted after each (seed 003: 让客户说完). 0: after every message.
+    Defaulted, as above."""
 
 
 class Followups(_Strict):

@@ -13,6 +13,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.complaint import CustomerSaid, Started, Step
 from bot.flows.records import CustomerView, State
 from bot.understanding.guard import ForbiddenGuard
+from bot.understanding.understander import Understander
 from tests.flows.chat import Chat
 
 EVERYTHING = "我是王先生，朝阳区建国路88号6栋的路灯坏了三天了，电话13912345678"
@@ -497,6 +498,16 @@ def test_a_complaint_that_says_what_about_is_recorded_at_once(chat: Chat, compla
     step = chat.send(complaint)
     assert chat.phrase_ids(step)[-2:] == ["description_recorded", "ask_phone"]
     assert chat.data.description == [complaint]
+
+
+def test_with_form_reask_after_0_every_fragment_is_answered(
+    service_config: ServiceConfig, understander: Understander
+) -> None:
+    timers = service_config.timers.model_copy(update={"form_reask_after": 0})
+    chat = Chat(ConversationEngine(service_config.model_copy(update={"timers": timers}), understander))
+    chat.send(Started())
+    replies = [chat.phrase_ids(chat.send(text)) for text in ("楼道的灯坏了", "一个星期了")]
+    assert replies == [["description_recorded", "ask_phone"]] * 2
 
 
 def test_the_restatement_leaves_out_a_clause_that_only_says_they_want_to_complain(chat: Chat) -> None:
