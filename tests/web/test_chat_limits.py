@@ -13,11 +13,14 @@ from sqlalchemy import select
 
 from bot.channels.webchat.limits import MessagePace
 from bot.config import ServiceConfig, WebchatLimits
+from bot.core.messages import PHOTO_TEXT
 from bot.keys import resources
 from bot.storage.models import Message
 from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_in_chat, expect, playwright_api
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
+from tests.media.images import photo
+from tests.media.uploads import photo_form, upload
 
 
 def limited(config: ServiceConfig, **limits: Any) -> ServiceConfig:
@@ -84,6 +87,17 @@ async def test_the_http_fallback_answers_429_with_retry_after(
     assert first.status == 200 and second.status == 429
     assert int(second.headers["Retry-After"]) >= 1 and (await second.json())["id"] == ids[1]
     assert await stored_texts(client) == ["停水了"]
+
+
+async def test_photos_count_against_the_same_pace_before_the_upload_is_read(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(config=limited(service_config, messages_burst=1, messages_per_minute=60))
+    token, _ = await new_session(client)
+    assert (await upload(client, token, photo_form(photo()))).status == 200
+    refused = await upload(client, token, photo_form(photo()))
+    assert refused.status == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert await stored_texts(client) == [PHOTO_TEXT]
 
 
 async def test_one_address_opening_session_after_session_is_refused_but_a_known_session_resumes(

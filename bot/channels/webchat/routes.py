@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 import structlog
 from aiohttp import BodyPartReader, WSMsgType, web
+from redis.exceptions import RedisError
 
 from bot import json_text
 from bot.channels.webchat.adapter import (
@@ -29,6 +30,7 @@ from bot.keys import resources, webchat_hub
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
 from bot.media.uploads import forget_photo, read_part, too_big
+from bot.observability.metrics import Metrics
 from bot.staff.typing_api import typing_relay_key  # issue 15 (typing)
 from bot.storage import store
 from bot.storage.media import media_of_messages
@@ -104,7 +106,11 @@ async def create_session(request: web.Request) -> web.Response:
             if conversation_id is None:
                 conversation_id = await session.run_sync(store.latest_conversation_id, identity_id)
         return web.json_response({"token": token, "conversation_id": conversation_id})
-    wait = await request.app[flood_guards_key].sessions.take(request.app[client_addresses_key].of(request))
+    try:
+        wait = await request.app[flood_guards_key].sessions.take(request.app[client_addresses_key].of(request))
+    except (RedisError, OSError) as error:  # a customer is not turned away for the limiter's sake
+        log.warning("webchat.session_limit_unreachable", error=type(error).__name__)
+        wait = 0
     if wait > 0:
         shared.metrics.webchat_refused.labels(reason="too_many_sessions").inc()
         refused = json_error(429, "too many new chat sessions from this address; try again later")
@@ -242,10 +248,7 @@ async def post_message(request: web.Request) -> web.Response:
         return json_error(400, str(error))
     client_id = inbound.provider_message_id.split(":", 1)[1]
     if wait := request.app[flood_guards_key].pace.take(identity_id):
-        shared.metrics.webchat_refused.labels(reason="too_fast").inc()
-        refused = web.json_response({"error": TOO_FAST, "id": client_id}, status=429)
-        refused.headers["Retry-After"] = str(math.ceil(wait))
-        return refused
+        return _too_fast(shared.metrics, {"error": TOO_FAST, "id": client_id}, wait)
     try:
         await shared.pipeline.submit(inbound, identity_id=identity_id)
     except Exception:
@@ -271,6 +274,8 @@ async def post_media(request: web.Request) -> web.Response:
     a photo. 413 when larger than ``max_media_bytes``, 415 when not a JPEG, PNG, GIF or WebP image."""
     identity_id = await _identity(request, bearer_token(request))
     shared = resources(request)
+    if wait := request.app[flood_guards_key].pace.take(identity_id):  # before reading up to 10 MiB
+        return _too_fast(shared.metrics, {"error": TOO_FAST}, wait)
     limit = shared.config.channels.max_media_bytes
     if request.content_type != "multipart/form-data":
         return json_error(400, "send the photo as multipart/form-data in a 'file' field")
@@ -331,6 +336,13 @@ async def post_media(request: web.Request) -> web.Response:
     return web.json_response(
         {"type": "ack", "id": client_id, "media": [media_links(found) for found in photos.get(stored.message_id, [])]}
     )
+
+
+def _too_fast(metrics: Metrics, body: dict[str, str], wait: float) -> web.Response:
+    metrics.webchat_refused.labels(reason="too_fast").inc()
+    refused = web.json_response(body, status=429)
+    refused.headers["Retry-After"] = str(math.ceil(wait))
+    return refused
 
 
 async def flood_guards_context(app: web.Application) -> AsyncIterator[None]:
