@@ -7,9 +7,9 @@ The text must already be NFKC-normalised and simplified (digits are ASCII)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from bot.config import ElderAges
+from bot.understanding.patterns import alternation
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CHINESE_NUMBER = r"[零〇一二两三四五六七八九十百]{1,5}"
@@ -34,16 +34,12 @@ def chinese_number(text: str) -> int | None:
     return total + (digit or 0)
 
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-
-
 class AgeReader:
     """Whether a message says someone concerned is at least ``ElderAges.from_age`` years old."""
 
     def __init__(self, rules: ElderAges) -> None:
         self._from_age = rules.from_age
-        units = _alternation(rules.units)
+        units = alternation(rules.units)
         number = rf"(?<![\d.])(?:(?P<digits>\d{{2,3}})|(?P<chinese>{_CHINESE_NUMBER}))"
         self._age = re.compile(rf"{number}多?\s*(?:{units})", re.IGNORECASE) if units else None
 

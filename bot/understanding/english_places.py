@@ -9,29 +9,25 @@ not in the gazetteer).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from bot.config import Gazetteer
+from bot.understanding.patterns import alternation
 
 # A pinyin name may carry an apostrophe ("Xi'an Road"); a contraction is not a name ("It's").
 _CAPITALISED = r"(?![A-Za-z]+'(?:s|m|re|ll|ve|d|t)\b)[A-Z][a-z'\-]+"
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(word) for word in sorted(set(words), key=lambda word: (-len(word), word)))
 
 
 class EnglishPlaceFinder:
     """Built once from the gazetteer; ``find`` runs on messages with Latin letters."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
-        streets = _alternation(gazetteer.english_street_words)
-        estates = _alternation(gazetteer.english_estate_words)
-        units = _alternation(gazetteer.english_unit_words)
+        streets = alternation(gazetteer.english_street_words)
+        estates = alternation(gazetteer.english_estate_words)
+        units = alternation(gazetteer.english_unit_words)
         unit = rf"(?:,?\s+(?i:{units})\s*\d+[A-Za-z]?)" if units else "(?!)"
         # Written smallest first too ("Room 1203, Building 5, Sunshine Garden").
         units_before = rf"(?:(?i:{units})\s*\d+[A-Za-z]?,?\s+)*" if units else ""
-        not_names = _alternation(gazetteer.english_not_place_words)
+        not_names = alternation(gazetteer.english_not_place_words)
         word = rf"(?!(?:{not_names})\b){_CAPITALISED}" if not_names else _CAPITALISED
         names = rf"(?:{word}\s+){{1,3}}"
         patterns = []

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bot.config import NameRules
+from bot.understanding.patterns import alternation
 
 _NAME_BREAK = r"[\s\d,.;:!?()，。；：！？、（）…~～]"
 _ENGLISH_WORD = r"[A-Za-z][A-Za-z'\-]*"
@@ -32,37 +33,33 @@ class Person:
     honorific: str | None = None
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(word) for word in sorted(set(words), key=lambda word: (-len(word), word)))
-
-
 class NameFinder:
     """Built once from the name rules; ``find`` runs on every message."""
 
     def __init__(self, rules: NameRules) -> None:
-        surname = _alternation([*rules.compound_surnames, *rules.surnames])
+        surname = alternation([*rules.compound_surnames, *rules.surnames])
         given = r"[\u4e00-\u9fff]{1,2}?"
-        honorific = _alternation(rules.honorifics) or "(?!)"
-        ends = _alternation(rules.name_ends)
-        self_ends = _alternation(rules.self_intro_name_ends)
+        honorific = alternation(rules.honorifics) or "(?!)"
+        ends = alternation(rules.name_ends)
+        self_ends = alternation(rules.self_intro_name_ends)
         name_end = f"(?={_NAME_BREAK}|$|{honorific}" + (f"|{ends})" if ends else ")")
         self_end = f"(?={_NAME_BREAK}|$|{honorific}" + (f"|{self_ends})" if self_ends else ")")
         self._not_names = frozenset(rules.not_names)
         self._not_endings = tuple(rules.not_name_endings)
         self._compound = tuple(sorted(rules.compound_surnames, key=len, reverse=True))
-        not_endings = _alternation(rules.not_name_endings)
+        not_endings = alternation(rules.not_name_endings)
         # "我是王女士的儿子" is not 王女士 speaking.
         not_after_title = f"(?!{not_endings})" if not_endings else ""
-        name_intros = _alternation(rules.name_intros) or "(?!)"
-        self_intros = _alternation(rules.self_intros) or "(?!)"
-        surname_intros = _alternation(rules.surname_intros) or "(?!)"
+        name_intros = alternation(rules.name_intros) or "(?!)"
+        self_intros = alternation(rules.self_intros) or "(?!)"
+        surname_intros = alternation(rules.surname_intros) or "(?!)"
         # "我是业主林美玲": who the customer is may stand between 我是 and the name.
-        roles = f"(?:{_alternation(rules.self_intro_roles)})?" if rules.self_intro_roles else ""
+        roles = f"(?:{alternation(rules.self_intro_roles)})?" if rules.self_intro_roles else ""
         clause_start = f"(?:^|(?<={_NAME_BREAK}))"
         clause_end = f"(?={_NAME_BREAK}|$)"
-        clause_surname = _alternation(rules.clause_surname_intros) or "(?!)"
-        clause_self = _alternation(rules.clause_self_intros) or "(?!)"
-        described = _alternation(rules.self_description_ends) or "(?!)"
+        clause_surname = alternation(rules.clause_surname_intros) or "(?!)"
+        clause_self = alternation(rules.clause_self_intros) or "(?!)"
+        described = alternation(rules.self_description_ends) or "(?!)"
         patterns = (
             rf"(?:{name_intros})[\s:]*(?P<named>(?:{surname})(?!{honorific}){given}){name_end}",
             rf"(?:{self_intros})[\s:]*{roles}(?P<titled>{surname})(?P<title>{honorific}){not_after_title}",
@@ -81,7 +78,7 @@ class NameFinder:
         self._chinese = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
         self._chinese_hint = re.compile(
             "|".join(
-                _alternation(words)
+                alternation(words)
                 for words in (
                     rules.name_intros,
                     rules.self_intros,
@@ -94,12 +91,12 @@ class NameFinder:
             or "(?!)"
         )
 
-        english_honorific = _alternation(rules.english_honorifics) or "(?!)"
+        english_honorific = alternation(rules.english_honorifics) or "(?!)"
         english_ends = {word.lower() for word in rules.english_name_ends}
         self._english_ends = english_ends
-        named = _alternation(rules.english_name_intros) or "(?!)"
-        self_named = _alternation(rules.english_self_intros) or "(?!)"
-        surnamed = _alternation(rules.english_surname_intros) or "(?!)"
+        named = alternation(rules.english_name_intros) or "(?!)"
+        self_named = alternation(rules.english_self_intros) or "(?!)"
+        surnamed = alternation(rules.english_surname_intros) or "(?!)"
         self._english_surnamed = re.compile(rf"\b(?:{surnamed})\s*(?P<word>{_ENGLISH_WORD})", re.IGNORECASE)
         self._english_named = re.compile(
             rf"\b(?:{named})\s*(?:(?P<title>{english_honorific})\.?\s+)?(?P<words>{_ENGLISH_WORD}(?:\s+{_ENGLISH_WORD}){{0,2}})",

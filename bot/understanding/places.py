@@ -10,12 +10,13 @@ that cannot be in a place name, so "我刚才说了，海淀区中关村大街�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
 from bot.config import Gazetteer
+from bot.understanding.patterns import alternation
 
 _LEADING_WINDOW = 16
 _CORRECTION_WINDOW = 32
@@ -68,10 +69,6 @@ class Place:
     district: str | None
 
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(word) for word in sorted(set(words), key=lambda word: (-len(word), word)))
-
-
 class PlaceFinder:
     """Built once from the gazetteer; ``find`` runs on every message."""
 
@@ -85,36 +82,36 @@ class PlaceFinder:
                 self._known[name] = (_Kind.DISTRICT, district.name)
             for name in (*district.streets, *district.estates):
                 self._known[name] = (_Kind.PLACE, district.name)
-        known = _alternation(self._known)
+        known = alternation(self._known)
         self._known_re = re.compile(known) if known else None
 
         stop = re.escape(gazetteer.address_stop_chars) if gazetteer.address_stop_chars else ""
         body = rf"(?:(?![{stop}])[\u4e00-\u9fff0-9A-Za-z#\-])" if stop else r"[\u4e00-\u9fff0-9A-Za-z#\-]"
-        suffix = _alternation(gazetteer.address_suffixes)
+        suffix = alternation(gazetteer.address_suffixes)
         parts = []
         if known:
             parts.append(known)
         # A place part ends with a place suffix, and may take more of them ("梨园镇", "后沙峪镇").
         parts.append(rf"{body}{{1,10}}?(?:{suffix})")
         place = rf"(?:{'|'.join(parts)})(?:{suffix})*"
-        units = _alternation(gazetteer.unit_suffixes)
+        units = alternation(gazetteer.unit_suffixes)
         # Typed addresses often space a number from its unit ("88 号 3 幢 502").
         unit = rf"|[0-9A-Za-z甲乙丙丁一二三四五六七八九十百零〇#\-]{{1,8}}?[ \t]?(?:{units})" if units else ""
         # A bare number ends an address ("2单元301"), but not "3天没水".
         number = rf"|\d+(?:-\d+)*(?=$|[{_PUNCTUATION}])"
         self._part_re = re.compile(rf"[ \t]?(?:{place}{unit}{number})")
 
-        division_suffixes = _alternation(gazetteer.division_suffixes)
+        division_suffixes = alternation(gazetteer.division_suffixes)
         # Worth the parser's time: a division suffix after two name characters, so "我们小区",
         # "去超市" or "市场" do not call it.
         self._division_hint = re.compile(rf"{body}{{2}}(?:{division_suffixes})")
         # A division written just before the place that starts an address belongs to it ("长春市朝阳区").
         # Bounded (two divisions, in the few characters before) so that no text makes it backtrack for long.
         self._leading_division = re.compile(rf"(?:{body}{{1,6}}?(?:{division_suffixes})){{1,2}}$")
-        triggers = _alternation(gazetteer.address_triggers)
+        triggers = alternation(gazetteer.address_triggers)
         # "地址：…", but not "…一个人住，家里…": only a colon or a space between a trigger and its place.
         self._trigger_re = re.compile(rf"(?:{triggers})[\s:]*") if triggers else None
-        corrections = _alternation(gazetteer.address_corrections)
+        corrections = alternation(gazetteer.address_corrections)
         # "不是朝阳区建国路，是海淀区…", "不对，应该是7栋": a cue, at most a short clause, then "(应该)是".
         self._corrected_re = (
             re.compile(rf"(?:{corrections})[^{_PUNCTUATION}]{{0,20}}[{_PUNCTUATION}\s]+(?:应该|其实|而)?是\s*$")
@@ -124,7 +121,7 @@ class PlaceFinder:
 
         # An estate the gazetteer does not know: a name ending with an estate word, when a building
         # number or a phase follows ("阳光花园小区5栋2单元", "锦绣花园二期").
-        estates = _alternation(gazetteer.estate_suffixes)
+        estates = alternation(gazetteer.estate_suffixes)
         breaks = f"{_PUNCTUATION}{stop}"
         self._estate_re = (
             re.compile(rf"(?:^|(?<=[{breaks}]))(?:(?![{breaks}])[\u4e00-\u9fff]){{2,8}}?(?:{estates})")
@@ -132,10 +129,10 @@ class PlaceFinder:
             else None
         )
         # A building number alone is an address ("3栋1单元1302", "我说的是5号楼").
-        buildings = _alternation(gazetteer.building_suffixes)
+        buildings = alternation(gazetteer.building_suffixes)
         self._building_re = re.compile(rf"(?<![0-9A-Za-z])\d+[ \t]?(?:{buildings})") if buildings else None
         # A floor is not an address ("住18楼", "住三楼").
-        floors = _alternation(gazetteer.floor_suffixes)
+        floors = alternation(gazetteer.floor_suffixes)
         self._floor_re = re.compile(rf"[0-9一二三四五六七八九十两]+[ \t]?(?:{floors})") if floors else None
         self._not_places = frozenset(gazetteer.not_places)
 
