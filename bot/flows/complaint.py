@@ -39,7 +39,7 @@ from bot.flows.form import on_area, on_description, on_new, on_phone
 from bot.flows.greeting import greet
 from bot.flows.records import COLLECTING, CustomerView, State
 from bot.flows.side_answers import side_intent
-from bot.flows.slots import append_description, keep_slots, markers, names_a_complaint_only
+from bot.flows.slots import append_description, is_bare_complaint_mention, keep_slots, markers
 from bot.flows.status import status_of_open_case, tell_status, this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
@@ -101,7 +101,7 @@ class ComplaintFlow:
                 understander,
                 ForbiddenGuard(config.forbidden, understander.simplified),
                 form,
-                functools.partial(names_a_complaint_only, config),
+                functools.partial(is_bare_complaint_mention, config),
             ),
             area_marker=markers(form.address_levels),
             rating_words=words_pattern(config.followups.rating_words),

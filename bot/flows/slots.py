@@ -73,10 +73,10 @@ def only_names_a_complaint(turn: Turn, text: str) -> bool:
         return False
     if understood.category not in (None, turn.kit.config.classification.fallback_category):
         return False
-    return names_a_complaint_only(turn.kit.config, turn.kit.understander.matchable(text))
+    return is_bare_complaint_mention(turn.kit.config, turn.kit.understander.matchable(text))
 
 
-def names_a_complaint_only(config: ServiceConfig, matchable: str) -> bool:
+def is_bare_complaint_mention(config: ServiceConfig, matchable: str) -> bool:
     """Nothing is left of ``matchable`` (a text as keywords are matched) without the mention words,
     ``form.words_naming_a_complaint`` and the characters never inside a place ("我要投诉")."""
     classification = config.classification

@@ -32,12 +32,12 @@ class ProblemSummary:
         understander: Understander,
         guard: ForbiddenGuard,
         rules: FormRules,
-        names_a_complaint_only: Callable[[str], bool] = lambda _: False,
+        is_bare_complaint_mention: Callable[[str], bool],
     ) -> None:
         self._understander = understander
         self._guard = guard
         self._rules = rules
-        self._names_a_complaint_only = names_a_complaint_only
+        self._is_bare_complaint_mention = is_bare_complaint_mention
 
     def summarise(self, description: Iterable[str], locale: str) -> str:
         """The problem in the customer's words, at most ``summary_limit(locale)`` long; "" when no
@@ -73,7 +73,7 @@ class ProblemSummary:
                 understood = self._understander.understand(clause, locale)
                 if Intent.COMPLAINT not in understood.intents and understood.category is None:
                     continue
-                if self._names_a_complaint_only(self._understander.matchable(clause)):
+                if self._is_bare_complaint_mention(self._understander.matchable(clause)):
                     continue  # "我要投诉": says what they want, not what went wrong
                 if self._guard.check(clause) is not None:
                     continue
