@@ -4,6 +4,7 @@ corrected, or a phone refused."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.config import Intent, ServiceConfig, Signal
 from bot.core.timeline import TimelineKind
@@ -81,11 +82,7 @@ def is_bare_complaint_mention(config: ServiceConfig, matchable: str) -> bool:
     ``form.words_naming_a_complaint`` and the characters never inside a place ("我要投诉")."""
     classification = config.classification
     words = [*classification.complaint.mention_words, *classification.form.words_naming_a_complaint]
-    left = matchable
-    for word in sorted((word.lower() for word in words), key=len, reverse=True):
-        left = left.replace(word, " ")
-    skipped = set(config.gazetteer.address_stop_chars)
-    return not any(ch.isalnum() and ch not in skipped for ch in left)
+    return _characters_left(config, _without(matchable, (word.lower() for word in words))) == 0
 
 
 def says_no_problem(turn: Turn, text: str) -> bool:
@@ -116,14 +113,12 @@ def says_no_problem(turn: Turn, text: str) -> bool:
         for value in (slots.name, slots.surname, slots.honorific, slots.district, slots.address)
         if value
     ]
-    for value in sorted((*named, *words), key=len, reverse=True):
-        left = left.replace(value, " ")
+    left = _without(left, (*named, *words))
     left = _NUMBER.sub(" ", left)  # after the items, whose numbers ("3栋", "building 3") are theirs
-    skipped = set(turn.kit.config.gazetteer.address_stop_chars)
     empty_words = set(turn.kit.config.classification.form.words_without_a_problem)
     english = [word for word in _ENGLISH_WORD.findall(left) if word not in empty_words]
     left = _ENGLISH_WORD.sub(" ", left)
-    left_over = sum(1 for ch in left if ch.isalnum() and ch not in skipped) + 2 * len(english)
+    left_over = _characters_left(turn.kit.config, left) + 2 * len(english)
     # Anger names whom it is aimed at ("傻X客服", "一群废物"); a problem the rules missed says more
     # ("臭味都飘到家里了，气死了" leaves 臭味飘家里).
     return left_over < (_WHOM_ANGER_NAMES if emotional else 2)
@@ -175,3 +170,18 @@ def markers(levels: list[list[str]]) -> re.Pattern[str] | None:
 def _level_of(levels: list[list[str]], marker: str) -> int:
     lowered = marker.lower()
     return next(index for index, level in enumerate(levels) if lowered in (word.lower() for word in level))
+
+
+def _without(text: str, words: Iterable[str]) -> str:
+    """``text`` with every one of ``words`` blanked out, the longest first ("投诉" inside "我要投诉"
+    goes with it)."""
+    for word in sorted(words, key=len, reverse=True):
+        text = text.replace(word, " ")
+    return text
+
+
+def _characters_left(config: ServiceConfig, text: str) -> int:
+    """Letters and digits in ``text`` other than the characters never inside a place
+    (``address_stop_chars``: "我", "的", ...)."""
+    skipped = set(config.gazetteer.address_stop_chars)
+    return sum(1 for ch in text if ch.isalnum() and ch not in skipped)
