@@ -38,6 +38,9 @@ class Clock(StrEnum):
     """Hours on the wall clock; a due time outside service hours moves to the next opening."""
     BUSINESS_HOURS = "business_hours"
     """Hours counted only within service hours on working days (nights, weekends and holidays skipped)."""
+    AROUND_THE_CLOCK = "around_the_clock"
+    """Hours on the wall clock at any hour, never moved into service hours: for what the duty staff
+    answer at night and on holidays too (danger now)."""
 
 
 class Signal(StrEnum):
@@ -49,6 +52,9 @@ class Signal(StrEnum):
     ELDER = "elder"
     COMPENSATION = "compensation"
     PREPARED = "prepared"
+    DANGER = "danger"
+    """Danger to life or property now: gas, fire, someone trapped or hurt."""
+    SELF_HARM = "self_harm"
 
 
 class Intent(StrEnum):
@@ -110,6 +116,9 @@ class PhraseId(StrEnum):
     HARASSMENT_CLOSE = "harassment_close"
     HUMAN_REQUESTED = "human_requested"
     ESCALATED_SUPERVISOR = "escalated_supervisor"
+    SAFETY_FIRST = "safety_first"
+    SELF_HARM_CARE = "self_harm_care"
+    URGENT_HANDOFF = "urgent_handoff"
     IDLE_PROMPT = "idle_prompt"
     IDLE_CLOSE = "idle_close"
     PLEASE_WAIT = "please_wait"
@@ -150,6 +159,7 @@ class PhraseId(StrEnum):
     APPEAL_LINKED_OVERDUE = "appeal_linked_overdue"
     ESCALATION_ASK_PHONE = "escalation_ask_phone"
     ESCALATION_PHONE_NOTED = "escalation_phone_noted"
+    CONTACT_CORRECTED = "contact_corrected"
     ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
     APPEAL_LINKED_BY_PHONE = "appeal_linked_by_phone"
     # issue 12 item 5 (the form): a structured restatement, a refused phone
@@ -206,6 +216,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.APPEAL_LINKED: frozenset({"case_number", "deadline"}),
     PhraseId.APPEAL_LINKED_OVERDUE: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
+    PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
     # issue 12 item 9 (callback)
     PhraseId.OPTIONS_RANGE: frozenset({"first", "last"}),
     PhraseId.OPTION_LINE: frozenset({"number", "label"}),
@@ -575,11 +586,15 @@ class Classification(_Strict):
 class DeadlineRule(_Strict):
     hours: float | None = Field(default=None, gt=0)
     working_days: int | None = Field(default=None, gt=0)
+    clock: Clock | None = None
+    """How ``hours`` are counted for this rule; the table's ``clock`` when not given."""
 
     @model_validator(mode="after")
     def _one_unit(self) -> DeadlineRule:
         if (self.hours is None) == (self.working_days is None):
             raise ValueError("give exactly one of hours or working_days")
+        if self.clock is not None and self.hours is None:
+            raise ValueError("a clock counts hours: give hours with it")
         return self
 
 
@@ -587,6 +602,8 @@ class DeadlineOverride(_Strict):
     category: str | None = None
     tier: str | None = None
     grade: Grade | None = None
+    signal: Signal | None = None
+    """Matches a complaint with this signal among its signals."""
     deadline: DeadlineRule
 
 
@@ -924,6 +941,9 @@ class FaqEntry(_Strict):
     keywords: list[list[str]] = Field(min_length=1)
     """Groups of keywords: the entry answers a question that has a keyword of every group."""
     answer: LocalizedText
+    about_the_case: bool = False
+    """Once the conversation's case is handed off, the question is about that case ("多久能处理?"
+    after the promise): the case's own status and deadline answer it instead."""
 
     @field_validator("keywords")
     @classmethod

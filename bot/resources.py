@@ -6,6 +6,7 @@ its ``ctx``, and jobs read it with ``resources(ctx)``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from bot.core.pipeline import Pipeline
 from bot.embedded_redis import EmbeddedRedis
 from bot.handoff.live_queue import LiveQueue
 from bot.media.files import MediaFiles, open_media_files
+from bot.media.intake import DECODES_AT_ONCE
 from bot.observability.metrics import Metrics
 from bot.outbound.gateway import OutboundGateway
 from bot.promises.tracker import Tracker
@@ -77,6 +79,8 @@ class Resources:
     """Where customers' photos are kept (outside the database)."""
     passive_replies: GroupCommit[int]
     """Marks replies handed to WeChat in a webhook's answer as sent, concurrent webhooks' together."""
+    image_decoding: asyncio.Semaphore
+    """Bounds the photos decoded at once in this process (``bot.media.intake.DECODES_AT_ONCE``)."""
     _exit: contextlib.AsyncExitStack = dataclasses.field(repr=False)
 
     @property
@@ -156,9 +160,7 @@ async def build_resources(
         if hub is not None:
             metrics.watch_connections(hub.__len__)
         live_queue = LiveQueue(redis, database.sessions, clock, config.queue)
-        gateway = OutboundGateway(
-            redis, settings.instance_id, hub, live_queue.changed, metrics=metrics, clock=clock
-        )
+        gateway = OutboundGateway(redis, settings.instance_id, hub, live_queue.changed, metrics=metrics, clock=clock)
         engine = engine if engine is not None else ConversationEngine(config)
         # Logs calendar.beyond_data now if this year or the next lies past the holiday data.
         engine.calendar.source_status(clock().astimezone(engine.calendar.timezone).date())
@@ -203,6 +205,7 @@ async def build_resources(
             metrics=metrics,
             media=media,
             passive_replies=GroupCommit(database, mark_sent_passively),
+            image_decoding=asyncio.Semaphore(DECODES_AT_ONCE),
             _exit=stack,
         )
     except BaseException:

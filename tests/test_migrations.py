@@ -8,8 +8,7 @@ from pathlib import Path
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session
 
-from bot.core.messages import ChannelName
-from bot.storage import migrate, store
+from bot.storage import migrate
 from bot.storage.db import create_engine
 from bot.storage.models import Base, Conversation
 from tests.conftest import _in_thread
@@ -52,7 +51,7 @@ async def test_one_open_conversation_per_identity_keeps_the_newest_of_older_dupl
 
 
 def _two_open_conversations(session: Session, now: dt.datetime) -> None:
-    customer_id, identity_id = store.create_customer_identity(session, ChannelName.SMS, "+8613800138000", now)
+    customer_id, identity_id = _sms_customer_of_old(session, now)
     for status in ("closed", "open", "open"):
         session.execute(
             insert(Conversation).values(
@@ -90,8 +89,25 @@ async def test_the_district_of_earlier_complaints_is_filled_from_their_area(tmp_
     ]
 
 
+def _sms_customer_of_old(session: Session, now: dt.datetime) -> tuple[int, int]:
+    """A customer and their SMS identity, written with the columns every schema since 0001 has
+    (the storage layer writes today's)."""
+    customer_id = session.execute(
+        text("INSERT INTO customers (tier, phone, created_at) VALUES ('standard', '13800138000', :now) RETURNING id"),
+        {"now": now.replace(tzinfo=None)},
+    ).scalar_one()
+    identity_id = session.execute(
+        text(
+            "INSERT INTO channel_identities (customer_id, channel, external_id, created_at)"
+            " VALUES (:customer, 'sms', '+8613800138000', :now) RETURNING id"
+        ),
+        {"customer": customer_id, "now": now.replace(tzinfo=None)},
+    ).scalar_one()
+    return int(customer_id), int(identity_id)
+
+
 def _complaints_with_areas(session: Session, now: dt.datetime) -> None:
-    customer_id, identity_id = store.create_customer_identity(session, ChannelName.SMS, "+8613800138000", now)
+    customer_id, identity_id = _sms_customer_of_old(session, now)
     conversation_id = session.execute(
         text(
             "INSERT INTO conversations (customer_id, identity_id, channel, locale, status, flow_state, flow_data,"
@@ -118,3 +134,22 @@ def _complaints_with_areas(session: Session, now: dt.datetime) -> None:
             },
         )
     session.commit()
+
+
+async def test_0021_verifies_only_the_phones_of_customers_who_texted(tmp_path: Path) -> None:
+    """A phone typed in a chat before 0021 stays unverified; an SMS customer's is verified."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'before.sqlite3'}"
+    _in_thread(lambda: migrate.upgrade(url, "0020"))
+    now = dt.datetime(2026, 12, 4, 6)
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: _sms_customer_of_old(Session(sync), now))
+        await connection.execute(
+            text("INSERT INTO customers (tier, phone, created_at) VALUES ('standard', '13900139000', :now)"),
+            {"now": now},
+        )
+    _in_thread(lambda: migrate.upgrade(url))
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT phone, phone_verified FROM customers ORDER BY id"))).all()
+    await engine.dispose()
+    assert [(phone, bool(verified)) for phone, verified in rows] == [("13800138000", True), ("13900139000", False)]

@@ -41,7 +41,7 @@ async def fetch_media(ctx: Ctx, message_id: int, channel: str, ref: str) -> str:
     try:
         data = await download(ref, shared.config.channels.max_media_bytes)
         media_id, _ = await take_in(
-            data, channel, shared.media, shared.database, shared.clock(), message_id=message_id
+            data, channel, shared.media, shared.database, shared.clock(), shared.image_decoding, message_id=message_id
         )
     except MediaUnavailable as error:
         if not error.permanent and job_try < MAX_FETCH_TRIES:

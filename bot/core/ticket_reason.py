@@ -12,6 +12,8 @@ class TicketReason(StrEnum):
     CUSTOMER_REQUEST = "customer_request"
     SUPERVISOR_REQUESTED = "supervisor_requested"
     THREAT = "threat"
+    DANGER = "danger"
+    """Danger to life or property now, or talk of self-harm."""
     BEYOND_AUTHORITY = "beyond_authority"
     APPEAL = "appeal"
     TRANSFER = "transfer"

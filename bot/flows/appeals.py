@@ -84,12 +84,12 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
     return case if any(keyword.lower() in folded for keyword in turn.kit.rules.still_open_keywords) else None
 
 
-def supervisor_will_call(turn: Turn) -> None:
+def supervisor_will_call(turn: Turn, announcement: PhraseId = PhraseId.ESCALATED_SUPERVISOR) -> None:
     """Say the supervisor will call; without a contact phone, ask for one first."""
     if phone_for_supervisor_missing(turn):
         ask_phone_for_supervisor(turn)
     else:
-        turn.say(PhraseId.ESCALATED_SUPERVISOR)
+        turn.say(announcement)
 
 
 def phone_for_supervisor_missing(turn: Turn) -> bool:

@@ -10,11 +10,13 @@ from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.classify import Classified
 from bot.flows.deadline import compute_deadline, describe_moment, format_hours
-from bot.flows.records import AppealLink, ComplaintRecord, HandoffRequest, State
-from bot.flows.slots import description_text
+from bot.flows.records import AppealLink, CaseContact, ComplaintRecord, HandoffRequest, State
+from bot.flows.slots import CORRECTION_CUES, description_text
 from bot.flows.turn import FlowKit, Turn
 
-ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
+URGENT_SIGNALS = frozenset({Signal.DANGER, Signal.SELF_HARM})
+"""Someone's life or safety is at stake now: safety first, then the duty supervisor at once."""
+ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE, *URGENT_SIGNALS})
 SUPERVISOR_QUEUE = "supervisor"
 GENERAL_QUEUE = "general"
 CONSULTATION_QUEUE = "consultation"
@@ -48,6 +50,7 @@ def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
         classified.category,
         turn.kit.config.deadlines,
         turn.kit.calendar,
+        classified.signals,
     )
     case_number = data.case_number or turn.kit.new_case_number(turn.now)
     data.case_number = case_number
@@ -131,6 +134,24 @@ def open_ticket(turn: Turn, record: ComplaintRecord | None, queue: str, priority
     for kind in list(turn.step.data.timers):
         turn.cancel(kind)
     turn.audit(TimelineKind.HANDED_OFF, queue=queue, priority=priority, reason=reason)
+
+
+def corrected_contact(turn: Turn) -> bool:
+    """A phone given after the hand-off that corrects the case's ("不好意思电话留错了，应该是
+    137…"), or the first one it gets: the case calls that number. True if handled."""
+    data, phone = turn.step.data, turn.phone
+    if not phone or phone == data.phone:
+        return False
+    if data.phone and not data.phone_from_channel and not turn.intents & CORRECTION_CUES:
+        return False
+    case_number = data.appeal_of or data.case_number
+    replaces = bool(data.phone)
+    data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
+    if case_number is not None:
+        turn.step.contact = CaseContact(case_number, phone, replaces=replaces)
+    turn.audit(TimelineKind.CONTACT_RECEIVED, replaced=replaces)
+    turn.say(PhraseId.CONTACT_CORRECTED, phone=phone)
+    return True
 
 
 def on_handed_off(turn: Turn, text: str) -> None:

@@ -22,7 +22,14 @@ from bot.core.timeline import TimelineKind
 from bot.flows.appeals import PHONE_ASKS_DONE, on_escalation_phone
 from bot.flows.asking import ask_current
 from bot.flows.callback import CALLBACK_STATES, on_callback, on_callback_timer, on_resolved, words_pattern
-from bot.flows.case import CONSULTATION_QUEUE, ESCALATING_SIGNALS, GENERAL_QUEUE, SUPERVISOR_QUEUE, on_handed_off
+from bot.flows.case import (
+    CONSULTATION_QUEUE,
+    ESCALATING_SIGNALS,
+    GENERAL_QUEUE,
+    SUPERVISOR_QUEUE,
+    corrected_contact,
+    on_handed_off,
+)
 from bot.flows.closing import CLOSING_TIMERS, on_closing_timer, on_harassment
 from bot.flows.confirmation import (
     on_choose_correction,
@@ -33,14 +40,14 @@ from bot.flows.confirmation import (
 )
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar
-from bot.flows.escalation import escalate, hand_off_on_request
+from bot.flows.escalation import escalate, escalation_reason, hand_off_on_request
 from bot.flows.faq import FaqMatcher
 from bot.flows.form import on_area, on_description, on_new, on_phone
 from bot.flows.greeting import greet
 from bot.flows.records import COLLECTING, CustomerView, State
 from bot.flows.side_answers import side_intent
 from bot.flows.slots import append_description, is_bare_complaint_mention, keep_slots, markers
-from bot.flows.status import status_of_open_case, tell_status, this_case
+from bot.flows.status import asks_about_the_case, status_of_open_case, tell_status, this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
 from bot.understanding.guard import ForbiddenGuard
@@ -166,7 +173,7 @@ class ComplaintFlow:
             if words is None:
                 return turn.step
             turn.understood = event.understood or self._kit.understander.understand(words, locale)
-            if Intent.STATUS_QUERY in turn.intents:
+            if asks_about_the_case(turn):
                 tell_status(turn, this_case(turn))
         return turn.step
 
@@ -208,8 +215,10 @@ class ComplaintFlow:
             return
         if state in COLLECTING:
             if signals & ESCALATING_SIGNALS:
+                if understood is not None:
+                    keep_slots(turn, understood)
                 append_description(turn, text)
-                escalate(turn, reason=TicketReason.THREAT)
+                escalate(turn, reason=escalation_reason(signals))
                 return
             if understood is not None:
                 keep_slots(turn, understood)
@@ -244,11 +253,13 @@ class ComplaintFlow:
             return
         if state is State.HANDED_OFF:
             if signals & ESCALATING_SIGNALS:
-                escalate(turn, reason=TicketReason.THREAT)
+                escalate(turn, reason=escalation_reason(signals))
                 return
             if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE and on_escalation_phone(turn, text):
                 return
-            if Intent.STATUS_QUERY in intents:
+            if corrected_contact(turn):
+                return
+            if asks_about_the_case(turn):
                 tell_status(turn, this_case(turn))
                 return
             if not side_intent(turn, intents, state):

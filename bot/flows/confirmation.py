@@ -85,10 +85,11 @@ def on_confirming(turn: Turn, text: str) -> None:
     intents = turn.intents
     if turn.changed:
         restate(turn)
-    elif Intent.YES in intents and Intent.NO not in intents:
+    elif Intent.YES in intents and not intents & CORRECTION_CUES:
         turn.audit(TimelineKind.CONFIRMED)
         _promise_and_hand_off(turn)
     elif intents & CORRECTION_CUES:
+        # "是的，但是地址不对": a yes with a fault named is a correction.
         turn.audit(TimelineKind.RESTATEMENT_REJECTED)
         _correct(turn, text)
     elif _describes_problem(turn):

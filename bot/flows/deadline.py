@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import structlog
 
-from bot.config import Calendar, Clock, DeadlineRule, DeadlineTable, Grade, PhraseId, TimeWords
+from bot.config import Calendar, Clock, DeadlineRule, DeadlineTable, Grade, PhraseId, Signal, TimeWords
 from bot.flows import national_calendar
 from bot.flows.national_calendar import Kind, NationalDay
 
@@ -191,12 +192,15 @@ class Deadline:
     clock, rounded up by less than one rounding step."""
 
 
-def _rule_for(table: DeadlineTable, grade: Grade, tier: str, category: str) -> DeadlineRule:
+def _rule_for(
+    table: DeadlineTable, grade: Grade, tier: str, category: str, signals: Collection[Signal]
+) -> DeadlineRule:
     for override in table.overrides:
         if (
             (override.category in (None, category))
             and (override.tier in (None, tier))
             and (override.grade in (None, grade))
+            and (override.signal is None or override.signal in signals)
         ):
             return override.deadline
     row = table.table[grade]
@@ -208,7 +212,13 @@ def due_after(
 ) -> dt.datetime:
     """When ``hours`` from ``start`` are up, as promised: counted on the ``clock``, moved into
     service hours and rounded up to a time a person says ("下午3点30分"). Never earlier than the
-    hours on the wall clock."""
+    hours on the wall clock. Around the clock, the hours are on the wall clock and stay where they
+    fall, rounded up."""
+    if clock is Clock.AROUND_THE_CLOCK:
+        local = (start + dt.timedelta(hours=hours)).astimezone(calendar.timezone)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        step = dt.timedelta(minutes=round_to_minutes)
+        return midnight + step * math.ceil((local - midnight) / step)
     if clock is Clock.BUSINESS_HOURS:
         due = calendar.add_service_hours(start, hours)
     else:
@@ -223,15 +233,18 @@ def compute_deadline(
     category: str,
     table: DeadlineTable,
     calendar: BusinessCalendar,
+    signals: Collection[Signal] = (),
 ) -> Deadline:
     """The promised reply time: the first matching override, else grade × tier hours; inside
-    the service hours and rounded up (``table.clock``, ``table.round_to_minutes``)."""
-    rule = _rule_for(table, grade, tier, category)
+    the service hours (unless the rule's clock runs around the clock) and rounded up
+    (``table.clock``, ``table.round_to_minutes``)."""
+    rule = _rule_for(table, grade, tier, category, signals)
     step = dt.timedelta(minutes=table.round_to_minutes)
     if rule.hours is not None:
-        due = due_after(now, rule.hours, table.clock, table.round_to_minutes, calendar)
+        clock = rule.clock or table.clock
+        due = due_after(now, rule.hours, clock, table.round_to_minutes, calendar)
         literal = due - (now + dt.timedelta(hours=rule.hours)) < step
-        return Deadline(due_at=due, hours=rule.hours, says_hours=table.clock is Clock.WALL and literal)
+        return Deadline(due_at=due, hours=rule.hours, says_hours=clock is not Clock.BUSINESS_HOURS and literal)
     assert rule.working_days is not None
     due = calendar.round_up(
         calendar.serving_at_or_after(calendar.add_working_days(now, rule.working_days)), table.round_to_minutes

@@ -3,19 +3,37 @@ the duty supervisor, a request for a person to a person."""
 
 from __future__ import annotations
 
-from bot.config import PhraseId
+from bot.config import PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed, ask_phone_for_supervisor, phone_for_supervisor_missing, supervisor_will_call
-from bot.flows.case import GENERAL_QUEUE, SUPERVISOR_QUEUE, open_ticket, priority_of, promise, record_complaint
+from bot.flows.case import (
+    GENERAL_QUEUE,
+    SUPERVISOR_QUEUE,
+    URGENT_SIGNALS,
+    open_ticket,
+    priority_of,
+    promise,
+    record_complaint,
+)
 from bot.flows.records import AppealLink, HandoffRequest, State
 from bot.flows.slots import description_text
 from bot.flows.turn import Turn
 
 
+def escalation_reason(signals: frozenset[Signal]) -> TicketReason:
+    return TicketReason.DANGER if signals & URGENT_SIGNALS else TicketReason.THREAT
+
+
 def escalate(turn: Turn, reason: TicketReason) -> None:
+    """To the duty supervisor at once, with what was given. Danger now (or talk of self-harm) is
+    told how to stay safe and whom to call first, and hears it is handled as an emergency."""
+    announcement = PhraseId.ESCALATED_SUPERVISOR
+    if reason is TicketReason.DANGER:
+        _safety_first(turn)
+        announcement = PhraseId.URGENT_HANDOFF
     if turn.step.state is State.HANDED_OFF:
-        supervisor_will_call(turn)
+        supervisor_will_call(turn, announcement)
         request = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
         data = turn.step.data
         if data.appeal_of is not None:
@@ -29,12 +47,23 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
         return
     asking = phone_for_supervisor_missing(turn)
     if not asking:
-        turn.say(PhraseId.ESCALATED_SUPERVISOR)
+        turn.say(announcement)
     record = record_complaint(turn, confirmed=False)
     promise(turn, record)
     if asking:
         ask_phone_for_supervisor(turn)
     open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
+
+
+def _safety_first(turn: Turn) -> None:
+    """Once a conversation: how to stay safe from danger now, care and a helpline for talk of
+    self-harm."""
+    understood = turn.understood
+    new = (understood.signals if understood is not None else frozenset()) - turn.earlier_signals
+    if Signal.DANGER in new:
+        turn.say(PhraseId.SAFETY_FIRST)
+    if Signal.SELF_HARM in new:
+        turn.say(PhraseId.SELF_HARM_CARE)
 
 
 def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:

@@ -37,7 +37,6 @@ class CaseStage(StrEnum):
     RESOLVED = "resolved"
 
 
-
 COLLECTING = frozenset(
     {
         State.NEW,
@@ -53,6 +52,7 @@ COLLECTING = frozenset(
 )
 """The states that collect the complaint (before the hand-off); an open case of the customer's
 matters to them (greeting, status question, appeal)."""
+
 
 @dataclass(frozen=True, slots=True)
 class CaseStatus:
@@ -155,6 +155,8 @@ class CaseContact:
 
     case_number: str
     phone: str
+    replaces: bool = False
+    """The customer corrected the phone the case has ("电话留错了，应该是…"): it is replaced."""
 
 
 @dataclass(frozen=True, slots=True)

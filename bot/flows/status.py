@@ -91,6 +91,20 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     return True
 
 
+def asks_about_the_case(turn: Turn) -> bool:
+    """After the hand-off: a status question, or a question the FAQ marks as about the case
+    ("多久能处理?", ``about_the_case``), which the case's own status answers."""
+    understood = turn.understood
+    if understood is None:
+        return False
+    if Intent.STATUS_QUERY in understood.intents:
+        return True
+    if Intent.QUESTION not in understood.intents:
+        return False
+    entry = turn.kit.faq.match(understood.text)
+    return entry is not None and entry.about_the_case
+
+
 def tell_status(turn: Turn, status: CaseStatus) -> None:
     text = status_text(status, turn.locale, turn.now, turn.kit.phrases, turn.kit.calendar)
     turn.step.replies.append(OutboundMessage(text=text, phrase_id=PhraseId.STATUS_ANSWER.value))

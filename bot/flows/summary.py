@@ -16,9 +16,13 @@ from bot.config import FormRules, Intent, Signal
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.understander import Understander
 
-# An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark.
+# An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark. A space
+# after Chinese is a pause, as a comma is ("cnm你们这物业 停车场的灯坏了", "宽带又断了 nmd三天了",
+# typed or dictated without punctuation); after a digit or a Latin letter it is inside a phrase
+# ("88 号", "the lift").
 _CLAUSE_BREAK = re.compile(
-    r"(?:[,.!?;:，。！？；：、\n\"“”‘「」『』《》()（）…~～]|(?<![A-Za-z])['’]|['’](?![A-Za-z]))+"
+    r"(?:[,.!?;:，。！？；：、\n\"“”‘「」『』《》()（）…~～]|(?<![A-Za-z])['’]|['’](?![A-Za-z])"
+    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z]))+"
 )
 _DIGITS = re.compile(r"\+?\d[\d\- ]{5,}\d")
 _LEADING = "的在是 \t-—"

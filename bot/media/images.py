@@ -15,6 +15,11 @@ from PIL import Image, UnidentifiedImageError
 THUMB_SIZE = (320, 320)
 MAX_PIXELS = 40_000_000
 """Larger images are refused before decoding (a decompression bomb is a small file of huge size)."""
+MAX_DECODED_BYTES = 120 * 1024 * 1024
+"""Nor is one whose pixels would take more memory than this once decoded: 40 megapixels of RGBA
+are 160 MB, and a small PNG of one colour can ask for that (a 48-megapixel phone photo, RGB, is
+about 140 MB... and refused; a 24-megapixel one, 72 MB, is taken)."""
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "PA": 2, "I;16": 2, "RGB": 3, "YCbCr": 3, "LAB": 3, "HSV": 3}
 
 _FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
@@ -57,13 +62,15 @@ def prepare(data: bytes) -> PreparedImage:
         # Opening reads only the header; the size is checked before any pixel is decoded.
         # (warnings.catch_warnings is not used to turn Pillow's bomb warning into an error: it
         # changes process-wide state and this runs in threads; MAX_PIXELS is below that limit.)
-        with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as opened:
-            if _FORMATS.get(opened.format or "") != sniffed:
-                raise NotAnImage("the image's content does not match its type")
-            if opened.width * opened.height > MAX_PIXELS:
-                raise NotAnImage("the image has too many pixels")
-            opened.load()
-            image = opened.copy()
+        # No copy of the decoded pixels is made: at tens of megabytes each, copies are what an
+        # upload of a large image of one colour costs in memory.
+        image = Image.open(io.BytesIO(data), formats=list(_FORMATS))
+        if _FORMATS.get(image.format or "") != sniffed:
+            raise NotAnImage("the image's content does not match its type")
+        pixels = image.width * image.height
+        if pixels > MAX_PIXELS or pixels * _BYTES_PER_PIXEL.get(image.mode, 4) > MAX_DECODED_BYTES:
+            raise NotAnImage("the image has too many pixels")
+        image.load()
     except NotAnImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -98,8 +105,9 @@ def _encode(image: Image.Image, content_type: str) -> bytes:
 
 
 def _thumbnail(image: Image.Image) -> bytes:
-    thumb = image.copy()
-    thumb.thumbnail(THUMB_SIZE)
+    scale = min(THUMB_SIZE[0] / image.width, THUMB_SIZE[1] / image.height, 1.0)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    thumb = image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
     out = io.BytesIO()
     if _has_alpha(image):
         thumb.convert("RGBA").save(out, "PNG")

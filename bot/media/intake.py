@@ -20,8 +20,20 @@ if TYPE_CHECKING:
     from bot.core.pipeline import StoredInbound
 
 
+DECODES_AT_ONCE = 2
+"""Images decoded at once in a process (:attr:`bot.resources.Resources.image_decoding`): each may
+hold ``MAX_DECODED_BYTES`` and more while it is re-encoded, so a burst of uploads waits its turn
+instead of taking the machine's memory."""
+
+
 async def take_in(
-    data: bytes, channel: str, files: MediaFiles, database: Database, now: dt.datetime, message_id: int | None = None
+    data: bytes,
+    channel: str,
+    files: MediaFiles,
+    database: Database,
+    now: dt.datetime,
+    decoding: asyncio.Semaphore,
+    message_id: int | None = None,
 ) -> tuple[str, PreparedImage]:
     """Store an accepted image; returns its media id. Raises ``NotAnImage`` (nothing stored then).
 
@@ -29,7 +41,8 @@ async def take_in(
     written the files are removed (a crash between them leaves an unreferenced file, never a
     broken link).
     """
-    prepared = await asyncio.to_thread(prepare, data)
+    async with decoding:
+        prepared = await asyncio.to_thread(prepare, data)
     media_id = new_media_id()
     try:
         await files.put(media_id, prepared.data)

@@ -110,8 +110,11 @@ async def send_photo(request: web.Request) -> web.Response:
     overrode_guard = False
     if caption:
         verdict = await check_agent_text(
-            caption, upload.fields.get("override") == "true", shared.config.forbidden.agent_guard,
-            shared.guard, shared.guard_model,
+            caption,
+            upload.fields.get("override") == "true",
+            shared.config.forbidden.agent_guard,
+            shared.guard,
+            shared.guard_model,
         )
         if verdict.refusal is not None:
             return verdict.refusal
@@ -119,7 +122,7 @@ async def send_photo(request: web.Request) -> web.Response:
     assert upload.file is not None
     now, gateway = shared.clock(), shared.gateway
     try:
-        media_id, _ = await take_in(upload.file, channel, shared.media, shared.database, now)
+        media_id, _ = await take_in(upload.file, channel, shared.media, shared.database, now, shared.image_decoding)
     except NotAnImage:
         return json_error(415, "only photos can be sent (JPEG, PNG, GIF or WebP)")
     except MediaStoreError:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import phonenumbers
+
 from bot.staff.accounts import Role
 
 # A mainland mobile (optionally +86) or a landline with its area code; digits next to other
@@ -19,9 +21,17 @@ def sees_phones(staff: dict[str, Any], owner: str | None) -> bool:
 
 
 def mask_phones(text: str | None) -> str | None:
-    """The text with the middle digits of every phone number starred: 13812345678 → 138****5678."""
+    """The text with the middle digits of every phone number starred: 13812345678 → 138****5678.
+
+    Numbers written as the bot reads them are found by phonenumbers (spaces, dashes, brackets,
+    full-width digits, +86: "186 1234 9876", "(029)88886666"); the pattern catches the rest."""
     if not text:
         return text
+    for found in reversed(list(phonenumbers.PhoneNumberMatcher(text, "CN"))):
+        national = len(phonenumbers.national_significant_number(found.number))
+        # A landline keeps its area code (029), a mobile its first three digits (138).
+        head = phonenumbers.length_of_geographical_area_code(found.number) or 3
+        text = text[: found.start] + _star_middle(found.raw_string, national, head) + text[found.end :]
 
     def star(match: re.Match[str]) -> str:
         if match.group(2):
@@ -29,3 +39,19 @@ def mask_phones(text: str | None) -> str | None:
         return f"{match.group(5)}{'*' * len(match.group(6))}{match.group(7)}"
 
     return _PHONE.sub(star, text)
+
+
+def _star_middle(raw: str, national_digits: int, head: int) -> str:
+    """``raw`` (a phone as written) with its digits starred but the national number's first
+    ``head`` and the last four; the separators stay as written."""
+    digits = sum(ch.isdigit() for ch in raw)
+    keep_head = digits - national_digits + head
+    keep_tail = digits - 4
+    seen, out = 0, []
+    for ch in raw:
+        if ch.isdigit():
+            out.append(ch if seen < keep_head or seen >= keep_tail else "*")
+            seen += 1
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -89,6 +89,9 @@ class Customer(Base):
     """"male" or "female" when known: the bot says 先生 / 女士."""
     tier: Mapped[str] = mapped_column(String(20), default="standard")
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    phone_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The phone is the channel's (an SMS sender's number), not one typed in a chat: only such a
+    phone joins another channel's identity to this customer or finds their open cases."""
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
@@ -436,6 +439,8 @@ class AuditEntry(Base):
     user_agent: Mapped[str | None] = mapped_column(String(300))
     request_id: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
+
+
 # issue 14 (standards edited in the console) -------------------------------------------------
 
 
@@ -456,6 +461,8 @@ class StandardVersion(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     rollback_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """The version whose body this one restored, for a rollback."""
+
+
 # issue 15 (photos) ---------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -109,6 +109,7 @@ def _insert_customer(
         "created_at": now,
         "tier": tier,
         "phone": normalise_phone(phone) if phone else None,
+        "phone_verified": phone is not None,
         "display_name": display_name[:_DISPLAY_NAME_CHARS] if display_name else None,
     }
     return int(session.connection().execute(_INSERT_CUSTOMER, values).scalar_one())
@@ -133,8 +134,10 @@ def create_customer_identity(
 
 
 def customer_with_phone(session: Session, phone: str) -> int | None:
-    """The customer known by this phone number, if exactly one is."""
-    ids = session.execute(select(Customer.id).where(Customer.phone == normalise_phone(phone)).limit(2)).scalars().all()
+    """The customer known by this phone number from a channel (not typed in a chat), if exactly
+    one is."""
+    known = select(Customer.id).where(Customer.phone == normalise_phone(phone), Customer.phone_verified.is_(True))
+    ids = session.execute(known.limit(2)).scalars().all()
     return ids[0] if len(ids) == 1 else None
 
 
@@ -566,7 +569,8 @@ def _case_status(complaint: Any | None, place: _CasePlace | None, names: dict[st
         return CaseStatus(CaseStage.WITH_AGENT, agent_name=names.get(place.owner), **common)
     return CaseStatus(CaseStage.WAITING, **common)
 # issue 12 item 3: the open cases of whoever is known by these phones (a phone typed in web chat
-# links to the cases of the customer an SMS sender's number belongs to). Bounded by the phone index
+# links to the cases of the customer an SMS sender's number belongs to); only a customer whose phone
+# the channel vouches for: a number typed in a chat is anyone's to type. Bounded by the phone index
 # of customers and the customer index of complaints.
 _customers = table_of(Customer)
 _OPEN_CASES_BY_PHONE = (
@@ -580,6 +584,7 @@ _OPEN_CASES_BY_PHONE = (
     .join(_customers, _customers.c.id == _complaints.c.customer_id)
     .where(
         _customers.c.phone.in_(bindparam("phones", expanding=True)),
+        _customers.c.phone_verified.is_(True),
         _complaints.c.status.in_(OPEN_STATUSES),
         _complaints.c.deadline_at.is_not(None),
     )
@@ -956,16 +961,21 @@ def link_appeal(
 
 def add_case_contact(session: Session, conversation: LoadedConversation, contact: CaseContact) -> int | None:
     """A contact phone given after the case was recorded: the case's, unless it has one; the
-    customer's, unless they have one. Returns the case's id (None when it is gone)."""
+    customer's, unless they have one. A correction replaces the case's, and the customer's when it
+    was the number corrected. Returns the case's id (None when it is gone)."""
     complaint = session.execute(
         select(Complaint).where(Complaint.case_number == contact.case_number)
     ).scalar_one_or_none()
     if complaint is None:
         return None
-    complaint.contact_phone = complaint.contact_phone or contact.phone
+    replaced = complaint.contact_phone if contact.replaces else None
+    complaint.contact_phone = contact.phone if contact.replaces else complaint.contact_phone or contact.phone
+    unknown_or_wrong: ColumnElement[bool] = Customer.phone.is_(None)
+    if replaced:
+        unknown_or_wrong = or_(unknown_or_wrong, Customer.phone == normalise_phone(replaced))
     session.execute(
         update(Customer)
-        .where(Customer.id == conversation.customer_id, Customer.phone.is_(None))
+        .where(Customer.id == conversation.customer_id, unknown_or_wrong, Customer.phone_verified.is_(False))
         .values(phone=normalise_phone(contact.phone))
     )
     return complaint.id

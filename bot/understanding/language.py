@@ -7,6 +7,8 @@ identifier guesses; a message too short to tell ("ok", "123", "好的") keeps th
 
 from __future__ import annotations
 
+import re
+
 from bot.understanding.normalise import Normalised
 
 ZH_CN = "zh-CN"
@@ -18,6 +20,7 @@ _MIN_ENGLISH_WORDS = 2
 _MIN_CHINESE_CHARACTERS = 4
 """Fewer Chinese characters than this, none of them traditional: simplified or traditional
 cannot be told ("好的", "谢谢"), so the session's Chinese locale is kept."""
+_LETTERS_AND_DIGITS = re.compile(r"[a-z0-9]+")
 _TRADITIONAL_SHARE = 0.1
 """At least this share of the Chinese characters must be traditional: one stray character in a
 long simplified message does not make it traditional."""
@@ -28,16 +31,14 @@ def _is_chinese(char: str) -> bool:
 
 
 def _english_words(text: str) -> tuple[int, int]:
-    """Latin letters, and words of two letters or more (text is already lower case)."""
-    letters = words = run = 0
-    for char in text + " ":
-        if "a" <= char <= "z":
-            letters += 1
-            run += 1
-            continue
-        if run >= 2:
-            words += 1
-        run = 0
+    """Latin letters, and words of two letters or more (text is already lower case). Letters
+    inside a run of letters and digits are a code, not words: a case number ("TS202612056LNH5X")
+    or an order number says nothing of the language."""
+    letters = words = 0
+    for token in _LETTERS_AND_DIGITS.findall(text):
+        if token.isalpha():
+            letters += len(token)
+            words += len(token) >= 2
     return letters, words
 
 

@@ -41,6 +41,8 @@ SIGNAL_MEANINGS: dict[Signal, str] = {
     Signal.ELDER: "is (or speaks for) an elderly person",
     Signal.COMPENSATION: "asks for compensation or a refund for a loss",
     Signal.PREPARED: "has evidence ready (photos, recordings, receipts)",
+    Signal.DANGER: "reports danger to life or property now: gas leak, fire, someone trapped or hurt",
+    Signal.SELF_HARM: "speaks of ending their life or hurting themselves",
 }
 
 SLOT_MEANINGS: dict[str, str] = {

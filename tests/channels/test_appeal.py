@@ -75,33 +75,30 @@ async def _conversation_ids(client: Any) -> list[int]:
         return list((await session.execute(select(Conversation.id).order_by(Conversation.id))).scalars())
 
 
-async def test_an_sms_repeating_the_web_chat_case_is_an_appeal_with_the_original_deadline(
+async def test_an_sms_repeating_a_case_typed_under_its_number_in_web_chat_is_a_case_of_its_own(
     sms_setup: tuple[Any, Stub], clock: Any
 ) -> None:
+    """Anyone can type a stranger's number in web chat: when the number's owner texts about the
+    same problem, they are not folded into the typist's case (whose answers would reach the
+    typist's chat), nor told its number; their complaint is a case of their own."""
     client, stub = sms_setup
     case_number = await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
     [original] = await _complaints(client)
     clock.advance(hours=3)
 
-    await stub.phone_sends("小区路灯还是没修好,到底什么时候修", sender=PHONE)
-    reply = await _until_texted(stub, "让您等了这么久")
+    await _sms_complaint(stub, "小区路灯还是没修好,到底什么时候修")
 
-    assert case_number in reply
-    assert "明天下午5点前" in reply  # the web chat case's deadline, 12 service hours from 14:00
+    assert not any(case_number in text for text in stub.texts_to(PHONE))
     complaints = await _complaints(client)
-    assert [c.case_number for c in complaints] == [case_number]  # no second case
-    assert complaints[0].deadline_at == original.deadline_at
-    [ticket] = await _tickets(client)
-    assert (ticket.queue, ticket.priority, ticket.reason, ticket.status) == ("supervisor", 0, "appeal", "waiting")
+    assert len(complaints) == 2 and complaints[0].case_number == case_number
+    assert complaints[1].customer_id != original.customer_id
     web_chat, sms = await _conversation_ids(client)
-    assert ticket.conversation_id == web_chat and ticket.complaint_id == original.id
-    assert "appeal_received" in await timeline_kinds(client, web_chat)
-    assert "appeal_linked" in await timeline_kinds(client, sms)
-    async with resources(client.app).sessions() as session:
-        notices = (await session.execute(select(Notification.kind, Notification.audience))).all()
-    assert ("appeal", "role:supervisor") in notices
-    # The SMS sender's phone is known: no phone is asked for, the supervisor calls it.
-    assert any("值班主管会直接与您联系" in text for text in stub.texts_to(PHONE))
+    tickets = await _tickets(client)
+    assert [(ticket.conversation_id, ticket.reason) for ticket in tickets] == [
+        (web_chat, "complaint"),
+        (sms, "complaint"),
+    ]
+    assert "appeal_received" not in await timeline_kinds(client, web_chat)
 
 
 async def test_a_phone_typed_in_web_chat_links_to_the_sms_customers_open_case(sms_setup: tuple[Any, Stub]) -> None:
@@ -172,17 +169,33 @@ async def test_an_escalation_on_web_chat_asks_for_the_supervisors_number_first(s
     assert (ticket.queue, ticket.priority) == ("supervisor", 0)
 
 
+async def _web_chat_appeal(client: Any, first_words: str = "路灯一直没人来修") -> ChatSocket:
+    """A web chat customer typing the SMS customer's number and repeating their problem: linked
+    to that case as an appeal (the socket is left open)."""
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send(first_words)
+    await socket.until_bot_says("电话")
+    await socket.send(NATIONAL)
+    await socket.until_bot_says("小区或地址")
+    await socket.send("阳光花园3栋")
+    await socket.until_bot_says("让您等了这么久")
+    return socket
+
+
 async def test_an_appeal_of_a_case_an_agent_holds_waits_for_the_supervisor(sms_setup: tuple[Any, Stub]) -> None:
     """The agent keeps the case (首问负责) until a supervisor takes it from the supervisor queue."""
     client, stub = sms_setup
     await add_user(client, "li", Role.AGENT)
     csrf = await sign_in(client, "li")
-    case_number = await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
+    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    case_number = await _only_case(client)
     [first] = await _tickets(client)
     assert (await client.post(f"/api/tickets/{first.id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
 
-    await stub.phone_sends("路灯还是没修好", sender=PHONE)
-    await _until_texted(stub, case_number)
+    socket = await _web_chat_appeal(client)
+    await socket.close()
 
     async def escalated() -> bool:
         return len(await _tickets(client)) == 2
@@ -199,25 +212,25 @@ async def test_what_the_customer_adds_after_the_appeal_reaches_the_case(sms_setu
     """The appealing conversation has no ticket: its later messages are shown on the case's
     conversation, where the supervisor works it, and raise no second ticket."""
     client, stub = sms_setup
-    await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
-    await stub.phone_sends("路灯还是没修好", sender=PHONE)
-    await _until_texted(stub, "让您等了这么久")
-    await stub.phone_sends("昨晚我家老人出门差点摔倒", sender=PHONE)
-    await _until_texted(stub, "您的留言已转给客服代表")
-    web_chat, sms = await _conversation_ids(client)
+    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    socket = await _web_chat_appeal(client)
+    await socket.send("昨晚我家老人出门差点摔倒")
+    await socket.until_bot_says("您的留言已转给客服代表")
+    await socket.close()
+    sms, web_chat = await _conversation_ids(client)
 
     async def on_the_case() -> bool:
         async with resources(client.app).sessions() as session:
             rows = await session.execute(
-                select(TimelineEvent.kind, TimelineEvent.detail).where(TimelineEvent.conversation_id == web_chat)
+                select(TimelineEvent.kind, TimelineEvent.detail).where(TimelineEvent.conversation_id == sms)
             )
-            return ("message_after_handoff", "昨晚我家老人出门差点摔倒", sms) in [
+            return ("message_after_handoff", "昨晚我家老人出门差点摔倒", web_chat) in [
                 (kind, detail.get("text"), detail.get("conversation_id")) for kind, detail in rows
             ]
 
     await eventually(on_the_case, timeout=15)
     [ticket] = await _tickets(client)
-    assert (ticket.conversation_id, ticket.queue, ticket.status) == (web_chat, "supervisor", "waiting")
+    assert (ticket.conversation_id, ticket.queue, ticket.status) == (sms, "supervisor", "waiting")
     async with resources(client.app).sessions() as session:
         notices = (await session.execute(select(Notification.kind))).scalars().all()
     assert list(notices).count("appeal") == 1

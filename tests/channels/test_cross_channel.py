@@ -1,4 +1,5 @@
-"""One customer across channels: a phone given on web chat links a later SMS to the same case."""
+"""One customer across channels: an SMS sender's number (which the channel vouches for) joins the
+customer known by it; a phone typed in a chat, which anyone can type, never does."""
 
 from __future__ import annotations
 
@@ -43,22 +44,27 @@ async def _complain_on_web_chat(client: Any, phone: str) -> str:
         return (await session.execute(select(Complaint.case_number))).scalar_one()
 
 
-async def test_an_sms_from_the_phone_given_on_web_chat_sees_the_open_case(sms_setup: tuple[Any, Stub]) -> None:
+async def test_a_phone_typed_on_web_chat_does_not_join_the_numbers_owner_to_the_typist(
+    sms_setup: tuple[Any, Stub],
+) -> None:
+    """Anyone can type a stranger's number in web chat: the owner of that number, texting later,
+    is a customer of their own, is not told the typist's case, and their complaint gets its own
+    case and ticket, answered to them (not in the typist's chat)."""
     client, stub = sms_setup
     case_number = await _complain_on_web_chat(client, "13800138000")
     await stub.phone_sends("请问我的投诉处理得怎么样了", sender=PHONE)
+    await stub.phone_sends("小区保安不管事，外人随便进出", sender=PHONE)
 
-    async def told_the_case() -> bool:
-        return any(case_number in text for text in stub.texts_to(PHONE))
+    async def asked_for_the_phone() -> bool:
+        return any("电话" in text or "小区或地址" in text for text in stub.texts_to(PHONE)[2:])
 
-    await eventually(told_the_case, timeout=15)
-    reply = next(text for text in stub.texts_to(PHONE) if case_number in text)
-    assert "明天下午5点前" in reply  # the promised time of the web chat complaint
+    await eventually(asked_for_the_phone, timeout=15)
+    assert not any(case_number in text for text in stub.texts_to(PHONE))
     async with resources(client.app).sessions() as session:
-        customers = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
-        channels = (await session.execute(select(ChannelIdentity.channel).order_by(ChannelIdentity.id))).scalars().all()
-    assert customers == 1
-    assert channels == ["webchat", "sms"]
+        customers = (await session.execute(select(Customer.phone, Customer.phone_verified).order_by(Customer.id))).all()
+        identities = (await session.execute(select(ChannelIdentity.channel, ChannelIdentity.customer_id))).all()
+    assert customers == [("13800138000", False), ("13800138000", True)]
+    assert len({customer for _channel, customer in identities}) == 2
 
 
 async def test_a_different_phone_is_a_different_customer(sms_setup: tuple[Any, Stub]) -> None:
@@ -75,10 +81,11 @@ async def test_a_different_phone_is_a_different_customer(sms_setup: tuple[Any, S
         assert (await session.execute(select(func.count()).select_from(Customer))).scalar_one() == 2
 
 
-async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
+async def test_a_wechat_complainant_who_later_texts_is_not_joined_by_a_typed_phone(
     make_client: AppFactory, service_config: Any
 ) -> None:
-    """WeChat gives no phone: the customer types it; their later SMS from it finds the case."""
+    """WeChat gives no phone: the customer types it, which proves nothing; an SMS from that
+    number later is another customer, not told the WeChat case."""
     api = FakeWechatApi()
     wechat_server = await start_fake_wechat(api)
     client, stub = await app_with_sms_stub(
@@ -107,14 +114,15 @@ async def test_a_wechat_complainant_who_later_texts_gets_the_same_case(
 
         await stub.phone_sends("我的投诉怎么样了", sender=PHONE)
 
-        async def told_the_case() -> bool:
-            return any(case_number in text for text in stub.texts_to(PHONE))
+        async def answered() -> bool:
+            return len(stub.texts_to(PHONE)) >= 2
 
-        await eventually(told_the_case, timeout=15)
+        await eventually(answered, timeout=15)
+        assert not any(case_number in text for text in stub.texts_to(PHONE))
         async with resources(client.app).sessions() as session:
             identities = (await session.execute(select(ChannelIdentity.channel, ChannelIdentity.external_id))).all()
             customers = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
-        assert customers == 1
+        assert customers == 2
         assert sorted(identities) == sorted([("wechat", OPENID), ("sms", PHONE)])
     finally:
         await stub.server.close()

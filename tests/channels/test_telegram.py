@@ -10,7 +10,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
-from bot.channels.telegram.adapter import split_text
+from bot.channels.base import DeliveryError, MediaUnavailable
+from bot.channels.telegram.adapter import TelegramAdapter, split_text
+from bot.core.messages import OutboundMessage
 from bot.keys import resources
 from bot.settings import TelegramBotSettings
 from bot.storage.models import Message
@@ -145,3 +147,18 @@ async def test_the_webhook_is_registered_with_the_secret(tmp_path: Any) -> None:
     webhook = next(call for call in calls if call["method"] == "setWebhook")
     assert webhook["url"] == "https://bot.example/channels/telegram"
     assert webhook["secret_token"] == SECRET
+
+
+async def test_telegram_unreachable_at_the_first_send_is_a_temporary_failure() -> None:
+    """The adapter's first call (getMe) meets the outage: the delivery is retried later, not
+    dead-lettered at its first try."""
+    adapter = TelegramAdapter(TelegramBotSettings("1:token", "secret", "http://127.0.0.1:9"))
+    try:
+        with pytest.raises(DeliveryError) as failure:
+            await adapter.send("42", OutboundMessage(text="您好"), outbound_id=1)
+        assert not failure.value.permanent
+        with pytest.raises(MediaUnavailable) as unavailable:
+            await adapter.download_media("file-1", 1_000_000)
+        assert not unavailable.value.permanent
+    finally:
+        await adapter.close()

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from bot.config import Calendar, Clock, DeadlineOverride, DeadlineRule, DeadlineTable, Grade, ServiceConfig
+from bot.config import Calendar, Clock, DeadlineOverride, DeadlineRule, DeadlineTable, Grade, ServiceConfig, Signal
 from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, due_after, format_hours
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -204,7 +204,7 @@ def test_rounding_is_up_to_whole_or_half_hours_and_never_past_closing(calendar: 
     assert late_closing.round_up(at(23, 17, 10), 30) == at(23, 17, 15)  # the closing time itself
 
 
-@pytest.mark.parametrize("clock", list(Clock))
+@pytest.mark.parametrize("clock", [Clock.BUSINESS_HOURS, Clock.WALL])
 @pytest.mark.parametrize("tier", ["standard", "high_value", "vip"])
 @pytest.mark.parametrize("grade", list(Grade))
 def test_a_promise_is_never_shorter_than_the_standard_and_always_inside_the_hours(
@@ -219,6 +219,34 @@ def test_a_promise_is_never_shorter_than_the_standard_and_always_inside_the_hour
         assert calendar.is_working_day(local.date()), now
         assert dt.time(8, 30) <= local.time() <= dt.time(17, 30), now
         assert local.minute in (0, 30) and local.second == 0, now
+
+
+def test_around_the_clock_the_hours_stay_where_they_fall_at_night_and_on_holidays(
+    service_config: ServiceConfig, calendar: BusinessCalendar
+) -> None:
+    """Danger now is answered within the hour at any time: a Saturday night or the National Day
+    holiday is not moved to the next opening."""
+    table = _table(service_config, Clock.AROUND_THE_CLOCK)
+    for start in (at(5, 23, 10, month=12), dt.datetime(2026, 10, 2, 3, 40, tzinfo=SHANGHAI)):
+        for minutes in range(0, 24 * 60, 53):
+            now = start + dt.timedelta(minutes=minutes)
+            deadline = compute_deadline(now, Grade.SIMPLE, "standard", "other", table, calendar)
+            assert now + dt.timedelta(hours=12) <= deadline.due_at < now + dt.timedelta(hours=12, minutes=30), now
+            assert deadline.due_at.astimezone(SHANGHAI).minute in (0, 30)
+            assert deadline.says_hours
+
+
+def test_an_override_matches_a_signal_and_counts_on_its_own_clock(
+    service_config: ServiceConfig, calendar: BusinessCalendar
+) -> None:
+    table = service_config.deadlines
+    saturday_night = at(5, 23, 10, month=12)
+    danger = compute_deadline(saturday_night, Grade.SIMPLE, "standard", "other", table, calendar, {Signal.DANGER})
+    assert danger.due_at == at(6, 0, 30, month=12)  # 1 h on the wall clock, rounded up: not Monday
+    ordinary = compute_deadline(saturday_night, Grade.SIMPLE, "standard", "other", table, calendar, {Signal.EMOTIONAL})
+    assert ordinary.due_at == at(8, 11, 30, month=12)  # the table's 12 service hours from Monday
+    with pytest.raises(ValidationError, match="clock counts hours"):
+        DeadlineRule.model_validate({"working_days": 1, "clock": "around_the_clock"})
 
 
 def test_an_agents_extension_lands_inside_the_hours_too(

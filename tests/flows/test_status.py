@@ -41,7 +41,10 @@ def waiting(position: int | None) -> CaseStatus:
     return CaseStatus(CaseStage.WAITING, CASE, DEADLINE, queue_position=position)
 
 
-@pytest.mark.parametrize("question", ["我的投诉处理得怎么样了?", "什么时候给我答复?"])
+@pytest.mark.parametrize(
+    "question",
+    ["我的投诉处理得怎么样了?", "什么时候给我答复?", "要等多久", "处理到哪一步了", "什么时候来修", "到底什么时候处理"],
+)
 def test_a_status_question_after_hand_off_gets_number_time_and_queue_position(
     engine: ConversationEngine, question: str
 ) -> None:
@@ -51,6 +54,21 @@ def test_a_status_question_after_hand_off_gets_number_time_and_queue_position(
     text = chat.texts(step)
     assert CASE in text and "明天凌晨2点前" in text and "第2位" in text
     assert chat.state is State.HANDED_OFF
+
+
+@pytest.mark.parametrize("owner", ["bot", "agent:li"])
+def test_the_reply_time_question_after_hand_off_is_about_the_customers_own_case(
+    engine: ConversationEngine, owner: str
+) -> None:
+    """ "多久能处理?" before a complaint gets the FAQ's 12 h / 24 h; after the promise, the FAQ
+    entry is ``about_the_case``: the case's own number and promised time answer it."""
+    chat = handed_off(engine, waiting(2), owner=owner)
+    step = chat.send("多久能处理？")
+    assert chat.phrase_ids(step) == ["status_answer"]
+    assert CASE in chat.texts(step) and "明天凌晨2点前" in chat.texts(step)
+    first = Chat(engine)
+    first.send(Started())
+    assert first.phrase_ids(first.send("多久能处理？"))[0] == "faq:reply_time"
 
 
 def test_a_status_question_is_answered_every_time(engine: ConversationEngine) -> None:

@@ -69,3 +69,22 @@ def test_a_decompression_bomb_is_refused_before_decoding(side: int) -> None:
     assert len(out.getvalue()) < 100_000
     with pytest.raises(NotAnImage, match="too many pixels"):
         prepare(out.getvalue())
+
+
+def test_an_image_too_big_to_hold_decoded_is_refused_though_under_the_pixel_limit() -> None:
+    """6300 × 6300 RGBA is under 40 megapixels and 160 MB once decoded: a PNG of one colour asks
+    for it in a few hundred kilobytes, and a handful of them at once took gigabytes."""
+    out = io.BytesIO()
+    Image.new("RGBA", (6_300, 6_300), (200, 30, 30, 255)).save(out, "PNG")
+    assert len(out.getvalue()) < 1_000_000
+    with pytest.raises(NotAnImage, match="too many pixels"):
+        prepare(out.getvalue())
+
+
+def test_a_large_photo_keeps_its_size_and_gets_a_small_thumbnail() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (4_000, 3_000), (10, 120, 60)).save(out, "JPEG")
+    prepared = prepare(out.getvalue())
+    assert (prepared.width, prepared.height) == (4_000, 3_000)
+    with Image.open(io.BytesIO(prepared.thumb)) as thumb:
+        assert thumb.size == (320, 240)

@@ -26,6 +26,10 @@ from bot.understanding.normalise import Converter, normalise
         ("好的", "zh-TW", "zh-TW"),
         ("好的", "en", "zh-CN"),
         ("😡😡", "en", "en"),
+        # A case or order number is a code, not English words: the conversation keeps its language.
+        ("TS202612056LNH5X", "zh-CN", "zh-CN"),
+        ("TS202612056LNH5X", "zh-TW", "zh-TW"),
+        ("my case is TS202612056LNH5X", "zh-CN", "en"),
     ],
 )
 def test_locale(converter: Converter, text: str, session: str, locale: str) -> None:

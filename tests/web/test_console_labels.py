@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.config import Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "bot" / "web" / "static" / "console.js"
 STAFF = ROOT / "bot" / "web" / "static" / "staff.js"
+STANDARDS = ROOT / "bot" / "web" / "static" / "standards.js"
 
 
 def _object_literal(source: str, name: str) -> dict[str, str]:
@@ -56,3 +58,16 @@ def test_every_ticket_reason_has_a_label_in_the_queue() -> None:
     assert match is not None, "LABELS.reason not found in staff.js"
     labels = _pairs(match.group(1), "LABELS.reason")
     assert sorted({reason.value for reason in TicketReason} - labels.keys()) == []
+
+
+def test_every_signal_has_a_label_and_can_be_picked_for_a_deadline_override() -> None:
+    """A case's signals are named in the consoles (情绪激动, 紧急危险), and the deadline editor
+    offers each of them for an override: a signal added to the code without either would show
+    as an id, or could not be given its own deadline from the console."""
+    match = re.search(r"\n    signal: \{(.*?)\},", STAFF.read_text(encoding="utf-8"), re.DOTALL)
+    assert match is not None, "LABELS.signal not found in staff.js"
+    signals = {signal.value for signal in Signal}
+    assert _pairs(match.group(1), "LABELS.signal").keys() == signals
+    editor = re.search(r"const SIGNALS = \[(.*?)\];", STANDARDS.read_text(encoding="utf-8"), re.DOTALL)
+    assert editor is not None, "SIGNALS not found in standards.js"
+    assert set(re.findall(r'"([a-z_]+)"', editor.group(1))) == signals

@@ -199,7 +199,11 @@ class TelegramAdapter:
                 self._initialized = True
 
     async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
-        await self._initialize()
+        try:
+            await self._initialize()
+        except TelegramError as error:
+            # The first call reaches Telegram too (getMe): unreachable then is as temporary as later.
+            raise DeliveryError(f"Telegram unreachable: {error}", permanent=False) from error
         if message.photo is not None:
             return await self._send_photo(recipient, message.photo, message.text)
         markup = keyboard(message.options)
@@ -257,8 +261,8 @@ class TelegramAdapter:
 
     async def download_media(self, ref: str, max_bytes: int) -> bytes:
         """The photo with this ``file_id`` (issue 15); raises :class:`MediaUnavailable`."""
-        await self._initialize()
         try:
+            await self._initialize()
             found = await self.bot.get_file(ref)
             if found.file_size is not None and found.file_size > max_bytes:
                 raise MediaUnavailable(f"the photo is larger than {max_bytes} bytes", permanent=True)

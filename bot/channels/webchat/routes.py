@@ -306,7 +306,7 @@ async def post_media(request: web.Request) -> web.Response:
         return json_error(400, str(error))
     files, now = shared.media, shared.clock()
     try:
-        media_id, _ = await take_in(data, ChannelName.WEBCHAT.value, files, shared.database, now)
+        media_id, _ = await take_in(data, ChannelName.WEBCHAT.value, files, shared.database, now, shared.image_decoding)
     except NotAnImage:
         return json_error(415, "only photos can be sent (JPEG, PNG, GIF or WebP)")
     except Exception:

@@ -78,7 +78,7 @@ const Staff = (() => {
     channel: { webchat: T("网页客服"), wechat: T("微信"), sms: T("短信"), telegram: "Telegram" },
     status: { open: T("进行中"), closed: T("已结束"), resolved: T("已解决"), in_progress: T("处理中"), reopened: T("重新打开") },
     reason: {
-      complaint: T("投诉"), threat: T("威胁曝光/投诉"), escalated: T("升级"), transfer: T("转交"), deadline_breached: T("已超时"),
+      complaint: T("投诉"), threat: T("威胁曝光/投诉"), danger: T("紧急危险"), escalated: T("升级"), transfer: T("转交"), deadline_breached: T("已超时"),
       human_requested: T("客户要求人工"), customer_request: T("客户要求人工"), previous_owner: T("首问负责"),
       supervisor_requested: T("客户要求主管"), beyond_authority: T("超出权限(赔偿等)"), appeal: T("客户申诉"),
       consultation: T("咨询"),
@@ -98,7 +98,7 @@ const Staff = (() => {
     },
     signal: {
       emotional: T("情绪激动"), media_legal: T("媒体/法律"), violence: T("暴力威胁"), staff_error: T("员工差错"), repeat: T("重复投诉"),
-      elder: T("老年人"), compensation: T("要求赔偿"), prepared: T("有备而来"),
+      elder: T("老年人"), compensation: T("要求赔偿"), prepared: T("有备而来"), danger: T("紧急危险"), self_harm: T("轻生念头"),
     },
     slot: { phone: T("电话"), name: T("姓名"), surname: T("姓"), honorific: T("称呼"), address: T("地址"), district: T("区") },
     locale: { "zh-CN": T("简体中文"), "zh-TW": T("繁体中文"), en: T("英文") },

@@ -19,6 +19,9 @@ const Standards = (() => {
     ["faq", T("常见问题"), "FAQ"],
   ];
   const TITLE = Object.fromEntries(SECTIONS.map(([id, zh, en]) => [id, `${zh} ${en}`]));
+  // The signals an override may match (bot.config.Signal).
+  const SIGNALS = ["emotional", "media_legal", "violence", "staff_error", "repeat", "elder", "compensation", "prepared",
+    "danger", "self_harm"];
 
   // Readable names of the phrases (the API gives ids); an id not here is shown as it is.
   const PHRASE_LABELS = {
@@ -33,7 +36,7 @@ const Standards = (() => {
     handoff_follow_up_by_channel: T("转人工后跟进(渠道联系)"), message_recorded: T("留言已记录"), staff_error_apology: T("员工差错致歉"),
     suggestion_thanks: T("感谢建议"), customer_apologised: T("客户道歉时"), customer_thanked: T("客户致谢时"), out_of_scope: T("非服务范围"),
     harassment_warning: T("骚扰警告"), harassment_close: T("骚扰后结束对话"), human_requested: T("客户要求人工"),
-    escalated_supervisor: T("已转主管"), idle_prompt: T("客户未回复提醒"), idle_close: T("未回复后结束对话"), please_wait: T("请稍候"),
+    escalated_supervisor: T("已转主管"), safety_first: T("安全提示"), contact_corrected: T("联系电话已更正"), self_harm_care: T("关心与求助热线"), urgent_handoff: T("紧急转值班主管"), idle_prompt: T("客户未回复提醒"), idle_close: T("未回复后结束对话"), please_wait: T("请稍候"),
     anything_else: T("还有其他需要吗"), goodbye: T("道别"), we_apologise: T("致歉"), not_understood: T("没有听懂"),
     waiting_apology: T("久等致歉"), question_later: T("咨询稍后答复"), wait_time: T("等待时长"), progress_follow_up: T("处理进度跟进"),
     satisfaction_ask_rating: T("回访·请评分"), satisfaction_ask_comment: T("回访·请提意见"), satisfaction_thanks: T("回访·致谢"),
@@ -615,7 +618,7 @@ const Standards = (() => {
             } }), tierName(t))))),
       el("h3", { text: T("例外(从上到下,先匹配者优先)") }),
       el("table", { id: "deadline-overrides", class: "std-table" },
-        el("thead", {}, el("tr", {}, [T("类别"), T("客户类别"), T("级别"), T("时限"), ""].map((h) => el("th", { text: h })))),
+        el("thead", {}, el("tr", {}, [T("类别"), T("客户类别"), T("级别"), T("信号"), T("时限"), ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, (body.overrides || []).map((o, i) => {
           const kind = o.deadline.working_days !== undefined && o.deadline.working_days !== null ? "working_days" : "hours";
           return el("tr", { "data-override": i },
@@ -626,21 +629,27 @@ const Standards = (() => {
               { "data-path": `deadlines.overrides.${i}.tier`, onchange: (event) => { o.tier = event.target.value || null; touched(id); } })),
             el("td", {}, select([...any, ...grades.map((g) => [g, `${label("grade", g)} ${g}`])], o.grade,
               { "data-path": `deadlines.overrides.${i}.grade`, onchange: (event) => { o.grade = event.target.value || null; touched(id); } })),
+            el("td", {}, select([...any, ...SIGNALS.map((s) => [s, `${label("signal", s)} ${s}`])], o.signal || "",
+              { "data-path": `deadlines.overrides.${i}.signal`, onchange: (event) => { o.signal = event.target.value || null; touched(id); } })),
             el("td", { "data-path": `deadlines.overrides.${i}.deadline` },
               el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(o.deadline[kind] ?? ""), "aria-label": T("时限数值"),
-                oninput: (event) => { o.deadline = { [kind]: Number(event.target.value) }; touched(id); } }), " ",
+                oninput: (event) => { o.deadline[kind] = Number(event.target.value); touched(id); } }), " ",
               select([["hours", T("小时")], ["working_days", T("个工作日")]], kind, { onchange: (event) => {
-                const value = Object.values(o.deadline)[0];
+                const value = o.deadline[kind];
                 o.deadline = { [event.target.value]: event.target.value === "working_days" ? Math.max(1, Math.round(value || 1)) : value || 1 };
                 rerender();
-              } })),
+              } }),
+              kind === "hours" ? [" ", select([["", T("按默认计时")], ["business_hours", T("只计服务时间")], ["wall", T("自然时间")],
+                ["around_the_clock", T("全天候(不顺延到服务时间)")]], o.deadline.clock || "", { "aria-label": T("计时方式"),
+                "data-path": `deadlines.overrides.${i}.deadline.clock`,
+                onchange: (event) => { if (event.target.value) o.deadline.clock = event.target.value; else delete o.deadline.clock; touched(id); } })] : null),
             el("td", {},
               el("button", { type: "button", text: "↑", title: T("上移"), onclick: () => { if (i > 0) { [body.overrides[i - 1], body.overrides[i]] = [body.overrides[i], body.overrides[i - 1]]; rerender(); } } }),
               removeButton(() => { body.overrides.splice(i, 1); rerender(); })));
         }))),
       el("div", { class: "actions" }, el("button", { type: "button", id: "override-add", text: T("添加例外"), onclick: () => {
         body.overrides = body.overrides || [];
-        body.overrides.push({ category: null, tier: null, grade: null, deadline: { hours: 12 } });
+        body.overrides.push({ category: null, tier: null, grade: null, signal: null, deadline: { hours: 12 } });
         rerender();
       } })),
       el("p", { class: "muted", text: T("新增客户类别或级别请在 YAML 中修改。") }));
@@ -870,6 +879,10 @@ const Standards = (() => {
           oninput: (event) => { entry.answer["zh-CN"] = event.target.value; touched(id); } })),
         field(T("答案(英文)"), textarea(entry.answer.en, { rows: "2", "data-path": `faq.entries.${i}.answer.en`,
           oninput: (event) => { entry.answer.en = event.target.value; touched(id); } })),
+        el("label", { class: "check" }, el("input", { type: "checkbox", checked: Boolean(entry.about_the_case),
+          "data-path": `faq.entries.${i}.about_the_case`,
+          onchange: (event) => { entry.about_the_case = event.target.checked; touched(id); } }),
+          T("转人工后问到时,回答客户自己投诉的进度和答复时间")),
         el("div", { class: "actions" }, removeButton(() => { body.entries.splice(i, 1); rerender(); }))))),
       el("div", { class: "actions" }, el("button", { type: "button", text: T("添加问答"), onclick: () => {
         body.entries.push({ id: `faq_${body.entries.length + 1}`, keywords: [["关键词"]], answer: { "zh-CN": "", en: "" } });

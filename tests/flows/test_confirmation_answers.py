@@ -1,0 +1,85 @@
+"""How customers answer the restatement: colloquial and Cantonese yes and no, a yes that names a
+fault ("是的，但是地址不对") is a correction, and a phone corrected after the hand-off replaces the
+case's."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started, Step
+from bot.flows.records import State
+from tests.flows.chat import Chat
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def restated(chat: Chat) -> Step:
+    chat.send(Started())
+    chat.send("小区楼道的垃圾三天没人清理")
+    chat.send("13800138000")
+    step = chat.send("阳光花园3栋")
+    assert chat.state is State.CONFIRMING
+    return step
+
+
+@pytest.mark.parametrize(
+    "answer", ["是滴", "对头", "没毛病", "确认无误", "好滴", "是滴啊", "係", "啱", "冇錯", "yep", "yeah"]
+)
+def test_colloquial_yes_confirms(engine: ConversationEngine, answer: str) -> None:
+    chat = Chat(engine)
+    restated(chat)
+    chat.send(answer)
+    assert chat.state is State.HANDED_OFF
+
+
+def test_not_like_that_is_a_no(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    restated(chat)
+    chat.send("不是这样的")
+    assert chat.state is State.CHOOSE_CORRECTION
+
+
+@pytest.mark.parametrize(
+    ("answer", "state"),
+    [
+        ("是的，但是地址不对", State.CORRECT_AREA),
+        ("对，不过电话号码错了", State.CORRECT_PHONE),
+        ("对，电话最后一位是5", State.CORRECT_PHONE),
+    ],
+)
+def test_a_yes_that_names_a_fault_corrects_instead_of_confirming(
+    engine: ConversationEngine, answer: str, state: State
+) -> None:
+    chat = Chat(engine)
+    restated(chat)
+    step = chat.send(answer)
+    assert step.complaint is None
+    assert chat.state is state
+
+
+def test_a_phone_corrected_after_the_hand_off_replaces_the_cases(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    restated(chat)
+    chat.send("对")
+    case_number = chat.data.case_number
+    assert case_number is not None
+    step = chat.send("不好意思电话留错了 应该是13755556667")
+    assert chat.phrase_ids(step) == ["contact_corrected"]
+    assert "13755556667" in chat.texts(step)
+    assert chat.data.phone == "13755556667"
+    assert step.contact is not None
+    assert (step.contact.case_number, step.contact.phone, step.contact.replaces) == (case_number, "13755556667", True)
+
+
+def test_a_number_after_the_hand_off_without_a_correction_keeps_the_cases(engine: ConversationEngine) -> None:
+    """ "我邻居13911112222也这样" names someone else's number: the case keeps the customer's."""
+    chat = Chat(engine)
+    restated(chat)
+    chat.send("对")
+    step = chat.send("我邻居13911112222家也这样")
+    assert step.contact is None
+    assert chat.data.phone == "13800138000"

@@ -1,0 +1,120 @@
+"""Danger now (gas, fire, someone trapped or hurt) and talk of self-harm: how to stay safe and
+whom to call first, then the duty supervisor at once, with a reply promised within the hour at
+any time of day (紧急优先, seed 002; the violent type's "supervisor, safety")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from bot.config import Signal
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started
+from bot.flows.records import CustomerView, State
+from bot.understanding.understander import Understander
+from tests.flows.chat import SHANGHAI, Chat
+
+SATURDAY_EARLY = dt.datetime(2026, 12, 5, 7, 25, tzinfo=SHANGHAI)
+"""Outside service hours on a weekend: a business-hours promise would be Monday or later."""
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "楼道里煤气味特别大 是不是漏气了 我电话13512340000 朝阳区潘家园华威里10号楼",
+        "电梯里现在有人被困住了 按警铃没人应 快来人啊 我电话13512340000",
+        "電梯困人半小時了，快來人！電話13512340000",
+    ],
+)
+def test_danger_is_told_how_to_stay_safe_first_and_promised_within_the_hour(
+    engine: ConversationEngine, message: str
+) -> None:
+    chat = Chat(engine, now=SATURDAY_EARLY)
+    chat.send(Started())
+    step = chat.send(message)
+    phrases = chat.phrase_ids(step)
+    assert phrases[0] == "safety_first"
+    assert "119" in step.replies[0].text and "110" in step.replies[0].text
+    assert phrases[1] == "urgent_handoff"
+    assert "escalated_supervisor" not in phrases
+    assert chat.state is State.HANDED_OFF
+    assert step.handoff is not None
+    assert (step.handoff.queue, step.handoff.priority, step.handoff.reason) == ("supervisor", 0, "danger")
+    assert step.complaint is not None and Signal.DANGER.value in step.complaint.signals
+    # Within the hour on a Saturday morning, not Monday: 07:25 + 1 h, rounded up to 08:30.
+    assert step.complaint.deadline_at == SATURDAY_EARLY.replace(hour=8, minute=30)
+    assert re.search("1小[时時][内內]（今天上午8[点點]半前）", chat.texts(step))
+    assert chat.data.phone == "13512340000"
+
+
+def test_talk_of_self_harm_hears_care_and_a_helpline_not_an_apology_for_inconvenience(
+    engine: ConversationEngine,
+) -> None:
+    chat = Chat(engine, customer=CustomerView(phone="13800138000"))
+    chat.send(Started())
+    step = chat.send("楼上天天半夜吵 我已经一个月没睡好了 我不想活了")
+    phrases = chat.phrase_ids(step)
+    assert phrases[:2] == ["self_harm_care", "urgent_handoff"]
+    assert "12356" in step.replies[0].text
+    assert "不便" not in chat.texts(step)
+    assert step.handoff is not None and (step.handoff.queue, step.handoff.priority) == ("supervisor", 0)
+
+
+def test_danger_told_at_the_place_question_is_not_taken_for_the_place(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("楼道的灯坏了")
+    chat.send("13800138000")
+    step = chat.send("我真的要崩溃了 不想活了")
+    assert chat.phrase_ids(step)[0] == "self_harm_care"
+    assert chat.state is State.HANDED_OFF
+    assert chat.data.area is None
+
+
+def test_danger_after_the_hand_off_raises_the_case_and_safety_is_said_once(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=CustomerView(phone="13800138000"))
+    chat.send(Started())
+    chat.send("楼道的灯坏了")
+    chat.send("阳光花园3栋")
+    chat.send("对")
+    assert chat.state is State.HANDED_OFF
+    step = chat.send("现在楼道里冒烟了，好像着火了")
+    assert chat.phrase_ids(step) == ["safety_first", "urgent_handoff"]
+    assert step.handoff is not None and (step.handoff.priority, step.handoff.reason) == (0, "danger")
+    again = chat.send("烟越来越大了，着火了")
+    assert chat.phrase_ids(again) == ["urgent_handoff"]
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("再不修好我就拿刀去物业办公室把你们砍了", Signal.VIOLENCE),
+        ("There is a gas leak in the basement", Signal.DANGER),
+        ("someone is trapped in the lift", Signal.DANGER),
+        ("I don't want to live anymore", Signal.SELF_HARM),
+    ],
+)
+def test_the_signals_are_read(understander: Understander, text: str, signal: Signal) -> None:
+    assert signal in understander.understand(text, "zh-CN").signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一直被噪音困扰，晚上睡不着",
+        "小区门口的树被砍了",
+        "楼道里有人抽烟",
+        "热得想死，空调坏了",
+        "The manager should fire that guard",
+    ],
+)
+def test_everyday_words_near_danger_are_not_danger(understander: Understander, text: str) -> None:
+    signals = understander.understand(text, "zh-CN").signals
+    assert not signals & {Signal.DANGER, Signal.SELF_HARM, Signal.VIOLENCE}

@@ -1,0 +1,50 @@
+"""Insults typed as pinyin initials ("sb客服", "nmsl") are anger, met with empathy and never said
+back in the restatement."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started
+from bot.flows.records import State
+from tests.flows.chat import Chat
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+@pytest.mark.parametrize("insult", ["sb客服", "nmsl", "垃圾公司"])
+def test_an_insult_while_asked_for_the_phone_is_met_with_empathy_and_not_recorded(
+    engine: ConversationEngine, insult: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("楼道的灯坏了一个星期")
+    step = chat.send(insult)
+    assert chat.phrase_ids(step)[0] == "empathy"
+    assert "description_recorded" not in chat.phrase_ids(step)
+    assert chat.data.description == ["楼道的灯坏了一个星期"]
+
+
+@pytest.mark.parametrize(
+    ("description", "said", "unsaid"),
+    [
+        ("cnm你们这物业 停车场的灯坏了", "停车场的灯坏了", "cnm"),
+        ("wsm你们宽带又断了 nmd三天了", "宽带又断了", "nmd"),
+    ],
+)
+def test_the_restatement_leaves_out_the_insult_before_the_problem(
+    engine: ConversationEngine, description: str, said: str, unsaid: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send(description)
+    chat.send("13800138000")
+    step = chat.send("阳光花园3栋")
+    assert chat.state is State.CONFIRMING
+    restatement = chat.texts(step)
+    assert said in restatement
+    assert unsaid not in restatement
