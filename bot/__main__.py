@@ -214,6 +214,63 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _read_new_password() -> str | None:
+    """A new password, typed twice at a terminal or one line of stdin; None when they differ."""
+    import getpass
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        return password if getpass.getpass("Again: ") == password else None
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
+    """``deactivate-user`` / ``set-password``: the account changes and its sessions end at once.
+    With the embedded Redis (no ``BOT_REDIS_URL``) the running server's session cache cannot be
+    reached from here: its copies of the sessions lapse within ``CACHE_SECONDS``."""
+    import asyncio
+
+    from redis.asyncio import Redis
+
+    from bot.core.clock import utc_now
+    from bot.staff.account_admin import NoSuchAccount, change_access
+    from bot.staff.sessions import CACHE_SECONDS, StaffSessions
+    from bot.storage.db import Database
+
+    new_password = None
+    if arguments.command == "set-password":
+        new_password = _read_new_password()
+        if new_password is None:
+            print("the passwords differ", file=sys.stderr)
+            return 2
+    active = None if arguments.command == "set-password" else bool(arguments.activate)
+
+    async def change() -> int:
+        database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        try:
+            sessions = StaffSessions(database, redis, utc_now, settings.auth.session_max_age) if redis else None
+            return await change_access(database, sessions, arguments.username, active=active, new_password=new_password)
+        finally:
+            if redis is not None:
+                await redis.aclose()
+            await database.dispose()
+
+    try:
+        ended = asyncio.run(change())
+    except NoSuchAccount:
+        print(f"no staff account is named {arguments.username!r}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"not changed: {error}", file=sys.stderr)
+        return 2
+    what = {None: "has a new password", True: "is on again", False: "is off"}[active]
+    print(f"{arguments.username!r} {what}; {ended} session(s) ended")
+    if not settings.redis_url and ended:
+        print(f"(the running server's session cache lets them lapse within {CACHE_SECONDS // 60} minutes)")
+    return 0
+
+
 def _migrate(settings: Settings) -> int:
     from bot.storage import migrate
 
@@ -310,6 +367,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated queue ids (config/handoff.yaml) an agent works, e.g. general,engineering "
         "(default: general; supervisors and managers see every queue)",
     )
+    off = commands.add_parser(
+        "deactivate-user", help="turn a staff account off and end its sessions at once (--activate: on again)"
+    )
+    off.add_argument("--username", required=True)
+    off.add_argument("--activate", action="store_true", help="turn the account back on instead")
+    reset = commands.add_parser(
+        "set-password", help="give a staff account a new password (prompted, or from stdin) and end its sessions"
+    )
+    reset.add_argument("--username", required=True)
     hook = commands.add_parser("telegram-webhook", help="register the Telegram webhook with the secret")
     hook.add_argument("--url", required=True, help="public URL of /channels/telegram")
     stub = commands.add_parser("sms-stub", help="run the stub SMS gateway on its own")
@@ -351,6 +417,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sms_stub(arguments)
     if arguments.command == "create-user":
         return _create_user(settings, arguments)
+    if arguments.command in ("deactivate-user", "set-password"):
+        return _change_access(settings, arguments)
     if arguments.command == "telegram-webhook":
         return _telegram_webhook(settings, arguments.url)
     if arguments.command == "understand":

@@ -509,6 +509,8 @@ class ElderAges(_Strict):
     from_age: int = Field(default=70, ge=1, le=120)
     units: list[str] = []
     """The words after an age ("岁", "years old"); none turns the reading off."""
+    relatives: list[str] = []
+    """Who an age without a unit is said of ("我爸今年八十五了"): then the age ends the clause."""
 
 
 class Classification(_Strict):

@@ -189,7 +189,7 @@ class ComplaintFlow:
         place = location_words(event.kind, said) if words is None else None
         text = words or place or said
         if words is not None:
-            turn.understood = event.understood or turn.kit.understander.understand(text, turn.locale)
+            turn.understood = event.understood or turn.kit.understander.understand(text, self._written_in(turn))
             self._follow_language(turn, text)
         elif place is not None:
             # A shared location says where, as a typed address would (the place's name is the area).
@@ -270,7 +270,7 @@ class ComplaintFlow:
         to tell keeps the conversation's). Told here against the conversation's locale: a
         reading made before the conversation was loaded (the model's) did not know it."""
         data = turn.step.data
-        so_far = ZH_TW if data.traditional and turn.locale.startswith("zh") else turn.locale
+        so_far = self._written_in(turn)
         answer = turn.kit.understander.answer_locale(text, so_far)
         if answer.startswith("zh"):
             data.traditional = answer == ZH_TW
@@ -279,6 +279,12 @@ class ComplaintFlow:
             return
         turn.audit(TimelineKind.LOCALE_SWITCHED, **{"from": turn.locale, "to": book})
         turn.locale = turn.step.locale = book
+
+    @staticmethod
+    def _written_in(turn: Turn) -> str:
+        """The conversation's language so far, traditional Chinese told apart from simplified
+        (the phrase book is zh-CN for both)."""
+        return ZH_TW if turn.step.data.traditional and turn.locale.startswith("zh") else turn.locale
 
     def _emotion_first(self, turn: Turn, signals: frozenset[Signal], first_reply: int) -> None:
         """Emotion first, facts second (seed 000 五(二)): the apology for our error, else empathy;

@@ -18,14 +18,11 @@ from bot.staff.bodies import EmptyBody, ExtendBody, read_body
 from bot.storage import promises as promise_store
 from bot.storage.models import Complaint, Satisfaction
 from bot.web.openapi import documented
-from bot.web.responses import api_error
+from bot.web.responses import api_error, path_number
 
 
 def _conversation_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError as error:
-        raise api_error(404, "not found") from error
+    return path_number(request, "not found")
 
 
 @audited("extend_deadline", target=path_target("conversation"))

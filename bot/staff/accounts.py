@@ -47,12 +47,10 @@ def create_user(
     """
     if not username.strip():
         raise ValueError("the username must not be empty")
-    if len(password) < 8:
-        raise ValueError("the password must have at least 8 characters")
     return staff_store.add_user(
         session,
         username.strip(),
-        _hasher.hash(password),
+        hash_new_password(password),
         role.value,
         list(queues) if queues else [GENERAL_QUEUE],
         now,
@@ -78,6 +76,13 @@ def find_account(session: Session, username: str) -> Account | None:
     if user is None:
         return None
     return Account(user.id, user.username, user.role, user.active, user.password_hash, user.ui_locale)
+
+
+def hash_new_password(password: str) -> str:
+    """The stored form of a password chosen now; raises ValueError for one too short."""
+    if len(password) < 8:
+        raise ValueError("the password must have at least 8 characters")
+    return _hasher.hash(password)
 
 
 def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:

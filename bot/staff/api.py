@@ -46,7 +46,7 @@ from bot.storage.conversations import add_timeline_event
 from bot.storage.media import media_of_messages  # issue 15 (photos)
 from bot.storage.models import Conversation, Customer
 from bot.web.openapi import documented
-from bot.web.responses import api_error
+from bot.web.responses import api_error, path_number
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
@@ -243,10 +243,7 @@ def _masked_detail(detail: Any, shown: Callable[[str | None], str | None]) -> An
 
 
 def _int_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError as error:
-        raise api_error(404, "not found") from error
+    return path_number(request, "not found")
 
 
 @audited("reply", target=path_target("conversation"))

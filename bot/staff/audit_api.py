@@ -17,7 +17,7 @@ from bot.staff.auth import requires
 from bot.storage import audit as audit_store
 from bot.storage.models import AuditEntry
 from bot.web.openapi import documented
-from bot.web.responses import api_error
+from bot.web.responses import LARGEST_ID, api_error
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -58,16 +58,26 @@ def known_actions(app: web.Application) -> set[str]:
     return names
 
 
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2999, 12, 31, tzinfo=dt.UTC)
+"""The times a query may name: beyond them a date is a typo, and near year 9999 it cannot even be
+converted between time zones."""
+
+
 def _moment(name: str, given: str, zone: ZoneInfo, end_of_day: bool) -> dt.datetime:
     """A date (a whole day in the service time zone) or a time (without an offset: service time)."""
     try:
         if len(given) == 10:
             day = dt.date.fromisoformat(given)
-            return dt.datetime.combine(day + dt.timedelta(days=1 if end_of_day else 0), dt.time(), zone)
-        moment = dt.datetime.fromisoformat(given)
-    except ValueError:
+            moment = dt.datetime.combine(day + dt.timedelta(days=1 if end_of_day else 0), dt.time(), zone)
+        else:
+            moment = dt.datetime.fromisoformat(given)
+            moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+        if not EARLIEST <= moment.astimezone(dt.UTC) <= LATEST:
+            raise ValueError(given)
+    except (ValueError, OverflowError):
         raise api_error(400, f"'{name}' must be a date like 2026-11-23 or a time like 2026-11-23T14:00+08:00") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    return moment
 
 
 def _positive(name: str, given: str) -> int:
@@ -75,7 +85,7 @@ def _positive(name: str, given: str) -> int:
         value = int(given)
     except ValueError:
         value = 0
-    if value < 1:
+    if not 1 <= value <= LARGEST_ID:
         raise api_error(400, f"'{name}' must be a whole number of 1 or more")
     return value
 

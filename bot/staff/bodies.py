@@ -9,21 +9,29 @@ from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.web.responses import api_error, json_body
+from bot.web.responses import LARGEST_ID, api_error, json_body
 
 MAX_EXTENSION_HOURS = 24 * 30
 
 
+MAX_TEXT_CHARS = 5_000
+"""What staff write (a reply, a note, a summary): a reply this long is already dozens of SMS."""
 
 
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must be a non-empty string")
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
     return value
 
 
-Text = Annotated[StrictStr, AfterValidator(_not_blank)]
-"""A string with something in it besides white space."""
+Text = Annotated[StrictStr, Field(max_length=MAX_TEXT_CHARS), AfterValidator(_not_blank)]
+"""A string with something in it besides white space, of at most ``MAX_TEXT_CHARS``."""
+
+
+VersionNumber = Annotated[int, Field(ge=1, le=LARGEST_ID, strict=True)]
+"""A stored version: 1 or more, and no more than its column holds."""
 
 
 class Body(BaseModel):
@@ -91,13 +99,13 @@ class StandardBody(Body):
     body: Any = Field(default=None, description="The whole section, in the shape of its file in config/.")
     yaml: StrictStr | None = Field(default=None, description="The whole section as YAML (an exported file).")
     note: StrictStr = Field(default="", description="What changed and why, for the version history.")
-    base_version: Annotated[int, Field(ge=1, strict=True)] | None = Field(
+    base_version: VersionNumber | None = Field(
         default=None, description="The version the draft was made from: 409 when another was saved since."
     )
 
 
 class RollbackBody(Body):
-    version: Annotated[int, Field(ge=1, strict=True)] = Field(description="The version whose body comes back.")
+    version: VersionNumber = Field(description="The version whose body comes back.")
     note: StrictStr = Field(default="", description="Why, for the version history.")
 
 

@@ -20,7 +20,7 @@ from bot.staff.auth import requires
 from bot.staff.bodies import Body, Text, read_body
 from bot.storage import canned_replies as store
 from bot.storage.models import CannedReply, string_length
-from bot.web.responses import api_error
+from bot.web.responses import api_error, path_number
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 MAX_TEXT = 2000
@@ -53,10 +53,7 @@ def _may_edit(staff: dict[str, Any], reply: CannedReply) -> bool:
 
 
 def _reply_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError as error:
-        raise api_error(404, "no such canned reply") from error
+    return path_number(request, "no such canned reply")
 
 
 async def _checked_body(request: web.Request) -> CannedReplyBody:

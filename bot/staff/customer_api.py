@@ -13,7 +13,7 @@ from bot.staff.accounts import Role
 from bot.staff.auth import requires
 from bot.staff.privacy import mask_phones, sees_phones
 from bot.storage.customer_cases import MAX_CASES, CustomerProfile, customer_of, customer_profile
-from bot.web.responses import api_error
+from bot.web.responses import api_error, path_number
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 
@@ -23,10 +23,7 @@ async def customer(request: web.Request) -> web.Response:
     """The conversation's customer (name, phone masked as in the conversation, the channels they
     used) and their newest 20 conversations on every channel with each one's latest case; an
     entry the staff member may not open says so (``readable``)."""
-    try:
-        conversation_id = int(request.match_info["id"])
-    except ValueError as error:
-        raise api_error(404, "not found") from error
+    conversation_id = path_number(request, "not found")
     staff = request["staff"]
 
     def read(sync: Session) -> tuple[Access, str | None, CustomerProfile | None]:

@@ -18,7 +18,7 @@ from bot.storage import dashboard as dashboard_store
 from bot.storage import notifications as notification_store
 from bot.storage.dashboard import OpenDeadline
 from bot.storage.notifications import MANAGERS, user_audience
-from bot.web.responses import api_error
+from bot.web.responses import api_error, path_number
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 NOTIFICATIONS_LIMIT = 100
@@ -166,10 +166,7 @@ async def notifications(request: web.Request) -> web.Response:
 @requires(*STAFF)
 async def mark_read(request: web.Request) -> web.Response:
     """``POST /api/notifications/{id}/read``: marks it read (for everyone it was addressed to)."""
-    try:
-        notification_id = int(request.match_info["id"])
-    except ValueError as error:
-        raise api_error(404, "no such notification") from error
+    notification_id = path_number(request, "no such notification")
     audiences, now = _audiences(request["staff"]), resources(request).clock()
 
     if not await resources(request).database.write(

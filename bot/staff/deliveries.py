@@ -20,7 +20,7 @@ from bot.storage.deliveries import claim_dead_letter, recent_dead_letters
 from bot.storage.models import Conversation, DeadLetter
 from bot.storage.reports import stored_report
 from bot.storage.windows import window_usage
-from bot.web.responses import api_error
+from bot.web.responses import api_error, path_number
 
 
 async def conversation_window(
@@ -60,10 +60,7 @@ async def dead_letters(request: web.Request) -> web.Response:
 async def retry_dead_letter(request: web.Request) -> web.Response:
     """``POST /api/dead-letters/{id}/retry``: run the job again (a delivery: its message goes
     back to pending and is sent afresh). 409 when it was retried already."""
-    try:
-        letter_id = int(request.match_info["id"])
-    except ValueError as error:
-        raise api_error(404, "no such dead letter") from error
+    letter_id = path_number(request, "no such dead letter")
     now = resources(request).clock()
     outcome = await resources(request).database.write(
         lambda session: claim_dead_letter(session, letter_id, now, DELIVER_JOB)

@@ -38,7 +38,7 @@ from bot.staff.access import Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.auth import COOKIE_NAME, requires, staff_auth_key
 from bot.storage.store import token_digest
-from bot.web.responses import api_error
+from bot.web.responses import LARGEST_ID, api_error
 
 log = structlog.get_logger(__name__)
 
@@ -259,7 +259,9 @@ def _watch_list(data: str) -> frozenset[int] | None:
     if not isinstance(message, dict) or message.get("type") != "watch":
         return None
     ids = message.get("conversation_ids")
-    if not isinstance(ids, list) or len(ids) > MAX_WATCHED or not all(type(cid) is int for cid in ids):
+    if not isinstance(ids, list) or len(ids) > MAX_WATCHED:
+        return None
+    if not all(type(cid) is int and 1 <= cid <= LARGEST_ID for cid in ids):
         return None
     return frozenset(ids)
 

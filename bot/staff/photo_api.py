@@ -38,7 +38,7 @@ from bot.storage.conversations import add_timeline_event
 from bot.storage.models import Conversation
 from bot.storage.windows import window_usage
 from bot.web.openapi import documented
-from bot.web.responses import api_error, json_error
+from bot.web.responses import api_error, json_error, path_number
 
 log = structlog.get_logger(__name__)
 
@@ -79,10 +79,7 @@ async def send_photo(request: web.Request) -> web.Response:
     JPEG, PNG, GIF or WebP image, 422 for a channel without photos, for WeChat outside its
     customer-service window or for a caption the guard flags (as a reply's text), 409 for someone
     who does not own the conversation, 503 when the media store fails."""
-    try:
-        conversation_id = int(request.match_info["id"])
-    except ValueError as error:
-        raise api_error(404, "not found") from error
+    conversation_id = path_number(request, "not found")
     staff, shared = request["staff"], resources(request)
     actor = f"agent:{staff['id']}"
     # Who and where first: nothing is read or stored for a photo that could not be sent.

@@ -67,14 +67,22 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with one of these as a formula: the export prefixes a quote."""
 
 
+EARLIEST_DAY, LATEST_DAY = dt.date(1970, 1, 1), dt.date(2999, 12, 31)
+"""The days a report may name: beyond them a date is a typo (and 0001-01-01 cannot be moved into
+the service's time zone)."""
+
+
 def _day(request: web.Request, name: str) -> dt.date | None:
     given = request.query.get(name)
     if not given:
         return None
     try:
-        return dt.date.fromisoformat(given)
+        day = dt.date.fromisoformat(given)
     except ValueError:
-        raise api_error(400, f"{name}: must be a date like 2026-11-22, not {given!r}") from None
+        day = None
+    if day is None or not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise api_error(400, f"{name}: must be a date like 2026-11-22, not {given!r}")
+    return day
 
 
 def _filters(request: web.Request) -> tuple[CaseFilter, dt.date, dt.date]:

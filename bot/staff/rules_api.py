@@ -19,7 +19,7 @@ from bot.staff.bodies import QueuesBody, RulesBody, read_body
 from bot.storage import staff as staff_store
 from bot.storage.models import User
 from bot.web.openapi import documented
-from bot.web.responses import api_error
+from bot.web.responses import api_error, path_number
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 SUPERVISION = (Role.SUPERVISOR, Role.MANAGER)
@@ -57,10 +57,7 @@ async def get_rules(request: web.Request) -> web.Response:
 @requires(*SUPERVISION)
 async def get_rules_version(request: web.Request) -> web.Response:
     """``GET /api/rules/{version}``: one stored version, as it was saved."""
-    try:
-        version = int(request.match_info["version"])
-    except ValueError as error:
-        raise api_error(404, "no such version") from error
+    version = path_number(request, "no such version", "version")
     async with resources(request).database.sessions() as session:
         found = await session.run_sync(lambda sync: rulebook.load(sync, version))
     if found is None:
@@ -137,10 +134,7 @@ async def get_users(request: web.Request) -> web.Response:
 @documented(body=QueuesBody)
 async def put_user_queues(request: web.Request) -> web.Response:
     """``PUT /api/users/{id}/queues`` {queues}: the queues an agent sees and claims from, at once."""
-    try:
-        user_id = int(request.match_info["id"])
-    except ValueError as error:
-        raise api_error(404, "no such user") from error
+    user_id = path_number(request, "no such user")
     every_queue = resources(request).config.handoff.queue_ids()
     given = await read_body(request, QueuesBody)
     try:

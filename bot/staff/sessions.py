@@ -21,7 +21,14 @@ from bot.core import redis_keys
 from bot.core.clock import Clock
 from bot.staff.accounts import Account
 from bot.storage.db import Database
-from bot.storage.staff_sessions import SignedIn, add_session, delete_session, find_session, open_sessions
+from bot.storage.staff_sessions import (
+    SignedIn,
+    add_session,
+    delete_session,
+    end_sessions_of,
+    find_session,
+    open_sessions,
+)
 from bot.storage.store import token_digest
 
 CACHE_SECONDS = 300
@@ -97,13 +104,32 @@ class StaffSessions:
     async def revoke(self, token: str) -> None:
         """End the session on every instance (a token that opens nothing is fine)."""
         digest = token_digest(token)
+        await self._mark_revoked([digest])
+        await self._database.write(lambda session: delete_session(session, digest))
+        await self._announce_ended([digest])
+
+    async def revoke_all_of(self, user_id: int) -> int:
+        """End every session of the account on every instance (deactivated, or a new password);
+        returns how many there were. The markers go into the cache after the rows are gone, so
+        no request in between can put a session back for longer than it takes."""
+        digests = await self._database.write(lambda session: end_sessions_of(session, user_id))
+        await self._mark_revoked(digests)
+        await self._announce_ended(digests)
+        return len(digests)
+
+    async def _mark_revoked(self, digests: Collection[str]) -> None:
         try:
-            await self._redis.set(redis_keys.staff_session(digest), REVOKED, px=CACHE_SECONDS * 1000)
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for digest in digests:
+                    pipe.set(redis_keys.staff_session(digest), REVOKED, px=CACHE_SECONDS * 1000)
+                await pipe.execute()
         except (RedisError, OSError) as error:
             log.warning("staff_session.cache_unreachable", error=type(error).__name__)
-        await self._database.write(lambda session: delete_session(session, digest))
+
+    async def _announce_ended(self, digests: Collection[str]) -> None:
         try:
-            await self._redis.publish(redis_keys.STAFF_SESSION_ENDED_CHANNEL, digest)
+            for digest in digests:
+                await self._redis.publish(redis_keys.STAFF_SESSION_ENDED_CHANNEL, digest)
         except (RedisError, OSError) as error:
             log.warning("staff_session.end_not_published", error=type(error).__name__)
 

@@ -25,7 +25,7 @@ from bot.standards.sections import Section
 from bot.standards.validation import Invalid, Problem, rule_problems, validate
 from bot.standards.versions import SectionVersion
 from bot.web.openapi import documented
-from bot.web.responses import api_error
+from bot.web.responses import api_error, path_number
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 RULE_VOCABULARY = ("classification", "deadlines")
@@ -145,10 +145,7 @@ async def get_standard(request: web.Request) -> web.Response:
 async def get_standard_version(request: web.Request) -> web.Response:
     """``GET /api/standards/{section}/versions/{n}``: the section as it was at version n."""
     section = _section(request)
-    try:
-        number = int(request.match_info["version"])
-    except ValueError as error:
-        raise api_error(404, "no such version") from error
+    number = path_number(request, "no such version", "version")
     shared = resources(request)
     await _current(request, section)
     async with shared.database.sessions() as session:

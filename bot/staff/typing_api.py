@@ -19,7 +19,7 @@ from bot.staff.accounts import Role
 from bot.staff.auth import requires
 from bot.storage.typing import TypingTarget, typing_target
 from bot.web.openapi import documented
-from bot.web.responses import api_error
+from bot.web.responses import api_error, path_number
 
 typing_relay_key = web.AppKey("typing_relay", TypingRelay)
 
@@ -42,10 +42,7 @@ async def agent_typing(request: web.Request) -> web.Response:
     customer's channel cannot show it (SMS, WeChat); 404 for an unknown conversation, 403 outside
     the agent's queues, 409 when the caller is not the conversation's owner.
     """
-    try:
-        conversation_id = int(request.match_info["id"])
-    except ValueError as error:
-        raise api_error(404, "no such conversation") from error
+    conversation_id = path_number(request, "no such conversation")
     staff, shared = request["staff"], resources(request)
     relay = request.app[typing_relay_key]
     if not await relay.agent_may_signal(int(staff["id"]), conversation_id):

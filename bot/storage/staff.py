@@ -39,6 +39,10 @@ def set_queues(session: Session, user_id: int, queues: list[str]) -> User | None
     return user
 
 
+def set_active(session: Session, user_id: int, active: bool) -> None:
+    session.execute(update(User).where(User.id == user_id).values(active=active))
+
+
 def store_password_hash(session: Session, user_id: int, password_hash: str) -> None:
     session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
 

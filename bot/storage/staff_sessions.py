@@ -45,6 +45,13 @@ def find_session(session: Session, token_digest: str, now: dt.datetime) -> Signe
     return SignedIn(*row) if row is not None else None
 
 
+def end_sessions_of(session: Session, user_id: int) -> list[str]:
+    """Delete every session of this account; returns their token digests (for the cache)."""
+    digests = list(session.execute(select(StaffSession.token_digest).where(StaffSession.user_id == user_id)).scalars())
+    session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+    return digests
+
+
 def delete_session(session: Session, token_digest: str) -> None:
     session.execute(delete(StaffSession).where(StaffSession.token_digest == token_digest))
 

@@ -41,12 +41,21 @@ class AgeReader:
         self._from_age = rules.from_age
         units = alternation(rules.units)
         number = rf"(?<![\d.])(?:(?P<digits>\d{{2,3}})|(?P<chinese>{_CHINESE_NUMBER}))"
-        self._age = re.compile(rf"{number}多?\s*(?:{units})", re.IGNORECASE) if units else None
+        # 八十多岁, 八十几岁: at least the tens said.
+        self._age = re.compile(rf"{number}[多几]?\s*(?:{units})", re.IGNORECASE) if units else None
+        relatives = alternation(rules.relatives)
+        self._relative_age = (
+            re.compile(rf"(?:{relatives})(?:今年|已经|都|也)*\s*{number}[多几]?\s*(?:了|啦)") if relatives else None
+        )
 
     def says_elder(self, text: str) -> bool:
-        if self._age is None:
-            return False
-        for match in self._age.finditer(text):
+        for pattern in (self._age, self._relative_age):
+            if pattern is not None and self._says_elder_by(pattern, text):
+                return True
+        return False
+
+    def _says_elder_by(self, pattern: re.Pattern[str], text: str) -> bool:
+        for match in pattern.finditer(text):
             digits, chinese = match.group("digits"), match.group("chinese")
             age = int(digits) if digits else chinese_number(chinese)
             if age is not None and self._from_age <= age <= 120:

@@ -63,8 +63,9 @@ class SlotExtractor:
             traditional_regions=config.service.traditional_phone_regions,
         )
 
-    def extract(self, text: str) -> Slots:
-        """The slots ``text`` gives; the rest are ``None``."""
+    def extract(self, text: str, traditional: bool = False) -> Slots:
+        """The slots ``text`` gives; the rest are ``None``. ``traditional``: the conversation is
+        written in traditional characters, though this message may have none ("0912345678")."""
         folded = unicodedata.normalize("NFKC", text)
         try:
             simplified = self._simplifier.convert(folded)
@@ -72,9 +73,9 @@ class SlotExtractor:
             # OpenCC takes UTF-8 only; a lone surrogate becomes "?", keeping every position.
             folded = folded.encode("utf-8", "replace").decode("utf-8")
             simplified = self._simplifier.convert(folded)
-        return self.extract_prepared(folded, simplified)
+        return self.extract_prepared(folded, simplified, traditional)
 
-    def extract_prepared(self, folded: str, simplified: str) -> Slots:
+    def extract_prepared(self, folded: str, simplified: str, traditional: bool = False) -> Slots:
         """Like :meth:`extract`, for a caller that has already NFKC-folded the text (``folded``)
         and converted that to simplified Chinese (``simplified``)."""
         person = self._names.find(simplified, typed=folded)
@@ -83,7 +84,7 @@ class SlotExtractor:
         if address is None and self._english_places is not None and _LATIN.search(folded):
             address = self._english_places.find(folded)
         phone = find_phone(folded, self._region)
-        if phone is None and simplified != folded:
+        if phone is None and (traditional or simplified != folded):
             # Written in traditional characters: perhaps a Hong Kong, Macao or Taiwan number.
             candidates = (find_phone(folded, region, mobile_only=True) for region in self._traditional_regions)
             phone = next(filter(None, candidates), None)

@@ -19,13 +19,13 @@ class ExtractsSlots(Protocol):
     """What the customer told us about themselves (phone, name, address) in one message, from
     its original text (:class:`bot.understanding.slots.SlotExtractor`)."""
 
-    def extract(self, text: str) -> Slots: ...
+    def extract(self, text: str, traditional: bool = False) -> Slots: ...
 
 
 class NoSlots:
     """No slots at all (the rules alone, to measure them)."""
 
-    def extract(self, text: str) -> Slots:
+    def extract(self, text: str, traditional: bool = False) -> Slots:
         return Slots()
 
 
@@ -160,5 +160,5 @@ class Understander:
             category=findings.category,
             grade=findings.grade,
             signals=signals,
-            slots=self._slots.extract(text),
+            slots=self._slots.extract(text, traditional=detected == ZH_TW),
         )

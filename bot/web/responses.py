@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 from aiohttp import web
+
+from bot import json_text
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -30,10 +33,28 @@ def api_error(status: int, message: str) -> web.HTTPException:
     return error_class(text=json.dumps({"error": message}, ensure_ascii=False), content_type="application/json")
 
 
+LARGEST_ID = 2**63 - 1
+"""The largest id a row can have (a 64-bit integer column): a larger number in a path is no row's."""
+
+
+def path_number(request: web.Request, missing: str, name: str = "id") -> int:
+    """The number in the path (``{id}``, ``{version}``); 404 saying ``missing`` for anything that
+    cannot be a row's: letters, a sign, digits other than ASCII, or more than a 64-bit column holds."""
+    text = request.match_info[name]
+    if not (text.isascii() and text.isdigit()) or int(text) > LARGEST_ID:
+        raise api_error(404, missing)
+    return int(text)
+
+
 async def json_body(request: web.Request) -> dict[str, Any]:
+    """The body as a JSON object; 400 for anything else. Read strictly (orjson): a lone surrogate
+    ("\\ud800"), which no database can store, and nesting deeper than 1024 are refused here
+    rather than failing later; 415 for a charset other than UTF-8."""
+    if (request.charset or "utf-8").lower() not in ("utf-8", "utf8"):
+        raise api_error(415, "send JSON as UTF-8")
     try:
-        payload = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        payload = json_text.loads(await request.read())
+    except (orjson.JSONDecodeError, UnicodeDecodeError) as error:
         raise api_error(400, "the body must be JSON") from error
     if not isinstance(payload, dict):
         raise api_error(400, "the body must be a JSON object")

@@ -123,3 +123,15 @@ def test_the_choices_offered_are_in_the_customers_language(engine: ConversationE
     assert [option.label for option in confirm.options] == ["对", "不对"]
     done = chinese.send(confirm.options[0].value)
     assert done.complaint is not None
+
+
+def test_a_bare_taiwan_mobile_in_a_traditional_conversation_is_taken(conversation_engine: ConversationEngine) -> None:
+    """"0912345678" has no characters to tell its script: the conversation's traditional Chinese
+    says it may be a Taiwan, Hong Kong or Macao number, as "電話0912345678" was already taken."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("樓道的燈壞了一個星期，晚上很黑")
+    assert chat.data.traditional
+    step = chat.send("0912345678")
+    assert "invalid_phone" not in chat.phrase_ids(step)
+    assert chat.data.phone == "+886912345678"

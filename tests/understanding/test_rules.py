@@ -351,6 +351,9 @@ def test_a_pinyin_slip_is_read_as_the_word_meant(
         "家里奶奶八十二岁，停水三天了",
         "老人家九十多岁了，暖气一直不热",
         "my dad is 82 years old and the lift has been broken for a week",
+        "我妈八十几岁了，电梯坏了爬不上去",
+        "電梯壞了，我阿媽八十幾歲",
+        "我爸今年八十五了，楼道灯坏了一个月",
     ],
 )
 def test_an_age_of_seventy_or_more_is_an_elder_concerned(understander: Understander, text: str) -> None:
@@ -359,7 +362,14 @@ def test_an_age_of_seventy_or_more_is_an_elder_concerned(understander: Understan
 
 @pytest.mark.parametrize(
     "text",
-    ["孩子8岁，楼道灯坏了好几天", "小区成立70周年搞活动太吵了", "房子70平米，物业费一年三千", "我今年45岁，宽带天天断"],
+    [
+        "孩子8岁，楼道灯坏了好几天",
+        "小区成立70周年搞活动太吵了",
+        "房子70平米，物业费一年三千",
+        "我今年45岁，宽带天天断",
+        "我妈今年四十五了，宽带天天断",
+        "我爸交了八十块钱物业费",
+    ],
 )
 def test_younger_ages_and_other_numbers_are_no_elder(understander: Understander, text: str) -> None:
     assert Signal.ELDER not in understander.understand(text).signals

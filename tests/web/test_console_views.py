@@ -16,7 +16,9 @@ from tests.browser import (
     customer_says_each,
     sign_in,
 )
+from tests.channels.conftest import PHONE, app_with_sms_stub
 from tests.conftest import AppFactory, FixedClock
+from tests.helpers import eventually
 from tests.staff import add_user
 
 pytestmark = pytest.mark.browser
@@ -111,15 +113,21 @@ async def test_each_role_sees_only_its_own_controls(make_client: AppFactory) -> 
 async def test_a_supervisor_reads_an_appeal_and_what_came_after_it_and_opens_its_conversation(
     make_client: AppFactory,
 ) -> None:
-    """Another customer types the case's phone and repeats its problem: the case's queue entry
-    reads 客户申诉, its timeline shows the appeal and the message after it, and links to the
-    conversation they came from."""
-    client = await make_client()
+    """A web chat customer types the phone of a case filed by SMS and repeats its problem: the
+    case's queue entry reads 客户申诉, its timeline shows the appeal and the message after it, and
+    links to the conversation they came from."""
+    client, stub = await app_with_sms_stub(make_client)
     await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    for text, answer in (("楼道的垃圾三天没人清理", "小区或地址"), ("阳光花园3栋", "是否正确"), ("对", "投诉编号")):
+        await stub.phone_sends(text, sender=PHONE)
+
+        async def answered(fragment: str = answer) -> bool:
+            return any(fragment in reply for reply in stub.texts_to(PHONE))
+
+        await eventually(answered, timeout=15)
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         chat_url = str(client.make_url("/chat"))
-        await customer_files_a_complaint(browser, chat_url)
         again = await customer_in_chat(browser, chat_url)
         await customer_says_each(again, ["我电话13800138000", "楼道的垃圾还是没人清理"])
         await expect(again.locator(".msg-bot", has_text="让您等了这么久")).to_have_count(1, timeout=10_000)
@@ -137,3 +145,4 @@ async def test_a_supervisor_reads_an_appeal_and_what_came_after_it_and_opens_its
         await timeline.locator("button", has_text="打开会话 2").first.click()
         await expect(supervisor.locator("#messages")).to_contain_text("臭味都飘到家里了", timeout=10_000)
         await browser.close()
+    await stub.server.close()

@@ -169,7 +169,13 @@ async def test_the_manager_console_shows_its_panels_and_degrades_without_their_e
         await page.click("[data-tab=standards]")
         await page.click("[data-section=deadlines]")
         await expect(page.locator("[data-cell='simple.standard']")).to_have_value("12", timeout=10_000)
-        override = page.locator("[data-override='0']")
+        danger = page.locator("[data-override='0']")
+        await expect(danger.locator("[data-path='deadlines.overrides.0.signal']")).to_have_value("danger")
+        await expect(danger.locator("input")).to_have_value("1")
+        await expect(danger.locator("[data-path='deadlines.overrides.0.deadline.clock']")).to_have_value(
+            "around_the_clock"
+        )  # 1 小时, 全天候
+        override = page.locator("[data-override='2']")
         await expect(override.locator("select").first).to_have_value("real_estate")
         await expect(override.locator("input")).to_have_value("1")
         await expect(override.locator("select").last).to_have_value("working_days")  # 1 个工作日
@@ -258,12 +264,21 @@ async def test_a_rule_edited_in_the_manager_console_routes_the_next_complaint(ma
         assert saved == {
             "name": "燃气问题直接交给主管",
             "when": {
-                "categories": [], "grades": [], "channels": ["webchat"], "tiers": [], "signals": [],
-                "keywords": ["燃气"], "outside_business_hours": None, "repeat_complaint": None,
+                "categories": [],
+                "grades": [],
+                "channels": ["webchat"],
+                "tiers": [],
+                "signals": [],
+                "keywords": ["燃气"],
+                "outside_business_hours": None,
+                "repeat_complaint": None,
             },
             "then": {
-                "queue": "supervisor", "priority": 0, "notify_supervisor": False,
-                "notify_account_manager": False, "route_to_previous_owner": False,
+                "queue": "supervisor",
+                "priority": 0,
+                "notify_supervisor": False,
+                "notify_account_manager": False,
+                "route_to_previous_owner": False,
             },
             "stop": True,
         }

@@ -267,3 +267,18 @@ async def test_the_agent_typing_shows_in_wechat_through_the_customer_service_typ
     assert api.sent == []
     assert await stored_rows(client) == before
     await server.close()
+
+
+async def test_a_watch_naming_an_id_no_row_can_have_is_answered_and_the_socket_stays(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await sign_in(client, "li.agent")
+    console = await staff_socket(client, "li.agent")
+    await console.send_json({"type": "watch", "conversation_ids": [2**70]})
+    [error] = await frames_until(console, lambda frame: frame["type"] == "error")
+    assert "watch" in error["message"]
+    await console.send_json({"type": "watch", "conversation_ids": [1]})
+    await console.send_json({"type": "watch", "conversation_ids": "all"})
+    assert (await frames_until(console, lambda frame: frame["type"] == "error"))[-1]["type"] == "error"
+    assert not console.closed
+    await console.close()

@@ -1,0 +1,46 @@
+"""Ending a staff member's access (``python -m bot deactivate-user`` / ``set-password``): the
+account is turned off or given a new password, and every session of theirs ends at once, on
+every instance (their open consoles are signed out), not when the session cache expires."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.staff.accounts import find_account, hash_new_password
+from bot.staff.sessions import StaffSessions
+from bot.storage import staff as staff_store
+from bot.storage.db import Database
+from bot.storage.staff_sessions import end_sessions_of
+
+
+class NoSuchAccount(LookupError):
+    """No staff account has that username."""
+
+
+async def change_access(
+    database: Database,
+    sessions: StaffSessions | None,
+    username: str,
+    *,
+    active: bool | None = None,
+    new_password: str | None = None,
+) -> int:
+    """Turn the account on or off and/or set its password; every session of theirs ends (the
+    ones cached in Redis too when ``sessions`` can reach it). Returns how many sessions ended.
+    Raises :class:`NoSuchAccount`, or ValueError for a password too short."""
+    password_hash = hash_new_password(new_password) if new_password is not None else None
+
+    def change(session: Session) -> int:
+        account = find_account(session, username)
+        if account is None:
+            raise NoSuchAccount(username)
+        if active is not None:
+            staff_store.set_active(session, account.id, active)
+        if password_hash is not None:
+            staff_store.store_password_hash(session, account.id, password_hash)
+        return account.id
+
+    user_id = await database.write(change)
+    if sessions is not None:
+        return await sessions.revoke_all_of(user_id)
+    return len(await database.write(lambda session: end_sessions_of(session, user_id)))

@@ -1,0 +1,87 @@
+"""An operator ends a staff member's access from the command line: ``deactivate-user`` turns the
+account off and ``set-password`` replaces its password, and either signs out every session of
+theirs at once, open consoles included, on every instance (not when the session cache lapses)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Any
+
+from bot.keys import resources
+from bot.settings import PROJECT_ROOT
+from bot.staff.accounts import Role
+from tests.conftest import AppFactory
+from tests.staff import PASSWORD, add_user, sign_in, staff_socket
+
+NEW_PASSWORD = "a-new-long-password"
+
+
+async def command(client: Any, database_url: str, *arguments: str, stdin: str = "") -> tuple[int, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
+    env.update(BOT_DATABASE_URL=database_url, BOT_REDIS_URL=resources(client.app).redis_url)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *arguments,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(stdin.encode()), 60)
+    return process.returncode or 0, output.decode()
+
+
+async def sign_in_status(client: Any, password: str) -> int:
+    client.session.cookie_jar.clear()
+    response = await client.post("/api/login", json={"username": "wu", "password": password})
+    await response.read()
+    return response.status
+
+
+async def test_deactivating_signs_the_member_out_at_once_and_activating_lets_them_back(
+    make_client: AppFactory, database_url: str
+) -> None:
+    client = await make_client()
+    await add_user(client, "wu", Role.AGENT)
+    await sign_in(client, "wu")
+    assert (await client.get("/api/me")).status == 200  # the session is in the cache now
+    console = await staff_socket(client, "wu")
+
+    code, output = await command(client, database_url, "deactivate-user", "--username", "wu")
+    assert code == 0 and "1 session(s) ended" in output, output
+    assert (await client.get("/api/me")).status == 401
+    await asyncio.wait_for(console.receive(), 10)
+    assert console.closed
+    assert await sign_in_status(client, PASSWORD) == 401
+
+    code, output = await command(client, database_url, "deactivate-user", "--username", "wu", "--activate")
+    assert code == 0 and "is on again" in output, output
+    assert await sign_in_status(client, PASSWORD) == 200
+
+
+async def test_a_new_password_ends_the_old_sessions_and_only_it_signs_in(
+    make_client: AppFactory, database_url: str
+) -> None:
+    client = await make_client()
+    await add_user(client, "wu", Role.AGENT)
+    await sign_in(client, "wu")
+    code, output = await command(client, database_url, "set-password", "--username", "wu", stdin="short\n")
+    assert code == 2 and "at least 8 characters" in output
+    assert (await client.get("/api/me")).status == 200  # nothing changed
+
+    code, output = await command(client, database_url, "set-password", "--username", "wu", stdin=f"{NEW_PASSWORD}\n")
+    assert code == 0 and "has a new password" in output, output
+    assert (await client.get("/api/me")).status == 401
+    assert await sign_in_status(client, PASSWORD) == 401
+    assert await sign_in_status(client, NEW_PASSWORD) == 200
+
+
+async def test_an_unknown_username_is_said_so(make_client: AppFactory, database_url: str) -> None:
+    client = await make_client()
+    code, output = await command(client, database_url, "deactivate-user", "--username", "nobody")
+    assert code == 2 and "no staff account is named 'nobody'" in output
