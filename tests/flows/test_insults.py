@@ -48,3 +48,23 @@ def test_the_restatement_leaves_out_the_insult_before_the_problem(
     restatement = chat.texts(step)
     assert said in restatement
     assert unsaid not in restatement
+
+
+def test_anger_at_the_bot_while_asked_for_the_phone_is_answered_not_recorded(engine: ConversationEngine) -> None:
+    """Within the quiet minute after "recorded", more of the problem is recorded silently; anger
+    at the bot is not more of the problem and is answered."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("小区门口的路灯坏了")
+    step = chat.send("你们这个机器人听不懂人话是吧")
+    assert chat.phrase_ids(step) == ["empathy", "ask_phone"]
+    assert chat.data.description == ["小区门口的路灯坏了"]
+
+
+def test_asking_for_a_leaders_number_is_asking_for_the_leader(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("小区门口的路灯坏了")
+    step = chat.send("你们领导电话多少")
+    assert chat.state is State.HANDED_OFF
+    assert step.handoff is not None and step.handoff.queue == "supervisor"
