@@ -15,6 +15,13 @@ from tests.staff import add_user, sign_in
 JSON = {"Content-Type": "application/json"}
 
 
+async def signed_in_manager(make_client: AppFactory) -> tuple[Any, str]:
+    """A client signed in as a manager, and its CSRF token."""
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    return client, await sign_in(client, "boss")
+
+
 async def test_a_sign_in_with_a_lone_surrogate_deep_nesting_or_another_charset_is_refused_clearly(
     make_client: AppFactory,
 ) -> None:
@@ -41,9 +48,7 @@ async def test_a_sign_in_with_a_lone_surrogate_deep_nesting_or_another_charset_i
     ],
 )
 async def test_an_id_no_row_can_have_is_not_found(make_client: AppFactory, path: str) -> None:
-    client = await make_client()
-    await add_user(client, "boss", Role.MANAGER)
-    await sign_in(client, "boss")
+    client, _ = await signed_in_manager(make_client)
     response = await client.get(path)
     assert response.status == 404, await response.text()
 
@@ -58,17 +63,13 @@ async def test_an_id_no_row_can_have_is_not_found(make_client: AppFactory, path:
     ],
 )
 async def test_a_date_or_cursor_out_of_range_is_a_bad_request(make_client: AppFactory, path: str) -> None:
-    client = await make_client()
-    await add_user(client, "boss", Role.MANAGER)
-    await sign_in(client, "boss")
+    client, _ = await signed_in_manager(make_client)
     response = await client.get(path)
     assert response.status == 400, await response.text()
 
 
 @pytest.mark.parametrize("text", ["好" * 100_000, "您好\x00"])
 async def test_a_note_too_long_or_holding_a_nul_is_refused(make_client: AppFactory, text: str) -> None:
-    client: Any = await make_client()
-    await add_user(client, "boss", Role.MANAGER)
-    csrf = await sign_in(client, "boss")
+    client, csrf = await signed_in_manager(make_client)
     response = await client.post("/api/canned-replies", json={"text": text}, headers={"X-CSRF-Token": csrf})
     assert response.status == 400, await response.text()
