@@ -119,6 +119,8 @@ class PhraseId(StrEnum):
     SAFETY_FIRST = "safety_first"
     SELF_HARM_CARE = "self_harm_care"
     URGENT_HANDOFF = "urgent_handoff"
+    URGENT_ASK_PLACE = "urgent_ask_place"
+    PLACE_NOTED = "place_noted"
     IDLE_PROMPT = "idle_prompt"
     IDLE_CLOSE = "idle_close"
     PLEASE_WAIT = "please_wait"
@@ -217,6 +219,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.APPEAL_LINKED_OVERDUE: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
     PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
+    PhraseId.PLACE_NOTED: frozenset({"area"}),
     # issue 12 item 9 (callback)
     PhraseId.OPTIONS_RANGE: frozenset({"first", "last"}),
     PhraseId.OPTION_LINE: frozenset({"number", "label"}),

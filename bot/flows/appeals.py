@@ -6,10 +6,10 @@ from __future__ import annotations
 from bot.config import Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.case import SUPERVISOR_QUEUE
+from bot.flows.case import SUPERVISOR_QUEUE, note_on_case
 from bot.flows.classify import looks_like_phone_attempt
 from bot.flows.deadline import describe_moment
-from bot.flows.records import AppealLink, CaseContact, HandoffRequest, OpenCase, State
+from bot.flows.records import AppealLink, HandoffRequest, OpenCase, State
 from bot.flows.slots import description_text
 from bot.flows.turn import Turn
 
@@ -114,7 +114,7 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
         data.phone, data.escalation_phone_asks = phone, PHONE_ASKS_DONE
         case_number = data.appeal_of or data.case_number
         if case_number is not None:
-            turn.step.contact = CaseContact(case_number, phone)
+            note_on_case(turn, case_number, phone=phone)
         turn.audit(TimelineKind.CONTACT_RECEIVED)
         turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=phone)
         return True

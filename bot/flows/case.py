@@ -136,6 +136,26 @@ def open_ticket(turn: Turn, record: ComplaintRecord | None, queue: str, priority
     turn.audit(TimelineKind.HANDED_OFF, queue=queue, priority=priority, reason=reason)
 
 
+def note_on_case(turn: Turn, case_number: str, phone: str | None = None, replaces: bool = False) -> None:
+    """A phone for the recorded case, kept with a place this message gave it too."""
+    earlier = turn.step.contact
+    area = earlier.area if earlier is not None and earlier.case_number == case_number else None
+    turn.step.contact = CaseContact(case_number, phone, replaces=replaces, area=area)
+
+
+def place_after_hand_off(turn: Turn) -> bool:
+    """A place given after the hand-off, for a case that has none ("海淀区苏州街3号院2号楼501"
+    after a gas leak was handed over at once): it goes on the case. True if kept."""
+    data, area = turn.step.data, turn.area
+    case_number = data.appeal_of or data.case_number
+    if data.area or not area or case_number is None:
+        return False
+    data.area = area
+    turn.step.contact = CaseContact(case_number, None, area=area)
+    turn.audit(TimelineKind.AREA_RECEIVED)
+    return True
+
+
 def corrected_contact(turn: Turn) -> bool:
     """A phone given after the hand-off that corrects the case's ("不好意思电话留错了，应该是
     137…"), or the first one it gets: the case calls that number. True if handled."""
@@ -148,7 +168,7 @@ def corrected_contact(turn: Turn) -> bool:
     replaces = bool(data.phone)
     data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
     if case_number is not None:
-        turn.step.contact = CaseContact(case_number, phone, replaces=replaces)
+        note_on_case(turn, case_number, phone=phone, replaces=replaces)
     turn.audit(TimelineKind.CONTACT_RECEIVED, replaced=replaces)
     turn.say(PhraseId.CONTACT_CORRECTED, phone=phone)
     return True

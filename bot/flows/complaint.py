@@ -29,6 +29,7 @@ from bot.flows.case import (
     SUPERVISOR_QUEUE,
     corrected_contact,
     on_handed_off,
+    place_after_hand_off,
 )
 from bot.flows.closing import CLOSING_TIMERS, on_closing_timer, on_harassment
 from bot.flows.confirmation import (
@@ -255,9 +256,13 @@ class ComplaintFlow:
             if signals & ESCALATING_SIGNALS:
                 escalate(turn, reason=escalation_reason(signals))
                 return
+            placed = place_after_hand_off(turn)
             if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE and on_escalation_phone(turn, text):
                 return
             if corrected_contact(turn):
+                return
+            if placed:
+                turn.say(PhraseId.PLACE_NOTED, area=data.area)
                 return
             if asks_about_the_case(turn):
                 tell_status(turn, this_case(turn))

@@ -151,12 +151,15 @@ class AppealLink:
 
 @dataclass(frozen=True, slots=True)
 class CaseContact:
-    """A contact phone given after the case was recorded (for the supervisor's call)."""
+    """A contact phone or a place given after the case was recorded (for the supervisor's call,
+    and where to go: a gas leak handed over at once has no place yet)."""
 
     case_number: str
-    phone: str
+    phone: str | None
     replaces: bool = False
     """The customer corrected the phone the case has ("电话留错了，应该是…"): it is replaced."""
+    area: str | None = None
+    """A place for a case without one."""
 
 
 @dataclass(frozen=True, slots=True)

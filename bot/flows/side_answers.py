@@ -37,6 +37,8 @@ def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
         return False
     if Intent.QUESTION in intents and _on_question(turn, state):
         return True
+    if Intent.STATUS_QUERY in intents and state is not State.HANDED_OFF and _on_status_before_the_case(turn):
+        return True
     for intent, (phrase, kind) in _SIDE_ANSWERS.items():
         if intent in intents:
             turn.say(phrase)
@@ -93,6 +95,19 @@ def _on_question(turn: Turn, state: State) -> bool:
     data.consultation = question
     turn.say(PhraseId.QUESTION_LATER)
     turn.step.state = State.AWAIT_DESCRIPTION
+    return True
+
+
+def _on_status_before_the_case(turn: Turn) -> bool:
+    """"什么时候来修?" while the complaint is still being taken: no case yet to tell the status
+    of, so the FAQ entry about the case (``about_the_case``: when a registered complaint is
+    answered) answers it, and the form goes on. True if handled."""
+    entry = next((entry for entry in turn.kit.config.faq.entries if entry.about_the_case), None)
+    if entry is None:
+        return False
+    turn.step.replies.append(OutboundMessage(text=entry.answer.get(turn.locale), phrase_id=f"faq:{entry.id}"))
+    turn.audit(TimelineKind.FAQ_ANSWERED, entry=entry.id)
+    ask_current(turn)
     return True
 
 

@@ -16,14 +16,14 @@ from bot.config import FormRules, Intent, Signal
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.understander import Understander
 
-# An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark. A space
-# after Chinese is a pause, as a comma is ("cnm你们这物业 停车场的灯坏了", "宽带又断了 nmd三天了",
-# typed or dictated without punctuation); after a digit or a Latin letter it is inside a phrase
-# ("88 号", "the lift").
+# An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark.
 _CLAUSE_BREAK = re.compile(
-    r"(?:[,.!?;:，。！？；：、\n\"“”‘「」『』《》()（）…~～]|(?<![A-Za-z])['’]|['’](?![A-Za-z])"
-    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z]))+"
+    r"(?:[,.!?;:，。！？；：、\n\"“”‘「」『』《》()（）…~～]|(?<![A-Za-z])['’]|['’](?![A-Za-z]))+"
 )
+# A space after Chinese is a pause, as a comma is, in text typed or dictated without punctuation
+# ("cnm你们这物业 停车场的灯坏了", "宽带又断了 nmd三天了"); after a digit or a Latin letter it is
+# inside a phrase ("88 号", "the lift").
+_PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])")
 _DIGITS = re.compile(r"\+?\d[\d\- ]{5,}\d")
 _LEADING = "的在是 \t-—"
 
@@ -74,6 +74,7 @@ class ProblemSummary:
                 clause = raw.strip()
                 if not clause:
                     continue
+                clause = self._without_outbursts(clause, locale)
                 understood = self._understander.understand(clause, locale)
                 if Intent.COMPLAINT not in understood.intents and understood.category is None:
                     continue
@@ -87,6 +88,20 @@ class ProblemSummary:
                 if len(cleaned) >= 2:
                     (angry if Signal.EMOTIONAL in understood.signals else calm).append(cleaned)
         return calm or angry
+
+    def _without_outbursts(self, clause: str, locale: str) -> str:
+        """The clause without its angry pauses when the calm ones still tell the problem
+        ("cnm你们这物业 停车场的灯坏了" is "停车场的灯坏了"); the calm pauses all stay, detail
+        included ("暖气不热 屋里才十二度")."""
+        parts = _PAUSE.split(clause)
+        if len(parts) < 2:
+            return clause
+        calm = [part for part in parts if Signal.EMOTIONAL not in self._understander.understand(part, locale).signals]
+        if not calm or len(calm) == len(parts):
+            return clause
+        rest = " ".join(calm)
+        understood = self._understander.understand(rest, locale)
+        return rest if Intent.COMPLAINT in understood.intents or understood.category is not None else clause
 
 
 def _without_slots(clause: str, slots: Iterable[str | None]) -> str:

@@ -968,6 +968,10 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
     ).scalar_one_or_none()
     if complaint is None:
         return None
+    if contact.area and not complaint.area:
+        complaint.area = contact.area
+    if not contact.phone:
+        return complaint.id
     replaced = complaint.contact_phone if contact.replaces else None
     complaint.contact_phone = contact.phone if contact.replaces else complaint.contact_phone or contact.phone
     unknown_or_wrong: ColumnElement[bool] = Customer.phone.is_(None)

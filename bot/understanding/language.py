@@ -18,8 +18,8 @@ EN = "en"
 _MIN_ENGLISH_LETTERS = 5
 _MIN_ENGLISH_WORDS = 2
 _MIN_CHINESE_CHARACTERS = 4
-"""Fewer Chinese characters than this, none of them traditional: simplified or traditional
-cannot be told ("好的", "谢谢"), so the session's Chinese locale is kept."""
+"""Fewer Chinese characters than this: a Chinese conversation keeps its script ("好的", "谢谢",
+"係", a yes with one traditional character, does not turn a simplified conversation traditional)."""
 _LETTERS_AND_DIGITS = re.compile(r"[a-z0-9]+")
 _TRADITIONAL_SHARE = 0.1
 """At least this share of the Chinese characters must be traditional: one stray character in a
@@ -61,9 +61,10 @@ def detect_locale(message: Normalised, session_locale: str) -> str:
         return EN if english else session_locale
     if english and letters >= 3 * chinese and words > _MIN_ENGLISH_WORDS:
         return EN
+    if chinese < _MIN_CHINESE_CHARACTERS and session_locale in (ZH_CN, ZH_TW):
+        # "係", "啱", "好的": too few characters to change the script the conversation is in.
+        return session_locale
     traditional = message.traditional_characters
     if traditional and traditional >= _TRADITIONAL_SHARE * chinese:
         return ZH_TW
-    if chinese < _MIN_CHINESE_CHARACTERS and session_locale in (ZH_CN, ZH_TW):
-        return session_locale
     return ZH_CN

@@ -54,6 +54,14 @@ def test_danger_is_told_how_to_stay_safe_first_and_promised_within_the_hour(
     assert chat.data.phone == "13512340000"
 
 
+def test_a_threat_of_violence_is_answered_within_the_hour_too(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=CustomerView(phone="13800138000"), now=SATURDAY_EARLY)
+    chat.send(Started())
+    step = chat.send("再不修好我就拿刀去物业办公室把你们砍了")
+    assert step.complaint is not None and step.complaint.deadline_at == SATURDAY_EARLY.replace(hour=8, minute=30)
+    assert step.handoff is not None and (step.handoff.queue, step.handoff.priority) == ("supervisor", 0)
+
+
 def test_talk_of_self_harm_hears_care_and_a_helpline_not_an_apology_for_inconvenience(
     engine: ConversationEngine,
 ) -> None:
@@ -99,6 +107,8 @@ def test_danger_after_the_hand_off_raises_the_case_and_safety_is_said_once(engin
         ("There is a gas leak in the basement", Signal.DANGER),
         ("someone is trapped in the lift", Signal.DANGER),
         ("I don't want to live anymore", Signal.SELF_HARM),
+        ("楼上扔下来个花盆砸到我头了 现在在流血", Signal.DANGER),
+        ("再不修我就把你们物业的车点了", Signal.VIOLENCE),
     ],
 )
 def test_the_signals_are_read(understander: Understander, text: str, signal: Signal) -> None:
@@ -118,3 +128,28 @@ def test_the_signals_are_read(understander: Understander, text: str, signal: Sig
 def test_everyday_words_near_danger_are_not_danger(understander: Understander, text: str) -> None:
     signals = understander.understand(text, "zh-CN").signals
     assert not signals & {Signal.DANGER, Signal.SELF_HARM, Signal.VIOLENCE}
+
+
+def test_danger_without_a_place_asks_where_and_the_place_goes_on_the_case(engine: ConversationEngine) -> None:
+    """Handed over at once, a gas leak has no place yet: the bot asks where, and the address given
+    after the hand-off (with the phone, or alone) goes on the case."""
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("楼道里煤气味特别大 是不是漏气了")
+    assert chat.phrase_ids(step)[-1] == "urgent_ask_place"
+    case_number = chat.data.case_number
+    step = chat.send("13800001117 朝阳区劲松八区5号楼")
+    assert step.contact is not None
+    assert (step.contact.case_number, step.contact.phone) == (case_number, "13800001117")
+    assert step.contact.area is not None and "劲松八区5号楼" in step.contact.area
+    assert chat.data.area == step.contact.area
+
+
+def test_a_place_alone_after_the_hand_off_is_noted_on_a_case_without_one(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=CustomerView(phone="13800001117"))
+    chat.send(Started())
+    chat.send("楼道里煤气味特别大")
+    step = chat.send("海淀区苏州街3号院2号楼501")
+    assert chat.phrase_ids(step) == ["place_noted"]
+    assert step.contact is not None and step.contact.phone is None
+    assert step.contact.area is not None and "苏州街3号院2号楼501" in step.contact.area

@@ -34,6 +34,9 @@ def test_an_insult_while_asked_for_the_phone_is_met_with_empathy_and_not_recorde
     [
         ("cnm你们这物业 停车场的灯坏了", "停车场的灯坏了", "cnm"),
         ("wsm你们宽带又断了 nmd三天了", "宽带又断了", "nmd"),
+        ("物业是死人吗 电梯坏了一个星期", "电梯坏了一个星期", "死人"),
+        # A calm pause is detail and stays, though it says no problem of its own.
+        ("暖气不热 屋里才十二度", "暖气不热 屋里才十二度", "cnm"),
     ],
 )
 def test_the_restatement_leaves_out_the_insult_before_the_problem(

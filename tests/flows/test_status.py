@@ -71,6 +71,19 @@ def test_the_reply_time_question_after_hand_off_is_about_the_customers_own_case(
     assert first.phrase_ids(first.send("多久能处理？"))[0] == "faq:reply_time"
 
 
+def test_a_status_question_while_the_complaint_is_taken_gets_the_reply_time_and_the_question_again(
+    engine: ConversationEngine,
+) -> None:
+    """No case yet: "什么时候来修" is told when a registered complaint is answered, not recorded
+    silently as more of the problem."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("小区门口的路灯坏了")
+    step = chat.send("什么时候来修")
+    assert chat.phrase_ids(step) == ["faq:reply_time", "ask_phone"]
+    assert chat.data.description == ["小区门口的路灯坏了"]
+
+
 def test_a_status_question_is_answered_every_time(engine: ConversationEngine) -> None:
     chat = handed_off(engine, waiting(3))
     answers = [chat.texts(chat.send("我的投诉处理得怎么样了?")) for _ in range(3)]

@@ -28,6 +28,9 @@ from bot.understanding.normalise import Converter, normalise
         ("😡😡", "en", "en"),
         # A case or order number is a code, not English words: the conversation keeps its language.
         ("TS202612056LNH5X", "zh-CN", "zh-CN"),
+        ("係", "zh-CN", "zh-CN"),
+        ("啱", "zh-TW", "zh-TW"),
+        ("係呀", "en", "zh-TW"),
         ("TS202612056LNH5X", "zh-TW", "zh-TW"),
         ("my case is TS202612056LNH5X", "zh-CN", "en"),
     ],
