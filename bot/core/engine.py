@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.config import ServiceConfig
+from bot.core.case_numbers import CASE_ALPHABET
 from bot.core.phrases import Phrases, TraditionalScript
 from bot.flows.complaint import ComplaintFlow, CustomerSaid, Event, Step
 from bot.flows.data import FlowData
@@ -22,7 +23,7 @@ from bot.flows.records import CustomerView, State
 from bot.understanding.understander import Understander
 
 BOT_OWNER = "bot"
-_CASE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+_CASE_ALPHABET = CASE_ALPHABET
 
 
 @dataclass(frozen=True, slots=True)

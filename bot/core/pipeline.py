@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import secrets
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Followups
 from bot.core import redis_keys
+from bot.core.case_numbers import case_numbers_in
 from bot.core.clock import Clock, utc_now
 from bot.core.engine import ConversationEngine, ConversationSnapshot
 from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender, options_to_json, words_of
@@ -601,6 +603,7 @@ class Pipeline:
             batch = _BatchWrites(config.followups, router, config.classification.fallback_category)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             pending = store.pending_inbound(session, newest)
+            _add_named_cases(session, conversations, pending, config.service.case_prefix)
             finished: list[store.LoadedConversation] = []
             for conversation_id, items in events.items():
                 conversation = conversations.get(conversation_id)
@@ -722,6 +725,32 @@ class Pipeline:
         if new_id not in loaded:
             loaded.update(store.load_conversations(session, [new_id]))
         return loaded[new_id]
+
+
+def _add_named_cases(
+    session: Session,
+    conversations: dict[int, store.LoadedConversation],
+    pending: dict[int, list[store.StoredInboundRow]],
+    prefix: str,
+) -> None:
+    """The cases the new messages name by number ("我的投诉TS2026…怎么样了"), for conversations
+    not yet past the start, where a status question is answered: one lookup for the batch."""
+    named: dict[int, set[str]] = {}
+    for conversation_id, rows in pending.items():
+        conversation = conversations.get(conversation_id)
+        if conversation is None or conversation.state not in (State.NEW, State.AWAIT_DESCRIPTION):
+            continue
+        numbers = {number for row in rows if row.text for number in case_numbers_in(row.text, prefix)}
+        if numbers:
+            named[conversation_id] = numbers
+    if not named:
+        return
+    found = store.cases_by_number(session, set().union(*named.values()))
+    for conversation_id, numbers in named.items():
+        cases = tuple(found[number] for number in sorted(numbers) if number in found)
+        if cases:
+            conversation = conversations[conversation_id]
+            conversation.customer = dataclasses.replace(conversation.customer, named_cases=cases)
 
 
 def _in_order(

@@ -100,6 +100,9 @@ class CustomerView:
     has (an SMS sender's number, a phone typed in web chat)."""
     this_case: CaseStatus | None = None
     """This conversation's own hand-off, once it has one (loaded for handed-off conversations)."""
+    named_cases: tuple[CaseStatus, ...] = ()
+    """The cases whose numbers the customer's new messages give ("我的投诉TS2026…怎么样了"), from
+    any conversation: a case number is told only to whoever filed the case."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 from bot.config import Intent, PhraseId
+from bot.core.case_numbers import case_numbers_in
 from bot.core.messages import OutboundMessage
 from bot.core.phrases import Phrases
 from bot.core.timeline import TimelineKind
@@ -64,13 +65,21 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     """A status question opening a conversation of a customer whose earlier case is still open
     gets that case's status, not a new complaint form (seed 000 四(五)2). True if handled.
 
-    A message describing a problem as well is left to the complaint handling."""
-    if Intent.STATUS_QUERY not in intents or Intent.COMPLAINT in intents:
+    A case number alone ("TS20261205ABC234") asks the same of that case. A message describing a
+    problem as well is left to the complaint handling."""
+    named = _named_case(turn)
+    if Intent.COMPLAINT in intents or (Intent.STATUS_QUERY not in intents and named is None):
         return False
     if state not in (State.NEW, State.AWAIT_DESCRIPTION) or turn.step.data.description:
         return False
     if state is State.NEW:
         greet(turn, tell_open_case=False)
+    if named is not None:
+        # "我的投诉TS2026…处理得怎么样了": the number the bot gave, from any conversation.
+        tell_status(turn, named)
+        turn.say(PhraseId.ANYTHING_ELSE)
+        turn.step.state = State.AWAIT_DESCRIPTION
+        return True
     open_case = turn.customer.open_case
     if open_case is None or open_case.by_typed_phone:
         # Nothing of theirs on record here (a case may have come by phone or in person):
@@ -89,6 +98,15 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     turn.say(PhraseId.ANYTHING_ELSE)
     turn.step.state = State.AWAIT_DESCRIPTION
     return True
+
+
+def _named_case(turn: Turn) -> CaseStatus | None:
+    """The case this message names by number, when storage found it."""
+    understood = turn.understood
+    if understood is None or not turn.customer.named_cases:
+        return None
+    said = case_numbers_in(understood.text, turn.kit.config.service.case_prefix)
+    return next((case for case in turn.customer.named_cases if case.case_number in said), None)
 
 
 def asks_about_the_case(turn: Turn) -> bool:

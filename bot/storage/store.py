@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -489,19 +489,22 @@ _LOAD_CUSTOMERS = select(
     Customer.__table__.c.phone,
 ).where(Customer.__table__.c.id.in_(bindparam("ids", expanding=True)))
 _complaints = table_of(Complaint)
+_CASE_COLUMNS = (
+    _complaints.c.customer_id,
+    _complaints.c.category,
+    _complaints.c.conversation_id,
+    _complaints.c.case_number,
+    _complaints.c.status,
+    _complaints.c.deadline_at,
+    _complaints.c.original_deadline_at,
+)
 _PRIOR_COMPLAINTS = (
-    select(
-        _complaints.c.customer_id,
-        _complaints.c.category,
-        _complaints.c.conversation_id,
-        _complaints.c.case_number,
-        _complaints.c.status,
-        _complaints.c.deadline_at,
-        _complaints.c.original_deadline_at,
-    )
+    select(*_CASE_COLUMNS)
     .where(_complaints.c.customer_id.in_(bindparam("ids", expanding=True)))
     .order_by(_complaints.c.id)
 )
+# By the unique index of case numbers.
+_CASES_BY_NUMBER = select(*_CASE_COLUMNS).where(_complaints.c.case_number.in_(bindparam("numbers", expanding=True)))
 OPEN_STATUSES = ("open", "incomplete")
 RESOLVED_STATUSES = ("resolved", "closed")
 AGENT_OWNER = "agent:"
@@ -551,6 +554,19 @@ def _case_places(session: Session, conversation_ids: set[int]) -> tuple[dict[int
             if display_name:
                 names[f"{AGENT_OWNER}{user_id}"] = display_name
     return places, names
+
+
+def cases_by_number(session: Session, case_numbers: Collection[str]) -> dict[str, CaseStatus]:
+    """Where the cases with these numbers stand (those that exist), for a customer asking about a
+    case by its number from another conversation. Three statements at most, by index."""
+    if not case_numbers:
+        return {}
+    complaints = session.connection().execute(_CASES_BY_NUMBER, {"numbers": sorted(case_numbers)}).all()
+    places, names = _case_places(session, {complaint.conversation_id for complaint in complaints})
+    return {
+        complaint.case_number: _case_status(complaint, places.get(complaint.conversation_id), names)
+        for complaint in complaints
+    }
 
 
 def _case_status(complaint: Any | None, place: _CasePlace | None, names: dict[str, str]) -> CaseStatus:

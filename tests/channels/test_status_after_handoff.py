@@ -196,3 +196,17 @@ async def test_sms_status_of_an_open_case_an_agent_took_names_the_agent(sms_setu
     await eventually(told, timeout=15)
     status = next(said for said in stub.texts_to(PHONE)[before:] if case_number in said)
     assert "客服代表李娜" in status and "明天下午5点前" in status, status
+
+
+async def test_a_new_web_chat_session_asking_by_case_number_is_told_that_case(make_client: AppFactory) -> None:
+    """The customer comes back in another browser with the number the bot gave them: the case's
+    status, not "请告诉我投诉编号"."""
+    client = await make_client()
+    _, case_number, socket = await complain_on_web_chat(client, "13800138000")
+    await socket.close()
+    token, _ = await new_session(client)
+    again = await ChatSocket.open(client, token)
+    await again.until_bot_says("客服代表")
+    reply = await ask(again, f"我的投诉{case_number.lower()}处理得怎么样了", case_number)
+    assert "给您明确的答复" in reply and "没有查到" not in reply
+    await again.close()

@@ -84,6 +84,24 @@ def test_a_status_question_while_the_complaint_is_taken_gets_the_reply_time_and_
     assert chat.data.description == ["小区门口的路灯坏了"]
 
 
+@pytest.mark.parametrize("message", [f"我的投诉{CASE}处理得怎么样了", CASE, f"编号 {CASE.lower()} 怎么样了"])
+def test_a_case_asked_about_by_its_number_from_another_conversation_is_told(
+    engine: ConversationEngine, message: str
+) -> None:
+    chat = Chat(engine, customer=CustomerView(named_cases=(waiting(2),)))
+    chat.send(Started())
+    step = chat.send(message)
+    assert chat.phrase_ids(step) == ["status_answer", "anything_else"]
+    assert CASE in chat.texts(step) and "明天凌晨2点前" in chat.texts(step)
+
+
+def test_a_number_storage_did_not_find_is_no_case_here(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send(f"我的投诉{CASE}处理得怎么样了")
+    assert chat.phrase_ids(step) == ["status_no_case"]
+
+
 def test_a_status_question_is_answered_every_time(engine: ConversationEngine) -> None:
     chat = handed_off(engine, waiting(3))
     answers = [chat.texts(chat.send("我的投诉处理得怎么样了?")) for _ in range(3)]
