@@ -120,6 +120,7 @@ class PhraseId(StrEnum):
     SELF_HARM_CARE = "self_harm_care"
     URGENT_HANDOFF = "urgent_handoff"
     URGENT_ASK_PLACE = "urgent_ask_place"
+    URGENT_ASK_PHONE = "urgent_ask_phone"
     PLACE_NOTED = "place_noted"
     IDLE_PROMPT = "idle_prompt"
     IDLE_CLOSE = "idle_close"

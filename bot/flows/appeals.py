@@ -87,7 +87,8 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
 def supervisor_will_call(turn: Turn, announcement: PhraseId = PhraseId.ESCALATED_SUPERVISOR) -> None:
     """Say the supervisor will call; without a contact phone, ask for one first."""
     if phone_for_supervisor_missing(turn):
-        ask_phone_for_supervisor(turn)
+        urgent = announcement is PhraseId.URGENT_HANDOFF
+        ask_phone_for_supervisor(turn, PhraseId.URGENT_ASK_PHONE if urgent else PhraseId.ESCALATION_ASK_PHONE)
     else:
         turn.say(announcement)
 
@@ -98,9 +99,9 @@ def phone_for_supervisor_missing(turn: Turn) -> bool:
     return not data.phone and not data.escalation_phone_asks
 
 
-def ask_phone_for_supervisor(turn: Turn) -> None:
+def ask_phone_for_supervisor(turn: Turn, phrase: PhraseId = PhraseId.ESCALATION_ASK_PHONE) -> None:
     turn.step.data.escalation_phone_asks = 1
-    turn.say(PhraseId.ESCALATION_ASK_PHONE)
+    turn.say(phrase)
     turn.audit(TimelineKind.ESCALATION_PHONE_ASKED)
 
 

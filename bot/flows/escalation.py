@@ -51,7 +51,8 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
     record = record_complaint(turn, confirmed=False)
     promise(turn, record)
     if asking:
-        ask_phone_for_supervisor(turn)
+        urgent = reason is TicketReason.DANGER
+        ask_phone_for_supervisor(turn, PhraseId.URGENT_ASK_PHONE if urgent else PhraseId.ESCALATION_ASK_PHONE)
     if reason is TicketReason.DANGER and not turn.step.data.area:
         turn.say(PhraseId.URGENT_ASK_PLACE)  # where to go: taken on the case after the hand-off
     open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)

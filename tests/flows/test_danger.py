@@ -153,3 +153,15 @@ def test_a_place_alone_after_the_hand_off_is_noted_on_a_case_without_one(engine:
     assert chat.phrase_ids(step) == ["place_noted"]
     assert step.contact is not None and step.contact.phone is None
     assert step.contact.area is not None and "苏州街3号院2号楼501" in step.contact.area
+
+
+def test_talk_of_self_harm_without_a_phone_is_asked_for_one_without_apologising_for_inconvenience(
+    engine: ConversationEngine,
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("我真的不想活了")
+    phrases = chat.phrase_ids(step)
+    assert phrases[0] == "self_harm_care"
+    assert "urgent_ask_phone" in phrases and "escalation_ask_phone" not in phrases
+    assert "不便" not in chat.texts(step)
