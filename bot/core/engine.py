@@ -23,7 +23,6 @@ from bot.flows.records import CustomerView, State
 from bot.understanding.understander import Understander
 
 BOT_OWNER = "bot"
-_CASE_ALPHABET = CASE_ALPHABET
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +57,7 @@ class ConversationEngine:
     def new_case_number(self, now: dt.datetime) -> str:
         """A case number customers can read out: prefix, local date and six unambiguous characters."""
         local_day = now.astimezone(self.calendar.timezone).strftime("%Y%m%d")
-        suffix = "".join(secrets.choice(_CASE_ALPHABET) for _ in range(6))
+        suffix = "".join(secrets.choice(CASE_ALPHABET) for _ in range(6))
         return f"{self.config.service.case_prefix}{local_day}{suffix}"
 
     def handle(self, conversation: ConversationSnapshot, event: Event, now: dt.datetime) -> Step:

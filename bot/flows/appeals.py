@@ -84,13 +84,13 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
     return case if any(keyword.lower() in folded for keyword in turn.kit.rules.still_open_keywords) else None
 
 
-def supervisor_will_call(turn: Turn, announcement: PhraseId = PhraseId.ESCALATED_SUPERVISOR) -> None:
-    """Say the supervisor will call; without a contact phone, ask for one first."""
+def supervisor_will_call(turn: Turn, urgent: bool = False) -> None:
+    """Say the supervisor will call (as an emergency when ``urgent``); without a contact phone,
+    ask for one first."""
     if phone_for_supervisor_missing(turn):
-        urgent = announcement is PhraseId.URGENT_HANDOFF
-        ask_phone_for_supervisor(turn, PhraseId.URGENT_ASK_PHONE if urgent else PhraseId.ESCALATION_ASK_PHONE)
+        ask_phone_for_supervisor(turn, urgent)
     else:
-        turn.say(announcement)
+        turn.say(PhraseId.URGENT_HANDOFF if urgent else PhraseId.ESCALATED_SUPERVISOR)
 
 
 def phone_for_supervisor_missing(turn: Turn) -> bool:
@@ -99,9 +99,11 @@ def phone_for_supervisor_missing(turn: Turn) -> bool:
     return not data.phone and not data.escalation_phone_asks
 
 
-def ask_phone_for_supervisor(turn: Turn, phrase: PhraseId = PhraseId.ESCALATION_ASK_PHONE) -> None:
+def ask_phone_for_supervisor(turn: Turn, urgent: bool = False) -> None:
+    """Ask once for the phone the supervisor will call; an emergency is told it is one, without
+    the escalation's apology for inconvenience."""
     turn.step.data.escalation_phone_asks = 1
-    turn.say(phrase)
+    turn.say(PhraseId.URGENT_ASK_PHONE if urgent else PhraseId.ESCALATION_ASK_PHONE)
     turn.audit(TimelineKind.ESCALATION_PHONE_ASKED)
 
 

@@ -168,13 +168,18 @@ class BusinessCalendar:
             remaining -= left_today
             current = self._next_opening(current.date())
 
+    def step_up(self, moment: dt.datetime, minutes: int) -> dt.datetime:
+        """The first whole ``minutes`` step at or after ``moment`` (local time)."""
+        local = moment.astimezone(self.timezone)
+        midnight = self._at(local.date(), dt.time(0, 0))
+        step = dt.timedelta(minutes=minutes)
+        return midnight + step * math.ceil((local - midnight) / step)
+
     def round_up(self, moment: dt.datetime, minutes: int) -> dt.datetime:
         """The first whole ``minutes`` step at or after ``moment`` (local time), but never past the
         closing time that ``moment`` itself does not pass."""
         local = moment.astimezone(self.timezone)
-        midnight = self._at(local.date(), dt.time(0, 0))
-        step = dt.timedelta(minutes=minutes)
-        rounded = midnight + step * math.ceil((local - midnight) / step)
+        rounded = self.step_up(local, minutes)
         closing = self._at(local.date(), self._calendar.business_hours[1])
         if local <= closing < rounded:
             return closing
@@ -215,10 +220,7 @@ def due_after(
     hours on the wall clock. Around the clock, the hours are on the wall clock and stay where they
     fall, rounded up."""
     if clock is Clock.AROUND_THE_CLOCK:
-        local = (start + dt.timedelta(hours=hours)).astimezone(calendar.timezone)
-        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        step = dt.timedelta(minutes=round_to_minutes)
-        return midnight + step * math.ceil((local - midnight) / step)
+        return calendar.step_up(start + dt.timedelta(hours=hours), round_to_minutes)
     if clock is Clock.BUSINESS_HOURS:
         due = calendar.add_service_hours(start, hours)
     else:

@@ -28,12 +28,11 @@ def escalation_reason(signals: frozenset[Signal]) -> TicketReason:
 def escalate(turn: Turn, reason: TicketReason) -> None:
     """To the duty supervisor at once, with what was given. Danger now (or talk of self-harm) is
     told how to stay safe and whom to call first, and hears it is handled as an emergency."""
-    announcement = PhraseId.ESCALATED_SUPERVISOR
-    if reason is TicketReason.DANGER:
+    urgent = reason is TicketReason.DANGER
+    if urgent:
         _safety_first(turn)
-        announcement = PhraseId.URGENT_HANDOFF
     if turn.step.state is State.HANDED_OFF:
-        supervisor_will_call(turn, announcement)
+        supervisor_will_call(turn, urgent)
         request = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
         data = turn.step.data
         if data.appeal_of is not None:
@@ -47,13 +46,12 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
         return
     asking = phone_for_supervisor_missing(turn)
     if not asking:
-        turn.say(announcement)
+        turn.say(PhraseId.URGENT_HANDOFF if urgent else PhraseId.ESCALATED_SUPERVISOR)
     record = record_complaint(turn, confirmed=False)
     promise(turn, record)
     if asking:
-        urgent = reason is TicketReason.DANGER
-        ask_phone_for_supervisor(turn, PhraseId.URGENT_ASK_PHONE if urgent else PhraseId.ESCALATION_ASK_PHONE)
-    if reason is TicketReason.DANGER and not turn.step.data.area:
+        ask_phone_for_supervisor(turn, urgent)
+    if urgent and not turn.step.data.area:
         turn.say(PhraseId.URGENT_ASK_PLACE)  # where to go: taken on the case after the hand-off
     open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
 

@@ -3,7 +3,7 @@ thanks, apologies, suggestions, out-of-scope requests and greetings."""
 
 from __future__ import annotations
 
-from bot.config import Intent, PhraseId
+from bot.config import FaqEntry, Intent, PhraseId
 from bot.core.messages import OutboundMessage
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
@@ -71,8 +71,7 @@ def _on_question(turn: Turn, state: State) -> bool:
     question = turn.understood.text if turn.understood is not None else ""
     entry = turn.kit.faq.match(question)
     if entry is not None:
-        turn.step.replies.append(OutboundMessage(text=entry.answer.get(turn.locale), phrase_id=f"faq:{entry.id}"))
-        turn.audit(TimelineKind.FAQ_ANSWERED, entry=entry.id)
+        _answer(turn, entry)
         if state is State.HANDED_OFF:
             return True
         if state in (State.NEW, State.AWAIT_DESCRIPTION):
@@ -99,16 +98,20 @@ def _on_question(turn: Turn, state: State) -> bool:
 
 
 def _on_status_before_the_case(turn: Turn) -> bool:
-    """"什么时候来修?" while the complaint is still being taken: no case yet to tell the status
+    """ "什么时候来修?" while the complaint is still being taken: no case yet to tell the status
     of, so the FAQ entry about the case (``about_the_case``: when a registered complaint is
     answered) answers it, and the form goes on. True if handled."""
     entry = next((entry for entry in turn.kit.config.faq.entries if entry.about_the_case), None)
     if entry is None:
         return False
-    turn.step.replies.append(OutboundMessage(text=entry.answer.get(turn.locale), phrase_id=f"faq:{entry.id}"))
-    turn.audit(TimelineKind.FAQ_ANSWERED, entry=entry.id)
+    _answer(turn, entry)
     ask_current(turn)
     return True
+
+
+def _answer(turn: Turn, entry: FaqEntry) -> None:
+    turn.step.replies.append(OutboundMessage(text=entry.answer.get(turn.locale), phrase_id=f"faq:{entry.id}"))
+    turn.audit(TimelineKind.FAQ_ANSWERED, entry=entry.id)
 
 
 def open_consultation(turn: Turn) -> None:
