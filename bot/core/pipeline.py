@@ -46,7 +46,7 @@ from bot.core.redis_replies import awaited
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import CustomerSaid, Event, Resolved, Started, Step, TimerFired, TimerKind
-from bot.flows.records import State, TimerChange
+from bot.flows.records import COLLECTING, State, TimerChange
 from bot.handoff.routing import HandoffRouter
 from bot.observability.metrics import Metrics
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
@@ -734,11 +734,12 @@ def _add_named_cases(
     prefix: str,
 ) -> None:
     """The cases the new messages name by number ("我的投诉TS2026…怎么样了"), for conversations
-    not yet past the start, where a status question is answered: one lookup for the batch."""
+    still taking a complaint, where a status question is answered and a complaint naming one
+    joins it: one lookup for the batch."""
     named: dict[int, set[str]] = {}
     for conversation_id, rows in pending.items():
         conversation = conversations.get(conversation_id)
-        if conversation is None or conversation.state not in (State.NEW, State.AWAIT_DESCRIPTION):
+        if conversation is None or conversation.state not in COLLECTING:
             continue
         numbers = {number for row in rows if row.text for number in case_numbers_in(row.text, prefix)}
         if numbers:

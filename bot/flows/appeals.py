@@ -9,8 +9,9 @@ from bot.core.timeline import TimelineKind
 from bot.flows.case import SUPERVISOR_QUEUE, note_on_case
 from bot.flows.classify import looks_like_phone_attempt
 from bot.flows.deadline import describe_moment
-from bot.flows.records import AppealLink, HandoffRequest, OpenCase, State
-from bot.flows.slots import description_text
+from bot.flows.records import AppealLink, CaseStage, HandoffRequest, OpenCase, State
+from bot.flows.slots import append_description, description_text
+from bot.flows.status import named_case
 from bot.flows.turn import Turn
 
 PHONE_ASKS_DONE = 3
@@ -62,13 +63,42 @@ def appealed(turn: Turn) -> bool:
     return True
 
 
-def _repeated_case(turn: Turn) -> OpenCase | None:
-    """The open case this complaint repeats: one of its category, or one saying it is the same
-    or still not handled (the repeat signal, ``still_open_keywords``) while no other category
-    is clear."""
-    case = turn.customer.open_case
+def joined_named_case(turn: Turn, text: str) -> bool:
+    """A complaint naming the number of an open case ("TS2026… 路灯还是没修好", or the number
+    given while the form is taken) is more of that case: it joins it as an appeal, whoever's
+    it is (the number is what the bot gave its customer). True if joined."""
     data = turn.step.data
-    if case is None or data.appeal_of is not None or not data.description:
+    if turn.step.state in (State.NEW, State.AWAIT_DESCRIPTION):
+        return False  # the description's own handling links it
+    if named_open_case(turn) is None or data.appeal_of is not None:
+        return False
+    append_description(turn, text)
+    turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+    return appealed(turn)
+
+
+def named_open_case(turn: Turn) -> OpenCase | None:
+    """The unresolved case this message names by its number, when storage found it."""
+    named = named_case(turn)
+    if named is None or named.case_number is None or named.deadline_at is None:
+        return None
+    if named.stage is CaseStage.RESOLVED:
+        return None
+    return OpenCase(named.case_number, named.deadline_at, status=named)
+
+
+def _repeated_case(turn: Turn) -> OpenCase | None:
+    """The open case this complaint repeats: the one it names by number; else one of its
+    category, or one saying it is the same or still not handled (the repeat signal,
+    ``still_open_keywords``) while no other category is clear."""
+    data = turn.step.data
+    if data.appeal_of is not None or not data.description:
+        return None
+    named = named_open_case(turn)
+    if named is not None:
+        return named
+    case = turn.customer.open_case
+    if case is None:
         return None
     understood = turn.kit.understander.understand(description_text(data), turn.locale)
     category = understood.category

@@ -19,7 +19,7 @@ from bot.core.messages import MessageKind, OutboundMessage, location_words, word
 from bot.core.phrases import Phrases
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.appeals import PHONE_ASKS_DONE, on_escalation_phone
+from bot.flows.appeals import PHONE_ASKS_DONE, joined_named_case, on_escalation_phone
 from bot.flows.asking import ask_current
 from bot.flows.callback import CALLBACK_STATES, on_callback, on_callback_timer, on_resolved, words_pattern
 from bot.flows.case import (
@@ -241,6 +241,8 @@ class ComplaintFlow:
                 return
             if status_of_open_case(turn, intents, state):
                 turn.arm_idle()
+                return
+            if joined_named_case(turn, text):
                 return
             if side_intent(turn, intents, state):
                 if turn.step.state in COLLECTING:

@@ -67,13 +67,17 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
 
     A case number alone ("TS20261205ABC234") asks the same of that case. A message describing a
     problem as well is left to the complaint handling."""
-    named = _named_case(turn)
+    named = named_case(turn)
     if Intent.COMPLAINT in intents or (Intent.STATUS_QUERY not in intents and named is None):
         return False
+    if Intent.NOT_RESOLVED in intents and Intent.STATUS_QUERY not in intents:
+        return False  # "TS2026… 还没修好": more of that case (an appeal), not a question
     if state not in (State.NEW, State.AWAIT_DESCRIPTION) or turn.step.data.description:
         return False
     if state is State.NEW:
         greet(turn, tell_open_case=False)
+        if turn.step.replies[-1].phrase_id == PhraseId.INVITE_COMPLAINT:
+            turn.step.replies.pop()  # the customer has said what they want
     if named is not None:
         # "我的投诉TS2026…处理得怎么样了": the number the bot gave, from any conversation.
         tell_status(turn, named)
@@ -100,7 +104,7 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     return True
 
 
-def _named_case(turn: Turn) -> CaseStatus | None:
+def named_case(turn: Turn) -> CaseStatus | None:
     """The case this message names by number, when storage found it."""
     understood = turn.understood
     if understood is None or not turn.customer.named_cases:
@@ -135,4 +139,4 @@ def tell_status(turn: Turn, status: CaseStatus) -> None:
     )
 
 
-__all__ = ["status_of_open_case", "status_text", "tell_status", "this_case"]
+__all__ = ["named_case", "status_of_open_case", "status_text", "tell_status", "this_case"]

@@ -234,3 +234,53 @@ async def test_what_the_customer_adds_after_the_appeal_reaches_the_case(sms_setu
     async with resources(client.app).sessions() as session:
         notices = (await session.execute(select(Notification.kind))).scalars().all()
     assert list(notices).count("appeal") == 1
+
+
+async def test_a_complaint_naming_its_case_number_on_another_channel_joins_that_case(
+    sms_setup: tuple[Any, Stub],
+) -> None:
+    """The customer pastes the number the bot gave them (on SMS) into web chat with more of the
+    problem: no second case; the case's supervisor gets it as an appeal with these words."""
+    client, stub = sms_setup
+    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    case_number = await _only_case(client)
+
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send(f"{case_number.lower()} 都三天了路灯还是不亮,你们到底管不管")
+    frame = await socket.until_bot_says("让您等了这么久")
+    await socket.close()
+
+    assert case_number in frame["text"]
+    assert [c.case_number for c in await _complaints(client)] == [case_number]
+    sms, web_chat = await _conversation_ids(client)
+
+    async def appealed_on_the_case() -> bool:
+        async with resources(client.app).sessions() as session:
+            rows = await session.execute(
+                select(TimelineEvent.kind, TimelineEvent.detail).where(TimelineEvent.conversation_id == sms)
+            )
+            received = [detail for kind, detail in rows if kind == "appeal_received"]
+            return any("还是不亮" in detail["text"] and detail["conversation_id"] == web_chat for detail in received)
+
+    await eventually(appealed_on_the_case, timeout=15)
+    [ticket] = await _tickets(client)
+    assert (ticket.conversation_id, ticket.queue, ticket.reason) == (sms, "supervisor", "appeal")
+
+
+async def test_a_case_number_given_while_the_complaint_is_taken_joins_that_case(sms_setup: tuple[Any, Stub]) -> None:
+    client, stub = sms_setup
+    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    case_number = await _only_case(client)
+
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("路灯的事")
+    await socket.until_bot_says("电话")
+    await socket.send(f"上次的投诉编号是{case_number}")
+    frame = await socket.until_bot_says("让您等了这么久")
+    await socket.close()
+    assert case_number in frame["text"]
+    assert [c.case_number for c in await _complaints(client)] == [case_number]

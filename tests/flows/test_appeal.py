@@ -15,7 +15,7 @@ import pytest
 from bot.config import Grade
 from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Started
-from bot.flows.records import CustomerView, OpenCase, State
+from bot.flows.records import CaseStage, CaseStatus, CustomerView, OpenCase, State
 from tests.flows.chat import MONDAY_2PM, Chat
 
 CASE = "TS20261123ABCDEF"
@@ -87,6 +87,53 @@ def test_an_overdue_case_is_apologised_for_as_overdue(engine: ConversationEngine
     step = chat.send("路灯还是没修好")
     assert chat.phrase_ids(step)[0] == "appeal_linked_overdue"
     assert "没能按时答复" in chat.texts(step)
+
+
+def named(stage: CaseStage = CaseStage.WAITING) -> CustomerView:
+    """A customer with no case on record here, naming a case by its number: what storage found."""
+    return CustomerView(named_cases=(CaseStatus(stage, CASE, DEADLINE, queue_position=3),))
+
+
+@pytest.mark.parametrize(
+    "message", [f"{CASE} 路灯还是没修好,都一个星期了", f"{CASE}还没修好", f"编号{CASE.lower()},楼道的灯又坏了"]
+)
+def test_a_complaint_naming_an_open_case_by_number_joins_it_whatever_its_category(
+    engine: ConversationEngine, message: str
+) -> None:
+    chat = Chat(engine, customer=named())
+    step = chat.send(message)
+    assert chat.phrase_ids(step) == ["greeting_opening", "appeal_linked", "escalation_ask_phone"]
+    assert CASE in chat.texts(step) and "明天上午11点前" in chat.texts(step)
+    assert step.appeal is not None and step.appeal.case_number == CASE and message in step.appeal.description
+    assert step.complaint is None
+
+
+def test_a_case_number_given_while_the_complaint_is_taken_joins_that_case(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("楼道的灯坏了半个月了")
+    chat.customer = named()
+    step = chat.send(f"我上次投诉过,编号{CASE}")
+    assert chat.phrase_ids(step)[0] == "appeal_linked"
+    assert step.appeal is not None and "楼道的灯坏了半个月了" in step.appeal.description
+    assert chat.state is State.HANDED_OFF
+
+
+def test_a_resolved_case_named_by_number_does_not_take_a_new_complaint(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=named(CaseStage.RESOLVED))
+    chat.send(Started())
+    step = chat.send(f"{CASE}那个路灯又坏了")
+    assert step.appeal is None and "appeal_linked" not in chat.phrase_ids(step)
+    assert chat.state is State.AWAIT_PHONE
+
+
+def test_a_question_about_a_numbered_case_opening_an_sms_is_answered_without_the_invitation(
+    engine: ConversationEngine,
+) -> None:
+    chat = Chat(engine, customer=named())
+    step = chat.send(f"{CASE}怎么样了")
+    assert chat.phrase_ids(step) == ["greeting_opening", "status_answer", "anything_else"]
+    assert step.appeal is None
 
 
 def test_a_phone_typed_later_links_once_storage_knows_its_case(engine: ConversationEngine) -> None:
