@@ -331,6 +331,7 @@ def test_a_question_about_an_earlier_report_is_not_also_a_consultation(understan
         ("我家的宽代又断了", "network"),
         ("楼上露水，我家墙都泡了", "engineering_repair"),
         ("樓上露水，牆都泡了", "engineering_repair"),
+        ("帳單金額不對", "billing"),  # Taiwan's 帳單 is the mainland's 账单
     ],
 )
 def test_a_pinyin_slip_is_read_as_the_word_meant(
@@ -396,3 +397,25 @@ def test_a_price_or_a_street_stall_is_a_complaint_of_its_category(
 ) -> None:
     result = understander.understand(text)
     assert Intent.COMPLAINT in result.intents and result.category == category
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("我的退款到现在还没到账，都半个月了", "zh-CN"),
+        ("押金迟迟没退", "zh-CN"),
+        ("退款還沒到帳，都兩個禮拜了", "zh-TW"),
+        ("I still haven't received my refund", "en"),
+    ],
+)
+def test_money_due_that_has_not_come_is_a_billing_complaint(understander: Understander, text: str, locale: str) -> None:
+    """Not only a question about progress: the customer has nothing on record here to ask
+    about, and "查不到您的投诉记录" would answer a complaint with a shrug."""
+    understood = understander.understand(text, locale)
+    assert Intent.COMPLAINT in understood.intents
+    assert understood.category == "billing"
+
+
+@pytest.mark.parametrize("text", ["退款什么时候到账", "退款到账了吗", "退款到帳了嗎"])
+def test_asking_when_a_refund_comes_is_a_progress_question(understander: Understander, text: str) -> None:
+    assert understander.understand(text).intents == {Intent.STATUS_QUERY}
