@@ -419,3 +419,42 @@ def test_money_due_that_has_not_come_is_a_billing_complaint(understander: Unders
 @pytest.mark.parametrize("text", ["退款什么时候到账", "退款到账了吗", "退款到帳了嗎"])
 def test_asking_when_a_refund_comes_is_a_progress_question(understander: Understander, text: str) -> None:
     assert understander.understand(text).intents == {Intent.STATUS_QUERY}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [("你们的客服态度好差", "service_attitude"), ("你哋啲客服態度好差", "service_attitude"), ("服务好慢啊", None)],
+)
+def test_very_bad_said_with_hao_is_a_complaint_not_praise(
+    understander: Understander, text: str, category: str | None
+) -> None:
+    """好 is "very" in "态度好差": the praise "态度好" must not thank an angry customer."""
+    understood = understander.understand(text)
+    assert Intent.PRAISE not in understood.intents and Intent.COMPLAINT in understood.intents
+    if category is not None:
+        assert understood.category == category
+
+
+@pytest.mark.parametrize("text", ["态度好", "师傅态度好，修得很快", "態度好好"])
+def test_praise_is_still_praise(understander: Understander, text: str) -> None:
+    assert understander.understand(text).intents == {Intent.PRAISE}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("部𨋢壞咗成個禮拜", "engineering_repair"),
+        ("屋企冇水冇電", "engineering_repair"),
+        ("冷氣機唔凍", "engineering_repair"),
+        ("啲垃圾冇人執", "property_service"),
+    ],
+)
+def test_cantonese_problems_are_read_as_the_mandarin_they_mean(
+    understander: Understander, text: str, category: str
+) -> None:
+    understood = understander.understand(text)
+    assert Intent.COMPLAINT in understood.intents and understood.category == category
+
+
+def test_cantonese_still_not_fixed_is_not_resolved(understander: Understander) -> None:
+    assert Intent.NOT_RESOLVED in understander.understand("仲未整好呀").intents
