@@ -94,6 +94,7 @@ class PhraseId(StrEnum):
     ASK_PHONE = "ask_phone"
     INVALID_PHONE = "invalid_phone"
     ASK_AREA = "ask_area"
+    ASK_AREA_AGAIN = "ask_area_again"
     RESTATE = "restate"
     CONFIRM_QUESTION = "confirm_question"
     ASK_CORRECTION = "ask_correction"
@@ -498,6 +499,11 @@ class FormRules(_Strict):
     words_naming_a_complaint: list[str] = []
     """Besides ``complaint.mention_words``: words with which a customer only says they want to
     complain ("我要投诉", "我想反映个问题", "I'd like to make a complaint"), asked for the details."""
+    no_place_words: list[str] = []
+    """Words with which an answer to the place question says there is none ("没有地址", "网上办的",
+    "不知道"): the form goes on without a place."""
+    no_place_answers: list[str] = []
+    """Whole answers to the place question that say there is none ("没有", "无", "none")."""
 
     def summary_limit(self, locale: str) -> int:
         """How long the restatement's problem may be in ``locale`` (the longest configured, for a

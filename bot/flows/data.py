@@ -53,9 +53,13 @@ _KNOWN_KEYS = frozenset(
         "offered",
         "traditional",
         "recorded_at",
+        "place_asks",
     }
 )
 
+
+PLACE_ASKS_DONE = 2
+"""``FlowData.place_asks`` once the place is not asked for again."""
 
 DESCRIPTION_MAX_CHARS = 2000
 """Where ``FlowData.description`` stops growing (issue 16: it is decoded and encoded with every
@@ -114,6 +118,10 @@ class FlowData:
     recorded_at: dt.datetime | None = None
     """While the form is filled: when the customer was last told their description was recorded
     and asked for what is missing (again at most once per ``timers.form_reask_after``)."""
+    place_asks: int = 0
+    """Answers to the place question that gave none: 1 after one that was no place at all ("嗯",
+    a phone number), asked again; :data:`PLACE_ASKS_DONE` once the customer said there is none
+    or answered twice without one: the form goes on without a place."""
 
     def copy(self) -> FlowData:
         """A copy whose containers the flow may change without touching this one."""
@@ -143,6 +151,7 @@ class FlowData:
             offered=self.offered,
             traditional=self.traditional,
             recorded_at=self.recorded_at,
+            place_asks=self.place_asks,
         )
 
     @classmethod
@@ -188,6 +197,7 @@ class FlowData:
             offered=tuple(get("offered") or ()),
             traditional=get("traditional", False),
             recorded_at=dt.datetime.fromisoformat(recorded_at) if recorded_at is not None else None,
+            place_asks=get("place_asks", 0),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -242,6 +252,8 @@ class FlowData:
             stored["traditional"] = True
         if self.recorded_at is not None:
             stored["recorded_at"] = self.recorded_at.isoformat()
+        if self.place_asks:
+            stored["place_asks"] = self.place_asks
         return stored
 
 
@@ -251,4 +263,4 @@ def writes_traditional(stored: Mapping[str, Any] | None) -> bool:
     return bool(stored and stored.get("traditional"))
 
 
-__all__ = ["FlowData", "TimerKind", "writes_traditional"]
+__all__ = ["PLACE_ASKS_DONE", "FlowData", "TimerKind", "writes_traditional"]

@@ -4,12 +4,14 @@ while missing; the restatement when nothing is."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bot.config import Intent, PhraseId, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
 from bot.flows.classify import looks_like_phone_attempt
 from bot.flows.confirmation import restate
+from bot.flows.data import PLACE_ASKS_DONE
 from bot.flows.greeting import greet
 from bot.flows.records import State
 from bot.flows.side_answers import open_consultation
@@ -17,6 +19,10 @@ from bot.flows.slots import append_description, only_names_a_complaint, says_no_
 from bot.flows.turn import Turn
 
 _ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
+_REFUSING = frozenset({Intent.NO, Intent.REFUSE_CONTACT})
+_PUNCTUATION = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+")
+_WORDS_AROUND_A_PHONE = 4
 
 
 def on_new(turn: Turn, text: str) -> None:
@@ -70,7 +76,11 @@ def on_phone(turn: Turn, text: str) -> None:
 
 def on_area(turn: Turn, text: str) -> None:
     data = turn.step.data
-    if not data.area and not turn.changed and not _nothing_to_record(turn, text):
+    if not data.area and not turn.changed and _says_there_is_no_place(turn, text):
+        data.place_asks = PLACE_ASKS_DONE  # "没有地址，就是打电话", "网上办的", "不知道"
+    elif not data.area and not turn.changed and _no_place_in(turn, text):
+        data.place_asks += 1  # "嗯", "好的", a phone number: asked once more, with the way out
+    elif not data.area and not turn.changed and not _nothing_to_record(turn, text):
         if _tells_the_problem(turn, text) or _angry_without_a_place(turn):
             # "楼道的垃圾还是没人清理" is more of the problem, not where it is.
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
@@ -92,6 +102,34 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
     data.recorded_at = turn.now
     turn.say(PhraseId.DESCRIPTION_RECORDED)
     _ask_next_missing(turn)
+
+
+def _says_there_is_no_place(turn: Turn, text: str) -> bool:
+    """The answer to the place question says there is none (``form.no_place_words`` and
+    ``form.no_place_answers``), or only refuses ("不想说")."""
+    understood = turn.understood
+    if understood is None:
+        return False
+    form = turn.kit.config.classification.form
+    matchable = turn.kit.understander.matchable(text)
+    if any(word.lower() in matchable for word in form.no_place_words):
+        return True
+    if _PUNCTUATION.sub("", matchable) in {answer.lower() for answer in form.no_place_answers}:
+        return True
+    return bool(understood.intents) and understood.intents <= _REFUSING
+
+
+def _no_place_in(turn: Turn, text: str) -> bool:
+    """An answer to the place question that holds no place at all: agreeing ("嗯", "係", "好的"),
+    or only a phone number."""
+    understood = turn.understood
+    if understood is None:
+        return False
+    if understood.intents and understood.intents <= _ONLY_AGREEING:
+        return True
+    if understood.slots.phone is None:
+        return False
+    return len(_PUNCTUATION.sub("", _DIGITS.sub("", text))) <= _WORDS_AROUND_A_PHONE  # "电话是139…"
 
 
 def _nothing_to_record(turn: Turn, text: str) -> bool:
@@ -131,8 +169,8 @@ def _ask_next_missing(turn: Turn) -> None:
     if not data.phone and not data.contact_by_channel:
         turn.step.state = State.AWAIT_PHONE
         turn.say(PhraseId.PHONE_REASSURE if data.phone_refusals else PhraseId.ASK_PHONE)
-    elif not data.area:
+    elif not data.area and data.place_asks < PLACE_ASKS_DONE:
         turn.step.state = State.AWAIT_AREA
-        turn.say(PhraseId.ASK_AREA)
+        turn.say(PhraseId.ASK_AREA_AGAIN if data.place_asks else PhraseId.ASK_AREA)
     else:
         restate(turn)

@@ -607,3 +607,39 @@ def test_a_place_that_names_a_category_is_still_the_place(chat: Chat, place: str
     step = chat.send(place)
     assert chat.data.area == place
     assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+
+
+# --------------------------------------------------------------------------- the place question answered without one
+
+
+def at_the_place_question(chat: Chat) -> Chat:
+    chat.send("我家宽带断了三天了")
+    chat.send("13800138000")
+    assert chat.state is State.AWAIT_AREA
+    return chat
+
+
+@pytest.mark.parametrize(
+    "answer", ["没有", "没有地址 就是打电话", "網上退嘅 冇地址", "不知道 你们查吧", "算了 不投诉了 没用", "none"]
+)
+def test_an_answer_saying_there_is_no_place_restates_with_the_place_not_given(chat: Chat, answer: str) -> None:
+    step = at_the_place_question(chat).send(answer)
+    text = restated(chat, step)
+    assert "地点：未提供" in text or "地點：未提供" in text
+    assert chat.data.area is None
+
+
+@pytest.mark.parametrize("answer", ["嗯", "係", "好的", "13912345678", "电话是13912345678"])
+def test_an_answer_holding_no_place_is_asked_once_more_with_the_way_out_then_not_again(chat: Chat, answer: str) -> None:
+    step = at_the_place_question(chat).send(answer)
+    assert chat.phrase_ids(step) == ["ask_area_again"]
+    assert "没有" in chat.texts(step) and chat.data.area is None
+    step = chat.send(answer)
+    assert "地点：未提供" in restated(chat, step)
+    assert chat.data.area is None
+
+
+def test_a_place_after_the_second_ask_is_the_place(chat: Chat) -> None:
+    at_the_place_question(chat).send("嗯")
+    step = chat.send("老干部小区")
+    assert "地点：老干部小区" in restated(chat, step)

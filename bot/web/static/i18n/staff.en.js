@@ -426,6 +426,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "询问联系电话": "Ask for a phone",
     "电话格式不对": "Phone not valid",
     "询问地点": "Ask where",
+    "再问地点": "Ask where again",
     "复述·问题": "Restate · problem",
     "复述·称呼": "Restate · name",
     "复述·仅知姓氏": "Restate · surname only",
