@@ -478,6 +478,12 @@ class ComplaintRule(_Strict):
     unless: list[Intent] = []
     """Category keywords, mention words and signals do not make a complaint of a message that
     shows one of these intents ("怎么交物业费?" is a question)."""
+    symptom_words: list[str] = []
+    """Words that describe a problem, asked about or not ("请问你们宽带老是掉线怎么回事"): they make a
+    complaint of a question too, but not of a message with one of ``symptom_unless``."""
+    symptom_unless: list[Intent] = []
+    """The intents in whose presence ``symptom_words`` do not make a complaint ("请问我报修的漏水
+    什么时候有人来?" is a progress query)."""
 
 
 class FormRules(_Strict):
@@ -569,9 +575,10 @@ class Classification(_Strict):
 
     def _check_unless(self) -> None:
         """``unless`` names configured intents (or complaint), and no intent depends on itself."""
-        for other in self.complaint.unless:
-            if other not in self.intents:
-                raise ValueError(f"complaint.unless: {other.value!r} is not a configured intent")
+        for field, others in (("unless", self.complaint.unless), ("symptom_unless", self.complaint.symptom_unless)):
+            for other in others:
+                if other not in self.intents:
+                    raise ValueError(f"complaint.{field}: {other.value!r} is not a configured intent")
         for intent, rule in self.intents.items():
             for other in rule.unless:
                 if other is not Intent.COMPLAINT and other not in self.intents:
@@ -585,7 +592,7 @@ class Classification(_Strict):
     def unless_graph(self) -> dict[Intent, set[Intent]]:
         """Each intent (complaint too) and the intents it is dropped for."""
         graph = {intent: set(rule.unless) for intent, rule in self.intents.items()}
-        graph[Intent.COMPLAINT] = set(self.complaint.unless)
+        graph[Intent.COMPLAINT] = set(self.complaint.unless) | set(self.complaint.symptom_unless)
         return graph
 
     def category(self, category_id: str) -> Category:

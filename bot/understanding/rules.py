@@ -28,6 +28,7 @@ class Kind(Enum):
     SIGNAL_TOGETHER = "signal_together"
     COMPLEX = "complex"
     PROBLEM = "problem"
+    SYMPTOM = "symptom"
     MENTION = "mention"
     NEGATOR = "negator"
     REQUEST = "request"
@@ -49,6 +50,7 @@ _REQUEST = Owner(Kind.REQUEST)
 _FILLER = Owner(Kind.FILLER)
 _COMPLEX = Owner(Kind.COMPLEX)
 _PROBLEM = Owner(Kind.PROBLEM)
+_SYMPTOM = Owner(Kind.SYMPTOM)
 _MENTION = Owner(Kind.MENTION)
 _CLAUSE_ENDS = frozenset(",.!?;:，。！？；：、…~")
 _SINGLE_WORDS = (Kind.NEGATOR, Kind.REQUEST, Kind.FILLER, Kind.EXACT)
@@ -97,6 +99,7 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
             yield from ((keyword, Owner(Kind.TOGETHER, intent.value, group)) for keyword in keywords)
     yield from ((keyword, _COMPLEX) for keyword in classification.complex_keywords)
     yield from ((keyword, _PROBLEM) for keyword in classification.complaint.problem_words)
+    yield from ((keyword, _SYMPTOM) for keyword in classification.complaint.symptom_words)
     yield from ((keyword, _MENTION) for keyword in classification.complaint.mention_words)
     yield from ((keyword, _NEGATOR) for keyword in classification.negation.words)
     yield from ((keyword, _REQUEST) for keyword in classification.requests.words)
@@ -159,7 +162,7 @@ class Rules:
         raw_intents: set[Intent] = set()
         groups: dict[str, set[int]] = {}
         signal_groups: dict[str, set[int]] = {}
-        problem = mention = complex_word = False
+        problem = symptom = mention = complex_word = False
         for hit in hits:
             owner = hit.owner
             kind = owner.kind
@@ -189,6 +192,8 @@ class Rules:
                 complex_word = True
             elif kind is Kind.PROBLEM:
                 problem = problem or not cancelled(hit.first)
+            elif kind is Kind.SYMPTOM:
+                symptom = symptom or not cancelled(hit.first)
             elif kind is Kind.MENTION:
                 mention = mention or not cancelled(hit.first)
         raw_intents |= self._whole_message_intents(hits, segmented)
@@ -206,7 +211,11 @@ class Rules:
         intents: set[Intent] = set()
         for intent in self._intent_order:
             if intent is Intent.COMPLAINT:
-                if problem or (evidence and not intents & set(complaint_rule.unless)):
+                if (
+                    problem
+                    or (symptom and not intents & set(complaint_rule.symptom_unless))
+                    or (evidence and not intents & set(complaint_rule.unless))
+                ):
                     intents.add(intent)
             elif intent in raw_intents and not intents & set(self._intent_rules[intent.value].unless):
                 intents.add(intent)

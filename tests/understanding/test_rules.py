@@ -458,3 +458,25 @@ def test_cantonese_problems_are_read_as_the_mandarin_they_mean(
 
 def test_cantonese_still_not_fixed_is_not_resolved(understander: Understander) -> None:
     assert Intent.NOT_RESOLVED in understander.understand("仲未整好呀").intents
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("请问你们宽带老是掉线怎么回事", "network"),
+        ("请问为什么我家一直断网", "network"),
+        ("你們的寬頻又斷線了，這個月已經第三次，每次打客服都等很久，請問到底要不要處理？", "network"),
+        ("请问停水什么时候恢复", "engineering_repair"),
+    ],
+)
+def test_a_problem_asked_about_politely_is_a_complaint_as_well_as_a_question(
+    understander: Understander, text: str, category: str
+) -> None:
+    """"请问" does not make a consultation of a broken service: the customer would be told
+    "我们查询后将尽快与您联系" and get no case, no deadline."""
+    understood = understander.understand(text)
+    assert Intent.COMPLAINT in understood.intents and understood.category == category
+
+
+def test_a_question_about_opening_hours_is_still_only_a_question(understander: Understander) -> None:
+    assert understander.understand("请问营业厅几点开门").intents == {Intent.QUESTION}
