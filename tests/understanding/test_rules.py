@@ -472,7 +472,7 @@ def test_cantonese_still_not_fixed_is_not_resolved(understander: Understander) -
 def test_a_problem_asked_about_politely_is_a_complaint_as_well_as_a_question(
     understander: Understander, text: str, category: str
 ) -> None:
-    """"请问" does not make a consultation of a broken service: the customer would be told
+    """A polite 请问 does not make a consultation of a broken service: the customer would be told
     "我们查询后将尽快与您联系" and get no case, no deadline."""
     understood = understander.understand(text)
     assert Intent.COMPLAINT in understood.intents and understood.category == category
