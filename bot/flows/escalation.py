@@ -51,7 +51,7 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
     promise(turn, record)
     if asking:
         ask_phone_for_supervisor(turn, urgent)
-    if urgent and not turn.step.data.area:
+    if Signal.DANGER in turn.step.data.signals and not turn.step.data.area:
         turn.say(PhraseId.URGENT_ASK_PLACE)  # where to go: taken on the case after the hand-off
     open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
 

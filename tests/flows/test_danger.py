@@ -109,6 +109,9 @@ def test_danger_after_the_hand_off_raises_the_case_and_safety_is_said_once(engin
         ("I don't want to live anymore", Signal.SELF_HARM),
         ("楼上扔下来个花盆砸到我头了 现在在流血", Signal.DANGER),
         ("再不修我就把你们物业的车点了", Signal.VIOLENCE),
+        ("路灯旁边的井盖也没了 很危险 晚上有人差点掉下去", Signal.DANGER),
+        ("我家水管爆了水漫金山了快来人啊", Signal.DANGER),
+        ("小区门口的电线掉下来了", Signal.DANGER),
     ],
 )
 def test_the_signals_are_read(understander: Understander, text: str, signal: Signal) -> None:
@@ -165,3 +168,13 @@ def test_talk_of_self_harm_without_a_phone_is_asked_for_one_without_apologising_
     assert phrases[0] == "self_harm_care"
     assert "urgent_ask_phone" in phrases and "escalation_ask_phone" not in phrases
     assert "不便" not in chat.texts(step)
+
+
+def test_talk_of_self_harm_is_not_asked_for_a_place_to_rush_to(engine: ConversationEngine) -> None:
+    """Asking where to rush to ("为了尽快赶到现场…") is for danger at a place; a customer at the
+    end of their tether over a broadband fault is cared for and called."""
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("宽带断了一个礼拜 我在家办公 被你们逼得活不下去了")
+    assert chat.phrase_ids(step)[0] == "self_harm_care"
+    assert "urgent_ask_place" not in chat.phrase_ids(step)
