@@ -123,6 +123,8 @@ class PhraseId(StrEnum):
     URGENT_ASK_PLACE = "urgent_ask_place"
     URGENT_ASK_PHONE = "urgent_ask_phone"
     PLACE_NOTED = "place_noted"
+    PLACE_NOTED_ASK_PHONE = "place_noted_ask_phone"
+    CONTACT_NOTED = "contact_noted"
     IDLE_PROMPT = "idle_prompt"
     IDLE_CLOSE = "idle_close"
     PLEASE_WAIT = "please_wait"
@@ -222,6 +224,8 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
     PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
     PhraseId.PLACE_NOTED: frozenset({"area"}),
+    PhraseId.PLACE_NOTED_ASK_PHONE: frozenset({"area"}),
+    PhraseId.CONTACT_NOTED: frozenset({"phone"}),
     # issue 12 item 9 (callback)
     PhraseId.OPTIONS_RANGE: frozenset({"first", "last"}),
     PhraseId.OPTION_LINE: frozenset({"number", "label"}),

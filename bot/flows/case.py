@@ -170,7 +170,7 @@ def corrected_contact(turn: Turn) -> bool:
     if case_number is not None:
         note_on_case(turn, case_number, phone=phone, replaces=replaces)
     turn.audit(TimelineKind.CONTACT_RECEIVED, replaced=replaces)
-    turn.say(PhraseId.CONTACT_CORRECTED, phone=phone)
+    turn.say(PhraseId.CONTACT_CORRECTED if replaces else PhraseId.CONTACT_NOTED, phone=phone)
     return True
 
 

@@ -258,9 +258,18 @@ class ComplaintFlow:
             if signals & ESCALATING_SIGNALS:
                 escalate(turn, reason=escalation_reason(signals))
                 return
-            placed = place_after_hand_off(turn)
-            if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE and on_escalation_phone(turn, text):
+            if Intent.SUPERVISOR in intents:
+                # "我要找你们领导" while waiting: the duty supervisor, as before the hand-off.
+                escalate(turn, reason=TicketReason.SUPERVISOR_REQUESTED)
                 return
+            placed = place_after_hand_off(turn)
+            if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE:
+                if placed and not turn.phone:
+                    # The place asked for with the phone came first: noted, the phone still asked.
+                    turn.say(PhraseId.PLACE_NOTED_ASK_PHONE, area=data.area)
+                    return
+                if on_escalation_phone(turn, text):
+                    return
             if corrected_contact(turn):
                 return
             if placed:

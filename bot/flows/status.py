@@ -18,6 +18,7 @@ from bot.flows.records import CaseStage, CaseStatus, State
 from bot.flows.turn import Turn
 
 _SPACES = re.compile(r" {2,}")
+_NOT_WORDS = re.compile(r"[^\w ]+|_")
 
 
 def status_text(status: CaseStatus, locale: str, now: dt.datetime, phrases: Phrases, calendar: BusinessCalendar) -> str:
@@ -85,6 +86,8 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
         turn.step.state = State.AWAIT_DESCRIPTION
         return True
     open_case = turn.customer.open_case
+    if (open_case is None or open_case.by_typed_phone) and _asks_how_long(turn):
+        return False  # "多久能处理?" before any complaint: the FAQ's reply time answers it
     if open_case is None or open_case.by_typed_phone:
         # Nothing of theirs on record here (a case may have come by phone or in person):
         # say so, and how to find it, rather than open a complaint form on a question.
@@ -102,6 +105,20 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     turn.say(PhraseId.ANYTHING_ELSE)
     turn.step.state = State.AWAIT_DESCRIPTION
     return True
+
+
+def _asks_how_long(turn: Turn) -> bool:
+    """A general question of how long a complaint takes ("多久能处理?", "多久?"), not about a case
+    of theirs ("我的投诉处理得怎么样了"): what the FAQ's ``about_the_case`` entry answers."""
+    understood = turn.understood
+    if understood is None:
+        return False
+    entry = turn.kit.faq.match(understood.text)
+    if entry is not None and entry.about_the_case:
+        return True
+    rule = turn.kit.config.classification.intents.get(Intent.STATUS_QUERY)
+    alone = {word.lower() for word in rule.whole_message} if rule is not None else set()
+    return _NOT_WORDS.sub("", turn.kit.understander.matchable(understood.text)) in alone
 
 
 def named_case(turn: Turn) -> CaseStatus | None:

@@ -148,6 +148,21 @@ def test_danger_without_a_place_asks_where_and_the_place_goes_on_the_case(engine
     assert chat.data.area == step.contact.area
 
 
+def test_the_place_before_the_phone_asked_for_is_noted_and_the_phone_asked_again(engine: ConversationEngine) -> None:
+    """Not "值班主管会在这里与您联系", as if the customer had refused a phone; the first phone
+    then is noted, not "更正"."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("楼道里煤气味特别大")
+    step = chat.send("朝阳区望京西园三区305号楼2单元")
+    assert chat.phrase_ids(step) == ["place_noted_ask_phone"]
+    assert step.contact is not None and step.contact.area is not None and "望京西园三区" in step.contact.area
+    step = chat.send("13700002222")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted"]
+    assert step.contact is not None and step.contact.phone == "13700002222"
+    assert "更正" not in chat.texts(step)
+
+
 def test_a_place_alone_after_the_hand_off_is_noted_on_a_case_without_one(engine: ConversationEngine) -> None:
     chat = Chat(engine, customer=CustomerView(phone="13800001117"))
     chat.send(Started())

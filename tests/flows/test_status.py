@@ -209,3 +209,35 @@ def test_a_status_question_with_no_case_on_record_is_looked_up_by_a_person(engin
     assert chat.phrase_ids(step) == ["consultation_taken"]
     assert step.handoff is not None and step.handoff.queue == "consultation"
     assert step.complaint is None
+
+
+@pytest.mark.parametrize("question", ["多久", "还要多久啊", "how long will it take?"])
+def test_a_bare_how_long_after_hand_off_gets_the_case_status_not_silence(
+    engine: ConversationEngine, question: str
+) -> None:
+    chat = handed_off(engine, waiting(2))
+    chat.send("楼道还是很脏")  # acknowledged: the next message within the interval would get nothing
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == ["status_answer"]
+
+
+def test_asking_for_a_leader_while_waiting_goes_to_the_duty_supervisor(engine: ConversationEngine) -> None:
+    chat = handed_off(engine, waiting(5))
+    step = chat.send("你们领导呢 我要找你们领导 等半天了")
+    assert chat.phrase_ids(step) == ["escalated_supervisor"]
+    assert step.handoff is not None
+    assert (step.handoff.queue, step.handoff.priority, step.handoff.reason) == ("supervisor", 0, "supervisor_requested")
+
+
+def test_a_first_phone_after_the_hand_off_is_noted_not_corrected(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("小区楼道的垃圾三天没人清理")
+    chat.send("不想留电话")
+    chat.send("不留")
+    chat.send("阳光花园3栋")
+    chat.send("对")
+    assert chat.state is State.HANDED_OFF and chat.data.phone is None
+    step = chat.send("13912345678")
+    assert chat.phrase_ids(step) == ["contact_noted"]
+    assert "13912345678" in chat.texts(step) and "更正" not in chat.texts(step)

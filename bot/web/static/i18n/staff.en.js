@@ -457,6 +457,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "紧急·询问地址": "Urgent: ask the address",
     "紧急·询问电话": "Urgent: ask the phone",
     "地址已记录": "Address noted",
+    "地址已记录·再要电话": "Address noted, phone asked again",
+    "联系电话已记录": "Contact number noted",
     "关心与求助热线": "Care and a helpline",
     "紧急转值班主管": "Urgent, to the duty supervisor",
     "按默认计时": "Table's clock",
