@@ -699,11 +699,16 @@ class Followups(_Strict):
     """Words an answer to the rating question may carry besides its one score ("打5分吧",
     "5 stars"); an answer with other words is not a rating. Not-fixed answers are the
     ``not_resolved`` intent of ``config/classification.yaml``."""
+    rating_phrases: dict[int, list[str]] = {}
+    """Score → how customers say it in words ("非常满意" 5, "一般" 3, "不太满意" 2): an answer
+    holding one is rated so (the longest found wins), the rest of it kept as the comment."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Followups:
         if self.apology_share <= self.reminder_share:
             raise ValueError("apology_share must be later than reminder_share")
+        if any(score not in range(1, 6) for score in self.rating_phrases):
+            raise ValueError("rating_phrases: scores are 1 to 5")
         if any(days <= 0 for days in self.progress_days.values()):
             raise ValueError("progress_days: days must be positive")
         return self

@@ -23,6 +23,10 @@ CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COM
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _SCORES = range(1, 6)
 _CLAUSE_END = re.compile(r"[,，。.!！;；\n]+")
+_SCORE_WORDS = 3
+"""The most words a score takes at the start of an answer ("4 stars", "i'd give 5")."""
+_LEADING_SCORE = re.compile(r"\s*([1-5一二两三四五])\s*(?:分|颗星|个星|星)")
+_COMMENT_MIN_CHARS = 3
 
 
 def on_resolved(turn: Turn) -> None:
@@ -118,10 +122,35 @@ def _rating_and_comment(kit: FlowKit, text: str) -> tuple[int | None, str]:
     if rating is not None:
         return rating, ""
     parts = _CLAUSE_END.split(text.strip(), maxsplit=1)
-    if len(parts) < 2 or not parts[1].strip():
+    if len(parts) == 2 and parts[1].strip():
+        rating = _score(kit, parts[0])
+        if rating is not None:
+            return rating, parts[1].strip()
+    words = text.split()
+    for size in range(min(_SCORE_WORDS, len(words) - 1), 0, -1):  # "4 stars but he was 2 hours late"
+        rating = _score(kit, " ".join(words[:size]))
+        if rating is not None:
+            return rating, " ".join(words[size:])
+    leading = _LEADING_SCORE.match(normalise(text))  # "5分师傅很好"
+    if leading is not None and leading.end() < len(normalise(text)):
+        return _RATINGS[leading.group(1)], normalise(text)[leading.end() :].strip()
+    return _said_in_words(kit, text)
+
+
+def _said_in_words(kit: FlowKit, text: str) -> tuple[int | None, str]:
+    """A rating said in words (``followups.rating_phrases``: "挺满意的" 4, "一般般吧" 3), the
+    longest phrase found deciding; the whole answer is the comment when it says more."""
+    scores = {
+        normalise(phrase): score for score, phrases in kit.config.followups.rating_phrases.items() for phrase in phrases
+    }
+    pattern = words_pattern(list(scores))
+    said = normalise(text)
+    found = pattern.search(said) if pattern is not None else None
+    if found is None:
         return None, ""
-    rating = _score(kit, parts[0])
-    return (rating, parts[1].strip()) if rating is not None else (None, "")
+    rest = kit.rating_words.sub("", said[: found.start()] + said[found.end() :]) if kit.rating_words else said
+    more = sum(1 for char in rest if char.isalnum()) >= _COMMENT_MIN_CHARS
+    return scores[found.group()], text.strip() if more else ""
 
 
 def _score(kit: FlowKit, text: str) -> int | None:

@@ -125,3 +125,38 @@ def test_a_status_question_after_the_resolution_is_told_it_is_resolved_then_aske
     assert chat.phrase_ids(step) == ["status_answer", "satisfaction_ask_rating"]
     assert "已处理完毕" in step.replies[0].text and (chat.data.case_number or "?") in step.replies[0].text
     assert chat.state is State.AWAIT_RATING and step.satisfaction is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "rating", "comment"),
+    [
+        ("4 stars but he was 2 hours late", 4, "but he was 2 hours late"),
+        ("5分师傅很好", 5, "师傅很好"),
+        ("不是很满意，师傅来晚了", 2, "不是很满意，师傅来晚了"),
+        ("非常满意 谢谢你们", 5, "非常满意 谢谢你们"),
+    ],
+)
+def test_a_score_with_more_said_records_both_and_closes(
+    engine: ConversationEngine, answer: str, rating: int, comment: str
+) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send(answer)
+    assert chat.phrase_ids(step) == ["satisfaction_thanks"]
+    assert step.satisfaction is not None
+    assert (step.satisfaction.rating, step.satisfaction.comment, step.satisfaction.resolved) == (rating, comment, True)
+
+
+@pytest.mark.parametrize(("answer", "rating"), [("挺满意的", 4), ("一般般吧", 3), ("很不满意", 1)])
+def test_a_rating_in_words_is_a_score_and_the_comment_is_asked_for(
+    engine: ConversationEngine, answer: str, rating: int
+) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send(answer)
+    assert chat.phrase_ids(step) == ["satisfaction_ask_comment"]
+    assert chat.data.rating == rating
+
+
+def test_cantonese_not_solved_reopens_the_case(engine: ConversationEngine) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send("冇解決")
+    _assert_reopened(chat, step, None)

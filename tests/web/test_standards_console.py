@@ -214,6 +214,13 @@ async def test_the_forms_save_what_the_manager_typed(make_client: AppFactory) ->
         await save("新增忌语")
         await expect(page.locator("#forbidden input[value=这不归我们管]")).to_have_count(1)
 
+        await page.click("[data-section=followups]")
+        average = page.locator("[data-path='followups.rating_phrases.3']")
+        await expect(average).to_have_value(re.compile("一般"), timeout=10_000)
+        await average.fill("一般, 还凑合吧")
+        await save("回访:还凑合吧算3分")
+        await page.screenshot(path=str(SCREENSHOTS / "manager-standards-followups.png"), full_page=True)
+
         await api_sign_in(client, "boss")
 
         async def body(section: str) -> Any:
@@ -222,6 +229,7 @@ async def test_the_forms_save_what_the_manager_typed(make_client: AppFactory) ->
         calendar = await body("calendar")
         assert calendar["business_hours"][1].startswith("18:00") and calendar["holidays"] == ["2026-12-24"]
         assert (await body("timers"))["idle_prompt_after"] == 900
+        assert (await body("followups"))["rating_phrases"]["3"] == ["一般", "还凑合吧"]
         assert (await body("deadlines"))["table"]["simple"]["vip"] == 3
         forbidden = (await body("forbidden"))["forbidden"]
         assert {"text": "这不归我们管", "instead": "这是我们的责任", "locale": "zh-CN"}.items() <= forbidden[-1].items()

@@ -843,7 +843,15 @@ const Standards = (() => {
         rerender();
       } })) : null,
       field(T("评分用语"), textarea((body.rating_words || []).join(", "), { rows: "3", "data-path": "followups.rating_words",
-        oninput: (event) => { body.rating_words = words(event.target.value); touched(id); } })));
+        oninput: (event) => { body.rating_words = words(event.target.value); touched(id); } })),
+      el("h3", { text: T("用文字评价(按分数)") }),
+      ...[5, 4, 3, 2, 1].map((score) => field(`${score} ${T("分")}`,
+        textarea(((body.rating_phrases || {})[score] || []).join(", "), { rows: "2", "data-path": `followups.rating_phrases.${score}`,
+          oninput: (event) => {
+            body.rating_phrases = body.rating_phrases || {};
+            body.rating_phrases[score] = words(event.target.value);
+            touched(id);
+          } }))));
   }
 
   const TIMERS = [

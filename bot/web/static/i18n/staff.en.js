@@ -661,6 +661,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "每隔": "Every",
     " 天": " d",
     "评分用语": "Words allowed around a rating",
+    "用文字评价(按分数)": "Ratings said in words (by score)",
+    "分": "points",
     "客户未回复,提醒一次": "Prompt a silent customer after",
     "提醒后仍未回复,结束对话": "Close after the prompt",
     "骚扰警告后仍继续,结束对话": "Close after a harassment warning",
