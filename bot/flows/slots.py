@@ -57,8 +57,12 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     if slots.surname and (not data.surname or correcting) and slots.surname != data.surname:
         _changed(turn, "name", None, replaced=bool(data.surname))
         data.surname, data.honorific, data.name = slots.surname, slots.honorific, slots.name
-    elif slots.honorific and slots.surname == data.surname and not data.honorific:
-        data.honorific = slots.honorific
+    elif slots.honorific and slots.surname == data.surname and slots.honorific != data.honorific:
+        if not data.honorific:
+            data.honorific = slots.honorific
+        elif correcting:  # "不是王先生，是王女士"
+            _changed(turn, "name", None, replaced=True)
+            data.honorific = slots.honorific
     if not data.phone and _refuses_phone(turn.kit, state, understood, gave_other_item=bool(turn.changed)):
         data.phone_refusals += 1
         turn.refused = True

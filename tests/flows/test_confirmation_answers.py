@@ -83,3 +83,15 @@ def test_a_number_after_the_hand_off_without_a_correction_keeps_the_cases(engine
     step = chat.send("我邻居13911112222家也这样")
     assert step.contact is None
     assert chat.data.phone == "13800138000"
+
+
+def test_a_corrected_title_is_restated_and_kept(engine: ConversationEngine) -> None:
+    """Told "不是王先生，是王女士", the bot restates and keeps 王女士: she is greeted so next time."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("我是王先生，楼道的灯坏了")
+    chat.send("13800138000")
+    chat.send("阳光花园3栋")
+    step = chat.send("不是王先生，是王女士")
+    assert "称呼：王女士" in chat.texts(step) and chat.state is State.CONFIRMING
+    assert (chat.data.surname, chat.data.honorific) == ("王", "女士")
