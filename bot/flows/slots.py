@@ -4,6 +4,7 @@ corrected, or a phone refused."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from bot.config import Intent, ServiceConfig, Signal
@@ -12,6 +13,7 @@ from bot.flows.classify import normalise
 from bot.flows.data import DESCRIPTION_MAX_CHARS, FlowData
 from bot.flows.records import State
 from bot.flows.turn import FlowKit, Turn
+from bot.understanding.patterns import alternation
 from bot.understanding.result import Understanding
 
 RESTATED = frozenset(
@@ -23,6 +25,8 @@ _WHOM_ANGER_NAMES = 4
 """Characters an angry message may hold besides its emotional words and still say no problem."""
 _NUMBER = re.compile(r"[+\d][\d\s\-()]*")
 _ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_PLACE_ANSWER_EDGES = " \t\n,.;:!?，。；：！？、…~～"
+_LONGEST_PLACE_ANSWER = 40
 
 
 def append_description(turn: Turn, text: str) -> None:
@@ -48,6 +52,8 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and correcting)
         data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
     area = turn.area
+    if area and state in (State.AWAIT_AREA, State.CORRECT_AREA):
+        area = _whole_place_answer(turn, understood.text, area)
     if area and (not data.area or correcting):
         new_area = _corrected_area(turn.kit, data.area, area) if data.area else area
         if new_area != data.area:
@@ -67,6 +73,25 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         data.phone_refusals += 1
         turn.refused = True
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
+
+
+def _whole_place_answer(turn: Turn, text: str, area: str) -> str:
+    """The answer to the place question, when it is all place: the words before the address the
+    parser found belong to it ("台中市西屯區台灣大道三段99號" gave 大道三段99号, "沙田第一城5座12樓C室"
+    gave 5座12楼C室: places the gazetteer does not know). Otherwise the area found."""
+    address = turn.understood.slots.address if turn.understood is not None else None
+    if not address:
+        return area
+    gazetteer = turn.kit.config.gazetteer
+    said = turn.kit.understander.simplified(unicodedata.normalize("NFKC", text)).strip(_PLACE_ANSWER_EDGES)
+    if gazetteer.address_triggers:
+        said = re.sub(rf"^(?:{alternation(gazetteer.address_triggers)})[\s:]*", "", said)
+    if not said.endswith(address) or len(said) > _LONGEST_PLACE_ANSWER:
+        return area
+    before = said[: len(said) - len(address)]
+    if any(char in gazetteer.address_stop_chars or not char.isalnum() for char in before):
+        return area
+    return said
 
 
 def only_names_a_complaint(turn: Turn, text: str) -> bool:

@@ -643,3 +643,23 @@ def test_a_place_after_the_second_ask_is_the_place(chat: Chat) -> None:
     at_the_place_question(chat).send("嗯")
     step = chat.send("老干部小区")
     assert "地点：老干部小区" in restated(chat, step)
+
+
+@pytest.mark.parametrize(
+    ("answer", "place"),
+    [
+        ("台中市西屯區台灣大道三段99號", "台中市西屯区台湾大道三段99号"),
+        ("沙田第一城5座12樓C室", "沙田第一城5座12楼C室"),
+        ("地址：海淀区苏州街3号院2号楼501", "海淀区苏州街3号院2号楼501"),
+    ],
+)
+def test_an_answer_to_the_place_question_that_is_all_place_is_kept_whole(chat: Chat, answer: str, place: str) -> None:
+    """Places the gazetteer does not know: the parser finds only their end ("大道三段99号"); the
+    words before it, in an answer that is nothing but the place, are part of it."""
+    at_the_place_question(chat).send(answer)
+    assert chat.data.area == place
+
+
+def test_chatter_before_a_place_is_not_taken_into_it(chat: Chat) -> None:
+    at_the_place_question(chat).send("我跟你说过了就在阳光花园3栋")
+    assert chat.data.area == "阳光花园3栋"
