@@ -110,6 +110,7 @@ class ComplaintFlow:
                 ForbiddenGuard(config.forbidden, understander.simplified),
                 form,
                 functools.partial(is_bare_complaint_mention, config),
+                item_words=_item_words(config),
             ),
             area_marker=markers(form.address_levels),
             rating_words=words_pattern(config.followups.rating_words),
@@ -349,3 +350,18 @@ __all__ = [
     "TimerFired",
     "TimerKind",
 ]
+
+
+def _item_words(config: ServiceConfig) -> list[str]:
+    """The words that name a form item ("电话", "住在", "我是"): what is left of "我电话138…" in a
+    description once the item itself is taken out."""
+    fields = config.classification.correction_fields
+    names = config.names
+    return [
+        *fields.get("phone", []),
+        *fields.get("area", []),
+        *config.gazetteer.address_triggers,
+        *names.name_intros,
+        *names.self_intros,
+        *names.surname_intros,
+    ]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 
 from bot.config import FormRules, Intent, Signal
 from bot.understanding.guard import ForbiddenGuard
+from bot.understanding.patterns import alternation
 from bot.understanding.understander import Understander
 
 # An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark.
@@ -26,6 +27,7 @@ _CLAUSE_BREAK = re.compile(
 _PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])")
 _DIGITS = re.compile(r"\+?\d[\d\- ]{5,}\d")
 _LEADING = "的在是 \t-—"
+_NUMERALS = "零〇一二三四五六七八九十幺两"
 
 
 class ProblemSummary:
@@ -37,11 +39,15 @@ class ProblemSummary:
         guard: ForbiddenGuard,
         rules: FormRules,
         is_bare_complaint_mention: Callable[[str], bool],
+        item_words: Iterable[str] = (),
     ) -> None:
         self._understander = understander
         self._guard = guard
         self._rules = rules
         self._is_bare_complaint_mention = is_bare_complaint_mention
+        words = alternation(word for word in item_words if word)
+        # What is left of "我电话138…", "住海淀区…", "我是王先生" once the items are taken out.
+        self._only_naming_items = re.compile(rf"(?:{words}|[{_NUMERALS}我的是在:：\s])+" if words else rf"[{_NUMERALS}]+")
 
     def summarise(self, description: Iterable[str], locale: str) -> str:
         """The problem in the customer's words, at most ``summary_limit(locale)`` long; "" when no
@@ -84,10 +90,18 @@ class ProblemSummary:
                     continue
                 slots = understood.slots
                 named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
-                cleaned = _without_slots(clause, (slots.name, named, slots.district, slots.address))
+                cleaned = self._without_item_names(
+                    _without_slots(clause, (slots.name, named, slots.district, slots.address))
+                )
                 if len(cleaned) >= 2:
                     (angry if Signal.EMOTIONAL in understood.signals else calm).append(cleaned)
         return calm or angry
+
+    def _without_item_names(self, clause: str) -> str:
+        """The clause without the pauses that only named an item taken out ("…多扣了50块 我电话 住"
+        is "…多扣了50块"; "我的电话是八" is nothing)."""
+        parts = [part for part in _PAUSE.split(clause) if not self._only_naming_items.fullmatch(part)]
+        return " ".join(parts).strip()
 
     def _without_outbursts(self, clause: str, locale: str) -> str:
         """The clause without its angry pauses when the calm ones still tell the problem

@@ -583,6 +583,26 @@ def test_the_restatement_of_a_traditional_complaint_says_what_went_wrong_not_the
     assert lines[3] == "電話：+886912345678"
 
 
+@pytest.mark.parametrize(
+    ("first", "problem"),
+    [
+        (
+            "宽带三天没网了 上个月话费还多扣了50块 我电话13800138000 住海淀区中关村大街1号",
+            "问题：宽带三天没网了 上个月话费还多扣了50块（网络类）",
+        ),
+        ("宽带又断了 打了10086也没用 我的电话是1391234567八", "问题：宽带又断了 打了10086也没用（网络类）"),
+        ("我是王先生 物业把我家门口的消防通道堵了", "问题：物业把我家门口的消防通道堵了（物业服务）"),
+    ],
+)
+def test_the_restatement_leaves_no_stub_of_the_items_taken_out(chat: Chat, first: str, problem: str) -> None:
+    """Not "…多扣了50块 我电话 住" or "我的电话是八": the items have their own lines."""
+    step = chat.send(first)
+    for answer in ("13800138000", "阳光花园3栋"):
+        if chat.state is not State.CONFIRMING:
+            step = chat.send(answer)
+    assert restated(chat, step).splitlines()[1] == problem
+
+
 def test_anger_that_is_all_the_customer_said_of_the_problem_is_restated(chat: Chat) -> None:
     chat.send("停水两天了真是气死我了")
     chat.send("13700137000")
