@@ -47,7 +47,8 @@ class ProblemSummary:
         self._is_bare_complaint_mention = is_bare_complaint_mention
         words = alternation(word for word in item_words if word)
         # What is left of "我电话138…", "住海淀区…", "我是王先生" once the items are taken out.
-        self._only_naming_items = re.compile(rf"(?:{words}|[{_NUMERALS}我的是在:：\s])+" if words else rf"[{_NUMERALS}]+")
+        naming = rf"(?:{words}|[{_NUMERALS}我的是在:：\s])+" if words else rf"[{_NUMERALS}]+"
+        self._only_naming_items = re.compile(naming)
 
     def summarise(self, description: Iterable[str], locale: str) -> str:
         """The problem in the customer's words, at most ``summary_limit(locale)`` long; "" when no
