@@ -1,8 +1,9 @@
 """Telling waiting customers where they are in the queue ("请稍候…", "我马上就来为您服务").
 
 A customer hears their position (within their ticket's queue) and an estimate when the ticket is
-opened, and again whenever the position changes; the last position told is kept on the ticket,
-so each position is said once even when several processes look at the same moment.
+opened, and again whenever the position moves forward (a place lost to more urgent cases is kept
+silently); the last position told is kept on the ticket, so each position is said once even when
+several processes look at the same moment.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ async def announce_positions(
                 continue
             if not tickets.set_told_position(session, ticket_id, told, position):
                 continue  # someone else told them meanwhile
+            if told is not None and position > told:
+                # More urgent cases went first: kept, not said. "下一位就是您" followed by "第5位"
+                # breaks the word given; they hear the next step forward, and a status question
+                # is answered with the true place.
+                continue
             notice = notice_for(position, minutes_per_position)
             text = phrases.render(notice.phrase_id, locale, position=notice.position, minutes=notice.minutes)
             if traditional:

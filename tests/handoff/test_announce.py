@@ -80,6 +80,26 @@ async def test_an_unchanged_position_is_not_said_twice(make_client: AppFactory) 
     await socket.close()
 
 
+async def test_a_customer_told_they_are_next_is_not_told_they_moved_back(make_client: AppFactory) -> None:
+    """An elder asking for a person goes first (长者优先): the customer told "下一位就是您" hears
+    no "第2位" after it, and hears "next" again once the elder is taken."""
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    ctx = job_ctx(client)
+    _, first_socket = await customer_hands_off(client)
+    assert await announce_queue(ctx) == 1
+    elder, elder_socket = await customer_hands_off(client, says="转人工 我都八十多岁了 宽带又断了")
+    assert await announce_queue(ctx) == 1  # the elder hears they are next; the first customer nothing
+    elder_ticket = await ticket_of(client, elder)
+    assert (await client.post(f"/api/tickets/{elder_ticket}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    assert await announce_queue(ctx) == 1
+    await first_socket.until(lambda frames: len(_system(frames)) == 2)
+    assert system_texts(first_socket) == ["请稍候，下一位就是您，我马上就来为您服务。"] * 2
+    await first_socket.close()
+    await elder_socket.close()
+
+
 def _system(frames: list[dict[str, object]]) -> list[str]:
     return [str(f["text"]) for f in frames if f.get("type") == "message" and f.get("from") == "system"]
 
