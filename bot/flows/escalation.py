@@ -76,7 +76,9 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
     if not asking:
         turn.say(PhraseId.ESCALATED_SUPERVISOR if to_supervisor else PhraseId.HUMAN_REQUESTED)
     record = record_complaint(turn, confirmed=False) if turn.step.data.description else None
-    if record is not None:
+    if record is not None and to_supervisor:
+        promise(turn, record)  # the supervisor's reply has a time too, as a threat's has
+    elif record is not None:
         turn.say(
             PhraseId.CASE_NUMBER,
             case_number=record.case_number,

@@ -233,6 +233,16 @@ def test_a_supervisor_request_without_a_phone_asks_for_one(engine: ConversationE
     assert chat.phrase_ids(step)[-1] == "escalation_ask_phone"
 
 
+def test_a_leader_asked_for_with_a_complaint_promises_when_the_answer_comes(engine: ConversationEngine) -> None:
+    """The case goes to the duty supervisor with a deadline: the customer is told it, as for a
+    threat, not only a case number."""
+    chat = Chat(engine, customer=CustomerView(phone="13800138000"))
+    chat.send(Started())
+    step = chat.send("你们客服态度太差了，挂我电话，我要找你们领导")
+    assert chat.phrase_ids(step)[:3] == ["escalated_supervisor", "promise_by_date", "case_number"]
+    assert step.complaint is not None and step.complaint.deadline_at is not None
+
+
 def test_a_known_phone_is_not_asked_for(engine: ConversationEngine) -> None:
     chat = Chat(engine, customer=CustomerView(phone="13800138000"))
     chat.send(Started())
