@@ -22,6 +22,7 @@ _ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
 _REFUSING = frozenset({Intent.NO, Intent.REFUSE_CONTACT})
 _PUNCTUATION = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
+_VAGUE_MAX_CHARS = 8
 _WORDS_AROUND_A_PHONE = 4
 
 
@@ -51,6 +52,9 @@ def on_description(turn: Turn, text: str) -> None:
         return
     append_description(turn, text)
     turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+    if len(data.description) == 1 and _too_vague(turn, text):
+        turn.say(PhraseId.ASK_DETAILS)  # "你们服务太差了": recorded, and what happened is asked once
+        return
     if appealed(turn):
         return
     if not (data.phone or data.contact_by_channel) or not data.area:
@@ -102,6 +106,19 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
     data.recorded_at = turn.now
     turn.say(PhraseId.DESCRIPTION_RECORDED)
     _ask_next_missing(turn)
+
+
+def _too_vague(turn: Turn, text: str) -> bool:
+    """A complaint that says only that something is bad ("你们服务太差了", "很不满意"): no
+    category but the fallback, no item, a few characters."""
+    understood = turn.understood
+    if understood is None or Intent.COMPLAINT not in understood.intents:
+        return False
+    if understood.category not in (None, turn.kit.rules.fallback_category) or turn.changed:
+        return False
+    if understood.signals - {Signal.EMOTIONAL}:
+        return False  # a repeat, a demand, a threat: more than vague
+    return sum(1 for char in text if char.isalnum()) <= _VAGUE_MAX_CHARS
 
 
 def _says_there_is_no_place(turn: Turn, text: str) -> bool:

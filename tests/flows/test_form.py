@@ -683,3 +683,17 @@ def test_an_answer_to_the_place_question_that_is_all_place_is_kept_whole(chat: C
 def test_chatter_before_a_place_is_not_taken_into_it(chat: Chat) -> None:
     at_the_place_question(chat).send("我跟你说过了就在阳光花园3栋")
     assert chat.data.area == "阳光花园3栋"
+
+
+@pytest.mark.parametrize("vague", ["你们服务太差了", "服务很差"])
+def test_a_complaint_saying_only_that_it_is_bad_is_asked_what_happened_once(chat: Chat, vague: str) -> None:
+    step = chat.send(vague)
+    assert chat.phrase_ids(step) == ["ask_details"]
+    assert chat.data.description == [vague] and chat.state is State.AWAIT_DESCRIPTION
+    step = chat.send("反正就是差")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+
+
+def test_a_short_complaint_that_says_what_went_wrong_is_not_asked_again(chat: Chat) -> None:
+    step = chat.send("电梯坏了")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
