@@ -139,8 +139,10 @@ def open_ticket(turn: Turn, record: ComplaintRecord | None, queue: str, priority
 def note_on_case(turn: Turn, case_number: str, phone: str | None = None, replaces: bool = False) -> None:
     """A phone for the recorded case, kept with a place this message gave it too."""
     earlier = turn.step.contact
-    area = earlier.area if earlier is not None and earlier.case_number == case_number else None
-    turn.step.contact = CaseContact(case_number, phone, replaces=replaces, area=area)
+    same_case = earlier is not None and earlier.case_number == case_number
+    area = earlier.area if earlier is not None and same_case else None
+    district = earlier.district if earlier is not None and same_case else None
+    turn.step.contact = CaseContact(case_number, phone, replaces=replaces, area=area, district=district)
 
 
 def place_after_hand_off(turn: Turn) -> bool:
@@ -151,7 +153,7 @@ def place_after_hand_off(turn: Turn) -> bool:
     if data.area or not area or case_number is None:
         return False
     data.area = area
-    turn.step.contact = CaseContact(case_number, None, area=area)
+    turn.step.contact = CaseContact(case_number, None, area=area, district=turn.kit.understander.district(area))
     turn.audit(TimelineKind.AREA_RECEIVED)
     return True
 

@@ -163,6 +163,8 @@ class CaseContact:
     """The customer corrected the phone the case has ("电话留错了，应该是…"): it is replaced."""
     area: str | None = None
     """A place for a case without one."""
+    district: str | None = None
+    """The place's district, as the complaint's own is (for the reports by area)."""
 
 
 @dataclass(frozen=True, slots=True)

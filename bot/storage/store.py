@@ -986,6 +986,7 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
         return None
     if contact.area and not complaint.area:
         complaint.area = contact.area
+        complaint.district = complaint.district or contact.district
     if not contact.phone:
         return complaint.id
     replaced = complaint.contact_phone if contact.replaces else None

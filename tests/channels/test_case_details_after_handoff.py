@@ -59,3 +59,4 @@ async def test_the_place_of_a_gas_leak_given_after_the_hand_off_is_on_the_case(m
     await eventually(placed, timeout=15)
     case = await _case(client)
     assert case is not None and "danger" in case.signals
+    assert case.district == "朝阳区"  # counted by area in the reports like any other case
