@@ -38,6 +38,13 @@ async def _web_chat_complaint(client: Any, description: str, phone: str = NATION
     return await _only_case(client)
 
 
+async def _greeted_web_chat(client: Any) -> ChatSocket:
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    return socket
+
+
 async def _sms_complaint(stub: Stub, description: str) -> None:
     await stub.phone_sends(description, sender=PHONE)
     await _until_texted(stub, "小区或地址")
@@ -245,9 +252,7 @@ async def test_a_complaint_naming_its_case_number_on_another_channel_joins_that_
     await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
     case_number = await _only_case(client)
 
-    token, _ = await new_session(client)
-    socket = await ChatSocket.open(client, token)
-    await socket.until_bot_says("客服代表")
+    socket = await _greeted_web_chat(client)
     await socket.send(f"{case_number.lower()} 都三天了路灯还是不亮,你们到底管不管")
     frame = await socket.until_bot_says("让您等了这么久")
     await socket.close()
@@ -274,9 +279,7 @@ async def test_a_case_number_given_while_the_complaint_is_taken_joins_that_case(
     await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
     case_number = await _only_case(client)
 
-    token, _ = await new_session(client)
-    socket = await ChatSocket.open(client, token)
-    await socket.until_bot_says("客服代表")
+    socket = await _greeted_web_chat(client)
     await socket.send("路灯的事")
     await socket.until_bot_says("电话")
     await socket.send(f"上次的投诉编号是{case_number}")
