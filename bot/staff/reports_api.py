@@ -279,8 +279,10 @@ async def get_cases_xlsx(request: web.Request) -> web.StreamResponse:
     loop = asyncio.get_running_loop()
     with tempfile.TemporaryDirectory(prefix="cases-") as folder:
         path = os.path.join(folder, "cases.xlsx")
-        # Strings stay strings (never formulas, never numbers: a phone keeps its leading zero).
-        workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False})
+        # Strings stay strings (never formulas, never numbers: a phone keeps its leading zero, never
+        # links: a customer's "file:///\\host\share" must not be one click from a manager's credentials).
+        options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        workbook = xlsxwriter.Workbook(path, options)
         sheet = workbook.add_worksheet("工单 Cases")
         sheet.write_row(0, 0, COLUMNS, workbook.add_format({"bold": True}))
         for column, width in enumerate(COLUMN_WIDTHS):

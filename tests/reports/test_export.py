@@ -8,7 +8,11 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
+from sqlalchemy import update
+
+from bot.keys import resources
 from bot.staff import reports_api
+from bot.storage.models import Complaint
 from tests.conftest import AppFactory, FixedClock
 from tests.reports.cases import RANGE, add_manager, make_known_cases
 from tests.reports.many import store_cases
@@ -107,3 +111,22 @@ async def test_many_cases_are_exported_in_batches(make_client: AppFactory, clock
     assert len({row["工单号"] for row in rows}) == len(rows)
     sheet = _xlsx_rows(await (await client.get("/api/cases.xlsx?from=2026-11-23&to=2026-11-23")).read())
     assert len(sheet) == reports_api.EXPORT_BATCH + 8
+
+
+async def test_a_link_a_customer_typed_is_text_in_the_workbook_not_a_hyperlink(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """A customer's "file:///\\\\host\\share\\…" or phishing address stays text: one click in Excel
+    must not send a manager's Windows credentials to another host."""
+    client = await make_client()
+    known = await make_known_cases(client, clock)
+    link = r"external:\\203.0.113.5\share\invoice.xlsx https://evil.example/phish"
+    async with resources(client.app).sessions() as session:
+        await session.execute(update(Complaint).where(Complaint.case_number == "TS-C").values(area=link))
+        await session.commit()
+    data = await (await client.get(f"/api/cases.xlsx?{RANGE}")).read()
+    book = zipfile.ZipFile(io.BytesIO(data))
+    assert not [name for name in book.namelist() if name.endswith(".rels") and "worksheets" in name]
+    assert link in _xlsx_rows(data)[3]
+    for socket in known.sockets:
+        await socket.close()
