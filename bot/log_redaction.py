@@ -20,6 +20,14 @@ LANDLINE = re.compile(r"(?<![\d-])(0\d{2,3})-?(\d{3,4})(\d{4})(?![\d])")
 DATABASE_DETAIL = re.compile(r"DETAIL:.*?(?=\n\[SQL:|\n\nThe above exception|\n\nDuring handling|\Z)", re.DOTALL)
 """PostgreSQL's DETAIL of a failed statement quotes the row's values ("Key (phone)=(…)",
 "Failing row contains (…)"); the error and constraint names stay, the values go."""
+CREDENTIALS = re.compile(
+    r"\b(?P<param>(?:app)?secret|access_token|token|api_key|key|password|signature|sig)=[^&\s'\"<>]+"
+    r"|(?P<bot>/bot)\d+:[A-Za-z0-9_-]+"
+    r"|(?P<scheme>https?://)[^/@\s'\"]+:[^/@\s'\"]+@",
+    re.IGNORECASE,
+)
+"""Provider credentials inside a URL that an HTTP error quotes: WeChat's ``secret=``/
+``access_token=``, Telegram's ``/bot<token>/``, a gateway's ``https://user:password@``."""
 TEXT_FIELDS = frozenset({"text", "body", "content", "message_text", "description", "comment", "raw"})
 """Event fields that carry what a customer or an agent wrote."""
 
@@ -29,8 +37,24 @@ def mask_phone(match: re.Match[str]) -> str:
     return f"{prefix or ''}{head}****{tail}"
 
 
+def without_credentials(text: str) -> str:
+    """``text`` with the credentials a provider URL carries replaced by ``***``: an error quoting
+    the URL it failed on is stored, shown to staff and logged."""
+    return CREDENTIALS.sub(_hide_credential, text)
+
+
+def _hide_credential(match: re.Match[str]) -> str:
+    if match.group("param"):
+        return f"{match.group('param')}=***"
+    if match.group("bot"):
+        return "/bot***"
+    return f"{match.group('scheme')}***@"
+
+
 def mask(text: str) -> str:
-    """``text`` with phone numbers masked (138****5678) and database row values hidden."""
+    """``text`` with phone numbers masked (138****5678), database row values and provider
+    credentials hidden."""
+    text = without_credentials(text)
     text = DATABASE_DETAIL.sub("DETAIL: [hidden: may hold customer data]", text)
     text = MOBILE.sub(mask_phone, text)
     return LANDLINE.sub(lambda match: match.group(0)[: -len(match.group(2)) - 4] + "****" + match.group(3), text)

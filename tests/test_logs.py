@@ -14,6 +14,7 @@ from aiohttp import ClientSession, web
 from sqlalchemy import insert
 
 from bot.keys import resources
+from bot.log_redaction import mask, without_credentials
 from bot.logs import AccessLogger, configure_logging
 from bot.storage.migrate import upgrade
 from bot.storage.models import Message
@@ -152,3 +153,20 @@ def test_alembic_start_up_noise_is_debug_and_the_migrations_it_runs_are_shown(
     upgrade(f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}", "0003")
     events = [line["event"] for line in _json_lines(capsys.readouterr().err)]
     assert any(event.startswith("Context impl") for event in events)
+
+
+@pytest.mark.parametrize(
+    ("error", "secret"),
+    [
+        (
+            "Max retries exceeded with url: /cgi-bin/token?grant_type=client_credential&appid=wx1&secret=s3cr3t",
+            "s3cr3t",
+        ),
+        ("POST /cgi-bin/message/custom/send?access_token=AT-123 failed", "AT-123"),
+        ("Cannot connect to https://api.telegram.org/bot123456:ABC-def_ghi/sendMessage", "ABC-def_ghi"),
+        ("gateway unreachable: https://AC123:authtok@api.twilio.com/2010-04-01", "authtok"),
+    ],
+)
+def test_provider_credentials_quoted_by_an_error_are_hidden(error: str, secret: str) -> None:
+    assert secret not in without_credentials(error) and secret not in mask(error)
+    assert "dedupe_key=appeal:7" in without_credentials("dedupe_key=appeal:7")  # not a credential

@@ -29,6 +29,7 @@ from bot.core import redis_keys
 from bot.core.messages import PHOTO_TEXT, ChannelName, OutboundMessage, Photo, Sender, options_from_json
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
+from bot.log_redaction import without_credentials
 from bot.media.files import MediaStoreError
 from bot.media.images import EXTENSIONS
 from bot.observability.metrics import DeliveryOutcome
@@ -329,7 +330,7 @@ async def _send_batch(ctx: Ctx, planned: list[_Planned], job_try: int) -> tuple[
         except Exception as error:
             # An adapter bug or an answer it cannot read: retrying cannot help, and a message left
             # "sending" would hold back every later reply of the conversation.
-            reason = f"unexpected error: {type(error).__name__}: {error}"
+            reason = without_credentials(f"unexpected error: {type(error).__name__}: {error}")
             done.append(_Outcome(plan, "failed", route=plan.route, error=reason))
             log.exception("deliver.unexpected_error", message_id=message.id)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from bot.core.messages import ChannelName, OutboundMessage
+from bot.log_redaction import without_credentials
 
 
 def render_text(message: OutboundMessage) -> str:
@@ -23,7 +24,7 @@ class DeliveryError(Exception):
     """A send that failed; ``permanent`` ones are not worth retrying."""
 
     def __init__(self, message: str, permanent: bool) -> None:
-        super().__init__(message)
+        super().__init__(without_credentials(message))
         self.permanent = permanent
 
 
@@ -32,7 +33,7 @@ class MediaUnavailable(Exception):
     (issue 15)."""
 
     def __init__(self, message: str, permanent: bool) -> None:
-        super().__init__(message)
+        super().__init__(without_credentials(message))
         self.permanent = permanent
 
 

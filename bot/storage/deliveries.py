@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, String, Update, bindparam, cast, l
 from sqlalchemy.orm import Session
 
 from bot.core.messages import ChannelName
+from bot.log_redaction import without_credentials
 from bot.storage.db import rows_matched
 from bot.storage.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message, table_of
 
@@ -54,7 +55,7 @@ def add_dead_letter(
             args=args,
             message_id=message_id,
             conversation_id=conversation_id,
-            error=error[:MAX_ERROR_CHARS],
+            error=without_credentials(error)[:MAX_ERROR_CHARS],
             tries=tries,
             created_at=now,
         )

@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 from wechatpy.crypto import WeChatCrypto
 
+from bot.channels.base import DeliveryError
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
 from bot.core.messages import OutboundMessage
 from bot.keys import resources
@@ -274,6 +275,18 @@ async def test_two_processes_share_one_access_token(redis: Any) -> None:
         await server.close()
     assert set(tokens) == {"TOKEN1"}
     assert api.token_fetches == 1
+
+
+async def test_wechat_unreachable_is_told_without_the_app_secret(redis: Any) -> None:
+    """The failure is stored on the message, shown on the timeline to agents and logged: the
+    URL it quotes must not carry the AppSecret."""
+    from bot.channels.wechat.adapter import WechatAdapter, WechatSettings
+
+    adapter = WechatAdapter(WechatSettings(TOKEN, APPID, "wx-app-secret-42", api_base="http://127.0.0.1:9"), redis)
+    with pytest.raises(DeliveryError) as failure:
+        await adapter.send(OPENID, OutboundMessage("您好"), 1)
+    assert "WeChat unreachable" in str(failure.value) and not failure.value.permanent
+    assert "wx-app-secret-42" not in str(failure.value)
 
 
 async def test_customer_service_messages_reuse_their_connections_to_wechat(redis: Any) -> None:
