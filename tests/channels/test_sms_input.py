@@ -178,3 +178,25 @@ async def test_any_signed_form_fields_give_200_or_400_never_a_500(
     headers = {"X-Twilio-Signature": signature(TOKEN, url, params), "Content-Type": "application/x-www-form-urlencoded"}
     response = await client.post("/channels/sms", data=body.encode(), headers=headers)
     assert response.status in (200, 400), await response.text()
+
+
+async def test_a_captured_sms_with_its_field_boundaries_moved_stores_nothing_new(client: TestClient[Any, Any]) -> None:
+    """The signature joins names and values with nothing between them, so a captured request can
+    be replayed with a longer or shorter MessageSid under the same signature: each is refused."""
+    original = _form("我家楼下的路灯坏了三天了", sid="SM" + "ab12cd34" * 4)
+    url = str(client.make_url("/channels/sms"))
+    captured = {"X-Twilio-Signature": signature(TOKEN, url, original)}
+    assert (await client.post("/channels/sms", data=original, headers=captured)).status == 200
+    sid, to = original["MessageSid"], original["To"]
+    without_to = {key: value for key, value in original.items() if key != "To"}
+    shifted = [
+        {**without_to, "MessageSid": f"{sid}To{to}"},
+        {**without_to, "MessageSid": f"{sid}T", f"o{to}": ""},
+        *({**without_to, "MessageSid": sid[:cut], f"{sid[cut:]}To{to}": ""} for cut in (3, 6, 11)),  # names starting a-f sort where the sid stood
+    ]
+    for params in shifted:
+        assert signature(TOKEN, url, params) == captured["X-Twilio-Signature"]
+        assert (await client.post("/channels/sms", data=params, headers=captured)).status == 400
+    async with resources(client.app).sessions() as session:
+        inbound = await session.execute(select(Message.provider_message_id).where(Message.direction == "in"))
+        assert list(inbound.scalars()) == [sid]

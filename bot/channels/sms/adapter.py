@@ -113,7 +113,7 @@ class SmsAdapter:
 
         Raises ValueError naming a field that is missing or cannot be an address or id.
         """
-        for field, longest in (("From", MAX_ADDRESS_CHARS), ("MessageSid", MAX_SID_CHARS)):
+        for field, longest in (("From", MAX_ADDRESS_CHARS), ("To", MAX_ADDRESS_CHARS), ("MessageSid", MAX_SID_CHARS)):
             value = params.get(field, "")
             if not value.strip():
                 raise ValueError(f"missing form field {field!r}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import structlog
 from aiohttp import web
 
@@ -13,6 +15,8 @@ from bot.web.responses import json_error
 
 log = structlog.get_logger(__name__)
 
+_FIELD_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")
+"""How the gateway names its form fields (AccountSid, MessageSid, NumSegments, ToCountry)."""
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 STATUS_MAP = {
     "queued": "pending",
@@ -40,6 +44,11 @@ async def _verified_form(request: web.Request) -> dict[str, str]:
             text='{"error": "the body must be a form"}', content_type="application/json"
         ) from error
     params = {key: str(value) for key, value in form.items()}
+    if not all(_FIELD_NAME.fullmatch(key) for key in params):
+        # The signature joins names and values with nothing between them: a field name the
+        # gateway never sends ("o10690000") is a captured request with its boundaries moved to
+        # make a new MessageSid.
+        raise web.HTTPBadRequest(text='{"error": "unknown form field"}', content_type="application/json")
     signature = request.headers.get("X-Twilio-Signature")
     if not channel_adapter(request, SmsAdapter).verify(_signed_url(request), params, signature):
         raise web.HTTPForbidden(text='{"error": "bad or missing X-Twilio-Signature"}', content_type="application/json")
