@@ -192,7 +192,8 @@ async def test_a_captured_sms_with_its_field_boundaries_moved_stores_nothing_new
     shifted = [
         {**without_to, "MessageSid": f"{sid}To{to}"},
         {**without_to, "MessageSid": f"{sid}T", f"o{to}": ""},
-        *({**without_to, "MessageSid": sid[:cut], f"{sid[cut:]}To{to}": ""} for cut in (3, 6, 11)),  # names starting a-f sort where the sid stood
+        # A name starting a-f sorts where the sid stood.
+        *({**without_to, "MessageSid": sid[:cut], f"{sid[cut:]}To{to}": ""} for cut in (3, 6, 11)),
     ]
     for params in shifted:
         assert signature(TOKEN, url, params) == captured["X-Twilio-Signature"]
