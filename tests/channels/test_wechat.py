@@ -510,3 +510,16 @@ async def test_text_is_stored_cleaned_and_cut_to_the_limit_like_every_providers(
         assert response.status == 200
     [stored] = await inbound_texts(client)
     assert len(stored) == limit and stored.startswith("漏水\u200b严重") and stored.endswith("…")
+
+
+@pytest.mark.parametrize("said", ["路灯坏了]]></Content><ToUserName><![CDATA[oSomeoneElse]]></ToUserName>", "a]]>b]]>"])
+def test_a_passive_reply_holding_a_cdata_end_is_well_formed_and_says_it_whole(said: str) -> None:
+    """The restatement quotes the customer: "]]>" in it must not end the reply's CDATA section."""
+    from wechatpy import parse_message
+
+    from bot.channels.wechat.adapter import WechatAdapter
+
+    text = f"我跟您确认一下：\n问题：{said}"
+    reply = WechatAdapter.passive_reply(text_xml("电梯坏了", 1001), text, {}, None)
+    parsed = parse_message(reply)
+    assert parsed.content == text and parsed.target == OPENID

@@ -310,8 +310,10 @@ class WechatAdapter:
 
     @staticmethod
     def passive_reply(xml: str, text: str, query: Mapping[str, str], crypto: WeChatCrypto | None) -> str:
-        """A text reply to the pushed message, encrypted when the push was."""
-        reply = TextReply(content=text, message=parse_message(xml)).render()
+        """A text reply to the pushed message, encrypted when the push was. wechatpy writes the text
+        into a CDATA section as it is: a "]]>" in it (a customer's words restated) would end the
+        section and break the reply, so it is split across two sections."""
+        reply = TextReply(content=text.replace("]]>", "]]]]><![CDATA[>"), message=parse_message(xml)).render()
         if crypto is None:
             return str(reply)
         return str(crypto.encrypt_message(reply, query.get("nonce", ""), query.get("timestamp")))
