@@ -44,13 +44,14 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
         return
     if appealed(turn):
         return
-    asking = phone_for_supervisor_missing(turn)
-    if not asking:
+    # The apology and the supervisor first (emotion first, seed 000 五(二)), then the time promised;
+    # without a phone, the apology carries the request for one.
+    if phone_for_supervisor_missing(turn):
+        ask_phone_for_supervisor(turn, urgent)
+    else:
         turn.say(PhraseId.URGENT_HANDOFF if urgent else PhraseId.ESCALATED_SUPERVISOR)
     record = record_complaint(turn, confirmed=False)
     promise(turn, record)
-    if asking:
-        ask_phone_for_supervisor(turn, urgent)
     if Signal.DANGER in turn.step.data.signals and not turn.step.data.area:
         turn.say(PhraseId.URGENT_ASK_PLACE)  # where to go: taken on the case after the hand-off
     open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
@@ -72,8 +73,9 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
     by name goes to the duty supervisor (seed 000 五(二)4)."""
     if to_supervisor and appealed(turn):
         return
-    asking = to_supervisor and phone_for_supervisor_missing(turn)
-    if not asking:
+    if to_supervisor and phone_for_supervisor_missing(turn):
+        ask_phone_for_supervisor(turn)
+    else:
         turn.say(PhraseId.ESCALATED_SUPERVISOR if to_supervisor else PhraseId.HUMAN_REQUESTED)
     record = record_complaint(turn, confirmed=False) if turn.step.data.description else None
     if record is not None and to_supervisor:
@@ -84,8 +86,6 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
             case_number=record.case_number,
             work_number=turn.kit.config.service.work_number,
         )
-    if asking:
-        ask_phone_for_supervisor(turn)
     if to_supervisor:
         open_ticket(turn, record, SUPERVISOR_QUEUE, 0, TicketReason.SUPERVISOR_REQUESTED)
         return

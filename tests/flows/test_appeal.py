@@ -212,11 +212,16 @@ def test_an_appeal_without_a_phone_asks_for_one_then_says_the_supervisor_will_ca
     assert step.contact is not None and (step.contact.case_number, step.contact.phone) == (CASE, "13912345678")
 
 
-def test_a_threat_without_a_phone_asks_for_one_after_the_promise(engine: ConversationEngine) -> None:
+def test_a_threat_without_a_phone_hears_the_apology_and_the_request_for_one_before_the_promise(
+    engine: ConversationEngine,
+) -> None:
+    """Emotion first (seed 000 五(二)): "非常抱歉…已立即转交值班主管处理。请您留下…电话" comes before
+    the time promised and the case number, not third."""
     chat = Chat(engine)
     chat.send(Started())
     step = chat.send("电梯坏了一个星期没人管,再不修我就找记者曝光")
-    assert chat.phrase_ids(step)[-1] == "escalation_ask_phone"
+    assert chat.phrase_ids(step)[0] == "escalation_ask_phone"
+    assert chat.phrase_ids(step)[1:] in (["promise", "case_number"], ["promise_by_date", "case_number"])
     assert "escalated_supervisor" not in chat.phrase_ids(step)
     assert step.handoff is not None and step.handoff.queue == "supervisor"
     case_number = chat.data.case_number
@@ -230,7 +235,7 @@ def test_a_supervisor_request_without_a_phone_asks_for_one(engine: ConversationE
     chat.send(Started())
     chat.send("楼道的灯坏了一个月了")
     step = chat.send("叫你们领导出来")
-    assert chat.phrase_ids(step)[-1] == "escalation_ask_phone"
+    assert chat.phrase_ids(step)[0] == "escalation_ask_phone"
 
 
 def test_a_leader_asked_for_with_a_complaint_promises_when_the_answer_comes(engine: ConversationEngine) -> None:

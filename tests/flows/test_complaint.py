@@ -225,8 +225,9 @@ def test_threats_escalate_urgently_to_the_supervisor(engine: ConversationEngine,
     assert chat.state is State.HANDED_OFF
     assert step.handoff is not None
     assert (step.handoff.queue, step.handoff.priority) == ("supervisor", 0)
-    # No phone known yet: the supervisor's number is asked for (issue 12 item 3).
-    assert chat.phrase_ids(step)[-1] == "escalation_ask_phone"
+    # No phone known yet: the supervisor's number is asked for (issue 12 item 3), with the
+    # apology, before the promise.
+    assert chat.phrase_ids(step)[0] == "escalation_ask_phone"
     assert step.complaint is not None and threat in step.complaint.description
 
 
