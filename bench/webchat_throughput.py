@@ -57,7 +57,9 @@ def unlimited_config(var_dir: str) -> str:
     shutil.copytree(ROOT / "config", target)
     channels = target / "channels.yaml"
     data = yaml.safe_load(channels.read_text(encoding="utf-8"))
-    data["webchat"] = {"messages_burst": 10**9, "messages_per_minute": 10**9, "sessions_per_address": 10**9}
+    lifted = ["messages_burst", "messages_per_minute", "sessions_per_address"]
+    lifted += ["sockets_per_session", "sockets_per_address", "connects_burst", "connects_per_minute"]
+    data["webchat"] = dict.fromkeys(lifted, 10**9)
     channels.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     # Every further description is answered (recorded, and the phone asked again), as the benches'
     # clients count on and as the figures before timers.form_reask_after measured.

@@ -781,7 +781,7 @@ class WechatWindow(_Strict):
 
 
 class WebchatLimits(_Strict):
-    """Web chat against floods: one customer's messages, one address's new sessions."""
+    """Web chat against floods: one customer's messages and sockets, one address's new sessions and sockets."""
 
     messages_burst: int = Field(default=20, ge=1)
     """Messages a customer may send at once…"""
@@ -791,6 +791,14 @@ class WebchatLimits(_Strict):
     """New sessions (a session is kept in the browser) from one client address…"""
     sessions_window_minutes: float = Field(default=10, gt=0)
     """…within this many minutes; more answer 429 with Retry-After."""
+    sockets_per_session: int = Field(default=5, ge=1)
+    """Sockets one session may hold open on an instance (a customer's tabs); one more answers 429."""
+    sockets_per_address: int = Field(default=100, ge=1)
+    """Sockets one client address may hold open on an instance; one more answers 429."""
+    connects_burst: int = Field(default=10, ge=1)
+    """Socket connects one session may make at once…"""
+    connects_per_minute: int = Field(default=6, ge=1)
+    """…refilled at this rate; a faster one answers 429 with Retry-After."""
 
 
 class ChannelsConfig(_Strict):

@@ -12,18 +12,27 @@ from typing import Any
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from aiohttp.test_utils import TestClient
 from arq.constants import default_queue_name, in_progress_key_prefix
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, insert, select
+from sqlalchemy.orm import Session
 
 from bot.config import ServiceConfig, WebchatLimits
 from bot.core import redis_keys
 from bot.keys import resources
-from bot.storage.models import TimelineEvent
+from bot.storage.models import Message, TimelineEvent
 
 
 def unpaced(config: ServiceConfig) -> ServiceConfig:
     """``config`` without web chat's flood limits: for tests that send faster than any customer
     types (fuzzing one socket, load) rather than about those limits."""
-    lifted = WebchatLimits(messages_burst=10**6, messages_per_minute=10**6, sessions_per_address=10**6)
+    lifted = WebchatLimits(
+        messages_burst=10**6,
+        messages_per_minute=10**6,
+        sessions_per_address=10**6,
+        sockets_per_session=10**6,
+        sockets_per_address=10**6,
+        connects_burst=10**6,
+        connects_per_minute=10**6,
+    )
     channels = config.channels.model_copy(update={"webchat": lifted})
     return config.model_copy(update={"channels": channels})
 
@@ -126,6 +135,39 @@ class ChatSocket:
 
     async def close(self) -> None:
         await self.socket.close()
+
+    def drop(self) -> None:
+        """Lose the connection without a close frame, as a phone leaving coverage does."""
+        self.socket._writer.transport.abort()
+
+
+OLD_REPLY = "早先的回复"
+"""The text, then a number, of the bot messages :func:`stored_replies` adds."""
+
+
+async def stored_replies(client: TestClient[Any, Any], conversation_id: int, count: int) -> list[int]:
+    """``count`` bot messages stored in the conversation without going out on any socket, as if
+    sent while the customer was away; their ids, oldest first."""
+    now = resources(client.app).clock()
+    rows = [
+        {
+            "conversation_id": conversation_id,
+            "channel": "webchat",
+            "direction": "out",
+            "sender": "bot",
+            "kind": "text",
+            "text": f"{OLD_REPLY}{number}",
+            "created_at": now,
+        }
+        for number in range(count)
+    ]
+
+    def store(session: Session) -> list[int]:
+        session.execute(insert(Message), rows)
+        added = select(Message.id).where(Message.conversation_id == conversation_id, Message.text.startswith(OLD_REPLY))
+        return list(session.execute(added.order_by(Message.id)).scalars())
+
+    return await resources(client.app).database.write(store)
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10, interval: float = 0.05) -> None:

@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from bot.channels.webchat.routes import REPLAY_LIMIT
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, confirmed_complaint, eventually, new_session, settled
+from tests.helpers import ChatSocket, confirmed_complaint, eventually, new_session, settled, stored_replies
 from tests.staff import add_user, sign_in
 
 
@@ -125,6 +126,25 @@ async def test_history_is_replayed_on_reconnect(make_client: AppFactory) -> None
     assert ids == sorted(ids)
     assert again.frames[0]["from"] == "bot"  # the greeting came first
     await again.close()
+
+
+async def test_a_long_history_replays_only_its_newest_messages_and_says_older_ones_exist(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    token, conversation_id = await new_session(client)
+    stored = await stored_replies(client, conversation_id, 500)
+    socket = await ChatSocket.open(client, token)
+    await socket.caught_up()
+    newest = stored[-REPLAY_LIMIT:]
+    assert socket.frames[0] == {"type": "history", "more": True, "before": str(newest[0])}
+    assert [int(frame["id"]) for frame in socket.frames[1:]] == newest
+    # The ones before are still there over HTTP, from the last one the client has.
+    older = await client.get(
+        f"/chat/messages?after={stored[-REPLAY_LIMIT - 11]}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert [int(frame["id"]) for frame in (await older.json())["messages"]] == stored[-REPLAY_LIMIT - 10 :]
+    await socket.close()
 
 
 async def test_a_new_sessions_greeting_is_stored_before_its_token_is_handed_out(make_client: AppFactory) -> None:

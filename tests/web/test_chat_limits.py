@@ -1,5 +1,7 @@
 """Web chat against floods: one customer sending faster than anyone types is slowed down without
-anything being lost or anyone else slowed; one address opening session after session is refused."""
+anything being lost or anyone else slowed; one address opening session after session is refused;
+one session or address holding socket after socket, or reconnecting again and again, is refused
+while other customers connect and chat."""
 
 from __future__ import annotations
 
@@ -8,17 +10,20 @@ import uuid
 from typing import Any
 
 import pytest
+from aiohttp import WSServerHandshakeError
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.channels.webchat.limits import MessagePace
+from bot.channels.webchat.limits import MessagePace, OpenSockets, SocketsFull
+from bot.channels.webchat.routes import REPLAY_LIMIT
 from bot.config import ServiceConfig, WebchatLimits
 from bot.core.messages import PHOTO_TEXT
-from bot.keys import resources
+from bot.keys import resources, webchat_hub
+from bot.settings import AuthSettings
 from bot.storage.models import Message
 from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_in_chat, expect, playwright_api
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, new_session
+from tests.helpers import OLD_REPLY, ChatSocket, new_session, stored_replies
 from tests.media.images import photo
 from tests.media.uploads import photo_form, upload
 
@@ -26,6 +31,31 @@ from tests.media.uploads import photo_form, upload
 def limited(config: ServiceConfig, **limits: Any) -> ServiceConfig:
     channels = config.channels.model_copy(update={"webchat": WebchatLimits(**limits)})
     return config.model_copy(update={"channels": channels})
+
+
+def greeted(frames: list[dict[str, Any]]) -> bool:
+    return any(frame.get("from") == "bot" for frame in frames)
+
+
+async def refusal(client: TestClient[Any, Any], token: str, **headers: str) -> int:
+    """The status a browser's websocket to the chat is refused with."""
+    with pytest.raises(WSServerHandshakeError) as refused:
+        await client.ws_connect(f"/chat/ws?token={token}", headers=headers)
+    return refused.value.status
+
+
+async def opened(client: TestClient[Any, Any], token: str, timeout: float = 10) -> ChatSocket:
+    """A socket for the session, as a widget retrying gets it: once the server has seen an earlier
+    one end and given its slot back."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            return await ChatSocket.open(client, token)
+        except WSServerHandshakeError as error:
+            if error.status != 429 or loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.05)
 
 
 async def stored_texts(client: TestClient[Any, Any]) -> list[str]:
@@ -146,3 +176,137 @@ def test_customers_who_have_rested_are_forgotten_and_the_rest_kept(monkeypatch: 
     assert len(pace) == 3  # the eleventh went over ten: the eight who rested are forgotten
     assert pace.take(8) > 0  # still counted after the prune: at its limit
     assert pace.take(0) == 0.0 and pace.take(0) == 0.0 and pace.take(0) > 0  # forgotten: a full burst again
+
+
+def test_sockets_are_counted_per_session_and_per_address_and_given_back() -> None:
+    sockets = OpenSockets(WebchatLimits(sockets_per_session=2, sockets_per_address=3))
+    assert [sockets.take(1, "198.51.100.1") for _ in range(3)] == [None, None, SocketsFull.SESSION]
+    assert sockets.take(2, "198.51.100.1") is None
+    assert sockets.take(3, "198.51.100.1") is SocketsFull.ADDRESS
+    assert sockets.take(3, "203.0.113.9") is None  # another address has its own
+    sockets.release(1, "198.51.100.1")
+    assert sockets.take(3, "198.51.100.1") is None
+    for identity, address in ((1, "198.51.100.1"), (2, "198.51.100.1"), (3, "198.51.100.1"), (3, "203.0.113.9")):
+        sockets.release(identity, address)
+    assert len(sockets) == 0 and sockets.take(1, "198.51.100.1") is None
+
+
+async def test_a_sessions_sockets_beyond_its_limit_are_refused_while_another_customer_connects_and_chats(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(config=limited(service_config, sockets_per_session=3))
+    token, _ = await new_session(client)
+    tabs = [await ChatSocket.open(client, token) for _ in range(3)]
+    for tab in tabs:
+        await tab.until(greeted)
+
+    assert await refusal(client, token) == 429
+    refused = await client.get(f"/chat/ws?token={token}")
+    assert refused.status == 429
+    assert (await refused.json())["error"] == "too many open chat windows for this session; close one and try again"
+
+    other = await ChatSocket.open(client, (await new_session(client))[0])
+    await other.until(greeted)
+    sent = await other.send("小区楼道的灯坏了")
+    await other.until_acked(sent)
+    for socket in (*tabs, other):
+        await socket.close()
+
+
+async def test_a_closed_or_dropped_socket_gives_its_slot_back(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(config=limited(service_config, sockets_per_session=2))
+    token, _ = await new_session(client)
+    first, second = [await ChatSocket.open(client, token) for _ in range(2)]
+    assert await refusal(client, token) == 429
+
+    await first.close()
+    third = await opened(client, token)
+    second.drop()  # no close frame: the server notices the connection is gone
+    fourth = await opened(client, token)
+    await fourth.until(greeted)
+    sent = await fourth.send("电梯又坏了")
+    await fourth.until_acked(sent)
+    assert await refusal(client, token) == 429  # the two open ones hold both slots
+    await third.close()
+    await fourth.close()
+
+
+async def test_one_address_holding_its_limit_of_sockets_is_refused_whatever_x_forwarded_for_says(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(config=limited(service_config, sockets_per_address=3))
+    tokens = [(await new_session(client))[0] for _ in range(4)]
+    sockets = [await ChatSocket.open(client, token) for token in tokens[:3]]
+    # Without trusted proxies the header is the client's say: the address is the TCP peer's.
+    assert await refusal(client, tokens[3], **{"X-Forwarded-For": "203.0.113.9"}) == 429
+    refused = await client.get(f"/chat/ws?token={tokens[3]}")
+    assert refused.status == 429
+    assert (await refused.json())["error"] == "too many open chat connections from this address; try again later"
+    await sockets[0].close()
+    last = await opened(client, tokens[3])
+    await last.until(greeted)
+    for socket in (*sockets[1:], last):
+        await socket.close()
+
+
+async def test_behind_a_trusted_proxy_sockets_are_counted_per_client_address(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(
+        config=limited(service_config, sockets_per_address=1), auth=AuthSettings(trusted_proxies=("127.0.0.1/32",))
+    )
+    first, second = [(await new_session(client))[0] for _ in range(2)]
+    held = await client.ws_connect(f"/chat/ws?token={first}", headers={"X-Forwarded-For": "203.0.113.5"})
+    assert await refusal(client, second, **{"X-Forwarded-For": "203.0.113.5"}) == 429
+    # The proxy appends the real address: another customer behind the same proxy connects.
+    other = ChatSocket(await client.ws_connect(f"/chat/ws?token={second}", headers={"X-Forwarded-For": "198.51.100.7"}))
+    await other.until(greeted)
+    await held.close()
+    await other.close()
+
+
+async def test_a_session_reconnecting_faster_than_its_pace_is_refused_with_retry_after(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(
+        config=limited(service_config, sockets_per_session=4, connects_burst=3, connects_per_minute=60)
+    )
+    token, _ = await new_session(client)
+    tabs = [await ChatSocket.open(client, token) for _ in range(3)]
+
+    refused = await client.get(f"/chat/ws?token={token}")
+    assert refused.status == 429 and refused.headers["Retry-After"] == "1"
+    assert (await refused.json())["error"] == "this chat reconnected too often; try again in a moment"
+    assert await refusal(client, token) == 429
+
+    other = await ChatSocket.open(client, (await new_session(client))[0])  # a pace of its own
+    await other.until(greeted)
+
+    await asyncio.sleep(1)
+    # The refused connects held no slot: the fourth of four opens, and is replayed its history.
+    tabs.append(await ChatSocket.open(client, token))
+    await tabs[-1].until(greeted)
+    for socket in (*tabs, other):
+        await socket.close()
+
+
+@pytest.mark.browser
+async def test_the_widget_shows_every_message_it_missed_though_the_socket_replays_only_the_newest(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_in_chat(browser, str(client.make_url("/chat")))
+        token = await customer.evaluate("localStorage.getItem('complaintbot.token')")
+        resumed = await client.post("/chat/session", json={"token": token})
+        missed = REPLAY_LIMIT + 20
+        await stored_replies(client, (await resumed.json())["conversation_id"], missed)
+        await webchat_hub(client.app).close_all()  # the widget reconnects, the socket replays the newest
+        replies = customer.locator(".msg-bot", has_text=OLD_REPLY)
+        await expect(replies).to_have_count(missed, timeout=10_000)
+        texts = [text.strip() for text in await replies.locator(".msg-text").all_inner_texts()]
+        assert texts == [f"{OLD_REPLY}{number}" for number in range(missed)]
+        await browser.close()

@@ -1,8 +1,11 @@
-"""Web chat against floods: how fast one customer may send, how many sessions one address may open.
+"""Web chat against floods: how fast one customer may send and reconnect, how many sockets one
+customer and one address may hold open, how many sessions one address may open.
 
-A customer's pace is kept in this process (a token bucket per web chat identity): a socket stays
-on one instance, so no Redis round trip is added to every message. New sessions are counted in
-Redis, so every instance behind the load balancer counts the same address.
+A customer's pace and connects (token buckets per web chat identity) and the open sockets
+(counts per identity and per client address) are kept in this process: a socket stays on one
+instance, and what they protect, its file descriptors and event loop, are that instance's. So no
+Redis round trip is added, and a slot cannot outlive its socket (a crash loses both). New
+sessions are counted in Redis, so every instance behind the load balancer counts the same address.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
 
 from redis.asyncio import Redis
 
@@ -19,6 +24,8 @@ from bot.core import redis_keys
 _PRUNE_ABOVE = 4096
 """Customers tracked before the ones whose bucket has refilled are forgotten; then twice as many
 as remain, so that many customers all sending keep the cost of a message constant."""
+
+_Key = TypeVar("_Key", int, str)
 
 # Counts one session for the address unless it is at its limit; then counts nothing and answers
 # the milliseconds until the window ends.
@@ -34,12 +41,12 @@ return 0
 """
 
 
-class MessagePace:
-    """At most ``messages_burst`` messages at once per customer, refilled at ``messages_per_minute``."""
+class Pace:
+    """At most ``burst`` at once per customer, refilled at ``per_minute``."""
 
-    def __init__(self, limits: WebchatLimits, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._burst = float(limits.messages_burst)
-        self._per_second = limits.messages_per_minute / 60
+    def __init__(self, burst: int, per_minute: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._burst = float(burst)
+        self._per_second = per_minute / 60
         self._monotonic = monotonic
         self._buckets: dict[int, tuple[float, float]] = {}
         self._prune_above = _PRUNE_ABOVE
@@ -49,8 +56,7 @@ class MessagePace:
         return len(self._buckets)
 
     def take(self, identity_id: int) -> float:
-        """0 when the customer may send this message now (it is counted), else the seconds until
-        they may send one."""
+        """0 when the customer may go on now (it is counted), else the seconds until they may."""
         now = self._monotonic()
         tokens = self._tokens(identity_id, now)
         if tokens < 1:
@@ -70,6 +76,66 @@ class MessagePace:
         rested = [identity for identity in self._buckets if self._tokens(identity, now) >= self._burst]
         for identity in rested:
             del self._buckets[identity]
+
+
+class MessagePace(Pace):
+    """At most ``messages_burst`` messages at once per customer, refilled at ``messages_per_minute``."""
+
+    def __init__(self, limits: WebchatLimits, monotonic: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(limits.messages_burst, limits.messages_per_minute, monotonic)
+
+
+class ConnectPace(Pace):
+    """At most ``connects_burst`` socket connects at once per customer, refilled at
+    ``connects_per_minute``: each connect replays history."""
+
+    def __init__(self, limits: WebchatLimits, monotonic: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(limits.connects_burst, limits.connects_per_minute, monotonic)
+
+
+class SocketsFull(StrEnum):
+    """Which open-socket limit refused a connect (the ``webchat_refused`` metric's reason)."""
+
+    SESSION = "too_many_sockets"
+    ADDRESS = "too_many_address_sockets"
+
+
+class OpenSockets:
+    """At most ``sockets_per_session`` open sockets per customer and ``sockets_per_address`` per
+    client address, on this process. Every ``take`` that answers None must be matched by one
+    ``release`` when the socket ends."""
+
+    def __init__(self, limits: WebchatLimits) -> None:
+        self._per_session = limits.sockets_per_session
+        self._per_address = limits.sockets_per_address
+        self._sessions: dict[int, int] = {}
+        self._addresses: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        """How many sockets hold a slot."""
+        return sum(self._sessions.values())
+
+    def take(self, identity_id: int, address: str) -> SocketsFull | None:
+        """None when the socket may open (its slot is taken), else the limit it is at."""
+        if self._sessions.get(identity_id, 0) >= self._per_session:
+            return SocketsFull.SESSION
+        if self._addresses.get(address, 0) >= self._per_address:
+            return SocketsFull.ADDRESS
+        self._sessions[identity_id] = self._sessions.get(identity_id, 0) + 1
+        self._addresses[address] = self._addresses.get(address, 0) + 1
+        return None
+
+    def release(self, identity_id: int, address: str) -> None:
+        _decrement(self._sessions, identity_id)
+        _decrement(self._addresses, address)
+
+
+def _decrement(counts: dict[_Key, int], key: _Key) -> None:
+    left = counts.get(key, 0) - 1
+    if left > 0:
+        counts[key] = left
+    else:
+        counts.pop(key, None)
 
 
 class SessionStarts:
@@ -95,3 +161,5 @@ class FloodGuards:
 
     pace: MessagePace
     sessions: SessionStarts
+    connects: ConnectPace
+    sockets: OpenSockets

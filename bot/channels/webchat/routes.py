@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
 import structlog
 from aiohttp import BodyPartReader, WSMsgType, web
 from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import json_text
 from bot.channels.webchat.adapter import (
@@ -22,7 +23,7 @@ from bot.channels.webchat.adapter import (
     parse_frame,
     parse_message,
 )
-from bot.channels.webchat.limits import FloodGuards, MessagePace, SessionStarts
+from bot.channels.webchat.limits import ConnectPace, FloodGuards, MessagePace, OpenSockets, SessionStarts, SocketsFull
 from bot.channels.webchat.typing import is_typing_frame
 from bot.core.messages import PHOTO_TEXT, ChannelName, InboundMessage, MessageKind, options_from_json
 from bot.core.phrases import asks_for_traditional
@@ -34,15 +35,23 @@ from bot.observability.metrics import Metrics
 from bot.staff.typing_api import typing_relay_key  # issue 15 (typing)
 from bot.storage import store
 from bot.storage.media import media_of_messages
+from bot.storage.models import Message
 from bot.web.client_address import client_addresses_key
 from bot.web.responses import STATIC_DIR, json_error
 
 log = structlog.get_logger(__name__)
 
 HISTORY_LIMIT = 1000
+REPLAY_LIMIT = 50
+"""The newest messages a socket replays on connecting; the widget fetches any it missed before them over HTTP."""
 MAX_MESSAGE_ID = 2**63 - 1
 NOT_STORED = "not stored, please send again"
 TOO_FAST = "too many messages at once: this one was not stored; send it again in a moment"
+TOO_MANY_CONNECTS = "this chat reconnected too often; try again in a moment"
+SOCKETS_FULL = {
+    SocketsFull.SESSION: "too many open chat windows for this session; close one and try again",
+    SocketsFull.ADDRESS: "too many open chat connections from this address; try again later",
+}
 flood_guards_key = web.AppKey("webchat_flood_guards", FloodGuards)
 _GREETING_WAIT_SECONDS = 5.0
 """A new session's token waits at most this long for its greeting to be stored (see ``Pipeline.open``)."""
@@ -155,12 +164,22 @@ async def _identity(request: web.Request, token: str | None) -> int:
 async def _history(request: web.Request, identity_id: int, after_id: int) -> list[dict[str, Any]]:
     async with resources(request).sessions() as session:
         messages = await session.run_sync(store.webchat_history, identity_id, after_id, HISTORY_LIMIT)
-        photos = await session.run_sync(
-            media_of_messages, [message.id for message in messages if message.kind == MessageKind.IMAGE]
-        )
-    frames = []
-    for message in messages:
-        frame = message_frame(
+        return await _frames(session, messages)
+
+
+async def _replay(request: web.Request, identity_id: int) -> tuple[list[dict[str, Any]], bool]:
+    """The newest ``REPLAY_LIMIT`` messages, and whether older ones were left out."""
+    async with resources(request).sessions() as session:
+        messages = await session.run_sync(store.webchat_history, identity_id, 0, REPLAY_LIMIT + 1)
+        return await _frames(session, messages[-REPLAY_LIMIT:]), len(messages) > REPLAY_LIMIT
+
+
+async def _frames(session: AsyncSession, messages: Sequence[Message]) -> list[dict[str, Any]]:
+    photos = await session.run_sync(
+        media_of_messages, [message.id for message in messages if message.kind == MessageKind.IMAGE]
+    )
+    return [
+        message_frame(
             message.id,
             message.sender,
             message.text,
@@ -169,8 +188,8 @@ async def _history(request: web.Request, identity_id: int, after_id: int) -> lis
             options_from_json(message.options)[0],
             photos.get(message.id, ()),
         )
-        frames.append(frame)
-    return frames
+        for message in messages
+    ]
 
 
 def _query_token(request: web.Request) -> str | None:
@@ -185,13 +204,36 @@ def _query_token(request: web.Request) -> str | None:
 async def _send_history(request: web.Request, socket: web.WebSocketResponse, identity_id: int) -> None:
     # Its own frame: a loop variable of the handler would keep the last frame (the greeting, for
     # a new customer) for as long as the socket is open.
-    for frame in await _history(request, identity_id, 0):
+    frames, more = await _replay(request, identity_id)
+    if more:
+        await socket.send_json({"type": "history", "more": True, "before": frames[0]["id"]}, dumps=json_text.dumps)
+    for frame in frames:
         await socket.send_json(frame, dumps=json_text.dumps)
 
 
 async def websocket(request: web.Request) -> web.StreamResponse:
-    """``GET /chat/ws?token=…``: history first, then live messages both ways."""
+    """``GET /chat/ws?token=…``: the newest history first, then live messages both ways.
+
+    Refused before the upgrade: ``429`` when the session or the client address holds as many open
+    sockets as allowed on this instance, or the session connects faster than its pace.
+    """
     identity_id = await _identity(request, _query_token(request))
+    shared, guards = resources(request), request.app[flood_guards_key]
+    address = request.app[client_addresses_key].of(request)
+    # The slot first: a window retrying while the session's slots are full spends none of its connects.
+    if full := guards.sockets.take(identity_id, address):
+        shared.metrics.webchat_refused.labels(reason=full.value).inc()
+        return json_error(429, SOCKETS_FULL[full])
+    try:
+        if wait := guards.connects.take(identity_id):
+            shared.metrics.webchat_refused.labels(reason="too_many_connects").inc()
+            return _refused({"error": TOO_MANY_CONNECTS}, wait)
+        return await _serve(request, identity_id)
+    finally:
+        guards.sockets.release(identity_id, address)
+
+
+async def _serve(request: web.Request, identity_id: int) -> web.WebSocketResponse:
     shared = resources(request)
     # No permessage-deflate even when the browser offers it (they all do): its zlib state costs
     # ~100 KiB per idle connection, for frames of a few hundred bytes.
@@ -340,6 +382,10 @@ async def post_media(request: web.Request) -> web.Response:
 
 def _too_fast(metrics: Metrics, body: dict[str, str], wait: float) -> web.Response:
     metrics.webchat_refused.labels(reason="too_fast").inc()
+    return _refused(body, wait)
+
+
+def _refused(body: dict[str, str], wait: float) -> web.Response:
     refused = web.json_response(body, status=429)
     refused.headers["Retry-After"] = str(math.ceil(wait))
     return refused
@@ -349,7 +395,9 @@ async def flood_guards_context(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx (after the resources'): the web chat limits of ``channels.webchat``."""
     shared = resources(app)
     limits = shared.config.channels.webchat
-    app[flood_guards_key] = FloodGuards(MessagePace(limits), SessionStarts(shared.redis, limits))
+    app[flood_guards_key] = FloodGuards(
+        MessagePace(limits), SessionStarts(shared.redis, limits), ConnectPace(limits), OpenSockets(limits)
+    )
     yield
 
 

@@ -393,6 +393,23 @@
     data.messages.forEach(receive);
   }
 
+  // A socket replays only the newest messages, and says so when it left older ones out ({"type":
+  // "history", "more": true, "before": "<the oldest id it replays>"}): any between the last one
+  // shown before it opened and those are fetched here, a page at a time.
+  async function catchUp(after, before) {
+    try {
+      while (after < before) {
+        const data = await request("GET", `/chat/messages?after=${after}`);
+        data.messages.forEach(receive);
+        const next = Math.max(after, ...data.messages.map((message) => Number(message.id) || 0));
+        if (next === after) return;
+        after = next;
+      }
+    } catch (error) {
+      console.warn("chat: catching up failed", error);
+    }
+  }
+
   // Retries until the server answers, so a page opened during an outage still comes up.
   async function retrying(task) {
     for (let delay = BACKOFF_MIN; ; delay = Math.min(delay * 2, BACKOFF_MAX)) {
@@ -413,6 +430,7 @@
     reconnectTimer = null;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const ws = new WebSocket(`${scheme}://${location.host}/chat/ws?token=${encodeURIComponent(token)}`);
+    const since = lastId;
     let opened = false;
     socket = ws;
     ws.onopen = () => {
@@ -426,7 +444,11 @@
     };
     ws.onmessage = (event) => {
       try {
-        handle(JSON.parse(event.data));
+        const frame = JSON.parse(event.data);
+        // Nothing shown yet (since 0): start() shows the newest over HTTP, older ones are not shown.
+        if (frame.type === "history") {
+          if (frame.more && since > 0) catchUp(since, Number(frame.before) || 0);
+        } else handle(frame);
       } catch (error) {
         console.warn("chat: bad frame", error);
       }
