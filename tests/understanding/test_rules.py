@@ -480,3 +480,24 @@ def test_a_problem_asked_about_politely_is_a_complaint_as_well_as_a_question(
 
 def test_a_question_about_opening_hours_is_still_only_a_question(understander: Understander) -> None:
     assert understander.understand("请问营业厅几点开门").intents == {Intent.QUESTION}
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("樓梯間有很濃的瓦斯味 我好怕", Signal.DANGER),  # Taiwan's gas is 瓦斯
+        ("我阿媽喺大堂跌親，地下好滑又冇放警告牌", Signal.DANGER),  # 跌親: fell and got hurt
+    ],
+)
+def test_danger_in_taiwanese_and_cantonese_words(understander: Understander, text: str, signal: Signal) -> None:
+    assert signal in understander.understand(text).signals
+
+
+def test_a_court_in_an_address_is_no_threat_of_a_lawsuit(understander: Understander) -> None:
+    assert Signal.MEDIA_LEGAL not in understander.understand("Building 3, Green Court, Haidian", "en").signals
+    assert Signal.MEDIA_LEGAL in understander.understand("I will take you to court", "en").signals
+
+
+def test_a_cantonese_refund_demand_for_management_fees_is_billing(understander: Understander) -> None:
+    understood = understander.understand("你哋收咗我兩次管理費，即刻退返俾我！唔好同我講要等")
+    assert Intent.COMPLAINT in understood.intents and understood.category == "billing"
