@@ -385,7 +385,7 @@ class ForbiddenPhrase(_Strict):
 
 class ForbiddenPattern(_Strict):
     """A paraphrase of a forbidden phrase: a regular expression over the normalised text
-    (simplified, half-width, lower case, without punctuation or spaces)."""
+    (simplified, half-width, lower case, without punctuation, spaces, invisible characters or accents)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     pattern: str = Field(min_length=1)

@@ -1,9 +1,11 @@
 """The agent-side guard: forbidden phrases (服务忌语) and their paraphrases in what an agent types.
 
-Matching is insensitive to width, script, case, punctuation and spaces: both the configured
-phrases and the agent's text are folded the same way before comparing, so "喂，说话呀" (a
-Chinese keyboard's comma) is caught by the configured "喂,说话呀". Paraphrases are the manager's
-regular expressions over the folded text.
+Matching is insensitive to width, script, case, punctuation, spaces, invisible characters and
+accents: both the configured phrases and the agent's text are folded the same way before
+comparing, so "喂，说话呀" (a Chinese keyboard's comma) is caught by the configured "喂,说话呀",
+and "我不知道" typed with an invisible character inside (U+180B, a Mongolian variation selector
+the browser shows as nothing) by the configured "我不知道". Paraphrases are the manager's
+regular expressions over the folded text (which has no accents: "cafe", not "café").
 """
 
 from __future__ import annotations
@@ -17,13 +19,25 @@ from typing import Literal
 from bot.config import ForbiddenList
 from bot.understanding.normalise import fold as fold_message
 
-_DROPPED_CATEGORIES = ("P", "S", "Z", "C")
+# Punctuation, symbols, separators, control and format characters; and combining marks that
+# do not take space (Mn: accents, and marks stacked on a character that has no accented form,
+# 我 + U+0301; Me: enclosing circles and keycaps), which leave the words readable.
+_MARKS = ("Mn", "Me")
+_DROPPED_CATEGORIES = ("P", "S", "Z", "C", *_MARKS)
+
+
+def _without_marks(text: str) -> str:
+    """``text`` with its accents and other non-spacing marks taken off: decomposed (NFD), so "é"
+    becomes "e" and U+0301, the marks dropped, composed again (NFC: Hangul syllables come back)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) not in _MARKS))
 
 
 def fold(text: str, to_simplified: Callable[[str], str]) -> str:
     """Customer messages' folding (:func:`bot.understanding.normalise.fold`: width, invisible
-    characters, case, repeats), simplified, then letters and digits only."""
-    simplified = to_simplified(fold_message(text))
+    characters, case, repeats), accents and other combining marks off, simplified, then letters
+    and digits only. For matching only: what is stored and sent is the text as typed."""
+    simplified = to_simplified(_without_marks(fold_message(text)))
     return "".join(ch for ch in simplified if not unicodedata.category(ch).startswith(_DROPPED_CATEGORIES))
 
 

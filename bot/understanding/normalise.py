@@ -11,11 +11,15 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
-# Format characters (zero-width space and joiners, direction marks, soft hyphen, word joiner,
-# byte-order mark, tags) and variation selectors: invisible, but they split words apart.
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt, Unicode 15.1): what a
+# renderer shows as nothing, yet splits words apart. Format characters (soft hyphen, zero-width
+# space and joiners, direction marks, word joiner, byte-order mark, tags), variation selectors
+# (Mongolian ones too), the Hangul fillers and the Khmer inherent vowels, the musical and
+# shorthand format controls, and the code points Unicode keeps ignorable for the future.
 _INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff"
-    "\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]"
 )
 # Three or more of the same character count as three; digits are left alone (phone numbers).
 # Three, not two: "!!!" in a keyword list means more than the "!!" of an urgent request.

@@ -249,6 +249,40 @@ async def test_in_block_mode_a_forbidden_phrase_cannot_be_sent(make_client: AppF
     await socket.close()
 
 
+INVISIBLY_SPLIT = [
+    "我\u180b不知道",  # a Mongolian free variation selector
+    "我\u17b4不知道",  # a Khmer inherent vowel
+    "我不\u3164知道",  # a Hangul filler
+    "您激\u180b动什么呀",
+    "我\u0301不知道",  # a combining accent on a character that has no accented form
+    "我\u115f不知道",
+    "我\uffa0不知道",
+]
+"""Forbidden phrases a browser shows exactly as configured: the characters between are invisible."""
+
+
+async def test_in_block_mode_invisible_characters_do_not_smuggle_a_forbidden_phrase(
+    make_client: AppFactory, service_config: Any
+) -> None:
+    strict = service_config.model_copy(
+        update={"forbidden": service_config.forbidden.model_copy(update={"agent_guard": "block"})}
+    )
+    client = await make_client(config=strict)
+    csrf, conversation_id, socket = await claimed_conversation(client, "chen")
+    url, headers = f"/api/conversations/{conversation_id}/messages", {"X-CSRF-Token": csrf}
+    for text in INVISIBLY_SPLIT:
+        response = await client.post(url, json={"text": text, "override": True}, headers=headers)
+        assert response.status == 422, text
+        body = await response.json()
+        assert body["can_override"] is False and body["by"] == "rules"
+        assert body["forbidden"] in ("我不知道", "您激动什么呀")
+    sent = await client.post(url, json={"text": "我知道了，马上为您处理"}, headers=headers)
+    assert sent.status == 201
+    await settled(client, sockets=[socket])
+    assert [f["text"] for f in socket.frames if f.get("from") == "agent"] == ["我知道了，马上为您处理"]
+    await socket.close()
+
+
 async def test_only_the_owner_replies(make_client: AppFactory) -> None:
     client = await make_client()
     _, conversation_id, socket = await claimed_conversation(client, "owner")

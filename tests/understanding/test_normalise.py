@@ -14,6 +14,10 @@ from bot.understanding.normalise import Converter, fold, normalise
         ("ＨＡＰＰＹ，真的！", "happy,真的!"),
         ("投\u200b诉", "投诉"),
         ("\ufeff在吗\u200d", "在吗"),
+        ("投\u180b诉", "投诉"),  # a Mongolian free variation selector: invisible
+        ("投\u3164诉", "投诉"),  # a Hangul filler
+        ("投\u17b4诉", "投诉"),  # a Khmer inherent vowel
+        ("投\U000e0041诉", "投诉"),  # a tag character
         ("谢谢❤️", "谢谢❤"),
         ("啊啊啊啊啊", "啊啊啊"),
         ("!!!!!", "!!!"),

@@ -1,0 +1,98 @@
+"""The forbidden-phrase guard's folding: what a browser shows as the forbidden phrase is caught,
+whatever invisible characters or stacked marks are typed between its characters."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+import pytest
+
+from bot.config import ServiceConfig
+from bot.understanding.guard import ForbiddenGuard, fold
+from tests.understanding.chat_server import TO_SIMPLIFIED
+
+# Default_Ignorable_Code_Point in Unicode 15.1's DerivedCoreProperties.txt, written out here
+# rather than taken from the code under test.
+DEFAULT_IGNORABLE = [
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+]
+
+
+@pytest.fixture
+def guard(service_config: ServiceConfig) -> ForbiddenGuard:
+    return ForbiddenGuard(service_config.forbidden, TO_SIMPLIFIED)
+
+
+@pytest.mark.parametrize(
+    ("typed", "forbidden"),
+    [
+        pytest.param("我\u180b不知道", "我不知道", id="mongolian-free-variation-selector"),
+        pytest.param("我\u180f不知道", "我不知道", id="mongolian-free-variation-selector-four"),
+        pytest.param("我\u17b4不知道", "我不知道", id="khmer-inherent-vowel"),
+        pytest.param("我不\u3164知道", "我不知道", id="hangul-filler"),
+        pytest.param("我\u115f不知道", "我不知道", id="hangul-choseong-filler"),
+        pytest.param("我\uffa0不知道", "我不知道", id="halfwidth-hangul-filler"),
+        pytest.param("我\u0301不知道", "我不知道", id="combining-accent-on-a-han-character"),
+        pytest.param("我\u20dd不知道", "我不知道", id="enclosing-circle"),
+        pytest.param("您激\u180b动什么呀", "您激动什么呀", id="another-phrase"),
+        pytest.param("您激\u0301\u0301\u0301动什么呀", "您激动什么呀", id="stacked-accents"),
+        pytest.param("cálm down", "calm down", id="precomposed-accent"),
+        pytest.param("ca\u0301lm down", "calm down", id="combining-accent-on-a-latin-letter"),
+    ],
+)
+def test_invisible_characters_and_marks_do_not_hide_a_forbidden_phrase(
+    guard: ForbiddenGuard, typed: str, forbidden: str
+) -> None:
+    hit = guard.check(typed)
+    assert hit is not None and hit.forbidden == forbidden
+
+
+def test_every_default_ignorable_code_point_is_ignored(guard: ForbiddenGuard) -> None:
+    missed = [
+        f"U+{code:04X}"
+        for first, last in DEFAULT_IGNORABLE
+        for code in range(first, last + 1)
+        if guard.fold(f"我{chr(code)}不知道") != "我不知道"
+    ]
+    assert missed == []
+
+
+def test_every_non_spacing_and_enclosing_mark_is_ignored(guard: ForbiddenGuard) -> None:
+    marks = (chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) in ("Mn", "Me"))
+    missed = [f"U+{ord(mark):04X}" for mark in marks if guard.fold(f"我{mark}不知道") != "我不知道"]
+    assert missed == []
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("好的，我这就去帮您查询", "好的我这就去帮您查询"),
+        ("我們的規定", "我们的规定"),
+        ("한국어 고객", "한국어고객"),  # Hangul syllables come back composed
+        ("Café", "cafe"),
+    ],
+)
+def test_folding_keeps_the_words(text: str, folded: str) -> None:
+    assert fold(text, TO_SIMPLIFIED) == folded
+
+
+def test_a_clean_reply_is_clean(guard: ForbiddenGuard) -> None:
+    assert guard.check("好的，我这就去帮您查询\u200b") is None
+    assert guard.check("我知道了，马上为您处理") is None
