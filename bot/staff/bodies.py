@@ -127,9 +127,10 @@ def _problem(error: ErrorDetails) -> str:
     return f"'{where}' {message[0].lower()}{message[1:]}" if message else f"'{where}' is not valid"
 
 
-async def read_body(request: web.Request, model: type[BodyModel]) -> BodyModel:
-    """The request's JSON body as ``model``; 400 naming the first field that is wrong."""
-    payload = await json_body(request)
+async def read_body(request: web.Request, model: type[BodyModel], max_bytes: int | None = None) -> BodyModel:
+    """The request's JSON body as ``model``; 400 naming the first field that is wrong, 413 over
+    ``max_bytes``."""
+    payload = await json_body(request, max_bytes)
     try:
         return model.model_validate(payload)
     except ValidationError as error:

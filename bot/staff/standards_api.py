@@ -7,7 +7,6 @@ import asyncio
 import json
 from typing import Any
 
-import yaml
 from aiohttp import web
 from sqlalchemy.orm import Session
 
@@ -20,7 +19,7 @@ from bot.staff.audit import audited, path_target
 from bot.staff.audit import note as audit_note
 from bot.staff.auth import requires
 from bot.staff.bodies import RollbackBody, StandardBody, TryStandardBody, read_body
-from bot.standards import versions
+from bot.standards import versions, yaml_import
 from bot.standards.sections import Section
 from bot.standards.validation import Invalid, Problem, rule_problems, validate
 from bot.standards.versions import SectionVersion
@@ -60,10 +59,29 @@ PHRASE_SAMPLES: dict[str, str] = {
 }
 """A sample value for every phrase placeholder, for the console's preview."""
 
+MAX_BODY_BYTES = 256 * 1024
+"""A section sent to be saved or tried, as JSON or YAML: the largest shipped one (classification)
+is under 50 KiB. Over it: 413, before anything is parsed."""
+MAX_PROBLEMS = 50
+"""Problems a 422 lists; ``more_problems`` counts the rest."""
+MAX_PROBLEM_CHARS = 300
+"""A problem's path or message is cut to this many characters (it may quote what was sent)."""
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_PROBLEM_CHARS else text[: MAX_PROBLEM_CHARS - 1] + "…"
+
 
 def _invalid(problems: list[Problem]) -> web.HTTPException:
-    first = problems[0]
-    body = {"error": f"{first.path}: {first.message}", "problems": [problem.as_json() for problem in problems]}
+    """422 naming the first :data:`MAX_PROBLEMS` problems, each cut to :data:`MAX_PROBLEM_CHARS`:
+    a draft with thousands of bad entries is not echoed back in full."""
+    shown = [Problem(_cut(problem.path), _cut(problem.message)) for problem in problems[:MAX_PROBLEMS]]
+    body: dict[str, Any] = {
+        "error": f"{shown[0].path}: {shown[0].message}",
+        "problems": [problem.as_json() for problem in shown],
+    }
+    if len(problems) > len(shown):
+        body["more_problems"] = len(problems) - len(shown)
     return web.HTTPUnprocessableEntity(text=json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
@@ -231,18 +249,19 @@ async def put_standard(request: web.Request) -> web.Response:
     """``PUT /api/standards/{section}`` {body | yaml, note, base_version}: validate like start-up
     and store as the new version, in force on every instance and worker within seconds.
 
-    422 names each bad key's path (``problems``); 409 when ``base_version`` is not the newest.
+    422 names each bad key's path (``problems``), and refuses YAML with anchors or aliases; 409
+    when ``base_version`` is not the newest; 413 for a request over :data:`MAX_BODY_BYTES`.
     """
     section = _section(request)
-    given = await read_body(request, StandardBody)
+    given = await read_body(request, StandardBody, MAX_BODY_BYTES)
     if (given.body is None) == (given.yaml is None):
         raise api_error(400, "give exactly one of 'body' (JSON) or 'yaml' (an exported file)")
     body = given.body
     if given.yaml is not None:
         try:
-            body = yaml.safe_load(given.yaml)
-        except yaml.YAMLError as error:
-            raise _invalid([Problem(section.id, f"not valid YAML: {error}")]) from None
+            body = await asyncio.to_thread(yaml_import.load, given.yaml)
+        except yaml_import.YamlRefused as error:
+            raise _invalid([Problem(section.id, str(error))]) from None
     return await _store(request, section, body, given.note, base_version=given.base_version)
 
 
@@ -267,10 +286,11 @@ async def rollback(request: web.Request) -> web.Response:
 @documented(body=TryStandardBody)
 async def try_standard(request: web.Request) -> web.Response:
     """``POST /api/standards/try`` {text, locale, classification}: how the understanding layer
-    reads ``text`` under the draft classification (the one in force when absent), before saving."""
+    reads ``text`` under the draft classification (the one in force when absent), before saving;
+    413 for a request over :data:`MAX_BODY_BYTES`."""
     shared = resources(request)
     standards = shared.standards
-    given = await read_body(request, TryStandardBody)
+    given = await read_body(request, TryStandardBody, MAX_BODY_BYTES)
     in_force = standards.now
     limit = in_force.config.channels.max_text_chars
     if len(given.text) > limit:

@@ -59,9 +59,17 @@ def _parse(row: StandardVersion) -> SectionVersion:
     return SectionVersion(row.section, row.version, row.body, row.changed_by, row.changed_at, row.note, row.rollback_of)
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a list or mapping met twice out twice: an import refuses anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def as_yaml(body: Any) -> str:
-    """The export format: the body as its file in ``config/`` holds it."""
-    return yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=120)
+    """The export format: the body as its file in ``config/`` holds it, without anchors or
+    aliases (:mod:`bot.standards.yaml_import` refuses them)."""
+    return yaml.dump(body, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=120)
 
 
 def seed(session: Session, section: Section, defaults: ServiceConfig, now: dt.datetime) -> None:

@@ -33,6 +33,16 @@ def api_error(status: int, message: str) -> web.HTTPException:
     return error_class(text=json.dumps({"error": message}, ensure_ascii=False), content_type="application/json")
 
 
+def too_large(max_bytes: int, size: int) -> web.HTTPException:
+    """413 with the JSON error body, for a request body of ``size`` bytes over a route's own limit."""
+    return web.HTTPRequestEntityTooLarge(
+        max_bytes,
+        size,
+        text=json.dumps({"error": f"the body is larger than {max_bytes // 1024} KiB"}),
+        content_type="application/json",
+    )
+
+
 LARGEST_ID = 2**63 - 1
 """The largest id a row can have (a 64-bit integer column): a larger number in a path is no row's."""
 
@@ -46,14 +56,20 @@ def path_number(request: web.Request, missing: str, name: str = "id") -> int:
     return int(text)
 
 
-async def json_body(request: web.Request) -> dict[str, Any]:
+async def json_body(request: web.Request, max_bytes: int | None = None) -> dict[str, Any]:
     """The body as a JSON object; 400 for anything else. Read strictly (orjson): a lone surrogate
     ("\\ud800"), which no database can store, and nesting deeper than 1024 are refused here
-    rather than failing later; 415 for a charset other than UTF-8."""
+    rather than failing later; 415 for a charset other than UTF-8; 413 for a body over
+    ``max_bytes`` (when given: a route's limit below the application's 1 MiB)."""
     if (request.charset or "utf-8").lower() not in ("utf-8", "utf8"):
         raise api_error(415, "send JSON as UTF-8")
+    if max_bytes is not None and (request.content_length or 0) > max_bytes:
+        raise too_large(max_bytes, request.content_length or 0)
+    data = await request.read()
+    if max_bytes is not None and len(data) > max_bytes:  # sent without a Content-Length
+        raise too_large(max_bytes, len(data))
     try:
-        payload = json_text.loads(await request.read())
+        payload = json_text.loads(data)
     except (orjson.JSONDecodeError, UnicodeDecodeError) as error:
         raise api_error(400, "the body must be JSON") from error
     if not isinstance(payload, dict):
