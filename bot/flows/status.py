@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from bot.config import Intent, PhraseId
 from bot.core.case_numbers import case_numbers_in
@@ -19,6 +20,8 @@ from bot.flows.turn import Turn
 
 _SPACES = re.compile(r" {2,}")
 _NOT_WORDS = re.compile(r"[^\w ]+|_")
+_MORE_THAN_A_NUMBER = 6
+"""Letters besides a case number that tell more of the case ("我之前投诉过" is 6)."""
 
 
 def status_text(status: CaseStatus, locale: str, now: dt.datetime, phrases: Phrases, calendar: BusinessCalendar) -> str:
@@ -71,8 +74,8 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     named = named_case(turn)
     if Intent.COMPLAINT in intents or (Intent.STATUS_QUERY not in intents and named is None):
         return False
-    if Intent.NOT_RESOLVED in intents and Intent.STATUS_QUERY not in intents:
-        return False  # "TS2026… 还没修好": more of that case (an appeal), not a question
+    if Intent.STATUS_QUERY not in intents and (Intent.NOT_RESOLVED in intents or _says_more_than_a_number(turn)):
+        return False  # "TS2026… 还没修好", "编号TS2026… 杂物越堆越多了": more of that case (an appeal)
     if state not in (State.NEW, State.AWAIT_DESCRIPTION) or turn.step.data.description:
         return False
     if state is State.NEW:
@@ -105,6 +108,19 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     turn.say(PhraseId.ANYTHING_ELSE)
     turn.step.state = State.AWAIT_DESCRIPTION
     return True
+
+
+def _says_more_than_a_number(turn: Turn) -> bool:
+    """The message tells something besides the case number it names ("我之前投诉过 编号TS… 杂物
+    越堆越多了"), not only the number ("TS…", "TS… 谢谢")."""
+    understood = turn.understood
+    if understood is None:
+        return False
+    prefix = turn.kit.config.service.case_prefix
+    text = unicodedata.normalize("NFKC", understood.text).upper()
+    for number in case_numbers_in(text, prefix):
+        text = text.replace(number, "")
+    return sum(1 for char in text if char.isalnum()) >= _MORE_THAN_A_NUMBER
 
 
 def _asks_how_long(turn: Turn) -> bool:

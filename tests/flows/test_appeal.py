@@ -95,7 +95,13 @@ def named(stage: CaseStage = CaseStage.WAITING) -> CustomerView:
 
 
 @pytest.mark.parametrize(
-    "message", [f"{CASE} 路灯还是没修好,都一个星期了", f"{CASE}还没修好", f"编号{CASE.lower()},楼道的灯又坏了"]
+    "message",
+    [
+        f"{CASE} 路灯还是没修好,都一个星期了",
+        f"{CASE}还没修好",
+        f"编号{CASE.lower()},楼道的灯又坏了",
+        f"我之前投诉过 编号{CASE} 杂物越堆越多了 还堆到楼梯口了",  # no problem word: more of the case all the same
+    ],
 )
 def test_a_complaint_naming_an_open_case_by_number_joins_it_whatever_its_category(
     engine: ConversationEngine, message: str
