@@ -20,6 +20,8 @@ ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE, *URGENT_SIG
 SUPERVISOR_QUEUE = "supervisor"
 GENERAL_QUEUE = "general"
 CONSULTATION_QUEUE = "consultation"
+_LONGEST_PLACE = 40
+"""A place said after an emergency's hand-off is no longer than this (an address, not a story)."""
 
 
 def classify(turn: Turn, description: str, known: frozenset[Signal] = frozenset()) -> Classified:
@@ -148,7 +150,8 @@ def note_on_case(turn: Turn, case_number: str, phone: str | None = None, replace
 def place_after_hand_off(turn: Turn) -> bool:
     """A place given after the hand-off, for a case that has none ("海淀区苏州街3号院2号楼501"
     after a gas leak was handed over at once): it goes on the case. True if kept."""
-    data, area = turn.step.data, turn.area
+    data = turn.step.data
+    area = turn.area or _place_in_words(turn)
     case_number = data.appeal_of or data.case_number
     if data.area or not area or case_number is None:
         return False
@@ -156,6 +159,21 @@ def place_after_hand_off(turn: Turn) -> bool:
     turn.step.contact = CaseContact(case_number, None, area=area, district=turn.kit.understander.district(area))
     turn.audit(TimelineKind.AREA_RECEIVED)
     return True
+
+
+def _place_in_words(turn: Turn) -> str | None:
+    """An emergency's place that the parser does not know ("新北市板橋區文化路一段50號"): after the
+    bot asked where to go, a short message with an address word and nothing else in it is the
+    place, in the customer's words."""
+    understood, marker = turn.understood, turn.kit.area_marker
+    if understood is None or marker is None or Signal.DANGER not in turn.step.data.signals:
+        return None
+    if understood.intents or understood.signals or turn.phone:
+        return None
+    words = understood.text.strip(" \t\n,.;:!?，。；：！？、…")
+    if len(words) > _LONGEST_PLACE or not marker.search(turn.kit.understander.matchable(words)):
+        return None
+    return words
 
 
 def corrected_contact(turn: Turn) -> bool:

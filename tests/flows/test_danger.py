@@ -163,6 +163,24 @@ def test_the_place_before_the_phone_asked_for_is_noted_and_the_phone_asked_again
     assert "更正" not in chat.texts(step)
 
 
+@pytest.mark.parametrize(
+    ("locale", "emergency", "place"),
+    [
+        ("zh-TW", "電梯裡有人被困住了", "新北市板橋區文化路一段52號"),  # a place the gazetteer does not know
+        ("en", "there is a gas leak in our building", "Building 3, Green Court, Haidian"),
+    ],
+)
+def test_the_place_of_an_emergency_is_kept_in_any_language(
+    engine: ConversationEngine, locale: str, emergency: str, place: str
+) -> None:
+    chat = Chat(engine, locale=locale)
+    chat.send(Started())
+    chat.send(emergency)
+    step = chat.send(place)
+    assert chat.phrase_ids(step) == ["place_noted_ask_phone"]
+    assert step.contact is not None and step.contact.area is not None and step.contact.area in place
+
+
 def test_a_place_alone_after_the_hand_off_is_noted_on_a_case_without_one(engine: ConversationEngine) -> None:
     chat = Chat(engine, customer=CustomerView(phone="13800001117"))
     chat.send(Started())
