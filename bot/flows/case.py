@@ -11,7 +11,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.classify import Classified
 from bot.flows.deadline import compute_deadline, describe_moment, format_hours
 from bot.flows.records import AppealLink, CaseContact, ComplaintRecord, HandoffRequest, State
-from bot.flows.slots import CORRECTION_CUES, description_text
+from bot.flows.slots import CORRECTION_CUES, description_text, whole_place_answer
 from bot.flows.turn import FlowKit, Turn
 
 URGENT_SIGNALS = frozenset({Signal.DANGER, Signal.SELF_HARM})
@@ -151,7 +151,10 @@ def place_after_hand_off(turn: Turn) -> bool:
     """A place given after the hand-off, for a case that has none ("海淀区苏州街3号院2号楼501"
     after a gas leak was handed over at once): it goes on the case. True if kept."""
     data = turn.step.data
-    area = turn.area or _place_in_words(turn)
+    area = turn.area
+    if area and turn.understood is not None and Signal.DANGER in data.signals:
+        area = whole_place_answer(turn, turn.understood.text, area)  # the answer to "请您告诉我具体地址"
+    area = area or _place_in_words(turn)
     case_number = data.appeal_of or data.case_number
     if data.area or not area or case_number is None:
         return False

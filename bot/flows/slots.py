@@ -53,7 +53,7 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
     area = turn.area
     if area and state in (State.AWAIT_AREA, State.CORRECT_AREA):
-        area = _whole_place_answer(turn, understood.text, area)
+        area = whole_place_answer(turn, understood.text, area)
     if area and (not data.area or correcting):
         new_area = _corrected_area(turn.kit, data.area, area) if data.area else area
         if new_area != data.area:
@@ -75,7 +75,7 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
 
 
-def _whole_place_answer(turn: Turn, text: str, area: str) -> str:
+def whole_place_answer(turn: Turn, text: str, area: str) -> str:
     """The answer to the place question, when it is all place: the words before the address the
     parser found belong to it ("台中市西屯區台灣大道三段99號" gave 大道三段99号, "沙田第一城5座12樓C室"
     gave 5座12楼C室: places the gazetteer does not know). Otherwise the area found."""

@@ -42,6 +42,14 @@ def simplified_converter() -> Converter:
     return opencc.OpenCC("t2s")
 
 
+def traditional_converter() -> Converter:
+    """OpenCC's simplified → traditional converter: to tell a message written the same in both
+    scripts ("沙田第一城15座") from one in simplified characters."""
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
 def taiwan_converter() -> Converter:
     """OpenCC's Taiwan → mainland converter, words included ("寬頻" → "宽带", "訊號" → "信号").
     Only for traditional text: on simplified text it rewrites mainland words ("程序" → "进程")."""

@@ -6,9 +6,16 @@ from typing import Protocol
 
 from bot.config import ServiceConfig, Signal
 from bot.understanding.ages import AgeReader
-from bot.understanding.language import ZH_TW, answer_locale, detect_locale
+from bot.understanding.language import ZH_CN, ZH_TW, answer_locale, detect_locale
 from bot.understanding.misspellings import Misspellings
-from bot.understanding.normalise import Converter, Normalised, normalise, simplified_converter, taiwan_converter
+from bot.understanding.normalise import (
+    Converter,
+    Normalised,
+    normalise,
+    simplified_converter,
+    taiwan_converter,
+    traditional_converter,
+)
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.rules import Rules
 from bot.understanding.slots import SlotExtractor
@@ -47,6 +54,7 @@ class Understander:
         slot_extractor: ExtractsSlots,
         misspellings: Misspellings | None = None,
         ages: AgeReader | None = None,
+        traditionaliser: Converter | None = None,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -56,6 +64,7 @@ class Understander:
         self._slots = slot_extractor
         self._misspellings = misspellings or Misspellings({}, str)
         self._ages = ages
+        self._traditionaliser = traditionaliser
         # The flow asks for a message's answer language right after understanding it: the
         # normalised text is kept for that (one text and its form, swapped at once).
         self._last: tuple[str, Normalised] | None = None
@@ -69,6 +78,7 @@ class Understander:
         converter: Converter | None = None,
         taiwan: Converter | None = None,
         slot_extractor: ExtractsSlots | None = None,
+        traditionaliser: Converter | None = None,
     ) -> Understander:
         """Compile the rules and build the segmenter.
 
@@ -104,19 +114,34 @@ class Understander:
             slot_extractor,
             Misspellings(config.classification.misspellings, comparable),
             AgeReader(config.classification.elder_ages),
+            traditionaliser or traditional_converter(),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
         """An understander for ``config``'s classification sharing this one's converters and slot
         extractor (the standards changed while the process runs; ``dictionary`` as in :meth:`from_config`)."""
         return Understander.from_config(
-            config, dictionary=dictionary, converter=self._converter, taiwan=self._taiwan, slot_extractor=self._slots
+            config,
+            dictionary=dictionary,
+            converter=self._converter,
+            taiwan=self._taiwan,
+            slot_extractor=self._slots,
+            traditionaliser=self._traditionaliser,
         )
 
     def answer_locale(self, text: str, locale: str) -> str:
         """The language to answer ``text`` in, in a conversation in ``locale`` so far: the one it
         is written in; ``locale`` when it is too short to tell or mixes English into Chinese."""
-        return answer_locale(self._normalise(text), locale)
+        message = self._normalise(text)
+        answer = answer_locale(message, locale)
+        if answer == ZH_CN and locale == ZH_TW and self._same_in_both_scripts(message):
+            return ZH_TW  # "沙田第一城15座": nothing in it says the customer changed script
+        return answer
+
+    def _same_in_both_scripts(self, message: Normalised) -> bool:
+        if message.traditional_characters or self._traditionaliser is None:
+            return False
+        return self._traditionaliser.convert(message.folded) == message.folded
 
     def _normalise(self, text: str) -> Normalised:
         last = self._last

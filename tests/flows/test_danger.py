@@ -168,6 +168,7 @@ def test_the_place_before_the_phone_asked_for_is_noted_and_the_phone_asked_again
     [
         ("zh-TW", "電梯裡有人被困住了", "新北市板橋區文化路一段52號"),  # a place the gazetteer does not know
         ("en", "there is a gas leak in our building", "Building 3, Green Court, Haidian"),
+        ("zh-TW", "樓梯間有很濃的瓦斯味 我好怕", "沙田第一城15座"),  # kept whole, and in traditional
     ],
 )
 def test_the_place_of_an_emergency_is_kept_in_any_language(
@@ -179,6 +180,7 @@ def test_the_place_of_an_emergency_is_kept_in_any_language(
     step = chat.send(place)
     assert chat.phrase_ids(step) == ["place_noted_ask_phone"]
     assert step.contact is not None and step.contact.area is not None and step.contact.area in place
+    assert chat.data.traditional == (locale == "zh-TW")  # a place the same in both scripts keeps traditional
 
 
 def test_a_place_alone_after_the_hand_off_is_noted_on_a_case_without_one(engine: ConversationEngine) -> None:
