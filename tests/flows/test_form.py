@@ -127,6 +127,15 @@ def test_a_correction_in_plain_words_at_the_restatement(chat: Chat, correction: 
     assert line in restated(chat, step).splitlines()
 
 
+def test_a_building_corrected_in_a_shanghai_lane_keeps_the_lane(chat: Chat) -> None:
+    """弄 is a lane's number, as 号 is a house's: "5号楼不是6号楼" changes the building only."""
+    chat.send("楼道的灯坏了")
+    chat.send("13800138000")
+    chat.send("长宁区仙霞路300弄6号楼1202")
+    step = chat.send("不对 是5号楼不是6号楼")
+    assert "地点：长宁区仙霞路300弄5号楼" in restated(chat, step)
+
+
 def test_a_correction_while_choosing_what_to_correct(chat: Chat) -> None:
     chat.send(EVERYTHING)
     step = chat.send("不对")
