@@ -206,6 +206,15 @@ def test_a_customer_who_refuses_a_phone_twice_is_not_asked_a_third_time(chat: Ch
     assert [event.kind for step in chat.steps for event in step.audit].count(TimelineKind.CONTACT_BY_CHANNEL) == 1
 
 
+@pytest.mark.parametrize("second", ["不留 就在这里回复我", "就在这里回复我", "reply here"])
+def test_asking_to_be_answered_here_is_a_refusal_of_the_phone(chat: Chat, second: str) -> None:
+    """Not the persuasion again and again: the customer said how they want the answer."""
+    chat.send("小区门口的路灯坏了")
+    chat.send("不想留电话")
+    step = chat.send(second)
+    assert chat.phrase_ids(step) == ["phone_not_needed", "ask_area"]
+
+
 def test_a_refusal_in_the_description_counts(chat: Chat) -> None:
     step = chat.send("小区门口的路灯坏了，电话就不留了")
     assert chat.phrase_ids(step) == ["description_recorded", "phone_reassure"]
