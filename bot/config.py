@@ -141,6 +141,7 @@ class PhraseId(StrEnum):
     SATISFACTION_ASK_RATING = "satisfaction_ask_rating"
     SATISFACTION_ASK_COMMENT = "satisfaction_ask_comment"
     SATISFACTION_THANKS = "satisfaction_thanks"
+    SATISFACTION_SORRY = "satisfaction_sorry"
     SATISFACTION_REOPENED = "satisfaction_reopened"
     SATISFACTION_UNANSWERED = "satisfaction_unanswered"
     QUEUE_POSITION = "queue_position"

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from bot.config import Intent, PhraseId
+from bot.config import Intent, PhraseId, Signal
 from bot.core.messages import Option
 from bot.core.timeline import TimelineKind
 from bot.flows.case import promise, record_complaint
@@ -23,6 +23,8 @@ CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COM
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _SCORES = range(1, 6)
 _CLAUSE_END = re.compile(r"[,，。.!！;；\n]+")
+SORRY_UP_TO = 3
+"""A score this low or lower is answered with an apology, not thanks."""
 _SCORE_WORDS = 3
 """The most words a score takes at the start of an answer ("4 stars", "i'd give 5")."""
 _LEADING_SCORE = re.compile(r"\s*([1-5一二两三四五])\s*(?:分|颗星|个星|星)")
@@ -82,7 +84,7 @@ def on_callback(turn: Turn, text: str) -> None:
         if comment:  # "5分,师傅很及时": the score and the comment at once
             turn.audit(TimelineKind.RATED, rating=score)
             turn.step.satisfaction = SatisfactionRecord(rating=score, comment=comment, resolved=True)
-            turn.say(PhraseId.SATISFACTION_THANKS)
+            _thank(turn, score, comment)
             close(turn, "satisfaction_recorded")
             return
         data.rating = score
@@ -93,8 +95,19 @@ def on_callback(turn: Turn, text: str) -> None:
         return
     rating, data.rating = data.rating, None
     turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=True)
-    turn.say(PhraseId.SATISFACTION_THANKS)
+    _thank(turn, rating, text)
     close(turn, "satisfaction_recorded")
+
+
+def _thank(turn: Turn, rating: int | None, comment: str) -> None:
+    """Thanks for the evaluation; an apology instead when it was not a good one (a score up to
+    ``SORRY_UP_TO``, or a comment that complains: "4 stars but he was 2 hours late")."""
+    complains = False
+    if comment:
+        understood = turn.kit.understander.understand(comment, turn.locale)
+        complains = Intent.COMPLAINT in understood.intents or Signal.EMOTIONAL in understood.signals
+    unhappy = complains or (rating is not None and rating <= SORRY_UP_TO)
+    turn.say(PhraseId.SATISFACTION_SORRY if unhappy else PhraseId.SATISFACTION_THANKS)
 
 
 def _reopen(turn: Turn, text: str) -> None:

@@ -476,6 +476,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "回访·请评分": "Callback · ask for a rating",
     "回访·请提意见": "Callback · ask for comments",
     "回访·致谢": "Callback · thanks",
+    "回访·致歉": "Callback · apology",
     "回访·重新处理": "Callback · reopen",
     "回访·未答复": "Callback · no answer",
     "排队位置": "Queue position",
