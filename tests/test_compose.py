@@ -13,6 +13,7 @@ import yaml
 
 from bot.__main__ import build_parser
 from bot.channels.registry import channels_off, sms_gateway
+from bot.config import load_config
 from bot.environment import Environment
 from bot.settings import Settings
 
@@ -154,3 +155,15 @@ def test_the_apps_and_workers_keep_photos_in_one_place_they_all_reach() -> None:
         "BOT_S3_SECRET_KEY": "secret",
     }
     assert Settings.from_env(with_s3).media_s3 is not None
+
+
+def test_the_load_balancer_lets_a_photo_as_large_as_the_app_takes_through() -> None:
+    """Customers' phone photos (and agents') reach the app, which checks their size itself; every
+    other body stays within the app's 1 MiB."""
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    largest = load_config(ROOT / "config").channels.max_media_bytes
+    for location in ("location = /chat/media {", "location ~ ^/api/conversations/[0-9]+/photos$ {"):
+        block = nginx.split(location, 1)[1].split("}", 1)[0]
+        megabytes = int(re.search(r"client_max_body_size (\d+)m;", block).group(1))  # type: ignore[union-attr]
+        assert megabytes * 1024 * 1024 > largest
+    assert re.search(r"^    client_max_body_size 1m;", nginx, re.MULTILINE)
