@@ -501,3 +501,8 @@ def test_a_court_in_an_address_is_no_threat_of_a_lawsuit(understander: Understan
 def test_a_cantonese_refund_demand_for_management_fees_is_billing(understander: Understander) -> None:
     understood = understander.understand("你哋收咗我兩次管理費，即刻退返俾我！唔好同我講要等")
     assert Intent.COMPLAINT in understood.intents and understood.category == "billing"
+
+
+def test_wifi_down_in_mixed_chinese_and_english_is_a_network_problem(understander: Understander) -> None:
+    understood = understander.understand("我的WiFi又down了，call了三次customer service都没人理")
+    assert understood.category == "network"
