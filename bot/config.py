@@ -782,7 +782,8 @@ class WechatWindow(_Strict):
 
 
 class WebchatLimits(_Strict):
-    """Web chat against floods: one customer's messages and sockets, one address's new sessions and sockets."""
+    """Web chat against floods: one customer's messages and sockets, one address's new sessions and
+    sockets, and the photos of each being uploaded at once."""
 
     messages_burst: int = Field(default=20, ge=1)
     """Messages a customer may send at once…"""
@@ -800,6 +801,11 @@ class WebchatLimits(_Strict):
     """Socket connects one session may make at once…"""
     connects_per_minute: int = Field(default=6, ge=1)
     """…refilled at this rate; a faster one answers 429 with Retry-After."""
+    photos_at_once: int = Field(default=1, ge=1, le=20)
+    """Photos one customer may be uploading at once (the widget sends them one after another);
+    another is answered 429 with Retry-After before it is read."""
+    photos_at_once_per_address: int = Field(default=3, ge=1, le=1000)
+    """Photos being uploaded at once from one client address, over all its sessions; more as above."""
 
 
 class ChannelsConfig(_Strict):

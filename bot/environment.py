@@ -74,6 +74,9 @@ class Environment(BaseSettings):
     s3_secret_key: SecretStr | None = None
     s3_prefix: str = ""
     s3_addressing_style: Literal["path", "virtual"] = "path"
+    image_decodes: int = Field(2, ge=1, le=64)
+    image_decode_queue: int = Field(6, ge=0, le=1000)
+    image_decode_wait_seconds: float = Field(10.0, gt=0, le=300)
     metrics_token: str | None = None
     worker_metrics_port: int = Field(9101, ge=0, le=65535)
     """0: the worker serves no metrics."""

@@ -6,7 +6,6 @@ its ``ctx``, and jobs read it with ``resources(ctx)``.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 from collections.abc import Mapping
@@ -27,8 +26,8 @@ from bot.core.engine import ConversationEngine
 from bot.core.pipeline import Pipeline
 from bot.embedded_redis import EmbeddedRedis
 from bot.handoff.live_queue import LiveQueue
+from bot.media.decoding import Decoding
 from bot.media.files import MediaFiles, open_media_files
-from bot.media.intake import DECODES_AT_ONCE
 from bot.observability.metrics import Metrics
 from bot.outbound.gateway import OutboundGateway
 from bot.promises.tracker import Tracker
@@ -79,8 +78,9 @@ class Resources:
     """Where customers' photos are kept (outside the database)."""
     passive_replies: GroupCommit[int]
     """Marks replies handed to WeChat in a webhook's answer as sent, concurrent webhooks' together."""
-    image_decoding: asyncio.Semaphore
-    """Bounds the photos decoded at once in this process (``bot.media.intake.DECODES_AT_ONCE``)."""
+    image_decoding: Decoding
+    """Bounds the photos decoded at once in this process, and those waiting for it
+    (``BOT_IMAGE_DECODES``, ``BOT_IMAGE_DECODE_QUEUE``, ``BOT_IMAGE_DECODE_WAIT_SECONDS``)."""
     _exit: contextlib.AsyncExitStack = dataclasses.field(repr=False)
 
     @property
@@ -156,6 +156,8 @@ async def build_resources(
         adapters = build_adapters(settings, http, redis)
         stack.push_async_callback(close_adapters, adapters)
         media = await stack.enter_async_context(open_media_files(settings))  # issue 15 (photos)
+        decoding = Decoding(settings.image_decodes, settings.image_decode_queue, settings.image_decode_wait_seconds)
+        stack.callback(decoding.close)
         metrics = Metrics()
         if hub is not None:
             metrics.watch_connections(hub.__len__)
@@ -205,7 +207,7 @@ async def build_resources(
             metrics=metrics,
             media=media,
             passive_replies=GroupCommit(database, mark_sent_passively),
-            image_decoding=asyncio.Semaphore(DECODES_AT_ONCE),
+            image_decoding=decoding,
             _exit=stack,
         )
     except BaseException:

@@ -132,6 +132,14 @@ class Settings:
     """``BOT_MEDIA_DIR``: where photos customers send are stored; None: ``media/`` in the var dir."""
     media_s3: S3Settings | None = None
     """``BOT_MEDIA_STORE=s3``: photos go to this S3-compatible store instead of ``media_dir``."""
+    image_decodes: int = 2
+    """``BOT_IMAGE_DECODES``: photos decoded and re-encoded at once in a process (each may take
+    ``bot.media.images.MAX_DECODED_BYTES`` and more, and up to a second of a core)."""
+    image_decode_queue: int = 6
+    """``BOT_IMAGE_DECODE_QUEUE``: photos that may wait for a decode; beyond them an upload is
+    answered 503 with Retry-After at once (a provider's photo is fetched again later)."""
+    image_decode_wait_seconds: float = 10.0
+    """``BOT_IMAGE_DECODE_WAIT_SECONDS``: the longest a photo waits for a decode before that answer."""
     auth: AuthSettings = field(default_factory=AuthSettings)
     llm: ModelSettings | None = None
     """The optional language model that helps understand messages; None (the default): rules only."""
@@ -172,6 +180,9 @@ class Settings:
             standards_refresh_seconds=env.standards_refresh_seconds,
             media_dir=Path(env.media_dir) if env.media_dir else None,  # issue 15 (photos)
             media_s3=_media_s3(env),  # issue 15 (photos)
+            image_decodes=env.image_decodes,
+            image_decode_queue=env.image_decode_queue,
+            image_decode_wait_seconds=env.image_decode_wait_seconds,
             auth=_auth(env),
             llm=_llm(env),
             metrics_token=env.metrics_token,

@@ -8,6 +8,7 @@ import structlog
 from arq import Retry
 
 from bot.channels.base import MediaUnavailable
+from bot.media.decoding import DecodeBusy
 from bot.media.files import MediaStoreError
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
@@ -25,8 +26,9 @@ async def fetch_media(ctx: Ctx, message_id: int, channel: str, ref: str) -> str:
     """Download the photo ``ref`` of the stored message ``message_id`` and link it.
 
     Run again (a worker killed mid-way), it finds the photo already linked and does nothing.
-    A provider that is unreachable, or a media store that fails, is retried with backoff; a
-    refusal, a photo over ``max_media_bytes`` or bytes that are not an image are logged and given up.
+    A provider that is unreachable, a media store that fails, or photo decoding too busy to take
+    it in time is retried with backoff; a refusal, a photo over ``max_media_bytes`` or bytes that
+    are not an image are logged and given up.
     """
     shared = resources(ctx)
     async with shared.sessions() as session:
@@ -52,6 +54,13 @@ async def fetch_media(ctx: Ctx, message_id: int, channel: str, ref: str) -> str:
     except NotAnImage as error:
         log.warning("media.not_an_image", message_id=message_id, error=str(error))
         return "not an image"
+    except DecodeBusy as error:
+        # Other photos hold the decoders: this one is downloaded and checked again later.
+        if job_try < MAX_FETCH_TRIES:
+            log.warning("media.decoding_busy", message_id=message_id, attempt=job_try)
+            raise Retry(defer=max(error.retry_after, backoff(ctx, job_try))) from error
+        log.warning("media.decoding_failed", message_id=message_id)
+        return "decoding busy"
     except MediaStoreError as error:
         if job_try < MAX_FETCH_TRIES:
             log.warning("media.store_retry", message_id=message_id, error=str(error), attempt=job_try)

@@ -1,1 +1,2 @@
-"""Photos customers send: checked and re-encoded (``images``), kept outside the database (``files``)."""
+"""Photos customers send: checked and re-encoded (``images``), a bounded few at a time per process
+(``decoding``), kept outside the database (``files``)."""

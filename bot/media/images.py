@@ -7,7 +7,9 @@ position) never reach a browser.
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
@@ -27,6 +29,13 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "imag
 
 class NotAnImage(ValueError):
     """The bytes are not a JPEG, PNG, GIF or WebP image that decodes; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImageHeader:
+    content_type: str
+    width: int
+    height: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +61,40 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def check_header(data: bytes) -> ImageHeader:
+    """What the image's header says, checked without decoding a pixel: the type announced by the
+    leading bytes and confirmed by Pillow's reading of the header, and a size within
+    ``MAX_PIXELS`` and ``MAX_DECODED_BYTES``. Cheap (no pixel data is read, so no decode slot is
+    needed for it; call it in a thread, as a PNG's compressed text chunks are inflated on opening).
+    Raises :class:`NotAnImage`."""
+    with _opened(data) as (image, content_type):
+        return ImageHeader(content_type, image.width, image.height)
+
+
 def prepare(data: bytes) -> PreparedImage:
     """Check ``data`` is an accepted image and re-encode it with a thumbnail (CPU bound: call it
-    in a thread). Raises :class:`NotAnImage`."""
+    in a thread, in a decode slot). Raises :class:`NotAnImage`."""
+    with _opened(data) as (image, content_type):
+        try:
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise NotAnImage("the image has too many pixels") from error
+        except (OSError, SyntaxError, ValueError) as error:
+            raise NotAnImage("the image cannot be read") from error
+        return PreparedImage(
+            content_type=content_type,
+            data=_encode(image, content_type),
+            thumb=_thumbnail(image),
+            thumb_type="image/png" if _has_alpha(image) else "image/jpeg",
+            width=image.width,
+            height=image.height,
+        )
+
+
+@contextlib.contextmanager
+def _opened(data: bytes) -> Iterator[tuple[Image.Image, str]]:
+    """The image with only its header read, and its type, once both agree and its size is
+    within the limits; closed after the block."""
     sniffed = sniff(data)
     if sniffed is None:
         raise NotAnImage("only JPEG, PNG, GIF and WebP images are accepted")
@@ -65,26 +105,17 @@ def prepare(data: bytes) -> PreparedImage:
         # No copy of the decoded pixels is made: at tens of megabytes each, copies are what an
         # upload of a large image of one colour costs in memory.
         image = Image.open(io.BytesIO(data), formats=list(_FORMATS))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise NotAnImage("the image has too many pixels") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise NotAnImage("the image cannot be read") from error
+    with image:
         if _FORMATS.get(image.format or "") != sniffed:
             raise NotAnImage("the image's content does not match its type")
         pixels = image.width * image.height
         if pixels > MAX_PIXELS or pixels * _BYTES_PER_PIXEL.get(image.mode, 4) > MAX_DECODED_BYTES:
             raise NotAnImage("the image has too many pixels")
-        image.load()
-    except NotAnImage:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise NotAnImage("the image has too many pixels") from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise NotAnImage("the image cannot be read") from error
-    return PreparedImage(
-        content_type=sniffed,
-        data=_encode(image, sniffed),
-        thumb=_thumbnail(image),
-        thumb_type="image/png" if _has_alpha(image) else "image/jpeg",
-        width=image.width,
-        height=image.height,
-    )
+        yield image, sniffed
 
 
 def _has_alpha(image: Image.Image) -> bool:

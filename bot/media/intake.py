@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 from functools import partial
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 from arq import ArqRedis
 
 from bot.core.messages import InboundMessage
+from bot.media.decoding import Decoding
 from bot.media.files import MediaFiles, new_media_id, thumb_key
 from bot.media.images import PreparedImage, prepare
 from bot.storage.db import Database
@@ -20,29 +20,26 @@ if TYPE_CHECKING:
     from bot.core.pipeline import StoredInbound
 
 
-DECODES_AT_ONCE = 2
-"""Images decoded at once in a process (:attr:`bot.resources.Resources.image_decoding`): each may
-hold ``MAX_DECODED_BYTES`` and more while it is re-encoded, so a burst of uploads waits its turn
-instead of taking the machine's memory."""
-
-
 async def take_in(
     data: bytes,
     channel: str,
     files: MediaFiles,
     database: Database,
     now: dt.datetime,
-    decoding: asyncio.Semaphore,
+    decoding: Decoding,
     message_id: int | None = None,
 ) -> tuple[str, PreparedImage]:
-    """Store an accepted image; returns its media id. Raises ``NotAnImage`` (nothing stored then).
+    """Store an accepted image; returns its media id. Raises ``NotAnImage`` (nothing stored then),
+    from the header check before any decode slot is waited for when it can tell; ``DecodeBusy``
+    when no decode slot is free in time (nothing decoded or stored).
 
     The files are written before the row, so a row always has its bytes; when the row cannot be
     written the files are removed (a crash between them leaves an unreferenced file, never a
     broken link).
     """
-    async with decoding:
-        prepared = await asyncio.to_thread(prepare, data)
+    # Not an image, or too large once decoded: refused here, without taking a place in the queue.
+    await decoding.check(data)
+    prepared = await decoding.run(prepare, data)
     media_id = new_media_id()
     try:
         await files.put(media_id, prepared.data)

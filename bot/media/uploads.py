@@ -24,6 +24,13 @@ def too_big(limit: int) -> web.Response:
     return json_error(413, f"the photo is too large: please send one of at most {megabytes:g} MB")
 
 
+def decoding_busy(retry_after: int) -> web.Response:
+    """503 with ``Retry-After``: the process's photo decoding has no place for this photo now."""
+    busy = json_error(503, "too many photos at once: please send it again in a moment")
+    busy.headers["Retry-After"] = str(retry_after)
+    return busy
+
+
 async def read_part(part: BodyPartReader, limit: int) -> bytes | None:
     """The part's bytes, or None when it holds more than ``limit``."""
     chunks, size = [], 0
@@ -43,7 +50,11 @@ class Upload:
 
 async def read_upload(request: web.Request, limit: int, fields: dict[str, int]) -> Upload | web.Response:
     """The ``file`` part (at most ``limit`` bytes) and the text ``fields`` (name: most bytes) of a
-    multipart request; or the error to answer (400, or 413 for a file over the limit)."""
+    multipart request; or the error to answer (400, or 413 for a file over the limit).
+
+    Nothing larger than ``limit`` is held: a ``Content-Length`` beyond it (and the envelope) is
+    refused before a byte of the body is read, and a body without one (chunked) as soon as the
+    file part passes the limit."""
     if request.content_type != "multipart/form-data":
         return json_error(400, "send the photo as multipart/form-data in a 'file' field")
     # Anything far larger than the limit is refused unread.

@@ -111,8 +111,9 @@ class Metrics:
         self.webchat_refused = Counter(
             "complaint_bot_webchat_refused",
             "Web chat requests refused against floods: too_fast (a message), too_many_sessions (an address), "
-            "too_many_sockets (open sockets of a session), too_many_address_sockets (of an address) or "
-            "too_many_connects (a session reconnecting).",
+            "too_many_sockets (open sockets of a session), too_many_address_sockets (of an address), "
+            "too_many_connects (a session reconnecting), photos_at_once (a customer or address already "
+            "uploading) or photos_busy (photo decoding full).",
             ["reason"],
             registry=r,
         )

@@ -22,10 +22,11 @@ from bot.core.messages import PHOTO_TEXT, ChannelName, Sender
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.keys import resources
+from bot.media.decoding import DecodeBusy
 from bot.media.files import MediaStoreError
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
-from bot.media.uploads import forget_photo, read_upload
+from bot.media.uploads import decoding_busy, forget_photo, read_upload
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.resources import Resources
@@ -78,7 +79,8 @@ async def send_photo(request: web.Request) -> web.Response:
     ``override``): the owning agent's photo. 413 over ``max_media_bytes``, 415 for anything but a
     JPEG, PNG, GIF or WebP image, 422 for a channel without photos, for WeChat outside its
     customer-service window or for a caption the guard flags (as a reply's text), 409 for someone
-    who does not own the conversation, 503 when the media store fails."""
+    who does not own the conversation, 503 when the media store fails, or with Retry-After when
+    the process's photo decoding is busy."""
     conversation_id = path_number(request, "not found")
     staff, shared = request["staff"], resources(request)
     actor = f"agent:{staff['id']}"
@@ -97,6 +99,8 @@ async def send_photo(request: web.Request) -> web.Response:
         raise api_error(409, NOT_OWNER)
     if not window_open:
         return json_error(422, WINDOW_CLOSED)
+    if shared.image_decoding.full:  # the photo would wait for nothing: refused before it is read
+        return decoding_busy(shared.image_decoding.retry_after)
     limit = shared.config.channels.max_media_bytes
     upload = await read_upload(request, limit, {"caption": 4 * MAX_CAPTION_CHARS, "override": 8})
     if isinstance(upload, web.Response):
@@ -122,6 +126,8 @@ async def send_photo(request: web.Request) -> web.Response:
         media_id, _ = await take_in(upload.file, channel, shared.media, shared.database, now, shared.image_decoding)
     except NotAnImage:
         return json_error(415, "only photos can be sent (JPEG, PNG, GIF or WebP)")
+    except DecodeBusy as busy:
+        return decoding_busy(busy.retry_after)
     except MediaStoreError:
         log.warning("media.not_stored", conversation_id=conversation_id, exc_info=True)
         return json_error(503, "the photo could not be stored: please send it again")

@@ -23,7 +23,7 @@ from tests.channels.conftest import PHONE, app_with_sms_stub
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
 from tests.media.images import photo
-from tests.media.uploads import claimed_case
+from tests.media.uploads import claimed_case, decoders_busy
 from tests.staff import add_user, give_to, set_queues, sign_in
 
 FORBIDDEN = "可能是您弄错了"  # config/forbidden.yaml
@@ -160,6 +160,22 @@ async def test_who_may_send_and_what_is_refused(make_client: AppFactory, service
         statuses = select(AuditEntry.status).where(AuditEntry.action == "send_photo").order_by(AuditEntry.id)
         refused = (await session.execute(statuses)).scalars().all()
     assert list(refused) == [413, 415, 415, 422, 409, 403, 404]
+
+
+async def test_an_agents_photo_while_the_decoders_are_busy_is_refused_with_when_to_retry(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client(image_decode_wait_seconds=0.5)
+    csrf, _, conversation_id = await claimed_case(client, "li.agent")
+    decoding = resources(client.app).image_decoding
+    async with decoders_busy(decoding):
+        busy = await _send(client, csrf, conversation_id, _form(photo("JPEG")))
+        assert busy.status == 503 and busy.headers["Retry-After"] == "1"
+        assert "again" in (await busy.json())["error"]
+        # What is not an image is still told so: the header check needs no decoder.
+        assert (await _send(client, csrf, conversation_id, _form(b"\xff\xd8\xff" + b"\0" * 5000))).status == 415
+    assert await _count(client, select(func.count()).select_from(Media)) == 0
+    assert (await _send(client, csrf, conversation_id, _form(photo("JPEG")))).status == 201
 
 
 async def test_an_sms_conversation_offers_no_photo_and_the_api_says_why(make_client: AppFactory) -> None:

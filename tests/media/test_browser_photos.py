@@ -7,12 +7,16 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.keys import resources
 from bot.staff.accounts import Role
-from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in
+from bot.storage.models import Media
+from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, customer_in_chat, sign_in
 from tests.conftest import AppFactory
 from tests.media.images import photo
 from tests.media.page_photos import loaded_width
+from tests.media.uploads import decoders_busy
 from tests.staff import add_user
 
 pytestmark = pytest.mark.browser
@@ -71,3 +75,37 @@ async def test_a_photo_from_the_widget_shows_as_a_thumbnail_for_customer_and_age
         await expect(agent.locator(".photo-viewer")).to_have_count(0)
         assert errors == []
         await browser.close()
+
+
+async def test_the_widget_sends_photos_one_after_another_and_again_when_the_server_was_busy(
+    make_client: AppFactory, tmp_path: Path
+) -> None:
+    client = await make_client(image_decode_queue=0, image_decode_wait_seconds=1)
+    decoding = resources(client.app).image_decoding
+    first, second = tmp_path / "leak.png", tmp_path / "ceiling.jpg"
+    first.write_bytes(photo("PNG", (800, 600), "steelblue"))
+    second.write_bytes(photo("JPEG", (600, 800), "tan"))
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_in_chat(browser, str(client.make_url("/chat")))
+        errors: list[str] = []
+        customer.on("pageerror", lambda error: errors.append(str(error)))
+        async with decoders_busy(decoding):
+            await customer.set_input_files("#chat-file", str(first))
+            # Told 503 with Retry-After: the widget says it will send the photo, and keeps it pending.
+            await expect(customer.locator("#chat-notice")).to_contain_text("照片较多", timeout=10_000)
+            await customer.set_input_files("#chat-file", str(second))
+            await expect(customer.locator(".msg-customer.pending")).to_have_count(2)
+        photos = customer.locator(".msg-customer img.msg-photo")
+        await expect(photos).to_have_count(2, timeout=15_000)
+        await expect(customer.locator(".msg-customer.failed")).to_have_count(0)
+        await expect(customer.locator(".msg-customer.pending")).to_have_count(0)
+        assert [await loaded_width(photos.nth(index)) for index in range(2)] == [320, 240]
+        assert errors == []
+        await browser.close()
+    async with resources(client.app).sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(Media))).scalar_one() == 2
+    # The second photo waited for the first in the page: never "another photo is still being sent".
+    refused = resources(client.app).metrics.registry.get_sample_value
+    assert refused("complaint_bot_webchat_refused_total", {"reason": "photos_at_once"}) is None
+    assert (refused("complaint_bot_webchat_refused_total", {"reason": "photos_busy"}) or 0) >= 1

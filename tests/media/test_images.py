@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
-from bot.media.images import NotAnImage, prepare, sniff
+from bot.media.images import ImageHeader, NotAnImage, check_header, prepare, sniff
 from tests.media.images import photo
 
 
@@ -88,3 +88,30 @@ def test_a_large_photo_keeps_its_size_and_gets_a_small_thumbnail() -> None:
     assert (prepared.width, prepared.height) == (4_000, 3_000)
     with Image.open(io.BytesIO(prepared.thumb)) as thumb:
         assert thumb.size == (320, 240)
+
+
+@pytest.mark.parametrize(("size", "mode"), [((10_000, 10_000), "1"), ((6_300, 6_300), "RGBA")])
+def test_the_header_check_refuses_a_bomb_without_decoding_a_pixel(
+    size: tuple[int, int], mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, "PNG")
+
+    def no_decoding(image: ImageFile.ImageFile) -> None:
+        raise AssertionError("a pixel was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    with pytest.raises(NotAnImage, match="too many pixels"):
+        check_header(out.getvalue())
+
+
+def test_the_header_check_tells_type_and_size_without_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = photo("JPEG", (400, 300))
+
+    def no_decoding(image: ImageFile.ImageFile) -> None:
+        raise AssertionError("a pixel was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    assert check_header(data) == ImageHeader("image/jpeg", 400, 300)
+    with pytest.raises(NotAnImage):
+        check_header(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 100)

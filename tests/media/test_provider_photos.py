@@ -20,6 +20,7 @@ from tests.channels import wechat_helpers as wx
 from tests.conftest import AppFactory
 from tests.helpers import eventually, settled
 from tests.media.images import photo
+from tests.media.uploads import decoders_busy
 from tests.staff import add_user, sign_in
 
 
@@ -130,6 +131,43 @@ async def test_a_telegram_photo_over_the_limit_is_not_downloaded(
 async def _push_wechat(client: Any, xml: str) -> None:
     response = await client.post("/channels/wechat", params=wx.signed_query(client), data=xml)
     assert response.status == 200
+
+
+async def test_a_telegram_photo_waits_out_busy_decoders_and_is_kept(make_client: AppFactory) -> None:
+    """The download job does not queue behind customers' uploads for long: with every decoder
+    taken it gives up its place after the bounded wait, and its next try keeps the photo."""
+    api = tg.FakeBotApi()
+    server = TestServer(tg.fake_bot_app(api))
+    await server.start_server()
+    client = await make_client(
+        telegram=TelegramBotSettings(tg.TOKEN, tg.SECRET, str(server.make_url("")).rstrip("/")),
+        in_process_worker=True,
+        retry_backoff=0.2,
+        image_decode_wait_seconds=0.5,
+    )
+    api.files["AgACbusy"] = photo("JPEG", (640, 480), "teal")
+    decoding = resources(client.app).image_decoding
+
+    async def queued() -> bool:
+        return decoding.waiting == 1
+
+    async def gave_up() -> bool:
+        return decoding.waiting == 0
+
+    async with decoders_busy(decoding):
+        await _post_telegram(client, tg.photo_update(75, "AgACbusy"))
+        await eventually(queued, timeout=15)
+        await eventually(gave_up)
+        assert await _media_count(client) == 0
+
+    async def linked() -> bool:
+        return [media for _, media in await _photos_of_images(client)] != [None]
+
+    await eventually(linked, timeout=15)
+    await settled(client)
+    assert api.file_requests == ["AgACbusy", "AgACbusy"]
+    assert await _media_count(client) == 1
+    await server.close()
 
 
 async def test_a_wechat_photo_is_downloaded_through_the_media_api(wechat_app: tuple[Any, wx.FakeWechatApi]) -> None:

@@ -1,17 +1,22 @@
 """Web chat against floods: how fast one customer may send and reconnect, how many sockets one
-customer and one address may hold open, how many sessions one address may open.
+customer and one address may hold open, how many sessions one address may open, how many photos
+one customer and one address may be uploading at once.
 
 A customer's pace and connects (token buckets per web chat identity) and the open sockets
 (counts per identity and per client address) are kept in this process: a socket stays on one
 instance, and what they protect, its file descriptors and event loop, are that instance's. So no
 Redis round trip is added, and a slot cannot outlive its socket (a crash loses both). New
 sessions are counted in Redis, so every instance behind the load balancer counts the same address.
+Photos in flight are counted in the process that reads them: what they bound is that process's
+memory and CPU.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -155,6 +160,41 @@ class SessionStarts:
         return int(wait_ms) / 1000
 
 
+class PhotosInFlight:
+    """At most ``photos_at_once`` uploads per customer and ``photos_at_once_per_address`` per
+    client address under way at once in this process."""
+
+    def __init__(self, limits: WebchatLimits) -> None:
+        self._per_customer = limits.photos_at_once
+        self._per_address = limits.photos_at_once_per_address
+        self._customers: Counter[int] = Counter()
+        self._addresses: Counter[str] = Counter()
+
+    def in_flight(self, identity_id: int) -> int:
+        """The customer's uploads under way."""
+        return self._customers[identity_id]
+
+    @contextlib.contextmanager
+    def take(self, identity_id: int, address: str) -> Iterator[bool]:
+        """Counts one upload for the block; yields False, counting nothing, when the customer or
+        the address already has as many under way as allowed."""
+        if self._customers[identity_id] >= self._per_customer or self._addresses[address] >= self._per_address:
+            yield False
+            return
+        self._customers[identity_id] += 1
+        self._addresses[address] += 1
+        try:
+            yield True
+        finally:
+            # Forgotten at zero: the counters hold only uploads under way.
+            self._customers[identity_id] -= 1
+            self._addresses[address] -= 1
+            if not self._customers[identity_id]:
+                del self._customers[identity_id]
+            if not self._addresses[address]:
+                del self._addresses[address]
+
+
 @dataclass(frozen=True, slots=True)
 class FloodGuards:
     """The app's web chat limits (``channels.webchat`` of the configuration)."""
@@ -163,3 +203,4 @@ class FloodGuards:
     sessions: SessionStarts
     connects: ConnectPace
     sockets: OpenSockets
+    photos: PhotosInFlight

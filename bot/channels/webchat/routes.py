@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import structlog
-from aiohttp import BodyPartReader, WSMsgType, web
+from aiohttp import WSMsgType, web
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,14 +23,23 @@ from bot.channels.webchat.adapter import (
     parse_frame,
     parse_message,
 )
-from bot.channels.webchat.limits import ConnectPace, FloodGuards, MessagePace, OpenSockets, SessionStarts, SocketsFull
+from bot.channels.webchat.limits import (
+    ConnectPace,
+    FloodGuards,
+    MessagePace,
+    OpenSockets,
+    PhotosInFlight,
+    SessionStarts,
+    SocketsFull,
+)
 from bot.channels.webchat.typing import is_typing_frame
 from bot.core.messages import PHOTO_TEXT, ChannelName, InboundMessage, MessageKind, options_from_json
 from bot.core.phrases import asks_for_traditional
 from bot.keys import resources, webchat_hub
+from bot.media.decoding import DecodeBusy
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
-from bot.media.uploads import forget_photo, read_part, too_big
+from bot.media.uploads import forget_photo, read_upload
 from bot.observability.metrics import Metrics
 from bot.staff.typing_api import typing_relay_key  # issue 15 (typing)
 from bot.storage import store
@@ -52,6 +61,10 @@ SOCKETS_FULL = {
     SocketsFull.SESSION: "too many open chat windows for this session; close one and try again",
     SocketsFull.ADDRESS: "too many open chat connections from this address; try again later",
 }
+PHOTO_IN_FLIGHT = "another photo is still being sent: this one was not read; send it again in a moment"
+PHOTOS_BUSY = "too many photos at once: this one was not stored; send it again in a moment"
+PHOTO_RETRY_SECONDS = 2
+"""What a customer already sending a photo is told to wait before sending the next."""
 flood_guards_key = web.AppKey("webchat_flood_guards", FloodGuards)
 _GREETING_WAIT_SECONDS = 5.0
 """A new session's token waits at most this long for its greeting to be stored (see ``Pipeline.open``)."""
@@ -226,8 +239,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         return json_error(429, SOCKETS_FULL[full])
     try:
         if wait := guards.connects.take(identity_id):
-            shared.metrics.webchat_refused.labels(reason="too_many_connects").inc()
-            return _refused({"error": TOO_MANY_CONNECTS}, wait)
+            return _refused(shared.metrics, "too_many_connects", 429, {"error": TOO_MANY_CONNECTS}, wait)
         return await _serve(request, identity_id)
     finally:
         guards.sockets.release(identity_id, address)
@@ -313,44 +325,41 @@ async def get_messages(request: web.Request) -> web.Response:
 
 async def post_media(request: web.Request) -> web.Response:
     """``POST /chat/media`` (multipart: ``file``, optional ``id`` a client UUID): the customer sends
-    a photo. 413 when larger than ``max_media_bytes``, 415 when not a JPEG, PNG, GIF or WebP image."""
+    a photo. 413 when larger than ``max_media_bytes``, 415 when not a JPEG, PNG, GIF or WebP image,
+    429 when the customer or their address is already sending ``photos_at_once``, 503 with
+    Retry-After when the process's photo decoding is busy."""
     identity_id = await _identity(request, bearer_token(request))
     shared = resources(request)
-    if wait := request.app[flood_guards_key].pace.take(identity_id):  # before reading up to 10 MiB
+    guards = request.app[flood_guards_key]
+    if wait := guards.pace.take(identity_id):  # before reading up to 10 MiB
         return _too_fast(shared.metrics, {"error": TOO_FAST}, wait)
-    limit = shared.config.channels.max_media_bytes
-    if request.content_type != "multipart/form-data":
-        return json_error(400, "send the photo as multipart/form-data in a 'file' field")
-    # The multipart envelope adds a little to the file; anything far larger is refused unread.
-    if request.content_length is not None and request.content_length > limit + 64 * 1024:
-        return too_big(limit)
-    data: bytes | None = None
-    raw_id: str | None = None
-    try:
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader):
-                continue
-            if part.name == "file":
-                data = await read_part(part, limit)
-                if data is None:
-                    return too_big(limit)
-            elif part.name == "id":
-                given = await read_part(part, 64)
-                raw_id = given.decode("ascii", "replace") if given is not None else ""
-    except ValueError:
-        return json_error(400, "the multipart body cannot be read")
-    if not data:
-        return json_error(400, "a 'file' field with the photo is required")
+    with guards.photos.take(identity_id, request.app[client_addresses_key].of(request)) as taken:
+        if not taken:
+            return _refused(shared.metrics, "photos_at_once", 429, {"error": PHOTO_IN_FLIGHT}, PHOTO_RETRY_SECONDS)
+        return await _take_photo(request, identity_id)
+
+
+async def _take_photo(request: web.Request, identity_id: int) -> web.Response:
+    shared = resources(request)
+    decoding = shared.image_decoding
+    if decoding.full:  # the photo would wait for nothing: refused before it is read
+        return _refused(shared.metrics, "photos_busy", 503, {"error": PHOTOS_BUSY}, decoding.retry_after)
+    upload = await read_upload(request, shared.config.channels.max_media_bytes, {"id": 64})
+    if isinstance(upload, web.Response):
+        return upload
+    assert upload.file is not None
+    raw_id = upload.fields.get("id")
     try:
         client_id = client_message_id(raw_id) if raw_id is not None else str(uuid.uuid4())
     except FrameError as error:
         return json_error(400, str(error))
     files, now = shared.media, shared.clock()
     try:
-        media_id, _ = await take_in(data, ChannelName.WEBCHAT.value, files, shared.database, now, shared.image_decoding)
+        media_id, _ = await take_in(upload.file, ChannelName.WEBCHAT.value, files, shared.database, now, decoding)
     except NotAnImage:
         return json_error(415, "only photos can be sent (JPEG, PNG, GIF or WebP)")
+    except DecodeBusy as busy:
+        return _refused(shared.metrics, "photos_busy", 503, {"error": PHOTOS_BUSY, "id": client_id}, busy.retry_after)
     except Exception:
         log.warning("media.not_stored", exc_info=True)
         return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
@@ -381,12 +390,12 @@ async def post_media(request: web.Request) -> web.Response:
 
 
 def _too_fast(metrics: Metrics, body: dict[str, str], wait: float) -> web.Response:
-    metrics.webchat_refused.labels(reason="too_fast").inc()
-    return _refused(body, wait)
+    return _refused(metrics, "too_fast", 429, body, wait)
 
 
-def _refused(body: dict[str, str], wait: float) -> web.Response:
-    refused = web.json_response(body, status=429)
+def _refused(metrics: Metrics, reason: str, status: int, body: dict[str, str], wait: float) -> web.Response:
+    metrics.webchat_refused.labels(reason=reason).inc()
+    refused = web.json_response(body, status=status)
     refused.headers["Retry-After"] = str(math.ceil(wait))
     return refused
 
@@ -396,7 +405,11 @@ async def flood_guards_context(app: web.Application) -> AsyncIterator[None]:
     shared = resources(app)
     limits = shared.config.channels.webchat
     app[flood_guards_key] = FloodGuards(
-        MessagePace(limits), SessionStarts(shared.redis, limits), ConnectPace(limits), OpenSockets(limits)
+        MessagePace(limits),
+        SessionStarts(shared.redis, limits),
+        ConnectPace(limits),
+        OpenSockets(limits),
+        PhotosInFlight(limits),
     )
     yield
 

@@ -19,6 +19,7 @@
       attach: "发送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，请发送小一些的照片。",
       photoNotImage: "只能发送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未发送，请重试。",
       tooFast: "您发送得太快了，稍后会自动为您发送。",
+      photoLater: "照片较多，稍后会自动为您发送。",
     },
     // Traditional characters: the service answers from its Chinese phrases, shown in this script.
     "zh-TW": {
@@ -29,6 +30,7 @@
       attach: "傳送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，請傳送小一點的照片。",
       photoNotImage: "只能傳送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未傳送，請重試。",
       tooFast: "您傳送得太快了，稍後會自動為您傳送。",
+      photoLater: "照片較多，稍後會自動為您傳送。",
     },
     en: {
       title: "Online service", send: "Send", placeholder: "Tell us what went wrong…", input: "Message",
@@ -38,6 +40,7 @@
       attach: "Send a photo", attachShort: "Photo", photo: "[photo]", photoTooBig: "That photo is too large: please send a smaller one.",
       photoNotImage: "Only photos can be sent (JPEG, PNG, GIF or WebP).", photoFailed: "The photo was not sent: please try again.",
       tooFast: "You are sending faster than we can take: your message will go in a moment.",
+      photoLater: "Many photos are arriving: yours will go in a moment.",
     },
   };
 
@@ -612,7 +615,12 @@
     }
   }
 
-  async function sendPhoto(file) {
+  // Photos go one after another (the server takes one upload per customer at once); one it was
+  // too busy for (429 or 503 with Retry-After: nothing stored) is sent again by itself, same id.
+  const PHOTO_TRIES = 5;
+  let photosSent = Promise.resolve();
+
+  function sendPhoto(file) {
     const id = uuid();
     const el = render("customer", t("photo"), new Date().toISOString(), id);
     el.classList.add("pending", "local");
@@ -620,22 +628,36 @@
     local.set(id, el);
     list.append(el);
     list.scrollTop = list.scrollHeight;
-    const body = new FormData();
-    body.append("id", id);
-    body.append("file", file);
-    try {
-      const response = await fetch("/chat/media", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body });
-      const data = await response.json().catch(() => null);
-      if (!response.ok) {
-        const reason = { 413: "photoTooBig", 415: "photoNotImage" }[response.status] ?? "photoFailed";
-        rejected(id, t(reason));
+    photosSent = photosSent.then(() => uploadPhoto(id, el, file));
+  }
+
+  async function uploadPhoto(id, el, file) {
+    for (let attempt = 1; ; attempt++) {
+      const body = new FormData();
+      body.append("id", id);
+      body.append("file", file);
+      try {
+        const response = await fetch("/chat/media", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body });
+        const data = await response.json().catch(() => null);
+        const wait = Number(response.headers.get("Retry-After"));
+        if ((response.status === 429 || response.status === 503) && wait > 0 && attempt < PHOTO_TRIES) {
+          showNotice(t("photoLater"));
+          await sleep(wait * 1000);
+          continue;
+        }
+        if (!response.ok) {
+          const reason = { 413: "photoTooBig", 415: "photoNotImage" }[response.status] ?? "photoFailed";
+          rejected(id, t(reason));
+          return;
+        }
+        acked(id);
+        await showPhotos(el, data.media);
+        list.scrollTop = list.scrollHeight;
+        return;
+      } catch {
+        rejected(id, t("photoFailed"));
         return;
       }
-      acked(id);
-      await showPhotos(el, data.media);
-      list.scrollTop = list.scrollHeight;
-    } catch {
-      rejected(id, t("photoFailed"));
     }
   }
 
