@@ -34,8 +34,12 @@ from bot.memory import limit_malloc_arenas
 limit = sys.argv[1] == "limit"
 if limit:
     limit_malloc_arenas()
+# All eight alive at once: a thread that exits hands its arena to the next one started.
+together = threading.Barrier(8)
 def allocate():
+    together.wait()
     [bytearray(4096) for _ in range(2000)]  # over pymalloc's 512 bytes: glibc's malloc
+    together.wait()
 threads = [threading.Thread(target=allocate) for _ in range(8)]
 for t in threads: t.start()
 for t in threads: t.join()
