@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from bot.channels.webchat.routes import REPLAY_LIMIT
+from bot.channels.webchat.routes import HISTORY_LIMIT, REPLAY_LIMIT
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent
@@ -144,6 +144,9 @@ async def test_a_long_history_replays_only_its_newest_messages_and_says_older_on
         f"/chat/messages?after={stored[-REPLAY_LIMIT - 11]}", headers={"Authorization": f"Bearer {token}"}
     )
     assert [int(frame["id"]) for frame in (await older.json())["messages"]] == stored[-REPLAY_LIMIT - 10 :]
+    # A reload reads one page, the newest, however long the chat: its cost is bounded.
+    reload = await client.get("/chat/messages?after=0", headers={"Authorization": f"Bearer {token}"})
+    assert [int(frame["id"]) for frame in (await reload.json())["messages"]] == stored[-HISTORY_LIMIT:]
     await socket.close()
 
 

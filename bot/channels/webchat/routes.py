@@ -50,7 +50,9 @@ from bot.web.responses import STATIC_DIR, json_error
 
 log = structlog.get_logger(__name__)
 
-HISTORY_LIMIT = 1000
+HISTORY_LIMIT = 100
+"""One page of ``GET /chat/messages``: what a reload costs the server is bounded, however long the
+chat (the widget pages through a gap; from the start, the newest page)."""
 REPLAY_LIMIT = 50
 """The newest messages a socket replays on connecting; the widget fetches any it missed before them over HTTP."""
 MAX_MESSAGE_ID = 2**63 - 1
