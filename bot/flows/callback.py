@@ -101,12 +101,16 @@ def on_callback(turn: Turn, text: str) -> None:
 
 def _thank(turn: Turn, rating: int | None, comment: str) -> None:
     """Thanks for the evaluation; an apology instead when it was not a good one (a score up to
-    ``SORRY_UP_TO``, or a comment that complains: "4 stars but he was 2 hours late")."""
-    complains = False
-    if comment:
+    ``SORRY_UP_TO``, or below full marks with a comment that complains: "4 stars but he was 2
+    hours late")."""
+    if rating is not None and rating <= SORRY_UP_TO:
+        unhappy = True
+    elif comment and (rating is None or rating < max(_SCORES)):
         understood = turn.kit.understander.understand(comment, turn.locale)
-        complains = Intent.COMPLAINT in understood.intents or Signal.EMOTIONAL in understood.signals
-    unhappy = complains or (rating is not None and rating <= SORRY_UP_TO)
+        complaint = Intent.COMPLAINT in understood.intents and Intent.PRAISE not in understood.intents
+        unhappy = complaint or Signal.EMOTIONAL in understood.signals
+    else:
+        unhappy = False
     turn.say(PhraseId.SATISFACTION_SORRY if unhappy else PhraseId.SATISFACTION_THANKS)
 
 

@@ -435,7 +435,7 @@ def test_very_bad_said_with_hao_is_a_complaint_not_praise(
         assert understood.category == category
 
 
-@pytest.mark.parametrize("text", ["态度好", "师傅态度好，修得很快", "態度好好"])
+@pytest.mark.parametrize("text", ["态度好", "师傅态度好，修得很快", "態度好好", "师傅很负责"])
 def test_praise_is_still_praise(understander: Understander, text: str) -> None:
     assert understander.understand(text).intents == {Intent.PRAISE}
 
