@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.config import PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.appeals import appealed, ask_phone_for_supervisor, phone_for_supervisor_missing, supervisor_will_call
+from bot.flows.appeals import appealed, supervisor_will_call
 from bot.flows.case import (
     GENERAL_QUEUE,
     SUPERVISOR_QUEUE,
@@ -46,10 +46,7 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
         return
     # The apology and the supervisor first (emotion first, seed 000 五(二)), then the time promised;
     # without a phone, the apology carries the request for one.
-    if phone_for_supervisor_missing(turn):
-        ask_phone_for_supervisor(turn, urgent)
-    else:
-        turn.say(PhraseId.URGENT_HANDOFF if urgent else PhraseId.ESCALATED_SUPERVISOR)
+    supervisor_will_call(turn, urgent)
     record = record_complaint(turn, confirmed=False)
     promise(turn, record)
     if Signal.DANGER in turn.step.data.signals and not turn.step.data.area:
@@ -73,10 +70,10 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
     by name goes to the duty supervisor (seed 000 五(二)4)."""
     if to_supervisor and appealed(turn):
         return
-    if to_supervisor and phone_for_supervisor_missing(turn):
-        ask_phone_for_supervisor(turn)
+    if to_supervisor:
+        supervisor_will_call(turn)
     else:
-        turn.say(PhraseId.ESCALATED_SUPERVISOR if to_supervisor else PhraseId.HUMAN_REQUESTED)
+        turn.say(PhraseId.HUMAN_REQUESTED)
     record = record_complaint(turn, confirmed=False) if turn.step.data.description else None
     if record is not None and to_supervisor:
         promise(turn, record)  # the supervisor's reply has a time too, as a threat's has
