@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.config import Intent, PhraseId, Signal
 from bot.core.messages import Option
@@ -148,26 +148,28 @@ def _rating_and_comment(kit: FlowKit, text: str) -> tuple[int | None, str]:
         rating = _score(kit, " ".join(words[:size]))
         if rating is not None:
             return rating, " ".join(words[size:])
-    leading = _LEADING_SCORE.match(normalise(text))  # "5分师傅很好"
-    if leading is not None and leading.end() < len(normalise(text)):
-        return _RATINGS[leading.group(1)], normalise(text)[leading.end() :].strip()
-    return _said_in_words(kit, text)
+    said = normalise(text)
+    leading = _LEADING_SCORE.match(said)  # "5分师傅很好"
+    if leading is not None and leading.end() < len(said):
+        return _RATINGS[leading.group(1)], said[leading.end() :].strip()
+    return _said_in_words(kit, text, said)
 
 
-def _said_in_words(kit: FlowKit, text: str) -> tuple[int | None, str]:
+def rating_phrase_scores(phrases: Mapping[int, Sequence[str]]) -> dict[str, int]:
+    """``followups.rating_phrases`` as :func:`words_pattern` finds them (folded) → their score."""
+    return {normalise(phrase): score for score, said in phrases.items() for phrase in said if normalise(phrase)}
+
+
+def _said_in_words(kit: FlowKit, text: str, said: str) -> tuple[int | None, str]:
     """A rating said in words (``followups.rating_phrases``: "挺满意的" 4, "一般般吧" 3), the
     longest phrase found deciding; the whole answer is the comment when it says more."""
-    scores = {
-        normalise(phrase): score for score, phrases in kit.config.followups.rating_phrases.items() for phrase in phrases
-    }
-    pattern = words_pattern(list(scores))
-    said = normalise(text)
-    found = pattern.search(said) if pattern is not None else None
+    found = kit.rating_phrases.search(said) if kit.rating_phrases is not None else None
     if found is None:
         return None, ""
-    rest = kit.rating_words.sub("", said[: found.start()] + said[found.end() :]) if kit.rating_words else said
+    rest = said[: found.start()] + said[found.end() :]
+    rest = kit.rating_words.sub("", rest) if kit.rating_words else rest
     more = sum(1 for char in rest if char.isalnum()) >= _COMMENT_MIN_CHARS
-    return scores[found.group()], text.strip() if more else ""
+    return kit.rating_phrase_scores[found.group()], text.strip() if more else ""
 
 
 def _score(kit: FlowKit, text: str) -> int | None:

@@ -21,7 +21,14 @@ from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import PHONE_ASKS_DONE, joined_named_case, on_escalation_phone
 from bot.flows.asking import ask_current
-from bot.flows.callback import CALLBACK_STATES, on_callback, on_callback_timer, on_resolved, words_pattern
+from bot.flows.callback import (
+    CALLBACK_STATES,
+    on_callback,
+    on_callback_timer,
+    on_resolved,
+    rating_phrase_scores,
+    words_pattern,
+)
 from bot.flows.case import (
     CONSULTATION_QUEUE,
     ESCALATING_SIGNALS,
@@ -98,6 +105,7 @@ class ComplaintFlow:
         understander: Understander,
     ) -> None:
         form = config.classification.form
+        rating_scores = rating_phrase_scores(config.followups.rating_phrases)
         self._kit = FlowKit(
             config=config,
             phrases=phrases,
@@ -114,6 +122,8 @@ class ComplaintFlow:
             ),
             area_marker=markers(form.address_levels),
             rating_words=words_pattern(config.followups.rating_words),
+            rating_phrases=words_pattern(list(rating_scores)),
+            rating_phrase_scores=rating_scores,
         )
         self._handlers: dict[State, Callable[[Turn, str], None]] = {
             State.NEW: on_new,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,10 @@ class FlowKit:
     """Any word of the form's address levels (``form.address_levels``)."""
     rating_words: re.Pattern[str] | None
     """Any of ``followups.rating_words``."""
+    rating_phrases: re.Pattern[str] | None
+    """Any of ``followups.rating_phrases``, longest first."""
+    rating_phrase_scores: Mapping[str, int]
+    """Each of those phrases (as the pattern finds it) → its score."""
 
     @property
     def rules(self) -> Classification:
