@@ -19,18 +19,21 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from redis.asyncio import Redis
 
 from bot.config import WebchatLimits
 from bot.core import redis_keys
 
+PHOTOS_FULL = "photos_at_once"
+"""The ``webchat_refused`` metric's reason for a photo refused while others are under way."""
 _PRUNE_ABOVE = 4096
 """Customers tracked before the ones whose bucket has refilled are forgotten; then twice as many
 as remain, so that many customers all sending keep the cost of a message constant."""
 
 _Key = TypeVar("_Key", int, str)
+_Full = TypeVar("_Full", bound=str)
 
 # Counts one session for the address unless it is at its limit; then counts nothing and answers
 # the milliseconds until the window ends.
@@ -105,42 +108,64 @@ class SocketsFull(StrEnum):
     ADDRESS = "too_many_address_sockets"
 
 
-class OpenSockets:
-    """At most ``sockets_per_session`` open sockets per customer and ``sockets_per_address`` per
-    client address, on this process. Every ``take`` that answers None must be matched by one
-    ``release`` when the socket ends."""
+class AtOnce(Generic[_Full]):
+    """At most ``per_customer`` of something under way at once per customer and ``per_address``
+    per client address, in this process; ``take`` answers which limit is full, else counts one.
+    Every ``take`` that answers None is matched by one ``release`` (or use :meth:`holding`)."""
 
-    def __init__(self, limits: WebchatLimits) -> None:
-        self._per_session = limits.sockets_per_session
-        self._per_address = limits.sockets_per_address
-        self._sessions: dict[int, int] = {}
-        self._addresses: dict[str, int] = {}
+    def __init__(self, per_customer: int, per_address: int, customer_full: _Full, address_full: _Full) -> None:
+        self._per_customer, self._per_address = per_customer, per_address
+        self._customer_full, self._address_full = customer_full, address_full
+        self._customers: Counter[int] = Counter()
+        self._addresses: Counter[str] = Counter()
 
     def __len__(self) -> int:
-        """How many sockets hold a slot."""
-        return sum(self._sessions.values())
+        """How many are under way."""
+        return sum(self._customers.values())
 
-    def take(self, identity_id: int, address: str) -> SocketsFull | None:
-        """None when the socket may open (its slot is taken), else the limit it is at."""
-        if self._sessions.get(identity_id, 0) >= self._per_session:
-            return SocketsFull.SESSION
-        if self._addresses.get(address, 0) >= self._per_address:
-            return SocketsFull.ADDRESS
-        self._sessions[identity_id] = self._sessions.get(identity_id, 0) + 1
-        self._addresses[address] = self._addresses.get(address, 0) + 1
+    def in_flight(self, identity_id: int) -> int:
+        """The customer's under way."""
+        return self._customers[identity_id]
+
+    def take(self, identity_id: int, address: str) -> _Full | None:
+        """None when one more may start (it is counted), else the limit it is at."""
+        if self._customers[identity_id] >= self._per_customer:
+            return self._customer_full
+        if self._addresses[address] >= self._per_address:
+            return self._address_full
+        self._customers[identity_id] += 1
+        self._addresses[address] += 1
         return None
 
     def release(self, identity_id: int, address: str) -> None:
-        _decrement(self._sessions, identity_id)
-        _decrement(self._addresses, address)
+        _forget_one(self._customers, identity_id)
+        _forget_one(self._addresses, address)
+
+    @contextlib.contextmanager
+    def holding(self, identity_id: int, address: str) -> Iterator[_Full | None]:
+        """:meth:`take` for the block, released after it when it was taken."""
+        full = self.take(identity_id, address)
+        try:
+            yield full
+        finally:
+            if full is None:
+                self.release(identity_id, address)
 
 
-def _decrement(counts: dict[_Key, int], key: _Key) -> None:
-    left = counts.get(key, 0) - 1
-    if left > 0:
-        counts[key] = left
-    else:
-        counts.pop(key, None)
+def _forget_one(counts: Counter[_Key], key: _Key) -> None:
+    """One less under way; forgotten at zero, so the counters hold only what is under way."""
+    counts[key] -= 1
+    if counts[key] <= 0:
+        del counts[key]
+
+
+class OpenSockets(AtOnce[SocketsFull]):
+    """At most ``sockets_per_session`` open sockets per customer and ``sockets_per_address`` per
+    client address, on this process."""
+
+    def __init__(self, limits: WebchatLimits) -> None:
+        per_session, per_address = limits.sockets_per_session, limits.sockets_per_address
+        super().__init__(per_session, per_address, SocketsFull.SESSION, SocketsFull.ADDRESS)
 
 
 class SessionStarts:
@@ -160,39 +185,12 @@ class SessionStarts:
         return int(wait_ms) / 1000
 
 
-class PhotosInFlight:
+class PhotosInFlight(AtOnce[str]):
     """At most ``photos_at_once`` uploads per customer and ``photos_at_once_per_address`` per
     client address under way at once in this process."""
 
     def __init__(self, limits: WebchatLimits) -> None:
-        self._per_customer = limits.photos_at_once
-        self._per_address = limits.photos_at_once_per_address
-        self._customers: Counter[int] = Counter()
-        self._addresses: Counter[str] = Counter()
-
-    def in_flight(self, identity_id: int) -> int:
-        """The customer's uploads under way."""
-        return self._customers[identity_id]
-
-    @contextlib.contextmanager
-    def take(self, identity_id: int, address: str) -> Iterator[bool]:
-        """Counts one upload for the block; yields False, counting nothing, when the customer or
-        the address already has as many under way as allowed."""
-        if self._customers[identity_id] >= self._per_customer or self._addresses[address] >= self._per_address:
-            yield False
-            return
-        self._customers[identity_id] += 1
-        self._addresses[address] += 1
-        try:
-            yield True
-        finally:
-            # Forgotten at zero: the counters hold only uploads under way.
-            self._customers[identity_id] -= 1
-            self._addresses[address] -= 1
-            if not self._customers[identity_id]:
-                del self._customers[identity_id]
-            if not self._addresses[address]:
-                del self._addresses[address]
+        super().__init__(limits.photos_at_once, limits.photos_at_once_per_address, PHOTOS_FULL, PHOTOS_FULL)
 
 
 @dataclass(frozen=True, slots=True)

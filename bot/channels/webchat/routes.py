@@ -236,15 +236,13 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     shared, guards = resources(request), request.app[flood_guards_key]
     address = request.app[client_addresses_key].of(request)
     # The slot first: a window retrying while the session's slots are full spends none of its connects.
-    if full := guards.sockets.take(identity_id, address):
-        shared.metrics.webchat_refused.labels(reason=full.value).inc()
-        return json_error(429, SOCKETS_FULL[full])
-    try:
+    with guards.sockets.holding(identity_id, address) as full:
+        if full is not None:
+            shared.metrics.webchat_refused.labels(reason=full.value).inc()
+            return json_error(429, SOCKETS_FULL[full])
         if wait := guards.connects.take(identity_id):
             return _refused(shared.metrics, "too_many_connects", 429, {"error": TOO_MANY_CONNECTS}, wait)
         return await _serve(request, identity_id)
-    finally:
-        guards.sockets.release(identity_id, address)
 
 
 async def _serve(request: web.Request, identity_id: int) -> web.WebSocketResponse:
@@ -335,9 +333,9 @@ async def post_media(request: web.Request) -> web.Response:
     guards = request.app[flood_guards_key]
     if wait := guards.pace.take(identity_id):  # before reading up to 10 MiB
         return _too_fast(shared.metrics, {"error": TOO_FAST}, wait)
-    with guards.photos.take(identity_id, request.app[client_addresses_key].of(request)) as taken:
-        if not taken:
-            return _refused(shared.metrics, "photos_at_once", 429, {"error": PHOTO_IN_FLIGHT}, PHOTO_RETRY_SECONDS)
+    with guards.photos.holding(identity_id, request.app[client_addresses_key].of(request)) as full:
+        if full is not None:
+            return _refused(shared.metrics, full, 429, {"error": PHOTO_IN_FLIGHT}, PHOTO_RETRY_SECONDS)
         return await _take_photo(request, identity_id)
 
 
