@@ -11,7 +11,13 @@ from bot.core.timeline import TimelineKind
 from bot.flows.classify import Classified
 from bot.flows.deadline import compute_deadline, describe_moment, format_hours
 from bot.flows.records import AppealLink, CaseContact, ComplaintRecord, HandoffRequest, State
-from bot.flows.slots import CORRECTION_CUES, description_text, whole_place_answer
+from bot.flows.slots import (
+    CORRECTION_CUES,
+    LONGEST_PLACE_ANSWER,
+    PLACE_ANSWER_EDGES,
+    description_text,
+    whole_place_answer,
+)
 from bot.flows.turn import FlowKit, Turn
 
 URGENT_SIGNALS = frozenset({Signal.DANGER, Signal.SELF_HARM})
@@ -20,8 +26,6 @@ ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE, *URGENT_SIG
 SUPERVISOR_QUEUE = "supervisor"
 GENERAL_QUEUE = "general"
 CONSULTATION_QUEUE = "consultation"
-_LONGEST_PLACE = 40
-"""A place said after an emergency's hand-off is no longer than this (an address, not a story)."""
 
 
 def classify(turn: Turn, description: str, known: frozenset[Signal] = frozenset()) -> Classified:
@@ -173,8 +177,8 @@ def _place_in_words(turn: Turn) -> str | None:
         return None
     if understood.intents or understood.signals or turn.phone:
         return None
-    words = understood.text.strip(" \t\n,.;:!?，。；：！？、…")
-    if len(words) > _LONGEST_PLACE or not marker.search(turn.kit.understander.matchable(words)):
+    words = understood.text.strip(PLACE_ANSWER_EDGES)
+    if len(words) > LONGEST_PLACE_ANSWER or not marker.search(turn.kit.understander.matchable(words)):
         return None
     return words
 

@@ -25,8 +25,10 @@ _WHOM_ANGER_NAMES = 4
 """Characters an angry message may hold besides its emotional words and still say no problem."""
 _NUMBER = re.compile(r"[+\d][\d\s\-()]*")
 _ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-_PLACE_ANSWER_EDGES = " \t\n,.;:!?，。；：！？、…~～"
-_LONGEST_PLACE_ANSWER = 40
+PLACE_ANSWER_EDGES = " \t\n,.;:!?，。；：！？、…~～"
+"""What an answer to the place question may start or end with besides the place."""
+LONGEST_PLACE_ANSWER = 40
+"""An answer longer than this is a story, not a place."""
 
 
 def append_description(turn: Turn, text: str) -> None:
@@ -83,10 +85,10 @@ def whole_place_answer(turn: Turn, text: str, area: str) -> str:
     if not address:
         return area
     gazetteer = turn.kit.config.gazetteer
-    said = turn.kit.understander.simplified(unicodedata.normalize("NFKC", text)).strip(_PLACE_ANSWER_EDGES)
+    said = turn.kit.understander.simplified(unicodedata.normalize("NFKC", text)).strip(PLACE_ANSWER_EDGES)
     if gazetteer.address_triggers:
         said = re.sub(rf"^(?:{alternation(gazetteer.address_triggers)})[\s:]*", "", said)
-    if not said.endswith(address) or len(said) > _LONGEST_PLACE_ANSWER:
+    if not said.endswith(address) or len(said) > LONGEST_PLACE_ANSWER:
         return area
     before = said[: len(said) - len(address)]
     if any(char in gazetteer.address_stop_chars or not char.isalnum() for char in before):
