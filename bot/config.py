@@ -78,6 +78,8 @@ class Intent(StrEnum):
     CORRECTION = "correction"
     # issue 12 item 9 (callback): the resolved problem is not fixed
     NOT_RESOLVED = "not_resolved"
+    # The customer gives the complaint up ("算了 不投诉了", "没事了", "never mind").
+    WITHDRAW = "withdraw"
 
 
 class PhraseId(StrEnum):
@@ -192,6 +194,9 @@ class PhraseId(StrEnum):
     # issue 12 item 6: prepared customers (有备而来, seed 000 五(二)5)
     PREPARED_ACKNOWLEDGE = "prepared_acknowledge"
     PROMISE_CAREFUL = "promise_careful"
+    # The customer gave the complaint up: before anything was said of it, and after.
+    WITHDRAWN = "withdrawn"
+    WITHDRAWN_NOT_FILED = "withdrawn_not_filed"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {

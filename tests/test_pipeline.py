@@ -13,7 +13,7 @@ from bot.config import PhraseId, ServiceConfig, Timers
 from bot.core import redis_keys
 from bot.core.clock import utc_now
 from bot.keys import resources
-from bot.storage.models import Conversation, Message
+from bot.storage.models import Complaint, Conversation, Message
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session, settled
 
@@ -158,6 +158,30 @@ async def test_idle_customer_is_prompted_then_closed_by_the_in_process_worker(
     # Writing again after the close starts a new conversation with a fresh greeting.
     await socket.send("你好,我又来了")
     await socket.until(lambda frames: sum("客服代表" in text for text in socket.bot_texts()) >= 2, timeout=10)
+    await socket.close()
+
+
+async def test_a_customer_who_gives_the_complaint_up_is_let_go_with_no_case_and_may_start_again(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("小区电梯坏了三天了，没人管")
+    await socket.until_bot_says("电话号码")
+    await socket.send("算了 不投诉了 没用")
+    await socket.until_bot_says("不为您登记投诉")
+    conversation = await _conversation(client, conversation_id)
+    assert (conversation.status, conversation.closed_reason) == ("closed", "withdrawn")
+    async with resources(client.app).sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Complaint)) == 0
+        told = await session.scalars(select(Message.text).where(Message.conversation_id == conversation_id))
+        assert "小区电梯坏了三天了，没人管" in list(told), "what they told is kept"
+
+    await socket.send("还是投诉吧，电梯真的不能用")
+    await socket.until(lambda frames: sum("客服代表" in text for text in socket.bot_texts()) >= 2, timeout=10)
+    await socket.until_bot_says("电话号码")
     await socket.close()
 
 

@@ -1,11 +1,11 @@
-"""Closing a conversation: idle (a prompt, then the close) and harassment (a warning, then the
-close)."""
+"""Closing a conversation: idle (a prompt, then the close), harassment (a warning, then the
+close), and a complaint the customer gives up."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from bot.config import PhraseId
+from bot.config import Intent, PhraseId
 from bot.core.timeline import TimelineKind
 from bot.flows.data import TimerKind
 from bot.flows.records import COLLECTING, State
@@ -28,6 +28,22 @@ def on_harassment(turn: Turn) -> None:
     if warned_at is None:
         data.harassment_warned_at = turn.now
         turn.arm(TimerKind.HARASSMENT_CLOSE, turn.kit.config.timers.harassment_close_after)
+
+
+def withdrew(turn: Turn, intents: frozenset[Intent]) -> bool:
+    """The customer gives the complaint up ("算了 不投诉了", "没事了") while it is being taken: the
+    conversation ends politely and no case is opened; what they said stays in its messages. A
+    bare "算了" or "不用了" (a refusal too) gives up only what nothing was said of yet: answering the
+    phone question it refuses the phone, and a complaint already told needs the words ("不投诉了").
+    True if handled."""
+    if Intent.WITHDRAW not in intents:
+        return False
+    told = bool(turn.step.data.description)
+    if Intent.REFUSE_CONTACT in intents and (told or turn.step.state in (State.AWAIT_PHONE, State.CORRECT_PHONE)):
+        return False
+    turn.say(PhraseId.WITHDRAWN_NOT_FILED if told else PhraseId.WITHDRAWN)
+    close(turn, "withdrawn")
+    return True
 
 
 def close(turn: Turn, reason: str) -> None:

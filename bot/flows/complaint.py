@@ -38,7 +38,7 @@ from bot.flows.case import (
     on_handed_off,
     place_after_hand_off,
 )
-from bot.flows.closing import CLOSING_TIMERS, on_closing_timer, on_harassment
+from bot.flows.closing import CLOSING_TIMERS, on_closing_timer, on_harassment, withdrew
 from bot.flows.confirmation import (
     on_choose_correction,
     on_confirming,
@@ -254,6 +254,8 @@ class ComplaintFlow:
                 turn.arm_idle()
                 return
             if joined_named_case(turn, text):
+                return
+            if withdrew(turn, intents):
                 return
             if side_intent(turn, intents, state):
                 if turn.step.state in COLLECTING:

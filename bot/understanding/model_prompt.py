@@ -30,6 +30,7 @@ INTENT_MEANINGS: dict[Intent, str] = {
     Intent.REFUSE_CONTACT: "refuses to give a phone number or contact details",
     Intent.CORRECTION: "corrects something said earlier",
     Intent.NOT_RESOLVED: "says a problem we had fixed is still not fixed, or broke again",
+    Intent.WITHDRAW: "gives the complaint up, says never mind, no longer wants it handled",
 }
 
 SIGNAL_MEANINGS: dict[Signal, str] = {

@@ -222,13 +222,6 @@ def test_a_refusal_in_the_description_counts(chat: Chat) -> None:
     assert PhraseId.PHONE_NOT_NEEDED.value in chat.phrase_ids(step)
 
 
-def test_giving_up_on_the_description_is_no_refusal_of_the_phone(chat: Chat) -> None:
-    chat.send("算了")
-    chat.send("路灯坏了")
-    assert chat.data.phone_refusals == 0
-    assert chat.state is State.AWAIT_PHONE
-
-
 def test_a_no_that_corrects_the_area_while_asked_for_the_phone_is_no_refusal(chat: Chat) -> None:
     chat.send("朝阳区建国路88号6栋的路灯坏了")
     step = chat.send("不是，是海淀区中关村大街1号")
@@ -658,7 +651,7 @@ def at_the_place_question(chat: Chat) -> Chat:
 
 
 @pytest.mark.parametrize(
-    "answer", ["没有", "没有地址 就是打电话", "網上退嘅 冇地址", "不知道 你们查吧", "算了 不投诉了 没用", "none"]
+    "answer", ["没有", "没有地址 就是打电话", "網上退嘅 冇地址", "不知道 你们查吧", "算了", "none"]
 )
 def test_an_answer_saying_there_is_no_place_restates_with_the_place_not_given(chat: Chat, answer: str) -> None:
     step = at_the_place_question(chat).send(answer)

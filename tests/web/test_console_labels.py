@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.config import Signal
+from bot.config import PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 
@@ -71,3 +71,10 @@ def test_every_signal_has_a_label_and_can_be_picked_for_a_deadline_override() ->
     editor = re.search(r"const SIGNALS = \[(.*?)\];", STANDARDS.read_text(encoding="utf-8"), re.DOTALL)
     assert editor is not None, "SIGNALS not found in standards.js"
     assert set(re.findall(r'"([a-z_]+)"', editor.group(1))) == signals
+
+
+def test_every_phrase_has_a_name_in_the_standards_editor() -> None:
+    """Managers edit phrases by name (开场白, 客户放弃投诉·不登记): a phrase added to the code
+    without one would show in the editor as its id."""
+    labels = _object_literal(STANDARDS.read_text(encoding="utf-8"), "PHRASE_LABELS")
+    assert labels.keys() == {phrase.value for phrase in PhraseId}

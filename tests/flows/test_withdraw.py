@@ -1,0 +1,86 @@
+"""A customer who gives the complaint up ("算了 不投诉了", "没事了", "never mind") is let go
+politely, with no case opened; a bare "算了" or "不用了" gives up only what nothing was said of
+yet, since after a complaint it answers the question asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started
+from bot.flows.records import State
+from tests.flows.chat import Chat
+
+
+@pytest.fixture
+def chat(conversation_engine: ConversationEngine) -> Chat:
+    started = Chat(conversation_engine)
+    started.send(Started())
+    return started
+
+
+def ended_without_a_case(chat: Chat) -> None:
+    assert chat.state is State.CLOSED
+    assert chat.steps[-1].close_reason == "withdrawn"
+    assert all(step.complaint is None and step.handoff is None for step in chat.steps)
+    assert chat.data.timers == {}
+
+
+@pytest.mark.parametrize("words", ["算了 不投诉了", "不用了", "没事了，谢谢", "算了吧", "我想撤销投诉", "唔使喇"])
+def test_giving_up_before_telling_anything_is_said_goodbye_to(chat: Chat, words: str) -> None:
+    step = chat.send(words)
+    assert chat.phrase_ids(step) == ["withdrawn"]
+    assert chat.data.phone_refusals == 0
+    assert "欢迎您随时再来" in chat.texts(step) or "歡迎您隨時再來" in chat.texts(step)
+    ended_without_a_case(chat)
+
+
+def test_never_mind_in_english_is_answered_in_english(chat: Chat) -> None:
+    step = chat.send("never mind")
+    assert chat.phrase_ids(step) == ["withdrawn"]
+    assert "welcome back" in chat.texts(step)
+    ended_without_a_case(chat)
+
+
+TOLD = ["小区电梯坏了三天了", "13912345678", "阳光花园3栋"]
+
+
+@pytest.mark.parametrize("told", [TOLD[:1], TOLD[:2], TOLD])
+def test_giving_up_a_told_complaint_at_any_question_files_nothing_and_says_so(chat: Chat, told: list[str]) -> None:
+    for message in told:
+        chat.send(message)
+    step = chat.send("算了 不投诉了 没用")
+    assert chat.phrase_ids(step) == ["withdrawn_not_filed"]
+    assert "不为您登记投诉" in chat.texts(step)
+    ended_without_a_case(chat)
+    assert chat.data.description == ["小区电梯坏了三天了"], "what they told stays with the conversation"
+
+
+def test_a_bare_no_thanks_to_the_phone_question_refuses_the_phone_and_the_complaint_goes_on(chat: Chat) -> None:
+    chat.send("小区电梯坏了三天了")
+    step = chat.send("不用了")
+    assert chat.phrase_ids(step) == ["phone_reassure"]
+    assert chat.state is State.AWAIT_PHONE
+
+
+def test_a_bare_never_mind_at_the_restatement_does_not_drop_the_complaint(chat: Chat) -> None:
+    for message in TOLD:
+        chat.send(message)
+    chat.send("算了")
+    assert chat.state is State.CONFIRMING
+    step = chat.send("对")
+    assert step.complaint is not None and step.handoff is not None
+
+
+def test_not_complaining_but_wanting_it_fixed_is_a_complaint(chat: Chat) -> None:
+    step = chat.send("不投诉了，你们赶紧派人来修电梯就行")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert chat.state is State.AWAIT_PHONE
+
+
+def test_giving_up_after_the_hand_off_reaches_the_agent_and_keeps_the_case(chat: Chat) -> None:
+    for message in [*TOLD, "对"]:
+        chat.send(message)
+    assert chat.state is State.HANDED_OFF
+    chat.send("算了 不投诉了")
+    assert chat.state is State.HANDED_OFF
