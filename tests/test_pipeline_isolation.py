@@ -13,10 +13,11 @@ from sqlalchemy import func, select, update
 from structlog.testing import capture_logs
 
 from bot.core.messages import ChannelName, InboundMessage
+from bot.flows.data import AREA_MAX_CHARS
 from bot.keys import resources
-from bot.storage.models import Conversation, Message
+from bot.storage.models import Complaint, Conversation, Message
 from tests.conftest import AppFactory
-from tests.helpers import eventually
+from tests.helpers import ChatSocket, eventually, new_session
 
 
 def sms(sid: str, sender: str, text: str) -> InboundMessage:
@@ -111,3 +112,24 @@ async def test_a_conversation_that_cannot_be_processed_holds_up_nobody_and_loses
     await eventually(broken_answered, timeout=5)
     metrics = resources(client.app).metrics
     assert (metrics.registry.get_sample_value("complaint_bot_conversations_failed_total") or 0) >= 2
+
+
+async def test_a_place_longer_than_a_case_stores_is_filed_on_every_database(make_client: AppFactory) -> None:
+    """On PostgreSQL a place beyond ``complaints.area`` once failed the conversation's every
+    retry: no case, and no answer to anything the customer wrote after."""
+    client = await make_client()
+    token, _ = await new_session(client)
+    customer = await ChatSocket.open(client, token)
+    await customer.until_bot_says("客服代表")
+    await customer.send("我要投诉，电梯坏了")
+    await customer.until_bot_says("电话号码")
+    await customer.send("13800138079")
+    await customer.until_bot_says("小区或地址")
+    place = "我家楼下" + "很长的地址" * 100
+    await customer.send(place)
+    await customer.until_bot_says("是否正确")
+    await customer.send("对")
+    await customer.until_bot_says("投诉编号")
+    await customer.close()
+    async with resources(client.app).sessions() as session:
+        assert await session.scalar(select(Complaint.area)) == place[:AREA_MAX_CHARS]

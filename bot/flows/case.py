@@ -16,6 +16,8 @@ from bot.flows.slots import (
     LONGEST_PLACE_ANSWER,
     PLACE_ANSWER_EDGES,
     description_text,
+    kept_place,
+    place_in_own_words,
     whole_place_answer,
 )
 from bot.flows.turn import FlowKit, Turn
@@ -162,7 +164,7 @@ def place_after_hand_off(turn: Turn) -> bool:
     case_number = data.appeal_of or data.case_number
     if data.area or not area or case_number is None:
         return False
-    data.area = area
+    data.area = area = kept_place(area)
     turn.step.contact = CaseContact(case_number, None, area=area, district=turn.kit.understander.district(area))
     turn.audit(TimelineKind.AREA_RECEIVED)
     return True
@@ -180,7 +182,7 @@ def _place_in_words(turn: Turn) -> str | None:
     words = understood.text.strip(PLACE_ANSWER_EDGES)
     if len(words) > LONGEST_PLACE_ANSWER or not marker.search(turn.kit.understander.matchable(words)):
         return None
-    return words
+    return place_in_own_words(turn, words)
 
 
 def corrected_contact(turn: Turn) -> bool:

@@ -106,6 +106,7 @@ class ComplaintFlow:
     ) -> None:
         form = config.classification.form
         rating_scores = rating_phrase_scores(config.followups.rating_phrases)
+        guard = ForbiddenGuard(config.forbidden, understander.simplified)
         self._kit = FlowKit(
             config=config,
             phrases=phrases,
@@ -115,11 +116,12 @@ class ComplaintFlow:
             faq=FaqMatcher(config.faq, understander.matchable),
             summary=ProblemSummary(
                 understander,
-                ForbiddenGuard(config.forbidden, understander.simplified),
+                guard,
                 form,
                 functools.partial(is_bare_complaint_mention, config),
                 item_words=_item_words(config),
             ),
+            guard=guard,
             area_marker=markers(form.address_levels),
             rating_words=words_pattern(config.followups.rating_words),
             rating_phrases=words_pattern(list(rating_scores)),

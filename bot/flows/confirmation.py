@@ -20,7 +20,7 @@ from bot.flows.case import (
 )
 from bot.flows.classify import normalise
 from bot.flows.records import State
-from bot.flows.slots import CORRECTION_CUES, append_description, description_text
+from bot.flows.slots import CORRECTION_CUES, append_description, description_text, place_in_own_words
 from bot.flows.turn import FlowKit, Turn
 
 _CORRECT_STATES = {
@@ -166,8 +166,9 @@ def on_correct_phone(turn: Turn, text: str) -> None:
 
 
 def on_correct_area(turn: Turn, text: str) -> None:
-    if not turn.changed and not turn.area:
-        turn.step.data.area = text
+    place = None if turn.changed or turn.area else place_in_own_words(turn, text)
+    if place is not None:
+        turn.step.data.area = place
         turn.audit(TimelineKind.CORRECTED, field="area")
     restate(turn)
 

@@ -61,6 +61,10 @@ _KNOWN_KEYS = frozenset(
 PLACE_ASKS_DONE = 2
 """``FlowData.place_asks`` once the place is not asked for again."""
 
+AREA_MAX_CHARS = 200
+"""The longest place a case keeps (``complaints.area``); what the customer wrote beyond it is
+still in the conversation's messages."""
+
 DESCRIPTION_MAX_CHARS = 2000
 """Where ``FlowData.description`` stops growing (issue 16: it is decoded and encoded with every
 message). Far beyond what the summary (its first clauses) and the length rule of a complex case

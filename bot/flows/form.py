@@ -15,7 +15,7 @@ from bot.flows.data import PLACE_ASKS_DONE
 from bot.flows.greeting import greet
 from bot.flows.records import State
 from bot.flows.side_answers import open_consultation
-from bot.flows.slots import append_description, only_names_a_complaint, says_no_problem
+from bot.flows.slots import append_description, only_names_a_complaint, place_in_own_words, says_no_problem
 from bot.flows.turn import Turn
 
 _ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
@@ -90,8 +90,12 @@ def on_area(turn: Turn, text: str) -> None:
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
             _more_of_the_problem(turn, text)
             return
-        data.area = text  # no address the understanding layer knows: the customer's words
-        turn.audit(TimelineKind.AREA_RECEIVED)
+        place = place_in_own_words(turn, text)  # no address the understanding layer knows
+        if place is None:
+            data.place_asks += 1
+        else:
+            data.area = place
+            turn.audit(TimelineKind.AREA_RECEIVED)
     _ask_next_missing(turn)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from bot.config import Intent, ServiceConfig, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.classify import normalise
-from bot.flows.data import DESCRIPTION_MAX_CHARS, FlowData
+from bot.flows.data import AREA_MAX_CHARS, DESCRIPTION_MAX_CHARS, FlowData
 from bot.flows.records import State
 from bot.flows.turn import FlowKit, Turn
 from bot.understanding.patterns import alternation
@@ -60,7 +60,7 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         new_area = _corrected_area(turn.kit, data.area, area) if data.area else area
         if new_area != data.area:
             _changed(turn, "area", TimelineKind.AREA_RECEIVED, replaced=bool(data.area))
-            data.area = new_area
+            data.area = kept_place(new_area)
     slots = understood.slots
     if slots.surname and (not data.surname or correcting) and slots.surname != data.surname:
         _changed(turn, "name", None, replaced=bool(data.surname))
@@ -75,6 +75,19 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         data.phone_refusals += 1
         turn.refused = True
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
+
+
+def kept_place(area: str) -> str:
+    """A place as a case keeps it: at most :data:`AREA_MAX_CHARS` characters."""
+    return area[:AREA_MAX_CHARS]
+
+
+def place_in_own_words(turn: Turn, text: str) -> str | None:
+    """The customer's words as the place, when they hold no address the understanding layer
+    knows; None when they hold a forbidden phrase, which the restatement would say back."""
+    if turn.kit.guard.check(text) is not None:
+        return None
+    return kept_place(text)
 
 
 def whole_place_answer(turn: Turn, text: str, area: str) -> str:

@@ -27,6 +27,7 @@ from bot.flows.records import (
     TimerChange,
 )
 from bot.flows.summary import ProblemSummary
+from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.phones import national_digits
 from bot.understanding.result import Understanding
 from bot.understanding.understander import Understander
@@ -43,6 +44,8 @@ class FlowKit:
     new_case_number: Callable[[dt.datetime], str]
     faq: FaqMatcher
     summary: ProblemSummary
+    guard: ForbiddenGuard
+    """The forbidden phrases: the bot says none of them, not even in the customer's own words."""
     area_marker: re.Pattern[str] | None
     """Any word of the form's address levels (``form.address_levels``)."""
     rating_words: re.Pattern[str] | None

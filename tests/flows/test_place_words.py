@@ -1,0 +1,56 @@
+"""The customer's own words taken as the place (no address the parser knows) are kept within what
+a case stores, and never when they hold a forbidden phrase, which the restatement would say back."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import PhraseId
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started
+from bot.flows.data import AREA_MAX_CHARS
+from bot.flows.records import State
+from bot.storage.models import Complaint
+from tests.flows.chat import Chat
+
+LONG_PLACE = "我家楼下" + "很长的地址" * 100
+ABUSE = "您冲我发什么火呀，我们的规定就是这样的"
+
+
+@pytest.fixture
+def chat(conversation_engine: ConversationEngine) -> Chat:
+    started = Chat(conversation_engine)
+    started.send(Started())
+    for message in ["我要投诉，电梯坏了", "13800138079"]:
+        started.send(message)
+    assert started.state is State.AWAIT_AREA
+    return started
+
+
+def test_a_place_longer_than_a_case_keeps_is_kept_up_to_that_length_and_the_case_is_filed(chat: Chat) -> None:
+    chat.send(LONG_PLACE)
+    assert chat.data.area == LONG_PLACE[:AREA_MAX_CHARS]
+    step = chat.send("对")
+    assert step.complaint is not None and step.complaint.area == LONG_PLACE[:AREA_MAX_CHARS]
+
+
+def test_the_bound_is_the_stored_columns() -> None:
+    assert Complaint.__table__.c.area.type.length == AREA_MAX_CHARS
+
+
+def test_a_place_answer_holding_a_forbidden_phrase_is_not_said_back_but_asked_for_again(chat: Chat) -> None:
+    step = chat.send(ABUSE)
+    assert chat.phrase_ids(step) == [PhraseId.ASK_AREA_AGAIN.value]
+    assert chat.data.area is None
+    step = chat.send("阳光花园3栋")
+    assert "我们的规定就是这样的" not in chat.texts(step) and "阳光花园3栋" in chat.texts(step)
+
+
+def test_a_corrected_place_holding_a_forbidden_phrase_leaves_the_place_as_it_was(chat: Chat) -> None:
+    chat.send("阳光花园3栋")
+    chat.send("不对")
+    chat.send("地址")
+    assert chat.state is State.CORRECT_AREA
+    step = chat.send(ABUSE)
+    assert "我们的规定就是这样的" not in chat.texts(step)
+    assert chat.data.area == "阳光花园3栋" and chat.state is State.CONFIRMING
