@@ -4,6 +4,7 @@ a case stores, and never when they hold a forbidden phrase, which the restatemen
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import String
 
 from bot.config import PhraseId
 from bot.core.engine import ConversationEngine
@@ -35,7 +36,8 @@ def test_a_place_longer_than_a_case_keeps_is_kept_up_to_that_length_and_the_case
 
 
 def test_the_bound_is_the_stored_columns() -> None:
-    assert Complaint.__table__.c.area.type.length == AREA_MAX_CHARS
+    column_type = Complaint.__table__.c.area.type
+    assert isinstance(column_type, String) and column_type.length == AREA_MAX_CHARS
 
 
 def test_a_place_answer_holding_a_forbidden_phrase_is_not_said_back_but_asked_for_again(chat: Chat) -> None:
@@ -50,7 +52,8 @@ def test_a_corrected_place_holding_a_forbidden_phrase_leaves_the_place_as_it_was
     chat.send("阳光花园3栋")
     chat.send("不对")
     chat.send("地址")
-    assert chat.state is State.CORRECT_AREA
+    asked_for = chat.state
     step = chat.send(ABUSE)
     assert "我们的规定就是这样的" not in chat.texts(step)
-    assert chat.data.area == "阳光花园3栋" and chat.state is State.CONFIRMING
+    assert (asked_for, chat.state) == (State.CORRECT_AREA, State.CONFIRMING)
+    assert chat.data.area == "阳光花园3栋"
