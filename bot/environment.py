@@ -77,6 +77,8 @@ class Environment(BaseSettings):
     image_decodes: int = Field(2, ge=1, le=64)
     image_decode_queue: int = Field(6, ge=0, le=1000)
     image_decode_wait_seconds: float = Field(10.0, gt=0, le=300)
+    body_read_seconds: float = Field(30.0, gt=0, le=600)
+    upload_read_seconds: float = Field(120.0, gt=0, le=3600)
     metrics_token: str | None = None
     worker_metrics_port: int = Field(9101, ge=0, le=65535)
     """0: the worker serves no metrics."""

@@ -139,6 +139,10 @@ class Settings:
     """``BOT_IMAGE_DECODE_QUEUE``: photos that may wait for a decode; beyond them an upload is
     answered 503 with Retry-After at once (a provider's photo is fetched again later)."""
     image_decode_wait_seconds: float = 10.0
+    body_read_seconds: float = 30.0
+    """The longest a request's body may take to arrive (bot/web/body_deadline.py)."""
+    upload_read_seconds: float = 120.0
+    """The same for a photo upload, which is also handled within it."""
     """``BOT_IMAGE_DECODE_WAIT_SECONDS``: the longest a photo waits for a decode before that answer."""
     auth: AuthSettings = field(default_factory=AuthSettings)
     llm: ModelSettings | None = None
@@ -183,6 +187,8 @@ class Settings:
             image_decodes=env.image_decodes,
             image_decode_queue=env.image_decode_queue,
             image_decode_wait_seconds=env.image_decode_wait_seconds,
+            body_read_seconds=env.body_read_seconds,
+            upload_read_seconds=env.upload_read_seconds,
             auth=_auth(env),
             llm=_llm(env),
             metrics_token=env.metrics_token,

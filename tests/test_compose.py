@@ -167,3 +167,13 @@ def test_the_load_balancer_lets_a_photo_as_large_as_the_app_takes_through() -> N
         megabytes = int(re.search(r"client_max_body_size (\d+)m;", block).group(1))  # type: ignore[union-attr]
         assert megabytes * 1024 * 1024 > largest
     assert re.search(r"^    client_max_body_size 1m;", nginx, re.MULTILINE)
+
+
+def test_the_load_balancer_caps_one_addresss_connections_above_the_apps_socket_cap() -> None:
+    """A slow client cannot take every connection of the load balancer, and the web chat sockets
+    the app allows one address still fit under nginx's cap."""
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.search(r"^limit_conn_zone \$binary_remote_addr zone=per_address:\d+m;", nginx, re.MULTILINE)
+    cap = int(re.search(r"^    limit_conn per_address (\d+);", nginx, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    assert cap > load_config(ROOT / "config").channels.webchat.sockets_per_address
+    assert re.search(r"^    client_body_timeout \d+s;", nginx, re.MULTILINE)
