@@ -241,6 +241,8 @@ class ComplaintFlow:
                     append_description(turn, text)
                 hand_off_on_request(turn, to_supervisor=Intent.SUPERVISOR in intents)
                 return
+            if withdrew(turn, intents):
+                return  # before the demand: "不用了 已经退给我了 不投诉了" gives up, asks nothing
             if Signal.COMPENSATION in signals:
                 # Beyond the bot's authority (seed 000 五(二)3): the duty supervisor, with the
                 # complaint so far, and no promise about the demand itself.
@@ -256,8 +258,6 @@ class ComplaintFlow:
                 turn.arm_idle()
                 return
             if joined_named_case(turn, text):
-                return
-            if withdrew(turn, intents):
                 return
             if side_intent(turn, intents, state):
                 if turn.step.state in COLLECTING:

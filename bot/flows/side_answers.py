@@ -22,6 +22,11 @@ _SIDE_ANSWERS = {
 }
 """Side intents the bot answers (in this order of precedence) and the timeline row each leaves:
 praise before thanks (seed 001 (15): thanks get "不客气", further praise the praise answer)."""
+_ANSWERED_BESIDE_AN_ITEM = frozenset(
+    {Intent.QUESTION, Intent.STATUS_QUERY, Intent.PRAISE, Intent.SUGGESTION, Intent.OUT_OF_SCOPE}
+)
+"""Side intents answered even in a message that gives an item of the form; a thanks, an apology
+or a greeting beside one is only politeness."""
 _RECORDED_TEXT = frozenset({Intent.PRAISE, Intent.SUGGESTION})
 """Side intents whose words go on the timeline: praise for the staff it names, suggestions for
 the departments concerned (seed 001 (10), (15))."""
@@ -33,6 +38,8 @@ def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
     complaint first."""
     if Intent.COMPLAINT in intents:
         return False
+    if turn.changed and not intents & _ANSWERED_BESIDE_AN_ITEM:
+        return False  # "不好意思 我电话是139…": the phone is the message; the form goes on
     if state in (State.CONFIRMING, State.CHOOSE_CORRECTION) and intents & {Intent.YES, Intent.NO}:
         return False
     if Intent.QUESTION in intents and _on_question(turn, state):

@@ -21,6 +21,7 @@ NOT_FIXED = [
     "路灯还是不亮,5号楼门口",
     "still not fixed",
     "It broke again after two days",
+    "还是没解决 钱根本没退",
 ]
 
 

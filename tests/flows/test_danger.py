@@ -112,6 +112,10 @@ def test_danger_after_the_hand_off_raises_the_case_and_safety_is_said_once(engin
         ("路灯旁边的井盖也没了 很危险 晚上有人差点掉下去", Signal.DANGER),
         ("我家水管爆了水漫金山了快来人啊", Signal.DANGER),
         ("小区门口的电线掉下来了", Signal.DANGER),
+        ("电梯里困了人 快来", Signal.DANGER),
+        ("电梯卡住了 我妈在里面出不来", Signal.DANGER),
+        ("升降機困咗人", Signal.DANGER),
+        ("lift stopped, my son is trapped inside", Signal.DANGER),
     ],
 )
 def test_the_signals_are_read(understander: Understander, text: str, signal: Signal) -> None:
@@ -126,6 +130,8 @@ def test_the_signals_are_read(understander: Understander, text: str, signal: Sig
         "楼道里有人抽烟",
         "热得想死，空调坏了",
         "The manager should fire that guard",
+        "电梯坏了 还好没困人",
+        "被这个问题困扰很久了 电梯老坏",
     ],
 )
 def test_everyday_words_near_danger_are_not_danger(understander: Understander, text: str) -> None:

@@ -155,6 +155,26 @@ def test_praise_during_a_complaint_keeps_the_current_question(engine: Conversati
     assert chat.data.description == ["电梯经常停运"]
 
 
+@pytest.mark.parametrize(
+    ("polite", "expected"),
+    [
+        ("不好意思 我电话是13922220001", "ask_area"),
+        ("谢谢 电话13922220001", "ask_area"),
+        ("您好，是阳光花园2栋", "restate"),
+    ],
+)
+def test_politeness_beside_an_item_is_no_side_answer_and_the_form_goes_on(
+    engine: ConversationEngine, polite: str, expected: str
+) -> None:
+    chat = started(engine)
+    chat.send("电梯经常停运")
+    if expected == "restate":
+        chat.send("13922220001")
+    step = chat.send(polite)
+    assert chat.phrase_ids(step)[0] == expected, chat.phrase_ids(step)
+    assert not {"customer_apologised", "customer_thanked"} & set(map(str, chat.phrase_ids(step)))
+
+
 # --------------------------------------------------------------------------- suggestion, seed 001 (10)
 
 

@@ -84,3 +84,10 @@ def test_giving_up_after_the_hand_off_reaches_the_agent_and_keeps_the_case(chat:
     assert chat.state is State.HANDED_OFF
     chat.send("算了 不投诉了")
     assert chat.state is State.HANDED_OFF
+
+
+def test_giving_up_because_the_money_came_back_is_no_demand_for_it(chat: Chat) -> None:
+    chat.send("物业费收多了 我要投诉")
+    step = chat.send("不用了 已经退给我了 不投诉了")
+    assert chat.phrase_ids(step) == ["withdrawn_not_filed"]
+    ended_without_a_case(chat)
