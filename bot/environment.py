@@ -111,6 +111,8 @@ class Environment(BaseSettings):
     session_cookie_secure: bool | None = None
     trusted_proxies: str = ""
     """Comma-separated networks (CIDR)."""
+    ipv6_limit_prefix: int = Field(64, ge=32, le=128)
+    """The IPv6 network (its prefix length) per-address limits count one client by."""
     frame_ancestors: str = "'self'"
     # issue 15 (embeddable web chat widget)
     widget_origins: str = ""

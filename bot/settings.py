@@ -54,6 +54,10 @@ class AuthSettings:
     """Mark the session cookie ``Secure``; None means "when the public URL is https"."""
     trusted_proxies: tuple[str, ...] = ()
     """Networks (CIDR) of the reverse proxies whose ``X-Forwarded-For`` tells the client's address."""
+    ipv6_limit_prefix: int = 64
+    """Per-address limits (sign-in failures, web chat sessions, sockets and photos) count an IPv6
+    client by its network of this many bits, an IPv4 client by its address: one subscriber holds
+    a whole /64, so counting each IPv6 address alone would give them a fresh limit per address."""
     frame_ancestors: str = "'self'"
     """The CSP ``frame-ancestors`` sources: who may show the pages in a frame."""
     widget_origins: tuple[str, ...] = ()
@@ -261,6 +265,7 @@ def _auth(env: Environment) -> AuthSettings:
         session_recheck_seconds=env.session_recheck_seconds,
         cookie_secure=env.session_cookie_secure,
         trusted_proxies=proxy_list(env.trusted_proxies),
+        ipv6_limit_prefix=env.ipv6_limit_prefix,
         frame_ancestors=env.frame_ancestors,
         widget_origins=tuple(origin.lower() for origin in proxy_list(env.widget_origins)),
     )

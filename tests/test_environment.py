@@ -38,6 +38,7 @@ def test_every_wrong_variable_is_named_with_what_is_wrong() -> None:
         ({"BOT_WECHAT_APPID": "wx1"}, "WeChat half configured: set BOT_WECHAT_TOKEN, BOT_WECHAT_SECRET"),
         ({"BOT_TRUSTED_PROXIES": "10.0.0.0/8, 10.0.0.0/33"}, "BOT_TRUSTED_PROXIES: '10.0.0.0/33' does not appear"),
         ({"BOT_WIDGET_ORIGINS": "https://shop.example.com/"}, "BOT_WIDGET_ORIGINS: 'https://shop.example.com/' is not"),
+        ({"BOT_IPV6_LIMIT_PREFIX": "16"}, "BOT_IPV6_LIMIT_PREFIX: Input should be greater than or equal to 32"),
     ],
 )
 def test_settings_that_only_work_together_or_in_a_form_are_checked(given: dict[str, str], named: str) -> None:

@@ -60,7 +60,7 @@ async def auth_context(app: web.Application) -> AsyncIterator[None]:
     auth = settings.auth
     hashers = PasswordHashers(auth.password_hash_threads, auth.password_hash_queue)
     secure = auth.cookie_secure if auth.cookie_secure is not None else settings.public_base().startswith("https://")
-    addresses = app[client_addresses_key] = ClientAddresses(auth.trusted_proxies)
+    addresses = app[client_addresses_key] = ClientAddresses(auth.trusted_proxies, auth.ipv6_limit_prefix)
     app[staff_auth_key] = StaffAuth(
         # Real time, not the service clock: the browser expires the cookie by real time too.
         sessions=StaffSessions(shared.database, shared.redis, utc_now, auth.session_max_age),
@@ -134,7 +134,7 @@ async def login(request: web.Request) -> web.Response:
     username, password = credentials.username, credentials.password
     request[ATTEMPTED] = username
     auth = request.app[staff_auth_key]
-    address = auth.addresses.of(request)
+    address = auth.addresses.limit_key(request)  # an IPv6 client's /64: the audit entry keeps the full address
     try:
         wait = await auth.limiter.reserve(username, address)
     except (RedisError, OSError) as error:

@@ -1,6 +1,8 @@
 """Failed sign-ins counted in Redis before any password is checked, so concurrent guesses cannot
 all slip in under the limit: per username and client address, per address (one password tried
-on many usernames) and per username (many addresses guessing one account)."""
+on many usernames) and per username (many addresses guessing one account). The address is the
+client's limit key (``ClientAddresses.limit_key``): an IPv6 client counts by its /64, so the
+addresses of one subscriber's network share its limits."""
 
 from __future__ import annotations
 

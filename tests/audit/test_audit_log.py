@@ -207,6 +207,16 @@ async def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_trust
     assert (await one(proxied, "sign_in_failed")).client_address == "198.51.100.7"
 
 
+async def test_an_ipv6_client_is_recorded_by_its_full_address_though_limited_by_its_network(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client(auth=AuthSettings(trusted_proxies=("127.0.0.1/32",)))
+    await add_user(client, "wang", Role.AGENT)
+    assert await attempt(client, "wang", "typo", {"X-Forwarded-For": "2001:db8:1:2:3:4:5:6"}) == 401
+    # Staff see the address itself, not the /64 the sign-in limits count it by.
+    assert (await one(client, "sign_in_failed")).client_address == "2001:db8:1:2:3:4:5:6"
+
+
 async def test_an_entry_that_cannot_be_written_does_not_undo_or_refuse_the_action(
     make_client: AppFactory, database_url: str
 ) -> None:

@@ -115,8 +115,17 @@ async def test_a_second_photo_of_a_customer_still_sending_one_gets_429_and_anoth
     assert await _count(client, select(func.count()).where(Message.kind == "image")) == 3
 
 
+@pytest.mark.parametrize(
+    ("flooders", "customer"),
+    [
+        (["203.0.113.7"] * 3, "198.51.100.20"),
+        # An IPv6 client is its /64: each upload from another address of it is still the same client.
+        (["2001:db8:7:1::1", "2001:db8:7:1::2", "2001:db8:7:1:ffff::3"], "2001:db8:7:2::1"),
+    ],
+    ids=["ipv4", "ipv6-slash-64"],
+)
 async def test_one_address_sending_photos_from_many_sessions_does_not_hold_up_another_address(
-    make_client: AppFactory, service_config: ServiceConfig
+    make_client: AppFactory, service_config: ServiceConfig, flooders: list[str], customer: str
 ) -> None:
     limits = WebchatLimits(photos_at_once_per_address=2)
     channels = service_config.channels.model_copy(update={"webchat": limits})
@@ -124,10 +133,12 @@ async def test_one_address_sending_photos_from_many_sessions_does_not_hold_up_an
         config=service_config.model_copy(update={"channels": channels}),
         auth=AuthSettings(trusted_proxies=("127.0.0.1/32",)),
     )
-    flooder, customer = "203.0.113.7", "198.51.100.20"
     tokens = [(await new_session(client))[0] for _ in range(4)]
     go_on = asyncio.Event()
-    sending = [asyncio.create_task(stalled_upload(client, token, photo(), go_on, flooder)) for token in tokens[:2]]
+    sending = [
+        asyncio.create_task(stalled_upload(client, token, photo(), go_on, flooder))
+        for token, flooder in zip(tokens[:2], flooders, strict=False)
+    ]
     photos = client.app[flood_guards_key].photos
     identities = [await identity_of(client, token) for token in tokens[:2]]
 
@@ -136,7 +147,7 @@ async def test_one_address_sending_photos_from_many_sessions_does_not_hold_up_an
 
     try:
         await eventually(under_way)
-        headers = {"Authorization": f"Bearer {tokens[2]}", "X-Forwarded-For": flooder}
+        headers = {"Authorization": f"Bearer {tokens[2]}", "X-Forwarded-For": flooders[2]}
         refused = await client.post("/chat/media", data=photo_form(photo()), headers=headers)
         assert refused.status == 429
         headers = {"Authorization": f"Bearer {tokens[3]}", "X-Forwarded-For": customer}

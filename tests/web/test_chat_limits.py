@@ -33,6 +33,17 @@ def limited(config: ServiceConfig, **limits: Any) -> ServiceConfig:
     return config.model_copy(update={"channels": channels})
 
 
+BEHIND_PROXY = AuthSettings(trusted_proxies=("127.0.0.1/32",))
+"""The test client connects from 127.0.0.1, which then plays the reverse proxy."""
+
+
+async def started(client: TestClient[Any, Any], forwarded_for: str) -> int:
+    """The status a new session from the client at ``forwarded_for`` (behind the proxy) gets."""
+    response = await client.post("/chat/session", json={}, headers={"X-Forwarded-For": forwarded_for})
+    await response.read()
+    return response.status
+
+
 def greeted(frames: list[dict[str, Any]]) -> bool:
     return any(frame.get("from") == "bot" for frame in frames)
 
@@ -141,6 +152,36 @@ async def test_one_address_opening_session_after_session_is_refused_but_a_known_
     assert "try again later" in (await refused.json())["error"]
     resumed = await client.post("/chat/session", json={"token": tokens[0]})
     assert resumed.status == 200
+
+
+async def test_sessions_from_many_addresses_of_one_ipv6_slash_64_count_as_one_address(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(
+        config=limited(service_config, sessions_per_address=3, sessions_window_minutes=10), auth=BEHIND_PROXY
+    )
+    # One subscriber's /64 holds 2^64 addresses: a fresh one per session is still the same client.
+    attacker = [f"2001:db8:1:2:{n:x}::{n:x}" for n in range(1, 7)]
+    assert [await started(client, address) for address in attacker] == [201] * 3 + [429] * 3
+    # What the client writes left of the proxy's entry changes nothing.
+    assert await started(client, "198.51.100.1, 2001:db8:1:2:ffff::1") == 429
+    # The next /64 (another subscriber) is not held back, nor are IPv4 clients, each its own address.
+    assert [await started(client, "2001:db8:1:3::1") for _ in range(4)] == [201] * 3 + [429]
+    assert [await started(client, f"198.51.100.{n}") for n in range(1, 5)] == [201] * 4
+    # An IPv4-mapped IPv6 address is the IPv4 address.
+    mapped = [await started(client, "::ffff:203.0.113.9") for _ in range(3)]
+    assert [*mapped, await started(client, "203.0.113.9")] == [201] * 3 + [429]
+
+
+async def test_the_ipv6_network_a_client_is_limited_as_is_a_setting(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(
+        config=limited(service_config, sessions_per_address=2, sessions_window_minutes=10),
+        auth=AuthSettings(trusted_proxies=("127.0.0.1/32",), ipv6_limit_prefix=56),
+    )
+    assert [await started(client, f"2001:db8:1:{n:x}::1") for n in (0x10, 0x20, 0xFF)] == [201, 201, 429]
+    assert await started(client, "2001:db8:1:100::1") == 201  # the next /56
 
 
 @pytest.mark.browser
@@ -262,6 +303,21 @@ async def test_behind_a_trusted_proxy_sockets_are_counted_per_client_address(
     assert await refusal(client, second, **{"X-Forwarded-For": "203.0.113.5"}) == 429
     # The proxy appends the real address: another customer behind the same proxy connects.
     other = ChatSocket(await client.ws_connect(f"/chat/ws?token={second}", headers={"X-Forwarded-For": "198.51.100.7"}))
+    await other.until(greeted)
+    await held.close()
+    await other.close()
+
+
+async def test_behind_a_trusted_proxy_sockets_from_one_ipv6_slash_64_count_together(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await make_client(config=limited(service_config, sockets_per_address=1), auth=BEHIND_PROXY)
+    first, second = [(await new_session(client))[0] for _ in range(2)]
+    held = await client.ws_connect(f"/chat/ws?token={first}", headers={"X-Forwarded-For": "2001:db8:5:6::1"})
+    assert await refusal(client, second, **{"X-Forwarded-For": "2001:db8:5:6:a:b:c:d"}) == 429
+    other = ChatSocket(
+        await client.ws_connect(f"/chat/ws?token={second}", headers={"X-Forwarded-For": "2001:db8:5:7::1"})
+    )
     await other.until(greeted)
     await held.close()
     await other.close()

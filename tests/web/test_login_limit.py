@@ -102,3 +102,54 @@ async def test_the_limits_and_window_are_settings(make_client: AppFactory) -> No
     response = await client.post("/api/login", json={"username": "zhou", "password": PASSWORD})
     assert response.status == 429
     assert "2 minutes" in (await response.json())["error"]
+
+
+def in_network(network: str, count: int) -> list[str]:
+    """``count`` different addresses of an IPv6 /64 (``network`` is its first four groups)."""
+    return [f"{network}:{n:x}:{n * 7:x}:0:{n:x}" for n in range(1, count + 1)]
+
+
+async def test_failures_from_one_ipv6_slash_64_count_as_from_one_address(make_client: AppFactory) -> None:
+    client = await make_client(auth=BEHIND_PROXY)
+    await add_user(client, "wu", Role.AGENT)
+    # A fresh address of the attacker's own /64 for each guess: still one client.
+    guesses = [
+        await attempt(client, "wu", f"guess-{n}", address) for n, address in enumerate(in_network("2001:db8:aa:1", 7))
+    ]
+    assert guesses == [401] * 5 + [429] * 2
+    assert await attempt(client, "wu", PASSWORD, "2001:db8:aa:1:ffff::1") == 429
+    # Another /64 (another subscriber) and an IPv4 client sign in.
+    assert await attempt(client, "wu", PASSWORD, "2001:db8:aa:2::1") == 200
+    assert await attempt(client, "wu", PASSWORD, "198.51.100.7") == 200
+
+
+async def test_one_password_across_many_usernames_from_one_ipv6_slash_64_is_limited(make_client: AppFactory) -> None:
+    client = await make_client(auth=BEHIND_PROXY)
+    await add_user(client, "zheng", Role.AGENT)
+    addresses = in_network("2001:db8:bb:1", 25)
+    statuses = [await attempt(client, f"user{n}", "123456789", address) for n, address in enumerate(addresses)]
+    assert statuses == [401] * 20 + [429] * 5
+    assert await attempt(client, "zheng", PASSWORD, "2001:db8:bb:1::9") == 429
+    assert await attempt(client, "zheng", PASSWORD, "2001:db8:bb:2::9") == 200
+
+
+async def test_one_ipv6_slash_64_cannot_push_a_known_username_into_its_lockout(make_client: AppFactory) -> None:
+    client = await make_client(auth=BEHIND_PROXY)
+    await add_user(client, "manager", Role.MANAGER)
+    # More guesses than the per-user limit (50), each from another address of one /64: only the
+    # first five are counted against the account, the rest are refused unchecked and uncounted.
+    statuses = await asyncio.gather(
+        *(attempt(client, "manager", "guess", address) for address in in_network("2001:db8:cc:1", 65))
+    )
+    assert statuses.count(401) == 5 and statuses.count(429) == 60, statuses
+    assert await attempt(client, "manager", PASSWORD, "203.0.113.40") == 200
+
+
+async def test_ipv4_clients_are_still_limited_each_by_its_own_address(make_client: AppFactory) -> None:
+    client = await make_client(auth=BEHIND_PROXY)
+    await add_user(client, "feng", Role.AGENT)
+    for _ in range(5):
+        assert await attempt(client, "feng", "guess", "203.0.113.20") == 401
+    assert await attempt(client, "feng", PASSWORD, "203.0.113.20") == 429
+    assert await attempt(client, "feng", PASSWORD, "::ffff:203.0.113.20") == 429  # IPv4-mapped: the same client
+    assert await attempt(client, "feng", PASSWORD, "203.0.113.21") == 200  # its neighbour is someone else

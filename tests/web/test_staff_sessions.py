@@ -103,12 +103,14 @@ def test_the_secure_cookie_and_the_proxies_come_from_the_environment() -> None:
             "BOT_SESSION_COOKIE_SECURE": "off",
             "BOT_TRUSTED_PROXIES": "172.30.0.10/32, 10.0.0.0/8",
             "BOT_LOGIN_LIMIT_PER_ADDRESS": "7",
+            "BOT_IPV6_LIMIT_PREFIX": "56",
             "BOT_FRAME_ANCESTORS": "'self' https://shop.example.com",
         }
     )
     assert settings.auth.cookie_secure is False
     assert settings.auth.trusted_proxies == ("172.30.0.10/32", "10.0.0.0/8")
     assert settings.auth.login_limit_per_address == 7
+    assert (Settings.from_env({}).auth.ipv6_limit_prefix, settings.auth.ipv6_limit_prefix) == (64, 56)
     assert settings.auth.frame_ancestors == "'self' https://shop.example.com"
 
 

@@ -9,6 +9,9 @@ Redis round trip is added, and a slot cannot outlive its socket (a crash loses b
 sessions are counted in Redis, so every instance behind the load balancer counts the same address.
 Photos in flight are counted in the process that reads them: what they bound is that process's
 memory and CPU.
+
+An address here is the client's limit key (``ClientAddresses.limit_key``): an IPv4 address, or
+an IPv6 client's whole /64 (``BOT_IPV6_LIMIT_PREFIX``), which one subscriber holds entirely.
 """
 
 from __future__ import annotations

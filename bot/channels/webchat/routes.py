@@ -131,7 +131,7 @@ async def create_session(request: web.Request) -> web.Response:
                 conversation_id = await session.run_sync(store.latest_conversation_id, identity_id)
         return web.json_response({"token": token, "conversation_id": conversation_id})
     try:
-        wait = await request.app[flood_guards_key].sessions.take(request.app[client_addresses_key].of(request))
+        wait = await request.app[flood_guards_key].sessions.take(request.app[client_addresses_key].limit_key(request))
     except (RedisError, OSError) as error:  # a customer is not turned away for the limiter's sake
         log.warning("webchat.session_limit_unreachable", error=type(error).__name__)
         wait = 0
@@ -234,7 +234,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     """
     identity_id = await _identity(request, _query_token(request))
     shared, guards = resources(request), request.app[flood_guards_key]
-    address = request.app[client_addresses_key].of(request)
+    address = request.app[client_addresses_key].limit_key(request)
     # The slot first: a window retrying while the session's slots are full spends none of its connects.
     with guards.sockets.holding(identity_id, address) as full:
         if full is not None:
@@ -333,7 +333,7 @@ async def post_media(request: web.Request) -> web.Response:
     guards = request.app[flood_guards_key]
     if wait := guards.pace.take(identity_id):  # before reading up to 10 MiB
         return _too_fast(shared.metrics, {"error": TOO_FAST}, wait)
-    with guards.photos.holding(identity_id, request.app[client_addresses_key].of(request)) as full:
+    with guards.photos.holding(identity_id, request.app[client_addresses_key].limit_key(request)) as full:
         if full is not None:
             return _refused(shared.metrics, full, 429, {"error": PHOTO_IN_FLIGHT}, PHOTO_RETRY_SECONDS)
         return await _take_photo(request, identity_id)
