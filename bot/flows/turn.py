@@ -140,6 +140,8 @@ class Turn:
         if self.understood is None:
             return None
         slots = self.understood.slots
+        if slots.district and slots.address and slots.district in slots.address:
+            return slots.address  # "望京花园东区": the district's name is within the address
         return "".join(part for part in (slots.district, slots.address) if part) or None
 
     def text(self, phrase_id: PhraseId, **variables: object) -> str:

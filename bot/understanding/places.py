@@ -97,8 +97,8 @@ class PlaceFinder:
         units = alternation(gazetteer.unit_suffixes)
         # Typed addresses often space a number from its unit ("88 号 3 幢 502").
         unit = rf"|[0-9A-Za-z甲乙丙丁一二三四五六七八九十百零〇#\-]{{1,8}}?[ \t]?(?:{units})" if units else ""
-        # A bare number ends an address ("2单元301"), but not "3天没水".
-        number = rf"|\d+(?:-\d+)*(?=$|[{_PUNCTUATION}])"
+        # A bare number ends an address ("2单元301", "2单元501的楼道灯"), but not "3天没水".
+        number = rf"|\d+(?:-\d+)*(?=$|[{_PUNCTUATION}\s的])"
         self._part_re = re.compile(rf"[ \t]?(?:{place}{unit}{number})")
 
         division_suffixes = alternation(gazetteer.division_suffixes)

@@ -57,3 +57,8 @@ def test_a_corrected_place_holding_a_forbidden_phrase_leaves_the_place_as_it_was
     assert "我们的规定就是这样的" not in chat.texts(step)
     assert (asked_for, chat.state) == (State.CORRECT_AREA, State.CONFIRMING)
     assert chat.data.area == "阳光花园3栋"
+
+
+def test_a_place_holding_its_districts_name_is_said_once(chat: Chat) -> None:
+    step = chat.send("望京花园东区")
+    assert "地点：望京花园东区\n" in chat.texts(step)
