@@ -148,6 +148,7 @@ class PhraseId(StrEnum):
     SATISFACTION_UNANSWERED = "satisfaction_unanswered"
     QUEUE_POSITION = "queue_position"
     QUEUE_NEXT = "queue_next"
+    QUEUE_AFTER_HOURS = "queue_after_hours"
     PRAISE_THANKS = "praise_thanks"
     CONSULTATION_TAKEN = "consultation_taken"
     # issue 12 item 1: the status answer and the acknowledgement after hand-off
@@ -217,6 +218,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING: frozenset({"case_number"}),
     PhraseId.QUEUE_POSITION: frozenset({"position", "minutes"}),
+    PhraseId.QUEUE_AFTER_HOURS: frozenset({"position"}),
     # issue 12 item 1
     PhraseId.STATUS_ANSWER: frozenset({"case", "stage", "deadline"}),
     PhraseId.STATUS_CASE_NUMBER: frozenset({"case_number"}),

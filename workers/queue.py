@@ -26,8 +26,10 @@ async def announce_queue(ctx: Ctx) -> int:
     await live.take_announcement_request()
     told = 0
     for _ in range(MAX_ANNOUNCE_ROUNDS):
+        now = res.clock()
+        serving = tracker.calendar.within_business_hours(now)
         told += await announce_positions(
-            live, res.database, res.gateway, tracker.phrases, res.clock(), tracker.traditional
+            live, res.database, res.gateway, tracker.phrases, now, tracker.traditional, serving
         )
         if not await live.take_announcement_request():
             break

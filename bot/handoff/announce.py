@@ -31,8 +31,11 @@ class Notice:
     minutes: int
 
 
-def notice_for(position: int, minutes_per_position: float) -> Notice:
-    """What a customer at ``position`` in their queue hears: next, or their place and the wait."""
+def notice_for(position: int, minutes_per_position: float, serving: bool = True) -> Notice:
+    """What a customer at ``position`` in their queue hears: next, or their place and the wait;
+    outside service hours (not ``serving``), their place and that staff take it when back."""
+    if not serving:
+        return Notice(PhraseId.QUEUE_AFTER_HOURS, position, 0)
     if position <= 1:
         return Notice(PhraseId.QUEUE_NEXT, position, 0)
     return Notice(PhraseId.QUEUE_POSITION, position, max(1, round((position - 1) * minutes_per_position)))
@@ -45,9 +48,11 @@ async def announce_positions(
     phrases: Phrases,
     now: dt.datetime,
     script: TraditionalScript,
+    serving: bool = True,
 ) -> int:
     """Tell every waiting customer whose position changed since they were last told (in
-    traditional characters to those who write them); returns how many."""
+    traditional characters to those who write them), within service hours or not (``serving``);
+    returns how many."""
     positions = positions_in_queue(await live.ordered())
     if not positions:
         return 0
@@ -67,7 +72,7 @@ async def announce_positions(
                 # breaks the word given; they hear the next step forward, and a status question
                 # is answered with the true place.
                 continue
-            notice = notice_for(position, minutes_per_position)
+            notice = notice_for(position, minutes_per_position, serving)
             text = phrases.render(notice.phrase_id, locale, position=notice.position, minutes=notice.minutes)
             if traditional:
                 text = script.text(text, locale)

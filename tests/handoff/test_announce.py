@@ -12,7 +12,7 @@ from bot.handoff.live_queue import positions_in_queue
 from bot.handoff.queue import WaitingTicket
 from bot.staff.accounts import Role
 from bot.understanding.guard import ForbiddenGuard
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx, system_texts, ticket_of
 from tests.staff import add_user, sign_in
 from workers.queue import announce_queue
@@ -34,6 +34,11 @@ def test_the_next_customer_hears_they_are_next_and_the_others_an_estimate() -> N
     assert notice_for(2, 5) == notice_for(2, 5.0)
     assert (notice_for(2, 5).phrase_id, notice_for(2, 5).minutes) == (PhraseId.QUEUE_POSITION, 5)
     assert notice_for(4, 5).minutes == 15
+    # Outside service hours nobody is there to be "right with you" or to keep an estimate.
+    assert (notice_for(1, 5, serving=False).phrase_id, notice_for(1, 5, serving=False).minutes) == (
+        PhraseId.QUEUE_AFTER_HOURS,
+        0,
+    )
 
 
 def test_the_queue_phrases_are_in_every_locale(service_config: ServiceConfig) -> None:
@@ -110,4 +115,18 @@ async def test_a_customer_who_writes_traditional_hears_the_queue_in_traditional(
     assert await announce_queue(job_ctx(client)) == 1
     await socket.until(lambda frames: bool(_system(frames)))
     assert system_texts(socket) == ["請稍候，下一位就是您，我馬上就來為您服務。"]
+    await socket.close()
+
+
+async def test_a_customer_queued_on_a_saturday_hears_staff_take_it_when_back_not_right_away(
+    make_client: AppFactory,
+) -> None:
+    saturday_noon = FixedClock(dt.datetime(2026, 12, 5, 4, 18, tzinfo=dt.UTC))  # 12:18 in Shanghai
+    client = await make_client(clock=saturday_noon)
+    _, socket = await customer_hands_off(client)
+    assert await announce_queue(job_ctx(client)) == 1
+    await socket.until(lambda frames: bool(_system(frames)))
+    [told] = system_texts(socket)
+    assert "非工作时间" in told and "第1位" in told
+    assert "马上" not in told and "分钟" not in told
     await socket.close()
