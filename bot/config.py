@@ -927,6 +927,9 @@ class Gazetteer(_Strict):
     address_corrections: list[str] = []
     address_stop_chars: str = ""
     estate_suffixes: list[str] = []
+    road_suffixes: list[str] = []
+    """Words ending a road's name ("牛头角道", "文化路"): a road the gazetteer does not list is an
+    address when a house number follows it ("牛头角道5号"), as an unknown estate is."""
     building_suffixes: list[str] = []
     floor_suffixes: list[str] = []
     not_places: list[str] = []

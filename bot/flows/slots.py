@@ -84,7 +84,10 @@ def kept_place(area: str) -> str:
 
 def place_in_own_words(turn: Turn, text: str) -> str | None:
     """The customer's words as the place, when they hold no address the understanding layer
-    knows; None when they hold a forbidden phrase, which the restatement would say back."""
+    knows; None when they only say yes or no ("係 啱晒"), or hold a forbidden phrase, which the
+    restatement would say back."""
+    if turn.understood is not None and turn.understood.intents & {Intent.YES, Intent.NO}:
+        return None
     if turn.kit.guard.check(text) is not None:
         return None
     return kept_place(text)

@@ -119,9 +119,10 @@ class PlaceFinder:
             else None
         )
 
-        # An estate the gazetteer does not know: a name ending with an estate word, when a building
-        # number or a phase follows ("阳光花园小区5栋2单元", "锦绣花园二期").
-        estates = alternation(gazetteer.estate_suffixes)
+        # An estate or road the gazetteer does not know: a name ending with an estate or road word,
+        # when a building, a phase or a house number follows ("阳光花园小区5栋2单元", "锦绣花园二期",
+        # "牛头角道5号").
+        estates = alternation([*gazetteer.estate_suffixes, *gazetteer.road_suffixes])
         breaks = f"{_PUNCTUATION}{stop}"
         self._estate_re = (
             re.compile(rf"(?:^|(?<=[{breaks}]))(?:(?![{breaks}])[\u4e00-\u9fff]){{2,8}}?(?:{estates})")

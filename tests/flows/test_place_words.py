@@ -62,3 +62,11 @@ def test_a_corrected_place_holding_a_forbidden_phrase_leaves_the_place_as_it_was
 def test_a_place_holding_its_districts_name_is_said_once(chat: Chat) -> None:
     step = chat.send("望京花园东区")
     assert "地点：望京花园东区\n" in chat.texts(step)
+
+
+def test_a_yes_when_asked_for_the_right_place_keeps_the_place(chat: Chat) -> None:
+    chat.send("阳光花园3栋")
+    chat.send("不对")
+    chat.send("地址")
+    chat.send("係 啱晒")
+    assert chat.data.area == "阳光花园3栋" and chat.state is State.CONFIRMING
