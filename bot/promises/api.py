@@ -15,6 +15,7 @@ from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
 from bot.staff.bodies import EmptyBody, ExtendBody, read_body
+from bot.staff.privacy import Shown
 from bot.storage import promises as promise_store
 from bot.storage.models import Complaint, Satisfaction
 from bot.web.openapi import documented
@@ -93,8 +94,10 @@ async def satisfaction_by_complaint(session: AsyncSession, conversation_id: int)
     return found
 
 
-def complaint_fields(complaint: Complaint, satisfaction: list[Satisfaction]) -> dict[str, Any]:
-    """The promise tracker's fields of a complaint in ``GET /api/conversations/{id}``."""
+def complaint_fields(complaint: Complaint, satisfaction: list[Satisfaction], shown: Shown) -> dict[str, Any]:
+    """The promise tracker's fields of a complaint in ``GET /api/conversations/{id}``; the texts
+    that may hold the customer's words (the summary, the callback's comment) pass through
+    ``shown`` (phones masked for an agent who does not own the conversation)."""
 
     def iso(value: Any) -> str | None:
         return value.isoformat() if value is not None else None
@@ -103,11 +106,11 @@ def complaint_fields(complaint: Complaint, satisfaction: list[Satisfaction]) -> 
         "original_deadline_at": iso(complaint.original_deadline_at),
         "breached_at": iso(complaint.breached_at),
         "resolved_at": iso(complaint.resolved_at),
-        "resolution_summary": complaint.resolution_summary,
+        "resolution_summary": shown(complaint.resolution_summary),
         "satisfaction": [
             {
                 "rating": row.rating,
-                "comment": row.comment,
+                "comment": shown(row.comment),
                 "method": row.method,
                 "person": row.person,
                 "ts": row.created_at.isoformat(),

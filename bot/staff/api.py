@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -38,7 +37,7 @@ from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
 from bot.staff.bodies import NoteBody, ReplyBody, ResolveBody, TransferBody, read_body
 from bot.staff.deliveries import conversation_window
-from bot.staff.privacy import mask_phones, sees_phones
+from bot.staff.privacy import mask_phones, mask_within, sees_phones, shown_phones
 from bot.staff.reply_guard import check_agent_text
 from bot.storage import conversations, tickets
 from bot.storage import staff as staff_store
@@ -161,7 +160,9 @@ async def conversation(request: web.Request) -> web.Response:
         complaints = await session.run_sync(conversations.complaints_of, conversation_id)
         satisfaction = await promises.satisfaction_by_complaint(session, conversation_id)
         timeline = await session.run_sync(conversations.timeline_of, conversation_id)
-        shown = _shown_phones(staff, found.owner)
+        # Everything the customer may have written in (messages, the complaint's words, the
+        # callback's comment, timeline details) is shown as the phones are: in full or masked.
+        shown = shown_phones(staff, found.owner)
         engine, now = shared.engine, shared.clock()
         words = engine.phrases.time_words(found.locale)
 
@@ -177,7 +178,7 @@ async def conversation(request: web.Request) -> web.Response:
             "owner": found.owner,
             "customer": {
                 "id": customer.id if customer else None,
-                "display_name": customer.display_name if customer else None,
+                "display_name": shown(customer.display_name) if customer else None,
                 "phone": shown(customer.phone) if customer else None,
                 "tier": customer.tier if customer else None,
             },
@@ -199,10 +200,10 @@ async def conversation(request: web.Request) -> web.Response:
             "complaints": [
                 {
                     "case_number": complaint.case_number,
-                    "description": complaint.description,
+                    "description": shown(complaint.description),
                     "contact_phone": shown(complaint.contact_phone),
                     "contact_by_channel": complaint.contact_by_channel,
-                    "area": complaint.area,
+                    "area": shown(complaint.area),
                     "category": complaint.category,
                     "grade": complaint.grade,
                     "signals": complaint.signals,
@@ -211,7 +212,7 @@ async def conversation(request: web.Request) -> web.Response:
                     # issue 15: the deadline as the bot says it, in the conversation's language,
                     # for the {deadline} of the phrases an agent picks
                     "deadline_said": said_deadline(complaint.deadline_at),
-                    **promises.complaint_fields(complaint, satisfaction.get(complaint.id, [])),
+                    **promises.complaint_fields(complaint, satisfaction.get(complaint.id, []), shown),
                 }
                 for complaint in complaints
             ],
@@ -219,7 +220,7 @@ async def conversation(request: web.Request) -> web.Response:
                 {
                     "kind": event.kind,
                     "actor": event.actor,
-                    "detail": _masked_detail(event.detail, shown),
+                    "detail": mask_within(event.detail, shown),
                     "ts": event.created_at.isoformat(),
                 }
                 for event in timeline
@@ -229,17 +230,6 @@ async def conversation(request: web.Request) -> web.Response:
             "sends_photos": photo_api.sends_photos(shared, found.channel),  # issue 15: the console's 照片 button
         }
     return web.json_response(body)
-
-
-def _shown_phones(staff: dict[str, Any], owner: str | None) -> Callable[[str | None], str | None]:
-    """How this staff member sees the conversation's phone numbers (``bot.staff.privacy``)."""
-    return (lambda text: text) if sees_phones(staff, owner) else mask_phones
-
-
-def _masked_detail(detail: Any, shown: Callable[[str | None], str | None]) -> Any:
-    if not isinstance(detail, dict):
-        return detail
-    return {key: shown(value) if isinstance(value, str) else value for key, value in detail.items()}
 
 
 def _int_id(request: web.Request) -> int:

@@ -11,7 +11,7 @@ from bot.staff import canned_api
 from bot.staff.access import NOT_IN_YOUR_QUEUES, Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.auth import requires
-from bot.staff.privacy import mask_phones, sees_phones
+from bot.staff.privacy import sees_phones, shown_phones
 from bot.storage.customer_cases import MAX_CASES, CustomerProfile, customer_of, customer_profile
 from bot.web.responses import api_error, path_number
 
@@ -42,15 +42,16 @@ async def customer(request: web.Request) -> web.Response:
     if access is Access.REFUSED:
         raise api_error(403, NOT_IN_YOUR_QUEUES)
     assert profile is not None
-    full = sees_phones(staff, owner)
+    full, shown = sees_phones(staff, owner), shown_phones(staff, owner)
     return web.json_response(
         {
             "conversation_id": conversation_id,
             "id": profile.id,
-            "display_name": profile.display_name,
-            "surname": profile.surname,
+            # A channel may give a phone number as the customer's name (an SMS sender).
+            "display_name": shown(profile.display_name),
+            "surname": shown(profile.surname),
             "title": profile.title,
-            "phone": profile.phone if full else mask_phones(profile.phone),
+            "phone": shown(profile.phone),
             "phones_masked": not full,
             "tier": profile.tier,
             "channels": profile.channels,

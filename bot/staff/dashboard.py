@@ -14,6 +14,8 @@ from bot.staff.accounts import Role
 from bot.staff.audit import audited, path_target
 from bot.staff.auth import requires
 from bot.staff.clusters import CLUSTER_ALERT, normalise_area
+from bot.staff.privacy import mask_within, shown_phones
+from bot.storage import conversations as conversation_store
 from bot.storage import dashboard as dashboard_store
 from bot.storage import notifications as notification_store
 from bot.storage.dashboard import OpenDeadline
@@ -141,11 +143,13 @@ def _audiences(staff: dict[str, Any]) -> list[str]:
 
 @requires(*STAFF)
 async def notifications(request: web.Request) -> web.Response:
-    """``GET /api/notifications``: those for the signed-in user and their role, newest first."""
+    """``GET /api/notifications``: those for the signed-in user and their role, newest first; the
+    words in a detail (a customer's praise) with phones masked as in the conversation."""
+    staff = request["staff"]
     async with resources(request).sessions() as session:
-        rows = await session.run_sync(
-            notification_store.notifications_for, _audiences(request["staff"]), NOTIFICATIONS_LIMIT
-        )
+        rows = await session.run_sync(notification_store.notifications_for, _audiences(staff), NOTIFICATIONS_LIMIT)
+        about = {item.conversation_id for item in rows if item.conversation_id is not None}
+        owners = await session.run_sync(lambda sync: conversation_store.owners_of(sync, about))
         body = [
             {
                 "id": item.id,
@@ -153,7 +157,7 @@ async def notifications(request: web.Request) -> web.Response:
                 "conversation_id": item.conversation_id,
                 "ticket_id": item.ticket_id,
                 "complaint_id": item.complaint_id,
-                "detail": item.detail,
+                "detail": mask_within(item.detail, shown_phones(staff, owners.get(item.conversation_id or 0))),
                 "created_at": item.created_at.isoformat(),
                 "read": item.read_at is not None,
             }

@@ -21,7 +21,7 @@ import contextlib
 import datetime as dt
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,6 +37,7 @@ from bot.keys import resources
 from bot.staff.access import Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.auth import COOKIE_NAME, requires, staff_auth_key
+from bot.staff.privacy import mask_within
 from bot.storage.store import token_digest
 from bot.web.responses import LARGEST_ID, api_error
 
@@ -194,7 +195,13 @@ class StaffEventHub:
         if not targets:
             return 0
         frame = event_frame(event)
-        results = await asyncio.gather(*(staff.socket.send_str(frame) for staff in targets), return_exceptions=True)
+        # A notification's words (a customer's praise) reach an agent with phones masked whoever
+        # owns the conversation now; GET /api/notifications shows them as the conversation does.
+        masked = event_frame(replace(event, detail=mask_within(event.detail))) if event.detail else frame
+        results = await asyncio.gather(
+            *(staff.socket.send_str(masked if staff.role == Role.AGENT else frame) for staff in targets),
+            return_exceptions=True,
+        )
         for staff, result in zip(targets, results, strict=True):
             if isinstance(result, Exception):
                 self.remove(staff)  # the socket is gone; its handler finishes on its own

@@ -4,6 +4,7 @@ managers, masked (138****5678) to every other agent. Applied by the API, never l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import phonenumbers
@@ -55,3 +56,27 @@ def _star_middle(raw: str, national_digits: int, head: int) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+Shown = Callable[[str | None], str | None]
+
+
+def shown_phones(staff: dict[str, Any], owner: str | None) -> Shown:
+    """How this staff member sees a conversation's text: as written, or with phones masked."""
+    return _as_written if sees_phones(staff, owner) else mask_phones
+
+
+def _as_written(text: str | None) -> str | None:
+    return text
+
+
+def mask_within(value: Any, shown: Shown = mask_phones) -> Any:
+    """``value`` (JSON: a timeline or notification detail) with every string in it, however deep,
+    passed through ``shown``."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, dict):
+        return {key: mask_within(item, shown) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_within(item, shown) for item in value]
+    return value

@@ -19,16 +19,22 @@ MIN_QUERY, MAX_QUERY, MAX_HITS = 2, 100, 20
 @requires(*STAFF)
 async def search(request: web.Request) -> web.Response:
     """``GET /api/search?q=``: up to 20 conversations the staff member may read whose case number,
-    phone or message text contains ``q``, newest first; phone numbers masked as in the conversation."""
+    phone or message text contains ``q``, newest first; phone numbers masked as in the conversation.
+
+    A conversation whose phones the searcher sees masked (an agent's, not owned) is searched as they
+    see it: never by phone, by its messages masked, so a query cannot confirm a hidden digit."""
     query = request.query.get("q", "").strip()
     if not MIN_QUERY <= len(query) <= MAX_QUERY:
         raise api_error(400, f"'q' must be {MIN_QUERY} to {MAX_QUERY} characters")
     staff = request["staff"]
+    # Whoever sees phones in full in a conversation nobody owns (supervisors, managers) sees them
+    # in full everywhere; an agent only in the conversations they own.
+    mask = None if sees_phones(staff, None) else mask_phones
 
     async with resources(request).sessions() as session:
         hits = await session.run_sync(
             lambda sync: search_conversations(
-                sync, query, queues_of(sync, int(staff["id"]), str(staff["role"])), int(staff["id"]), MAX_HITS
+                sync, query, queues_of(sync, int(staff["id"]), str(staff["role"])), int(staff["id"]), MAX_HITS, mask
             )
         )
     return web.json_response(

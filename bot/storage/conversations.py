@@ -42,6 +42,16 @@ def owner_of(session: Session, conversation_id: int) -> str | None:
     return session.execute(select(Conversation.owner).where(Conversation.id == conversation_id)).scalar_one_or_none()
 
 
+def owners_of(session: Session, conversation_ids: Collection[int]) -> dict[int, str]:
+    """The owners of these conversations (the unknown ones left out)."""
+    if not conversation_ids:
+        return {}
+    rows = session.execute(
+        select(Conversation.id, Conversation.owner).where(Conversation.id.in_(sorted(set(conversation_ids))))
+    )
+    return {conversation_id: owner for conversation_id, owner in rows}
+
+
 def handled_by_agent(session: Session, conversation_id: int, queues: Collection[str], agent_id: int) -> bool:
     """Has the conversation a ticket in one of ``queues`` or one the agent claimed, or a
     complaint the agent resolved?"""

@@ -2,16 +2,21 @@
 
 ``LIKE '%…%'`` for now: fine for the tens of thousands of messages of one service, but it reads
 every message; a full-text index (PostgreSQL ``pg_trgm`` or ``zhparser``) is the next step when it
-gets slow. Four statements whatever the number of hits.
+gets slow. Four statements whatever the number of hits (five for an agent's query with digits).
+
+An agent sees the phone numbers of a conversation they do not own masked (``bot.staff.privacy``),
+so a search must not confirm the digits hidden there: in such a conversation the phone fields never
+match, and a message matches only when its text *as the agent sees it* (``mask``) contains the
+query. Masking only stars digits, so a query without digits matches the same messages either way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message
@@ -29,6 +34,11 @@ class SearchHit:
     text: str | None
     """The matching message, or the customer's last one."""
     at: dt.datetime | None
+
+
+MASKED_CANDIDATES = 500
+"""At most this many messages with the query in their full text are read, newest first, to find
+those whose masked text has it too; older ones are not searched as masked."""
 
 
 def readable_by(queues: Collection[str] | None, agent_id: int) -> ColumnElement[bool]:
@@ -49,18 +59,29 @@ def readable_by(queues: Collection[str] | None, agent_id: int) -> ColumnElement[
 
 
 def search_conversations(
-    session: Session, query: str, queues: Collection[str] | None, agent_id: int, limit: int = 20
+    session: Session,
+    query: str,
+    queues: Collection[str] | None,
+    agent_id: int,
+    limit: int = 20,
+    mask: Callable[[str | None], str | None] | None = None,
 ) -> list[SearchHit]:
     """Conversations whose case number, phone (customer's or complaint's) or any message text
-    contains ``query``, the most recent first, among those the staff member may read."""
+    contains ``query``, the most recent first, among those the staff member may read.
+
+    With ``mask`` (the searcher is an agent), the conversations the agent does not own are
+    searched as the agent sees them: by case number and by their messages masked, never by phone."""
     readable = readable_by(queues, agent_id)
+    owned = Conversation.owner == f"agent:{agent_id}"
     digits = "".join(ch for ch in query if ch.isdigit())
     by_case = Complaint.case_number.icontains(query, autoescape=True)
-    by_phone = (
+    by_phone: ColumnElement[bool] | None = (
         or_(Complaint.contact_phone.contains(digits, autoescape=True), Customer.phone.contains(digits, autoescape=True))
         if len(digits) >= 4
         else None
     )
+    if by_phone is not None and mask is not None:
+        by_phone = and_(owned, by_phone)
     record_matches = session.execute(
         select(Conversation.id, func.max(Complaint.case_number))
         .outerjoin(Complaint, Complaint.conversation_id == Conversation.id)
@@ -70,14 +91,27 @@ def search_conversations(
         .order_by(Conversation.id.desc())
         .limit(limit)
     ).all()
-    text_matches = session.execute(
-        select(Message.conversation_id, func.max(Message.id))
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(readable, Message.text.contains(query, autoescape=True))
-        .group_by(Message.conversation_id)
-        .order_by(func.max(Message.id).desc())
-        .limit(limit)
-    ).all()
+    in_text = Message.text.contains(query, autoescape=True)
+    # The masked text differs from the full one only where digits are starred.
+    as_masked = mask is not None and any(ch.isdigit() or ch == "*" for ch in query)
+    text_matches = [
+        (conversation_id, message_id)
+        for conversation_id, message_id in session.execute(
+            select(Message.conversation_id, func.max(Message.id))
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(readable, in_text, *([owned] if as_masked else []))
+            .group_by(Message.conversation_id)
+            .order_by(func.max(Message.id).desc())
+            .limit(limit)
+        )
+    ]
+    if as_masked:
+        assert mask is not None
+        text_matches = sorted(
+            text_matches + _masked_matches(session, query, and_(readable, ~owned), mask),
+            key=lambda match: match[1],
+            reverse=True,
+        )[:limit]
     case_numbers = {row[0]: row[1] for row in record_matches}
     matched: dict[int, str] = {}
     for conversation_id, case_number in record_matches:
@@ -134,3 +168,26 @@ def search_conversations(
     ]
     hits.sort(key=lambda hit: hit.conversation_id, reverse=True)
     return hits[:limit]
+
+
+def _masked_matches(
+    session: Session, query: str, where: ColumnElement[bool], mask: Callable[[str | None], str | None]
+) -> list[tuple[int, int]]:
+    """(conversation, newest message) of the conversations ``where`` holds whose messages have
+    ``query`` in their text as ``mask`` shows it. A star in the query matches the starred digits."""
+    # Stars stand for digits in the full text: search it by the visible part longest without one.
+    visible = max(query.split("*"), key=len)
+    if not visible:
+        return []
+    candidates = session.execute(
+        select(Message.conversation_id, Message.id, Message.text)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(where, Message.text.contains(visible, autoescape=True))
+        .order_by(Message.id.desc())
+        .limit(MASKED_CANDIDATES)
+    )
+    wanted, found = query.casefold(), {}
+    for conversation_id, message_id, text in candidates:
+        if conversation_id not in found and wanted in (mask(text) or "").casefold():
+            found[conversation_id] = message_id
+    return list(found.items())

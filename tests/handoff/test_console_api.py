@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.privacy import mask_phones
+from bot.storage.models import Complaint
 from tests.conftest import AppFactory
 from tests.handoff.queue_helpers import customer_hands_off, ticket_of
-from tests.helpers import eventually, settled
+from tests.helpers import ChatSocket, eventually, new_session, settled
 from tests.staff import add_user, sign_in
 
 PHONE = "13812345678"
@@ -130,3 +131,56 @@ async def test_the_picker_offers_named_agent_phrases_and_not_the_bots_own_lines(
     assert named["empathy"]["variables"] == []
     assert not {"harassment_close", "idle_close", "greeting_opening", "queue_position"} & set(named)
     assert any(phrase["id"] == "idle_close" for phrase in body["phrases"])  # the full list stays for others
+
+
+async def test_an_agent_who_does_not_own_the_case_reads_the_customers_words_in_it_masked(
+    make_client: AppFactory,
+) -> None:
+    """Not only the messages: the complaint's description and area, the resolution summary and
+    the timeline hold the customer's words too, and show their phones as the messages do."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)  # in the queue the case waits in, not its owner
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    said = "电梯坏了三天了，我电话13912345678，一直没人修"
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    for text, answer in [(said, "小区"), ("阳光花园3栋", "正确"), ("对", "TS"), ("转人工", "稍候")]:
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    await socket.close()
+    # An area as a customer may give it, with a number to call on the spot.
+    async with resources(client.app).sessions() as session, session.begin():
+        await session.execute(
+            update(Complaint)
+            .where(Complaint.conversation_id == conversation_id)
+            .values(area="阳光花园3栋，物业电话029-88886666")
+        )
+
+    async def complaint_as(username: str) -> tuple[dict[str, Any], str]:
+        await sign_in(client, username)
+        response = await client.get(f"/api/conversations/{conversation_id}")
+        assert response.status == 200, await response.text()
+        body = await response.json()
+        [complaint] = body["complaints"]
+        return complaint, await response.text()
+
+    complaint, whole = await complaint_as("li.agent")
+    assert complaint["description"] == "电梯坏了三天了，我电话139****5678，一直没人修"
+    assert complaint["area"] == "阳光花园3栋，物业电话029-****6666"
+    assert "13912345678" not in whole and "88886666" not in whole
+
+    complaint, _ = await complaint_as("zhou.sup")
+    assert (complaint["description"], complaint["area"]) == (said, "阳光花园3栋，物业电话029-88886666")
+    csrf = await sign_in(client, "zhou.sup")
+    summary = {"summary": "已回电13912345678，电梯已修好"}
+    response = await client.post(
+        f"/api/conversations/{conversation_id}/resolve", json=summary, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status == 200, await response.text()
+
+    complaint, whole = await complaint_as("li.agent")
+    assert complaint["resolution_summary"] == "已回电139****5678，电梯已修好"
+    assert "13912345678" not in whole  # nor in the timeline's "resolved" entry
+    complaint, _ = await complaint_as("zhou.sup")
+    assert complaint["resolution_summary"] == summary["summary"]

@@ -62,3 +62,30 @@ async def test_praise_before_any_person_handled_a_case_is_kept_without_a_name(ma
 
     assert await _praise_rows(client) == [{"text": PRAISE}]
     await socket.close()
+
+
+async def test_the_praised_agent_reads_the_customers_phone_masked_once_the_case_is_no_longer_theirs(
+    make_client: AppFactory,
+) -> None:
+    """A notification shows the customer's words as the conversation does: after the resolution
+    the agent no longer owns it, so a phone in the praise is masked for them."""
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    await claim_and_resolve(client, conversation_id, username="xiaowang")
+    await settled(client, sockets=[socket])
+    async with resources(client.app).sessions() as session, session.begin():
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id)
+            .values(status="closed", closed_at=resources(client.app).clock(), closed_reason="satisfaction_recorded")
+        )
+
+    await socket.send(f"{PRAISE}我电话13912345678")
+    await socket.until_bot_says(PRAISE_ANSWER)
+    await settled(client, sockets=[socket])
+
+    await sign_in(client, "xiaowang")
+    listed = await (await client.get("/api/notifications")).json()
+    [praise] = [item for item in listed["notifications"] if item["kind"] == "praise"]
+    assert praise["detail"] == {"username": "xiaowang", "text": f"{PRAISE}我电话139****5678"}
+    await socket.close()

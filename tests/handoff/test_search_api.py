@@ -10,7 +10,7 @@ from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint
 from tests.conftest import AppFactory
-from tests.handoff.queue_helpers import customer_hands_off
+from tests.handoff.queue_helpers import customer_hands_off, ticket_of
 from tests.helpers import ChatSocket, eventually, new_session
 from tests.staff import add_user, set_queues, sign_in
 
@@ -72,10 +72,10 @@ async def test_an_agent_finds_only_conversations_they_may_read_with_phones_maske
     await sign_in(client, "li.agent")
 
     async def found() -> bool:
-        return bool(await search(client, PHONE[-6:]))
+        return bool(await search(client, PHONE[-4:]))  # the digits the agent sees (138****5678)
 
     await eventually(found)
-    [hit] = await search(client, PHONE[-6:])
+    [hit] = await search(client, PHONE[-4:])
     assert hit["conversation_id"] == conversation_id
     # The conversation's newest message with the number: the customer's, or the bot's answer
     # naming it back ("联系电话已更正为…"); masked either way.
@@ -83,5 +83,44 @@ async def test_an_agent_finds_only_conversations_they_may_read_with_phones_maske
     await socket.close()
 
     await sign_in(client, "wang.agent")  # the ticket waits in "general", not one of wang's queues
-    assert await search(client, PHONE[-6:]) == []
+    assert await search(client, PHONE[-4:]) == []
     assert await search(client, "转人工") == []
+
+
+async def test_a_search_cannot_confirm_the_digits_an_agent_sees_masked(make_client: AppFactory) -> None:
+    """Guessing the hidden digits one at a time (1381…, 1382…) finds nothing: an agent who does
+    not own a conversation searches it as they see it. Its owner and a supervisor find it by the
+    full number and read it in full."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await add_user(client, "wang.agent", Role.AGENT)
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    conversation_id, socket = await customer_hands_off(client)
+    await socket.send(f"我电话{PHONE}")
+    await sign_in(client, "zhou.sup")
+
+    async def found() -> bool:
+        return bool(await search(client, PHONE))
+
+    await eventually(found)
+    await socket.close()
+
+    await sign_in(client, "wang.agent")  # reads the conversation (its queue), does not own it
+    guesses = [PHONE[:3] + str(digit) for digit in range(10)] + [PHONE[3:7], PHONE[-6:], PHONE[-5:], PHONE]
+    for guess in guesses:
+        assert await search(client, guess) == [], guess
+    # What the agent sees still finds it: the visible digits, the masked number, the words.
+    for visible in ("5678", "138****5678", "我电话138"):
+        [hit] = await search(client, visible)
+        assert hit["conversation_id"] == conversation_id and PHONE not in hit["text"], visible
+
+    csrf = await sign_in(client, "li.agent")
+    ticket_id = await ticket_of(client, conversation_id)
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    for username in ("li.agent", "zhou.sup"):  # the owner, and a supervisor
+        await sign_in(client, username)
+        for query in (PHONE, PHONE[-6:], PHONE[:4]):
+            [hit] = await search(client, query)
+            assert hit["conversation_id"] == conversation_id and PHONE in hit["text"], (username, query)
+    await sign_in(client, "wang.agent")  # someone else owns it now: still masked for wang
+    assert await search(client, PHONE[-6:]) == []
