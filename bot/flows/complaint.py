@@ -303,6 +303,10 @@ class ComplaintFlow:
         data = turn.step.data
         so_far = self._written_in(turn)
         answer = turn.kit.understander.answer_locale(text, so_far)
+        if answer.startswith("zh") != so_far.startswith("zh") and _only_items(
+            turn.understood, turn.kit.understander.simplified
+        ):
+            return  # "阳光花园3栋" in an English conversation: an answer, not another language
         if answer.startswith("zh"):
             data.traditional = answer == ZH_TW
         book = turn.kit.phrases.book_for(answer)
@@ -364,6 +368,17 @@ __all__ = [
     "TimerFired",
     "TimerKind",
 ]
+
+
+def _only_items(understood: Understanding | None, simplified: Callable[[str], str]) -> bool:
+    """The message is a place or a name (and digits) and no other word: "阳光花园3栋", not
+    "我的电话是138…", which is written in Chinese."""
+    if understood is None or understood.intents or understood.signals or understood.category:
+        return False
+    rest = simplified(understood.text)
+    for item in (understood.slots.address, understood.slots.name):
+        rest = rest.replace(item, "") if item else rest
+    return rest != simplified(understood.text) and not any(char.isalpha() for char in rest)
 
 
 def _item_words(config: ServiceConfig) -> list[str]:

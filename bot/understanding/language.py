@@ -58,6 +58,9 @@ def detect_locale(message: Normalised, session_locale: str) -> str:
     letters, words = _english_words(message.folded)
     english = letters >= _MIN_ENGLISH_LETTERS and words >= _MIN_ENGLISH_WORDS
     if chinese == 0:
+        if english and session_locale in (ZH_CN, ZH_TW) and words <= _MIN_ENGLISH_WORDS:
+            # "ok thx", "my phone 186…": too little English to leave a Chinese conversation.
+            return session_locale
         return EN if english else session_locale
     if english and letters >= 3 * chinese and words > _MIN_ENGLISH_WORDS:
         return EN

@@ -135,3 +135,23 @@ def test_a_bare_taiwan_mobile_in_a_traditional_conversation_is_taken(conversatio
     step = chat.send("0912345678")
     assert "invalid_phone" not in chat.phrase_ids(step)
     assert chat.data.phone == "+886912345678"
+
+
+def test_a_place_in_chinese_is_an_answer_not_a_change_of_language(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    chat.send("The street light outside my building is broken")
+    chat.send("13912345678")
+    step = chat.send("阳光花园3栋")
+    assert chat.locale == "en" and "Place: 阳光花园3栋" in chat.texts(step)
+
+
+@pytest.mark.parametrize("words", ["my phone 186 0000 1111", "ok thx"])
+def test_a_few_english_words_keep_a_chinese_conversation_chinese(
+    conversation_engine: ConversationEngine, words: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("小区电梯坏了三天了")
+    chat.send(words)
+    assert chat.locale == "zh-CN"
