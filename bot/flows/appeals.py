@@ -155,6 +155,13 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
         data.escalation_phone_asks = 2
         turn.say(PhraseId.INVALID_PHONE)
         return True
+    named = turn.understood.slots if turn.understood is not None else None
+    if named is not None and named.surname and not turn.intents and data.escalation_phone_asks < 2:
+        # "我是赵先生": who they are, not a refusal; the phone is asked for once more.
+        data.surname, data.honorific, data.name = named.surname, named.honorific, named.name
+        data.escalation_phone_asks = 2
+        turn.say(PhraseId.ASK_PHONE)
+        return True
     data.escalation_phone_asks = PHONE_ASKS_DONE
     if Intent.REFUSE_CONTACT not in turn.intents:
         turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)

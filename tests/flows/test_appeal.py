@@ -273,6 +273,17 @@ def test_a_refused_phone_is_not_asked_for_again(engine: ConversationEngine) -> N
     assert chat.phrase_ids(step) == ["escalated_supervisor"]
 
 
+def test_a_name_given_for_the_supervisors_call_is_kept_and_the_phone_asked_again(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("电梯坏了一个星期没人管,再不修我就找记者曝光")
+    assert chat.phrase_ids(chat.send("我是赵先生")) == ["ask_phone"]
+    assert chat.data.surname == "赵"
+    step = chat.send("13912345678")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted"]
+    assert step.contact is not None and step.contact.phone == "13912345678"
+
+
 def test_a_mistyped_phone_is_asked_for_once_more_then_the_case_goes_on(engine: ConversationEngine) -> None:
     chat = Chat(engine)
     chat.send(Started())
