@@ -108,6 +108,15 @@ def test_a_status_question_is_answered_every_time(engine: ConversationEngine) ->
     assert all(CASE in answer and "第3位" in answer for answer in answers)
 
 
+@pytest.mark.parametrize("asked", ["你们到底什么时候来人", "啥时候来修啊", "我排到第几位了"])
+def test_asking_when_someone_comes_or_the_place_in_the_queue_is_a_status_question(
+    engine: ConversationEngine, asked: str
+) -> None:
+    chat = handed_off(engine, waiting(3))
+    answer = chat.texts(chat.send(asked))
+    assert CASE in answer and "第3位" in answer
+
+
 def test_the_first_in_the_queue_hears_they_are_next(engine: ConversationEngine) -> None:
     chat = handed_off(engine, waiting(1))
     assert "下一位就是您" in chat.texts(chat.send("进度如何"))
