@@ -204,3 +204,11 @@ def test_no_faq_answer_contains_a_forbidden_phrase(service_config: ServiceConfig
     for entry in service_config.faq.entries:
         for text in (entry.answer.zh_cn, entry.answer.en):
             assert guard.check(text) is None, f"{entry.id}: {guard.check(text)}"
+
+
+@pytest.mark.parametrize("hello", ["喂", "喂喂", "在吗"])
+def test_a_hello_on_the_line_is_invited_to_speak_not_recorded(engine: ConversationEngine, hello: str) -> None:
+    chat = started(engine)
+    step = chat.send(hello)
+    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.data.description == []
