@@ -302,7 +302,9 @@ class ComplaintFlow:
         reading made before the conversation was loaded (the model's) did not know it."""
         data = turn.step.data
         so_far = self._written_in(turn)
-        answer = turn.kit.understander.answer_locale(text, so_far)
+        # The customer has told something in this conversation's language already.
+        settled = bool(data.description)
+        answer = turn.kit.understander.answer_locale(text, so_far, settled)
         if answer.startswith("zh") != so_far.startswith("zh") and _only_items(
             turn.understood, turn.kit.understander.simplified
         ):

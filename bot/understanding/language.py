@@ -42,13 +42,18 @@ def _english_words(text: str) -> tuple[int, int]:
     return letters, words
 
 
-def answer_locale(message: Normalised, session_locale: str) -> str:
+def answer_locale(message: Normalised, session_locale: str, settled: bool = False) -> str:
     """The language to answer ``message`` in: its own, except that English words mixed with any
     Chinese ("我的WiFi router TP-LINK坏了", markup around "电梯坏了") keep a Chinese conversation
-    Chinese; only a message with no Chinese at all turns it English."""
+    Chinese; only a message with no Chinese at all turns it English, and once the customer has
+    been talking in Chinese (``settled``) only one of more than two English words ("ok thx",
+    "my phone 186…" keep it Chinese)."""
     detected = detect_locale(message, session_locale)
-    if detected == EN and session_locale in (ZH_CN, ZH_TW) and any(_is_chinese(char) for char in message.folded):
-        return session_locale
+    if detected == EN and session_locale in (ZH_CN, ZH_TW):
+        if any(_is_chinese(char) for char in message.folded):
+            return session_locale
+        if settled and _english_words(message.folded)[1] <= _MIN_ENGLISH_WORDS:
+            return session_locale
     return detected
 
 
@@ -58,9 +63,6 @@ def detect_locale(message: Normalised, session_locale: str) -> str:
     letters, words = _english_words(message.folded)
     english = letters >= _MIN_ENGLISH_LETTERS and words >= _MIN_ENGLISH_WORDS
     if chinese == 0:
-        if english and session_locale in (ZH_CN, ZH_TW) and words <= _MIN_ENGLISH_WORDS:
-            # "ok thx", "my phone 186…": too little English to leave a Chinese conversation.
-            return session_locale
         return EN if english else session_locale
     if english and letters >= 3 * chinese and words > _MIN_ENGLISH_WORDS:
         return EN

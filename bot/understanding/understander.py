@@ -129,11 +129,12 @@ class Understander:
             traditionaliser=self._traditionaliser,
         )
 
-    def answer_locale(self, text: str, locale: str) -> str:
+    def answer_locale(self, text: str, locale: str, settled: bool = False) -> str:
         """The language to answer ``text`` in, in a conversation in ``locale`` so far: the one it
-        is written in; ``locale`` when it is too short to tell or mixes English into Chinese."""
+        is written in; ``locale`` when it is too short to tell or mixes English into Chinese, or
+        is a few English words once the customer has been talking (``settled``)."""
         message = self._normalise(text)
-        answer = answer_locale(message, locale)
+        answer = answer_locale(message, locale, settled)
         if answer == ZH_CN and locale == ZH_TW and self._same_in_both_scripts(message):
             return ZH_TW  # "沙田第一城15座": nothing in it says the customer changed script
         return answer
