@@ -141,6 +141,15 @@ class ChatSocket:
         self.socket._writer.transport.abort()
 
 
+async def greeted_customer(client: TestClient[Any, Any]) -> tuple[ChatSocket, int]:
+    """A new web chat customer with their socket open and the greeting heard; and their
+    conversation's id."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    return socket, conversation_id
+
+
 OLD_REPLY = "早先的回复"
 """The text, then a number, of the bot messages :func:`stored_replies` adds."""
 

@@ -15,7 +15,7 @@ from bot.core.clock import utc_now
 from bot.keys import resources
 from bot.storage.models import Complaint, Conversation, Message
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, eventually, new_session, settled
+from tests.helpers import ChatSocket, eventually, greeted_customer, new_session, settled
 
 
 async def _conversation(client: Any, conversation_id: int) -> Conversation:
@@ -165,9 +165,7 @@ async def test_a_customer_who_gives_the_complaint_up_is_let_go_with_no_case_and_
     make_client: AppFactory,
 ) -> None:
     client = await make_client()
-    token, conversation_id = await new_session(client)
-    socket = await ChatSocket.open(client, token)
-    await socket.until_bot_says("客服代表")
+    socket, conversation_id = await greeted_customer(client)
     await socket.send("小区电梯坏了三天了，没人管")
     await socket.until_bot_says("电话号码")
     await socket.send("算了 不投诉了 没用")

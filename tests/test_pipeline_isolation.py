@@ -17,7 +17,7 @@ from bot.flows.data import AREA_MAX_CHARS
 from bot.keys import resources
 from bot.storage.models import Complaint, Conversation, Message
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, eventually, new_session
+from tests.helpers import eventually, greeted_customer
 
 
 def sms(sid: str, sender: str, text: str) -> InboundMessage:
@@ -118,9 +118,7 @@ async def test_a_place_longer_than_a_case_stores_is_filed_on_every_database(make
     """On PostgreSQL a place beyond ``complaints.area`` once failed the conversation's every
     retry: no case, and no answer to anything the customer wrote after."""
     client = await make_client()
-    token, _ = await new_session(client)
-    customer = await ChatSocket.open(client, token)
-    await customer.until_bot_says("客服代表")
+    customer, _ = await greeted_customer(client)
     await customer.send("我要投诉，电梯坏了")
     await customer.until_bot_says("电话号码")
     await customer.send("13800138079")

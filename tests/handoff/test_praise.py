@@ -24,10 +24,9 @@ async def _praise_rows(client: Any) -> list[dict[str, Any]]:
         return [dict(detail) for detail in rows.scalars()]
 
 
-async def test_praise_after_a_resolved_case_is_credited_to_the_agent_who_resolved_it(
-    make_client: AppFactory,
-) -> None:
-    client = await make_client()
+async def case_resolved_by_xiaowang_and_closed(client: Any) -> ChatSocket:
+    """A customer whose case the agent xiaowang resolved and whose conversation has closed; their
+    socket, still open."""
     conversation_id, socket = await promised_case(client)
     await claim_and_resolve(client, conversation_id, username="xiaowang")
     await settled(client, sockets=[socket])
@@ -37,6 +36,14 @@ async def test_praise_after_a_resolved_case_is_credited_to_the_agent_who_resolve
             .where(Conversation.id == conversation_id)
             .values(status="closed", closed_at=resources(client.app).clock(), closed_reason="satisfaction_recorded")
         )
+    return socket
+
+
+async def test_praise_after_a_resolved_case_is_credited_to_the_agent_who_resolved_it(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    socket = await case_resolved_by_xiaowang_and_closed(client)
 
     # Days later the customer writes again, in a new conversation, to praise the repair.
     await socket.send(PRAISE)
@@ -70,15 +77,7 @@ async def test_the_praised_agent_reads_the_customers_phone_masked_once_the_case_
     """A notification shows the customer's words as the conversation does: after the resolution
     the agent no longer owns it, so a phone in the praise is masked for them."""
     client = await make_client()
-    conversation_id, socket = await promised_case(client)
-    await claim_and_resolve(client, conversation_id, username="xiaowang")
-    await settled(client, sockets=[socket])
-    async with resources(client.app).sessions() as session, session.begin():
-        await session.execute(
-            update(Conversation)
-            .where(Conversation.id == conversation_id)
-            .values(status="closed", closed_at=resources(client.app).clock(), closed_reason="satisfaction_recorded")
-        )
+    socket = await case_resolved_by_xiaowang_and_closed(client)
 
     await socket.send(f"{PRAISE}我电话13912345678")
     await socket.until_bot_says(PRAISE_ANSWER)
