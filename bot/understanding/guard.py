@@ -26,6 +26,21 @@ _MARKS = ("Mn", "Me")
 _DROPPED_CATEGORIES = ("P", "S", "Z", "C", *_MARKS)
 
 
+_LOOKALIKES = str.maketrans(
+    {
+        # Cyrillic and Greek letters drawn as Latin ones: "I dоn't know" with a Cyrillic о.
+        **dict(zip("аеорсухіјѕԁһӏАВЕКМНОРСТХІЈЅ", "aeopcyxijsdhlABEKMHOPCTXIJS", strict=True)),
+        **dict(zip("αοερτνικΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "aoeptvikABEHIKMNOPTXYZ", strict=True)),
+        # Apostrophe-like letters (they are not punctuation, which is dropped): "thatʼs".
+        "ʼ": "'", "ʹ": "'", "ʻ": "'", "ˈ": "'",
+        # Strokes drawn as 一: the katakana prolonged sound mark, the CJK stroke H.
+        "ー": "一", "㇐": "一", "ㅡ": "一", "ᅳ": "一",
+    }
+)
+"""Letters that look like others, each folded to the one it looks like, so that a forbidden
+phrase typed with lookalikes ("cаlm down", "大声ー点儿") is still caught."""
+
+
 def _without_marks(text: str) -> str:
     """``text`` with its accents and other non-spacing marks taken off: decomposed (NFD), so "é"
     becomes "e" and U+0301, the marks dropped, composed again (NFC: Hangul syllables come back)."""
@@ -35,9 +50,10 @@ def _without_marks(text: str) -> str:
 
 def fold(text: str, to_simplified: Callable[[str], str]) -> str:
     """Customer messages' folding (:func:`bot.understanding.normalise.fold`: width, invisible
-    characters, case, repeats), accents and other combining marks off, simplified, then letters
-    and digits only. For matching only: what is stored and sent is the text as typed."""
-    simplified = to_simplified(_without_marks(fold_message(text)))
+    characters, case, repeats), accents and other combining marks off, lookalike letters as the
+    ones they look like, simplified, then letters and digits only. For matching only: what is
+    stored and sent is the text as typed."""
+    simplified = to_simplified(_without_marks(fold_message(text)).translate(_LOOKALIKES))
     return "".join(ch for ch in simplified if not unicodedata.category(ch).startswith(_DROPPED_CATEGORIES))
 
 

@@ -55,6 +55,12 @@ def guard(service_config: ServiceConfig) -> ForbiddenGuard:
         pytest.param("您激\u0301\u0301\u0301动什么呀", "您激动什么呀", id="stacked-accents"),
         pytest.param("cálm down", "calm down", id="precomposed-accent"),
         pytest.param("ca\u0301lm down", "calm down", id="combining-accent-on-a-latin-letter"),
+        pytest.param("I d\u043en't know", "I don't know", id="cyrillic-o"),
+        pytest.param("c\u0430lm down", "calm down", id="cyrillic-a"),
+        pytest.param("calm d\u03bfwn", "calm down", id="greek-omicron"),
+        pytest.param("that\u02bcs impossible", "that's impossible", id="modifier-apostrophe"),
+        pytest.param("喂,大声\u30fc点儿", "喂,大声一点儿", id="katakana-prolonged-mark-for-yi"),
+        pytest.param("喂,大声\u31d0点儿", "喂,大声一点儿", id="cjk-stroke-for-yi"),
     ],
 )
 def test_invisible_characters_and_marks_do_not_hide_a_forbidden_phrase(
