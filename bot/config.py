@@ -522,6 +522,9 @@ class FormRules(_Strict):
     "不知道"): the form goes on without a place."""
     no_place_answers: list[str] = []
     """Whole answers to the place question that say there is none ("没有", "无", "none")."""
+    story_words: list[str] = []
+    """Words that tell how long or how it went ("已经滴了一个礼拜了", "已經等咗成個禮拜"): an answer
+    to the place question with one, and no address in it, is more of the problem, not the place."""
 
     def summary_limit(self, locale: str) -> int:
         """How long the restatement's problem may be in ``locale`` (the longest configured, for a

@@ -85,7 +85,7 @@ def on_area(turn: Turn, text: str) -> None:
     elif not data.area and not turn.changed and _no_place_in(turn, text):
         data.place_asks += 1  # "嗯", "好的", a phone number: asked once more, with the way out
     elif not data.area and not turn.changed and not _nothing_to_record(turn, text):
-        if _tells_the_problem(turn, text) or _angry_without_a_place(turn):
+        if _tells_the_problem(turn, text) or _angry_without_a_place(turn) or _tells_a_story(turn, text):
             # "楼道的垃圾还是没人清理" is more of the problem, not where it is.
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
             _more_of_the_problem(turn, text)
@@ -177,6 +177,13 @@ def _tells_the_problem(turn: Turn, text: str) -> bool:
         return False
     matchable = turn.kit.understander.matchable(text)
     return any(word.lower() in matchable for word in turn.kit.rules.complaint.problem_words)
+
+
+def _tells_a_story(turn: Turn, text: str) -> bool:
+    """Words no parser knows as a place that tell how long or how it went (``form.story_words``:
+    "已经滴了一个礼拜了"): more of the problem."""
+    matchable = turn.kit.understander.matchable(text)
+    return any(word.lower() in matchable for word in turn.kit.form.story_words)
 
 
 def _ask_next_missing(turn: Turn) -> None:

@@ -21,6 +21,10 @@ _MIN_CHINESE_CHARACTERS = 4
 """Fewer Chinese characters than this: a Chinese conversation keeps its script ("好的", "谢谢",
 "係", a yes with one traditional character, does not turn a simplified conversation traditional)."""
 _LETTERS_AND_DIGITS = re.compile(r"[a-z0-9]+")
+_CANTONESE = frozenset("哋啲嘅咗喺冇嚟畀睇乜嘢咁噉佢嗰啱攞揾搵嚿嘞喇咩𨋢")
+"""Characters written only in Cantonese, the same in both scripts: beside a traditional one they
+tell a message written as Hong Kong writes ("你哋啲清潔工成日唔清垃圾", one 潔 among fifteen);
+alone they do not (Guangdong writes Cantonese in simplified characters)."""
 _TRADITIONAL_SHARE = 0.1
 """At least this share of the Chinese characters must be traditional: one stray character in a
 long simplified message does not make it traditional."""
@@ -70,6 +74,8 @@ def detect_locale(message: Normalised, session_locale: str) -> str:
         # "係", "啱", "好的": too few characters to change the script the conversation is in.
         return session_locale
     traditional = message.traditional_characters
+    if traditional:
+        traditional += sum(1 for char in message.folded if char in _CANTONESE)
     if traditional and traditional >= _TRADITIONAL_SHARE * chinese:
         return ZH_TW
     return ZH_CN

@@ -709,3 +709,22 @@ def test_a_complaint_saying_only_that_it_is_bad_is_asked_what_happened_once(chat
 def test_a_short_complaint_that_says_what_went_wrong_is_not_asked_again(chat: Chat) -> None:
     step = chat.send("电梯坏了")
     assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+
+
+@pytest.mark.parametrize("story", ["已经滴了一个礼拜了", "已經等咗成個禮拜"])
+def test_how_long_it_has_gone_on_told_at_the_place_question_is_more_of_the_problem(chat: Chat, story: str) -> None:
+    chat.send("楼上漏水")
+    chat.send("13912345678")
+    chat.send(story)
+    assert chat.data.area is None and len(chat.data.description) == 2
+    step = chat.send("沙田第一城5座12樓C室")
+    assert chat.data.area is not None and "等咗" not in chat.data.area and "滴了" not in chat.data.area
+    assert chat.phrase_ids(step)[0] == "restate"
+
+
+@pytest.mark.parametrize("refusal", ["唔想俾電話", "唔方便", "我話咗唔俾呀"])
+def test_a_cantonese_refusal_of_the_phone_is_a_refusal(chat: Chat, refusal: str) -> None:
+    chat.send("你哋啲保安好冇禮貌")
+    step = chat.send(refusal)
+    assert chat.phrase_ids(step) == ["phone_reassure"]
+    assert chat.data.phone_refusals == 1

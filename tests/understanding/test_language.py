@@ -18,6 +18,8 @@ from bot.understanding.normalise import Converter, normalise
         ("我家楼上漏水,物业一直不管", "en", "zh-CN"),
         ("氣死我了", "zh-CN", "zh-TW"),
         ("謝謝您們的幫忙", "zh-CN", "zh-TW"),
+        ("你哋啲清潔工成日唔清垃圾 臭到死", "zh-CN", "zh-TW"),  # one 潔, and Hong Kong's Cantonese
+        ("电梯冇电 你哋快啲嚟", "zh-CN", "zh-CN"),  # Cantonese in simplified, as Guangdong writes it
         ("ok", "zh-CN", "zh-CN"),
         ("ok", "en", "en"),
         ("123", "en", "en"),
