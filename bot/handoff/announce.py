@@ -17,11 +17,16 @@ from bot.config import PhraseId
 from bot.core.messages import Sender
 from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.core.ticket_reason import TicketReason
 from bot.handoff.live_queue import LiveQueue, positions_in_queue
 from bot.outbound.effects import Delivery, Dispatcher, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.storage import tickets
 from bot.storage.db import Database
+
+ANSWERED_AT_ANY_HOUR = frozenset({TicketReason.DANGER, TicketReason.THREAT})
+"""Tickets the duty supervisor takes at any hour (danger now, threats: answered within the hour
+on the wall clock): their customers never hear that staff are away."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +58,11 @@ async def announce_positions(
     """Tell every waiting customer whose position changed since they were last told (in
     traditional characters to those who write them), within service hours or not (``serving``);
     returns how many."""
-    positions = positions_in_queue(await live.ordered())
+    ordered = await live.ordered()
+    positions = positions_in_queue(ordered)
     if not positions:
         return 0
+    at_any_hour = {ticket.id for ticket in ordered if ticket.reason in ANSWERED_AT_ANY_HOUR}
     minutes_per_position = live.settings.estimate_minutes_per_position
 
     def tell(session: Session) -> list[Delivery]:
@@ -72,7 +79,7 @@ async def announce_positions(
                 # breaks the word given; they hear the next step forward, and a status question
                 # is answered with the true place.
                 continue
-            notice = notice_for(position, minutes_per_position, serving)
+            notice = notice_for(position, minutes_per_position, serving or ticket_id in at_any_hour)
             text = phrases.render(notice.phrase_id, locale, position=notice.position, minutes=notice.minutes)
             if traditional:
                 text = script.text(text, locale)

@@ -130,3 +130,15 @@ async def test_a_customer_queued_on_a_saturday_hears_staff_take_it_when_back_not
     assert "非工作时间" in told and "第1位" in told
     assert "马上" not in told and "分钟" not in told
     await socket.close()
+
+
+async def test_an_emergency_queued_on_a_saturday_is_never_told_staff_are_away(make_client: AppFactory) -> None:
+    """The duty supervisor takes danger at any hour (its reply is promised within the hour)."""
+    saturday_noon = FixedClock(dt.datetime(2026, 12, 5, 4, 18, tzinfo=dt.UTC))
+    client = await make_client(clock=saturday_noon)
+    _, socket = await customer_hands_off(client, says="电梯里困了人 快来", expect="紧急")
+    assert await announce_queue(job_ctx(client)) == 1
+    await socket.until(lambda frames: bool(_system(frames)))
+    [told] = system_texts(socket)
+    assert "非工作时间" not in told and "下一位就是您" in told
+    await socket.close()
