@@ -73,9 +73,11 @@ class ProblemSummary:
     def _problem_clauses(self, description: Iterable[str], locale: str) -> list[str]:
         """The clauses about the problem; of those, the ones without anger in them when there
         are any ("你们物业是干什么吃的，车库的灯坏了一个月" is about the lights: the bot does not
-        say the customer's anger back to them)."""
+        say the customer's anger back to them). When no clause reads as a complaint ("门口的井盖松了
+        一踩就响": no category knows it), the customer's calm clauses, rather than no words at all."""
         calm: list[str] = []
         angry: list[str] = []
+        unread: list[str] = []
         for message in description:
             for raw in _CLAUSE_BREAK.split(message):
                 clause = raw.strip()
@@ -83,8 +85,9 @@ class ProblemSummary:
                     continue
                 clause = self._without_outbursts(clause, locale)
                 understood = self._understander.understand(clause, locale)
-                if Intent.COMPLAINT not in understood.intents and understood.category is None:
-                    continue
+                about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
+                if not about_it and (understood.intents or understood.signals):
+                    continue  # thanks, a question, anger alone: not the problem
                 if self._is_bare_complaint_mention(self._understander.matchable(clause)):
                     continue  # "我要投诉": says what they want, not what went wrong
                 if self._guard.check(clause) is not None:
@@ -94,9 +97,13 @@ class ProblemSummary:
                 cleaned = self._without_item_names(
                     _without_slots(clause, (slots.name, named, slots.district, slots.address))
                 )
-                if len(cleaned) >= 2:
+                if len(cleaned) < 2:
+                    continue
+                if not about_it:
+                    unread.append(cleaned)
+                else:
                     (angry if Signal.EMOTIONAL in understood.signals else calm).append(cleaned)
-        return calm or angry
+        return calm or angry or unread
 
     def _without_item_names(self, clause: str) -> str:
         """The clause without the pauses that only named an item taken out ("…多扣了50块 我电话 住"

@@ -728,3 +728,18 @@ def test_a_cantonese_refusal_of_the_phone_is_a_refusal(chat: Chat, refusal: str)
     step = chat.send(refusal)
     assert chat.phrase_ids(step) == ["phone_reassure"]
     assert chat.data.phone_refusals == 1
+
+
+def test_a_problem_no_category_knows_is_restated_in_the_customers_words_not_as_other_alone(chat: Chat) -> None:
+    chat.send("门口的石墩子歪了 一碰就晃")
+    chat.send("13912345678")
+    step = chat.send("阳光花园3栋")
+    assert "问题：门口的石墩子歪了" in restated(chat, step)
+
+
+def test_thanks_or_anger_alone_is_never_the_restated_problem(chat: Chat) -> None:
+    chat.send("门口的石墩子歪了")
+    chat.send("气死我了")
+    chat.send("13912345678")
+    step = chat.send("阳光花园3栋")
+    assert "气死" not in restated(chat, step)
