@@ -24,9 +24,11 @@ class EnglishPlaceFinder:
         streets = alternation(gazetteer.english_street_words)
         estates = alternation(gazetteer.english_estate_words)
         units = alternation(gazetteer.english_unit_words)
-        unit = rf"(?:,?\s+(?i:{units})\s*\d+[A-Za-z]?)" if units else "(?!)"
+        # A unit's number, or its letter ("Block B").
+        number = r"(?:\d+[A-Za-z]?|[A-Z]\b)"
+        unit = rf"(?:,?\s+(?i:{units})\s*{number})" if units else "(?!)"
         # Written smallest first too ("Room 1203, Building 5, Sunshine Garden").
-        units_before = rf"(?:(?i:{units})\s*\d+[A-Za-z]?,?\s+)*" if units else ""
+        units_before = rf"(?:(?i:{units})\s*{number},?\s+)*" if units else ""
         not_names = alternation(gazetteer.english_not_place_words)
         word = rf"(?!(?:{not_names})\b){_CAPITALISED}" if not_names else _CAPITALISED
         names = rf"(?:{word}\s+){{1,3}}"

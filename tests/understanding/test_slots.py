@@ -408,6 +408,8 @@ def test_floors_home_and_bare_estate_words_are_no_address(extractor: SlotExtract
         ("I'm on 9 Xi'an Road", "9 Xi'an Road"),
         # smallest first, as many write it: the room and the building are kept.
         ("Room 1203, Building 5, Sunshine Garden, Chaoyang", "Room 1203, Building 5, Sunshine Garden"),
+        ("Flat 1203, Block B, Riverside Garden, Chaoyang", "Flat 1203, Block B, Riverside Garden"),
+        ("Sunshine Garden Block A", "Sunshine Garden Block A"),
         ("My Road trip was ruined by your roaming charges", None),
         ("The Garden is dirty", None),
         ("I am not happy with your service", None),
