@@ -43,6 +43,10 @@ def on_description(turn: Turn, text: str) -> None:
             data.phone = turn.phone
             open_consultation(turn)
             return
+        if data.phone and Intent.COMPLAINT not in turn.intents:
+            # "不记得编号了", "我当时留的电话就是这个号": the channel's number (SMS) is the contact.
+            open_consultation(turn)
+            return
         data.consultation = None  # the customer moved on; the question is on the timeline
     if not data.description and (says_no_problem(turn, text) or _nothing_to_record(turn, text)):
         turn.say(PhraseId.INVITE_COMPLAINT)  # "我电话139…", "气死我了", "👍": the problem is still to hear

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from bot.core.engine import ConversationEngine
-from bot.flows.complaint import Started
+from bot.flows.complaint import CustomerSaid, Started
 from bot.flows.records import CaseStage, CaseStatus, CustomerView, OpenCase, State
 from tests.flows.chat import MONDAY_2PM, Chat
 
@@ -218,6 +218,18 @@ def test_a_status_question_with_no_case_on_record_is_looked_up_by_a_person(engin
     assert chat.phrase_ids(step) == ["consultation_taken"]
     assert step.handoff is not None and step.handoff.queue == "consultation"
     assert step.complaint is None
+
+
+@pytest.mark.parametrize("answer", ["不记得编号了", "我当时留的电话就是这个号"])
+def test_a_texting_customer_with_no_case_here_is_looked_up_by_the_number_they_text_from(
+    engine: ConversationEngine, answer: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send(CustomerSaid("我上周打电话投诉的 到现在都没人联系我", sender_phone="+8613800001111"))
+    step = chat.send(CustomerSaid(answer, sender_phone="+8613800001111"))
+    assert chat.phrase_ids(step) == ["consultation_taken"]
+    assert step.handoff is not None and step.handoff.queue == "consultation" and step.complaint is None
 
 
 @pytest.mark.parametrize("question", ["多久", "还要多久啊", "how long will it take?"])
