@@ -522,6 +522,9 @@ class FormRules(_Strict):
     "不知道"): the form goes on without a place."""
     no_place_answers: list[str] = []
     """Whole answers to the place question that say there is none ("没有", "无", "none")."""
+    more_words: list[str] = []
+    """Words that add to the problem ("还有", "另外"): "不对 还有小区的路灯也不亮" answering the
+    restatement adds to the problem rather than correcting an item."""
     story_words: list[str] = []
     """Words that tell how long or how it went ("已经滴了一个礼拜了", "已經等咗成個禮拜"): an answer
     to the place question with one, and no address in it, is more of the problem, not the place."""

@@ -88,6 +88,10 @@ def on_confirming(turn: Turn, text: str) -> None:
     elif Intent.YES in intents and not intents & CORRECTION_CUES:
         turn.audit(TimelineKind.CONFIRMED)
         _promise_and_hand_off(turn)
+    elif _adds_to_the_problem(turn, text):
+        append_description(turn, text)
+        turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+        restate(turn)
     elif intents & CORRECTION_CUES:
         # "是的，但是地址不对": a yes with a fault named is a correction.
         turn.audit(TimelineKind.RESTATEMENT_REJECTED)
@@ -125,6 +129,12 @@ def _correct(turn: Turn, text: str) -> None:
     else:
         turn.step.state = State.CHOOSE_CORRECTION
         ask_correction(turn)
+
+
+def _adds_to_the_problem(turn: Turn, text: str) -> bool:
+    """More of the problem, said with a word that adds ("不对 还有小区的路灯也不亮"), even after a no."""
+    matchable = turn.kit.understander.matchable(text)
+    return _describes_problem(turn) and any(word.lower() in matchable for word in turn.kit.form.more_words)
 
 
 def _describes_problem(turn: Turn) -> bool:

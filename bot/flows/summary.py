@@ -28,6 +28,7 @@ _PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])")
 _DIGITS = re.compile(r"\+?\d[\d\- ]{5,}\d")
 _LEADING = "的在是 \t-—"
 _NUMERALS = "零〇一二三四五六七八九十幺两"
+_ANSWERS = frozenset({Intent.YES, Intent.NO})
 
 
 class ProblemSummary:
@@ -83,7 +84,7 @@ class ProblemSummary:
                 clause = raw.strip()
                 if not clause:
                     continue
-                clause = self._without_outbursts(clause, locale)
+                clause = self._without_answers(self._without_outbursts(clause, locale), locale)
                 understood = self._understander.understand(clause, locale)
                 about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
                 if not about_it and (understood.intents or understood.signals):
@@ -111,6 +112,15 @@ class ProblemSummary:
         parts = [part for part in _PAUSE.split(clause) if not self._only_naming_items.fullmatch(part)]
         return " ".join(parts).strip()
 
+    def _without_answers(self, clause: str, locale: str) -> str:
+        """The clause without the pauses that only answer yes or no ("不对 还有 小区的路灯也不亮"
+        is "还有 小区的路灯也不亮")."""
+        parts = _PAUSE.split(clause)
+        if len(parts) < 2:
+            return clause
+        kept = [part for part in parts if not _only_answers(self._understander.understand(part, locale).intents)]
+        return " ".join(kept) if kept else clause
+
     def _without_outbursts(self, clause: str, locale: str) -> str:
         """The clause without its angry pauses when the calm ones still tell the problem
         ("cnm你们这物业 停车场的灯坏了" is "停车场的灯坏了"); the calm pauses all stay, detail
@@ -124,6 +134,10 @@ class ProblemSummary:
         rest = " ".join(calm)
         understood = self._understander.understand(rest, locale)
         return rest if Intent.COMPLAINT in understood.intents or understood.category is not None else clause
+
+
+def _only_answers(intents: frozenset[Intent]) -> bool:
+    return bool(intents) and intents <= _ANSWERS
 
 
 def _without_slots(clause: str, slots: Iterable[str | None]) -> str:

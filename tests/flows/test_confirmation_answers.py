@@ -97,3 +97,12 @@ def test_a_corrected_title_is_restated_and_kept(engine: ConversationEngine) -> N
     step = chat.send("不是王先生，是王女士")
     assert "称呼：王女士" in chat.texts(step) and chat.state is State.CONFIRMING
     assert (chat.data.surname, chat.data.honorific) == ("王", "女士")
+
+
+def test_a_no_that_adds_to_the_problem_adds_to_it_and_restates(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    restated(chat)
+    step = chat.send("不对 还有 小区的路灯也不亮")
+    assert chat.state is State.CONFIRMING and chat.phrase_ids(step)[0] == "restate"
+    problem = chat.texts(step).splitlines()[1]
+    assert "路灯也不亮" in problem and "不对" not in problem
