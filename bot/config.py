@@ -198,6 +198,7 @@ class PhraseId(StrEnum):
     # The customer gave the complaint up: before anything was said of it, and after.
     WITHDRAWN = "withdrawn"
     WITHDRAWN_NOT_FILED = "withdrawn_not_filed"
+    WITHDRAW_CONFIRM = "withdraw_confirm"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -525,6 +526,9 @@ class FormRules(_Strict):
     more_words: list[str] = []
     """Words that add to the problem ("还有", "另外"): "不对 还有小区的路灯也不亮" answering the
     restatement adds to the problem rather than correcting an item."""
+    settled_words: list[str] = []
+    """Words saying the matter is settled ("已经退给我了", "已经修好了"): giving the complaint up
+    with them is no demand, though they name money ("退给我")."""
     story_words: list[str] = []
     """Words that tell how long or how it went ("已经滴了一个礼拜了", "已經等咗成個禮拜"): an answer
     to the place question with one, and no address in it, is more of the problem, not the place."""

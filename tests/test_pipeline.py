@@ -169,6 +169,8 @@ async def test_a_customer_who_gives_the_complaint_up_is_let_go_with_no_case_and_
     await socket.send("小区电梯坏了三天了，没人管")
     await socket.until_bot_says("电话号码")
     await socket.send("算了 不投诉了 没用")
+    await socket.until_bot_says("确定不需要")
+    await socket.send("对")
     await socket.until_bot_says("不为您登记投诉")
     conversation = await _conversation(client, conversation_id)
     assert (conversation.status, conversation.closed_reason) == ("closed", "withdrawn")

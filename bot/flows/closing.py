@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.config import Intent, PhraseId
+from bot.config import Intent, PhraseId, Signal
 from bot.core.timeline import TimelineKind
+from bot.flows.asking import ask_current, yes_no_options
 from bot.flows.data import TimerKind
 from bot.flows.records import COLLECTING, State
 from bot.flows.turn import Turn
@@ -30,20 +31,52 @@ def on_harassment(turn: Turn) -> None:
         turn.arm(TimerKind.HARASSMENT_CLOSE, turn.kit.config.timers.harassment_close_after)
 
 
-def withdrew(turn: Turn, intents: frozenset[Intent]) -> bool:
-    """The customer gives the complaint up ("算了 不投诉了", "没事了") while it is being taken: the
-    conversation ends politely and no case is opened; what they said stays in its messages. A
-    bare "算了" or "不用了" (a refusal too) gives up only what nothing was said of yet: answering the
-    phone question it refuses the phone, and a complaint already told needs the words ("不投诉了").
+def withdrew(turn: Turn, intents: frozenset[Intent], text: str) -> bool:
+    """The customer gives the complaint up ("算了 不投诉了", "没事了") while it is being taken.
+    Before anything is told, the conversation ends politely; a complaint already told is only
+    dropped once they confirm (a protest, "谁说我不投诉了？", is no goodbye). No case is opened;
+    what they said stays in its messages. A bare "算了" or "不用了" (a refusal too) gives up only
+    what nothing was said of yet: answering the phone question it refuses the phone. A demand
+    ("不用处理了，赔我五百块") is not given up, unless the matter is settled ("已经退给我了").
     True if handled."""
     if Intent.WITHDRAW not in intents:
         return False
-    told = bool(turn.step.data.description)
+    data = turn.step.data
+    told = bool(data.description)
     if Intent.REFUSE_CONTACT in intents and (told or turn.step.state in (State.AWAIT_PHONE, State.CORRECT_PHONE)):
         return False
-    turn.say(PhraseId.WITHDRAWN_NOT_FILED if told else PhraseId.WITHDRAWN)
-    close(turn, "withdrawn")
+    signals = turn.understood.signals if turn.understood is not None else frozenset()
+    if Signal.COMPENSATION in signals and not _settled(turn, text):
+        return False
+    if not told:
+        turn.say(PhraseId.WITHDRAWN)
+        close(turn, "withdrawn")
+        return True
+    data.withdrawing = True
+    turn.say(PhraseId.WITHDRAW_CONFIRM, options=yes_no_options(turn))
     return True
+
+
+def answered_withdrawal(turn: Turn, intents: frozenset[Intent]) -> bool:
+    """The answer to "您确定不需要我们处理了吗？": a yes ends the conversation with no case, a no
+    takes the complaint on where it was; anything else is read as usual. True if handled."""
+    data = turn.step.data
+    if not data.withdrawing:
+        return False
+    data.withdrawing = False
+    if Intent.YES in intents and Intent.NO not in intents and Intent.COMPLAINT not in intents:
+        turn.say(PhraseId.WITHDRAWN_NOT_FILED)
+        close(turn, "withdrawn")
+        return True
+    if Intent.NO in intents and Intent.COMPLAINT not in intents and not turn.changed:
+        ask_current(turn)
+        return True
+    return False
+
+
+def _settled(turn: Turn, text: str) -> bool:
+    matchable = turn.kit.understander.matchable(text)
+    return any(word.lower() in matchable for word in turn.kit.form.settled_words)
 
 
 def close(turn: Turn, reason: str) -> None:

@@ -38,7 +38,7 @@ from bot.flows.case import (
     on_handed_off,
     place_after_hand_off,
 )
-from bot.flows.closing import CLOSING_TIMERS, on_closing_timer, on_harassment, withdrew
+from bot.flows.closing import CLOSING_TIMERS, answered_withdrawal, on_closing_timer, on_harassment, withdrew
 from bot.flows.confirmation import (
     on_choose_correction,
     on_confirming,
@@ -241,7 +241,7 @@ class ComplaintFlow:
                     append_description(turn, text)
                 hand_off_on_request(turn, to_supervisor=Intent.SUPERVISOR in intents)
                 return
-            if withdrew(turn, intents):
+            if answered_withdrawal(turn, intents) or withdrew(turn, intents, text):
                 return  # before the demand: "不用了 已经退给我了 不投诉了" gives up, asks nothing
             if Signal.COMPENSATION in signals:
                 # Beyond the bot's authority (seed 000 五(二)3): the duty supervisor, with the

@@ -54,6 +54,7 @@ _KNOWN_KEYS = frozenset(
         "traditional",
         "recorded_at",
         "place_asks",
+        "withdrawing",
     }
 )
 
@@ -122,6 +123,8 @@ class FlowData:
     recorded_at: dt.datetime | None = None
     """While the form is filled: when the customer was last told their description was recorded
     and asked for what is missing (again at most once per ``timers.form_reask_after``)."""
+    withdrawing: bool = False
+    """The customer said they give the told complaint up and was asked to confirm it."""
     place_asks: int = 0
     """Answers to the place question that gave none: 1 after one that was no place at all ("嗯",
     a phone number), asked again; :data:`PLACE_ASKS_DONE` once the customer said there is none
@@ -156,6 +159,7 @@ class FlowData:
             traditional=self.traditional,
             recorded_at=self.recorded_at,
             place_asks=self.place_asks,
+            withdrawing=self.withdrawing,
         )
 
     @classmethod
@@ -202,6 +206,7 @@ class FlowData:
             traditional=get("traditional", False),
             recorded_at=dt.datetime.fromisoformat(recorded_at) if recorded_at is not None else None,
             place_asks=get("place_asks", 0),
+            withdrawing=bool(get("withdrawing", False)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -258,6 +263,8 @@ class FlowData:
             stored["recorded_at"] = self.recorded_at.isoformat()
         if self.place_asks:
             stored["place_asks"] = self.place_asks
+        if self.withdrawing:
+            stored["withdrawing"] = True
         return stored
 
 

@@ -1,6 +1,7 @@
 """A customer who gives the complaint up ("算了 不投诉了", "没事了", "never mind") is let go
-politely, with no case opened; a bare "算了" or "不用了" gives up only what nothing was said of
-yet, since after a complaint it answers the question asked."""
+politely, with no case opened; a complaint already told only once they confirm, since a protest
+("谁说我不投诉了？") is no goodbye; a bare "算了" or "不用了" gives up only what nothing was said
+of yet, since after a complaint it answers the question asked."""
 
 from __future__ import annotations
 
@@ -46,10 +47,13 @@ TOLD = ["小区电梯坏了三天了", "13912345678", "阳光花园3栋"]
 
 
 @pytest.mark.parametrize("told", [TOLD[:1], TOLD[:2], TOLD])
-def test_giving_up_a_told_complaint_at_any_question_files_nothing_and_says_so(chat: Chat, told: list[str]) -> None:
+def test_giving_up_a_told_complaint_at_any_question_files_nothing_once_confirmed(chat: Chat, told: list[str]) -> None:
     for message in told:
         chat.send(message)
+    asked_in = chat.state
     step = chat.send("算了 不投诉了 没用")
+    assert chat.phrase_ids(step) == ["withdraw_confirm"] and chat.state is asked_in
+    step = chat.send("对")
     assert chat.phrase_ids(step) == ["withdrawn_not_filed"]
     assert "不为您登记投诉" in chat.texts(step)
     ended_without_a_case(chat)
@@ -88,6 +92,29 @@ def test_giving_up_after_the_hand_off_reaches_the_agent_and_keeps_the_case(chat:
 
 def test_giving_up_because_the_money_came_back_is_no_demand_for_it(chat: Chat) -> None:
     chat.send("物业费收多了 我要投诉")
-    step = chat.send("不用了 已经退给我了 不投诉了")
-    assert chat.phrase_ids(step) == ["withdrawn_not_filed"]
+    assert chat.phrase_ids(chat.send("不用了 已经退给我了 不投诉了")) == ["withdraw_confirm"]
+    assert chat.phrase_ids(chat.send("确定")) == ["withdrawn_not_filed"]
     ended_without_a_case(chat)
+
+
+@pytest.mark.parametrize("protest", ["谁说我不投诉了？", "不投诉了？你们想得美", "不追究了是不可能的"])
+def test_a_protest_is_asked_about_and_a_no_takes_the_complaint_on(chat: Chat, protest: str) -> None:
+    chat.send("碧桂园18栋电梯坏了一个星期了")
+    assert chat.phrase_ids(chat.send(protest)) == ["withdraw_confirm"]
+    step = chat.send("不对")
+    assert chat.phrase_ids(step) == ["ask_phone"] and chat.state is State.AWAIT_PHONE
+    step = chat.send("13812345670")
+    assert chat.phrase_ids(step)[0] == "restate" and chat.data.description == ["碧桂园18栋电梯坏了一个星期了"]
+
+
+def test_an_answer_to_the_question_instead_takes_the_complaint_on(chat: Chat) -> None:
+    chat.send("小区电梯坏了三天了")
+    chat.send("谁说我不投诉了？")
+    step = chat.send("13812345670")
+    assert chat.phrase_ids(step) == ["ask_area"] and chat.data.phone == "13812345670"
+
+
+def test_a_demand_while_giving_up_is_still_a_demand(chat: Chat) -> None:
+    chat.send("小区电梯坏了")
+    step = chat.send("不用处理了，赔我五百块钱")
+    assert step.handoff is not None and step.complaint is not None
