@@ -38,6 +38,7 @@ from bot.staff.reply_guard import check_agent_text
 from bot.storage.conversations import add_timeline_event
 from bot.storage.models import Conversation
 from bot.storage.windows import window_usage
+from bot.web.body_deadline import streams_body
 from bot.web.openapi import documented
 from bot.web.responses import api_error, json_error, path_number
 
@@ -74,6 +75,7 @@ def _where(
 @audited("send_photo", target=path_target("conversation"))
 @requires(Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 @documented(status=201)
+@streams_body
 async def send_photo(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/photos`` (multipart: ``file``, optional ``caption`` and
     ``override``): the owning agent's photo. 413 over ``max_media_bytes``, 415 for anything but a

@@ -65,6 +65,28 @@ async def test_a_photo_trickling_in_is_cut_off_when_the_uploads_time_is_up(make_
     assert 0.9 < took < 10
 
 
+async def test_a_body_claiming_to_be_a_photo_gets_the_bodys_time_on_a_route_that_takes_no_photo(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client(body_read_seconds=1.0, upload_read_seconds=60.0)
+    head = (
+        b"POST /chat/session HTTP/1.1\r\nHost: test\r\n"
+        + f"Content-Type: {MULTIPART}\r\nContent-Length: 100000\r\n".encode()
+    )
+    status, took = await trickled(client, head)
+    assert status.startswith("HTTP/1.1 408") or status == "reset", status
+    assert took < 10
+
+
+async def test_a_body_that_cannot_be_read_is_a_bad_request_not_a_server_error(make_client: AppFactory) -> None:
+    client = await make_client()
+    response = await client.post(
+        "/chat/session", data=b"abcde", headers={"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert "cannot be read" in (await response.json())["error"]
+
+
 def test_the_bodys_time_comes_from_the_environment() -> None:
     from bot.settings import Settings
 

@@ -45,6 +45,7 @@ from bot.staff.typing_api import typing_relay_key  # issue 15 (typing)
 from bot.storage import store
 from bot.storage.media import media_of_messages
 from bot.storage.models import Message
+from bot.web.body_deadline import streams_body
 from bot.web.client_address import client_addresses_key
 from bot.web.responses import STATIC_DIR, json_error
 
@@ -323,6 +324,7 @@ async def get_messages(request: web.Request) -> web.Response:
 # issue 15 (photos) ---------------------------------------------------------------------------
 
 
+@streams_body
 async def post_media(request: web.Request) -> web.Response:
     """``POST /chat/media`` (multipart: ``file``, optional ``id`` a client UUID): the customer sends
     a photo. 413 when larger than ``max_media_bytes``, 415 when not a JPEG, PNG, GIF or WebP image,
