@@ -14,6 +14,12 @@ from bot.staff.accounts import Role
 # A mainland mobile (optionally +86) or a landline with its area code; digits next to other
 # digits are not a phone (order numbers, case numbers).
 _PHONE = re.compile(r"(?<!\d)(\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)|(?<!\d)(0\d{2,3}-?)(\d{3,4})(\d{4})(?!\d)")
+# A Hong Kong mobile as typed without +852 ("我電話係 9123 4567"): eight digits from 5, 6, 7 or 9.
+_HONG_KONG_MOBILE = re.compile(r"(?<!\d)([5679]\d{3})([- ]?)(\d{4})(?!\d)")
+# A phone spelt in Chinese numerals, as the bot reads one ("一三八一二三四五六七八").
+_NUMERAL_PHONE = re.compile(r"[零〇一二三四五六七八九幺两]{7,}")
+_KEPT_AT_LEAST_HIDDEN = 4
+"""Digits a masked number hides at least: an 8-digit number keeps only its last four."""
 
 
 def sees_phones(staff: dict[str, Any], owner: str | None) -> bool:
@@ -30,8 +36,10 @@ def mask_phones(text: str | None) -> str | None:
         return text
     for found in reversed(list(phonenumbers.PhoneNumberMatcher(text, "CN"))):
         national = len(phonenumbers.national_significant_number(found.number))
-        # A landline keeps its area code (029), a mobile its first three digits (138).
+        # A landline keeps its area code (029), a mobile its first three digits (138); a short
+        # number (Hong Kong's eight digits) keeps no more than its last four.
         head = phonenumbers.length_of_geographical_area_code(found.number) or 3
+        head = max(0, min(head, national - 4 - _KEPT_AT_LEAST_HIDDEN))
         text = text[: found.start] + _star_middle(found.raw_string, national, head) + text[found.end :]
 
     def star(match: re.Match[str]) -> str:
@@ -39,7 +47,15 @@ def mask_phones(text: str | None) -> str | None:
             return f"{match.group(1) or ''}{match.group(2)}****{match.group(4)}"
         return f"{match.group(5)}{'*' * len(match.group(6))}{match.group(7)}"
 
-    return _PHONE.sub(star, text)
+    text = _PHONE.sub(star, text)
+    text = _HONG_KONG_MOBILE.sub(lambda match: f"****{match.group(2)}{match.group(3)}", text)
+    return _NUMERAL_PHONE.sub(_star_numerals, text)
+
+
+def _star_numerals(match: re.Match[str]) -> str:
+    spelt = match.group()
+    head = 3 if len(spelt) >= 11 else 0
+    return spelt[:head] + "*" * (len(spelt) - head - 4) + spelt[-4:]
 
 
 def _star_middle(raw: str, national_digits: int, head: int) -> str:
