@@ -36,6 +36,9 @@ class SearchHit:
     at: dt.datetime | None
 
 
+_MASKABLE = "*零〇一二三四五六七八九幺两"
+"""Besides digits, what masking may star or hide: a phone spelt in Chinese numerals is masked too."""
+
 MASKED_CANDIDATES = 500
 """At most this many messages with the query in their full text are read, newest first, to find
 those whose masked text has it too; older ones are not searched as masked."""
@@ -92,8 +95,8 @@ def search_conversations(
         .limit(limit)
     ).all()
     in_text = Message.text.contains(query, autoescape=True)
-    # The masked text differs from the full one only where digits are starred.
-    as_masked = mask is not None and any(ch.isdigit() or ch == "*" for ch in query)
+    # The masked text differs from the full one only where digits (or numerals) are starred.
+    as_masked = mask is not None and any(ch.isdigit() or ch in _MASKABLE for ch in query)
     text_matches = [
         (conversation_id, message_id)
         for conversation_id, message_id in session.execute(

@@ -124,3 +124,22 @@ async def test_a_search_cannot_confirm_the_digits_an_agent_sees_masked(make_clie
             assert hit["conversation_id"] == conversation_id and PHONE in hit["text"], (username, query)
     await sign_in(client, "wang.agent")  # someone else owns it now: still masked for wang
     assert await search(client, PHONE[-6:]) == []
+
+
+async def test_a_search_cannot_confirm_a_phone_spelt_in_numerals_an_agent_sees_masked(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "wang.agent", Role.AGENT)
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    conversation_id, socket = await customer_hands_off(client)
+    await socket.send("我电话一三八一二三四五六七八")
+    await sign_in(client, "zhou.sup")
+
+    async def found() -> bool:
+        return bool(await search(client, "一三八一二三四"))
+
+    await eventually(found)
+    await socket.close()
+    await sign_in(client, "wang.agent")
+    assert await search(client, "一三八一二三四") == []
+    [hit] = await search(client, "五六七八")
+    assert hit["conversation_id"] == conversation_id and "一三八****五六七八" in hit["text"]
