@@ -242,7 +242,10 @@ class ComplaintFlow:
                 hand_off_on_request(turn, to_supervisor=Intent.SUPERVISOR in intents)
                 return
             if answered_withdrawal(turn, intents) or withdrew(turn, intents, text):
-                return  # before the demand: "不用了 已经退给我了 不投诉了" gives up, asks nothing
+                # Before the demand: "不用了 已经退给我了 不投诉了" gives up, asks nothing.
+                if turn.step.state in COLLECTING:
+                    turn.arm_idle()
+                return
             if Signal.COMPENSATION in signals:
                 # Beyond the bot's authority (seed 000 五(二)3): the duty supervisor, with the
                 # complaint so far, and no promise about the demand itself.

@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Started
+from bot.flows.data import TimerKind
 from bot.flows.records import State
 from tests.flows.chat import Chat
 
@@ -118,3 +119,10 @@ def test_a_demand_while_giving_up_is_still_a_demand(chat: Chat) -> None:
     chat.send("小区电梯坏了")
     step = chat.send("不用处理了，赔我五百块钱")
     assert step.handoff is not None and step.complaint is not None
+
+
+def test_the_question_whether_to_give_up_waits_the_idle_time_anew(chat: Chat) -> None:
+    chat.send("小区电梯坏了三天了")
+    chat.wait(500)
+    step = chat.send("谁说我不投诉了？")
+    assert any(change.kind is TimerKind.IDLE_PROMPT and change.due_at is not None for change in step.timers)
