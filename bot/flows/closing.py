@@ -46,7 +46,7 @@ def withdrew(turn: Turn, intents: frozenset[Intent], text: str) -> bool:
     if Intent.REFUSE_CONTACT in intents and (told or turn.step.state in (State.AWAIT_PHONE, State.CORRECT_PHONE)):
         return False
     signals = turn.understood.signals if turn.understood is not None else frozenset()
-    if Signal.COMPENSATION in signals and not _settled(turn, text):
+    if Signal.COMPENSATION in signals and not turn.says_any(text, turn.kit.form.settled_words):
         return False
     if not told:
         turn.say(PhraseId.WITHDRAWN)
@@ -72,11 +72,6 @@ def answered_withdrawal(turn: Turn, intents: frozenset[Intent]) -> bool:
         ask_current(turn)
         return True
     return False
-
-
-def _settled(turn: Turn, text: str) -> bool:
-    matchable = turn.kit.understander.matchable(text)
-    return any(word.lower() in matchable for word in turn.kit.form.settled_words)
 
 
 def close(turn: Turn, reason: str) -> None:

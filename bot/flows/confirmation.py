@@ -133,8 +133,7 @@ def _correct(turn: Turn, text: str) -> None:
 
 def _adds_to_the_problem(turn: Turn, text: str) -> bool:
     """More of the problem, said with a word that adds ("不对 还有小区的路灯也不亮"), even after a no."""
-    matchable = turn.kit.understander.matchable(text)
-    return _describes_problem(turn) and any(word.lower() in matchable for word in turn.kit.form.more_words)
+    return _describes_problem(turn) and turn.says_any(text, turn.kit.form.more_words)
 
 
 def _describes_problem(turn: Turn) -> bool:

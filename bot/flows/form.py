@@ -136,10 +136,10 @@ def _says_there_is_no_place(turn: Turn, text: str) -> bool:
     if understood is None:
         return False
     form = turn.kit.config.classification.form
-    matchable = turn.kit.understander.matchable(text)
-    if any(word.lower() in matchable for word in form.no_place_words):
+    if turn.says_any(text, form.no_place_words):
         return True
-    if _PUNCTUATION.sub("", matchable) in {answer.lower() for answer in form.no_place_answers}:
+    answer = _PUNCTUATION.sub("", turn.kit.understander.matchable(text))
+    if answer in {no_place.lower() for no_place in form.no_place_answers}:
         return True
     return bool(understood.intents) and understood.intents <= _REFUSING
 
@@ -179,15 +179,13 @@ def _tells_the_problem(turn: Turn, text: str) -> bool:
     understood = turn.understood
     if understood is None or Intent.COMPLAINT not in understood.intents:
         return False
-    matchable = turn.kit.understander.matchable(text)
-    return any(word.lower() in matchable for word in turn.kit.rules.complaint.problem_words)
+    return turn.says_any(text, turn.kit.rules.complaint.problem_words)
 
 
 def _tells_a_story(turn: Turn, text: str) -> bool:
     """Words no parser knows as a place that tell how long or how it went (``form.story_words``:
     "已经滴了一个礼拜了"): more of the problem."""
-    matchable = turn.kit.understander.matchable(text)
-    return any(word.lower() in matchable for word in turn.kit.form.story_words)
+    return turn.says_any(text, turn.kit.form.story_words)
 
 
 def _ask_next_missing(turn: Turn) -> None:

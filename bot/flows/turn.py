@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,6 +146,11 @@ class Turn:
 
     def text(self, phrase_id: PhraseId, **variables: object) -> str:
         return self.kit.phrase(phrase_id, self.locale, **variables)
+
+    def says_any(self, text: str, words: Iterable[str]) -> bool:
+        """Whether ``text``, read as keywords are matched, holds any of the configured ``words``."""
+        matchable = self.kit.understander.matchable(text)
+        return any(word.lower() in matchable for word in words)
 
     def say(self, phrase_id: PhraseId, options: tuple[Option, ...] = (), **variables: object) -> None:
         self.step.replies.append(
