@@ -84,7 +84,7 @@ class ProblemSummary:
                 clause = raw.strip()
                 if not clause:
                     continue
-                clause = self._without_answers(self._without_outbursts(clause, locale), locale)
+                clause = self._told(clause, locale)
                 understood = self._understander.understand(clause, locale)
                 about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
                 if not about_it and (understood.intents or understood.signals):
@@ -112,28 +112,26 @@ class ProblemSummary:
         parts = [part for part in _PAUSE.split(clause) if not self._only_naming_items.fullmatch(part)]
         return " ".join(parts).strip()
 
-    def _without_answers(self, clause: str, locale: str) -> str:
+    def _told(self, clause: str, locale: str) -> str:
         """The clause without the pauses that only answer yes or no ("不对 还有 小区的路灯也不亮"
-        is "还有 小区的路灯也不亮")."""
+        is "还有 小区的路灯也不亮"), and without its angry pauses when the calm ones still tell the
+        problem ("cnm你们这物业 停车场的灯坏了" is "停车场的灯坏了"); the calm pauses all stay,
+        detail included ("暖气不热 屋里才十二度"). Each pause is read once."""
         parts = _PAUSE.split(clause)
         if len(parts) < 2:
             return clause
-        kept = [part for part in parts if not _only_answers(self._understander.understand(part, locale).intents)]
-        return " ".join(kept) if kept else clause
-
-    def _without_outbursts(self, clause: str, locale: str) -> str:
-        """The clause without its angry pauses when the calm ones still tell the problem
-        ("cnm你们这物业 停车场的灯坏了" is "停车场的灯坏了"); the calm pauses all stay, detail
-        included ("暖气不热 屋里才十二度")."""
-        parts = _PAUSE.split(clause)
-        if len(parts) < 2:
-            return clause
-        calm = [part for part in parts if Signal.EMOTIONAL not in self._understander.understand(part, locale).signals]
-        if not calm or len(calm) == len(parts):
-            return clause
+        read = [(part, self._understander.understand(part, locale)) for part in parts]
+        told = [(part, understood) for part, understood in read if not _only_answers(understood.intents)]
+        if not told or len(told) == len(read):
+            told, said = read, clause
+        else:
+            said = " ".join(part for part, _ in told)
+        calm = [part for part, understood in told if Signal.EMOTIONAL not in understood.signals]
+        if not calm or len(calm) == len(told):
+            return said
         rest = " ".join(calm)
         understood = self._understander.understand(rest, locale)
-        return rest if Intent.COMPLAINT in understood.intents or understood.category is not None else clause
+        return rest if Intent.COMPLAINT in understood.intents or understood.category is not None else said
 
 
 def _only_answers(intents: frozenset[Intent]) -> bool:
