@@ -381,9 +381,10 @@ def _only_items(understood: Understanding | None, simplified: Callable[[str], st
     if understood is None or understood.intents or understood.signals or understood.category:
         return False
     rest = simplified(understood.text)
-    for item in (understood.slots.address, understood.slots.name):
-        rest = rest.replace(item, "") if item else rest
-    return rest != simplified(understood.text) and not any(char.isalpha() for char in rest)
+    items = [item for item in (understood.slots.address, understood.slots.name) if item and item in rest]
+    for item in items:
+        rest = rest.replace(item, "")
+    return bool(items) and not any(char.isalpha() for char in rest)
 
 
 def _item_words(config: ServiceConfig) -> list[str]:
