@@ -12,6 +12,17 @@ from bot.media.decoding import DecodeBusy, Decoding
 from tests.helpers import eventually
 
 
+async def decode_held(decoding: Decoding, release: threading.Event) -> asyncio.Task[bool]:
+    """A decode that holds its slot until ``release`` is set; returned once it holds it."""
+    held = asyncio.create_task(decoding.run(lambda _: release.wait(), b""))
+
+    async def started() -> bool:
+        return decoding.running == 1
+
+    await eventually(started)
+    return held
+
+
 async def test_slots_then_a_short_queue_then_busy_at_once() -> None:
     decoding = Decoding(slots=1, queue=1, wait_seconds=30)
     release = threading.Event()
@@ -40,12 +51,7 @@ async def test_the_wait_for_a_slot_is_bounded() -> None:
     decoding = Decoding(slots=1, queue=5, wait_seconds=0.2)
     release = threading.Event()
     try:
-        running = asyncio.create_task(decoding.run(lambda _: release.wait(), b""))
-
-        async def started() -> bool:
-            return decoding.running == 1
-
-        await eventually(started)
+        running = await decode_held(decoding, release)
         with pytest.raises(DecodeBusy) as busy:
             await decoding.run(bytes.upper, b"late")
         assert busy.value.retry_after == 1
@@ -61,12 +67,7 @@ async def test_a_caller_that_gives_up_keeps_its_slot_until_its_decode_ends() -> 
     decoding = Decoding(slots=1, queue=0, wait_seconds=30)
     release = threading.Event()
     try:
-        gave_up = asyncio.create_task(decoding.run(lambda _: release.wait(), b""))
-
-        async def started() -> bool:
-            return decoding.running == 1
-
-        await eventually(started)
+        gave_up = await decode_held(decoding, release)
         gave_up.cancel()
         with pytest.raises(asyncio.CancelledError):
             await gave_up
