@@ -18,7 +18,7 @@ _PHONE = re.compile(r"(?<!\d)(\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)|(?<!\d)
 _HONG_KONG_MOBILE = re.compile(r"(?<!\d)([5679]\d{3})([- ]?)(\d{4})(?!\d)")
 # A phone spelt in Chinese numerals, as the bot reads one ("一三八一二三四五六七八").
 _NUMERAL_PHONE = re.compile(r"[零〇一二三四五六七八九幺两]{7,}")
-_KEPT_AT_LEAST_HIDDEN = 4
+_HIDDEN_AT_LEAST = 4
 """Digits a masked number hides at least: an 8-digit number keeps only its last four."""
 
 
@@ -39,7 +39,7 @@ def mask_phones(text: str | None) -> str | None:
         # A landline keeps its area code (029), a mobile its first three digits (138); a short
         # number (Hong Kong's eight digits) keeps no more than its last four.
         head = phonenumbers.length_of_geographical_area_code(found.number) or 3
-        head = max(0, min(head, national - 4 - _KEPT_AT_LEAST_HIDDEN))
+        head = max(0, min(head, national - 4 - _HIDDEN_AT_LEAST))
         text = text[: found.start] + _star_middle(found.raw_string, national, head) + text[found.end :]
 
     def star(match: re.Match[str]) -> str:
