@@ -532,6 +532,9 @@ class FormRules(_Strict):
     story_words: list[str] = []
     """Words that tell how long or how it went ("已经滴了一个礼拜了", "已經等咗成個禮拜"): an answer
     to the place question with one, and no address in it, is more of the problem, not the place."""
+    denial_words: list[str] = []
+    """Words that deny what was restated ("不是", "isn't"): a problem put right ("问题不是路灯
+    是电梯坏了") becomes its pauses without one, "是电梯坏了", when those still tell a problem."""
 
     def summary_limit(self, locale: str) -> int:
         """How long the restatement's problem may be in ``locale`` (the longest configured, for a

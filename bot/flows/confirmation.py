@@ -21,6 +21,7 @@ from bot.flows.case import (
 from bot.flows.classify import normalise
 from bot.flows.records import State
 from bot.flows.slots import CORRECTION_CUES, append_description, description_text, place_in_own_words
+from bot.flows.summary import pauses
 from bot.flows.turn import FlowKit, Turn
 
 _CORRECT_STATES = {
@@ -120,7 +121,7 @@ def _correct(turn: Turn, text: str) -> None:
     which item is wrong."""
     field_name = _correction_field(turn.kit, text)
     if field_name in (None, "description") and _describes_problem(turn):
-        turn.step.data.description = [text]
+        turn.step.data.description = [_problem_put_right(turn, text)]
         turn.audit(TimelineKind.CORRECTED, field="description")
         restate(turn)
     elif field_name is not None:
@@ -129,6 +130,27 @@ def _correct(turn: Turn, text: str) -> None:
     else:
         turn.step.state = State.CHOOSE_CORRECTION
         ask_correction(turn)
+
+
+def _problem_put_right(turn: Turn, text: str) -> str:
+    """The problem as corrected: "是 但是问题不是路灯 是电梯坏了" is "是电梯坏了", the pauses that
+    deny nothing and answer more than yes or no, when they still tell a problem; else the text."""
+    parts = pauses(text)
+    kept = [
+        part
+        for part in parts
+        if not turn.says_any(part, turn.kit.form.denial_words)
+        and not _only_answers(turn.kit.understander.understand(part, turn.locale).intents)
+    ]
+    if not kept or len(kept) == len(parts):
+        return text
+    told = " ".join(kept)
+    understood = turn.kit.understander.understand(told, turn.locale)
+    return told if Intent.COMPLAINT in understood.intents and understood.category is not None else text
+
+
+def _only_answers(intents: frozenset[Intent]) -> bool:
+    return bool(intents) and intents <= {Intent.YES, Intent.NO}
 
 
 def _adds_to_the_problem(turn: Turn, text: str) -> bool:
@@ -162,7 +184,7 @@ def on_correct_description(turn: Turn, text: str) -> None:
     if turn.changed and Intent.COMPLAINT not in turn.intents:
         restate(turn)
         return
-    turn.step.data.description = [text]
+    turn.step.data.description = [_problem_put_right(turn, text)]
     turn.audit(TimelineKind.CORRECTED, field="description")
     restate(turn)
 

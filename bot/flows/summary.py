@@ -134,6 +134,16 @@ class ProblemSummary:
         return rest if Intent.COMPLAINT in understood.intents or understood.category is not None else said
 
 
+def pauses(text: str) -> list[str]:
+    """The text's clauses and the pauses inside them, in order, none empty."""
+    return [
+        part.strip()
+        for clause in _CLAUSE_BREAK.split(text)
+        for part in _PAUSE.split(clause.strip())
+        if part.strip()
+    ]
+
+
 def _only_answers(intents: frozenset[Intent]) -> bool:
     return bool(intents) and intents <= _ANSWERS
 

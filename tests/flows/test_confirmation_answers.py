@@ -106,3 +106,24 @@ def test_a_no_that_adds_to_the_problem_adds_to_it_and_restates(engine: Conversat
     assert chat.state is State.CONFIRMING and chat.phrase_ids(step)[0] == "restate"
     problem = chat.texts(step).splitlines()[1]
     assert "路灯也不亮" in problem and "不对" not in problem
+
+
+@pytest.mark.parametrize(
+    ("answer", "told", "denied"),
+    [
+        ("是 但是问题不是垃圾 是电梯坏了", "电梯坏了", "垃圾"),
+        ("不对，不是垃圾，是楼道的灯不亮", "楼道的灯不亮", "垃圾"),
+        ("no, it's not the rubbish, the lift is broken", "the lift is broken", "rubbish"),
+    ],
+)
+def test_a_problem_put_right_replaces_the_problem_with_what_is_left_once_the_denial_is_dropped(
+    engine: ConversationEngine, answer: str, told: str, denied: str
+) -> None:
+    chat = Chat(engine)
+    restated(chat)
+    step = chat.send(answer)
+    assert chat.state is State.CONFIRMING and chat.phrase_ids(step)[0] == "restate"
+    problem = chat.texts(step).splitlines()[1]
+    assert told in problem and denied not in problem
+    assert denied not in " ".join(chat.data.description)
+    assert "阳光花园3栋" in chat.texts(step)
