@@ -104,6 +104,18 @@ def test_a_consultation_is_a_question(understander: Understander) -> None:
     assert fees.intents == {Intent.QUESTION} and fees.category is None
 
 
+@pytest.mark.parametrize("text", ["物业费怎么收的", "停车费几多钱", "電費點樣交", "请问水费在哪交"])
+def test_asking_how_a_charge_is_paid_or_counted_is_a_question(understander: Understander, text: str) -> None:
+    fees = understander.understand(text)
+    assert fees.intents == {Intent.QUESTION} and fees.category is None
+
+
+@pytest.mark.parametrize("text", ["电费怎么算的这么贵", "物业费怎么收的 凭什么涨价", "停车费多少钱啊 太贵了吧"])
+def test_a_charge_complained_of_while_asking_is_a_billing_complaint(understander: Understander, text: str) -> None:
+    result = understander.understand(text)
+    assert Intent.COMPLAINT in result.intents and result.category == "billing"
+
+
 def test_a_problem_with_a_question_is_still_a_complaint(understander: Understander) -> None:
     result = understander.understand("宽带坏了怎么报修?")
     assert {Intent.COMPLAINT, Intent.QUESTION} <= result.intents
