@@ -75,7 +75,8 @@ def on_phone(turn: Turn, text: str) -> None:
     elif turn.changed and Intent.COMPLAINT not in turn.intents:
         _ask_next_missing(turn)  # another item given or corrected: the phone is still missing
     elif Intent.YES in turn.intents and turn.intents <= _ONLY_AGREEING:
-        _ask_next_missing(turn)  # "好的" to the question: nothing to record, the phone is still to come
+        # "好的" to the question: nothing to record, the number is asked for, not reassured again.
+        _ask_next_missing(turn, agreed=True)
     elif _nothing_to_record(turn, text):
         _ask_next_missing(turn)  # "你们这群废物", "😡": empathy first (the engine), nothing to record
     else:
@@ -188,9 +189,10 @@ def _tells_a_story(turn: Turn, text: str) -> bool:
     return turn.says_any(text, turn.kit.form.story_words)
 
 
-def _ask_next_missing(turn: Turn) -> None:
-    """Ask for the first item still missing; restate when nothing is. A phone refused as many
-    times as configured is not asked again: the channel identity is the contact."""
+def _ask_next_missing(turn: Turn, agreed: bool = False) -> None:
+    """Ask for the first item still missing; restate when nothing is. A phone refused once is
+    asked with the reassurance, unless the customer has just agreed to give it; refused as many
+    times as configured, it is not asked again: the channel identity is the contact."""
     data = turn.step.data
     if not data.phone and not data.contact_by_channel and data.phone_refusals >= turn.kit.form.phone_refusals:
         data.contact_by_channel = True
@@ -198,7 +200,7 @@ def _ask_next_missing(turn: Turn) -> None:
         turn.audit(TimelineKind.CONTACT_BY_CHANNEL)
     if not data.phone and not data.contact_by_channel:
         turn.step.state = State.AWAIT_PHONE
-        turn.say(PhraseId.PHONE_REASSURE if data.phone_refusals else PhraseId.ASK_PHONE)
+        turn.say(PhraseId.PHONE_REASSURE if data.phone_refusals and not agreed else PhraseId.ASK_PHONE)
     elif not data.area and data.place_asks < PLACE_ASKS_DONE:
         turn.step.state = State.AWAIT_AREA
         turn.say(PhraseId.ASK_AREA_AGAIN if data.place_asks else PhraseId.ASK_AREA)

@@ -71,7 +71,8 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         elif correcting:  # "不是王先生，是王女士"
             _changed(turn, "name", None, replaced=True)
             data.honorific = slots.honorific
-    if not data.phone and _refuses_phone(turn.kit, state, understood, gave_other_item=bool(turn.changed)):
+    reassured = data.phone_refusals > 0
+    if not data.phone and _refuses_phone(turn.kit, state, understood, bool(turn.changed), reassured):
         data.phone_refusals += 1
         turn.refused = True
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
@@ -171,12 +172,17 @@ def says_no_problem(turn: Turn, text: str) -> bool:
     return left_over < (_WHOM_ANGER_NAMES if emotional else 2)
 
 
-def _refuses_phone(kit: FlowKit, state: State, understood: Understanding, gave_other_item: bool) -> bool:
+def _refuses_phone(
+    kit: FlowKit, state: State, understood: Understanding, gave_other_item: bool, reassured: bool
+) -> bool:
     """Asked for a phone, a refusal, or a no that gives nothing else ("不是，是海淀区…" corrects
-    the area); elsewhere only a refusal that names the phone ("我不想留电话"): "算了" while
-    describing the problem is not about the phone."""
+    the area), or, once reassured, another item given instead (the address: the customer moved
+    on); elsewhere only a refusal that names the phone ("我不想留电话"): "算了" while describing
+    the problem is not about the phone."""
     if state is State.AWAIT_PHONE:
-        return Intent.REFUSE_CONTACT in understood.intents or (Intent.NO in understood.intents and not gave_other_item)
+        if Intent.REFUSE_CONTACT in understood.intents or (reassured and gave_other_item):
+            return True
+        return Intent.NO in understood.intents and not gave_other_item
     if Intent.REFUSE_CONTACT not in understood.intents:
         return False
     folded = normalise(understood.text)

@@ -215,6 +215,32 @@ def test_asking_to_be_answered_here_is_a_refusal_of_the_phone(chat: Chat, second
     assert chat.phrase_ids(step) == ["phone_not_needed", "ask_area"]
 
 
+def test_a_place_given_instead_of_the_phone_after_the_reassurance_declines_it(chat: Chat) -> None:
+    """Reassured once and answering with the address, the customer has moved on: the bot does not
+    repeat the reassurance after every answer."""
+    chat.send("楼上天天半夜装修 吵得孩子睡不着")
+    chat.send("不想给")
+    step = chat.send("翠湖花园8栋1单元502")
+    assert chat.phrase_ids(step) == ["phone_not_needed", "restate", "confirm_question"]
+    assert chat.data.area == "翠湖花园8栋1单元502" and chat.data.contact_by_channel
+    assert chat.send("对").complaint is not None
+
+
+def test_a_place_given_instead_of_the_phone_before_any_refusal_still_asks_for_it(chat: Chat) -> None:
+    chat.send("楼上天天半夜装修 吵得孩子睡不着")
+    step = chat.send("翠湖花园8栋1单元502")
+    assert chat.phrase_ids(step) == ["ask_phone"] and not chat.data.contact_by_channel
+
+
+def test_agreeing_after_the_reassurance_is_asked_for_the_number_not_reassured_again(chat: Chat) -> None:
+    chat.send("楼上天天半夜装修 吵得孩子睡不着")
+    chat.send("不想给")
+    step = chat.send("好吧")
+    assert chat.phrase_ids(step) == ["ask_phone"] and chat.state is State.AWAIT_PHONE
+    chat.send("13912345678")
+    assert chat.data.phone == "13912345678" and chat.state is State.AWAIT_AREA
+
+
 def test_a_refusal_in_the_description_counts(chat: Chat) -> None:
     step = chat.send("小区门口的路灯坏了，电话就不留了")
     assert chat.phrase_ids(step) == ["description_recorded", "phone_reassure"]
