@@ -120,6 +120,7 @@ class ComplaintFlow:
                 form,
                 functools.partial(is_bare_complaint_mention, config),
                 item_words=_item_words(config),
+                greeting_words=_greeting_words(config),
             ),
             guard=guard,
             area_marker=markers(form.address_levels),
@@ -385,6 +386,11 @@ def _only_items(understood: Understanding | None, simplified: Callable[[str], st
     for item in items:
         rest = rest.replace(item, "")
     return bool(items) and not any(char.isalpha() for char in rest)
+
+
+def _greeting_words(config: ServiceConfig) -> list[str]:
+    greeting = config.classification.intents.get(Intent.GREETING)
+    return [*greeting.keywords, *greeting.whole_message] if greeting is not None else []
 
 
 def _item_words(config: ServiceConfig) -> list[str]:

@@ -41,6 +41,7 @@ class ProblemSummary:
         rules: FormRules,
         is_bare_complaint_mention: Callable[[str], bool],
         item_words: Iterable[str] = (),
+        greeting_words: Iterable[str] = (),
     ) -> None:
         self._understander = understander
         self._guard = guard
@@ -50,6 +51,11 @@ class ProblemSummary:
         # What is left of "我电话138…", "住海淀区…", "我是王先生" once the items are taken out.
         naming = rf"(?:{words}|[{_NUMERALS}我的是在:：\s])+" if words else rf"[{_NUMERALS}]+"
         self._only_naming_items = re.compile(naming)
+        greetings = alternation(word for word in greeting_words if word)
+        # "hi my water heater…", "你好 我家漏水": the hello before the problem is not the problem.
+        self._leading_greeting = (
+            re.compile(rf"^(?:{greetings})(?![A-Za-z])[\s,.!~，。！～]*", re.IGNORECASE) if greetings else None
+        )
 
     def summarise(self, description: Iterable[str], locale: str) -> str:
         """The problem in the customer's words, at most ``summary_limit(locale)`` long; "" when no
@@ -84,7 +90,7 @@ class ProblemSummary:
                 clause = raw.strip()
                 if not clause:
                     continue
-                clause = self._told(clause, locale)
+                clause = self._told(self._without_greeting(clause), locale)
                 understood = self._understander.understand(clause, locale)
                 about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
                 if not about_it and (understood.intents or understood.signals):
@@ -105,6 +111,12 @@ class ProblemSummary:
                 else:
                     (angry if Signal.EMOTIONAL in understood.signals else calm).append(cleaned)
         return calm or angry or unread
+
+    def _without_greeting(self, clause: str) -> str:
+        if self._leading_greeting is None:
+            return clause
+        rest = self._leading_greeting.sub("", clause, count=1)
+        return rest or clause
 
     def _without_item_names(self, clause: str) -> str:
         """The clause without the pauses that only named an item taken out ("…多扣了50块 我电话 住"

@@ -309,6 +309,20 @@ def test_nothing_fit_to_say_leaves_the_category_alone(chat: Chat, service_config
     assert "问题：服务态度\n" in restated(chat, step)
 
 
+@pytest.mark.parametrize(
+    ("first", "problem"),
+    [
+        ("你好 我家楼道灯坏了", "问题：我家楼道灯坏了（工程维修）"),
+        ("hi my water heater has been broken for 3 days", "Problem: my water heater has been broken for 3 days ("),
+    ],
+)
+def test_the_hello_before_the_problem_is_not_restated_as_the_problem(chat: Chat, first: str, problem: str) -> None:
+    chat.send(first)
+    chat.send("13912345678")
+    step = chat.send("阳光花园3栋")
+    assert restated(chat, step).splitlines()[1].startswith(problem)
+
+
 def test_a_long_description_is_summarised_not_echoed(chat: Chat, conversation_engine: ConversationEngine) -> None:
     limit = conversation_engine.config.classification.form.summary_limit("zh-CN")
     long_story = "我家楼上漏水，天花板都泡坏了，墙皮一块块往下掉，物业来看过两次也没修好，家里老人孩子都没法住"
