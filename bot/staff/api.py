@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -48,6 +49,10 @@ from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+MESSAGES_SHOWN = 200
+MOST_MESSAGES_SHOWN = 2000
+PREVIEW_CHARS = 200
+"""Characters of the customer's last message a queue entry shows."""
 
 
 def _changed(conversation_id: int, deliveries: list[Delivery] | None = None, queue: bool = False) -> Effects:
@@ -104,6 +109,18 @@ async def queue(request: web.Request) -> web.Response:
     )
 
 
+def _messages_shown(query: Mapping[str, str]) -> int:
+    """``?messages=N``: the newest N messages are shown (:data:`MESSAGES_SHOWN` unless asked,
+    at most :data:`MOST_MESSAGES_SHOWN`), so a conversation of thousands stays quick to open."""
+    try:
+        asked = int(query.get("messages") or MESSAGES_SHOWN)
+    except ValueError:
+        raise api_error(400, "messages must be a whole number") from None
+    if asked < 1:
+        raise api_error(400, "messages is at least 1")
+    return min(asked, MOST_MESSAGES_SHOWN)
+
+
 def _ticket_json(
     ticket: WaitingTicket, position: int, preview: tuple[str, str | None] | None, full_phones: bool
 ) -> dict[str, Any]:
@@ -112,8 +129,16 @@ def _ticket_json(
         "position": position,
         **ticket.to_json_dict(),
         "channel": channel,
-        "last_customer_message": last_text if full_phones else mask_phones(last_text),
+        "last_customer_message": _preview(last_text if full_phones else mask_phones(last_text)),
     }
+
+
+def _preview(text: str | None) -> str | None:
+    """The start of the customer's last message, as the queue shows it (masked before it is cut,
+    so no cut number escapes its mask)."""
+    if text is None or len(text) <= PREVIEW_CHARS:
+        return text
+    return text[: PREVIEW_CHARS - 1] + "…"
 
 
 @audited("claim", target=path_target("ticket"))
@@ -155,7 +180,8 @@ async def conversation(request: web.Request) -> web.Response:
         if found is None:
             raise api_error(404, "no such conversation")
         customer = await session.get(Customer, found.customer_id)
-        messages = await session.run_sync(conversations.messages_of, conversation_id)
+        shown_messages = _messages_shown(request.query)
+        messages, earlier = await session.run_sync(conversations.newest_messages_of, conversation_id, shown_messages)
         photos = await session.run_sync(media_of_messages, [message.id for message in messages])  # issue 15
         complaints = await session.run_sync(conversations.complaints_of, conversation_id)
         satisfaction = await promises.satisfaction_by_complaint(session, conversation_id)
@@ -197,6 +223,7 @@ async def conversation(request: web.Request) -> web.Response:
                 }
                 for message in messages
             ],
+            "earlier_messages": earlier,
             "complaints": [
                 {
                     "case_number": complaint.case_number,

@@ -3,11 +3,13 @@ managers, masked (138****5678) to every other agent. Applied by the API, never l
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
 
 import phonenumbers
+from phonenumbers import PhoneNumber
 
 from bot.staff.accounts import Role
 
@@ -19,6 +21,18 @@ _HONG_KONG_MOBILE = re.compile(r"(?<!\d)([5679]\d{3})([- ]?)(\d{4})(?!\d)")
 # A phone spelt in Chinese numerals, as the bot reads one ("一三八一二三四五六七八").
 _NUMERAL_PHONE = re.compile(r"[零〇一二三四五六七八九幺两]{7,}")
 _HIDDEN_AT_LEAST = 4
+# Digits and what a written phone may hold between them (+86 (029) 8888-6666, full-width digits).
+_NUMBER_STRETCH = re.compile(r"[+＋(（]*\d[\d\s\-‐‑–—－.．()（）]*")
+_GROUP = re.compile(r"\d+")
+_NUMBER_LEADS = "+＋(（"
+_FEWEST_PHONE_DIGITS = 7
+_MOST_PHONE_DIGITS = 15
+_MOST_GROUPS = 4
+"""Groups of digits one written number spans at most ("+86 138 1234 5678")."""
+_PARSES = 32
+_STEPS = 256
+"""Groups of digits read in one text at most, and numbers parsed: past either, the rest is starred."""
+_REMEMBERED_TEXTS = 4096
 """Digits a masked number hides at least: an 8-digit number keeps only its last four."""
 
 
@@ -34,13 +48,25 @@ def mask_phones(text: str | None) -> str | None:
     full-width digits, +86: "186 1234 9876", "(029)88886666"); the pattern catches the rest."""
     if not text:
         return text
-    for found in reversed(list(phonenumbers.PhoneNumberMatcher(text, "CN"))):
-        national = len(phonenumbers.national_significant_number(found.number))
+    return _masked(text)
+
+
+@functools.lru_cache(maxsize=_REMEMBERED_TEXTS)
+def _masked(text: str) -> str:
+    """:func:`mask_phones` of a non-empty text; remembered, since the consoles fetch the same
+    messages again on every change. Every starring keeps the text's length, so spans found
+    before one stay where they were."""
+    numbers, unread = _numbers_written(text)
+    for start, end, number in numbers:
+        national = len(phonenumbers.national_significant_number(number))
         # A landline keeps its area code (029), a mobile its first three digits (138); a short
         # number (Hong Kong's eight digits) keeps no more than its last four.
-        head = phonenumbers.length_of_geographical_area_code(found.number) or 3
+        head = phonenumbers.length_of_geographical_area_code(number) or 3
         head = max(0, min(head, national - 4 - _HIDDEN_AT_LEAST))
-        text = text[: found.start] + _star_middle(found.raw_string, national, head) + text[found.end :]
+        text = text[:start] + _star_middle(text[start:end], national, head) + text[end:]
+    for start, end in unread:
+        digits = sum(ch.isdigit() for ch in text[start:end])
+        text = text[:start] + _star_middle(text[start:end], digits, 3 if digits >= 11 else 0) + text[end:]
 
     def star(match: re.Match[str]) -> str:
         if match.group(2):
@@ -50,6 +76,65 @@ def mask_phones(text: str | None) -> str | None:
     text = _PHONE.sub(star, text)
     text = _HONG_KONG_MOBILE.sub(lambda match: f"****{match.group(2)}{match.group(3)}", text)
     return _NUMERAL_PHONE.sub(_star_numerals, text)
+
+
+def _numbers_written(text: str) -> tuple[list[tuple[int, int, PhoneNumber]], list[tuple[int, int]]]:
+    """The phone numbers written in ``text`` with separators ("186 1234 9876", "(029)8888-6666",
+    "+86 138…"), as (start, end, number): in each stretch of digits and separators, from each
+    group of digits on, the most groups (up to four) that make a valid number. Only numbers
+    written as a customer's phone is (a trunk 0, a mobile's 1, a country code) are parsed, at most
+    :data:`_PARSES` of them, from at most :data:`_STEPS` groups: the stretches left when they run
+    out are returned unread, to be starred whole (a message of more numbers than anyone tells
+    must not hold an agent's view up)."""
+    found: list[tuple[int, int, PhoneNumber]] = []
+    unread: list[tuple[int, int]] = []
+    parses = steps = 0
+    for stretch in _NUMBER_STRETCH.finditer(text):
+        offset = stretch.start()
+        groups = [(offset + group.start(), offset + group.end()) for group in _GROUP.finditer(stretch.group())]
+        if sum(end - start for start, end in groups) < _FEWEST_PHONE_DIGITS:
+            continue
+        if parses >= _PARSES or steps >= _STEPS:
+            unread.append(stretch.span())
+            continue
+        index = 0
+        while index < len(groups) and parses < _PARSES and steps < _STEPS:
+            steps += 1
+            first = groups[index][0]
+            while first > stretch.start() and text[first - 1] in _NUMBER_LEADS:
+                first -= 1
+            for last in range(min(len(groups), index + _MOST_GROUPS), index, -1):
+                written = text[first : groups[last - 1][1]]
+                if not _written_as_a_phone(written):
+                    continue
+                parses += 1
+                number = _valid_number(written)
+                if number is not None:
+                    found.append((first, groups[last - 1][1], number))
+                    index = last
+                    break
+                if parses >= _PARSES:
+                    break
+            else:
+                index += 1
+        if index < len(groups):
+            unread.append((groups[index][0], stretch.end()))
+    return found, unread
+
+
+def _written_as_a_phone(written: str) -> bool:
+    digits = "".join(ch for ch in written if ch.isdigit())
+    if not _FEWEST_PHONE_DIGITS <= len(digits) <= _MOST_PHONE_DIGITS:
+        return False
+    return written.startswith(("+", "＋", "00", "００")) or digits.startswith(("0", "1", "86", "０", "１", "８６"))
+
+
+def _valid_number(written: str) -> PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(written, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
 
 
 def _star_numerals(match: re.Match[str]) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.messages import Sender
@@ -14,13 +14,23 @@ from bot.core.timeline import TimelineKind
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
 
 
-def messages_of(session: Session, conversation_id: int) -> list[Message]:
-    """The conversation's messages in the order they were stored."""
-    return list(
+def newest_messages_of(session: Session, conversation_id: int, limit: int) -> tuple[list[Message], int]:
+    """The conversation's newest ``limit`` messages in the order they were stored, and how many
+    earlier ones there are."""
+    newest = list(
         session.execute(
-            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(limit)
         ).scalars()
     )
+    newest.reverse()
+    if len(newest) < limit:
+        return newest, 0
+    earlier = session.execute(
+        select(func.count())
+        .select_from(Message)
+        .where(Message.conversation_id == conversation_id, Message.id < newest[0].id)
+    ).scalar_one()
+    return newest, earlier
 
 
 def complaints_of(session: Session, conversation_id: int) -> list[Complaint]:

@@ -184,3 +184,35 @@ async def test_an_agent_who_does_not_own_the_case_reads_the_customers_words_in_i
     assert "13912345678" not in whole  # nor in the timeline's "resolved" entry
     complaint, _ = await complaint_as("zhou.sup")
     assert complaint["resolution_summary"] == summary["summary"]
+
+
+async def test_a_conversation_opens_on_its_newest_messages_and_says_how_many_are_earlier(
+    make_client: AppFactory,
+) -> None:
+    """A conversation of thousands of messages is not sent whole each time the console refreshes:
+    the newest come first, and the console asks for earlier ones a page at a time."""
+    client = await make_client()
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+    conversation_id = await waiting_customer_says(client, "最后一句话")
+    whole = await (await client.get(f"/api/conversations/{conversation_id}?messages=2000")).json()
+    assert whole["earlier_messages"] == 0 and len(whole["messages"]) > 3
+    newest = await (await client.get(f"/api/conversations/{conversation_id}?messages=3")).json()
+    assert [m["id"] for m in newest["messages"]] == [m["id"] for m in whole["messages"][-3:]]
+    assert newest["earlier_messages"] == len(whole["messages"]) - 3
+    for wrong in ("0", "many"):
+        response = await client.get(f"/api/conversations/{conversation_id}?messages={wrong}")
+        assert response.status == 400
+
+
+async def test_a_queue_card_cuts_a_long_last_message_after_masking_it(make_client: AppFactory) -> None:
+    """Masked first, then cut: a number at the cut keeps its mask."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await sign_in(client, "li.agent")
+    long_message = "电梯坏了" * 48 + f"电话{PHONE}" + "快来修" * 100
+    conversation_id = await waiting_customer_says(client, long_message)
+    [card] = [t for t in await queue_of(client) if t["conversation_id"] == conversation_id]
+    preview = card["last_customer_message"]
+    assert len(preview) == 200 and preview.endswith("…")
+    assert preview.endswith("电话138**…") and "1381" not in preview

@@ -32,3 +32,27 @@ def test_every_way_of_writing_a_phone_is_masked(text: str, masked: str) -> None:
 )
 def test_order_and_case_numbers_are_not_phones(text: str) -> None:
     assert mask_phones(text) == text
+
+
+def test_phones_in_a_run_longer_than_the_matchers_window_are_all_masked() -> None:
+    """A long run of digits and separators is read in overlapping windows: each number is whole
+    in one of them wherever it falls."""
+    numbers = ["138 1234 5678", "186 1234 9876", "139 8765 4321", "137 5555 6666", "135 2468 1357"]
+    for shift in range(len(numbers)):
+        text = " - ".join([*numbers[shift:], "(029) 8888 6666", *numbers[:shift]])
+        masked = mask_phones(text)
+        assert masked is not None
+        for number in numbers:
+            assert f"{number[:3]} **** {number[-4:]}" in masked, masked
+
+
+def test_a_message_of_more_numbers_than_anyone_tells_shows_none_of_them_whole() -> None:
+    """Past a few numbers the rest are starred whole rather than read one by one (an agent's view
+    must not wait on a message built to be slow to read), so no phone slips through unmasked."""
+    numbers = [f"13{index}1234{index:04d}" for index in range(10)]
+    text = "，".join(f"电话 {number[:3]} {number[3:7]} {number[7:]}" for number in numbers)
+    masked = mask_phones(text)
+    assert masked is not None
+    for number in numbers:
+        assert f"{number[3:7]} {number[7:]}" not in masked
+        assert number[7:] in masked  # the last four stay, as for every masked phone

@@ -77,6 +77,45 @@ async def test_the_conversation_fills_the_pane_and_follows_the_newest_message(ma
         await browser.close()
 
 
+async def test_a_long_conversation_opens_on_its_newest_messages_and_shows_earlier_ones_on_request(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    csrf = await api_sign_in(client, "li.agent")
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        conversation_id = int(await agent.evaluate("window.agentConsole.state.conversationId"))
+        await customer.close()
+        for number in range(1, 206):
+            response = await client.post(
+                f"/api/conversations/{conversation_id}/messages",
+                json={"text": f"第{number}条回复"},
+                headers={"X-CSRF-Token": csrf},
+            )
+            assert response.status == 201, await response.text()
+        whole = await (await client.get(f"/api/conversations/{conversation_id}?messages=2000")).json()
+        total = len(whole["messages"])
+
+        await agent.reload()
+        messages = agent.locator("#messages li")
+        await expect(messages.last).to_contain_text("第205条回复", timeout=10_000)
+        await expect(messages).to_have_count(200)
+        earlier = agent.locator("#earlier")
+        await expect(earlier).to_have_text(f"显示更早的消息(还有 {total - 200} 条)")
+        await agent.screenshot(path="/tmp/agentui-earlier.png")
+        await earlier.click()
+        await expect(messages).to_have_count(total)
+        await expect(earlier).to_be_hidden()
+        await expect(agent.locator("#newer")).to_be_hidden()
+        await expect(messages.first).not_to_be_in_viewport()  # the agent stays where they were reading
+        await browser.close()
+
+
 async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale_boxes(
     make_client: AppFactory,
 ) -> None:

@@ -170,8 +170,11 @@
 
   // ---------------------------------------------------------------- conversation
 
+  const MESSAGES_PAGE = 200;
+
   async function openConversation(conversationId) {
     state.conversationId = Number(conversationId);
+    state.messagesShown = MESSAGES_PAGE;
     history.replaceState(null, "", `#conversation=${state.conversationId}`);
     Staff.events.watch([state.conversationId]);
     renderMine();
@@ -181,7 +184,7 @@
   async function loadConversation() {
     const id = state.conversationId;
     if (!id) return;
-    const result = await api("GET", `/api/conversations/${id}`);
+    const result = await api("GET", `/api/conversations/${id}?messages=${state.messagesShown || MESSAGES_PAGE}`);
     if (id !== state.conversationId) return;
     if (!result.ok) {
       clear($("conversation"), el("h2", { text: T("会话 {0}", id) }),
@@ -446,6 +449,8 @@
         el("span", { id: "conversation-meta", class: "muted" })),
       el("div", { id: "window-notice" }),
       el("p", { id: "conversation-message", role: "alert", class: "error" }),
+      el("button", { type: "button", id: "earlier", class: "earlier", hidden: true,
+        onclick: () => showEarlierMessages() }),
       el("ol", { id: "messages", class: "messages", "aria-live": "polite" }),
       el("button", { type: "button", id: "newer", class: "newer", hidden: true, text: T("有新消息 ↓"),
         onclick: () => scrollToNewest() }),
@@ -530,13 +535,30 @@
         message.possibly_duplicated ? T(" · 可能重复") : ""),
       el("span", { class: "text", text: message.text || "" }))));
     list.dataset.conversation = String(c.id);
+    const earlier = $("earlier");
+    earlier.hidden = !c.earlier_messages;
+    earlier.textContent = T("显示更早的消息(还有 {0} 条)", c.earlier_messages || 0);
     // Follow the conversation unless the agent scrolled up to read; then say there is more below.
     if (switched || wasAtNewest || state.followNewest) {
       state.followNewest = false;
       scrollToNewest();
-    } else if ((c.messages || []).length > before) {
+    } else if ((c.messages || []).length > before && !state.showingEarlier) {
       $("newer").hidden = false;
     }
+  }
+
+  // A long conversation opens on its newest messages; older ones come a page at a time.
+  async function showEarlierMessages() {
+    const list = $("messages");
+    const fromBottom = list.scrollHeight - list.scrollTop;
+    state.messagesShown = (state.messagesShown || MESSAGES_PAGE) + MESSAGES_PAGE;
+    state.showingEarlier = true;
+    try {
+      await loadConversation();
+    } finally {
+      state.showingEarlier = false;
+    }
+    list.scrollTop = list.scrollHeight - fromBottom;
   }
 
   function renderWindow(window_) {
