@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Followups
 from bot.core import redis_keys
-from bot.core.case_numbers import case_numbers_in
+from bot.core.case_numbers import MOST_UNKNOWN_CASE_NUMBERS, case_numbers_looked_up
 from bot.core.clock import Clock, utc_now
 from bot.core.engine import ConversationEngine, ConversationSnapshot
 from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender, options_to_json, words_of
@@ -741,7 +741,9 @@ def _add_named_cases(
         conversation = conversations.get(conversation_id)
         if conversation is None or conversation.state not in COLLECTING:
             continue
-        numbers = {number for row in rows if row.text for number in case_numbers_in(row.text, prefix)}
+        if conversation.data.unknown_case_numbers >= MOST_UNKNOWN_CASE_NUMBERS:
+            continue
+        numbers = {number for row in rows if row.text for number in case_numbers_looked_up(row.text, prefix)}
         if numbers:
             named[conversation_id] = numbers
     if not named:

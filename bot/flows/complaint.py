@@ -55,7 +55,13 @@ from bot.flows.greeting import greet
 from bot.flows.records import COLLECTING, CustomerView, State
 from bot.flows.side_answers import side_intent
 from bot.flows.slots import append_description, is_bare_complaint_mention, keep_slots, markers
-from bot.flows.status import asks_about_the_case, status_of_open_case, tell_status, this_case
+from bot.flows.status import (
+    asks_about_the_case,
+    count_unknown_case_numbers,
+    status_of_open_case,
+    tell_status,
+    this_case,
+)
 from bot.flows.summary import ProblemSummary
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
 from bot.understanding.guard import ForbiddenGuard
@@ -229,6 +235,7 @@ class ComplaintFlow:
             on_callback(turn, text)
             return
         if state in COLLECTING:
+            count_unknown_case_numbers(turn)
             if signals & ESCALATING_SIGNALS:
                 if understood is not None:
                     keep_slots(turn, understood)

@@ -55,6 +55,7 @@ _KNOWN_KEYS = frozenset(
         "recorded_at",
         "place_asks",
         "withdrawing",
+        "unknown_case_numbers",
     }
 )
 
@@ -125,6 +126,10 @@ class FlowData:
     and asked for what is missing (again at most once per ``timers.form_reask_after``)."""
     withdrawing: bool = False
     """The customer said they give the told complaint up and was asked to confirm it."""
+    unknown_case_numbers: int = 0
+    """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
+    conversation's messages are no longer looked up by case number (guessing them is not a way
+    into other customers' cases)."""
     place_asks: int = 0
     """Answers to the place question that gave none: 1 after one that was no place at all ("嗯",
     a phone number), asked again; :data:`PLACE_ASKS_DONE` once the customer said there is none
@@ -160,6 +165,7 @@ class FlowData:
             recorded_at=self.recorded_at,
             place_asks=self.place_asks,
             withdrawing=self.withdrawing,
+            unknown_case_numbers=self.unknown_case_numbers,
         )
 
     @classmethod
@@ -207,6 +213,7 @@ class FlowData:
             recorded_at=dt.datetime.fromisoformat(recorded_at) if recorded_at is not None else None,
             place_asks=get("place_asks", 0),
             withdrawing=bool(get("withdrawing", False)),
+            unknown_case_numbers=get("unknown_case_numbers", 0),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -265,6 +272,8 @@ class FlowData:
             stored["place_asks"] = self.place_asks
         if self.withdrawing:
             stored["withdrawing"] = True
+        if self.unknown_case_numbers:
+            stored["unknown_case_numbers"] = self.unknown_case_numbers
         return stored
 
 

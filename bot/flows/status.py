@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from bot.config import Intent, PhraseId
-from bot.core.case_numbers import case_numbers_in
+from bot.core.case_numbers import case_numbers_in, case_numbers_looked_up
 from bot.core.messages import OutboundMessage
 from bot.core.phrases import Phrases
 from bot.core.timeline import TimelineKind
@@ -137,6 +137,17 @@ def _asks_how_long(turn: Turn) -> bool:
     return _NOT_WORDS.sub("", turn.kit.understander.matchable(understood.text)) in alone
 
 
+def count_unknown_case_numbers(turn: Turn) -> None:
+    """Counts the case numbers this message names that storage found no case for."""
+    understood = turn.understood
+    if understood is None:
+        return
+    said = case_numbers_looked_up(understood.text, turn.kit.config.service.case_prefix)
+    if said:
+        found = {case.case_number for case in turn.customer.named_cases}
+        turn.step.data.unknown_case_numbers += len(said - found)
+
+
 def named_case(turn: Turn) -> CaseStatus | None:
     """The case this message names by number, when storage found it."""
     understood = turn.understood
@@ -172,4 +183,4 @@ def tell_status(turn: Turn, status: CaseStatus) -> None:
     )
 
 
-__all__ = ["named_case", "status_of_open_case", "status_text", "tell_status", "this_case"]
+__all__ = ["count_unknown_case_numbers", "named_case", "status_of_open_case", "status_text", "tell_status", "this_case"]

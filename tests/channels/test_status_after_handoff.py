@@ -210,3 +210,44 @@ async def test_a_new_web_chat_session_asking_by_case_number_is_told_that_case(ma
     reply = await ask(again, f"我的投诉{case_number.lower()}处理得怎么样了", case_number)
     assert "给您明确的答复" in reply and "没有查到" not in reply
     await again.close()
+
+
+def made_up_case_numbers(real: str, count: int) -> list[str]:
+    """Numbers of the real one's shape and day that no case has."""
+    made_up = [f"{real[:-6]}{suffix * 6}" for suffix in "23456789ABCDEFGH"]
+    return [number for number in made_up if number != real][:count]
+
+
+async def a_stranger_asks(client: Any, *texts: str) -> ChatSocket:
+    token, _ = await new_session(client)
+    stranger = await ChatSocket.open(client, token)
+    await stranger.until_bot_says("客服代表")
+    for text in texts:
+        await stranger.send(text)
+        await settled(client, sockets=[stranger])
+    return stranger
+
+
+async def test_a_message_listing_many_case_numbers_is_told_none_of_them(make_client: AppFactory) -> None:
+    """Guessing case numbers a hundred at a time does not find a stranger's case."""
+    client = await make_client()
+    _, case_number, socket = await complain_on_web_chat(client, "13800138000")
+    await socket.close()
+    guesses = [*made_up_case_numbers(case_number, 5), case_number]
+    stranger = await a_stranger_asks(client, f"我的投诉{' '.join(guesses)}处理得怎么样了")
+    assert not any(case_number in said for said in stranger.bot_texts())
+    # The owner's number alone, in a fresh conversation, is still told.
+    owner = await a_stranger_asks(client, f"我的投诉{case_number}处理得怎么样了")
+    assert any(case_number in said for said in owner.bot_texts())
+    await stranger.close()
+    await owner.close()
+
+
+async def test_a_conversation_that_named_numbers_no_case_has_is_no_longer_looked_up(make_client: AppFactory) -> None:
+    client = await make_client()
+    _, case_number, socket = await complain_on_web_chat(client, "13800138000")
+    await socket.close()
+    wrong = [f"{number}怎么样了" for number in made_up_case_numbers(case_number, 3)]
+    stranger = await a_stranger_asks(client, *wrong, f"{case_number}怎么样了")
+    assert not any(case_number in said for said in stranger.bot_texts())
+    await stranger.close()
