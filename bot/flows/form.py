@@ -24,16 +24,32 @@ _PUNCTUATION = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
 _VAGUE_MAX_CHARS = 8
 _WORDS_AROUND_A_PHONE = 4
+_FEWEST_TOLD_CHARS = 3
+"""Chinese characters, or English words, that tell something after a hello."""
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
 def on_new(turn: Turn, text: str) -> None:
     greet(turn)
     turn.step.state = State.AWAIT_DESCRIPTION
-    if Intent.GREETING in turn.intents and Intent.COMPLAINT not in turn.intents:
+    if Intent.GREETING in turn.intents and Intent.COMPLAINT not in turn.intents and not _more_than_a_hello(turn, text):
         return
     if turn.step.replies and turn.step.replies[-1].phrase_id == PhraseId.INVITE_COMPLAINT:
         turn.step.replies.pop()  # the invitation: the customer already told us
     on_description(turn, text)
+
+
+def _more_than_a_hello(turn: Turn, text: str) -> bool:
+    """A hello with something told after it ("你好，我们这边水被停了"): what follows is the problem
+    to record, though no category knows it."""
+    rest = turn.kit.summary.without_greeting(text)
+    if rest == text or turn.changed:
+        return rest != text  # items given with the hello ("你好 我姓王") are the form's to take
+    if turn.kit.understander.understand(rest, turn.locale).intents:
+        return False
+    words = _LATIN_WORD.findall(rest)
+    chinese = sum(1 for char in rest if char.isalnum() and not char.isascii())
+    return chinese >= _FEWEST_TOLD_CHARS or len(words) >= _FEWEST_TOLD_CHARS
 
 
 def on_description(turn: Turn, text: str) -> None:
@@ -48,7 +64,8 @@ def on_description(turn: Turn, text: str) -> None:
             open_consultation(turn)
             return
         data.consultation = None  # the customer moved on; the question is on the timeline
-    if not data.description and (says_no_problem(turn, text) or _nothing_to_record(turn, text)):
+    told = turn.kit.summary.without_greeting(text)
+    if not data.description and (says_no_problem(turn, told) or _nothing_to_record(turn, told)):
         turn.say(PhraseId.INVITE_COMPLAINT)  # "我电话139…", "气死我了", "👍": the problem is still to hear
         return
     if not data.description and only_names_a_complaint(turn, text):

@@ -90,7 +90,7 @@ class ProblemSummary:
                 clause = raw.strip()
                 if not clause:
                     continue
-                clause = self._told(self._without_greeting(clause), locale)
+                clause = self._told(self.without_greeting(clause), locale)
                 understood = self._understander.understand(clause, locale)
                 about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
                 if not about_it and (understood.intents or understood.signals):
@@ -112,11 +112,15 @@ class ProblemSummary:
                     (angry if Signal.EMOTIONAL in understood.signals else calm).append(cleaned)
         return calm or angry or unread
 
-    def _without_greeting(self, clause: str) -> str:
+    def without_greeting(self, text: str) -> str:
+        """``text`` without the hellos it starts with ("你好，在吗？我家…" is "我家…"); the text
+        itself when it is nothing but hellos."""
         if self._leading_greeting is None:
-            return clause
-        rest = self._leading_greeting.sub("", clause, count=1)
-        return rest or clause
+            return text
+        rest = text
+        while rest and (shorter := self._leading_greeting.sub("", rest, count=1)) != rest:
+            rest = shorter
+        return rest or text
 
     def _without_item_names(self, clause: str) -> str:
         """The clause without the pauses that only named an item taken out ("…多扣了50块 我电话 住"

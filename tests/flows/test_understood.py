@@ -187,3 +187,25 @@ def test_bare_coordinates_are_recorded_for_a_person(conversation_engine: Convers
     step = chat.send(CustomerSaid("[location 39.98,116.31]", kind=MessageKind.LOCATION))
     assert chat.data.area is None
     assert chat.phrase_ids(step)[0] == "message_recorded"
+
+
+@pytest.mark.parametrize(
+    "text", ["你好，我们这边水被停了", "您好，楼下的狗一直叫", "hi our water was cut off yesterday"]
+)
+def test_a_hello_with_a_problem_no_category_knows_records_the_problem(
+    conversation_engine: ConversationEngine, text: str
+) -> None:
+    """The problem told after the hello is not thrown away with an invitation to tell it."""
+    chat = Chat(conversation_engine)
+    step = chat.send(text)
+    assert chat.data.description == [text]
+    assert chat.state is State.AWAIT_PHONE and "invite_complaint" not in chat.phrase_ids(step)
+
+
+@pytest.mark.parametrize("text", ["你好 在吗", "hello there", "你好啊", "你好 我姓王", "您好 我电话13912345678"])
+def test_a_hello_with_nothing_of_a_problem_is_invited_to_tell_it(
+    conversation_engine: ConversationEngine, text: str
+) -> None:
+    chat = Chat(conversation_engine)
+    step = chat.send(text)
+    assert chat.phrase_ids(step)[-1] == "invite_complaint" and chat.data.description == []
