@@ -532,6 +532,9 @@ class FormRules(_Strict):
     story_words: list[str] = []
     """Words that tell how long or how it went ("已经滴了一个礼拜了", "已經等咗成個禮拜"): an answer
     to the place question with one, and no address in it, is more of the problem, not the place."""
+    question_endings: list[str] = []
+    """How a question ends ("吗", "多少", "?"): an answer to the place question ending so asks
+    something ("你工号多少") and is not taken as the place."""
     denial_words: list[str] = []
     """Words that deny what was restated ("不是", "isn't"): a problem put right ("问题不是路灯
     是电梯坏了") becomes its pauses without one, "是电梯坏了", when those still tell a problem."""

@@ -25,6 +25,7 @@ _WHOM_ANGER_NAMES = 4
 """Characters an angry message may hold besides its emotional words and still say no problem."""
 _NUMBER = re.compile(r"[+\d][\d\s\-()]*")
 _ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_MASHED_KEYS = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}", re.IGNORECASE)
 PLACE_ANSWER_EDGES = " \t\n,.;:!?，。；：！？、…~～"
 """What an answer to the place question may start or end with besides the place."""
 LONGEST_PLACE_ANSWER = 40
@@ -89,9 +90,21 @@ def place_in_own_words(turn: Turn, text: str) -> str | None:
     restatement would say back."""
     if turn.understood is not None and turn.understood.intents & {Intent.YES, Intent.NO}:
         return None
-    if turn.kit.guard.check(text) is not None:
+    if turn.kit.guard.check(text) is not None or not _could_be_a_place(turn, text):
         return None
     return kept_place(text)
+
+
+def _could_be_a_place(turn: Turn, text: str) -> bool:
+    """Not a question ("你工号多少", ``form.question_endings``), laughter or one key held down
+    ("哈哈哈", "666"), or letters mashed on a keyboard ("asdfghjkl")."""
+    said = text.strip().rstrip(PLACE_ANSWER_EDGES.replace("?", "").replace("？", ""))
+    if any(said.endswith(ending) for ending in turn.kit.form.question_endings):
+        return False
+    letters = [char for char in said.lower() if char.isalnum()]
+    if len(letters) >= 2 and len(set(letters)) == 1:
+        return False
+    return not _MASHED_KEYS.search(said)
 
 
 def whole_place_answer(turn: Turn, text: str, area: str) -> str:

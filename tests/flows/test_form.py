@@ -502,7 +502,7 @@ def test_anger_before_the_problem_is_met_with_empathy_and_the_problem_asked_for(
     assert chat.phrase_ids(step)[-1] == "ask_phone"
 
 
-@pytest.mark.parametrize("insult", ["傻逼客服", "你们这群废物", "😡", "you guys are idiots"])
+@pytest.mark.parametrize("insult", ["傻逼客服", "你们这群废物", "😡", "you guys are idiots", "操你妈", "fuck you"])
 def test_anger_while_asked_for_the_phone_or_the_place_is_not_recorded_nor_the_place(chat: Chat, insult: str) -> None:
     """Nothing to record: empathy, and the same question again (not "我已记录下来")."""
     chat.send("宽带又断了")
@@ -709,6 +709,14 @@ def test_an_answer_holding_no_place_is_asked_once_more_with_the_way_out_then_not
     step = chat.send(answer)
     assert "地点：未提供" in restated(chat, step)
     assert chat.data.area is None
+
+
+@pytest.mark.parametrize("answer", ["哈哈哈", "你声音好听吗", "你工号多少", "asdfghjkl", "666"])
+def test_laughter_a_question_or_mashed_keys_are_not_taken_as_the_place(chat: Chat, answer: str) -> None:
+    step = at_the_place_question(chat).send(answer)
+    assert chat.phrase_ids(step) == ["ask_area_again"] and chat.data.area is None
+    step = chat.send("我们小区东门")
+    assert "地点：我们小区东门" in restated(chat, step)
 
 
 def test_a_place_after_the_second_ask_is_the_place(chat: Chat) -> None:
