@@ -199,6 +199,7 @@ class PhraseId(StrEnum):
     WITHDRAWN = "withdrawn"
     WITHDRAWN_NOT_FILED = "withdrawn_not_filed"
     WITHDRAW_CONFIRM = "withdraw_confirm"
+    WITHDRAWN_AFTER_HANDOFF = "withdrawn_after_handoff"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {

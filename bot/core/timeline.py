@@ -32,6 +32,7 @@ class TimelineKind(StrEnum):
     HANDED_OFF = "handed_off"
     ESCALATED = "escalated"
     MESSAGE_AFTER_HANDOFF = "message_after_handoff"
+    WITHDRAWN_AFTER_HANDOFF = "withdrawn_after_handoff"
     IDLE_PROMPTED = "idle_prompted"
     HARASSMENT_WARNED = "harassment_warned"
     CLOSED = "closed"

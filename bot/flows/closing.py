@@ -57,6 +57,26 @@ def withdrew(turn: Turn, intents: frozenset[Intent], text: str) -> bool:
     return True
 
 
+def withdrew_after_hand_off(turn: Turn, intents: frozenset[Intent], text: str) -> bool:
+    """After the hand-off, the customer no longer needs the case handled ("不用处理了 我自己找人
+    修好了", "算了 不用了 已经修好了": settled, ``form.settled_words``): told that the staff in
+    charge will close it, and the timeline says so for them. A bare "不用了" answers "还有什么可以
+    帮您？" and gives nothing up. True if handled."""
+    rule = turn.kit.config.classification.intents.get(Intent.WITHDRAW)
+    if rule is None or Intent.COMPLAINT in intents:
+        return False
+    settled = turn.says_any(text, turn.kit.form.settled_words)
+    gives_up = Intent.WITHDRAW in intents and turn.says_any(text, rule.keywords)
+    if not (gives_up or (settled and turn.says_any(text, [*rule.keywords, *rule.whole_message]))):
+        return False
+    signals = turn.understood.signals if turn.understood is not None else frozenset()
+    if Signal.COMPENSATION in signals and not settled:
+        return False
+    turn.audit(TimelineKind.WITHDRAWN_AFTER_HANDOFF, text=text)
+    turn.say(PhraseId.WITHDRAWN_AFTER_HANDOFF)
+    return True
+
+
 def answered_withdrawal(turn: Turn, intents: frozenset[Intent]) -> bool:
     """The answer to "您确定不需要我们处理了吗？": a yes ends the conversation with no case, a no
     takes the complaint on where it was; anything else is read as usual. True if handled."""

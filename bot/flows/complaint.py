@@ -38,7 +38,14 @@ from bot.flows.case import (
     on_handed_off,
     place_after_hand_off,
 )
-from bot.flows.closing import CLOSING_TIMERS, answered_withdrawal, on_closing_timer, on_harassment, withdrew
+from bot.flows.closing import (
+    CLOSING_TIMERS,
+    answered_withdrawal,
+    on_closing_timer,
+    on_harassment,
+    withdrew,
+    withdrew_after_hand_off,
+)
 from bot.flows.confirmation import (
     on_choose_correction,
     on_confirming,
@@ -297,6 +304,8 @@ class ComplaintFlow:
                 if on_escalation_phone(turn, text):
                     return
             if corrected_contact(turn):
+                return
+            if withdrew_after_hand_off(turn, intents, text):
                 return
             if placed:
                 turn.say(PhraseId.PLACE_NOTED, area=data.area)

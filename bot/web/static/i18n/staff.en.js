@@ -465,6 +465,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "客户放弃投诉·不登记": "Customer gives up, nothing filed",
     "排队位置·非工作时间": "Queue position, outside service hours",
     "客户放弃投诉·确认": "Customer gives up, asked to confirm",
+    "客户放弃投诉·已转人工": "Customer gives up after the hand-off",
+    "客户表示不再需要处理": "Customer no longer needs it handled",
     "紧急转值班主管": "Urgent, to the duty supervisor",
     "按默认计时": "Table's clock",
     "全天候(不顺延到服务时间)": "Around the clock (not moved into service hours)",
