@@ -533,6 +533,9 @@ class FormRules(_Strict):
     story_words: list[str] = []
     """Words that tell how long or how it went ("已经滴了一个礼拜了", "已經等咗成個禮拜"): an answer
     to the place question with one, and no address in it, is more of the problem, not the place."""
+    contact_change_words: list[str] = []
+    """Words that give a new number to call ("电话换了 新号码是…", "以后打我老婆电话…"): a phone
+    with one after the hand-off replaces the case's, as a correction does."""
     question_endings: list[str] = []
     """How a question ends ("吗", "多少", "?"): an answer to the place question ending so asks
     something ("你工号多少") and is not taken as the place."""

@@ -187,11 +187,15 @@ def _place_in_words(turn: Turn) -> str | None:
 
 def corrected_contact(turn: Turn) -> bool:
     """A phone given after the hand-off that corrects the case's ("不好意思电话留错了，应该是
-    137…"), or the first one it gets: the case calls that number. True if handled."""
+    137…") or changes it ("电话换了 新号码是137…", ``form.contact_change_words``), or the first one
+    it gets: the case calls that number. True if handled."""
     data, phone = turn.step.data, turn.phone
     if not phone or phone == data.phone:
         return False
-    if data.phone and not data.phone_from_channel and not turn.intents & CORRECTION_CUES:
+    changes = turn.intents & CORRECTION_CUES or (
+        turn.understood is not None and turn.says_any(turn.understood.text, turn.kit.form.contact_change_words)
+    )
+    if data.phone and not data.phone_from_channel and not changes:
         return False
     case_number = data.appeal_of or data.case_number
     replaces = bool(data.phone)

@@ -77,6 +77,16 @@ def test_a_phone_corrected_after_the_hand_off_replaces_the_cases(engine: Convers
     assert (step.contact.case_number, step.contact.phone, step.contact.replaces) == (case_number, "13755556667", True)
 
 
+@pytest.mark.parametrize("words", ["电话换了 新号码是13755556667", "以后打我老婆电话 13755556667"])
+def test_a_new_number_given_after_the_hand_off_replaces_the_cases(engine: ConversationEngine, words: str) -> None:
+    chat = Chat(engine)
+    restated(chat)
+    chat.send("对")
+    step = chat.send(words)
+    assert chat.phrase_ids(step) == ["contact_corrected"] and chat.data.phone == "13755556667"
+    assert step.contact is not None and step.contact.replaces
+
+
 def test_a_number_after_the_hand_off_without_a_correction_keeps_the_cases(engine: ConversationEngine) -> None:
     """ "我邻居13911112222也这样" names someone else's number: the case keeps the customer's."""
     chat = Chat(engine)
