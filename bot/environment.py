@@ -104,6 +104,7 @@ class Environment(BaseSettings):
     login_limit_per_user_address: int = Field(5, ge=1)
     login_limit_per_address: int = Field(20, ge=1)
     login_limit_per_user: int = Field(50, ge=1)
+    login_known_address_seconds: float = Field(30 * 24 * 3600.0, ge=0)
     password_hash_threads: int = Field(1, ge=1)
     password_hash_queue: int = Field(16, ge=0)
     session_max_age: float = Field(12 * 3600.0, gt=0)

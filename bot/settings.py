@@ -39,7 +39,12 @@ class AuthSettings:
     login_limit_per_address: int = 20
     """Failures allowed from one client address over all usernames (password spraying)."""
     login_limit_per_user: int = 50
-    """Failures allowed for one username from all addresses (a distributed attack on one account)."""
+    """Failures allowed for one username from all addresses (a distributed attack on one account),
+    from addresses the user has not signed in from lately (see below)."""
+    login_known_address_seconds: float = 30 * 24 * 3600
+    """Seconds, after each successful sign-in, that its client address counts as known for that
+    user: from there the per-username limit does not hold the user back, so an attack on the
+    account cannot lock them out (the per-address limits still apply). 0 remembers no address."""
     password_hash_threads: int = 1
     """Threads that hash and verify passwords (argon2, ~0.1 s of one core each); further sign-ins
     wait for one, off the event loop. One leaves the other cores to the service."""
@@ -259,6 +264,7 @@ def _auth(env: Environment) -> AuthSettings:
         login_limit_per_user_address=env.login_limit_per_user_address,
         login_limit_per_address=env.login_limit_per_address,
         login_limit_per_user=env.login_limit_per_user,
+        login_known_address_seconds=env.login_known_address_seconds,
         password_hash_threads=env.password_hash_threads,
         password_hash_queue=env.password_hash_queue,
         session_max_age=env.session_max_age,

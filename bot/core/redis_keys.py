@@ -91,6 +91,18 @@ def login_failures(scope: str, subject: str) -> str:
     return f"{PREFIX}:login:failures:{scope}:{subject}"
 
 
+def login_known_address(user: str, address: str) -> str:
+    """Set when ``user`` signed in from this client address (its limit key) within the remembered
+    time: the user's own per-username limit does not hold them back there."""
+    return f"{PREFIX}:login:known-address:{address}|{user}"
+
+
+def login_refusal_noted(scope: str, subject: str) -> str:
+    """Set for the window once a sign-in held back by this counter (``scope`` as in
+    :func:`login_failures`) has been written to the audit log; later ones are not."""
+    return f"{PREFIX}:login:refusal-noted:{scope}:{subject}"
+
+
 def typing_throttle(side: str, subject: str) -> str:
     """Set for a moment after a typing signal went through (issue 15); the side's later signals
     within it are dropped. ``side`` is "customer" (subject: the web chat identity) or "agent"

@@ -12,7 +12,10 @@ the status is only known then, refused calls have no transaction, and several ac
 than once or not at all (a sign-in, a retried job, Redis). A failed write is logged and never
 turns the action into an error. Calls with no staff member behind them (not signed in, or a
 wrong CSRF token, which is someone else's page acting in the browser) are not staff actions and
-leave nothing; a sign-in leaves an entry whatever its outcome.
+leave nothing; a sign-in leaves an entry whatever its outcome, except that a sign-in held back
+by a rate limit the log already has an entry for (in this window) leaves none: the handler says so
+with :func:`unrecorded`, so a flood of refused requests cannot fill the table, whose rows are never
+deleted.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ Target = Callable[[web.Request], str | None]
 AUDITED = "audit"
 """The key under which ``audited`` leaves its :class:`Audit` on a handler (the route test reads it)."""
 _NOTES = "audit_notes"
+_UNRECORDED = "audit_unrecorded"
 ATTEMPTED = "audit_attempted_username"
 """Where the sign-in leaves the name it was given, for an entry when it fails."""
 MAX_ERROR_CHARS = 200
@@ -81,6 +85,12 @@ def note(request: web.Request, target: str | None = None, **detail: Any) -> None
         notes.target = target
     if detail:
         notes.detail = {**(notes.detail or {}), **detail}
+
+
+def unrecorded(request: web.Request) -> None:
+    """From inside an audited handler: this call leaves no entry (the log already holds one
+    standing for it, e.g. for the same rate limit's earlier refusal)."""
+    request[_UNRECORDED] = True
 
 
 def audited(action: str, *, target: Target | None = None, failed: str | None = None) -> Callable[[Handler], Handler]:
@@ -153,7 +163,7 @@ def _entry(request: web.Request, marker: Audit, status: int, error: str | None) 
     """The entry for this call; None when no staff member is behind it."""
     staff: dict[str, Any] | None = request.get("staff")
     attempted: str | None = request.get(ATTEMPTED)
-    if staff is None and attempted is None:
+    if (staff is None and attempted is None) or request.get(_UNRECORDED):
         return None
     notes: _Notes = request.get(_NOTES) or _Notes()
     detail = dict(notes.detail or {})

@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 from bot.core.clock import utc_now
 from bot.keys import resources
 from bot.staff.accounts import PasswordHashers, Role, SignInRefused, authenticate
-from bot.staff.audit import ATTEMPTED, audited, note
+from bot.staff.audit import ATTEMPTED, audited, note, unrecorded
 from bot.staff.bodies import LoginBody, read_body
 from bot.staff.login_limit import LoginLimiter
 from bot.staff.sessions import StaffSessions
@@ -124,8 +124,10 @@ def _same_site_origin(request: web.Request) -> bool:
 @documented(body=LoginBody)
 async def login(request: web.Request) -> web.Response:
     """``POST /api/login`` {username, password} as JSON: sets a new session cookie (ending the one
-    the browser had); 429 while the username or the address has failed too often; 503 (counting
-    nothing) while ``BOT_PASSWORD_HASH_QUEUE`` sign-ins already wait for their password check."""
+    the browser had); 429 while the username or the address has failed too often (the username's
+    own limit does not apply from an address the user signed in from lately); 503 (counting
+    nothing) while ``BOT_PASSWORD_HASH_QUEUE`` sign-ins already wait for their password check.
+    Only the first 429 of each limit within its window is audited (the metric counts them all)."""
     if request.content_type != "application/json":
         raise api_error(415, "send the sign-in as Content-Type: application/json")
     if not _same_site_origin(request):
@@ -136,16 +138,19 @@ async def login(request: web.Request) -> web.Response:
     auth = request.app[staff_auth_key]
     address = auth.addresses.limit_key(request)  # an IPv6 client's /64: the audit entry keeps the full address
     try:
-        wait = await auth.limiter.reserve(username, address)
+        held = await auth.limiter.reserve(username, address)
     except (RedisError, OSError) as error:
         log.warning("login.limiter_unreachable", error=type(error).__name__)
         raise api_error(503, "sign-in is unavailable for a moment; try again") from error
-    if wait > 0:
-        minutes = max(1, math.ceil(wait / 60))
+    if held is not None:
+        minutes = max(1, math.ceil(held.wait / 60))
         resources(request).metrics.login_failures.labels(reason="rate_limited").inc()
-        note(request, reason="rate_limited")
+        if held.first:
+            note(request, reason="rate_limited", limit=held.limit.value)
+        else:  # the log has this limit's refusal already: a flood of them must not fill it
+            unrecorded(request)
         refused = api_error(429, f"too many failed sign-ins; try again in {minutes} minutes")
-        refused.headers["Retry-After"] = str(math.ceil(wait))
+        refused.headers["Retry-After"] = str(math.ceil(held.wait))
         raise refused
     with auth.hashers.place() as placed:
         if not placed:

@@ -3,6 +3,7 @@ it ended; refused attempts by signed-in staff too; no password and no message te
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from structlog.testing import capture_logs
@@ -15,6 +16,7 @@ from bot.storage.notifications import notifications_for, notify
 from tests.audit.support import BROWSER, attempt, logged, one, stored_text, user_id
 from tests.audit.triggers import allow_inserts, refuse_inserts
 from tests.conftest import AppFactory
+from tests.observability.scrape import scrape, value
 from tests.promises.support import promised_case, staff
 from tests.staff import PASSWORD, add_user, claimed_conversation, sign_in
 
@@ -55,10 +57,57 @@ async def test_sign_ins_and_their_failures_name_the_account_or_the_name_tried(ma
     assert await attempt(client, "wang", PASSWORD) == 429  # locked: the right password is not even checked
     limited = (await logged(client, "sign_in_failed"))[-1]
     assert (limited.actor, limited.detail["reason"], limited.status) == ("wang", "rate_limited", 429)
+    assert limited.detail["limit"] == "user_address"
     assert "too many failed sign-ins" in limited.detail["error"]
 
     everything = stored_text(await logged(client))
     assert PASSWORD not in everything and "typo" not in everything and "guess" not in everything
+
+
+async def refused_entries(client: Any) -> list[tuple[str | None, str, str, str | None]]:
+    return [
+        (entry.actor, entry.detail["reason"], entry.detail["limit"], entry.client_address)
+        for entry in await logged(client, "sign_in_failed")
+        if entry.status == 429
+    ]
+
+
+async def test_a_burst_of_refused_sign_ins_leaves_one_entry_not_one_per_request(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "wang", Role.AGENT)
+    for n in range(5):
+        assert await attempt(client, "wang", f"guess-{n}") == 401
+    statuses = await asyncio.gather(*(attempt(client, "wang", f"guess-{n}") for n in range(300)))
+    assert statuses == [429] * 300
+    assert await refused_entries(client) == [("wang", "rate_limited", "user_address", "127.0.0.1")]
+    assert len(await logged(client, "sign_in_failed")) == 6  # the five wrong passwords, and the refusal
+    # Operators still see every refusal in the metric.
+    assert value(await scrape(client), "complaint_bot_login_failures_total", reason="rate_limited") == 300
+
+
+async def test_one_address_spraying_many_names_after_its_limit_leaves_one_entry(make_client: AppFactory) -> None:
+    client = await make_client()
+    for n in range(20):
+        assert await attempt(client, f"user{n}", "123456789") == 401
+    statuses = await asyncio.gather(*(attempt(client, f"name-{n}", "123456789") for n in range(200)))
+    assert statuses == [429] * 200
+    # Whichever name came first: the entry is the address's.
+    [(actor, reason, limit, address)] = await refused_entries(client)
+    assert (actor or "").startswith("name-") and (reason, limit, address) == ("rate_limited", "address", "127.0.0.1")
+    assert len(await logged(client, "sign_in_failed")) == 21
+
+
+async def test_many_addresses_held_back_by_an_accounts_limit_leave_one_entry(make_client: AppFactory) -> None:
+    client = await make_client(auth=AuthSettings(trusted_proxies=("127.0.0.1/32",), login_limit_per_user=10))
+    await add_user(client, "manager", Role.MANAGER)
+    for n in range(10):
+        assert await attempt(client, "manager", "guess", {"X-Forwarded-For": f"203.0.113.{n // 5 + 1}"}) == 401
+    statuses = await asyncio.gather(
+        *(attempt(client, "manager", "guess", {"X-Forwarded-For": f"198.51.100.{n}"}) for n in range(1, 101))
+    )
+    assert statuses == [429] * 100
+    assert [(actor, limit) for actor, _, limit, _ in await refused_entries(client)] == [("manager", "user")]
+    assert len(await logged(client, "sign_in_failed")) == 11
 
 
 async def test_each_action_on_a_case_leaves_one_entry_with_who_and_what(make_client: AppFactory) -> None:

@@ -1,5 +1,6 @@
 """Password guessing is limited before any password is checked: concurrent guesses, one password
-across many usernames, and client addresses that only trusted proxies may tell."""
+across many usernames, and client addresses that only trusted proxies may tell; an attack on an
+account does not lock its user out where they have signed in before."""
 
 from __future__ import annotations
 
@@ -153,3 +154,56 @@ async def test_ipv4_clients_are_still_limited_each_by_its_own_address(make_clien
     assert await attempt(client, "feng", PASSWORD, "203.0.113.20") == 429
     assert await attempt(client, "feng", PASSWORD, "::ffff:203.0.113.20") == 429  # IPv4-mapped: the same client
     assert await attempt(client, "feng", PASSWORD, "203.0.113.21") == 200  # its neighbour is someone else
+
+
+async def test_many_addresses_guessing_an_account_cannot_lock_its_user_out_where_they_signed_in_before(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client(auth=BEHIND_PROXY)
+    await add_user(client, "manager", Role.MANAGER)
+    assert await attempt(client, "manager", PASSWORD, "198.51.100.7") == 200  # the office, yesterday
+    # Ten addresses, five guesses each: the account's 50 failures within the window are used up.
+    guesses = [await attempt(client, "manager", f"guess-{n}", f"203.0.113.{n // 5 + 1}") for n in range(50)]
+    assert guesses == [401] * 50
+    # From anywhere else guessing stays held back, the right password unchecked too.
+    assert await attempt(client, "manager", "guess-50", "203.0.113.11") == 429
+    response = await client.post(
+        "/api/login",
+        json={"username": "manager", "password": PASSWORD},
+        headers={"X-Forwarded-For": "192.0.2.44"},
+    )
+    assert response.status == 429
+    assert 850 <= int(response.headers["Retry-After"]) <= 900
+    client.session.cookie_jar.clear()
+    # The manager, at the office, signs in, again and again.
+    assert [await attempt(client, "manager", PASSWORD, "198.51.100.7") for _ in range(3)] == [200] * 3
+    # The office is still held by its own limit: five typos there, and then it waits too.
+    assert [await attempt(client, "manager", "typo", "198.51.100.7") for _ in range(5)] == [401] * 5
+    assert await attempt(client, "manager", PASSWORD, "198.51.100.7") == 429
+
+
+async def test_an_address_is_known_only_to_the_user_who_signed_in_there_and_by_its_ipv6_network(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client(auth=AuthSettings(trusted_proxies=("127.0.0.1/32",), login_limit_per_user=10))
+    await add_user(client, "manager", Role.MANAGER)
+    await add_user(client, "li", Role.AGENT)
+    assert await attempt(client, "manager", PASSWORD, "2001:db8:dd:1::5") == 200
+    assert await attempt(client, "li", PASSWORD, "198.51.100.8") == 200
+    guesses = [await attempt(client, "manager", "guess", f"203.0.113.{n // 5 + 1}") for n in range(10)]
+    assert guesses == [401] * 10
+    # The manager's phone took a new address of the same /64: still the network they signed in from.
+    assert await attempt(client, "manager", PASSWORD, "2001:db8:dd:1:aaaa:bbbb:cccc:1") == 200
+    # Another /64, and the address li signs in from, are not the manager's.
+    assert await attempt(client, "manager", PASSWORD, "2001:db8:dd:2::5") == 429
+    assert await attempt(client, "manager", PASSWORD, "198.51.100.8") == 429
+    assert await attempt(client, "li", PASSWORD, "198.51.100.8") == 200
+
+
+async def test_remembering_addresses_can_be_turned_off(make_client: AppFactory) -> None:
+    strict = AuthSettings(trusted_proxies=("127.0.0.1/32",), login_limit_per_user=10, login_known_address_seconds=0)
+    client = await make_client(auth=strict)
+    await add_user(client, "manager", Role.MANAGER)
+    assert await attempt(client, "manager", PASSWORD, "198.51.100.7") == 200
+    assert [await attempt(client, "manager", "guess", f"203.0.113.{n // 5 + 1}") for n in range(10)] == [401] * 10
+    assert await attempt(client, "manager", PASSWORD, "198.51.100.7") == 429
