@@ -150,6 +150,7 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
             note_on_case(turn, case_number, phone=phone)
         turn.audit(TimelineKind.CONTACT_RECEIVED)
         turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=phone)
+        _ask_place_for_the_supervisor(turn)
         return True
     if looks_like_phone_attempt(text) and data.escalation_phone_asks < 2:
         data.escalation_phone_asks = 2
@@ -166,4 +167,15 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
     if Intent.REFUSE_CONTACT not in turn.intents:
         turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
     turn.say(PhraseId.ESCALATION_WITHOUT_PHONE)
+    _ask_place_for_the_supervisor(turn)
     return True
+
+
+def _ask_place_for_the_supervisor(turn: Turn) -> None:
+    """Escalated before the place was told ("我要找你们经理 停车场的保安收了钱不给票"): asked
+    once, so the supervisor knows where; the answer goes on the case in the customer's words. An
+    appeal's case has its place already."""
+    data = turn.step.data
+    if data.area is None and data.appeal_of is None and not data.place_asked_after_hand_off:
+        data.place_asked_after_hand_off = True
+        turn.say(PhraseId.ASK_AREA)

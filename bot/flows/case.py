@@ -171,11 +171,17 @@ def place_after_hand_off(turn: Turn) -> bool:
 
 
 def _place_in_words(turn: Turn) -> str | None:
-    """An emergency's place that the parser does not know ("新北市板橋區文化路一段50號"): after the
-    bot asked where to go, a short message with an address word and nothing else in it is the
-    place, in the customer's words."""
-    understood, marker = turn.understood, turn.kit.area_marker
-    if understood is None or marker is None or Signal.DANGER not in turn.step.data.signals:
+    """A place the parser does not know, in the customer's words: the answer to the place question
+    asked after an escalation (``FlowData.place_asked_after_hand_off``), unless it asks or tells
+    something else; or an emergency's ("新北市板橋區文化路一段50號"): after the bot asked where to
+    go, a short message with an address word and nothing else in it."""
+    understood, marker, data = turn.understood, turn.kit.area_marker, turn.step.data
+    if data.place_asked_after_hand_off and data.area is None and understood is not None:
+        data.place_asked_after_hand_off = False  # the answer to "哪个小区或地址", once
+        words = understood.text.strip(PLACE_ANSWER_EDGES)
+        if not (understood.intents or understood.signals or turn.phone) and len(words) <= LONGEST_PLACE_ANSWER:
+            return place_in_own_words(turn, words)
+    if understood is None or marker is None or Signal.DANGER not in data.signals:
         return None
     if understood.intents or understood.signals or turn.phone:
         return None

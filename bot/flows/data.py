@@ -56,6 +56,7 @@ _KNOWN_KEYS = frozenset(
         "place_asks",
         "withdrawing",
         "unknown_case_numbers",
+        "place_asked_after_hand_off",
     }
 )
 
@@ -126,6 +127,9 @@ class FlowData:
     and asked for what is missing (again at most once per ``timers.form_reask_after``)."""
     withdrawing: bool = False
     """The customer said they give the told complaint up and was asked to confirm it."""
+    place_asked_after_hand_off: bool = False
+    """Escalated before the place was told, the customer was asked for it with the phone: the next
+    message may be the place in their own words."""
     unknown_case_numbers: int = 0
     """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
     conversation's messages are no longer looked up by case number (guessing them is not a way
@@ -166,6 +170,7 @@ class FlowData:
             place_asks=self.place_asks,
             withdrawing=self.withdrawing,
             unknown_case_numbers=self.unknown_case_numbers,
+            place_asked_after_hand_off=self.place_asked_after_hand_off,
         )
 
     @classmethod
@@ -214,6 +219,7 @@ class FlowData:
             place_asks=get("place_asks", 0),
             withdrawing=bool(get("withdrawing", False)),
             unknown_case_numbers=get("unknown_case_numbers", 0),
+            place_asked_after_hand_off=bool(get("place_asked_after_hand_off", False)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -274,6 +280,8 @@ class FlowData:
             stored["withdrawing"] = True
         if self.unknown_case_numbers:
             stored["unknown_case_numbers"] = self.unknown_case_numbers
+        if self.place_asked_after_hand_off:
+            stored["place_asked_after_hand_off"] = True
         return stored
 
 

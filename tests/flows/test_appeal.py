@@ -232,7 +232,7 @@ def test_a_threat_without_a_phone_hears_the_apology_and_the_request_for_one_befo
     assert step.handoff is not None and step.handoff.queue == "supervisor"
     case_number = chat.data.case_number
     step = chat.send("139-1234-5678")
-    assert chat.phrase_ids(step) == ["escalation_phone_noted"]
+    assert chat.phrase_ids(step) == ["escalation_phone_noted", "ask_area"]
     assert step.contact is not None and step.contact.case_number == case_number
 
 
@@ -267,7 +267,7 @@ def test_a_refused_phone_is_not_asked_for_again(engine: ConversationEngine) -> N
     chat.send(Started())
     chat.send("电梯坏了一个星期没人管,再不修我就找记者曝光")
     step = chat.send("我不想留电话")
-    assert chat.phrase_ids(step) == ["escalation_without_phone"]
+    assert chat.phrase_ids(step) == ["escalation_without_phone", "ask_area"]
     step = chat.send("我要去法院起诉你们")
     assert "escalation_ask_phone" not in chat.phrase_ids(step)
     assert chat.phrase_ids(step) == ["escalated_supervisor"]
@@ -280,7 +280,7 @@ def test_a_name_given_for_the_supervisors_call_is_kept_and_the_phone_asked_again
     assert chat.phrase_ids(chat.send("我是赵先生")) == ["ask_phone"]
     assert chat.data.surname == "赵"
     step = chat.send("13912345678")
-    assert chat.phrase_ids(step) == ["escalation_phone_noted"]
+    assert chat.phrase_ids(step) == ["escalation_phone_noted", "ask_area"]
     assert step.contact is not None and step.contact.phone == "13912345678"
 
 
@@ -289,5 +289,37 @@ def test_a_mistyped_phone_is_asked_for_once_more_then_the_case_goes_on(engine: C
     chat.send(Started())
     chat.send("电梯坏了一个星期没人管,再不修我就找记者曝光")
     assert chat.phrase_ids(chat.send("1391234")) == ["invalid_phone"]
-    assert chat.phrase_ids(chat.send("1391")) == ["escalation_without_phone"]
+    assert chat.phrase_ids(chat.send("1391")) == ["escalation_without_phone", "ask_area"]
     assert chat.state is State.HANDED_OFF
+
+
+@pytest.mark.parametrize(
+    ("first", "contact"),
+    [
+        ("我要找你们经理 停车场的保安收了钱不给票", "13912345678"),
+        ("你们要赔偿我 小区的狗把我孩子咬了 物业根本不管", "不想给"),
+    ],
+)
+def test_escalated_before_the_place_was_told_the_place_is_asked_with_the_phone_and_kept(
+    engine: ConversationEngine, first: str, contact: str
+) -> None:
+    """The supervisor needs to know where: the answer, in the customer's words, goes on the case."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send(first)
+    case_number = chat.data.case_number
+    assert chat.phrase_ids(chat.send(contact))[-1] == "ask_area"
+    step = chat.send("幸福里小区北门")
+    assert chat.phrase_ids(step) == ["place_noted"] and chat.data.area == "幸福里小区北门"
+    assert step.contact is not None and (step.contact.case_number, step.contact.area) == (case_number, "幸福里小区北门")
+    step = chat.send("谢谢")
+    assert "ask_area" not in chat.phrase_ids(step)
+
+
+def test_asked_for_the_place_after_an_escalation_a_question_is_not_taken_as_it(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("我要找你们经理 停车场的保安收了钱不给票")
+    chat.send("13912345678")
+    chat.send("经理什么时候打给我？")
+    assert chat.data.area is None
