@@ -942,6 +942,8 @@ class Gazetteer(_Strict):
     districts: list[GazetteerDistrict] = []
     address_suffixes: list[str] = Field(min_length=1)
     unit_suffixes: list[str] = []
+    spoken_digits: str = ""
+    """Digits as a room number is said one by one ("六零二"): three or four of them end an address."""
     division_suffixes: list[str] = Field(min_length=1)
     address_triggers: list[str] = []
     address_corrections: list[str] = []

@@ -26,6 +26,7 @@ _WHOM_ANGER_NAMES = 4
 _NUMBER = re.compile(r"[+\d][\d\s\-()]*")
 _ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _MASHED_KEYS = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}", re.IGNORECASE)
+_SPACE_AFTER_LATIN = re.compile(r"(?<=[A-Za-z])\s+")
 PLACE_ANSWER_EDGES = " \t\n,.;:!?，。；：！？、…~～"
 """What an answer to the place question may start or end with besides the place."""
 LONGEST_PLACE_ANSWER = 40
@@ -111,7 +112,8 @@ def _could_be_a_place(turn: Turn, text: str) -> bool:
 def whole_place_answer(turn: Turn, text: str, area: str) -> str:
     """The answer to the place question, when it is all place: the words before the address the
     parser found belong to it ("台中市西屯區台灣大道三段99號" gave 大道三段99号, "沙田第一城5座12樓C室"
-    gave 5座12楼C室: places the gazetteer does not know). Otherwise the area found."""
+    gave 5座12楼C室: places the gazetteer does not know), Latin words with the spaces between them
+    too ("The Grand Mansion 5座" gave Grand Mansion 5座). Otherwise the area found."""
     address = turn.understood.slots.address if turn.understood is not None else None
     if not address:
         return area
@@ -121,7 +123,7 @@ def whole_place_answer(turn: Turn, text: str, area: str) -> str:
         said = re.sub(rf"^(?:{alternation(gazetteer.address_triggers)})[\s:]*", "", said)
     if not said.endswith(address) or len(said) > LONGEST_PLACE_ANSWER:
         return area
-    before = said[: len(said) - len(address)]
+    before = _SPACE_AFTER_LATIN.sub("", said[: len(said) - len(address)])
     if any(char in gazetteer.address_stop_chars or not char.isalnum() for char in before):
         return area
     return said

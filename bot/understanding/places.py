@@ -19,10 +19,14 @@ from bot.config import Gazetteer
 from bot.understanding.patterns import alternation
 
 _LEADING_WINDOW = 16
+"""How far before a known place a division that belongs to its address may start (吉林省长春市)."""
+_LATIN_NAME_WORDS = 4
+_LATIN_NAME_WINDOW = 48
+"""An estate's name in Latin letters before its building number ("Central Park 3栋"): at most
+this many words, starting at most this many characters before the number."""
 _CORRECTION_WINDOW = 32
 """How far before an address a correction cue is looked for: the cue, a short clause, "是"."""
 _STRIPPED = " \t,.;:!?，。；：！？、…~～·"
-"""How far before a known place a division that belongs to its address may start (吉林省长春市)."""
 _PUNCTUATION = r"\s,.;:!?()\[\]{}<>\"'，。；：！？、（）【】《》“”‘’…~～·|/\\"
 
 
@@ -97,8 +101,12 @@ class PlaceFinder:
         units = alternation(gazetteer.unit_suffixes)
         # Typed addresses often space a number from its unit ("88 号 3 幢 502").
         unit = rf"|[0-9A-Za-z甲乙丙丁一二三四五六七八九十百零〇#\-]{{1,8}}?[ \t]?(?:{units})" if units else ""
-        # A bare number ends an address ("2单元301", "2单元501的楼道灯"), but not "3天没水".
-        number = rf"|\d+(?:-\d+)*(?=$|[{_PUNCTUATION}\s的])"
+        # A bare number ends an address ("2单元301", "2单元501的楼道灯"), but not "3天没水"; so
+        # does a room number said digit by digit ("一单元六零二"), three or four digits of it.
+        end = rf"(?=$|[{_PUNCTUATION}\s的])"
+        number = rf"|\d+(?:-\d+)*{end}"
+        if gazetteer.spoken_digits:
+            number += rf"|[{re.escape(gazetteer.spoken_digits)}]{{3,4}}{end}"
         self._part_re = re.compile(rf"[ \t]?(?:{place}{unit}{number})")
 
         division_suffixes = alternation(gazetteer.division_suffixes)
@@ -132,6 +140,11 @@ class PlaceFinder:
         # A building number alone is an address ("3栋1单元1302", "我说的是5号楼").
         buildings = alternation(gazetteer.building_suffixes)
         self._building_re = re.compile(rf"(?<![0-9A-Za-z])\d+[ \t]?(?:{buildings})") if buildings else None
+        # An estate named in Latin letters just before a building number is the start of its address
+        # ("Central Park 3栋", "The Grand Mansion 5座" is Grand Mansion 5座: "The" is no name's word).
+        not_names = alternation(gazetteer.english_not_place_words)
+        word = rf"(?!(?:{not_names})\b)[A-Z][A-Za-z'&\-]*" if not_names else r"[A-Z][A-Za-z'&\-]*"
+        self._latin_estate = re.compile(rf"(?<![A-Za-z'&\-])(?:{word}[ \t]+){{0,{_LATIN_NAME_WORDS - 1}}}{word}[ \t]?$")
         # A floor is not an address ("住18楼", "住三楼").
         floors = alternation(gazetteer.floor_suffixes)
         self._floor_re = re.compile(rf"[0-9一二三四五六七八九十两]+[ \t]?(?:{floors})") if floors else None
@@ -216,7 +229,12 @@ class PlaceFinder:
             if said in self._not_places or (self._floor_re is not None and self._floor_re.fullmatch(said)):
                 continue
             start = anchor.start
-            if anchor.kind not in (_Kind.TRIGGER, _Kind.ESTATE, _Kind.BUILDING):
+            if anchor.kind is _Kind.BUILDING:
+                since = max(spans[-1][1] if spans else 0, start - _LATIN_NAME_WINDOW)
+                latin = self._latin_estate.search(text, since, start)
+                if latin is not None:
+                    start = latin.start()
+            elif anchor.kind not in (_Kind.TRIGGER, _Kind.ESTATE):
                 since = max(spans[-1][1] if spans else 0, start - _LEADING_WINDOW)
                 leading = self._leading_division.search(text, since, start)
                 if leading is not None:

@@ -740,6 +740,27 @@ def test_an_answer_to_the_place_question_that_is_all_place_is_kept_whole(chat: C
     assert chat.data.area == place
 
 
+@pytest.mark.parametrize(
+    ("answer", "line"),
+    [
+        ("Central Park 3栋", "地点：Central Park 3栋"),
+        ("The Grand Mansion 5座", "地点：The Grand Mansion 5座"),
+        ("美孚新邨 5期 百老匯街 12號 8樓A室", "地點：美孚新邨 5期 百老匯街 12號 8樓A室"),
+        ("幸福小区五栋一单元六零二", "地点：幸福小区五栋一单元六零二"),
+        ("阳光花园三栋二单元五零一", "地点：阳光花园三栋二单元五零一"),
+        ("幸福小区五栋一单元三零二室", "地点：幸福小区五栋一单元三零二室"),
+        ("幸福小区3栋2单元501", "地点：幸福小区3栋2单元501"),
+    ],
+)
+def test_every_part_of_the_address_answered_is_restated(chat: Chat, answer: str, line: str) -> None:
+    """An estate named in Latin letters, a Hong Kong 邨 and its phase, a room number said in
+    Chinese numerals: none of it is left out of the restatement."""
+    chat.send("楼上漏水")
+    chat.send("13912345678")
+    step = chat.send(answer)
+    assert line in restated(chat, step).splitlines()
+
+
 def test_chatter_before_a_place_is_not_taken_into_it(chat: Chat) -> None:
     at_the_place_question(chat).send("我跟你说过了就在阳光花园3栋")
     assert chat.data.area == "阳光花园3栋"

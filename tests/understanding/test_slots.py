@@ -194,7 +194,17 @@ def test_any_text_gives_slots_without_failing(extractor: SlotExtractor, text: st
 
 
 @pytest.mark.parametrize(
-    "text", ["区" * 1990 + "a海淀区", "区a海淀区" * 400, "海淀区" + "a园" * 990, "1 " * 1000, "我是" * 1000]
+    "text",
+    [
+        "区" * 1990 + "a海淀区",
+        "区a海淀区" * 400,
+        "海淀区" + "a园" * 990,
+        "1 " * 1000,
+        "我是" * 1000,
+        "Ab Cd 1栋" * 250,
+        "A" * 1995 + " 1栋",
+        "一" * 1997 + "1栋",
+    ],
 )
 def test_no_text_makes_extraction_backtrack_for_long(extractor: SlotExtractor, text: str) -> None:
     baseline_text = ("我住在朝阳区望京西园三区5号楼，电话13912345678，我叫王芳。" * 60)[: len(text)]
@@ -373,9 +383,37 @@ def test_false_friends_are_no_address(extractor: SlotExtractor, text: str) -> No
         # typed with spaces between the numbers and their units: the whole address, not "文三路 88".
         ("杭州市西湖区文三路 88 号 3 幢 502", "文三路 88 号 3 幢 502"),
         ("住在 3 栋 2 单元 1302，停电一天了", "3 栋 2 单元 1302"),
+        # Hong Kong writes 邨 for an estate, its phase (期) and street after it.
+        ("美孚新邨 5期 百老匯街 12號 8樓A室", "美孚新邨 5期 百老汇街 12号 8楼A室"),
+        ("華富邨 3座的升降機壞咗", "华富邨 3座"),
+        # spoken_digits: a room number said digit by digit ends the address, as "501" does.
+        ("幸福小区五栋一单元六零二", "幸福小区五栋一单元六零二"),
+        ("阳光花园三栋二单元五零一的水管爆了", "阳光花园三栋二单元五零一"),
+        ("幸福小区五栋一单元三零二室", "幸福小区五栋一单元三零二室"),
+        # …but not a word that starts with a numeral, nor two of them.
+        ("幸福小区五栋一单元一直漏水", "幸福小区五栋一单元"),
+        ("幸福小区五栋一单元三四天没水了", "幸福小区五栋一单元"),
     ],
 )
 def test_estates_and_buildings_the_gazetteer_does_not_list(extractor: SlotExtractor, text: str, address: str) -> None:
+    assert extractor.extract(text).address == address
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Central Park 3栋", "Central Park 3栋"),
+        ("住在Sunshine Garden 3栋2单元501", "Sunshine Garden 3栋2单元501"),
+        ("I live in Central Park 3栋, the lift is broken", "Central Park 3栋"),
+        # english_not_place_words are no estate's name: the rest of it is.
+        ("The Grand Mansion 5座", "Grand Mansion 5座"),
+        ("Hello 3栋1单元", "3栋1单元"),
+        ("OK, Central Park 3栋的电梯坏了", "Central Park 3栋"),
+    ],
+)
+def test_an_estate_named_in_latin_letters_before_its_building_number(
+    extractor: SlotExtractor, text: str, address: str
+) -> None:
     assert extractor.extract(text).address == address
 
 
