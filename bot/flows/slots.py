@@ -59,7 +59,8 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     if area and state in (State.AWAIT_AREA, State.CORRECT_AREA):
         area = whole_place_answer(turn, understood.text, area)
     if area and (not data.area or correcting):
-        new_area = _corrected_area(turn.kit, data.area, area) if data.area else area
+        only_district = area == understood.slots.district
+        new_area = _corrected_area(turn.kit, data.area, area, only_district) if data.area else area
         if new_area != data.area:
             _changed(turn, "area", TimelineKind.AREA_RECEIVED, replaced=bool(data.area))
             data.area = kept_place(new_area)
@@ -213,9 +214,13 @@ def _changed(turn: Turn, name: str, received: TimelineKind | None, replaced: boo
         turn.audit(received)
 
 
-def _corrected_area(kit: FlowKit, old: str, new: str) -> str:
+def _corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False) -> str:
     """``new`` in place of the part of ``old`` at its level and below: 朝阳区建国路88号5栋 with
-    "6栋" is 朝阳区建国路88号6栋, with "建国路9号" 朝阳区建国路9号; a new district replaces it all."""
+    "6栋" is 朝阳区建国路88号6栋, with "建国路9号" 朝阳区建国路9号; a new district with an address
+    replaces it all. A district alone (``only_district``) replaces only the old one's district:
+    朝阳区建国路88号院 with "海淀区" is 海淀区建国路88号院."""
+    if only_district:
+        return _with_district(kit, old, new)
     levels, marker = kit.form.address_levels, kit.area_marker
     first_new = marker.search(new) if marker is not None else None
     if marker is None or first_new is None:
@@ -229,6 +234,16 @@ def _corrected_area(kit: FlowKit, old: str, new: str) -> str:
     else:
         kept_to = len(old)
     return old[:kept_to] + new
+
+
+def _with_district(kit: FlowKit, old: str, district: str) -> str:
+    """``old`` in ``district``: the district it names (as the slots name it) replaced, or
+    ``district`` before it when it names none ("阳光花园3栋" is 海淀区阳光花园3栋; "万柳书院3号楼",
+    in 海淀区 without saying so, is 朝阳区万柳书院3号楼)."""
+    old_district = kit.understander.district(old)
+    if old_district is None or old_district not in old:
+        return district + old
+    return old.replace(old_district, district, 1)
 
 
 def markers(levels: list[list[str]]) -> re.Pattern[str] | None:

@@ -127,6 +127,34 @@ def test_a_correction_in_plain_words_at_the_restatement(chat: Chat, correction: 
     assert line in restated(chat, step).splitlines()
 
 
+@pytest.mark.parametrize(
+    ("place", "correction", "line"),
+    [
+        ("朝阳区建国路88号院", "不对 地址是海淀区", "地点：海淀区建国路88号院"),
+        ("浦东新区张江路88弄5号", "不对 是闵行区", "地点：闵行区张江路88弄5号"),
+        ("北京市朝阳区建国路88号院", "不对 是海淀", "地点：北京市海淀区建国路88号院"),
+        # a place that named no district is put in the one corrected to.
+        ("阳光花园3栋", "不对 是海淀区", "地点：海淀区阳光花园3栋"),
+    ],
+)
+def test_a_correction_naming_only_a_district_replaces_only_the_district(
+    chat: Chat, place: str, correction: str, line: str
+) -> None:
+    chat.send("楼上漏水")
+    chat.send("13912345678")
+    chat.send(place)
+    step = chat.send(correction)
+    assert chat.state is State.CONFIRMING
+    assert line in restated(chat, step).splitlines()
+
+
+def test_a_district_corrected_while_asked_for_the_phone_keeps_the_rest_of_the_address(chat: Chat) -> None:
+    chat.send("朝阳区建国路88号6栋的路灯坏了")
+    step = chat.send("不是，是海淀区")
+    assert chat.data.area == "海淀区建国路88号6栋"
+    assert chat.phrase_ids(step) == ["ask_phone"]
+
+
 def test_a_building_corrected_in_a_shanghai_lane_keeps_the_lane(chat: Chat) -> None:
     """弄 is a lane's number, as 号 is a house's: "5号楼不是6号楼" changes the building only."""
     chat.send("楼道的灯坏了")
