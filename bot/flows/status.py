@@ -16,6 +16,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.deadline import BusinessCalendar, describe_moment
 from bot.flows.greeting import greet
 from bot.flows.records import CaseStage, CaseStatus, State
+from bot.flows.side_answers import open_consultation
 from bot.flows.turn import Turn
 
 _SPACES = re.compile(r" {2,}")
@@ -92,14 +93,19 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     if (open_case is None or open_case.by_typed_phone) and _asks_how_long(turn):
         return False  # "多久能处理?" before any complaint: the FAQ's reply time answers it
     if open_case is None or open_case.by_typed_phone:
+        turn.step.data.consultation = turn.understood.text if turn.understood is not None else ""
+        turn.step.state = State.AWAIT_DESCRIPTION
+        if turn.phone:
+            # "我之前反映的电梯问题 电话139… 处理到哪了": the number to look it up by is given.
+            turn.audit(TimelineKind.STATUS_TOLD, case_number=None, stage="no_case")
+            open_consultation(turn)
+            return True
         # Nothing of theirs on record here (a case may have come by phone or in person):
         # say so, and how to find it, rather than open a complaint form on a question.
         turn.say(PhraseId.STATUS_NO_CASE)
         turn.audit(TimelineKind.STATUS_TOLD, case_number=None, stage="no_case")
         # Looked up by a person, as an unanswered question is (seed 001 (16)), once they
         # leave a phone.
-        turn.step.data.consultation = turn.understood.text if turn.understood is not None else ""
-        turn.step.state = State.AWAIT_DESCRIPTION
         return True
     status = open_case.status or CaseStatus(
         CaseStage.WAITING, case_number=open_case.case_number, deadline_at=open_case.deadline_at

@@ -102,6 +102,18 @@ def test_a_number_storage_did_not_find_is_no_case_here(engine: ConversationEngin
     assert chat.phrase_ids(step) == ["status_no_case"]
 
 
+def test_a_status_question_with_the_phone_to_look_it_up_by_is_taken_for_a_person_to_look_up(
+    engine: ConversationEngine,
+) -> None:
+    """Not asked for the number the customer has just typed: a person looks the case up by it."""
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("我之前反映的电梯问题 电话13912345678 处理到哪了")
+    assert chat.phrase_ids(step) == ["consultation_taken"]
+    assert step.handoff is not None and step.handoff.queue == "consultation"
+    assert chat.data.phone == "13912345678"
+
+
 def test_a_status_question_is_answered_every_time(engine: ConversationEngine) -> None:
     chat = handed_off(engine, waiting(3))
     answers = [chat.texts(chat.send("我的投诉处理得怎么样了?")) for _ in range(3)]
