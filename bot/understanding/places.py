@@ -139,7 +139,7 @@ class PlaceFinder:
         )
         # A building number alone is an address ("3栋1单元1302", "我说的是5号楼").
         buildings = alternation(gazetteer.building_suffixes)
-        self._building_re = re.compile(rf"(?<![0-9A-Za-z])\d+[ \t]?(?:{buildings})") if buildings else None
+        self._building_re = re.compile(rf"(?<![0-9A-Za-z])\d{{1,4}}[ \t]?(?:{buildings})") if buildings else None
         # An estate named in Latin letters just before a building number is the start of its address
         # ("Central Park 3栋", "The Grand Mansion 5座" is Grand Mansion 5座: "The" is no name's word).
         not_names = alternation(gazetteer.english_not_place_words)

@@ -455,6 +455,18 @@ def test_items_given_before_the_problem_are_kept_and_the_problem_asked_for(chat:
     assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
 
 
+@pytest.mark.parametrize(
+    "numbers", ["手机13912345678 座机010-62345678", "我的手机是13912345678，家里座机是021-55556666"]
+)
+def test_only_phone_numbers_before_the_problem_are_no_problem_nor_a_place(chat: Chat, numbers: str) -> None:
+    """座机 (a landline) after a mobile is no building 座, and naming the numbers tells nothing wrong."""
+    step = chat.send(numbers)
+    assert chat.phrase_ids(step)[-1] == "invite_complaint"
+    assert chat.data.description == [] and chat.data.area is None and chat.data.phone == "13912345678"
+    step = chat.send("阳光花园3栋")
+    assert chat.phrase_ids(step)[-1] == "invite_complaint" and chat.data.area == "阳光花园3栋"
+
+
 def test_a_phone_and_a_place_before_the_problem_are_kept_and_the_problem_asked_for(chat: Chat) -> None:
     """Both items and no problem: not a restatement of "问题：其他", the invitation."""
     step = chat.send("我电话13900139000，住阳光花园3栋")
