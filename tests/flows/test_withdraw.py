@@ -128,26 +128,23 @@ def test_the_question_whether_to_give_up_waits_the_idle_time_anew(chat: Chat) ->
     assert any(change.kind is TimerKind.IDLE_PROMPT and change.due_at is not None for change in step.timers)
 
 
-def handed_off(chat: Chat) -> None:
+def said_after_the_hand_off(chat: Chat, words: str) -> list[str | None]:
+    """What the bot answers ``words`` said ten minutes after a complaint was handed off."""
     for text in ("楼道灯坏了", "13912345678", "阳光花园3栋", "对"):
         chat.send(text)
     assert chat.state is State.HANDED_OFF
+    chat.wait(600)
+    return chat.phrase_ids(chat.send(words))
 
 
 @pytest.mark.parametrize("words", ["不用处理了 我自己找人修好了", "算了 不用了 已经修好了", "我想撤销投诉"])
 def test_giving_up_after_the_hand_off_is_passed_on_for_the_staff_to_close(chat: Chat, words: str) -> None:
     """Not thanked for praise: the staff in charge are told, and close the case with the customer."""
-    handed_off(chat)
-    chat.wait(600)
-    step = chat.send(words)
-    assert chat.phrase_ids(step) == ["withdrawn_after_handoff"]
-    assert [event.kind.value for event in step.audit] == ["withdrawn_after_handoff"]
+    assert said_after_the_hand_off(chat, words) == ["withdrawn_after_handoff"]
+    assert [event.kind.value for event in chat.steps[-1].audit] == ["withdrawn_after_handoff"]
     assert chat.state is State.HANDED_OFF
 
 
 @pytest.mark.parametrize("words", ["不用了 谢谢", "修好了 谢谢你们", "不用处理了，赔我五百块"])
 def test_nothing_more_needed_praise_or_a_demand_after_the_hand_off_gives_nothing_up(chat: Chat, words: str) -> None:
-    handed_off(chat)
-    chat.wait(600)
-    step = chat.send(words)
-    assert "withdrawn_after_handoff" not in chat.phrase_ids(step)
+    assert "withdrawn_after_handoff" not in said_after_the_hand_off(chat, words)

@@ -36,25 +36,33 @@ async def customer_says(customer: Any, text: str) -> None:
     await customer.click("#chat-send")
 
 
+async def claimed_by_the_agent(browser: Any, client: Any) -> tuple[Any, Any, int]:
+    """A customer who asked for a person, and li.agent's console with their conversation claimed."""
+    customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+    agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+    await agent.locator("#queue .claim").click()
+    await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+    return customer, agent, int(await agent.evaluate("window.agentConsole.state.conversationId"))
+
+
+async def agent_replies(client: Any, conversation_id: int, csrf: str, texts: list[str]) -> None:
+    for text in texts:
+        response = await client.post(
+            f"/api/conversations/{conversation_id}/messages", json={"text": text}, headers={"X-CSRF-Token": csrf}
+        )
+        assert response.status == 201, await response.text()
+
+
 async def test_the_conversation_fills_the_pane_and_follows_the_newest_message(make_client: AppFactory) -> None:
     client = await make_client()
     await add_user(client, "li.agent", Role.AGENT)
     csrf = await api_sign_in(client, "li.agent")
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
-        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
-        await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
-        conversation_id = int(await agent.evaluate("window.agentConsole.state.conversationId"))
+        customer, agent, conversation_id = await claimed_by_the_agent(browser, client)
 
-        for number in range(1, 13):
-            response = await client.post(
-                f"/api/conversations/{conversation_id}/messages",
-                json={"text": f"第{number}条回复:我们正在处理"},
-                headers={"X-CSRF-Token": csrf},
-            )
-            assert response.status == 201, await response.text()
+        replies = [f"第{number}条回复:我们正在处理" for number in range(1, 13)]
+        await agent_replies(client, conversation_id, csrf, replies)
         messages = agent.locator("#messages")
         last = messages.locator("li", has_text="第12条回复")
         await expect(last).to_be_in_viewport(timeout=10_000)
@@ -85,19 +93,9 @@ async def test_a_long_conversation_opens_on_its_newest_messages_and_shows_earlie
     csrf = await api_sign_in(client, "li.agent")
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
-        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
-        await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
-        conversation_id = int(await agent.evaluate("window.agentConsole.state.conversationId"))
+        customer, agent, conversation_id = await claimed_by_the_agent(browser, client)
         await customer.close()
-        for number in range(1, 206):
-            response = await client.post(
-                f"/api/conversations/{conversation_id}/messages",
-                json={"text": f"第{number}条回复"},
-                headers={"X-CSRF-Token": csrf},
-            )
-            assert response.status == 201, await response.text()
+        await agent_replies(client, conversation_id, csrf, [f"第{number}条回复" for number in range(1, 206)])
         whole = await (await client.get(f"/api/conversations/{conversation_id}?messages=2000")).json()
         total = len(whole["messages"])
 
