@@ -461,6 +461,14 @@ class KeywordRule(_Strict):
     together: list[list[str]] = []
     """Understander only: groups of keywords; the rule also counts when the message has a keyword
     of every group ("我上周投诉的宽带" + "处理到哪一步了")."""
+    also_together: list[list[list[str]]] = []
+    """Understander only: more sets of groups, each read as ``together`` is: the rule also counts
+    when the message has a keyword of every group of one set (a lift word and someone shut in, or
+    a gas word and a leak)."""
+
+    def conjunctions(self) -> list[list[list[str]]]:
+        """``together`` and the sets of ``also_together`` that have groups."""
+        return [groups for groups in (self.together, *self.also_together) if groups]
 
 
 class Negation(_Strict):
@@ -477,6 +485,9 @@ class Requests(_Strict):
     words: list[str] = []
     window: int = Field(default=2, ge=0, le=5)
     """How many other words may stand between the request word and the keyword."""
+    openers: list[str] = []
+    """Words that open a request and say nothing else ("麻烦", "能不能", "唔该"): a ``clause_start``
+    keyword after only these still starts its clause ("麻烦转人工", "能不能转人工")."""
 
 
 class ComplaintRule(_Strict):

@@ -179,9 +179,13 @@ def _nothing_to_record(turn: Turn, text: str) -> bool:
     """No word at all ("👍", "。。。"), or anger that says nothing of a problem ("傻X客服", "😡"):
     neither more of the description nor the place asked for."""
     understood = turn.understood
-    if understood is None or turn.changed or understood.intents or understood.category is not None:
+    if understood is None or turn.changed:
         return False
-    return not any(ch.isalnum() for ch in text) or says_no_problem(turn, text)
+    if not any(ch.isalnum() for ch in text):
+        return True  # a thumbs-up is a yes, and still no word of a problem
+    if understood.intents or understood.category is not None:
+        return False
+    return says_no_problem(turn, text)
 
 
 def _angry_without_a_place(turn: Turn) -> bool:

@@ -7,12 +7,20 @@ negation word right before a keyword cancels it for intents and signals, never f
 from __future__ import annotations
 
 import graphlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
 from bot.config import Classification, Grade, Intent, KeywordRule, Signal
-from bot.understanding.tokens import Hit, KeywordIndex, Segmented, is_content, preceding
+from bot.understanding.tokens import (
+    Hit,
+    KeywordIndex,
+    Segmented,
+    is_chinese,
+    is_content,
+    is_pictograph,
+    preceding,
+)
 
 
 class Kind(Enum):
@@ -32,28 +40,32 @@ class Kind(Enum):
     MENTION = "mention"
     NEGATOR = "negator"
     REQUEST = "request"
+    OPENER = "opener"
     FILLER = "filler"
 
 
 @dataclass(frozen=True, slots=True)
 class Owner:
     """Which rule a keyword belongs to: its kind and name (category id, signal or intent), and
-    for ``together`` rules which group."""
+    for ``together`` rules which set of groups (0 ``together``, then ``also_together``'s) and
+    which group of it."""
 
     kind: Kind
     name: str = ""
     group: int = 0
+    conjunction: int = 0
 
 
 _NEGATOR = Owner(Kind.NEGATOR)
 _REQUEST = Owner(Kind.REQUEST)
+_OPENER = Owner(Kind.OPENER)
 _FILLER = Owner(Kind.FILLER)
 _COMPLEX = Owner(Kind.COMPLEX)
 _PROBLEM = Owner(Kind.PROBLEM)
 _SYMPTOM = Owner(Kind.SYMPTOM)
 _MENTION = Owner(Kind.MENTION)
 _CLAUSE_ENDS = frozenset(",.!?;:，。！？；：、…~")
-_SINGLE_WORDS = (Kind.NEGATOR, Kind.REQUEST, Kind.FILLER, Kind.EXACT)
+_SINGLE_WORDS = (Kind.NEGATOR, Kind.REQUEST, Kind.OPENER, Kind.FILLER, Kind.EXACT)
 """Kinds whose keywords are single words, never looked for inside longer ones."""
 
 
@@ -86,8 +98,7 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
         yield from ((keyword, Owner(Kind.WEAK_CATEGORY, category.id)) for keyword in weak)
     for signal, rule in classification.signals.items():
         yield from ((keyword, Owner(Kind.SIGNAL, signal.value)) for keyword in rule.keywords)
-        for group, keywords in enumerate(rule.together):
-            yield from ((keyword, Owner(Kind.SIGNAL_TOGETHER, signal.value, group)) for keyword in keywords)
+        yield from _together(rule, Kind.SIGNAL_TOGETHER, signal.value)
     for intent, rule in classification.intents.items():
         kind = Kind.EXACT if rule.exact else Kind.INTENT
         alone = set(rule.whole_message)
@@ -95,23 +106,47 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
         yield from ((keyword, Owner(Kind.EXACT, intent.value)) for keyword in rule.whole_message)
         yield from ((keyword, Owner(Kind.REQUESTED, intent.value)) for keyword in rule.requested)
         yield from ((keyword, Owner(Kind.CLAUSE_START, intent.value)) for keyword in rule.clause_start)
-        for group, keywords in enumerate(rule.together):
-            yield from ((keyword, Owner(Kind.TOGETHER, intent.value, group)) for keyword in keywords)
+        yield from _together(rule, Kind.TOGETHER, intent.value)
     yield from ((keyword, _COMPLEX) for keyword in classification.complex_keywords)
     yield from ((keyword, _PROBLEM) for keyword in classification.complaint.problem_words)
     yield from ((keyword, _SYMPTOM) for keyword in classification.complaint.symptom_words)
     yield from ((keyword, _MENTION) for keyword in classification.complaint.mention_words)
     yield from ((keyword, _NEGATOR) for keyword in classification.negation.words)
     yield from ((keyword, _REQUEST) for keyword in classification.requests.words)
+    yield from ((keyword, _OPENER) for keyword in classification.requests.openers)
     yield from ((keyword, _FILLER) for keyword in classification.fillers)
 
 
-def _starts_clause(first: int, segmented: Segmented) -> bool:
-    """Only punctuation, white space or symbols between word ``first`` and the previous clause end."""
-    for word in reversed(segmented.words[:first]):
-        if word in _CLAUSE_ENDS:
+def _together(rule: KeywordRule, kind: Kind, name: str) -> Iterator[tuple[str, Owner]]:
+    for conjunction, groups in enumerate(rule.conjunctions()):
+        for group, keywords in enumerate(groups):
+            yield from ((keyword, Owner(kind, name, group, conjunction)) for keyword in keywords)
+
+
+def _all_groups(found: dict[int, set[int]], rule: KeywordRule) -> bool:
+    """A keyword of every group of one of the rule's sets was found (``found``: set → groups)."""
+    conjunctions = rule.conjunctions()
+    return any(len(groups) == len(conjunctions[conjunction]) for conjunction, groups in found.items())
+
+
+def _is_pause(index: int, segmented: Segmented) -> bool:
+    """White space after a Chinese character and before a Chinese character or a letter: in text
+    typed or dictated without punctuation a pause, as a comma is ("我要投诉 转人工")."""
+    words = segmented.words
+    if not words[index].isspace() or index == 0 or index + 1 == len(words):
+        return False
+    before, after = words[index - 1][-1], words[index + 1][0]
+    return is_chinese(before) and (is_chinese(after) or (after.isascii() and after.isalpha()))
+
+
+def _starts_clause(first: int, segmented: Segmented, openers: Container[int]) -> bool:
+    """Only punctuation, white space, symbols or words that only open a request ("麻烦", "能不能")
+    between word ``first`` and the previous clause end (or pause)."""
+    for index in range(first - 1, -1, -1):
+        word = segmented.words[index]
+        if word in _CLAUSE_ENDS or _is_pause(index, segmented):
             return True
-        if is_content(word):
+        if is_content(word) and index not in openers:
             return False
     return True
 
@@ -141,11 +176,14 @@ class Rules:
         hits = self.index.find(segmented)
         negators: dict[int, int] = {}
         requests: dict[int, int] = {}
+        openers: set[int] = set()
         for hit in hits:
             if hit.owner.kind is Kind.NEGATOR:
                 negators[hit.last] = min(hit.first, negators.get(hit.last, hit.first))
             elif hit.owner.kind is Kind.REQUEST:
                 requests[hit.last] = min(hit.first, requests.get(hit.last, hit.first))
+            elif hit.owner.kind is Kind.OPENER:
+                openers.update(range(hit.first, hit.last + 1))
         negation_window = self._config.negation.window
 
         def cancelled(first: int, rule: KeywordRule | None = None) -> bool:
@@ -160,8 +198,8 @@ class Rules:
         categories: dict[str, _CategoryHits] = {}
         signals: set[Signal] = set()
         raw_intents: set[Intent] = set()
-        groups: dict[str, set[int]] = {}
-        signal_groups: dict[str, set[int]] = {}
+        groups: dict[str, dict[int, set[int]]] = {}
+        signal_groups: dict[str, dict[int, set[int]]] = {}
         problem = symptom = mention = complex_word = False
         for hit in hits:
             owner = hit.owner
@@ -180,14 +218,14 @@ class Rules:
                 if requested(hit):
                     raw_intents.add(Intent(owner.name))
             elif kind is Kind.CLAUSE_START:
-                if _starts_clause(hit.first, segmented) or requested(hit):
+                if _starts_clause(hit.first, segmented, openers) or requested(hit):
                     raw_intents.add(Intent(owner.name))
             elif kind is Kind.TOGETHER:
                 if not cancelled(hit.first, self._intent_rules[owner.name]):
-                    groups.setdefault(owner.name, set()).add(owner.group)
+                    groups.setdefault(owner.name, {}).setdefault(owner.conjunction, set()).add(owner.group)
             elif kind is Kind.SIGNAL_TOGETHER:
                 if not cancelled(hit.first, self._signal_rules[owner.name]):
-                    signal_groups.setdefault(owner.name, set()).add(owner.group)
+                    signal_groups.setdefault(owner.name, {}).setdefault(owner.conjunction, set()).add(owner.group)
             elif kind is Kind.COMPLEX:
                 complex_word = True
             elif kind is Kind.PROBLEM:
@@ -197,14 +235,9 @@ class Rules:
             elif kind is Kind.MENTION:
                 mention = mention or not cancelled(hit.first)
         raw_intents |= self._whole_message_intents(hits, segmented)
-        raw_intents |= {
-            Intent(name) for name, found in groups.items() if len(found) == len(self._intent_rules[name].together)
-        }
-        signals |= {
-            Signal(name)
-            for name, found in signal_groups.items()
-            if len(found) == len(self._signal_rules[name].together)
-        }
+        intent_rules, signal_rules = self._intent_rules, self._signal_rules
+        raw_intents |= {Intent(name) for name, found in groups.items() if _all_groups(found, intent_rules[name])}
+        signals |= {Signal(name) for name, found in signal_groups.items() if _all_groups(found, signal_rules[name])}
 
         complaint_rule = self._config.complaint
         evidence = bool(categories) or mention or bool(signals & set(complaint_rule.signals))
@@ -254,7 +287,12 @@ class Rules:
         if not any(owner.kind is Kind.EXACT for owner in covered):
             return set()
         words = segmented.words
-        content = {index for index, word in enumerate(words) if is_content(word)}
+        content = {index for index, word in enumerate(words) if is_content(word)} or {
+            # A message of pictographs alone ("👍", "👌👌") says its answer with them.
+            index
+            for index, word in enumerate(words)
+            if is_pictograph(word)
+        }
         clause_end = next((index for index, word in enumerate(words) if word in _CLAUSE_ENDS), len(words))
         first_clause = {index for index in content if index < clause_end}
         fillers = covered.get(_FILLER, set())

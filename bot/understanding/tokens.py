@@ -108,7 +108,7 @@ class Segmenter:
                 listed += frequency - replaced
                 self._count_as_jieba_does(listed)
         # Chinese only: English words are never cut ("app" is not in "happy").
-        self._inside = frozenset(word for word in inside if len(word) >= 2 and all(map(_is_chinese, word)))
+        self._inside = frozenset(word for word in inside if len(word) >= 2 and all(map(is_chinese, word)))
         self._inside_lengths = sorted({len(word) for word in self._inside}, reverse=True)
         self._whole = frozenset(whole_words)
 
@@ -164,7 +164,7 @@ class Segmenter:
             return _LATIN_WORDS.findall(text)
         words: list[str] = []
         for word in self._jieba.cut(text, False):
-            if len(word) > 2 and _is_chinese(word[0]) and word not in self._whole and word not in self._inside:
+            if len(word) > 2 and is_chinese(word[0]) and word not in self._whole and word not in self._inside:
                 words.extend(self._around_keywords(word))
             else:
                 words.append(word)
@@ -174,20 +174,24 @@ class Segmenter:
 _TOTAL_FILLER = "\ue000"
 
 
-def _is_chinese(char: str) -> bool:
+def is_chinese(char: str) -> bool:
     """A character jieba cuts with its dictionary (its own range of CJK ideographs)."""
     return "\u4e00" <= char <= "\u9fd5"
 
 
 def _one_jieba_word(word: str) -> bool:
     """Chinese characters (with letters or digits): what jieba's dictionary can make one word."""
-    return any(map(_is_chinese, word)) and all(
-        _is_chinese(char) or (char.isascii() and char.isalnum()) for char in word
-    )
+    return any(map(is_chinese, word)) and all(is_chinese(char) or (char.isascii() and char.isalnum()) for char in word)
 
 
 def is_punctuation(word: str) -> bool:
     return all(unicodedata.category(char).startswith("P") for char in word)
+
+
+def is_pictograph(word: str) -> bool:
+    """A symbol that says something on its own: an emoji or other pictograph ("👍", "✅"), not a
+    modifier (the skin tones of "👍🏻") or punctuation."""
+    return any(unicodedata.category(char) == "So" for char in word)
 
 
 def is_content(word: str) -> bool:

@@ -206,6 +206,27 @@ def test_a_suggestion_is_thanked(engine: ConversationEngine) -> None:
     assert chat.phrase_ids(step) == ["suggestion_thanks", "anything_else"]
 
 
+@pytest.mark.parametrize("request_", ["麻烦转人工", "有没有人工客服", "能不能转人工", "唔该转人工"])
+def test_asking_for_a_person_politely_or_in_cantonese_hands_off_at_once(
+    engine: ConversationEngine, request_: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send(request_)
+    assert chat.state is State.HANDED_OFF
+    assert chat.phrase_ids(step)[0] == "human_requested"
+    assert step.handoff is not None and step.handoff.reason == "customer_request"
+
+
+def test_a_complaint_and_a_request_for_a_person_after_a_pause_go_to_a_person(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("我要投诉 转人工")
+    assert chat.state is State.HANDED_OFF
+    assert chat.phrase_ids(step)[0] == "human_requested"
+    assert step.handoff is not None and step.handoff.reason == "customer_request"
+
+
 def test_asking_for_a_person_hands_off_at_once(engine: ConversationEngine) -> None:
     chat = Chat(engine)
     chat.send(Started())
@@ -217,7 +238,20 @@ def test_asking_for_a_person_hands_off_at_once(engine: ConversationEngine) -> No
     assert step.complaint is not None and not step.complaint.confirmed
 
 
-@pytest.mark.parametrize("threat", ["再不解决我就找媒体曝光你们", "我要去12315投诉", "信不信我砸了你们物业办公室"])
+@pytest.mark.parametrize(
+    "threat",
+    [
+        "再不解决我就找媒体曝光你们",
+        "我要去12315投诉",
+        "信不信我砸了你们物业办公室",
+        # The press and Hong Kong's Consumer Council, in Cantonese and English.
+        "再唔整我就搵傳媒",
+        "我要去東方日報爆料",
+        "我去消委會投訴你哋",
+        "I'm going to the press and the Consumer Council",
+        "I'm going to the press",
+    ],
+)
 def test_threats_escalate_urgently_to_the_supervisor(engine: ConversationEngine, threat: str) -> None:
     chat = Chat(engine)
     chat.send(Started())

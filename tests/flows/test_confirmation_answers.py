@@ -28,8 +28,8 @@ def restated(chat: Chat) -> Step:
 
 @pytest.mark.parametrize(
     "answer",
-    ["是滴", "对头", "没毛病", "确认无误", "好滴", "是滴啊", "係", "啱", "冇錯", "yep", "yeah",
-     "对对对 就这样 赶紧处理"],
+    ["是滴", "对头", "没毛病", "确认无误", "好滴", "是滴啊", "係", "啱", "冇錯", "無錯", "yep", "yeah",
+     "对对对 就这样 赶紧处理", "对的对的 快点派人", "对的对的 快点派人啊", "👍"],
 )
 def test_colloquial_yes_confirms(engine: ConversationEngine, answer: str) -> None:
     chat = Chat(engine)

@@ -221,3 +221,37 @@ def test_talk_of_self_harm_is_not_asked_for_a_place_to_rush_to(engine: Conversat
     step = chat.send("宽带断了一个礼拜 我在家办公 被你们逼得活不下去了")
     assert chat.phrase_ids(step)[0] == "self_harm_care"
     assert "urgent_ask_place" not in chat.phrase_ids(step)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "插座冒火星了 电表箱那边还有烧焦的味道",
+        "电梯突然往下掉了好几层 我妈还在里面",
+        "楼道里全是烟 呛死人了 不知道哪家着了",
+        "天然气管道漏了 嘶嘶响",
+        "hi, the hallway smells like gas",
+        "there's smoke coming out of the electrical room",
+    ],
+)
+def test_sparks_smoke_a_falling_lift_or_a_gas_leak_hear_how_to_stay_safe_first(
+    engine: ConversationEngine, message: str
+) -> None:
+    chat = Chat(engine, customer=CustomerView(phone="13800138000"), now=SATURDAY_EARLY)
+    chat.send(Started())
+    step = chat.send(message)
+    assert chat.phrase_ids(step)[:2] == ["safety_first", "urgent_handoff"]
+    assert step.handoff is not None and (step.handoff.queue, step.handoff.priority, step.handoff.reason) == (
+        "supervisor",
+        0,
+        "danger",
+    )
+
+
+@pytest.mark.parametrize("message", ["楼道里一股烟味 邻居天天在楼道抽烟", "电梯下来得很慢"])
+def test_a_neighbour_s_smoke_or_a_slow_lift_is_an_ordinary_complaint(engine: ConversationEngine, message: str) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send(message)
+    assert "safety_first" not in chat.phrase_ids(step)
+    assert chat.state is State.AWAIT_PHONE

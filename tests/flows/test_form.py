@@ -558,8 +558,18 @@ def test_anger_while_asked_for_the_phone_or_the_place_is_not_recorded_nor_the_pl
     assert "阳光花园3栋" in restated(chat, step) and chat.data.area == "阳光花园3栋"
 
 
-@pytest.mark.parametrize("nothing", ["👍", "。。。", "🙄🙄"])
-def test_a_message_without_words_is_neither_the_problem_nor_the_place(chat: Chat, nothing: str) -> None:
+@pytest.mark.parametrize(
+    ("nothing", "place_asked"),
+    [
+        ("。。。", "ask_area"),
+        ("🙄🙄", "ask_area"),
+        # A thumbs-up is a yes: to the place question, agreeing as "好的" does (asked with the way out).
+        ("👍", "ask_area_again"),
+    ],
+)
+def test_a_message_without_words_is_neither_the_problem_nor_the_place(
+    chat: Chat, nothing: str, place_asked: str
+) -> None:
     step = chat.send(nothing)
     assert chat.phrase_ids(step) == ["invite_complaint"]
     chat.send("宽带又断了")
@@ -567,7 +577,7 @@ def test_a_message_without_words_is_neither_the_problem_nor_the_place(chat: Chat
     assert chat.phrase_ids(step) == ["ask_phone"]
     chat.send("13700137000")
     step = chat.send(nothing)
-    assert chat.phrase_ids(step) == ["ask_area"]
+    assert chat.phrase_ids(step) == [place_asked]
     assert chat.data.description == ["宽带又断了"] and chat.data.area is None
 
 

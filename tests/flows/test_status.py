@@ -43,7 +43,19 @@ def waiting(position: int | None) -> CaseStatus:
 
 @pytest.mark.parametrize(
     "question",
-    ["我的投诉处理得怎么样了?", "什么时候给我答复?", "要等多久", "处理到哪一步了", "什么时候来修", "到底什么时候处理"],
+    [
+        "我的投诉处理得怎么样了?",
+        "什么时候给我答复?",
+        "要等多久",
+        "处理到哪一步了",
+        "什么时候来修",
+        "到底什么时候处理",
+        "进度怎么样",
+        "处理好了没",
+        "师傅什么时候上门",
+        "你们领导什么时候给我打电话",
+        "怎么还没人来修",
+    ],
 )
 def test_a_status_question_after_hand_off_gets_number_time_and_queue_position(
     engine: ConversationEngine, question: str

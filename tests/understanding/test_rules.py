@@ -69,6 +69,16 @@ def test_asking_for_someone_senior_is_supervisor(understander: Understander, tex
         "宽带又断了，转人工",
         "我要转人工",
         "给我转人工，你们的维修师傅收了钱没修好就走了",
+        # Words that only open a request, then 转人工 ("麻烦", "能不能", Cantonese "唔该").
+        "麻烦转人工",
+        "能不能转人工",
+        "能不能帮我转人工",
+        "唔该转人工",
+        # A space after Chinese is a pause: 转人工 starts its clause.
+        "我要投诉 转人工",
+        # 人工客服 is a word of its own, in which the keyword 有没有人工 ends.
+        "有没有人工客服",
+        "有人工服务吗",
     ],
 )
 def test_asking_for_a_person(understander: Understander, text: str) -> None:
@@ -86,6 +96,9 @@ def test_asking_for_a_person(understander: Understander, text: str) -> None:
         # clause_start: inside a clause, 转人工 is what the customer complains about.
         "客服热线转人工永远在排队，等了40分钟也没接通",
         "打10086转人工要等半天",
+        # An opener before 客服 does not make it a request word: the bot is asked.
+        "麻烦客服帮我查一下话费",
+        "你们有没有客服电话",
     ],
 )
 def test_mentioning_a_person_is_not_asking_for_one(understander: Understander, text: str) -> None:
@@ -165,6 +178,15 @@ def test_english_in_a_chinese_conversation_is_english(understander: Understander
         ("不是的", {Intent.NO}),
         ("OK", {Intent.YES}),
         ("对面楼的噪音", {Intent.COMPLAINT}),
+        # Urging the visit on ("快点派人") is no more than a yes.
+        ("对的对的 快点派人", {Intent.YES}),
+        ("对的对的 快点派人啊", {Intent.YES}),
+        # A thumbs-up alone, with a skin tone or not; Cantonese 無錯 (traditional).
+        ("👍", {Intent.YES}),
+        ("👍🏻", {Intent.YES}),
+        ("無錯", {Intent.YES}),
+        ("冇问题", {Intent.YES}),
+        ("🙄", set()),
     ],
 )
 def test_yes_and_no_are_whole_answers(understander: Understander, text: str, intents: set[Intent]) -> None:
@@ -518,3 +540,110 @@ def test_a_cantonese_refund_demand_for_management_fees_is_billing(understander: 
 def test_wifi_down_in_mixed_chinese_and_english_is_a_network_problem(understander: Understander) -> None:
     understood = understander.understand("我的WiFi又down了，call了三次customer service都没人理")
     assert understood.category == "network"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "插座冒火星了 电表箱那边还有烧焦的味道",
+        "电梯突然往下掉了好几层 我妈还在里面",
+        "楼道里全是烟 呛死人了 不知道哪家着了",
+        "天然气管道漏了 嘶嘶响",
+        "燃气好像有点漏",
+        "hi, the hallway smells like gas",
+        "there's smoke coming out of the electrical room",
+    ],
+)
+def test_sparks_smoke_a_falling_lift_and_a_gas_leak_are_danger(understander: Understander, text: str) -> None:
+    understood = understander.understand(text)
+    assert Signal.DANGER in understood.signals
+    assert Intent.COMPLAINT in understood.intents  # danger now is something to handle
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼道里一股烟味 邻居天天在楼道抽烟",
+        "people smoke in the stairwell",
+        "电梯下来得很慢",
+        "电梯掉漆了",
+        "燃气费太贵了",
+        "燃气热水器漏水了",
+        "the gas bill is too high",
+    ],
+)
+def test_ordinary_complaints_about_smoke_lifts_and_gas_are_no_danger(understander: Understander, text: str) -> None:
+    assert Signal.DANGER not in understander.understand(text).signals
+
+
+def test_choking_to_death_is_a_figure_of_speech_not_anger(understander: Understander) -> None:
+    assert Signal.EMOTIONAL not in understander.understand("楼道里全是烟 呛死人了").signals
+    assert Signal.EMOTIONAL in understander.understand("物业是死人吗").signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "再唔整我就搵傳媒",
+        "I'm going to the press and the Consumer Council",
+        "I'm going to the press",
+        "我要去東方日報爆料",
+        "我去消委會投訴你哋",
+    ],
+)
+def test_the_press_and_hong_kong_s_consumer_council_are_media_legal(understander: Understander, text: str) -> None:
+    assert Signal.MEDIA_LEGAL in understander.understand(text).signals
+
+
+def test_pressing_a_button_is_no_threat(understander: Understander) -> None:
+    assert Signal.MEDIA_LEGAL not in understander.understand("press the button twice").signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "进度怎么样",
+        "处理好了没",
+        "修好了吗",
+        "师傅什么时候上门",
+        "你们领导什么时候给我打电话",
+        "几时打电话俾我",
+        "为什么师傅还没来",
+        "我的投诉编号是多少",
+        "what's my case number",
+    ],
+)
+def test_progress_questions_asked_plainly_are_status_queries(understander: Understander, text: str) -> None:
+    intents = understander.understand(text).intents
+    assert Intent.STATUS_QUERY in intents
+    assert not intents & {Intent.SUPERVISOR, Intent.PRAISE}
+
+
+def test_nobody_come_to_fix_it_is_a_status_query_and_not_resolved(understander: Understander) -> None:
+    assert {Intent.STATUS_QUERY, Intent.NOT_RESOLVED} <= understander.understand("怎么还没人来修").intents
+    # Said with what is wrong, it stays a complaint.
+    assert Intent.COMPLAINT in understander.understand("为什么师傅还没来").intents
+
+
+def test_also_together_is_configuration(
+    service_config: ServiceConfig, jieba_dictionary: Dictionary, converter: Converter
+) -> None:
+    """A set of groups a manager adds counts like ``together``; the rule's other sets still count."""
+
+    def add(data: dict[str, Any]) -> None:
+        data["signals"]["danger"]["also_together"].append([["锅炉"], ["爆炸"]])
+
+    config = service_config.model_copy(update={"classification": Classification.model_validate(_classification(add))})
+    understander = Understander.from_config(config, dictionary=jieba_dictionary, converter=converter)
+    assert Signal.DANGER in understander.understand("锅炉好像要爆炸了").signals
+    assert Signal.DANGER in understander.understand("天然气管道漏了").signals
+    assert Signal.DANGER not in understander.understand("锅炉坏了").signals
+
+
+def test_request_openers_are_configuration(
+    service_config: ServiceConfig, jieba_dictionary: Dictionary, converter: Converter
+) -> None:
+    data = _classification(lambda data: data["requests"].update(openers=[]))
+    config = service_config.model_copy(update={"classification": Classification.model_validate(data)})
+    understander = Understander.from_config(config, dictionary=jieba_dictionary, converter=converter)
+    assert Intent.HUMAN not in understander.understand("麻烦转人工").intents
