@@ -164,6 +164,7 @@ class PhraseId(StrEnum):
     STATUS_DEADLINE_EXTENDED = "status_deadline_extended"
     HANDOFF_ACK = "handoff_ack"
     STATUS_NO_CASE = "status_no_case"
+    CASE_NUMBER_LATER = "case_number_later"
     # issue 12 item 3: appeals (申诉) and the supervisor's callback number
     APPEAL_LINKED = "appeal_linked"
     APPEAL_LINKED_OVERDUE = "appeal_linked_overdue"
@@ -550,6 +551,9 @@ class FormRules(_Strict):
     question_endings: list[str] = []
     """How a question ends ("吗", "多少", "?"): an answer to the place question ending so asks
     something ("你工号多少") and is not taken as the place."""
+    case_number_words: list[str] = []
+    """Words that name the case number ("投诉编号", "单号", "case number"): a status question with
+    one while the complaint is still being taken is told the number comes once it is registered."""
     denial_words: list[str] = []
     """Words that deny what was restated ("不是", "isn't"): a problem put right ("问题不是路灯
     是电梯坏了") becomes its pauses without one, "是电梯坏了", when those still tell a problem."""

@@ -107,7 +107,12 @@ def _on_question(turn: Turn, state: State) -> bool:
 def _on_status_before_the_case(turn: Turn) -> bool:
     """ "什么时候来修?" while the complaint is still being taken: no case yet to tell the status
     of, so the FAQ entry about the case (``about_the_case``: when a registered complaint is
-    answered) answers it, and the form goes on. True if handled."""
+    answered) answers it, and the form goes on; asked for its number ("我的投诉编号是多少"), the
+    customer hears it comes once the complaint is registered. True if handled."""
+    if turn.understood is not None and turn.says_any(turn.understood.text, turn.kit.form.case_number_words):
+        turn.say(PhraseId.CASE_NUMBER_LATER)
+        ask_current(turn)
+        return True
     entry = next((entry for entry in turn.kit.config.faq.entries if entry.about_the_case), None)
     if entry is None:
         return False

@@ -38,6 +38,8 @@ def kinds(chat: Chat) -> list[TimelineKind]:
     [
         ("请问你们营业时间是几点?", "business_hours"),
         ("请问服务中心在哪里?", "service_hall"),
+        ("你们物业办公室在哪里", "service_hall"),
+        ("管理处在哪", "service_hall"),
         ("怎么报修", "how_to_report"),
         ("請問你們營業時間是幾點?", "business_hours"),
         ("投诉一般多久能答复?", "reply_time"),

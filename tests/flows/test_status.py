@@ -96,6 +96,23 @@ def test_a_status_question_while_the_complaint_is_taken_gets_the_reply_time_and_
     assert chat.data.description == ["小区门口的路灯坏了"]
 
 
+@pytest.mark.parametrize("question", ["我的投诉编号是多少", "what's my case number?"])
+def test_the_case_number_asked_for_while_the_complaint_is_taken_comes_once_it_is_registered(
+    engine: ConversationEngine, question: str
+) -> None:
+    """No case yet: the number is told with the registration, not the reply time of the FAQ."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("小区门口的路灯坏了")
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == ["case_number_later", "ask_phone"]
+    assert chat.data.description == ["小区门口的路灯坏了"]
+    chat.send("13800138000")
+    chat.send("阳光花园3栋")
+    step = chat.send("对")
+    assert "case_number" in chat.phrase_ids(step)
+
+
 @pytest.mark.parametrize("message", [f"我的投诉{CASE}处理得怎么样了", CASE, f"编号 {CASE.lower()} 怎么样了"])
 def test_a_case_asked_about_by_its_number_from_another_conversation_is_told(
     engine: ConversationEngine, message: str

@@ -502,6 +502,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "进度·时限已延长": "Status · deadline extended",
     "转人工后确认收到": "Acknowledge after hand-off",
     "查无投诉": "No complaint found",
+    "登记后告知编号": "Case number once registered",
     "申诉已关联": "Appeal linked",
     "申诉·已超时": "Appeal · deadline passed",
     "按电话关联申诉": "Appeal linked by phone",
