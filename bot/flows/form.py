@@ -20,6 +20,7 @@ from bot.flows.turn import Turn
 
 _ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
 _REFUSING = frozenset({Intent.NO, Intent.REFUSE_CONTACT})
+_ONLY_ANSWERING = frozenset({Intent.YES, Intent.NO, Intent.THANKS})
 _PUNCTUATION = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
 _VAGUE_MAX_CHARS = 8
@@ -65,7 +66,8 @@ def on_description(turn: Turn, text: str) -> None:
             return
         data.consultation = None  # the customer moved on; the question is on the timeline
     told = turn.kit.summary.without_greeting(text)
-    if not data.description and (says_no_problem(turn, told) or _nothing_to_record(turn, told)):
+    answers_only = bool(turn.intents) and turn.intents <= _ONLY_ANSWERING  # "好的" before any problem
+    if not data.description and (answers_only or says_no_problem(turn, told) or _nothing_to_record(turn, told)):
         turn.say(PhraseId.INVITE_COMPLAINT)  # "我电话139…", "气死我了", "👍": the problem is still to hear
         return
     if not data.description and only_names_a_complaint(turn, text):

@@ -202,8 +202,10 @@ def test_a_hello_with_a_problem_no_category_knows_records_the_problem(
     assert chat.state is State.AWAIT_PHONE and "invite_complaint" not in chat.phrase_ids(step)
 
 
-@pytest.mark.parametrize("text", ["你好 在吗", "hello there", "你好啊", "你好 我姓王", "您好 我电话13912345678"])
-def test_a_hello_with_nothing_of_a_problem_is_invited_to_tell_it(
+@pytest.mark.parametrize(
+    "text", ["你好 在吗", "hello there", "你好啊", "你好 我姓王", "您好 我电话13912345678", "好的", "嗯嗯", "ok"]
+)
+def test_a_hello_or_a_yes_with_nothing_of_a_problem_is_invited_to_tell_it(
     conversation_engine: ConversationEngine, text: str
 ) -> None:
     chat = Chat(conversation_engine)
