@@ -44,8 +44,10 @@ def _more_than_a_hello(turn: Turn, text: str) -> bool:
     """A hello with something told after it ("你好，我们这边水被停了"): what follows is the problem
     to record, though no category knows it."""
     rest = turn.kit.summary.without_greeting(text)
-    if rest == text or turn.changed:
-        return rest != text  # items given with the hello ("你好 我姓王") are the form's to take
+    if rest == text:
+        return False
+    if turn.changed:
+        return True  # items given with the hello ("你好 我姓王") are the form's to take
     if turn.kit.understander.understand(rest, turn.locale).intents:
         return False
     words = _LATIN_WORD.findall(rest)
