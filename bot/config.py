@@ -551,6 +551,9 @@ class FormRules(_Strict):
     question_endings: list[str] = []
     """How a question ends ("吗", "多少", "?"): an answer to the place question ending so asks
     something ("你工号多少") and is not taken as the place."""
+    question_words: list[str] = []
+    """Words that ask, wherever they stand ("啥", "谁", "再说一遍"): an answer to the place
+    question holding one is not taken as the place."""
     case_number_words: list[str] = []
     """Words that name the case number ("投诉编号", "单号", "case number"): a status question with
     one while the complaint is still being taken is told the number comes once it is registered."""

@@ -12,7 +12,7 @@ from bot.flows.appeals import appealed
 from bot.flows.classify import looks_like_phone_attempt
 from bot.flows.confirmation import restate
 from bot.flows.data import PLACE_ASKS_DONE
-from bot.flows.greeting import greet
+from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.records import State
 from bot.flows.side_answers import open_consultation
 from bot.flows.slots import append_description, only_names_a_complaint, place_in_own_words, says_no_problem
@@ -25,34 +25,16 @@ _PUNCTUATION = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
 _VAGUE_MAX_CHARS = 8
 _WORDS_AROUND_A_PHONE = 4
-_FEWEST_TOLD_CHARS = 3
-"""Chinese characters, or English words, that tell something after a hello."""
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
 def on_new(turn: Turn, text: str) -> None:
     greet(turn)
     turn.step.state = State.AWAIT_DESCRIPTION
-    if Intent.GREETING in turn.intents and Intent.COMPLAINT not in turn.intents and not _more_than_a_hello(turn, text):
+    if Intent.GREETING in turn.intents and Intent.COMPLAINT not in turn.intents and not more_than_a_hello(turn, text):
         return
     if turn.step.replies and turn.step.replies[-1].phrase_id == PhraseId.INVITE_COMPLAINT:
         turn.step.replies.pop()  # the invitation: the customer already told us
     on_description(turn, text)
-
-
-def _more_than_a_hello(turn: Turn, text: str) -> bool:
-    """A hello with something told after it ("你好，我们这边水被停了"): what follows is the problem
-    to record, though no category knows it."""
-    rest = turn.kit.summary.without_greeting(text)
-    if rest == text:
-        return False
-    if turn.changed:
-        return True  # items given with the hello ("你好 我姓王") are the form's to take
-    if turn.kit.understander.understand(rest, turn.locale).intents:
-        return False
-    words = _LATIN_WORD.findall(rest)
-    chinese = sum(1 for char in rest if char.isalnum() and not char.isascii())
-    return chinese >= _FEWEST_TOLD_CHARS or len(words) >= _FEWEST_TOLD_CHARS
 
 
 def on_description(turn: Turn, text: str) -> None:

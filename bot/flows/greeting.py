@@ -3,10 +3,16 @@ title when known, the organisation and work number; then the open case, or the i
 
 from __future__ import annotations
 
+import re
+
 from bot.config import PhraseId
 from bot.core.timeline import TimelineKind
 from bot.flows.deadline import describe_moment
 from bot.flows.turn import Turn
+
+_FEWEST_TOLD_CHARS = 3
+"""Chinese characters, or English words, that tell something after a hello."""
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
 def greet(turn: Turn, tell_open_case: bool = True) -> None:
@@ -41,3 +47,18 @@ def greet(turn: Turn, tell_open_case: bool = True) -> None:
         return
     turn.say(PhraseId.INVITE_COMPLAINT)
     turn.audit(TimelineKind.GREETED)
+
+
+def more_than_a_hello(turn: Turn, text: str) -> bool:
+    """A hello with something told after it ("你好，我们这边水被停了"): what follows is the problem
+    to record, though no category knows it."""
+    rest = turn.kit.summary.without_greeting(text)
+    if rest == text:
+        return False
+    if turn.changed:
+        return True  # items given with the hello ("你好 我姓王") are the form's to take
+    if turn.kit.understander.understand(rest, turn.locale).intents:
+        return False
+    words = _LATIN_WORD.findall(rest)
+    chinese = sum(1 for char in rest if char.isalnum() and not char.isascii())
+    return chinese >= _FEWEST_TOLD_CHARS or len(words) >= _FEWEST_TOLD_CHARS

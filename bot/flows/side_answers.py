@@ -9,7 +9,7 @@ from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.asking import ask_current
 from bot.flows.case import CONSULTATION_QUEUE, open_ticket
-from bot.flows.greeting import greet
+from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.records import State
 from bot.flows.turn import Turn
 
@@ -65,7 +65,8 @@ def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
                 return True
             ask_current(turn)
             return True
-    if Intent.GREETING in intents and state is not State.NEW:
+    said = turn.understood.text if turn.understood is not None else ""
+    if Intent.GREETING in intents and state is not State.NEW and not more_than_a_hello(turn, said):
         ask_current(turn)
         return True
     return False

@@ -98,11 +98,13 @@ def place_in_own_words(turn: Turn, text: str) -> str | None:
 
 
 def _could_be_a_place(turn: Turn, text: str) -> bool:
-    """Not a question ("你工号多少", ``form.question_endings``), laughter or one key held down
+    """Not a question ("你工号多少", ``form.question_endings``, ``form.question_words``), laughter or one key held down
     ("哈哈哈", "666"), or letters mashed on a keyboard ("asdfghjkl")."""
     said = text.strip().rstrip(PLACE_ANSWER_EDGES.replace("?", "").replace("？", ""))
     asked = turn.understood is not None and any(mark in turn.understood.text for mark in "?？")
     if asked or any(said.endswith(ending) for ending in turn.kit.form.question_endings):
+        return False
+    if turn.says_any(said, turn.kit.form.question_words):
         return False
     letters = [char for char in said.lower() if char.isalnum()]
     if len(letters) >= 2 and len(set(letters)) == 1:

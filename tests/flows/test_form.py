@@ -234,6 +234,13 @@ def test_a_customer_who_refuses_a_phone_twice_is_not_asked_a_third_time(chat: Ch
     assert [event.kind for step in chat.steps for event in step.audit].count(TimelineKind.CONTACT_BY_CHANNEL) == 1
 
 
+@pytest.mark.parametrize("first", ["我不想留电话", "为啥要电话", "不留行不行", "没必要吧"])
+def test_asking_why_a_phone_is_needed_is_a_refusal_answered_with_the_reassurance(chat: Chat, first: str) -> None:
+    chat.send("小区门口的路灯坏了")
+    step = chat.send(first)
+    assert chat.phrase_ids(step) == ["phone_reassure"] and chat.data.phone_refusals == 1
+
+
 @pytest.mark.parametrize("second", ["不留 就在这里回复我", "就在这里回复我", "reply here"])
 def test_asking_to_be_answered_here_is_a_refusal_of_the_phone(chat: Chat, second: str) -> None:
     """Not the persuasion again and again: the customer said how they want the answer."""
@@ -761,7 +768,20 @@ def test_an_answer_holding_no_place_is_asked_once_more_with_the_way_out_then_not
     assert chat.data.area is None
 
 
-@pytest.mark.parametrize("answer", ["哈哈哈", "你声音好听吗", "你工号多少", "asdfghjkl", "666"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "哈哈哈",
+        "你声音好听吗",
+        "你工号多少",
+        "asdfghjkl",
+        "666",
+        "你再说一遍",
+        "啥",
+        "你们是哪个公司的",
+        "你叫什么名字",
+    ],
+)
 def test_laughter_a_question_or_mashed_keys_are_not_taken_as_the_place(chat: Chat, answer: str) -> None:
     step = at_the_place_question(chat).send(answer)
     assert chat.phrase_ids(step) == ["ask_area_again"] and chat.data.area is None

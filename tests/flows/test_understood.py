@@ -195,11 +195,15 @@ def test_bare_coordinates_are_recorded_for_a_person(conversation_engine: Convers
 def test_a_hello_with_a_problem_no_category_knows_records_the_problem(
     conversation_engine: ConversationEngine, text: str
 ) -> None:
-    """The problem told after the hello is not thrown away with an invitation to tell it."""
-    chat = Chat(conversation_engine)
-    step = chat.send(text)
-    assert chat.data.description == [text]
-    assert chat.state is State.AWAIT_PHONE and "invite_complaint" not in chat.phrase_ids(step)
+    """The problem told after the hello is not thrown away with an invitation to tell it: as the
+    first message (SMS, WeChat) or after the web chat's own greeting."""
+    for greeted_first in (False, True):
+        chat = Chat(conversation_engine)
+        if greeted_first:
+            chat.send(Started())
+        step = chat.send(text)
+        assert chat.data.description == [text]
+        assert chat.state is State.AWAIT_PHONE and "invite_complaint" not in chat.phrase_ids(step)
 
 
 @pytest.mark.parametrize(
