@@ -106,6 +106,7 @@ class PhraseId(StrEnum):
     CONFIRMED_THANKS = "confirmed_thanks"
     PROMISE = "promise"
     PROMISE_BY_DATE = "promise_by_date"
+    PROMISE_WITHIN_AN_HOUR = "promise_within_an_hour"
     OPEN_CASE = "open_case"
     CASE_NUMBER = "case_number"
     HANDOFF_FOLLOW_UP = "handoff_follow_up"
@@ -213,6 +214,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.RESTATE_SURNAME: frozenset({"surname"}),
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
     PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
+    PhraseId.PROMISE_WITHIN_AN_HOUR: frozenset({"deadline"}),
     PhraseId.PROMISE_CAREFUL: frozenset({"deadline"}),
     PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),

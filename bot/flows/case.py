@@ -117,6 +117,8 @@ def promise(turn: Turn, record: ComplaintRecord) -> None:
     if Signal.PREPARED in record.signals:
         # 有备而来 (seed 000 五(二)5): 不要轻易承诺 — the process and the reply time, no outcome.
         turn.say(PhraseId.PROMISE_CAREFUL, deadline=deadline_text)
+    elif record.says_hours and record.promised_hours == 1:
+        turn.say(PhraseId.PROMISE_WITHIN_AN_HOUR, deadline=deadline_text)
     elif record.says_hours:
         turn.say(PhraseId.PROMISE, hours=format_hours(record.promised_hours), deadline=deadline_text)
     else:

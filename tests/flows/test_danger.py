@@ -55,6 +55,15 @@ def test_danger_is_told_how_to_stay_safe_first_and_promised_within_the_hour(
     assert chat.data.phone == "13512340000"
 
 
+def test_an_english_danger_is_promised_an_answer_within_an_hour_in_plain_english(engine: ConversationEngine) -> None:
+    """"within an hour", never "within 1 hours"."""
+    chat = Chat(engine, locale="en", now=SATURDAY_EARLY)
+    chat.send(Started())
+    step = chat.send("hi, the hallway smells like gas, my phone is 13512340000")
+    assert "promise_within_an_hour" in chat.phrase_ids(step)
+    assert "within an hour (by 8:30 am today)" in chat.texts(step) and "1 hours" not in chat.texts(step)
+
+
 def test_a_threat_of_violence_is_answered_within_the_hour_too(engine: ConversationEngine) -> None:
     chat = Chat(engine, customer=CustomerView(phone="13800138000"), now=SATURDAY_EARLY)
     chat.send(Started())

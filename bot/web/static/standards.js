@@ -32,6 +32,7 @@ const Standards = (() => {
     restate_name: T("复述·称呼"), restate_surname: T("复述·仅知姓氏"), not_given: T("未提供"), contact_by_channel: T("通过本渠道联系"), confirm_question: T("请客户确认"),
     ask_correction: T("询问更正哪一项"), ask_correct_description: T("请重新描述问题"), ask_correct_phone: T("请重新提供电话"),
     ask_correct_area: T("请重新提供地点"), confirmed_thanks: T("确认后致谢"), promise: T("承诺答复时限"), promise_by_date: T("承诺答复日期"),
+    promise_within_an_hour: T("承诺一小时内答复"),
     promise_careful: T("谨慎承诺"), open_case: T("已有在办投诉"), case_number: T("告知投诉编号"), handoff_follow_up: T("转人工后跟进"),
     handoff_follow_up_by_channel: T("转人工后跟进(渠道联系)"), message_recorded: T("留言已记录"), staff_error_apology: T("员工差错致歉"),
     suggestion_thanks: T("感谢建议"), customer_apologised: T("客户道歉时"), customer_thanked: T("客户致谢时"), out_of_scope: T("非服务范围"),

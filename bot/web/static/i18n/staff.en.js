@@ -440,6 +440,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "请重新提供地点": "Ask for the place again",
     "确认后致谢": "Thanks after confirmation",
     "承诺答复日期": "Promise the answer date",
+    "承诺一小时内答复": "Promise an answer within the hour",
     "谨慎承诺": "Careful promise",
     "已有在办投诉": "Complaint already open",
     "告知投诉编号": "Tell the case number",
