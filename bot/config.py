@@ -80,6 +80,8 @@ class Intent(StrEnum):
     NOT_RESOLVED = "not_resolved"
     # The customer gives the complaint up ("算了 不投诉了", "没事了", "never mind").
     WITHDRAW = "withdraw"
+    # Taking leave once nothing more is needed ("再见", "拜拜", "没有了 谢谢").
+    GOODBYE = "goodbye"
 
 
 class PhraseId(StrEnum):

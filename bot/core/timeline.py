@@ -14,6 +14,7 @@ class TimelineKind(StrEnum):
     GREETED = "greeted"
     SIGNALS_DETECTED = "signals_detected"
     SIDE_THANKS = "side_thanks"
+    SIDE_GOODBYE = "side_goodbye"
     SIDE_APOLOGY = "side_apology"
     SIDE_SUGGESTION = "side_suggestion"
     SIDE_OUT_OF_SCOPE = "side_out_of_scope"

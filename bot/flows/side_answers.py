@@ -46,6 +46,10 @@ def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
         return True
     if Intent.STATUS_QUERY in intents and state is not State.HANDED_OFF and _on_status_before_the_case(turn):
         return True
+    if Intent.GOODBYE in intents and state is State.HANDED_OFF:
+        turn.say(PhraseId.GOODBYE)  # "再见", "没有了 谢谢" after "请问还有什么可以帮助您？"
+        turn.audit(TimelineKind.SIDE_GOODBYE)
+        return True
     for intent, (phrase, kind) in _SIDE_ANSWERS.items():
         if intent in intents:
             turn.say(phrase)

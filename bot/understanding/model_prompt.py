@@ -31,6 +31,7 @@ INTENT_MEANINGS: dict[Intent, str] = {
     Intent.CORRECTION: "corrects something said earlier",
     Intent.NOT_RESOLVED: "says a problem we had fixed is still not fixed, or broke again",
     Intent.WITHDRAW: "gives the complaint up, says never mind, no longer wants it handled",
+    Intent.GOODBYE: "says goodbye, or that nothing more is needed",
 }
 
 SIGNAL_MEANINGS: dict[Signal, str] = {

@@ -749,7 +749,7 @@ def at_the_place_question(chat: Chat) -> Chat:
 
 
 @pytest.mark.parametrize(
-    "answer", ["没有", "没有地址 就是打电话", "網上退嘅 冇地址", "不知道 你们查吧", "算了", "none"]
+    "answer", ["没有", "没有了", "冇了", "没有地址 就是打电话", "網上退嘅 冇地址", "不知道 你们查吧", "算了", "none"]
 )
 def test_an_answer_saying_there_is_no_place_restates_with_the_place_not_given(chat: Chat, answer: str) -> None:
     step = at_the_place_question(chat).send(answer)

@@ -148,3 +148,10 @@ def test_giving_up_after_the_hand_off_is_passed_on_for_the_staff_to_close(chat: 
 @pytest.mark.parametrize("words", ["不用了 谢谢", "修好了 谢谢你们", "不用处理了，赔我五百块"])
 def test_nothing_more_needed_praise_or_a_demand_after_the_hand_off_gives_nothing_up(chat: Chat, words: str) -> None:
     assert "withdrawn_after_handoff" not in said_after_the_hand_off(chat, words)
+
+
+@pytest.mark.parametrize("words", ["没有了 谢谢", "再见", "拜拜", "no thanks, that's all"])
+def test_taking_leave_after_the_hand_off_is_said_goodbye_to(chat: Chat, words: str) -> None:
+    """"请问还有什么可以帮助您？" answered "没有了 谢谢": 再见, not "您的留言已转给客服代表"."""
+    assert said_after_the_hand_off(chat, words) == ["goodbye"]
+    assert chat.state is State.HANDED_OFF

@@ -11,7 +11,7 @@
   // One label per timeline kind (bot/timeline.py TimelineKind); tests/web/test_console_labels.py keeps them in step.
   const EVENT_NAMES = {
     greeted: T("机器人问候"), signals_detected: T("识别到风险信号"),
-    side_thanks: T("客户致谢"), side_apology: T("客户致歉"), side_suggestion: T("客户建议"), side_out_of_scope: T("非服务范围的请求"),
+    side_thanks: T("客户致谢"), side_goodbye: T("客户道别"), side_apology: T("客户致歉"), side_suggestion: T("客户建议"), side_out_of_scope: T("非服务范围的请求"),
     side_praise: T("客户表扬"), faq_answered: T("常见问题已答复"), consultation_asked: T("客户咨询(待查询答复)"),
     description_received: T("收到问题描述"), contact_received: T("收到联系电话"), area_received: T("收到地址/区域"),
     restated: T("复述确认"), restatement_rejected: T("客户要求更正"), corrected: T("已更正"), confirmed: T("客户确认信息"),
