@@ -168,7 +168,10 @@ def says_no_problem(turn: Turn, text: str) -> bool:
     rules = turn.kit.rules
     slots = understood.slots
     matchable = turn.kit.understander.matchable
-    words = [word.lower() for words in rules.correction_fields.values() for word in words]
+    names = turn.kit.config.names
+    introducing = (*names.name_intros, *names.self_intros, *names.self_intro_roles, *names.surname_intros)
+    words = [word.lower() for word in (*introducing, *names.clause_surname_intros)]
+    words.extend(word.lower() for words in rules.correction_fields.values() for word in words)
     emotion = rules.signals.get(Signal.EMOTIONAL)
     if emotional and emotion is not None:
         words.extend(word.lower() for word in emotion.keywords)

@@ -474,6 +474,15 @@ def test_only_phone_numbers_before_the_problem_are_no_problem_nor_a_place(chat: 
     assert chat.phrase_ids(step)[-1] == "invite_complaint" and chat.data.area == "阳光花园3栋"
 
 
+@pytest.mark.parametrize(
+    "items", ["我住在翠湖小区5栋 电话13912345678 我姓王", "我是翠湖小区5栋的业主 姓王 电话13912345678"]
+)
+def test_who_and_where_the_customer_is_before_the_problem_is_no_problem(chat: Chat, items: str) -> None:
+    step = chat.send(items)
+    assert chat.phrase_ids(step)[-1] == "invite_complaint" and chat.data.description == []
+    assert (chat.data.area, chat.data.phone, chat.data.surname) == ("翠湖小区5栋", "13912345678", "王")
+
+
 def test_a_phone_and_a_place_before_the_problem_are_kept_and_the_problem_asked_for(chat: Chat) -> None:
     """Both items and no problem: not a restatement of "问题：其他", the invitation."""
     step = chat.send("我电话13900139000，住阳光花园3栋")
