@@ -45,6 +45,7 @@ def kinds(chat: Chat) -> list[TimelineKind]:
         ("投诉一般多久能答复?", "reply_time"),
         ("How long until you reply to a complaint?", "reply_time"),
         ("你是机器人吗？", "bot_identity"),  # said so, and how to reach a person; nothing recorded
+        ("你是真人还是机器人", "bot_identity"),
         ("Are you a bot?", "bot_identity"),
     ],
 )
