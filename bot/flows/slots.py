@@ -65,7 +65,10 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
             _changed(turn, "area", TimelineKind.AREA_RECEIVED, replaced=bool(data.area))
             data.area = kept_place(new_area)
     slots = understood.slots
-    if slots.surname and (not data.surname or correcting) and slots.surname != data.surname:
+    # A surname said with a title ("是黎女士") is how the customer wants to be addressed: it puts
+    # an earlier one right without a correction word ("哦不对 我姓黎 黎明的黎 是黎女士").
+    renamed = correcting or bool(slots.honorific)
+    if slots.surname and (not data.surname or renamed) and slots.surname != data.surname:
         _changed(turn, "name", None, replaced=bool(data.surname))
         data.surname, data.honorific, data.name = slots.surname, slots.honorific, slots.name
     elif slots.honorific and slots.surname == data.surname and slots.honorific != data.honorific:

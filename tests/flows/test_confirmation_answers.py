@@ -109,6 +109,21 @@ def test_a_corrected_title_is_restated_and_kept(engine: ConversationEngine) -> N
     assert (chat.data.surname, chat.data.honorific) == ("王", "女士")
 
 
+def test_a_surname_and_title_said_again_before_the_restatement_put_the_earlier_one_right(
+    engine: ConversationEngine,
+) -> None:
+    """"哦不对 我姓黎 黎明的黎 是黎女士" while the phone is asked: no "不对" needed at the restatement,
+    and the name is not more of the problem."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("我是李先生 楼上装修天天砸墙")
+    chat.send("哦不对 我姓黎 黎明的黎 是黎女士")
+    chat.send("13912345678")
+    step = chat.send("阳光花园3栋")
+    assert "称呼：黎女士" in chat.texts(step)
+    assert chat.data.description == ["我是李先生 楼上装修天天砸墙"]
+
+
 def test_a_no_that_adds_to_the_problem_adds_to_it_and_restates(engine: ConversationEngine) -> None:
     chat = Chat(engine)
     restated(chat)
