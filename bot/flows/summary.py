@@ -85,7 +85,9 @@ class ProblemSummary:
         calm: list[str] = []
         angry: list[str] = []
         unread: list[str] = []
-        for message in description:
+        told: list[str] = []  # calm or unread, in the order said
+        messages = list(description)
+        for message in messages:
             for raw in _CLAUSE_BREAK.split(message):
                 clause = raw.strip()
                 if not clause:
@@ -108,9 +110,15 @@ class ProblemSummary:
                     continue
                 if not about_it:
                     unread.append(cleaned)
+                    told.append(cleaned)
+                elif Signal.EMOTIONAL in understood.signals:
+                    angry.append(cleaned)
                 else:
-                    (angry if Signal.EMOTIONAL in understood.signals else calm).append(cleaned)
-        return calm or angry or unread
+                    calm.append(cleaned)
+                    told.append(cleaned)
+        # A problem told in pieces ("就是我家卫生间", "天花板", "往下滴水"): the pieces no category
+        # knows belong to it too, when they came in messages of their own.
+        return (told if calm and len(messages) > 1 else calm) or angry or unread
 
     def without_greeting(self, text: str) -> str:
         """``text`` without the hellos it starts with ("你好，在吗？我家…" is "我家…"); the text

@@ -358,6 +358,16 @@ def test_the_hello_before_the_problem_is_not_restated_as_the_problem(chat: Chat,
     assert restated(chat, step).splitlines()[1].startswith(problem)
 
 
+def test_a_problem_told_in_pieces_is_restated_with_every_piece(chat: Chat) -> None:
+    """"就是我家卫生间" / "天花板" / "往下滴水": the pieces no category knows are the problem too."""
+    chat.send("我要反映个事")
+    for piece in ("就是我家卫生间", "天花板", "往下滴水", "已经一个多月了", "13912345678"):
+        chat.wait(5)
+        chat.send(piece)
+    problem = restated(chat, chat.send("保利花园9栋1202")).splitlines()[1]
+    assert problem == "问题：就是我家卫生间，天花板，往下滴水，已经一个多月了（工程维修）"
+
+
 def test_a_long_description_is_summarised_not_echoed(chat: Chat, conversation_engine: ConversationEngine) -> None:
     limit = conversation_engine.config.classification.form.summary_limit("zh-CN")
     long_story = "我家楼上漏水，天花板都泡坏了，墙皮一块块往下掉，物业来看过两次也没修好，家里老人孩子都没法住"
