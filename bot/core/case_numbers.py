@@ -1,19 +1,36 @@
 """Case numbers as the bot gives them ("TS20261205ABC234": prefix, local date, six characters that
-cannot be misread) and as customers type them back (lower case, spaced, full width folded)."""
+cannot be misread) and as customers type them back (lower case, spaced, in groups as read out:
+"TS2026 1205 B5QH A8", full width folded)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 CASE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+_SPACES = re.compile(r"\s")
 
 
 def case_numbers_in(text: str, prefix: str) -> set[str]:
     """The case numbers ``text`` names, as stored ("ts 20261205 abc234" is TS20261205ABC234)."""
     folded = unicodedata.normalize("NFKC", text).upper()
-    pattern = rf"(?<![A-Z0-9]){re.escape(prefix.upper())}\s?(\d{{8}})\s?([{CASE_ALPHABET}]{{6}})(?![A-Z0-9])"
-    return {f"{prefix}{day}{suffix}" for day, suffix in re.findall(pattern, folded)}
+    found = _pattern(prefix).findall(folded)
+    return {f"{prefix}{_SPACES.sub('', day)}{_SPACES.sub('', suffix)}" for day, suffix in found}
+
+
+def without_case_numbers(text: str, prefix: str) -> str:
+    """``text`` folded (NFKC, upper case) without the case numbers it names, however spaced."""
+    return _pattern(prefix).sub("", unicodedata.normalize("NFKC", text).upper())
+
+
+@functools.lru_cache(maxsize=4)
+def _pattern(prefix: str) -> re.Pattern[str]:
+    """The prefix, eight digits and six letters, a space allowed between any of their groups as a
+    customer copies or reads them out ("TS2026 1205 B5QH A8")."""
+    day = r"\d{4}\s?\d{2}\s?\d{2}"
+    suffix = rf"[{CASE_ALPHABET}](?:\s?[{CASE_ALPHABET}]){{5}}"
+    return re.compile(rf"(?<![A-Z0-9]){re.escape(prefix.upper())}\s?({day})\s?({suffix})(?![A-Z0-9])")
 
 
 MOST_CASE_NUMBERS_READ = 2

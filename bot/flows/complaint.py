@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.config import Intent, PhraseId, ServiceConfig, Signal
+from bot.core.case_numbers import case_numbers_in, without_case_numbers
 from bot.core.messages import MessageKind, OutboundMessage, location_words, words_of
 from bot.core.phrases import Phrases
 from bot.core.ticket_reason import TicketReason
@@ -324,7 +325,10 @@ class ComplaintFlow:
         so_far = self._written_in(turn)
         # The customer has told something in this conversation's language already.
         settled = bool(data.description)
-        answer = turn.kit.understander.answer_locale(text, so_far, settled)
+        # A case number read out in groups ("TS 2026 1123 ABC DEF") is no English.
+        prefix = turn.kit.config.service.case_prefix
+        words = without_case_numbers(text, prefix).lower() if case_numbers_in(text, prefix) else text
+        answer = turn.kit.understander.answer_locale(words, so_far, settled)
         if answer.startswith("zh") != so_far.startswith("zh") and _only_items(
             turn.understood, turn.kit.understander.simplified
         ):

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from bot.config import Intent, PhraseId
-from bot.core.case_numbers import case_numbers_in, case_numbers_looked_up
+from bot.core.case_numbers import case_numbers_in, case_numbers_looked_up, without_case_numbers
 from bot.core.messages import OutboundMessage
 from bot.core.phrases import Phrases
 from bot.core.timeline import TimelineKind
@@ -122,10 +121,7 @@ def _says_more_than_a_number(turn: Turn) -> bool:
     understood = turn.understood
     if understood is None:
         return False
-    prefix = turn.kit.config.service.case_prefix
-    text = unicodedata.normalize("NFKC", understood.text).upper()
-    for number in case_numbers_in(text, prefix):
-        text = text.replace(number, "")
+    text = without_case_numbers(understood.text, turn.kit.config.service.case_prefix)
     return sum(1 for char in text if char.isalnum()) >= _MORE_THAN_A_NUMBER
 
 

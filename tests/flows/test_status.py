@@ -113,7 +113,16 @@ def test_the_case_number_asked_for_while_the_complaint_is_taken_comes_once_it_is
     assert "case_number" in chat.phrase_ids(step)
 
 
-@pytest.mark.parametrize("message", [f"我的投诉{CASE}处理得怎么样了", CASE, f"编号 {CASE.lower()} 怎么样了"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        f"我的投诉{CASE}处理得怎么样了",
+        CASE,
+        f"编号 {CASE.lower()} 怎么样了",
+        "编号 TS2026 1123 ABCD EF 进度",  # read out or copied in groups
+        "TS 2026 11 23 ABC DEF",
+    ],
+)
 def test_a_case_asked_about_by_its_number_from_another_conversation_is_told(
     engine: ConversationEngine, message: str
 ) -> None:
