@@ -21,7 +21,7 @@ from bot.flows.case import (
 from bot.flows.classify import normalise
 from bot.flows.records import State
 from bot.flows.slots import CORRECTION_CUES, append_description, description_text, place_in_own_words
-from bot.flows.summary import pauses
+from bot.flows.summary import only_answers, pauses
 from bot.flows.turn import FlowKit, Turn
 
 _CORRECT_STATES = {
@@ -140,17 +140,13 @@ def _problem_put_right(turn: Turn, text: str) -> str:
         part
         for part in parts
         if not turn.says_any(part, turn.kit.form.denial_words)
-        and not _only_answers(turn.kit.understander.understand(part, turn.locale).intents)
+        and not only_answers(turn.kit.understander.understand(part, turn.locale).intents)
     ]
     if not kept or len(kept) == len(parts):
         return text
     told = " ".join(kept)
     understood = turn.kit.understander.understand(told, turn.locale)
     return told if Intent.COMPLAINT in understood.intents and understood.category is not None else text
-
-
-def _only_answers(intents: frozenset[Intent]) -> bool:
-    return bool(intents) and intents <= {Intent.YES, Intent.NO}
 
 
 def _adds_to_the_problem(turn: Turn, text: str) -> bool:

@@ -145,7 +145,7 @@ class ProblemSummary:
         if len(parts) < 2:
             return clause
         read = [(part, self._understander.understand(part, locale)) for part in parts]
-        told = [(part, understood) for part, understood in read if not _only_answers(understood.intents)]
+        told = [(part, understood) for part, understood in read if not only_answers(understood.intents)]
         if not told or len(told) == len(read):
             told, said = read, clause
         else:
@@ -168,7 +168,8 @@ def pauses(text: str) -> list[str]:
     ]
 
 
-def _only_answers(intents: frozenset[Intent]) -> bool:
+def only_answers(intents: frozenset[Intent]) -> bool:
+    """The intents say only yes or no ("不对", "是的")."""
     return bool(intents) and intents <= _ANSWERS
 
 
