@@ -129,6 +129,7 @@ class PhraseId(StrEnum):
     URGENT_ASK_PHONE = "urgent_ask_phone"
     PLACE_NOTED = "place_noted"
     PLACE_NOTED_ASK_PHONE = "place_noted_ask_phone"
+    PLACE_NOTED_BY_CHANNEL = "place_noted_by_channel"
     CONTACT_NOTED = "contact_noted"
     IDLE_PROMPT = "idle_prompt"
     IDLE_CLOSE = "idle_close"
@@ -240,6 +241,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
     PhraseId.PLACE_NOTED: frozenset({"area"}),
     PhraseId.PLACE_NOTED_ASK_PHONE: frozenset({"area"}),
+    PhraseId.PLACE_NOTED_BY_CHANNEL: frozenset({"area"}),
     PhraseId.CONTACT_NOTED: frozenset({"phone"}),
     # issue 12 item 9 (callback)
     PhraseId.OPTIONS_RANGE: frozenset({"first", "last"}),

@@ -309,7 +309,7 @@ class ComplaintFlow:
             if withdrew_after_hand_off(turn, intents, text):
                 return
             if placed:
-                turn.say(PhraseId.PLACE_NOTED, area=data.area)
+                turn.say(PhraseId.PLACE_NOTED if data.phone else PhraseId.PLACE_NOTED_BY_CHANNEL, area=data.area)
                 return
             if asks_about_the_case(turn):
                 tell_status(turn, this_case(turn))

@@ -294,23 +294,24 @@ def test_a_mistyped_phone_is_asked_for_once_more_then_the_case_goes_on(engine: C
 
 
 @pytest.mark.parametrize(
-    ("first", "contact"),
+    ("first", "contact", "noted"),
     [
-        ("我要找你们经理 停车场的保安收了钱不给票", "13912345678"),
-        ("你们要赔偿我 小区的狗把我孩子咬了 物业根本不管", "不想给"),
+        ("我要找你们经理 停车场的保安收了钱不给票", "13912345678", "place_noted"),
+        ("你们要赔偿我 小区的狗把我孩子咬了 物业根本不管", "不想给", "place_noted_by_channel"),
     ],
 )
 def test_escalated_before_the_place_was_told_the_place_is_asked_with_the_phone_and_kept(
-    engine: ConversationEngine, first: str, contact: str
+    engine: ConversationEngine, first: str, contact: str, noted: str
 ) -> None:
-    """The supervisor needs to know where: the answer, in the customer's words, goes on the case."""
+    """The supervisor needs to know where: the answer, in the customer's words, goes on the case;
+    a customer who left no phone is not asked to keep one reachable."""
     chat = Chat(engine)
     chat.send(Started())
     chat.send(first)
     case_number = chat.data.case_number
     assert chat.phrase_ids(chat.send(contact))[-1] == "ask_area"
     step = chat.send("幸福里小区北门")
-    assert chat.phrase_ids(step) == ["place_noted"] and chat.data.area == "幸福里小区北门"
+    assert chat.phrase_ids(step) == [noted] and chat.data.area == "幸福里小区北门"
     assert step.contact is not None and (step.contact.case_number, step.contact.area) == (case_number, "幸福里小区北门")
     step = chat.send("谢谢")
     assert "ask_area" not in chat.phrase_ids(step)
