@@ -355,6 +355,9 @@ class TimeWords(_Strict):
         return self
 
 
+FAQ_ANSWER_VARIABLES = frozenset({"organisation", "work_number"})
+"""The variables an FAQ answer may name: who the bot is (``service.yaml``)."""
+
 AGENT_PHRASE_VARIABLES = frozenset({"case_number", "deadline"})
 """The variables the agent console fills from the conversation (its latest complaint)."""
 
@@ -1040,6 +1043,7 @@ class FaqEntry(_Strict):
     keywords: list[list[str]] = Field(min_length=1)
     """Groups of keywords: the entry answers a question that has a keyword of every group."""
     answer: LocalizedText
+    """May name the bot's ``{work_number}`` and ``{organisation}`` (``service.yaml``)."""
     about_the_case: bool = False
     """Once the conversation's case is handed off, the question is about that case ("多久能处理?"
     after the promise): the case's own status and deadline answer it instead."""
@@ -1050,6 +1054,20 @@ class FaqEntry(_Strict):
         if any(not group or not all(keyword.strip() for keyword in group) for group in groups):
             raise ValueError("every group needs at least one keyword, and no keyword may be empty")
         return groups
+
+    @field_validator("answer")
+    @classmethod
+    def _known_variables(cls, answer: LocalizedText) -> LocalizedText:
+        for text in (answer.zh_cn, answer.en):
+            try:
+                used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+            except ValueError as error:
+                raise ValueError(f"{error}: write a brace as {{{{ or }}}}") from None
+            if used - FAQ_ANSWER_VARIABLES:
+                raise ValueError(
+                    f"unknown variables {sorted(used - FAQ_ANSWER_VARIABLES)}; allowed: {sorted(FAQ_ANSWER_VARIABLES)}"
+                )
+        return answer
 
 
 class Faq(_Strict):

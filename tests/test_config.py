@@ -149,6 +149,8 @@ def test_the_faq_ships_answers_in_every_locale(service_config: ServiceConfig) ->
         (lambda data: data["entries"].append(dict(data["entries"][0])), "unique"),
         (lambda data: data["entries"][0].update(keywords=[[]]), "keywords"),
         (lambda data: data["entries"][0]["answer"].pop("en"), "answer.en"),
+        (lambda data: data["entries"][0]["answer"].update(en="Call {phone}"), "unknown variables ['phone']"),
+        (lambda data: data["entries"][0]["answer"].update({"zh-CN": "请看{"}), "write a brace as {{"),
     ],
 )
 def test_a_bad_faq_entry_names_the_file_and_key(config_copy: Path, change: object, message: str) -> None:

@@ -127,7 +127,11 @@ def _on_status_before_the_case(turn: Turn) -> bool:
 
 
 def _answer(turn: Turn, entry: FaqEntry) -> None:
-    turn.step.replies.append(OutboundMessage(text=entry.answer.get(turn.locale), phrase_id=f"faq:{entry.id}"))
+    service = turn.kit.config.service
+    text = entry.answer.get(turn.locale).format(
+        organisation=service.organisation.get(turn.locale), work_number=service.work_number
+    )
+    turn.step.replies.append(OutboundMessage(text=text, phrase_id=f"faq:{entry.id}"))
     turn.audit(TimelineKind.FAQ_ANSWERED, entry=entry.id)
 
 

@@ -792,7 +792,6 @@ def test_an_answer_holding_no_place_is_asked_once_more_with_the_way_out_then_not
     [
         "哈哈哈",
         "你声音好听吗",
-        "你工号多少",
         "asdfghjkl",
         "666",
         "你再说一遍",
@@ -804,6 +803,13 @@ def test_an_answer_holding_no_place_is_asked_once_more_with_the_way_out_then_not
 def test_laughter_a_question_or_mashed_keys_are_not_taken_as_the_place(chat: Chat, answer: str) -> None:
     step = at_the_place_question(chat).send(answer)
     assert chat.phrase_ids(step) == ["ask_area_again"] and chat.data.area is None
+    step = chat.send("我们小区东门")
+    assert "地点：我们小区东门" in restated(chat, step)
+
+
+def test_asked_its_work_number_at_the_place_question_the_bot_answers_and_asks_again(chat: Chat) -> None:
+    step = at_the_place_question(chat).send("你工号多少")
+    assert chat.phrase_ids(step) == ["faq:work_number", "ask_area"] and chat.data.area is None
     step = chat.send("我们小区东门")
     assert "地点：我们小区东门" in restated(chat, step)
 

@@ -47,6 +47,9 @@ def kinds(chat: Chat) -> list[TimelineKind]:
         ("你是机器人吗？", "bot_identity"),  # said so, and how to reach a person; nothing recorded
         ("你是真人还是机器人", "bot_identity"),
         ("Are you a bot?", "bot_identity"),
+        ("你工号多少", "work_number"),
+        ("你是几号客服", "work_number"),
+        ("what's your staff number", "work_number"),
     ],
 )
 def test_a_question_the_faq_answers_gets_its_answer_and_no_complaint(
@@ -65,6 +68,27 @@ def test_the_faq_answers_in_the_customers_language(engine: ConversationEngine, s
     step = chat.send("What are your opening hours?")
     hours = next(entry for entry in service_config.faq.entries if entry.id == "business_hours")
     assert step.replies[0].text == hours.answer.en
+
+
+def test_asked_its_work_number_the_bot_says_the_one_of_its_greeting(
+    engine: ConversationEngine, service_config: ServiceConfig
+) -> None:
+    """Managers change the work number in service.yaml; the answer follows it, and the form goes on."""
+    work_number = service_config.service.work_number
+    chat = started(engine)
+    assert f"{work_number}号" in chat.texts(chat.steps[0])
+    chat.send("楼上漏水 漏到我家天花板了")
+    step = chat.send("您的工号是多少？")
+    assert chat.phrase_ids(step) == ["faq:work_number", "ask_phone"]
+    assert f"我的工号是{work_number}" in chat.texts(step) and "{" not in chat.texts(step)
+    assert chat.data.description == ["楼上漏水 漏到我家天花板了"]
+
+
+def test_a_worker_s_number_asked_in_a_complaint_is_not_the_bot_s(engine: ConversationEngine) -> None:
+    chat = started(engine)
+    step = chat.send("那个维修工的工号是多少 我要投诉他态度太差")
+    assert "faq:work_number" not in chat.phrase_ids(step)
+    assert chat.data.description
 
 
 def test_an_unanswerable_question_asks_for_a_contact_then_goes_to_the_consultation_queue(
