@@ -25,6 +25,9 @@ _CANTONESE = frozenset("哋啲嘅咗喺冇嚟畀睇乜嘢咁噉佢嗰啱攞揾�
 """Characters written only in Cantonese, the same in both scripts: beside a traditional one they
 tell a message written as Hong Kong writes ("你哋啲清潔工成日唔清垃圾", one 潔 among fifteen);
 alone they do not (Guangdong writes Cantonese in simplified characters)."""
+_SIMPLIFIED_TOO = frozenset("搵")
+"""Traditional forms Guangdong writes in simplified text as well ("搵咗管理处三次", beside 揾): not
+a sign of traditional writing."""
 _TRADITIONAL_SHARE = 0.1
 """At least this share of the Chinese characters must be traditional: one stray character in a
 long simplified message does not make it traditional."""
@@ -73,9 +76,9 @@ def detect_locale(message: Normalised, session_locale: str) -> str:
     if chinese < _MIN_CHINESE_CHARACTERS and session_locale in (ZH_CN, ZH_TW):
         # "係", "啱", "好的": too few characters to change the script the conversation is in.
         return session_locale
-    traditional = message.traditional_characters
-    if traditional:
+    traditional = message.traditional_characters - sum(1 for char in message.folded if char in _SIMPLIFIED_TOO)
+    if traditional > 0:
         traditional += sum(1 for char in message.folded if char in _CANTONESE)
-    if traditional and traditional >= _TRADITIONAL_SHARE * chinese:
+    if traditional > 0 and traditional >= _TRADITIONAL_SHARE * chinese:
         return ZH_TW
     return ZH_CN

@@ -20,6 +20,8 @@ from bot.understanding.normalise import Converter, normalise
         ("謝謝您們的幫忙", "zh-CN", "zh-TW"),
         ("你哋啲清潔工成日唔清垃圾 臭到死", "zh-CN", "zh-TW"),  # one 潔, and Hong Kong's Cantonese
         ("电梯冇电 你哋快啲嚟", "zh-CN", "zh-CN"),  # Cantonese in simplified, as Guangdong writes it
+        ("我屋企漏水 搵咗管理处三次都冇人理", "zh-CN", "zh-CN"),  # Guangdong writes 搵 in simplified too
+        ("我屋企漏水 搵咗管理處三次都冇人理", "zh-CN", "zh-TW"),  # 處: written as Hong Kong writes
         ("ok", "zh-CN", "zh-CN"),
         ("ok", "en", "en"),
         ("123", "en", "en"),
