@@ -475,6 +475,11 @@ class KeywordRule(_Strict):
     """Understander only: more sets of groups, each read as ``together`` is: the rule also counts
     when the message has a keyword of every group of one set (a lift word and someone shut in, or
     a gas word and a leak)."""
+    past: list[str] = []
+    """Understander only, signals only: words of time gone by ("上周", "去年") that cancel a keyword
+    after them in the same clause: "上周我妈被关在电梯里二十分钟" tells of danger past, not now."""
+    past_unless: list[str] = []
+    """Words anywhere in the message that keep the danger present after all ("今天又", "现在还")."""
 
     def conjunctions(self) -> list[list[list[str]]]:
         """``together`` and the sets of ``also_together`` that have groups."""

@@ -42,6 +42,8 @@ class Kind(Enum):
     REQUEST = "request"
     OPENER = "opener"
     FILLER = "filler"
+    PAST = "past"
+    PRESENT = "present"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,7 @@ _PROBLEM = Owner(Kind.PROBLEM)
 _SYMPTOM = Owner(Kind.SYMPTOM)
 _MENTION = Owner(Kind.MENTION)
 _CLAUSE_ENDS = frozenset(",.!?;:，。！？；：、…~")
-_SINGLE_WORDS = (Kind.NEGATOR, Kind.REQUEST, Kind.OPENER, Kind.FILLER, Kind.EXACT)
+_SINGLE_WORDS = (Kind.NEGATOR, Kind.REQUEST, Kind.OPENER, Kind.FILLER, Kind.EXACT, Kind.PAST, Kind.PRESENT)
 """Kinds whose keywords are single words, never looked for inside longer ones."""
 
 
@@ -99,6 +101,8 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
     for signal, rule in classification.signals.items():
         yield from ((keyword, Owner(Kind.SIGNAL, signal.value)) for keyword in rule.keywords)
         yield from _together(rule, Kind.SIGNAL_TOGETHER, signal.value)
+        yield from ((keyword, Owner(Kind.PAST, signal.value)) for keyword in rule.past)
+        yield from ((keyword, Owner(Kind.PRESENT, signal.value)) for keyword in rule.past_unless)
     for intent, rule in classification.intents.items():
         kind = Kind.EXACT if rule.exact else Kind.INTENT
         alone = set(rule.whole_message)
@@ -127,6 +131,13 @@ def _all_groups(found: dict[int, set[int]], rule: KeywordRule) -> bool:
     """A keyword of every group of one of the rule's sets was found (``found``: set → groups)."""
     conjunctions = rule.conjunctions()
     return any(len(groups) == len(conjunctions[conjunction]) for conjunction, groups in found.items())
+
+
+def _same_clause(earlier: int, later: int, segmented: Segmented) -> bool:
+    """No clause end or pause between words ``earlier`` and ``later``."""
+    return not any(
+        segmented.words[index] in _CLAUSE_ENDS or _is_pause(index, segmented) for index in range(earlier + 1, later)
+    )
 
 
 def _is_pause(index: int, segmented: Segmented) -> bool:
@@ -177,8 +188,14 @@ class Rules:
         negators: dict[int, int] = {}
         requests: dict[int, int] = {}
         openers: set[int] = set()
+        past: dict[str, list[int]] = {}
+        present: set[str] = set()
         for hit in hits:
-            if hit.owner.kind is Kind.NEGATOR:
+            if hit.owner.kind is Kind.PAST:
+                past.setdefault(hit.owner.name, []).append(hit.last)
+            elif hit.owner.kind is Kind.PRESENT:
+                present.add(hit.owner.name)
+            elif hit.owner.kind is Kind.NEGATOR:
                 negators[hit.last] = min(hit.first, negators.get(hit.last, hit.first))
             elif hit.owner.kind is Kind.REQUEST:
                 requests[hit.last] = min(hit.first, requests.get(hit.last, hit.first))
@@ -190,6 +207,12 @@ class Rules:
             if rule is not None and not rule.negatable:
                 return False
             return preceding(first, negators, segmented, negation_window) is not None
+
+        def in_the_past(hit: Hit[Owner]) -> bool:
+            name = hit.owner.name
+            return name not in present and any(
+                end < hit.first and _same_clause(end, hit.first, segmented) for end in past.get(name, ())
+            )
 
         def requested(hit: Hit[Owner]) -> bool:
             end = preceding(hit.first, requests, segmented, self._config.requests.window)
@@ -209,7 +232,7 @@ class Rules:
                 (found.strong if kind is Kind.CATEGORY else found.weak).add(hit.keyword)
                 found.first = min(found.first, hit.start)
             elif kind is Kind.SIGNAL:
-                if not cancelled(hit.first, self._signal_rules[owner.name]):
+                if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit)):
                     signals.add(Signal(owner.name))
             elif kind is Kind.INTENT:
                 if not cancelled(hit.first, self._intent_rules[owner.name]):
@@ -224,7 +247,7 @@ class Rules:
                 if not cancelled(hit.first, self._intent_rules[owner.name]):
                     groups.setdefault(owner.name, {}).setdefault(owner.conjunction, set()).add(owner.group)
             elif kind is Kind.SIGNAL_TOGETHER:
-                if not cancelled(hit.first, self._signal_rules[owner.name]):
+                if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit)):
                     signal_groups.setdefault(owner.name, {}).setdefault(owner.conjunction, set()).add(owner.group)
             elif kind is Kind.COMPLEX:
                 complex_word = True

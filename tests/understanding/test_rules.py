@@ -576,6 +576,23 @@ def test_ordinary_complaints_about_smoke_lifts_and_gas_are_no_danger(understande
     assert Signal.DANGER not in understander.understand(text).signals
 
 
+@pytest.mark.parametrize(
+    ("text", "now"),
+    [
+        ("还有电梯三天两头停，上周我妈被关在里面二十分钟！！", False),
+        ("去年楼道里着火了 到处是烟", False),
+        ("last week my mum was trapped in the lift for twenty minutes", False),
+        ("上周电梯坏了 今天又把我困在里面了", True),  # said to be again
+        ("上周电梯坏了，我被困在电梯里", True),  # the past is another clause's
+        ("上次投诉的煤气味到现在还有", True),
+    ],
+)
+def test_danger_told_as_past_is_a_complaint_not_danger_now(understander: Understander, text: str, now: bool) -> None:
+    understood = understander.understand(text)
+    assert (Signal.DANGER in understood.signals) is now
+    assert Intent.COMPLAINT in understood.intents
+
+
 def test_choking_to_death_is_a_figure_of_speech_not_anger(understander: Understander) -> None:
     assert Signal.EMOTIONAL not in understander.understand("楼道里全是烟 呛死人了").signals
     assert Signal.EMOTIONAL in understander.understand("物业是死人吗").signals
