@@ -70,7 +70,7 @@ class ProblemSummary:
             if len(candidate) > limit:
                 if not kept:
                     kept.append(clause[: limit - 1] + "…")
-                break
+                continue  # a shorter problem told later may still fit
             if self._guard.check(candidate) is not None:
                 continue
             kept.append(clause)
