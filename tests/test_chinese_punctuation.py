@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from bot.config import ServiceConfig
+from bot.config import PhraseId, ServiceConfig
+from bot.core.phrases import TraditionalScript
 
 ASCII_IN_CHINESE = re.compile(
     r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e“”][,?:!;()]|[,?:!;()][\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e“”]"
@@ -44,3 +45,12 @@ def test_the_check_tells_chinese_from_ascii_context() -> None:
     assert _misplaced("{salutation},{organisation}") == ["字,"]
     assert _misplaced("每个工作日8:30至17:30，") == []  # a time keeps its colon
     assert _misplaced("请回复序号：1. 问题描述") == []
+
+
+def test_no_text_the_bot_says_reads_wrong_in_traditional_characters(service_config: ServiceConfig) -> None:
+    """OpenCC converts phrase by phrase: "回复数字" is read as 回 + 复数 (plural) and comes out
+    "回複數字", a word no reader in Taiwan or Hong Kong writes; the phrases are worded around it."""
+    script = TraditionalScript()
+    said = {name: script.text(text, "zh-CN") for name, text in _chinese_texts(service_config).items()}
+    assert {name: text for name, text in said.items() if "回複" in text or "答複" in text} == {}
+    assert script.text(service_config.phrases["zh-CN"].phrases[PhraseId.OPTIONS_LIST], "zh-CN") == "請您回覆數字："

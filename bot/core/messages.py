@@ -115,7 +115,7 @@ class OutboundMessage:
     options: tuple[Option, ...] = field(default_factory=tuple)
     sender: Sender = Sender.BOT
     options_text: str = ""
-    """The options as numbered text in the customer's language ("(请回复数字1-5)"), for channels
+    """The options as numbered text in the customer's language ("(请您回复数字1-5)"), for channels
     without buttons; the flow renders it from configured phrases."""
     photo: Photo | None = None
     """An agent's photo (issue 15); ``text`` is then its caption, empty for none."""

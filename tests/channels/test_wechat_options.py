@@ -55,6 +55,6 @@ async def test_the_confirmation_choices_are_numbered_and_a_number_answers(wechat
     ):
         await push(text, number)
         await said(answer)
-    assert (await said("是否正确")).endswith("请回复数字：\n1. 对\n2. 不对")
+    assert (await said("是否正确")).endswith("请您回复数字：\n1. 对\n2. 不对")
     await push("1", 4)
     await said("投诉编号")  # "1" was "对": confirmed and promised

@@ -105,7 +105,7 @@ def test_the_rating_is_asked_with_options_and_their_numbered_text(engine: Conver
     _, step = _asked(engine)
     [question] = step.replies
     assert question.options == tuple(Option(label=str(score), value=str(score)) for score in range(1, 6))
-    assert question.options_text == "（请回复数字1-5）"
+    assert question.options_text == "（请您回复数字1-5）"
 
 
 def test_a_number_picks_the_offered_option(engine: ConversationEngine) -> None:
@@ -113,7 +113,7 @@ def test_a_number_picks_the_offered_option(engine: ConversationEngine) -> None:
     chat.send("小区5号楼门口的路灯坏了一个星期了")
     chat.send("13800138000")
     step = chat.send("阳光花园5栋")
-    assert step.replies[-1].options_text == "请回复数字：\n1. 对\n2. 不对"
+    assert step.replies[-1].options_text == "请您回复数字：\n1. 对\n2. 不对"
     chat.send("1")  # the first option, "对"
     assert chat.state is State.HANDED_OFF
 

@@ -381,7 +381,11 @@ def test_a_long_description_is_summarised_not_echoed(chat: Chat, conversation_en
 
 
 def test_a_problem_too_long_for_the_restatement_does_not_hide_a_shorter_one_told_after_it(chat: Chat) -> None:
-    rant = "楼上天天半夜装修吵得孩子睡不着，地下车库的灯坏了半个月了物业一直没人来修到现在还是黑漆漆的一片，还有电梯三天两头停"
+    rant = (
+        "楼上天天半夜装修吵得孩子睡不着，"
+        "地下车库的灯坏了半个月了物业一直没人来修到现在还是黑漆漆的一片，"
+        "还有电梯三天两头停"
+    )
     chat.send(rant)
     chat.send("13912345678")
     problem = restated(chat, chat.send("阳光花园3栋")).splitlines()[1]

@@ -140,14 +140,14 @@ async def test_sms_asks_with_numbered_text_and_not_fixed_reopens(make_client: Ap
         await said("小区或地址")
         await stub.phone_sends("阳光花园5栋")
         confirm = await said("是否正确")
-        assert confirm.endswith("请回复数字：\n1. 对\n2. 不对")
+        assert confirm.endswith("请您回复数字：\n1. 对\n2. 不对")
         await stub.phone_sends("1")  # the first option: 对
         await said("投诉编号")
         conversation_id = await _only_conversation(client)
         await _resolved(client, conversation_id)
         clock.advance(hours=2)  # the in-process worker's timer pump runs on the same clock
         question = await said(ASK_RATING)
-        assert question.endswith("（请回复数字1-5）")
+        assert question.endswith("（请您回复数字1-5）")
         await stub.phone_sends(NOT_FIXED)
         await said(REOPENED)
         await _reopened(client, conversation_id)
@@ -267,7 +267,7 @@ async def test_telegram_rating_is_an_inline_keyboard_and_a_pressed_button_answer
     assert _keyboard(confirm) == [
         [{"text": "对", "callback_data": "对"}, {"text": "不对", "callback_data": "不对"}]
     ]
-    assert "请回复数字" not in confirm["text"]  # buttons, not numbered text
+    assert "请您回复数字" not in confirm["text"]  # buttons, not numbered text
     assert await post(_button_press(4, "对")) == {"method": "answerCallbackQuery", "callback_query_id": "cq4"}
     await sent("投诉编号")
 
