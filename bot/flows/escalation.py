@@ -48,7 +48,11 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
     # without a phone, the apology carries the request for one.
     supervisor_will_call(turn, urgent)
     record = record_complaint(turn, confirmed=False)
-    promise(turn, record)
+    signals = turn.step.data.signals
+    if Signal.SELF_HARM not in signals or Signal.DANGER in signals:
+        # Someone at the end of their tether hears care and that a person will call, not thanks
+        # for their feedback and a case number; the case is there for the supervisor all the same.
+        promise(turn, record)
     if Signal.DANGER in turn.step.data.signals and not turn.step.data.area:
         turn.say(PhraseId.URGENT_ASK_PLACE)  # where to go: taken on the case after the hand-off
     open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)

@@ -83,6 +83,10 @@ def test_talk_of_self_harm_hears_care_and_a_helpline_not_an_apology_for_inconven
     assert "12356" in step.replies[0].text
     assert "不便" not in chat.texts(step)
     assert step.handoff is not None and (step.handoff.queue, step.handoff.priority) == ("supervisor", 0)
+    # Care and a person, not thanks for the feedback and a case number; the supervisor has the case.
+    assert phrases == ["self_harm_care", "urgent_handoff"]
+    assert "意见" not in chat.texts(step) and "编号" not in chat.texts(step)
+    assert step.complaint is not None and "不想活了" in step.complaint.description
 
 
 def test_danger_told_at_the_place_question_is_not_taken_for_the_place(engine: ConversationEngine) -> None:
