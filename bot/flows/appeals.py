@@ -13,6 +13,7 @@ from bot.flows.records import AppealLink, CaseStage, HandoffRequest, OpenCase, S
 from bot.flows.slots import append_description, description_text
 from bot.flows.status import named_case
 from bot.flows.turn import Turn
+from bot.understanding.phones import said_phone
 
 PHONE_ASKS_DONE = 3
 """``FlowData.escalation_phone_asks`` once answered (a phone, a refusal, anything else): 1 and 2
@@ -149,7 +150,7 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
         if case_number is not None:
             note_on_case(turn, case_number, phone=phone)
         turn.audit(TimelineKind.CONTACT_RECEIVED)
-        turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=phone)
+        turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=said_phone(phone))
         _ask_place_for_the_supervisor(turn)
         return True
     if looks_like_phone_attempt(text) and data.escalation_phone_asks < 2:

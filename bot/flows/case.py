@@ -21,6 +21,7 @@ from bot.flows.slots import (
     whole_place_answer,
 )
 from bot.flows.turn import FlowKit, Turn
+from bot.understanding.phones import said_phone
 
 URGENT_SIGNALS = frozenset({Signal.DANGER, Signal.SELF_HARM})
 """Someone's life or safety is at stake now: safety first, then the duty supervisor at once."""
@@ -211,7 +212,7 @@ def corrected_contact(turn: Turn) -> bool:
     if case_number is not None:
         note_on_case(turn, case_number, phone=phone, replaces=replaces)
     turn.audit(TimelineKind.CONTACT_RECEIVED, replaced=replaces)
-    turn.say(PhraseId.CONTACT_CORRECTED if replaces else PhraseId.CONTACT_NOTED, phone=phone)
+    turn.say(PhraseId.CONTACT_CORRECTED if replaces else PhraseId.CONTACT_NOTED, phone=said_phone(phone))
     return True
 
 

@@ -23,6 +23,7 @@ from bot.flows.records import State
 from bot.flows.slots import CORRECTION_CUES, append_description, description_text, place_in_own_words
 from bot.flows.summary import only_answers, pauses
 from bot.flows.turn import FlowKit, Turn
+from bot.understanding.phones import said_phone
 
 _CORRECT_STATES = {
     "description": State.CORRECT_DESCRIPTION,
@@ -63,7 +64,7 @@ def _phone_said(turn: Turn) -> str | None:
     phone = data.phone
     if phone and data.phone_from_channel and len(phone) >= 8:
         return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    return phone
+    return said_phone(phone) if phone else phone
 
 
 def _name_said(turn: Turn) -> str | None:

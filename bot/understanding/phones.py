@@ -88,3 +88,19 @@ def national_digits(e164: str, region: str = "CN") -> str:
         return e164
     national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
     return "".join(ch for ch in national if ch.isdigit())
+
+
+def said_phone(stored: str) -> str:
+    """A stored phone as its owner writes it: national digits as stored for a mainland number
+    ("13912345678"), another country's in its own national format ("+886912345678" is
+    "0912 345 678", "+85291234567" is "9123 4567"), so the customer knows it for the one they typed."""
+    if not stored.startswith("+"):
+        return stored
+    try:
+        number = phonenumbers.parse(stored, None)
+    except phonenumbers.NumberParseException:
+        return stored
+    if not phonenumbers.is_valid_number(number):
+        return stored
+    return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+

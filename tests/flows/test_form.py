@@ -721,7 +721,8 @@ def test_the_restatement_of_a_traditional_complaint_says_what_went_wrong_not_the
     step = chat.send("信義區松仁路100號5樓")
     lines = restated(chat, step).splitlines()
     assert lines[1].startswith("問題：每天晚上都斷線") and "爛透了" not in lines[1]
-    assert lines[3] == "電話：+886912345678"
+    assert lines[3] == "電話：0912 345 678"  # as Taiwan writes it; the case keeps +886912345678
+    assert chat.data.phone == "+886912345678"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from bot.config import ConfigError, ServiceConfig, load_config
 from bot.core.phones import normalise_phone
 from bot.settings import PROJECT_ROOT
-from bot.understanding.phones import find_phone, national_digits
+from bot.understanding.phones import find_phone, national_digits, said_phone
 from bot.understanding.result import Slots
 from bot.understanding.slots import SlotExtractor
 from tests.input_strategies import SENDABLE_CHARACTER
@@ -505,3 +505,17 @@ def test_a_manager_adds_a_compound_surname(tmp_path: Path) -> None:
     (config_dir / "names.yaml").write_text(yaml.safe_dump(names, allow_unicode=True), encoding="utf-8")
     slots = SlotExtractor.from_config(load_config(config_dir)).extract("我叫拓跋宏")
     assert (slots.name, slots.surname) == ("拓跋宏", "拓跋")
+
+
+@pytest.mark.parametrize(
+    ("stored", "said"),
+    [
+        ("13912345678", "13912345678"),
+        ("01012345678", "01012345678"),
+        ("+886912345678", "0912 345 678"),
+        ("+85291234567", "9123 4567"),
+        ("+8869", "+8869"),  # not a number: as stored
+    ],
+)
+def test_a_stored_phone_is_said_as_its_owner_writes_it(stored: str, said: str) -> None:
+    assert said_phone(stored) == said
