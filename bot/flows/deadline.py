@@ -244,7 +244,9 @@ def compute_deadline(
     step = dt.timedelta(minutes=table.round_to_minutes)
     if rule.hours is not None:
         clock = rule.clock or table.clock
-        due = due_after(now, rule.hours, clock, table.round_to_minutes, calendar)
+        minutes = rounding_minutes(rule.hours, table.round_to_minutes)
+        step = dt.timedelta(minutes=minutes)
+        due = due_after(now, rule.hours, clock, minutes, calendar)
         literal = due - (now + dt.timedelta(hours=rule.hours)) < step
         return Deadline(due_at=due, hours=rule.hours, says_hours=clock is not Clock.BUSINESS_HOURS and literal)
     assert rule.working_days is not None
@@ -252,6 +254,17 @@ def compute_deadline(
         calendar.serving_at_or_after(calendar.add_working_days(now, rule.working_days)), table.round_to_minutes
     )
     return Deadline(due_at=due, hours=(due - now).total_seconds() / 3600, working_days=rule.working_days)
+
+
+def rounding_minutes(hours: float, configured: int) -> int:
+    """The step a promise of ``hours`` is rounded up to: the configured one, but at most a sixth of
+    the time promised, so "1小时内" is not said of a time an hour and a half away (within the hour
+    from 18:31 is 19:40, not 20:00)."""
+    sixth = hours * 60 / 6
+    return max(
+        (step for step in range(1, configured + 1) if configured % step == 0 and step <= sixth),
+        default=1,
+    )
 
 
 def format_hours(hours: float) -> str:

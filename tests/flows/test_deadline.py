@@ -236,13 +236,29 @@ def test_around_the_clock_the_hours_stay_where_they_fall_at_night_and_on_holiday
             assert deadline.says_hours
 
 
+def test_within_the_hour_is_said_of_a_time_at_most_ten_minutes_past_the_hour(
+    service_config: ServiceConfig, calendar: BusinessCalendar
+) -> None:
+    """"1小时内（今天晚上8点前）" said at 18:31 promised an hour and a half: a short promise is
+    rounded up by a sixth of it at most, a long one by the table's step."""
+    table = service_config.deadlines
+    start = at(4, 18, 0, month=12)
+    for minutes in range(0, 60, 7):
+        now = start + dt.timedelta(minutes=minutes, seconds=20)
+        danger = compute_deadline(now, Grade.SIMPLE, "standard", "other", table, calendar, {Signal.DANGER})
+        assert now + dt.timedelta(hours=1) <= danger.due_at <= now + dt.timedelta(hours=1, minutes=10), now
+        assert danger.says_hours and danger.hours == 1
+    ordinary = compute_deadline(at(2, 9, 1, month=12), Grade.SIMPLE, "standard", "other", table, calendar)
+    assert ordinary.due_at.astimezone(SHANGHAI).minute in (0, 30)
+
+
 def test_an_override_matches_a_signal_and_counts_on_its_own_clock(
     service_config: ServiceConfig, calendar: BusinessCalendar
 ) -> None:
     table = service_config.deadlines
     saturday_night = at(5, 23, 10, month=12)
     danger = compute_deadline(saturday_night, Grade.SIMPLE, "standard", "other", table, calendar, {Signal.DANGER})
-    assert danger.due_at == at(6, 0, 30, month=12)  # 1 h on the wall clock, rounded up: not Monday
+    assert danger.due_at == at(6, 0, 10, month=12)  # 1 h on the wall clock, rounded up: not Monday
     ordinary = compute_deadline(saturday_night, Grade.SIMPLE, "standard", "other", table, calendar, {Signal.EMOTIONAL})
     assert ordinary.due_at == at(8, 11, 30, month=12)  # the table's 12 service hours from Monday
     with pytest.raises(ValidationError, match="clock counts hours"):
