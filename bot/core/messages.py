@@ -119,6 +119,9 @@ class OutboundMessage:
     without buttons; the flow renders it from configured phrases."""
     photo: Photo | None = None
     """An agent's photo (issue 15); ``text`` is then its caption, empty for none."""
+    verbatim: tuple[str, ...] = ()
+    """The customer's own words inside ``text`` (the restated problem): said back as they wrote
+    them, never converted to the other script ("唔郁" stays, not "唔鬱")."""
 
 
 def options_to_json(message: OutboundMessage) -> dict[str, Any] | None:

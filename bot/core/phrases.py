@@ -75,6 +75,14 @@ class TraditionalScript:
         """``text``, said in ``locale``, in traditional characters."""
         return self._converter.convert(text) if self.applies(locale) else text
 
+    def _converted_around(self, text: str, verbatim: tuple[str, ...]) -> str:
+        """``text`` converted, but for the first place each of ``verbatim`` stands in it."""
+        for words in sorted((words for words in verbatim if words), key=len, reverse=True):
+            before, found, after = text.partition(words)
+            if found:
+                return self._converted_around(before, verbatim) + words + self._converted_around(after, verbatim)
+        return self._converter.convert(text)
+
     def reply(self, message: OutboundMessage, locale: str) -> OutboundMessage:
         """``message``, said in ``locale``, in traditional characters."""
         if not self.applies(locale):
@@ -82,7 +90,7 @@ class TraditionalScript:
         convert = self._converter.convert
         return dataclasses.replace(
             message,
-            text=convert(message.text),
+            text=self._converted_around(message.text, message.verbatim),
             options=tuple(Option(convert(option.label), option.value) for option in message.options),
             options_text=convert(message.options_text),
         )

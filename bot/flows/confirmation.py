@@ -49,6 +49,7 @@ def restate(turn: Turn) -> None:
         area=data.area or not_given,
         phone=_phone_said(turn) or not_given,
         name=_name_said(turn) or not_given,
+        verbatim=(summary,),
     )
     turn.say(PhraseId.CONFIRM_QUESTION, options=yes_no_options(turn))
     turn.audit(TimelineKind.RESTATED, category=classified.category)

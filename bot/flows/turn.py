@@ -152,13 +152,22 @@ class Turn:
         matchable = self.kit.understander.matchable(text)
         return any(word.lower() in matchable for word in words)
 
-    def say(self, phrase_id: PhraseId, options: tuple[Option, ...] = (), **variables: object) -> None:
+    def say(
+        self,
+        phrase_id: PhraseId,
+        options: tuple[Option, ...] = (),
+        verbatim: tuple[str, ...] = (),
+        **variables: object,
+    ) -> None:
+        """Say a configured phrase with ``variables`` filled; ``verbatim``: the customer's own words
+        among them, said back in their script."""
         self.step.replies.append(
             OutboundMessage(
                 text=self.text(phrase_id, **variables),
                 phrase_id=phrase_id.value,
                 options=options,
                 options_text=numbered_options(self.kit, options, self.locale) if options else "",
+                verbatim=verbatim,
             )
         )
 

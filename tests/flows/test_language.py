@@ -155,3 +155,18 @@ def test_a_few_english_words_keep_a_chinese_conversation_chinese(
     chat.send("小区电梯坏了三天了")
     chat.send(words)
     assert chat.locale == "zh-CN"
+
+
+def test_the_restated_problem_is_said_back_in_the_customers_own_characters(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """Hong Kong writes 郁 (move) where a converter writes 鬱 (gloomy): the customer's own words
+    are not converted; the phrase around them is."""
+    chat = Chat(conversation_engine, locale="zh-CN")
+    chat.send(Started())
+    chat.send("部電梯成日唔郁 等好耐")
+    chat.send("9123 4567")
+    step = chat.send("太古城金殿閣12樓")
+    restated = step.replies[0].text
+    assert "部電梯成日唔郁 等好耐" in restated and "唔鬱" not in restated
+    assert restated.startswith("我跟您確認一下")
