@@ -664,3 +664,11 @@ def test_request_openers_are_configuration(
     config = service_config.model_copy(update={"classification": Classification.model_validate(data)})
     understander = Understander.from_config(config, dictionary=jieba_dictionary, converter=converter)
     assert Intent.HUMAN not in understander.understand("麻烦转人工").intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["电梯按钮失灵了", "电梯停运了一周", "电梯门关不上", "电梯异响很大", "部電梯成日唔郁", "小区电梯半个月没年检了"],
+)
+def test_a_lift_that_does_not_work_is_a_repair(understander: Understander, text: str) -> None:
+    assert understander.understand(text).category == "engineering_repair"
