@@ -122,14 +122,17 @@ def _messages_shown(query: Mapping[str, str]) -> int:
 
 
 def _ticket_json(
-    ticket: WaitingTicket, position: int, preview: tuple[str, str | None] | None, full_phones: bool
+    ticket: WaitingTicket, position: int, preview: tickets.QueuePreview | None, full_phones: bool
 ) -> dict[str, Any]:
-    channel, last_text = preview if preview is not None else (None, None)
+    def shown(text: str | None) -> str | None:
+        return _preview(text if full_phones else mask_phones(text))
+
     return {
         "position": position,
         **ticket.to_json_dict(),
-        "channel": channel,
-        "last_customer_message": _preview(last_text if full_phones else mask_phones(last_text)),
+        "channel": preview.channel if preview is not None else None,
+        "last_customer_message": shown(preview.last_text) if preview is not None else None,
+        "problem": shown(preview.problem) if preview is not None else None,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import select, update
@@ -156,17 +157,33 @@ def set_told_position(session: Session, ticket_id: int, told: int | None, positi
 # --- agent console (issue 15): what a queue card shows besides the ticket
 
 
-def queue_previews(session: Session, conversation_ids: Collection[int]) -> dict[int, tuple[str, str | None]]:
-    """Each conversation's channel and the text of its customer's last message, in one
-    statement however many conversations wait."""
+@dataclass(frozen=True, slots=True)
+class QueuePreview:
+    channel: str
+    last_text: str | None
+    """The customer's last message: often only "对", the answer to the restatement."""
+    problem: str | None
+    """The description of the conversation's newest complaint, when it has one."""
+
+
+def queue_previews(session: Session, conversation_ids: Collection[int]) -> dict[int, QueuePreview]:
+    """Each conversation's channel, the text of its customer's last message and its complaint's
+    description, in one statement however many conversations wait."""
     if not conversation_ids:
         return {}
     # Each conversation's newest customer message, walking its messages backwards by the
     # (conversation, id) index: a grouping by conversation would read all their inbound rows.
     last_text = newest_inbound("text")
+    problem = (
+        select(Complaint.description)
+        .where(Complaint.conversation_id == Conversation.id)
+        .order_by(Complaint.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     rows = session.execute(
-        select(Conversation.id, Conversation.channel, last_text.label("text")).where(
+        select(Conversation.id, Conversation.channel, last_text.label("text"), problem.label("problem")).where(
             Conversation.id.in_(sorted(conversation_ids))
         )
     ).all()
-    return {row.id: (row.channel, row.text) for row in rows}
+    return {row.id: QueuePreview(row.channel, row.text, row.problem) for row in rows}

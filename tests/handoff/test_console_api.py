@@ -13,7 +13,7 @@ from bot.staff.privacy import mask_phones
 from bot.storage.models import Complaint
 from tests.conftest import AppFactory
 from tests.handoff.queue_helpers import customer_hands_off, ticket_of
-from tests.helpers import ChatSocket, eventually, new_session, settled
+from tests.helpers import WANG_FILES_A_COMPLAINT, ChatSocket, confirmed_complaint, eventually, new_session, settled
 from tests.staff import add_user, sign_in
 
 PHONE = "13812345678"
@@ -61,6 +61,23 @@ async def test_a_queue_card_shows_the_channel_and_the_customers_last_words_maske
     [card] = [t for t in await queue_of(client) if t["conversation_id"] == conversation_id]
     assert card["last_customer_message"] == "电梯又坏了,我电话138****5678"
     assert card["channel"] == "webchat"
+
+
+async def test_a_queue_card_shows_the_problem_not_the_yes_that_confirmed_it(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await sign_in(client, "li.agent")
+    conversation_id, socket = await confirmed_complaint(client)
+    await socket.close()
+
+    async def card() -> dict[str, Any] | None:
+        return next((t for t in await queue_of(client) if t["conversation_id"] == conversation_id), None)
+
+    await eventually(card)
+    shown = await card()
+    assert shown is not None
+    assert shown["last_customer_message"] == "对"
+    assert shown["problem"] == WANG_FILES_A_COMPLAINT.replace("13800138000", "138****8000")
 
 
 async def test_the_queue_costs_the_same_statements_however_many_wait(make_client: AppFactory) -> None:

@@ -87,8 +87,10 @@
         [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
           ticket.case_number, categoryName(ticket.category)]
           .filter(Boolean).join(" · ")),
-      ticket.last_customer_message
-        ? el("div", { class: "preview", title: ticket.last_customer_message, text: ticket.last_customer_message })
+      // The problem, not the "对" that confirmed it; the last message when there is no complaint.
+      (ticket.problem || ticket.last_customer_message)
+        ? el("div", { class: "preview", title: ticket.problem || ticket.last_customer_message,
+          text: ticket.problem || ticket.last_customer_message })
         : null,
       el("div", { class: "muted" },
         T("已等待 {0}", Staff.waitText(waited)),
