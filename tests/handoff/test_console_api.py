@@ -73,7 +73,10 @@ async def test_a_queue_card_shows_the_problem_not_the_yes_that_confirmed_it(make
     async def card() -> dict[str, Any] | None:
         return next((t for t in await queue_of(client) if t["conversation_id"] == conversation_id), None)
 
-    await eventually(card)
+    async def carded() -> bool:
+        return await card() is not None
+
+    await eventually(carded)
     shown = await card()
     assert shown is not None
     assert shown["last_customer_message"] == "对"
