@@ -985,11 +985,16 @@ class Gazetteer(_Strict):
     """Words ending a road's name ("牛头角道", "文化路"): a road the gazetteer does not list is an
     address when a house number follows it ("牛头角道5号"), as an unknown estate is."""
     building_suffixes: list[str] = []
+    estate_parts: list[str] = []
+    """Parts of an estate named right after it ("阳光花园南门", "翠湖花园停车场"): an estate the
+    gazetteer does not list is a place with one of these after it, as with a building number."""
     floor_suffixes: list[str] = []
     not_places: list[str] = []
     english_street_words: list[str] = []
     english_estate_words: list[str] = []
     english_unit_words: list[str] = []
+    english_estate_parts: list[str] = []
+    """Parts of an estate named after it in English ("Sunshine Garden clubhouse", "… north gate")."""
     english_not_place_words: list[str] = []
 
     @model_validator(mode="after")

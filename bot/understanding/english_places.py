@@ -35,8 +35,15 @@ class EnglishPlaceFinder:
         patterns = []
         if streets:
             patterns.append(rf"(?:\d+[A-Za-z]?\s+)?{names}(?:{streets})\b\.?{unit}*")
+        parts = alternation(gazetteer.english_estate_parts)
+        # "Sunshine Garden clubhouse", "Sunshine Garden north gate".
+        part = rf"(?:\s+(?i:{parts})\b)?" if parts else ""
+        # "Sunshine Garden 3": a bare building number, when a unit or the clause's end follows it
+        # ("Sunshine Garden 3 times" counts something).
+        unit_next = rf"|(?i:{units})\b" if units else ""
+        bare = rf"(?:\s+\d+[A-Za-z]?(?=\s*(?:$|[,.;:!?()]{unit_next})))?"
         if estates:
-            patterns.append(rf"{units_before}{names}(?:{estates})\b{unit}*")
+            patterns.append(rf"{units_before}{names}(?:{estates})\b{part}{bare}{unit}*")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
 
     def find(self, text: str) -> str | None:

@@ -108,6 +108,10 @@ class PlaceFinder:
         if gazetteer.spoken_digits:
             number += rf"|[{re.escape(gazetteer.spoken_digits)}]{{3,4}}{end}"
         self._part_re = re.compile(rf"[ \t]?(?:{place}{unit}{number})")
+        # A part of the estate or building just named ("阳光花园南门", "3栋门口"), ending the address.
+        estate_parts = alternation(gazetteer.estate_parts)
+        self._estate_part_re = re.compile(rf"[ \t]?(?:{estate_parts})") if estate_parts else None
+        self._estate_endings = tuple(gazetteer.estate_suffixes)
 
         division_suffixes = alternation(gazetteer.division_suffixes)
         # Worth the parser's time: a division suffix after two name characters, so "我们小区",
@@ -213,6 +217,15 @@ class PlaceFinder:
             while (match := self._part_re.match(text, end)) is not None and match.end() > end:
                 end = match.end()
                 parts += 1
+            if self._estate_part_re is not None and (
+                (anchor.kind is _Kind.PLACE and end == anchor.end) or text[:end].endswith(self._estate_endings)
+            ):
+                # "阳光花园南门", "翠湖花园停车场": a part of the estate just named ("人民路12号门口" is
+                # in front of a house, "住门口" names no estate).
+                part = self._estate_part_re.match(text, end)
+                if part is not None:
+                    end = part.end()
+                    parts += 1
             standalone = (
                 anchor.kind is _Kind.DISTRICT
                 or anchor.kind is _Kind.PLACE
