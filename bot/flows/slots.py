@@ -77,6 +77,10 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         elif correcting:  # "不是王先生，是王女士"
             _changed(turn, "name", None, replaced=True)
             data.honorific = slots.honorific
+    if turn.changed:
+        # An item given answers the bot's question: what the customer tells next is answered, not
+        # heard out in silence as the rest of a problem still being typed (``form_reask_after``).
+        data.recorded_at = None
     reassured = data.phone_refusals > 0
     if not data.phone and _refuses_phone(turn.kit, state, understood, bool(turn.changed), reassured):
         data.phone_refusals += 1
