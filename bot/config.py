@@ -559,6 +559,13 @@ class FormRules(_Strict):
     story_words: list[str] = []
     """Words that tell how long or how it went ("已经滴了一个礼拜了", "已經等咗成個禮拜"): an answer
     to the place question with one, and no address in it, is more of the problem, not the place."""
+    item_intros: list[str] = []
+    """Words that introduce a phone or a place in a description besides ``correction_fields`` and
+    the address triggers ("电话是", "call me at", "at"): the restatement's problem leaves them out
+    with the item ("他电话13811112233" and "broken at Sunshine Garden" leave no "他电话", no "at")."""
+    item_owners: list[str] = []
+    """Whose item it is, said before the words introducing it ("他电话…", "她住…", "my phone is…"):
+    left out with it."""
     contact_change_words: list[str] = []
     """Words that give a new number to call ("电话换了 新号码是…", "以后打我老婆电话…"): a phone
     with one after the hand-off replaces the case's, as a correction does."""
@@ -1015,6 +1022,9 @@ class NameRules(_Strict):
     surnames: list[str] = Field(min_length=1)
     compound_surnames: list[str] = []
     honorifics: list[str] = []
+    self_intro_honorifics: list[str] = []
+    """How customers call themselves after 我是 only ("我是5栋的李阿姨"): "李阿姨" opening a clause
+    is as often someone else ("张阿姨说…")."""
     english_honorifics: list[str] = []
     male_honorifics: list[str] = []
     female_honorifics: list[str] = []

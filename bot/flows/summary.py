@@ -26,6 +26,7 @@ _CLAUSE_BREAK = re.compile(
 # inside a phrase ("88 号", "the lift").
 _PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])")
 _DIGITS = re.compile(r"\+?\d[\d\- ]{5,}\d")
+_SPACES = re.compile(r"\s{2,}")
 _LEADING = "的在是 \t-—"
 _NUMERALS = "零〇一二三四五六七八九十幺两"
 _ANSWERS = frozenset({Intent.YES, Intent.NO})
@@ -47,10 +48,16 @@ class ProblemSummary:
         self._guard = guard
         self._rules = rules
         self._is_bare_complaint_mention = is_bare_complaint_mention
-        words = alternation(word for word in item_words if word)
-        # What is left of "我电话138…", "住海淀区…", "我是王先生" once the items are taken out.
-        naming = rf"(?:{words}|[{_NUMERALS}我的是在:：\s])+" if words else rf"[{_NUMERALS}]+"
+        item_words = [word for word in (*item_words, *rules.item_intros) if word]
+        words = alternation(item_words)
+        owners = alternation(word for word in rules.item_owners if word)
+        # What is left of "我电话138…", "住海淀区…", "我是王先生", "他电话…" once the items are taken out.
+        naming = rf"(?:{words}|{owners or '(?!)'}|[{_NUMERALS}我的是在:：\s])+" if words else rf"[{_NUMERALS}]+"
         self._only_naming_items = re.compile(naming)
+        # The words introducing an item, whose it is first ("她电话是", "他住", "call me at"), taken
+        # out with it; an English one only as a word of its own ("flat" does not end with "at").
+        owner = rf"(?:(?:{owners})\s*)?" if owners else ""
+        self._item_intro = rf"(?:(?<![A-Za-z]){owner}(?:{words})(?![A-Za-z])[\s:：]*)*" if words else ""
         greetings = alternation(word for word in greeting_words if word)
         # "hi my water heater…", "你好 我家漏水": the hello before the problem is not the problem.
         self._leading_greeting = (
@@ -104,7 +111,7 @@ class ProblemSummary:
                 slots = understood.slots
                 named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
                 cleaned = self._without_item_names(
-                    _without_slots(clause, (slots.name, named, slots.district, slots.address))
+                    self._without_slots(clause, (slots.name, named, slots.district, slots.address))
                 )
                 if len(cleaned) < 2:
                     continue
@@ -129,6 +136,18 @@ class ProblemSummary:
         while rest and (shorter := self._leading_greeting.sub("", rest, count=1)) != rest:
             rest = shorter
         return rest or text
+
+    def _without_slots(self, clause: str, slots: Iterable[str | None]) -> str:
+        """The clause without who the customer is, their phone and where (those have their own
+        lines), each with the words that introduced it and the 的 that tied it to what follows:
+        "我是5栋的李阿姨" leaves no "我是的", "broken at Sunshine Garden" no "at"."""
+        items = [_DIGITS.pattern]
+        items.extend(re.escape(value) for value in sorted({value for value in slots if value}, key=len, reverse=True))
+        text = clause
+        for item in items:
+            text = re.sub(rf"{self._item_intro}(?:{item})(?:\s*的)?", " ", text, flags=re.IGNORECASE)
+        text = _SPACES.sub(" ", text)
+        return text.strip().lstrip(_LEADING).strip()
 
     def _without_item_names(self, clause: str) -> str:
         """The clause without the pauses that only named an item taken out ("…多扣了50块 我电话 住"
@@ -173,9 +192,3 @@ def only_answers(intents: frozenset[Intent]) -> bool:
     return bool(intents) and intents <= _ANSWERS
 
 
-def _without_slots(clause: str, slots: Iterable[str | None]) -> str:
-    """The clause without who the customer is, their phone and where: those have their own lines."""
-    text = _DIGITS.sub("", clause)
-    for value in sorted((value for value in slots if value), key=len, reverse=True):
-        text = text.replace(value, "")
-    return text.strip().lstrip(_LEADING).strip()

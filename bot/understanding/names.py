@@ -40,6 +40,7 @@ class NameFinder:
         surname = alternation([*rules.compound_surnames, *rules.surnames])
         given = r"[\u4e00-\u9fff]{1,2}?"
         honorific = alternation(rules.honorifics) or "(?!)"
+        self_honorific = alternation([*rules.honorifics, *rules.self_intro_honorifics]) or "(?!)"
         ends = alternation(rules.name_ends)
         self_ends = alternation(rules.self_intro_name_ends)
         name_end = f"(?={_NAME_BREAK}|$|{honorific}" + (f"|{ends})" if ends else ")")
@@ -62,8 +63,8 @@ class NameFinder:
         described = alternation(rules.self_description_ends) or "(?!)"
         patterns = (
             rf"(?:{name_intros})[\s:]*(?P<named>(?:{surname})(?!{honorific}){given}){name_end}",
-            rf"(?:{self_intros})[\s:]*{roles}(?P<titled>{surname})(?P<title>{honorific}){not_after_title}",
-            rf"(?:{self_intros})[\s:]*{roles}(?P<self>(?:{surname})(?!{honorific}){given}){self_end}",
+            rf"(?:{self_intros})[\s:]*{roles}(?P<titled>{surname})(?P<title>{self_honorific}){not_after_title}",
+            rf"(?:{self_intros})[\s:]*{roles}(?P<self>(?:{surname})(?!{self_honorific}){given}){self_end}",
             rf"(?:{surname_intros})\s*(?P<surname>{surname}){name_end}",
             # "王女士" opening a message or a clause is the customer naming themselves.
             rf"{clause_start}(?P<clause>{surname})(?P<clause_title>{honorific}){not_after_title}",
@@ -73,7 +74,7 @@ class NameFinder:
             rf"{clause_start}(?:{clause_self})(?P<affirmed>{surname})(?P<affirmed_title>{honorific}){clause_end}",
             # "我是住在阳光小区3栋的张女士": a description of themselves, ending with who they are.
             rf"(?:{self_intros})[^,.;:!?，。；：！？]{{1,20}}?(?:{described})"
-            rf"(?P<described>{surname})(?P<described_title>{honorific}){clause_end}",
+            rf"(?P<described>{surname})(?P<described_title>{self_honorific}){clause_end}",
         )
         self._chinese = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
         self._chinese_hint = re.compile(

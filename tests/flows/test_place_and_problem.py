@@ -95,7 +95,6 @@ def finish(chat: Chat, step: Step) -> list[str]:
     return restated(step)
 
 
-@pytest.mark.xfail(reason="not yet: the next commits")
 @pytest.mark.parametrize(
     ("first", "problem"),
     [
@@ -114,7 +113,6 @@ def test_the_words_that_introduced_an_item_go_with_it(chat: Chat, first: str, pr
     assert finish(chat, chat.send(first))[0] == problem
 
 
-@pytest.mark.xfail(reason="not yet: the next commits")
 def test_a_customer_who_says_where_they_live_and_who_they_are_is_named_and_not_half_quoted(chat: Chat) -> None:
     chat.send("我是5栋的李阿姨 我们楼下的路灯坏了一个月了 老人晚上出门不安全")
     lines = restated(chat.send("电话 138 1111 2222"))
@@ -123,7 +121,6 @@ def test_a_customer_who_says_where_they_live_and_who_they_are_is_named_and_not_h
     assert lines[3] == "称呼：李阿姨"
 
 
-@pytest.mark.xfail(reason="not yet: the next commits")
 def test_an_english_problem_keeps_no_dangling_word_of_the_place_taken_out(english: Chat) -> None:
     lines = restated(english.send("the gym equipment is broken at Sunshine Garden clubhouse, call me at 13800007788"))
     assert lines[0] == "Problem: the gym equipment is broken (Engineering and repairs)"
