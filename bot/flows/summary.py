@@ -76,13 +76,24 @@ class ProblemSummary:
             candidate = joiner.join([*kept, clause])
             if len(candidate) > limit:
                 if not kept:
-                    kept.append(clause[: limit - 1] + "…")
+                    kept.append(self._shortened(clause, limit - 1) + "…")
                 continue  # a shorter problem told later may still fit
             if self._guard.check(candidate) is not None:
                 continue
             kept.append(clause)
         summary = joiner.join(kept)
         return summary if summary and self._guard.check(summary) is None else ""
+
+    def _shortened(self, clause: str, most: int) -> str:
+        """The clause's start, at most ``most`` characters long, ending where a pause ends ("管理處的人
+        根本不理人 垃圾房臭到不行 …"), else where a word does ("热水器不出热水", not "热水器不出热"); a
+        word longer than that is cut."""
+        pause_ends = [match.start() for match in _PAUSE.finditer(clause)]
+        for ends in (pause_ends, self._understander.word_ends(clause)):
+            fitting = [end for end in ends if end <= most and clause[:end].strip()]
+            if fitting:
+                return clause[: max(fitting)].rstrip()
+        return clause[:most]
 
     def _problem_clauses(self, description: Iterable[str], locale: str) -> list[str]:
         """The clauses about the problem; of those, the ones without anger in them when there
@@ -180,15 +191,10 @@ class ProblemSummary:
 def pauses(text: str) -> list[str]:
     """The text's clauses and the pauses inside them, in order, none empty."""
     return [
-        part.strip()
-        for clause in _CLAUSE_BREAK.split(text)
-        for part in _PAUSE.split(clause.strip())
-        if part.strip()
+        part.strip() for clause in _CLAUSE_BREAK.split(text) for part in _PAUSE.split(clause.strip()) if part.strip()
     ]
 
 
 def only_answers(intents: frozenset[Intent]) -> bool:
     """The intents say only yes or no ("不对", "是的")."""
     return bool(intents) and intents <= _ANSWERS
-
-

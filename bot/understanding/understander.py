@@ -161,6 +161,14 @@ class Understander:
         configured misspellings read as the words meant."""
         return self._misspellings.correct(self._normalise(text).text)
 
+    def word_ends(self, text: str) -> list[int]:
+        """Where the words of ``text`` end, as it is cut for matching (jieba, in simplified
+        characters; English at its spaces): the places a shortened text may end without cutting
+        a word in two."""
+        simplified = self._converter.convert(text)
+        cut = simplified if len(simplified) == len(text) else text
+        return list(self._segmenter.segment(cut).ends)
+
     # issue 14 (reports): the district stored with a case, normalised as the slots name it.
     def district(self, text: str) -> str | None:
         """The district ``text`` (a case's area, as the customer gave it) is in, when known."""
