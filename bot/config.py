@@ -176,6 +176,7 @@ class PhraseId(StrEnum):
     ESCALATION_PHONE_NOTED = "escalation_phone_noted"
     CONTACT_CORRECTED = "contact_corrected"
     ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
+    ESCALATION_REASSURE = "escalation_reassure"
     APPEAL_LINKED_BY_PHONE = "appeal_linked_by_phone"
     # issue 12 item 5 (the form): a structured restatement, a refused phone
     RESTATE_PROBLEM = "restate_problem"
@@ -578,6 +579,10 @@ class FormRules(_Strict):
     case_number_words: list[str] = []
     """Words that name the case number ("投诉编号", "单号", "case number"): a status question with
     one while the complaint is still being taken is told the number comes once it is registered."""
+    urging_words: list[str] = []
+    """Words that urge us on ("快点", "快派人", "hurry"): said while the supervisor's phone or an
+    emergency's address is asked for, with nothing else given, they refuse nothing: the customer
+    is reassured and asked again."""
     denial_words: list[str] = []
     """Words that deny what was restated ("不是", "isn't"): a problem put right ("问题不是路灯
     是电梯坏了") becomes its pauses without one, "是电梯坏了", when those still tell a problem."""

@@ -18,6 +18,10 @@ from bot.understanding.phones import said_phone
 PHONE_ASKS_DONE = 3
 """``FlowData.escalation_phone_asks`` once answered (a phone, a refusal, anything else): 1 and 2
 wait for the answer."""
+URGENT_PLACE_ASKS_DONE = 2
+"""``FlowData.urgent_place_asks`` once the emergency's address is not asked for again."""
+_CHASING = frozenset({Intent.YES, Intent.STATUS_QUERY, Intent.GREETING})
+"""What a message urging us on may read as besides its words ("好的", "怎么还不来人", "还在吗")."""
 
 
 def appealed(turn: Turn) -> bool:
@@ -138,12 +142,44 @@ def ask_phone_for_supervisor(turn: Turn, urgent: bool = False) -> None:
     turn.audit(TimelineKind.ESCALATION_PHONE_ASKED)
 
 
+def chases(turn: Turn) -> bool:
+    """The customer urges us on and gives nothing ("快点啊", "你们快派人", "怎么还不来人", "好的",
+    "hurry up please", ``form.urging_words``): no phone, no place, no refusal, no new problem."""
+    understood = turn.understood
+    if understood is None or turn.phone or turn.area or understood.category is not None or understood.signals:
+        return False
+    if understood.intents - _CHASING:
+        return False
+    return bool(understood.intents) or turn.says_any(understood.text, turn.kit.form.urging_words)
+
+
+def on_chaser(turn: Turn) -> bool:
+    """Urged on while the supervisor's phone or an emergency's address is still asked for: not a
+    refusal. The customer is reassured and asked for the first thing still missing (the phone,
+    then the address), each at most once more. True if handled."""
+    data = turn.step.data
+    phone_asked = 0 < data.escalation_phone_asks < PHONE_ASKS_DONE and not data.phone
+    place_asked = data.urgent_place_asks > 0 and data.area is None
+    if not (phone_asked or place_asked) or not chases(turn):
+        return False
+    turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+    turn.say(PhraseId.ESCALATION_REASSURE)
+    if phone_asked and data.escalation_phone_asks == 1:
+        data.escalation_phone_asks = 2
+        turn.say(PhraseId.ASK_PHONE)
+    elif place_asked and data.urgent_place_asks < URGENT_PLACE_ASKS_DONE:
+        data.urgent_place_asks = URGENT_PLACE_ASKS_DONE
+        turn.say(PhraseId.URGENT_ASK_PLACE)
+    return True
+
+
 def on_escalation_phone(turn: Turn, text: str) -> bool:
     """The answer to the escalation's request for a phone: the phone goes on the case; a
     refusal or anything else, and the supervisor contacts the customer here. Asked once, and
     once more after a number that is not one. True if handled."""
     data = turn.step.data
     phone = turn.phone
+    asked_again = data.escalation_phone_asks > 1  # a question came after the emergency's address
     if phone:
         data.phone, data.escalation_phone_asks = phone, PHONE_ASKS_DONE
         case_number = data.appeal_of or data.case_number
@@ -151,7 +187,7 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
             note_on_case(turn, case_number, phone=phone)
         turn.audit(TimelineKind.CONTACT_RECEIVED)
         turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=said_phone(phone))
-        _ask_place_for_the_supervisor(turn)
+        _ask_place_for_the_supervisor(turn, asked_again)
         return True
     if looks_like_phone_attempt(text) and data.escalation_phone_asks < 2:
         data.escalation_phone_asks = 2
@@ -168,15 +204,21 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
     if Intent.REFUSE_CONTACT not in turn.intents:
         turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
     turn.say(PhraseId.ESCALATION_WITHOUT_PHONE)
-    _ask_place_for_the_supervisor(turn)
+    _ask_place_for_the_supervisor(turn, asked_again)
     return True
 
 
-def _ask_place_for_the_supervisor(turn: Turn) -> None:
+def _ask_place_for_the_supervisor(turn: Turn, asked_again: bool) -> None:
     """Escalated before the place was told ("我要找你们经理 停车场的保安收了钱不给票"): asked
     once, so the supervisor knows where; the answer goes on the case in the customer's words. An
-    appeal's case has its place already."""
+    appeal's case has its place already. An emergency was asked for its address with the hand-off:
+    asked again only when the phone was asked for once more after that (``asked_again``)."""
     data = turn.step.data
+    if data.urgent_place_asks:
+        if data.area is None and asked_again and data.urgent_place_asks < URGENT_PLACE_ASKS_DONE:
+            data.urgent_place_asks = URGENT_PLACE_ASKS_DONE
+            turn.say(PhraseId.URGENT_ASK_PLACE)
+        return
     if data.area is None and data.appeal_of is None and not data.place_asked_after_hand_off:
         data.place_asked_after_hand_off = True
         turn.say(PhraseId.ASK_AREA)

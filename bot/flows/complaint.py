@@ -20,7 +20,7 @@ from bot.core.messages import MessageKind, OutboundMessage, location_words, word
 from bot.core.phrases import Phrases
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.appeals import PHONE_ASKS_DONE, joined_named_case, on_escalation_phone
+from bot.flows.appeals import PHONE_ASKS_DONE, joined_named_case, on_chaser, on_escalation_phone
 from bot.flows.asking import ask_current
 from bot.flows.callback import (
     CALLBACK_STATES,
@@ -296,6 +296,8 @@ class ComplaintFlow:
                 # "我要找你们领导" while waiting: the duty supervisor, as before the hand-off.
                 escalate(turn, reason=TicketReason.SUPERVISOR_REQUESTED)
                 return
+            if on_chaser(turn):
+                return  # "快点啊" while the phone or the address is asked for: no refusal, no place
             placed = place_after_hand_off(turn)
             if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE:
                 if placed and not turn.phone:

@@ -57,6 +57,7 @@ _KNOWN_KEYS = frozenset(
         "withdrawing",
         "unknown_case_numbers",
         "place_asked_after_hand_off",
+        "urgent_place_asks",
     }
 )
 
@@ -130,6 +131,9 @@ class FlowData:
     place_asked_after_hand_off: bool = False
     """Escalated before the place was told, the customer was asked for it with the phone: the next
     message may be the place in their own words."""
+    urgent_place_asks: int = 0
+    """How many times an emergency handed over before its place was told asked for the address
+    ("为了尽快赶到现场，请您告诉我具体地址"): asked with the hand-off, and at most once more."""
     unknown_case_numbers: int = 0
     """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
     conversation's messages are no longer looked up by case number (guessing them is not a way
@@ -171,6 +175,7 @@ class FlowData:
             withdrawing=self.withdrawing,
             unknown_case_numbers=self.unknown_case_numbers,
             place_asked_after_hand_off=self.place_asked_after_hand_off,
+            urgent_place_asks=self.urgent_place_asks,
         )
 
     @classmethod
@@ -220,6 +225,7 @@ class FlowData:
             withdrawing=bool(get("withdrawing", False)),
             unknown_case_numbers=get("unknown_case_numbers", 0),
             place_asked_after_hand_off=bool(get("place_asked_after_hand_off", False)),
+            urgent_place_asks=int(get("urgent_place_asks", 0)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -282,6 +288,8 @@ class FlowData:
             stored["unknown_case_numbers"] = self.unknown_case_numbers
         if self.place_asked_after_hand_off:
             stored["place_asked_after_hand_off"] = True
+        if self.urgent_place_asks:
+            stored["urgent_place_asks"] = self.urgent_place_asks
         return stored
 
 

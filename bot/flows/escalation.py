@@ -55,6 +55,7 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
         promise(turn, record)
     if Signal.DANGER in turn.step.data.signals and not turn.step.data.area:
         turn.say(PhraseId.URGENT_ASK_PLACE)  # where to go: taken on the case after the hand-off
+        turn.step.data.urgent_place_asks = 1
     open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
 
 

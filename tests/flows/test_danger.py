@@ -268,3 +268,70 @@ def test_a_neighbour_s_smoke_or_a_slow_lift_is_an_ordinary_complaint(engine: Con
     step = chat.send(message)
     assert "safety_first" not in chat.phrase_ids(step)
     assert chat.state is State.AWAIT_PHONE
+
+
+@pytest.mark.parametrize(
+    ("locale", "emergency", "chaser"),
+    [
+        ("zh-CN", "救命 电梯卡住了 我和孩子被困在里面了", "快点啊"),
+        ("zh-CN", "配电箱冒火花了 还有烧焦的味道", "你们快点来人啊"),
+        ("zh-CN", "井盖没了 晚上有人差点掉下去", "怎么还不来人"),
+        ("zh-CN", "楼道里全是烟", "好的"),
+        ("zh-CN", "地下车库着火了 好多烟", "人都跑出来了 你们快派人"),
+        ("en", "the hallway smells like gas, really strong", "hurry up please"),
+        ("zh-TW", "電梯卡住了 我媽在裡面出不來 怎麼辦", "快點"),
+    ],
+)
+def test_a_chaser_after_an_emergency_is_reassured_and_the_phone_asked_again_not_taken_as_no_phone(
+    engine: ConversationEngine, locale: str, emergency: str, chaser: str
+) -> None:
+    """"快点啊" after "请您留下…电话…" and "请您告诉我具体地址" urges us on: it refuses nothing and is
+    no place. The customer is reassured and asked for the phone again; the address next."""
+    chat = Chat(engine, locale=locale, now=SATURDAY_EARLY)
+    chat.send(Started())
+    chat.send(emergency)
+    step = chat.send(chaser)
+    assert chat.phrase_ids(step) == ["escalation_reassure", "ask_phone"]
+    assert chat.data.area is None
+    step = chat.send(chaser)
+    assert chat.phrase_ids(step) == ["escalation_reassure", "urgent_ask_place"]
+    step = chat.send(chaser)
+    assert chat.phrase_ids(step) == ["escalation_reassure"]  # the same question not a third time
+    step = chat.send("13900001234")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted"]
+    assert chat.data.phone == "13900001234"
+
+
+def test_a_phone_after_a_chaser_is_noted_and_the_address_asked_again(engine: ConversationEngine) -> None:
+    chat = Chat(engine, now=SATURDAY_EARLY)
+    chat.send(Started())
+    chat.send("救命 电梯卡住了 我和孩子被困在里面了")
+    chat.send("快点啊")
+    step = chat.send("13900001234")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted", "urgent_ask_place"]
+    step = chat.send("锦绣华庭5号楼")
+    assert chat.phrase_ids(step) == ["place_noted"]
+    assert "保持电话畅通" in chat.texts(step)
+
+
+def test_the_phone_of_an_emergency_is_noted_without_asking_the_address_just_asked_again(
+    engine: ConversationEngine,
+) -> None:
+    chat = Chat(engine, now=SATURDAY_EARLY)
+    chat.send(Started())
+    chat.send("楼道里全是烟")
+    step = chat.send("电话一三九零零零零一二三四")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted"]
+    step = chat.send("锦绣华庭5号楼")
+    assert chat.phrase_ids(step) == ["place_noted"]
+
+
+def test_a_refused_phone_in_an_emergency_does_not_ask_the_address_again(engine: ConversationEngine) -> None:
+    chat = Chat(engine, now=SATURDAY_EARLY)
+    chat.send(Started())
+    chat.send("楼道里全是烟")
+    step = chat.send("不想留电话")
+    assert chat.phrase_ids(step) == ["escalation_without_phone"]
+    step = chat.send("锦绣华庭5号楼")
+    assert chat.phrase_ids(step) == ["place_noted_by_channel"]
+    assert "保持电话畅通" not in chat.texts(step)

@@ -471,6 +471,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "客户道别": "Customer said goodbye",
     "客户表示不再需要处理": "Customer no longer needs it handled",
     "紧急转值班主管": "Urgent, to the duty supervisor",
+    "升级·客户催促安抚": "Escalated, customer urges: reassured",
     "按默认计时": "Table's clock",
     "全天候(不顺延到服务时间)": "Around the clock (not moved into service hours)",
     "客户未回复提醒": "Idle prompt",
