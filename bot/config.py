@@ -579,6 +579,12 @@ class FormRules(_Strict):
     case_number_words: list[str] = []
     """Words that name the case number ("投诉编号", "单号", "case number"): a status question with
     one while the complaint is still being taken is told the number comes once it is registered."""
+    no_phone_words: list[str] = []
+    """Words saying the customer has no phone ("我没有手机"): answering the phone question with one,
+    the channel is the contact at once (no reassurance: there is no number to persuade them of)."""
+    shrug_words: list[str] = []
+    """Words leaving it to us ("无所谓", "你们自己看着办", "whatever"): answering the phone question
+    with one is a refusal, not more of the problem."""
     urging_words: list[str] = []
     """Words that urge us on ("快点", "快派人", "hurry"): said while the supervisor's phone or an
     emergency's address is asked for, with nothing else given, they refuse nothing: the customer

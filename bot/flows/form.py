@@ -71,7 +71,9 @@ def on_description(turn: Turn, text: str) -> None:
 
 
 def on_phone(turn: Turn, text: str) -> None:
-    if turn.phone or turn.refused:
+    if not turn.phone and _refuses_in_other_words(turn, text):
+        _ask_next_missing(turn)  # "我没有手机", "无所谓 你们自己看着办": an answer, not more of the problem
+    elif turn.phone or turn.refused:
         _ask_next_missing(turn)  # the phone kept, or asked once more, or not again
     elif looks_like_phone_attempt(text):
         turn.say(PhraseId.INVALID_PHONE)
@@ -118,6 +120,26 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
     data.recorded_at = turn.now
     turn.say(PhraseId.DESCRIPTION_RECORDED)
     _ask_next_missing(turn)
+
+
+def _refuses_in_other_words(turn: Turn, text: str) -> bool:
+    """The answer to the phone question has no phone to give ("我没有手机", ``form.no_phone_words``:
+    the channel is the contact at once) or leaves it to us ("无所谓 你们自己看着办", "whatever, just
+    fix it", ``form.shrug_words``: one more refusal). Not when it tells more of the problem."""
+    understood = turn.understood
+    if understood is None or Intent.COMPLAINT in understood.intents:
+        return False
+    data, form = turn.step.data, turn.kit.form
+    if turn.says_any(text, form.no_phone_words):
+        refusals = max(data.phone_refusals + (0 if turn.refused else 1), form.phone_refusals)
+    elif turn.says_any(text, form.shrug_words) and not turn.refused:
+        refusals = data.phone_refusals + 1
+    else:
+        return False
+    if refusals != data.phone_refusals:
+        data.phone_refusals = refusals
+        turn.audit(TimelineKind.PHONE_REFUSED, times=refusals)
+    return True
 
 
 def _too_vague(turn: Turn, text: str) -> bool:

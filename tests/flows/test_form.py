@@ -922,3 +922,50 @@ def test_thanks_or_anger_alone_is_never_the_restated_problem(chat: Chat) -> None
     chat.send("13912345678")
     step = chat.send("阳光花园3栋")
     assert "气死" not in restated(chat, step)
+
+
+@pytest.mark.parametrize("no_phone", ["我没有手机", "没有电话", "冇電話"])
+def test_a_customer_without_a_phone_is_not_asked_for_one_again(chat: Chat, no_phone: str) -> None:
+    """"我没有手机" right after the problem is an answer to the phone question, not more of the
+    problem told within the minute: the channel is the contact at once, and the place is asked."""
+    chat.send("楼下烧烤店占道经营")
+    chat.wait(2)
+    step = chat.send(no_phone)
+    assert chat.phrase_ids(step) == ["phone_not_needed", "ask_area"]
+    assert chat.data.description == ["楼下烧烤店占道经营"]
+    step = chat.send("阳光花园6栋")
+    assert "地点：阳光花园6栋" in restated(chat, step)
+    assert PhraseId.ASK_PHONE.value not in chat.phrase_ids(step)
+
+
+@pytest.mark.parametrize(
+    ("locale", "problem", "refusal", "shrug", "place"),
+    [
+        ("zh-CN", "管理员态度很差 天天黑着脸", "我不想给电话", "无所谓 你们自己看着办", "阳光花园"),
+        ("zh-CN", "保安态度很差 骂人", "不想留电话", "随便你们 你们自己看着办", "阳光花园3栋"),
+        ("zh-HK", "你哋個管理員好冇禮貌 成日黑口黑面", "我唔想俾電話", "冇所謂 你哋自己睇住辦", "太古城金殿閣12樓"),
+        ("en", "the cleaner never empties the bins", "I'd rather not", "whatever, just fix it", "Sunshine Garden 3"),
+    ],
+)
+def test_leaving_it_to_us_at_the_phone_question_is_a_refusal_not_more_of_the_problem(
+    conversation_engine: ConversationEngine, locale: str, problem: str, refusal: str, shrug: str, place: str
+) -> None:
+    chat = Chat(conversation_engine, locale=locale)
+    chat.send(Started())
+    chat.send(problem)
+    step = chat.send(refusal)
+    assert chat.phrase_ids(step) == ["phone_reassure"]
+    step = chat.send(shrug)
+    assert chat.phrase_ids(step) == ["phone_not_needed", "ask_area"]
+    assert chat.data.description == [problem]
+    step = chat.send(place)
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    assert shrug.split()[0].rstrip(",") not in restated(chat, step)
+
+
+def test_leaving_it_to_us_as_the_first_answer_is_answered_with_the_reassurance(chat: Chat) -> None:
+    chat.send("保安态度很差 骂人")
+    chat.wait(2)
+    step = chat.send("随便你们 你们自己看着办")
+    assert chat.phrase_ids(step) == ["phone_reassure"]
+    assert chat.data.description == ["保安态度很差 骂人"]
