@@ -239,3 +239,44 @@ def test_a_hello_on_the_line_is_invited_to_speak_not_recorded(engine: Conversati
     step = chat.send(hello)
     assert chat.phrase_ids(step) == ["invite_complaint"]
     assert chat.data.description == []
+
+
+# --------------------------------------------------------------------------- questions right after the problem
+
+
+@pytest.mark.parametrize(
+    ("locale", "problem", "question", "answer"),
+    [
+        ("zh-CN", "楼上天天半夜跺脚吵得睡不着", "你们会不会告诉楼上是我投诉的？", "faq:confidentiality"),
+        ("en", "my neighbour's dog barks all night", "will you tell him it was me?", "faq:confidentiality"),
+        ("zh-CN", "我家卫生间漏水到楼下了", "物业什么时候上班", "faq:business_hours"),
+        ("zh-CN", "我家卫生间漏水到楼下了", "处理要收费吗", "message_recorded"),
+    ],
+)
+def test_a_question_right_after_the_problem_is_answered_not_taken_into_the_problem(
+    engine: ConversationEngine, locale: str, problem: str, question: str, answer: str
+) -> None:
+    """Within the minute after the problem (form_reask_after), a question is answered (or
+    recorded for the staff) and the phone asked again: it is not more of the problem."""
+    chat = started(engine, locale=locale)
+    chat.send(problem)
+    chat.wait(2)
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == [answer, "ask_phone"]
+    assert chat.data.description == [problem]
+    if answer == "message_recorded":
+        assert TimelineKind.CONSULTATION_ASKED in kinds(chat)
+
+
+def test_the_confidentiality_answer_says_the_complainant_is_kept_confidential(engine: ConversationEngine) -> None:
+    chat = started(engine)
+    chat.send("楼上天天半夜跺脚吵得睡不着")
+    step = chat.send("你们会不会告诉楼上是我投诉的？")
+    assert "保密" in chat.texts(step)
+
+
+def test_a_question_about_opening_hours_first_is_answered_not_taken_as_a_complaint(engine: ConversationEngine) -> None:
+    chat = started(engine)
+    step = chat.send("物业什么时候上班")
+    assert chat.phrase_ids(step) == ["faq:business_hours", "anything_else"]
+    assert chat.data.description == []
