@@ -75,6 +75,9 @@ def on_phone(turn: Turn, text: str) -> None:
         _ask_next_missing(turn)  # "我没有手机", "无所谓 你们自己看着办": an answer, not more of the problem
     elif turn.phone or turn.refused:
         _ask_next_missing(turn)  # the phone kept, or asked once more, or not again
+    elif _says_early_there_is_no_place(turn, text):
+        turn.step.data.place_asks = PLACE_ASKS_DONE  # "没有地址 就是小区里": not asked for later
+        _ask_next_missing(turn)
     elif looks_like_phone_attempt(text):
         turn.say(PhraseId.INVALID_PHONE)
     elif turn.changed and Intent.COMPLAINT not in turn.intents:
@@ -168,6 +171,18 @@ def _says_there_is_no_place(turn: Turn, text: str) -> bool:
     if answer in {no_place.lower() for no_place in form.no_place_answers}:
         return True
     return bool(understood.intents) and understood.intents <= _REFUSING
+
+
+def _says_early_there_is_no_place(turn: Turn, text: str) -> bool:
+    """Before the place is asked for, the customer says there is none in words that name it
+    ("没有地址 就是小区里": the ``form.no_place_words`` holding a word for the place of
+    ``correction_fields.area``); "不知道" or "打电话" said then are about something else."""
+    data = turn.step.data
+    if data.area or turn.changed or turn.understood is None or Intent.COMPLAINT in turn.understood.intents:
+        return False
+    place_names = [word for word in turn.kit.rules.correction_fields.get("area", []) if not word.isdigit()]
+    early = [word for word in turn.kit.form.no_place_words if any(name in word for name in place_names)]
+    return turn.says_any(text, early)
 
 
 def _no_place_in(turn: Turn, text: str) -> bool:

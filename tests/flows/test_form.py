@@ -969,3 +969,14 @@ def test_leaving_it_to_us_as_the_first_answer_is_answered_with_the_reassurance(c
     step = chat.send("随便你们 你们自己看着办")
     assert chat.phrase_ids(step) == ["phone_reassure"]
     assert chat.data.description == ["保安态度很差 骂人"]
+
+
+def test_no_place_said_while_asked_for_the_phone_is_not_asked_for_again(chat: Chat) -> None:
+    chat.send("停车位被人占了 物业不管")
+    chat.wait(2)
+    step = chat.send("没有地址 就是小区里")
+    assert chat.phrase_ids(step) == ["ask_phone"]
+    assert chat.data.description == ["停车位被人占了 物业不管"]
+    step = chat.send("13511112222")
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    assert "地点：未提供" in restated(chat, step)
