@@ -206,6 +206,7 @@ class PhraseId(StrEnum):
     WITHDRAWN_NOT_FILED = "withdrawn_not_filed"
     WITHDRAW_CONFIRM = "withdraw_confirm"
     WITHDRAWN_AFTER_HANDOFF = "withdrawn_after_handoff"
+    GOODBYE_UNFILED = "goodbye_unfiled"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {

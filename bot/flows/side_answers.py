@@ -9,6 +9,7 @@ from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.asking import ask_current
 from bot.flows.case import CONSULTATION_QUEUE, open_ticket
+from bot.flows.closing import close
 from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.records import State
 from bot.flows.turn import Turn
@@ -45,6 +46,9 @@ def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
     if Intent.QUESTION in intents and _on_question(turn, state):
         return True
     if Intent.STATUS_QUERY in intents and state is not State.HANDED_OFF and _on_status_before_the_case(turn):
+        return True
+    if Intent.GOODBYE in intents and state is not State.HANDED_OFF and _takes_leave(turn):
+        _leaves_before_the_case(turn)
         return True
     if Intent.GOODBYE in intents and state is State.HANDED_OFF:
         turn.say(PhraseId.GOODBYE)  # "再见", "没有了 谢谢" after "请问还有什么可以帮助您？"
@@ -107,6 +111,25 @@ def _on_question(turn: Turn, state: State) -> bool:
     turn.say(PhraseId.QUESTION_LATER)
     turn.step.state = State.AWAIT_DESCRIPTION
     return True
+
+
+def _takes_leave(turn: Turn) -> bool:
+    """The customer says goodbye in words ("拜拜", "再见", "bye": the goodbye intent's keywords), not
+    only "没有了", which answers the place question (no place) before the hand-off."""
+    rule = turn.kit.config.classification.intents.get(Intent.GOODBYE)
+    return rule is not None and turn.understood is not None and turn.says_any(turn.understood.text, rule.keywords)
+
+
+def _leaves_before_the_case(turn: Turn) -> None:
+    """Goodbye before the complaint is registered: before anything was told, the conversation ends
+    politely; with a complaint half taken, the customer hears it is not registered yet and that
+    they can come back here to go on (the form waits where it was, until the idle close)."""
+    turn.audit(TimelineKind.SIDE_GOODBYE)
+    if not turn.step.data.description:
+        turn.say(PhraseId.WITHDRAWN)
+        close(turn, "goodbye")
+        return
+    turn.say(PhraseId.GOODBYE_UNFILED)
 
 
 def _on_status_before_the_case(turn: Turn) -> bool:

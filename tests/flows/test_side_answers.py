@@ -280,3 +280,36 @@ def test_a_question_about_opening_hours_first_is_answered_not_taken_as_a_complai
     step = chat.send("物业什么时候上班")
     assert chat.phrase_ids(step) == ["faq:business_hours", "anything_else"]
     assert chat.data.description == []
+
+
+# --------------------------------------------------------------------------- leaving before the case is registered
+
+
+@pytest.mark.parametrize("goodbye", ["拜拜", "再见"])
+def test_leaving_with_a_complaint_half_taken_is_told_it_is_not_registered_yet(
+    engine: ConversationEngine, goodbye: str
+) -> None:
+    chat = started(engine)
+    chat.send("楼上漏水")
+    step = chat.send(goodbye)
+    assert chat.phrase_ids(step) == ["goodbye_unfiled"]
+    assert "还没有登记" in chat.texts(step)
+    assert chat.data.description == ["楼上漏水"]
+    assert chat.state is State.AWAIT_PHONE  # coming back, the form goes on
+    step = chat.send("13700137000")
+    assert chat.phrase_ids(step)[-1] == "ask_area"
+
+
+def test_leaving_before_telling_anything_is_said_goodbye(engine: ConversationEngine) -> None:
+    chat = started(engine)
+    step = chat.send("拜拜")
+    assert chat.phrase_ids(step) == ["withdrawn"]
+    assert chat.state is State.CLOSED
+
+
+def test_no_more_at_the_place_question_still_says_there_is_no_place(engine: ConversationEngine) -> None:
+    chat = started(engine)
+    chat.send("楼道的灯坏了")
+    chat.send("13700137000")
+    step = chat.send("没有了")
+    assert "restate" in chat.phrase_ids(step)

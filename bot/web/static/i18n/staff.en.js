@@ -467,6 +467,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "排队位置·非工作时间": "Queue position, outside service hours",
     "客户放弃投诉·确认": "Customer gives up, asked to confirm",
     "客户放弃投诉·已转人工": "Customer gives up after the hand-off",
+    "道别·投诉未登记": "Goodbye, complaint not filed yet",
     "地址已记录·未留电话": "Address noted, no phone left",
     "客户道别": "Customer said goodbye",
     "客户表示不再需要处理": "Customer no longer needs it handled",
