@@ -829,6 +829,8 @@ class _BatchWrites:
         complaint_id: int | None = None
         if step.complaint is not None:
             complaint_id = store.save_complaint(session, conversation, step.complaint, now)
+            if step.handoff is None and store.attach_to_waiting_ticket(session, conversation.id, complaint_id):
+                self.queue_changed.append(conversation.id)  # told after the hand-off: the card shows the case
             if any(audit.kind is TimelineKind.PROMISED for audit in step.audit):
                 record = step.complaint
                 if record.category == self.fallback_category:

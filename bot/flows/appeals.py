@@ -9,7 +9,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.case import SUPERVISOR_QUEUE, note_on_case
 from bot.flows.classify import looks_like_phone_attempt
 from bot.flows.deadline import describe_moment
-from bot.flows.records import AppealLink, CaseStage, HandoffRequest, OpenCase, State
+from bot.flows.records import AppealLink, CaseContact, CaseStage, HandoffRequest, OpenCase, State
 from bot.flows.slots import append_description, description_text
 from bot.flows.status import named_case
 from bot.flows.turn import Turn
@@ -200,6 +200,18 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
         data.escalation_phone_asks = 2
         turn.say(PhraseId.ASK_PHONE)
         return True
+    case_number = data.appeal_of or data.case_number
+    if Intent.COMPLAINT in turn.intents and case_number is not None and data.escalation_phone_asks < 2:
+        # "小区垃圾一个月没清运了" after a threat: the problem itself, for the case; the phone once more.
+        told = len(data.description)
+        append_description(turn, text)
+        if len(data.description) > told:
+            turn.step.contact = CaseContact(case_number, None, more_of_the_problem=text)
+            turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+        data.escalation_phone_asks = 2
+        turn.say(PhraseId.DESCRIPTION_RECORDED)
+        turn.say(PhraseId.ASK_PHONE)
+        return True
     data.escalation_phone_asks = PHONE_ASKS_DONE
     if Intent.REFUSE_CONTACT not in turn.intents:
         turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
@@ -214,6 +226,9 @@ def _ask_place_for_the_supervisor(turn: Turn, asked_again: bool) -> None:
     appeal's case has its place already. An emergency was asked for its address with the hand-off:
     asked again only when the phone was asked for once more after that (``asked_again``)."""
     data = turn.step.data
+    if not data.description and data.case_number is None and data.appeal_of is None:
+        turn.say(PhraseId.ASK_DETAILS)  # "叫你们领导出来" and a phone: what the problem is comes first
+        return
     if data.urgent_place_asks:
         if data.area is None and asked_again and data.urgent_place_asks < URGENT_PLACE_ASKS_DONE:
             data.urgent_place_asks = URGENT_PLACE_ASKS_DONE

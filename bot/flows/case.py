@@ -15,6 +15,7 @@ from bot.flows.slots import (
     CORRECTION_CUES,
     LONGEST_PLACE_ANSWER,
     PLACE_ANSWER_EDGES,
+    append_description,
     description_text,
     kept_place,
     place_in_own_words,
@@ -145,6 +146,20 @@ def open_ticket(turn: Turn, record: ComplaintRecord | None, queue: str, priority
     for kind in list(turn.step.data.timers):
         turn.cancel(kind)
     turn.audit(TimelineKind.HANDED_OFF, queue=queue, priority=priority, reason=reason)
+
+
+def complaint_after_hand_off(turn: Turn, told_a_problem: bool, text: str) -> bool:
+    """Handed to a person before any problem was told ("叫你们领导出来", "转人工"), the customer
+    tells it now: it is registered on the waiting ticket, with a case number and the time a reply
+    is promised by, as a problem told first would have been. True if registered."""
+    data = turn.step.data
+    if not told_a_problem or data.case_number or data.appeal_of or data.consultation or data.description:
+        return False
+    append_description(turn, text)
+    record = record_complaint(turn, confirmed=False)
+    turn.step.complaint = record
+    promise(turn, record)
+    return True
 
 
 def note_on_case(turn: Turn, case_number: str, phone: str | None = None, replaces: bool = False) -> None:

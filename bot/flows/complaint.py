@@ -35,6 +35,7 @@ from bot.flows.case import (
     ESCALATING_SIGNALS,
     GENERAL_QUEUE,
     SUPERVISOR_QUEUE,
+    complaint_after_hand_off,
     corrected_contact,
     on_handed_off,
     place_after_hand_off,
@@ -298,6 +299,9 @@ class ComplaintFlow:
                 return
             if on_chaser(turn):
                 return  # "快点啊" while the phone or the address is asked for: no refusal, no place
+            if complaint_after_hand_off(turn, Intent.COMPLAINT in intents, text):
+                self._after_late_complaint(turn)
+                return
             placed = place_after_hand_off(turn)
             if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE:
                 if placed and not turn.phone:
@@ -318,6 +322,22 @@ class ComplaintFlow:
                 return
             if not side_intent(turn, intents, state):
                 on_handed_off(turn, text)
+
+    @staticmethod
+    def _after_late_complaint(turn: Turn) -> None:
+        """A problem registered after the hand-off: the phone still asked for the supervisor's
+        call is asked once more, else a place the case lacks."""
+        data = turn.step.data
+        if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE:
+            if data.phone:
+                data.escalation_phone_asks = PHONE_ASKS_DONE
+            else:
+                data.escalation_phone_asks = 2
+                turn.say(PhraseId.ASK_PHONE)
+                return
+        if data.area is None:
+            data.place_asked_after_hand_off = True
+            turn.say(PhraseId.ASK_AREA)
 
     def _follow_language(self, turn: Turn, text: str) -> None:
         """Answer in the language the message is written in, from here on (a message too short

@@ -165,6 +165,8 @@ class CaseContact:
     """A place for a case without one."""
     district: str | None = None
     """The place's district, as the complaint's own is (for the reports by area)."""
+    more_of_the_problem: str | None = None
+    """More of the problem, told after the case was recorded: added to its description."""
 
 
 @dataclass(frozen=True, slots=True)

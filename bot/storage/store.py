@@ -34,6 +34,7 @@ from bot.flows.records import (
     State,
     TimerChange,
 )
+from bot.storage.db import rows_matched
 from bot.storage.models import (
     CONVERSATION_OPEN,
     INBOUND_PENDING,
@@ -987,6 +988,8 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
     if contact.area and not complaint.area:
         complaint.area = contact.area
         complaint.district = complaint.district or contact.district
+    if contact.more_of_the_problem:
+        complaint.description = f"{complaint.description}\n{contact.more_of_the_problem}"
     if not contact.phone:
         return complaint.id
     replaced = complaint.contact_phone if contact.replaces else None
@@ -1000,6 +1003,21 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
         .values(phone=normalise_phone(contact.phone))
     )
     return complaint.id
+
+
+def attach_to_waiting_ticket(session: Session, conversation_id: int, complaint_id: int) -> bool:
+    """A complaint registered after the hand-off goes on the conversation's waiting ticket, when
+    that has none yet. True if attached."""
+    attached = session.execute(
+        update(HandoffTicket)
+        .where(
+            HandoffTicket.conversation_id == conversation_id,
+            HandoffTicket.status == "waiting",
+            HandoffTicket.complaint_id.is_(None),
+        )
+        .values(complaint_id=complaint_id)
+    )
+    return rows_matched(attached) > 0
 
 
 def open_or_raise_ticket(

@@ -324,3 +324,44 @@ def test_asked_for_the_place_after_an_escalation_a_question_is_not_taken_as_it(e
     chat.send("13912345678")
     chat.send("经理什么时候打给我？")
     assert chat.data.area is None
+
+
+@pytest.mark.parametrize(
+    ("first", "contact", "then"),
+    [
+        ("叫你们领导出来", "13912345678", ["escalation_phone_noted", "ask_details"]),
+        ("转人工", None, None),
+    ],
+)
+def test_handed_over_before_any_problem_the_problem_told_next_is_registered_with_a_case_number(
+    engine: ConversationEngine, first: str, contact: str | None, then: list[str] | None
+) -> None:
+    """A person was asked for before the problem was told: the problem that follows gets its case
+    number and promised time, on the ticket already waiting, not only "您的留言已转给客服代表"."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send(first)
+    if contact is not None:
+        assert chat.phrase_ids(chat.send(contact)) == then  # what the problem is, not where it is
+    step = chat.send("我们小区电梯半个月没年检了")
+    assert chat.phrase_ids(step)[-2:] == ["case_number", "ask_area"]
+    assert step.complaint is not None and step.handoff is None  # the waiting ticket takes it
+    assert step.complaint.description == "我们小区电梯半个月没年检了"
+    assert chat.data.case_number == step.complaint.case_number
+    step = chat.send("阳光花园2栋")
+    assert str(chat.phrase_ids(step)[0]).startswith("place_noted") and chat.data.area == "阳光花园2栋"
+    step = chat.send("还有楼道灯也坏了")
+    assert step.complaint is None  # one case: more of it goes to the person, as any message does
+
+
+def test_the_problem_told_when_asked_for_the_phone_after_a_threat_goes_on_the_case(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("你们再不处理我就打12345投诉 还要找电视台曝光你们")
+    case_number = chat.data.case_number
+    step = chat.send("小区垃圾一个月没清运了")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]  # not taken for "no phone"
+    assert step.contact is not None and step.contact.case_number == case_number
+    assert step.contact.more_of_the_problem == "小区垃圾一个月没清运了"
+    step = chat.send("13900001111")
+    assert chat.phrase_ids(step)[0] == "escalation_phone_noted" and chat.data.phone == "13900001111"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 
 from bot.keys import resources
 from bot.staff.accounts import Role
@@ -237,3 +237,48 @@ async def test_a_queue_card_cuts_a_long_last_message_after_masking_it(make_clien
     preview = card["last_customer_message"]
     assert len(preview) == 200 and preview.endswith("…")
     assert preview.endswith("电话138**…") and "1381" not in preview
+
+
+async def test_a_problem_told_while_waiting_for_a_person_is_registered_on_the_waiting_ticket(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+    conversation_id, socket = await customer_hands_off(client)
+    await socket.send("楼上漏水 漏到我家天花板了")
+    await socket.until_bot_says("您的投诉编号是")
+
+    async def card() -> dict[str, Any] | None:
+        return next((t for t in await queue_of(client) if t["conversation_id"] == conversation_id), None)
+
+    async def shows_the_case() -> bool:
+        shown = await card()
+        return shown is not None and shown["case_number"] is not None
+
+    await eventually(shows_the_case)
+    shown = await card()
+    assert shown is not None and shown["problem"] == "楼上漏水 漏到我家天花板了"
+    async with resources(client.app).sessions() as session:
+        [complaint] = (
+            await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
+        ).scalars().all()
+    assert complaint.case_number == shown["case_number"] and complaint.deadline_at is not None
+    await socket.close()
+
+
+async def test_the_problem_told_after_a_threat_is_added_to_its_case(make_client: AppFactory) -> None:
+    client = await make_client()
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.send("你们再不处理我就打12345投诉 还要找电视台曝光你们")
+    await socket.until_bot_says("您的投诉编号是")
+    await socket.send("小区垃圾一个月没清运了")
+    await socket.until_bot_says("已记录")
+    await settled(client)
+    async with resources(client.app).sessions() as session:
+        [complaint] = (
+            await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
+        ).scalars().all()
+    assert complaint.description.endswith("\n小区垃圾一个月没清运了")
+    await socket.close()
