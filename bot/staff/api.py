@@ -38,13 +38,13 @@ from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
 from bot.staff.bodies import NoteBody, ReplyBody, ResolveBody, TransferBody, read_body
 from bot.staff.deliveries import conversation_window
-from bot.staff.privacy import mask_phones, mask_within, sees_phones, shown_phones
+from bot.staff.privacy import Shown, mask_phones, mask_within, sees_phones, shown_phones
 from bot.staff.reply_guard import check_agent_text
-from bot.storage import conversations, tickets
+from bot.storage import agent_work, conversations, tickets
 from bot.storage import staff as staff_store
 from bot.storage.conversations import add_timeline_event
 from bot.storage.media import media_of_messages  # issue 15 (photos)
-from bot.storage.models import Conversation, Customer
+from bot.storage.models import Conversation, Customer, TimelineEvent
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
 
@@ -112,12 +112,22 @@ async def queue(request: web.Request) -> web.Response:
 def _messages_shown(query: Mapping[str, str]) -> int:
     """``?messages=N``: the newest N messages are shown (:data:`MESSAGES_SHOWN` unless asked,
     at most :data:`MOST_MESSAGES_SHOWN`), so a conversation of thousands stays quick to open."""
+    return _newest_shown(query, "messages")
+
+
+def _timeline_shown(query: Mapping[str, str]) -> int:
+    """``?timeline=N``: the newest N timeline events, as :func:`_messages_shown` (a customer adds
+    one with each message after the hand-off)."""
+    return _newest_shown(query, "timeline")
+
+
+def _newest_shown(query: Mapping[str, str], name: str) -> int:
     try:
-        asked = int(query.get("messages") or MESSAGES_SHOWN)
+        asked = int(query.get(name) or MESSAGES_SHOWN)
     except ValueError:
-        raise api_error(400, "messages must be a whole number") from None
+        raise api_error(400, f"{name} must be a whole number") from None
     if asked < 1:
-        raise api_error(400, "messages is at least 1")
+        raise api_error(400, f"{name} is at least 1")
     return min(asked, MOST_MESSAGES_SHOWN)
 
 
@@ -142,6 +152,15 @@ def _preview(text: str | None) -> str | None:
     if text is None or len(text) <= PREVIEW_CHARS:
         return text
     return text[: PREVIEW_CHARS - 1] + "…"
+
+
+def _event_json(event: TimelineEvent, shown: Shown) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "actor": event.actor,
+        "detail": mask_within(event.detail, shown),
+        "ts": event.created_at.isoformat(),
+    }
 
 
 @audited("claim", target=path_target("ticket"))
@@ -188,7 +207,10 @@ async def conversation(request: web.Request) -> web.Response:
         photos = await session.run_sync(media_of_messages, [message.id for message in messages])  # issue 15
         complaints = await session.run_sync(conversations.complaints_of, conversation_id)
         satisfaction = await promises.satisfaction_by_complaint(session, conversation_id)
-        timeline = await session.run_sync(conversations.timeline_of, conversation_id)
+        timeline, earlier_timeline = await session.run_sync(
+            conversations.newest_timeline_of, conversation_id, _timeline_shown(request.query)
+        )
+        resolution = await session.run_sync(agent_work.resolution_of, conversation_id)
         # Everything the customer may have written in (messages, the complaint's words, the
         # callback's comment, timeline details) is shown as the phones are: in full or masked.
         shown = shown_phones(staff, found.owner)
@@ -246,15 +268,10 @@ async def conversation(request: web.Request) -> web.Response:
                 }
                 for complaint in complaints
             ],
-            "timeline": [
-                {
-                    "kind": event.kind,
-                    "actor": event.actor,
-                    "detail": mask_within(event.detail, shown),
-                    "ts": event.created_at.isoformat(),
-                }
-                for event in timeline
-            ],
+            "timeline": [_event_json(event, shown) for event in timeline],
+            "earlier_timeline": earlier_timeline,
+            # Whether the case is resolved still, and by whom, however much of the timeline is shown.
+            "resolution": _event_json(resolution, shown) if resolution is not None else None,
             "window": await conversation_window(session, found, shared.config, shared.clock()),
             "phones_masked": not sees_phones(staff, found.owner),
             "sends_photos": photo_api.sends_photos(shared, found.channel),  # issue 15: the console's 照片 button

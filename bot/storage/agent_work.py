@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.core.timeline import TimelineKind
@@ -94,6 +94,21 @@ def resolved_conversations(
         ResolvedConversation(conversation_id, cases[conversation_id][0] if conversation_id in cases else None, at)
         for conversation_id, at in chosen
     ]
+
+
+def resolution_of(session: Session, conversation_id: int) -> TimelineEvent | None:
+    """The conversation's latest resolution when it has not been taken up since (the case shows
+    resolved, by its ``actor``), however long its timeline; read through the index on
+    ``(conversation_id, kind, id)``, so only ownership events are visited."""
+    # max(id), not ORDER BY id DESC LIMIT 1: SQLite without statistics would walk the whole
+    # conversation by ``(conversation_id, id)`` to avoid a sort.
+    newest = (
+        select(func.max(TimelineEvent.id))
+        .where(TimelineEvent.conversation_id == conversation_id, TimelineEvent.kind.in_(_OWNERSHIP_EVENTS))
+        .scalar_subquery()
+    )
+    latest = session.execute(select(TimelineEvent).where(TimelineEvent.id == newest)).scalar_one_or_none()
+    return latest if latest is not None and latest.kind == TimelineKind.RESOLVED else None
 
 
 def _resolved_since_taken_up(session: Session, conversation_ids: list[int]) -> set[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
+from typing import TypeVar
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -17,18 +18,32 @@ from bot.storage.models import Complaint, Conversation, HandoffTicket, Message, 
 def newest_messages_of(session: Session, conversation_id: int, limit: int) -> tuple[list[Message], int]:
     """The conversation's newest ``limit`` messages in the order they were stored, and how many
     earlier ones there are."""
+    return _newest_of(session, Message, conversation_id, limit)
+
+
+def newest_timeline_of(session: Session, conversation_id: int, limit: int) -> tuple[list[TimelineEvent], int]:
+    """The conversation's newest ``limit`` timeline events, oldest first, and how many earlier ones
+    there are: a customer adds one with each message after the hand-off, so a timeline has no
+    bound of its own."""
+    return _newest_of(session, TimelineEvent, conversation_id, limit)
+
+
+_Row = TypeVar("_Row", Message, TimelineEvent)
+
+
+def _newest_of(session: Session, model: type[_Row], conversation_id: int, limit: int) -> tuple[list[_Row], int]:
+    """The newest ``limit`` rows of ``model`` of the conversation (through its index on
+    ``(conversation_id, id)``), oldest first, and the number of earlier ones."""
     newest = list(
         session.execute(
-            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(limit)
+            select(model).where(model.conversation_id == conversation_id).order_by(model.id.desc()).limit(limit)
         ).scalars()
     )
     newest.reverse()
     if len(newest) < limit:
         return newest, 0
     earlier = session.execute(
-        select(func.count())
-        .select_from(Message)
-        .where(Message.conversation_id == conversation_id, Message.id < newest[0].id)
+        select(func.count()).select_from(model).where(model.conversation_id == conversation_id, model.id < newest[0].id)
     ).scalar_one()
     return newest, earlier
 
@@ -36,15 +51,6 @@ def newest_messages_of(session: Session, conversation_id: int, limit: int) -> tu
 def complaints_of(session: Session, conversation_id: int) -> list[Complaint]:
     """The conversation's complaints."""
     return list(session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id)).scalars())
-
-
-def timeline_of(session: Session, conversation_id: int) -> list[TimelineEvent]:
-    """The conversation's timeline, oldest first."""
-    return list(
-        session.execute(
-            select(TimelineEvent).where(TimelineEvent.conversation_id == conversation_id).order_by(TimelineEvent.id)
-        ).scalars()
-    )
 
 
 def owner_of(session: Session, conversation_id: int) -> str | None:

@@ -271,6 +271,9 @@ class TimelineEvent(Base):
     __tablename__ = "timeline_events"
     __table_args__ = (
         Index("ix_timeline_events_conversation_id_id", "conversation_id", "id"),
+        # A conversation's ownership events (claimed, resolved, …) among thousands of customer
+        # messages after the hand-off: whether it is resolved, in the console and My conversations.
+        Index("ix_timeline_events_conversation_id_kind_id", "conversation_id", "kind", "id"),
         # What a staff member did last of a kind (the console's "resolved" list).
         Index("ix_timeline_events_actor_kind_id", "actor", "kind", "id"),
     )

@@ -6,15 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
+from bot.core.timeline import TimelineKind
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.privacy import mask_phones
+from bot.storage.conversations import add_timeline_event
 from bot.storage.models import Complaint
 from tests.conftest import AppFactory
 from tests.handoff.queue_helpers import customer_hands_off, ticket_of
 from tests.helpers import WANG_FILES_A_COMPLAINT, ChatSocket, confirmed_complaint, eventually, new_session, settled
-from tests.staff import add_user, sign_in
+from tests.staff import add_user, claimed_conversation, sign_in
 
 PHONE = "13812345678"
 
@@ -242,6 +245,26 @@ async def test_a_queue_card_cuts_a_long_last_message_after_masking_it(make_clien
 async def test_a_problem_told_while_waiting_for_a_person_is_registered_on_the_waiting_ticket(
     make_client: AppFactory,
 ) -> None:
+
+
+async def _customer_wrote_on(client: Any, conversation_id: int, count: int) -> None:
+    """``count`` more messages of the customer after the hand-off, as their timeline rows: a day of
+    a web chat customer writing at the allowed pace without waiting the day."""
+    now = resources(client.app).clock()
+
+    def write(session: Session) -> None:
+        for number in range(count):
+            detail = {"text": f"第{number}条"}
+            add_timeline_event(session, conversation_id, TimelineKind.MESSAGE_AFTER_HANDOFF, "customer", detail, now)
+
+    await resources(client.app).database.write(write)
+
+
+async def test_a_customer_writing_on_after_the_handoff_does_not_grow_what_opening_the_conversation_sends(
+    make_client: AppFactory,
+) -> None:
+    """Each customer message after the hand-off adds a timeline row; the conversation opens on the
+    newest 200 of them and says how many are earlier, as it does for messages."""
     client = await make_client()
     await add_user(client, "zhou.sup", Role.SUPERVISOR)
     await sign_in(client, "zhou.sup")
@@ -281,4 +304,57 @@ async def test_the_problem_told_after_a_threat_is_added_to_its_case(make_client:
             await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
         ).scalars().all()
     assert complaint.description.endswith("\n小区垃圾一个月没清运了")
+
+
+    for text in ("还有人吗", "电梯还是坏的", "快点来人"):
+        await socket.send(text)
+    await settled(client, sockets=[socket])
+    whole = await (await client.get(f"/api/conversations/{conversation_id}?timeline=2000")).json()
+    assert whole["earlier_timeline"] == 0
+    after_handoff = [event for event in whole["timeline"] if event["kind"] == "message_after_handoff"]
+    assert len(after_handoff) == 3
+    newest = await (await client.get(f"/api/conversations/{conversation_id}?timeline=2")).json()
+    assert newest["timeline"] == whole["timeline"][-2:]
+    assert newest["earlier_timeline"] == len(whole["timeline"]) - 2
+
+    await _customer_wrote_on(client, conversation_id, 2100)
+    total = len(whole["timeline"]) + 2100
+    opened = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert len(opened["timeline"]) == 200 and opened["earlier_timeline"] == total - 200
+    assert opened["timeline"][-1]["detail"] == {"text": "第2099条"}
+    most = await (await client.get(f"/api/conversations/{conversation_id}?timeline=100000")).json()
+    assert len(most["timeline"]) == 2000 and most["earlier_timeline"] == total - 2000
+    for wrong in ("0", "-1", "many"):
+        response = await client.get(f"/api/conversations/{conversation_id}?timeline={wrong}")
+        assert response.status == 400
+        assert "timeline" in (await response.json())["error"]
+    await socket.close()
+
+
+async def test_a_resolved_case_shows_resolved_and_by_whom_when_its_resolution_is_older_than_the_timeline_shown(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    csrf, conversation_id, socket = await claimed_conversation(client, "li.agent")
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert view["resolution"] is None
+    resolved = await client.post(
+        f"/api/conversations/{conversation_id}/resolve", json={"summary": "已修好"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert resolved.status == 200, await resolved.text()
+    await settled(client)
+    agent = (await (await client.get("/api/me")).json())["id"]
+    await _customer_wrote_on(client, conversation_id, 5)
+    view = await (await client.get(f"/api/conversations/{conversation_id}?timeline=3")).json()
+    assert "resolved" not in [event["kind"] for event in view["timeline"]]
+    assert view["resolution"]["kind"] == "resolved"
+    assert (view["resolution"]["actor"], view["resolution"]["detail"]) == (f"agent:{agent}", {"summary": "已修好"})
+
+    # Asked whether it is solved, the customer says it is not: the case is reopened.
+    await socket.send("你好")
+    await socket.until_bot_says("满意")
+    await socket.send("没解决")
+    await settled(client, sockets=[socket])
+    view = await (await client.get(f"/api/conversations/{conversation_id}?timeline=3")).json()
+    assert view["resolution"] is None
     await socket.close()

@@ -140,9 +140,12 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
         for text in A_COMPLAINT:
             await socket.send(text)
         await socket.until_bot_says("TS2026")
-        await customer_hands_off(client)
+        conversation_id, _ = await customer_hands_off(client)
         await sign_in(client, "lead")
-        for endpoint in ("/api/queue", "/api/dashboard", "/api/my-conversations"):
+        # The conversation view (its newest messages and timeline, whether it is resolved), of
+        # the new customer's conversation and of a seeded one.
+        endpoints = ("/api/queue", "/api/dashboard", "/api/my-conversations", f"/api/conversations/{conversation_id}")
+        for endpoint in (*endpoints, "/api/conversations/1"):
             response = await client.get(endpoint)
             assert response.status == 200, await response.text()
         # A WeChat delivery's window (the web chat has none), for a seeded customer; a busy

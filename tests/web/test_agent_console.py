@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from bot.core.timeline import TimelineKind
 from bot.keys import resources
 from bot.staff.accounts import Role
+from bot.storage.conversations import add_timeline_event
 from bot.storage.models import Complaint
 from tests.browser import (
     CHROMIUM,
@@ -111,6 +114,45 @@ async def test_a_long_conversation_opens_on_its_newest_messages_and_shows_earlie
         await expect(earlier).to_be_hidden()
         await expect(agent.locator("#newer")).to_be_hidden()
         await expect(messages.first).not_to_be_in_viewport()  # the agent stays where they were reading
+        await browser.close()
+
+
+async def test_a_customer_writing_on_after_the_handoff_leaves_the_timeline_on_its_newest_entries(
+    make_client: AppFactory,
+) -> None:
+    """Each customer message after the hand-off is a timeline entry: the console lists the newest
+    200 and offers the earlier ones, as it does for messages."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await api_sign_in(client, "li.agent")
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer, agent, conversation_id = await claimed_by_the_agent(browser, client)
+        entries = agent.locator("#timeline li")
+        await expect(entries.first).to_contain_text("认领", timeout=10_000)
+        earlier = agent.locator("#earlier-timeline")
+        await expect(earlier).to_be_hidden()
+        await customer.close()
+        now = resources(client.app).clock()
+
+        def wrote_on(session: Session) -> None:  # a day of messages at the allowed pace, without the day
+            kind = TimelineKind.MESSAGE_AFTER_HANDOFF
+            for number in range(1, 251):
+                add_timeline_event(session, conversation_id, kind, "customer", {"text": f"第{number}条留言"}, now)
+
+        await resources(client.app).database.write(wrote_on)
+        whole = await (await client.get(f"/api/conversations/{conversation_id}?timeline=2000")).json()
+        total = len(whole["timeline"])
+
+        await agent.reload()
+        await expect(entries.first).to_contain_text("第250条留言", timeout=10_000)
+        await expect(entries).to_have_count(200)
+        await expect(earlier).to_have_text(f"显示更早的记录(还有 {total - 200} 条)")
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我")
+        await earlier.click()
+        await expect(entries).to_have_count(total)
+        await expect(entries.last).to_contain_text("机器人问候")  # the oldest entry
+        await expect(earlier).to_be_hidden()
         await browser.close()
 
 

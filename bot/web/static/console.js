@@ -173,10 +173,12 @@
   // ---------------------------------------------------------------- conversation
 
   const MESSAGES_PAGE = 200;
+  const TIMELINE_PAGE = 200;
 
   async function openConversation(conversationId) {
     state.conversationId = Number(conversationId);
     state.messagesShown = MESSAGES_PAGE;
+    state.timelineShown = TIMELINE_PAGE;
     history.replaceState(null, "", `#conversation=${state.conversationId}`);
     Staff.events.watch([state.conversationId]);
     renderMine();
@@ -186,7 +188,8 @@
   async function loadConversation() {
     const id = state.conversationId;
     if (!id) return;
-    const result = await api("GET", `/api/conversations/${id}?messages=${state.messagesShown || MESSAGES_PAGE}`);
+    const shown = `messages=${state.messagesShown || MESSAGES_PAGE}&timeline=${state.timelineShown || TIMELINE_PAGE}`;
+    const result = await api("GET", `/api/conversations/${id}?${shown}`);
     if (id !== state.conversationId) return;
     if (!result.ok) {
       clear($("conversation"), el("h2", { text: T("会话 {0}", id) }),
@@ -489,16 +492,10 @@
     $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
   }
 
-  // After "resolved", the case stays resolved until someone reopens, claims or hands it off again.
-  const REOPENING = new Set(["reopened", "reopened_by_customer", "claimed", "handed_off", "transferred"]);
-
+  // After "resolved", the case stays resolved until someone reopens, claims or hands it off again:
+  // the server says so (the timeline shown may hold only its newest entries).
   function resolution(c) {
-    const timeline = c.timeline || [];
-    for (let i = timeline.length - 1; i >= 0; i -= 1) {
-      if (REOPENING.has(timeline[i].kind)) return null;
-      if (timeline[i].kind === "resolved") return timeline[i];
-    }
-    return null;
+    return c.resolution || null;
   }
 
   function atNewest(list) { return list.scrollHeight - list.scrollTop - list.clientHeight < 40; }
@@ -617,10 +614,21 @@
   }
 
   function renderTimeline() {
-    clear($("timeline"), (state.conversation.timeline || []).slice().reverse().map((event) => el("li", {
+    const c = state.conversation;
+    clear($("timeline"), (c.timeline || []).slice().reverse().map((event) => el("li", {
       class: event.kind === "note" ? "note" : "",
     }, el("span", { class: "muted", text: `${formatTime(event.ts)} · ${staffName(event.actor)}` }), el("br"),
     timelineText(event), otherConversationLink(event))));
+    // The newest entries come first; a long timeline (a customer writing on after the hand-off)
+    // shows older ones a page at a time.
+    const earlier = $("earlier-timeline");
+    earlier.hidden = !c.earlier_timeline;
+    earlier.textContent = T("显示更早的记录(还有 {0} 条)", c.earlier_timeline || 0);
+  }
+
+  async function showEarlierTimeline() {
+    state.timelineShown = (state.timelineShown || TIMELINE_PAGE) + TIMELINE_PAGE;
+    await loadConversation();
   }
 
   // An appeal's rows name the conversation the customer wrote in: one click opens it.
@@ -922,6 +930,7 @@
   }
 
   $("logout").addEventListener("click", () => Staff.signOut());
+  $("earlier-timeline").addEventListener("click", () => showEarlierTimeline());
   $("open-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const id = Number($("open-id").value);

@@ -200,6 +200,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "用户名或队列": "Username or queue",
     "有新消息 ↓": "New messages ↓",
     "显示更早的消息(还有 {0} 条)": "Show earlier messages ({0} more)",
+    "显示更早的记录(还有 {0} 条)": "Show earlier entries ({0} more)",
     "回复客户…": "Reply to the customer…",
     "发送": "Send",
     "处理": "Actions",
