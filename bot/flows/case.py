@@ -194,7 +194,8 @@ def _place_in_words(turn: Turn) -> str | None:
     something else; or an emergency's ("新北市板橋區文化路一段50號"): after the bot asked where to
     go, a short message with an address word and nothing else in it."""
     understood, marker, data = turn.understood, turn.kit.area_marker, turn.step.data
-    if data.place_asked_after_hand_off and data.area is None and understood is not None:
+    urging = understood is not None and turn.says_any(understood.text, turn.kit.form.urging_words)
+    if data.place_asked_after_hand_off and data.area is None and understood is not None and not urging:
         data.place_asked_after_hand_off = False  # the answer to "哪个小区或地址", once
         words = understood.text.strip(PLACE_ANSWER_EDGES)
         if not (understood.intents or understood.signals or turn.phone) and len(words) <= LONGEST_PLACE_ANSWER:

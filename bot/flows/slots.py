@@ -111,8 +111,8 @@ def _could_be_a_place(turn: Turn, text: str) -> bool:
     asked = turn.understood is not None and any(mark in turn.understood.text for mark in "?？")
     if asked or any(said.endswith(ending) for ending in turn.kit.form.question_endings):
         return False
-    if turn.says_any(said, turn.kit.form.question_words):
-        return False
+    if turn.says_any(said, turn.kit.form.question_words) or turn.says_any(said, turn.kit.form.urging_words):
+        return False  # "你工号多少", "快点来人"
     letters = [char for char in said.lower() if char.isalnum()]
     if len(letters) >= 2 and len(set(letters)) == 1:
         return False

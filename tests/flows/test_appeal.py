@@ -348,6 +348,8 @@ def test_handed_over_before_any_problem_the_problem_told_next_is_registered_with
     assert step.complaint is not None and step.handoff is None  # the waiting ticket takes it
     assert step.complaint.description == "我们小区电梯半个月没年检了"
     assert chat.data.case_number == step.complaint.case_number
+    chat.send("快点来人")
+    assert chat.data.area is None  # urging us on is no place
     step = chat.send("阳光花园2栋")
     assert str(chat.phrase_ids(step)[0]).startswith("place_noted") and chat.data.area == "阳光花园2栋"
     step = chat.send("还有楼道灯也坏了")
