@@ -953,11 +953,21 @@ class RuleLabels(_Strict):
     channels: dict[str, LocalizedText] = {}
 
 
+class CannedReplyLimits(_Strict):
+    """How many team canned replies (常用语) there may be: every agent's console loads them all."""
+
+    per_author: int = Field(default=100, ge=1)
+    """Replies one staff member may have added (and not removed)."""
+    total: int = Field(default=500, ge=1)
+    """Replies the team may keep in all; the list serves at most this many."""
+
+
 class HandoffSettings(_Strict):
     """``config/handoff.yaml``: the human queues tickets wait in (agents are members of some)."""
 
     queues: list[QueueDefinition] = Field(min_length=1)
     labels: RuleLabels = RuleLabels()
+    canned_replies: CannedReplyLimits = CannedReplyLimits()
 
     @model_validator(mode="after")
     def _known_queues(self) -> HandoffSettings:

@@ -8,11 +8,13 @@ correct expression, as a reply would be: a canned reply is inserted into replies
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from aiohttp import web
 from pydantic import Field, StrictStr
+from sqlalchemy.orm import Session
 
+from bot import json_text
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
@@ -27,8 +29,11 @@ MAX_TEXT = 2000
 
 
 class CannedReplyBody(Body):
-    title: Text = Field(max_length=string_length(CannedReply, "title"), description="The name shown in the picker.")
-    text: Text = Field(max_length=MAX_TEXT, description="What is inserted into the reply.")
+    # The lengths inside the Annotated: a Field(max_length=) beside it would give way to Text's own 5,000.
+    title: Annotated[Text, Field(max_length=string_length(CannedReply, "title"))] = Field(
+        description="The name shown in the picker."
+    )
+    text: Annotated[Text, Field(max_length=MAX_TEXT)] = Field(description="What is inserted into the reply.")
     locale: StrictStr | None = Field(
         default=None, description="The replies' language; the service's default if absent."
     )
@@ -78,25 +83,50 @@ async def _checked_body(request: web.Request) -> CannedReplyBody:
 async def list_replies(request: web.Request) -> web.Response:
     """``GET /api/canned-replies[?locale=]``: the team's canned replies by title."""
     locale = request.query.get("locale") or None
-    async with resources(request).sessions() as session:
-        rows = await session.run_sync(lambda sync: store.canned_replies(sync, locale))
+    shared = resources(request)
+    most = shared.config.handoff.canned_replies.total
+    async with shared.sessions() as session:
+        rows = await session.run_sync(lambda sync: store.canned_replies(sync, locale, limit=most))
     staff = request["staff"]
-    return web.json_response({"replies": [_json(reply, author, staff) for reply, author in rows]})
+    # Chinese as UTF-8, not \uXXXX escapes: half the bytes for every console that loads them.
+    replies = [_json(reply, author, staff) for reply, author in rows]
+    return web.json_response({"replies": replies}, dumps=json_text.dumps)
 
 
 @audited("canned_reply_add")
 @requires(*STAFF)
 async def add_reply(request: web.Request) -> web.Response:
-    """``POST /api/canned-replies`` {title, text, locale?}: 201 with the new reply."""
+    """``POST /api/canned-replies`` {title, text, locale?}: 201 with the new reply; 409 when the
+    author has ``canned_replies.per_author`` replies already, or the team ``total``
+    (``config/handoff.yaml``)."""
     body = await _checked_body(request)
     shared, staff = resources(request), request["staff"]
     locale = body.locale or shared.config.service.default_locale
-    now = shared.clock()
-    reply_id = await shared.database.write(
-        lambda session: store.add_canned_reply(session, body.title.strip(), body.text, locale, int(staff["id"]), now)
-    )
-    note(request, target=f"canned_reply:{reply_id}")
-    return web.json_response(await _one(request, reply_id), status=201)
+    limits, now = shared.config.handoff.canned_replies, shared.clock()
+    author = int(staff["id"])
+
+    def add(session: Session) -> int | store.Full:
+        full = store.limit_reached(session, author, limits.per_author, limits.total)
+        return full or store.add_canned_reply(session, body.title.strip(), body.text, locale, author, now)
+
+    added = await shared.database.write(add)
+    if added == "author":
+        raise _full(
+            f"you have {limits.per_author} canned replies, the most one person may keep; remove one first",
+            "author",
+            limits.per_author,
+        )
+    if added == "total":
+        raise _full(
+            f"the team has {limits.total} canned replies, the most it may keep; remove one first", "total", limits.total
+        )
+    note(request, target=f"canned_reply:{added}")
+    return web.json_response(await _one(request, added), status=201)
+
+
+def _full(message: str, limit: str, most: int) -> web.HTTPException:
+    body = {"error": message, "limit": limit, "most": most}
+    return web.HTTPConflict(text=json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
 async def _one(request: web.Request, reply_id: int) -> dict[str, Any]:

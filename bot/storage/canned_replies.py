@@ -4,32 +4,45 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Literal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.models import CannedReply, User
 
-MAX_REPLIES = 500
-
 
 def canned_replies(
-    session: Session, locale: str | None = None, reply_id: int | None = None
+    session: Session, locale: str | None = None, reply_id: int | None = None, limit: int = 500
 ) -> Sequence[tuple[CannedReply, str]]:
-    """Every canned reply (of ``locale``; or the one ``reply_id``) with its author's username, by title."""
+    """The canned replies (of ``locale``; or the one ``reply_id``) with their authors' usernames,
+    by title, at most ``limit``."""
     query = select(CannedReply, User.username).join(User, User.id == CannedReply.created_by)
     if locale is not None:
         query = query.where(CannedReply.locale == locale)
     if reply_id is not None:
         query = query.where(CannedReply.id == reply_id)
-    return [
-        (row[0], row[1])
-        for row in session.execute(query.order_by(CannedReply.title, CannedReply.id).limit(MAX_REPLIES))
-    ]
+    return [(row[0], row[1]) for row in session.execute(query.order_by(CannedReply.title, CannedReply.id).limit(limit))]
 
 
 def canned_reply(session: Session, reply_id: int) -> CannedReply | None:
     return session.get(CannedReply, reply_id)
+
+
+Full = Literal["author", "total"]
+"""Which limit an add would pass: the author's own replies, or the team's."""
+
+
+def limit_reached(session: Session, user_id: int, per_author: int, total: int) -> Full | None:
+    """Which limit one more reply of the author would pass: the author's own ``per_author``
+    replies, or the team's ``total``; None when neither. The author's row is locked first
+    (PostgreSQL), so one author's adds at the same moment are counted one after another."""
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    if session.execute(select(func.count()).where(CannedReply.created_by == user_id)).scalar_one() >= per_author:
+        return "author"
+    if session.execute(select(func.count()).select_from(CannedReply)).scalar_one() >= total:
+        return "total"
+    return None
 
 
 def add_canned_reply(session: Session, title: str, text: str, locale: str, user_id: int, now: dt.datetime) -> int:

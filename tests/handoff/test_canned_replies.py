@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.config import CannedReplyLimits, ServiceConfig
 from bot.staff.accounts import Role
 from tests.audit.support import logged, one
 from tests.conftest import AppFactory
@@ -88,3 +89,64 @@ async def test_a_forbidden_phrase_is_refused_with_the_correct_expression(make_cl
     await call(client, csrf, "POST", "/api/canned-replies", {"title": " ", "text": "好的"}, 400)
     await call(client, csrf, "POST", "/api/canned-replies", {"title": "x", "text": "好的", "locale": "fr"}, 400)
     assert [reply["text"] for reply in await replies(client)] == ["非常抱歉。"]
+
+
+def _limited(config: ServiceConfig, per_author: int, total: int) -> ServiceConfig:
+    limits = CannedReplyLimits(per_author=per_author, total=total)
+    return config.model_copy(update={"handoff": config.handoff.model_copy(update={"canned_replies": limits})})
+
+
+async def test_the_shipped_limits_are_100_replies_a_person_and_500_for_the_team(service_config: ServiceConfig) -> None:
+    limits = service_config.handoff.canned_replies
+    assert (limits.per_author, limits.total) == (100, 500)
+
+
+async def test_an_agent_at_their_limit_and_a_team_at_its_own_are_refused_until_one_is_removed(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    """One person cannot fill every console's picker: adds beyond a person's limit, or the team's,
+    are refused 409 with the limit named, and nothing is stored."""
+    client = await make_client(config=_limited(service_config, per_author=3, total=5))
+    for name, role in [("li.agent", Role.AGENT), ("wang.agent", Role.AGENT), ("zhou.sup", Role.SUPERVISOR)]:
+        await add_user(client, name, role)
+    csrf = await sign_in(client, "li.agent")
+    mine = [
+        await call(client, csrf, "POST", "/api/canned-replies", {"title": f"常用{n}", "text": "您好。"}, 201)
+        for n in range(3)
+    ]
+    refused = await call(client, csrf, "POST", "/api/canned-replies", {"title": "再一条", "text": "好的"}, 409)
+    assert (refused["limit"], refused["most"]) == ("author", 3)
+    assert "3 canned replies" in refused["error"]
+    [audited] = [entry for entry in await logged(client, "canned_reply_add") if entry.status == 409]
+    assert audited.actor == "li.agent"
+    assert len(await replies(client)) == 3
+    await call(client, csrf, "DELETE", f"/api/canned-replies/{mine[0]['id']}")
+    await call(client, csrf, "POST", "/api/canned-replies", {"title": "再一条", "text": "好的"}, 201)
+
+    csrf = await sign_in(client, "wang.agent")
+    for n in range(2):
+        await call(client, csrf, "POST", "/api/canned-replies", {"title": f"王{n}", "text": "稍等。"}, 201)
+    refused = await call(client, csrf, "POST", "/api/canned-replies", {"title": "王2", "text": "稍等。"}, 409)
+    assert (refused["limit"], refused["most"]) == ("total", 5)
+    csrf = await sign_in(client, "zhou.sup")  # the team's limit holds for supervisors too
+    await call(client, csrf, "POST", "/api/canned-replies", {"title": "主管", "text": "稍等。"}, 409)
+    assert len(await replies(client)) == 5
+    # Editing is not adding: a full team still edits its replies.
+    await call(client, csrf, "PUT", f"/api/canned-replies/{mine[1]['id']}", {"title": "改", "text": "改好了"})
+
+
+async def test_a_replys_title_and_text_are_held_to_their_lengths(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    csrf = await sign_in(client, "li.agent")
+    longest = {"title": "题" * 60, "text": "好" * 2000}
+    added = await call(client, csrf, "POST", "/api/canned-replies", longest, 201)
+    for too_long in ({"title": "题" * 61, "text": "好"}, {"title": "题", "text": "好" * 2001}):
+        await call(client, csrf, "POST", "/api/canned-replies", too_long, 400)
+        await call(client, csrf, "PUT", f"/api/canned-replies/{added['id']}", too_long, 400)
+    await call(client, csrf, "POST", "/api/canned-replies", {"title": "题", "text": " \n "}, 400)
+    # Sent as UTF-8, not \uXXXX escapes: 2,000 Chinese characters are 6,000 bytes, not 12,000.
+    response = await client.get("/api/canned-replies")
+    assert "好" * 2000 in await response.text()
+    assert len(await response.read()) < 7000
+    assert [reply["text"] for reply in await replies(client)] == ["好" * 2000]

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.config import CannedReplyLimits, ServiceConfig
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.canned_replies import add_canned_reply
@@ -91,6 +92,31 @@ async def test_a_canned_reply_added_in_the_console_is_inserted_by_the_picker(mak
         await expect(agent.locator("#reply-text")).to_have_value("维修师傅明天上午上门,请保持电话畅通。")
         await agent.click("#reply-send")
         await expect(agent.locator("#messages li", has_text="维修师傅明天上午上门")).to_have_count(1, timeout=10_000)
+        await browser.close()
+
+
+async def test_an_agent_at_their_limit_of_canned_replies_is_told_to_remove_one_first(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    limits = CannedReplyLimits(per_author=1, total=500)
+    handoff = service_config.handoff.model_copy(update={"canned_replies": limits})
+    client = await make_client(config=service_config.model_copy(update={"handoff": handoff}))
+    await add_user(client, "li.agent", Role.AGENT)
+    current = (await customer_on_two_channels(client, sms_cases=0)).conversations[-1]
+    await give_to(client, current, "li.agent")
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent = await laptop_console(browser, str(client.make_url(f"/console/#conversation={current}")), "li.agent")
+        await agent.click("#phrase-toggle")
+        await agent.click("#canned-manage")
+        dialog = agent.locator("#canned-dialog")
+        for title in ("上门时间", "再来一条"):
+            await expect(dialog.locator("#canned-title")).to_have_value("")  # the last save is done
+            await dialog.locator("#canned-title").fill(title)
+            await dialog.locator("#canned-text").fill("维修师傅明天上午上门,请保持电话畅通。")
+            await dialog.locator("#canned-save").click()
+        await expect(dialog.locator("#canned-message")).to_have_text("您已有 1 条常用语,达到每人上限,请先删除不用的。")
+        await expect(dialog.locator("#canned-list li")).to_have_count(1)
         await browser.close()
 
 

@@ -351,6 +351,12 @@
         message.textContent = T("含有服务忌语「{0}」,请改用:{1}", result.data.forbidden, result.data.suggestion);
         return;
       }
+      if (result.status === 409 && result.data.limit) {
+        message.textContent = result.data.limit === "author"
+          ? T("您已有 {0} 条常用语,达到每人上限,请先删除不用的。", result.data.most)
+          : T("团队常用语已达上限({0} 条),请先删除不用的。", result.data.most);
+        return;
+      }
       if (!result.ok) { message.textContent = result.data.error || T("保存失败 ({0})", result.status); return; }
       await loadCanned();
       render();

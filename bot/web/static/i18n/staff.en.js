@@ -201,6 +201,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "有新消息 ↓": "New messages ↓",
     "显示更早的消息(还有 {0} 条)": "Show earlier messages ({0} more)",
     "显示更早的记录(还有 {0} 条)": "Show earlier entries ({0} more)",
+    "您已有 {0} 条常用语,达到每人上限,请先删除不用的。": "You have {0} canned replies, the most one person may keep: remove one you no longer use first.",
+    "团队常用语已达上限({0} 条),请先删除不用的。": "The team has {0} canned replies, the most it may keep: remove one no longer used first.",
     "回复客户…": "Reply to the customer…",
     "发送": "Send",
     "处理": "Actions",
