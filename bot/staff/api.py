@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot import json_text
 from bot.channels.webchat.adapter import media_links
 from bot.core.messages import Sender
 from bot.core.staff_event import StaffEvent, StaffEventKind
@@ -276,7 +277,8 @@ async def conversation(request: web.Request) -> web.Response:
             "phones_masked": not sees_phones(staff, found.owner),
             "sends_photos": photo_api.sends_photos(shared, found.channel),  # issue 15: the console's 照片 button
         }
-    return web.json_response(body)
+    # Chinese as UTF-8, not \uXXXX escapes: half the bytes each time a console refetches it.
+    return web.json_response(body, dumps=json_text.dumps)
 
 
 def _int_id(request: web.Request) -> int:

@@ -257,7 +257,9 @@ async def test_a_customer_writing_on_after_the_handoff_does_not_grow_what_openin
 
     await _customer_wrote_on(client, conversation_id, 2100)
     total = len(whole["timeline"]) + 2100
-    opened = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    response = await client.get(f"/api/conversations/{conversation_id}")
+    assert "第2099条" in await response.text()  # Chinese sent as UTF-8, not \uXXXX escapes
+    opened = await response.json()
     assert len(opened["timeline"]) == 200 and opened["earlier_timeline"] == total - 200
     assert opened["timeline"][-1]["detail"] == {"text": "第2099条"}
     most = await (await client.get(f"/api/conversations/{conversation_id}?timeline=100000")).json()
