@@ -17,6 +17,7 @@ from bot.flows.slots import (
     PLACE_ANSWER_EDGES,
     append_description,
     description_text,
+    keep_slots,
     kept_place,
     place_in_own_words,
     whole_place_answer,
@@ -155,6 +156,8 @@ def complaint_after_hand_off(turn: Turn, told_a_problem: bool, text: str) -> boo
     data = turn.step.data
     if not told_a_problem or data.case_number or data.appeal_of or data.consultation or data.description:
         return False
+    if turn.understood is not None:
+        keep_slots(turn, turn.understood)  # "…阳光花园5栋 电话138…": the case's place and phone
     append_description(turn, text)
     record = record_complaint(turn, confirmed=False)
     turn.step.complaint = record
@@ -191,8 +194,9 @@ def place_after_hand_off(turn: Turn) -> bool:
 def _place_in_words(turn: Turn) -> str | None:
     """A place the parser does not know, in the customer's words: the answer to the place question
     asked after an escalation (``FlowData.place_asked_after_hand_off``), unless it asks or tells
-    something else; or an emergency's ("新北市板橋區文化路一段50號"): after the bot asked where to
-    go, a short message with an address word and nothing else in it."""
+    something else; or, for a case without a place (an emergency's, "新北市板橋區文化路一段50號",
+    or one handed to a person at once, "阳光花园"), a short message with an address word and
+    nothing else in it."""
     understood, marker, data = turn.understood, turn.kit.area_marker, turn.step.data
     urging = understood is not None and turn.says_any(understood.text, turn.kit.form.urging_words)
     if data.place_asked_after_hand_off and data.area is None and understood is not None and not urging:
@@ -200,7 +204,7 @@ def _place_in_words(turn: Turn) -> str | None:
         words = understood.text.strip(PLACE_ANSWER_EDGES)
         if not (understood.intents or understood.signals or turn.phone) and len(words) <= LONGEST_PLACE_ANSWER:
             return place_in_own_words(turn, words)
-    if understood is None or marker is None or Signal.DANGER not in data.signals:
+    if understood is None or marker is None:
         return None
     if understood.intents or understood.signals or turn.phone:
         return None

@@ -367,3 +367,24 @@ def test_the_problem_told_when_asked_for_the_phone_after_a_threat_goes_on_the_ca
     assert step.contact.more_of_the_problem == "小区垃圾一个月没清运了"
     step = chat.send("13900001111")
     assert chat.phrase_ids(step)[0] == "escalation_phone_noted" and chat.data.phone == "13900001111"
+
+
+def test_a_problem_told_after_asking_for_a_person_keeps_the_place_and_phone_it_gives(
+    engine: ConversationEngine,
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("转人工")
+    step = chat.send("我家门口的下水道堵了 臭得不行 阳光花园5栋 电话13800001111")
+    assert step.complaint is not None
+    assert (step.complaint.contact_phone, step.complaint.area) == ("13800001111", "阳光花园5栋")
+    assert "ask_area" not in chat.phrase_ids(step)
+
+
+def test_a_place_alone_after_the_hand_off_goes_on_a_case_without_one(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("我要找人工 我家热水器坏了")
+    step = chat.send("阳光花园")
+    assert str(chat.phrase_ids(step)[0]).startswith("place_noted") and chat.data.area == "阳光花园"
+    assert step.contact is not None and step.contact.area == "阳光花园"
