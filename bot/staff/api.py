@@ -289,17 +289,18 @@ def _int_id(request: web.Request) -> int:
 @requires(*STAFF)
 @documented(body=ReplyBody, status=201)
 async def reply(request: web.Request) -> web.Response:
-    """``POST /api/conversations/{id}/messages`` {text, override?}: the owning agent's reply.
+    """``POST /api/conversations/{id}/messages`` {text, override?, forbidden?}: the owning agent's reply.
 
     A forbidden phrase gets 422 with the correct expression to use instead; ``"override": true``
-    sends it anyway where the guard allows that (``bot.staff.reply_guard``).
+    with ``"forbidden"`` naming the flagged phrases sends it anyway where the guard allows that
+    (``bot.staff.reply_guard``); a phrase the override does not name is refused again.
     """
     conversation_id = _int_id(request)
     body = await read_body(request, ReplyBody)
     text, override = body.text, body.override
     staff, shared = request["staff"], resources(request)
     verdict = await check_agent_text(
-        text, override, shared.config.forbidden.agent_guard, shared.guard, shared.guard_model
+        text, override, shared.config.forbidden.agent_guard, shared.guard, shared.guard_model, body.forbidden
     )
     if verdict.refusal is not None:
         return verdict.refusal

@@ -48,6 +48,13 @@ class ReplyBody(Body):
     override: StrictBool = Field(
         default=False, description="Send although the guard flagged it (when the flag may be overridden)."
     )
+    forbidden: Annotated[list[Annotated[StrictStr, Field(max_length=MAX_TEXT_CHARS)]], Field(max_length=50)] = Field(
+        default=[],
+        description=(
+            "With override: the phrases it overrides (the warning's forbidden_all). A phrase the text holds "
+            "that is not named here is refused again."
+        ),
+    )
 
 
 class NoteBody(Body):

@@ -77,8 +77,9 @@ def _where(
 @documented(status=201)
 @streams_body
 async def send_photo(request: web.Request) -> web.Response:
-    """``POST /api/conversations/{id}/photos`` (multipart: ``file``, optional ``caption`` and
-    ``override``): the owning agent's photo. 413 over ``max_media_bytes``, 415 for anything but a
+    """``POST /api/conversations/{id}/photos`` (multipart: ``file``, optional ``caption``,
+    ``override`` and ``forbidden``, the overridden phrases one a line): the owning agent's photo.
+    413 over ``max_media_bytes``, 415 for anything but a
     JPEG, PNG, GIF or WebP image, 422 for a channel without photos, for WeChat outside its
     customer-service window or for a caption the guard flags (as a reply's text), 409 for someone
     who does not own the conversation, 503 when the media store fails, or with Retry-After when
@@ -104,7 +105,9 @@ async def send_photo(request: web.Request) -> web.Response:
     if shared.image_decoding.full:  # the photo would wait for nothing: refused before it is read
         return decoding_busy(shared.image_decoding.retry_after)
     limit = shared.config.channels.max_media_bytes
-    upload = await read_upload(request, limit, {"caption": 4 * MAX_CAPTION_CHARS, "override": 8})
+    upload = await read_upload(
+        request, limit, {"caption": 4 * MAX_CAPTION_CHARS, "override": 8, "forbidden": 4 * MAX_CAPTION_CHARS}
+    )
     if isinstance(upload, web.Response):
         return upload
     caption = upload.fields.get("caption", "").strip()
@@ -118,6 +121,7 @@ async def send_photo(request: web.Request) -> web.Response:
             shared.config.forbidden.agent_guard,
             shared.guard,
             shared.guard_model,
+            upload.fields.get("forbidden", "").splitlines(),
         )
         if verdict.refusal is not None:
             return verdict.refusal

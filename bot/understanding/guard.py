@@ -96,6 +96,23 @@ class ForbiddenGuard:
                 return GuardHit(forbidden=found.group(0), instead=instead, source=source, pattern_id=pattern_id)
         return None
 
+    def check_all(self, text: str) -> list[GuardHit]:
+        """Every forbidden phrase, then every paraphrase, ``text`` contains (each phrase once), in
+        :meth:`check`'s order: its first item is :meth:`check`'s answer; empty if clean."""
+        folded = self.fold(text)
+        hits = [
+            GuardHit(forbidden=phrase, instead=instead, source=source)
+            for folded_phrase, phrase, instead, source in self._phrases
+            if folded_phrase in folded
+        ]
+        for pattern, instead, source, pattern_id in self._patterns:
+            for found in pattern.finditer(folded):
+                # words a phrase already found holds are that phrase, not one more
+                if found.group(0) and all(found.group(0) not in self.fold(hit.forbidden) for hit in hits):
+                    words = found.group(0)
+                    hits.append(GuardHit(forbidden=words, instead=instead, source=source, pattern_id=pattern_id))
+        return hits
+
     def examples_missed(self, patterns: ForbiddenList) -> list[str]:
         """``id: example`` for each configured example its own pattern does not catch."""
         return [

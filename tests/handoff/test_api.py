@@ -191,8 +191,45 @@ async def test_a_forbidden_phrase_is_flagged_with_the_correct_expression(make_cl
     body = await response.json()
     assert body["suggestion"] == "这是我们的责任" and body["can_override"] is True
     assert body["by"] == "rules"
-    overridden = await client.post(url, json={"text": "这不是我们的责任", "override": True}, headers=headers)
+    assert body["forbidden_all"] == ["这不是我们的责任", "您应该去找"]
+    overridden = await client.post(
+        url, json={"text": "这不是我们的责任", "override": True, "forbidden": ["这不是我们的责任"]}, headers=headers
+    )
     assert overridden.status == 201  # warn mode: the agent decided to send it anyway
+    await socket.close()
+
+
+async def test_an_override_covers_only_the_phrases_it_names(make_client: AppFactory) -> None:
+    """The tester's bypass: warned about one sentence, the agent types another forbidden one and
+    clicks 仍然发送. The override names what the warning showed; the new text is checked again."""
+    client = await make_client()
+    csrf, conversation_id, socket = await claimed_conversation(client, "zhou")
+    url, headers = f"/api/conversations/{conversation_id}/messages", {"X-CSRF-Token": csrf}
+    first = await client.post(url, json={"text": "有这样的事儿？不可能！"}, headers=headers)
+    assert first.status == 422
+    warned = (await first.json())["forbidden_all"]
+    assert warned == ["有这样的事儿?不可能"]
+    swapped = "您激动什么呀，我们的规定就是这样的"
+    for body in (
+        {"text": swapped, "override": True, "forbidden": warned},  # a stale warning
+        {"text": swapped, "override": True},  # an override that names nothing
+        {"text": swapped, "override": True, "forbidden": ["您激动什么呀"]},  # one of two
+    ):
+        refused = await client.post(url, json=body, headers=headers)
+        assert refused.status == 422, body
+        again = await refused.json()
+        assert again["can_override"] is True and again["by"] == "rules"
+        assert again["forbidden"] in ("您激动什么呀", "我们的规定就是这样的")
+        assert sorted(again["forbidden_all"]) == sorted(["您激动什么呀", "我们的规定就是这样的"])
+    sent = await client.post(
+        url, json={"text": swapped, "override": True, "forbidden": again["forbidden_all"]}, headers=headers
+    )
+    assert sent.status == 201
+    await settled(client, sockets=[socket])
+    assert [f["text"] for f in socket.frames if f.get("from") == "agent"] == [swapped]
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    replied = [event for event in view["timeline"] if event["kind"] == "agent_replied"]
+    assert [event["detail"]["overrode_guard"] for event in replied] == [True]
     await socket.close()
 
 
@@ -242,7 +279,7 @@ async def test_in_block_mode_a_forbidden_phrase_cannot_be_sent(make_client: AppF
     csrf, conversation_id, socket = await claimed_conversation(client, "chen")
     response = await client.post(
         f"/api/conversations/{conversation_id}/messages",
-        json={"text": "您激动什么呀", "override": True},
+        json={"text": "您激动什么呀", "override": True, "forbidden": ["您激动什么呀"]},
         headers={"X-CSRF-Token": csrf},
     )
     assert response.status == 422 and (await response.json())["can_override"] is False
@@ -271,7 +308,9 @@ async def test_in_block_mode_invisible_characters_do_not_smuggle_a_forbidden_phr
     csrf, conversation_id, socket = await claimed_conversation(client, "chen")
     url, headers = f"/api/conversations/{conversation_id}/messages", {"X-CSRF-Token": csrf}
     for text in INVISIBLY_SPLIT:
-        response = await client.post(url, json={"text": text, "override": True}, headers=headers)
+        response = await client.post(
+            url, json={"text": text, "override": True, "forbidden": ["我不知道", "您激动什么呀"]}, headers=headers
+        )
         assert response.status == 422, text
         body = await response.json()
         assert body["can_override"] is False and body["by"] == "rules"

@@ -43,7 +43,8 @@ async def test_the_model_flags_a_paraphrase_the_rules_miss_with_the_configured_s
         assert body["can_override"] is True
         prompt = server.requests[-1].system_prompt
         assert "服务忌语" in prompt and "not_our_business" in prompt
-        status, _ = await _reply(client, csrf, conversation_id, PARAPHRASE, override=True)
+        named = [body["forbidden"]]
+        status, _ = await _reply(client, csrf, conversation_id, PARAPHRASE, override=True, forbidden=named)
         assert status == 201  # the agent may send past the model's opinion
         assert _guard_requests(server, PARAPHRASE) == 1  # the override does not ask again
         await socket.close()

@@ -29,12 +29,14 @@ from tests.staff import add_user, give_to, set_queues, sign_in
 FORBIDDEN = "可能是您弄错了"  # config/forbidden.yaml
 
 
-def _form(data: bytes, caption: str | None = None, override: bool = False) -> FormData:
+def _form(data: bytes, caption: str | None = None, override: bool = False, forbidden: str | None = None) -> FormData:
     form = FormData()
     if caption is not None:
         form.add_field("caption", caption)
     if override:
         form.add_field("override", "true")
+    if forbidden is not None:
+        form.add_field("forbidden", forbidden)
     form.add_field("file", data, filename="reply.jpg", content_type="image/jpeg")
     return form
 
@@ -142,6 +144,11 @@ async def test_who_may_send_and_what_is_refused(make_client: AppFactory, service
     assert flagged.status == 422
     body = await flagged.json()
     assert body["forbidden"] == FORBIDDEN and body["suggestion"]
+    # An override names the phrases it overrides (one a line): naming nothing, or another one, is refused again.
+    for named in (None, "我不知道"):
+        caption = f"{FORBIDDEN},请再试一次"
+        again = await _send(client, csrf, conversation_id, _form(photo("JPEG"), caption, True, named))
+        assert again.status == 422 and (await again.json())["forbidden"] == FORBIDDEN
     assert await _count(client, media_rows) == 0  # nothing refused was kept
 
     # Only the conversation's owner sends; an agent outside its queue may not even read it.
@@ -159,7 +166,7 @@ async def test_who_may_send_and_what_is_refused(make_client: AppFactory, service
     async with resources(client.app).sessions() as session:
         statuses = select(AuditEntry.status).where(AuditEntry.action == "send_photo").order_by(AuditEntry.id)
         refused = (await session.execute(statuses)).scalars().all()
-    assert list(refused) == [413, 415, 415, 422, 409, 403, 404]
+    assert list(refused) == [413, 415, 415, 422, 422, 422, 409, 403, 404]
 
 
 async def test_an_agents_photo_while_the_decoders_are_busy_is_refused_with_when_to_retry(

@@ -122,6 +122,45 @@ async def test_the_forbidden_phrase_guard_warns_and_can_be_overridden(make_clien
         await browser.close()
 
 
+async def test_an_override_sends_only_the_text_the_warning_was_about(make_client: AppFactory) -> None:
+    """The tester's bypass: warned about one sentence, the agent typed another forbidden one and
+    clicked 仍然发送. Editing hides the warning; a text changed behind it is checked again."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        agent = await (await browser.new_context()).new_page()
+        await agent.goto(str(client.make_url("/console/")))
+        await sign_in(agent, "li.agent")
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        guard = agent.locator("#guard")
+
+        await agent.fill("#reply-text", "有这样的事儿？不可能！")
+        await agent.click("#reply-send")
+        await expect(guard.locator(".forbidden")).to_have_text("「有这样的事儿?不可能」", timeout=10_000)
+        swapped = "您激动什么呀，我们的规定就是这样的"
+        await agent.fill("#reply-text", swapped)
+        await expect(guard).to_be_hidden()  # the warning was about the old text
+
+        # Changed without an input event (a script, an extension): 仍然发送 checks the new text first.
+        await agent.fill("#reply-text", "有这样的事儿？不可能！")
+        await agent.click("#reply-send")
+        await expect(guard).to_be_visible(timeout=10_000)
+        await agent.locator("#reply-text").evaluate(f"box => {{ box.value = {swapped!r}; }}")
+        await agent.click("#guard-override")
+        both = "「我们的规定就是这样的」「您激动什么呀」"
+        await expect(guard.locator(".forbidden")).to_have_text(both, timeout=10_000)
+        assert await customer.locator(".msg-agent").count() == 0
+        # Now that both phrases were shown, the agent may still decide to send them.
+        await agent.click("#guard-override")
+        await expect(customer.locator(".msg-agent")).to_contain_text(swapped, timeout=10_000)
+        await expect(customer.locator(".msg-agent")).to_have_count(1)
+        await expect(agent.locator("#timeline")).to_contain_text("忽略忌语提醒发送", timeout=10_000)
+        await browser.close()
+
+
 async def test_the_guard_says_when_a_flag_is_the_models_opinion(make_client: AppFactory) -> None:
     async with chat_server() as server, playwright_api.async_playwright() as playwright:
         client = await make_client(llm=ModelSettings(server.base_url, MODEL, api_key=API_KEY, timeout_seconds=5))

@@ -493,8 +493,8 @@
     $("case-actions").hidden = false;
     $("messages").addEventListener("scroll", () => { if (atNewest($("messages"))) $("newer").hidden = true; });
     // A status line ("已发送") or a guard box belongs to the reply it was about: typing a new one clears them.
-    $("reply-text").addEventListener("input", () => { say(""); });
-    $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(false); });
+    $("reply-text").addEventListener("input", () => { say(""); $("guard").hidden = true; });
+    $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(null); });
     $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
   }
 
@@ -651,14 +651,16 @@
     box.textContent = message;
   }
 
-  async function sendReply(override) {
+  // overridden: the phrases the guard showed, which 仍然发送 names (the server checks the text again).
+  async function sendReply(overridden) {
     const box = $("reply-text");
     const text = box.value.trim();
     if (!text) return;
-    const result = await api("POST", `/api/conversations/${state.conversationId}/messages`, { text, override });
+    const body = overridden ? { text, override: true, forbidden: overridden } : { text };
+    const result = await api("POST", `/api/conversations/${state.conversationId}/messages`, body);
     const guard = $("guard");
     if (result.status === 422 && result.data.forbidden) {
-      showGuard(result.data);
+      showGuard(result.data, text);
       return;
     }
     guard.hidden = true;
@@ -673,11 +675,12 @@
     loadConversation();
   }
 
-  function showGuard(data) {
+  function showGuard(data, checked) {
     const guard = $("guard");
     guard.hidden = false;
+    const phrases = data.forbidden_all && data.forbidden_all.length ? data.forbidden_all : [data.forbidden];
     clear(guard, el("div", { class: "guard", role: "alert" },
-      el("div", {}, T("回复中含有服务忌语"), el("strong", { class: "forbidden", text: `「${data.forbidden}」` })),
+      el("div", {}, T("回复中含有服务忌语"), el("strong", { class: "forbidden", text: phrases.map((p) => `「${p}」`).join("") })),
       // The rules' hits are the managers' list; the model's are an opinion the agent weighs.
       data.by === "model"
         ? el("div", { class: "guard-by muted", text: T("模型判断,请自行斟酌") })
@@ -694,7 +697,11 @@
         } }),
         data.can_override
           ? el("button", { type: "button", id: "guard-override", class: "danger", text: T("仍然发送"),
-            onclick: () => sendReply(true) })
+            onclick: () => {
+              // only the text the warning was about: an edited one is checked again first
+              if ($("reply-text").value.trim() !== checked) { guard.hidden = true; sendReply(null); return; }
+              sendReply(phrases);
+            } })
           : el("span", { class: "muted", text: T("管理员已设置为禁止发送") }))));
   }
 
@@ -896,7 +903,7 @@
       $("search-q").select();
     } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && document.activeElement && document.activeElement.id === "reply-text") {
       event.preventDefault();
-      sendReply(false);
+      sendReply(null);
     }
   });
 
