@@ -56,13 +56,15 @@ def deadline_state(
     return None
 
 
-def _brief(complaint: OpenDeadline) -> dict[str, Any]:
+def _brief(complaint: OpenDeadline, waiting_in: dict[int, str]) -> dict[str, Any]:
     return {
         "case_number": complaint.case_number,
         "conversation_id": complaint.conversation_id,
         "category": complaint.category,
         "deadline_at": complaint.deadline_at.isoformat(),
         "owner": complaint.owner,
+        # the queue where its ticket waits for someone to claim it, else null (nobody handles it yet)
+        "waiting_in": waiting_in.get(complaint.conversation_id),
     }
 
 
@@ -73,6 +75,7 @@ async def dashboard(request: web.Request) -> web.Response:
     now, queue_config = resources(app).clock(), resources(app).config.queue
     settings = queue_config.dashboard
     waiting = await resources(app).live_queue.waiting()
+    waiting_in = {ticket.conversation_id: ticket.queue for ticket in waiting}
     at_risk: list[OpenDeadline] = []
     breached: list[OpenDeadline] = []
     async with resources(app).sessions() as session:
@@ -118,8 +121,8 @@ async def dashboard(request: web.Request) -> web.Response:
             "queues": queue_lengths(waiting, now),
             # The soonest deadlines listed, all counted (issue 16: the body stays small however many).
             "deadlines": {
-                "at_risk": [_brief(complaint) for complaint in at_risk[:DEADLINES_LIMIT]],
-                "breached": [_brief(complaint) for complaint in breached[:DEADLINES_LIMIT]],
+                "at_risk": [_brief(complaint, waiting_in) for complaint in at_risk[:DEADLINES_LIMIT]],
+                "breached": [_brief(complaint, waiting_in) for complaint in breached[:DEADLINES_LIMIT]],
                 "at_risk_total": len(at_risk),
                 "breached_total": len(breached),
             },

@@ -47,11 +47,34 @@ async def _complaint(
     created_at: dt.datetime,
     deadline_at: dt.datetime | None = None,
     status: str = "open",
+    conversation_id: int | None = None,
 ) -> str:
-    """A stored complaint from a new customer (as the complaint flow leaves it)."""
+    """A stored complaint from a new customer (as the complaint flow leaves it), or in
+    ``conversation_id``'s conversation."""
     case_number = f"TS{next(_cases):06d}"
 
     def add(session: Session) -> None:
+        if conversation_id is not None:
+            existing = session.get(Conversation, conversation_id)
+            assert existing is not None
+            session.add(
+                Complaint(
+                    case_number=case_number,
+                    conversation_id=conversation_id,
+                    customer_id=existing.customer_id,
+                    description="煤气味",
+                    area=area,
+                    category=category,
+                    grade="simple",
+                    customer_tier="standard",
+                    signals=[],
+                    status=status,
+                    promised_at=created_at,
+                    deadline_at=deadline_at or created_at + dt.timedelta(hours=12),
+                    created_at=created_at,
+                )
+            )
+            return
         customer = Customer(display_name="客户", tier="standard", created_at=created_at)
         session.add(customer)
         session.flush()
@@ -131,7 +154,7 @@ async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_an
     make_client: AppFactory, clock: FixedClock
 ) -> None:
     client = await make_client()
-    _, socket_a = await customer_hands_off(client)
+    conversation_a, socket_a = await customer_hands_off(client)
     clock.advance(minutes=14)
     _, socket_b = await customer_hands_off(client)
     now = resources(client.app).clock()
@@ -153,8 +176,9 @@ async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_an
     assert body["queues"] == [{"queue": "general", "waiting": 2, "oldest_wait_seconds": 14 * 60}]
     assert [item["case_number"] for item in body["deadlines"]["breached"]] == [breached]
     assert [item["case_number"] for item in body["deadlines"]["at_risk"]] == [at_risk]
-    brief = {"case_number", "conversation_id", "category", "deadline_at", "owner"}
+    brief = {"case_number", "conversation_id", "category", "deadline_at", "owner", "waiting_in"}
     assert set(body["deadlines"]["at_risk"][0]) == brief
+    assert body["deadlines"]["at_risk"][0]["waiting_in"] is None  # nobody's queue: no ticket waits
     # Counted over the past 24 hours whatever their state; area spellings are normalised.
     assert body["complaints_by_category"] == [
         {"category": "billing", "count": 2},
@@ -164,6 +188,12 @@ async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_an
     assert body["alerts"] == []
     await add_user(client, "boss", Role.MANAGER)
     await sign_in(client, "boss")
-    assert (await client.get("/api/dashboard")).status == 200
+    # An emergency whose ticket waits in a queue: still the bot's, but waiting for someone to claim it.
+    waiting = await _complaint(
+        client, "滨江花园", created_at=now, deadline_at=now + dt.timedelta(minutes=30), conversation_id=conversation_a
+    )
+    body = await (await client.get("/api/dashboard")).json()
+    item = next(item for item in body["deadlines"]["at_risk"] if item["case_number"] == waiting)
+    assert (item["owner"], item["waiting_in"]) == ("bot", "general")
     await socket_a.close()
     await socket_b.close()

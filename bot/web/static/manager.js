@@ -37,7 +37,9 @@
     state.users = users.ok ? Object.fromEntries((users.data.users || []).map((u) => [`agent:${u.id}`, u.display_name || u.username])) : {};
   }
 
-  function ownerName(owner) {
+  // waitingIn: the queue where the case waits to be claimed (GET /api/dashboard), while its owner is still "bot"
+  function ownerName(owner, waitingIn) {
+    if (waitingIn && !(owner || "").startsWith("agent:")) return T("待认领 · {0}", state.queues[waitingIn] || waitingIn);
     if (!owner) return "—";
     if (owner === "bot") return T("机器人");
     if (owner.startsWith("queue:")) return T("待认领 · {0}", state.queues[owner.slice(6)] || owner.slice(6));
@@ -66,7 +68,7 @@
     if (!items.length) return empty(T("无"));
     return table([T("编号"), T("类别"), T("时限"), T("处理人")], items.map((c) => [
       el("a", { href: `/console/#conversation=${c.conversation_id}`, text: c.case_number || T("会话 {0}", c.conversation_id) }),
-      categoryName(c.category), formatTime(c.deadline_at), ownerName(c.owner)]));
+      categoryName(c.category), formatTime(c.deadline_at), ownerName(c.owner, c.waiting_in)]));
   }
 
   async function loadDashboard() {
@@ -81,8 +83,10 @@
     clear($("dash-queues"), queues.length
       ? table([T("队列"), T("等待"), T("最久等待")], queues.map((q) => [queueName(q.queue), el("span", { class: "big", text: q.waiting }), Staff.waitText(q.oldest_wait_seconds)]))
       : empty(T("无人等待")));
-    clear($("dash-at-risk"), briefs((d.deadlines || {}).at_risk || []));
-    clear($("dash-breached"), briefs((d.deadlines || {}).breached || []));
+    for (const [id, items] of [["dash-at-risk", (d.deadlines || {}).at_risk || []], ["dash-breached", (d.deadlines || {}).breached || []]]) {
+      clear($(id), briefs(items));
+      $(id).parentElement.classList.toggle("wide", items.length > 0);  // a list takes two columns, 无 one
+    }
     const byCategory = d.complaints_by_category || [];
     clear($("dash-categories"), byCategory.length ? table([T("类别"), T("数量")], byCategory.map((c) => [categoryName(c.category), c.count])) : empty(T("无")));
     const byArea = d.complaints_by_area || [];
