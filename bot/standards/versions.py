@@ -66,10 +66,23 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
+def whole_numbers(body: Any) -> Any:
+    """``body`` with each float that is a whole number as an int (12.0 → 12): ``config/`` and
+    the standards editor write 12, the models dump 12.0, and a version's diff must not show a
+    change nobody made."""
+    if isinstance(body, float) and body.is_integer():
+        return int(body)
+    if isinstance(body, dict):
+        return {key: whole_numbers(value) for key, value in body.items()}
+    if isinstance(body, list):
+        return [whole_numbers(value) for value in body]
+    return body
+
+
 def as_yaml(body: Any) -> str:
-    """The export format: the body as its file in ``config/`` holds it, without anchors or
-    aliases (:mod:`bot.standards.yaml_import` refuses them)."""
-    return yaml.dump(body, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=120)
+    """The export format: the body as its file in ``config/`` holds it (whole numbers without
+    ``.0``), without anchors or aliases (:mod:`bot.standards.yaml_import` refuses them)."""
+    return yaml.dump(whole_numbers(body), Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=120)
 
 
 def seed(session: Session, section: Section, defaults: ServiceConfig, now: dt.datetime) -> None:

@@ -281,3 +281,21 @@ async def test_a_category_the_manager_rules_name_cannot_be_taken_away(make_clien
     [problem] = (await refused.json())["problems"]
     assert problem["path"] == "rules.0.when.categories" and "billing" in problem["message"]
     assert (await section(client, "classification"))["version"] == 1
+
+
+async def test_a_deadline_cell_edited_shows_as_that_one_change_in_the_diff(make_client: AppFactory) -> None:
+    """Version 1 is config/ as the models dump it (12.0), the editor sends whole numbers (10): the
+    diff shows the cell that changed, not every number rewritten (the tester saw +11 −11)."""
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    deadlines = (await section(client, "deadlines"))["body"]
+    deadlines["table"]["simple"]["standard"] = 10
+    saved = await client.put("/api/standards/deadlines", json={"body": deadlines, "note": "faster"}, headers=headers)
+    assert saved.status == 200, await saved.text()
+    history = (await (await client.get("/api/standards/deadlines/history")).json())["versions"]
+    changed = [line for line in history[0]["diff"].splitlines()[2:] if line[:1] in "+-"]
+    assert len(changed) == 2, history[0]["diff"]
+    assert changed[0].startswith("-") and changed[0].endswith("standard: 12")
+    assert changed[1].startswith("+") and changed[1].endswith("standard: 10")
+    exported = await (await client.get("/api/standards/deadlines?format=yaml")).text()
+    assert ".0\n" not in exported.replace("0.0\n", "")  # whole numbers as config/ writes them
