@@ -75,7 +75,10 @@ async def retry_dead_letter(request: web.Request) -> web.Response:
 
 @requires(Role.MANAGER)
 async def daily_report(request: web.Request) -> web.Response:
-    """``GET /api/reports/daily?day=YYYY-MM-DD``: the stored report (default: yesterday, local time)."""
+    """``GET /api/reports/daily?day=YYYY-MM-DD``: the stored report (default: yesterday, local time).
+
+    A day asked for without a report is 404; yesterday's, asked for by default before the morning
+    job made it, is ``{"day", "made": false}`` (the reports tab asks on every visit: not an error)."""
     zone = ZoneInfo(resources(request).config.service.timezone)
     given = request.query.get("day")
     yesterday = resources(request).clock().astimezone(zone).date() - dt.timedelta(days=1)
@@ -85,9 +88,11 @@ async def daily_report(request: web.Request) -> web.Response:
         raise api_error(400, "day must be a date like 2026-11-22") from error
     async with resources(request).sessions() as session:
         report = await session.run_sync(stored_report, "daily", day)
+    if report is None and not given:
+        return web.json_response({"day": day.isoformat(), "made": False})
     if report is None:
         raise api_error(404, f"no daily report for {day.isoformat()} yet (it is made each morning for the day before)")
-    return web.json_response({**report.body, "created_at": report.created_at.isoformat()})
+    return web.json_response({**report.body, "created_at": report.created_at.isoformat(), "made": True})
 
 
 def add_routes(app: web.Application) -> None:

@@ -165,7 +165,7 @@ async def test_the_daily_report_counts_yesterday_and_tells_the_managers(
     assert (await client.get("/api/reports/daily?day=2026-11-22")).status == 403
     await sign_in(client, "boss")
     report = await (await client.get("/api/reports/daily")).json()  # default: yesterday
-    assert report["day"] == "2026-11-22"
+    assert report["day"] == "2026-11-22" and report["made"] is True
     assert report["complaints"]["total"] == 3
     assert report["complaints"]["by_category"] == [
         {"category": "property_service", "count": 2},
@@ -179,3 +179,16 @@ async def test_the_daily_report_counts_yesterday_and_tells_the_managers(
     async with resources(client.app).sessions() as session:
         notes = (await session.execute(select(Notification))).scalars().all()
     assert [(note.kind, note.audience) for note in notes] == [("daily_report", "role:manager")]
+
+
+async def test_before_the_morning_job_yesterdays_report_is_not_made_yet_not_an_error(make_client: AppFactory) -> None:
+    """The reports tab asks for yesterday's report on every visit: before it exists that is an
+    answer (made: false), not a 404 in the browser's console; a day asked for by name is still 404."""
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "boss")
+    response = await client.get("/api/reports/daily")
+    assert response.status == 200
+    body = await response.json()
+    assert body["made"] is False and len(body["day"]) == 10
+    assert (await client.get(f"/api/reports/daily?day={body['day']}")).status == 404

@@ -224,7 +224,7 @@
     const result = await api("GET", "/api/reports/daily");
     const body = $("daily-body");
     if (result.status === 403) return clear(body, el("p", { class: "muted", text: T("日报仅经理可见") }));
-    if (result.status === 404) return clear(body, el("p", { class: "muted", text: T("昨天的日报还没有生成(每天早上生成)") }));
+    if (result.status === 404 || (result.ok && result.data.made === false)) return clear(body, el("p", { class: "muted", text: T("昨天的日报还没有生成(每天早上生成)") }));
     if (!result.ok) return clear(body, el("p", { class: "error", text: result.data.error || T("日报加载失败 ({0})", result.status) }));
     const d = result.data;
     const c = d.complaints || {};
