@@ -34,8 +34,8 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 366
 EXPORT_BATCH = 500
 
-UNKNOWN_AREA = "未知 unknown"
-UNASSIGNED = "未分配 unassigned"
+UNKNOWN_AREA = "未识别区域"
+UNASSIGNED = "未分配"
 CHANNEL_NAMES: dict[str, str] = {
     ChannelName.WEBCHAT: "网页聊天",
     ChannelName.WECHAT: "微信",

@@ -167,7 +167,7 @@ async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale
         agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
         await agent.locator("#queue .claim").click()
         meta = agent.locator("#conversation-meta")
-        await expect(meta).to_contain_text("进行中", timeout=10_000)
+        await expect(meta).to_contain_text("处理中", timeout=10_000)
         conversation_id = int(await agent.evaluate("window.agentConsole.state.conversationId"))
         await expect(agent.locator("#mine")).to_contain_text(f"会话 {conversation_id}")
 
@@ -180,15 +180,25 @@ async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale
         await expect(agent.locator("#guard")).to_be_visible(timeout=10_000)
         await expect(agent.locator("#conversation-message")).not_to_contain_text("已发送")
 
+        # Enter submits the summary; an empty one is refused, and the error goes once it is typed.
+        await agent.locator("#resolve-summary").press("Enter")
+        await expect(agent.locator("#conversation-message")).to_have_text("请填写处理结果摘要")
         await agent.fill("#resolve-summary", "已告知客户办理流程")
-        await agent.click("#resolve")
+        await expect(agent.locator("#conversation-message")).to_be_hidden()
+        await agent.locator("#resolve-summary").press("Enter")
         await expect(meta).to_contain_text("已解决", timeout=10_000)
         await expect(meta).to_contain_text("处理人: 我 (li.agent)")
-        await expect(meta).not_to_contain_text("进行中")
+        await expect(meta).not_to_contain_text("处理中")
         await expect(agent.locator("#guard")).to_be_hidden()
         await expect(agent.locator("#conversation-message")).not_to_contain_text("已发送")
         await expect(agent.locator("#mine")).not_to_contain_text(f"会话 {conversation_id}")
         await expect(agent.locator("#resolved")).to_contain_text(f"会话 {conversation_id} · 已解决")
+        # Nothing is offered that would fail: no reply box, no second resolution; a hint says why.
+        await expect(agent.locator("#reply-text")).to_be_disabled()
+        await expect(agent.locator("#reply-send")).to_be_disabled()
+        await expect(agent.locator("#reply-hint")).to_contain_text("已解决")
+        await expect(agent.locator("#resolve")).to_be_disabled()
+        await expect(agent.locator("#confirm-resolved")).to_be_enabled()
         await agent.screenshot(path="/tmp/agentui-resolved.png")
 
         # A reload keeps the case out of "My conversations".
@@ -210,7 +220,7 @@ async def test_an_agent_s_conversations_are_listed_on_another_browser_with_the_c
         await customer_files_a_complaint(browser, str(client.make_url("/chat")))
         first = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
         await first.locator("#queue .claim").click()
-        await expect(first.locator("#conversation-meta")).to_contain_text("进行中", timeout=10_000)
+        await expect(first.locator("#conversation-meta")).to_contain_text("处理中", timeout=10_000)
         conversation_id = int(await first.evaluate("window.agentConsole.state.conversationId"))
 
         second = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
@@ -242,7 +252,7 @@ async def test_a_queue_card_shows_the_channel_and_last_words_and_the_phone_shows
         agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
         card = agent.locator("#queue .ticket")
         await expect(card.locator(".preview")).to_have_text("楼道灯坏了三天,电话138****5678", timeout=10_000)
-        await expect(card).to_contain_text("网页客服")
+        await expect(card).to_contain_text("网页聊天")
         await agent.screenshot(path="/tmp/agentui-queue.png")
 
         await card.locator("button", has_text="查看").click()

@@ -36,7 +36,7 @@ async def test_the_customer_panel_lists_the_earlier_sms_case_and_opens_it(make_c
         await expect(panel.locator("#customer-name")).to_have_text("王女士", timeout=10_000)
         await expect(panel.locator("#customer-phone")).to_have_text("13812345678")
         await expect(panel.locator("#customer-channels")).to_contain_text("短信")
-        await expect(panel.locator("#customer-channels")).to_contain_text("网页客服")
+        await expect(panel.locator("#customer-channels")).to_contain_text("网页聊天")
         cases = panel.locator("#customer-cases li")
         await expect(cases).to_have_count(2)
         await expect(cases.nth(0)).to_contain_text("当前")

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.keys import resources
 from bot.staff.accounts import Role
 from tests.browser import (
     CHROMIUM,
@@ -60,7 +61,7 @@ async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(
         await expect(complaint.locator("dd", has_text="2026-11-24 17:00")).to_have_count(1)
         await expect(agent.locator("#messages .from-customer").first).to_contain_text("2026-11-23 14:00")
         await expect(agent.locator("#timeline")).to_contain_text("2026-11-23 14:00")
-        await expect(agent.locator("#conversation-meta")).to_contain_text("网页客服")
+        await expect(agent.locator("#conversation-meta")).to_contain_text("网页聊天")
         await expect(agent.locator("#timeline")).to_contain_text("认领 li.agent")
         await expect(agent.locator("#timeline")).not_to_contain_text("agent:")
 
@@ -146,3 +147,49 @@ async def test_a_supervisor_reads_an_appeal_and_what_came_after_it_and_opens_its
         await expect(supervisor.locator("#messages")).to_contain_text("臭味都飘到家里了", timeout=10_000)
         await browser.close()
     await stub.server.close()
+
+
+async def test_a_colleague_s_conversation_opens_from_the_address_bar_read_only_with_chinese_errors(
+    make_client: AppFactory,
+) -> None:
+    """A non-owner gets no reply box but a hint why; #conversation=N typed into the address bar
+    opens that conversation; the API's English errors are said in Chinese; the queue's waiting
+    times move on by themselves."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await add_user(client, "wang.agent", Role.AGENT)
+    console_url = str(client.make_url("/console/"))
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        li = await staff_page(browser, console_url, "li.agent")
+        await li.locator("#queue .claim").first.click()
+        await expect(li.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        owned = int(await li.evaluate("window.agentConsole.state.conversationId"))
+        await expect(li.locator("#reply-text")).to_be_enabled()
+        await expect(li.locator("#reply-hint")).to_be_hidden()
+
+        li.set_default_timeout(10_000)
+        await li.fill("#transfer-target", "nosuchuser")
+        await li.locator("#transfer-target").press("Enter")  # Enter transfers
+        await expect(li.locator("#conversation-message")).to_have_text("没有在职的用户「nosuchuser」,请从列表中选择")
+
+        context = await browser.new_context(viewport={"width": 1400, "height": 900})
+        wang = await context.new_page()
+        await wang.clock.install(time=resources(client.app).clock())  # the service's (fixed) time
+        await wang.goto(console_url)
+        await sign_in(wang, "wang.agent")
+        waited = wang.locator("#queue .waited").first
+        await expect(waited).to_have_text("已等待 0分钟", timeout=10_000)
+        await wang.clock.fast_forward("05:00")  # five quiet minutes: nothing else changes the queue
+        await expect(waited).to_have_text("已等待 5分钟", timeout=10_000)
+
+        await wang.evaluate(f"location.hash = '#conversation={owned}'")
+        await expect(wang.locator("#conversation-title")).to_have_text(f"会话 {owned}", timeout=10_000)
+        await expect(wang.locator("#reply-text")).to_be_disabled()
+        await expect(wang.locator("#reply-hint")).to_contain_text("只有处理人可以回复")
+        await expect(wang.locator("#resolve")).to_be_disabled()
+        await expect(wang.locator("#transfer")).to_be_disabled()
+        await expect(wang.locator("#note-add")).to_be_enabled()  # a note is still theirs to add
+        await browser.close()

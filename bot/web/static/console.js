@@ -64,7 +64,7 @@
     const result = await api("GET", "/api/queue");
     const list = $("queue");
     if (!result.ok) {
-      clear(list, el("li", { class: "unavailable", text: result.data.error || T("队列暂不可用") }));
+      clear(list, el("li", { class: "unavailable", text: Staff.errorText(result, T("队列暂不可用")) }));
       return;
     }
     const tickets = result.data.tickets || [];
@@ -93,12 +93,21 @@
           text: ticket.problem || ticket.last_customer_message })
         : null,
       el("div", { class: "muted" },
-        T("已等待 {0}", Staff.waitText(waited)),
+        el("span", { class: "waited", "data-since": ticket.created_at, text: T("已等待 {0}", Staff.waitText(waited)) }),
         ticket.deadline_at ? T(" · 时限 {0}", formatTime(ticket.deadline_at)) : ""),
       el("div", { class: "actions" },
         el("button", { type: "button", class: "primary claim", text: T("认领"), onclick: () => claim(ticket) }),
         el("button", { type: "button", text: T("查看"), onclick: () => openConversation(ticket.conversation_id) })));
   }
+
+  // The waiting times move on by themselves, not only when the queue changes.
+  function renderWaitingTimes() {
+    for (const span of document.querySelectorAll("#queue .waited[data-since]")) {
+      const waited = Math.max(0, (Date.now() - new Date(span.dataset.since).getTime()) / 1000);
+      span.textContent = T("已等待 {0}", Staff.waitText(waited));
+    }
+  }
+  setInterval(renderWaitingTimes, 30 * 1000);
 
   function queueName(id) {
     const queue = state.queues.find((q) => q.id === id);
@@ -129,7 +138,7 @@
       return;
     }
     if (!result.ok) {
-      $("queue-message").textContent = result.data.error || T("认领失败 ({0})", result.status);
+      $("queue-message").textContent = Staff.errorText(result, T("认领失败 ({0})", result.status));
       return;
     }
     $("queue-message").textContent = "";
@@ -179,7 +188,8 @@
     state.conversationId = Number(conversationId);
     state.messagesShown = MESSAGES_PAGE;
     state.timelineShown = TIMELINE_PAGE;
-    history.replaceState(null, "", `#conversation=${state.conversationId}`);
+    // a new history entry per conversation, so Back returns to the previous one (hashchange below)
+    if (location.hash !== `#conversation=${state.conversationId}`) history.pushState(null, "", `#conversation=${state.conversationId}`);
     Staff.events.watch([state.conversationId]);
     renderMine();
     await loadConversation();
@@ -193,7 +203,7 @@
     if (id !== state.conversationId) return;
     if (!result.ok) {
       clear($("conversation"), el("h2", { text: T("会话 {0}", id) }),
-        el("p", { class: "error", text: result.data.error || T("无法打开 ({0})", result.status) }));
+        el("p", { class: "error", text: Staff.errorText(result, T("无法打开 ({0})", result.status)) }));
       return;
     }
     const firstRender = !state.conversation || state.conversation.id !== id;
@@ -208,7 +218,7 @@
 
   // ---------------------------------------------------------------- customer panel (issue 15)
 
-  const COMPLAINT_STATUS = { open: T("待处理"), incomplete: T("未完成"), resolved: T("已解决"), closed: T("已结束") };
+  const COMPLAINT_STATUS = { open: T("处理中"), incomplete: T("未完成"), resolved: T("已解决"), closed: T("已结束") };
 
   // How the customer confirmed being addressed (王先生), when no channel gave a display name.
   function addressedAs(customer) {
@@ -224,7 +234,7 @@
     const box = $("customer");
     $("customer-panel").hidden = false;
     if (!result.ok) {
-      clear(box, el("p", { class: "unavailable", text: result.data.error || T("客户信息暂不可用") }));
+      clear(box, el("p", { class: "unavailable", text: Staff.errorText(result, T("客户信息暂不可用")) }));
       return;
     }
     const customer = result.data;
@@ -295,10 +305,18 @@
     return (state.conversation && state.conversation.locale) || (state.phrases && state.phrases.locale) || "zh-CN";
   }
 
+  // A manager may edit the phrases while the console stays open all shift: a book older than
+  // PHRASES_FRESH_MS is fetched again (the picker shows the one it has meanwhile).
+  const PHRASES_FRESH_MS = 60 * 1000;
+  const phraseBooksAt = {};
+
   async function loadPhraseBook(locale) {
-    if (state.phraseBooks[locale]) return;
+    if (state.phraseBooks[locale] && Date.now() - (phraseBooksAt[locale] || 0) < PHRASES_FRESH_MS) return;
     const result = await api("GET", `/api/phrases?locale=${encodeURIComponent(locale)}`);
-    if (result.ok && result.data.locale === locale) state.phraseBooks[locale] = result.data;
+    if (result.ok && result.data.locale === locale) {
+      state.phraseBooks[locale] = result.data;
+      phraseBooksAt[locale] = Date.now();
+    }
   }
 
   async function loadCanned() {
@@ -339,7 +357,7 @@
     const remove = async (reply) => {
       if (!confirm(T("删除「{0}」?", reply.title))) return;
       const result = await api("DELETE", `/api/canned-replies/${reply.id}`);
-      if (!result.ok) { message.textContent = result.data.error || T("删除失败 ({0})", result.status); return; }
+      if (!result.ok) { message.textContent = Staff.errorText(result, T("删除失败 ({0})", result.status)); return; }
       await loadCanned();
       render();
     };
@@ -357,7 +375,7 @@
           : T("团队常用语已达上限({0} 条),请先删除不用的。", result.data.most);
         return;
       }
-      if (!result.ok) { message.textContent = result.data.error || T("保存失败 ({0})", result.status); return; }
+      if (!result.ok) { message.textContent = Staff.errorText(result, T("保存失败 ({0})", result.status)); return; }
       await loadCanned();
       render();
       edit(null);
@@ -496,6 +514,14 @@
     $("reply-text").addEventListener("input", () => { say(""); $("guard").hidden = true; });
     $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(null); });
     $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
+    // Enter submits the transfer and the resolution (not while an input method is composing);
+    // an error about the field goes once the field changes.
+    for (const [id, action] of [["transfer-target", transfer], ["resolve-summary", resolve]]) {
+      $(id).addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && !event.isComposing) { event.preventDefault(); action(); }
+      });
+      $(id).addEventListener("input", () => say(""));
+    }
   }
 
   // After "resolved", the case stays resolved until someone reopens, claims or hands it off again:
@@ -524,6 +550,7 @@
       customer.display_name || null, customer.phone || null, customer.tier ? T("客户类别: {0}", label("tier", customer.tier)) : null,
     ].filter(Boolean).join(" · ");
     $("conversation").dataset.resolved = resolved ? "true" : "false";
+    renderAllowed(c, resolved);
     $("conversation").dataset.photos = c.sends_photos ? "true" : "false";  // issue 15: photo_send.js
     renderWindow(c.window);
     const list = $("messages");
@@ -550,6 +577,35 @@
     } else if ((c.messages || []).length > before && !state.showingEarlier) {
       $("newer").hidden = false;
     }
+  }
+
+  // Only what this person may do is offered (the API refuses the rest): the owner replies, the
+  // owner or a supervisor transfers and resolves, and a resolved case has no composer; a short
+  // hint in the reply box says why.
+  function renderAllowed(c, resolved) {
+    const mine = c.owner === `agent:${state.me.id}`;
+    const lead = state.me.role !== "agent";
+    const canReply = mine && !resolved;
+    const canAct = (mine || lead) && !resolved;
+    const canConfirm = Boolean(resolved) && (lead || mine || resolved.actor === `agent:${state.me.id}`);
+    let why = "";
+    if (resolved) why = T("该会话已解决,不能再回复;客户再次来信时会重新进入队列。");
+    else if (!mine && (c.owner || "").startsWith("agent:")) why = T("由 {0} 处理中:只有处理人可以回复。", staffName(c.owner));
+    else if (!mine && (c.owner || "").startsWith("queue:")) why = T("客户正在排队等待:请先在等待队列中认领,再回复。");
+    else if (!mine) why = T("机器人正在接待该客户:转人工后认领才能回复。");
+    let hint = $("reply-hint");
+    if (!hint) {
+      hint = el("p", { id: "reply-hint", class: "muted" });
+      $("reply-form").prepend(hint);
+    }
+    hint.textContent = why;
+    hint.hidden = canReply;
+    $("conversation").dataset.canReply = String(canReply);
+    for (const id of ["reply-text", "reply-send", "phrase-toggle"]) $(id).disabled = !canReply;
+    if (!canReply) $("guard").hidden = true;
+    for (const id of ["transfer-mode", "transfer-target", "transfer", "resolve-summary", "resolve"]) $(id).disabled = !canAct;
+    $("confirm-resolved").disabled = !canConfirm;
+    $("confirm-resolved").title = canConfirm ? "" : T("标记已解决后,客户确认时再记录");
   }
 
   // A long conversation opens on its newest messages; older ones come a page at a time.
@@ -665,7 +721,7 @@
     }
     guard.hidden = true;
     if (!result.ok) {
-      say(result.data.error || T("发送失败 ({0})", result.status));
+      say(Staff.errorText(result, T("发送失败 ({0})", result.status)));
       return;
     }
     // The agent may have typed the next reply while this one was on its way: keep that.
@@ -710,7 +766,7 @@
     const text = input.value.trim();
     if (!text) return;
     const result = await api("POST", `/api/conversations/${state.conversationId}/notes`, { text });
-    if (!result.ok) { say(result.data.error || T("备注失败 ({0})", result.status)); return; }
+    if (!result.ok) { say(Staff.errorText(result, T("备注失败 ({0})", result.status))); return; }
     input.value = "";
     say(T("备注已保存(客户看不到)"), true);
     loadConversation();
@@ -721,7 +777,7 @@
     const target = $("transfer-target").value.trim();
     if (!target) { say(T("请填写转交对象")); return; }
     const result = await api("POST", `/api/conversations/${state.conversationId}/transfer`, { [mode]: target });
-    if (!result.ok) { say(result.data.error || T("转交失败 ({0})", result.status)); return; }
+    if (!result.ok) { say(Staff.errorText(result, T("转交失败 ({0})", result.status))); return; }
     say(T("已转交 → {0}", result.data.owner), true);
     loadConversation();
     loadQueue();
@@ -731,7 +787,7 @@
     const summary = $("resolve-summary").value.trim();
     if (!summary) { say(T("请填写处理结果摘要")); return; }
     const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, { summary });
-    if (!result.ok) { say(result.data.error || T("操作失败 ({0})", result.status)); return; }
+    if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     $("resolve-summary").value = "";
     $("guard").hidden = true;
     say(T("已标记为已解决"), true);
@@ -745,7 +801,7 @@
       say(T("“客户确认已解决”暂不可用"));
       return;
     }
-    if (!result.ok) { say(result.data.error || T("操作失败 ({0})", result.status)); return; }
+    if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     say(T("已记录:客户确认已解决"), true);
     loadConversation();
   }
@@ -758,7 +814,7 @@
       say(T("延长时限暂不可用"));
       return;
     }
-    if (!result.ok) { say(result.data.error || T("操作失败 ({0})", result.status)); return; }
+    if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     say(T("新时限 {0}", formatTime(result.data.deadline_at)), true);
     loadConversation();
   }
@@ -769,7 +825,7 @@
     const box = $("notifications");
     const result = await api("GET", "/api/notifications");
     if (result.status === 404) { clear(box, unavailable(T("通知"))); return; }
-    if (!result.ok) { clear(box, el("p", { class: "error", text: result.data.error || T("通知加载失败") })); return; }
+    if (!result.ok) { clear(box, el("p", { class: "error", text: Staff.errorText(result, T("通知加载失败")) })); return; }
     const items = result.data.notifications || [];
     if (!items.length) { clear(box, el("p", { class: "muted", text: T("暂无通知") })); return; }
     clear(box, el("ol", { class: "list" }, items.map((n) => el("li", { class: n.read ? "muted" : "" },
@@ -876,7 +932,7 @@
     if (q.length < 2) { clear(box, el("li", { class: "muted", text: T("至少输入2个字") })); return; }
     const result = await api("GET", `/api/search?q=${encodeURIComponent(q)}`);
     if (q !== $("search-q").value.trim()) return;
-    if (!result.ok) { clear(box, el("li", { class: "error", text: result.data.error || T("搜索失败 ({0})", result.status) })); return; }
+    if (!result.ok) { clear(box, el("li", { class: "error", text: Staff.errorText(result, T("搜索失败 ({0})", result.status)) })); return; }
     const hits = result.data.hits || [];
     if (!hits.length) { clear(box, el("li", { class: "muted", text: T("没有找到") })); return; }
     clear(box, hits.map((hit) => el("li", { "data-conversation": hit.conversation_id },
@@ -917,7 +973,7 @@
     ]);
     state.categories = deadlines.ok ? Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id])) : {};
     state.phrases = phrases.ok ? phrases.data : null;
-    if (state.phrases) state.phraseBooks[state.phrases.locale] = state.phrases;
+    if (state.phrases) { state.phraseBooks[state.phrases.locale] = state.phrases; phraseBooksAt[state.phrases.locale] = Date.now(); }
     state.users = users.ok ? users.data.users || [] : [];
     state.queues = queues.ok ? queues.data.queues || [] : [];
     await loadCanned();
@@ -941,6 +997,12 @@
     badge.textContent = live === "live" ? T("实时") : T("离线,重连中…");
     if (live === "live") { loadQueue(); loadNotifications(); loadConversation(); loadMine(); }
   }
+
+  // A pasted #conversation=N link, or Back/Forward between conversations, opens that conversation.
+  window.addEventListener("hashchange", () => {
+    const fromHash = /conversation=(\d+)/.exec(location.hash);
+    if (state.me && fromHash && Number(fromHash[1]) !== state.conversationId) openConversation(Number(fromHash[1]));
+  });
 
   $("logout").addEventListener("click", () => Staff.signOut());
   $("earlier-timeline").addEventListener("click", () => showEarlierTimeline());

@@ -206,7 +206,7 @@
     const result = await api("PUT", "/api/rules", { rules: state.rules, note });
     if (!result.ok) {
       message.className = "error";
-      message.textContent = result.status === 404 ? T("分派规则暂不可用") : (result.data.error || T("保存失败 ({0})", result.status));
+      message.textContent = result.status === 404 ? T("分派规则暂不可用") : Staff.errorText(result, T("保存失败 ({0})", result.status));
       return;
     }
     message.className = "muted";
@@ -248,7 +248,7 @@
     const result = await api("POST", "/api/understand", locale ? { text, locale } : { text });
     if (!result.ok) {
       message.className = "error";
-      message.textContent = result.data.error || T("分析失败 ({0})", result.status);
+      message.textContent = Staff.errorText(result, T("分析失败 ({0})", result.status));
       return;
     }
     message.textContent = "";

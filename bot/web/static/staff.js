@@ -75,8 +75,8 @@ const Staff = (() => {
 
   // Names people read instead of the API's ids; anything unknown is shown as it is.
   const LABELS = {
-    channel: { webchat: T("网页客服"), wechat: T("微信"), sms: T("短信"), telegram: "Telegram" },
-    status: { open: T("进行中"), closed: T("已结束"), resolved: T("已解决"), in_progress: T("处理中"), reopened: T("重新打开") },
+    channel: { webchat: T("网页聊天"), wechat: T("微信"), sms: T("短信"), telegram: "Telegram" },
+    status: { open: T("处理中"), closed: T("已结束"), resolved: T("已解决"), in_progress: T("处理中"), reopened: T("重新打开") },
     reason: {
       complaint: T("投诉"), threat: T("威胁曝光/投诉"), danger: T("紧急危险"), escalated: T("升级"), transfer: T("转交"), deadline_breached: T("已超时"),
       human_requested: T("客户要求人工"), customer_request: T("客户要求人工"), previous_owner: T("首问负责"),
@@ -234,6 +234,39 @@ const Staff = (() => {
     };
   })();
 
+  // The API's errors are English sentences ({"error": "…"}, docs/api.md). Those the consoles can
+  // meet are said in the page's language; any other is the action's own message with the detail.
+  const ERRORS = [
+    [/^claim the conversation first/, () => T("请先认领该会话:只有处理人可以回复")],
+    [/^no active user '(.*)'$/, (m) => T("没有在职的用户「{0}」,请从列表中选择", m[1])],
+    [/^unknown queue '([^']*)'/, (m) => T("没有队列「{0}」,请从列表中选择", m[1])],
+    [/^give exactly one of 'username' or 'queue'/, () => T("请填写转交对象")],
+    [/^only the conversation's owner or a supervisor can confirm/, () => T("只有该会话的处理人或主管可以记录客户确认")],
+    [/^only the conversation's owner or a supervisor can/, () => T("只有该会话的处理人或主管可以操作")],
+    [/^resolve the complaint first/, () => T("请先标记已解决,再记录客户确认")],
+    [/^this conversation has no complaint with a deadline/, () => T("该会话没有带时限的投诉单")],
+    [/^the complaint is resolved; only an open complaint's deadline/, () => T("投诉已解决,只能延长未解决投诉的时限")],
+    [/^this conversation is in a queue you are not in/, () => T("该会话不在您的队列中")],
+    [/^this ticket waits in a queue you are not in/, () => T("该客户在您不属于的队列中等待,请经理把您加入该队列")],
+    [/^someone else has already claimed/, () => T("该客户已被其他客服认领")],
+    [/^no such conversation/, () => T("没有这个会话")],
+    [/^agents edit only the canned replies they added/, () => T("客服只能修改自己添加的常用语,请联系主管")],
+    [/^(.+): hours must be positive$/, (m) => T("{0}:小时数必须大于0", m[1])],
+  ];
+
+  // errorText(result, T("转交失败 ({0})", result.status)): what to tell the staff member.
+  function errorText(result, fallback) {
+    const error = (result.data && result.data.error) || "";
+    for (const [pattern, text] of ERRORS) {
+      const found = pattern.exec(error);
+      if (found) return text(found);
+    }
+    if (!error) return fallback;
+    // already in Chinese (the network error, a message written for people), or an English page: as given
+    if (/[\u4e00-\u9fff]/.test(error) || StaffI18n.locale === "en") return error;
+    return `${fallback}: ${error}`;
+  }
+
   function throttle(fn, ms) {
     let timer = null;
     let again = false;
@@ -244,5 +277,5 @@ const Staff = (() => {
     };
   }
 
-  return { el, clear, api, unavailable, formatTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, me: () => me };
+  return { el, clear, api, unavailable, formatTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, me: () => me };
 })();

@@ -354,7 +354,7 @@ const Standards = (() => {
         state.phraseFilter = "";
         renderSection();
       }
-      showMessage("error", result.data.error || T("保存失败 ({0})", result.status), problems.length > 1 || (problems[0] && !String(result.data.error || "").includes(problems[0].path)) ? problems : []);
+      showMessage("error", Staff.errorText(result, T("保存失败 ({0})", result.status)), problems.length > 1 || (problems[0] && !String(result.data.error || "").includes(problems[0].path)) ? problems : []);
       markProblems(problems);
       return;
     }
@@ -424,7 +424,7 @@ const Standards = (() => {
     if (!confirm(T("确定回滚到版本 v{0} 吗?将生成一个新版本。", version, version))) return;
     const result = await api("POST", `/api/standards/${id}/rollback`, { version, note: T("回滚到 v{0}", version, version) });
     if (!result.ok) {
-      showMessage("error", result.data.error || T("回滚失败 ({0})", result.status), result.data.problems || []);
+      showMessage("error", Staff.errorText(result, T("回滚失败 ({0})", result.status)), result.data.problems || []);
       return;
     }
     const s = sectionState(id);
