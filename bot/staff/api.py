@@ -46,6 +46,7 @@ from bot.storage import staff as staff_store
 from bot.storage.conversations import add_timeline_event
 from bot.storage.media import media_of_messages  # issue 15 (photos)
 from bot.storage.models import Conversation, Customer, TimelineEvent
+from bot.storage.notifications import notify, user_audience
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
 
@@ -391,6 +392,8 @@ async def transfer(request: web.Request) -> web.Response:
         raise api_error(400, f"unknown queue {to_queue!r}; known queues: {', '.join(known_queues)}")
     staff, now = request["staff"], resources(request).clock()
 
+    told: list[StaffEvent] = []
+
     def move(session: Session) -> str:
         found = _owned(session, conversation_id, staff)
         if isinstance(found, str):
@@ -401,10 +404,22 @@ async def transfer(request: web.Request) -> web.Response:
                 return "no such user"
             owner = f"agent:{target.id}"
         else:
-            owner = f"queue:{to_queue}"
+            target, owner = None, f"queue:{to_queue}"
         detail = {"to": owner, "username": to_user, "queue": to_queue}
         queue = None if to_queue is None else str(to_queue)
         tickets.transfer(session, found, owner, queue, f"agent:{staff['id']}", detail, now)
+        if target is not None and target.id != staff["id"]:
+            # The colleague hears of it (通知, tone, desktop notice), as when the rules route a case to them.
+            event = notify(
+                session,
+                "routed_to_you",
+                user_audience(target.id),
+                now,
+                conversation_id=conversation_id,
+                detail={"reason": "transfer", "username": staff["username"]},
+            )
+            if event is not None:
+                told.append(event)
         return owner
 
     outcome = await resources(request).database.write(move)
@@ -412,7 +427,9 @@ async def transfer(request: web.Request) -> web.Response:
     if outcome == "no such user":
         raise api_error(400, f"no active user {to_user!r}")
     note(request, to=outcome)
-    await resources(request).gateway.commit(_changed(conversation_id, queue=True))
+    effects = _changed(conversation_id, queue=True)
+    effects.staff_events.extend(told)
+    await resources(request).gateway.commit(effects)
     return web.json_response({"owner": outcome})
 
 

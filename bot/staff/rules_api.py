@@ -120,6 +120,23 @@ def _user_json(user: User, every_queue: list[str]) -> dict[str, Any]:
     }
 
 
+@requires(*STAFF)
+async def get_colleagues(request: web.Request) -> web.Response:
+    """``GET /api/colleagues``: the active staff, by name only, for every role (an agent picks
+    whom to transfer to, and reads who handles a case, without the accounts' queues)."""
+    async with resources(request).database.sessions() as session:
+        users = await session.run_sync(staff_store.every_user)
+    return web.json_response(
+        {
+            "colleagues": [
+                {"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role}
+                for user in users
+                if user.active
+            ]
+        }
+    )
+
+
 @requires(*SUPERVISION)
 async def get_users(request: web.Request) -> web.Response:
     """``GET /api/users``: every staff account with its queues (supervisors and managers: all)."""
@@ -160,4 +177,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/rules/{version}", get_rules_version)
     app.router.add_get("/api/queues", get_queues)
     app.router.add_get("/api/users", get_users)
+    app.router.add_get("/api/colleagues", get_colleagues)
     app.router.add_put("/api/users/{id}/queues", put_user_queues)

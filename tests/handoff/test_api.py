@@ -367,6 +367,14 @@ async def test_notes_stay_internal_and_transfer_keeps_the_history(make_client: A
         headers={"X-CSRF-Token": csrf_ma},
     )
     assert accepted.status == 201
+    # The colleague was told (通知 转给您处理), and an agent reads whom to pick by name.
+    told = (await (await other.get("/api/notifications")).json())["notifications"]
+    assert [(n["kind"], n["conversation_id"], n["detail"]) for n in told] == [
+        ("routed_to_you", conversation_id, {"reason": "transfer", "username": "liu"})
+    ]
+    colleagues = (await (await other.get("/api/colleagues")).json())["colleagues"]
+    assert {"liu", "ma"} <= {c["username"] for c in colleagues}
+    assert set(colleagues[0]) == {"id", "username", "display_name", "role"}
     await socket.close()
 
 

@@ -60,6 +60,7 @@ ROUTES: list[Route] = [
     Route("PUT", "/api/me/locale", STAFF, 200, lambda case: {"locale": "en"}),  # issue 15 (console language)
     Route("GET", "/api/openapi.json", STAFF, 200),
     Route("GET", "/api/queue", STAFF, 200),
+    Route("GET", "/api/colleagues", STAFF, 200),
     Route("GET", "/api/queues", STAFF, 200),
     Route("GET", "/api/phrases", STAFF, 200),
     Route("GET", "/api/search", STAFF, 400),  # issue 15: without ?q= an allowed caller is told what to give

@@ -414,3 +414,39 @@ async def test_desktop_notifications_ask_permission_then_announce_new_customers_
         shown = await agent.evaluate("window.shownNotifications")
         assert {"title": "客户回复 · 会话 1", "body": "楼下也在漏"} in shown, shown
         await browser.close()
+
+
+async def test_a_phrase_a_manager_edits_reaches_an_open_console_within_a_minute(make_client: AppFactory) -> None:
+    """Agents keep the console open all shift: the picker fetches the phrases again once they
+    are more than a minute old, without a reload."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await add_user(client, "boss", Role.MANAGER)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+        context = await browser.new_context(viewport={"width": 1400, "height": 900})
+        agent = await context.new_page()
+        await agent.clock.install(time=resources(client.app).clock())
+        await agent.goto(str(client.make_url("/console/")))
+        await sign_in(agent, "li.agent")
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        empathy = agent.locator("#phrase-list [data-phrase=empathy]")
+        await agent.click("#phrase-toggle")
+        await expect(empathy).to_contain_text("不要着急，让我来帮您", timeout=10_000)
+        await agent.click("#phrase-toggle")
+
+        manager = client  # the agent's own instance: it applies a saved version at once
+        csrf = await api_sign_in(manager, "boss")
+        phrases = (await (await manager.get("/api/standards/phrases")).json())["body"]
+        phrases["zh-CN"]["phrases"]["empathy"] = "非常抱歉，让您久等了，我马上为您处理。"
+        saved = await manager.put(
+            "/api/standards/phrases", json={"body": phrases, "note": "更亲切"}, headers={"X-CSRF-Token": csrf}
+        )
+        assert saved.status == 200, await saved.text()
+
+        await agent.clock.fast_forward("01:01")
+        await agent.click("#phrase-toggle")
+        await expect(empathy).to_contain_text("让您久等了", timeout=10_000)
+        await browser.close()

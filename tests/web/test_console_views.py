@@ -192,4 +192,13 @@ async def test_a_colleague_s_conversation_opens_from_the_address_bar_read_only_w
         await expect(wang.locator("#resolve")).to_be_disabled()
         await expect(wang.locator("#transfer")).to_be_disabled()
         await expect(wang.locator("#note-add")).to_be_enabled()  # a note is still theirs to add
+
+        # li hands it to wang, picked from the colleagues: wang is told, and may reply at once.
+        await expect(li.locator("#transfer-options option[value='wang.agent']")).to_have_count(1)
+        await expect(li.locator("#transfer-options option[value='li.agent']")).to_have_count(0)
+        await li.fill("#transfer-target", "wang.agent")
+        await li.click("#transfer")
+        await expect(li.locator("#conversation-message")).to_have_text("已转交给 wang.agent")
+        await expect(wang.locator("#notifications .notification-kind")).to_have_text("转给您处理", timeout=10_000)
+        await expect(wang.locator("#reply-text")).to_be_enabled(timeout=10_000)
         await browser.close()

@@ -466,7 +466,8 @@
     const transferOptions = el("datalist", { id: "transfer-options" });
     const fillOptions = () => clear(transferOptions, (transferMode.value === "queue"
       ? state.queues.map((q) => el("option", { value: q.id, text: q.name || q.id }))
-      : state.users.map((u) => el("option", { value: u.username, text: u.display_name || u.username }))));
+      : state.users.filter((u) => u.id !== state.me.id)
+        .map((u) => el("option", { value: u.username, text: u.display_name ? `${u.display_name} (${u.username})` : u.username }))));
     transferMode.addEventListener("change", fillOptions);
     fillOptions();
 
@@ -670,7 +671,7 @@
     if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);
     if (detail.text) parts.push(`「${detail.text}」`);
     if (detail.summary) parts.push(T("摘要: {0}", detail.summary));
-    if (detail.to) parts.push(`→ ${detail.to}`);
+    if (detail.to) parts.push(`→ ${detail.to.startsWith("queue:") ? queueName(detail.to.slice(6)) : staffName(detail.to)}`);
     if (detail.overrode_guard) parts.push(T("(忽略忌语提醒发送)"));
     return parts.join(" ");
   }
@@ -778,7 +779,8 @@
     if (!target) { say(T("请填写转交对象")); return; }
     const result = await api("POST", `/api/conversations/${state.conversationId}/transfer`, { [mode]: target });
     if (!result.ok) { say(Staff.errorText(result, T("转交失败 ({0})", result.status))); return; }
-    say(T("已转交 → {0}", result.data.owner), true);
+    const owner = result.data.owner || "";
+    say(T("已转交给 {0}", owner.startsWith("queue:") ? queueName(owner.slice(6)) : staffName(owner)), true);
     loadConversation();
     loadQueue();
   }
@@ -966,15 +968,15 @@
   // ---------------------------------------------------------------- start
 
   async function loadReferenceData() {
-    // Agents may not list the staff (403): they transfer by typing a username.
+    // The colleagues by name (every role may read them): who handles a case, whom to transfer to.
     const [phrases, users, queues, deadlines] = await Promise.all([
-      api("GET", "/api/phrases"), state.me.role === "agent" ? { ok: false } : api("GET", "/api/users"),
+      api("GET", "/api/phrases"), api("GET", "/api/colleagues"),
       api("GET", `/api/queues?locale=${StaffI18n.locale}`), api("GET", `/api/config/deadlines?locale=${StaffI18n.locale}`),
     ]);
     state.categories = deadlines.ok ? Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id])) : {};
     state.phrases = phrases.ok ? phrases.data : null;
     if (state.phrases) { state.phraseBooks[state.phrases.locale] = state.phrases; phraseBooksAt[state.phrases.locale] = Date.now(); }
-    state.users = users.ok ? users.data.users || [] : [];
+    state.users = users.ok ? users.data.colleagues || [] : [];
     state.queues = queues.ok ? queues.data.queues || [] : [];
     await loadCanned();
   }

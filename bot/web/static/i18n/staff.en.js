@@ -238,7 +238,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "备注已保存(客户看不到)": "Note saved (the customer cannot see it)",
     "请填写转交对象": "Say who to transfer to",
     "转交失败 ({0})": "Transfer failed ({0})",
-    "已转交 → {0}": "Transferred → {0}",
+    "已转交给 {0}": "Transferred to {0}",
     "请填写处理结果摘要": "Write a summary first",
     "操作失败 ({0})": "Failed ({0})",
     "已标记为已解决": "Marked resolved",
