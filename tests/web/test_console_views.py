@@ -177,6 +177,12 @@ async def test_a_colleague_s_conversation_opens_from_the_address_bar_read_only_w
 
         context = await browser.new_context(viewport={"width": 1400, "height": 900})
         wang = await context.new_page()
+        errors: list[str] = []
+        wang.on("pageerror", lambda error: errors.append(str(error)))
+        await wang.add_init_script(
+            "window.tones = 0;"
+            "window.AudioContext = class { constructor() { window.tones += 1; throw new Error('no audio'); } };"
+        )
         await wang.clock.install(time=resources(client.app).clock())  # the service's (fixed) time
         await wang.goto(console_url)
         await sign_in(wang, "wang.agent")
@@ -196,9 +202,12 @@ async def test_a_colleague_s_conversation_opens_from_the_address_bar_read_only_w
         # li hands it to wang, picked from the colleagues: wang is told, and may reply at once.
         await expect(li.locator("#transfer-options option[value='wang.agent']")).to_have_count(1)
         await expect(li.locator("#transfer-options option[value='li.agent']")).to_have_count(0)
+        assert await wang.evaluate("window.tones") == 0
         await li.fill("#transfer-target", "wang.agent")
         await li.click("#transfer")
         await expect(li.locator("#conversation-message")).to_have_text("已转交给 wang.agent")
         await expect(wang.locator("#notifications .notification-kind")).to_have_text("转给您处理", timeout=10_000)
         await expect(wang.locator("#reply-text")).to_be_enabled(timeout=10_000)
+        assert await wang.evaluate("window.tones") == 1  # the tone, as for a new customer
+        assert errors == []
         await browser.close()

@@ -829,6 +829,7 @@
     if (result.status === 404) { clear(box, unavailable(T("通知"))); return; }
     if (!result.ok) { clear(box, el("p", { class: "error", text: Staff.errorText(result, T("通知加载失败")) })); return; }
     const items = result.data.notifications || [];
+    noticeHandedToMe(items);
     if (!items.length) { clear(box, el("p", { class: "muted", text: T("暂无通知") })); return; }
     clear(box, el("ol", { class: "list" }, items.map((n) => el("li", { class: n.read ? "muted" : "" },
       el("div", { class: "ticket-head" },
@@ -911,6 +912,17 @@
       }
     }
     alerts.seenTickets = ids;
+  }
+
+  // A case a colleague (or the rules) handed to this agent: the tone and a desktop notice, once.
+  function noticeHandedToMe(items) {
+    const handed = items.filter((n) => n.kind === "routed_to_you" && !n.read && n.conversation_id);
+    if (alerts.seenHanded) {
+      for (const n of handed) {
+        if (!alerts.seenHanded.has(n.id)) alertAgent(T("转给您处理 · 会话 {0}", n.conversation_id), notificationDetail(n.detail || {}), n.conversation_id);
+      }
+    }
+    alerts.seenHanded = new Set([...(alerts.seenHanded || []), ...handed.map((n) => n.id)]);
   }
 
   function noticeCustomerReply(c, firstRender) {

@@ -239,6 +239,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "请填写转交对象": "Say who to transfer to",
     "转交失败 ({0})": "Transfer failed ({0})",
     "已转交给 {0}": "Transferred to {0}",
+    "转给您处理 · 会话 {0}": "Handed to you · conversation {0}",
     "请填写处理结果摘要": "Write a summary first",
     "操作失败 ({0})": "Failed ({0})",
     "已标记为已解决": "Marked resolved",
