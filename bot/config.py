@@ -1017,6 +1017,11 @@ class Gazetteer(_Strict):
     estate_parts: list[str] = []
     """Parts of an estate named right after it ("阳光花园南门", "翠湖花园停车场"): an estate the
     gazetteer does not list is a place with one of these after it, as with a building number."""
+    building_parts: list[str] = []
+    """Parts of a building named right after its number ("1栋顶楼", "6栋地下室", "5栋楼道里" is 5栋楼道)."""
+    place_fillers: list[str] = []
+    """Words a spoken message puts between an estate and its building ("阳光花园啊 七栋"): the place
+    is the estate and the building, without them."""
     floor_suffixes: list[str] = []
     not_places: list[str] = []
     english_street_words: list[str] = []
@@ -1025,6 +1030,9 @@ class Gazetteer(_Strict):
     english_estate_parts: list[str] = []
     """Parts of an estate named after it in English ("Sunshine Garden clubhouse", "… north gate")."""
     english_not_place_words: list[str] = []
+    english_address_triggers: list[str] = []
+    """Words after which an estate written in lower case is a place, when a building, block or room
+    number follows it ("i live sunshine garden block 2 room 1203")."""
 
     @model_validator(mode="after")
     def _one_district_per_place(self) -> Gazetteer:

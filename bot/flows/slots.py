@@ -14,6 +14,7 @@ from bot.flows.data import AREA_MAX_CHARS, DESCRIPTION_MAX_CHARS, FlowData
 from bot.flows.records import State
 from bot.flows.turn import FlowKit, Turn
 from bot.understanding.patterns import alternation
+from bot.understanding.places import tidy_place
 from bot.understanding.result import Understanding
 
 RESTATED = frozenset(
@@ -128,7 +129,7 @@ def whole_place_answer(turn: Turn, text: str, area: str) -> str:
     if not address:
         return area
     gazetteer = turn.kit.config.gazetteer
-    said = turn.kit.understander.simplified(unicodedata.normalize("NFKC", text)).strip(PLACE_ANSWER_EDGES)
+    said = tidy_place(turn.kit.understander.simplified(unicodedata.normalize("NFKC", text)).strip(PLACE_ANSWER_EDGES))
     if gazetteer.address_triggers:
         said = re.sub(rf"^(?:{alternation(gazetteer.address_triggers)})[\s:]*", "", said)
     if not said.endswith(address) or len(said) > LONGEST_PLACE_ANSWER:

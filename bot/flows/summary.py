@@ -29,6 +29,10 @@ _DIGITS = re.compile(r"\+?\d[\d\- ]{5,}\d")
 _SPACES = re.compile(r"\s{2,}")
 _LEADING = "的在是 \t-—"
 _NUMERALS = "零〇一二三四五六七八九十幺两"
+# "滨江花园5栋楼道里的灯": the 里 (in) after a place goes with it, not 里面 (the inside).
+_LOCATIVE = r"(?:\s*[里内](?![面边头部]))?"
+_SURNAME_INTRO_CHARS = 3
+"""A pause that gives the surname and nothing else: the surname and at most this many characters ("免贵姓")."""
 _ANSWERS = frozenset({Intent.YES, Intent.NO})
 
 
@@ -48,7 +52,8 @@ class ProblemSummary:
         self._guard = guard
         self._rules = rules
         self._is_bare_complaint_mention = is_bare_complaint_mention
-        item_words = [word for word in (*item_words, *rules.item_intros) if word]
+        # Not the digits that choose an item to correct ("2" is the phone): "…单元 1102 电话138…".
+        item_words = [word for word in (*item_words, *rules.item_intros) if word and not word.isdigit()]
         words = alternation(item_words)
         owners = alternation(word for word in rules.item_owners if word)
         # What is left of "我电话138…", "住海淀区…", "我是王先生", "他电话…" once the items are taken out.
@@ -122,7 +127,7 @@ class ProblemSummary:
                 slots = understood.slots
                 named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
                 cleaned = self._without_item_names(
-                    self._without_slots(clause, (slots.name, named, slots.district, slots.address))
+                    self._without_slots(clause, (slots.name, named, slots.district, slots.address)), slots.surname
                 )
                 if len(cleaned) < 2:
                     continue
@@ -153,18 +158,35 @@ class ProblemSummary:
         lines), each with the words that introduced it and the 的 that tied it to what follows:
         "我是5栋的李阿姨" leaves no "我是的", "broken at Sunshine Garden" no "at"."""
         items = [_DIGITS.pattern]
-        items.extend(re.escape(value) for value in sorted({value for value in slots if value}, key=len, reverse=True))
+        # A place is kept without the spaces typed inside it ("阳光花园 3 栋" is 阳光花园3栋).
+        items.extend(
+            r"\s*".join(map(re.escape, value)) + _LOCATIVE
+            for value in sorted({value for value in slots if value}, key=len, reverse=True)
+        )
         text = clause
         for item in items:
             text = re.sub(rf"{self._item_intro}(?:{item})(?:\s*的)?", " ", text, flags=re.IGNORECASE)
         text = _SPACES.sub(" ", text)
         return text.strip().lstrip(_LEADING).strip()
 
-    def _without_item_names(self, clause: str) -> str:
+    def _without_item_names(self, clause: str, surname: str | None = None) -> str:
         """The clause without the pauses that only named an item taken out ("…多扣了50块 我电话 住"
-        is "…多扣了50块"; "我的电话是八" is nothing)."""
-        parts = [part for part in _PAUSE.split(clause) if not self._only_naming_items.fullmatch(part)]
+        is "…多扣了50块"; "我的电话是八" is nothing), nor the one that only gave the surname
+        ("电梯异响 姓孙" is 电梯异响: the surname has its own line)."""
+        parts = [
+            part
+            for part in _PAUSE.split(clause)
+            if not self._only_naming_items.fullmatch(part) and not self._only_the_surname(part, surname)
+        ]
         return " ".join(parts).strip()
+
+    def _only_the_surname(self, part: str, surname: str | None) -> bool:
+        if not surname or surname not in part or len(part) > len(surname) + _SURNAME_INTRO_CHARS:
+            return False
+        if self._understander.slots(part).surname != surname:
+            return False
+        rest = part.replace(surname, "", 1)
+        return len(rest) <= 1 or bool(self._only_naming_items.fullmatch(rest))
 
     def _told(self, clause: str, locale: str) -> str:
         """The clause without the pauses that only answer yes or no ("不对 还有 小区的路灯也不亮"

@@ -14,6 +14,7 @@ from bot.config import Gazetteer
 from bot.understanding.patterns import alternation
 
 # A pinyin name may carry an apostrophe ("Xi'an Road"); a contraction is not a name ("It's").
+_SPACE_BEFORE_COMMA = re.compile(r"\s+,")
 _CAPITALISED = r"(?![A-Za-z]+'(?:s|m|re|ll|ve|d|t)\b)[A-Z][a-z'\-]+"
 
 
@@ -24,9 +25,10 @@ class EnglishPlaceFinder:
         streets = alternation(gazetteer.english_street_words)
         estates = alternation(gazetteer.english_estate_words)
         units = alternation(gazetteer.english_unit_words)
-        # A unit's number, or its letter ("Block B").
-        number = r"(?:\d+[A-Za-z]?|[A-Z]\b)"
-        unit = rf"(?:,?\s+(?i:{units})\s*{number})" if units else "(?!)"
+        # A unit's number, with its letter ("12B", "12 B"), or its letter alone ("Block B").
+        number = r"(?:\d+(?:[A-Za-z]\b|\s[A-Z]\b)?|[A-Z]\b)"
+        # "Sunshine Garden , Block 3 , Flat 12 B": a comma may have a space before it.
+        unit = rf"(?:\s*,?\s+(?i:{units})\.?\s*{number})" if units else "(?!)"
         # Written smallest first too ("Room 1203, Building 5, Sunshine Garden").
         units_before = rf"(?:(?i:{units})\s*{number},?\s+)*" if units else ""
         not_names = alternation(gazetteer.english_not_place_words)
@@ -45,10 +47,26 @@ class EnglishPlaceFinder:
         if estates:
             patterns.append(rf"{units_before}{names}(?:{estates})\b{part}{bare}{unit}*")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
+        # Written in lower case after "i live" and with its unit ("i live sunshine garden block 2").
+        triggers = alternation(gazetteer.english_address_triggers)
+        lower_word = rf"(?!(?i:{not_names})\b)[a-z][a-z'\-]*" if not_names else r"[a-z][a-z'\-]*"
+        self._lower_case = (
+            re.compile(rf"\b(?i:{triggers})\s+(?P<place>(?:{lower_word}\s+){{1,3}}?(?i:{estates})\b{unit}+)")
+            if triggers and estates and units
+            else None
+        )
 
     def find(self, text: str) -> str | None:
         """The first English address in ``text``, as written, or ``None``."""
         if self._pattern is None:
             return None
         match = self._pattern.search(text)
-        return match.group().rstrip(".") if match is not None else None
+        if match is not None:
+            return _tidy(match.group())
+        lower = self._lower_case.search(text) if self._lower_case is not None else None
+        return _tidy(lower.group("place")) if lower is not None else None
+
+
+def _tidy(place: str) -> str:
+    """Without a dot at its end or the space before a comma ("Sunshine Garden , Block 3")."""
+    return _SPACE_BEFORE_COMMA.sub(",", place.rstrip("."))

@@ -30,6 +30,19 @@ _STRIPPED = " \t,.;:!?，。；：！？、…~～·"
 _PUNCTUATION = r"\s,.;:!?()\[\]{}<>\"'，。；：！？、（）【】《》“”‘’…~～·|/\\"
 
 
+_ROOM_DIGITS = 6
+"""The most digits a bare room or house number has; eleven are a phone."""
+_BUILDING_AFTER_WINDOW = 12
+"""How far after an estate without a building the building may be said ("翠湖花园 几栋我想想 12栋")."""
+_SPACE_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9])")
+
+
+def tidy_place(place: str) -> str:
+    """A place without the spaces typed between its Chinese characters and digits ("建国路 88 号
+    6 栋" is 建国路88号6栋; a full-width space is a space once folded); "Central Park 3栋" keeps its."""
+    return _SPACE_INSIDE.sub("", place)
+
+
 @dataclass(frozen=True, slots=True)
 class Division:
     """An administrative division mentioned in the text, as the parser understood it."""
@@ -104,7 +117,8 @@ class PlaceFinder:
         # A bare number ends an address ("2单元301", "2单元501的楼道灯"), but not "3天没水"; so
         # does a room number said digit by digit ("一单元六零二"), three or four digits of it.
         end = rf"(?=$|[{_PUNCTUATION}\s的])"
-        number = rf"|\d+(?:-\d+)*{end}"
+        # At most six digits a group: a phone typed after the place is the phone ("阳光花园11栋 138…").
+        number = rf"|\d{{1,{_ROOM_DIGITS}}}(?:-\d{{1,{_ROOM_DIGITS}}})*{end}"
         if gazetteer.spoken_digits:
             number += rf"|[{re.escape(gazetteer.spoken_digits)}]{{3,4}}{end}"
         self._part_re = re.compile(rf"[ \t]?(?:{place}{unit}{number})")
@@ -112,6 +126,26 @@ class PlaceFinder:
         estate_parts = alternation(gazetteer.estate_parts)
         self._estate_part_re = re.compile(rf"[ \t]?(?:{estate_parts})") if estate_parts else None
         self._estate_endings = tuple(gazetteer.estate_suffixes)
+        # A part of the building just numbered ("1栋顶楼", "6栋地下室"), ending the address.
+        building_parts = alternation(gazetteer.building_parts)
+        self._building_part_re = re.compile(rf"[ \t]?(?:{building_parts})") if building_parts else None
+        # After a building or a unit ("1栋顶楼"), not a house number ("人民路12号门口" is before a house).
+        self._unit_endings = tuple(gazetteer.building_suffixes)
+        units_then_part = alternation(gazetteer.building_suffixes)
+        self._unit_then_part_re = (
+            re.compile(rf"(?:{units_then_part})[ \t]?(?:{building_parts})")
+            if building_parts and units_then_part
+            else None
+        )
+        # "阳光花园啊 七栋": a spoken filler between an estate and its building.
+        fillers = alternation(gazetteer.place_fillers)
+        numerals = "0-9一二三四五六七八九十两"
+        building_words = alternation(gazetteer.building_suffixes)
+        self._spoken_building_re = (
+            re.compile(rf"(?:\s|{fillers})+(?P<building>[{numerals}]{{1,4}}[ \t]?(?:{building_words}))")
+            if fillers and building_words
+            else None
+        )
 
         division_suffixes = alternation(gazetteer.division_suffixes)
         # Worth the parser's time: a division suffix after two name characters, so "我们小区",
@@ -158,7 +192,7 @@ class PlaceFinder:
         anchors = self._anchors(text)
         if not anchors:
             return Place(None, None)
-        spans = self._spans(text, anchors)
+        spans, cuts = self._spans(text, anchors)
         if not spans:
             return Place(None, None)
         start, end = self._choose(text, spans)
@@ -172,8 +206,13 @@ class PlaceFinder:
             gap = text[after : anchor.start]
             if not gap or self._leading_division.fullmatch(gap):
                 after = max(after, anchor.end)
-        address = self._building_corrected(text, spans, end, text[after:end].strip(_STRIPPED))
-        return Place(address or None, district)
+        said = text[after:end]
+        if end in cuts and after <= cuts[end][0]:
+            cut_from, cut_to = cuts[end]
+            said = text[after:cut_from] + text[cut_to:end]
+        address = self._building_corrected(text, spans, end, said.strip(_STRIPPED))
+        address = self._building_added(text, spans, end, address)
+        return Place(tidy_place(address) or None, district)
 
     def _anchors(self, text: str) -> list[_Anchor]:
         anchors: list[_Anchor] = []
@@ -207,8 +246,11 @@ class PlaceFinder:
         anchors.sort(key=lambda anchor: (anchor.start, -anchor.end))
         return anchors
 
-    def _spans(self, text: str, anchors: list[_Anchor]) -> list[tuple[int, int]]:
+    def _spans(self, text: str, anchors: list[_Anchor]) -> tuple[list[tuple[int, int]], dict[int, tuple[int, int]]]:
+        """The places' spans, and for a span ending at ``end`` the filler cut out of it there
+        ("阳光花园啊 七栋": the 啊 and the space)."""
         spans: list[tuple[int, int]] = []
+        cuts: dict[int, tuple[int, int]] = {}
         for anchor in anchors:
             if spans and anchor.start < spans[-1][1]:
                 continue
@@ -216,6 +258,25 @@ class PlaceFinder:
             parts = 0
             while (match := self._part_re.match(text, end)) is not None and match.end() > end:
                 end = match.end()
+                parts += 1
+                if self._building_part_re is not None and text[:end].endswith(self._unit_endings):
+                    building_part = self._building_part_re.match(text, end)
+                    if building_part is not None:
+                        end = building_part.end()  # "5栋楼道里" is 5栋楼道: nothing goes on after it
+                        break
+            if parts and self._unit_then_part_re is not None:
+                # A part read as a place name ("5栋楼道里", 里 as in 和平里) ends at the building's part.
+                inside = self._unit_then_part_re.search(text, anchor.end, end)
+                if inside is not None:
+                    end = inside.end()
+            if (
+                not parts
+                and anchor.kind in (_Kind.ESTATE, _Kind.PLACE)
+                and self._spoken_building_re is not None
+                and (spoken := self._spoken_building_re.match(text, end)) is not None
+            ):
+                cuts[spoken.end()] = (end, spoken.start("building"))
+                end = spoken.end()
                 parts += 1
             if self._estate_part_re is not None and (
                 (anchor.kind is _Kind.PLACE and end == anchor.end) or text[:end].endswith(self._estate_endings)
@@ -232,6 +293,13 @@ class PlaceFinder:
                 or anchor.kind is _Kind.BUILDING
                 or (anchor.kind is _Kind.DIVISION and anchor.district is not None)
             )
+            if (
+                anchor.kind is _Kind.BUILDING
+                and not parts
+                and self._building_part_re is not None
+                and (building_part := self._building_part_re.match(text, end)) is not None
+            ):
+                end = building_part.end()  # "1栋顶楼"
             if not parts and not standalone:
                 # A city or province alone ("北京时间", "上海那边"), or a trigger with no place after it.
                 continue
@@ -253,7 +321,7 @@ class PlaceFinder:
                 if leading is not None:
                     start = leading.start()
             spans.append((start, end))
-        return spans
+        return spans, cuts
 
     def _choose(self, text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
         """The customer's own address: the last one they corrected to ("不是…，是海淀区…"), else
@@ -288,6 +356,23 @@ class PlaceFinder:
             same_level = [found for found in self._building_re.finditer(address) if found.group().endswith(suffix)]
             if same_level:
                 return address[: same_level[-1].start()] + said
+        return address
+
+    def _building_added(self, text: str, spans: list[tuple[int, int]], chosen_end: int, address: str) -> str:
+        """``address`` with the building said a little later in the message when it names none
+        ("住在翠湖花园 几栋我想想 12栋" is 翠湖花园12栋)."""
+        if self._building_re is None or not address or self._building_re.search(address):
+            return address
+        if any(char.isdigit() for char in address):
+            return address  # a house number already ("建国路88号")
+        for start, end in spans:
+            if start < chosen_end or start - chosen_end > _BUILDING_AFTER_WINDOW:
+                continue
+            said = text[start:end].strip()
+            building = self._building_re.match(said)
+            if building is not None and building.start() == 0:
+                return address + said
+            break
         return address
 
     @staticmethod

@@ -174,6 +174,10 @@ class Understander:
         """The district ``text`` (a case's area, as the customer gave it) is in, when known."""
         return self._slots.extract(text).district
 
+    def slots(self, text: str) -> Slots:
+        """The items ``text`` gives (phone, name, place), without reading anything else of it."""
+        return self._slots.extract(text)
+
     def understand(self, text: str, locale: str | None = None) -> Understanding:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages
         too short to tell their language ("ok", "123")."""

@@ -381,11 +381,11 @@ def test_false_friends_are_no_address(extractor: SlotExtractor, text: str) -> No
         # a trigger takes a colon or a space before its place, as before.
         ("地址：海淀区知春路甲48号", "知春路甲48号"),
         # typed with spaces between the numbers and their units: the whole address, not "文三路 88".
-        ("杭州市西湖区文三路 88 号 3 幢 502", "文三路 88 号 3 幢 502"),
-        ("住在 3 栋 2 单元 1302，停电一天了", "3 栋 2 单元 1302"),
+        ("杭州市西湖区文三路 88 号 3 幢 502", "文三路88号3幢502"),
+        ("住在 3 栋 2 单元 1302，停电一天了", "3栋2单元1302"),
         # Hong Kong writes 邨 for an estate, its phase (期) and street after it.
-        ("美孚新邨 5期 百老匯街 12號 8樓A室", "美孚新邨 5期 百老汇街 12号 8楼A室"),
-        ("華富邨 3座的升降機壞咗", "华富邨 3座"),
+        ("美孚新邨 5期 百老匯街 12號 8樓A室", "美孚新邨5期百老汇街12号8楼A室"),
+        ("華富邨 3座的升降機壞咗", "华富邨3座"),
         # spoken_digits: a room number said digit by digit ends the address, as "501" does.
         ("幸福小区五栋一单元六零二", "幸福小区五栋一单元六零二"),
         ("阳光花园三栋二单元五零一的水管爆了", "阳光花园三栋二单元五零一"),
