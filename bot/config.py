@@ -586,6 +586,9 @@ class FormRules(_Strict):
     shrug_words: list[str] = []
     """Words leaving it to us ("无所谓", "你们自己看着办", "whatever"): answering the phone question
     with one is a refusal, not more of the problem."""
+    media_words: list[str] = []
+    """Words naming a photo or a video ("我有照片", "[图片]"): an answer to the place question
+    holding one is not taken as the place."""
     urging_words: list[str] = []
     """Words that urge us on ("快点", "快派人", "hurry"): said while the supervisor's phone or an
     emergency's address is asked for, with nothing else given, they refuse nothing: the customer

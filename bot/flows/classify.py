@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from bot.config import Classification, Grade, Intent, KeywordRule, Signal
+from bot.understanding.phones import with_ascii_digits
 
 _TRAILING_PUNCTUATION = " \t\r\n。.!!??~～,,、…"
 _PHONE_CANDIDATE = re.compile(r"\+?\d[\d\- ]{5,18}\d")
@@ -102,6 +104,8 @@ def find_phone(text: str, pattern: str) -> str | None:
 
 
 def looks_like_phone_attempt(text: str) -> bool:
-    """Mostly digits: the customer tried to give a number, even if it is not valid."""
+    """Mostly digits: the customer tried to give a number, even if it is not valid; a number said
+    digit by digit ("幺三九零零零七零幺三", one digit short) counts."""
+    text = with_ascii_digits(unicodedata.normalize("NFKC", text))
     digits = sum(ch.isdigit() for ch in text)
     return digits >= 5 and digits >= len(normalise(text).replace(" ", "").replace("-", "")) * 0.6

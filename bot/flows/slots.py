@@ -106,7 +106,8 @@ def place_in_own_words(turn: Turn, text: str) -> str | None:
 
 
 def _could_be_a_place(turn: Turn, text: str) -> bool:
-    """Not a question ("你工号多少", ``form.question_endings``, ``form.question_words``), laughter or one key held down
+    """Not a question ("你工号多少", ``form.question_endings``, ``form.question_words``), a photo
+    (``form.media_words``: "我有照片"), laughter or one key held down
     ("哈哈哈", "666"), or letters mashed on a keyboard ("asdfghjkl")."""
     said = text.strip().rstrip(PLACE_ANSWER_EDGES.replace("?", "").replace("？", ""))
     asked = turn.understood is not None and any(mark in turn.understood.text for mark in "?？")
@@ -114,6 +115,8 @@ def _could_be_a_place(turn: Turn, text: str) -> bool:
         return False
     if turn.says_any(said, turn.kit.form.question_words) or turn.says_any(said, turn.kit.form.urging_words):
         return False  # "你工号多少", "快点来人"
+    if turn.says_any(said, turn.kit.form.media_words):
+        return False  # "我有照片", "[图片]": a photo, not where
     letters = [char for char in said.lower() if char.isalnum()]
     if len(letters) >= 2 and len(set(letters)) == 1:
         return False
