@@ -211,6 +211,8 @@ def _place_in_words(turn: Turn) -> str | None:
     words = understood.text.strip(PLACE_ANSWER_EDGES)
     if len(words) > LONGEST_PLACE_ANSWER or not marker.search(turn.kit.understander.matchable(words)):
         return None
+    if Signal.DANGER not in data.signals and (data.appeal_of or turn.says_any(words, turn.kit.form.story_words)):
+        return None  # "臭味都飘到家里了": more of the story; an appealed case has its place
     return place_in_own_words(turn, words)
 
 

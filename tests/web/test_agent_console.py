@@ -248,10 +248,10 @@ async def test_a_queue_card_shows_the_channel_and_last_words_and_the_phone_shows
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
-        await customer_says(customer, "楼道灯坏了三天,电话13812345678")
+        await customer_says(customer, "我在家等着,电话13812345678")
         agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
         card = agent.locator("#queue .ticket")
-        await expect(card.locator(".preview")).to_have_text("楼道灯坏了三天,电话138****5678", timeout=10_000)
+        await expect(card.locator(".preview")).to_have_text("我在家等着,电话138****5678", timeout=10_000)
         await expect(card).to_contain_text("网页聊天")
         await agent.screenshot(path="/tmp/agentui-queue.png")
 
