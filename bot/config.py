@@ -596,6 +596,14 @@ class FormRules(_Strict):
     denial_words: list[str] = []
     """Words that deny what was restated ("不是", "isn't"): a problem put right ("问题不是路灯
     是电梯坏了") becomes its pauses without one, "是电梯坏了", when those still tell a problem."""
+    put_right_intros: list[str] = []
+    """Words that introduce what is right ("是", "应该是", "it's"): "不是保洁 是保安" puts 保安 in
+    place of 保洁 in the problem; "不对 是晚上十点以后" at the restatement is the problem put right."""
+    fine_words: list[str] = []
+    """Words saying an item is right ("对", "没问题"): "地址对 电话错了" names the phone to correct,
+    not the address."""
+    last_digit_words: list[str] = []
+    """Words naming the phone's last digit ("最后一位"): "电话最后一位是9" puts the phone right at once."""
 
     def summary_limit(self, locale: str) -> int:
         """How long the restatement's problem may be in ``locale`` (the longest configured, for a

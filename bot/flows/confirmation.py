@@ -19,10 +19,11 @@ from bot.flows.case import (
     record_complaint,
 )
 from bot.flows.classify import normalise
+from bot.flows.put_right import denies, last_digit_put_right, problem_put_right
 from bot.flows.records import State
 from bot.flows.slots import CORRECTION_CUES, append_description, description_text, place_in_own_words
-from bot.flows.summary import only_answers, pauses
-from bot.flows.turn import FlowKit, Turn
+from bot.flows.summary import pauses
+from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
 
 _CORRECT_STATES = {
@@ -95,8 +96,8 @@ def on_confirming(turn: Turn, text: str) -> None:
         append_description(turn, text)
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         restate(turn)
-    elif intents & CORRECTION_CUES:
-        # "是的，但是地址不对": a yes with a fault named is a correction.
+    elif intents & CORRECTION_CUES or denies(turn, text):
+        # "是的，但是地址不对": a yes with a fault named is a correction; "是楼上的空调 不是对面的" too.
         turn.audit(TimelineKind.RESTATEMENT_REJECTED)
         _correct(turn, text)
     elif _describes_problem(turn):
@@ -110,7 +111,7 @@ def on_confirming(turn: Turn, text: str) -> None:
 def on_choose_correction(turn: Turn, text: str) -> None:
     if turn.changed:
         restate(turn)
-    elif _correction_field(turn.kit, text) is None and Intent.YES in turn.intents:
+    elif _correction_field(turn, text) is None and Intent.YES in turn.intents:
         turn.audit(TimelineKind.CONFIRMED)
         _promise_and_hand_off(turn)
     else:
@@ -118,13 +119,24 @@ def on_choose_correction(turn: Turn, text: str) -> None:
 
 
 def _correct(turn: Turn, text: str) -> None:
-    """A correction without the new value of a phone, area or name: the new description when
-    it describes the problem ("不对，是电梯坏了"), else the item it names is asked for, else
-    which item is wrong."""
-    field_name = _correction_field(turn.kit, text)
-    if field_name in (None, "description") and _describes_problem(turn):
-        turn.step.data.description = [_problem_put_right(turn, text)]
+    """A correction without the new value of a phone, area or name: the problem put right when
+    the message puts it right ("不对，是电梯坏了", "是楼上的空调 不是对面的"), the phone's last digit
+    when it gives one ("电话最后一位是9"), else the item it names is asked for, else which item is
+    wrong."""
+    field_name = _correction_field(turn, text)
+    put_right = None
+    if field_name in (None, "description"):
+        put_right = problem_put_right(turn, text, restated=True)
+        if put_right is None and _describes_problem(turn):
+            put_right = [text]  # "我是说电梯坏了": the problem as said now
+    digit_right = last_digit_put_right(turn, text) if field_name == "phone" else None
+    if put_right is not None:
+        turn.step.data.description = put_right
         turn.audit(TimelineKind.CORRECTED, field="description")
+        restate(turn)
+    elif digit_right is not None:
+        turn.step.data.phone, turn.step.data.phone_from_channel = digit_right, False
+        turn.audit(TimelineKind.CORRECTED, field="phone")
         restate(turn)
     elif field_name is not None:
         turn.step.state = _CORRECT_STATES[field_name]
@@ -132,23 +144,6 @@ def _correct(turn: Turn, text: str) -> None:
     else:
         turn.step.state = State.CHOOSE_CORRECTION
         ask_correction(turn)
-
-
-def _problem_put_right(turn: Turn, text: str) -> str:
-    """The problem as corrected: "是 但是问题不是路灯 是电梯坏了" is "是电梯坏了", the pauses that
-    deny nothing and answer more than yes or no, when they still tell a problem; else the text."""
-    parts = pauses(text)
-    kept = [
-        part
-        for part in parts
-        if not turn.says_any(part, turn.kit.form.denial_words)
-        and not only_answers(turn.kit.understander.understand(part, turn.locale).intents)
-    ]
-    if not kept or len(kept) == len(parts):
-        return text
-    told = " ".join(kept)
-    understood = turn.kit.understander.understand(told, turn.locale)
-    return told if Intent.COMPLAINT in understood.intents and understood.category is not None else text
 
 
 def _adds_to_the_problem(turn: Turn, text: str) -> bool:
@@ -161,28 +156,42 @@ def _describes_problem(turn: Turn) -> bool:
     return understood is not None and Intent.COMPLAINT in understood.intents and understood.category is not None
 
 
-def _correction_field(kit: FlowKit, text: str) -> str | None:
+def _correction_field(turn: Turn, text: str) -> str | None:
     """Which item the customer wants to correct: an exact answer ("2", "电话") first, then
-    the earliest keyword in the text; digits only count as a whole answer."""
+    the earliest keyword in the text outside the pauses that say their item is right ("地址对
+    电话错了" names the phone); digits only count as a whole answer."""
     folded = normalise(text)
-    fields = kit.rules.correction_fields
+    fields = turn.kit.rules.correction_fields
     for field_name, keywords in fields.items():
         if folded in (keyword.lower() for keyword in keywords):
             return field_name
-    found: list[tuple[int, str]] = []
-    for field_name, keywords in fields.items():
-        for keyword in keywords:
-            position = folded.find(keyword.lower())
-            if position >= 0 and not keyword.isdigit():
-                found.append((position, field_name))
-    return min(found)[1] if found else None
+    found: list[tuple[int, int, str]] = []
+    for number, part in enumerate(pauses(text)):
+        folded_part = normalise(part)
+        named = [
+            (position, field_name)
+            for field_name, keywords in fields.items()
+            for keyword in keywords
+            if not keyword.isdigit() and (position := folded_part.find(keyword.lower())) >= 0
+        ]
+        if named and _says_it_is_right(turn, part):
+            continue
+        found.extend((number, position, field_name) for position, field_name in named)
+    return min(found)[2] if found else None
+
+
+def _says_it_is_right(turn: Turn, part: str) -> bool:
+    """The pause says its item is right ("地址对", "地址没问题"), with no fault in it."""
+    if not turn.says_any(part, turn.kit.form.fine_words):
+        return False
+    return not turn.kit.understander.understand(part, turn.locale).intents & CORRECTION_CUES
 
 
 def on_correct_description(turn: Turn, text: str) -> None:
     if turn.changed and Intent.COMPLAINT not in turn.intents:
         restate(turn)
         return
-    turn.step.data.description = [_problem_put_right(turn, text)]
+    turn.step.data.description = problem_put_right(turn, text, restated=True) or [text]
     turn.audit(TimelineKind.CORRECTED, field="description")
     restate(turn)
 

@@ -13,9 +13,16 @@ from bot.flows.classify import looks_like_phone_attempt
 from bot.flows.confirmation import restate
 from bot.flows.data import PLACE_ASKS_DONE
 from bot.flows.greeting import greet, more_than_a_hello
+from bot.flows.put_right import problem_put_right
 from bot.flows.records import State
 from bot.flows.side_answers import open_consultation
-from bot.flows.slots import append_description, only_names_a_complaint, place_in_own_words, says_no_problem
+from bot.flows.slots import (
+    CORRECTION_CUES,
+    append_description,
+    only_names_a_complaint,
+    place_in_own_words,
+    says_no_problem,
+)
 from bot.flows.turn import Turn
 
 _ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
@@ -49,6 +56,13 @@ def on_description(turn: Turn, text: str) -> None:
             open_consultation(turn)
             return
         data.consultation = None  # the customer moved on; the question is on the timeline
+    if turn.changed and turn.intents & CORRECTION_CUES and Intent.COMPLAINT not in turn.intents:
+        # "不对是138…" after "我电话138…": the phone put right, no word of the problem.
+        if not data.description:
+            turn.say(PhraseId.INVITE_COMPLAINT)
+        else:
+            _ask_next_missing(turn)
+        return
     told = turn.kit.summary.without_greeting(text)
     answers_only = bool(turn.intents) and turn.intents <= _ONLY_ANSWERING  # "好的" before any problem
     if not data.description and (answers_only or says_no_problem(turn, told) or _nothing_to_record(turn, told)):
@@ -115,8 +129,15 @@ def on_area(turn: Turn, text: str) -> None:
 def _more_of_the_problem(turn: Turn, text: str) -> None:
     """Recorded; said so with the question again at most once per ``timers.form_reask_after``: a
     customer still telling the problem in several messages is not interrupted after each one."""
-    append_description(turn, text)
     data = turn.step.data
+    put_right = problem_put_right(turn, text, restated=False)
+    if put_right is not None:
+        # "不是保洁 是保安": the problem put right, said so at once.
+        data.description = put_right
+        turn.audit(TimelineKind.CORRECTED, field="description")
+        data.recorded_at = None
+    else:
+        append_description(turn, text)
     interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
     if data.recorded_at is not None and turn.now - data.recorded_at < interval:
         return

@@ -53,7 +53,12 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     intents = understood.intents
     correcting = bool(intents & CORRECTION_CUES) or (state in RESTATED and Intent.COMPLAINT not in intents)
     phone = turn.phone
-    if phone and phone != data.phone and (not data.phone or correcting or data.phone_from_channel):
+    # A number alone after another typed one, before the problem, puts it right ("我电话138…5555" /
+    # "138…5556"); at the place question it is an answer holding no place.
+    only_a_number = state in (State.NEW, State.AWAIT_DESCRIPTION) and not any(
+        char.isalnum() for char in _NUMBER.sub("", understood.text)
+    )
+    if phone and phone != data.phone and (not data.phone or correcting or only_a_number or data.phone_from_channel):
         _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and correcting)
         data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
     area = turn.area

@@ -50,7 +50,7 @@ def test_not_like_that_is_a_no(engine: ConversationEngine) -> None:
     [
         ("是的，但是地址不对", State.CORRECT_AREA),
         ("对，不过电话号码错了", State.CORRECT_PHONE),
-        ("对，电话最后一位是5", State.CORRECT_PHONE),
+        ("对，电话最后一位不对", State.CORRECT_PHONE),
     ],
 )
 def test_a_yes_that_names_a_fault_corrects_instead_of_confirming(

@@ -1,0 +1,141 @@
+"""The problem put right in plain words: what it is not (``form.denial_words``: "不是对面的") and
+what it is (``form.put_right_intros``: "是楼上的空调"), at the restatement or while the form is
+still taken; and the phone's last digit put right ("电话最后一位是9")."""
+
+from __future__ import annotations
+
+import re
+
+from bot.config import Intent
+from bot.flows.slots import PLACE_ANSWER_EDGES
+from bot.flows.summary import only_answers, pauses
+from bot.flows.turn import Turn
+
+_NUMERALS = {char: str(digit) for digit, char in enumerate("零一二三四五六七八九")} | {"〇": "0"}
+_DIGIT_AFTER = re.compile(r"\D{0,12}?([0-9零〇一二三四五六七八九])(?![0-9零〇一二三四五六七八九])")
+
+
+def denies(turn: Turn, text: str) -> bool:
+    """The message says what the problem is not ("是楼上的空调 不是对面的"), with something else
+    besides the denial."""
+    parts = pauses(text)
+    return len(parts) > 1 and any(turn.says_any(part, turn.kit.form.denial_words) for part in parts)
+
+
+def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | None:
+    """The description as the message puts it right, or None when it puts nothing right.
+
+    The pauses that deny nothing and answer more than yes or no say what is right. When they tell
+    a problem of their own ("是 但是问题不是路灯 是电梯坏了") they are the problem; else what is
+    denied ("不是保洁", "不是对面的") is replaced by them in the problem ("我要投诉保安", "我家楼上的
+    空调滴水…"); else, at the restatement (``restated``), a no and what is right ("哦不对 是晚上十点
+    以后还在钻") is the problem. Before the restatement, only a denial or a correction puts it right."""
+    form = turn.kit.form
+    parts = pauses(text)
+    denied = [part for part in parts if turn.says_any(part, form.denial_words)]
+    kept = [
+        part
+        for part in parts
+        if part not in denied and not only_answers(turn.kit.understander.understand(part, turn.locale).intents)
+    ]
+    if not kept or len(kept) == len(parts):
+        return None
+    right = _without_intro(turn, " ".join(kept))
+    if not right:
+        return None
+    correcting = bool(turn.intents & {Intent.CORRECTION, Intent.NO}) or bool(denied)
+    if _tells_a_problem(turn, right) and (restated or correcting):
+        return [right]
+    description = turn.step.data.description
+    for part in denied:
+        replaced = _replaced(turn, description, _what_is_denied(turn, part), right)
+        if replaced is not None:
+            return replaced
+    if restated and not denied and _introduced(turn, " ".join(kept)):
+        return [right]
+    return None
+
+
+def last_digit_put_right(turn: Turn, text: str) -> str | None:
+    """The phone with its last digit as the message says ("最后一位是9"), or None."""
+    phone = turn.step.data.phone
+    if not phone:
+        return None
+    matchable = turn.kit.understander.matchable(text)
+    for word in turn.kit.form.last_digit_words:
+        at = matchable.find(word.lower())
+        if at < 0:
+            continue
+        found = _DIGIT_AFTER.match(matchable, at + len(word))
+        if found is not None:
+            digit = found.group(1)
+            return phone[:-1] + _NUMERALS.get(digit, digit)
+    return None
+
+
+def _tells_a_problem(turn: Turn, text: str) -> bool:
+    """A complaint with a word for what is wrong ("电梯坏了"), not a thing alone ("楼上的空调")."""
+    understood = turn.kit.understander.understand(text, turn.locale)
+    if Intent.COMPLAINT not in understood.intents or understood.category is None:
+        return False
+    complaint = turn.kit.rules.complaint
+    return turn.says_any(text, [*complaint.problem_words, *complaint.symptom_words])
+
+
+def _introduced(turn: Turn, text: str) -> bool:
+    lowered = text.strip(PLACE_ANSWER_EDGES).lower()
+    return any(lowered.startswith(intro.lower()) for intro in turn.kit.form.put_right_intros)
+
+
+def _without_intro(turn: Turn, text: str) -> str:
+    """``text`` without the word introducing what is right ("是保安" is 保安)."""
+    said = text.strip(PLACE_ANSWER_EDGES)
+    for intro in sorted(turn.kit.form.put_right_intros, key=len, reverse=True):
+        if said.lower().startswith(intro.lower()):
+            return said[len(intro) :].strip(PLACE_ANSWER_EDGES)
+    return said
+
+
+def _what_is_denied(turn: Turn, part: str) -> str:
+    """What follows the last denial word of ``part`` ("问题不是路灯" denies 路灯)."""
+    lowered = part.lower()
+    ends = [lowered.rfind(word.lower()) + len(word) for word in turn.kit.form.denial_words if word.lower() in lowered]
+    return part[max(ends) :].strip(PLACE_ANSWER_EDGES) if ends else ""
+
+
+def _replaced(turn: Turn, description: list[str], denied: str, right: str) -> list[str] | None:
+    """``description`` with ``denied`` (or it without trailing fillers: "对面的" is 对面) replaced
+    by ``right``, less the words it shares around it ("楼上的空调" in place of "对面的" before
+    "空调滴水" is 楼上的)."""
+    fillers = sorted(turn.kit.rules.fillers, key=len, reverse=True)
+    candidates = [denied]
+    while True:
+        shorter = next((candidates[-1][: -len(f)] for f in fillers if f and candidates[-1].endswith(f)), None)
+        if not shorter or shorter == candidates[-1]:
+            break
+        candidates.append(shorter)
+    for candidate in candidates:
+        if not any(char.isalnum() for char in candidate):
+            continue
+        for index, entry in enumerate(description):
+            at = entry.find(candidate)
+            if at < 0:
+                continue
+            before, after = entry[:at], entry[at + len(candidate) :]
+            new = _trimmed(right, before, after)
+            return [*description[:index], before + new + after, *description[index + 1 :]]
+    return None
+
+
+def _trimmed(right: str, before: str, after: str) -> str:
+    """``right`` less its longest end that ``after`` starts with and its longest start that
+    ``before`` ends with, keeping at least one character."""
+    for size in range(len(right) - 1, 0, -1):
+        if after.startswith(right[-size:]):
+            right = right[:-size]
+            break
+    for size in range(len(right) - 1, 0, -1):
+        if before.endswith(right[:size]):
+            right = right[size:]
+            break
+    return right

@@ -1,0 +1,150 @@
+"""Putting things right in plain words (tester report h5, N1, N6, N7): a phone corrected before the
+problem replaces the old one and is no problem; the item named as wrong at the restatement is
+the one asked for; a problem put right replaces what it denies, not added to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import PhraseId
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started, Step
+from bot.flows.records import State
+from tests.flows.chat import Chat
+
+
+@pytest.fixture
+def chat(conversation_engine: ConversationEngine) -> Chat:
+    started = Chat(conversation_engine)
+    started.send(Started())
+    return started
+
+
+def restated(step: Step) -> list[str]:
+    """The restatement's lines after its first (问题, 地点, 电话, 称呼)."""
+    text = next(reply.text for reply in step.replies if reply.phrase_id == PhraseId.RESTATE.value)
+    return text.splitlines()[1:]
+
+
+# --------------------------------------------------------------------------- a phone put right first
+
+
+@pytest.mark.parametrize(
+    ("first", "correction", "right"),
+    [
+        ("我电话13800005555", "不对是13800005556", "13800005556"),
+        ("我姓周 电话13900007003", "不对 是13900007004", "13900007004"),
+        ("电话13900007001", "打错了 应该是13900007002", "13900007002"),
+    ],
+)
+def test_a_phone_put_right_before_the_problem_replaces_the_phone_and_is_no_problem(
+    chat: Chat, first: str, correction: str, right: str
+) -> None:
+    chat.send(first)
+    step = chat.send(correction)
+    assert chat.phrase_ids(step) == ["invite_complaint"]  # the problem is asked for, nothing recorded
+    step = chat.send("小区门禁卡刷不开")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
+    step = chat.send("阳光花园2栋")
+    problem, place, phone, _ = restated(step)
+    assert problem.startswith("问题：小区门禁卡刷不开（")
+    assert "不对" not in problem and "错" not in problem
+    assert (place, phone) == ("地点：阳光花园2栋", f"电话：{right}")
+    step = chat.send("对")
+    assert step.complaint is not None
+    assert step.complaint.contact_phone == right
+    assert step.complaint.description == "小区门禁卡刷不开"
+
+
+def test_an_english_wrong_number_put_right_is_no_problem(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    chat.send("my phone 13800006030")
+    step = chat.send("oh sorry wrong number it's 13800006031")
+    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.data.phone == "13800006031" and chat.data.description == []
+
+
+def test_a_bare_second_number_before_the_problem_replaces_the_first(chat: Chat) -> None:
+    chat.send("我电话13800005555")
+    step = chat.send("13800005556")
+    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.data.phone == "13800005556" and chat.data.description == []
+
+
+# --------------------------------------------------------------------------- the wrong item named
+
+
+RESTATED_POOL = "小区的游泳池水很脏 电话13800006006 阳光花园会所"
+
+
+@pytest.mark.parametrize("answer", ["地址没问题 电话写错了", "地址对 电话不对", "地址是对的，电话错了"])
+def test_the_item_said_wrong_is_asked_for_not_the_one_said_right(chat: Chat, answer: str) -> None:
+    chat.send(RESTATED_POOL)
+    step = chat.send(answer)
+    assert chat.phrase_ids(step) == ["ask_correct_phone"]
+    assert chat.state is State.CORRECT_PHONE
+
+
+@pytest.mark.parametrize(
+    ("answer", "phone"),
+    [
+        ("地址对 电话错了 最后一位是9", "电话：13800006009"),
+        ("电话最后一位是9", "电话：13800006009"),
+        ("对，电话最后一位是5", "电话：13800006005"),
+    ],
+)
+def test_a_last_digit_put_right_corrects_the_phone_at_once(chat: Chat, answer: str, phone: str) -> None:
+    chat.send(RESTATED_POOL)
+    step = chat.send(answer)
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    assert restated(step)[2] == phone
+    assert restated(step)[1] == "地点：阳光花园会所"
+
+
+# --------------------------------------------------------------------------- the problem put right
+
+
+def test_a_no_then_the_problem_put_right_replaces_it(chat: Chat) -> None:
+    chat.send("楼上早上七点就开始电钻 电话13800006006 阳光花园3栋")
+    step = chat.send("哦不对 是晚上十点以后还在钻")
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    problem = restated(step)[0]
+    assert "晚上十点以后还在钻" in problem and "早上七点" not in problem and "不对" not in problem
+    step = chat.send("对")
+    assert step.complaint is not None and "早上七点" not in step.complaint.description
+
+
+def test_all_wrong_asks_which_item_to_put_right(chat: Chat) -> None:
+    chat.send("我家对面的空调滴水滴到我家阳台 电话13800006006 阳光花园3栋")
+    step = chat.send("不对不对不对 全错了")
+    assert chat.phrase_ids(step) == ["ask_correction"]
+    assert chat.state is State.CHOOSE_CORRECTION
+
+
+@pytest.mark.parametrize("first", [[], ["不对不对不对 全错了"]])
+def test_what_the_problem_is_not_is_replaced_by_what_it_is(chat: Chat, first: list[str]) -> None:
+    chat.send("我家对面的空调滴水滴到我家阳台 电话13800006006 阳光花园3栋")
+    for answer in first:
+        chat.send(answer)
+    step = chat.send("是楼上的空调 不是对面的")
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    problem = restated(step)[0]
+    assert "楼上的空调滴水" in problem and "对面" not in problem
+    assert chat.data.description == ["我家楼上的空调滴水滴到我家阳台 电话13800006006 阳光花园3栋"]
+
+
+def test_a_problem_put_right_while_the_phone_is_asked_replaces_what_it_denies(chat: Chat) -> None:
+    chat.send("我要投诉保洁 态度太差了")
+    step = chat.send("不是保洁 是保安")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert chat.data.description == ["我要投诉保安 态度太差了"]
+
+
+def test_a_problem_put_right_at_the_place_question_replaces_the_problem(chat: Chat) -> None:
+    chat.send("地库的灯坏了")
+    chat.send("13800006006")
+    step = chat.send("不对 是地库的排风扇坏了 不是灯")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
+    assert chat.data.area is None
+    assert chat.data.description == ["地库的排风扇坏了"]
