@@ -137,13 +137,22 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
         turn.audit(TimelineKind.CORRECTED, field="description")
         data.recorded_at = None
     else:
+        told_before = _told_a_problem(turn, data.description)
         append_description(turn, text)
+        if not told_before and _told_a_problem(turn, [text]):
+            data.recorded_at = None  # "你好 我是老人家 不太会打字" came first: the problem is answered
     interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
     if data.recorded_at is not None and turn.now - data.recorded_at < interval:
         return
     data.recorded_at = turn.now
     turn.say(PhraseId.DESCRIPTION_RECORDED)
     _ask_next_missing(turn)
+
+
+def _told_a_problem(turn: Turn, description: list[str]) -> bool:
+    """Some message of ``description`` is a complaint: not only a preamble ("我是老人家 不太会打字")."""
+    understand = turn.kit.understander.understand
+    return any(Intent.COMPLAINT in understand(told, turn.locale).intents for told in description)
 
 
 def _refuses_in_other_words(turn: Turn, text: str) -> bool:
