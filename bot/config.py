@@ -602,6 +602,9 @@ class FormRules(_Strict):
     fine_words: list[str] = []
     """Words saying an item is right ("对", "没问题"): "地址对 电话错了" names the phone to correct,
     not the address."""
+    asking_marks: list[str] = []
+    """Marks that ask alone ("？？？"): after the hand-off, a message of only these (and white space)
+    asks where the case stands."""
     last_digit_words: list[str] = []
     """Words naming the phone's last digit ("最后一位"): "电话最后一位是9" puts the phone right at once."""
 

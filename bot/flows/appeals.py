@@ -146,6 +146,8 @@ def chases(turn: Turn) -> bool:
     """The customer urges us on and gives nothing ("快点啊", "你们快派人", "怎么还不来人", "好的",
     "hurry up please", ``form.urging_words``): no phone, no place, no refusal, no new problem."""
     understood = turn.understood
+    if understood is not None and turn.only_asks(understood.text):
+        return True  # "？？？": where is it, not a refusal
     if understood is None or turn.phone or turn.area or understood.category is not None or understood.signals:
         return False
     if understood.intents - _CHASING:

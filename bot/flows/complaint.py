@@ -376,7 +376,7 @@ class ComplaintFlow:
         phrases = []
         if Signal.STAFF_ERROR in signals:
             phrases.append(PhraseId.STAFF_ERROR_APOLOGY)
-        elif Signal.EMOTIONAL in signals:
+        elif Signal.EMOTIONAL in signals and not self._asked_again(turn):
             phrases.append(PhraseId.EMPATHY)
         if Signal.PREPARED in signals and Signal.PREPARED not in turn.earlier_signals:
             phrases.append(PhraseId.PREPARED_ACKNOWLEDGE)  # once: repeated, it would sound rote
@@ -387,6 +387,13 @@ class ComplaintFlow:
         replies[position:position] = [
             OutboundMessage(text=turn.text(phrase), phrase_id=phrase.value) for phrase in phrases
         ]
+
+    @staticmethod
+    def _asked_again(turn: Turn) -> bool:
+        """Only question marks again ("？？？") after the customer's impatience was met once: the
+        question is asked again without the same apology each time."""
+        understood = turn.understood
+        return understood is not None and turn.only_asks(understood.text) and Signal.EMOTIONAL in turn.earlier_signals
 
     # ------------------------------------------------------------------ timers
 

@@ -165,7 +165,7 @@ def asks_about_the_case(turn: Turn) -> bool:
     understood = turn.understood
     if understood is None:
         return False
-    if Intent.STATUS_QUERY in understood.intents:
+    if Intent.STATUS_QUERY in understood.intents or turn.only_asks(understood.text):
         return True
     if Intent.QUESTION not in understood.intents:
         return False

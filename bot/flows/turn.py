@@ -152,6 +152,12 @@ class Turn:
         matchable = self.kit.understander.matchable(text)
         return any(word.lower() in matchable for word in words)
 
+    def only_asks(self, text: str) -> bool:
+        """The message is only question marks ("？？？", ``form.asking_marks``)."""
+        marks = set("".join(self.kit.form.asking_marks))
+        said = "".join(text.split())
+        return bool(said) and bool(marks) and set(said) <= marks
+
     def say(
         self,
         phrase_id: PhraseId,
