@@ -96,7 +96,7 @@ def on_confirming(turn: Turn, text: str) -> None:
         append_description(turn, text)
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         restate(turn)
-    elif intents & CORRECTION_CUES or denies(turn, text):
+    elif intents & CORRECTION_CUES or (denies(turn, text) and problem_put_right(turn, text, restated=True)):
         # "是的，但是地址不对": a yes with a fault named is a correction; "是楼上的空调 不是对面的" too.
         turn.audit(TimelineKind.RESTATEMENT_REJECTED)
         _correct(turn, text)

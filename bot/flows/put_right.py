@@ -29,7 +29,7 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     a problem of their own ("是 但是问题不是路灯 是电梯坏了") they are the problem; else what is
     denied ("不是保洁", "不是对面的") is replaced by them in the problem ("我要投诉保安", "我家楼上的
     空调滴水…"); else, at the restatement (``restated``), a no and what is right ("哦不对 是晚上十点
-    以后还在钻") is the problem. Before the restatement, only a denial or a correction puts it right."""
+    以后还在钻") is the problem. A denial of nothing said ("不是我说 你们物业太差了") puts nothing right."""
     form = turn.kit.form
     parts = pauses(text)
     denied = [part for part in parts if turn.says_any(part, form.denial_words)]
@@ -43,15 +43,21 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     right = _without_intro(turn, " ".join(kept))
     if not right:
         return None
-    correcting = bool(turn.intents & {Intent.CORRECTION, Intent.NO}) or bool(denied)
-    if _tells_a_problem(turn, right) and (restated or correcting):
-        return [right]
+    correcting = bool(turn.intents & {Intent.CORRECTION, Intent.NO})
     description = turn.step.data.description
-    for part in denied:
-        replaced = _replaced(turn, description, _what_is_denied(turn, part), right)
-        if replaced is not None:
-            return replaced
-    if restated and not denied and _introduced(turn, " ".join(kept)):
+    replaced = next(
+        (
+            found
+            for part in denied
+            if (found := _replaced(turn, description, _what_is_denied(turn, part), right)) is not None
+        ),
+        None,
+    )
+    if _tells_a_problem(turn, right) and (correcting or replaced is not None):
+        return [right]
+    if replaced is not None:
+        return replaced
+    if restated and correcting and not denied and _introduced(turn, " ".join(kept)):
         return [right]
     return None
 

@@ -148,3 +148,15 @@ def test_a_problem_put_right_at_the_place_question_replaces_the_problem(chat: Ch
     assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
     assert chat.data.area is None
     assert chat.data.description == ["地库的排风扇坏了"]
+
+
+@pytest.mark.parametrize("restate_first", [False, True])
+def test_a_denial_of_nothing_said_puts_nothing_right(chat: Chat, restate_first: bool) -> None:
+    """ "不是我说 你们物业太差了" denies nothing of the problem: it is more of it, not in its place."""
+    chat.send("楼道的灯坏了三天了")
+    if restate_first:
+        chat.send("13800006006")
+        chat.send("阳光花园3栋")
+    chat.wait(120)
+    chat.send("不是我说 你们物业太差了")
+    assert chat.data.description == ["楼道的灯坏了三天了", "不是我说 你们物业太差了"]
