@@ -21,11 +21,19 @@ from bot.flows.case import (
 from bot.flows.classify import normalise
 from bot.flows.put_right import denies, last_digit_put_right, problem_put_right
 from bot.flows.records import State
-from bot.flows.slots import CORRECTION_CUES, append_description, description_text, place_in_own_words
+from bot.flows.slots import (
+    CORRECTION_CUES,
+    PLACE_ANSWER_EDGES,
+    append_description,
+    description_text,
+    place_in_own_words,
+)
 from bot.flows.summary import pauses
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
 
+_MOST_WORDS_OF_AN_ANSWER = 4
+"""Letters besides the adding words that tell more than an answer ("还有 对的" is one)."""
 _CORRECT_STATES = {
     "description": State.CORRECT_DESCRIPTION,
     "phone": State.CORRECT_PHONE,
@@ -147,8 +155,21 @@ def _correct(turn: Turn, text: str) -> None:
 
 
 def _adds_to_the_problem(turn: Turn, text: str) -> bool:
-    """More of the problem, said with a word that adds ("不对 还有小区的路灯也不亮"), even after a no."""
-    return _describes_problem(turn) and turn.says_any(text, turn.kit.form.more_words)
+    """More of the problem, said with a word that adds ("不对 还有小区的路灯也不亮", "补充一下 减速带的
+    钉子露出来了"), even after a no; not a question ("还有别的吗")."""
+    form = turn.kit.form
+    if not turn.says_any(text, form.more_words):
+        return False
+    if _describes_problem(turn):
+        return True
+    intents = turn.intents - {Intent.NO, Intent.YES}
+    said = text.strip().rstrip(PLACE_ANSWER_EDGES.replace("?", "").replace("？", ""))
+    if intents or any(said.endswith(ending) for ending in form.question_endings):
+        return False
+    left = turn.kit.understander.matchable(text)
+    for word in sorted(form.more_words, key=len, reverse=True):
+        left = left.replace(word.lower(), " ")
+    return sum(1 for char in left if char.isalnum()) >= _MOST_WORDS_OF_AN_ANSWER
 
 
 def _describes_problem(turn: Turn) -> bool:

@@ -160,3 +160,19 @@ def test_a_denial_of_nothing_said_puts_nothing_right(chat: Chat, restate_first: 
     chat.wait(120)
     chat.send("不是我说 你们物业太差了")
     assert chat.data.description == ["楼道的灯坏了三天了", "不是我说 你们物业太差了"]
+
+
+def test_what_is_added_at_the_restatement_is_kept_and_restated(chat: Chat) -> None:
+    chat.send("小区门口的减速带被压坏了 电话13900112234 阳光花园南门")
+    for added in ["补充一下 减速带的钉子露出来了 扎了好几个车胎", "还有 晚上也没有警示牌"]:
+        step = chat.send(added)
+        assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    step = chat.send("对")
+    assert step.complaint is not None
+    assert "钉子露出来了" in step.complaint.description and "警示牌" in step.complaint.description
+
+
+def test_asking_whether_there_is_more_is_not_added(chat: Chat) -> None:
+    chat.send("小区门口的减速带被压坏了 电话13900112234 阳光花园南门")
+    chat.send("还有别的吗")
+    assert chat.data.description == ["小区门口的减速带被压坏了 电话13900112234 阳光花园南门"]
