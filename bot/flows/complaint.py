@@ -9,6 +9,7 @@ callback, closing) say what each does.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -54,6 +55,7 @@ from bot.flows.confirmation import (
     on_correct_area,
     on_correct_description,
     on_correct_phone,
+    yes_among_thanks,
 )
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar
@@ -274,6 +276,10 @@ class ComplaintFlow:
                 ask_current(turn)
                 turn.arm_idle()
                 return
+            if understood is not None and yes_among_thanks(turn, text):
+                # "对的对的 谢谢你姑娘": the yes, not only thanks.
+                intents = intents | {Intent.YES}
+                turn.understood = dataclasses.replace(understood, intents=intents)
             if status_of_open_case(turn, intents, state):
                 turn.arm_idle()
                 return

@@ -32,6 +32,7 @@ from bot.flows.summary import pauses
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
 
+_YES_AND_THANKS = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
 _MOST_WORDS_OF_AN_ANSWER = 4
 """Letters besides the adding words that tell more than an answer ("还有 对的" is one)."""
 _CORRECT_STATES = {
@@ -114,6 +115,17 @@ def on_confirming(turn: Turn, text: str) -> None:
         restate(turn)
     else:
         turn.say(PhraseId.CONFIRM_QUESTION, options=yes_no_options(turn))
+
+
+def yes_among_thanks(turn: Turn, text: str) -> bool:
+    """Answering the restatement, a yes with thanks in other pauses ("对的对的 谢谢你姑娘", "好的
+    谢谢你"): every pause says only yes, thanks or hello, and one says yes."""
+    if turn.step.state is not State.CONFIRMING or Intent.YES in turn.intents:
+        return False
+    read = [turn.kit.understander.understand(part, turn.locale).intents for part in pauses(text)]
+    return any(Intent.YES in intents for intents in read) and all(
+        intents and intents <= _YES_AND_THANKS for intents in read
+    )
 
 
 def on_choose_correction(turn: Turn, text: str) -> None:

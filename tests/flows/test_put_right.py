@@ -176,3 +176,16 @@ def test_asking_whether_there_is_more_is_not_added(chat: Chat) -> None:
     chat.send("小区门口的减速带被压坏了 电话13900112234 阳光花园南门")
     chat.send("还有别的吗")
     assert chat.data.description == ["小区门口的减速带被压坏了 电话13900112234 阳光花园南门"]
+
+
+@pytest.mark.parametrize("answer", ["对的对的 谢谢你姑娘", "好的 谢谢你"])
+def test_a_yes_with_thanks_confirms(chat: Chat, answer: str) -> None:
+    chat.send("楼道灯坏了 电话13800006006 阳光花园3栋")
+    step = chat.send(answer)
+    assert step.complaint is not None and chat.state is State.HANDED_OFF
+
+
+def test_thanks_alone_at_the_restatement_does_not_confirm(chat: Chat) -> None:
+    chat.send("楼道灯坏了 电话13800006006 阳光花园3栋")
+    step = chat.send("谢谢你姑娘")
+    assert step.complaint is None and chat.state is State.CONFIRMING
