@@ -54,26 +54,27 @@ async def _complaint(
     case_number = f"TS{next(_cases):06d}"
 
     def add(session: Session) -> None:
+        def complaint(conversation: int, customer: int, description: str) -> Complaint:
+            return Complaint(
+                case_number=case_number,
+                conversation_id=conversation,
+                customer_id=customer,
+                description=description,
+                area=area,
+                category=category,
+                grade="simple",
+                customer_tier="standard",
+                signals=[],
+                status=status,
+                promised_at=created_at,
+                deadline_at=deadline_at or created_at + dt.timedelta(hours=12),
+                created_at=created_at,
+            )
+
         if conversation_id is not None:
             existing = session.get(Conversation, conversation_id)
             assert existing is not None
-            session.add(
-                Complaint(
-                    case_number=case_number,
-                    conversation_id=conversation_id,
-                    customer_id=existing.customer_id,
-                    description="煤气味",
-                    area=area,
-                    category=category,
-                    grade="simple",
-                    customer_tier="standard",
-                    signals=[],
-                    status=status,
-                    promised_at=created_at,
-                    deadline_at=deadline_at or created_at + dt.timedelta(hours=12),
-                    created_at=created_at,
-                )
-            )
+            session.add(complaint(conversation_id, existing.customer_id, "煤气味"))
             return
         customer = Customer(display_name="客户", tier="standard", created_at=created_at)
         session.add(customer)
@@ -96,23 +97,7 @@ async def _complaint(
         )
         session.add(conversation)
         session.flush()
-        session.add(
-            Complaint(
-                case_number=case_number,
-                conversation_id=conversation.id,
-                customer_id=customer.id,
-                description="电梯坏了",
-                area=area,
-                category=category,
-                grade="simple",
-                customer_tier="standard",
-                signals=[],
-                status=status,
-                promised_at=created_at,
-                deadline_at=deadline_at or created_at + dt.timedelta(hours=12),
-                created_at=created_at,
-            )
-        )
+        session.add(complaint(conversation.id, customer.id, "电梯坏了"))
 
     await resources(client.app).database.write(add)
     return case_number

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,12 +91,7 @@ async def test_the_forbidden_phrase_guard_warns_and_can_be_overridden(make_clien
     await add_user(client, "li.agent", Role.AGENT)
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
-        agent = await (await browser.new_context()).new_page()
-        await agent.goto(str(client.make_url("/console/")))
-        await sign_in(agent, "li.agent")
-        await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        customer, agent = await _agent_takes_a_waiting_customer(browser, client)
 
         await agent.fill("#reply-text", "这个我不知道")
         await agent.click("#reply-send")
@@ -129,12 +125,7 @@ async def test_an_override_sends_only_the_text_the_warning_was_about(make_client
     await add_user(client, "li.agent", Role.AGENT)
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
-        agent = await (await browser.new_context()).new_page()
-        await agent.goto(str(client.make_url("/console/")))
-        await sign_in(agent, "li.agent")
-        await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        customer, agent = await _agent_takes_a_waiting_customer(browser, client)
         guard = agent.locator("#guard")
 
         await agent.fill("#reply-text", "有这样的事儿？不可能！")
@@ -166,12 +157,7 @@ async def test_the_guard_says_when_a_flag_is_the_models_opinion(make_client: App
         client = await make_client(llm=ModelSettings(server.base_url, MODEL, api_key=API_KEY, timeout_seconds=5))
         await add_user(client, "li.agent", Role.AGENT)
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
-        agent = await (await browser.new_context()).new_page()
-        await agent.goto(str(client.make_url("/console/")))
-        await sign_in(agent, "li.agent")
-        await agent.locator("#queue .claim").click()
-        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        customer, agent = await _agent_takes_a_waiting_customer(browser, client)
         server.answer_object({"forbidden": True, "matches": "not_our_business", "quote": "你问我也没用"})
 
         await agent.fill("#reply-text", "这种事你问我也没用")
@@ -355,3 +341,14 @@ async def test_a_rule_edited_in_the_manager_console_routes_the_next_complaint(ma
         return any(ticket["queue"] == "supervisor" and ticket["priority"] == 0 for ticket in tickets)
 
     await eventually(routed)
+
+
+async def _agent_takes_a_waiting_customer(browser: Any, client: Any) -> tuple[Any, Any]:
+    """A web chat customer who asked for a person, and li.agent's console once it has claimed them."""
+    customer = await customer_asks_for_a_person(browser, str(client.make_url("/chat")))
+    agent = await (await browser.new_context()).new_page()
+    await agent.goto(str(client.make_url("/console/")))
+    await sign_in(agent, "li.agent")
+    await agent.locator("#queue .claim").click()
+    await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+    return customer, agent
