@@ -58,6 +58,7 @@ _KNOWN_KEYS = frozenset(
         "unknown_case_numbers",
         "place_asked_after_hand_off",
         "urgent_place_asks",
+        "problem_told",
     }
 )
 
@@ -134,6 +135,9 @@ class FlowData:
     urgent_place_asks: int = 0
     """How many times an emergency handed over before its place was told asked for the address
     ("为了尽快赶到现场，请您告诉我具体地址"): asked with the hand-off, and at most once more."""
+    problem_told: bool = False
+    """A message of the description reads as a complaint (not only a preamble, "我是老人家
+    不太会打字"): kept so the description is not read again with each message."""
     unknown_case_numbers: int = 0
     """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
     conversation's messages are no longer looked up by case number (guessing them is not a way
@@ -176,6 +180,7 @@ class FlowData:
             unknown_case_numbers=self.unknown_case_numbers,
             place_asked_after_hand_off=self.place_asked_after_hand_off,
             urgent_place_asks=self.urgent_place_asks,
+            problem_told=self.problem_told,
         )
 
     @classmethod
@@ -226,6 +231,7 @@ class FlowData:
             unknown_case_numbers=get("unknown_case_numbers", 0),
             place_asked_after_hand_off=bool(get("place_asked_after_hand_off", False)),
             urgent_place_asks=int(get("urgent_place_asks", 0)),
+            problem_told=bool(get("problem_told", False)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -290,6 +296,8 @@ class FlowData:
             stored["place_asked_after_hand_off"] = True
         if self.urgent_place_asks:
             stored["urgent_place_asks"] = self.urgent_place_asks
+        if self.problem_told:
+            stored["problem_told"] = True
         return stored
 
 

@@ -137,10 +137,14 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
         turn.audit(TimelineKind.CORRECTED, field="description")
         data.recorded_at = None
     else:
-        told_before = _told_a_problem(turn, data.description)
+        # Read the earlier messages again only for a problem ("你好 我是老人家 不太会打字" came
+        # first, the problem now): it is answered.
+        problem = Intent.COMPLAINT in turn.intents
+        first_problem = problem and not data.problem_told and not _told_a_problem(turn, data.description)
+        data.problem_told = data.problem_told or problem
         append_description(turn, text)
-        if not told_before and _told_a_problem(turn, [text]):
-            data.recorded_at = None  # "你好 我是老人家 不太会打字" came first: the problem is answered
+        if first_problem:
+            data.recorded_at = None
     interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
     if data.recorded_at is not None and turn.now - data.recorded_at < interval:
         return

@@ -31,6 +31,9 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     空调滴水…"); else, at the restatement (``restated``), a no and what is right ("哦不对 是晚上十点
     以后还在钻") is the problem. A denial of nothing said ("不是我说 你们物业太差了") puts nothing right."""
     form = turn.kit.form
+    correcting = bool(turn.intents & {Intent.CORRECTION, Intent.NO})
+    if not correcting and not turn.says_any(text, form.denial_words):
+        return None  # most messages: nothing denied, no "不对", nothing to read again
     parts = pauses(text)
     denied = [part for part in parts if turn.says_any(part, form.denial_words)]
     kept = [
@@ -43,7 +46,6 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     right = _without_intro(turn, " ".join(kept))
     if not right:
         return None
-    correcting = bool(turn.intents & {Intent.CORRECTION, Intent.NO})
     description = turn.step.data.description
     replaced = next(
         (
