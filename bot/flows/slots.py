@@ -179,10 +179,12 @@ def says_no_problem(turn: Turn, text: str) -> bool:
     if understood is None or Intent.COMPLAINT in understood.intents or understood.category is not None:
         return False
     emotional = Signal.EMOTIONAL in understood.signals
-    if not turn.changed and not emotional:
+    slots = understood.slots
+    # An item the customer gives is one even when it is the one known ("我电话138…" over SMS from it).
+    gives_items = turn.changed or any((slots.phone, slots.surname, slots.name, slots.address))
+    if not gives_items and not emotional:
         return False
     rules = turn.kit.rules
-    slots = understood.slots
     matchable = turn.kit.understander.matchable
     names = turn.kit.config.names
     introducing = (*names.name_intros, *names.self_intros, *names.self_intro_roles, *names.surname_intros)

@@ -506,6 +506,18 @@ def test_who_and_where_the_customer_is_before_the_problem_is_no_problem(chat: Ch
     assert (chat.data.area, chat.data.phone, chat.data.surname) == ("翠湖小区5栋", "13912345678", "王")
 
 
+def test_the_number_a_texting_customer_texts_from_typed_before_the_problem_is_no_problem(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """Over SMS the channel gave the number already: typing it again is still no problem."""
+    chat = Chat(conversation_engine, customer=CustomerView(phone="13800138000"))
+    chat.send(Started())
+    step = chat.send("我电话13800138000")
+    assert chat.phrase_ids(step) == ["invite_complaint"] and chat.data.description == []
+    step = chat.send("楼道的灯坏了")
+    assert chat.data.description == ["楼道的灯坏了"]
+
+
 def test_a_phone_and_a_place_before_the_problem_are_kept_and_the_problem_asked_for(chat: Chat) -> None:
     """Both items and no problem: not a restatement of "问题：其他", the invitation."""
     step = chat.send("我电话13900139000，住阳光花园3栋")
