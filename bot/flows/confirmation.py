@@ -23,10 +23,11 @@ from bot.flows.put_right import denies, last_digit_put_right, problem_put_right
 from bot.flows.records import State
 from bot.flows.slots import (
     CORRECTION_CUES,
-    PLACE_ANSWER_EDGES,
     append_description,
     description_text,
+    ends_as_a_question,
     place_in_own_words,
+    said_without_edges,
 )
 from bot.flows.summary import pauses
 from bot.flows.turn import Turn
@@ -174,9 +175,7 @@ def _adds_to_the_problem(turn: Turn, text: str) -> bool:
         return False
     if _describes_problem(turn):
         return True
-    intents = turn.intents - {Intent.NO, Intent.YES}
-    said = text.strip().rstrip(PLACE_ANSWER_EDGES.replace("?", "").replace("？", ""))
-    if intents or any(said.endswith(ending) for ending in form.question_endings):
+    if turn.intents - {Intent.NO, Intent.YES} or ends_as_a_question(turn, said_without_edges(text)):
         return False
     left = turn.kit.understander.matchable(text)
     for word in sorted(form.more_words, key=len, reverse=True):

@@ -110,13 +110,27 @@ def place_in_own_words(turn: Turn, text: str) -> str | None:
     return kept_place(text)
 
 
+_EDGES_BUT_QUESTION_MARKS = PLACE_ANSWER_EDGES.replace("?", "").replace("？", "")
+
+
+def said_without_edges(text: str) -> str:
+    """``text`` without the punctuation and spaces around it, question marks kept."""
+    return text.strip().rstrip(_EDGES_BUT_QUESTION_MARKS)
+
+
+def ends_as_a_question(turn: Turn, said: str) -> bool:
+    """``said`` (:func:`said_without_edges`) ends as a question does ("你工号多少", "还有别的吗",
+    ``form.question_endings``)."""
+    return any(said.endswith(ending) for ending in turn.kit.form.question_endings)
+
+
 def _could_be_a_place(turn: Turn, text: str) -> bool:
     """Not a question ("你工号多少", ``form.question_endings``, ``form.question_words``), a photo
     (``form.media_words``: "我有照片"), laughter or one key held down
     ("哈哈哈", "666"), or letters mashed on a keyboard ("asdfghjkl")."""
-    said = text.strip().rstrip(PLACE_ANSWER_EDGES.replace("?", "").replace("？", ""))
+    said = said_without_edges(text)
     asked = turn.understood is not None and any(mark in turn.understood.text for mark in "?？")
-    if asked or any(said.endswith(ending) for ending in turn.kit.form.question_endings):
+    if asked or ends_as_a_question(turn, said):
         return False
     if turn.says_any(said, turn.kit.form.question_words) or turn.says_any(said, turn.kit.form.urging_words):
         return False  # "你工号多少", "快点来人"

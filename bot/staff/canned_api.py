@@ -111,22 +111,13 @@ async def add_reply(request: web.Request) -> web.Response:
 
     added = await shared.database.write(add)
     if added == "author":
-        raise _full(
-            f"you have {limits.per_author} canned replies, the most one person may keep; remove one first",
-            "author",
-            limits.per_author,
-        )
+        mine = f"you have {limits.per_author} canned replies, the most one person may keep; remove one first"
+        raise api_error(409, mine, limit=added, most=limits.per_author)
     if added == "total":
-        raise _full(
-            f"the team has {limits.total} canned replies, the most it may keep; remove one first", "total", limits.total
-        )
+        team = f"the team has {limits.total} canned replies, the most it may keep; remove one first"
+        raise api_error(409, team, limit=added, most=limits.total)
     note(request, target=f"canned_reply:{added}")
     return web.json_response(await _one(request, added), status=201)
-
-
-def _full(message: str, limit: str, most: int) -> web.HTTPException:
-    body = {"error": message, "limit": limit, "most": most}
-    return web.HTTPConflict(text=json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
 async def _one(request: web.Request, reply_id: int) -> dict[str, Any]:

@@ -18,7 +18,8 @@ def json_error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
-def api_error(status: int, message: str) -> web.HTTPException:
+def api_error(status: int, message: str, **details: object) -> web.HTTPException:
+    """``{"error": message}`` (and ``details`` beside it) with ``status``, to raise."""
     error_class = {
         400: web.HTTPBadRequest,
         401: web.HTTPUnauthorized,
@@ -30,7 +31,8 @@ def api_error(status: int, message: str) -> web.HTTPException:
         429: web.HTTPTooManyRequests,
         503: web.HTTPServiceUnavailable,
     }[status]
-    return error_class(text=json.dumps({"error": message}, ensure_ascii=False), content_type="application/json")
+    body = {"error": message, **details}
+    return error_class(text=json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
 def too_large(max_bytes: int, size: int) -> web.HTTPException:
