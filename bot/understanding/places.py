@@ -131,16 +131,15 @@ class PlaceFinder:
         self._building_part_re = re.compile(rf"[ \t]?(?:{building_parts})") if building_parts else None
         # After a building or a unit ("1栋顶楼"), not a house number ("人民路12号门口" is before a house).
         self._unit_endings = tuple(gazetteer.building_suffixes)
-        units_then_part = alternation(gazetteer.building_suffixes)
+        building_words = alternation(gazetteer.building_suffixes)
         self._unit_then_part_re = (
-            re.compile(rf"(?:{units_then_part})[ \t]?(?:{building_parts})")
-            if building_parts and units_then_part
+            re.compile(rf"(?:{building_words})[ \t]?(?:{building_parts})")
+            if building_parts and building_words
             else None
         )
         # "阳光花园啊 七栋": a spoken filler between an estate and its building.
         fillers = alternation(gazetteer.place_fillers)
         numerals = "0-9一二三四五六七八九十两"
-        building_words = alternation(gazetteer.building_suffixes)
         self._spoken_building_re = (
             re.compile(rf"(?:\s|{fillers})+(?P<building>[{numerals}]{{1,4}}[ \t]?(?:{building_words}))")
             if fillers and building_words
