@@ -63,10 +63,7 @@ async def test_a_canned_reply_added_in_the_console_is_inserted_by_the_picker(mak
     await give_to(client, current, "li.agent")
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        agent = await laptop_console(browser, str(client.make_url(f"/console/#conversation={current}")), "li.agent")
-        await agent.click("#phrase-toggle")
-        await agent.click("#canned-manage")
-        dialog = agent.locator("#canned-dialog")
+        agent, dialog = await _canned_dialog(browser, client, current)
         await expect(dialog).to_be_visible()
         await expect(dialog.locator("#canned-list")).to_contain_text("还没有团队常用语")
 
@@ -106,10 +103,7 @@ async def test_an_agent_at_their_limit_of_canned_replies_is_told_to_remove_one_f
     await give_to(client, current, "li.agent")
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        agent = await laptop_console(browser, str(client.make_url(f"/console/#conversation={current}")), "li.agent")
-        await agent.click("#phrase-toggle")
-        await agent.click("#canned-manage")
-        dialog = agent.locator("#canned-dialog")
+        _, dialog = await _canned_dialog(browser, client, current)
         for title in ("上门时间", "再来一条"):
             await expect(dialog.locator("#canned-title")).to_have_value("")  # the last save is done
             await dialog.locator("#canned-title").fill(title)
@@ -171,3 +165,12 @@ async def test_the_panel_names_a_web_chat_customer_as_they_confirmed_being_addre
         agent = await laptop_console(browser, console, "li.agent")
         await expect(agent.locator("#customer-name")).to_have_text("王先生", timeout=10_000)
         await browser.close()
+
+
+async def _canned_dialog(browser: Any, client: Any, conversation_id: int) -> tuple[Any, Any]:
+    """li.agent's console on the conversation, and its team canned-replies dialog opened."""
+    url = str(client.make_url(f"/console/#conversation={conversation_id}"))
+    agent = await laptop_console(browser, url, "li.agent")
+    await agent.click("#phrase-toggle")
+    await agent.click("#canned-manage")
+    return agent, agent.locator("#canned-dialog")
