@@ -276,6 +276,9 @@ class ServiceSettings(_Strict):
     traditional_phone_regions: list[str] = ["HK", "MO", "TW"]
     """Where a number written without its country code may also be from when the message is in
     traditional characters ("電話 0912 345 678", "9123 4567"); mainland numbers are tried first."""
+    local_area_code: str | None = Field(default=None, pattern=r"^0\d{2,3}$")
+    """The service's own area code ("029"): a landline typed without one ("座机 8866 5544", or the
+    number alone) is taken as this area's. Unset, such a number is asked for again with its code."""
 
     @field_validator("traditional_phone_regions")
     @classmethod
@@ -607,6 +610,9 @@ class FormRules(_Strict):
     asks where the case stands."""
     last_digit_words: list[str] = []
     """Words naming the phone's last digit ("最后一位"): "电话最后一位是9" puts the phone right at once."""
+    local_number_words: list[str] = []
+    """Words after which seven or eight digits are a landline typed without its area code ("座机
+    8866 5544"): with ``service.local_area_code`` set, it is that area's number."""
 
     def summary_limit(self, locale: str) -> int:
         """How long the restatement's problem may be in ``locale`` (the longest configured, for a

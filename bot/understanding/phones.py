@@ -9,6 +9,7 @@ in Chinese numerals ("幺三八零零一三八零零零", as voice input writes 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
@@ -19,8 +20,14 @@ _CHINESE_DIGITS = "零〇○一二三四五六七八九幺两兩"
 _AS_ASCII = str.maketrans(_CHINESE_DIGITS, "000123456789122")
 _SPOKEN_RUN = re.compile(rf"[{_CHINESE_DIGITS}\d][{_CHINESE_DIGITS}\d \-]{{5,22}}[{_CHINESE_DIGITS}\d]")
 """Seven or more digits, some of them Chinese numerals: too long to be a count, a date or an amount."""
+_LOCAL_NUMBER = re.compile(r"(?<![\dA-Za-z])[2-9]\d{2,3}[ \-.]?\d{4}(?![\dA-Za-z])")
+"""A landline's local part as people type it without the area code: "88665544", "8866 5544"."""
+_CUE_REACH = 8
+"""How many characters before a local number a phone word may stand ("座机号码是 8866 5544")."""
+_ONLY_SEPARATORS = re.compile(r"[\s\W_]*")
 _CONTACT_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 _MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+_LANDLINE_TYPES = frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 
 
 def find_phone(text: str, region: str = "CN", mobile_only: bool = False) -> str | None:
@@ -35,6 +42,28 @@ def find_phone(text: str, region: str = "CN", mobile_only: bool = False) -> str 
     if found is None and (spoken := with_ascii_digits(text)) != text:
         found = _first_phone(spoken, region, types)
     return found
+
+
+def find_local_landline(text: str, area_code: str, cues: Sequence[str], region: str = "CN") -> str | None:
+    """A landline typed without its area code ("座机 8866 5544", "家里电话八八六六五五四四") as the
+    local area's (``area_code``, e.g. "029") number in E.164, or ``None``.
+
+    Only after one of the phone words of ``cues`` (lower-case), or as the whole message: elsewhere
+    eight digits are as likely an order number or an amount."""
+    text = with_ascii_digits(text)
+    if not _ENOUGH_DIGITS.search(text):
+        return None
+    lowered = text.lower()
+    for match in _LOCAL_NUMBER.finditer(text):
+        before = lowered[max(0, match.start() - _CUE_REACH) : match.start()]
+        alone = _ONLY_SEPARATORS.fullmatch(text[: match.start()] + text[match.end() :]) is not None
+        if not alone and not any(cue in before for cue in cues):
+            continue
+        digits = "".join(ch for ch in match.group() if ch.isdigit())
+        number = _parse(area_code + digits, region, _LANDLINE_TYPES)
+        if number is not None:
+            return number
+    return None
 
 
 def _first_phone(text: str, region: str, types: frozenset[int]) -> str | None:

@@ -16,7 +16,7 @@ from typing import Protocol
 from bot.config import ServiceConfig
 from bot.understanding.english_places import EnglishPlaceFinder
 from bot.understanding.names import NameFinder
-from bot.understanding.phones import find_phone
+from bot.understanding.phones import find_local_landline, find_phone
 from bot.understanding.places import DivisionFinder, PlaceFinder
 from bot.understanding.result import Slots
 
@@ -40,6 +40,8 @@ class SlotExtractor:
         region: str = "CN",
         english_places: EnglishPlaceFinder | None = None,
         traditional_regions: Sequence[str] = (),
+        local_area_code: str | None = None,
+        local_number_words: Sequence[str] = (),
     ) -> None:
         self._names = names
         self._places = places
@@ -47,6 +49,8 @@ class SlotExtractor:
         self._simplifier = simplifier
         self._region = region
         self._traditional_regions = tuple(traditional_regions)
+        self._local_area_code = local_area_code
+        self._local_number_words = tuple(word.lower() for word in local_number_words)
 
     @classmethod
     def from_config(cls, config: ServiceConfig, divisions: DivisionFinder | None = None) -> SlotExtractor:
@@ -61,6 +65,8 @@ class SlotExtractor:
             simplifier=opencc.OpenCC("t2s"),
             english_places=EnglishPlaceFinder(config.gazetteer),
             traditional_regions=config.service.traditional_phone_regions,
+            local_area_code=config.service.local_area_code,
+            local_number_words=config.classification.form.local_number_words,
         )
 
     def extract(self, text: str, traditional: bool = False) -> Slots:
@@ -88,6 +94,8 @@ class SlotExtractor:
             # Written in traditional characters: perhaps a Hong Kong, Macao or Taiwan number.
             candidates = (find_phone(folded, region, mobile_only=True) for region in self._traditional_regions)
             phone = next(filter(None, candidates), None)
+        if phone is None and self._local_area_code is not None:
+            phone = find_local_landline(folded, self._local_area_code, self._local_number_words, self._region)
         return Slots(
             phone=phone,
             name=person.name,

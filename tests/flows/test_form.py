@@ -13,6 +13,8 @@ from bot.core.timeline import TimelineKind
 from bot.flows.complaint import CustomerSaid, Started, Step
 from bot.flows.records import CustomerView, State
 from bot.understanding.guard import ForbiddenGuard
+from bot.understanding.normalise import Converter
+from bot.understanding.tokens import Dictionary
 from bot.understanding.understander import Understander
 from tests.flows.chat import Chat
 
@@ -992,3 +994,18 @@ def test_no_place_said_while_asked_for_the_phone_is_not_asked_for_again(chat: Ch
     step = chat.send("13511112222")
     assert chat.phrase_ids(step) == ["restate", "confirm_question"]
     assert "地点：未提供" in restated(chat, step)
+
+
+def test_a_landline_without_its_area_code_is_the_contact_where_the_service_sets_its_own(
+    service_config: ServiceConfig, jieba_dictionary: Dictionary, converter: Converter
+) -> None:
+    service = service_config.service.model_copy(update={"local_area_code": "029"})
+    config = service_config.model_copy(update={"service": service})
+    understander = Understander.from_config(config, dictionary=jieba_dictionary, converter=converter)
+    chat = Chat(ConversationEngine(config, understander))
+    chat.send(Started())
+    chat.send("楼道灯坏了一个星期了")
+    asked_place = chat.send("家里座机 8866 5544")
+    assert chat.phrase_ids(asked_place) == ["ask_area"]
+    step = chat.send("阳光花园3栋")
+    assert "电话：02988665544" in restated(chat, step).splitlines()

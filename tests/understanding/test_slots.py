@@ -519,3 +519,33 @@ def test_a_manager_adds_a_compound_surname(tmp_path: Path) -> None:
 )
 def test_a_stored_phone_is_said_as_its_owner_writes_it(stored: str, said: str) -> None:
     assert said_phone(stored) == said
+
+
+@pytest.fixture(scope="module")
+def xian_extractor(service_config: ServiceConfig) -> SlotExtractor:
+    service = service_config.service.model_copy(update={"local_area_code": "029"})
+    return SlotExtractor.from_config(service_config.model_copy(update={"service": service}))
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("88665544", "+862988665544"),  # the whole answer to the phone question
+        ("座机 8866 5544", "+862988665544"),
+        ("家里电话八八六六五五四四", "+862988665544"),  # said digit by digit
+        ("打8866-5544找我", "+862988665544"),
+        ("电话 13812345678", "+8613812345678"),  # a mobile is still a mobile
+        ("電話 9123 4567", "+85291234567"),  # in traditional characters Hong Kong comes first
+        ("订单号 88665544", None),  # eight digits without a phone word are not a phone
+        ("我交了12345678元", None),
+        ("座机 8866554", None),  # seven digits are no Xi'an landline
+    ],
+)
+def test_a_landline_without_its_area_code_is_the_local_areas(
+    xian_extractor: SlotExtractor, text: str, phone: str | None
+) -> None:
+    assert xian_extractor.extract(text).phone == phone
+
+
+def test_without_a_local_area_code_a_landline_needs_its_own(extractor: SlotExtractor) -> None:
+    assert extractor.extract("座机 8866 5544").phone is None
