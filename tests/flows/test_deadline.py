@@ -178,6 +178,18 @@ def test_a_public_holiday_is_skipped(service_config: ServiceConfig) -> None:
     assert wall.due_at == dt.datetime(2026, 10, 8, 8, 30, tzinfo=SHANGHAI)
 
 
+def test_new_years_day_2027_is_off_before_the_state_council_publishes_its_schedule(
+    service_config: ServiceConfig,
+) -> None:
+    """chinese-calendar 1.11 ends with 2026; the shipped calendar keeps 2027's statutory days off."""
+    calendar = BusinessCalendar(service_config.calendar, SHANGHAI)
+    new_years_eve = dt.datetime(2026, 12, 31, 16, 0, tzinfo=SHANGHAI)
+    business = compute_deadline(new_years_eve, Grade.SIMPLE, "standard", "other", service_config.deadlines, calendar)
+    # 1.5 h on Thursday 12/31, Friday 1/1 off, 9 h on Monday 1/4, 1.5 h on Tuesday 1/5
+    assert business.due_at == dt.datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI)
+    assert not calendar.is_working_day(dt.date(2027, 2, 8))  # 正月初三, a Monday
+
+
 def test_a_make_up_working_day_counts(calendar: BusinessCalendar) -> None:
     # Saturday 28th is off, Sunday 29th is a make-up working day (the fixture's calendar)
     assert calendar.add_service_hours(at(27, 17), 2) == at(29, 10)
