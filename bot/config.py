@@ -177,7 +177,6 @@ class PhraseId(StrEnum):
     CONTACT_CORRECTED = "contact_corrected"
     ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
     ESCALATION_REASSURE = "escalation_reassure"
-    APPEAL_LINKED_BY_PHONE = "appeal_linked_by_phone"
     # issue 12 item 5 (the form): a structured restatement, a refused phone
     RESTATE_PROBLEM = "restate_problem"
     RESTATE_NAME = "restate_name"
@@ -367,6 +366,10 @@ AGENT_PHRASE_VARIABLES = frozenset({"case_number", "deadline"})
 """The variables the agent console fills from the conversation (its latest complaint)."""
 
 
+RETIRED_PHRASES = frozenset({"appeal_linked_by_phone"})
+"""Phrases no longer said; a stored phrase book holding one still loads, without it."""
+
+
 class PhraseBook(_Strict):
     """``config/phrases/<locale>.yaml``: one text per :class:`PhraseId`."""
 
@@ -376,6 +379,17 @@ class PhraseBook(_Strict):
     agent_phrases: dict[PhraseId, str] = {}
     """The agent console's phrase picker (issue 15): the phrases agents may send, each with the
     name they see; the bot's own lines (greetings of its flow, idle and harassment closes) are left out."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_retired(cls, value: object) -> object:
+        # A phrase book stored by an older version may still hold a phrase no longer said.
+        if isinstance(value, dict):
+            value = dict(value)
+            for key in ("phrases", "agent_phrases"):
+                if isinstance(value.get(key), dict):
+                    value[key] = {k: v for k, v in value[key].items() if k not in RETIRED_PHRASES}
+        return value
 
     @model_validator(mode="after")
     def _complete(self) -> PhraseBook:

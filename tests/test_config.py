@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.config import ConfigError, Grade, PhraseId, ServiceConfig, load_config
+from bot.config import ConfigError, Grade, PhraseBook, PhraseId, ServiceConfig, load_config
 from bot.settings import PROJECT_ROOT
 
 
@@ -177,3 +177,11 @@ def test_a_label_for_an_id_rules_cannot_name_is_refused(config_copy: Path) -> No
     with pytest.raises(ConfigError) as caught:
         load_config(config_copy)
     assert "labels.signals" in str(caught.value) and "media_legl" in str(caught.value)
+
+
+def test_a_phrase_book_stored_with_a_retired_phrase_still_loads() -> None:
+    """appeal_linked_by_phone is no longer said; a phrase book a manager saved before still loads."""
+    stored = yaml.safe_load((PROJECT_ROOT / "config" / "phrases" / "zh-CN.yaml").read_text(encoding="utf-8"))
+    stored["phrases"]["appeal_linked_by_phone"] = "您反映的问题已记录到这个号码之前的投诉中。"
+    book = PhraseBook.model_validate(stored)
+    assert "appeal_linked_by_phone" not in {phrase.value for phrase in book.phrases}

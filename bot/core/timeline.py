@@ -47,6 +47,7 @@ class TimelineKind(StrEnum):
     # issue 12 item 3: a repeat linked to the open case (申诉); on the case's own conversation too.
     APPEAL_LINKED = "appeal_linked"
     APPEAL_RECEIVED = "appeal_received"
+    SAME_PHONE_OPEN_CASE = "same_phone_open_case"
     ESCALATION_PHONE_ASKED = "escalation_phone_asked"
     # issue 12 item 5 (the form): a refused phone; the channel identity as the contact.
     PHONE_REFUSED = "phone_refused"

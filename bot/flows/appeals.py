@@ -32,6 +32,9 @@ def appealed(turn: Turn) -> bool:
     if case is None:
         return False
     data = turn.step.data
+    if case.by_typed_phone:
+        _note_same_phone_case(turn, case)
+        return False
     data.appeal_of = case.case_number
     replies = turn.step.replies
     # The greeting's note of the open case: the appeal says it again.
@@ -40,14 +43,11 @@ def appealed(turn: Turn) -> bool:
         case.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
     )
     overdue = case.deadline_at <= turn.now
-    if case.by_typed_phone:
-        turn.say(PhraseId.APPEAL_LINKED_BY_PHONE)
-    else:
-        turn.say(
-            PhraseId.APPEAL_LINKED_OVERDUE if overdue else PhraseId.APPEAL_LINKED,
-            case_number=case.case_number,
-            deadline=deadline,
-        )
+    turn.say(
+        PhraseId.APPEAL_LINKED_OVERDUE if overdue else PhraseId.APPEAL_LINKED,
+        case_number=case.case_number,
+        deadline=deadline,
+    )
     supervisor_will_call(turn)
     turn.step.appeal = AppealLink(
         case.case_number,
@@ -66,6 +66,16 @@ def appealed(turn: Turn) -> bool:
         turn.cancel(kind)
     turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL)
     return True
+
+
+def _note_same_phone_case(turn: Turn, case: OpenCase) -> None:
+    """A case found only by a typed phone may be anyone's: the complaint goes on as a new one, told
+    nothing of it (else typing numbers would tell which have open cases, and page the supervisor),
+    and its agent sees the case on the timeline to check with the caller."""
+    data = turn.step.data
+    if data.same_phone_case != case.case_number:
+        data.same_phone_case = case.case_number
+        turn.audit(TimelineKind.SAME_PHONE_OPEN_CASE, case_number=case.case_number, category=case.category)
 
 
 def joined_named_case(turn: Turn, text: str) -> bool:

@@ -59,6 +59,7 @@ _KNOWN_KEYS = frozenset(
         "place_asked_after_hand_off",
         "urgent_place_asks",
         "problem_told",
+        "same_phone_case",
     }
 )
 
@@ -138,6 +139,9 @@ class FlowData:
     problem_told: bool = False
     """A message of the description reads as a complaint (not only a preamble, "我是老人家
     不太会打字"): kept so the description is not read again with each message."""
+    same_phone_case: str | None = None
+    """An open case found only by the phone typed in this conversation: noted once for the staff,
+    never joined and never told to whoever typed the number (it may be anyone's)."""
     unknown_case_numbers: int = 0
     """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
     conversation's messages are no longer looked up by case number (guessing them is not a way
@@ -181,6 +185,7 @@ class FlowData:
             place_asked_after_hand_off=self.place_asked_after_hand_off,
             urgent_place_asks=self.urgent_place_asks,
             problem_told=self.problem_told,
+            same_phone_case=self.same_phone_case,
         )
 
     @classmethod
@@ -232,6 +237,7 @@ class FlowData:
             place_asked_after_hand_off=bool(get("place_asked_after_hand_off", False)),
             urgent_place_asks=int(get("urgent_place_asks", 0)),
             problem_told=bool(get("problem_told", False)),
+            same_phone_case=get("same_phone_case"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -298,6 +304,8 @@ class FlowData:
             stored["urgent_place_asks"] = self.urgent_place_asks
         if self.problem_told:
             stored["problem_told"] = True
+        if self.same_phone_case is not None:
+            stored["same_phone_case"] = self.same_phone_case
         return stored
 
 

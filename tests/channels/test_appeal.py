@@ -108,11 +108,14 @@ async def test_an_sms_repeating_a_case_typed_under_its_number_in_web_chat_is_a_c
     assert "appeal_received" not in await timeline_kinds(client, web_chat)
 
 
-async def test_a_phone_typed_in_web_chat_links_to_the_sms_customers_open_case(sms_setup: tuple[Any, Stub]) -> None:
+async def test_a_phone_typed_in_web_chat_tells_nothing_of_the_sms_customers_open_case(
+    sms_setup: tuple[Any, Stub],
+) -> None:
+    """Whoever types a number in web chat hears what any complaint hears, whether that number has
+    an open case or not; the agent sees the other case on the new one's timeline."""
     client, stub = sms_setup
     await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
     case_number = await _only_case(client)
-    promised = next(text for text in stub.texts_to(PHONE) if "给您明确的答复" in text)
 
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
@@ -122,17 +125,20 @@ async def test_a_phone_typed_in_web_chat_links_to_the_sms_customers_open_case(sm
     await socket.send(NATIONAL)
     await socket.until_bot_says("小区或地址")
     await socket.send("阳光花园3栋")
-    frame = await socket.until_bot_says("让您等了这么久")
+    restated = await socket.until_bot_says("是否正确")
+    await socket.send("对")
+    promised = await socket.until_bot_says("投诉编号")
     await socket.close()
 
-    # Nothing shows the typed phone is this person's: the case is linked and the supervisor who
-    # calls that phone checks, but its number and deadline are not told here.
-    deadline = promised.split("并在")[1].split("给您")[0]  # e.g. 明天下午5点前
-    assert "这个号码之前的投诉" in frame["text"]
-    assert case_number not in frame["text"] and deadline not in frame["text"]
-    assert [c.case_number for c in await _complaints(client)] == [case_number]
-    [ticket] = await _tickets(client)
-    assert (ticket.queue, ticket.priority, ticket.reason) == ("supervisor", 0, "appeal")
+    assert "这个号码" not in restated["text"] and case_number not in promised["text"]
+    complaints = await _complaints(client)
+    assert len(complaints) == 2 and complaints[0].case_number == case_number
+    assert complaints[1].case_number in promised["text"]
+    tickets = await _tickets(client)
+    assert all(ticket.reason != "appeal" for ticket in tickets)
+    sms_conversation, web_chat = await _conversation_ids(client)
+    assert "same_phone_open_case" in await timeline_kinds(client, web_chat)
+    assert "appeal_received" not in await timeline_kinds(client, sms_conversation)
 
 
 async def test_a_different_problem_from_the_same_phone_is_a_new_case(sms_setup: tuple[Any, Stub]) -> None:
@@ -176,17 +182,13 @@ async def test_an_escalation_on_web_chat_asks_for_the_supervisors_number_first(s
     assert (ticket.queue, ticket.priority) == ("supervisor", 0)
 
 
-async def _web_chat_appeal(client: Any, first_words: str = "路灯一直没人来修") -> ChatSocket:
-    """A web chat customer typing the SMS customer's number and repeating their problem: linked
-    to that case as an appeal (the socket is left open)."""
+async def _web_chat_appeal(client: Any, case_number: str) -> ChatSocket:
+    """A web chat customer naming the SMS customer's case number and repeating their problem:
+    linked to that case as an appeal (the socket is left open)."""
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
-    await socket.send(first_words)
-    await socket.until_bot_says("电话")
-    await socket.send(NATIONAL)
-    await socket.until_bot_says("小区或地址")
-    await socket.send("阳光花园3栋")
+    await socket.send(f"{case_number} 路灯一直没人来修")
     await socket.until_bot_says("让您等了这么久")
     return socket
 
@@ -201,7 +203,7 @@ async def test_an_appeal_of_a_case_an_agent_holds_waits_for_the_supervisor(sms_s
     [first] = await _tickets(client)
     assert (await client.post(f"/api/tickets/{first.id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
 
-    socket = await _web_chat_appeal(client)
+    socket = await _web_chat_appeal(client, case_number)
     await socket.close()
 
     async def escalated() -> bool:
@@ -220,7 +222,9 @@ async def test_what_the_customer_adds_after_the_appeal_reaches_the_case(sms_setu
     conversation, where the supervisor works it, and raise no second ticket."""
     client, stub = sms_setup
     await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
-    socket = await _web_chat_appeal(client)
+    socket = await _web_chat_appeal(client, await _only_case(client))
+    await socket.send(NATIONAL)  # the number for the supervisor's call
+    await socket.until_bot_says(NATIONAL)
     await socket.send("昨晚我家老人出门差点摔倒")
     await socket.until_bot_says("您的留言已转给客服代表")
     await socket.close()

@@ -14,6 +14,7 @@ import pytest
 
 from bot.config import Grade
 from bot.core.engine import ConversationEngine
+from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Started
 from bot.flows.records import CaseStage, CaseStatus, CustomerView, OpenCase, State
 from tests.flows.chat import MONDAY_2PM, Chat
@@ -142,20 +143,24 @@ def test_a_question_about_a_numbered_case_opening_an_sms_is_answered_without_the
     assert step.appeal is None
 
 
-def test_a_phone_typed_later_links_once_storage_knows_its_case(engine: ConversationEngine) -> None:
-    """Web chat: the phone typed in one message; in the next, storage has found the case the phone
-    is known by (tests/channels/test_appeal.py shows it end to end)."""
+def test_a_case_found_by_a_typed_phone_is_noted_for_staff_and_never_told(engine: ConversationEngine) -> None:
+    """Web chat: the phone typed in one message; in the next, storage has found an open case that
+    phone is known by. Anyone may type a phone: the complaint goes on as a new case, the reply is
+    the one any complaint gets, and only the staff learn of the other case."""
     chat = Chat(engine)
     chat.send(Started())
     chat.send("小区路灯坏了好几天")
     chat.send("13800138000")
     chat.customer = CustomerView(open_case=OpenCase(CASE, DEADLINE, category="property_service", by_typed_phone=True))
     step = chat.send("阳光花园3栋")
-    assert chat.phrase_ids(step) == ["appeal_linked_by_phone", "escalated_supervisor"]
-    assert step.appeal is not None and step.appeal.contact_phone == "13800138000"
-    # Anyone may type a phone: the case is linked for the supervisor, who calls that number,
-    # but its number and deadline are not told to whoever typed it.
-    assert CASE not in chat.texts(step) and "明天上午11点前" not in chat.texts(step)
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    assert step.appeal is None and chat.data.appeal_of is None
+    assert CASE not in chat.texts(step)
+    notes = [event for event in step.audit if event.kind is TimelineKind.SAME_PHONE_OPEN_CASE]
+    assert [event.detail["case_number"] for event in notes] == [CASE]
+    handed_off = chat.send("对")
+    assert "escalated_supervisor" not in chat.phrase_ids(handed_off)
+    assert chat.data.case_number is not None and chat.data.case_number != CASE
 
 
 def test_the_status_of_a_case_found_by_a_typed_phone_is_not_told(engine: ConversationEngine) -> None:
