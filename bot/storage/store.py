@@ -51,6 +51,7 @@ from bot.storage.models import (
     string_length,
     table_of,
 )
+from bot.storage.prepared import Prepared
 
 
 def dialect_insert(session: Session, table: Any) -> Any:
@@ -351,6 +352,17 @@ def _for_dialect(session: Session, name: str, build: Any) -> Any:
     return _dialect_statements[key]
 
 
+_sqlite_prepared: dict[str, Prepared] = {}
+
+
+def _on_sqlite(name: str, build: Any) -> Prepared:
+    """SQLite's form of a dialect statement (``_for_dialect``), bound by position (``bot.storage.prepared``)."""
+    prepared = _sqlite_prepared.get(name)
+    if prepared is None:
+        prepared = _sqlite_prepared[name] = Prepared(build(sqlite.insert))
+    return prepared
+
+
 def _inbound_insert(dialect_insert: Any) -> Any:
     return (
         dialect_insert(_messages)
@@ -407,8 +419,13 @@ def insert_inbound_many(
         }
         for key, index in first.items()
     ]
-    statement = _for_dialect(session, "inbound_many", _inbound_insert_many)
-    created = {(row[1], row[2]): row[0] for row in connection.execute(statement, parameters)}
+    if connection.dialect.name == "sqlite":
+        returned: Iterable[Sequence[Any]] = _on_sqlite("inbound_many", _inbound_insert_many).insert_returning(
+            connection, parameters
+        )
+    else:
+        returned = connection.execute(_for_dialect(session, "inbound_many", _inbound_insert_many), parameters)
+    created = {(row[1], row[2]): row[0] for row in returned}
     ids = dict(created)
     missing = [key for key in first if key not in ids]
     if missing:
@@ -818,6 +835,8 @@ def _save_parameters(conversation: LoadedConversation) -> dict[str, Any]:
     }
 
 
+_SAVE_CONVERSATION_BY_POSITION = Prepared(_SAVE_CONVERSATION)
+
 _OWNERSHIP_VERSIONS = select(_conversations.c.id, _conversations.c.ownership_version).where(
     _conversations.c.id.in_(bindparam("ids", expanding=True))
 )
@@ -833,10 +852,13 @@ def save_conversations(session: Session, conversations: Sequence[LoadedConversat
     """
     if not conversations:
         return set()
-    result = session.connection().execute(
-        _SAVE_CONVERSATION, [_save_parameters(conversation) for conversation in conversations]
-    )
-    if result.context.dialect.supports_sane_multi_rowcount and result.rowcount == len(conversations):
+    connection = session.connection()
+    parameters = [_save_parameters(conversation) for conversation in conversations]
+    if connection.dialect.name == "sqlite":
+        matched = _SAVE_CONVERSATION_BY_POSITION.execute_many(connection, parameters)
+    else:
+        matched = connection.execute(_SAVE_CONVERSATION, parameters).rowcount
+    if connection.dialect.supports_sane_multi_rowcount and matched == len(conversations):
         return set()
     expected = {conversation.id: conversation.ownership_version for conversation in conversations}
     versions = session.connection().execute(_OWNERSHIP_VERSIONS, {"ids": list(expected)})
@@ -845,6 +867,24 @@ def save_conversations(session: Session, conversations: Sequence[LoadedConversat
 
 _INSERT_OUTBOUND = insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)
 _INSERT_OUTBOUND_ANY_ORDER = insert(_messages).returning(_messages.c.id)
+_OUTBOUND_KEYS = frozenset(
+    (
+        "conversation_id",
+        "channel",
+        "direction",
+        "sender",
+        "kind",
+        "text",
+        "phrase_id",
+        "options",
+        "created_at",
+        "delivery_status",
+    )
+)
+"""The columns the pipeline gives its replies (the others: their defaults)."""
+_INSERT_OUTBOUND_BY_POSITION = Prepared(
+    insert(_messages).values({key: bindparam(key) for key in sorted(_OUTBOUND_KEYS)}).returning(_messages.c.id)
+)
 
 
 def insert_outbound(session: Session, rows: list[dict[str, Any]]) -> list[int]:
@@ -857,6 +897,8 @@ def insert_outbound(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         # statement each (50 replies, 50 statements). SQLite inserts a statement's rows in the
         # order given, each with a rowid above every other, and writes one transaction at a time:
         # the ids in ascending order are the rows' order.
+        if all(row.keys() == _OUTBOUND_KEYS for row in rows):
+            return sorted(row[0] for row in _INSERT_OUTBOUND_BY_POSITION.insert_returning(connection, rows))
         return sorted(row[0] for row in connection.execute(_INSERT_OUTBOUND_ANY_ORDER, rows))
     return [row[0] for row in connection.execute(_INSERT_OUTBOUND, rows)]
 
@@ -1098,7 +1140,9 @@ def save_timers(session: Session, changes: Sequence[tuple[int, TimerChange]]) ->
     connection = session.connection()
     if cancelled:
         connection.execute(_CANCEL_TIMER, cancelled)
-    if armed:
+    if armed and connection.dialect.name == "sqlite":
+        _on_sqlite("timer_upsert", _timer_upsert).execute_many(connection, armed)
+    elif armed:
         connection.execute(_for_dialect(session, "timer_upsert", _timer_upsert), armed)
 
 
