@@ -1,0 +1,94 @@
+"""The SQLite writer's statements bound by position (``bot.storage.prepared``) store exactly the
+rows SQLAlchemy's own execution of the same statements stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, create_engine, insert
+from sqlalchemy.dialects import sqlite
+
+from bot import json_text
+from bot.storage import store
+from bot.storage.models import Base
+from bot.storage.prepared import Prepared
+
+NOW = dt.datetime(2026, 11, 23, 6, 0, 1, 250, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def _rows(connection: Connection, table: str) -> list[tuple[Any, ...]]:
+    return [tuple(row)[1:] for row in connection.exec_driver_sql(f"SELECT * FROM {table} ORDER BY id")]
+
+
+def _engine() -> Any:
+    engine = create_engine("sqlite://", json_serializer=json_text.dumps, json_deserializer=json_text.loads)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def test_inserts_bound_by_position_store_the_same_rows_and_return_only_new_ones() -> None:
+    inbound = store._inbound_insert_many(sqlite.insert)
+    outbound = insert(store._messages).values({key: bindparam(key) for key in sorted(store._OUTBOUND_KEYS)})
+    received = [
+        {
+            "conversation_id": 1,
+            "channel": "webchat",
+            "kind": "text",
+            "text": f"第{number}条",
+            "provider_message_id": f"p{number}",
+            "raw": None,
+            "created_at": NOW,
+        }
+        for number in range(3)
+    ]
+    replies = [
+        {
+            "conversation_id": 1,
+            "channel": "webchat",
+            "direction": "out",
+            "sender": "bot",
+            "kind": "text",
+            "text": "请问您的电话？",
+            "phrase_id": "ask_phone",
+            "options": options,
+            "created_at": NOW,
+            "delivery_status": "sent",
+        }
+        for options in (None, {"choices": ["是", "否"]})
+    ]
+    stored = []
+    for by_position in (False, True):
+        with _engine().begin() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            if by_position:
+                new = Prepared(inbound).insert_returning(connection, received)
+                again = Prepared(inbound).insert_returning(connection, received[1:])
+                ids = Prepared(outbound.returning(store._messages.c.id)).insert_returning(connection, replies)
+            else:
+                new = [tuple(row) for row in connection.execute(inbound, received)]
+                again = [tuple(row) for row in connection.execute(inbound, received[1:])]
+                ids = [tuple(row) for row in connection.execute(outbound.returning(store._messages.c.id), replies)]
+            assert sorted(new) == [(number + 1, "webchat", f"p{number}") for number in range(3)]
+            assert again == []
+            assert sorted(ids) == [(4,), (5,)]
+            stored.append(_rows(connection, "messages"))
+    assert stored[0] == stored[1]
+    assert stored[1][0][9] == "2026-11-22 22:00:01.000250"  # UTC, as UtcDateTime stores it
+
+
+def test_executemany_bound_by_position_stores_the_same_rows_and_counts_matches() -> None:
+    upsert = store._timer_upsert(sqlite.insert)
+    timers = [{"conversation_id": cid, "kind": "idle_prompt", "token": cid * 7, "due_at": NOW} for cid in (1, 2)]
+    stored = []
+    for by_position in (False, True):
+        with _engine().begin() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for _ in range(2):  # the second time, the rows conflict and are updated
+                if by_position:
+                    assert Prepared(upsert).execute_many(connection, timers) == 2
+                else:
+                    connection.execute(upsert, timers)
+            stored.append(_rows(connection, "timers"))
+    assert stored[0] == stored[1]
+    assert len(stored[0]) == 2
