@@ -16,6 +16,7 @@ from bot.flows.case import (
     promise,
     record_complaint,
 )
+from bot.flows.greeting import greet
 from bot.flows.records import AppealLink, HandoffRequest, State
 from bot.flows.slots import description_text
 from bot.flows.turn import Turn
@@ -73,6 +74,8 @@ def _safety_first(turn: Turn) -> None:
 def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
     """To a person at once, with what was given; a leader, manager or supervisor asked for
     by name goes to the duty supervisor (seed 000 五(二)4)."""
+    if turn.step.state is State.NEW:
+        greet(turn, invite=False)  # "转人工" as the first SMS: greeted before the transfer
     if to_supervisor and appealed(turn):
         return
     if to_supervisor:

@@ -15,7 +15,8 @@ _FEWEST_TOLD_CHARS = 3
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
-def greet(turn: Turn, tell_open_case: bool = True) -> None:
+def greet(turn: Turn, tell_open_case: bool = True, invite: bool = True) -> None:
+    """The opening; ``invite``: then the invitation to tell the problem, unless the open case is told."""
     service = turn.kit.config.service
     time_greeting = turn.text(turn.kit.calendar.time_greeting(turn.now))
     salutation = turn.kit.calendar.festival_greeting(turn.now, turn.locale) or time_greeting
@@ -45,7 +46,8 @@ def greet(turn: Turn, tell_open_case: bool = True) -> None:
         turn.say(PhraseId.OPEN_CASE, case_number=open_case.case_number, deadline=deadline)
         turn.audit(TimelineKind.GREETED, open_case=open_case.case_number)
         return
-    turn.say(PhraseId.INVITE_COMPLAINT)
+    if invite:
+        turn.say(PhraseId.INVITE_COMPLAINT)
     turn.audit(TimelineKind.GREETED)
 
 

@@ -218,6 +218,17 @@ def test_asking_for_a_person_politely_or_in_cantonese_hands_off_at_once(
     assert step.handoff is not None and step.handoff.reason == "customer_request"
 
 
+@pytest.mark.parametrize(("first", "then"), [("转人工", "human_requested"), ("叫你们领导出来", "escalation_ask_phone")])
+def test_a_first_sms_asking_for_a_person_is_greeted_before_the_transfer(
+    engine: ConversationEngine, first: str, then: str
+) -> None:
+    """SMS has no opening event: the first message is the first the bot hears."""
+    chat = Chat(engine)
+    step = chat.send(first)
+    assert chat.phrase_ids(step)[:2] == ["greeting_opening", then]
+    assert "invite_complaint" not in chat.phrase_ids(step) and chat.state is State.HANDED_OFF
+
+
 def test_a_complaint_and_a_request_for_a_person_after_a_pause_go_to_a_person(engine: ConversationEngine) -> None:
     chat = Chat(engine)
     chat.send(Started())
