@@ -204,6 +204,15 @@ def _place_in_words(turn: Turn) -> str | None:
         words = understood.text.strip(PLACE_ANSWER_EDGES)
         if not (understood.intents or understood.signals or turn.phone) and len(words) <= LONGEST_PLACE_ANSWER:
             return place_in_own_words(turn, words)
+    if data.urgent_place_asks and data.area is None and understood is not None and not urging:
+        # The answer to "请您告诉我具体地址" for an emergency ("金泰假日花城"), address word or not.
+        words = understood.text.strip(PLACE_ANSWER_EDGES)
+        if (
+            not (understood.intents or understood.signals or turn.phone)
+            and len(words) <= LONGEST_PLACE_ANSWER
+            and not turn.says_any(words, turn.kit.form.story_words)
+        ):
+            return place_in_own_words(turn, words)
     if understood is None or marker is None:
         return None
     if understood.intents or understood.signals or turn.phone:

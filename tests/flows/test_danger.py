@@ -335,3 +335,78 @@ def test_a_refused_phone_in_an_emergency_does_not_ask_the_address_again(engine: 
     step = chat.send("锦绣华庭5号楼")
     assert chat.phrase_ids(step) == ["place_noted_by_channel"]
     assert "保持电话畅通" not in chat.texts(step)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "电梯门夹到我女儿的手了 流了好多血",
+        "我们小区已经停电8个小时了 家里还有个瘫痪的老人 呼吸机用不了",
+        # Shut out in freezing cold: danger now, not a routine 12-hour case.
+        "物业电话一直打不通 小区大门的门禁卡失灵了 进不了门 现在人在门口站着 外面零下五度",
+        "保安打人了 我要报警 就在小区门口",
+    ],
+)
+def test_bleeding_a_stopped_ventilator_freezing_outside_or_a_beating_now_are_danger(
+    engine: ConversationEngine, message: str
+) -> None:
+    chat = Chat(engine, customer=CustomerView(phone="13800138000"), now=SATURDAY_EARLY)
+    chat.send(Started())
+    step = chat.send(message)
+    phrases = chat.phrase_ids(step)
+    assert phrases[:2] == ["safety_first", "urgent_handoff"]
+    assert "110" in step.replies[0].text and "120" in step.replies[0].text
+    assert step.handoff is not None and (step.handoff.queue, step.handoff.priority, step.handoff.reason) == (
+        "supervisor",
+        0,
+        "danger",
+    )
+    assert step.complaint is not None and step.complaint.deadline_at == SATURDAY_EARLY.replace(hour=8, minute=30)
+    assert phrases[-1] == "urgent_ask_place"
+
+
+def test_a_beating_now_asks_the_place_and_the_place_goes_on_the_case(engine: ConversationEngine) -> None:
+    """As for any danger: the place sent next is noted on the case, not the generic acknowledgement."""
+    chat = Chat(engine, customer=CustomerView(phone="13800138000"), now=SATURDAY_EARLY)
+    chat.send(Started())
+    step = chat.send("保安打人了 我要报警 就在小区门口")
+    assert chat.phrase_ids(step)[0] == "safety_first" and chat.phrase_ids(step)[-1] == "urgent_ask_place"
+    assert step.complaint is not None and Signal.VIOLENCE.value in step.complaint.signals
+    step = chat.send("金泰假日花城")
+    assert chat.phrase_ids(step) == ["place_noted"]
+    assert step.contact is not None and step.contact.area is not None and "金泰假日花城" in step.contact.area
+    assert chat.data.area == step.contact.area
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "上周我妈被夹了手",
+        "上周电梯门夹了我妈的手",
+        "上周电梯门夹到我女儿的手流了好多血",
+        "上个月停电呼吸机用不了 物业也不管",
+        "冬天零下十度 暖气不热 冻死了",
+    ],
+)
+def test_bleeding_or_a_stopped_ventilator_told_as_past_or_plain_cold_is_not_danger(
+    understander: Understander, message: str
+) -> None:
+    assert Signal.DANGER not in understander.understand(message, "zh-CN").signals
+
+
+def test_a_beating_told_as_past_is_a_complaint_for_the_supervisor_without_safety_first(
+    engine: ConversationEngine,
+) -> None:
+    chat = Chat(engine, customer=CustomerView(phone="13800138000"), now=SATURDAY_EARLY)
+    chat.send(Started())
+    step = chat.send("上周保安打人了")
+    assert "safety_first" not in chat.phrase_ids(step)
+    assert step.handoff is not None and step.handoff.reason == "threat"
+
+
+def test_a_pinched_hand_last_week_is_an_ordinary_complaint(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("上周电梯门夹了我妈的手")
+    assert "safety_first" not in chat.phrase_ids(step)
+    assert chat.state is State.AWAIT_PHONE
