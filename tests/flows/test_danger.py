@@ -386,6 +386,8 @@ def test_a_beating_now_asks_the_place_and_the_place_goes_on_the_case(engine: Con
         "上周电梯门夹到我女儿的手流了好多血",
         "上个月停电呼吸机用不了 物业也不管",
         "冬天零下十度 暖气不热 冻死了",
+        "再不修我就打人了",  # a threat (violence), not a beating happening now
+        "你们不处理 否则我就打人了",
     ],
 )
 def test_bleeding_or_a_stopped_ventilator_told_as_past_or_plain_cold_is_not_danger(
