@@ -1058,6 +1058,9 @@ class Gazetteer(_Strict):
     is the estate and the building, without them."""
     floor_suffixes: list[str] = []
     not_places: list[str] = []
+    place_answer_openers: list[str] = []
+    """Words an answer to the place question may start with before the place ("嗯 是东城国际",
+    "不好意思 是…"): the place kept in the customer's own words is what follows them."""
     english_street_words: list[str] = []
     english_estate_words: list[str] = []
     english_unit_words: list[str] = []

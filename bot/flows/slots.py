@@ -107,7 +107,19 @@ def place_in_own_words(turn: Turn, text: str) -> str | None:
         return None
     if turn.kit.guard.check(text) is not None or not _could_be_a_place(turn, text):
         return None
-    return kept_place(text)
+    return kept_place(without_openers(turn, text) or text)
+
+
+def without_openers(turn: Turn, text: str) -> str:
+    """``text`` without the words an answer starts with before its place (``place_answer_openers``:
+    "嗯 是东城国际" is 东城国际) and the spaces and punctuation around them."""
+    openers = sorted(turn.kit.config.gazetteer.place_answer_openers, key=len, reverse=True)
+    said = text.strip(PLACE_ANSWER_EDGES)
+    while True:
+        opener = next((word for word in openers if said.startswith(word) and len(said) > len(word)), None)
+        if opener is None:
+            return said
+        said = said[len(opener) :].lstrip(PLACE_ANSWER_EDGES)
 
 
 _EDGES_BUT_QUESTION_MARKS = PLACE_ANSWER_EDGES.replace("?", "").replace("？", "")

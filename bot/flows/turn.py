@@ -136,13 +136,15 @@ class Turn:
 
     @property
     def area(self) -> str | None:
-        """Where the problem is, as the message says it: the district and the address within it."""
+        """Where the problem is, as the message says it: the district and the address within it; a
+        district the customer did not say is not added ("和平里小区11号楼" stays as it is)."""
         if self.understood is None:
             return None
         slots = self.understood.slots
         if slots.district and slots.address and slots.district in slots.address:
             return slots.address  # "望京花园东区": the district's name is within the address
-        return "".join(part for part in (slots.district, slots.address) if part) or None
+        district = slots.district if slots.district_said or not slots.address else None
+        return "".join(part for part in (district, slots.address) if part) or None
 
     def text(self, phrase_id: PhraseId, **variables: object) -> str:
         return self.kit.phrase(phrase_id, self.locale, **variables)

@@ -61,13 +61,15 @@ class SlotChecker:
         surname = self._grounded(raw.get("surname"), folded_text, _plausible_surname)
         if name is not None and surname is not None and self._fold(surname) not in self._fold(name):
             surname = None
+        district = self._district(raw.get("district"), folded_text)
         return Slots(
             phone=_phone(raw.get("phone"), _digits(text)),
             name=name,
             surname=surname,
             honorific=HONORIFICS.get(self._fold(raw.get("honorific") or "").rstrip(".")),
             address=self._grounded(raw.get("address"), folded_text, _plausible_address),
-            district=self._district(raw.get("district"), folded_text),
+            district=district,
+            district_said=district is not None,  # grounded: its words are in the message
         )
 
     def _normal(self, value: str) -> str:

@@ -84,6 +84,9 @@ class _Anchor:
 class Place:
     address: str | None
     district: str | None
+    district_said: bool = False
+    """The customer said the district (海淀区, 海淀, 长安区); False when it is only the district of
+    an estate or street the gazetteer lists ("和平里小区11号楼" is in 东城区 without saying so)."""
 
 
 class PlaceFinder:
@@ -186,6 +189,22 @@ class PlaceFinder:
         floors = alternation(gazetteer.floor_suffixes)
         self._floor_re = re.compile(rf"[0-9一二三四五六七八九十两]+[ \t]?(?:{floors})") if floors else None
         self._not_places = frozenset(gazetteer.not_places)
+        # An alias written as the start of a longer name is no district ("西城公馆", "东城国际"): only
+        # a place said right after it ("海淀知春里", "西城金融街") makes it one.
+        self._aliases = frozenset(
+            alias for district in gazetteer.districts for alias in district.aliases if alias != district.name
+        )
+        estate_words = alternation(gazetteer.estate_suffixes)
+        self._estate_word_re = re.compile(rf"(?:{estate_words})") if estate_words else None
+        # "长安区南门外的翠华苑小区9号楼", "凤城五路的海荣名城 七号楼": a few words and 的 between a
+        # district or road and the estate within it join them into one place.
+        self._joined_re = re.compile(rf"[ \t]?(?:(?![{breaks}])[\u4e00-\u9fff]){{0,4}}的[ \t]?")
+        # "是万科城市之光 3号楼": an estate's name the gazetteer does not know, after "是" or a trigger,
+        # spaced from its building number.
+        cues = alternation([*gazetteer.address_triggers, "是"])
+        self._named_building_re = re.compile(
+            rf"(?:{cues})[ \t]*(?P<name>(?:(?![{breaks}])[\u4e00-\u9fff]){{2,10}})[ \t]+$"
+        )
 
     def find(self, text: str) -> Place:
         anchors = self._anchors(text)
@@ -195,7 +214,13 @@ class PlaceFinder:
         if not spans:
             return Place(None, None)
         start, end = self._choose(text, spans)
+        end = self._joined(text, anchors, spans, end)
         district = self._district(anchors, start, end)
+        district_said = any(
+            anchor.kind in (_Kind.DISTRICT, _Kind.DIVISION) and anchor.district == district and start <= anchor.start
+            for anchor in anchors
+            if anchor.start < end
+        )
         # The address is what comes after the province, city and district (the district is its
         # own slot): "北京市西城区金融大街15号" is 金融大街15号 in 西城区.
         after = start
@@ -211,13 +236,33 @@ class PlaceFinder:
             said = text[after:cut_from] + text[cut_to:end]
         address = self._building_corrected(text, spans, end, said.strip(_STRIPPED))
         address = self._building_added(text, spans, end, address)
-        return Place(tidy_place(address) or None, district)
+        return Place(tidy_place(address) or None, district, district_said)
+
+    def _joined(self, text: str, anchors: list[_Anchor], spans: list[tuple[int, int]], end: int) -> int:
+        """``end`` moved to the end of the estate, building or street joined to the place by a few
+        words and 的 ("长安区南门外的翠华苑小区9号楼2单元1203室", "雁塔区丈八东路的绿地世纪城")."""
+        while (joint := self._joined_re.match(text, end)) is not None:
+            after = joint.end()
+            found = max((span_end for span_start, span_end in spans if span_start == after), default=None)
+            estate = max(
+                (anchor.end for anchor in anchors if anchor.start == after and anchor.kind is _Kind.ESTATE),
+                default=None,
+            )
+            if found is None and estate is None:
+                return end
+            reach = max(found or 0, estate or 0)
+            # A span inside the estate's name and past it ("绿地世纪城9号楼": 世纪城 is listed).
+            reach = max([reach, *(span_end for span_start, span_end in spans if after <= span_start < reach)])
+            end = reach
+        return end
 
     def _anchors(self, text: str) -> list[_Anchor]:
         anchors: list[_Anchor] = []
         if self._known_re is not None:
             for match in self._known_re.finditer(text):
                 kind, district = self._known[match.group()]
+                if kind is _Kind.DISTRICT and match.group() in self._aliases and self._starts_a_name(text, match.end()):
+                    continue
                 anchors.append(_Anchor(match.start(), match.end(), kind, district))
         knows_district = any(anchor.kind is _Kind.DISTRICT for anchor in anchors)
         if self._divisions is not None and not knows_district and self._division_hint.search(text):
@@ -244,6 +289,18 @@ class PlaceFinder:
                 anchors.append(_Anchor(match.start(), match.end(), _Kind.BUILDING, None))
         anchors.sort(key=lambda anchor: (anchor.start, -anchor.end))
         return anchors
+
+    def _starts_a_name(self, text: str, end: int) -> bool:
+        """A district's alias ending at ``end`` is the start of an estate's or a company's name:
+        a Chinese character follows that begins no place ("西城公馆", "东城国际"; not "海淀知春里")."""
+        if end >= len(text) or not "\u4e00" <= text[end] <= "\u9fff":
+            return False
+        if self._estate_word_re is not None and self._estate_word_re.match(text, end):
+            return True  # "西城公馆", "西城花园"
+        if self._known_re is not None and self._known_re.match(text, end):
+            return False  # "海淀知春里"
+        part = self._part_re.match(text, end)
+        return part is None or part.end() == end
 
     def _spans(self, text: str, anchors: list[_Anchor]) -> tuple[list[tuple[int, int]], dict[int, tuple[int, int]]]:
         """The places' spans, and for a span ending at ``end`` the filler cut out of it there
@@ -312,8 +369,11 @@ class PlaceFinder:
             if anchor.kind is _Kind.BUILDING:
                 since = max(spans[-1][1] if spans else 0, start - _LATIN_NAME_WINDOW)
                 latin = self._latin_estate.search(text, since, start)
+                named = self._named_building_re.search(text, since, start)
                 if latin is not None:
                     start = latin.start()
+                elif named is not None:
+                    start = named.start("name")
             elif anchor.kind not in (_Kind.TRIGGER, _Kind.ESTATE):
                 since = max(spans[-1][1] if spans else 0, start - _LEADING_WINDOW)
                 leading = self._leading_division.search(text, since, start)

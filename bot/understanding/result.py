@@ -17,6 +17,10 @@ class Slots:
     honorific: str | None = None
     address: str | None = None
     district: str | None = None
+    district_said: bool = field(default=False, compare=False)
+    """The customer said ``district``; otherwise it is only where the gazetteer puts the estate or
+    street they named, and the place said back to them does not add it. Not compared: the slots
+    are the same either way."""
 
     def as_dict(self) -> dict[str, str | None]:
         return {

@@ -103,4 +103,5 @@ class SlotExtractor:
             honorific=person.honorific,
             address=address,
             district=place.district,
+            district_said=place.district_said,
         )

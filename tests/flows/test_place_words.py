@@ -70,3 +70,41 @@ def test_a_yes_when_asked_for_the_right_place_keeps_the_place(chat: Chat) -> Non
     chat.send("地址")
     chat.send("係 啱晒")
     assert chat.data.area == "阳光花园3栋" and chat.state is State.CONFIRMING
+
+
+@pytest.mark.parametrize(
+    ("answer", "restated"),
+    [
+        ("西城公馆", "西城公馆"),
+        ("嗯 是东城国际", "东城国际"),
+        ("和平里小区11号楼", "和平里小区11号楼"),
+        ("雁塔区丈八东路的绿地世纪城", "雁塔区丈八东路的绿地世纪城"),
+        ("不好意思 是万科城市之光 3号楼", "万科城市之光3号楼"),
+        ("我住在长安区南门外的翠华苑小区9号楼2单元1203室", "长安区南门外的翠华苑小区9号楼2单元1203室"),
+        ("我住在凤城五路的海荣名城 七号楼一单元", "凤城五路的海荣名城七号楼一单元"),
+    ],
+)
+def test_the_place_answer_is_restated_in_the_customers_words_without_a_district_not_said(
+    chat: Chat, answer: str, restated: str
+) -> None:
+    step = chat.send(answer)
+    assert f"地点：{restated}\n" in chat.texts(step)
+    assert chat.data.area == restated
+
+
+@pytest.mark.parametrize(
+    ("message", "restated"),
+    [
+        ("电梯坏了三天了，我住在长安区南门外的翠华苑小区9号楼2单元1203室", "长安区南门外的翠华苑小区9号楼2单元1203室"),
+        ("电梯坏了，我住在凤城五路的海荣名城 七号楼一单元", "凤城五路的海荣名城七号楼一单元"),
+        ("我要投诉，和平里小区11号楼电梯坏了", "和平里小区11号楼"),
+    ],
+)
+def test_a_place_in_the_problems_message_is_restated_whole(
+    conversation_engine: ConversationEngine, message: str, restated: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send(message)
+    step = chat.send("13800138079")
+    assert f"地点：{restated}\n" in chat.texts(step)

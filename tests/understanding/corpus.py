@@ -157,7 +157,14 @@ def _slots(raw: Any, where: str) -> Slots:
         raise CorpusError(f"{where}: a name needs its surname")
     if name is not None and surname is not None and not (name.startswith(surname) or name.split()[-1] == surname):
         raise CorpusError(f"{where}: surname {surname!r} is not part of name {name!r}")
-    return Slots(**values)
+    return Slots(
+        phone=phone,
+        name=name,
+        surname=surname,
+        honorific=honorific,
+        address=values.get("address"),
+        district=values.get("district"),
+    )
 
 
 def _is_e164(phone: str) -> bool:

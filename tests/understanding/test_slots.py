@@ -549,3 +549,27 @@ def test_a_landline_without_its_area_code_is_the_local_areas(
 
 def test_without_a_local_area_code_a_landline_needs_its_own(extractor: SlotExtractor) -> None:
     assert extractor.extract("座机 8866 5544").phone is None
+
+
+# A district is said, or only where the gazetteer puts the place named (never said back).
+
+
+@pytest.mark.parametrize(
+    ("text", "district", "said"),
+    [
+        ("和平里小区11号楼", "东城区", False),
+        ("我家在万柳书院3号楼", "海淀区", False),
+        ("海淀知春里小区停电了", "海淀区", True),
+        ("西城金融街", "西城区", True),
+        ("我住在长安区南门外的翠华苑小区9号楼2单元1203室", "长安区", True),
+        ("雁塔区丈八东路的绿地世纪城", "雁塔区", True),
+        ("西城公馆", None, False),
+        ("嗯 是东城国际", None, False),
+        ("西城花园3栋", None, False),
+    ],
+)
+def test_a_district_is_said_only_when_its_words_are_in_the_message(
+    extractor: SlotExtractor, text: str, district: str | None, said: bool
+) -> None:
+    slots = extractor.extract(text)
+    assert (slots.district, slots.district_said) == (district, said)
