@@ -18,8 +18,12 @@ from bot.staff.accounts import Role
 _PHONE = re.compile(r"(?<!\d)(\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)|(?<!\d)(0\d{2,3}-?)(\d{3,4})(\d{4})(?!\d)")
 # A Hong Kong mobile as typed without +852 ("我電話係 9123 4567"): eight digits from 5, 6, 7 or 9.
 _HONG_KONG_MOBILE = re.compile(r"(?<!\d)([5679]\d{3})([- ]?)(\d{4})(?!\d)")
-# A phone spelt in Chinese numerals, as the bot reads one ("一三八一二三四五六七八").
-_NUMERAL_PHONE = re.compile(r"[零〇一二三四五六七八九幺两]{7,}")
+# A phone spelt in Chinese numerals, wholly or partly, as the bot reads one ("一三八一二三四五六七八",
+# "138一二三四5678", "一三八-一二三四-五六七八"): seven or more digits of either kind, one separator
+# at most between two of them.
+_NUMERALS = "零〇○一二三四五六七八九幺两兩"
+_SPLIT_MOBILE = re.compile(r"1[3-9](?:[\s\-]?\d){9}")
+_SPELT_PHONE = re.compile(rf"[0-9{_NUMERALS}](?:[\s\-]?[0-9{_NUMERALS}]){{6,}}")
 _HIDDEN_AT_LEAST = 4
 # Digits and what a written phone may hold between them (+86 (029) 8888-6666, full-width digits).
 _NUMBER_STRETCH = re.compile(r"[+＋(（]*\d[\d\s\-‐‑–—－.．()（）]*")
@@ -75,7 +79,7 @@ def _masked(text: str) -> str:
 
     text = _PHONE.sub(star, text)
     text = _HONG_KONG_MOBILE.sub(lambda match: f"****{match.group(2)}{match.group(3)}", text)
-    return _NUMERAL_PHONE.sub(_star_numerals, text)
+    return _SPELT_PHONE.sub(_star_spelt, text)
 
 
 def _numbers_written(text: str) -> tuple[list[tuple[int, int, PhoneNumber]], list[tuple[int, int]]]:
@@ -137,10 +141,23 @@ def _valid_number(written: str) -> PhoneNumber | None:
     return number if phonenumbers.is_valid_number(number) else None
 
 
-def _star_numerals(match: re.Match[str]) -> str:
+def _star_spelt(match: re.Match[str]) -> str:
+    """A run holding a Chinese numeral, or a mobile split in more groups than a number is read in
+    ("138-12-34-56-78"), its digits starred as a phone's are; another run of ASCII digits is left
+    alone (it was read above: not a phone, an order number perhaps)."""
     spelt = match.group()
-    head = 3 if len(spelt) >= 11 else 0
-    return spelt[:head] + "*" * (len(spelt) - head - 4) + spelt[-4:]
+    digits = sum(1 for ch in spelt if ch.isdigit() or ch in _NUMERALS)
+    if not any(ch in _NUMERALS for ch in spelt) and not _SPLIT_MOBILE.fullmatch(spelt):
+        return spelt
+    keep_head, keep_tail = (3 if digits >= 11 else 0), digits - 4
+    seen, out = 0, []
+    for ch in spelt:
+        if ch.isdigit() or ch in _NUMERALS:
+            out.append(ch if seen < keep_head or seen >= keep_tail else "*")
+            seen += 1
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _star_middle(raw: str, national_digits: int, head: int) -> str:

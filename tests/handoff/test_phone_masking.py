@@ -4,6 +4,8 @@ wrote them: the bot reads "186 1234 9876" as a phone, so the console must not sh
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.staff.privacy import mask_phones
 
@@ -21,10 +23,29 @@ from bot.staff.privacy import mask_phones
         ("我电话一三八一二三四五六七八", "我电话一三八****五六七八"),  # as the bot reads it, in numerals
         ("我電話係 9123 4567", "我電話係 **** 4567"),  # a Hong Kong mobile without +852
         ("+85291234567", "+852****4567"),  # eight digits keep only their last four
+        # Partly in numerals, as the bot reads them too: none may show its middle digits.
+        ("138一二三四5678", "138****5678"),
+        ("电话一三八 1234 5678", "电话一三八 **** 5678"),
+        ("幺三八1234 5678", "幺三八**** 5678"),
+        ("138 1234 五六七八", "138 **** 五六七八"),
+        ("一三八-一二三四-五六七八", "一三八-****-五六七八"),
+        ("1三8一2三4五6七8", "1三8****五6七8"),
+        ("手机号138-12-34-56-78", "手机号138-**-**-56-78"),
     ],
 )
 def test_every_way_of_writing_a_phone_is_masked(text: str, masked: str) -> None:
     assert mask_phones(text) == masked
+
+
+_NUMERALS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(mobile=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), spelt=st.lists(st.booleans(), min_size=11, max_size=11))
+def test_a_mobile_with_any_of_its_digits_in_numerals_hides_its_middle(mobile: str, spelt: list[bool]) -> None:
+    written = "".join(_NUMERALS[digit] if numeral else digit for digit, numeral in zip(mobile, spelt, strict=True))
+    masked = mask_phones(f"电话{written}谢谢")
+    assert masked is not None and masked[2 + 3 : 2 + 7] == "****", masked
 
 
 @pytest.mark.parametrize(
