@@ -36,7 +36,7 @@ class SearchHit:
     at: dt.datetime | None
 
 
-_MASKABLE = "*零〇一二三四五六七八九幺两"
+_MASKABLE = "*零〇○一二三四五六七八九幺两兩"
 """Besides digits, what masking may star or hide: a phone spelt in Chinese numerals is masked too."""
 
 MASKED_CANDIDATES = 500
