@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from bot.settings import AuthSettings
 
 ResponseHook = Callable[[web.Request, web.StreamResponse], Awaitable[None]]
 
+SERVER_NAME = "complaint-bot"
 EMBED_PATH = "/chat"
 """The chat page; with ``?embed=1`` it is the widget's frame (issue 15)."""
 
@@ -46,6 +47,7 @@ def security_headers(settings: AuthSettings) -> ResponseHook:
     embed_headers = _headers(" ".join(settings.widget_origins)) if settings.widget_origins else headers
 
     async def add(request: web.Request, response: web.StreamResponse) -> None:
+        response.headers[hdrs.SERVER] = SERVER_NAME  # not aiohttp's, which names its version and Python's
         if response.status == 101:  # a websocket upgrade renders nothing; its headers would live as long as the socket
             return
         for name, value in (embed_headers if is_embed_page(request) else headers).items():

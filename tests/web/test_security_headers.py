@@ -22,6 +22,8 @@ async def test_pages_and_answers_carry_the_hardening_headers(make_client: AppFac
         assert response.headers.get("X-Frame-Options") == "SAMEORIGIN", path
         assert response.headers.get("X-Content-Type-Options") == "nosniff", path
         assert response.headers.get("Referrer-Policy") == "same-origin", path
+        server = response.headers.get("Server", "")
+        assert "aiohttp" not in server and "Python" not in server, (path, server)  # no versions to look up
 
 
 async def test_the_sites_that_may_frame_the_pages_are_a_setting(make_client: AppFactory) -> None:
