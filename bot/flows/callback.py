@@ -74,8 +74,12 @@ def on_callback(turn: Turn, text: str) -> None:
         ask_rating(turn)
         return
     if state is State.RESOLVED:  # the customer wrote before the callback was due: it starts now
-        ask_rating(turn)
-        return
+        if _rating_and_comment(turn.kit, text)[0] is None:
+            ask_rating(turn)
+            return
+        # "4分吧 师傅态度还行 就是来得太晚": the answer before the question, taken as it.
+        turn.cancel(TimerKind.SATISFACTION_CALLBACK)
+        state = turn.step.state = State.AWAIT_RATING
     if state is State.AWAIT_RATING:
         score, comment = _rating_and_comment(turn.kit, text)
         if score is None:

@@ -93,6 +93,22 @@ def test_a_score_and_a_comment_at_once_are_recorded_together(engine: Conversatio
     assert chat.phrase_ids(step) == ["satisfaction_thanks"]
 
 
+def test_a_score_written_before_the_callback_asks_is_the_answer(engine: ConversationEngine) -> None:
+    chat = _resolved(engine)
+    step = chat.send("4分吧 师傅态度还行 就是来得太晚")
+    assert "satisfaction_ask_rating" not in chat.phrase_ids(step)
+    assert step.satisfaction is not None
+    assert (step.satisfaction.rating, step.satisfaction.comment) == (4, "师傅态度还行 就是来得太晚")
+    assert chat.phrase_ids(step) == ["satisfaction_sorry"] and chat.state is State.CLOSED
+    assert TimerKind.SATISFACTION_CALLBACK not in chat.data.timers
+
+
+def test_a_hello_before_the_callback_is_answered_with_its_question(engine: ConversationEngine) -> None:
+    chat = _resolved(engine)
+    step = chat.send("你好")
+    assert chat.phrase_ids(step) == ["satisfaction_ask_rating"] and chat.state is State.AWAIT_RATING
+
+
 @pytest.mark.parametrize("answer", ["等了两天", "5号楼", "好的", "两天了,师傅还没来"])
 def test_words_that_only_hold_a_digit_are_not_a_rating(engine: ConversationEngine, answer: str) -> None:
     chat, _ = _asked(engine)
