@@ -10,10 +10,11 @@ import datetime as dt
 import graphlib
 import re
 import string
+import unicodedata
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -206,6 +207,9 @@ class PhraseId(StrEnum):
     WITHDRAW_CONFIRM = "withdraw_confirm"
     WITHDRAWN_AFTER_HANDOFF = "withdrawn_after_handoff"
     GOODBYE_UNFILED = "goodbye_unfiled"
+    # SMS opt-out (回复TD退订): the one confirmation of an opt-out, and of an opt-in by its word.
+    SMS_OPTED_OUT = "sms_opted_out"
+    SMS_OPTED_IN = "sms_opted_in"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -920,10 +924,72 @@ class WebchatLimits(_Strict):
     """Photos being uploaded at once from one client address, over all its sessions; more as above."""
 
 
+def opt_word_key(text: str) -> str:
+    """``text`` as opt-out words are compared: full-width folded (NFKC), case folded, without the
+    spaces and punctuation around it ("  Ｔｄ。" is "td")."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    start, end = 0, len(folded)
+    while start < end and _around_a_word(folded[start]):
+        start += 1
+    while end > start and _around_a_word(folded[end - 1]):
+        end -= 1
+    return folded[start:end]
+
+
+def _around_a_word(character: str) -> bool:
+    return character.isspace() or unicodedata.category(character)[0] in "PZC"
+
+
+class OptWord(NamedTuple):
+    """An SMS that is an opt-out (or opt-in) word, and the language of that word."""
+
+    opt_out: bool
+    locale: str
+
+
+class SmsRules(_Strict):
+    """SMS opt-out (回复TD退订): the words, by the language the confirmation is said in."""
+
+    opt_out: dict[str, list[str]] = {
+        "zh-CN": ["TD", "T", "退订", "取消订阅"],
+        "en": ["STOP", "UNSUBSCRIBE"],
+    }
+    """A whole SMS that is one of these stops the SMS the bot and the staff start to that number."""
+    opt_in: dict[str, list[str]] = {"zh-CN": ["订阅", "恢复"], "en": ["START"]}
+    """A whole SMS that is one of these opts the number back in, and is no complaint (any other SMS
+    opts it back in too, and is handled as usual)."""
+
+    @model_validator(mode="after")
+    def _words_apart(self) -> SmsRules:
+        seen: dict[str, str] = {}
+        for listed, words in (("opt_out", self.opt_out), ("opt_in", self.opt_in)):
+            for locale, texts in words.items():
+                for word in texts:
+                    key = opt_word_key(word)
+                    if not key:
+                        raise ValueError(f"{listed}.{locale}: {word!r} has no letters or characters")
+                    if key in seen and seen[key] != listed:
+                        raise ValueError(f"{word!r} is in both opt_out and opt_in")
+                    seen[key] = listed
+        return self
+
+    def match(self, text: str) -> OptWord | None:
+        """The opt word the whole ``text`` is, or None for any other text."""
+        key = opt_word_key(text)
+        if not key:
+            return None
+        for opt_out, words in ((True, self.opt_out), (False, self.opt_in)):
+            for locale, texts in words.items():
+                if any(opt_word_key(word) == key for word in texts):
+                    return OptWord(opt_out, locale)
+        return None
+
+
 class ChannelsConfig(_Strict):
     """``config/channels.yaml``: channel rules managers may change."""
 
     wechat: WechatWindow = WechatWindow()
+    sms: SmsRules = SmsRules()
     webchat: WebchatLimits = WebchatLimits()
     max_text_chars: int = Field(default=2000, ge=10, le=100_000)
     """The longest customer text any channel stores: web chat refuses longer ones, provider

@@ -153,3 +153,26 @@ async def test_0021_verifies_only_the_phones_of_customers_who_texted(tmp_path: P
         rows = (await connection.execute(text("SELECT phone, phone_verified FROM customers ORDER BY id"))).all()
     await engine.dispose()
     assert [(phone, bool(verified)) for phone, verified in rows] == [("13800138000", True), ("13900139000", False)]
+
+
+async def test_0023_leaves_every_identity_opted_in_and_is_undone(tmp_path: Path) -> None:
+    """SMS opt-out (回复TD退订): identities stored before 0023 are opted in; 0022 again drops the
+    column and keeps the identities."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'before.sqlite3'}"
+    _in_thread(lambda: migrate.upgrade(url, "0022"))
+    now = dt.datetime(2026, 12, 5, 6, tzinfo=dt.UTC)
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: _sms_customer_of_old(Session(sync), now))
+    _in_thread(lambda: migrate.upgrade(url))
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT external_id, opted_out_at FROM channel_identities"))).all()
+    assert [tuple(row) for row in rows] == [("+8613800138000", None)]
+    _in_thread(lambda: migrate.downgrade(url, "0022"))
+    async with engine.connect() as connection:
+        columns = await connection.run_sync(
+            lambda sync: {column["name"] for column in inspect(sync).get_columns("channel_identities")}
+        )
+        count = (await connection.execute(text("SELECT count(*) FROM channel_identities"))).scalar_one()
+    await engine.dispose()
+    assert "opted_out_at" not in columns and count == 1

@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 
 from bot.channels.base import ChannelAdapter, DeliveryError, render_text
 from bot.channels.wechat.adapter import WechatAdapter
+from bot.config import PhraseId
 from bot.core import redis_keys
 from bot.core.messages import PHOTO_TEXT, ChannelName, OutboundMessage, Photo, Sender, options_from_json
+from bot.core.phones import normalise_phone
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.log_redaction import without_credentials
@@ -49,6 +51,8 @@ log = structlog.get_logger(__name__)
 Ctx = dict[str, Any]
 T = TypeVar("T")
 MAX_DELIVERY_TRIES = 8
+OPT_OUT_CONFIRMATION = PhraseId.SMS_OPTED_OUT.value
+"""The one message sent after an identity opted out: the confirmation of it."""
 BATCH = 10
 """Messages of a conversation marked, sent and recorded together: a worker killed mid-batch
 leaves at most this many ``sending`` (resent; flagged where the provider cannot dedupe)."""
@@ -237,8 +241,9 @@ async def _deliver_batches(ctx: Ctx, conversations: list[_Conversation]) -> None
     marked = await _each(ctx, conversations, lambda session, c: _mark(ctx, session, c.id, c.pending, now, job_try))
     to_send: list[tuple[_Conversation, list[_Planned]]] = []
     more: dict[int, bool] = {}
-    for conversation, (planned, unroutable) in marked:
-        if conversation.pending is None and not planned and not unroutable:
+    opted_out: list[int] = []
+    for conversation, (planned, unroutable, held) in marked:
+        if conversation.pending is None and not planned and not unroutable and not held:
             conversation.pending = []
             continue
         conversation.finished.update(failed.id for failed in unroutable)
@@ -246,10 +251,19 @@ async def _deliver_batches(ctx: Ctx, conversations: list[_Conversation]) -> None
             _count(ctx, failed.channel, DeliveryOutcome.FAILED, dead_letter=True)
             log.error("deliver.no_adapter", message_id=failed.id, channel=failed.channel)
             conversation.outcomes.append("failed: no adapter for this channel")
+        conversation.finished.update(dropped.id for dropped in held)
+        for dropped in held:
+            log.info("deliver.opted_out", message_id=dropped.id, channel=dropped.channel, sender=dropped.sender)
+            conversation.outcomes.append("not sent: the customer opted out")
+        if held:
+            opted_out.append(conversation.id)
         # A batch short of BATCH held every message unfinished when it was marked: one stored
         # since has its own job, or is among those left to this one (the lock's release says).
-        more[conversation.id] = len(planned) + len(unroutable) >= BATCH
+        more[conversation.id] = len(planned) + len(unroutable) + len(held) >= BATCH
         to_send.append((conversation, planned))
+    if opted_out:  # the consoles show the "not sent" timeline rows
+        events = [StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=tuple(opted_out))]
+        await resources(ctx).gateway.commit(Effects(staff_events=events))
     # The markers are committed: from here on a crash leaves "sending" for the next run to see.
     sending = {
         asyncio.create_task(_send_batch(ctx, planned, job_try)): (conversation, planned)
@@ -358,12 +372,13 @@ def _account(ctx: Ctx, conversation: _Conversation, done: list[_Outcome]) -> Non
 
 def _mark(
     ctx: Ctx, session: Session, conversation_id: int, pending: list[int] | None, now: dt.datetime, job_try: int
-) -> tuple[list[_Planned], list[Attempt]]:
+) -> tuple[list[_Planned], list[Attempt], list[Attempt]]:
     """The attempt markers of the unfinished ones of ``pending`` (None: the conversation's first
-    ``BATCH`` unfinished), in one transaction: the planned sends, and the messages failed for want
-    of an adapter."""
+    ``BATCH`` unfinished), in one transaction: the planned sends, the messages failed for want
+    of an adapter, and those not sent because the recipient opted out (回复TD退订; ``dropped``,
+    with a timeline row: never a failure, never retried)."""
     res = resources(ctx)
-    adapters, planned, unroutable = res.adapters, list[_Planned](), list[Attempt]()
+    adapters, planned, unroutable, held = res.adapters, list[_Planned](), list[Attempt](), list[Attempt]()
     usage: tuple[dt.datetime | None, int] | None = None
     if pending is None:
         attempts = deliveries.lock_next_attempts(session, conversation_id, BATCH)
@@ -371,6 +386,10 @@ def _mark(
         attempts = deliveries.lock_for_attempts(session, pending)
     for attempt in attempts:
         message = attempt
+        if attempt.held_back_by_opt_out(OPT_OUT_CONFIRMATION):
+            _hold_back(session, attempt, "the customer opted out of messages on this channel", now)
+            held.append(attempt)
+            continue
         adapter = adapters.get(message.channel)
         if adapter is None:
             error = f"no adapter for the channel {message.channel!r} (is it configured on the workers?)"
@@ -391,6 +410,10 @@ def _mark(
                 sms_available=ChannelName.SMS in adapters,
             )
             usage = (last_in, sent + (route is not Route.NONE))
+            if route is Route.SMS and attempt.phone and _sms_opted_out(session, attempt.phone):
+                _hold_back(session, attempt, "outside the WeChat window; the phone opted out of SMS", now)
+                held.append(attempt)
+                continue
         interrupted = message.delivery_status == "sending"
         duplicate = interrupted and not _sender(adapters, route, adapter).accepts_idempotency_key
         photos = photos_to_send(session, message.id) if message.kind == "image" else []
@@ -401,7 +424,22 @@ def _mark(
         now,
         [plan.attempt.id for plan in planned if plan.possibly_duplicated and not plan.attempt.possibly_duplicated],
     )
-    return planned, unroutable
+    return planned, unroutable, held
+
+
+def _hold_back(session: Session, attempt: Attempt, why: str, now: dt.datetime) -> None:
+    """The message is not sent: the recipient opted out. Staff see it on the timeline."""
+    deliveries.drop_opted_out(session, attempt, why)
+    detail = {"message_id": attempt.id, "from": attempt.sender, "why": why}
+    add_timeline_event(session, attempt.conversation_id, TimelineKind.NOT_SENT_OPTED_OUT, "worker", detail, now)
+
+
+def _sms_opted_out(session: Session, phone: str) -> bool:
+    """Whether the phone a WeChat message would fall back to opted out of SMS (as its SMS
+    identity is known: the sender's number as the gateway gave it, "+8613800138000")."""
+    national = normalise_phone(phone)
+    candidates = {phone, national, "+86" + national if not national.startswith("+") else national}
+    return bool(deliveries.sms_opted_out(session, candidates))
 
 
 async def _send_planned(ctx: Ctx, plan: _Planned) -> tuple[Route, str]:

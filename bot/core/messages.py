@@ -25,6 +25,10 @@ class MessageKind(StrEnum):
     LINK = "link"
     START = "start"
     """The customer opened the conversation (web chat session, WeChat subscribe, /start)."""
+    OPT_OUT = "opt_out"
+    """The customer asked for no more messages the service starts (an SMS "TD", 退订, STOP)."""
+    OPT_IN = "opt_in"
+    """The customer asked for those messages again (an SMS "订阅"), and said nothing else."""
 
 
 VOICE_PREFIX = "[voice]"

@@ -36,7 +36,7 @@ import structlog
 from redis.asyncio import Redis
 from sqlalchemy.orm import Session
 
-from bot.config import Followups
+from bot.config import Followups, PhraseId
 from bot.core import redis_keys
 from bot.core.case_numbers import MOST_UNKNOWN_CASE_NUMBERS, case_numbers_looked_up
 from bot.core.clock import Clock, utc_now
@@ -669,6 +669,8 @@ class Pipeline:
                 # Every message from here on runs on the new conversation, so it is stored there.
                 moved = [later.id for _, later in events[position:] if later is not None]
                 conversation = self._reopen(session, conversation, moved, now, loaded)
+            if message is not None and self._opted(engine, session, conversation, message, now, batch):
+                continue
             if message is None and isinstance(event, TimerFired):
                 store.mark_timer_fired(session, conversation.id, event.kind.value, event.token)
             snapshot = ConversationSnapshot(
@@ -702,6 +704,38 @@ class Pipeline:
                 message.created_at if message is not None else None,
             )
         return conversation
+
+    @staticmethod
+    def _opted(
+        engine: ConversationEngine,
+        session: Session,
+        conversation: store.LoadedConversation,
+        message: store.StoredInboundRow,
+        now: dt.datetime,
+        batch: _BatchWrites,
+    ) -> bool:
+        """Opt-out (回复TD退订): True when the message was an opt-out word, or an opt-in word of
+        an identity opted out, handled here and never by the engine (it is no complaint). Any other
+        message of an identity opted out opts it back in (they chose to write) and runs as usual.
+
+        The SMS routes name the words' messages by their kind (the words are the SMS channel's, in
+        ``config/channels.yaml``); here it is channel-neutral: the identity's state, one confirmation."""
+        if message.kind == MessageKind.OPT_OUT:
+            batch.processed.append(message.id)
+            if conversation.opted_out_at is None and store.set_opted_out(session, conversation.identity_id, now):
+                conversation.opted_out_at = now
+                batch.opt_change(engine, conversation, message, TimelineKind.SMS_OPTED_OUT, PhraseId.SMS_OPTED_OUT, now)
+            return True
+        if conversation.opted_out_at is None:
+            return False  # an opt-in word of an identity not opted out is an ordinary text
+        store.set_opted_out(session, conversation.identity_id, None)
+        conversation.opted_out_at = None
+        if message.kind == MessageKind.OPT_IN:
+            batch.processed.append(message.id)
+            batch.opt_change(engine, conversation, message, TimelineKind.SMS_OPTED_IN, PhraseId.SMS_OPTED_IN, now)
+            return True
+        batch.opt_change(engine, conversation, message, TimelineKind.SMS_OPTED_IN, None, now)
+        return False
 
     def _save(self, session: Session, conversation: store.LoadedConversation, batch: _BatchWrites) -> None:
         """Write the conversation back; if an agent took it over meanwhile, the bot's replies are dropped."""
@@ -756,6 +790,9 @@ def _add_named_cases(
             conversation.customer = dataclasses.replace(conversation.customer, named_cases=cases)
 
 
+_OPT_KINDS = frozenset({MessageKind.OPT_OUT, MessageKind.OPT_IN})
+
+
 def _in_order(
     items: list[str], pending: list[store.StoredInboundRow], understood: dict[int, Understanding] | None = None
 ) -> list[tuple[Event, store.StoredInboundRow | None]]:
@@ -778,9 +815,9 @@ def _in_order(
                     events.append((Started(), message))
                 else:
                     reading = understood.get(message.id) if understood else None
-                    events.append(
-                        (CustomerSaid(text=message.text, kind=MessageKind(message.kind), understood=reading), message)
-                    )
+                    # An opt word the pipeline does not handle itself is the text it is.
+                    said = MessageKind.TEXT if message.kind in _OPT_KINDS else MessageKind(message.kind)
+                    events.append((CustomerSaid(text=message.text, kind=said, understood=reading), message))
         elif item == "s":
             events.append((Started(), None))
         elif item == "r":
@@ -870,6 +907,36 @@ class _BatchWrites:
             for audit in step.audit
         )
         self.replies.extend(_PendingReply(conversation, reply, in_reply_to, received_at) for reply in step.replies)
+
+    def opt_change(
+        self,
+        engine: ConversationEngine,
+        conversation: store.LoadedConversation,
+        message: store.StoredInboundRow,
+        kind: TimelineKind,
+        confirmation: PhraseId | None,
+        now: dt.datetime,
+    ) -> None:
+        """The identity opted out or in: a timeline row for the staff, and the confirmation, if
+        any, in the language of the customer's word (else the conversation's)."""
+        detail: dict[str, Any] = {"message_id": message.id, "by": "message" if confirmation is None else "word"}
+        self.timeline.append(
+            {
+                "conversation_id": conversation.id,
+                "complaint_id": None,
+                "kind": kind,
+                "actor": "customer",
+                "detail": detail,
+                "created_at": now,
+            }
+        )
+        if confirmation is None:
+            return
+        word = engine.config.channels.sms.match(message.text)
+        locale = engine.phrases.locale(word.locale if word is not None else conversation.locale)
+        text = engine.phrases.render(confirmation, locale)
+        reply = OutboundMessage(text=text, phrase_id=confirmation.value, sender=Sender.BOT)
+        self.replies.append(_PendingReply(conversation, reply, message.id, message.created_at))
 
     def _credited(
         self, session: Session, conversation_id: int, kind: TimelineKind, detail: dict[str, Any], now: dt.datetime

@@ -71,6 +71,11 @@ class TimelineKind(StrEnum):
     NOTE = "note"
     TRANSFERRED = "transferred"
     RESOLVED = "resolved"
+    # SMS opt-out (回复TD退订; actor "customer"): the number opted out, back in (detail "by":
+    # "word" or "message"); a message not sent to a number that opted out (actor "worker").
+    SMS_OPTED_OUT = "sms_opted_out"
+    SMS_OPTED_IN = "sms_opted_in"
+    NOT_SENT_OPTED_OUT = "not_sent_opted_out"
     # Deliveries (actor "worker").
     DELIVERY_FALLBACK = "delivery_fallback"
     DELIVERY_FAILED = "delivery_failed"

@@ -51,6 +51,10 @@ from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+OPTED_OUT = "opted_out"
+OPTED_OUT_REFUSAL = "客户已回复短信退订（如TD），本条未发送。客户再次来信即自动恢复，届时可以回复；如需联系请改用电话。"
+"""An agent's reply to a customer who opted out (回复TD退订) and has not written since: refused
+(409), since any message of theirs opts them back in, and only then may anyone text them."""
 MESSAGES_SHOWN = 200
 MOST_MESSAGES_SHOWN = 2000
 PREVIEW_CHARS = 200
@@ -275,6 +279,8 @@ async def conversation(request: web.Request) -> web.Response:
             # Whether the case is resolved still, and by whom, however much of the timeline is shown.
             "resolution": _event_json(resolution, shown) if resolution is not None else None,
             "window": await conversation_window(session, found, shared.config, shared.clock()),
+            # The customer opted out (an SMS "TD"): the console's replies are refused until they write.
+            "opted_out": await session.run_sync(conversations.opted_out, conversation_id),
             "phones_masked": not sees_phones(staff, found.owner),
             "sends_photos": photo_api.sends_photos(shared, found.channel),  # issue 15: the console's 照片 button
         }
@@ -292,6 +298,8 @@ def _int_id(request: web.Request) -> int:
 async def reply(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/messages`` {text, override?, forbidden?}: the owning agent's reply.
 
+    A customer who opted out of the channel's messages (an SMS "TD") and has not written since gets
+    no reply: 409 with ``reason`` ``opted_out`` (their next message opts them back in).
     A forbidden phrase gets 422 with the correct expression to use instead; ``"override": true``
     with ``"forbidden"`` naming the flagged phrases sends it anyway where the guard allows that
     (``bot.staff.reply_guard``); a phrase the override does not name is refused again.
@@ -308,10 +316,12 @@ async def reply(request: web.Request) -> web.Response:
     overrode_guard = verdict.overrode_guard
     now, gateway = shared.clock(), shared.gateway
 
-    def store_reply(session: Session) -> Delivery | Access | None:
+    def store_reply(session: Session) -> Delivery | Access | str | None:
         access = conversation_access(session, conversation_id, staff)
         if access is not Access.ALLOWED:
             return access
+        if conversations.opted_out(session, conversation_id):
+            return OPTED_OUT
         delivery = add_customer_message(
             session, conversation_id, text, Sender.AGENT, now, gateway.status_on_commit, owner=f"agent:{staff['id']}"
         )
@@ -324,6 +334,8 @@ async def reply(request: web.Request) -> web.Response:
     delivery = await shared.database.write(store_reply)
     if isinstance(delivery, Access):
         _raise_unless_allowed(delivery)
+    if delivery == OPTED_OUT:
+        raise api_error(409, OPTED_OUT_REFUSAL, reason=OPTED_OUT)
     if not isinstance(delivery, Delivery):
         raise api_error(409, "claim the conversation first: only its owner replies")
     note(request, message_id=delivery.message_id, overrode_guard=overrode_guard)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.messages import Sender
 from bot.core.timeline import TimelineKind
-from bot.storage.models import Complaint, Conversation, HandoffTicket, Message, TimelineEvent
+from bot.storage.models import ChannelIdentity, Complaint, Conversation, HandoffTicket, Message, TimelineEvent
 
 
 def newest_messages_of(session: Session, conversation_id: int, limit: int) -> tuple[list[Message], int]:
@@ -51,6 +51,17 @@ def _newest_of(session: Session, model: type[_Row], conversation_id: int, limit:
 def complaints_of(session: Session, conversation_id: int) -> list[Complaint]:
     """The conversation's complaints."""
     return list(session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id)).scalars())
+
+
+def opted_out(session: Session, conversation_id: int) -> bool:
+    """Whether the conversation's identity opted out of the messages the service starts (an SMS
+    "TD"); its next message opts it back in."""
+    found = session.execute(
+        select(ChannelIdentity.opted_out_at)
+        .join(Conversation, Conversation.identity_id == ChannelIdentity.id)
+        .where(Conversation.id == conversation_id)
+    ).scalar_one_or_none()
+    return found is not None
 
 
 def owner_of(session: Session, conversation_id: int) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -117,6 +117,14 @@ class Attempt:
     phone: str | None
     answered_at: dt.datetime | None
     """When the customer's latest message before this one was stored (a reply's latency)."""
+    phrase_id: str | None = None
+    opted_out_at: dt.datetime | None = None
+    """When the recipient's identity opted out of the messages the service starts (an SMS "TD")."""
+
+    def held_back_by_opt_out(self, confirmation: str) -> bool:
+        """Not to be sent: the identity opted out, and this is not the opt-out's ``confirmation``
+        (the phrase id of the one message that follows an opt-out)."""
+        return self.opted_out_at is not None and self.phrase_id != confirmation
 
 
 def channel_of_message(session: Session, message_id: int) -> str | None:
@@ -185,6 +193,8 @@ def _lock_for_attempts(*where: ColumnElement[bool]) -> Select[Any]:
             .order_by(_written.c.id.desc())
             .limit(1)
             .scalar_subquery(),
+            _messages.c.phrase_id,
+            ChannelIdentity.__table__.c.opted_out_at,
         )
         .join(Conversation.__table__, Conversation.__table__.c.id == _messages.c.conversation_id)
         .join(ChannelIdentity.__table__, ChannelIdentity.__table__.c.id == Conversation.__table__.c.identity_id)
@@ -262,6 +272,27 @@ def fail_attempt(
         update(_messages).where(_messages.c.id == attempt.id).values(delivery_status="failed", last_error=error)
     )
     add_dead_letter(session, job, [attempt.id], error, tries, now, attempt.id, attempt.conversation_id)
+
+
+def drop_opted_out(session: Session, attempt: Attempt, reason: str) -> None:
+    """The locked message is not sent, for good and not as a failure: its recipient opted out.
+    ``dropped``, with the reason as its ``last_error``; no dead letter, no retry."""
+    session.execute(
+        update(_messages).where(_messages.c.id == attempt.id).values(delivery_status="dropped", last_error=reason)
+    )
+
+
+def sms_opted_out(session: Session, phones: Collection[str]) -> set[str]:
+    """Those of the phones whose SMS identity opted out (a WeChat message falling back to SMS)."""
+    if not phones:
+        return set()
+    identities = table_of(ChannelIdentity)
+    statement = select(identities.c.external_id).where(
+        identities.c.channel == ChannelName.SMS.value,
+        identities.c.external_id.in_(list(phones)),
+        identities.c.opted_out_at.is_not(None),
+    )
+    return set(session.execute(statement).scalars())
 
 
 def back_to_pending(session: Session, message_id: int, error: str) -> None:

@@ -106,6 +106,9 @@ class ChannelIdentity(Base):
     channel: Mapped[str] = mapped_column(String(20))
     external_id: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    opted_out_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    """When the customer opted this identity out of the messages the service starts (an SMS "TD");
+    None: opted in. Cleared by their next message (``store.set_opted_out``)."""
 
 
 class WebchatToken(Base):
@@ -194,7 +197,8 @@ class Message(Base):
     processed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     delivery_status: Mapped[str | None] = mapped_column(String(20), index=True)
     """Outbound only: "pending", "sending" (an attempt started; its outcome not yet recorded),
-    "sent", "delivered", "failed", or "dropped" (ownership changed)."""
+    "sent", "delivered", "failed", or "dropped" (ownership changed, or the recipient opted out:
+    ``last_error`` says why)."""
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Provider delivery attempts started (each committed before the provider is called)."""
     attempt_started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

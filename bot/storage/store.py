@@ -196,6 +196,15 @@ def find_identity(session: Session, channel: str, external_id: str) -> IdentityR
     return None if row is None else IdentityRef(row[0], row[1], row[2])
 
 
+def set_opted_out(session: Session, identity_id: int, at: dt.datetime | None) -> bool:
+    """Opt the identity out of the messages the service starts (``at``: when), or back in (None).
+    False when it already was (a second "TD" changes nothing, nor does opting in twice)."""
+    identities = table_of(ChannelIdentity)
+    already = identities.c.opted_out_at.is_(None) if at is None else identities.c.opted_out_at.is_not(None)
+    statement = update(identities).where(identities.c.id == identity_id, ~already).values(opted_out_at=at)
+    return bool(rows_matched(session.execute(statement)))
+
+
 def identity_by_id(session: Session, identity_id: int) -> IdentityRef | None:
     row = session.connection().execute(_IDENTITY_BY_ID, {"identity_id": identity_id}).first()
     return None if row is None else IdentityRef(row[0], row[1], row[2])
@@ -468,6 +477,8 @@ class LoadedConversation:
     last_customer_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
     closed_reason: str | None = None
+    opted_out_at: dt.datetime | None = None
+    """When its identity opted out of the messages the service starts (an SMS "TD"); None: opted in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,6 +505,11 @@ _LOAD_CONVERSATIONS = (
         _conversations.c.last_customer_at,
         _conversations.c.closed_at,
         _conversations.c.closed_reason,
+        # Its identity's opt-out (by primary key: one index lookup a conversation).
+        select(table_of(ChannelIdentity).c.opted_out_at)
+        .where(table_of(ChannelIdentity).c.id == _conversations.c.identity_id)
+        .scalar_subquery()
+        .label("opted_out_at"),
     )
     .where(_conversations.c.id.in_(bindparam("ids", expanding=True)))
 )
@@ -706,6 +722,7 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
             last_customer_at=row.last_customer_at,
             closed_at=row.closed_at,
             closed_reason=row.closed_reason,
+            opted_out_at=row.opted_out_at,
             customer=CustomerView(
                 surname=customers[row.customer_id].surname,
                 title=customers[row.customer_id].title,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import structlog
 from aiohttp import web
 
 from bot.channels.sms.adapter import SmsAdapter
 from bot.channels.text_input import clean_inbound
+from bot.core.messages import MessageKind
 from bot.keys import channel_adapter, resources
 from bot.storage.deliveries import set_sms_status
 from bot.web.responses import json_error
@@ -58,7 +60,8 @@ async def _verified_form(request: web.Request) -> dict[str, str]:
 async def inbound(request: web.Request) -> web.Response:
     """``POST /channels/sms``: stored before it is acknowledged; a retried MessageSid is stored once.
 
-    The text is cleaned and cut to the limit; a blank one is acknowledged and not stored.
+    The text is cleaned and cut to the limit; a blank one is acknowledged and not stored. A text
+    that is an opt-out (or opt-in) word of ``config/channels.yaml`` is stored as such a message.
     """
     params, shared = await _verified_form(request), resources(request)
     try:
@@ -68,8 +71,13 @@ async def inbound(request: web.Request) -> web.Response:
     message = clean_inbound(parsed, shared.config.channels.max_text_chars)
     if message is None:
         log.info("sms.blank_ignored", message_sid=parsed.provider_message_id)
-    else:
-        await shared.pipeline.submit(message)
+        return web.Response(text=EMPTY_TWIML, content_type="text/xml")
+    word = shared.config.channels.sms.match(message.text)
+    if word is not None:
+        # 回复TD退订: the pipeline opts the number out (or back in) and confirms; no complaint.
+        message = replace(message, kind=MessageKind.OPT_OUT if word.opt_out else MessageKind.OPT_IN)
+        log.info("sms.opt_word", message_sid=message.provider_message_id, opt_out=word.opt_out)
+    await shared.pipeline.submit(message)
     return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 
 

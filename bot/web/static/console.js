@@ -30,6 +30,7 @@
     reopened: T("重新打开"),
     claimed: T("认领"), agent_replied: T("客服回复"), note: T("内部备注"), transferred: T("转交"), resolved: T("已解决"),
     delivery_fallback: T("改用其他渠道发送"), delivery_failed: T("发送失败"), possibly_duplicated: T("可能重复发送"),
+    sms_opted_out: T("客户已退订短信"), sms_opted_in: T("客户已恢复接收短信"), not_sent_opted_out: T("客户已退订短信,消息未发送"),
   };
   const NOTIFICATION_NAMES = {
     rule_supervisor: T("需主管关注"), rule_account_manager: T("通知客户经理"), routed_to_you: T("转给您处理"),

@@ -54,6 +54,7 @@ const Standards = (() => {
     prepared_acknowledge: T("有备而来·回应"), withdrawn: T("客户放弃投诉·未讲问题"), withdrawn_not_filed: T("客户放弃投诉·不登记"),
     queue_after_hours: T("排队位置·非工作时间"), withdraw_confirm: T("客户放弃投诉·确认"),
     withdrawn_after_handoff: T("客户放弃投诉·已转人工"), goodbye_unfiled: T("道别·投诉未登记"),
+    sms_opted_out: T("短信退订·确认"), sms_opted_in: T("短信恢复接收·确认"),
   };
   const PLACEHOLDER_LABELS = {
     case_number: T("投诉编号"), deadline: T("答复时间"), hours: T("小时数"), organisation: T("单位名称"), work_number: T("工号"),
