@@ -59,6 +59,7 @@ def unlimited_config(var_dir: str) -> str:
     data = yaml.safe_load(channels.read_text(encoding="utf-8"))
     lifted = ["messages_burst", "messages_per_minute", "sessions_per_address"]
     lifted += ["sockets_per_session", "sockets_per_address", "connects_burst", "connects_per_minute"]
+    lifted += ["socket_frames_burst", "socket_frames_per_minute", "socket_refusals_burst", "socket_refusals_per_minute"]
     data["webchat"] = dict.fromkeys(lifted, 10**9)
     channels.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     # Every further description is answered (recorded, and the phone asked again), as the benches'

@@ -922,6 +922,25 @@ class WebchatLimits(_Strict):
     another is answered 429 with Retry-After before it is read."""
     photos_at_once_per_address: int = Field(default=3, ge=1, le=1000)
     """Photos being uploaded at once from one client address, over all its sessions; more as above."""
+    socket_frames_burst: int = Field(default=800, ge=1)
+    """Frames of any kind (messages, typing, refused or malformed ones) one socket may send at once…"""
+    socket_frames_per_minute: int = Field(default=2400, ge=1)
+    """…refilled at this rate; a frame beyond is dropped unread and counts as refused."""
+    socket_refusals_burst: int = Field(default=400, ge=1)
+    """Refused frames (too fast, malformed, a typing frame within 1 s, dropped) one socket may send at once…"""
+    socket_refusals_per_minute: int = Field(default=1200, ge=1)
+    """…refilled at this rate; one more closes the socket with code 1008."""
+
+    @model_validator(mode="after")
+    def _socket_budget_above_the_pace(self) -> WebchatLimits:
+        # A socket's budget tighter than the pace would drop messages the pace lets through,
+        # or close a socket for the widget's resends of them.
+        for name in ("socket_frames", "socket_refusals"):
+            if getattr(self, f"{name}_burst") < self.messages_burst:
+                raise ValueError(f"{name}_burst must be at least messages_burst")
+            if getattr(self, f"{name}_per_minute") < self.messages_per_minute:
+                raise ValueError(f"{name}_per_minute must be at least messages_per_minute")
+        return self
 
 
 def opt_word_key(text: str) -> str:

@@ -32,6 +32,10 @@ def unpaced(config: ServiceConfig) -> ServiceConfig:
         sockets_per_address=10**6,
         connects_burst=10**6,
         connects_per_minute=10**6,
+        socket_frames_burst=10**6,
+        socket_frames_per_minute=10**6,
+        socket_refusals_burst=10**6,
+        socket_refusals_per_minute=10**6,
     )
     channels = config.channels.model_copy(update={"webchat": lifted})
     return config.model_copy(update={"channels": channels})

@@ -112,8 +112,9 @@ class Metrics:
             "complaint_bot_webchat_refused",
             "Web chat requests refused against floods: too_fast (a message), too_many_sessions (an address), "
             "too_many_sockets (open sockets of a session), too_many_address_sockets (of an address), "
-            "too_many_connects (a session reconnecting), photos_at_once (a customer or address already "
-            "uploading) or photos_busy (photo decoding full).",
+            "too_many_connects (a session reconnecting), frames_flood (a socket closed with 1008 for the "
+            "refused frames it went on sending), photos_at_once (a customer or address already uploading) "
+            "or photos_busy (photo decoding full).",
             ["reason"],
             registry=r,
         )

@@ -1,12 +1,13 @@
-"""Web chat against floods: how fast one customer may send and reconnect, how many sockets one
-customer and one address may hold open, how many sessions one address may open, how many photos
-one customer and one address may be uploading at once.
+"""Web chat against floods: how fast one customer may send and reconnect, how many frames one
+socket may send, how many sockets one customer and one address may hold open, how many sessions
+one address may open, how many photos one customer and one address may be uploading at once.
 
 A customer's pace and connects (token buckets per web chat identity) and the open sockets
 (counts per identity and per client address) are kept in this process: a socket stays on one
 instance, and what they protect, its file descriptors and event loop, are that instance's. So no
-Redis round trip is added, and a slot cannot outlive its socket (a crash loses both). New
-sessions are counted in Redis, so every instance behind the load balancer counts the same address.
+Redis round trip is added, and a slot cannot outlive its socket (a crash loses both). A socket's
+frame budget lives with its handler. New sessions are counted in Redis, so every instance behind
+the load balancer counts the same address.
 Photos in flight are counted in the process that reads them: what they bound is that process's
 memory and CPU.
 
@@ -102,6 +103,63 @@ class ConnectPace(Pace):
 
     def __init__(self, limits: WebchatLimits, monotonic: Callable[[], float] = time.monotonic) -> None:
         super().__init__(limits.connects_burst, limits.connects_per_minute, monotonic)
+
+
+class _Bucket:
+    """One token bucket: at most ``burst`` at once, refilled at ``per_minute``."""
+
+    __slots__ = ("_burst", "_monotonic", "_per_second", "_since", "_tokens")
+
+    def __init__(self, burst: int, per_minute: float, monotonic: Callable[[], float]) -> None:
+        self._burst = self._tokens = float(burst)
+        self._per_second = per_minute / 60
+        self._monotonic = monotonic
+        self._since = monotonic()
+
+    def take(self) -> bool:
+        now = self._monotonic()
+        self._tokens = min(self._burst, self._tokens + (now - self._since) * self._per_second)
+        self._since = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
+
+
+FRAMES_FLOOD = "frames_flood"
+"""The ``webchat_refused`` metric's reason for a socket closed for the frames it kept sending."""
+
+
+class FrameBudget:
+    """One socket's frames: every frame takes one of ``socket_frames_burst`` at once, refilled at
+    ``socket_frames_per_minute``, and a frame beyond is dropped unread. Every refused frame (sent
+    too fast for the pace, malformed, dropped) takes one of ``socket_refusals_burst``, refilled at
+    ``socket_refusals_per_minute``; when none is left the socket is to be closed.
+
+    The defaults are far above a customer typing as fast as the pace lets them plus the widget's
+    resends of what it refused, which all go out again each time the pace says."""
+
+    __slots__ = ("_frames", "_refusals", "dropped", "refused")
+
+    def __init__(self, limits: WebchatLimits, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._frames = _Bucket(limits.socket_frames_burst, limits.socket_frames_per_minute, monotonic)
+        self._refusals = _Bucket(limits.socket_refusals_burst, limits.socket_refusals_per_minute, monotonic)
+        self.dropped = 0
+        """Frames dropped unread."""
+        self.refused = 0
+        """Frames refused, the dropped ones included."""
+
+    def take_frame(self) -> bool:
+        """True when the next frame may be read; False: it is dropped (count it refused)."""
+        if self._frames.take():
+            return True
+        self.dropped += 1
+        return False
+
+    def take_refusal(self) -> bool:
+        """Counts one refused frame: False when the socket has used up its refusals."""
+        self.refused += 1
+        return self._refusals.take()
 
 
 class SocketsFull(StrEnum):

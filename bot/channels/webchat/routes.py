@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 import structlog
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMessage, WSMsgType, web
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +27,10 @@ from bot.channels.webchat.adapter import (
     parse_message,
 )
 from bot.channels.webchat.limits import (
+    FRAMES_FLOOD,
     ConnectPace,
     FloodGuards,
+    FrameBudget,
     MessagePace,
     OpenSockets,
     PhotosInFlight,
@@ -33,14 +38,17 @@ from bot.channels.webchat.limits import (
     SocketsFull,
 )
 from bot.channels.webchat.typing import is_typing_frame
+from bot.core.clock import Clock
 from bot.core.messages import PHOTO_TEXT, ChannelName, InboundMessage, MessageKind, options_from_json
 from bot.core.phrases import asks_for_traditional
+from bot.core.pipeline import Pipeline
 from bot.keys import resources, webchat_hub
 from bot.media.decoding import DecodeBusy
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
 from bot.media.uploads import forget_photo, read_upload
 from bot.observability.metrics import Metrics
+from bot.outbound.typing import TypingRelay
 from bot.staff.typing_api import typing_relay_key  # issue 15 (typing)
 from bot.storage import store
 from bot.storage.media import media_of_messages
@@ -64,6 +72,10 @@ SOCKETS_FULL = {
     SocketsFull.SESSION: "too many open chat windows for this session; close one and try again",
     SocketsFull.ADDRESS: "too many open chat connections from this address; try again later",
 }
+TOO_MANY_FRAMES = "too many refused frames"
+"""The reason a socket is closed with (1008) once it has used up its refused frames."""
+TYPING_GAP_SECONDS = 1.0
+"""A socket's typing frame this soon after the last one relayed is refused unanswered."""
 PHOTO_IN_FLIGHT = "another photo is still being sent: this one was not read; send it again in a moment"
 PHOTOS_BUSY = "too many photos at once: this one was not stored; send it again in a moment"
 PHOTO_RETRY_SECONDS = 2
@@ -252,44 +264,95 @@ async def _serve(request: web.Request, identity_id: int) -> web.WebSocketRespons
     # ~100 KiB per idle connection, for frames of a few hundred bytes.
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024, compress=False)
     await socket.prepare(request)
-    hub, pipeline, clock = webchat_hub(request), shared.pipeline, shared.clock
-    typing_relay = request.app[typing_relay_key]
-    pace = request.app[flood_guards_key].pace
-    max_chars = shared.config.channels.max_text_chars
+    hub = webchat_hub(request)
+    answer = _Answers(
+        socket,
+        identity_id,
+        shared.pipeline,
+        shared.clock,
+        shared.metrics,
+        request.app[typing_relay_key],
+        request.app[flood_guards_key].pace,
+        shared.config.channels.max_text_chars,
+    )
+    budget = FrameBudget(shared.config.channels.webchat)
     hub.add(identity_id, socket)
     try:
         await _send_history(request, socket, identity_id)
         async for message in socket:
-            if message.type is not WSMsgType.TEXT:
-                if message.type is WSMsgType.BINARY:
-                    await socket.send_json(
-                        {"type": "error", "message": "frames must be JSON text"}, dumps=json_text.dumps
-                    )
+            # aiohttp hands over a frame already received without yielding: a socket sending in a
+            # tight loop would otherwise keep the event loop for all it has buffered.
+            await asyncio.sleep(0)
+            if budget.take_frame() and await answer(message):
                 continue
-            if is_typing_frame(message.data):  # issue 15 (typing): relayed to the consoles, never stored
-                await typing_relay.customer_typing(identity_id)
-                continue
-            try:
-                inbound = parse_frame(message.data, identity_id, clock(), max_chars=max_chars)
-            except FrameError as error:
-                await socket.send_json({"type": "error", "message": str(error)}, dumps=json_text.dumps)
-                continue
-            client_id = inbound.provider_message_id.split(":", 1)[1]
-            if wait := pace.take(identity_id):
-                shared.metrics.webchat_refused.labels(reason="too_fast").inc()
-                refused = {"type": "error", "id": client_id, "message": TOO_FAST, "retry_after": math.ceil(wait)}
-                await socket.send_json(refused, dumps=json_text.dumps)
-                continue
-            try:
-                await pipeline.submit(inbound, identity_id=identity_id)
-            # Storage failed (logged by the pipeline): the customer resends with the same id.
-            except Exception:
-                await socket.send_json({"type": "error", "id": client_id, "message": NOT_STORED}, dumps=json_text.dumps)
-                continue
-            await socket.send_json({"type": "ack", "id": client_id}, dumps=json_text.dumps)
+            if not budget.take_refusal():
+                await _close_flooding(socket, shared.metrics, identity_id, budget)
+                break
     finally:
         hub.remove(identity_id, socket)
     return socket
+
+
+@dataclass(slots=True)
+class _Answers:
+    """What answers one socket's frames."""
+
+    socket: web.WebSocketResponse
+    identity_id: int
+    pipeline: Pipeline
+    clock: Clock
+    metrics: Metrics
+    typing_relay: TypingRelay
+    pace: MessagePace
+    max_chars: int
+    typed_at: float = -math.inf
+    """When this socket's last typing frame went to the relay (monotonic seconds)."""
+
+    async def __call__(self, message: WSMessage) -> bool:
+        """Answers one frame: False when it was refused (too fast, or not a valid frame)."""
+        socket, identity_id = self.socket, self.identity_id
+        if message.type is not WSMsgType.TEXT:
+            if message.type is not WSMsgType.BINARY:
+                return True
+            await socket.send_json({"type": "error", "message": "frames must be JSON text"}, dumps=json_text.dumps)
+            return False
+        if is_typing_frame(message.data):  # issue 15 (typing): relayed to the consoles, never stored
+            now = time.monotonic()
+            # The widget sends one every 2.5 s: one sooner on the same socket would be throttled
+            # by the relay anyway, and is refused without asking Redis.
+            if now - self.typed_at < TYPING_GAP_SECONDS:
+                return False
+            self.typed_at = now
+            await self.typing_relay.customer_typing(identity_id)
+            return True
+        try:
+            inbound = parse_frame(message.data, identity_id, self.clock(), max_chars=self.max_chars)
+        except FrameError as error:
+            await socket.send_json({"type": "error", "message": str(error)}, dumps=json_text.dumps)
+            return False
+        client_id = inbound.provider_message_id.split(":", 1)[1]
+        if wait := self.pace.take(identity_id):
+            self.metrics.webchat_refused.labels(reason="too_fast").inc()
+            refused = {"type": "error", "id": client_id, "message": TOO_FAST, "retry_after": math.ceil(wait)}
+            await socket.send_json(refused, dumps=json_text.dumps)
+            return False
+        try:
+            await self.pipeline.submit(inbound, identity_id=identity_id)
+        # Storage failed (logged by the pipeline): the customer resends with the same id.
+        except Exception:
+            await socket.send_json({"type": "error", "id": client_id, "message": NOT_STORED}, dumps=json_text.dumps)
+            return True
+        await socket.send_json({"type": "ack", "id": client_id}, dumps=json_text.dumps)
+        return True
+
+
+async def _close_flooding(
+    socket: web.WebSocketResponse, metrics: Metrics, identity_id: int, budget: FrameBudget
+) -> None:
+    """Closes a socket that went on sending after its refusals were used up (1008)."""
+    metrics.webchat_refused.labels(reason=FRAMES_FLOOD).inc()
+    log.warning("webchat.socket_flooding", identity_id=identity_id, refused=budget.refused, dropped=budget.dropped)
+    await socket.close(code=WSCloseCode.POLICY_VIOLATION, message=TOO_MANY_FRAMES.encode())
 
 
 async def post_message(request: web.Request) -> web.Response:
