@@ -61,7 +61,7 @@ from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar
 from bot.flows.escalation import escalate, escalation_reason, hand_off_on_request
 from bot.flows.faq import FaqMatcher
-from bot.flows.form import on_area, on_description, on_new, on_phone
+from bot.flows.form import on_area, on_description, on_new, on_phone, place_beside_politeness
 from bot.flows.greeting import greet
 from bot.flows.records import COLLECTING, CustomerView, State
 from bot.flows.side_answers import side_intent
@@ -285,7 +285,7 @@ class ComplaintFlow:
                 return
             if joined_named_case(turn, text):
                 return
-            if side_intent(turn, intents, state):
+            if place_beside_politeness(turn, text) or side_intent(turn, intents, state):
                 if turn.step.state in COLLECTING:
                     turn.arm_idle()
                 return

@@ -26,8 +26,11 @@ from bot.flows.slots import (
     append_description,
     description_text,
     ends_as_a_question,
+    named_as_a_place,
+    only_a_part,
     place_in_own_words,
     said_without_edges,
+    within_place,
 )
 from bot.flows.summary import pauses
 from bot.flows.turn import Turn
@@ -36,6 +39,8 @@ from bot.understanding.phones import said_phone
 _YES_AND_THANKS = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
 _MOST_WORDS_OF_AN_ANSWER = 4
 """Letters besides the adding words that tell more than an answer ("还有 对的" is one)."""
+_LONGEST_NAME = 8
+"""Characters of a name told alone at the restatement for the estate a part of a place is in."""
 _CORRECT_STATES = {
     "description": State.CORRECT_DESCRIPTION,
     "phone": State.CORRECT_PHONE,
@@ -114,8 +119,36 @@ def on_confirming(turn: Turn, text: str) -> None:
         append_description(turn, text)
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         restate(turn)
+    elif (place := _place_told(turn, text)) is not None:
+        # "紫郡长安" after 地点：6栋门口: the place put right or completed (紫郡长安6栋门口), restated.
+        data = turn.step.data
+        if data.area:
+            data.area = within_place(turn.kit, data.area, place)
+            turn.audit(TimelineKind.CORRECTED, field="area")
+        else:
+            data.area = place
+            turn.audit(TimelineKind.AREA_RECEIVED)
+        restate(turn)
     else:
         turn.say(PhraseId.CONFIRM_QUESTION, options=yes_no_options(turn))
+
+
+def _place_told(turn: Turn, text: str) -> str | None:
+    """A place alone answering the restatement: words that end as a place does ("南湖小区"), or,
+    when the restated place names only a part of one ("6栋门口"), a short name with nothing else
+    in it ("紫郡长安": the estate it is in)."""
+    place = named_as_a_place(turn, text)
+    if place is not None:
+        return place
+    understood, area = turn.understood, turn.step.data.area
+    if understood is None or understood.intents or understood.signals or understood.category is not None:
+        return None
+    if area is None or not only_a_part(turn.kit, area) or turn.says_any(text, turn.kit.form.story_words):
+        return None
+    said = place_in_own_words(turn, text)
+    if said is None or len(said) > _LONGEST_NAME or not all(char.isalnum() for char in said):
+        return None
+    return said
 
 
 def yes_among_thanks(turn: Turn, text: str) -> bool:

@@ -19,15 +19,18 @@ from bot.flows.side_answers import open_consultation
 from bot.flows.slots import (
     CORRECTION_CUES,
     append_description,
+    named_as_a_place,
     only_names_a_complaint,
     place_in_own_words,
     says_no_problem,
 )
+from bot.flows.summary import pauses
 from bot.flows.turn import Turn
 
 _ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
 _REFUSING = frozenset({Intent.NO, Intent.REFUSE_CONTACT})
 _ONLY_ANSWERING = frozenset({Intent.YES, Intent.NO, Intent.THANKS})
+_POLITENESS = frozenset({Intent.APOLOGY, Intent.THANKS, Intent.GREETING})
 _PUNCTUATION = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
 _VAGUE_MAX_CHARS = 8
@@ -94,6 +97,12 @@ def on_phone(turn: Turn, text: str) -> None:
         _ask_next_missing(turn)
     elif looks_like_phone_attempt(text):
         turn.say(PhraseId.INVALID_PHONE)
+    elif not turn.step.data.area and (place := named_as_a_place(turn, text)) is not None:
+        # "南湖小区" while the phone is asked (after a number that was none): where, kept; the
+        # phone asked again, never heard out in silence as more of the problem.
+        turn.step.data.area = place
+        turn.audit(TimelineKind.AREA_RECEIVED)
+        _ask_next_missing(turn)
     elif turn.changed and Intent.COMPLAINT not in turn.intents:
         _ask_next_missing(turn)  # another item given or corrected: the phone is still missing
     elif Intent.YES in turn.intents and turn.intents <= _ONLY_AGREEING:
@@ -124,6 +133,29 @@ def on_area(turn: Turn, text: str) -> None:
             data.area = place
             turn.audit(TimelineKind.AREA_RECEIVED)
     _ask_next_missing(turn)
+
+
+def place_beside_politeness(turn: Turn, text: str) -> bool:
+    """At the place question, the place said after an apology, thanks or a hello ("不好意思刚才去做饭了
+    是御景华府" after the idle prompt): the politeness needs no answer of its own, the rest is the
+    answer to where. True if handled; False when nothing but politeness or a story is left."""
+    data, understood = turn.step.data, turn.understood
+    if turn.step.state is not State.AWAIT_AREA or data.area or turn.changed or understood is None:
+        return False
+    if not understood.intents or not understood.intents <= _POLITENESS or understood.signals:
+        return False
+    understand = turn.kit.understander.understand
+    rest = [
+        part
+        for part in pauses(text)
+        if not understand(part, turn.locale).intents and not turn.says_any(part, turn.kit.form.story_words)
+    ]
+    if not rest:
+        return False
+    said = " ".join(rest)
+    turn.understood = understand(said, turn.locale)
+    on_area(turn, said)
+    return True
 
 
 def _more_of_the_problem(turn: Turn, text: str) -> None:

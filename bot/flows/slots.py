@@ -110,6 +110,63 @@ def place_in_own_words(turn: Turn, text: str) -> str | None:
     return kept_place(without_openers(turn, text) or text)
 
 
+def named_as_a_place(turn: Turn, text: str) -> str | None:
+    """The customer's words as the place when they end as a place does (an estate, a road, a
+    building, a part of either: "南湖小区", "6栋门口"), tell no problem and no story; else None.
+    Asked for something else (the phone), only such words are taken for where."""
+    understood = turn.understood
+    if understood is None or understood.intents or understood.category is not None or understood.signals:
+        return None
+    form, gazetteer = turn.kit.form, turn.kit.config.gazetteer
+    if turn.says_any(text, form.story_words) or turn.says_any(text, turn.kit.rules.complaint.problem_words):
+        return None
+    place = place_in_own_words(turn, text)
+    if place is None or len(place) > LONGEST_PLACE_ANSWER:
+        return None
+    endings = (
+        *gazetteer.estate_suffixes,
+        *gazetteer.address_suffixes,
+        *gazetteer.unit_suffixes,
+        *gazetteer.estate_parts,
+        *gazetteer.building_parts,
+    )
+    said = place.rstrip(PLACE_ANSWER_EDGES)
+    if said in gazetteer.not_places or not any(said.endswith(ending) and said != ending for ending in endings):
+        return None
+    return place
+
+
+def within_place(kit: FlowKit, old: str, new: str) -> str:
+    """The place ``new`` told after ``old``: when ``old`` names only a part of a place (a building,
+    a gate: "6栋门口") and ``new`` names no part of its own, ``old`` is inside it ("紫郡长安" makes
+    紫郡长安6栋门口); otherwise ``new`` in its place."""
+    if old in new or not only_a_part(kit, old) or only_a_part(kit, new):
+        return kept_place(new)
+    marker = kit.area_marker
+    lowered = new.lower()
+    if marker is not None and any(
+        _level_of(kit.form.address_levels, found.group(0)) >= _BUILDING_LEVEL for found in marker.finditer(lowered)
+    ):
+        return kept_place(new)  # "御景华府3栋": a whole place of its own
+    return kept_place(new + old)
+
+
+_BUILDING_LEVEL = 3
+"""The index in ``form.address_levels`` of the buildings (号楼, 栋, 座, ...)."""
+_PART_NUMBER = re.compile(r"^[\d〇零幺一二三四五六七八九十两]+")
+
+
+def only_a_part(kit: FlowKit, place: str) -> bool:
+    """``place`` starts with a building's number ("6栋门口", "3号楼") or a part of an estate or a
+    building ("门口", "地下车库"): it names no estate, road or district."""
+    gazetteer = kit.config.gazetteer
+    numbered = _PART_NUMBER.match(place)
+    if numbered is not None:
+        rest = place[numbered.end() :]
+        return any(rest.startswith(suffix) for suffix in (*gazetteer.building_suffixes, *gazetteer.unit_suffixes))
+    return any(place.startswith(part) for part in (*gazetteer.estate_parts, *gazetteer.building_parts))
+
+
 def without_openers(turn: Turn, text: str) -> str:
     """``text`` without the words an answer starts with before its place (``place_answer_openers``:
     "嗯 是东城国际" is 东城国际) and the spaces and punctuation around them."""
@@ -270,6 +327,8 @@ def _corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = Fals
     朝阳区建国路88号院 with "海淀区" is 海淀区建国路88号院."""
     if only_district:
         return _with_district(kit, old, new)
+    if only_a_part(kit, old):
+        return within_place(kit, old, new)  # 6栋门口 with "望京花园" is 望京花园6栋门口
     levels, marker = kit.form.address_levels, kit.area_marker
     first_new = marker.search(new) if marker is not None else None
     if marker is None or first_new is None:
