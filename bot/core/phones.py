@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+SPOKEN_DIGITS = "零〇○一幺壹二两兩贰貳三叁參四肆五伍六陆陸七柒八捌九玖"
+"""The characters a phone may be spelt with digit by digit (voice input, elderly customers,
+financial numerals that cannot be misread: "幺捌陆"), each its digit in :data:`SPOKEN_AS_ASCII`."""
+SPOKEN_AS_ASCII = str.maketrans(SPOKEN_DIGITS, "000111222223334455666778899")
+
 
 def normalise_phone(phone: str) -> str:
     """Digits only, without the China country code: "+86 138-0013-8000" -> "13800138000".

@@ -11,6 +11,7 @@ from typing import Any
 import phonenumbers
 from phonenumbers import PhoneNumber
 
+from bot.core.phones import SPOKEN_DIGITS
 from bot.staff.accounts import Role
 
 # A mainland mobile (optionally +86) or a landline with its area code; digits next to other
@@ -21,7 +22,7 @@ _HONG_KONG_MOBILE = re.compile(r"(?<!\d)([5679]\d{3})([- ]?)(\d{4})(?!\d)")
 # A phone spelt in Chinese numerals, wholly or partly, as the bot reads one ("一三八一二三四五六七八",
 # "138一二三四5678", "一三八-一二三四-五六七八"): seven or more digits of either kind, one separator
 # at most between two of them.
-_NUMERALS = "零〇○一二三四五六七八九幺两兩"
+_NUMERALS = SPOKEN_DIGITS
 _SPLIT_MOBILE = re.compile(r"1[3-9](?:[\s\-]?\d){9}")
 _SPELT_PHONE = re.compile(rf"[0-9{_NUMERALS}](?:[\s\-]?[0-9{_NUMERALS}]){{6,}}")
 _HIDDEN_AT_LEAST = 4

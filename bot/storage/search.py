@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from bot.core.phones import SPOKEN_DIGITS
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message
 
 
@@ -36,7 +37,7 @@ class SearchHit:
     at: dt.datetime | None
 
 
-_MASKABLE = "*零〇○一二三四五六七八九幺两兩"
+_MASKABLE = "*" + SPOKEN_DIGITS
 """Besides digits, what masking may star or hide: a phone spelt in Chinese numerals is masked too."""
 
 MASKED_CANDIDATES = 500

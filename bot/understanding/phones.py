@@ -14,10 +14,12 @@ from collections.abc import Sequence
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from bot.core.phones import SPOKEN_AS_ASCII, SPOKEN_DIGITS
+
 _CANDIDATE = re.compile(r"(?<![\dA-Za-z])(?:\+|\()?\d[\d \-.()\u2010-\u2015]{5,22}\d(?![\dA-Za-z])")
 _ENOUGH_DIGITS = re.compile(r"\d{3}")
-_CHINESE_DIGITS = "零〇○一二三四五六七八九幺两兩"
-_AS_ASCII = str.maketrans(_CHINESE_DIGITS, "000123456789122")
+_CHINESE_DIGITS = SPOKEN_DIGITS
+_AS_ASCII = SPOKEN_AS_ASCII
 _SPOKEN_RUN = re.compile(rf"[{_CHINESE_DIGITS}\d][{_CHINESE_DIGITS}\d \-]{{5,22}}[{_CHINESE_DIGITS}\d]")
 """Seven or more digits, some of them Chinese numerals: too long to be a count, a date or an amount."""
 _LOCAL_NUMBER = re.compile(r"(?<![\dA-Za-z])[2-9]\d{2,3}[ \-.]?\d{4}(?![\dA-Za-z])")

@@ -77,3 +77,7 @@ def test_a_message_of_more_numbers_than_anyone_tells_shows_none_of_them_whole() 
     for number in numbers:
         assert f"{number[3:7]} {number[7:]}" not in masked
         assert number[7:] in masked  # the last four stay, as for every masked phone
+
+
+def test_a_phone_spelt_in_financial_numerals_is_masked() -> None:
+    assert mask_phones("电话壹叁捌壹贰叁肆伍陆柒捌") == "电话壹叁捌****伍陆柒捌"

@@ -573,3 +573,10 @@ def test_a_district_is_said_only_when_its_words_are_in_the_message(
 ) -> None:
     slots = extractor.extract(text)
     assert (slots.district, slots.district_said) == (district, said)
+
+
+@pytest.mark.parametrize(
+    "text", ["幺捌陆 零零零零 幺幺幺幺", "电话壹捌陆零零零零壹壹壹壹", "一八六 〇〇〇〇 一一一一"]
+)
+def test_a_phone_spelt_in_financial_or_spoken_numerals_is_read(extractor: SlotExtractor, text: str) -> None:
+    assert extractor.extract(text).phone == "+8618600001111"
