@@ -176,3 +176,58 @@ async def test_0023_leaves_every_identity_opted_in_and_is_undone(tmp_path: Path)
         count = (await connection.execute(text("SELECT count(*) FROM channel_identities"))).scalar_one()
     await engine.dispose()
     assert "opted_out_at" not in columns and count == 1
+
+
+async def test_0024_closes_the_waiting_tickets_transfers_left_behind(tmp_path: Path) -> None:
+    """Before 0024 a transfer left the conversation's waiting tickets: to a person (the agent owns
+    it), or to a queue (an older waiting ticket beside the new one). An appeal's waiting ticket on
+    a case an agent holds, and a ticket of a conversation nobody owns yet, stay waiting."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'before.sqlite3'}"
+    _in_thread(lambda: migrate.upgrade(url, "0023"))
+    now = dt.datetime(2026, 12, 5, 6)
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: _tickets_left_by_transfers(Session(sync), now))
+    _in_thread(lambda: migrate.upgrade(url))
+    async with engine.connect() as connection:
+        tickets = text("SELECT conversation_id, queue, status FROM handoff_tickets ORDER BY id")
+        rows = (await connection.execute(tickets)).all()
+    await engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        (1, "general", "transferred"),  # transferred to a person
+        (2, "general", "transferred"),  # transferred to a queue: the older ticket
+        (2, "engineering", "waiting"),
+        (3, "general", "claimed"),  # an appeal of a case an agent holds
+        (3, "supervisor", "waiting"),
+        (4, "general", "waiting"),  # waiting for the bot's hand-off
+    ]
+
+
+def _tickets_left_by_transfers(session: Session, now: dt.datetime) -> None:
+    customer_id, identity_id = _sms_customer_of_old(session, now)
+    for owner in ("agent:1", "queue:engineering", "agent:1", "bot"):
+        session.execute(
+            text(
+                "INSERT INTO conversations (customer_id, identity_id, channel, locale, status, flow_state, flow_data,"
+                " owner, ownership_version, activity_seq, created_at)"
+                " VALUES (:customer, :identity, 'sms', 'zh-CN', 'closed', 'handed_off', '{}', :owner, 1, 0, :now)"
+            ),
+            {"customer": customer_id, "identity": identity_id, "owner": owner, "now": now},
+        )
+    tickets = [
+        (1, "general", "customer_request", "waiting"),
+        (2, "general", "customer_request", "waiting"),
+        (2, "engineering", "transfer", "waiting"),
+        (3, "general", "complaint", "claimed"),
+        (3, "supervisor", "appeal", "waiting"),
+        (4, "general", "customer_request", "waiting"),
+    ]
+    for conversation_id, queue, reason, status in tickets:
+        session.execute(
+            text(
+                "INSERT INTO handoff_tickets (conversation_id, queue, priority, reason, status, created_at)"
+                " VALUES (:conversation, :queue, 1, :reason, :status, :now)"
+            ),
+            {"conversation": conversation_id, "queue": queue, "reason": reason, "status": status, "now": now},
+        )
+    session.commit()

@@ -175,7 +175,9 @@ async def claim(request: web.Request) -> web.Response:
     """``POST /api/tickets/{id}/claim``: exactly one of several simultaneous claims wins (409 for the others).
 
     The conversation's owner becomes the agent and its ownership version moves on, so a bot
-    reply computed before the claim is dropped when it is saved.
+    reply computed before the claim is dropped when it is saved. 409 too for a ticket no longer
+    waiting (claimed, transferred, resolved) and for one whose conversation an agent already owns
+    (but for an appeal, which a supervisor claims to take the case from its agent).
     """
     ticket_id = _int_id(request)
     staff, now = request["staff"], resources(request).clock()
@@ -189,6 +191,10 @@ async def claim(request: web.Request) -> web.Response:
         raise api_error(404, "no such ticket")
     if outcome == "taken":
         raise api_error(409, "someone else has already claimed this ticket")
+    if outcome == "owned":
+        raise api_error(409, "an agent already owns this conversation: ask its owner or a supervisor to transfer it")
+    if outcome == "closed":
+        raise api_error(409, "this ticket no longer waits: its conversation was transferred or resolved")
     if outcome == "not your queue":
         raise api_error(403, "this ticket waits in a queue you are not in; ask a manager to add you to it")
     assert conversation_id is not None

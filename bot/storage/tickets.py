@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.ticket_reason import TicketReason
@@ -17,7 +17,20 @@ from bot.storage.db import rows_matched
 from bot.storage.models import Complaint, Conversation, HandoffTicket, TimelineEvent
 from bot.storage.newest_inbound import newest_inbound
 
-ClaimOutcome = Literal["claimed", "missing", "taken", "not your queue"]
+ClaimOutcome = Literal["claimed", "missing", "taken", "owned", "closed", "not your queue"]
+
+WAITING, CLAIMED, RESOLVED = "waiting", "claimed", "resolved"
+TRANSFERRED = "transferred"
+"""A waiting ticket a transfer closed: the conversation went to a person or to another queue's
+new ticket, so nobody may claim it from this one."""
+AGENT_OWNER = "agent:"
+
+
+def _claimable() -> ColumnElement[bool]:
+    """Its conversation has no agent owner, or the ticket is an appeal (the one way a supervisor
+    takes a case from the agent holding it, ``bot.flows.appeals``)."""
+    owned = exists().where(Conversation.id == HandoffTicket.conversation_id, Conversation.owner.startswith(AGENT_OWNER))
+    return or_(HandoffTicket.reason == TicketReason.APPEAL, ~owned)
 
 
 def claim_ticket(
@@ -25,23 +38,27 @@ def claim_ticket(
 ) -> tuple[ClaimOutcome, int | None]:
     """Claim a waiting ticket from one of the ``allowed`` queues (None: any) for the agent
     ``staff``; the conversation becomes theirs with its ownership version moved on.
+    A ticket whose conversation an agent already owns is refused ("owned"; but for an appeal),
+    as is one no longer waiting ("taken" when claimed, else "closed").
     Returns the outcome and, when claimed, the conversation id."""
     in_queue = [] if allowed is None else [HandoffTicket.queue.in_(sorted(allowed))]
     claimed = session.execute(
         update(HandoffTicket)
-        .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting", *in_queue)
-        .values(status="claimed", claimed_by=str(staff["id"]), claimed_at=now)
+        .where(HandoffTicket.id == ticket_id, HandoffTicket.status == WAITING, *in_queue, _claimable())
+        .values(status=CLAIMED, claimed_by=str(staff["id"]), claimed_at=now)
         .returning(HandoffTicket.conversation_id)
     ).scalar_one_or_none()
     if claimed is None:
-        exists = session.execute(
+        found = session.execute(
             select(HandoffTicket.status, HandoffTicket.queue).where(HandoffTicket.id == ticket_id)
         ).one_or_none()
-        if exists is None:
+        if found is None:
             return ("missing", None)
-        if exists.status == "waiting" and allowed is not None and exists.queue not in allowed:
+        if found.status == WAITING and allowed is not None and found.queue not in allowed:
             return ("not your queue", None)
-        return ("taken", None)
+        if found.status == WAITING:  # left out by ``_claimable``
+            return ("owned", None)
+        return ("taken", None) if found.status == CLAIMED else ("closed", None)
     session.execute(
         update(Conversation)
         .where(Conversation.id == claimed)
@@ -59,6 +76,18 @@ def claim_ticket(
     return ("claimed", claimed)
 
 
+def close_waiting_tickets(session: Session, conversation_id: int) -> list[int]:
+    """Every waiting ticket of the conversation becomes ``transferred``; their ids."""
+    return list(
+        session.execute(
+            update(HandoffTicket)
+            .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == WAITING)
+            .values(status=TRANSFERRED)
+            .returning(HandoffTicket.id)
+        ).scalars()
+    )
+
+
 def transfer(
     session: Session,
     conversation: Conversation,
@@ -69,7 +98,12 @@ def transfer(
     now: dt.datetime,
 ) -> None:
     """Hand the conversation to ``owner`` (its ownership version moved on): to a ``queue``, with
-    a waiting ticket there; a ``transferred`` timeline row with ``detail``."""
+    a waiting ticket there; a ``transferred`` timeline row with ``detail``.
+
+    The conversation's tickets still waiting are closed first (``transferred``, their ids in the
+    timeline row's ``closed_tickets``): left waiting, another agent could claim the case from the
+    one it went to, and they would count in the queue, its metrics and its alerts."""
+    closed = close_waiting_tickets(session, conversation.id)
     if queue is not None:
         session.add(
             HandoffTicket(
@@ -77,20 +111,22 @@ def transfer(
                 queue=queue,
                 priority=1,
                 reason=TicketReason.TRANSFER,
-                status="waiting",
+                status=WAITING,
                 created_at=now,
             )
         )
     conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
+    detail = {**detail, "closed_tickets": closed} if closed else detail
     add_timeline_event(session, conversation.id, TimelineKind.TRANSFERRED, actor, detail, now)
 
 
 def resolve_tickets(session: Session, conversation_id: int) -> None:
-    """Every ticket of the conversation not yet resolved becomes ``resolved``."""
+    """Every ticket of the conversation still waiting or claimed becomes ``resolved`` (one a
+    transfer closed stays ``transferred``)."""
     session.execute(
         update(HandoffTicket)
-        .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status != "resolved")
-        .values(status="resolved")
+        .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status.in_((WAITING, CLAIMED)))
+        .values(status=RESOLVED)
     )
 
 

@@ -216,6 +216,12 @@ async def test_an_appeal_of_a_case_an_agent_holds_waits_for_the_supervisor(sms_s
     assert appeal.conversation_id == claimed.conversation_id and appeal.complaint_id == claimed.complaint_id
     assert [c.case_number for c in await _complaints(client)] == [case_number]
 
+    # The appeal is the one waiting ticket claimable while an agent owns the case: the supervisor takes it.
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    supervisor = await sign_in(client, "zhou")
+    taken = await client.post(f"/api/tickets/{appeal.id}/claim", headers={"X-CSRF-Token": supervisor})
+    assert taken.status == 200 and (await taken.json())["owner"] == "zhou"
+
 
 async def test_what_the_customer_adds_after_the_appeal_reaches_the_case(sms_setup: tuple[Any, Stub]) -> None:
     """The appealing conversation has no ticket: its later messages are shown on the case's
