@@ -1214,6 +1214,9 @@ class FaqEntry(_Strict):
     """Named in the reply's phrase id (``faq:<id>``) and on the timeline."""
     keywords: list[list[str]] = Field(min_length=1)
     """Groups of keywords: the entry answers a question that has a keyword of every group."""
+    unless: list[str] = []
+    """Words that keep the entry from answering: "收费吗" asks whether reporting costs anything,
+    "维修要收费吗" whether the repair does, which the staff answer."""
     answer: LocalizedText
     """May name the bot's ``{work_number}`` and ``{organisation}`` (``service.yaml``)."""
     about_the_case: bool = False

@@ -1,0 +1,76 @@
+"""Questions asked while the form is taken are answered (or recorded for the staff), not taken into
+the problem nor left without a reply; chatter is not the complaint (tester's report, form questions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.core.timeline import TimelineKind
+from bot.flows.complaint import Started
+from bot.flows.records import State
+from tests.flows.chat import Chat
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def at_the_phone_question(engine: ConversationEngine, problem: str = "电梯坏了", locale: str = "zh-CN") -> Chat:
+    chat = Chat(engine, locale=locale)
+    chat.send(Started())
+    chat.send(problem)
+    assert chat.state is State.AWAIT_PHONE
+    return chat
+
+
+def kinds(chat: Chat) -> list[TimelineKind]:
+    return [event.kind for step in chat.steps for event in step.audit]
+
+
+# ------------------------------------------------------------------------- questions mid-form
+
+
+@pytest.mark.parametrize(
+    ("locale", "problem", "question", "answer"),
+    [
+        ("zh-CN", "电梯坏了", "收费吗", "faq:free_of_charge"),
+        ("en", "the lift is broken", "is it free?", "faq:free_of_charge"),
+        ("en", "the lift is broken", "how long will this take?", "faq:reply_time"),
+        ("en", "the lift is broken", "how long will it take to fix?", "faq:reply_time"),
+        ("en", "the lift is broken", "who are you", "faq:work_number"),
+        ("zh-CN", "电梯坏了", "你是谁", "faq:work_number"),
+    ],
+)
+def test_a_question_mid_form_gets_its_faq_answer_and_the_form_goes_on(
+    engine: ConversationEngine, locale: str, problem: str, question: str, answer: str
+) -> None:
+    chat = at_the_phone_question(engine, problem, locale)
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == [answer, "ask_phone"]
+    assert chat.data.description == [problem]
+
+
+def test_who_are_you_is_answered_with_the_greetings_organisation_and_work_number(engine: ConversationEngine) -> None:
+    chat = at_the_phone_question(engine)
+    work_number = engine.config.service.work_number
+    text = chat.texts(chat.send("你是谁"))
+    assert work_number in text and engine.config.service.organisation.zh_cn in text
+
+
+@pytest.mark.parametrize("question", ["开发商是不是你们管", "我明天一早就要出差 能不能今天就处理"])
+def test_a_question_the_faq_cannot_answer_is_noted_for_the_staff_not_taken_into_the_problem(
+    engine: ConversationEngine, question: str
+) -> None:
+    chat = at_the_phone_question(engine)
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == ["message_recorded", "ask_phone"]
+    assert chat.data.description == ["电梯坏了"]
+    assert TimelineKind.CONSULTATION_ASKED in kinds(chat)
+
+
+def test_whether_the_repair_itself_costs_is_left_to_the_staff(engine: ConversationEngine) -> None:
+    chat = at_the_phone_question(engine)
+    step = chat.send("维修要收费吗")
+    assert chat.phrase_ids(step) == ["message_recorded", "ask_phone"]
