@@ -10,8 +10,9 @@ from bot.flows.case import SUPERVISOR_QUEUE, note_on_case
 from bot.flows.classify import looks_like_phone_attempt
 from bot.flows.deadline import describe_moment
 from bot.flows.records import AppealLink, CaseContact, CaseStage, HandoffRequest, OpenCase, State
+from bot.flows.side_answers import answer_faq
 from bot.flows.slots import append_description, description_text
-from bot.flows.status import named_case
+from bot.flows.status import named_case, tell_status, this_case
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
 
@@ -182,6 +183,36 @@ def on_chaser(turn: Turn) -> bool:
     elif place_asked and data.urgent_place_asks < URGENT_PLACE_ASKS_DONE:
         data.urgent_place_asks = URGENT_PLACE_ASKS_DONE
         turn.say(PhraseId.URGENT_ASK_PLACE)
+    return True
+
+
+def asked_while_the_phone_is_asked(turn: Turn) -> bool:
+    """While the supervisor's phone is asked for, a question is no refusal ("你们几点下班"): the FAQ
+    answers it, the case's status when it is about the case ("我的投诉编号是多少" hears the number),
+    else it is recorded for the staff; the phone is asked for once more. True if handled."""
+    data = turn.step.data
+    understood = turn.understood
+    if not 0 < data.escalation_phone_asks < PHONE_ASKS_DONE or data.phone or turn.phone or understood is None:
+        return False
+    if Intent.COMPLAINT in understood.intents or turn.changed:
+        return False
+    text = understood.text
+    if Intent.STATUS_QUERY in understood.intents and turn.says_any(text, turn.kit.form.case_number_words):
+        tell_status(turn, this_case(turn))
+    elif Intent.QUESTION in understood.intents:
+        entry = turn.kit.faq.match(text)
+        if entry is None:
+            turn.audit(TimelineKind.CONSULTATION_ASKED, text=text)
+            turn.say(PhraseId.MESSAGE_RECORDED)
+        elif entry.about_the_case:
+            tell_status(turn, this_case(turn))
+        else:
+            answer_faq(turn, entry)
+    else:
+        return False
+    if data.escalation_phone_asks == 1:
+        data.escalation_phone_asks = 2
+        turn.say(PhraseId.ASK_PHONE)
     return True
 
 

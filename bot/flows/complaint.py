@@ -21,7 +21,13 @@ from bot.core.messages import MessageKind, OutboundMessage, location_words, word
 from bot.core.phrases import Phrases
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.appeals import PHONE_ASKS_DONE, joined_named_case, on_chaser, on_escalation_phone
+from bot.flows.appeals import (
+    PHONE_ASKS_DONE,
+    asked_while_the_phone_is_asked,
+    joined_named_case,
+    on_chaser,
+    on_escalation_phone,
+)
 from bot.flows.asking import ask_current
 from bot.flows.callback import (
     CALLBACK_STATES,
@@ -303,6 +309,8 @@ class ComplaintFlow:
                 # "我要找你们领导" while waiting: the duty supervisor, as before the hand-off.
                 escalate(turn, reason=TicketReason.SUPERVISOR_REQUESTED)
                 return
+            if asked_while_the_phone_is_asked(turn):
+                return  # "你们几点下班" while the supervisor's phone is asked for: answered, no refusal
             if on_chaser(turn):
                 return  # "快点啊" while the phone or the address is asked for: no refusal, no place
             if complaint_after_hand_off(turn, Intent.COMPLAINT in intents, text):

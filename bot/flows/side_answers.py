@@ -87,7 +87,7 @@ def _on_question(turn: Turn, state: State) -> bool:
     question = turn.understood.text if turn.understood is not None else ""
     entry = turn.kit.faq.match(question)
     if entry is not None:
-        _answer(turn, entry)
+        answer_faq(turn, entry)
         if state is State.HANDED_OFF:
             return True
         if state in (State.NEW, State.AWAIT_DESCRIPTION):
@@ -144,12 +144,12 @@ def _on_status_before_the_case(turn: Turn) -> bool:
     entry = next((entry for entry in turn.kit.config.faq.entries if entry.about_the_case), None)
     if entry is None:
         return False
-    _answer(turn, entry)
+    answer_faq(turn, entry)
     ask_current(turn)
     return True
 
 
-def _answer(turn: Turn, entry: FaqEntry) -> None:
+def answer_faq(turn: Turn, entry: FaqEntry) -> None:
     service = turn.kit.config.service
     text = entry.answer.get(turn.locale).format(
         organisation=service.organisation.get(turn.locale), work_number=service.work_number

@@ -74,3 +74,32 @@ def test_whether_the_repair_itself_costs_is_left_to_the_staff(engine: Conversati
     chat = at_the_phone_question(engine)
     step = chat.send("维修要收费吗")
     assert chat.phrase_ids(step) == ["message_recorded", "ask_phone"]
+
+
+# ------------------------------------------------------------- the supervisor's phone pending
+
+
+def escalated_without_a_phone(engine: ConversationEngine) -> Chat:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("楼道的灯坏了一个月了")
+    step = chat.send("叫你们领导出来")
+    assert chat.phrase_ids(step)[0] == "escalation_ask_phone"
+    return chat
+
+
+def test_a_question_while_the_supervisors_phone_is_asked_is_answered_not_a_refusal(engine: ConversationEngine) -> None:
+    chat = escalated_without_a_phone(engine)
+    step = chat.send("你们几点下班")
+    assert chat.phrase_ids(step) == ["faq:business_hours", "ask_phone"]
+    step = chat.send("13912345678")
+    assert chat.phrase_ids(step)[0] == "escalation_phone_noted"
+
+
+def test_the_case_number_asked_while_the_supervisors_phone_is_asked_is_said(engine: ConversationEngine) -> None:
+    chat = escalated_without_a_phone(engine)
+    case_number = chat.data.case_number
+    assert case_number is not None
+    step = chat.send("我的投诉编号是多少")
+    assert chat.phrase_ids(step) == ["status_answer", "ask_phone"]
+    assert case_number in chat.texts(step)
