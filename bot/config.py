@@ -610,6 +610,10 @@ class FormRules(_Strict):
     media_words: list[str] = []
     """Words naming a photo or a video ("我有照片", "[图片]"): an answer to the place question
     holding one is not taken as the place."""
+    away_words: list[str] = []
+    """Words excusing an absence ("刚才手机没电了", "刚才在忙", "sorry, my phone died"): a message of
+    these (and a hello or an apology) while the form is taken is no more of the problem; the
+    question is asked again."""
     urging_words: list[str] = []
     """Words that urge us on ("快点", "快派人", "hurry"): said while the supervisor's phone or an
     emergency's address is asked for, with nothing else given, they refuse nothing: the customer

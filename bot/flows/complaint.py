@@ -68,7 +68,7 @@ from bot.flows.deadline import BusinessCalendar
 from bot.flows.escalation import escalate, escalation_reason, hand_off_on_request
 from bot.flows.faq import FaqMatcher
 from bot.flows.form import on_area, on_description, on_new, on_phone, place_beside_politeness
-from bot.flows.greeting import greet
+from bot.flows.greeting import excuses_an_absence, greet
 from bot.flows.records import COLLECTING, CustomerView, State
 from bot.flows.side_answers import side_intent
 from bot.flows.slots import append_description, is_bare_complaint_mention, keep_slots, markers
@@ -291,7 +291,13 @@ class ComplaintFlow:
                 return
             if joined_named_case(turn, text):
                 return
-            if place_beside_politeness(turn, text) or side_intent(turn, intents, state):
+            placed = place_beside_politeness(turn, text)
+            if not placed and state is not State.NEW and excuses_an_absence(turn, text):
+                # "在吗 刚才手机没电了" after "请问您还在吗？": no more of the problem; asked again.
+                ask_current(turn)
+                turn.arm_idle()
+                return
+            if placed or side_intent(turn, intents, state):
                 if turn.step.state in COLLECTING:
                     turn.arm_idle()
                 return

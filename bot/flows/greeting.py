@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.config import PhraseId
+from bot.config import Intent, PhraseId
 from bot.core.timeline import TimelineKind
 from bot.flows.deadline import describe_moment
 from bot.flows.turn import Turn
@@ -64,3 +64,14 @@ def more_than_a_hello(turn: Turn, text: str) -> bool:
     words = _LATIN_WORD.findall(rest)
     chinese = sum(1 for char in rest if char.isalnum() and not char.isascii())
     return chinese >= _FEWEST_TOLD_CHARS or len(words) >= _FEWEST_TOLD_CHARS
+
+
+def excuses_an_absence(turn: Turn, text: str) -> bool:
+    """The customer excuses being away ("在吗 刚才手机没电了", "sorry, my phone died": ``form.away_words``)
+    and tells nothing else of the problem: no more of the complaint (手机没电 is no power cut)."""
+    if turn.changed or not turn.says_any(text, turn.kit.form.away_words):
+        return False
+    rest = turn.kit.understander.matchable(text)
+    for word in sorted(turn.kit.form.away_words, key=len, reverse=True):
+        rest = rest.replace(word.lower(), " ")
+    return Intent.COMPLAINT not in turn.kit.understander.understand(rest, turn.locale).intents

@@ -8,6 +8,7 @@ import pytest
 from bot.core.engine import ConversationEngine
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Started
+from bot.flows.data import TimerKind
 from bot.flows.records import State
 from tests.flows.chat import Chat
 
@@ -103,3 +104,42 @@ def test_the_case_number_asked_while_the_supervisors_phone_is_asked_is_said(engi
     step = chat.send("我的投诉编号是多少")
     assert chat.phrase_ids(step) == ["status_answer", "ask_phone"]
     assert case_number in chat.texts(step)
+
+
+# ------------------------------------------------------------------------ chatter is no complaint
+
+
+def test_a_compliment_on_the_voice_after_two_warnings_is_harassment_not_the_complaint(
+    engine: ConversationEngine,
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    for message in ("美女你几岁了", "加个微信呗", "你声音肯定很好听"):
+        step = chat.send(message)
+        assert chat.phrase_ids(step) == ["harassment_warning"]
+    assert chat.data.description == [] and chat.state is State.AWAIT_DESCRIPTION
+
+
+def test_asking_whether_anyone_is_there_is_a_hello_not_the_problem(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    for message in ("你好", "在吗", "？？？", "有没有人啊"):
+        step = chat.send(message)
+        assert "invite_complaint" in chat.phrase_ids(step)
+    assert chat.data.description == [] and chat.state is State.AWAIT_DESCRIPTION
+
+
+def test_an_excuse_for_being_away_is_not_more_of_the_problem(engine: ConversationEngine) -> None:
+    chat = at_the_phone_question(engine, "楼道的灯坏了")
+    chat.wait(engine.config.timers.idle_prompt_after)
+    assert chat.phrase_ids(chat.send(chat.timer(TimerKind.IDLE_PROMPT))) == ["idle_prompt"]
+    step = chat.send("在吗 刚才手机没电了")
+    assert chat.phrase_ids(step) == ["ask_phone"]
+    assert chat.data.description == ["楼道的灯坏了"]
+
+
+def test_an_excuse_with_more_of_the_problem_keeps_the_problem(engine: ConversationEngine) -> None:
+    chat = at_the_phone_question(engine, "楼道的灯坏了")
+    chat.wait(120)
+    chat.send("刚才手机没电了 楼道里的电梯也坏了")
+    assert len(chat.data.description) == 2
