@@ -71,6 +71,14 @@ def test_a_question_the_faq_cannot_answer_is_noted_for_the_staff_not_taken_into_
     assert TimelineKind.CONSULTATION_ASKED in kinds(chat)
 
 
+def test_a_problem_asked_whether_we_handle_it_is_still_more_of_the_problem(engine: ConversationEngine) -> None:
+    """ "你们管吗" after a problem names no one else to answer for: it is the complaint, not a question."""
+    chat = at_the_phone_question(engine)
+    chat.wait(120)
+    chat.send("楼道全是垃圾 你们管吗")
+    assert chat.data.description == ["电梯坏了", "楼道全是垃圾 你们管吗"]
+
+
 def test_whether_the_repair_itself_costs_is_left_to_the_staff(engine: ConversationEngine) -> None:
     chat = at_the_phone_question(engine)
     step = chat.send("维修要收费吗")
