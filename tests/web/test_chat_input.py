@@ -183,13 +183,21 @@ async def test_one_client_looping_bad_texts_never_fails_other_customers_messages
     bad_answers: list[dict[str, Any]] = []
     stop = asyncio.Event()
 
+    closed_with: list[int] = []
+
     async def loop_bad_texts() -> None:
         # Raw frame text: the JSON escapes reach the server as NUL and as a lone surrogate.
         texts = ['"\\u0000"', '"\\ud800"', '"ok\\u0000ok"', '"\\udfff\\u200b"']
         while not stop.is_set():
             for text in texts:
                 await bad.send_str(f'{{"type": "message", "id": "{uuid.uuid4()}", "text": {text}}}')
-                bad_answers.append(await _answer(bad))
+                message = await asyncio.wait_for(bad.receive(), 10)
+                if message.type is WSMsgType.CLOSE:
+                    closed_with.append(message.data)  # a socket that never stops is let go
+                    return
+                assert message.type is WSMsgType.TEXT
+                if message.json().get("type") in ("ack", "error"):
+                    bad_answers.append(message.json())
 
     async def bystander() -> ChatSocket:
         token, _ = await new_session(client)
@@ -209,6 +217,7 @@ async def test_one_client_looping_bad_texts_never_fails_other_customers_messages
         await looping
     assert len(bad_answers) >= 4
     assert all(answer["type"] == "error" for answer in bad_answers), bad_answers
+    assert closed_with in ([], [1008])  # refused frames without end close the socket, never anything else
     for socket in sockets:
         await socket.close()
     await bad.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -114,7 +115,7 @@ async def test_each_role_sees_only_its_own_controls(make_client: AppFactory) -> 
 async def test_a_supervisor_reads_an_appeal_and_what_came_after_it_and_opens_its_conversation(
     make_client: AppFactory,
 ) -> None:
-    """A web chat customer types the phone of a case filed by SMS and repeats its problem: the
+    """A web chat customer names the number of a case filed by SMS and repeats its problem: the
     case's queue entry reads 客户申诉, its timeline shows the appeal and the message after it, and
     links to the conversation they came from."""
     client, stub = await app_with_sms_stub(make_client)
@@ -130,8 +131,11 @@ async def test_a_supervisor_reads_an_appeal_and_what_came_after_it_and_opens_its
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         chat_url = str(client.make_url("/chat"))
         again = await customer_in_chat(browser, chat_url)
-        await customer_says_each(again, ["我电话13800138000", "楼道的垃圾还是没人清理"])
+        [case_number] = {found for reply in stub.texts_to(PHONE) for found in re.findall(r"TS\w+", reply)}
+        await customer_says_each(again, [f"{case_number} 楼道的垃圾还是没人清理"])
         await expect(again.locator(".msg-bot", has_text="让您等了这么久")).to_have_count(1, timeout=10_000)
+        await customer_says_each(again, ["13800138000"])  # the number for the supervisor's call
+        await expect(again.locator(".msg-bot", has_text="值班主管会尽快拨打")).to_have_count(1, timeout=10_000)
         await customer_says_each(again, ["臭味都飘到家里了"])
 
         supervisor = await staff_page(browser, str(client.make_url("/console/")), "zhou.sup")
