@@ -1,8 +1,9 @@
 """Which language one message is written in: zh-CN, zh-TW or en, from the characters it uses.
 
-Chinese and English are told apart by script, and traditional from simplified Chinese by what
-OpenCC's t2s conversion changes, so plain counting is exact where a statistical language
-identifier guesses; a message too short to tell ("ok", "123", "好的") keeps the session's locale.
+Chinese and English are told apart by script (Chinese typed in pinyin is Chinese), and
+traditional from simplified Chinese by what OpenCC's t2s conversion changes, so plain counting is
+exact where a statistical language identifier guesses; a message too short to tell ("ok", "123",
+"好的") keeps the session's locale.
 """
 
 from __future__ import annotations
@@ -28,6 +29,25 @@ alone they do not (Guangdong writes Cantonese in simplified characters)."""
 _SIMPLIFIED_TOO = frozenset("搵")
 """Traditional forms Guangdong writes in simplified text as well ("搵咗管理处三次", beside 揾): not
 a sign of traditional writing."""
+_PINYIN_WORD = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ao|an|ei|en|er|ia|ie|in|iu|ou|ua|ue|ui|un|uo|ve|vn"
+    r"|a|e|i|o|u|v))+"
+)
+"""A word of pinyin syllables without tones ("dian", "dianti", "xiaoqu")."""
+_PINYIN_MARK = re.compile(r"^[jqx]|^zh|iao|ian|iong|uai|uo")
+"""What only pinyin writes ("jia", "dian", "huai"): a short English sentence of pinyin-shaped
+words ("can he come") has none."""
+_LONGEST_PINYIN_WORD = 24
+_MIN_PINYIN_WORDS = 3
+_PINYIN_SHARE = 0.8
+"""A message of at least three words, this share of them pinyin ("wo jia ting dian le"), is
+Chinese typed without characters: few English sentences are made of pinyin's syllables."""
+_MOSTLY_ENGLISH_WORDS = 6
+_MOSTLY_ENGLISH_LETTERS_PER_CHARACTER = 8
+"""English sentences with a Chinese name in them ("I live in 阳光花园 3栋, the water pressure is
+super low every morning"): English, though a few English words in Chinese keep it Chinese, and so
+does a clause written in Chinese ("my water heater broken 热水器不出热水 since yesterday")."""
 _TRADITIONAL_SHARE = 0.1
 """At least this share of the Chinese characters must be traditional: one stray character in a
 long simplified message does not make it traditional."""
@@ -49,6 +69,19 @@ def _english_words(text: str) -> tuple[int, int]:
     return letters, words
 
 
+def _is_pinyin(text: str) -> bool:
+    words = [token for token in _LETTERS_AND_DIGITS.findall(text) if token.isalpha()]
+    if len(words) < _MIN_PINYIN_WORDS:
+        return False
+    pinyin = [word for word in words if len(word) <= _LONGEST_PINYIN_WORD and _PINYIN_WORD.fullmatch(word)]
+    return len(pinyin) >= _PINYIN_SHARE * len(words) and any(_PINYIN_MARK.search(word) for word in pinyin)
+
+
+def _mostly_english(text: str, chinese: int) -> bool:
+    letters, words = _english_words(text)
+    return words >= _MOSTLY_ENGLISH_WORDS and letters >= _MOSTLY_ENGLISH_LETTERS_PER_CHARACTER * chinese
+
+
 def answer_locale(message: Normalised, session_locale: str, settled: bool = False) -> str:
     """The language to answer ``message`` in: its own, except that English words mixed with any
     Chinese ("我的WiFi router TP-LINK坏了", markup around "电梯坏了") keep a Chinese conversation
@@ -57,7 +90,8 @@ def answer_locale(message: Normalised, session_locale: str, settled: bool = Fals
     "my phone 186…" keep it Chinese)."""
     detected = detect_locale(message, session_locale)
     if detected == EN and session_locale in (ZH_CN, ZH_TW):
-        if any(_is_chinese(char) for char in message.folded):
+        chinese = sum(1 for char in message.folded if _is_chinese(char))
+        if chinese and not _mostly_english(message.folded, chinese):
             return session_locale
         if settled and _english_words(message.folded)[1] <= _MIN_ENGLISH_WORDS:
             return session_locale
@@ -70,6 +104,8 @@ def detect_locale(message: Normalised, session_locale: str) -> str:
     letters, words = _english_words(message.folded)
     english = letters >= _MIN_ENGLISH_LETTERS and words >= _MIN_ENGLISH_WORDS
     if chinese == 0:
+        if english and _is_pinyin(message.folded):
+            return session_locale if session_locale in (ZH_CN, ZH_TW) else ZH_CN
         return EN if english else session_locale
     if english and letters >= 3 * chinese and words > _MIN_ENGLISH_WORDS:
         return EN

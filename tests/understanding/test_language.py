@@ -37,6 +37,12 @@ from bot.understanding.normalise import Converter, normalise
         ("係呀", "en", "zh-TW"),
         ("TS202612056LNH5X", "zh-TW", "zh-TW"),
         ("my case is TS202612056LNH5X", "zh-CN", "en"),
+        # Chinese typed in pinyin, without characters, is Chinese; English of pinyin's shapes is not.
+        ("wo jia ting dian le kuai 5 ge xiao shi le", "zh-CN", "zh-CN"),
+        ("wo jia dian ti huai le", "en", "zh-CN"),
+        ("dianti huai le san tian le", "zh-CN", "zh-CN"),
+        ("can he come in", "zh-CN", "en"),
+        ("the lift is broken again", "zh-CN", "en"),
     ],
 )
 def test_locale(converter: Converter, text: str, session: str, locale: str) -> None:
@@ -57,6 +63,8 @@ def test_one_stray_traditional_character_does_not_make_a_long_message_traditiona
         ("my router is broken", "zh-CN", "en"),
         ("ok", "en", "en"),
         ("我家樓下的路燈壞了", "en", "zh-TW"),
+        # English sentences around a Chinese name are English.
+        ("I live in 阳光花园 3栋, the water pressure is super low every morning", "zh-CN", "en"),
     ],
 )
 def test_the_answer_locale_turns_english_only_on_english_alone(
