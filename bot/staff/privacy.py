@@ -22,9 +22,8 @@ _HONG_KONG_MOBILE = re.compile(r"(?<!\d)([5679]\d{3})([- ]?)(\d{4})(?!\d)")
 # A phone spelt in Chinese numerals, wholly or partly, as the bot reads one ("一三八一二三四五六七八",
 # "138一二三四5678", "一三八-一二三四-五六七八"): seven or more digits of either kind, one separator
 # at most between two of them.
-_NUMERALS = SPOKEN_DIGITS
 _SPLIT_MOBILE = re.compile(r"1[3-9](?:[\s\-]?\d){9}")
-_SPELT_PHONE = re.compile(rf"[0-9{_NUMERALS}](?:[\s\-]?[0-9{_NUMERALS}]){{6,}}")
+_SPELT_PHONE = re.compile(rf"[0-9{SPOKEN_DIGITS}](?:[\s\-]?[0-9{SPOKEN_DIGITS}]){{6,}}")
 _HIDDEN_AT_LEAST = 4
 # Digits and what a written phone may hold between them (+86 (029) 8888-6666, full-width digits).
 _NUMBER_STRETCH = re.compile(r"[+＋(（]*\d[\d\s\-‐‑–—－.．()（）]*")
@@ -147,29 +146,26 @@ def _star_spelt(match: re.Match[str]) -> str:
     ("138-12-34-56-78"), its digits starred as a phone's are; another run of ASCII digits is left
     alone (it was read above: not a phone, an order number perhaps)."""
     spelt = match.group()
-    digits = sum(1 for ch in spelt if ch.isdigit() or ch in _NUMERALS)
-    if not any(ch in _NUMERALS for ch in spelt) and not _SPLIT_MOBILE.fullmatch(spelt):
+    if not any(ch in SPOKEN_DIGITS for ch in spelt) and not _SPLIT_MOBILE.fullmatch(spelt):
         return spelt
-    keep_head, keep_tail = (3 if digits >= 11 else 0), digits - 4
-    seen, out = 0, []
-    for ch in spelt:
-        if ch.isdigit() or ch in _NUMERALS:
-            out.append(ch if seen < keep_head or seen >= keep_tail else "*")
-            seen += 1
-        else:
-            out.append(ch)
-    return "".join(out)
+    digits = sum(1 for ch in spelt if _is_digit(ch))
+    return _star_middle(spelt, digits, 3 if digits >= 11 else 0)
+
+
+def _is_digit(ch: str) -> bool:
+    """An ASCII or full-width digit, or a Chinese numeral spelling one."""
+    return ch.isdigit() or ch in SPOKEN_DIGITS
 
 
 def _star_middle(raw: str, national_digits: int, head: int) -> str:
     """``raw`` (a phone as written) with its digits starred but the national number's first
     ``head`` and the last four; the separators stay as written."""
-    digits = sum(ch.isdigit() for ch in raw)
+    digits = sum(1 for ch in raw if _is_digit(ch))
     keep_head = digits - national_digits + head
     keep_tail = digits - 4
     seen, out = 0, []
     for ch in raw:
-        if ch.isdigit():
+        if _is_digit(ch):
             out.append(ch if seen < keep_head or seen >= keep_tail else "*")
             seen += 1
         else:

@@ -18,9 +18,7 @@ from bot.core.phones import SPOKEN_AS_ASCII, SPOKEN_DIGITS
 
 _CANDIDATE = re.compile(r"(?<![\dA-Za-z])(?:\+|\()?\d[\d \-.()\u2010-\u2015]{5,22}\d(?![\dA-Za-z])")
 _ENOUGH_DIGITS = re.compile(r"\d{3}")
-_CHINESE_DIGITS = SPOKEN_DIGITS
-_AS_ASCII = SPOKEN_AS_ASCII
-_SPOKEN_RUN = re.compile(rf"[{_CHINESE_DIGITS}\d][{_CHINESE_DIGITS}\d \-]{{5,22}}[{_CHINESE_DIGITS}\d]")
+_SPOKEN_RUN = re.compile(rf"[{SPOKEN_DIGITS}\d][{SPOKEN_DIGITS}\d \-]{{5,22}}[{SPOKEN_DIGITS}\d]")
 """Seven or more digits, some of them Chinese numerals: too long to be a count, a date or an amount."""
 _LOCAL_NUMBER = re.compile(r"(?<![\dA-Za-z])[2-9]\d{2,3}[ \-.]?\d{4}(?![\dA-Za-z])")
 """A landline's local part as people type it without the area code: "88665544", "8866 5544"."""
@@ -82,9 +80,9 @@ def _first_phone(text: str, region: str, types: frozenset[int]) -> str | None:
 
 def with_ascii_digits(text: str) -> str:
     """``text`` with every digit-by-digit run of Chinese numerals written in ASCII digits."""
-    if not any(ch in _CHINESE_DIGITS for ch in text):
+    if not any(ch in SPOKEN_DIGITS for ch in text):
         return text
-    return _SPOKEN_RUN.sub(lambda run: run.group().translate(_AS_ASCII), text)
+    return _SPOKEN_RUN.sub(lambda run: run.group().translate(SPOKEN_AS_ASCII), text)
 
 
 def _parse(candidate: str, region: str, types: frozenset[int]) -> str | None:
