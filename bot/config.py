@@ -586,6 +586,10 @@ class FormRules(_Strict):
     """Words that introduce a phone or a place in a description besides ``correction_fields`` and
     the address triggers ("电话是", "call me at", "at"): the restatement's problem leaves them out
     with the item ("他电话13811112233" and "broken at Sunshine Garden" leave no "他电话", no "at")."""
+    phone_intros: list[str] = []
+    """Words right before a phone number ("我的电话是", "my number is"): digits after one are an
+    attempt at a number, answered with ``invalid_phone`` when they are none, never recorded as
+    more of the problem in silence."""
     item_owners: list[str] = []
     """Whose item it is, said before the words introducing it ("他电话…", "她住…", "my phone is…"):
     left out with it."""

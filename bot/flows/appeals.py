@@ -232,7 +232,7 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
         turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=said_phone(phone))
         _ask_place_for_the_supervisor(turn, asked_again)
         return True
-    if looks_like_phone_attempt(text) and data.escalation_phone_asks < 2:
+    if looks_like_phone_attempt(text, turn.kit.form.phone_intros) and data.escalation_phone_asks < 2:
         data.escalation_phone_asks = 2
         turn.say(PhraseId.INVALID_PHONE)
         return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.config import Classification, Grade, Intent, KeywordRule, Signal
@@ -11,6 +12,7 @@ from bot.understanding.phones import with_ascii_digits
 
 _TRAILING_PUNCTUATION = " \t\r\n。.!!??~～,,、…"
 _PHONE_CANDIDATE = re.compile(r"\+?\d[\d\- ]{5,18}\d")
+_NUMBER_AFTER_INTRO = re.compile(r"[\s:：]*[+(]?\d[\d\s()\-]*\d[\d\s()\-]*\d")
 
 
 def normalise(text: str) -> str:
@@ -103,9 +105,17 @@ def find_phone(text: str, pattern: str) -> str | None:
     return None
 
 
-def looks_like_phone_attempt(text: str) -> bool:
-    """Mostly digits: the customer tried to give a number, even if it is not valid; a number said
+def looks_like_phone_attempt(text: str, intros: Sequence[str] = ()) -> bool:
+    """Mostly digits, or digits right after one of ``intros`` ("我的电话是12345", "my number is
+    (415) 555-0134"): the customer tried to give a number, even if it is not valid; a number said
     digit by digit ("幺三九零零零七零幺三", one digit short) counts."""
     text = with_ascii_digits(unicodedata.normalize("NFKC", text))
     digits = sum(ch.isdigit() for ch in text)
-    return digits >= 5 and digits >= len(normalise(text).replace(" ", "").replace("-", "")) * 0.6
+    if digits >= 5 and digits >= len(normalise(text).replace(" ", "").replace("-", "")) * 0.6:
+        return True
+    lowered = text.lower()
+    for intro in intros:
+        start = lowered.find(intro.lower())
+        if start >= 0 and _NUMBER_AFTER_INTRO.match(lowered, start + len(intro)):
+            return True
+    return False

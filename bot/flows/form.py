@@ -95,7 +95,7 @@ def on_phone(turn: Turn, text: str) -> None:
     elif _says_early_there_is_no_place(turn, text):
         turn.step.data.place_asks = PLACE_ASKS_DONE  # "没有地址 就是小区里": not asked for later
         _ask_next_missing(turn)
-    elif looks_like_phone_attempt(text):
+    elif looks_like_phone_attempt(text, turn.kit.form.phone_intros):
         turn.say(PhraseId.INVALID_PHONE)
     elif not turn.step.data.area and (place := named_as_a_place(turn, text)) is not None:
         # "南湖小区" while the phone is asked (after a number that was none): where, kept; the

@@ -98,6 +98,35 @@ def test_an_invalid_phone_is_asked_again(engine: ConversationEngine) -> None:
     assert chat.data.phone is None
 
 
+@pytest.mark.parametrize(
+    ("problem", "number"),
+    [
+        ("垃圾好几天没人清理", "我的电话是12345"),
+        ("垃圾好几天没人清理", "手机号 138 1234"),
+        ("the bins have not been emptied for days", "my number is (415) 555-0134"),
+        ("the bins have not been emptied for days", "call me at 555-0134"),
+    ],
+)
+def test_a_number_after_phone_words_is_answered_as_invalid_never_heard_in_silence(
+    engine: ConversationEngine, problem: str, number: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send(problem)
+    step = chat.send(number)
+    assert chat.phrase_ids(step) == ["invalid_phone"]
+    assert chat.data.phone is None and number not in chat.data.description
+
+
+def test_a_hotline_called_while_the_phone_is_asked_is_more_of_the_problem(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("垃圾好几天没人清理")
+    step = chat.send("打了好几次12345都没人接")
+    assert "invalid_phone" not in chat.phrase_ids(step)
+    assert "打了好几次12345都没人接" in chat.data.description
+
+
 def test_a_phone_the_channel_gives_is_not_asked_for(engine: ConversationEngine) -> None:
     chat = Chat(engine)
     chat.send(Started())
