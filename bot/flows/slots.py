@@ -28,6 +28,7 @@ _NUMBER = re.compile(r"[+\d][\d\s\-()]*")
 _ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _MASHED_KEYS = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}", re.IGNORECASE)
 _SPACE_AFTER_LATIN = re.compile(r"(?<=[A-Za-z])\s+")
+_LEADING_PHONE = re.compile(r"^\+?(?:\d[\s\-]?){7,}[\s,，、]*")
 PLACE_ANSWER_EDGES = " \t\n,.;:!?，。；：！？、…~～"
 """What an answer to the place question may start or end with besides the place."""
 LONGEST_PLACE_ANSWER = 40
@@ -62,7 +63,7 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and correcting)
         data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
     area = turn.area
-    if area and state in (State.AWAIT_AREA, State.CORRECT_AREA):
+    if area and state in (State.AWAIT_PHONE, State.AWAIT_AREA, State.CORRECT_AREA):
         area = whole_place_answer(turn, understood.text, area)
     if area and (not data.area or correcting):
         only_district = area == understood.slots.district
@@ -221,6 +222,8 @@ def whole_place_answer(turn: Turn, text: str, area: str) -> str:
         return area
     gazetteer = turn.kit.config.gazetteer
     said = tidy_place(turn.kit.understander.simplified(unicodedata.normalize("NFKC", text)).strip(PLACE_ANSWER_EDGES))
+    if turn.phone:
+        said = _LEADING_PHONE.sub("", said)  # "15900001111 万达世纪城": the phone, then the place
     if gazetteer.address_triggers:
         said = re.sub(rf"^(?:{alternation(gazetteer.address_triggers)})[\s:]*", "", said)
     if not said.endswith(address) or len(said) > LONGEST_PLACE_ANSWER:

@@ -103,3 +103,19 @@ def test_a_place_in_a_long_or_spoken_message_is_not_asked_for_again(chat: Chat, 
     chat.send(message)
     assert chat.data.area == place
     assert chat.state is State.CONFIRMING
+
+
+@pytest.mark.parametrize(
+    ("answer", "place"),
+    [("15900001111 万达世纪城", "万达世纪城"), ("159 0000 1111，绿地世纪城5栋", "绿地世纪城5栋")],
+)
+@pytest.mark.parametrize("asked_for", ["phone", "place"])
+def test_the_phone_then_the_place_keeps_the_whole_place_and_no_digits_in_it(
+    chat: Chat, answer: str, place: str, asked_for: str
+) -> None:
+    chat.send("燃气费怎么多扣了200块")
+    if asked_for == "place":
+        chat.send("15900001111")
+        assert chat.state is State.AWAIT_AREA
+    said = lines(chat, answer)
+    assert f"地点：{place}" in said and "电话：15900001111" in said, said
