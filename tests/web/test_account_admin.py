@@ -19,8 +19,11 @@ NEW_PASSWORD = "a-new-long-password"
 
 
 async def command(client: Any, database_url: str, *arguments: str, stdin: str = "") -> tuple[int, str]:
+    settings = resources(client.app).settings
     env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
-    env.update(BOT_DATABASE_URL=database_url, BOT_REDIS_URL=resources(client.app).redis_url)
+    env.update(BOT_DATABASE_URL=database_url, BOT_VAR_DIR=str(settings.var_dir))
+    if settings.redis_url:
+        env.update(BOT_REDIS_URL=settings.redis_url)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -62,6 +65,19 @@ async def test_deactivating_signs_the_member_out_at_once_and_activating_lets_the
     code, output = await command(client, database_url, "deactivate-user", "--username", "wu", "--activate")
     assert code == 0 and "is on again" in output, output
     assert await sign_in_status(client, PASSWORD) == 200
+
+
+async def test_deactivating_reaches_the_embedded_session_cache_of_the_running_server(
+    make_client: AppFactory, database_url: str
+) -> None:
+    client = await make_client(redis_url=None)  # scripts/start: the server's own redis-server
+    await add_user(client, "wu", Role.AGENT)
+    await sign_in(client, "wu")
+    assert (await client.get("/api/me")).status == 200  # the session is in the cache now
+
+    code, output = await command(client, database_url, "deactivate-user", "--username", "wu")
+    assert code == 0 and "1 session(s) ended" in output and "lapse" not in output, output
+    assert (await client.get("/api/me")).status == 401
 
 
 async def test_a_new_password_ends_the_old_sessions_and_only_it_signs_in(
