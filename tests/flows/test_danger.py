@@ -345,6 +345,9 @@ def test_a_refused_phone_in_an_emergency_does_not_ask_the_address_again(engine: 
         # Shut out in freezing cold: danger now, not a routine 12-hour case.
         "物业电话一直打不通 小区大门的门禁卡失灵了 进不了门 现在人在门口站着 外面零下五度",
         "保安打人了 我要报警 就在小区门口",
+        # A tree or a pole about to fall on live lines.
+        "小区里有棵大树快倒了 压着电线 很危险",
+        "电线杆快倒了",
     ],
 )
 def test_bleeding_a_stopped_ventilator_freezing_outside_or_a_beating_now_are_danger(
@@ -388,6 +391,8 @@ def test_a_beating_now_asks_the_place_and_the_place_goes_on_the_case(engine: Con
         "冬天零下十度 暖气不热 冻死了",
         "再不修我就打人了",  # a threat (violence), not a beating happening now
         "你们不处理 否则我就打人了",
+        # Broken for a week: nobody is shut in the lift now, the stairs are the trouble.
+        "The lift in building 3 has been broken for a week and my elderly mother cannot get out",
     ],
 )
 def test_bleeding_or_a_stopped_ventilator_told_as_past_or_plain_cold_is_not_danger(

@@ -223,6 +223,12 @@ def test_full_width_exclamation_marks_are_emotional(understander: Understander) 
         ("我要投诉", "other", Grade.SIMPLE),
         ("I was overcharged on my phone bill", "billing", Grade.SIMPLE),
         ("water is leaking from the ceiling", "engineering_repair", Grade.COMPLEX),
+        # Gas or power not coming and standing water are repairs; the estate's trees its upkeep.
+        ("家里没有燃气了 做不了饭", "engineering_repair", Grade.COMPLEX),
+        ("地下室积水", "engineering_repair", Grade.COMPLEX),
+        ("no electricity in my flat since this morning", "engineering_repair", Grade.COMPLEX),
+        ("电线杆歪了", "engineering_repair", Grade.COMPLEX),
+        ("小区的大树好久没人修剪了", "property_service", Grade.SIMPLE),
     ],
 )
 def test_category_and_grade(understander: Understander, text: str, category: str, grade: Grade) -> None:
