@@ -140,6 +140,7 @@ class PhraseId(StrEnum):
     WE_APOLOGISE = "we_apologise"
     NOT_UNDERSTOOD = "not_understood"
     WAITING_APOLOGY = "waiting_apology"
+    DEADLINE_EXTENDED = "deadline_extended"
     QUESTION_LATER = "question_later"
     TITLE_MALE = "title_male"
     TITLE_FEMALE = "title_female"
@@ -227,6 +228,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
+    PhraseId.DEADLINE_EXTENDED: frozenset({"deadline"}),
     PhraseId.WAIT_TIME: frozenset({"hours", "deadline"}),
     PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING: frozenset({"case_number"}),

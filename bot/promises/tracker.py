@@ -246,7 +246,8 @@ class Tracker:
     ) -> Outcome:
         """Move the open complaint's deadline ``hours`` later (from now, if it has passed), counted
         and rounded as promises are (``deadlines.yaml`` ``clock``, ``round_to_minutes``); the
-        customer hears the waiting apology with the new time; reminder, apology and breach are re-armed.
+        customer hears ``deadline_extended`` with the new time as a date (not hours to wait, nor
+        "kept waiting so long" minutes after filing); reminder, apology and breach are re-armed.
 
         ``result`` is "missing" (no such conversation), "no complaint", "not open" or the new deadline.
         """
@@ -264,6 +265,11 @@ class Tracker:
         deadline = due_after(max(previous, now), hours, table.clock, table.round_to_minutes, self.calendar)
         store.extend_deadline(session, complaint, deadline)
         effects = Effects(staff_events=[_refetch(conversation_id)])
+        locale = self.phrases.locale(conversation.locale)
+        moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
+        delivery = self._say(session, conversation, PhraseId.DEADLINE_EXTENDED, now, status_on_commit, deadline=moment)
+        if delivery is not None:
+            effects.deliveries.append(delivery)
         self._timeline(
             session,
             complaint,
@@ -274,9 +280,8 @@ class Tracker:
             deadline_at=deadline.isoformat(),
             hours=hours,
             reason=reason,
+            message_id=delivery and delivery.message_id,
         )
-        wait = self.wait_text(deadline, now, self.phrases.locale(conversation.locale))
-        self._apologise(effects, session, conversation, complaint, wait, now, status_on_commit)
         effects.timers = _schedules(
             store.arm_on_promise(
                 session, conversation_id, now, deadline, complaint.category, now, self.config.followups, follow_up=False
