@@ -248,7 +248,7 @@ async def test_a_threat_goes_to_the_supervisor_queue_and_the_supervisor_is_told(
         kinds = (await session.execute(select(Notification.kind).where(Notification.ticket_id == ticket.id))).all()
     assert [kind for (kind,) in kinds] == ["rule_supervisor"]
     routed = [event for event in await timeline(client, conversation_id) if event.kind == "routed"]
-    assert routed[0].detail["rules"][0] == "threats of media, lawyers or regulators go to the duty supervisor"
+    assert routed[0].detail["rules"][0] == "扬言曝光、起诉或投诉到主管部门的，转值班主管"
 
 
 @pytest.mark.parametrize("owner_active", [True, False])
@@ -288,7 +288,7 @@ async def test_a_repeat_complaint_goes_back_to_the_agent_who_owned_the_previous_
     assert conversation is not None
     kinds = [event.kind for event in await timeline(client, second_conversation)]
     routed = next(event for event in await timeline(client, second_conversation) if event.kind == "routed")
-    assert "repeat complaints go back to the agent who owned the previous case" in routed.detail["rules"]
+    assert "重复投诉回到上次负责的客服（首问负责）" in routed.detail["rules"]
     assert routed.detail["repeat_complaint"] is True
     if owner_active:
         assert (conversation.owner, ticket.status, ticket.claimed_by) == (f"agent:{li}", "claimed", str(li))
