@@ -183,6 +183,7 @@ class PhraseId(StrEnum):
     RESTATE_PROBLEM = "restate_problem"
     RESTATE_NAME = "restate_name"
     RESTATE_SURNAME = "restate_surname"
+    RESTATE_PHONES = "restate_phones"
     ASK_DETAILS = "ask_details"
     NOT_GIVEN = "not_given"
     CONTACT_BY_CHANNEL = "contact_by_channel"
@@ -221,6 +222,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.RESTATE_PROBLEM: frozenset({"category", "summary"}),
     PhraseId.RESTATE_NAME: frozenset({"surname", "title"}),
     PhraseId.RESTATE_SURNAME: frozenset({"surname"}),
+    PhraseId.RESTATE_PHONES: frozenset({"phone", "alternative"}),
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
     PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
     PhraseId.PROMISE_WITHIN_AN_HOUR: frozenset({"deadline"}),

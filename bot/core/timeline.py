@@ -23,6 +23,7 @@ class TimelineKind(StrEnum):
     CONSULTATION_ASKED = "consultation_asked"
     DESCRIPTION_RECEIVED = "description_received"
     CONTACT_RECEIVED = "contact_received"
+    ALTERNATIVE_CONTACT_RECEIVED = "alternative_contact_received"
     AREA_RECEIVED = "area_received"
     RESTATED = "restated"
     RESTATEMENT_REJECTED = "restatement_rejected"

@@ -47,7 +47,8 @@ def classify(turn: Turn, description: str, known: frozenset[Signal] = frozenset(
         or len(description) >= turn.kit.rules.complex_min_chars
         or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL, Signal.PREPARED})
     )
-    return Classified(category, Grade.COMPLEX if complex_case else Grade.SIMPLE, frozenset(signals))
+    grade = Grade.COMPLEX if complex_case else Grade.SIMPLE
+    return Classified(category, grade, frozenset(signals), understood.other_categories)
 
 
 def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
@@ -67,11 +68,13 @@ def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
     data.case_number = case_number
     data.signals = tuple(sorted(classified.signals))
     signals = [signal.value for signal in data.signals]
+    others = {"other_categories": list(classified.other_categories)} if classified.other_categories else {}
     turn.audit(
         TimelineKind.CLASSIFIED,
         category=classified.category,
         grade=classified.grade.value,
         signals=signals,
+        **others,
     )
     return ComplaintRecord(
         case_number=case_number,
@@ -91,6 +94,8 @@ def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
         district=turn.kit.understander.district(data.area) if data.area else None,
         customer_surname=data.surname,
         customer_title=_title_of(turn, data.surname, data.honorific),
+        alternative_phone=data.alternative_phone,
+        other_categories=classified.other_categories,
     )
 
 

@@ -61,6 +61,7 @@ class Classified:
     category: str
     grade: Grade
     signals: frozenset[Signal]
+    other_categories: tuple[str, ...] = ()
 
 
 def classify(

@@ -81,6 +81,9 @@ def _phone_said(turn: Turn) -> str | None:
     phone = data.phone
     if phone and data.phone_from_channel and len(phone) >= 8:
         return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    if phone and data.alternative_phone:
+        alternative = said_phone(data.alternative_phone)
+        return turn.text(PhraseId.RESTATE_PHONES, phone=said_phone(phone), alternative=alternative)
     return said_phone(phone) if phone else phone
 
 

@@ -60,6 +60,7 @@ _KNOWN_KEYS = frozenset(
         "urgent_place_asks",
         "problem_told",
         "same_phone_case",
+        "alternative_phone",
     }
 )
 
@@ -142,6 +143,9 @@ class FlowData:
     same_phone_case: str | None = None
     """An open case found only by the phone typed in this conversation: noted once for the staff,
     never joined and never told to whoever typed the number (it may be anyone's)."""
+    alternative_phone: str | None = None
+    """A second number the customer gave with the contact phone ("打不通就打我老婆的139…"), as
+    ``phone`` is stored: for the staff, never the customer record's nor looked up for cases."""
     unknown_case_numbers: int = 0
     """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
     conversation's messages are no longer looked up by case number (guessing them is not a way
@@ -186,6 +190,7 @@ class FlowData:
             urgent_place_asks=self.urgent_place_asks,
             problem_told=self.problem_told,
             same_phone_case=self.same_phone_case,
+            alternative_phone=self.alternative_phone,
         )
 
     @classmethod
@@ -238,6 +243,7 @@ class FlowData:
             urgent_place_asks=int(get("urgent_place_asks", 0)),
             problem_told=bool(get("problem_told", False)),
             same_phone_case=get("same_phone_case"),
+            alternative_phone=get("alternative_phone"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -306,6 +312,8 @@ class FlowData:
             stored["problem_told"] = True
         if self.same_phone_case is not None:
             stored["same_phone_case"] = self.same_phone_case
+        if self.alternative_phone is not None:
+            stored["alternative_phone"] = self.alternative_phone
         return stored
 
 

@@ -130,6 +130,11 @@ class ComplaintRecord:
     """The surname the customer confirmed (称呼), remembered on the customer record."""
     customer_title: str | None = None
     """``"male"`` or ``"female"`` when the honorific says it (王先生), else the record's own for the same surname."""
+    alternative_phone: str | None = None
+    """Another number to try when ``contact_phone`` does not answer (``FlowData.alternative_phone``)."""
+    other_categories: tuple[str, ...] = ()
+    """The categories of other problems the description tells, for the staff; ``category`` alone
+    routes, promises and counts the case."""
 
 
 @dataclass(frozen=True, slots=True)

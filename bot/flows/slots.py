@@ -53,7 +53,10 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     data, state = turn.step.data, turn.step.state
     intents = understood.intents
     correcting = bool(intents & CORRECTION_CUES) or (state in RESTATED and Intent.COMPLAINT not in intents)
-    phone = turn.phone
+    phone, second = turn.phone, turn.second_phone
+    if correcting and second is not None and data.phone in (phone, second):
+        # "不对 不是138…是139…": the number that is not the one kept is the right one, not another.
+        phone, second = (second if phone == data.phone else phone), None
     # A number alone after another typed one, before the problem, puts it right ("我电话138…5555" /
     # "138…5556"); at the place question it is an answer holding no place.
     only_a_number = state in (State.NEW, State.AWAIT_DESCRIPTION) and not any(
@@ -62,6 +65,7 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     if phone and phone != data.phone and (not data.phone or correcting or only_a_number or data.phone_from_channel):
         _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and correcting)
         data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
+    _keep_alternative(turn, phone, second)
     area = turn.area
     if area and state in (State.AWAIT_PHONE, State.AWAIT_AREA, State.CORRECT_AREA):
         area = whole_place_answer(turn, understood.text, area)
@@ -93,6 +97,21 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         data.phone_refusals += 1
         turn.refused = True
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
+
+
+def _keep_alternative(turn: Turn, phone: str | None, second: str | None) -> None:
+    """Two numbers in one message, one of them the contact phone: the other is the number to try
+    when it does not answer ("电话138… 打不通就打我老婆的139…"). A contact phone corrected to
+    the alternative is no alternative any more."""
+    data = turn.step.data
+    if second is not None and data.phone in (phone, second):
+        other = second if phone == data.phone else phone
+        if other is not None and other != data.alternative_phone:
+            turn.changed.add("alternative_phone")
+            turn.audit(TimelineKind.ALTERNATIVE_CONTACT_RECEIVED, replaced=data.alternative_phone is not None)
+            data.alternative_phone = other
+    if data.alternative_phone is not None and data.alternative_phone == data.phone:
+        data.alternative_phone = None
 
 
 def kept_place(area: str) -> str:

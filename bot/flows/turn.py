@@ -120,7 +120,7 @@ class Turn:
         self.earlier_signals: frozenset[Signal] = frozenset()
         """The signals of the conversation before this message."""
         self.changed: set[str] = set()
-        """The form's items this message gave or corrected: "phone", "area", "name"."""
+        """The form's items this message gave or corrected: "phone", "alternative_phone", "area", "name"."""
         self.refused = False
         """This message refused to give a phone."""
 
@@ -132,6 +132,12 @@ class Turn:
     def phone(self) -> str | None:
         """The phone number the message gives, as the engine stores it (national digits)."""
         phone = self.understood.slots.phone if self.understood is not None else None
+        return national_digits(phone) if phone else None
+
+    @property
+    def second_phone(self) -> str | None:
+        """Another phone number the message gives, stored as :attr:`phone` is."""
+        phone = self.understood.slots.second_phone if self.understood is not None else None
         return national_digits(phone) if phone else None
 
     @property

@@ -219,10 +219,16 @@ class Complaint(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
     contact_phone: Mapped[str | None] = mapped_column(String(32))
+    alternative_phone: Mapped[str | None] = mapped_column(String(32))
+    """A second number the customer gave to try when ``contact_phone`` does not answer; never the
+    customer record's, and no case is looked up by it."""
     contact_by_channel: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """The customer refused a phone: contact them through the conversation's channel identity."""
     area: Mapped[str | None] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(40))
+    other_categories: Mapped[list[str] | None] = mapped_column(Json)
+    """The categories of other problems the description tells, for the staff to see; ``category``
+    alone routes the case and counts it in the reports."""
     grade: Mapped[str] = mapped_column(String(10))
     customer_tier: Mapped[str] = mapped_column(String(20))
     signals: Mapped[list[str]] = mapped_column(Json, default=list)

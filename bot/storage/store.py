@@ -944,10 +944,12 @@ def save_complaint(
     values: dict[str, Any] = {
         "description": record.description,
         "contact_phone": record.contact_phone,
+        "alternative_phone": record.alternative_phone,
         "contact_by_channel": record.contact_by_channel,
         "area": record.area,
         "district": record.district,
         "category": record.category,
+        "other_categories": list(record.other_categories) or None,
         "grade": record.grade.value,
         "customer_tier": record.customer_tier,
         "signals": list(record.signals),

@@ -24,15 +24,16 @@ def merge(rules: Understanding, model: Understanding | None) -> Understanding:
       person or a supervisor stays). Except: the model never adds ``harassment`` (it warns and
       closes, a false positive hurts an innocent customer), and it adds ``yes`` or ``no`` only when
       the rules found neither and the model says exactly one of them.
-    - ``category``: the rules' when they found one, else the model's.
+    - ``category``: the rules' when they found one, else the model's; ``other_categories``: the rules'.
     - ``grade``: the rules' when they gave one, else the model's.
     - ``signals``: the union (each only draws more attention to the customer: empathy first, an
       apology, a supervisor, a higher queue place).
     - ``slots``, field by field: the rules' value when they found one, else the model's. The
       phone is the rules' whenever they found one (they validate it against the service's
       pattern); the model's is used only when the rules found none (and it was already validated
-      and found in the message, ``model_slots``). A surname is not taken from the model when it does
-      not belong to the name kept, nor a name that does not contain the surname kept.
+      and found in the message, ``model_slots``); a second phone is only ever the rules'. A
+      surname is not taken from the model when it does not belong to the name kept, nor a name
+      that does not contain the surname kept.
 
     ``model`` None (no model configured, or it was slow, down or answered nonsense) returns
     ``rules`` unchanged.
@@ -63,6 +64,7 @@ def merge_slots(rules: Slots, model: Slots) -> Slots:
         surname = None
     return Slots(
         phone=rules.phone if rules.phone is not None else model.phone,
+        second_phone=rules.second_phone,
         name=name,
         surname=surname,
         honorific=rules.honorific if rules.honorific is not None else model.honorific,

@@ -37,10 +37,17 @@ def find_phone(text: str, region: str = "CN", mobile_only: bool = False) -> str 
     customer's contact phone and are skipped. ``mobile_only``: landlines too ("2024 0501", a date
     with its spaces, is a Hong Kong landline's shape).
     """
+    found = find_phones(text, region, mobile_only, most=1)
+    return found[0] if found else None
+
+
+def find_phones(text: str, region: str = "CN", mobile_only: bool = False, most: int = 2) -> list[str]:
+    """Up to ``most`` different numbers of ``text`` as :func:`find_phone` reads them, in the order
+    written ("电话138… 打不通就打我老婆的139…" gives both)."""
     types = _MOBILE_TYPES if mobile_only else _CONTACT_TYPES
-    found = _first_phone(text, region, types)
-    if found is None and (spoken := with_ascii_digits(text)) != text:
-        found = _first_phone(spoken, region, types)
+    found = _phones(text, region, types, most)
+    if not found and (spoken := with_ascii_digits(text)) != text:
+        found = _phones(spoken, region, types, most)
     return found
 
 
@@ -66,16 +73,20 @@ def find_local_landline(text: str, area_code: str, cues: Sequence[str], region: 
     return None
 
 
-def _first_phone(text: str, region: str, types: frozenset[int]) -> str | None:
+def _phones(text: str, region: str, types: frozenset[int], most: int) -> list[str]:
+    found: list[str] = []
     if not _ENOUGH_DIGITS.search(text):
-        return None
+        return found
     for match in _CANDIDATE.finditer(text):
+        whole = _parse(match.group(), region, types)
         # Two numbers separated by a space make one candidate: then each part is tried alone.
-        for candidate in (match.group(), *match.group().split()):
-            number = _parse(candidate, region, types)
-            if number is not None:
-                return number
-    return None
+        numbers = [whole] if whole is not None else [_parse(part, region, types) for part in match.group().split()]
+        for number in numbers:
+            if number is not None and number not in found:
+                found.append(number)
+                if len(found) >= most:
+                    return found
+    return found
 
 
 def with_ascii_digits(text: str) -> str:
@@ -132,4 +143,3 @@ def said_phone(stored: str) -> str:
     if not phonenumbers.is_valid_number(number):
         return stored
     return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
-

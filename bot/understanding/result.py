@@ -12,6 +12,9 @@ class Slots:
     """What the customer told us about themselves, from any message at any step."""
 
     phone: str | None = None
+    second_phone: str | None = None
+    """Another number in the same message ("电话138… 打不通就打我老婆的139…"): an alternative
+    contact, or the right one of a correction naming the wrong one too ("不是138… 是139…")."""
     name: str | None = None
     surname: str | None = None
     honorific: str | None = None
@@ -23,6 +26,7 @@ class Slots:
     are the same either way."""
 
     def as_dict(self) -> dict[str, str | None]:
+        """The slots the optional model fills too (not ``second_phone``)."""
         return {
             "phone": self.phone,
             "name": self.name,
@@ -44,6 +48,9 @@ class Understanding:
     grade: Grade | None = None
     signals: frozenset[Signal] = frozenset()
     slots: Slots = field(default_factory=Slots)
+    other_categories: tuple[str, ...] = ()
+    """Categories of other problems the message tells besides ``category`` ("停水两天了 …
+    物业根本不管": property service besides the repair), in the order told; for the staff only."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -51,7 +58,8 @@ class Understanding:
             "locale": self.locale,
             "intents": sorted(intent.value for intent in self.intents),
             "category": self.category,
+            "other_categories": list(self.other_categories),
             "grade": self.grade.value if self.grade is not None else None,
             "signals": sorted(signal.value for signal in self.signals),
-            "slots": self.slots.as_dict(),
+            "slots": {**self.slots.as_dict(), "second_phone": self.slots.second_phone},
         }

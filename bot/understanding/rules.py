@@ -67,6 +67,7 @@ _PROBLEM = Owner(Kind.PROBLEM)
 _SYMPTOM = Owner(Kind.SYMPTOM)
 _MENTION = Owner(Kind.MENTION)
 _CLAUSE_ENDS = frozenset(",.!?;:，。！？；：、…~")
+_FEWEST_PHONE_DIGITS = 7
 _SINGLE_WORDS = (Kind.NEGATOR, Kind.REQUEST, Kind.OPENER, Kind.FILLER, Kind.EXACT, Kind.PAST, Kind.PRESENT)
 """Kinds whose keywords are single words, never looked for inside longer ones."""
 
@@ -79,6 +80,7 @@ class Findings:
     category: str | None
     grade: Grade | None
     signals: frozenset[Signal]
+    other_categories: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -150,6 +152,25 @@ def _is_pause(index: int, segmented: Segmented) -> bool:
     return is_chinese(before) and (is_chinese(after) or (after.isascii() and after.isalpha()))
 
 
+def _clause_numbers(segmented: Segmented) -> list[int]:
+    """Each word's clause, counted from 0: a clause ends at punctuation or a pause."""
+    numbers: list[int] = []
+    clause = 0
+    for index, word in enumerate(segmented.words):
+        numbers.append(clause)
+        if word in _CLAUSE_ENDS or (word.isspace() and _between_chinese_and_any(index, segmented)):
+            clause += 1
+    return numbers
+
+
+def _between_chinese_and_any(index: int, segmented: Segmented) -> bool:
+    """White space with a Chinese character on one side at least ("多扣了50 宽带也老是掉线")."""
+    words = segmented.words
+    if index == 0 or index + 1 == len(words):
+        return False
+    return is_chinese(words[index - 1][-1]) or is_chinese(words[index + 1][0])
+
+
 def _starts_clause(first: int, segmented: Segmented, openers: Container[int]) -> bool:
     """Only punctuation, white space, symbols or words that only open a request ("麻烦", "能不能")
     between word ``first`` and the previous clause end (or pause)."""
@@ -219,6 +240,9 @@ class Rules:
             return end is not None and not cancelled(requests[end], self._intent_rules[hit.owner.name])
 
         categories: dict[str, _CategoryHits] = {}
+        category_hits: list[Hit[Owner]] = []
+        told_at: list[int] = []
+        """Where a problem or symptom word (not negated) stands."""
         signals: set[Signal] = set()
         raw_intents: set[Intent] = set()
         groups: dict[str, dict[int, set[int]]] = {}
@@ -231,6 +255,7 @@ class Rules:
                 found = categories.setdefault(owner.name, _CategoryHits())
                 (found.strong if kind is Kind.CATEGORY else found.weak).add(hit.keyword)
                 found.first = min(found.first, hit.start)
+                category_hits.append(hit)
             elif kind is Kind.SIGNAL:
                 if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit)):
                     signals.add(Signal(owner.name))
@@ -251,10 +276,11 @@ class Rules:
                     signal_groups.setdefault(owner.name, {}).setdefault(owner.conjunction, set()).add(owner.group)
             elif kind is Kind.COMPLEX:
                 complex_word = True
-            elif kind is Kind.PROBLEM:
-                problem = problem or not cancelled(hit.first)
-            elif kind is Kind.SYMPTOM:
-                symptom = symptom or not cancelled(hit.first)
+            elif kind is Kind.PROBLEM or kind is Kind.SYMPTOM:
+                if not cancelled(hit.first):
+                    told_at.append(hit.first)
+                    problem = problem or kind is Kind.PROBLEM
+                    symptom = symptom or kind is Kind.SYMPTOM
             elif kind is Kind.MENTION:
                 mention = mention or not cancelled(hit.first)
         raw_intents |= self._whole_message_intents(hits, segmented)
@@ -287,7 +313,39 @@ class Rules:
             or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL})
         )
         grade = Grade.COMPLEX if complex_ else Grade.SIMPLE
-        return Findings(frozenset(intents), category, grade, frozenset(signals))
+        others = self._other_categories(category, category_hits, told_at, segmented) if len(categories) > 1 else ()
+        return Findings(frozenset(intents), category, grade, frozenset(signals), others)
+
+    def _other_categories(
+        self, main: str, hits: list[Hit[Owner]], told_at: list[int], segmented: Segmented
+    ) -> tuple[str, ...]:
+        """The categories of the clauses that tell a problem (a problem or symptom word) other than
+        ``main``, each clause's by the rule of the whole message ("停水两天了 电梯也坏了一个礼拜
+        物业根本不管": the last clause is property service). Where a clause tells none ("电梯，坏了一个
+        礼拜", "我打了热线") or gives a phone, its keywords say where or who, not another problem."""
+        clause_of = _clause_numbers(segmented)
+        digits: dict[int, int] = {}
+        for index, word in enumerate(segmented.words):
+            if word.isdigit():
+                digits[clause_of[index]] = digits.get(clause_of[index], 0) + len(word)
+        # A clause giving a phone is about reaching the customer ("打不通就打我老婆的139…").
+        told = {clause_of[index] for index in told_at} - {
+            clause for clause, count in digits.items() if count >= _FEWEST_PHONE_DIGITS
+        }
+        by_clause: dict[int, dict[str, _CategoryHits]] = {}
+        for hit in hits:
+            clause = clause_of[hit.first]
+            if clause not in told:
+                continue
+            found = by_clause.setdefault(clause, {}).setdefault(hit.owner.name, _CategoryHits())
+            (found.strong if hit.owner.kind is Kind.CATEGORY else found.weak).add(hit.keyword)
+            found.first = min(found.first, hit.start)
+        others: list[str] = []
+        for clause in sorted(by_clause):
+            name = self._category(by_clause[clause])
+            if name is not None and name != main and name != self._config.fallback_category and name not in others:
+                others.append(name)
+        return tuple(others)
 
     def _category(self, categories: dict[str, _CategoryHits]) -> str | None:
         """Most keywords (weak ones count half); on a tie the one mentioned first, then the one

@@ -16,7 +16,7 @@ from typing import Protocol
 from bot.config import ServiceConfig
 from bot.understanding.english_places import EnglishPlaceFinder
 from bot.understanding.names import NameFinder
-from bot.understanding.phones import find_local_landline, find_phone
+from bot.understanding.phones import find_local_landline, find_phone, find_phones
 from bot.understanding.places import DivisionFinder, PlaceFinder
 from bot.understanding.result import Slots
 
@@ -89,7 +89,8 @@ class SlotExtractor:
         address = place.address
         if address is None and self._english_places is not None and _LATIN.search(folded):
             address = self._english_places.find(folded)
-        phone = find_phone(folded, self._region)
+        phones = find_phones(folded, self._region)
+        phone = phones[0] if phones else None
         if phone is None and (traditional or simplified != folded):
             # Written in traditional characters: perhaps a Hong Kong, Macao or Taiwan number.
             candidates = (find_phone(folded, region, mobile_only=True) for region in self._traditional_regions)
@@ -98,6 +99,7 @@ class SlotExtractor:
             phone = find_local_landline(folded, self._local_area_code, self._local_number_words, self._region)
         return Slots(
             phone=phone,
+            second_phone=phones[1] if len(phones) > 1 else None,
             name=person.name,
             surname=person.surname,
             honorific=person.honorific,

@@ -196,6 +196,7 @@ class Understander:
             locale=detected,
             intents=findings.intents,
             category=findings.category,
+            other_categories=findings.other_categories,
             grade=findings.grade,
             signals=signals,
             slots=self._slots.extract(text, traditional=detected == ZH_TW),

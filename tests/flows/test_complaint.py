@@ -406,6 +406,7 @@ SAMPLE_VARIABLES = {
     "time_greeting": "下午好",
     "description": "电梯坏了",
     "phone": "13800138000",
+    "alternative": "13900139000",
     "area": "阳光花园",
     "category": "物业服务",
     "hours": "12",

@@ -68,7 +68,9 @@ def test_the_understand_command_prints_one_json_object_a_line(capsys: pytest.Cap
         "honorific": None,
         "address": "中关村大街",
         "district": "海淀区",
+        "second_phone": None,
     }
+    assert lines[0]["other_categories"] == []
     assert lines[1]["intents"] == ["supervisor"]
     assert (lines[2]["locale"], lines[2]["category"]) == ("en", "service_attitude")
 

@@ -90,6 +90,23 @@ def test_numbers_that_are_not_a_contact_phone_are_not_taken(extractor: SlotExtra
     assert extractor.extract(text).phone is None
 
 
+@pytest.mark.parametrize(
+    ("text", "phone", "second"),
+    [
+        ("电话13812345678 打不通就打我老婆的13987654321", "+8613812345678", "+8613987654321"),
+        ("13812345678 13987654321", "+8613812345678", "+8613987654321"),
+        ("手机138 1234 5678，座机029-88886666", "+8613812345678", "+862988886666"),
+        ("电话13812345678，是13812345678", "+8613812345678", None),
+        ("电话13812345678", "+8613812345678", None),
+    ],
+)
+def test_a_second_number_in_the_message_is_kept_beside_the_first(
+    extractor: SlotExtractor, text: str, phone: str, second: str | None
+) -> None:
+    slots = extractor.extract(text)
+    assert (slots.phone, slots.second_phone) == (phone, second)
+
+
 def test_a_phone_in_digits_wins_over_chinese_numerals_next_to_it(extractor: SlotExtractor) -> None:
     assert extractor.extract("打了一13912345678").phone == "+8613912345678"
     assert extractor.extract("电话一三九一二三四五六七八，我打了一二三四五六七次").phone == "+8613912345678"

@@ -13,7 +13,7 @@
     greeted: T("机器人问候"), signals_detected: T("识别到风险信号"),
     side_thanks: T("客户致谢"), side_goodbye: T("客户道别"), side_apology: T("客户致歉"), side_suggestion: T("客户建议"), side_out_of_scope: T("非服务范围的请求"),
     side_praise: T("客户表扬"), faq_answered: T("常见问题已答复"), consultation_asked: T("客户咨询(待查询答复)"),
-    description_received: T("收到问题描述"), contact_received: T("收到联系电话"), area_received: T("收到地址/区域"),
+    description_received: T("收到问题描述"), contact_received: T("收到联系电话"), alternative_contact_received: T("收到备用联系电话"), area_received: T("收到地址/区域"),
     restated: T("复述确认"), restatement_rejected: T("客户要求更正"), corrected: T("已更正"), confirmed: T("客户确认信息"),
     classified: T("已分类"), promised: T("承诺答复时限"), handed_off: T("转人工"), escalated: T("升级到主管"),
     message_after_handoff: T("转人工后客户留言"), withdrawn_after_handoff: T("客户表示不再需要处理"), status_told: T("已告知客户处理进度"), idle_prompted: T("超时未回复提醒"), harassment_warned: T("骚扰警告"),
@@ -648,10 +648,13 @@
     }
     clear($("complaint"), complaints.map((c) => {
       const rows = [
-        [T("编号"), c.case_number], [T("类别"), categoryName(c.category)], [T("级别"), label("grade", c.grade)],
+        [T("编号"), c.case_number], [T("类别"), categoryName(c.category)],
+        [T("其他问题类别"), (c.other_categories || []).map(categoryName).join("、")],
+        [T("级别"), label("grade", c.grade)],
         [T("状态"), label("status", c.status)],
         [T("问题描述"), c.description],
         [T("联系电话"), c.contact_by_channel ? T("客户未留电话,请通过本会话渠道({0})联系", state.conversation.channel) : c.contact_phone],
+        [T("备用电话"), c.alternative_phone],
         [T("地址/区域"), c.area],
         [T("信号"), (c.signals || []).map((s) => label("signal", s)).join("、")], [T("答复时限"), formatTime(c.deadline_at)],
         [T("已超时"), c.breached_at ? formatTime(c.breached_at) : null],
@@ -671,6 +674,7 @@
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
     if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);
     if (detail.text) parts.push(`「${detail.text}」`);
+    if (detail.other_categories) parts.push(T("另有问题: {0}", detail.other_categories.map(categoryName).join("、")));
     if (detail.summary) parts.push(T("摘要: {0}", detail.summary));
     if (detail.to) parts.push(`→ ${detail.to.startsWith("queue:") ? queueName(detail.to.slice(6)) : staffName(detail.to)}`);
     if (detail.overrode_guard) parts.push(T("(忽略忌语提醒发送)"));

@@ -1,0 +1,106 @@
+"""Two problems in one message keep the main one's category and record the others; a second phone
+in one message is the number to try when the first does not answer, and a correction replaces
+the phone rather than adding one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.core.timeline import TimelineKind
+from bot.flows.complaint import Started
+from bot.flows.records import ComplaintRecord, State
+from tests.flows.chat import Chat
+
+TWO_PROBLEMS = "停水两天了 电梯也坏了一个礼拜 物业根本不管"
+TWO_PHONES = "电话13812345678 打不通就打我老婆的13987654321"
+
+
+@pytest.fixture
+def chat(conversation_engine: ConversationEngine) -> Chat:
+    started = Chat(conversation_engine)
+    started.send(Started())
+    return started
+
+
+def confirmed(chat: Chat) -> ComplaintRecord:
+    step = chat.send("对")
+    assert step.complaint is not None and chat.state is State.HANDED_OFF
+    return step.complaint
+
+
+def audited(chat: Chat, kind: TimelineKind) -> list[dict[str, object]]:
+    return [event.detail for step in chat.steps for event in step.audit if event.kind is kind]
+
+
+def test_two_problems_keep_the_main_category_and_record_the_other(chat: Chat) -> None:
+    chat.send(TWO_PROBLEMS)
+    chat.send("13812345678")
+    said = chat.texts(chat.send("阳光花园3栋"))
+    assert "（工程维修）" in said  # the restatement names the main problem's category, as before
+    record = confirmed(chat)
+    assert (record.category, record.other_categories) == ("engineering_repair", ("property_service",))
+    assert audited(chat, TimelineKind.CLASSIFIED)[-1]["other_categories"] == ["property_service"]
+    assert chat.steps[-1].handoff is not None and chat.steps[-1].handoff.queue == "general"
+
+
+def test_one_problem_records_no_other_category(chat: Chat) -> None:
+    chat.send("电梯坏了一个礼拜 阳光花园3栋 电话13812345678")
+    record = confirmed(chat)
+    assert (record.category, record.other_categories) == ("engineering_repair", ())
+    assert "other_categories" not in audited(chat, TimelineKind.CLASSIFIED)[-1]
+
+
+def test_a_second_phone_is_the_alternative_restated_and_recorded(chat: Chat) -> None:
+    chat.send("楼道灯坏了")
+    chat.send(TWO_PHONES)
+    said = chat.texts(chat.send("阳光花园3栋")).splitlines()
+    assert "电话：13812345678（备用：13987654321）" in said
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13812345678", "13987654321")
+    assert record.category == "engineering_repair"  # "打不通" is how to reach them, not the problem
+    assert audited(chat, TimelineKind.ALTERNATIVE_CONTACT_RECEIVED) == [{"replaced": False}]
+
+
+def test_both_problems_and_both_phones_in_one_message(chat: Chat) -> None:
+    chat.send(f"{TWO_PROBLEMS} {TWO_PHONES}")
+    chat.send("阳光花园3栋")
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13812345678", "13987654321")
+    assert (record.category, record.other_categories) == ("engineering_repair", ("property_service",))
+
+
+def test_a_corrected_phone_replaces_the_contact_phone_and_keeps_the_alternative(chat: Chat) -> None:
+    chat.send("楼道灯坏了")
+    chat.send(TWO_PHONES)
+    chat.send("阳光花园3栋")
+    said = chat.texts(chat.send("不对 电话是13700001111")).splitlines()
+    assert "电话：13700001111（备用：13987654321）" in said
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13700001111", "13987654321")
+
+
+def test_a_correction_naming_the_wrong_number_too_replaces_and_adds_nothing(chat: Chat) -> None:
+    chat.send("楼道灯坏了 阳光花园3栋 电话13812345678")
+    said = chat.texts(chat.send("不对，不是13812345678，是13987654321")).splitlines()
+    assert "电话：13987654321" in said
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13987654321", None)
+
+
+def test_the_alternative_corrected_to_the_contact_phone_is_no_alternative_any_more(chat: Chat) -> None:
+    chat.send("楼道灯坏了")
+    chat.send(TWO_PHONES)
+    chat.send("阳光花园3栋")
+    said = chat.texts(chat.send("不对 电话是13987654321")).splitlines()
+    assert "电话：13987654321" in said
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13987654321", None)
+
+
+def test_the_alternative_survives_storing_the_flow_data(chat: Chat) -> None:
+    chat.send("楼道灯坏了")
+    chat.send(TWO_PHONES)
+    stored = chat.data.to_json()
+    assert stored["alternative_phone"] == "13987654321"
+    assert type(chat.data).from_json(stored).alternative_phone == "13987654321"

@@ -1,0 +1,66 @@
+"""What the agent sees of a case with two problems and two phones: the other problem's category
+on the form and the timeline, and the alternative phone, masked for an agent who does not own
+the conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.keys import resources
+from bot.staff.accounts import Role
+from bot.storage.models import HandoffTicket
+from tests.conftest import AppFactory
+from tests.helpers import ChatSocket, new_session
+from tests.staff import add_user, set_queues, sign_in
+
+
+async def _file(client: Any) -> int:
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    for text, answer in (
+        ("停水两天了 电梯也坏了一个礼拜 物业根本不管", "电话"),
+        ("电话13812345678 打不通就打我老婆的13987654321", "小区或地址"),
+        ("阳光花园3栋", "备用：13987654321"),
+        ("对", "投诉编号"),
+    ):
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    await socket.close()
+    return conversation_id
+
+
+async def _case_seen_by(client: Any, username: str, conversation_id: int) -> dict[str, Any]:
+    await sign_in(client, username)
+    response = await client.get(f"/api/conversations/{conversation_id}")
+    assert response.status == 200, await response.text()
+    body: dict[str, Any] = await response.json()
+    return body
+
+
+async def test_the_agent_sees_the_other_problem_and_the_alternative_phone(make_client: AppFactory) -> None:
+    client = await make_client()
+    conversation_id = await _file(client)
+    await add_user(client, "boss", Role.SUPERVISOR)
+    body = await _case_seen_by(client, "boss", conversation_id)
+    (case,) = body["complaints"]
+    assert (case["category"], case["other_categories"]) == ("engineering_repair", ["property_service"])
+    assert (case["contact_phone"], case["alternative_phone"]) == ("13812345678", "13987654321")
+    classified = [event for event in body["timeline"] if event["kind"] == "classified"]
+    assert classified[-1]["detail"]["other_categories"] == ["property_service"]
+    assert any(event["kind"] == "alternative_contact_received" for event in body["timeline"])
+    async with resources(client.app).sessions() as session:
+        assert (await session.execute(select(HandoffTicket.queue))).scalar_one() == "general"  # routed as before
+
+
+async def test_an_agent_who_does_not_own_the_case_sees_the_alternative_phone_masked(make_client: AppFactory) -> None:
+    client = await make_client()
+    conversation_id = await _file(client)
+    await add_user(client, "li", Role.AGENT)
+    await set_queues(client, "li", ["general"])
+    body = await _case_seen_by(client, "li", conversation_id)
+    (case,) = body["complaints"]
+    assert (case["contact_phone"], case["alternative_phone"]) == ("138****5678", "139****4321")
+    assert body["phones_masked"]
