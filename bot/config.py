@@ -1144,6 +1144,12 @@ class Gazetteer(_Strict):
     road_suffixes: list[str] = []
     """Words ending a road's name ("牛头角道", "文化路"): a road the gazetteer does not list is an
     address when a house number follows it ("牛头角道5号"), as an unknown estate is."""
+    developer_brands: list[str] = []
+    """Developers' brands that start estates' names ("万达世纪城", "融创九棠府"): a brand and the short
+    name after it are one place when the name ends as a place's does or a phase, building or part of
+    the estate follows it."""
+    developer_company_words: list[str] = []
+    """Words that, right after a brand, name the company, not an estate ("恒大物业", "万科集团")."""
     building_suffixes: list[str] = []
     estate_parts: list[str] = []
     """Parts of an estate named right after it ("阳光花园南门", "翠湖花园停车场"): an estate the

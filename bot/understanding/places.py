@@ -34,6 +34,9 @@ _ROOM_DIGITS = 6
 """The most digits a bare room or house number has; eleven are a phone."""
 _BUILDING_AFTER_WINDOW = 12
 """How far after an estate without a building the building may be said ("翠湖花园 几栋我想想 12栋")."""
+_BRAND_NAME_CHARS = 6
+"""The most characters of the name a developer's brand gives an estate ("万达世纪城", "越秀星汇云城")."""
+_CLAUSE_END = re.compile(rf"$|[{_PUNCTUATION}]")
 _SPACE_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9])")
 
 
@@ -69,6 +72,7 @@ class _Kind(Enum):
     DIVISION = "division"
     TRIGGER = "trigger"
     ESTATE = "estate"
+    BRAND = "brand"
     BUILDING = "building"
 
 
@@ -205,6 +209,25 @@ class PlaceFinder:
         self._named_building_re = re.compile(
             rf"(?:{cues})[ \t]*(?P<name>(?:(?![{breaks}])[\u4e00-\u9fff]){{2,10}})[ \t]+$"
         )
+        # "万达世纪城", "恒大绿洲3期": a developer's brand and the name characters after it, which the
+        # estate's name is the start of (``_brand_estate_end`` finds where it ends).
+        brands = alternation(gazetteer.developer_brands)
+        self._brand_re = (
+            re.compile(rf"(?:{brands})(?P<name>(?:(?![{breaks}])[\u4e00-\u9fff]){{0,{_BRAND_NAME_CHARS}}})")
+            if brands
+            else None
+        )
+        self._company_words = tuple(gazetteer.developer_company_words)
+        # A place's ending, but not a division's: "越秀区" is a district, not an estate of 越秀's.
+        self._brand_endings = tuple(
+            ending
+            for ending in {*gazetteer.address_suffixes, *gazetteer.estate_suffixes}
+            if not ending.endswith(tuple(gazetteer.division_suffixes))
+        )
+        self._short_estate_endings = frozenset(gazetteer.estate_suffixes)
+        numbered = alternation([*gazetteer.unit_suffixes, *gazetteer.address_suffixes])
+        unit_numbers = "0-9A-Za-z一二三四五六七八九十百两零〇甲乙丙丁"
+        self._numbered_re = re.compile(rf"[ \t]?[{unit_numbers}]{{1,4}}[ \t]?(?:{numbered})")
 
     def find(self, text: str) -> Place:
         anchors = self._anchors(text)
@@ -245,7 +268,11 @@ class PlaceFinder:
             after = joint.end()
             found = max((span_end for span_start, span_end in spans if span_start == after), default=None)
             estate = max(
-                (anchor.end for anchor in anchors if anchor.start == after and anchor.kind is _Kind.ESTATE),
+                (
+                    anchor.end
+                    for anchor in anchors
+                    if anchor.start == after and anchor.kind in (_Kind.ESTATE, _Kind.BRAND)
+                ),
                 default=None,
             )
             if found is None and estate is None:
@@ -287,8 +314,56 @@ class PlaceFinder:
         if self._building_re is not None:
             for match in self._building_re.finditer(text):
                 anchors.append(_Anchor(match.start(), match.end(), _Kind.BUILDING, None))
+        if self._brand_re is not None:
+            anchors.extend(self._brand_estates(text, anchors, triggers))
         anchors.sort(key=lambda anchor: (anchor.start, -anchor.end))
         return anchors
+
+    def _brand_estates(self, text: str, anchors: list[_Anchor], triggers: list[re.Match[str]]) -> list[_Anchor]:
+        """The estates named after a developer's brand ("万达世纪城", "融创九棠府"), not those where the
+        brand begins a district's name ("越秀区") or is only the company ("恒大的物业", "恒大物业")."""
+        assert self._brand_re is not None
+        found: list[_Anchor] = []
+        for match in self._brand_re.finditer(text):
+            after_trigger = any(trigger.end() == match.start() for trigger in triggers)
+            end = self._brand_estate_end(text, match, after_trigger)
+            if end is None:
+                continue
+            if any(
+                anchor.kind in (_Kind.CITY, _Kind.DISTRICT, _Kind.DIVISION)
+                and anchor.start < end
+                and match.start() < anchor.end
+                for anchor in anchors
+            ):
+                continue
+            found.append(_Anchor(match.start(), end, _Kind.BRAND, None))
+        return found
+
+    def _brand_estate_end(self, text: str, match: re.Match[str], after_trigger: bool) -> int | None:
+        """Where the estate a brand starts ends: after the longest name ending as a place's does
+        ("世纪城停水" is 世纪城, "花园二期"), the shortest a numbered phase or building follows ("绿洲3期",
+        "万科3期"), the shortest a part of the estate follows ("天街地下车库"), or, after "住"/"地址", the
+        whole name to the end of the clause ("我住绿地新都会 停水了"); whichever reaches furthest."""
+        start, run_end = match.span("name")
+        if match.group("name").startswith(self._company_words):
+            return None
+        ending = next(
+            (
+                end
+                for end in range(run_end, start, -1)
+                if text[start:end].endswith(self._brand_endings)
+                and (end - start > 1 or text[start:end] in self._short_estate_endings)
+            ),
+            None,
+        )
+        numbered = next((end for end in range(start, run_end + 1) if self._numbered_re.match(text, end)), None)
+        part = (
+            next((end for end in range(start + 1, run_end + 1) if self._estate_part_re.match(text, end)), None)
+            if self._estate_part_re is not None
+            else None
+        )
+        clause = run_end if after_trigger and run_end - start > 1 and _CLAUSE_END.match(text, run_end) else None
+        return max((end for end in (ending, numbered, part, clause) if end is not None), default=None)
 
     def _starts_a_name(self, text: str, end: int) -> bool:
         """A district's alias ending at ``end`` is the start of an estate's or a company's name:
@@ -327,7 +402,7 @@ class PlaceFinder:
                     end = inside.end()
             if (
                 not parts
-                and anchor.kind in (_Kind.ESTATE, _Kind.PLACE)
+                and anchor.kind in (_Kind.ESTATE, _Kind.PLACE, _Kind.BRAND)
                 and self._spoken_building_re is not None
                 and (spoken := self._spoken_building_re.match(text, end)) is not None
             ):
@@ -335,7 +410,8 @@ class PlaceFinder:
                 end = spoken.end()
                 parts += 1
             if self._estate_part_re is not None and (
-                (anchor.kind is _Kind.PLACE and end == anchor.end) or text[:end].endswith(self._estate_endings)
+                (anchor.kind in (_Kind.PLACE, _Kind.BRAND) and end == anchor.end)
+                or text[:end].endswith(self._estate_endings)
             ):
                 # "阳光花园南门", "翠湖花园停车场": a part of the estate just named ("人民路12号门口" is
                 # in front of a house, "住门口" names no estate).
@@ -345,7 +421,7 @@ class PlaceFinder:
                     parts += 1
             standalone = (
                 anchor.kind is _Kind.DISTRICT
-                or anchor.kind is _Kind.PLACE
+                or anchor.kind in (_Kind.PLACE, _Kind.BRAND)
                 or anchor.kind is _Kind.BUILDING
                 or (anchor.kind is _Kind.DIVISION and anchor.district is not None)
             )
@@ -436,7 +512,16 @@ class PlaceFinder:
 
     @staticmethod
     def _district(anchors: list[_Anchor], start: int, end: int) -> str | None:
-        inside = [anchor for anchor in anchors if start <= anchor.start and anchor.end <= end and anchor.district]
+        brands = [anchor for anchor in anchors if anchor.kind is _Kind.BRAND]
+        inside = [
+            anchor
+            for anchor in anchors
+            if start <= anchor.start
+            and anchor.end <= end
+            and anchor.district
+            # "万达世纪城" is another estate than the 世纪城 the gazetteer lists, wherever that one is.
+            and not any(brand.start < anchor.start < brand.end for brand in brands)
+        ]
         for kinds in ((_Kind.DISTRICT, _Kind.DIVISION), (_Kind.PLACE,)):
             for anchor in inside:
                 if anchor.kind in kinds:

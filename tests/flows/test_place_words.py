@@ -108,3 +108,52 @@ def test_a_place_in_the_problems_message_is_restated_whole(
     chat.send(message)
     step = chat.send("13800138079")
     assert f"地点：{restated}\n" in chat.texts(step)
+
+
+@pytest.mark.parametrize(
+    ("message", "restated"),
+    [
+        ("万达世纪城停水了", "万达世纪城"),
+        ("我住绿地新都会 停水了", "绿地新都会"),
+        ("恒大绿洲3期停电", "恒大绿洲3期"),
+        ("龙湖天街地下车库漏水", "龙湖天街地下车库"),
+        ("融创九棠府物业不作为", "融创九棠府"),
+        ("碧桂园凤凰城5栋停水", "碧桂园凤凰城5栋"),
+        ("保利花园二期的电梯坏了", "保利花园二期"),
+    ],
+)
+def test_an_estate_named_after_its_developer_in_the_problems_message_is_restated_whole(
+    conversation_engine: ConversationEngine, message: str, restated: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send(message)
+    step = chat.send("13800138079")
+    assert f"地点：{restated}\n" in chat.texts(step)
+    step = chat.send("对")
+    assert step.complaint is not None and step.complaint.area == restated
+
+
+@pytest.mark.parametrize(
+    ("answer", "restated"),
+    [
+        ("万达世纪城", "万达世纪城"),
+        ("我住绿地新都会", "绿地新都会"),
+        ("恒大绿洲3期停电", "恒大绿洲3期"),
+        ("融创九棠府物业不作为", "融创九棠府"),
+        ("龙湖天街地下车库", "龙湖天街地下车库"),
+    ],
+)
+def test_an_estate_named_after_its_developer_answering_the_place_question_is_restated_whole(
+    chat: Chat, answer: str, restated: str
+) -> None:
+    step = chat.send(answer)
+    assert f"地点：{restated}\n" in chat.texts(step)
+    assert chat.data.area == restated
+
+
+def test_the_developers_company_at_the_place_question_is_more_of_the_problem_not_the_place(chat: Chat) -> None:
+    step = chat.send("恒大的物业太差了")
+    assert chat.data.area is None and chat.state is State.AWAIT_AREA
+    assert chat.phrase_ids(step)[-1] == PhraseId.ASK_AREA.value
+    assert "恒大的物业太差了" in chat.data.description
