@@ -30,6 +30,7 @@ from bot.staff.standards_api import add_routes as add_standards_routes  # issue 
 from bot.staff.typing_api import add_routes as add_typing_routes  # issue 15 (typing)
 from bot.web import metrics, request_ids
 from bot.web.body_deadline import body_deadline
+from bot.web.client_address import ClientAddresses
 from bot.web.security_headers import security_headers
 
 log = structlog.get_logger(__name__)
@@ -119,7 +120,7 @@ def create_app(
     A channel without its settings is off: its routes are not mounted (they answer 404).
     """
     app = web.Application(client_max_size=1024 * 1024)
-    request_ids.install(app)
+    request_ids.install(app, ClientAddresses(settings.auth.trusted_proxies))
     app.middlewares.append(body_deadline(settings.body_read_seconds, settings.upload_read_seconds))
     config = config if config is not None else load_config(settings.config_dir)
     engine = engine if engine is not None else ConversationEngine(config)

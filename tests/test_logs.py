@@ -19,6 +19,7 @@ from bot.logs import AccessLogger, configure_logging
 from bot.storage.migrate import upgrade
 from bot.storage.models import Message
 from bot.web import request_ids
+from bot.web.client_address import ClientAddresses
 from tests.conftest import AppFactory
 
 PHONE, TEXT = "13812345678", "我家电话13812345678,三号楼电梯坏了一整天"
@@ -102,7 +103,7 @@ async def test_access_lines_are_structured_and_every_line_of_a_request_has_its_i
         return web.json_response({})
 
     app = web.Application()
-    request_ids.install(app)
+    request_ids.install(app, ClientAddresses(("127.0.0.1/32",)))  # the test's client is the proxy
     app.router.add_get("/api/thing", handler)
     runner = web.AppRunner(app, access_log_class=AccessLogger)
     await runner.setup()

@@ -319,8 +319,8 @@ async def reply(request: web.Request) -> web.Response:
     verdict = await check_agent_text(
         text, override, shared.config.forbidden.agent_guard, shared.guard, shared.guard_model, body.forbidden
     )
-    if verdict.refusal is not None:
-        return verdict.refusal
+    if (refusal := verdict.refuse(request)) is not None:
+        return refusal
     overrode_guard = verdict.overrode_guard
     now, gateway = shared.clock(), shared.gateway
 

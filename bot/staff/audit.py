@@ -79,7 +79,8 @@ def fixed_target(name: str) -> Target:
 
 def note(request: web.Request, target: str | None = None, **detail: Any) -> None:
     """From inside an audited handler: name the target precisely (``rules:v7``) and add detail
-    (``message_id=…``). The detail is stored as JSON: ids and names, never message text or secrets."""
+    (``message_id=…``). The detail is stored as JSON: ids and names, never message text or secrets.
+    ``error=…`` says why a refusal was refused in place of the answer's own ``error``."""
     notes: _Notes = request.setdefault(_NOTES, _Notes())
     if target is not None:
         notes.target = target
@@ -170,7 +171,7 @@ def _entry(request: web.Request, marker: Audit, status: int, error: str | None) 
     if request.method == "GET" and request.query:  # an export: which rows it asked for
         detail.setdefault("query", {key: value[:MAX_NAME_CHARS] for key, value in request.query.items()})
     if error is not None and status >= 400:
-        detail["error"] = error
+        detail.setdefault("error", error)  # what the handler noted: the answer's may quote the staff's text
     return audit_store.NewEntry(
         at=resources(request).clock(),
         action=marker.failed if marker.failed is not None and status >= 400 else marker.action,

@@ -20,6 +20,7 @@ from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
 from bot.staff.bodies import Body, Text, read_body
+from bot.staff.reply_guard import audit_error, direction_refusal
 from bot.storage import canned_replies as store
 from bot.storage.models import CannedReply, string_length
 from bot.web.responses import api_error, path_number
@@ -67,8 +68,12 @@ async def _checked_body(request: web.Request) -> CannedReplyBody:
     config = resources(request).config
     if body.locale is not None and body.locale not in config.phrases:
         raise api_error(400, f"'locale' must be one of {sorted(config.phrases)}")
+    if (reordered := direction_refusal(body.text)) is not None:
+        note(request, error=reordered[1])
+        raise web.HTTPUnprocessableEntity(text=reordered[0].text, content_type="application/json")
     hit = resources(request).guard.check(body.text)
     if hit is not None:
+        note(request, error=audit_error(hit))
         refusal = {
             "error": f"the text contains a forbidden phrase: 「{hit.forbidden}」",
             "forbidden": hit.forbidden,

@@ -123,8 +123,8 @@ async def send_photo(request: web.Request) -> web.Response:
             shared.guard_model,
             upload.fields.get("forbidden", "").splitlines(),
         )
-        if verdict.refusal is not None:
-            return verdict.refusal
+        if (refusal := verdict.refuse(request)) is not None:
+            return refusal
         overrode_guard = verdict.overrode_guard
     assert upload.file is not None
     now, gateway = shared.clock(), shared.gateway

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.understanding.guard import ForbiddenGuard, GuardHit
+from bot.staff.audit import note
+from bot.understanding.guard import ForbiddenGuard, GuardHit, direction_controls
 from bot.understanding.guard_model import GuardModel
 
 
@@ -17,6 +18,38 @@ class Verdict:
     """The 422 to answer with, or None when the text may be sent."""
     overrode_guard: bool
     """The agent sends it past a flag (or past the model's opinion): the timeline and audit say so."""
+    audit_error: str | None = None
+    """What the audit entry of a refusal says: the configured phrase, the pattern's id or the
+    controls, never the agent's own words (which a paraphrase or the model's quote would be)."""
+
+    def refuse(self, request: web.Request) -> web.Response | None:
+        """The refusal, if any, with its reason noted for the audit entry."""
+        if self.refusal is not None and self.audit_error is not None:
+            note(request, error=self.audit_error)
+        return self.refusal
+
+
+def audit_error(hit: GuardHit) -> str:
+    """A guard hit as the audit log may keep it."""
+    if hit.by == "model":
+        return f"the model judged the text forbidden ({hit.source})"
+    if hit.pattern_id is not None:
+        return f"the text holds a forbidden paraphrase (pattern {hit.pattern_id})"
+    return f"the text contains a forbidden phrase: 「{hit.forbidden}」"
+
+
+def direction_refusal(text: str) -> tuple[web.Response, str] | None:
+    """422 for text holding bidirectional controls (and what the audit says), None without any:
+    the reader would see the characters in another order than the one the guard checks."""
+    controls = direction_controls(text)
+    if not controls:
+        return None
+    error = (
+        f"the text holds direction controls ({', '.join(controls)}) that change the order the reader sees: "
+        "remove them"
+    )
+    body = {"error": error, "direction_controls": controls, "can_override": False}
+    return web.json_response(body, status=422), error
 
 
 def _refusal(hit: GuardHit, hits: list[GuardHit], can_override: bool) -> web.Response:
@@ -52,22 +85,26 @@ async def check_agent_text(
     opinion is awaited (at most the model's timeout; no opinion in time means send): ``"by":
     "model"`` marks its flags, which the agent may always override (naming the quoted words),
     since they are an opinion and not the managers' list. An override naming words that still
-    occur in the text is not shown to the model again."""
+    occur in the text is not shown to the model again. Text holding direction controls (which
+    reorder what the customer sees: "\u202e道知不我\u202c" shows as 我不知道) is refused first,
+    with no override."""
+    if (reordered := direction_refusal(text)) is not None:
+        return Verdict(reordered[0], False, reordered[1])
     named = {folded for phrase in overridden if (folded := guard.fold(phrase))} if override else set()
     folded_text = guard.fold(text)
     hits = guard.check_all(text)
     unnamed = [hit for hit in hits if guard.fold(hit.forbidden) not in named]
     if unnamed:
-        return Verdict(_refusal(unnamed[0], hits, guard_mode == "warn"), False)
+        return Verdict(_refusal(unnamed[0], hits, guard_mode == "warn"), False, audit_error(unnamed[0]))
     if hits:  # every one named by the override
         if guard_mode != "warn":
-            return Verdict(_refusal(hits[0], hits, False), False)
+            return Verdict(_refusal(hits[0], hits, False), False, audit_error(hits[0]))
         return Verdict(None, True)
     acknowledged = any(phrase in folded_text for phrase in named)
     if guard_model is not None and not acknowledged:
         hit = await guard_model.check(text)
         if hit is not None and guard.fold(hit.forbidden) not in named:
-            return Verdict(_refusal(hit, [hit], True), False)
+            return Verdict(_refusal(hit, [hit], True), False, audit_error(hit))
         return Verdict(None, hit is not None)
     # With a named override and no rule hit, the agent is sending past the model's opinion.
     return Verdict(None, acknowledged and guard_model is not None)

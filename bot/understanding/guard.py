@@ -6,6 +6,9 @@ comparing, so "喂，说话呀" (a Chinese keyboard's comma) is caught by the co
 and "我不知道" typed with an invisible character inside (U+180B, a Mongolian variation selector
 the browser shows as nothing) by the configured "我不知道". Paraphrases are the manager's
 regular expressions over the folded text (which has no accents: "cafe", not "café").
+Letters drawn like others (Unicode's confusables: "I dօn't know" with an Armenian օ) fold to the
+ASCII letter or Han character they look like. Direction controls, which reorder what is shown,
+are not folded but named (:func:`direction_controls`) so that the text is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+
+from confusable_homoglyphs.confusables import confusables_data
 
 from bot.config import ForbiddenList
 from bot.understanding.normalise import fold as fold_message
@@ -26,19 +31,69 @@ _MARKS = ("Mn", "Me")
 _DROPPED_CATEGORIES = ("P", "S", "Z", "C", *_MARKS)
 
 
-_LOOKALIKES = str.maketrans(
-    {
-        # Cyrillic and Greek letters drawn as Latin ones: "I dоn't know" with a Cyrillic о.
-        **dict(zip("аеорсухіјѕԁһӏАВЕКМНОРСТХІЈЅ", "aeopcyxijsdhlABEKMHOPCTXIJS", strict=True)),
-        **dict(zip("αοερτνικΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "aoeptvikABEHIKMNOPTXYZ", strict=True)),
-        # Apostrophe-like letters (they are not punctuation, which is dropped): "thatʼs".
-        "ʼ": "'", "ʹ": "'", "ʻ": "'", "ˈ": "'",
-        # Strokes drawn as 一: the katakana prolonged sound mark, the CJK stroke H.
-        "ー": "一", "㇐": "一", "ㅡ": "一", "ᅳ": "一",
-    }
-)
+# CJK strokes (㇐, drawn as 一) are symbols, not letters, yet fold like them.
+_CJK_STROKES = range(0x31C0, 0x31F0)
+
+
+_HAN_NAMES = ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH")
+
+
+def _is_han(ch: str) -> bool:
+    return len(ch) == 1 and unicodedata.name(ch, "").startswith(_HAN_NAMES)
+
+
+def _plain(text: str) -> bool:
+    return text.isascii() and all(ch.isalnum() or ch == "'" for ch in text)
+
+
+def _drawn_like(members: list[str]) -> str | None:
+    """What a set of confusable characters folds to: its one plain ASCII spelling, else its one
+    Han character; None when it has neither (or several, which would be a guess)."""
+    ascii_spellings = [member for member in members if _plain(member)]
+    if len(ascii_spellings) == 1:
+        return ascii_spellings[0].lower()
+    han = [member for member in members if _is_han(member)]
+    return han[0] if len(han) == 1 and not ascii_spellings else None
+
+
+def _lookalikes() -> dict[int, str]:
+    """Unicode's confusables (UTS #39's data, as confusable-homoglyphs ships it, both ways) as a
+    translation table: each letter, number or CJK stroke outside ASCII and Han that is drawn like
+    a plain ASCII spelling or a Han character is folded to it ("օ" Armenian → "o", "ı" → "i",
+    "ᴏ" → "o", "ー" → "一"). ASCII and Chinese characters are never changed, so the managers'
+    patterns still read plain words, and punctuation (dropped anyway) is left alone: a dash
+    between "我" and "不知道" must not become 一."""
+    data: dict[str, list[dict[str, str]]] = confusables_data
+    table: dict[int, str] = {}
+    for ch, entries in data.items():
+        if len(ch) != 1 or ch.isascii() or _is_han(ch):
+            continue
+        if not unicodedata.category(ch).startswith(("L", "N")) and ord(ch) not in _CJK_STROKES:
+            continue
+        members = [entry["c"] for entry in entries]
+        if len(members) == 1 and not _plain(members[0]) and not _is_han(members[0]):
+            # one confusable that is neither: it is the prototype; its own set may hold one
+            members = [entry["c"] for entry in data.get(members[0], [])]
+        if (folded := _drawn_like(members)) is not None:
+            table[ord(ch)] = folded
+    return table
+
+
+_LOOKALIKES = _lookalikes()
 """Letters that look like others, each folded to the one it looks like, so that a forbidden
-phrase typed with lookalikes ("cаlm down", "大声ー点儿") is still caught."""
+phrase typed with lookalikes ("cаlm down", "I dօn't know", "大声ー点儿") is still caught."""
+
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): they reorder what a
+browser shows, so "\u202e道知不我\u202c" is shown as 我不知道 while its characters run backwards."""
+
+
+def direction_controls(text: str) -> list[str]:
+    """The bidirectional embedding, override and isolate controls in ``text``, as ``U+202E``, once
+    each in order of appearance. Staff text holding any is refused rather than folded: folding
+    drops the controls but cannot know the order the reader sees. (The marks LRM, RLM and ALM
+    reorder nothing by themselves and are folded away like other invisible characters.)"""
+    return list(dict.fromkeys(f"U+{ord(found.group(0)):04X}" for found in _DIRECTION_CONTROLS.finditer(text)))
 
 
 def _without_marks(text: str) -> str:

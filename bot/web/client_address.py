@@ -43,6 +43,11 @@ class ClientAddresses:
             return request.remote or "unknown"
         return _limit_key(client, self._ipv6_limit_prefix)
 
+    def from_trusted_proxy(self, request: web.Request) -> bool:
+        """Whether the TCP peer is a trusted proxy, whose headers may speak for the client."""
+        peer = _parse(request.remote or "")
+        return peer is not None and self._is_trusted(peer)
+
     def _client(self, request: web.Request) -> Address | None:
         peer = _parse(request.remote or "")
         if peer is None or not self._is_trusted(peer):

@@ -93,6 +93,7 @@ async def test_a_retried_webhook_is_stored_and_answered_once(sms_setup: tuple[An
         "From": PHONE,
         "To": NUMBER,
         "Body": "噪音扰民",
+        "NumSegments": "1",
     }
     url = f"{client.make_url('/channels/sms')}"
     headers = {"X-Twilio-Signature": signature(TOKEN, url, params)}
@@ -120,6 +121,7 @@ async def test_a_badly_signed_webhook_is_refused_and_stores_nothing(
 ) -> None:
     client, _ = sms_setup
     params = {"AccountSid": ACCOUNT, "MessageSid": "SM" + uuid.uuid4().hex, "From": PHONE, "To": NUMBER, "Body": "hi"}
+    params["NumSegments"] = "1"
     headers = {}
     if bad_signature == "signature-for-another-url":
         headers["X-Twilio-Signature"] = signature(TOKEN, "http://elsewhere/channels/sms", params)
@@ -160,3 +162,43 @@ async def test_status_callbacks_are_signed_and_checked(sms_setup: tuple[Any, Stu
     unknown = {**params, "MessageStatus": "teleported"}
     resigned = {"X-Twilio-Signature": signature(TOKEN, url, unknown)}
     assert (await client.post("/channels/sms/status", data=unknown, headers=resigned)).status == 400
+
+
+async def test_a_gateway_message_replayed_with_its_sid_stretched_over_a_dropped_field_is_refused(
+    sms_setup: tuple[Any, Stub],
+) -> None:
+    """The tester's replay: the signature joins sorted names and values with nothing between them,
+    so a captured message resent with "MessageSid" = "SM…NumSegments1" and NumSegments dropped keeps
+    its signature; its sid is new, so it used to be stored a second time."""
+    client, stub = sms_setup
+    sent = await stub.phone_sends("小区电梯又坏了")
+    [captured] = [params for params in stub.gateway.inbound if params["MessageSid"] == sent["message_sid"]]
+    assert sent["webhook_status"] == 200
+    url = f"{client.make_url('/channels/sms')}"
+    headers = {"X-Twilio-Signature": signature(TOKEN, url, captured)}
+    without_segments = {key: value for key, value in captured.items() if key != "NumSegments"}
+    stretched = {**without_segments, "MessageSid": f"{captured['MessageSid']}NumSegments{captured['NumSegments']}"}
+    assert signature(TOKEN, url, stretched) == headers["X-Twilio-Signature"]
+    response = await client.post("/channels/sms", data=stretched, headers=headers)
+    assert response.status == 400 and "form field" in (await response.json())["error"]
+    # Resigned (as only the token's holder could), a form without a field the gateway always sends.
+    resigned = {"X-Twilio-Signature": signature(TOKEN, url, without_segments)}
+    response = await client.post("/channels/sms", data=without_segments, headers=resigned)
+    assert response.status == 400 and "NumSegments" in (await response.json())["error"]
+    await settled(client)
+    async with resources(client.app).sessions() as session:
+        inbound = await session.execute(select(Message.provider_message_id).where(Message.direction == "in"))
+    assert list(inbound.scalars()) == [captured["MessageSid"]]
+
+
+async def test_a_status_callback_for_a_sid_the_gateway_never_makes_is_refused(sms_setup: tuple[Any, Stub]) -> None:
+    client, _ = sms_setup
+    url = str(client.make_url("/channels/sms/status"))
+    for sid, status in [
+        *((bad, 400) for bad in ("SM" + "A" * 32, "SM" + "0" * 31, "SM" + "0" * 33, "sm" + "0" * 32, "SM" + "g" * 32)),
+        ("MM" + "0" * 32, 204),
+        ("SM" + "0" * 32, 204),
+    ]:
+        params = {"AccountSid": ACCOUNT, "MessageSid": sid, "MessageStatus": "delivered"}
+        headers = {"X-Twilio-Signature": signature(TOKEN, url, params)}
+        assert (await client.post("/channels/sms/status", data=params, headers=headers)).status == status, sid

@@ -50,6 +50,7 @@ def _form(body: str, sid: str | None = None, sender: str = PHONE) -> dict[str, s
         "From": sender,
         "To": NUMBER,
         "Body": body,
+        "NumSegments": "1",
     }
 
 
@@ -187,13 +188,16 @@ async def test_a_captured_sms_with_its_field_boundaries_moved_stores_nothing_new
     url = str(client.make_url("/channels/sms"))
     captured = {"X-Twilio-Signature": signature(TOKEN, url, original)}
     assert (await client.post("/channels/sms", data=original, headers=captured)).status == 200
-    sid, to = original["MessageSid"], original["To"]
-    without_to = {key: value for key, value in original.items() if key != "To"}
+    sid, count, to = original["MessageSid"], original["NumSegments"], original["To"]
+    without_count = {key: value for key, value in original.items() if key != "NumSegments"}
+    without_both = {key: value for key, value in without_count.items() if key != "To"}
+    rest = f"NumSegments{count}To{to}"  # what follows the sid, the last fields by name
     shifted = [
-        {**without_to, "MessageSid": f"{sid}To{to}"},
-        {**without_to, "MessageSid": f"{sid}T", f"o{to}": ""},
+        {**without_count, "MessageSid": f"{sid}NumSegments{count}"},
+        {**without_both, "MessageSid": f"{sid}{rest}"},
+        {**without_both, "MessageSid": f"{sid}NumSegments{count}T", f"o{to}": ""},
         # A name starting a-f sorts where the sid stood.
-        *({**without_to, "MessageSid": sid[:cut], f"{sid[cut:]}To{to}": ""} for cut in (3, 6, 11)),
+        *({**without_both, "MessageSid": sid[:cut], f"{sid[cut:]}{rest}": ""} for cut in (3, 6, 11)),
     ]
     for params in shifted:
         assert signature(TOKEN, url, params) == captured["X-Twilio-Signature"]

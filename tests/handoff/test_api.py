@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Conversation, HandoffTicket
+from tests.audit.support import logged, stored_text
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session, settled
 from tests.staff import PASSWORD, add_user, claimed_conversation, handed_off_ticket, set_queues, sign_in
@@ -257,6 +258,72 @@ async def test_forbidden_phrases_are_caught_whatever_the_width_script_punctuatio
     assert body["forbidden"] == flagged
     if suggestion is not None:
         assert body["suggestion"] == suggestion
+    await socket.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("I d\u0585n't know", "I don't know"),  # an Armenian օ
+        ("c\u0251lm down", "calm down"),  # a Latin alpha
+        ("that's \u0131mpossible", "that's impossible"),  # a dotless ı
+        ("calm d\u1d0fwn", "calm down"),  # a small capital ᴏ
+    ],
+)
+async def test_letters_drawn_like_others_do_not_hide_a_forbidden_phrase(
+    make_client: AppFactory, text: str, flagged: str
+) -> None:
+    client = await make_client()
+    csrf, conversation_id, socket = await claimed_conversation(client, "wang")
+    response = await client.post(
+        f"/api/conversations/{conversation_id}/messages", json={"text": text}, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status == 422
+    assert (await response.json())["forbidden"] == flagged
+    await socket.close()
+
+
+async def test_text_whose_characters_a_browser_shows_in_another_order_is_refused(make_client: AppFactory) -> None:
+    """The tester's bypass: "道知不我" typed backwards inside a right-to-left override is shown
+    to the customer as 我不知道. Embedding, override and isolate controls are refused outright,
+    in warn mode too and whatever the override names; the audit says which controls."""
+    client = await make_client()
+    csrf, conversation_id, socket = await claimed_conversation(client, "wang")
+    url, headers = f"/api/conversations/{conversation_id}/messages", {"X-CSRF-Token": csrf}
+    for text, controls in (
+        ("\u202e道知不我\u202c", ["U+202E", "U+202C"]),
+        ("您好\u2067,我们马上处理\u2069", ["U+2067", "U+2069"]),
+        ("\u202aok\u202b", ["U+202A", "U+202B"]),
+        ("\u202dhello\u2066\u2068", ["U+202D", "U+2066", "U+2068"]),
+    ):
+        response = await client.post(url, json={"text": text, "override": True, "forbidden": []}, headers=headers)
+        assert response.status == 422, text
+        body = await response.json()
+        assert body["direction_controls"] == controls and body["can_override"] is False
+        assert "direction controls" in body["error"]
+    sent = await client.post(url, json={"text": "好的\u200f,马上为您处理"}, headers=headers)  # a mark reorders nothing
+    assert sent.status == 201
+    await settled(client, sockets=[socket])
+    assert [f["text"] for f in socket.frames if f.get("from") == "agent"] == ["好的\u200f,马上为您处理"]
+    replies = await logged(client, "reply")
+    assert [entry.status for entry in replies] == [422, 422, 422, 422, 201]
+    assert replies[0].detail["error"].startswith("the text holds direction controls (U+202E, U+202C)")
+    await socket.close()
+
+
+async def test_a_refused_reply_is_audited_with_what_flagged_it_but_not_the_agents_words(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    csrf, conversation_id, socket = await claimed_conversation(client, "wang")
+    url, headers = f"/api/conversations/{conversation_id}/messages", {"X-CSRF-Token": csrf}
+    for text in ("I d\u0585n't know, sorry", "这不归我们管，你去找街道办吧"):
+        assert (await client.post(url, json={"text": text}, headers=headers)).status == 422
+    first, second = await logged(client, "reply")
+    assert (first.status, first.target) == (422, f"conversation:{conversation_id}")
+    assert first.detail["error"] == "the text contains a forbidden phrase: 「I don't know」"
+    assert second.status == 422 and second.detail["error"].startswith("the text holds a forbidden paraphrase (pattern ")
+    assert "不归我们管" not in stored_text([first, second]) and "sorry" not in stored_text([first, second])
     await socket.close()
 
 

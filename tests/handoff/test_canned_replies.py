@@ -91,6 +91,24 @@ async def test_a_forbidden_phrase_is_refused_with_the_correct_expression(make_cl
     assert [reply["text"] for reply in await replies(client)] == ["非常抱歉。"]
 
 
+async def test_a_canned_reply_hiding_a_forbidden_phrase_is_refused(make_client: AppFactory) -> None:
+    """Lookalike letters, or characters a browser shows in another order, hide nothing from the guard."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    csrf = await sign_in(client, "li.agent")
+    url = "/api/canned-replies"
+    lookalike = await call(client, csrf, "POST", url, {"title": "x", "text": "c\u0251lm down"}, 422)
+    assert lookalike["forbidden"] == "calm down"
+    reversed_ = await call(client, csrf, "POST", url, {"title": "x", "text": "\u202e道知不我\u202c"}, 422)
+    assert reversed_["direction_controls"] == ["U+202E", "U+202C"]
+    assert await replies(client) == []
+    errors = [entry.detail["error"] for entry in await logged(client, "canned_reply_add")]
+    assert errors == [
+        "the text contains a forbidden phrase: 「calm down」",
+        "the text holds direction controls (U+202E, U+202C) that change the order the reader sees: remove them",
+    ]
+
+
 def _limited(config: ServiceConfig, per_author: int, total: int) -> ServiceConfig:
     limits = CannedReplyLimits(per_author=per_author, total=total)
     return config.model_copy(update={"handoff": config.handoff.model_copy(update={"canned_replies": limits})})

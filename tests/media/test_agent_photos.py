@@ -149,6 +149,8 @@ async def test_who_may_send_and_what_is_refused(make_client: AppFactory, service
         caption = f"{FORBIDDEN},请再试一次"
         again = await _send(client, csrf, conversation_id, _form(photo("JPEG"), caption, True, named))
         assert again.status == 422 and (await again.json())["forbidden"] == FORBIDDEN
+    reversed_ = await _send(client, csrf, conversation_id, _form(photo("JPEG"), "\u202e道知不我\u202c", True, ""))
+    assert reversed_.status == 422 and (await reversed_.json())["direction_controls"] == ["U+202E", "U+202C"]
     assert await _count(client, media_rows) == 0  # nothing refused was kept
 
     # Only the conversation's owner sends; an agent outside its queue may not even read it.
@@ -166,7 +168,7 @@ async def test_who_may_send_and_what_is_refused(make_client: AppFactory, service
     async with resources(client.app).sessions() as session:
         statuses = select(AuditEntry.status).where(AuditEntry.action == "send_photo").order_by(AuditEntry.id)
         refused = (await session.execute(statuses)).scalars().all()
-    assert list(refused) == [413, 415, 415, 422, 422, 422, 409, 403, 404]
+    assert list(refused) == [413, 415, 415, 422, 422, 422, 422, 409, 403, 404]
 
 
 async def test_an_agents_photo_while_the_decoders_are_busy_is_refused_with_when_to_retry(

@@ -59,15 +59,20 @@ def guard(service_config: ServiceConfig) -> ForbiddenGuard:
         pytest.param("c\u0430lm down", "calm down", id="cyrillic-a"),
         pytest.param("calm d\u03bfwn", "calm down", id="greek-omicron"),
         pytest.param("that\u02bcs impossible", "that's impossible", id="modifier-apostrophe"),
+        pytest.param("I d\u0585n't know", "I don't know", id="armenian-oh"),
+        pytest.param("c\u0251lm down", "calm down", id="latin-alpha"),
+        pytest.param("that's \u0131mpossible", "that's impossible", id="dotless-i"),
+        pytest.param("calm d\u1d0fwn", "calm down", id="small-capital-o"),
+        pytest.param("\u13a0on't know", None, id="cherokee-a-is-not-d"),
         pytest.param("喂,大声\u30fc点儿", "喂,大声一点儿", id="katakana-prolonged-mark-for-yi"),
         pytest.param("喂,大声\u31d0点儿", "喂,大声一点儿", id="cjk-stroke-for-yi"),
     ],
 )
 def test_invisible_characters_and_marks_do_not_hide_a_forbidden_phrase(
-    guard: ForbiddenGuard, typed: str, forbidden: str
+    guard: ForbiddenGuard, typed: str, forbidden: str | None
 ) -> None:
     hit = guard.check(typed)
-    assert hit is not None and hit.forbidden == forbidden
+    assert (hit.forbidden if hit is not None else None) == forbidden
 
 
 def test_every_default_ignorable_code_point_is_ignored(guard: ForbiddenGuard) -> None:
@@ -102,3 +107,20 @@ def test_folding_keeps_the_words(text: str, folded: str) -> None:
 def test_a_clean_reply_is_clean(guard: ForbiddenGuard) -> None:
     assert guard.check("好的，我这就去帮您查询\u200b") is None
     assert guard.check("我知道了，马上为您处理") is None
+
+
+def test_lookalikes_never_change_ascii_or_chinese_characters(guard: ForbiddenGuard) -> None:
+    plain = "".join(chr(code) for code in range(0x20, 0x7F))
+    assert guard.fold(plain) == "".join(ch for ch in plain.lower() if ch.isalnum())
+    chinese = "".join(chr(code) for code in range(0x4E00, 0x9FA6))
+    assert guard.fold(chinese) == TO_SIMPLIFIED(chinese)
+
+
+def test_direction_controls_are_named_once_each_and_marks_are_not() -> None:
+    from bot.understanding.guard import direction_controls
+
+    assert direction_controls("\u202e道知不我\u202c\u202e") == ["U+202E", "U+202C"]
+    assert direction_controls("".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))) == [
+        f"U+{code:04X}" for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    ]
+    assert direction_controls("好的\u200e\u200f\u061c") == []

@@ -45,7 +45,20 @@ async def test_every_answer_names_its_request_so_an_operator_can_find_its_log_li
         ids.add(response.headers["X-Request-ID"])
     assert len(ids) == len(PAGES)  # one id per request
     given = await client.get("/api/me", headers={"X-Request-ID": "nginx-7f3a"})
+    assert given.headers["X-Request-ID"] not in ("nginx-7f3a", *ids)  # not a proxy's: its own id
+
+
+async def test_only_a_trusted_proxy_names_the_request_id(make_client: AppFactory) -> None:
+    """An id a client picks could be another request's, mixing its lines and audit entries in."""
+    direct = await make_client(auth=AuthSettings(trusted_proxies=("10.0.0.0/8",)))
+    for header in ("nginx-7f3a", "6ccc0ee51fdad7a9"):
+        made_up = (await direct.get("/api/me", headers={"X-Request-ID": header})).headers["X-Request-ID"]
+        assert made_up != header and len(made_up) == 16
+    proxied = await make_client(auth=AuthSettings(trusted_proxies=("127.0.0.1/32",)))
+    given = await proxied.get("/api/me", headers={"X-Request-ID": "nginx-7f3a"})
     assert given.headers["X-Request-ID"] == "nginx-7f3a"  # a proxy's id is kept, so lines join up
+    not_a_token = await proxied.get("/api/me", headers={"X-Request-ID": "two words"})
+    assert len(not_a_token.headers["X-Request-ID"]) == 16
 
 
 # issue 15 (embeddable widget)

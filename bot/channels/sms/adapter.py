@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -32,6 +33,31 @@ GSM7_EXTENDED = frozenset("^{}\\[~]|€")
 MAX_ADDRESS_CHARS = 32
 MAX_SID_CHARS = 64
 FORM = "application/x-www-form-urlencoded"
+
+MESSAGE_SID = re.compile(r"(SM|MM)[0-9a-f]{32}")
+"""A message's id as the gateway makes it (Twilio's, and the stub's ``SM`` + a uuid4's hex)."""
+INBOUND_FIELDS = ("AccountSid", "MessageSid", "From", "To", "Body", "NumSegments")
+"""What the gateway sends with every inbound message."""
+STATUS_FIELDS = ("AccountSid", "MessageSid", "MessageStatus")
+"""What the gateway sends with every delivery report."""
+_SEGMENTS = re.compile(r"[0-9]{1,3}")
+
+
+def form_problem(params: Mapping[str, str], required: tuple[str, ...]) -> str | None:
+    """What makes a signed form one the gateway cannot have sent; None when nothing does.
+
+    The signature joins names and values with nothing between them, so the fields of a captured
+    request can be cut anew under the same signature: "MessageSid" = "SM…NumSegments1" with
+    NumSegments dropped is a new message id. Every field the gateway always sends must be there
+    and the id must have the gateway's exact shape, which leaves no boundary to move."""
+    missing = [field for field in required if field not in params]
+    if missing:
+        return f"missing form field {missing[0]!r}"
+    if not MESSAGE_SID.fullmatch(params["MessageSid"]):
+        return "form field 'MessageSid' is not a message id (SM or MM and 32 hexadecimal digits)"
+    if "NumSegments" in required and not _SEGMENTS.fullmatch(params["NumSegments"]):
+        return "form field 'NumSegments' is not a number"
+    return None
 
 
 def signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:

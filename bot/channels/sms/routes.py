@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 
 import structlog
 from aiohttp import web
 
-from bot.channels.sms.adapter import SmsAdapter
+from bot.channels.sms.adapter import INBOUND_FIELDS, STATUS_FIELDS, SmsAdapter, form_problem
 from bot.channels.text_input import clean_inbound
 from bot.core.messages import MessageKind
 from bot.keys import channel_adapter, resources
@@ -37,7 +38,9 @@ def _signed_url(request: web.Request) -> str:
     return f"{public.rstrip('/')}{request.path_qs}" if public else str(request.url)
 
 
-async def _verified_form(request: web.Request) -> dict[str, str]:
+async def _verified_form(request: web.Request, required: tuple[str, ...]) -> dict[str, str]:
+    """The signed form: 400 when it is not a form or lacks what the gateway always sends, 403
+    when its signature is wrong."""
     try:
         form = await request.post()
     # ValueError: not in its charset, or a malformed multipart body; LookupError: an unknown charset.
@@ -54,6 +57,9 @@ async def _verified_form(request: web.Request) -> dict[str, str]:
     signature = request.headers.get("X-Twilio-Signature")
     if not channel_adapter(request, SmsAdapter).verify(_signed_url(request), params, signature):
         raise web.HTTPForbidden(text='{"error": "bad or missing X-Twilio-Signature"}', content_type="application/json")
+    if (problem := form_problem(params, required)) is not None:
+        log.warning("sms.form_refused", problem=problem)
+        raise web.HTTPBadRequest(text=json.dumps({"error": problem}), content_type="application/json")
     return params
 
 
@@ -63,7 +69,7 @@ async def inbound(request: web.Request) -> web.Response:
     The text is cleaned and cut to the limit; a blank one is acknowledged and not stored. A text
     that is an opt-out (or opt-in) word of ``config/channels.yaml`` is stored as such a message.
     """
-    params, shared = await _verified_form(request), resources(request)
+    params, shared = await _verified_form(request, INBOUND_FIELDS), resources(request)
     try:
         parsed = channel_adapter(request, SmsAdapter).parse(params, shared.clock())
     except ValueError as error:
@@ -83,7 +89,7 @@ async def inbound(request: web.Request) -> web.Response:
 
 async def status_callback(request: web.Request) -> web.Response:
     """``POST /channels/sms/status``: record the delivery state of a message the bot sent."""
-    params = await _verified_form(request)
+    params = await _verified_form(request, STATUS_FIELDS)
     sid, status = params.get("MessageSid", ""), STATUS_MAP.get(params.get("MessageStatus", ""))
     if not sid or status is None:
         return json_error(400, "MessageSid and a known MessageStatus are required")

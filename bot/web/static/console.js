@@ -366,7 +366,7 @@
       event.preventDefault();
       const body = { title: title.value.trim(), text: text.value, locale: editing ? undefined : conversationLocale() };
       const result = editing ? await api("PUT", `/api/canned-replies/${editing.id}`, body) : await api("POST", "/api/canned-replies", body);
-      if (result.status === 422) {
+      if (result.status === 422 && result.data.forbidden) {
         message.textContent = T("含有服务忌语「{0}」,请改用:{1}", result.data.forbidden, result.data.suggestion);
         return;
       }
