@@ -231,3 +231,56 @@ def _tickets_left_by_transfers(session: Session, now: dt.datetime) -> None:
             {"conversation": conversation_id, "queue": queue, "reason": reason, "status": status, "now": now},
         )
     session.commit()
+
+
+async def test_0025_reopens_the_newest_appeal_a_transfer_closed(tmp_path: Path) -> None:
+    """A transfer closed the case's waiting appeal with the rest (its agent could move it out of
+    the supervisor queue): the newest appeal of each conversation waits again; other tickets a
+    transfer closed, and an appeal a later one replaced, stay closed."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'before.sqlite3'}"
+    _in_thread(lambda: migrate.upgrade(url, "0024"))
+    now = dt.datetime(2026, 12, 5, 6)
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: _appeals_closed_by_transfers(Session(sync), now))
+    _in_thread(lambda: migrate.upgrade(url))
+    async with engine.connect() as connection:
+        tickets = text("SELECT conversation_id, reason, status FROM handoff_tickets ORDER BY id")
+        rows = (await connection.execute(tickets)).all()
+    await engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        (1, "complaint", "claimed"),
+        (1, "appeal", "waiting"),  # closed by the agent's transfer
+        (1, "customer_request", "transferred"),
+        (2, "appeal", "transferred"),  # a later appeal replaced it
+        (2, "appeal", "claimed"),
+    ]
+
+
+def _appeals_closed_by_transfers(session: Session, now: dt.datetime) -> None:
+    customer_id, identity_id = _sms_customer_of_old(session, now)
+    for _ in range(2):
+        session.execute(
+            text(
+                "INSERT INTO conversations (customer_id, identity_id, channel, locale, status, flow_state, flow_data,"
+                " owner, ownership_version, activity_seq, created_at)"
+                " VALUES (:customer, :identity, 'sms', 'zh-CN', 'closed', 'handed_off', '{}', 'agent:1', 1, 0, :now)"
+            ),
+            {"customer": customer_id, "identity": identity_id, "now": now},
+        )
+    tickets = [
+        (1, "general", "complaint", "claimed"),
+        (1, "supervisor", "appeal", "transferred"),
+        (1, "general", "customer_request", "transferred"),
+        (2, "supervisor", "appeal", "transferred"),
+        (2, "supervisor", "appeal", "claimed"),
+    ]
+    for conversation_id, queue, reason, status in tickets:
+        session.execute(
+            text(
+                "INSERT INTO handoff_tickets (conversation_id, queue, priority, reason, status, created_at)"
+                " VALUES (:conversation, :queue, 0, :reason, :status, :now)"
+            ),
+            {"conversation": conversation_id, "queue": queue, "reason": reason, "status": status, "now": now},
+        )
+    session.commit()

@@ -28,7 +28,9 @@ SORRY_UP_TO = 3
 _SCORE_WORDS = 3
 """The most words a score takes at the start of an answer ("4 stars", "i'd give 5")."""
 _LEADING_SCORE = re.compile(r"\s*([1-5一二两三四五])\s*(?:分|颗星|个星|星)")
-_COMMENT_MIN_CHARS = 3
+_COMMENT_MIN_CHARS = 2
+"""Characters beside a rating phrase that make the answer a comment too ("还行吧 就是太慢了")."""
+_CHUNK_END = re.compile(r"[\s,，。.!！?？;；、~～]+")
 
 
 def on_resolved(turn: Turn) -> None:
@@ -97,6 +99,16 @@ def on_callback(turn: Turn, text: str) -> None:
         turn.arm(TimerKind.SATISFACTION_TIMEOUT, turn.kit.config.followups.answer_window)
         turn.audit(TimelineKind.RATED, rating=score)
         return
+    corrected = _correction(turn.kit, text)
+    if corrected is not None:
+        # "还行吧" then "其实挺满意的": the new score replaces the first, recorded once.
+        score, comment = corrected
+        turn.audit(TimelineKind.RATED, rating=score, corrected_from=data.rating)
+        data.rating = None
+        turn.step.satisfaction = SatisfactionRecord(rating=score, comment=comment or None, resolved=True)
+        _thank(turn, score, comment)
+        close(turn, "satisfaction_recorded")
+        return
     rating, data.rating = data.rating, None
     turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=True)
     _thank(turn, rating, text)
@@ -159,6 +171,33 @@ def _rating_and_comment(kit: FlowKit, text: str) -> tuple[int | None, str]:
     return _said_in_words(kit, text, said)
 
 
+def _correction(kit: FlowKit, text: str) -> tuple[int, str] | None:
+    """An answer to the comment question that rates again: a rating alone ("满意", "5分",
+    "其实挺满意的"), or one as its first clause ("5分,师傅很及时": the rest is the comment; a
+    phrase keeps the whole answer as it). A comment naming a rating among other words ("师傅态度还行")
+    is a comment. The new score and the comment; None when it does not rate again."""
+    score = _rating_alone(kit, text)
+    if score is not None:
+        return score, ""
+    parts = _CLAUSE_END.split(text.strip(), maxsplit=1)
+    if len(parts) != 2 or not parts[1].strip():
+        return None
+    numeric = _score(kit, parts[0])
+    if numeric is not None:
+        return numeric, parts[1].strip()
+    score = _rating_alone(kit, parts[0])
+    return None if score is None else (score, text.strip())
+
+
+def _rating_alone(kit: FlowKit, text: str) -> int | None:
+    """The score of an answer that is only a rating, said as a number or in words, with ``rating_words``."""
+    score = _score(kit, text)
+    if score is not None:
+        return score
+    score, comment = _said_in_words(kit, text, normalise(text))
+    return None if comment else score
+
+
 def rating_phrase_scores(phrases: Mapping[int, Sequence[str]]) -> dict[str, int]:
     """``followups.rating_phrases`` as :func:`words_pattern` finds them (folded) → their score."""
     return {normalise(phrase): score for score, said in phrases.items() for phrase in said if normalise(phrase)}
@@ -166,14 +205,27 @@ def rating_phrase_scores(phrases: Mapping[int, Sequence[str]]) -> dict[str, int]
 
 def _said_in_words(kit: FlowKit, text: str, said: str) -> tuple[int | None, str]:
     """A rating said in words (``followups.rating_phrases``: "挺满意的" 4, "一般般吧" 3), the
-    longest phrase found deciding; the whole answer is the comment when it says more."""
-    found = kit.rating_phrases.search(said) if kit.rating_phrases is not None else None
-    if found is None:
+    longest phrase found deciding, the lower score of two as long ("师傅态度还行 不太满意" is 2,
+    not 3); the whole answer is the comment when it says more."""
+    found = list(kit.rating_phrases.finditer(said)) if kit.rating_phrases is not None else []
+    if not found:
         return None, ""
-    rest = said[: found.start()] + said[found.end() :]
-    rest = kit.rating_words.sub("", rest) if kit.rating_words else rest
-    more = sum(1 for char in rest if char.isalnum()) >= _COMMENT_MIN_CHARS
-    return kit.rating_phrase_scores[found.group()], text.strip() if more else ""
+    scores = kit.rating_phrase_scores
+    best = max(found, key=lambda match: (len(match.group()), -scores[match.group()]))
+    rest = f"{said[: best.start()]} {said[best.end() :]}"
+    return scores[best.group()], text.strip() if _says_more(kit, rest) else ""
+
+
+def _says_more(kit: FlowKit, rest: str) -> bool:
+    """Whether what an answer says beside its rating phrase is a comment: its pieces that are not
+    only ``rating_words`` ("吧", "的啊") hold enough characters, counted whole, since a rating
+    word is often part of a comment's word ("就是太慢了")."""
+    told = 0
+    for piece in _CHUNK_END.split(rest):
+        stripped = kit.rating_words.sub("", piece) if kit.rating_words else piece
+        if any(char.isalnum() for char in stripped):
+            told += sum(1 for char in piece if char.isalnum())
+    return told >= _COMMENT_MIN_CHARS
 
 
 def _score(kit: FlowKit, text: str) -> int | None:

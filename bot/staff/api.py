@@ -177,14 +177,16 @@ async def claim(request: web.Request) -> web.Response:
     The conversation's owner becomes the agent and its ownership version moves on, so a bot
     reply computed before the claim is dropped when it is saved. 409 too for a ticket no longer
     waiting (claimed, transferred, resolved) and for one whose conversation an agent already owns
-    (but for an appeal, which a supervisor claims to take the case from its agent).
+    (but for an appeal, which a supervisor claims to take the case from its agent); 403 for an
+    agent claiming an appeal of a case they hold or handled (it would close the appeal of their work).
     """
     ticket_id = _int_id(request)
     staff, now = request["staff"], resources(request).clock()
 
     def take(session: Session) -> tuple[tickets.ClaimOutcome, int | None]:
         allowed = queues_of(session, staff["id"], staff["role"])
-        return tickets.claim_ticket(session, ticket_id, staff, allowed, now)
+        reviews_appeals = staff["role"] != Role.AGENT
+        return tickets.claim_ticket(session, ticket_id, staff, allowed, now, reviews_appeals=reviews_appeals)
 
     outcome, conversation_id = await resources(request).database.write(take)
     if outcome == "missing":
@@ -197,6 +199,8 @@ async def claim(request: web.Request) -> web.Response:
         raise api_error(409, "this ticket no longer waits: its conversation was transferred or resolved")
     if outcome == "not your queue":
         raise api_error(403, "this ticket waits in a queue you are not in; ask a manager to add you to it")
+    if outcome == "own appeal":
+        raise api_error(403, "this is the customer's appeal of a case you handle: a supervisor takes it")
     assert conversation_id is not None
     note(request, conversation_id=conversation_id)
     await resources(request).gateway.commit(_changed(conversation_id, queue=True))
@@ -457,7 +461,8 @@ async def transfer(request: web.Request) -> web.Response:
 @requires(*STAFF)
 @documented(body=ResolveBody, status=200)
 async def resolve(request: web.Request) -> web.Response:
-    """``POST /api/conversations/{id}/resolve`` {summary}: the owner closes the case with a summary."""
+    """``POST /api/conversations/{id}/resolve`` {summary}: the owner closes the case with a summary
+    (a waiting appeal stays for the supervisor unless a supervisor or manager resolves it)."""
     conversation_id = _int_id(request)
     summary = (await read_body(request, ResolveBody)).summary
     staff, now = request["staff"], resources(request).clock()
@@ -470,7 +475,7 @@ async def resolve(request: web.Request) -> web.Response:
             return found
         # With a complaint, the conversation goes back to the bot for the satisfaction callback.
         callback = tracker.resolve(session, found, summary, f"agent:{staff['id']}", now)
-        tickets.resolve_tickets(session, conversation_id)
+        tickets.resolve_tickets(session, conversation_id, keep_appeals=staff["role"] == Role.AGENT)
         detail = {"summary": summary}
         add_timeline_event(session, conversation_id, TimelineKind.RESOLVED, f"agent:{staff['id']}", detail, now)
         return "callback" if callback else "resolved"

@@ -197,25 +197,20 @@ def satisfaction_of(session: Session, conversation_id: int) -> list[Satisfaction
     )
 
 
-def waiting_ticket(session: Session, conversation_id: int) -> HandoffTicket | None:
-    """The conversation's ticket still waiting for an agent, if any."""
-    return session.execute(
-        select(HandoffTicket).where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting")
-    ).scalar_one_or_none()
-
-
 def mark_breached(session: Session, complaint: Complaint, now: dt.datetime) -> None:
     """The complaint's deadline passed unresolved: ``breached_at`` (the first breach's time is kept)."""
     complaint.breached_at = complaint.breached_at or now
 
 
 def escalate_waiting_ticket(session: Session, conversation_id: int, queue: str, priority: int) -> bool:
-    """Move the conversation's waiting ticket to ``queue`` with ``priority``; False when none waits."""
-    waiting = waiting_ticket(session, conversation_id)
-    if waiting is None:
-        return False
-    waiting.queue, waiting.priority = queue, priority
-    return True
+    """Move the conversation's waiting tickets (an appeal may wait beside a transfer's) to
+    ``queue`` with ``priority``; False when none waits."""
+    moved = session.execute(
+        update(HandoffTicket)
+        .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting")
+        .values(queue=queue, priority=priority)
+    )
+    return rows_matched(moved) > 0
 
 
 def extend_deadline(session: Session, complaint: Complaint, deadline: dt.datetime) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.messages import ChannelName, InboundMessage, Sender
 from bot.core.phones import normalise_phone
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.data import FlowData
 from bot.flows.records import (
@@ -1019,8 +1020,13 @@ def link_appeal(
     ticket_id = None
     if link.escalation is not None:
         ticket_id = open_or_raise_ticket(session, complaint.conversation_id, complaint.id, link.escalation, now)
-        reason = link.escalation.reason
-        session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket_id).values(reason=reason))
+        # An appeal raised again (an escalation from the appealing conversation) stays an appeal,
+        # which only a supervisor takes from the case's agent (``bot.storage.tickets``).
+        session.execute(
+            update(HandoffTicket)
+            .where(HandoffTicket.id == ticket_id, HandoffTicket.reason != TicketReason.APPEAL)
+            .values(reason=link.escalation.reason)
+        )
     row = {
         "conversation_id": complaint.conversation_id,
         "complaint_id": complaint.id,
@@ -1088,14 +1094,19 @@ def open_or_raise_ticket(
     request: HandoffRequest,
     now: dt.datetime,
 ) -> int:
-    """Open a waiting ticket, or move the conversation's waiting ticket to a more urgent queue."""
-    waiting = (
+    """Open a waiting ticket, or move the conversation's waiting ticket to a more urgent queue.
+
+    A waiting appeal never leaves its queue: a request for another raises another waiting ticket
+    or opens one beside it (``_ticket_to_raise``).
+    """
+    waiting = _ticket_to_raise(
         session.execute(
-            select(HandoffTicket).where(
-                HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting"
-            )
-        )
-    ).scalar_one_or_none()
+            select(HandoffTicket)
+            .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting")
+            .order_by(HandoffTicket.id)
+        ).scalars(),
+        request,
+    )
     if waiting is not None:
         waiting.priority = min(waiting.priority, request.priority)
         waiting.queue = request.queue
@@ -1116,6 +1127,19 @@ def open_or_raise_ticket(
             .returning(HandoffTicket.id)
         )
     ).scalar_one()
+
+
+def _ticket_to_raise(waiting: Iterable[HandoffTicket], request: HandoffRequest) -> HandoffTicket | None:
+    """Of the conversation's waiting tickets (an appeal may wait beside a transfer's), the one
+    ``request`` raises: an appeal only within its own queue; for an appeal the appeal first; then
+    one already in the requested queue; then the oldest."""
+
+    def rank(ticket: HandoffTicket) -> tuple[bool, bool, int]:
+        not_the_appeal = request.reason == TicketReason.APPEAL and ticket.reason != TicketReason.APPEAL
+        return (not_the_appeal, ticket.queue != request.queue, ticket.id)
+
+    movable = [t for t in waiting if t.reason != TicketReason.APPEAL or t.queue == request.queue]
+    return min(movable, key=rank, default=None)
 
 
 def _timer_upsert(dialect_insert: Any) -> Any:

@@ -7,8 +7,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, exists, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
@@ -17,7 +17,7 @@ from bot.storage.db import rows_matched
 from bot.storage.models import Complaint, Conversation, HandoffTicket, TimelineEvent
 from bot.storage.newest_inbound import newest_inbound
 
-ClaimOutcome = Literal["claimed", "missing", "taken", "owned", "closed", "not your queue"]
+ClaimOutcome = Literal["claimed", "missing", "taken", "owned", "closed", "not your queue", "own appeal"]
 
 WAITING, CLAIMED, RESOLVED = "waiting", "claimed", "resolved"
 TRANSFERRED = "transferred"
@@ -33,29 +33,53 @@ def _claimable() -> ColumnElement[bool]:
     return or_(HandoffTicket.reason == TicketReason.APPEAL, ~owned)
 
 
+def _not_an_appeal_against(agent_id: int) -> ColumnElement[bool]:
+    """Not an appeal of a case the agent handles or handled (owns it, claimed one of its tickets,
+    resolved its complaint): claiming it would close the appeal against their own work."""
+    me = f"{AGENT_OWNER}{agent_id}"
+    other = aliased(HandoffTicket)
+    theirs = or_(
+        exists().where(Conversation.id == HandoffTicket.conversation_id, Conversation.owner == me),
+        exists().where(other.conversation_id == HandoffTicket.conversation_id, other.claimed_by == str(agent_id)),
+        exists().where(Complaint.conversation_id == HandoffTicket.conversation_id, Complaint.resolved_by == me),
+    )
+    return ~and_(HandoffTicket.reason == TicketReason.APPEAL, theirs)
+
+
 def claim_ticket(
-    session: Session, ticket_id: int, staff: dict[str, Any], allowed: Collection[str] | None, now: dt.datetime
+    session: Session,
+    ticket_id: int,
+    staff: dict[str, Any],
+    allowed: Collection[str] | None,
+    now: dt.datetime,
+    *,
+    reviews_appeals: bool,
 ) -> tuple[ClaimOutcome, int | None]:
     """Claim a waiting ticket from one of the ``allowed`` queues (None: any) for the agent
     ``staff``; the conversation becomes theirs with its ownership version moved on.
     A ticket whose conversation an agent already owns is refused ("owned"; but for an appeal),
-    as is one no longer waiting ("taken" when claimed, else "closed").
+    as is one no longer waiting ("taken" when claimed, else "closed"), and, unless the claimer
+    ``reviews_appeals`` (supervisors, managers), an appeal of a case they handle or handled
+    ("own appeal").
     Returns the outcome and, when claimed, the conversation id."""
     in_queue = [] if allowed is None else [HandoffTicket.queue.in_(sorted(allowed))]
+    not_theirs = [] if reviews_appeals else [_not_an_appeal_against(staff["id"])]
     claimed = session.execute(
         update(HandoffTicket)
-        .where(HandoffTicket.id == ticket_id, HandoffTicket.status == WAITING, *in_queue, _claimable())
+        .where(HandoffTicket.id == ticket_id, HandoffTicket.status == WAITING, *in_queue, _claimable(), *not_theirs)
         .values(status=CLAIMED, claimed_by=str(staff["id"]), claimed_at=now)
         .returning(HandoffTicket.conversation_id)
     ).scalar_one_or_none()
     if claimed is None:
         found = session.execute(
-            select(HandoffTicket.status, HandoffTicket.queue).where(HandoffTicket.id == ticket_id)
+            select(HandoffTicket.status, HandoffTicket.queue, HandoffTicket.reason).where(HandoffTicket.id == ticket_id)
         ).one_or_none()
         if found is None:
             return ("missing", None)
         if found.status == WAITING and allowed is not None and found.queue not in allowed:
             return ("not your queue", None)
+        if found.status == WAITING and found.reason == TicketReason.APPEAL:  # left out by ``_not_an_appeal_against``
+            return ("own appeal", None)
         if found.status == WAITING:  # left out by ``_claimable``
             return ("owned", None)
         return ("taken", None) if found.status == CLAIMED else ("closed", None)
@@ -77,11 +101,16 @@ def claim_ticket(
 
 
 def close_waiting_tickets(session: Session, conversation_id: int) -> list[int]:
-    """Every waiting ticket of the conversation becomes ``transferred``; their ids."""
+    """Every waiting ticket of the conversation but an appeal becomes ``transferred``; their ids.
+    An appeal waits for the supervisor whoever holds the case: its owner must not move it away."""
     return list(
         session.execute(
             update(HandoffTicket)
-            .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == WAITING)
+            .where(
+                HandoffTicket.conversation_id == conversation_id,
+                HandoffTicket.status == WAITING,
+                HandoffTicket.reason != TicketReason.APPEAL,
+            )
             .values(status=TRANSFERRED)
             .returning(HandoffTicket.id)
         ).scalars()
@@ -102,7 +131,8 @@ def transfer(
 
     The conversation's tickets still waiting are closed first (``transferred``, their ids in the
     timeline row's ``closed_tickets``): left waiting, another agent could claim the case from the
-    one it went to, and they would count in the queue, its metrics and its alerts."""
+    one it went to, and they would count in the queue, its metrics and its alerts. A waiting
+    appeal stays for the supervisor (``close_waiting_tickets``)."""
     closed = close_waiting_tickets(session, conversation.id)
     if queue is not None:
         session.add(
@@ -120,12 +150,14 @@ def transfer(
     add_timeline_event(session, conversation.id, TimelineKind.TRANSFERRED, actor, detail, now)
 
 
-def resolve_tickets(session: Session, conversation_id: int) -> None:
+def resolve_tickets(session: Session, conversation_id: int, keep_appeals: bool) -> None:
     """Every ticket of the conversation still waiting or claimed becomes ``resolved`` (one a
-    transfer closed stays ``transferred``)."""
+    transfer closed stays ``transferred``); with ``keep_appeals`` (an agent resolved it), a
+    waiting appeal stays for the supervisor, who reviews the case the customer appealed."""
+    kept = [~and_(HandoffTicket.status == WAITING, HandoffTicket.reason == TicketReason.APPEAL)] if keep_appeals else []
     session.execute(
         update(HandoffTicket)
-        .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status.in_((WAITING, CLAIMED)))
+        .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status.in_((WAITING, CLAIMED)), *kept)
         .values(status=RESOLVED)
     )
 

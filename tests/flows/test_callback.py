@@ -178,3 +178,57 @@ def test_cantonese_not_solved_reopens_the_case(engine: ConversationEngine) -> No
     chat, _ = _asked(engine)
     step = chat.send("冇解決")
     _assert_reopened(chat, step, None)
+
+
+@pytest.mark.parametrize(
+    ("again", "score"), [("其实挺满意的", 4), ("满意", 4), ("5分", 5), ("改成5分吧", 5), ("actually 5 stars", 5)]
+)
+def test_a_score_given_again_for_the_comment_replaces_the_first(
+    engine: ConversationEngine, again: str, score: int
+) -> None:
+    """ "还行吧" is a 3 and the comment is asked for; rated again before the callback is over, the
+    later score is the evaluation, recorded once, and a satisfied customer is thanked."""
+    chat, _ = _asked(engine)
+    asked = chat.send("还行吧")
+    assert chat.data.rating == 3 and chat.phrase_ids(asked) == ["satisfaction_ask_comment"]
+
+    step = chat.send(again)
+
+    assert step.satisfaction is not None
+    assert (step.satisfaction.rating, step.satisfaction.comment, step.satisfaction.resolved) == (score, None, True)
+    assert chat.phrase_ids(step) == ["satisfaction_thanks"] and chat.state is State.CLOSED
+    assert chat.data.rating is None
+
+
+def test_a_score_given_again_with_a_comment_keeps_both(engine: ConversationEngine) -> None:
+    chat, _ = _asked(engine)
+    chat.send("还行吧")
+    step = chat.send("5分，师傅其实挺负责的")
+    assert step.satisfaction is not None
+    assert (step.satisfaction.rating, step.satisfaction.comment) == (5, "师傅其实挺负责的")
+    assert chat.phrase_ids(step) == ["satisfaction_thanks"]
+
+
+@pytest.mark.parametrize("comment", ["师傅态度还行 就是来得太晚", "师傅很好", "好的", "两分钟就来了"])
+def test_a_comment_naming_a_rating_word_among_others_is_the_comment(engine: ConversationEngine, comment: str) -> None:
+    chat, _ = _asked(engine)
+    chat.send("4")
+    step = chat.send(comment)
+    assert step.satisfaction is not None
+    assert (step.satisfaction.rating, step.satisfaction.comment) == (4, comment)
+
+
+@pytest.mark.parametrize(
+    ("answer", "rating"),
+    [("还行吧 就是太慢了", 3), ("还行吧，就是太慢了", 3), ("不太满意 师傅态度还行", 2), ("师傅态度还行 不太满意", 2)],
+)
+def test_a_rating_in_words_with_more_said_is_recorded_with_it_and_apologised_for(
+    engine: ConversationEngine, answer: str, rating: int
+) -> None:
+    """The comment told with the score is not asked for again; 还行 about the staff's manner is no
+    3 beside 不太满意, the longer phrase."""
+    chat, _ = _asked(engine)
+    step = chat.send(answer)
+    assert step.satisfaction is not None
+    assert (step.satisfaction.rating, step.satisfaction.comment) == (rating, answer)
+    assert chat.phrase_ids(step) == ["satisfaction_sorry"] and chat.state is State.CLOSED

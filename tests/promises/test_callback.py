@@ -266,3 +266,37 @@ async def test_a_resolution_whose_event_was_lost_still_gets_its_callback(
     await run_due(client)
     await socket.until_bot_says(ASK_RATING)
     await socket.close()
+
+
+async def test_a_score_given_again_replaces_the_first_in_the_record_and_the_report(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """ "还行吧" (a 3, the comment asked for), then "其实挺满意的": one evaluation of 4 is stored,
+    the console and the report show it, and the customer is thanked, not apologised to."""
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    await claim_and_resolve(client, conversation_id)
+    await eventually(lambda: _state_is(client, conversation_id, "resolved"))
+    clock.advance(hours=2)
+    await run_due(client)
+    await socket.until_bot_says(ASK_RATING)
+    await socket.send("还行吧")
+    await socket.until_bot_says(ASK_COMMENT)
+
+    await socket.send("其实挺满意的")
+
+    await socket.until_bot_says(THANKS)
+    assert not any("非常抱歉这次没能让您满意" in text for text in socket.bot_texts())
+    await eventually(lambda: _has_satisfaction(client))
+    [answer] = await _satisfaction(client)
+    assert (answer.rating, answer.comment, answer.resolved) == (4, None, True)
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert [entry["rating"] for entry in view["complaints"][0]["satisfaction"]] == [4]
+
+    await staff(client, "zhao.manager", Role.MANAGER)
+    day = clock.now.astimezone(SHANGHAI).date()
+    span = f"from={day - dt.timedelta(days=1)}&to={day + dt.timedelta(days=1)}"
+    report = await (await client.get(f"/api/reports?{span}")).json()
+    rated = report["totals"]["satisfaction"]
+    assert (rated["rated"], rated["average"], rated["satisfied"]) == (1, 4, 1)
+    await socket.close()
