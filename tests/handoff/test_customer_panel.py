@@ -82,13 +82,18 @@ async def test_the_panel_costs_the_same_statements_however_many_cases(make_clien
         statements.append(statement)
 
     async def cost(conversation_id: int) -> tuple[int, int]:
-        statements.clear()
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            body = await panel(client, conversation_id)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(statements), len(body["cases"])
+        """The fewest statements of three reads: the app's background work (the pipeline, queue
+        notices) may run statements of its own meanwhile, only ever adding to a count."""
+        counts: list[int] = []
+        for _ in range(3):
+            statements.clear()
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                body = await panel(client, conversation_id)
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+            counts.append(len(statements))
+        return min(counts), len(body["cases"])
 
     one, shown = await cost(few.conversations[-1])
     assert shown == 2
