@@ -18,7 +18,8 @@ from bot.staff.accounts import Role
 # digits are not a phone (order numbers, case numbers).
 _PHONE = re.compile(r"(?<!\d)(\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)|(?<!\d)(0\d{2,3}-?)(\d{3,4})(\d{4})(?!\d)")
 # A Hong Kong mobile as typed without +852 ("我電話係 9123 4567"): eight digits from 5, 6, 7 or 9.
-_HONG_KONG_MOBILE = re.compile(r"(?<!\d)([5679]\d{3})([- ]?)(\d{4})(?!\d)")
+# Not beside a numeral: "一六62276575八" is a mainland mobile partly spelt, starred whole below.
+_HONG_KONG_MOBILE = re.compile(rf"(?<![\d{SPOKEN_DIGITS}])([5679]\d{{3}})([- ]?)(\d{{4}})(?![\d{SPOKEN_DIGITS}])")
 # A phone spelt in Chinese numerals, wholly or partly, as the bot reads one ("一三八一二三四五六七八",
 # "138一二三四5678", "一三八-一二三四-五六七八"): seven or more digits of either kind, one separator
 # at most between two of them.
@@ -94,6 +95,8 @@ def _numbers_written(text: str) -> tuple[list[tuple[int, int, PhoneNumber]], lis
     unread: list[tuple[int, int]] = []
     parses = steps = 0
     for stretch in _NUMBER_STRETCH.finditer(text):
+        if _beside_a_numeral(text, stretch.start(), stretch.end()):
+            continue  # part of a number partly spelt ("1九10102946四"): starred whole by _SPELT_PHONE
         offset = stretch.start()
         groups = [(offset + group.start(), offset + group.end()) for group in _GROUP.finditer(stretch.group())]
         if sum(end - start for start, end in groups) < _FEWEST_PHONE_DIGITS:
@@ -124,6 +127,10 @@ def _numbers_written(text: str) -> tuple[list[tuple[int, int, PhoneNumber]], lis
         if index < len(groups):
             unread.append((groups[index][0], stretch.end()))
     return found, unread
+
+
+def _beside_a_numeral(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1] in SPOKEN_DIGITS) or (end < len(text) and text[end] in SPOKEN_DIGITS)
 
 
 def _written_as_a_phone(written: str) -> bool:

@@ -31,6 +31,9 @@ from bot.staff.privacy import mask_phones
         ("一三八-一二三四-五六七八", "一三八-****-五六七八"),
         ("1三8一2三4五6七8", "1三8****五6七8"),
         ("手机号138-12-34-56-78", "手机号138-**-**-56-78"),
+        # Eight digits inside a partly spelt mobile are neither a Hong Kong mobile nor a landline.
+        ("一六62276575八", "一六6****575八"),
+        ("1九10102946四", "1九1****946四"),
     ],
 )
 def test_every_way_of_writing_a_phone_is_masked(text: str, masked: str) -> None:
