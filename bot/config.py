@@ -770,6 +770,11 @@ class DeadlineTable(_Strict):
     clock: Clock = Clock.BUSINESS_HOURS
     round_to_minutes: int = Field(default=30, ge=1, le=60)
     """Promised times are rounded up to a whole step of this many minutes (30: "3点30分")."""
+    extension_min_hours: float = Field(default=1, gt=0)
+    """A supervisor's extension moves the deadline at least this many hours: each one tells the
+    customer, so a trickle of tiny ones would only send apologies."""
+    extensions_per_case: int = Field(default=3, ge=1)
+    """How many times one case's deadline may be extended."""
 
     @model_validator(mode="after")
     def _complete(self) -> DeadlineTable:

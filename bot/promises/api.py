@@ -58,6 +58,11 @@ async def extend(request: web.Request) -> web.Response:
         raise api_error(409, "this conversation has no complaint with a deadline")
     if outcome.result == "not open":
         raise api_error(409, "the complaint is resolved; only an open complaint's deadline can be extended")
+    deadlines = shared.config.deadlines
+    if outcome.result == "too short":
+        raise api_error(400, f"an extension is at least {deadlines.extension_min_hours:g} hours")
+    if outcome.result == "too many":
+        raise api_error(409, f"this case's deadline was already extended {deadlines.extensions_per_case} times")
     await gateway.commit(outcome.effects)
     return web.json_response({"deadline_at": outcome.result})
 

@@ -249,7 +249,9 @@ class Tracker:
         customer hears ``deadline_extended`` with the new time as a date (not hours to wait, nor
         "kept waiting so long" minutes after filing); reminder, apology and breach are re-armed.
 
-        ``result`` is "missing" (no such conversation), "no complaint", "not open" or the new deadline.
+        ``result`` is "missing" (no such conversation), "no complaint", "not open", "too short"
+        (under ``deadlines.extension_min_hours``), "too many" (``extensions_per_case`` reached) or
+        the new deadline.
         """
         conversation = session.get(Conversation, conversation_id)
         if conversation is None:
@@ -259,8 +261,12 @@ class Tracker:
             return Outcome("no complaint")
         if complaint.status not in store.OPEN_STATUSES:
             return Outcome("not open")
-        previous = complaint.deadline_at or now
         table = self.config.deadlines
+        if hours < table.extension_min_hours:
+            return Outcome("too short")
+        if store.extensions_of(session, complaint) >= table.extensions_per_case:
+            return Outcome("too many")
+        previous = complaint.deadline_at or now
         # The same clock and rounding as the first promise: the new time is one a person can keep.
         deadline = due_after(max(previous, now), hours, table.clock, table.round_to_minutes, self.calendar)
         store.extend_deadline(session, complaint, deadline)

@@ -213,6 +213,19 @@ def escalate_waiting_ticket(session: Session, conversation_id: int, queue: str, 
     return rows_matched(moved) > 0
 
 
+def extensions_of(session: Session, complaint: Complaint) -> int:
+    """How many times the complaint's deadline was extended."""
+    return len(
+        session.execute(
+            select(TimelineEvent.id).where(
+                TimelineEvent.conversation_id == complaint.conversation_id,
+                TimelineEvent.kind == TimelineKind.DEADLINE_EXTENDED.value,
+                TimelineEvent.complaint_id == complaint.id,
+            )
+        ).all()
+    )
+
+
 def extend_deadline(session: Session, complaint: Complaint, deadline: dt.datetime) -> None:
     """The complaint's new deadline; the first promised one stays in ``original_deadline_at``."""
     complaint.original_deadline_at = complaint.original_deadline_at or complaint.deadline_at

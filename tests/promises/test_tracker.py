@@ -155,6 +155,27 @@ async def test_an_extension_rearms_the_timers_and_tells_the_customer_the_new_tim
     await socket.close()
 
 
+async def test_an_extension_is_at_least_an_hour_and_a_case_is_extended_three_times_at_most(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    headers, _ = await staff(client, "zhou.supervisor", Role.SUPERVISOR)
+    url = f"/api/conversations/{conversation_id}/extend"
+
+    tiny = await client.post(url, json={"hours": 1e-7, "reason": "x"}, headers=headers)
+    assert tiny.status == 400 and "at least 1 hours" in (await tiny.json())["error"]
+    for _ in range(3):
+        assert (await client.post(url, json={"hours": 2, "reason": "等配件"}, headers=headers)).status == 200
+    fourth = await client.post(url, json={"hours": 2, "reason": "等配件"}, headers=headers)
+    assert fourth.status == 409 and "already extended 3 times" in (await fourth.json())["error"]
+    told = "还需要一些时间处理"
+    await socket.until(lambda frames: sum(told in text for text in system_texts(socket)) == 3)
+    await settled(client, sockets=[socket])
+    assert sum(told in text for text in system_texts(socket)) == 3  # the refused ones told nobody
+    await socket.close()
+
+
 async def test_timers_survive_a_redis_flush(make_client: AppFactory, clock: FixedClock) -> None:
     client = await make_client()
     conversation_id, socket = await promised_case(client)
