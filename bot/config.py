@@ -545,8 +545,14 @@ class ComplaintRule(_Strict):
     """Words that describe a problem, asked about or not ("请问你们宽带老是掉线怎么回事"): they make a
     complaint of a question too, but not of a message with one of ``symptom_unless``."""
     symptom_unless: list[Intent] = []
-    """The intents in whose presence ``symptom_words`` do not make a complaint ("请问我报修的漏水
-    什么时候有人来?" is a progress query)."""
+    """The intents in whose presence ``symptom_words`` do not make a complaint (praise, a suggestion)."""
+    earlier_report_words: list[str] = []
+    """Words naming an earlier report ("我报修的", "上次投诉的"): a symptom asked after with one of them
+    and a status question is a progress query ("请问我报修的漏水什么时候有人来?"), not a complaint;
+    asked only when it ends ("停水了 什么时候来水"), it is both."""
+    problem_intents: list[Intent] = []
+    """Intents that tell a problem when a category keyword outside them says what it is about
+    ("上周报修的水龙头到现在都没人来修": ``not_resolved`` and 水龙头); alone ("怎么还没人来修") they do not."""
 
 
 class FormRules(_Strict):
@@ -704,7 +710,11 @@ class Classification(_Strict):
 
     def _check_unless(self) -> None:
         """``unless`` names configured intents (or complaint), and no intent depends on itself."""
-        for field, others in (("unless", self.complaint.unless), ("symptom_unless", self.complaint.symptom_unless)):
+        for field, others in (
+            ("unless", self.complaint.unless),
+            ("symptom_unless", self.complaint.symptom_unless),
+            ("problem_intents", self.complaint.problem_intents),
+        ):
             for other in others:
                 if other not in self.intents:
                     raise ValueError(f"complaint.{field}: {other.value!r} is not a configured intent")
