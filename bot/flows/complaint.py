@@ -382,6 +382,9 @@ class ComplaintFlow:
             return
         turn.audit(TimelineKind.LOCALE_SWITCHED, **{"from": turn.locale, "to": book})
         turn.locale = turn.step.locale = book
+        # "sorry my chinese not good, the lift is broken": the question was not understood, so
+        # this message is answered, in its language, not heard out as more of the problem.
+        data.recorded_at = None
 
     @staticmethod
     def _written_in(turn: Turn) -> str:
