@@ -617,6 +617,10 @@ class FormRules(_Strict):
     shrug_words: list[str] = []
     """Words leaving it to us ("无所谓", "你们自己看着办", "whatever"): answering the phone question
     with one is a refusal, not more of the problem."""
+    sooner_words: list[str] = []
+    """Words asking for the problem to be handled sooner ("能不能今天就处理"): noted for the staff
+    and said so (``message_recorded``), with the problem or after the hand-off; the deadline stays
+    the standard's."""
     media_words: list[str] = []
     """Words naming a photo or a video ("我有照片", "[图片]"): an answer to the place question
     holding one is not taken as the place."""
