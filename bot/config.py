@@ -549,8 +549,14 @@ class ComplaintRule(_Strict):
     """Words that describe a problem, asked about or not ("请问你们宽带老是掉线怎么回事"): they make a
     complaint of a question too, but not of a message with one of ``symptom_unless``."""
     symptom_unless: list[Intent] = []
-    """The intents in whose presence ``symptom_words`` do not make a complaint ("请问我报修的漏水
-    什么时候有人来?" is a progress query)."""
+    """The intents in whose presence ``symptom_words`` do not make a complaint (praise, a suggestion)."""
+    earlier_report_words: list[str] = []
+    """Words naming an earlier report ("我报修的", "上次投诉的"): a symptom asked after with one of them
+    and a status question is a progress query ("请问我报修的漏水什么时候有人来?"), not a complaint;
+    asked only when it ends ("停水了 什么时候来水"), it is both."""
+    problem_intents: list[Intent] = []
+    """Intents that tell a problem when a category keyword outside them says what it is about
+    ("上周报修的水龙头到现在都没人来修": ``not_resolved`` and 水龙头); alone ("怎么还没人来修") they do not."""
 
 
 class FormRules(_Strict):
@@ -615,6 +621,10 @@ class FormRules(_Strict):
     shrug_words: list[str] = []
     """Words leaving it to us ("无所谓", "你们自己看着办", "whatever"): answering the phone question
     with one is a refusal, not more of the problem."""
+    sooner_words: list[str] = []
+    """Words asking for the problem to be handled sooner ("能不能今天就处理"): noted for the staff
+    and said so (``message_recorded``), with the problem or after the hand-off; the deadline stays
+    the standard's."""
     media_words: list[str] = []
     """Words naming a photo or a video ("我有照片", "[图片]"): an answer to the place question
     holding one is not taken as the place."""
@@ -708,7 +718,11 @@ class Classification(_Strict):
 
     def _check_unless(self) -> None:
         """``unless`` names configured intents (or complaint), and no intent depends on itself."""
-        for field, others in (("unless", self.complaint.unless), ("symptom_unless", self.complaint.symptom_unless)):
+        for field, others in (
+            ("unless", self.complaint.unless),
+            ("symptom_unless", self.complaint.symptom_unless),
+            ("problem_intents", self.complaint.problem_intents),
+        ):
             for other in others:
                 if other not in self.intents:
                     raise ValueError(f"complaint.{field}: {other.value!r} is not a configured intent")

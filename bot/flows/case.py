@@ -261,6 +261,12 @@ def on_handed_off(turn: Turn, text: str) -> None:
         # The case's conversation holds the ticket: whoever works it reads the message there.
         turn.step.appeal = AppealLink(data.appeal_of, text, data.phone, escalation=None)
     interval = dt.timedelta(seconds=turn.kit.config.timers.handoff_ack_after)
+    if turn.says_any(text, turn.kit.form.sooner_words):
+        # "能不能今天就处理啊": a request the staff must see, said so whenever it comes.
+        turn.audit(TimelineKind.CONSULTATION_ASKED, text=text)
+        data.acked_at, data.recorded_ack = turn.now, False
+        turn.say(PhraseId.MESSAGE_RECORDED)
+        return
     if data.acked_at is not None and turn.now - data.acked_at < interval:
         return
     data.acked_at, data.recorded_ack = turn.now, False

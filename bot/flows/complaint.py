@@ -70,7 +70,7 @@ from bot.flows.faq import FaqMatcher
 from bot.flows.form import on_area, on_description, on_new, on_phone, place_beside_politeness
 from bot.flows.greeting import excuses_an_absence, greet
 from bot.flows.records import COLLECTING, CustomerView, State
-from bot.flows.side_answers import side_intent
+from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
 from bot.flows.slots import append_description, is_bare_complaint_mention, keep_slots, markers
 from bot.flows.status import (
     asks_about_the_case,
@@ -303,6 +303,7 @@ class ComplaintFlow:
                 return
             first_reply = len(turn.step.replies)
             self._handlers[state](turn, text)
+            acknowledge_asked_sooner(turn, text, first_reply)
             self._emotion_first(turn, signals, first_reply)
             if turn.step.state in COLLECTING:
                 turn.arm_idle()
@@ -382,6 +383,9 @@ class ComplaintFlow:
             return
         turn.audit(TimelineKind.LOCALE_SWITCHED, **{"from": turn.locale, "to": book})
         turn.locale = turn.step.locale = book
+        # "sorry my chinese not good, the lift is broken": the question was not understood, so
+        # this message is answered, in its language, not heard out as more of the problem.
+        data.recorded_at = None
 
     @staticmethod
     def _written_in(turn: Turn) -> str:

@@ -83,14 +83,9 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
     else:
         turn.say(PhraseId.HUMAN_REQUESTED)
     record = record_complaint(turn, confirmed=False) if turn.step.data.description else None
-    if record is not None and to_supervisor:
-        promise(turn, record)  # the supervisor's reply has a time too, as a threat's has
-    elif record is not None:
-        turn.say(
-            PhraseId.CASE_NUMBER,
-            case_number=record.case_number,
-            work_number=turn.kit.config.service.work_number,
-        )
+    if record is not None:
+        # Whoever takes it, the reply has a time, as for a problem told after the request.
+        promise(turn, record)
     if to_supervisor:
         open_ticket(turn, record, SUPERVISOR_QUEUE, 0, TicketReason.SUPERVISOR_REQUESTED)
         return

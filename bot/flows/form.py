@@ -99,9 +99,13 @@ def on_phone(turn: Turn, text: str) -> None:
         turn.say(PhraseId.INVALID_PHONE)
     elif not turn.step.data.area and (place := named_as_a_place(turn, text)) is not None:
         # "南湖小区" while the phone is asked (after a number that was none): where, kept; the
-        # phone asked again, never heard out in silence as more of the problem.
-        turn.step.data.area = place
+        # phone asked again, never heard out in silence as more of the problem. Reassured once,
+        # the customer answering with the place has moved on: that declines the phone.
+        data = turn.step.data
+        data.area = place
         turn.audit(TimelineKind.AREA_RECEIVED)
+        if data.phone_refusals:
+            _count_refusal(turn, data.phone_refusals + 1)
         _ask_next_missing(turn)
     elif turn.changed and Intent.COMPLAINT not in turn.intents:
         _ask_next_missing(turn)  # another item given or corrected: the phone is still missing
@@ -205,10 +209,16 @@ def _refuses_in_other_words(turn: Turn, text: str) -> bool:
         refusals = data.phone_refusals + 1
     else:
         return False
+    _count_refusal(turn, refusals)
+    return True
+
+
+def _count_refusal(turn: Turn, refusals: int) -> None:
+    data = turn.step.data
+    turn.refused = True
     if refusals != data.phone_refusals:
         data.phone_refusals = refusals
         turn.audit(TimelineKind.PHONE_REFUSED, times=refusals)
-    return True
 
 
 def _too_vague(turn: Turn, text: str) -> bool:
@@ -301,8 +311,9 @@ def _tells_a_story(turn: Turn, text: str) -> bool:
 
 def _ask_next_missing(turn: Turn, agreed: bool = False) -> None:
     """Ask for the first item still missing; restate when nothing is. A phone refused once is
-    asked with the reassurance, unless the customer has just agreed to give it; refused as many
-    times as configured, it is not asked again: the channel identity is the contact."""
+    answered with the reassurance, once: asked again later (the customer has agreed to give it,
+    or said something else), it is asked plainly; refused as many times as configured, it is not
+    asked again: the channel identity is the contact."""
     data = turn.step.data
     if not data.phone and not data.contact_by_channel and data.phone_refusals >= turn.kit.form.phone_refusals:
         data.contact_by_channel = True
@@ -310,7 +321,8 @@ def _ask_next_missing(turn: Turn, agreed: bool = False) -> None:
         turn.audit(TimelineKind.CONTACT_BY_CHANNEL)
     if not data.phone and not data.contact_by_channel:
         turn.step.state = State.AWAIT_PHONE
-        turn.say(PhraseId.PHONE_REASSURE if data.phone_refusals and not agreed else PhraseId.ASK_PHONE)
+        reassure = data.phone_refusals and turn.refused and not agreed
+        turn.say(PhraseId.PHONE_REASSURE if reassure else PhraseId.ASK_PHONE)
     elif not data.area and data.place_asks < PLACE_ASKS_DONE:
         turn.step.state = State.AWAIT_AREA
         turn.say(PhraseId.ASK_AREA_AGAIN if data.place_asks else PhraseId.ASK_AREA)

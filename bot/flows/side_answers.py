@@ -113,6 +113,30 @@ def _on_question(turn: Turn, state: State) -> bool:
     return True
 
 
+def acknowledge_asked_sooner(turn: Turn, text: str, first_reply: int) -> None:
+    """A problem told with a request to handle it sooner ("下水道堵了 臭死了 能不能今天就处理",
+    ``form.sooner_words``): noted for the staff and said so, ``message_recorded`` in place of
+    ``description_recorded`` (or before this message's other replies; with the current question
+    when the message was heard out in silence). The promised time stays the standard's."""
+    if not turn.says_any(text, turn.kit.form.sooner_words):
+        return
+    turn.audit(TimelineKind.CONSULTATION_ASKED, text=text)
+    replies = turn.step.replies
+    noted = OutboundMessage(text=turn.text(PhraseId.MESSAGE_RECORDED), phrase_id=PhraseId.MESSAGE_RECORDED.value)
+    for position in range(first_reply, len(replies)):
+        if replies[position].phrase_id == PhraseId.DESCRIPTION_RECORDED:
+            replies[position] = noted
+            return
+    if len(replies) == first_reply:
+        replies.append(noted)
+        ask_current(turn)
+        return
+    position = first_reply
+    while position < len(replies) and replies[position].phrase_id == PhraseId.GREETING_OPENING:
+        position += 1
+    replies.insert(position, noted)
+
+
 def _takes_leave(turn: Turn) -> bool:
     """The customer says goodbye in words ("拜拜", "再见", "bye": the goodbye intent's keywords), not
     only "没有了", which answers the place question (no place) before the hand-off."""

@@ -97,6 +97,7 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         data.phone_refusals += 1
         turn.refused = True
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
+        data.recorded_at = None  # an answer to the bot's question too, never heard out in silence
 
 
 def _keep_alternative(turn: Turn, phone: str | None, second: str | None) -> None:
@@ -151,9 +152,21 @@ def named_as_a_place(turn: Turn, text: str) -> str | None:
         *gazetteer.building_parts,
     )
     said = place.rstrip(PLACE_ANSWER_EDGES)
-    if said in gazetteer.not_places or not any(said.endswith(ending) and said != ending for ending in endings):
+    if said in gazetteer.not_places:
         return None
-    return place
+    if any(said.endswith(ending) and said != ending for ending in endings) or _ends_with_a_unit(turn.kit, said):
+        return place
+    return None
+
+
+def _ends_with_a_unit(kit: FlowKit, said: str) -> bool:
+    """Words ending in an English unit and its number, after a name ("Green Park block 2", "Tower
+    2 flat 5b"), as a Chinese place ends in 栋 or 室."""
+    units = alternation(kit.config.gazetteer.english_unit_words)
+    if not units:
+        return False
+    ending = re.search(rf"(?<![A-Za-z])(?:{units})\s*\d+[A-Za-z]?$", said, re.IGNORECASE)
+    return ending is not None and bool(said[: ending.start()].strip())
 
 
 def within_place(kit: FlowKit, old: str, new: str) -> str:

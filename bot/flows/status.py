@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.config import Intent, PhraseId
+from bot.config import Intent, PhraseId, Signal
 from bot.core.case_numbers import case_numbers_in, case_numbers_looked_up, without_case_numbers
 from bot.core.messages import OutboundMessage
 from bot.core.phrases import Phrases
@@ -70,9 +70,12 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     gets that case's status, not a new complaint form (seed 000 四(五)2). True if handled.
 
     A case number alone ("TS20261205ABC234") asks the same of that case. A message describing a
-    problem as well is left to the complaint handling."""
+    problem as well is left to the complaint handling, unless it only asks when the open case's
+    problem ends ("停水了 什么时候来水")."""
     named = named_case(turn)
-    if Intent.COMPLAINT in intents or (Intent.STATUS_QUERY not in intents and named is None):
+    if Intent.COMPLAINT in intents and not _asks_when_the_open_case_ends(turn, intents):
+        return False
+    if Intent.STATUS_QUERY not in intents and named is None:
         return False
     if Intent.STATUS_QUERY not in intents and (Intent.NOT_RESOLVED in intents or _says_more_than_a_number(turn)):
         return False  # "TS2026… 还没修好", "编号TS2026… 杂物越堆越多了": more of that case (an appeal)
@@ -113,6 +116,25 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     turn.say(PhraseId.ANYTHING_ELSE)
     turn.step.state = State.AWAIT_DESCRIPTION
     return True
+
+
+def _asks_when_the_open_case_ends(turn: Turn, intents: frozenset[Intent]) -> bool:
+    """A problem told with a question of when it ends ("停水了 什么时候来水") by a customer whose open
+    case it may be (no other category is clear) asks where that case stands; told as still not
+    fixed ("水龙头还是没修好 什么时候修") it repeats the case (an appeal). Without an open case of
+    theirs it is a new complaint."""
+    case = turn.customer.open_case
+    understood = turn.understood
+    if case is None or case.by_typed_phone or understood is None or Intent.STATUS_QUERY not in intents:
+        return False
+    if Intent.NOT_RESOLVED in intents or Signal.REPEAT in understood.signals:
+        return False
+    rules = turn.kit.rules
+    folded = turn.kit.understander.matchable(understood.text)
+    if any(keyword.lower() in folded for keyword in rules.still_open_keywords):
+        return False
+    category = understood.category
+    return category in (None, rules.fallback_category) or case.category in (None, category)
 
 
 def _says_more_than_a_number(turn: Turn) -> bool:

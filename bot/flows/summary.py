@@ -34,6 +34,7 @@ _LOCATIVE = r"(?:\s*[里内](?![面边头部]))?"
 _SURNAME_INTRO_CHARS = 3
 """A pause that gives the surname and nothing else: the surname and at most this many characters ("免贵姓")."""
 _ANSWERS = frozenset({Intent.YES, Intent.NO})
+_ASKING = frozenset({Intent.STATUS_QUERY, Intent.QUESTION})
 
 
 class ProblemSummary:
@@ -190,14 +191,19 @@ class ProblemSummary:
 
     def _told(self, clause: str, locale: str) -> str:
         """The clause without the pauses that only answer yes or no ("不对 还有 小区的路灯也不亮"
-        is "还有 小区的路灯也不亮"), and without its angry pauses when the calm ones still tell the
-        problem ("cnm你们这物业 停车场的灯坏了" is "停车场的灯坏了"); the calm pauses all stay,
-        detail included ("暖气不热 屋里才十二度"). Each pause is read once."""
+        is "还有 小区的路灯也不亮") or only ask ("停水了 什么时候来水" is "停水了"), and without its
+        angry pauses when the calm ones still tell the problem ("cnm你们这物业 停车场的灯坏了" is
+        "停车场的灯坏了"); the calm pauses all stay, detail included ("暖气不热 屋里才十二度").
+        Each pause is read once."""
         parts = _PAUSE.split(clause)
         if len(parts) < 2:
             return clause
         read = [(part, self._understander.understand(part, locale)) for part in parts]
-        told = [(part, understood) for part, understood in read if not only_answers(understood.intents)]
+        told = [
+            (part, understood)
+            for part, understood in read
+            if not only_answers(understood.intents) and not (understood.intents and understood.intents <= _ASKING)
+        ]
         if not told or len(told) == len(read):
             told, said = read, clause
         else:

@@ -38,7 +38,7 @@ SIGNAL_MEANINGS: dict[Signal, str] = {
     Signal.EMOTIONAL: "angry, upset, very frustrated",
     Signal.MEDIA_LEGAL: "threatens media exposure, a lawsuit, a regulator or a higher authority",
     Signal.VIOLENCE: "threatens violence against people or property",
-    Signal.STAFF_ERROR: "says our staff made a mistake",
+    Signal.STAFF_ERROR: "says our staff made a mistake or behaved badly (rude, shouting, never answering)",
     Signal.REPEAT: "has complained about this before",
     Signal.ELDER: "is (or speaks for) an elderly person",
     Signal.COMPENSATION: "asks for compensation or a refund for a loss",

@@ -38,6 +38,7 @@ class Kind(Enum):
     PROBLEM = "problem"
     SYMPTOM = "symptom"
     MENTION = "mention"
+    EARLIER_REPORT = "earlier_report"
     NEGATOR = "negator"
     REQUEST = "request"
     OPENER = "opener"
@@ -66,6 +67,7 @@ _COMPLEX = Owner(Kind.COMPLEX)
 _PROBLEM = Owner(Kind.PROBLEM)
 _SYMPTOM = Owner(Kind.SYMPTOM)
 _MENTION = Owner(Kind.MENTION)
+_EARLIER_REPORT = Owner(Kind.EARLIER_REPORT)
 _CLAUSE_ENDS = frozenset(",.!?;:，。！？；：、…~")
 _FEWEST_PHONE_DIGITS = 7
 _SINGLE_WORDS = (Kind.NEGATOR, Kind.REQUEST, Kind.OPENER, Kind.FILLER, Kind.EXACT, Kind.PAST, Kind.PRESENT)
@@ -117,6 +119,7 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
     yield from ((keyword, _PROBLEM) for keyword in classification.complaint.problem_words)
     yield from ((keyword, _SYMPTOM) for keyword in classification.complaint.symptom_words)
     yield from ((keyword, _MENTION) for keyword in classification.complaint.mention_words)
+    yield from ((keyword, _EARLIER_REPORT) for keyword in classification.complaint.earlier_report_words)
     yield from ((keyword, _NEGATOR) for keyword in classification.negation.words)
     yield from ((keyword, _REQUEST) for keyword in classification.requests.words)
     yield from ((keyword, _OPENER) for keyword in classification.requests.openers)
@@ -133,6 +136,14 @@ def _all_groups(found: dict[int, set[int]], rule: KeywordRule) -> bool:
     """A keyword of every group of one of the rule's sets was found (``found``: set → groups)."""
     conjunctions = rule.conjunctions()
     return any(len(groups) == len(conjunctions[conjunction]) for conjunction, groups in found.items())
+
+
+def _named_beside(intent_hits: Iterable[Hit[Owner]], category_hits: Iterable[Hit[Owner]]) -> bool:
+    """An intent's keyword and a category keyword outside it: "水龙头…没人来修", not the 修 of "没人来修"."""
+    spans = [(hit.first, hit.last) for hit in intent_hits]
+    return bool(spans) and any(
+        all(hit.last < first or hit.first > last for first, last in spans) for hit in category_hits
+    )
 
 
 def _same_clause(earlier: int, later: int, segmented: Segmented) -> bool:
@@ -247,7 +258,9 @@ class Rules:
         raw_intents: set[Intent] = set()
         groups: dict[str, dict[int, set[int]]] = {}
         signal_groups: dict[str, dict[int, set[int]]] = {}
-        problem = symptom = mention = complex_word = False
+        problem = symptom = mention = complex_word = earlier_report = False
+        intent_spans: dict[str, list[Hit[Owner]]] = {}
+        strong_category_hits: list[Hit[Owner]] = []
         for hit in hits:
             owner = hit.owner
             kind = owner.kind
@@ -256,12 +269,15 @@ class Rules:
                 (found.strong if kind is Kind.CATEGORY else found.weak).add(hit.keyword)
                 found.first = min(found.first, hit.start)
                 category_hits.append(hit)
+                if kind is Kind.CATEGORY:
+                    strong_category_hits.append(hit)
             elif kind is Kind.SIGNAL:
                 if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit)):
                     signals.add(Signal(owner.name))
             elif kind is Kind.INTENT:
                 if not cancelled(hit.first, self._intent_rules[owner.name]):
                     raw_intents.add(Intent(owner.name))
+                    intent_spans.setdefault(owner.name, []).append(hit)
             elif kind is Kind.REQUESTED:
                 if requested(hit):
                     raw_intents.add(Intent(owner.name))
@@ -283,6 +299,8 @@ class Rules:
                     symptom = symptom or kind is Kind.SYMPTOM
             elif kind is Kind.MENTION:
                 mention = mention or not cancelled(hit.first)
+            elif kind is Kind.EARLIER_REPORT:
+                earlier_report = True
         raw_intents |= self._whole_message_intents(hits, segmented)
         intent_rules, signal_rules = self._intent_rules, self._signal_rules
         raw_intents |= {Intent(name) for name, found in groups.items() if _all_groups(found, intent_rules[name])}
@@ -290,12 +308,18 @@ class Rules:
 
         complaint_rule = self._config.complaint
         evidence = bool(categories) or mention or bool(signals & set(complaint_rule.signals))
+        problem = problem or any(
+            _named_beside(intent_spans.get(intent.value, ()), strong_category_hits)
+            for intent in complaint_rule.problem_intents
+            if intent in raw_intents
+        )
         intents: set[Intent] = set()
         for intent in self._intent_order:
             if intent is Intent.COMPLAINT:
+                progress_query = earlier_report and Intent.STATUS_QUERY in intents
                 if (
                     problem
-                    or (symptom and not intents & set(complaint_rule.symptom_unless))
+                    or (symptom and not progress_query and not intents & set(complaint_rule.symptom_unless))
                     or (evidence and not intents & set(complaint_rule.unless))
                 ):
                     intents.add(intent)

@@ -13,6 +13,7 @@ from opencc import OpenCC
 from bot.config import Grade, PhraseId, ServiceConfig
 from bot.core.engine import ConversationEngine
 from bot.core.messages import MessageKind
+from bot.core.timeline import TimelineKind
 from bot.flows.complaint import CustomerSaid, Started, Step, TimerFired, TimerKind
 from bot.flows.records import CustomerView, OpenCase, State
 from bot.understanding.guard import ForbiddenGuard
@@ -276,6 +277,32 @@ def test_asking_for_a_person_hands_off_at_once(engine: ConversationEngine) -> No
     assert chat.phrase_ids(step)[0] == "human_requested"
     assert step.handoff is not None and step.handoff.reason == "customer_request"
     assert step.complaint is not None and not step.complaint.confirmed
+
+
+PROMISES = {"promise", "promise_by_date", "promise_careful", "promise_within_an_hour"}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ["电梯一个月坏三次", "能不能转人工 跟机器说不清"],
+        ["我要人工客服,你们的宽带三天没网了,没人管"],
+        ["转人工", "电梯一个月坏三次"],
+    ],
+)
+def test_a_problem_handed_to_a_person_on_request_is_promised_a_reply_time(
+    engine: ConversationEngine, said: list[str]
+) -> None:
+    """Before, with or after the problem, the request for a person gets the same: the time a
+    reply is promised by and the case number."""
+    chat = Chat(engine)
+    chat.send(Started())
+    for message in said:
+        step = chat.send(message)
+    registered = next(step.complaint for step in chat.steps if step.complaint is not None)
+    promised = [reply for step in chat.steps for reply in step.replies if reply.phrase_id in PROMISES]
+    assert len(promised) == 1 and registered.case_number in chat.texts(step)
+    assert [event.kind for step in chat.steps for event in step.audit].count(TimelineKind.PROMISED) == 1
 
 
 @pytest.mark.parametrize(

@@ -117,3 +117,38 @@ def test_a_prepared_customer_is_acknowledged_once_not_at_every_mention_of_the_la
     again = chat.send("物业管理条例写得清清楚楚，电梯坏了必须24小时内修")
     assert "prepared_acknowledge" in chat.phrase_ids(first)
     assert "prepared_acknowledge" not in chat.phrase_ids(again)
+
+
+@pytest.mark.parametrize(
+    ("locale", "complaint"),
+    [
+        ("zh-CN", "你们那个保安态度太差了 还骂人 什么东西"),
+        ("zh-CN", "你们客服电话打了十次都没人接 什么态度"),
+        ("en", "Your security guard shouted at my kid"),
+    ],
+)
+def test_a_complaint_about_how_our_staff_behaved_is_met_with_the_staff_error_apology(
+    conversation_engine: ConversationEngine, locale: str, complaint: str
+) -> None:
+    """Seed 001 (9): the apology and the promise to report it truthfully to the supervisor,
+    instead of the general empathy."""
+    chat = Chat(conversation_engine, locale=locale)
+    chat.send(Started())
+    step = chat.send(complaint)
+    assert chat.phrase_ids(step)[0] == "staff_error_apology"
+    assert "empathy" not in chat.phrase_ids(step) and chat.state is State.AWAIT_PHONE
+
+
+def test_the_staff_error_apology_is_said_mid_form_too(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("电梯一个月坏三次")
+    step = chat.send("你们客服电话打了十次都没人接 什么态度")
+    assert chat.phrase_ids(step)[0] == "staff_error_apology"
+
+
+def test_praise_of_staff_gets_no_apology(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send("你们的保安态度很好")
+    assert "staff_error_apology" not in chat.phrase_ids(step)

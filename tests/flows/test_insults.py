@@ -71,3 +71,28 @@ def test_asking_for_a_leaders_number_is_asking_for_the_leader(engine: Conversati
     step = chat.send("你们领导电话多少")
     assert chat.state is State.HANDED_OFF
     assert step.handoff is not None and step.handoff.queue == "supervisor"
+
+
+@pytest.mark.parametrize("said", ["滚 我不要跟机器人说话", "跟机器说不清", "I dont want to talk to a robot"])
+def test_refusing_the_machine_mid_form_is_a_request_for_a_person_and_kept_out_of_the_problem(
+    engine: ConversationEngine, said: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("电梯一个月坏三次")
+    step = chat.send(said)
+    assert chat.phrase_ids(step)[0] == "human_requested"
+    assert step.handoff is not None and step.handoff.reason == "customer_request"
+    assert step.complaint is not None and step.complaint.description == "电梯一个月坏三次"
+
+
+def test_telling_the_problem_again_in_another_language_is_answered_in_it(engine: ConversationEngine) -> None:
+    """"sorry my chinese not good": the Chinese question was not understood, so the message is
+    answered at once in English, not heard out in silence as more of the problem."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("电梯一个月坏三次")
+    chat.wait(5)
+    step = chat.send("sorry my chinese not good, the lift is broken in tower 2")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert "phone number" in chat.texts(step)

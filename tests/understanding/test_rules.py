@@ -678,3 +678,25 @@ def test_request_openers_are_configuration(
 )
 def test_a_lift_that_does_not_work_is_a_repair(understander: Understander, text: str) -> None:
     assert understander.understand(text).category == "engineering_repair"
+
+
+@pytest.mark.parametrize(
+    "text", ["停电了 什么时候来电啊", "整栋楼停电了 什么时候来电", "阳光花园3栋停水了 什么时候来水"]
+)
+def test_a_symptom_asked_when_it_ends_is_a_complaint_and_a_status_question(
+    understander: Understander, text: str
+) -> None:
+    result = understander.understand(text)
+    assert {Intent.COMPLAINT, Intent.STATUS_QUERY} <= result.intents
+    assert result.category == "engineering_repair"
+
+
+def test_a_symptom_of_an_earlier_report_asked_after_is_a_progress_query(understander: Understander) -> None:
+    result = understander.understand("请问我报修的漏水什么时候有人来？")
+    assert result.intents == {Intent.STATUS_QUERY} and result.category is None
+
+
+def test_not_fixed_with_the_thing_named_is_a_complaint_alone_it_is_not(understander: Understander) -> None:
+    named = understander.understand("上周报修的水龙头到现在都没人来修 什么时候能修好")
+    assert Intent.COMPLAINT in named.intents and named.category == "engineering_repair"
+    assert Intent.COMPLAINT not in understander.understand("怎么还没人来修").intents

@@ -1,0 +1,67 @@
+"""A customer who will not give a phone can always file: the refusal heard in the words people
+use, reassured once at most, then the place taken, ``phone_not_needed``, the restatement and the
+case; never a message left unanswered."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started
+from bot.flows.records import State
+from tests.flows.chat import Chat
+
+
+def started(engine: ConversationEngine, locale: str = "zh-CN") -> Chat:
+    chat = Chat(engine, locale=locale)
+    chat.send(Started())
+    return chat
+
+
+@pytest.mark.parametrize(
+    ("locale", "problem", "refusal", "place"),
+    [
+        ("zh-CN", "电梯一个月坏三次", "电话不方便给", "就是小区门口"),
+        ("zh-CN", "电梯一个月坏三次", "不想给电话", "就是小区门口"),
+        ("zh-CN", "电梯一个月坏三次", "电话就不给了", "阳光花园3栋"),
+        ("en", "the lift in my building is broken again", "I dont want to give my phone", "Green Park block 2"),
+        ("en", "the lift in my building is broken again", "no", "Green Park block 2"),
+    ],
+)
+def test_a_refused_phone_is_reassured_once_then_the_place_files_the_complaint(
+    conversation_engine: ConversationEngine, locale: str, problem: str, refusal: str, place: str
+) -> None:
+    chat = started(conversation_engine, locale)
+    chat.send(problem)
+    step = chat.send(refusal)
+    assert chat.phrase_ids(step) == ["phone_reassure"]
+    step = chat.send(place)
+    assert chat.phrase_ids(step) == ["phone_not_needed", "restate", "confirm_question"]
+    assert chat.data.area == place.removeprefix("就是") and chat.data.contact_by_channel
+    done = chat.send("yes" if locale == "en" else "对")
+    assert done.complaint is not None and done.complaint.case_number in chat.texts(done)
+    said = [reply.phrase_id for step in chat.steps for reply in step.replies]
+    assert said.count("phone_reassure") == 1 and said.count("ask_phone") == 1
+
+
+def test_a_refusal_right_after_the_problem_is_answered_not_heard_out_in_silence(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = started(conversation_engine)
+    chat.send("电梯一个月坏三次")
+    chat.wait(2)
+    step = chat.send("电话不方便给")
+    assert chat.phrase_ids(step) == ["phone_reassure"]
+    assert chat.data.description == ["电梯一个月坏三次"]
+
+
+def test_after_the_reassurance_anything_else_is_answered_with_the_plain_question(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """Once reassured, the customer is not read the same reassurance after every message."""
+    chat = started(conversation_engine)
+    chat.send("电梯一个月坏三次")
+    chat.send("不想给电话")
+    step = chat.send("电梯里面还有股怪味")
+    assert "phone_reassure" not in chat.phrase_ids(step) and step.replies
+    assert chat.state is State.AWAIT_PHONE
