@@ -66,7 +66,8 @@ class StaffSocket:
     watching: frozenset[int] = field(default_factory=frozenset)
     expiry: asyncio.TimerHandle | None = None
     readable: frozenset[int] = field(default_factory=frozenset)
-    """The watched conversations its staff member may read: only these get typing events (issue 15)."""
+    """The watched conversations its staff member may read: only these get typing and conversation
+    events (issue 15)."""
 
     def may_see(self, event: StaffEvent) -> bool:
         if event.kind is StaffEventKind.TYPING:
@@ -75,7 +76,8 @@ class StaffSocket:
         if audience is not None and audience not in (f"role:{self.role}", f"user:{self.user_id}"):
             return False
         if event.kind is StaffEventKind.CONVERSATION and self.watching:
-            return not self.watching.isdisjoint(event.conversation_ids)
+            # Watching is not reading: an id of another queue's conversation tells nothing of it.
+            return not self.readable.isdisjoint(event.conversation_ids)
         return True
 
 

@@ -116,6 +116,41 @@ async def test_only_consoles_that_may_read_the_conversation_see_the_customer_typ
     await customer.close()
 
 
+async def test_a_console_watching_a_conversation_it_may_not_read_hears_nothing_of_it(make_client: AppFactory) -> None:
+    """Watching is not reading: an agent of another queue who watches a conversation's id does not
+    learn when its customer writes."""
+    client, other = await make_client(), await make_client()
+    _, conversation_id, customer = await claimed_conversation(client, "li.agent")
+    await add_user(client, "wang.agent", Role.AGENT)
+    await set_queues(client, "wang.agent", ["water"])
+    await sign_in(other, "wang.agent")
+    outsider = await staff_socket(other, "wang.agent")
+    await watching(other, outsider, conversation_id)
+    owner = await staff_socket(client, "li.agent")
+    await watching(client, owner, conversation_id)
+
+    await customer.send("师傅什么时候来")
+    await frames_until(owner, lambda frame: frame["type"] == "conversation" and conversation_id in frame["conversation_ids"])
+    heard = await frames_within(outsider, 1.0)
+    assert not [frame for frame in heard if conversation_id in frame.get("conversation_ids", [])], heard
+    for socket in (owner, outsider):
+        await socket.close()
+    await customer.close()
+
+
+async def frames_within(socket: Any, seconds: float) -> list[dict[str, Any]]:
+    frames: list[dict[str, Any]] = []
+    loop = asyncio.get_running_loop()
+    end = loop.time() + seconds
+    while (left := end - loop.time()) > 0:
+        try:
+            message = await asyncio.wait_for(socket.receive(), left)
+        except TimeoutError:
+            break
+        frames.append(message.json())
+    return frames
+
+
 async def test_a_customer_typing_frame_cannot_name_another_conversation(make_client: AppFactory) -> None:
     client = await make_client()
     _, watched_id, watched_customer = await claimed_conversation(client, "li.agent")
