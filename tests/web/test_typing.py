@@ -130,7 +130,9 @@ async def test_a_console_watching_a_conversation_it_may_not_read_hears_nothing_o
     await watching(client, owner, conversation_id)
 
     await customer.send("师傅什么时候来")
-    await frames_until(owner, lambda frame: frame["type"] == "conversation" and conversation_id in frame["conversation_ids"])
+    await frames_until(
+        owner, lambda frame: frame["type"] == "conversation" and conversation_id in frame["conversation_ids"]
+    )
     heard = await frames_within(outsider, 1.0)
     assert not [frame for frame in heard if conversation_id in frame.get("conversation_ids", [])], heard
     for socket in (owner, outsider):
