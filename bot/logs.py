@@ -7,6 +7,7 @@ import sys
 
 import structlog
 from aiohttp.abc import AbstractAccessLogger
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web import BaseRequest, StreamResponse
 
 from bot.log_redaction import RedactPersonalData
@@ -59,6 +60,7 @@ def configure_logging(
     for name in ("alembic.runtime.plugins", "alembic.runtime.migration"):
         alembic_logger = logging.getLogger(name)
         alembic_logger.filters[:] = [_AlembicStartupNoise()]
+    logging.getLogger("aiohttp.server").filters[:] = [_ClientsMalformedRequests()]
 
 
 REQUEST_ID = "request_id"
@@ -91,3 +93,18 @@ class _AlembicStartupNoise(logging.Filter):
         if record.name == "alembic.runtime.migration" and record.getMessage().startswith("Running "):
             return True
         return logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
+class _ClientsMalformedRequests(logging.Filter):
+    """A request aiohttp could not parse (a request line too long, bad headers) is the client's
+    fault: one warning line without a traceback, not an error that pages someone, so a client
+    sending them without end cannot flood the log with tracebacks."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError) and 400 <= (error.code or 0) < 500:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            remote = record.args[0] if isinstance(record.args, tuple) and record.args else None
+            record.msg, record.args = "malformed request from %s: %s", (remote, error.message)
+            record.exc_info, record.exc_text = None, None
+        return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterator
@@ -137,6 +138,31 @@ async def test_access_lines_are_structured_and_every_line_of_a_request_has_its_i
     ]
     assert all(isinstance(line["duration_ms"], float) for line in access)
     assert "secret" not in json.dumps(lines)  # the query string (web chat tokens) is never logged
+
+
+async def test_a_request_too_long_to_parse_is_one_warning_without_a_traceback(
+    configured_logs: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = web.Application()
+    runner = web.AppRunner(app, access_log_class=AccessLogger)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    configured_logs(json_output=True)
+    try:
+        for _ in range(3):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(f"GET /api/x?{'a' * 9000} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            await writer.drain()
+            assert b" 400 " in await reader.readline()
+            writer.close()
+    finally:
+        await runner.cleanup()
+    lines = [line for line in _json_lines(capsys.readouterr().err) if line.get("logger") == "aiohttp.server"]
+    assert [line["level"] for line in lines] == ["warning"] * 3, lines
+    assert all(line["event"].startswith("malformed request from 127.0.0.1") for line in lines)
+    assert not any("exception" in line or "Traceback" in json.dumps(line) for line in lines)
 
 
 def test_alembic_start_up_noise_is_debug_and_the_migrations_it_runs_are_shown(
