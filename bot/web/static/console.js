@@ -158,26 +158,73 @@
     state.mine = result.data.owned;
     state.resolved = result.data.resolved;
     renderMine();
+    watchConversations();
+  }
+
+  // The socket tells of the open conversation and of mine (a customer writing in one marks it
+  // 新消息); the server takes at most MAX_WATCHED (20), and mine come newest first.
+  function watchConversations() {
+    const ids = [...new Set([state.conversationId, ...state.mine.map((item) => item.conversation_id)].filter(Boolean))].slice(0, 20);
+    const key = ids.join(",");
+    if (key === state.watching) return;
+    state.watching = key;
+    Staff.events.watch(ids);
   }
 
   function mineText(item, text) {
     return [text, item.customer_name, item.case_number].filter(Boolean).join(" · ");
   }
 
+  // A conversation of mine whose customer wrote after I last had it open is marked 新消息: the
+  // times I last saw are kept in this browser, per account (a case handed to me is new to me).
+  const seen = {
+    key: () => `console.seen.${state.me ? state.me.id : 0}`,
+    read() {
+      try { return JSON.parse(localStorage.getItem(this.key()) || "{}") || {}; } catch (error) { return {}; }
+    },
+    write(times) {
+      try { localStorage.setItem(this.key(), JSON.stringify(times)); } catch (error) { /* private window: in memory only */ }
+    },
+  };
+  state.seenAt = null;
+
+  function unread(item, times) {
+    if (!item.last_customer_at || item.conversation_id === state.conversationId) return false;
+    const at = times[item.conversation_id];
+    return !at || new Date(item.last_customer_at) > new Date(at);
+  }
+
   function renderMine() {
+    const times = state.seenAt || (state.seenAt = seen.read());
+    const current = state.mine.find((item) => item.conversation_id === state.conversationId);
+    if (current && current.last_customer_at && times[current.conversation_id] !== current.last_customer_at) {
+      times[current.conversation_id] = current.last_customer_at;
+      // only the conversations still mine are kept, so the stored list stays short
+      for (const id of Object.keys(times)) if (!state.mine.some((item) => String(item.conversation_id) === id)) delete times[id];
+      seen.write(times);
+    }
     const resolvedList = $("resolved");
     clear(resolvedList, state.resolved.map((item) => el("li", { class: item.conversation_id === state.conversationId ? "current resolved" : "resolved" },
       el("button", { type: "button", text: mineText(item, T("会话 {0} · 已解决", item.conversation_id)),
         title: formatTime(item.resolved_at), onclick: () => openConversation(item.conversation_id) }))));
     resolvedList.hidden = !state.resolved.length;
+    $("mine-count").textContent = String(state.mine.length);
+    const fresh = state.mine.filter((item) => unread(item, times)).length;
+    $("mine-unread").hidden = !fresh;
+    $("mine-unread").textContent = T("{0} 条新消息", fresh);
     const list = $("mine");
     if (!state.mine.length) {
       clear(list, el("li", { class: "muted", text: T("认领后显示在这里") }));
       return;
     }
-    clear(list, state.mine.map((item) => el("li", { class: item.conversation_id === state.conversationId ? "current" : "" },
-      el("button", { type: "button", text: mineText(item, T("会话 {0}", item.conversation_id)),
-        onclick: () => openConversation(item.conversation_id) }))));
+    clear(list, state.mine.map((item) => {
+      const isNew = unread(item, times);
+      const classes = [item.conversation_id === state.conversationId ? "current" : "", isNew ? "unread" : ""].filter(Boolean).join(" ");
+      return el("li", { class: classes, "data-conversation": item.conversation_id },
+        el("button", { type: "button", text: mineText(item, T("会话 {0}", item.conversation_id)),
+          onclick: () => openConversation(item.conversation_id) },
+        isNew ? el("span", { class: "badge unread", text: T("新消息") }) : null));
+    }));
   }
 
   // ---------------------------------------------------------------- conversation
@@ -191,7 +238,7 @@
     state.timelineShown = TIMELINE_PAGE;
     // a new history entry per conversation, so Back returns to the previous one (hashchange below)
     if (location.hash !== `#conversation=${state.conversationId}`) history.pushState(null, "", `#conversation=${state.conversationId}`);
-    Staff.events.watch([state.conversationId]);
+    watchConversations();
     renderMine();
     await loadConversation();
   }
@@ -1004,6 +1051,7 @@
     if (frame.type === "queue") { refreshQueue(); refreshMine(); }
     else if (frame.type === "notification") { refreshNotifications(); refreshMine(); }
     else if (frame.type === "conversation" && (frame.conversation_ids || []).includes(state.conversationId)) { refreshConversation(); refreshMine(); }
+    else if (frame.type === "conversation" && state.mine.some((item) => (frame.conversation_ids || []).includes(item.conversation_id))) refreshMine();
   }
 
   function onSocketState(live) {

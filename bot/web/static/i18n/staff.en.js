@@ -168,6 +168,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "认领失败 ({0})": "Claim failed ({0})",
     "会话 {0} · 已解决": "Conversation {0} · resolved",
     "认领后显示在这里": "Claimed conversations show here",
+    "{0} 条新消息": "{0} new",
+    "新消息": "New",
     "会话 {0}": "Conversation {0}",
     "无法打开 ({0})": "Cannot open ({0})",
     "未完成": "Incomplete",

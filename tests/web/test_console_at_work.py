@@ -1,0 +1,79 @@
+"""The agent console as a team lead found it at work: a laptop (1366×768) with a long queue, and
+a phone (390×844)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.staff.accounts import Role
+from tests.browser import CHROMIUM, LAUNCH_ARGS, sign_in
+from tests.conftest import AppFactory, FixedClock
+from tests.helpers import ChatSocket
+from tests.staff import add_user, claim_conversation, customers_waiting
+from tests.staff import sign_in as api_sign_in
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
+expect = playwright_api.expect
+
+WIDE = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+"""Kept after the run so a person can look at the consoles (var/ is not committed)."""
+
+FIRST_WORDS = ["电梯坏了一个星期", "楼上漏水到我家", "小区门口路灯不亮", "垃圾三天没人清理", "停车场积水很深"]
+
+
+async def console(browser: Any, client: Any, username: str, viewport: dict[str, int]) -> Any:
+    page = await (await browser.new_context(viewport=viewport)).new_page()
+    await page.goto(str(client.make_url("/console/")))
+    await sign_in(page, username)
+    return page
+
+
+async def test_my_conversations_stay_in_sight_above_a_long_queue(make_client: AppFactory, clock: FixedClock) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    waiting = await customers_waiting(client, FIRST_WORDS)
+    csrf = await api_sign_in(client, "li.agent")
+    mine, token = waiting[-1]
+    await claim_conversation(client, csrf, mine)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent = await console(browser, client, "li.agent", WIDE)
+        await expect(agent.locator("#queue .ticket")).to_have_count(len(FIRST_WORDS) - 1, timeout=10_000)
+        mine_item = agent.locator("#mine li", has_text=f"会话 {mine}")
+        await expect(mine_item).to_be_in_viewport()
+        await expect(agent.locator("#mine-count")).to_have_text("1")
+        mine_box = await agent.locator("#mine-panel").bounding_box()
+        queue_box = await agent.locator("#queue-panel").bounding_box()
+        assert mine_box is not None and queue_box is not None
+        assert mine_box["y"] + mine_box["height"] <= queue_box["y"], "my conversations come before the queue"
+        # claimed on another computer: new to this one until opened here
+        await expect(agent.locator("#mine-unread")).to_have_text("1 条新消息")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await agent.screenshot(path=str(SCREENSHOTS / "console-mine-above-queue.png"))
+        await mine_item.get_by_role("button").click()
+        await expect(agent.locator("#conversation-title")).to_have_text(f"会话 {mine}")
+        await expect(agent.locator("#mine-unread")).to_be_hidden()
+
+        # The customer writes while the agent looks at another: marked new at once, and after a reload.
+        await agent.locator("#queue .ticket").first.get_by_role("button", name="查看").click()
+        await expect(agent.locator("#conversation-title")).not_to_have_text(f"会话 {mine}")
+        customer = await ChatSocket.open(client, token)
+        clock.advance(minutes=3)
+        await customer.send("师傅什么时候来?")
+        await expect(mine_item.locator(".unread")).to_have_text("新消息", timeout=10_000)
+        await expect(agent.locator("#mine-unread")).to_have_text("1 条新消息")
+        await agent.screenshot(path=str(SCREENSHOTS / "console-mine-unread.png"))
+        await agent.reload()
+        await expect(agent.locator("body[data-ready=true]")).to_have_count(1, timeout=10_000)
+        await expect(mine_item.locator(".unread")).to_have_text("新消息")
+        await mine_item.get_by_role("button").click()
+        await expect(agent.locator("#mine-unread")).to_be_hidden()
+        await expect(mine_item.locator(".unread")).to_have_count(0)
+        await customer.close()
+        await browser.close()
