@@ -77,3 +77,35 @@ async def test_my_conversations_stay_in_sight_above_a_long_queue(make_client: Ap
         await expect(mine_item.locator(".unread")).to_have_count(0)
         await customer.close()
         await browser.close()
+
+
+async def test_on_a_phone_an_opened_conversation_fills_the_screen_and_goes_back_to_the_queue(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await customers_waiting(client, FIRST_WORDS[:3])
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent = await console(browser, client, "li.agent", PHONE)
+        cards = agent.locator("#queue .ticket")
+        await expect(cards).to_have_count(3, timeout=10_000)
+        await cards.nth(1).get_by_role("button", name="查看").click()
+        await expect(agent.locator("#messages")).to_contain_text(FIRST_WORDS[1], timeout=10_000)
+        await expect(agent.locator("#conversation-title")).to_be_in_viewport()
+        await expect(agent.locator("#reply-text")).to_be_in_viewport()
+        await expect(agent.locator("#queue-panel")).to_be_hidden()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await agent.screenshot(path=str(SCREENSHOTS / "console-phone-conversation.png"))
+
+        await agent.get_by_role("button", name="← 返回队列").click()
+        await expect(cards.first).to_be_in_viewport()
+        await expect(agent.locator("#back-to-queue")).to_be_hidden()
+        await agent.screenshot(path=str(SCREENSHOTS / "console-phone-queue.png"))
+
+        # Claiming opens the conversation the same way, ready for the reply.
+        await cards.first.locator(".claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理人: 我", timeout=10_000)
+        await expect(agent.locator("#reply-text")).to_be_in_viewport()
+        await expect(agent.locator("#reply-text")).to_be_enabled()
+        await browser.close()

@@ -240,7 +240,19 @@
     if (location.hash !== `#conversation=${state.conversationId}`) history.pushState(null, "", `#conversation=${state.conversationId}`);
     watchConversations();
     renderMine();
+    showView("conversation");
     await loadConversation();
+  }
+
+  // A phone or a narrow window shows one pane at a time (staff.css): the conversation once one is
+  // opened, with a button back to the queue; a wide window shows both and ignores this.
+  const NARROW = window.matchMedia("(max-width: 900px)");
+
+  function showView(view) {
+    document.body.dataset.view = view;
+    if (!NARROW.matches) return;
+    if (view === "conversation") $("conversation").scrollIntoView({ block: "start" });
+    else window.scrollTo(0, 0);
   }
 
   async function loadConversation() {
@@ -523,6 +535,8 @@
     // note and the case actions sit in the right-hand column.
     clear($("conversation"),
       el("div", { class: "conversation-head" },
+        el("button", { type: "button", id: "back-to-queue", class: "back-to-queue", text: T("← 返回队列"),
+          onclick: () => showView("queue") }),
         el("h2", { id: "conversation-title" }),
         el("span", { id: "conversation-meta", class: "muted" })),
       el("div", { id: "window-notice" }),
@@ -1065,6 +1079,7 @@
   window.addEventListener("hashchange", () => {
     const fromHash = /conversation=(\d+)/.exec(location.hash);
     if (state.me && fromHash && Number(fromHash[1]) !== state.conversationId) openConversation(Number(fromHash[1]));
+    else if (!fromHash) showView("queue");  // Back past the first conversation opened
   });
 
   $("logout").addEventListener("click", () => Staff.signOut());
