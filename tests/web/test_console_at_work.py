@@ -109,3 +109,25 @@ async def test_on_a_phone_an_opened_conversation_fills_the_screen_and_goes_back_
         await expect(agent.locator("#reply-text")).to_be_in_viewport()
         await expect(agent.locator("#reply-text")).to_be_enabled()
         await browser.close()
+
+
+async def test_a_supervisor_s_transfer_reads_from_the_previous_owner_to_the_new_one(make_client: AppFactory) -> None:
+    client = await make_client()
+    for username, role in [("agent1", Role.AGENT), ("agent2", Role.AGENT), ("sup1", Role.SUPERVISOR)]:
+        await add_user(client, username, role)
+    [(conversation_id, _)] = await customers_waiting(client, ["电梯坏了一个星期"])
+    await claim_conversation(client, await api_sign_in(client, "agent2"), conversation_id)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        supervisor = await console(browser, client, "sup1", WIDE)
+        await supervisor.fill("#open-id", str(conversation_id))
+        await supervisor.click("#open-form button[type=submit]")
+        await expect(supervisor.locator("#conversation-meta")).to_contain_text("处理人: agent2", timeout=10_000)
+        await supervisor.fill("#transfer-target", "agent1")
+        await supervisor.click("#transfer")
+        row = supervisor.locator("#timeline li", has_text="转交")
+        await expect(row).to_contain_text("转交 agent2 → agent1", timeout=10_000)
+        await expect(row).to_contain_text("我 (sup1)")
+        await expect(supervisor.locator("#conversation-meta")).to_contain_text("处理人: agent1")
+        await supervisor.screenshot(path=str(SCREENSHOTS / "console-transfer-timeline.png"))
+        await browser.close()

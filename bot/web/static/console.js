@@ -725,8 +725,17 @@
     }));
   }
 
+  function ownerName(owner) {
+    if (!owner || owner === "bot") return T("机器人");
+    return owner.startsWith("queue:") ? queueName(owner.slice(6)) : staffName(owner);
+  }
+
   function timelineText(event) {
     const detail = event.detail || {};
+    // "转交 agent2 → agent1": from whom to whom (a row written before "from" was kept names only the new owner)
+    if (event.kind === "transferred" && detail.to) {
+      return [EVENT_NAMES.transferred, detail.from ? ownerName(detail.from) : null, `→ ${ownerName(detail.to)}`].filter(Boolean).join(" ");
+    }
     const parts = [EVENT_NAMES[event.kind] || event.kind];
     if (detail.username) parts.push(detail.username);
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
