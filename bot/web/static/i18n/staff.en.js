@@ -311,7 +311,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "无历史": "No earlier versions",
     "请填写修改说明": "Add a note",
     "分派规则暂不可用": "Routing rules not available",
-    "已保存,版本": "Saved, version",
+    "已保存,版本 {0}": "Saved, version {0}",
     "发送失败列表": "Dead letters",
     "任务": "Job",
     "会话": "Conversation",
