@@ -170,6 +170,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "认领后显示在这里": "Claimed conversations show here",
     "{0} 条新消息": "{0} new",
     "新消息": "New",
+    "暂无数据": "No data yet",
     "← 返回队列": "← Back to the queue",
     "会话 {0}": "Conversation {0}",
     "无法打开 ({0})": "Cannot open ({0})",
