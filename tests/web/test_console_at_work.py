@@ -131,3 +131,33 @@ async def test_a_supervisor_s_transfer_reads_from_the_previous_owner_to_the_new_
         await expect(supervisor.locator("#conversation-meta")).to_contain_text("处理人: agent1")
         await supervisor.screenshot(path=str(SCREENSHOTS / "console-transfer-timeline.png"))
         await browser.close()
+
+
+async def test_a_case_handed_to_an_agent_says_what_it_is_about_and_queue_cards_name_their_place(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    for username in ("agent1", "agent2"):
+        await add_user(client, username, Role.AGENT)
+    [(first, _), (second, _)] = await customers_waiting(client, ["楼上漏水到我家", "电梯坏了一个星期,老人上不去楼"])
+    csrf = await api_sign_in(client, "agent2")
+    await claim_conversation(client, csrf, second)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent1 = await console(browser, client, "agent1", WIDE)
+        card = agent1.locator("#queue .ticket")
+        await expect(card).to_have_count(1, timeout=10_000)
+        await expect(card.locator(".badge.position")).to_have_text("第1位")
+        await expect(card.locator(".ticket-title")).to_have_text(f"会话 {first}")
+
+        moved = await client.post(
+            f"/api/conversations/{second}/transfer", json={"username": "agent1"}, headers={"X-CSRF-Token": csrf}
+        )
+        assert moved.status == 200, await moved.text()
+        told = agent1.locator("#notifications li", has_text="转给您处理")
+        await expect(told).to_have_count(1, timeout=10_000)
+        await expect(told.locator(".notification-case")).to_contain_text("电梯坏了一个星期", timeout=10_000)
+        await expect(told.locator(".notification-case")).to_contain_text("工程维修")
+        await expect(told).to_contain_text("转交人: agent2")
+        await agent1.screenshot(path=str(SCREENSHOTS / "console-handed-over.png"))
+        await browser.close()

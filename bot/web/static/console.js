@@ -82,7 +82,9 @@
     const waited = Math.max(0, (Date.now() - new Date(ticket.created_at).getTime()) / 1000);
     return el("li", { class: "ticket", "data-ticket": ticket.id, "data-conversation": ticket.conversation_id },
       el("div", { class: "ticket-head" },
-        el("strong", { text: T("#{0} 会话 {1}", ticket.position, ticket.conversation_id) }),
+        // the place in line as a badge, so it never reads as a second number beside the conversation's
+        el("span", { class: "badge position", title: T("排队位置"), text: T("第{0}位", ticket.position) }),
+        el("strong", { class: "ticket-title", text: T("会话 {0}", ticket.conversation_id) }),
         el("span", { class: `badge p${ticket.priority}`, text: `P${ticket.priority}` })),
       el("div", { class: "muted" },
         [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
@@ -906,6 +908,7 @@
       el("div", { class: "ticket-head" },
         el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES[n.kind] || n.kind }),
         el("span", { class: "muted", text: formatTime(n.created_at) })),
+      n.case ? el("div", { class: "notification-case", text: caseText(n.case) }) : null,
       n.detail && Object.keys(n.detail).length ? el("div", { class: "muted", text: notificationDetail(n.detail) }) : null,
       el("div", { class: "actions" },
         n.conversation_id ? el("button", { type: "button", text: T("打开会话 {0}", n.conversation_id), onclick: () => openConversation(n.conversation_id) }) : null,
@@ -913,6 +916,11 @@
           await api("POST", `/api/notifications/${n.id}/read`, {});
           loadNotifications();
         } }))))));
+  }
+
+  // What the case is about: "TS… · 工程维修 · 「电梯坏了一个星期」".
+  function caseText(c) {
+    return [c.case_number, categoryName(c.category), c.words ? `「${c.words}」` : null].filter(Boolean).join(" · ");
   }
 
   function notificationDetail(detail) {
@@ -929,7 +937,7 @@
     // The long list of matched rule names goes last, after what the person acts on.
     return Object.entries(detail).filter(([key, v]) => key !== "for" && v !== null && v !== "")
       .sort(([a], [b]) => (a === "rules") - (b === "rules"))
-      .map(([key, v]) => `${DETAIL_NAMES[key] || key}: ${value(key, v)}`).join(" · ");
+      .map(([key, v]) => `${key === "username" && detail.reason === "transfer" ? T("转交人") : DETAIL_NAMES[key] || key}: ${value(key, v)}`).join(" · ");
   }
 
   // ---------------------------------------------------------------- desktop alerts
@@ -990,7 +998,10 @@
     const handed = items.filter((n) => n.kind === "routed_to_you" && !n.read && n.conversation_id);
     if (alerts.seenHanded) {
       for (const n of handed) {
-        if (!alerts.seenHanded.has(n.id)) alertAgent(T("转给您处理 · 会话 {0}", n.conversation_id), notificationDetail(n.detail || {}), n.conversation_id);
+        if (!alerts.seenHanded.has(n.id)) {
+          alertAgent(T("转给您处理 · 会话 {0}", n.conversation_id),
+            [n.case ? caseText(n.case) : null, notificationDetail(n.detail || {})].filter(Boolean).join("\n"), n.conversation_id);
+        }
       }
     }
     alerts.seenHanded = new Set([...(alerts.seenHanded || []), ...handed.map((n) => n.id)]);
