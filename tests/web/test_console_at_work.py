@@ -161,3 +161,32 @@ async def test_a_case_handed_to_an_agent_says_what_it_is_about_and_queue_cards_n
         await expect(told).to_contain_text("转交人: agent2")
         await agent1.screenshot(path=str(SCREENSHOTS / "console-handed-over.png"))
         await browser.close()
+
+
+async def test_search_runs_when_the_agent_stops_typing_and_says_when_nothing_matches(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await customers_waiting(client, ["路灯坏了好几天"])
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent = await console(browser, client, "li.agent", WIDE)
+        results = agent.locator("#search-results")
+        await agent.locator("#search-q").press_sequentially("路")
+        await agent.wait_for_timeout(800)
+        await expect(results).to_be_hidden()  # one character: not yet
+        await agent.locator("#search-q").press_sequentially("灯坏")
+        hit = results.locator(".search-hit")
+        await expect(hit).to_have_count(1, timeout=10_000)  # no Enter pressed
+        await expect(hit).to_contain_text("路灯坏了好几天")
+
+        await agent.fill("#search-q", "")
+        await agent.locator("#search-q").press_sequentially("燃气泄漏")
+        await expect(results.locator(".search-none")).to_have_text("没有找到与「燃气泄漏」相符的会话", timeout=10_000)
+        await expect(hit).to_have_count(0)
+        await agent.screenshot(path=str(SCREENSHOTS / "console-search-none.png"))
+
+        # Enter still searches at once.
+        await agent.fill("#search-q", "好几天")
+        await agent.press("#search-q", "Enter")
+        await expect(hit).to_have_count(1, timeout=10_000)
+        await browser.close()

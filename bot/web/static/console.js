@@ -1030,7 +1030,7 @@
     if (q !== $("search-q").value.trim()) return;
     if (!result.ok) { clear(box, el("li", { class: "error", text: Staff.errorText(result, T("搜索失败 ({0})", result.status)) })); return; }
     const hits = result.data.hits || [];
-    if (!hits.length) { clear(box, el("li", { class: "muted", text: T("没有找到") })); return; }
+    if (!hits.length) { clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) })); return; }
     clear(box, hits.map((hit) => el("li", { "data-conversation": hit.conversation_id },
       el("button", { type: "button", class: "search-hit", onclick: () => { box.hidden = true; openConversation(hit.conversation_id); } },
         el("strong", { text: T("会话 {0}", hit.conversation_id) }),
@@ -1039,7 +1039,15 @@
         hit.text ? el("span", { class: "search-text", text: hit.text }) : null))));
   }
 
-  $("search-form").addEventListener("submit", (event) => { event.preventDefault(); runSearch(); });
+  // Enter searches at once; typing searches once the agent pauses (2 characters at least).
+  const SEARCH_PAUSE_MS = 400;
+  let searchTimer = null;
+  $("search-form").addEventListener("submit", (event) => { event.preventDefault(); clearTimeout(searchTimer); runSearch(); });
+  $("search-q").addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    if ($("search-q").value.trim().length < 2) { $("search-results").hidden = true; return; }
+    searchTimer = setTimeout(runSearch, SEARCH_PAUSE_MS);
+  });
   $("search-q").addEventListener("keydown", (event) => {
     if (event.key === "Escape") { $("search-results").hidden = true; $("search-q").blur(); }
   });

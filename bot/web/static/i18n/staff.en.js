@@ -269,7 +269,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "客户回复 · 会话 {0}": "Customer replied · conversation {0}",
     "至少输入2个字": "Type at least 2 characters",
     "搜索失败 ({0})": "Search failed ({0})",
-    "没有找到": "Nothing found",
+    "没有找到与「{0}」相符的会话": "No conversation matches “{0}”",
     "匹配{0}": "matched {0}",
     "实时": "Live",
     "离线,重连中…": "Offline, reconnecting…",
