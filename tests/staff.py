@@ -1,6 +1,6 @@
 """Staff helpers: accounts, sign-in (through the API, or holding exactly one session cookie),
-queue membership, conversation ownership, a handed-off ticket, a claimed conversation, the staff
-event socket."""
+queue membership, conversation ownership, a handed-off ticket, a claimed conversation, customers
+waiting in the queue, the staff event socket."""
 
 from __future__ import annotations
 
@@ -138,3 +138,40 @@ async def claimed_conversation(client: Any, username: str) -> tuple[str, int, Ch
         ticket_id = (await session.execute(select(HandoffTicket.id))).scalar_one()
     assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
     return csrf, conversation_id, socket
+
+
+async def customers_waiting(client: Any, first_words: list[str]) -> list[tuple[int, str]]:
+    """One web chat customer per text, who says it and then asks for a person: their
+    conversations and chat tokens, in the order they joined the queue."""
+    conversations = []
+    for words in first_words:
+        token, conversation_id = await new_session(client)
+        socket = await ChatSocket.open(client, token)
+        await socket.until_bot_says("客服代表")
+        await _answered(socket, words)
+        await socket.send("转人工")
+        await socket.until_bot_says("人工")
+        await socket.close()
+        conversations.append((conversation_id, token))
+    return conversations
+
+
+async def _answered(socket: ChatSocket, text: str) -> None:
+    """Send ``text`` and wait for the bot's next message (a customer typing faster is slowed)."""
+    before = len(socket.bot_texts())
+    await socket.send(text)
+    await socket.until(lambda frames: len(socket.bot_texts()) > before)
+
+
+async def claim_conversation(client: Any, csrf: str, conversation_id: int) -> None:
+    """The signed-in staff member claims the conversation's waiting ticket."""
+    async with resources(client.app).sessions() as session:
+        ticket_id = (
+            await session.execute(
+                select(HandoffTicket.id).where(
+                    HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting"
+                )
+            )
+        ).scalar_one()
+    response = await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})
+    assert response.status == 200, await response.text()

@@ -429,7 +429,8 @@ async def transfer(request: web.Request) -> web.Response:
             owner = f"agent:{target.id}"
         else:
             target, owner = None, f"queue:{to_queue}"
-        detail = {"to": owner, "username": to_user, "queue": to_queue}
+        # who had it: the timeline reads "转交 agent2 → agent1" whoever did the handing over
+        detail = {"from": found.owner, "to": owner, "username": to_user, "queue": to_queue}
         queue = None if to_queue is None else str(to_queue)
         tickets.transfer(session, found, owner, queue, f"agent:{staff['id']}", detail, now)
         if target is not None and target.id != staff["id"]:

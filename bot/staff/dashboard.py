@@ -14,10 +14,11 @@ from bot.staff.accounts import Role
 from bot.staff.audit import audited, path_target
 from bot.staff.auth import requires
 from bot.staff.clusters import CLUSTER_ALERT, normalise_area
-from bot.staff.privacy import mask_within, shown_phones
+from bot.staff.privacy import Shown, mask_within, shown_phones
 from bot.storage import conversations as conversation_store
 from bot.storage import dashboard as dashboard_store
 from bot.storage import notifications as notification_store
+from bot.storage import tickets as ticket_store
 from bot.storage.dashboard import OpenDeadline
 from bot.storage.notifications import MANAGERS, user_audience
 from bot.web.responses import api_error, path_number
@@ -147,26 +148,46 @@ def _audiences(staff: dict[str, Any]) -> list[str]:
 @requires(*STAFF)
 async def notifications(request: web.Request) -> web.Response:
     """``GET /api/notifications``: those for the signed-in user and their role, newest first; the
-    words in a detail (a customer's praise) with phones masked as in the conversation."""
+    words in a detail (a customer's praise) with phones masked as in the conversation; one about a
+    conversation names its case as it is now (``case``: number, category, first words)."""
     staff = request["staff"]
     async with resources(request).sessions() as session:
         rows = await session.run_sync(notification_store.notifications_for, _audiences(staff), NOTIFICATIONS_LIMIT)
         about = {item.conversation_id for item in rows if item.conversation_id is not None}
         owners = await session.run_sync(lambda sync: conversation_store.owners_of(sync, about))
-        body = [
-            {
-                "id": item.id,
-                "kind": item.kind,
-                "conversation_id": item.conversation_id,
-                "ticket_id": item.ticket_id,
-                "complaint_id": item.complaint_id,
-                "detail": mask_within(item.detail, shown_phones(staff, owners.get(item.conversation_id or 0))),
-                "created_at": item.created_at.isoformat(),
-                "read": item.read_at is not None,
-            }
-            for item in rows
-        ]
+        cases = await session.run_sync(lambda sync: ticket_store.case_previews(sync, about))
+        body = []
+        for item in rows:
+            shown = shown_phones(staff, owners.get(item.conversation_id or 0))
+            body.append(
+                {
+                    "id": item.id,
+                    "kind": item.kind,
+                    "conversation_id": item.conversation_id,
+                    "ticket_id": item.ticket_id,
+                    "complaint_id": item.complaint_id,
+                    "detail": mask_within(item.detail, shown),
+                    "case": _case_json(cases.get(item.conversation_id or 0), shown),
+                    "created_at": item.created_at.isoformat(),
+                    "read": item.read_at is not None,
+                }
+            )
     return web.json_response({"notifications": body})
+
+
+CASE_WORDS = 60
+"""How much of the problem a notification shows: enough to know the case, not to read it."""
+
+
+def _case_json(case: ticket_store.CasePreview | None, shown: Shown) -> dict[str, Any] | None:
+    """The case a notification is about, as it is now: its number, category and first words (phones
+    as its conversation shows them to this staff member, masked before it is cut)."""
+    if case is None:
+        return None
+    words = shown(case.words)
+    if words is not None and len(words) > CASE_WORDS:
+        words = words[: CASE_WORDS - 1] + "…"
+    return {"case_number": case.case_number, "category": case.category, "words": words}
 
 
 @audited("notification_read", target=path_target("notification"))

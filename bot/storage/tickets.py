@@ -255,3 +255,41 @@ def queue_previews(session: Session, conversation_ids: Collection[int]) -> dict[
         )
     ).all()
     return {row.id: QueuePreview(row.channel, row.text, row.problem) for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class CasePreview:
+    """What a notification about a conversation names of it (issue 15: the agent it went to)."""
+
+    case_number: str | None
+    category: str | None
+    words: str | None
+    """The newest complaint's description, or else the customer's last message."""
+
+
+def case_previews(session: Session, conversation_ids: Collection[int]) -> dict[int, CasePreview]:
+    """Each conversation's newest complaint (case number, category, description), or its
+    customer's last words, in one statement."""
+    if not conversation_ids:
+        return {}
+    latest = aliased(Complaint)
+    newest = (
+        select(latest.id)
+        .where(latest.conversation_id == Conversation.id)
+        .order_by(latest.id.desc())
+        .limit(1)
+        .correlate(Conversation)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(
+            Conversation.id,
+            Complaint.case_number,
+            Complaint.category,
+            Complaint.description,
+            newest_inbound("text").label("text"),
+        )
+        .outerjoin(Complaint, Complaint.id == newest)
+        .where(Conversation.id.in_(sorted(conversation_ids)))
+    ).all()
+    return {row.id: CasePreview(row.case_number, row.category, row.description or row.text) for row in rows}

@@ -420,6 +420,8 @@ async def test_notes_stay_internal_and_transfer_keeps_the_history(make_client: A
     view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
     kinds = [event["kind"] for event in view["timeline"]]
     assert kinds[-2:] == ["note", "transferred"]
+    liu = (await (await client.get("/api/me")).json())["id"]
+    assert view["timeline"][-1]["detail"]["from"] == f"agent:{liu}"  # the previous owner, for "liu → ma"
     assert any(m["from"] == "customer" for m in view["messages"])  # the history came along
     # The previous owner no longer replies; the new one does.
     refused = await client.post(

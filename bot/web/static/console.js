@@ -82,7 +82,9 @@
     const waited = Math.max(0, (Date.now() - new Date(ticket.created_at).getTime()) / 1000);
     return el("li", { class: "ticket", "data-ticket": ticket.id, "data-conversation": ticket.conversation_id },
       el("div", { class: "ticket-head" },
-        el("strong", { text: T("#{0} 会话 {1}", ticket.position, ticket.conversation_id) }),
+        // the place in line as a badge, so it never reads as a second number beside the conversation's
+        el("span", { class: "badge position", title: T("排队位置"), text: T("第{0}位", ticket.position) }),
+        el("strong", { class: "ticket-title", text: T("会话 {0}", ticket.conversation_id) }),
         el("span", { class: `badge p${ticket.priority}`, text: `P${ticket.priority}` })),
       el("div", { class: "muted" },
         [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
@@ -158,26 +160,73 @@
     state.mine = result.data.owned;
     state.resolved = result.data.resolved;
     renderMine();
+    watchConversations();
+  }
+
+  // The socket tells of the open conversation and of mine (a customer writing in one marks it
+  // 新消息); the server takes at most MAX_WATCHED (20), and mine come newest first.
+  function watchConversations() {
+    const ids = [...new Set([state.conversationId, ...state.mine.map((item) => item.conversation_id)].filter(Boolean))].slice(0, 20);
+    const key = ids.join(",");
+    if (key === state.watching) return;
+    state.watching = key;
+    Staff.events.watch(ids);
   }
 
   function mineText(item, text) {
     return [text, item.customer_name, item.case_number].filter(Boolean).join(" · ");
   }
 
+  // A conversation of mine whose customer wrote after I last had it open is marked 新消息: the
+  // times I last saw are kept in this browser, per account (a case handed to me is new to me).
+  const seen = {
+    key: () => `console.seen.${state.me ? state.me.id : 0}`,
+    read() {
+      try { return JSON.parse(localStorage.getItem(this.key()) || "{}") || {}; } catch (error) { return {}; }
+    },
+    write(times) {
+      try { localStorage.setItem(this.key(), JSON.stringify(times)); } catch (error) { /* private window: in memory only */ }
+    },
+  };
+  state.seenAt = null;
+
+  function unread(item, times) {
+    if (!item.last_customer_at || item.conversation_id === state.conversationId) return false;
+    const at = times[item.conversation_id];
+    return !at || new Date(item.last_customer_at) > new Date(at);
+  }
+
   function renderMine() {
+    const times = state.seenAt || (state.seenAt = seen.read());
+    const current = state.mine.find((item) => item.conversation_id === state.conversationId);
+    if (current && current.last_customer_at && times[current.conversation_id] !== current.last_customer_at) {
+      times[current.conversation_id] = current.last_customer_at;
+      // only the conversations still mine are kept, so the stored list stays short
+      for (const id of Object.keys(times)) if (!state.mine.some((item) => String(item.conversation_id) === id)) delete times[id];
+      seen.write(times);
+    }
     const resolvedList = $("resolved");
     clear(resolvedList, state.resolved.map((item) => el("li", { class: item.conversation_id === state.conversationId ? "current resolved" : "resolved" },
       el("button", { type: "button", text: mineText(item, T("会话 {0} · 已解决", item.conversation_id)),
         title: formatTime(item.resolved_at), onclick: () => openConversation(item.conversation_id) }))));
     resolvedList.hidden = !state.resolved.length;
+    $("mine-count").textContent = String(state.mine.length);
+    const fresh = state.mine.filter((item) => unread(item, times)).length;
+    $("mine-unread").hidden = !fresh;
+    $("mine-unread").textContent = T("{0} 条新消息", fresh);
     const list = $("mine");
     if (!state.mine.length) {
       clear(list, el("li", { class: "muted", text: T("认领后显示在这里") }));
       return;
     }
-    clear(list, state.mine.map((item) => el("li", { class: item.conversation_id === state.conversationId ? "current" : "" },
-      el("button", { type: "button", text: mineText(item, T("会话 {0}", item.conversation_id)),
-        onclick: () => openConversation(item.conversation_id) }))));
+    clear(list, state.mine.map((item) => {
+      const isNew = unread(item, times);
+      const classes = [item.conversation_id === state.conversationId ? "current" : "", isNew ? "unread" : ""].filter(Boolean).join(" ");
+      return el("li", { class: classes, "data-conversation": item.conversation_id },
+        el("button", { type: "button", text: mineText(item, T("会话 {0}", item.conversation_id)),
+          onclick: () => openConversation(item.conversation_id) },
+        isNew ? el("span", { class: "badge unread", text: T("新消息") }) : null));
+    }));
   }
 
   // ---------------------------------------------------------------- conversation
@@ -191,9 +240,21 @@
     state.timelineShown = TIMELINE_PAGE;
     // a new history entry per conversation, so Back returns to the previous one (hashchange below)
     if (location.hash !== `#conversation=${state.conversationId}`) history.pushState(null, "", `#conversation=${state.conversationId}`);
-    Staff.events.watch([state.conversationId]);
+    watchConversations();
     renderMine();
+    showView("conversation");
     await loadConversation();
+  }
+
+  // A phone or a narrow window shows one pane at a time (staff.css): the conversation once one is
+  // opened, with a button back to the queue; a wide window shows both and ignores this.
+  const NARROW = window.matchMedia("(max-width: 900px)");
+
+  function showView(view) {
+    document.body.dataset.view = view;
+    if (!NARROW.matches) return;
+    if (view === "conversation") $("conversation").scrollIntoView({ block: "start" });
+    else window.scrollTo(0, 0);
   }
 
   async function loadConversation() {
@@ -476,6 +537,8 @@
     // note and the case actions sit in the right-hand column.
     clear($("conversation"),
       el("div", { class: "conversation-head" },
+        el("button", { type: "button", id: "back-to-queue", class: "back-to-queue", text: T("← 返回队列"),
+          onclick: () => showView("queue") }),
         el("h2", { id: "conversation-title" }),
         el("span", { id: "conversation-meta", class: "muted" })),
       el("div", { id: "window-notice" }),
@@ -667,8 +730,17 @@
     }));
   }
 
+  function ownerName(owner) {
+    if (!owner || owner === "bot") return T("机器人");
+    return owner.startsWith("queue:") ? queueName(owner.slice(6)) : staffName(owner);
+  }
+
   function timelineText(event) {
     const detail = event.detail || {};
+    // "转交 agent2 → agent1": from whom to whom (a row written before "from" was kept names only the new owner)
+    if (event.kind === "transferred" && detail.to) {
+      return [EVENT_NAMES.transferred, detail.from ? ownerName(detail.from) : null, `→ ${ownerName(detail.to)}`].filter(Boolean).join(" ");
+    }
     const parts = [EVENT_NAMES[event.kind] || event.kind];
     if (detail.username) parts.push(detail.username);
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
@@ -840,6 +912,7 @@
       el("div", { class: "ticket-head" },
         el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES[n.kind] || n.kind }),
         el("span", { class: "muted", text: formatTime(n.created_at) })),
+      n.case ? el("div", { class: "notification-case", text: caseText(n.case) }) : null,
       n.detail && Object.keys(n.detail).length ? el("div", { class: "muted", text: notificationDetail(n.detail) }) : null,
       el("div", { class: "actions" },
         n.conversation_id ? el("button", { type: "button", text: T("打开会话 {0}", n.conversation_id), onclick: () => openConversation(n.conversation_id) }) : null,
@@ -847,6 +920,11 @@
           await api("POST", `/api/notifications/${n.id}/read`, {});
           loadNotifications();
         } }))))));
+  }
+
+  // What the case is about: "TS… · 工程维修 · 「电梯坏了一个星期」".
+  function caseText(c) {
+    return [c.case_number, categoryName(c.category), c.words ? `「${c.words}」` : null].filter(Boolean).join(" · ");
   }
 
   function notificationDetail(detail) {
@@ -863,7 +941,7 @@
     // The long list of matched rule names goes last, after what the person acts on.
     return Object.entries(detail).filter(([key, v]) => key !== "for" && v !== null && v !== "")
       .sort(([a], [b]) => (a === "rules") - (b === "rules"))
-      .map(([key, v]) => `${DETAIL_NAMES[key] || key}: ${value(key, v)}`).join(" · ");
+      .map(([key, v]) => `${key === "username" && detail.reason === "transfer" ? T("转交人") : DETAIL_NAMES[key] || key}: ${value(key, v)}`).join(" · ");
   }
 
   // ---------------------------------------------------------------- desktop alerts
@@ -924,7 +1002,10 @@
     const handed = items.filter((n) => n.kind === "routed_to_you" && !n.read && n.conversation_id);
     if (alerts.seenHanded) {
       for (const n of handed) {
-        if (!alerts.seenHanded.has(n.id)) alertAgent(T("转给您处理 · 会话 {0}", n.conversation_id), notificationDetail(n.detail || {}), n.conversation_id);
+        if (!alerts.seenHanded.has(n.id)) {
+          alertAgent(T("转给您处理 · 会话 {0}", n.conversation_id),
+            [n.case ? caseText(n.case) : null, notificationDetail(n.detail || {})].filter(Boolean).join("\n"), n.conversation_id);
+        }
       }
     }
     alerts.seenHanded = new Set([...(alerts.seenHanded || []), ...handed.map((n) => n.id)]);
@@ -953,7 +1034,7 @@
     if (q !== $("search-q").value.trim()) return;
     if (!result.ok) { clear(box, el("li", { class: "error", text: Staff.errorText(result, T("搜索失败 ({0})", result.status)) })); return; }
     const hits = result.data.hits || [];
-    if (!hits.length) { clear(box, el("li", { class: "muted", text: T("没有找到") })); return; }
+    if (!hits.length) { clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) })); return; }
     clear(box, hits.map((hit) => el("li", { "data-conversation": hit.conversation_id },
       el("button", { type: "button", class: "search-hit", onclick: () => { box.hidden = true; openConversation(hit.conversation_id); } },
         el("strong", { text: T("会话 {0}", hit.conversation_id) }),
@@ -962,7 +1043,15 @@
         hit.text ? el("span", { class: "search-text", text: hit.text }) : null))));
   }
 
-  $("search-form").addEventListener("submit", (event) => { event.preventDefault(); runSearch(); });
+  // Enter searches at once; typing searches once the agent pauses (2 characters at least).
+  const SEARCH_PAUSE_MS = 400;
+  let searchTimer = null;
+  $("search-form").addEventListener("submit", (event) => { event.preventDefault(); clearTimeout(searchTimer); runSearch(); });
+  $("search-q").addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    if ($("search-q").value.trim().length < 2) { $("search-results").hidden = true; return; }
+    searchTimer = setTimeout(runSearch, SEARCH_PAUSE_MS);
+  });
   $("search-q").addEventListener("keydown", (event) => {
     if (event.key === "Escape") { $("search-results").hidden = true; $("search-q").blur(); }
   });
@@ -1008,6 +1097,7 @@
     if (frame.type === "queue") { refreshQueue(); refreshMine(); }
     else if (frame.type === "notification") { refreshNotifications(); refreshMine(); }
     else if (frame.type === "conversation" && (frame.conversation_ids || []).includes(state.conversationId)) { refreshConversation(); refreshMine(); }
+    else if (frame.type === "conversation" && state.mine.some((item) => (frame.conversation_ids || []).includes(item.conversation_id))) refreshMine();
   }
 
   function onSocketState(live) {
@@ -1021,6 +1111,7 @@
   window.addEventListener("hashchange", () => {
     const fromHash = /conversation=(\d+)/.exec(location.hash);
     if (state.me && fromHash && Number(fromHash[1]) !== state.conversationId) openConversation(Number(fromHash[1]));
+    else if (!fromHash) showView("queue");  // Back past the first conversation opened
   });
 
   $("logout").addEventListener("click", () => Staff.signOut());

@@ -210,7 +210,7 @@
       return;
     }
     message.className = "muted";
-    message.textContent = T("已保存,版本", result.data.version);
+    message.textContent = T("已保存,版本 {0}", result.data.version);
     $("rules-note").value = "";
     showRules(result.data);
   }

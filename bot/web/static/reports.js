@@ -32,7 +32,8 @@
 
   function chartCard(id, title, wide) {
     return el("div", { class: wide ? "panel report-chart wide" : "panel report-chart" },
-      el("h2", { text: title }), el("div", { class: "chart-box" }, el("canvas", { id, role: "img", "aria-label": title })));
+      el("h2", { text: title }), el("div", { class: "chart-box" }, el("canvas", { id, role: "img", "aria-label": title }),
+        el("p", { class: "chart-empty muted", "data-chart": id, hidden: true, text: T("暂无数据") })));
   }
 
   function build() {
@@ -80,8 +81,15 @@
     return params;
   }
 
+  // A chart with nothing to show (no groups, or every figure zero) says so instead of bare axes.
   function draw(id, config) {
     if (reports.charts[id]) reports.charts[id].destroy();
+    delete reports.charts[id];
+    const values = (config.data.datasets || []).flatMap((dataset) => dataset.data);
+    const empty = !values.some((value) => value);
+    $(id).hidden = empty;
+    document.querySelector(`.chart-empty[data-chart="${id}"]`).hidden = !empty;
+    if (empty) return;
     const options = {
       animation: false, responsive: true, maintainAspectRatio: false,
       plugins: { legend: { display: (config.data.datasets || []).length > 1, position: "bottom" } },
@@ -101,20 +109,20 @@
   function headline(totals, alerts) {
     const s = totals.satisfaction;
     const items = [
-      [T("投诉总数"), "Cases", totals.cases],
-      [T("已解决"), "Resolved", totals.resolved],
-      [T("按时率"), "On time", percent(totals.on_time_rate)],
-      [T("超时"), "Late", totals.late],
-      [T("首次响应(中位)"), "First response", duration(totals.first_response.median_seconds)],
-      [T("解决时长(中位)"), "Resolution", duration(totals.resolution.median_seconds)],
-      [T("满意率"), "Satisfied", percent(s.rate)],
-      [T("平均评分"), "Avg rating", s.average === null ? "—" : `${s.average} / 5`],
-      [T("重新打开"), "Reopened", totals.reopens],
-      [T("申诉"), "Appeals", totals.appeals],
-      [T("集中预警"), "Cluster alerts", alerts.reduce((sum, day) => sum + day.count, 0)],
+      [T("投诉总数"), totals.cases],
+      [T("已解决"), totals.resolved],
+      [T("按时率"), percent(totals.on_time_rate)],
+      [T("超时"), totals.late],
+      [T("首次响应(中位)"), duration(totals.first_response.median_seconds)],
+      [T("解决时长(中位)"), duration(totals.resolution.median_seconds)],
+      [T("满意率"), percent(s.rate)],
+      [T("平均评分"), s.average === null ? "—" : `${s.average} / 5`],
+      [T("重新打开"), totals.reopens],
+      [T("申诉"), totals.appeals],
+      [T("集中预警"), alerts.reduce((sum, day) => sum + day.count, 0)],
     ];
-    clear($("report-headline"), items.map(([zh, en, value]) => el("div", { class: "panel figure" },
-      el("div", { class: "figure-label", text: `${zh} ${en}` }), el("div", { class: "big", text: value }))));
+    clear($("report-headline"), items.map(([name, value]) => el("div", { class: "panel figure" },
+      el("div", { class: "figure-label", text: name }), el("div", { class: "big", text: value }))));
   }
 
   function agentTable(groups) {

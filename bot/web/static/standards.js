@@ -9,16 +9,16 @@ const Standards = (() => {
   const { el, clear, api, formatTime, label } = Staff;
 
   const SECTIONS = [
-    ["phrases", T("用语"), "Phrases"],
-    ["forbidden", T("服务忌语"), "Forbidden phrases"],
-    ["deadlines", T("答复时限"), "Deadlines"],
-    ["classification", T("类别与关键词"), "Categories"],
-    ["calendar", T("日历"), "Calendar"],
-    ["followups", T("跟进与回访"), "Follow-ups"],
-    ["timers", T("计时"), "Timers"],
-    ["faq", T("常见问题"), "FAQ"],
+    ["phrases", T("用语")],
+    ["forbidden", T("服务忌语")],
+    ["deadlines", T("答复时限")],
+    ["classification", T("类别与关键词")],
+    ["calendar", T("日历")],
+    ["followups", T("跟进与回访")],
+    ["timers", T("计时")],
+    ["faq", T("常见问题")],
   ];
-  const TITLE = Object.fromEntries(SECTIONS.map(([id, zh, en]) => [id, `${zh} ${en}`]));
+  const TITLE = Object.fromEntries(SECTIONS);  // in the page's language only
   // The signals an override may match (bot.config.Signal).
   const SIGNALS = ["emotional", "media_legal", "violence", "staff_error", "repeat", "elder", "compensation", "prepared",
     "danger", "self_harm"];
@@ -144,12 +144,12 @@ const Standards = (() => {
 
   function renderNav() {
     const items = SECTIONS.filter(([id]) => state.list.some((s) => s.section === id));
-    clear($("std-sections"), items.map(([id, zh, en]) => {
+    clear($("std-sections"), items.map(([id, name]) => {
       const info = state.list.find((s) => s.section === id);
       return el("li", {},
         el("button", { type: "button", "data-section": id, "aria-current": String(id === state.current),
           onclick: () => select_(id) },
-        el("span", { class: "std-nav-title", text: `${zh} ${en}` }),
+        el("span", { class: "std-nav-title", text: name }),
         el("span", { class: "muted", text: info ? `v${info.version} · ${info.changed_by || ""}` : "" })));
     }));
   }
