@@ -76,7 +76,10 @@ const Staff = (() => {
   // Names people read instead of the API's ids; anything unknown is shown as it is.
   const LABELS = {
     channel: { webchat: T("网页聊天"), wechat: T("微信"), sms: T("短信"), telegram: "Telegram" },
-    status: { open: T("处理中"), closed: T("已结束"), resolved: T("已解决"), in_progress: T("处理中"), reopened: T("重新打开") },
+    status: {
+      open: T("处理中"), closed: T("已结束"), resolved: T("已解决"), in_progress: T("处理中"), reopened: T("重新打开"),
+      incomplete: T("未完成"),
+    },
     reason: {
       complaint: T("投诉"), threat: T("威胁曝光/投诉"), danger: T("紧急危险"), escalated: T("升级"), transfer: T("转交"), deadline_breached: T("已超时"),
       human_requested: T("客户要求人工"), customer_request: T("客户要求人工"), previous_owner: T("首问负责"),
