@@ -119,3 +119,18 @@ def test_the_phone_then_the_place_keeps_the_whole_place_and_no_digits_in_it(
         assert chat.state is State.AWAIT_AREA
     said = lines(chat, answer)
     assert f"地点：{place}" in said and "电话：15900001111" in said, said
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    ["手机 133-5555-0004 座机 029-88886666", "手机 133 5555 0004 座机 029 8888 6666", "阳光花园 133-5555-0004"],
+)
+def test_a_phone_typed_in_groups_is_no_building_nor_part_of_the_place(chat: Chat, numbers: str) -> None:
+    """The last group of a dashed or spaced phone before 座机 is no building "0004座"; nor is the
+    phone the place's room number."""
+    chat.send("停车场闸门坏了")
+    chat.send(numbers)
+    assert chat.data.phone == "13355550004"
+    said = lines(chat, "阳光花园")
+    assert "地点：阳光花园" in said and "电话：13355550004" in said, said
+    assert chat.data.area == "阳光花园"
