@@ -102,13 +102,17 @@ def kept_place(area: str) -> str:
 
 def place_in_own_words(turn: Turn, text: str) -> str | None:
     """The customer's words as the place, when they hold no address the understanding layer
-    knows; None when they only say yes or no ("係 啱晒"), or hold a forbidden phrase, which the
+    knows; None when they only say yes or no ("係 啱晒"), hold only characters never inside a
+    place ("在", "我的": ``address_stop_chars``), or hold a forbidden phrase, which the
     restatement would say back."""
     if turn.understood is not None and turn.understood.intents & {Intent.YES, Intent.NO}:
         return None
     if turn.kit.guard.check(text) is not None or not _could_be_a_place(turn, text):
         return None
-    return kept_place(without_openers(turn, text) or text)
+    place = without_openers(turn, text) or text
+    if _characters_left(turn.kit.config, place) == 0:
+        return None
+    return kept_place(place)
 
 
 def named_as_a_place(turn: Turn, text: str) -> str | None:

@@ -10,7 +10,7 @@ from bot.config import PhraseId
 from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Started
 from bot.flows.data import AREA_MAX_CHARS
-from bot.flows.records import State
+from bot.flows.records import CustomerView, State
 from bot.storage.models import Complaint
 from tests.flows.chat import Chat
 
@@ -108,3 +108,20 @@ def test_a_place_in_the_problems_message_is_restated_whole(
     chat.send(message)
     step = chat.send("13800138079")
     assert f"地点：{restated}\n" in chat.texts(step)
+
+
+@pytest.mark.parametrize("particle", ["在", "嗯 在", "在的。"])
+def test_a_lone_particle_is_no_place_nor_the_start_of_the_next_one(
+    conversation_engine: ConversationEngine, particle: str
+) -> None:
+    """Over SMS (the phone known) "在" answering the place question is asked again, and the place
+    told next is restated as told, with no "在" before it."""
+    chat = Chat(conversation_engine, customer=CustomerView(phone="13800138000"))
+    chat.send(Started())
+    chat.send("楼道灯坏了")
+    assert chat.state is State.AWAIT_AREA
+    step = chat.send(particle)
+    assert chat.phrase_ids(step) == [PhraseId.ASK_AREA_AGAIN.value] and chat.data.area is None
+    step = chat.send("翠湖花园8栋1单元502")
+    assert "地点：翠湖花园8栋1单元502" in chat.texts(step).splitlines()
+    assert chat.data.area == "翠湖花园8栋1单元502"
