@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from bot.config import FormRules, Intent, Signal
+from bot.core.phones import SPOKEN_DIGITS
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.patterns import alternation
 from bot.understanding.understander import Understander
@@ -25,7 +26,9 @@ _CLAUSE_BREAK = re.compile(
 # ("cnm你们这物业 停车场的灯坏了", "宽带又断了 nmd三天了"); after a digit or a Latin letter it is
 # inside a phrase ("88 号", "the lift").
 _PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])")
-_DIGITS = re.compile(r"\+?\d[\d\- ]{5,}\d")
+# A phone typed, or said digit by digit as voice input writes it ("幺三九幺幺幺幺零零零三"): seven
+# digits or more, too many for a count, a date or an amount.
+_DIGITS = re.compile(rf"\+?\d[\d\- ]{{5,}}\d|[{SPOKEN_DIGITS}\d][{SPOKEN_DIGITS}\d\- ]{{5,}}[{SPOKEN_DIGITS}\d]")
 _SPACES = re.compile(r"\s{2,}")
 _LEADING = "的在是 \t-—"
 _NUMERALS = "零〇一二三四五六七八九十幺两"
@@ -163,11 +166,22 @@ class ProblemSummary:
             r"\s*".join(map(re.escape, value)) + _LOCATIVE
             for value in sorted({value for value in slots if value}, key=len, reverse=True)
         )
-        text = clause
+        # Matched in simplified characters, as the items and their words are ("電話 陽光花園7棟"),
+        # and cut out of the customer's own characters.
+        text, read = clause, self._read_as_simplified(clause)
         for item in items:
-            text = re.sub(rf"{self._item_intro}(?:{item})(?:\s*的)?", " ", text, flags=re.IGNORECASE)
+            pattern = re.compile(rf"{self._item_intro}(?:{item})(?:\s*的)?", re.IGNORECASE)
+            for found in reversed(list(pattern.finditer(read))):
+                start, end = found.span()
+                text, read = text[:start] + " " + text[end:], read[:start] + " " + read[end:]
         text = _SPACES.sub(" ", text)
         return text.strip().lstrip(_LEADING).strip()
+
+    def _read_as_simplified(self, text: str) -> str:
+        """``text`` in simplified characters when that keeps each character in its place (OpenCC
+        maps most one to one); else ``text`` itself."""
+        simplified = self._understander.simplified(text)
+        return simplified if len(simplified) == len(text) else text
 
     def _without_item_names(self, clause: str, surname: str | None = None) -> str:
         """The clause without the pauses that only named an item taken out ("…多扣了50块 我电话 住"
@@ -176,7 +190,8 @@ class ProblemSummary:
         parts = [
             part
             for part in _PAUSE.split(clause)
-            if not self._only_naming_items.fullmatch(part) and not self._only_the_surname(part, surname)
+            if not self._only_naming_items.fullmatch(self._read_as_simplified(part))
+            and not self._only_the_surname(part, surname)
         ]
         return " ".join(parts).strip()
 
