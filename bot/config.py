@@ -639,6 +639,9 @@ class FormRules(_Strict):
     local_number_words: list[str] = []
     """Words after which seven or eight digits are a landline typed without its area code ("座机
     8866 5544"): with ``service.local_area_code`` set, it is that area's number."""
+    phone_tail_corrections: list[str] = []
+    """Words taking back the last digits of a number just said ("一三三…零三一不对是零三二"): the
+    digits after one (and a ``put_right_intros`` word) replace as many at the number's end."""
 
     def summary_limit(self, locale: str) -> int:
         """How long the restatement's problem may be in ``locale`` (the longest configured, for a

@@ -83,6 +83,7 @@ from bot.flows.summary import ProblemSummary
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.language import ZH_TW
+from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.understander import Understander
 
@@ -144,6 +145,7 @@ class ComplaintFlow:
                 functools.partial(is_bare_complaint_mention, config),
                 item_words=_item_words(config),
                 greeting_words=_greeting_words(config),
+                tail_put_right=TailPutRight.from_config(config),
             ),
             guard=guard,
             area_marker=markers(form.address_levels),

@@ -16,6 +16,7 @@ from bot.config import FormRules, Intent, Signal
 from bot.core.phones import SPOKEN_DIGITS
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.patterns import alternation
+from bot.understanding.phones import TailPutRight
 from bot.understanding.understander import Understander
 
 # An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark.
@@ -50,11 +51,13 @@ class ProblemSummary:
         is_bare_complaint_mention: Callable[[str], bool],
         item_words: Iterable[str] = (),
         greeting_words: Iterable[str] = (),
+        tail_put_right: TailPutRight | None = None,
     ) -> None:
         self._understander = understander
         self._guard = guard
         self._rules = rules
         self._is_bare_complaint_mention = is_bare_complaint_mention
+        self._tail_put_right = tail_put_right
         # Not the digits that choose an item to correct ("2" is the phone): "…单元 1102 电话138…".
         item_words = [word for word in (*item_words, *rules.item_intros) if word and not word.isdigit()]
         words = alternation(item_words)
@@ -169,6 +172,9 @@ class ProblemSummary:
         # Matched in simplified characters, as the items and their words are ("電話 陽光花園7棟"),
         # and cut out of the customer's own characters.
         text, read = clause, self._read_as_simplified(clause)
+        if self._tail_put_right is not None:
+            # "…零三一不对是零三二" is one number, taken out whole.
+            text, read = self._tail_put_right.apply(text, read), self._tail_put_right.apply(read, read)
         for item in items:
             pattern = re.compile(rf"{self._item_intro}(?:{item})(?:\s*的)?", re.IGNORECASE)
             for found in reversed(list(pattern.finditer(read))):

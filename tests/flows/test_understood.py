@@ -154,6 +154,26 @@ def test_a_voice_transcript_is_read_like_typed_text(conversation_engine: Convers
     assert chat.phrase_ids(step)[-1] == "ask_area"
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "楼道的灯坏了三天了 电话是一三三五五五五零零三一不对是零三二 住阳光花园3栋",
+        "楼道的灯坏了三天了电话是一三三五五五五零零三一不对是零三二住阳光花园3栋",
+    ],
+)
+def test_a_voice_transcript_putting_the_phone_s_last_digits_right_is_read_as_the_number_meant(
+    conversation_engine: ConversationEngine, said: str
+) -> None:
+    """"…零三一不对是零三二": the last digits said again replace the ones before; neither the number
+    nor its correction is restated as the problem, nor the start of the place."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send(CustomerSaid(f"[voice] {said}", kind=MessageKind.VOICE))
+    assert chat.data.phone == "13355550032"
+    lines = chat.texts(step).splitlines()
+    assert lines[1:4] == ["问题：楼道的灯坏了三天了（工程维修）", "地点：阳光花园3栋", "电话：13355550032"], lines
+
+
 def test_a_voice_message_without_a_transcript_is_recorded_for_a_person(conversation_engine: ConversationEngine) -> None:
     chat = Chat(conversation_engine)
     chat.send(Started())
