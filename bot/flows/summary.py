@@ -10,6 +10,7 @@ hear the bot say it back). Nothing passes: the category alone says what the prob
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from bot.config import FormRules, Intent, Signal
@@ -38,6 +39,9 @@ _LOCATIVE = r"(?:\s*[里内](?![面边头部]))?"
 _SURNAME_INTRO_CHARS = 3
 """A pause that gives the surname and nothing else: the surname and at most this many characters ("免贵姓")."""
 _ANSWERS = frozenset({Intent.YES, Intent.NO})
+_PICTOGRAPH_CATEGORIES = frozenset({"So", "Sk"})
+"""Emoji and other pictographs, and the skin tones that modify them."""
+_EMOJI_JOINERS = "\u200d"
 
 
 class ProblemSummary:
@@ -121,7 +125,9 @@ class ProblemSummary:
                 clause = raw.strip()
                 if not clause:
                     continue
-                clause = self._told(self.without_greeting(clause), locale)
+                clause = self._told(self.without_greeting(_without_pictographs(clause)), locale)
+                if not clause:
+                    continue
                 understood = self._understander.understand(clause, locale)
                 about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
                 if not about_it and (understood.intents or understood.signals):
@@ -229,6 +235,19 @@ class ProblemSummary:
         rest = " ".join(calm)
         understood = self._understander.understand(rest, locale)
         return rest if Intent.COMPLAINT in understood.intents or understood.category is not None else said
+
+
+def _without_pictographs(clause: str) -> str:
+    """The clause without its emoji ("😡😡😡又停电了" is 又停电了): the restatement does not say them
+    back, and the anger they carry does not make the problem beside them one to leave out."""
+    kept = (
+        char
+        for char in clause
+        if unicodedata.category(char) not in _PICTOGRAPH_CATEGORIES
+        and char not in _EMOJI_JOINERS
+        and not "\ufe00" <= char <= "\ufe0f"
+    )
+    return "".join(kept).strip()
 
 
 def pauses(text: str) -> list[str]:

@@ -145,6 +145,24 @@ def test_a_demand_beyond_the_bots_authority_goes_to_the_supervisor_with_the_comp
     assert "赔偿" not in chat.texts(step)
 
 
+@pytest.mark.parametrize("demand", ["😡😡😡又停电了！！！冰箱里东西全坏了 要赔", "冰箱里东西全坏了 这个你们得赔"])
+def test_a_demand_said_short_is_a_demand_beyond_the_bots_authority(chat: Chat, demand: str) -> None:
+    """"要赔" asks for compensation as "赔偿" does: the duty supervisor, the reply time promised."""
+    step = chat.send(demand)
+    assert step.handoff is not None
+    assert (step.handoff.queue, step.handoff.reason) == ("supervisor", "beyond_authority")
+    assert step.complaint is not None and step.complaint.description == demand
+    assert "赔" not in chat.texts(step)
+
+
+def test_a_problem_said_after_angry_emoji_is_restated_without_them(chat: Chat) -> None:
+    """"😡😡😡又停电了" is the power cut, not anger alone: restated beside what it spoiled, the emoji not."""
+    chat.send("😡😡😡又停电了！！！冰箱里东西全坏了")
+    chat.send("13900001111")
+    step = chat.send("阳光花园3栋")
+    assert "问题：又停电了，冰箱里东西全坏了（工程维修）" in chat.texts(step).splitlines()
+
+
 def test_a_voice_transcript_is_read_like_typed_text(conversation_engine: ConversationEngine) -> None:
     chat = Chat(conversation_engine)
     chat.send(Started())
