@@ -60,6 +60,7 @@ _KNOWN_KEYS = frozenset(
         "urgent_place_asks",
         "problem_told",
         "same_phone_case",
+        "area_written",
     }
 )
 
@@ -142,6 +143,9 @@ class FlowData:
     same_phone_case: str | None = None
     """An open case found only by the phone typed in this conversation: noted once for the staff,
     never joined and never told to whoever typed the number (it may be anyone's)."""
+    area_written: str | None = None
+    """``area`` in the characters the customer wrote it in ("台中市西屯區台灣大道", where ``area`` is
+    台中市西屯区台湾大道): said back as written, never converted to and fro."""
     unknown_case_numbers: int = 0
     """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
     conversation's messages are no longer looked up by case number (guessing them is not a way
@@ -186,6 +190,7 @@ class FlowData:
             urgent_place_asks=self.urgent_place_asks,
             problem_told=self.problem_told,
             same_phone_case=self.same_phone_case,
+            area_written=self.area_written,
         )
 
     @classmethod
@@ -238,6 +243,7 @@ class FlowData:
             urgent_place_asks=int(get("urgent_place_asks", 0)),
             problem_told=bool(get("problem_told", False)),
             same_phone_case=get("same_phone_case"),
+            area_written=get("area_written"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -306,6 +312,8 @@ class FlowData:
             stored["problem_told"] = True
         if self.same_phone_case is not None:
             stored["same_phone_case"] = self.same_phone_case
+        if self.area_written is not None:
+            stored["area_written"] = self.area_written
         return stored
 
 

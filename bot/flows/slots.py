@@ -141,6 +141,26 @@ def named_as_a_place(turn: Turn, text: str) -> str | None:
     return place
 
 
+def place_as_written(turn: Turn) -> str | None:
+    """The place as the customer wrote it, for a customer writing traditional characters: kept
+    from the message that gave it ("台中市西屯區台灣大道三段99號", stored as 台中市西屯区台湾大道三段99号),
+    since converting the stored place back would write other characters (臺中市). None when the
+    customer writes simplified characters or the place is not in their words as it stands."""
+    data = turn.step.data
+    if not data.area or not data.traditional:
+        return None
+    simplified = turn.kit.understander.simplified
+    meant = simplified(data.area)
+    if data.area_written is not None and simplified(data.area_written) == meant:
+        return data.area_written
+    said = unicodedata.normalize("NFKC", turn.understood.text) if turn.understood is not None else ""
+    read = simplified(said)
+    found = re.search(r"\s*".join(map(re.escape, meant)), read) if len(read) == len(said) else None
+    written = tidy_place(said[found.start() : found.end()]) if found is not None else None
+    data.area_written = written or None
+    return data.area_written
+
+
 def within_place(kit: FlowKit, old: str, new: str) -> str:
     """The place ``new`` told after ``old``: when ``old`` names only a part of a place (a building,
     a gate: "6栋门口") and ``new`` names no part of its own, ``old`` is inside it ("紫郡长安" makes
