@@ -100,6 +100,7 @@ class PhraseId(StrEnum):
     INVALID_PHONE = "invalid_phone"
     ASK_AREA = "ask_area"
     ASK_AREA_AGAIN = "ask_area_again"
+    ASK_ESTATE = "ask_estate"
     RESTATE = "restate"
     CONFIRM_QUESTION = "confirm_question"
     ASK_CORRECTION = "ask_correction"
@@ -216,6 +217,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.GREETING_OPENING: frozenset({"salutation", "organisation", "work_number"}),
     PhraseId.GREETING_KNOWN_CUSTOMER: frozenset({"surname", "title", "time_greeting"}),
     PhraseId.RESTATE: frozenset({"problem", "area", "phone", "name"}),
+    PhraseId.ASK_ESTATE: frozenset({"area"}),
     # issue 12 item 5 (the form)
     PhraseId.RESTATE_PROBLEM: frozenset({"category", "summary"}),
     PhraseId.RESTATE_NAME: frozenset({"surname", "title"}),

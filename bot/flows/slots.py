@@ -185,11 +185,20 @@ def only_a_part(kit: FlowKit, place: str) -> bool:
     """``place`` starts with a building's number ("6栋门口", "3号楼") or a part of an estate or a
     building ("门口", "地下车库"): it names no estate, road or district."""
     gazetteer = kit.config.gazetteer
-    numbered = _PART_NUMBER.match(place)
-    if numbered is not None:
-        rest = place[numbered.end() :]
-        return any(rest.startswith(suffix) for suffix in (*gazetteer.building_suffixes, *gazetteer.unit_suffixes))
+    if _PART_NUMBER.match(place) is not None:
+        return only_a_building(kit, place)
     return any(place.startswith(part) for part in (*gazetteer.estate_parts, *gazetteer.building_parts))
+
+
+def only_a_building(kit: FlowKit, place: str) -> bool:
+    """``place`` starts with a building's number ("5栋", "3号楼2单元", "1栋顶楼"): no estate,
+    road or district before it."""
+    gazetteer = kit.config.gazetteer
+    numbered = _PART_NUMBER.match(place)
+    if numbered is None:
+        return False
+    rest = place[numbered.end() :]
+    return any(rest.startswith(suffix) for suffix in (*gazetteer.building_suffixes, *gazetteer.unit_suffixes))
 
 
 def without_openers(turn: Turn, text: str) -> str:

@@ -59,8 +59,8 @@ def test_a_surname_after_the_phone_is_the_name(chat: Chat) -> None:
 @pytest.mark.parametrize(
     ("answer", "place"),
     [
-        ("1栋顶楼", "1栋顶楼"),
-        ("6栋地下室", "6栋地下室"),
+        ("阳光花园1栋顶楼", "阳光花园1栋顶楼"),
+        ("阳光花园6栋地下室", "阳光花园6栋地下室"),
         ("住在翠湖花园 几栋我想想 12栋", "翠湖花园12栋"),
         ("朝阳区建国路 88 号 6 栋", "朝阳区建国路88号6栋"),
         ("锦绣华庭\u30005号楼\u30003单元", "锦绣华庭5号楼3单元"),
@@ -134,3 +134,12 @@ def test_a_phone_typed_in_groups_is_no_building_nor_part_of_the_place(chat: Chat
     said = lines(chat, "阳光花园")
     assert "地点：阳光花园" in said and "电话：13355550004" in said, said
     assert chat.data.area == "阳光花园"
+
+
+@pytest.mark.parametrize(("answer", "place"), [("1栋顶楼", "翠湖花园1栋顶楼"), ("6栋地下室", "翠湖花园6栋地下室")])
+def test_a_part_of_a_building_answered_alone_is_completed_with_its_estate(chat: Chat, answer: str, place: str) -> None:
+    chat.send("楼道灯坏了")
+    chat.send("13800138000")
+    assert chat.phrase_ids(chat.send(answer)) == ["ask_estate"]
+    assert f"地点：{place}" in lines(chat, "翠湖花园")
+    assert chat.data.area == place
