@@ -100,6 +100,7 @@ class PhraseId(StrEnum):
     INVALID_PHONE = "invalid_phone"
     ASK_AREA = "ask_area"
     ASK_AREA_AGAIN = "ask_area_again"
+    ASK_ESTATE = "ask_estate"
     RESTATE = "restate"
     CONFIRM_QUESTION = "confirm_question"
     ASK_CORRECTION = "ask_correction"
@@ -218,6 +219,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.GREETING_OPENING: frozenset({"salutation", "organisation", "work_number"}),
     PhraseId.GREETING_KNOWN_CUSTOMER: frozenset({"surname", "title", "time_greeting"}),
     PhraseId.RESTATE: frozenset({"problem", "area", "phone", "name"}),
+    PhraseId.ASK_ESTATE: frozenset({"area"}),
     # issue 12 item 5 (the form)
     PhraseId.RESTATE_PROBLEM: frozenset({"category", "summary"}),
     PhraseId.RESTATE_NAME: frozenset({"surname", "title"}),
@@ -653,6 +655,9 @@ class FormRules(_Strict):
     local_number_words: list[str] = []
     """Words after which seven or eight digits are a landline typed without its area code ("座机
     8866 5544"): with ``service.local_area_code`` set, it is that area's number."""
+    phone_tail_corrections: list[str] = []
+    """Words taking back the last digits of a number just said ("一三三…零三一不对是零三二"): the
+    digits after one (and a ``put_right_intros`` word) replace as many at the number's end."""
 
     def summary_limit(self, locale: str) -> int:
         """How long the restatement's problem may be in ``locale`` (the longest configured, for a

@@ -91,6 +91,7 @@ class TraditionalScript:
         return dataclasses.replace(
             message,
             text=self._converted_around(message.text, message.verbatim),
-            options=tuple(Option(convert(option.label), option.value) for option in message.options),
+            # A pressed button sends its value as the customer's words: in their script too.
+            options=tuple(Option(convert(option.label), convert(option.value)) for option in message.options),
             options_text=convert(message.options_text),
         )

@@ -71,7 +71,7 @@ from bot.flows.form import on_area, on_description, on_new, on_phone, place_besi
 from bot.flows.greeting import excuses_an_absence, greet
 from bot.flows.records import COLLECTING, CustomerView, State
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
-from bot.flows.slots import append_description, is_bare_complaint_mention, keep_slots, markers
+from bot.flows.slots import append_description, is_bare_complaint_mention, keep_slots, markers, place_as_written
 from bot.flows.status import (
     asks_about_the_case,
     count_unknown_case_numbers,
@@ -83,6 +83,7 @@ from bot.flows.summary import ProblemSummary
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.language import ZH_TW
+from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.understander import Understander
 
@@ -144,6 +145,7 @@ class ComplaintFlow:
                 functools.partial(is_bare_complaint_mention, config),
                 item_words=_item_words(config),
                 greeting_words=_greeting_words(config),
+                tail_put_right=TailPutRight.from_config(config),
             ),
             guard=guard,
             area_marker=markers(form.address_levels),
@@ -191,6 +193,7 @@ class ComplaintFlow:
             on_resolved(turn)
             return turn.step
         self._on_customer(turn, event)
+        place_as_written(turn)  # kept for a restatement in a later turn
         return turn.step
 
     def step_while_agent_owns(
@@ -327,7 +330,8 @@ class ComplaintFlow:
             if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE:
                 if placed and not turn.phone:
                     # The place asked for with the phone came first: noted, the phone still asked.
-                    turn.say(PhraseId.PLACE_NOTED_ASK_PHONE, area=data.area)
+                    written = place_as_written(turn)
+                    turn.say(PhraseId.PLACE_NOTED_ASK_PHONE, area=written or data.area, verbatim=(written or "",))
                     return
                 if on_escalation_phone(turn, text):
                     return
@@ -336,7 +340,9 @@ class ComplaintFlow:
             if withdrew_after_hand_off(turn, intents, text):
                 return
             if placed:
-                turn.say(PhraseId.PLACE_NOTED if data.phone else PhraseId.PLACE_NOTED_BY_CHANNEL, area=data.area)
+                written = place_as_written(turn)
+                noted = PhraseId.PLACE_NOTED if data.phone else PhraseId.PLACE_NOTED_BY_CHANNEL
+                turn.say(noted, area=written or data.area, verbatim=(written or "",))
                 return
             if asks_about_the_case(turn):
                 tell_status(turn, this_case(turn))

@@ -28,6 +28,7 @@ from bot.flows.slots import (
     ends_as_a_question,
     named_as_a_place,
     only_a_part,
+    place_as_written,
     place_in_own_words,
     said_without_edges,
     within_place,
@@ -59,13 +60,14 @@ def restate(turn: Turn) -> None:
     category = turn.kit.rules.category(classified.category).name.get(turn.locale)
     summary = turn.kit.summary.summarise(data.description, turn.locale)
     not_given = turn.text(PhraseId.NOT_GIVEN)
+    written = place_as_written(turn)
     turn.say(
         PhraseId.RESTATE,
         problem=turn.text(PhraseId.RESTATE_PROBLEM, category=category, summary=summary) if summary else category,
-        area=data.area or not_given,
+        area=written or data.area or not_given,
         phone=_phone_said(turn) or not_given,
         name=_name_said(turn) or not_given,
-        verbatim=(summary,),
+        verbatim=(summary, written or ""),
     )
     turn.say(PhraseId.CONFIRM_QUESTION, options=yes_no_options(turn))
     turn.audit(TimelineKind.RESTATED, category=classified.category)

@@ -61,6 +61,8 @@ _KNOWN_KEYS = frozenset(
         "problem_told",
         "same_phone_case",
         "alternative_phone",
+        "area_written",
+        "estate_asked",
     }
 )
 
@@ -146,6 +148,12 @@ class FlowData:
     alternative_phone: str | None = None
     """A second number the customer gave with the contact phone ("打不通就打我老婆的139…"), as
     ``phone`` is stored: for the staff, never the customer record's nor looked up for cases."""
+    area_written: str | None = None
+    """``area`` in the characters the customer wrote it in ("台中市西屯區台灣大道", where ``area`` is
+    台中市西屯区台湾大道): said back as written, never converted to and fro."""
+    estate_asked: bool = False
+    """The place named only a building or a part of one ("5栋"): the estate it is in was asked
+    for, once."""
     unknown_case_numbers: int = 0
     """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
     conversation's messages are no longer looked up by case number (guessing them is not a way
@@ -191,6 +199,8 @@ class FlowData:
             problem_told=self.problem_told,
             same_phone_case=self.same_phone_case,
             alternative_phone=self.alternative_phone,
+            area_written=self.area_written,
+            estate_asked=self.estate_asked,
         )
 
     @classmethod
@@ -244,6 +254,8 @@ class FlowData:
             problem_told=bool(get("problem_told", False)),
             same_phone_case=get("same_phone_case"),
             alternative_phone=get("alternative_phone"),
+            area_written=get("area_written"),
+            estate_asked=bool(get("estate_asked", False)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -314,6 +326,10 @@ class FlowData:
             stored["same_phone_case"] = self.same_phone_case
         if self.alternative_phone is not None:
             stored["alternative_phone"] = self.alternative_phone
+        if self.area_written is not None:
+            stored["area_written"] = self.area_written
+        if self.estate_asked:
+            stored["estate_asked"] = True
         return stored
 
 

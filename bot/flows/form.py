@@ -20,9 +20,12 @@ from bot.flows.slots import (
     CORRECTION_CUES,
     append_description,
     named_as_a_place,
+    only_a_building,
     only_names_a_complaint,
+    place_as_written,
     place_in_own_words,
     says_no_problem,
+    within_place,
 )
 from bot.flows.summary import pauses
 from bot.flows.turn import Turn
@@ -120,7 +123,10 @@ def on_phone(turn: Turn, text: str) -> None:
 
 def on_area(turn: Turn, text: str) -> None:
     data = turn.step.data
-    if not data.area and not turn.changed and _says_there_is_no_place(turn, text):
+    if _asked_for_the_estate(turn):
+        if not _estate_told(turn, text):
+            return
+    elif not data.area and not turn.changed and _says_there_is_no_place(turn, text):
         data.place_asks = PLACE_ASKS_DONE  # "没有地址，就是打电话", "网上办的", "不知道"
     elif not data.area and not turn.changed and _no_place_in(turn, text):
         data.place_asks += 1  # "嗯", "好的", a phone number: asked once more, with the way out
@@ -137,6 +143,34 @@ def on_area(turn: Turn, text: str) -> None:
             data.area = place
             turn.audit(TimelineKind.AREA_RECEIVED)
     _ask_next_missing(turn)
+
+
+def _asked_for_the_estate(turn: Turn) -> bool:
+    data = turn.step.data
+    return data.estate_asked and bool(data.area) and only_a_building(turn.kit, data.area or "")
+
+
+def _estate_told(turn: Turn, text: str) -> bool:
+    """The answer to which estate the building is in ("翠湖花园" makes 翠湖花园5栋); none to give
+    ("不知道", "嗯") goes on with the building. False when the message tells more of the problem
+    instead (recorded and answered)."""
+    data = turn.step.data
+    if "area" in turn.changed or _says_there_is_no_place(turn, text) or _no_place_in(turn, text):
+        return True
+    place = turn.area
+    if place is None:
+        if _nothing_to_record(turn, text):
+            return True
+        if _tells_the_problem(turn, text) or _angry_without_a_place(turn) or _tells_a_story(turn, text):
+            turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+            _more_of_the_problem(turn, text)
+            return False
+        place = place_in_own_words(turn, text)
+    if place is not None and data.area is not None:
+        data.area = within_place(turn.kit, data.area, place)
+        turn.changed.add("area")
+        turn.audit(TimelineKind.AREA_RECEIVED)
+    return True
 
 
 def place_beside_politeness(turn: Turn, text: str) -> bool:
@@ -326,5 +360,11 @@ def _ask_next_missing(turn: Turn, agreed: bool = False) -> None:
     elif not data.area and data.place_asks < PLACE_ASKS_DONE:
         turn.step.state = State.AWAIT_AREA
         turn.say(PhraseId.ASK_AREA_AGAIN if data.place_asks else PhraseId.ASK_AREA)
+    elif data.area and not data.estate_asked and only_a_building(turn.kit, data.area):
+        # "我是5栋的李阿姨": a building of which estate? Asked once; the answer completes the place.
+        data.estate_asked = True
+        turn.step.state = State.AWAIT_AREA
+        written = place_as_written(turn)
+        turn.say(PhraseId.ASK_ESTATE, area=written or data.area, verbatim=(written or "",))
     else:
         restate(turn)

@@ -122,13 +122,17 @@ def kept_place(area: str) -> str:
 
 def place_in_own_words(turn: Turn, text: str) -> str | None:
     """The customer's words as the place, when they hold no address the understanding layer
-    knows; None when they only say yes or no ("係 啱晒"), or hold a forbidden phrase, which the
+    knows; None when they only say yes or no ("係 啱晒"), hold only characters never inside a
+    place ("在", "我的": ``address_stop_chars``), or hold a forbidden phrase, which the
     restatement would say back."""
     if turn.understood is not None and turn.understood.intents & {Intent.YES, Intent.NO}:
         return None
     if turn.kit.guard.check(text) is not None or not _could_be_a_place(turn, text):
         return None
-    return kept_place(without_openers(turn, text) or text)
+    place = without_openers(turn, text) or text
+    if _characters_left(turn.kit.config, place) == 0:
+        return None
+    return kept_place(place)
 
 
 def named_as_a_place(turn: Turn, text: str) -> str | None:
@@ -169,6 +173,26 @@ def _ends_with_a_unit(kit: FlowKit, said: str) -> bool:
     return ending is not None and bool(said[: ending.start()].strip())
 
 
+def place_as_written(turn: Turn) -> str | None:
+    """The place as the customer wrote it, for a customer writing traditional characters: kept
+    from the message that gave it ("台中市西屯區台灣大道三段99號", stored as 台中市西屯区台湾大道三段99号),
+    since converting the stored place back would write other characters (臺中市). None when the
+    customer writes simplified characters or the place is not in their words as it stands."""
+    data = turn.step.data
+    if not data.area or not data.traditional:
+        return None
+    simplified = turn.kit.understander.simplified
+    meant = simplified(data.area)
+    if data.area_written is not None and simplified(data.area_written) == meant:
+        return data.area_written
+    said = unicodedata.normalize("NFKC", turn.understood.text) if turn.understood is not None else ""
+    read = simplified(said)
+    found = re.search(r"\s*".join(map(re.escape, meant)), read) if len(read) == len(said) else None
+    written = tidy_place(said[found.start() : found.end()]) if found is not None else None
+    data.area_written = written or None
+    return data.area_written
+
+
 def within_place(kit: FlowKit, old: str, new: str) -> str:
     """The place ``new`` told after ``old``: when ``old`` names only a part of a place (a building,
     a gate: "6栋门口") and ``new`` names no part of its own, ``old`` is inside it ("紫郡长安" makes
@@ -193,11 +217,20 @@ def only_a_part(kit: FlowKit, place: str) -> bool:
     """``place`` starts with a building's number ("6栋门口", "3号楼") or a part of an estate or a
     building ("门口", "地下车库"): it names no estate, road or district."""
     gazetteer = kit.config.gazetteer
-    numbered = _PART_NUMBER.match(place)
-    if numbered is not None:
-        rest = place[numbered.end() :]
-        return any(rest.startswith(suffix) for suffix in (*gazetteer.building_suffixes, *gazetteer.unit_suffixes))
+    if _PART_NUMBER.match(place) is not None:
+        return only_a_building(kit, place)
     return any(place.startswith(part) for part in (*gazetteer.estate_parts, *gazetteer.building_parts))
+
+
+def only_a_building(kit: FlowKit, place: str) -> bool:
+    """``place`` starts with a building's number ("5栋", "3号楼2单元", "1栋顶楼"): no estate,
+    road or district before it."""
+    gazetteer = kit.config.gazetteer
+    numbered = _PART_NUMBER.match(place)
+    if numbered is None:
+        return False
+    rest = place[numbered.end() :]
+    return any(rest.startswith(suffix) for suffix in (*gazetteer.building_suffixes, *gazetteer.unit_suffixes))
 
 
 def without_openers(turn: Turn, text: str) -> str:

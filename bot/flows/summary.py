@@ -10,11 +10,14 @@ hear the bot say it back). Nothing passes: the category alone says what the prob
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from bot.config import FormRules, Intent, Signal
+from bot.core.phones import SPOKEN_DIGITS
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.patterns import alternation
+from bot.understanding.phones import TailPutRight
 from bot.understanding.understander import Understander
 
 # An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark.
@@ -25,7 +28,9 @@ _CLAUSE_BREAK = re.compile(
 # ("cnm你们这物业 停车场的灯坏了", "宽带又断了 nmd三天了"); after a digit or a Latin letter it is
 # inside a phrase ("88 号", "the lift").
 _PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])")
-_DIGITS = re.compile(r"\+?\d[\d\- ]{5,}\d")
+# A phone typed, or said digit by digit as voice input writes it ("幺三九幺幺幺幺零零零三"): seven
+# digits or more, too many for a count, a date or an amount.
+_DIGITS = re.compile(rf"\+?\d[\d\- ]{{5,}}\d|[{SPOKEN_DIGITS}\d][{SPOKEN_DIGITS}\d\- ]{{5,}}[{SPOKEN_DIGITS}\d]")
 _SPACES = re.compile(r"\s{2,}")
 _LEADING = "的在是 \t-—"
 _NUMERALS = "零〇一二三四五六七八九十幺两"
@@ -35,6 +40,9 @@ _SURNAME_INTRO_CHARS = 3
 """A pause that gives the surname and nothing else: the surname and at most this many characters ("免贵姓")."""
 _ANSWERS = frozenset({Intent.YES, Intent.NO})
 _ASKING = frozenset({Intent.STATUS_QUERY, Intent.QUESTION})
+_PICTOGRAPH_CATEGORIES = frozenset({"So", "Sk"})
+"""Emoji and other pictographs, and the skin tones that modify them."""
+_EMOJI_JOINERS = "\u200d"
 
 
 class ProblemSummary:
@@ -48,11 +56,13 @@ class ProblemSummary:
         is_bare_complaint_mention: Callable[[str], bool],
         item_words: Iterable[str] = (),
         greeting_words: Iterable[str] = (),
+        tail_put_right: TailPutRight | None = None,
     ) -> None:
         self._understander = understander
         self._guard = guard
         self._rules = rules
         self._is_bare_complaint_mention = is_bare_complaint_mention
+        self._tail_put_right = tail_put_right
         # Not the digits that choose an item to correct ("2" is the phone): "…单元 1102 电话138…".
         item_words = [word for word in (*item_words, *rules.item_intros) if word and not word.isdigit()]
         words = alternation(item_words)
@@ -116,7 +126,9 @@ class ProblemSummary:
                 clause = raw.strip()
                 if not clause:
                     continue
-                clause = self._told(self.without_greeting(clause), locale)
+                clause = self._told(self.without_greeting(_without_pictographs(clause)), locale)
+                if not clause:
+                    continue
                 understood = self._understander.understand(clause, locale)
                 about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
                 if not about_it and (understood.intents or understood.signals):
@@ -164,11 +176,25 @@ class ProblemSummary:
             r"\s*".join(map(re.escape, value)) + _LOCATIVE
             for value in sorted({value for value in slots if value}, key=len, reverse=True)
         )
-        text = clause
+        # Matched in simplified characters, as the items and their words are ("電話 陽光花園7棟"),
+        # and cut out of the customer's own characters.
+        text, read = clause, self._read_as_simplified(clause)
+        if self._tail_put_right is not None:
+            # "…零三一不对是零三二" is one number, taken out whole.
+            text, read = self._tail_put_right.apply(text, read), self._tail_put_right.apply(read, read)
         for item in items:
-            text = re.sub(rf"{self._item_intro}(?:{item})(?:\s*的)?", " ", text, flags=re.IGNORECASE)
+            pattern = re.compile(rf"{self._item_intro}(?:{item})(?:\s*的)?", re.IGNORECASE)
+            for found in reversed(list(pattern.finditer(read))):
+                start, end = found.span()
+                text, read = text[:start] + " " + text[end:], read[:start] + " " + read[end:]
         text = _SPACES.sub(" ", text)
         return text.strip().lstrip(_LEADING).strip()
+
+    def _read_as_simplified(self, text: str) -> str:
+        """``text`` in simplified characters when that keeps each character in its place (OpenCC
+        maps most one to one); else ``text`` itself."""
+        simplified = self._understander.simplified(text)
+        return simplified if len(simplified) == len(text) else text
 
     def _without_item_names(self, clause: str, surname: str | None = None) -> str:
         """The clause without the pauses that only named an item taken out ("…多扣了50块 我电话 住"
@@ -177,7 +203,8 @@ class ProblemSummary:
         parts = [
             part
             for part in _PAUSE.split(clause)
-            if not self._only_naming_items.fullmatch(part) and not self._only_the_surname(part, surname)
+            if not self._only_naming_items.fullmatch(self._read_as_simplified(part))
+            and not self._only_the_surname(part, surname)
         ]
         return " ".join(parts).strip()
 
@@ -214,6 +241,19 @@ class ProblemSummary:
         rest = " ".join(calm)
         understood = self._understander.understand(rest, locale)
         return rest if Intent.COMPLAINT in understood.intents or understood.category is not None else said
+
+
+def _without_pictographs(clause: str) -> str:
+    """The clause without its emoji ("😡😡😡又停电了" is 又停电了): the restatement does not say them
+    back, and the anger they carry does not make the problem beside them one to leave out."""
+    kept = (
+        char
+        for char in clause
+        if unicodedata.category(char) not in _PICTOGRAPH_CATEGORIES
+        and char not in _EMOJI_JOINERS
+        and not "\ufe00" <= char <= "\ufe0f"
+    )
+    return "".join(kept).strip()
 
 
 def pauses(text: str) -> list[str]:

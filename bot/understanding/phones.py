@@ -14,7 +14,9 @@ from collections.abc import Sequence
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from bot.config import ServiceConfig
 from bot.core.phones import SPOKEN_AS_ASCII, SPOKEN_DIGITS
+from bot.understanding.patterns import alternation
 
 _CANDIDATE = re.compile(r"(?<![\dA-Za-z])(?:\+|\()?\d[\d \-.()\u2010-\u2015]{5,22}\d(?![\dA-Za-z])")
 _ENOUGH_DIGITS = re.compile(r"\d{3}")
@@ -71,6 +73,67 @@ def find_local_landline(text: str, area_code: str, cues: Sequence[str], region: 
         if number is not None:
             return number
     return None
+
+
+_MOST_TAIL_DIGITS = 4
+"""The most digits a customer puts right at the end of a number just said ("…零三一不对是零三二");
+the whole number said again replaces it all."""
+_TAIL_BEFORE_WORDS = 3
+"""Fewer digits than this put right only at a pause: before more words they are a count ("两天")."""
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+class TailPutRight:
+    """A number said and its last digits put right at once, before anything else ("电话是一三三五五五五零零三一
+    不对是零三二", "13355550031 不对 032"): the number with those digits in place of its last ones,
+    so the phone reader reads the number meant. Built once from the words that take digits back
+    (``cues``: 不对, 说错了), those that may introduce the right ones (``intros``: 是, 应该是) and
+    the words a number ends a place with (``units``: "不对 是三楼" puts no digit right)."""
+
+    def __init__(self, cues: Sequence[str], intros: Sequence[str], units: Sequence[str]) -> None:
+        digit = rf"[{SPOKEN_DIGITS}\d]"
+        said_cues = alternation(word.lower() for word in cues)
+        said_intros = alternation(word.lower() for word in intros)
+        intro = rf"(?:[\s,，:：]*(?:{said_intros}))?" if said_intros else ""
+        units_after = rf"|\s*(?:{alternation(units)})" if units else ""
+        # Most messages take nothing back: the words alone are looked for first, at a fraction of the cost.
+        self._cue = re.compile(said_cues) if said_cues else None
+        self._put_right = (
+            re.compile(
+                rf"(?P<number>{digit}[{SPOKEN_DIGITS}\d \-]{{5,22}}{digit})[\s,，.。!！]*(?:{said_cues}){intro}"
+                rf"[\s,，:：]*(?P<tail>{digit}+)(?!{digit}{units_after})"
+            )
+            if said_cues
+            else None
+        )
+
+    @classmethod
+    def from_config(cls, config: ServiceConfig) -> TailPutRight:
+        form, gazetteer = config.classification.form, config.gazetteer
+        return cls(
+            form.phone_tail_corrections, form.put_right_intros, [*gazetteer.unit_suffixes, *gazetteer.floor_suffixes]
+        )
+
+    def apply(self, text: str, view: str) -> str:
+        """``text`` with each number whose last digits are put right written as the number meant;
+        the words are matched in ``view`` (``text`` in simplified Chinese, the same length)."""
+        if self._put_right is None or self._cue is None:
+            return text
+        lowered = view.lower()
+        if len(lowered) != len(text):
+            lowered = text.lower()
+        if self._cue.search(lowered) is None:
+            return text
+        for found in reversed(list(self._put_right.finditer(lowered))):
+            digits = "".join(ch for ch in found.group("number").translate(SPOKEN_AS_ASCII) if ch.isdigit())
+            tail = found.group("tail").translate(SPOKEN_AS_ASCII)
+            if len(tail) > _MOST_TAIL_DIGITS and len(tail) != len(digits):
+                continue
+            if len(tail) < _TAIL_BEFORE_WORDS and _CHINESE.match(lowered, found.end()):
+                continue  # "…0031 不是一两天了": a count, not digits
+            meant = tail if len(tail) == len(digits) else digits[: -len(tail)] + tail
+            text = text[: found.start()] + meant + text[found.end() :]
+        return text
 
 
 def _phones(text: str, region: str, types: frozenset[int], most: int) -> list[str]:

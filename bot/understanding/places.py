@@ -32,6 +32,8 @@ _PUNCTUATION = r"\s,.;:!?()\[\]{}<>\"'，。；：！？、（）【】《》“
 
 _ROOM_DIGITS = 6
 """The most digits a bare room or house number has; eleven are a phone."""
+_PHONE_DIGITS = 10
+"""A dashed number with this many digits is a phone ("133-5555-0004"), not a room ("5-2-1201")."""
 _BUILDING_AFTER_WINDOW = 12
 """How far after an estate without a building the building may be said ("翠湖花园 几栋我想想 12栋")."""
 _BRAND_NAME_CHARS = 6
@@ -124,8 +126,9 @@ class PlaceFinder:
         # A bare number ends an address ("2单元301", "2单元501的楼道灯"), but not "3天没水"; so
         # does a room number said digit by digit ("一单元六零二"), three or four digits of it.
         end = rf"(?=$|[{_PUNCTUATION}\s的])"
-        # At most six digits a group: a phone typed after the place is the phone ("阳光花园11栋 138…").
-        number = rf"|\d{{1,{_ROOM_DIGITS}}}(?:-\d{{1,{_ROOM_DIGITS}}})*{end}"
+        # At most six digits a group, and fewer than ten in all: a phone typed after the place is the
+        # phone ("阳光花园11栋 138…", "阳光花园 133-5555-0004").
+        number = rf"|(?!(?:\d-?){{{_PHONE_DIGITS}}})\d{{1,{_ROOM_DIGITS}}}(?:-\d{{1,{_ROOM_DIGITS}}})*{end}"
         if gazetteer.spoken_digits:
             number += rf"|[{re.escape(gazetteer.spoken_digits)}]{{3,4}}{end}"
         self._part_re = re.compile(rf"[ \t]?(?:{place}{unit}{number})")
@@ -181,9 +184,14 @@ class PlaceFinder:
             if estates
             else None
         )
-        # A building number alone is an address ("3栋1单元1302", "我说的是5号楼").
+        # A building number alone is an address ("3栋1单元1302", "我说的是5号楼"); four digits after
+        # another group of digits end a phone ("133-5555-0004 座机": the 座 of 座机 is no building).
         buildings = alternation(gazetteer.building_suffixes)
-        self._building_re = re.compile(rf"(?<![0-9A-Za-z])\d{{1,4}}[ \t]?(?:{buildings})") if buildings else None
+        self._building_re = (
+            re.compile(rf"(?<![0-9A-Za-z])(?:(?<!\d[ \t\-])\d{{4}}|\d{{1,3}})[ \t]?(?:{buildings})")
+            if buildings
+            else None
+        )
         # An estate named in Latin letters just before a building number is the start of its address
         # ("Central Park 3栋", "The Grand Mansion 5座" is Grand Mansion 5座: "The" is no name's word).
         not_names = alternation(gazetteer.english_not_place_words)

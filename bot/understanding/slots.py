@@ -16,7 +16,7 @@ from typing import Protocol
 from bot.config import ServiceConfig
 from bot.understanding.english_places import EnglishPlaceFinder
 from bot.understanding.names import NameFinder
-from bot.understanding.phones import find_local_landline, find_phone, find_phones
+from bot.understanding.phones import TailPutRight, find_local_landline, find_phone, find_phones
 from bot.understanding.places import DivisionFinder, PlaceFinder
 from bot.understanding.result import Slots
 
@@ -42,6 +42,7 @@ class SlotExtractor:
         traditional_regions: Sequence[str] = (),
         local_area_code: str | None = None,
         local_number_words: Sequence[str] = (),
+        tail_put_right: TailPutRight | None = None,
     ) -> None:
         self._names = names
         self._places = places
@@ -51,6 +52,7 @@ class SlotExtractor:
         self._traditional_regions = tuple(traditional_regions)
         self._local_area_code = local_area_code
         self._local_number_words = tuple(word.lower() for word in local_number_words)
+        self._tail_put_right = tail_put_right
 
     @classmethod
     def from_config(cls, config: ServiceConfig, divisions: DivisionFinder | None = None) -> SlotExtractor:
@@ -67,6 +69,7 @@ class SlotExtractor:
             traditional_regions=config.service.traditional_phone_regions,
             local_area_code=config.service.local_area_code,
             local_number_words=config.classification.form.local_number_words,
+            tail_put_right=TailPutRight.from_config(config),
         )
 
     def extract(self, text: str, traditional: bool = False) -> Slots:
@@ -84,6 +87,10 @@ class SlotExtractor:
     def extract_prepared(self, folded: str, simplified: str, traditional: bool = False) -> Slots:
         """Like :meth:`extract`, for a caller that has already NFKC-folded the text (``folded``)
         and converted that to simplified Chinese (``simplified``)."""
+        if self._tail_put_right is not None:
+            # "…零三一不对是零三二": the number meant, for the phone and for where the place starts.
+            folded = self._tail_put_right.apply(folded, simplified)
+            simplified = self._tail_put_right.apply(simplified, simplified)
         person = self._names.find(simplified, typed=folded)
         place = self._places.find(simplified)
         address = place.address

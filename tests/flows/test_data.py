@@ -134,3 +134,10 @@ def test_the_forms_refusals_contact_and_name_are_stored() -> None:
     assert stored == {"phone_refusals": 2, "contact_by_channel": True, "name": "王芳", "surname": "王"}
     assert FlowData.from_json(stored) == data
     assert FlowData.from_json(stored).copy() == data
+
+
+def test_the_place_as_the_customer_wrote_it_is_stored() -> None:
+    data = FlowData(area="台中市西屯区台湾大道三段99号", area_written="台中市西屯區台灣大道三段99號", traditional=True)
+    stored = data.to_json()
+    assert stored["area_written"] == "台中市西屯區台灣大道三段99號"
+    assert FlowData.from_json(stored) == data and FlowData.from_json(stored).copy() == data

@@ -740,6 +740,22 @@ def test_the_restatement_of_a_traditional_complaint_says_what_went_wrong_not_the
     assert chat.data.phone == "+886912345678"
 
 
+def test_a_traditional_complaint_restates_the_problem_without_the_items_and_their_words(chat: Chat) -> None:
+    """"電話" and "陽光花園7棟" are taken out of 問題 as "电话" and "阳光花园7栋" are."""
+    step = chat.send("停車場閘門壞了 電話13300000007 陽光花園7棟")
+    lines = restated(chat, step).splitlines()
+    assert lines[1:4] == ["問題：停車場閘門壞了（物業服務）", "地點：陽光花園7棟", "電話：13300000007"]
+
+
+@pytest.mark.parametrize("spoken", ["我电话是幺三九幺幺幺幺零零零三", "电话 幺三九 幺幺幺幺 零零零三"])
+def test_a_phone_said_digit_by_digit_is_left_out_of_the_problem(chat: Chat, spoken: str) -> None:
+    """A voice transcript runs the phone into the problem with no pause: it is left out as a typed one is."""
+    chat.send(f"楼道灯坏了三天了{spoken}")
+    assert chat.data.phone == "13911110003"
+    lines = restated(chat, chat.send("阳光花园3栋")).splitlines()
+    assert lines[1] == "问题：楼道灯坏了三天了（工程维修）"
+
+
 @pytest.mark.parametrize(
     ("first", "problem"),
     [

@@ -170,3 +170,35 @@ def test_the_restated_problem_is_said_back_in_the_customers_own_characters(
     restated = step.replies[0].text
     assert "部電梯成日唔郁 等好耐" in restated and "唔鬱" not in restated
     assert restated.startswith("我跟您確認一下")
+
+
+def test_the_choices_offered_to_a_customer_writing_traditional_are_in_traditional(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """Under "請回復“對”", the buttons say and send 對 / 不對, as the customer writes; pressed, 對 confirms."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send("停車場閘門壞了 電話13300000007 陽光花園7棟")
+    confirm = step.replies[-1]
+    assert "請回復“對”" in confirm.text
+    assert [(option.label, option.value) for option in confirm.options] == [("對", "對"), ("不對", "不對")]
+    assert chat.send(confirm.options[0].value).complaint is not None
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        ["停車場閘門壞了 電話13300000007", "台中市西屯區台灣大道三段99號"],
+        ["停車場閘門壞了", "台中市西屯區台灣大道三段99號", "13300000007"],
+    ],
+)
+def test_the_customers_own_place_is_said_back_as_written(
+    conversation_engine: ConversationEngine, messages: list[str]
+) -> None:
+    """台 stays 台: the place is not converted to simplified and back (臺中市…臺灣大道)."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    for message in messages:
+        step = chat.send(message)
+    assert "地點：台中市西屯區台灣大道三段99號" in chat.texts(step).splitlines()
+    assert "臺" not in chat.texts(step)

@@ -59,8 +59,8 @@ def test_a_surname_after_the_phone_is_the_name(chat: Chat) -> None:
 @pytest.mark.parametrize(
     ("answer", "place"),
     [
-        ("1栋顶楼", "1栋顶楼"),
-        ("6栋地下室", "6栋地下室"),
+        ("阳光花园1栋顶楼", "阳光花园1栋顶楼"),
+        ("阳光花园6栋地下室", "阳光花园6栋地下室"),
         ("住在翠湖花园 几栋我想想 12栋", "翠湖花园12栋"),
         ("朝阳区建国路 88 号 6 栋", "朝阳区建国路88号6栋"),
         ("锦绣华庭\u30005号楼\u30003单元", "锦绣华庭5号楼3单元"),
@@ -119,3 +119,30 @@ def test_the_phone_then_the_place_keeps_the_whole_place_and_no_digits_in_it(
         assert chat.state is State.AWAIT_AREA
     said = lines(chat, answer)
     assert f"地点：{place}" in said and "电话：15900001111" in said, said
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    ["手机 133-5555-0004 座机 029-88886666", "手机 133 5555 0004 座机 029 8888 6666", "阳光花园 133-5555-0004"],
+)
+def test_a_phone_typed_in_groups_is_no_building_nor_part_of_the_place(chat: Chat, numbers: str) -> None:
+    """The last group of a dashed or spaced phone before 座机 is no building "0004座"; nor is the
+    phone the place's room number."""
+    chat.send("停车场闸门坏了")
+    chat.send(numbers)
+    assert chat.data.phone == "13355550004"
+    said = lines(chat, "阳光花园")
+    assert "地点：阳光花园" in said, said
+    phone_line = next(line for line in said if line.startswith("电话："))
+    # The landline said with it is the alternative number, never lost.
+    assert phone_line == ("电话：13355550004（备用：02988886666）" if "座机" in numbers else "电话：13355550004")
+    assert chat.data.area == "阳光花园"
+
+
+@pytest.mark.parametrize(("answer", "place"), [("1栋顶楼", "翠湖花园1栋顶楼"), ("6栋地下室", "翠湖花园6栋地下室")])
+def test_a_part_of_a_building_answered_alone_is_completed_with_its_estate(chat: Chat, answer: str, place: str) -> None:
+    chat.send("楼道灯坏了")
+    chat.send("13800138000")
+    assert chat.phrase_ids(chat.send(answer)) == ["ask_estate"]
+    assert f"地点：{place}" in lines(chat, "翠湖花园")
+    assert chat.data.area == place

@@ -115,9 +115,11 @@ def test_the_words_that_introduced_an_item_go_with_it(chat: Chat, first: str, pr
 
 def test_a_customer_who_says_where_they_live_and_who_they_are_is_named_and_not_half_quoted(chat: Chat) -> None:
     chat.send("我是5栋的李阿姨 我们楼下的路灯坏了一个月了 老人晚上出门不安全")
-    lines = restated(chat.send("电话 138 1111 2222"))
+    asked = chat.send("电话 138 1111 2222")
+    assert chat.phrase_ids(asked) == ["ask_estate"]  # 5栋 of which estate?
+    lines = restated(chat.send("翠湖花园"))
     assert lines[0] == "问题：我们楼下的路灯坏了一个月了 老人晚上出门不安全（物业服务）"
-    assert lines[1] == "地点：5栋"
+    assert lines[1] == "地点：翠湖花园5栋"
     assert lines[3] == "称呼：李阿姨"
 
 

@@ -10,7 +10,7 @@ from bot.config import PhraseId
 from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Started
 from bot.flows.data import AREA_MAX_CHARS
-from bot.flows.records import State
+from bot.flows.records import CustomerView, State
 from bot.storage.models import Complaint
 from tests.flows.chat import Chat
 
@@ -157,3 +157,60 @@ def test_the_developers_company_at_the_place_question_is_more_of_the_problem_not
     assert chat.data.area is None and chat.state is State.AWAIT_AREA
     assert chat.phrase_ids(step)[-1] == PhraseId.ASK_AREA.value
     assert "恒大的物业太差了" in chat.data.description
+
+
+@pytest.mark.parametrize("particle", ["在", "嗯 在", "在的。"])
+def test_a_lone_particle_is_no_place_nor_the_start_of_the_next_one(
+    conversation_engine: ConversationEngine, particle: str
+) -> None:
+    """Over SMS (the phone known) "在" answering the place question is asked again, and the place
+    told next is restated as told, with no "在" before it."""
+    chat = Chat(conversation_engine, customer=CustomerView(phone="13800138000"))
+    chat.send(Started())
+    chat.send("楼道灯坏了")
+    assert chat.state is State.AWAIT_AREA
+    step = chat.send(particle)
+    assert chat.phrase_ids(step) == [PhraseId.ASK_AREA_AGAIN.value] and chat.data.area is None
+    step = chat.send("翠湖花园8栋1单元502")
+    assert "地点：翠湖花园8栋1单元502" in chat.texts(step).splitlines()
+    assert chat.data.area == "翠湖花园8栋1单元502"
+
+
+@pytest.mark.parametrize("first", ["我是5栋的李阿姨 楼道灯坏了三天了", "5号楼电梯坏了三天了"])
+def test_a_building_alone_is_asked_which_estate_it_is_in(conversation_engine: ConversationEngine, first: str) -> None:
+    """ "我是5栋的李阿姨": the bot asks, once, which estate 5栋 is in; the answer completes the place."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send(first)
+    step = chat.send("13900001111")
+    building = chat.data.area
+    assert chat.phrase_ids(step) == [PhraseId.ASK_ESTATE.value] and chat.state is State.AWAIT_AREA
+    assert chat.texts(step) == f"请问{building}是哪个小区的呢？请您告诉我小区名称，例如“阳光花园”。"
+    step = chat.send("翠湖花园")
+    assert f"地点：翠湖花园{building}" in chat.texts(step).splitlines()
+
+
+@pytest.mark.parametrize("answer", ["不知道", "嗯"])
+def test_a_building_whose_estate_is_not_told_goes_on_as_told(
+    conversation_engine: ConversationEngine, answer: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("我是5栋的李阿姨 楼道灯坏了三天了")
+    chat.send("13900001111")
+    step = chat.send(answer)
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    assert "地点：5栋" in chat.texts(step).splitlines()
+
+
+def test_a_building_in_an_english_conversation_is_asked_its_estate_in_english(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    chat.send("The lift in 5栋 has been broken for three days")
+    step = chat.send("13900001111")
+    assert (
+        chat.texts(step)
+        == 'Which residential community is 5栋 in? Please tell me its name, for example "Sunshine Garden".'
+    )

@@ -145,6 +145,24 @@ def test_a_demand_beyond_the_bots_authority_goes_to_the_supervisor_with_the_comp
     assert "赔偿" not in chat.texts(step)
 
 
+@pytest.mark.parametrize("demand", ["😡😡😡又停电了！！！冰箱里东西全坏了 要赔", "冰箱里东西全坏了 这个你们得赔"])
+def test_a_demand_said_short_is_a_demand_beyond_the_bots_authority(chat: Chat, demand: str) -> None:
+    """"要赔" asks for compensation as "赔偿" does: the duty supervisor, the reply time promised."""
+    step = chat.send(demand)
+    assert step.handoff is not None
+    assert (step.handoff.queue, step.handoff.reason) == ("supervisor", "beyond_authority")
+    assert step.complaint is not None and step.complaint.description == demand
+    assert "赔" not in chat.texts(step)
+
+
+def test_a_problem_said_after_angry_emoji_is_restated_without_them(chat: Chat) -> None:
+    """"😡😡😡又停电了" is the power cut, not anger alone: restated beside what it spoiled, the emoji not."""
+    chat.send("😡😡😡又停电了！！！冰箱里东西全坏了")
+    chat.send("13900001111")
+    step = chat.send("阳光花园3栋")
+    assert "问题：又停电了，冰箱里东西全坏了（工程维修）" in chat.texts(step).splitlines()
+
+
 def test_a_voice_transcript_is_read_like_typed_text(conversation_engine: ConversationEngine) -> None:
     chat = Chat(conversation_engine)
     chat.send(Started())
@@ -152,6 +170,26 @@ def test_a_voice_transcript_is_read_like_typed_text(conversation_engine: Convers
     assert chat.data.description == ["楼道的灯坏了，电话幺三九一二三四五六七八"]
     assert chat.data.phone == "13912345678"
     assert chat.phrase_ids(step)[-1] == "ask_area"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "楼道的灯坏了三天了 电话是一三三五五五五零零三一不对是零三二 住阳光花园3栋",
+        "楼道的灯坏了三天了电话是一三三五五五五零零三一不对是零三二住阳光花园3栋",
+    ],
+)
+def test_a_voice_transcript_putting_the_phone_s_last_digits_right_is_read_as_the_number_meant(
+    conversation_engine: ConversationEngine, said: str
+) -> None:
+    """"…零三一不对是零三二": the last digits said again replace the ones before; neither the number
+    nor its correction is restated as the problem, nor the start of the place."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send(CustomerSaid(f"[voice] {said}", kind=MessageKind.VOICE))
+    assert chat.data.phone == "13355550032"
+    lines = chat.texts(step).splitlines()
+    assert lines[1:4] == ["问题：楼道的灯坏了三天了（工程维修）", "地点：阳光花园3栋", "电话：13355550032"], lines
 
 
 def test_a_voice_message_without_a_transcript_is_recorded_for_a_person(conversation_engine: ConversationEngine) -> None:

@@ -597,3 +597,23 @@ def test_a_district_is_said_only_when_its_words_are_in_the_message(
 )
 def test_a_phone_spelt_in_financial_or_spoken_numerals_is_read(extractor: SlotExtractor, text: str) -> None:
     assert extractor.extract(text).phone == "+8618600001111"
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("电话是一三三五五五五零零三一不对是零三二", "+8613355550032"),
+        ("電話是一三三五五五五零零三一不對是零三二", "+8613355550032"),
+        ("13355550031 不对 032", "+8613355550032"),
+        ("13355550031 sorry 32", "+8613355550032"),
+        ("电话13355550031不对是13355550032", "+8613355550032"),
+        # Not the number's digits: a floor, or no number put right.
+        ("电话13355550031 不对 是三楼", "+8613355550031"),
+        ("电话13355550031 不是我的 是我儿子的", "+8613355550031"),
+        ("电话13355550031 不是一两天了", "+8613355550031"),
+    ],
+)
+def test_the_last_digits_of_a_number_put_right_at_once_replace_its_last_ones(
+    extractor: SlotExtractor, text: str, phone: str
+) -> None:
+    assert extractor.extract(text).phone == phone
