@@ -1359,6 +1359,14 @@ class ServiceConfig(_Strict):
                 raise ValueError(f"handoff.yaml: labels.{kind}: unknown ids {unknown}")
         return self
 
+    def tiers_named(self, locale: str) -> list[dict[str, str]]:
+        """The customer tiers of ``deadlines.yaml`` in order, each with its name in ``locale``
+        (``labels.tiers`` of ``handoff.yaml``; the id when unnamed)."""
+        names = self.handoff.labels.tiers
+        return [
+            {"id": tier, "name": names[tier].get(locale) if tier in names else tier} for tier in self.deadlines.tiers
+        ]
+
     def rule_vocabulary_named(self, locale: str) -> dict[str, list[dict[str, str]]]:
         """The ids manager rules may name, each with its name in ``locale`` (the id when unnamed)."""
         labels = self.handoff.labels
@@ -1372,7 +1380,7 @@ class ServiceConfig(_Strict):
             ],
             "grades": named((grade.value for grade in Grade), {str(key): name for key, name in labels.grades.items()}),
             "signals": named((signal.value for signal in Signal), labels.signals),
-            "tiers": named(self.deadlines.tiers, labels.tiers),
+            "tiers": self.tiers_named(locale),
             "queues": [{"id": queue.id, "name": queue.name.get(locale)} for queue in self.handoff.queues],
             "channels": named((channel.value for channel in ChannelName), labels.channels),
         }

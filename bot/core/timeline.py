@@ -72,6 +72,8 @@ class TimelineKind(StrEnum):
     NOTE = "note"
     TRANSFERRED = "transferred"
     RESOLVED = "resolved"
+    # A supervisor or manager set the customer's tier (detail "previous_tier", "tier", "username").
+    CUSTOMER_TIER_CHANGED = "customer_tier_changed"
     # SMS opt-out (回复TD退订; actor "customer"): the number opted out, back in (detail "by":
     # "word" or "message"); a message not sent to a number that opted out (actor "worker").
     SMS_OPTED_OUT = "sms_opted_out"

@@ -103,10 +103,11 @@ async def queue(request: web.Request) -> web.Response:
         previews = await session.run_sync(lambda sync: tickets.queue_previews(sync, ids))
     # Nobody owns a waiting ticket: an agent sees its phone numbers masked, a supervisor in full.
     full = sees_phones(staff, None)
+    default_tier = resources(request).config.deadlines.default_tier
     return web.json_response(
         {
             "tickets": [
-                _ticket_json(ticket, position, previews.get(ticket.conversation_id), full)
+                _ticket_json(ticket, position, previews.get(ticket.conversation_id), full, default_tier)
                 for position, ticket in page.tickets
             ],
             "total": page.total,
@@ -138,17 +139,24 @@ def _newest_shown(query: Mapping[str, str], name: str) -> int:
 
 
 def _ticket_json(
-    ticket: WaitingTicket, position: int, preview: tickets.QueuePreview | None, full_phones: bool
+    ticket: WaitingTicket,
+    position: int,
+    preview: tickets.QueuePreview | None,
+    full_phones: bool,
+    default_tier: str,
 ) -> dict[str, Any]:
     def shown(text: str | None) -> str | None:
         return _preview(text if full_phones else mask_phones(text))
 
+    tier = preview.customer_tier if preview is not None else None
     return {
         "position": position,
         **ticket.to_json_dict(),
         "channel": preview.channel if preview is not None else None,
         "last_customer_message": shown(preview.last_text) if preview is not None else None,
         "problem": shown(preview.problem) if preview is not None else None,
+        # The card's badge: only a customer of another tier than the default stands out.
+        "customer_tier": tier if tier != default_tier else None,
     }
 
 

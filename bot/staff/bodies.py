@@ -92,6 +92,10 @@ class QueuesBody(Body):
     queues: list[StrictStr] = Field(min_length=1, description="Queue ids from config/handoff.yaml.")
 
 
+class TierBody(Body):
+    tier: StrictStr = Field(description="A customer tier of config/deadlines.yaml (standard, high_value, vip, group).")
+
+
 class UnderstandBody(Body):
     text: Text
     locale: StrictStr | None = Field(default=None, description="A locale of config/phrases; the text's own by default.")

@@ -1,5 +1,6 @@
 """The agent console's customer panel (issue 15): who the customer is and their cases on every
-channel. Three statements (four with the conversation's customer) however many cases the customer has."""
+channel. Three statements (four with the conversation's customer) however many cases the customer has.
+And the customer's tier, which supervisors and managers set from the panel."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer, Satisfaction
@@ -22,6 +23,28 @@ def customer_of(session: Session, conversation_id: int) -> tuple[int, str] | Non
         select(Conversation.customer_id, Conversation.owner).where(Conversation.id == conversation_id)
     ).one_or_none()
     return (row.customer_id, row.owner) if row is not None else None
+
+
+@dataclass(frozen=True)
+class TierChange:
+    customer_id: int
+    before: str
+    """The customer's tier before the change (the same as the new one when nothing changed)."""
+
+
+def set_customer_tier(session: Session, conversation_id: int, tier: str) -> TierChange | None:
+    """Give the conversation's customer ``tier``; None when there is no such conversation."""
+    row = session.execute(
+        select(Customer.id, Customer.tier)
+        .join(Conversation, Conversation.customer_id == Customer.id)
+        .where(Conversation.id == conversation_id)
+        .with_for_update(of=Customer)
+    ).one_or_none()
+    if row is None:
+        return None
+    if row.tier != tier:
+        session.execute(update(Customer).where(Customer.id == row.id).values(tier=tier))
+    return TierChange(row.id, row.tier)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.storage.conversations import add_timeline_event
 from bot.storage.db import rows_matched
-from bot.storage.models import Complaint, Conversation, HandoffTicket, TimelineEvent
+from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, TimelineEvent
 from bot.storage.newest_inbound import newest_inbound
 
 ClaimOutcome = Literal["claimed", "missing", "taken", "owned", "closed", "not your queue", "own appeal"]
@@ -232,11 +232,13 @@ class QueuePreview:
     """The customer's last message: often only "对", the answer to the restatement."""
     problem: str | None
     """The description of the conversation's newest complaint, when it has one."""
+    customer_tier: str
+    """The customer's tier now (a supervisor may have set it since the case was promised)."""
 
 
 def queue_previews(session: Session, conversation_ids: Collection[int]) -> dict[int, QueuePreview]:
-    """Each conversation's channel, the text of its customer's last message and its complaint's
-    description, in one statement however many conversations wait."""
+    """Each conversation's channel, the text of its customer's last message, its complaint's
+    description and its customer's tier, in one statement however many conversations wait."""
     if not conversation_ids:
         return {}
     # Each conversation's newest customer message, walking its messages backwards by the
@@ -250,11 +252,11 @@ def queue_previews(session: Session, conversation_ids: Collection[int]) -> dict[
         .scalar_subquery()
     )
     rows = session.execute(
-        select(Conversation.id, Conversation.channel, last_text.label("text"), problem.label("problem")).where(
-            Conversation.id.in_(sorted(conversation_ids))
-        )
+        select(Conversation.id, Conversation.channel, last_text.label("text"), problem.label("problem"), Customer.tier)
+        .join(Customer, Customer.id == Conversation.customer_id)
+        .where(Conversation.id.in_(sorted(conversation_ids)))
     ).all()
-    return {row.id: QueuePreview(row.channel, row.text, row.problem) for row in rows}
+    return {row.id: QueuePreview(row.channel, row.text, row.problem, row.tier) for row in rows}
 
 
 @dataclass(frozen=True, slots=True)

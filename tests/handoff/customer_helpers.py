@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.keys import resources
 from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer, HandoffTicket, Satisfaction
 
@@ -100,3 +102,24 @@ async def customer_on_two_channels(
 
     seeded: Seeded = await resources(client.app).database.write(seed)
     return seeded
+
+
+async def set_tier(client: Any, conversation_id: int, tier: object, csrf: str | None) -> Any:
+    """``PUT /api/conversations/{id}/customer/tier`` as the signed-in staff member; the response."""
+    headers = {"X-CSRF-Token": csrf} if csrf is not None else {}
+    return await client.put(f"/api/conversations/{conversation_id}/customer/tier", json={"tier": tier}, headers=headers)
+
+
+async def tier_of(client: Any, customer_id: int) -> str:
+    async with resources(client.app).sessions() as session:
+        customer = await session.get(Customer, customer_id)
+    assert customer is not None
+    return customer.tier
+
+
+async def newest_complaint(client: Any, conversation_id: int) -> Complaint:
+    async with resources(client.app).sessions() as session:
+        query = select(Complaint).where(Complaint.conversation_id == conversation_id).order_by(Complaint.id.desc())
+        found = (await session.execute(query)).scalars().first()
+    assert found is not None, f"conversation {conversation_id} has no complaint"
+    return found

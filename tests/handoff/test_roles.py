@@ -67,6 +67,14 @@ ROUTES: list[Route] = [
     Route("GET", "/api/my-conversations", STAFF, 200),
     # issue 15 (agent console): the customer panel
     Route("GET", "/api/conversations/{id}/customer", STAFF, 200, fill={"id": "conversation"}),
+    Route(
+        "PUT",
+        "/api/conversations/{id}/customer/tier",
+        SUPERVISION,
+        200,
+        lambda case: {"tier": "vip"},
+        {"id": "conversation"},
+    ),
     # issue 15 (agent console): team canned replies; every caller edits the one the manager added
     # only when a supervisor or manager (an agent edits their own: tests/handoff/test_canned_replies.py)
     Route("GET", "/api/canned-replies", STAFF, 200),

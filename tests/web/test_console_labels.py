@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.config import PhraseId, Signal
+from bot.config import PhraseId, ServiceConfig, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 
@@ -78,3 +78,13 @@ def test_every_phrase_has_a_name_in_the_standards_editor() -> None:
     without one would show in the editor as its id."""
     labels = _object_literal(STANDARDS.read_text(encoding="utf-8"), "PHRASE_LABELS")
     assert labels.keys() == {phrase.value for phrase in PhraseId}
+
+
+def test_the_consoles_name_each_tier_as_the_configuration_does(service_config: ServiceConfig) -> None:
+    """The queue card's badge names a tier from the console's catalogue; the customer panel, from
+    ``labels.tiers`` of ``config/handoff.yaml``: both say VIP客户 for vip."""
+    match = re.search(r"\n    tier: \{(.*?)\},", STAFF.read_text(encoding="utf-8"), re.DOTALL)
+    assert match is not None, "LABELS.tier not found in staff.js"
+    configured = {tier["id"]: tier["name"] for tier in service_config.tiers_named("zh-CN")}
+    assert _pairs(match.group(1), "LABELS.tier") == configured
+    assert configured == {"standard": "标准客户", "high_value": "高价值客户", "vip": "VIP客户", "group": "集团客户"}

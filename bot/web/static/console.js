@@ -29,6 +29,7 @@
     deadline_extended: T("延长时限"), progress_follow_up: T("进度告知"), customer_confirmed: T("客户确认已解决"),
     reopened: T("重新打开"),
     claimed: T("认领"), agent_replied: T("客服回复"), note: T("内部备注"), transferred: T("转交"), resolved: T("已解决"),
+    customer_tier_changed: T("客户类别变更"),
     delivery_fallback: T("改用其他渠道发送"), delivery_failed: T("发送失败"), possibly_duplicated: T("可能重复发送"),
     sms_opted_out: T("客户已退订短信"), sms_opted_in: T("客户已恢复接收短信"), not_sent_opted_out: T("客户已退订短信,消息未发送"),
   };
@@ -85,7 +86,11 @@
         // the place in line as a badge, so it never reads as a second number beside the conversation's
         el("span", { class: "badge position", title: T("排队位置"), text: T("第{0}位", ticket.position) }),
         el("strong", { class: "ticket-title", text: T("会话 {0}", ticket.conversation_id) }),
-        el("span", { class: `badge p${ticket.priority}`, text: `P${ticket.priority}` })),
+        el("span", { class: `badge p${ticket.priority}`, text: `P${ticket.priority}` }),
+        // The customer's tier when it is not the default one (VIP客户, 集团客户…).
+        ticket.customer_tier
+          ? el("span", { class: "badge tier", "data-tier": ticket.customer_tier, title: T("客户类别"), text: label("tier", ticket.customer_tier) })
+          : null),
       el("div", { class: "muted" },
         [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
           ticket.case_number, categoryName(ticket.category)]
@@ -301,14 +306,43 @@
     }
     const customer = result.data;
     const cases = customer.cases || [];
+    // A choice not saved yet survives the refetch every conversation event makes.
+    const picked = $("customer-tier-select");
+    const pending = picked && Number(picked.dataset.conversation) === id && picked.value !== picked.dataset.saved ? picked.value : null;
     clear(box,
       el("dl", { class: "customer-facts" },
         el("dt", { text: T("姓名") }), el("dd", { id: "customer-name", text: customer.display_name || addressedAs(customer) || "—" }),
         el("dt", { text: T("电话") }), el("dd", { id: "customer-phone", text: customer.phone || "—" }),
         el("dt", { text: T("渠道") }), el("dd", { id: "customer-channels",
-          text: (customer.channels || []).map((c) => label("channel", c)).join("、") || "—" })),
+          text: (customer.channels || []).map((c) => label("channel", c)).join("、") || "—" }),
+        el("dt", { text: T("客户类别") }), el("dd", { id: "customer-tier", "data-tier": customer.tier, text: customer.tier_name || label("tier", customer.tier) })),
+      state.me.role === "agent" ? null : tierPicker(id, customer, pending),
       el("h3", { text: T("历史会话 ({0}{1})", cases.length, cases.length >= customer.limit ? "+" : "") }),
       el("ol", { id: "customer-cases", class: "customer-cases" }, cases.map(customerCase)));
+  }
+
+  // Supervisors and managers set the customer's tier; it counts from the customer's next hand-off.
+  function tierPicker(id, customer, pending) {
+    const select = el("select", { id: "customer-tier-select", "data-conversation": id, "data-saved": customer.tier },
+      (customer.tiers || []).map((tier) => el("option", { value: tier.id, text: tier.name })));
+    select.value = pending || customer.tier;
+    const message = el("span", { id: "customer-tier-message", class: "muted", role: "status" });
+    const save = el("button", { type: "button", id: "customer-tier-save", text: T("保存"), onclick: async () => {
+      if (select.value === customer.tier) return;
+      save.disabled = true;
+      const result = await api("PUT", `/api/conversations/${id}/customer/tier`, { tier: select.value });
+      save.disabled = false;
+      if (!result.ok) {
+        message.className = "error";
+        message.textContent = Staff.errorText(result, T("无法更改客户类别 ({0})", result.status));
+        return;
+      }
+      select.dataset.saved = result.data.tier;
+      if (id === state.conversationId) loadCustomer(id);
+    } });
+    return el("div", { class: "customer-tier-form" },
+      el("label", { for: "customer-tier-select", text: T("更改客户类别") }), select, save, message,
+      el("p", { class: "muted", text: T("用于该客户今后转人工的投诉;已承诺的时限不变。") }));
   }
 
   function customerCase(c) {
@@ -750,6 +784,7 @@
     if (detail.summary) parts.push(T("摘要: {0}", detail.summary));
     if (detail.to) parts.push(`→ ${detail.to.startsWith("queue:") ? queueName(detail.to.slice(6)) : staffName(detail.to)}`);
     if (detail.overrode_guard) parts.push(T("(忽略忌语提醒发送)"));
+    if (detail.previous_tier) parts.push(`${label("tier", detail.previous_tier)} → ${label("tier", detail.tier)}`);
     return parts.join(" ");
   }
 

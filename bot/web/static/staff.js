@@ -86,7 +86,8 @@ const Staff = (() => {
       supervisor_requested: T("客户要求主管"), beyond_authority: T("超出权限(赔偿等)"), appeal: T("客户申诉"),
       consultation: T("咨询"),
     },
-    tier: { standard: T("普通客户"), high_value: T("高价值客户"), vip: "VIP", group: T("集团客户") },
+    // The names of labels.tiers in config/handoff.yaml (tests/web/test_console_labels.py keeps them in step).
+    tier: { standard: T("标准客户"), high_value: T("高价值客户"), vip: T("VIP客户"), group: T("集团客户") },
     role: { agent: T("客服"), supervisor: T("主管"), manager: T("经理") },
     grade: { simple: T("简单"), complex: T("复杂") },
     delivery: {
