@@ -14,7 +14,7 @@ from bot.staff.event_socket import staff_hub_key
 from bot.staff.events import publish
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session
-from tests.staff import add_user, frames_until, handed_off_ticket, sign_in, staff_socket
+from tests.staff import add_user, claimed_conversation, frames_until, handed_off_ticket, sign_in, staff_socket
 
 
 async def test_a_claim_on_one_instance_reaches_a_console_on_another(make_client: AppFactory) -> None:
@@ -76,21 +76,31 @@ async def _watching(client: Any, conversation_id: int) -> bool:
     return any(conversation_id in staff.watching for staff in client.app[staff_hub_key]._sockets)
 
 
+async def _reading(client: Any, conversation_id: int) -> bool:
+    return any(conversation_id in staff.readable for staff in client.app[staff_hub_key]._sockets)
+
+
 async def test_a_watching_console_gets_no_events_of_other_conversations(make_client: AppFactory) -> None:
     client = await make_client()
-    await add_user(client, "li.agent", Role.AGENT)
-    await sign_in(client, "li.agent")
+    _, watched, customer = await claimed_conversation(client, "li.agent")
     watcher = await staff_socket(client, "li.agent")
-    await watcher.send_json({"type": "watch", "conversation_ids": [1]})
-    await eventually(lambda: _watching(client, 1))
+    await watcher.send_json({"type": "watch", "conversation_ids": [watched]})
+    await eventually(lambda: _reading(client, watched))
     redis = resources(client.app).redis
     await publish(
         redis,
-        StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(2,)),
-        StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(1, 3)),
+        StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(watched + 1,)),
+        StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(watched, watched + 2)),
     )
-    frames = await frames_until(watcher, lambda frame: frame["type"] == "conversation")
-    assert [frame["conversation_ids"] for frame in frames] == [[1, 3]]
+    frames = await frames_until(
+        watcher, lambda frame: frame["type"] == "conversation" and watched + 2 in frame["conversation_ids"]
+    )
+    assert [frame["conversation_ids"] for frame in frames if frame["type"] == "conversation"][-1] == [
+        watched,
+        watched + 2,
+    ]
+    assert all(watched + 1 not in frame.get("conversation_ids", []) for frame in frames)
+    await customer.close()
     await watcher.close()
 
 

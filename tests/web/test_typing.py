@@ -128,6 +128,7 @@ async def test_a_console_watching_a_conversation_it_may_not_read_hears_nothing_o
     await watching(other, outsider, conversation_id)
     owner = await staff_socket(client, "li.agent")
     await watching(client, owner, conversation_id)
+    await eventually(lambda: _reading(client, conversation_id))
 
     await customer.send("师傅什么时候来")
     await frames_until(
@@ -138,6 +139,10 @@ async def test_a_console_watching_a_conversation_it_may_not_read_hears_nothing_o
     for socket in (owner, outsider):
         await socket.close()
     await customer.close()
+
+
+async def _reading(client: Any, conversation_id: int) -> bool:
+    return any(conversation_id in staff.readable for staff in client.app[staff_hub_key]._sockets)
 
 
 async def frames_within(socket: Any, seconds: float) -> list[dict[str, Any]]:
