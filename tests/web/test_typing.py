@@ -49,6 +49,11 @@ async def watching(client: Any, socket: Any, conversation_id: int) -> None:
 
 async def typing_frames(socket: Any, seconds: float) -> list[dict[str, Any]]:
     """The typing frames a staff socket receives within ``seconds``."""
+    return [frame for frame in await frames_within(socket, seconds) if frame["type"] == "typing"]
+
+
+async def frames_within(socket: Any, seconds: float) -> list[dict[str, Any]]:
+    """Every frame a staff socket receives within ``seconds``."""
     frames: list[dict[str, Any]] = []
     loop = asyncio.get_running_loop()
     end = loop.time() + seconds
@@ -57,9 +62,7 @@ async def typing_frames(socket: Any, seconds: float) -> list[dict[str, Any]]:
             message = await asyncio.wait_for(socket.receive(), left)
         except TimeoutError:
             break
-        frame = message.json()
-        if frame["type"] == "typing":
-            frames.append(frame)
+        frames.append(message.json())
     return frames
 
 
@@ -143,19 +146,6 @@ async def test_a_console_watching_a_conversation_it_may_not_read_hears_nothing_o
 
 async def _reading(client: Any, conversation_id: int) -> bool:
     return any(conversation_id in staff.readable for staff in client.app[staff_hub_key]._sockets)
-
-
-async def frames_within(socket: Any, seconds: float) -> list[dict[str, Any]]:
-    frames: list[dict[str, Any]] = []
-    loop = asyncio.get_running_loop()
-    end = loop.time() + seconds
-    while (left := end - loop.time()) > 0:
-        try:
-            message = await asyncio.wait_for(socket.receive(), left)
-        except TimeoutError:
-            break
-        frames.append(message.json())
-    return frames
 
 
 async def test_a_customer_typing_frame_cannot_name_another_conversation(make_client: AppFactory) -> None:
