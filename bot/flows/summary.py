@@ -181,7 +181,7 @@ class ProblemSummary:
         text, read = clause, self._read_as_simplified(clause)
         if self._tail_put_right is not None:
             # "…零三一不对是零三二" is one number, taken out whole.
-            text, read = self._tail_put_right.apply(text, read), self._tail_put_right.apply(read, read)
+            text, read = self._tail_put_right.apply(text, read)
         for item in items:
             pattern = re.compile(rf"{self._item_intro}(?:{item})(?:\s*的)?", re.IGNORECASE)
             for found in reversed(list(pattern.finditer(read))):

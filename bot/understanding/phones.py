@@ -114,17 +114,31 @@ class TailPutRight:
             form.phone_tail_corrections, form.put_right_intros, [*gazetteer.unit_suffixes, *gazetteer.floor_suffixes]
         )
 
-    def apply(self, text: str, view: str) -> str:
-        """``text`` with each number whose last digits are put right written as the number meant;
-        the words are matched in ``view`` (``text`` in simplified Chinese, the same length)."""
+    def apply(self, text: str, view: str) -> tuple[str, str]:
+        """``text`` and ``view`` (``text`` in simplified Chinese) with each number whose last digits
+        are put right written as the number meant; the words are matched in ``view``, and the
+        same spans rewritten in both when the two are of one length."""
+        if len(view) != len(text):
+            return self._put_right_in(text, text), self._put_right_in(view, view)
+        spans = self._spans(view)
+        for start, end, meant in reversed(spans):
+            text, view = text[:start] + meant + text[end:], view[:start] + meant + view[end:]
+        return text, view
+
+    def _put_right_in(self, text: str, view: str) -> str:
+        for start, end, meant in reversed(self._spans(view)):
+            text = text[:start] + meant + text[end:]
+        return text
+
+    def _spans(self, view: str) -> list[tuple[int, int, str]]:
+        """Where in ``view`` a number and its digits put right stand, and the number meant."""
         if self._put_right is None or self._cue is None:
-            return text
+            return []
         lowered = view.lower()
-        if len(lowered) != len(text):
-            lowered = text.lower()
-        if self._cue.search(lowered) is None:
-            return text
-        for found in reversed(list(self._put_right.finditer(lowered))):
+        if len(lowered) != len(view) or self._cue.search(lowered) is None:
+            return []
+        spans: list[tuple[int, int, str]] = []
+        for found in self._put_right.finditer(lowered):
             digits = "".join(ch for ch in found.group("number").translate(SPOKEN_AS_ASCII) if ch.isdigit())
             tail = found.group("tail").translate(SPOKEN_AS_ASCII)
             if len(tail) > _MOST_TAIL_DIGITS and len(tail) != len(digits):
@@ -132,8 +146,8 @@ class TailPutRight:
             if len(tail) < _TAIL_BEFORE_WORDS and _CHINESE.match(lowered, found.end()):
                 continue  # "…0031 不是一两天了": a count, not digits
             meant = tail if len(tail) == len(digits) else digits[: -len(tail)] + tail
-            text = text[: found.start()] + meant + text[found.end() :]
-        return text
+            spans.append((found.start(), found.end(), meant))
+        return spans
 
 
 def _phones(text: str, region: str, types: frozenset[int], most: int) -> list[str]:

@@ -89,8 +89,7 @@ class SlotExtractor:
         and converted that to simplified Chinese (``simplified``)."""
         if self._tail_put_right is not None:
             # "…零三一不对是零三二": the number meant, for the phone and for where the place starts.
-            folded = self._tail_put_right.apply(folded, simplified)
-            simplified = self._tail_put_right.apply(simplified, simplified)
+            folded, simplified = self._tail_put_right.apply(folded, simplified)
         person = self._names.find(simplified, typed=folded)
         place = self._places.find(simplified)
         address = place.address
