@@ -54,9 +54,10 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     intents = understood.intents
     correcting = bool(intents & CORRECTION_CUES) or (state in RESTATED and Intent.COMPLAINT not in intents)
     phone, second = turn.phone, turn.second_phone
-    if correcting and second is not None and data.phone in (phone, second):
+    other = _besides_the_kept(data.phone, phone, second)
+    if correcting and other is not None:
         # "不对 不是138…是139…": the number that is not the one kept is the right one, not another.
-        phone, second = (second if phone == data.phone else phone), None
+        phone, second = other, None
     # A number alone after another typed one, before the problem, puts it right ("我电话138…5555" /
     # "138…5556"); at the place question it is an answer holding no place.
     only_a_number = state in (State.NEW, State.AWAIT_DESCRIPTION) and not any(
@@ -105,14 +106,21 @@ def _keep_alternative(turn: Turn, phone: str | None, second: str | None) -> None
     when it does not answer ("电话138… 打不通就打我老婆的139…"). A contact phone corrected to
     the alternative is no alternative any more."""
     data = turn.step.data
-    if second is not None and data.phone in (phone, second):
-        other = second if phone == data.phone else phone
-        if other is not None and other != data.alternative_phone:
-            turn.changed.add("alternative_phone")
-            turn.audit(TimelineKind.ALTERNATIVE_CONTACT_RECEIVED, replaced=data.alternative_phone is not None)
-            data.alternative_phone = other
+    other = _besides_the_kept(data.phone, phone, second)
+    if other is not None and other != data.alternative_phone:
+        turn.changed.add("alternative_phone")
+        turn.audit(TimelineKind.ALTERNATIVE_CONTACT_RECEIVED, replaced=data.alternative_phone is not None)
+        data.alternative_phone = other
     if data.alternative_phone is not None and data.alternative_phone == data.phone:
         data.alternative_phone = None
+
+
+def _besides_the_kept(kept: str | None, phone: str | None, second: str | None) -> str | None:
+    """Of two numbers in one message, the one that is not the contact phone kept; None unless
+    there are two and one of them is it."""
+    if second is None or kept not in (phone, second):
+        return None
+    return second if phone == kept else phone
 
 
 def kept_place(area: str) -> str:
