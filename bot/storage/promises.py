@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.config import Followups
@@ -215,15 +215,13 @@ def escalate_waiting_ticket(session: Session, conversation_id: int, queue: str, 
 
 def extensions_of(session: Session, complaint: Complaint) -> int:
     """How many times the complaint's deadline was extended."""
-    return len(
-        session.execute(
-            select(TimelineEvent.id).where(
-                TimelineEvent.conversation_id == complaint.conversation_id,
-                TimelineEvent.kind == TimelineKind.DEADLINE_EXTENDED.value,
-                TimelineEvent.complaint_id == complaint.id,
-            )
-        ).all()
-    )
+    return session.execute(
+        select(func.count()).where(
+            TimelineEvent.conversation_id == complaint.conversation_id,
+            TimelineEvent.kind == TimelineKind.DEADLINE_EXTENDED.value,
+            TimelineEvent.complaint_id == complaint.id,
+        )
+    ).scalar_one()
 
 
 def extend_deadline(session: Session, complaint: Complaint, deadline: dt.datetime) -> None:
