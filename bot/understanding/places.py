@@ -364,6 +364,9 @@ class PlaceFinder:
             ),
             None,
         )
+        locative = ending is not None and text[start:ending].endswith("里")
+        if locative and ending is not None and text[start : ending - 1].endswith(self._brand_endings):
+            ending -= 1  # "万科城里停水了": in the estate, not one named …城里 as 和平里 is
         numbered = next((end for end in range(start, run_end + 1) if self._numbered_re.match(text, end)), None)
         part = (
             next((end for end in range(start + 1, run_end + 1) if self._estate_part_re.match(text, end)), None)

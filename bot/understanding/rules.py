@@ -90,6 +90,15 @@ class _CategoryHits:
     strong: set[str] = field(default_factory=set)
     weak: set[str] = field(default_factory=set)
     first: int = 1 << 30
+    first_strong: int = 1 << 30
+
+    def add(self, hit: Hit[Owner]) -> None:
+        if hit.owner.kind is Kind.CATEGORY:
+            self.strong.add(hit.keyword)
+            self.first_strong = min(self.first_strong, hit.start)
+        else:
+            self.weak.add(hit.keyword)
+        self.first = min(self.first, hit.start)
 
     def score(self) -> float:
         return len(self.strong) + 0.5 * len(self.weak - self.strong)
@@ -265,9 +274,7 @@ class Rules:
             owner = hit.owner
             kind = owner.kind
             if kind is Kind.CATEGORY or kind is Kind.WEAK_CATEGORY:
-                found = categories.setdefault(owner.name, _CategoryHits())
-                (found.strong if kind is Kind.CATEGORY else found.weak).add(hit.keyword)
-                found.first = min(found.first, hit.start)
+                categories.setdefault(owner.name, _CategoryHits()).add(hit)
                 category_hits.append(hit)
                 if kind is Kind.CATEGORY:
                     strong_category_hits.append(hit)
@@ -361,9 +368,7 @@ class Rules:
             clause = clause_of[hit.first]
             if clause not in told:
                 continue
-            found = by_clause.setdefault(clause, {}).setdefault(hit.owner.name, _CategoryHits())
-            (found.strong if hit.owner.kind is Kind.CATEGORY else found.weak).add(hit.keyword)
-            found.first = min(found.first, hit.start)
+            by_clause.setdefault(clause, {}).setdefault(hit.owner.name, _CategoryHits()).add(hit)
         others: list[str] = []
         for clause in sorted(by_clause):
             name = self._category(by_clause[clause])
@@ -372,13 +377,19 @@ class Rules:
         return tuple(others)
 
     def _category(self, categories: dict[str, _CategoryHits]) -> str | None:
-        """Most keywords (weak ones count half); on a tie the one mentioned first, then the one
-        listed first. (The problem usually comes first: "楼上漏水…物业一直不管" is a repair.)"""
+        """Most keywords (weak ones count half); on a tie the one whose problem is mentioned first
+        (a weak keyword says only where or who), then the one listed first. The problem usually
+        comes first: "楼上漏水…物业一直不管", "电梯又坏了 物业也不管" are repairs."""
         if not categories:
             return None
         return min(
             categories,
-            key=lambda name: (-categories[name].score(), categories[name].first, self._order.index(name)),
+            key=lambda name: (
+                -categories[name].score(),
+                categories[name].first_strong,
+                categories[name].first,
+                self._order.index(name),
+            ),
         )
 
     def _whole_message_intents(self, hits: Iterable[Hit[Owner]], segmented: Segmented) -> set[Intent]:

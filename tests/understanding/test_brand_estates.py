@@ -35,6 +35,9 @@ def extractor(service_config: ServiceConfig) -> SlotExtractor:
         ("我住万科城 停水了", "万科城"),
         ("中海一号院停电", "中海一号院"),
         ("15900001111 万达世纪城", "万达世纪城"),
+        # 里 after the estate is "in" it, not part of its name as in 和平里.
+        ("万科城里停水了", "万科城"),
+        ("万达广场里面电梯坏了", "万达广场"),
     ],
 )
 def test_an_estate_named_after_its_developer_is_the_place_whole(

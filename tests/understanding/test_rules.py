@@ -217,6 +217,9 @@ def test_full_width_exclamation_marks_are_emotional(understander: Understander) 
         # A broken thing that needs fixing is a repair; the lift only says where (a weak keyword).
         ("小区电梯又坏了", "engineering_repair", Grade.COMPLEX),
         ("小区电梯太脏了", "property_service", Grade.SIMPLE),
+        ("电梯一个月坏三次", "engineering_repair", Grade.COMPLEX),
+        ("电梯老是坏 物业也不管", "engineering_repair", Grade.COMPLEX),
+        ("小区电梯又坏了 物业也不管", "engineering_repair", Grade.COMPLEX),
         ("营业员态度太差", "service_attitude", Grade.SIMPLE),
         ("我去营业厅办业务,工作人员一直玩手机不理人", "service_attitude", Grade.SIMPLE),
         ("手機訊號很差", "network", Grade.SIMPLE),
