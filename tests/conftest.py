@@ -167,6 +167,26 @@ def _database_params() -> list[str]:
     return ["sqlite", "postgresql"] if os.environ.get("TEST_DATABASE_URL") else ["sqlite"]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests, and tests marked ``one_database``, run on one database, not on each: the
+    pages' API runs on every database in the API tests, so browser tests take SQLite (always
+    there); the fault tests of separate processes check production's setup (PostgreSQL when
+    configured)."""
+    production = _database_params()[-1]
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        param = callspec.params.get("database_url") if callspec is not None else None
+        wanted = "sqlite" if item.get_closest_marker("browser") else None
+        if item.get_closest_marker("one_database"):
+            wanted = production
+        (dropped if wanted is not None and param is not None and param != wanted else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(params=_database_params())
 async def database_url(
     request: pytest.FixtureRequest, sqlite_template: Path, postgres_url: str | None, tmp_path: Path

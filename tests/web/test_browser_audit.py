@@ -17,6 +17,7 @@ expect = browser_helpers.expect
 SCREENSHOT = Path("/tmp/aud-audit-tab.png")
 
 
+@pytest.mark.browser
 async def test_the_manager_reads_sign_ins_and_rules_changes_in_the_audit_tab(make_client: AppFactory) -> None:
     client = await make_client()
     await add_user(client, "li.agent", Role.AGENT)

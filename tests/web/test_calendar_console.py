@@ -41,6 +41,7 @@ async def test_the_deadline_config_names_the_holiday_source_and_the_years_past_i
     assert body["table"]["simple"]["standard"] == 12  # the deadline table is still there
 
 
+@pytest.mark.browser
 async def test_the_manager_sees_a_warning_line_when_next_year_is_past_the_holiday_data(
     make_client: AppFactory, service_config: ServiceConfig
 ) -> None:

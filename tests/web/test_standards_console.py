@@ -9,12 +9,16 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, expect, playwright_api, signed_in_manager_page
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
 from tests.staff import add_user
 from tests.staff import sign_in as api_sign_in
+
+pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 OLD_INVITE = "请问有什么可以帮您吗？"

@@ -32,6 +32,9 @@ from tests.conftest import AppFactory
 from tests.helpers import eventually, timeline_kinds
 from tests.workers.providers import TOKEN, ScriptedBotApi, enqueue, message, seed_conversation
 
+# Separate worker processes are production's setup.
+pytestmark = pytest.mark.one_database
+
 JOB_TIMEOUT = 2  # arq runs a killed worker's job again JOB_TIMEOUT + 10 s after it started
 
 
