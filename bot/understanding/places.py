@@ -145,7 +145,9 @@ class PlaceFinder:
         estate_parts = alternation(gazetteer.estate_parts)
         self._estate_part_re = re.compile(rf"[ \t]?(?:{estate_parts})") if estate_parts else None
         # "金地广场的地下车库": the part of a place tied to it by 的.
-        self._tied_part_re = re.compile(rf"[ \t]?的[ \t]?(?P<part>{estate_parts})") if estate_parts else re.compile("(?!)")
+        self._tied_part_re = (
+            re.compile(rf"[ \t]?的[ \t]?(?P<part>{estate_parts})") if estate_parts else re.compile("(?!)")
+        )
         self._estate_endings = tuple(gazetteer.estate_suffixes)
         self._place_endings = tuple(gazetteer.address_suffixes)
         # A part of the building just numbered ("1栋顶楼", "6栋地下室"), ending the address.
@@ -458,11 +460,14 @@ class PlaceFinder:
                 cuts[spoken.end()] = (end, spoken.start("building"))
                 end = spoken.end()
                 parts += 1
-            if self._estate_part_re is not None and (
-                (anchor.kind in (_Kind.PLACE, _Kind.BRAND) and end == anchor.end)
-                or text[:end].endswith(self._estate_endings)
-                # "星河湾B区地库": a part of the estate after an area of it, not after a house ("12号门口").
-                or (parts and anchor.kind in _ESTATE_KINDS and text[:end].endswith(self._place_endings))
+            if (
+                self._estate_part_re is not None
+                and (
+                    (anchor.kind in (_Kind.PLACE, _Kind.BRAND) and end == anchor.end)
+                    or text[:end].endswith(self._estate_endings)
+                    # "星河湾B区地库": a part of the estate after an area of it, not after a house ("12号门口").
+                    or (parts and anchor.kind in _ESTATE_KINDS and text[:end].endswith(self._place_endings))
+                )
             ):
                 # "阳光花园南门", "翠湖花园停车场": a part of the estate just named ("人民路12号门口" is
                 # in front of a house, "住门口" names no estate).
@@ -545,7 +550,7 @@ class PlaceFinder:
         if self._named_number_re is None or self._part_re.match(text, end) is not None:
             return None
         named = self._named_number_re.match(text, end)
-        if named is None or self._not_estate_names and any(word in named.group() for word in self._not_estate_names):
+        if named is None or any(word in named.group() for word in self._not_estate_names):
             return None
         if _CLAUSE_END.match(text, named.end()) or self._part_re.match(text, named.end()) is not None:
             return named.end()

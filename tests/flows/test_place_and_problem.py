@@ -198,7 +198,10 @@ def test_the_place_of_the_problem_is_restated_not_the_home(chat: Chat) -> None:
 def test_an_english_building_of_an_estate_leaves_no_hole_in_the_problem(english: Chat) -> None:
     english.send("The lift in building 3 of Sunshine Garden is broken again")
     lines = restated(english.send("13800138000"))
-    assert lines[:2] == ["Problem: The lift is broken again (Engineering and repairs)", "Place: building 3 of Sunshine Garden"]
+    assert lines[:2] == [
+        "Problem: The lift is broken again (Engineering and repairs)",
+        "Place: building 3 of Sunshine Garden",
+    ]
 
 
 def test_an_english_estate_called_a_park_is_the_place(english: Chat) -> None:
