@@ -1175,6 +1175,16 @@ class Gazetteer(_Strict):
     developer_company_words: list[str] = []
     """Words that, right after a brand, name the company, not an estate ("恒大物业", "万科集团")."""
     building_suffixes: list[str] = []
+    not_estate_names: list[str] = []
+    """Words that, inside the characters right before a building number, say whose or which building
+    rather than its estate ("隔壁6栋", "楼下3号楼"); without one, those characters name the estate
+    ("锦绣江南6栋")."""
+    estate_name_cues: list[str] = []
+    """Words after which the estate's name is said ("好像叫星河湾"): the place right after one is
+    the one meant, rather than a landmark said before it."""
+    problem_place_cues: list[str] = []
+    """Words saying where the problem is ("问题在隔壁金地广场的地下车库"): the place after one is the
+    complaint's, rather than the home said too ("我住翠苑小区")."""
     estate_parts: list[str] = []
     """Parts of an estate named right after it ("阳光花园南门", "翠湖花园停车场"): an estate the
     gazetteer does not list is a place with one of these after it, as with a building number."""
@@ -1191,6 +1201,8 @@ class Gazetteer(_Strict):
     english_street_words: list[str] = []
     english_estate_words: list[str] = []
     english_unit_words: list[str] = []
+    english_unit_joiners: list[str] = []
+    """Words between a unit and its estate ("building 3 of Sunshine Garden"): the place runs from the unit."""
     english_estate_parts: list[str] = []
     """Parts of an estate named after it in English ("Sunshine Garden clubhouse", "… north gate")."""
     english_not_place_words: list[str] = []

@@ -410,14 +410,24 @@ def _corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = Fals
     if marker is None or first_new is None:
         return new
     level = _level_of(levels, first_new.group(0))
+    # "5栋" for 锦绣江南6栋: a number and its unit alone replace the old one's, number and all, and keep
+    # the name before it even when no word of a level ends that name.
+    numbered_only = _UNIT_NUMBER.fullmatch(new[: first_new.start()]) is not None
     kept_to = 0
     for found in marker.finditer(old):
         if _level_of(levels, found.group(0)) >= level:
+            number = _UNIT_NUMBER_AT_END.search(old, kept_to, found.start()) if numbered_only else None
+            if number is not None:
+                kept_to = number.start()
             break
         kept_to = found.end()
     else:
         kept_to = len(old)
     return old[:kept_to] + new
+
+
+_UNIT_NUMBER = re.compile(r"[0-9A-Za-z〇零一二三四五六七八九十百两甲乙丙丁\-]+")
+_UNIT_NUMBER_AT_END = re.compile(rf"{_UNIT_NUMBER.pattern}$")
 
 
 def _with_district(kit: FlowKit, old: str, district: str) -> str:

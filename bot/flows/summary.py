@@ -36,6 +36,7 @@ _LEADING = "的在是 \t-—"
 _NUMERALS = "零〇一二三四五六七八九十幺两"
 # "滨江花园5栋楼道里的灯": the 里 (in) after a place goes with it, not 里面 (the inside).
 _LOCATIVE = r"(?:\s*[里内](?![面边头部]))?"
+_INSIDE_A_PLACE = r"\s*(?:的\s*)?"
 _SURNAME_INTRO_CHARS = 3
 """A pause that gives the surname and nothing else: the surname and at most this many characters ("免贵姓")."""
 _ANSWERS = frozenset({Intent.YES, Intent.NO})
@@ -171,9 +172,10 @@ class ProblemSummary:
         lines), each with the words that introduced it and the 的 that tied it to what follows:
         "我是5栋的李阿姨" leaves no "我是的", "broken at Sunshine Garden" no "at"."""
         items = [_DIGITS.pattern]
-        # A place is kept without the spaces typed inside it ("阳光花园 3 栋" is 阳光花园3栋).
+        # A place is kept without the spaces typed inside it ("阳光花园 3 栋" is 阳光花园3栋), or the 的
+        # that tied a part to it ("金地广场的地下车库" is 金地广场地下车库).
         items.extend(
-            r"\s*".join(map(re.escape, value)) + _LOCATIVE
+            _INSIDE_A_PLACE.join(map(re.escape, value)) + _LOCATIVE
             for value in sorted({value for value in slots if value}, key=len, reverse=True)
         )
         # Matched in simplified characters, as the items and their words are ("電話 陽光花園7棟"),

@@ -30,7 +30,10 @@ class EnglishPlaceFinder:
         # "Sunshine Garden , Block 3 , Flat 12 B": a comma may have a space before it.
         unit = rf"(?:\s*,?\s+(?i:{units})\.?\s*{number})" if units else "(?!)"
         # Written smallest first too ("Room 1203, Building 5, Sunshine Garden").
-        units_before = rf"(?:(?i:{units})\s*{number},?\s+)*" if units else ""
+        joiners = alternation(gazetteer.english_unit_joiners)
+        # "building 3 of Sunshine Garden".
+        joined = rf"(?:\s+(?i:{joiners}))?" if joiners else ""
+        units_before = rf"(?:(?i:{units})\s*{number}{joined},?\s+)*" if units else ""
         not_names = alternation(gazetteer.english_not_place_words)
         word = rf"(?!(?:{not_names})\b){_CAPITALISED}" if not_names else _CAPITALISED
         names = rf"(?:{word}\s+){{1,3}}"

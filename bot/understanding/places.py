@@ -38,6 +38,12 @@ _BUILDING_AFTER_WINDOW = 12
 """How far after an estate without a building the building may be said ("翠湖花园 几栋我想想 12栋")."""
 _BRAND_NAME_CHARS = 6
 """The most characters of the name a developer's brand gives an estate ("万达世纪城", "越秀星汇云城")."""
+_BARE_NAME_CHARS = (2, 6)
+"""The fewest and most characters of an estate's name without an estate word, written right before
+its building number ("锦绣江南6栋", "蓝湾半岛3号楼") or, after a district, its house number
+("福田区香蜜湖一号")."""
+_PROBLEM_CUE_GAP = 4
+"""Characters that may come between a word saying where the problem is and the place ("问题在隔壁金地广场")."""
 _CLAUSE_END = re.compile(rf"$|[{_PUNCTUATION}]")
 _SPACE_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9])")
 
@@ -76,6 +82,9 @@ class _Kind(Enum):
     ESTATE = "estate"
     BRAND = "brand"
     BUILDING = "building"
+
+
+_ESTATE_KINDS = frozenset({_Kind.PLACE, _Kind.BRAND, _Kind.ESTATE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +144,12 @@ class PlaceFinder:
         # A part of the estate or building just named ("阳光花园南门", "3栋门口"), ending the address.
         estate_parts = alternation(gazetteer.estate_parts)
         self._estate_part_re = re.compile(rf"[ \t]?(?:{estate_parts})") if estate_parts else None
+        # "金地广场的地下车库": the part of a place tied to it by 的.
+        self._tied_part_re = (
+            re.compile(rf"[ \t]?的[ \t]?(?P<part>{estate_parts})") if estate_parts else re.compile("(?!)")
+        )
         self._estate_endings = tuple(gazetteer.estate_suffixes)
+        self._place_endings = tuple(gazetteer.address_suffixes)
         # A part of the building just numbered ("1栋顶楼", "6栋地下室"), ending the address.
         building_parts = alternation(gazetteer.building_parts)
         self._building_part_re = re.compile(rf"[ \t]?(?:{building_parts})") if building_parts else None
@@ -236,6 +250,30 @@ class PlaceFinder:
         numbered = alternation([*gazetteer.unit_suffixes, *gazetteer.address_suffixes])
         unit_numbers = "0-9A-Za-z一二三四五六七八九十百两零〇甲乙丙丁"
         self._numbered_re = re.compile(rf"[ \t]?[{unit_numbers}]{{1,4}}[ \t]?(?:{numbered})")
+        # "锦绣江南6栋的电梯口…": the characters from the clause's start (or a trigger, or a cue such as
+        # "叫") to a building number name its estate, when there are a few of them (``_bare_estate_start``).
+        name_char = rf"(?:(?![{breaks}])[\u4e00-\u9fff])"
+        fewest, most = _BARE_NAME_CHARS
+        self._bare_run_re = re.compile(rf"(?:^|(?<=[{breaks}])){name_char}{{{fewest},{most * 2}}}$")
+        openers = alternation([*gazetteer.address_triggers, *gazetteer.estate_name_cues])
+        self._name_opener_re = re.compile(rf"(?:{openers})") if openers else None
+        self._not_estate_names = tuple(gazetteer.not_estate_names)
+        # "福田区香蜜湖一号": after a district, a name and its house or building number, to the end of
+        # the clause; a date is no house number ("朝阳区停电5号到现在" goes on after it).
+        house_units = alternation(unit for unit in gazetteer.unit_suffixes if unit not in gazetteer.floor_suffixes)
+        self._named_number_re = (
+            re.compile(rf"{name_char}{{{fewest + 1},{most}}}?[{unit_numbers}]{{1,4}}[ \t]?(?:{house_units})")
+            if house_units
+            else None
+        )
+        cues = alternation(gazetteer.estate_name_cues)
+        # "好像叫星河湾": the place named right after it.
+        self._name_cue_re = re.compile(rf"(?:{cues})[ \t]*$") if cues else None
+        problem_cues = alternation(gazetteer.problem_place_cues)
+        # "但是问题在隔壁金地广场的地下车库": the problem's place, not the home said before it.
+        self._problem_cue_re = (
+            re.compile(rf"(?:{problem_cues})[^{_PUNCTUATION}]{{0,{_PROBLEM_CUE_GAP}}}$") if problem_cues else None
+        )
 
     def find(self, text: str) -> Place:
         anchors = self._anchors(text)
@@ -398,6 +436,8 @@ class PlaceFinder:
                 continue
             end = anchor.end
             parts = 0
+            if anchor.kind in (_Kind.DISTRICT, _Kind.DIVISION) and (named_number := self._named_number(text, end)):
+                end, parts = named_number, 1
             while (match := self._part_re.match(text, end)) is not None and match.end() > end:
                 end = match.end()
                 parts += 1
@@ -420,15 +460,29 @@ class PlaceFinder:
                 cuts[spoken.end()] = (end, spoken.start("building"))
                 end = spoken.end()
                 parts += 1
-            if self._estate_part_re is not None and (
-                (anchor.kind in (_Kind.PLACE, _Kind.BRAND) and end == anchor.end)
-                or text[:end].endswith(self._estate_endings)
+            if (
+                self._estate_part_re is not None
+                and (
+                    (anchor.kind in (_Kind.PLACE, _Kind.BRAND) and end == anchor.end)
+                    or text[:end].endswith(self._estate_endings)
+                    # "星河湾B区地库": a part of the estate after an area of it, not after a house ("12号门口").
+                    or (parts and anchor.kind in _ESTATE_KINDS and text[:end].endswith(self._place_endings))
+                )
             ):
                 # "阳光花园南门", "翠湖花园停车场": a part of the estate just named ("人民路12号门口" is
                 # in front of a house, "住门口" names no estate).
                 part = self._estate_part_re.match(text, end)
+                tied = self._tied_part_re.match(text, end) if part is None and parts == 0 else None
                 if part is not None:
                     end = part.end()
+                    parts += 1
+                    # "星河湾B区地库 B2-117车位": the numbered places in that part.
+                    while (numbered := self._part_re.match(text, end)) is not None and numbered.end() > end:
+                        end = numbered.end()
+                elif tied is not None:
+                    # "金地广场的地下车库" is 金地广场地下车库; "阳光花园的保安" names no part.
+                    cuts[tied.end()] = (end, tied.start("part"))
+                    end = tied.end()
                     parts += 1
             standalone = (
                 anchor.kind is _Kind.DISTRICT
@@ -461,6 +515,8 @@ class PlaceFinder:
                     start = latin.start()
                 elif named is not None:
                     start = named.start("name")
+                else:
+                    start = self._bare_estate_start(text, since, start)
             elif anchor.kind not in (_Kind.TRIGGER, _Kind.ESTATE):
                 since = max(spans[-1][1] if spans else 0, start - _LEADING_WINDOW)
                 leading = self._leading_division.search(text, since, start)
@@ -469,15 +525,52 @@ class PlaceFinder:
             spans.append((start, end))
         return spans, cuts
 
+    def _bare_estate_start(self, text: str, since: int, start: int) -> int:
+        """Where the name of the estate the building number at ``start`` is in starts, when the
+        characters right before it name one ("锦绣江南6栋"): from the clause's start, a trigger or a
+        cue ("住锦绣江南6栋", "叫蓝湾半岛3号楼"), two to six of them with no word of ``not_estate_names``
+        ("隔壁6栋"; "我家6栋", "就是6栋" have characters never in a name); else ``start``."""
+        run = self._bare_run_re.search(text, since, start)
+        if run is None:
+            return start
+        name_start = run.start()
+        if self._name_opener_re is not None:
+            for opener in self._name_opener_re.finditer(text, name_start, start):
+                if opener.end() < start:
+                    name_start = opener.end()
+        name = text[name_start:start]
+        fewest, most = _BARE_NAME_CHARS
+        if not fewest <= len(name) <= most or any(word in name for word in self._not_estate_names):
+            return start
+        return name_start
+
+    def _named_number(self, text: str, end: int) -> int | None:
+        """After a district ending at ``end``, where a name and its number end ("福田区香蜜湖一号"),
+        when the clause ends there or more units follow; else None."""
+        if self._named_number_re is None or self._part_re.match(text, end) is not None:
+            return None
+        named = self._named_number_re.match(text, end)
+        if named is None or any(word in named.group() for word in self._not_estate_names):
+            return None
+        if _CLAUSE_END.match(text, named.end()) or self._part_re.match(text, named.end()) is not None:
+            return named.end()
+        return None
+
     def _choose(self, text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
-        """The customer's own address: the last one they corrected to ("不是…，是海淀区…"), else
-        the one after "住在"/"地址", else the longest."""
+        """The customer's own address: the last one they corrected to ("不是…，是海淀区…"), else the
+        one after words saying where the problem is ("问题在隔壁金地广场…"), else the one named after
+        "叫" ("好像叫星河湾"), else the one after "住在"/"地址", else the longest."""
         if self._corrected_re is not None and len(spans) > 1:
             for start, end in reversed(spans):
                 # A building alone ("应该是7栋") corrects a part of the other: the flow merges it.
                 partial = self._building_re is not None and self._building_re.fullmatch(text[start:end].strip())
                 if not partial and self._corrected_re.search(text, max(0, start - _CORRECTION_WINDOW), start):
                     return start, end
+        for cue in (self._problem_cue_re, self._name_cue_re):
+            if cue is not None and len(spans) > 1:
+                for start, end in spans:
+                    if cue.search(text, max(0, start - _CORRECTION_WINDOW), start):
+                        return start, end
         if self._trigger_re is not None:
             for start, end in spans:
                 before = text[max(0, start - 6) : start]

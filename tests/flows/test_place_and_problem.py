@@ -167,3 +167,45 @@ def test_a_long_clause_without_pauses_is_cut_between_words(chat: Chat) -> None:
     summary = problem[len("问题：") : problem.rindex("（")]
     assert summary.endswith("…") and len(summary) <= 40
     assert not summary.endswith(("睡不…", "噪…", "全家老…", "根本睡…"))
+
+
+# --------------------------------------------------------------------------- places read whole (fix-places)
+
+
+def test_an_estate_named_without_an_estate_word_is_the_place_and_a_building_put_right_keeps_it(chat: Chat) -> None:
+    chat.send("锦绣江南6栋的电梯口有人堆了好多纸箱 消防隐患")
+    lines = restated(chat.send("13900002222"))  # no "which estate?": it was said
+    assert lines[:2] == ["问题：电梯口有人堆了好多纸箱 消防隐患（物业服务）", "地点：锦绣江南6栋"]
+    assert restated(chat.send("不对 是5栋"))[1] == "地点：锦绣江南5栋"
+
+
+@pytest.mark.parametrize("answer", ["锦绣江南6栋", "锦绣江南"])
+def test_the_estate_told_at_the_estate_question_completes_the_place(chat: Chat, answer: str) -> None:
+    chat.send("6栋的电梯口有人堆了好多纸箱 消防隐患")
+    assert chat.phrase_ids(chat.send("13900002222")) == ["ask_estate"]
+    lines = restated(chat.send(answer))
+    assert lines[:2] == ["问题：电梯口有人堆了好多纸箱 消防隐患（物业服务）", "地点：锦绣江南6栋"]
+    assert restated(chat.send("不对 是5栋"))[1] == "地点：锦绣江南5栋"
+
+
+def test_the_place_of_the_problem_is_restated_not_the_home(chat: Chat) -> None:
+    chat.send("我住翠苑小区 但是问题在隔壁金地广场的地下车库 车被刮了 监控说坏了")
+    lines = restated(chat.send("13800138000"))
+    assert lines[1] == "地点：金地广场地下车库"
+    assert "金地广场" not in lines[0] and "车被刮了 监控说坏了" in lines[0]
+
+
+def test_an_english_building_of_an_estate_leaves_no_hole_in_the_problem(english: Chat) -> None:
+    english.send("The lift in building 3 of Sunshine Garden is broken again")
+    lines = restated(english.send("13800138000"))
+    assert lines[:2] == [
+        "Problem: The lift is broken again (Engineering and repairs)",
+        "Place: building 3 of Sunshine Garden",
+    ]
+
+
+def test_an_english_estate_called_a_park_is_the_place(english: Chat) -> None:
+    step = english.send(
+        "The dog next door barks all night and I can't sleep. Building 12, Green Park. Phone +86 138 0013 8000"
+    )
+    assert restated(step)[1] == "Place: Building 12, Green Park"

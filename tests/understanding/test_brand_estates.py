@@ -85,10 +85,10 @@ def test_a_listed_estates_name_after_a_brand_is_another_estate_with_no_district_
 def test_a_manager_adds_a_brand_and_its_estates_are_recognised(tmp_path: Path) -> None:
     config_dir = tmp_path / "config"
     shutil.copytree(PROJECT_ROOT / "config", config_dir)
-    before = SlotExtractor.from_config(load_config(config_dir)).extract("鸿坤云墅3栋停电")
-    assert before.address == "3栋"
+    before = SlotExtractor.from_config(load_config(config_dir)).extract("鸿坤云墅地下车库的灯坏了")
+    assert before.address is None
     gazetteer = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8"))
     gazetteer["developer_brands"].append("鸿坤")
     (config_dir / "gazetteer.yaml").write_text(yaml.safe_dump(gazetteer, allow_unicode=True), encoding="utf-8")
-    after = SlotExtractor.from_config(load_config(config_dir)).extract("鸿坤云墅3栋停电")
-    assert after.address == "鸿坤云墅3栋"
+    after = SlotExtractor.from_config(load_config(config_dir)).extract("鸿坤云墅地下车库的灯坏了")
+    assert after.address == "鸿坤云墅地下车库"
