@@ -61,8 +61,10 @@ COLUMNS = (
     "是否按时",
     "解决时间",
     "满意度评分",
+    "投诉等级",
+    "客户类别",
 )
-COLUMN_WIDTHS = (18, 17, 9, 12, 12, 10, 24, 40, 10, 8, 14, 17, 12, 8, 8, 17, 10)
+COLUMN_WIDTHS = (18, 17, 9, 12, 12, 10, 24, 40, 10, 8, 14, 17, 12, 8, 8, 17, 10, 10, 10)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with one of these as a formula: the export prefixes a quote."""
 
@@ -168,6 +170,10 @@ class _Rows:
     def __init__(self, config: ServiceConfig, names: dict[str, str], queues: dict[str, str], now: dt.datetime) -> None:
         self._zone = ZoneInfo(config.service.timezone)
         self._categories = _category_names(config)
+        locale = config.service.default_locale
+        labels = config.handoff.labels
+        self._grades = {str(grade): label.get(locale) or str(grade) for grade, label in labels.grades.items()}
+        self._tiers = {tier: label.get(locale) or tier for tier, label in labels.tiers.items()}
         self._names = names
         self._queues = queues
         self._now = now
@@ -210,6 +216,8 @@ class _Rows:
                 on_time,
                 self._time(row.resolved_at),
                 str(row.rating) if row.rating is not None else "",
+                self._grades.get(row.grade, row.grade),
+                self._tiers.get(row.customer_tier, row.customer_tier),
             )
         ]
 

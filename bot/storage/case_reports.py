@@ -416,6 +416,8 @@ class CaseRow:
     status: str
     resolved_at: dt.datetime | None
     rating: int | None
+    grade: str
+    customer_tier: str
 
 
 def _latest_rating() -> ColumnElement[Any]:
@@ -450,6 +452,8 @@ def case_rows(session: Session, filters: CaseFilter, after_id: int, limit: int) 
         Complaint.status,
         Complaint.resolved_at,
         _latest_rating(),
+        Complaint.grade,
+        Complaint.customer_tier,
     ]
     rows = session.execute(
         _filtered(
