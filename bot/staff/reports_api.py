@@ -178,11 +178,15 @@ class _Rows:
         self._queues = queues
         self._now = now
 
-    def _time(self, moment: dt.datetime | None) -> str:
-        return moment.astimezone(self._zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+    def _local(self, moment: dt.datetime | None) -> dt.datetime | str:
+        """A time in the service's zone, to the minute (as a spreadsheet shows it); "" for none."""
+        if moment is None:
+            return ""
+        return moment.astimezone(self._zone).replace(second=0, microsecond=0, tzinfo=None)
 
-    def cells(self, row: CaseRow, guard: bool = True) -> list[str]:
-        """The row's cells; ``guard``: quote a cell a spreadsheet would run as a formula (CSV)."""
+    def values(self, row: CaseRow) -> list[str | int | dt.datetime]:
+        """The row's values: text, and times and the rating as themselves (the workbook keeps them
+        sortable and summable)."""
         if row.resolved_at is not None:
             status = "resolved"
         elif row.deadline_at is not None and row.deadline_at < self._now:
@@ -197,29 +201,36 @@ class _Rows:
             on_time = "否" if status == "late" else ""
         handler = self._names.get(row.handler, row.handler) if row.handler else ""
         return [
-            _cell(value) if guard else (value or "")
-            for value in (
-                row.case_number,
-                self._time(row.created_at),
-                CHANNEL_NAMES.get(row.channel, row.channel),
-                self._queues.get(row.queue, row.queue) if row.queue else "",
-                self._categories.get(row.category, row.category),
-                row.district or UNKNOWN_AREA,
-                row.area,
-                row.description,
-                row.customer_name,
-                row.customer_surname,
-                row.phone,
-                self._time(row.deadline_at),
-                handler,
-                STATUS_NAMES[status],
-                on_time,
-                self._time(row.resolved_at),
-                str(row.rating) if row.rating is not None else "",
-                self._grades.get(row.grade, row.grade),
-                self._tiers.get(row.customer_tier, row.customer_tier),
-            )
+            row.case_number,
+            self._local(row.created_at),
+            CHANNEL_NAMES.get(row.channel, row.channel),
+            self._queues.get(row.queue, row.queue) if row.queue else "",
+            self._categories.get(row.category, row.category),
+            row.district or UNKNOWN_AREA,
+            row.area or "",
+            row.description,
+            row.customer_name or "",
+            row.customer_surname or "",
+            row.phone or "",
+            self._local(row.deadline_at),
+            handler,
+            STATUS_NAMES[status],
+            on_time,
+            self._local(row.resolved_at),
+            row.rating if row.rating is not None else "",
+            self._grades.get(row.grade, row.grade),
+            self._tiers.get(row.customer_tier, row.customer_tier),
         ]
+
+    def cells(self, row: CaseRow) -> list[str]:
+        """The row as the CSV's text, a cell a spreadsheet would run as a formula quoted."""
+        return [_cell(_text(value)) for value in self.values(row)]
+
+
+def _text(value: str | int | dt.datetime) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
 
 
 async def _export_rows(request: web.Request, filters: CaseFilter) -> tuple[_Rows, Callable[[int], Any]]:
@@ -293,6 +304,7 @@ async def get_cases_xlsx(request: web.Request) -> web.StreamResponse:
         workbook = xlsxwriter.Workbook(path, options)
         sheet = workbook.add_worksheet("工单 Cases")
         sheet.write_row(0, 0, COLUMNS, workbook.add_format({"bold": True}))
+        time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         for column, width in enumerate(COLUMN_WIDTHS):
             sheet.set_column(column, column, width)
         sheet.freeze_panes(1, 0)
@@ -300,7 +312,13 @@ async def get_cases_xlsx(request: web.Request) -> web.StreamResponse:
         while True:
             rows = await batch(after)
             for row in rows:
-                sheet.write_row(line, 0, cells.cells(row, guard=False))
+                for column, value in enumerate(cells.values(row)):
+                    if isinstance(value, dt.datetime):
+                        sheet.write_datetime(line, column, value, time_format)
+                    elif isinstance(value, int):
+                        sheet.write_number(line, column, value)
+                    elif value:
+                        sheet.write_string(line, column, value)
                 line += 1
             if len(rows) < EXPORT_BATCH:
                 break

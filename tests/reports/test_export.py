@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -98,6 +99,9 @@ async def test_the_csv_and_the_workbook_hold_every_case(make_client: AppFactory,
     sheet = _xlsx_rows(await response.read())
     assert sheet[0][:3] == ["工单号", "创建时间", "渠道"] and len(sheet) == 4
     assert sheet[1][7] == "小区楼道的垃圾三天没人清理" and sheet[1][12] == "li"
+    # Times and ratings are themselves in the workbook: a manager sorts and averages them.
+    created = (dt.datetime(2026, 11, 23, 14, 0) - dt.datetime(1899, 12, 30)) / dt.timedelta(days=1)
+    assert abs(float(sheet[1][1]) - created) < 1e-6 and sheet[1][16] == "5"
     # Text stays text in the workbook: never a formula, a phone keeps every digit.
     assert sheet[3][7] == "=1+1 账单多扣了钱" and sheet[3][10] == "13700137000"
     for socket in known.sockets:
