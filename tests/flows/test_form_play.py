@@ -1,0 +1,57 @@
+"""The complaint form as a tester playing customers found it (/tmp/play-cust b6, w3): a question at
+the place step, a place told at the restatement, a withdrawal taken back, an elderly customer
+typing in fragments, and yes typed in pinyin."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started, Step
+from bot.flows.records import State
+from tests.flows.chat import Chat
+
+FACE_GATE = "小区大门的人脸识别一直认不出我 每次都要等保安开门"
+
+
+@pytest.fixture
+def chat(conversation_engine: ConversationEngine) -> Chat:
+    started = Chat(conversation_engine)
+    started.send(Started())
+    return started
+
+
+def _restated_place(step: Step) -> str:
+    restated = next(reply.text for reply in step.replies if reply.phrase_id == "restate")
+    return next(line for line in restated.splitlines() if line.startswith("地点："))
+
+
+def test_a_question_at_the_place_step_asks_for_the_place_again_not_no_place(chat: Chat) -> None:
+    chat.send(FACE_GATE)
+    chat.send("13900003333")
+    step = chat.send("你们物业不知道我住哪吗？")
+    assert chat.phrase_ids(step) == ["ask_area_again"]
+    assert chat.state is State.AWAIT_AREA
+    step = chat.send("就是你们管的那个 蓝湾半岛")
+    assert _restated_place(step) == "地点：蓝湾半岛"
+
+
+def test_a_place_told_at_the_restatement_without_one_is_taken_and_restated(chat: Chat) -> None:
+    chat.send(FACE_GATE)
+    chat.send("13900003333")
+    step = chat.send("没有")
+    assert _restated_place(step) == "地点：未提供"
+    step = chat.send("就是你们管的那个 蓝湾半岛")
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    assert _restated_place(step) == "地点：蓝湾半岛"
+    step = chat.send("对")
+    assert step.complaint is not None and step.complaint.area == "蓝湾半岛"
+
+
+def test_words_that_are_no_place_at_the_restatement_only_ask_again(chat: Chat) -> None:
+    chat.send(FACE_GATE)
+    chat.send("13900003333")
+    chat.send("没有")
+    step = chat.send("我不明白")
+    assert chat.phrase_ids(step) == ["confirm_question"]
+    assert chat.data.area is None
