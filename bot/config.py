@@ -591,6 +591,9 @@ class FormRules(_Strict):
     settled_words: list[str] = []
     """Words saying the matter is settled ("已经退给我了", "已经修好了"): giving the complaint up
     with them is no demand, though they name money ("退给我")."""
+    keep_complaint_words: list[str] = []
+    """Words taking a withdrawal back ("我还是要投诉"): answering ``withdraw_confirm`` with them and
+    no problem of their own is a no, never more of the problem."""
     story_words: list[str] = []
     """Words that tell how long or how it went ("已经滴了一个礼拜了", "已經等咗成個禮拜"): an answer
     to the place question with one, and no address in it, is more of the problem, not the place."""

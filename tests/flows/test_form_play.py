@@ -55,3 +55,22 @@ def test_words_that_are_no_place_at_the_restatement_only_ask_again(chat: Chat) -
     step = chat.send("我不明白")
     assert chat.phrase_ids(step) == ["confirm_question"]
     assert chat.data.area is None
+
+
+@pytest.mark.parametrize("taken_back", ["不对 我还是要投诉", "还是帮我登记吧", "I still want to complain"])
+def test_a_withdrawal_taken_back_asks_the_pending_question_again(chat: Chat, taken_back: str) -> None:
+    chat.send("楼下商铺的空调外机对着我家窗户吹热风")
+    assert chat.phrase_ids(chat.send("算了 不投诉了")) == ["withdraw_confirm"]
+    step = chat.send(taken_back)
+    assert chat.phrase_ids(step) == ["ask_phone"]
+    assert chat.data.description == ["楼下商铺的空调外机对着我家窗户吹热风"]
+    chat.send("13900004444")
+    step = chat.send("金域蓝湾1栋")
+    restated = next(reply.text for reply in step.replies if reply.phrase_id == "restate")
+    assert "我还是要投诉" not in restated and "登记" not in restated
+
+
+def test_giving_up_again_is_no_taking_back(chat: Chat) -> None:
+    chat.send("楼下商铺的空调外机对着我家窗户吹热风")
+    chat.send("算了 不投诉了")
+    assert chat.phrase_ids(chat.send("不要投诉了")) == ["withdraw_confirm"]
