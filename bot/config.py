@@ -591,6 +591,11 @@ class FormRules(_Strict):
     settled_words: list[str] = []
     """Words saying the matter is settled ("已经退给我了", "已经修好了"): giving the complaint up
     with them is no demand, though they name money ("退给我")."""
+    asking_to_ask: list[str] = []
+    """Words announcing a question ("我问一下"): with ``forms_of_address`` and nothing else, the
+    customer is invited to speak, not asked for a contact."""
+    forms_of_address: list[str] = []
+    """What customers call the agent ("闺女", "师傅"): nothing of a question or a problem."""
     keep_complaint_words: list[str] = []
     """Words taking a withdrawal back ("我还是要投诉"): answering ``withdraw_confirm`` with them and
     no problem of their own is a no, never more of the problem."""

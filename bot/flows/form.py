@@ -221,10 +221,26 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
             data.recorded_at = None
     interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
     if data.recorded_at is not None and turn.now - data.recorded_at < interval:
+        if not _goes_on_with_the_problem(turn, text):
+            _ask_next_missing(turn)  # "厨房的", "我七十八了 看不清字": kept, and the question again
         return
     data.recorded_at = turn.now
     turn.say(PhraseId.DESCRIPTION_RECORDED)
     _ask_next_missing(turn)
+
+
+def _goes_on_with_the_problem(turn: Turn, text: str) -> bool:
+    """The message goes on telling the problem (a complaint, a category, ``form.story_words`` of
+    more than one character: "你们小区的保安", "每天早上都要排很久的队"), heard out in silence within
+    ``form_reask_after``; a detail alone ("厨房的") or words about the customer ("我七十八了
+    看不清字") are answered with the question again."""
+    understood = turn.understood
+    if understood is None:
+        return False
+    if Intent.COMPLAINT in understood.intents or understood.category is not None:
+        return True
+    # A word of a story, not one character ("了", "被") that any sentence about oneself has.
+    return turn.says_any(text, [word for word in turn.kit.form.story_words if len(word) > 1])
 
 
 def _told_a_problem(turn: Turn, description: list[str]) -> bool:

@@ -74,3 +74,38 @@ def test_giving_up_again_is_no_taking_back(chat: Chat) -> None:
     chat.send("楼下商铺的空调外机对着我家窗户吹热风")
     chat.send("算了 不投诉了")
     assert chat.phrase_ids(chat.send("不要投诉了")) == ["withdraw_confirm"]
+
+
+def test_an_announced_question_is_invited_to_be_told_not_asked_for_a_contact(chat: Chat) -> None:
+    step = chat.send("闺女 我问一下")
+    assert chat.phrase_ids(step) == ["ask_details"]  # "好的，请您对我讲吧！…", nothing asked yet
+    assert chat.state is State.AWAIT_DESCRIPTION and chat.data.consultation is None
+
+
+def test_a_question_asked_is_still_taken_for_a_call_back(chat: Chat) -> None:
+    step = chat.send("闺女 我问一下 物业费怎么交")
+    assert chat.phrase_ids(step) != ["ask_details"]
+
+
+def test_an_elderly_customer_typing_in_fragments_is_never_met_with_silence(chat: Chat) -> None:
+    chat.send("闺女 我问一下")
+    assert chat.phrase_ids(chat.send("我家那个 灯 不亮了")) == ["description_recorded", "ask_phone"]
+    assert chat.phrase_ids(chat.send("厨房的")) == ["ask_phone"]
+    assert chat.phrase_ids(chat.send("我七十八了 看不清字")) == ["ask_phone"]
+    assert chat.data.description == ["我家那个 灯 不亮了", "厨房的", "我七十八了 看不清字"]
+    assert "elder" in chat.data.signals
+
+
+def test_an_elderly_customer_is_handed_off_with_the_elder_priority(conversation_engine: ConversationEngine) -> None:
+    def filed(*told: str) -> Step:
+        chat = Chat(conversation_engine)
+        chat.send(Started())
+        for text in told:
+            step = chat.send(text)
+        return step
+
+    plain = filed("楼道里的垃圾好几天没人收", "13900001111", "阳光花园3栋", "对")
+    elder = filed("楼道里的垃圾好几天没人收", "我七十八了 看不清字", "13900001111", "阳光花园3栋", "对")
+    assert plain.handoff is not None and elder.handoff is not None and elder.complaint is not None
+    assert "elder" in elder.complaint.signals
+    assert (plain.handoff.priority, elder.handoff.priority) == (2, 1)
