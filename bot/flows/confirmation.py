@@ -56,6 +56,7 @@ def restate(turn: Turn) -> None:
     if appealed(turn):
         return
     classified = classify(turn, description_text(data))
+    data.unclear_confirmations = 0  # a new restatement (a correction, more told): asked afresh
     turn.step.state = State.CONFIRMING
     category = turn.kit.rules.category(classified.category).name.get(turn.locale)
     summary = turn.kit.summary.summarise(data.description, turn.locale)
@@ -135,7 +136,27 @@ def on_confirming(turn: Turn, text: str) -> None:
             turn.audit(TimelineKind.AREA_RECEIVED)
         restate(turn)
     else:
+        _unclear_answer(turn)
+
+
+def _unclear_answer(turn: Turn) -> None:
+    """Neither yes, no nor a correction: the confirmation asked again, at most
+    ``form.unclear_confirmations`` times; then the case is registered as restated, unconfirmed, and
+    goes to a person who checks it with the customer (seed 000 §四: restate and confirm; a
+    customer the bot cannot understand is helped by a person, never asked on forever)."""
+    data = turn.step.data
+    data.unclear_confirmations += 1
+    if data.unclear_confirmations < turn.kit.form.unclear_confirmations:
         turn.say(PhraseId.CONFIRM_QUESTION, options=yes_no_options(turn))
+        return
+    if appealed(turn):
+        return
+    turn.audit(TimelineKind.CONFIRMATION_UNCLEAR, answers=data.unclear_confirmations)
+    record = record_complaint(turn, confirmed=False)
+    turn.say(PhraseId.CONFIRM_UNCLEAR_HANDOFF)
+    promise(turn, record)
+    queue = SUPERVISOR_QUEUE if set(record.signals) & ESCALATING_SIGNALS else GENERAL_QUEUE
+    open_ticket(turn, record, queue, priority_of(turn.kit, record), TicketReason.COMPLAINT)
 
 
 def _place_told(turn: Turn, text: str) -> str | None:

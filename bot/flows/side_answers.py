@@ -100,7 +100,11 @@ def _on_question(turn: Turn, state: State) -> bool:
     if state is State.HANDED_OFF:
         return False
     data = turn.step.data
-    if state in (State.NEW, State.AWAIT_DESCRIPTION) and not data.description and only_announces_a_question(turn, question):
+    if (
+        state in (State.NEW, State.AWAIT_DESCRIPTION)
+        and not data.description
+        and only_announces_a_question(turn, question)
+    ):
         # "闺女 我问一下": nothing asked yet; invited to speak, not asked for a contact (seed 000).
         if state is State.NEW:
             greet(turn, invite=False)

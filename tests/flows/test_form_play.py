@@ -109,3 +109,53 @@ def test_an_elderly_customer_is_handed_off_with_the_elder_priority(conversation_
     assert plain.handoff is not None and elder.handoff is not None and elder.complaint is not None
     assert "elder" in elder.complaint.signals
     assert (plain.handoff.priority, elder.handoff.priority) == (2, 1)
+
+
+def _restated_pinyin(chat: Chat) -> Step:
+    chat.send("louxia zhuangxiu tai chao le")
+    chat.send("13900008888")
+    return chat.send("hepingli xiaoqu")
+
+
+def test_a_problem_typed_in_pinyin_is_read_for_its_category(chat: Chat) -> None:
+    step = _restated_pinyin(chat)
+    restated = next(reply.text for reply in step.replies if reply.phrase_id == "restate")
+    assert "（物业服务）" in restated and "（其他）" not in restated
+
+
+@pytest.mark.parametrize("yes", ["dui", "shi de", "dui a", "shi", "Dui!"])
+def test_a_yes_typed_in_pinyin_confirms_the_restatement(chat: Chat, yes: str) -> None:
+    _restated_pinyin(chat)
+    step = chat.send(yes)
+    assert chat.phrase_ids(step)[0] == "confirmed_thanks"
+    assert step.complaint is not None and step.complaint.category == "property_service"
+
+
+def test_a_no_typed_in_pinyin_asks_what_to_correct(chat: Chat) -> None:
+    _restated_pinyin(chat)
+    assert chat.phrase_ids(chat.send("bu dui")) == ["ask_correction"]
+
+
+def test_a_confirmation_not_understood_is_not_asked_forever(chat: Chat) -> None:
+    """Seed 000 §四: restated and confirmed; an answer the bot cannot read, twice
+    (form.unclear_confirmations), registers the case as restated, unconfirmed, for a person to
+    check with the customer: never a third "请问以上内容是否正确？"."""
+    chat.send("楼下装修太吵了")
+    chat.send("13900008888")
+    chat.send("和平里小区")
+    assert chat.phrase_ids(chat.send("嗯哼哼")) == ["confirm_question"]
+    step = chat.send("啥")
+    assert chat.phrase_ids(step) == ["confirm_unclear_handoff", "promise_by_date", "case_number"]
+    assert step.complaint is not None and not step.complaint.confirmed
+    assert step.complaint.area == "和平里小区"
+    assert step.handoff is not None and step.handoff.queue == "general"
+    assert chat.state is State.HANDED_OFF
+
+
+def test_a_correction_between_unclear_answers_asks_afresh(chat: Chat) -> None:
+    chat.send("楼下装修太吵了")
+    chat.send("13900008888")
+    chat.send("和平里小区")
+    chat.send("嗯哼哼")
+    chat.send("不对 是13900008889")
+    assert chat.phrase_ids(chat.send("嗯哼哼")) == ["confirm_question"]
