@@ -103,6 +103,7 @@ class PhraseId(StrEnum):
     ASK_ESTATE = "ask_estate"
     RESTATE = "restate"
     CONFIRM_QUESTION = "confirm_question"
+    CONFIRM_UNCLEAR_HANDOFF = "confirm_unclear_handoff"
     ASK_CORRECTION = "ask_correction"
     ASK_CORRECT_DESCRIPTION = "ask_correct_description"
     ASK_CORRECT_PHONE = "ask_correct_phone"
@@ -565,6 +566,10 @@ class FormRules(_Strict):
     """``form:`` of ``config/classification.yaml``: how the complaint form is filled and restated."""
 
     phone_refusals: int = Field(default=2, ge=1)
+    unclear_confirmations: int = Field(default=2, ge=1)
+    """Answers to the restatement that say neither yes, no nor a correction, after which the
+    confirmation is not asked again: the case is registered as restated (unconfirmed) and goes to a
+    person, who checks it with the customer."""
     """After this many refusals the phone is not asked again: the case goes on with the channel
     identity as the contact."""
     summary_max_chars: Annotated[int, Field(ge=5)] | dict[str, Annotated[int, Field(ge=5)]] = 40
@@ -591,6 +596,14 @@ class FormRules(_Strict):
     settled_words: list[str] = []
     """Words saying the matter is settled ("已经退给我了", "已经修好了"): giving the complaint up
     with them is no demand, though they name money ("退给我")."""
+    asking_to_ask: list[str] = []
+    """Words announcing a question ("我问一下"): with ``forms_of_address`` and nothing else, the
+    customer is invited to speak, not asked for a contact."""
+    forms_of_address: list[str] = []
+    """What customers call the agent ("闺女", "师傅"): nothing of a question or a problem."""
+    keep_complaint_words: list[str] = []
+    """Words taking a withdrawal back ("我还是要投诉"): answering ``withdraw_confirm`` with them and
+    no problem of their own is a no, never more of the problem."""
     story_words: list[str] = []
     """Words that tell how long or how it went ("已经滴了一个礼拜了", "已經等咗成個禮拜"): an answer
     to the place question with one, and no address in it, is more of the problem, not the place."""
@@ -700,6 +713,9 @@ class Classification(_Strict):
     """Understander only: words in which a keyword is not looked for ("人工智能" holds 人工)."""
     misspellings: dict[str, str] = {}
     """Understander only: words customers type for others, matched as the word meant ("宽代": 宽带)."""
+    pinyin: dict[str, str] = {}
+    """Understander only: Chinese typed in pinyin, read as the characters meant ("dui": 对,
+    "zhuangxiu": 装修), in a message of pinyin only (:mod:`bot.understanding.pinyin`)."""
     form: FormRules = FormRules()
     elder_ages: ElderAges = ElderAges()
 

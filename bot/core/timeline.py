@@ -29,6 +29,7 @@ class TimelineKind(StrEnum):
     RESTATEMENT_REJECTED = "restatement_rejected"
     CORRECTED = "corrected"
     CONFIRMED = "confirmed"
+    CONFIRMATION_UNCLEAR = "confirmation_unclear"
     CLASSIFIED = "classified"
     PROMISED = "promised"
     HANDED_OFF = "handed_off"

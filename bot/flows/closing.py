@@ -91,7 +91,21 @@ def answered_withdrawal(turn: Turn, intents: frozenset[Intent]) -> bool:
     if Intent.NO in intents and Intent.COMPLAINT not in intents and not turn.changed:
         ask_current(turn)
         return True
+    if _takes_the_withdrawal_back(turn):
+        ask_current(turn)  # "不对 我还是要投诉": a no; the words are no more of the problem
+        return True
     return False
+
+
+def _takes_the_withdrawal_back(turn: Turn) -> bool:
+    """The answer says the complaint goes on (``form.keep_complaint_words``: "不对 我还是要投诉")
+    and tells no problem of its own (no category but the fallback) nor an item."""
+    understood = turn.understood
+    if understood is None or turn.changed or Intent.WITHDRAW in understood.intents:
+        return False  # "不要投诉了" holds 要投诉 and gives up all the same
+    if not turn.says_any(understood.text, turn.kit.form.keep_complaint_words):
+        return False
+    return understood.category in (None, turn.kit.rules.fallback_category)
 
 
 def close(turn: Turn, reason: str) -> None:

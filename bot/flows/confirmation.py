@@ -56,6 +56,7 @@ def restate(turn: Turn) -> None:
     if appealed(turn):
         return
     classified = classify(turn, description_text(data))
+    data.unclear_confirmations = 0  # a new restatement (a correction, more told): asked afresh
     turn.step.state = State.CONFIRMING
     category = turn.kit.rules.category(classified.category).name.get(turn.locale)
     summary = turn.kit.summary.summarise(data.description, turn.locale)
@@ -135,25 +136,61 @@ def on_confirming(turn: Turn, text: str) -> None:
             turn.audit(TimelineKind.AREA_RECEIVED)
         restate(turn)
     else:
+        _unclear_answer(turn)
+
+
+def _unclear_answer(turn: Turn) -> None:
+    """Neither yes, no nor a correction: the confirmation asked again, at most
+    ``form.unclear_confirmations`` times; then the case is registered as restated, unconfirmed, and
+    goes to a person who checks it with the customer (seed 000 §四: restate and confirm; a
+    customer the bot cannot understand is helped by a person, never asked on forever)."""
+    data = turn.step.data
+    data.unclear_confirmations += 1
+    if data.unclear_confirmations < turn.kit.form.unclear_confirmations:
         turn.say(PhraseId.CONFIRM_QUESTION, options=yes_no_options(turn))
+        return
+    if appealed(turn):
+        return
+    turn.audit(TimelineKind.CONFIRMATION_UNCLEAR, answers=data.unclear_confirmations)
+    record = record_complaint(turn, confirmed=False)
+    turn.say(PhraseId.CONFIRM_UNCLEAR_HANDOFF)
+    promise(turn, record)
+    queue = SUPERVISOR_QUEUE if set(record.signals) & ESCALATING_SIGNALS else GENERAL_QUEUE
+    open_ticket(turn, record, queue, priority_of(turn.kit, record), TicketReason.COMPLAINT)
 
 
 def _place_told(turn: Turn, text: str) -> str | None:
     """A place alone answering the restatement: words that end as a place does ("南湖小区"), or,
     when the restated place names only a part of one ("6栋门口"), a short name with nothing else
-    in it ("紫郡长安": the estate it is in)."""
+    in it ("紫郡长安": the estate it is in), or, when no place was given, a short name ending the
+    message ("就是你们管的那个 蓝湾半岛")."""
     place = named_as_a_place(turn, text)
     if place is not None:
         return place
     understood, area = turn.understood, turn.step.data.area
     if understood is None or understood.intents or understood.signals or understood.category is not None:
         return None
-    if area is None or not only_a_part(turn.kit, area) or turn.says_any(text, turn.kit.form.story_words):
+    if turn.says_any(text, turn.kit.form.story_words):
+        return None
+    if area is None:
+        return _name_after_chatter(turn, text)
+    if not only_a_part(turn.kit, area):
         return None
     said = place_in_own_words(turn, text)
     if said is None or len(said) > _LONGEST_NAME or not all(char.isalnum() for char in said):
         return None
     return said
+
+
+def _name_after_chatter(turn: Turn, text: str) -> str | None:
+    """With 地点：未提供 restated, the place told now: its last pause a short name with no
+    character that is never inside a place ("就是你们管的那个 蓝湾半岛" is 蓝湾半岛; "我不明白" is
+    none)."""
+    said = place_in_own_words(turn, (pauses(text) or [text])[-1])
+    if said is None or len(said) > _LONGEST_NAME or not all(char.isalnum() for char in said):
+        return None
+    stop_chars = set(turn.kit.config.gazetteer.address_stop_chars)
+    return None if any(char in stop_chars for char in said) else said
 
 
 def yes_among_thanks(turn: Turn, text: str) -> bool:

@@ -63,6 +63,7 @@ _KNOWN_KEYS = frozenset(
         "alternative_phone",
         "area_written",
         "estate_asked",
+        "unclear_confirmations",
     }
 )
 
@@ -158,6 +159,9 @@ class FlowData:
     """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
     conversation's messages are no longer looked up by case number (guessing them is not a way
     into other customers' cases)."""
+    unclear_confirmations: int = 0
+    """Answers to the restatement that said neither yes, no nor a correction
+    (``form.unclear_confirmations``)."""
     place_asks: int = 0
     """Answers to the place question that gave none: 1 after one that was no place at all ("嗯",
     a phone number), asked again; :data:`PLACE_ASKS_DONE` once the customer said there is none
@@ -192,6 +196,7 @@ class FlowData:
             traditional=self.traditional,
             recorded_at=self.recorded_at,
             place_asks=self.place_asks,
+            unclear_confirmations=self.unclear_confirmations,
             withdrawing=self.withdrawing,
             unknown_case_numbers=self.unknown_case_numbers,
             place_asked_after_hand_off=self.place_asked_after_hand_off,
@@ -247,6 +252,7 @@ class FlowData:
             traditional=get("traditional", False),
             recorded_at=dt.datetime.fromisoformat(recorded_at) if recorded_at is not None else None,
             place_asks=get("place_asks", 0),
+            unclear_confirmations=int(get("unclear_confirmations", 0)),
             withdrawing=bool(get("withdrawing", False)),
             unknown_case_numbers=get("unknown_case_numbers", 0),
             place_asked_after_hand_off=bool(get("place_asked_after_hand_off", False)),
@@ -312,6 +318,8 @@ class FlowData:
             stored["recorded_at"] = self.recorded_at.isoformat()
         if self.place_asks:
             stored["place_asks"] = self.place_asks
+        if self.unclear_confirmations:
+            stored["unclear_confirmations"] = self.unclear_confirmations
         if self.withdrawing:
             stored["withdrawing"] = True
         if self.unknown_case_numbers:

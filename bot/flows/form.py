@@ -19,11 +19,13 @@ from bot.flows.side_answers import open_consultation
 from bot.flows.slots import (
     CORRECTION_CUES,
     append_description,
+    ends_as_a_question,
     named_as_a_place,
     only_a_building,
     only_names_a_complaint,
     place_as_written,
     place_in_own_words,
+    said_without_edges,
     says_no_problem,
     within_place,
 )
@@ -126,6 +128,8 @@ def on_area(turn: Turn, text: str) -> None:
     if _asked_for_the_estate(turn):
         if not _estate_told(turn, text):
             return
+    elif not data.area and not turn.changed and _asks_back(turn, text):
+        data.place_asks += 1  # "你们物业不知道我住哪吗？": a question, no "no place"; asked again
     elif not data.area and not turn.changed and _says_there_is_no_place(turn, text):
         data.place_asks = PLACE_ASKS_DONE  # "没有地址，就是打电话", "网上办的", "不知道"
     elif not data.area and not turn.changed and _no_place_in(turn, text):
@@ -217,10 +221,26 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
             data.recorded_at = None
     interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
     if data.recorded_at is not None and turn.now - data.recorded_at < interval:
+        if not _goes_on_with_the_problem(turn, text):
+            _ask_next_missing(turn)  # "厨房的", "我七十八了 看不清字": kept, and the question again
         return
     data.recorded_at = turn.now
     turn.say(PhraseId.DESCRIPTION_RECORDED)
     _ask_next_missing(turn)
+
+
+def _goes_on_with_the_problem(turn: Turn, text: str) -> bool:
+    """The message goes on telling the problem (a complaint, a category, ``form.story_words`` of
+    more than one character: "你们小区的保安", "每天早上都要排很久的队"), heard out in silence within
+    ``form_reask_after``; a detail alone ("厨房的") or words about the customer ("我七十八了
+    看不清字") are answered with the question again."""
+    understood = turn.understood
+    if understood is None:
+        return False
+    if Intent.COMPLAINT in understood.intents or understood.category is not None:
+        return True
+    # A word of a story, not one character ("了", "被") that any sentence about oneself has.
+    return turn.says_any(text, [word for word in turn.kit.form.story_words if len(word) > 1])
 
 
 def _told_a_problem(turn: Turn, description: list[str]) -> bool:
@@ -281,6 +301,16 @@ def _says_there_is_no_place(turn: Turn, text: str) -> bool:
     if answer in {no_place.lower() for no_place in form.no_place_answers}:
         return True
     return bool(understood.intents) and understood.intents <= _REFUSING
+
+
+def _asks_back(turn: Turn, text: str) -> bool:
+    """The answer to the place question is a question of its own ("你们物业不知道我住哪吗？":
+    a question mark or ``form.question_endings``), telling no problem: no answer that there is
+    no place, though it holds "不知道"; the place is asked again, with the way out."""
+    if _tells_the_problem(turn, text) or _tells_a_story(turn, text):
+        return False
+    said = said_without_edges(text)
+    return any(mark in said for mark in "?？") or ends_as_a_question(turn, said)
 
 
 def _says_early_there_is_no_place(turn: Turn, text: str) -> bool:

@@ -12,6 +12,7 @@ from bot.flows.case import CONSULTATION_QUEUE, open_ticket
 from bot.flows.closing import close
 from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.records import State
+from bot.flows.slots import only_announces_a_question
 from bot.flows.turn import Turn
 
 _SIDE_ANSWERS = {
@@ -98,8 +99,19 @@ def _on_question(turn: Turn, state: State) -> bool:
         return True
     if state is State.HANDED_OFF:
         return False
-    turn.audit(TimelineKind.CONSULTATION_ASKED, text=question)
     data = turn.step.data
+    if (
+        state in (State.NEW, State.AWAIT_DESCRIPTION)
+        and not data.description
+        and only_announces_a_question(turn, question)
+    ):
+        # "闺女 我问一下": nothing asked yet; invited to speak, not asked for a contact (seed 000).
+        if state is State.NEW:
+            greet(turn, invite=False)
+        turn.say(PhraseId.ASK_DETAILS)
+        turn.step.state = State.AWAIT_DESCRIPTION
+        return True
+    turn.audit(TimelineKind.CONSULTATION_ASKED, text=question)
     if state not in (State.NEW, State.AWAIT_DESCRIPTION) or data.description:
         turn.say(PhraseId.MESSAGE_RECORDED)
         ask_current(turn)

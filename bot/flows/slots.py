@@ -327,6 +327,15 @@ def is_bare_complaint_mention(config: ServiceConfig, matchable: str) -> bool:
     return _characters_left(config, _without(matchable, (word.lower() for word in words))) == 0
 
 
+def only_announces_a_question(turn: Turn, text: str) -> bool:
+    """The customer says they have a question and asks nothing yet ("闺女 我问一下", "想咨询一下"):
+    without ``form.asking_to_ask``, ``form.forms_of_address`` and the characters never inside a
+    place, nothing is left."""
+    form = turn.kit.form
+    words = [word.lower() for word in (*form.asking_to_ask, *form.forms_of_address)]
+    return _characters_left(turn.kit.config, _without(turn.kit.understander.matchable(text), words)) == 0
+
+
 def says_no_problem(turn: Turn, text: str) -> bool:
     """The message gives form items or feelings and nothing of a problem ("我电话13700137000",
     "我姓王，电话139…", "气死我了！！！", "傻X客服", "my phone is 138…, I live in Sunshine

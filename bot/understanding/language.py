@@ -69,7 +69,8 @@ def _english_words(text: str) -> tuple[int, int]:
     return letters, words
 
 
-def _is_pinyin(text: str) -> bool:
+def is_pinyin(text: str) -> bool:
+    """``text`` (folded) is Chinese typed in pinyin: three words or more, most of pinyin's syllables."""
     words = [token for token in _LETTERS_AND_DIGITS.findall(text) if token.isalpha()]
     if len(words) < _MIN_PINYIN_WORDS:
         return False
@@ -104,7 +105,7 @@ def detect_locale(message: Normalised, session_locale: str) -> str:
     letters, words = _english_words(message.folded)
     english = letters >= _MIN_ENGLISH_LETTERS and words >= _MIN_ENGLISH_WORDS
     if chinese == 0:
-        if english and _is_pinyin(message.folded):
+        if english and is_pinyin(message.folded):
             return session_locale if session_locale in (ZH_CN, ZH_TW) else ZH_CN
         return EN if english else session_locale
     if english and letters >= 3 * chinese and words > _MIN_ENGLISH_WORDS:

@@ -16,6 +16,7 @@ from bot.understanding.normalise import (
     taiwan_converter,
     traditional_converter,
 )
+from bot.understanding.pinyin import PinyinReader
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.rules import Rules
 from bot.understanding.slots import SlotExtractor
@@ -55,6 +56,7 @@ class Understander:
         misspellings: Misspellings | None = None,
         ages: AgeReader | None = None,
         traditionaliser: Converter | None = None,
+        pinyin: PinyinReader | None = None,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -65,6 +67,7 @@ class Understander:
         self._misspellings = misspellings or Misspellings({}, str)
         self._ages = ages
         self._traditionaliser = traditionaliser
+        self._pinyin = pinyin or PinyinReader({})
         # The flow asks for a message's answer language right after understanding it: the
         # normalised text is kept for that (one text and its form, swapped at once).
         self._last: tuple[str, Normalised] | None = None
@@ -115,6 +118,7 @@ class Understander:
             Misspellings(config.classification.misspellings, comparable),
             AgeReader(config.classification.elder_ages),
             traditionaliser or traditional_converter(),
+            PinyinReader(config.classification.pinyin),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -134,6 +138,8 @@ class Understander:
         is written in; ``locale`` when it is too short to tell or mixes English into Chinese, or
         is a few English words once the customer has been talking (``settled``)."""
         message = self._normalise(text)
+        if self._pinyin.read(message.folded) is not None:
+            return _chinese(locale)  # "shi de": Chinese typed in pinyin
         answer = answer_locale(message, locale, settled)
         if answer == ZH_CN and locale == ZH_TW and self._same_in_both_scripts(message):
             return ZH_TW  # "沙田第一城15座": nothing in it says the customer changed script
@@ -183,10 +189,15 @@ class Understander:
         too short to tell their language ("ok", "123")."""
         message = self._normalise(text)
         detected = detect_locale(message, locale or self._default_locale)
-        # Taiwan words too ("寬頻" is 宽带), for traditional text only.
-        matched = self._misspellings.correct(
-            self._taiwan.convert(message.folded) if detected == ZH_TW else message.text
-        )
+        pinyin = self._pinyin.read(message.folded)
+        if pinyin is not None:
+            # "louxia zhuangxiu tai chao le", "dui": read as the characters meant (楼下 装修 太 吵 了, 对).
+            detected = _chinese(locale or self._default_locale)
+            read = pinyin
+        else:
+            # Taiwan words too ("寬頻" is 宽带), for traditional text only.
+            read = self._taiwan.convert(message.folded) if detected == ZH_TW else message.text
+        matched = self._misspellings.correct(read)
         findings = self._rules.apply(self._segmenter.segment(matched), len(text.strip()))
         signals = findings.signals
         if Signal.ELDER not in signals and self._ages is not None and self._ages.says_elder(matched):
@@ -201,3 +212,8 @@ class Understander:
             signals=signals,
             slots=self._slots.extract(text, traditional=detected == ZH_TW),
         )
+
+
+def _chinese(locale: str) -> str:
+    """The conversation's Chinese, or simplified Chinese for one in another language."""
+    return locale if locale in (ZH_CN, ZH_TW) else ZH_CN

@@ -398,6 +398,8 @@ def test_a_pinyin_slip_is_read_as_the_word_meant(
         "我妈八十几岁了，电梯坏了爬不上去",
         "電梯壞了，我阿媽八十幾歲",
         "我爸今年八十五了，楼道灯坏了一个月",
+        "我七十八了 看不清字",
+        "我都八十了，电梯坏了爬不上去",
     ],
 )
 def test_an_age_of_seventy_or_more_is_an_elder_concerned(understander: Understander, text: str) -> None:
@@ -413,6 +415,7 @@ def test_an_age_of_seventy_or_more_is_an_elder_concerned(understander: Understan
         "我今年45岁，宽带天天断",
         "我妈今年四十五了，宽带天天断",
         "我爸交了八十块钱物业费",
+        "我四十五了，宽带天天断",
     ],
 )
 def test_younger_ages_and_other_numbers_are_no_elder(understander: Understander, text: str) -> None:

@@ -104,6 +104,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "收到地址/区域": "Address/area received",
     "复述确认": "Restated for confirmation",
     "客户要求更正": "Customer asked for a correction",
+    "无法确认·按复述登记转人工": "Unclear confirmation: registered as restated, to a person",
+    "复述未获确认·转人工核对": "Restatement not confirmed: a person checks it",
     "已更正": "Corrected",
     "客户确认信息": "Customer confirmed the details",
     "已分类": "Classified",
