@@ -510,6 +510,10 @@ class KeywordRule(_Strict):
     after them in the same clause: "上周我妈被关在电梯里二十分钟" tells of danger past, not now."""
     past_unless: list[str] = []
     """Words anywhere in the message that keep the danger present after all ("今天又", "现在还")."""
+    risk: list[str] = []
+    """Understander only, signals only: words of a worry or a risk ("怕", "万一", "隐患") that cancel a
+    keyword right before or after them (``negation.window`` words at most between, in the same
+    clause): "怕着火", "有火灾隐患" tell a risk, not a fire now; ``past_unless`` does not undo it."""
 
     def conjunctions(self) -> list[list[list[str]]]:
         """``together`` and the sets of ``also_together`` that have groups."""
@@ -560,6 +564,10 @@ class ComplaintRule(_Strict):
     problem_intents: list[Intent] = []
     """Intents that tell a problem when a category keyword outside them says what it is about
     ("上周报修的水龙头到现在都没人来修": ``not_resolved`` and 水龙头); alone ("怎么还没人来修") they do not."""
+    sent_elsewhere_words: list[str] = []
+    """Words with which someone sends the customer elsewhere ("你去找", "让我找"): a category keyword
+    right after one (``requests.window`` words at most between) says where they were sent, not what
+    went wrong, and counts half ("你去找开发商 我家墙裂了" is a repair)."""
 
 
 class FormRules(_Strict):
@@ -604,6 +612,12 @@ class FormRules(_Strict):
     keep_complaint_words: list[str] = []
     """Words taking a withdrawal back ("我还是要投诉"): answering ``withdraw_confirm`` with them and
     no problem of their own is a no, never more of the problem."""
+    forbidden_followers: list[str] = []
+    """Words that, right after a forbidden phrase in the customer's own words, go with it out of the
+    restatement's problem: "我不懂为什么这个月多收了200块" restates "这个月多收了200块"."""
+    speech_words: list[str] = []
+    """Words that say someone spoke ("前台跟我说", "营业员说"): right before a forbidden phrase, they
+    and the words before them in the pause are its speaker, out of the restatement with it."""
     story_words: list[str] = []
     """Words that tell how long or how it went ("已经滴了一个礼拜了", "已經等咗成個禮拜"): an answer
     to the place question with one, and no address in it, is more of the problem, not the place."""

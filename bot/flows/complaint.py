@@ -146,6 +146,7 @@ class ComplaintFlow:
                 item_words=_item_words(config),
                 greeting_words=_greeting_words(config),
                 tail_put_right=TailPutRight.from_config(config),
+                sent_elsewhere_words=config.classification.complaint.sent_elsewhere_words,
             ),
             guard=guard,
             area_marker=markers(form.address_levels),

@@ -3,8 +3,10 @@
 The customer's description is cut into clauses; only clauses the understanding layer reads as
 the problem (a complaint, or a category) are kept, not one that only says they want to complain
 ("我要投诉"), the angry ones only when no other is, without the name, phone and address they
-carry, and never one that holds a forbidden phrase (a customer quoting "这不是我们的责任" must not
-hear the bot say it back). Nothing passes: the category alone says what the problem is.
+carry, and never a forbidden phrase: a customer quoting "这不是我们的责任" must not hear the bot say
+it back, so the phrase is cut out with the words that go with it (staff speech around it, where
+staff sent the customer, "为什么" after the customer's own "我不懂"), the problem beside it kept.
+Nothing passes: the category alone says what the problem is.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ _PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])")
 # digits or more, too many for a count, a date or an amount.
 _DIGITS = re.compile(rf"\+?\d[\d\- ]{{5,}}\d|[{SPOKEN_DIGITS}\d][{SPOKEN_DIGITS}\d\- ]{{5,}}[{SPOKEN_DIGITS}\d]")
 _SPACES = re.compile(r"\s{2,}")
+_EDGES = " \t,，、:：;；"
+"""What a cut leaves at the edges of what is left of a pause."""
 _LEADING = "的在是 \t-—"
 _NUMERALS = "零〇一二三四五六七八九十幺两"
 # "滨江花园5栋楼道里的灯": the 里 (in) after a place goes with it, not 里面 (the inside).
@@ -58,8 +62,16 @@ class ProblemSummary:
         item_words: Iterable[str] = (),
         greeting_words: Iterable[str] = (),
         tail_put_right: TailPutRight | None = None,
+        sent_elsewhere_words: Iterable[str] = (),
     ) -> None:
         self._understander = understander
+        # "你去找开发商": a forbidden phrase ending so goes out with where it sent the customer.
+        self._sent_elsewhere = tuple(word.lower() for word in sent_elsewhere_words if word)
+        # "营业员跟我说我不知道": the speaker before a forbidden phrase goes out with it.
+        speech = alternation(word for word in rules.speech_words if word)
+        self._spoken = re.compile(rf"(?<![A-Za-z])(?:{speech})[\s:：]*$", re.IGNORECASE) if speech else None
+        followers = alternation(word for word in rules.forbidden_followers if word)
+        self._follower = re.compile(rf"\s*(?:{followers})(?![A-Za-z])\s*", re.IGNORECASE) if followers else None
         self._guard = guard
         self._rules = rules
         self._is_bare_complaint_mention = is_bare_complaint_mention
@@ -128,6 +140,8 @@ class ProblemSummary:
                 if not clause:
                     continue
                 clause = self._told(self.without_greeting(_without_pictographs(clause)), locale)
+                if clause and self._guard.check(clause) is not None:
+                    clause = self._without_forbidden(clause, locale)
                 if not clause:
                     continue
                 understood = self._understander.understand(clause, locale)
@@ -156,6 +170,51 @@ class ProblemSummary:
         # A problem told in pieces ("就是我家卫生间", "天花板", "往下滴水"): the pieces no category
         # knows belong to it too, when they came in messages of their own.
         return (told if calm and len(messages) > 1 else calm) or angry or unread
+
+    def _without_forbidden(self, clause: str, locale: str) -> str:
+        """The clause without its forbidden phrases: each pause holding one is cut (see
+        :meth:`_cut_forbidden`) and kept only when what is left still tells the problem ("我不懂为什么
+        这个月多收了200块" is "这个月多收了200块"; "前台跟我说我不知道" leaves nothing: the staff's
+        words); "" when nothing fit to say is left."""
+        kept: list[str] = []
+        for part in _PAUSE.split(clause):
+            if self._guard.check(part) is None:
+                kept.append(part)
+                continue
+            rest = self._cut_forbidden(part)
+            if not rest or self._guard.check(rest) is not None:
+                continue
+            understood = self._understander.understand(rest, locale)
+            if Intent.COMPLAINT in understood.intents or understood.category is not None:
+                kept.append(rest)
+        said = " ".join(kept)
+        if self._guard.check(said) is not None:
+            said = self._cut_forbidden(said)  # a phrase typed across a pause ("这不是 我们的责任")
+        return said if self._guard.check(said) is None else ""
+
+    def _cut_forbidden(self, text: str) -> str:
+        """``text`` without the forbidden phrases the guard finds in it, each with its speaker
+        when ``speech_words`` come right before it ("前台跟我说…", from the pause's start), the
+        ``forbidden_followers`` right after it ("我不懂为什么…") and, when it ends sending the
+        customer elsewhere ("你去找"), the rest of its pause (where to: "开发商")."""
+        read = self._read_as_simplified(text)
+        read = read.lower() if len(read.lower()) == len(read) else read
+        merged: list[tuple[int, int]] = []
+        for start, end in self._guard.spans(text):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        for start, end in reversed(merged):
+            if self._spoken is not None and self._spoken.search(read, 0, start):
+                start = max((pause.end() for pause in _PAUSE.finditer(text, 0, start)), default=0)
+            if read[start:end].rstrip().endswith(self._sent_elsewhere):
+                pause = _PAUSE.search(text, end)
+                end = pause.start() if pause else len(text)
+            elif self._follower is not None and (follower := self._follower.match(read, end)):
+                end = follower.end()
+            text, read = text[:start] + " " + text[end:], read[:start] + " " + read[end:]
+        return _SPACES.sub(" ", text).strip(_EDGES)
 
     def without_greeting(self, text: str) -> str:
         """``text`` without the hellos it starts with ("你好，在吗？我家…" is "我家…"); the text

@@ -151,6 +151,28 @@ class ForbiddenGuard:
                 return GuardHit(forbidden=found.group(0), instead=instead, source=source, pattern_id=pattern_id)
         return None
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where in ``text`` as typed (start, end) each forbidden phrase and paraphrase is, found
+        as :meth:`check` finds them but folding character by character, in order of their start.
+        A cut made at these needs :meth:`check` again: folding a whole text may differ (a run
+        of one character shortened)."""
+        origin: list[int] = []
+        pieces: list[str] = []
+        for index, char in enumerate(text):
+            folded_char = self.fold(char)
+            pieces.append(folded_char)
+            origin.extend([index] * len(folded_char))
+        folded = "".join(pieces)
+        found: list[tuple[int, int]] = []
+        for folded_phrase, *_ in self._phrases:
+            start = folded.find(folded_phrase)
+            while start >= 0:
+                found.append((start, start + len(folded_phrase)))
+                start = folded.find(folded_phrase, start + 1)
+        for pattern, *_ in self._patterns:
+            found.extend(match.span() for match in pattern.finditer(folded) if match.group(0))
+        return sorted((origin[start], origin[end - 1] + 1) for start, end in found)
+
     def check_all(self, text: str) -> list[GuardHit]:
         """Every forbidden phrase, then every paraphrase, ``text`` contains (each phrase once), in
         :meth:`check`'s order: its first item is :meth:`check`'s answer; empty if clean."""

@@ -6,6 +6,7 @@ negation word right before a keyword cancels it for intents and signals, never f
 
 from __future__ import annotations
 
+import dataclasses
 import graphlib
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ class Kind(Enum):
     FILLER = "filler"
     PAST = "past"
     PRESENT = "present"
+    RISK = "risk"
+    SENT_ELSEWHERE = "sent_elsewhere"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +71,20 @@ _PROBLEM = Owner(Kind.PROBLEM)
 _SYMPTOM = Owner(Kind.SYMPTOM)
 _MENTION = Owner(Kind.MENTION)
 _EARLIER_REPORT = Owner(Kind.EARLIER_REPORT)
+_SENT_ELSEWHERE = Owner(Kind.SENT_ELSEWHERE)
 _CLAUSE_ENDS = frozenset(",.!?;:，。！？；：、…~")
 _FEWEST_PHONE_DIGITS = 7
-_SINGLE_WORDS = (Kind.NEGATOR, Kind.REQUEST, Kind.OPENER, Kind.FILLER, Kind.EXACT, Kind.PAST, Kind.PRESENT)
+_SINGLE_WORDS = (
+    Kind.NEGATOR,
+    Kind.REQUEST,
+    Kind.OPENER,
+    Kind.FILLER,
+    Kind.EXACT,
+    Kind.PAST,
+    Kind.PRESENT,
+    Kind.RISK,
+    Kind.SENT_ELSEWHERE,
+)
 """Kinds whose keywords are single words, never looked for inside longer ones."""
 
 
@@ -116,6 +130,7 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
         yield from _together(rule, Kind.SIGNAL_TOGETHER, signal.value)
         yield from ((keyword, Owner(Kind.PAST, signal.value)) for keyword in rule.past)
         yield from ((keyword, Owner(Kind.PRESENT, signal.value)) for keyword in rule.past_unless)
+        yield from ((keyword, Owner(Kind.RISK, signal.value)) for keyword in rule.risk)
     for intent, rule in classification.intents.items():
         kind = Kind.EXACT if rule.exact else Kind.INTENT
         alone = set(rule.whole_message)
@@ -129,6 +144,7 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
     yield from ((keyword, _SYMPTOM) for keyword in classification.complaint.symptom_words)
     yield from ((keyword, _MENTION) for keyword in classification.complaint.mention_words)
     yield from ((keyword, _EARLIER_REPORT) for keyword in classification.complaint.earlier_report_words)
+    yield from ((keyword, _SENT_ELSEWHERE) for keyword in classification.complaint.sent_elsewhere_words)
     yield from ((keyword, _NEGATOR) for keyword in classification.negation.words)
     yield from ((keyword, _REQUEST) for keyword in classification.requests.words)
     yield from ((keyword, _OPENER) for keyword in classification.requests.openers)
@@ -160,6 +176,19 @@ def _same_clause(earlier: int, later: int, segmented: Segmented) -> bool:
     return not any(
         segmented.words[index] in _CLAUSE_ENDS or _is_pause(index, segmented) for index in range(earlier + 1, later)
     )
+
+
+def _beside(word: Hit[Owner], hit: Hit[Owner], segmented: Segmented, window: int) -> bool:
+    """``word`` stands right before or after ``hit`` in its clause, with at most ``window`` other
+    words between ("怕着火", "担心会起火", "火灾隐患", "起火的风险")."""
+    if word.last < hit.first:
+        earlier, later = word.last, hit.first
+    elif word.first > hit.last:
+        earlier, later = hit.last, word.first
+    else:
+        return False
+    between = sum(1 for index in range(earlier + 1, later) if is_content(segmented.words[index]))
+    return between <= window and _same_clause(earlier, later, segmented)
 
 
 def _is_pause(index: int, segmented: Segmented) -> bool:
@@ -231,9 +260,15 @@ class Rules:
         openers: set[int] = set()
         past: dict[str, list[int]] = {}
         present: set[str] = set()
+        risks: dict[str, list[Hit[Owner]]] = {}
+        sent_elsewhere: dict[int, int] = {}
         for hit in hits:
             if hit.owner.kind is Kind.PAST:
                 past.setdefault(hit.owner.name, []).append(hit.last)
+            elif hit.owner.kind is Kind.RISK:
+                risks.setdefault(hit.owner.name, []).append(hit)
+            elif hit.owner.kind is Kind.SENT_ELSEWHERE:
+                sent_elsewhere[hit.last] = min(hit.first, sent_elsewhere.get(hit.last, hit.first))
             elif hit.owner.kind is Kind.PRESENT:
                 present.add(hit.owner.name)
             elif hit.owner.kind is Kind.NEGATOR:
@@ -251,9 +286,13 @@ class Rules:
 
         def in_the_past(hit: Hit[Owner]) -> bool:
             name = hit.owner.name
-            return name not in present and any(
-                end < hit.first and _same_clause(end, hit.first, segmented) for end in past.get(name, ())
-            )
+            return (
+                name not in present
+                and any(end < hit.first and _same_clause(end, hit.first, segmented) for end in past.get(name, ()))
+            ) or any(_beside(risk, hit, segmented, negation_window) for risk in risks.get(name, ()))
+
+        def sent_to(hit: Hit[Owner]) -> bool:
+            return preceding(hit.first, sent_elsewhere, segmented, self._config.requests.window) is not None
 
         def requested(hit: Hit[Owner]) -> bool:
             end = preceding(hit.first, requests, segmented, self._config.requests.window)
@@ -273,6 +312,10 @@ class Rules:
         for hit in hits:
             owner = hit.owner
             kind = owner.kind
+            if kind is Kind.CATEGORY and sent_to(hit):
+                # "你去找开发商": where the customer was sent, not what went wrong.
+                owner, kind = Owner(Kind.WEAK_CATEGORY, owner.name), Kind.WEAK_CATEGORY
+                hit = dataclasses.replace(hit, owner=owner)
             if kind is Kind.CATEGORY or kind is Kind.WEAK_CATEGORY:
                 categories.setdefault(owner.name, _CategoryHits()).add(hit)
                 category_hits.append(hit)
