@@ -702,9 +702,24 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
         status = _case_status(complaint, places.get(complaint.conversation_id), names)
         return OpenCase(complaint.case_number, complaint.deadline_at, status=status, category=complaint.category)
 
+    # A conversation whose complaint joined an open case as an appeal has no case of its own:
+    # the case it joined is the one its status questions are about (its number, its deadline).
+    appeals = {
+        row.id: row.flow_data["appeal_of"]
+        for row in rows
+        if row.id in handed_off
+        and row.flow_data
+        and row.flow_data.get("appeal_of")
+        and own_complaint(row.customer_id, row.id) is None
+    }
+    appealed = cases_by_number(session, set(appeals.values()))
+
     def this_case(customer_id: int, conversation_id: int) -> CaseStatus | None:
         if conversation_id not in handed_off:
             return None
+        joined = appealed.get(appeals.get(conversation_id, ""))
+        if joined is not None:
+            return joined
         return _case_status(own_complaint(customer_id, conversation_id), places.get(conversation_id), names)
 
     return {

@@ -55,6 +55,13 @@ def waiting(position: int | None) -> CaseStatus:
         "师傅什么时候上门",
         "你们领导什么时候给我打电话",
         "怎么还没人来修",
+        # The most common of all, asked plainly (play-cust 24, SMS s2).
+        "什么时候处理",
+        "什么时候处理啊",
+        "啥时候处理",
+        "几时处理",
+        "多久能处理好",
+        "什么时候有人来",
     ],
 )
 def test_a_status_question_after_hand_off_gets_number_time_and_queue_position(
@@ -312,3 +319,22 @@ def test_a_first_phone_after_the_hand_off_is_noted_not_corrected(engine: Convers
     step = chat.send("13912345678")
     assert chat.phrase_ids(step) == ["contact_noted"]
     assert "13912345678" in chat.texts(step) and "更正" not in chat.texts(step)
+
+
+def test_when_it_is_handled_asked_twice_is_answered_twice_never_in_silence(engine: ConversationEngine) -> None:
+    """ "什么时候处理" then "什么时候处理啊": each hears the case number and the promised time, not
+    the generic acknowledgement and then nothing."""
+    chat = handed_off(engine, waiting(2))
+    for question in ("什么时候处理", "什么时候处理啊"):
+        step = chat.send(question)
+        assert chat.phrase_ids(step) == ["status_answer"]
+        assert CASE in chat.texts(step) and "明天凌晨2点前" in chat.texts(step)
+
+
+@pytest.mark.parametrize("question", ["when will this be fixed", "When will it be fixed?"])
+def test_when_it_will_be_fixed_in_english_is_a_status_question(engine: ConversationEngine, question: str) -> None:
+    chat = handed_off(engine, waiting(2))
+    chat.locale = "en"
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == ["status_answer"]
+    assert CASE in chat.texts(step)
