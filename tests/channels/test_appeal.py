@@ -302,7 +302,7 @@ async def test_a_case_number_given_while_the_complaint_is_taken_joins_that_case(
 async def test_when_the_appeal_is_handled_is_told_by_the_joined_cases_number_and_time(
     sms_setup: tuple[Any, Stub],
 ) -> None:
-    """"什么时候处理" while the supervisor's number is asked for is a question, not a refusal: the
+    """ "什么时候处理" while the supervisor's number is asked for is a question, not a refusal: the
     web chat customer hears the number and the promised time of the case the appeal joined, and
     the phone is asked for again."""
     client, stub = sms_setup
