@@ -338,3 +338,22 @@ def test_when_it_will_be_fixed_in_english_is_a_status_question(engine: Conversat
     step = chat.send(question)
     assert chat.phrase_ids(step) == ["status_answer"]
     assert CASE in chat.texts(step)
+
+
+def test_a_question_right_after_the_acknowledgement_is_answered_not_met_with_silence(
+    engine: ConversationEngine,
+) -> None:
+    chat = handed_off(engine, waiting(2))
+    assert chat.phrase_ids(chat.send("楼道还是很脏")) == ["handoff_ack"]
+    step = chat.send("你们到底管不管？")
+    assert chat.phrase_ids(step) == ["message_recorded"]
+    assert chat.send("垃圾还堆在门口").replies == []  # not a question: the acknowledgement holds
+
+
+def test_when_it_is_handled_over_sms_with_an_open_case_tells_that_case(engine: ConversationEngine) -> None:
+    """A texting customer's first message "什么时候处理" is about their open case."""
+    chat = Chat(engine, customer=CustomerView(phone="13800138000", open_case=OpenCase(CASE, DEADLINE, waiting(2))))
+    step = chat.send(CustomerSaid("什么时候处理", sender_phone="+8613800138000"))
+    assert chat.phrase_ids(step) == ["greeting_opening", "status_answer", "anything_else"]
+    assert CASE in chat.texts(step) and "明天凌晨2点前" in chat.texts(step)
+    assert chat.data.description == []
