@@ -641,6 +641,13 @@ class FormRules(_Strict):
     question_words: list[str] = []
     """Words that ask, wherever they stand ("啥", "谁", "再说一遍"): an answer to the place
     question holding one is not taken as the place."""
+    how_contacted_words: list[str] = []
+    """Words asking how we will reach the customer ("那你们怎么联系我？"): after a refused phone,
+    the answer is that the contact is this conversation's channel (``phone_not_needed``)."""
+    abuse_words: list[str] = []
+    """Insults aimed at the one serving ("傻逼", "你妈的", "滚"): a message of nothing but abuse,
+    after an earlier angry one with no problem told, gets the harassment warning (seed 001 (13))
+    instead of the same empathy again, and the close after ``timers.harassment_close_after``."""
     case_number_words: list[str] = []
     """Words that name the case number ("投诉编号", "单号", "case number"): a status question with
     one while the complaint is still being taken is told the number comes once it is registered."""

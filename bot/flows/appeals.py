@@ -197,7 +197,7 @@ def asked_while_the_phone_is_asked(turn: Turn) -> bool:
     if Intent.COMPLAINT in understood.intents or turn.changed:
         return False
     text = understood.text
-    if Intent.STATUS_QUERY in understood.intents and turn.says_any(text, turn.kit.form.case_number_words):
+    if Intent.STATUS_QUERY in understood.intents and _asks_where_the_case_stands(turn, text):
         tell_status(turn, this_case(turn))
     elif Intent.QUESTION in understood.intents:
         entry = turn.kit.faq.match(text)
@@ -214,6 +214,19 @@ def asked_while_the_phone_is_asked(turn: Turn) -> bool:
         data.escalation_phone_asks = 2
         turn.say(PhraseId.ASK_PHONE)
     return True
+
+
+def _asks_where_the_case_stands(turn: Turn, text: str) -> bool:
+    """A status question about a case this conversation has (its own or the one it joined):
+    its number asked for ("我的投诉编号是多少"), or when it is handled ("什么时候处理"), which the
+    case's number and promised time answer. Urging words ("怎么还不来人", ``form.urging_words``)
+    only urge us on: the chaser's reassurance answers them."""
+    form = turn.kit.form
+    if turn.says_any(text, form.case_number_words):
+        return True
+    data = turn.step.data
+    has_case = data.case_number is not None or data.appeal_of is not None
+    return has_case and not turn.says_any(text, form.urging_words)
 
 
 def on_escalation_phone(turn: Turn, text: str) -> bool:

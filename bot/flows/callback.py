@@ -159,6 +159,12 @@ def _rating_and_comment(kit: FlowKit, text: str) -> tuple[int | None, str]:
         rating = _score(kit, parts[0])
         if rating is not None:
             return rating, parts[1].strip()
+    for clause_end in reversed(list(_CLAUSE_END.finditer(text.strip()))):
+        # "meh, 3 I guess. took too long": the score told over the first clauses, the rest the comment.
+        head, rest = text.strip()[: clause_end.start()], text.strip()[clause_end.end() :].strip()
+        rating = _score(kit, head) if rest else None
+        if rating is not None:
+            return rating, rest
     words = text.split()
     for size in range(min(_SCORE_WORDS, len(words) - 1), 0, -1):  # "4 stars but he was 2 hours late"
         rating = _score(kit, " ".join(words[:size]))

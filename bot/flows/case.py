@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.config import Grade, PhraseId, Signal
+from bot.config import Grade, Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.classify import Classified
@@ -20,6 +20,7 @@ from bot.flows.slots import (
     keep_slots,
     kept_place,
     place_in_own_words,
+    said_without_edges,
     whole_place_answer,
 )
 from bot.flows.turn import FlowKit, Turn
@@ -268,6 +269,20 @@ def on_handed_off(turn: Turn, text: str) -> None:
         turn.say(PhraseId.MESSAGE_RECORDED)
         return
     if data.acked_at is not None and turn.now - data.acked_at < interval:
+        if _asks(turn, text):
+            # "你们到底管不管？" right after the acknowledgement: a question is never met with
+            # silence; it is recorded for the staff, and said so.
+            turn.audit(TimelineKind.CONSULTATION_ASKED, text=text)
+            turn.say(PhraseId.MESSAGE_RECORDED)
         return
     data.acked_at, data.recorded_ack = turn.now, False
     turn.say(PhraseId.HANDOFF_ACK)
+
+
+def _asks(turn: Turn, text: str) -> bool:
+    """The message asks something: the question intent, or it ends as a question does
+    (``form.question_endings``)."""
+    if Intent.QUESTION in turn.intents:
+        return True
+    said = said_without_edges(text)
+    return any(said.endswith(ending) for ending in turn.kit.form.question_endings)

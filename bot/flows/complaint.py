@@ -28,6 +28,7 @@ from bot.flows.appeals import (
     on_chaser,
     on_escalation_phone,
 )
+from bot.flows.asked_back import abused_again, answered_how_contacted, read_as_a_question
 from bot.flows.asking import ask_current
 from bot.flows.callback import (
     CALLBACK_STATES,
@@ -244,7 +245,7 @@ class ComplaintFlow:
             data.signals = tuple(sorted(set(data.signals) | signals))
             turn.audit(TimelineKind.SIGNALS_DETECTED, signals=sorted(s.value for s in signals))
 
-        if Intent.HARASSMENT in intents and not signals:
+        if (Intent.HARASSMENT in intents and not signals) or abused_again(turn):
             on_harassment(turn)
             return
         if data.harassment_warned_at is not None:
@@ -290,6 +291,11 @@ class ComplaintFlow:
                 # "对的对的 谢谢你姑娘": the yes, not only thanks.
                 intents = intents | {Intent.YES}
                 turn.understood = dataclasses.replace(understood, intents=intents)
+            read_as_a_question(turn, text)  # "你们会派人抓猫吗？": asked, not more of the problem
+            intents = turn.intents
+            if answered_how_contacted(turn):
+                turn.arm_idle()
+                return
             if status_of_open_case(turn, intents, state):
                 turn.arm_idle()
                 return

@@ -398,3 +398,8 @@ def _ask_next_missing(turn: Turn, agreed: bool = False) -> None:
         turn.say(PhraseId.ASK_ESTATE, area=written or data.area, verbatim=(written or "",))
     else:
         restate(turn)
+
+
+def ask_next_missing(turn: Turn) -> None:
+    """The form's next question, or the restatement, after an answer handled beside the form."""
+    _ask_next_missing(turn)

@@ -58,11 +58,13 @@ def _stage(status: CaseStatus, locale: str, phrases: Phrases) -> str:
 
 
 def this_case(turn: Turn) -> CaseStatus:
-    """This conversation's hand-off as storage loaded it; without that, what the flow knows."""
+    """This conversation's hand-off as storage loaded it (for an appeal, the case it joined);
+    without that, what the flow knows."""
     loaded = turn.customer.this_case
     if loaded is not None:
         return loaded
-    return CaseStatus(CaseStage.WAITING, case_number=turn.step.data.case_number)
+    data = turn.step.data
+    return CaseStatus(CaseStage.WAITING, case_number=data.case_number or data.appeal_of)
 
 
 def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) -> bool:

@@ -395,3 +395,24 @@ def test_a_place_alone_after_the_hand_off_goes_on_a_case_without_one(engine: Con
     step = chat.send("阳光花园")
     assert str(chat.phrase_ids(step)[0]).startswith("place_noted") and chat.data.area == "阳光花园"
     assert step.contact is not None and step.contact.area == "阳光花园"
+
+
+def test_when_it_is_handled_while_the_supervisors_phone_is_asked_is_answered_and_the_phone_asked_again(
+    engine: ConversationEngine,
+) -> None:
+    """A new web chat names the case and repeats the problem; asked for a phone, the customer asks
+    "什么时候处理": a question, no refusal. They hear the joined case's number and promised time,
+    the phone is asked for again, and a number given next is the supervisor's to call."""
+    status = CaseStatus(CaseStage.WAITING, CASE, DEADLINE, queue_position=2)
+    chat = Chat(engine, customer=CustomerView(named_cases=(status,)))
+    chat.send(Started())
+    step = chat.send(f"{CASE} 楼上还是天天半夜拖椅子 昨天投诉了到现在没人理")
+    assert chat.phrase_ids(step) == ["appeal_linked", "escalation_ask_phone"]
+    chat.customer = CustomerView(this_case=status)  # as storage loads the appealing conversation
+    step = chat.send("什么时候处理")
+    assert chat.phrase_ids(step) == ["status_answer", "ask_phone"]
+    assert CASE in chat.texts(step) and "明天上午11点前" in chat.texts(step)
+    assert "值班主管会在这里" not in chat.texts(step)
+    step = chat.send("13800138000")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted"]
+    assert chat.data.phone == "13800138000"

@@ -151,6 +151,9 @@ def test_a_status_question_after_the_resolution_is_told_it_is_resolved_then_aske
         ("5分师傅很好", 5, "师傅很好", "satisfaction_thanks"),
         ("不是很满意，师傅来晚了", 2, "不是很满意，师傅来晚了", "satisfaction_sorry"),
         ("非常满意 谢谢你们", 5, "非常满意 谢谢你们", "satisfaction_thanks"),
+        # A hedged score over the first clauses, the rest the comment (play-cust 79).
+        ("meh, 3 I guess. took too long", 3, "took too long", "satisfaction_sorry"),
+        ("大概3分吧，等太久了", 3, "等太久了", "satisfaction_sorry"),
     ],
 )
 def test_a_score_with_more_said_records_both_and_closes(
@@ -232,3 +235,15 @@ def test_a_rating_in_words_with_more_said_is_recorded_with_it_and_apologised_for
     assert step.satisfaction is not None
     assert (step.satisfaction.rating, step.satisfaction.comment) == (rating, answer)
     assert chat.phrase_ids(step) == ["satisfaction_sorry"] and chat.state is State.CLOSED
+
+
+@pytest.mark.parametrize(
+    "answer", ["师傅都没来过 怎么就处理完了", "你们怎么知道修好了？师傅都没来过", "nobody came, how is it fixed?"]
+)
+def test_nobody_came_at_the_callback_is_not_resolved_and_reopens(engine: ConversationEngine, answer: str) -> None:
+    """Told nobody came, the customer hears the case is taken up again (``satisfaction_reopened``),
+    not "您的问题已处理完毕" and the rating question once more; "修好了" in the question is no praise."""
+    chat, _ = _asked(engine)
+    step = chat.send(answer)
+    _assert_reopened(chat, step, None)
+    assert "status_answer" not in chat.phrase_ids(step)

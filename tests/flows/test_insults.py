@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.engine import ConversationEngine
-from bot.flows.complaint import Started
+from bot.flows.complaint import Started, TimerKind
 from bot.flows.records import State
 from tests.flows.chat import Chat
 
@@ -87,7 +87,7 @@ def test_refusing_the_machine_mid_form_is_a_request_for_a_person_and_kept_out_of
 
 
 def test_telling_the_problem_again_in_another_language_is_answered_in_it(engine: ConversationEngine) -> None:
-    """"sorry my chinese not good": the Chinese question was not understood, so the message is
+    """ "sorry my chinese not good": the Chinese question was not understood, so the message is
     answered at once in English, not heard out in silence as more of the problem."""
     chat = Chat(engine)
     chat.send(Started())
@@ -96,3 +96,41 @@ def test_telling_the_problem_again_in_another_language_is_answered_in_it(engine:
     step = chat.send("sorry my chinese not good, the lift is broken in tower 2")
     assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
     assert "phone number" in chat.texts(step)
+
+
+def test_abuse_repeated_before_any_problem_is_warned_then_closed_not_apologised_for_again(
+    engine: ConversationEngine,
+) -> None:
+    """Seed 002: a first outburst is met with empathy. Nothing but abuse again is harassment (seed
+    001 (13)): the standard warning, not the same apology; still abusive after
+    ``timers.harassment_close_after``, the conversation is closed."""
+    chat = Chat(engine)
+    chat.send(Started())
+    first = chat.send("你妈的")
+    assert chat.phrase_ids(first) == ["empathy", "invite_complaint"]
+    second = chat.send("傻逼机器人 滚")
+    assert chat.phrase_ids(second) == ["harassment_warning"]
+    assert TimerKind.HARASSMENT_CLOSE in chat.data.timers
+    chat.wait(400)
+    third = chat.send("滚")
+    assert chat.phrase_ids(third) == ["harassment_close"]
+    assert chat.state is State.CLOSED and third.close_reason == "harassment"
+
+
+def test_abuse_then_the_problem_is_served_as_usual(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("你妈的")
+    chat.send("傻逼机器人 滚")
+    step = chat.send("楼道的灯坏了一个星期")
+    assert chat.phrase_ids(step)[-1] == "ask_phone"
+    assert TimerKind.HARASSMENT_CLOSE not in chat.data.timers
+    assert chat.data.description == ["楼道的灯坏了一个星期"]
+
+
+def test_anger_repeated_without_abuse_is_not_warned(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("气死我了")
+    step = chat.send("真是受够了")
+    assert "harassment_warning" not in chat.phrase_ids(step)

@@ -55,6 +55,13 @@ def waiting(position: int | None) -> CaseStatus:
         "师傅什么时候上门",
         "你们领导什么时候给我打电话",
         "怎么还没人来修",
+        # The most common of all, asked plainly (play-cust 24, SMS s2).
+        "什么时候处理",
+        "什么时候处理啊",
+        "啥时候处理",
+        "几时处理",
+        "多久能处理好",
+        "什么时候有人来",
     ],
 )
 def test_a_status_question_after_hand_off_gets_number_time_and_queue_position(
@@ -312,3 +319,41 @@ def test_a_first_phone_after_the_hand_off_is_noted_not_corrected(engine: Convers
     step = chat.send("13912345678")
     assert chat.phrase_ids(step) == ["contact_noted"]
     assert "13912345678" in chat.texts(step) and "更正" not in chat.texts(step)
+
+
+def test_when_it_is_handled_asked_twice_is_answered_twice_never_in_silence(engine: ConversationEngine) -> None:
+    """ "什么时候处理" then "什么时候处理啊": each hears the case number and the promised time, not
+    the generic acknowledgement and then nothing."""
+    chat = handed_off(engine, waiting(2))
+    for question in ("什么时候处理", "什么时候处理啊"):
+        step = chat.send(question)
+        assert chat.phrase_ids(step) == ["status_answer"]
+        assert CASE in chat.texts(step) and "明天凌晨2点前" in chat.texts(step)
+
+
+@pytest.mark.parametrize("question", ["when will this be fixed", "When will it be fixed?"])
+def test_when_it_will_be_fixed_in_english_is_a_status_question(engine: ConversationEngine, question: str) -> None:
+    chat = handed_off(engine, waiting(2))
+    chat.locale = "en"
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == ["status_answer"]
+    assert CASE in chat.texts(step)
+
+
+def test_a_question_right_after_the_acknowledgement_is_answered_not_met_with_silence(
+    engine: ConversationEngine,
+) -> None:
+    chat = handed_off(engine, waiting(2))
+    assert chat.phrase_ids(chat.send("楼道还是很脏")) == ["handoff_ack"]
+    step = chat.send("你们到底管不管？")
+    assert chat.phrase_ids(step) == ["message_recorded"]
+    assert chat.send("垃圾还堆在门口").replies == []  # not a question: the acknowledgement holds
+
+
+def test_when_it_is_handled_over_sms_with_an_open_case_tells_that_case(engine: ConversationEngine) -> None:
+    """A texting customer's first message "什么时候处理" is about their open case."""
+    chat = Chat(engine, customer=CustomerView(phone="13800138000", open_case=OpenCase(CASE, DEADLINE, waiting(2))))
+    step = chat.send(CustomerSaid("什么时候处理", sender_phone="+8613800138000"))
+    assert chat.phrase_ids(step) == ["greeting_opening", "status_answer", "anything_else"]
+    assert CASE in chat.texts(step) and "明天凌晨2点前" in chat.texts(step)
+    assert chat.data.description == []

@@ -1,0 +1,68 @@
+"""Questions the customer asks back while the form is taken, and abuse repeated before any
+problem: answered, never heard out in silence as more of the problem."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from bot.config import Intent, Signal
+from bot.core.timeline import TimelineKind
+from bot.flows.form import ask_next_missing
+from bot.flows.records import State
+from bot.flows.slots import ends_as_a_question, said_without_edges
+from bot.flows.turn import Turn
+
+_ASKED_BACK_AT = frozenset({State.AWAIT_PHONE, State.CONFIRMING})
+"""Where an unrecognised question is a question of its own: asked for the phone ("你们不知道我住哪吗？")
+or for the restatement's confirmation ("你们会派人抓猫吗？"). The place question reads its answers itself."""
+
+
+def read_as_a_question(turn: Turn, text: str) -> None:
+    """A message the rules read nothing in (no intent, category, signal or item) that ends as a
+    question does ("你们会派人抓猫吗？", ``form.question_endings``), asked for the phone or the
+    confirmation: a question (the ``question`` intent), answered by the FAQ or recorded for the staff
+    (``message_recorded``) with the form's question again, never taken as more of the problem."""
+    understood = turn.understood
+    if turn.step.state not in _ASKED_BACK_AT or understood is None or turn.changed:
+        return
+    if understood.intents or understood.category is not None or understood.signals:
+        return
+    slots = understood.slots
+    if slots.phone or slots.address or slots.name:
+        return
+    if not ends_as_a_question(turn, said_without_edges(text)):
+        return
+    turn.understood = dataclasses.replace(understood, intents=frozenset({Intent.QUESTION}))
+
+
+def answered_how_contacted(turn: Turn) -> bool:
+    """Asked for the phone after refusing it, the customer asks how we will reach them ("那你们怎么
+    联系我？", ``form.how_contacted_words``): the contact is this conversation's channel
+    (``phone_not_needed``), and the form goes on. True if handled."""
+    data, understood = turn.step.data, turn.understood
+    if turn.step.state is not State.AWAIT_PHONE or not data.phone_refusals or data.phone or understood is None:
+        return False
+    if Intent.COMPLAINT in understood.intents or turn.changed:
+        return False
+    if not turn.says_any(understood.text, turn.kit.form.how_contacted_words):
+        return False
+    refusals = max(data.phone_refusals, turn.kit.form.phone_refusals)
+    if refusals != data.phone_refusals:
+        data.phone_refusals = refusals
+        turn.audit(TimelineKind.PHONE_REFUSED, times=refusals)
+    ask_next_missing(turn)  # phone_not_needed, then the place or the restatement
+    return True
+
+
+def abused_again(turn: Turn) -> bool:
+    """Nothing but abuse (``form.abuse_words``: "傻逼机器人 滚"), before any problem is told, after an
+    earlier angry message met with empathy: no longer a customer losing their temper but abuse,
+    handled as harassment is (seed 001 (13): the warning, then the close)."""
+    understood, data = turn.understood, turn.step.data
+    if turn.step.state not in (State.NEW, State.AWAIT_DESCRIPTION) or data.description or understood is None:
+        return False
+    if understood.intents or understood.category is not None or understood.signals != {Signal.EMOTIONAL}:
+        return False
+    if turn.changed or Signal.EMOTIONAL not in turn.earlier_signals:
+        return False
+    return turn.says_any(understood.text, turn.kit.form.abuse_words)
