@@ -8,7 +8,7 @@ from typing import Any
 from bot.handoff.announce import announce_positions
 from bot.outbound.effects import Effects
 from bot.resources import resources
-from bot.staff.clusters import alert_clusters
+from bot.staff.clusters import AreaGroups, alert_clusters
 from bot.staff.supervision import overdue_pickups, silent_agents
 
 Ctx = dict[str, Any]
@@ -51,6 +51,7 @@ async def detect_clusters(ctx: Ctx) -> int:
     """Cron: raise cluster alerts (same category, same area, many customers, one window)."""
     res = resources(ctx)
     settings, now = res.config.queue.cluster_alert, res.clock()
-    events = await res.database.write(lambda session: alert_clusters(session, settings, now))
+    areas = AreaGroups(res.config.gazetteer)
+    events = await res.database.write(lambda session: alert_clusters(session, settings, areas, now))
     await res.gateway.commit(Effects(staff_events=events))
     return len(events)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.config import ClusterAlert
+from bot.config import ClusterAlert, Gazetteer
 from bot.core.staff_event import StaffEvent
 from bot.storage.notifications import MANAGERS, SUPERVISORS, notify
 from bot.storage.supervision import complaints_with_area
@@ -38,23 +39,46 @@ class Cluster:
     area: str
     """As the first complaint wrote it (trimmed)."""
     area_key: str
-    """Normalised: trimmed and case-folded."""
+    """The estate or street, trimmed and case-folded (``AreaGroups.key``)."""
     customers: int
     case_numbers: tuple[str, ...]
 
 
-def normalise_area(area: str) -> str:
-    return " ".join(area.split()).casefold()
+class AreaGroups:
+    """The estate or street an address counts in: the address without its building, unit and floor
+    (``building_suffixes`` and ``floor_suffixes`` of the gazetteer, after a number), so neighbours'
+    complaints count together: "朝阳区阳光花园3栋2单元501" and "朝阳区阳光花园 5栋" are both
+    朝阳区阳光花园's."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        units = sorted({*gazetteer.building_suffixes, *gazetteer.floor_suffixes}, key=len, reverse=True)
+        self._inside = (
+            re.compile(rf"[0-9A-Za-z〇零一二三四五六七八九十百两甲乙丙丁-]+\s*(?:{'|'.join(map(re.escape, units))})")
+            if units
+            else None
+        )
+
+    def shown(self, area: str) -> str:
+        """The estate or street as written (spaces trimmed); the whole address when it is nothing else."""
+        text = " ".join(area.split())
+        inside = self._inside.search(text) if self._inside is not None else None
+        if inside is None or not text[: inside.start()].strip(" -,，"):
+            return text
+        return text[: inside.start()].rstrip(" -,，")
+
+    def key(self, area: str) -> str:
+        return self.shown(area).casefold()
 
 
-def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int) -> list[Cluster]:
-    """Groups of complaints with the same category and area from at least ``min_customers``
-    different customers, largest first. Complaints without an area never cluster."""
+def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int, areas: AreaGroups) -> list[Cluster]:
+    """Groups of complaints with the same category in the same estate or street (``areas``) from at
+    least ``min_customers`` different customers, largest first. Complaints without an area never
+    cluster."""
     groups: dict[tuple[str, str], list[ComplaintRow]] = {}
     for complaint in sorted(complaints, key=lambda row: (row.created_at, row.case_number)):
         if complaint.area is None or not complaint.area.strip():
             continue
-        groups.setdefault((complaint.category, normalise_area(complaint.area)), []).append(complaint)
+        groups.setdefault((complaint.category, areas.key(complaint.area)), []).append(complaint)
     clusters = []
     for (category, area_key), rows in groups.items():
         customers = len({row.customer_id for row in rows})
@@ -62,7 +86,7 @@ def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int) -> lis
             clusters.append(
                 Cluster(
                     category=category,
-                    area=" ".join(rows[0].area.split()) if rows[0].area else area_key,
+                    area=areas.shown(rows[0].area) if rows[0].area else area_key,
                     area_key=area_key,
                     customers=customers,
                     case_numbers=tuple(row.case_number for row in rows),
@@ -71,11 +95,11 @@ def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int) -> lis
     return sorted(clusters, key=lambda cluster: (-cluster.customers, cluster.category, cluster.area_key))
 
 
-def alert_clusters(session: Session, settings: ClusterAlert, now: dt.datetime) -> list[StaffEvent]:
+def alert_clusters(session: Session, settings: ClusterAlert, areas: AreaGroups, now: dt.datetime) -> list[StaffEvent]:
     """Notify supervisors and managers of each cluster in the window ending now (once per bucket)."""
     window = dt.timedelta(hours=settings.window_hours)
     rows = complaints_with_area(session, now - window, now)
-    clusters = find_clusters((ComplaintRow(*row) for row in rows), settings.min_customers)
+    clusters = find_clusters((ComplaintRow(*row) for row in rows), settings.min_customers, areas)
     bucket = int(now.timestamp() // window.total_seconds())
     events = []
     for cluster in clusters:

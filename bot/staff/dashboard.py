@@ -13,7 +13,7 @@ from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, path_target
 from bot.staff.auth import requires
-from bot.staff.clusters import CLUSTER_ALERT, normalise_area
+from bot.staff.clusters import CLUSTER_ALERT, AreaGroups
 from bot.staff.privacy import Shown, mask_within, shown_phones
 from bot.storage import conversations as conversation_store
 from bot.storage import dashboard as dashboard_store
@@ -47,7 +47,7 @@ def queue_lengths(waiting: list[WaitingTicket], now: dt.datetime) -> list[dict[s
 def deadline_state(
     deadline_at: dt.datetime, promised_at: dt.datetime, now: dt.datetime, settings: DashboardSettings
 ) -> str | None:
-    """"breached", "at_risk" or None for an open complaint."""
+    """ "breached", "at_risk" or None for an open complaint."""
     if deadline_at <= now:
         return "breached"
     left = deadline_at - now
@@ -111,11 +111,12 @@ async def dashboard(request: web.Request) -> web.Response:
         ]
     categories: dict[str, int] = {}
     areas: dict[str, tuple[str, int]] = {}
+    groups = AreaGroups(resources(app).config.gazetteer)
     for category, area in recent:
         categories[category] = categories.get(category, 0) + 1
         if area and area.strip():
-            key = normalise_area(area)
-            shown, count = areas.get(key, (" ".join(area.split()), 0))
+            key = groups.key(area)
+            shown, count = areas.get(key, (groups.shown(area), 0))
             areas[key] = (shown, count + 1)
     return web.json_response(
         {

@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.config import ServiceConfig
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.staff.clusters import ComplaintRow, find_clusters
+from bot.staff.clusters import AreaGroups, ComplaintRow, find_clusters
 from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx
@@ -25,18 +26,33 @@ def _row(customer: int, area: str | None, category: str = "property_service") ->
     return ComplaintRow(f"TS{next(_cases):04d}", customer, category, area, T0)
 
 
-def test_the_same_category_and_area_from_enough_customers_clusters() -> None:
+def test_the_same_category_and_area_from_enough_customers_clusters(service_config: ServiceConfig) -> None:
+    areas = AreaGroups(service_config.gazetteer)
     rows = [_row(1, "阳光花园"), _row(2, " 阳光花园 "), _row(3, "阳光花园"), _row(4, "Sunny Garden")]
-    [cluster] = find_clusters(rows, min_customers=3)
+    [cluster] = find_clusters(rows, min_customers=3, areas=areas)
     assert (cluster.category, cluster.area, cluster.customers) == ("property_service", "阳光花园", 3)
     assert len(cluster.case_numbers) == 3
 
 
-def test_area_spelling_is_normalised_but_one_customer_or_mixed_categories_do_not_cluster() -> None:
-    assert len(find_clusters([_row(1, "Sunny Garden"), _row(2, "sunny garden "), _row(3, "SUNNY  GARDEN")], 3)) == 1
-    assert find_clusters([_row(1, "阳光花园"), _row(1, "阳光花园"), _row(1, "阳光花园")], 3) == []
-    assert find_clusters([_row(1, "阳光花园"), _row(2, "阳光花园"), _row(3, "阳光花园", "billing")], 3) == []
-    assert find_clusters([_row(1, None), _row(2, None), _row(3, None)], 3) == []
+def test_neighbours_in_different_buildings_of_one_estate_cluster(service_config: ServiceConfig) -> None:
+    areas = AreaGroups(service_config.gazetteer)
+    rows = [_row(1, "朝阳区阳光花园3栋2单元501"), _row(2, "朝阳区阳光花园 5栋"), _row(3, "朝阳区阳光花园12号楼3层")]
+    [cluster] = find_clusters(rows, min_customers=3, areas=areas)
+    assert (cluster.area, cluster.customers) == ("朝阳区阳光花园", 3)
+    # A building alone is all the address there is: it is its own group.
+    assert areas.shown("5栋") == "5栋"
+    assert find_clusters([_row(1, "翠湖花园3栋"), _row(2, "阳光花园3栋"), _row(3, "绿地新都会3栋")], 2, areas) == []
+
+
+def test_area_spelling_is_normalised_but_one_customer_or_mixed_categories_do_not_cluster(
+    service_config: ServiceConfig,
+) -> None:
+    areas = AreaGroups(service_config.gazetteer)
+    sunny = [_row(1, "Sunny Garden"), _row(2, "sunny garden "), _row(3, "SUNNY  GARDEN")]
+    assert len(find_clusters(sunny, 3, areas)) == 1
+    assert find_clusters([_row(1, "阳光花园"), _row(1, "阳光花园"), _row(1, "阳光花园")], 3, areas) == []
+    assert find_clusters([_row(1, "阳光花园"), _row(2, "阳光花园"), _row(3, "阳光花园", "billing")], 3, areas) == []
+    assert find_clusters([_row(1, None), _row(2, None), _row(3, None)], 3, areas) == []
 
 
 async def _complaint(
@@ -149,7 +165,9 @@ async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_an
     hours = dt.timedelta(hours=1)
     at_risk = await _complaint(client, "Sunny Garden", "billing", created_at=now - 11 * hours, deadline_at=now + hours)
     await _complaint(client, " sunny garden", "billing", created_at=now - dt.timedelta(hours=1))  # 11 h left: fine
-    await _complaint(client, "阳光花园", created_at=now - 20 * hours, deadline_at=now - 8 * hours, status="resolved")
+    await _complaint(
+        client, "阳光花园7栋1单元302", created_at=now - 20 * hours, deadline_at=now - 8 * hours, status="resolved"
+    )
 
     await add_user(client, "li", Role.AGENT)
     await sign_in(client, "li")
@@ -164,7 +182,8 @@ async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_an
     brief = {"case_number", "conversation_id", "category", "deadline_at", "owner", "waiting_in"}
     assert set(body["deadlines"]["at_risk"][0]) == brief
     assert body["deadlines"]["at_risk"][0]["waiting_in"] is None  # nobody's queue: no ticket waits
-    # Counted over the past 24 hours whatever their state; area spellings are normalised.
+    # Counted over the past 24 hours whatever their state, by estate (a flat in 阳光花园 is 阳光花园's);
+    # area spellings are normalised.
     assert body["complaints_by_category"] == [
         {"category": "billing", "count": 2},
         {"category": "property_service", "count": 2},
