@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import graphlib
-import re
 import string
 import unicodedata
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.core.manager_patterns import MAX_PATTERN_CHARS, pattern_problem
 from bot.core.messages import ChannelName
 from bot.rules import RuleSet, Vocabulary, check_vocabulary
 
@@ -263,12 +263,79 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No NaN or infinity: a number a manager sets is a real one (an hour of .inf never comes).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+# Limits on what managers set (the standards editor and start-up refuse anything outside them): a
+# number far out of its range is a typo or an attack, never a standard, and breaks the service —
+# 1e12 hours overflows a date, 1e7 hours takes a minute of CPU to count in service hours, a
+# follow-up every 0.00002 days texts every customer every two seconds.
+MAX_DEADLINE_HOURS = 24 * 30
+"""The longest reply deadline or extension, in hours: 30 days (a supervisor's extension has the
+same cap, ``bot/staff/bodies.py``)."""
+MAX_WORKING_DAYS = 30
+"""The longest deadline counted in working days (seed 002 counts one)."""
+DAY_SECONDS = 24 * 3600
+WEEK_MINUTES = 7 * 24 * 60
+MAX_PHRASE_CHARS = 2000
+"""A phrase or an FAQ answer: a few sentences (the longest shipped one is about 400 characters)."""
+
+PhraseText = Annotated[str, Field(max_length=MAX_PHRASE_CHARS)]
+
+
+def template_names(text: str) -> frozenset[str]:
+    """The ``{name}`` placeholders of a configured text that is filled with ``str.format`` (phrases,
+    FAQ answers, time words).
+
+    Only plain names are allowed: a conversion (``{name!r}``) or a format spec (``{name:d}``,
+    ``{name:>300000}``) is refused, since what fills it at run time is not known when it is saved
+    (an ``int`` spec fails on a text value and stops the conversation; a width makes every reply
+    huge); so are ``{}``, ``{0}``, ``{name.attribute}`` and ``{name[0]}``.
+
+    Raises:
+        ValueError: naming the first placeholder that is not a plain name, or the broken brace.
+    """
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError as error:
+        raise ValueError(f"not a valid text ({error}): write a brace as {{{{ or }}}}") from None
+    names = set()
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+        if conversion or spec:
+            raise ValueError(
+                f"{written}: write a placeholder as {{name}} alone, without a format or conversion "
+                "(:d, :>10, !r): the value is filled in as it is"
+            )
+        if not name.isidentifier():
+            raise ValueError(f"{written}: a placeholder is a name in braces, such as {{case_number}}")
+        names.add(name)
+    return frozenset(names)
+
+
+def template_problem(text: str, allowed: Iterable[str], word: str = "variables") -> str | None:
+    """Why ``text`` cannot be filled with the ``allowed`` placeholders, or None: a placeholder
+    that is not a plain name, one not allowed, or a text that fails when filled with samples."""
+    allowed = frozenset(allowed)
+    try:
+        used = template_names(text)
+    except ValueError as error:
+        return str(error)
+    if used - allowed:
+        return f"unknown {word} {sorted(used - allowed)}; allowed: {sorted(allowed) or 'none'}"
+    try:
+        text.format_map({name: f"<{name}>" for name in allowed})
+    except (ValueError, KeyError, IndexError, AttributeError) as error:  # pragma: no cover - refused above
+        return f"cannot be filled in: {error}"
+    return None
 
 
 class LocalizedText(_Strict):
-    zh_cn: str = Field(alias="zh-CN")
-    en: str
+    zh_cn: str = Field(alias="zh-CN", max_length=MAX_PHRASE_CHARS)
+    en: str = Field(max_length=MAX_PHRASE_CHARS)
 
     def get(self, locale: str) -> str:
         return self.en if locale == "en" else self.zh_cn
@@ -360,9 +427,9 @@ class TimeWords(_Strict):
             "combine": {"day", "time"},
         }
         for name, names in allowed.items():
-            used = {field for _, field, _, _ in string.Formatter().parse(getattr(self, name) or "") if field}
-            if used - names:
-                raise ValueError(f"{name}: unknown variables {sorted(used - names)}; allowed: {sorted(names)}")
+            problem = template_problem(getattr(self, name) or "", names)
+            if problem is not None:
+                raise ValueError(f"{name}: {problem}")
         if self.weekdays and len(self.weekdays) != 7:
             raise ValueError("weekdays: give 7 names, Monday first")
         if self.month_names and len(self.month_names) != 12:
@@ -385,7 +452,7 @@ class PhraseBook(_Strict):
     """``config/phrases/<locale>.yaml``: one text per :class:`PhraseId`."""
 
     locale: str
-    phrases: dict[PhraseId, str]
+    phrases: dict[PhraseId, PhraseText]
     time_words: TimeWords
     agent_phrases: dict[PhraseId, str] = {}
     """The agent console's phrase picker (issue 15): the phrases agents may send, each with the
@@ -408,15 +475,11 @@ class PhraseBook(_Strict):
         if missing:
             raise ValueError(f"phrases missing: {', '.join(missing)}")
         for phrase_id, text in self.phrases.items():
-            allowed = PHRASE_VARIABLES.get(phrase_id, frozenset())
-            used = {name for _, name, _, _ in string.Formatter().parse(text) if name}
-            if used - allowed:
-                raise ValueError(
-                    f"phrases.{phrase_id.value}: unknown variables {sorted(used - allowed)}; "
-                    f"allowed: {sorted(allowed) or 'none'}"
-                )
+            problem = template_problem(text, PHRASE_VARIABLES.get(phrase_id, frozenset()))
+            if problem is not None:
+                raise ValueError(f"phrases.{phrase_id.value}: {problem}")
         for phrase_id in self.agent_phrases:
-            used = {name for _, name, _, _ in string.Formatter().parse(self.phrases[phrase_id]) if name}
+            used = template_names(self.phrases[phrase_id])
             unfillable = sorted(used - AGENT_PHRASE_VARIABLES)
             if unfillable:
                 raise ValueError(
@@ -438,7 +501,7 @@ class ForbiddenPattern(_Strict):
     (simplified, half-width, lower case, without punctuation, spaces, invisible characters or accents)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    pattern: str = Field(min_length=1)
+    pattern: str = Field(min_length=1, max_length=MAX_PATTERN_CHARS)
     instead: str = Field(min_length=1)
     examples: list[str] = Field(min_length=1)
     """Sentences the pattern must catch: a manager sees at once whether a new pattern works."""
@@ -448,10 +511,10 @@ class ForbiddenPattern(_Strict):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, pattern: str) -> str:
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise ValueError(f"not a valid regular expression: {error}") from error
+        # Matched by RE2, in linear time (bot/core/manager_patterns.py): no pattern can stall the guard.
+        problem = pattern_problem(pattern)
+        if problem is not None:
+            raise ValueError(problem)
         return pattern
 
 
@@ -478,7 +541,7 @@ class Category(_Strict):
 
 class KeywordRule(_Strict):
     keywords: list[str] = Field(min_length=1)
-    max_chars: int | None = Field(default=None, ge=1)
+    max_chars: int | None = Field(default=None, ge=1, le=100_000)
     """The old substring matcher (``bot/flows/classify.py``) only: the rule only matches messages
     at most this long. The understander (``bot/understanding``) has no length cap."""
     exact: bool = False
@@ -573,14 +636,14 @@ class ComplaintRule(_Strict):
 class FormRules(_Strict):
     """``form:`` of ``config/classification.yaml``: how the complaint form is filled and restated."""
 
-    phone_refusals: int = Field(default=2, ge=1)
-    unclear_confirmations: int = Field(default=2, ge=1)
+    phone_refusals: int = Field(default=2, ge=1, le=10)
+    unclear_confirmations: int = Field(default=2, ge=1, le=10)
     """Answers to the restatement that say neither yes, no nor a correction, after which the
     confirmation is not asked again: the case is registered as restated (unconfirmed) and goes to a
     person, who checks it with the customer."""
     """After this many refusals the phone is not asked again: the case goes on with the channel
     identity as the contact."""
-    summary_max_chars: Annotated[int, Field(ge=5)] | dict[str, Annotated[int, Field(ge=5)]] = 40
+    summary_max_chars: Annotated[int, Field(ge=5, le=2000)] | dict[str, Annotated[int, Field(ge=5, le=2000)]] = 40
     """The restatement's problem: the customer's clauses about the problem, up to this long; one
     length, or one per locale (an English clause needs more characters than a Chinese one)."""
     summary_joiner: LocalizedText = LocalizedText.model_validate({"zh-CN": "，", "en": ", "})
@@ -717,7 +780,7 @@ class Classification(_Strict):
     categories: list[Category] = Field(min_length=1)
     fallback_category: str
     complex_keywords: list[str] = []
-    complex_min_chars: int = Field(default=200, ge=1)
+    complex_min_chars: int = Field(default=200, ge=1, le=100_000)
     # issue 12 item 3
     still_open_keywords: list[str] = []
     """Words saying an earlier problem is still not handled: with an open case, a complaint that
@@ -791,9 +854,13 @@ class Classification(_Strict):
         raise KeyError(category_id)
 
 
+DeadlineHours = Annotated[float, Field(gt=0, le=MAX_DEADLINE_HOURS)]
+"""Hours of a reply deadline: more than none, at most 30 days."""
+
+
 class DeadlineRule(_Strict):
-    hours: float | None = Field(default=None, gt=0)
-    working_days: int | None = Field(default=None, gt=0)
+    hours: DeadlineHours | None = None
+    working_days: int | None = Field(default=None, gt=0, le=MAX_WORKING_DAYS)
     clock: Clock | None = None
     """How ``hours`` are counted for this rule; the table's ``clock`` when not given."""
 
@@ -821,15 +888,15 @@ class DeadlineTable(_Strict):
     tiers: list[str] = Field(min_length=1)
     default_tier: str
     urgent_tiers: list[str] = []
-    table: dict[Grade, dict[str, float]]
+    table: dict[Grade, dict[str, DeadlineHours]]
     overrides: list[DeadlineOverride] = []
     clock: Clock = Clock.BUSINESS_HOURS
     round_to_minutes: int = Field(default=30, ge=1, le=60)
     """Promised times are rounded up to a whole step of this many minutes (30: "3点30分")."""
-    extension_min_hours: float = Field(default=1, gt=0)
+    extension_min_hours: float = Field(default=1, gt=0, le=MAX_DEADLINE_HOURS)
     """A supervisor's extension moves the deadline at least this many hours: each one tells the
     customer, so a trickle of tiny ones would only send apologies."""
-    extensions_per_case: int = Field(default=3, ge=1)
+    extensions_per_case: int = Field(default=3, ge=1, le=20)
     """How many times one case's deadline may be extended."""
 
     @model_validator(mode="after")
@@ -843,8 +910,6 @@ class DeadlineTable(_Strict):
             missing = [tier for tier in self.tiers if tier not in row]
             if missing:
                 raise ValueError(f"table.{grade.value}: tiers missing: {missing}")
-            if any(hours <= 0 for hours in row.values()):
-                raise ValueError(f"table.{grade.value}: hours must be positive")
         unknown = [tier for tier in self.urgent_tiers if tier not in self.tiers]
         if unknown:
             raise ValueError(f"urgent_tiers: unknown tiers {unknown}")
@@ -853,19 +918,20 @@ class DeadlineTable(_Strict):
         return self
 
 
-Seconds = Annotated[int, Field(gt=0)]
+UpToADay = Annotated[int, Field(gt=0, le=DAY_SECONDS)]
+"""Seconds, at most a day."""
 
 
 class Timers(_Strict):
     """``config/timers.yaml``: conversation timers, in seconds."""
 
-    idle_prompt_after: Seconds
-    idle_close_after: Seconds
-    harassment_close_after: Seconds
-    handoff_ack_after: Seconds = 300
+    idle_prompt_after: UpToADay
+    idle_close_after: Annotated[int, Field(gt=0, le=7 * DAY_SECONDS)]
+    harassment_close_after: UpToADay
+    handoff_ack_after: UpToADay = 300
     """After hand-off, a message other than a status question is acknowledged at most once per
     this many seconds (issue 12 item 1). Defaulted, so a timers.yaml written before it still loads."""
-    form_reask_after: int = Field(default=60, ge=0)
+    form_reask_after: int = Field(default=60, ge=0, le=3600)
     """While the phone or the place is asked for, more of the description is recorded, and said so
     with the question again, at most once per this many seconds: a customer telling the problem in
     several messages is not interrupted after each (seed 003: 让客户说完). 0: after every message.
@@ -879,11 +945,12 @@ class Followups(_Strict):
     """The owner is reminded when this share of the time from promise to deadline has passed."""
     apology_share: float = Field(gt=0, lt=1)
     """The customer hears the waiting apology at this share, if the case is still open."""
-    progress_days: dict[str, float] = {}
-    """Category id → days between progress follow-ups while the case is open."""
-    callback_delay: Seconds
+    progress_days: dict[str, Annotated[float, Field(ge=0.5, le=365)]] = {}
+    """Category id → days between progress follow-ups while the case is open: at least half a day
+    (each one texts the customer), at most a year."""
+    callback_delay: Annotated[int, Field(gt=0, le=30 * DAY_SECONDS)]
     """Seconds after resolution before the satisfaction callback (capped at one working day)."""
-    answer_window: Seconds
+    answer_window: Annotated[int, Field(ge=60, le=30 * DAY_SECONDS)]
     """Seconds the customer has to answer a callback question."""
     rating_words: list[str] = []
     """Words an answer to the rating question may carry besides its one score ("打5分吧",
@@ -899,8 +966,6 @@ class Followups(_Strict):
             raise ValueError("apology_share must be later than reminder_share")
         if any(score not in range(1, 6) for score in self.rating_phrases):
             raise ValueError("rating_phrases: scores are 1 to 5")
-        if any(days <= 0 for days in self.progress_days.values()):
-            raise ValueError("progress_days: days must be positive")
         return self
 
 
@@ -955,18 +1020,18 @@ class Calendar(_Strict):
 class WechatWindow(_Strict):
     """The WeChat customer-service window and what to do outside it."""
 
-    window_hours: float = Field(default=48, gt=0)
+    window_hours: float = Field(default=48, gt=0, le=7 * 24)
     """Customer-service messages are allowed this long after the customer's last message."""
-    messages_per_window: int = Field(default=20, ge=1)
+    messages_per_window: int = Field(default=20, ge=1, le=1000)
     """At most this many customer-service messages after each message of the customer's."""
     template_id: str | None = None
     """Outside the window, send this template message (its ``template_field`` gets the text)."""
     template_field: str = "content"
     passive_reply_within_ms: int = Field(default=40, ge=0, le=4500)
     """Answer on the push request itself when the replies are ready this fast (0: never)."""
-    closing_soon_hours: float = Field(default=6, ge=0)
+    closing_soon_hours: float = Field(default=6, ge=0, le=7 * 24)
     """The agent is told the window is closing when fewer hours than this remain…"""
-    closing_soon_messages: int = Field(default=3, ge=0)
+    closing_soon_messages: int = Field(default=3, ge=0, le=1000)
     """…or fewer customer-service messages than this."""
 
 
@@ -974,34 +1039,34 @@ class WebchatLimits(_Strict):
     """Web chat against floods: one customer's messages and sockets, one address's new sessions and
     sockets, and the photos of each being uploaded at once."""
 
-    messages_burst: int = Field(default=20, ge=1)
+    messages_burst: int = Field(default=20, ge=1, le=10_000)
     """Messages a customer may send at once…"""
-    messages_per_minute: int = Field(default=60, ge=1)
+    messages_per_minute: int = Field(default=60, ge=1, le=100_000)
     """…refilled at this rate; a faster one is refused unstored and sent again by the widget."""
-    sessions_per_address: int = Field(default=60, ge=1)
+    sessions_per_address: int = Field(default=60, ge=1, le=100_000)
     """New sessions (a session is kept in the browser) from one client address…"""
-    sessions_window_minutes: float = Field(default=10, gt=0)
+    sessions_window_minutes: float = Field(default=10, gt=0, le=24 * 60)
     """…within this many minutes; more answer 429 with Retry-After."""
-    sockets_per_session: int = Field(default=5, ge=1)
+    sockets_per_session: int = Field(default=5, ge=1, le=1000)
     """Sockets one session may hold open on an instance (a customer's tabs); one more answers 429."""
-    sockets_per_address: int = Field(default=100, ge=1)
+    sockets_per_address: int = Field(default=100, ge=1, le=100_000)
     """Sockets one client address may hold open on an instance; one more answers 429."""
-    connects_burst: int = Field(default=10, ge=1)
+    connects_burst: int = Field(default=10, ge=1, le=10_000)
     """Socket connects one session may make at once…"""
-    connects_per_minute: int = Field(default=6, ge=1)
+    connects_per_minute: int = Field(default=6, ge=1, le=100_000)
     """…refilled at this rate; a faster one answers 429 with Retry-After."""
     photos_at_once: int = Field(default=1, ge=1, le=20)
     """Photos one customer may be uploading at once (the widget sends them one after another);
     another is answered 429 with Retry-After before it is read."""
     photos_at_once_per_address: int = Field(default=3, ge=1, le=1000)
     """Photos being uploaded at once from one client address, over all its sessions; more as above."""
-    socket_frames_burst: int = Field(default=800, ge=1)
+    socket_frames_burst: int = Field(default=800, ge=1, le=1_000_000)
     """Frames of any kind (messages, typing, refused or malformed ones) one socket may send at once…"""
-    socket_frames_per_minute: int = Field(default=2400, ge=1)
+    socket_frames_per_minute: int = Field(default=2400, ge=1, le=1_000_000)
     """…refilled at this rate; a frame beyond is dropped unread and counts as refused."""
-    socket_refusals_burst: int = Field(default=400, ge=1)
+    socket_refusals_burst: int = Field(default=400, ge=1, le=1_000_000)
     """Refused frames (too fast, malformed, a typing frame within 1 s, dropped) one socket may send at once…"""
-    socket_refusals_per_minute: int = Field(default=1200, ge=1)
+    socket_refusals_per_minute: int = Field(default=1200, ge=1, le=1_000_000)
     """…refilled at this rate; one more closes the socket with code 1008."""
 
     @model_validator(mode="after")
@@ -1090,22 +1155,22 @@ class ChannelsConfig(_Strict):
     """The largest photo a customer may send, in bytes (issue 15); larger uploads are refused."""
 
 
-Minutes = Annotated[float, Field(gt=0)]
+Minutes = Annotated[float, Field(gt=0, le=WEEK_MINUTES)]
 
 
 class ClusterAlert(_Strict):
     """Escalation sensitivity (seed 003): the same problem, same area, from different people."""
 
-    min_customers: int = Field(default=3, ge=2)
-    window_hours: float = Field(default=24, gt=0)
+    min_customers: int = Field(default=3, ge=2, le=10_000)
+    window_hours: float = Field(default=24, gt=0, le=MAX_DEADLINE_HOURS)
 
 
 class DashboardSettings(_Strict):
-    at_risk_hours: float = Field(default=2, ge=0)
+    at_risk_hours: float = Field(default=2, ge=0, le=MAX_DEADLINE_HOURS)
     """An open complaint is at risk when at most this many hours are left before its deadline…"""
     at_risk_share: float = Field(default=0.25, ge=0, le=1)
     """…or at most this share of its promised time."""
-    counts_hours: float = Field(default=24, gt=0)
+    counts_hours: float = Field(default=24, gt=0, le=MAX_DEADLINE_HOURS)
     """Complaints per category and per area are counted over this many past hours."""
 
 
@@ -1148,9 +1213,9 @@ class RuleLabels(_Strict):
 class CannedReplyLimits(_Strict):
     """How many team canned replies (常用语) there may be: every agent's console loads them all."""
 
-    per_author: int = Field(default=100, ge=1)
+    per_author: int = Field(default=100, ge=1, le=10_000)
     """Replies one staff member may have added (and not removed)."""
-    total: int = Field(default=500, ge=1)
+    total: int = Field(default=500, ge=1, le=10_000)
     """Replies the team may keep in all; the list serves at most this many."""
 
 
@@ -1324,15 +1389,10 @@ class FaqEntry(_Strict):
     @field_validator("answer")
     @classmethod
     def _known_variables(cls, answer: LocalizedText) -> LocalizedText:
-        for text in (answer.zh_cn, answer.en):
-            try:
-                used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-            except ValueError as error:
-                raise ValueError(f"{error}: write a brace as {{{{ or }}}}") from None
-            if used - FAQ_ANSWER_VARIABLES:
-                raise ValueError(
-                    f"unknown variables {sorted(used - FAQ_ANSWER_VARIABLES)}; allowed: {sorted(FAQ_ANSWER_VARIABLES)}"
-                )
+        for locale, text in (("zh-CN", answer.zh_cn), ("en", answer.en)):
+            problem = template_problem(text, FAQ_ANSWER_VARIABLES)
+            if problem is not None:
+                raise ValueError(f"{locale}: {problem}")
         return answer
 
 

@@ -28,6 +28,7 @@ CORE_TYPES = (
     "bot.core.timeline",
     "bot.core.ticket_reason",
     "bot.core.clock",
+    "bot.core.manager_patterns",
 )
 CHANNEL_ADAPTERS = (
     "bot.channels.base",
@@ -105,7 +106,7 @@ RULES = (
         "configuration and the manager rules depend only on core types",
         importers=("bot.config", "bot.rules"),
         forbidden=("bot", "workers"),
-        allowed=("bot.core.messages", "bot.rules"),
+        allowed=("bot.core.messages", "bot.core.manager_patterns", "bot.rules"),
     ),
     Rule(
         "understanding reads configuration only: no engine, flows, storage, channels or anything above",

@@ -1,22 +1,28 @@
 """A draft of a section checked exactly like start-up, with the other sections in force.
 
 The section's model, then the whole ``ServiceConfig`` (its cross-checks), then what
-``python -m bot check-config`` adds (forbidden patterns catch their own examples), then the
-standards' own rules: every phrase uses only its placeholders, and no standard phrase or FAQ
-answer says a forbidden phrase. Each problem names the dotted path of the bad key.
+``python -m bot check-config`` adds (every phrase, deadline wording and FAQ answer is filled in
+with sample values as at run time; forbidden patterns catch their own examples), then the
+standards' own rules: every phrase uses only its placeholders, as plain ``{name}``s, and no
+standard phrase or FAQ answer says a forbidden phrase. Each problem names the dotted path of the
+bad key.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.config import PHRASE_VARIABLES, PhraseId, ServiceConfig
+from bot.config import PHRASE_VARIABLES, PhraseId, ServiceConfig, template_problem
+from bot.core.manager_patterns import ManagerPattern
+from bot.core.phrases import Phrases
+from bot.flows.deadline import describe_moment
 from bot.rules import RuleSet, check_vocabulary
 from bot.standards.sections import Section, with_sections
 from bot.understanding.guard import ForbiddenGuard
@@ -68,7 +74,8 @@ def _from_pydantic(prefix: str, error: ValidationError, fallback: str) -> list[P
 
 
 def placeholder_problems(body: Any) -> list[Problem]:
-    """Each phrase that uses a placeholder it may not (or a malformed one), by its path."""
+    """Each phrase that uses a placeholder it may not, or one with a format or conversion
+    (``{work_number:d}``), or a broken brace, by its path."""
     problems: list[Problem] = []
     if not isinstance(body, dict):
         return problems
@@ -79,33 +86,61 @@ def placeholder_problems(body: Any) -> list[Problem]:
         for phrase_id, text in phrases.items():
             if phrase_id not in PhraseId.__members__.values() or not isinstance(text, str):
                 continue
-            path = f"phrases.{locale}.phrases.{phrase_id}"
             allowed = PHRASE_VARIABLES.get(PhraseId(phrase_id), frozenset())
+            problem = template_problem(text, allowed, word="placeholders")
+            if problem is not None:
+                problems.append(Problem(f"phrases.{locale}.phrases.{phrase_id}", problem))
+    return problems
+
+
+_SAMPLE_NOW = dt.datetime(2026, 12, 3, 10, 15, tzinfo=dt.UTC)
+_SAMPLE_MOMENTS = [
+    _SAMPLE_NOW + dt.timedelta(days=days, hours=hours, minutes=minutes)
+    for days in (0, 1, 2, 9)
+    for hours, minutes in ((0, 0), (5, 15), (-10, 0), (13, 45))
+]
+"""Deadlines to say in every locale's time words at save time: today, tomorrow, the day after and
+later; on the hour, at half past and at other minutes; in every part of the day."""
+
+
+def rendering_problems(config: ServiceConfig) -> list[Problem]:
+    """Each phrase, deadline wording and FAQ answer that fails when filled as at run time (with
+    sample values): refused when saved rather than failing every conversation that says it."""
+    problems: list[Problem] = []
+    phrases = Phrases(config)
+    samples = {name: f"<{name}>" for names in PHRASE_VARIABLES.values() for name in names}
+    timezone = ZoneInfo(config.service.timezone)
+    for locale, book in config.phrases.items():
+        for phrase_id in book.phrases:
             try:
-                used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-            except ValueError as error:
-                problems.append(Problem(path, f"not a valid phrase ({error}); write {{{{ and }}}} for braces"))
-                continue
-            unknown = sorted(name for name in used if name not in allowed)
-            if unknown:
-                problems.append(
-                    Problem(
-                        path,
-                        f"unknown placeholders {unknown}; allowed: {sorted(allowed) or 'none'}",
-                    )
-                )
+                phrases.render(phrase_id, locale, **samples)
+            except (ValueError, KeyError, IndexError, AttributeError) as error:
+                problems.append(Problem(f"phrases.{locale}.phrases.{phrase_id.value}", f"cannot be said: {error}"))
+        try:
+            for moment in _SAMPLE_MOMENTS:
+                describe_moment(moment, _SAMPLE_NOW, timezone, book.time_words)
+        except (ValueError, KeyError, IndexError, AttributeError) as error:
+            problems.append(Problem(f"phrases.{locale}.time_words", f"a deadline cannot be said: {error}"))
+    organisation, work_number = config.service.organisation, config.service.work_number
+    for index, entry in enumerate(config.faq.entries):
+        for locale in ("zh-CN", "en"):
+            try:
+                entry.answer.get(locale).format(organisation=organisation.get(locale), work_number=work_number)
+            except (ValueError, KeyError, IndexError, AttributeError) as error:
+                problems.append(Problem(f"faq.entries.{index}.answer.{locale}", f"cannot be said: {error}"))
     return problems
 
 
 def standard_problems(config: ServiceConfig, to_simplified: Callable[[str], str]) -> list[Problem]:
-    """What start-up's checks beyond the models find: patterns that miss their own examples,
-    and standard phrases or FAQ answers that say a forbidden phrase."""
+    """What start-up's checks beyond the models find: phrases, deadline wordings or FAQ answers
+    that cannot be filled in, patterns that miss their own examples, and standard phrases or FAQ
+    answers that say a forbidden phrase."""
     guard = ForbiddenGuard(config.forbidden, to_simplified)
-    problems = [
+    problems = rendering_problems(config) + [
         Problem(f"forbidden.patterns.{index}.examples.{number}", f"the pattern {item.id!r} does not catch {example!r}")
         for index, item in enumerate(config.forbidden.patterns)
         for number, example in enumerate(item.examples)
-        if not re.search(item.pattern, guard.fold(example))
+        if ManagerPattern(item.pattern).search(guard.fold(example)) is None
     ]
     spoken = [
         (f"phrases.{locale}.phrases.{phrase_id.value}", text)

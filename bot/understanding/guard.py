@@ -22,6 +22,7 @@ from typing import Literal
 from confusable_homoglyphs.confusables import confusables_data
 
 from bot.config import ForbiddenList
+from bot.core.manager_patterns import ManagerPattern
 from bot.understanding.normalise import fold as fold_message
 
 # Punctuation, symbols, separators, control and format characters; and combining marks that
@@ -135,7 +136,9 @@ class ForbiddenGuard:
             for item in forbidden.forbidden
             if (folded := fold(item.text, to_simplified))
         ]
-        self._patterns = [(re.compile(item.pattern), item.instead, item.source, item.id) for item in forbidden.patterns]
+        self._patterns = [
+            (ManagerPattern(item.pattern), item.instead, item.source, item.id) for item in forbidden.patterns
+        ]
 
     def fold(self, text: str) -> str:
         return fold(text, self._to_simplified)
@@ -147,8 +150,8 @@ class ForbiddenGuard:
             if folded_phrase in folded:
                 return GuardHit(forbidden=phrase, instead=instead, source=source)
         for pattern, instead, source, pattern_id in self._patterns:
-            if found := pattern.search(folded):
-                return GuardHit(forbidden=found.group(0), instead=instead, source=source, pattern_id=pattern_id)
+            if (found := pattern.search(folded)) is not None:
+                return GuardHit(forbidden=found, instead=instead, source=source, pattern_id=pattern_id)
         return None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -183,10 +186,9 @@ class ForbiddenGuard:
             if folded_phrase in folded
         ]
         for pattern, instead, source, pattern_id in self._patterns:
-            for found in pattern.finditer(folded):
+            for words in pattern.find_all(folded):
                 # words a phrase already found holds are that phrase, not one more
-                if found.group(0) and all(found.group(0) not in self.fold(hit.forbidden) for hit in hits):
-                    words = found.group(0)
+                if words and all(words not in self.fold(hit.forbidden) for hit in hits):
                     hits.append(GuardHit(forbidden=words, instead=instead, source=source, pattern_id=pattern_id))
         return hits
 
@@ -196,5 +198,5 @@ class ForbiddenGuard:
             f"{item.id}: {example}"
             for item in patterns.patterns
             for example in item.examples
-            if not re.search(item.pattern, self.fold(example))
+            if ManagerPattern(item.pattern).search(self.fold(example)) is None
         ]
