@@ -50,6 +50,10 @@ class ManagerPattern:
         found = self._compiled.search(text)
         return None if found is None else str(found.group(0))
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where in ``text`` the pattern matches words, left to right, without overlaps."""
+        return [found.span() for found in self._compiled.finditer(text) if found.group(0)]
+
     def find_all(self, text: str) -> list[str]:
         """Every match in ``text``, left to right, without overlaps (empty ones too)."""
         return [str(found.group(0)) for found in self._compiled.finditer(text)]

@@ -173,7 +173,7 @@ class ForbiddenGuard:
                 found.append((start, start + len(folded_phrase)))
                 start = folded.find(folded_phrase, start + 1)
         for pattern, *_ in self._patterns:
-            found.extend(match.span() for match in pattern.finditer(folded) if match.group(0))
+            found.extend(pattern.spans(folded))
         return sorted((origin[start], origin[end - 1] + 1) for start, end in found)
 
     def check_all(self, text: str) -> list[GuardHit]:
