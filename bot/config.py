@@ -695,6 +695,10 @@ class FormRules(_Strict):
     item_owners: list[str] = []
     """Whose item it is, said before the words introducing it ("他电话…", "她住…", "my phone is…"):
     left out with it."""
+    alternative_phone_words: list[str] = []
+    """Words saying a number is one to try when the contact phone does not answer ("打不通的话打我
+    老婆的138…"): given so in a later message, before the hand-off, it is the alternative, not a new
+    contact phone nor more of the problem."""
     contact_change_words: list[str] = []
     """Words that give a new number to call ("电话换了 新号码是…", "以后打我老婆电话…"): a phone
     with one after the hand-off replaces the case's, as a correction does."""

@@ -54,8 +54,12 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     intents = understood.intents
     correcting = bool(intents & CORRECTION_CUES) or (state in RESTATED and Intent.COMPLAINT not in intents)
     phone, second = turn.phone, turn.second_phone
+    another = _another_to_try(turn, phone, second)
+    if another:
+        # "打不通的话打我老婆的138…" after the contact phone: a number to try too, not a new one.
+        phone, second = data.phone, phone
     other = _besides_the_kept(data.phone, phone, second)
-    if correcting and other is not None:
+    if correcting and other is not None and not another:
         # "不对 不是138…是139…": the number that is not the one kept is the right one, not another.
         phone, second = other, None
     # A number alone after another typed one, before the problem, puts it right ("我电话138…5555" /
@@ -99,6 +103,16 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         turn.refused = True
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)
         data.recorded_at = None  # an answer to the bot's question too, never heard out in silence
+
+
+def _another_to_try(turn: Turn, phone: str | None, second: str | None) -> bool:
+    """A message giving one number other than the contact phone kept, with words saying it is one
+    to try when that does not answer (``form.alternative_phone_words``), while the complaint is
+    still being taken (after the hand-off a number given so replaces the case's)."""
+    data = turn.step.data
+    if not (phone and data.phone and phone != data.phone and second is None) or data.case_number is not None:
+        return False
+    return turn.understood is not None and turn.says_any(turn.understood.text, turn.kit.form.alternative_phone_words)
 
 
 def _keep_alternative(turn: Turn, phone: str | None, second: str | None) -> None:

@@ -104,3 +104,32 @@ def test_the_alternative_survives_storing_the_flow_data(chat: Chat) -> None:
     stored = chat.data.to_json()
     assert stored["alternative_phone"] == "13987654321"
     assert type(chat.data).from_json(stored).alternative_phone == "13987654321"
+
+
+@pytest.mark.parametrize(
+    ("later", "restated"),
+    [
+        ("打不通的话打我老婆的 13987654321", "电话：13812345678（备用：13987654321）"),
+        ("备用电话13987654321", "电话：13812345678（备用：13987654321）"),
+        ("if no answer call 13987654321", "Phone: 13812345678 (or 13987654321)"),
+    ],
+)
+def test_a_number_to_try_given_later_is_the_alternative_not_the_problem(chat: Chat, later: str, restated: str) -> None:
+    chat.send("楼道灯坏了一个星期了")
+    chat.send("13812345678")
+    chat.send("阳光花园5栋")
+    said = chat.texts(chat.send(later))
+    assert restated in said
+    assert "打不通" not in said and "备用电话" not in said and "no answer" not in said
+    complaint = confirmed(chat)
+    assert (complaint.contact_phone, complaint.alternative_phone) == ("13812345678", "13987654321")
+    assert complaint.description == "楼道灯坏了一个星期了"
+
+
+def test_a_number_to_try_given_at_the_place_question_is_the_alternative(chat: Chat) -> None:
+    chat.send("楼道灯坏了一个星期了")
+    chat.send("13812345678")
+    chat.send("我白天不在家 打不通就打我老婆的13987654321")
+    said = chat.texts(chat.send("阳光花园5栋"))
+    assert "电话：13812345678（备用：13987654321）" in said
+    assert confirmed(chat).alternative_phone == "13987654321"
