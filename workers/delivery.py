@@ -494,8 +494,9 @@ async def _send(
     message: OutboundMessage,
     message_id: int,
 ) -> tuple[Route, str]:
-    """Send by ``route``; a template the provider refuses for good falls back to SMS when a
-    phone is known. Returns the route taken and the provider's message id."""
+    """Send by ``route``; a template the provider refuses for good falls back to SMS when the
+    customer's verified phone is known (``Attempt.phone``). Returns the route taken and the
+    provider's message id."""
     if route is Route.DIRECT:
         return route, await adapter.send(recipient, message, message_id)
     if route is Route.TEMPLATE:
@@ -512,7 +513,11 @@ async def _send(
             route = Route.SMS
     if route is Route.SMS and phone:
         return route, "sms:" + await adapters[ChannelName.SMS].send(phone, message, message_id)
-    raise DeliveryError("outside the WeChat window, with no template and no phone to fall back to", permanent=True)
+    raise DeliveryError(
+        "outside the WeChat window, with no template and no phone the channel vouches for to fall back to"
+        " (a contact phone typed in the chat is for staff to call, never texted)",
+        permanent=True,
+    )
 
 
 def _record(
@@ -541,7 +546,8 @@ def _record(
         rows.append(row)
         if outcome.route is not Route.DIRECT or outcome.error:
             timeline = True
-            kind = TimelineKind.DELIVERY_FALLBACK if outcome.route is not Route.DIRECT else TimelineKind.DELIVERY_FAILED
+            # Not sent (by no route, or a fallback that failed): the agent reads 发送失败, not 改用其他渠道发送.
+            kind = TimelineKind.DELIVERY_FAILED if outcome.error else TimelineKind.DELIVERY_FALLBACK
             detail = {"message_id": message.id, "route": outcome.route.value, "error": outcome.error}
             add_timeline_event(session, conversation_id, kind, "worker", detail, now)
         if outcome.status == "sent" and outcome.planned.possibly_duplicated:

@@ -30,7 +30,8 @@ def choose_route(
     sms_available: bool,
 ) -> Route:
     """WeChat customer-service messages only go inside the window and under the quota;
-    outside it a template message (when configured), else an SMS (when a phone is known)."""
+    outside it a template message (when configured), else an SMS (when ``phone_known``: a phone
+    the channel vouched for, an SMS sender's number; never one typed in a chat)."""
     if channel != ChannelName.WECHAT:
         return Route.DIRECT
     if wechat_window(now, last_customer_message_at, sent_since_then, window).open:

@@ -3,9 +3,10 @@
 
 ``@audited("transfer", target=path_target("conversation"))`` goes above ``@requires`` (outermost,
 so a refused call is seen too) and records, after the handler has answered, one entry: who (the
-signed-in staff member; for a sign-in, the name tried), when, what (the action, its target and a
-small detail the handler adds with :func:`note`), from where (the client address as trusted
-proxies tell it, the user agent, the request id) and the HTTP status.
+signed-in staff member; for a sign-in, the account tried; a name no account has is kept only as
+its length, ``detail.username_chars``: it may be a password typed in the wrong field), when,
+what (the action, its target and a small detail the handler adds with :func:`note`), from where
+(the client address as trusted proxies tell it, the user agent, the request id) and the HTTP status.
 
 An entry is written in its own transaction once the handler is done, not inside the handler's:
 the status is only known then, refused calls have no transaction, and several actions write more
@@ -22,16 +23,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any
 
 import structlog
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from bot.keys import resources
 from bot.logs import REQUEST_ID
 from bot.storage import audit as audit_store
+from bot.storage import staff as staff_store
 from bot.web.client_address import client_addresses_key
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -149,15 +152,28 @@ async def _record(request: web.Request, marker: Audit, status: int, error: str |
     try:
         entry = _entry(request, marker, status, error)
         if entry is not None:
-            await resources(request).database.write(lambda session: audit_store.append(session, entry))
+            await resources(request).database.write(lambda session: audit_store.append(session, _named(session, entry)))
     except Exception as failure:  # the action has happened; losing its entry must not undo or hide it
         log.error("audit.write_failed", action=marker.action, actor=_who(request), error=type(failure).__name__)
         resources(request).metrics.audit_write_failures.inc()
 
 
+def _named(session: Session, entry: audit_store.NewEntry) -> audit_store.NewEntry:
+    """A sign-in's entry names the account tried (as the account is named), or, when no account
+    has that name, none: every manager reads the log, and a name no account has may be a
+    password typed in the wrong field. Its length alone is kept, to tell attempts apart."""
+    if entry.actor_id is not None or entry.actor is None:
+        return entry
+    account = staff_store.user_named(session, entry.actor.strip())
+    if account is not None:
+        return replace(entry, actor=account.username)
+    return replace(entry, actor=None, detail={**entry.detail, "username_chars": len(entry.actor)})
+
+
 def _who(request: web.Request) -> str | None:
+    """Who, for the log of a failed write: the signed-in staff member, never a name tried."""
     staff: dict[str, Any] | None = request.get("staff")
-    return str(staff["username"]) if staff else request.get(ATTEMPTED)
+    return str(staff["username"]) if staff else None
 
 
 def _entry(request: web.Request, marker: Audit, status: int, error: str | None) -> audit_store.NewEntry | None:
@@ -177,7 +193,7 @@ def _entry(request: web.Request, marker: Audit, status: int, error: str | None) 
         action=marker.failed if marker.failed is not None and status >= 400 else marker.action,
         status=status,
         actor_id=int(staff["id"]) if staff else None,
-        actor=str(staff["username"]) if staff else (attempted or "")[:MAX_NAME_CHARS],
+        actor=str(staff["username"]) if staff else attempted,  # a name tried: see _named
         role=str(staff["role"]) if staff else None,
         target=(_target(request, marker, notes) or "")[:MAX_TARGET_CHARS] or None,
         detail=detail,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 from sqlalchemy.orm import Session
 
@@ -21,6 +23,7 @@ from bot.staff.privacy import sees_phones, shown_phones
 from bot.storage.conversations import add_timeline_event
 from bot.storage.customer_cases import (
     MAX_CASES,
+    CustomerCase,
     CustomerProfile,
     TierChange,
     customer_of,
@@ -76,24 +79,27 @@ async def customer(request: web.Request) -> web.Response:
             # What a supervisor or manager may set it to (PUT …/customer/tier), named.
             "tiers": tiers,
             "channels": profile.channels,
-            "cases": [
-                {
-                    "conversation_id": case.conversation_id,
-                    "current": case.conversation_id == conversation_id,
-                    "channel": case.channel,
-                    "conversation_status": case.conversation_status,
-                    "ts": case.at.isoformat(),
-                    "case_number": case.case_number,
-                    "category": case.category,
-                    "status": case.status,
-                    "rating": case.rating,
-                    "readable": case.readable,
-                }
-                for case in profile.cases
-            ],
+            "cases": [_case(case, conversation_id) for case in profile.cases],
             "limit": MAX_CASES,
         }
     )
+
+
+def _case(case: CustomerCase, conversation_id: int) -> dict[str, Any]:
+    """One entry of the panel's cases. Of a conversation the caller may not open, only that it
+    exists, its channel, status and time: its case number would let anyone add to or ask about
+    the case on a customer channel (category, status and rating are left out with it)."""
+    entry: dict[str, Any] = {
+        "conversation_id": case.conversation_id,
+        "current": case.conversation_id == conversation_id,
+        "channel": case.channel,
+        "conversation_status": case.conversation_status,
+        "ts": case.at.isoformat(),
+        "readable": case.readable,
+    }
+    if case.readable:
+        entry.update(case_number=case.case_number, category=case.category, status=case.status, rating=case.rating)
+    return entry
 
 
 @audited("customer_tier_change", target=path_target("conversation"))

@@ -13,6 +13,7 @@ from phonenumbers import PhoneNumber
 
 from bot.core.phones import SPOKEN_DIGITS
 from bot.staff.accounts import Role
+from bot.understanding.normalise import INVISIBLE
 
 # A mainland mobile (optionally +86) or a landline with its area code; digits next to other
 # digits are not a phone (order numbers, case numbers).
@@ -39,6 +40,9 @@ _STEPS = 256
 """Groups of digits read in one text at most, and numbers parsed: past either, the rest is starred."""
 _REMEMBERED_TEXTS = 4096
 """Digits a masked number hides at least: an 8-digit number keeps only its last four."""
+# What hides a phone from the matchers but not from a reader: characters that show as nothing
+# ("138\u200b1234\u200b5678") and single spaces between digits ("1 3 8 1 2 3 4 5 6 7 8").
+_FOLDABLE = re.compile(rf"{INVISIBLE.pattern}|\d\s\d")
 
 
 def sees_phones(staff: dict[str, Any], owner: str | None) -> bool:
@@ -59,7 +63,43 @@ def mask_phones(text: str | None) -> str | None:
 @functools.lru_cache(maxsize=_REMEMBERED_TEXTS)
 def _masked(text: str) -> str:
     """:func:`mask_phones` of a non-empty text; remembered, since the consoles fetch the same
-    messages again on every change. Every starring keeps the text's length, so spans found
+    messages again on every change. The text is read as written and, when something could hide a
+    phone in it (:data:`_FOLDABLE`), read again folded; a digit starred by either reading is
+    starred, the rest of the text stays as written."""
+    masked = _starred(text)
+    if not _FOLDABLE.search(text):
+        return masked
+    folded, positions = _folded(text)
+    out = list(masked)
+    for index, (was, now) in enumerate(zip(folded, _starred(folded), strict=True)):
+        if now != was:
+            out[positions[index]] = now
+    return "".join(out)
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` without the characters that show as nothing and the single spaces between two
+    digits, and where each character left is in ``text``."""
+    kept: list[int] = []
+    for index, ch in enumerate(text):
+        if INVISIBLE.match(ch):
+            continue
+        if ch.isspace() and kept and text[kept[-1]].isdigit() and _digit_next(text, index + 1):
+            continue
+        kept.append(index)
+    return "".join(text[index] for index in kept), kept
+
+
+def _digit_next(text: str, start: int) -> bool:
+    """Whether the first character from ``start`` on that shows is a digit."""
+    for ch in text[start:]:
+        if not INVISIBLE.match(ch):
+            return ch.isdigit()
+    return False
+
+
+def _starred(text: str) -> str:
+    """The phones of ``text`` starred. Every starring keeps the text's length, so spans found
     before one stay where they were."""
     numbers, unread = _numbers_written(text)
     for start, end, number in numbers:

@@ -60,7 +60,9 @@ class CustomerCase:
     """The complaint's status; None when the conversation recorded no complaint."""
     rating: int | None
     readable: bool
-    """Whether the staff member asking may open the conversation."""
+    """Whether the staff member asking may open the conversation. When not, the complaint's
+    number, category, status and rating are None: a case number lets anyone add to or ask about
+    the case on a customer channel, so only whoever may open it learns it."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ def customer_profile(
     session: Session, customer_id: int, queues: Collection[str] | None, agent_id: int, limit: int = MAX_CASES
 ) -> CustomerProfile | None:
     """The customer and their newest ``limit`` conversations (each with its latest complaint and
-    that complaint's latest rating), newest first, marked readable or not for this staff member."""
+    that complaint's latest rating), newest first, marked readable or not for this staff member;
+    of one they may not open, only that it exists, its channel, status and time."""
     customer = session.execute(
         select(
             Customer.id, Customer.display_name, Customer.surname, Customer.title, Customer.phone, Customer.tier
@@ -142,10 +145,10 @@ def customer_profile(
                 conversation_status=row.conversation_status,
                 owner=row.owner,
                 at=row.created_at,
-                case_number=row.case_number,
-                category=row.category,
-                status=row.status,
-                rating=row.rating,
+                case_number=row.case_number if row.readable else None,
+                category=row.category if row.readable else None,
+                status=row.status if row.readable else None,
+                rating=row.rating if row.readable else None,
                 readable=bool(row.readable),
             )
             for row in rows

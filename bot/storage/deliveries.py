@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, String, Update, bindparam, cast, literal, select, update
+from sqlalchemy import ColumnElement, Select, String, Update, bindparam, case, cast, literal, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.messages import ChannelName
@@ -115,6 +115,9 @@ class Attempt:
     recipient: str
     identity_id: int
     phone: str | None
+    """The customer's phone only when the channel vouched for it (an SMS sender's number): the
+    only number a message may fall back to. A phone typed in a chat is anyone's to type (someone
+    else's, even) and is the case's contact number for staff to call, never a route."""
     answered_at: dt.datetime | None
     """When the customer's latest message before this one was stored (a reply's latency)."""
     phrase_id: str | None = None
@@ -183,7 +186,7 @@ def _lock_for_attempts(*where: ColumnElement[bool]) -> Select[Any]:
             ),
             ChannelIdentity.__table__.c.external_id,
             Conversation.__table__.c.identity_id,
-            Customer.__table__.c.phone,
+            case((Customer.__table__.c.phone_verified, Customer.__table__.c.phone), else_=None),
             select(_written.c.created_at)
             .where(
                 _written.c.conversation_id == _messages.c.conversation_id,
@@ -239,7 +242,7 @@ def unfinished_beside(session: Session, message_id: int, limit: int) -> tuple[in
 
 def lock_for_attempts(session: Session, message_ids: Sequence[int]) -> list[Attempt]:
     """Those of the messages still unfinished, oldest first, their rows locked until the
-    transaction ends, each with its recipient, identity, the customer's phone and when the
+    transaction ends, each with its recipient, identity, the customer's verified phone and when the
     customer's message before it was stored."""
     rows: Sequence[tuple[Any, ...]] = session.execute(_LOCK_FOR_ATTEMPTS, {"ids": list(message_ids)}).all()
     return [Attempt(*row) for row in rows]
@@ -264,9 +267,7 @@ def start_attempts(
         session.execute(_START_ATTEMPTS, parameters)
 
 
-def fail_attempt(
-    session: Session, attempt: Attempt, error: str, now: dt.datetime, tries: int, job: str
-) -> None:
+def fail_attempt(session: Session, attempt: Attempt, error: str, now: dt.datetime, tries: int, job: str) -> None:
     """The locked message fails for good before an attempt: ``failed``, and a dead letter of ``job``."""
     session.execute(
         update(_messages).where(_messages.c.id == attempt.id).values(delivery_status="failed", last_error=error)

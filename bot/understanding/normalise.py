@@ -16,7 +16,7 @@ from typing import Protocol
 # space and joiners, direction marks, word joiner, byte-order mark, tags), variation selectors
 # (Mongolian ones too), the Hangul fillers and the Khmer inherent vowels, the musical and
 # shorthand format controls, and the code points Unicode keeps ignorable for the future.
-_INVISIBLE = re.compile(
+INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
     "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0000-\U000e0fff]"
@@ -85,7 +85,7 @@ def fold(text: str) -> str:
     carry emotion."""
     # OpenCC takes UTF-8 only: a lone surrogate (from a broken client) becomes "?".
     text = unicodedata.normalize("NFKC", text).encode("utf-8", "replace").decode("utf-8")
-    text = _INVISIBLE.sub("", text).translate(_QUOTES).lower()
+    text = INVISIBLE.sub("", text).translate(_QUOTES).lower()
     text = _REPEATS.sub(r"\1\1\1", text)
     return _SPACES.sub(" ", text).strip()
 

@@ -62,7 +62,7 @@ async def test_pages_go_back_by_id_and_filters_narrow_them(make_client: AppFacto
     assert seen == sorted(seen, reverse=True) and len(set(seen)) == 9
 
     failed = (await page(client, action="sign_in_failed"))["entries"]
-    assert [entry["actor"] for entry in failed] == [f"nobody-{n}" for n in reversed(range(7))]
+    assert [(entry["actor"], entry["detail"]["username_chars"]) for entry in failed] == [(None, 8)] * 7
     assert all(entry["detail"]["reason"] == "unknown_user" for entry in failed)
     assert [entry["action"] for entry in (await page(client, actor="wang"))["entries"]] == ["sign_in"]
     assert (await page(client, actor="wang", action="sign_in_failed"))["entries"] == []
@@ -94,3 +94,28 @@ async def test_a_wrong_parameter_is_named(make_client: AppFactory) -> None:
         assert (await response.json())["error"].startswith(named), params
     listed = (await (await client.get("/api/audit", params={"action": "x"})).json())["error"]
     assert "rules_change" in listed and "sign_in_failed" in listed and "dead_letter_retry" in listed
+
+
+async def test_a_password_typed_as_the_username_is_not_shown_to_managers(make_client: AppFactory) -> None:
+    """A name no account has may be a password typed in the wrong field: the log keeps only its
+    length; a name an account has (a wrong password, a locked-out account) is named as before."""
+    client = await make_client()
+    await add_user(client, "wang", Role.AGENT)
+    await add_user(client, "boss", Role.MANAGER)
+    assert await attempt(client, "nobody_xyz", "typo") == 401
+    assert await attempt(client, "Wang-S3cret!pass", "wang") == 401  # the password in the username field
+    assert await attempt(client, " wang ", "typo") == 401
+    await sign_in(client, "boss")
+
+    response = await client.get("/api/audit", params={"action": "sign_in_failed"})
+    assert response.status == 200
+    raw = await response.text()
+    assert "nobody_xyz" not in raw and "S3cret" not in raw
+    entries = (await response.json())["entries"]
+    shown = [(entry["actor"], entry["detail"]["reason"], entry["detail"].get("username_chars")) for entry in entries]
+    assert shown == [
+        ("wang", "wrong_password", None),
+        (None, "unknown_user", len("Wang-S3cret!pass")),
+        (None, "unknown_user", len("nobody_xyz")),
+    ]
+    assert (await page(client, actor="nobody_xyz"))["entries"] == []

@@ -48,8 +48,9 @@ async def test_sign_ins_and_their_failures_name_the_account_or_the_name_tried(ma
     failed = await logged(client, "sign_in_failed")
     assert [(entry.actor, entry.actor_id, entry.role, entry.detail["reason"], entry.status) for entry in failed] == [
         ("wang", None, None, "wrong_password", 401),
-        ("zhang.nobody", None, None, "unknown_user", 401),
+        (None, None, None, "unknown_user", 401),  # a name no account has: maybe a password
     ]
+    assert failed[1].detail["username_chars"] == len("zhang.nobody")
     assert all(entry.request_id for entry in failed) and failed[0].request_id != failed[1].request_id
 
     for n in range(4):
@@ -91,9 +92,9 @@ async def test_one_address_spraying_many_names_after_its_limit_leaves_one_entry(
         assert await attempt(client, f"user{n}", "123456789") == 401
     statuses = await asyncio.gather(*(attempt(client, f"name-{n}", "123456789") for n in range(200)))
     assert statuses == [429] * 200
-    # Whichever name came first: the entry is the address's.
+    # Whichever name came first: the entry is the address's (and no account has that name).
     [(actor, reason, limit, address)] = await refused_entries(client)
-    assert (actor or "").startswith("name-") and (reason, limit, address) == ("rate_limited", "address", "127.0.0.1")
+    assert actor is None and (reason, limit, address) == ("rate_limited", "address", "127.0.0.1")
     assert len(await logged(client, "sign_in_failed")) == 21
 
 

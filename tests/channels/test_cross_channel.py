@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from bot.config import ChannelsConfig, WechatWindow
 from bot.keys import resources
 from bot.settings import WechatAccountSettings
-from bot.storage.models import ChannelIdentity, Complaint, Customer
+from bot.storage.models import ChannelIdentity, Complaint, Customer, Message, TimelineEvent
 from tests.channels.conftest import PHONE, Stub, app_with_sms_stub
 from tests.channels.wechat_helpers import (
     APPID,
@@ -129,9 +129,10 @@ async def test_a_wechat_complainant_who_later_texts_is_not_joined_by_a_typed_pho
         await wechat_server.close()
 
 
-async def test_outside_the_wechat_window_with_no_template_a_known_phone_gets_an_sms(
-    make_client: AppFactory, service_config: Any, clock: Any
-) -> None:
+async def _wechat_without_template(
+    make_client: AppFactory, service_config: Any
+) -> tuple[Any, Stub, Any, FakeWechatApi]:
+    """An app with WeChat (no template message) and SMS through the stub gateway, in-process worker."""
     api = FakeWechatApi()
     wechat_server = await start_fake_wechat(api)
     client, stub = await app_with_sms_stub(
@@ -141,6 +142,65 @@ async def test_outside_the_wechat_window_with_no_template_a_known_phone_gets_an_
             update={"channels": ChannelsConfig(wechat=WechatWindow(passive_reply_within_ms=0, template_id=None))}
         ),
     )
+    return client, stub, wechat_server, api
+
+
+async def _complain_on_wechat(client: Any, api: FakeWechatApi, phone: str) -> None:
+    for msg_id, text, expected in [
+        (1, "小区楼道的垃圾三天没人清理", "电话"),
+        (2, phone, "小区或地址"),
+        (3, "阳光花园3栋", "阳光花园3栋"),
+        (4, "对", "投诉编号"),
+    ]:
+        await client.post("/channels/wechat", params=signed_query(client), data=text_xml(text, msg_id))
+
+        async def replied(fragment: str = expected) -> bool:
+            return any(fragment in reply for reply in api.texts())
+
+        await eventually(replied, timeout=15)
+
+
+async def test_outside_the_wechat_window_a_contact_phone_typed_in_the_chat_is_never_texted(
+    make_client: AppFactory, service_config: Any, clock: Any
+) -> None:
+    """A WeChat user can type anyone's number as the contact phone: once the window has closed,
+    the agent's reply is not texted to that number (a stranger's, maybe); it is marked failed,
+    and the agent sees on the timeline that it was not sent and why, with the case's contact
+    phone to call."""
+    client, stub, wechat_server, api = await _wechat_without_template(make_client, service_config)
+    try:
+        await _complain_on_wechat(client, api, "13700009999")
+        clock.advance(hours=49)
+        late = await queue_late_message(client, clock(), "您好,垃圾已经清理了。")
+
+        async def failed() -> bool:
+            async with resources(client.app).sessions() as session:
+                status = (await session.execute(select(Message.delivery_status).where(Message.id == late))).scalar_one()
+            return status == "failed"
+
+        await eventually(failed, timeout=15)
+        assert stub.texts_to("13700009999") == [] and stub.texts_to("+8613700009999") == []
+        assert stub.gateway.outbound == []
+        assert "您好,垃圾已经清理了。" not in api.texts()
+        async with resources(client.app).sessions() as session:
+            complaint = (await session.execute(select(Complaint))).scalar_one()
+            rows = (
+                await session.execute(select(TimelineEvent.detail).where(TimelineEvent.kind == "delivery_failed"))
+            ).scalars()
+            errors = [detail["error"] for detail in rows]
+        assert complaint.contact_phone == "13700009999"  # for staff to call
+        # The reply, and any reminder the case's timers sent meanwhile: each not sent, and why.
+        assert errors and all("typed in the chat is for staff to call" in error for error in errors)
+    finally:
+        await stub.server.close()
+        await wechat_server.close()
+
+
+async def test_outside_the_wechat_window_with_no_template_a_verified_phone_gets_an_sms(
+    make_client: AppFactory, service_config: Any, clock: Any
+) -> None:
+    """The fallback texts only a number the SMS channel vouched for (the customer's verified phone)."""
+    client, stub, wechat_server, api = await _wechat_without_template(make_client, service_config)
     try:
         xml = text_xml("路灯坏了,电话13800138000", 9009)
         await client.post("/channels/wechat", params=signed_query(client), data=xml)
@@ -151,7 +211,7 @@ async def test_outside_the_wechat_window_with_no_template_a_known_phone_gets_an_
         await eventually(answered, timeout=15)
         clock.advance(hours=49)
         async with resources(client.app).sessions() as session, session.begin():
-            await session.execute(update(Customer).values(phone="13800138000"))
+            await session.execute(update(Customer).values(phone="13800138000", phone_verified=True))
         await queue_late_message(client, clock(), "您好,路灯已经修好了。")
 
         async def texted() -> bool:

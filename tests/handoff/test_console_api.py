@@ -320,6 +320,46 @@ async def test_a_queue_card_shows_the_problem_not_the_yes_that_confirmed_it(make
     assert shown["problem"] == WANG_FILES_A_COMPLAINT.replace("13800138000", "138****8000")
 
 
+def _as_seen(text: str) -> str:
+    """A text as it shows on screen: what shows as nothing, and spaces, gone."""
+    return "".join(ch for ch in text if ch.isprintable() and not ch.isspace() and ch not in "\u200b\u200c\ufeff")
+
+
+async def test_a_phone_hidden_by_zero_width_characters_or_spaces_is_masked_for_an_agent_who_does_not_own_it(
+    make_client: AppFactory,
+) -> None:
+    """Zero-width spaces between the digits, or a space between each, still show the agent a
+    phone: the queue card's problem and last words, and the conversation, show it masked."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await sign_in(client, "li.agent")
+    problem = WANG_FILES_A_COMPLAINT + "，我爱人的电话139\u200b1234\u200b5678"
+    conversation_id, socket = await confirmed_complaint(client, problem)
+    await socket.send("有事打我电话 1 3 9 1 2 3 4 5 6 7 8")
+
+    async def card() -> dict[str, Any] | None:
+        return next((t for t in await queue_of(client) if t["conversation_id"] == conversation_id), None)
+
+    async def told() -> bool:
+        shown = await card()
+        return shown is not None and "打我电话" in (shown["last_customer_message"] or "")
+
+    await eventually(told)
+    await socket.close()
+    shown = await card()
+    assert shown is not None
+    assert shown["problem"] == WANG_FILES_A_COMPLAINT.replace("13800138000", "138****8000") + (
+        "，我爱人的电话139\u200b****\u200b5678"
+    )
+    assert shown["last_customer_message"] == "有事打我电话 1 3 9 * * * * 5 6 7 8"
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert view["phones_masked"]
+    texts = [message["text"] for message in view["messages"] if message["from"] == "customer"]
+    assert texts and not any("1391234" in _as_seen(text) for text in texts)
+    assert "有事打我电话 1 3 9 * * * * 5 6 7 8" in texts
+    assert view["complaints"][0]["description"].endswith("139\u200b****\u200b5678")
+
+
 async def test_a_problem_told_while_waiting_for_a_person_is_registered_on_the_waiting_ticket(
     make_client: AppFactory,
 ) -> None:
@@ -342,8 +382,10 @@ async def test_a_problem_told_while_waiting_for_a_person_is_registered_on_the_wa
     assert shown is not None and shown["problem"] == "楼上漏水 漏到我家天花板了"
     async with resources(client.app).sessions() as session:
         [complaint] = (
-            await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
-        ).scalars().all()
+            (await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id)))
+            .scalars()
+            .all()
+        )
     assert complaint.case_number == shown["case_number"] and complaint.deadline_at is not None
     await socket.close()
 
@@ -359,7 +401,9 @@ async def test_the_problem_told_after_a_threat_is_added_to_its_case(make_client:
     await settled(client)
     async with resources(client.app).sessions() as session:
         [complaint] = (
-            await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
-        ).scalars().all()
+            (await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id)))
+            .scalars()
+            .all()
+        )
     assert complaint.description.endswith("\n小区垃圾一个月没清运了")
     await socket.close()

@@ -69,6 +69,39 @@ async def test_an_agent_sees_the_phone_masked_and_which_earlier_cases_they_may_o
     await panel(client, current, status=403)
 
 
+async def test_of_a_conversation_the_agent_may_not_open_the_panel_tells_only_that_it_exists(
+    make_client: AppFactory,
+) -> None:
+    """A case number lets anyone add to or ask about the case on a customer channel: an agent who
+    may not open the earlier conversation (403) learns from the panel only that it exists, its
+    channel, status and time, never its case number, category, status or rating."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    seeded = await customer_on_two_channels(client, sms_cases=1)
+    earlier, current = seeded.conversations
+    await sign_in(client, "li.agent")
+    await panel(client, earlier, status=403)
+
+    response = await client.get(f"/api/conversations/{current}/customer")
+    raw = await response.text()
+    assert seeded.case_numbers[0] not in raw and "street_lighting" not in raw
+    cases = {case["conversation_id"]: case for case in (await response.json())["cases"]}
+    assert cases[earlier] == {
+        "conversation_id": earlier,
+        "current": False,
+        "channel": "sms",
+        "conversation_status": "closed",
+        "ts": cases[earlier]["ts"],
+        "readable": False,
+    }
+    assert (cases[current]["case_number"], cases[current]["category"]) == (seeded.case_numbers[1], "sanitation")
+
+    await give_to(client, earlier, "li.agent")  # now they may open it: they read it all
+    cases = {case["conversation_id"]: case for case in (await panel(client, current))["cases"]}
+    assert cases[earlier]["readable"] is True
+    assert (cases[earlier]["case_number"], cases[earlier]["rating"]) == (seeded.case_numbers[0], 4)
+
+
 async def test_the_panel_costs_the_same_statements_however_many_cases(make_client: AppFactory) -> None:
     client = await make_client()
     await add_user(client, "li.agent", Role.AGENT)

@@ -84,3 +84,44 @@ def test_a_message_of_more_numbers_than_anyone_tells_shows_none_of_them_whole() 
 
 def test_a_phone_spelt_in_financial_numerals_is_masked() -> None:
     assert mask_phones("电话壹叁捌壹贰叁肆伍陆柒捌") == "电话壹叁捌****伍陆柒捌"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # Characters that show as nothing, between the digits or before them.
+        ("电话138\u200b1234\u200b5678谢谢", "电话138\u200b****\u200b5678谢谢"),
+        ("电话1\u200c3\u200d8\u20601234\ufeff5678", "电话1\u200c3\u200d8\u2060****\ufeff5678"),
+        ("电话\u200b13812345678", "电话\u200b138****5678"),
+        # A digit at a time, a space between each.
+        ("电话 1 3 8 1 2 3 4 5 6 7 8 谢谢", "电话 1 3 8 * * * * 5 6 7 8 谢谢"),
+        ("1 3 8\u200b 1 2 3 4 5 6 7 8", "1 3 8\u200b * * * * 5 6 7 8"),
+        ("住3 栋 2 单元 电话1 3 8 1 2 3 4 5 6 7 8", "住3 栋 2 单元 电话1 3 8 * * * * 5 6 7 8"),
+    ],
+)
+def test_a_phone_hidden_by_invisible_characters_or_spaced_digits_is_masked(text: str, masked: str) -> None:
+    """What shows as a phone on the agent's screen is masked, the rest of the text as written."""
+    assert mask_phones(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3 栋 2 单元", "阳光花园 3 栋 2 单元 501", "等了 2 3 天", "第 1 2 3 次打电话", "订单 123456 789", "a\u200bb 3 号"],
+)
+def test_small_numbers_with_spaces_are_not_phones(text: str) -> None:
+    assert mask_phones(text) == text
+
+
+_HIDERS = st.sampled_from(["", "", " ", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(mobile=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), between=st.lists(_HIDERS, min_size=10, max_size=10))
+def test_a_mobile_with_anything_invisible_or_one_space_between_its_digits_hides_its_middle(
+    mobile: str, between: list[str]
+) -> None:
+    written = mobile[0] + "".join(hider + digit for hider, digit in zip(between, mobile[1:], strict=True))
+    masked = mask_phones(f"电话{written}谢谢")
+    assert masked is not None
+    shown = "".join(ch for ch in masked if ch.isdigit() or ch == "*")
+    assert shown == mobile[:3] + "****" + mobile[7:], masked

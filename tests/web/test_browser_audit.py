@@ -80,3 +80,25 @@ async def test_the_manager_reads_sign_ins_and_rules_changes_in_the_audit_tab(mak
         await expect(rows.nth(4)).to_contain_text("登录失败")
         assert errors == []
         await browser.close()
+
+
+async def test_a_sign_in_with_a_name_no_account_has_shows_only_its_length(make_client: AppFactory) -> None:
+    """A password typed in the username field is not shown to the manager."""
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    assert await attempt(client, "S3cret-pass!", "boss") == 401
+
+    async with browser_helpers.playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(browser_helpers.CHROMIUM), args=browser_helpers.LAUNCH_ARGS
+        )
+        page, errors = await browser_helpers.signed_in_manager_page(browser, str(client.make_url("/manager/")), "boss")
+        await page.click("[data-tab=audit]")
+        failed = page.locator("#audit-table tbody tr[data-action=sign_in_failed]")
+        await expect(failed).to_have_count(1, timeout=10_000)
+        await expect(failed).to_contain_text("未知用户名 (12 个字符)")
+        await expect(failed).to_contain_text("无此用户")
+        await expect(failed).not_to_contain_text("S3cret")
+        await expect(failed).not_to_contain_text("username_chars")
+        assert errors == []
+        await browser.close()

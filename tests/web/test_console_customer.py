@@ -55,6 +55,29 @@ async def test_the_customer_panel_lists_the_earlier_sms_case_and_opens_it(make_c
         await browser.close()
 
 
+async def test_an_earlier_case_the_agent_may_not_open_shows_no_case_number(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    seeded = await customer_on_two_channels(client, sms_cases=1)
+    current = seeded.conversations[-1]
+    await give_to(client, current, "li.agent")  # the SMS case was never theirs nor their queue's
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent = await laptop_console(browser, str(client.make_url(f"/console/#conversation={current}")), "li.agent")
+        cases = agent.locator("#customer-panel #customer-cases li")
+        await expect(cases).to_have_count(2, timeout=10_000)
+        other = cases.nth(1)
+        await expect(other).to_contain_text(f"会话 {seeded.conversations[0]}")
+        await expect(other).to_contain_text("短信")
+        await expect(other).to_contain_text("不在您的队列中,无法打开")
+        await expect(other).not_to_contain_text(seeded.case_numbers[0])
+        await expect(other).not_to_contain_text("★")
+        await expect(other).not_to_contain_text("undefined")
+        await expect(other.get_by_role("button")).to_have_count(0)
+        await agent.screenshot(path="/tmp/custpanel-unreadable.png")
+        await browser.close()
+
+
 async def test_a_canned_reply_added_in_the_console_is_inserted_by_the_picker(make_client: AppFactory) -> None:
     client = await make_client()
     await add_user(client, "li.agent", Role.AGENT)

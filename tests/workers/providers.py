@@ -113,12 +113,14 @@ async def seed_conversation(
     texts: Iterable[str],
     phone: str | None = None,
     customer_wrote_at: Any = None,
+    phone_verified: bool = False,
 ) -> tuple[int, list[int]]:
     """A conversation with pending outbound messages (as the engine or an agent would leave them),
-    and optionally the customer's last inbound message at ``customer_wrote_at``."""
+    and optionally the customer's last inbound message at ``customer_wrote_at``; the customer's
+    ``phone`` was typed in a chat unless ``phone_verified`` (an SMS sender's number)."""
     now = resources(client.app).clock()
     async with resources(client.app).sessions() as session, session.begin():
-        customer = Customer(phone=phone, created_at=now)
+        customer = Customer(phone=phone, phone_verified=phone_verified, created_at=now)
         session.add(customer)
         await session.flush()
         identity = ChannelIdentity(customer_id=customer.id, channel=channel, external_id=external_id, created_at=now)

@@ -88,12 +88,18 @@ async def test_the_agent_sees_the_window_closing(
 
 
 @pytest.mark.parametrize("wechat_and_sms", [None, "refused"], indirect=True, ids=["no template", "template refused"])
-async def test_outside_the_window_the_message_goes_by_sms_where_a_phone_is_known(
+async def test_outside_the_window_the_message_goes_by_sms_where_a_verified_phone_is_known(
     wechat_and_sms: tuple[Any, FakeWechatApi, Any], clock: FixedClock
 ) -> None:
     client, api, gateway = wechat_and_sms
     conversation_id, (message_id,) = await seed_conversation(
-        client, "wechat", OPENID, ["维修已安排"], phone=PHONE, customer_wrote_at=clock() - dt.timedelta(hours=49)
+        client,
+        "wechat",
+        OPENID,
+        ["维修已安排"],
+        phone=PHONE,
+        phone_verified=True,
+        customer_wrote_at=clock() - dt.timedelta(hours=49),
     )
     await enqueue(client, [message_id])
     await run_burst_worker(client)
@@ -108,6 +114,28 @@ async def test_outside_the_window_the_message_goes_by_sms_where_a_phone_is_known
             await session.execute(select(TimelineEvent.detail).where(TimelineEvent.kind == "delivery_fallback"))
         ).scalar_one()
     assert detail["route"] == "sms"
+
+
+@pytest.mark.parametrize("wechat_and_sms", [None, "refused"], indirect=True, ids=["no template", "template refused"])
+async def test_outside_the_window_a_phone_typed_in_a_chat_is_never_texted(
+    wechat_and_sms: tuple[Any, FakeWechatApi, Any], clock: FixedClock
+) -> None:
+    """The customer's phone was typed (anyone's number, maybe a stranger's): the message is not
+    texted to it, whether there is no template or WeChat refused it; it fails, for staff to see
+    (and to call the case's contact phone), with a dead letter."""
+    client, api, gateway = wechat_and_sms
+    conversation_id, (message_id,) = await seed_conversation(
+        client, "wechat", OPENID, ["维修已安排"], phone=PHONE, customer_wrote_at=clock() - dt.timedelta(hours=49)
+    )
+    await enqueue(client, [message_id])
+    await run_burst_worker(client)
+
+    assert gateway.outbound == []
+    assert api.texts() == []
+    stored = await message(client, message_id)
+    assert stored.delivery_status == "failed" and stored.last_error
+    kinds = await timeline_kinds(client, conversation_id)
+    assert "delivery_failed" in kinds and "delivery_fallback" not in kinds
 
 
 async def test_the_daily_report_counts_yesterday_and_tells_the_managers(

@@ -59,13 +59,17 @@ window.auditLog = (() => {
     return name;
   }
 
+  // A sign-in with a name no account has keeps only the name's length (it may be a password).
   function who(entry) {
     const role = entry.role ? ` · ${label("role", entry.role)}` : "";
-    return el("span", { title: entry.actor_id ? `#${entry.actor_id}` : T("未登录") }, `${entry.actor || "—"}${role}`);
+    const chars = entry.detail?.username_chars;
+    const name = entry.actor || (chars ? T("未知用户名 ({0} 个字符)", chars) : "—");
+    return el("span", { title: entry.actor_id ? `#${entry.actor_id}` : T("未登录") }, `${name}${role}`);
   }
 
   function detailText(detail) {
-    const shown = Object.entries(detail || {}).filter(([key]) => key !== "error" && key !== "reason");
+    const shown = Object.entries(detail || {})
+      .filter(([key]) => key !== "error" && key !== "reason" && key !== "username_chars");
     return shown.map(([key, value]) => `${key}=${typeof value === "object" ? JSON.stringify(value) : value}`).join(" · ");
   }
 

@@ -345,10 +345,13 @@
       el("p", { class: "muted", text: T("用于该客户今后转人工的投诉;已承诺的时限不变。") }));
   }
 
+  // Of a conversation the agent may not open the API gives only its channel, status and time
+  // (no case number, category or rating): it says so rather than leave blanks.
   function customerCase(c) {
     const status = c.status ? COMPLAINT_STATUS[c.status] || c.status : label("status", c.conversation_status);
     const facts = [formatTime(c.ts), label("channel", c.channel), categoryName(c.category), status,
-      c.rating ? T("评价 {0}", "★".repeat(c.rating)) : null].filter(Boolean).join(" · ");
+      c.rating ? T("评价 {0}", "★".repeat(c.rating)) : null,
+      c.readable ? null : T("不在您的队列中,无法打开")].filter(Boolean).join(" · ");
     const title = `${c.case_number || T("会话 {0}", c.conversation_id)}${c.current ? T(" (当前)") : ""}`;
     return el("li", { class: c.current ? "current" : "", "data-conversation": c.conversation_id },
       c.readable && !c.current

@@ -416,6 +416,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "尝试过多": "Rate limited",
     "账号已停用": "Inactive",
     "未登录": "Not signed in",
+    "未知用户名 ({0} 个字符)": "Unknown username ({0} characters)",
     "拒绝": "Refused",
     "成功": "Done",
     "请求 {0}": "Request {0}",
