@@ -175,5 +175,7 @@ class Metrics:
         """Every sample name this registry exposes (a counter's ``_total``, a histogram's ``_bucket``…)."""
         suffixes = {"counter": ("_total", "_created"), "histogram": ("_bucket", "_count", "_sum", "_created")}
         return {
-            family.name + suffix for family in self.registry.collect() for suffix in suffixes.get(family.type, ("",))
+            family.name + suffix
+            for family in self.registry.collect()
+            for suffix in suffixes.get(family.type, ("",))
         }

@@ -45,7 +45,8 @@ def direction_refusal(text: str) -> tuple[web.Response, str] | None:
     if not controls:
         return None
     error = (
-        f"the text holds direction controls ({', '.join(controls)}) that change the order the reader sees: remove them"
+        f"the text holds direction controls ({', '.join(controls)}) that change the order the reader sees: "
+        "remove them"
     )
     body = {"error": error, "direction_controls": controls, "can_override": False}
     return web.json_response(body, status=422), error

@@ -264,7 +264,9 @@ def start_attempts(
         session.execute(_START_ATTEMPTS, parameters)
 
 
-def fail_attempt(session: Session, attempt: Attempt, error: str, now: dt.datetime, tries: int, job: str) -> None:
+def fail_attempt(
+    session: Session, attempt: Attempt, error: str, now: dt.datetime, tries: int, job: str
+) -> None:
     """The locked message fails for good before an attempt: ``failed``, and a dead letter of ``job``."""
     session.execute(
         update(_messages).where(_messages.c.id == attempt.id).values(delivery_status="failed", last_error=error)

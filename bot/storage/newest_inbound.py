@@ -20,4 +20,10 @@ def newest_inbound(column: str, excluding_kind: str | None = None) -> ColumnElem
     conditions = [written.conversation_id == Conversation.id, written.direction == "in"]
     if excluding_kind is not None:
         conditions.append(written.kind != excluding_kind)
-    return select(getattr(written, column)).where(*conditions).order_by(written.id.desc()).limit(1).scalar_subquery()
+    return (
+        select(getattr(written, column))
+        .where(*conditions)
+        .order_by(written.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )

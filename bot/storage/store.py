@@ -105,7 +105,9 @@ def _open_conversation_insert(dialect_insert: Any) -> Any:
     )
 
 
-def _insert_customer(session: Session, now: dt.datetime, tier: str, phone: str | None, display_name: str | None) -> int:
+def _insert_customer(
+    session: Session, now: dt.datetime, tier: str, phone: str | None, display_name: str | None
+) -> int:
     values = {
         "created_at": now,
         "tier": tier,
@@ -127,14 +129,10 @@ def create_customer_identity(
 ) -> tuple[int, int]:
     """A new customer known on ``channel`` as ``external_id``; returns (customer id, identity id)."""
     customer_id = _insert_customer(session, now, tier, phone, display_name)
-    identity_id = (
-        session.connection()
-        .execute(
-            _INSERT_IDENTITY,
-            {"customer_id": customer_id, "channel": channel.value, "external_id": external_id, "created_at": now},
-        )
-        .scalar_one()
-    )
+    identity_id = session.connection().execute(
+        _INSERT_IDENTITY,
+        {"customer_id": customer_id, "channel": channel.value, "external_id": external_id, "created_at": now},
+    ).scalar_one()
     return customer_id, int(identity_id)
 
 
@@ -492,27 +490,30 @@ class StoredInboundRow:
     created_at: dt.datetime | None = None
 
 
-_LOAD_CONVERSATIONS = select(
-    _conversations.c.id,
-    _conversations.c.customer_id,
-    _conversations.c.identity_id,
-    _conversations.c.channel,
-    _conversations.c.locale,
-    _conversations.c.status,
-    _conversations.c.flow_state,
-    _conversations.c.flow_data,
-    _conversations.c.owner,
-    _conversations.c.ownership_version,
-    _conversations.c.activity_seq,
-    _conversations.c.last_customer_at,
-    _conversations.c.closed_at,
-    _conversations.c.closed_reason,
-    # Its identity's opt-out (by primary key: one index lookup a conversation).
-    select(table_of(ChannelIdentity).c.opted_out_at)
-    .where(table_of(ChannelIdentity).c.id == _conversations.c.identity_id)
-    .scalar_subquery()
-    .label("opted_out_at"),
-).where(_conversations.c.id.in_(bindparam("ids", expanding=True)))
+_LOAD_CONVERSATIONS = (
+    select(
+        _conversations.c.id,
+        _conversations.c.customer_id,
+        _conversations.c.identity_id,
+        _conversations.c.channel,
+        _conversations.c.locale,
+        _conversations.c.status,
+        _conversations.c.flow_state,
+        _conversations.c.flow_data,
+        _conversations.c.owner,
+        _conversations.c.ownership_version,
+        _conversations.c.activity_seq,
+        _conversations.c.last_customer_at,
+        _conversations.c.closed_at,
+        _conversations.c.closed_reason,
+        # Its identity's opt-out (by primary key: one index lookup a conversation).
+        select(table_of(ChannelIdentity).c.opted_out_at)
+        .where(table_of(ChannelIdentity).c.id == _conversations.c.identity_id)
+        .scalar_subquery()
+        .label("opted_out_at"),
+    )
+    .where(_conversations.c.id.in_(bindparam("ids", expanding=True)))
+)
 # Their customers by primary key, in a statement of their own: joined, PostgreSQL hashes every
 # customer ever stored to find the batch's few (issue 16).
 _LOAD_CUSTOMERS = select(
@@ -618,8 +619,6 @@ def _case_status(complaint: Any | None, place: _CasePlace | None, names: dict[st
     if place is not None and place.owner.startswith(AGENT_OWNER):
         return CaseStatus(CaseStage.WITH_AGENT, agent_name=names.get(place.owner), **common)
     return CaseStatus(CaseStage.WAITING, **common)
-
-
 # issue 12 item 3: the open cases of whoever is known by these phones (a phone typed in web chat
 # links to the cases of the customer an SMS sender's number belongs to); only a customer whose phone
 # the channel vouches for: a number typed in a chat is anyone's to type. Bounded by the phone index
@@ -1011,7 +1010,9 @@ def link_appeal(
     link with no escalation (a later message of the appealing conversation) only joins the case's
     timeline.
     None when the case is gone."""
-    complaint = session.execute(select(Complaint).where(Complaint.case_number == link.case_number)).scalar_one_or_none()
+    complaint = session.execute(
+        select(Complaint).where(Complaint.case_number == link.case_number)
+    ).scalar_one_or_none()
     if complaint is None:
         return None
     if link.contact_phone and not complaint.contact_phone:

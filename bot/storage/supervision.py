@@ -64,8 +64,7 @@ def complaints_with_area(
     """Complaints with an area created in (``after``, ``until``]:
     (case number, customer id, category, area, created at)."""
     rows = session.execute(
-        select(
-            Complaint.case_number, Complaint.customer_id, Complaint.category, Complaint.area, Complaint.created_at
-        ).where(Complaint.created_at > after, Complaint.created_at <= until, Complaint.area.is_not(None))
+        select(Complaint.case_number, Complaint.customer_id, Complaint.category, Complaint.area, Complaint.created_at)
+        .where(Complaint.created_at > after, Complaint.created_at <= until, Complaint.area.is_not(None))
     ).all()
     return [(number, customer, category, area, created) for number, customer, category, area, created in rows]

@@ -86,3 +86,4 @@ def parse_answer(
         signals=frozenset(Signal(value) for value in answer.signals if value in _SIGNALS),
         slots=slot_checker.check({name: getattr(answer.slots, name) for name in SLOT_FIELDS}, text),
     )
+

@@ -55,7 +55,9 @@ async def _read_then(request: web.Request, seconds: float, handler: Handler) -> 
     return await handler(request)
 
 
-async def _within(request: web.Request, seconds: float, answer: Awaitable[web.StreamResponse]) -> web.StreamResponse:
+async def _within(
+    request: web.Request, seconds: float, answer: Awaitable[web.StreamResponse]
+) -> web.StreamResponse:
     try:
         async with asyncio.timeout(seconds):
             return await answer

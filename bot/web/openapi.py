@@ -44,7 +44,11 @@ def documented(
 
 def _described(route: web.AbstractRoute) -> bool:
     resource = route.resource
-    return route.method not in ("HEAD", "*") and resource is not None and resource.canonical.startswith("/api/")
+    return (
+        route.method not in ("HEAD", "*")
+        and resource is not None
+        and resource.canonical.startswith("/api/")
+    )
 
 
 def api_routes(app: web.Application) -> list[tuple[str, str]]:
