@@ -233,7 +233,9 @@ async def claim(request: web.Request) -> web.Response:
     if outcome == "own appeal":
         raise api_error(403, "this is the customer's appeal of a case you handle: a supervisor takes it")
     assert conversation_id is not None
-    note(request, conversation_id=conversation_id, reply_in=reply_in)
+    note(request, conversation_id=conversation_id)
+    if reply_in is not None:
+        note(request, reply_in=reply_in)  # an appeal answered in the chat it came from
     effects = _changed(conversation_id, queue=True)
     if reply_in is not None:
         effects.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(reply_in,)))
