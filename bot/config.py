@@ -1244,6 +1244,14 @@ class HandoffSettings(_Strict):
     def queue_ids(self) -> list[str]:
         return [queue.id for queue in self.queues]
 
+    def queue_named(self, name: str) -> str | None:
+        """The id of the queue with this name in any language ("工程维修组"), else None."""
+        wanted = name.strip().casefold()
+        for queue in self.queues:
+            if wanted in (queue.name.zh_cn.casefold(), queue.name.en.casefold()):
+                return queue.id
+        return None
+
 
 class GazetteerDistrict(_Strict):
     name: str = Field(min_length=1)

@@ -7,19 +7,25 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import resources
 from bot.outbound.effects import Effects
+from bot.promises.tracker import Outcome
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
 from bot.staff.bodies import EmptyBody, ExtendBody, read_body
 from bot.staff.privacy import Shown
 from bot.storage import promises as promise_store
-from bot.storage.models import Complaint, Satisfaction
+from bot.storage.models import Complaint, Conversation, Satisfaction
+from bot.storage.notifications import notify, user_audience
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
+
+EXTEND_REFUSALS = frozenset({"missing", "no complaint", "not open", "too short", "too many"})
+"""``Tracker.extend``'s results that are not a new deadline."""
 
 
 def _conversation_id(request: web.Request) -> int:
@@ -41,17 +47,29 @@ async def extend(request: web.Request) -> web.Response:
     note(request, hours=hours)
     shared, staff = resources(request), request["staff"]
     tracker, gateway, now = shared.tracker, shared.gateway, shared.clock()
-    outcome = await shared.database.write(
-        lambda session: tracker.extend(
-            session,
-            conversation_id,
-            float(hours),
-            reason.strip(),
-            f"agent:{staff['id']}",
-            now,
-            gateway.status_on_commit,
+    actor = f"agent:{staff['id']}"
+
+    def extend_and_tell(session: Session) -> Outcome:
+        outcome = tracker.extend(
+            session, conversation_id, float(hours), reason.strip(), actor, now, gateway.status_on_commit
         )
-    )
+        found = session.get(Conversation, conversation_id)
+        owner = found.owner if found is not None else ""
+        if outcome.result not in EXTEND_REFUSALS and owner.startswith("agent:") and owner != actor:
+            # The agent holding the case hears of its new deadline (they promised the old one).
+            event = notify(
+                session,
+                "deadline_extended",
+                user_audience(int(owner.removeprefix("agent:"))),
+                now,
+                conversation_id=conversation_id,
+                detail={"by": staff["username"], "deadline_at": outcome.result, "why": reason.strip()},
+            )
+            if event is not None:
+                outcome.effects.staff_events.append(event)
+        return outcome
+
+    outcome = await shared.database.write(extend_and_tell)
     if outcome.result == "missing":
         raise api_error(404, "no such conversation")
     if outcome.result == "no complaint":

@@ -101,6 +101,7 @@ async def queue(request: web.Request) -> web.Response:
     ids = {ticket.conversation_id for _, ticket in page.tickets}
     async with resources(request).sessions() as session:
         previews = await session.run_sync(lambda sync: tickets.queue_previews(sync, ids))
+        since = await session.run_sync(lambda sync: tickets.waiting_since(sync, [t.id for _, t in page.tickets]))
     # Nobody owns a waiting ticket: an agent sees its phone numbers masked, a supervisor in full.
     full = sees_phones(staff, None)
     default_tier = resources(request).config.deadlines.default_tier
@@ -108,6 +109,7 @@ async def queue(request: web.Request) -> web.Response:
         {
             "tickets": [
                 _ticket_json(ticket, position, previews.get(ticket.conversation_id), full, default_tier)
+                | {"waiting_since": since.get(ticket.id, ticket.created_at).isoformat()}
                 for position, ticket in page.tickets
             ],
             "total": page.total,
@@ -187,16 +189,37 @@ async def claim(request: web.Request) -> web.Response:
     waiting (claimed, transferred, resolved) and for one whose conversation an agent already owns
     (but for an appeal, which a supervisor claims to take the case from its agent); 403 for an
     agent claiming an appeal of a case they hold or handled (it would close the appeal of their work).
+
+    An appeal's ticket stays on the case's conversation (one case); when the customer appealed
+    from another conversation, the claimer owns that one too, and ``reply_in`` names the one the
+    customer wrote from last, where the console answers. An agent who held the case is notified.
     """
     ticket_id = _int_id(request)
     staff, now = request["staff"], resources(request).clock()
+    me = f"agent:{staff['id']}"
+    told: list[StaffEvent] = []
 
-    def take(session: Session) -> tuple[tickets.ClaimOutcome, int | None]:
+    def take(session: Session) -> tuple[tickets.ClaimOutcome, int | None, int | None]:
         allowed = queues_of(session, staff["id"], staff["role"])
         reviews_appeals = staff["role"] != Role.AGENT
-        return tickets.claim_ticket(session, ticket_id, staff, allowed, now, reviews_appeals=reviews_appeals)
+        held_by = tickets.owner_of_ticket(session, ticket_id)
+        outcome, claimed = tickets.claim_ticket(
+            session, ticket_id, staff, allowed, now, reviews_appeals=reviews_appeals
+        )
+        if claimed is None:
+            return outcome, None, None
+        reply_in = tickets.appealing_conversation(session, claimed)
+        if reply_in is not None:
+            tickets.take_conversation(session, reply_in, me)
+            detail = {"ticket_id": ticket_id, "username": staff["username"], "case_conversation_id": claimed}
+            add_timeline_event(session, reply_in, TimelineKind.CLAIMED, me, detail, now)
+        if held_by is not None and held_by.startswith(tickets.AGENT_OWNER) and held_by != me:
+            event = _tell_previous_owner(session, held_by, claimed, now, how="appeal", by=staff["username"], to=me)
+            if event is not None:
+                told.append(event)
+        return outcome, claimed, reply_in
 
-    outcome, conversation_id = await resources(request).database.write(take)
+    outcome, conversation_id, reply_in = await resources(request).database.write(take)
     if outcome == "missing":
         raise api_error(404, "no such ticket")
     if outcome == "taken":
@@ -211,8 +234,31 @@ async def claim(request: web.Request) -> web.Response:
         raise api_error(403, "this is the customer's appeal of a case you handle: a supervisor takes it")
     assert conversation_id is not None
     note(request, conversation_id=conversation_id)
-    await resources(request).gateway.commit(_changed(conversation_id, queue=True))
-    return web.json_response({"ticket_id": ticket_id, "conversation_id": conversation_id, "owner": staff["username"]})
+    if reply_in is not None:
+        note(request, reply_in=reply_in)  # an appeal answered in the chat it came from
+    effects = _changed(conversation_id, queue=True)
+    if reply_in is not None:
+        effects.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(reply_in,)))
+    effects.staff_events.extend(told)
+    await resources(request).gateway.commit(effects)
+    return web.json_response(
+        {
+            "ticket_id": ticket_id,
+            "conversation_id": conversation_id,
+            "owner": staff["username"],
+            "reply_in": reply_in or conversation_id,
+        }
+    )
+
+
+def _tell_previous_owner(
+    session: Session, previous: str, conversation_id: int, now: dt.datetime, *, how: str, by: str, to: str
+) -> StaffEvent | None:
+    """The agent a case was taken from hears of it (通知): ``how`` "appeal" (a supervisor claimed
+    the customer's appeal) or "transfer" (someone else moved it), ``by`` whom, ``to`` its new owner."""
+    agent_id = int(previous.removeprefix(tickets.AGENT_OWNER))
+    detail = {"how": how, "by": by, "to": to}
+    return notify(session, "case_taken", user_audience(agent_id), now, conversation_id=conversation_id, detail=detail)
 
 
 @requires(*STAFF)
@@ -235,6 +281,8 @@ async def conversation(request: web.Request) -> web.Response:
             conversations.newest_timeline_of, conversation_id, _timeline_shown(request.query)
         )
         resolution = await session.run_sync(agent_work.resolution_of, conversation_id)
+        appeal_of = (found.flow_data or {}).get("appeal_of")
+        waiting = await session.run_sync(lambda sync: tickets.waiting_for(sync, conversation_id, appeal_of))
         # Everything the customer may have written in (messages, the complaint's words, the
         # callback's comment, timeline details) is shown as the phones are: in full or masked.
         shown = shown_phones(staff, found.owner)
@@ -251,6 +299,13 @@ async def conversation(request: web.Request) -> web.Response:
             "status": found.status,
             "state": found.flow_state,
             "owner": found.owner,
+            # The tickets a console opening it may claim: the conversation's own waiting ones and,
+            # when the customer appealed from here, the case's appeal (``appeal_of``).
+            "waiting": [
+                {"ticket_id": t.ticket_id, "conversation_id": t.conversation_id, "queue": t.queue, "reason": t.reason}
+                for t in waiting
+            ],
+            "appeal_of": appeal_of,
             "customer": {
                 "id": customer.id if customer else None,
                 "display_name": shown(customer.display_name) if customer else None,
@@ -419,7 +474,11 @@ async def transfer(request: web.Request) -> web.Response:
     note(request, username=to_user, queue=to_queue)
     if (to_user is None) == (to_queue is None):
         raise api_error(400, "give exactly one of 'username' or 'queue'")
-    known_queues = resources(request).config.handoff.queue_ids()
+    handoff = resources(request).config.handoff
+    known_queues = handoff.queue_ids()
+    if to_queue is not None:
+        # The console shows queues by name ("工程维修组"): a name in any language is that queue.
+        to_queue = handoff.queue_named(to_queue) or to_queue
     if to_queue is not None and to_queue not in known_queues:
         raise api_error(400, f"unknown queue {to_queue!r}; known queues: {', '.join(known_queues)}")
     staff, now = request["staff"], resources(request).clock()
@@ -440,7 +499,15 @@ async def transfer(request: web.Request) -> web.Response:
         # who had it: the timeline reads "转交 agent2 → agent1" whoever did the handing over
         detail = {"from": found.owner, "to": owner, "username": to_user, "queue": to_queue}
         queue = None if to_queue is None else str(to_queue)
+        held_by = found.owner or ""
         tickets.transfer(session, found, owner, queue, f"agent:{staff['id']}", detail, now)
+        if held_by.startswith(tickets.AGENT_OWNER) and held_by not in (owner, f"agent:{staff['id']}"):
+            # The agent it was taken from hears of it, or it just disappears from their list.
+            event = _tell_previous_owner(
+                session, held_by, conversation_id, now, how="transfer", by=staff["username"], to=owner
+            )
+            if event is not None:
+                told.append(event)
         if target is not None and target.id != staff["id"]:
             # The colleague hears of it (通知, tone, desktop notice), as when the rules route a case to them.
             event = notify(
@@ -463,7 +530,14 @@ async def transfer(request: web.Request) -> web.Response:
     effects = _changed(conversation_id, queue=True)
     effects.staff_events.extend(told)
     await resources(request).gateway.commit(effects)
-    return web.json_response({"owner": outcome})
+    if to_queue is None:
+        return web.json_response({"owner": outcome})
+    async with resources(request).sessions() as session:
+        members = await session.run_sync(
+            lambda sync: staff_store.queue_member_counts(sync, Role.AGENT).get(str(to_queue), 0)
+        )
+    # No agent is in that queue: the console warns that nobody may see the ticket.
+    return web.json_response({"owner": outcome, "queue_members": members})
 
 
 @audited("resolve", target=path_target("conversation"))

@@ -137,6 +137,36 @@ async def get_colleagues(request: web.Request) -> web.Response:
     )
 
 
+@requires(*STAFF)
+async def get_transfer_targets(request: web.Request) -> web.Response:
+    """``GET /api/transfer-targets?locale=``: whom a case may be handed to, for the console's
+    transfer picker: the queues by name with how many agents are members of each (none: nobody
+    may see a ticket there), and the active agents and supervisors with their role and queues
+    (managers do not take cases)."""
+    config = resources(request).config
+    locale = request.query.get("locale", config.service.default_locale)
+    every_queue = config.handoff.queue_ids()
+    async with resources(request).database.sessions() as session:
+        users = await session.run_sync(staff_store.every_user)
+        members = await session.run_sync(lambda sync: staff_store.queue_member_counts(sync, Role.AGENT))
+    queues = [
+        {"id": queue.id, "name": queue.name.get(locale), "members": members.get(queue.id, 0)}
+        for queue in config.handoff.queues
+    ]
+    people = [
+        {
+            "id": user.id,
+            "username": user.username,
+            "display_name": user.display_name,
+            "role": user.role,
+            "queues": membership.effective_queues(user.role, user.queues, every_queue),
+        }
+        for user in users
+        if user.active and user.role != Role.MANAGER
+    ]
+    return web.json_response({"queues": queues, "people": people})
+
+
 @requires(*SUPERVISION)
 async def get_users(request: web.Request) -> web.Response:
     """``GET /api/users``: every staff account with its queues (supervisors and managers: all)."""
@@ -178,4 +208,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/queues", get_queues)
     app.router.add_get("/api/users", get_users)
     app.router.add_get("/api/colleagues", get_colleagues)
+    app.router.add_get("/api/transfer-targets", get_transfer_targets)
     app.router.add_put("/api/users/{id}/queues", put_user_queues)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import select, update
@@ -24,6 +25,13 @@ def active_user(session: Session, username: str) -> User | None:
 def stored_queues(session: Session, user_id: int) -> list[str] | None:
     """The queues stored on the account (None: none stored, or no such account)."""
     return session.execute(select(User.queues).where(User.id == user_id)).scalar_one_or_none()
+
+
+def queue_member_counts(session: Session, role: str) -> Counter[str]:
+    """How many active accounts of ``role`` (agents: supervisors see every queue anyway) are
+    members of each queue."""
+    stored = session.execute(select(User.queues).where(User.role == role, User.active)).scalars()
+    return Counter(queue for queues in stored for queue in set(queues or ()))
 
 
 def user_named(session: Session, username: str) -> User | None:

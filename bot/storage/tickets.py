@@ -7,14 +7,14 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.storage.conversations import add_timeline_event
 from bot.storage.db import rows_matched
-from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, TimelineEvent
+from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message, TimelineEvent
 from bot.storage.newest_inbound import newest_inbound
 
 ClaimOutcome = Literal["claimed", "missing", "taken", "owned", "closed", "not your queue", "own appeal"]
@@ -135,9 +135,17 @@ def transfer(
     appeal stays for the supervisor (``close_waiting_tickets``)."""
     closed = close_waiting_tickets(session, conversation.id)
     if queue is not None:
+        # The case goes with it: the card keeps its case number, category and deadline.
+        case = session.execute(
+            select(Complaint.id)
+            .where(Complaint.conversation_id == conversation.id)
+            .order_by(Complaint.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
         session.add(
             HandoffTicket(
                 conversation_id=conversation.id,
+                complaint_id=case,
                 queue=queue,
                 priority=1,
                 reason=TicketReason.TRANSFER,
@@ -148,6 +156,90 @@ def transfer(
     conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
     detail = {**detail, "closed_tickets": closed} if closed else detail
     add_timeline_event(session, conversation.id, TimelineKind.TRANSFERRED, actor, detail, now)
+
+
+def waiting_since(session: Session, ticket_ids: Collection[int]) -> dict[int, dt.datetime]:
+    """When each ticket's customer first waited for this case: the earliest ticket of the same
+    conversation and complaint (a transfer opens a new ticket; the customer has waited since the
+    first). A ticket without a complaint waits since it was opened."""
+    if not ticket_ids:
+        return {}
+    earlier = aliased(HandoffTicket)
+    rows = session.execute(
+        select(HandoffTicket.id, func.min(earlier.created_at))
+        .join(
+            earlier,
+            and_(
+                earlier.conversation_id == HandoffTicket.conversation_id,
+                or_(earlier.id == HandoffTicket.id, earlier.complaint_id == HandoffTicket.complaint_id),
+            ),
+        )
+        .where(HandoffTicket.id.in_(sorted(ticket_ids)))
+        .group_by(HandoffTicket.id)
+    ).all()
+    return {ticket_id: since for ticket_id, since in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingFor:
+    """A waiting ticket a conversation's view offers to claim."""
+
+    ticket_id: int
+    conversation_id: int
+    queue: str
+    reason: str
+
+
+def waiting_for(session: Session, conversation_id: int, appeal_of: str | None) -> list[WaitingFor]:
+    """The conversation's waiting tickets and, for an appealing conversation (``appeal_of``: the
+    case it joined), the case's waiting appeal: what a console opening it may claim."""
+    mine = HandoffTicket.conversation_id == conversation_id
+    if appeal_of is not None:
+        case = select(Complaint.conversation_id).where(Complaint.case_number == appeal_of).scalar_subquery()
+        mine = or_(mine, and_(HandoffTicket.conversation_id == case, HandoffTicket.reason == TicketReason.APPEAL))
+    rows = session.execute(
+        select(HandoffTicket.id, HandoffTicket.conversation_id, HandoffTicket.queue, HandoffTicket.reason)
+        .where(mine, HandoffTicket.status == WAITING)
+        .order_by(HandoffTicket.priority, HandoffTicket.id)
+    ).all()
+    return [WaitingFor(*row) for row in rows]
+
+
+def appealing_conversation(session: Session, case_conversation_id: int) -> int | None:
+    """Of the conversations that joined the case of ``case_conversation_id`` as appeals (申诉 from a
+    new chat), the one its customer wrote from last; None when there is none, or the case's own
+    conversation has the customer's newest message."""
+    numbers = select(Complaint.case_number).where(Complaint.conversation_id == case_conversation_id)
+    appealing = select(Conversation.id).where(Conversation.flow_data["appeal_of"].as_string().in_(numbers))
+    newest = session.execute(
+        select(Message.conversation_id)
+        .where(
+            Message.direction == "in",
+            or_(Message.conversation_id == case_conversation_id, Message.conversation_id.in_(appealing)),
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return None if newest in (None, case_conversation_id) else newest
+
+
+def take_conversation(session: Session, conversation_id: int, owner: str) -> None:
+    """``owner`` answers the customer in this conversation now (its ownership version moved on,
+    so a bot reply computed before is dropped)."""
+    session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(owner=owner, ownership_version=Conversation.ownership_version + 1)
+    )
+
+
+def owner_of_ticket(session: Session, ticket_id: int) -> str | None:
+    """Who owns the ticket's conversation now (None for an unknown ticket)."""
+    return session.execute(
+        select(Conversation.owner)
+        .join(HandoffTicket, HandoffTicket.conversation_id == Conversation.id)
+        .where(HandoffTicket.id == ticket_id)
+    ).scalar_one_or_none()
 
 
 def resolve_tickets(session: Session, conversation_id: int, keep_appeals: bool) -> None:
@@ -192,9 +284,7 @@ def complaint_briefs(
     return {row.id: (row.deadline_at, row.case_number, row.category) for row in rows}
 
 
-def waiting_to_tell(
-    session: Session, ticket_ids: Collection[int]
-) -> list[tuple[int, int, int | None, str, bool]]:
+def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[tuple[int, int, int | None, str, bool]]:
     """Of these tickets, the waiting ones: (ticket id, conversation id, position last told, locale,
     whether the customer writes traditional characters)."""
     traditional = Conversation.flow_data["traditional"].as_boolean()

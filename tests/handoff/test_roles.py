@@ -61,6 +61,7 @@ ROUTES: list[Route] = [
     Route("GET", "/api/openapi.json", STAFF, 200),
     Route("GET", "/api/queue", STAFF, 200),
     Route("GET", "/api/colleagues", STAFF, 200),
+    Route("GET", "/api/transfer-targets", STAFF, 200),
     Route("GET", "/api/queues", STAFF, 200),
     Route("GET", "/api/phrases", STAFF, 200),
     Route("GET", "/api/search", STAFF, 400),  # issue 15: without ?q= an allowed caller is told what to give

@@ -116,8 +116,9 @@ async def test_a_supervisor_reads_an_appeal_and_what_came_after_it_and_opens_its
     make_client: AppFactory,
 ) -> None:
     """A web chat customer names the number of a case filed by SMS and repeats its problem: the
-    case's queue entry reads 客户申诉, its timeline shows the appeal and the message after it, and
-    links to the conversation they came from."""
+    case's queue entry reads 客户申诉; its claim opens the chat the customer appealed from (where the
+    supervisor answers), which links to the case; the case's timeline shows the appeal and the
+    message after it, and links back to the conversation they came from."""
     client, stub = await app_with_sms_stub(make_client)
     await add_user(client, "zhou.sup", Role.SUPERVISOR)
     for text, answer in (("楼道的垃圾三天没人清理", "小区或地址"), ("阳光花园3栋", "是否正确"), ("对", "投诉编号")):
@@ -143,7 +144,11 @@ async def test_a_supervisor_reads_an_appeal_and_what_came_after_it_and_opens_its
         await expect(ticket).to_contain_text("客户申诉", timeout=10_000)
         await expect(ticket).not_to_contain_text("appeal")
         await ticket.locator(".claim").click()
+        await expect(supervisor.locator("#conversation-title")).to_have_text("会话 2", timeout=10_000)
+        await expect(supervisor.locator("#messages")).to_contain_text("臭味都飘到家里了")
+        await expect(supervisor.locator("#reply-text")).to_be_enabled()
         timeline = supervisor.locator("#timeline")
+        await timeline.locator("button", has_text="打开会话 1").first.click()
         await expect(timeline).to_contain_text("楼道的垃圾还是没人清理", timeout=10_000)
         await expect(timeline).to_contain_text("客户转人工后客户留言 「臭味都飘到家里了」")
         await expect(timeline).not_to_contain_text("customer")

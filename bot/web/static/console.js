@@ -37,7 +37,7 @@
     rule_supervisor: T("需主管关注"), rule_account_manager: T("通知客户经理"), routed_to_you: T("转给您处理"),
     deadline_reminder: T("答复时限提醒"), deadline_breached: T("答复已超时"), cluster_alert: T("集中投诉预警"),
     daily_report: T("日报"), case_reopened: T("投诉重新打开"), praise: T("客户表扬"),
-    appeal: T("客户申诉"),
+    appeal: T("客户申诉"), case_taken: T("会话已被接手"), deadline_extended: T("答复时限已延长"),
   };
   const DETAIL_NAMES = {
     case_number: T("编号"), category: T("类别"), tier: T("客户类别"), queue: T("队列"), priority: T("优先级"), reason: T("原因"),
@@ -54,6 +54,7 @@
     categories: {},
     users: [],
     queues: [],
+    transferTargets: { queues: [], people: [] },  // GET /api/transfer-targets: the transfer picker
     mine: [],
     resolved: [],
     followNewest: false,
@@ -80,7 +81,9 @@
   }
 
   function ticketItem(ticket) {
-    const waited = Math.max(0, (Date.now() - new Date(ticket.created_at).getTime()) / 1000);
+    // Since the customer first waited for this case (a transfer opens a new ticket, not a new wait).
+    const since = ticket.waiting_since || ticket.created_at;
+    const waited = Math.max(0, (Date.now() - new Date(since).getTime()) / 1000);
     return el("li", { class: "ticket", "data-ticket": ticket.id, "data-conversation": ticket.conversation_id },
       el("div", { class: "ticket-head" },
         // the place in line as a badge, so it never reads as a second number beside the conversation's
@@ -101,7 +104,7 @@
           text: ticket.problem || ticket.last_customer_message })
         : null,
       el("div", { class: "muted" },
-        el("span", { class: "waited", "data-since": ticket.created_at, text: T("已等待 {0}", Staff.waitText(waited)) }),
+        el("span", { class: "waited", "data-since": since, text: T("已等待 {0}", Staff.waitText(waited)) }),
         ticket.deadline_at ? T(" · 时限 {0}", formatTime(ticket.deadline_at)) : ""),
       el("div", { class: "actions" },
         el("button", { type: "button", class: "primary claim", text: T("认领"), onclick: () => claim(ticket) }),
@@ -152,7 +155,8 @@
     $("queue-message").textContent = "";
     loadMine();
     loadQueue();
-    openConversation(result.data.conversation_id);
+    // An appeal made from a new chat is answered there, where the customer is now.
+    openConversation(result.data.reply_in || result.data.conversation_id);
   }
 
   // ---------------------------------------------------------------- my conversations
@@ -361,9 +365,17 @@
   }
 
   function ownerText(owner) {
+    if (owner && owner.startsWith("queue:")) return T("等待认领({0})", queueName(owner.slice(6)));
     if (!owner || owner === "bot") return T("机器人");
     if (owner === `agent:${state.me.id}`) return T("我");
     return staffName(owner);
+  }
+
+  // The ticket a conversation's view offers to claim: its own waiting one, unless an agent holds
+  // it (then only an appeal, which a supervisor takes); for an appealing chat, the case's appeal.
+  function claimable(c) {
+    const held = (c.owner || "").startsWith("agent:");
+    return (c.waiting || []).find((w) => !held || (w.reason === "appeal" && state.me.role !== "agent")) || null;
   }
 
   // ---------------------------------------------------------------- phrase picker
@@ -562,12 +574,16 @@
       el("option", { value: "queue", text: T("队列") }));
     const transferTarget = el("input", { type: "text", id: "transfer-target", list: "transfer-options",
       placeholder: T("用户名或队列"), size: 14 });
+    // Picked from a list: queues by their names (with a warning when no agent is in one), people
+    // (not managers) with their role and queues.
     const transferOptions = el("datalist", { id: "transfer-options" });
+    const targets = state.transferTargets;
     const fillOptions = () => clear(transferOptions, (transferMode.value === "queue"
-      ? state.queues.map((q) => el("option", { value: q.id, text: q.name || q.id }))
-      : state.users.filter((u) => u.id !== state.me.id)
-        .map((u) => el("option", { value: u.username, text: u.display_name ? `${u.display_name} (${u.username})` : u.username }))));
-    transferMode.addEventListener("change", fillOptions);
+      ? targets.queues.map((q) => el("option", { value: q.name || q.id, text: q.members ? q.name || q.id : T("{0}(无成员)", q.name || q.id) }))
+      : targets.people.filter((p) => p.id !== state.me.id)
+        .map((p) => el("option", { value: p.username, text: [p.display_name ? `${p.display_name} (${p.username})` : p.username,
+          label("role", p.role), p.role === "agent" ? (p.queues || []).map(queueName).join("、") || T("无队列") : T("全部队列")].join(" · ") }))));
+    transferMode.addEventListener("change", () => { fillOptions(); transferTarget.value = ""; });
     fillOptions();
 
     // The centre is the conversation and the reply box, so the messages get the height; the
@@ -624,6 +640,11 @@
       });
       $(id).addEventListener("input", () => say(""));
     }
+    // A queue no agent is in: said before the transfer, not only after it.
+    $("transfer-target").addEventListener("input", () => {
+      const queue = $("transfer-mode").value === "queue" && emptyQueue($("transfer-target").value.trim());
+      if (queue) say(T("「{0}」目前没有成员客服,转过去可能无人认领。", queue.name || queue.id));
+    });
   }
 
   // After "resolved", the case stays resolved until someone reopens, claims or hands it off again:
@@ -646,7 +667,9 @@
     const customer = c.customer || {};
     const resolved = resolution(c);
     const status = resolved ? T("已解决") : label("status", c.status);
-    const handler = resolved ? staffName(resolved.actor) : ownerText(c.owner);
+    const waiting = claimable(c);
+    const queued = !(c.owner || "").startsWith("agent:") && waiting;
+    const handler = resolved ? staffName(resolved.actor) : queued ? T("等待认领({0})", queueName(waiting.queue)) : ownerText(c.owner);
     $("conversation-meta").textContent = [
       label("channel", c.channel), status, T("处理人: {0}", handler),
       customer.display_name || null, customer.phone || null, customer.tier ? T("客户类别: {0}", label("tier", customer.tier)) : null,
@@ -690,8 +713,12 @@
     const canReply = mine && !resolved;
     const canAct = (mine || lead) && !resolved;
     const canConfirm = Boolean(resolved) && (lead || mine || resolved.actor === `agent:${state.me.id}`);
+    const waiting = mine || resolved ? null : claimable(c);
     let why = "";
     if (resolved) why = T("该会话已解决,不能再回复;客户再次来信时会重新进入队列。");
+    else if (waiting && waiting.conversation_id !== c.id) why = T("客户申诉已并入投诉 {0},在「{1}」等待主管认领:认领后在本会话回复客户。", c.appeal_of || "", queueName(waiting.queue));
+    else if (waiting && waiting.reason === "appeal" && (c.owner || "").startsWith("agent:")) why = T("由 {0} 处理中;客户申诉在「{1}」等待主管认领。", staffName(c.owner), queueName(waiting.queue));
+    else if (waiting) why = T("客户正在「{0}」等待认领:认领后即可回复。", queueName(waiting.queue));
     else if (!mine && (c.owner || "").startsWith("agent:")) why = T("由 {0} 处理中:只有处理人可以回复。", staffName(c.owner));
     else if (!mine && (c.owner || "").startsWith("queue:")) why = T("客户正在排队等待:请先在等待队列中认领,再回复。");
     else if (!mine) why = T("机器人正在接待该客户:转人工后认领才能回复。");
@@ -700,7 +727,9 @@
       hint = el("p", { id: "reply-hint", class: "muted" });
       $("reply-form").prepend(hint);
     }
-    hint.textContent = why;
+    // Waiting in a queue: claim it here, without going back to its card.
+    clear(hint, why, waiting ? el("button", { type: "button", id: "claim-here", class: "primary claim", text: T("认领"),
+      onclick: () => claim({ id: waiting.ticket_id }) }) : null);
     hint.hidden = canReply;
     $("conversation").dataset.canReply = String(canReply);
     for (const id of ["reply-text", "reply-send", "phrase-toggle"]) $(id).disabled = !canReply;
@@ -809,9 +838,11 @@
     await loadConversation();
   }
 
-  // An appeal's rows name the conversation the customer wrote in: one click opens it.
+  // An appeal's rows name the conversation the customer wrote in, and the appealing chat's claim
+  // the case's conversation: one click opens it.
   function otherConversationLink(event) {
-    const other = (event.detail || {}).conversation_id;
+    const detail = event.detail || {};
+    const other = detail.conversation_id || detail.case_conversation_id;
     if (!other || other === state.conversationId) return null;
     return el("button", { type: "button", class: "link", text: T("打开会话 {0}", other), onclick: () => openConversation(other) });
   }
@@ -888,6 +919,10 @@
     loadConversation();
   }
 
+  function emptyQueue(text) {
+    return state.transferTargets.queues.find((q) => (q.id === text || q.name === text) && !q.members) || null;
+  }
+
   async function transfer() {
     const mode = $("transfer-mode").value;
     const target = $("transfer-target").value.trim();
@@ -895,7 +930,9 @@
     const result = await api("POST", `/api/conversations/${state.conversationId}/transfer`, { [mode]: target });
     if (!result.ok) { say(Staff.errorText(result, T("转交失败 ({0})", result.status))); return; }
     const owner = result.data.owner || "";
-    say(T("已转交给 {0}", owner.startsWith("queue:") ? queueName(owner.slice(6)) : staffName(owner)), true);
+    const to = owner.startsWith("queue:") ? queueName(owner.slice(6)) : staffName(owner);
+    if (result.data.queue_members === 0) say(T("已转交给 {0};注意:该队列目前没有成员客服,可能无人认领。", to));
+    else say(T("已转交给 {0}", to), true);
     loadConversation();
     loadQueue();
   }
@@ -966,6 +1003,12 @@
   }
 
   function notificationDetail(detail) {
+    // A case taken from me, or its deadline moved: said as a sentence.
+    if (detail.how === "appeal") return T("{0} 认领了客户申诉,已接手该投诉", detail.by);
+    if (detail.how === "transfer") return T("{0} 已将该会话转交给 {1}", detail.by, ownerName(detail.to));
+    if (detail.by && detail.deadline_at) {
+      return [T("{0} 将答复时限延长至 {1}", detail.by, formatTime(detail.deadline_at)), detail.why ? T("原因: {0}", detail.why) : null].filter(Boolean).join(" · ");
+    }
     const value = (key, v) => {
       if (key === "category") return categoryName(v);
       if (key === "tier") return label("tier", v);
@@ -1113,10 +1156,12 @@
 
   async function loadReferenceData() {
     // The colleagues by name (every role may read them): who handles a case, whom to transfer to.
-    const [phrases, users, queues, deadlines] = await Promise.all([
+    const [phrases, users, queues, deadlines, targets] = await Promise.all([
       api("GET", "/api/phrases"), api("GET", "/api/colleagues"),
       api("GET", `/api/queues?locale=${StaffI18n.locale}`), api("GET", `/api/config/deadlines?locale=${StaffI18n.locale}`),
+      api("GET", `/api/transfer-targets?locale=${StaffI18n.locale}`),
     ]);
+    if (targets.ok) state.transferTargets = targets.data;
     state.categories = deadlines.ok ? Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id])) : {};
     state.phrases = phrases.ok ? phrases.data : null;
     if (state.phrases) { state.phraseBooks[state.phrases.locale] = state.phrases; phraseBooksAt[state.phrases.locale] = Date.now(); }

@@ -1,0 +1,75 @@
+"""Transferring a case to a queue: by the name the console shows, keeping the case on the card and
+the customer's waiting time, and warning when nobody is a member of that queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.staff.accounts import Role
+from tests.conftest import AppFactory
+from tests.handoff.appeal_helpers import signed_in, tickets_of, web_chat_case
+from tests.staff import add_user, set_queues
+
+
+async def test_a_queue_is_found_by_its_displayed_name_and_the_card_keeps_the_case(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "wang", Role.AGENT)
+    await add_user(client, "zhao", Role.AGENT)
+    await set_queues(client, "zhao", ["engineering"])
+    conversation_id, case_number = await web_chat_case(client)
+    [first] = await tickets_of(client, conversation_id)
+    wang, csrf = await signed_in(make_client, "wang")
+    assert (await wang.post(f"/api/tickets/{first.id}/claim", headers=csrf)).status == 200
+
+    moved = await wang.post(
+        f"/api/conversations/{conversation_id}/transfer", json={"queue": "工程维修组"}, headers=csrf
+    )
+
+    assert moved.status == 200
+    assert await moved.json() == {"owner": "queue:engineering", "queue_members": 1}
+    zhao, _ = await signed_in(make_client, "zhao")
+    [card] = (await (await zhao.get("/api/queue")).json())["tickets"]
+    assert (card["conversation_id"], card["queue"], card["case_number"]) == (
+        conversation_id,
+        "engineering",
+        case_number,
+    )
+    assert card["category"] is not None and card["deadline_at"] is not None
+    # Waiting since the customer first waited for this case, not since the transfer.
+    assert dt.datetime.fromisoformat(card["waiting_since"]) == first.created_at
+    # The view says where it waits, and offers it to claim.
+    view = await (await zhao.get(f"/api/conversations/{conversation_id}")).json()
+    assert [(w["queue"], w["reason"]) for w in view["waiting"]] == [("engineering", "transfer")]
+
+
+async def test_a_transfer_to_a_queue_nobody_is_in_says_so(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    conversation_id, _ = await web_chat_case(client)
+    supervisor, csrf = await signed_in(make_client, "zhou")
+
+    moved = await supervisor.post(
+        f"/api/conversations/{conversation_id}/transfer", json={"queue": "property"}, headers=csrf
+    )
+
+    assert moved.status == 200
+    assert (await moved.json())["queue_members"] == 0
+
+
+async def test_the_transfer_picker_names_queues_and_people_but_not_managers(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    await add_user(client, "boss", Role.MANAGER)
+    await set_queues(client, "li", ["general", "engineering"])
+    console, _ = await signed_in(make_client, "li")
+
+    targets = await (await console.get("/api/transfer-targets")).json()
+
+    queues = {q["id"]: (q["name"], q["members"]) for q in targets["queues"]}
+    assert queues["engineering"] == ("工程维修组", 1)
+    assert queues["property"] == ("物业服务组", 0)
+    people = {p["username"]: (p["role"], p["queues"]) for p in targets["people"]}
+    assert people["li"] == ("agent", ["general", "engineering"])
+    assert people["zhou"][0] == "supervisor"
+    assert "boss" not in people
