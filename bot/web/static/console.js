@@ -857,10 +857,17 @@
       el("div", {}, T("建议改为"), el("span", { class: "suggestion", text: `「${data.suggestion}」` })),
       el("div", { class: "actions" },
         el("button", { type: "button", id: "guard-use", text: T("插入建议"), onclick: () => {
-          // The agent rewrites their own words; the expression goes where their cursor (or selection) is.
+          // The expression takes the place of the flagged words (the server says where they stand
+          // in the text it checked, spaces between them included); when they cannot be found
+          // there, of the whole text, so no forbidden words are left behind.
           const box = $("reply-text");
-          const start = box.selectionStart ?? box.value.length;
-          box.setRangeText(data.suggestion, start, box.selectionEnd ?? start, "end");
+          const at = box.value.indexOf(checked);
+          if (data.span && at >= 0 && box.value.trim() === checked) {
+            box.setRangeText(data.suggestion, at + data.span[0], at + data.span[1], "end");
+          } else {
+            box.value = data.suggestion;
+            box.setSelectionRange(box.value.length, box.value.length);
+          }
           guard.hidden = true;
           box.focus();
         } }),
