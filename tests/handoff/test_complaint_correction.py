@@ -48,7 +48,11 @@ async def test_the_owner_corrects_the_place_and_the_phone_and_the_customer_hears
     )
     assert fixed.status == 200, await fixed.text()
     answer = await fixed.json()
-    assert (answer["area"], answer["district"], answer["contact_phone"]) == ("朝阳区望京SOHO塔2", "朝阳区", "13912345678")
+    assert (answer["area"], answer["district"], answer["contact_phone"]) == (
+        "朝阳区望京SOHO塔2",
+        "朝阳区",
+        "13912345678",
+    )
     assert sorted(answer["changes"]) == ["area", "contact_phone"]
 
     case, timeline = await case_of(client, conversation_id)
@@ -123,7 +127,8 @@ async def test_values_that_are_not_ones_are_refused_with_what_is_wrong(make_clie
         refused = await client.patch(path, json=body, headers=headers)
         assert refused.status in (400, 404), (body, refused.status)
         assert words in (await refused.json())["error"], body
-    assert (await client.patch("/api/conversations/999999/complaint", json={"area": "望京"}, headers=headers)).status == 404
+    unknown = await client.patch("/api/conversations/999999/complaint", json={"area": "望京"}, headers=headers)
+    assert unknown.status == 404
     # like every staff change, without the CSRF token it is refused
     assert (await client.patch(path, json={"area": "望京"})).status == 403
     case, timeline = await case_of(client, conversation_id)
