@@ -73,6 +73,7 @@ ROUTES = (
     "bot.staff.typing_api",  # issue 15 (typing)
     "bot.staff.locale_api",  # issue 15 (the console language)
     "bot.staff.my_work_api",  # the console's "My conversations"
+    "bot.staff.complaint_api",  # staff correct a case's form
     "bot.staff.reply_guard",  # the guard's 422s and audit notes for the routes that send staff text
 )
 COMPOSITION = ("bot.app", "bot.keys", "bot.resources", "workers")

@@ -75,6 +75,9 @@ class TimelineKind(StrEnum):
     RESOLVED = "resolved"
     # A supervisor or manager set the customer's tier (detail "previous_tier", "tier", "username").
     CUSTOMER_TIER_CHANGED = "customer_tier_changed"
+    # Staff corrected the case's form (detail "case_number", "changes": [{"field", "from", "to"}],
+    # "username"): the old value stays readable, nothing is overwritten unseen.
+    COMPLAINT_CORRECTED = "complaint_corrected"
     # SMS opt-out (回复TD退订; actor "customer"): the number opted out, back in (detail "by":
     # "word" or "message"); a message not sent to a number that opted out (actor "worker").
     SMS_OPTED_OUT = "sms_opted_out"

@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from bot import json_text
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import resources
 from bot.outbound.effects import Effects
@@ -16,7 +17,7 @@ from bot.promises.tracker import Outcome
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
-from bot.staff.bodies import EmptyBody, ExtendBody, read_body
+from bot.staff.bodies import MAX_EXTENSION_HOURS, EmptyBody, ExtendBody, read_body
 from bot.staff.privacy import Shown
 from bot.storage import promises as promise_store
 from bot.storage.models import Complaint, Conversation, Satisfaction
@@ -70,19 +71,58 @@ async def extend(request: web.Request) -> web.Response:
         return outcome
 
     outcome = await shared.database.write(extend_and_tell)
-    if outcome.result == "missing":
-        raise api_error(404, "no such conversation")
-    if outcome.result == "no complaint":
-        raise api_error(409, "this conversation has no complaint with a deadline")
-    if outcome.result == "not open":
-        raise api_error(409, "the complaint is resolved; only an open complaint's deadline can be extended")
     deadlines = shared.config.deadlines
-    if outcome.result == "too short":
-        raise api_error(400, f"an extension is at least {deadlines.extension_min_hours:g} hours")
-    if outcome.result == "too many":
-        raise api_error(409, f"this case's deadline was already extended {deadlines.extensions_per_case} times")
+    _raise_refusal(outcome.result, deadlines.extension_min_hours, deadlines.extensions_per_case)
     await gateway.commit(outcome.effects)
     return web.json_response({"deadline_at": outcome.result})
+
+
+@requires(Role.SUPERVISOR, Role.MANAGER)
+async def preview_extension(request: web.Request) -> web.Response:
+    """``GET /api/conversations/{id}/extend?hours=24``: what ``POST …/extend`` with these hours
+    would do now, changing nothing: the new deadline (``deadline_at``, and ``deadline_said`` as
+    the customer is told it), the deadline it replaces, how the hours are counted (``clock``,
+    ``deadlines.yaml``: ``business_hours`` counts service hours only) and ``message``, the exact
+    text the customer would be sent. The refusals are those of ``POST …/extend``."""
+    conversation_id = _conversation_id(request)
+    try:
+        hours = float(request.query["hours"])
+    except (KeyError, ValueError):
+        raise api_error(400, "hours: give a number of hours, e.g. ?hours=24") from None
+    if not 0 < hours <= MAX_EXTENSION_HOURS:
+        raise api_error(400, f"hours: a number above 0 and at most {MAX_EXTENSION_HOURS}")
+    shared = resources(request)
+    tracker, deadlines, now = shared.tracker, shared.config.deadlines, shared.clock()
+    async with shared.sessions() as session:
+        preview = await session.run_sync(lambda sync: tracker.preview_extension(sync, conversation_id, hours, now))
+    if isinstance(preview, str):
+        _raise_refusal(preview, deadlines.extension_min_hours, deadlines.extensions_per_case)
+    assert not isinstance(preview, str)
+    return web.json_response(
+        {
+            "hours": hours,
+            "clock": deadlines.clock.value,
+            "previous_deadline_at": preview.previous.isoformat(),
+            "deadline_at": preview.deadline.isoformat(),
+            "deadline_said": preview.said,
+            "message": preview.message,
+        },
+        dumps=json_text.dumps,
+    )
+
+
+def _raise_refusal(result: str, min_hours: float, most: int) -> None:
+    """The error of an extension that may not happen (``Tracker.extend``'s result), raised."""
+    if result == "missing":
+        raise api_error(404, "no such conversation")
+    if result == "no complaint":
+        raise api_error(409, "this conversation has no complaint with a deadline")
+    if result == "not open":
+        raise api_error(409, "the complaint is resolved; only an open complaint's deadline can be extended")
+    if result == "too short":
+        raise api_error(400, f"an extension is at least {min_hours:g} hours")
+    if result == "too many":
+        raise api_error(409, f"this case's deadline was already extended {most} times")
 
 
 @audited("confirm_resolved", target=path_target("conversation"))
@@ -145,5 +185,6 @@ def complaint_fields(complaint: Complaint, satisfaction: list[Satisfaction], sho
 
 
 def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/conversations/{id}/extend", preview_extension)
     app.router.add_post("/api/conversations/{id}/extend", extend)
     app.router.add_post("/api/conversations/{id}/confirm-resolved", confirm_resolved)

@@ -43,6 +43,18 @@ class Outcome:
     effects: Effects = field(default_factory=Effects)
 
 
+@dataclass(frozen=True, slots=True)
+class ExtensionPreview:
+    """What an extension would do (``GET /api/conversations/{id}/extend``), before a supervisor confirms."""
+
+    previous: dt.datetime
+    deadline: dt.datetime
+    said: str
+    """The new deadline as the customer is told it ("12月9日（周三）下午2点半")."""
+    message: str
+    """The whole message the customer would be sent (``deadline_extended``)."""
+
+
 def _refetch(conversation_id: int) -> StaffEvent:
     return StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
 
@@ -78,6 +90,14 @@ class Tracker:
         moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
         return self.phrases.render(PhraseId.WAIT_TIME, locale, hours=format_hours(hours), deadline=moment)
 
+    def _text(self, conversation: Conversation, phrase_id: PhraseId, **variables: object) -> str:
+        """The phrase as this conversation's customer reads it (their language, their script)."""
+        locale = self.phrases.locale(conversation.locale)
+        text = self.phrases.render(phrase_id, locale, **variables)
+        if writes_traditional(conversation.flow_data):
+            text = self.traditional.text(text, locale)
+        return text
+
     def _say(
         self,
         session: Session,
@@ -87,10 +107,7 @@ class Tracker:
         status_on_commit: StatusOnCommit,
         **variables: object,
     ) -> Delivery | None:
-        locale = self.phrases.locale(conversation.locale)
-        text = self.phrases.render(phrase_id, locale, **variables)
-        if writes_traditional(conversation.flow_data):
-            text = self.traditional.text(text, locale)
+        text = self._text(conversation, phrase_id, **variables)
         return add_customer_message(
             session, conversation.id, text, Sender.SYSTEM, now, status_on_commit, phrase_id=phrase_id.value
         )
@@ -253,26 +270,12 @@ class Tracker:
         (under ``deadlines.extension_min_hours``), "too many" (``extensions_per_case`` reached) or
         the new deadline.
         """
-        conversation = session.get(Conversation, conversation_id)
-        if conversation is None:
-            return Outcome("missing")
-        complaint = store.latest_complaint(session, conversation_id)
-        if complaint is None:
-            return Outcome("no complaint")
-        if complaint.status not in store.OPEN_STATUSES:
-            return Outcome("not open")
-        table = self.config.deadlines
-        if hours < table.extension_min_hours:
-            return Outcome("too short")
-        if store.extensions_of(session, complaint) >= table.extensions_per_case:
-            return Outcome("too many")
-        previous = complaint.deadline_at or now
-        # The same clock and rounding as the first promise: the new time is one a person can keep.
-        deadline = due_after(max(previous, now), hours, table.clock, table.round_to_minutes, self.calendar)
+        planned = self._extension(session, conversation_id, hours, now)
+        if isinstance(planned, str):
+            return Outcome(planned)
+        conversation, complaint, previous, deadline, moment = planned
         store.extend_deadline(session, complaint, deadline)
         effects = Effects(staff_events=[_refetch(conversation_id)])
-        locale = self.phrases.locale(conversation.locale)
-        moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
         delivery = self._say(session, conversation, PhraseId.DEADLINE_EXTENDED, now, status_on_commit, deadline=moment)
         if delivery is not None:
             effects.deliveries.append(delivery)
@@ -294,6 +297,44 @@ class Tracker:
             )
         )
         return Outcome(deadline.isoformat(), effects)
+
+    def preview_extension(
+        self, session: Session, conversation_id: int, hours: float, now: dt.datetime
+    ) -> ExtensionPreview | str:
+        """What :meth:`extend` with ``hours`` would do now, changing nothing: the new deadline and
+        the message the customer would be sent; or :meth:`extend`'s refusal ("missing", "no
+        complaint", "not open", "too short", "too many")."""
+        planned = self._extension(session, conversation_id, hours, now)
+        if isinstance(planned, str):
+            return planned
+        conversation, _, previous, deadline, moment = planned
+        message = self._text(conversation, PhraseId.DEADLINE_EXTENDED, deadline=moment)
+        return ExtensionPreview(previous=previous, deadline=deadline, said=moment, message=message)
+
+    def _extension(
+        self, session: Session, conversation_id: int, hours: float, now: dt.datetime
+    ) -> tuple[Conversation, Complaint, dt.datetime, dt.datetime, str] | str:
+        """The conversation, its open complaint, the deadline before and after ``hours`` more and
+        the new one as the customer is told it; or why the deadline may not move."""
+        conversation = session.get(Conversation, conversation_id)
+        if conversation is None:
+            return "missing"
+        complaint = store.latest_complaint(session, conversation_id)
+        if complaint is None:
+            return "no complaint"
+        if complaint.status not in store.OPEN_STATUSES:
+            return "not open"
+        table = self.config.deadlines
+        if hours < table.extension_min_hours:
+            return "too short"
+        if store.extensions_of(session, complaint) >= table.extensions_per_case:
+            return "too many"
+        previous = complaint.deadline_at or now
+        # The same clock and rounding as the first promise: the new time is one a person can keep.
+        deadline = due_after(max(previous, now), hours, table.clock, table.round_to_minutes, self.calendar)
+        locale = self.phrases.locale(conversation.locale)
+        moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
+        return conversation, complaint, previous, deadline, moment
 
     def resolve(self, session: Session, conversation: Conversation, summary: str, actor: str, now: dt.datetime) -> bool:
         """Record the resolution of the conversation's open complaints; with one, the conversation

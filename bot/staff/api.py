@@ -26,6 +26,7 @@ from bot.staff import (
     api_document,
     audit_api,
     auth,
+    complaint_api,
     dashboard,
     locale_api,
     my_work_api,
@@ -591,3 +592,4 @@ def add_routes(app: web.Application) -> None:
     photo_api.add_routes(app)  # issue 15 (agents' photos)
     locale_api.add_routes(app)  # issue 15 (one language at a time)
     my_work_api.add_routes(app)
+    complaint_api.add_routes(app)

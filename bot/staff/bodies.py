@@ -12,6 +12,8 @@ from pydantic_core import ErrorDetails
 from bot.web.responses import LARGEST_ID, api_error, json_body
 
 MAX_EXTENSION_HOURS = 24 * 30
+MAX_AREA_CHARS = 200
+"""A case's place as ``complaints.area`` holds it."""
 
 
 MAX_TEXT_CHARS = 5_000
@@ -77,6 +79,21 @@ class ExtendBody(Body):
         description="How many hours later the new deadline is."
     )
     reason: Text = Field(description="Why the deadline moves.")
+
+
+class ComplaintFixBody(Body):
+    """What staff correct on a case's form: any of ``contact_phone``, ``area`` and ``category``."""
+
+    case_number: StrictStr | None = Field(
+        default=None, description="The case to correct; the conversation's latest case without it."
+    )
+    contact_phone: Annotated[StrictStr, Field(max_length=40)] | None = Field(
+        default=None, description="The contact phone: a mobile, or a landline with its area code."
+    )
+    area: Annotated[StrictStr, Field(max_length=MAX_AREA_CHARS)] | None = Field(
+        default=None, description="The place as the customer gave it; its district is read again from it."
+    )
+    category: StrictStr | None = Field(default=None, description="A category of config/classification.yaml.")
 
 
 class EmptyBody(Body):

@@ -45,14 +45,24 @@ def direction_refusal(text: str) -> tuple[web.Response, str] | None:
     if not controls:
         return None
     error = (
-        f"the text holds direction controls ({', '.join(controls)}) that change the order the reader sees: "
-        "remove them"
+        f"the text holds direction controls ({', '.join(controls)}) that change the order the reader sees: remove them"
     )
     body = {"error": error, "direction_controls": controls, "can_override": False}
     return web.json_response(body, status=422), error
 
 
-def _refusal(hit: GuardHit, hits: list[GuardHit], can_override: bool) -> web.Response:
+def _utf16_span(text: str, span: tuple[int, int] | None) -> list[int] | None:
+    """``span`` (indices of ``text``'s characters) as a browser's string indices count: UTF-16 units."""
+    if span is None:
+        return None
+
+    def units(index: int) -> int:
+        return len(text[:index].encode("utf-16-le", "surrogatepass")) // 2
+
+    return [units(span[0]), units(span[1])]
+
+
+def _refusal(hit: GuardHit, hits: list[GuardHit], can_override: bool, span: list[int] | None = None) -> web.Response:
     return web.json_response(
         {
             "error": f"the reply contains a forbidden phrase: 「{hit.forbidden}」",
@@ -63,6 +73,10 @@ def _refusal(hit: GuardHit, hits: list[GuardHit], can_override: bool) -> web.Res
             "by": hit.by,
             # every phrase the text holds, so that the warning shows (and an override names) them all
             "forbidden_all": [each.forbidden for each in hits],
+            # where the flagged words stand in the text as typed ([start, end) in UTF-16 units, as
+            # JavaScript counts), for the console to put the suggestion in their place; null when
+            # they cannot be found there
+            "span": span,
         },
         status=422,
     )
@@ -94,17 +108,22 @@ async def check_agent_text(
     folded_text = guard.fold(text)
     hits = guard.check_all(text)
     unnamed = [hit for hit in hits if guard.fold(hit.forbidden) not in named]
+
+    def where(hit: GuardHit) -> list[int] | None:
+        return _utf16_span(text, guard.span(text, hit.forbidden))
+
     if unnamed:
-        return Verdict(_refusal(unnamed[0], hits, guard_mode == "warn"), False, audit_error(unnamed[0]))
+        refusal = _refusal(unnamed[0], hits, guard_mode == "warn", where(unnamed[0]))
+        return Verdict(refusal, False, audit_error(unnamed[0]))
     if hits:  # every one named by the override
         if guard_mode != "warn":
-            return Verdict(_refusal(hits[0], hits, False), False, audit_error(hits[0]))
+            return Verdict(_refusal(hits[0], hits, False, where(hits[0])), False, audit_error(hits[0]))
         return Verdict(None, True)
     acknowledged = any(phrase in folded_text for phrase in named)
     if guard_model is not None and not acknowledged:
         hit = await guard_model.check(text)
         if hit is not None and guard.fold(hit.forbidden) not in named:
-            return Verdict(_refusal(hit, [hit], True), False, audit_error(hit))
+            return Verdict(_refusal(hit, [hit], True, where(hit)), False, audit_error(hit))
         return Verdict(None, hit is not None)
     # With a named override and no rule hit, the agent is sending past the model's opinion.
     return Verdict(None, acknowledged and guard_model is not None)

@@ -192,6 +192,28 @@ class ForbiddenGuard:
                     hits.append(GuardHit(forbidden=words, instead=instead, source=source, pattern_id=pattern_id))
         return hits
 
+    def span(self, text: str, words: str) -> tuple[int, int] | None:
+        """Where ``words`` (a hit's ``forbidden``: a configured phrase, the folded words a pattern
+        caught, the model's quote) stand in ``text`` as typed: the start and end index of the
+        characters that fold to them, the spaces and marks between them included ("我 不 知 道"
+        whole); None when they cannot be found character by character (a fold that joins
+        characters, such as a run of repeats cut short)."""
+        needle = self.fold(words)
+        if not needle:
+            return None
+        folded_chars: dict[str, str] = {}
+        owners: list[int] = []  # for each folded character, the index in ``text`` it comes from
+        joined: list[str] = []
+        for index, ch in enumerate(text):
+            if ch not in folded_chars:
+                folded_chars[ch] = self.fold(ch)
+            joined.append(folded_chars[ch])
+            owners.extend([index] * len(folded_chars[ch]))
+        at = "".join(joined).find(needle)
+        if at < 0:
+            return None
+        return owners[at], owners[at + len(needle) - 1] + 1
+
     def examples_missed(self, patterns: ForbiddenList) -> list[str]:
         """``id: example`` for each configured example its own pattern does not catch."""
         return [

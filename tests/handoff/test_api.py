@@ -193,6 +193,10 @@ async def test_a_forbidden_phrase_is_flagged_with_the_correct_expression(make_cl
     assert body["suggestion"] == "这是我们的责任" and body["can_override"] is True
     assert body["by"] == "rules"
     assert body["forbidden_all"] == ["这不是我们的责任", "您应该去找"]
+    assert body["span"] == [0, 8]  # where 这不是我们的责任 stands in the text, for 插入建议 to replace it
+    spaced = await client.post(url, json={"text": "🙂师傅说 我 不 知 道 什么时候修好"}, headers=headers)
+    # in UTF-16 units as the browser counts them (the emoji before the words is two)
+    assert (await spaced.json())["span"] == [6, 13]
     overridden = await client.post(
         url, json={"text": "这不是我们的责任", "override": True, "forbidden": ["这不是我们的责任"]}, headers=headers
     )

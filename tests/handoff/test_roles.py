@@ -124,6 +124,17 @@ ROUTES: list[Route] = [
     Route(
         "POST", "/api/conversations/{id}/notes", STAFF, 201, lambda case: {"text": "已联系物业"}, {"id": "conversation"}
     ),
+    # the caller has just claimed the case: an agent corrects the form of a case they own
+    Route(
+        "PATCH",
+        "/api/conversations/{id}/complaint",
+        STAFF,
+        200,
+        lambda case: {"area": "阳光花园3栋2单元"},
+        {"id": "conversation"},
+    ),
+    # the extension's preview: without ?hours= an allowed caller is told what to give
+    Route("GET", "/api/conversations/{id}/extend", SUPERVISION, 400, fill={"id": "conversation"}),
     Route(
         "POST",
         "/api/conversations/{id}/extend",

@@ -124,3 +124,22 @@ def test_direction_controls_are_named_once_each_and_marks_are_not() -> None:
         f"U+{code:04X}" for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
     ]
     assert direction_controls("好的\u200e\u200f\u061c") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "found"),
+    [
+        ("我 不 知 道 什么时候能修好", "我不知道", "我 不 知 道"),
+        ("喂，說話呀！快点", "喂,说话呀", "喂，說話呀"),
+        ("这个我\u180b不知道", "我不知道", "我\u180b不知道"),
+        ("ＷＯ 我不懂", "我不懂", "我不懂"),
+    ],
+)
+def test_the_span_is_the_forbidden_words_as_typed(guard: ForbiddenGuard, text: str, words: str, found: str) -> None:
+    span = guard.span(text, words)
+    assert span is not None and text[span[0] : span[1]] == found
+
+
+def test_words_the_text_does_not_hold_have_no_span(guard: ForbiddenGuard) -> None:
+    assert guard.span("一切正常", "我不知道") is None
+    assert guard.span("一切正常", "！") is None

@@ -103,13 +103,16 @@ async def test_the_forbidden_phrase_guard_warns_and_can_be_overridden(make_clien
 
         suggestion = "对不起，请您留下可以联系到您的联系方式，我们查询后将尽快与您联系，好吗？"
         await agent.click("#guard-use")
-        # Nothing selected: the expression goes at the cursor, and the agent's own words stay theirs.
-        await expect(agent.locator("#reply-text")).to_have_value(f"这个我不知道{suggestion}")
-        await agent.fill("#reply-text", "这个我不知道")
-        await agent.click("#reply-send")
-        await agent.locator("#reply-text").evaluate("box => box.setSelectionRange(2, 6)")  # the agent selects 我不知道
-        await agent.click("#guard-use")
+        # The expression takes the forbidden words' place; the agent's other words stay theirs.
         await expect(agent.locator("#reply-text")).to_have_value(f"这个{suggestion}")
+        # The tester's case: spaced out to slip past the guard, the words are still found and replaced
+        # whole, wherever the cursor is.
+        await agent.fill("#reply-text", "我 不 知 道 什么时候能修好")
+        await agent.click("#reply-send")
+        await expect(guard.locator(".forbidden")).to_have_text("「我不知道」")
+        await agent.locator("#reply-text").evaluate("box => box.setSelectionRange(box.value.length, box.value.length)")
+        await agent.click("#guard-use")
+        await expect(agent.locator("#reply-text")).to_have_value(f"{suggestion} 什么时候能修好")
         await agent.fill("#reply-text", "我不知道,稍等")
         await agent.click("#reply-send")
         await agent.click("#guard-override")

@@ -29,7 +29,7 @@
     deadline_extended: T("延长时限"), progress_follow_up: T("进度告知"), customer_confirmed: T("客户确认已解决"),
     reopened: T("重新打开"),
     claimed: T("认领"), agent_replied: T("客服回复"), note: T("内部备注"), transferred: T("转交"), resolved: T("已解决"),
-    customer_tier_changed: T("客户类别变更"),
+    customer_tier_changed: T("客户类别变更"), complaint_corrected: T("投诉单已更正"),
     delivery_fallback: T("改用其他渠道发送"), delivery_failed: T("发送失败"), possibly_duplicated: T("可能重复发送"),
     sms_opted_out: T("客户已退订短信"), sms_opted_in: T("客户已恢复接收短信"), not_sent_opted_out: T("客户已退订短信,消息未发送"),
   };
@@ -52,6 +52,8 @@
     phraseBooks: {},  // the standard phrases by locale, each fetched when a conversation in it is open
     canned: [],
     categories: {},
+    clock: "business_hours",  // how an extension's hours count (deadlines.yaml clock)
+    editingCase: null,  // the case number whose form is being corrected: refetches leave it alone
     users: [],
     queues: [],
     transferTargets: { queues: [], people: [] },  // GET /api/transfer-targets: the transfer picker
@@ -602,10 +604,10 @@
       el("button", { type: "button", id: "newer", class: "newer", hidden: true, text: T("有新消息 ↓"),
         onclick: () => scrollToNewest() }),
       el("form", { id: "reply-form", class: "composer" },
-        el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: T("回复客户…") }),
+        el("textarea", { id: "reply-text", rows: 3, maxlength: 2000, placeholder: T("回复客户…(Ctrl+Enter 发送)") }),
         el("div", { id: "guard", hidden: true }),
         el("div", { class: "composer-row" }, phrasePicker, el("span", { class: "spacer" }),
-          el("button", { type: "submit", id: "reply-send", class: "primary", text: T("发送") }))));
+          el("button", { type: "submit", id: "reply-send", class: "primary", text: T("发送"), title: "Ctrl+Enter" }))));
     clear($("case-actions"),
       el("h2", { id: "actions-title", text: T("处理") }),
       el("form", { id: "note-form", class: "composer" },
@@ -622,15 +624,22 @@
           el("button", { type: "button", id: "confirm-resolved", text: T("客户确认已解决"),
             onclick: confirmResolved })),
         state.me.role === "agent" ? null : el("div", { class: "composer-row" },
-          el("span", { text: T("延长时限") }),
+          el("label", { for: "extend-hours", text: T("延长时限") }),
           el("input", { type: "number", id: "extend-hours", min: 1, max: 168, value: "12", class: "narrow" }),
+          // service hours skip nights, weekends and holidays: 24 of them can be several days
+          el("span", { id: "extend-unit", class: "unit", text: state.clock === "business_hours" ? T("服务小时") : T("小时") }),
           el("input", { type: "text", id: "extend-reason", placeholder: T("原因"), size: 12 }),
-          el("button", { type: "button", id: "extend", text: T("延长"), onclick: extend }))));
+          el("button", { type: "button", id: "extend", text: T("延长…"), onclick: previewExtension })),
+        state.me.role === "agent" ? null : el("div", { id: "extend-preview", class: "extend-preview", hidden: true })));
     $("case-actions").hidden = false;
     $("messages").addEventListener("scroll", () => { if (atNewest($("messages"))) $("newer").hidden = true; });
     // A status line ("已发送") or a guard box belongs to the reply it was about: typing a new one clears them.
     $("reply-text").addEventListener("input", () => { say(""); $("guard").hidden = true; });
     $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(null); });
+    // A preview belongs to the hours and reason it showed: changing them asks for a new one.
+    for (const id of ["extend-hours", "extend-reason"]) {
+      if ($(id)) $(id).addEventListener("input", () => { $("extend-preview").hidden = true; });
+    }
     $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
     // Enter submits the transfer and the resolution (not while an input method is composing);
     // an error about the field goes once the field changes.
@@ -769,12 +778,21 @@
     clear(box, el("p", { class: bad ? "notice bad" : "notice", id: "window-text", text }));
   }
 
+  // The owner, a supervisor or a manager may correct a case's phone, place and category.
+  function mayCorrect() {
+    const c = state.conversation;
+    return state.me.role !== "agent" || c.owner === `agent:${state.me.id}`;
+  }
+
   function renderComplaint() {
     const complaints = state.conversation.complaints || [];
     if (!complaints.length) {
       clear($("complaint"), el("p", { class: "muted", text: T("尚未登记投诉") }));
       return;
     }
+    // A refetch (the customer wrote, a colleague acted) does not wipe what is being typed.
+    if (state.editingCase && complaints.some((c) => c.case_number === state.editingCase)) return;
+    state.editingCase = null;
     clear($("complaint"), complaints.map((c) => {
       const rows = [
         [T("编号"), c.case_number], [T("类别"), categoryName(c.category)],
@@ -791,9 +809,48 @@
       ];
       const satisfaction = (c.satisfaction || []).map((s) => `${s.rating ?? "—"} ${s.comment || ""} (${s.method || ""})`);
       if (satisfaction.length) rows.push([T("满意度"), satisfaction.join("\n")]);
-      return el("dl", { class: "form" }, rows.filter(([, v]) => v !== null && v !== undefined && v !== "")
-        .map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+      return el("div", { class: "case-form", "data-case": c.case_number },
+        el("dl", { class: "form" }, rows.filter(([, v]) => v !== null && v !== undefined && v !== "")
+          .map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })])),
+        mayCorrect() && !state.conversation.phones_masked
+          ? el("button", { type: "button", class: "correct-case", text: T("更正投诉单"), onclick: () => editComplaint(c) })
+          : null);
     }));
+  }
+
+  // The form's corrections: what the bot heard or shortened wrongly ("西城区金融街悦府" kept as
+  // "西城区金融街"). Saved as a correction the timeline shows (old → new), never sent to the customer.
+  function editComplaint(c) {
+    state.editingCase = c.case_number;
+    const phone = el("input", { type: "text", id: "fix-phone", value: c.contact_phone || "", inputmode: "tel", class: "wide" });
+    const area = el("input", { type: "text", id: "fix-area", value: c.area || "", maxlength: 200, class: "wide" });
+    const category = el("select", { id: "fix-category" },
+      Object.entries(state.categories).map(([id, name]) => el("option", { value: id, text: name, selected: id === c.category })));
+    const problem = el("p", { id: "fix-message", class: "error", role: "alert" });
+    const box = $("complaint").querySelector(`[data-case="${CSS.escape(c.case_number)}"]`);
+    const done = () => { state.editingCase = null; renderComplaint(); };
+    const save = async () => {
+      const body = { case_number: c.case_number };
+      if (phone.value.trim() !== (c.contact_phone || "")) body.contact_phone = phone.value.trim();
+      if (area.value.trim() !== (c.area || "")) body.area = area.value.trim();
+      if (category.value !== c.category) body.category = category.value;
+      if (Object.keys(body).length === 1) { done(); return; }
+      const result = await api("PATCH", `/api/conversations/${state.conversationId}/complaint`, body);
+      if (!result.ok) { problem.textContent = Staff.errorText(result, T("更正失败 ({0})", result.status)); return; }
+      state.editingCase = null;
+      say(T("投诉单已更正(客户看不到)"), true);
+      await loadConversation();
+    };
+    clear(box, el("form", { class: "case-fix", onsubmit: (event) => { event.preventDefault(); save(); } },
+      el("label", { for: "fix-phone", text: T("联系电话") }), phone,
+      el("label", { for: "fix-area", text: T("地址/区域") }), area,
+      el("label", { for: "fix-category", text: T("类别") }), category,
+      el("p", { class: "muted", text: T("级别和答复时限不变;更正记入处理记录,不会发给客户。") }),
+      problem,
+      el("div", { class: "actions" },
+        el("button", { type: "submit", id: "fix-save", class: "primary", text: T("保存更正") }),
+        el("button", { type: "button", id: "fix-cancel", text: T("取消"), onclick: done }))));
+    area.focus();
   }
 
   function ownerName(owner) {
@@ -801,8 +858,16 @@
     return owner.startsWith("queue:") ? queueName(owner.slice(6)) : staffName(owner);
   }
 
+  const CORRECTED_FIELDS = { contact_phone: T("电话"), area: T("地址"), category: T("类别") };
+
   function timelineText(event) {
     const detail = event.detail || {};
+    // "投诉单已更正: 地址 西城区金融街 → 西城区金融街悦府"
+    if (event.kind === "complaint_corrected") {
+      const shown = (change, value) => (change.field === "category" ? categoryName(value) : value) || "—";
+      return `${EVENT_NAMES.complaint_corrected}: ${(detail.changes || []).map((change) =>
+        `${CORRECTED_FIELDS[change.field] || change.field} ${shown(change, change.from)} → ${shown(change, change.to)}`).join("; ")}`;
+    }
     // "转交 agent2 → agent1": from whom to whom (a row written before "from" was kept names only the new owner)
     if (event.kind === "transferred" && detail.to) {
       return [EVENT_NAMES.transferred, detail.from ? ownerName(detail.from) : null, `→ ${ownerName(detail.to)}`].filter(Boolean).join(" ");
@@ -852,6 +917,17 @@
     if (!box) return;
     box.className = ok ? "muted" : "error";
     box.textContent = message;
+    // On a phone the line is at the top of the conversation, off the screen when the agent taps
+    // a control below: then the same words show in a toast at the bottom of the screen.
+    const toast = $("toast");
+    clearTimeout(say.timer);
+    if (!message) { toast.hidden = true; return; }
+    const at = box.getBoundingClientRect();
+    if (at.top >= 0 && at.bottom <= window.innerHeight && at.height > 0) { toast.hidden = true; return; }
+    toast.className = ok ? "toast" : "toast error";
+    toast.textContent = message;
+    toast.hidden = false;
+    say.timer = setTimeout(() => { toast.hidden = true; }, 4000);
   }
 
   // overridden: the phrases the guard showed, which 仍然发送 names (the server checks the text again).
@@ -891,10 +967,17 @@
       el("div", {}, T("建议改为"), el("span", { class: "suggestion", text: `「${data.suggestion}」` })),
       el("div", { class: "actions" },
         el("button", { type: "button", id: "guard-use", text: T("插入建议"), onclick: () => {
-          // The agent rewrites their own words; the expression goes where their cursor (or selection) is.
+          // The expression takes the place of the flagged words (the server says where they stand
+          // in the text it checked, spaces between them included); when they cannot be found
+          // there, of the whole text, so no forbidden words are left behind.
           const box = $("reply-text");
-          const start = box.selectionStart ?? box.value.length;
-          box.setRangeText(data.suggestion, start, box.selectionEnd ?? start, "end");
+          const at = box.value.indexOf(checked);
+          if (data.span && at >= 0 && box.value.trim() === checked) {
+            box.setRangeText(data.suggestion, at + data.span[0], at + data.span[1], "end");
+          } else {
+            box.value = data.suggestion;
+            box.setSelectionRange(box.value.length, box.value.length);
+          }
           guard.hidden = true;
           box.focus();
         } }),
@@ -960,9 +1043,30 @@
     loadConversation();
   }
 
-  async function extend() {
+  // 延长 first shows what will happen (the new time, and the message the customer is sent at
+  // once, as the standards want them told); only 确认 extends.
+  async function previewExtension() {
     const hours = Number($("extend-hours").value);
     const reason = $("extend-reason").value.trim();
+    const box = $("extend-preview");
+    if (!reason) { say(T("请填写延长原因")); return; }
+    const result = await api("GET", `/api/conversations/${state.conversationId}/extend?hours=${encodeURIComponent(hours)}`);
+    if (!result.ok) { box.hidden = true; say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
+    const p = result.data;
+    clear(box,
+      el("div", { id: "extend-new-deadline" }, T("新时限: {0}", formatTime(p.deadline_at)),
+        el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` })),
+      el("div", { class: "muted", text: T("将立即发给客户:") }),
+      el("blockquote", { id: "extend-message", class: "extend-message", text: p.message }),
+      el("div", { class: "actions" },
+        el("button", { type: "button", id: "extend-confirm", class: "primary", text: T("确认延长并告知客户"),
+          onclick: () => extend(hours, reason) }),
+        el("button", { type: "button", id: "extend-cancel", text: T("取消"), onclick: () => { box.hidden = true; } })));
+    box.hidden = false;
+  }
+
+  async function extend(hours, reason) {
+    $("extend-preview").hidden = true;
     const result = await api("POST", `/api/conversations/${state.conversationId}/extend`, { hours, reason });
     if (result.status === 404 && !result.data.error?.includes("conversation")) {
       say(T("延长时限暂不可用"));
@@ -1163,6 +1267,7 @@
     ]);
     if (targets.ok) state.transferTargets = targets.data;
     state.categories = deadlines.ok ? Object.fromEntries((deadlines.data.categories || []).map((c) => [c.id, c.name || c.id])) : {};
+    if (deadlines.ok && deadlines.data.clock) state.clock = deadlines.data.clock;
     state.phrases = phrases.ok ? phrases.data : null;
     if (state.phrases) { state.phraseBooks[state.phrases.locale] = state.phrases; phraseBooksAt[state.phrases.locale] = Date.now(); }
     state.users = users.ok ? users.data.colleagues || [] : [];

@@ -1,0 +1,62 @@
+"""Before a supervisor extends a deadline, the console shows what will happen: the new time (the
+hours are service hours) and the exact message the customer will be sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.staff.accounts import Role
+from tests.conftest import AppFactory, FixedClock
+from tests.flows.chat import SHANGHAI
+from tests.promises.support import complaint, promised_case, staff
+
+
+def system_texts(socket: object) -> list[str]:
+    frames = socket.frames  # type: ignore[attr-defined]
+    return [f["text"] for f in frames if f.get("type") == "message" and f.get("from") == "system"]
+
+
+async def test_the_preview_shows_the_new_time_and_the_message_and_changes_nothing(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    original = (await complaint(client, conversation_id)).deadline_at
+    headers, _ = await staff(client, "zhou.supervisor", Role.SUPERVISOR)
+    clock.advance(hours=1)
+    path = f"/api/conversations/{conversation_id}/extend"
+
+    previewed = await client.get(f"{path}?hours=12")
+    assert previewed.status == 200, await previewed.text()
+    preview = await previewed.json()
+    # 12 service hours from Tuesday 17:00 (not the wall clock's): Thursday 11:00
+    new_deadline = dt.datetime(2026, 11, 26, 11, 0, tzinfo=SHANGHAI)
+    assert dt.datetime.fromisoformat(preview["deadline_at"]) == new_deadline
+    assert dt.datetime.fromisoformat(preview["previous_deadline_at"]) == original
+    assert preview["clock"] == "business_hours"
+    assert preview["deadline_said"] == "11月26日（周四）上午11点前"
+    assert "我们会在11月26日（周四）上午11点前给您明确的答复" in preview["message"]
+
+    await socket.caught_up()
+    told_before = system_texts(socket)
+    assert (await complaint(client, conversation_id)).deadline_at == original  # a preview moves nothing
+
+    extended = await client.post(path, json={"hours": 12, "reason": "需要厂家派工程师"}, headers=headers)
+    assert extended.status == 200
+    assert dt.datetime.fromisoformat((await extended.json())["deadline_at"]) == new_deadline
+    await socket.until(lambda frames: len(system_texts(socket)) > len(told_before))
+    assert system_texts(socket)[len(told_before) :] == [preview["message"]]  # exactly what was shown
+    await socket.close()
+
+
+async def test_a_preview_is_refused_as_the_extension_would_be(make_client: AppFactory) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    await socket.close()
+    path = f"/api/conversations/{conversation_id}/extend"
+    await staff(client, "zhou.supervisor", Role.SUPERVISOR)
+    for query, status in (("", 400), ("?hours=abc", 400), ("?hours=0", 400), ("?hours=0.5", 400), ("?hours=9999", 400)):
+        assert (await client.get(path + query)).status == status, query
+    assert (await client.get("/api/conversations/999999/extend?hours=4")).status == 404
+    await staff(client, "sun.agent", Role.AGENT)
+    assert (await client.get(f"{path}?hours=4")).status == 403
