@@ -93,15 +93,10 @@ def resolved_conversations(
     chosen = list(latest.items())[:limit]
     ids = [conversation_id for conversation_id, _ in chosen]
     cases = _newest_cases(session, ids)
-    wrote: dict[int, dt.datetime | None] = (
-        dict(
-            session.execute(select(Conversation.id, Conversation.last_customer_at).where(Conversation.id.in_(ids)))
-            .tuples()
-            .all()
-        )
-        if ids
-        else {}
-    )
+    wrote: dict[int, dt.datetime | None] = {}
+    if ids:
+        rows = session.execute(select(Conversation.id, Conversation.last_customer_at).where(Conversation.id.in_(ids)))
+        wrote = {row.id: row.last_customer_at for row in rows}
     return [
         ResolvedConversation(
             conversation_id,
