@@ -963,6 +963,18 @@ class Followups(_Strict):
     rating_phrases: dict[int, list[str]] = {}
     """Score → how customers say it in words ("非常满意" 5, "一般" 3, "不太满意" 2): an answer
     holding one is rated so (the longest found wins), the rest of it kept as the comment."""
+    again_words: list[str] = []
+    """Words saying the resolved problem is back ("昨晚又开始了", "照样吵"): such a message, while
+    the callback waits for its rating, reopens the case with the agent who resolved it."""
+    new_problem_words: list[str] = []
+    """Words that introduce another problem ("另外", "还有个问题"): a complaint with one, while the
+    callback waits for its rating, is a new case, not the resolved one again."""
+    handling_categories: list[str] = []
+    """Categories of a complaint about how the resolved case was handled ("两天了,师傅还没来",
+    service attitude): during the callback it is neither a new case nor the problem back."""
+    rating_reasks: int = Field(default=2, ge=0)
+    """How many messages that are no rating the callback answers with its rating question; the
+    next one is recorded and passed to the staff (the conversation waits in the queue)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Followups:
@@ -1460,6 +1472,9 @@ class ServiceConfig(_Strict):
         unknown_followups = sorted(set(self.followups.progress_days) - category_ids)
         if unknown_followups:
             raise ValueError(f"followups.progress_days: unknown categories {unknown_followups}")
+        unknown_handling = sorted(set(self.followups.handling_categories) - category_ids)
+        if unknown_handling:
+            raise ValueError(f"followups.handling_categories: unknown categories {unknown_handling}")
         for index, override in enumerate(self.deadlines.overrides):
             if override.category is not None and override.category not in category_ids:
                 raise ValueError(f"deadlines.overrides[{index}]: unknown category {override.category!r}")

@@ -17,3 +17,6 @@ class TicketReason(StrEnum):
     BEYOND_AUTHORITY = "beyond_authority"
     APPEAL = "appeal"
     TRANSFER = "transfer"
+    AFTER_RESOLUTION = "after_resolution"
+    """The customer wrote again after the case was resolved, with something the satisfaction
+    callback could not place (no rating, no new complaint, not the problem back)."""

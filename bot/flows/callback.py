@@ -1,22 +1,28 @@
 """The satisfaction callback (回访) after a person resolved the case: the 1–5 rating, the comment,
-the timeout, and the case reopened when the customer says it is not resolved."""
+the timeout, and the case reopened when the customer says it is not resolved; a new problem told
+instead of the rating starts a new case, and what the callback cannot place goes to the staff."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from enum import Enum
 
 from bot.config import Intent, PhraseId, Signal
 from bot.core.messages import Option
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.case import promise, record_complaint
+from bot.flows.case import GENERAL_QUEUE, open_ticket, promise, record_complaint
 from bot.flows.classify import normalise
 from bot.flows.closing import close
-from bot.flows.data import TimerKind
-from bot.flows.records import CaseStage, CaseStatus, SatisfactionRecord, State
+from bot.flows.data import FlowData, TimerKind
+from bot.flows.form import on_description
+from bot.flows.records import COLLECTING, CaseStage, CaseStatus, SatisfactionRecord, State
+from bot.flows.slots import description_text, keep_slots
 from bot.flows.status import tell_status
 from bot.flows.turn import FlowKit, Turn
+from bot.understanding.result import Understanding
 
 CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COMMENT})
 """After a person resolved the case: waiting for, or in, the satisfaction callback (回访)."""
@@ -38,6 +44,7 @@ def on_resolved(turn: Turn) -> None:
     for kind in list(turn.step.data.timers):
         turn.cancel(kind)
     turn.step.data.recorded_ack, turn.step.data.acked_at = False, None
+    turn.step.data.callback_reasks = 0
     turn.step.state = State.RESOLVED
     followups = turn.kit.config.followups
     due = min(
@@ -69,6 +76,13 @@ def on_callback(turn: Turn, text: str) -> None:
     if Intent.NOT_RESOLVED in turn.intents:
         _reopen(turn, text)
         return
+    told = _told_after_resolution(turn, text)
+    if told is _Told.AGAIN:  # "昨晚又跳到十一点，根本没人管": the problem is back
+        _reopen(turn, text)
+        return
+    if told is _Told.NEW:  # "快递柜一直占用消防通道" after 停水: a new case, not rated now
+        _new_complaint(turn, text)
+        return
     state = turn.step.state
     if Intent.STATUS_QUERY in turn.intents and state in (State.RESOLVED, State.AWAIT_RATING):
         # "处理得怎么样了?" after the resolution: it is resolved; then the callback's question.
@@ -77,7 +91,7 @@ def on_callback(turn: Turn, text: str) -> None:
         return
     if state is State.RESOLVED:  # the customer wrote before the callback was due: it starts now
         if _rating_and_comment(turn.kit, text)[0] is None:
-            ask_rating(turn)
+            _ask_again_or_pass_on(turn)
             return
         # "4分吧 师傅态度还行 就是来得太晚": the answer before the question, taken as it.
         turn.cancel(TimerKind.SATISFACTION_CALLBACK)
@@ -85,7 +99,7 @@ def on_callback(turn: Turn, text: str) -> None:
     if state is State.AWAIT_RATING:
         score, comment = _rating_and_comment(turn.kit, text)
         if score is None:
-            ask_rating(turn)
+            _ask_again_or_pass_on(turn)
             return
         if comment:  # "5分,师傅很及时": the score and the comment at once
             turn.audit(TimelineKind.RATED, rating=score)
@@ -135,6 +149,8 @@ def _reopen(turn: Turn, text: str) -> None:
     the case goes back to its previous owner (``Step.reopen``), promised again."""
     data = turn.step.data
     rating, data.rating = data.rating, None
+    if rating is None:
+        rating = _score_given_with(turn.kit, text)  # "2分，根本没解决": the low score counts too
     turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=False)
     for kind in list(data.timers):
         turn.cancel(kind)
@@ -261,3 +277,121 @@ def words_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
         return None
     parts = [rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word) for word in folded]
     return re.compile("|".join(parts))
+
+
+def _score_given_with(kit: FlowKit, text: str) -> int | None:
+    """A score given as the first clause of a message that says more ("2分，根本没解决", "1 star,
+    still not fixed"), or leading it ("2分根本没解决"); None without one ("等了两天还是没修好")."""
+    parts = _CLAUSE_END.split(text.strip(), maxsplit=1)
+    if len(parts) == 2 and parts[1].strip():
+        score = _score(kit, parts[0])
+        if score is not None:
+            return score
+    leading = _LEADING_SCORE.match(normalise(text))
+    return _RATINGS[leading.group(1)] if leading is not None else None
+
+
+class _Told(Enum):
+    AGAIN = "again"
+    """The resolved problem is back."""
+    NEW = "new"
+    """Another problem: a new case."""
+
+
+_WITH_AGAIN = frozenset({Intent.COMPLAINT, Intent.CORRECTION, Intent.STATUS_QUERY})
+"""Intents a message saying the problem is back may have beside ``again_words`` ("怎么又开始了")."""
+
+
+def _told_after_resolution(turn: Turn, text: str) -> _Told | None:
+    """While the rating is pending (before or at the question), a message that is no rating may
+    tell a problem: another one (``new_problem_words``, or a complaint about another category or
+    other things than the resolved case) or the resolved one back (``again_words``, or a complaint
+    about it). A complaint about how the case was handled (``handling_categories``) is neither."""
+    understood = turn.understood
+    if understood is None or turn.step.state is State.AWAIT_COMMENT:
+        return None
+    if _rating_and_comment(turn.kit, text)[0] is not None:
+        return None
+    followups = turn.kit.config.followups
+    intents = turn.intents
+    complaint = Intent.COMPLAINT in intents
+    if complaint and turn.says_any(text, followups.new_problem_words):
+        return _Told.NEW
+    if complaint and _another_problem(turn, understood):
+        return _Told.NEW
+    if turn.says_any(text, followups.again_words) and intents <= _WITH_AGAIN:
+        return _Told.AGAIN
+    about_handling = understood.category in followups.handling_categories
+    if complaint and Intent.STATUS_QUERY not in intents and not about_handling:
+        return _Told.AGAIN  # the resolved problem told again ("广场舞还在跳"): not fixed
+    return None
+
+
+def _another_problem(turn: Turn, understood: Understanding) -> bool:
+    """The complaint is about another category than the resolved case, or, in the same one, names
+    only other things (its keywords: "快递" and "消防通道", not "广场舞")."""
+    category = understood.category
+    followups, rules = turn.kit.config.followups, turn.kit.rules
+    if category is None or category == rules.fallback_category or category in followups.handling_categories:
+        return False
+    resolved = description_text(turn.step.data)
+    if not resolved:
+        return True
+    before = turn.kit.understander.understand(resolved, turn.locale).category
+    if before != category:
+        return True
+    said, told = _problem_words(turn, category, understood.text), _problem_words(turn, category, resolved)
+    return bool(said) and bool(told) and not said & told
+
+
+def _problem_words(turn: Turn, category: str, text: str) -> set[str]:
+    """The keywords of ``category`` (not its weak ones: where or who) that ``text`` holds."""
+    rule = turn.kit.rules.category(category)
+    matchable = turn.kit.understander.matchable(text)
+    weak = {word.lower() for word in rule.weak_keywords}
+    return {word.lower() for word in rule.keywords if word.lower() not in weak and word.lower() in matchable}
+
+
+def _new_complaint(turn: Turn, text: str) -> None:
+    """Another problem told after the resolution: a new case, taken down as a first one is (the
+    form: what is missing asked, then restated, promised and handed off). The callback is dropped;
+    the new case's own resolution asks for a rating again. The contact and the customer's name are
+    kept, and the place unless the message names another one."""
+    old = turn.step.data
+    for kind in list(old.timers):
+        turn.cancel(kind)
+    place_told = turn.area is not None
+    turn.step.data = FlowData(
+        phone=old.phone,
+        phone_from_channel=old.phone_from_channel,
+        area=None if place_told else old.area,
+        surname=old.surname,
+        honorific=old.honorific,
+        timer_seq=old.timer_seq,
+        contact_by_channel=old.contact_by_channel,
+        name=old.name,
+        extra=dict(old.extra),
+        traditional=old.traditional,
+        alternative_phone=old.alternative_phone,
+        area_written=None if place_told else old.area_written,
+    )
+    turn.step.state = State.AWAIT_DESCRIPTION
+    if turn.understood is not None:
+        keep_slots(turn, turn.understood)
+    on_description(turn, text)
+    if turn.step.state in COLLECTING:
+        turn.arm_idle()
+
+
+def _ask_again_or_pass_on(turn: Turn) -> None:
+    """A message the callback cannot place hears the rating question, up to
+    ``followups.rating_reasks`` times; the next is recorded and passed to the staff: the
+    conversation waits in the queue again, never in a loop of the same question."""
+    data = turn.step.data
+    if data.callback_reasks < turn.kit.config.followups.rating_reasks:
+        data.callback_reasks += 1
+        ask_rating(turn)
+        return
+    data.callback_reasks, data.rating = 0, None
+    turn.say(PhraseId.MESSAGE_RECORDED)
+    open_ticket(turn, None, GENERAL_QUEUE, 1, TicketReason.AFTER_RESOLUTION)

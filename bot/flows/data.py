@@ -64,6 +64,7 @@ _KNOWN_KEYS = frozenset(
         "area_written",
         "estate_asked",
         "unclear_confirmations",
+        "callback_reasks",
     }
 )
 
@@ -155,6 +156,9 @@ class FlowData:
     estate_asked: bool = False
     """The place named only a building or a part of one ("5栋"): the estate it is in was asked
     for, once."""
+    callback_reasks: int = 0
+    """During the callback (回访): messages that were no rating and were answered with the rating
+    question again; past ``followups.rating_reasks`` the next goes to the staff."""
     unknown_case_numbers: int = 0
     """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
     conversation's messages are no longer looked up by case number (guessing them is not a way
@@ -206,6 +210,7 @@ class FlowData:
             alternative_phone=self.alternative_phone,
             area_written=self.area_written,
             estate_asked=self.estate_asked,
+            callback_reasks=self.callback_reasks,
         )
 
     @classmethod
@@ -262,6 +267,7 @@ class FlowData:
             alternative_phone=get("alternative_phone"),
             area_written=get("area_written"),
             estate_asked=bool(get("estate_asked", False)),
+            callback_reasks=int(get("callback_reasks", 0)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -338,6 +344,8 @@ class FlowData:
             stored["area_written"] = self.area_written
         if self.estate_asked:
             stored["estate_asked"] = True
+        if self.callback_reasks:
+            stored["callback_reasks"] = self.callback_reasks
         return stored
 
 

@@ -41,6 +41,7 @@ async def my_conversations(request: web.Request) -> web.Response:
                     "conversation_id": case.conversation_id,
                     "case_number": case.case_number,
                     "resolved_at": case.resolved_at.isoformat(),
+                    "last_customer_at": case.last_customer_at.isoformat() if case.last_customer_at else None,
                 }
                 for case in resolved
             ],

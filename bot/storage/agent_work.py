@@ -46,6 +46,8 @@ class ResolvedConversation:
     conversation_id: int
     case_number: str | None
     resolved_at: dt.datetime
+    last_customer_at: dt.datetime | None = None
+    """When the customer last wrote: after ``resolved_at``, they wrote again since the resolution."""
 
 
 def owned_conversations(session: Session, agent_id: int, limit: int) -> list[OwnedConversation]:
@@ -89,9 +91,19 @@ def resolved_conversations(
         if conversation_id not in in_hands:
             latest.setdefault(conversation_id, created_at)
     chosen = list(latest.items())[:limit]
-    cases = _newest_cases(session, [conversation_id for conversation_id, _ in chosen])
+    ids = [conversation_id for conversation_id, _ in chosen]
+    cases = _newest_cases(session, ids)
+    wrote: dict[int, dt.datetime | None] = {}
+    if ids:
+        rows = session.execute(select(Conversation.id, Conversation.last_customer_at).where(Conversation.id.in_(ids)))
+        wrote = {row.id: row.last_customer_at for row in rows}
     return [
-        ResolvedConversation(conversation_id, cases[conversation_id][0] if conversation_id in cases else None, at)
+        ResolvedConversation(
+            conversation_id,
+            cases[conversation_id][0] if conversation_id in cases else None,
+            at,
+            wrote.get(conversation_id),
+        )
         for conversation_id, at in chosen
     ]
 

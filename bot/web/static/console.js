@@ -217,9 +217,13 @@
       seen.write(times);
     }
     const resolvedList = $("resolved");
+    // A customer who wrote again after the resolution (a rating, the problem back, a new one) is
+    // marked 新消息 there too: what the bot could not place waits in the queue for a person.
+    const wroteAgain = (item) => item.last_customer_at && new Date(item.last_customer_at) > new Date(item.resolved_at);
     clear(resolvedList, state.resolved.map((item) => el("li", { class: item.conversation_id === state.conversationId ? "current resolved" : "resolved" },
       el("button", { type: "button", text: mineText(item, T("会话 {0} · 已解决", item.conversation_id)),
-        title: formatTime(item.resolved_at), onclick: () => openConversation(item.conversation_id) }))));
+        title: formatTime(item.resolved_at), onclick: () => openConversation(item.conversation_id) },
+      wroteAgain(item) ? el("span", { class: "badge unread", text: T("新消息") }) : null))));
     resolvedList.hidden = !state.resolved.length;
     $("mine-count").textContent = String(state.mine.length);
     const fresh = state.mine.filter((item) => unread(item, times)).length;
@@ -807,7 +811,7 @@
         [T("已超时"), c.breached_at ? formatTime(c.breached_at) : null],
         [T("解决时间"), c.resolved_at ? formatTime(c.resolved_at) : null],
       ];
-      const satisfaction = (c.satisfaction || []).map((s) => `${s.rating ?? "—"} ${s.comment || ""} (${s.method || ""})`);
+      const satisfaction = (c.satisfaction || []).map((s) => `${s.rating ?? "—"} ${s.comment || ""} (${label("channel", s.method)})`);
       if (satisfaction.length) rows.push([T("满意度"), satisfaction.join("\n")]);
       return el("div", { class: "case-form", "data-case": c.case_number },
         el("dl", { class: "form" }, rows.filter(([, v]) => v !== null && v !== undefined && v !== "")

@@ -84,7 +84,10 @@ const Staff = (() => {
       complaint: T("投诉"), threat: T("威胁曝光/投诉"), danger: T("紧急危险"), escalated: T("升级"), transfer: T("转交"), deadline_breached: T("已超时"),
       human_requested: T("客户要求人工"), customer_request: T("客户要求人工"), previous_owner: T("首问负责"),
       supervisor_requested: T("客户要求主管"), beyond_authority: T("超出权限(赔偿等)"), appeal: T("客户申诉"),
-      consultation: T("咨询"),
+      consultation: T("咨询"), after_resolution: T("解决后客户再次来信"),
+      // why a conversation closed (the timeline's 会话结束, bot/flows/closing.py)
+      satisfaction_recorded: T("回访已评价"), callback_unanswered: T("回访未答复"), idle: T("客户长时间未回复"),
+      harassment: T("骚扰"), goodbye: T("客户道别"), withdrawn: T("客户放弃投诉"),
     },
     // The names of labels.tiers in config/handoff.yaml (tests/web/test_console_labels.py keeps them in step).
     tier: { standard: T("标准客户"), high_value: T("高价值客户"), vip: T("VIP客户"), group: T("集团客户") },

@@ -1,0 +1,166 @@
+"""A customer who writes again after the case was resolved, while the callback (回访) waits for
+its rating: the problem back reopens the case, another problem is a new case, a score told with
+"没解决" counts, and what the callback cannot place goes to the staff instead of a loop of the
+rating question."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.core.ticket_reason import TicketReason
+from bot.flows.complaint import Resolved, Step, TimerKind
+from bot.flows.records import State
+from tests.flows.chat import Chat
+
+SQUARE_DANCE = "小区广场舞太吵了，每天晚上跳到十点多"
+NO_WATER = "小区停水两天了"
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def _resolved(engine: ConversationEngine, problem: str) -> Chat:
+    chat = Chat(engine)
+    for text in (problem, "13800138000", "阳光花园5栋", "对"):
+        chat.send(text)
+    assert chat.steps[-1].handoff is not None
+    assert chat.send(Resolved()).state is State.RESOLVED
+    return chat
+
+
+def _asked(engine: ConversationEngine, problem: str) -> Chat:
+    chat = _resolved(engine, problem)
+    chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
+    assert chat.state is State.AWAIT_RATING
+    return chat
+
+
+def _reopened(chat: Chat, step: Step) -> bool:
+    return (
+        step.reopen
+        and chat.state is State.HANDED_OFF
+        and chat.phrase_ids(step)[0] == "satisfaction_reopened"
+        and "satisfaction_ask_rating" not in chat.phrase_ids(step)
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你们说广场舞9点前结束，昨晚又跳到十一点，根本没人管",
+        "又跳到十一点，根本没人管",
+        "还是老样子",
+        "昨晚又开始了",
+        "广场舞还在跳，吵得睡不着",
+    ],
+)
+def test_the_problem_back_reopens_the_case_with_its_agent(engine: ConversationEngine, text: str) -> None:
+    chat = _asked(engine, SQUARE_DANCE)
+    step = chat.send(text)
+    assert _reopened(chat, step), chat.phrase_ids(step)
+    assert step.satisfaction is not None and (step.satisfaction.resolved, step.satisfaction.comment) == (False, text)
+    assert step.complaint is not None and step.complaint.case_number == chat.data.case_number
+
+
+def test_the_problem_back_before_the_callback_asks_reopens_too(engine: ConversationEngine) -> None:
+    chat = _resolved(engine, SQUARE_DANCE)
+    step = chat.send("你们说广场舞9点前结束，昨晚又跳到十一点，根本没人管")
+    assert _reopened(chat, step)
+
+
+@pytest.mark.parametrize(
+    ("problem", "text", "restated"),
+    [
+        (NO_WATER, "快递柜一直占用消防通道", "快递柜一直占用消防通道"),
+        (NO_WATER, "我说的是快递柜占用消防通道，不是停水", "快递柜占用消防通道"),
+        (SQUARE_DANCE, "另外，楼下快递柜一直占用消防通道", "楼下快递柜一直占用消防通道"),
+        (SQUARE_DANCE, "小区的垃圾三天没人清理了", "垃圾三天没人清理"),
+    ],
+)
+def test_another_problem_is_a_new_case_through_the_form(
+    engine: ConversationEngine, problem: str, text: str, restated: str
+) -> None:
+    """Not the rating question: the new problem restated, promised with its own case number and
+    handed to a person."""
+    chat = _asked(engine, problem)
+    first_case = chat.data.case_number
+
+    step = chat.send(text)
+
+    assert "satisfaction_ask_rating" not in chat.phrase_ids(step) and not step.reopen
+    assert chat.phrase_ids(step) == ["restate", "confirm_question"]
+    assert restated in chat.texts(step) and "阳光花园5栋" in chat.texts(step)
+    assert chat.state is State.CONFIRMING
+    assert TimerKind.SATISFACTION_TIMEOUT not in chat.data.timers
+
+    step = chat.send("对")
+
+    assert step.handoff is not None and step.state is State.HANDED_OFF
+    assert step.complaint is not None and step.complaint.case_number != first_case
+    assert step.complaint.description == text and step.satisfaction is None
+    assert "promise_by_date" in chat.phrase_ids(step) or "promise" in chat.phrase_ids(step)
+    assert step.complaint.case_number in chat.texts(step)
+
+
+def test_a_new_problem_somewhere_else_asks_for_that_place(engine: ConversationEngine) -> None:
+    chat = _asked(engine, SQUARE_DANCE)
+    step = chat.send("另外，幸福里小区3栋的电梯也坏了")
+    assert "satisfaction_ask_rating" not in chat.phrase_ids(step)
+    assert "阳光花园5栋" not in chat.texts(step)
+    assert chat.data.area is not None and "幸福里" in chat.data.area
+
+
+@pytest.mark.parametrize("texts", [["你好", "在吗", "嗯嗯"], ["？", "我问一下", "喂"]])
+def test_what_the_callback_cannot_place_goes_to_the_staff_after_two_rating_questions(
+    engine: ConversationEngine, texts: list[str]
+) -> None:
+    chat = _asked(engine, NO_WATER)
+    answers = [chat.send(text) for text in texts]
+    assert [chat.phrase_ids(step) for step in answers[:2]] == [["satisfaction_ask_rating"]] * 2
+    last = answers[-1]
+    assert chat.phrase_ids(last) == ["message_recorded"]
+    assert last.handoff is not None and last.handoff.reason is TicketReason.AFTER_RESOLUTION
+    assert chat.state is State.HANDED_OFF and not chat.data.timers
+
+
+def test_the_loop_of_the_tester_ends_with_a_new_case(engine: ConversationEngine) -> None:
+    """停水 resolved; "快递柜…" then "我说的是快递柜…，不是停水": never the rating question again."""
+    chat = _asked(engine, NO_WATER)
+    said = [chat.send(text) for text in ("快递柜一直占用消防通道", "我说的是快递柜一直占用消防通道，不是停水")]
+    assert all("satisfaction_ask_rating" not in chat.phrase_ids(step) for step in said)
+
+
+def test_a_hello_before_the_callback_counts_as_a_rating_question(engine: ConversationEngine) -> None:
+    chat = _resolved(engine, NO_WATER)
+    steps = [chat.send(text) for text in ("你好", "在吗", "有人吗")]
+    assert [chat.phrase_ids(step) for step in steps] == [
+        ["satisfaction_ask_rating"],
+        ["satisfaction_ask_rating"],
+        ["message_recorded"],
+    ]
+
+
+def test_a_rating_after_one_question_again_is_still_a_rating(engine: ConversationEngine) -> None:
+    chat = _asked(engine, NO_WATER)
+    chat.send("你好")
+    step = chat.send("5分，师傅很及时")
+    assert step.satisfaction is not None and step.satisfaction.rating == 5
+    assert chat.state is State.CLOSED
+
+
+def test_a_complaint_about_how_the_case_was_handled_is_no_new_case(engine: ConversationEngine) -> None:
+    chat = _asked(engine, NO_WATER)
+    step = chat.send("两天了,师傅还没来")
+    assert chat.phrase_ids(step) == ["satisfaction_ask_rating"] and step.complaint is None
+
+
+@pytest.mark.parametrize(("text", "score"), [("2分，根本没解决", 2), ("1分 还是没修好", 1), ("2分根本没解决", 2)])
+def test_a_score_told_with_not_resolved_is_kept(engine: ConversationEngine, text: str, score: int) -> None:
+    chat = _asked(engine, NO_WATER)
+    step = chat.send(text)
+    assert _reopened(chat, step)
+    assert step.satisfaction is not None
+    assert (step.satisfaction.rating, step.satisfaction.resolved, step.satisfaction.comment) == (score, False, text)
