@@ -715,6 +715,9 @@ class FormRules(_Strict):
     """Insults aimed at the one serving ("傻逼", "你妈的", "滚"): a message of nothing but abuse,
     after an earlier angry one with no problem told, gets the harassment warning (seed 001 (13))
     instead of the same empathy again, and the close after ``timers.harassment_close_after``."""
+    insult_words: list[str] = []
+    """Words that insult beside ``abuse_words`` ("废物 垃圾"), though alone they may name a problem
+    ("垃圾": the rubbish): a message of only these and abuse is anger, not a complaint."""
     case_number_words: list[str] = []
     """Words that name the case number ("投诉编号", "单号", "case number"): a status question with
     one while the complaint is still being taken is told the number comes once it is registered."""
@@ -1367,6 +1370,9 @@ class NameRules(_Strict):
     surname_intros: list[str] = []
     self_intro_roles: list[str] = []
     clause_surname_intros: list[str] = []
+    surname_spellings: list[str] = []
+    """The parts a surname is spelled out by, right before it ("弓长张", "耳东陈"): a clause of
+    nothing else gives the surname."""
     clause_self_intros: list[str] = []
     self_description_ends: list[str] = []
     name_ends: list[str] = []

@@ -9,7 +9,7 @@ from bot.config import Intent, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.form import ask_next_missing
 from bot.flows.records import State
-from bot.flows.slots import ends_as_a_question, said_without_edges
+from bot.flows.slots import ends_as_a_question, only_insults, said_without_edges
 from bot.flows.turn import Turn
 
 _ASKED_BACK_AT = frozenset({State.AWAIT_PHONE, State.CONFIRMING})
@@ -30,9 +30,26 @@ def read_as_a_question(turn: Turn, text: str) -> None:
     slots = understood.slots
     if slots.phone or slots.address or slots.name:
         return
-    if not ends_as_a_question(turn, said_without_edges(text)):
-        return
+    if not ends_as_a_question(turn, said_without_edges(text)) or turn.only_asks(text):
+        return  # a bare "？" asks nothing of its own: the form's question is asked again
     turn.understood = dataclasses.replace(understood, intents=frozenset({Intent.QUESTION}))
+
+
+def read_as_insults(turn: Turn, text: str) -> None:
+    """A message of nothing but insults ("废物 垃圾", ``form.abuse_words`` and ``form.insult_words``):
+    anger at us, met as anger is, never a complaint, though an insult word alone may name one
+    ("垃圾": the rubbish, property service)."""
+    understood = turn.understood
+    if understood is None or understood.slots.phone or understood.slots.address or not only_insults(turn, text):
+        return
+    turn.understood = dataclasses.replace(
+        understood,
+        intents=understood.intents - {Intent.COMPLAINT},
+        category=None,
+        other_categories=(),
+        grade=None,
+        signals=understood.signals | {Signal.EMOTIONAL},
+    )
 
 
 def answered_how_contacted(turn: Turn) -> bool:

@@ -28,7 +28,7 @@ from bot.flows.appeals import (
     on_chaser,
     on_escalation_phone,
 )
-from bot.flows.asked_back import abused_again, answered_how_contacted, read_as_a_question
+from bot.flows.asked_back import abused_again, answered_how_contacted, read_as_a_question, read_as_insults
 from bot.flows.asking import ask_current
 from bot.flows.callback import (
     CALLBACK_STATES,
@@ -233,6 +233,7 @@ class ComplaintFlow:
         text = words or place or said
         if words is not None:
             turn.understood = event.understood or turn.kit.understander.understand(text, self._written_in(turn))
+            read_as_insults(turn, text)  # "废物 垃圾": anger, not the rubbish
             self._follow_language(turn, text)
         elif place is not None:
             # A shared location says where, as a typed address would (the place's name is the area).
@@ -413,7 +414,7 @@ class ComplaintFlow:
         phrases = []
         if Signal.STAFF_ERROR in signals:
             phrases.append(PhraseId.STAFF_ERROR_APOLOGY)
-        elif Signal.EMOTIONAL in signals and not self._asked_again(turn):
+        elif Signal.EMOTIONAL in signals and not self._asked_again(turn) and not self._nothing_told_yet_asks(turn):
             phrases.append(PhraseId.EMPATHY)
         if Signal.PREPARED in signals and Signal.PREPARED not in turn.earlier_signals:
             phrases.append(PhraseId.PREPARED_ACKNOWLEDGE)  # once: repeated, it would sound rote
@@ -431,6 +432,13 @@ class ComplaintFlow:
         question is asked again without the same apology each time."""
         understood = turn.understood
         return understood is not None and turn.only_asks(understood.text) and Signal.EMOTIONAL in turn.earlier_signals
+
+    @staticmethod
+    def _nothing_told_yet_asks(turn: Turn) -> bool:
+        """Only question marks ("？？？") before any problem is told: nothing has gone wrong for the
+        bot to apologise for yet; the customer is invited to speak."""
+        understood = turn.understood
+        return understood is not None and not turn.step.data.description and turn.only_asks(understood.text)
 
     # ------------------------------------------------------------------ timers
 
@@ -491,4 +499,5 @@ def _item_words(config: ServiceConfig) -> list[str]:
         *names.name_intros,
         *names.self_intros,
         *names.surname_intros,
+        *names.surname_spellings,  # "弓长张": the surname spelled out is no more of the problem
     ]

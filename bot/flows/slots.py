@@ -341,6 +341,18 @@ def is_bare_complaint_mention(config: ServiceConfig, matchable: str) -> bool:
     return _characters_left(config, _without(matchable, (word.lower() for word in words))) == 0
 
 
+def only_insults(turn: Turn, text: str) -> bool:
+    """Nothing but insults ("废物 垃圾", "sb 滚"): an abuse word (``form.abuse_words``), and
+    without those and ``form.insult_words`` nothing but characters never inside a place."""
+    form = turn.kit.form
+    matchable = turn.kit.understander.matchable(text)
+    abuse = [word.lower() for word in form.abuse_words]
+    if not any(word in matchable for word in abuse):
+        return False
+    left = _without(matchable, (*abuse, *(word.lower() for word in form.insult_words)))
+    return _characters_left(turn.kit.config, left) == 0
+
+
 def only_announces_a_question(turn: Turn, text: str) -> bool:
     """The customer says they have a question and asks nothing yet ("闺女 我问一下", "想咨询一下"):
     without ``form.asking_to_ask``, ``form.forms_of_address`` and the characters never inside a
@@ -370,7 +382,7 @@ def says_no_problem(turn: Turn, text: str) -> bool:
     matchable = turn.kit.understander.matchable
     names = turn.kit.config.names
     introducing = (*names.name_intros, *names.self_intros, *names.self_intro_roles, *names.surname_intros)
-    words = [word.lower() for word in (*introducing, *names.clause_surname_intros)]
+    words = [word.lower() for word in (*introducing, *names.clause_surname_intros, *names.surname_spellings)]
     words.extend(word.lower() for words in rules.correction_fields.values() for word in words)
     emotion = rules.signals.get(Signal.EMOTIONAL)
     if emotional and emotion is not None:

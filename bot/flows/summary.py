@@ -6,7 +6,10 @@ the problem (a complaint, or a category) are kept, not one that only says they w
 carry, and never a forbidden phrase: a customer quoting "这不是我们的责任" must not hear the bot say
 it back, so the phrase is cut out with the words that go with it (staff speech around it, where
 staff sent the customer, "为什么" after the customer's own "我不懂"), the problem beside it kept.
-Nothing passes: the category alone says what the problem is.
+Nor is an insult or a curse said back ("信号tmd差到爆" is 信号差到爆). A clause telling only how
+often the customer has asked already ("打了十几次客服电话都没解决") is the problem when nothing else
+is; when no clause is kept, the customer's own words are, cleaned the same way: the problem is
+never restated as the category alone while the customer said what it is.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from bot.core.phones import SPOKEN_DIGITS
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.patterns import alternation
 from bot.understanding.phones import TailPutRight
+from bot.understanding.result import Slots
 from bot.understanding.understander import Understander
 
 # An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark.
@@ -45,6 +49,8 @@ _SURNAME_INTRO_CHARS = 3
 """A pause that gives the surname and nothing else: the surname and at most this many characters ("免贵姓")."""
 _ANSWERS = frozenset({Intent.YES, Intent.NO})
 _ASKING = frozenset({Intent.STATUS_QUERY, Intent.QUESTION})
+_STORY_SIGNALS = frozenset({Signal.REPEAT})
+"""Signals that tell the problem's story ("打了五次电话了"), not something besides the problem."""
 _PICTOGRAPH_CATEGORIES = frozenset({"So", "Sk"})
 """Emoji and other pictographs, and the skin tones that modify them."""
 _EMOJI_JOINERS = "\u200d"
@@ -87,6 +93,10 @@ class ProblemSummary:
         # out with it; an English one only as a word of its own ("flat" does not end with "at").
         owner = rf"(?:(?:{owners})\s*)?" if owners else ""
         self._item_intro = rf"(?:(?<![A-Za-z]){owner}(?:{words})(?![A-Za-z])[\s:：]*)*" if words else ""
+        # "信号tmd差到爆": the curse goes, the problem stays; a Latin one only as a word of its own.
+        abuse = alternation(word for word in rules.abuse_words if word)
+        self._abuse = re.compile(rf"(?<![A-Za-z])(?:{abuse})(?![A-Za-z])", re.IGNORECASE) if abuse else None
+        self._case_number_words = tuple(word.lower() for word in rules.case_number_words if word)
         greetings = alternation(word for word in greeting_words if word)
         # "hi my water heater…", "你好 我家漏水": the hello before the problem is not the problem.
         self._leading_greeting = (
@@ -111,7 +121,56 @@ class ProblemSummary:
                 continue
             kept.append(clause)
         summary = joiner.join(kept)
+        if not summary:
+            # Never the category alone while the customer said what is wrong: their own words.
+            said = " ".join(self._own_words(description, locale))
+            if len(said) > limit:
+                said = self._shortened(said, limit - 1) + "…"
+            summary = said
         return summary if summary and self._guard.check(summary) is None else ""
+
+    def _own_words(self, description: Iterable[str], locale: str) -> list[str]:
+        """The customer's clauses as they said them, without what is never said back: hellos,
+        phones, places and names, forbidden phrases, insults, and "我要投诉" alone."""
+        kept: list[str] = []
+        for message in description:
+            for raw in _CLAUSE_BREAK.split(message):
+                clause = self._without_greeting_or_emoji(raw.strip())
+                if clause and self._guard.check(clause) is not None:
+                    clause = self._without_forbidden(clause, locale)
+                if not clause or self._is_bare_complaint_mention(self._understander.matchable(clause)):
+                    continue
+                cleaned = self._cleaned(clause, locale)
+                if len(cleaned) >= 2 and cleaned not in kept and self._guard.check(cleaned) is None:
+                    kept.append(cleaned)
+        return kept
+
+    def _without_greeting_or_emoji(self, clause: str) -> str:
+        return self.without_greeting(_without_pictographs(clause)) if clause else ""
+
+    def _cleaned(self, clause: str, locale: str) -> str:
+        """The clause without the items it gives (name, phone, place) and without insults."""
+        slots = self._understander.understand(clause, locale).slots
+        return self._without_abuse(self._named_items_out(clause, slots))
+
+    def _named_items_out(self, clause: str, slots: Slots) -> str:
+        named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
+        return self._without_item_names(
+            self._without_slots(clause, (slots.name, named, slots.district, slots.address)), slots.surname
+        )
+
+    def _without_abuse(self, text: str) -> str:
+        """``text`` without the configured insults and curses (``abuse_words``), each cut only where
+        whole words are ("滚筒洗衣机" keeps its 滚)."""
+        if self._abuse is None:
+            return text
+        read = self._read_as_simplified(text)
+        read = read.lower() if len(read.lower()) == len(read) else read
+        ends = {0, *self._understander.word_ends(text)}
+        spans = [found.span() for found in self._abuse.finditer(read) if found.start() in ends and found.end() in ends]
+        for start, end in reversed(spans):
+            text = text[:start] + text[end:]
+        return _SPACES.sub(" ", text).strip(_EDGES) if spans else text
 
     def _shortened(self, clause: str, most: int) -> str:
         """The clause's start, at most ``most`` characters long, ending where a pause ends ("管理處的人
@@ -139,24 +198,24 @@ class ProblemSummary:
                 clause = raw.strip()
                 if not clause:
                     continue
-                clause = self._told(self.without_greeting(_without_pictographs(clause)), locale)
+                if self._case_number_words and any(
+                    word in self._understander.matchable(clause) for word in self._case_number_words
+                ):
+                    continue  # "投诉编号我忘了": about an earlier case's number, not what went wrong
+                clause = self._told(self._without_greeting_or_emoji(clause), locale)
                 if clause and self._guard.check(clause) is not None:
                     clause = self._without_forbidden(clause, locale)
                 if not clause:
                     continue
                 understood = self._understander.understand(clause, locale)
                 about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
-                if not about_it and (understood.intents or understood.signals):
+                if not about_it and (understood.intents or understood.signals - _STORY_SIGNALS):
                     continue  # thanks, a question, anger alone: not the problem
                 if self._is_bare_complaint_mention(self._understander.matchable(clause)):
                     continue  # "我要投诉": says what they want, not what went wrong
                 if self._guard.check(clause) is not None:
                     continue
-                slots = understood.slots
-                named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
-                cleaned = self._without_item_names(
-                    self._without_slots(clause, (slots.name, named, slots.district, slots.address)), slots.surname
-                )
+                cleaned = self._without_abuse(self._named_items_out(clause, understood.slots))
                 if len(cleaned) < 2:
                     continue
                 if not about_it:

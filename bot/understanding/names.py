@@ -61,6 +61,7 @@ class NameFinder:
         clause_surname = alternation(rules.clause_surname_intros) or "(?!)"
         clause_self = alternation(rules.clause_self_intros) or "(?!)"
         described = alternation(rules.self_description_ends) or "(?!)"
+        spelling = alternation(rules.surname_spellings) or "(?!)"
         patterns = (
             rf"(?:{name_intros})[\s:]*(?P<named>(?:{surname})(?!{honorific}){given}){name_end}",
             rf"(?:{self_intros})[\s:]*{roles}(?P<titled>{surname})(?P<title>{self_honorific}){not_after_title}",
@@ -70,6 +71,8 @@ class NameFinder:
             rf"{clause_start}(?P<clause>{surname})(?P<clause_title>{honorific}){not_after_title}",
             # "电话13912345678，姓张": a clause that is only the surname.
             rf"{clause_start}(?:{clause_surname})(?P<clause_surname>{surname}){clause_end}",
+            # "我姓张 弓长张": the surname spelled out by its parts, a clause of its own.
+            rf"{clause_start}(?:{spelling})(?P<spelled>{surname}){clause_end}",
             # "不是王先生，是汪先生": the clause that says who it is, not the one denied.
             rf"{clause_start}(?:{clause_self})(?P<affirmed>{surname})(?P<affirmed_title>{honorific}){clause_end}",
             # "我是住在阳光小区3栋的张女士": a description of themselves, ending with who they are.
@@ -86,6 +89,7 @@ class NameFinder:
                     rules.surname_intros,
                     rules.honorifics,
                     rules.clause_surname_intros,
+                    rules.surname_spellings,
                 )
                 if words
             )
@@ -142,7 +146,7 @@ class NameFinder:
                 if match.group(group) is not None and title is not None:
                     surname = surname or source[match.start(group) : match.end(group)]
                     honorific = honorific or title
-            for group in ("surname", "clause_surname"):
+            for group in ("surname", "clause_surname", "spelled"):
                 if match.group(group) is not None:
                     surname = surname or source[match.start(group) : match.end(group)]
         return Person(name, surname, honorific)

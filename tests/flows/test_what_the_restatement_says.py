@@ -1,0 +1,122 @@
+"""What the restatement says back as the problem: the customer's problem, never the category
+alone while they said what is wrong, never a curse, never the spelling of their name; and what a
+bare question mark or an insult alone gets (found by a tester playing customers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started
+from bot.flows.records import State
+from tests.flows.chat import Chat
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def restated(engine: ConversationEngine, *messages: str) -> str:
+    """The restatement's problem line after ``messages``, the phone and the place."""
+    chat = Chat(engine)
+    chat.send(Started())
+    for message in messages:
+        chat.send(message)
+    chat.send("13800138000")
+    step = chat.send("阳光花园3栋")
+    assert chat.state is State.CONFIRMING
+    return next(line for line in chat.texts(step).splitlines() if line.startswith("问题："))
+
+
+@pytest.mark.parametrize(
+    ("description", "said"),
+    [
+        # One clause, typed without punctuation: how often they called, and the fibre dropping.
+        (
+            "我已经打了五次电话了 每次都说登记了会处理 到现在一个多月了光纤还是时断时续 你们到底有没有人管",
+            "我已经打了五次电话了",
+        ),
+        ("打了十几次客服电话都没解决", "打了十几次客服电话都没解决"),
+    ],
+)
+def test_a_problem_told_with_how_often_they_called_is_said_back_not_the_category_alone(
+    engine: ConversationEngine, description: str, said: str
+) -> None:
+    problem = restated(engine, description)
+    assert said in problem
+    assert problem != "问题：其他"
+
+
+def test_when_no_clause_reads_as_the_problem_the_customers_own_words_are_said_back(
+    engine: ConversationEngine,
+) -> None:
+    """Never the category alone while the customer told what is wrong."""
+    problem = restated(engine, "我妈80岁了 说好上门一直没人来")
+    assert "说好上门一直没人来" in problem
+
+
+def test_a_forgotten_case_number_told_later_is_not_the_problem(engine: ConversationEngine) -> None:
+    problem = restated(engine, "上次投诉你们的客服根本没人回我电话 说24小时内回复 一个星期了都没有", "投诉编号我忘了")
+    assert "没人回我电话" in problem
+    assert "编号" not in problem
+
+
+def test_the_restatement_never_says_a_curse_back(engine: ConversationEngine) -> None:
+    problem = restated(engine, "你们这破移动 信号tmd差到爆 打个电话断三次 我要销号")
+    assert "tmd" not in problem
+    assert "信号差到爆" in problem
+
+
+def test_a_word_holding_an_insult_is_no_insult(engine: ConversationEngine) -> None:
+    """滚 is an insult alone, not inside 滚筒 (a drum washing machine)."""
+    problem = restated(engine, "我家滚筒洗衣机坏了 sb物业不管")
+    assert "滚筒洗衣机坏了" in problem
+    assert "sb" not in problem
+
+
+def test_insults_alone_are_anger_not_a_complaint_about_the_rubbish(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("废物 垃圾")
+    assert chat.phrase_ids(step) == ["empathy", "invite_complaint"]
+    assert chat.data.description == []
+    assert "垃圾没人收" in restated(engine, "垃圾没人收")  # the rubbish, told as a problem, still is one
+
+
+@pytest.mark.parametrize("spelled", ["我姓张 弓长张", "弓长张", "我姓陈，耳东陈"])
+def test_a_name_spelled_out_is_no_problem_and_not_restated(engine: ConversationEngine, spelled: str) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send(spelled)
+    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.data.description == []
+    chat.send("我家的宽带连不上了")
+    chat.send("13800138000")
+    step = chat.send("阳光花园3栋")
+    restatement = chat.texts(step)
+    assert "问题：我家的宽带连不上了" in restatement
+    assert "弓长" not in restatement and "耳东" not in restatement
+
+
+def test_a_name_spelled_out_beside_the_problem_is_left_out_of_it(engine: ConversationEngine) -> None:
+    problem = restated(engine, "我姓章 立早章 我家的宽带连不上了")
+    assert problem.startswith("问题：我家的宽带连不上了")
+
+
+def test_a_bare_question_mark_while_the_phone_is_asked_gets_the_question_again(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("我家的宽带连不上了")
+    for _ in range(2):
+        step = chat.send("？")
+        assert chat.phrase_ids(step) == ["ask_phone"]
+    assert chat.data.description == ["我家的宽带连不上了"]
+
+
+def test_question_marks_before_any_problem_invite_the_customer_to_speak(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("？？？")
+    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.data.description == []
