@@ -418,12 +418,12 @@ class Rules:
             if clause not in told:
                 continue
             by_clause.setdefault(clause, {}).setdefault(hit.owner.name, _CategoryHits()).add(hit)
-        told: list[tuple[str, bool]] = []
+        found: list[tuple[str, bool]] = []
         for clause in sorted(by_clause):
             name = self._category(by_clause[clause])
             if name is not None and name != self._config.fallback_category:
-                told.append((name, bool(by_clause[clause][name].strong)))
-        return told
+                found.append((name, bool(by_clause[clause][name].strong)))
+        return found
 
     def _category(self, categories: dict[str, _CategoryHits]) -> str | None:
         """Most keywords (weak ones count half); on a tie the one whose problem is mentioned first
