@@ -378,7 +378,12 @@ class Rules:
         if Intent.COMPLAINT not in intents:
             return Findings(frozenset(intents), None, None, frozenset(signals))
 
-        category = self._category(categories) or self._config.fallback_category
+        told = self._told_categories(category_hits, told_at, segmented) if len(categories) > 1 else []
+        # Problems of several categories told: the first is the main one ("宽带一直断断续续…账单还多扣了我
+        # 68块…师傅放我鸽子" is network, then billing and attitude), also when a later one has more keywords.
+        several = len({name for name, _ in told}) > 1
+        first_told = next((name for name, strong in told if strong), None) if several else None
+        category = first_told or self._category(categories) or self._config.fallback_category
         default = self._config.category(category).default_grade
         complex_ = (
             default is Grade.COMPLEX
@@ -387,16 +392,17 @@ class Rules:
             or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL})
         )
         grade = Grade.COMPLEX if complex_ else Grade.SIMPLE
-        others = self._other_categories(category, category_hits, told_at, segmented) if len(categories) > 1 else ()
+        others = tuple(dict.fromkeys(name for name, _ in told if name != category))
         return Findings(frozenset(intents), category, grade, frozenset(signals), others)
 
-    def _other_categories(
-        self, main: str, hits: list[Hit[Owner]], told_at: list[int], segmented: Segmented
-    ) -> tuple[str, ...]:
-        """The categories of the clauses that tell a problem (a problem or symptom word) other than
-        ``main``, each clause's by the rule of the whole message ("停水两天了 电梯也坏了一个礼拜
-        物业根本不管": the last clause is property service). Where a clause tells none ("电梯，坏了一个
-        礼拜", "我打了热线") or gives a phone, its keywords say where or who, not another problem."""
+    def _told_categories(
+        self, hits: list[Hit[Owner]], told_at: list[int], segmented: Segmented
+    ) -> list[tuple[str, bool]]:
+        """The categories of the clauses that tell a problem (a problem or symptom word), in the
+        order told, each clause's by the rule of the whole message ("停水两天了 电梯也坏了一个礼拜
+        物业根本不管": the last clause is property service), and whether a keyword of its own (not
+        only a weak one) says it. Where a clause tells none ("电梯，坏了一个礼拜", "我打了热线") or
+        gives a phone, its keywords say where or who, not another problem."""
         clause_of = _clause_numbers(segmented)
         digits: dict[int, int] = {}
         for index, word in enumerate(segmented.words):
@@ -412,12 +418,12 @@ class Rules:
             if clause not in told:
                 continue
             by_clause.setdefault(clause, {}).setdefault(hit.owner.name, _CategoryHits()).add(hit)
-        others: list[str] = []
+        found: list[tuple[str, bool]] = []
         for clause in sorted(by_clause):
             name = self._category(by_clause[clause])
-            if name is not None and name != main and name != self._config.fallback_category and name not in others:
-                others.append(name)
-        return tuple(others)
+            if name is not None and name != self._config.fallback_category:
+                found.append((name, bool(by_clause[clause][name].strong)))
+        return found
 
     def _category(self, categories: dict[str, _CategoryHits]) -> str | None:
         """Most keywords (weak ones count half); on a tie the one whose problem is mentioned first

@@ -12,7 +12,16 @@ from bot.understanding.understander import Understander
     [
         ("停水两天了 电梯也坏了一个礼拜 物业根本不管", "engineering_repair", ("property_service",)),
         ("宽带断了，客服态度很差", "network", ("service_attitude",)),
-        ("话费多扣了50 宽带也老是掉线", "network", ("billing",)),
+        # The first problem told is the main one, also when a later one has more keywords.
+        ("话费多扣了50 宽带也老是掉线", "billing", ("network",)),
+        (
+            "你好我是李秀英 我要投诉 我家宽带从上周五开始就一直断断续续的 看个视频卡得要死"
+            " 然后上个月的账单还多扣了我68块钱 说是什么增值业务 我从来没订过"
+            " 另外你们的装维师傅约了周二来结果放我鸽子 电话也不接 我的电话是186-1234-0014"
+            " 地址是海淀区学院路30号院2号楼1单元601 你们赶紧给我处理",
+            "network",
+            ("billing", "service_attitude"),
+        ),
         ("停水两天了\n物业也不管", "engineering_repair", ("property_service",)),
         ("I was overcharged on my bill, and the internet keeps dropping", "billing", ("network",)),
     ],

@@ -400,6 +400,11 @@ def test_a_pinyin_slip_is_read_as_the_word_meant(
         "我爸今年八十五了，楼道灯坏了一个月",
         "我七十八了 看不清字",
         "我都八十了，电梯坏了爬不上去",
+        # Speaking for a parent, named once and then 她 or 他.
+        "我替我妈反映 她今年82了 手机被莫名其妙扣了300多",
+        "她今年82了",
+        "他今年八十了",
+        "老人家今年85",
     ],
 )
 def test_an_age_of_seventy_or_more_is_an_elder_concerned(understander: Understander, text: str) -> None:
@@ -416,6 +421,8 @@ def test_an_age_of_seventy_or_more_is_an_elder_concerned(understander: Understan
         "我妈今年四十五了，宽带天天断",
         "我爸交了八十块钱物业费",
         "我四十五了，宽带天天断",
+        "她今年45了，宽带天天断",
+        "他都交了80了，物业费还说没交",
     ],
 )
 def test_younger_ages_and_other_numbers_are_no_elder(understander: Understander, text: str) -> None:
@@ -706,3 +713,46 @@ def test_not_fixed_with_the_thing_named_is_a_complaint_alone_it_is_not(understan
     named = understander.understand("上周报修的水龙头到现在都没人来修 什么时候能修好")
     assert Intent.COMPLAINT in named.intents and named.category == "engineering_repair"
     assert Intent.COMPLAINT not in understander.understand("怎么还没人来修").intents
+
+
+@pytest.mark.parametrize(
+    ("text", "categories"),
+    [
+        ("莫名其妙被开通了一个视频会员 每个月扣15块", {"billing"}),
+        ("手机被莫名其妙扣了300多", {"billing"}),
+        ("流量超了被扣了200", {"billing"}),
+        ("家里座机没有拨号音", {"network"}),
+        ("她家的电话线被施工的挖断了", {"network"}),
+        ("sim卡失效了", {"network"}),
+        ("电话卡被停了", {"network", "support_system"}),
+        ("短信收不到", {"network"}),
+        ("来电显示没了", {"network", "support_system"}),
+        ("国际漫游开不了", {"network", "support_system"}),
+        ("iptv看不了", {"network"}),
+        ("10086一直打不进去", {"service_attitude", "support_system"}),  # the hotline unreachable
+        ("客服一直让我等", {"service_attitude"}),
+        ("装维人员没按时上门", {"service_attitude"}),
+        ("约好的师傅没来", {"service_attitude"}),
+        ("固定电话坏了", {"network"}),
+        ("她家座机坏了两周", {"network"}),
+        ("光纤还是时断时续", {"network"}),
+    ],
+)
+def test_telecom_problems_are_complaints_of_their_category(
+    understander: Understander, text: str, categories: set[str]
+) -> None:
+    result = understander.understand(text)
+    assert Intent.COMPLAINT in result.intents
+    assert result.category in categories
+
+
+@pytest.mark.parametrize(
+    "text", ["sim卡失效了", "SIM卡不能用了", "my SIM card stopped working", "Hi my SIM card stopped working yesterday"]
+)
+def test_a_failed_sim_is_the_network_in_either_language(understander: Understander, text: str) -> None:
+    assert understander.understand(text).category == "network"
+
+
+@pytest.mark.parametrize("text", ["座机 021-61234567，白天打", "我的手机是13912345678，家里座机是021-55556666"])
+def test_a_landline_given_as_a_contact_is_no_complaint(understander: Understander, text: str) -> None:
+    assert Intent.COMPLAINT not in understander.understand(text).intents
