@@ -133,3 +133,24 @@ def test_a_number_to_try_given_at_the_place_question_is_the_alternative(chat: Ch
     said = chat.texts(chat.send("阳光花园5栋"))
     assert "电话：13812345678（备用：13987654321）" in said
     assert confirmed(chat).alternative_phone == "13987654321"
+
+
+@pytest.mark.parametrize("correction", ["不是603 是630 13812340630", "sorry 13812340630"])
+def test_a_whole_number_taking_the_phone_back_at_the_place_question_corrects_it(chat: Chat, correction: str) -> None:
+    chat.send("营业厅给我办的套餐跟说的不一样 每月多收20")
+    chat.send("电话13812340603")
+    asked = chat.send(correction)
+    assert chat.phrase_ids(asked) == ["ask_area"]  # the place still asked, plainly: the answer was the phone
+    said = chat.texts(chat.send("没有地址")).splitlines()
+    assert "电话：13812340630" in said
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13812340630", None)
+    assert audited(chat, TimelineKind.CORRECTED) == [{"field": "phone"}]
+
+
+def test_a_number_to_try_with_a_no_in_it_is_still_the_alternative(chat: Chat) -> None:
+    chat.send("楼道灯坏了一个星期了")
+    chat.send("13812345678")
+    chat.send("阳光花园5栋")
+    said = chat.texts(chat.send("不是 打不通的话打我老婆的 13987654321"))
+    assert "电话：13812345678（备用：13987654321）" in said
