@@ -70,9 +70,16 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     only_a_number = state in (State.NEW, State.AWAIT_DESCRIPTION) and not any(
         char.isalnum() for char in _NUMBER.sub("", understood.text)
     )
+    vouched = data.phone if data.phone_from_channel and not puts_phone_right else None
+    if vouched and phone and phone != vouched and not another and _says_of(turn, turn.kit.form.out_of_service_words):
+        # "她的手机号138…被停机了" over SMS: the sender's number reaches the customer, the dead one never.
+        phone, second = vouched, (second if second != vouched else None)
     if phone and phone != data.phone and (not data.phone or puts_phone_right or only_a_number or data.phone_from_channel):
         _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and puts_phone_right)
         data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
+        if vouched and second is None and _says_of(turn, turn.kit.form.others_phone_words):
+            # "帮我妈投诉 她的手机号138…" over SMS: hers is the contact, the sender's the one to try too.
+            second = vouched
     _keep_alternative(turn, phone, second)
     area = turn.area
     if area and state in (State.AWAIT_PHONE, State.AWAIT_AREA, State.CORRECT_AREA):
@@ -116,6 +123,10 @@ def _another_to_try(turn: Turn, phone: str | None, second: str | None) -> bool:
     if not (phone and data.phone and phone != data.phone and second is None) or data.case_number is not None:
         return False
     return turn.understood is not None and turn.says_any(turn.understood.text, turn.kit.form.alternative_phone_words)
+
+
+def _says_of(turn: Turn, words: Iterable[str]) -> bool:
+    return turn.understood is not None and turn.says_any(turn.understood.text, words)
 
 
 def _takes_a_number_back(turn: Turn, kept: str | None, phone: str | None, second: str | None) -> bool:
