@@ -1300,6 +1300,9 @@ class Gazetteer(_Strict):
     problem_place_cues: list[str] = []
     """Words saying where the problem is ("问题在隔壁金地广场的地下车库"): the place after one is the
     complaint's, rather than the home said too ("我住翠苑小区")."""
+    affected_flat_cues: list[str] = []
+    """Words, after someone named, that give the flat the problem is in right after an address
+    ending in another ("幸福小区4栋302 老太太是301": 幸福小区4栋301)."""
     estate_parts: list[str] = []
     """Parts of an estate named right after it ("阳光花园南门", "翠湖花园停车场"): an estate the
     gazetteer does not list is a place with one of these after it, as with a building number."""

@@ -338,6 +338,10 @@ def whole_place_answer(turn: Turn, text: str, area: str) -> str:
         said = _LEADING_PHONE.sub("", said)  # "15900001111 万达世纪城": the phone, then the place
     if gazetteer.address_triggers:
         said = re.sub(rf"^(?:{alternation(gazetteer.address_triggers)})[\s:]*", "", said)
+    if gazetteer.english_address_triggers:
+        # "I live in Sunshine Garden block 5": the words saying where they live are not the place.
+        triggers = alternation(gazetteer.english_address_triggers)
+        said = re.sub(rf"^(?:{triggers})(?![A-Za-z])[\s:]*", "", said, flags=re.IGNORECASE)
     if not said.endswith(address) or len(said) > LONGEST_PLACE_ANSWER:
         return area
     before = _SPACE_AFTER_LATIN.sub("", said[: len(said) - len(address)])
