@@ -74,7 +74,8 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     if vouched and phone and phone != vouched and not another and _says_of(turn, turn.kit.form.out_of_service_words):
         # "她的手机号138…被停机了" over SMS: the sender's number reaches the customer, the dead one never.
         phone, second = vouched, (second if second != vouched else None)
-    if phone and phone != data.phone and (not data.phone or puts_phone_right or only_a_number or data.phone_from_channel):
+    replaces = not data.phone or puts_phone_right or only_a_number or data.phone_from_channel
+    if phone and phone != data.phone and replaces:
         _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and puts_phone_right)
         data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
         if vouched and second is None and _says_of(turn, turn.kit.form.others_phone_words):
