@@ -699,6 +699,15 @@ class FormRules(_Strict):
     """Words saying a number is one to try when the contact phone does not answer ("打不通的话打我
     老婆的138…"): given so in a later message, before the hand-off, it is the alternative, not a new
     contact phone nor more of the problem."""
+    others_phone_words: list[str] = []
+    """Words saying a typed number is someone else's ("帮我妈投诉 她的手机号138…"): over a channel
+    that vouches for the sender's number (SMS), the sender's is kept as the alternative."""
+    out_of_service_words: list[str] = []
+    """Words saying a typed number cannot be reached ("她的手机号138…被停机了"): over a channel that
+    vouches for the sender's number (SMS), the sender's stays the contact phone."""
+    message_talk_words: list[str] = []
+    """Words about how the message itself was sent ("我用我的手机发的短信"): a pause holding one and
+    no problem is left out of the restatement's problem."""
     contact_change_words: list[str] = []
     """Words that give a new number to call ("电话换了 新号码是…", "以后打我老婆电话…"): a phone
     with one after the hand-off replaces the case's, as a correction does."""
@@ -1314,6 +1323,9 @@ class Gazetteer(_Strict):
     problem_place_cues: list[str] = []
     """Words saying where the problem is ("问题在隔壁金地广场的地下车库"): the place after one is the
     complaint's, rather than the home said too ("我住翠苑小区")."""
+    affected_flat_cues: list[str] = []
+    """Words, after someone named, that give the flat the problem is in right after an address
+    ending in another ("幸福小区4栋302 老太太是301": 幸福小区4栋301)."""
     estate_parts: list[str] = []
     """Parts of an estate named right after it ("阳光花园南门", "翠湖花园停车场"): an estate the
     gazetteer does not list is a place with one of these after it, as with a building number."""

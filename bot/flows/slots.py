@@ -58,8 +58,11 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     if another:
         # "打不通的话打我老婆的138…" after the contact phone: a number to try too, not a new one.
         phone, second = data.phone, phone
+    # "不是603 是630 13812340630" at any step: a whole new number with words taking one back puts the
+    # phone right (``form.phone_tail_corrections``), unless it is a number to try too (above).
+    puts_phone_right = correcting or (not another and _takes_a_number_back(turn, data.phone, phone, second))
     other = _besides_the_kept(data.phone, phone, second)
-    if correcting and other is not None and not another:
+    if puts_phone_right and other is not None and not another:
         # "不对 不是138…是139…": the number that is not the one kept is the right one, not another.
         phone, second = other, None
     # A number alone after another typed one, before the problem, puts it right ("我电话138…5555" /
@@ -67,9 +70,17 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     only_a_number = state in (State.NEW, State.AWAIT_DESCRIPTION) and not any(
         char.isalnum() for char in _NUMBER.sub("", understood.text)
     )
-    if phone and phone != data.phone and (not data.phone or correcting or only_a_number or data.phone_from_channel):
-        _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and correcting)
+    vouched = data.phone if data.phone_from_channel and not puts_phone_right else None
+    if vouched and phone and phone != vouched and not another and _says_of(turn, turn.kit.form.out_of_service_words):
+        # "她的手机号138…被停机了" over SMS: the sender's number reaches the customer, the dead one never.
+        phone, second = vouched, (second if second != vouched else None)
+    replaces = not data.phone or puts_phone_right or only_a_number or data.phone_from_channel
+    if phone and phone != data.phone and replaces:
+        _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and puts_phone_right)
         data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
+        if vouched and second is None and _says_of(turn, turn.kit.form.others_phone_words):
+            # "帮我妈投诉 她的手机号138…" over SMS: hers is the contact, the sender's the one to try too.
+            second = vouched
     _keep_alternative(turn, phone, second)
     area = turn.area
     if area and state in (State.AWAIT_PHONE, State.AWAIT_AREA, State.CORRECT_AREA):
@@ -113,6 +124,21 @@ def _another_to_try(turn: Turn, phone: str | None, second: str | None) -> bool:
     if not (phone and data.phone and phone != data.phone and second is None) or data.case_number is not None:
         return False
     return turn.understood is not None and turn.says_any(turn.understood.text, turn.kit.form.alternative_phone_words)
+
+
+def _says_of(turn: Turn, words: Iterable[str]) -> bool:
+    return turn.understood is not None and turn.says_any(turn.understood.text, words)
+
+
+def _takes_a_number_back(turn: Turn, kept: str | None, phone: str | None, second: str | None) -> bool:
+    """A number other than the contact phone kept, with words taking the kept one back
+    (``form.phone_tail_corrections``: "不是603 是630 13812340630", "sorry 13812340630")."""
+    words = turn.kit.form.phone_tail_corrections
+    if not (kept and phone and phone != kept and words) or turn.understood is None:
+        return False
+    # An English word whole: "no" is not inside "know" or "nobody".
+    said = turn.kit.understander.matchable(turn.understood.text)
+    return re.search(rf"(?<![a-z])(?:{alternation(word.lower() for word in words)})(?![a-z])", said) is not None
 
 
 def _keep_alternative(turn: Turn, phone: str | None, second: str | None) -> None:
@@ -313,6 +339,10 @@ def whole_place_answer(turn: Turn, text: str, area: str) -> str:
         said = _LEADING_PHONE.sub("", said)  # "15900001111 万达世纪城": the phone, then the place
     if gazetteer.address_triggers:
         said = re.sub(rf"^(?:{alternation(gazetteer.address_triggers)})[\s:]*", "", said)
+    if gazetteer.english_address_triggers:
+        # "I live in Sunshine Garden block 5": the words saying where they live are not the place.
+        triggers = alternation(gazetteer.english_address_triggers)
+        said = re.sub(rf"^(?:{triggers})(?![A-Za-z])[\s:]*", "", said, flags=re.IGNORECASE)
     if not said.endswith(address) or len(said) > LONGEST_PLACE_ANSWER:
         return area
     before = _SPACE_AFTER_LATIN.sub("", said[: len(said) - len(address)])

@@ -203,6 +203,7 @@ class ProblemSummary:
                 ):
                     continue  # "投诉编号我忘了": about an earlier case's number, not what went wrong
                 clause = self._told(self._without_greeting_or_emoji(clause), locale)
+                clause = self._without_message_talk(clause, locale)
                 if clause and self._guard.check(clause) is not None:
                     clause = self._without_forbidden(clause, locale)
                 if not clause:
@@ -229,6 +230,25 @@ class ProblemSummary:
         # A problem told in pieces ("就是我家卫生间", "天花板", "往下滴水"): the pieces no category
         # knows belong to it too, when they came in messages of their own.
         return (told if calm and len(messages) > 1 else calm) or angry or unread
+
+    def _without_message_talk(self, clause: str, locale: str) -> str:
+        """The clause without the pauses that only say how the message was sent ("我用我的手机发的短信":
+        ``form.message_talk_words``, no problem in the pause)."""
+        words = [word.lower() for word in self._rules.message_talk_words if word]
+        if not words:
+            return clause
+        matchable = self._understander.matchable
+        parts = _PAUSE.split(clause)
+        kept = [
+            part
+            for part in parts
+            if not any(word in matchable(part) for word in words) or self._tells_a_problem(part, locale)
+        ]
+        return clause if len(kept) == len(parts) else " ".join(kept)
+
+    def _tells_a_problem(self, text: str, locale: str) -> bool:
+        understood = self._understander.understand(text, locale)
+        return Intent.COMPLAINT in understood.intents or understood.category is not None
 
     def _without_forbidden(self, clause: str, locale: str) -> str:
         """The clause without its forbidden phrases: each pause holding one is cut (see

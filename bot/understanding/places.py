@@ -44,6 +44,8 @@ its building number ("锦绣江南6栋", "蓝湾半岛3号楼") or, after a dist
 ("福田区香蜜湖一号")."""
 _PROBLEM_CUE_GAP = 4
 """Characters that may come between a word saying where the problem is and the place ("问题在隔壁金地广场")."""
+_ROOM_AT_END = re.compile(r"(?<![\d\-])(?P<room>\d{3,4})(?:室|号)?$")
+"""A room number ending an address ("4栋302", "2单元1302室")."""
 _CLAUSE_END = re.compile(rf"$|[{_PUNCTUATION}]")
 _SPACE_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9])")
 
@@ -149,6 +151,7 @@ class PlaceFinder:
             re.compile(rf"[ \t]?的[ \t]?(?P<part>{estate_parts})") if estate_parts else re.compile("(?!)")
         )
         self._estate_endings = tuple(gazetteer.estate_suffixes)
+        self._road_endings = tuple(gazetteer.road_suffixes)
         self._place_endings = tuple(gazetteer.address_suffixes)
         # A part of the building just numbered ("1栋顶楼", "6栋地下室"), ending the address.
         building_parts = alternation(gazetteer.building_parts)
@@ -269,6 +272,15 @@ class PlaceFinder:
         cues = alternation(gazetteer.estate_name_cues)
         # "好像叫星河湾": the place named right after it.
         self._name_cue_re = re.compile(rf"(?:{cues})[ \t]*$") if cues else None
+        flat_cues = alternation(gazetteer.affected_flat_cues)
+        self._affected_flat_re = (
+            re.compile(
+                rf"[{_PUNCTUATION}]+(?P<who>[\u4e00-\u9fff]{{1,6}}?)(?:{flat_cues})[ \t]*"
+                rf"(?P<room>\d{{3,4}})(?:室|号)?[{_PUNCTUATION}]*$"
+            )
+            if flat_cues
+            else None
+        )
         problem_cues = alternation(gazetteer.problem_place_cues)
         # "但是问题在隔壁金地广场的地下车库": the problem's place, not the home said before it.
         self._problem_cue_re = (
@@ -305,6 +317,7 @@ class PlaceFinder:
             said = text[after:cut_from] + text[cut_to:end]
         address = self._building_corrected(text, spans, end, said.strip(_STRIPPED))
         address = self._building_added(text, spans, end, address)
+        address = self._flat_put_right(text, end, address)
         return Place(tidy_place(address) or None, district, district_said)
 
     def _joined(self, text: str, anchors: list[_Anchor], spans: list[tuple[int, int]], end: int) -> int:
@@ -340,9 +353,12 @@ class PlaceFinder:
         knows_district = any(anchor.kind is _Kind.DISTRICT for anchor in anchors)
         if self._divisions is not None and not knows_district and self._division_hint.search(text):
             for division in self._divisions.find(text):
-                if division.county and text[division.start : division.end] != division.name:
+                written = text[division.start : division.end]
+                if division.county and written != division.name:
                     # A county named in full only: "东方明珠" is not 东方市, "朝阳群众" not 朝阳区.
                     continue
+                if written != division.name and text.startswith(self._road_endings, division.end):
+                    continue  # "台湾大道", "南京路": a road named after the place, not the place
                 district = division.name if division.county else None
                 anchors.append(_Anchor(division.start, division.end, _Kind.DIVISION, district))
         triggers = list(self._trigger_re.finditer(text)) if self._trigger_re is not None else []
@@ -613,6 +629,18 @@ class PlaceFinder:
                 return address + said
             break
         return address
+
+    def _flat_put_right(self, text: str, chosen_end: int, address: str) -> str:
+        """``address`` with its room number replaced by the one said after it as the flat with the
+        problem, at the end of the message ("幸福小区4栋302 老太太是301" is 幸福小区4栋301): a few
+        words naming someone, a cue (``affected_flat_cues``), as many digits as the room said."""
+        if self._affected_flat_re is None:
+            return address
+        room = _ROOM_AT_END.search(address)
+        later = self._affected_flat_re.match(text, chosen_end)
+        if room is None or later is None or len(later.group("room")) != len(room.group("room")):
+            return address
+        return address[: room.start("room")] + later.group("room") + address[room.end("room") :]
 
     @staticmethod
     def _district(anchors: list[_Anchor], start: int, end: int) -> str | None:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.engine import ConversationEngine
 from bot.core.timeline import TimelineKind
-from bot.flows.complaint import Started
+from bot.flows.complaint import CustomerSaid, Started
 from bot.flows.records import ComplaintRecord, State
 from tests.flows.chat import Chat
 
@@ -133,3 +133,61 @@ def test_a_number_to_try_given_at_the_place_question_is_the_alternative(chat: Ch
     said = chat.texts(chat.send("阳光花园5栋"))
     assert "电话：13812345678（备用：13987654321）" in said
     assert confirmed(chat).alternative_phone == "13987654321"
+
+
+@pytest.mark.parametrize("correction", ["不是603 是630 13812340630", "sorry 13812340630"])
+def test_a_whole_number_taking_the_phone_back_at_the_place_question_corrects_it(chat: Chat, correction: str) -> None:
+    chat.send("营业厅给我办的套餐跟说的不一样 每月多收20")
+    chat.send("电话13812340603")
+    asked = chat.send(correction)
+    assert chat.phrase_ids(asked) == ["ask_area"]  # the place still asked, plainly: the answer was the phone
+    said = chat.texts(chat.send("没有地址")).splitlines()
+    assert "电话：13812340630" in said
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13812340630", None)
+    assert audited(chat, TimelineKind.CORRECTED) == [{"field": "phone"}]
+
+
+def test_a_number_to_try_with_a_no_in_it_is_still_the_alternative(chat: Chat) -> None:
+    chat.send("楼道灯坏了一个星期了")
+    chat.send("13812345678")
+    chat.send("阳光花园5栋")
+    said = chat.texts(chat.send("不是 打不通的话打我老婆的 13987654321"))
+    assert "电话：13812345678（备用：13987654321）" in said
+
+
+# ------------------------------------------------- a number typed over SMS that is someone else's
+
+
+def test_a_dead_number_typed_over_sms_leaves_the_sender_the_contact(chat: Chat) -> None:
+    said = chat.texts(
+        chat.send(
+            CustomerSaid(
+                "帮我妈投诉 她的手机号13800009999被停机了 我用我的手机发的短信 她住金色家园3栋",
+                sender_phone="13912345678",
+            )
+        )
+    ).splitlines()
+    assert "电话：139****5678" in said  # the sender's number, which the SMS reached, masked as the channel's
+    problem = next(line for line in said if line.startswith("问题："))
+    assert "被停机了" in problem and "短信" not in problem  # how the message was sent is no problem
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13912345678", None)
+
+
+def test_someone_elses_number_typed_over_sms_keeps_the_sender_as_the_alternative(chat: Chat) -> None:
+    said = chat.texts(
+        chat.send(
+            CustomerSaid("帮我妈投诉 她家宽带坏了 她的手机号13800009999 她住金色家园3栋", sender_phone="13912345678")
+        )
+    )
+    assert "电话：13800009999（备用：13912345678）" in said
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13800009999", "13912345678")
+
+
+def test_the_customers_own_other_number_over_sms_replaces_the_sender_alone(chat: Chat) -> None:
+    chat.send(CustomerSaid("小区门口的路灯坏了", sender_phone="13912345678"))
+    chat.send(CustomerSaid("还是打这个电话吧13912345670", sender_phone="13912345678"))
+    said = chat.texts(chat.send(CustomerSaid("阳光花园3栋", sender_phone="13912345678")))
+    assert "电话：13912345670" in said and "备用" not in said
