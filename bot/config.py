@@ -631,6 +631,11 @@ class ComplaintRule(_Strict):
     """Words with which someone sends the customer elsewhere ("你去找", "让我找"): a category keyword
     right after one (``requests.window`` words at most between) says where they were sent, not what
     went wrong, and counts half ("你去找开发商 我家墙裂了" is a repair)."""
+    withdrawal_together: list[list[list[str]]] = []
+    """Sets of groups of words taking a complaint back ("帮我把投诉撤了": 撤了 and 投诉; "宽带已经恢复了
+    不用来了": a settled matter and nothing needed): a message with a word of every group of one set
+    (not negated) and no problem or symptom word is the ``withdraw`` intent, not a complaint, though
+    it names what the complaint was about. Not with a question or a status query."""
 
 
 class FormRules(_Strict):
