@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.config import Intent, PhraseId, Signal
+from bot.core.case_numbers import case_numbers_in
 from bot.core.timeline import TimelineKind
 from bot.flows.asking import ask_current, yes_no_options
-from bot.core.case_numbers import case_numbers_in
 from bot.flows.data import TimerKind
 from bot.flows.records import COLLECTING, AppealLink, CaseStage, State
 from bot.flows.turn import Turn

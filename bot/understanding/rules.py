@@ -360,9 +360,8 @@ class Rules:
                 mention = mention or not cancelled(hit.first)
             elif kind is Kind.EARLIER_REPORT:
                 earlier_report = True
-            elif kind is Kind.WITHDRAWAL:
-                if not cancelled(hit.first):
-                    withdrawal_groups.setdefault(owner.conjunction, set()).add(owner.group)
+            elif kind is Kind.WITHDRAWAL and not cancelled(hit.first):
+                withdrawal_groups.setdefault(owner.conjunction, set()).add(owner.group)
         raw_intents |= self._whole_message_intents(hits, segmented)
         intent_rules, signal_rules = self._intent_rules, self._signal_rules
         raw_intents |= {Intent(name) for name, found in groups.items() if _all_groups(found, intent_rules[name])}

@@ -154,7 +154,7 @@ def test_nothing_more_needed_praise_or_a_demand_after_the_hand_off_gives_nothing
 
 @pytest.mark.parametrize("words", ["没有了 谢谢", "再见", "拜拜", "no thanks, that's all"])
 def test_taking_leave_after_the_hand_off_is_said_goodbye_to(chat: Chat, words: str) -> None:
-    """"请问还有什么可以帮助您？" answered "没有了 谢谢": 再见, not "您的留言已转给客服代表"."""
+    """ "请问还有什么可以帮助您？" answered "没有了 谢谢": 再见, not "您的留言已转给客服代表"."""
     assert said_after_the_hand_off(chat, words) == ["goodbye"]
     assert chat.state is State.HANDED_OFF
 
@@ -163,9 +163,12 @@ OPEN_CASE = OpenCase("TS20261120ABC234", MONDAY_2PM + dt.timedelta(hours=6), cat
 
 
 @pytest.mark.parametrize(
-    "words", ["我要撤销之前的投诉 话费已经退回来了", "帮我把投诉撤了", "我之前的投诉不用处理了", "宽带已经恢复了 不用来了"]
+    "words",
+    ["我要撤销之前的投诉 话费已经退回来了", "帮我把投诉撤了", "我之前的投诉不用处理了", "宽带已经恢复了 不用来了"],
 )
-def test_taking_back_the_open_case_tells_its_staff_and_opens_nothing(conversation_engine: ConversationEngine, words: str) -> None:
+def test_taking_back_the_open_case_tells_its_staff_and_opens_nothing(
+    conversation_engine: ConversationEngine, words: str
+) -> None:
     chat = Chat(conversation_engine, customer=CustomerView(open_case=OPEN_CASE))
     chat.send(Started())
     step = chat.send(words)

@@ -725,7 +725,9 @@ def test_a_complaint_taken_back_is_a_withdrawal_not_a_new_complaint(understander
     assert result.category is None and Signal.COMPENSATION not in result.signals
 
 
-@pytest.mark.parametrize("text", ["宽带好了 不用来了 但是电梯又坏了", "不要撤销投诉", "不投诉了，你们赶紧派人来修电梯就行"])
+@pytest.mark.parametrize(
+    "text", ["宽带好了 不用来了 但是电梯又坏了", "不要撤销投诉", "不投诉了，你们赶紧派人来修电梯就行"]
+)
 def test_a_problem_told_or_a_withdrawal_refused_takes_nothing_back(understander: Understander, text: str) -> None:
     assert Intent.WITHDRAW not in understander.understand(text).intents
 
@@ -745,6 +747,8 @@ def test_a_fee_a_refund_already_agreed_or_a_question_is_no_demand_for_compensati
     assert Intent.COMPLAINT in result.intents and Signal.COMPENSATION not in result.signals
 
 
-@pytest.mark.parametrize("text", ["我要求赔偿 这五天的费用必须退给我", "电梯门把我夹伤了,你们必须赔偿我5万块钱", "冰箱里东西全坏了 要赔"])
+@pytest.mark.parametrize(
+    "text", ["我要求赔偿 这五天的费用必须退给我", "电梯门把我夹伤了,你们必须赔偿我5万块钱", "冰箱里东西全坏了 要赔"]
+)
 def test_a_demand_for_money_is_compensation(understander: Understander, text: str) -> None:
     assert Signal.COMPENSATION in understander.understand(text).signals
