@@ -210,6 +210,7 @@ class PhraseId(StrEnum):
     WITHDRAWN_NOT_FILED = "withdrawn_not_filed"
     WITHDRAW_CONFIRM = "withdraw_confirm"
     WITHDRAWN_AFTER_HANDOFF = "withdrawn_after_handoff"
+    WITHDRAW_ASK_CASE_NUMBER = "withdraw_ask_case_number"
     GOODBYE_UNFILED = "goodbye_unfiled"
     # SMS opt-out (回复TD退订): the one confirmation of an opt-out, and of an opt-in by its word.
     SMS_OPTED_OUT = "sms_opted_out"
@@ -217,6 +218,7 @@ class PhraseId(StrEnum):
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
+    PhraseId.WITHDRAW_ASK_CASE_NUMBER: frozenset({"case_prefix"}),
     PhraseId.GREETING_OPENING: frozenset({"salutation", "organisation", "work_number"}),
     PhraseId.GREETING_KNOWN_CUSTOMER: frozenset({"surname", "title", "time_greeting"}),
     PhraseId.RESTATE: frozenset({"problem", "area", "phone", "name"}),
@@ -631,6 +633,11 @@ class ComplaintRule(_Strict):
     """Words with which someone sends the customer elsewhere ("你去找", "让我找"): a category keyword
     right after one (``requests.window`` words at most between) says where they were sent, not what
     went wrong, and counts half ("你去找开发商 我家墙裂了" is a repair)."""
+    withdrawal_together: list[list[list[str]]] = []
+    """Sets of groups of words taking a complaint back ("帮我把投诉撤了": 撤了 and 投诉; "宽带已经恢复了
+    不用来了": a settled matter and nothing needed): a message with a word of every group of one set
+    (not negated) and no problem or symptom word is the ``withdraw`` intent, not a complaint, though
+    it names what the complaint was about. Not with a question or a status query."""
 
 
 class FormRules(_Strict):
@@ -667,6 +674,9 @@ class FormRules(_Strict):
     settled_words: list[str] = []
     """Words saying the matter is settled ("已经退给我了", "已经修好了"): giving the complaint up
     with them is no demand, though they name money ("退给我")."""
+    earlier_complaint_words: list[str] = []
+    """Words naming a complaint made before ("之前的投诉", "上次"): taking it back with none of the
+    customer's known here, they are asked for its number (``withdraw_ask_case_number``)."""
     asking_to_ask: list[str] = []
     """Words announcing a question ("我问一下"): with ``forms_of_address`` and nothing else, the
     customer is invited to speak, not asked for a contact."""

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.config import Intent, PhraseId, Signal
+from bot.core.case_numbers import case_numbers_in
 from bot.core.timeline import TimelineKind
 from bot.flows.asking import ask_current, yes_no_options
 from bot.flows.data import TimerKind
-from bot.flows.records import COLLECTING, State
+from bot.flows.records import COLLECTING, AppealLink, CaseStage, State
 from bot.flows.turn import Turn
 
 CLOSING_TIMERS = frozenset({TimerKind.IDLE_PROMPT, TimerKind.IDLE_CLOSE, TimerKind.HARASSMENT_CLOSE})
@@ -49,12 +50,77 @@ def withdrew(turn: Turn, intents: frozenset[Intent], text: str) -> bool:
     if Signal.COMPENSATION in signals and not turn.says_any(text, turn.kit.form.settled_words):
         return False
     if not told:
-        turn.say(PhraseId.WITHDRAWN)
-        close(turn, "withdrawn")
+        _withdrew_before_telling(turn, text)
         return True
     data.withdrawing = True
     turn.say(PhraseId.WITHDRAW_CONFIRM, options=yes_no_options(turn))
     return True
+
+
+def _withdrew_before_telling(turn: Turn, text: str) -> None:
+    """Giving up before telling a problem: an earlier case of the customer's is taken back when
+    one is known (the one the message names by number, else the open case on record): its staff
+    are told on its timeline and the conversation ends, no case opened. Naming an earlier
+    complaint ("我之前的投诉不用处理了") with none known here, the number is asked for; a plain
+    "算了 不投诉了" is said goodbye to."""
+    case_number = _case_taken_back(turn, text)
+    if case_number is not None:
+        withdraw_case(turn, case_number, text)
+        return
+    earlier = turn.says_any(text, turn.kit.form.earlier_complaint_words)
+    if earlier or case_numbers_in(text, turn.kit.config.service.case_prefix):
+        turn.step.data.withdrawing = True  # the number, answered, takes that case back
+        turn.say(PhraseId.WITHDRAW_ASK_CASE_NUMBER, case_prefix=turn.kit.config.service.case_prefix)
+        turn.step.state = State.AWAIT_DESCRIPTION
+        return
+    turn.say(PhraseId.WITHDRAWN)
+    close(turn, "withdrawn")
+
+
+def _case_taken_back(turn: Turn, text: str) -> str | None:
+    named = _named_open_case(turn, text)
+    if named is not None:
+        return named
+    case = turn.customer.open_case
+    if case is None or case.by_typed_phone or not _names_an_earlier_complaint(turn, text):
+        return None
+    return case.case_number
+
+
+def _named_open_case(turn: Turn, text: str) -> str | None:
+    """The number of the unresolved case of the customer's that ``text`` names, when storage found it."""
+    said = case_numbers_in(text, turn.kit.config.service.case_prefix)
+    return next(
+        (
+            case.case_number
+            for case in turn.customer.named_cases
+            if case.case_number in said and case.stage is not CaseStage.RESOLVED
+        ),
+        None,
+    )
+
+
+def _names_an_earlier_complaint(turn: Turn, text: str) -> bool:
+    """More than a bare "算了" or "不用了": a withdraw keyword ("撤销投诉"), a case number, or a
+    complaint taken back (``complaint.withdrawal_together``: "帮我把投诉撤了")."""
+    rule = turn.kit.config.classification.intents.get(Intent.WITHDRAW)
+    if rule is not None and turn.says_any(text, [word for word in rule.keywords if word not in rule.whole_message]):
+        return True
+    if case_numbers_in(text, turn.kit.config.service.case_prefix):
+        return True
+    return any(
+        all(turn.says_any(text, group) for group in groups)
+        for groups in turn.kit.config.classification.complaint.withdrawal_together
+    )
+
+
+def withdraw_case(turn: Turn, case_number: str, text: str) -> None:
+    """The customer takes back their case ``case_number`` of another conversation."""
+    data = turn.step.data
+    turn.step.appeal = AppealLink(case_number, text, data.phone, None, withdrawn=True)
+    turn.audit(TimelineKind.WITHDRAWN_AFTER_HANDOFF, text=text, case_number=case_number)
+    turn.say(PhraseId.WITHDRAWN_AFTER_HANDOFF)
+    close(turn, "withdrawn")
 
 
 def withdrew_after_hand_off(turn: Turn, intents: frozenset[Intent], text: str) -> bool:
@@ -84,6 +150,12 @@ def answered_withdrawal(turn: Turn, intents: frozenset[Intent]) -> bool:
     if not data.withdrawing:
         return False
     data.withdrawing = False
+    text = turn.understood.text if turn.understood is not None else ""
+    named = _named_open_case(turn, text) if not data.description else None
+    if named is not None:
+        # The number asked for ("请您告诉我要撤销的投诉编号"): that case is taken back.
+        withdraw_case(turn, named, text)
+        return True
     if Intent.YES in intents and Intent.NO not in intents and Intent.COMPLAINT not in intents:
         turn.say(PhraseId.WITHDRAWN_NOT_FILED)
         close(turn, "withdrawn")

@@ -327,6 +327,10 @@ class ComplaintFlow:
                 # "我要找你们领导" while waiting: the duty supervisor, as before the hand-off.
                 escalate(turn, reason=TicketReason.SUPERVISOR_REQUESTED)
                 return
+            if Signal.COMPENSATION in signals and not turn.says_any(text, turn.kit.form.settled_words):
+                # "我要求赔偿" while waiting: beyond the bot's authority, as before the hand-off.
+                escalate(turn, reason=TicketReason.BEYOND_AUTHORITY)
+                return
             if asked_while_the_phone_is_asked(turn):
                 return  # "你们几点下班" while the supervisor's phone is asked for: answered, no refusal
             if on_chaser(turn):

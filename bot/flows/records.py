@@ -155,6 +155,9 @@ class AppealLink:
     escalation: HandoffRequest | None
     """Where the case's ticket goes: the supervisor queue, most urgent. None for a later message of
     the appealing conversation, which has no ticket of its own: it joins the case's timeline only."""
+    withdrawn: bool = False
+    """The customer takes the case back from another conversation ("我之前的投诉不用处理了"): the
+    case's timeline says so (``withdrawn_after_handoff``) for the staff in charge to close it."""
 
 
 @dataclass(frozen=True, slots=True)

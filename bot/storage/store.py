@@ -1044,7 +1044,11 @@ def link_appeal(
     row = {
         "conversation_id": complaint.conversation_id,
         "complaint_id": complaint.id,
-        "kind": TimelineKind.APPEAL_RECEIVED if link.escalation is not None else TimelineKind.MESSAGE_AFTER_HANDOFF,
+        "kind": TimelineKind.APPEAL_RECEIVED
+        if link.escalation is not None
+        else TimelineKind.WITHDRAWN_AFTER_HANDOFF
+        if link.withdrawn
+        else TimelineKind.MESSAGE_AFTER_HANDOFF,
         "actor": "customer",
         "detail": {
             "case_number": complaint.case_number,

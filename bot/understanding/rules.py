@@ -48,6 +48,8 @@ class Kind(Enum):
     PRESENT = "present"
     RISK = "risk"
     SENT_ELSEWHERE = "sent_elsewhere"
+    WITHDRAWAL = "withdrawal"
+    """A word of one group of ``complaint.withdrawal_together``: a complaint taken back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,9 @@ _SINGLE_WORDS = (
     Kind.PRESENT,
     Kind.RISK,
     Kind.SENT_ELSEWHERE,
+    # Found across words ("撤了", "好了"): as dictionary words they would change how the
+    # problem words around them are segmented ("修好了").
+    Kind.WITHDRAWAL,
 )
 """Kinds whose keywords are single words, never looked for inside longer ones."""
 
@@ -145,6 +150,9 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
     yield from ((keyword, _MENTION) for keyword in classification.complaint.mention_words)
     yield from ((keyword, _EARLIER_REPORT) for keyword in classification.complaint.earlier_report_words)
     yield from ((keyword, _SENT_ELSEWHERE) for keyword in classification.complaint.sent_elsewhere_words)
+    for conjunction, groups in enumerate(classification.complaint.withdrawal_together):
+        for group, keywords in enumerate(groups):
+            yield from ((keyword, Owner(Kind.WITHDRAWAL, "", group, conjunction)) for keyword in keywords)
     yield from ((keyword, _NEGATOR) for keyword in classification.negation.words)
     yield from ((keyword, _REQUEST) for keyword in classification.requests.words)
     yield from ((keyword, _OPENER) for keyword in classification.requests.openers)
@@ -306,6 +314,7 @@ class Rules:
         raw_intents: set[Intent] = set()
         groups: dict[str, dict[int, set[int]]] = {}
         signal_groups: dict[str, dict[int, set[int]]] = {}
+        withdrawal_groups: dict[int, set[int]] = {}
         problem = symptom = mention = complex_word = earlier_report = False
         intent_spans: dict[str, list[Hit[Owner]]] = {}
         strong_category_hits: list[Hit[Owner]] = []
@@ -351,6 +360,8 @@ class Rules:
                 mention = mention or not cancelled(hit.first)
             elif kind is Kind.EARLIER_REPORT:
                 earlier_report = True
+            elif kind is Kind.WITHDRAWAL and not cancelled(hit.first):
+                withdrawal_groups.setdefault(owner.conjunction, set()).add(owner.group)
         raw_intents |= self._whole_message_intents(hits, segmented)
         intent_rules, signal_rules = self._intent_rules, self._signal_rules
         raw_intents |= {Intent(name) for name, found in groups.items() if _all_groups(found, intent_rules[name])}
@@ -375,6 +386,10 @@ class Rules:
                     intents.add(intent)
             elif intent in raw_intents and not intents & set(self._intent_rules[intent.value].unless):
                 intents.add(intent)
+        if self._takes_back(withdrawal_groups, intents) and not (problem or symptom):
+            # "我之前的投诉不用处理了", "宽带已经恢复了 不用来了": what the complaint was about is
+            # named, but it is taken back, not made.
+            intents = (intents - {Intent.COMPLAINT}) | {Intent.WITHDRAW}
         if Intent.COMPLAINT not in intents:
             return Findings(frozenset(intents), None, None, frozenset(signals))
 
@@ -394,6 +409,15 @@ class Rules:
         grade = Grade.COMPLEX if complex_ else Grade.SIMPLE
         others = tuple(dict.fromkeys(name for name, _ in told if name != category))
         return Findings(frozenset(intents), category, grade, frozenset(signals), others)
+
+    def _takes_back(self, found: dict[int, set[int]], intents: set[Intent]) -> bool:
+        """A word of every group of one set of ``complaint.withdrawal_together`` was found, in a
+        message that asks nothing ("我之前的投诉撤销了吗" asks where it stands)."""
+        sets = self._config.complaint.withdrawal_together
+        complete = any(len(groups) == len(sets[conjunction]) for conjunction, groups in found.items())
+        withdraw = self._intent_rules.get(Intent.WITHDRAW.value)
+        asks = set(withdraw.unless) - {Intent.COMPLAINT} if withdraw is not None else set()
+        return complete and not intents & asks
 
     def _told_categories(
         self, hits: list[Hit[Owner]], told_at: list[int], segmented: Segmented

@@ -428,6 +428,7 @@ SAMPLE_VARIABLES = {
     "salutation": "下午好",
     "organisation": "客服中心",
     "work_number": "8001",
+    "case_prefix": "TS",
     "surname": "刘",
     "title": "先生",
     "time_greeting": "下午好",

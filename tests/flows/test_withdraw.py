@@ -5,13 +5,15 @@ of yet, since after a complaint it answers the question asked."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Started
 from bot.flows.data import TimerKind
-from bot.flows.records import State
-from tests.flows.chat import Chat
+from bot.flows.records import CaseStage, CaseStatus, CustomerView, OpenCase, State
+from tests.flows.chat import MONDAY_2PM, Chat
 
 
 @pytest.fixture
@@ -152,6 +154,91 @@ def test_nothing_more_needed_praise_or_a_demand_after_the_hand_off_gives_nothing
 
 @pytest.mark.parametrize("words", ["没有了 谢谢", "再见", "拜拜", "no thanks, that's all"])
 def test_taking_leave_after_the_hand_off_is_said_goodbye_to(chat: Chat, words: str) -> None:
-    """"请问还有什么可以帮助您？" answered "没有了 谢谢": 再见, not "您的留言已转给客服代表"."""
+    """ "请问还有什么可以帮助您？" answered "没有了 谢谢": 再见, not "您的留言已转给客服代表"."""
     assert said_after_the_hand_off(chat, words) == ["goodbye"]
     assert chat.state is State.HANDED_OFF
+
+
+OPEN_CASE = OpenCase("TS20261120ABC234", MONDAY_2PM + dt.timedelta(hours=6), category="billing")
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["我要撤销之前的投诉 话费已经退回来了", "帮我把投诉撤了", "我之前的投诉不用处理了", "宽带已经恢复了 不用来了"],
+)
+def test_taking_back_the_open_case_tells_its_staff_and_opens_nothing(
+    conversation_engine: ConversationEngine, words: str
+) -> None:
+    chat = Chat(conversation_engine, customer=CustomerView(open_case=OPEN_CASE))
+    chat.send(Started())
+    step = chat.send(words)
+    assert chat.phrase_ids(step) == ["withdrawn_after_handoff"]
+    assert step.appeal is not None and step.appeal.withdrawn and step.appeal.escalation is None
+    assert step.appeal.case_number == "TS20261120ABC234"
+    assert "withdrawn_after_handoff" in [event.kind.value for event in step.audit]
+    ended_without_a_case(chat)
+
+
+def test_taking_back_a_case_named_by_number_tells_that_case(conversation_engine: ConversationEngine) -> None:
+    named = CaseStatus(CaseStage.WAITING, case_number="TS20261206DJJX6Y", deadline_at=MONDAY_2PM)
+    chat = Chat(conversation_engine, customer=CustomerView(named_cases=(named,)))
+    chat.send(Started())
+    step = chat.send("TS20261206DJJX6Y这个投诉帮我撤销 已经解决了")
+    assert chat.phrase_ids(step) == ["withdrawn_after_handoff"]
+    assert step.appeal is not None and step.appeal.case_number == "TS20261206DJJX6Y" and step.handoff is None
+    ended_without_a_case(chat)
+
+
+def test_taking_back_an_earlier_complaint_none_known_asks_its_number_then_tells_it(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send("我之前的投诉不用处理了")
+    assert chat.phrase_ids(step) == ["withdraw_ask_case_number"] and "投诉编号" in chat.texts(step)
+    assert step.handoff is None and step.complaint is None and chat.state is State.AWAIT_DESCRIPTION
+    named = CaseStatus(CaseStage.WAITING, case_number="TS20261120ABC234", deadline_at=MONDAY_2PM)
+    chat.customer = CustomerView(named_cases=(named,))
+    step = chat.send("TS20261120ABC234")
+    assert chat.phrase_ids(step) == ["withdrawn_after_handoff"]
+    assert step.appeal is not None and step.appeal.case_number == "TS20261120ABC234"
+    ended_without_a_case(chat)
+
+
+@pytest.mark.parametrize("told", [TOLD[:1], TOLD[:2]])
+def test_a_problem_solved_at_any_question_is_a_withdrawal(chat: Chat, told: list[str]) -> None:
+    for message in told:
+        chat.send(message)
+    asked_in = chat.state
+    step = chat.send("算了 电梯好了 不用了")
+    assert chat.phrase_ids(step) == ["withdraw_confirm"] and chat.state is asked_in
+
+
+def test_broadband_fixed_at_the_place_question_is_a_withdrawal(chat: Chat) -> None:
+    chat.send("宽带断了两天了")
+    chat.send("13912345678")
+    assert chat.state is State.AWAIT_AREA
+    assert chat.phrase_ids(chat.send("算了 宽带好了 不用了")) == ["withdraw_confirm"]
+    assert chat.phrase_ids(chat.send("对")) == ["withdrawn_not_filed"]
+    ended_without_a_case(chat)
+
+
+def test_a_demand_for_compensation_after_the_hand_off_goes_to_the_supervisor(chat: Chat) -> None:
+    said_after_the_hand_off(chat, "我要求赔偿 这五天的费用必须退给我")
+    step = chat.steps[-1]
+    assert "message_after_handoff" not in [event.kind.value for event in step.audit]
+    assert step.handoff is not None and step.handoff.reason == "beyond_authority"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "退费一直没到账 上个月说好退我200的",
+        "11月20日营业厅办理携号转网 被收了违约金500元 当时根本没说有违约金",
+        "宽带断了三天 会给我补偿吗",
+    ],
+)
+def test_a_fee_an_agreed_refund_or_a_question_is_taken_as_a_complaint_not_escalated(chat: Chat, words: str) -> None:
+    step = chat.send(words)
+    assert step.handoff is None and chat.state is State.AWAIT_PHONE
+    assert "ask_phone" in chat.phrase_ids(step)

@@ -756,3 +756,49 @@ def test_a_failed_sim_is_the_network_in_either_language(understander: Understand
 @pytest.mark.parametrize("text", ["座机 021-61234567，白天打", "我的手机是13912345678，家里座机是021-55556666"])
 def test_a_landline_given_as_a_contact_is_no_complaint(understander: Understander, text: str) -> None:
     assert Intent.COMPLAINT not in understander.understand(text).intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我要撤销之前的投诉 话费已经退回来了",
+        "TS20261206DJJX6Y这个投诉帮我撤销 已经解决了",
+        "宽带已经恢复了 不用来了",
+        "帮我把投诉撤了",
+        "我之前的投诉不用处理了",
+        "算了 宽带好了 不用了",
+    ],
+)
+def test_a_complaint_taken_back_is_a_withdrawal_not_a_new_complaint(understander: Understander, text: str) -> None:
+    result = understander.understand(text)
+    assert Intent.WITHDRAW in result.intents and Intent.COMPLAINT not in result.intents
+    assert result.category is None and Signal.COMPENSATION not in result.signals
+
+
+@pytest.mark.parametrize(
+    "text", ["宽带好了 不用来了 但是电梯又坏了", "不要撤销投诉", "不投诉了，你们赶紧派人来修电梯就行"]
+)
+def test_a_problem_told_or_a_withdrawal_refused_takes_nothing_back(understander: Understander, text: str) -> None:
+    assert Intent.WITHDRAW not in understander.understand(text).intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "退费一直没到账 上个月说好退我200的",
+        "11月20日营业厅办理携号转网 被收了违约金500元 当时根本没说有违约金",
+        "宽带断了三天 会给我补偿吗",
+    ],
+)
+def test_a_fee_a_refund_already_agreed_or_a_question_is_no_demand_for_compensation(
+    understander: Understander, text: str
+) -> None:
+    result = understander.understand(text)
+    assert Intent.COMPLAINT in result.intents and Signal.COMPENSATION not in result.signals
+
+
+@pytest.mark.parametrize(
+    "text", ["我要求赔偿 这五天的费用必须退给我", "电梯门把我夹伤了,你们必须赔偿我5万块钱", "冰箱里东西全坏了 要赔"]
+)
+def test_a_demand_for_money_is_compensation(understander: Understander, text: str) -> None:
+    assert Signal.COMPENSATION in understander.understand(text).signals

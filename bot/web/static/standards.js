@@ -53,7 +53,7 @@ const Standards = (() => {
     option_area: T("选项·地址"), options_range: T("选项·序号范围"), options_list: T("选项·列表"), option_line: T("选项·单行"),
     prepared_acknowledge: T("有备而来·回应"), withdrawn: T("客户放弃投诉·未讲问题"), withdrawn_not_filed: T("客户放弃投诉·不登记"),
     queue_after_hours: T("排队位置·非工作时间"), withdraw_confirm: T("客户放弃投诉·确认"),
-    withdrawn_after_handoff: T("客户放弃投诉·已转人工"), goodbye_unfiled: T("道别·投诉未登记"),
+    withdrawn_after_handoff: T("客户放弃投诉·已转人工"), withdraw_ask_case_number: T("客户撤销之前的投诉·问编号"), goodbye_unfiled: T("道别·投诉未登记"),
     sms_opted_out: T("短信退订·确认"), sms_opted_in: T("短信恢复接收·确认"),
   };
   const PLACEHOLDER_LABELS = {

@@ -509,6 +509,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "排队位置·非工作时间": "Queue position, outside service hours",
     "客户放弃投诉·确认": "Customer gives up, asked to confirm",
     "客户放弃投诉·已转人工": "Customer gives up after the hand-off",
+    "客户撤销之前的投诉·问编号": "Customer withdraws an earlier complaint: number asked",
     "道别·投诉未登记": "Goodbye, complaint not filed yet",
     "短信退订·确认": "SMS unsubscribe confirmed",
     "短信恢复接收·确认": "SMS resubscribe confirmed",
