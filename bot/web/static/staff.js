@@ -99,12 +99,16 @@ const Staff = (() => {
       greeting: T("问候"), complaint: T("投诉"), status_query: T("查询进度"), question: T("咨询"), praise: T("表扬"), thanks: T("致谢"),
       apology: T("致歉"), suggestion: T("建议"), human: T("要求人工"), supervisor: T("要求领导"), out_of_scope: T("非服务范围"),
       harassment: T("骚扰"), yes: T("肯定"), no: T("否定"), refuse_contact: T("不愿留电话"), correction: T("更正"),
+      not_resolved: T("问题未解决"), withdraw: T("放弃投诉"), goodbye: T("告别"),
     },
     signal: {
       emotional: T("情绪激动"), media_legal: T("媒体/法律"), violence: T("暴力威胁"), staff_error: T("员工差错"), repeat: T("重复投诉"),
       elder: T("老年人"), compensation: T("要求赔偿"), prepared: T("有备而来"), danger: T("紧急危险"), self_harm: T("轻生念头"),
     },
-    slot: { phone: T("电话"), name: T("姓名"), surname: T("姓"), honorific: T("称呼"), address: T("地址"), district: T("区") },
+    slot: {
+      phone: T("电话"), second_phone: T("备用电话"), name: T("姓名"), surname: T("姓"), honorific: T("称呼"), address: T("地址"),
+      district: T("区"),
+    },
     locale: { "zh-CN": T("简体中文"), "zh-TW": T("繁体中文"), en: T("英文") },
   };
 
