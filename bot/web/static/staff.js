@@ -260,7 +260,21 @@ const Staff = (() => {
     [/^no such conversation/, () => T("没有这个会话")],
     [/^agents edit only the canned replies they added/, () => T("客服只能修改自己添加的常用语,请联系主管")],
     [/^(.+): hours must be positive$/, (m) => T("{0}:小时数必须大于0", m[1])],
+    // the forbidden-phrase guard's refusals (also kept in the audit log)
+    [/^the (?:text|reply) contains a forbidden phrase: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
+    [/^the text holds a forbidden paraphrase \(pattern (.*)\)$/, (m) => T("含有服务忌语的变体说法(规则 {0})", m[1])],
+    [/^the model judged the text forbidden/, () => T("模型判定含有服务忌语")],
+    [/^the text holds direction controls/, () => T("含有改变文字显示顺序的控制字符,请删除")],
   ];
+
+  // An API error as staff read it: in their language when it is a known one, else as given.
+  function errorMessage(error) {
+    for (const [pattern, text] of ERRORS) {
+      const found = pattern.exec(error);
+      if (found) return text(found);
+    }
+    return error;
+  }
 
   // errorText(result, T("转交失败 ({0})", result.status)): what to tell the staff member.
   function errorText(result, fallback) {
@@ -285,5 +299,5 @@ const Staff = (() => {
     };
   }
 
-  return { el, clear, api, unavailable, formatTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, me: () => me };
+  return { el, clear, api, unavailable, formatTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, errorMessage, me: () => me };
 })();
