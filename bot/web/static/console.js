@@ -785,7 +785,9 @@
       return [EVENT_NAMES.transferred, detail.from ? ownerName(detail.from) : null, `→ ${ownerName(detail.to)}`].filter(Boolean).join(" ");
     }
     const parts = [EVENT_NAMES[event.kind] || event.kind];
-    if (detail.username) parts.push(detail.username);
+    // "认领": the row's header names who claimed it already ("我 (li)")
+    if (detail.username && !(event.kind === "claimed" && (event.actor || "").startsWith("agent:"))) parts.push(detail.username);
+    if (event.kind === "reopened" && detail.owner) parts.push(`→ ${ownerName(detail.owner)}`);
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
     if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);
     if (detail.text) parts.push(`「${detail.text}」`);
@@ -799,7 +801,10 @@
 
   function renderTimeline() {
     const c = state.conversation;
-    clear($("timeline"), (c.timeline || []).slice().reverse().map((event) => el("li", {
+    // One reopening writes two rows (the customer's answer, the case opened again): one is shown.
+    const reopenedAt = new Set((c.timeline || []).filter((e) => e.kind === "reopened").map((e) => e.ts));
+    const shown = (c.timeline || []).filter((e) => !(e.kind === "reopened_by_customer" && reopenedAt.has(e.ts)));
+    clear($("timeline"), shown.slice().reverse().map((event) => el("li", {
       class: event.kind === "note" ? "note" : "",
     }, el("span", { class: "muted", text: `${formatTime(event.ts)} · ${staffName(event.actor)}` }), el("br"),
     timelineText(event), otherConversationLink(event))));
