@@ -39,6 +39,12 @@ async def test_a_trapped_in_a_lift_alert_comes_first_among_readable_notices(make
     await owned.until_acked(await owned.send("还没人来吗"))
     clock.advance(minutes=30)
     await supervise(job_ctx(client))
+    # the lead takes one case on another computer: new (新消息) to this one
+    lead_csrf = await api_sign_in(client, "lead")
+    taken = await client.post(
+        f"/api/tickets/{await ticket_of(client, routine[1][0])}/claim", headers={"X-CSRF-Token": lead_csrf}
+    )
+    assert taken.status == 200
 
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
@@ -52,6 +58,12 @@ async def test_a_trapped_in_a_lift_alert_comes_first_among_readable_notices(make
         await expect(first).to_have_class("urgent")
         await expect(first).to_contain_text("电梯里困了人")
         await expect(first.locator(".badge.p0")).to_have_attribute("title", "P0 紧急")
+        # the queue's P0 badge says what it means; 新消息 stays on one line beside a long case number
+        await expect(page.locator("#queue .badge.p0").first).to_have_attribute("title", "P0 紧急")
+        fresh = page.locator("#mine .badge.unread")
+        await expect(fresh).to_have_text("新消息")
+        fresh_box = await fresh.bounding_box()
+        assert fresh_box is not None and fresh_box["height"] < 20, fresh_box
         text = await page.locator("#notifications").inner_text()
         for raw in ("pickup_overdue", "agent_silent", "waiting_minutes", "silent_minutes", "message_id", "agent:", "owner"):
             assert raw not in text, raw

@@ -811,5 +811,6 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "限制": "Limit",
     "用户名或开头": "Username or its start",
     "用户名或其开头,如 zha": "A username or its start, e.g. zha",
+    "首次响应与解决时长(中位数,分钟)": "First response and resolution (median, minutes)",
   },
 });
