@@ -1023,10 +1023,7 @@ class _BatchWrites:
                 events, case_timers = promise_store.reopen(session, conversation_id, now, self.followups)
                 outcome.staff_events.extend(events)
                 self.case_timers.extend(case_timers)
-        outcome.timers.extend(
-            TimerSchedule(t.conversation_id, t.kind, t.token, t.due_at)
-            for t in self.case_timers
-        )
+        outcome.timers.extend(TimerSchedule(t.conversation_id, t.kind, t.token, t.due_at) for t in self.case_timers)
         rows = [
             {
                 "conversation_id": pending.conversation.id,

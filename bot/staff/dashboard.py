@@ -47,7 +47,7 @@ def queue_lengths(waiting: list[WaitingTicket], now: dt.datetime) -> list[dict[s
 def deadline_state(
     deadline_at: dt.datetime, promised_at: dt.datetime, now: dt.datetime, settings: DashboardSettings
 ) -> str | None:
-    """"breached", "at_risk" or None for an open complaint."""
+    """ "breached", "at_risk" or None for an open complaint."""
     if deadline_at <= now:
         return "breached"
     left = deadline_at - now

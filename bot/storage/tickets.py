@@ -192,9 +192,7 @@ def complaint_briefs(
     return {row.id: (row.deadline_at, row.case_number, row.category) for row in rows}
 
 
-def waiting_to_tell(
-    session: Session, ticket_ids: Collection[int]
-) -> list[tuple[int, int, int | None, str, bool]]:
+def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[tuple[int, int, int | None, str, bool]]:
     """Of these tickets, the waiting ones: (ticket id, conversation id, position last told, locale,
     whether the customer writes traditional characters)."""
     traditional = Conversation.flow_data["traditional"].as_boolean()

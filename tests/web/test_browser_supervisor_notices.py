@@ -34,7 +34,9 @@ async def test_a_trapped_in_a_lift_alert_comes_first_among_readable_notices(make
     # li claims the first routine case and leaves its customer unanswered
     owned_id, owned = routine[0]
     csrf = await api_sign_in(client, "li")
-    claimed = await client.post(f"/api/tickets/{await ticket_of(client, owned_id)}/claim", headers={"X-CSRF-Token": csrf})
+    claimed = await client.post(
+        f"/api/tickets/{await ticket_of(client, owned_id)}/claim", headers={"X-CSRF-Token": csrf}
+    )
     assert claimed.status == 200
     await owned.until_acked(await owned.send("还没人来吗"))
     clock.advance(minutes=30)
@@ -65,7 +67,15 @@ async def test_a_trapped_in_a_lift_alert_comes_first_among_readable_notices(make
         fresh_box = await fresh.bounding_box()
         assert fresh_box is not None and fresh_box["height"] < 20, fresh_box
         text = await page.locator("#notifications").inner_text()
-        for raw in ("pickup_overdue", "agent_silent", "waiting_minutes", "silent_minutes", "message_id", "agent:", "owner"):
+        for raw in (
+            "pickup_overdue",
+            "agent_silent",
+            "waiting_minutes",
+            "silent_minutes",
+            "message_id",
+            "agent:",
+            "owner",
+        ):
             assert raw not in text, raw
         assert "已等待30分钟" in text and "客服未回复客户" in text and "处理人: li" in text
         # the three after-hours "需主管关注" of routine cases are one line, opened on demand
