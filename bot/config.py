@@ -1221,10 +1221,16 @@ class QueueSettings(_Strict):
     """The wait a customer is told: this many minutes per customer ahead of them."""
     pickup_alert_after_minutes: Minutes = 30
     """A ticket unclaimed this long notifies the supervisors (seed 002: within 30 minutes)."""
+    pickup_alert_by_priority: dict[Annotated[int, Field(ge=0, le=2)], Minutes] = {}
+    """Shorter limits by ticket priority (0 urgent): a P0 danger ticket alerts sooner than routine ones."""
     agent_silent_after_minutes: Minutes = 10
     """An owned conversation whose customer has waited this long for the agent notifies the supervisors."""
     cluster_alert: ClusterAlert = ClusterAlert()
     dashboard: DashboardSettings = DashboardSettings()
+
+    def pickup_alert_minutes(self, priority: int) -> float:
+        """How long a ticket of ``priority`` may wait unclaimed before the supervisors hear of it."""
+        return self.pickup_alert_by_priority.get(priority, self.pickup_alert_after_minutes)
 
 
 class ReportsConfig(_Strict):

@@ -887,6 +887,7 @@ class _BatchWrites:
             )
         if step.reopen:
             self.reopened.append(conversation.id)
+        handed_to: dict[str, Any] = {}
         if step.handoff is not None:
             # The manager rules pick the queue and priority, notify, and may give the case
             # straight to its previous owner (首问负责).
@@ -894,6 +895,9 @@ class _BatchWrites:
             self.timeline.extend(routed.timeline)
             self.staff_events.extend(routed.events)
             self.queue_changed.append(conversation.id)
+            # The hand-off row names the queue the ticket went to, not the one asked for before
+            # the rules moved it (转人工 → 工程维修组, never → 综合投诉).
+            handed_to = {"queue": routed.queue, "priority": routed.priority}
         self.timers.extend((conversation.id, change) for change in step.timers)
         self.timeline.extend(
             {
@@ -901,7 +905,13 @@ class _BatchWrites:
                 "complaint_id": complaint_id,
                 "kind": audit.kind,
                 "actor": "bot",
-                "detail": self._credited(session, conversation.id, audit.kind, audit.detail, now),
+                "detail": self._credited(
+                    session,
+                    conversation.id,
+                    audit.kind,
+                    {**audit.detail, **handed_to} if audit.kind is TimelineKind.HANDED_OFF else audit.detail,
+                    now,
+                ),
                 "created_at": now,
             }
             for audit in step.audit
@@ -1013,10 +1023,7 @@ class _BatchWrites:
                 events, case_timers = promise_store.reopen(session, conversation_id, now, self.followups)
                 outcome.staff_events.extend(events)
                 self.case_timers.extend(case_timers)
-        outcome.timers.extend(
-            TimerSchedule(t.conversation_id, t.kind, t.token, t.due_at)
-            for t in self.case_timers
-        )
+        outcome.timers.extend(TimerSchedule(t.conversation_id, t.kind, t.token, t.due_at) for t in self.case_timers)
         rows = [
             {
                 "conversation_id": pending.conversation.id,

@@ -11,7 +11,7 @@ from bot.config import DashboardSettings
 from bot.handoff.queue import WaitingTicket
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.staff.audit import audited, path_target
+from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
 from bot.staff.clusters import CLUSTER_ALERT, AreaGroups
 from bot.staff.privacy import Shown, mask_within, shown_phones
@@ -188,7 +188,7 @@ def _case_json(case: ticket_store.CasePreview | None, shown: Shown) -> dict[str,
     words = shown(case.words)
     if words is not None and len(words) > CASE_WORDS:
         words = words[: CASE_WORDS - 1] + "…"
-    return {"case_number": case.case_number, "category": case.category, "words": words}
+    return {"case_number": case.case_number, "category": case.category, "words": words, "signals": list(case.signals)}
 
 
 @audited("notification_read", target=path_target("notification"))
@@ -205,7 +205,21 @@ async def mark_read(request: web.Request) -> web.Response:
     return web.json_response({"read": True})
 
 
+@audited("notifications_read_all")
+@requires(*STAFF)
+async def mark_all_read(request: web.Request) -> web.Response:
+    """``POST /api/notifications/read-all``: marks every unread notification addressed to the
+    signed-in staff member (or their role) read; ``read``: how many were unread."""
+    audiences, now = _audiences(request["staff"]), resources(request).clock()
+    count = await resources(request).database.write(
+        lambda session: notification_store.mark_all_read(session, audiences, now)
+    )
+    note(request, count=count)
+    return web.json_response({"read": count})
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/dashboard", dashboard)
     app.router.add_get("/api/notifications", notifications)
+    app.router.add_post("/api/notifications/read-all", mark_all_read)
     app.router.add_post("/api/notifications/{id}/read", mark_read)

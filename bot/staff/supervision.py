@@ -1,6 +1,7 @@
 """Conditions a supervisor must hear about, found by a cron every minute.
 
-- ``pickup_overdue``: a ticket still unclaimed after ``pickup_alert_after_minutes`` (once per ticket).
+- ``pickup_overdue``: a ticket still unclaimed after ``pickup_alert_after_minutes`` (sooner for the
+  priorities in ``pickup_alert_by_priority``: a P0 danger ticket alerts first; once per ticket).
 - ``agent_silent``: an agent owns a conversation and the customer's last message has had no
   agent reply for ``agent_silent_after_minutes`` (once per customer message).
 
@@ -25,10 +26,12 @@ AGENT_SILENT = "agent_silent"
 
 def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime) -> list[StaffEvent]:
     """Notify the supervisors of every ticket waiting longer than the pickup limit."""
-    limit = dt.timedelta(minutes=settings.pickup_alert_after_minutes)
-    rows = waiting_since(session, now - limit)
+    shortest = min([settings.pickup_alert_after_minutes, *settings.pickup_alert_by_priority.values()])
+    rows = waiting_since(session, now - dt.timedelta(minutes=shortest))
     events = []
     for ticket, case_number in rows:
+        if now - ticket.created_at < dt.timedelta(minutes=settings.pickup_alert_minutes(ticket.priority)):
+            continue
         event = notify(
             session,
             PICKUP_OVERDUE,
@@ -39,6 +42,7 @@ def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime)
             ticket_id=ticket.id,
             detail={
                 "queue": ticket.queue,
+                "priority": ticket.priority,
                 "case_number": case_number,
                 "waiting_minutes": int((now - ticket.created_at).total_seconds() // 60),
             },

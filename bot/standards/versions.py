@@ -85,6 +85,17 @@ def as_yaml(body: Any) -> str:
     return yaml.dump(whole_numbers(body), Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=120)
 
 
+def _in_key_order(body: Any) -> Any:
+    """``body`` with every mapping's keys in one order, for a diff: the console's JavaScript puts
+    number-like keys first and ascending (the 回访 rating phrases 5…1 come back 1…5), so two versions
+    differing in one value would otherwise show whole blocks moved (the tester saw +48 −48)."""
+    if isinstance(body, dict):
+        return {key: _in_key_order(body[key]) for key in sorted(body, key=str)}
+    if isinstance(body, list):
+        return [_in_key_order(value) for value in body]
+    return body
+
+
 def seed(session: Session, section: Section, defaults: ServiceConfig, now: dt.datetime) -> None:
     """Store ``config/``'s section as version 1 unless some version exists (safe when instances race)."""
     store.insert_version(session, section.id, 1, section.body_of(defaults), SEEDED_BY, now, f"config/{section.files}")
@@ -172,7 +183,7 @@ def history(session: Session, section: str) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     previous = ""
     for row in store.every_version(session, section):
-        text = as_yaml(row.body)
+        text = as_yaml(_in_key_order(row.body))
         diff = "".join(
             difflib.unified_diff(
                 previous.splitlines(keepends=True),

@@ -54,6 +54,16 @@ def mark_read(session: Session, notification_id: int, audiences: Sequence[str], 
     return True
 
 
+def mark_all_read(session: Session, audiences: Sequence[str], now: dt.datetime) -> int:
+    """Mark every unread notification addressed to one of ``audiences`` read; how many there were."""
+    result = session.execute(
+        update(Notification)
+        .where(Notification.audience.in_(audiences), Notification.read_at.is_(None))
+        .values(read_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def insert_notification(
     session: Session,
     kind: str,

@@ -357,6 +357,8 @@ class CasePreview:
     category: str | None
     words: str | None
     """The newest complaint's description, or else the customer's last message."""
+    signals: tuple[str, ...] = ()
+    """The newest complaint's signals (``danger`` makes the notice urgent)."""
 
 
 def case_previews(session: Session, conversation_ids: Collection[int]) -> dict[int, CasePreview]:
@@ -379,9 +381,13 @@ def case_previews(session: Session, conversation_ids: Collection[int]) -> dict[i
             Complaint.case_number,
             Complaint.category,
             Complaint.description,
+            Complaint.signals,
             newest_inbound("text").label("text"),
         )
         .outerjoin(Complaint, Complaint.id == newest)
         .where(Conversation.id.in_(sorted(conversation_ids)))
     ).all()
-    return {row.id: CasePreview(row.case_number, row.category, row.description or row.text) for row in rows}
+    return {
+        row.id: CasePreview(row.case_number, row.category, row.description or row.text, tuple(row.signals or ()))
+        for row in rows
+    }

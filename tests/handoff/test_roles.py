@@ -94,6 +94,7 @@ ROUTES: list[Route] = [
     Route("GET", "/api/config/deadlines", STAFF, 200),
     Route("GET", "/api/notifications", STAFF, 200),
     Route("POST", "/api/notifications/{id}/read", STAFF, 200, lambda case: {}, {"id": "notification"}),
+    Route("POST", "/api/notifications/read-all", STAFF, 200, lambda case: {}),
     Route("GET", "/api/dashboard", SUPERVISION, 200),
     Route("POST", "/api/understand", SUPERVISION, 200, lambda case: {"text": "叫你们领导出来"}),
     Route("GET", "/api/rules", SUPERVISION, 200),

@@ -209,6 +209,9 @@ async def test_a_rule_saved_on_one_instance_routes_the_next_complaint_on_another
     assert routed[-1].detail["rules"][0] == BILLING_RULE["name"]
     assert routed[-1].detail["queue"] == "billing"
     assert routed[-1].detail["requested"] == {"queue": "general", "priority": 2}
+    # the hand-off row says where the case went (转人工 → 话费/收费组), not where it was asked for
+    [handed_off] = [event for event in await timeline(second, after) if event.kind == "handed_off"]
+    assert (handed_off.detail["queue"], handed_off.detail["priority"]) == ("billing", 2)
 
 
 async def test_a_vip_complaint_is_urgent_and_the_account_manager_is_told(make_client: AppFactory) -> None:

@@ -104,3 +104,47 @@ async def test_an_agent_silent_on_an_owned_conversation_notifies_once_per_custom
     assert newest["conversation_id"] == conversation_id and newest["detail"]["owner"].startswith("agent:")
     assert newest["detail"]["silent_minutes"] == 10
     await socket.close()
+
+
+async def test_someone_trapped_in_a_lift_alerts_the_supervisors_after_5_minutes_not_30(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """A P0 danger ticket is not left for the routine 30 minutes (queue.yaml pickup_alert_by_priority);
+    its notice names the priority and the case's danger, which the console shows first and urgent."""
+    client = await make_client()
+    await add_user(client, "lead", Role.SUPERVISOR)
+    await sign_in(client, "lead")
+    conversation_id, socket = await customer_hands_off(client, says="电梯里困了人 快来", expect="紧急")
+    ctx = job_ctx(client)
+    clock.advance(minutes=4)
+    await supervise(ctx)
+    assert "pickup_overdue" not in [kind for kind, _ in await _kinds(client)]
+    clock.advance(minutes=1)
+    await supervise(ctx)
+    body = await (await client.get("/api/notifications")).json()
+    [notice] = [item for item in body["notifications"] if item["kind"] == "pickup_overdue"]
+    assert notice["conversation_id"] == conversation_id
+    assert notice["detail"]["priority"] == 0 and notice["detail"]["waiting_minutes"] == 5
+    assert "danger" in notice["case"]["signals"]
+    await socket.close()
+
+
+async def test_a_supervisor_marks_every_notice_read_at_once(make_client: AppFactory, clock: FixedClock) -> None:
+    supervisor_app, other_app = await make_client(), await make_client()
+    await add_user(supervisor_app, "lead", Role.SUPERVISOR)
+    await add_user(supervisor_app, "lead2", Role.SUPERVISOR)
+    csrf = await sign_in(supervisor_app, "lead")
+    await sign_in(other_app, "lead2")
+    sockets = [(await customer_hands_off(supervisor_app))[1] for _ in range(2)]
+    clock.advance(minutes=30)
+    assert await supervise(job_ctx(supervisor_app)) == 2
+    assert await _kinds(supervisor_app) == [("pickup_overdue", False), ("pickup_overdue", False)]
+
+    read = await supervisor_app.post("/api/notifications/read-all", headers={"X-CSRF-Token": csrf})
+    assert (read.status, await read.json()) == (200, {"read": 2})
+    assert await _kinds(supervisor_app) == [("pickup_overdue", True), ("pickup_overdue", True)]
+    assert await _kinds(other_app) == [("pickup_overdue", True), ("pickup_overdue", True)]  # shared by the role
+    again = await supervisor_app.post("/api/notifications/read-all", headers={"X-CSRF-Token": csrf})
+    assert await again.json() == {"read": 0}
+    for socket in sockets:
+        await socket.close()

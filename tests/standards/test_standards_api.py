@@ -299,3 +299,21 @@ async def test_a_deadline_cell_edited_shows_as_that_one_change_in_the_diff(make_
     assert changed[1].startswith("+") and changed[1].endswith("standard: 10")
     exported = await (await client.get("/api/standards/deadlines?format=yaml")).text()
     assert ".0\n" not in exported.replace("0.0\n", "")  # whole numbers as config/ writes them
+
+
+async def test_one_follow_up_value_changed_shows_as_that_one_change_in_the_diff(make_client: AppFactory) -> None:
+    """The console sends the 回访 rating phrases back in the order JavaScript keeps number-like keys
+    (1…5, config/ has 5…1): the diff shows the one value changed, not +48 −48."""
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    followups = (await section(client, "followups"))["body"]
+    phrases = followups["rating_phrases"]
+    assert list(phrases) != sorted(phrases)  # as config/ writes them
+    followups["rating_phrases"] = {key: phrases[key] for key in sorted(phrases)}  # as the browser sends them
+    followups["answer_window"] = followups["answer_window"] * 2
+    saved = await client.put("/api/standards/followups", json={"body": followups, "note": "longer"}, headers=headers)
+    assert saved.status == 200, await saved.text()
+    history = (await (await client.get("/api/standards/followups/history")).json())["versions"]
+    changed = [line for line in history[0]["diff"].splitlines()[2:] if line[:1] in "+-"]
+    assert [line[0] for line in changed] == ["-", "+"], history[0]["diff"]
+    assert all("answer_window" in line for line in changed)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.config import PhraseId, ServiceConfig, Signal
+from bot.config import Grade, Intent, PhraseId, ServiceConfig, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
+from bot.understanding.result import Understanding
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "bot" / "web" / "static" / "console.js"
@@ -88,3 +89,21 @@ def test_the_consoles_name_each_tier_as_the_configuration_does(service_config: S
     configured = {tier["id"]: tier["name"] for tier in service_config.tiers_named("zh-CN")}
     assert _pairs(match.group(1), "LABELS.tier") == configured
     assert configured == {"standard": "标准客户", "high_value": "高价值客户", "vip": "VIP客户", "group": "集团客户"}
+
+
+def _labels(kind: str) -> dict[str, str]:
+    """``LABELS.<kind>`` of staff.js: the names the consoles show for one kind of id."""
+    match = re.search(rf"\n    {kind}: \{{(.*?)\n?\s*\}},", STAFF.read_text(encoding="utf-8"), re.DOTALL)
+    assert match is not None, f"LABELS.{kind} not found in staff.js"
+    return _pairs(match.group(1), f"LABELS.{kind}")
+
+
+def test_everything_the_understanding_outputs_has_a_label_in_the_try_a_sentence_tab() -> None:
+    """The 理解测试 tab names each intent, signal and slot (问题未解决, 备用电话), never
+    "not_resolved not_resolved": one added to the understanding without a label fails here."""
+    reading = Understanding(text="", locale="zh-CN").as_json()
+    assert isinstance(reading["slots"], dict)
+    assert sorted(set(reading["slots"]) - _labels("slot").keys()) == []
+    assert sorted({intent.value for intent in Intent} - _labels("intent").keys()) == []
+    assert sorted({signal.value for signal in Signal} - _labels("signal").keys()) == []
+    assert sorted({grade.value for grade in Grade} - _labels("grade").keys()) == []

@@ -63,7 +63,10 @@ async def test_an_agent_reads_the_complaint_in_chinese_and_in_shanghai_time(
         await expect(agent.locator("#messages .from-customer").first).to_contain_text("2026-11-23 14:00")
         await expect(agent.locator("#timeline")).to_contain_text("2026-11-23 14:00")
         await expect(agent.locator("#conversation-meta")).to_contain_text("网页聊天")
-        await expect(agent.locator("#timeline")).to_contain_text("认领 li.agent")
+        # the claim's row: its header names the claimer, the line says what they did, once
+        claimed = agent.locator("#timeline > li", has_text="认领")
+        await expect(claimed).to_contain_text("我 (li.agent)")
+        await expect(claimed).not_to_contain_text("认领 li.agent")
         await expect(agent.locator("#timeline")).not_to_contain_text("agent:")
 
         # Past the deadline, the manager's dashboard lists the case as breached, with its handler by name.

@@ -29,11 +29,23 @@ window.auditLog = (() => {
     canned_reply_add: T("添加团队常用语"),
     canned_reply_edit: T("修改团队常用语"),
     canned_reply_remove: T("删除团队常用语"),
+    customer_tier_change: T("修改客户类别"),
+    send_photo: T("发送图片"),
+    notifications_read_all: T("通知全部已读"),
   };
   const TARGETS = {
     conversation: T("会话"), ticket: T("工单"), rules: T("分派规则"), user: T("账号"), dead_letter: T("发送失败"),
-    notification: T("通知"), standards: T("服务标准"),
+    notification: T("通知"), standards: T("服务标准"), canned_reply: T("团队常用语"),
   };
+  // The detail's keys as staff read them (tests/web/test_audit_labels.py keeps them in step with
+  // what the handlers note); ids a person does not need are left out.
+  const DETAILS = {
+    media_id: T("图片"), satisfaction_callback: T("安排回访"), hours: T("延长小时数"),
+    locale: T("语言"), queues: T("队列"), limit: T("限制"), username: T("转交给"), queue: T("队列"),
+    rules: T("规则数"), changes: T("变更"), note: T("说明"), rollback_of: T("回滚自版本"), count: T("条数"),
+    query: T("条件"), from: T("从"), to: T("到"),
+  };
+  const HIDDEN = new Set(["error", "reason", "overrode_guard", "conversation_id", "target", "to", "username_chars"]);
   const REASONS = {
     wrong_password: T("密码错误"), unknown_user: T("无此用户"),
     rate_limited: T("尝试过多"), account_inactive: T("账号已停用"),
@@ -51,9 +63,11 @@ window.auditLog = (() => {
 
   function actionName(action) { return ACTIONS[action] || action; }
 
-  function target(text) {
+  // A ticket is named by its conversation (agents never see ticket numbers): "工单 8" reads "会话 1".
+  function target(text, detail) {
     if (!text) return "—";
-    const [kind, id] = text.split(/:(.*)/s);
+    let [kind, id] = text.split(/:(.*)/s);
+    if (kind === "ticket" && detail?.conversation_id) [kind, id] = ["conversation", String(detail.conversation_id)];
     const name = `${TARGETS[kind] || kind} ${id ?? ""}`.trim();
     if (kind === "conversation") return el("a", { href: `/console/#conversation=${id}`, text: name });
     return name;
@@ -67,26 +81,49 @@ window.auditLog = (() => {
     return el("span", { title: entry.actor_id ? `#${entry.actor_id}` : T("未登录") }, `${name}${role}`);
   }
 
-  function detailText(detail) {
-    const shown = Object.entries(detail || {})
-      .filter(([key]) => key !== "error" && key !== "reason" && key !== "username_chars");
-    return shown.map(([key, value]) => `${key}=${typeof value === "object" ? JSON.stringify(value) : value}`).join(" · ");
+  function detailValue(value) {
+    if (value === true) return T("是");
+    if (value === false) return T("否");
+    if (Array.isArray(value)) return value.map(detailValue).join("、") || "—";
+    if (value && typeof value === "object") {
+      // the rules' changes: "新增 1 · 修改 2"; an export's query: "从 2026-11-07 · 到 2026-12-06"
+      if ("added" in value || "removed" in value || "changed" in value) {
+        return [[T("新增"), value.added], [T("删除"), value.removed], [T("修改"), value.changed]]
+          .filter(([, items]) => items && items.length).map(([name, items]) => `${name} ${items.length}`).join(" · ") || "—";
+      }
+      return Object.entries(value).map(([key, v]) => `${DETAILS[key] || key} ${detailValue(v)}`).join(" · ");
+    }
+    return String(value);
+  }
+
+  function detailText(entry) {
+    const detail = entry.detail || {};
+    const shown = Object.entries(detail).filter(([key, value]) => !HIDDEN.has(key) && value !== null && value !== "");
+    return shown.map(([key, value]) => {
+      if (key === "message_id") return T("消息 #{0}", value);
+      if (key === "query" && entry.action === "export") return T("导出范围: {0}", detailValue(value));
+      return `${DETAILS[key] || key}: ${detailValue(value)}`;
+    }).join(" · ");
   }
 
   function outcome(entry) {
     const refused = entry.status >= 400;
     const why = entry.detail?.reason ? REASONS[entry.detail.reason] || entry.detail.reason : entry.detail?.error;
     return el("span", { class: `outcome${refused ? " refused" : ""}` },
-      `${refused ? T("拒绝") : T("成功")} ${entry.status}`, why ? ` · ${why}` : "");
+      `${refused ? T("拒绝") : T("成功")} ${entry.status}`, why ? ` · ${Staff.errorMessage(why)}` : "",
+      // a reply holding a forbidden phrase, sent anyway after the warning: not an ordinary success
+      entry.detail?.overrode_guard === true
+        ? el("span", { class: "badge overridden", title: T("客服确认后仍发送了含服务忌语的回复"), text: T("含忌语·强行发送") }) : "");
   }
 
   function row(entry) {
-    return el("tr", { class: entry.status >= 400 ? "refused" : "", "data-action": entry.action, "data-id": entry.id },
+    const classes = [entry.status >= 400 ? "refused" : "", entry.detail?.overrode_guard === true ? "overridden" : ""].filter(Boolean);
+    return el("tr", { class: classes.join(" "), "data-action": entry.action, "data-id": entry.id },
       el("td", { text: time(entry.at) }),
       el("td", {}, who(entry)),
       el("td", { text: actionName(entry.action) }),
-      el("td", {}, target(entry.target)),
-      el("td", {}, outcome(entry), el("div", { class: "muted", text: detailText(entry.detail) })),
+      el("td", {}, target(entry.target, entry.detail)),
+      el("td", {}, outcome(entry), el("div", { class: "muted", text: detailText(entry) })),
       el("td", { class: "from", title: entry.user_agent || "" },
         entry.client_address || "—", el("div", { class: "muted", text: entry.request_id ? T("请求 {0}", entry.request_id) : "" })));
   }

@@ -38,11 +38,20 @@
     deadline_reminder: T("答复时限提醒"), deadline_breached: T("答复已超时"), cluster_alert: T("集中投诉预警"),
     daily_report: T("日报"), case_reopened: T("投诉重新打开"), praise: T("客户表扬"),
     appeal: T("客户申诉"), case_taken: T("会话已被接手"), deadline_extended: T("答复时限已延长"),
+    pickup_overdue: T("超时无人认领"), agent_silent: T("客服未回复客户"),
   };
   const DETAIL_NAMES = {
     case_number: T("编号"), category: T("类别"), tier: T("客户类别"), queue: T("队列"), priority: T("优先级"), reason: T("原因"),
     rules: T("规则"), area: T("区域"), customers: T("客户数"), deadline_at: T("时限"), username: T("客服"), text: T("内容"),
+    owner: T("处理人"), channel: T("渠道"), window_hours: T("统计时段"), case_numbers: T("相关编号"), day: T("日期"),
+    complaints: T("投诉数"), resolved: T("已解决"), breached: T("超时"), deliveries_failed: T("发送失败"),
   };
+  const PRIORITY_NAMES = { 0: T("P0 紧急"), 1: T("P1 较急"), 2: T("P2 普通") };
+  // Details that read as a sentence of their own ("已等待30分钟"), and ids staff never use (hidden).
+  const DETAIL_SENTENCES = {
+    waiting_minutes: (v) => T("已等待{0}分钟", v), silent_minutes: (v) => T("客户已等{0}分钟未获回复", v),
+  };
+  const DETAIL_HIDDEN = new Set(["for", "message_id", "conversation_id", "ticket_id", "complaint_id", "from", "to", "kind"]);
 
   const state = {
     me: null,
@@ -60,6 +69,7 @@
     mine: [],
     resolved: [],
     followNewest: false,
+    showRoutine: false,  // the routine notices (folded into one line) shown one by one
   };
   window.agentConsole = { state };
 
@@ -91,7 +101,7 @@
         // the place in line as a badge, so it never reads as a second number beside the conversation's
         el("span", { class: "badge position", title: T("排队位置"), text: T("第{0}位", ticket.position) }),
         el("strong", { class: "ticket-title", text: T("会话 {0}", ticket.conversation_id) }),
-        el("span", { class: `badge p${ticket.priority}`, text: `P${ticket.priority}` }),
+        el("span", { class: `badge p${ticket.priority}`, title: PRIORITY_NAMES[ticket.priority] || "", text: `P${ticket.priority}` }),
         // The customer's tier when it is not the default one (VIP客户, 集团客户…).
         ticket.customer_tier
           ? el("span", { class: "badge tier", "data-tier": ticket.customer_tier, title: T("客户类别"), text: label("tier", ticket.customer_tier) })
@@ -877,7 +887,9 @@
       return [EVENT_NAMES.transferred, detail.from ? ownerName(detail.from) : null, `→ ${ownerName(detail.to)}`].filter(Boolean).join(" ");
     }
     const parts = [EVENT_NAMES[event.kind] || event.kind];
-    if (detail.username) parts.push(detail.username);
+    // "认领": the row's header names who claimed it already ("我 (li)")
+    if (detail.username && !(event.kind === "claimed" && (event.actor || "").startsWith("agent:"))) parts.push(detail.username);
+    if (event.kind === "reopened" && detail.owner) parts.push(`→ ${ownerName(detail.owner)}`);
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
     if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);
     if (detail.text) parts.push(`「${detail.text}」`);
@@ -891,7 +903,10 @@
 
   function renderTimeline() {
     const c = state.conversation;
-    clear($("timeline"), (c.timeline || []).slice().reverse().map((event) => el("li", {
+    // One reopening writes two rows (the customer's answer, the case opened again): one is shown.
+    const reopenedAt = new Set((c.timeline || []).filter((e) => e.kind === "reopened").map((e) => e.ts));
+    const shown = (c.timeline || []).filter((e) => !(e.kind === "reopened_by_customer" && reopenedAt.has(e.ts)));
+    clear($("timeline"), shown.slice().reverse().map((event) => el("li", {
       class: event.kind === "note" ? "note" : "",
     }, el("span", { class: "muted", text: `${formatTime(event.ts)} · ${staffName(event.actor)}` }), el("br"),
     timelineText(event), otherConversationLink(event))));
@@ -1083,6 +1098,35 @@
 
   // ---------------------------------------------------------------- notifications
 
+  // Urgent first: danger now or priority 0 (P0), unread; then the other unread; the read last.
+  // The other "需主管关注" notices (not P0, e.g. every case after hours) fold into one line, so a
+  // trapped-in-a-lift alert is never buried under them.
+  function urgentNotice(n) {
+    return (n.detail?.priority === 0 || (n.case?.signals || []).some((s) => s === "danger" || s === "self_harm"));
+  }
+
+  function routineNotice(n) {
+    return !n.read && n.kind === "rule_supervisor" && !urgentNotice(n);
+  }
+
+  function notificationItem(n) {
+    const urgent = !n.read && urgentNotice(n);
+    return el("li", { class: [n.read ? "muted" : "", urgent ? "urgent" : ""].filter(Boolean).join(" "), "data-kind": n.kind },
+      el("div", { class: "ticket-head" },
+        el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES[n.kind] || n.kind }),
+        urgent ? el("span", { class: "badge p0", title: PRIORITY_NAMES[0], text: T("紧急") }) : null,
+        el("span", { class: "muted", text: formatTime(n.created_at) })),
+      n.case ? el("div", { class: "notification-case", title: caseText(n.case), text: caseText(n.case) }) : null,
+      n.detail && Object.keys(n.detail).length
+        ? el("div", { class: "muted notification-detail", title: notificationDetail(n.detail, n.case), text: notificationDetail(n.detail, n.case) }) : null,
+      el("div", { class: "actions" },
+        n.conversation_id ? el("button", { type: "button", text: T("打开会话 {0}", n.conversation_id), onclick: () => openConversation(n.conversation_id) }) : null,
+        n.read ? null : el("button", { type: "button", text: T("标为已读"), onclick: async () => {
+          await api("POST", `/api/notifications/${n.id}/read`, {});
+          loadNotifications();
+        } })));
+  }
+
   async function loadNotifications() {
     const box = $("notifications");
     const result = await api("GET", "/api/notifications");
@@ -1090,19 +1134,34 @@
     if (!result.ok) { clear(box, el("p", { class: "error", text: Staff.errorText(result, T("通知加载失败")) })); return; }
     const items = result.data.notifications || [];
     noticeHandedToMe(items);
+    const unread = items.filter((n) => !n.read);
+    $("notifications-unread").hidden = !unread.length;
+    $("notifications-unread").textContent = T("{0} 条未读", unread.length);
+    $("notifications-read-all").hidden = !unread.length;
     if (!items.length) { clear(box, el("p", { class: "muted", text: T("暂无通知") })); return; }
-    clear(box, el("ol", { class: "list" }, items.map((n) => el("li", { class: n.read ? "muted" : "" },
-      el("div", { class: "ticket-head" },
-        el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES[n.kind] || n.kind }),
-        el("span", { class: "muted", text: formatTime(n.created_at) })),
-      n.case ? el("div", { class: "notification-case", text: caseText(n.case) }) : null,
-      n.detail && Object.keys(n.detail).length ? el("div", { class: "muted", text: notificationDetail(n.detail) }) : null,
-      el("div", { class: "actions" },
-        n.conversation_id ? el("button", { type: "button", text: T("打开会话 {0}", n.conversation_id), onclick: () => openConversation(n.conversation_id) }) : null,
-        n.read ? null : el("button", { type: "button", text: T("标为已读"), onclick: async () => {
-          await api("POST", `/api/notifications/${n.id}/read`, {});
-          loadNotifications();
-        } }))))));
+    const routine = items.filter(routineNotice);
+    const folded = routine.length > 1 && !state.showRoutine;
+    const rank = (n) => (n.read ? 3 : urgentNotice(n) ? 0 : routineNotice(n) ? 2 : 1);
+    const shown = items.filter((n) => !folded || !routineNotice(n))
+      .map((n, index) => [n, index]).sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j).map(([n]) => n);
+    const rows = shown.map(notificationItem);
+    if (folded) {
+      const at = shown.findIndex((n) => n.read);
+      rows.splice(at < 0 ? rows.length : at, 0, el("li", { class: "routine-group" },
+        el("div", { class: "ticket-head" },
+          el("strong", { class: "notification-kind", text: NOTIFICATION_NAMES.rule_supervisor }),
+          el("span", { class: "muted", text: formatTime(routine[0].created_at) })),
+        el("div", { text: T("另有 {0} 个常规案件(非紧急)需主管关注", routine.length) }),
+        el("div", { class: "actions" },
+          el("button", { type: "button", text: T("展开"), onclick: () => { state.showRoutine = true; loadNotifications(); } }))));
+    }
+    clear(box, el("ol", { class: "list notification-list" }, rows));
+  }
+
+  async function readAllNotifications() {
+    const result = await api("POST", "/api/notifications/read-all", {});
+    if (!result.ok) say(Staff.errorText(result, T("操作失败 ({0})", result.status)));
+    loadNotifications();
   }
 
   // What the case is about: "TS… · 工程维修 · 「电梯坏了一个星期」".
@@ -1110,7 +1169,7 @@
     return [c.case_number, categoryName(c.category), c.words ? `「${c.words}」` : null].filter(Boolean).join(" · ");
   }
 
-  function notificationDetail(detail) {
+  function notificationDetail(detail, about) {
     // A case taken from me, or its deadline moved: said as a sentence.
     if (detail.how === "appeal") return T("{0} 认领了客户申诉,已接手该投诉", detail.by);
     if (detail.how === "transfer") return T("{0} 已将该会话转交给 {1}", detail.by, ownerName(detail.to));
@@ -1122,15 +1181,24 @@
       if (key === "tier") return label("tier", v);
       if (key === "queue") return queueName(v);
       if (key === "reason") return label("reason", v);
+      if (key === "channel") return label("channel", v);
+      if (key === "owner") return ownerName(v);
       if (key === "priority") return `P${v}`;
+      if (key === "window_hours") return T("{0}小时", v);
       if (key.endsWith("_at")) return formatTime(v);
       if (Array.isArray(v)) return v.join("、");
       return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
     };
+    const shown = (key, v) => !DETAIL_HIDDEN.has(key) && v !== null && v !== ""
+      && !(key === "case_number" && about?.case_number === v);  // the case line names it already
     // The long list of matched rule names goes last, after what the person acts on.
-    return Object.entries(detail).filter(([key, v]) => key !== "for" && v !== null && v !== "")
+    return Object.entries(detail).filter(([key, v]) => shown(key, v))
       .sort(([a], [b]) => (a === "rules") - (b === "rules"))
-      .map(([key, v]) => `${key === "username" && detail.reason === "transfer" ? T("转交人") : DETAIL_NAMES[key] || key}: ${value(key, v)}`).join(" · ");
+      .map(([key, v]) => {
+        if (DETAIL_SENTENCES[key]) return DETAIL_SENTENCES[key](v);
+        const name = key === "username" && detail.reason === "transfer" ? T("转交人") : DETAIL_NAMES[key] || key;
+        return `${name}: ${value(key, v)}`;
+      }).join(" · ");
   }
 
   // ---------------------------------------------------------------- desktop alerts
@@ -1193,7 +1261,7 @@
       for (const n of handed) {
         if (!alerts.seenHanded.has(n.id)) {
           alertAgent(T("转给您处理 · 会话 {0}", n.conversation_id),
-            [n.case ? caseText(n.case) : null, notificationDetail(n.detail || {})].filter(Boolean).join("\n"), n.conversation_id);
+            [n.case ? caseText(n.case) : null, notificationDetail(n.detail || {}, n.case)].filter(Boolean).join("\n"), n.conversation_id);
         }
       }
     }
@@ -1307,6 +1375,7 @@
   });
 
   $("logout").addEventListener("click", () => Staff.signOut());
+  $("notifications-read-all").addEventListener("click", readAllNotifications);
   $("earlier-timeline").addEventListener("click", () => showEarlierTimeline());
   $("open-form").addEventListener("submit", (event) => {
     event.preventDefault();

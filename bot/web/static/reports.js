@@ -16,7 +16,9 @@
   const names = () => (window.managerConsole && window.managerConsole.state) || { categories: {}, queues: {} };
 
   function percent(rate) { return rate === null || rate === undefined ? "—" : `${(rate * 100).toFixed(1)}%`; }
-  function hours(seconds) { return seconds === null || seconds === undefined ? null : Math.round(seconds / 36) / 100; }
+  // Seconds in the chart's unit (3600: hours, 60: minutes), two decimals.
+  function inUnit(seconds, unit) { return seconds === null || seconds === undefined ? null : Math.round((seconds * 100) / unit) / 100; }
+  const MINUTES_BELOW = 2 * 3600;  // medians all under 2 hours are charted in minutes, as the headline says them
   function duration(seconds) {
     if (seconds === null || seconds === undefined) return "—";
     if (seconds < 3600) return T("{0} 分钟", Math.round(seconds / 60));
@@ -168,13 +170,19 @@
     bars("chart-channel", f.channel.groups, (g) => g.cases, T("工单"));
     bars("chart-agent", f.agent.groups, (g) => g.cases, T("工单"));
     const categories = f.category.groups;
+    const medians = categories.flatMap((g) => [g.first_response.median_seconds, g.resolution.median_seconds]).filter((v) => v !== null && v !== undefined);
+    const unit = medians.length && Math.max(...medians) < MINUTES_BELOW ? 60 : 3600;
+    const timesTitle = unit === 60 ? T("首次响应与解决时长(中位数,分钟)") : T("首次响应与解决时长(中位数,小时)");
+    const timesCanvas = $("chart-times");
+    timesCanvas.setAttribute("aria-label", timesTitle);
+    timesCanvas.closest(".report-chart").querySelector("h2").textContent = timesTitle;
     draw("chart-times", {
       type: "bar",
       data: {
         labels: categories.map((g) => g.label),
         datasets: [
-          { label: T("首次响应"), data: categories.map((g) => hours(g.first_response.median_seconds)), backgroundColor: COLORS[0] },
-          { label: T("解决"), data: categories.map((g) => hours(g.resolution.median_seconds)), backgroundColor: COLORS[2] },
+          { label: T("首次响应"), data: categories.map((g) => inUnit(g.first_response.median_seconds, unit)), backgroundColor: COLORS[0] },
+          { label: T("解决"), data: categories.map((g) => inUnit(g.resolution.median_seconds, unit)), backgroundColor: COLORS[2] },
         ],
       },
       options: { scales: { y: { beginAtZero: true } } },

@@ -102,12 +102,16 @@ const Staff = (() => {
       greeting: T("问候"), complaint: T("投诉"), status_query: T("查询进度"), question: T("咨询"), praise: T("表扬"), thanks: T("致谢"),
       apology: T("致歉"), suggestion: T("建议"), human: T("要求人工"), supervisor: T("要求领导"), out_of_scope: T("非服务范围"),
       harassment: T("骚扰"), yes: T("肯定"), no: T("否定"), refuse_contact: T("不愿留电话"), correction: T("更正"),
+      not_resolved: T("问题未解决"), withdraw: T("放弃投诉"), goodbye: T("告别"),
     },
     signal: {
       emotional: T("情绪激动"), media_legal: T("媒体/法律"), violence: T("暴力威胁"), staff_error: T("员工差错"), repeat: T("重复投诉"),
       elder: T("老年人"), compensation: T("要求赔偿"), prepared: T("有备而来"), danger: T("紧急危险"), self_harm: T("轻生念头"),
     },
-    slot: { phone: T("电话"), name: T("姓名"), surname: T("姓"), honorific: T("称呼"), address: T("地址"), district: T("区") },
+    slot: {
+      phone: T("电话"), second_phone: T("备用电话"), name: T("姓名"), surname: T("姓"), honorific: T("称呼"), address: T("地址"),
+      district: T("区"),
+    },
     locale: { "zh-CN": T("简体中文"), "zh-TW": T("繁体中文"), en: T("英文") },
   };
 
@@ -259,7 +263,21 @@ const Staff = (() => {
     [/^no such conversation/, () => T("没有这个会话")],
     [/^agents edit only the canned replies they added/, () => T("客服只能修改自己添加的常用语,请联系主管")],
     [/^(.+): hours must be positive$/, (m) => T("{0}:小时数必须大于0", m[1])],
+    // the forbidden-phrase guard's refusals (also kept in the audit log)
+    [/^the (?:text|reply) contains a forbidden phrase: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
+    [/^the text holds a forbidden paraphrase \(pattern (.*)\)$/, (m) => T("含有服务忌语的变体说法(规则 {0})", m[1])],
+    [/^the model judged the text forbidden/, () => T("模型判定含有服务忌语")],
+    [/^the text holds direction controls/, () => T("含有改变文字显示顺序的控制字符,请删除")],
   ];
+
+  // An API error as staff read it: in their language when it is a known one, else as given.
+  function errorMessage(error) {
+    for (const [pattern, text] of ERRORS) {
+      const found = pattern.exec(error);
+      if (found) return text(found);
+    }
+    return error;
+  }
 
   // errorText(result, T("转交失败 ({0})", result.status)): what to tell the staff member.
   function errorText(result, fallback) {
@@ -284,5 +302,5 @@ const Staff = (() => {
     };
   }
 
-  return { el, clear, api, unavailable, formatTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, me: () => me };
+  return { el, clear, api, unavailable, formatTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, errorMessage, me: () => me };
 })();

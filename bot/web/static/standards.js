@@ -92,8 +92,9 @@ const Standards = (() => {
       hint ? el("span", { class: "muted", text: hint }) : null);
   }
 
+  // options: [value, text] or [value, text, tooltip] (the id behind a readable name: 标准客户 → "standard")
   function select(options, value, props) {
-    return el("select", props, options.map(([v, text]) => el("option", { value: v, text, selected: String(v) === String(value ?? "") })));
+    return el("select", props, options.map(([v, text, tip]) => el("option", { value: v, text, title: tip || "", selected: String(v) === String(value ?? "") })));
   }
 
   function removeButton(onclick) {
@@ -590,31 +591,32 @@ const Standards = (() => {
   function deadlinesEditor(body, id) {
     const rerender = () => { touched(id); renderSection(); };
     const grades = Object.keys(body.table);
-    const tierName = (t) => `${label("tier", t)}${label("tier", t) === t ? "" : ` ${t}`}`;
+    const tierName = (t) => label("tier", t);  // the name; its id only as a tooltip
     const any = [["", T("任意")]];
     const categories = Object.entries(state.categories);
     return el("div", {},
       el("p", { class: "muted", text: T("承诺给客户的答复时限(小时),按投诉级别 × 客户类别。") }),
       el("table", { id: "deadlines", class: "std-table std-grid" },
         el("thead", {}, el("tr", {}, el("th", { text: T("级别 \\ 客户类别") }),
-          body.tiers.map((t) => el("th", {}, tierName(t), t === body.default_tier ? el("span", { class: "muted", text: T("(默认)") }) : null)))),
+          body.tiers.map((t) => el("th", { title: t }, tierName(t), t === body.default_tier ? el("span", { class: "muted", text: T("(默认)") }) : null)))),
         el("tbody", {}, grades.map((grade) => el("tr", {},
-          el("th", { text: `${label("grade", grade)} ${grade}` }),
+          el("th", { title: grade, text: label("grade", grade) }),
           body.tiers.map((tier) => el("td", {},
             el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(body.table[grade][tier] ?? ""),
               "data-path": `deadlines.table.${grade}.${tier}`, "data-cell": `${grade}.${tier}`, "aria-label": `${grade} ${tier}`,
               oninput: (event) => { body.table[grade][tier] = event.target.value === "" ? null : Number(event.target.value); touched(id); } }),
             T(" 小时"))))))),
       el("div", { class: "rule-grid std-options" },
-        field(T("默认客户类别"), select(body.tiers.map((t) => [t, tierName(t)]), body.default_tier, { "data-path": "deadlines.default_tier",
+        field(T("默认客户类别"), select(body.tiers.map((t) => [t, tierName(t), t]), body.default_tier, { "data-path": "deadlines.default_tier",
           onchange: (event) => { body.default_tier = event.target.value; rerender(); } })),
         field(T("计时方式"), select([["business_hours", T("只计服务时间")], ["wall", T("自然时间")]], body.clock, {
           "data-path": "deadlines.clock", onchange: (event) => { body.clock = event.target.value; touched(id); } })),
-        field(T("取整"), el("input", { type: "number", min: "1", max: "60", class: "narrow", value: String(body.round_to_minutes ?? 30),
-          "data-path": "deadlines.round_to_minutes", oninput: (event) => { body.round_to_minutes = Number(event.target.value); touched(id); } }))),
+        field(T("时限取整到"), el("span", {}, el("input", { type: "number", min: "1", max: "60", class: "narrow", value: String(body.round_to_minutes ?? 30),
+          "data-path": "deadlines.round_to_minutes", oninput: (event) => { body.round_to_minutes = Number(event.target.value); touched(id); } }),
+          T(" 分钟")))),
         el("div", { class: "std-field" }, el("span", { class: "std-label", text: T("紧急客户类别(优先排队,通知客户经理)") }),
           el("div", { class: "std-checks", "data-path": "deadlines.urgent_tiers" }, body.tiers.map((t) => el("label", { class: "check" },
-            el("input", { type: "checkbox", checked: (body.urgent_tiers || []).includes(t), onchange: (event) => {
+            el("input", { type: "checkbox", title: t, checked: (body.urgent_tiers || []).includes(t), onchange: (event) => {
               const set = new Set(body.urgent_tiers || []);
               if (event.target.checked) set.add(t); else set.delete(t);
               body.urgent_tiers = body.tiers.filter((x) => set.has(x));
@@ -626,14 +628,14 @@ const Standards = (() => {
         el("tbody", {}, (body.overrides || []).map((o, i) => {
           const kind = o.deadline.working_days !== undefined && o.deadline.working_days !== null ? "working_days" : "hours";
           return el("tr", { "data-override": i },
-            el("td", {}, select([...any, ...categories.map(([c, n]) => [c, `${n} (${c})`]),
+            el("td", {}, select([...any, ...categories.map(([c, n]) => [c, n, c]),
               ...(o.category && !state.categories[o.category] ? [[o.category, o.category]] : [])], o.category,
             { "data-path": `deadlines.overrides.${i}.category`, onchange: (event) => { o.category = event.target.value || null; touched(id); } })),
-            el("td", {}, select([...any, ...body.tiers.map((t) => [t, tierName(t)])], o.tier,
+            el("td", {}, select([...any, ...body.tiers.map((t) => [t, tierName(t), t])], o.tier,
               { "data-path": `deadlines.overrides.${i}.tier`, onchange: (event) => { o.tier = event.target.value || null; touched(id); } })),
-            el("td", {}, select([...any, ...grades.map((g) => [g, `${label("grade", g)} ${g}`])], o.grade,
+            el("td", {}, select([...any, ...grades.map((g) => [g, label("grade", g), g])], o.grade,
               { "data-path": `deadlines.overrides.${i}.grade`, onchange: (event) => { o.grade = event.target.value || null; touched(id); } })),
-            el("td", {}, select([...any, ...SIGNALS.map((s) => [s, `${label("signal", s)} ${s}`])], o.signal || "",
+            el("td", {}, select([...any, ...SIGNALS.map((s) => [s, label("signal", s), s])], o.signal || "",
               { "data-path": `deadlines.overrides.${i}.signal`, onchange: (event) => { o.signal = event.target.value || null; touched(id); } })),
             el("td", { "data-path": `deadlines.overrides.${i}.deadline` },
               el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(o.deadline[kind] ?? ""), "aria-label": T("时限数值"),
@@ -647,7 +649,7 @@ const Standards = (() => {
                 ["around_the_clock", T("全天候(不顺延到服务时间)")]], o.deadline.clock || "", { "aria-label": T("计时方式"),
                 "data-path": `deadlines.overrides.${i}.deadline.clock`,
                 onchange: (event) => { if (event.target.value) o.deadline.clock = event.target.value; else delete o.deadline.clock; touched(id); } })] : null),
-            el("td", {},
+            el("td", { class: "row-actions" },
               el("button", { type: "button", text: "↑", title: T("上移"), onclick: () => { if (i > 0) { [body.overrides[i - 1], body.overrides[i]] = [body.overrides[i], body.overrides[i - 1]]; rerender(); } } }),
               removeButton(() => { body.overrides.splice(i, 1); rerender(); })));
         }))),
@@ -686,7 +688,7 @@ const Standards = (() => {
             body.categories.push({ id: `category_${body.categories.length + 1}`, name: { "zh-CN": "新类别", en: "New category" }, keywords: [], weak_keywords: [], default_grade: "simple" });
             rerender();
           } }),
-          field(T("无法归类时"), select(body.categories.map((c) => [c.id, `${c.name["zh-CN"]} (${c.id})`]), body.fallback_category,
+          field(T("无法归类时"), select(body.categories.map((c) => [c.id, c.name["zh-CN"], c.id]), body.fallback_category,
             { "data-path": "classification.fallback_category", onchange: (event) => { body.fallback_category = event.target.value; touched(id); } }))),
         field(T("复杂投诉关键词"), list(body.complex_keywords, "classification.complex_keywords", (v) => { body.complex_keywords = v; }, 3)),
         el("p", { class: "muted", text: T("意图、信号、否定词等高级规则请在 YAML 中修改。") })),
@@ -822,7 +824,7 @@ const Standards = (() => {
       "data-path": path, oninput: (event) => { onchange(Number(event.target.value) / 100); touched(id); } }), " %");
     body.progress_days = body.progress_days || {};
     const known = Object.entries(state.categories).filter(([c]) => !(c in body.progress_days));
-    const picker = select(known.map(([c, n]) => [c, `${n} (${c})`]), "", { id: "progress-new-category", "aria-label": T("类别") });
+    const picker = select(known.map(([c, n]) => [c, n, c]), "", { id: "progress-new-category", "aria-label": T("类别") });
     return el("div", {},
       el("div", { class: "rule-grid std-options" },
         field(T("提醒处理人"), percent(body.reminder_share, "followups.reminder_share", (v) => { body.reminder_share = v; }),
@@ -837,7 +839,7 @@ const Standards = (() => {
       el("table", { class: "std-table", id: "progress-days" },
         el("thead", {}, el("tr", {}, [T("类别"), T("每隔"), ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, Object.entries(body.progress_days).map(([category, days]) => el("tr", {},
-          el("td", { text: `${state.categories[category] || category} (${category})` }),
+          el("td", { title: category, text: state.categories[category] || category }),
           el("td", {}, el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(days), "data-path": `followups.progress_days.${category}`,
             oninput: (event) => { body.progress_days[category] = Number(event.target.value); touched(id); } }), T(" 天")),
           el("td", {}, removeButton(() => { delete body.progress_days[category]; rerender(); })))))),
