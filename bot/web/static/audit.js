@@ -32,6 +32,7 @@ window.auditLog = (() => {
     customer_tier_change: T("修改客户类别"),
     send_photo: T("发送图片"),
     notifications_read_all: T("通知全部已读"),
+    complaint_correct: T("更正投诉单"),
   };
   const TARGETS = {
     conversation: T("会话"), ticket: T("工单"), rules: T("分派规则"), user: T("账号"), dead_letter: T("发送失败"),
