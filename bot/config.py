@@ -1077,34 +1077,34 @@ class WebchatLimits(_Strict):
     """Web chat against floods: one customer's messages and sockets, one address's new sessions and
     sockets, and the photos of each being uploaded at once."""
 
-    messages_burst: int = Field(default=20, ge=1, le=10_000)
+    messages_burst: int = Field(default=20, ge=1)
     """Messages a customer may send at once…"""
-    messages_per_minute: int = Field(default=60, ge=1, le=100_000)
+    messages_per_minute: int = Field(default=60, ge=1)
     """…refilled at this rate; a faster one is refused unstored and sent again by the widget."""
-    sessions_per_address: int = Field(default=60, ge=1, le=100_000)
+    sessions_per_address: int = Field(default=60, ge=1)
     """New sessions (a session is kept in the browser) from one client address…"""
     sessions_window_minutes: float = Field(default=10, gt=0, le=24 * 60)
     """…within this many minutes; more answer 429 with Retry-After."""
-    sockets_per_session: int = Field(default=5, ge=1, le=1000)
+    sockets_per_session: int = Field(default=5, ge=1)
     """Sockets one session may hold open on an instance (a customer's tabs); one more answers 429."""
-    sockets_per_address: int = Field(default=100, ge=1, le=100_000)
+    sockets_per_address: int = Field(default=100, ge=1)
     """Sockets one client address may hold open on an instance; one more answers 429."""
-    connects_burst: int = Field(default=10, ge=1, le=10_000)
+    connects_burst: int = Field(default=10, ge=1)
     """Socket connects one session may make at once…"""
-    connects_per_minute: int = Field(default=6, ge=1, le=100_000)
+    connects_per_minute: int = Field(default=6, ge=1)
     """…refilled at this rate; a faster one answers 429 with Retry-After."""
     photos_at_once: int = Field(default=1, ge=1, le=20)
     """Photos one customer may be uploading at once (the widget sends them one after another);
     another is answered 429 with Retry-After before it is read."""
     photos_at_once_per_address: int = Field(default=3, ge=1, le=1000)
     """Photos being uploaded at once from one client address, over all its sessions; more as above."""
-    socket_frames_burst: int = Field(default=800, ge=1, le=1_000_000)
+    socket_frames_burst: int = Field(default=800, ge=1)
     """Frames of any kind (messages, typing, refused or malformed ones) one socket may send at once…"""
-    socket_frames_per_minute: int = Field(default=2400, ge=1, le=1_000_000)
+    socket_frames_per_minute: int = Field(default=2400, ge=1)
     """…refilled at this rate; a frame beyond is dropped unread and counts as refused."""
-    socket_refusals_burst: int = Field(default=400, ge=1, le=1_000_000)
+    socket_refusals_burst: int = Field(default=400, ge=1)
     """Refused frames (too fast, malformed, a typing frame within 1 s, dropped) one socket may send at once…"""
-    socket_refusals_per_minute: int = Field(default=1200, ge=1, le=1_000_000)
+    socket_refusals_per_minute: int = Field(default=1200, ge=1)
     """…refilled at this rate; one more closes the socket with code 1008."""
 
     @model_validator(mode="after")
