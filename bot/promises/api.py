@@ -20,7 +20,8 @@ from bot.staff.auth import requires
 from bot.staff.bodies import MAX_EXTENSION_HOURS, EmptyBody, ExtendBody, read_body
 from bot.staff.privacy import Shown
 from bot.storage import promises as promise_store
-from bot.storage.models import Complaint, Conversation, Satisfaction
+from bot.storage.conversations import owner_of
+from bot.storage.models import Complaint, Satisfaction
 from bot.storage.notifications import notify, user_audience
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
@@ -54,8 +55,7 @@ async def extend(request: web.Request) -> web.Response:
         outcome = tracker.extend(
             session, conversation_id, float(hours), reason.strip(), actor, now, gateway.status_on_commit
         )
-        found = session.get(Conversation, conversation_id)
-        owner = found.owner if found is not None else ""
+        owner = owner_of(session, conversation_id) or ""
         if outcome.result not in EXTEND_REFUSALS and owner.startswith("agent:") and owner != actor:
             # The agent holding the case hears of its new deadline (they promised the old one).
             event = notify(

@@ -20,9 +20,9 @@ from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
 from bot.staff.bodies import ComplaintFixBody, read_body
 from bot.staff.privacy import shown_phones
-from bot.storage.conversations import add_timeline_event
+from bot.storage.conversations import add_timeline_event, owner_of
 from bot.storage.corrections import complaint_to_correct
-from bot.storage.models import Complaint, Conversation
+from bot.storage.models import Complaint
 from bot.understanding.phones import find_phone, national_digits
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
@@ -95,10 +95,10 @@ async def correct(request: web.Request) -> web.Response:
     actor = f"agent:{staff['id']}"
 
     def store(session: Session) -> _Correction:
-        found = session.get(Conversation, conversation_id)
-        if found is None:
+        owner = owner_of(session, conversation_id)
+        if owner is None:
             return _Correction("missing")
-        if staff["role"] == Role.AGENT and found.owner != actor:
+        if staff["role"] == Role.AGENT and owner != actor:
             return _Correction("not yours")
         complaint = complaint_to_correct(session, conversation_id, body.case_number)
         if complaint is None:
@@ -119,7 +119,7 @@ async def correct(request: web.Request) -> web.Response:
             add_timeline_event(
                 session, conversation_id, TimelineKind.COMPLAINT_CORRECTED, actor, detail, now, complaint.id
             )
-        return _Correction("corrected", complaint.case_number, changes, _fields(complaint), found.owner)
+        return _Correction("corrected", complaint.case_number, changes, _fields(complaint), owner)
 
     done = await shared.database.write(store)
     if done.outcome == "missing":
