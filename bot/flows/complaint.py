@@ -487,8 +487,13 @@ def _only_items(understood: Understanding | None, simplified: Callable[[str], st
 
 
 def _greeting_words(config: ServiceConfig) -> list[str]:
-    greeting = config.classification.intents.get(Intent.GREETING)
-    return [*greeting.keywords, *greeting.whole_message] if greeting is not None else []
+    """The courtesies a problem may start with: hellos and apologies ("sorry 楼上漏水")."""
+    words: list[str] = []
+    for intent in (Intent.GREETING, Intent.APOLOGY):
+        courtesy = config.classification.intents.get(intent)
+        if courtesy is not None:
+            words.extend([*courtesy.keywords, *courtesy.whole_message])
+    return words
 
 
 def _item_words(config: ServiceConfig) -> list[str]:

@@ -351,6 +351,9 @@ def test_nothing_fit_to_say_leaves_the_category_alone(chat: Chat, service_config
     [
         ("你好 我家楼道灯坏了", "问题：我家楼道灯坏了（工程维修）"),
         ("hi my water heater has been broken for 3 days", "Problem: my water heater has been broken for 3 days ("),
+        ("sorry 13812345678 楼上漏水", "问题：楼上漏水（工程维修）"),
+        ("不好意思 楼上漏水", "问题：楼上漏水（工程维修）"),
+        ("sorry, my water heater is broken", "Problem: my water heater is broken ("),
     ],
 )
 def test_the_hello_before_the_problem_is_not_restated_as_the_problem(chat: Chat, first: str, problem: str) -> None:
