@@ -171,6 +171,7 @@ class PhraseId(StrEnum):
     STATUS_DEADLINE = "status_deadline"
     STATUS_DEADLINE_EXTENDED = "status_deadline_extended"
     HANDOFF_ACK = "handoff_ack"
+    ANOTHER_PROBLEM_ADDED = "another_problem_added"
     STATUS_NO_CASE = "status_no_case"
     CASE_NUMBER_LATER = "case_number_later"
     # issue 12 item 3: appeals (申诉) and the supervisor's callback number
@@ -244,6 +245,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     # issue 12 item 1
     PhraseId.STATUS_ANSWER: frozenset({"case", "stage", "deadline"}),
     PhraseId.STATUS_CASE_NUMBER: frozenset({"case_number"}),
+    PhraseId.ANOTHER_PROBLEM_ADDED: frozenset({"case_number"}),
     PhraseId.STATUS_WAITING: frozenset({"position"}),
     PhraseId.STATUS_WITH_AGENT: frozenset({"agent"}),
     PhraseId.STATUS_DEADLINE: frozenset({"deadline"}),
@@ -991,6 +993,10 @@ class Followups(_Strict):
     new_problem_words: list[str] = []
     """Words that introduce another problem ("另外", "还有个问题"): a complaint with one, while the
     callback waits for its rating, is a new case, not the resolved one again."""
+    addition_openers: list[str] = []
+    """Words a message starts with to add something ("还有", "对了", "by the way"): a complaint
+    starting so while the case is with the staff, about other things of the same category ("还有
+    小区门口的路灯也坏了" after a leak), is another problem added to the case, not more of the same."""
     handling_categories: list[str] = []
     """Categories of a complaint about how the resolved case was handled ("两天了,师傅还没来",
     service attitude): during the callback it is neither a new case nor the problem back."""

@@ -13,6 +13,7 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.messages import Option
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
+from bot.flows.another_problem import is_another_problem
 from bot.flows.case import GENERAL_QUEUE, open_ticket, promise, record_complaint
 from bot.flows.classify import normalise
 from bot.flows.closing import close
@@ -22,7 +23,6 @@ from bot.flows.records import COLLECTING, CaseStage, CaseStatus, SatisfactionRec
 from bot.flows.slots import description_text, keep_slots
 from bot.flows.status import tell_status
 from bot.flows.turn import FlowKit, Turn
-from bot.understanding.result import Understanding
 
 CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COMMENT})
 """After a person resolved the case: waiting for, or in, the satisfaction callback (回访)."""
@@ -317,7 +317,7 @@ def _told_after_resolution(turn: Turn, text: str) -> _Told | None:
     complaint = Intent.COMPLAINT in intents
     if complaint and turn.says_any(text, followups.new_problem_words):
         return _Told.NEW
-    if complaint and _another_problem(turn, understood):
+    if complaint and is_another_problem(turn, understood, description_text(turn.step.data)):
         return _Told.NEW
     if turn.says_any(text, followups.again_words) and intents <= _WITH_AGAIN:
         return _Told.AGAIN
@@ -325,31 +325,6 @@ def _told_after_resolution(turn: Turn, text: str) -> _Told | None:
     if complaint and Intent.STATUS_QUERY not in intents and not about_handling:
         return _Told.AGAIN  # the resolved problem told again ("广场舞还在跳"): not fixed
     return None
-
-
-def _another_problem(turn: Turn, understood: Understanding) -> bool:
-    """The complaint is about another category than the resolved case, or, in the same one, names
-    only other things (its keywords: "快递" and "消防通道", not "广场舞")."""
-    category = understood.category
-    followups, rules = turn.kit.config.followups, turn.kit.rules
-    if category is None or category == rules.fallback_category or category in followups.handling_categories:
-        return False
-    resolved = description_text(turn.step.data)
-    if not resolved:
-        return True
-    before = turn.kit.understander.understand(resolved, turn.locale).category
-    if before != category:
-        return True
-    said, told = _problem_words(turn, category, understood.text), _problem_words(turn, category, resolved)
-    return bool(said) and bool(told) and not said & told
-
-
-def _problem_words(turn: Turn, category: str, text: str) -> set[str]:
-    """The keywords of ``category`` (not its weak ones: where or who) that ``text`` holds."""
-    rule = turn.kit.rules.category(category)
-    matchable = turn.kit.understander.matchable(text)
-    weak = {word.lower() for word in rule.weak_keywords}
-    return {word.lower() for word in rule.keywords if word.lower() not in weak and word.lower() in matchable}
 
 
 def _new_complaint(turn: Turn, text: str) -> None:

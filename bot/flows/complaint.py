@@ -21,6 +21,7 @@ from bot.core.messages import MessageKind, OutboundMessage, location_words, word
 from bot.core.phrases import Phrases
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
+from bot.flows.another_problem import added_to_the_case
 from bot.flows.appeals import (
     PHONE_ASKS_DONE,
     asked_while_the_phone_is_asked,
@@ -358,6 +359,8 @@ class ComplaintFlow:
                 return
             if asks_about_the_case(turn):
                 tell_status(turn, this_case(turn))
+                return
+            if added_to_the_case(turn, text):
                 return
             if not side_intent(turn, intents, state):
                 on_handed_off(turn, text)

@@ -175,6 +175,8 @@ class CaseContact:
     """The place's district, as the complaint's own is (for the reports by area)."""
     more_of_the_problem: str | None = None
     """More of the problem, told after the case was recorded: added to its description."""
+    another_category: str | None = None
+    """The category of another problem told after the case was recorded: one of its other categories."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1075,6 +1075,9 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
         complaint.district = complaint.district or contact.district
     if contact.more_of_the_problem:
         complaint.description = f"{complaint.description}\n{contact.more_of_the_problem}"
+    others, another = complaint.other_categories or [], contact.another_category
+    if another and another != complaint.category and another not in others:
+        complaint.other_categories = [*others, another]
     if not contact.phone:
         return complaint.id
     replaced = complaint.contact_phone if contact.replaces else None

@@ -64,3 +64,27 @@ async def test_an_agent_who_does_not_own_the_case_sees_the_alternative_phone_mas
     (case,) = body["complaints"]
     assert (case["contact_phone"], case["alternative_phone"]) == ("138****5678", "139****4321")
     assert body["phones_masked"]
+
+
+async def test_another_problem_told_while_the_case_waits_is_on_the_case_the_agent_opens(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    for text, answer in (
+        ("阳光花园5栋楼上漏水 13812345678", "是否正确"),
+        ("对", "投诉编号"),
+        ("对了 小区垃圾好几天没人收了", "一并记录在投诉"),
+        ("还有 电梯也坏了", "一并记录在投诉"),
+    ):
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    await socket.close()
+    await add_user(client, "boss", Role.SUPERVISOR)
+    body = await _case_seen_by(client, "boss", conversation_id)
+    (case,) = body["complaints"]
+    assert case["category"] == "engineering_repair"
+    assert case["other_categories"] == ["property_service"]  # the lift is a repair, as the case is
+    assert case["description"].splitlines()[-2:] == ["对了 小区垃圾好几天没人收了", "还有 电梯也坏了"]
