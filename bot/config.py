@@ -171,6 +171,7 @@ class PhraseId(StrEnum):
     STATUS_DEADLINE = "status_deadline"
     STATUS_DEADLINE_EXTENDED = "status_deadline_extended"
     HANDOFF_ACK = "handoff_ack"
+    STATUS_APOLOGY = "status_apology"
     ANOTHER_PROBLEM_ADDED = "another_problem_added"
     STATUS_NO_CASE = "status_no_case"
     CASE_NUMBER_LATER = "case_number_later"
@@ -752,6 +753,13 @@ class FormRules(_Strict):
     """Words asking for the problem to be handled sooner ("能不能今天就处理"): noted for the staff
     and said so (``message_recorded``), with the problem or after the hand-off; the deadline stays
     the standard's."""
+    retort_words: list[str] = []
+    """Retorts that ask nothing ("你说呢？", "你猜", "what do you think?"): a message of only one,
+    while the form is taken, is answered with the pending question again, not recorded as a
+    question for the staff."""
+    waited_words: list[str] = []
+    """Words saying the customer has waited too long ("都一天了还没人联系我", "什么效率"): a status
+    question with one, or asked in anger, hears ``status_apology`` before where the case stands."""
     media_words: list[str] = []
     """Words naming a photo or a video ("我有照片", "[图片]"): an answer to the place question
     holding one is not taken as the place."""

@@ -421,7 +421,12 @@ class ComplaintFlow:
         phrases = []
         if Signal.STAFF_ERROR in signals:
             phrases.append(PhraseId.STAFF_ERROR_APOLOGY)
-        elif Signal.EMOTIONAL in signals and not self._asked_again(turn) and not self._nothing_told_yet_asks(turn):
+        elif (
+            Signal.EMOTIONAL in signals
+            and not self._asked_again(turn)
+            and not self._nothing_told_yet_asks(turn)
+            and not self._angry_again_while_heard_out(turn, first_reply)
+        ):
             phrases.append(PhraseId.EMPATHY)
         if Signal.PREPARED in signals and Signal.PREPARED not in turn.earlier_signals:
             phrases.append(PhraseId.PREPARED_ACKNOWLEDGE)  # once: repeated, it would sound rote
@@ -432,6 +437,13 @@ class ComplaintFlow:
         replies[position:position] = [
             OutboundMessage(text=turn.text(phrase), phrase_id=phrase.value) for phrase in phrases
         ]
+
+    @staticmethod
+    def _angry_again_while_heard_out(turn: Turn, first_reply: int) -> bool:
+        """More anger while the customer is still telling the problem and is heard out in
+        silence ("网素慢死了!!!!!!" right after "宽代又断了😡 什么破网" was met with empathy): the same
+        apology again would sound rote; the next reply the customer gets carries it if still angry."""
+        return len(turn.step.replies) == first_reply and Signal.EMOTIONAL in turn.earlier_signals
 
     @staticmethod
     def _asked_again(turn: Turn) -> bool:

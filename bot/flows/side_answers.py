@@ -100,6 +100,9 @@ def _on_question(turn: Turn, state: State) -> bool:
     if state is State.HANDED_OFF:
         return False
     data = turn.step.data
+    if state not in (State.NEW, State.AWAIT_DESCRIPTION) and _only_a_retort(turn, question):
+        ask_current(turn)  # "你说呢？" at the phone question: asked again, nothing recorded
+        return True
     if (
         state in (State.NEW, State.AWAIT_DESCRIPTION)
         and not data.description
@@ -123,6 +126,11 @@ def _on_question(turn: Turn, state: State) -> bool:
     turn.say(PhraseId.QUESTION_LATER)
     turn.step.state = State.AWAIT_DESCRIPTION
     return True
+
+
+def _only_a_retort(turn: Turn, question: str) -> bool:
+    said = turn.kit.understander.matchable(question).strip(" \t?？!！。.,，~～…")
+    return said in {word.lower() for word in turn.kit.form.retort_words}
 
 
 def acknowledge_asked_sooner(turn: Turn, text: str, first_reply: int) -> None:

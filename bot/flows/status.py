@@ -198,6 +198,10 @@ def asks_about_the_case(turn: Turn) -> bool:
 
 
 def tell_status(turn: Turn, status: CaseStatus) -> None:
+    """Where the case stands; to a customer asking in anger or saying they have waited too long
+    (``form.waited_words``: "都一天了还没人联系我"), after an apology for the wait."""
+    if status.stage is not CaseStage.RESOLVED and _waited_too_long(turn):
+        turn.say(PhraseId.STATUS_APOLOGY)
     text = status_text(status, turn.locale, turn.now, turn.kit.phrases, turn.kit.calendar)
     turn.step.replies.append(OutboundMessage(text=text, phrase_id=PhraseId.STATUS_ANSWER.value))
     turn.audit(
@@ -207,6 +211,17 @@ def tell_status(turn: Turn, status: CaseStatus) -> None:
         position=status.queue_position,
         extended=status.extended,
     )
+
+
+def _waited_too_long(turn: Turn) -> bool:
+    """Words saying so, each time; anger, the first time it shows (asked again with "？？？", the
+    apology already given is not said again)."""
+    understood = turn.understood
+    if understood is None:
+        return False
+    if turn.says_any(understood.text, turn.kit.form.waited_words):
+        return True
+    return Signal.EMOTIONAL in understood.signals and Signal.EMOTIONAL not in turn.earlier_signals
 
 
 __all__ = ["count_unknown_case_numbers", "named_case", "status_of_open_case", "status_text", "tell_status", "this_case"]

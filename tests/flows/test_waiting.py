@@ -27,20 +27,46 @@ def handed_off(engine: ConversationEngine) -> Chat:
     return chat
 
 
-@pytest.mark.parametrize("question", ["师傅几点到", "今天能来吗", "我等了一晚上了", "？？？"])
+@pytest.mark.parametrize(
+    ("question", "apology"),
+    [
+        ("师傅几点到", False),
+        ("今天能来吗", False),
+        ("我等了一晚上了", True),
+        ("？？？", True),
+        ("都一天了还没人联系我 什么效率", True),
+    ],
+)
 def test_asking_when_someone_comes_after_the_hand_off_gets_the_status(
-    conversation_engine: ConversationEngine, question: str
+    conversation_engine: ConversationEngine, question: str, apology: bool
 ) -> None:
+    """Having waited too long, or asking in anger, the customer hears an apology for the wait first."""
     chat = handed_off(conversation_engine)
     step = chat.send(question)
-    assert chat.phrase_ids(step) == ["status_answer"]
+    assert chat.phrase_ids(step) == (["status_apology"] if apology else []) + ["status_answer"]
     assert CASE in chat.texts(step) and "明天凌晨2点前" in chat.texts(step)
 
 
 def test_asking_again_and_again_is_answered_each_time(conversation_engine: ConversationEngine) -> None:
+    """The apology for anger is said once; the words of a long wait get it each time they come."""
     chat = handed_off(conversation_engine)
-    for question in ["师傅几点到", "今天能来吗", "我等了一晚上了", "？？？", "？？？"]:
-        assert chat.phrase_ids(chat.send(question)) == ["status_answer"]
+    answers = [
+        chat.phrase_ids(chat.send(question)) for question in ["师傅几点到", "？？？", "？？？", "我等了一晚上了"]
+    ]
+    assert answers == [
+        ["status_answer"],
+        ["status_apology", "status_answer"],
+        ["status_answer"],
+        ["status_apology", "status_answer"],
+    ]
+
+
+@pytest.mark.parametrize("question", ["接下来会怎么样？", "What happens next?"])
+def test_what_happens_next_is_where_the_case_stands(conversation_engine: ConversationEngine, question: str) -> None:
+    chat = handed_off(conversation_engine)
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == ["status_answer"]
+    assert CASE in chat.texts(step)
 
 
 @pytest.mark.parametrize("told", ["我家漏水了 师傅今天能来吗", "停电了 我等了一晚上了也没人来修"])
@@ -80,3 +106,23 @@ def test_an_earlier_complaint_asked_after_with_none_on_record_is_looked_up_not_f
     step = chat.send("上次投诉的还没处理 编号忘了")
     assert chat.phrase_ids(step) == ["status_no_case"]
     assert chat.data.description == []
+
+
+def test_a_retort_at_the_phone_question_asks_for_the_phone_again_and_records_nothing(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("楼上漏水 阳光花园5栋")
+    step = chat.send("你说呢？")
+    assert chat.phrase_ids(step) == ["ask_phone"]
+    assert "你说呢" not in "".join(chat.data.description)
+
+
+def test_more_anger_while_heard_out_does_not_get_the_same_apology_again(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    assert "empathy" in chat.phrase_ids(chat.send("宽代又断了😡😡😡 什么破网"))
+    assert "empathy" not in chat.phrase_ids(chat.send("网素慢死了!!!!!!"))
