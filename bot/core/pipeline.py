@@ -981,7 +981,11 @@ class _BatchWrites:
             conversation_id=linked.case_conversation_id,
             complaint_id=linked.complaint_id,
             ticket_id=linked.ticket_id,
-            detail={"case_number": step.appeal.case_number, "channel": conversation.channel},
+            detail={
+                "case_number": step.appeal.case_number,
+                "channel": conversation.channel,
+                **({"unverified": True} if linked.timeline["detail"].get("unverified") else {}),
+            },
             dedupe_key=f"appeal:{linked.complaint_id}:{conversation.id}",
         )
         if notified is not None:

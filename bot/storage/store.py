@@ -1041,6 +1041,15 @@ def link_appeal(
             .where(HandoffTicket.id == ticket_id, HandoffTicket.reason != TicketReason.APPEAL)
             .values(reason=link.escalation.reason)
         )
+    detail: dict[str, Any] = {
+        "case_number": complaint.case_number,
+        "conversation_id": conversation.id,
+        "channel": conversation.channel,
+        "text": link.description,
+    }
+    if not _same_customer(session, conversation.customer_id, complaint):
+        # Whoever knows a case number may write about it: the staff see it is not the case's customer.
+        detail["unverified"] = True
     row = {
         "conversation_id": complaint.conversation_id,
         "complaint_id": complaint.id,
@@ -1050,15 +1059,21 @@ def link_appeal(
         if link.withdrawn
         else TimelineKind.MESSAGE_AFTER_HANDOFF,
         "actor": "customer",
-        "detail": {
-            "case_number": complaint.case_number,
-            "conversation_id": conversation.id,
-            "channel": conversation.channel,
-            "text": link.description,
-        },
+        "detail": detail,
         "created_at": now,
     }
     return LinkedAppeal(complaint.id, complaint.conversation_id, ticket_id, row)
+
+
+def _same_customer(session: Session, customer_id: int, complaint: Complaint) -> bool:
+    """The writer is the case's customer, or known by the case's contact phone (the same person
+    on another channel)."""
+    if customer_id == complaint.customer_id:
+        return True
+    if not complaint.contact_phone:
+        return False
+    phone = session.execute(select(Customer.phone).where(Customer.id == customer_id)).scalar_one_or_none()
+    return phone is not None and phone == normalise_phone(complaint.contact_phone)
 
 
 def add_case_contact(session: Session, conversation: LoadedConversation, contact: CaseContact) -> int | None:

@@ -316,3 +316,29 @@ async def test_when_the_appeal_is_handled_is_told_by_the_joined_cases_number_and
     await socket.send(NATIONAL)
     await socket.until_bot_says(f"拨打{NATIONAL}")
     await socket.close()
+
+
+async def _appeal_rows(client: Any) -> list[dict[str, Any]]:
+    async with resources(client.app).sessions() as session:
+        rows = await session.execute(select(TimelineEvent.detail).where(TimelineEvent.kind == "appeal_received"))
+        return [dict(detail) for detail in rows.scalars()]
+
+
+async def test_an_appeal_from_someone_who_only_knows_the_case_number_is_marked_unverified(
+    sms_setup: tuple[Any, Stub],
+) -> None:
+    """Whoever knows a case number may write about it; the supervisor sees the appeal did not come
+    from the case's customer, on the timeline and in the notification."""
+    client, stub = sms_setup
+    await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
+    socket = await _web_chat_appeal(client, await _only_case(client))
+    await socket.close()
+
+    async def marked() -> bool:
+        return [row.get("unverified") for row in await _appeal_rows(client)] == [True]
+
+    await eventually(marked, timeout=15)
+    async with resources(client.app).sessions() as session:
+        notice = (await session.execute(select(Notification.detail).where(Notification.kind == "appeal"))).scalar_one()
+    assert notice["unverified"] is True
+

@@ -50,6 +50,7 @@
   // Details that read as a sentence of their own ("已等待30分钟"), and ids staff never use (hidden).
   const DETAIL_SENTENCES = {
     waiting_minutes: (v) => T("已等待{0}分钟", v), silent_minutes: (v) => T("客户已等{0}分钟未获回复", v),
+    unverified: () => T("(非该投诉的客户所发,身份未核实)"),
   };
   const DETAIL_HIDDEN = new Set(["for", "message_id", "conversation_id", "ticket_id", "complaint_id", "from", "to", "kind"]);
 
@@ -893,6 +894,7 @@
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
     if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);
     if (detail.text) parts.push(`「${detail.text}」`);
+    if (detail.unverified) parts.push(T("(非该投诉的客户所发,身份未核实)"));
     if (detail.other_categories) parts.push(T("另有问题: {0}", detail.other_categories.map(categoryName).join("、")));
     if (detail.summary) parts.push(T("摘要: {0}", detail.summary));
     if (detail.to) parts.push(`→ ${detail.to.startsWith("queue:") ? queueName(detail.to.slice(6)) : staffName(detail.to)}`);
