@@ -101,7 +101,7 @@ class TailPutRight:
         self._put_right = (
             re.compile(
                 rf"(?P<number>{digit}[{SPOKEN_DIGITS}\d \-]{{5,22}}{digit})[\s,，.。!！]*(?:{said_cues}){intro}"
-                rf"[\s,，:：]*(?P<tail>{digit}+)(?!{digit}{units_after})"
+                rf"[\s,，:：]*(?P<tail>{digit}+(?:[ \-]{digit}+)*)(?!{digit}{units_after})"
             )
             if said_cues
             else None
@@ -140,7 +140,8 @@ class TailPutRight:
         spans: list[tuple[int, int, str]] = []
         for found in self._put_right.finditer(lowered):
             digits = "".join(ch for ch in found.group("number").translate(SPOKEN_AS_ASCII) if ch.isdigit())
-            tail = found.group("tail").translate(SPOKEN_AS_ASCII)
+            # "不对是138 1234 5679": a number typed again in groups is read whole, never its first group alone.
+            tail = "".join(ch for ch in found.group("tail").translate(SPOKEN_AS_ASCII) if ch.isdigit())
             if len(tail) > _MOST_TAIL_DIGITS and len(tail) != len(digits):
                 continue
             if len(tail) < _TAIL_BEFORE_WORDS and _CHINESE.match(lowered, found.end()):
