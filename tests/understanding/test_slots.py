@@ -528,7 +528,8 @@ def test_a_manager_adds_a_compound_surname(tmp_path: Path) -> None:
     ("stored", "said"),
     [
         ("13912345678", "13912345678"),
-        ("01012345678", "01012345678"),
+        ("01012345678", "010-12345678"),  # a landline: its area code apart, as people write it
+        ("037162345678", "0371-62345678"),
         ("+886912345678", "0912 345 678"),
         ("+85291234567", "9123 4567"),
         ("+8869", "+8869"),  # not a number: as stored
