@@ -196,7 +196,9 @@ def test_the_customers_own_other_number_over_sms_replaces_the_sender_alone(chat:
 # ------------------------------------------------- a second number given at the restatement
 
 
-@pytest.mark.parametrize("later", ["还有一个号码13912340136", "另一个号码 13912340136", "13912340136", "or call 13912340136"])
+@pytest.mark.parametrize(
+    "later", ["还有一个号码13912340136", "另一个号码 13912340136", "13912340136", "or call 13912340136"]
+)
 def test_another_number_at_the_restatement_keeps_the_first_and_is_the_alternative(chat: Chat, later: str) -> None:
     chat.send("电梯坏了 阳光花园3栋")
     chat.send("13912340036")
