@@ -217,15 +217,16 @@ def on_choose_correction(turn: Turn, text: str) -> None:
 def _correct(turn: Turn, text: str) -> None:
     """A correction without the new value of a phone, area or name: the problem put right when
     the message puts it right ("不对，是电梯坏了", "是楼上的空调 不是对面的"), the phone's last digit
-    when it gives one ("电话最后一位是9"), else the item it names is asked for, else which item is
-    wrong."""
+    when it gives one ("电话最后一位是9", "不对 最后一位是9"), else the item it names is asked for,
+    else which item is wrong."""
     field_name = _correction_field(turn, text)
     put_right = None
     if field_name in (None, "description"):
         put_right = problem_put_right(turn, text, restated=True)
         if put_right is None and _describes_problem(turn):
             put_right = [text]  # "我是说电梯坏了": the problem as said now
-    digit_right = last_digit_put_right(turn, text) if field_name == "phone" else None
+    # "不对 最后一位是9" names no item: only the phone has a last digit to put right.
+    digit_right = last_digit_put_right(turn, text) if field_name in ("phone", None) else None
     if put_right is not None:
         turn.step.data.description = put_right
         turn.audit(TimelineKind.CORRECTED, field="description")

@@ -118,12 +118,23 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
 
 def _another_to_try(turn: Turn, phone: str | None, second: str | None) -> bool:
     """A message giving one number other than the contact phone kept, with words saying it is one
-    to try when that does not answer (``form.alternative_phone_words``), while the complaint is
-    still being taken (after the hand-off a number given so replaces the case's)."""
+    to try when that does not answer (``form.alternative_phone_words``: "还有一个号码139…"), or a
+    number alone answering the restatement of one the customer typed, while the complaint is still
+    being taken (after the hand-off a number given so replaces the case's)."""
     data = turn.step.data
     if not (phone and data.phone and phone != data.phone and second is None) or data.case_number is not None:
         return False
-    return turn.understood is not None and turn.says_any(turn.understood.text, turn.kit.form.alternative_phone_words)
+    if turn.understood is None:
+        return False
+    if turn.says_any(turn.understood.text, turn.kit.form.alternative_phone_words):
+        return True
+    # Whether it puts the first right or is one more, nothing says: both are kept and restated
+    # (电话 and 备用), the first the contact, so "不对 电话是…" can still put it right.
+    return (
+        turn.step.state is State.CONFIRMING
+        and not data.phone_from_channel
+        and not any(char.isalnum() for char in _NUMBER.sub("", turn.understood.text))
+    )
 
 
 def _says_of(turn: Turn, words: Iterable[str]) -> bool:

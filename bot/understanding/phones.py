@@ -101,7 +101,7 @@ class TailPutRight:
         self._put_right = (
             re.compile(
                 rf"(?P<number>{digit}[{SPOKEN_DIGITS}\d \-]{{5,22}}{digit})[\s,，.。!！]*(?:{said_cues}){intro}"
-                rf"[\s,，:：]*(?P<tail>{digit}+)(?!{digit}{units_after})"
+                rf"[\s,，:：]*(?P<tail>{digit}+(?:[ \-]{digit}+)*)(?!{digit}{units_after})"
             )
             if said_cues
             else None
@@ -140,7 +140,8 @@ class TailPutRight:
         spans: list[tuple[int, int, str]] = []
         for found in self._put_right.finditer(lowered):
             digits = "".join(ch for ch in found.group("number").translate(SPOKEN_AS_ASCII) if ch.isdigit())
-            tail = found.group("tail").translate(SPOKEN_AS_ASCII)
+            # "不对是138 1234 5679": a number typed again in groups is read whole, never its first group alone.
+            tail = "".join(ch for ch in found.group("tail").translate(SPOKEN_AS_ASCII) if ch.isdigit())
             if len(tail) > _MOST_TAIL_DIGITS and len(tail) != len(digits):
                 continue
             if len(tail) < _TAIL_BEFORE_WORDS and _CHINESE.match(lowered, found.end()):
@@ -207,12 +208,13 @@ def national_digits(e164: str, region: str = "CN") -> str:
     return "".join(ch for ch in national if ch.isdigit())
 
 
-def said_phone(stored: str) -> str:
-    """A stored phone as its owner writes it: national digits as stored for a mainland number
-    ("13912345678"), another country's in its own national format ("+886912345678" is
-    "0912 345 678", "+85291234567" is "9123 4567"), so the customer knows it for the one they typed."""
+def said_phone(stored: str, region: str = "CN") -> str:
+    """A stored phone as its owner writes it: a mainland mobile as stored ("13912345678"), a
+    landline with its area code apart ("037162345678" is "0371-62345678"), another country's
+    number in its own national format ("+886912345678" is "0912 345 678", "+85291234567" is
+    "9123 4567"), so the customer knows it for the one they typed."""
     if not stored.startswith("+"):
-        return stored
+        return _landline_said(stored, region) if stored.startswith("0") else stored
     try:
         number = phonenumbers.parse(stored, None)
     except phonenumbers.NumberParseException:
@@ -220,3 +222,20 @@ def said_phone(stored: str) -> str:
     if not phonenumbers.is_valid_number(number):
         return stored
     return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+
+
+def _landline_said(stored: str, region: str) -> str:
+    """National digits of a landline as written with the area code apart ("0371-62345678"); any
+    other number as stored."""
+    try:
+        number = phonenumbers.parse(stored, region)
+    except phonenumbers.NumberParseException:
+        return stored
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _LANDLINE_TYPES:
+        return stored
+    area = phonenumbers.length_of_geographical_area_code(number)
+    significant = phonenumbers.national_significant_number(number)
+    prefix = stored[: len(stored) - len(significant)]  # the trunk 0
+    if not area or prefix + significant != stored:
+        return stored
+    return f"{prefix}{significant[:area]}-{significant[area:]}"

@@ -1027,4 +1027,4 @@ def test_a_landline_without_its_area_code_is_the_contact_where_the_service_sets_
     asked_place = chat.send("家里座机 8866 5544")
     assert chat.phrase_ids(asked_place) == ["ask_area"]
     step = chat.send("阳光花园3栋")
-    assert "电话：02988665544" in restated(chat, step).splitlines()
+    assert "电话：029-88665544" in restated(chat, step).splitlines()

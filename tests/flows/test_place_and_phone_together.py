@@ -135,7 +135,7 @@ def test_a_phone_typed_in_groups_is_no_building_nor_part_of_the_place(chat: Chat
     assert "地点：阳光花园" in said, said
     phone_line = next(line for line in said if line.startswith("电话："))
     # The landline said with it is the alternative number, never lost.
-    assert phone_line == ("电话：13355550004（备用：02988886666）" if "座机" in numbers else "电话：13355550004")
+    assert phone_line == ("电话：13355550004（备用：029-88886666）" if "座机" in numbers else "电话：13355550004")
     assert chat.data.area == "阳光花园"
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import PhraseId
 from bot.core.engine import ConversationEngine
-from bot.flows.complaint import Started, Step
+from bot.flows.complaint import CustomerSaid, Started, Step
 from bot.flows.records import State
 from tests.flows.chat import Chat
 
@@ -70,6 +70,25 @@ def test_a_bare_second_number_before_the_problem_replaces_the_first(chat: Chat) 
     step = chat.send("13800005556")
     assert chat.phrase_ids(step) == ["invite_complaint"]
     assert chat.data.phone == "13800005556" and chat.data.description == []
+
+
+@pytest.mark.parametrize("again", ["138 1234 5679", "138-1234-5679", " 138 1234 5679"])
+def test_a_phone_typed_in_groups_and_typed_again_at_once_is_the_number_typed_again(
+    conversation_engine: ConversationEngine, again: str
+) -> None:
+    chat = Chat(conversation_engine)
+    step = chat.send(
+        CustomerSaid(f"下水道堵了 阳光花园5栋 电话是138 1234 5678 不对是{again}", sender_phone="13700000072")
+    )
+    assert restated(step)[2] == "电话：13812345679"
+    step = chat.send(CustomerSaid("对", sender_phone="13700000072"))
+    assert step.complaint is not None and step.complaint.contact_phone == "13812345679"
+
+
+def test_the_last_digit_of_a_phone_typed_in_groups_put_right_at_the_restatement(chat: Chat) -> None:
+    chat.send("下水道堵了 阳光花园5栋 电话是138 1234 5678")
+    step = chat.send("不对 最后一位是9")
+    assert restated(step)[2] == "电话：13812345679"
 
 
 # --------------------------------------------------------------------------- the wrong item named

@@ -191,3 +191,46 @@ def test_the_customers_own_other_number_over_sms_replaces_the_sender_alone(chat:
     chat.send(CustomerSaid("还是打这个电话吧13912345670", sender_phone="13912345678"))
     said = chat.texts(chat.send(CustomerSaid("阳光花园3栋", sender_phone="13912345678")))
     assert "电话：13912345670" in said and "备用" not in said
+
+
+# ------------------------------------------------- a second number given at the restatement
+
+
+@pytest.mark.parametrize(
+    "later", ["还有一个号码13912340136", "另一个号码 13912340136", "13912340136", "or call 13912340136"]
+)
+def test_another_number_at_the_restatement_keeps_the_first_and_is_the_alternative(chat: Chat, later: str) -> None:
+    chat.send("电梯坏了 阳光花园3栋")
+    chat.send("13912340036")
+    said = chat.texts(chat.send(later)).splitlines()
+    assert "电话：13912340036（备用：13912340136）" in said
+    assert "问题：电梯坏了（工程维修）" in said  # the words giving the number are not more of the problem
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13912340036", "13912340136")
+
+
+def test_a_bare_number_kept_as_the_alternative_can_still_be_made_the_contact(chat: Chat) -> None:
+    chat.send("楼上天天半夜装修 吵死了 阳光花园2栋 13900001111")
+    chat.send("13900002222")
+    said = chat.texts(chat.send("不对 电话是13900002222")).splitlines()
+    assert "电话：13900002222" in said
+    assert (confirmed(chat).contact_phone, chat.data.alternative_phone) == ("13900002222", None)
+
+
+@pytest.mark.parametrize("correction", ["不对 电话是13900002222", "电话错了 13900002222"])
+def test_a_number_with_a_correction_word_at_the_restatement_replaces_the_first(chat: Chat, correction: str) -> None:
+    chat.send("楼上天天半夜装修 吵死了 阳光花园2栋 13900001111")
+    said = chat.texts(chat.send(correction)).splitlines()
+    assert "电话：13900002222" in said
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13900002222", None)
+
+
+def test_a_number_asked_for_after_a_no_replaces_the_first(chat: Chat) -> None:
+    chat.send("楼上天天半夜装修 吵死了 阳光花园2栋 13900001111")
+    chat.send("不对")
+    chat.send("电话")
+    said = chat.texts(chat.send("13900002222")).splitlines()
+    assert "电话：13900002222" in said
+    record = confirmed(chat)
+    assert (record.contact_phone, record.alternative_phone) == ("13900002222", None)

@@ -120,3 +120,22 @@ def test_question_marks_before_any_problem_invite_the_customer_to_speak(engine: 
     step = chat.send("？？？")
     assert chat.phrase_ids(step) == ["invite_complaint"]
     assert chat.data.description == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "said", "stored"),
+    [
+        ("0371-62345678", "电话：0371-62345678", "037162345678"),
+        ("010 6234 5678", "电话：010-62345678", "01062345678"),
+        ("138 1234 5678", "电话：13812345678", "13812345678"),
+    ],
+)
+def test_a_landline_is_restated_with_its_area_code_apart_and_a_mobile_whole(
+    engine: ConversationEngine, typed: str, said: str, stored: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send(f"楼上天天半夜装修 吵死了 阳光花园2栋 {typed}")
+    assert said in chat.texts(step).splitlines()
+    step = chat.send("对")
+    assert step.complaint is not None and step.complaint.contact_phone == stored

@@ -528,7 +528,8 @@ def test_a_manager_adds_a_compound_surname(tmp_path: Path) -> None:
     ("stored", "said"),
     [
         ("13912345678", "13912345678"),
-        ("01012345678", "01012345678"),
+        ("01012345678", "010-12345678"),  # a landline: its area code apart, as people write it
+        ("037162345678", "0371-62345678"),
         ("+886912345678", "0912 345 678"),
         ("+85291234567", "9123 4567"),
         ("+8869", "+8869"),  # not a number: as stored
@@ -607,6 +608,11 @@ def test_a_phone_spelt_in_financial_or_spoken_numerals_is_read(extractor: SlotEx
         ("13355550031 不对 032", "+8613355550032"),
         ("13355550031 sorry 32", "+8613355550032"),
         ("电话13355550031不对是13355550032", "+8613355550032"),
+        # The number typed again in groups is the number meant, not its first group as its last digits.
+        ("电话是133 5555 0031 不对是133 5555 0032", "+8613355550032"),
+        ("电话是133 5555 0031 不对是139-5555-0032", "+8613955550032"),
+        ("电话是133 5555 0031 不对 是 133 5555 0032", "+8613355550032"),
+        ("电话是133 5555 0031 不对 0032", "+8613355550032"),
         # Not the number's digits: a floor, or no number put right.
         ("电话13355550031 不对 是三楼", "+8613355550031"),
         ("电话13355550031 不是我的 是我儿子的", "+8613355550031"),
