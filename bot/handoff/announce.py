@@ -1,9 +1,10 @@
 """Telling waiting customers where they are in the queue ("请稍候…", "我马上就来为您服务").
 
 A customer hears their position (within their ticket's queue) and an estimate when the ticket is
-opened, and again whenever the position moves forward (a place lost to more urgent cases is kept
-silently); the last position told is kept on the ticket, so each position is said once even when
-several processes look at the same moment.
+opened, and again whenever the position moves forward, never further back than a place they were
+told (a place lost to more urgent cases is kept silently, and a status question then names no
+place); outside service hours only the first. The positions are kept on the ticket, so each is
+said once even when several processes look at the same moment.
 """
 
 from __future__ import annotations
@@ -68,24 +69,27 @@ async def announce_positions(
     def tell(session: Session) -> list[Delivery]:
         rows = tickets.waiting_to_tell(session, list(positions))
         deliveries: list[Delivery] = []
-        for ticket_id, conversation_id, told, locale, traditional in rows:
-            position = positions[ticket_id]
-            if told == position:
+        for row in rows:
+            position = positions[row.ticket_id]
+            if row.told == position:
                 continue
-            if not tickets.set_told_position(session, ticket_id, told, position):
+            answered_now = serving or row.ticket_id in at_any_hour
+            # A place is said only when no further back than any said before: more urgent cases
+            # going first ("第3位", then "第10位") is kept silently, and the customer hears the
+            # place again once it is won back. Outside service hours it is said once: nobody is
+            # serving, and "已进入排队" each time a place changes would only repeat itself.
+            said = row.best_told is None or (answered_now and position <= row.best_told)
+            if not tickets.set_told_position(session, row.ticket_id, row.told, position, said):
                 continue  # someone else told them meanwhile
-            if told is not None and position > told:
-                # More urgent cases went first: kept, not said. "下一位就是您" followed by "第5位"
-                # breaks the word given; they hear the next step forward, and a status question
-                # is answered with the true place.
+            if not said:
                 continue
-            notice = notice_for(position, minutes_per_position, serving or ticket_id in at_any_hour)
-            text = phrases.render(notice.phrase_id, locale, position=notice.position, minutes=notice.minutes)
-            if traditional:
-                text = script.text(text, locale)
+            notice = notice_for(position, minutes_per_position, answered_now)
+            text = phrases.render(notice.phrase_id, row.locale, position=notice.position, minutes=notice.minutes)
+            if row.traditional:
+                text = script.text(text, row.locale)
             delivery = add_customer_message(
                 session,
-                conversation_id,
+                row.conversation_id,
                 text,
                 Sender.SYSTEM,
                 now,

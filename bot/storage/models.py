@@ -272,6 +272,8 @@ class HandoffTicket(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     told_position: Mapped[int | None] = mapped_column(Integer)
+    best_told_position: Mapped[int | None] = mapped_column(Integer)
+    """The nearest place the customer was told: a later place is said only when nearer still."""
     """The queue position the waiting customer was last told (they hear it again when it changes)."""
 
 

@@ -547,7 +547,13 @@ AGENT_OWNER = "agent:"
 # primary key or the tickets' conversation index, for the batch's conversations at once.
 _tickets = table_of(HandoffTicket)
 _CASE_PLACES = (
-    select(_conversations.c.id, _conversations.c.owner, _tickets.c.id.label("ticket_id"), _tickets.c.told_position)
+    select(
+        _conversations.c.id,
+        _conversations.c.owner,
+        _tickets.c.id.label("ticket_id"),
+        _tickets.c.told_position,
+        _tickets.c.best_told_position,
+    )
     .outerjoin(
         _tickets,
         (_tickets.c.conversation_id == _conversations.c.id) & (_tickets.c.status == "waiting"),
@@ -564,6 +570,14 @@ class _CasePlace:
     owner: str
     waiting: bool
     told_position: int | None
+    best_told_position: int | None
+
+    @property
+    def position_to_say(self) -> int | None:
+        """The place last recorded, unless it is further back than one the customer was told:
+        then none ("正在排队等待处理"), rather than a place worse than the word given."""
+        told, best = self.told_position, self.best_told_position
+        return None if told is not None and best is not None and told > best else told
 
 
 def _case_places(session: Session, conversation_ids: set[int]) -> tuple[dict[int, _CasePlace], dict[str, str]]:
@@ -576,7 +590,7 @@ def _case_places(session: Session, conversation_ids: set[int]) -> tuple[dict[int
     for row in connection.execute(_CASE_PLACES, {"ids": sorted(conversation_ids)}):
         known = places.get(row.id)
         if known is None or (row.ticket_id is not None and not known.waiting):
-            places[row.id] = _CasePlace(row.owner, row.ticket_id is not None, row.told_position)
+            places[row.id] = _CasePlace(row.owner, row.ticket_id is not None, row.told_position, row.best_told_position)
     agent_ids = {
         int(place.owner.removeprefix(AGENT_OWNER))
         for place in places.values()
@@ -614,7 +628,7 @@ def _case_status(complaint: Any | None, place: _CasePlace | None, names: dict[st
     if complaint is not None and complaint.status in RESOLVED_STATUSES:
         return CaseStatus(CaseStage.RESOLVED, **common)
     if place is not None and place.waiting:
-        return CaseStatus(CaseStage.WAITING, queue_position=place.told_position, **common)
+        return CaseStatus(CaseStage.WAITING, queue_position=place.position_to_say, **common)
     if place is not None and place.owner.startswith(AGENT_OWNER):
         return CaseStatus(CaseStage.WITH_AGENT, agent_name=names.get(place.owner), **common)
     return CaseStatus(CaseStage.WAITING, **common)

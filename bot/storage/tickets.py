@@ -284,30 +284,51 @@ def complaint_briefs(
     return {row.id: (row.deadline_at, row.case_number, row.category) for row in rows}
 
 
-def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[tuple[int, int, int | None, str, bool]]:
-    """Of these tickets, the waiting ones: (ticket id, conversation id, position last told, locale,
-    whether the customer writes traditional characters)."""
+@dataclass(frozen=True, slots=True)
+class WaitingToTell:
+    ticket_id: int
+    conversation_id: int
+    told: int | None
+    """The position last recorded for the customer (said, or kept silently when it got worse)."""
+    best_told: int | None
+    """The nearest position the customer was told."""
+    locale: str
+    traditional: bool
+    """The customer writes traditional characters."""
+
+
+def waiting_to_tell(session: Session, ticket_ids: Collection[int]) -> list[WaitingToTell]:
+    """Of these tickets, the waiting ones, with the positions their customers were told."""
     traditional = Conversation.flow_data["traditional"].as_boolean()
-    ticket = (HandoffTicket.id, HandoffTicket.conversation_id, HandoffTicket.told_position)
+    ticket = (
+        HandoffTicket.id,
+        HandoffTicket.conversation_id,
+        HandoffTicket.told_position,
+        HandoffTicket.best_told_position,
+    )
     rows = session.execute(
         select(*ticket, Conversation.locale, traditional)
         .join(Conversation, Conversation.id == HandoffTicket.conversation_id)
         .where(HandoffTicket.id.in_(list(ticket_ids)), HandoffTicket.status == "waiting")
     ).all()
     return [
-        (ticket_id, conversation_id, told, locale, bool(writes))
-        for ticket_id, conversation_id, told, locale, writes in rows
+        WaitingToTell(ticket_id, conversation_id, told, best, locale, bool(writes))
+        for ticket_id, conversation_id, told, best, locale, writes in rows
     ]
 
 
-def set_told_position(session: Session, ticket_id: int, told: int | None, position: int) -> bool:
-    """Record that the waiting ticket's customer was told ``position``, if they were last told
-    ``told`` (compare-and-set); False when someone else told them meanwhile."""
+def set_told_position(session: Session, ticket_id: int, told: int | None, position: int, said: bool) -> bool:
+    """Record the waiting ticket's customer at ``position``, if last recorded at ``told``
+    (compare-and-set), and, when it is ``said``, as the nearest place they were told; False when
+    someone else recorded it meanwhile."""
     was_told = HandoffTicket.told_position.is_(None) if told is None else HandoffTicket.told_position == told
+    values: dict[str, int] = {"told_position": position}
+    if said:
+        values["best_told_position"] = position
     moved = session.execute(
         update(HandoffTicket)
         .where(HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting", was_told)
-        .values(told_position=position)
+        .values(values)
     )
     return rows_matched(moved) == 1
 

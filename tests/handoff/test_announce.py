@@ -142,3 +142,53 @@ async def test_an_emergency_queued_on_a_saturday_is_never_told_staff_are_away(ma
     [told] = system_texts(socket)
     assert "非工作时间" not in told and "下一位就是您" in told
     await socket.close()
+
+
+async def test_a_place_further_back_than_one_told_is_never_said_and_the_status_names_none(
+    make_client: AppFactory,
+) -> None:
+    """Told "第2位", then two elders go first: no "第4位" is said, a status question names no place
+    ("正在排队等待处理"), and "第2位" is said again once it is won back."""
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    ctx = job_ctx(client)
+    await customer_hands_off(client)
+    _, socket = await customer_hands_off(client)
+    assert await announce_queue(ctx) == 2
+    await socket.until(lambda frames: any("第2位" in text for text in _system(frames)))
+    elders = [
+        await customer_hands_off(client, says=f"转人工 我都八十多岁了 {problem}又坏了") for problem in ("宽带", "电梯")
+    ]
+    await announce_queue(ctx)
+    await socket.send("还要等多久")
+    await socket.until_bot_says("正在排队等待处理")
+    for elder, elder_socket in elders:
+        ticket = await ticket_of(client, elder)
+        assert (await client.post(f"/api/tickets/{ticket}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+        await announce_queue(ctx)
+        await elder_socket.close()
+    await socket.until(lambda frames: len(_system(frames)) == 2)
+    assert [text[:12] for text in system_texts(socket)] == ["请稍候，您现在排在第2位"] * 2
+    await socket.close()
+
+
+async def test_after_hours_the_place_is_said_once(make_client: AppFactory) -> None:
+    saturday_noon = FixedClock(dt.datetime(2026, 12, 5, 4, 18, tzinfo=dt.UTC))
+    client = await make_client(clock=saturday_noon)
+    ctx = job_ctx(client)
+    await customer_hands_off(client)
+    _, socket = await customer_hands_off(client)
+    assert await announce_queue(ctx) == 2
+    elder, elder_socket = await customer_hands_off(client, says="转人工 我都八十多岁了 宽带又断了")
+    await announce_queue(ctx)
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    ticket = await ticket_of(client, elder)
+    assert (await client.post(f"/api/tickets/{ticket}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    await announce_queue(ctx)
+    await socket.until(lambda frames: bool(_system(frames)))
+    [told] = system_texts(socket)
+    assert "非工作时间" in told and "第2位" in told
+    await socket.close()
+    await elder_socket.close()
