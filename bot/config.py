@@ -171,6 +171,7 @@ class PhraseId(StrEnum):
     STATUS_DEADLINE = "status_deadline"
     STATUS_DEADLINE_EXTENDED = "status_deadline_extended"
     HANDOFF_ACK = "handoff_ack"
+    PLACE_NOTED_ASK_PHONE_FORM = "place_noted_ask_phone_form"
     STATUS_APOLOGY = "status_apology"
     ANOTHER_PROBLEM_ADDED = "another_problem_added"
     STATUS_NO_CASE = "status_no_case"
@@ -247,6 +248,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.STATUS_ANSWER: frozenset({"case", "stage", "deadline"}),
     PhraseId.STATUS_CASE_NUMBER: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_ADDED: frozenset({"case_number"}),
+    PhraseId.PLACE_NOTED_ASK_PHONE_FORM: frozenset({"area"}),
     PhraseId.STATUS_WAITING: frozenset({"position"}),
     PhraseId.STATUS_WITH_AGENT: frozenset({"agent"}),
     PhraseId.STATUS_DEADLINE: frozenset({"deadline"}),

@@ -108,12 +108,13 @@ def on_phone(turn: Turn, text: str) -> None:
         # the customer answering with the place has moved on: that declines the phone.
         data = turn.step.data
         data.area = place
+        turn.changed.add("area")
         turn.audit(TimelineKind.AREA_RECEIVED)
         if data.phone_refusals:
             _count_refusal(turn, data.phone_refusals + 1)
-        _ask_next_missing(turn)
+        _place_noted_then_next(turn)
     elif turn.changed and Intent.COMPLAINT not in turn.intents:
-        _ask_next_missing(turn)  # another item given or corrected: the phone is still missing
+        _place_noted_then_next(turn)  # another item given or corrected: the phone is still missing
     elif Intent.YES in turn.intents and turn.intents <= _ONLY_AGREEING:
         # "好的" to the question: nothing to record, the number is asked for, not reassured again.
         _ask_next_missing(turn, agreed=True)
@@ -398,6 +399,22 @@ def _ask_next_missing(turn: Turn, agreed: bool = False) -> None:
         turn.say(PhraseId.ASK_ESTATE, area=written or data.area, verbatim=(written or "",))
     else:
         restate(turn)
+
+
+def _place_noted_then_next(turn: Turn) -> None:
+    """The place given while the phone is asked ("阳光花园3栋2单元501"): said to be noted with the
+    phone question, not the same question word for word as if it went unheard."""
+    data = turn.step.data
+    if "area" not in turn.changed:
+        _ask_next_missing(turn)
+        return
+    asks_plainly = not data.phone and not data.contact_by_channel and not turn.refused
+    if not asks_plainly or data.phone_refusals >= turn.kit.form.phone_refusals or data.area is None:
+        _ask_next_missing(turn)
+        return
+    turn.step.state = State.AWAIT_PHONE
+    written = place_as_written(turn)
+    turn.say(PhraseId.PLACE_NOTED_ASK_PHONE_FORM, area=written or data.area, verbatim=(written or "",))
 
 
 def ask_next_missing(turn: Turn) -> None:

@@ -96,7 +96,7 @@ def test_an_area_corrected_while_asked_for_the_phone(chat: Chat) -> None:
     chat.send("朝阳区建国路88号6栋的路灯坏了")
     step = chat.send("地址写错了，应该是7栋")
     assert chat.data.area == "朝阳区建国路88号7栋"
-    assert chat.phrase_ids(step) == ["ask_phone"]
+    assert chat.phrase_ids(step) == ["place_noted_ask_phone_form"]
     assert chat.data.description == ["朝阳区建国路88号6栋的路灯坏了"]
 
 
@@ -154,7 +154,7 @@ def test_a_district_corrected_while_asked_for_the_phone_keeps_the_rest_of_the_ad
     chat.send("朝阳区建国路88号6栋的路灯坏了")
     step = chat.send("不是，是海淀区")
     assert chat.data.area == "海淀区建国路88号6栋"
-    assert chat.phrase_ids(step) == ["ask_phone"]
+    assert chat.phrase_ids(step) == ["place_noted_ask_phone_form"]
 
 
 def test_a_building_corrected_in_a_shanghai_lane_keeps_the_lane(chat: Chat) -> None:
@@ -266,7 +266,7 @@ def test_a_place_given_instead_of_the_phone_after_the_reassurance_declines_it(ch
 def test_a_place_given_instead_of_the_phone_before_any_refusal_still_asks_for_it(chat: Chat) -> None:
     chat.send("楼上天天半夜装修 吵得孩子睡不着")
     step = chat.send("翠湖花园8栋1单元502")
-    assert chat.phrase_ids(step) == ["ask_phone"] and not chat.data.contact_by_channel
+    assert chat.phrase_ids(step) == ["place_noted_ask_phone_form"] and not chat.data.contact_by_channel
 
 
 def test_agreeing_after_the_reassurance_is_asked_for_the_number_not_reassured_again(chat: Chat) -> None:
@@ -290,7 +290,7 @@ def test_a_no_that_corrects_the_area_while_asked_for_the_phone_is_no_refusal(cha
     step = chat.send("不是，是海淀区中关村大街1号")
     assert chat.data.phone_refusals == 0
     assert chat.data.area is not None and "中关村大街1号" in chat.data.area
-    assert chat.phrase_ids(step) == ["ask_phone"]
+    assert chat.phrase_ids(step) == ["place_noted_ask_phone_form"]
 
 
 def test_a_plain_no_to_the_phone_question_is_still_a_refusal(chat: Chat) -> None:

@@ -30,7 +30,7 @@ def test_a_place_after_an_invalid_phone_is_kept_and_the_phone_asked_again(chat: 
     chat.send("我家水管漏水")
     chat.send("幺捌陆 零零零零 幺幺幺")
     step = chat.send("南湖小区")
-    assert chat.phrase_ids(step) == [PhraseId.ASK_PHONE.value]
+    assert chat.phrase_ids(step) == [PhraseId.PLACE_NOTED_ASK_PHONE_FORM.value]
     assert chat.state is State.AWAIT_PHONE and chat.data.area == "南湖小区"
     assert chat.data.description == ["我家水管漏水"]
     step = chat.send("18600001111")
