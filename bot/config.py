@@ -659,6 +659,13 @@ class FormRules(_Strict):
     """The restatement's problem: the customer's clauses about the problem, up to this long; one
     length, or one per locale (an English clause needs more characters than a Chinese one)."""
     summary_joiner: LocalizedText = LocalizedText.model_validate({"zh-CN": "，", "en": ", "})
+    spoken_fillers: list[str] = []
+    """Sounds and words of voice input that say nothing ("嗯", "啊", "那个"): left out of the
+    restatement's problem wherever they stand as words of their own ("我们家那个暖气啊不热" is
+    我们家暖气不热), never inside a longer word."""
+    pause_fillers: list[str] = []
+    """Words that say nothing where a pause starts or ends ("就是", "我想说一下"): left out of the
+    restatement's problem there only ("就是暖气不热"), as words of their own."""
     address_levels: list[list[str]] = []
     """Address markers from coarse to fine (路, 号, 栋, 单元, 室): a correction that gives only a
     part ("应该是6栋") replaces the old address from that level down."""
@@ -1412,6 +1419,8 @@ class NameRules(_Strict):
     name_intros: list[str] = []
     self_intros: list[str] = []
     surname_intros: list[str] = []
+    familiar_prefixes: list[str] = []
+    """Said right before the surname after a self intro ("我是老王", "我是小李"): the surname is taken."""
     self_intro_roles: list[str] = []
     clause_surname_intros: list[str] = []
     surname_spellings: list[str] = []

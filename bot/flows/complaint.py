@@ -73,7 +73,14 @@ from bot.flows.form import on_area, on_description, on_new, on_phone, place_besi
 from bot.flows.greeting import excuses_an_absence, greet
 from bot.flows.records import COLLECTING, CustomerView, State
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
-from bot.flows.slots import append_description, is_bare_complaint_mention, keep_slots, markers, place_as_written
+from bot.flows.slots import (
+    append_description,
+    is_bare_complaint_mention,
+    keep_slots,
+    markers,
+    only_tells_an_earlier_complaint,
+    place_as_written,
+)
 from bot.flows.status import (
     asks_about_the_case,
     count_unknown_case_numbers,
@@ -149,6 +156,8 @@ class ComplaintFlow:
                 greeting_words=_greeting_words(config),
                 tail_put_right=TailPutRight.from_config(config),
                 sent_elsewhere_words=config.classification.complaint.sent_elsewhere_words,
+                tells_only_an_earlier_complaint=functools.partial(only_tells_an_earlier_complaint, config),
+                familiar_prefixes=config.names.familiar_prefixes,
             ),
             guard=guard,
             area_marker=markers(form.address_levels),

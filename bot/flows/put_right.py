@@ -36,11 +36,7 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
         return None  # most messages: nothing denied, no "不对", nothing to read again
     parts = pauses(text)
     denied = [part for part in parts if turn.says_any(part, form.denial_words)]
-    kept = [
-        part
-        for part in parts
-        if part not in denied and not only_answers(turn.kit.understander.understand(part, turn.locale).intents)
-    ]
+    kept = [part for part in parts if part not in denied and not _only_answers(turn, part)]
     if not kept or len(kept) == len(parts):
         return None
     right = _without_intro(turn, " ".join(kept))
@@ -62,6 +58,17 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     if restated and correcting and not denied and _introduced(turn, " ".join(kept)):
         return [right]
     return None
+
+
+def _only_answers(turn: Turn, part: str) -> bool:
+    """The pause only says yes or no, perhaps of the item it names first ("不对", "问题不对")."""
+    if only_answers(turn.kit.understander.understand(part, turn.locale).intents):
+        return True
+    lowered = part.lower()
+    words = (word for words in turn.kit.rules.correction_fields.values() for word in words if not word.isdigit())
+    named = next((word for word in sorted(words, key=len, reverse=True) if lowered.startswith(word.lower())), None)
+    rest = part[len(named) :].strip(PLACE_ANSWER_EDGES) if named else ""
+    return bool(rest) and only_answers(turn.kit.understander.understand(rest, turn.locale).intents)
 
 
 def last_digit_put_right(turn: Turn, text: str) -> str | None:

@@ -24,6 +24,8 @@ RESTATED = frozenset(
 CORRECTION_CUES = frozenset({Intent.CORRECTION, Intent.NO})
 _WHOM_ANGER_NAMES = 4
 """Characters an angry message may hold besides its emotional words and still say no problem."""
+_EARLIER_COMPLAINT_REST = 2
+""""我上个月就投诉过了" leaves 上 and 过: what is left of a pause only telling of an earlier complaint."""
 _NUMBER = re.compile(r"[+\d][\d\s\-()]*")
 _ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _MASHED_KEYS = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}", re.IGNORECASE)
@@ -380,6 +382,21 @@ def is_bare_complaint_mention(config: ServiceConfig, matchable: str) -> bool:
     classification = config.classification
     words = [*classification.complaint.mention_words, *classification.form.words_naming_a_complaint]
     return _characters_left(config, _without(matchable, (word.lower() for word in words))) == 0
+
+
+def only_tells_an_earlier_complaint(config: ServiceConfig, matchable: str) -> bool:
+    """``matchable`` says the customer complained before and nothing of what about ("我上个月就投诉过了",
+    not "上次投诉你们的客服根本没人回我电话"): a mention word (``complaint.mention_words``), and without
+    those, ``form.earlier_complaint_words``, ``form.story_words`` and ``form.words_naming_a_complaint``
+    at most a few characters beyond those never inside a place."""
+    classification = config.classification
+    mentions = [word.lower() for word in classification.complaint.mention_words if word]
+    if not any(word in matchable for word in mentions):
+        return False
+    form = classification.form
+    words = [*mentions, *form.earlier_complaint_words, *form.story_words, *form.words_naming_a_complaint]
+    left = _without(matchable, (word.lower() for word in words if word))
+    return _characters_left(config, left) <= _EARLIER_COMPLAINT_REST
 
 
 def only_insults(turn: Turn, text: str) -> bool:

@@ -6,10 +6,13 @@ the problem (a complaint, or a category) are kept, not one that only says they w
 carry, and never a forbidden phrase: a customer quoting "这不是我们的责任" must not hear the bot say
 it back, so the phrase is cut out with the words that go with it (staff speech around it, where
 staff sent the customer, "为什么" after the customer's own "我不懂"), the problem beside it kept.
-Nor is an insult or a curse said back ("信号tmd差到爆" is 信号差到爆). A clause telling only how
-often the customer has asked already ("打了十几次客服电话都没解决") is the problem when nothing else
-is; when no clause is kept, the customer's own words are, cleaned the same way: the problem is
-never restated as the category alone while the customer said what it is.
+Nor is an insult or a curse said back ("信号tmd差到爆" is 信号差到爆, "WTF the water is off" the
+water is off), nor voice input's fillers ("那个嗯我家暖气不热啊" is 我家暖气不热), a list's numbers,
+a pause about an earlier case's number ("编号忘了") or only about complaining ("我要投诉 电梯天天坏",
+"我上个月就投诉过了 …"). A clause telling only how often the customer has asked already
+("打了十几次客服电话都没解决") is the problem when nothing else is; when no clause is kept, the
+customer's own words are, cleaned the same way: the problem is never restated as the category
+alone while the customer said what it is.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots
 from bot.understanding.understander import Understander
 
-# An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark.
+# An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark; a point
+# between digits is part of a number ("3.5元").
 _CLAUSE_BREAK = re.compile(
-    r"(?:[,.!?;:，。！？；：、\n\"“”‘「」『』《》()（）…~～]|(?<![A-Za-z])['’]|['’](?![A-Za-z]))+"
+    r"(?:[,!?;:，。！？；：、\n\"“”‘「」『』《》()（）…~～]|(?<!\d)\.|\.(?!\d)|(?<![A-Za-z])['’]|['’](?![A-Za-z]))+"
 )
 # A space after Chinese is a pause, as a comma is, in text typed or dictated without punctuation
 # ("cnm你们这物业 停车场的灯坏了", "宽带又断了 nmd三天了"); after a digit or a Latin letter it is
@@ -38,6 +42,10 @@ _PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])")
 # digits or more, too many for a count, a date or an amount.
 _DIGITS = re.compile(rf"\+?\d[\d\- ]{{5,}}\d|[{SPOKEN_DIGITS}\d][{SPOKEN_DIGITS}\d\- ]{{5,}}[{SPOKEN_DIGITS}\d]")
 _SPACES = re.compile(r"\s{2,}")
+# "1.电梯坏了 2.楼道灯不亮": a list's numbers open its items, they are no part of them ("3.5元" is an amount).
+_LIST_NUMBER = re.compile(r"(?:^|(?<=\s))\d{1,2}[.、)）](?!\d)")
+# "幸福小区十二栋三单元502": a flat's number right after the place goes with it ("阳光花园3栋 2楼漏水" keeps 2楼).
+_FLAT_NUMBER = r"(?:\s*\d+(?![\d\u4e00-\u9fffA-Za-z]))?"
 _EDGES = " \t,，、:：;；"
 """What a cut leaves at the edges of what is left of a pause."""
 _LEADING = "的在是 \t-—"
@@ -69,8 +77,17 @@ class ProblemSummary:
         greeting_words: Iterable[str] = (),
         tail_put_right: TailPutRight | None = None,
         sent_elsewhere_words: Iterable[str] = (),
+        tells_only_an_earlier_complaint: Callable[[str], bool] = lambda _: False,
+        familiar_prefixes: Iterable[str] = (),
     ) -> None:
         self._understander = understander
+        self._tells_only_an_earlier_complaint = tells_only_an_earlier_complaint
+        self._familiar_prefixes = tuple(prefix for prefix in familiar_prefixes if prefix)
+        spoken = alternation(word.lower() for word in rules.spoken_fillers if word)
+        self._spoken_filler = re.compile(spoken) if spoken else None
+        edge = alternation(word.lower() for word in rules.pause_fillers if word)
+        self._leading_filler = re.compile(rf"^(?:{edge})") if edge else None
+        self._trailing_filler = re.compile(rf"(?:{edge})$") if edge else None
         # "你去找开发商": a forbidden phrase ending so goes out with where it sent the customer.
         self._sent_elsewhere = tuple(word.lower() for word in sent_elsewhere_words if word)
         # "营业员跟我说我不知道": the speaker before a forbidden phrase goes out with it.
@@ -87,11 +104,12 @@ class ProblemSummary:
         words = alternation(item_words)
         owners = alternation(word for word in rules.item_owners if word)
         # What is left of "我电话138…", "住海淀区…", "我是王先生", "他电话…" once the items are taken out.
-        naming = rf"(?:{words}|{owners or '(?!)'}|[{_NUMERALS}我的是在:：\s])+" if words else rf"[{_NUMERALS}]+"
+        naming = rf"(?:{words}|{owners or '(?!)'}|[{_NUMERALS}0-9我的是在:：\s])+" if words else rf"[{_NUMERALS}0-9]+"
         self._only_naming_items = re.compile(naming)
         # The words introducing an item, whose it is first ("她电话是", "他住", "call me at"), taken
         # out with it; an English one only as a word of its own ("flat" does not end with "at").
-        owner = rf"(?:(?:{owners})\s*)?" if owners else ""
+        # Across a space only when it opens the pause: in "还骂我 在阳光花园" the 我 is the one scolded.
+        owner = rf"(?:(?:{owners})|(?<![\u4e00-\u9fff])(?:{owners})\s+)?" if owners else ""
         self._item_intro = rf"(?:(?<![A-Za-z]){owner}(?:{words})(?![A-Za-z])[\s:：]*)*" if words else ""
         # "信号tmd差到爆": the curse goes, the problem stays; a Latin one only as a word of its own.
         abuse = alternation(word for word in rules.abuse_words if word)
@@ -134,19 +152,86 @@ class ProblemSummary:
         phones, places and names, forbidden phrases, insults, and "我要投诉" alone."""
         kept: list[str] = []
         for message in description:
-            for raw in _CLAUSE_BREAK.split(message):
-                clause = self._without_greeting_or_emoji(raw.strip())
+            for raw in _clauses(message):
+                clause = self._without_asides(self._without_chatter(raw.strip()), locale)
                 if clause and self._guard.check(clause) is not None:
                     clause = self._without_forbidden(clause, locale)
                 if not clause or self._is_bare_complaint_mention(self._understander.matchable(clause)):
                     continue
-                cleaned = self._cleaned(clause, locale)
+                cleaned = self._without_fillers(self._cleaned(clause, locale))
                 if len(cleaned) >= 2 and cleaned not in kept and self._guard.check(cleaned) is None:
                     kept.append(cleaned)
         return kept
 
-    def _without_greeting_or_emoji(self, clause: str) -> str:
-        return self.without_greeting(_without_pictographs(clause)) if clause else ""
+    def _without_chatter(self, clause: str) -> str:
+        """The clause without hellos, emoji and fillers."""
+        return self._without_fillers(self.without_greeting(_without_pictographs(clause))) if clause else ""
+
+    def _without_fillers(self, clause: str) -> str:
+        """The clause without voice input's fillers (``form.spoken_fillers`` anywhere,
+        ``form.pause_fillers`` at a pause's edges), each only as a word of its own."""
+        if self._spoken_filler is None and self._leading_filler is None:
+            return clause
+        parts = (self._pause_without_fillers(part) for part in _PAUSE.split(clause))
+        return " ".join(part for part in parts if part)
+
+    def _pause_without_fillers(self, part: str) -> str:
+        if self._spoken_filler is not None:
+            part = self._cut_words(part, self._spoken_filler, pointing=True)
+        while part and self._leading_filler is not None and self._trailing_filler is not None:
+            ends = {0, *self._understander.word_ends(part)}
+            read = self._read_as_lower_simplified(part)
+            leading = self._leading_filler.match(read)
+            trailing = self._trailing_filler.search(read)
+            if leading is not None and leading.end() in ends:
+                part = part[leading.end() :].strip(_EDGES)
+            elif trailing is not None and trailing.start() in ends:
+                part = part[: trailing.start()].strip(_EDGES)
+            else:
+                break
+        return part
+
+    def _cut_words(self, text: str, words: re.Pattern[str], pointing: bool = False) -> str:
+        """``text`` without what ``words`` finds where whole words are ("滚筒洗衣机" keeps its 滚);
+        with ``pointing``, not a word that points at the one-character word after it (see
+        :func:`_points_at`)."""
+        read = self._read_as_lower_simplified(text)
+        ends = sorted({0, *self._understander.word_ends(text)})
+        spans = [
+            found.span()
+            for found in words.finditer(read)
+            if found.start() in ends and found.end() in ends and not (pointing and _points_at(text, found.span(), ends))
+        ]
+        for start, end in reversed(spans):
+            text = text[:start] + text[end:]
+        return _SPACES.sub(" ", text).strip(_EDGES) if spans else text
+
+    def _read_as_lower_simplified(self, text: str) -> str:
+        read = self._read_as_simplified(text)
+        return read.lower() if len(read.lower()) == len(read) else read
+
+    def _without_asides(self, clause: str, locale: str) -> str:
+        """The clause without its pauses about an earlier case's number ("编号忘了": gone, though
+        nothing is left) and, when another pause is left, those that only say the customer
+        complains or complained before ("我要投诉", "我上个月就投诉过了")."""
+        parts = _PAUSE.split(clause) if clause else []
+        kept = [part for part in parts if not self._names_a_case_number(part)]
+        told = [part for part in kept if not self._only_mentions_complaining(part, locale)]
+        kept = told or kept
+        return clause if len(kept) == len(parts) else " ".join(kept)
+
+    def _names_a_case_number(self, text: str) -> bool:
+        matchable = self._understander.matchable(text)
+        return any(word in matchable for word in self._case_number_words)
+
+    def _only_mentions_complaining(self, text: str, locale: str) -> bool:
+        matchable = self._understander.matchable(text)
+        if self._is_bare_complaint_mention(matchable):
+            return True
+        # "我帮我爸反映一下" says for whom, no earlier complaint: it stays.
+        return self._tells_only_an_earlier_complaint(matchable) and (
+            Signal.REPEAT in self._understander.understand(text, locale).signals
+        )
 
     def _cleaned(self, clause: str, locale: str) -> str:
         """The clause without the items it gives (name, phone, place) and without insults."""
@@ -156,21 +241,13 @@ class ProblemSummary:
     def _named_items_out(self, clause: str, slots: Slots) -> str:
         named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
         return self._without_item_names(
-            self._without_slots(clause, (slots.name, named, slots.district, slots.address)), slots.surname
+            self._without_slots(clause, (slots.name, named), (slots.district, slots.address)), slots.surname
         )
 
     def _without_abuse(self, text: str) -> str:
         """``text`` without the configured insults and curses (``abuse_words``), each cut only where
         whole words are ("滚筒洗衣机" keeps its 滚)."""
-        if self._abuse is None:
-            return text
-        read = self._read_as_simplified(text)
-        read = read.lower() if len(read.lower()) == len(read) else read
-        ends = {0, *self._understander.word_ends(text)}
-        spans = [found.span() for found in self._abuse.finditer(read) if found.start() in ends and found.end() in ends]
-        for start, end in reversed(spans):
-            text = text[:start] + text[end:]
-        return _SPACES.sub(" ", text).strip(_EDGES) if spans else text
+        return text if self._abuse is None else self._cut_words(text, self._abuse)
 
     def _shortened(self, clause: str, most: int) -> str:
         """The clause's start, at most ``most`` characters long, ending where a pause ends ("管理處的人
@@ -194,15 +271,12 @@ class ProblemSummary:
         told: list[str] = []  # calm or unread, in the order said
         messages = list(description)
         for message in messages:
-            for raw in _CLAUSE_BREAK.split(message):
-                clause = raw.strip()
+            for raw in _clauses(message):
+                # "投诉编号我忘了": about an earlier case's number, not what went wrong
+                clause = self._without_asides(raw.strip(), locale)
                 if not clause:
                     continue
-                if self._case_number_words and any(
-                    word in self._understander.matchable(clause) for word in self._case_number_words
-                ):
-                    continue  # "投诉编号我忘了": about an earlier case's number, not what went wrong
-                clause = self._told(self._without_greeting_or_emoji(clause), locale)
+                clause = self._told(self._without_chatter(clause), locale)
                 clause = self._without_message_talk(clause, locale)
                 if clause and self._guard.check(clause) is not None:
                     clause = self._without_forbidden(clause, locale)
@@ -216,7 +290,8 @@ class ProblemSummary:
                     continue  # "我要投诉": says what they want, not what went wrong
                 if self._guard.check(clause) is not None:
                     continue
-                cleaned = self._without_abuse(self._named_items_out(clause, understood.slots))
+                # "还骂我 就在阳光花园东门": what introduced the place may leave a filler behind.
+                cleaned = self._without_fillers(self._without_abuse(self._named_items_out(clause, understood.slots)))
                 if len(cleaned) < 2:
                     continue
                 if not about_it:
@@ -305,16 +380,17 @@ class ProblemSummary:
             rest = shorter
         return rest or text
 
-    def _without_slots(self, clause: str, slots: Iterable[str | None]) -> str:
+    def _without_slots(self, clause: str, slots: Iterable[str | None], places: Iterable[str | None] = ()) -> str:
         """The clause without who the customer is, their phone and where (those have their own
         lines), each with the words that introduced it and the 的 that tied it to what follows:
         "我是5栋的李阿姨" leaves no "我是的", "broken at Sunshine Garden" no "at"."""
         items = [_DIGITS.pattern]
+        said_places = {value for value in places if value}
         # A place is kept without the spaces typed inside it ("阳光花园 3 栋" is 阳光花园3栋), or the 的
         # that tied a part to it ("金地广场的地下车库" is 金地广场地下车库).
         items.extend(
-            _INSIDE_A_PLACE.join(map(re.escape, value)) + _LOCATIVE
-            for value in sorted({value for value in slots if value}, key=len, reverse=True)
+            _INSIDE_A_PLACE.join(map(re.escape, value)) + (_FLAT_NUMBER if value in said_places else "") + _LOCATIVE
+            for value in sorted({value for value in (*slots, *said_places) if value}, key=len, reverse=True)
         )
         # Matched in simplified characters, as the items and their words are ("電話 陽光花園7棟"),
         # and cut out of the customer's own characters.
@@ -353,7 +429,10 @@ class ProblemSummary:
             return False
         if self._understander.slots(part).surname != surname:
             return False
-        rest = part.replace(surname, "", 1)
+        at = part.find(surname)
+        before = part[:at]
+        familiar = next((prefix for prefix in self._familiar_prefixes if before.endswith(prefix)), "")  # "我是老王"
+        rest = before[: len(before) - len(familiar)] + part[at + len(surname) :]
         return len(rest) <= 1 or bool(self._only_naming_items.fullmatch(rest))
 
     def _told(self, clause: str, locale: str) -> str:
@@ -381,6 +460,21 @@ class ProblemSummary:
         rest = " ".join(calm)
         understood = self._understander.understand(rest, locale)
         return rest if Intent.COMPLAINT in understood.intents or understood.category is not None else said
+
+
+def _clauses(message: str) -> list[str]:
+    """The message cut at its punctuation and its list's numbers."""
+    return _CLAUSE_BREAK.split(_LIST_NUMBER.sub("，", message))
+
+
+def _points_at(text: str, span: tuple[int, int], ends: list[int]) -> bool:
+    """The word at ``span``, of more than one character, comes right before a word of one Chinese
+    character: "那个人", "那个月" point at the person or the month; "我们家那个暖气" says nothing."""
+    start, end = span
+    if end - start < 2 or end not in ends or end == ends[-1]:
+        return False
+    following = text[end : ends[ends.index(end) + 1]]
+    return len(following) == 1 and "\u4e00" <= following <= "\u9fff"
 
 
 def _without_pictographs(clause: str) -> str:

@@ -62,11 +62,14 @@ class NameFinder:
         clause_self = alternation(rules.clause_self_intros) or "(?!)"
         described = alternation(rules.self_description_ends) or "(?!)"
         spelling = alternation(rules.surname_spellings) or "(?!)"
+        familiar = alternation(rules.familiar_prefixes) or "(?!)"
         patterns = (
             rf"(?:{name_intros})[\s:]*(?P<named>(?:{surname})(?!{honorific}){given}){name_end}",
             rf"(?:{self_intros})[\s:]*{roles}(?P<titled>{surname})(?P<title>{self_honorific}){not_after_title}",
             rf"(?:{self_intros})[\s:]*{roles}(?P<self>(?:{surname})(?!{self_honorific}){given}){self_end}",
             rf"(?:{surname_intros})\s*(?P<surname>{surname}){name_end}",
+            # "我是老王": a surname said familiarly, a clause of its own.
+            rf"(?:{self_intros})[\s:]*(?P<familiar_prefix>{familiar})(?P<familiar>{surname}){clause_end}",
             # "王女士" opening a message or a clause is the customer naming themselves.
             rf"{clause_start}(?P<clause>{surname})(?P<clause_title>{honorific}){not_after_title}",
             # "电话13912345678，姓张": a clause that is only the surname.
@@ -149,6 +152,9 @@ class NameFinder:
             for group in ("surname", "clause_surname", "spelled"):
                 if match.group(group) is not None:
                     surname = surname or source[match.start(group) : match.end(group)]
+            familiar = match.group("familiar")
+            if familiar is not None and self._plausible(match.group("familiar_prefix") + familiar):
+                surname = surname or source[match.start("familiar") : match.end("familiar")]
         return Person(name, surname, honorific)
 
     def _plausible(self, name: str) -> bool:

@@ -52,6 +52,10 @@ class Chat:
     def texts(self, step: Step) -> str:
         return "\n".join(reply.text for reply in step.replies)
 
+    def line(self, step: Step, start: str) -> str:
+        """The reply line of ``step`` that starts with ``start`` ("问题：", "称呼：")."""
+        return next(line for line in self.texts(step).splitlines() if line.startswith(start))
+
     def phrase_ids(self, step: Step) -> list[str | None]:
         return [reply.phrase_id for reply in step.replies]
 

@@ -370,7 +370,7 @@ def test_a_problem_told_in_pieces_is_restated_with_every_piece(chat: Chat) -> No
         chat.wait(5)
         chat.send(piece)
     problem = restated(chat, chat.send("保利花园9栋1202")).splitlines()[1]
-    assert problem == "问题：就是我家卫生间，天花板，往下滴水，已经一个多月了（工程维修）"
+    assert problem == "问题：我家卫生间，天花板，往下滴水，已经一个多月了（工程维修）"
 
 
 def test_a_long_description_is_summarised_not_echoed(chat: Chat, conversation_engine: ConversationEngine) -> None:

@@ -285,6 +285,11 @@ def test_names_surnames_and_honorifics(
         ("不是王先生，是汪先生", None, "汪", "先生"),
         # self_description_ends: a description of themselves ending with who they are.
         ("我是住在阳光小区3栋的张女士，楼下烧烤店的油烟太大了", None, "张", "女士"),
+        # familiar_prefixes: a surname said familiarly, not a word of not_names.
+        ("我是老王 儿子不在家", None, "王", None),
+        ("我是小李，电梯坏了", None, "李", None),
+        ("我是老师 楼上漏水", None, None, None),
+        ("我是小区的业主", None, None, None),
         # English: two or three capitalised words after "this is"/"I am" that end the clause.
         ("This is Emily Chen, my broadband has been down", "Emily Chen", "Chen", None),
         ("I am Li Na.", "Li Na", "Li", None),
