@@ -149,6 +149,8 @@ class ComplaintFlow:
                 greeting_words=_greeting_words(config),
                 tail_put_right=TailPutRight.from_config(config),
                 sent_elsewhere_words=config.classification.complaint.sent_elsewhere_words,
+                filler_words=config.gazetteer.place_fillers,
+                locative_words=config.gazetteer.place_locatives,
             ),
             guard=guard,
             area_marker=markers(form.address_levels),
