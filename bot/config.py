@@ -1373,6 +1373,9 @@ class Gazetteer(_Strict):
     place_fillers: list[str] = []
     """Words a spoken message puts between an estate and its building ("阳光花园啊 七栋"): the place
     is the estate and the building, without them."""
+    place_locatives: list[str] = []
+    """Words after a developer's estate saying "in" it ("万科城里停水了", "恒大绿洲里5栋" is 恒大绿洲5栋),
+    not part of its name as in 和平里."""
     floor_suffixes: list[str] = []
     not_places: list[str] = []
     place_answer_openers: list[str] = []

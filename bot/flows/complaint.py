@@ -158,6 +158,8 @@ class ComplaintFlow:
                 sent_elsewhere_words=config.classification.complaint.sent_elsewhere_words,
                 tells_only_an_earlier_complaint=functools.partial(only_tells_an_earlier_complaint, config),
                 familiar_prefixes=config.names.familiar_prefixes,
+                filler_words=config.gazetteer.place_fillers,
+                locative_words=config.gazetteer.place_locatives,
             ),
             guard=guard,
             area_marker=markers(form.address_levels),

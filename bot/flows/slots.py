@@ -31,6 +31,7 @@ _ENGLISH_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _MASHED_KEYS = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}", re.IGNORECASE)
 _SPACE_AFTER_LATIN = re.compile(r"(?<=[A-Za-z])\s+")
 _LEADING_PHONE = re.compile(r"^\+?(?:\d[\s\-]?){7,}[\s,，、]*")
+_PHONE_INSIDE = re.compile(r"(?:\d[\s\-]?){7,}")
 PLACE_ANSWER_EDGES = " \t\n,.;:!?，。；：！？、…~～"
 """What an answer to the place question may start or end with besides the place."""
 LONGEST_PLACE_ANSWER = 40
@@ -190,7 +191,7 @@ def place_in_own_words(turn: Turn, text: str) -> str | None:
         return None
     if turn.kit.guard.check(text) is not None or not _could_be_a_place(turn, text):
         return None
-    place = without_openers(turn, text) or text
+    place = without_fillers_after(turn, without_openers(turn, text) or text)
     if _characters_left(turn.kit.config, place) == 0:
         return None
     return kept_place(place)
@@ -300,10 +301,29 @@ def without_openers(turn: Turn, text: str) -> str:
     openers = sorted(turn.kit.config.gazetteer.place_answer_openers, key=len, reverse=True)
     said = text.strip(PLACE_ANSWER_EDGES)
     while True:
-        opener = next((word for word in openers if said.startswith(word) and len(said) > len(word)), None)
+        opener = next((word for word in openers if _opens(said, word) and len(said) > len(word)), None)
         if opener is None:
             return said
         said = said[len(opener) :].lstrip(PLACE_ANSWER_EDGES)
+
+
+def _opens(said: str, word: str) -> bool:
+    """``said`` starts with ``word``, a Latin one in any case and as a word of its own ("OK 阳光花园",
+    not the "Hi" of "Hill Garden")."""
+    if said[: len(word)].lower() != word.lower():
+        return False
+    latin_after = said[len(word) : len(word) + 1].isascii() and said[len(word) : len(word) + 1].isalpha()
+    return not (latin_after and word[-1].isascii() and word[-1].isalpha())
+
+
+def without_fillers_after(turn: Turn, place: str) -> str:
+    """``place`` without the spoken fillers it ends with (``place_fillers``: "我家楼下啊" is 我家楼下)."""
+    fillers = sorted(turn.kit.config.gazetteer.place_fillers, key=len, reverse=True)
+    while True:
+        filler = next((word for word in fillers if place.endswith(word) and len(place) > len(word)), None)
+        if filler is None:
+            return place
+        place = place[: -len(filler)].rstrip(PLACE_ANSWER_EDGES)
 
 
 _EDGES_BUT_QUESTION_MARKS = PLACE_ANSWER_EDGES.replace("?", "").replace("？", "")
@@ -348,6 +368,7 @@ def whole_place_answer(turn: Turn, text: str, area: str) -> str:
         return area
     gazetteer = turn.kit.config.gazetteer
     said = tidy_place(turn.kit.understander.simplified(unicodedata.normalize("NFKC", text)).strip(PLACE_ANSWER_EDGES))
+    said = without_openers(turn, said) or said  # "sorry 阳光花园5栋"
     if turn.phone:
         said = _LEADING_PHONE.sub("", said)  # "15900001111 万达世纪城": the phone, then the place
     if gazetteer.address_triggers:
@@ -359,6 +380,8 @@ def whole_place_answer(turn: Turn, text: str, area: str) -> str:
     if not said.endswith(address) or len(said) > LONGEST_PLACE_ANSWER:
         return area
     before = _SPACE_AFTER_LATIN.sub("", said[: len(said) - len(address)])
+    if _PHONE_INSIDE.search(before):
+        return area  # a phone is never part of the place
     if any(char in gazetteer.address_stop_chars or not char.isalnum() for char in before):
         return area
     return said

@@ -52,7 +52,6 @@ _LEADING = "的在是 \t-—"
 _NUMERALS = "零〇一二三四五六七八九十幺两"
 # "滨江花园5栋楼道里的灯": the 里 (in) after a place goes with it, not 里面 (the inside).
 _LOCATIVE = r"(?:\s*[里内](?![面边头部]))?"
-_INSIDE_A_PLACE = r"\s*(?:的\s*)?"
 _SURNAME_INTRO_CHARS = 3
 """A pause that gives the surname and nothing else: the surname and at most this many characters ("免贵姓")."""
 _ANSWERS = frozenset({Intent.YES, Intent.NO})
@@ -79,6 +78,8 @@ class ProblemSummary:
         sent_elsewhere_words: Iterable[str] = (),
         tells_only_an_earlier_complaint: Callable[[str], bool] = lambda _: False,
         familiar_prefixes: Iterable[str] = (),
+        filler_words: Iterable[str] = (),
+        locative_words: Iterable[str] = (),
     ) -> None:
         self._understander = understander
         self._tells_only_an_earlier_complaint = tells_only_an_earlier_complaint
@@ -111,6 +112,18 @@ class ProblemSummary:
         # Across a space only when it opens the pause: in "还骂我 在阳光花园" the 我 is the one scolded.
         owner = rf"(?:(?:{owners})|(?<![\u4e00-\u9fff])(?:{owners})\s+)?" if owners else ""
         self._item_intro = rf"(?:(?<![A-Za-z]){owner}(?:{words})(?![A-Za-z])[\s:：]*)*" if words else ""
+        # "我住在那个幸福小区十二栋三单元502啊 电话是…": the spoken fillers around an item go out with
+        # it; after it only where a pause or another item follows ("…这个月" is this month).
+        spoken_fillers = [word for word in filler_words if word]
+        fillers = alternation(spoken_fillers)
+        self._fillers_before = rf"(?:(?:{fillers})\s*)*" if fillers else ""
+        next_item = f"|{words}" if words else ""
+        self._filler_after = rf"(?:\s*(?:{fillers})(?=$|{_CLAUSE_BREAK.pattern}|\s{next_item}))?" if fillers else ""
+        # A place is kept without the spaces typed inside it ("阳光花园 3 栋" is 阳光花园3栋), the 的
+        # that tied a part to it ("金地广场的地下车库" is 金地广场地下车库), a filler ("阳光花园啊 七栋")
+        # or a word saying "in" ("恒大绿洲里5栋" is 恒大绿洲5栋).
+        inside = alternation(["的", *spoken_fillers, *(word for word in locative_words if word)])
+        self._inside_a_place = rf"\s*(?:(?:{inside})\s*)?"
         # "信号tmd差到爆": the curse goes, the problem stays; a Latin one only as a word of its own.
         abuse = alternation(word for word in rules.abuse_words if word)
         self._abuse = re.compile(rf"(?<![A-Za-z])(?:{abuse})(?![A-Za-z])", re.IGNORECASE) if abuse else None
@@ -241,7 +254,8 @@ class ProblemSummary:
     def _named_items_out(self, clause: str, slots: Slots) -> str:
         named = f"{slots.surname}{slots.honorific}" if slots.surname and slots.honorific else None
         return self._without_item_names(
-            self._without_slots(clause, (slots.name, named), (slots.district, slots.address)), slots.surname
+            self._without_slots(clause, (slots.name, named), (slots.region, slots.district, slots.address)),
+            slots.surname,
         )
 
     def _without_abuse(self, text: str) -> str:
@@ -386,10 +400,10 @@ class ProblemSummary:
         "我是5栋的李阿姨" leaves no "我是的", "broken at Sunshine Garden" no "at"."""
         items = [_DIGITS.pattern]
         said_places = {value for value in places if value}
-        # A place is kept without the spaces typed inside it ("阳光花园 3 栋" is 阳光花园3栋), or the 的
-        # that tied a part to it ("金地广场的地下车库" is 金地广场地下车库).
         items.extend(
-            _INSIDE_A_PLACE.join(map(re.escape, value)) + (_FLAT_NUMBER if value in said_places else "") + _LOCATIVE
+            self._inside_a_place.join(map(re.escape, value))
+            + (_FLAT_NUMBER if value in said_places else "")
+            + _LOCATIVE
             for value in sorted({value for value in (*slots, *said_places) if value}, key=len, reverse=True)
         )
         # Matched in simplified characters, as the items and their words are ("電話 陽光花園7棟"),
@@ -399,7 +413,9 @@ class ProblemSummary:
             # "…零三一不对是零三二" is one number, taken out whole.
             text, read = self._tail_put_right.apply(text, read)
         for item in items:
-            pattern = re.compile(rf"{self._item_intro}(?:{item})(?:\s*的)?", re.IGNORECASE)
+            pattern = re.compile(
+                rf"{self._item_intro}{self._fillers_before}(?:{item})(?:\s*的)?{self._filler_after}", re.IGNORECASE
+            )
             for found in reversed(list(pattern.finditer(read))):
                 start, end = found.span()
                 text, read = text[:start] + " " + text[end:], read[:start] + " " + read[end:]

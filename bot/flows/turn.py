@@ -142,15 +142,18 @@ class Turn:
 
     @property
     def area(self) -> str | None:
-        """Where the problem is, as the message says it: the district and the address within it; a
-        district the customer did not say is not added ("和平里小区11号楼" stays as it is)."""
+        """Where the problem is, as the message says it: the province and city written before it,
+        the district and the address within it; a district the customer did not say is not added
+        ("和平里小区11号楼" stays as it is)."""
         if self.understood is None:
             return None
         slots = self.understood.slots
         if slots.district and slots.address and slots.district in slots.address:
-            return slots.address  # "望京花园东区": the district's name is within the address
-        district = slots.district if slots.district_said or not slots.address else None
-        return "".join(part for part in (district, slots.address) if part) or None
+            district = None  # "望京花园东区": the district's name is within the address
+        else:
+            district = slots.district if slots.district_said or not slots.address else None
+        place = "".join(part for part in (district, slots.address) if part)
+        return "".join(part for part in (slots.region, place) if part) if place else None
 
     def text(self, phrase_id: PhraseId, **variables: object) -> str:
         return self.kit.phrase(phrase_id, self.locale, **variables)

@@ -48,6 +48,9 @@ class EnglishPlaceFinder:
         unit_next = rf"|(?i:{units})\b" if units else ""
         bare = rf"(?:\s+\d+[A-Za-z]?(?=\s*(?:$|[,.;:!?()]{unit_next})))?"
         if estates:
+            if parts and joiners:
+                # "the north gate of Sunshine Garden": the part first, then the estate it is of.
+                patterns.append(rf"(?i:{parts})\s+(?i:{joiners})\s+{names}(?:{estates})\b{bare}{unit}*")
             patterns.append(rf"{units_before}{names}(?:{estates})\b{part}{bare}{unit}*")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
         # Written in lower case after "i live" and with its unit ("i live sunshine garden block 2").

@@ -71,6 +71,7 @@ def merge_slots(rules: Slots, model: Slots) -> Slots:
         address=rules.address if rules.address is not None else model.address,
         district=rules.district if rules.district is not None else model.district,
         district_said=rules.district_said if rules.district is not None else model.district_said,
+        region=rules.region,
     )
 
 

@@ -104,6 +104,9 @@ class Place:
     district_said: bool = False
     """The customer said the district (海淀区, 海淀, 长安区); False when it is only the district of
     an estate or street the gazetteer lists ("和平里小区11号楼" is in 东城区 without saying so)."""
+    region: str | None = None
+    """The province and city written before the district or the address, as written ("广东省深圳市" of
+    广东省深圳市南山区粤海街道…): part of the place said, in neither slot."""
 
 
 class PlaceFinder:
@@ -134,9 +137,11 @@ class PlaceFinder:
         units = alternation(gazetteer.unit_suffixes)
         # Typed addresses often space a number from its unit ("88 号 3 幢 502").
         unit = rf"|[0-9A-Za-z甲乙丙丁一二三四五六七八九十百零〇#\-]{{1,8}}?[ \t]?(?:{units})" if units else ""
-        # A bare number ends an address ("2单元301", "2单元501的楼道灯"), but not "3天没水"; so
-        # does a room number said digit by digit ("一单元六零二"), three or four digits of it.
-        end = rf"(?=$|[{_PUNCTUATION}\s的])"
+        # A bare number ends an address ("2单元301", "2单元501的楼道灯", "三单元502啊" said aloud),
+        # but not "3天没水"; so does a room number said digit by digit ("一单元六零二"), three or four
+        # digits of it.
+        fillers = alternation(gazetteer.place_fillers)
+        end = rf"(?=$|[{_PUNCTUATION}\s的]|{fillers})" if fillers else rf"(?=$|[{_PUNCTUATION}\s的])"
         # At most six digits a group, and fewer than ten in all: a phone typed after the place is the
         # phone ("阳光花园11栋 138…", "阳光花园 133-5555-0004").
         number = rf"|(?!(?:\d-?){{{_PHONE_DIGITS}}})\d{{1,{_ROOM_DIGITS}}}(?:-\d{{1,{_ROOM_DIGITS}}})*{end}"
@@ -165,7 +170,6 @@ class PlaceFinder:
             else None
         )
         # "阳光花园啊 七栋": a spoken filler between an estate and its building.
-        fillers = alternation(gazetteer.place_fillers)
         numerals = "0-9一二三四五六七八九十两"
         self._spoken_building_re = (
             re.compile(rf"(?:\s|{fillers})+(?P<building>[{numerals}]{{1,4}}[ \t]?(?:{building_words}))")
@@ -243,6 +247,14 @@ class PlaceFinder:
             else None
         )
         self._company_words = tuple(gazetteer.developer_company_words)
+        self._locatives = tuple(gazetteer.place_locatives)
+        # "恒大绿洲里5栋": "in" between a developer's estate and its building.
+        locatives = alternation(gazetteer.place_locatives)
+        self._locative_re = (
+            re.compile(rf"(?:{locatives})(?=[ \t]?[{numerals}]{{1,4}}[ \t]?(?:{building_words}))")
+            if locatives and building_words
+            else None
+        )
         # A place's ending, but not a division's: "越秀区" is a district, not an estate of 越秀's.
         self._brand_endings = tuple(
             ending
@@ -311,6 +323,7 @@ class PlaceFinder:
             gap = text[after : anchor.start]
             if not gap or self._leading_division.fullmatch(gap):
                 after = max(after, anchor.end)
+        region = self._region(text, anchors, start, after)
         said = text[after:end]
         if end in cuts and after <= cuts[end][0]:
             cut_from, cut_to = cuts[end]
@@ -318,7 +331,37 @@ class PlaceFinder:
         address = self._building_corrected(text, spans, end, said.strip(_STRIPPED))
         address = self._building_added(text, spans, end, address)
         address = self._flat_put_right(text, end, address)
-        return Place(tidy_place(address) or None, district, district_said)
+        return Place(tidy_place(address) or None, district, district_said, region)
+
+    def _region(self, text: str, anchors: list[_Anchor], start: int, after: int) -> str | None:
+        """The divisions above the county written at the start of the place (``start`` to ``after``,
+        before its county: "广东省深圳市" of 广东省深圳市南山区), when the parser or the gazetteer
+        knows each of them; "社区海淀区" starts with no division."""
+        head_end = min(
+            (
+                anchor.start
+                for anchor in anchors
+                if anchor.kind in (_Kind.DISTRICT, _Kind.DIVISION) and anchor.district and start <= anchor.start < after
+            ),
+            default=after,
+        )
+        region = text[start:head_end]
+        if not region.strip(_STRIPPED):
+            return None
+        covered = [False] * len(region)
+        known = [
+            (anchor.start - start, anchor.end - start)
+            for anchor in anchors
+            if anchor.kind in (_Kind.CITY, _Kind.DIVISION) and start <= anchor.start and anchor.end <= head_end
+        ]
+        if not known and self._divisions is not None:
+            # The gazetteer knew the district, so the parser was not asked about the words before it.
+            known = [(division.start, division.end) for division in self._divisions.find(region) if not division.county]
+        for known_start, known_end in known:
+            covered[known_start:known_end] = [True] * (known_end - known_start)
+        if not all(covered[index] for index, char in enumerate(region) if char not in _STRIPPED):
+            return None
+        return region.strip(_STRIPPED)
 
     def _joined(self, text: str, anchors: list[_Anchor], spans: list[tuple[int, int]], end: int) -> int:
         """``end`` moved to the end of the estate, building or street joined to the place by a few
@@ -418,10 +461,16 @@ class PlaceFinder:
             ),
             None,
         )
-        locative = ending is not None and text[start:ending].endswith("里")
+        locative = ending is not None and text[start:ending].endswith(self._locatives)
         if locative and ending is not None and text[start : ending - 1].endswith(self._brand_endings):
             ending -= 1  # "万科城里停水了": in the estate, not one named …城里 as 和平里 is
         numbered = next((end for end in range(start, run_end + 1) if self._numbered_re.match(text, end)), None)
+        if self._locative_re is not None:
+            # "恒大绿洲里5栋": the building in the estate, not one named …里 (``_spans`` cuts the 里 out).
+            if numbered is not None and numbered - start > 1 and self._locative_re.match(text, numbered - 1):
+                numbered -= 1
+            if ending is not None and ending - start > 1 and self._locative_re.match(text, ending - 1):
+                ending -= 1
         part = (
             next((end for end in range(start + 1, run_end + 1) if self._estate_part_re.match(text, end)), None)
             if self._estate_part_re is not None
@@ -452,6 +501,13 @@ class PlaceFinder:
                 continue
             end = anchor.end
             parts = 0
+            locative = (
+                self._locative_re.match(text, end)
+                if anchor.kind is _Kind.BRAND and self._locative_re is not None
+                else None
+            )
+            if locative is not None:
+                end = locative.end()
             if anchor.kind in (_Kind.DISTRICT, _Kind.DIVISION) and (named_number := self._named_number(text, end)):
                 end, parts = named_number, 1
             while (match := self._part_re.match(text, end)) is not None and match.end() > end:
@@ -522,6 +578,8 @@ class PlaceFinder:
                 continue
             if said in self._not_places or (self._floor_re is not None and self._floor_re.fullmatch(said)):
                 continue
+            if locative is not None:
+                cuts[end] = locative.span()
             start = anchor.start
             if anchor.kind is _Kind.BUILDING:
                 since = max(spans[-1][1] if spans else 0, start - _LATIN_NAME_WINDOW)

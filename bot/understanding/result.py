@@ -24,6 +24,10 @@ class Slots:
     """The customer said ``district``; otherwise it is only where the gazetteer puts the estate or
     street they named, and the place said back to them does not add it. Not compared: the slots
     are the same either way."""
+    region: str | None = None
+    """The province and city written before the district or the address ("广东省深圳市" of
+    广东省深圳市南山区粤海街道…): said back with the place, never as the problem. The rules find it;
+    the model does not."""
 
     def as_dict(self) -> dict[str, str | None]:
         """The slots the optional model fills too (not ``second_phone``)."""

@@ -112,4 +112,5 @@ class SlotExtractor:
             address=address,
             district=place.district,
             district_said=place.district_said,
+            region=place.region,
         )

@@ -116,3 +116,44 @@ def test_a_phone_said_with_yao_for_one_is_read(extractor: SlotExtractor, text: s
 )
 def test_spoken_numerals_that_are_no_whole_phone_are_no_phone(extractor: SlotExtractor, text: str) -> None:
     assert extractor.extract(text).phone is None
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "district", "address"),
+    [
+        ("广东省深圳市南山区粤海街道科苑南路3099号 燃气费多扣了", "广东省深圳市", "南山区", "粤海街道科苑南路3099号"),
+        ("北京市海淀区学院路30号停水了", "北京市", "海淀区", "学院路30号"),
+        ("吉林省长春市朝阳区红旗街的店不给退货", "吉林省长春市", "朝阳区", "红旗街"),
+        ("海淀区学院路30号停水了", None, "海淀区", "学院路30号"),
+    ],
+)
+def test_the_province_and_city_before_a_place_are_its_region(
+    extractor: SlotExtractor, text: str, region: str | None, district: str, address: str
+) -> None:
+    slots = extractor.extract(text)
+    assert (slots.region, slots.district, slots.address) == (region, district, address)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("幸福小区十二栋三单元502啊 电话是13912340050", "幸福小区十二栋三单元502"),
+        ("幸福小区12栋3单元502吧 暖气不热", "幸福小区12栋3单元502"),
+        ("我住恒大绿洲里5栋2单元301 停水了", "恒大绿洲5栋2单元301"),
+        ("万科城里停水了", "万科城"),
+        ("和平里5栋停水", "和平里5栋"),
+    ],
+)
+def test_a_filler_or_in_after_the_place_is_not_part_of_it(extractor: SlotExtractor, text: str, address: str) -> None:
+    assert extractor.extract(text).address == address
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("shouted at my kid at the north gate of Sunshine Garden", "north gate of Sunshine Garden"),
+        ("Sunshine Garden carpark lights are broken", "Sunshine Garden carpark"),
+    ],
+)
+def test_a_part_of_an_english_estate_is_part_of_the_place(extractor: SlotExtractor, text: str, address: str) -> None:
+    assert extractor.extract(text).address == address
