@@ -13,6 +13,7 @@ from bot.keys import resources
 from bot.storage.models import Message
 from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_in_chat, playwright_api
 from tests.conftest import AppFactory
+from tests.helpers import eventually
 
 pytestmark = pytest.mark.browser
 expect = playwright_api.expect
@@ -126,4 +127,29 @@ async def test_a_text_over_the_limit_stays_in_the_box_with_a_warning(make_client
         await expect(page.locator("#chat-input")).to_have_value("")
         await expect(count).to_be_hidden()
         assert await _stored_customer_texts(client) == [exactly]
+        await browser.close()
+
+
+async def test_while_the_service_is_down_the_chat_says_it_is_reconnecting(make_client: AppFactory) -> None:
+    client = await make_client()
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await customer_in_chat(browser, str(client.make_url("/chat")))
+        status = page.locator("#chat-status")
+        await expect(status).to_have_text("已连接")
+        polls: list[str] = []
+        page.on("requestfailed", lambda request: polls.append(request.url) if "/chat/messages" in request.url else None)
+
+        await client.server.close()  # its sockets close; reconnecting and the HTTP fallback both fail
+        await expect(status).to_have_text("正在重新连接…", timeout=5_000)
+        await page.fill("#chat-input", "还在吗")
+        await page.click("#chat-send")
+        await expect(page.locator(".msg-customer .msg-state")).to_have_text("等待发送")
+
+        async def polled() -> bool:
+            return bool(polls)
+
+        await eventually(polled, timeout=15)
+        await expect(status).to_have_text("正在重新连接…")  # the fallback's polls fail: not "connected"
+        await expect(page.locator("#chat-typing")).to_be_hidden()
         await browser.close()
