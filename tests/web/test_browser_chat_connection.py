@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.keys import resources
-from bot.storage.models import Message
+from bot.storage.models import Message, WebchatToken
 from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_in_chat, playwright_api
 from tests.conftest import AppFactory
 from tests.helpers import eventually
@@ -152,4 +152,25 @@ async def test_while_the_service_is_down_the_chat_says_it_is_reconnecting(make_c
         await eventually(polled, timeout=15)
         await expect(status).to_have_text("正在重新连接…")  # the fallback's polls fail: not "connected"
         await expect(page.locator("#chat-typing")).to_be_hidden()
+        await browser.close()
+
+
+async def test_a_message_waiting_when_the_session_is_forgotten_goes_in_the_new_one(make_client: AppFactory) -> None:
+    client = await make_client()
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await customer_in_chat(browser, str(client.make_url("/chat")))
+        await page.context.set_offline(True)
+        await page.fill("#chat-input", "小区门口的路灯坏了一个星期了")
+        await page.click("#chat-send")
+        await expect(page.locator(".msg-customer .msg-state")).to_have_text("等待发送")
+        async with resources(client.app).sessions() as session, session.begin():
+            await session.execute(delete(WebchatToken))  # the token is unknown from now on (401)
+
+        await page.context.set_offline(False)
+        mine = page.locator(".msg-customer", has_text="路灯坏了")
+        await expect(page.locator(".msg-bot", has_text="电话")).to_have_count(1, timeout=20_000)
+        await expect(mine).to_have_count(1)
+        await expect(mine.locator(".msg-state")).to_have_text("")
+        assert await _stored_customer_texts(client) == ["小区门口的路灯坏了一个星期了"]
         await browser.close()

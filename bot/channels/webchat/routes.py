@@ -143,7 +143,11 @@ async def create_session(request: web.Request) -> web.Response:
             if conversation_id is None:
                 conversation_id = await session.run_sync(store.latest_conversation_id, identity_id)
         return web.json_response(
-            {"token": token, "conversation_id": conversation_id, "max_text_chars": shared.config.channels.max_text_chars}
+            {
+                "token": token,
+                "conversation_id": conversation_id,
+                "max_text_chars": shared.config.channels.max_text_chars,
+            }
         )
     try:
         wait = await request.app[flood_guards_key].sessions.take(request.app[client_addresses_key].limit_key(request))
