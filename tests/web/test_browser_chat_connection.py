@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from bot.keys import resources
 from bot.storage.models import Message, WebchatToken
-from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_in_chat, playwright_api
+from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_in_chat, customer_says_each, playwright_api
 from tests.conftest import AppFactory
 from tests.helpers import eventually
 
@@ -173,4 +173,33 @@ async def test_a_message_waiting_when_the_session_is_forgotten_goes_in_the_new_o
         await expect(mine).to_have_count(1)
         await expect(mine.locator(".msg-state")).to_have_text("")
         assert await _stored_customer_texts(client) == ["小区门口的路灯坏了一个星期了"]
+        await browser.close()
+
+
+# How far the list is from its bottom each time the "…" line appears or goes (it sits under the list).
+WATCH_TYPING = """
+window.typingGaps = [];
+document.addEventListener("DOMContentLoaded", () => {
+  const typing = document.getElementById("chat-typing");
+  const list = document.getElementById("chat-messages");
+  new MutationObserver(() => {
+    window.typingGaps.push(list.scrollHeight - list.scrollTop - list.clientHeight);
+  }).observe(typing, { attributes: true, attributeFilter: ["hidden"] });
+});
+"""
+
+
+async def test_the_typing_line_never_hides_the_newest_message(make_client: AppFactory) -> None:
+    client = await make_client()
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        context = await browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 420})
+        await context.add_init_script(WATCH_TYPING)
+        page = await context.new_page()
+        await page.goto(str(client.make_url("/chat")))
+        await page.evaluate("window.complaintChat.ready")
+        await expect(page.locator(".msg-bot").first).to_contain_text("客服代表", timeout=10_000)
+        await customer_says_each(page, ["小区门口的路灯坏了一个星期了", "13800138000", "阳光花园3栋"])
+        gaps = await page.evaluate("window.typingGaps")
+        assert len(gaps) >= 6 and all(gap < 2 for gap in gaps), gaps  # shown and hidden at the bottom
         await browser.close()
