@@ -168,7 +168,7 @@ async def test_the_same_token_resumes_the_conversation(make_client: AppFactory) 
     token, conversation_id = await new_session(client)
     response = await client.post("/chat/session", json={"token": token})
     assert response.status == 200
-    assert (await response.json()) == {"token": token, "conversation_id": conversation_id}
+    assert (await response.json()) == {"token": token, "conversation_id": conversation_id, "max_text_chars": 2000}
 
 
 async def test_http_fallback_sends_and_receives(make_client: AppFactory) -> None:

@@ -142,7 +142,13 @@ async def create_session(request: web.Request) -> web.Response:
             conversation_id = await session.run_sync(store.current_conversation_id, identity_id)
             if conversation_id is None:
                 conversation_id = await session.run_sync(store.latest_conversation_id, identity_id)
-        return web.json_response({"token": token, "conversation_id": conversation_id})
+        return web.json_response(
+            {
+                "token": token,
+                "conversation_id": conversation_id,
+                "max_text_chars": shared.config.channels.max_text_chars,
+            }
+        )
     try:
         wait = await request.app[flood_guards_key].sessions.take(request.app[client_addresses_key].limit_key(request))
     except (RedisError, OSError) as error:  # a customer is not turned away for the limiter's sake
@@ -164,6 +170,7 @@ async def create_session(request: web.Request) -> web.Response:
             "conversation_id": created.conversation_id,
             "locale": locale,
             "traditional": traditional,
+            "max_text_chars": shared.config.channels.max_text_chars,
         },
         status=201,
     )

@@ -4,6 +4,7 @@
 
   const TOKEN_KEY = "complaintbot.token";
   const LOCALE_KEY = "complaintbot.locale";
+  const OUTBOX_KEY = "complaintbot.outbox";  // messages not yet stored, kept across a reload
   const BACKOFF_MIN = 500;
   const BACKOFF_MAX = 10000;
   const POLL_MS = 2000;
@@ -13,7 +14,8 @@
   const STRINGS = {
     "zh-CN": {
       title: "在线客服", send: "发送", placeholder: "请输入您要反映的问题…", input: "消息",
-      connecting: "正在连接…", connected: "已连接", reconnecting: "正在重新连接…", polling: "已连接（轮询）",
+      connecting: "正在连接…", connected: "已连接", reconnecting: "正在重新连接…",
+      offline: "网络已断开，恢复后自动发送", waiting: "等待发送", tooLong: "超出{max}字，请分段发送",
       pending: "发送中…", failed: "未发送", typing: "客服正在输入",
       customer: "我", bot: "客服机器人", agent: "人工客服", system: "系统",
       attach: "发送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，请发送小一些的照片。",
@@ -24,7 +26,8 @@
     // Traditional characters: the service answers from its Chinese phrases, shown in this script.
     "zh-TW": {
       title: "線上客服", send: "傳送", placeholder: "請輸入您要反映的問題…", input: "訊息",
-      connecting: "正在連線…", connected: "已連線", reconnecting: "正在重新連線…", polling: "已連線（輪詢）",
+      connecting: "正在連線…", connected: "已連線", reconnecting: "正在重新連線…",
+      offline: "網路已中斷，恢復後自動傳送", waiting: "等待傳送", tooLong: "超出{max}字，請分段傳送",
       pending: "傳送中…", failed: "未傳送", typing: "客服正在輸入",
       customer: "我", bot: "客服機器人", agent: "真人客服", system: "系統",
       attach: "傳送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，請傳送小一點的照片。",
@@ -34,7 +37,9 @@
     },
     en: {
       title: "Online service", send: "Send", placeholder: "Tell us what went wrong…", input: "Message",
-      connecting: "connecting…", connected: "connected", reconnecting: "reconnecting…", polling: "connected (polling)",
+      connecting: "connecting…", connected: "connected", reconnecting: "reconnecting…",
+      offline: "offline: your messages will go once the network is back", waiting: "waiting to send",
+      tooLong: "Over {max} characters: please send it in parts.",
       pending: "sending…", failed: "not sent", typing: "typing",
       customer: "You", bot: "Bot", agent: "Agent", system: "System",
       attach: "Send a photo", attachShort: "Photo", photo: "[photo]", photoTooBig: "That photo is too large: please send a smaller one.",
@@ -59,6 +64,7 @@
   const notice = $("chat-notice");
   const localeSelect = $("chat-locale");
   const typing = $("chat-typing");
+  const counter = $("chat-count");
 
   // The language a new conversation starts in: the customer's own pick in this browser, else the
   // page's (<html data-chat-locale="en">), else the browser's; null leaves it to the service default.
@@ -89,9 +95,10 @@
   let lastId = 0;              // highest server message id seen
   let noticeTimer = null;
   let restarting = false;
+  let maxChars = 2000;         // the service's limit (max_text_chars), as its session answer says
   const shown = new Map();     // server message id -> element
   const local = new Map();     // client id -> element of our own message the server has not echoed yet
-  const outbox = new Map();    // client id -> text, until acked; resent with the same id after a reconnect
+  const outbox = new Map();    // client id -> {text, ts}, until acked; resent with the same id after a reconnect
   const posting = new Set();   // client ids with a fallback POST in flight
 
   const t = (key) => STRINGS[locale][key] ?? key;
@@ -111,7 +118,9 @@
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return { short: "", full: "" };
     const today = new Date().toDateString() === date.toDateString();
-    const time = { hour: "2-digit", minute: "2-digit", hourCycle: locale === "en" ? "h12" : "h23" };
+    const time = locale === "en"
+      ? { hour: "numeric", minute: "2-digit", hourCycle: "h12" }
+      : { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
     const short = new Intl.DateTimeFormat(locale, today ? time : { month: "short", day: "numeric", ...time });
     const full = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short" });
     return { short: short.format(date), full: full.format(date) };
@@ -121,14 +130,16 @@
   const TYPING_MAX_MS = 20000;  // an agent may not answer at once: stop pretending after this
   let typingTimer = null;
   function showTyping() {
-    typing.hidden = false;
+    keepBottom(() => { typing.hidden = false; });
     clearTimeout(typingTimer);
     typingTimer = setTimeout(hideTyping, TYPING_MAX_MS);
   }
   function hideTyping() {
     clearTimeout(typingTimer);
-    typingWho.remove();  // issue 15 (typing)
-    if (!typing.hidden) typing.hidden = true;
+    keepBottom(() => {
+      typingWho.remove();  // issue 15 (typing)
+      if (!typing.hidden) typing.hidden = true;
+    });
   }
 
   // issue 15 (typing): while the agent types, the server sends {"type": "typing", "from": "agent"}
@@ -141,8 +152,10 @@
   let typingSentAt = 0;
   function agentTyping() {
     typingWho.textContent = t("typing");
-    if (!typingWho.isConnected) typing.prepend(typingWho);
-    typing.hidden = false;
+    keepBottom(() => {
+      if (!typingWho.isConnected) typing.prepend(typingWho);
+      typing.hidden = false;
+    });
     clearTimeout(typingTimer);
     typingTimer = setTimeout(hideTyping, AGENT_TYPING_MS);
   }
@@ -157,16 +170,27 @@
 
   // ---- UI -------------------------------------------------------------------------------------
 
+  // The customer sees connected, reconnecting or offline; how the messages travel is not their concern.
   function setStatus(state) {
+    if (!navigator.onLine) state = "offline";
     status.dataset.state = state;
     status.textContent = t(state === "reconnecting" && !everConnected ? "connecting" : state);
   }
 
   function showNotice(text) {
-    notice.textContent = text;
-    notice.hidden = false;
+    keepBottom(() => {
+      notice.textContent = text;
+      notice.hidden = false;
+    });
     clearTimeout(noticeTimer);
-    noticeTimer = setTimeout(() => { notice.hidden = true; }, 8000);
+    noticeTimer = setTimeout(() => keepBottom(() => { notice.hidden = true; }), 8000);
+  }
+
+  // Whatever appears or goes under the list shrinks or grows it: the newest message stays in view.
+  function keepBottom(change) {
+    const follow = nearBottom();
+    change();
+    if (follow) list.scrollTop = list.scrollHeight;
   }
 
   function applyLocale() {
@@ -181,6 +205,7 @@
     typing.setAttribute("aria-label", t("typing"));
     localeSelect.value = locale;
     setStatus(status.dataset.state);
+    countInput();
     for (const el of list.children) {
       relabel(el);
       setTime(el, el.querySelector(".msg-time").dateTime);
@@ -189,7 +214,7 @@
 
   function relabel(el) {
     el.querySelector(".msg-from").textContent = t(el.dataset.from);
-    const state = el.classList.contains("pending") ? "pending" : el.classList.contains("failed") ? "failed" : "";
+    const state = ["failed", "waiting", "pending"].find((name) => el.classList.contains(name)) ?? "";
     el.querySelector(".msg-state").textContent = state && t(state);
   }
 
@@ -295,29 +320,80 @@
     }
   }
 
+  // Stored: the bot is answering it now ("…" until its reply), not while it still travels.
   function acked(clientId) {
-    outbox.delete(clientId);
+    if (unqueue(clientId)) showTyping();
     const el = local.get(clientId);
     if (el && el.classList.contains("pending")) {
-      el.classList.remove("pending");
+      el.classList.remove("pending", "waiting");
       relabel(el);
     }
   }
 
   function rejected(clientId, reason) {
-    outbox.delete(clientId);
+    unqueue(clientId);
     const el = local.get(clientId);
     if (el) {
+      el.classList.remove("waiting");
       el.classList.replace("pending", "failed");
       relabel(el);
     }
     if (reason) showNotice(reason);
   }
 
+  // A message "waiting" has not left the browser (no connection); "pending" ones are on their way.
+  function setWaiting(clientId, waiting) {
+    const el = local.get(clientId);
+    if (el && el.classList.contains("pending") && el.classList.contains("waiting") !== waiting) {
+      el.classList.toggle("waiting", waiting);
+      relabel(el);
+    }
+  }
+
+  // The outbox is kept in localStorage with the session's token, so a reload or a closed tab
+  // loses nothing: what was not stored is shown and sent again, with the same ids, on the next visit.
+  function queue(clientId, text, ts) {
+    outbox.set(clientId, { text, ts });
+    saveOutbox();
+  }
+
+  function unqueue(clientId) {
+    const had = outbox.delete(clientId);
+    if (had) saveOutbox();
+    return had;
+  }
+
+  function saveOutbox() {
+    if (outbox.size === 0) storage.remove(OUTBOX_KEY);
+    else storage.set(OUTBOX_KEY, JSON.stringify({ token, messages: [...outbox].map(([id, m]) => ({ id, ...m })) }));
+  }
+
+  function loadOutbox() {
+    try {
+      const saved = JSON.parse(storage.get(OUTBOX_KEY) ?? "null");
+      if (!saved || saved.token !== token || !Array.isArray(saved.messages)) return;
+      for (const m of saved.messages) {
+        if (typeof m?.id === "string" && typeof m.text === "string") outbox.set(m.id, { text: m.text, ts: String(m.ts) });
+      }
+    } catch { /* unreadable: nothing to send again */ }
+  }
+
+  // The outbox's messages as the customer's own, waiting, after a reload or a new session.
+  function showOutbox() {
+    for (const [id, { text, ts }] of outbox) {
+      if (local.has(id)) continue;
+      const el = render("customer", text, ts, id);
+      el.classList.add("pending", "waiting", "local");
+      relabel(el);
+      local.set(id, el);
+      list.append(el);
+    }
+  }
+
   // Sent faster than the server takes (it stored nothing): sent again when it says, still pending.
   function later(clientId, seconds) {
     showNotice(t("tooFast"));
-    setTimeout(() => { if (outbox.has(clientId)) transmit(clientId, outbox.get(clientId)); }, seconds * 1000);
+    setTimeout(() => { if (outbox.has(clientId)) transmit(clientId); }, seconds * 1000);
   }
 
   function handle(frame) {
@@ -330,22 +406,26 @@
 
   function send(text) {
     const id = uuid();
-    const el = render("customer", text, new Date().toISOString(), id);
+    const ts = new Date().toISOString();
+    const el = render("customer", text, ts, id);
     el.classList.add("pending", "local");
     relabel(el);
     local.set(id, el);
-    outbox.set(id, text);
+    queue(id, text, ts);
     list.append(el);
     pruneOptions();
     list.scrollTop = list.scrollHeight;
-    showTyping();
-    transmit(id, text);
+    transmit(id);
   }
 
-  // Without a socket or the fallback the message just waits in the outbox for the next connection.
-  function transmit(id, text) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "message", id, text }));
-    else if (pollRun) postMessage(id, text);
+  // Without a socket or the fallback the message waits in the outbox for the next connection.
+  function transmit(id) {
+    const { text } = outbox.get(id);
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: "message", id, text }));
+      setWaiting(id, false);
+    } else if (pollRun && navigator.onLine) postMessage(id, text);
+    else setWaiting(id, true);
   }
 
   // ---- HTTP -----------------------------------------------------------------------------------
@@ -384,6 +464,7 @@
       data = await request("POST", "/chat/session", sessionBody(), false);
     }
     token = data.token;
+    if (Number.isInteger(data.max_text_chars)) maxChars = data.max_text_chars;
     if (!requested && known(data.locale)) {
       locale = data.locale;
       applyLocale();
@@ -431,6 +512,11 @@
   function connect() {
     clearTimeout(reconnectTimer);
     reconnectTimer = null;
+    if (!navigator.onLine) {  // "online" connects at once; this is in case it never fires
+      setStatus("offline");
+      reconnectTimer = setTimeout(connect, BACKOFF_MAX);
+      return;
+    }
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const ws = new WebSocket(`${scheme}://${location.host}/chat/ws?token=${encodeURIComponent(token)}`);
     const since = lastId;
@@ -443,7 +529,7 @@
       backoff = BACKOFF_MIN;
       stopPolling();
       setStatus("connected");
-      for (const [id, text] of outbox) ws.send(JSON.stringify({ type: "message", id, text }));
+      for (const id of outbox.keys()) transmit(id);
     };
     ws.onmessage = (event) => {
       try {
@@ -459,8 +545,9 @@
     ws.onclose = () => {
       if (socket !== ws) return;  // closed on purpose by a restart
       socket = null;
-      if (!opened) failures += 1;
-      if (failures >= FAILURES_BEFORE_POLLING) startPolling();
+      for (const id of outbox.keys()) setWaiting(id, true);  // unacked: sent again once connected
+      if (!opened && navigator.onLine) failures += 1;
+      if (failures >= FAILURES_BEFORE_POLLING) startPolling();  // its polls say connected or not
       else setStatus("reconnecting");
       // Keep trying the socket even while polling; onopen switches back.
       reconnectTimer = setTimeout(connect, backoff);
@@ -474,15 +561,16 @@
     if (pollRun) return;
     const run = {};
     pollRun = run;
-    setStatus("polling");
     (async () => {
       while (pollRun === run) {
-        for (const [id, text] of outbox) postMessage(id, text);
+        for (const id of outbox.keys()) transmit(id);
         try {
           await fetchNew();
+          if (pollRun === run) setStatus("connected");
         } catch (error) {
           if (error.status === 401) return restart();
           console.warn("chat: poll failed", error);
+          if (pollRun === run) setStatus("reconnecting");
         }
         await sleep(POLL_MS);
       }
@@ -496,13 +584,17 @@
   async function postMessage(id, text) {
     if (posting.has(id)) return;
     posting.add(id);
+    setWaiting(id, false);
     try {
       handle(await request("POST", "/chat/messages", { id, text }));
     } catch (error) {
       if (error.status === 401) restart();
       else if (error.status === 400) rejected(id, error.message);
       else if (error.status === 429) showNotice(t("tooFast"));
-      // anything else: still in the outbox, the next poll resends it
+      else {  // still in the outbox: the next poll sends it again
+        setWaiting(id, true);
+        if (pollRun) setStatus("reconnecting");
+      }
     } finally {
       posting.delete(id);
     }
@@ -513,13 +605,16 @@
   async function start() {
     failures = 0;
     backoff = BACKOFF_MIN;
+    showOutbox();
     await retrying(openSession);
+    saveOutbox();  // under this session's token
     await retrying(fetchNew);
     list.scrollTop = list.scrollHeight;
     connect();
   }
 
-  // The token stopped working (e.g. the server forgot it): start over with a new conversation.
+  // The token stopped working (e.g. the server forgot it): start over with a new conversation;
+  // what the customer had not sent yet goes in the new one.
   async function restart() {
     if (restarting) return;
     restarting = true;
@@ -533,7 +628,6 @@
     list.replaceChildren();
     shown.clear();
     local.clear();
-    outbox.clear();
     lastId = 0;
     try {
       await start();
@@ -542,11 +636,31 @@
     }
   }
 
+  // Code points, as the service counts (a maxlength would count an emoji twice, and cut silently).
+  const length = (text) => [...text].length;
+  const tooLong = () => t("tooLong").replace("{max}", maxChars);
+
+  function countInput() {
+    const count = length(input.value.trim());
+    const over = count > maxChars;
+    keepBottom(() => {
+      counter.hidden = count < maxChars * 0.9;
+      counter.textContent = over ? `${tooLong()} ${count}/${maxChars}` : `${count}/${maxChars}`;
+    });
+    counter.classList.toggle("over", over);
+    input.setAttribute("aria-invalid", String(over));
+  }
+
   function submit() {
     const text = input.value.trim();
     if (!text) return;
+    if (length(text) > maxChars) {  // kept in the box, to be cut by the customer
+      showNotice(tooLong());
+      return;
+    }
     input.value = "";
     fitInput();
+    countInput();
     send(text);
     input.focus();
   }
@@ -567,7 +681,10 @@
       submit();
     }
   });
-  input.addEventListener("input", fitInput);
+  input.addEventListener("input", () => {
+    fitInput();
+    countInput();
+  });
   localeSelect.addEventListener("change", () => {
     locale = known(localeSelect.value) ?? locale;
     requested = locale;
@@ -575,7 +692,23 @@
     applyLocale();
   });
   window.addEventListener("online", () => {
+    setStatus("reconnecting");
     if (reconnectTimer) connect();  // don't wait out the backoff once the network is back
+  });
+  // The browser knows at once; a socket would only notice when the server's pings go unanswered.
+  window.addEventListener("offline", () => {
+    const ws = socket;
+    socket = null;
+    if (ws) {
+      ws.onclose = null;
+      ws.close();
+    }
+    stopPolling();
+    hideTyping();  // no reply can arrive until the network is back
+    for (const id of outbox.keys()) setWaiting(id, true);
+    setStatus("offline");
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(connect, BACKOFF_MAX);
   });
 
   // ---- photos (issue 15) ----------------------------------------------------------------------
@@ -669,5 +802,6 @@
   });
 
   applyLocale();
+  loadOutbox();
   window.complaintChat = { ready: start() };
 })();
