@@ -163,6 +163,11 @@ class PreparedQuery:
         self._forms: dict[tuple[str, tuple[int, ...]], _QueryForm] = {}
         self._rows: dict[str, tuple[type[NamedTuple], tuple[_Processor, ...]]] = {}
 
+    @property
+    def statement(self) -> Select[Any] | Update:
+        """The Core statement, as SQLAlchemy itself would run it."""
+        return self._statement
+
     def _compile(self, dialect: Dialect) -> SQLCompiler:
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
