@@ -111,7 +111,9 @@ def looks_like_phone_attempt(text: str, intros: Sequence[str] = ()) -> bool:
     (415) 555-0134"): the customer tried to give a number, even if it is not valid; a number said
     digit by digit ("幺三九零零零七零幺三", one digit short) counts."""
     text = with_ascii_digits(unicodedata.normalize("NFKC", text))
-    digits = sum(ch.isdigit() for ch in text)
+    digits = sum(map(str.isdigit, text))
+    if digits < 3:
+        return False  # no number after an intro either: it takes three digits
     if digits >= 5 and digits >= len(normalise(text).replace(" ", "").replace("-", "")) * 0.6:
         return True
     lowered = text.lower()

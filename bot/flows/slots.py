@@ -12,7 +12,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.classify import normalise
 from bot.flows.data import AREA_MAX_CHARS, DESCRIPTION_MAX_CHARS, FlowData
 from bot.flows.records import State
-from bot.flows.turn import FlowKit, Turn
+from bot.flows.turn import FlowKit, Turn, lowered
 from bot.understanding.patterns import alternation
 from bot.understanding.places import tidy_place
 from bot.understanding.result import Understanding
@@ -427,10 +427,10 @@ def only_insults(turn: Turn, text: str) -> bool:
     without those and ``form.insult_words`` nothing but characters never inside a place."""
     form = turn.kit.form
     matchable = turn.kit.understander.matchable(text)
-    abuse = [word.lower() for word in form.abuse_words]
-    if not any(word in matchable for word in abuse):
+    abuse = lowered(tuple(form.abuse_words))
+    if not any(map(matchable.__contains__, abuse)):
         return False
-    left = _without(matchable, (*abuse, *(word.lower() for word in form.insult_words)))
+    left = _without(matchable, (*abuse, *lowered(tuple(form.insult_words))))
     return _characters_left(turn.kit.config, left) == 0
 
 

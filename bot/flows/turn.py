@@ -4,6 +4,7 @@ produces, and the ``Turn`` that builds it (say, audit, timers)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,13 @@ from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.phones import national_digits
 from bot.understanding.result import Understanding
 from bot.understanding.understander import Understander
+
+
+@functools.lru_cache(maxsize=1024)
+def lowered(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Configured words in lower case, as messages are matched: lowered once per word list, not
+    for every message (the flow asks a few hundred words of each message)."""
+    return tuple(word.lower() for word in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +168,7 @@ class Turn:
 
     def says_any(self, text: str, words: Iterable[str]) -> bool:
         """Whether ``text``, read as keywords are matched, holds any of the configured ``words``."""
-        matchable = self.kit.understander.matchable(text)
-        return any(word.lower() in matchable for word in words)
+        return any(map(self.kit.understander.matchable(text).__contains__, lowered(tuple(words))))
 
     def only_asks(self, text: str) -> bool:
         """The message is only question marks ("？？？", ``form.asking_marks``)."""

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import CursorResult, Engine, Result, event, text
+from sqlalchemy import Connection, CursorResult, Engine, Result, event, text
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -106,6 +106,7 @@ class Database:
         self.engine = create_engine(database_url, lock_timeout)
         self.sessions = session_factory(self.engine)
         self._writer: Engine | None = None
+        self._writer_connection: Connection | None = None
         self._thread: concurrent.futures.ThreadPoolExecutor | None = None
         if _is_sqlite(self.url):
             self._writer = create_sync_engine(
@@ -127,15 +128,28 @@ class Database:
     async def write(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one transaction: committed if it returns, rolled back if it raises."""
         if self._writer is not None and self._thread is not None:
-            writer = self._writer
-
             def run() -> T:
-                with Session(writer, expire_on_commit=False) as session, session.begin():
+                with Session(self._connection(), expire_on_commit=False) as session, session.begin():
                     return work(session)
 
             return await asyncio.get_running_loop().run_in_executor(self._thread, run)
         async with self.sessions() as session, session.begin():
             return await session.run_sync(work)
+
+    def _connection(self) -> Connection:
+        """The writer thread's connection, kept open: checked out of the pool and reset on its
+        return for every transaction, it cost ≈ 75 µs a transaction, two a batch."""
+        assert self._writer is not None
+        if self._writer_connection is None or self._writer_connection.closed:
+            self._writer_connection = self._writer.connect()
+        return self._writer_connection
+
+    def _close_writer(self) -> None:
+        if self._writer_connection is not None:
+            self._writer_connection.close()
+            self._writer_connection = None
+        if self._writer is not None:
+            self._writer.dispose()
 
     async def ping(self) -> None:
         """Raise unless the database answers a trivial query."""
@@ -145,5 +159,5 @@ class Database:
     async def dispose(self) -> None:
         await self.engine.dispose()
         if self._writer is not None and self._thread is not None:
-            await asyncio.get_running_loop().run_in_executor(self._thread, self._writer.dispose)
+            await asyncio.get_running_loop().run_in_executor(self._thread, self._close_writer)
             self._thread.shutdown(wait=True)

@@ -52,7 +52,7 @@ from bot.storage.models import (
     string_length,
     table_of,
 )
-from bot.storage.prepared import Prepared
+from bot.storage.prepared import Prepared, PreparedQuery
 
 
 def dialect_insert(session: Session, table: Any) -> Any:
@@ -256,7 +256,7 @@ def current_conversation_id(session: Session, identity_id: int) -> int | None:
     return None if found is None else int(found)
 
 
-_OPEN_CONVERSATIONS = (
+_OPEN_CONVERSATIONS = PreparedQuery(
     select(Conversation.__table__.c.identity_id, func.max(Conversation.__table__.c.id))
     .where(
         Conversation.__table__.c.identity_id.in_(bindparam("ids", expanding=True)),
@@ -268,7 +268,7 @@ _OPEN_CONVERSATIONS = (
 
 def current_conversation_ids(session: Session, identity_ids: Iterable[int]) -> dict[int, int]:
     """Each identity's open conversation (the newest), for those that have one, in one statement."""
-    rows = session.connection().execute(_OPEN_CONVERSATIONS, {"ids": list(identity_ids)})
+    rows = _OPEN_CONVERSATIONS.rows(session.connection(), {"ids": list(identity_ids)})
     return {row[0]: row[1] for row in rows}
 
 
@@ -492,36 +492,40 @@ class StoredInboundRow:
     created_at: dt.datetime | None = None
 
 
-_LOAD_CONVERSATIONS = select(
-    _conversations.c.id,
-    _conversations.c.customer_id,
-    _conversations.c.identity_id,
-    _conversations.c.channel,
-    _conversations.c.locale,
-    _conversations.c.status,
-    _conversations.c.flow_state,
-    _conversations.c.flow_data,
-    _conversations.c.owner,
-    _conversations.c.ownership_version,
-    _conversations.c.activity_seq,
-    _conversations.c.last_customer_at,
-    _conversations.c.closed_at,
-    _conversations.c.closed_reason,
-    # Its identity's opt-out (by primary key: one index lookup a conversation).
-    select(table_of(ChannelIdentity).c.opted_out_at)
-    .where(table_of(ChannelIdentity).c.id == _conversations.c.identity_id)
-    .scalar_subquery()
-    .label("opted_out_at"),
-).where(_conversations.c.id.in_(bindparam("ids", expanding=True)))
+_LOAD_CONVERSATIONS = PreparedQuery(
+    select(
+        _conversations.c.id,
+        _conversations.c.customer_id,
+        _conversations.c.identity_id,
+        _conversations.c.channel,
+        _conversations.c.locale,
+        _conversations.c.status,
+        _conversations.c.flow_state,
+        _conversations.c.flow_data,
+        _conversations.c.owner,
+        _conversations.c.ownership_version,
+        _conversations.c.activity_seq,
+        _conversations.c.last_customer_at,
+        _conversations.c.closed_at,
+        _conversations.c.closed_reason,
+        # Its identity's opt-out (by primary key: one index lookup a conversation).
+        select(table_of(ChannelIdentity).c.opted_out_at)
+        .where(table_of(ChannelIdentity).c.id == _conversations.c.identity_id)
+        .scalar_subquery()
+        .label("opted_out_at"),
+    ).where(_conversations.c.id.in_(bindparam("ids", expanding=True)))
+)
 # Their customers by primary key, in a statement of their own: joined, PostgreSQL hashes every
 # customer ever stored to find the batch's few (issue 16).
-_LOAD_CUSTOMERS = select(
-    Customer.__table__.c.id,
-    Customer.__table__.c.surname,
-    Customer.__table__.c.title,
-    Customer.__table__.c.tier,
-    Customer.__table__.c.phone,
-).where(Customer.__table__.c.id.in_(bindparam("ids", expanding=True)))
+_LOAD_CUSTOMERS = PreparedQuery(
+    select(
+        Customer.__table__.c.id,
+        Customer.__table__.c.surname,
+        Customer.__table__.c.title,
+        Customer.__table__.c.tier,
+        Customer.__table__.c.phone,
+    ).where(Customer.__table__.c.id.in_(bindparam("ids", expanding=True)))
+)
 _complaints = table_of(Complaint)
 _CASE_COLUMNS = (
     _complaints.c.customer_id,
@@ -532,7 +536,7 @@ _CASE_COLUMNS = (
     _complaints.c.deadline_at,
     _complaints.c.original_deadline_at,
 )
-_PRIOR_COMPLAINTS = (
+_PRIOR_COMPLAINTS = PreparedQuery(
     select(*_CASE_COLUMNS)
     .where(_complaints.c.customer_id.in_(bindparam("ids", expanding=True)))
     .order_by(_complaints.c.id)
@@ -660,13 +664,13 @@ _OPEN_CASES_BY_PHONE = (
 
 def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, LoadedConversation]:
     connection = session.connection()
-    rows = connection.execute(_LOAD_CONVERSATIONS, {"ids": list(ids)}).all()
+    rows = _LOAD_CONVERSATIONS.rows(connection, {"ids": list(ids)})
     customer_ids = list({row.customer_id for row in rows})
-    customers = {row.id: row for row in connection.execute(_LOAD_CUSTOMERS, {"ids": customer_ids})}
+    customers = {row.id: row for row in _LOAD_CUSTOMERS.rows(connection, {"ids": customer_ids})}
     categories: dict[int, set[str]] = {}
     complaints: dict[int, list[Any]] = {}
     if customer_ids:
-        for complaint in connection.execute(_PRIOR_COMPLAINTS, {"ids": customer_ids}):
+        for complaint in _PRIOR_COMPLAINTS.rows(connection, {"ids": customer_ids}):
             categories.setdefault(complaint.customer_id, set()).add(complaint.category)
             complaints.setdefault(complaint.customer_id, []).append(complaint)
 
@@ -787,7 +791,7 @@ def _open_cases_by_phone(connection: Any, phones: set[str]) -> dict[str, list[tu
 
 # The predicate is written as literals, as in the partial index ix_messages_inbound_pending: a
 # planner uses a partial index only when it can see the query implies the index's condition.
-_PENDING_INBOUND = (
+_PENDING_INBOUND = PreparedQuery(
     select(_messages.c.conversation_id, _messages.c.id, _messages.c.text, _messages.c.kind, _messages.c.created_at)
     .where(
         _messages.c.conversation_id.in_(bindparam("conversation_ids", expanding=True)),
@@ -804,8 +808,8 @@ def pending_inbound(session: Session, newest: dict[int, int]) -> dict[int, list[
     unprocessed inbound messages however long the history."""
     if not newest:
         return {}
-    rows = session.connection().execute(
-        _PENDING_INBOUND, {"conversation_ids": list(newest), "up_to": max(newest.values())}
+    rows = _PENDING_INBOUND.rows(
+        session.connection(), {"conversation_ids": list(newest), "up_to": max(newest.values())}
     )
     pending: dict[int, list[StoredInboundRow]] = {}
     for row in rows:
@@ -824,7 +828,7 @@ def move_messages(session: Session, message_ids: Sequence[int], conversation_id:
         )
 
 
-_MARK_PROCESSED = (
+_MARK_PROCESSED = PreparedQuery(
     update(_messages)
     .where(_messages.c.id.in_(bindparam("ids", expanding=True)), _messages.c.processed_at.is_(None))
     .values(processed_at=bindparam("processed_at_value"))
@@ -844,9 +848,9 @@ def mark_processed(session: Session, message_ids: Sequence[int], now: dt.datetim
     if not message_ids:
         return
     ids = set(message_ids)
-    result = session.connection().execute(_MARK_PROCESSED, {"ids": list(ids), "processed_at_value": now})
-    if result.rowcount != len(ids):
-        raise ProcessedElsewhere(f"{len(ids) - result.rowcount} of {len(ids)} messages were processed elsewhere")
+    matched = _MARK_PROCESSED.execute(session.connection(), {"ids": list(ids), "processed_at_value": now})
+    if matched != len(ids):
+        raise ProcessedElsewhere(f"{len(ids) - matched} of {len(ids)} messages were processed elsewhere")
 
 
 _SAVE_CONVERSATION = (

@@ -53,8 +53,11 @@ _TRADITIONAL_SHARE = 0.1
 long simplified message does not make it traditional."""
 
 
-def _is_chinese(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff"
+_CHINESE = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
+
+
+def _chinese_characters(text: str) -> int:
+    return len(_CHINESE.findall(text))
 
 
 def _english_words(text: str) -> tuple[int, int]:
@@ -91,7 +94,7 @@ def answer_locale(message: Normalised, session_locale: str, settled: bool = Fals
     "my phone 186…" keep it Chinese)."""
     detected = detect_locale(message, session_locale)
     if detected == EN and session_locale in (ZH_CN, ZH_TW):
-        chinese = sum(1 for char in message.folded if _is_chinese(char))
+        chinese = _chinese_characters(message.folded)
         if chinese and not _mostly_english(message.folded, chinese):
             return session_locale
         if settled and _english_words(message.folded)[1] <= _MIN_ENGLISH_WORDS:
@@ -101,7 +104,7 @@ def answer_locale(message: Normalised, session_locale: str, settled: bool = Fals
 
 def detect_locale(message: Normalised, session_locale: str) -> str:
     """The message's locale, or ``session_locale`` when the message is too short to tell."""
-    chinese = sum(1 for char in message.folded if _is_chinese(char))
+    chinese = _chinese_characters(message.folded)
     letters, words = _english_words(message.folded)
     english = letters >= _MIN_ENGLISH_LETTERS and words >= _MIN_ENGLISH_WORDS
     if chinese == 0:

@@ -326,7 +326,10 @@ class Rules:
                 owner, kind = Owner(Kind.WEAK_CATEGORY, owner.name), Kind.WEAK_CATEGORY
                 hit = dataclasses.replace(hit, owner=owner)
             if kind is Kind.CATEGORY or kind is Kind.WEAK_CATEGORY:
-                categories.setdefault(owner.name, _CategoryHits()).add(hit)
+                tally = categories.get(owner.name)
+                if tally is None:
+                    tally = categories[owner.name] = _CategoryHits()
+                tally.add(hit)
                 category_hits.append(hit)
                 if kind is Kind.CATEGORY:
                     strong_category_hits.append(hit)
