@@ -546,6 +546,15 @@ class Category(_Strict):
     "营业厅"): they count half, also when ``keywords`` lists them (for the old matcher)."""
 
 
+class Explained(_Strict):
+    """Keywords of a signal that a harmless cause told in the same message explains away."""
+
+    keywords: list[str] = Field(min_length=1)
+    """Some of the signal's own keywords ("一股烟味")."""
+    by: list[str] = Field(min_length=1)
+    """Words anywhere in the message that tell the harmless cause ("抽烟": a neighbour smoking)."""
+
+
 class KeywordRule(_Strict):
     keywords: list[str] = Field(min_length=1)
     max_chars: int | None = Field(default=None, ge=1, le=100_000)
@@ -582,8 +591,26 @@ class KeywordRule(_Strict):
     """Words anywhere in the message that keep the danger present after all ("今天又", "现在还")."""
     risk: list[str] = []
     """Understander only, signals only: words of a worry or a risk ("怕", "万一", "隐患") that cancel a
-    keyword right before or after them (``negation.window`` words at most between, in the same
+    keyword right before or after them (``risk_window`` words at most between, in the same
     clause): "怕着火", "有火灾隐患" tell a risk, not a fire now; ``past_unless`` does not undo it."""
+    risk_window: int = Field(default=1, ge=0, le=5)
+    """How many other words may stand between a ``risk`` or ``fear`` word and the keyword."""
+    fear: list[str] = []
+    """Understander only, signals only: words of a fear ("怕", "担心") that cancel a keyword as
+    ``risk`` words do, unless one of ``happening`` follows the keyword: "怕着火", "担心会起火" fear a
+    fire to come, "我怕楼下着火了" fears one burning now."""
+    happening: list[str] = []
+    """Words right after a keyword that tell it is happening ("了"): a ``fear`` word does not cancel it."""
+    explained: list[Explained] = []
+    """Understander only, signals only: keywords that do not count when the message tells a harmless
+    cause ("楼道里一股烟味 邻居天天在楼道抽烟" is a neighbour smoking, not a fire)."""
+
+    @model_validator(mode="after")
+    def _explained_keywords_are_keywords(self) -> KeywordRule:
+        unknown = [word for explained in self.explained for word in explained.keywords if word not in self.keywords]
+        if unknown:
+            raise ValueError(f"explained keywords not among the rule's keywords: {', '.join(unknown)}")
+        return self
 
     def conjunctions(self) -> list[list[list[str]]]:
         """``together`` and the sets of ``also_together`` that have groups."""

@@ -47,6 +47,10 @@ class Kind(Enum):
     PAST = "past"
     PRESENT = "present"
     RISK = "risk"
+    FEAR = "fear"
+    HAPPENING = "happening"
+    EXPLANATION = "explanation"
+    """A word of a signal's ``explained[group].by``: a harmless cause told."""
     SENT_ELSEWHERE = "sent_elsewhere"
     WITHDRAWAL = "withdrawal"
     """A word of one group of ``complaint.withdrawal_together``: a complaint taken back."""
@@ -85,6 +89,9 @@ _SINGLE_WORDS = (
     Kind.PAST,
     Kind.PRESENT,
     Kind.RISK,
+    Kind.FEAR,
+    Kind.HAPPENING,
+    Kind.EXPLANATION,
     Kind.SENT_ELSEWHERE,
     # Found across words ("撤了", "好了"): as dictionary words they would change how the
     # problem words around them are segmented ("修好了").
@@ -136,6 +143,10 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
         yield from ((keyword, Owner(Kind.PAST, signal.value)) for keyword in rule.past)
         yield from ((keyword, Owner(Kind.PRESENT, signal.value)) for keyword in rule.past_unless)
         yield from ((keyword, Owner(Kind.RISK, signal.value)) for keyword in rule.risk)
+        yield from ((keyword, Owner(Kind.FEAR, signal.value)) for keyword in rule.fear)
+        yield from ((keyword, Owner(Kind.HAPPENING, signal.value)) for keyword in rule.happening)
+        for group, explained in enumerate(rule.explained):
+            yield from ((keyword, Owner(Kind.EXPLANATION, signal.value, group)) for keyword in explained.by)
     for intent, rule in classification.intents.items():
         kind = Kind.EXACT if rule.exact else Kind.INTENT
         alone = set(rule.whole_message)
@@ -247,6 +258,12 @@ class Rules:
         self._config = classification
         self.index: KeywordIndex[Owner] = KeywordIndex(_entries(classification), normalise)
         self._signal_rules = {signal.value: rule for signal, rule in classification.signals.items()}
+        # Per signal, each keyword that a harmless cause explains away: the ``explained`` groups telling it.
+        self._explained: dict[str, dict[str, set[int]]] = {}
+        for signal, rule in classification.signals.items():
+            for group, explained in enumerate(rule.explained):
+                for keyword in explained.keywords:
+                    self._explained.setdefault(signal.value, {}).setdefault(normalise(keyword), set()).add(group)
         self._intent_rules = {intent.value: rule for intent, rule in classification.intents.items()}
         self._order = [category.id for category in classification.categories]
         # Intents in the order their ``unless`` needs: those they are dropped for come first.
@@ -269,12 +286,23 @@ class Rules:
         past: dict[str, list[int]] = {}
         present: set[str] = set()
         risks: dict[str, list[Hit[Owner]]] = {}
+        fears: dict[str, list[Hit[Owner]]] = {}
+        happening: dict[str, set[int]] = {}
+        """Per signal, where a word telling something happening stands."""
+        causes: dict[str, set[int]] = {}
+        """Per signal, the ``explained`` groups whose harmless cause the message tells."""
         sent_elsewhere: dict[int, int] = {}
         for hit in hits:
             if hit.owner.kind is Kind.PAST:
                 past.setdefault(hit.owner.name, []).append(hit.last)
             elif hit.owner.kind is Kind.RISK:
                 risks.setdefault(hit.owner.name, []).append(hit)
+            elif hit.owner.kind is Kind.FEAR:
+                fears.setdefault(hit.owner.name, []).append(hit)
+            elif hit.owner.kind is Kind.HAPPENING:
+                happening.setdefault(hit.owner.name, set()).add(hit.first)
+            elif hit.owner.kind is Kind.EXPLANATION:
+                causes.setdefault(hit.owner.name, set()).add(hit.owner.group)
             elif hit.owner.kind is Kind.SENT_ELSEWHERE:
                 sent_elsewhere[hit.last] = min(hit.first, sent_elsewhere.get(hit.last, hit.first))
             elif hit.owner.kind is Kind.PRESENT:
@@ -294,10 +322,22 @@ class Rules:
 
         def in_the_past(hit: Hit[Owner]) -> bool:
             name = hit.owner.name
+            window = self._signal_rules[name].risk_window
             return (
-                name not in present
-                and any(end < hit.first and _same_clause(end, hit.first, segmented) for end in past.get(name, ()))
-            ) or any(_beside(risk, hit, segmented, negation_window) for risk in risks.get(name, ()))
+                (
+                    name not in present
+                    and any(end < hit.first and _same_clause(end, hit.first, segmented) for end in past.get(name, ()))
+                )
+                or any(_beside(risk, hit, segmented, window) for risk in risks.get(name, ()))
+                or (
+                    hit.last + 1 not in happening.get(name, ())
+                    and any(_beside(fear, hit, segmented, window) for fear in fears.get(name, ()))
+                )
+            )
+
+        def explained(hit: Hit[Owner]) -> bool:
+            groups = self._explained.get(hit.owner.name, {}).get(hit.keyword)
+            return bool(groups and groups & causes.get(hit.owner.name, set()))
 
         def sent_to(hit: Hit[Owner]) -> bool:
             return preceding(hit.first, sent_elsewhere, segmented, self._config.requests.window) is not None
@@ -308,8 +348,8 @@ class Rules:
 
         categories: dict[str, _CategoryHits] = {}
         category_hits: list[Hit[Owner]] = []
-        told_at: list[int] = []
-        """Where a problem or symptom word (not negated) stands."""
+        told_at: list[tuple[int, int]] = []
+        """Where a problem or symptom word (not negated) stands: its first and last word."""
         signals: set[Signal] = set()
         raw_intents: set[Intent] = set()
         groups: dict[str, dict[int, set[int]]] = {}
@@ -334,7 +374,7 @@ class Rules:
                 if kind is Kind.CATEGORY:
                     strong_category_hits.append(hit)
             elif kind is Kind.SIGNAL:
-                if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit)):
+                if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit) or explained(hit)):
                     signals.add(Signal(owner.name))
             elif kind is Kind.INTENT:
                 if not cancelled(hit.first, self._intent_rules[owner.name]):
@@ -356,7 +396,7 @@ class Rules:
                 complex_word = True
             elif kind is Kind.PROBLEM or kind is Kind.SYMPTOM:
                 if not cancelled(hit.first):
-                    told_at.append(hit.first)
+                    told_at.append((hit.first, hit.last))
                     problem = problem or kind is Kind.PROBLEM
                     symptom = symptom or kind is Kind.SYMPTOM
             elif kind is Kind.MENTION:
@@ -423,25 +463,35 @@ class Rules:
         return complete and not intents & asks
 
     def _told_categories(
-        self, hits: list[Hit[Owner]], told_at: list[int], segmented: Segmented
+        self, hits: list[Hit[Owner]], told_at: list[tuple[int, int]], segmented: Segmented
     ) -> list[tuple[str, bool]]:
         """The categories of the clauses that tell a problem (a problem or symptom word), in the
         order told, each clause's by the rule of the whole message ("停水两天了 电梯也坏了一个礼拜
         物业根本不管": the last clause is property service), and whether a keyword of its own (not
         only a weak one) says it. Where a clause tells none ("电梯，坏了一个礼拜", "我打了热线") or
-        gives a phone, its keywords say where or who, not another problem."""
+        gives a phone, its keywords say where or who, not another problem. A clause telling several
+        problems without a pause ("电梯坏了停水了三天了", "the internet is down and the lift is broken")
+        is read as one clause up to the end of each problem word: the words before one say what it is about."""
         clause_of = _clause_numbers(segmented)
         digits: dict[int, int] = {}
         for index, word in enumerate(segmented.words):
             if word.isdigit():
                 digits[clause_of[index]] = digits.get(clause_of[index], 0) + len(word)
         # A clause giving a phone is about reaching the customer ("打不通就打我老婆的139…").
-        told = {clause_of[index] for index in told_at} - {
-            clause for clause, count in digits.items() if count >= _FEWEST_PHONE_DIGITS
+        phone_clauses = {clause for clause, count in digits.items() if count >= _FEWEST_PHONE_DIGITS}
+        cuts = {last + 1 for _, last in told_at} - {
+            index for first, last in told_at for index in range(first + 1, last + 1)
         }
+        part_of: list[int] = []
+        part = 0
+        for index, clause in enumerate(clause_of):
+            if index and (clause != clause_of[index - 1] or index in cuts):
+                part += 1
+            part_of.append(part)
+        told = {part_of[first] for first, _ in told_at if clause_of[first] not in phone_clauses}
         by_clause: dict[int, dict[str, _CategoryHits]] = {}
         for hit in hits:
-            clause = clause_of[hit.first]
+            clause = part_of[hit.first]
             if clause not in told:
                 continue
             by_clause.setdefault(clause, {}).setdefault(hit.owner.name, _CategoryHits()).add(hit)
