@@ -116,10 +116,10 @@ async def test_web_chat_other_messages_are_acknowledged_at_most_once_per_interva
     _, _, socket = await complain_on_web_chat(client, "13800138000")
     interval = resources(client.app).config.timers.handoff_ack_after
 
-    first = await ask(socket, "还有,电梯里的灯也不亮", "已转给客服代表")
+    first = await ask(socket, "楼道还是很脏", "已转给客服代表")
     assert first.startswith("您的留言已转给客服代表")
     clock.advance(seconds=interval - 1)
-    await socket.send("楼道灯也坏了")
+    await socket.send("臭死了")
     await settled(client, sockets=[socket])
     assert sum("您的留言已转给客服代表" in text for text in socket.bot_texts()) == 1
     clock.advance(seconds=1)
