@@ -38,6 +38,16 @@ LOCATION_PREFIX = "[location]"
 _COORDINATES = re.compile(r"\s*\(-?[\d.]+,-?[\d.]+\)$")
 
 
+def on_earth(latitude: float, longitude: float) -> bool:
+    """Whether these are coordinates at all: numbers (not booleans), latitude within ±90 and
+    longitude within ±180 (so not NaN nor infinite: those compare false)."""
+    if isinstance(latitude, bool) or isinstance(longitude, bool):
+        return False
+    if not (isinstance(latitude, int | float) and isinstance(longitude, int | float)):
+        return False
+    return -90 <= latitude <= 90 and -180 <= longitude <= 180
+
+
 def words_of(kind: MessageKind | str, text: str) -> str | None:
     """What the customer said in words: a text message's text, or a voice message's transcript
     (WeChat's speech recognition); None for a photo, a location, a link or untranscribed voice."""

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from bot.core import redis_keys
 from bot.core.clock import utc_now
 from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.handoff.membership import EVERY_QUEUE_ROLES
 from bot.keys import resources
 from bot.staff.access import Access, conversation_access
 from bot.staff.accounts import Role
@@ -75,10 +76,22 @@ class StaffSocket:
         audience = event.audience
         if audience is not None and audience not in (f"role:{self.role}", f"user:{self.user_id}"):
             return False
-        if event.kind is StaffEventKind.CONVERSATION and self.watching:
+        if event.kind is StaffEventKind.CONVERSATION and (self.watching or not self.reads_every_conversation):
             # Watching is not reading: an id of another queue's conversation tells nothing of it.
             return not self.readable.isdisjoint(event.conversation_ids)
         return True
+
+    @property
+    def reads_every_conversation(self) -> bool:
+        return self.role in EVERY_QUEUE_ROLES
+
+    def conversation_ids(self, event: StaffEvent) -> tuple[int, ...]:
+        """The event's conversations this socket is told of: of a conversation or typing event,
+        to an agent, only those it watches and may read (even an id tells that a conversation
+        outside the agent's queues is busy)."""
+        if event.kind in (StaffEventKind.CONVERSATION, StaffEventKind.TYPING) and not self.reads_every_conversation:
+            return tuple(cid for cid in event.conversation_ids if cid in self.readable)
+        return event.conversation_ids
 
 
 def event_frame(event: StaffEvent) -> str:
@@ -196,13 +209,19 @@ class StaffEventHub:
         targets = [staff for staff in self._sockets if staff.may_see(event)]
         if not targets:
             return 0
-        frame = event_frame(event)
         # A notification's words (a customer's praise) reach an agent with phones masked whoever
         # owns the conversation now; GET /api/notifications shows them as the conversation does.
-        masked = event_frame(replace(event, detail=mask_within(event.detail))) if event.detail else frame
+        masked = replace(event, detail=mask_within(event.detail)) if event.detail else event
+        frames: dict[tuple[bool, tuple[int, ...]], str] = {}
+
+        def frame_for(staff: StaffSocket) -> str:
+            key = (staff.role == Role.AGENT, staff.conversation_ids(event))
+            if key not in frames:
+                frames[key] = event_frame(replace(masked if key[0] else event, conversation_ids=key[1]))
+            return frames[key]
+
         results = await asyncio.gather(
-            *(staff.socket.send_str(masked if staff.role == Role.AGENT else frame) for staff in targets),
-            return_exceptions=True,
+            *(staff.socket.send_str(frame_for(staff)) for staff in targets), return_exceptions=True
         )
         for staff, result in zip(targets, results, strict=True):
             if isinstance(result, Exception):
@@ -298,7 +317,8 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
 
     Sends ``{"type": "hello", "user": {...}}``, then one frame per staff event the user may see.
     The console may send ``{"type": "watch", "conversation_ids": [40]}`` to receive
-    conversation events only for those conversations (``[]``: all again). Closed with code 4401
+    conversation events only for those conversations its user may read (``[]``: all again, for a
+    supervisor or manager; an agent hears only of conversations it watches). Closed with code 4401
     when the session ends (sign-out, a new sign-in, expiry, the account deactivated).
     """
     if not _same_origin(request):

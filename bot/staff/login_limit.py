@@ -5,11 +5,13 @@ client's limit key (``ClientAddresses.limit_key``): an IPv6 client counts by its
 addresses of one subscriber's network share its limits.
 
 The per-username limit caps a distributed attack on one account, but on its own it would let
-anyone with a few addresses keep that account locked out. So an address a user has signed in
-from (remembered for ``login_known_address_seconds`` after each sign-in) is exempt from that
-user's per-username limit: the user gets in from where they usually work while the attack goes
-on, and that address stays held by its own two limits. Addresses the user never signed in from
-are held by all three.
+anyone with a few addresses keep that account locked out; the per-address limit, likewise, would
+let anyone behind the same address (a call centre's one NAT address) lock out everyone there. So
+an address a user has signed in from (remembered for ``login_known_address_seconds`` after each
+sign-in) is exempt, for that user, from the per-username and the per-address limits: the user
+gets in from where they usually work while the attack goes on, held only by their own
+per-username-and-address limit. Their attempts there still count towards the other two, which
+hold every username that never signed in from that address.
 
 A refused attempt also says whether it is the first refusal of its kind within the window, so
 the audit log gets one entry per refused address (or username, or both) and window, not one per
@@ -40,14 +42,14 @@ class Limit(StrEnum):
 # Unless a counter is at its limit, takes one attempt from every counter and answers {0}. Else
 # takes nothing and answers {milliseconds until the longest-blocking counter expires, the broadest
 # counter at its limit (2 address, 3 user, 1 user-and-address), 1 when no refusal of that counter
-# was marked within the window (marking it now), else 0}. The user counter is not checked from an
-# address the user signed in from (it still counts the failure, for the other addresses).
+# was marked within the window (marking it now), else 0}. Neither the address nor the user counter
+# is checked from an address the user signed in from (both still count the failure, for others).
 _RESERVE = """
 local known = redis.call('EXISTS', KEYS[4]) == 1
 local wait = 0
 local full = {}
 for i = 1, 3 do
-  if not (i == 3 and known) and tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i + 1]) then
+  if not (i > 1 and known) and tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i + 1]) then
     local ttl = redis.call('PTTL', KEYS[i])
     if ttl < 0 then ttl = tonumber(ARGV[1]) end
     wait = math.max(wait, ttl)

@@ -58,10 +58,42 @@ def path_number(request: web.Request, missing: str, name: str = "id") -> int:
     return int(text)
 
 
+class NotStrictJson(ValueError):
+    """JSON text the API does not read; the message says why, for the client."""
+
+
+def _unique_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise NotStrictJson("the body must be JSON with no name twice in one object")
+    return found
+
+
+def strict_json(data: bytes) -> Any:
+    """``data`` read as strict JSON (orjson): no NaN or Infinity, no number too large for a double
+    (``1e999999``), no lone surrogate ("\\ud800", which no database can store), no nesting deeper
+    than 1024, and no name twice in one object (readers disagree on which one counts). Raises
+    :class:`NotStrictJson` saying what is wrong."""
+    try:
+        payload = json_text.loads(data)
+    except (orjson.JSONDecodeError, UnicodeDecodeError) as error:
+        raise NotStrictJson("the body must be JSON") from error
+    if isinstance(payload, dict | list):
+        # orjson keeps the last of repeated names silently: the standard library's reader sees them.
+        try:
+            json.loads(data, object_pairs_hook=_unique_names)
+        except NotStrictJson:
+            raise
+        # Nesting orjson allows but the interpreter's stack does not; an integer of over 4300 digits.
+        except (ValueError, RecursionError) as error:
+            raise NotStrictJson("the body must be JSON") from error
+    return payload
+
+
 async def json_body(request: web.Request, max_bytes: int | None = None) -> dict[str, Any]:
-    """The body as a JSON object; 400 for anything else. Read strictly (orjson): a lone surrogate
-    ("\\ud800"), which no database can store, and nesting deeper than 1024 are refused here
-    rather than failing later; 415 for a charset other than UTF-8; 413 for a body over
+    """The body as a JSON object; 400 for anything else. Read strictly (:func:`strict_json`):
+    what no database can store or readers would take differently is refused here rather than
+    failing later; 415 for a charset other than UTF-8; 413 for a body over
     ``max_bytes`` (when given: a route's limit below the application's 1 MiB)."""
     if (request.charset or "utf-8").lower() not in ("utf-8", "utf8"):
         raise api_error(415, "send JSON as UTF-8")
@@ -71,9 +103,9 @@ async def json_body(request: web.Request, max_bytes: int | None = None) -> dict[
     if max_bytes is not None and len(data) > max_bytes:  # sent without a Content-Length
         raise too_large(max_bytes, len(data))
     try:
-        payload = json_text.loads(data)
-    except (orjson.JSONDecodeError, UnicodeDecodeError) as error:
-        raise api_error(400, "the body must be JSON") from error
+        payload = strict_json(data)
+    except NotStrictJson as error:
+        raise api_error(400, str(error)) from error
     if not isinstance(payload, dict):
         raise api_error(400, "the body must be a JSON object")
     return payload

@@ -220,3 +220,90 @@ async def test_any_json_body_gives_200_or_400_never_a_500(client: TestClient[Any
         isinstance(payload, dict) and type(payload.get("update_id")) is int and abs(payload["update_id"]) < 2**63
     )
     assert response.status == (200 if is_update else 400), await response.text()
+
+
+def _in_chat(payload: dict[str, Any], chat: dict[str, Any], sender_id: int) -> dict[str, Any]:
+    payload["message"]["chat"] = chat
+    payload["message"]["from"]["id"] = sender_id
+    return payload
+
+
+@pytest.mark.parametrize(
+    "chat",
+    [
+        {"id": -1001234, "type": "supergroup", "title": "小区业主群"},
+        {"id": -4321, "type": "group", "title": "小区业主群"},
+        {"id": -1005678, "type": "channel", "title": "物业通知"},
+    ],
+)
+async def test_messages_in_a_group_are_acknowledged_and_not_taken_as_anyones_complaint(
+    client: TestClient[Any, Any], chat: dict[str, Any]
+) -> None:
+    said = ["电梯坏了", "13800138000", "阳光花园5栋", "对"]
+    for number, text in enumerate(said):
+        payload = _in_chat(update(3000 + number, text), chat, 8000 + number)
+        response = await client.post("/channels/telegram", json=payload, headers=HEADERS)
+        assert response.status == 200 and await response.json() == {"ok": True}
+    assert await _count(client, Message) == 0 and await _count(client, Customer) == 0
+
+
+def _button_press(update_id: int, chat: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cq{update_id}",
+            "from": {"id": 8100, "is_bot": False, "first_name": "Zhao"},
+            "chat_instance": "-2",
+            "data": "对",
+            "message": {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "chat": chat,
+                "from": {"id": 1, "is_bot": True, "first_name": "Bot"},
+                "text": "…",
+            },
+        },
+    }
+
+
+async def test_a_button_pressed_in_a_group_is_answered_and_not_taken_as_an_answer(client: TestClient[Any, Any]) -> None:
+    payload = _button_press(3100, {"id": -1001234, "type": "supergroup", "title": "小区业主群"})
+    response = await client.post("/channels/telegram", json=payload, headers=HEADERS)
+    assert response.status == 200
+    assert await response.json() == {"method": "answerCallbackQuery", "callback_query_id": "cq3100"}
+    assert await _count(client, Message) == 0
+
+
+async def test_a_button_pressed_in_the_private_chat_is_the_customers_answer(client: TestClient[Any, Any]) -> None:
+    payload = _button_press(3101, {"id": 8100, "type": "private", "first_name": "Zhao"})
+    assert (await client.post("/channels/telegram", json=payload, headers=HEADERS)).status == 200
+    assert await _stored(client, 3101) == ["对"]
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "stored"),
+    [
+        (31.2304, 121.4737, "[location 31.2304,121.4737]"),
+        (float("inf"), float("inf"), "[location]"),
+        (float("nan"), 0, "[location]"),
+        (91, 0, "[location]"),
+        (-90.5, 10, "[location]"),
+        (0, 181, "[location]"),
+        (10**400, 0, "[location]"),
+        (True, False, "[location]"),
+    ],
+)
+async def test_a_location_off_the_earth_is_stored_without_coordinates(
+    client: TestClient[Any, Any], latitude: Any, longitude: Any, stored: str
+) -> None:
+    update_id = next(UPDATE_IDS)
+    payload = update(update_id, "")
+    del payload["message"]["text"]
+    payload["message"]["location"] = {"latitude": latitude, "longitude": longitude}
+    # As a client may post it: Infinity and NaN, which Python's JSON reader accepts.
+    body = json.dumps(payload).encode()
+    response = await client.post(
+        "/channels/telegram", data=body, headers={**HEADERS, "Content-Type": "application/json"}
+    )
+    assert response.status == 200, await response.text()
+    assert await _stored(client, update_id) == [stored]

@@ -28,6 +28,7 @@ from tests.channels.wechat_helpers import (
     FakeWechatApi,
     aes_key,
     encrypted,
+    location_xml,
     now_of,
     queue_late_message,
     signed_query,
@@ -523,3 +524,26 @@ def test_a_passive_reply_holding_a_cdata_end_is_well_formed_and_says_it_whole(sa
     reply = WechatAdapter.passive_reply(text_xml("电梯坏了", 1001), text, {}, None)
     parsed = parse_message(reply)
     assert parsed.content == text and parsed.target == OPENID
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "label", "stored"),
+    [
+        ("23.134521", "113.358803", "阳光花园", "[location] 阳光花园 (23.134521,113.358803)"),
+        ("999", "999", "阳光花园", "[location] 阳光花园"),
+        ("-91", "181", "阳光花园", "[location] 阳光花园"),
+        ("90.5", "0", "", "[location]"),
+        ("1e1", "1_0", "阳光花园", "[location] 阳光花园"),
+    ],
+)
+async def test_a_location_out_of_range_keeps_its_place_name_without_coordinates(
+    wechat_setup: tuple[Any, FakeWechatApi], x: str, y: str, label: str, stored: str
+) -> None:
+    client, _ = wechat_setup
+    response = await client.post(
+        "/channels/wechat", params=signed_query(client), data=location_xml(x, y, label, 4401).encode()
+    )
+    assert response.status == 200, await response.text()
+    async with resources(client.app).sessions() as session:
+        texts = (await session.execute(select(Message.text).where(Message.provider_message_id == "msg:4401"))).scalars()
+        assert list(texts) == [stored]

@@ -192,3 +192,12 @@ def image_xml(media_id: str, msg_id: int, sender: str = OPENID, created: int = 1
         f"<MsgId>{msg_id}</MsgId>"
     )
     return _message_xml("image", fields, sender, created)
+
+
+def location_xml(x: str, y: str, label: str, msg_id: int) -> str:
+    """A shared location as WeChat pushes it: Location_X is the latitude, Location_Y the longitude."""
+    fields = (
+        f"<Location_X>{x}</Location_X><Location_Y>{y}</Location_Y><Scale>15</Scale>"
+        f"<Label><![CDATA[{label}]]></Label><MsgId>{msg_id}</MsgId>"
+    )
+    return _message_xml("location", fields, f"oLocation{msg_id:019d}", 1795400000)

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from bot.channels.text_input import check_text
 from bot.config import ServiceConfig
 from bot.keys import resources
-from bot.storage.models import Message
+from bot.storage.models import Conversation, Message
+from bot.web.responses import NotStrictJson, strict_json
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session, unpaced
 from tests.input_strategies import JSON_VALUES, SENDABLE_CHARACTER, SHARED_APP, TEXTS
@@ -141,7 +142,12 @@ async def test_any_http_message_body_is_stored_or_refused_never_a_500(
     response = await client.post("/chat/messages", data=raw.encode(), headers=headers)
     body = await response.json()
     if "no-such" in (content_type or ""):
-        assert (response.status, body) == (400, {"error": "the body must be JSON"})
+        assert (response.status, body) == (415, {"error": "send JSON as UTF-8"})
+        return
+    try:
+        strict_json(raw.encode())
+    except NotStrictJson:  # NaN, a lone surrogate, a name twice: refused before any field is read
+        assert response.status == 400 and body["error"].startswith("the body must be JSON"), body
         return
     assert response.status in (200, 400), body
     answer = {"type": "error", "message": body["error"]} if response.status == 400 else body
@@ -224,3 +230,49 @@ async def test_one_client_looping_bad_texts_never_fails_other_customers_messages
     async with resources(client.app).sessions() as session:
         stored = (await session.execute(select(func.count()).where(Message.direction == "in"))).scalar_one()
     assert stored == 12 * 3
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b'{"locale": NaN}', "the body must be JSON"),
+        (b'{"locale": 1e999999}', "the body must be JSON"),
+        (b'{"locale": "zh-CN", "locale": "en"}', "the body must be JSON with no name twice in one object"),
+        (b'{"locale": "\\ud800"}', "the body must be JSON"),
+        (b'{"locale": "' + b"z" * 36 + b'"}', "'locale' must be a string of at most 35 characters"),
+        (b'{"locale": 5}', "'locale' must be a string of at most 35 characters"),
+        (b'{"token": "' + b"t" * 65 + b'"}', "'token' must be a string of at most 64 characters"),
+        (b'{"token": ["t"]}', "'token' must be a string of at most 64 characters"),
+    ],
+)
+async def test_a_session_body_that_is_not_strict_json_or_has_a_field_too_long_is_refused_and_starts_nothing(
+    make_client: AppFactory, body: bytes, error: str
+) -> None:
+    client = await make_client()
+    response = await client.post("/chat/session", data=body, headers={"Content-Type": "application/json"})
+    assert (response.status, await response.json()) == (400, {"error": error})
+    async with resources(client.app).sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(Conversation))).scalar_one() == 0
+    # A session asked for plainly still starts.
+    assert (await client.post("/chat/session", json={"locale": "zh-Hant-TW"})).status == 201
+
+
+async def test_a_session_body_far_larger_than_any_message_is_refused_unread(make_client: AppFactory) -> None:
+    client = await make_client()
+    body = b'{"locale": "' + b"z" * 900_000 + b'"}'
+    response = await client.post("/chat/session", data=body, headers={"Content-Type": "application/json"})
+    assert response.status == 413
+    assert (await response.json())["error"].startswith("the body is larger than")
+
+
+async def test_a_message_body_with_a_name_twice_is_refused_not_stored(chat: tuple[TestClient[Any, Any], str]) -> None:
+    client, token = chat
+    message_id = str(uuid.uuid4())
+    body = f'{{"id": "{message_id}", "text": "电梯坏了", "text": "没事了"}}'.encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    response = await client.post("/chat/messages", data=body, headers=headers)
+    assert (response.status, await response.json()) == (
+        400,
+        {"error": "the body must be JSON with no name twice in one object"},
+    )
+    assert await _stored_texts(client, message_id) == []

@@ -60,7 +60,7 @@ async def test_a_customer_message_in_an_owned_conversation_pushes_a_conversation
 
     watcher = await staff_socket(client, "li.agent")
     await watcher.send_json({"type": "watch", "conversation_ids": [conversation_id]})
-    await eventually(lambda: _watching(client, conversation_id))
+    await eventually(lambda: _reading(client, conversation_id))
     await customer.send("你好,有人在吗?")
     frames = await frames_until(
         watcher, lambda frame: frame["type"] == "conversation" and conversation_id in frame["conversation_ids"]
@@ -70,10 +70,6 @@ async def test_a_customer_message_in_an_owned_conversation_pushes_a_conversation
     assert detail["messages"][-1]["text"] == "你好,有人在吗?"
     await customer.close()
     await watcher.close()
-
-
-async def _watching(client: Any, conversation_id: int) -> bool:
-    return any(conversation_id in staff.watching for staff in client.app[staff_hub_key]._sockets)
 
 
 async def _reading(client: Any, conversation_id: int) -> bool:
@@ -92,16 +88,39 @@ async def test_a_watching_console_gets_no_events_of_other_conversations(make_cli
         StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(watched + 1,)),
         StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(watched, watched + 2)),
     )
-    frames = await frames_until(
-        watcher, lambda frame: frame["type"] == "conversation" and watched + 2 in frame["conversation_ids"]
-    )
-    assert [frame["conversation_ids"] for frame in frames if frame["type"] == "conversation"][-1] == [
-        watched,
-        watched + 2,
-    ]
-    assert all(watched + 1 not in frame.get("conversation_ids", []) for frame in frames)
+    await publish(redis, StaffEvent(StaffEventKind.RULES))
+    frames = await frames_until(watcher, lambda frame: frame["type"] == "rules")
+    # Of the event of two conversations, only the one it watches and may read is named.
+    assert [frame["conversation_ids"] for frame in frames if frame["type"] == "conversation"] == [[watched]]
     await customer.close()
     await watcher.close()
+
+
+async def test_a_console_watching_nothing_is_told_no_conversation_outside_what_it_may_read(
+    make_client: AppFactory,
+) -> None:
+    client, other = await make_client(), await make_client()
+    _, owned, customer = await claimed_conversation(client, "li.agent")
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(other, "zhou.sup")
+    agent, supervisor = await staff_socket(client, "li.agent"), await staff_socket(other, "zhou.sup")
+    await publish(
+        resources(client.app).redis,
+        StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(owned + 36, owned + 12)),
+        StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(owned,)),
+        StaffEvent(StaffEventKind.RULES),
+    )
+    agent_frames = await frames_until(agent, lambda frame: frame["type"] == "rules")
+    assert [frame for frame in agent_frames if frame["type"] == "conversation"] == []
+    # A supervisor reads every conversation: told of them all.
+    supervisor_frames = await frames_until(supervisor, lambda frame: frame["type"] == "rules")
+    assert [frame["conversation_ids"] for frame in supervisor_frames if frame["type"] == "conversation"] == [
+        [owned + 36, owned + 12],
+        [owned],
+    ]
+    await customer.close()
+    await agent.close()
+    await supervisor.close()
 
 
 async def test_notifications_reach_only_their_audience(make_client: AppFactory) -> None:

@@ -207,3 +207,23 @@ async def test_remembering_addresses_can_be_turned_off(make_client: AppFactory) 
     assert await attempt(client, "manager", PASSWORD, "198.51.100.7") == 200
     assert [await attempt(client, "manager", "guess", f"203.0.113.{n // 5 + 1}") for n in range(10)] == [401] * 10
     assert await attempt(client, "manager", PASSWORD, "198.51.100.7") == 429
+
+
+async def test_failures_of_others_behind_one_office_address_do_not_lock_out_who_signed_in_there_before(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client(auth=BEHIND_PROXY)
+    await add_user(client, "sup", Role.SUPERVISOR)
+    await add_user(client, "newcomer", Role.AGENT)
+    office = "203.0.113.50"  # a call centre behind one NAT address
+    assert await attempt(client, "sup", PASSWORD, office) == 200
+    assert [await attempt(client, f"user{n % 7}", "123456789", office) for n in range(20)] == [401] * 20
+    # The address is held for anyone who never signed in from it, the right password unchecked too.
+    assert await attempt(client, "user7", "123456789", office) == 429
+    assert await attempt(client, "newcomer", PASSWORD, office) == 429
+    # Whoever signed in there before still gets in.
+    assert [await attempt(client, "sup", PASSWORD, office) for _ in range(3)] == [200] * 3
+    # Held only by their own limit there: five wrong passwords, and then the account waits too.
+    assert [await attempt(client, "sup", "typo", office) for _ in range(5)] == [401] * 5
+    assert await attempt(client, "sup", PASSWORD, office) == 429
+    assert await attempt(client, "user0", "123456789", office) == 429

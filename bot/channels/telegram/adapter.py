@@ -4,7 +4,8 @@ Webhooks carry ``X-Telegram-Bot-Api-Secret-Token``; an update is parsed with
 ``telegram.Update.de_json`` and identified by its ``update_id`` (Telegram retries with the same
 one). A reply's options go out as an inline keyboard whose buttons carry the option's value as
 ``callback_data``; a pressed button (a ``callback_query`` update) is the customer's message with
-that value. The adapter touches neither storage nor the engine.
+that value. Only private chats are conversations: messages and button presses from groups,
+supergroups and channels are ignored. The adapter touches neither storage nor the engine.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.channels.base import DeliveryError, MediaUnavailable, render_text
 from bot.core.messages import (
+    LOCATION_PREFIX,
     PHOTO_TEXT,
     VOICE_PREFIX,
     ChannelName,
@@ -29,6 +31,7 @@ from bot.core.messages import (
     Option,
     OutboundMessage,
     Photo,
+    on_earth,
 )
 
 MAX_TEXT = 4096
@@ -101,6 +104,12 @@ def _check_message(message: object) -> None:
         raise MalformedUpdate("'message.location' is not a location")
 
 
+def _is_private(chat: telegram.Chat) -> bool:
+    """Only a private chat is one customer: in a group every member would share one conversation
+    and read what the bot says back (a phone number, an address)."""
+    return chat.type == telegram.constants.ChatType.PRIVATE
+
+
 class TelegramAdapter:
     name = ChannelName.TELEGRAM
     accepts_idempotency_key = False
@@ -120,7 +129,8 @@ class TelegramAdapter:
         return bool(given) and hmac.compare_digest(given.encode("utf-8", "surrogatepass"), secret)
 
     def parse(self, payload: Any, now: dt.datetime) -> InboundMessage | None:
-        """The update as an inbound message, or None for updates the bot does not handle.
+        """The update as an inbound message, or None for updates the bot does not handle (any
+        from a chat that is not private among them).
 
         Raises :class:`MalformedUpdate` for an update whose message is not shaped as Telegram
         sends it (acknowledge it: Telegram would retry it in vain), and ValueError when the
@@ -139,7 +149,7 @@ class TelegramAdapter:
         except Exception as error:
             raise MalformedUpdate(f"the message cannot be read: {error!r}") from error
         message = update.message
-        if message is None or message.chat is None:
+        if message is None or message.chat is None or not _is_private(message.chat):
             return None
         text = message.text or message.caption or ""
         kind, media_ref = MessageKind.TEXT, None
@@ -151,7 +161,9 @@ class TelegramAdapter:
         elif message.voice:
             kind, text = MessageKind.VOICE, VOICE_PREFIX
         elif message.location:
-            kind, text = MessageKind.LOCATION, f"[location {message.location.latitude},{message.location.longitude}]"
+            latitude, longitude = message.location.latitude, message.location.longitude
+            kind = MessageKind.LOCATION
+            text = f"[location {latitude},{longitude}]" if on_earth(latitude, longitude) else LOCATION_PREFIX
         elif not text:
             return None
         sender = message.from_user
@@ -181,6 +193,8 @@ class TelegramAdapter:
         callback = update.callback_query
         if callback is None or not callback.data or callback.message is None:
             return None  # a game button, or a message too old to carry its chat
+        if not _is_private(callback.message.chat):
+            return None
         sender = callback.from_user
         return InboundMessage(
             channel=ChannelName.TELEGRAM,

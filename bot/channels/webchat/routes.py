@@ -55,7 +55,7 @@ from bot.storage.media import media_of_messages
 from bot.storage.models import Message
 from bot.web.body_deadline import streams_body
 from bot.web.client_address import client_addresses_key
-from bot.web.responses import STATIC_DIR, json_error
+from bot.web.responses import STATIC_DIR, api_error, json_body, json_error
 
 log = structlog.get_logger(__name__)
 
@@ -76,6 +76,14 @@ TOO_MANY_FRAMES = "too many refused frames"
 """The reason a socket is closed with (1008) once it has used up its refused frames."""
 TYPING_GAP_SECONDS = 1.0
 """A socket's typing frame this soon after the last one relayed is refused unanswered."""
+MAX_LOCALE_CHARS = 35
+"""A language tag ("zh-Hant-TW"): BCP 47's longest in practice."""
+MAX_TOKEN_CHARS = 64
+"""A web chat token is 43 characters (``secrets.token_urlsafe(32)``)."""
+BODY_BYTES = 16 * 1024
+"""A web chat body's room besides its text."""
+ESCAPED_CHAR_BYTES = 12
+"""A character of a message's text at its longest in JSON: a surrogate pair, ``\\uXXXX\\uXXXX``."""
 PHOTO_IN_FLIGHT = "another photo is still being sent: this one was not read; send it again in a moment"
 PHOTOS_BUSY = "too many photos at once: this one was not stored; send it again in a moment"
 PHOTO_RETRY_SECONDS = 2
@@ -106,35 +114,35 @@ async def widget_script(request: web.Request) -> web.StreamResponse:
 
 
 async def _read_json(request: web.Request) -> dict[str, Any]:
+    """The body read as the staff API reads its own (``json_body``: strict JSON, UTF-8), and no
+    larger than a message of the longest text could be."""
     if not request.body_exists:
         return {}
-    try:
-        payload = await request.json()
-    # ValueError: not JSON or not in its charset; LookupError: an unknown charset.
-    except (ValueError, LookupError, RecursionError) as error:
-        raise web.HTTPBadRequest(
-            text=json.dumps({"error": "the body must be JSON"}), content_type="application/json"
-        ) from error
-    if not isinstance(payload, dict):
-        raise web.HTTPBadRequest(
-            text=json.dumps({"error": "the body must be a JSON object"}), content_type="application/json"
-        )
-    return payload
+    max_bytes = BODY_BYTES + ESCAPED_CHAR_BYTES * resources(request).config.channels.max_text_chars
+    return await json_body(request, max_bytes)
+
+
+def _short_string(payload: dict[str, Any], name: str, max_chars: int) -> str | None:
+    """The field when it is there: 400 unless a string of at most ``max_chars``."""
+    value = payload.get(name)
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) <= max_chars:
+        return value
+    raise api_error(400, f"'{name}' must be a string of at most {max_chars} characters")
 
 
 async def create_session(request: web.Request) -> web.Response:
     """``POST /chat/session``: a new conversation, or the one a known token resumes."""
     payload = await _read_json(request)
     shared = resources(request)
-    asked = payload.get("locale") if isinstance(payload.get("locale"), str) else None
+    asked = _short_string(payload, "locale", MAX_LOCALE_CHARS)
     # A browser asking for traditional characters ("zh-TW") is served from the Chinese phrases,
     # shown in its script from the greeting on.
     traditional = asks_for_traditional(asked)
     locale = shared.engine.phrases.locale(shared.engine.phrases.book_for(asked) if asked else None)
-    token = payload.get("token")
+    token = _short_string(payload, "token", MAX_TOKEN_CHARS)
     if token is not None:
-        if not isinstance(token, str):
-            return json_error(400, "'token' must be a string")
         async with shared.sessions() as session:
             identity_id = await session.run_sync(store.identity_for_token, token)
             if identity_id is None:

@@ -42,6 +42,7 @@ from bot.core.messages import (
     InboundMessage,
     MessageKind,
     OutboundMessage,
+    on_earth,
 )
 
 log = structlog.get_logger(__name__)
@@ -81,6 +82,7 @@ class RequestRejected(Exception):
 OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """What a sender's openid (28 characters in practice; it keys the customer's identity) and the
 account's own id (``gh_…``) look like."""
+_COORDINATE = re.compile(r"-?\d{1,3}(\.\d{1,15})?", re.ASCII)
 MAX_CREATE_TIME = 2**32 - 1
 """WeChat's CreateTime is a 32-bit Unix time; anything larger is not from WeChat."""
 
@@ -146,7 +148,10 @@ def _kind_and_text(message_type: str, event: str, fields: Mapping[str, str]) -> 
         x, y = fields.get("Location_X", "").strip(), fields.get("Location_Y", "").strip()
         if not (_is_number(x) and _is_number(y)):
             raise RequestRejected(400, "location without numeric <Location_X> and <Location_Y>")
-        return MessageKind.LOCATION, f"{LOCATION_PREFIX} {fields.get('Label', '').strip()} ({x},{y})"
+        label = fields.get("Label", "").strip()
+        if not _is_coordinate(x) or not _is_coordinate(y) or not on_earth(float(x), float(y)):
+            return MessageKind.LOCATION, f"{LOCATION_PREFIX} {label}".rstrip()
+        return MessageKind.LOCATION, f"{LOCATION_PREFIX} {label} ({x},{y})"
     if message_type == "link":
         return MessageKind.LINK, f"[link] {fields.get('Title', '').strip()} {fields.get('Url', '').strip()}".rstrip()
     return None, ""
@@ -155,6 +160,11 @@ def _kind_and_text(message_type: str, event: str, fields: Mapping[str, str]) -> 
 def _is_digits(value: str) -> bool:
     """ASCII digits only (``str.isdigit`` also accepts "²" and other scripts' digits)."""
     return value.isascii() and value.isdigit()
+
+
+def _is_coordinate(value: str) -> bool:
+    """Written as WeChat writes a coordinate ("23.134521"); ``float`` would also read "1_0", "1e1", "٣"."""
+    return _COORDINATE.fullmatch(value) is not None
 
 
 def _is_number(value: str) -> bool:
