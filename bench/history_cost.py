@@ -44,9 +44,9 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.hot_batch import HotBatch  # noqa: E402
 from bench.seed_history import OPEN_CASES, seed  # noqa: E402
 from bench.webchat_throughput import free_port, wait_ready  # noqa: E402
-from bot.core.messages import ChannelName, InboundMessage  # noqa: E402
 from bot.storage import deliveries, migrate, promises, store, supervision, tickets, timers  # noqa: E402
 from bot.storage.db import Database  # noqa: E402
 
@@ -72,63 +72,8 @@ async def storage_figures(url: str, repeat: int) -> dict[str, float]:
     database = Database(url)
     now = dt.datetime.now(dt.UTC)
     try:
-        sessions = await database.write(
-            lambda session: [store.create_webchat_session(session, "zh-CN", now) for _ in range(BATCH)]
-        )
-        identities = [chat.identity_id for chat in sessions]
-        rounds = iter(range(10**9))
-
-        def persist(session: Session) -> dict[int, int]:
-            number = next(rounds)
-            open_ids = store.current_conversation_ids(session, identities)
-            pairs = [
-                (
-                    open_ids[identity],
-                    InboundMessage(
-                        channel=ChannelName.WEBCHAT,
-                        sender_id=f"bench-{identity}",
-                        provider_message_id=f"bench-{number}-{identity}",
-                        text="补充说明：晚上楼道很黑",
-                        sent_at=now,
-                    ),
-                )
-                for identity in identities
-            ]
-            inserted = store.insert_inbound_many(session, pairs, now)
-            return {conversation: message for (conversation, _), (message, _) in zip(pairs, inserted, strict=True)}
-
-        def process(session: Session, newest: dict[int, int]) -> None:
-            loaded = store.load_conversations(session, list(newest))
-            pending = store.pending_inbound(session, newest)
-            store.mark_processed(session, [row.id for rows in pending.values() for row in rows], now)
-            for conversation in loaded.values():
-                conversation.activity_seq += 1
-            store.save_conversations(session, list(loaded.values()))
-            rows = [
-                {
-                    "conversation_id": conversation.id,
-                    "channel": conversation.channel,
-                    "direction": "out",
-                    "sender": "bot",
-                    "kind": "text",
-                    "text": "请问具体地址是哪里？",
-                    "created_at": now,
-                    "delivery_status": "sent",
-                }
-                for conversation in loaded.values()
-            ]
-            store.insert_outbound(session, rows)
-            store.append_timeline(
-                session,
-                [
-                    {"conversation_id": c.id, "kind": "bench", "actor": "bot", "detail": {}, "created_at": now}
-                    for c in loaded.values()
-                ],
-            )
-
-        async def batch() -> None:
-            newest = await database.write(persist)
-            await database.write(lambda session: process(session, newest))
+        hot_batch = HotBatch(database, BATCH, now, ("请问具体地址是哪里？",), timeline=True)
+        await hot_batch.open_sessions()
 
         crons: dict[str, Callable[[Session], Any]] = {
             "reconcile: unprocessed inbound": lambda s: store.unprocessed_inbound(s, now),
@@ -142,7 +87,7 @@ async def storage_figures(url: str, repeat: int) -> dict[str, float]:
                 s, now - dt.timedelta(hours=24), now
             ),
         }
-        figures = {f"hot-path batch ({BATCH} messages)": await _timed(repeat, batch)}
+        figures = {f"hot-path batch ({BATCH} messages)": await _timed(repeat, hot_batch.run)}
         for name, query in crons.items():
             figures[name] = await _timed(repeat, lambda query=query: database.write(query))
         return figures

@@ -21,73 +21,31 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.messages import ChannelName, InboundMessage
-from bot.storage import migrate, store
+from bench.hot_batch import HotBatch
+from bot.storage import migrate
 from bot.storage.db import Database
 
 
 async def cpu_per_message(url: str, size: int, rounds: int) -> float:
     """Microseconds of process CPU per message, the best of five passes."""
     database = Database(url)
-    now = dt.datetime.now(dt.UTC)
     try:
-        chats = await database.write(
-            lambda session: [store.create_webchat_session(session, "zh-CN", now) for _ in range(size)]
+        batch = HotBatch(
+            database,
+            size,
+            dt.datetime.now(dt.UTC),
+            ("您反映的情况，我已记录下来。", "请您留下可以联系到您的电话号码，好吗？"),
         )
-        identities = [chat.identity_id for chat in chats]
-        numbers = iter(range(10**9))
-
-        def persist(session: Session) -> dict[int, int]:
-            number = next(numbers)
-            open_ids = store.current_conversation_ids(session, identities)
-            pairs = [
-                (
-                    open_ids[identity],
-                    InboundMessage(
-                        channel=ChannelName.WEBCHAT,
-                        sender_id=f"bench-{identity}",
-                        provider_message_id=f"bench-{number}-{identity}",
-                        text="补充说明：晚上楼道很黑",
-                        sent_at=now,
-                    ),
-                )
-                for identity in identities
-            ]
-            inserted = store.insert_inbound_many(session, pairs, now)
-            return {conversation: message for (conversation, _), (message, _) in zip(pairs, inserted, strict=True)}
-
-        def process(session: Session, newest: dict[int, int]) -> None:
-            loaded = store.load_conversations(session, list(newest))
-            pending = store.pending_inbound(session, newest)
-            store.mark_processed(session, [row.id for rows in pending.values() for row in rows], now)
-            for conversation in loaded.values():
-                conversation.activity_seq += 1
-            store.save_conversations(session, list(loaded.values()))
-            reply = {"direction": "out", "sender": "bot", "kind": "text", "created_at": now, "delivery_status": "sent"}
-            store.insert_outbound(
-                session,
-                [
-                    {**reply, "conversation_id": conversation.id, "channel": conversation.channel, "text": text}
-                    for conversation in loaded.values()
-                    for text in ("您反映的情况，我已记录下来。", "请您留下可以联系到您的电话号码，好吗？")
-                ],
-            )
-
-        async def batch() -> None:
-            newest = await database.write(persist)
-            await database.write(lambda session: process(session, newest))
-
+        await batch.open_sessions()
         for _ in range(20):
-            await batch()
+            await batch.run()
         passes = []
         for _ in range(5):
             started = time.process_time()
             for _ in range(rounds):
-                await batch()
+                await batch.run()
             passes.append((time.process_time() - started) / (rounds * size) * 1e6)
         return min(passes)
     finally:
