@@ -56,6 +56,10 @@ async def test_the_owner_corrects_the_place_the_bot_shortened(make_client: AppFa
         await expect(agent.locator("#fix-area")).to_have_value("阳光花园3栋")
         await agent.fill("#fix-area", "阳光花园3栋2单元")
         await agent.select_option("#fix-category", "engineering_repair")
+        await agent.fill("#fix-phone", "12345")
+        await agent.click("#fix-save")
+        await expect(agent.locator("#fix-message")).to_have_text("联系电话:不是电话号码(手机号,或带区号的座机号)")
+        await agent.fill("#fix-phone", "13800138000")
         await agent.screenshot(path=SHOTS.format("editing"))
         await agent.click("#fix-save")
 

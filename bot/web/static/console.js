@@ -834,6 +834,8 @@
 
   // The form's corrections: what the bot heard or shortened wrongly ("西城区金融街悦府" kept as
   // "西城区金融街"). Saved as a correction the timeline shows (old → new), never sent to the customer.
+  const FIX_FIELDS = { contact_phone: { name: T("联系电话") }, area: { name: T("地址/区域") }, category: { name: T("类别") } };
+
   function editComplaint(c) {
     state.editingCase = c.case_number;
     const phone = el("input", { type: "text", id: "fix-phone", value: c.contact_phone || "", inputmode: "tel", class: "wide" });
@@ -850,7 +852,7 @@
       if (category.value !== c.category) body.category = category.value;
       if (Object.keys(body).length === 1) { done(); return; }
       const result = await api("PATCH", `/api/conversations/${state.conversationId}/complaint`, body);
-      if (!result.ok) { problem.textContent = Staff.errorText(result, T("更正失败 ({0})", result.status)); return; }
+      if (!result.ok) { problem.textContent = Staff.errorText(result, T("更正失败 ({0})", result.status), (f) => FIX_FIELDS[f]); return; }
       state.editingCase = null;
       say(T("投诉单已更正(客户看不到)"), true);
       await loadConversation();
