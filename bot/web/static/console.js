@@ -96,6 +96,9 @@
     // Since the customer first waited for this case (a transfer opens a new ticket, not a new wait).
     const since = ticket.waiting_since || ticket.created_at;
     const waited = Math.max(0, (Date.now() - new Date(since).getTime()) / 1000);
+    const meta = [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
+      ticket.case_number, categoryName(ticket.category)].filter(Boolean).join(" · ");
+    const deadline = ticket.deadline_at ? T(" · 时限 {0}", formatTime(ticket.deadline_at)) : "";
     return el("li", { class: "ticket", "data-ticket": ticket.id, "data-conversation": ticket.conversation_id },
       el("div", { class: "ticket-head" },
         // the place in line as a badge, so it never reads as a second number beside the conversation's
@@ -106,19 +109,16 @@
         ticket.customer_tier
           ? el("span", { class: "badge tier", "data-tier": ticket.customer_tier, title: T("客户类别"), text: label("tier", ticket.customer_tier) })
           : null),
-      el("div", { class: "muted" },
-        [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
-          ticket.case_number, categoryName(ticket.category)]
-          .filter(Boolean).join(" · ")),
+      el("div", { class: "muted ticket-meta", title: meta, text: meta }),
       // The problem, not the "对" that confirmed it; the last message when there is no complaint.
       (ticket.problem || ticket.last_customer_message)
         ? el("div", { class: "preview", title: ticket.problem || ticket.last_customer_message,
           text: ticket.problem || ticket.last_customer_message })
         : null,
-      el("div", { class: "muted" },
-        el("span", { class: "waited", "data-since": since, text: T("已等待 {0}", Staff.waitText(waited)) }),
-        ticket.deadline_at ? T(" · 时限 {0}", formatTime(ticket.deadline_at)) : ""),
-      el("div", { class: "actions" },
+      // one line each, the whole text on hover: several cards show at 1366×768
+      el("div", { class: "actions ticket-foot" },
+        el("span", { class: "muted ticket-wait", title: deadline },
+          el("span", { class: "waited", "data-since": since, text: T("已等待 {0}", Staff.waitText(waited)) }), deadline),
         el("button", { type: "button", class: "primary claim", text: T("认领"), onclick: () => claim(ticket) }),
         el("button", { type: "button", text: T("查看"), onclick: () => openConversation(ticket.conversation_id) })));
   }
