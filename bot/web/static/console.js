@@ -1076,14 +1076,17 @@
     const p = result.data;
     clear(box,
       el("div", { id: "extend-new-deadline" }, T("新时限: {0}", formatTime(p.deadline_at)),
-        el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` })),
-      el("div", { class: "muted", text: T("将立即发给客户:") }),
+        el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` }),
+        el("span", { class: "muted", text: ` ${T("将立即发给客户:")}` })),
       el("blockquote", { id: "extend-message", class: "extend-message", text: p.message }),
       el("div", { class: "actions" },
         el("button", { type: "button", id: "extend-confirm", class: "primary", text: T("确认延长并告知客户"),
           onclick: () => extend(hours, reason) }),
         el("button", { type: "button", id: "extend-cancel", text: T("取消"), onclick: () => { box.hidden = true; } })));
     box.hidden = false;
+    // the deadline the preview changes stays in sight under it
+    const deadline = [...document.querySelectorAll("#complaint dt")].find((dt) => dt.textContent === T("答复时限"));
+    if (deadline) (deadline.nextElementSibling || deadline).scrollIntoView({ block: "nearest" });
   }
 
   async function extend(hours, reason) {
