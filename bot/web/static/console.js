@@ -975,33 +975,42 @@
     loadConversation();
   }
 
+  // One phrase's expression in place of its words, found in the text as it is now (an earlier
+  // suggestion has changed it): where the server said while the text is the one it checked, else
+  // where those words stand now; when they cannot be found, in place of the whole text.
+  function useSuggestion(each, checked) {
+    const box = $("reply-text");
+    const at = box.value.indexOf(checked);
+    const words = each.span ? checked.slice(each.span[0], each.span[1]) : each.forbidden;
+    let start = each.span && at >= 0 && box.value.trim() === checked ? at + each.span[0] : box.value.indexOf(words);
+    if (start < 0) start = box.value.indexOf(each.forbidden);
+    if (start >= 0) {
+      box.setRangeText(each.suggestion, start, start + (box.value.startsWith(words, start) ? words.length : each.forbidden.length), "end");
+    } else if (box.value.trim() === checked || !box.value.trim()) {
+      box.value = each.suggestion;
+      box.setSelectionRange(box.value.length, box.value.length);
+    }
+    box.focus();
+  }
+
   function showGuard(data, checked) {
     const guard = $("guard");
     guard.hidden = false;
     const phrases = data.forbidden_all && data.forbidden_all.length ? data.forbidden_all : [data.forbidden];
+    const suggestions = data.suggestions && data.suggestions.length ? data.suggestions
+      : [{ forbidden: data.forbidden, suggestion: data.suggestion, span: data.span }];
+    let left = suggestions.length;
     clear(guard, el("div", { class: "guard", role: "alert" },
       el("div", {}, T("回复中含有服务忌语"), el("strong", { class: "forbidden", text: phrases.map((p) => `「${p}」`).join("") })),
       // The rules' hits are the managers' list; the model's are an opinion the agent weighs.
       data.by === "model"
         ? el("div", { class: "guard-by muted", text: T("模型判断,请自行斟酌") })
         : null,
-      el("div", {}, T("建议改为"), el("span", { class: "suggestion", text: `「${data.suggestion}」` })),
+      el("div", {}, T("建议改为"), suggestions.map((each) => el("span", { class: "suggestion", text: `「${each.suggestion}」` }))),
       el("div", { class: "actions" },
-        el("button", { type: "button", id: "guard-use", text: T("插入建议"), onclick: () => {
-          // The expression takes the place of the flagged words (the server says where they stand
-          // in the text it checked, spaces between them included); when they cannot be found
-          // there, of the whole text, so no forbidden words are left behind.
-          const box = $("reply-text");
-          const at = box.value.indexOf(checked);
-          if (data.span && at >= 0 && box.value.trim() === checked) {
-            box.setRangeText(data.suggestion, at + data.span[0], at + data.span[1], "end");
-          } else {
-            box.value = data.suggestion;
-            box.setSelectionRange(box.value.length, box.value.length);
-          }
-          guard.hidden = true;
-          box.focus();
-        } }),
+        suggestions.map((each, i) => el("button", { type: "button", id: i ? `guard-use-${i}` : "guard-use",
+          text: suggestions.length > 1 ? T("插入建议「{0}」", each.suggestion) : T("插入建议"),
+          onclick: (event) => { useSuggestion(each, checked); event.target.remove(); if (!--left) guard.hidden = true; } })),
         data.can_override
           ? el("button", { type: "button", id: "guard-override", class: "danger", text: T("仍然发送"),
             onclick: () => {

@@ -863,5 +863,6 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "不能使用占位符 {0};可用的占位符:{1}": "the placeholder {0} cannot be used; available: {1}",
     "不是电话号码(手机号,或带区号的座机号)": "not a phone number (a mobile, or a landline with its area code)",
     "例外 {0}": "override {0}",
+    "插入建议「{0}」": "Use “{0}”",
   },
 });
