@@ -19,21 +19,40 @@ playwright_api = pytest.importorskip("playwright.async_api", reason="playwright 
 expect = playwright_api.expect
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-WORDS = ["电梯坏了一个星期", "楼上漏水到我家", "小区门口路灯不亮", "垃圾三天没人清理", "停车场积水很深", "楼道灯不亮",
-         "水压太低", "暖气不热", "门禁坏了", "外墙掉皮", "下水道堵了", "噪音扰民"]
+WORDS = [
+    "电梯坏了一个星期",
+    "楼上漏水到我家",
+    "小区门口路灯不亮",
+    "垃圾三天没人清理",
+    "停车场积水很深",
+    "楼道灯不亮",
+    "水压太低",
+    "暖气不热",
+    "门禁坏了",
+    "外墙掉皮",
+    "下水道堵了",
+    "噪音扰民",
+]
 
 
 async def cards_in_sight(page: Any) -> int:
-    return int(await page.evaluate("""() => {
+    return int(
+        await page.evaluate(
+            """() => {
       const panel = document.getElementById("queue-panel").getBoundingClientRect();
       return [...document.querySelectorAll("#queue .ticket")].filter((card) => {
         const box = card.getBoundingClientRect();
         return box.top >= panel.top - 1 && box.bottom <= panel.bottom + 1 && box.bottom <= innerHeight;
       }).length;
-    }""", None))
+    }""",
+            None,
+        )
+    )
 
 
-@pytest.mark.parametrize(("viewport", "least"), [({"width": 1366, "height": 768}, 4), ({"width": 1920, "height": 1080}, 7)])
+@pytest.mark.parametrize(
+    ("viewport", "least"), [({"width": 1366, "height": 768}, 4), ({"width": 1920, "height": 1080}, 7)]
+)
 async def test_the_queue_takes_the_spare_height(make_client: AppFactory, viewport: dict[str, int], least: int) -> None:
     client = await make_client()
     await add_user(client, "li.agent", Role.AGENT)
@@ -54,5 +73,7 @@ async def test_the_queue_takes_the_spare_height(make_client: AppFactory, viewpor
         await page.screenshot(path=str(SCREENSHOTS / f"console-queue-claimed-{viewport['width']}.png"))
         assert await cards_in_sight(page) >= least - 1
         customer = page.locator("#customer-panel")
-        assert await customer.evaluate("node => node.scrollHeight <= node.clientHeight + 1"), "the customer panel is whole"
+        assert await customer.evaluate("node => node.scrollHeight <= node.clientHeight + 1"), (
+            "the customer panel is whole"
+        )
         await browser.close()

@@ -1038,7 +1038,9 @@
 
   async function transfer() {
     const mode = $("transfer-mode").value;
-    const target = $("transfer-target").value.trim();
+    const typed = $("transfer-target").value.trim();
+    // a whole line of the picker ("李娜 (agent2) · 客服 · …") names its username
+    const target = mode === "username" ? (typed.match(/\(([^()\s]+)\)/) || [])[1] || typed : typed;
     if (!target) { say(T("请填写转交对象")); return; }
     const result = await api("POST", `/api/conversations/${state.conversationId}/transfer`, { [mode]: target });
     if (!result.ok) { say(Staff.errorText(result, T("转交失败 ({0})", result.status))); return; }
