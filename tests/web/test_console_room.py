@@ -12,7 +12,8 @@ import pytest
 from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, sign_in
 from tests.conftest import AppFactory
-from tests.staff import add_user, customers_waiting
+from tests.staff import add_user, claim_conversation, customers_waiting
+from tests.staff import sign_in as api_sign_in
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
@@ -76,4 +77,38 @@ async def test_the_queue_takes_the_spare_height(make_client: AppFactory, viewpor
         assert await customer.evaluate("node => node.scrollHeight <= node.clientHeight + 1"), (
             "the customer panel is whole"
         )
+        await browser.close()
+
+
+async def test_a_reply_being_typed_waits_in_its_own_conversation(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    waiting = await customers_waiting(client, WORDS[:3])
+    csrf = await api_sign_in(client, "li.agent")
+    for conversation_id, _ in waiting:
+        await claim_conversation(client, csrf, conversation_id)
+    (first, _), (second, _), (done, _) = waiting
+    resolved = await client.post(
+        f"/api/conversations/{done}/resolve", json={"summary": "已修好"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert resolved.status == 200
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = await (await browser.new_context(viewport={"width": 1366, "height": 768})).new_page()
+        await page.goto(str(client.make_url("/console/")))
+        await sign_in(page, "li.agent")
+        # the count says every case listed, the resolved one too
+        await expect(page.locator("#resolved li")).to_have_count(1, timeout=10_000)
+        await expect(page.locator("#mine-count")).to_have_text("3")
+
+        box = page.locator("#reply-text")
+        for conversation_id, draft in [(first, "师傅明天上午到"), (second, "已联系物业")]:
+            await page.locator("#mine li", has_text=f"会话 {conversation_id}").get_by_role("button").click()
+            await expect(page.locator("#conversation-title")).to_have_text(f"会话 {conversation_id}", timeout=10_000)
+            await expect(box).to_have_value("")
+            await box.fill(draft)
+        for conversation_id, draft in [(first, "师傅明天上午到"), (second, "已联系物业")]:
+            await page.locator("#mine li", has_text=f"会话 {conversation_id}").get_by_role("button").click()
+            await expect(page.locator("#conversation-title")).to_have_text(f"会话 {conversation_id}", timeout=10_000)
+            await expect(box).to_have_value(draft)
         await browser.close()

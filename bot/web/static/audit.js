@@ -46,7 +46,9 @@ window.auditLog = (() => {
     rules: T("规则数"), changes: T("变更"), note: T("说明"), rollback_of: T("回滚自版本"), count: T("条数"),
     query: T("条件"), from: T("从"), to: T("到"),
   };
-  const HIDDEN = new Set(["error", "code", "field", "limit", "names", "allowed", "reason", "overrode_guard", "conversation_id", "target", "to", "username_chars"]);
+  // what an API error said beside its English (Staff.problemText), shown in the outcome
+  const CODED = new Set(["code", "field", "limit", "names", "allowed"]);
+  const HIDDEN = new Set(["error", "reason", "overrode_guard", "conversation_id", "target", "to", "username_chars"]);
   const REASONS = {
     wrong_password: T("密码错误"), unknown_user: T("无此用户"),
     rate_limited: T("尝试过多"), account_inactive: T("账号已停用"),
@@ -101,7 +103,8 @@ window.auditLog = (() => {
 
   function detailText(entry) {
     const detail = entry.detail || {};
-    const shown = Object.entries(detail).filter(([key, value]) => !HIDDEN.has(key) && value !== null && value !== "");
+    const shown = Object.entries(detail).filter(([key, value]) => !HIDDEN.has(key) && !(detail.code && CODED.has(key))
+      && value !== null && value !== "");
     return shown.map(([key, value]) => {
       if (key === "message_id") return T("消息 #{0}", value);
       if (key === "query" && entry.action === "export") return T("导出范围: {0}", detailValue(value));

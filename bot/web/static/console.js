@@ -235,7 +235,8 @@
         title: formatTime(item.resolved_at), onclick: () => openConversation(item.conversation_id) },
       wroteAgain(item) ? el("span", { class: "badge unread", text: T("新消息") }) : null))));
     resolvedList.hidden = !state.resolved.length;
-    $("mine-count").textContent = String(state.mine.length);
+    // every case listed here, the resolved ones below included
+    $("mine-count").textContent = String(state.mine.length + state.resolved.length);
     const fresh = state.mine.filter((item) => unread(item, times)).length;
     $("mine-unread").hidden = !fresh;
     $("mine-unread").textContent = T("{0} 条新消息", fresh);
@@ -648,7 +649,8 @@
     $("case-actions").hidden = false;
     $("messages").addEventListener("scroll", () => { if (atNewest($("messages"))) $("newer").hidden = true; });
     // A status line ("已发送") or a guard box belongs to the reply it was about: typing a new one clears them.
-    $("reply-text").addEventListener("input", () => { say(""); $("guard").hidden = true; });
+    $("reply-text").addEventListener("input", () => { say(""); $("guard").hidden = true; keepDraft(); });
+    $("reply-text").value = draftOf(state.conversationId);
     $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(null); });
     // A preview belongs to the hours and reason it showed: changing them asks for a new one.
     for (const id of ["extend-hours", "extend-reason"]) {
@@ -951,6 +953,21 @@
     say.timer = setTimeout(() => { toast.hidden = true; }, 4000);
   }
 
+  // A reply being typed is kept per conversation (this tab's sessionStorage), so that looking at
+  // another conversation and coming back finds it again.
+  const draftKey = (id) => `reply-draft:${id}`;
+  function draftOf(id) {
+    try { return sessionStorage.getItem(draftKey(id)) || ""; } catch (error) { return ""; }
+  }
+  function keepDraft() {
+    const box = $("reply-text");
+    if (!box || !state.conversationId) return;
+    try {
+      if (box.value) sessionStorage.setItem(draftKey(state.conversationId), box.value);
+      else sessionStorage.removeItem(draftKey(state.conversationId));
+    } catch (error) { /* storage full or off: the draft lives as long as the page shows it */ }
+  }
+
   // overridden: the phrases the guard showed, which 仍然发送 names (the server checks the text again).
   async function sendReply(overridden) {
     const box = $("reply-text");
@@ -970,6 +987,7 @@
     }
     // The agent may have typed the next reply while this one was on its way: keep that.
     if (box.value.trim() === text) box.value = "";
+    keepDraft();
     say(T("已发送"), true);
     state.followNewest = true;
     loadConversation();
@@ -991,6 +1009,7 @@
       box.setSelectionRange(box.value.length, box.value.length);
     }
     box.focus();
+    keepDraft();
   }
 
   function showGuard(data, checked) {
@@ -1149,6 +1168,7 @@
     if (result.status === 404) { clear(box, unavailable(T("通知"))); return; }
     if (!result.ok) { clear(box, el("p", { class: "error", text: Staff.errorText(result, T("通知加载失败")) })); return; }
     const items = result.data.notifications || [];
+    state.notifications = items;
     noticeHandedToMe(items);
     const unread = items.filter((n) => !n.read);
     $("notifications-unread").hidden = !unread.length;
@@ -1175,6 +1195,9 @@
   }
 
   async function readAllNotifications() {
+    // an urgent (P0) notice is not cleared by a click meant for the routine ones
+    const urgent = (state.notifications || []).filter((n) => !n.read && urgentNotice(n)).length;
+    if (urgent && !confirm(T("有 {0} 条紧急通知未读,确定全部标为已读?", urgent))) return;
     const result = await api("POST", "/api/notifications/read-all", {});
     if (!result.ok) say(Staff.errorText(result, T("操作失败 ({0})", result.status)));
     loadNotifications();

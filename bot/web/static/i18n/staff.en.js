@@ -864,5 +864,6 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "不是电话号码(手机号,或带区号的座机号)": "not a phone number (a mobile, or a landline with its area code)",
     "例外 {0}": "override {0}",
     "插入建议「{0}」": "Use “{0}”",
+    "有 {0} 条紧急通知未读,确定全部标为已读?": "{0} urgent notices are unread: mark them all read?",
   },
 });
