@@ -336,7 +336,7 @@
         el("dt", { text: T("电话") }), el("dd", { id: "customer-phone", text: customer.phone || "—" }),
         el("dt", { text: T("渠道") }), el("dd", { id: "customer-channels",
           text: (customer.channels || []).map((c) => label("channel", c)).join("、") || "—" }),
-        el("dt", { text: T("客户类别") }), el("dd", { id: "customer-tier", "data-tier": customer.tier, text: customer.tier_name || label("tier", customer.tier) })),
+        el("dt", { text: T("客户类别") }), el("dd", { id: "customer-tier", "data-tier": customer.tier, text: tierName(customer) })),
       state.me.role === "agent" ? null : tierPicker(id, customer, pending),
       el("h3", { text: T("历史会话 ({0}{1})", cases.length, cases.length >= customer.limit ? "+" : "") }),
       el("ol", { id: "customer-cases", class: "customer-cases" }, cases.map(customerCase)));
@@ -837,6 +837,12 @@
   // The form's corrections: what the bot heard or shortened wrongly ("西城区金融街悦府" kept as
   // "西城区金融街"). Saved as a correction the timeline shows (old → new), never sent to the customer.
   const FIX_FIELDS = { contact_phone: { name: T("联系电话") }, area: { name: T("地址/区域") }, category: { name: T("类别") } };
+
+  // the tier in the page's language (the API's tier_name is the configured Chinese one)
+  function tierName(customer) {
+    const named = label("tier", customer.tier);
+    return named !== String(customer.tier) ? named : customer.tier_name || named;
+  }
 
   function editComplaint(c) {
     state.editingCase = c.case_number;
