@@ -10,7 +10,7 @@ import datetime as dt
 import graphlib
 import string
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
@@ -321,6 +321,16 @@ def template_names(text: str) -> frozenset[str]:
             raise ValueError(f"{written}: a placeholder is a name in braces, such as {{case_number}}")
         names.add(name)
     return frozenset(names)
+
+
+def error_limit(context: Mapping[str, Any] | None) -> int | float | None:
+    """The bound a pydantic error's context names (``gt``, ``le``, a length), if any: what the
+    consoles say the value must respect."""
+    for name in ("gt", "ge", "lt", "le", "max_length", "min_length"):
+        value = (context or {}).get(name)
+        if isinstance(value, int | float):
+            return value
+    return None
 
 
 def template_problem(text: str, allowed: Iterable[str], word: str = "variables") -> str | None:

@@ -491,14 +491,15 @@ async def transfer(request: web.Request) -> web.Response:
         if isinstance(found, str):
             return found
         if to_user is not None:
-            target = staff_store.active_user(session, to_user)
+            # The console lists people by name ("李娜 (agent2)"): a unique display name is that person.
+            target = staff_store.active_user_called(session, to_user.strip())
             if target is None:
                 return "no such user"
             owner = f"agent:{target.id}"
         else:
             target, owner = None, f"queue:{to_queue}"
         # who had it: the timeline reads "转交 agent2 → agent1" whoever did the handing over
-        detail = {"from": found.owner, "to": owner, "username": to_user, "queue": to_queue}
+        detail = {"from": found.owner, "to": owner, "username": target.username if target else None, "queue": to_queue}
         queue = None if to_queue is None else str(to_queue)
         held_by = found.owner or ""
         tickets.transfer(session, found, owner, queue, f"agent:{staff['id']}", detail, now)

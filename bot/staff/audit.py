@@ -128,12 +128,26 @@ def audit_of(handler: Any) -> Audit | None:
     return found if isinstance(found, Audit) else None
 
 
-def _error_text(error: web.HTTPException) -> str | None:
+ERROR_KEYS = ("code", "field", "limit", "names", "allowed")
+"""What an error answer says beside its English ``error`` for the consoles to say it in the staff's
+language (``{"error": …, "code": "greater_than", "field": …, "limit": 0}``): kept with it."""
+
+
+def _error_text(error: web.HTTPException) -> dict[str, Any] | None:
+    """The answer's ``error`` (cut) and its machine-readable companions, or None."""
     try:
-        message = json.loads(error.text or "")["error"]
+        body = json.loads(error.text or "")
+        message = body["error"]
     except (ValueError, TypeError, KeyError):
         return None
-    return str(message)[:MAX_ERROR_CHARS]
+    found: dict[str, Any] = {"error": str(message)[:MAX_ERROR_CHARS]}
+    for key in ERROR_KEYS:
+        value = body.get(key)
+        if isinstance(value, str):
+            found[key] = value[: MAX_NAME_CHARS * 2]
+        elif isinstance(value, int | float) or (isinstance(value, list) and len(value) <= 20):
+            found[key] = value
+    return found
 
 
 def _target(request: web.Request, marker: Audit, notes: _Notes) -> str | None:
@@ -148,7 +162,7 @@ def _target(request: web.Request, marker: Audit, notes: _Notes) -> str | None:
         return None
 
 
-async def _record(request: web.Request, marker: Audit, status: int, error: str | None) -> None:
+async def _record(request: web.Request, marker: Audit, status: int, error: dict[str, Any] | str | None) -> None:
     try:
         entry = _entry(request, marker, status, error)
         if entry is not None:
@@ -176,7 +190,9 @@ def _who(request: web.Request) -> str | None:
     return str(staff["username"]) if staff else None
 
 
-def _entry(request: web.Request, marker: Audit, status: int, error: str | None) -> audit_store.NewEntry | None:
+def _entry(
+    request: web.Request, marker: Audit, status: int, error: dict[str, Any] | str | None
+) -> audit_store.NewEntry | None:
     """The entry for this call; None when no staff member is behind it."""
     staff: dict[str, Any] | None = request.get("staff")
     attempted: str | None = request.get(ATTEMPTED)
@@ -187,7 +203,9 @@ def _entry(request: web.Request, marker: Audit, status: int, error: str | None) 
     if request.method == "GET" and request.query:  # an export: which rows it asked for
         detail.setdefault("query", {key: value[:MAX_NAME_CHARS] for key, value in request.query.items()})
     if error is not None and status >= 400:
-        detail.setdefault("error", error)  # what the handler noted: the answer's may quote the staff's text
+        said = error if isinstance(error, dict) else {"error": error}
+        if "error" not in detail:  # what the handler noted: the answer's may quote the staff's text
+            detail.update(said)
     return audit_store.NewEntry(
         at=resources(request).clock(),
         action=marker.failed if marker.failed is not None and status >= 400 else marker.action,

@@ -9,6 +9,7 @@ from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 from pydantic_core import ErrorDetails
 
+from bot.config import error_limit
 from bot.web.responses import LARGEST_ID, api_error, json_body
 
 MAX_EXTENSION_HOURS = 24 * 30
@@ -162,4 +163,8 @@ async def read_body(request: web.Request, model: type[BodyModel], max_bytes: int
     try:
         return model.model_validate(payload)
     except ValidationError as error:
-        raise api_error(400, _problem(error.errors()[0])) from None
+        first = error.errors()[0]
+        limit = error_limit(first.get("ctx"))
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        extra = {} if limit is None else {"limit": limit}
+        raise api_error(400, _problem(first), field=where, code=first["type"], **extra) from None

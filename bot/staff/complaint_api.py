@@ -49,7 +49,12 @@ def _phone(written: str) -> str:
     text = unicodedata.normalize("NFKC", written).strip()
     number = find_phone(text) if _PHONE_CHARACTERS.fullmatch(text) else None
     if number is None:
-        raise api_error(400, "contact_phone: not a phone number (a mobile, or a landline with its area code)")
+        raise api_error(
+            400,
+            "contact_phone: not a phone number (a mobile, or a landline with its area code)",
+            field="contact_phone",
+            code="phone",
+        )
     return national_digits(number)
 
 

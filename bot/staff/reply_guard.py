@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -62,7 +62,13 @@ def _utf16_span(text: str, span: tuple[int, int] | None) -> list[int] | None:
     return [units(span[0]), units(span[1])]
 
 
-def _refusal(hit: GuardHit, hits: list[GuardHit], can_override: bool, span: list[int] | None = None) -> web.Response:
+def _refusal(
+    hit: GuardHit,
+    hits: list[GuardHit],
+    can_override: bool,
+    where: Callable[[GuardHit], list[int] | None],
+) -> web.Response:
+    span = where(hit)
     return web.json_response(
         {
             "error": f"the reply contains a forbidden phrase: 「{hit.forbidden}」",
@@ -77,6 +83,10 @@ def _refusal(hit: GuardHit, hits: list[GuardHit], can_override: bool, span: list
             # JavaScript counts), for the console to put the suggestion in their place; null when
             # they cannot be found there
             "span": span,
+            # each phrase with its own expression and place, for one 插入建议 each
+            "suggestions": [
+                {"forbidden": each.forbidden, "suggestion": each.instead, "span": where(each)} for each in hits
+            ],
         },
         status=422,
     )
@@ -113,17 +123,17 @@ async def check_agent_text(
         return _utf16_span(text, guard.span(text, hit.forbidden))
 
     if unnamed:
-        refusal = _refusal(unnamed[0], hits, guard_mode == "warn", where(unnamed[0]))
+        refusal = _refusal(unnamed[0], hits, guard_mode == "warn", where)
         return Verdict(refusal, False, audit_error(unnamed[0]))
     if hits:  # every one named by the override
         if guard_mode != "warn":
-            return Verdict(_refusal(hits[0], hits, False, where(hits[0])), False, audit_error(hits[0]))
+            return Verdict(_refusal(hits[0], hits, False, where), False, audit_error(hits[0]))
         return Verdict(None, True)
     acknowledged = any(phrase in folded_text for phrase in named)
     if guard_model is not None and not acknowledged:
         hit = await guard_model.check(text)
         if hit is not None and guard.fold(hit.forbidden) not in named:
-            return Verdict(_refusal(hit, [hit], True, where(hit)), False, audit_error(hit))
+            return Verdict(_refusal(hit, [hit], True, where), False, audit_error(hit))
         return Verdict(None, hit is not None)
     # With a named override and no rule hit, the agent is sending past the model's opinion.
     return Verdict(None, acknowledged and guard_model is not None)

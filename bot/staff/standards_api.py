@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -75,9 +76,14 @@ def _cut(text: str) -> str:
 def _invalid(problems: list[Problem]) -> web.HTTPException:
     """422 naming the first :data:`MAX_PROBLEMS` problems, each cut to :data:`MAX_PROBLEM_CHARS`:
     a draft with thousands of bad entries is not echoed back in full."""
-    shown = [Problem(_cut(problem.path), _cut(problem.message)) for problem in problems[:MAX_PROBLEMS]]
+    shown = [
+        replace(problem, path=_cut(problem.path), message=_cut(problem.message)) for problem in problems[:MAX_PROBLEMS]
+    ]
+    first = shown[0].as_json()
     body: dict[str, Any] = {
         "error": f"{shown[0].path}: {shown[0].message}",
+        "field": shown[0].path,
+        **{key: first[key] for key in ("code", "limit", "names", "allowed") if key in first},
         "problems": [problem.as_json() for problem in shown],
     }
     if len(problems) > len(shown):

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.config import PHRASE_VARIABLES, PhraseId, ServiceConfig, template_problem
+from bot.config import PHRASE_VARIABLES, PhraseId, ServiceConfig, error_limit, template_names, template_problem
 from bot.core.manager_patterns import ManagerPattern
 from bot.core.phrases import Phrases
 from bot.flows.deadline import describe_moment
@@ -33,11 +33,26 @@ _INDEX = re.compile(r"\[(\d+)\]")
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """A bad key: its dotted ``path``, an English ``message``, and for the consoles to say it in
+    the staff's language a ``code`` (pydantic's error type, or ``unknown_placeholders``), the
+    ``limit`` the value broke and the placeholder ``names`` not allowed (with those ``allowed``)."""
+
     path: str
     message: str
+    code: str | None = None
+    limit: float | int | None = None
+    names: tuple[str, ...] = ()
+    allowed: tuple[str, ...] | None = None
 
-    def as_json(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
+    def as_json(self) -> dict[str, object]:
+        found: dict[str, object] = {"path": self.path, "message": self.message}
+        if self.code is not None:
+            found["code"] = self.code
+        if self.limit is not None:
+            found["limit"] = self.limit
+        if self.allowed is not None:
+            found["names"], found["allowed"] = list(self.names), list(self.allowed)
+        return found
 
 
 class Invalid(Exception):
@@ -69,7 +84,8 @@ def _from_pydantic(prefix: str, error: ValidationError, fallback: str) -> list[P
         if key is not None:
             parts.append(key)
         path = ".".join(parts) or fallback
-        problems.append(Problem(path, message))
+        code = item["type"] if key is None else None  # a config check's own sentence has no code
+        problems.append(Problem(path, message, code, error_limit(item.get("ctx"))))
     return problems
 
 
@@ -88,8 +104,18 @@ def placeholder_problems(body: Any) -> list[Problem]:
                 continue
             allowed = PHRASE_VARIABLES.get(PhraseId(phrase_id), frozenset())
             problem = template_problem(text, allowed, word="placeholders")
-            if problem is not None:
-                problems.append(Problem(f"phrases.{locale}.phrases.{phrase_id}", problem))
+            if problem is None:
+                continue
+            path = f"phrases.{locale}.phrases.{phrase_id}"
+            try:
+                unknown = tuple(sorted(template_names(text) - allowed))
+            except ValueError:
+                unknown = ()
+            if unknown:
+                allowed_names = tuple(sorted(allowed))
+                problems.append(Problem(path, problem, "unknown_placeholders", names=unknown, allowed=allowed_names))
+            else:
+                problems.append(Problem(path, problem, "bad_placeholder"))
     return problems
 
 

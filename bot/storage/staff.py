@@ -22,6 +22,16 @@ def active_user(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == username, User.active)).scalar_one_or_none()
 
 
+def active_user_called(session: Session, name: str) -> User | None:
+    """The active account with this username, else the one active account with this display name
+    ("李娜", as the console lists it); None when there is none, or more than one of that name."""
+    found = active_user(session, name)
+    if found is not None:
+        return found
+    named = list(session.execute(select(User).where(User.display_name == name, User.active).limit(2)).scalars())
+    return named[0] if len(named) == 1 else None
+
+
 def stored_queues(session: Session, user_id: int) -> list[str] | None:
     """The queues stored on the account (None: none stored, or no such account)."""
     return session.execute(select(User.queues).where(User.id == user_id)).scalar_one_or_none()

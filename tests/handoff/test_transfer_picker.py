@@ -4,11 +4,26 @@ the customer's waiting time, and warning when nobody is a member of that queue."
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from bot.keys import resources
 from bot.staff.accounts import Role
+from bot.storage.models import User
+from tests.audit.support import user_id
 from tests.conftest import AppFactory
 from tests.handoff.appeal_helpers import signed_in, tickets_of, web_chat_case
 from tests.staff import add_user, set_queues
+
+
+async def name_users(client: Any, names: dict[str, str]) -> None:
+    def rename(session: Session) -> None:
+        for username, name in names.items():
+            session.execute(update(User).where(User.username == username).values(display_name=name))
+
+    await resources(client.app).database.write(rename)
 
 
 async def test_a_queue_is_found_by_its_displayed_name_and_the_card_keeps_the_case(make_client: AppFactory) -> None:
@@ -73,3 +88,22 @@ async def test_the_transfer_picker_names_queues_and_people_but_not_managers(make
     assert people["li"] == ("agent", ["general", "engineering"])
     assert people["zhou"][0] == "supervisor"
     assert "boss" not in people
+
+
+async def test_a_person_is_found_by_the_name_the_picker_shows_unless_two_share_it(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    for username in ("agent2", "agent3", "agent4"):
+        await add_user(client, username, Role.AGENT)
+    await name_users(client, {"agent2": "李娜", "agent3": "王芳", "agent4": "王芳"})
+    conversation_id, _ = await web_chat_case(client)
+    supervisor, csrf = await signed_in(make_client, "zhou")
+    url = f"/api/conversations/{conversation_id}/transfer"
+
+    moved = await supervisor.post(url, json={"username": "李娜"}, headers=csrf)
+    assert moved.status == 200
+    assert (await moved.json())["owner"] == f"agent:{await user_id(client, 'agent2')}"
+
+    shared = await supervisor.post(url, json={"username": "王芳"}, headers=csrf)
+    assert shared.status == 400
+    assert (await shared.json())["error"] == "no active user '王芳'"

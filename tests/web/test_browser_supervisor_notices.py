@@ -4,7 +4,9 @@ notices folded into one line, and 全部已读."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -91,8 +93,25 @@ async def test_a_trapped_in_a_lift_alert_comes_first_among_readable_notices(make
         await expect(page.locator("#notifications li", has_text="需主管关注")).to_have_count(4)
         # 全部已读
         await expect(page.locator("#notifications-unread")).to_be_visible()
-        await page.locator("#notifications-read-all").click()
+        # an unread urgent notice: asked first, and kept when the supervisor says no
+        asked: list[str] = []
+        urgent = await page.locator("#notifications li.urgent").count()
+        assert urgent >= 1
+        for accept in (False, True):
+            answered = asyncio.get_running_loop().create_future()
+
+            async def answer(dialog: Any, accept: bool = accept, answered: Any = answered) -> None:
+                asked.append(dialog.message)
+                await (dialog.accept() if accept else dialog.dismiss())
+                answered.set_result(None)
+
+            page.once("dialog", lambda dialog, answer=answer: asyncio.ensure_future(answer(dialog)))
+            await page.locator("#notifications-read-all").click()
+            await answered
+            if not accept:
+                await expect(page.locator("#notifications li.urgent")).to_have_count(urgent)
         await expect(page.locator("#notifications-unread")).to_be_hidden()
+        assert asked == [f"有 {urgent} 条紧急通知未读,确定全部标为已读?"] * 2
         await expect(page.locator("#notifications li.urgent")).to_have_count(0)
         await expect(page.locator("#notifications li", has_text="标为已读")).to_have_count(0)
         await browser.close()

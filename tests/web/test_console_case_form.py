@@ -56,6 +56,10 @@ async def test_the_owner_corrects_the_place_the_bot_shortened(make_client: AppFa
         await expect(agent.locator("#fix-area")).to_have_value("阳光花园3栋")
         await agent.fill("#fix-area", "阳光花园3栋2单元")
         await agent.select_option("#fix-category", "engineering_repair")
+        await agent.fill("#fix-phone", "12345")
+        await agent.click("#fix-save")
+        await expect(agent.locator("#fix-message")).to_have_text("联系电话:不是电话号码(手机号,或带区号的座机号)")
+        await agent.fill("#fix-phone", "13800138000")
         await agent.screenshot(path=SHOTS.format("editing"))
         await agent.click("#fix-save")
 
@@ -92,6 +96,9 @@ async def test_a_supervisor_sees_the_new_time_and_the_customers_message_before_e
         message = supervisor.locator("#extend-message")
         await expect(message).to_contain_text("很抱歉，您反映的问题还需要一些时间处理")
         await supervisor.screenshot(path=SHOTS.format("extend-preview"))
+        # at 1366×768 the preview leaves the case's 答复时限 in sight
+        await expect(supervisor.locator("#complaint-panel dt", has_text="答复时限")).to_be_in_viewport(ratio=1)
+        await expect(supervisor.locator("#extend-confirm")).to_be_in_viewport(ratio=1)
         assert await customer.locator(".msg").count() == said  # not sent before 确认
 
         shown = await message.inner_text()

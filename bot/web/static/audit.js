@@ -46,11 +46,15 @@ window.auditLog = (() => {
     rules: T("规则数"), changes: T("变更"), note: T("说明"), rollback_of: T("回滚自版本"), count: T("条数"),
     query: T("条件"), from: T("从"), to: T("到"),
   };
+  // what an API error said beside its English (Staff.problemText), shown in the outcome
+  const CODED = new Set(["code", "field", "limit", "names", "allowed"]);
   const HIDDEN = new Set(["error", "reason", "overrode_guard", "conversation_id", "target", "to", "username_chars"]);
   const REASONS = {
     wrong_password: T("密码错误"), unknown_user: T("无此用户"),
     rate_limited: T("尝试过多"), account_inactive: T("账号已停用"),
   };
+  const FIELDS = { contact_phone: { name: T("联系电话") }, area: { name: T("地址/区域") } };
+  const fieldName = (field) => FIELDS[field] || (typeof Standards === "undefined" ? null : Standards.fieldName(field));
   const TIME = new Intl.DateTimeFormat("zh-CN", {
     timeZone: Staff.TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit",
     hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
@@ -99,7 +103,8 @@ window.auditLog = (() => {
 
   function detailText(entry) {
     const detail = entry.detail || {};
-    const shown = Object.entries(detail).filter(([key, value]) => !HIDDEN.has(key) && value !== null && value !== "");
+    const shown = Object.entries(detail).filter(([key, value]) => !HIDDEN.has(key) && !(detail.code && CODED.has(key))
+      && value !== null && value !== "");
     return shown.map(([key, value]) => {
       if (key === "message_id") return T("消息 #{0}", value);
       if (key === "query" && entry.action === "export") return T("导出范围: {0}", detailValue(value));
@@ -109,9 +114,12 @@ window.auditLog = (() => {
 
   function outcome(entry) {
     const refused = entry.status >= 400;
-    const why = entry.detail?.reason ? REASONS[entry.detail.reason] || entry.detail.reason : entry.detail?.error;
+    const detail = entry.detail || {};
+    // a refusal the API gave a code: said as the console said it (the field as its page names it)
+    const coded = detail.code ? Staff.problemText(detail, fieldName) : null;
+    const why = detail.reason ? REASONS[detail.reason] || detail.reason : coded || (detail.error && Staff.errorMessage(detail.error));
     return el("span", { class: `outcome${refused ? " refused" : ""}` },
-      `${refused ? T("拒绝") : T("成功")} ${entry.status}`, why ? ` · ${Staff.errorMessage(why)}` : "",
+      `${refused ? T("拒绝") : T("成功")} ${entry.status}`, why ? ` · ${why}` : "",
       // a reply holding a forbidden phrase, sent anyway after the warning: not an ordinary success
       entry.detail?.overrode_guard === true
         ? el("span", { class: "badge overridden", title: T("客服确认后仍发送了含服务忌语的回复"), text: T("含忌语·强行发送") }) : "");

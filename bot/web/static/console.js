@@ -97,6 +97,9 @@
     // Since the customer first waited for this case (a transfer opens a new ticket, not a new wait).
     const since = ticket.waiting_since || ticket.created_at;
     const waited = Math.max(0, (Date.now() - new Date(since).getTime()) / 1000);
+    const meta = [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
+      ticket.case_number, categoryName(ticket.category)].filter(Boolean).join(" · ");
+    const deadline = ticket.deadline_at ? T(" · 时限 {0}", formatTime(ticket.deadline_at)) : "";
     return el("li", { class: "ticket", "data-ticket": ticket.id, "data-conversation": ticket.conversation_id },
       el("div", { class: "ticket-head" },
         // the place in line as a badge, so it never reads as a second number beside the conversation's
@@ -107,19 +110,16 @@
         ticket.customer_tier
           ? el("span", { class: "badge tier", "data-tier": ticket.customer_tier, title: T("客户类别"), text: label("tier", ticket.customer_tier) })
           : null),
-      el("div", { class: "muted" },
-        [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
-          ticket.case_number, categoryName(ticket.category)]
-          .filter(Boolean).join(" · ")),
+      el("div", { class: "muted ticket-meta", title: meta, text: meta }),
       // The problem, not the "对" that confirmed it; the last message when there is no complaint.
       (ticket.problem || ticket.last_customer_message)
         ? el("div", { class: "preview", title: ticket.problem || ticket.last_customer_message,
           text: ticket.problem || ticket.last_customer_message })
         : null,
-      el("div", { class: "muted" },
-        el("span", { class: "waited", "data-since": since, text: T("已等待 {0}", Staff.waitText(waited)) }),
-        ticket.deadline_at ? T(" · 时限 {0}", formatTime(ticket.deadline_at)) : ""),
-      el("div", { class: "actions" },
+      // one line each, the whole text on hover: several cards show at 1366×768
+      el("div", { class: "actions ticket-foot" },
+        el("span", { class: "muted ticket-wait", title: deadline },
+          el("span", { class: "waited", "data-since": since, text: T("已等待 {0}", Staff.waitText(waited)) }), deadline),
         el("button", { type: "button", class: "primary claim", text: T("认领"), onclick: () => claim(ticket) }),
         el("button", { type: "button", text: T("查看"), onclick: () => openConversation(ticket.conversation_id) })));
   }
@@ -236,7 +236,8 @@
         title: formatTime(item.resolved_at), onclick: () => openConversation(item.conversation_id) },
       wroteAgain(item) ? el("span", { class: "badge unread", text: T("新消息") }) : null))));
     resolvedList.hidden = !state.resolved.length;
-    $("mine-count").textContent = String(state.mine.length);
+    // every case listed here, the resolved ones below included
+    $("mine-count").textContent = String(state.mine.length + state.resolved.length);
     const fresh = state.mine.filter((item) => unread(item, times)).length;
     $("mine-unread").hidden = !fresh;
     $("mine-unread").textContent = T("{0} 条新消息", fresh);
@@ -336,7 +337,7 @@
         el("dt", { text: T("电话") }), el("dd", { id: "customer-phone", text: customer.phone || "—" }),
         el("dt", { text: T("渠道") }), el("dd", { id: "customer-channels",
           text: (customer.channels || []).map((c) => label("channel", c)).join("、") || "—" }),
-        el("dt", { text: T("客户类别") }), el("dd", { id: "customer-tier", "data-tier": customer.tier, text: customer.tier_name || label("tier", customer.tier) })),
+        el("dt", { text: T("客户类别") }), el("dd", { id: "customer-tier", "data-tier": customer.tier, text: tierName(customer) })),
       state.me.role === "agent" ? null : tierPicker(id, customer, pending),
       el("h3", { text: T("历史会话 ({0}{1})", cases.length, cases.length >= customer.limit ? "+" : "") }),
       el("ol", { id: "customer-cases", class: "customer-cases" }, cases.map(customerCase)));
@@ -649,7 +650,8 @@
     $("case-actions").hidden = false;
     $("messages").addEventListener("scroll", () => { if (atNewest($("messages"))) $("newer").hidden = true; });
     // A status line ("已发送") or a guard box belongs to the reply it was about: typing a new one clears them.
-    $("reply-text").addEventListener("input", () => { say(""); $("guard").hidden = true; });
+    $("reply-text").addEventListener("input", () => { say(""); $("guard").hidden = true; keepDraft(); });
+    $("reply-text").value = draftOf(state.conversationId);
     $("reply-form").addEventListener("submit", (event) => { event.preventDefault(); sendReply(null); });
     // A preview belongs to the hours and reason it showed: changing them asks for a new one.
     for (const id of ["extend-hours", "extend-reason"]) {
@@ -835,6 +837,14 @@
 
   // The form's corrections: what the bot heard or shortened wrongly ("西城区金融街悦府" kept as
   // "西城区金融街"). Saved as a correction the timeline shows (old → new), never sent to the customer.
+  const FIX_FIELDS = { contact_phone: { name: T("联系电话") }, area: { name: T("地址/区域") }, category: { name: T("类别") } };
+
+  // the tier in the page's language (the API's tier_name is the configured Chinese one)
+  function tierName(customer) {
+    const named = label("tier", customer.tier);
+    return named !== String(customer.tier) ? named : customer.tier_name || named;
+  }
+
   function editComplaint(c) {
     state.editingCase = c.case_number;
     const phone = el("input", { type: "text", id: "fix-phone", value: c.contact_phone || "", inputmode: "tel", class: "wide" });
@@ -851,7 +861,7 @@
       if (category.value !== c.category) body.category = category.value;
       if (Object.keys(body).length === 1) { done(); return; }
       const result = await api("PATCH", `/api/conversations/${state.conversationId}/complaint`, body);
-      if (!result.ok) { problem.textContent = Staff.errorText(result, T("更正失败 ({0})", result.status)); return; }
+      if (!result.ok) { problem.textContent = Staff.errorText(result, T("更正失败 ({0})", result.status), (f) => FIX_FIELDS[f]); return; }
       state.editingCase = null;
       say(T("投诉单已更正(客户看不到)"), true);
       await loadConversation();
@@ -951,6 +961,21 @@
     say.timer = setTimeout(() => { toast.hidden = true; }, 4000);
   }
 
+  // A reply being typed is kept per conversation (this tab's sessionStorage), so that looking at
+  // another conversation and coming back finds it again.
+  const draftKey = (id) => `reply-draft:${id}`;
+  function draftOf(id) {
+    try { return sessionStorage.getItem(draftKey(id)) || ""; } catch (error) { return ""; }
+  }
+  function keepDraft() {
+    const box = $("reply-text");
+    if (!box || !state.conversationId) return;
+    try {
+      if (box.value) sessionStorage.setItem(draftKey(state.conversationId), box.value);
+      else sessionStorage.removeItem(draftKey(state.conversationId));
+    } catch (error) { /* storage full or off: the draft lives as long as the page shows it */ }
+  }
+
   // overridden: the phrases the guard showed, which 仍然发送 names (the server checks the text again).
   async function sendReply(overridden) {
     const box = $("reply-text");
@@ -970,38 +995,49 @@
     }
     // The agent may have typed the next reply while this one was on its way: keep that.
     if (box.value.trim() === text) box.value = "";
+    keepDraft();
     say(T("已发送"), true);
     state.followNewest = true;
     loadConversation();
+  }
+
+  // One phrase's expression in place of its words, found in the text as it is now (an earlier
+  // suggestion has changed it): where the server said while the text is the one it checked, else
+  // where those words stand now; when they cannot be found, in place of the whole text.
+  function useSuggestion(each, checked) {
+    const box = $("reply-text");
+    const at = box.value.indexOf(checked);
+    const words = each.span ? checked.slice(each.span[0], each.span[1]) : each.forbidden;
+    let start = each.span && at >= 0 && box.value.trim() === checked ? at + each.span[0] : box.value.indexOf(words);
+    if (start < 0) start = box.value.indexOf(each.forbidden);
+    if (start >= 0) {
+      box.setRangeText(each.suggestion, start, start + (box.value.startsWith(words, start) ? words.length : each.forbidden.length), "end");
+    } else if (box.value.trim() === checked || !box.value.trim()) {
+      box.value = each.suggestion;
+      box.setSelectionRange(box.value.length, box.value.length);
+    }
+    box.focus();
+    keepDraft();
   }
 
   function showGuard(data, checked) {
     const guard = $("guard");
     guard.hidden = false;
     const phrases = data.forbidden_all && data.forbidden_all.length ? data.forbidden_all : [data.forbidden];
+    const suggestions = data.suggestions && data.suggestions.length ? data.suggestions
+      : [{ forbidden: data.forbidden, suggestion: data.suggestion, span: data.span }];
+    let left = suggestions.length;
     clear(guard, el("div", { class: "guard", role: "alert" },
       el("div", {}, T("回复中含有服务忌语"), el("strong", { class: "forbidden", text: phrases.map((p) => `「${p}」`).join("") })),
       // The rules' hits are the managers' list; the model's are an opinion the agent weighs.
       data.by === "model"
         ? el("div", { class: "guard-by muted", text: T("模型判断,请自行斟酌") })
         : null,
-      el("div", {}, T("建议改为"), el("span", { class: "suggestion", text: `「${data.suggestion}」` })),
+      el("div", {}, T("建议改为"), suggestions.map((each) => el("span", { class: "suggestion", text: `「${each.suggestion}」` }))),
       el("div", { class: "actions" },
-        el("button", { type: "button", id: "guard-use", text: T("插入建议"), onclick: () => {
-          // The expression takes the place of the flagged words (the server says where they stand
-          // in the text it checked, spaces between them included); when they cannot be found
-          // there, of the whole text, so no forbidden words are left behind.
-          const box = $("reply-text");
-          const at = box.value.indexOf(checked);
-          if (data.span && at >= 0 && box.value.trim() === checked) {
-            box.setRangeText(data.suggestion, at + data.span[0], at + data.span[1], "end");
-          } else {
-            box.value = data.suggestion;
-            box.setSelectionRange(box.value.length, box.value.length);
-          }
-          guard.hidden = true;
-          box.focus();
-        } }),
+        suggestions.map((each, i) => el("button", { type: "button", id: i ? `guard-use-${i}` : "guard-use",
+          text: suggestions.length > 1 ? T("插入建议「{0}」", each.suggestion) : T("插入建议"),
+          onclick: (event) => { useSuggestion(each, checked); event.target.remove(); if (!--left) guard.hidden = true; } })),
         data.can_override
           ? el("button", { type: "button", id: "guard-override", class: "danger", text: T("仍然发送"),
             onclick: () => {
@@ -1029,7 +1065,9 @@
 
   async function transfer() {
     const mode = $("transfer-mode").value;
-    const target = $("transfer-target").value.trim();
+    const typed = $("transfer-target").value.trim();
+    // a whole line of the picker ("李娜 (agent2) · 客服 · …") names its username
+    const target = mode === "username" ? (typed.match(/\(([^()\s]+)\)/) || [])[1] || typed : typed;
     if (!target) { say(T("请填写转交对象")); return; }
     const result = await api("POST", `/api/conversations/${state.conversationId}/transfer`, { [mode]: target });
     if (!result.ok) { say(Staff.errorText(result, T("转交失败 ({0})", result.status))); return; }
@@ -1076,14 +1114,17 @@
     const p = result.data;
     clear(box,
       el("div", { id: "extend-new-deadline" }, T("新时限: {0}", formatTime(p.deadline_at)),
-        el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` })),
-      el("div", { class: "muted", text: T("将立即发给客户:") }),
+        el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` }),
+        el("span", { class: "muted", text: ` ${T("将立即发给客户:")}` })),
       el("blockquote", { id: "extend-message", class: "extend-message", text: p.message }),
       el("div", { class: "actions" },
         el("button", { type: "button", id: "extend-confirm", class: "primary", text: T("确认延长并告知客户"),
           onclick: () => extend(hours, reason) }),
         el("button", { type: "button", id: "extend-cancel", text: T("取消"), onclick: () => { box.hidden = true; } })));
     box.hidden = false;
+    // the deadline the preview changes stays in sight under it
+    const deadline = [...document.querySelectorAll("#complaint dt")].find((dt) => dt.textContent === T("答复时限"));
+    if (deadline) (deadline.nextElementSibling || deadline).scrollIntoView({ block: "nearest" });
   }
 
   async function extend(hours, reason) {
@@ -1135,6 +1176,7 @@
     if (result.status === 404) { clear(box, unavailable(T("通知"))); return; }
     if (!result.ok) { clear(box, el("p", { class: "error", text: Staff.errorText(result, T("通知加载失败")) })); return; }
     const items = result.data.notifications || [];
+    state.notifications = items;
     noticeHandedToMe(items);
     const unread = items.filter((n) => !n.read);
     $("notifications-unread").hidden = !unread.length;
@@ -1161,6 +1203,9 @@
   }
 
   async function readAllNotifications() {
+    // an urgent (P0) notice is not cleared by a click meant for the routine ones
+    const urgent = (state.notifications || []).filter((n) => !n.read && urgentNotice(n)).length;
+    if (urgent && !confirm(T("有 {0} 条紧急通知未读,确定全部标为已读?", urgent))) return;
     const result = await api("POST", "/api/notifications/read-all", {});
     if (!result.ok) say(Staff.errorText(result, T("操作失败 ({0})", result.status)));
     loadNotifications();

@@ -53,7 +53,14 @@
 
   // ---------------------------------------------------------------- tabs
 
+  // The rules edited and not saved are asked about before another tab replaces them.
+  function unsaved(tab) {
+    return tab === "rules" && Boolean(state.rulesLoaded) && JSON.stringify(state.rules) !== state.rulesLoaded;
+  }
+
   function showTab(name) {
+    const leaving = document.querySelector(".tabs button[aria-selected=true]")?.dataset.tab;
+    if (leaving && leaving !== name && unsaved(leaving) && !confirm(T("当前修改尚未保存,确定离开吗"))) return;
     for (const button of document.querySelectorAll(".tabs button")) {
       button.setAttribute("aria-selected", String(button.dataset.tab === name));
     }
@@ -95,6 +102,7 @@
     clear($("dash-alerts"), alerts.length
       ? table([T("类别"), T("区域"), T("客户数"), T("时间窗"), T("时间")], alerts.map((a) => [categoryName(a.category), a.area, a.customers, T("{0}小时", a.window_hours), formatTime(a.created_at)]))
       : empty(T("无预警")));
+    $("dash-alerts").parentElement.classList.toggle("wide", alerts.length > 0);  // its five columns whole
     $("dash-updated").textContent = T("更新于 {0}", Staff.formatClock(new Date()));
   }
 
@@ -187,6 +195,7 @@
 
   function showRules(body) {
     state.rules = JSON.parse(JSON.stringify(body.rules || []));
+    state.rulesLoaded = JSON.stringify(state.rules);
     state.vocabulary = body.vocabulary || {};
     $("rules-version").textContent = body.version
       ? T("版本 {0} · {1} · {2}", body.version, body.changed_by || "", formatTime(body.changed_at)) : "";

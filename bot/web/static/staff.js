@@ -279,8 +279,39 @@ const Staff = (() => {
     return error;
   }
 
-  // errorText(result, T("转交失败 ({0})", result.status)): what to tell the staff member.
-  function errorText(result, fallback) {
+  // What a value must be, by the code the API gives beside its English error ({"code":
+  // "greater_than", "field": "…", "limit": 0}, docs/api.md); `amount` says a limit with its unit ("0小时").
+  const numberWanted = () => T("请填写数字");
+  const PROBLEMS = {
+    greater_than: (p, amount) => T("须大于{0}", amount(p.limit)),
+    greater_than_equal: (p, amount) => T("不能小于{0}", amount(p.limit)),
+    less_than: (p, amount) => T("须小于{0}", amount(p.limit)),
+    less_than_equal: (p, amount) => T("不能大于{0}", amount(p.limit)),
+    float_parsing: numberWanted, float_type: numberWanted, int_parsing: numberWanted, int_type: numberWanted,
+    int_from_float: () => T("请填写整数"),
+    missing: () => T("必填"),
+    string_too_short: (p) => (p.limit > 1 ? T("至少 {0} 个字", p.limit) : T("不能为空")),
+    string_too_long: (p) => T("最多 {0} 个字", p.limit),
+    unknown_placeholders: (p) => T("不能使用占位符 {0};可用的占位符:{1}",
+      (p.names || []).map((n) => `{${n}}`).join(" "), (p.allowed || []).map((n) => `{${n}}`).join(" ") || T("无")),
+    phone: () => T("不是电话号码(手机号,或带区号的座机号)"),
+  };
+
+  // A problem with a known code ({code, field|path, limit, names, allowed}) said in the page's
+  // language, the field named by `name(field)` as the page names it ({name, amount}); else null.
+  function problemText(problem, name) {
+    const say = problem && PROBLEMS[problem.code];
+    if (!say) return null;
+    const field = problem.field || problem.path || "";
+    const named = (name && name(field)) || {};
+    return `${named.name || field}:${say(problem, named.amount || String)}`;
+  }
+
+  // errorText(result, T("转交失败 ({0})", result.status)): what to tell the staff member; `name`
+  // names a field the API's code is about (problemText).
+  function errorText(result, fallback, name) {
+    const coded = problemText(result.data, name);
+    if (coded) return coded;
     const error = (result.data && result.data.error) || "";
     for (const [pattern, text] of ERRORS) {
       const found = pattern.exec(error);
@@ -302,5 +333,5 @@ const Staff = (() => {
     };
   }
 
-  return { el, clear, api, unavailable, formatTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, errorMessage, me: () => me };
+  return { el, clear, api, unavailable, formatTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, errorMessage, problemText, me: () => me };
 })();

@@ -308,13 +308,38 @@ const Standards = (() => {
         oninput: (event) => { s.yaml = event.target.value; touched(id); } }));
   }
 
+  // A problem's field as this page names it ("答复时限·简单·标准客户", "用语「询问联系电话」"),
+  // with its numbers' unit: Staff.errorText/problemText.
+  function fieldName(path) {
+    const parts = String(path).split(".");
+    const hours = (n) => T("{0}小时", n);
+    if (parts[0] === "deadlines" && parts[1] === "table" && parts.length === 4) {
+      return { name: [TITLE.deadlines, label("grade", parts[2]), label("tier", parts[3])].join("·"), amount: hours };
+    }
+    if (parts[0] === "deadlines" && parts[1] === "overrides" && parts[4] !== "clock") {
+      return { name: `${TITLE.deadlines}·${T("例外 {0}", Number(parts[2]) + 1)}`, amount: hours };
+    }
+    if (parts[0] === "phrases" && parts[2] === "phrases" && parts[3]) {
+      return { name: `${TITLE.phrases}「${PHRASE_LABELS[parts[3]] || parts[3]}」` };
+    }
+    for (let end = parts.length; end > 1; end -= 1) {
+      const node = document.querySelector(`#std-form [data-path="${CSS.escape(parts.slice(0, end).join("."))}"]`);
+      const named = node && (node.getAttribute("aria-label") || node.closest(".std-field")?.querySelector(".std-label")?.textContent);
+      if (named) return { name: `${TITLE[parts[0]] || parts[0]}·${named}` };
+    }
+    return null;
+  }
+
+  function problemLine(p) {
+    const said = Staff.problemText(p, fieldName);
+    return said ? el("li", { text: said }) : el("li", {}, el("code", { text: p.path }), `: ${p.message}`);
+  }
+
   function showMessage(kind, text, problems) {
     const message = $("std-message");
     if (!message) return;
     message.className = kind;
-    clear(message, text, problems && problems.length
-      ? el("ul", { class: "std-problems" }, problems.map((p) => el("li", {}, el("code", { text: p.path }), `: ${p.message}`)))
-      : null);
+    clear(message, text, problems && problems.length ? el("ul", { class: "std-problems" }, problems.map(problemLine)) : null);
   }
 
   function markProblems(problems) {
@@ -350,13 +375,17 @@ const Standards = (() => {
     if (!result.ok) {
       const problems = result.data.problems || [];
       // A bad phrase of the other locale, or one the filter hides: show it before marking it.
+      // The search stays when it shows the bad phrase.
       const phrase = id === "phrases" && s.mode === "form" && problems[0] ? problems[0].path.match(/^phrases\.([^.]+)\.phrases\./) : null;
-      if (phrase && (phrase[1] !== state.locale || state.phraseFilter)) {
+      const shown = phrase && document.querySelector(`#std-form [data-path="${CSS.escape(problems[0].path)}"]`);
+      if (phrase && (phrase[1] !== state.locale || (state.phraseFilter && !shown))) {
         state.locale = phrase[1];
         state.phraseFilter = "";
         renderSection();
       }
-      showMessage("error", Staff.errorText(result, T("保存失败 ({0})", result.status)), problems.length > 1 || (problems[0] && !String(result.data.error || "").includes(problems[0].path)) ? problems : []);
+      const first = problems[0];
+      const listed = problems.length > 1 || (first && !first.code && !String(result.data.error || "").includes(first.path));
+      showMessage("error", Staff.errorText(result, T("保存失败 ({0})", result.status), fieldName), listed ? problems : []);
       markProblems(problems);
       return;
     }
@@ -913,5 +942,5 @@ const Standards = (() => {
     if (state.current && sectionState(state.current).dirty) event.preventDefault();
   });
 
-  return { open, SECTIONS: SECTIONS.map(([id]) => id), state };
+  return { open, SECTIONS: SECTIONS.map(([id]) => id), state, fieldName };
 })();
