@@ -156,9 +156,12 @@ def _phones(text: str, region: str, types: frozenset[int], most: int) -> list[st
     if not _ENOUGH_DIGITS.search(text):
         return found
     for match in _CANDIDATE.finditer(text):
-        whole = _parse(match.group(), region, types)
-        # Two numbers separated by a space make one candidate: then each part is tried alone.
-        numbers = [whole] if whole is not None else [_parse(part, region, types) for part in match.group().split()]
+        # Two numbers separated by a space make one candidate: each part is tried alone, and a part
+        # that is a whole number by itself wins over the run ("1204 13912340209": a flat and a
+        # mobile, not the landline 0391-2340209 its digits also spell).
+        parts = [_parse(part, region, types) for part in match.group().split()] if " " in match.group() else []
+        whole = None if any(parts) else _parse(match.group(), region, types)
+        numbers = [whole] if whole is not None else parts
         for number in numbers:
             if number is not None and number not in found:
                 found.append(number)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from bot.config import ConfigError, ServiceConfig, load_config
 from bot.core.phones import normalise_phone
 from bot.settings import PROJECT_ROOT
-from bot.understanding.phones import find_phone, national_digits, said_phone
+from bot.understanding.phones import find_phone, find_phones, national_digits, said_phone
 from bot.understanding.result import Slots
 from bot.understanding.slots import SlotExtractor
 from tests.input_strategies import SENDABLE_CHARACTER
@@ -628,3 +628,17 @@ def test_the_last_digits_of_a_number_put_right_at_once_replace_its_last_ones(
     extractor: SlotExtractor, text: str, phone: str
 ) -> None:
     assert extractor.extract(text).phone == phone
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("春华苑5栋1204 13912340209", "+8613912340209"),
+        ("2单元1203 13912345678", "+8613912345678"),
+        ("138 1234 5678", "+8613812345678"),
+        ("010 8888 6666", "+861088886666"),
+    ],
+)
+def test_a_flats_number_before_a_mobile_is_not_read_as_a_landline_with_it(text: str, phone: str) -> None:
+    """"1204 13912340209" spells the landline 0391-2340209 too: the mobile typed whole wins."""
+    assert find_phones(text) == [phone]
