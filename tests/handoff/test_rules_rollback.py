@@ -25,7 +25,7 @@ async def test_rolling_back_brings_the_old_rules_back_as_a_new_version_that_rout
     first = await (await client.get("/api/rules/1")).json()
     against = first["against_current"]
     assert against["version"] == 2
-    assert (against["changes"]["added"], against["changes"]["removed"]) == ([], [BILLING_RULE["name"]])
+    assert against["changes"] == {"added": [], "removed": [BILLING_RULE["name"]], "changed": [], "moved": []}
     assert f"-- name: {BILLING_RULE['name']}" in against["diff"]
     assert "+++ rules-v1.yaml" in against["diff"]
 

@@ -913,5 +913,5 @@ const Standards = (() => {
     if (state.current && sectionState(state.current).dirty) event.preventDefault();
   });
 
-  return { open, SECTIONS: SECTIONS.map(([id]) => id), state };
+  return { open, SECTIONS: SECTIONS.map(([id]) => id), state, diffView };
 })();
