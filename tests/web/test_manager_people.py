@@ -88,6 +88,7 @@ async def test_a_manager_adds_an_agent_changes_queues_turns_one_off_and_resets_a
         await page.click("#reset-confirm")
         await expect(page.locator("#people-message")).to_contain_text("已重置 zhao.agent 的密码", timeout=10_000)
         assert dialogs[-1].startswith("确定重置 zhao.agent 的密码吗")
+        await expect(page.locator("#people-secret")).to_be_hidden()  # the first password is gone from the page
         await page.screenshot(path=str(SCREENSHOTS / "manager-people.png"), full_page=True)
         assert errors == []
         await browser.close()

@@ -12,6 +12,11 @@ window.staffAccounts = (() => {
   function isManager() { return state.me && state.me.role === "manager"; }
   function queueName(id) { return (state.queues.find((q) => q.id === id) || {}).name || id; }
 
+  function hideSecret() {
+    $("people-secret").hidden = true;
+    clear($("people-secret"));
+  }
+
   function say(kind, text) {
     const message = $("people-message");
     message.className = kind === "error" ? "error" : "muted";
@@ -24,7 +29,7 @@ window.staffAccounts = (() => {
       el("span", { text: T("{0} 的密码(只显示这一次,请当面或安全地交给本人):", username) }), " ",
       el("code", { id: "people-password", class: "mono", text: password }), " ",
       el("button", { type: "button", text: T("复制"), onclick: () => navigator.clipboard?.writeText(password) }),
-      el("button", { type: "button", text: T("关闭"), onclick: () => { $("people-secret").hidden = true; clear($("people-secret")); } }));
+      el("button", { type: "button", text: T("关闭"), onclick: hideSecret }));
     $("people-secret").hidden = false;
   }
 
@@ -57,6 +62,7 @@ window.staffAccounts = (() => {
     const password = $("new-password").value;
     if (displayName) body.display_name = displayName;
     if (password) body.password = password;
+    hideSecret();
     const result = await api("POST", "/api/users", body);
     if (!result.ok) { say("error", Staff.errorText(result, T("新增失败 ({0})", result.status))); return; }
     say("ok", T("已新增 {0}", result.data.user.username));
@@ -66,6 +72,7 @@ window.staffAccounts = (() => {
   }
 
   async function setQueues(user, ids) {
+    hideSecret();
     const result = await api("PUT", `/api/users/${user.id}/queues`, { queues: ids });
     if (!result.ok) { say("error", Staff.errorText(result, T("保存失败 ({0})", result.status))); return; }
     say("ok", T("已保存 {0} 的队列", user.username));
@@ -75,6 +82,7 @@ window.staffAccounts = (() => {
 
   async function setActive(user, active) {
     if (!active && !confirm(T("确定停用 {0} 吗?其所有会话立即结束,之后无法登录。", user.username))) return;
+    hideSecret();
     const result = await api("PUT", `/api/users/${user.id}/active`, { active });
     if (!result.ok) { say("error", Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     say("ok", active ? T("已启用 {0}", user.username) : T("已停用 {0},结束 {1} 个会话", user.username, result.data.sessions_ended));
@@ -83,6 +91,7 @@ window.staffAccounts = (() => {
 
   async function resetPassword(user, typed) {
     if (!confirm(T("确定重置 {0} 的密码吗?其所有会话立即结束。", user.username))) return;
+    hideSecret();
     const result = await api("POST", `/api/users/${user.id}/password`, typed ? { password: typed } : {});
     if (!result.ok) { say("error", Staff.errorText(result, T("重置失败 ({0})", result.status))); return; }
     say("ok", T("已重置 {0} 的密码,结束 {1} 个会话", user.username, result.data.sessions_ended));
