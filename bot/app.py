@@ -23,7 +23,7 @@ from bot.keys import resources, resources_key
 from bot.media import routes as media_routes  # issue 15 (photos)
 from bot.resources import Resources, build_resources
 from bot.settings import Settings
-from bot.staff import api, auth, console, deliveries, reports_api, rules_api, understanding_api
+from bot.staff import accounts_api, api, auth, console, deliveries, reports_api, rules_api, understanding_api
 from bot.staff import event_socket as events
 from bot.staff.customer_api import add_routes as add_customer_routes  # issue 15 (agent console)
 from bot.staff.standards_api import add_routes as add_standards_routes  # issue 14
@@ -146,6 +146,7 @@ def create_app(
     console.add_routes(app)
     deliveries.add_routes(app)
     rules_api.add_routes(app)
+    accounts_api.add_routes(app)
     understanding_api.add_routes(app)
     # issue 14 (reports): figures and the work-order export
     reports_api.add_routes(app)

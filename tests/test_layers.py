@@ -60,6 +60,7 @@ ROUTES = (
     "bot.staff.deliveries",
     "bot.staff.event_socket",
     "bot.staff.rules_api",
+    "bot.staff.accounts_api",  # the manager console's 人员 tab
     "bot.staff.standards_api",
     "bot.staff.understanding_api",
     "bot.staff.reports_api",

@@ -9,10 +9,12 @@ any instance applies on every instance from the next handoff on, without a resta
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
+import yaml
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -96,6 +98,37 @@ def save(session: Session, rule_set: RuleSet, changed_by: str, note: str, defaul
     if not rule_store.insert_version(session, version, rule_set.as_json(), changed_by, now, note):
         raise ConcurrentEdit(version)
     return version
+
+
+def _as_text(rules: tuple[Rule, ...]) -> str:
+    # Without the defaults every rule would add a dozen lines of "[]" and "false" to the diff.
+    dumped = [rule.model_dump(mode="json", exclude_defaults=True) for rule in rules]
+    return yaml.safe_dump(dumped, allow_unicode=True, sort_keys=False, width=120) if dumped else ""
+
+
+def against(shown: RulesVersion, in_force: RulesVersion) -> dict[str, Any]:
+    """What putting ``shown`` back would change in the rules in force: the rule names added,
+    removed, changed, and only moved (same rule, another place in the order), and the unified
+    diff of the two as YAML (in force ``---``, shown ``+++``)."""
+    diff = difflib.unified_diff(
+        _as_text(in_force.rules).splitlines(keepends=True),
+        _as_text(shown.rules).splitlines(keepends=True),
+        fromfile=f"rules-v{in_force.version}.yaml",
+        tofile=f"rules-v{shown.version}.yaml",
+    )
+    changes = changes_between(in_force.rules, shown.rules)
+    before = {rule.name: rule for rule in in_force.rules}
+    after = {rule.name: rule for rule in shown.rules}
+    # Positions among the rules both have: one rule added on top moves no other.
+    order_before = [name for name in before if name in after]
+    order_after = [name for name in after if name in before]
+    changes["changed"] = [name for name in order_after if before[name] != after[name]]
+    moved = [
+        name
+        for index, name in enumerate(order_after)
+        if before[name] == after[name] and order_before.index(name) != index
+    ]
+    return {"version": in_force.version, "changes": {**changes, "moved": moved}, "diff": "".join(diff)}
 
 
 def history(session: Session) -> list[dict[str, Any]]:

@@ -40,22 +40,39 @@ def create_user(
     display_name: str | None = None,
     queues: Sequence[str] | None = None,
 ) -> int:
-    """A new account; raises ValueError for an empty username or a short password.
+    """A new account; raises ValueError for a username :func:`check_username` refuses or a short
+    password, IntegrityError for a username that is taken.
 
     ``queues`` (default: the general queue) are the queues an agent sees and claims from;
     the caller checks they exist in the configuration.
     """
-    if not username.strip():
-        raise ValueError("the username must not be empty")
     return staff_store.add_user(
         session,
-        username.strip(),
+        check_username(username),
         hash_new_password(password),
         role.value,
         list(queues) if queues else [GENERAL_QUEUE],
         now,
         display_name,
     )
+
+
+USERNAME_MAX_CHARS = 64
+"""What ``users.username`` holds."""
+
+
+def check_username(username: str) -> str:
+    """The username as stored (without surrounding space); ValueError when it is empty, longer
+    than :data:`USERNAME_MAX_CHARS`, or has a space or a control character inside (a name typed
+    at the sign-in form must be the stored one)."""
+    name = username.strip()
+    if not name:
+        raise ValueError("the username must not be empty")
+    if len(name) > USERNAME_MAX_CHARS:
+        raise ValueError(f"the username must have at most {USERNAME_MAX_CHARS} characters")
+    if any(char.isspace() or not char.isprintable() for char in name):
+        raise ValueError("the username must not contain spaces or control characters")
+    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +93,11 @@ def find_account(session: Session, username: str) -> Account | None:
     if user is None:
         return None
     return Account(user.id, user.username, user.role, user.active, user.password_hash, user.ui_locale)
+
+
+def made_password() -> str:
+    """A random password for a new account or a reset, shown once to whoever asked."""
+    return secrets.token_urlsafe(12)
 
 
 def hash_new_password(password: str) -> str:
@@ -168,7 +190,7 @@ def first_accounts(session: Session, now: dt.datetime, queues: list[str]) -> lis
         return []
     made = []
     for username, role in (("manager", Role.MANAGER), ("agent", Role.AGENT)):
-        password = secrets.token_urlsafe(9)
+        password = made_password()
         create_user(session, username, password, role, now, queues=queues)
         made.append((username, role, password))
     return made

@@ -3,7 +3,7 @@ and the OpenAPI document (``GET /api/openapi.json``) describes the bodies from t
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
@@ -106,8 +106,33 @@ class RulesBody(Body):
     note: StrictStr = Field(default="", description="What changed and why, for the version history.")
 
 
+class RulesRollbackBody(Body):
+    version: VersionNumber = Field(description="The version whose rules come back as a new version.")
+    note: Text = Field(description="Why, for the version history (required, as for a save).")
+
+
 class QueuesBody(Body):
     queues: list[StrictStr] = Field(min_length=1, description="Queue ids from config/handoff.yaml.")
+
+
+class NewAccountBody(Body):
+    username: StrictStr = Field(max_length=64, description="Letters, digits and . _ - (as `create-user` takes).")
+    display_name: StrictStr | None = Field(default=None, max_length=100, description="The name colleagues read.")
+    role: Literal["agent", "supervisor", "manager"]
+    queues: list[StrictStr] = Field(default=[], description="Queue ids; none: the general queue.")
+    password: StrictStr | None = Field(
+        default=None, max_length=200, description="At least 8 characters; none: one is made and answered once."
+    )
+
+
+class AccountActiveBody(Body):
+    active: StrictBool = Field(description="false: the account is off and every session of theirs ends at once.")
+
+
+class NewPasswordBody(Body):
+    password: StrictStr | None = Field(
+        default=None, max_length=200, description="At least 8 characters; none: one is made and answered once."
+    )
 
 
 class TierBody(Body):

@@ -1,4 +1,4 @@
-"""Staff API for the manager rules, the queues and queue membership; every route checks the role."""
+"""Staff API for the manager rules, the queues and who may take a case; every route checks the role."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.handoff import membership, rulebook
 from bot.keys import resources
 from bot.outbound.effects import Effects
-from bot.rules import RulesError, parse_rules
+from bot.rules import RulesError, RuleSet, parse_rules
 from bot.staff.accounts import Role
-from bot.staff.audit import audited, fixed_target, note, path_target
+from bot.staff.audit import audited, fixed_target, note
 from bot.staff.auth import requires
-from bot.staff.bodies import QueuesBody, RulesBody, read_body
+from bot.staff.bodies import RulesBody, RulesRollbackBody, read_body
 from bot.storage import staff as staff_store
-from bot.storage.models import User
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
 
@@ -56,13 +55,22 @@ async def get_rules(request: web.Request) -> web.Response:
 
 @requires(*SUPERVISION)
 async def get_rules_version(request: web.Request) -> web.Response:
-    """``GET /api/rules/{version}``: one stored version, as it was saved."""
+    """``GET /api/rules/{version}``: one stored version, as it was saved, and ``against_current``:
+    what putting it back would change in the rules in force."""
     version = path_number(request, "no such version", "version")
-    async with resources(request).database.sessions() as session:
-        found = await session.run_sync(lambda sync: rulebook.load(sync, version))
-    if found is None:
+    app = request.app
+
+    def read(session: Session) -> dict[str, Any] | None:
+        found = rulebook.load(session, version)
+        if found is None:
+            return None
+        in_force = rulebook.current(session, resources(app).config.rules, resources(app).clock())
+        return {**found.as_json(), "against_current": rulebook.against(found, in_force)}
+
+    body = await resources(request).database.write(read)
+    if body is None:
         raise api_error(404, f"no rules version {version}")
-    return web.json_response(found.as_json())
+    return web.json_response(body)
 
 
 @audited("rules_change", target=fixed_target("rules"))
@@ -75,17 +83,24 @@ async def put_rules(request: web.Request) -> web.Response:
     409 when another manager saved at the same moment.
     """
     given = await read_body(request, RulesBody)
-    app, staff, note_text = request.app, request["staff"], given.note
-    config = resources(app).config
     try:
-        rule_set = parse_rules(given.rules, config.rule_vocabulary())
+        rule_set = parse_rules(given.rules, resources(request).config.rule_vocabulary())
     except RulesError as error:
         raise api_error(400, str(error)) from None
+    return await _store(request, rule_set, given.note.strip())
+
+
+async def _store(
+    request: web.Request, rule_set: RuleSet, note_text: str, rollback_of: int | None = None
+) -> web.Response:
+    """Save ``rule_set`` as the next version, note it for the audit log, tell the consoles."""
+    app, staff = request.app, request["staff"]
+    config = resources(app).config
     now = resources(app).clock()
     locale = _locale(request)
 
     def store_version(session: Session) -> dict[str, Any]:
-        rulebook.save(session, rule_set, staff["username"], note_text.strip(), config.rules, now)
+        rulebook.save(session, rule_set, staff["username"], note_text, config.rules, now)
         return _rules_body(session, app, locale)
 
     try:
@@ -93,10 +108,33 @@ async def put_rules(request: web.Request) -> web.Response:
     except rulebook.ConcurrentEdit:
         raise api_error(409, "another manager saved the rules at the same moment: reload them and try again") from None
     version, changes = body["version"], body["changes"]
-    note(request, target=f"rules:v{version}", rules=len(rule_set.rules), changes=changes, note=note_text[:200])
+    detail: dict[str, Any] = {"rules": len(rule_set.rules), "changes": changes, "note": note_text[:200]}
+    if rollback_of is not None:
+        detail["rollback_of"] = rollback_of
+    note(request, target=f"rules:v{version}", **detail)
     event = StaffEvent(StaffEventKind.RULES, detail={"version": body["version"], "changed_by": staff["username"]})
     await resources(app).gateway.commit(Effects(staff_events=[event]))
     return web.json_response(body)
+
+
+@audited("rules_rollback", target=fixed_target("rules"))
+@requires(Role.MANAGER)
+@documented(body=RulesRollbackBody)
+async def rollback_rules(request: web.Request) -> web.Response:
+    """``POST /api/rules/rollback`` {version, note}: store version N's rules as the new version,
+    in force at once (history is never rewritten). 404 for an unknown version, 400 when its rules
+    name something the configuration no longer has, 409 when another manager saved at the same moment.
+    """
+    given = await read_body(request, RulesRollbackBody)
+    async with resources(request).database.sessions() as session:
+        found = await session.run_sync(lambda sync: rulebook.load(sync, given.version))
+    if found is None:
+        raise api_error(404, f"no rules version {given.version}")
+    try:
+        rule_set = parse_rules(found.as_json()["rules"], resources(request).config.rule_vocabulary())
+    except RulesError as error:
+        raise api_error(400, f"version {given.version} no longer fits the configuration: {error}") from None
+    return await _store(request, rule_set, given.note.strip(), rollback_of=given.version)
 
 
 @requires(*STAFF)
@@ -107,17 +145,6 @@ async def get_queues(request: web.Request) -> web.Response:
     return web.json_response(
         {"queues": [{"id": queue.id, "name": queue.name.get(locale)} for queue in config.handoff.queues]}
     )
-
-
-def _user_json(user: User, every_queue: list[str]) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "role": user.role,
-        "display_name": user.display_name,
-        "queues": membership.effective_queues(user.role, user.queues, every_queue),
-        "active": user.active,
-    }
 
 
 @requires(*STAFF)
@@ -167,46 +194,11 @@ async def get_transfer_targets(request: web.Request) -> web.Response:
     return web.json_response({"queues": queues, "people": people})
 
 
-@requires(*SUPERVISION)
-async def get_users(request: web.Request) -> web.Response:
-    """``GET /api/users``: every staff account with its queues (supervisors and managers: all)."""
-    every_queue = resources(request).config.handoff.queue_ids()
-    async with resources(request).database.sessions() as session:
-        users = await session.run_sync(staff_store.every_user)
-    return web.json_response({"users": [_user_json(user, every_queue) for user in users]})
-
-
-@audited("queue_membership", target=path_target("user"))
-@requires(Role.MANAGER)
-@documented(body=QueuesBody)
-async def put_user_queues(request: web.Request) -> web.Response:
-    """``PUT /api/users/{id}/queues`` {queues}: the queues an agent sees and claims from, at once."""
-    user_id = path_number(request, "no such user")
-    every_queue = resources(request).config.handoff.queue_ids()
-    given = await read_body(request, QueuesBody)
-    try:
-        queues = membership.check_queue_ids(list(given.queues), every_queue)
-    except ValueError as error:
-        raise api_error(400, f"queues: {error}") from None
-    note(request, queues=queues)
-
-    def assign(session: Session) -> dict[str, Any] | None:
-        user = staff_store.set_queues(session, user_id, queues)
-        return None if user is None else _user_json(user, every_queue)
-
-    body = await resources(request).database.write(assign)
-    if body is None:
-        raise api_error(404, "no such user")
-    await resources(request).gateway.commit(Effects(staff_events=[StaffEvent(StaffEventKind.QUEUE)]))
-    return web.json_response(body)
-
-
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/rules", get_rules)
     app.router.add_put("/api/rules", put_rules)
+    app.router.add_post("/api/rules/rollback", rollback_rules)
     app.router.add_get("/api/rules/{version}", get_rules_version)
     app.router.add_get("/api/queues", get_queues)
-    app.router.add_get("/api/users", get_users)
     app.router.add_get("/api/colleagues", get_colleagues)
     app.router.add_get("/api/transfer-targets", get_transfer_targets)
-    app.router.add_put("/api/users/{id}/queues", put_user_queues)

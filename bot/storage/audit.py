@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import AuditEntry
@@ -83,3 +83,13 @@ def entries(session: Session, query: AuditQuery) -> list[AuditEntry]:
     if query.before is not None:
         statement = statement.where(AuditEntry.id < query.before)
     return list(session.execute(statement).scalars())
+
+
+def last_sign_ins(session: Session) -> dict[int, dt.datetime]:
+    """When each account last signed in (accounts that never did are absent)."""
+    rows = session.execute(
+        select(AuditEntry.actor_id, func.max(AuditEntry.at))
+        .where(AuditEntry.action == "sign_in", AuditEntry.status < 400, AuditEntry.actor_id.is_not(None))
+        .group_by(AuditEntry.actor_id)
+    ).all()
+    return {actor_id: at for actor_id, at in rows if actor_id is not None}

@@ -17,6 +17,11 @@ def every_user(session: Session) -> list[User]:
     return list(session.execute(select(User).order_by(User.id)).scalars())
 
 
+def user_by_id(session: Session, user_id: int) -> User | None:
+    """The account with this id, active or not."""
+    return session.get(User, user_id)
+
+
 def active_user(session: Session, username: str) -> User | None:
     """The active account with this username."""
     return session.execute(select(User).where(User.username == username, User.active)).scalar_one_or_none()

@@ -106,8 +106,14 @@ ROUTES: list[Route] = [
         200,
         lambda case: {"rules": [{"name": "normal", "then": {"priority": 2}}], "note": "role matrix"},
     ),
+    Route(
+        "POST", "/api/rules/rollback", MANAGERS, 200, lambda case: {"version": case["rules_version"], "note": "roles"}
+    ),
     Route("GET", "/api/users", SUPERVISION, 200),
+    Route("POST", "/api/users", MANAGERS, 201, lambda case: {"username": "new.agent", "role": "agent"}),
     Route("PUT", "/api/users/{id}/queues", MANAGERS, 200, lambda case: {"queues": case["queues"]}, {"id": "agent"}),
+    Route("PUT", "/api/users/{id}/active", MANAGERS, 200, lambda case: {"active": False}, {"id": "agent"}),
+    Route("POST", "/api/users/{id}/password", MANAGERS, 200, lambda case: {}, {"id": "agent"}),
     Route("POST", "/api/tickets/{id}/claim", STAFF, 200, lambda case: {}, {"id": "ticket"}),
     # issue 15 (typing): the caller has just claimed the case, so their typing reaches the customer
     Route("POST", "/api/conversations/{id}/typing", STAFF, 202, lambda case: {}, {"id": "conversation"}),

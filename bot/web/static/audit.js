@@ -20,6 +20,10 @@ window.auditLog = (() => {
     confirm_resolved: T("客户确认解决"),
     rules_change: T("修改分派规则"),
     queue_membership: T("调整队列成员"),
+    rules_rollback: T("回滚分派规则"),
+    account_create: T("新增账号"),
+    account_active: T("停用/启用账号"),
+    password_reset: T("重置密码"),
     dead_letter_retry: T("重发失败消息"),
     notification_read: T("通知标为已读"),
     standards_change: T("修改服务标准"),
@@ -45,6 +49,7 @@ window.auditLog = (() => {
     locale: T("语言"), queues: T("队列"), limit: T("限制"), username: T("转交给"), queue: T("队列"),
     rules: T("规则数"), changes: T("变更"), note: T("说明"), rollback_of: T("回滚自版本"), count: T("条数"),
     query: T("条件"), from: T("从"), to: T("到"),
+    role: T("角色"), active: T("启用"), password_made: T("系统生成密码"), sessions_ended: T("结束会话数"),
   };
   // what an API error said beside its English (Staff.problemText), shown in the outcome
   const CODED = new Set(["code", "field", "limit", "names", "allowed"]);

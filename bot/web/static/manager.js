@@ -1,4 +1,5 @@
-// The manager console: live dashboard, rules editor, service standards (standards.js), try a sentence, dead letters.
+// The manager console: live dashboard, rules editor and versions, service standards (standards.js), staff
+// accounts (people.js), try a sentence, dead letters.
 // Each panel reads its own endpoint; one that is not there (404) says "not available".
 // All data is rendered as text (Staff.el), never as HTML.
 "use strict";
@@ -6,7 +7,7 @@
 (() => {
   const { el, clear, api, unavailable, formatTime, label } = Staff;
   const $ = (id) => document.getElementById(id);
-  const state = { me: null, rules: [], vocabulary: {}, loadedTabs: new Set(), categories: {}, queues: {}, users: {} };
+  const state = { me: null, rules: [], rulesDirty: false, rulesVersion: null, viewing: null, vocabulary: {}, loadedTabs: new Set(), categories: {}, queues: {}, users: {}, tab: null };
   window.managerConsole = { state };
 
   function table(headers, rows) {
@@ -23,8 +24,8 @@
   // Which tabs each role may use; the API refuses the rest anyway (dead letters: managers only).
   // Agents read the standard and forbidden phrases only (issue 14).
   const TABS_FOR = {
-    manager: ["dashboard", "rules", "standards", "reports", "understand", "dead-letters", "audit"],
-    supervisor: ["dashboard", "rules", "standards", "reports", "understand"],
+    manager: ["dashboard", "rules", "standards", "staff", "reports", "understand", "dead-letters", "audit"],
+    supervisor: ["dashboard", "rules", "standards", "staff", "reports", "understand"],
     agent: ["standards"],
   };
 
@@ -53,14 +54,13 @@
 
   // ---------------------------------------------------------------- tabs
 
-  // The rules edited and not saved are asked about before another tab replaces them.
-  function unsaved(tab) {
-    return tab === "rules" && Boolean(state.rulesLoaded) && JSON.stringify(state.rules) !== state.rulesLoaded;
-  }
-
   function showTab(name) {
-    const leaving = document.querySelector(".tabs button[aria-selected=true]")?.dataset.tab;
-    if (leaving && leaving !== name && unsaved(leaving) && !confirm(T("当前修改尚未保存,确定离开吗"))) return;
+    // Edited rules are kept only until saved: leaving the tab reloads them.
+    if (state.tab === "rules" && name !== "rules" && state.rulesDirty) {
+      if (!confirm(T("当前修改尚未保存,确定离开吗"))) return;
+      state.rulesDirty = false;
+    }
+    state.tab = name;
     for (const button of document.querySelectorAll(".tabs button")) {
       button.setAttribute("aria-selected", String(button.dataset.tab === name));
     }
@@ -132,6 +132,7 @@
       const target = index + delta;
       if (target < 0 || target >= state.rules.length) return;
       [state.rules[index], state.rules[target]] = [state.rules[target], state.rules[index]];
+      state.rulesDirty = true;
       renderRules();
     };
     return el("div", { class: "rule", "data-rule": index },
@@ -141,7 +142,7 @@
           oninput: change((input) => { rule.name = input.value; }) }),
         el("button", { type: "button", text: "↑", title: T("上移"), onclick: move(-1) }),
         el("button", { type: "button", text: "↓", title: T("下移"), onclick: move(1) }),
-        el("button", { type: "button", class: "danger", text: T("删除"), onclick: () => { state.rules.splice(index, 1); renderRules(); } })),
+        el("button", { type: "button", class: "danger", text: T("删除"), onclick: () => { state.rules.splice(index, 1); state.rulesDirty = true; renderRules(); } })),
       el("h3", { text: T("条件") }),
       el("div", { class: "rule-grid" },
         PICK_FIELDS.map(([key, label]) => el("div", { class: "pick-field" }, el("span", { text: label }),
@@ -195,7 +196,8 @@
 
   function showRules(body) {
     state.rules = JSON.parse(JSON.stringify(body.rules || []));
-    state.rulesLoaded = JSON.stringify(state.rules);
+    state.rulesDirty = false;
+    state.rulesVersion = body.version || null;
     state.vocabulary = body.vocabulary || {};
     $("rules-version").textContent = body.version
       ? T("版本 {0} · {1} · {2}", body.version, body.changed_by || "", formatTime(body.changed_at)) : "";
@@ -204,8 +206,106 @@
     const current = body.version ? [{version: body.version, changed_by: body.changed_by, changed_at: body.changed_at, note: body.note}] : [];
     const history_ = [...current, ...(body.history || []).filter((h) => h.version !== body.version)];
     clear($("rules-history"), history_.length
-      ? table([T("版本"), T("修改人"), T("时间"), T("说明")], history_.map((h) => [h.version, h.changed_by, formatTime(h.changed_at), h.note]))
+      ? el("table", { class: "rules-versions" },
+        el("thead", {}, el("tr", {}, [T("版本"), T("修改人"), T("时间"), T("说明"), ""].map((h) => el("th", { text: h })))),
+        el("tbody", {}, history_.map((h) => el("tr", {
+          "data-version": h.version, class: `clickable${h.version === state.viewing ? " selected" : ""}`, onclick: () => viewVersion(h.version),
+        },
+        el("td", {}, `v${h.version} `, h.version === body.version ? el("span", { class: "badge current", text: T("当前") }) : null),
+        el("td", { text: h.changed_by || "—" }), el("td", { text: formatTime(h.changed_at) }), el("td", { text: h.note || "—" }),
+        el("td", {}, el("button", { type: "button", class: "rules-view", text: T("查看"), onclick: (event) => { event.stopPropagation(); viewVersion(h.version); } }))))))
       : empty(T("无历史")));
+    if (state.viewing) viewVersion(state.viewing);
+  }
+
+  // ---------------------------------------------------------------- an earlier version of the rules
+
+  function names(kind, ids) {
+    const named = Object.fromEntries((state.vocabulary[kind] || []).map((item) => [item.id, item.name || item.id]));
+    return ids.map((id) => named[id] || id).join("、");
+  }
+
+  // One rule as a line of conditions and a line of actions, in the words of the editor.
+  function ruleSummary(rule) {
+    const when = rule.when || {};
+    const then = rule.then || {};
+    const conditions = [
+      ...PICK_FIELDS.filter(([key]) => (when[key] || []).length).map(([key, name]) => `${name}: ${names(key, when[key])}`),
+      ...((when.keywords || []).length ? [`${T("关键词")}: ${when.keywords.join("、")}`] : []),
+      ...TRISTATE.filter(([key]) => when[key] === true || when[key] === false).map(([key, name]) => `${name}: ${when[key] ? T("是") : T("否")}`),
+    ];
+    const actions = [
+      ...(then.queue ? [`${T("队列")}: ${names("queues", [then.queue])}`] : []),
+      ...(then.priority !== null && then.priority !== undefined ? [`${T("优先级")}: ${[T("0 紧急"), T("1 较急"), T("2 普通")][then.priority] ?? then.priority}`] : []),
+      ...FLAGS.filter(([key]) => then[key]).map(([, name]) => name),
+      ...(rule.stop ? [T("匹配后停止")] : []),
+    ];
+    return [rule.name, conditions.join(" · ") || T("任意"), actions.join(" · ") || "—"];
+  }
+
+  function changeList(changes) {
+    const parts = [[T("新增"), changes.added], [T("删除"), changes.removed], [T("修改"), changes.changed], [T("仅顺序变化"), changes.moved]]
+      .filter(([, items]) => items && items.length);
+    if (!parts.length) return el("p", { class: "muted", text: T("与当前版本相同") });
+    return el("ul", { class: "rules-changes" }, parts.map(([what, items]) => el("li", {}, el("strong", { text: `${what} ${items.length}: ` }), items.join("、"))));
+  }
+
+  async function viewVersion(version) {
+    const target = $("rules-version-view");
+    state.viewing = version;
+    for (const row of $("rules-history").querySelectorAll("tr[data-version]")) row.classList.toggle("selected", Number(row.dataset.version) === version);
+    const result = await api("GET", `/api/rules/${version}`);
+    if (state.viewing !== version) return;
+    const opened = target.hidden;
+    target.hidden = false;
+    if (!result.ok) { clear(target, failed(result, T("版本 v{0}", version))); return; }
+    const v = result.data;
+    const against = v.against_current || { version: state.rulesVersion, changes: {}, diff: "" };
+    const isCurrent = v.version === state.rulesVersion;
+    const manager = state.me.role === "manager";
+    const note = el("input", { type: "text", id: "rules-rollback-note", size: 40, placeholder: T("修改说明(必填)") });
+    clear(target,
+      el("div", { class: "actions" },
+        el("h3", { text: T("版本 v{0}", v.version) }),
+        isCurrent ? el("span", { class: "badge current", text: T("当前") }) : null,
+        el("span", { class: "muted", text: `${v.changed_by} · ${formatTime(v.changed_at)}` }),
+        el("span", { class: "spacer" }),
+        el("button", { type: "button", id: "rules-view-close", text: T("关闭"), onclick: closeVersion })),
+      v.note ? el("p", { text: v.note }) : null,
+      table(["#", T("规则名称"), T("条件"), T("处理")], (v.rules || []).map((rule, index) => [index + 1, ...ruleSummary(rule)])),
+      isCurrent ? null : el("div", { id: "rules-against" },
+        el("h3", { text: T("回滚后相对当前版本 v{0} 的变化", against.version) }),
+        changeList(against.changes || {}),
+        Standards.diffView(against.diff)),
+      isCurrent || !manager ? null : el("div", { class: "actions" },
+        note,
+        el("button", { type: "button", id: "rules-rollback", class: "primary", text: T("回滚到此版本"), onclick: () => rollbackRules(v.version, note) })),
+      el("p", { id: "rules-rollback-message", role: "alert" }));
+    if (opened) target.scrollIntoView({ block: "start" });
+  }
+
+  function closeVersion() {
+    state.viewing = null;
+    $("rules-version-view").hidden = true;
+    for (const row of $("rules-history").querySelectorAll("tr.selected")) row.classList.remove("selected");
+  }
+
+  async function rollbackRules(version, noteInput) {
+    const message = $("rules-rollback-message");
+    const why = noteInput.value.trim();
+    if (!why) { message.className = "error"; message.textContent = T("请填写修改说明"); noteInput.focus(); return; }
+    if (state.rulesDirty && !confirm(T("回滚会放弃未保存的修改,继续吗"))) return;
+    if (!confirm(T("确定回滚到版本 v{0} 吗?将生成一个新版本。", version))) return;
+    const result = await api("POST", "/api/rules/rollback", { version, note: `${T("回滚到 v{0}", version)}: ${why}` });
+    if (!result.ok) {
+      message.className = "error";
+      message.textContent = Staff.errorText(result, T("回滚失败 ({0})", result.status));
+      return;
+    }
+    closeVersion();
+    showRules(result.data);
+    $("rules-message").className = "muted";
+    $("rules-message").textContent = T("已回滚到 v{0},当前版本 v{1}", version, result.data.version);
   }
 
   async function saveRules() {
@@ -277,6 +377,7 @@
   const LOADERS = {
     dashboard: loadDashboard, rules: loadRules, standards: () => { const wanted = standardsSection; standardsSection = null; return Standards.open(state.me, wanted); },
     understand: () => $("understand-text").focus(), "dead-letters": loadDeadLetters,
+    staff: () => window.staffAccounts.load(state.me),
     reports: () => window.managerReports.load(), // issue 14 (reports)
     audit: () => window.auditLog.load(),  // audit log (issue 14): audit.js
   };
@@ -287,7 +388,7 @@
 
   function onEvent(frame) {
     if (frame.type === "queue" || frame.type === "notification") refreshDashboard();
-    else if (frame.type === "rules" && !$("tab-rules").hidden && !$("rules-note").value) loadRules();
+    else if (frame.type === "rules" && !$("tab-rules").hidden && !state.rulesDirty && !$("rules-note").value) loadRules();
   }
 
   function onSocketState(live) {
@@ -301,7 +402,9 @@
     button.addEventListener("click", () => showTab(button.dataset.tab));
   }
   $("logout").addEventListener("click", () => Staff.signOut());
-  $("rule-add").addEventListener("click", () => { state.rules.push(blankRule()); renderRules(); });
+  $("rule-add").addEventListener("click", () => { state.rules.push(blankRule()); state.rulesDirty = true; renderRules(); });
+  for (const kind of ["input", "change"]) $("rules").addEventListener(kind, () => { state.rulesDirty = true; });
+  window.addEventListener("beforeunload", (event) => { if (state.rulesDirty) event.preventDefault(); });
   $("rules-save").addEventListener("click", saveRules);
   $("understand-run").addEventListener("click", understand);
 

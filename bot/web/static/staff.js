@@ -263,6 +263,14 @@ const Staff = (() => {
     [/^no such conversation/, () => T("没有这个会话")],
     [/^agents edit only the canned replies they added/, () => T("客服只能修改自己添加的常用语,请联系主管")],
     [/^(.+): hours must be positive$/, (m) => T("{0}:小时数必须大于0", m[1])],
+    // the staff accounts (人员 tab): the rules of python -m bot create-user / set-password
+    [/^the password must have at least 8 characters/, () => T("密码至少需要8个字符")],
+    [/^the username '(.*)' is taken$/, (m) => T("用户名「{0}」已被使用", m[1])],
+    [/^the username must not be empty/, () => T("请填写用户名")],
+    [/^the username must have at most (\d+) characters/, (m) => T("用户名最多 {0} 个字符", m[1])],
+    [/^the username must not contain spaces/, () => T("用户名不能包含空格或控制字符")],
+    [/^you cannot turn off your own account/, () => T("不能停用自己的账号")],
+    [/^version (\d+) no longer fits the configuration/, (m) => T("版本 v{0} 引用了当前配置中已没有的项目,无法回滚", m[1])],
     // the forbidden-phrase guard's refusals (also kept in the audit log)
     [/^the (?:text|reply) contains a forbidden phrase: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
     [/^the text holds a forbidden paraphrase \(pattern (.*)\)$/, (m) => T("含有服务忌语的变体说法(规则 {0})", m[1])],

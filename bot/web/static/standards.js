@@ -942,5 +942,5 @@ const Standards = (() => {
     if (state.current && sectionState(state.current).dirty) event.preventDefault();
   });
 
-  return { open, SECTIONS: SECTIONS.map(([id]) => id), state, fieldName };
+  return { open, SECTIONS: SECTIONS.map(([id]) => id), state, fieldName, diffView };
 })();

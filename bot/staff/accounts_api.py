@@ -1,0 +1,209 @@
+"""Staff API for the staff accounts (the manager console's 人员 tab): list them, add one, change
+an agent's queues, turn one off or on, give one a new password. The rules are those of
+``python -m bot create-user`` / ``deactivate-user`` / ``set-password``: the same functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.handoff import membership
+from bot.keys import resources
+from bot.outbound.effects import Effects
+from bot.staff.account_admin import NoSuchAccount, change_access
+from bot.staff.accounts import Role, create_user, made_password
+from bot.staff.audit import audited, fixed_target, note, path_target
+from bot.staff.auth import requires, staff_auth_key
+from bot.staff.bodies import AccountActiveBody, NewAccountBody, NewPasswordBody, QueuesBody, read_body
+from bot.storage import audit as audit_store
+from bot.storage import staff as staff_store
+from bot.storage.models import User
+from bot.web.openapi import documented
+from bot.web.responses import api_error, path_number
+
+SUPERVISION = (Role.SUPERVISOR, Role.MANAGER)
+
+
+def _user_json(user: User, every_queue: list[str], last_sign_in: dt.datetime | None = None) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "role": user.role,
+        "display_name": user.display_name,
+        "queues": membership.effective_queues(user.role, user.queues, every_queue),
+        "active": user.active,
+        "last_sign_in": last_sign_in.isoformat() if last_sign_in is not None else None,
+    }
+
+
+def _one_user(session: Session, user_id: int, every_queue: list[str]) -> dict[str, Any] | None:
+    user = staff_store.user_by_id(session, user_id)
+    if user is None:
+        return None
+    return _user_json(user, every_queue, audit_store.last_sign_ins(session).get(user.id))
+
+
+def _queues(given: list[str], every_queue: list[str]) -> list[str]:
+    try:
+        return membership.check_queue_ids(given, every_queue)
+    except ValueError as error:
+        raise api_error(400, f"queues: {error}") from None
+
+
+async def _staff_changed(request: web.Request) -> None:
+    """Consoles reread who may take a case (transfer pickers, queue counts)."""
+    await resources(request).gateway.commit(Effects(staff_events=[StaffEvent(StaffEventKind.QUEUE)]))
+
+
+@requires(*SUPERVISION)
+async def get_users(request: web.Request) -> web.Response:
+    """``GET /api/users``: every staff account with its queues and last sign-in (supervisors and
+    managers: all)."""
+    every_queue = resources(request).config.handoff.queue_ids()
+
+    def read(session: Session) -> list[dict[str, Any]]:
+        signed_in = audit_store.last_sign_ins(session)
+        return [_user_json(user, every_queue, signed_in.get(user.id)) for user in staff_store.every_user(session)]
+
+    async with resources(request).database.sessions() as session:
+        users = await session.run_sync(read)
+    return web.json_response({"users": users})
+
+
+@audited("account_create", target=fixed_target("user"))
+@requires(Role.MANAGER)
+@documented(body=NewAccountBody, status=201)
+async def post_user(request: web.Request) -> web.Response:
+    """``POST /api/users`` {username, display_name, role, queues, password}: a new active account.
+
+    Without ``password`` one is made and answered once as ``password``; 400 for a username or a
+    password ``create-user`` would refuse, 409 for a username that is taken.
+    """
+    given = await read_body(request, NewAccountBody)
+    every_queue = resources(request).config.handoff.queue_ids()
+    queues = _queues(list(given.queues), every_queue) if given.queues else None
+    password = given.password if given.password is not None else made_password()
+    now = resources(request).clock()
+    display_name = (given.display_name or "").strip() or None
+
+    def add(session: Session) -> dict[str, Any] | None:
+        user_id = create_user(session, given.username, password, Role(given.role), now, display_name, queues)
+        return _one_user(session, user_id, every_queue)
+
+    try:
+        body = await resources(request).database.write(add)
+    except ValueError as error:
+        raise api_error(400, str(error)) from None
+    except IntegrityError:
+        raise api_error(409, f"the username {given.username.strip()!r} is taken") from None
+    assert body is not None
+    note(
+        request,
+        target=f"user:{body['id']}",
+        username=body["username"],
+        role=body["role"],
+        queues=body["queues"],
+        password_made=given.password is None,
+    )
+    await _staff_changed(request)
+    answer: dict[str, Any] = {"user": body}
+    if given.password is None:
+        answer["password"] = password
+    return web.json_response(answer, status=201)
+
+
+@audited("queue_membership", target=path_target("user"))
+@requires(Role.MANAGER)
+@documented(body=QueuesBody)
+async def put_user_queues(request: web.Request) -> web.Response:
+    """``PUT /api/users/{id}/queues`` {queues}: the queues an agent sees and claims from, at once."""
+    user_id = path_number(request, "no such user")
+    every_queue = resources(request).config.handoff.queue_ids()
+    given = await read_body(request, QueuesBody)
+    queues = _queues(list(given.queues), every_queue)
+    note(request, queues=queues)
+
+    def assign(session: Session) -> dict[str, Any] | None:
+        if staff_store.set_queues(session, user_id, queues) is None:
+            return None
+        return _one_user(session, user_id, every_queue)
+
+    body = await resources(request).database.write(assign)
+    if body is None:
+        raise api_error(404, "no such user")
+    await _staff_changed(request)
+    return web.json_response(body)
+
+
+async def _account_named(request: web.Request) -> tuple[int, str]:
+    user_id = path_number(request, "no such user")
+    async with resources(request).database.sessions() as session:
+        user = await session.run_sync(lambda sync: staff_store.user_by_id(sync, user_id))
+    if user is None:
+        raise api_error(404, "no such user")
+    return user_id, user.username
+
+
+async def _change(
+    request: web.Request, username: str, *, active: bool | None = None, password: str | None = None
+) -> int:
+    sessions = request.app[staff_auth_key].sessions
+    try:
+        return await change_access(
+            resources(request).database, sessions, username, active=active, new_password=password
+        )
+    except NoSuchAccount:
+        raise api_error(404, "no such user") from None
+    except ValueError as error:
+        raise api_error(400, str(error)) from None
+
+
+@audited("account_active", target=path_target("user"))
+@requires(Role.MANAGER)
+@documented(body=AccountActiveBody)
+async def put_user_active(request: web.Request) -> web.Response:
+    """``PUT /api/users/{id}/active`` {active}: turn the account off (every session of theirs
+    ends at once, open consoles too) or on again; 400 for a manager's own account."""
+    given = await read_body(request, AccountActiveBody)
+    user_id, username = await _account_named(request)
+    note(request, username=username, active=given.active)
+    if user_id == request["staff"]["id"] and not given.active:
+        raise api_error(400, "you cannot turn off your own account")
+    ended = await _change(request, username, active=given.active)
+    note(request, sessions_ended=ended)
+    every_queue = resources(request).config.handoff.queue_ids()
+    async with resources(request).database.sessions() as session:
+        body = await session.run_sync(lambda sync: _one_user(sync, user_id, every_queue))
+    await _staff_changed(request)
+    return web.json_response({"user": body, "sessions_ended": ended})
+
+
+@audited("password_reset", target=path_target("user"))
+@requires(Role.MANAGER)
+@documented(body=NewPasswordBody)
+async def post_user_password(request: web.Request) -> web.Response:
+    """``POST /api/users/{id}/password`` {password}: a new password (made and answered once when
+    not given); every session of theirs ends at once. 400 for a password ``set-password`` refuses."""
+    given = await read_body(request, NewPasswordBody)
+    _, username = await _account_named(request)
+    password = given.password if given.password is not None else made_password()
+    note(request, username=username, password_made=given.password is None)
+    ended = await _change(request, username, password=password)
+    note(request, sessions_ended=ended)
+    answer: dict[str, Any] = {"sessions_ended": ended}
+    if given.password is None:
+        answer["password"] = password
+    return web.json_response(answer)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/users", get_users)
+    app.router.add_post("/api/users", post_user)
+    app.router.add_put("/api/users/{id}/queues", put_user_queues)
+    app.router.add_put("/api/users/{id}/active", put_user_active)
+    app.router.add_post("/api/users/{id}/password", post_user_password)

@@ -1,0 +1,160 @@
+"""A manager runs the staff accounts through the API the 人员 tab uses: adds one (with a typed
+password, or one made and shown once), turns one off (every session of theirs ends at once) and
+on again, gives one a new password; the rules are create-user's; every step is audited;
+supervisors read the list, agents are refused."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.staff.accounts import Role
+from tests.audit.support import logged, one
+from tests.conftest import AppFactory
+from tests.staff import PASSWORD, add_user, call_with_cookie, sign_in, sign_in_with_cookie, staff_socket
+
+
+async def sign_in_status(client: Any, username: str, password: str) -> int:
+    client.session.cookie_jar.clear()
+    response = await client.post("/api/login", json={"username": username, "password": password})
+    await response.read()
+    return response.status
+
+
+async def as_boss(client: Any) -> dict[str, str]:
+    client.session.cookie_jar.clear()
+    return {"X-CSRF-Token": await sign_in(client, "boss")}
+
+
+async def users(client: Any) -> dict[str, dict[str, Any]]:
+    return {user["username"]: user for user in (await (await client.get("/api/users")).json())["users"]}
+
+
+async def test_a_manager_adds_an_agent_who_signs_in_with_the_password_shown_once(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    headers = await as_boss(client)
+    new = {"username": "zhao.agent", "display_name": "赵敏", "role": "agent", "queues": ["engineering"]}
+    made = await client.post("/api/users", json=new, headers=headers)
+    assert made.status == 201, await made.text()
+    body = await made.json()
+    assert body["user"]["queues"] == ["engineering"] and body["user"]["active"] is True
+    assert body["user"]["last_sign_in"] is None
+    password = body["password"]
+    assert len(password) >= 12
+
+    entry = await one(client, "account_create")
+    assert (entry.target, entry.actor, entry.detail["role"]) == (f"user:{body['user']['id']}", "boss", "agent")
+    assert password not in str(entry.detail)
+
+    assert await sign_in_status(client, "zhao.agent", password) == 200
+    headers = await as_boss(client)
+    listed = await users(client)
+    assert listed["zhao.agent"]["display_name"] == "赵敏"
+    assert listed["zhao.agent"]["last_sign_in"] is not None
+
+    typed = {"username": "qian", "role": "supervisor", "password": "a-typed-long-password"}
+    answer = await client.post("/api/users", json=typed, headers=headers)
+    assert answer.status == 201 and "password" not in await answer.json()
+    assert await sign_in_status(client, "qian", "a-typed-long-password") == 200
+
+
+async def test_the_rules_of_create_user_apply(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    headers = await as_boss(client)
+
+    async def refused(body: dict[str, Any]) -> tuple[int, str]:
+        response = await client.post("/api/users", json=body, headers=headers)
+        return response.status, (await response.json())["error"]
+
+    status, error = await refused({"username": "wu", "role": "agent", "password": "short"})
+    assert status == 400 and "at least 8 characters" in error
+    status, error = await refused({"username": "wu ming", "role": "agent"})
+    assert status == 400 and "spaces" in error
+    status, error = await refused({"username": "wu", "role": "agent", "queues": ["legal"]})
+    assert status == 400 and "unknown queue 'legal'" in error
+    status, error = await refused({"username": "boss", "role": "agent"})
+    assert status == 409 and "taken" in error
+    assert set(await users(client)) == {"boss"}
+
+
+async def test_turning_an_account_off_signs_them_out_at_once_and_on_lets_them_back(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    await add_user(client, "wu", Role.AGENT)
+    token, _ = await sign_in_with_cookie(client, "wu")
+    console = await staff_socket(client, "wu")
+    headers = await as_boss(client)
+    wu = (await users(client))["wu"]
+
+    off = await client.put(f"/api/users/{wu['id']}/active", json={"active": False}, headers=headers)
+    assert off.status == 200, await off.text()
+    assert (await off.json())["sessions_ended"] == 1 and (await off.json())["user"]["active"] is False
+    await asyncio.wait_for(console.receive(), 10)
+    assert console.closed
+    assert await call_with_cookie(client, token, "GET", "/api/me") == 401
+    assert (await one(client, "account_active")).detail["active"] is False
+    assert await sign_in_status(client, "wu", PASSWORD) == 401
+
+    headers = await as_boss(client)
+    on = await client.put(f"/api/users/{wu['id']}/active", json={"active": True}, headers=headers)
+    assert on.status == 200
+    assert await sign_in_status(client, "wu", PASSWORD) == 200
+
+
+async def test_a_manager_cannot_turn_their_own_account_off(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    headers = await as_boss(client)
+    me = (await users(client))["boss"]
+    response = await client.put(f"/api/users/{me['id']}/active", json={"active": False}, headers=headers)
+    assert response.status == 400 and "your own account" in (await response.json())["error"]
+    assert (await client.get("/api/me")).status == 200
+
+
+async def test_a_new_password_ends_the_old_sessions(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    await add_user(client, "wu", Role.AGENT)
+    await sign_in(client, "wu")
+    headers = await as_boss(client)
+    wu = (await users(client))["wu"]
+    short = await client.post(f"/api/users/{wu['id']}/password", json={"password": "short"}, headers=headers)
+    assert short.status == 400 and "at least 8 characters" in (await short.json())["error"]
+
+    made = await client.post(f"/api/users/{wu['id']}/password", json={}, headers=headers)
+    assert made.status == 200
+    body = await made.json()
+    assert body["sessions_ended"] == 1
+    entries = await logged(client, "password_reset")
+    assert [(entry.status, entry.target) for entry in entries] == [(400, f"user:{wu['id']}"), (200, f"user:{wu['id']}")]
+    assert body["password"] not in str([entry.detail for entry in entries])
+    assert await sign_in_status(client, "wu", PASSWORD) == 401
+    assert await sign_in_status(client, "wu", body["password"]) == 200
+
+    headers = await as_boss(client)
+    typed = await client.post(f"/api/users/{wu['id']}/password", json={"password": "typed-by-boss"}, headers=headers)
+    assert typed.status == 200 and "password" not in await typed.json()
+    assert await sign_in_status(client, "wu", "typed-by-boss") == 200
+
+
+async def test_supervisors_read_the_accounts_and_agents_are_refused(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "super", Role.SUPERVISOR)
+    await add_user(client, "wu", Role.AGENT)
+    csrf = await sign_in(client, "super")
+    assert set(await users(client)) == {"super", "wu"}
+    wu = (await users(client))["wu"]
+    headers = {"X-CSRF-Token": csrf}
+    new = {"username": "zhao", "role": "agent"}
+    assert (await client.post("/api/users", json=new, headers=headers)).status == 403
+    assert (await client.put(f"/api/users/{wu['id']}/active", json={"active": False}, headers=headers)).status == 403
+    assert (await client.post(f"/api/users/{wu['id']}/password", json={}, headers=headers)).status == 403
+
+    client.session.cookie_jar.clear()
+    csrf = await sign_in(client, "wu")
+    headers = {"X-CSRF-Token": csrf}
+    assert (await client.get("/api/users")).status == 403
+    assert (await client.post("/api/users", json=new, headers=headers)).status == 403
+    assert (await client.post(f"/api/users/{wu['id']}/password", json={}, headers=headers)).status == 403
