@@ -61,6 +61,7 @@ async def test_the_supervisor_answering_an_appeal_sees_the_case_and_extends_its_
         for shown in (case_number, "楼道灯坏了一个月了", "阳光花园3栋", "13800138000", "答复时限"):
             await expect(appealed).to_contain_text(shown)
         await expect(appealed.locator(".correct-case")).to_have_count(0)  # corrected on its own conversation
+        await page.screenshot(path="/tmp/console-appealed-case.png")
         deadline_before = await appealed.locator("dt:text-is('答复时限') + dd").inner_text()
 
         await page.fill("#extend-hours", "24")
