@@ -296,7 +296,7 @@ async def conversation(request: web.Request) -> web.Response:
             return describe_moment(deadline, now, engine.calendar.timezone, words) if deadline else None
 
         appealed = None
-        if appealed_complaint is not None:
+        if appealed_complaint is not None and appealed_complaint.conversation_id != conversation_id:
             appealed = await _appealed_case_json(session, appealed_complaint, staff, said_deadline)
 
         body = {
