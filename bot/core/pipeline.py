@@ -834,6 +834,8 @@ class _PendingReply:
     reply: OutboundMessage
     in_reply_to: int | None = None
     received_at: dt.datetime | None = None
+    closes: bool = False
+    """The last reply of the step that closed the conversation."""
 
 
 class _BatchWrites:
@@ -916,7 +918,10 @@ class _BatchWrites:
             }
             for audit in step.audit
         )
-        self.replies.extend(_PendingReply(conversation, reply, in_reply_to, received_at) for reply in step.replies)
+        replies = [_PendingReply(conversation, reply, in_reply_to, received_at) for reply in step.replies]
+        if step.close_reason is not None and replies:
+            replies[-1].closes = True
+        self.replies.extend(replies)
 
     def opt_change(
         self,
@@ -1057,6 +1062,7 @@ class _BatchWrites:
                 received_at=pending.received_at,
                 options=pending.reply.options,
                 options_text=pending.reply.options_text,
+                closes=pending.closes,
             )
             for message_id, pending in zip(ids, kept, strict=True)
         )

@@ -44,6 +44,8 @@ class Delivery:
     # issue 15 (photos)
     media: tuple[str, ...] = ()
     """The ids of the photos the message carries: their links go in its web chat frame."""
+    closes: bool = False
+    """The message ended its conversation (the bot closed it): the web chat frame says so."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -235,5 +235,6 @@ def encode_frame(delivery: Delivery) -> str:
         delivery.provider_message_id,
         delivery.options,
         delivery.media,
+        delivery.closes,
     )
     return json_text.dumps(frame)

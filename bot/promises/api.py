@@ -13,7 +13,7 @@ from bot import json_text
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import resources
 from bot.outbound.effects import Effects
-from bot.promises.tracker import Outcome
+from bot.promises.tracker import Outcome, case_to_extend
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
@@ -21,7 +21,7 @@ from bot.staff.bodies import MAX_EXTENSION_HOURS, EmptyBody, ExtendBody, read_bo
 from bot.staff.privacy import Shown
 from bot.storage import promises as promise_store
 from bot.storage.conversations import owner_of
-from bot.storage.models import Complaint, Satisfaction
+from bot.storage.models import Complaint, Conversation, Satisfaction
 from bot.storage.notifications import notify, user_audience
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
@@ -38,7 +38,8 @@ def _conversation_id(request: web.Request) -> int:
 @requires(Role.SUPERVISOR, Role.MANAGER)
 @documented(body=ExtendBody)
 async def extend(request: web.Request) -> web.Response:
-    """``POST /api/conversations/{id}/extend`` {hours, reason}: a later deadline for the open complaint.
+    """``POST /api/conversations/{id}/extend`` {hours, reason}: a later deadline for the open complaint
+    (in a conversation that appealed a case and has none of its own, the appealed case's).
 
     The first promised deadline is kept; the customer hears the waiting apology with the new
     time; the reminder, apology and breach timers are armed again for the new deadline.
@@ -52,10 +53,14 @@ async def extend(request: web.Request) -> web.Response:
     actor = f"agent:{staff['id']}"
 
     def extend_and_tell(session: Session) -> Outcome:
+        conversation = session.get(Conversation, conversation_id)
+        case = case_to_extend(session, conversation) if conversation is not None else None
+        # An appealing conversation extends the appealed case: its agent is the one to hear of it.
+        case_conversation_id = case.conversation_id if case is not None else conversation_id
         outcome = tracker.extend(
             session, conversation_id, float(hours), reason.strip(), actor, now, gateway.status_on_commit
         )
-        owner = owner_of(session, conversation_id) or ""
+        owner = owner_of(session, case_conversation_id) or ""
         if outcome.result not in EXTEND_REFUSALS and owner.startswith("agent:") and owner != actor:
             # The agent holding the case hears of its new deadline (they promised the old one).
             event = notify(
@@ -63,7 +68,7 @@ async def extend(request: web.Request) -> web.Response:
                 "deadline_extended",
                 user_audience(int(owner.removeprefix("agent:"))),
                 now,
-                conversation_id=conversation_id,
+                conversation_id=case_conversation_id,
                 detail={"by": staff["username"], "deadline_at": outcome.result, "why": reason.strip()},
             )
             if event is not None:

@@ -27,7 +27,7 @@ from bot.outbound.effects import Delivery, Effects, TimerSchedule
 from bot.outbound.outbox import add_customer_message
 from bot.promises.timers import CaseTimer, CaseTimerKind, next_follow_up
 from bot.storage import promises as store
-from bot.storage.conversations import add_timeline_event
+from bot.storage.conversations import add_timeline_event, appealed_complaint
 from bot.storage.models import Complaint, Conversation
 from bot.storage.notifications import SUPERVISORS, notify
 
@@ -66,6 +66,12 @@ def _schedules(timers: Iterable[CaseTimer]) -> list[TimerSchedule]:
 def owner_audience(owner: str) -> str:
     """The owning agent ("agent:<id>" → "user:<id>"), or the supervisors while nobody owns it."""
     return f"user:{owner.split(':', 1)[1]}" if owner.startswith("agent:") else SUPERVISORS
+
+
+def case_to_extend(session: Session, conversation: Conversation) -> Complaint | None:
+    """The complaint whose deadline an extension on this conversation moves: its own latest, or
+    the case it appealed (``appeal_of``) when it has none."""
+    return store.latest_complaint(session, conversation.id) or appealed_complaint(session, conversation)
 
 
 class Tracker:
@@ -266,6 +272,10 @@ class Tracker:
         customer hears ``deadline_extended`` with the new time as a date (not hours to wait, nor
         "kept waiting so long" minutes after filing); reminder, apology and breach are re-armed.
 
+        In a conversation that appealed a case (``appeal_of``) and has no complaint of its own,
+        the appealed case's deadline moves: its timeline and timers are on the case's
+        conversation, and the customer hears the new time where they appealed from.
+
         ``result`` is "missing" (no such conversation), "no complaint", "not open", "too short"
         (under ``deadlines.extension_min_hours``), "too many" (``extensions_per_case`` reached) or
         the new deadline.
@@ -276,6 +286,8 @@ class Tracker:
         conversation, complaint, previous, deadline, moment = planned
         store.extend_deadline(session, complaint, deadline)
         effects = Effects(staff_events=[_refetch(conversation_id)])
+        if complaint.conversation_id != conversation_id:
+            effects.staff_events.append(_refetch(complaint.conversation_id))
         delivery = self._say(session, conversation, PhraseId.DEADLINE_EXTENDED, now, status_on_commit, deadline=moment)
         if delivery is not None:
             effects.deliveries.append(delivery)
@@ -293,7 +305,14 @@ class Tracker:
         )
         effects.timers = _schedules(
             store.arm_on_promise(
-                session, conversation_id, now, deadline, complaint.category, now, self.config.followups, follow_up=False
+                session,
+                complaint.conversation_id,
+                now,
+                deadline,
+                complaint.category,
+                now,
+                self.config.followups,
+                follow_up=False,
             )
         )
         return Outcome(deadline.isoformat(), effects)
@@ -319,7 +338,7 @@ class Tracker:
         conversation = session.get(Conversation, conversation_id)
         if conversation is None:
             return "missing"
-        complaint = store.latest_complaint(session, conversation_id)
+        complaint = case_to_extend(session, conversation)
         if complaint is None:
             return "no complaint"
         if complaint.status not in store.OPEN_STATUSES:

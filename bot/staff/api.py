@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from bot import json_text
@@ -46,7 +47,7 @@ from bot.storage import agent_work, conversations, tickets
 from bot.storage import staff as staff_store
 from bot.storage.conversations import add_timeline_event
 from bot.storage.media import media_of_messages  # issue 15 (photos)
-from bot.storage.models import Conversation, Customer, TimelineEvent
+from bot.storage.models import Complaint, Conversation, Customer, Satisfaction, TimelineEvent
 from bot.storage.notifications import notify, user_audience
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
@@ -284,6 +285,7 @@ async def conversation(request: web.Request) -> web.Response:
         resolution = await session.run_sync(agent_work.resolution_of, conversation_id)
         appeal_of = (found.flow_data or {}).get("appeal_of")
         waiting = await session.run_sync(lambda sync: tickets.waiting_for(sync, conversation_id, appeal_of))
+        appealed_complaint = await session.run_sync(lambda sync: conversations.appealed_complaint(sync, found))
         # Everything the customer may have written in (messages, the complaint's words, the
         # callback's comment, timeline details) is shown as the phones are: in full or masked.
         shown = shown_phones(staff, found.owner)
@@ -292,6 +294,10 @@ async def conversation(request: web.Request) -> web.Response:
 
         def said_deadline(deadline: dt.datetime | None) -> str | None:
             return describe_moment(deadline, now, engine.calendar.timezone, words) if deadline else None
+
+        appealed = None
+        if appealed_complaint is not None and appealed_complaint.conversation_id != conversation_id:
+            appealed = await _appealed_case_json(session, appealed_complaint, staff, said_deadline)
 
         body = {
             "id": found.id,
@@ -330,26 +336,12 @@ async def conversation(request: web.Request) -> web.Response:
             ],
             "earlier_messages": earlier,
             "complaints": [
-                {
-                    "case_number": complaint.case_number,
-                    "description": shown(complaint.description),
-                    "contact_phone": shown(complaint.contact_phone),
-                    "alternative_phone": shown(complaint.alternative_phone),
-                    "contact_by_channel": complaint.contact_by_channel,
-                    "area": shown(complaint.area),
-                    "category": complaint.category,
-                    "other_categories": complaint.other_categories or [],
-                    "grade": complaint.grade,
-                    "signals": complaint.signals,
-                    "status": complaint.status,
-                    "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
-                    # issue 15: the deadline as the bot says it, in the conversation's language,
-                    # for the {deadline} of the phrases an agent picks
-                    "deadline_said": said_deadline(complaint.deadline_at),
-                    **promises.complaint_fields(complaint, satisfaction.get(complaint.id, []), shown),
-                }
+                _complaint_json(complaint, satisfaction.get(complaint.id, []), shown, said_deadline)
                 for complaint in complaints
             ],
+            # The case the customer appealed from here (``appeal_of``), kept on its own conversation,
+            # for whoever may read that one and with its phones shown as there; else null.
+            "appealed_case": appealed,
             "timeline": [_event_json(event, shown) for event in timeline],
             "earlier_timeline": earlier_timeline,
             # Whether the case is resolved still, and by whom, however much of the timeline is shown.
@@ -362,6 +354,55 @@ async def conversation(request: web.Request) -> web.Response:
         }
     # Chinese as UTF-8, not \uXXXX escapes: half the bytes each time a console refetches it.
     return web.json_response(body, dumps=json_text.dumps)
+
+
+SaidDeadline = Callable[[dt.datetime | None], str | None]
+
+
+async def _appealed_case_json(
+    session: AsyncSession, case: Complaint, staff: dict[str, Any], said_deadline: SaidDeadline
+) -> dict[str, Any] | None:
+    """The appealed case as its own conversation shows it, with that conversation's id and
+    channel; None for an agent who may not read that conversation."""
+    access = await session.run_sync(lambda sync: conversation_access(sync, case.conversation_id, staff))
+    case_conversation = await session.get(Conversation, case.conversation_id)
+    if access is not Access.ALLOWED or case_conversation is None:
+        return None
+    satisfaction = await promises.satisfaction_by_complaint(session, case.conversation_id)
+    shown = shown_phones(staff, case_conversation.owner)
+    return {
+        "conversation_id": case.conversation_id,
+        "channel": case_conversation.channel,
+        "phones_masked": not sees_phones(staff, case_conversation.owner),
+        **_complaint_json(case, satisfaction.get(case.id, []), shown, said_deadline),
+    }
+
+
+def _complaint_json(
+    complaint: Complaint,
+    satisfaction: list[Satisfaction],
+    shown: Shown,
+    said_deadline: SaidDeadline,
+) -> dict[str, Any]:
+    """A complaint's form in ``GET /api/conversations/{id}``, its texts passed through ``shown``."""
+    return {
+        "case_number": complaint.case_number,
+        "description": shown(complaint.description),
+        "contact_phone": shown(complaint.contact_phone),
+        "alternative_phone": shown(complaint.alternative_phone),
+        "contact_by_channel": complaint.contact_by_channel,
+        "area": shown(complaint.area),
+        "category": complaint.category,
+        "other_categories": complaint.other_categories or [],
+        "grade": complaint.grade,
+        "signals": complaint.signals,
+        "status": complaint.status,
+        "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
+        # issue 15: the deadline as the bot says it, in the conversation's language,
+        # for the {deadline} of the phrases an agent picks
+        "deadline_said": said_deadline(complaint.deadline_at),
+        **promises.complaint_fields(complaint, satisfaction, shown),
+    }
 
 
 def _int_id(request: web.Request) -> int:

@@ -53,6 +53,17 @@ def complaints_of(session: Session, conversation_id: int) -> list[Complaint]:
     return list(session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id)).scalars())
 
 
+def appealed_complaint(session: Session, conversation: Conversation) -> Complaint | None:
+    """The case the customer appealed from this conversation (its ``appeal_of``, a case number
+    kept on another conversation), or None."""
+    case_number = (conversation.flow_data or {}).get("appeal_of")
+    if not case_number:
+        return None
+    return session.execute(
+        select(Complaint).where(Complaint.case_number == case_number).order_by(Complaint.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
 def opted_out(session: Session, conversation_id: int) -> bool:
     """Whether the conversation's identity opted out of the messages the service starts (an SMS
     "TD"); its next message opts it back in."""

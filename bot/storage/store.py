@@ -345,6 +345,27 @@ def webchat_history(session: Session, identity_id: int, after_id: int = 0, limit
     return list(reversed(newest))
 
 
+def closing_messages(session: Session, message_ids: Collection[int]) -> set[int]:
+    """Of these messages, those that ended their conversation: a closed conversation's last
+    message to the customer (not dropped) up to the moment it closed."""
+    if not message_ids:
+        return set()
+    shown = select(Message.conversation_id).where(Message.id.in_(message_ids))
+    last = (
+        select(func.max(Message.id))
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(
+            Message.conversation_id.in_(shown),
+            Conversation.status == "closed",
+            Message.direction == "out",
+            Message.created_at <= Conversation.closed_at,
+            Message.delivery_status.is_distinct_from("dropped"),
+        )
+        .group_by(Message.conversation_id)
+    )
+    return set(session.execute(last).scalars()) & set(message_ids)
+
+
 # ---------------------------------------------------------------------------- inbound
 
 

@@ -8,6 +8,7 @@ an SMS sender's number does.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Notification, TimelineEvent
 from tests.channels.conftest import PHONE, Stub
 from tests.helpers import ChatSocket, eventually, new_session, timeline_kinds
-from tests.staff import add_user, sign_in
+from tests.staff import add_user, give_to, set_queues, sign_in
 
 NATIONAL = "13800138000"
 
@@ -342,3 +343,65 @@ async def test_an_appeal_from_someone_who_only_knows_the_case_number_is_marked_u
         notice = (await session.execute(select(Notification.detail).where(Notification.kind == "appeal"))).scalar_one()
     assert notice["unverified"] is True
 
+
+async def test_the_appealing_chat_shows_the_appealed_case_and_extends_its_deadline(sms_setup: tuple[Any, Stub]) -> None:
+    """The supervisor works the case from the chat the customer appealed from: the conversation
+    names the appealed case (its form, phone and deadline) and extending there moves that case's
+    deadline, which the customer hears in the chat."""
+    client, stub = sms_setup
+    await _sms_complaint(stub, "楼道灯坏了一个月了")
+    case_number = await _only_case(client)
+    socket = await _web_chat_appeal(client, case_number)
+    sms, web_chat = await _conversation_ids(client)
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    csrf = {"X-CSRF-Token": await sign_in(client, "zhou")}
+
+    body = await (await client.get(f"/api/conversations/{web_chat}")).json()
+    assert body["complaints"] == []
+    appealed = body["appealed_case"]
+    assert (appealed["conversation_id"], appealed["channel"], appealed["case_number"]) == (sms, "sms", case_number)
+    assert (appealed["contact_phone"], appealed["area"], appealed["phones_masked"]) == (NATIONAL, "阳光花园3栋", False)
+    assert "楼道灯坏了一个月了" in appealed["description"] and appealed["deadline_at"]
+
+    extended = await client.post(
+        f"/api/conversations/{web_chat}/extend", json={"hours": 24, "reason": "等待灯具到货"}, headers=csrf
+    )
+    assert extended.status == 200, await extended.text()
+    deadline_at = dt.datetime.fromisoformat((await extended.json())["deadline_at"])
+    await socket.until(lambda frames: any("还需要一些时间处理" in frame.get("text", "") for frame in frames))
+    await socket.close()
+    [complaint] = await _complaints(client)
+    assert complaint.deadline_at == deadline_at
+    assert "deadline_extended" in await timeline_kinds(client, sms)
+    case_body = await (await client.get(f"/api/conversations/{web_chat}")).json()
+    assert dt.datetime.fromisoformat(case_body["appealed_case"]["deadline_at"]) == deadline_at
+
+
+async def test_an_agent_sees_the_appealed_case_only_as_its_own_conversation_allows(
+    sms_setup: tuple[Any, Stub],
+) -> None:
+    """An agent reading the appealing chat sees the appealed case with its phones masked when they
+    may read the case's conversation but do not own it, and not at all when they may not read it."""
+    client, stub = sms_setup
+    await _sms_complaint(stub, "楼道灯坏了一个月了")
+    socket = await _web_chat_appeal(client, await _only_case(client))
+    await socket.close()
+    _, web_chat = await _conversation_ids(client)
+    await eventually(lambda: _appeal_rows_exist(client), timeout=15)
+    for username, queues in (("li", ["supervisor"]), ("wang", ["billing"])):
+        await add_user(client, username, Role.AGENT)
+        await set_queues(client, username, queues)
+    await give_to(client, web_chat, "li")
+    await sign_in(client, "li")
+    appealed = (await (await client.get(f"/api/conversations/{web_chat}")).json())["appealed_case"]
+    assert appealed["phones_masked"] is True
+    assert appealed["contact_phone"] == "138****8000"
+
+    await give_to(client, web_chat, "wang")
+    await sign_in(client, "wang")
+    body = await (await client.get(f"/api/conversations/{web_chat}")).json()
+    assert body["appealed_case"] is None
+
+
+async def _appeal_rows_exist(client: Any) -> bool:
+    return bool(await _appeal_rows(client))

@@ -77,10 +77,12 @@ def message_frame(
     provider_message_id: str | None = None,
     options: Sequence[Option] = (),
     media: Sequence[str] = (),
+    closes: bool = False,
 ) -> dict[str, Any]:
     """The server frame for one stored message; ``options`` become the widget's quick replies
     (``{"label", "value"}``: a click sends the value as the customer's message), ``media`` (photo
-    ids) the links of its photos."""
+    ids) the links of its photos; ``closes`` (``"closes": true``) marks the message that ended the
+    conversation, after which the widget shows that it is over."""
     client_id = provider_message_id.split(":", 1)[1] if provider_message_id and ":" in provider_message_id else None
     frame: dict[str, Any] = {
         "type": "message",
@@ -94,6 +96,8 @@ def message_frame(
         frame["options"] = [{"label": option.label, "value": option.value} for option in options]
     if media:
         frame["media"] = [media_links(media_id) for media_id in media]
+    if closes:
+        frame["closes"] = True
     return frame
 
 

@@ -221,6 +221,7 @@ async def _frames(session: AsyncSession, messages: Sequence[Message]) -> list[di
     photos = await session.run_sync(
         media_of_messages, [message.id for message in messages if message.kind == MessageKind.IMAGE]
     )
+    closing = await session.run_sync(store.closing_messages, [message.id for message in messages])
     return [
         message_frame(
             message.id,
@@ -230,6 +231,7 @@ async def _frames(session: AsyncSession, messages: Sequence[Message]) -> list[di
             message.provider_message_id,
             options_from_json(message.options)[0],
             photos.get(message.id, ()),
+            message.id in closing,
         )
         for message in messages
     ]

@@ -22,6 +22,7 @@
       photoNotImage: "只能发送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未发送，请重试。",
       tooFast: "您发送得太快了，稍后会自动为您发送。",
       photoLater: "照片较多，稍后会自动为您发送。",
+      closed: "对话已结束，如需帮助请发送新消息",
     },
     // Traditional characters: the service answers from its Chinese phrases, shown in this script.
     "zh-TW": {
@@ -34,6 +35,7 @@
       photoNotImage: "只能傳送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未傳送，請重試。",
       tooFast: "您傳送得太快了，稍後會自動為您傳送。",
       photoLater: "照片較多，稍後會自動為您傳送。",
+      closed: "對話已結束，如需協助請傳送新訊息",
     },
     en: {
       title: "Online service", send: "Send", placeholder: "Tell us what went wrong…", input: "Message",
@@ -46,6 +48,7 @@
       photoNotImage: "Only photos can be sent (JPEG, PNG, GIF or WebP).", photoFailed: "The photo was not sent: please try again.",
       tooFast: "You are sending faster than we can take: your message will go in a moment.",
       photoLater: "Many photos are arriving: yours will go in a moment.",
+      closed: "This conversation has ended. Send a new message if you need help.",
     },
   };
 
@@ -216,6 +219,20 @@
     el.querySelector(".msg-from").textContent = t(el.dataset.from);
     const state = ["failed", "waiting", "pending"].find((name) => el.classList.contains(name)) ?? "";
     el.querySelector(".msg-state").textContent = state && t(state);
+    const ended = el.querySelector(".msg-closed");
+    if (ended) ended.textContent = t("closed");
+  }
+
+  // The message that ended the conversation (the frame's "closes"): a divider under it says so;
+  // whatever the customer writes next starts a new conversation.
+  function markClosed(el) {
+    if (el.querySelector(".msg-closed")) return;
+    const divider = document.createElement("div");
+    divider.className = "msg-closed";
+    divider.setAttribute("role", "separator");
+    divider.textContent = t("closed");
+    el.classList.add("msg-closes");
+    el.append(divider);
   }
 
   function render(from, text, ts, id) {
@@ -284,6 +301,7 @@
       el = render(message.from, message.text, message.ts, message.id);
       addOptions(el, message.options);
       if (message.media) showPhotos(el, message.media);  // issue 15 (photos)
+      if (message.closes === true) markClosed(el);
     }
     shown.set(message.id, el);
     place(el, id);

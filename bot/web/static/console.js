@@ -402,7 +402,8 @@
   // {deadline} filled from the conversation's latest complaint, then the correct expressions.
   function phraseValues() {
     const complaints = (state.conversation && state.conversation.complaints) || [];
-    const latest = complaints[complaints.length - 1];
+    // an appealing chat without a case of its own speaks of the appealed case
+    const latest = complaints[complaints.length - 1] || (state.conversation && state.conversation.appealed_case);
     return {
       case_number: latest && latest.case_number ? latest.case_number : null,
       // in the conversation's language, like the phrase it goes into
@@ -803,36 +804,51 @@
 
   function renderComplaint() {
     const complaints = state.conversation.complaints || [];
-    if (!complaints.length) {
+    const appealed = state.conversation.appealed_case;
+    if (!complaints.length && !appealed) {
       clear($("complaint"), el("p", { class: "muted", text: T("尚未登记投诉") }));
       return;
     }
     // A refetch (the customer wrote, a colleague acted) does not wipe what is being typed.
     if (state.editingCase && complaints.some((c) => c.case_number === state.editingCase)) return;
     state.editingCase = null;
-    clear($("complaint"), complaints.map((c) => {
-      const rows = [
-        [T("编号"), c.case_number], [T("类别"), categoryName(c.category)],
-        [T("其他问题类别"), (c.other_categories || []).map(categoryName).join("、")],
-        [T("级别"), label("grade", c.grade)],
-        [T("状态"), label("status", c.status)],
-        [T("问题描述"), c.description],
-        [T("联系电话"), c.contact_by_channel ? T("客户未留电话,请通过本会话渠道({0})联系", state.conversation.channel) : c.contact_phone],
-        [T("备用电话"), c.alternative_phone],
-        [T("地址/区域"), c.area],
-        [T("信号"), (c.signals || []).map((s) => label("signal", s)).join("、")], [T("答复时限"), formatTime(c.deadline_at)],
-        [T("已超时"), c.breached_at ? formatTime(c.breached_at) : null],
-        [T("解决时间"), c.resolved_at ? formatTime(c.resolved_at) : null],
-      ];
-      const satisfaction = (c.satisfaction || []).map((s) => `${s.rating ?? "—"} ${s.comment || ""} (${label("channel", s.method)})`);
-      if (satisfaction.length) rows.push([T("满意度"), satisfaction.join("\n")]);
-      return el("div", { class: "case-form", "data-case": c.case_number },
-        el("dl", { class: "form" }, rows.filter(([, v]) => v !== null && v !== undefined && v !== "")
-          .map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })])),
-        mayCorrect() && !state.conversation.phones_masked
-          ? el("button", { type: "button", class: "correct-case", text: T("更正投诉单"), onclick: () => editComplaint(c) })
-          : null);
-    }));
+    clear($("complaint"), complaints.map((c) => caseForm(c, state.conversation.channel)),
+      appealed ? appealedCase(appealed) : null);
+  }
+
+  // The case the customer appealed from this chat is kept on the conversation it was filed in:
+  // shown here, where the supervisor answers, and corrected there.
+  function appealedCase(c) {
+    const form = caseForm(c, c.channel, true);
+    form.id = "appealed-case";
+    form.prepend(el("h3", { class: "appealed-title" }, T("客户申诉的投诉 {0}", c.case_number || ""), " ",
+      el("button", { type: "button", id: "appealed-case-link", class: "link", text: T("打开会话 {0}", c.conversation_id),
+        onclick: () => openConversation(c.conversation_id) })));
+    return form;
+  }
+
+  function caseForm(c, channel, appealed) {
+    const rows = [
+      [T("编号"), c.case_number], [T("类别"), categoryName(c.category)],
+      [T("其他问题类别"), (c.other_categories || []).map(categoryName).join("、")],
+      [T("级别"), label("grade", c.grade)],
+      [T("状态"), label("status", c.status)],
+      [T("问题描述"), c.description],
+      [T("联系电话"), c.contact_by_channel ? T("客户未留电话,请通过本会话渠道({0})联系", channel) : c.contact_phone],
+      [T("备用电话"), c.alternative_phone],
+      [T("地址/区域"), c.area],
+      [T("信号"), (c.signals || []).map((s) => label("signal", s)).join("、")], [T("答复时限"), formatTime(c.deadline_at)],
+      [T("已超时"), c.breached_at ? formatTime(c.breached_at) : null],
+      [T("解决时间"), c.resolved_at ? formatTime(c.resolved_at) : null],
+    ];
+    const satisfaction = (c.satisfaction || []).map((s) => `${s.rating ?? "—"} ${s.comment || ""} (${label("channel", s.method)})`);
+    if (satisfaction.length) rows.push([T("满意度"), satisfaction.join("\n")]);
+    return el("div", { class: appealed ? "case-form appealed-case" : "case-form", "data-case": c.case_number },
+      el("dl", { class: "form" }, rows.filter(([, v]) => v !== null && v !== undefined && v !== "")
+        .map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })])),
+      !appealed && mayCorrect() && !state.conversation.phones_masked
+        ? el("button", { type: "button", class: "correct-case", text: T("更正投诉单"), onclick: () => editComplaint(c) })
+        : null);
   }
 
   // The form's corrections: what the bot heard or shortened wrongly ("西城区金融街悦府" kept as

@@ -254,6 +254,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "{0} 窗口:还可发送 {1} 条,{2} 关闭。": "{0} window: {1} messages left, closes {2}.",
     " 即将关闭,请尽快回复。": " Closing soon: reply quickly.",
     "尚未登记投诉": "No complaint recorded",
+    "客户申诉的投诉 {0}": "Case {0}, appealed by the customer",
     "级别": "Grade",
     "状态": "Status",
     "问题描述": "Description",
