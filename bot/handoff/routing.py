@@ -6,6 +6,8 @@ repeat complaint), lets :func:`bot.rules.decide` choose, opens or raises the tic
 the decided queue and priority, sends the notifications, and, for first-contact ownership
 (首问负责), gives the conversation straight to the agent who owned the customer's previous case.
 What it wrote for the timeline and the staff events to publish after the commit come back.
+A rule never makes the engine's most urgent request (P0: danger, threats, a supervisor asked
+for) less urgent: "复杂投诉优先处理" (P1) does not delay the duty supervisor.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ class HandoffRouter:
         decision = decide(facts, rules.rules)
         routed_request = HandoffRequest(
             queue=decision.queue if decision.queue is not None else request.queue,
-            priority=decision.priority if decision.priority is not None else request.priority,
+            priority=_routed_priority(decision.priority, request.priority),
             reason=request.reason,
         )
         ticket_id = store.open_or_raise_ticket(session, conversation.id, complaint_id, routed_request, now)
@@ -264,3 +266,10 @@ class HandoffRouter:
             "detail": detail,
             "created_at": now,
         }
+
+
+_MOST_URGENT = 0
+
+
+def _routed_priority(decided: int | None, requested: int) -> int:
+    return requested if decided is None or requested == _MOST_URGENT else decided
