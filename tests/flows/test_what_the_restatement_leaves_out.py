@@ -159,7 +159,6 @@ def test_a_problem_still_not_mended_is_no_taking_back(chat: Chat) -> None:
 @pytest.mark.parametrize(
     ("messages", "problem"),
     [
-        (["电体坏了好几天了没人修 阳关花园三栋 电话1391234O215", "13912340215"], "问题：电体坏了好几天了没人修（"),
         (["我妈家的下水道堵了 她家在幸福小区5栋301 我是她女儿 电话13912340213"], "问题：我妈家的下水道堵了（"),
         (["热水器坏了 春华苑5栋1204 我老公电话13912340209"], "问题：热水器坏了（"),
         (["地下车库一直渗水 翠湖苑7栋2203 13912340703"], "问题：地下车库一直渗水（"),
@@ -170,3 +169,10 @@ def test_who_writes_and_what_is_left_of_a_phone_or_a_flat_are_not_the_problem(
 ) -> None:
     step = restatement(chat, *messages)
     assert chat.line(step, "问题：").startswith(problem)
+
+
+def test_a_letter_o_typed_among_the_phones_digits_is_read_as_a_nought(chat: Chat) -> None:
+    step = chat.send("电体坏了好几天了没人修 阳关花园三栋 电话1391234O215")
+    assert chat.state is State.CONFIRMING
+    assert chat.line(step, "问题：").startswith("问题：电体坏了好几天了没人修（")
+    assert chat.line(step, "电话：") == "电话：13912340215"
