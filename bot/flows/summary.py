@@ -7,7 +7,8 @@ carry, and never a forbidden phrase: a customer quoting "这不是我们的责�
 it back, so the phrase is cut out with the words that go with it (staff speech around it, where
 staff sent the customer, "为什么" after the customer's own "我不懂"), the problem beside it kept.
 Nor is an insult or a curse said back ("信号tmd差到爆" is 信号差到爆, "WTF the water is off" the
-water is off), nor voice input's fillers ("那个嗯我家暖气不热啊" is 我家暖气不热), a list's numbers,
+water is off), nor who is writing ("我是她女儿", "我老公电话…": ``names.writer_roles``), nor voice
+input's fillers ("那个嗯我家暖气不热啊" is 我家暖气不热), a list's numbers,
 a pause about an earlier case's number ("编号忘了") or only about complaining ("我要投诉 电梯天天坏",
 "我上个月就投诉过了 …"). A clause telling only how often the customer has asked already
 ("打了十几次客服电话都没解决") is the problem when nothing else is; when no clause is kept, the
