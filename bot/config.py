@@ -823,6 +823,12 @@ class FormRules(_Strict):
     put_right_intros: list[str] = []
     """Words that introduce what is right ("是", "应该是", "it's"): "不是保洁 是保安" puts 保安 in
     place of 保洁 in the problem; "不对 是晚上十点以后" at the restatement is the problem put right."""
+    take_back_intros: list[str] = []
+    """Words opening a pause that takes the problem back to what was said before it was put right
+    ("还是电梯的事", "还是电梯"): with a thing named and no word for what is wrong, the message's
+    pauses telling a problem are the problem, in place of the one restated."""
+    no_problem_words: list[str] = []
+    """Words saying a thing is fine ("楼道灯没事"): a pause with one is no problem of the taken-back message."""
     fine_words: list[str] = []
     """Words saying an item is right ("对", "没问题"): "地址对 电话错了" names the phone to correct,
     not the address."""
@@ -1462,6 +1468,10 @@ class NameRules(_Strict):
     familiar_prefixes: list[str] = []
     """Said right before the surname after a self intro ("我是老王", "我是小李"): the surname is taken."""
     self_intro_roles: list[str] = []
+    writer_roles: list[str] = []
+    """Who the writer is to the one with the problem ("我是她女儿", "我老公电话…"): a pause of only these,
+    owners and the words naming an item says who is writing, not the problem, and is left out of the
+    restatement's 问题."""
     clause_surname_intros: list[str] = []
     surname_spellings: list[str] = []
     """The parts a surname is spelled out by, right before it ("弓长张", "耳东陈"): a clause of

@@ -160,6 +160,7 @@ class ComplaintFlow:
                 familiar_prefixes=config.names.familiar_prefixes,
                 filler_words=config.gazetteer.place_fillers,
                 locative_words=config.gazetteer.place_locatives,
+                writer_words=[*config.names.self_intro_roles, *config.names.writer_roles],
             ),
             guard=guard,
             area_marker=markers(form.address_levels),
@@ -534,5 +535,7 @@ def _item_words(config: ServiceConfig) -> list[str]:
         *names.name_intros,
         *names.self_intros,
         *names.surname_intros,
+        *names.english_name_intros,  # "My name is John Smith": the intro goes with the name
+        *names.english_surname_intros,
         *names.surname_spellings,  # "弓长张": the surname spelled out is no more of the problem
     ]

@@ -19,7 +19,7 @@ from bot.flows.case import (
     record_complaint,
 )
 from bot.flows.classify import normalise
-from bot.flows.put_right import denies, last_digit_put_right, problem_put_right
+from bot.flows.put_right import denies, last_digit_put_right, problem_put_right, problem_taken_back
 from bot.flows.records import State
 from bot.flows.slots import (
     CORRECTION_CUES,
@@ -113,6 +113,11 @@ def on_confirming(turn: Turn, text: str) -> None:
     elif Intent.YES in intents and not intents & CORRECTION_CUES:
         turn.audit(TimelineKind.CONFIRMED)
         _promise_and_hand_off(turn)
+    elif (taken_back := problem_taken_back(turn, text)) is not None:
+        # "算了 还是电梯的事 电梯坏了": the customer changed their mind back, the problem replaced.
+        turn.step.data.description = taken_back
+        turn.audit(TimelineKind.CORRECTED, field="description")
+        restate(turn)
     elif _adds_to_the_problem(turn, text):
         append_description(turn, text)
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)

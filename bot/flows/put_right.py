@@ -29,8 +29,13 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     a problem of their own ("是 但是问题不是路灯 是电梯坏了") they are the problem; else what is
     denied ("不是保洁", "不是对面的") is replaced by them in the problem ("我要投诉保安", "我家楼上的
     空调滴水…"); else, at the restatement (``restated``), a no and what is right ("哦不对 是晚上十点
-    以后还在钻") is the problem. A denial of nothing said ("不是我说 你们物业太差了") puts nothing right."""
+    以后还在钻") is the problem. A denial of nothing said ("不是我说 你们物业太差了") puts nothing right.
+    At the restatement, a problem taken back ("还是电梯的事 电梯坏了") is put right as
+    :func:`problem_taken_back` says."""
     form = turn.kit.form
+    taken_back = problem_taken_back(turn, text) if restated else None
+    if taken_back is not None:
+        return taken_back
     correcting = bool(turn.intents & {Intent.CORRECTION, Intent.NO})
     if not correcting and not turn.says_any(text, form.denial_words):
         return None  # most messages: nothing denied, no "不对", nothing to read again
@@ -58,6 +63,36 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     if restated and correcting and not denied and _introduced(turn, " ".join(kept)):
         return [right]
     return None
+
+
+def problem_taken_back(turn: Turn, text: str) -> list[str] | None:
+    """The problem as a message taking it back says it ("算了 还是电梯的事 电梯坏了 楼道灯没事" is
+    电梯坏了): its pauses telling a problem, when one pause opens with a ``form.take_back_intros``
+    word and names a thing, not what is wrong with it ("还是没修" is no taking back), and the
+    others are not only fine (``form.no_problem_words``: "楼道灯没事"); None otherwise."""
+    form = turn.kit.form
+    parts = pauses(text)
+    back = [part for part in parts if _takes_back(turn, part)]
+    if not back:
+        return None
+    told = [
+        part
+        for part in parts
+        if part not in back and not turn.says_any(part, form.no_problem_words) and _tells_a_problem(turn, part)
+    ]
+    return [" ".join(told)] if told else None
+
+
+def _takes_back(turn: Turn, part: str) -> bool:
+    lowered = part.lower()
+    intros = sorted(turn.kit.form.take_back_intros, key=len, reverse=True)
+    intro = next((word for word in intros if lowered.startswith(word.lower())), None)
+    if intro is None:
+        return False
+    rest = part[len(intro) :].strip(PLACE_ANSWER_EDGES)
+    complaint = turn.kit.rules.complaint
+    named = turn.kit.understander.understand(rest, turn.locale).category is not None
+    return bool(rest) and named and not turn.says_any(rest, [*complaint.problem_words, *complaint.symptom_words])
 
 
 def _only_answers(turn: Turn, part: str) -> bool:

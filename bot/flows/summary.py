@@ -7,7 +7,8 @@ carry, and never a forbidden phrase: a customer quoting "这不是我们的责�
 it back, so the phrase is cut out with the words that go with it (staff speech around it, where
 staff sent the customer, "为什么" after the customer's own "我不懂"), the problem beside it kept.
 Nor is an insult or a curse said back ("信号tmd差到爆" is 信号差到爆, "WTF the water is off" the
-water is off), nor voice input's fillers ("那个嗯我家暖气不热啊" is 我家暖气不热), a list's numbers,
+water is off), nor who is writing ("我是她女儿", "我老公电话…": ``names.writer_roles``), nor voice
+input's fillers ("那个嗯我家暖气不热啊" is 我家暖气不热), a list's numbers,
 a pause about an earlier case's number ("编号忘了") or only about complaining ("我要投诉 电梯天天坏",
 "我上个月就投诉过了 …"). A clause telling only how often the customer has asked already
 ("打了十几次客服电话都没解决") is the problem when nothing else is; when no clause is kept, the
@@ -29,10 +30,12 @@ from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots
 from bot.understanding.understander import Understander
 
-# An apostrophe between letters is part of a word ("it's", "don’t"), not a quotation mark; a point
-# between digits is part of a number ("3.5元").
+# An apostrophe between letters is part of a word ("it's", "don’t"), and one after an "s" before
+# a word is a possessive ("the neighbours' dog"), not a quotation mark; a point between digits is
+# part of a number ("3.5元").
 _CLAUSE_BREAK = re.compile(
-    r"(?:[,!?;:，。！？；：、\n\"“”‘「」『』《》()（）…~～]|(?<!\d)\.|\.(?!\d)|(?<![A-Za-z])['’]|['’](?![A-Za-z]))+"
+    r"(?:[,!?;:，。！？；：、\n\"“”‘「」『』《》()（）…~～]|(?<!\d)\.|\.(?!\d)|(?<![A-Za-z])['’]"
+    r"|(?<![sS])['’](?![A-Za-z])|(?<=[sS])['’](?!\s+[A-Za-z]))+"
 )
 # A space after Chinese is a pause, as a comma is, in text typed or dictated without punctuation
 # ("cnm你们这物业 停车场的灯坏了", "宽带又断了 nmd三天了"); after a digit or a Latin letter it is
@@ -40,10 +43,16 @@ _CLAUSE_BREAK = re.compile(
 _PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])")
 # A phone typed, or said digit by digit as voice input writes it ("幺三九幺幺幺幺零零零三"): seven
 # digits or more, too many for a count, a date or an amount.
-_DIGITS = re.compile(rf"\+?\d[\d\- ]{{5,}}\d|[{SPOKEN_DIGITS}\d][{SPOKEN_DIGITS}\d\- ]{{5,}}[{SPOKEN_DIGITS}\d]")
+# A letter O or l typed for a 0 or a 1 between digits ("1391234O215") is part of the phone too; a
+# number before a space and a whole mobile is not (the flat's: "翠湖苑7栋2203 13912340703").
+_DIGITS = re.compile(
+    rf"\+?\d(?:[\d\-]|(?<=\d)[OoIl](?=\d)| (?!\d{{11}})){{5,}}\d"
+    rf"|[{SPOKEN_DIGITS}\d](?:[{SPOKEN_DIGITS}\d\-]| (?!\d{{11}})){{5,}}[{SPOKEN_DIGITS}\d]"
+)
 _SPACES = re.compile(r"\s{2,}")
-# "1.电梯坏了 2.楼道灯不亮": a list's numbers open its items, they are no part of them ("3.5元" is an amount).
-_LIST_NUMBER = re.compile(r"(?:^|(?<=\s))\d{1,2}[.、)）](?!\d)")
+# "1.电梯坏了 2.楼道灯不亮": a list's numbers open its items, they are no part of them ("3.5元" is an
+# amount). A list starts at 1 and counts up: in "building 9. I've asked" the 9 is the building's.
+_LIST_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.、)）](?!\d)")
 # "幸福小区十二栋三单元502": a flat's number right after the place goes with it ("阳光花园3栋 2楼漏水" keeps 2楼).
 _FLAT_NUMBER = r"(?:\s*\d+(?![\d\u4e00-\u9fffA-Za-z]))?"
 _EDGES = " \t,，、:：;；"
@@ -80,6 +89,7 @@ class ProblemSummary:
         familiar_prefixes: Iterable[str] = (),
         filler_words: Iterable[str] = (),
         locative_words: Iterable[str] = (),
+        writer_words: Iterable[str] = (),
     ) -> None:
         self._understander = understander
         self._tells_only_an_earlier_complaint = tells_only_an_earlier_complaint
@@ -104,8 +114,14 @@ class ProblemSummary:
         item_words = [word for word in (*item_words, *rules.item_intros) if word and not word.isdigit()]
         words = alternation(item_words)
         owners = alternation(word for word in rules.item_owners if word)
-        # What is left of "我电话138…", "住海淀区…", "我是王先生", "他电话…" once the items are taken out.
-        naming = rf"(?:{words}|{owners or '(?!)'}|[{_NUMERALS}0-9我的是在:：\s])+" if words else rf"[{_NUMERALS}0-9]+"
+        writers = alternation(word for word in writer_words if word)
+        # What is left of "我电话138…", "住海淀区…", "我是王先生", "他电话…", "我是她女儿 电话…" once
+        # the items are taken out.
+        naming = (
+            rf"(?:{words}|{owners or '(?!)'}|{writers or '(?!)'}|[{_NUMERALS}0-9我的是在:：\s])+"
+            if words
+            else rf"[{_NUMERALS}0-9]+"
+        )
         self._only_naming_items = re.compile(naming)
         # The words introducing an item, whose it is first ("她电话是", "他住", "call me at"), taken
         # out with it; an English one only as a word of its own ("flat" does not end with "at").
@@ -480,7 +496,23 @@ class ProblemSummary:
 
 def _clauses(message: str) -> list[str]:
     """The message cut at its punctuation and its list's numbers."""
-    return _CLAUSE_BREAK.split(_LIST_NUMBER.sub("，", message))
+    return _CLAUSE_BREAK.split(_without_list_numbers(message))
+
+
+def _without_list_numbers(message: str) -> str:
+    """The message with a comma for each number opening a list's item: 1, then each one more."""
+    expected = 1
+    cut: list[tuple[int, int]] = []
+    for found in _LIST_NUMBER.finditer(message):
+        number = int(found.group(1))
+        if number == 1:
+            expected = 1
+        if number == expected:
+            cut.append(found.span())
+            expected += 1
+    for start, end in reversed(cut):
+        message = message[:start] + "，" + message[end:]
+    return message
 
 
 def _points_at(text: str, span: tuple[int, int], ends: list[int]) -> bool:

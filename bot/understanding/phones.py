@@ -27,6 +27,9 @@ _LOCAL_NUMBER = re.compile(r"(?<![\dA-Za-z])[2-9]\d{2,3}[ \-.]?\d{4}(?![\dA-Za-z
 _CUE_REACH = 8
 """How many characters before a local number a phone word may stand ("座机号码是 8866 5544")."""
 _ONLY_SEPARATORS = re.compile(r"[\s\W_]*")
+_LETTER_FOR_DIGIT = re.compile(r"(?<=\d)[OoIl](?=\d)")
+"""A letter O (for 0) or I or l (for 1) between digits."""
+_MOBILE_DIGITS = 11
 _CONTACT_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 _MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 _LANDLINE_TYPES = frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
@@ -50,7 +53,18 @@ def find_phones(text: str, region: str = "CN", mobile_only: bool = False, most: 
     found = _phones(text, region, types, most)
     if not found and (spoken := with_ascii_digits(text)) != text:
         found = _phones(spoken, region, types, most)
+    if not found and (lettered := _LETTER_FOR_DIGIT.sub(_digit_for_letter, text)) != text:
+        # "1391234O215": a letter typed for a digit, read so only when it makes a mobile.
+        found = [number for number in _phones(lettered, region, _MOBILE_TYPES, most) if _is_mobile(number, region)]
     return found
+
+
+def _digit_for_letter(found: re.Match[str]) -> str:
+    return "0" if found.group() in "Oo" else "1"
+
+
+def _is_mobile(e164: str, region: str) -> bool:
+    return len(national_digits(e164, region)) == _MOBILE_DIGITS
 
 
 def find_local_landline(text: str, area_code: str, cues: Sequence[str], region: str = "CN") -> str | None:

@@ -106,3 +106,73 @@ def test_a_surname_said_familiarly_is_taken_and_not_said_as_the_problem(chat: Ch
     step = restatement(chat, "我是老王 儿子不在家 我在公司上班 家里的灯坏了")
     assert "我是老王" not in chat.line(step, "问题：")
     assert chat.line(step, "称呼：") == "称呼：王先生/女士"
+
+
+@pytest.mark.parametrize(
+    ("messages", "problem"),
+    [
+        (
+            [
+                "It's 1am and they are STILL drilling upstairs. Send security NOW. "
+                "Golden Garden bldg 2 flat 601, 13912340802"
+            ],
+            "Problem: It's 1am and they are STILL drilling upstairs",
+        ),
+        (
+            ["My name is John Smith. The gym in the clubhouse of Sunshine Garden has been closed for 3 weeks"],
+            "Problem: The gym has been closed for 3 weeks (",
+        ),
+    ],
+)
+def test_an_english_problem_no_category_named_before_is_said_back_without_the_name(
+    chat: Chat, messages: list[str], problem: str
+) -> None:
+    chat.locale = "en"
+    step = restatement(chat, *messages)
+    assert chat.line(step, "Problem:").startswith(problem)
+
+
+def test_a_possessive_does_not_cut_the_problem_nor_a_building_number_make_a_list(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine, locale="en")  # SMS: the first text is the complaint
+    chat.send("Hi, the neighbours' dog barks all night in Sunshine Garden building 9. I've asked them twice.")
+    step = restatement(chat, "13912340808")
+    assert chat.line(step, "Problem:") == "Problem: the neighbours' dog barks all night (Property service)"
+
+
+def test_the_problem_taken_back_after_it_was_put_right_is_the_one_restated(chat: Chat) -> None:
+    chat.send("电梯坏了 阳光花园3栋 13912340212")
+    chat.send("不对")
+    assert chat.line(chat.send("哦不是电梯 是楼道灯不亮"), "问题：") == "问题：楼道灯不亮（工程维修）"
+    step = chat.send("算了 还是电梯的事 电梯坏了 楼道灯没事")
+    assert chat.state is State.CONFIRMING
+    assert chat.line(step, "问题：") == "问题：电梯坏了（工程维修）"
+
+
+def test_a_problem_still_not_mended_is_no_taking_back(chat: Chat) -> None:
+    step = restatement(chat, "电梯坏了 阳光花园3栋 13912340212")
+    step = chat.send("还是没修 楼道灯也不亮")
+    assert "电梯坏了" in chat.line(step, "问题：")
+
+
+@pytest.mark.parametrize(
+    ("messages", "problem"),
+    [
+        (["我妈家的下水道堵了 她家在幸福小区5栋301 我是她女儿 电话13912340213"], "问题：我妈家的下水道堵了（"),
+        (["热水器坏了 春华苑5栋1204 我老公电话13912340209"], "问题：热水器坏了（"),
+        (["地下车库一直渗水 翠湖苑7栋2203 13912340703"], "问题：地下车库一直渗水（"),
+    ],
+)
+def test_who_writes_and_what_is_left_of_a_phone_or_a_flat_are_not_the_problem(
+    chat: Chat, messages: list[str], problem: str
+) -> None:
+    step = restatement(chat, *messages)
+    assert chat.line(step, "问题：").startswith(problem)
+
+
+def test_a_letter_o_typed_among_the_phones_digits_is_read_as_a_nought(chat: Chat) -> None:
+    step = chat.send("电体坏了好几天了没人修 阳关花园三栋 电话1391234O215")
+    assert chat.state is State.CONFIRMING
+    assert chat.line(step, "问题：").startswith("问题：电体坏了好几天了没人修（")
+    assert chat.line(step, "电话：") == "电话：13912340215"

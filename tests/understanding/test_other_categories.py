@@ -24,6 +24,8 @@ from bot.understanding.understander import Understander
         ),
         ("停水两天了\n物业也不管", "engineering_repair", ("property_service",)),
         ("I was overcharged on my bill, and the internet keeps dropping", "billing", ("network",)),
+        # A numbered list: rubbish nobody clears is a problem of its own, not where the lights are out.
+        ("1.电梯坏了 2.楼道灯不亮 3.垃圾没人清 阳光花园5栋 13912340046", "engineering_repair", ("property_service",)),
     ],
 )
 def test_each_problem_told_has_its_category(

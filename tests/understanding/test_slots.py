@@ -67,6 +67,9 @@ def test_a_message_without_slots_gives_none(extractor: SlotExtractor) -> None:
         ("電話是幺三八零零幺三八零零零", "+8613800138000"),
         ("手机 一三九 一二三四 五六七八", "+8613912345678"),
         ("座机〇一〇-一二三四五六七八", "+861012345678"),
+        # A letter typed for a digit, when the number it makes is a mobile.
+        ("电话1391234O215", "+8613912340215"),
+        ("手机139l2340215", "+8613912340215"),
     ],
 )
 def test_phones_are_found_in_every_usual_form(extractor: SlotExtractor, text: str, phone: str) -> None:
@@ -84,6 +87,7 @@ def test_phones_are_found_in_every_usual_form(extractor: SlotExtractor, text: st
         "已经等了30分钟",
         "二〇二四年五月一日停的电",
         "一二三四五六七",
+        "010-1234O678",  # a letter read as a digit makes a mobile only
     ],
 )
 def test_numbers_that_are_not_a_contact_phone_are_not_taken(extractor: SlotExtractor, text: str) -> None:
