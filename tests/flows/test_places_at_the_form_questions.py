@@ -95,3 +95,12 @@ def test_a_bare_no_to_the_place_question_has_it_asked_again(chat: Chat) -> None:
     step = chat.send("不对")
     assert chat.state is State.AWAIT_AREA
     assert chat.phrase_ids(step) == [PhraseId.ASK_AREA_AGAIN]
+
+
+def test_a_gate_of_an_estate_in_pinyin_with_the_phone_is_the_place(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    chat.send("The parcel locker ate my package and won't open.")
+    chat.send("east gate of Bishuiwan, phone 13912340404")
+    assert chat.state is State.CONFIRMING
+    assert chat.data.area == "east gate of Bishuiwan"
