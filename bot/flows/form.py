@@ -40,6 +40,7 @@ _PUNCTUATION = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
 _VAGUE_MAX_CHARS = 8
 _WORDS_AROUND_A_PHONE = 4
+_WORDS_AROUND_A_PLACE = 4
 
 
 def on_new(turn: Turn, text: str) -> None:
@@ -113,8 +114,9 @@ def on_phone(turn: Turn, text: str) -> None:
         if data.phone_refusals:
             _count_refusal(turn, data.phone_refusals + 1)
         _place_noted_then_next(turn)
-    elif turn.changed and Intent.COMPLAINT not in turn.intents:
-        _place_noted_then_next(turn)  # another item given or corrected: the phone is still missing
+    elif turn.changed and (Intent.COMPLAINT not in turn.intents or _only_where(turn, text)):
+        # Another item given or corrected ("在锦绣家园北门停车场"): the phone is still missing.
+        _place_noted_then_next(turn)
     elif Intent.YES in turn.intents and turn.intents <= _ONLY_AGREEING:
         # "好的" to the question: nothing to record, the number is asked for, not reassured again.
         _ask_next_missing(turn, agreed=True)
@@ -133,8 +135,9 @@ def on_area(turn: Turn, text: str) -> None:
         data.place_asks += 1  # "你们物业不知道我住哪吗？": a question, no "no place"; asked again
     elif not data.area and not turn.changed and _says_there_is_no_place(turn, text):
         data.place_asks = PLACE_ASKS_DONE  # "没有地址，就是打电话", "网上办的", "不知道"
-    elif not data.area and not turn.changed and _no_place_in(turn, text):
-        data.place_asks += 1  # "嗯", "好的", a phone number: asked once more, with the way out
+    elif not data.area and not turn.changed and (_no_place_in(turn, text) or _names_the_phone(turn, text)):
+        # "嗯", "好的", a phone number, "用这个手机号就行": asked once more, with the way out
+        data.place_asks += 1
     elif not data.area and not turn.changed and not _nothing_to_record(turn, text):
         if _tells_the_problem(turn, text) or _angry_without_a_place(turn) or _tells_a_story(turn, text):
             # "楼道的垃圾还是没人清理" is more of the problem, not where it is.
@@ -301,7 +304,27 @@ def _says_there_is_no_place(turn: Turn, text: str) -> bool:
     answer = _PUNCTUATION.sub("", turn.kit.understander.matchable(text))
     if answer in {no_place.lower() for no_place in form.no_place_answers}:
         return True
-    return bool(understood.intents) and understood.intents <= _REFUSING
+    # "不想说"; a bare "不对" to the question says nothing of a place and is asked again.
+    return bool(understood.intents) and understood.intents <= _REFUSING and Intent.NO not in understood.intents
+
+
+def _names_the_phone(turn: Turn, text: str) -> bool:
+    """The answer to the place question speaks of the phone, not of a place ("用这个手机号就行": the
+    words of ``correction_fields.phone``), with no place understood in it."""
+    phone_words = [word for word in turn.kit.rules.correction_fields.get("phone", []) if not word.isdigit()]
+    return turn.area is None and turn.says_any(text, phone_words)
+
+
+def _only_where(turn: Turn, text: str) -> bool:
+    """While the phone is asked, a place with a word of the complaint in it ("在锦绣家园北门停车场",
+    "快递柜在碧水湾小区东门") and nothing wrong said: the answer to where, no more of the problem."""
+    area = turn.area
+    if "area" not in turn.changed or area is None or turn.understood is None or turn.understood.signals:
+        return False
+    if turn.says_any(text, turn.kit.rules.complaint.problem_words) or _tells_a_story(turn, text):
+        return False
+    rest = _PUNCTUATION.sub("", turn.kit.understander.simplified(text).replace(area, ""))
+    return len(rest) <= _WORDS_AROUND_A_PLACE  # "停车费乱收费 在锦绣家园" tells more than where
 
 
 def _asks_back(turn: Turn, text: str) -> bool:

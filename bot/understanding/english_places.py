@@ -51,6 +51,8 @@ class EnglishPlaceFinder:
             if parts and joiners:
                 # "the north gate of Sunshine Garden": the part first, then the estate it is of.
                 patterns.append(rf"(?i:{parts})\s+(?i:{joiners})\s+{names}(?:{estates})\b{bare}{unit}*")
+                # "east gate of Bishuiwan": a part of an estate named in pinyin, with no estate word.
+                patterns.append(rf"(?i:{parts})\s+(?i:{joiners})\s+(?:{word}\s+){{0,2}}{word}\b")
             patterns.append(rf"{units_before}{names}(?:{estates})\b{part}{bare}{unit}*")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
         # Written in lower case after "i live" and with its unit ("i live sunshine garden block 2").

@@ -273,6 +273,19 @@ class PlaceFinder:
         openers = alternation([*gazetteer.address_triggers, *gazetteer.estate_name_cues])
         self._name_opener_re = re.compile(rf"(?:{openers})") if openers else None
         self._not_estate_names = tuple(gazetteer.not_estate_names)
+        # "电梯坏了 阳光花园", "12栋 就是和平小区的": an estate's name standing as a pause of its own,
+        # an opener before it and a filler or 的 after it aside (``_lone_estate``).
+        lone_openers = alternation(gazetteer.place_answer_openers)
+        lone_after = alternation([*gazetteer.place_fillers, "的"])
+        self._lone_estate_re = (
+            re.compile(
+                rf"(?:^|(?<=[{_PUNCTUATION}]))(?:(?:{lone_openers})[ \t]*)*"
+                rf"(?P<name>{name_char}{{{fewest},{most}}}?(?:{estate_words}))"
+                rf"(?:{lone_after})*(?=$|[{_PUNCTUATION}])"
+            )
+            if estate_words and lone_openers
+            else None
+        )
         # "福田区香蜜湖一号": after a district, a name and its house or building number, to the end of
         # the clause; a date is no house number ("朝阳区停电5号到现在" goes on after it).
         house_units = alternation(unit for unit in gazetteer.unit_suffixes if unit not in gazetteer.floor_suffixes)
@@ -301,11 +314,10 @@ class PlaceFinder:
 
     def find(self, text: str) -> Place:
         anchors = self._anchors(text)
-        if not anchors:
-            return Place(None, None)
-        spans, cuts = self._spans(text, anchors)
+        spans, cuts = self._spans(text, anchors) if anchors else ([], {})
         if not spans:
-            return Place(None, None)
+            lone = self._lone_estate(text, 0, 0)
+            return Place(lone[2] if lone is not None else None, None)
         start, end = self._choose(text, spans)
         end = self._joined(text, anchors, spans, end)
         district = self._district(anchors, start, end)
@@ -331,7 +343,28 @@ class PlaceFinder:
         address = self._building_corrected(text, spans, end, said.strip(_STRIPPED))
         address = self._building_added(text, spans, end, address)
         address = self._flat_put_right(text, end, address)
+        if self._building_re is not None and self._building_re.match(address) is not None:
+            # "12栋 就是和平小区的": a building alone, its estate said in a pause of its own.
+            lone = self._lone_estate(text, start, end)
+            if lone is not None:
+                address = lone[2] + address
         return Place(tidy_place(address) or None, district, district_said, region)
+
+    def _lone_estate(self, text: str, start: int, end: int) -> tuple[int, int, str] | None:
+        """An estate's name said as a pause of its own outside ``start``-``end`` ("电梯坏了 阳光花园",
+        "和平小区啊"): a name of a few characters never inside a name otherwise (``address_stop_chars``,
+        ``not_estate_names``) and an ``estate_suffixes`` word; its span and the name."""
+        if self._lone_estate_re is None:
+            return None
+        for match in self._lone_estate_re.finditer(text):
+            name = match.group("name")
+            if start < match.end() and match.start() < end:
+                continue
+            if any(word in name[:-1] for word in self._not_estate_names) or name in self._not_places:
+                continue
+            if name.endswith(self._estate_endings) and not any(name == ending for ending in self._estate_endings):
+                return match.start("name"), match.end("name"), name
+        return None
 
     def _region(self, text: str, anchors: list[_Anchor], start: int, after: int) -> str | None:
         """The divisions above the county written at the start of the place (``start`` to ``after``,
