@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.staff.accounts import Role
 from tests.audit.support import one
 from tests.conftest import AppFactory
-from tests.handoff.test_rules_api import BILLING_RULE, complain, ticket_of
+from tests.handoff.rules_helpers import BILLING_RULE, complain, ticket_of
 from tests.staff import add_user, sign_in
 
 

@@ -13,7 +13,7 @@ from bot.staff.accounts import Role
 from tests.audit.support import one
 from tests.browser import CHROMIUM, LAUNCH_ARGS, expect, playwright_api, sign_in
 from tests.conftest import AppFactory
-from tests.handoff.test_rules_api import BILLING_RULE
+from tests.handoff.rules_helpers import BILLING_RULE
 from tests.staff import add_user
 from tests.staff import sign_in as api_sign_in
 
