@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.core.messages import ChannelName, InboundMessage, Sender
 from bot.core.phones import normalise_phone
@@ -350,20 +350,24 @@ def closing_messages(session: Session, message_ids: Collection[int]) -> set[int]
     message to the customer (not dropped) up to the moment it closed."""
     if not message_ids:
         return set()
-    shown = select(Message.conversation_id).where(Message.id.in_(message_ids))
+    # Each closed conversation's messages walked backwards by the (conversation, id) index, as
+    # ``newest_inbound`` does: a filter on the direction alone would read every outbound row.
+    written = aliased(Message)
     last = (
-        select(func.max(Message.id))
-        .join(Conversation, Conversation.id == Message.conversation_id)
+        select(written.id)
         .where(
-            Message.conversation_id.in_(shown),
-            Conversation.status == "closed",
-            Message.direction == "out",
-            Message.created_at <= Conversation.closed_at,
-            Message.delivery_status.is_distinct_from("dropped"),
+            written.conversation_id == Conversation.id,
+            written.direction == "out",
+            written.created_at <= Conversation.closed_at,
+            written.delivery_status.is_distinct_from("dropped"),
         )
-        .group_by(Message.conversation_id)
+        .order_by(written.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    return set(session.execute(last).scalars()) & set(message_ids)
+    shown = select(Message.conversation_id).where(Message.id.in_(message_ids))
+    closing = select(last).where(Conversation.id.in_(shown), Conversation.status == "closed")
+    return {found for found in session.execute(closing).scalars() if found is not None} & set(message_ids)
 
 
 # ---------------------------------------------------------------------------- inbound

@@ -103,7 +103,9 @@ async def test_a_phrase_with_a_placeholder_it_may_not_use_is_refused_naming_the_
         await page.fill("#std-note", "试试编号")
         await page.click("#std-save")
         message = page.locator("#std-message")
-        await expect(message).to_contain_text("phrases.zh-CN.phrases.invite_complaint", timeout=10_000)
+        # Named as the page names it, not by its configuration key.
+        await expect(message).to_contain_text("用语「请客户讲述问题」", timeout=10_000)
+        await expect(message).to_contain_text("{case_number}")
         await expect(page.locator("[data-phrase=invite_complaint]")).to_have_class(re.compile(r"\binvalid\b"))
         await expect(page.locator("#std-version")).to_contain_text("v1")
         await page.screenshot(path=str(SCREENSHOTS / "manager-standards-refused.png"))
