@@ -397,7 +397,7 @@ def _tells_a_story(turn: Turn, text: str) -> bool:
     return turn.says_any(text, turn.kit.form.story_words)
 
 
-def _ask_next_missing(turn: Turn, agreed: bool = False) -> None:
+def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = False) -> None:
     """Ask for the first item still missing; restate when nothing is. A phone refused once is
     answered with the reassurance, once: asked again later (the customer has agreed to give it,
     or said something else), it is asked plainly; refused as many times as configured, it is not
@@ -410,7 +410,11 @@ def _ask_next_missing(turn: Turn, agreed: bool = False) -> None:
     if not data.phone and not data.contact_by_channel:
         turn.step.state = State.AWAIT_PHONE
         reassure = data.phone_refusals and turn.refused and not agreed
-        turn.say(PhraseId.PHONE_REASSURE if reassure else PhraseId.ASK_PHONE)
+        if place_noted and data.area and not reassure:
+            written = place_as_written(turn)
+            turn.say(PhraseId.PLACE_NOTED_ASK_PHONE_FORM, area=written or data.area, verbatim=(written or "",))
+        else:
+            turn.say(PhraseId.PHONE_REASSURE if reassure else PhraseId.ASK_PHONE)
     elif not data.area and data.place_asks < PLACE_ASKS_DONE:
         turn.step.state = State.AWAIT_AREA
         turn.say(PhraseId.ASK_AREA_AGAIN if data.place_asks else PhraseId.ASK_AREA)
@@ -427,17 +431,7 @@ def _ask_next_missing(turn: Turn, agreed: bool = False) -> None:
 def _place_noted_then_next(turn: Turn) -> None:
     """The place given while the phone is asked ("阳光花园3栋2单元501"): said to be noted with the
     phone question, not the same question word for word as if it went unheard."""
-    data = turn.step.data
-    if "area" not in turn.changed:
-        _ask_next_missing(turn)
-        return
-    asks_plainly = not data.phone and not data.contact_by_channel and not turn.refused
-    if not asks_plainly or data.phone_refusals >= turn.kit.form.phone_refusals or data.area is None:
-        _ask_next_missing(turn)
-        return
-    turn.step.state = State.AWAIT_PHONE
-    written = place_as_written(turn)
-    turn.say(PhraseId.PLACE_NOTED_ASK_PHONE_FORM, area=written or data.area, verbatim=(written or "",))
+    _ask_next_missing(turn, place_noted="area" in turn.changed)
 
 
 def ask_next_missing(turn: Turn) -> None:
