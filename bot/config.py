@@ -186,6 +186,7 @@ class PhraseId(StrEnum):
     ESCALATION_REASSURE = "escalation_reassure"
     # issue 12 item 5 (the form): a structured restatement, a refused phone
     RESTATE_PROBLEM = "restate_problem"
+    RESTATE_MORE_CATEGORIES = "restate_more_categories"
     RESTATE_NAME = "restate_name"
     RESTATE_SURNAME = "restate_surname"
     RESTATE_PHONES = "restate_phones"
@@ -228,6 +229,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.ASK_ESTATE: frozenset({"area"}),
     # issue 12 item 5 (the form)
     PhraseId.RESTATE_PROBLEM: frozenset({"category", "summary"}),
+    PhraseId.RESTATE_MORE_CATEGORIES: frozenset({"categories", "category"}),
     PhraseId.RESTATE_NAME: frozenset({"surname", "title"}),
     PhraseId.RESTATE_SURNAME: frozenset({"surname"}),
     PhraseId.RESTATE_PHONES: frozenset({"phone", "alternative"}),

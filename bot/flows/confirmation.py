@@ -18,7 +18,7 @@ from bot.flows.case import (
     promise,
     record_complaint,
 )
-from bot.flows.classify import normalise
+from bot.flows.classify import Classified, normalise
 from bot.flows.put_right import denies, last_digit_put_right, problem_put_right, problem_taken_back
 from bot.flows.records import State
 from bot.flows.slots import (
@@ -58,7 +58,7 @@ def restate(turn: Turn) -> None:
     classified = classify(turn, description_text(data))
     data.unclear_confirmations = 0  # a new restatement (a correction, more told): asked afresh
     turn.step.state = State.CONFIRMING
-    category = turn.kit.rules.category(classified.category).name.get(turn.locale)
+    category = _categories_said(turn, classified)
     summary = turn.kit.summary.summarise(data.description, turn.locale)
     not_given = turn.text(PhraseId.NOT_GIVEN)
     written = place_as_written(turn)
@@ -72,6 +72,17 @@ def restate(turn: Turn) -> None:
     )
     turn.say(PhraseId.CONFIRM_QUESTION, options=yes_no_options(turn))
     turn.audit(TimelineKind.RESTATED, category=classified.category)
+
+
+def _categories_said(turn: Turn, classified: Classified) -> str:
+    """The main problem's category, then those of the other problems told with it."""
+    rules = turn.kit.rules
+    said = rules.category(classified.category).name.get(turn.locale)
+    for other in classified.other_categories:
+        said = turn.text(
+            PhraseId.RESTATE_MORE_CATEGORIES, categories=said, category=rules.category(other).name.get(turn.locale)
+        )
+    return said
 
 
 def _phone_said(turn: Turn) -> str | None:

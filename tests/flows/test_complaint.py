@@ -437,6 +437,7 @@ SAMPLE_VARIABLES = {
     "alternative": "13900139000",
     "area": "阳光花园",
     "category": "物业服务",
+    "categories": "工程维修",
     "hours": "12",
     "deadline": "明天凌晨2点前",
     "case_number": "TS20261123ABCDEF",

@@ -37,15 +37,25 @@ def test_two_problems_keep_the_main_category_and_record_the_other(chat: Chat) ->
     chat.send(TWO_PROBLEMS)
     chat.send("13812345678")
     said = chat.texts(chat.send("阳光花园3栋"))
-    assert "（工程维修）" in said  # the restatement names the main problem's category, as before
+    assert "（工程维修、物业服务）" in said  # the main problem's category first, then the other's
     record = confirmed(chat)
     assert (record.category, record.other_categories) == ("engineering_repair", ("property_service",))
     assert audited(chat, TimelineKind.CLASSIFIED)[-1]["other_categories"] == ["property_service"]
     assert chat.steps[-1].handoff is not None and chat.steps[-1].handoff.queue == "general"
 
 
+def test_english_restatement_names_both_problems_categories(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine, locale="en")
+    chat.send(Started())
+    chat.send("the lift is broken and the security guard was rude to me")
+    chat.send("13812345678")
+    said = chat.line(chat.send("Sunshine Garden block 3"), "Problem: ")
+    assert said.endswith("(Property service, Engineering and repairs)")
+
+
 def test_one_problem_records_no_other_category(chat: Chat) -> None:
-    chat.send("电梯坏了一个礼拜 阳光花园3栋 电话13812345678")
+    said = chat.texts(chat.send("电梯坏了一个礼拜 阳光花园3栋 电话13812345678"))
+    assert "（工程维修）" in said
     record = confirmed(chat)
     assert (record.category, record.other_categories) == ("engineering_repair", ())
     assert "other_categories" not in audited(chat, TimelineKind.CLASSIFIED)[-1]

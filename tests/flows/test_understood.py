@@ -52,7 +52,7 @@ def test_a_leak_upstairs_that_the_property_ignores_is_a_repair(chat: Chat) -> No
     chat.send("我家楼上漏水，物业一直不管")
     chat.send("13800138000")
     step = chat.send("阳光花园3栋")
-    assert "（工程维修）" in chat.texts(step)
+    assert "（工程维修、物业服务）" in chat.texts(step)
 
 
 def test_unhappy_is_not_an_app_problem(conversation_engine: ConversationEngine) -> None:
