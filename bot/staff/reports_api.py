@@ -34,7 +34,7 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 366
 EXPORT_BATCH = 500
 
-UNKNOWN_AREA = "未识别区域"
+UNKNOWN_AREA = "未识别行政区"
 UNASSIGNED = "未分配"
 CHANNEL_NAMES: dict[str, str] = {
     ChannelName.WEBCHAT: "网页聊天",

@@ -62,7 +62,7 @@ async def test_a_manager_reads_the_reports_tab(make_client: AppFactory, clock: F
         for chart in CHARTS:
             assert await page.evaluate(DRAWN, chart), f"{chart} is blank"
         labels = await page.evaluate("window.managerReports.charts['chart-area'].data.labels")
-        assert sorted(labels) == sorted(["海淀区", "朝阳区", "未识别区域"])
+        assert sorted(labels) == sorted(["海淀区", "朝阳区", "未识别行政区"])
         assert await page.evaluate("window.managerReports.charts['chart-channel'].data.datasets[0].data") == [2, 1]
         await expect(page.locator("#report-agents")).to_contain_text("li")
         times = page.locator(".report-chart", has=page.locator("#chart-times")).locator("h2")

@@ -76,7 +76,7 @@ async def test_the_csv_and_the_workbook_hold_every_case(make_client: AppFactory,
     assert (b["区域"], b["处理人"], b["状态"], b["是否按时"], b["解决时间"]) == ("朝阳区", "wang", "已超时", "否", "")
     assert (c["渠道"], c["区域"], c["地址"], c["状态"], c["是否按时"], c["满意度评分"]) == (
         "短信",
-        "未识别区域",
+        "未识别行政区",
         "老地方",
         "已解决",
         "否",

@@ -73,7 +73,7 @@ async def test_the_figures_of_a_known_set_of_cases(make_client: AppFactory, cloc
     assert billing["satisfaction"]["rate"] == 0.0 and billing["late"] == 1 and billing["appeals"] == 1
 
     areas = _by_label(await _report(client, "group_by=area"))
-    assert {label: group["cases"] for label, group in areas.items()} == {"海淀区": 1, "朝阳区": 1, "未识别区域": 1}
+    assert {label: group["cases"] for label, group in areas.items()} == {"海淀区": 1, "朝阳区": 1, "未识别行政区": 1}
 
     channels = _by_label(await _report(client, "group_by=channel"))
     assert {label: group["cases"] for label, group in channels.items()} == {"网页聊天": 2, "短信": 1}
@@ -170,5 +170,5 @@ async def test_a_report_costs_the_same_statements_whatever_the_cases(
     assert {group["label"]: group["cases"] for group in areas["groups"]} == {
         "海淀区": 42,
         "朝阳区": 42,
-        "未识别区域": 41,
+        "未识别行政区": 41,
     }

@@ -62,7 +62,7 @@
         chartCard("chart-day", T("每日投诉量"), true),
         chartCard("chart-ontime", T("按时办结")),
         chartCard("chart-category", T("按类别")),
-        chartCard("chart-area", T("按区域")),
+        chartCard("chart-area", T("按行政区")),
         chartCard("chart-channel", T("按渠道")),
         chartCard("chart-agent", T("按处理人")),
         chartCard("chart-times", T("首次响应与解决时长(中位数,小时)")),
@@ -255,7 +255,7 @@
       ].map(([label, value]) => el("div", { class: "panel figure" }, el("div", { class: "figure-label", text: label }), el("div", { class: "big", text: value ?? "—" })))),
       el("div", { class: "cards" },
         el("div", {}, el("h3", { text: T("按类别") }), counts(c.by_category, "category", category)),
-        el("div", {}, el("h3", { text: T("按区域") }), c.by_district
+        el("div", {}, el("h3", { text: c.by_district ? T("按行政区") : T("按区域") }), c.by_district
           ? counts(c.by_district, "district", (a) => a || T("未知"))
           : counts(c.by_area, "area", (a) => a || T("未知"))),
         el("div", {}, el("h3", { text: T("按渠道") }), counts(c.by_channel, "channel", channel))));

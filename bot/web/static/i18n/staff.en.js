@@ -381,6 +381,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "按时办结": "On time vs late",
     "按类别": "By category",
     "按区域": "By area",
+    "按行政区": "By district",
+    "按小区/街道": "By estate or street",
     "按渠道": "By channel",
     "按处理人": "By agent",
     "首次响应与解决时长(中位数,小时)": "Response and resolution (median, hours)",
