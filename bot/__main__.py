@@ -87,15 +87,17 @@ def _first_accounts(settings: Settings, queues: list[str]) -> list[tuple[str, st
     import asyncio
 
     from bot.staff.accounts import first_accounts
+    from bot.staff.passwords import PasswordHashers
     from bot.storage.db import Database
 
     async def make() -> list[tuple[str, str, str]]:
         database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
+        hashers = PasswordHashers(settings.password_cost)
         try:
-            now = dt.datetime.now(dt.UTC)
-            made = await database.write(lambda session: first_accounts(session, now, queues))
+            made = await first_accounts(database, hashers, dt.datetime.now(dt.UTC), queues)
             return [(username, role.value, password) for username, role, password in made]
         finally:
+            hashers.close()
             await database.dispose()
 
     return asyncio.run(make())
@@ -168,7 +170,8 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
 
     from sqlalchemy.exc import IntegrityError
 
-    from bot.staff.accounts import Role, create_user
+    from bot.staff.accounts import Role, check_username, create_user
+    from bot.staff.passwords import PasswordHashers
     from bot.storage.db import Database
 
     queues: list[str] | None = None
@@ -191,12 +194,18 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
         password = sys.stdin.readline().rstrip("\n")
 
     async def create() -> int:
+        check_username(arguments.username)
+        hashers = PasswordHashers(settings.password_cost)
+        try:
+            password_hash = await hashers.hash_new(password)
+        finally:
+            hashers.close()
+        role, now = Role(arguments.role), dt.datetime.now(dt.UTC)
         database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
         try:
-            now = dt.datetime.now(dt.UTC)
             return await database.write(
                 lambda session: create_user(
-                    session, arguments.username, password, Role(arguments.role), now, arguments.display_name, queues
+                    session, arguments.username, password_hash, role, now, arguments.display_name, queues
                 )
             )
         finally:
@@ -235,6 +244,7 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.core.clock import utc_now
     from bot.embedded_redis import EmbeddedRedis
     from bot.staff.account_admin import NoSuchAccount, change_access
+    from bot.staff.passwords import PasswordHashers
     from bot.staff.sessions import CACHE_SECONDS, StaffSessions
     from bot.storage.db import Database
 
@@ -248,11 +258,20 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     redis_url = settings.redis_url or EmbeddedRedis.running_url(settings.var_dir / "redis")
 
     async def change() -> int:
+        password_hash = None
+        if new_password is not None:  # deactivate-user hashes nothing
+            hashers = PasswordHashers(settings.password_cost)
+            try:
+                password_hash = await hashers.hash_new(new_password)
+            finally:
+                hashers.close()
         database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
         redis = Redis.from_url(redis_url) if redis_url else None
         try:
             sessions = StaffSessions(database, redis, utc_now, settings.auth.session_max_age) if redis else None
-            return await change_access(database, sessions, arguments.username, active=active, new_password=new_password)
+            return await change_access(
+                database, sessions, arguments.username, active=active, password_hash=password_hash
+            )
         finally:
             if redis is not None:
                 await redis.aclose()

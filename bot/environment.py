@@ -107,6 +107,9 @@ class Environment(BaseSettings):
     login_known_address_seconds: float = Field(30 * 24 * 3600.0, ge=0)
     password_hash_threads: int = Field(1, ge=1)
     password_hash_queue: int = Field(16, ge=0)
+    password_time_cost: int = Field(3, ge=1)
+    password_memory_kib: int = Field(65536, ge=8)
+    password_parallelism: int = Field(4, ge=1)
     session_max_age: float = Field(12 * 3600.0, gt=0)
     session_recheck_seconds: float = Field(60.0, gt=0)
     session_cookie_secure: bool | None = None
@@ -173,6 +176,15 @@ class Environment(BaseSettings):
         if self.media_store == "directory" and any(s3.values()):
             given = ", ".join(name for name, value in s3.items() if value)
             raise ValueError(f"{given} set but BOT_MEDIA_STORE is not s3: set BOT_MEDIA_STORE=s3, or unset them")
+        return self
+
+    @model_validator(mode="after")
+    def _password_memory(self) -> Environment:
+        if self.password_memory_kib < 8 * self.password_parallelism:
+            raise ValueError(
+                f"BOT_PASSWORD_MEMORY_KIB ({self.password_memory_kib}) must be at least 8 per lane of "
+                f"BOT_PASSWORD_PARALLELISM ({self.password_parallelism}): {8 * self.password_parallelism} or more"
+            )
         return self
 
     @model_validator(mode="after")

@@ -71,6 +71,20 @@ class AuthSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PasswordCost:
+    """argon2's cost for each password hashed and checked (``BOT_PASSWORD_*``). The defaults are
+    argon2-cffi's, RFC 9106's second recommended ("low-memory") profile: about 0.1 s of a core and
+    64 MiB per hash; production keeps them. Tests lower them: the cost is not what they test."""
+
+    time_cost: int = 3
+    """Passes over the memory."""
+    memory_kib: int = 65536
+    """Memory each hash fills, in KiB (at least 8 per lane)."""
+    parallelism: int = 4
+    """Lanes each hash is computed in."""
+
+
+@dataclass(frozen=True, slots=True)
 class S3Settings:
     """Issue 15: an S3-compatible store for photos (``BOT_MEDIA_STORE=s3``, ``BOT_S3_*``)."""
 
@@ -154,6 +168,9 @@ class Settings:
     """The same for a photo upload, which is also handled within it."""
     """``BOT_IMAGE_DECODE_WAIT_SECONDS``: the longest a photo waits for a decode before that answer."""
     auth: AuthSettings = field(default_factory=AuthSettings)
+    password_cost: PasswordCost = field(default_factory=PasswordCost)
+    """``BOT_PASSWORD_TIME_COST``, ``BOT_PASSWORD_MEMORY_KIB``, ``BOT_PASSWORD_PARALLELISM``; its own
+    field, not part of ``auth``, so settings that replace ``auth`` keep it."""
     llm: ModelSettings | None = None
     """The optional language model that helps understand messages; None (the default): rules only."""
     # issue 13 item 1 (metrics)
@@ -199,6 +216,7 @@ class Settings:
             body_read_seconds=env.body_read_seconds,
             upload_read_seconds=env.upload_read_seconds,
             auth=_auth(env),
+            password_cost=PasswordCost(env.password_time_cost, env.password_memory_kib, env.password_parallelism),
             llm=_llm(env),
             metrics_token=env.metrics_token,
             worker_metrics_port=env.worker_metrics_port,

@@ -37,6 +37,7 @@ from bot.core.clock import utc_now  # noqa: E402
 from bot.keys import resources  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.staff.accounts import Role, create_user  # noqa: E402
+from bot.staff.auth import staff_auth_key  # noqa: E402
 from bot.storage import migrate  # noqa: E402
 from bot.storage.models import Conversation, Customer, DeadLetter  # noqa: E402
 
@@ -113,12 +114,13 @@ async def run(out: Path, full_page: bool) -> None:
         url = f"http://127.0.0.1:{port}"
         database = resources(app).database
         try:
+            password_hash = await app[staff_auth_key].hashers.hash_new(PASSWORD)
 
             def users(session: Session) -> None:
                 now = utc_now()
-                create_user(session, "li.agent", PASSWORD, Role.AGENT, now)
-                create_user(session, "zhou.sup", PASSWORD, Role.SUPERVISOR, now)
-                create_user(session, "boss", PASSWORD, Role.MANAGER, now)
+                create_user(session, "li.agent", password_hash, Role.AGENT, now)
+                create_user(session, "zhou.sup", password_hash, Role.SUPERVISOR, now)
+                create_user(session, "boss", password_hash, Role.MANAGER, now)
 
             await database.write(users)
             async with async_playwright() as playwright:

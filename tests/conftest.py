@@ -31,6 +31,7 @@ from bot.storage.models import Base
 from bot.understanding.normalise import Converter, simplified_converter
 from bot.understanding.tokens import Dictionary, load_dictionary
 from bot.understanding.understander import Understander
+from tests.staff import CHEAPEST_PASSWORD_COST
 from workers.settings import in_process_worker
 
 pytest_plugins = ("tests.network_guard",)
@@ -219,6 +220,10 @@ def settings(database_url: str, redis_url: str, tmp_path: Path, redis: Redis) ->
         config_dir=PROJECT_ROOT / "config",
         var_dir=tmp_path / "var",
         in_process_worker=False,
+        # The suite signs in thousands of times, and argon2's default cost is a tenth of a second
+        # of a core per hash and per check. The cost is argon2's parameter, not a behaviour under
+        # test; the tests whose subject is a hash's cost ask for the default one explicitly.
+        password_cost=CHEAPEST_PASSWORD_COST,
     )
 
 

@@ -14,16 +14,28 @@ from aiohttp import ClientWebSocketResponse, WSMsgType
 from sqlalchemy import select, update
 
 from bot.keys import resources
+from bot.settings import PasswordCost
 from bot.staff.accounts import Role, create_user
+from bot.staff.auth import staff_auth_key
 from bot.storage.models import Conversation, HandoffTicket, User
 from tests.helpers import ChatSocket, new_session
 
 PASSWORD = "correct horse battery"
 
 
+CHEAPEST_PASSWORD_COST = PasswordCost(time_cost=1, memory_kib=8, parallelism=1)
+"""argon2's lowest parameters: what tests sign in with unless the cost of hashing is their subject."""
+
+
+async def password_hash(client: Any, password: str = PASSWORD) -> str:
+    """``password`` hashed as the app hashes it (with its configured cost)."""
+    return await client.app[staff_auth_key].hashers.hash_new(password)
+
+
 async def add_user(client: Any, username: str, role: Role) -> None:
     now = resources(client.app).clock()
-    await resources(client.app).database.write(lambda session: create_user(session, username, PASSWORD, role, now))
+    hashed = await password_hash(client)
+    await resources(client.app).database.write(lambda session: create_user(session, username, hashed, role, now))
 
 
 async def set_queues(client: Any, username: str, queues: list[str]) -> None:

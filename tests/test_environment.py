@@ -7,7 +7,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.environment import BadEnvironment, Environment
-from bot.settings import Settings
+from bot.settings import PasswordCost, Settings
 
 
 def test_values_are_typed_and_empty_variables_count_as_unset() -> None:
@@ -64,3 +64,27 @@ def test_check_config_refuses_a_wrong_environment(
     said = capsys.readouterr().out
     assert "environment ok" in said
     assert "calendar: public holidays from chinese-calendar" in said  # and the years it knows
+
+
+def test_the_cost_of_password_hashing_comes_from_the_environment() -> None:
+    assert Settings.from_env({}).password_cost == PasswordCost(time_cost=3, memory_kib=65536, parallelism=4)
+    given = {"BOT_PASSWORD_TIME_COST": "2", "BOT_PASSWORD_MEMORY_KIB": "19456", "BOT_PASSWORD_PARALLELISM": "1"}
+    assert Settings.from_env(given).password_cost == PasswordCost(time_cost=2, memory_kib=19456, parallelism=1)
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ({"BOT_PASSWORD_TIME_COST": "0"}, "BOT_PASSWORD_TIME_COST: Input should be greater than or equal to 1"),
+        ({"BOT_PASSWORD_PARALLELISM": "0"}, "BOT_PASSWORD_PARALLELISM: Input should be greater than or equal to 1"),
+        ({"BOT_PASSWORD_MEMORY_KIB": "4"}, "BOT_PASSWORD_MEMORY_KIB: Input should be greater than or equal to 8"),
+        (
+            {"BOT_PASSWORD_MEMORY_KIB": "64", "BOT_PASSWORD_PARALLELISM": "16"},
+            "BOT_PASSWORD_MEMORY_KIB (64) must be at least 8 per lane of BOT_PASSWORD_PARALLELISM (16): 128 or more",
+        ),
+    ],
+)
+def test_a_password_cost_argon2_cannot_use_is_refused_by_name(given: dict[str, str], named: str) -> None:
+    with pytest.raises(BadEnvironment) as raised:
+        Settings.from_env(given)
+    assert named in str(raised.value)

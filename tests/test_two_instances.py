@@ -29,7 +29,9 @@ from sqlalchemy import select
 from bot.channels.sms.stub import StubConfig, StubGateway, create_stub_app, stub_key
 from bot.core.clock import utc_now
 from bot.embedded_redis import free_port
+from bot.settings import PasswordCost
 from bot.staff.accounts import Role, create_user
+from bot.staff.passwords import PasswordHashers
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Message
 from tests.helpers import ChatSocket, eventually
@@ -110,9 +112,14 @@ async def product(database_url: str, redis_url: str, redis: Redis, tmp_path: Pat
 
 
 async def add_agent(database_url: str) -> None:
+    hashers = PasswordHashers(PasswordCost())  # the processes' cost: they run with the defaults
+    try:
+        hashed = await hashers.hash_new(PASSWORD)
+    finally:
+        hashers.close()
     engine = create_engine(database_url)
     async with session_factory(engine)() as session:
-        await session.run_sync(lambda sync: create_user(sync, AGENT, PASSWORD, Role.AGENT, utc_now()))
+        await session.run_sync(lambda sync: create_user(sync, AGENT, hashed, Role.AGENT, utc_now()))
         await session.commit()
     await engine.dispose()
 

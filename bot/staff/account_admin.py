@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.staff.accounts import find_account, hash_new_password
+from bot.staff.accounts import find_account
 from bot.staff.sessions import StaffSessions
 from bot.storage import staff as staff_store
 from bot.storage.db import Database
@@ -23,12 +23,12 @@ async def change_access(
     username: str,
     *,
     active: bool | None = None,
-    new_password: str | None = None,
+    password_hash: str | None = None,
 ) -> int:
-    """Turn the account on or off and/or set its password; every session of theirs ends (the
-    ones cached in Redis too when ``sessions`` can reach it). Returns how many sessions ended.
-    Raises :class:`NoSuchAccount`, or ValueError for a password too short."""
-    password_hash = hash_new_password(new_password) if new_password is not None else None
+    """Turn the account on or off and/or give it a new password (its hash, made beforehand with
+    ``PasswordHashers.hash_new``: never on the event loop nor in the database writer); every
+    session of theirs ends (the ones cached in Redis too when ``sessions`` can reach it).
+    Returns how many sessions ended. Raises :class:`NoSuchAccount`."""
 
     def change(session: Session) -> int:
         account = find_account(session, username)

@@ -1,28 +1,19 @@
-"""Staff accounts: roles and argon2 password hashes."""
+"""Staff accounts: roles, creation and sign-in (the hashing is ``bot.staff.passwords``')."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import secrets
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from bot.flows.complaint import GENERAL_QUEUE
+from bot.staff.passwords import PasswordHashers
 from bot.storage import staff as staff_store
 from bot.storage.db import Database
-
-_hasher = PasswordHasher()
-# Verifying against this when the user does not exist keeps the timing of a wrong username
-# the same as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password anyone has")
 
 
 class Role(StrEnum):
@@ -34,14 +25,15 @@ class Role(StrEnum):
 def create_user(
     session: Session,
     username: str,
-    password: str,
+    password_hash: str,
     role: Role,
     now: dt.datetime,
     display_name: str | None = None,
     queues: Sequence[str] | None = None,
 ) -> int:
-    """A new account; raises ValueError for a username :func:`check_username` refuses or a short
-    password, IntegrityError for a username that is taken.
+    """A new account with a password the caller has hashed (``PasswordHashers.hash_new``, before
+    the database write: a hash takes a tenth of a second); raises ValueError for a username
+    :func:`check_username` refuses, IntegrityError for a username that is taken.
 
     ``queues`` (default: the general queue) are the queues an agent sees and claims from;
     the caller checks they exist in the configuration.
@@ -49,7 +41,7 @@ def create_user(
     return staff_store.add_user(
         session,
         check_username(username),
-        hash_new_password(password),
+        password_hash,
         role.value,
         list(queues) if queues else [GENERAL_QUEUE],
         now,
@@ -100,56 +92,8 @@ def made_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def hash_new_password(password: str) -> str:
-    """The stored form of a password chosen now; raises ValueError for one too short."""
-    if len(password) < 8:
-        raise ValueError("the password must have at least 8 characters")
-    return _hasher.hash(password)
-
-
 def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
     staff_store.store_password_hash(session, user_id, password_hash)
-
-
-class PasswordHashers:
-    """argon2 on a few threads of its own: argon2-cffi releases the GIL, so the event loop keeps
-    serving while passwords are checked, and at most ``threads`` checks run at once. Sign-ins
-    take a place first (:meth:`place`): at most ``queue`` of them wait for a thread."""
-
-    def __init__(self, threads: int, queue: int = 16) -> None:
-        self._threads = max(1, threads)
-        self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="argon2")
-        self._capacity = self._threads + max(0, queue)
-        self._placed = 0
-
-    @contextlib.contextmanager
-    def place(self) -> Iterator[bool]:
-        """A place for one sign-in's checks: yields False, at once, when ``queue`` sign-ins are
-        already waiting for a thread (the caller answers "busy" instead of making it wait)."""
-        if self._placed >= self._capacity:
-            yield False
-            return
-        self._placed += 1
-        try:
-            yield True
-        finally:
-            self._placed -= 1
-
-    async def verify(self, password_hash: str, password: str) -> bool:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, _verify, password_hash, password)
-
-    async def hash(self, password: str) -> str:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, _hasher.hash, password)
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 class SignInRefused(StrEnum):
@@ -166,31 +110,40 @@ async def authenticate(
     """The active account with these credentials, or why not.
 
     An unknown username is checked against a dummy hash, so it costs what a wrong password costs.
+    A hash made with other parameters than the configured ones is made again with them.
     """
     async with database.sessions() as session:
         account = await session.run_sync(find_account, username)
-    matches = await hashers.verify(account.password_hash if account else _DUMMY_HASH, password)
     if account is None:
+        await hashers.verify_unknown(password)
         return SignInRefused.UNKNOWN_USER
-    if not matches:
+    if not await hashers.verify(account.password_hash, password):
         return SignInRefused.WRONG_PASSWORD
     if not account.active:
         return SignInRefused.INACTIVE
-    if _hasher.check_needs_rehash(account.password_hash):
-        new_hash = await hashers.hash(password)
+    if hashers.needs_rehash(account.password_hash):
+        new_hash = await hashers.rehash(password)
         await database.write(lambda session: set_password_hash(session, account.id, new_hash))
     return account
 
 
-def first_accounts(session: Session, now: dt.datetime, queues: list[str]) -> list[tuple[str, Role, str]]:
+async def first_accounts(
+    database: Database, hashers: PasswordHashers, now: dt.datetime, queues: list[str]
+) -> list[tuple[str, Role, str]]:
     """On a database without any staff account, a manager ("manager") and an agent of every queue
     ("agent"), with random passwords; returns (username, role, password) to show once. Nothing when
-    any account exists."""
-    if staff_store.any_account(session):
-        return []
-    made = []
-    for username, role in (("manager", Role.MANAGER), ("agent", Role.AGENT)):
-        password = made_password()
-        create_user(session, username, password, role, now, queues=queues)
-        made.append((username, role, password))
-    return made
+    any account exists (then nothing is hashed either)."""
+    async with database.sessions() as session:
+        if await session.run_sync(staff_store.any_account):
+            return []
+    made = [(username, role, made_password()) for username, role in (("manager", Role.MANAGER), ("agent", Role.AGENT))]
+    hashes = [await hashers.hash_new(password) for _, _, password in made]
+
+    def create(session: Session) -> list[tuple[str, Role, str]]:
+        if staff_store.any_account(session):  # another process made some meanwhile
+            return []
+        for (username, role, _), password_hash in zip(made, hashes, strict=True):
+            create_user(session, username, password_hash, role, now, queues=queues)
+        return made
+
+    return await database.write(create)

@@ -16,7 +16,7 @@ from bot.handoff import membership
 from bot.keys import resources
 from bot.outbound.effects import Effects
 from bot.staff.account_admin import NoSuchAccount, change_access
-from bot.staff.accounts import Role, create_user, made_password
+from bot.staff.accounts import Role, check_username, create_user, made_password
 from bot.staff.audit import audited, fixed_target, note, path_target
 from bot.staff.auth import requires, staff_auth_key
 from bot.staff.bodies import AccountActiveBody, NewAccountBody, NewPasswordBody, QueuesBody, read_body
@@ -90,15 +90,18 @@ async def post_user(request: web.Request) -> web.Response:
     password = given.password if given.password is not None else made_password()
     now = resources(request).clock()
     display_name = (given.display_name or "").strip() or None
+    try:
+        check_username(given.username)  # refused before a tenth of a second is spent hashing
+        password_hash = await request.app[staff_auth_key].hashers.hash_new(password)
+    except ValueError as error:
+        raise api_error(400, str(error)) from None
 
     def add(session: Session) -> dict[str, Any] | None:
-        user_id = create_user(session, given.username, password, Role(given.role), now, display_name, queues)
+        user_id = create_user(session, given.username, password_hash, Role(given.role), now, display_name, queues)
         return _one_user(session, user_id, every_queue)
 
     try:
         body = await resources(request).database.write(add)
-    except ValueError as error:
-        raise api_error(400, str(error)) from None
     except IntegrityError:
         raise api_error(409, f"the username {given.username.strip()!r} is taken") from None
     assert body is not None
@@ -152,15 +155,17 @@ async def _account_named(request: web.Request) -> tuple[int, str]:
 async def _change(
     request: web.Request, username: str, *, active: bool | None = None, password: str | None = None
 ) -> int:
-    sessions = request.app[staff_auth_key].sessions
+    auth = request.app[staff_auth_key]
+    try:
+        password_hash = await auth.hashers.hash_new(password) if password is not None else None
+    except ValueError as error:
+        raise api_error(400, str(error)) from None
     try:
         return await change_access(
-            resources(request).database, sessions, username, active=active, new_password=password
+            resources(request).database, auth.sessions, username, active=active, password_hash=password_hash
         )
     except NoSuchAccount:
         raise api_error(404, "no such user") from None
-    except ValueError as error:
-        raise api_error(400, str(error)) from None
 
 
 @audited("account_active", target=path_target("user"))

@@ -17,10 +17,11 @@ from redis.exceptions import RedisError
 
 from bot.core.clock import utc_now
 from bot.keys import resources
-from bot.staff.accounts import PasswordHashers, Role, SignInRefused, authenticate
+from bot.staff.accounts import Role, SignInRefused, authenticate
 from bot.staff.audit import ATTEMPTED, audited, note, unrecorded
 from bot.staff.bodies import LoginBody, read_body
 from bot.staff.login_limit import LoginLimiter
+from bot.staff.passwords import PasswordHashers
 from bot.staff.sessions import StaffSessions
 from bot.storage import staff as staff_store
 from bot.storage.staff_sessions import SignedIn
@@ -58,7 +59,7 @@ async def auth_context(app: web.Application) -> AsyncIterator[None]:
     shared = resources(app)
     settings = shared.settings
     auth = settings.auth
-    hashers = PasswordHashers(auth.password_hash_threads, auth.password_hash_queue)
+    hashers = PasswordHashers(settings.password_cost, auth.password_hash_threads, auth.password_hash_queue)
     secure = auth.cookie_secure if auth.cookie_secure is not None else settings.public_base().startswith("https://")
     addresses = app[client_addresses_key] = ClientAddresses(auth.trusted_proxies, auth.ipv6_limit_prefix)
     app[staff_auth_key] = StaffAuth(

@@ -28,7 +28,7 @@ from bot.storage.notifications import notify
 from tests.conftest import AppFactory
 from tests.helpers import new_session
 from tests.promises.support import promised_case
-from tests.staff import PASSWORD, sign_in
+from tests.staff import password_hash, sign_in
 
 AGENT, SUPERVISOR, MANAGER = Role.AGENT.value, Role.SUPERVISOR.value, Role.MANAGER.value
 STAFF = frozenset({AGENT, SUPERVISOR, MANAGER})
@@ -251,8 +251,10 @@ async def _case(client: TestClient[Any, Any], caller: Caller) -> dict[str, Any]:
     now = resources(app).clock()
     queues = resources(app).config.handoff.queue_ids()
 
+    hashed = await password_hash(client)
+
     def people(session: Any) -> dict[str, int]:
-        return {role.value: create_user(session, role.value, PASSWORD, role, now, queues=queues) for role in Role}
+        return {role.value: create_user(session, role.value, hashed, role, now, queues=queues) for role in Role}
 
     ids = await resources(app).database.write(people)
     conversation_id, socket = await promised_case(client)

@@ -13,7 +13,7 @@ from typing import Any
 from bot.config import ServiceConfig
 from bot.core import redis_keys
 from bot.keys import resources
-from bot.settings import AuthSettings, Settings
+from bot.settings import AuthSettings, PasswordCost, Settings
 from bot.staff.accounts import Role
 from bot.staff.auth import staff_auth_key
 from tests.conftest import AppFactory
@@ -28,6 +28,9 @@ UNLIMITED = AuthSettings(
 )
 """The load here is many sign-ins from one address; the limits (and the hashing queue's, except
 in its own test) are another test's subject."""
+PRODUCTION_COST = PasswordCost()
+"""What these tests measure is the cost of hashing, so they hash as production does (the suite's
+settings make hashing as cheap as argon2 allows)."""
 
 
 async def sign_in_status(client: Any, username: str, password: str) -> int:
@@ -39,7 +42,8 @@ async def sign_in_status(client: Any, username: str, password: str) -> int:
 async def test_a_web_chat_send_stays_fast_while_60_anonymous_sign_ins_are_checked(
     make_client: AppFactory, service_config: ServiceConfig
 ) -> None:
-    client = await make_client(auth=UNLIMITED, config=unpaced(service_config))  # sends as fast as acked
+    # Unpaced: the customer sends as fast as each message is acked.
+    client = await make_client(auth=UNLIMITED, password_cost=PRODUCTION_COST, config=unpaced(service_config))
     token, _ = await new_session(client)
     customer = await ChatSocket.open(client, token)
     await customer.until_bot_says("客服代表")
@@ -63,7 +67,7 @@ async def test_a_web_chat_send_stays_fast_while_60_anonymous_sign_ins_are_checke
 
 
 async def test_an_unknown_username_takes_as_long_as_a_wrong_password(make_client: AppFactory) -> None:
-    client = await make_client(auth=UNLIMITED)
+    client = await make_client(auth=UNLIMITED, password_cost=PRODUCTION_COST)
     await add_user(client, "wang", Role.AGENT)
 
     async def timed(username: str) -> float:
@@ -92,7 +96,9 @@ async def test_a_burst_beyond_the_hashing_queue_is_told_to_come_back_while_chat_
     make_client: AppFactory, service_config: ServiceConfig
 ) -> None:
     client = await make_client(
-        auth=replace(UNLIMITED, password_hash_threads=1, password_hash_queue=4), config=unpaced(service_config)
+        auth=replace(UNLIMITED, password_hash_threads=1, password_hash_queue=4),
+        password_cost=PRODUCTION_COST,
+        config=unpaced(service_config),
     )
     token, _ = await new_session(client)
     customer = await ChatSocket.open(client, token)
@@ -122,7 +128,9 @@ async def test_a_burst_beyond_the_hashing_queue_is_told_to_come_back_while_chat_
 async def test_a_sign_in_finding_every_hashing_place_taken_is_refused_without_waiting_for_one(
     make_client: AppFactory,
 ) -> None:
-    client = await make_client(auth=replace(UNLIMITED, password_hash_threads=1, password_hash_queue=4))
+    client = await make_client(
+        auth=replace(UNLIMITED, password_hash_threads=1, password_hash_queue=4), password_cost=PRODUCTION_COST
+    )
     hashers = client.app[staff_auth_key].hashers
     with contextlib.ExitStack() as held:
         # The thread's place and the queue's four, held until the refusals are in: an answer
