@@ -10,6 +10,8 @@ import time
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from bot.config import ServiceConfig
 from bot.core import redis_keys
 from bot.keys import resources
@@ -31,6 +33,9 @@ in its own test) are another test's subject."""
 PRODUCTION_COST = PasswordCost()
 """What these tests measure is the cost of hashing, so they hash as production does (the suite's
 settings make hashing as cheap as argon2 allows)."""
+
+# Hashing runs away from the database, whichever it is: these seconds of argon2 once are enough.
+pytestmark = pytest.mark.one_database
 
 
 async def sign_in_status(client: Any, username: str, password: str) -> int:
