@@ -456,8 +456,10 @@ class TimeWords(_Strict):
         return self
 
 
-FAQ_ANSWER_VARIABLES = frozenset({"organisation", "work_number"})
-"""The variables an FAQ answer may name: who the bot is (``service.yaml``)."""
+FAQ_ANSWER_VARIABLES = frozenset({"organisation", "work_number", "simple_hours", "complex_hours", "opens", "closes"})
+"""The variables an FAQ answer may name: who the bot is (``service.yaml``), the standard
+customer's reply deadlines (``deadlines.yaml``) and the service hours (``calendar.yaml``), so an
+answer follows the standards a manager changes."""
 
 AGENT_PHRASE_VARIABLES = frozenset({"case_number", "deadline"})
 """The variables the agent console fills from the conversation (its latest complaint)."""
@@ -1564,6 +1566,19 @@ class ServiceConfig(_Strict):
     gazetteer: Gazetteer
     names: NameRules
     faq: Faq = Faq()
+
+    def faq_answer_values(self, locale: str) -> dict[str, str]:
+        """What fills an FAQ answer's variables (``FAQ_ANSWER_VARIABLES``) in ``locale``."""
+        standard = self.deadlines.default_tier
+        opens, closes = self.calendar.business_hours
+        return {
+            "organisation": self.service.organisation.get(locale),
+            "work_number": self.service.work_number,
+            "simple_hours": f"{self.deadlines.table[Grade.SIMPLE][standard]:g}",
+            "complex_hours": f"{self.deadlines.table[Grade.COMPLEX][standard]:g}",
+            "opens": f"{opens.hour}:{opens.minute:02d}",
+            "closes": f"{closes.hour}:{closes.minute:02d}",
+        }
 
     def rule_vocabulary(self) -> Vocabulary:
         """The ids manager rules may name."""

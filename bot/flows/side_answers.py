@@ -194,10 +194,7 @@ def _on_status_before_the_case(turn: Turn) -> bool:
 
 
 def answer_faq(turn: Turn, entry: FaqEntry) -> None:
-    service = turn.kit.config.service
-    text = entry.answer.get(turn.locale).format(
-        organisation=service.organisation.get(turn.locale), work_number=service.work_number
-    )
+    text = entry.answer.get(turn.locale).format(**turn.kit.config.faq_answer_values(turn.locale))
     turn.step.replies.append(OutboundMessage(text=text, phrase_id=f"faq:{entry.id}"))
     turn.audit(TimelineKind.FAQ_ANSWERED, entry=entry.id)
 

@@ -147,11 +147,10 @@ def rendering_problems(config: ServiceConfig) -> list[Problem]:
                 describe_moment(moment, _SAMPLE_NOW, timezone, book.time_words)
         except (ValueError, KeyError, IndexError, AttributeError) as error:
             problems.append(Problem(f"phrases.{locale}.time_words", f"a deadline cannot be said: {error}"))
-    organisation, work_number = config.service.organisation, config.service.work_number
     for index, entry in enumerate(config.faq.entries):
         for locale in ("zh-CN", "en"):
             try:
-                entry.answer.get(locale).format(organisation=organisation.get(locale), work_number=work_number)
+                entry.answer.get(locale).format(**config.faq_answer_values(locale))
             except (ValueError, KeyError, IndexError, AttributeError) as error:
                 problems.append(Problem(f"faq.entries.{index}.answer.{locale}", f"cannot be said: {error}"))
     return problems

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from bot.config import ServiceConfig
+from bot.config import Grade, ServiceConfig
 from bot.core.engine import ConversationEngine
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Started
 from bot.flows.data import FlowData
 from bot.flows.records import CustomerView, State
 from bot.understanding.guard import ForbiddenGuard
+from bot.understanding.understander import Understander
 from tests.flows.chat import Chat
 
 
@@ -63,11 +66,28 @@ def test_a_question_the_faq_answers_gets_its_answer_and_no_complaint(
     assert TimelineKind.FAQ_ANSWERED in kinds(chat)
 
 
-def test_the_faq_answers_in_the_customers_language(engine: ConversationEngine, service_config: ServiceConfig) -> None:
+def test_the_faq_answers_in_the_customers_language(engine: ConversationEngine) -> None:
     chat = started(engine, locale="en")
     step = chat.send("What are your opening hours?")
-    hours = next(entry for entry in service_config.faq.entries if entry.id == "business_hours")
-    assert step.replies[0].text == hours.answer.en
+    assert step.replies[0].text.startswith("We are open 8:30 to 17:30 on working days")
+
+
+def test_the_faq_says_the_deadlines_and_hours_the_manager_set_not_the_shipped_ones(
+    service_config: ServiceConfig, understander: Understander
+) -> None:
+    """A manager shortens the complex deadline to 6 hours and opens at 9:00: the answers follow."""
+    table = {**service_config.deadlines.table}
+    table[Grade.COMPLEX] = {**table[Grade.COMPLEX], "standard": 6}
+    config = service_config.model_copy(
+        update={
+            "deadlines": service_config.deadlines.model_copy(update={"table": table}),
+            "calendar": service_config.calendar.model_copy(update={"business_hours": (dt.time(9, 0), dt.time(18, 0))}),
+        }
+    )
+    chat = started(ConversationEngine(config, understander))
+    replies = chat.texts(chat.send("投诉一般多久能答复?"))
+    assert "复杂投诉在6个工作小时之内" in replies and "24" not in replies
+    assert "每个工作日9:00至18:00" in chat.texts(chat.send("请问你们营业时间是几点?"))
 
 
 def test_asked_its_work_number_the_bot_says_the_one_of_its_greeting(
