@@ -116,6 +116,9 @@ class PhraseId(StrEnum):
     CASE_NUMBER = "case_number"
     HANDOFF_FOLLOW_UP = "handoff_follow_up"
     MESSAGE_RECORDED = "message_recorded"
+    DESCRIBE_IN_WORDS = "describe_in_words"
+    EDITS_NOT_READ = "edits_not_read"
+    STALE_BUTTON = "stale_button"
     STAFF_ERROR_APOLOGY = "staff_error_apology"
     SUGGESTION_THANKS = "suggestion_thanks"
     CUSTOMER_APOLOGISED = "customer_apologised"
@@ -1028,6 +1031,9 @@ class Timers(_Strict):
     with the question again, at most once per this many seconds: a customer telling the problem in
     several messages is not interrupted after each (seed 003: 让客户说完). 0: after every message.
     Defaulted, as above."""
+    edits_notice_every: int = Field(default=600, ge=0, le=DAY_SECONDS)
+    """A customer who edits a sent message (Telegram) is told edits are not read, and asked to send
+    the correction as a new message, at most once per this many seconds. Defaulted, as above."""
 
 
 class Followups(_Strict):

@@ -24,6 +24,9 @@ class MessageKind(StrEnum):
     LOCATION = "location"
     LINK = "link"
     START = "start"
+    EDITED = "edited"
+    """The customer edited a message already sent (Telegram ``edited_message``): stored for the
+    agent, not read as a new message; the customer is asked to send the correction anew."""
     """The customer opened the conversation (web chat session, WeChat subscribe, /start)."""
     OPT_OUT = "opt_out"
     """The customer asked for no more messages the service starts (an SMS "TD", 退订, STOP)."""
@@ -49,10 +52,13 @@ def on_earth(latitude: float, longitude: float) -> bool:
 
 
 def words_of(kind: MessageKind | str, text: str) -> str | None:
-    """What the customer said in words: a text message's text, or a voice message's transcript
-    (WeChat's speech recognition); None for a photo, a location, a link or untranscribed voice."""
+    """What the customer said in words: a text message's text, a photo's caption (Telegram's
+    "全是电动车 堵死了 消防通道", the complaint the photo shows), or a voice message's transcript
+    (WeChat's speech recognition); None for a bare photo, a location, a link or untranscribed voice."""
     if kind == MessageKind.TEXT:
         return text
+    if kind == MessageKind.IMAGE:
+        return text if text.strip() and text.strip() != PHOTO_TEXT else None
     if kind == MessageKind.VOICE and text.startswith(VOICE_PREFIX):
         return text[len(VOICE_PREFIX) :].strip() or None
     return None

@@ -76,6 +76,12 @@ def wechat_signed_query(appid: str, query_digest: str) -> str:
     return f"{PREFIX}:wechat:{appid}:signed-query:{query_digest}"
 
 
+def wechat_passive_reply(appid: str, provider_message_id: str) -> str:
+    """The ids of the replies that went back in the passive reply to one pushed message, for a
+    retry of that push (the reply was never read) to send them again by the API."""
+    return f"{PREFIX}:wechat:{appid}:passive-reply:{provider_message_id}"
+
+
 def staff_session(token_digest: str) -> str:
     """Cache of one staff session (the database holds the truth), or "revoked" once signed out."""
     return f"{PREFIX}:staff:session:{token_digest}"

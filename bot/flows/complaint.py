@@ -200,12 +200,19 @@ class ComplaintFlow:
                 greet(turn)
                 turn.step.state = State.AWAIT_DESCRIPTION
                 turn.arm_idle()
+            elif state in COLLECTING:
+                # Opened again mid-way (/start, a menu button, subscribed again): the question again.
+                ask_current(turn)
+                turn.arm_idle()
             return turn.step
         if isinstance(event, TimerFired):
             self._on_timer(turn, event)
             return turn.step
         if isinstance(event, Resolved):
             on_resolved(turn)
+            return turn.step
+        if event.kind is MessageKind.EDITED:
+            self._on_edited(turn)
             return turn.step
         self._on_customer(turn, event)
         place_as_written(turn)  # kept for a restatement in a later turn
@@ -234,6 +241,16 @@ class ComplaintFlow:
         return turn.step
 
     # ------------------------------------------------------------------ customer messages
+
+    def _on_edited(self, turn: Turn) -> None:
+        """An edit of a sent message changes nothing the bot recorded: the customer is told to send
+        the correction anew, once per ``timers.edits_notice_every``, not after each edit."""
+        data = turn.step.data
+        every = dt.timedelta(seconds=self._kit.config.timers.edits_notice_every)
+        if data.edits_noted_at is not None and turn.now - data.edits_noted_at < every:
+            return
+        data.edits_noted_at = turn.now
+        turn.say(PhraseId.EDITS_NOT_READ)
 
     def _on_customer(self, turn: Turn, event: CustomerSaid) -> None:
         data = turn.step.data
@@ -297,8 +314,16 @@ class ComplaintFlow:
                 escalate(turn, reason=TicketReason.BEYOND_AUTHORITY)
                 return
             if turn.understood is None:
-                turn.say(PhraseId.MESSAGE_RECORDED)
-                ask_current(turn)
+                if data.description:
+                    turn.say(PhraseId.MESSAGE_RECORDED)
+                    ask_current(turn)
+                else:
+                    # A photo, a link or untranscribed voice before any words: nothing is
+                    # recorded yet to promise about; the photo stays with the conversation.
+                    if state is State.NEW:
+                        greet(turn, invite=False)
+                        turn.step.state = State.AWAIT_DESCRIPTION
+                    turn.say(PhraseId.DESCRIBE_IN_WORDS)
                 turn.arm_idle()
                 return
             if understood is not None and yes_among_thanks(turn, text):

@@ -65,6 +65,7 @@ _KNOWN_KEYS = frozenset(
         "estate_asked",
         "unclear_confirmations",
         "callback_reasks",
+        "edits_noted_at",
     }
 )
 
@@ -159,6 +160,8 @@ class FlowData:
     callback_reasks: int = 0
     """During the callback (回访): messages that were no rating and were answered with the rating
     question again; past ``followups.rating_reasks`` the next goes to the staff."""
+    edits_noted_at: dt.datetime | None = None
+    """When the customer was last told that an edited message is not read (``timers.edits_notice_every``)."""
     unknown_case_numbers: int = 0
     """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
     conversation's messages are no longer looked up by case number (guessing them is not a way
@@ -211,6 +214,7 @@ class FlowData:
             area_written=self.area_written,
             estate_asked=self.estate_asked,
             callback_reasks=self.callback_reasks,
+            edits_noted_at=self.edits_noted_at,
         )
 
     @classmethod
@@ -268,6 +272,7 @@ class FlowData:
             area_written=get("area_written"),
             estate_asked=bool(get("estate_asked", False)),
             callback_reasks=int(get("callback_reasks", 0)),
+            edits_noted_at=dt.datetime.fromisoformat(edited) if (edited := get("edits_noted_at")) else None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -346,6 +351,8 @@ class FlowData:
             stored["estate_asked"] = True
         if self.callback_reasks:
             stored["callback_reasks"] = self.callback_reasks
+        if self.edits_noted_at is not None:
+            stored["edits_noted_at"] = self.edits_noted_at.isoformat()
         return stored
 
 

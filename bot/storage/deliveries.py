@@ -25,6 +25,24 @@ def mark_sent_passively(session: Session, message_ids: Sequence[int]) -> None:
     session.connection().execute(_MARK_SENT_PASSIVELY, {"ids": list(message_ids)})
 
 
+def resend_lost_passive(session: Session, message_ids: Sequence[int]) -> list[int]:
+    """Messages that went in a passive reply WeChat never read (it retried the push) go back to
+    ``pending``, for the customer-service API; returns those that did, oldest first. Only messages
+    still marked sent passively change, so a second retry finds none: sent again exactly once."""
+    rows = session.execute(
+        update(Message)
+        .where(
+            Message.id.in_(list(message_ids)),
+            Message.delivery_status == "sent",
+            Message.provider_message_id == literal("passive:").concat(cast(Message.id, String)),
+        )
+        .values(delivery_status="pending", provider_message_id=None)
+        .returning(Message.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(row[0] for row in rows)
+
+
 def set_sms_status(session: Session, message_sid: str, status: str) -> None:
     """Record the delivery status an SMS gateway reported for the outbound message it sent as ``message_sid``."""
     session.execute(

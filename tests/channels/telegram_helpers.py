@@ -160,3 +160,39 @@ def photo_update(update_id: int, file_id: str, caption: str | None = None) -> di
     if caption is not None:
         message["caption"] = caption
     return {"update_id": update_id, "message": message}
+
+
+def button_press(update_id: int, data: str, message_id: int = 1) -> dict[str, Any]:
+    """The customer pressing an inline button (``callback_data`` ``data``) under the bot's message
+    ``message_id`` in the private chat."""
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cq{update_id}",
+            "from": {"id": CHAT, "is_bot": False, "first_name": "Li", "language_code": "zh-hans"},
+            "chat_instance": "-2",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": CHAT, "type": "private", "first_name": "Li"},
+                "from": {"id": 1, "is_bot": True, "first_name": "Bot"},
+                "text": "…",
+            },
+        },
+    }
+
+
+def voice_update(update_id: int) -> dict[str, Any]:
+    """A voice message: Telegram sends no transcript."""
+    payload = update(update_id, "")
+    del payload["message"]["text"]
+    payload["message"]["voice"] = {"file_id": f"voice-{update_id}", "file_unique_id": "v", "duration": 4}
+    return payload
+
+
+def edited_update(update_id: int, message_id: int, text: str) -> dict[str, Any]:
+    """The customer edited their message ``message_id``: Telegram posts it again as ``edited_message``."""
+    message = update(message_id, text)["message"]
+    message["edit_date"] = int(time.time())
+    return {"update_id": update_id, "edited_message": message}

@@ -51,7 +51,7 @@ def test_wechat_payloads_the_bot_ignores(fixture: str) -> None:
         ("start.json", MessageKind.START, ""),
         ("text.json", MessageKind.TEXT, "小区的电梯又坏了"),
         ("photo.json", MessageKind.IMAGE, "漏水的位置"),
-        ("edited_message.json", None, None),
+        ("edited_message.json", MessageKind.EDITED, "小区的电梯又坏了!"),  # kept, not read again
     ],
 )
 def test_telegram_payloads(fixture: str, kind: MessageKind | None, text: str | None) -> None:

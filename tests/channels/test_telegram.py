@@ -11,7 +11,8 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
 from bot.channels.base import DeliveryError, MediaUnavailable
-from bot.channels.telegram.adapter import TelegramAdapter, split_text
+from bot.channels.splitting import split_text, utf16_units
+from bot.channels.telegram.adapter import TelegramAdapter
 from bot.core.messages import OutboundMessage
 from bot.keys import resources
 from bot.settings import TelegramBotSettings
@@ -85,15 +86,15 @@ async def test_a_missing_or_wrong_secret_is_refused(telegram_setup: tuple[Any, F
 async def test_non_updates_are_refused_and_other_updates_ignored(telegram_setup: tuple[Any, FakeBotApi]) -> None:
     client, _ = telegram_setup
     assert (await post(client, {"hello": 1})).status == 400
-    edited = {"update_id": 30, "edited_message": update(30, "x")["message"]}
-    assert (await post(client, edited)).status == 200
+    post_in_channel = {"update_id": 30, "channel_post": update(30, "x")["message"]}
+    assert (await post(client, post_in_channel)).status == 200
     async with resources(client.app).sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Message))).scalar_one() == 0
 
 
 def test_long_texts_are_split_under_telegrams_limit() -> None:
     text = "\n".join("投诉内容" * 50 for _ in range(30))
-    pieces = split_text(text)
+    pieces = split_text(text, 4096, utf16_units)
     assert len(pieces) > 1 and all(len(piece) <= 4096 for piece in pieces)
     assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
 

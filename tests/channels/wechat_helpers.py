@@ -112,13 +112,13 @@ async def start_fake_wechat(api: FakeWechatApi) -> TestServer:
     return server
 
 
-async def queue_late_message(client: Any, when: Any, text: str) -> int:
-    """A bot message for the (only) WeChat conversation, due at ``when``, handed to the worker."""
+async def queue_late_message(client: Any, when: Any, text: str, channel: str = "wechat") -> int:
+    """A bot message for the (only) conversation, of ``channel``, due at ``when``, handed to the worker."""
     async with resources(client.app).sessions() as session, session.begin():
         conversation_id = (await session.execute(select(Message.conversation_id))).scalars().first()
         late = Message(
             conversation_id=conversation_id,
-            channel="wechat",
+            channel=channel,
             direction="out",
             sender="bot",
             kind="text",
@@ -201,3 +201,18 @@ def location_xml(x: str, y: str, label: str, msg_id: int) -> str:
         f"<Label><![CDATA[{label}]]></Label><MsgId>{msg_id}</MsgId>"
     )
     return _message_xml("location", fields, f"oLocation{msg_id:019d}", 1795400000)
+
+
+def link_xml(title: str, url: str, msg_id: int, sender: str = OPENID, created: int = 1795400000) -> str:
+    """A shared link (an article, a web page) as WeChat pushes it."""
+    fields = (
+        f"<Title><![CDATA[{title}]]></Title><Description><![CDATA[]]></Description>"
+        f"<Url><![CDATA[{url}]]></Url><MsgId>{msg_id}</MsgId>"
+    )
+    return _message_xml("link", fields, sender, created)
+
+
+def event_xml(event: str, created: int, event_key: str = "", sender: str = OPENID) -> str:
+    """An event push (``subscribe``, ``unsubscribe``, a menu ``CLICK`` with its ``EventKey``)."""
+    key = f"<EventKey><![CDATA[{event_key}]]></EventKey>" if event_key else ""
+    return _message_xml("event", f"<Event><![CDATA[{event}]]></Event>{key}", sender, created)

@@ -4,7 +4,8 @@ Webhooks carry ``X-Telegram-Bot-Api-Secret-Token``; an update is parsed with
 ``telegram.Update.de_json`` and identified by its ``update_id`` (Telegram retries with the same
 one). A reply's options go out as an inline keyboard whose buttons carry the option's value as
 ``callback_data``; a pressed button (a ``callback_query`` update) is the customer's message with
-that value. Only private chats are conversations: messages and button presses from groups,
+that value. An edited message is stored as such (the flow asks for the correction as a new
+message). Only private chats are conversations: messages and button presses from groups,
 supergroups and channels are ignored. The adapter touches neither storage nor the engine.
 """
 
@@ -21,6 +22,7 @@ import telegram
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.base import DeliveryError, MediaUnavailable, render_text
+from bot.channels.splitting import split_text, utf16_units
 from bot.core.messages import (
     LOCATION_PREFIX,
     PHOTO_TEXT,
@@ -36,6 +38,7 @@ from bot.core.messages import (
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+"""Telegram's limits on a text and a caption, in UTF-16 code units (an emoji is often two)."""
 MAX_ID = 2**63
 MAX_RETRY_AFTER_SECONDS = 30.0
 MAX_CALLBACK_DATA_BYTES = 64
@@ -48,18 +51,6 @@ class TelegramSettings:
     token: str
     secret: str
     api_base: str = "https://api.telegram.org"
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut at a line end where there is one."""
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = limit if cut <= 0 else cut
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    pieces.append(text)
-    return pieces
 
 
 class MalformedUpdate(ValueError):
@@ -140,20 +131,26 @@ class TelegramAdapter:
             raise ValueError("not a Telegram update (no update_id)")
         if payload.get("callback_query") is not None:
             return self._parse_button(payload, now)
-        if payload.get("message") is None:
+        field = "message" if payload.get("message") is not None else "edited_message"
+        if payload.get(field) is None:
             return None
-        _check_message(payload["message"])
+        _check_message(payload[field])
         try:
             update = telegram.Update.de_json(payload, self.bot)
         # de_json trusts its input: on anything it did not expect it fails in its own ways.
         except Exception as error:
             raise MalformedUpdate(f"the message cannot be read: {error!r}") from error
-        message = update.message
+        message = update.message if field == "message" else update.edited_message
         if message is None or message.chat is None or not _is_private(message.chat):
             return None
+        if field == "edited_message" and message.location:
+            return None  # a live location moving: Telegram sends it as edits, nothing was corrected
         text = message.text or message.caption or ""
         kind, media_ref = MessageKind.TEXT, None
-        if text.strip().split(" ")[0] == "/start":
+        if field == "edited_message":
+            # Kept for the agent, not read again: the customer is asked to send it anew.
+            kind, text = MessageKind.EDITED, text or PHOTO_TEXT
+        elif text.strip().split(" ")[0] == "/start":
             kind, text = MessageKind.START, ""
         elif message.photo:
             kind, text = MessageKind.IMAGE, text or PHOTO_TEXT
@@ -221,7 +218,7 @@ class TelegramAdapter:
         if message.photo is not None:
             return await self._send_photo(recipient, message.photo, message.text)
         markup = keyboard(message.options)
-        pieces = split_text(message.text if markup is not None else render_text(message))
+        pieces = split_text(message.text if markup is not None else render_text(message), MAX_TEXT, utf16_units)
         ids = []
         for number, piece in enumerate(pieces, start=1):
             buttons = markup if number == len(pieces) else None
@@ -230,7 +227,7 @@ class TelegramAdapter:
 
     async def _send_photo(self, chat_id: str, photo: Photo, caption: str) -> str:
         """``sendPhoto`` with the image uploaded (multipart); a caption too long for one goes after it as text."""
-        fits = len(caption) <= MAX_CAPTION
+        fits = utf16_units(caption) <= MAX_CAPTION
         ids = [
             await self._retrying(
                 lambda: self.bot.send_photo(
@@ -242,7 +239,7 @@ class TelegramAdapter:
             )
         ]
         if caption and not fits:
-            ids.extend([await self._send_piece(chat_id, piece) for piece in split_text(caption)])
+            ids.extend([await self._send_piece(chat_id, piece) for piece in split_text(caption, MAX_TEXT, utf16_units)])
         return ",".join(map(str, ids))
 
     async def _send_piece(self, chat_id: str, text: str, buttons: telegram.InlineKeyboardMarkup | None = None) -> int:

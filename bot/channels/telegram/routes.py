@@ -7,8 +7,12 @@ from aiohttp import web
 
 from bot.channels.telegram.adapter import MalformedUpdate, TelegramAdapter
 from bot.channels.text_input import clean_inbound
+from bot.config import PhraseId
+from bot.core.messages import ChannelName, InboundMessage
 from bot.keys import channel_adapter, resources
 from bot.media.intake import enqueue_media_fetch
+from bot.resources import Resources
+from bot.storage.buttons import button_is_current
 from bot.web.responses import json_error
 
 log = structlog.get_logger(__name__)
@@ -34,15 +38,31 @@ async def webhook(request: web.Request) -> web.Response:
     except (ValueError, LookupError, RecursionError) as error:
         return json_error(400, f"not a Telegram update: {error}")
     message = clean_inbound(parsed, shared.config.channels.max_text_chars) if parsed is not None else None
-    if message is not None:
+    query = payload.get("callback_query")
+    pressed = isinstance(query, dict) and isinstance(query.get("id"), str)
+    stale = await _stale_button(shared, message) if pressed and message is not None else None
+    if message is not None and stale is None:
         stored = await shared.pipeline.submit(message)
         await enqueue_media_fetch(shared.redis, message, stored)  # issue 15 (photos)
-    query = payload.get("callback_query")
-    if isinstance(query, dict) and isinstance(query.get("id"), str):
+    if pressed:
         # A pressed button shows a spinner until answered: answered in the webhook's own answer
         # (the Bot API runs a method given there), so the request path calls no provider.
-        return web.json_response({"method": "answerCallbackQuery", "callback_query_id": query["id"]})
+        answer = {"method": "answerCallbackQuery", "callback_query_id": query["id"]}
+        return web.json_response(answer if stale is None else {**answer, "text": stale})
     return web.json_response({"ok": True})
+
+
+async def _stale_button(shared: Resources, message: InboundMessage) -> str | None:
+    """What to show for a button of an earlier question (the conversation has moved on): it is
+    answered with the configured phrase and changes nothing; None for a current button."""
+    current, locale = await shared.database.write(
+        lambda session: button_is_current(session, ChannelName.TELEGRAM.value, message.sender_id, message.text)
+    )
+    if current:
+        return None
+    log.info("telegram.stale_button", value=message.text)
+    phrases = shared.engine.phrases
+    return phrases.render(PhraseId.STALE_BUTTON, phrases.locale(locale))
 
 
 def add_routes(app: web.Application) -> None:

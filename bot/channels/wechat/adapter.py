@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
@@ -33,6 +34,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bot.channels.base import DeliveryError, MediaUnavailable, render_text
+from bot.channels.splitting import split_text, utf8_bytes
 from bot.core import redis_keys
 from bot.core.messages import (
     LOCATION_PREFIX,
@@ -49,6 +51,9 @@ log = structlog.get_logger(__name__)
 
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 """Access token invalid or expired: fetch a new one and try once more."""
+MAX_TEXT_BYTES = 2048
+"""The commonly documented limit of a customer-service text message's ``content`` (UTF-8 bytes):
+a longer reply goes as several messages. A passive reply is kept within it too."""
 PERMANENT_ERRORS = frozenset({40003, 40037, 43004, 45015, 45047, 48001})
 """Bad openid, bad template id, not following, outside the 48-hour window, over the quota, no permission."""
 
@@ -71,6 +76,10 @@ class _Client(WeChatClient):  # type: ignore[misc]
         )
 
 
+def _send_text(client: _Client, recipient: str, text: str) -> Any:
+    return client.message.send_text(recipient, text)
+
+
 class RequestRejected(Exception):
     """A request that is not from WeChat or cannot be read: answer 4xx and store nothing."""
 
@@ -79,6 +88,9 @@ class RequestRejected(Exception):
         self.status = status
 
 
+OPENING_EVENTS = frozenset({"subscribe", "click"})
+"""Events answered as the customer opening the conversation (the greeting, or the question the
+conversation is at)."""
 OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """What a sender's openid (28 characters in practice; it keys the customer's identity) and the
 account's own id (``gh_…``) look like."""
@@ -138,7 +150,9 @@ def _kind_and_text(message_type: str, event: str, fields: Mapping[str, str]) -> 
         text = _message_text(fields.get("Content", ""))
         return (MessageKind.TEXT, text) if text is not None else (None, "")
     if message_type == "event":
-        return (MessageKind.START, "") if event == "subscribe" else (None, "")
+        # Following the account and pressing a menu button (a CLICK event, whatever its EventKey:
+        # the account's menu is for complaints) both open the conversation.
+        return (MessageKind.START, "") if event in OPENING_EVENTS else (None, "")
     if message_type == "image":
         return MessageKind.IMAGE, PHOTO_TEXT
     if message_type == "voice":
@@ -319,6 +333,11 @@ class WechatAdapter:
         )
 
     @staticmethod
+    def fits_passive_reply(text: str) -> bool:
+        """Whether ``text`` fits one text message (longer: the replies go by the API, in pieces)."""
+        return utf8_bytes(text) <= MAX_TEXT_BYTES
+
+    @staticmethod
     def passive_reply(xml: str, text: str, query: Mapping[str, str], crypto: WeChatCrypto | None) -> str:
         """A text reply to the pushed message, encrypted when the push was. wechatpy writes the text
         into a CDATA section as it is: a "]]>" in it (a customer's words restated) would end the
@@ -331,7 +350,9 @@ class WechatAdapter:
     # ------------------------------------------------------------------ outbound
 
     async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
-        """A customer-service text message; WeChat returns no message id, so the outbound id stands in.
+        """A customer-service text message, or several in order when the text is longer than
+        ``MAX_TEXT_BYTES`` (cut at line and sentence ends); WeChat returns no message id, so the
+        outbound id stands in.
 
         A photo (issue 15) is uploaded as temporary media, then sent as an image message; its
         caption follows as text.
@@ -348,7 +369,8 @@ class WechatAdapter:
             await self._call(lambda client: client.message.send_image(recipient, media_id))
             if not text:
                 return f"cs:{outbound_id}"
-        await self._call(lambda client: client.message.send_text(recipient, text))
+        for piece in split_text(text, MAX_TEXT_BYTES, utf8_bytes):
+            await self._call(functools.partial(_send_text, recipient=recipient, text=piece))
         return f"cs:{outbound_id}"
 
     async def show_typing(self, recipient: str) -> None:

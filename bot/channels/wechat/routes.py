@@ -7,10 +7,18 @@ from aiohttp import web
 from bot.channels.base import render_text
 from bot.channels.text_input import clean_inbound
 from bot.channels.wechat.adapter import RequestRejected, WechatAdapter
-from bot.core.messages import OutboundMessage
+from bot.core import redis_keys
+from bot.core.messages import InboundMessage, OutboundMessage
 from bot.keys import channel_adapter, resources
 from bot.media.intake import enqueue_media_fetch
+from bot.outbound.gateway import DELIVER_JOB
+from bot.resources import Resources
+from bot.storage import deliveries
 from bot.web.responses import json_error
+
+PASSIVE_REPLY_REMEMBERED_SECONDS = 60
+"""WeChat retries a push it got no answer to within 5 seconds, three times: a retry arrives well
+within this, and only then do the replies of a lost passive reply need sending again."""
 
 
 async def verify(request: web.Request) -> web.Response:
@@ -51,21 +59,48 @@ async def push(request: web.Request) -> web.Response:
     stored = await shared.pipeline.submit(message)
     await enqueue_media_fetch(shared.redis, message, stored)  # issue 15 (photos)
     budget = shared.config.channels.wechat.passive_reply_within_ms
-    if stored.duplicate or budget <= 0:
+    if stored.duplicate:
+        await _send_lost_passive_reply_again(shared, adapter, message)
+        return web.Response(text="success")
+    if budget <= 0:
         return web.Response(text="success")
     replies = await shared.gateway.replies_to(stored.message_id, within=budget / 1000)
     if not replies:
         return web.Response(text="success")
-    ids = [reply.message_id for reply in replies]
-    await shared.passive_replies.write(ids)
-    sent_at = shared.clock()
-    for reply in replies:  # handed to WeChat as this request's answer
-        shared.metrics.reply_sent(reply.channel, reply.received_at, sent_at)
     text = "\n\n".join(
         render_text(OutboundMessage(reply.text, options=reply.options, options_text=reply.options_text))
         for reply in replies
     )
+    if not adapter.fits_passive_reply(text):  # too long for one message: in pieces, by the API
+        await shared.gateway.enqueue_deliveries(replies)
+        return web.Response(text="success")
+    ids = [reply.message_id for reply in replies]
+    await shared.passive_replies.write(ids)
+    await shared.redis.set(
+        redis_keys.wechat_passive_reply(adapter.settings.appid, message.provider_message_id),
+        ",".join(map(str, ids)),
+        ex=PASSIVE_REPLY_REMEMBERED_SECONDS,
+    )
+    sent_at = shared.clock()
+    for reply in replies:  # handed to WeChat as this request's answer
+        shared.metrics.reply_sent(reply.channel, reply.received_at, sent_at)
     return web.Response(text=adapter.passive_reply(xml, text, request.query, crypto), content_type="application/xml")
+
+
+async def _send_lost_passive_reply_again(shared: Resources, adapter: WechatAdapter, message: InboundMessage) -> None:
+    """A retry of a push answered with a passive reply: WeChat retries only when it read no
+    answer, so the customer never saw those replies. They go again by the customer-service API,
+    once however many retries come (the first takes the record; only messages still marked sent
+    passively are sent again)."""
+    key = redis_keys.wechat_passive_reply(adapter.settings.appid, message.provider_message_id)
+    recorded = await shared.redis.getdel(key)
+    if not recorded:
+        return
+    raw = recorded.decode() if isinstance(recorded, bytes) else str(recorded)
+    ids = [int(part) for part in raw.split(",") if part]
+    again = await shared.database.write(lambda session: deliveries.resend_lost_passive(session, ids))
+    if again:
+        await shared.redis.enqueue_job(DELIVER_JOB, again[0], _job_id=f"deliver:{again[0]}:passive-lost")
 
 
 def add_routes(app: web.Application) -> None:

@@ -786,10 +786,10 @@
     let text;
     let bad = false;
     if (!window_.open) {
-      text = T("{0} 客服消息窗口已关闭:回复将改用模板消息或等待客户再次来信。", window_.channel);
+      text = T("{0} 客服消息窗口已关闭:回复将改用模板消息或等待客户再次来信。", label("channel", window_.channel));
       bad = true;
     } else {
-      text = T("{0} 窗口:还可发送 {1} 条,{2} 关闭。", window_.channel, window_.messages_left, formatTime(window_.closes_at));
+      text = T("{0} 窗口:还可发送 {1} 条,{2} 关闭。", label("channel", window_.channel), window_.messages_left, formatTime(window_.closes_at));
       bad = Boolean(window_.closing_soon);
       if (bad) text += T(" 即将关闭,请尽快回复。");
     }
