@@ -1394,6 +1394,9 @@ class Gazetteer(_Strict):
     address_triggers: list[str] = []
     address_corrections: list[str] = []
     address_stop_chars: str = ""
+    estate_name_chars: str = ""
+    """Characters of ``address_stop_chars`` an estate's name standing as a pause of its own may still
+    hold ("太古城 12座": 太 says "too" elsewhere)."""
     estate_suffixes: list[str] = []
     road_suffixes: list[str] = []
     """Words ending a road's name ("牛头角道", "文化路"): a road the gazetteer does not list is an
@@ -1434,6 +1437,13 @@ class Gazetteer(_Strict):
     place_answer_openers: list[str] = []
     """Words an answer to the place question may start with before the place ("嗯 是东城国际",
     "不好意思 是…"): the place kept in the customer's own words is what follows them."""
+    place_time_words: list[str] = []
+    """Words saying when, around a place told in the customer's own words ("就是今天早上 在南门" is
+    南门): no part of it."""
+    place_time_joiners: list[str] = []
+    """Words between a time and the place ("今天早上 在南门"): no part of it after a time."""
+    estate_gates: list[str] = []
+    """Gates that, named alone ("南门"), are asked which estate's, once."""
     english_street_words: list[str] = []
     english_estate_words: list[str] = []
     english_unit_words: list[str] = []

@@ -238,9 +238,10 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
     asked_again = data.escalation_phone_asks > 1  # a question came after the emergency's address
     if phone:
         data.phone, data.escalation_phone_asks = phone, PHONE_ASKS_DONE
+        told_name = _named_with_the_phone(turn)
         case_number = data.appeal_of or data.case_number
         if case_number is not None:
-            note_on_case(turn, case_number, phone=phone)
+            note_on_case(turn, case_number, phone=phone, named=told_name)
         turn.audit(TimelineKind.CONTACT_RECEIVED)
         turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=said_phone(phone))
         _ask_place_for_the_supervisor(turn, asked_again)
@@ -273,6 +274,16 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
         turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
     turn.say(PhraseId.ESCALATION_WITHOUT_PHONE)
     _ask_place_for_the_supervisor(turn, asked_again)
+    return True
+
+
+def _named_with_the_phone(turn: Turn) -> bool:
+    """The surname told with the phone ("我姓李 电话152…"), kept when none was told before. True if kept."""
+    data = turn.step.data
+    slots = turn.understood.slots if turn.understood is not None else None
+    if slots is None or not slots.surname or data.surname:
+        return False
+    data.surname, data.honorific, data.name = slots.surname, slots.honorific, slots.name
     return True
 
 

@@ -171,13 +171,21 @@ def complaint_after_hand_off(turn: Turn, told_a_problem: bool, text: str) -> boo
     return True
 
 
-def note_on_case(turn: Turn, case_number: str, phone: str | None = None, replaces: bool = False) -> None:
-    """A phone for the recorded case, kept with a place this message gave it too."""
+def note_on_case(
+    turn: Turn, case_number: str, phone: str | None = None, replaces: bool = False, named: bool = False
+) -> None:
+    """A phone for the recorded case, kept with a place this message gave it too; ``named``: with the
+    surname the customer gave (``FlowData.surname``)."""
     earlier = turn.step.contact
     same_case = earlier is not None and earlier.case_number == case_number
     area = earlier.area if earlier is not None and same_case else None
     district = earlier.district if earlier is not None and same_case else None
-    turn.step.contact = CaseContact(case_number, phone, replaces=replaces, area=area, district=district)
+    data = turn.step.data
+    surname = data.surname if named else None
+    title = _title_of(turn, surname, data.honorific) if named else None
+    turn.step.contact = CaseContact(
+        case_number, phone, replaces=replaces, area=area, district=district, surname=surname, title=title
+    )
 
 
 def place_after_hand_off(turn: Turn) -> bool:

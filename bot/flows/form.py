@@ -21,7 +21,7 @@ from bot.flows.slots import (
     append_description,
     ends_as_a_question,
     named_as_a_place,
-    only_a_building,
+    needs_its_estate,
     only_names_a_complaint,
     place_as_written,
     place_in_own_words,
@@ -155,7 +155,7 @@ def on_area(turn: Turn, text: str) -> None:
 
 def _asked_for_the_estate(turn: Turn) -> bool:
     data = turn.step.data
-    return data.estate_asked and bool(data.area) and only_a_building(turn.kit, data.area or "")
+    return data.estate_asked and bool(data.area) and needs_its_estate(turn.kit, data.area or "")
 
 
 def _estate_told(turn: Turn, text: str) -> bool:
@@ -418,8 +418,9 @@ def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = Fals
     elif not data.area and data.place_asks < PLACE_ASKS_DONE:
         turn.step.state = State.AWAIT_AREA
         turn.say(PhraseId.ASK_AREA_AGAIN if data.place_asks else PhraseId.ASK_AREA)
-    elif data.area and not data.estate_asked and only_a_building(turn.kit, data.area):
-        # "我是5栋的李阿姨": a building of which estate? Asked once; the answer completes the place.
+    elif data.area and not data.estate_asked and needs_its_estate(turn.kit, data.area):
+        # "我是5栋的李阿姨", "在南门": a building or a gate of which estate? Asked once; the answer
+        # completes the place.
         data.estate_asked = True
         turn.step.state = State.AWAIT_AREA
         written = place_as_written(turn)

@@ -177,6 +177,11 @@ class CaseContact:
     """More of the problem, told after the case was recorded: added to its description."""
     another_category: str | None = None
     """The category of another problem told after the case was recorded: one of its other categories."""
+    surname: str | None = None
+    """The customer's surname told with the phone after the case was recorded ("我姓李 电话…"), for a
+    customer known by none."""
+    title: str | None = None
+    """"male" or "female", with the surname."""
 
 
 @dataclass(frozen=True, slots=True)

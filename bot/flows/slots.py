@@ -284,6 +284,12 @@ def only_a_part(kit: FlowKit, place: str) -> bool:
     return any(place.startswith(part) for part in (*gazetteer.estate_parts, *gazetteer.building_parts))
 
 
+def needs_its_estate(kit: FlowKit, place: str) -> bool:
+    """``place`` is a building's number ("5栋", "3号楼2单元") or a gate ("南门", ``estate_gates``)
+    alone: which estate's is asked."""
+    return only_a_building(kit, place) or place in kit.config.gazetteer.estate_gates
+
+
 def only_a_building(kit: FlowKit, place: str) -> bool:
     """``place`` starts with a building's number ("5栋", "3号楼2单元", "1栋顶楼"): no estate,
     road or district before it."""
@@ -297,13 +303,19 @@ def only_a_building(kit: FlowKit, place: str) -> bool:
 
 def without_openers(turn: Turn, text: str) -> str:
     """``text`` without the words an answer starts with before its place (``place_answer_openers``:
-    "嗯 是东城国际" is 东城国际) and the spaces and punctuation around them."""
-    openers = sorted(turn.kit.config.gazetteer.place_answer_openers, key=len, reverse=True)
+    "嗯 是东城国际" is 东城国际; ``place_time_words``: "就是今天早上 在南门" is 南门) and the spaces and
+    punctuation around them."""
+    gazetteer = turn.kit.config.gazetteer
+    openers = [*gazetteer.place_answer_openers, *gazetteer.place_time_words]
     said = text.strip(PLACE_ANSWER_EDGES)
+    after_a_time = False
     while True:
-        opener = next((word for word in openers if _opens(said, word) and len(said) > len(word)), None)
+        # "今天早上 在南门": after a time, "在" goes too ("在电梯里" alone is said so).
+        words = sorted([*openers, *(gazetteer.place_time_joiners if after_a_time else ())], key=len, reverse=True)
+        opener = next((word for word in words if _opens(said, word) and len(said) > len(word)), None)
         if opener is None:
             return said
+        after_a_time = opener in gazetteer.place_time_words
         said = said[len(opener) :].lstrip(PLACE_ANSWER_EDGES)
 
 
@@ -317,8 +329,10 @@ def _opens(said: str, word: str) -> bool:
 
 
 def without_fillers_after(turn: Turn, place: str) -> str:
-    """``place`` without the spoken fillers it ends with (``place_fillers``: "我家楼下啊" is 我家楼下)."""
-    fillers = sorted(turn.kit.config.gazetteer.place_fillers, key=len, reverse=True)
+    """``place`` without the spoken fillers it ends with (``place_fillers``: "我家楼下啊" is 我家楼下) and
+    the time said after it (``place_time_words``: "南门 今天早上")."""
+    gazetteer = turn.kit.config.gazetteer
+    fillers = sorted([*gazetteer.place_fillers, *gazetteer.place_time_words], key=len, reverse=True)
     while True:
         filler = next((word for word in fillers if place.endswith(word) and len(place) > len(word)), None)
         if filler is None:
@@ -377,14 +391,33 @@ def whole_place_answer(turn: Turn, text: str, area: str) -> str:
         # "I live in Sunshine Garden block 5": the words saying where they live are not the place.
         triggers = alternation(gazetteer.english_address_triggers)
         said = re.sub(rf"^(?:{triggers})(?![A-Za-z])[\s:]*", "", said, flags=re.IGNORECASE)
-    if not said.endswith(address) or len(said) > LONGEST_PLACE_ANSWER:
+    found = said.find(address)
+    if found < 0 or len(said) > LONGEST_PLACE_ANSWER:
         return area
-    before = _SPACE_AFTER_LATIN.sub("", said[: len(said) - len(address)])
+    after = said[found + len(address) :]
+    if after and not _estate_named_after(turn, text, after):
+        return area
+    before = _SPACE_AFTER_LATIN.sub("", said[:found])
     if _PHONE_INSIDE.search(before):
         return area  # a phone is never part of the place
     if any(char in gazetteer.address_stop_chars or not char.isalnum() for char in before):
         return area
     return said
+
+
+def _estate_named_after(turn: Turn, text: str, after: str) -> bool:
+    """``after``, the end of an answer to the place question past the address found, is an estate's
+    name said in a pause of its own ("台北市信義區 松仁路100號 翠湖天地"): no digit (a phone), no character
+    never inside a place, no word of a problem or a story ("松仁路100號 漏水" tells the problem)."""
+    gazetteer = turn.kit.config.gazetteer
+    said = turn.kit.understander.simplified(unicodedata.normalize("NFKC", text)).rstrip(PLACE_ANSWER_EDGES)
+    if not said.endswith(after) or not said[: len(said) - len(after)][-1:].isspace():
+        return False
+    if any(char in gazetteer.address_stop_chars or not char.isalpha() for char in after):
+        return False
+    return not turn.says_any(after, turn.kit.rules.complaint.problem_words) and not turn.says_any(
+        after, turn.kit.form.story_words
+    )
 
 
 def only_names_a_complaint(turn: Turn, text: str) -> bool:

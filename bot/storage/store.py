@@ -1121,8 +1121,9 @@ def _same_customer(session: Session, customer_id: int, complaint: Complaint) -> 
 
 def add_case_contact(session: Session, conversation: LoadedConversation, contact: CaseContact) -> int | None:
     """A contact phone given after the case was recorded: the case's, unless it has one; the
-    customer's, unless they have one. A correction replaces the case's, and the customer's when it
-    was the number corrected. Returns the case's id (None when it is gone)."""
+    customer's, unless they have one (and the surname told with it, unless they have one). A
+    correction replaces the case's, and the customer's when it was the number corrected. Returns the
+    case's id (None when it is gone)."""
     complaint = session.execute(
         select(Complaint).where(Complaint.case_number == contact.case_number)
     ).scalar_one_or_none()
@@ -1136,6 +1137,13 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
     others, another = complaint.other_categories or [], contact.another_category
     if another and another != complaint.category and another not in others:
         complaint.other_categories = [*others, another]
+    if contact.surname and len(contact.surname) <= _SURNAME_CHARS:
+        # Told after the hand-off ("我姓李 电话…"): how to address a customer known by no name.
+        session.execute(
+            update(Customer)
+            .where(Customer.id == conversation.customer_id, Customer.surname.is_(None))
+            .values(surname=contact.surname, title=contact.title)
+        )
     if not contact.phone:
         return complaint.id
     replaced = complaint.contact_phone if contact.replaces else None

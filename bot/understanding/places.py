@@ -44,6 +44,9 @@ its building number ("锦绣江南6栋", "蓝湾半岛3号楼") or, after a dist
 ("福田区香蜜湖一号")."""
 _PROBLEM_CUE_GAP = 4
 """Characters that may come between a word saying where the problem is and the place ("问题在隔壁金地广场")."""
+_AFTER_A_PHONE = re.compile(r"(?<!\d)(?:\d[\-]?){10,}\d[ \t,，、]+$")
+"""A phone typed just before: "13899990000 保利天悦" names the estate as "住" would."""
+_PHONE_WINDOW = 24
 _ROOM_AT_END = re.compile(r"(?<![\d\-])(?P<room>\d{3,4})(?:室|号)?$")
 """A room number ending an address ("4栋302", "2单元1302室")."""
 _CLAUSE_END = re.compile(rf"$|[{_PUNCTUATION}]")
@@ -171,6 +174,9 @@ class PlaceFinder:
         )
         # "阳光花园啊 七栋": a spoken filler between an estate and its building.
         numerals = "0-9一二三四五六七八九十两"
+        self._spoken_building_number_re = re.compile(
+            rf"[{numerals}]{{1,4}}[ \t]?(?:{alternation(gazetteer.building_suffixes) or '(?!)'})"
+        )
         self._spoken_building_re = (
             re.compile(rf"(?:\s|{fillers})+(?P<building>[{numerals}]{{1,4}}[ \t]?(?:{building_words}))")
             if fillers and building_words
@@ -277,10 +283,13 @@ class PlaceFinder:
         # an opener before it and a filler or 的 after it aside (``_lone_estate``).
         lone_openers = alternation(gazetteer.place_answer_openers)
         lone_after = alternation([*gazetteer.place_fillers, "的"])
+        # "太古城 12座": a pause of its own may hold a few characters that stop an address elsewhere.
+        lone_stop = "".join(char for char in gazetteer.address_stop_chars if char not in gazetteer.estate_name_chars)
+        lone_char = rf"(?:(?![{_PUNCTUATION}{re.escape(lone_stop)}])[\u4e00-\u9fff])" if lone_stop else name_char
         self._lone_estate_re = (
             re.compile(
                 rf"(?:^|(?<=[{_PUNCTUATION}]))(?:(?:{lone_openers})[ \t]*)*"
-                rf"(?P<name>{name_char}{{{fewest},{most}}}?(?:{estate_words}))"
+                rf"(?P<name>{lone_char}{{{fewest},{most}}}?(?:{estate_words}))"
                 rf"(?:{lone_after})*(?=$|[{_PUNCTUATION}])"
             )
             if estate_words and lone_openers
@@ -463,7 +472,9 @@ class PlaceFinder:
         assert self._brand_re is not None
         found: list[_Anchor] = []
         for match in self._brand_re.finditer(text):
-            after_trigger = any(trigger.end() == match.start() for trigger in triggers)
+            after_trigger = any(trigger.end() == match.start() for trigger in triggers) or bool(
+                _AFTER_A_PHONE.search(text, max(0, match.start() - _PHONE_WINDOW), match.start())
+            )
             end = self._brand_estate_end(text, match, after_trigger)
             if end is None:
                 continue
@@ -481,7 +492,8 @@ class PlaceFinder:
         """Where the estate a brand starts ends: after the longest name ending as a place's does
         ("世纪城停水" is 世纪城, "花园二期"), the shortest a numbered phase or building follows ("绿洲3期",
         "万科3期"), the shortest a part of the estate follows ("天街地下车库"), or, after "住"/"地址", the
-        whole name to the end of the clause ("我住绿地新都会 停水了"); whichever reaches furthest."""
+        whole name to the end of the clause ("我住绿地新都会 停水了", "13899990000 保利天悦"); whichever
+        reaches furthest."""
         start, run_end = match.span("name")
         if match.group("name").startswith(self._company_words):
             return None
@@ -712,10 +724,16 @@ class PlaceFinder:
         if any(char.isdigit() for char in address):
             return address  # a house number already ("建国路88号")
         for start, end in spans:
-            if start < chosen_end or start - chosen_end > _BUILDING_AFTER_WINDOW:
+            if start < chosen_end:
+                continue
+            # "…叫做华润二十四城，电梯坏了，我住在十二栋": a building said after "住在" joins it however far.
+            lives_there = self._trigger_re is not None and any(
+                trigger.end() == start for trigger in self._trigger_re.finditer(text, chosen_end, start)
+            )
+            if start - chosen_end > _BUILDING_AFTER_WINDOW and not lives_there:
                 continue
             said = text[start:end].strip()
-            building = self._building_re.match(said)
+            building = self._building_re.match(said) or self._spoken_building_number_re.match(said)
             if building is not None and building.start() == 0:
                 return address + said
             break
