@@ -91,15 +91,31 @@
       return;
     }
     clear(list, tickets.map(ticketItem));
+    keepCardsInSight();
   }
+
+  // The waiting queue keeps its first three cards in sight: my conversations and the notices above
+  // and below it shrink (each scrolling inside itself) rather than squeezing it to a card and a half.
+  const CARDS_IN_SIGHT = 3;
+  function keepCardsInSight() {
+    const panel = $("queue-panel");
+    const cards = [...$("queue").children].slice(0, CARDS_IN_SIGHT);
+    panel.style.minHeight = "";
+    if (!cards.length || window.matchMedia("(max-width: 900px)").matches) return;
+    const top = panel.getBoundingClientRect().top - panel.scrollTop;
+    const needed = cards[cards.length - 1].getBoundingClientRect().bottom - top + parseFloat(getComputedStyle(panel).paddingBottom);
+    panel.style.minHeight = `${Math.ceil(Math.min(needed, window.innerHeight * 0.6))}px`;
+  }
+  window.addEventListener("resize", Staff.throttle(keepCardsInSight, 200));
 
   function ticketItem(ticket) {
     // Since the customer first waited for this case (a transfer opens a new ticket, not a new wait).
     const since = ticket.waiting_since || ticket.created_at;
     const waited = Math.max(0, (Date.now() - new Date(since).getTime()) / 1000);
-    const meta = [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
-      ticket.case_number, categoryName(ticket.category)].filter(Boolean).join(" · ");
-    const deadline = ticket.deadline_at ? T(" · 时限 {0}", formatTime(ticket.deadline_at)) : "";
+    // each part kept whole (a case number is never cut): the line wraps between them
+    const parts = [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
+      ticket.case_number, categoryName(ticket.category)].filter(Boolean);
+    const meta = parts.join(" · ");
     return el("li", { class: "ticket", "data-ticket": ticket.id, "data-conversation": ticket.conversation_id },
       el("div", { class: "ticket-head" },
         // the place in line as a badge, so it never reads as a second number beside the conversation's
@@ -110,7 +126,8 @@
         ticket.customer_tier
           ? el("span", { class: "badge tier", "data-tier": ticket.customer_tier, title: T("客户类别"), text: label("tier", ticket.customer_tier) })
           : null),
-      el("div", { class: "muted ticket-meta", title: meta, text: meta }),
+      el("div", { class: "muted ticket-meta", title: meta },
+        ...parts.flatMap((part, i) => [i ? " · " : null, el("span", { class: part === ticket.case_number ? "case-number" : null, text: part })])),
       // The problem, not the "对" that confirmed it; the last message when there is no complaint.
       (ticket.problem || ticket.last_customer_message)
         ? el("div", { class: "preview", title: ticket.problem || ticket.last_customer_message,
@@ -118,8 +135,12 @@
         : null,
       // one line each, the whole text on hover: several cards show at 1366×768
       el("div", { class: "actions ticket-foot" },
-        el("span", { class: "muted ticket-wait", title: deadline },
-          el("span", { class: "waited", "data-since": since, text: T("已等待 {0}", Staff.waitText(waited)) }), deadline),
+        el("span", { class: "muted ticket-wait" },
+          el("span", { class: "waited", "data-since": since, text: T("已等待 {0}", Staff.waitText(waited)) }),
+          ticket.deadline_at
+            ? el("span", { class: "deadline", title: T("答复时限 {0}", formatTime(ticket.deadline_at)),
+              text: T("时限 {0}", Staff.formatShortTime(ticket.deadline_at)) })
+            : null),
         el("button", { type: "button", class: "primary claim", text: T("认领"), onclick: () => claim(ticket) }),
         el("button", { type: "button", text: T("查看"), onclick: () => openConversation(ticket.conversation_id) })));
   }
