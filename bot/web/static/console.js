@@ -1119,6 +1119,7 @@
   async function resolve() {
     const summary = $("resolve-summary").value.trim();
     if (!summary) { say(T("请填写处理结果摘要")); return; }
+    if (!await resolveConfirmed(summary)) return;
     const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, { summary });
     if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     $("resolve-summary").value = "";
@@ -1126,6 +1127,32 @@
     say(T("已标记为已解决"), true);
     loadMine();
     loadConversation();
+  }
+
+  // Resolving has no undo here: the agent confirms it, warned when no one on the staff has written
+  // to the customer yet (GET /api/conversations/{id} staff_replied). Resolves to whether they did.
+  function resolveConfirmed(summary) {
+    $("resolve-dialog")?.remove();
+    const unanswered = Boolean(state.conversation) && !state.conversation.staff_replied;
+    return new Promise((answer) => {
+      const dialog = el("dialog", { id: "resolve-dialog", class: "canned-dialog", "aria-labelledby": "resolve-dialog-title" },
+        el("h2", { id: "resolve-dialog-title", text: T("确定将会话 {0} 标记为已解决?", state.conversationId) }),
+        unanswered
+          ? el("p", { id: "resolve-unanswered", class: "notice bad", role: "alert",
+            text: T("还没有任何客服回复过这位客户:客户尚未得到人工答复。") })
+          : null,
+        el("dl", { class: "form" }, el("dt", { text: T("处理结果摘要") }), el("dd", { text: summary })),
+        el("p", { class: "muted", text: T("标记后不能在此撤销;客户再次来信时会重新进入队列。") }),
+        el("div", { class: "composer-row" },
+          el("span", { class: "spacer" }),
+          el("button", { type: "button", id: "resolve-cancel", text: T("取消"), onclick: () => dialog.close("") }),
+          el("button", { type: "button", id: "resolve-confirm", class: unanswered ? "danger" : "primary",
+            text: unanswered ? T("仍然标记已解决") : T("标记已解决"), onclick: () => dialog.close("yes") })));
+      dialog.addEventListener("close", () => { answer(dialog.returnValue === "yes"); dialog.remove(); });
+      document.body.append(dialog);
+      dialog.showModal();
+      $("resolve-cancel").focus();
+    });
   }
 
   async function confirmResolved() {
