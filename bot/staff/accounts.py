@@ -86,13 +86,17 @@ class Account:
     password_hash: str
     ui_locale: str = "zh-CN"
     """The language the consoles speak to this member in (issue 15)."""
+    display_name: str | None = None
+    """The name the consoles show them by (王经理)."""
 
 
 def find_account(session: Session, username: str) -> Account | None:
     user = staff_store.user_named(session, username.strip())
     if user is None:
         return None
-    return Account(user.id, user.username, user.role, user.active, user.password_hash, user.ui_locale)
+    return Account(
+        user.id, user.username, user.role, user.active, user.password_hash, user.ui_locale, user.display_name
+    )
 
 
 def made_password() -> str:
@@ -100,10 +104,17 @@ def made_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+PASSWORD_MIN_CHARS = 8
+
+
+class PasswordTooShort(ValueError):
+    """A chosen password shorter than :data:`PASSWORD_MIN_CHARS`."""
+
+
 def hash_new_password(password: str) -> str:
-    """The stored form of a password chosen now; raises ValueError for one too short."""
-    if len(password) < 8:
-        raise ValueError("the password must have at least 8 characters")
+    """The stored form of a password chosen now; raises PasswordTooShort for one too short."""
+    if len(password) < PASSWORD_MIN_CHARS:
+        raise PasswordTooShort(f"the password must have at least {PASSWORD_MIN_CHARS} characters")
     return _hasher.hash(password)
 
 

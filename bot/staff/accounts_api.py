@@ -16,7 +16,7 @@ from bot.handoff import membership
 from bot.keys import resources
 from bot.outbound.effects import Effects
 from bot.staff.account_admin import NoSuchAccount, change_access
-from bot.staff.accounts import Role, create_user, made_password
+from bot.staff.accounts import PASSWORD_MIN_CHARS, PasswordTooShort, Role, create_user, made_password
 from bot.staff.audit import audited, fixed_target, note, path_target
 from bot.staff.auth import requires, staff_auth_key
 from bot.staff.bodies import AccountActiveBody, NewAccountBody, NewPasswordBody, QueuesBody, read_body
@@ -97,6 +97,8 @@ async def post_user(request: web.Request) -> web.Response:
 
     try:
         body = await resources(request).database.write(add)
+    except PasswordTooShort as error:
+        raise _too_short(error) from None
     except ValueError as error:
         raise api_error(400, str(error)) from None
     except IntegrityError:
@@ -149,6 +151,11 @@ async def _account_named(request: web.Request) -> tuple[int, str]:
     return user_id, user.username
 
 
+def _too_short(error: PasswordTooShort) -> web.HTTPException:
+    """400 with the code the consoles say in the staff member's language, beside the password field."""
+    return api_error(400, str(error), field="password", code="string_too_short", limit=PASSWORD_MIN_CHARS)
+
+
 async def _change(
     request: web.Request, username: str, *, active: bool | None = None, password: str | None = None
 ) -> int:
@@ -159,6 +166,8 @@ async def _change(
         )
     except NoSuchAccount:
         raise api_error(404, "no such user") from None
+    except PasswordTooShort as error:
+        raise _too_short(error) from None
     except ValueError as error:
         raise api_error(400, str(error)) from None
 

@@ -1280,12 +1280,18 @@
     return [c.case_number, categoryName(c.category), c.words ? `「${c.words}」` : null].filter(Boolean).join(" · ");
   }
 
+  // A colleague named in a notice by username: shown by their display name (王主管) when they have one.
+  function personNamed(username) {
+    const user = state.users.find((u) => u.username === username);
+    return (user && user.display_name) || username;
+  }
+
   function notificationDetail(detail, about) {
     // A case taken from me, or its deadline moved: said as a sentence.
-    if (detail.how === "appeal") return T("{0} 认领了客户申诉,已接手该投诉", detail.by);
-    if (detail.how === "transfer") return T("{0} 已将该会话转交给 {1}", detail.by, ownerName(detail.to));
+    if (detail.how === "appeal") return T("{0} 认领了客户申诉,已接手该投诉", personNamed(detail.by));
+    if (detail.how === "transfer") return T("{0} 已将该会话转交给 {1}", personNamed(detail.by), ownerName(detail.to));
     if (detail.by && detail.deadline_at) {
-      return [T("{0} 将答复时限延长至 {1}", detail.by, formatTime(detail.deadline_at)), detail.why ? T("原因: {0}", detail.why) : null].filter(Boolean).join(" · ");
+      return [T("{0} 将答复时限延长至 {1}", personNamed(detail.by), formatTime(detail.deadline_at)), detail.why ? T("原因: {0}", detail.why) : null].filter(Boolean).join(" · ");
     }
     const value = (key, v) => {
       if (key === "category") return categoryName(v);
@@ -1294,13 +1300,16 @@
       if (key === "reason") return label("reason", v);
       if (key === "channel") return label("channel", v);
       if (key === "owner") return ownerName(v);
+      if (key === "username") return personNamed(v);
       if (key === "priority") return `P${v}`;
       if (key === "window_hours") return T("{0}小时", v);
       if (key.endsWith("_at")) return formatTime(v);
       if (Array.isArray(v)) return v.join("、");
       return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
     };
+    // "原因: 转交" says nothing the notice's title does not: a transfer names only who handed it over
     const shown = (key, v) => !DETAIL_HIDDEN.has(key) && v !== null && v !== ""
+      && !(key === "reason" && v === "transfer" && detail.username)
       && !(key === "case_number" && about?.case_number === v);  // the case line names it already
     // The long list of matched rule names goes last, after what the person acts on.
     return Object.entries(detail).filter(([key, v]) => shown(key, v))
@@ -1496,7 +1505,7 @@
 
   Staff.boot(T("客服工作台 登录"), async (me) => {
     state.me = me;
-    $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
+    Staff.showWhoami(me);
     $("manager-link").hidden = me.role === "agent";
     renderAlertsButton();
     renderMine();

@@ -138,6 +138,13 @@ const Staff = (() => {
     return (LABELS[kind] || {})[value] || String(value);
   }
 
+  // The top bar: the name colleagues know (王经理) and the role; the username on hover.
+  function showWhoami(me) {
+    const whoami = document.getElementById("whoami");
+    whoami.textContent = `${me.display_name || me.username} · ${label("role", me.role)}`;
+    whoami.title = T("用户名: {0}", me.username);
+  }
+
   function waitText(seconds) {
     if (seconds === null || seconds === undefined) return "—";
     const minutes = Math.floor(seconds / 60);
@@ -183,7 +190,7 @@ const Staff = (() => {
 
   function signedIn(user) {
     if (StaffI18n.follow(user.ui_locale)) return;  // reloads in the account's language
-    me = { id: user.id, username: user.username, role: user.role, ui_locale: user.ui_locale };
+    me = { id: user.id, username: user.username, display_name: user.display_name || null, role: user.role, ui_locale: user.ui_locale };
     csrf = user.csrf_token;
     loginRoot.hidden = true;
     document.getElementById("app").hidden = false;
@@ -359,5 +366,5 @@ const Staff = (() => {
     };
   }
 
-  return { el, clear, api, unavailable, formatTime, formatShortTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, errorMessage, problemText, me: () => me };
+  return { el, clear, api, unavailable, showWhoami, formatTime, formatShortTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, errorMessage, problemText, me: () => me };
 })();

@@ -178,6 +178,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "时限 {0}": "due {0}",
     "答复时限 {0}": "Reply deadline {0}",
     "今天 {0}": "today {0}",
+    "用户名: {0}": "Username: {0}",
+    "新密码": "New password",
     "确定将会话 {0} 标记为已解决?": "Mark conversation {0} resolved?",
     "还没有任何客服回复过这位客户:客户尚未得到人工答复。": "No one on the staff has replied to this customer yet: they have had no answer from a person.",
     "标记后不能在此撤销;客户再次来信时会重新进入队列。": "This cannot be undone here; if the customer writes again, the conversation goes back to the queue.",
