@@ -26,11 +26,8 @@ def _run(settings: Settings) -> int:
     except ConfigError as error:
         print(f"configuration error:\n{error}", file=sys.stderr)
         return 2
-    auto_migrate = settings.auto_migrate
-    if auto_migrate is None:
-        auto_migrate = settings.database_url.startswith("sqlite")
     first_accounts: list[tuple[str, str, str]] = []
-    if auto_migrate:
+    if migrate.wants_auto_migrate(settings.database_url, settings.auto_migrate):
         migrate.upgrade(settings.database_url)
         first_accounts = _first_accounts(settings, config.handoff.queue_ids())
     from workers.settings import in_process_worker
@@ -164,15 +161,27 @@ def _telegram_webhook(settings: Settings, url: str) -> int:
     return 0
 
 
+NOT_SET_UP = "the database is not set up: run `python -m bot migrate` first"
+
+
+def _migrate_if_configured(settings: Settings) -> None:
+    """As ``run`` does: an embedded (SQLite) database, or one with BOT_AUTO_MIGRATE on, is brought to head."""
+    from bot.storage import migrate
+
+    if migrate.wants_auto_migrate(settings.database_url, settings.auto_migrate):
+        migrate.upgrade(settings.database_url)
+
+
 def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
     import asyncio
     import getpass
 
-    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.exc import DBAPIError, IntegrityError
 
     from bot.staff.accounts import Role, check_username, create_user
     from bot.staff.passwords import PasswordHashers
     from bot.storage.db import Database
+    from bot.storage.migrate import schema_missing
 
     queues: list[str] | None = None
     if arguments.queues:
@@ -211,13 +220,19 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
         finally:
             await database.dispose()
 
+    _migrate_if_configured(settings)
     try:
         user_id = asyncio.run(create())
-    except ValueError as error:
-        print(f"not created: {error}", file=sys.stderr)
-        return 2
     except IntegrityError:
         print(f"not created: the username {arguments.username!r} is taken", file=sys.stderr)
+        return 2
+    except DBAPIError as error:
+        if not schema_missing(error):
+            raise
+        print(f"not created: {NOT_SET_UP}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"not created: {error}", file=sys.stderr)
         return 2
     print(f"created {arguments.role} {arguments.username!r} (id {user_id})")
     return 0
@@ -240,6 +255,7 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     import asyncio
 
     from redis.asyncio import Redis
+    from sqlalchemy.exc import DBAPIError
 
     from bot.core.clock import utc_now
     from bot.embedded_redis import EmbeddedRedis
@@ -247,6 +263,7 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.staff.passwords import PasswordHashers
     from bot.staff.sessions import CACHE_SECONDS, StaffSessions
     from bot.storage.db import Database
+    from bot.storage.migrate import schema_missing
 
     new_password = None
     if arguments.command == "set-password":
@@ -281,6 +298,11 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
         ended = asyncio.run(change())
     except NoSuchAccount:
         print(f"no staff account is named {arguments.username!r}", file=sys.stderr)
+        return 2
+    except DBAPIError as error:
+        if not schema_missing(error):
+            raise
+        print(f"not changed: {NOT_SET_UP}", file=sys.stderr)
         return 2
     except ValueError as error:
         print(f"not changed: {error}", file=sys.stderr)

@@ -99,3 +99,10 @@ async def customer_asks_for_a_person(browser: Any, url: str, first_words: str | 
     await customer_says_each(customer, [text for text in (first_words, "转人工") if text is not None])
     await expect(customer.locator(".msg-bot", has_text="人工")).not_to_have_count(0, timeout=10_000)
     return customer
+
+
+async def resolve_in_console(page: Any, summary: str) -> None:
+    """标记已解决 with ``summary`` in the open conversation, confirmed in the dialog that asks first."""
+    await page.fill("#resolve-summary", summary)
+    await page.click("#resolve")
+    await page.click("#resolve-confirm")

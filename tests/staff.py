@@ -47,6 +47,15 @@ async def set_queues(client: Any, username: str, queues: list[str]) -> None:
     await resources(client.app).database.write(assign)
 
 
+async def set_display_name(client: Any, username: str, display_name: str) -> None:
+    """Give the account the name colleagues know it by (王经理)."""
+
+    def name(session: Any) -> None:
+        session.execute(update(User).where(User.username == username).values(display_name=display_name))
+
+    await resources(client.app).database.write(name)
+
+
 async def give_to(client: Any, conversation_id: int, username: str) -> None:
     """Make the agent the conversation's owner (agents read only conversations that are theirs)."""
 

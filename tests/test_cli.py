@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import sqlite3
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -121,3 +122,34 @@ async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Pat
     assert (inbound, unprocessed) == (6, 0)  # five web chat messages and one SMS
     assert replies >= 4  # the greeting (2) and at least the answer to the first message
     assert (tmp_path / "var" / "redis" / "appendonly.aof").exists() or any((tmp_path / "var" / "redis").iterdir())
+
+
+def _create_user(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("BOT_") and key not in ("TEST_DATABASE_URL", "TEST_REDIS_URL")
+    }
+    env.update(BOT_VAR_DIR=str(tmp_path / "var"), **environment)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "create-user", "--username", "wang", "--role", "manager"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        input="a-long-enough-password\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_create_user_before_any_migration_says_to_migrate_first(tmp_path: Path) -> None:
+    done = _create_user(tmp_path, BOT_AUTO_MIGRATE="0")
+    assert done.returncode == 2, done.stderr
+    assert "the database is not set up: run `python -m bot migrate` first" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_create_user_on_a_fresh_embedded_database_sets_it_up_as_run_does(tmp_path: Path) -> None:
+    done = _create_user(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "created manager 'wang'" in done.stdout

@@ -17,6 +17,7 @@ from bot.keys import resources
 from bot.outbound.effects import Effects
 from bot.staff.account_admin import NoSuchAccount, change_access
 from bot.staff.accounts import Role, check_username, create_user, made_password
+from bot.staff.passwords import PASSWORD_MIN_CHARS, PasswordTooShort
 from bot.staff.audit import audited, fixed_target, note, path_target
 from bot.staff.auth import requires, staff_auth_key
 from bot.staff.bodies import AccountActiveBody, NewAccountBody, NewPasswordBody, QueuesBody, read_body
@@ -93,6 +94,8 @@ async def post_user(request: web.Request) -> web.Response:
     try:
         check_username(given.username)  # refused before a tenth of a second is spent hashing
         password_hash = await request.app[staff_auth_key].hashers.hash_new(password)
+    except PasswordTooShort as error:
+        raise _too_short(error) from None
     except ValueError as error:
         raise api_error(400, str(error)) from None
 
@@ -152,12 +155,19 @@ async def _account_named(request: web.Request) -> tuple[int, str]:
     return user_id, user.username
 
 
+def _too_short(error: PasswordTooShort) -> web.HTTPException:
+    """400 with the code the consoles say in the staff member's language, beside the password field."""
+    return api_error(400, str(error), field="password", code="string_too_short", limit=PASSWORD_MIN_CHARS)
+
+
 async def _change(
     request: web.Request, username: str, *, active: bool | None = None, password: str | None = None
 ) -> int:
     auth = request.app[staff_auth_key]
     try:
         password_hash = await auth.hashers.hash_new(password) if password is not None else None
+    except PasswordTooShort as error:
+        raise _too_short(error) from None
     except ValueError as error:
         raise api_error(400, str(error)) from None
     try:

@@ -277,6 +277,7 @@ async def conversation(request: web.Request) -> web.Response:
         shown_messages = _messages_shown(request.query)
         messages, earlier = await session.run_sync(conversations.newest_messages_of, conversation_id, shown_messages)
         photos = await session.run_sync(media_of_messages, [message.id for message in messages])  # issue 15
+        staff_replied = await session.run_sync(conversations.staff_replied, conversation_id)
         complaints = await session.run_sync(conversations.complaints_of, conversation_id)
         satisfaction = await promises.satisfaction_by_complaint(session, conversation_id)
         timeline, earlier_timeline = await session.run_sync(
@@ -335,6 +336,8 @@ async def conversation(request: web.Request) -> web.Response:
                 for message in messages
             ],
             "earlier_messages": earlier,
+            # whether anyone on the staff ever wrote to the customer (the console warns before resolving if not)
+            "staff_replied": staff_replied,
             "complaints": [
                 _complaint_json(complaint, satisfaction.get(complaint.id, []), shown, said_deadline)
                 for complaint in complaints

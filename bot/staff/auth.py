@@ -173,7 +173,9 @@ async def login(request: web.Request) -> web.Response:
         await auth.sessions.revoke(previous)
     token, signed_in = await auth.sessions.create(account)
     request["staff"] = {"id": signed_in.user_id, "username": signed_in.username, "role": signed_in.role}
-    response = web.json_response(_me(signed_in) | {"ui_locale": account.ui_locale})
+    response = web.json_response(
+        _me(signed_in) | {"ui_locale": account.ui_locale, "display_name": account.display_name}
+    )
     response.set_cookie(
         COOKIE_NAME,
         token,
@@ -207,16 +209,19 @@ async def logout(request: web.Request) -> web.Response:
 
 @requires()
 async def me(request: web.Request) -> web.Response:
-    """``GET /api/me``: the signed-in staff member (id, username, role, ui_locale) and the CSRF token."""
+    """``GET /api/me``: the signed-in staff member (id, username, display_name, role, ui_locale) and
+    the CSRF token."""
     signed_in = request["signed_in"]
-    return web.json_response(_me(signed_in) | await _ui_locale(request, signed_in.user_id))
+    return web.json_response(_me(signed_in) | await _account(request, signed_in.user_id))
 
 
-async def _ui_locale(request: web.Request, user_id: int) -> dict[str, str]:
-    """issue 15: the language the consoles speak to this member in (bot.staff.locale_api)."""
+async def _account(request: web.Request, user_id: int) -> dict[str, str | None]:
+    """issue 15: the language the consoles speak to this member in (bot.staff.locale_api), and the
+    name the top bar shows them by."""
     async with resources(request).sessions() as session:
         locale = await session.run_sync(lambda sync: staff_store.ui_locale(sync, user_id))
-    return {"ui_locale": locale or "zh-CN"}
+        name = await session.run_sync(lambda sync: staff_store.display_name(sync, user_id))
+    return {"ui_locale": locale or "zh-CN", "display_name": name}
 
 
 # issue 15 (photos): routes open to staff and customers alike ask who is signed in, without a 401.

@@ -17,10 +17,14 @@ PASSWORD_MIN_CHARS = 8
 _DUMMY_PASSWORD = "not a password anyone has"
 
 
+class PasswordTooShort(ValueError):
+    """A chosen password shorter than :data:`PASSWORD_MIN_CHARS`."""
+
+
 def check_new_password(password: str) -> str:
-    """The password, when it may be chosen now; ValueError for one too short."""
+    """The password, when it may be chosen now; PasswordTooShort for one too short."""
     if len(password) < PASSWORD_MIN_CHARS:
-        raise ValueError(f"the password must have at least {PASSWORD_MIN_CHARS} characters")
+        raise PasswordTooShort(f"the password must have at least {PASSWORD_MIN_CHARS} characters")
     return password
 
 

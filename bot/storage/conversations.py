@@ -28,6 +28,12 @@ def newest_timeline_of(session: Session, conversation_id: int, limit: int) -> tu
     return _newest_of(session, TimelineEvent, conversation_id, limit)
 
 
+def staff_replied(session: Session, conversation_id: int) -> bool:
+    """Whether any staff member ever wrote to the customer in this conversation."""
+    replied = exists().where(Message.conversation_id == conversation_id, Message.sender == Sender.AGENT)
+    return bool(session.execute(select(replied)).scalar())
+
+
 _Row = TypeVar("_Row", Message, TimelineEvent)
 
 

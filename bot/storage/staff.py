@@ -104,6 +104,11 @@ def ui_locale(session: Session, user_id: int) -> str | None:
     return session.execute(select(User.ui_locale).where(User.id == user_id)).scalar_one_or_none()
 
 
+def display_name(session: Session, user_id: int) -> str | None:
+    """The name the account is shown by (王经理), or None when it has none."""
+    return session.execute(select(User.display_name).where(User.id == user_id)).scalar_one_or_none()
+
+
 def set_ui_locale(session: Session, user_id: int, locale: str) -> bool:
     """Store the account's console language; False when there is no such account."""
     user = session.get(User, user_id)

@@ -23,6 +23,7 @@ from tests.browser import (
     customer_in_chat,
     customer_says_each,
     laptop_console,
+    resolve_in_console,
     sign_in,
 )
 from tests.conftest import AppFactory
@@ -171,6 +172,18 @@ async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale
         conversation_id = int(await agent.evaluate("window.agentConsole.state.conversationId"))
         await expect(agent.locator("#mine")).to_contain_text(f"会话 {conversation_id}")
 
+        # 标记已解决 asks first, warning while no one has written to the customer; 取消 leaves the case open
+        await agent.fill("#resolve-summary", "已告知客户")
+        await agent.click("#resolve")
+        await expect(agent.locator("#resolve-dialog")).to_be_visible()
+        await expect(agent.locator("#resolve-unanswered")).to_contain_text("还没有任何客服回复过这位客户")
+        await expect(agent.locator("#resolve-confirm")).to_have_text("仍然标记已解决")
+        await agent.screenshot(path="/tmp/cf-shots/resolve-unanswered.png")
+        await agent.click("#resolve-cancel")
+        await expect(agent.locator("#resolve-dialog")).to_have_count(0)
+        await expect(meta).to_contain_text("处理中")
+        await agent.fill("#resolve-summary", "")
+
         await agent.fill("#reply-text", "已为您登记")
         await agent.click("#reply-send")
         await expect(customer.locator(".msg-agent")).to_contain_text("已为您登记", timeout=10_000)
@@ -186,6 +199,9 @@ async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale
         await agent.fill("#resolve-summary", "已告知客户办理流程")
         await expect(agent.locator("#conversation-message")).to_be_hidden()
         await agent.locator("#resolve-summary").press("Enter")
+        await expect(agent.locator("#resolve-dialog")).to_contain_text("已告知客户办理流程")
+        await expect(agent.locator("#resolve-unanswered")).to_have_count(0)  # li did reply
+        await agent.click("#resolve-confirm")
         await expect(meta).to_contain_text("已解决", timeout=10_000)
         await expect(meta).to_contain_text("处理人: 我 (li.agent)")
         await expect(meta).not_to_contain_text("处理中")
@@ -230,8 +246,7 @@ async def test_an_agent_s_conversations_are_listed_on_another_browser_with_the_c
         await expect(mine).to_contain_text("TS")
         await second.screenshot(path="/tmp/agentui-mine-elsewhere.png")
 
-        await first.fill("#resolve-summary", "已安排保洁清理")
-        await first.click("#resolve")
+        await resolve_in_console(first, "已安排保洁清理")
         await expect(first.locator("#conversation-meta")).to_contain_text("已解决", timeout=10_000)
         await second.reload()
         await expect(second.locator("body[data-ready=true]")).to_have_count(1, timeout=10_000)

@@ -309,3 +309,11 @@ async def test_a_customer_who_confirmed_their_name_is_greeted_by_it_next_time(ma
     await socket.until(lambda _: len(socket.bot_texts()) > said_before)
     assert socket.bot_texts()[said_before].startswith("王先生，下午好")
     await socket.close()
+
+
+async def test_the_chat_address_with_a_trailing_slash_opens_the_chat(make_client: AppFactory) -> None:
+    client = await make_client()
+    moved = await client.get("/chat/?lang=en", allow_redirects=False)
+    assert moved.status == 302 and moved.headers["Location"] == "/chat?lang=en"
+    page = await client.get("/chat/")
+    assert page.status == 200 and "<html" in await page.text()

@@ -9,7 +9,14 @@ import pytest
 
 from bot.staff.accounts import Role
 from bot.understanding.model_settings import ModelSettings
-from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_asks_for_a_person, sign_in, signed_in_manager_page
+from tests.browser import (
+    CHROMIUM,
+    LAUNCH_ARGS,
+    customer_asks_for_a_person,
+    resolve_in_console,
+    sign_in,
+    signed_in_manager_page,
+)
 from tests.conftest import AppFactory
 from tests.helpers import eventually
 from tests.staff import add_user
@@ -59,8 +66,7 @@ async def test_an_agent_takes_a_customer_live_and_they_talk(make_client: AppFact
         await expect(agent.locator("#timeline .note")).to_contain_text("已联系物业", timeout=10_000)
         await expect(customer.locator(".msg", has_text="已联系物业")).to_have_count(0)
 
-        await agent.fill("#resolve-summary", "物业已派人维修电梯")
-        await agent.click("#resolve")
+        await resolve_in_console(agent, "物业已派人维修电梯")
         await expect(agent.locator("#timeline")).to_contain_text("物业已派人维修电梯", timeout=10_000)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         await agent.screenshot(path=str(SCREENSHOTS / "agent-console.png"), full_page=True)

@@ -4,6 +4,7 @@ once) after confirming, gives one a typed password; a supervisor reads the list 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, expect, playwright_api, sign_in
 from tests.conftest import AppFactory
-from tests.staff import PASSWORD, add_user, call_with_cookie, set_queues, sign_in_with_cookie
+from tests.staff import PASSWORD, add_user, call_with_cookie, set_display_name, set_queues, sign_in_with_cookie
 
 pytestmark = pytest.mark.browser
 
@@ -114,3 +115,38 @@ async def test_a_supervisor_reads_the_staff_list_without_changing_it(make_client
         await expect(page.locator("#people-table button")).to_have_count(0)
         assert errors == []
         await browser.close()
+
+
+async def test_the_top_bar_names_the_manager_and_a_short_password_is_refused_at_its_field(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    await set_display_name(client, "boss", "王经理")
+    await add_user(client, "wu", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page, errors = await people_page(browser, client, "boss")
+        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+        whoami = page.locator("#whoami")
+        await expect(whoami).to_have_text("王经理 · 经理")
+        await expect(whoami).to_have_attribute("title", "用户名: boss")
+
+        await page.fill("#new-username", "zhao.agent")
+        await page.fill("#new-password", "short")
+        await page.click("#new-add")
+        await expect(page.locator("#new-password-error")).to_have_text("初始密码:至少 8 个字", timeout=10_000)
+        await expect(page.locator("#new-password")).to_be_focused()
+        await expect(page.locator("#people-message")).to_have_text("")
+        await page.screenshot(path="/tmp/cf-shots/people-short.png")
+        await page.fill("#new-password", "long-enough-password")
+        await expect(page.locator("#new-password-error")).to_have_text("")
+
+        await page.locator("#people-table tr[data-user=wu] .reset-password").click()
+        await page.fill("#reset-password", "short")
+        await page.click("#reset-confirm")
+        await expect(page.locator("#reset-password-error")).to_have_text("新密码:至少 8 个字", timeout=10_000)
+        await expect(page.locator("#people-message")).to_have_text("")
+        assert errors == []
+        await browser.close()
+    assert await sign_in_status(client, "wu", PASSWORD) == 200  # unchanged

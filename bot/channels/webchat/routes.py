@@ -499,6 +499,7 @@ async def flood_guards_context(app: web.Application) -> AsyncIterator[None]:
 def add_routes(app: web.Application) -> None:
     app.cleanup_ctx.append(flood_guards_context)
     app.router.add_get("/chat", chat_page)
+    app.router.add_get("/chat/", _to_chat)  # a typed or linked trailing slash: the page, not a bare 404
     app.router.add_get("/widget.js", widget_script)
     app.router.add_post("/chat/session", create_session)
     app.router.add_get("/chat/ws", websocket)
@@ -506,3 +507,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/chat/messages", get_messages)
     app.router.add_post("/chat/media", post_media)  # issue 15 (photos)
     app.router.add_static("/static/", STATIC_DIR)
+
+
+async def _to_chat(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound(request.rel_url.with_path("/chat").with_query(request.rel_url.query))

@@ -91,15 +91,31 @@
       return;
     }
     clear(list, tickets.map(ticketItem));
+    keepCardsInSight();
   }
+
+  // The waiting queue keeps its first three cards in sight: my conversations and the notices above
+  // and below it shrink (each scrolling inside itself) rather than squeezing it to a card and a half.
+  const CARDS_IN_SIGHT = 3;
+  function keepCardsInSight() {
+    const panel = $("queue-panel");
+    const cards = [...$("queue").children].slice(0, CARDS_IN_SIGHT);
+    panel.style.minHeight = "";
+    if (!cards.length || window.matchMedia("(max-width: 900px)").matches) return;
+    const top = panel.getBoundingClientRect().top - panel.scrollTop;
+    const needed = cards[cards.length - 1].getBoundingClientRect().bottom - top + parseFloat(getComputedStyle(panel).paddingBottom);
+    panel.style.minHeight = `${Math.ceil(Math.min(needed, window.innerHeight * 0.6))}px`;
+  }
+  window.addEventListener("resize", Staff.throttle(keepCardsInSight, 200));
 
   function ticketItem(ticket) {
     // Since the customer first waited for this case (a transfer opens a new ticket, not a new wait).
     const since = ticket.waiting_since || ticket.created_at;
     const waited = Math.max(0, (Date.now() - new Date(since).getTime()) / 1000);
-    const meta = [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
-      ticket.case_number, categoryName(ticket.category)].filter(Boolean).join(" · ");
-    const deadline = ticket.deadline_at ? T(" · 时限 {0}", formatTime(ticket.deadline_at)) : "";
+    // each part kept whole (a case number is never cut): the line wraps between them
+    const parts = [ticket.channel ? label("channel", ticket.channel) : null, queueName(ticket.queue), label("reason", ticket.reason),
+      ticket.case_number, categoryName(ticket.category)].filter(Boolean);
+    const meta = parts.join(" · ");
     return el("li", { class: "ticket", "data-ticket": ticket.id, "data-conversation": ticket.conversation_id },
       el("div", { class: "ticket-head" },
         // the place in line as a badge, so it never reads as a second number beside the conversation's
@@ -110,7 +126,8 @@
         ticket.customer_tier
           ? el("span", { class: "badge tier", "data-tier": ticket.customer_tier, title: T("客户类别"), text: label("tier", ticket.customer_tier) })
           : null),
-      el("div", { class: "muted ticket-meta", title: meta, text: meta }),
+      el("div", { class: "muted ticket-meta", title: meta },
+        ...parts.flatMap((part, i) => [i ? " · " : null, el("span", { class: part === ticket.case_number ? "case-number" : null, text: part })])),
       // The problem, not the "对" that confirmed it; the last message when there is no complaint.
       (ticket.problem || ticket.last_customer_message)
         ? el("div", { class: "preview", title: ticket.problem || ticket.last_customer_message,
@@ -118,8 +135,12 @@
         : null,
       // one line each, the whole text on hover: several cards show at 1366×768
       el("div", { class: "actions ticket-foot" },
-        el("span", { class: "muted ticket-wait", title: deadline },
-          el("span", { class: "waited", "data-since": since, text: T("已等待 {0}", Staff.waitText(waited)) }), deadline),
+        el("span", { class: "muted ticket-wait" },
+          el("span", { class: "waited", "data-since": since, text: T("已等待 {0}", Staff.waitText(waited)) }),
+          ticket.deadline_at
+            ? el("span", { class: "deadline", title: T("答复时限 {0}", formatTime(ticket.deadline_at)),
+              text: T("时限 {0}", Staff.formatShortTime(ticket.deadline_at)) })
+            : null),
         el("button", { type: "button", class: "primary claim", text: T("认领"), onclick: () => claim(ticket) }),
         el("button", { type: "button", text: T("查看"), onclick: () => openConversation(ticket.conversation_id) })));
   }
@@ -1098,6 +1119,7 @@
   async function resolve() {
     const summary = $("resolve-summary").value.trim();
     if (!summary) { say(T("请填写处理结果摘要")); return; }
+    if (!await resolveConfirmed(summary)) return;
     const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, { summary });
     if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     $("resolve-summary").value = "";
@@ -1105,6 +1127,32 @@
     say(T("已标记为已解决"), true);
     loadMine();
     loadConversation();
+  }
+
+  // Resolving has no undo here: the agent confirms it, warned when no one on the staff has written
+  // to the customer yet (GET /api/conversations/{id} staff_replied). Resolves to whether they did.
+  function resolveConfirmed(summary) {
+    $("resolve-dialog")?.remove();
+    const unanswered = Boolean(state.conversation) && !state.conversation.staff_replied;
+    return new Promise((answer) => {
+      const dialog = el("dialog", { id: "resolve-dialog", class: "canned-dialog", "aria-labelledby": "resolve-dialog-title" },
+        el("h2", { id: "resolve-dialog-title", text: T("确定将会话 {0} 标记为已解决?", state.conversationId) }),
+        unanswered
+          ? el("p", { id: "resolve-unanswered", class: "notice bad", role: "alert",
+            text: T("还没有任何客服回复过这位客户:客户尚未得到人工答复。") })
+          : null,
+        el("dl", { class: "form" }, el("dt", { text: T("处理结果摘要") }), el("dd", { text: summary })),
+        el("p", { class: "muted", text: T("标记后不能在此撤销;客户再次来信时会重新进入队列。") }),
+        el("div", { class: "composer-row" },
+          el("span", { class: "spacer" }),
+          el("button", { type: "button", id: "resolve-cancel", text: T("取消"), onclick: () => dialog.close("") }),
+          el("button", { type: "button", id: "resolve-confirm", class: unanswered ? "danger" : "primary",
+            text: unanswered ? T("仍然标记已解决") : T("标记已解决"), onclick: () => dialog.close("yes") })));
+      dialog.addEventListener("close", () => { answer(dialog.returnValue === "yes"); dialog.remove(); });
+      document.body.append(dialog);
+      dialog.showModal();
+      $("resolve-cancel").focus();
+    });
   }
 
   async function confirmResolved() {
@@ -1232,12 +1280,18 @@
     return [c.case_number, categoryName(c.category), c.words ? `「${c.words}」` : null].filter(Boolean).join(" · ");
   }
 
+  // A colleague named in a notice by username: shown by their display name (王主管) when they have one.
+  function personNamed(username) {
+    const user = state.users.find((u) => u.username === username);
+    return (user && user.display_name) || username;
+  }
+
   function notificationDetail(detail, about) {
     // A case taken from me, or its deadline moved: said as a sentence.
-    if (detail.how === "appeal") return T("{0} 认领了客户申诉,已接手该投诉", detail.by);
-    if (detail.how === "transfer") return T("{0} 已将该会话转交给 {1}", detail.by, ownerName(detail.to));
+    if (detail.how === "appeal") return T("{0} 认领了客户申诉,已接手该投诉", personNamed(detail.by));
+    if (detail.how === "transfer") return T("{0} 已将该会话转交给 {1}", personNamed(detail.by), ownerName(detail.to));
     if (detail.by && detail.deadline_at) {
-      return [T("{0} 将答复时限延长至 {1}", detail.by, formatTime(detail.deadline_at)), detail.why ? T("原因: {0}", detail.why) : null].filter(Boolean).join(" · ");
+      return [T("{0} 将答复时限延长至 {1}", personNamed(detail.by), formatTime(detail.deadline_at)), detail.why ? T("原因: {0}", detail.why) : null].filter(Boolean).join(" · ");
     }
     const value = (key, v) => {
       if (key === "category") return categoryName(v);
@@ -1246,13 +1300,16 @@
       if (key === "reason") return label("reason", v);
       if (key === "channel") return label("channel", v);
       if (key === "owner") return ownerName(v);
+      if (key === "username") return personNamed(v);
       if (key === "priority") return `P${v}`;
       if (key === "window_hours") return T("{0}小时", v);
       if (key.endsWith("_at")) return formatTime(v);
       if (Array.isArray(v)) return v.join("、");
       return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
     };
+    // "原因: 转交" says nothing the notice's title does not: a transfer names only who handed it over
     const shown = (key, v) => !DETAIL_HIDDEN.has(key) && v !== null && v !== ""
+      && !(key === "reason" && v === "transfer" && detail.username)
       && !(key === "case_number" && about?.case_number === v);  // the case line names it already
     // The long list of matched rule names goes last, after what the person acts on.
     return Object.entries(detail).filter(([key, v]) => shown(key, v))
@@ -1448,7 +1505,7 @@
 
   Staff.boot(T("客服工作台 登录"), async (me) => {
     state.me = me;
-    $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
+    Staff.showWhoami(me);
     $("manager-link").hidden = me.role === "agent";
     renderAlertsButton();
     renderMine();

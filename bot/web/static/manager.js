@@ -430,7 +430,7 @@
 
   Staff.boot(T("管理台 登录"), async (me) => {
     state.me = me;
-    $("whoami").textContent = `${me.username} · ${label("role", me.role)}`;
+    Staff.showWhoami(me);
     const allowed = TABS_FOR[me.role] || [];
     for (const button of document.querySelectorAll(".tabs button")) button.hidden = !allowed.includes(button.dataset.tab);
     if (me.role === "agent") {

@@ -17,6 +17,21 @@ window.staffAccounts = (() => {
     clear($("people-secret"));
   }
 
+  // A refused password is said at its field, not at the top of the page.
+  function fieldError(id, text) {
+    const error = $(`${id}-error`);
+    if (error) error.textContent = text;
+    $(id)?.setAttribute("aria-invalid", text ? "true" : "false");
+  }
+
+  function passwordRefused(result, id, name) {
+    if (result.ok || result.data.field !== "password") return false;
+    say("", "");
+    fieldError(id, Staff.problemText(result.data, () => ({ name })) || Staff.errorText(result, name));
+    $(id).focus();
+    return true;
+  }
+
   function say(kind, text) {
     const message = $("people-message");
     message.className = kind === "error" ? "error" : "muted";
@@ -49,7 +64,9 @@ window.staffAccounts = (() => {
         el("label", {}, T("用户名"), el("input", { type: "text", id: "new-username", autocomplete: "off", size: 16 })),
         el("label", {}, T("显示名"), el("input", { type: "text", id: "new-display-name", autocomplete: "off", size: 12 })),
         el("label", {}, T("角色"), el("select", { id: "new-role" }, roles.map((role) => el("option", { value: role, text: label("role", role) })))),
-        el("label", {}, T("初始密码"), el("input", { type: "text", id: "new-password", autocomplete: "new-password", size: 18, placeholder: T("留空则自动生成") })),
+        el("label", {}, T("初始密码"), el("input", { type: "text", id: "new-password", autocomplete: "new-password", size: 18, placeholder: T("留空则自动生成"),
+          "aria-describedby": "new-password-error", oninput: () => fieldError("new-password", "") }),
+        el("span", { id: "new-password-error", class: "error field-error", role: "alert" })),
         el("div", { class: "pick-field" }, el("span", { text: T("队列(客服)") }), picker),
         el("button", { type: "button", id: "new-add", class: "primary", text: T("添加"), onclick: addAccount })));
   }
@@ -64,6 +81,7 @@ window.staffAccounts = (() => {
     if (password) body.password = password;
     hideSecret();
     const result = await api("POST", "/api/users", body);
+    if (passwordRefused(result, "new-password", T("初始密码"))) return;
     if (!result.ok) { say("error", Staff.errorText(result, T("新增失败 ({0})", result.status))); return; }
     say("ok", T("已新增 {0}", result.data.user.username));
     if (result.data.password) showSecret(result.data.user.username, result.data.password);
@@ -93,6 +111,7 @@ window.staffAccounts = (() => {
     if (!confirm(T("确定重置 {0} 的密码吗?其所有会话立即结束。", user.username))) return;
     hideSecret();
     const result = await api("POST", `/api/users/${user.id}/password`, typed ? { password: typed } : {});
+    if (passwordRefused(result, "reset-password", T("新密码"))) return;
     if (!result.ok) { say("error", Staff.errorText(result, T("重置失败 ({0})", result.status))); return; }
     say("ok", T("已重置 {0} 的密码,结束 {1} 个会话", user.username, result.data.sessions_ended));
     if (result.data.password) showSecret(user.username, result.data.password);
@@ -109,9 +128,11 @@ window.staffAccounts = (() => {
         el("div", { class: "actions" }, el("span", { text: T("{0} 的队列:", user.username) }), picker,
           el("button", { type: "button", class: "primary", id: "queues-save", text: T("保存"), onclick: () => setQueues(user, chosen.ids) }), cancel)));
     }
-    const input = el("input", { type: "text", id: "reset-password", autocomplete: "new-password", size: 20, placeholder: T("留空则自动生成") });
+    const input = el("input", { type: "text", id: "reset-password", autocomplete: "new-password", size: 20, placeholder: T("留空则自动生成"),
+      "aria-describedby": "reset-password-error", oninput: () => fieldError("reset-password", "") });
     return el("tr", { class: "people-editor" }, el("td", { colspan: 7 },
       el("div", { class: "actions" }, el("span", { text: T("{0} 的新密码:", user.username) }), input,
+        el("span", { id: "reset-password-error", class: "error field-error", role: "alert" }),
         el("button", { type: "button", class: "primary", id: "reset-confirm", text: T("重置密码"), onclick: () => resetPassword(user, input.value) }), cancel)));
   }
 

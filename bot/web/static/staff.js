@@ -69,6 +69,24 @@ const Staff = (() => {
     return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
   }
 
+  // A deadline short enough for a queue card: "今天 16:30", "明天 09:00", "12月7日 09:00" (the
+  // service's calendar days); formatTime is the full form for the tooltip.
+  const dayParts = new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" });
+  function formatShortTime(iso, now = new Date()) {
+    if (!iso) return "—";
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return String(iso);
+    const full = formatTime(iso);
+    const clock = full.slice(11);
+    const day = (d) => Date.parse(dayParts.format(d));
+    const days = Math.round((day(date) - day(now)) / 86_400_000);
+    if (days === 0) return T("今天 {0}", clock);
+    if (days === 1) return T("明天 {0}", clock);
+    if (days === -1) return T("昨天 {0}", clock);
+    const monthDay = new Intl.DateTimeFormat(StaffI18n.locale, { timeZone: TIME_ZONE, month: "short", day: "numeric" }).format(date);
+    return `${monthDay} ${clock}`;
+  }
+
   function formatClock(date) {
     return date.toLocaleTimeString(StaffI18n.locale, { timeZone: TIME_ZONE, hourCycle: "h23" });
   }
@@ -120,6 +138,13 @@ const Staff = (() => {
     return (LABELS[kind] || {})[value] || String(value);
   }
 
+  // The top bar: the name colleagues know (王经理) and the role; the username on hover.
+  function showWhoami(me) {
+    const whoami = document.getElementById("whoami");
+    whoami.textContent = `${me.display_name || me.username} · ${label("role", me.role)}`;
+    whoami.title = T("用户名: {0}", me.username);
+  }
+
   function waitText(seconds) {
     if (seconds === null || seconds === undefined) return "—";
     const minutes = Math.floor(seconds / 60);
@@ -165,7 +190,7 @@ const Staff = (() => {
 
   function signedIn(user) {
     if (StaffI18n.follow(user.ui_locale)) return;  // reloads in the account's language
-    me = { id: user.id, username: user.username, role: user.role, ui_locale: user.ui_locale };
+    me = { id: user.id, username: user.username, display_name: user.display_name || null, role: user.role, ui_locale: user.ui_locale };
     csrf = user.csrf_token;
     loginRoot.hidden = true;
     document.getElementById("app").hidden = false;
@@ -341,5 +366,5 @@ const Staff = (() => {
     };
   }
 
-  return { el, clear, api, unavailable, formatTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, errorMessage, problemText, me: () => me };
+  return { el, clear, api, unavailable, showWhoami, formatTime, formatShortTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, errorMessage, problemText, me: () => me };
 })();
