@@ -78,13 +78,17 @@ class Account:
     password_hash: str
     ui_locale: str = "zh-CN"
     """The language the consoles speak to this member in (issue 15)."""
+    display_name: str | None = None
+    """The name the consoles show them by (王经理)."""
 
 
 def find_account(session: Session, username: str) -> Account | None:
     user = staff_store.user_named(session, username.strip())
     if user is None:
         return None
-    return Account(user.id, user.username, user.role, user.active, user.password_hash, user.ui_locale)
+    return Account(
+        user.id, user.username, user.role, user.active, user.password_hash, user.ui_locale, user.display_name
+    )
 
 
 def made_password() -> str:

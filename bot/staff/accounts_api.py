@@ -17,10 +17,10 @@ from bot.keys import resources
 from bot.outbound.effects import Effects
 from bot.staff.account_admin import NoSuchAccount, change_access
 from bot.staff.accounts import Role, check_username, create_user, made_password
-from bot.staff.passwords import PASSWORD_MIN_CHARS, PasswordTooShort
 from bot.staff.audit import audited, fixed_target, note, path_target
 from bot.staff.auth import requires, staff_auth_key
 from bot.staff.bodies import AccountActiveBody, NewAccountBody, NewPasswordBody, QueuesBody, read_body
+from bot.staff.passwords import PASSWORD_MIN_CHARS, PasswordTooShort
 from bot.storage import audit as audit_store
 from bot.storage import staff as staff_store
 from bot.storage.models import User
