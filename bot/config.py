@@ -98,6 +98,8 @@ class PhraseId(StrEnum):
     DESCRIPTION_RECORDED = "description_recorded"
     ASK_PHONE = "ask_phone"
     INVALID_PHONE = "invalid_phone"
+    PHONE_DIGIT_SHORT = "phone_digit_short"
+    PHONE_DIGIT_LONG = "phone_digit_long"
     ASK_AREA = "ask_area"
     ASK_AREA_AGAIN = "ask_area_again"
     ASK_ESTATE = "ask_estate"

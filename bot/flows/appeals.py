@@ -7,7 +7,7 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.case import SUPERVISOR_QUEUE, note_on_case
-from bot.flows.classify import looks_like_phone_attempt
+from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.deadline import describe_moment
 from bot.flows.records import AppealLink, CaseContact, CaseStage, HandoffRequest, OpenCase, State
 from bot.flows.side_answers import answer_faq
@@ -248,7 +248,7 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
         return True
     if looks_like_phone_attempt(text, turn.kit.form.phone_intros) and data.escalation_phone_asks < 2:
         data.escalation_phone_asks = 2
-        turn.say(PhraseId.INVALID_PHONE)
+        turn.say(invalid_phone_phrase(text))
         return True
     named = turn.understood.slots if turn.understood is not None else None
     if named is not None and named.surname and not turn.intents and data.escalation_phone_asks < 2:

@@ -7,12 +7,15 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.config import Classification, Grade, Intent, KeywordRule, Signal
+from bot.config import Classification, Grade, Intent, KeywordRule, PhraseId, Signal
 from bot.understanding.phones import with_ascii_digits
 
 _TRAILING_PUNCTUATION = " \t\r\n。.!!??~～,,、…"
 _PHONE_CANDIDATE = re.compile(r"\+?\d[\d\- ]{5,18}\d")
 _NUMBER_AFTER_INTRO = re.compile(r"[\s:：]*[+(]?\d[\d\s()\-]*\d[\d\s()\-]*\d")
+_DIGIT_RUN = re.compile(r"(?<!\d)\d(?:[\s\-]?\d)+(?!\d)")
+_MOBILE_START = re.compile(r"1[3-9]")
+_MOBILE_DIGITS = 11
 
 
 def normalise(text: str) -> str:
@@ -110,6 +113,8 @@ def looks_like_phone_attempt(text: str, intros: Sequence[str] = ()) -> bool:
     """Mostly digits, or digits right after one of ``intros`` ("我的电话是12345", "my number is
     (415) 555-0134"): the customer tried to give a number, even if it is not valid; a number said
     digit by digit ("幺三九零零零七零幺三", one digit short) counts."""
+    if mobile_digits_off(text):
+        return True  # "my numbr is 1391234567": a mobile, one digit short
     text = with_ascii_digits(unicodedata.normalize("NFKC", text))
     digits = sum(map(str.isdigit, text))
     if digits < 3:
@@ -122,3 +127,24 @@ def looks_like_phone_attempt(text: str, intros: Sequence[str] = ()) -> bool:
         if start >= 0 and _NUMBER_AFTER_INTRO.match(lowered, start + len(intro)):
             return True
     return False
+
+
+def mobile_digits_off(text: str) -> int:
+    """How many digits a number of ``text`` that starts as a mobile does (1 and 3 to 9) is off a
+    mobile's eleven: -1 for ten ("1391234567"), 1 for twelve; 0 when there is none so."""
+    text = with_ascii_digits(unicodedata.normalize("NFKC", text))
+    for run in _DIGIT_RUN.finditer(text):
+        digits = "".join(ch for ch in run.group() if ch.isdigit())
+        off = len(digits) - _MOBILE_DIGITS
+        if abs(off) == 1 and _MOBILE_START.match(digits):
+            return off
+    return 0
+
+
+def invalid_phone_phrase(text: str) -> PhraseId:
+    """What answers a number that is none: a mobile a digit short or long is told so
+    (``phone_digit_short``, ``phone_digit_long``), any other the formats we take (``invalid_phone``)."""
+    off = mobile_digits_off(text)
+    if off:
+        return PhraseId.PHONE_DIGIT_SHORT if off < 0 else PhraseId.PHONE_DIGIT_LONG
+    return PhraseId.INVALID_PHONE

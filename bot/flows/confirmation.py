@@ -18,7 +18,7 @@ from bot.flows.case import (
     promise,
     record_complaint,
 )
-from bot.flows.classify import Classified, normalise
+from bot.flows.classify import Classified, invalid_phone_phrase, normalise
 from bot.flows.put_right import denies, last_digit_put_right, problem_put_right, problem_taken_back
 from bot.flows.records import State
 from bot.flows.slots import (
@@ -324,7 +324,7 @@ def on_correct_phone(turn: Turn, text: str) -> None:
     if turn.phone or turn.changed:
         restate(turn)
     else:
-        turn.say(PhraseId.INVALID_PHONE)
+        turn.say(invalid_phone_phrase(text))
 
 
 def on_correct_area(turn: Turn, text: str) -> None:

@@ -9,7 +9,7 @@ import re
 from bot.config import Intent, PhraseId, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
-from bot.flows.classify import looks_like_phone_attempt
+from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.confirmation import restate
 from bot.flows.data import PLACE_ASKS_DONE
 from bot.flows.greeting import greet, more_than_a_hello
@@ -102,7 +102,7 @@ def on_phone(turn: Turn, text: str) -> None:
         turn.step.data.place_asks = PLACE_ASKS_DONE  # "没有地址 就是小区里": not asked for later
         _ask_next_missing(turn)
     elif looks_like_phone_attempt(text, turn.kit.form.phone_intros):
-        turn.say(PhraseId.INVALID_PHONE)
+        turn.say(invalid_phone_phrase(text))
     elif not turn.step.data.area and (place := named_as_a_place(turn, text)) is not None:
         # "南湖小区" while the phone is asked (after a number that was none): where, kept; the
         # phone asked again, never heard out in silence as more of the problem. Reassured once,

@@ -27,6 +27,7 @@ _HONG_KONG_MOBILE = re.compile(rf"(?<![\d{SPOKEN_DIGITS}])([5679]\d{{3}})([- ]?)
 _SPLIT_MOBILE = re.compile(r"1[3-9](?:[\s\-]?\d){9}")
 _SPELT_PHONE = re.compile(rf"[0-9{SPOKEN_DIGITS}](?:[\s\-]?[0-9{SPOKEN_DIGITS}]){{6,}}")
 _HIDDEN_AT_LEAST = 4
+_LOCAL_NUMBER_ALONE = re.compile(r"\s*([2-9]\d{2,3}[ \-.]?\d{4})\s*")
 # Digits and what a written phone may hold between them (+86 (029) 8888-6666, full-width digits).
 _NUMBER_STRETCH = re.compile(r"[+＋(（]*\d[\d\s\-‐‑–—－.．()（）]*")
 _GROUP = re.compile(r"\d+")
@@ -41,8 +42,11 @@ _STEPS = 256
 _REMEMBERED_TEXTS = 4096
 """Digits a masked number hides at least: an 8-digit number keeps only its last four."""
 # What hides a phone from the matchers but not from a reader: characters that show as nothing
-# ("138\u200b1234\u200b5678") and single spaces between digits ("1 3 8 1 2 3 4 5 6 7 8").
-_FOLDABLE = re.compile(rf"{INVISIBLE.pattern}|\d\s\d")
+# ("138\u200b1234\u200b5678"), single spaces between digits ("1 3 8 1 2 3 4 5 6 7 8") and the
+# pauses voice input writes between the groups of a number read out ("幺三八，零零幺幺，二二三三",
+# "138，0011，2233"), as the bot reads one.
+_PAUSE = re.compile(r"[,，、;；]\s?")
+_FOLDABLE = re.compile(rf"{INVISIBLE.pattern}|\d\s\d|[\d{SPOKEN_DIGITS}]{_PAUSE.pattern}[\d{SPOKEN_DIGITS}]")
 
 
 def sees_phones(staff: dict[str, Any], owner: str | None) -> bool:
@@ -78,16 +82,34 @@ def _masked(text: str) -> str:
 
 
 def _folded(text: str) -> tuple[str, list[int]]:
-    """``text`` without the characters that show as nothing and the single spaces between two
-    digits, and where each character left is in ``text``."""
+    """``text`` without the characters that show as nothing, the single spaces between two digits
+    and the pauses (:data:`_PAUSE`) between two digits or numerals, and where each character left
+    is in ``text``."""
     kept: list[int] = []
-    for index, ch in enumerate(text):
+    index = 0
+    while index < len(text):
+        ch = text[index]
         if INVISIBLE.match(ch):
+            index += 1
             continue
         if ch.isspace() and kept and text[kept[-1]].isdigit() and _digit_next(text, index + 1):
+            index += 1
+            continue
+        pause = _PAUSE.match(text, index)
+        if pause is not None and kept and _is_digit(text[kept[-1]]) and _numeral_next(text, pause.end()):
+            index = pause.end()
             continue
         kept.append(index)
+        index += 1
     return "".join(text[index] for index in kept), kept
+
+
+def _numeral_next(text: str, start: int) -> bool:
+    """Whether the first character from ``start`` on that shows is a digit or a numeral."""
+    for ch in text[start:]:
+        if not INVISIBLE.match(ch):
+            return _is_digit(ch)
+    return False
 
 
 def _digit_next(text: str, start: int) -> bool:
@@ -101,6 +123,11 @@ def _digit_next(text: str, start: int) -> bool:
 def _starred(text: str) -> str:
     """The phones of ``text`` starred. Every starring keeps the text's length, so spans found
     before one stay where they were."""
+    alone = _LOCAL_NUMBER_ALONE.fullmatch(text)
+    if alone is not None:
+        # A local landline kept as typed ("88123456"), as the bot reads a number answering alone.
+        digits = sum(ch.isdigit() for ch in alone.group(1))
+        return text[: alone.start(1)] + _star_middle(alone.group(1), digits, 0) + text[alone.end(1) :]
     numbers, unread = _numbers_written(text)
     for start, end, number in numbers:
         national = len(phonenumbers.national_significant_number(number))

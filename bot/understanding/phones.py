@@ -3,7 +3,9 @@
 Candidates are runs of digits with the separators people type (spaces, dashes, brackets, dots),
 optionally led by ``+`` or ``00``; ``phonenumbers`` decides which are real numbers. The text must
 already be NFKC-normalised, so full-width digits arrive as ASCII ones. A number said digit by digit
-in Chinese numerals ("幺三八零零一三八零零零", as voice input writes it) is read as its digits.
+in Chinese numerals ("幺三八零零一三八零零零", as voice input writes it) is read as its digits, and a
+number told in groups with pauses between them ("幺三八，零零幺幺，二二三三", "1 3 8 0 0 1 1 2 2 3 3")
+as the groups together, when together they make a valid number.
 """
 
 from __future__ import annotations
@@ -22,8 +24,16 @@ _CANDIDATE = re.compile(r"(?<![\dA-Za-z])(?:\+|\()?\d[\d \-.()\u2010-\u2015]{5,2
 _ENOUGH_DIGITS = re.compile(r"\d{3}")
 _SPOKEN_RUN = re.compile(rf"[{SPOKEN_DIGITS}\d][{SPOKEN_DIGITS}\d \-]{{5,22}}[{SPOKEN_DIGITS}\d]")
 """Seven or more digits, some of them Chinese numerals: too long to be a count, a date or an amount."""
-_LOCAL_NUMBER = re.compile(r"(?<![\dA-Za-z])[2-9]\d{2,3}[ \-.]?\d{4}(?![\dA-Za-z])")
-"""A landline's local part as people type it without the area code: "88665544", "8866 5544"."""
+_GROUPED_RUN = re.compile(
+    rf"(?<![\dA-Za-z{SPOKEN_DIGITS}])[{SPOKEN_DIGITS}\d]+(?:[\s,，、.。;；\-]{{1,3}}[{SPOKEN_DIGITS}\d]+)+"
+    rf"(?![\dA-Za-z{SPOKEN_DIGITS}])"
+)
+"""Groups of digits with a pause between each two, as voice input punctuates a number read out
+("幺三八，零零幺幺，二二三三。") or as it is typed a digit at a time ("1 3 8 0 0 1 1 2 2 3 3")."""
+_LOCAL_NUMBER = re.compile(r"(?<![\dA-Za-z])(?<![\d\-.][\-.])[2-9]\d{2,3}[ \-.]?\d{4}(?![\dA-Za-z]|[\-.]\d)")
+"""A landline's local part as people type it without the area code: "88665544", "8866 5544"; not
+the end or the start of a longer number ("400-810-8888")."""
+_DATE = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 _CUE_REACH = 8
 """How many characters before a local number a phone word may stand ("座机号码是 8866 5544")."""
 _ONLY_SEPARATORS = re.compile(r"[\s\W_]*")
@@ -56,6 +66,23 @@ def find_phones(text: str, region: str = "CN", mobile_only: bool = False, most: 
     if not found and (lettered := _LETTER_FOR_DIGIT.sub(_digit_for_letter, text)) != text:
         # "1391234O215": a letter typed for a digit, read so only when it makes a mobile.
         found = [number for number in _phones(lettered, region, _MOBILE_TYPES, most) if _is_mobile(number, region)]
+    if not found:
+        found = _grouped_phones(text, region, types, most)
+    return found
+
+
+def _grouped_phones(text: str, region: str, types: frozenset[int], most: int) -> list[str]:
+    """The numbers told in groups with pauses between them: each run of groups read whole, and
+    kept only when all its groups together make a valid number ("3栋，2单元，502" is no run, and
+    "3，5，10" no number)."""
+    found: list[str] = []
+    for run in _GROUPED_RUN.finditer(text):
+        digits = "".join(ch for ch in run.group().translate(SPOKEN_AS_ASCII) if ch.isdigit())
+        number = _parse(digits, region, types)
+        if number is not None and number not in found:
+            found.append(number)
+            if len(found) >= most:
+                break
     return found
 
 
@@ -67,26 +94,51 @@ def _is_mobile(e164: str, region: str) -> bool:
     return len(national_digits(e164, region)) == _MOBILE_DIGITS
 
 
-def find_local_landline(text: str, area_code: str, cues: Sequence[str], region: str = "CN") -> str | None:
+def find_local_landline(text: str, area_code: str | None, cues: Sequence[str], region: str = "CN") -> str | None:
     """A landline typed without its area code ("座机 8866 5544", "家里电话八八六六五五四四") as the
-    local area's (``area_code``, e.g. "029") number in E.164, or ``None``.
+    local area's (``area_code``, e.g. "029") number in E.164, or ``None``. Without an area code
+    known, the local number's seven or eight digits as typed ("88123456"): the staff calling it
+    back are in the same area.
 
     Only after one of the phone words of ``cues`` (lower-case), or as the whole message: elsewhere
     eight digits are as likely an order number or an amount."""
-    text = with_ascii_digits(text)
-    if not _ENOUGH_DIGITS.search(text):
-        return None
-    lowered = text.lower()
-    for match in _LOCAL_NUMBER.finditer(text):
-        before = lowered[max(0, match.start() - _CUE_REACH) : match.start()]
-        alone = _ONLY_SEPARATORS.fullmatch(text[: match.start()] + text[match.end() :]) is not None
-        if not alone and not any(cue in before for cue in cues):
+    for digits in _local_numbers(text, cues):
+        if area_code is None:
+            if _DATE.fullmatch(digits) is None:  # "2024 0501" is a day, whatever the area's numbers
+                return digits
             continue
-        digits = "".join(ch for ch in match.group() if ch.isdigit())
         number = _parse(area_code + digits, region, _LANDLINE_TYPES)
         if number is not None:
             return number
     return None
+
+
+def find_unprefixed_mobile(text: str, regions: Sequence[str], cues: Sequence[str]) -> str | None:
+    """A mobile of one of ``regions`` (Hong Kong, Macao: "9123 4567", "98765432") typed without
+    its country code, as E.164, where a local number would be read (:func:`find_local_landline`:
+    after a phone word of ``cues`` or as the whole message), or ``None``."""
+    for digits in _local_numbers(text, cues):
+        for region in regions:
+            number = _parse(digits, region, _MOBILE_TYPES)
+            if number is not None:
+                return number
+    return None
+
+
+def _local_numbers(text: str, cues: Sequence[str]) -> list[str]:
+    """The digits of each number of ``text`` shaped as a local one (seven or eight digits, not from
+    0 or 1) that stands after one of ``cues`` or alone."""
+    text = with_ascii_digits(text)
+    if not _ENOUGH_DIGITS.search(text):
+        return []
+    lowered = text.lower()
+    found: list[str] = []
+    for match in _LOCAL_NUMBER.finditer(text):
+        before = lowered[max(0, match.start() - _CUE_REACH) : match.start()]
+        alone = _ONLY_SEPARATORS.fullmatch(text[: match.start()] + text[match.end() :]) is not None
+        if alone or any(cue in before for cue in cues):
+            found.append("".join(ch for ch in match.group() if ch.isdigit()))
+    return found
 
 
 _MOST_TAIL_DIGITS = 4
@@ -102,19 +154,27 @@ class TailPutRight:
     不对是零三二", "13355550031 不对 032"): the number with those digits in place of its last ones,
     so the phone reader reads the number meant. Built once from the words that take digits back
     (``cues``: 不对, 说错了), those that may introduce the right ones (``intros``: 是, 应该是) and
-    the words a number ends a place with (``units``: "不对 是三楼" puts no digit right)."""
+    the words a number ends a place with (``units``: "不对 是三楼" puts no digit right). Several
+    such words may follow one another, with interjections (``fillers``) before them: "13812345678
+    哦不对打错了 是13812345687"."""
 
-    def __init__(self, cues: Sequence[str], intros: Sequence[str], units: Sequence[str]) -> None:
+    def __init__(
+        self, cues: Sequence[str], intros: Sequence[str], units: Sequence[str], fillers: Sequence[str] = ()
+    ) -> None:
         digit = rf"[{SPOKEN_DIGITS}\d]"
         said_cues = alternation(word.lower() for word in cues)
         said_intros = alternation(word.lower() for word in intros)
+        said_fillers = alternation(word.lower() for word in fillers)
         intro = rf"(?:[\s,，:：]*(?:{said_intros}))?" if said_intros else ""
         units_after = rf"|\s*(?:{alternation(units)})" if units else ""
+        pause = r"[\s,，.。!！]*"
+        interjection = rf"(?:(?:{said_fillers}){pause})*" if said_fillers else ""
+        taken_back = rf"{interjection}(?:{said_cues})(?:{pause}{interjection}(?:{said_cues}))*"
         # Most messages take nothing back: the words alone are looked for first, at a fraction of the cost.
         self._cue = re.compile(said_cues) if said_cues else None
         self._put_right = (
             re.compile(
-                rf"(?P<number>{digit}[{SPOKEN_DIGITS}\d \-]{{5,22}}{digit})[\s,，.。!！]*(?:{said_cues}){intro}"
+                rf"(?P<number>{digit}[{SPOKEN_DIGITS}\d \-]{{5,22}}{digit}){pause}{taken_back}{intro}"
                 rf"[\s,，:：]*(?P<tail>{digit}+(?:[ \-]{digit}+)*)(?!{digit}{units_after})"
             )
             if said_cues
@@ -125,7 +185,10 @@ class TailPutRight:
     def from_config(cls, config: ServiceConfig) -> TailPutRight:
         form, gazetteer = config.classification.form, config.gazetteer
         return cls(
-            form.phone_tail_corrections, form.put_right_intros, [*gazetteer.unit_suffixes, *gazetteer.floor_suffixes]
+            form.phone_tail_corrections,
+            form.put_right_intros,
+            [*gazetteer.unit_suffixes, *gazetteer.floor_suffixes],
+            [*config.classification.fillers, *form.spoken_fillers],
         )
 
     def apply(self, text: str, view: str) -> tuple[str, str]:
@@ -216,8 +279,11 @@ def national_digits(e164: str, region: str = "CN") -> str:
     """What the engine stores and ``bot.core.phones.normalise_phone`` produces: national digits.
 
     ``"+8613912345678"`` -> ``"13912345678"``; ``"+861012345678"`` -> ``"01012345678"`` (landlines
-    keep their trunk 0 and area code). A number of another country keeps its E.164 form.
+    keep their trunk 0 and area code). A number of another country keeps its E.164 form; a local
+    number kept as typed (no "+": :func:`find_local_landline` without an area code) stays so.
     """
+    if not e164.startswith("+"):
+        return e164
     number = phonenumbers.parse(e164, region)
     if phonenumbers.region_code_for_number(number) != region:
         return e164

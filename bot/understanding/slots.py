@@ -16,7 +16,13 @@ from typing import Protocol
 from bot.config import ServiceConfig
 from bot.understanding.english_places import EnglishPlaceFinder
 from bot.understanding.names import NameFinder
-from bot.understanding.phones import TailPutRight, find_local_landline, find_phone, find_phones
+from bot.understanding.phones import (
+    TailPutRight,
+    find_local_landline,
+    find_phone,
+    find_phones,
+    find_unprefixed_mobile,
+)
 from bot.understanding.places import DivisionFinder, PlaceFinder
 from bot.understanding.result import Slots
 
@@ -101,8 +107,14 @@ class SlotExtractor:
             # Written in traditional characters: perhaps a Hong Kong, Macao or Taiwan number.
             candidates = (find_phone(folded, region, mobile_only=True) for region in self._traditional_regions)
             phone = next(filter(None, candidates), None)
+        local_words = self._local_number_words
         if phone is None and self._local_area_code is not None:
-            phone = find_local_landline(folded, self._local_area_code, self._local_number_words, self._region)
+            phone = find_local_landline(folded, self._local_area_code, local_words, self._region)
+        if phone is None:
+            # "9123 4567" alone or after a phone word, in any script: a Hong Kong or Macao mobile.
+            phone = find_unprefixed_mobile(folded, self._traditional_regions, local_words)
+        if phone is None and self._local_area_code is None:
+            phone = find_local_landline(folded, None, local_words, self._region)  # "88123456", kept as typed
         return Slots(
             phone=phone,
             second_phone=phones[1] if len(phones) > 1 else None,

@@ -1,6 +1,6 @@
 """A photo mentioned is not the place nor a customer "prepared with the regulations", and how to send
-one is answered; a phone said digit by digit with 幺 for one is read, or asked again as a number
-in the wrong format (h5 report N3, N9)."""
+one is answered; a phone said digit by digit with 幺 for one is read, or asked again as a mobile
+a digit short (h5 report N3, N9)."""
 
 from __future__ import annotations
 
@@ -49,10 +49,10 @@ def test_how_to_send_a_photo_is_answered_after_the_hand_off(chat: Chat) -> None:
 
 
 @pytest.mark.parametrize("phone", ["幺三九零零零七零幺三", "幺三八 零零零六 零零二"])
-def test_a_spoken_phone_one_digit_short_is_answered_as_a_number_in_the_wrong_format(chat: Chat, phone: str) -> None:
+def test_a_spoken_phone_one_digit_short_is_answered_as_a_digit_short(chat: Chat, phone: str) -> None:
     chat.send("楼下麻将馆太吵")
     step = chat.send(phone)
-    assert chat.phrase_ids(step) == [PhraseId.INVALID_PHONE.value]
+    assert chat.phrase_ids(step) == [PhraseId.PHONE_DIGIT_SHORT.value]
     assert phone not in chat.data.description
 
 

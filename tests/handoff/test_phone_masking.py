@@ -34,6 +34,13 @@ from bot.staff.privacy import mask_phones
         # Eight digits inside a partly spelt mobile are neither a Hong Kong mobile nor a landline.
         ("一六62276575八", "一六6****575八"),
         ("1九10102946四", "1九1****946四"),
+        # Groups with the pauses voice input writes between them, as the bot reads them.
+        ("我电话是幺三八，零零幺幺，二二三三。", "我电话是幺三八，****，二二三三。"),
+        ("电话138，0011，2233 阳光花园", "电话138，****，2233 阳光花园"),
+        ("138, 0011, 2233", "138, ****, 2233"),
+        ("幺三八、零零幺幺、二二三三", "幺三八、****、二二三三"),
+        # A local landline kept as typed (the contact field): its last four only.
+        ("88123456", "****3456"),
     ],
 )
 def test_every_way_of_writing_a_phone_is_masked(text: str, masked: str) -> None:
@@ -106,7 +113,16 @@ def test_a_phone_hidden_by_invisible_characters_or_spaced_digits_is_masked(text:
 
 @pytest.mark.parametrize(
     "text",
-    ["3 栋 2 单元", "阳光花园 3 栋 2 单元 501", "等了 2 3 天", "第 1 2 3 次打电话", "订单 123456 789", "a\u200bb 3 号"],
+    [
+        "3 栋 2 单元",
+        "阳光花园 3 栋 2 单元 501",
+        "等了 2 3 天",
+        "第 1 2 3 次打电话",
+        "订单 123456 789",
+        "a\u200bb 3 号",
+        "3栋，2单元，502",
+        "买了3，5，10个",
+    ],
 )
 def test_small_numbers_with_spaces_are_not_phones(text: str) -> None:
     assert mask_phones(text) == text

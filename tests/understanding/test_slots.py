@@ -70,6 +70,15 @@ def test_a_message_without_slots_gives_none(extractor: SlotExtractor) -> None:
         # A letter typed for a digit, when the number it makes is a mobile.
         ("电话1391234O215", "+8613912340215"),
         ("手机139l2340215", "+8613912340215"),
+        # Told in groups with the pauses voice input writes, or a digit at a time.
+        ("我电话是幺三八，零零幺幺，二二三三。", "+8613800112233"),
+        ("138，0011，2233", "+8613800112233"),
+        ("幺三八、零零幺幺、二二三三", "+8613800112233"),
+        ("1 3 8 0 0 1 1 2 2 3 3", "+8613800112233"),
+        ("my number is 138, 0011, 2233", "+8613800112233"),
+        # A number put right at once, after more than one word taking it back.
+        ("13812345678 哦不对打错了 是13812345687", "+8613812345687"),
+        ("13812345678 啊 不对 说错了，是13812345687", "+8613812345687"),
     ],
 )
 def test_phones_are_found_in_every_usual_form(extractor: SlotExtractor, text: str, phone: str) -> None:
@@ -82,6 +91,11 @@ def test_phones_are_found_in_every_usual_form(extractor: SlotExtractor, text: st
         "我的订单号是2024050112345",
         "2024-05-01 12:30 停的电",
         "打了400-810-8888没人接",
+        # Groups with pauses between them that add up to no valid number.
+        "3栋，2单元，502",
+        "买了3，5，10个，一共18个",
+        "1，2，3，4，5，6，7",
+        "幺三八，零零幺幺，二二三",
         "12345678",
         "95588",
         "已经等了30分钟",
@@ -197,7 +211,9 @@ def test_a_landline_written_any_way_gives_the_same_e164(
         ("我姓陳，電話 0912 345 678", "+886912345678"),  # a Taiwan mobile, in traditional characters
         ("我的電話是 9123 4567", "+85291234567"),  # a Hong Kong mobile
         ("電話 13912345678", "+8613912345678"),  # a mainland number comes first
-        ("电话 9123 4567", None),  # simplified: a mainland customer's number is never eight digits
+        ("电话 9123 4567", "+85291234567"),  # in simplified characters too, after a phone word
+        ("9123 4567", "+85291234567"),  # or alone, as the answer to the phone question
+        ("我交了9123 4567块", None),  # elsewhere eight digits are an amount
         ("2024 0501 那天開始斷網", None),  # a date is no Hong Kong landline
     ],
 )
@@ -574,8 +590,21 @@ def test_a_landline_without_its_area_code_is_the_local_areas(
     assert xian_extractor.extract(text).phone == phone
 
 
-def test_without_a_local_area_code_a_landline_needs_its_own(extractor: SlotExtractor) -> None:
-    assert extractor.extract("座机 8866 5544").phone is None
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("座机 8866 5544", "88665544"),
+        ("88123456", "88123456"),  # the whole answer to the phone question
+        ("电话 8123456", "8123456"),  # seven digits, as smaller cities' numbers are
+        ("订单号 88665544", None),
+        ("2024 0501", None),  # a day
+        ("打了400-810-8888没人接", None),  # the end of a service number
+    ],
+)
+def test_without_a_local_area_code_a_landline_is_kept_as_typed(
+    extractor: SlotExtractor, text: str, phone: str | None
+) -> None:
+    assert extractor.extract(text).phone == phone
 
 
 # A district is said, or only where the gazetteer puts the place named (never said back).
