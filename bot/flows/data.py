@@ -63,6 +63,7 @@ _KNOWN_KEYS = frozenset(
         "alternative_phone",
         "area_written",
         "estate_asked",
+        "fragments",
         "unclear_confirmations",
         "callback_reasks",
     }
@@ -156,6 +157,9 @@ class FlowData:
     estate_asked: bool = False
     """The place named only a building or a part of one ("5栋"): the estate it is in was asked
     for, once."""
+    fragments: tuple[str, ...] = ()
+    """Words typed one message at a time before any problem is told ("我", "要"): not recorded and
+    not answered alone, they open the next message that says something (``form.fragment_max_chars``)."""
     callback_reasks: int = 0
     """During the callback (回访): messages that were no rating and were answered with the rating
     question again; past ``followups.rating_reasks`` the next goes to the staff."""
@@ -210,6 +214,7 @@ class FlowData:
             alternative_phone=self.alternative_phone,
             area_written=self.area_written,
             estate_asked=self.estate_asked,
+            fragments=self.fragments,
             callback_reasks=self.callback_reasks,
         )
 
@@ -267,6 +272,7 @@ class FlowData:
             alternative_phone=get("alternative_phone"),
             area_written=get("area_written"),
             estate_asked=bool(get("estate_asked", False)),
+            fragments=tuple(get("fragments") or ()),
             callback_reasks=int(get("callback_reasks", 0)),
         )
 
@@ -344,6 +350,8 @@ class FlowData:
             stored["area_written"] = self.area_written
         if self.estate_asked:
             stored["estate_asked"] = True
+        if self.fragments:
+            stored["fragments"] = list(self.fragments)
         if self.callback_reasks:
             stored["callback_reasks"] = self.callback_reasks
         return stored
