@@ -102,6 +102,9 @@ class PhraseId(StrEnum):
     PHONE_DIGIT_LONG = "phone_digit_long"
     ASK_AREA = "ask_area"
     ASK_AREA_AGAIN = "ask_area_again"
+    EXPLAIN_PHONE = "explain_phone"
+    EXPLAIN_AREA = "explain_area"
+    EXPLAIN_CONFIRM = "explain_confirm"
     ASK_ESTATE = "ask_estate"
     RESTATE = "restate"
     CONFIRM_QUESTION = "confirm_question"
@@ -603,6 +606,10 @@ class KeywordRule(_Strict):
     """Understander only: more sets of groups, each read as ``together`` is: the rule also counts
     when the message has a keyword of every group of one set (a lift word and someone shut in, or
     a gas word and a leak)."""
+    told_after: list[str] = []
+    """Understander only, intents only: words after which, earlier in the same clause, the rule's
+    keywords tell what the customer did, not what they ask of us ("我去物业前台问一下快递的事",
+    "我只是问一下包裹在哪，他就对我大小声"): in a message telling a problem they do not count."""
     past: list[str] = []
     """Understander only, signals only: words of time gone by ("上周", "去年") that cancel a keyword
     after them in the same clause: "上周我妈被关在电梯里二十分钟" tells of danger past, not now."""
@@ -673,6 +680,14 @@ class ComplaintRule(_Strict):
     complaint of a question too, but not of a message with one of ``symptom_unless``."""
     symptom_unless: list[Intent] = []
     """The intents in whose presence ``symptom_words`` do not make a complaint (praise, a suggestion)."""
+    symptom_signals: list[Signal] = []
+    """Signals that describe a problem as ``symptom_words`` do ("我去物业前台问一下快递的事 前台…不理我
+    …什么态度": our staff behaving badly, told around a question): a complaint, also of a question."""
+    sarcasm_words: list[str] = []
+    """Words that turn praise into sarcasm ("呵呵", "🙄", "真是五星级服务"): with a problem or symptom
+    word beside them, the praise and thanks of the message are not meant."""
+    sarcasm_together: list[list[str]] = []
+    """Groups of words that are sarcasm together ("真是…呢"), read as ``sarcasm_words`` are."""
     earlier_report_words: list[str] = []
     """Words naming an earlier report ("我报修的", "上次投诉的"): a symptom asked after with one of them
     and a status question is a progress query ("请问我报修的漏水什么时候有人来?"), not a complaint;
@@ -695,6 +710,11 @@ class FormRules(_Strict):
     """``form:`` of ``config/classification.yaml``: how the complaint form is filled and restated."""
 
     phone_refusals: int = Field(default=2, ge=1, le=10)
+    fragment_max_chars: int = Field(default=2, ge=0, le=10)
+    """A message of at most this many letters or digits that says nothing the rules know (no intent,
+    category, signal or item: "我", "要", "睡觉") is a fragment of one still being typed word by
+    word: never acknowledged as recorded nor answered with the form's question on its own; it joins
+    the words around it in the description. 0: no message is a fragment."""
     unclear_confirmations: int = Field(default=2, ge=1, le=10)
     """Answers to the restatement that say neither yes, no nor a correction, after which the
     confirmation is not asked again: the case is registered as restated (unconfirmed) and goes to a
@@ -735,6 +755,10 @@ class FormRules(_Strict):
     earlier_complaint_words: list[str] = []
     """Words naming a complaint made before ("之前的投诉", "上次"): taking it back with none of the
     customer's known here, they are asked for its number (``withdraw_ask_case_number``)."""
+    not_understood_words: list[str] = []
+    """Words saying the customer did not understand the question asked ("什么意思 我不懂", "什么电话
+    是要我打电话给你们吗"): the question is explained in simpler words (``explain_phone``,
+    ``explain_area``, ``explain_confirm``), nothing recorded."""
     asking_to_ask: list[str] = []
     """Words announcing a question ("我问一下"): with ``forms_of_address`` and nothing else, the
     customer is invited to speak, not asked for a contact."""

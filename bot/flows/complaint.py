@@ -68,8 +68,10 @@ from bot.flows.confirmation import (
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar
 from bot.flows.escalation import escalate, escalation_reason, hand_off_on_request
+from bot.flows.explaining import explained_again
 from bot.flows.faq import FaqMatcher
 from bot.flows.form import on_area, on_description, on_new, on_phone, place_beside_politeness
+from bot.flows.fragments import held_or_joined
 from bot.flows.greeting import excuses_an_absence, greet
 from bot.flows.records import COLLECTING, CustomerView, State
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
@@ -161,6 +163,7 @@ class ComplaintFlow:
                 filler_words=config.gazetteer.place_fillers,
                 locative_words=config.gazetteer.place_locatives,
                 writer_words=[*config.names.self_intro_roles, *config.names.writer_roles],
+                sarcasm_words=config.classification.complaint.sarcasm_words,
             ),
             guard=guard,
             area_marker=markers(form.address_levels),
@@ -263,6 +266,11 @@ class ComplaintFlow:
         text = words or place or said
         if words is not None:
             turn.understood = event.understood or turn.kit.understander.understand(text, self._written_in(turn))
+            whole = held_or_joined(turn, text, self._written_in(turn))
+            if whole is None:
+                turn.arm_idle()  # "我", "要": typed word by word, heard out until it says something
+                return
+            text = whole
             read_as_insults(turn, text)  # "废物 垃圾": anger, not the rubbish
             self._follow_language(turn, text)
         elif place is not None:
@@ -330,6 +338,9 @@ class ComplaintFlow:
                 # "对的对的 谢谢你姑娘": the yes, not only thanks.
                 intents = intents | {Intent.YES}
                 turn.understood = dataclasses.replace(understood, intents=intents)
+            if explained_again(turn, text):
+                turn.arm_idle()  # "什么电话 是要我打电话给你们吗": the question in simpler words
+                return
             read_as_a_question(turn, text)  # "你们会派人抓猫吗？": asked, not more of the problem
             intents = turn.intents
             if answered_how_contacted(turn):

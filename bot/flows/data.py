@@ -63,6 +63,7 @@ _KNOWN_KEYS = frozenset(
         "alternative_phone",
         "area_written",
         "estate_asked",
+        "fragments",
         "unclear_confirmations",
         "callback_reasks",
         "edits_noted_at",
@@ -157,6 +158,9 @@ class FlowData:
     estate_asked: bool = False
     """The place named only a building or a part of one ("5栋"): the estate it is in was asked
     for, once."""
+    fragments: tuple[str, ...] = ()
+    """Words typed one message at a time before any problem is told ("我", "要"): not recorded and
+    not answered alone, they open the next message that says something (``form.fragment_max_chars``)."""
     callback_reasks: int = 0
     """During the callback (回访): messages that were no rating and were answered with the rating
     question again; past ``followups.rating_reasks`` the next goes to the staff."""
@@ -213,6 +217,7 @@ class FlowData:
             alternative_phone=self.alternative_phone,
             area_written=self.area_written,
             estate_asked=self.estate_asked,
+            fragments=self.fragments,
             callback_reasks=self.callback_reasks,
             edits_noted_at=self.edits_noted_at,
         )
@@ -271,6 +276,7 @@ class FlowData:
             alternative_phone=get("alternative_phone"),
             area_written=get("area_written"),
             estate_asked=bool(get("estate_asked", False)),
+            fragments=tuple(get("fragments") or ()),
             callback_reasks=int(get("callback_reasks", 0)),
             edits_noted_at=dt.datetime.fromisoformat(edited) if (edited := get("edits_noted_at")) else None,
         )
@@ -349,6 +355,8 @@ class FlowData:
             stored["area_written"] = self.area_written
         if self.estate_asked:
             stored["estate_asked"] = True
+        if self.fragments:
+            stored["fragments"] = list(self.fragments)
         if self.callback_reasks:
             stored["callback_reasks"] = self.callback_reasks
         if self.edits_noted_at is not None:

@@ -12,6 +12,7 @@ from bot.flows.appeals import appealed
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.confirmation import restate
 from bot.flows.data import PLACE_ASKS_DONE
+from bot.flows.fragments import is_fragment, join_to_description
 from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.put_right import problem_put_right
 from bot.flows.records import State
@@ -220,7 +221,10 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
         problem = Intent.COMPLAINT in turn.intents
         first_problem = problem and not data.problem_told and not _told_a_problem(turn, data.description)
         data.problem_told = data.problem_told or problem
-        append_description(turn, text)
+        if is_fragment(turn, text):
+            join_to_description(turn, text)  # "睡觉" after "你们保安"
+        else:
+            append_description(turn, text)
         if first_problem:
             data.recorded_at = None
     interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
@@ -241,6 +245,10 @@ def _goes_on_with_the_problem(turn: Turn, text: str) -> bool:
     understood = turn.understood
     if understood is None:
         return False
+    if is_fragment(turn, text):
+        return True  # "睡觉": one more word of the problem being typed
+    if understood.category in (None, turn.kit.rules.fallback_category) and _names_the_phone(turn, text):
+        return False  # "凭什么要我手机号": about the question asked, answered, never met with silence
     if Intent.COMPLAINT in understood.intents or understood.category is not None:
         return True
     # A word of a story, not one character ("了", "被") that any sentence about oneself has.

@@ -27,7 +27,7 @@ from bot.core.phones import SPOKEN_DIGITS
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.patterns import alternation
 from bot.understanding.phones import TailPutRight
-from bot.understanding.result import Slots
+from bot.understanding.result import Slots, Understanding
 from bot.understanding.understander import Understander
 
 # An apostrophe between letters is part of a word ("it's", "don’t"), and one after an "s" before
@@ -65,6 +65,7 @@ _SURNAME_INTRO_CHARS = 3
 """A pause that gives the surname and nothing else: the surname and at most this many characters ("免贵姓")."""
 _ANSWERS = frozenset({Intent.YES, Intent.NO})
 _ASKING = frozenset({Intent.STATUS_QUERY, Intent.QUESTION})
+_PRAISING = frozenset({Intent.PRAISE, Intent.THANKS})
 _STORY_SIGNALS = frozenset({Signal.REPEAT})
 """Signals that tell the problem's story ("打了五次电话了"), not something besides the problem."""
 _PICTOGRAPH_CATEGORIES = frozenset({"So", "Sk"})
@@ -90,8 +91,10 @@ class ProblemSummary:
         filler_words: Iterable[str] = (),
         locative_words: Iterable[str] = (),
         writer_words: Iterable[str] = (),
+        sarcasm_words: Iterable[str] = (),
     ) -> None:
         self._understander = understander
+        self._sarcasm_words = tuple(word.lower() for word in sarcasm_words if word)
         self._tells_only_an_earlier_complaint = tells_only_an_earlier_complaint
         self._familiar_prefixes = tuple(prefix for prefix in familiar_prefixes if prefix)
         spoken = alternation(word.lower() for word in rules.spoken_fillers if word)
@@ -480,7 +483,9 @@ class ProblemSummary:
         told = [
             (part, understood)
             for part, understood in read
-            if not only_answers(understood.intents) and not (understood.intents and understood.intents <= _ASKING)
+            if not only_answers(understood.intents)
+            and not (understood.intents and understood.intents <= _ASKING)
+            and not self._praise_or_sarcasm(part, understood)
         ]
         if not told or len(told) == len(read):
             told, said = read, clause
@@ -492,6 +497,16 @@ class ProblemSummary:
         rest = " ".join(calm)
         understood = self._understander.understand(rest, locale)
         return rest if Intent.COMPLAINT in understood.intents or understood.category is not None else said
+
+    def _praise_or_sarcasm(self, part: str, understood: Understanding) -> bool:
+        """A pause of praise or thanks, or one with a sarcasm word telling no problem ("呵呵", "真是五星级服务呢"
+        beside "停水三天了"): not what went wrong."""
+        if Intent.COMPLAINT in understood.intents or understood.category is not None:
+            return False
+        if understood.intents and understood.intents <= _PRAISING:
+            return True
+        matchable = self._understander.matchable(part)
+        return any(word in matchable for word in self._sarcasm_words)
 
 
 def _clauses(message: str) -> list[str]:

@@ -54,6 +54,10 @@ class Kind(Enum):
     SENT_ELSEWHERE = "sent_elsewhere"
     WITHDRAWAL = "withdrawal"
     """A word of one group of ``complaint.withdrawal_together``: a complaint taken back."""
+    TOLD = "told"
+    """A word of an intent's ``told_after``: its keywords after it tell what the customer did."""
+    SARCASM = "sarcasm"
+    """A word of ``complaint.sarcasm_words``, or of one group of ``sarcasm_together``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,8 @@ _SINGLE_WORDS = (
     # Found across words ("撤了", "好了"): as dictionary words they would change how the
     # problem words around them are segmented ("修好了").
     Kind.WITHDRAWAL,
+    Kind.SARCASM,
+    Kind.TOLD,
 )
 """Kinds whose keywords are single words, never looked for inside longer ones."""
 
@@ -154,6 +160,7 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
         yield from ((keyword, Owner(Kind.EXACT, intent.value)) for keyword in rule.whole_message)
         yield from ((keyword, Owner(Kind.REQUESTED, intent.value)) for keyword in rule.requested)
         yield from ((keyword, Owner(Kind.CLAUSE_START, intent.value)) for keyword in rule.clause_start)
+        yield from ((keyword, Owner(Kind.TOLD, intent.value)) for keyword in rule.told_after)
         yield from _together(rule, Kind.TOGETHER, intent.value)
     yield from ((keyword, _COMPLEX) for keyword in classification.complex_keywords)
     yield from ((keyword, _PROBLEM) for keyword in classification.complaint.problem_words)
@@ -161,6 +168,9 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
     yield from ((keyword, _MENTION) for keyword in classification.complaint.mention_words)
     yield from ((keyword, _EARLIER_REPORT) for keyword in classification.complaint.earlier_report_words)
     yield from ((keyword, _SENT_ELSEWHERE) for keyword in classification.complaint.sent_elsewhere_words)
+    yield from ((keyword, Owner(Kind.SARCASM)) for keyword in classification.complaint.sarcasm_words)
+    for group, keywords in enumerate(classification.complaint.sarcasm_together):
+        yield from ((keyword, Owner(Kind.SARCASM, "together", group)) for keyword in keywords)
     for conjunction, groups in enumerate(classification.complaint.withdrawal_together):
         for group, keywords in enumerate(groups):
             yield from ((keyword, Owner(Kind.WITHDRAWAL, "", group, conjunction)) for keyword in keywords)
@@ -292,6 +302,8 @@ class Rules:
         causes: dict[str, set[int]] = {}
         """Per signal, the ``explained`` groups whose harmless cause the message tells."""
         sent_elsewhere: dict[int, int] = {}
+        told_words: dict[str, list[int]] = {}
+        """Per intent, where a word of its ``told_after`` ends."""
         for hit in hits:
             if hit.owner.kind is Kind.PAST:
                 past.setdefault(hit.owner.name, []).append(hit.last)
@@ -303,6 +315,8 @@ class Rules:
                 happening.setdefault(hit.owner.name, set()).add(hit.first)
             elif hit.owner.kind is Kind.EXPLANATION:
                 causes.setdefault(hit.owner.name, set()).add(hit.owner.group)
+            elif hit.owner.kind is Kind.TOLD:
+                told_words.setdefault(hit.owner.name, []).append(hit.last)
             elif hit.owner.kind is Kind.SENT_ELSEWHERE:
                 sent_elsewhere[hit.last] = min(hit.first, sent_elsewhere.get(hit.last, hit.first))
             elif hit.owner.kind is Kind.PRESENT:
@@ -355,6 +369,10 @@ class Rules:
         groups: dict[str, dict[int, set[int]]] = {}
         signal_groups: dict[str, dict[int, set[int]]] = {}
         withdrawal_groups: dict[int, set[int]] = {}
+        sarcasm_groups: set[int] = set()
+        sarcasm = False
+        told_intents: set[Intent] = set()
+        """Intents whose keywords only tell what the customer did ("我只是问一下包裹在哪")."""
         problem = symptom = mention = complex_word = earlier_report = False
         intent_spans: dict[str, list[Hit[Owner]]] = {}
         strong_category_hits: list[Hit[Owner]] = []
@@ -377,9 +395,16 @@ class Rules:
                 if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit) or explained(hit)):
                     signals.add(Signal(owner.name))
             elif kind is Kind.INTENT:
-                if not cancelled(hit.first, self._intent_rules[owner.name]):
-                    raw_intents.add(Intent(owner.name))
-                    intent_spans.setdefault(owner.name, []).append(hit)
+                if cancelled(hit.first, self._intent_rules[owner.name]):
+                    continue
+                if any(
+                    end < hit.first and _same_clause(end, hit.first, segmented)
+                    for end in told_words.get(owner.name, ())
+                ):
+                    told_intents.add(Intent(owner.name))
+                    continue
+                raw_intents.add(Intent(owner.name))
+                intent_spans.setdefault(owner.name, []).append(hit)
             elif kind is Kind.REQUESTED:
                 if requested(hit):
                     raw_intents.add(Intent(owner.name))
@@ -405,12 +430,26 @@ class Rules:
                 earlier_report = True
             elif kind is Kind.WITHDRAWAL and not cancelled(hit.first):
                 withdrawal_groups.setdefault(owner.conjunction, set()).add(owner.group)
+            elif kind is Kind.SARCASM:
+                if owner.name:
+                    sarcasm_groups.add(owner.group)
+                else:
+                    sarcasm = True
         raw_intents |= self._whole_message_intents(hits, segmented)
         intent_rules, signal_rules = self._intent_rules, self._signal_rules
         raw_intents |= {Intent(name) for name, found in groups.items() if _all_groups(found, intent_rules[name])}
         signals |= {Signal(name) for name, found in signal_groups.items() if _all_groups(found, signal_rules[name])}
 
         complaint_rule = self._config.complaint
+        symptom = symptom or bool(signals & set(complaint_rule.symptom_signals))
+        sarcasm = sarcasm or (
+            bool(complaint_rule.sarcasm_together) and len(sarcasm_groups) == len(complaint_rule.sarcasm_together)
+        )
+        if not (problem or symptom):
+            raw_intents |= told_intents  # "我去哪里交物业费": asked after all
+        if sarcasm and (problem or symptom):
+            # "呵呵 你们物业真是太棒了👍 停水三天了…": praise beside a problem, not meant.
+            raw_intents -= {Intent.PRAISE, Intent.THANKS}
         evidence = bool(categories) or mention or bool(signals & set(complaint_rule.signals))
         problem = problem or any(
             _named_beside(intent_spans.get(intent.value, ()), strong_category_hits)

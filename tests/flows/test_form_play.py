@@ -53,7 +53,7 @@ def test_words_that_are_no_place_at_the_restatement_only_ask_again(chat: Chat) -
     chat.send("13900003333")
     chat.send("没有")
     step = chat.send("我不明白")
-    assert chat.phrase_ids(step) == ["confirm_question"]
+    assert chat.phrase_ids(step) == ["explain_confirm"]  # the restatement explained, no place taken
     assert chat.data.area is None
 
 

@@ -1,0 +1,60 @@
+"""A complaint typed one word per message ("我", "要", "投诉", "你们", "保安", "睡觉"): the words that
+say nothing alone are held and joined, never acknowledged as recorded one by one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.flows.data import DESCRIPTION_MAX_CHARS
+from bot.flows.records import State
+from bot.flows.turn import Turn
+from bot.understanding.tokens import is_chinese
+
+
+def is_fragment(turn: Turn, text: str) -> bool:
+    """A message of at most ``form.fragment_max_chars`` letters or digits in which the rules find
+    nothing (no intent, category, signal or item): a piece of one still being typed."""
+    understood = turn.understood
+    if understood is None or understood.intents or understood.category or understood.signals or turn.changed:
+        return False
+    letters = sum(1 for char in text if char.isalnum())
+    return 0 < letters <= turn.kit.form.fragment_max_chars
+
+
+def held_or_joined(turn: Turn, text: str, locale: str) -> str | None:
+    """Before any problem is told: ``None`` when the message is a fragment, held for the next
+    ("我", then "要"); else the message with the fragments held before it, read again as one
+    ("我要" + "投诉" is "我要投诉")."""
+    data = turn.step.data
+    if turn.step.state is not State.AWAIT_DESCRIPTION or data.description:
+        return text
+    if is_fragment(turn, text):
+        data.fragments = (*data.fragments, text)
+        return None
+    if not data.fragments:
+        return text
+    whole = joined((*data.fragments, text))
+    data.fragments = ()
+    turn.understood = turn.kit.understander.understand(whole, locale)
+    return whole
+
+
+def joined(pieces: Iterable[str]) -> str:
+    """The pieces as one text: Chinese runs on without a gap, other words keep a space between."""
+    text = ""
+    for piece in pieces:
+        piece = piece.strip()
+        if text and piece and not (is_chinese(text[-1]) and is_chinese(piece[0])):
+            text += " "
+        text += piece
+    return text
+
+
+def join_to_description(turn: Turn, text: str) -> None:
+    """A fragment told while the form asks its questions ("睡觉" after "你们保安") goes on the last
+    thing told, not on a line of its own."""
+    description = turn.step.data.description
+    if not description:
+        description.append(text)
+    elif sum(map(len, description)) + len(text) <= DESCRIPTION_MAX_CHARS:
+        description[-1] = joined((description[-1], text))
