@@ -1,6 +1,7 @@
 """Conditions a supervisor must hear about, found by a cron every minute.
 
-- ``pickup_overdue``: a ticket still unclaimed after ``pickup_alert_after_minutes`` (sooner for the
+- ``pickup_overdue``: a ticket still unclaimed ``pickup_alert_after_minutes`` after it entered its
+  queue or became more urgent (sooner for the
   priorities in ``pickup_alert_by_priority``: a P0 danger ticket alerts first; once per ticket).
 - ``agent_silent``: an agent owns a conversation and the customer's last message has had no
   agent reply for ``agent_silent_after_minutes`` (once per customer message).
@@ -30,7 +31,9 @@ def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime)
     rows = waiting_since(session, now - dt.timedelta(minutes=shortest))
     events = []
     for ticket, case_number in rows:
-        if now - ticket.created_at < dt.timedelta(minutes=settings.pickup_alert_minutes(ticket.priority)):
+        # Unclaimed since it entered this queue: an escalated ticket is new to the supervisors.
+        queued_at = ticket.queued_at or ticket.created_at
+        if now - queued_at < dt.timedelta(minutes=settings.pickup_alert_minutes(ticket.priority)):
             continue
         event = notify(
             session,
@@ -44,7 +47,7 @@ def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime)
                 "queue": ticket.queue,
                 "priority": ticket.priority,
                 "case_number": case_number,
-                "waiting_minutes": int((now - ticket.created_at).total_seconds() // 60),
+                "waiting_minutes": int((now - queued_at).total_seconds() // 60),
             },
             dedupe_key=f"{PICKUP_OVERDUE}:{ticket.id}",
         )

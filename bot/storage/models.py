@@ -269,6 +269,9 @@ class HandoffTicket(Base):
     reason: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="waiting")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    queued_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    """When the waiting ticket last entered its queue or became more urgent (None: when it was
+    opened); the pickup alert counts from here, the customer's wait from ``created_at``."""
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     told_position: Mapped[int | None] = mapped_column(Integer)

@@ -1195,6 +1195,8 @@ def open_or_raise_ticket(
         request,
     )
     if waiting is not None:
+        if request.queue != waiting.queue or request.priority < waiting.priority:
+            waiting.queued_at = now  # a new queue (or a higher priority) has had no time yet to claim it
         waiting.priority = min(waiting.priority, request.priority)
         waiting.queue = request.queue
         waiting.complaint_id = waiting.complaint_id or complaint_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.core.messages import MessageKind, Sender
@@ -13,12 +13,15 @@ from bot.storage.newest_inbound import newest_inbound
 from bot.storage.tickets import complaint_briefs
 
 
-def waiting_since(session: Session, created_before: dt.datetime) -> list[tuple[HandoffTicket, str | None]]:
-    """Tickets still waiting that were opened before ``created_before``, with their case number."""
+def waiting_since(session: Session, queued_before: dt.datetime) -> list[tuple[HandoffTicket, str | None]]:
+    """Tickets still waiting that entered their queue before ``queued_before``, with their case number."""
     waiting = list(
         session.execute(
             select(HandoffTicket)
-            .where(HandoffTicket.status == "waiting", HandoffTicket.created_at <= created_before)
+            .where(
+                HandoffTicket.status == "waiting",
+                func.coalesce(HandoffTicket.queued_at, HandoffTicket.created_at) <= queued_before,
+            )
             .order_by(HandoffTicket.id)
         ).scalars()
     )

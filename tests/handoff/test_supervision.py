@@ -129,6 +129,31 @@ async def test_someone_trapped_in_a_lift_alerts_the_supervisors_after_5_minutes_
     await socket.close()
 
 
+async def test_an_escalated_ticket_is_overdue_counted_from_its_escalation_not_its_opening(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """A ticket that waited 8 minutes in the general queue and then went to the duty supervisor
+    as P0 gives the supervisors their 5 minutes to claim it before the alert, not none."""
+    client = await make_client()
+    await add_user(client, "lead", Role.SUPERVISOR)
+    await sign_in(client, "lead")
+    conversation_id, socket = await customer_hands_off(client)
+    ctx = job_ctx(client)
+    clock.advance(minutes=8)
+    await socket.until_acked(await socket.send("再不处理我就打12345 找电视台曝光你们"))
+    assert await supervise(ctx) == 0
+    clock.advance(minutes=4)
+    assert await supervise(ctx) == 0
+    clock.advance(minutes=1)
+    assert await supervise(ctx) == 1
+    body = await (await client.get("/api/notifications")).json()
+    [notice] = [item for item in body["notifications"] if item["kind"] == "pickup_overdue"]
+    assert notice["conversation_id"] == conversation_id
+    assert notice["detail"]["queue"] == "supervisor" and notice["detail"]["priority"] == 0
+    assert notice["detail"]["waiting_minutes"] == 5
+    await socket.close()
+
+
 async def test_a_supervisor_marks_every_notice_read_at_once(make_client: AppFactory, clock: FixedClock) -> None:
     supervisor_app, other_app = await make_client(), await make_client()
     await add_user(supervisor_app, "lead", Role.SUPERVISOR)
