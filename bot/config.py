@@ -158,6 +158,8 @@ class PhraseId(StrEnum):
     PROGRESS_FOLLOW_UP = "progress_follow_up"
     SATISFACTION_ASK_RATING = "satisfaction_ask_rating"
     SATISFACTION_ASK_COMMENT = "satisfaction_ask_comment"
+    SATISFACTION_SORRY_ASK_COMMENT = "satisfaction_sorry_ask_comment"
+    SATISFACTION_RATING_RANGE = "satisfaction_rating_range"
     SATISFACTION_THANKS = "satisfaction_thanks"
     SATISFACTION_SORRY = "satisfaction_sorry"
     SATISFACTION_REOPENED = "satisfaction_reopened"
@@ -1094,8 +1096,18 @@ class Followups(_Strict):
     starting so while the case is with the staff, about other things of the same category ("还有
     小区门口的路灯也坏了" after a leak), is another problem added to the case, not more of the same."""
     handling_categories: list[str] = []
-    """Categories of a complaint about how the resolved case was handled ("两天了,师傅还没来",
-    service attitude): during the callback it is neither a new case nor the problem back."""
+    """Categories of a complaint about how the resolved case was handled ("维修师傅态度恶劣",
+    service attitude): during the callback it is neither a new case nor the problem back, unless
+    the resolved case was of that category itself."""
+    not_done_words: list[str] = []
+    """Words saying the work behind the resolution was never done ("师傅到现在都还没来", "你们骗谁呢"):
+    during the callback, alone or beside a score, the case is reopened as for ``not_resolved``."""
+    still_words: list[str] = []
+    """Words saying the problem goes on ("还是", "还在"): beside a score, or as the comment, a
+    complaint about the resolved problem with one of these (or ``again_words``) reopens the case."""
+    same_case_words: list[str] = []
+    """Words saying a problem taken down as new at the callback is the resolved one ("不是新问题",
+    "就是刚才那个"): before the new case is registered, it is dropped and the resolved case reopened."""
     rating_reasks: int = Field(default=2, ge=0)
     """How many messages that are no rating the callback answers with its rating question; the
     next one is recorded and passed to the staff (the conversation waits in the queue)."""

@@ -32,6 +32,16 @@ def is_another_problem(turn: Turn, understood: Understanding, told: str, same_ca
     return bool(said) and bool(earlier) and not said & earlier
 
 
+def same_matter(turn: Turn, understood: Understanding, told: str) -> bool:
+    """The complaint names the thing the problem ``told`` before was about, though it reads as
+    another category: a keyword of its category (not a weak one) is in both ("公摊费凭什么收我的"
+    after "物业费账单里多收了公摊费": 公摊)."""
+    category = understood.category
+    if not told or category is None or category == turn.kit.rules.fallback_category:
+        return False
+    return bool(_problem_words(turn, category, understood.text) & _problem_words(turn, category, told))
+
+
 def _problem_words(turn: Turn, category: str, text: str) -> set[str]:
     """The keywords of ``category`` (not its weak ones: where or who) that ``text`` holds."""
     rule = turn.kit.rules.category(category)
@@ -51,8 +61,10 @@ def added_to_the_case(turn: Turn, text: str) -> bool:
     if Intent.COMPLAINT not in turn.intents or Intent.STATUS_QUERY in turn.intents:
         return False
     followups = turn.kit.config.followups
-    opens_an_addition = turn.kit.understander.matchable(text).lstrip().startswith(
-        tuple(word.lower() for word in followups.addition_openers if word)
+    opens_an_addition = (
+        turn.kit.understander.matchable(text)
+        .lstrip()
+        .startswith(tuple(word.lower() for word in followups.addition_openers if word))
     )
     another = turn.says_any(text, followups.new_problem_words) or is_another_problem(
         turn, understood, description_text(data), same_category=opens_an_addition

@@ -13,7 +13,7 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.messages import Option
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.another_problem import is_another_problem
+from bot.flows.another_problem import is_another_problem, same_matter
 from bot.flows.case import GENERAL_QUEUE, open_ticket, promise, record_complaint
 from bot.flows.classify import normalise
 from bot.flows.closing import close
@@ -73,7 +73,7 @@ def on_callback(turn: Turn, text: str) -> None:
     fixed reopens the case at any step, before the question, instead of a score, or after
     it; otherwise a 1–5 score, then a comment."""
     data = turn.step.data
-    if Intent.NOT_RESOLVED in turn.intents:
+    if Intent.NOT_RESOLVED in turn.intents or turn.says_any(text, turn.kit.config.followups.not_done_words):
         _reopen(turn, text)
         return
     told = _told_after_resolution(turn, text)
@@ -99,7 +99,10 @@ def on_callback(turn: Turn, text: str) -> None:
     if state is State.AWAIT_RATING:
         score, comment = _rating_and_comment(turn.kit, text)
         if score is None:
-            _ask_again_or_pass_on(turn)
+            _ask_again_or_pass_on(turn, out_of_range=_out_of_range(turn.kit, text))
+            return
+        if comment and _still_wrong(turn, comment):  # "2分，师傅到现在都还没来": rated, and not resolved
+            _reopen(turn, text, score)
             return
         if comment:  # "5分,师傅很及时": the score and the comment at once
             turn.audit(TimelineKind.RATED, rating=score)
@@ -109,11 +112,19 @@ def on_callback(turn: Turn, text: str) -> None:
             return
         data.rating = score
         turn.step.state = State.AWAIT_COMMENT
-        turn.say(PhraseId.SATISFACTION_ASK_COMMENT)
+        # "太差了", "1": sorry first, then what went wrong; thanks only for a good score.
+        low = score <= SORRY_UP_TO
+        turn.say(PhraseId.SATISFACTION_SORRY_ASK_COMMENT if low else PhraseId.SATISFACTION_ASK_COMMENT)
         turn.arm(TimerKind.SATISFACTION_TIMEOUT, turn.kit.config.followups.answer_window)
         turn.audit(TimelineKind.RATED, rating=score)
         return
     corrected = _correction(turn.kit, text)
+    if corrected is not None and corrected[1] and _still_wrong(turn, corrected[1]):
+        _reopen(turn, text, corrected[0])  # "改成3分吧，晚上还是有点吵": the new score, and not resolved
+        return
+    if corrected is None and _still_wrong(turn, text):
+        _reopen(turn, text)  # "保安根本没调岗，今天早上还在东门骂人": the comment says it is not resolved
+        return
     if corrected is not None:
         # "还行吧" then "其实挺满意的": the new score replaces the first, recorded once.
         score, comment = corrected
@@ -144,11 +155,12 @@ def _thank(turn: Turn, rating: int | None, comment: str) -> None:
     turn.say(PhraseId.SATISFACTION_SORRY if unhappy else PhraseId.SATISFACTION_THANKS)
 
 
-def _reopen(turn: Turn, text: str) -> None:
-    """Not resolved: recorded as the customer's evaluation (with a score already given), and
-    the case goes back to its previous owner (``Step.reopen``), promised again."""
+def _reopen(turn: Turn, text: str, score: int | None = None) -> None:
+    """Not resolved: recorded as the customer's evaluation (with ``score``, or a score already
+    given), and the case goes back to its previous owner (``Step.reopen``), promised again."""
     data = turn.step.data
     rating, data.rating = data.rating, None
+    rating = score if score is not None else rating
     if rating is None:
         rating = _score_given_with(turn.kit, text)  # "2分，根本没解决": the low score counts too
     turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=False)
@@ -162,6 +174,31 @@ def _reopen(turn: Turn, text: str) -> None:
     # reply time), and tracked like the first promise.
     turn.step.complaint = record_complaint(turn, confirmed=True)
     promise(turn, turn.step.complaint)
+
+
+def _still_wrong(turn: Turn, said: str) -> bool:
+    """What the customer says beside (or after) their score tells the resolved problem is not
+    resolved: the ``not_resolved`` intent, ``followups.not_done_words`` ("师傅到现在都还没来",
+    "你们骗谁呢"), or a complaint about the same problem with ``again_words`` or
+    ``followups.still_words`` ("晚上还是有点吵" after noise)."""
+    followups = turn.kit.config.followups
+    understood = turn.kit.understander.understand(said, turn.locale)
+    if Intent.NOT_RESOLVED in understood.intents or turn.says_any(said, followups.not_done_words):
+        return True
+    if Intent.COMPLAINT not in understood.intents or Intent.PRAISE in understood.intents:
+        return False
+    if not turn.says_any(said, [*followups.again_words, *followups.still_words]):
+        return False
+    told = description_text(turn.step.data)
+    before = turn.kit.understander.understand(told, turn.locale).category if told else None
+    return understood.category == before or same_matter(turn, understood, told)
+
+
+def _out_of_range(kit: FlowKit, text: str) -> bool:
+    """A score out of the 1–5 range, with only ``rating_words`` beside it ("10分", "0", "打100分")."""
+    rest = kit.rating_words.sub(" ", normalise(text)) if kit.rating_words else normalise(text)
+    said = "".join(char for char in rest if char.isalnum())
+    return said.isascii() and said.isdigit() and int(said) not in _SCORES
 
 
 def _rating_and_comment(kit: FlowKit, text: str) -> tuple[int | None, str]:
@@ -315,13 +352,18 @@ def _told_after_resolution(turn: Turn, text: str) -> _Told | None:
     followups = turn.kit.config.followups
     intents = turn.intents
     complaint = Intent.COMPLAINT in intents
+    told = description_text(turn.step.data)
     if complaint and turn.says_any(text, followups.new_problem_words):
         return _Told.NEW
-    if complaint and is_another_problem(turn, understood, description_text(turn.step.data)):
+    if complaint and same_matter(turn, understood, told):
+        return _Told.AGAIN  # "公摊费凭什么收我的" after 多收了公摊费: the result disputed
+    if complaint and is_another_problem(turn, understood, told):
         return _Told.NEW
     if turn.says_any(text, followups.again_words) and intents <= _WITH_AGAIN:
         return _Told.AGAIN
-    about_handling = understood.category in followups.handling_categories
+    before = turn.kit.understander.understand(told, turn.locale).category if told else None
+    # "保安还在骂人" after a complaint about that guard is the problem back, not about the handling.
+    about_handling = understood.category in followups.handling_categories and understood.category != before
     if complaint and Intent.STATUS_QUERY not in intents and not about_handling:
         return _Told.AGAIN  # the resolved problem told again ("广场舞还在跳"): not fixed
     return None
@@ -345,11 +387,13 @@ def _new_complaint(turn: Turn, text: str) -> None:
         timer_seq=old.timer_seq,
         contact_by_channel=old.contact_by_channel,
         name=old.name,
-        extra=dict(old.extra),
+        extra={key: value for key, value in old.extra.items() if key != _RESOLVED_CASE},
         traditional=old.traditional,
         alternative_phone=old.alternative_phone,
         area_written=None if place_told else old.area_written,
     )
+    # Kept until the new case is registered: "不是新问题，就是刚才那个" takes the customer back to it.
+    turn.step.data.extra[_RESOLVED_CASE] = old.to_json()
     turn.step.state = State.AWAIT_DESCRIPTION
     if turn.understood is not None:
         keep_slots(turn, turn.understood)
@@ -358,14 +402,47 @@ def _new_complaint(turn: Turn, text: str) -> None:
         turn.arm_idle()
 
 
-def _ask_again_or_pass_on(turn: Turn) -> None:
-    """A message the callback cannot place hears the rating question, up to
-    ``followups.rating_reasks`` times; the next is recorded and passed to the staff: the
-    conversation waits in the queue again, never in a loop of the same question."""
+def back_to_the_resolved_case(turn: Turn, text: str) -> bool:
+    """While a new case started at the callback is still being taken down, the customer says it
+    is the resolved one, not solved ("不对，不是新问题，就是刚才那个公摊费，你们根本没解决", "没解决",
+    ``followups.same_case_words``): the new form is dropped and the resolved case reopened.
+    True if handled."""
+    data = turn.step.data
+    kept = data.extra.get(_RESOLVED_CASE)
+    if not isinstance(kept, dict) or data.case_number is not None:
+        return False
+    followups = turn.kit.config.followups
+    if Intent.NOT_RESOLVED not in turn.intents and not turn.says_any(text, followups.same_case_words):
+        return False
+    for kind in list(data.timers):
+        turn.cancel(kind)
+    resolved = FlowData.from_json(kept)
+    resolved.timer_seq = max(resolved.timer_seq, data.timer_seq)
+    resolved.timers = {}
+    turn.step.data = resolved
+    turn.step.state = State.AWAIT_RATING
+    _reopen(turn, text)
+    return True
+
+
+_RESOLVED_CASE = "resolved_case"
+"""``FlowData.extra`` key: the resolved case's data while a new case told at its callback is taken down."""
+
+
+def _ask_again_or_pass_on(turn: Turn, out_of_range: bool = False) -> None:
+    """A message the callback cannot place hears the rating question (a score out of range, "10分",
+    only the range), up to ``followups.rating_reasks`` times; the next is recorded and passed to
+    the staff: the conversation waits in the queue again, never in a loop of the same question."""
     data = turn.step.data
     if data.callback_reasks < turn.kit.config.followups.rating_reasks:
         data.callback_reasks += 1
-        ask_rating(turn)
+        if out_of_range:
+            options = tuple(Option(label=str(score), value=str(score)) for score in _SCORES)
+            turn.say(PhraseId.SATISFACTION_RATING_RANGE, options=options)
+            turn.step.state = State.AWAIT_RATING
+            turn.arm(TimerKind.SATISFACTION_TIMEOUT, turn.kit.config.followups.answer_window)
+        else:
+            ask_rating(turn)
         return
     data.callback_reasks, data.rating = 0, None
     turn.say(PhraseId.MESSAGE_RECORDED)

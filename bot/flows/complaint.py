@@ -33,6 +33,7 @@ from bot.flows.asked_back import abused_again, answered_how_contacted, read_as_a
 from bot.flows.asking import ask_current
 from bot.flows.callback import (
     CALLBACK_STATES,
+    back_to_the_resolved_case,
     on_callback,
     on_callback_timer,
     on_resolved,
@@ -294,6 +295,8 @@ class ComplaintFlow:
         state = turn.step.state
         if state in CALLBACK_STATES:
             on_callback(turn, text)
+            return
+        if state in COLLECTING and back_to_the_resolved_case(turn, text):
             return
         if state in COLLECTING:
             count_unknown_case_numbers(turn)

@@ -81,7 +81,9 @@ def test_a_real_rating_is_recorded(engine: ConversationEngine, answer: str, scor
     chat, _ = _asked(engine)
     step = chat.send(answer)
     assert chat.state is State.AWAIT_COMMENT and chat.data.rating == score
-    assert chat.phrase_ids(step) == ["satisfaction_ask_comment"]
+    # A good score is thanked; a low one ("两分") is apologised for before its comment is asked.
+    asked = "satisfaction_ask_comment" if score > 3 else "satisfaction_sorry_ask_comment"
+    assert chat.phrase_ids(step) == [asked]
 
 
 def test_a_score_and_a_comment_at_once_are_recorded_together(engine: ConversationEngine) -> None:
@@ -109,7 +111,7 @@ def test_a_hello_before_the_callback_is_answered_with_its_question(engine: Conve
     assert chat.phrase_ids(step) == ["satisfaction_ask_rating"] and chat.state is State.AWAIT_RATING
 
 
-@pytest.mark.parametrize("answer", ["等了两天", "5号楼", "好的", "两天了,师傅还没来"])
+@pytest.mark.parametrize("answer", ["等了两天", "5号楼", "好的"])
 def test_words_that_only_hold_a_digit_are_not_a_rating(engine: ConversationEngine, answer: str) -> None:
     chat, _ = _asked(engine)
     step = chat.send(answer)
@@ -167,14 +169,24 @@ def test_a_score_with_more_said_records_both_and_closes(
     assert (step.satisfaction.rating, step.satisfaction.comment, step.satisfaction.resolved) == (rating, comment, True)
 
 
-@pytest.mark.parametrize(("answer", "rating"), [("挺满意的", 4), ("一般般吧", 3), ("很不满意", 1)])
+@pytest.mark.parametrize(
+    ("answer", "rating", "asked"),
+    [
+        ("挺满意的", 4, "satisfaction_ask_comment"),
+        ("一般般吧", 3, "satisfaction_sorry_ask_comment"),
+        ("很不满意", 1, "satisfaction_sorry_ask_comment"),
+        ("太差了", 1, "satisfaction_sorry_ask_comment"),
+    ],
+)
 def test_a_rating_in_words_is_a_score_and_the_comment_is_asked_for(
-    engine: ConversationEngine, answer: str, rating: int
+    engine: ConversationEngine, answer: str, rating: int, asked: str
 ) -> None:
+    """Thanks for a good rating; for a low one ("太差了") an apology, never "谢谢您的评价"."""
     chat, _ = _asked(engine)
     step = chat.send(answer)
-    assert chat.phrase_ids(step) == ["satisfaction_ask_comment"]
+    assert chat.phrase_ids(step) == [asked]
     assert chat.data.rating == rating
+    assert ("谢谢您的评价" in chat.texts(step)) is (rating > 3)
 
 
 def test_cantonese_not_solved_reopens_the_case(engine: ConversationEngine) -> None:
@@ -193,7 +205,7 @@ def test_a_score_given_again_for_the_comment_replaces_the_first(
     later score is the evaluation, recorded once, and a satisfied customer is thanked."""
     chat, _ = _asked(engine)
     asked = chat.send("还行吧")
-    assert chat.data.rating == 3 and chat.phrase_ids(asked) == ["satisfaction_ask_comment"]
+    assert chat.data.rating == 3 and chat.phrase_ids(asked) == ["satisfaction_sorry_ask_comment"]
 
     step = chat.send(again)
 
@@ -247,3 +259,62 @@ def test_nobody_came_at_the_callback_is_not_resolved_and_reopens(engine: Convers
     step = chat.send(answer)
     _assert_reopened(chat, step, None)
     assert "status_answer" not in chat.phrase_ids(step)
+
+
+@pytest.mark.parametrize(
+    ("answer", "rating"),
+    [
+        ("两天了,师傅还没来", None),
+        ("2分，师傅到现在都还没来，说什么处理完毕", 2),
+        ("2分，師傅到現在都還沒來，說什麼處理完畢", 2),
+    ],
+)
+def test_the_technician_still_not_come_reopens_with_the_score(
+    engine: ConversationEngine, answer: str, rating: int | None
+) -> None:
+    """Nobody came yet, told with or without a score: not resolved (the case reopened, the score
+    kept), never "非常抱歉这次没能让您满意！…再见！" and a resolved case closed."""
+    chat, _ = _asked(engine)
+    step = chat.send(answer)
+    _assert_reopened(chat, step, rating)
+    assert "satisfaction_sorry" not in chat.phrase_ids(step)
+
+
+def test_a_comment_saying_the_problem_goes_on_reopens_with_the_score(engine: ConversationEngine) -> None:
+    """Rated 1, then the guard complained of "还在东门骂人" and "你们骗谁呢": reopened, the 1 recorded."""
+    chat = Chat(engine)
+    for text in ("东门的保安天天骂人", "13800138000", "阳光花园5栋", "对"):
+        chat.send(text)
+    chat.send(Resolved())
+    chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
+    chat.send("1")
+    step = chat.send("保安根本没调岗，今天早上还在东门骂人，你们骗谁呢")
+    _assert_reopened(chat, step, 1)
+
+
+def test_a_score_given_again_saying_it_goes_on_reopens_with_the_new_score(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    for text in ("楼上装修太吵了", "13800138000", "阳光花园5栋", "对"):
+        chat.send(text)
+    chat.send(Resolved())
+    chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
+    chat.send("4")
+    _assert_reopened(chat, chat.send("改成3分吧，晚上还是有点吵"), 3)
+
+
+def test_a_comment_on_the_handling_with_a_good_score_is_no_reopening(engine: ConversationEngine) -> None:
+    chat, _ = _asked(engine)
+    chat.send("4")
+    step = chat.send("师傅还是挺负责的")
+    assert not step.reopen and chat.state is State.CLOSED
+    assert step.satisfaction is not None and step.satisfaction.resolved
+
+
+@pytest.mark.parametrize("answer", ["10分", "0", "打100分"])
+def test_a_score_out_of_range_hears_only_the_range(engine: ConversationEngine, answer: str) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send(answer)
+    assert chat.phrase_ids(step) == ["satisfaction_rating_range"] and chat.state is State.AWAIT_RATING
+    assert chat.texts(step) == "请回复1到5分（5分最满意）。"
+    assert [option.value for option in step.replies[0].options] == ["1", "2", "3", "4", "5"]
+    assert chat.phrase_ids(chat.send("5")) == ["satisfaction_ask_comment"]

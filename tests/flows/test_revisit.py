@@ -153,8 +153,37 @@ def test_a_rating_after_one_question_again_is_still_a_rating(engine: Conversatio
 
 def test_a_complaint_about_how_the_case_was_handled_is_no_new_case(engine: ConversationEngine) -> None:
     chat = _asked(engine, NO_WATER)
-    step = chat.send("两天了,师傅还没来")
+    step = chat.send("维修师傅态度恶劣")
     assert chat.phrase_ids(step) == ["satisfaction_ask_rating"] and step.complaint is None
+
+
+BILLING = "这个月物业费账单里多收了公摊费200元"
+
+
+def test_disputing_the_result_of_the_resolved_case_reopens_it(engine: ConversationEngine) -> None:
+    """ "公摊费凭什么收我的" after 多收了公摊费 was resolved reads as real estate, but it is the same
+    matter: the case is reopened, not a new form "问题：公摊费凭什么收我的（房产/开发商）"."""
+    chat = _asked(engine, BILLING)
+    case_number = chat.data.case_number
+    step = chat.send("公摊费凭什么收我的")
+    assert _reopened(chat, step), chat.phrase_ids(step)
+    assert "restate" not in chat.phrase_ids(step)
+    assert step.complaint is not None and step.complaint.case_number == case_number
+
+
+@pytest.mark.parametrize("answer", ["不对，不是新问题，就是刚才那个，你们根本没解决", "没解决", "就是刚才那个问题"])
+def test_a_new_case_said_to_be_the_resolved_one_reopens_that_one(engine: ConversationEngine, answer: str) -> None:
+    """Taken down as a new case, the customer says it is the resolved one: the new form is dropped
+    and the resolved case reopened with its own number, never the confirmation asked again."""
+    chat = _asked(engine, NO_WATER)
+    case_number = chat.data.case_number
+    assert chat.phrase_ids(chat.send("快递柜一直占用消防通道")) == ["restate", "confirm_question"]
+    step = chat.send(answer)
+    assert _reopened(chat, step), chat.phrase_ids(step)
+    assert step.complaint is not None and step.complaint.case_number == case_number
+    assert step.complaint.description == NO_WATER
+    assert step.satisfaction is not None and not step.satisfaction.resolved
+    assert case_number in chat.texts(step) and not chat.data.timers
 
 
 @pytest.mark.parametrize(("text", "score"), [("2分，根本没解决", 2), ("1分 还是没修好", 1), ("2分根本没解决", 2)])

@@ -281,7 +281,7 @@ async def test_a_score_given_again_replaces_the_first_in_the_record_and_the_repo
     await run_due(client)
     await socket.until_bot_says(ASK_RATING)
     await socket.send("还行吧")
-    await socket.until_bot_says(ASK_COMMENT)
+    await socket.until_bot_says("哪里做得不好")  # a 3: sorry, and what went wrong
 
     await socket.send("其实挺满意的")
 
