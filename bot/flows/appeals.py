@@ -169,11 +169,13 @@ def chases(turn: Turn) -> bool:
 def on_chaser(turn: Turn) -> bool:
     """Urged on while the supervisor's phone or an emergency's address is still asked for: not a
     refusal. The customer is reassured and asked for the first thing still missing (the phone,
-    then the address), each at most once more. True if handled."""
+    then the address), each at most once more; once given, a yes or an urging after the hand-off
+    to the supervisor ("对") hears the reassurance alone, not "您的留言已转给客服代表". True if handled."""
     data = turn.step.data
     phone_asked = 0 < data.escalation_phone_asks < PHONE_ASKS_DONE and not data.phone
     place_asked = data.urgent_place_asks > 0 and data.area is None
-    if not (phone_asked or place_asked) or not chases(turn):
+    with_the_supervisor = data.escalation_phone_asks > 0
+    if not (phone_asked or place_asked or with_the_supervisor) or not chases(turn):
         return False
     turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
     turn.say(PhraseId.ESCALATION_REASSURE)

@@ -19,6 +19,7 @@ from bot.core.messages import Sender
 from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.ticket_reason import TicketReason
+from bot.flows.case import SUPERVISOR_QUEUE
 from bot.handoff.live_queue import LiveQueue, positions_in_queue
 from bot.outbound.effects import Delivery, Dispatcher, Effects
 from bot.outbound.outbox import add_customer_message
@@ -27,7 +28,8 @@ from bot.storage.db import Database
 
 ANSWERED_AT_ANY_HOUR = frozenset({TicketReason.DANGER, TicketReason.THREAT})
 """Tickets the duty supervisor takes at any hour (danger now, threats: answered within the hour
-on the wall clock): their customers never hear that staff are away."""
+on the wall clock): their customers never hear that staff are away. So is every ticket in the
+duty supervisor's queue, whatever it was opened for: the customer was told "已立即转交值班主管"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,9 @@ async def announce_positions(
     positions = positions_in_queue(ordered)
     if not positions:
         return 0
-    at_any_hour = {ticket.id for ticket in ordered if ticket.reason in ANSWERED_AT_ANY_HOUR}
+    at_any_hour = {
+        ticket.id for ticket in ordered if ticket.reason in ANSWERED_AT_ANY_HOUR or ticket.queue == SUPERVISOR_QUEUE
+    }
     minutes_per_position = live.settings.estimate_minutes_per_position
 
     def tell(session: Session) -> list[Delivery]:

@@ -192,3 +192,21 @@ async def test_after_hours_the_place_is_said_once(make_client: AppFactory) -> No
     assert "非工作时间" in told and "第2位" in told
     await socket.close()
     await elder_socket.close()
+
+
+async def test_after_hours_a_customer_handed_to_the_duty_supervisor_never_hears_staff_are_away(
+    make_client: AppFactory,
+) -> None:
+    """ "叫你们经理出来" on a Saturday: told "已立即转交值班主管处理", then never "现在是非工作时间"."""
+    saturday_noon = FixedClock(dt.datetime(2026, 12, 5, 4, 18, tzinfo=dt.UTC))
+    client = await make_client(clock=saturday_noon)
+    ctx = job_ctx(client)
+    _, general = await customer_hands_off(client)
+    _, supervised = await customer_hands_off(client, says="叫你们经理出来", expect="值班主管")
+    assert await announce_queue(ctx) == 2
+    await general.until(lambda frames: bool(_system(frames)))
+    await supervised.until(lambda frames: bool(_system(frames)))
+    assert "非工作时间" in system_texts(general)[0]
+    assert not any("非工作时间" in text for text in system_texts(supervised))
+    await general.close()
+    await supervised.close()
