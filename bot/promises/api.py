@@ -28,6 +28,8 @@ from bot.web.responses import api_error, path_number
 
 EXTEND_REFUSALS = frozenset({"missing", "no complaint", "not open", "too short", "too many"})
 """``Tracker.extend``'s results that are not a new deadline."""
+MAX_REASON_NOTED = 200
+"""An extension's reason in the audit log is cut to this many characters."""
 
 
 def _conversation_id(request: web.Request) -> int:
@@ -47,7 +49,8 @@ async def extend(request: web.Request) -> web.Response:
     conversation_id = _conversation_id(request)
     body = await read_body(request, ExtendBody)
     hours, reason = body.hours, body.reason
-    note(request, hours=hours)
+    # the supervisor's reason is their own words about the case, not a customer's message
+    note(request, hours=hours, why=reason.strip()[:MAX_REASON_NOTED])
     shared, staff = resources(request), request["staff"]
     tracker, gateway, now = shared.tracker, shared.gateway, shared.clock()
     actor = f"agent:{staff['id']}"
@@ -78,6 +81,7 @@ async def extend(request: web.Request) -> web.Response:
     outcome = await shared.database.write(extend_and_tell)
     deadlines = shared.config.deadlines
     _raise_refusal(outcome.result, deadlines.extension_min_hours, deadlines.extensions_per_case)
+    note(request, previous_deadline_at=outcome.previous, deadline_at=outcome.result)
     await gateway.commit(outcome.effects)
     return web.json_response({"deadline_at": outcome.result})
 

@@ -41,6 +41,8 @@ class Outcome:
 
     result: str = "done"
     effects: Effects = field(default_factory=Effects)
+    previous: str | None = None
+    """An extension's deadline before it (ISO time), for the audit log."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +317,7 @@ class Tracker:
                 follow_up=False,
             )
         )
-        return Outcome(deadline.isoformat(), effects)
+        return Outcome(deadline.isoformat(), effects, previous=previous.isoformat())
 
     def preview_extension(
         self, session: Session, conversation_id: int, hours: float, now: dt.datetime

@@ -128,7 +128,7 @@ def audit_of(handler: Any) -> Audit | None:
     return found if isinstance(found, Audit) else None
 
 
-ERROR_KEYS = ("code", "field", "limit", "names", "allowed")
+ERROR_KEYS = ("code", "field", "limit", "names", "allowed", "forbidden", "suggestion")
 """What an error answer says beside its English ``error`` for the consoles to say it in the staff's
 language (``{"error": …, "code": "greater_than", "field": …, "limit": 0}``): kept with it."""
 

@@ -57,8 +57,12 @@ PHRASE_SAMPLES: dict[str, str] = {
     "last": "3",
     "number": "1",
     "label": "是",
+    "alternative": "13900139000",
+    "case_prefix": "TS",
+    "categories": "公共设施、环境卫生",
 }
-"""A sample value for every phrase placeholder, for the console's preview."""
+"""A sample value for every phrase placeholder, for the console's preview (tests/standards keeps
+it in step with ``PHRASE_VARIABLES``)."""
 
 MAX_BODY_BYTES = 256 * 1024
 """A section sent to be saved or tried, as JSON or YAML: the largest shipped one (classification)
@@ -83,7 +87,7 @@ def _invalid(problems: list[Problem]) -> web.HTTPException:
     body: dict[str, Any] = {
         "error": f"{shown[0].path}: {shown[0].message}",
         "field": shown[0].path,
-        **{key: first[key] for key in ("code", "limit", "names", "allowed") if key in first},
+        **{key: first[key] for key in ("code", "limit", "names", "allowed", "forbidden", "suggestion") if key in first},
         "problems": [problem.as_json() for problem in shown],
     }
     if len(problems) > len(shown):

@@ -35,7 +35,8 @@ _INDEX = re.compile(r"\[(\d+)\]")
 class Problem:
     """A bad key: its dotted ``path``, an English ``message``, and for the consoles to say it in
     the staff's language a ``code`` (pydantic's error type, or ``unknown_placeholders``), the
-    ``limit`` the value broke and the placeholder ``names`` not allowed (with those ``allowed``)."""
+    ``limit`` the value broke and the placeholder ``names`` not allowed (with those ``allowed``);
+    ``forbidden_phrase`` names the ``forbidden`` phrase said and the ``suggestion`` to say instead."""
 
     path: str
     message: str
@@ -43,6 +44,8 @@ class Problem:
     limit: float | int | None = None
     names: tuple[str, ...] = ()
     allowed: tuple[str, ...] | None = None
+    forbidden: str | None = None
+    suggestion: str | None = None
 
     def as_json(self) -> dict[str, object]:
         found: dict[str, object] = {"path": self.path, "message": self.message}
@@ -52,6 +55,8 @@ class Problem:
             found["limit"] = self.limit
         if self.allowed is not None:
             found["names"], found["allowed"] = list(self.names), list(self.allowed)
+        if self.forbidden is not None:
+            found["forbidden"], found["suggestion"] = self.forbidden, self.suggestion
         return found
 
 
@@ -179,7 +184,15 @@ def standard_problems(config: ServiceConfig, to_simplified: Callable[[str], str]
     for path, text in spoken:
         hit = guard.check(text)
         if hit is not None:
-            problems.append(Problem(path, f"says the forbidden phrase {hit.forbidden!r}: say {hit.instead!r} instead"))
+            problems.append(
+                Problem(
+                    path,
+                    f"says the forbidden phrase {hit.forbidden!r}: say {hit.instead!r} instead",
+                    code="forbidden_phrase",
+                    forbidden=hit.forbidden,
+                    suggestion=hit.instead,
+                )
+            )
     return problems
 
 

@@ -303,12 +303,16 @@ async def test_a_deadline_extension_a_confirmation_and_a_notification_read_are_r
     extended = await client.post(f"{path}/extend", json={"hours": 4, "reason": "等待配件"}, headers=headers)
     assert extended.status == 200
     extend = await one(client, "extend_deadline")
-    assert (extend.actor, extend.role, extend.target, extend.detail) == (
-        "zhang.supervisor",
-        "supervisor",
-        conversation,
-        {"hours": 4},
-    )
+    assert (extend.actor, extend.role, extend.target) == ("zhang.supervisor", "supervisor", conversation)
+    # the reason the supervisor typed and the deadline it moved from and to
+    previous = extend.detail["previous_deadline_at"]
+    assert extend.detail == {
+        "hours": 4,
+        "why": "等待配件",
+        "previous_deadline_at": previous,
+        "deadline_at": (await extended.json())["deadline_at"],
+    }
+    assert previous < extend.detail["deadline_at"]
     assert (await client.post(f"{path}/confirm-resolved", json={}, headers=headers)).status == 409
     assert (await client.post(f"{path}/resolve", json={"summary": "已处理"}, headers=headers)).status == 200
     assert (await client.post(f"{path}/confirm-resolved", json={}, headers=headers)).status == 200

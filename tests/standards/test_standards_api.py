@@ -4,14 +4,18 @@ key, versions with author and diff, rollback, YAML export and import, and the tr
 from __future__ import annotations
 
 import copy
+import re
+from pathlib import Path
 
 import yaml
 
+from bot.config import PHRASE_VARIABLES
 from bot.keys import resources
 from bot.staff.accounts import Role
 from tests.conftest import AppFactory
 from tests.standards.support import greeting, section, signed_in
 
+STANDARDS_JS = Path(__file__).resolve().parents[2] / "bot" / "web" / "static" / "standards.js"
 SECTIONS = ["phrases", "forbidden", "deadlines", "classification", "calendar", "followups", "timers", "faq"]
 NEW_OPENING = "{salutation},欢迎致电{organisation},{work_number}号客服代表很高兴为您服务。"
 
@@ -145,6 +149,32 @@ async def test_a_standard_phrase_may_not_say_a_forbidden_phrase(make_client: App
     [problem] = (await refused.json())["problems"]
     assert problem["path"] == "phrases.zh-CN.phrases.out_of_scope"
     assert "这不归我们管" in problem["message"] and "我帮您联系负责的部门" in problem["message"]
+    # the console says it in the staff's language from the code, the phrase and the suggestion
+    assert (problem["code"], problem["forbidden"], problem["suggestion"]) == (
+        "forbidden_phrase",
+        "这不归我们管",
+        "我帮您联系负责的部门",
+    )
+    answer = await refused.json()
+    assert (answer["field"], answer["code"], answer["forbidden"], answer["suggestion"]) == (
+        "phrases.zh-CN.phrases.out_of_scope",
+        "forbidden_phrase",
+        "这不归我们管",
+        "我帮您联系负责的部门",
+    )
+
+
+async def test_every_placeholder_has_a_sample_for_the_preview_and_a_label_in_the_page(make_client: AppFactory) -> None:
+    """A preview never prints a placeholder's name ("以case_prefix开头"), nor a chip its id alone."""
+    client = await make_client()
+    await signed_in(client, "boss", Role.MANAGER)
+    samples = (await section(client, "phrases"))["samples"]
+    placeholders = set().union(*PHRASE_VARIABLES.values())
+    assert sorted(name for name in placeholders if samples.get(name) in (None, "", name)) == []
+    block = re.search(r"const PLACEHOLDER_LABELS = \{(.*?)\};", STANDARDS_JS.read_text(encoding="utf-8"), re.DOTALL)
+    assert block is not None
+    labelled = set(re.findall(r"\b([a-z_]+): T\(", block.group(1)))
+    assert sorted(placeholders - labelled) == []
 
 
 async def test_a_stale_base_version_is_a_conflict(make_client: AppFactory) -> None:

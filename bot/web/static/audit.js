@@ -40,25 +40,53 @@ window.auditLog = (() => {
   };
   const TARGETS = {
     conversation: T("会话"), ticket: T("工单"), rules: T("分派规则"), user: T("账号"), dead_letter: T("发送失败"),
-    notification: T("通知"), standards: T("服务标准"), canned_reply: T("团队常用语"),
+    notification: T("通知"), standards: T("服务标准"), canned_reply: T("团队常用语"), customer: T("客户"),
   };
-  // The detail's keys as staff read them (tests/web/test_audit_labels.py keeps them in step with
-  // what the handlers note); ids a person does not need are left out.
+  // The detail's keys as staff read them (tests/audit/test_audit_labels.py keeps them in step with
+  // what the handlers note); ids a person does not need are left out (HIDDEN).
   const DETAILS = {
-    media_id: T("图片"), satisfaction_callback: T("安排回访"), hours: T("延长小时数"),
-    locale: T("语言"), queues: T("队列"), limit: T("限制"), username: T("转交给"), queue: T("队列"),
+    media_id: T("图片"), message_id: T("消息"), satisfaction_callback: T("安排回访"), hours: T("延长小时数"), why: T("原因"),
+    previous_deadline_at: T("原时限"), deadline_at: T("新时限"),
+    locale: T("语言"), queues: T("队列"), limit: T("限制"), username: T("账号"), queue: T("队列"),
     rules: T("规则数"), changes: T("变更"), note: T("说明"), rollback_of: T("回滚自版本"), count: T("条数"),
-    query: T("条件"), from: T("从"), to: T("到"),
+    query: T("条件"), from: T("从"), to: T("到"), category: T("类别"), channel: T("渠道"),
     role: T("角色"), active: T("启用"), password_made: T("系统生成密码"), sessions_ended: T("结束会话数"),
+    previous_tier: T("原客户类别"), tier: T("新客户类别"), reply_in: T("回复所在会话"),
+    case_number: T("投诉编号"), fields: T("更正项"), forbidden: T("忌语"), suggestion: T("建议说法"),
+  };
+  // A key an action notes in its own sense: a transfer's username is whom the case went to.
+  const ACTION_DETAILS = {
+    transfer: { username: T("转交给"), queue: T("转交到队列") },
+  };
+  // Values with display names: ids of roles, queues, tiers, languages, categories, channels, fields.
+  const LIMITS = { address: T("同一地址"), user: T("同一账号"), user_address: T("同一账号和地址") };
+  const names = () => (window.managerConsole && window.managerConsole.state) || {};
+  const VALUES = {
+    role: (v) => label("role", v),
+    queue: (v) => (names().queues || {})[v] || v,
+    queues: (v) => (names().queues || {})[v] || v,
+    tier: (v) => label("tier", v),
+    previous_tier: (v) => label("tier", v),
+    locale: (v) => label("locale", v),
+    category: (v) => (names().categories || {})[v] || v,
+    channel: (v) => label("channel", v),
+    fields: (v) => (fieldName(v) || {}).name || v,
+    limit: (v) => LIMITS[v] || v,
+    previous_deadline_at: (v) => time(v),
+    deadline_at: (v) => time(v),
+    reply_in: (v) => T("会话 {0}", v),
   };
   // what an API error said beside its English (Staff.problemText), shown in the outcome
-  const CODED = new Set(["code", "field", "limit", "names", "allowed"]);
+  const CODED = new Set(["code", "field", "limit", "names", "allowed", "forbidden", "suggestion"]);
   const HIDDEN = new Set(["error", "reason", "overrode_guard", "conversation_id", "target", "to", "username_chars"]);
   const REASONS = {
     wrong_password: T("密码错误"), unknown_user: T("无此用户"),
     rate_limited: T("尝试过多"), account_inactive: T("账号已停用"),
   };
-  const FIELDS = { contact_phone: { name: T("联系电话") }, area: { name: T("地址/区域") } };
+  const FIELDS = {
+    contact_phone: { name: T("联系电话") }, area: { name: T("地址/区域") }, category: { name: T("类别") },
+    case_number: { name: T("投诉编号") },
+  };
   const fieldName = (field) => FIELDS[field] || (typeof Standards === "undefined" ? null : Standards.fieldName(field));
   const TIME = new Intl.DateTimeFormat("zh-CN", {
     timeZone: Staff.TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit",
@@ -80,6 +108,10 @@ window.auditLog = (() => {
     if (kind === "ticket" && detail?.conversation_id) [kind, id] = ["conversation", String(detail.conversation_id)];
     const name = `${TARGETS[kind] || kind} ${id ?? ""}`.trim();
     if (kind === "conversation") return el("a", { href: `/console/#conversation=${id}`, text: name });
+    // a customer's tier is changed from one of their conversations: link it
+    if (kind === "customer" && detail?.conversation_id) {
+      return el("span", {}, `${name} · `, target(`conversation:${detail.conversation_id}`));
+    }
     return name;
   }
 
@@ -91,19 +123,24 @@ window.auditLog = (() => {
     return el("span", { title: entry.actor_id ? `#${entry.actor_id}` : T("未登录") }, `${name}${role}`);
   }
 
-  function detailValue(value) {
+  // A value as staff read it: a display name for an id (VALUES[key]), yes/no, a list, a query.
+  function detailValue(value, key) {
     if (value === true) return T("是");
     if (value === false) return T("否");
-    if (Array.isArray(value)) return value.map(detailValue).join("、") || "—";
+    if (Array.isArray(value)) return value.map((item) => detailValue(item, key)).join("、") || "—";
     if (value && typeof value === "object") {
       // the rules' changes: "新增 1 · 修改 2"; an export's query: "从 2026-11-07 · 到 2026-12-06"
       if ("added" in value || "removed" in value || "changed" in value) {
         return [[T("新增"), value.added], [T("删除"), value.removed], [T("修改"), value.changed]]
           .filter(([, items]) => items && items.length).map(([name, items]) => `${name} ${items.length}`).join(" · ") || "—";
       }
-      return Object.entries(value).map(([key, v]) => `${DETAILS[key] || key} ${detailValue(v)}`).join(" · ");
+      return Object.entries(value).map(([inner, v]) => `${DETAILS[inner] || inner} ${detailValue(v, inner)}`).join(" · ");
     }
-    return String(value);
+    return VALUES[key] && value !== null && value !== undefined ? String(VALUES[key](value)) : String(value);
+  }
+
+  function detailName(action, key) {
+    return (ACTION_DETAILS[action] || {})[key] || DETAILS[key] || key;
   }
 
   function detailText(entry) {
@@ -112,8 +149,8 @@ window.auditLog = (() => {
       && value !== null && value !== "");
     return shown.map(([key, value]) => {
       if (key === "message_id") return T("消息 #{0}", value);
-      if (key === "query" && entry.action === "export") return T("导出范围: {0}", detailValue(value));
-      return `${DETAILS[key] || key}: ${detailValue(value)}`;
+      if (key === "query" && entry.action === "export") return T("导出范围: {0}", detailValue(value, key));
+      return `${detailName(entry.action, key)}: ${detailValue(value, key)}`;
     }).join(" · ");
   }
 

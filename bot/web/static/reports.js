@@ -15,6 +15,18 @@
 
   const names = () => (window.managerConsole && window.managerConsole.state) || { categories: {}, queues: {} };
 
+  // A group's name in the page's language: the API's label is in the service's default language
+  // (Chinese), so ids are named here; the API's label for what the page has no name for.
+  const GROUP_NAMES = {
+    agent: (g) => (g.key ? g.label : T("未分配")),
+    area: (g) => (g.key ? g.label : T("未识别行政区")),
+    channel: (g) => Staff.label("channel", g.key),
+    category: (g) => names().categories[g.key] || g.label,
+  };
+  function named(groupBy, groups) {
+    return groups.map((g) => ({ ...g, label: GROUP_NAMES[groupBy] ? GROUP_NAMES[groupBy](g) : g.label }));
+  }
+
   function percent(rate) { return rate === null || rate === undefined ? "—" : `${(rate * 100).toFixed(1)}%`; }
   // Seconds in the chart's unit (3600: hours, 60: minutes), two decimals.
   function inUnit(seconds, unit) { return seconds === null || seconds === undefined ? null : Math.round((seconds * 100) / unit) / 100; }
@@ -215,7 +227,7 @@
       $("report-message").className = "error";
       return;
     }
-    GROUPS.forEach((group, index) => { reports.figures[group] = results[index].data; });
+    GROUPS.forEach((group, index) => { reports.figures[group] = { ...results[index].data, groups: named(group, results[index].data.groups || []) }; });
     const day = reports.figures.day;
     $("report-from").value = day.from;
     $("report-to").value = day.to;

@@ -328,6 +328,7 @@ const Staff = (() => {
     unknown_placeholders: (p) => T("不能使用占位符 {0};可用的占位符:{1}",
       (p.names || []).map((n) => `{${n}}`).join(" "), (p.allowed || []).map((n) => `{${n}}`).join(" ") || T("无")),
     phone: () => T("不是电话号码(手机号,或带区号的座机号)"),
+    forbidden_phrase: (p) => (p.suggestion ? T("含有服务忌语「{0}」,请改说「{1}」", p.forbidden, p.suggestion) : T("含有服务忌语「{0}」", p.forbidden)),
   };
 
   // A problem with a known code ({code, field|path, limit, names, allowed}) said in the page's

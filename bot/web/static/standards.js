@@ -61,7 +61,7 @@ const Standards = (() => {
     salutation: T("问候语"), surname: T("姓"), title: T("称呼"), time_greeting: T("时段问候"), problem: T("问题"), area: T("地点"),
     phone: T("电话"), name: T("称呼"), category: T("类别"), summary: T("摘要"), wait: T("等待时长"), position: T("排队位置"),
     minutes: T("分钟数"), case: T("投诉"), stage: T("进度"), agent: T("客服"), first: T("首个序号"), last: T("末个序号"),
-    number: T("序号"), label: T("选项文字"),
+    number: T("序号"), label: T("选项文字"), alternative: T("备用电话"), case_prefix: T("编号前缀"), categories: T("类别列表"),
   };
   const WEEKDAYS = [T("一"), T("二"), T("三"), T("四"), T("五"), T("六"), T("日")];
 
@@ -357,11 +357,20 @@ const Standards = (() => {
     if (first) first.scrollIntoView({ block: "center" });
   }
 
-  async function save() {
+  // confirmed: the manager has read the draft's warnings (deadlineWarnings) and saves it anyway.
+  async function save(confirmed) {
     const id = state.current;
     const s = sectionState(id);
     const note = $("std-note").value.trim();
     if (!note) { showMessage("error", T("请填写修改说明")); $("std-note").focus(); return; }
+    const warnings = id === "deadlines" && s.mode === "form" ? deadlineWarnings(s.draft) : [];
+    if (warnings.length && confirmed !== true) {
+      showMessage("warning", T("请确认后再保存:"));
+      $("std-message").append(el("ul", { class: "std-problems" }, warnings.map((text) => el("li", { text }))),
+        el("button", { type: "button", id: "std-save-anyway", class: "primary", text: T("仍然保存"), onclick: () => save(true) }), " ",
+        el("button", { type: "button", id: "std-save-back", text: T("返回修改"), onclick: () => showMessage("", "") }));
+      return;
+    }
     const request = s.mode === "yaml" ? { yaml: s.yaml, note, base_version: s.loaded.version }
       : { body: s.draft, note, base_version: s.loaded.version };
     $("std-save").disabled = true;
@@ -553,7 +562,7 @@ const Standards = (() => {
           oninput: (event) => { state.phraseFilter = event.target.value; renderList(); } }),
         el("label", { class: "check" }, el("input", { type: "checkbox", id: "phrase-changed-only", checked: Boolean(state.changedOnly),
           onchange: (event) => { state.changedOnly = event.target.checked; renderList(); } }), T("只看已修改")),
-        el("span", { class: "muted", text: T("{…} 由机器人填入;预览使用示例值。 {…") })),
+        el("span", { class: "muted", text: T("{…} 由机器人填入;预览使用示例值。") })),
       list,
       el("p", { class: "muted", text: T("时间用语 (time_words: 今天、明天、上午…) 请在 YAML 中修改。") }));
   }
@@ -617,7 +626,34 @@ const Standards = (() => {
 
   // ---------------------------------------------------------------- deadlines
 
+  // A tier served first (any tier but the default, and an urgent tier over one that is not) whose
+  // hours are longer than the other's for the same grade: allowed, but most likely a slip, as when
+  // a VIP would wait longer than a standard customer. Said before saving; the manager may confirm.
+  function deadlineWarnings(body) {
+    const urgent = new Set(body.urgent_tiers || []);
+    const before = (a, b) => a !== b && (b === body.default_tier || (urgent.has(a) && !urgent.has(b)));
+    const warnings = [];
+    for (const [grade, row] of Object.entries(body.table || {})) {
+      for (const a of body.tiers || []) {
+        for (const b of body.tiers || []) {
+          if (before(a, b) && typeof row[a] === "number" && typeof row[b] === "number" && row[a] > row[b]) {
+            warnings.push(T("{0}·{1} {2}小时,比{3}·{1} {4}小时还长:{0}会比{3}等得更久",
+              label("tier", a), label("grade", grade), row[a], label("tier", b), row[b]));
+          }
+        }
+      }
+    }
+    return warnings;
+  }
+
   function deadlinesEditor(body, id) {
+    const warnings = el("ul", { id: "deadline-warnings", class: "notice std-warnings", role: "status" });
+    const warn = () => {
+      const found = deadlineWarnings(body);
+      warnings.hidden = !found.length;
+      clear(warnings, found.map((text) => el("li", { text })));
+    };
+    warn();
     const rerender = () => { touched(id); renderSection(); };
     const grades = Object.keys(body.table);
     const tierName = (t) => label("tier", t);  // the name; its id only as a tooltip
@@ -633,8 +669,9 @@ const Standards = (() => {
           body.tiers.map((tier) => el("td", {},
             el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(body.table[grade][tier] ?? ""),
               "data-path": `deadlines.table.${grade}.${tier}`, "data-cell": `${grade}.${tier}`, "aria-label": `${grade} ${tier}`,
-              oninput: (event) => { body.table[grade][tier] = event.target.value === "" ? null : Number(event.target.value); touched(id); } }),
+              oninput: (event) => { body.table[grade][tier] = event.target.value === "" ? null : Number(event.target.value); touched(id); warn(); } }),
             T(" 小时"))))))),
+      warnings,
       el("div", { class: "rule-grid std-options" },
         field(T("默认客户类别"), select(body.tiers.map((t) => [t, tierName(t), t]), body.default_tier, { "data-path": "deadlines.default_tier",
           onchange: (event) => { body.default_tier = event.target.value; rerender(); } })),
@@ -650,6 +687,7 @@ const Standards = (() => {
               if (event.target.checked) set.add(t); else set.delete(t);
               body.urgent_tiers = body.tiers.filter((x) => set.has(x));
               touched(id);
+              warn();
             } }), tierName(t))))),
       el("h3", { text: T("例外(从上到下,先匹配者优先)") }),
       el("table", { id: "deadline-overrides", class: "std-table" },
