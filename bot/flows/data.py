@@ -65,6 +65,8 @@ _KNOWN_KEYS = frozenset(
         "estate_asked",
         "unclear_confirmations",
         "callback_reasks",
+        "appeal_number_asked",
+        "told_case",
     }
 )
 
@@ -156,6 +158,12 @@ class FlowData:
     estate_asked: bool = False
     """The place named only a building or a part of one ("5栋"): the estate it is in was asked
     for, once."""
+    appeal_number_asked: bool = False
+    """The customer appeals (申诉) with no case of theirs known: the case number was asked for, once;
+    the answer names the case, or the appeal goes on as a complaint for the supervisor."""
+    told_case: str | None = None
+    """The case this conversation was told about by its number ("TS2026… 还没修好"): later status
+    questions ("多久能修好") are about it."""
     callback_reasks: int = 0
     """During the callback (回访): messages that were no rating and were answered with the rating
     question again; past ``followups.rating_reasks`` the next goes to the staff."""
@@ -211,6 +219,8 @@ class FlowData:
             area_written=self.area_written,
             estate_asked=self.estate_asked,
             callback_reasks=self.callback_reasks,
+            appeal_number_asked=self.appeal_number_asked,
+            told_case=self.told_case,
         )
 
     @classmethod
@@ -268,6 +278,8 @@ class FlowData:
             area_written=get("area_written"),
             estate_asked=bool(get("estate_asked", False)),
             callback_reasks=int(get("callback_reasks", 0)),
+            appeal_number_asked=bool(get("appeal_number_asked", False)),
+            told_case=get("told_case"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -346,6 +358,10 @@ class FlowData:
             stored["estate_asked"] = True
         if self.callback_reasks:
             stored["callback_reasks"] = self.callback_reasks
+        if self.appeal_number_asked:
+            stored["appeal_number_asked"] = True
+        if self.told_case is not None:
+            stored["told_case"] = self.told_case
         return stored
 
 

@@ -195,7 +195,9 @@ def _on_status_before_the_case(turn: Turn) -> bool:
 
 def answer_faq(turn: Turn, entry: FaqEntry) -> None:
     service = turn.kit.config.service
-    text = entry.answer.get(turn.locale).format(
+    handed_off = turn.step.state is State.HANDED_OFF and entry.after_handoff is not None
+    answer = entry.after_handoff if handed_off and entry.after_handoff is not None else entry.answer
+    text = answer.get(turn.locale).format(
         organisation=service.organisation.get(turn.locale), work_number=service.work_number
     )
     turn.step.replies.append(OutboundMessage(text=text, phrase_id=f"faq:{entry.id}"))
