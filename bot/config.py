@@ -118,6 +118,7 @@ class PhraseId(StrEnum):
     PROMISE_BY_DATE = "promise_by_date"
     PROMISE_WITHIN_AN_HOUR = "promise_within_an_hour"
     OPEN_CASE = "open_case"
+    OPEN_CASE_OVERDUE = "open_case_overdue"
     CASE_NUMBER = "case_number"
     HANDOFF_FOLLOW_UP = "handoff_follow_up"
     MESSAGE_RECORDED = "message_recorded"
@@ -139,6 +140,7 @@ class PhraseId(StrEnum):
     URGENT_ASK_PLACE = "urgent_ask_place"
     URGENT_ASK_PHONE = "urgent_ask_phone"
     PLACE_NOTED = "place_noted"
+    PLACE_CORRECTED = "place_corrected"
     PLACE_NOTED_ASK_PHONE = "place_noted_ask_phone"
     PLACE_NOTED_BY_CHANNEL = "place_noted_by_channel"
     CONTACT_NOTED = "contact_noted"
@@ -180,6 +182,7 @@ class PhraseId(StrEnum):
     STATUS_RESOLVED = "status_resolved"
     STATUS_DEADLINE = "status_deadline"
     STATUS_DEADLINE_EXTENDED = "status_deadline_extended"
+    STATUS_DEADLINE_PASSED = "status_deadline_passed"
     HANDOFF_ACK = "handoff_ack"
     PLACE_NOTED_ASK_PHONE_FORM = "place_noted_ask_phone_form"
     STATUS_APOLOGY = "status_apology"
@@ -225,6 +228,7 @@ class PhraseId(StrEnum):
     WITHDRAW_CONFIRM = "withdraw_confirm"
     WITHDRAWN_AFTER_HANDOFF = "withdrawn_after_handoff"
     WITHDRAW_ASK_CASE_NUMBER = "withdraw_ask_case_number"
+    APPEAL_ASK_CASE_NUMBER = "appeal_ask_case_number"
     GOODBYE_UNFILED = "goodbye_unfiled"
     # SMS opt-out (回复TD退订): the one confirmation of an opt-out, and of an opt-in by its word.
     SMS_OPTED_OUT = "sms_opted_out"
@@ -233,6 +237,7 @@ class PhraseId(StrEnum):
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.WITHDRAW_ASK_CASE_NUMBER: frozenset({"case_prefix"}),
+    PhraseId.APPEAL_ASK_CASE_NUMBER: frozenset({"case_prefix"}),
     PhraseId.GREETING_OPENING: frozenset({"salutation", "organisation", "work_number"}),
     PhraseId.GREETING_KNOWN_CUSTOMER: frozenset({"surname", "title", "time_greeting"}),
     PhraseId.RESTATE: frozenset({"problem", "area", "phone", "name"}),
@@ -248,6 +253,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.PROMISE_WITHIN_AN_HOUR: frozenset({"deadline"}),
     PhraseId.PROMISE_CAREFUL: frozenset({"deadline"}),
     PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
+    PhraseId.OPEN_CASE_OVERDUE: frozenset({"case_number", "deadline"}),
     PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
     PhraseId.DEADLINE_EXTENDED: frozenset({"deadline"}),
@@ -265,12 +271,14 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.STATUS_WITH_AGENT: frozenset({"agent"}),
     PhraseId.STATUS_DEADLINE: frozenset({"deadline"}),
     PhraseId.STATUS_DEADLINE_EXTENDED: frozenset({"deadline"}),
+    PhraseId.STATUS_DEADLINE_PASSED: frozenset({"deadline"}),
     # issue 12 item 3
     PhraseId.APPEAL_LINKED: frozenset({"case_number", "deadline"}),
     PhraseId.APPEAL_LINKED_OVERDUE: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
     PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
     PhraseId.PLACE_NOTED: frozenset({"area"}),
+    PhraseId.PLACE_CORRECTED: frozenset({"area"}),
     PhraseId.PLACE_NOTED_ASK_PHONE: frozenset({"area"}),
     PhraseId.PLACE_NOTED_BY_CHANNEL: frozenset({"area"}),
     PhraseId.CONTACT_NOTED: frozenset({"phone"}),
@@ -848,6 +856,11 @@ class FormRules(_Strict):
     """Words excusing an absence ("刚才手机没电了", "刚才在忙", "sorry, my phone died"): a message of
     these (and a hello or an apology) while the form is taken is no more of the problem; the
     question is asked again."""
+    appeal_words: list[str] = []
+    """Words of an appeal (申诉: "我要申诉！上个月投诉的漏水到现在没人管"): with no case of the
+    customer's known, its number is asked for; without one, the duty supervisor takes it."""
+    own_fault_words: list[str] = []
+    """The customer's own manner, apologised for ("我刚才态度不好，对不起啊"): an apology, no complaint."""
     urging_words: list[str] = []
     """Words that urge us on ("快点", "快派人", "hurry"): said while the supervisor's phone or an
     emergency's address is asked for, with nothing else given, they refuse nothing: the customer
@@ -1569,6 +1582,9 @@ class FaqEntry(_Strict):
     about_the_case: bool = False
     """Once the conversation's case is handed off, the question is about that case ("多久能处理?"
     after the promise): the case's own status and deadline answer it instead."""
+    after_handoff: LocalizedText | None = None
+    """The answer once the conversation is with the staff, when ``answer`` no longer fits ("你是机器人吗"
+    must not be told to reply "转人工" when people have the case already)."""
 
     @field_validator("keywords")
     @classmethod
@@ -1577,9 +1593,11 @@ class FaqEntry(_Strict):
             raise ValueError("every group needs at least one keyword, and no keyword may be empty")
         return groups
 
-    @field_validator("answer")
+    @field_validator("answer", "after_handoff")
     @classmethod
-    def _known_variables(cls, answer: LocalizedText) -> LocalizedText:
+    def _known_variables(cls, answer: LocalizedText | None) -> LocalizedText | None:
+        if answer is None:
+            return None
         for locale, text in (("zh-CN", answer.zh_cn), ("en", answer.en)):
             problem = template_problem(text, FAQ_ANSWER_VARIABLES)
             if problem is not None:

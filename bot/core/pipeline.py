@@ -778,6 +778,8 @@ def _add_named_cases(
         if conversation.data.unknown_case_numbers >= MOST_UNKNOWN_CASE_NUMBERS:
             continue
         numbers = {number for row in rows if row.text for number in case_numbers_looked_up(row.text, prefix)}
+        if conversation.data.told_case is not None:
+            numbers.add(conversation.data.told_case)  # "多久能修好" after "TS2026… 还没修好": that case
         if numbers:
             named[conversation_id] = numbers
     if not named:
@@ -881,6 +883,9 @@ class _BatchWrites:
                 )
         if step.appeal is not None:
             complaint_id = self._link_appeal(session, conversation, step, now)
+        elif any(audit.kind is TimelineKind.WITHDRAWN_AFTER_HANDOFF for audit in step.audit):
+            # Given up ("水已经来了，不用处理了"): no waiting apology, no breach, no follow-up.
+            promise_store.cancel(session, conversation.id)
         if step.contact is not None:
             complaint_id = store.add_case_contact(session, conversation, step.contact) or complaint_id
         if step.satisfaction is not None:
@@ -975,6 +980,8 @@ class _BatchWrites:
             return None
         self.timeline.append(linked.timeline)
         self.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, (linked.case_conversation_id,)))
+        if step.appeal.withdrawn:
+            promise_store.cancel(session, linked.case_conversation_id)  # taken back from elsewhere
         if linked.ticket_id is None:
             return linked.complaint_id
         self.queue_changed.append(linked.case_conversation_id)

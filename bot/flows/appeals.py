@@ -9,6 +9,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.case import SUPERVISOR_QUEUE, note_on_case
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.deadline import describe_moment
+from bot.flows.greeting import greet
 from bot.flows.records import AppealLink, CaseContact, CaseStage, HandoffRequest, OpenCase, State
 from bot.flows.side_answers import answer_faq
 from bot.flows.slots import append_description, description_text
@@ -39,7 +40,8 @@ def appealed(turn: Turn) -> bool:
     data.appeal_of = case.case_number
     replies = turn.step.replies
     # The greeting's note of the open case: the appeal says it again.
-    turn.step.replies = [reply for reply in replies if reply.phrase_id != PhraseId.OPEN_CASE]
+    said_again = (PhraseId.OPEN_CASE, PhraseId.OPEN_CASE_OVERDUE)
+    turn.step.replies = [reply for reply in replies if reply.phrase_id not in said_again]
     deadline = describe_moment(
         case.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
     )
@@ -306,3 +308,40 @@ def _ask_place_for_the_supervisor(turn: Turn, asked_again: bool) -> None:
     if data.area is None and data.appeal_of is None and not data.place_asked_after_hand_off:
         data.place_asked_after_hand_off = True
         turn.say(PhraseId.ASK_AREA)
+
+
+
+def answered_appeal_number(turn: Turn) -> bool:
+    """The answer to ``appeal_ask_case_number``: the caller escalates the appeal (a number naming an
+    open case joins that case; "没有", or more of the problem, goes to the duty supervisor as a
+    complaint). More of the problem told goes on it. True if this was the answer."""
+    data = turn.step.data
+    if not data.appeal_number_asked:
+        return False
+    data.appeal_number_asked = False
+    understood = turn.understood
+    if understood is not None and Intent.COMPLAINT in understood.intents:
+        append_description(turn, understood.text)
+    return True
+
+
+def asks_for_the_appealed_case(turn: Turn, text: str) -> bool:
+    """An appeal (申诉, ``form.appeal_words``: "我要申诉！上个月投诉的漏水到现在没人管") by a customer
+    with no case of theirs known here, naming none: what they said is kept and the earlier case's
+    number asked for, once (seed 003: an appeal is escalated, to the case it repeats). True if asked."""
+    data = turn.step.data
+    if turn.step.state not in (State.NEW, State.AWAIT_DESCRIPTION) or data.description:
+        return False
+    if not turn.says_any(text, turn.kit.form.appeal_words) or named_case(turn) is not None:
+        return False
+    case = turn.customer.open_case
+    if case is not None and not case.by_typed_phone:
+        return False  # their open case is there to join: the complaint's own handling links it
+    if turn.step.state is State.NEW:
+        greet(turn, invite=False)
+    append_description(turn, text)
+    data.appeal_number_asked = True
+    turn.say(PhraseId.APPEAL_ASK_CASE_NUMBER, case_prefix=turn.kit.config.service.case_prefix)
+    turn.audit(TimelineKind.DESCRIPTION_RECEIVED, appeal=True)
+    turn.step.state = State.AWAIT_DESCRIPTION
+    return True

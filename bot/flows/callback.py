@@ -173,7 +173,7 @@ def _reopen(turn: Turn, text: str, score: int | None = None) -> None:
     # A reopened case is promised again, with a concrete time (seed 003: at least the
     # reply time), and tracked like the first promise.
     turn.step.complaint = record_complaint(turn, confirmed=True)
-    promise(turn, turn.step.complaint)
+    promise(turn, turn.step.complaint, bot_took_it=False)
 
 
 def _still_wrong(turn: Turn, said: str) -> bool:

@@ -119,7 +119,9 @@ def priority_of(kit: FlowKit, record: ComplaintRecord) -> int:
     return 2
 
 
-def promise(turn: Turn, record: ComplaintRecord) -> None:
+def promise(turn: Turn, record: ComplaintRecord, bot_took_it: bool = True) -> None:
+    """The reply time and the case number; with the bot's work number only when the bot took the
+    case (a reopened case was handled by a person, whose number the bot does not say for them)."""
     deadline_text = describe_moment(
         record.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
     )
@@ -132,11 +134,10 @@ def promise(turn: Turn, record: ComplaintRecord) -> None:
         turn.say(PhraseId.PROMISE, hours=format_hours(record.promised_hours), deadline=deadline_text)
     else:
         turn.say(PhraseId.PROMISE_BY_DATE, deadline=deadline_text)
-    turn.say(
-        PhraseId.CASE_NUMBER,
-        case_number=record.case_number,
-        work_number=turn.kit.config.service.work_number,
-    )
+    if bot_took_it:
+        turn.say(PhraseId.CASE_NUMBER, case_number=record.case_number, work_number=turn.kit.config.service.work_number)
+    else:
+        turn.say(PhraseId.STATUS_CASE_NUMBER, case_number=record.case_number)
     turn.audit(
         TimelineKind.PROMISED,
         case_number=record.case_number,
@@ -258,6 +259,29 @@ def corrected_contact(turn: Turn) -> bool:
         note_on_case(turn, case_number, phone=phone, replaces=replaces)
     turn.audit(TimelineKind.CONTACT_RECEIVED, replaced=replaces)
     turn.say(PhraseId.CONTACT_CORRECTED if replaces else PhraseId.CONTACT_NOTED, phone=said_phone(phone))
+    return True
+
+
+def corrected_place(turn: Turn) -> bool:
+    """A place given after the hand-off that corrects the case's ("地址也写错了，是阳光花园5栋不是3栋",
+    "地址改一下：阳光花园5栋2单元": a correction, or the form's words for the place): the case goes
+    there. True if handled."""
+    data, area, understood = turn.step.data, turn.area, turn.understood
+    case_number = data.appeal_of or data.case_number
+    if not area or understood is None or case_number is None or data.area is None:
+        return False
+    area = kept_place(area)
+    if area == data.area or understood.signals or Intent.COMPLAINT in understood.intents:
+        return False
+    # The form's words for the place ("地址", "小区"), not its option number ("3").
+    place_words = [word for word in turn.kit.rules.correction_fields.get("area", []) if not word.isdigit()]
+    if not (turn.intents & CORRECTION_CUES or turn.says_any(understood.text, place_words)):
+        return False
+    data.area = area
+    district = turn.kit.understander.district(area)
+    turn.step.contact = CaseContact(case_number, None, area=area, district=district, area_replaces=True)
+    turn.audit(TimelineKind.AREA_RECEIVED, replaced=True)
+    turn.say(PhraseId.PLACE_CORRECTED, area=area, verbatim=(area,))
     return True
 
 

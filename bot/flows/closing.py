@@ -27,6 +27,9 @@ def on_harassment(turn: Turn) -> None:
         return
     turn.say(PhraseId.HARASSMENT_WARNING)
     turn.audit(TimelineKind.HARASSMENT_WARNED)
+    # On the way to a close: no idle prompt after "请您关闭窗口".
+    turn.cancel(TimerKind.IDLE_PROMPT)
+    turn.cancel(TimerKind.IDLE_CLOSE)
     if warned_at is None:
         data.harassment_warned_at = turn.now
         turn.arm(TimerKind.HARASSMENT_CLOSE, turn.kit.config.timers.harassment_close_after)
@@ -129,15 +132,24 @@ def withdrew_after_hand_off(turn: Turn, intents: frozenset[Intent], text: str) -
     charge will close it, and the timeline says so for them. A bare "不用了" answers "还有什么可以
     帮您？" and gives nothing up. True if handled."""
     rule = turn.kit.config.classification.intents.get(Intent.WITHDRAW)
-    if rule is None or Intent.COMPLAINT in intents:
+    if rule is None:
         return False
     settled = turn.says_any(text, turn.kit.form.settled_words)
+    explicit = [word for word in rule.keywords if word not in rule.whole_message]
+    if Intent.COMPLAINT in intents and not (settled and turn.says_any(text, explicit)):
+        # "Actually it's fixed now, security towed the car. I want to withdraw my complaint.":
+        # the problem told as settled, and the complaint taken back in so many words.
+        return False
     gives_up = Intent.WITHDRAW in intents and turn.says_any(text, rule.keywords)
     if not (gives_up or (settled and turn.says_any(text, [*rule.keywords, *rule.whole_message]))):
         return False
     signals = turn.understood.signals if turn.understood is not None else frozenset()
     if Signal.COMPENSATION in signals and not settled:
         return False
+    data = turn.step.data
+    if data.appeal_of is not None:
+        # The appealed case lives in another conversation: its staff are told there.
+        turn.step.appeal = AppealLink(data.appeal_of, text, data.phone, None, withdrawn=True)
     turn.audit(TimelineKind.WITHDRAWN_AFTER_HANDOFF, text=text)
     turn.say(PhraseId.WITHDRAWN_AFTER_HANDOFF)
     return True

@@ -24,7 +24,9 @@ from bot.core.timeline import TimelineKind
 from bot.flows.another_problem import added_to_the_case
 from bot.flows.appeals import (
     PHONE_ASKS_DONE,
+    answered_appeal_number,
     asked_while_the_phone_is_asked,
+    asks_for_the_appealed_case,
     joined_named_case,
     on_chaser,
     on_escalation_phone,
@@ -47,6 +49,7 @@ from bot.flows.case import (
     SUPERVISOR_QUEUE,
     complaint_after_hand_off,
     corrected_contact,
+    corrected_place,
     on_handed_off,
     place_after_hand_off,
 )
@@ -273,6 +276,7 @@ class ComplaintFlow:
                 return
             text = whole
             read_as_insults(turn, text)  # "废物 垃圾": anger, not the rubbish
+            _read_as_own_fault(turn, text)  # "我刚才态度不好，对不起啊": an apology, not a complaint
             self._follow_language(turn, text)
         elif place is not None:
             # A shared location says where, as a typed address would (the place's name is the area).
@@ -317,6 +321,12 @@ class ComplaintFlow:
                 # Before the demand: "不用了 已经退给我了 不投诉了" gives up, asks nothing.
                 if turn.step.state in COLLECTING:
                     turn.arm_idle()
+                return
+            if answered_appeal_number(turn):
+                escalate(turn, reason=TicketReason.APPEAL)
+                return
+            if asks_for_the_appealed_case(turn, text):
+                turn.arm_idle()
                 return
             if Signal.COMPENSATION in signals:
                 # Beyond the bot's authority (seed 000 五(二)3): the duty supervisor, with the
@@ -399,7 +409,7 @@ class ComplaintFlow:
                     return
                 if on_escalation_phone(turn, text):
                     return
-            if corrected_contact(turn):
+            if corrected_contact(turn) or corrected_place(turn):
                 return
             if withdrew_after_hand_off(turn, intents, text):
                 return
@@ -538,6 +548,20 @@ __all__ = [
     "TimerFired",
     "TimerKind",
 ]
+
+
+def _read_as_own_fault(turn: Turn, text: str) -> None:
+    """An apology for the customer's own manner ("我刚才态度不好，对不起啊": ``form.own_fault_words``)
+    is answered as an apology; it is no complaint about our service attitude."""
+    understood = turn.understood
+    if understood is None or Intent.APOLOGY not in understood.intents or Intent.COMPLAINT not in understood.intents:
+        return
+    if not turn.says_any(text, turn.kit.form.own_fault_words):
+        return
+    about_manner = (None, turn.kit.rules.fallback_category, *turn.kit.config.followups.handling_categories)
+    if understood.category not in about_manner:
+        return  # "我态度不好是因为电梯坏了三天": the problem is told too
+    turn.understood = dataclasses.replace(understood, intents=understood.intents - {Intent.COMPLAINT}, category=None)
 
 
 def _only_items(understood: Understanding | None, simplified: Callable[[str], str]) -> bool:

@@ -67,6 +67,8 @@ _KNOWN_KEYS = frozenset(
         "unclear_confirmations",
         "callback_reasks",
         "edits_noted_at",
+        "appeal_number_asked",
+        "told_case",
     }
 )
 
@@ -161,6 +163,12 @@ class FlowData:
     fragments: tuple[str, ...] = ()
     """Words typed one message at a time before any problem is told ("我", "要"): not recorded and
     not answered alone, they open the next message that says something (``form.fragment_max_chars``)."""
+    appeal_number_asked: bool = False
+    """The customer appeals (申诉) with no case of theirs known: the case number was asked for, once;
+    the answer names the case, or the appeal goes on as a complaint for the supervisor."""
+    told_case: str | None = None
+    """The case this conversation was told about by its number ("TS2026… 还没修好"): later status
+    questions ("多久能修好") are about it."""
     callback_reasks: int = 0
     """During the callback (回访): messages that were no rating and were answered with the rating
     question again; past ``followups.rating_reasks`` the next goes to the staff."""
@@ -220,6 +228,8 @@ class FlowData:
             fragments=self.fragments,
             callback_reasks=self.callback_reasks,
             edits_noted_at=self.edits_noted_at,
+            appeal_number_asked=self.appeal_number_asked,
+            told_case=self.told_case,
         )
 
     @classmethod
@@ -279,6 +289,8 @@ class FlowData:
             fragments=tuple(get("fragments") or ()),
             callback_reasks=int(get("callback_reasks", 0)),
             edits_noted_at=dt.datetime.fromisoformat(edited) if (edited := get("edits_noted_at")) else None,
+            appeal_number_asked=bool(get("appeal_number_asked", False)),
+            told_case=get("told_case"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -361,6 +373,10 @@ class FlowData:
             stored["callback_reasks"] = self.callback_reasks
         if self.edits_noted_at is not None:
             stored["edits_noted_at"] = self.edits_noted_at.isoformat()
+        if self.appeal_number_asked:
+            stored["appeal_number_asked"] = True
+        if self.told_case is not None:
+            stored["told_case"] = self.told_case
         return stored
 
 

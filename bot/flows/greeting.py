@@ -43,7 +43,9 @@ def greet(turn: Turn, tell_open_case: bool = True, invite: bool = True) -> None:
         deadline = describe_moment(
             open_case.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
         )
-        turn.say(PhraseId.OPEN_CASE, case_number=open_case.case_number, deadline=deadline)
+        overdue = open_case.deadline_at <= turn.now
+        told = PhraseId.OPEN_CASE_OVERDUE if overdue else PhraseId.OPEN_CASE
+        turn.say(told, case_number=open_case.case_number, deadline=deadline)
         turn.audit(TimelineKind.GREETED, open_case=open_case.case_number)
         return
     if invite:

@@ -171,6 +171,8 @@ class CaseContact:
     """The customer corrected the phone the case has ("电话留错了，应该是…"): it is replaced."""
     area: str | None = None
     """A place for a case without one."""
+    area_replaces: bool = False
+    """The customer corrected the case's place ("地址改一下：阳光花园5栋"): it is replaced."""
     district: str | None = None
     """The place's district, as the complaint's own is (for the reports by area)."""
     more_of_the_problem: str | None = None

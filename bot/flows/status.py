@@ -35,8 +35,12 @@ def status_text(status: CaseStatus, locale: str, now: dt.datetime, phrases: Phra
     deadline = ""
     if status.deadline_at is not None and status.stage is not CaseStage.RESOLVED:
         moment = describe_moment(status.deadline_at, now, calendar.timezone, phrases.time_words(locale))
-        extended = PhraseId.STATUS_DEADLINE_EXTENDED if status.extended else PhraseId.STATUS_DEADLINE
-        deadline = say(extended, deadline=moment)
+        if status.deadline_at <= now:
+            # Missed: said as missed (the breach escalated it), never promised again.
+            deadline = say(PhraseId.STATUS_DEADLINE_PASSED, deadline=moment)
+        else:
+            extended = PhraseId.STATUS_DEADLINE_EXTENDED if status.extended else PhraseId.STATUS_DEADLINE
+            deadline = say(extended, deadline=moment)
     text = say(PhraseId.STATUS_ANSWER, case=case, stage=_stage(status, locale, phrases), deadline=deadline)
     return _SPACES.sub(" ", text).strip()
 
@@ -75,6 +79,8 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     problem as well is left to the complaint handling, unless it only asks when the open case's
     problem ends ("停水了 什么时候来水")."""
     named = named_case(turn)
+    if named is None and Intent.STATUS_QUERY in intents:
+        named = _told_case(turn)  # "多久能修好" after "TS2026… 还没修好 到底什么时候来人"
     if Intent.COMPLAINT in intents and not _asks_when_the_open_case_ends(turn, intents):
         return False
     if Intent.STATUS_QUERY not in intents and named is None:
@@ -89,6 +95,7 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
             turn.step.replies.pop()  # the customer has said what they want
     if named is not None:
         # "我的投诉TS2026…处理得怎么样了": the number the bot gave, from any conversation.
+        turn.step.data.told_case = named.case_number
         tell_status(turn, named)
         turn.say(PhraseId.ANYTHING_ELSE)
         turn.step.state = State.AWAIT_DESCRIPTION
@@ -118,6 +125,14 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     turn.say(PhraseId.ANYTHING_ELSE)
     turn.step.state = State.AWAIT_DESCRIPTION
     return True
+
+
+def _told_case(turn: Turn) -> CaseStatus | None:
+    """The case this conversation was told about by its number earlier, as storage found it again."""
+    told = turn.step.data.told_case
+    if told is None:
+        return None
+    return next((case for case in turn.customer.named_cases if case.case_number == told), None)
 
 
 def _asks_when_the_open_case_ends(turn: Turn, intents: frozenset[Intent]) -> bool:

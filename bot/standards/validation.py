@@ -19,7 +19,16 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.config import PHRASE_VARIABLES, PhraseId, ServiceConfig, error_limit, template_names, template_problem
+from bot.config import (
+    PHRASE_VARIABLES,
+    FaqEntry,
+    LocalizedText,
+    PhraseId,
+    ServiceConfig,
+    error_limit,
+    template_names,
+    template_problem,
+)
 from bot.core.manager_patterns import ManagerPattern
 from bot.core.phrases import Phrases
 from bot.flows.deadline import describe_moment
@@ -153,12 +162,21 @@ def rendering_problems(config: ServiceConfig) -> list[Problem]:
         except (ValueError, KeyError, IndexError, AttributeError) as error:
             problems.append(Problem(f"phrases.{locale}.time_words", f"a deadline cannot be said: {error}"))
     for index, entry in enumerate(config.faq.entries):
-        for locale in ("zh-CN", "en"):
-            try:
-                entry.answer.get(locale).format(**config.faq_answer_values(locale))
-            except (ValueError, KeyError, IndexError, AttributeError) as error:
-                problems.append(Problem(f"faq.entries.{index}.answer.{locale}", f"cannot be said: {error}"))
+        for field, answer in _faq_answers(entry):
+            for locale in ("zh-CN", "en"):
+                try:
+                    answer.get(locale).format(**config.faq_answer_values(locale))
+                except (ValueError, KeyError, IndexError, AttributeError) as error:
+                    problems.append(Problem(f"faq.entries.{index}.{field}.{locale}", f"cannot be said: {error}"))
     return problems
+
+
+def _faq_answers(entry: FaqEntry) -> list[tuple[str, LocalizedText]]:
+    """An FAQ entry's answers by field: ``answer``, and ``after_handoff`` when it has one."""
+    answers = [("answer", entry.answer)]
+    if entry.after_handoff is not None:
+        answers.append(("after_handoff", entry.after_handoff))
+    return answers
 
 
 def standard_problems(config: ServiceConfig, to_simplified: Callable[[str], str]) -> list[Problem]:
@@ -177,9 +195,10 @@ def standard_problems(config: ServiceConfig, to_simplified: Callable[[str], str]
         for locale, book in config.phrases.items()
         for phrase_id, text in book.phrases.items()
     ] + [
-        (f"faq.entries.{index}.answer.{locale}", text)
+        (f"faq.entries.{index}.{field}.{locale}", text)
         for index, entry in enumerate(config.faq.entries)
-        for locale, text in entry.answer.model_dump(by_alias=True).items()
+        for field, answer in _faq_answers(entry)
+        for locale, text in answer.model_dump(by_alias=True).items()
     ]
     for path, text in spoken:
         hit = guard.check(text)

@@ -1129,7 +1129,9 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
     ).scalar_one_or_none()
     if complaint is None:
         return None
-    if contact.area and not complaint.area:
+    if contact.area and contact.area_replaces:
+        complaint.area, complaint.district = contact.area, contact.district
+    elif contact.area and not complaint.area:
         complaint.area = contact.area
         complaint.district = complaint.district or contact.district
     if contact.more_of_the_problem:
