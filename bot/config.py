@@ -233,6 +233,8 @@ class PhraseId(StrEnum):
     # SMS opt-out (回复TD退订): the one confirmation of an opt-out, and of an opt-in by its word.
     SMS_OPTED_OUT = "sms_opted_out"
     SMS_OPTED_IN = "sms_opted_in"
+    # A photo beyond the customer's daily quota (channels.photo_quota) is not taken.
+    PHOTO_QUOTA_REACHED = "photo_quota_reached"
 
 
 PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
@@ -1307,6 +1309,18 @@ class SmsRules(_Strict):
         return None
 
 
+class PhotoQuota(_Strict):
+    """How many photos, and how many bytes of them, one customer (one channel identity: a web chat
+    session, a WeChat or Telegram user, a phone number) may have stored in 24 hours."""
+
+    photos_per_day: int = Field(default=30, ge=1, le=10_000)
+    megabytes_per_day: float = Field(default=50, gt=0, le=100_000)
+
+    @property
+    def bytes_per_day(self) -> int:
+        return round(self.megabytes_per_day * 1024 * 1024)
+
+
 class ChannelsConfig(_Strict):
     """``config/channels.yaml``: channel rules managers may change."""
 
@@ -1318,6 +1332,9 @@ class ChannelsConfig(_Strict):
     channels keep the beginning (``bot/channels/text_input.py``)."""
     max_media_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     """The largest photo a customer may send, in bytes (issue 15); larger uploads are refused."""
+    photo_quota: PhotoQuota = PhotoQuota()
+    """A customer's photos within 24 hours; one more is refused unread (web chat: ``429``; other
+    channels: not downloaded, the ``photo_quota_reached`` phrase said)."""
 
 
 Minutes = Annotated[float, Field(gt=0, le=WEEK_MINUTES)]

@@ -112,6 +112,9 @@ class Environment(BaseSettings):
     password_parallelism: int = Field(4, ge=1)
     session_max_age: float = Field(12 * 3600.0, gt=0)
     session_recheck_seconds: float = Field(60.0, gt=0)
+    event_sockets_per_session: int = Field(10, ge=1)
+    event_sockets_per_user: int = Field(20, ge=1)
+    event_sockets_per_address: int = Field(200, ge=1)
     session_cookie_secure: bool | None = None
     trusted_proxies: str = ""
     """Comma-separated networks (CIDR)."""

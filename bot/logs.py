@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from collections.abc import Callable
 
 import structlog
 from aiohttp.abc import AbstractAccessLogger
@@ -61,6 +63,7 @@ def configure_logging(
         alembic_logger = logging.getLogger(name)
         alembic_logger.filters[:] = [_AlembicStartupNoise()]
     logging.getLogger("aiohttp.server").filters[:] = [_ClientsMalformedRequests()]
+    logging.getLogger("asyncio").filters[:] = [OutOfDescriptors()]
 
 
 REQUEST_ID = "request_id"
@@ -107,4 +110,38 @@ class _ClientsMalformedRequests(logging.Filter):
             remote = record.args[0] if isinstance(record.args, tuple) and record.args else None
             record.msg, record.args = "malformed request from %s: %s", (remote, error.message)
             record.exc_info, record.exc_text = None, None
+        return True
+
+
+OUT_OF_DESCRIPTORS_LOG_SECONDS = 10.0
+"""At most one line per this many seconds while the server cannot accept connections."""
+_ACCEPT_FAILED = "socket.accept() out of system resource"
+"""What asyncio's event loop logs, with a traceback, for each connection it could not accept."""
+
+
+class OutOfDescriptors(logging.Filter):
+    """Out of file descriptors (``EMFILE``), asyncio logs a traceback for each connection it
+    could not accept, up to a hundred a second per listening socket, until descriptors are free
+    again: hundreds of thousands of lines that bury everything else. One warning line without a
+    traceback per ``OUT_OF_DESCRIPTORS_LOG_SECONDS`` says it instead, with how many it stands for."""
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._monotonic = monotonic
+        self._last: float | None = None
+        self._held_back = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(_ACCEPT_FAILED):
+            return True
+        now = self._monotonic()
+        if self._last is not None and now - self._last < OUT_OF_DESCRIPTORS_LOG_SECONDS:
+            self._held_back += 1
+            return False
+        error = record.exc_info[1] if record.exc_info else None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.msg = "cannot accept connections: %s (%d more since the last such line)"
+        record.args = (error if error is not None else "out of system resources", self._held_back)
+        record.exc_info, record.exc_text = None, None
+        self._last, self._held_back = now, 0
         return True

@@ -55,6 +55,14 @@ class AuthSettings:
     session_recheck_seconds: float = 60
     """How often each app instance checks the sessions of its open staff event sockets against the
     database, closing those of deactivated accounts (and any sign-out whose notice was lost)."""
+    event_sockets_per_session: int = 10
+    """Staff event sockets (``GET /api/events``) one session may hold open on an instance: a
+    console opens one, a few tabs a few; beyond, ``429`` before the upgrade."""
+    event_sockets_per_user: int = 20
+    """The same for one staff member over all their sessions (browsers, computers)."""
+    event_sockets_per_address: int = 200
+    """The same for one client address (``ipv6_limit_prefix``) over all staff: an office behind
+    one NAT address holds a socket per console."""
     cookie_secure: bool | None = None
     """Mark the session cookie ``Secure``; None means "when the public URL is https"."""
     trusted_proxies: tuple[str, ...] = ()
@@ -287,6 +295,9 @@ def _auth(env: Environment) -> AuthSettings:
         password_hash_queue=env.password_hash_queue,
         session_max_age=env.session_max_age,
         session_recheck_seconds=env.session_recheck_seconds,
+        event_sockets_per_session=env.event_sockets_per_session,
+        event_sockets_per_user=env.event_sockets_per_user,
+        event_sockets_per_address=env.event_sockets_per_address,
         cookie_secure=env.session_cookie_secure,
         trusted_proxies=proxy_list(env.trusted_proxies),
         ipv6_limit_prefix=env.ipv6_limit_prefix,

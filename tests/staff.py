@@ -196,3 +196,18 @@ async def claim_conversation(client: Any, csrf: str, conversation_id: int) -> No
         ).scalar_one()
     response = await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})
     assert response.status == 200, await response.text()
+
+
+async def event_socket_with_cookie(client: Any, token: str) -> tuple[aiohttp.ClientSession, ClientWebSocketResponse]:
+    """``GET /api/events`` opened by a browser holding exactly this session cookie, once its hello
+    has arrived; the caller closes the session returned with it. Raises ``WSServerHandshakeError``
+    when refused."""
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
+    try:
+        socket = await session.ws_connect(client.make_url("/api/events"), headers={"Cookie": f"{COOKIE}={token}"})
+        hello = (await frames_until(socket, lambda frame: True))[0]
+        assert hello["type"] == "hello", hello
+    except BaseException:
+        await session.close()
+        raise
+    return session, socket

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import resource
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,7 @@ def configured_logs() -> Iterator[Any]:
     root.setLevel(level)
     logging.getLogger("arq.worker").setLevel(logging.NOTSET)
     logging.getLogger("aiosqlite").setLevel(logging.NOTSET)
+    logging.getLogger("asyncio").filters[:] = []
     structlog.reset_defaults()
 
 
@@ -163,6 +167,36 @@ async def test_a_request_too_long_to_parse_is_one_warning_without_a_traceback(
     assert [line["level"] for line in lines] == ["warning"] * 3, lines
     assert all(line["event"].startswith("malformed request from 127.0.0.1") for line in lines)
     assert not any("exception" in line or "Traceback" in json.dumps(line) for line in lines)
+
+
+async def test_out_of_file_descriptors_the_log_gets_one_line_not_a_traceback_per_connection(
+    configured_logs: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runner = web.AppRunner(web.Application(), access_log_class=AccessLogger)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    configured_logs(json_output=True)
+    customers = [socket.socket() for _ in range(5)]
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    lowest_free = os.dup(0)
+    os.close(lowest_free)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, hard))  # not one descriptor left
+        for customer in customers:
+            customer.setblocking(False)
+            customer.connect_ex(("127.0.0.1", port))
+        await asyncio.sleep(2.5)  # asyncio tries again every second, each time for every waiting connection
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+        for customer in customers:
+            customer.close()
+        await runner.cleanup()
+    lines = [line for line in _json_lines(capsys.readouterr().err) if line.get("logger") == "asyncio"]
+    assert len(lines) == 1, lines
+    assert lines[0]["level"] == "warning" and lines[0]["event"].startswith("cannot accept connections: [Errno 24]")
+    assert "exception" not in lines[0] and "Traceback" not in json.dumps(lines)
 
 
 def test_alembic_start_up_noise_is_debug_and_the_migrations_it_runs_are_shown(

@@ -8,12 +8,15 @@ import structlog
 from arq import Retry
 
 from bot.channels.base import MediaUnavailable
+from bot.config import PhraseId
 from bot.media.decoding import DecodeBusy
 from bot.media.files import MediaStoreError
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
-from bot.resources import resources
-from bot.storage.media import media_of_messages
+from bot.media.quota import quota_reached
+from bot.outbound.effects import Effects
+from bot.resources import Resources, resources
+from bot.storage.media import media_of_messages, sender_of_message
 from workers.delivery import backoff
 
 log = structlog.get_logger(__name__)
@@ -28,12 +31,21 @@ async def fetch_media(ctx: Ctx, message_id: int, channel: str, ref: str) -> str:
     Run again (a worker killed mid-way), it finds the photo already linked and does nothing.
     A provider that is unreachable, a media store that fails, or photo decoding too busy to take
     it in time is retried with backoff; a refusal, a photo over ``max_media_bytes`` or bytes that
-    are not an image are logged and given up.
+    are not an image are logged and given up. A photo beyond the customer's daily
+    ``photo_quota`` is not downloaded; the customer is told with the ``photo_quota_reached`` phrase.
     """
     shared = resources(ctx)
     async with shared.sessions() as session:
         if await session.run_sync(media_of_messages, [message_id]):
             return "already fetched"
+        sender = await session.run_sync(sender_of_message, message_id)
+    if sender is None:
+        return "no message"
+    conversation_id, identity_id = sender
+    if await quota_reached(shared.sessions, shared.config.channels.photo_quota, identity_id, shared.clock()):
+        await _say_quota_reached(shared, conversation_id)
+        log.warning("media.over_quota", message_id=message_id, conversation_id=conversation_id)
+        return "over quota"
     adapter = shared.adapters.get(channel)
     download = getattr(adapter, "download_media", None)
     if download is None:
@@ -69,3 +81,14 @@ async def fetch_media(ctx: Ctx, message_id: int, channel: str, ref: str) -> str:
         return "not stored"
     log.info("media.fetched", message_id=message_id, media_id=media_id)
     return media_id
+
+
+async def _say_quota_reached(shared: Resources, conversation_id: int) -> None:
+    gateway, now = shared.gateway, shared.clock()
+    delivery = await shared.database.write(
+        lambda session: shared.tracker.say(
+            session, conversation_id, PhraseId.PHOTO_QUOTA_REACHED, now, gateway.status_on_commit
+        )
+    )
+    if delivery is not None:
+        await gateway.commit(Effects(deliveries=[delivery]))

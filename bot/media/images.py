@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
+from PIL.JpegImagePlugin import JpegImageFile
 
 THUMB_SIZE = (320, 320)
 MAX_PIXELS = 40_000_000
@@ -83,7 +85,7 @@ def prepare(data: bytes) -> PreparedImage:
             raise NotAnImage("the image cannot be read") from error
         return PreparedImage(
             content_type=content_type,
-            data=_encode(image, content_type),
+            data=_encode(image, content_type, len(data)),
             thumb=_thumbnail(image),
             thumb_type="image/png" if _has_alpha(image) else "image/jpeg",
             width=image.width,
@@ -122,17 +124,59 @@ def _has_alpha(image: Image.Image) -> bool:
     return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
 
 
-def _encode(image: Image.Image, content_type: str) -> bytes:
+def _encode(image: Image.Image, content_type: str, upload_size: int) -> bytes:
+    """The image re-encoded: the first of its type's encodings no more than ``MAX_GROWTH`` times
+    the upload's size, else the smallest of them. A photo sent at a lower quality than ours grew
+    2.3 times re-encoded at ours; kept at its own quality (a JPEG's own quantisation tables) it
+    stays the size it came."""
+    smallest: bytes | None = None
+    for encode in _ENCODINGS[content_type]:
+        data = encode(image)
+        if len(data) <= upload_size * MAX_GROWTH:
+            return data
+        if smallest is None or len(data) < len(smallest):
+            smallest = data
+    assert smallest is not None
+    return smallest
+
+
+def _saved(image: Image.Image, fmt: str, **options: Any) -> bytes:
     out = io.BytesIO()
-    if content_type == "image/jpeg":
-        image.convert("RGB").save(out, "JPEG", quality=90)
-    elif content_type == "image/png":
-        image.save(out, "PNG", optimize=False)
-    elif content_type == "image/gif":
-        image.save(out, "GIF")  # the first frame only: a photo, not an animation
-    else:
-        image.save(out, "WEBP", quality=90)
+    image.save(out, fmt, **options)
     return out.getvalue()
+
+
+def _jpeg(quality: int) -> Callable[[Image.Image], bytes]:
+    return lambda image: _saved(image.convert("RGB"), "JPEG", quality=quality)
+
+
+def _jpeg_as_sent(image: Image.Image) -> bytes:
+    """At the upload's own quality: its quantisation tables and subsampling, when it can be kept
+    (a CMYK JPEG is converted, and has none left to keep)."""
+    if isinstance(image, JpegImageFile) and image.mode in ("RGB", "L"):
+        return _saved(image, "JPEG", quality="keep")
+    return _saved(image.convert("RGB"), "JPEG", quality=LOWER_QUALITY)
+
+
+def _webp(quality: int) -> Callable[[Image.Image], bytes]:
+    return lambda image: _saved(image, "WEBP", quality=quality)
+
+
+MAX_GROWTH = 1.1
+"""How much larger than its upload a stored photo may be, when a smaller encoding is at hand."""
+QUALITY = 90
+LOWER_QUALITY = 75
+
+_ENCODINGS: dict[str, tuple[Callable[[Image.Image], bytes], ...]] = {
+    "image/jpeg": (_jpeg(QUALITY), _jpeg_as_sent, _jpeg(LOWER_QUALITY)),
+    "image/png": (
+        lambda image: _saved(image, "PNG", optimize=False),
+        lambda image: _saved(image, "PNG", optimize=True),
+    ),
+    "image/gif": (lambda image: _saved(image, "GIF"),),  # the first frame only: a photo, not an animation
+    "image/webp": (_webp(QUALITY), _webp(LOWER_QUALITY)),
+}
+"""Each type's encodings, in order of preference (only pixels are written: no metadata)."""
 
 
 def _thumbnail(image: Image.Image) -> bytes:

@@ -114,7 +114,7 @@ class Metrics:
             "too_many_sockets (open sockets of a session), too_many_address_sockets (of an address), "
             "too_many_connects (a session reconnecting), frames_flood (a socket closed with 1008 for the "
             "refused frames it went on sending), photos_at_once (a customer or address already uploading) "
-            "or photos_busy (photo decoding full).",
+            "photos_busy (photo decoding full) or photo_quota (the customer's photos of the day used up).",
             ["reason"],
             registry=r,
         )

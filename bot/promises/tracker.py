@@ -120,6 +120,21 @@ class Tracker:
             session, conversation.id, text, Sender.SYSTEM, now, status_on_commit, phrase_id=phrase_id.value
         )
 
+    def say(
+        self,
+        session: Session,
+        conversation_id: int,
+        phrase_id: PhraseId,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+    ) -> Delivery | None:
+        """Store the phrase, as the conversation's customer reads it, to send once committed;
+        None when there is no such conversation."""
+        conversation = session.get(Conversation, conversation_id)
+        if conversation is None:
+            return None
+        return self._say(session, conversation, phrase_id, now, status_on_commit)
+
     # ------------------------------------------------------------------ timers
 
     def fire(

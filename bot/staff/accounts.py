@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -33,20 +34,43 @@ def create_user(
 ) -> int:
     """A new account with a password the caller has hashed (``PasswordHashers.hash_new``, before
     the database write: a hash takes a tenth of a second); raises ValueError for a username
-    :func:`check_username` refuses, IntegrityError for a username that is taken.
+    :func:`check_username` refuses, :class:`UsernameTaken` for one that looks the same as an
+    existing one's (:func:`username_key`), IntegrityError for one taken meanwhile.
 
     ``queues`` (default: the general queue) are the queues an agent sees and claims from;
     the caller checks they exist in the configuration.
     """
+    name = check_username(username)
+    key = username_key(name)
+    # Checked here, not by a unique index: accounts made before this check may already share a
+    # key ("A1", "ａ１", "a1"), and an index would have to choose which to rename. Staff accounts
+    # are few, and managers create them one at a time.
+    lookalike = next((taken for taken in staff_store.usernames(session) if username_key(taken) == key), None)
+    if lookalike is not None:
+        raise UsernameTaken(name, lookalike)
     return staff_store.add_user(
         session,
-        check_username(username),
+        name,
         password_hash,
         role.value,
         list(queues) if queues else [GENERAL_QUEUE],
         now,
         display_name,
     )
+
+
+class UsernameTaken(ValueError):
+    """A new username the same as an existing one once widths and case are set aside."""
+
+    def __init__(self, username: str, existing: str) -> None:
+        same = "is taken" if username == existing else f"looks the same as the existing {existing!r}"
+        super().__init__(f"the username {username!r} {same}")
+
+
+def username_key(username: str) -> str:
+    """What usernames are compared by: NFKC-normalised and case-folded, so "ａ１" (full width),
+    "A1" and "a1" are one name (Unicode's NFKC_Casefold)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username.strip()).casefold())
 
 
 USERNAME_MAX_CHARS = 64
@@ -83,7 +107,14 @@ class Account:
 
 
 def find_account(session: Session, username: str) -> Account | None:
+    """The account of this username exactly, else the one whose username is the same whatever the
+    width and case typed (:func:`username_key`); None when none is, or several made before usernames
+    were compared so are."""
     user = staff_store.user_named(session, username.strip())
+    if user is None:
+        key = username_key(username)
+        alike = [taken for taken in staff_store.usernames(session) if username_key(taken) == key]
+        user = staff_store.user_named(session, alike[0]) if len(alike) == 1 else None
     if user is None:
         return None
     return Account(

@@ -16,7 +16,7 @@ from bot.handoff import membership
 from bot.keys import resources
 from bot.outbound.effects import Effects
 from bot.staff.account_admin import NoSuchAccount, change_access
-from bot.staff.accounts import Role, check_username, create_user, made_password
+from bot.staff.accounts import Role, UsernameTaken, check_username, create_user, made_password
 from bot.staff.audit import audited, fixed_target, note, path_target
 from bot.staff.auth import requires, staff_auth_key
 from bot.staff.bodies import AccountActiveBody, NewAccountBody, NewPasswordBody, QueuesBody, read_body
@@ -105,6 +105,8 @@ async def post_user(request: web.Request) -> web.Response:
 
     try:
         body = await resources(request).database.write(add)
+    except UsernameTaken as error:
+        raise api_error(409, str(error)) from None
     except IntegrityError:
         raise api_error(409, f"the username {given.username.strip()!r} is taken") from None
     assert body is not None

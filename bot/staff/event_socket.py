@@ -38,8 +38,10 @@ from bot.keys import resources
 from bot.staff.access import Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.auth import COOKIE_NAME, requires, staff_auth_key
+from bot.staff.event_socket_limits import REFUSALS, SocketOwner, StaffSocketSlots
 from bot.staff.privacy import mask_within
 from bot.storage.store import token_digest
+from bot.web.client_address import client_addresses_key
 from bot.web.responses import LARGEST_ID, api_error
 
 log = structlog.get_logger(__name__)
@@ -110,8 +112,10 @@ def event_frame(event: StaffEvent) -> str:
 class StaffEventHub:
     """The staff sockets on this instance and the one pub/sub listener that feeds them."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, slots: StaffSocketSlots) -> None:
         self._redis = redis
+        self.slots = slots
+        """The caps on the sockets open here, taken before the upgrade."""
         self._sockets: set[StaffSocket] = set()
         self._by_session: dict[str, set[StaffSocket]] = {}
         self._closing: set[asyncio.Task[bool]] = set()
@@ -238,7 +242,8 @@ staff_hub_key = web.AppKey("staff_event_hub", StaffEventHub)
 
 async def staff_events_context(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: the instance's listener, running as long as the app."""
-    hub = StaffEventHub(resources(app).redis)
+    shared = resources(app)
+    hub = StaffEventHub(shared.redis, StaffSocketSlots(shared.settings.auth))
     app[staff_hub_key] = hub
     await hub.start()
     yield
@@ -319,24 +324,34 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
     The console may send ``{"type": "watch", "conversation_ids": [40]}`` to receive
     conversation events only for those conversations its user may read (``[]``: all again, for a
     supervisor or manager; an agent hears only of conversations it watches). Closed with code 4401
-    when the session ends (sign-out, a new sign-in, expiry, the account deactivated).
+    when the session ends (sign-out, a new sign-in, expiry, the account deactivated). ``429``
+    before the upgrade when the session, the user or the client address already holds as many
+    sockets here as ``AuthSettings.event_sockets_per_*`` allow.
     """
     if not _same_origin(request):
         raise api_error(403, "the staff event socket only serves this site's consoles")
-    staff_user = request["staff"]
+    hub = request.app[staff_hub_key]
+    token, signed_in = request.cookies[COOKIE_NAME], request["signed_in"]
+    owner = SocketOwner(token_digest(token), signed_in.user_id, request.app[client_addresses_key].limit_key(request))
+    with hub.slots.holding(owner) as full:
+        if full is not None:
+            raise api_error(429, REFUSALS[full], reason=full.value)
+        return await _serve(request, hub, owner)
+
+
+async def _serve(request: web.Request, hub: StaffEventHub, owner: SocketOwner) -> web.WebSocketResponse:
     socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=4096, compress=False)  # as the web chat
     await socket.prepare(request)
-    hub, sessions = request.app[staff_hub_key], request.app[staff_auth_key].sessions
-    token = request.cookies[COOKIE_NAME]
-    signed_in = request["signed_in"]
-    staff = StaffSocket(socket, signed_in.user_id, signed_in.role, token_digest(token), signed_in.expires_at)
+    sessions = request.app[staff_auth_key].sessions
+    token, signed_in = request.cookies[COOKIE_NAME], request["signed_in"]
+    staff = StaffSocket(socket, signed_in.user_id, signed_in.role, owner.session, signed_in.expires_at)
     hub.add(staff)
     try:
         # A sign-out between the check above and hub.add was not heard here: ask again.
         if await sessions.load(token) is None:
             await socket.close(code=SESSION_ENDED, message=b"session ended")
             return socket
-        await socket.send_json({"type": "hello", "user": staff_user})
+        await socket.send_json({"type": "hello", "user": request["staff"]})
         async for message in socket:
             if message.type is not WSMsgType.TEXT:
                 continue

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.models import Conversation, Media, Message
@@ -110,3 +110,32 @@ def photos_to_send(session: Session, message_id: int) -> list[tuple[str, str]]:
         select(Media.id, Media.content_type).where(Media.message_id == message_id).order_by(Media.created_at)
     )
     return [(media_id, content_type) for media_id, content_type in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class PhotosSent:
+    photos: int
+    size: int
+    """Their bytes, as stored."""
+
+
+def photos_sent_since(session: Session, identity_id: int, since: dt.datetime) -> PhotosSent:
+    """The photos the customer (a channel identity) sent from ``since`` on, over all their
+    conversations (issue: photo quota); photos staff sent them are not counted."""
+    photos, size = session.execute(
+        select(func.count(Media.id), func.coalesce(func.sum(Media.size), 0))
+        .join(Message, Message.id == Media.message_id)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Conversation.identity_id == identity_id, Message.direction == "in", Media.created_at >= since)
+    ).one()
+    return PhotosSent(int(photos), int(size))
+
+
+def sender_of_message(session: Session, message_id: int) -> tuple[int, int] | None:
+    """(conversation id, channel identity id) of a stored message, or None."""
+    found = session.execute(
+        select(Conversation.id, Conversation.identity_id)
+        .join(Message, Message.conversation_id == Conversation.id)
+        .where(Message.id == message_id)
+    ).one_or_none()
+    return None if found is None else (found[0], found[1])

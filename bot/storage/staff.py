@@ -54,6 +54,11 @@ def user_named(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
 
 
+def usernames(session: Session) -> list[str]:
+    """Every account's username, active or not."""
+    return list(session.execute(select(User.username)).scalars())
+
+
 def set_queues(session: Session, user_id: int, queues: list[str]) -> User | None:
     """Store the account's queues; the account after it, None when there is no such account."""
     user = session.get(User, user_id)

@@ -79,6 +79,23 @@ async def test_the_rules_of_create_user_apply(make_client: AppFactory) -> None:
     assert set(await users(client)) == {"boss"}
 
 
+async def test_a_username_that_looks_like_a_taken_one_is_refused_and_sign_in_ignores_width_and_case(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    await add_user(client, "a1", Role.AGENT)
+    headers = await as_boss(client)
+    for lookalike in ("A1", "ａ１", "Ａ1"):
+        response = await client.post("/api/users", json={"username": lookalike, "role": "agent"}, headers=headers)
+        assert response.status == 409, lookalike
+        assert (await response.json())["error"] == f"the username {lookalike!r} looks the same as the existing 'a1'"
+    assert set(await users(client)) == {"boss", "a1"}
+    for typed in ("a1", "A1", "ａ１"):
+        assert await sign_in_status(client, typed, PASSWORD) == 200, typed
+    assert await sign_in_status(client, "ＢＯＳＳ", PASSWORD) == 200
+
+
 async def test_turning_an_account_off_signs_them_out_at_once_and_on_lets_them_back(make_client: AppFactory) -> None:
     client = await make_client()
     await add_user(client, "boss", Role.MANAGER)

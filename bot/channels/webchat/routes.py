@@ -46,6 +46,7 @@ from bot.keys import resources, webchat_hub
 from bot.media.decoding import DecodeBusy
 from bot.media.images import NotAnImage
 from bot.media.intake import take_in
+from bot.media.quota import PHOTO_QUOTA, quota_reached
 from bot.media.uploads import forget_photo, read_upload
 from bot.observability.metrics import Metrics
 from bot.outbound.typing import TypingRelay
@@ -87,6 +88,7 @@ ESCAPED_CHAR_BYTES = 12
 PHOTO_IN_FLIGHT = "another photo is still being sent: this one was not read; send it again in a moment"
 PHOTOS_BUSY = "too many photos at once: this one was not stored; send it again in a moment"
 PHOTO_RETRY_SECONDS = 2
+PHOTO_QUOTA_REACHED = "you have sent as many photos as can be taken today: this one was not read"
 """What a customer already sending a photo is told to wait before sending the next."""
 flood_guards_key = web.AppKey("webchat_flood_guards", FloodGuards)
 _GREETING_WAIT_SECONDS = 5.0
@@ -408,8 +410,9 @@ async def get_messages(request: web.Request) -> web.Response:
 async def post_media(request: web.Request) -> web.Response:
     """``POST /chat/media`` (multipart: ``file``, optional ``id`` a client UUID): the customer sends
     a photo. 413 when larger than ``max_media_bytes``, 415 when not a JPEG, PNG, GIF or WebP image,
-    429 when the customer or their address is already sending ``photos_at_once``, 503 with
-    Retry-After when the process's photo decoding is busy."""
+    429 when the customer or their address is already sending ``photos_at_once`` (with
+    Retry-After) or has used up the day's ``photo_quota`` (without), 503 with Retry-After when the
+    process's photo decoding is busy."""
     identity_id = await _identity(request, bearer_token(request))
     shared = resources(request)
     guards = request.app[flood_guards_key]
@@ -426,6 +429,9 @@ async def _take_photo(request: web.Request, identity_id: int) -> web.Response:
     decoding = shared.image_decoding
     if decoding.full:  # the photo would wait for nothing: refused before it is read
         return _refused(shared.metrics, "photos_busy", 503, {"error": PHOTOS_BUSY}, decoding.retry_after)
+    if await quota_reached(shared.sessions, shared.config.channels.photo_quota, identity_id, shared.clock()):
+        shared.metrics.webchat_refused.labels(reason=PHOTO_QUOTA).inc()
+        return web.json_response({"error": PHOTO_QUOTA_REACHED, "reason": PHOTO_QUOTA}, status=429)
     upload = await read_upload(request, shared.config.channels.max_media_bytes, {"id": 64})
     if isinstance(upload, web.Response):
         return upload

@@ -18,7 +18,7 @@
       offline: "网络已断开，恢复后自动发送", waiting: "等待发送", tooLong: "超出{max}字，请分段发送",
       pending: "发送中…", failed: "未发送", typing: "客服正在输入",
       customer: "我", bot: "客服机器人", agent: "人工客服", system: "系统",
-      attach: "发送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，请发送小一些的照片。",
+      attach: "发送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，请发送小一些的照片。", photoQuota: "抱歉，您今天发送的照片已达上限，这张没有收到。请用文字描述，或明天再发。",
       photoNotImage: "只能发送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未发送，请重试。",
       tooFast: "您发送得太快了，稍后会自动为您发送。",
       photoLater: "照片较多，稍后会自动为您发送。",
@@ -31,7 +31,7 @@
       offline: "網路已中斷，恢復後自動傳送", waiting: "等待傳送", tooLong: "超出{max}字，請分段傳送",
       pending: "傳送中…", failed: "未傳送", typing: "客服正在輸入",
       customer: "我", bot: "客服機器人", agent: "真人客服", system: "系統",
-      attach: "傳送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，請傳送小一點的照片。",
+      attach: "傳送照片", attachShort: "照片", photo: "[照片]", photoTooBig: "照片太大，請傳送小一點的照片。", photoQuota: "抱歉，您今天傳送的照片已達上限，這張沒有收到。請用文字描述，或明天再傳。",
       photoNotImage: "只能傳送照片（JPEG、PNG、GIF 或 WebP）。", photoFailed: "照片未傳送，請重試。",
       tooFast: "您傳送得太快了，稍後會自動為您傳送。",
       photoLater: "照片較多，稍後會自動為您傳送。",
@@ -44,7 +44,7 @@
       tooLong: "Over {max} characters: please send it in parts.",
       pending: "sending…", failed: "not sent", typing: "typing",
       customer: "You", bot: "Bot", agent: "Agent", system: "System",
-      attach: "Send a photo", attachShort: "Photo", photo: "[photo]", photoTooBig: "That photo is too large: please send a smaller one.",
+      attach: "Send a photo", attachShort: "Photo", photo: "[photo]", photoTooBig: "That photo is too large: please send a smaller one.", photoQuota: "Sorry, you have sent as many photos as we can take today; this one was not received. Please describe it in words, or send it tomorrow.",
       photoNotImage: "Only photos can be sent (JPEG, PNG, GIF or WebP).", photoFailed: "The photo was not sent: please try again.",
       tooFast: "You are sending faster than we can take: your message will go in a moment.",
       photoLater: "Many photos are arriving: yours will go in a moment.",
@@ -797,7 +797,9 @@
           continue;
         }
         if (!response.ok) {
-          const reason = { 413: "photoTooBig", 415: "photoNotImage" }[response.status] ?? "photoFailed";
+          const reason = data?.reason === "photo_quota"
+            ? "photoQuota"
+            : { 413: "photoTooBig", 415: "photoNotImage" }[response.status] ?? "photoFailed";
           rejected(id, t(reason));
           return;
         }
