@@ -55,6 +55,8 @@ const Standards = (() => {
     queue_after_hours: T("排队位置·非工作时间"), withdraw_confirm: T("客户放弃投诉·确认"),
     withdrawn_after_handoff: T("客户放弃投诉·已转人工"), withdraw_ask_case_number: T("客户撤销之前的投诉·问编号"), goodbye_unfiled: T("道别·投诉未登记"),
     sms_opted_out: T("短信退订·确认"), sms_opted_in: T("短信恢复接收·确认"),
+    place_corrected: T("地点已更正"), appeal_ask_case_number: T("申诉·问投诉编号"), status_deadline_passed: T("进度·已过答复时限"),
+    open_case_overdue: T("问候·未结投诉已超时"), photo_quota_reached: T("照片已达上限"),
   };
   const PLACEHOLDER_LABELS = {
     case_number: T("投诉编号"), deadline: T("答复时间"), hours: T("小时数"), organisation: T("单位名称"), work_number: T("工号"),
