@@ -64,20 +64,30 @@ def mask_phones(text: str | None) -> str | None:
     return _masked(text)
 
 
+_NUMBER_RUN = re.compile(r"[0-9*]+")
+"""Digits and stars together in a folded reading: one number as the bot reads it."""
+
+
 @functools.lru_cache(maxsize=_REMEMBERED_TEXTS)
 def _masked(text: str) -> str:
     """:func:`mask_phones` of a non-empty text; remembered, since the consoles fetch the same
     messages again on every change. The text is read as written and, when something could hide a
     phone in it (:data:`_FOLDABLE`), read again folded; a digit starred by either reading is
-    starred, the rest of the text stays as written."""
+    starred, except within a number the folded reading found, starred as that reading says; the
+    rest of the text stays as written."""
     masked = _starred(text)
     if not _FOLDABLE.search(text):
         return masked
     folded, positions = _folded(text)
     out = list(masked)
-    for index, (was, now) in enumerate(zip(folded, _starred(folded), strict=True)):
-        if now != was:
-            out[positions[index]] = now
+    starred = _starred(folded)
+    for run in _NUMBER_RUN.finditer(starred):
+        # A number the folded reading found is starred as that reading says, over the whole run:
+        # the as-written reading may have read part of it as another number ("1\u206055839116…" as
+        # the landline 55839116) and starred other digits.
+        if "*" in run.group():
+            for index in range(run.start(), run.end()):
+                out[positions[index]] = starred[index]
     return "".join(out)
 
 

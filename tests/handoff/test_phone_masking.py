@@ -141,3 +141,17 @@ def test_a_mobile_with_anything_invisible_or_one_space_between_its_digits_hides_
     assert masked is not None
     shown = "".join(ch for ch in masked if ch.isdigit() or ch == "*")
     assert shown == mobile[:3] + "****" + mobile[7:], masked
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("1\u206055839116\u200d8\u200d2", "155****1682"),
+        ("168 85 359\xad9 97", "168****9997"),
+        ("1\xad7975 8750\u200c5\ufeff2", "179****5052"),
+    ],
+)
+def test_a_mobile_whose_hidden_digits_also_read_as_a_landline_is_masked_as_the_mobile(written: str, shown: str) -> None:
+    masked = mask_phones(f"电话{written}谢谢")
+    assert masked is not None
+    assert "".join(ch for ch in masked if ch.isdigit() or ch == "*") == shown
