@@ -7,6 +7,7 @@ from typing import Any
 from bot.staff.accounts import Role
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx, ticket_of
+from tests.helpers import settled
 from tests.staff import add_user, sign_in
 from workers.queue import supervise
 
@@ -141,6 +142,7 @@ async def test_an_escalated_ticket_is_overdue_counted_from_its_escalation_not_it
     ctx = job_ctx(client)
     clock.advance(minutes=8)
     await socket.until_acked(await socket.send("再不处理我就打12345 找电视台曝光你们"))
+    await settled(client, sockets=[socket])  # escalated now, before the clock moves on
     assert await supervise(ctx) == 0
     clock.advance(minutes=4)
     assert await supervise(ctx) == 0

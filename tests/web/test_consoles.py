@@ -218,7 +218,7 @@ async def test_the_manager_console_shows_its_panels_and_degrades_without_their_e
         await expect(danger.locator("[data-path='deadlines.overrides.0.deadline.clock']")).to_have_value(
             "around_the_clock"
         )  # 1 小时, 全天候
-        override = page.locator("[data-override='3']")  # after danger, self_harm and violence
+        override = page.locator("[data-override='4']")  # after danger, self_harm, violence and media_legal
         await expect(override.locator("select").first).to_have_value("real_estate")
         await expect(override.locator("input")).to_have_value("1")
         await expect(override.locator("select").last).to_have_value("working_days")  # 1 个工作日

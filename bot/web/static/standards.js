@@ -638,7 +638,8 @@ const Standards = (() => {
     for (const [grade, row] of Object.entries(body.table || {})) {
       for (const a of body.tiers || []) {
         for (const b of body.tiers || []) {
-          if (before(a, b) && typeof row[a] === "number" && typeof row[b] === "number" && row[a] > row[b]) {
+          // Hours the server refuses anyway (none, or not above 0) are its refusal's to name.
+          if (before(a, b) && row[a] > 0 && row[b] > 0 && row[a] > row[b]) {
             warnings.push(T("{0}·{1} {2}小时,比{3}·{1} {4}小时还长:{0}会比{3}等得更久",
               label("tier", a), label("grade", grade), row[a], label("tier", b), row[b]));
           }
