@@ -32,6 +32,7 @@ from bot.flows.slots import (
 )
 from bot.flows.summary import pauses
 from bot.flows.turn import Turn
+from bot.understanding.markup import without_markup
 
 _ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
 _REFUSING = frozenset({Intent.NO, Intent.REFUSE_CONTACT})
@@ -376,8 +377,8 @@ def _nothing_to_record(turn: Turn, text: str) -> bool:
     understood = turn.understood
     if understood is None or turn.changed:
         return False
-    if not any(ch.isalnum() for ch in text):
-        return True  # a thumbs-up is a yes, and still no word of a problem
+    if not any(ch.isalnum() for ch in without_markup(text)):
+        return True  # a thumbs-up is a yes, and markup is code: still no word of a problem
     if understood.intents or understood.category is not None:
         return False
     return says_no_problem(turn, text)

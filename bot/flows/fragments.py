@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from bot.flows.data import DESCRIPTION_MAX_CHARS
 from bot.flows.records import State
 from bot.flows.turn import Turn
+from bot.understanding.markup import without_markup
 from bot.understanding.tokens import is_chinese
 
 
@@ -17,7 +18,7 @@ def is_fragment(turn: Turn, text: str) -> bool:
     understood = turn.understood
     if understood is None or understood.intents or understood.category or understood.signals or turn.changed:
         return False
-    letters = sum(1 for char in text if char.isalnum())
+    letters = sum(1 for char in without_markup(text) if char.isalnum())  # "<b></b>" is no piece of words
     return 0 < letters <= turn.kit.form.fragment_max_chars
 
 

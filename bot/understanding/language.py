@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.understanding.markup import without_markup
 from bot.understanding.normalise import Normalised
 
 ZH_CN = "zh-CN"
@@ -22,8 +23,6 @@ _MIN_CHINESE_CHARACTERS = 4
 """Fewer Chinese characters than this: a Chinese conversation keeps its script ("好的", "谢谢",
 "係", a yes with one traditional character, does not turn a simplified conversation traditional)."""
 _LETTERS_AND_DIGITS = re.compile(r"[a-z0-9]+")
-_MARKUP = re.compile(r"</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>")
-"""A markup tag ("<script>", "</b>", "<img src=x>"): code typed or pasted, no word of any language."""
 _CANTONESE = frozenset("哋啲嘅咗喺冇嚟畀睇乜嘢咁噉佢嗰啱攞揾搵嚿嘞喇咩𨋢")
 """Characters written only in Cantonese, the same in both scripts: beside a traditional one they
 tell a message written as Hong Kong writes ("你哋啲清潔工成日唔清垃圾", one 潔 among fifteen);
@@ -67,7 +66,7 @@ def _english_words(text: str) -> tuple[int, int]:
     inside a run of letters and digits are a code, not words: a case number ("TS202612056LNH5X")
     or an order number says nothing of the language."""
     letters = words = 0
-    for token in _LETTERS_AND_DIGITS.findall(_MARKUP.sub(" ", text)):
+    for token in _LETTERS_AND_DIGITS.findall(without_markup(text)):
         if token.isalpha():
             letters += len(token)
             words += len(token) >= 2

@@ -44,6 +44,15 @@ def test_two_problems_keep_the_main_category_and_record_the_other(chat: Chat) ->
     assert chat.steps[-1].handoff is not None and chat.steps[-1].handoff.queue == "general"
 
 
+def test_a_guard_swearing_beside_broken_things_is_restated_as_a_second_problem(chat: Chat) -> None:
+    chat.send("电梯坏了三天了 楼道灯也不亮 保安还骂人")
+    chat.send("13812345678")
+    said = chat.texts(chat.send("阳光花园3栋"))
+    assert "（工程维修、服务态度）" in said
+    record = confirmed(chat)
+    assert (record.category, record.other_categories) == ("engineering_repair", ("service_attitude",))
+
+
 def test_english_restatement_names_both_problems_categories(conversation_engine: ConversationEngine) -> None:
     chat = Chat(conversation_engine, locale="en")
     chat.send(Started())

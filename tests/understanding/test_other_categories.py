@@ -26,6 +26,12 @@ from bot.understanding.understander import Understander
         ("I was overcharged on my bill, and the internet keeps dropping", "billing", ("network",)),
         # A numbered list: rubbish nobody clears is a problem of its own, not where the lights are out.
         ("1.电梯坏了 2.楼道灯不亮 3.垃圾没人清 阳光花园5栋 13912340046", "engineering_repair", ("property_service",)),
+        # Staff misbehaving is a problem of its own, after the broken things.
+        ("电梯坏了三天了 楼道灯也不亮 保安还骂人", "engineering_repair", ("service_attitude",)),
+        ("停水两天了 前台还爱答不理", "engineering_repair", ("service_attitude",)),
+        ("宽带断了三天 客服态度恶劣", "network", ("service_attitude",)),
+        # Nobody dealing with it is how the estate is kept, as before.
+        ("楼上漏水 物业不管", "engineering_repair", ("property_service",)),
     ],
 )
 def test_each_problem_told_has_its_category(
