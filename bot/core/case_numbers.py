@@ -24,6 +24,22 @@ def without_case_numbers(text: str, prefix: str) -> str:
     return _pattern(prefix).sub("", unicodedata.normalize("NFKC", text).upper())
 
 
+def case_numbers_cut(text: str, prefix: str) -> str:
+    """``text`` as written (case and width kept) with a space where each case number it names
+    stands, however spaced: "TS20261206DZYGQP 垃圾又堆满了" is " 垃圾又堆满了"."""
+    # Folded one character at a time, so that a match's span is the same in ``text``.
+    folded = "".join(_folded(char) for char in text)
+    spans = [found.span() for found in _pattern(prefix).finditer(folded)]
+    for start, end in reversed(spans):
+        text = f"{text[:start]} {text[end:]}"
+    return text
+
+
+def _folded(char: str) -> str:
+    upper = unicodedata.normalize("NFKC", char).upper()
+    return upper if len(upper) == 1 else char
+
+
 @functools.lru_cache(maxsize=4)
 def _pattern(prefix: str) -> re.Pattern[str]:
     """The prefix, eight digits and six letters, a space allowed between any of their groups as a

@@ -46,7 +46,7 @@ from bot.core.redis_replies import awaited
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import CustomerSaid, Event, Resolved, Started, Step, TimerFired, TimerKind
-from bot.flows.records import COLLECTING, State, TimerChange
+from bot.flows.records import COLLECTING, CaseStatus, State, TimerChange
 from bot.handoff.routing import HandoffRouter
 from bot.observability.metrics import Metrics
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
@@ -786,10 +786,19 @@ def _add_named_cases(
         return
     found = store.cases_by_number(session, set().union(*named.values()))
     for conversation_id, numbers in named.items():
-        cases = tuple(found[number] for number in sorted(numbers) if number in found)
+        conversation = conversations[conversation_id]
+        # Another customer's case is told where it stands, never where it is.
+        cases = tuple(
+            found[number] if found[number].customer_id == conversation.customer_id else _placeless(found[number])
+            for number in sorted(numbers)
+            if number in found
+        )
         if cases:
-            conversation = conversations[conversation_id]
             conversation.customer = dataclasses.replace(conversation.customer, named_cases=cases)
+
+
+def _placeless(case: CaseStatus) -> CaseStatus:
+    return dataclasses.replace(case, area=None)
 
 
 _OPT_KINDS = frozenset({MessageKind.OPT_OUT, MessageKind.OPT_IN})

@@ -50,6 +50,8 @@ class TimelineKind(StrEnum):
     APPEAL_LINKED = "appeal_linked"
     APPEAL_RECEIVED = "appeal_received"
     SAME_PHONE_OPEN_CASE = "same_phone_open_case"
+    # A new case naming a resolved one by its number (detail "case_number"): it follows that case.
+    FOLLOWS_CASE = "follows_case"
     ESCALATION_PHONE_ASKED = "escalation_phone_asked"
     # issue 12 item 5 (the form): a refused phone; the channel identity as the contact.
     PHONE_REFUSED = "phone_refused"

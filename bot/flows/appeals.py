@@ -95,6 +95,19 @@ def joined_named_case(turn: Turn, text: str) -> bool:
     return appealed(turn)
 
 
+def note_followed_case(turn: Turn) -> None:
+    """A complaint naming a resolved case by its number ("TS2026… 垃圾又堆满了！") is a new case that
+    follows it: kept for the staff, with that case's place when it is the customer's own, offered
+    rather than asked for blank."""
+    data = turn.step.data
+    named = named_case(turn)
+    if named is None or named.stage is not CaseStage.RESOLVED or named.case_number is None:
+        return
+    if data.case_number is not None or data.follows_case == named.case_number:
+        return
+    data.follows_case, data.follows_area = named.case_number, named.area
+
+
 def named_open_case(turn: Turn) -> OpenCase | None:
     """The unresolved case this message names by its number, when storage found it."""
     named = named_case(turn)

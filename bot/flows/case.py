@@ -54,7 +54,8 @@ def classify(turn: Turn, description: str, known: frozenset[Signal] = frozenset(
 
 def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
     data = turn.step.data
-    known = frozenset(data.signals)
+    # Named by its number, the resolved case is back (seed 000: a repeat is complex).
+    known = frozenset(data.signals) | ({Signal.REPEAT} if data.follows_case else set())
     classified = classify(turn, description_text(data), known)
     deadline = compute_deadline(
         turn.now,
@@ -65,6 +66,7 @@ def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
         turn.kit.calendar,
         classified.signals,
     )
+    recorded = data.case_number
     case_number = data.case_number or turn.kit.new_case_number(turn.now)
     data.case_number = case_number
     data.signals = tuple(sorted(classified.signals))
@@ -77,6 +79,8 @@ def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
         signals=signals,
         **others,
     )
+    if data.follows_case is not None and case_number != recorded:
+        turn.audit(TimelineKind.FOLLOWS_CASE, case_number=data.follows_case)
     return ComplaintRecord(
         case_number=case_number,
         description=description_text(data),

@@ -28,6 +28,7 @@ from bot.flows.appeals import (
     asked_while_the_phone_is_asked,
     asks_for_the_appealed_case,
     joined_named_case,
+    note_followed_case,
     on_chaser,
     on_escalation_phone,
 )
@@ -168,6 +169,7 @@ class ComplaintFlow:
                 locative_words=config.gazetteer.place_locatives,
                 writer_words=[*config.names.self_intro_roles, *config.names.writer_roles],
                 sarcasm_words=config.classification.complaint.sarcasm_words,
+                case_prefix=config.service.case_prefix,
             ),
             guard=guard,
             area_marker=markers(form.address_levels),
@@ -364,6 +366,7 @@ class ComplaintFlow:
                 return
             if joined_named_case(turn, text):
                 return
+            note_followed_case(turn)
             placed = place_beside_politeness(turn, text)
             if not placed and state is not State.NEW and excuses_an_absence(turn, text):
                 # "在吗 刚才手机没电了" after "请问您还在吗？": no more of the problem; asked again.

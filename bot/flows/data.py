@@ -69,6 +69,8 @@ _KNOWN_KEYS = frozenset(
         "edits_noted_at",
         "appeal_number_asked",
         "told_case",
+        "follows_case",
+        "follows_area",
     }
 )
 
@@ -169,6 +171,12 @@ class FlowData:
     told_case: str | None = None
     """The case this conversation was told about by its number ("TS2026… 还没修好"): later status
     questions ("多久能修好") are about it."""
+    follows_case: str | None = None
+    """A resolved case this complaint names by its number ("TS2026… 垃圾又堆满了"): the new case
+    follows it, and the staff see which."""
+    follows_area: str | None = None
+    """The place of ``follows_case`` when it is the customer's own: taken instead of asking for the
+    place, and restated, so the customer puts it right if it is elsewhere this time."""
     callback_reasks: int = 0
     """During the callback (回访): messages that were no rating and were answered with the rating
     question again; past ``followups.rating_reasks`` the next goes to the staff."""
@@ -230,6 +238,8 @@ class FlowData:
             edits_noted_at=self.edits_noted_at,
             appeal_number_asked=self.appeal_number_asked,
             told_case=self.told_case,
+            follows_case=self.follows_case,
+            follows_area=self.follows_area,
         )
 
     @classmethod
@@ -291,6 +301,8 @@ class FlowData:
             edits_noted_at=dt.datetime.fromisoformat(edited) if (edited := get("edits_noted_at")) else None,
             appeal_number_asked=bool(get("appeal_number_asked", False)),
             told_case=get("told_case"),
+            follows_case=get("follows_case"),
+            follows_area=get("follows_area"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -377,6 +389,10 @@ class FlowData:
             stored["appeal_number_asked"] = True
         if self.told_case is not None:
             stored["told_case"] = self.told_case
+        if self.follows_case is not None:
+            stored["follows_case"] = self.follows_case
+        if self.follows_area is not None:
+            stored["follows_area"] = self.follows_area
         return stored
 
 

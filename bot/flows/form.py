@@ -11,7 +11,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.confirmation import restate
-from bot.flows.data import PLACE_ASKS_DONE
+from bot.flows.data import PLACE_ASKS_DONE, FlowData
 from bot.flows.fragments import is_fragment, join_to_description
 from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.put_right import problem_put_right
@@ -89,7 +89,7 @@ def on_description(turn: Turn, text: str) -> None:
         return
     if appealed(turn):
         return
-    if not (data.phone or data.contact_by_channel) or not data.area:
+    if not (data.phone or data.contact_by_channel) or not (data.area or _followed_place(data)):
         turn.say(PhraseId.DESCRIPTION_RECORDED)
         data.recorded_at = turn.now
     _ask_next_missing(turn)
@@ -416,6 +416,11 @@ def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = Fals
         data.contact_by_channel = True
         turn.say(PhraseId.PHONE_NOT_NEEDED)
         turn.audit(TimelineKind.CONTACT_BY_CHANNEL)
+    if (data.phone or data.contact_by_channel) and not data.area and (followed := _followed_place(data)):
+        # The resolved case this one follows was there: restated for the customer to put right,
+        # not asked for blank.
+        data.area = followed
+        turn.audit(TimelineKind.AREA_RECEIVED, case_number=data.follows_case)
     if not data.phone and not data.contact_by_channel:
         turn.step.state = State.AWAIT_PHONE
         reassure = data.phone_refusals and turn.refused and not agreed
@@ -436,6 +441,11 @@ def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = Fals
         turn.say(PhraseId.ASK_ESTATE, area=written or data.area, verbatim=(written or "",))
     else:
         restate(turn)
+
+
+def _followed_place(data: FlowData) -> str | None:
+    """The place of the resolved case this one follows, while the customer has not said there is none."""
+    return data.follows_area if not data.place_asks else None
 
 
 def _place_noted_then_next(turn: Turn) -> None:

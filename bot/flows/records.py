@@ -70,6 +70,10 @@ class CaseStatus:
     """The owning agent's display name, when the stage is ``WITH_AGENT`` and they have one."""
     queue_position: int | None = None
     """While waiting: the position in the ticket's queue last announced to the customer."""
+    area: str | None = None
+    """The case's place; for a case named by its number, only when it is the customer's own."""
+    customer_id: int | None = None
+    """Whose case it is (storage's id), for storage to tell whether its place may be shown."""
 
 
 @dataclass(frozen=True, slots=True)

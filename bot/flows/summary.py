@@ -9,7 +9,7 @@ staff sent the customer, "为什么" after the customer's own "我不懂"), the 
 Nor is an insult or a curse said back ("信号tmd差到爆" is 信号差到爆, "WTF the water is off" the
 water is off), nor who is writing ("我是她女儿", "我老公电话…": ``names.writer_roles``), nor voice
 input's fillers ("那个嗯我家暖气不热啊" is 我家暖气不热), a list's numbers,
-a pause about an earlier case's number ("编号忘了") or only about complaining ("我要投诉 电梯天天坏",
+a case number or a pause about an earlier case's number ("编号忘了") or only about complaining ("我要投诉 电梯天天坏",
 "我上个月就投诉过了 …"). A clause telling only how often the customer has asked already
 ("打了十几次客服电话都没解决") is the problem when nothing else is; when no clause is kept, the
 customer's own words are, cleaned the same way: the problem is never restated as the category
@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 from bot.config import FormRules, Intent, Signal
+from bot.core.case_numbers import case_numbers_cut
 from bot.core.phones import SPOKEN_DIGITS
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.patterns import alternation
@@ -92,8 +93,10 @@ class ProblemSummary:
         locative_words: Iterable[str] = (),
         writer_words: Iterable[str] = (),
         sarcasm_words: Iterable[str] = (),
+        case_prefix: str = "",
     ) -> None:
         self._understander = understander
+        self._case_prefix = case_prefix
         self._sarcasm_words = tuple(word.lower() for word in sarcasm_words if word)
         self._tells_only_an_earlier_complaint = tells_only_an_earlier_complaint
         self._familiar_prefixes = tuple(prefix for prefix in familiar_prefixes if prefix)
@@ -184,7 +187,7 @@ class ProblemSummary:
         phones, places and names, forbidden phrases, insults, and "我要投诉" alone."""
         kept: list[str] = []
         for message in description:
-            for raw in _clauses(message):
+            for raw in _clauses(self._without_case_numbers(message)):
                 clause = self._without_asides(self._without_chatter(raw.strip()), locale)
                 if clause and self._guard.check(clause) is not None:
                     clause = self._without_forbidden(clause, locale)
@@ -252,6 +255,14 @@ class ProblemSummary:
         kept = told or kept
         return clause if len(kept) == len(parts) else " ".join(kept)
 
+    def _without_case_numbers(self, message: str) -> str:
+        """The message without the case numbers it names ("TS20261206DZYGQP 垃圾又堆满了"): a number
+        is no part of the problem, and its digits alone would be cut as a phone's ("TS DZYGQP")."""
+        if not self._case_prefix:
+            return message
+        cut = case_numbers_cut(message, self._case_prefix)
+        return message if cut == message else _SPACES.sub(" ", cut).strip()
+
     def _names_a_case_number(self, text: str) -> bool:
         matchable = self._understander.matchable(text)
         return any(word in matchable for word in self._case_number_words)
@@ -304,7 +315,7 @@ class ProblemSummary:
         told: list[str] = []  # calm or unread, in the order said
         messages = list(description)
         for message in messages:
-            for raw in _clauses(message):
+            for raw in _clauses(self._without_case_numbers(message)):
                 # "投诉编号我忘了": about an earlier case's number, not what went wrong
                 clause = self._without_asides(raw.strip(), locale)
                 if not clause:

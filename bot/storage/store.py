@@ -6,6 +6,7 @@ The pipeline runs them in :meth:`bot.storage.db.Database.write`; async callers u
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -560,6 +561,7 @@ _CASE_COLUMNS = (
     _complaints.c.status,
     _complaints.c.deadline_at,
     _complaints.c.original_deadline_at,
+    _complaints.c.area,
 )
 _PRIOR_COMPLAINTS = PreparedQuery(
     select(*_CASE_COLUMNS)
@@ -635,13 +637,18 @@ def _case_places(session: Session, conversation_ids: set[int]) -> tuple[dict[int
 
 def cases_by_number(session: Session, case_numbers: Collection[str]) -> dict[str, CaseStatus]:
     """Where the cases with these numbers stand (those that exist), for a customer asking about a
-    case by its number from another conversation. Three statements at most, by index."""
+    case by its number from another conversation, with their places and whose they are. Three
+    statements at most, by index."""
     if not case_numbers:
         return {}
     complaints = session.connection().execute(_CASES_BY_NUMBER, {"numbers": sorted(case_numbers)}).all()
     places, names = _case_places(session, {complaint.conversation_id for complaint in complaints})
     return {
-        complaint.case_number: _case_status(complaint, places.get(complaint.conversation_id), names)
+        complaint.case_number: dataclasses.replace(
+            _case_status(complaint, places.get(complaint.conversation_id), names),
+            area=complaint.area,
+            customer_id=complaint.customer_id,
+        )
         for complaint in complaints
     }
 

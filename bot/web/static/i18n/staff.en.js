@@ -131,6 +131,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "客户重新打开": "Reopened by the customer",
     "切换回复语言": "Reply language switched",
     "申诉:已并入原投诉": "Appeal: linked to the original complaint",
+    "再次反映已办结的投诉": "Raises again a resolved complaint",
     "客户申诉(重复反映)": "Customer appeal (raised again)",
     "该号码另有未办结投诉(请与来电人核实)": "This phone has another open case (check with the caller)",
     "请客户留下主管回电号码": "Asked for a number for the supervisor to call",
