@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from aiohttp.test_utils import TestClient
@@ -189,6 +189,25 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10, 
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(interval)
+
+
+class SentTexts(Protocol):
+    """A fake provider API that keeps the texts the bot sent through it."""
+
+    def texts(self) -> list[str]: ...
+
+
+async def sent_containing(api: SentTexts, fragment: str) -> list[str]:
+    """Every text sent through ``api``, once one of them holds ``fragment``."""
+
+    async def found() -> bool:
+        return any(fragment in text for text in api.texts())
+
+    try:
+        await eventually(found, timeout=15)
+    except AssertionError:
+        raise AssertionError(f"waiting for {fragment!r}; sent: {api.texts()}") from None
+    return api.texts()
 
 
 async def timeline_kinds(client: TestClient[Any, Any], conversation_id: int) -> list[str]:

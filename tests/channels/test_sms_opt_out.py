@@ -140,12 +140,22 @@ async def test_what_the_service_starts_after_td_is_not_texted_and_staff_see_why(
     conversation_id = await _conversation_of(client)
     # A deadline apology, a progress follow-up, a queue notice: each a message the service starts.
     dropped = await _system_message(client, conversation_id, "非常抱歉让您久等了", "waiting_apology")
+
+    async def delivery_of_dropped() -> tuple[str | None, str | None]:
+        async with resources(client.app).sessions() as session:
+            found = await session.execute(
+                select(Message.delivery_status, Message.last_error).where(Message.id == dropped)
+            )
+            status, error = found.one()
+            return status, error
+
+    async def decided() -> bool:
+        return (await delivery_of_dropped())[0] != "pending"
+
+    await eventually(decided)  # the worker picks the delivery job up
     await settled(client)
     assert len(stub.texts_to(PHONE)) == before + 1  # not texted
-    async with resources(client.app).sessions() as session:
-        status, error = (
-            await session.execute(select(Message.delivery_status, Message.last_error).where(Message.id == dropped))
-        ).one()
+    status, error = await delivery_of_dropped()
     assert status == "dropped" and "opted out" in (error or "")
     assert await _count(client, DeadLetter) == 0  # not a failure: never retried
     kinds = await timeline_kinds(client, conversation_id)

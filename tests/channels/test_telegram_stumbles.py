@@ -26,7 +26,7 @@ from tests.channels.telegram_helpers import (
 )
 from tests.channels.wechat_helpers import queue_late_message
 from tests.conftest import AppFactory
-from tests.helpers import eventually, settled
+from tests.helpers import eventually, sent_containing, settled
 from tests.media.images import photo
 
 
@@ -48,17 +48,6 @@ async def post(client: Any, payload: dict[str, Any]) -> Any:
     )
     assert response.status == 200
     return await response.json()
-
-
-async def sent_containing(api: FakeBotApi, fragment: str) -> list[str]:
-    async def found() -> bool:
-        return any(fragment in text for text in api.texts())
-
-    try:
-        await eventually(found, timeout=15)
-    except AssertionError:
-        raise AssertionError(f"waiting for {fragment!r}; sent: {api.texts()}") from None
-    return api.texts()
 
 
 async def inbound_count(client: Any) -> int:

@@ -27,7 +27,7 @@ from tests.channels.wechat_helpers import (
     voice_xml,
 )
 from tests.conftest import AppFactory
-from tests.helpers import eventually, settled
+from tests.helpers import sent_containing, settled
 
 
 @pytest.fixture
@@ -51,17 +51,6 @@ async def push(client: Any, xml: str) -> str:
     response = await client.post("/channels/wechat", params=signed_query(client), data=xml)
     assert response.status == 200
     return await response.text()
-
-
-async def sent_containing(api: FakeWechatApi, fragment: str) -> list[str]:
-    async def found() -> bool:
-        return any(fragment in text for text in api.texts())
-
-    try:
-        await eventually(found, timeout=15)
-    except AssertionError:
-        raise AssertionError(f"waiting for {fragment!r}; sent: {api.texts()}") from None
-    return api.texts()
 
 
 @pytest.mark.parametrize("wechat", [4000], indirect=True)
