@@ -174,12 +174,10 @@ def _migrate_if_configured(settings: Settings) -> None:
 
 def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
     import asyncio
-    import getpass
 
     from sqlalchemy.exc import DBAPIError, IntegrityError
 
     from bot.staff.accounts import Role, check_username, create_user
-    from bot.staff.passwords import PasswordHashers
     from bot.storage.db import Database
     from bot.storage.migrate import schema_missing
 
@@ -194,21 +192,14 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
             print(f"not created: --queues: {error}", file=sys.stderr)
             return 2
 
-    if sys.stdin.isatty():
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Again: ") != password:
-            print("the passwords differ", file=sys.stderr)
-            return 2
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = _read_new_password()
+    if password is None:
+        print("the passwords differ", file=sys.stderr)
+        return 2
 
     async def create() -> int:
         check_username(arguments.username)
-        hashers = PasswordHashers(settings.password_cost)
-        try:
-            password_hash = await hashers.hash_new(password)
-        finally:
-            hashers.close()
+        password_hash = await _hash_new_password(settings, password)
         role, now = Role(arguments.role), dt.datetime.now(dt.UTC)
         database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
         try:
@@ -238,6 +229,18 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
+async def _hash_new_password(settings: Settings, password: str) -> str:
+    """The stored form of a password chosen at the command line, hashed at the configured cost
+    (ValueError for one too short)."""
+    from bot.staff.passwords import PasswordHashers
+
+    hashers = PasswordHashers(settings.password_cost)
+    try:
+        return await hashers.hash_new(password)
+    finally:
+        hashers.close()
+
+
 def _read_new_password() -> str | None:
     """A new password, typed twice at a terminal or one line of stdin; None when they differ."""
     import getpass
@@ -260,7 +263,6 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.core.clock import utc_now
     from bot.embedded_redis import EmbeddedRedis
     from bot.staff.account_admin import NoSuchAccount, change_access
-    from bot.staff.passwords import PasswordHashers
     from bot.staff.sessions import CACHE_SECONDS, StaffSessions
     from bot.storage.db import Database
     from bot.storage.migrate import schema_missing
@@ -275,13 +277,8 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     redis_url = settings.redis_url or EmbeddedRedis.running_url(settings.var_dir / "redis")
 
     async def change() -> int:
-        password_hash = None
-        if new_password is not None:  # deactivate-user hashes nothing
-            hashers = PasswordHashers(settings.password_cost)
-            try:
-                password_hash = await hashers.hash_new(new_password)
-            finally:
-                hashers.close()
+        # deactivate-user hashes nothing
+        password_hash = await _hash_new_password(settings, new_password) if new_password is not None else None
         database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
         redis = Redis.from_url(redis_url) if redis_url else None
         try:
