@@ -1235,6 +1235,9 @@ class WebchatLimits(_Strict):
     """Refused frames (too fast, malformed, a typing frame within 1 s, dropped) one socket may send at once…"""
     socket_refusals_per_minute: int = Field(default=1200, ge=1)
     """…refilled at this rate; one more closes the socket with code 1008."""
+    ping_every_seconds: float = Field(default=30, ge=1, le=600)
+    """Every open socket is pinged this often; one from which nothing (the pong included) has
+    arrived by the next ping is closed (its customer went away without closing it)."""
 
     @model_validator(mode="after")
     def _socket_budget_above_the_pace(self) -> WebchatLimits:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from aiohttp import web
 
 from bot.channels.text_input import TextRejected, check_text
+from bot.channels.webchat.heartbeat import SocketHeartbeat
 from bot.core.messages import ChannelName, InboundMessage, Option, Sender
 
 
@@ -113,6 +114,7 @@ class WebchatHub:
         # A tuple, not a (weak) set: usually one socket per customer, and a tuple of one costs a
         # fifth of a set's memory (every idle connection counts). The handler always removes it.
         self._sockets: dict[int, tuple[web.WebSocketResponse, ...]] = {}
+        self.heartbeat = SocketHeartbeat(self.sockets)
 
     def add(self, identity_id: int, socket: web.WebSocketResponse) -> None:
         self._sockets[identity_id] = (*self._sockets.get(identity_id, ()), socket)
@@ -123,6 +125,10 @@ class WebchatHub:
             self._sockets[identity_id] = remaining
         else:
             self._sockets.pop(identity_id, None)
+
+    def sockets(self) -> Iterator[web.WebSocketResponse]:
+        for sockets in self._sockets.values():
+            yield from sockets
 
     def has(self, identity_id: int) -> bool:
         return bool(self._sockets.get(identity_id))

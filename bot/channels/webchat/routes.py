@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import time
@@ -268,20 +269,25 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     shared, guards = resources(request), request.app[flood_guards_key]
     address = request.app[client_addresses_key].limit_key(request)
     # The slot first: a window retrying while the session's slots are full spends none of its connects.
-    with guards.sockets.holding(identity_id, address) as full:
-        if full is not None:
-            shared.metrics.webchat_refused.labels(reason=full.value).inc()
-            return json_error(429, SOCKETS_FULL[full])
+    # Taken and released by hand, not with ``holding``: its generator would live as long as the socket.
+    full = guards.sockets.take(identity_id, address)
+    if full is not None:
+        shared.metrics.webchat_refused.labels(reason=full.value).inc()
+        return json_error(429, SOCKETS_FULL[full])
+    try:
         if wait := guards.connects.take(identity_id):
             return _refused(shared.metrics, "too_many_connects", 429, {"error": TOO_MANY_CONNECTS}, wait)
         return await _serve(request, identity_id)
+    finally:
+        guards.sockets.release(identity_id, address)
 
 
 async def _serve(request: web.Request, identity_id: int) -> web.WebSocketResponse:
     shared = resources(request)
     # No permessage-deflate even when the browser offers it (they all do): its zlib state costs
     # ~100 KiB per idle connection, for frames of a few hundred bytes.
-    socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024, compress=False)
+    # The hub's one heartbeat pings it (``heartbeat.py``); its pings are answered here.
+    socket = web.WebSocketResponse(autoping=False, max_msg_size=64 * 1024, compress=False)
     await socket.prepare(request)
     hub = webchat_hub(request)
     answer = _Answers(
@@ -302,6 +308,7 @@ async def _serve(request: web.Request, identity_id: int) -> web.WebSocketRespons
             # aiohttp hands over a frame already received without yielding: a socket sending in a
             # tight loop would otherwise keep the event loop for all it has buffered.
             await asyncio.sleep(0)
+            hub.heartbeat.heard(socket)
             if budget.take_frame() and await answer(message):
                 continue
             if not budget.take_refusal():
@@ -331,6 +338,8 @@ class _Answers:
         """Answers one frame: False when it was refused (too fast, or not a valid frame)."""
         socket, identity_id = self.socket, self.identity_id
         if message.type is not WSMsgType.TEXT:
+            if message.type is WSMsgType.PING:
+                await socket.pong(message.data)
             if message.type is not WSMsgType.BINARY:
                 return True
             await socket.send_json({"type": "error", "message": "frames must be JSON text"}, dumps=json_text.dumps)
@@ -502,8 +511,19 @@ async def flood_guards_context(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def heartbeat_context(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx (after the resources'): the rounds of the web chat sockets' heartbeat."""
+    every = resources(app).config.channels.webchat.ping_every_seconds
+    rounds = asyncio.get_running_loop().create_task(webchat_hub(app).heartbeat.run(every))
+    yield
+    rounds.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await rounds
+
+
 def add_routes(app: web.Application) -> None:
     app.cleanup_ctx.append(flood_guards_context)
+    app.cleanup_ctx.append(heartbeat_context)
     app.router.add_get("/chat", chat_page)
     app.router.add_get("/chat/", _to_chat)  # a typed or linked trailing slash: the page, not a bare 404
     app.router.add_get("/widget.js", widget_script)
