@@ -673,6 +673,9 @@ class Pipeline:
                 continue
             if message is None and isinstance(event, TimerFired):
                 store.mark_timer_fired(session, conversation.id, event.kind.value, event.token)
+            if isinstance(event, Resolved):
+                # The callback tells the customer how it was resolved, in the staff's words.
+                event = Resolved(summary=promise_store.resolution_summary(session, conversation.id))
             snapshot = ConversationSnapshot(
                 conversation_id=conversation.id,
                 state=conversation.state,

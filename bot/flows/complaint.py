@@ -130,6 +130,10 @@ class TimerFired:
 class Resolved:
     """A person resolved the case and gave the conversation back to the bot for the callback."""
 
+    summary: str | None = None
+    """How it was resolved, as the staff wrote it (checked against the forbidden phrases then):
+    told to the customer with the callback's question."""
+
 
 Event = Started | CustomerSaid | TimerFired | Resolved
 
@@ -226,7 +230,7 @@ class ComplaintFlow:
             self._on_timer(turn, event)
             return turn.step
         if isinstance(event, Resolved):
-            on_resolved(turn)
+            on_resolved(turn, event.summary)
             return turn.step
         if event.kind is MessageKind.EDITED:
             self._on_edited(turn)

@@ -72,6 +72,7 @@ _KNOWN_KEYS = frozenset(
         "follows_case",
         "follows_area",
         "resumed_from",
+        "resolution_summary",
     }
 )
 
@@ -182,6 +183,8 @@ class FlowData:
     """A new conversation going on with the form of the customer's earlier one, closed for their
     silence (storage's id of it, :meth:`carried_over`): its first event greets, says what is kept
     and asks only what is missing; cleared then."""
+    resolution_summary: str | None = None
+    """How the staff resolved the case, as they wrote it: told with the callback's question."""
     callback_reasks: int = 0
     """During the callback (回访): messages that were no rating and were answered with the rating
     question again; past ``followups.rating_reasks`` the next goes to the staff."""
@@ -246,6 +249,7 @@ class FlowData:
             follows_case=self.follows_case,
             follows_area=self.follows_area,
             resumed_from=self.resumed_from,
+            resolution_summary=self.resolution_summary,
         )
 
     def carried_over(self, conversation_id: int) -> FlowData:
@@ -336,6 +340,7 @@ class FlowData:
             follows_case=get("follows_case"),
             follows_area=get("follows_area"),
             resumed_from=get("resumed_from"),
+            resolution_summary=get("resolution_summary"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -428,6 +433,8 @@ class FlowData:
             stored["follows_area"] = self.follows_area
         if self.resumed_from is not None:
             stored["resumed_from"] = self.resumed_from
+        if self.resolution_summary is not None:
+            stored["resolution_summary"] = self.resolution_summary
         return stored
 
 

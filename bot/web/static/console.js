@@ -1122,6 +1122,12 @@
     if (!summary) { say(T("请填写处理结果摘要")); return; }
     if (!await resolveConfirmed(summary)) return;
     const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, { summary });
+    // The customer reads the summary with the callback: a forbidden phrase is refused, as in a reply.
+    if (result.status === 422 && result.data.forbidden) {
+      say(T("含有服务忌语「{0}」,请改用:{1}", result.data.forbidden, result.data.suggestion));
+      $("resolve-summary").focus();
+      return;
+    }
     if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     $("resolve-summary").value = "";
     $("guard").hidden = true;
@@ -1143,6 +1149,7 @@
             text: T("还没有任何客服回复过这位客户:客户尚未得到人工答复。") })
           : null,
         el("dl", { class: "form" }, el("dt", { text: T("处理结果摘要") }), el("dd", { text: summary })),
+        el("p", { id: "resolve-summary-told", class: "muted", text: T("回访时客户会收到这段摘要,请用对客户说的话填写。") }),
         el("p", { class: "muted", text: T("标记后不能在此撤销;客户再次来信时会重新进入队列。") }),
         el("div", { class: "composer-row" },
           el("span", { class: "spacer" }),

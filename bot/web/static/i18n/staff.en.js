@@ -258,6 +258,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "内部备注(不会发给客户)": "Internal note (never sent to the customer)",
     "添加备注": "Add note",
     "处理结果摘要": "Resolution summary",
+    "回访时客户会收到这段摘要,请用对客户说的话填写。": "The customer receives this summary with the satisfaction callback: write it as you would say it to them.",
     "标记已解决": "Resolve",
     "处理人: {0}": "Owner: {0}",
     "客户类别: {0}": "Tier: {0}",
