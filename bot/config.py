@@ -141,6 +141,7 @@ class PhraseId(StrEnum):
     URGENT_ASK_PHONE = "urgent_ask_phone"
     PLACE_NOTED = "place_noted"
     PLACE_CORRECTED = "place_corrected"
+    FORM_RESUMED = "form_resumed"
     PLACE_NOTED_ASK_PHONE = "place_noted_ask_phone"
     PLACE_NOTED_BY_CHANNEL = "place_noted_by_channel"
     CONTACT_NOTED = "contact_noted"
@@ -159,6 +160,7 @@ class PhraseId(StrEnum):
     WAIT_TIME = "wait_time"
     PROGRESS_FOLLOW_UP = "progress_follow_up"
     SATISFACTION_ASK_RATING = "satisfaction_ask_rating"
+    SATISFACTION_ASK_RATING_SUMMARY = "satisfaction_ask_rating_summary"
     SATISFACTION_ASK_COMMENT = "satisfaction_ask_comment"
     SATISFACTION_SORRY_ASK_COMMENT = "satisfaction_sorry_ask_comment"
     SATISFACTION_RATING_RANGE = "satisfaction_rating_range"
@@ -262,6 +264,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.WAIT_TIME: frozenset({"hours", "deadline"}),
     PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING: frozenset({"case_number"}),
+    PhraseId.SATISFACTION_ASK_RATING_SUMMARY: frozenset({"case_number", "summary"}),
     PhraseId.QUEUE_POSITION: frozenset({"position", "minutes"}),
     PhraseId.QUEUE_AFTER_HOURS: frozenset({"position"}),
     # issue 12 item 1
@@ -281,6 +284,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
     PhraseId.PLACE_NOTED: frozenset({"area"}),
     PhraseId.PLACE_CORRECTED: frozenset({"area"}),
+    PhraseId.FORM_RESUMED: frozenset({"problem"}),
     PhraseId.PLACE_NOTED_ASK_PHONE: frozenset({"area"}),
     PhraseId.PLACE_NOTED_BY_CHANNEL: frozenset({"area"}),
     PhraseId.CONTACT_NOTED: frozenset({"phone"}),
@@ -1077,6 +1081,10 @@ class Timers(_Strict):
     edits_notice_every: int = Field(default=600, ge=0, le=DAY_SECONDS)
     """A customer who edits a sent message (Telegram) is told edits are not read, and asked to send
     the correction as a new message, at most once per this many seconds. Defaulted, as above."""
+    resume_after_idle_close: int = Field(default=DAY_SECONDS, ge=0, le=7 * DAY_SECONDS)
+    """A customer who writes again at most this many seconds after their conversation was closed
+    for silence (``idle_close_after``), before anything was handed off, goes on with what they had
+    told (the problem, phone and place) instead of starting over. 0: never. Defaulted, as above."""
 
 
 class Followups(_Strict):

@@ -121,6 +121,8 @@ def test_the_callback_timers_are_bounded(service_config: ServiceConfig, field: s
         ("harassment_close_after", 10**9),
         ("handoff_ack_after", 10**9),
         ("form_reask_after", 10**9),
+        ("resume_after_idle_close", 8 * 86_400),
+        ("resume_after_idle_close", -1),
         ("idle_prompt_after", 0),
     ],
 )

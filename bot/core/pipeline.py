@@ -446,7 +446,7 @@ class Pipeline:
                 return conversation_id
             identity = store.identity_by_id(session, item.identity_id)
             assert identity is not None
-            return store.ensure_open_conversation(session, identity, locale, now)
+            return store.ensure_open_conversation(session, identity, locale, now, _resume_within(engine))
         identity = store.find_identity(session, inbound.channel.value, inbound.sender_id)
         if identity is None:
             # The same phone given on another channel: the same customer, with their history.
@@ -461,7 +461,7 @@ class Pipeline:
                 tier=engine.config.deadlines.default_tier,
                 customer_id=known_customer,
             )
-        return store.ensure_open_conversation(session, identity, locale, now)
+        return store.ensure_open_conversation(session, identity, locale, now, _resume_within(engine))
 
     # ------------------------------------------------------------------ processing
 
@@ -668,11 +668,14 @@ class Pipeline:
                 self._save(session, conversation, batch)
                 # Every message from here on runs on the new conversation, so it is stored there.
                 moved = [later.id for _, later in events[position:] if later is not None]
-                conversation = self._reopen(session, conversation, moved, now, loaded)
+                conversation = self._reopen(session, conversation, moved, now, loaded, _resume_within(engine))
             if message is not None and self._opted(engine, session, conversation, message, now, batch):
                 continue
             if message is None and isinstance(event, TimerFired):
                 store.mark_timer_fired(session, conversation.id, event.kind.value, event.token)
+            if isinstance(event, Resolved):
+                # The callback tells the customer how it was resolved, in the staff's words.
+                event = Resolved(summary=promise_store.resolution_summary(session, conversation.id))
             snapshot = ConversationSnapshot(
                 conversation_id=conversation.id,
                 state=conversation.state,
@@ -749,16 +752,24 @@ class Pipeline:
         message_ids: list[int],
         now: dt.datetime,
         loaded: dict[int, store.LoadedConversation],
+        resume_within: dt.timedelta,
     ) -> store.LoadedConversation:
         """A customer wrote after their conversation was closed: their open conversation (a new
-        one, unless one was opened meanwhile) takes these messages."""
+        one, unless one was opened meanwhile) takes these messages. A new one goes on with the
+        form of the closed one when it was closed for their silence within ``resume_within``."""
+        carried = store.unfinished_form(session, closed.identity_id, now, resume_within)
         new_id = store.open_conversation(
-            session, closed.customer_id, closed.identity_id, closed.channel, closed.locale, now
+            session, closed.customer_id, closed.identity_id, closed.channel, closed.locale, now, carried
         )
         store.move_messages(session, message_ids, new_id)
         if new_id not in loaded:
             loaded.update(store.load_conversations(session, [new_id]))
         return loaded[new_id]
+
+
+def _resume_within(engine: ConversationEngine) -> dt.timedelta:
+    """How soon after an idle close a customer's next conversation goes on with their form."""
+    return dt.timedelta(seconds=engine.config.timers.resume_after_idle_close)
 
 
 def _add_named_cases(

@@ -37,6 +37,7 @@ class TimelineKind(StrEnum):
     MESSAGE_AFTER_HANDOFF = "message_after_handoff"
     WITHDRAWN_AFTER_HANDOFF = "withdrawn_after_handoff"
     IDLE_PROMPTED = "idle_prompted"
+    FORM_RESUMED = "form_resumed"
     HARASSMENT_WARNED = "harassment_warned"
     CLOSED = "closed"
     CALLBACK_SCHEDULED = "callback_scheduled"

@@ -28,6 +28,8 @@ CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COM
 """After a person resolved the case: waiting for, or in, the satisfaction callback (回访)."""
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _SCORES = range(1, 6)
+_SUMMARY_END = "。.!！;；,，、 "
+"""Left off the end of a resolution summary: the phrase puts its own full stop after it."""
 _CLAUSE_END = re.compile(r"[,，。.!！;；\n]+")
 SORRY_UP_TO = 3
 """A score this low or lower is answered with an apology, not thanks."""
@@ -39,10 +41,13 @@ _COMMENT_MIN_CHARS = 2
 _CHUNK_END = re.compile(r"[\s,，。.!！?？;；、~～]+")
 
 
-def on_resolved(turn: Turn) -> None:
-    """Arm the callback: after the configured delay, and within one working day (seed 002)."""
+def on_resolved(turn: Turn, summary: str | None = None) -> None:
+    """Arm the callback: after the configured delay, and within one working day (seed 002).
+    ``summary``: how the staff resolved it, told with the callback's question."""
     for kind in list(turn.step.data.timers):
         turn.cancel(kind)
+    said = summary.strip().rstrip(_SUMMARY_END).strip() if summary else ""
+    turn.step.data.resolution_summary = said or None
     turn.step.data.recorded_ack, turn.step.data.acked_at = False, None
     turn.step.data.callback_reasks = 0
     turn.step.state = State.RESOLVED
@@ -59,11 +64,12 @@ def ask_rating(turn: Turn) -> None:
     turn.cancel(TimerKind.SATISFACTION_CALLBACK)
     turn.step.state = State.AWAIT_RATING
     options = tuple(Option(label=str(score), value=str(score)) for score in _SCORES)
-    turn.say(
-        PhraseId.SATISFACTION_ASK_RATING,
-        options=options,
-        case_number=turn.step.data.case_number or "-",
-    )
+    case_number = turn.step.data.case_number or "-"
+    summary = turn.step.data.resolution_summary
+    if summary:
+        turn.say(PhraseId.SATISFACTION_ASK_RATING_SUMMARY, options=options, case_number=case_number, summary=summary)
+    else:
+        turn.say(PhraseId.SATISFACTION_ASK_RATING, options=options, case_number=case_number)
     turn.arm(TimerKind.SATISFACTION_TIMEOUT, turn.kit.config.followups.answer_window)
     turn.audit(TimelineKind.CALLBACK_ASKED)
 

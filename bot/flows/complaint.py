@@ -75,10 +75,11 @@ from bot.flows.deadline import BusinessCalendar
 from bot.flows.escalation import escalate, escalation_reason, hand_off_on_request
 from bot.flows.explaining import explained_again
 from bot.flows.faq import FaqMatcher
-from bot.flows.form import on_area, on_description, on_new, on_phone, place_beside_politeness
+from bot.flows.form import ask_next_missing, on_area, on_description, on_new, on_phone, place_beside_politeness
 from bot.flows.fragments import held_or_joined
 from bot.flows.greeting import excuses_an_absence, greet
 from bot.flows.records import COLLECTING, CustomerView, State
+from bot.flows.resuming import only_polite, resume, resumes
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
 from bot.flows.slots import (
     append_description,
@@ -128,6 +129,10 @@ class TimerFired:
 @dataclass(frozen=True, slots=True)
 class Resolved:
     """A person resolved the case and gave the conversation back to the bot for the callback."""
+
+    summary: str | None = None
+    """How it was resolved, as the staff wrote it (checked against the forbidden phrases then):
+    told to the customer with the callback's question."""
 
 
 Event = Started | CustomerSaid | TimerFired | Resolved
@@ -204,6 +209,13 @@ class ComplaintFlow:
         turn = Turn(self._kit, Step(state=state, data=data.copy()), customer, locale, now)
         if state is State.CLOSED:
             return turn.step
+        if resumes(turn) and isinstance(event, Started | CustomerSaid):
+            # Back soon after the idle close: what they told is kept, only what is missing is asked.
+            resume(turn)
+            if isinstance(event, Started) or only_polite(turn, event.kind, event.text, event.understood):
+                ask_next_missing(turn)
+                turn.arm_idle()
+                return turn.step
         if isinstance(event, Started):
             if state is State.NEW:
                 greet(turn)
@@ -218,7 +230,7 @@ class ComplaintFlow:
             self._on_timer(turn, event)
             return turn.step
         if isinstance(event, Resolved):
-            on_resolved(turn)
+            on_resolved(turn, event.summary)
             return turn.step
         if event.kind is MessageKind.EDITED:
             self._on_edited(turn)

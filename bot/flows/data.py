@@ -71,6 +71,8 @@ _KNOWN_KEYS = frozenset(
         "told_case",
         "follows_case",
         "follows_area",
+        "resumed_from",
+        "resolution_summary",
     }
 )
 
@@ -177,6 +179,12 @@ class FlowData:
     follows_area: str | None = None
     """The place of ``follows_case`` when it is the customer's own: taken instead of asking for the
     place, and restated, so the customer puts it right if it is elsewhere this time."""
+    resumed_from: int | None = None
+    """A new conversation going on with the form of the customer's earlier one, closed for their
+    silence (storage's id of it, :meth:`carried_over`): its first event greets, says what is kept
+    and asks only what is missing; cleared then."""
+    resolution_summary: str | None = None
+    """How the staff resolved the case, as they wrote it: told with the callback's question."""
     callback_reasks: int = 0
     """During the callback (回访): messages that were no rating and were answered with the rating
     question again; past ``followups.rating_reasks`` the next goes to the staff."""
@@ -240,6 +248,34 @@ class FlowData:
             told_case=self.told_case,
             follows_case=self.follows_case,
             follows_area=self.follows_area,
+            resumed_from=self.resumed_from,
+            resolution_summary=self.resolution_summary,
+        )
+
+    def carried_over(self, conversation_id: int) -> FlowData:
+        """What a new conversation keeps of this unfinished form (of conversation ``conversation_id``,
+        closed for the customer's silence): what the customer told and how the form stood, not
+        the timers, the harassment, the callback nor the questions pending."""
+        return FlowData(
+            description=list(self.description),
+            phone=self.phone,
+            phone_from_channel=self.phone_from_channel,
+            area=self.area,
+            surname=self.surname,
+            honorific=self.honorific,
+            signals=self.signals,
+            phone_refusals=self.phone_refusals,
+            contact_by_channel=self.contact_by_channel,
+            name=self.name,
+            traditional=self.traditional,
+            place_asks=self.place_asks,
+            problem_told=self.problem_told,
+            alternative_phone=self.alternative_phone,
+            area_written=self.area_written,
+            estate_asked=self.estate_asked,
+            follows_case=self.follows_case,
+            follows_area=self.follows_area,
+            resumed_from=conversation_id,
         )
 
     @classmethod
@@ -303,6 +339,8 @@ class FlowData:
             told_case=get("told_case"),
             follows_case=get("follows_case"),
             follows_area=get("follows_area"),
+            resumed_from=get("resumed_from"),
+            resolution_summary=get("resolution_summary"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -393,6 +431,10 @@ class FlowData:
             stored["follows_case"] = self.follows_case
         if self.follows_area is not None:
             stored["follows_area"] = self.follows_area
+        if self.resumed_from is not None:
+            stored["resumed_from"] = self.resumed_from
+        if self.resolution_summary is not None:
+            stored["resolution_summary"] = self.resolution_summary
         return stored
 
 

@@ -591,10 +591,18 @@ async def transfer(request: web.Request) -> web.Response:
 @documented(body=ResolveBody, status=200)
 async def resolve(request: web.Request) -> web.Response:
     """``POST /api/conversations/{id}/resolve`` {summary}: the owner closes the case with a summary
-    (a waiting appeal stays for the supervisor unless a supervisor or manager resolves it)."""
+    (a waiting appeal stays for the supervisor unless a supervisor or manager resolves it). The
+    customer is told the summary with the satisfaction callback, so a summary holding a forbidden
+    phrase is refused (422) as an agent's reply is, with the correct expression, and no override."""
     conversation_id = _int_id(request)
     summary = (await read_body(request, ResolveBody)).summary
-    staff, now = request["staff"], resources(request).clock()
+    shared = resources(request)
+    # The customer reads the summary with the callback: the guard on agents' replies, with no
+    # override (the bot says it, and the bot never says a forbidden phrase).
+    verdict = await check_agent_text(summary, False, "block", shared.guard, shared.guard_model)
+    if (refusal := verdict.refuse(request)) is not None:
+        return refusal
+    staff, now = request["staff"], shared.clock()
 
     tracker = resources(request).tracker
 

@@ -72,7 +72,10 @@ class TransferBody(Body):
 
 
 class ResolveBody(Body):
-    summary: Text = Field(description="How the complaint was resolved.")
+    summary: Text = Field(
+        description="How the complaint was resolved: told to the customer with the satisfaction callback, "
+        "so it is refused (422) when it holds a forbidden phrase."
+    )
 
 
 class ExtendBody(Body):

@@ -165,6 +165,17 @@ def reopen(
     return events, timers
 
 
+def resolution_summary(session: Session, conversation_id: int) -> str | None:
+    """What the staff wrote of how the conversation's latest resolved case was resolved (the
+    console's 处理结果摘要), for the callback to tell the customer; None without one."""
+    return session.execute(
+        select(Complaint.resolution_summary)
+        .where(Complaint.conversation_id == conversation_id, Complaint.status == "resolved")
+        .order_by(Complaint.resolved_at.desc(), Complaint.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def resolved_awaiting_callback(session: Session, resolved_before: dt.datetime) -> list[int]:
     """Conversations handed back to the bot by a resolution whose ``Resolved`` event never ran
     (lost between the resolve's commit and its push): still ``handed_off``, owned by the bot,

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -279,11 +279,55 @@ def latest_conversation_id(session: Session, identity_id: int) -> int | None:
     ).scalar_one_or_none()
 
 
-def ensure_open_conversation(session: Session, identity: IdentityRef, locale: str, now: dt.datetime) -> int:
-    existing = None if identity.new else current_conversation_id(session, identity.id)
+def ensure_open_conversation(
+    session: Session,
+    identity: IdentityRef,
+    locale: str,
+    now: dt.datetime,
+    resume_within: dt.timedelta = dt.timedelta(0),
+) -> int:
+    """The identity's open conversation; a new one when it has none, going on with the form of
+    its latest one when that was closed for the customer's silence within ``resume_within``
+    (:func:`unfinished_form`)."""
+    if identity.new:
+        return open_conversation(session, identity.customer_id, identity.id, identity.channel, locale, now)
+    existing = current_conversation_id(session, identity.id)
     if existing is not None:
         return existing
-    return open_conversation(session, identity.customer_id, identity.id, identity.channel, locale, now)
+    carried = unfinished_form(session, identity.id, now, resume_within)
+    return open_conversation(session, identity.customer_id, identity.id, identity.channel, locale, now, carried)
+
+
+_IDLE_CLOSE_REASON = "idle"
+"""``conversations.closed_reason`` of a conversation closed for the customer's silence."""
+
+
+def unfinished_form(session: Session, identity_id: int, now: dt.datetime, within: dt.timedelta) -> FlowData | None:
+    """What a new conversation of the identity keeps of its latest one (``FlowData.carried_over``):
+    only when that one was closed for the customer's silence less than ``within`` ago, with a
+    problem told and nothing handed off yet (no case, no ticket: a case is the open-case
+    greeting's and the appeal's to find). None otherwise, and always for a ``within`` of 0."""
+    if within <= dt.timedelta(0):
+        return None
+    latest = session.execute(
+        select(Conversation.id, Conversation.status, Conversation.closed_reason, Conversation.closed_at)
+        .where(Conversation.identity_id == identity_id)
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None or latest.status != "closed" or latest.closed_reason != _IDLE_CLOSE_REASON:
+        return None
+    if latest.closed_at is None or latest.closed_at < now - within:
+        return None
+    handed_off = or_(
+        exists().where(HandoffTicket.conversation_id == latest.id),
+        exists().where(Complaint.conversation_id == latest.id),
+    )
+    if session.execute(select(handed_off)).scalar_one():
+        return None
+    stored = session.execute(select(Conversation.flow_data).where(Conversation.id == latest.id)).scalar_one()
+    data = FlowData.from_json(stored)
+    return data.carried_over(latest.id) if data.description else None
 
 
 # ---------------------------------------------------------------------------- web chat sessions

@@ -465,3 +465,30 @@ async def test_a_phrase_a_manager_edits_reaches_an_open_console_within_a_minute(
         await agent.click("#phrase-toggle")
         await expect(empathy).to_contain_text("让您久等了", timeout=10_000)
         await browser.close()
+
+
+async def test_a_resolution_summary_with_a_forbidden_phrase_is_refused_in_the_console(
+    make_client: AppFactory,
+) -> None:
+    """The customer reads the summary with the callback: the console refuses it as it refuses a
+    reply, with the phrase to say instead, and the case stays open until it is put right."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        await customer_files_a_complaint(browser, str(client.make_url("/chat")))
+        agent = await laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await agent.locator("#queue .claim").click()
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理中", timeout=10_000)
+
+        await agent.fill("#resolve-summary", "已经处理了 我们的规定就是这样的")
+        await agent.click("#resolve")
+        await expect(agent.locator("#resolve-summary-told")).to_contain_text("回访时客户会收到这段摘要")
+        await agent.click("#resolve-confirm")
+        told = agent.locator("#conversation-message")
+        await expect(told).to_contain_text("含有服务忌语「我们的规定就是这样的」,请改用", timeout=10_000)
+        await expect(agent.locator("#conversation-meta")).to_contain_text("处理中")
+
+        await resolve_in_console(agent, "已安排保洁清理")
+        await expect(agent.locator("#conversation-meta")).to_contain_text("已解决", timeout=10_000)
+        await browser.close()

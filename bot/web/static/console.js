@@ -16,7 +16,7 @@
     description_received: T("收到问题描述"), contact_received: T("收到联系电话"), alternative_contact_received: T("收到备用联系电话"), area_received: T("收到地址/区域"),
     restated: T("复述确认"), restatement_rejected: T("客户要求更正"), corrected: T("已更正"), confirmed: T("客户确认信息"), confirmation_unclear: T("复述未获确认·转人工核对"),
     classified: T("已分类"), promised: T("承诺答复时限"), handed_off: T("转人工"), escalated: T("升级到主管"),
-    message_after_handoff: T("转人工后客户留言"), withdrawn_after_handoff: T("客户表示不再需要处理"), status_told: T("已告知客户处理进度"), idle_prompted: T("超时未回复提醒"), harassment_warned: T("骚扰警告"),
+    message_after_handoff: T("转人工后客户留言"), withdrawn_after_handoff: T("客户表示不再需要处理"), status_told: T("已告知客户处理进度"), idle_prompted: T("超时未回复提醒"), form_resumed: T("接着上次未登记完的投诉"), harassment_warned: T("骚扰警告"),
     closed: T("会话结束"), callback_scheduled: T("已安排回访"), callback_asked: T("回访:询问满意度"), rated: T("客户评价"),
     reopened_by_customer: T("客户重新打开"),
     locale_switched: T("切换回复语言"),
@@ -1122,6 +1122,12 @@
     if (!summary) { say(T("请填写处理结果摘要")); return; }
     if (!await resolveConfirmed(summary)) return;
     const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, { summary });
+    // The customer reads the summary with the callback: a forbidden phrase is refused, as in a reply.
+    if (result.status === 422 && result.data.forbidden) {
+      say(T("含有服务忌语「{0}」,请改用:{1}", result.data.forbidden, result.data.suggestion));
+      $("resolve-summary").focus();
+      return;
+    }
     if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     $("resolve-summary").value = "";
     $("guard").hidden = true;
@@ -1143,6 +1149,7 @@
             text: T("还没有任何客服回复过这位客户:客户尚未得到人工答复。") })
           : null,
         el("dl", { class: "form" }, el("dt", { text: T("处理结果摘要") }), el("dd", { text: summary })),
+        el("p", { id: "resolve-summary-told", class: "muted", text: T("回访时客户会收到这段摘要,请用对客户说的话填写。") }),
         el("p", { class: "muted", text: T("标记后不能在此撤销;客户再次来信时会重新进入队列。") }),
         el("div", { class: "composer-row" },
           el("span", { class: "spacer" }),
