@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.core.manager_patterns import MAX_PATTERN_CHARS, pattern_problem
-from bot.core.messages import ChannelName
+from bot.core.messages import ChannelName, MenuAction, MenuChoice
 from bot.rules import RuleSet, Vocabulary, check_vocabulary
 
 
@@ -1192,8 +1192,12 @@ class Calendar(_Strict):
         return value
 
 
+WECHAT_EVENT_KEY_MAX_BYTES = 128
+"""WeChat's limit on a menu button's ``key``."""
+
+
 class WechatWindow(_Strict):
-    """The WeChat customer-service window and what to do outside it."""
+    """The WeChat customer-service window and what to do outside it, and the account's menu."""
 
     window_hours: float = Field(default=48, gt=0, le=7 * 24)
     """Customer-service messages are allowed this long after the customer's last message."""
@@ -1208,6 +1212,26 @@ class WechatWindow(_Strict):
     """The agent is told the window is closing when fewer hours than this remain…"""
     closing_soon_messages: int = Field(default=3, ge=0, le=1000)
     """…or fewer customer-service messages than this."""
+    menu: dict[str, str] = {}
+    """A menu button's ``EventKey`` → what pressing it does: ``open`` (the conversation: the
+    greeting, or the question it is at), ``status`` (where the customer's case stands) or
+    ``faq:<entry id>`` (that FAQ entry's answer). A key not listed opens the conversation."""
+
+    @field_validator("menu")
+    @classmethod
+    def _menu_actions(cls, menu: dict[str, str]) -> dict[str, str]:
+        for key, action in menu.items():
+            if not key.strip() or len(key.encode()) > WECHAT_EVENT_KEY_MAX_BYTES:
+                raise ValueError(f"menu: {key!r} is no WeChat button key (1 to {WECHAT_EVENT_KEY_MAX_BYTES} bytes)")
+            try:
+                MenuChoice.parse(action)
+            except ValueError as error:
+                raise ValueError(f"menu.{key}: {error}") from error
+        return menu
+
+    def menu_choices(self) -> dict[str, MenuChoice]:
+        """The menu's keys with their choices (a key not among them opens the conversation)."""
+        return {key: MenuChoice.parse(action) for key, action in self.menu.items()}
 
 
 class WebchatLimits(_Strict):
@@ -1719,6 +1743,13 @@ class ServiceConfig(_Strict):
             unknown = sorted(set(named) - known)
             if unknown:
                 raise ValueError(f"handoff.yaml: labels.{kind}: unknown ids {unknown}")
+        faq_ids = {entry.id for entry in self.faq.entries}
+        for key, choice in self.channels.wechat.menu_choices().items():
+            if choice.action is MenuAction.FAQ and choice.faq_id not in faq_ids:
+                raise ValueError(
+                    f"channels.yaml: wechat.menu.{key}: no FAQ entry {choice.faq_id!r} in faq.yaml"
+                    f" (its entries: {', '.join(sorted(faq_ids)) or 'none'})"
+                )
         return self
 
     def tiers_named(self, locale: str) -> list[dict[str, str]]:

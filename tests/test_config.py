@@ -185,3 +185,19 @@ def test_a_phrase_book_stored_with_a_retired_phrase_still_loads() -> None:
     stored["phrases"]["appeal_linked_by_phone"] = "您反映的问题已记录到这个号码之前的投诉中。"
     book = PhraseBook.model_validate(stored)
     assert "appeal_linked_by_phone" not in {phrase.value for phrase in book.phrases}
+
+
+def test_a_wechat_menu_button_naming_no_faq_entry_is_refused(config_copy: Path) -> None:
+    _edit(config_copy / "channels.yaml", lambda data: data["wechat"]["menu"].update(PARKING="faq:parking_fees"))
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    message = str(caught.value)
+    assert "channels.yaml" in message and "wechat.menu.PARKING" in message and "'parking_fees'" in message
+
+
+def test_a_wechat_menu_action_that_is_none_is_refused(config_copy: Path) -> None:
+    _edit(config_copy / "channels.yaml", lambda data: data["wechat"]["menu"].update(HELP="call_me"))
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    message = str(caught.value)
+    assert "channels.yaml" in message and "menu.HELP" in message and "open, status or faq:<FAQ entry id>" in message

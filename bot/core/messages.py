@@ -32,6 +32,9 @@ class MessageKind(StrEnum):
     """The customer asked for no more messages the service starts (an SMS "TD", 退订, STOP)."""
     OPT_IN = "opt_in"
     """The customer asked for those messages again (an SMS "订阅"), and said nothing else."""
+    MENU = "menu"
+    """The customer pressed a menu button that asks something (a WeChat menu CLICK): its text is
+    the :class:`MenuChoice` (``MenuChoice.text``)."""
 
 
 VOICE_PREFIX = "[voice]"
@@ -49,6 +52,60 @@ def on_earth(latitude: float, longitude: float) -> bool:
     if not (isinstance(latitude, int | float) and isinstance(longitude, int | float)):
         return False
     return -90 <= latitude <= 90 and -180 <= longitude <= 180
+
+
+class MenuAction(StrEnum):
+    """What pressing a menu button does, whatever the channel."""
+
+    OPEN = "open"
+    """Opens the conversation (the greeting, or the question it is at): a ``START`` message."""
+    STATUS = "status"
+    """Asks where the customer's case stands."""
+    FAQ = "faq"
+    """Asks the question of one FAQ entry (``config/faq.yaml``)."""
+
+
+MENU_PREFIX = "[menu]"
+"""How a menu message's text starts; the choice follows ("[menu] status", "[menu] faq:hours")."""
+FAQ_CHOICE = re.compile(r"faq:([a-z][a-z0-9_]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class MenuChoice:
+    """A menu button's action, and for ``FAQ`` the entry it asks."""
+
+    action: MenuAction
+    faq_id: str | None = None
+
+    @classmethod
+    def parse(cls, written: str) -> MenuChoice:
+        """``open``, ``status`` or ``faq:<entry id>`` as a choice; ValueError for anything else."""
+        if written in (MenuAction.OPEN, MenuAction.STATUS):
+            return cls(MenuAction(written))
+        entry = FAQ_CHOICE.fullmatch(written)
+        if entry is None:
+            raise ValueError(f"{written!r} is no menu action (open, status or faq:<FAQ entry id>)")
+        return cls(MenuAction.FAQ, entry.group(1))
+
+    @property
+    def written(self) -> str:
+        """As :meth:`parse` reads it."""
+        return f"faq:{self.faq_id}" if self.action is MenuAction.FAQ else self.action.value
+
+    @property
+    def text(self) -> str:
+        """The text of a ``MENU`` message making this choice."""
+        return f"{MENU_PREFIX} {self.written}"
+
+
+def menu_choice(kind: MessageKind | str, text: str) -> MenuChoice | None:
+    """The choice a ``MENU`` message makes; None for other messages and an unreadable text."""
+    if kind != MessageKind.MENU or not text.startswith(MENU_PREFIX):
+        return None
+    try:
+        return MenuChoice.parse(text[len(MENU_PREFIX) :].strip())
+    except ValueError:
+        return None
 
 
 def words_of(kind: MessageKind | str, text: str) -> str | None:

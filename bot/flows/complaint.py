@@ -78,6 +78,7 @@ from bot.flows.faq import FaqMatcher
 from bot.flows.form import ask_next_missing, on_area, on_description, on_new, on_phone, place_beside_politeness
 from bot.flows.fragments import held_or_joined
 from bot.flows.greeting import excuses_an_absence, greet
+from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
 from bot.flows.records import COLLECTING, CustomerView, State
 from bot.flows.resuming import only_polite, resume, resumes
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
@@ -209,6 +210,11 @@ class ComplaintFlow:
         turn = Turn(self._kit, Step(state=state, data=data.copy()), customer, locale, now)
         if state is State.CLOSED:
             return turn.step
+        if isinstance(event, CustomerSaid) and event.kind is MessageKind.MENU:
+            choice = asked_choice(event.kind, event.text)
+            if choice is not None and on_menu(turn, choice):
+                return turn.step
+            event = Started()  # a button that asks nothing opens the conversation
         if resumes(turn) and isinstance(event, Started | CustomerSaid):
             # Back soon after the idle close: what they told is kept, only what is missing is asked.
             resume(turn)
@@ -252,6 +258,11 @@ class ComplaintFlow:
         about the handed-off case is answered (seed 000 四(五)2), so a customer waiting on a busy
         agent still learns where the case stands."""
         turn = Turn(self._kit, Step(state=state, data=data.copy()), customer, locale, now)
+        if isinstance(event, CustomerSaid) and event.kind is MessageKind.MENU:
+            choice = asked_choice(event.kind, event.text)
+            if choice is not None:
+                on_menu_while_agent_owns(turn, choice)
+            return turn.step
         if state is State.HANDED_OFF and isinstance(event, CustomerSaid):
             words = words_of(event.kind, event.text.strip())
             if words is None:

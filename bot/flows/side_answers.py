@@ -46,7 +46,7 @@ def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
         return False
     if Intent.QUESTION in intents and _on_question(turn, state):
         return True
-    if Intent.STATUS_QUERY in intents and state is not State.HANDED_OFF and _on_status_before_the_case(turn):
+    if Intent.STATUS_QUERY in intents and state is not State.HANDED_OFF and status_before_the_case(turn):
         return True
     if Intent.GOODBYE in intents and state is not State.HANDED_OFF and _takes_leave(turn):
         _leaves_before_the_case(turn)
@@ -176,7 +176,7 @@ def _leaves_before_the_case(turn: Turn) -> None:
     turn.say(PhraseId.GOODBYE_UNFILED)
 
 
-def _on_status_before_the_case(turn: Turn) -> bool:
+def status_before_the_case(turn: Turn) -> bool:
     """ "什么时候来修?" while the complaint is still being taken: no case yet to tell the status
     of, so the FAQ entry about the case (``about_the_case``: when a registered complaint is
     answered) answers it, and the form goes on; asked for its number ("我的投诉编号是多少"), the

@@ -92,7 +92,7 @@ class ComplaintFixBody(Body):
         default=None, description="The case to correct; the conversation's latest case without it."
     )
     contact_phone: Annotated[StrictStr, Field(max_length=40)] | None = Field(
-        default=None, description="The contact phone: a mobile, or a landline with its area code."
+        default=None, description="The contact phone, read as the bot reads a customer's: a mobile or a landline."
     )
     area: Annotated[StrictStr, Field(max_length=MAX_AREA_CHARS)] | None = Field(
         default=None, description="The place as the customer gave it; its district is read again from it."

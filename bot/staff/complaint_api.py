@@ -23,7 +23,8 @@ from bot.staff.privacy import shown_phones
 from bot.storage.conversations import add_timeline_event, owner_of
 from bot.storage.corrections import complaint_to_correct
 from bot.storage.models import Complaint
-from bot.understanding.phones import find_phone, national_digits
+from bot.understanding.phones import national_digits
+from bot.understanding.understander import Understander
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
 
@@ -43,26 +44,27 @@ class _Correction:
     owner: str | None = None
 
 
-def _phone(written: str) -> str:
-    """The stored form of a typed contact phone ("138 1234 5678" → "13812345678"); 400 unless the
-    whole text is one mobile or landline number (with its area code)."""
+def _phone(written: str, understander: Understander) -> str:
+    """The stored form of a typed contact phone ("138 1234 5678" → "13812345678"), read as the bot
+    reads one from a customer (a local landline without its area code, a Hong Kong mobile without
+    +852 too); 400 unless the whole text is one phone number."""
     text = unicodedata.normalize("NFKC", written).strip()
-    number = find_phone(text) if _PHONE_CHARACTERS.fullmatch(text) else None
+    number = understander.contact_phone(text) if _PHONE_CHARACTERS.fullmatch(text) else None
     if number is None:
         raise api_error(
             400,
-            "contact_phone: not a phone number (a mobile, or a landline with its area code)",
+            "contact_phone: not a phone number (a mobile or a landline)",
             field="contact_phone",
             code="phone",
         )
     return national_digits(number)
 
 
-def _wanted(body: ComplaintFixBody, categories: list[str]) -> dict[str, str]:
+def _wanted(body: ComplaintFixBody, categories: list[str], understander: Understander) -> dict[str, str]:
     """The fields the body sets, validated and in their stored form."""
     wanted: dict[str, str] = {}
     if body.contact_phone is not None:
-        wanted["contact_phone"] = _phone(body.contact_phone)
+        wanted["contact_phone"] = _phone(body.contact_phone, understander)
     if body.area is not None:
         area = " ".join(body.area.split())
         if not area or "\x00" in area:
@@ -95,8 +97,8 @@ async def correct(request: web.Request) -> web.Response:
     body = await read_body(request, ComplaintFixBody)
     shared, staff = resources(request), request["staff"]
     categories = [category.id for category in shared.config.classification.categories]
-    wanted = _wanted(body, categories)
     understander, now = shared.engine.understander, shared.clock()
+    wanted = _wanted(body, categories, understander)
     actor = f"agent:{staff['id']}"
 
     def store(session: Session) -> _Correction:

@@ -16,7 +16,10 @@ hold every username that never signed in from that address.
 A refused attempt also says whether it is the first refusal of its kind within the window, so
 the audit log gets one entry per refused address (or username, or both) and window, not one per
 request: the refusal is named by the broadest counter at its limit, the address's, else the
-username's, else the two together."""
+username's, else the two together.
+
+A username is counted by the key sign-in finds its account by (``username_key``: width, case and
+surrounding space set aside), so "Admin", "ＡＤＭＩＮ" and "admin " spend one account's guesses."""
 
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from redis.asyncio import Redis
 
 from bot.core import redis_keys
 from bot.settings import AuthSettings
+from bot.staff.accounts import username_key
 
 
 class Limit(StrEnum):
@@ -140,7 +144,7 @@ class LoginLimiter:
 
 
 def _user(username: str) -> str:
-    return username.strip().lower()[:SUBJECT_MAX]
+    return username_key(username)[:SUBJECT_MAX]
 
 
 def _counters(user: str, address: str) -> list[str]:

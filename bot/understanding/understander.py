@@ -184,6 +184,13 @@ class Understander:
         """The items ``text`` gives (phone, name, place), without reading anything else of it."""
         return self._slots.extract(text)
 
+    def contact_phone(self, text: str) -> str | None:
+        """The contact phone ``text`` gives, read by the rules a customer's message is read by
+        (local landlines, Hong Kong and Macao mobiles without their country code; every region of
+        ``traditional_phone_regions``, as from a customer writing traditional characters), as
+        E.164 or a local number's digits as typed; None when it gives none."""
+        return self._slots.extract(text, traditional=True).phone
+
     def understand(self, text: str, locale: str | None = None) -> Understanding:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages
         too short to tell their language ("ok", "123")."""

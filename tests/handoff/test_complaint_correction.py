@@ -110,6 +110,25 @@ async def test_a_supervisor_corrects_the_category_and_the_grade_and_deadline_sta
     )
 
 
+async def test_a_phone_the_bot_takes_from_a_customer_is_taken_from_the_form_and_stored_alike(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    conversation_id, socket, headers = await owned_case(client)
+    await socket.close()
+    for typed, stored in (
+        ("8866 5544", "88665544"),  # a city landline without its area code (none configured: kept as typed)
+        ("９１２３ ４５６７", "+85291234567"),  # a Hong Kong mobile without +852, full width
+        ("+852 6123-4567", "+85261234567"),
+        ("0371-62345678", "037162345678"),
+    ):
+        fixed = await client.patch(PATH.format(conversation_id), json={"contact_phone": typed}, headers=headers)
+        assert fixed.status == 200, (typed, await fixed.text())
+        assert (await fixed.json())["contact_phone"] == stored
+        case, _ = await case_of(client, conversation_id)
+        assert case["contact_phone"] == stored
+
+
 async def test_values_that_are_not_ones_are_refused_with_what_is_wrong(make_client: AppFactory) -> None:
     client = await make_client()
     conversation_id, socket, headers = await owned_case(client)
@@ -119,6 +138,7 @@ async def test_values_that_are_not_ones_are_refused_with_what_is_wrong(make_clie
         ({"category": "weather"}, "unknown category"),
         ({"contact_phone": "12345"}, "not a phone number"),
         ({"contact_phone": "电话13912345678"}, "not a phone number"),
+        ({"contact_phone": "1234 5678"}, "not a phone number"),  # no landline starts with 1
         ({"area": "   "}, "area"),
         ({"area": "区" * 201}, "area"),
         ({}, "at least one"),

@@ -347,3 +347,15 @@ async def test_one_follow_up_value_changed_shows_as_that_one_change_in_the_diff(
     changed = [line for line in history[0]["diff"].splitlines()[2:] if line[:1] in "+-"]
     assert [line[0] for line in changed] == ["-", "+"], history[0]["diff"]
     assert all("answer_window" in line for line in changed)
+
+
+async def test_an_faq_entry_the_wechat_menu_names_cannot_go(make_client: AppFactory) -> None:
+    client = await make_client()  # the shipped menu: its SERVICE_HOURS button answers business_hours
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    faq = (await section(client, "faq"))["body"]
+    faq["entries"] = [entry for entry in faq["entries"] if entry["id"] != "business_hours"]
+    refused = await client.put("/api/standards/faq", json={"body": faq}, headers=headers)
+    assert refused.status == 422
+    [problem] = (await refused.json())["problems"]
+    assert problem["path"] == "channels"
+    assert "wechat.menu.SERVICE_HOURS" in problem["message"] and "'business_hours'" in problem["message"]

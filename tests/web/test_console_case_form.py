@@ -1,6 +1,7 @@
-"""The complaint form in the agent console (Chromium): corrected by its owner, whole on a 1366×768
-screen; a supervisor's extension previewed (service hours, the new time, the customer's message)
-before it is sent; and on a phone, what a tap did shows where the agent is looking."""
+"""The complaint form in the agent console (Chromium): corrected by its owner (a phone as the bot
+reads one from a customer), whole on a 1366×768 screen; a supervisor's extension previewed
+(service hours, the new time, the customer's message) before it is sent; and on a phone, what a
+tap did shows where the agent is looking."""
 
 from __future__ import annotations
 
@@ -58,15 +59,17 @@ async def test_the_owner_corrects_the_place_the_bot_shortened(make_client: AppFa
         await agent.select_option("#fix-category", "engineering_repair")
         await agent.fill("#fix-phone", "12345")
         await agent.click("#fix-save")
-        await expect(agent.locator("#fix-message")).to_have_text("联系电话:不是电话号码(手机号,或带区号的座机号)")
-        await agent.fill("#fix-phone", "13800138000")
+        await expect(agent.locator("#fix-message")).to_have_text("联系电话:不是电话号码(手机号或座机号)")
+        # A city landline without its area code, as the bot takes one from a customer.
+        await agent.fill("#fix-phone", "8866 5544")
         await agent.screenshot(path=SHOTS.format("editing"))
         await agent.click("#fix-save")
 
         await expect(panel.locator("dd", has_text="阳光花园3栋2单元")).to_have_count(1, timeout=10_000)
         await expect(panel.locator("dd", has_text="工程维修")).to_have_count(1)
+        await expect(panel.locator("dd", has_text="88665544")).to_have_count(1)
         await expect(agent.locator("#timeline")).to_contain_text(
-            "投诉单已更正: 地址 阳光花园3栋 → 阳光花园3栋2单元; 类别 物业服务 → 工程维修"
+            "投诉单已更正: 电话 13800138000 → 88665544; 地址 阳光花园3栋 → 阳光花园3栋2单元; 类别 物业服务 → 工程维修"
         )
         await agent.screenshot(path=SHOTS.format("corrected"))
         await customer.wait_for_timeout(500)

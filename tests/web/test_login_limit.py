@@ -228,3 +228,23 @@ async def test_failures_of_others_behind_one_office_address_do_not_lock_out_who_
     assert [await attempt(client, "sup", "typo", office) for _ in range(5)] == [401] * 5
     assert await attempt(client, "sup", PASSWORD, office) == 429
     assert await attempt(client, "user0", "123456789", office) == 429
+
+
+async def test_failures_spread_over_forms_of_a_username_count_as_one_username(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "admin", Role.MANAGER)
+    # Every form finds the same account at sign-in, so every form spends its guesses.
+    forms = ["Admin", "ＡＤＭＩＮ", "admin ", "ADMIN", "ａｄｍｉｎ"]
+    assert [await attempt(client, form, "guess") for form in forms] == [401] * 5
+    assert await attempt(client, "admin", PASSWORD) == 429
+    assert await attempt(client, "Ａｄｍｉｎ", PASSWORD) == 429
+
+
+async def test_many_addresses_spreading_forms_of_a_username_hit_the_accounts_limit(make_client: AppFactory) -> None:
+    client = await make_client(auth=AuthSettings(trusted_proxies=("127.0.0.1/32",), login_limit_per_user=4))
+    await add_user(client, "boss", Role.MANAGER)
+    forms = ["Boss", "ＢＯＳＳ", " boss", "BOSS"]
+    guesses = [await attempt(client, form, "guess", f"203.0.113.{n + 1}") for n, form in enumerate(forms)]
+    assert guesses == [401] * 4
+    assert await attempt(client, "ｂｏｓｓ", PASSWORD, "203.0.113.9") == 429
+    assert await attempt(client, "boss", PASSWORD, "198.51.100.9") == 429

@@ -42,6 +42,8 @@ from bot.core.messages import (
     VOICE_PREFIX,
     ChannelName,
     InboundMessage,
+    MenuAction,
+    MenuChoice,
     MessageKind,
     OutboundMessage,
     on_earth,
@@ -90,7 +92,7 @@ class RequestRejected(Exception):
 
 OPENING_EVENTS = frozenset({"subscribe", "click"})
 """Events answered as the customer opening the conversation (the greeting, or the question the
-conversation is at)."""
+conversation is at): following the account, and a menu button the menu leaves to ``open``."""
 OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 """What a sender's openid (28 characters in practice; it keys the customer's identity) and the
 account's own id (``gh_…``) look like."""
@@ -145,13 +147,19 @@ def _message_text(content: str) -> str | None:
     return text or None
 
 
-def _kind_and_text(message_type: str, event: str, fields: Mapping[str, str]) -> tuple[MessageKind | None, str]:
+def _kind_and_text(
+    message_type: str, event: str, fields: Mapping[str, str], menu: Mapping[str, MenuChoice]
+) -> tuple[MessageKind | None, str]:
     if message_type == "text":
         text = _message_text(fields.get("Content", ""))
         return (MessageKind.TEXT, text) if text is not None else (None, "")
     if message_type == "event":
-        # Following the account and pressing a menu button (a CLICK event, whatever its EventKey:
-        # the account's menu is for complaints) both open the conversation.
+        if event == "click":
+            # A menu button: what the menu configures for its EventKey; a key it does not name
+            # opens the conversation, as following the account does.
+            choice = menu.get(fields.get("EventKey", "").strip())
+            if choice is not None and choice.action is not MenuAction.OPEN:
+                return MessageKind.MENU, choice.text
         return (MessageKind.START, "") if event in OPENING_EVENTS else (None, "")
     if message_type == "image":
         return MessageKind.IMAGE, PHOTO_TEXT
@@ -303,10 +311,13 @@ class WechatAdapter:
         if first is not None and (first.decode() if isinstance(first, bytes) else str(first)) != digest:
             raise RequestRejected(403, "this signed query came with another body")
 
-    def parse(self, xml: str, now: dt.datetime) -> InboundMessage | None:
+    def parse(
+        self, xml: str, now: dt.datetime, menu: Mapping[str, MenuChoice] | None = None
+    ) -> InboundMessage | None:
         """The message as an inbound message, or None for what the bot does not handle (other
         types and events, a text message with no text); raises RequestRejected for XML that is
-        not a WeChat message."""
+        not a WeChat message. ``menu``: what each menu button (its ``EventKey``) does, from
+        ``config/channels.yaml``; a button it does not name opens the conversation."""
         fields = _fields(xml)
         sender = _required(fields, "FromUserName")
         if not OPENID.fullmatch(sender):
@@ -317,7 +328,7 @@ class WechatAdapter:
         created = _create_time(fields.get("CreateTime"))
         message_type = _required(fields, "MsgType").lower()
         event = (fields.get("Event") or "").lower()
-        kind, text = _kind_and_text(message_type, event, fields)
+        kind, text = _kind_and_text(message_type, event, fields, menu or {})
         if kind is None:
             log.info("wechat.ignored", message_type=message_type, wechat_event=event or None)
             return None

@@ -48,7 +48,7 @@ async def push(request: web.Request) -> web.Response:
     try:
         xml, crypto = adapter.read(request.query, body, now)
         await adapter.bind_body(request.query, body)
-        message = adapter.parse(xml, now)
+        message = adapter.parse(xml, now, shared.config.channels.wechat.menu_choices())
     except (RequestRejected, UnicodeDecodeError) as error:
         status = error.status if isinstance(error, RequestRejected) else 400
         return json_error(status, str(error))

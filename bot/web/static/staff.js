@@ -327,7 +327,7 @@ const Staff = (() => {
     string_too_long: (p) => T("最多 {0} 个字", p.limit),
     unknown_placeholders: (p) => T("不能使用占位符 {0};可用的占位符:{1}",
       (p.names || []).map((n) => `{${n}}`).join(" "), (p.allowed || []).map((n) => `{${n}}`).join(" ") || T("无")),
-    phone: () => T("不是电话号码(手机号,或带区号的座机号)"),
+    phone: () => T("不是电话号码(手机号或座机号)"),
     forbidden_phrase: (p) => (p.suggestion ? T("含有服务忌语「{0}」,请改说「{1}」", p.forbidden, p.suggestion) : T("含有服务忌语「{0}」", p.forbidden)),
   };
 

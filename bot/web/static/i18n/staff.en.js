@@ -898,7 +898,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "不能为空": "must not be empty",
     "最多 {0} 个字": "at most {0} characters",
     "不能使用占位符 {0};可用的占位符:{1}": "the placeholder {0} cannot be used; available: {1}",
-    "不是电话号码(手机号,或带区号的座机号)": "not a phone number (a mobile, or a landline with its area code)",
+    "不是电话号码(手机号或座机号)": "not a phone number (a mobile or a landline)",
     "例外 {0}": "override {0}",
     "插入建议「{0}」": "Use “{0}”",
     "有 {0} 条紧急通知未读,确定全部标为已读?": "{0} urgent notices are unread: mark them all read?",
