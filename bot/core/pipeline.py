@@ -813,6 +813,9 @@ def _placeless(case: CaseStatus) -> CaseStatus:
 
 
 _OPT_KINDS = frozenset({MessageKind.OPT_OUT, MessageKind.OPT_IN})
+_DEADLINE_KINDS = frozenset({TimelineKind.PROMISED, TimelineKind.DEADLINE_SET})
+"""A case recorded with its reply time: promised now, or set now and said once the supervisor's
+questions are answered. Either arms the case's timers."""
 
 
 def _in_order(
@@ -892,7 +895,7 @@ class _BatchWrites:
             complaint_id = store.save_complaint(session, conversation, step.complaint, now)
             if step.handoff is None and store.attach_to_waiting_ticket(session, conversation.id, complaint_id):
                 self.queue_changed.append(conversation.id)  # told after the hand-off: the card shows the case
-            if any(audit.kind is TimelineKind.PROMISED for audit in step.audit):
+            if any(audit.kind in _DEADLINE_KINDS for audit in step.audit):
                 record = step.complaint
                 if record.category == self.fallback_category:
                     self.fallback_categories += 1

@@ -32,6 +32,9 @@ class TimelineKind(StrEnum):
     CONFIRMATION_UNCLEAR = "confirmation_unclear"
     CLASSIFIED = "classified"
     PROMISED = "promised"
+    # Handed to the duty supervisor before the phone or the place was known: the case's reply time is
+    # set (and tracked) at once, and said once they are (``promised``).
+    DEADLINE_SET = "deadline_set"
     HANDED_OFF = "handed_off"
     ESCALATED = "escalated"
     MESSAGE_AFTER_HANDOFF = "message_after_handoff"

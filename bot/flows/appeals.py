@@ -148,10 +148,21 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
 def supervisor_will_call(turn: Turn, urgent: bool = False) -> None:
     """Say the supervisor will call (as an emergency when ``urgent``); without a contact phone,
     ask for one first."""
+    data = turn.step.data
     if phone_for_supervisor_missing(turn):
         ask_phone_for_supervisor(turn, urgent)
-    else:
-        turn.say(PhraseId.URGENT_HANDOFF if urgent else PhraseId.ESCALATED_SUPERVISOR)
+        return
+    if not data.escalation_phone_asks:
+        # Known already (the SMS sender's): nothing to ask; marks the conversation as the
+        # supervisor's, whose customers are reassured, not told "已转给客服代表".
+        data.escalation_phone_asks = PHONE_ASKS_DONE
+    turn.say(PhraseId.URGENT_HANDOFF if urgent else PhraseId.ESCALATED_SUPERVISOR)
+
+
+def phone_for_supervisor_asked(turn: Turn) -> bool:
+    """The phone for the supervisor's call is asked for and not given yet: its answer comes first."""
+    data = turn.step.data
+    return 0 < data.escalation_phone_asks < PHONE_ASKS_DONE and not data.phone
 
 
 def phone_for_supervisor_missing(turn: Turn) -> bool:
@@ -184,21 +195,22 @@ def chases(turn: Turn) -> bool:
 def on_chaser(turn: Turn) -> bool:
     """Urged on while the supervisor's phone or an emergency's address is still asked for: not a
     refusal. The customer is reassured and asked for the first thing still missing (the phone,
-    then the address), each at most once more; once given, a yes or an urging after the hand-off
-    to the supervisor ("对") hears the reassurance alone, not "您的留言已转给客服代表". True if handled."""
+    then the address), each at most twice in all; with nothing left to ask, the restatement and
+    the promise follow (``keep_owed_promise``). After that, a yes or an urging ("对") hears the
+    reassurance alone, not "您的留言已转给客服代表". True if handled."""
     data = turn.step.data
-    phone_asked = 0 < data.escalation_phone_asks < PHONE_ASKS_DONE and not data.phone
-    place_asked = data.urgent_place_asks > 0 and data.area is None
-    with_the_supervisor = data.escalation_phone_asks > 0
-    if not (phone_asked or place_asked or with_the_supervisor) or not chases(turn):
+    phone_asked = phone_for_supervisor_asked(turn)
+    place_missing = Signal.DANGER in data.signals and data.area is None
+    with_the_supervisor = data.escalation_phone_asks > 0 or data.owed_promise is not None
+    if not (phone_asked or (place_missing and data.urgent_place_asks) or with_the_supervisor) or not chases(turn):
         return False
     turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
     turn.say(PhraseId.ESCALATION_REASSURE)
     if phone_asked and data.escalation_phone_asks == 1:
         data.escalation_phone_asks = 2
         turn.say(PhraseId.ASK_PHONE)
-    elif place_asked and data.urgent_place_asks < URGENT_PLACE_ASKS_DONE:
-        data.urgent_place_asks = URGENT_PLACE_ASKS_DONE
+    elif place_missing and data.urgent_place_asks < URGENT_PLACE_ASKS_DONE:
+        data.urgent_place_asks = URGENT_PLACE_ASKS_DONE  # asked by a chaser once, never again
         turn.say(PhraseId.URGENT_ASK_PLACE)
     return True
 
@@ -252,7 +264,6 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
     once more after a number that is not one. True if handled."""
     data = turn.step.data
     phone = turn.phone
-    asked_again = data.escalation_phone_asks > 1  # a question came after the emergency's address
     if phone:
         data.phone, data.escalation_phone_asks = phone, PHONE_ASKS_DONE
         told_name = _named_with_the_phone(turn)
@@ -261,7 +272,7 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
             note_on_case(turn, case_number, phone=phone, named=told_name)
         turn.audit(TimelineKind.CONTACT_RECEIVED)
         turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=said_phone(phone))
-        _ask_place_for_the_supervisor(turn, asked_again)
+        ask_place_for_the_supervisor(turn)
         return True
     if looks_like_phone_attempt(text, turn.kit.form.phone_intros) and data.escalation_phone_asks < 2:
         data.escalation_phone_asks = 2
@@ -287,10 +298,11 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
         turn.say(PhraseId.ASK_PHONE)
         return True
     data.escalation_phone_asks = PHONE_ASKS_DONE
+    data.contact_by_channel = True  # restated as "未留电话，通过本次对话的渠道与您联系"
     if Intent.REFUSE_CONTACT not in turn.intents:
         turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
     turn.say(PhraseId.ESCALATION_WITHOUT_PHONE)
-    _ask_place_for_the_supervisor(turn, asked_again)
+    ask_place_for_the_supervisor(turn)
     return True
 
 
@@ -304,24 +316,25 @@ def _named_with_the_phone(turn: Turn) -> bool:
     return True
 
 
-def _ask_place_for_the_supervisor(turn: Turn, asked_again: bool) -> None:
-    """Escalated before the place was told ("我要找你们经理 停车场的保安收了钱不给票"): asked
-    once, so the supervisor knows where; the answer goes on the case in the customer's words. An
-    appeal's case has its place already. An emergency was asked for its address with the hand-off:
-    asked again only when the phone was asked for once more after that (``asked_again``)."""
+def ask_place_for_the_supervisor(turn: Turn) -> None:
+    """Escalated before the place was told ("我要找你们经理 停车场的保安收了钱不给票"): asked once
+    the phone is answered, so the supervisor knows where; the answer goes on the case in the
+    customer's words. An appeal's case has its place already; an emergency is asked for its
+    address (``urgent_ask_place``), unless a chaser asked it already."""
     data = turn.step.data
     if not data.description and data.case_number is None and data.appeal_of is None:
         turn.say(PhraseId.ASK_DETAILS)  # "叫你们领导出来" and a phone: what the problem is comes first
         return
-    if data.urgent_place_asks:
-        if data.area is None and asked_again and data.urgent_place_asks < URGENT_PLACE_ASKS_DONE:
-            data.urgent_place_asks = URGENT_PLACE_ASKS_DONE
+    if data.area is not None or data.appeal_of is not None:
+        return
+    if Signal.DANGER in data.signals:
+        if not data.urgent_place_asks:
+            data.urgent_place_asks = 1
             turn.say(PhraseId.URGENT_ASK_PLACE)
         return
-    if data.area is None and data.appeal_of is None and not data.place_asked_after_hand_off:
+    if not data.place_asked_after_hand_off:
         data.place_asked_after_hand_off = True
         turn.say(PhraseId.ASK_AREA)
-
 
 
 def answered_appeal_number(turn: Turn) -> bool:

@@ -126,27 +126,48 @@ def priority_of(kit: FlowKit, record: ComplaintRecord) -> int:
 def promise(turn: Turn, record: ComplaintRecord, bot_took_it: bool = True) -> None:
     """The reply time and the case number; with the bot's work number only when the bot took the
     case (a reopened case was handled by a person, whose number the bot does not say for them)."""
-    deadline_text = describe_moment(
-        record.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
+    say_promise(
+        turn,
+        record.case_number,
+        record.deadline_at,
+        record.promised_hours,
+        record.says_hours,
+        prepared=Signal.PREPARED.value in record.signals,
+        bot_took_it=bot_took_it,
     )
-    if Signal.PREPARED in record.signals:
+
+
+def say_promise(
+    turn: Turn,
+    case_number: str,
+    deadline_at: dt.datetime,
+    hours: float,
+    says_hours: bool,
+    prepared: bool,
+    bot_took_it: bool = True,
+) -> None:
+    """The reply time as :func:`promise` says it, from the case's stored deadline."""
+    deadline_text = describe_moment(
+        deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
+    )
+    if prepared:
         # 有备而来 (seed 000 五(二)5): 不要轻易承诺 — the process and the reply time, no outcome.
         turn.say(PhraseId.PROMISE_CAREFUL, deadline=deadline_text)
-    elif record.says_hours and record.promised_hours == 1:
+    elif says_hours and hours == 1:
         turn.say(PhraseId.PROMISE_WITHIN_AN_HOUR, deadline=deadline_text)
-    elif record.says_hours:
-        turn.say(PhraseId.PROMISE, hours=format_hours(record.promised_hours), deadline=deadline_text)
+    elif says_hours:
+        turn.say(PhraseId.PROMISE, hours=format_hours(hours), deadline=deadline_text)
     else:
         turn.say(PhraseId.PROMISE_BY_DATE, deadline=deadline_text)
     if bot_took_it:
-        turn.say(PhraseId.CASE_NUMBER, case_number=record.case_number, work_number=turn.kit.config.service.work_number)
+        turn.say(PhraseId.CASE_NUMBER, case_number=case_number, work_number=turn.kit.config.service.work_number)
     else:
-        turn.say(PhraseId.STATUS_CASE_NUMBER, case_number=record.case_number)
+        turn.say(PhraseId.STATUS_CASE_NUMBER, case_number=case_number)
     turn.audit(
         TimelineKind.PROMISED,
-        case_number=record.case_number,
-        deadline_at=record.deadline_at.isoformat(),
-        hours=record.promised_hours,
+        case_number=case_number,
+        deadline_at=deadline_at.isoformat(),
+        hours=hours,
         said=deadline_text,
     )
 
@@ -163,7 +184,8 @@ def open_ticket(turn: Turn, record: ComplaintRecord | None, queue: str, priority
 def complaint_after_hand_off(turn: Turn, told_a_problem: bool, text: str) -> bool:
     """Handed to a person before any problem was told ("叫你们领导出来", "转人工"), the customer
     tells it now: it is registered on the waiting ticket, with a case number and the time a reply
-    is promised by, as a problem told first would have been. True if registered."""
+    is promised by, as a problem told first would have been (on the duty supervisor's path, after
+    its questions: the caller owes the promise). True if registered."""
     data = turn.step.data
     if not told_a_problem or data.case_number or data.appeal_of or data.consultation or data.description:
         return False
@@ -172,7 +194,8 @@ def complaint_after_hand_off(turn: Turn, told_a_problem: bool, text: str) -> boo
     append_description(turn, text)
     record = record_complaint(turn, confirmed=False)
     turn.step.complaint = record
-    promise(turn, record)
+    if not data.escalation_phone_asks:
+        promise(turn, record)  # with the duty supervisor, the caller asks what is missing first
     return True
 
 
@@ -221,11 +244,15 @@ def _place_in_words(turn: Turn) -> str | None:
     if data.place_asked_after_hand_off and data.area is None and understood is not None and not urging:
         data.place_asked_after_hand_off = False  # the answer to "哪个小区或地址", once
         words = understood.text.strip(PLACE_ANSWER_EDGES)
+        if _says_no_place(turn, words):
+            return None  # "不知道", "没有": no place, never stored as one
         if not (understood.intents or understood.signals or turn.phone) and len(words) <= LONGEST_PLACE_ANSWER:
             return place_in_own_words(turn, words)
     if data.urgent_place_asks and data.area is None and understood is not None and not urging:
         # The answer to "请您告诉我具体地址" for an emergency ("金泰假日花城"), address word or not.
         words = understood.text.strip(PLACE_ANSWER_EDGES)
+        if _says_no_place(turn, words):
+            return None
         if (
             not (understood.intents or understood.signals or turn.phone)
             and len(words) <= LONGEST_PLACE_ANSWER
@@ -242,6 +269,14 @@ def _place_in_words(turn: Turn) -> str | None:
     if Signal.DANGER not in data.signals and (data.appeal_of or turn.says_any(words, turn.kit.form.story_words)):
         return None  # "臭味都飘到家里了": more of the story; an appealed case has its place
     return place_in_own_words(turn, words)
+
+
+def _says_no_place(turn: Turn, words: str) -> bool:
+    """The answer to a place question says there is none ("不知道", "没有地址": ``form.no_place_words``,
+    ``form.no_place_answers``)."""
+    form = turn.kit.form
+    answer = turn.kit.understander.matchable(words).strip()
+    return turn.says_any(words, form.no_place_words) or answer in {no.lower() for no in form.no_place_answers}
 
 
 def corrected_contact(turn: Turn) -> bool:

@@ -98,6 +98,7 @@ from bot.flows.status import (
     this_case,
 )
 from bot.flows.summary import ProblemSummary
+from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.language import ZH_TW
@@ -408,49 +409,67 @@ class ComplaintFlow:
                 turn.arm_idle()
             return
         if state is State.HANDED_OFF:
-            if signals & ESCALATING_SIGNALS:
-                escalate(turn, reason=escalation_reason(signals))
+            self._after_hand_off(turn, text, intents, signals)
+            # The supervisor's questions answered (or asked their last time): the restatement and
+            # the time promised, which the hand-off left for now.
+            keep_owed_promise(turn)
+
+    def _after_hand_off(self, turn: Turn, text: str, intents: frozenset[Intent], signals: frozenset[Signal]) -> None:
+        """A message after the hand-off: a new escalation, the answers to the supervisor's
+        questions, more for the case, or a message the person reads."""
+        data = turn.step.data
+        if signals & ESCALATING_SIGNALS:
+            escalate(turn, reason=escalation_reason(signals))
+            return
+        if Intent.SUPERVISOR in intents:
+            # "我要找你们领导" while waiting: the duty supervisor, as before the hand-off.
+            escalate(turn, reason=TicketReason.SUPERVISOR_REQUESTED)
+            return
+        if Signal.COMPENSATION in signals and not turn.says_any(text, turn.kit.form.settled_words):
+            # "我要求赔偿" while waiting: beyond the bot's authority, as before the hand-off.
+            escalate(turn, reason=TicketReason.BEYOND_AUTHORITY)
+            return
+        if asked_while_the_phone_is_asked(turn):
+            return  # "你们几点下班" while the supervisor's phone is asked for: answered, no refusal
+        if on_chaser(turn):
+            return  # "快点啊" while the phone or the address is asked for: no refusal, no place
+        if complaint_after_hand_off(turn, Intent.COMPLAINT in intents, text):
+            if data.escalation_phone_asks and turn.step.complaint is not None:
+                # The duty supervisor's path: the problem noted, what is missing asked, then the promise.
+                owe_promise(turn, turn.step.complaint)
+                turn.say(PhraseId.DESCRIPTION_RECORDED)
+            self._after_late_complaint(turn)
+            return
+        placed = place_after_hand_off(turn)
+        if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE:
+            if placed and not turn.phone:
+                # The place asked for with the phone came first: noted, the phone still asked.
+                written = place_as_written(turn)
+                turn.say(PhraseId.PLACE_NOTED_ASK_PHONE, area=written or data.area, verbatim=(written or "",))
                 return
-            if Intent.SUPERVISOR in intents:
-                # "我要找你们领导" while waiting: the duty supervisor, as before the hand-off.
-                escalate(turn, reason=TicketReason.SUPERVISOR_REQUESTED)
+            if on_escalation_phone(turn, text):
                 return
-            if Signal.COMPENSATION in signals and not turn.says_any(text, turn.kit.form.settled_words):
-                # "我要求赔偿" while waiting: beyond the bot's authority, as before the hand-off.
-                escalate(turn, reason=TicketReason.BEYOND_AUTHORITY)
-                return
-            if asked_while_the_phone_is_asked(turn):
-                return  # "你们几点下班" while the supervisor's phone is asked for: answered, no refusal
-            if on_chaser(turn):
-                return  # "快点啊" while the phone or the address is asked for: no refusal, no place
-            if complaint_after_hand_off(turn, Intent.COMPLAINT in intents, text):
-                self._after_late_complaint(turn)
-                return
-            placed = place_after_hand_off(turn)
-            if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE:
-                if placed and not turn.phone:
-                    # The place asked for with the phone came first: noted, the phone still asked.
-                    written = place_as_written(turn)
-                    turn.say(PhraseId.PLACE_NOTED_ASK_PHONE, area=written or data.area, verbatim=(written or "",))
-                    return
-                if on_escalation_phone(turn, text):
-                    return
-            if corrected_contact(turn) or corrected_place(turn):
-                return
-            if withdrew_after_hand_off(turn, intents, text):
-                return
-            if placed:
+        if corrected_contact(turn) or corrected_place(turn):
+            return
+        if withdrew_after_hand_off(turn, intents, text):
+            return
+        if placed:
+            if data.owed_promise is None:
                 written = place_as_written(turn)
                 noted = PhraseId.PLACE_NOTED if data.phone else PhraseId.PLACE_NOTED_BY_CHANNEL
                 turn.say(noted, area=written or data.area, verbatim=(written or "",))
-                return
-            if asks_about_the_case(turn):
-                tell_status(turn, this_case(turn))
-                return
-            if added_to_the_case(turn, text):
-                return
-            if not side_intent(turn, intents, state):
-                on_handed_off(turn, text)
+            return  # else the restatement, with the place, says it was taken
+        if asks_about_the_case(turn):
+            tell_status(turn, this_case(turn))
+            return
+        if added_to_the_case(turn, text):
+            return
+        if data.owed_promise is not None and not intents - {Intent.NO}:
+            # "不知道" to the place question: the restatement and the time follow, not "已转给客服代表".
+            turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+            return
+        if not side_intent(turn, intents, State.HANDED_OFF):
+            on_handed_off(turn, text)
 
     @staticmethod
     def _after_late_complaint(turn: Turn) -> None:

@@ -73,8 +73,28 @@ _KNOWN_KEYS = frozenset(
         "follows_area",
         "resumed_from",
         "resolution_summary",
+        "owed_promise",
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class OwedPromise:
+    """The reply time of a case handed to the duty supervisor before its phone and place were
+    known: set on the case at once, said once they are (collect, restate, then promise)."""
+
+    deadline_at: dt.datetime
+    hours: float
+    says_hours: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"deadline_at": self.deadline_at.isoformat(), "hours": self.hours, "says_hours": self.says_hours}
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, Any]) -> OwedPromise:
+        return cls(
+            dt.datetime.fromisoformat(stored["deadline_at"]), float(stored["hours"]), bool(stored["says_hours"])
+        )
 
 
 PLACE_ASKS_DONE = 2
@@ -197,6 +217,9 @@ class FlowData:
     unclear_confirmations: int = 0
     """Answers to the restatement that said neither yes, no nor a correction
     (``form.unclear_confirmations``)."""
+    owed_promise: OwedPromise | None = None
+    """Handed to the duty supervisor with the phone or the place still to ask: the reply time not
+    said yet, said after the restatement once they are answered (or refused)."""
     place_asks: int = 0
     """Answers to the place question that gave none: 1 after one that was no place at all ("嗯",
     a phone number), asked again; :data:`PLACE_ASKS_DONE` once the customer said there is none
@@ -250,6 +273,7 @@ class FlowData:
             follows_area=self.follows_area,
             resumed_from=self.resumed_from,
             resolution_summary=self.resolution_summary,
+            owed_promise=self.owed_promise,
         )
 
     def carried_over(self, conversation_id: int) -> FlowData:
@@ -341,6 +365,7 @@ class FlowData:
             follows_area=get("follows_area"),
             resumed_from=get("resumed_from"),
             resolution_summary=get("resolution_summary"),
+            owed_promise=OwedPromise.from_json(owed) if (owed := get("owed_promise")) else None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -435,6 +460,8 @@ class FlowData:
             stored["resumed_from"] = self.resumed_from
         if self.resolution_summary is not None:
             stored["resolution_summary"] = self.resolution_summary
+        if self.owed_promise is not None:
+            stored["owed_promise"] = self.owed_promise.to_json()
         return stored
 
 
@@ -444,4 +471,4 @@ def writes_traditional(stored: Mapping[str, Any] | None) -> bool:
     return bool(stored and stored.get("traditional"))
 
 
-__all__ = ["PLACE_ASKS_DONE", "FlowData", "TimerKind", "writes_traditional"]
+__all__ = ["PLACE_ASKS_DONE", "FlowData", "OwedPromise", "TimerKind", "writes_traditional"]

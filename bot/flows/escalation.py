@@ -6,7 +6,12 @@ from __future__ import annotations
 from bot.config import PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.appeals import appealed, supervisor_will_call
+from bot.flows.appeals import (
+    appealed,
+    ask_place_for_the_supervisor,
+    phone_for_supervisor_asked,
+    supervisor_will_call,
+)
 from bot.flows.case import (
     GENERAL_QUEUE,
     SUPERVISOR_QUEUE,
@@ -19,6 +24,7 @@ from bot.flows.case import (
 from bot.flows.greeting import greet
 from bot.flows.records import AppealLink, HandoffRequest, State
 from bot.flows.slots import description_text
+from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
 from bot.flows.turn import Turn
 
 
@@ -45,19 +51,23 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
         return
     if appealed(turn):
         return
-    # The apology and the supervisor first (emotion first, seed 000 五(二)), then the time promised;
-    # without a phone, the apology carries the request for one.
-    supervisor_will_call(turn, urgent)
+    # The ticket first: the supervisor has the case at once, whatever is still to ask. The customer
+    # hears the apology (an emergency: that the supervisor is alerted), the questions still
+    # missing (the phone, then the place), and only then the restatement and the time promised
+    # (seed 003: listen, ask, soothe, confirm; never reversed).
     record = record_complaint(turn, confirmed=False)
-    signals = turn.step.data.signals
-    if Signal.SELF_HARM not in signals or Signal.DANGER in signals:
-        # Someone at the end of their tether hears care and that a person will call, not thanks
-        # for their feedback and a case number; the case is there for the supervisor all the same.
-        promise(turn, record)
-    if Signal.DANGER in turn.step.data.signals and not turn.step.data.area:
-        turn.say(PhraseId.URGENT_ASK_PLACE)  # where to go: taken on the case after the hand-off
-        turn.step.data.urgent_place_asks = 1
     open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
+    supervisor_will_call(turn, urgent)
+    signals = turn.step.data.signals
+    if Signal.SELF_HARM in signals and Signal.DANGER not in signals:
+        # Someone at the end of their tether hears care and that a person will call, not thanks
+        # for their feedback and a case number, nor where it happened; the case is there for the
+        # supervisor all the same.
+        return
+    owe_promise(turn, record)
+    if not phone_for_supervisor_asked(turn):
+        ask_place_for_the_supervisor(turn)
+    keep_owed_promise(turn)
 
 
 def _safety_first(turn: Turn) -> None:
@@ -83,11 +93,17 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
     else:
         turn.say(PhraseId.HUMAN_REQUESTED)
     record = record_complaint(turn, confirmed=False) if turn.step.data.description else None
+    if to_supervisor:
+        open_ticket(turn, record, SUPERVISOR_QUEUE, 0, TicketReason.SUPERVISOR_REQUESTED)
+        if record is not None:
+            # As for a threat: what the supervisor needs asked first, then the restatement and the time.
+            owe_promise(turn, record)
+            if not phone_for_supervisor_asked(turn):
+                ask_place_for_the_supervisor(turn)
+            keep_owed_promise(turn)
+        return
     if record is not None:
         # Whoever takes it, the reply has a time, as for a problem told after the request.
         promise(turn, record)
-    if to_supervisor:
-        open_ticket(turn, record, SUPERVISOR_QUEUE, 0, TicketReason.SUPERVISOR_REQUESTED)
-        return
     priority = priority_of(turn.kit, record) if record is not None else 1
     open_ticket(turn, record, GENERAL_QUEUE, min(priority, 1), TicketReason.CUSTOMER_REQUEST)

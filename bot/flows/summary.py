@@ -66,6 +66,12 @@ _SURNAME_INTRO_CHARS = 3
 """A pause that gives the surname and nothing else: the surname and at most this many characters ("免贵姓")."""
 _ANSWERS = frozenset({Intent.YES, Intent.NO})
 _ASKING = frozenset({Intent.STATUS_QUERY, Intent.QUESTION})
+_ASKING_FOR_SOMEONE = frozenset({Intent.HUMAN, Intent.SUPERVISOR})
+"""A pause only asking for a person or a leader ("叫你们经理出来"): what the customer wants, not
+what went wrong."""
+_THREATS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
+"""A clause threatening the media, a regulator or violence ("再不处理我就打12345") is said back only
+when nothing else tells the problem, as an angry one is."""
 _PRAISING = frozenset({Intent.PRAISE, Intent.THANKS})
 _STORY_SIGNALS = frozenset({Signal.REPEAT})
 """Signals that tell the problem's story ("打了五次电话了"), not something besides the problem."""
@@ -341,7 +347,7 @@ class ProblemSummary:
                 if not about_it:
                     unread.append(cleaned)
                     told.append(cleaned)
-                elif Signal.EMOTIONAL in understood.signals:
+                elif Signal.EMOTIONAL in understood.signals or self._threatens(understood):
                     angry.append(cleaned)
                 else:
                     calm.append(cleaned)
@@ -349,6 +355,11 @@ class ProblemSummary:
         # A problem told in pieces ("就是我家卫生间", "天花板", "往下滴水"): the pieces no category
         # knows belong to it too, when they came in messages of their own.
         return (told if calm and len(messages) > 1 else calm) or angry or unread
+
+    @staticmethod
+    def _threatens(understood: Understanding) -> bool:
+        """A threat, not danger now ("保安打人了" is the problem itself)."""
+        return bool(understood.signals & _THREATS) and Signal.DANGER not in understood.signals
 
     def _without_message_talk(self, clause: str, locale: str) -> str:
         """The clause without the pauses that only say how the message was sent ("我用我的手机发的短信":
@@ -496,6 +507,7 @@ class ProblemSummary:
             for part, understood in read
             if not only_answers(understood.intents)
             and not (understood.intents and understood.intents <= _ASKING)
+            and not (understood.intents and understood.intents <= _ASKING_FOR_SOMEONE and understood.category is None)
             and not self._praise_or_sarcasm(part, understood)
         ]
         if not told or len(told) == len(read):

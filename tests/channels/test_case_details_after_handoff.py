@@ -47,9 +47,10 @@ async def test_the_place_of_a_gas_leak_given_after_the_hand_off_is_on_the_case(m
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     await socket.send("楼道里煤气味特别大 是不是漏气了")
-    await socket.until_bot_says("具体地址")
+    await socket.until_bot_says("电话号码")  # with the supervisor already: the phone asked first
     await socket.send("13800001117 朝阳区劲松八区5号楼")
-    await socket.until_bot_says("13800001117")
+    await socket.until_bot_says("地点：朝阳区劲松八区5号楼")  # restated, then promised
+    await socket.until_bot_says("您的投诉编号是")
     await socket.close()
 
     async def placed() -> bool:

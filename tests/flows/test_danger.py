@@ -27,16 +27,18 @@ def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
 
 
 @pytest.mark.parametrize(
-    "message",
+    ("message", "place"),
     [
-        "楼道里煤气味特别大 是不是漏气了 我电话13512340000 朝阳区潘家园华威里10号楼",
-        "电梯里现在有人被困住了 按警铃没人应 快来人啊 我电话13512340000",
-        "電梯困人半小時了，快來人！電話13512340000",
+        ("楼道里煤气味特别大 是不是漏气了 我电话13512340000 朝阳区潘家园华威里10号楼", None),
+        ("电梯里现在有人被困住了 按警铃没人应 快来人啊 我电话13512340000", "锦绣华庭5号楼"),
+        ("電梯困人半小時了，快來人！電話13512340000", "錦繡華庭5號樓"),
     ],
 )
 def test_danger_is_told_how_to_stay_safe_first_and_promised_within_the_hour(
-    engine: ConversationEngine, message: str
+    engine: ConversationEngine, message: str, place: str | None
 ) -> None:
+    """The duty supervisor is alerted at once; the time is promised once the place is known, after
+    the restatement (with the place given in the first message: in the first reply)."""
     chat = Chat(engine, now=SATURDAY_EARLY)
     chat.send(Started())
     step = chat.send(message)
@@ -51,6 +53,11 @@ def test_danger_is_told_how_to_stay_safe_first_and_promised_within_the_hour(
     assert step.complaint is not None and Signal.DANGER.value in step.complaint.signals
     # Within the hour on a Saturday morning, not Monday: 07:25 + 1 h, rounded up to 08:30.
     assert step.complaint.deadline_at == SATURDAY_EARLY.replace(hour=8, minute=30)
+    if place is not None:
+        assert phrases[2:] == ["urgent_ask_place"]
+        step = chat.send(place)
+        phrases = chat.phrase_ids(step)
+    assert phrases[-3:] == ["restate", "promise_within_an_hour", "case_number"]
     assert re.search("1小[时時][内內]（今天上午8[点點]半前）", chat.texts(step))
     assert chat.data.phone == "13512340000"
 
@@ -59,7 +66,8 @@ def test_an_english_danger_is_promised_an_answer_within_an_hour_in_plain_english
     """"within an hour", never "within 1 hours"."""
     chat = Chat(engine, locale="en", now=SATURDAY_EARLY)
     chat.send(Started())
-    step = chat.send("hi, the hallway smells like gas, my phone is 13512340000")
+    chat.send("hi, the hallway smells like gas, my phone is 13512340000")
+    step = chat.send("Building 3, Green Court, Haidian")
     assert "promise_within_an_hour" in chat.phrase_ids(step)
     assert "within an hour (by 8:30 am today)" in chat.texts(step) and "1 hours" not in chat.texts(step)
 
@@ -159,9 +167,10 @@ def test_danger_without_a_place_asks_where_and_the_place_goes_on_the_case(engine
     chat = Chat(engine)
     chat.send(Started())
     step = chat.send("楼道里煤气味特别大 是不是漏气了")
-    assert chat.phrase_ids(step)[-1] == "urgent_ask_place"
+    assert chat.phrase_ids(step) == ["safety_first", "urgent_ask_phone"]
     case_number = chat.data.case_number
     step = chat.send("13800001117 朝阳区劲松八区5号楼")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted", "restate", "promise_within_an_hour", "case_number"]
     assert step.contact is not None
     assert (step.contact.case_number, step.contact.phone) == (case_number, "13800001117")
     assert step.contact.area is not None and "劲松八区5号楼" in step.contact.area
@@ -178,7 +187,7 @@ def test_the_place_before_the_phone_asked_for_is_noted_and_the_phone_asked_again
     assert chat.phrase_ids(step) == ["place_noted_ask_phone"]
     assert step.contact is not None and step.contact.area is not None and "望京西园三区" in step.contact.area
     step = chat.send("13700002222")
-    assert chat.phrase_ids(step) == ["escalation_phone_noted"]
+    assert chat.phrase_ids(step) == ["escalation_phone_noted", "restate", "promise_within_an_hour", "case_number"]
     assert step.contact is not None and step.contact.phone == "13700002222"
     assert "更正" not in chat.texts(step)
 
@@ -209,7 +218,7 @@ def test_a_place_alone_after_the_hand_off_is_noted_on_a_case_without_one(engine:
     chat.send(Started())
     chat.send("楼道里煤气味特别大")
     step = chat.send("海淀区苏州街3号院2号楼501")
-    assert chat.phrase_ids(step) == ["place_noted"]
+    assert chat.phrase_ids(step) == ["restate", "promise_within_an_hour", "case_number"]
     assert step.contact is not None and step.contact.phone is None
     assert step.contact.area is not None and "苏州街3号院2号楼501" in step.contact.area
 
@@ -285,8 +294,9 @@ def test_a_neighbour_s_smoke_or_a_slow_lift_is_an_ordinary_complaint(engine: Con
 def test_a_chaser_after_an_emergency_is_reassured_and_the_phone_asked_again_not_taken_as_no_phone(
     engine: ConversationEngine, locale: str, emergency: str, chaser: str
 ) -> None:
-    """"快点啊" after "请您留下…电话…" and "请您告诉我具体地址" urges us on: it refuses nothing and is
-    no place. The customer is reassured and asked for the phone again; the address next."""
+    """"快点啊" after "请您留下…电话…" urges us on: it refuses nothing and is no place. The customer
+    is reassured and asked for the phone again; the address next; with nothing left to ask, the
+    restatement and the time promised."""
     chat = Chat(engine, locale=locale, now=SATURDAY_EARLY)
     chat.send(Started())
     chat.send(emergency)
@@ -296,7 +306,8 @@ def test_a_chaser_after_an_emergency_is_reassured_and_the_phone_asked_again_not_
     step = chat.send(chaser)
     assert chat.phrase_ids(step) == ["escalation_reassure", "urgent_ask_place"]
     step = chat.send(chaser)
-    assert chat.phrase_ids(step) == ["escalation_reassure"]  # the same question not a third time
+    # The same questions not a third time: the restatement and the promise.
+    assert chat.phrase_ids(step) == ["escalation_reassure", "restate", "promise_within_an_hour", "case_number"]
     step = chat.send("13900001234")
     assert chat.phrase_ids(step) == ["escalation_phone_noted"]
     assert chat.data.phone == "13900001234"
@@ -310,30 +321,31 @@ def test_a_phone_after_a_chaser_is_noted_and_the_address_asked_again(engine: Con
     step = chat.send("13900001234")
     assert chat.phrase_ids(step) == ["escalation_phone_noted", "urgent_ask_place"]
     step = chat.send("锦绣华庭5号楼")
-    assert chat.phrase_ids(step) == ["place_noted"]
-    assert "保持电话畅通" in chat.texts(step)
+    assert chat.phrase_ids(step) == ["restate", "promise_within_an_hour", "case_number"]
+    assert chat.line(step, "地点：") == "地点：锦绣华庭5号楼"
 
 
-def test_the_phone_of_an_emergency_is_noted_without_asking_the_address_just_asked_again(
+def test_the_phone_of_an_emergency_is_noted_and_the_address_asked_next(engine: ConversationEngine) -> None:
+    chat = Chat(engine, now=SATURDAY_EARLY)
+    chat.send(Started())
+    chat.send("楼道里全是烟")
+    step = chat.send("电话一三九零零零零一二三四")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted", "urgent_ask_place"]
+    step = chat.send("锦绣华庭5号楼")
+    assert chat.phrase_ids(step) == ["restate", "promise_within_an_hour", "case_number"]
+
+
+def test_a_refused_phone_in_an_emergency_asks_the_address_and_restates_the_answer_comes_here(
     engine: ConversationEngine,
 ) -> None:
     chat = Chat(engine, now=SATURDAY_EARLY)
     chat.send(Started())
     chat.send("楼道里全是烟")
-    step = chat.send("电话一三九零零零零一二三四")
-    assert chat.phrase_ids(step) == ["escalation_phone_noted"]
-    step = chat.send("锦绣华庭5号楼")
-    assert chat.phrase_ids(step) == ["place_noted"]
-
-
-def test_a_refused_phone_in_an_emergency_does_not_ask_the_address_again(engine: ConversationEngine) -> None:
-    chat = Chat(engine, now=SATURDAY_EARLY)
-    chat.send(Started())
-    chat.send("楼道里全是烟")
     step = chat.send("不想留电话")
-    assert chat.phrase_ids(step) == ["escalation_without_phone"]
+    assert chat.phrase_ids(step) == ["escalation_without_phone", "urgent_ask_place"]
     step = chat.send("锦绣华庭5号楼")
-    assert chat.phrase_ids(step) == ["place_noted_by_channel"]
+    assert chat.phrase_ids(step) == ["restate", "promise_within_an_hour", "case_number"]
+    assert chat.line(step, "电话：") == "电话：未留电话，通过本次对话的渠道与您联系"
     assert "保持电话畅通" not in chat.texts(step)
 
 
@@ -376,7 +388,7 @@ def test_a_beating_now_asks_the_place_and_the_place_goes_on_the_case(engine: Con
     assert chat.phrase_ids(step)[0] == "safety_first" and chat.phrase_ids(step)[-1] == "urgent_ask_place"
     assert step.complaint is not None and Signal.VIOLENCE.value in step.complaint.signals
     step = chat.send("金泰假日花城")
-    assert chat.phrase_ids(step) == ["place_noted"]
+    assert chat.phrase_ids(step) == ["restate", "promise_within_an_hour", "case_number"]
     assert step.contact is not None and step.contact.area is not None and "金泰假日花城" in step.contact.area
     assert chat.data.area == step.contact.area
 

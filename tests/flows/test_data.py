@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 
 from bot.config import Signal
-from bot.flows.data import FlowData, TimerKind
+from bot.flows.data import FlowData, OwedPromise, TimerKind
 from bot.keys import resources
 from bot.storage.models import Conversation
 from tests.conftest import AppFactory
@@ -141,3 +141,13 @@ def test_the_place_as_the_customer_wrote_it_is_stored() -> None:
     stored = data.to_json()
     assert stored["area_written"] == "台中市西屯區台灣大道三段99號"
     assert FlowData.from_json(stored) == data and FlowData.from_json(stored).copy() == data
+
+
+def test_the_promise_the_supervisor_s_questions_wait_for_is_stored() -> None:
+    """A conversation handed to the supervisor mid-questions keeps the reply time still to say."""
+    due = dt.datetime(2026, 12, 5, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    data = FlowData(owed_promise=OwedPromise(due, 1.0, True))
+    stored = data.to_json()
+    assert json.loads(json.dumps(stored)) == stored
+    assert FlowData.from_json(stored) == data and FlowData.from_json(stored).copy() == data
+    assert FlowData.from_json({}).owed_promise is None

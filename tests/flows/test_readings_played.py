@@ -34,12 +34,13 @@ def test_a_fire_feared_now_with_a_strong_smell_of_smoke_hears_how_to_stay_safe_a
 ) -> None:
     chat = started(engine)
     first = chat.send("我怕楼下着火了 好大一股烟味")
-    assert chat.phrase_ids(first)[:2] == ["safety_first", "urgent_ask_phone"]
-    assert "promise_within_an_hour" in chat.phrase_ids(first)
+    assert chat.phrase_ids(first) == ["safety_first", "urgent_ask_phone"]
     assert first.complaint is not None and "danger" in first.complaint.signals
     assert first.handoff is not None and (first.handoff.queue, first.handoff.reason) == ("supervisor", "danger")
-    for said in ("阳光花园7栋", "13912340003", "对"):
-        chat.send(said)
+    chat.send("阳光花园7栋")
+    told = chat.send("13912340003")
+    assert chat.phrase_ids(told)[-2:] == ["promise_within_an_hour", "case_number"]
+    chat.send("对")
     assert chat.data.phone == "13912340003"
     assert "promise_by_date" not in [phrase for step in chat.steps for phrase in chat.phrase_ids(step)]
 

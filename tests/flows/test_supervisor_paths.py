@@ -1,16 +1,24 @@
-"""Handed to the duty supervisor (a manager asked for, a threat of the media or 12345): the reply
-is promised as soon as for violence, and a yes after the phone and the place hears the supervisor
-will call, not that the message went to a customer-service agent."""
+"""Handed to the duty supervisor (danger now, a threat of violence, the media or 12345, a manager
+asked for): the ticket is in the supervisor's queue at once, but the customer hears the standard
+order: the apology (an emergency: that the supervisor is alerted), the questions still missing (the
+phone, then the place), then the restatement naming the problem and the place, and only then the
+time promised and the case number (seed 003: listen, ask, soothe, confirm; never reversed)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 from bot.core.engine import ConversationEngine
-from tests.flows.chat import Chat
+from bot.flows.complaint import Started
+from bot.flows.records import CustomerView
+from tests.flows.chat import SHANGHAI, Chat
 
 MEDIA = "物业乱收停车费，再不处理我就打12345，找电视台曝光"
 VIOLENCE = "物业乱收停车费，再不处理我就砸了你们物业办公室"
+SATURDAY_EARLY = dt.datetime(2026, 12, 5, 7, 25, tzinfo=SHANGHAI)
+PROMISED = ["restate", "promise_within_an_hour", "case_number"]
 
 
 @pytest.mark.parametrize("threat", [MEDIA, VIOLENCE])
@@ -20,6 +28,8 @@ def test_a_threat_of_the_media_is_promised_within_the_hour_as_violence_is(
     chat = Chat(conversation_engine)
     step = chat.send(threat)
     assert step.handoff is not None and step.handoff.queue == "supervisor"
+    chat.send("13800138000")
+    step = chat.send("阳光花园5栋")
     assert "1小时内（今天下午3点前）" in chat.texts(step)
 
 
@@ -34,3 +44,114 @@ def test_a_yes_after_the_phone_and_place_hears_the_supervisor_will_call(
     step = chat.send("对")
     assert chat.phrase_ids(step) == ["escalation_reassure"]
     assert "客服代表" not in chat.texts(step)
+
+
+def test_danger_with_the_phone_and_the_place_is_restated_and_promised_in_the_first_reply(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine, now=SATURDAY_EARLY)
+    chat.send(Started())
+    step = chat.send("楼道里煤气味特别大 是不是漏气了 我电话13512340000 朝阳区潘家园华威里10号楼")
+    assert chat.phrase_ids(step) == ["safety_first", "urgent_handoff", *PROMISED]
+    assert "煤气味" in chat.line(step, "问题：")
+    assert chat.line(step, "地点：") == "地点：朝阳区潘家园华威里10号楼"
+    assert chat.line(step, "电话：") == "电话：13512340000"
+    assert "1小时内（今天上午8点半前）" in chat.texts(step)
+    assert step.handoff is not None and (step.handoff.queue, step.handoff.reason) == ("supervisor", "danger")
+
+
+def test_danger_with_nothing_else_is_with_the_supervisor_at_once_then_asks_the_phone_the_place_and_promises(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine, now=SATURDAY_EARLY)
+    chat.send(Started())
+    step = chat.send("电梯里现在有人被困住了 按警铃没人应 快来人啊")
+    # The ticket exists before any answer: the supervisor is alerted, and the customer told so.
+    assert step.handoff is not None and (step.handoff.queue, step.handoff.priority) == ("supervisor", 0)
+    assert step.complaint is not None and step.complaint.deadline_at == SATURDAY_EARLY.replace(hour=8, minute=30)
+    assert chat.phrase_ids(step) == ["safety_first", "urgent_ask_phone"]
+    assert "值班主管" in chat.texts(step) and "编号" not in chat.texts(step) and "答复" not in chat.texts(step)
+    step = chat.send("13900001234")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted", "urgent_ask_place"]
+    step = chat.send("锦绣华庭5号楼")
+    assert chat.phrase_ids(step) == PROMISED
+    assert "被困" in chat.line(step, "问题：")
+    assert chat.line(step, "地点：") == "地点：锦绣华庭5号楼"
+    assert chat.line(step, "电话：") == "电话：13900001234"
+    # The time said is the one the case got when it was handed over, with its number.
+    assert "1小时内（今天上午8点半前）" in chat.texts(step)
+    assert chat.data.case_number is not None and chat.data.case_number in chat.texts(step)
+    assert chat.phrase_ids(chat.send("好的")) == ["escalation_reassure"]
+
+
+def test_a_media_threat_collects_the_phone_and_the_place_then_restates_and_promises(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send(MEDIA)
+    assert step.handoff is not None and (step.handoff.queue, step.handoff.reason) == ("supervisor", "threat")
+    assert chat.phrase_ids(step) == ["escalation_ask_phone"]
+    assert "编号" not in chat.texts(step)
+    step = chat.send("13800138000")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted", "ask_area"]
+    step = chat.send("阳光花园5栋")
+    assert chat.phrase_ids(step) == PROMISED
+    # The problem said back, not the threat: "问题：物业乱收停车费（…）".
+    assert chat.line(step, "问题：").startswith("问题：物业乱收停车费（")
+    assert chat.line(step, "地点：") == "地点：阳光花园5栋"
+
+
+@pytest.mark.parametrize(
+    "first", ["物业乱收停车费 叫你们经理出来", VIOLENCE, "你们那个保安态度太差了 还骂人 我要找你们领导"]
+)
+def test_the_restatement_names_the_problem_not_the_threat_nor_the_leader_asked_for(
+    conversation_engine: ConversationEngine, first: str
+) -> None:
+    chat = Chat(conversation_engine, customer=CustomerView(phone="13800138000"))
+    chat.send(Started())
+    chat.send(first)
+    step = chat.send("阳光花园5栋")
+    problem = chat.line(step, "问题：")
+    assert not any(word in problem for word in ("经理", "领导", "砸")), problem
+    assert "停车费" in problem or "保安" in problem
+
+
+def test_a_media_threat_with_the_channel_s_phone_asks_only_the_place(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine, customer=CustomerView(phone="13800138000"))
+    chat.send(Started())
+    step = chat.send(MEDIA)
+    assert chat.phrase_ids(step)[-2:] == ["escalated_supervisor", "ask_area"]
+    step = chat.send("阳光花园5栋")
+    assert chat.phrase_ids(step) == PROMISED
+    assert chat.line(step, "电话：") == "电话：138****8000"
+
+
+@pytest.mark.parametrize("first", [MEDIA, "电梯里现在有人被困住了 按警铃没人应 快来人啊"])
+def test_a_refused_phone_is_not_asked_again_and_the_restatement_says_the_answer_comes_here(
+    conversation_engine: ConversationEngine, first: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send(first)
+    step = chat.send("电话就不给了")
+    assert chat.phrase_ids(step)[0] == "escalation_without_phone"
+    assert chat.phrase_ids(step)[-1] in ("ask_area", "urgent_ask_place")
+    step = chat.send("阳光花园5栋")
+    assert chat.phrase_ids(step) == PROMISED
+    assert chat.line(step, "电话：") == "电话：未留电话，通过本次对话的渠道与您联系"
+    assert "保持电话畅通" not in chat.texts(step)
+
+
+def test_a_place_question_answered_with_something_else_still_gets_the_promise(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send(MEDIA)
+    chat.send("13800138000")
+    step = chat.send("不知道")
+    assert chat.phrase_ids(step) == PROMISED
+    assert chat.line(step, "地点：") == "地点：未提供"

@@ -238,3 +238,33 @@ async def test_a_customer_who_writes_traditional_hears_the_apology_in_traditiona
     await socket.until(lambda frames: any("還需要一些時間處理" in text for text in system_texts(socket)))
     assert apologies(socket) == []  # not in simplified characters
     await socket.close()
+
+
+async def test_a_case_with_the_supervisor_is_tracked_from_the_hand_off_before_its_time_is_said(
+    make_client: AppFactory,
+) -> None:
+    """Danger handed over at once: the deadline is tracked from then, while the phone and the place
+    are still asked for; saying the time later arms nothing twice."""
+    client = await make_client()
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.send("楼道里煤气味特别大 是不是漏气了")
+    await socket.until_bot_says("电话号码")
+    await settled(client, sockets=[socket])
+
+    async def breach_timers() -> list[str]:
+        async with resources(client.app).sessions() as session:
+            rows = await session.execute(
+                select(Timer.status).where(Timer.conversation_id == conversation_id, Timer.kind == "case_breach")
+            )
+            return list(rows.scalars())
+
+    assert await breach_timers() == ["pending"]
+    assert "promised" not in await timeline_kinds(client, conversation_id)
+    await socket.send("13800001117 朝阳区劲松八区5号楼")
+    await socket.until_bot_says("您的投诉编号是")
+    await settled(client, sockets=[socket])
+    assert await breach_timers() == ["pending"]
+    kinds = await timeline_kinds(client, conversation_id)
+    assert kinds.index("deadline_set") < kinds.index("restated") < kinds.index("promised")
+    await socket.close()

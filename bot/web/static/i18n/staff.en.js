@@ -118,6 +118,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "客户确认信息": "Customer confirmed the details",
     "已分类": "Classified",
     "承诺答复时限": "Deadline promised",
+    "已定答复时限(收集电话、地址后告知客户)": "Deadline set (told to the customer once phone and place are collected)",
     "转人工": "Handed off",
     "升级到主管": "Escalated to a supervisor",
     "转人工后客户留言": "Customer message after hand-off",

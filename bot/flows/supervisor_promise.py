@@ -1,0 +1,68 @@
+"""The duty supervisor's paths in the standard order (seed 000 §四, seed 003: listen, ask, soothe,
+confirm, never reversed): the ticket is opened at once, but the reply time is said only after the
+questions the supervisor needs (the phone, then the place) are answered, refused or asked their
+last time, and after the restatement of the problem and the place."""
+
+from __future__ import annotations
+
+from bot.config import PhraseId, Signal
+from bot.core.timeline import TimelineKind
+from bot.flows.case import classify, say_promise
+from bot.flows.data import OwedPromise
+from bot.flows.records import ComplaintRecord
+from bot.flows.restatement import say_restatement
+from bot.flows.slots import description_text
+from bot.flows.turn import Turn
+
+_QUESTIONS = frozenset(
+    phrase.value
+    for phrase in (
+        PhraseId.ESCALATION_ASK_PHONE,
+        PhraseId.URGENT_ASK_PHONE,
+        PhraseId.ASK_PHONE,
+        PhraseId.PLACE_NOTED_ASK_PHONE,
+        PhraseId.INVALID_PHONE,
+        PhraseId.PHONE_DIGIT_SHORT,
+        PhraseId.PHONE_DIGIT_LONG,
+        PhraseId.URGENT_ASK_PLACE,
+        PhraseId.ASK_AREA,
+        PhraseId.ASK_DETAILS,
+    )
+)
+"""What asks the customer for something the supervisor needs: said in a turn, the answer is
+awaited before the restatement and the promise."""
+
+
+def owe_promise(turn: Turn, record: ComplaintRecord) -> None:
+    """The case is with the supervisor and its reply time set (its timers armed); the customer
+    hears it once what is asked for is answered (:func:`keep_owed_promise`)."""
+    turn.step.data.owed_promise = OwedPromise(record.deadline_at, record.promised_hours, record.says_hours)
+    turn.audit(
+        TimelineKind.DEADLINE_SET,
+        case_number=record.case_number,
+        deadline_at=record.deadline_at.isoformat(),
+        hours=record.promised_hours,
+    )
+
+
+def keep_owed_promise(turn: Turn) -> bool:
+    """Once this turn asks nothing more (the phone and the place answered, refused, or asked their
+    last time): the restatement naming the problem and the place, then the promised time and the
+    case number. A complaint given up meanwhile is promised nothing. True if said."""
+    data = turn.step.data
+    owed = data.owed_promise
+    if owed is None or data.case_number is None:
+        return False
+    if any(event.kind is TimelineKind.WITHDRAWN_AFTER_HANDOFF for event in turn.step.audit):
+        data.owed_promise = None
+        return False
+    if any(reply.phrase_id in _QUESTIONS for reply in turn.step.replies):
+        return False
+    data.owed_promise = None
+    classified = classify(turn, description_text(data), frozenset(data.signals))
+    say_restatement(turn, classified)
+    turn.audit(TimelineKind.RESTATED, category=classified.category)
+    say_promise(
+        turn, data.case_number, owed.deadline_at, owed.hours, owed.says_hours, prepared=Signal.PREPARED in data.signals
+    )
+    return True
