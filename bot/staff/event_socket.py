@@ -43,6 +43,7 @@ from bot.staff.privacy import mask_within
 from bot.storage.store import token_digest
 from bot.web.client_address import client_addresses_key
 from bot.web.responses import LARGEST_ID, api_error
+from bot.web.security_headers import named_upgrade
 
 log = structlog.get_logger(__name__)
 
@@ -340,7 +341,7 @@ async def events_socket(request: web.Request) -> web.StreamResponse:
 
 
 async def _serve(request: web.Request, hub: StaffEventHub, owner: SocketOwner) -> web.WebSocketResponse:
-    socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=4096, compress=False)  # as the web chat
+    socket = named_upgrade(web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=4096, compress=False))
     await socket.prepare(request)
     sessions = request.app[staff_auth_key].sessions
     token, signed_in = request.cookies[COOKIE_NAME], request["signed_in"]

@@ -47,10 +47,18 @@ def security_headers(settings: AuthSettings) -> ResponseHook:
     embed_headers = _headers(" ".join(settings.widget_origins)) if settings.widget_origins else headers
 
     async def add(request: web.Request, response: web.StreamResponse) -> None:
-        response.headers[hdrs.SERVER] = SERVER_NAME  # not aiohttp's, which names its version and Python's
+        if response.headers.get(hdrs.SERVER) != SERVER_NAME:  # see ``named_upgrade``
+            response.headers[hdrs.SERVER] = SERVER_NAME  # not aiohttp's, which names its version and Python's
         if response.status == 101:  # a websocket upgrade renders nothing; its headers would live as long as the socket
             return
         for name, value in (embed_headers if is_embed_page(request) else headers).items():
             response.headers.setdefault(name, value)
 
     return add
+
+
+def named_upgrade(socket: web.WebSocketResponse) -> web.WebSocketResponse:
+    """``socket`` with this server's name set before its upgrade is prepared: aiohttp's own name,
+    replaced after, grew the header table that an idle socket keeps (≈ 0.6 KiB each)."""
+    socket.headers[hdrs.SERVER] = SERVER_NAME
+    return socket

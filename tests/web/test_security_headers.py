@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+
 from bot.settings import AuthSettings
 from tests.conftest import AppFactory
+from tests.helpers import new_session
 
 PAGES = ["/chat", "/console/", "/manager/", "/static/chat.js", "/api/me", "/no/such/page"]
 
@@ -93,3 +96,19 @@ async def test_the_widget_script_is_javascript_cached_for_an_hour_and_off_withou
     assert (await off.get("/widget.js")).status == 404
     embed = await off.get("/chat?embed=1")
     assert embed.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+async def test_a_web_chat_socket_upgrade_names_no_versions(make_client: AppFactory) -> None:
+    client = await make_client()
+    token = (await new_session(client))[0]
+    handshake = {
+        "Connection": "Upgrade",
+        "Upgrade": "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": base64.b64encode(b"0123456789abcdef").decode(),
+    }
+    response = await client.get(f"/chat/ws?token={token}", headers=handshake)
+    assert response.status == 101
+    server = response.headers.get("Server", "")
+    assert server and "aiohttp" not in server and "Python" not in server, server
+    response.close()

@@ -58,6 +58,7 @@ from bot.storage.models import Message
 from bot.web.body_deadline import streams_body
 from bot.web.client_address import client_addresses_key
 from bot.web.responses import STATIC_DIR, api_error, json_body, json_error
+from bot.web.security_headers import named_upgrade
 
 log = structlog.get_logger(__name__)
 
@@ -287,7 +288,7 @@ async def _serve(request: web.Request, identity_id: int) -> web.WebSocketRespons
     # No permessage-deflate even when the browser offers it (they all do): its zlib state costs
     # ~100 KiB per idle connection, for frames of a few hundred bytes.
     # The hub's one heartbeat pings it (``heartbeat.py``); its pings are answered here.
-    socket = web.WebSocketResponse(autoping=False, max_msg_size=64 * 1024, compress=False)
+    socket = named_upgrade(web.WebSocketResponse(autoping=False, max_msg_size=64 * 1024, compress=False))
     await socket.prepare(request)
     hub = webchat_hub(request)
     answer = _Answers(
