@@ -71,6 +71,13 @@ _KNOWN_KEYS = frozenset(
         "told_case",
         "follows_case",
         "follows_area",
+        "case_check",
+        "case_check_for",
+        "case_check_text",
+        "case_check_misses",
+        "case_check_reasked",
+        "case_proven",
+        "case_unproven",
     }
 )
 
@@ -177,6 +184,23 @@ class FlowData:
     follows_area: str | None = None
     """The place of ``follows_case`` when it is the customer's own: taken instead of asking for the
     place, and restated, so the customer puts it right if it is elsewhere this time."""
+    case_check: str | None = None
+    """A case number the customer named without being known as its customer: the last digits of
+    its contact phone were asked for, and the answer is checked against that case."""
+    case_check_for: str | None = None
+    """What the named case was for (a :class:`CaseCheckFor` value): done once the check passes."""
+    case_check_text: str | None = None
+    """The words that named the case (a withdrawal's, which are no part of the problem), kept
+    while the check is answered."""
+    case_check_misses: int = 0
+    """Answers that did not match, in this conversation: past ``CASE_CHECK_TRIES`` no case is
+    checked again here (four digits are not guessed by trying)."""
+    case_check_reasked: bool = False
+    """The check was answered with more of the problem and no digits: asked once more, not again."""
+    case_proven: str | None = None
+    """The case whose phone digits the customer gave right: theirs from then on."""
+    case_unproven: str | None = None
+    """The case last not confirmed: named again, it is not asked about nor noted again."""
     callback_reasks: int = 0
     """During the callback (回访): messages that were no rating and were answered with the rating
     question again; past ``followups.rating_reasks`` the next goes to the staff."""
@@ -240,6 +264,13 @@ class FlowData:
             told_case=self.told_case,
             follows_case=self.follows_case,
             follows_area=self.follows_area,
+            case_check=self.case_check,
+            case_check_for=self.case_check_for,
+            case_check_text=self.case_check_text,
+            case_check_misses=self.case_check_misses,
+            case_check_reasked=self.case_check_reasked,
+            case_proven=self.case_proven,
+            case_unproven=self.case_unproven,
         )
 
     @classmethod
@@ -303,6 +334,13 @@ class FlowData:
             told_case=get("told_case"),
             follows_case=get("follows_case"),
             follows_area=get("follows_area"),
+            case_check=get("case_check"),
+            case_check_for=get("case_check_for"),
+            case_check_text=get("case_check_text"),
+            case_check_misses=int(get("case_check_misses", 0)),
+            case_check_reasked=bool(get("case_check_reasked", False)),
+            case_proven=get("case_proven"),
+            case_unproven=get("case_unproven"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -393,6 +431,20 @@ class FlowData:
             stored["follows_case"] = self.follows_case
         if self.follows_area is not None:
             stored["follows_area"] = self.follows_area
+        if self.case_check is not None:
+            stored["case_check"] = self.case_check
+        if self.case_check_for is not None:
+            stored["case_check_for"] = self.case_check_for
+        if self.case_check_text is not None:
+            stored["case_check_text"] = self.case_check_text
+        if self.case_check_misses:
+            stored["case_check_misses"] = self.case_check_misses
+        if self.case_check_reasked:
+            stored["case_check_reasked"] = True
+        if self.case_proven is not None:
+            stored["case_proven"] = self.case_proven
+        if self.case_unproven is not None:
+            stored["case_unproven"] = self.case_unproven
         return stored
 
 
