@@ -107,6 +107,9 @@ from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.understander import Understander
 
+_NOT_AN_ANSWER = frozenset({Intent.HUMAN, Intent.SUPERVISOR, Intent.WITHDRAW})
+"""Asked for a case's phone's digits, what ends the question: the message is read as usual."""
+
 
 @dataclass(frozen=True, slots=True)
 class Started:
@@ -307,12 +310,13 @@ class ComplaintFlow:
             on_callback(turn, text)
             return
         if state in COLLECTING and data.case_check is not None:
-            if not signals & ESCALATING_SIGNALS:
+            if not (signals & ESCALATING_SIGNALS or intents & _NOT_AN_ANSWER):
                 self._on_case_check(turn)
                 if turn.step.state in COLLECTING:
                     turn.arm_idle()
                 return
-            # Danger or a threat does not wait for the case's phone: the case is only noted.
+            # Danger, a threat, a person asked for or the complaint given up does not wait for the
+            # case's phone: the case is only noted, and the message read as usual.
             exists = named_status(turn, data.case_check) is not None
             not_confirmed(turn, data.case_check, None, data.case_check_text or "", exists=exists)
         if state in COLLECTING and back_to_the_resolved_case(turn, text):

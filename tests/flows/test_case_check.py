@@ -104,6 +104,16 @@ def test_more_of_the_problem_instead_of_the_digits_is_kept_and_they_are_asked_on
     assert step.appeal is not None and "晚上一片漆黑" in step.appeal.description
 
 
+def test_a_person_asked_for_instead_of_the_digits_is_handed_over_with_the_writers_own_case(
+    engine: ConversationEngine,
+) -> None:
+    chat = asked(engine, naming(anothers()))
+    step = chat.send("转人工")
+    assert "human_requested" in chat.phrase_ids(step) and step.appeal is None
+    assert step.handoff is not None and step.complaint is not None and step.complaint.case_number != CASE
+    assert step.unverified_mention is not None and step.unverified_mention.case_number == CASE
+
+
 def test_a_case_without_a_contact_phone_cannot_be_confirmed(engine: ConversationEngine) -> None:
     chat = asked(engine, naming(anothers(tail=None)))
     chat.send("8000")
