@@ -231,6 +231,11 @@ class PhraseId(StrEnum):
     WITHDRAWN_AFTER_HANDOFF = "withdrawn_after_handoff"
     WITHDRAW_ASK_CASE_NUMBER = "withdraw_ask_case_number"
     APPEAL_ASK_CASE_NUMBER = "appeal_ask_case_number"
+    # A case number named by a writer not known as its customer: the case's phone checked first.
+    VERIFY_CASE_PHONE = "verify_case_phone"
+    VERIFY_CASE_PHONE_AGAIN = "verify_case_phone_again"
+    CASE_NOT_VERIFIED = "case_not_verified"
+    CASE_NOT_VERIFIED_WITHDRAWAL = "case_not_verified_withdrawal"
     GOODBYE_UNFILED = "goodbye_unfiled"
     # SMS opt-out (回复TD退订): the one confirmation of an opt-out, and of an opt-in by its word.
     SMS_OPTED_OUT = "sms_opted_out"

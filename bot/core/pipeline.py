@@ -786,30 +786,36 @@ def _add_named_cases(
         conversation = conversations.get(conversation_id)
         if conversation is None or conversation.state not in COLLECTING:
             continue
-        if conversation.data.unknown_case_numbers >= MOST_UNKNOWN_CASE_NUMBERS:
-            continue
-        numbers = {number for row in rows if row.text for number in case_numbers_looked_up(row.text, prefix)}
-        if conversation.data.told_case is not None:
-            numbers.add(conversation.data.told_case)  # "多久能修好" after "TS2026… 还没修好": that case
+        data = conversation.data
+        numbers: set[str] = set()
+        if data.unknown_case_numbers < MOST_UNKNOWN_CASE_NUMBERS:
+            numbers = {number for row in rows if row.text for number in case_numbers_looked_up(row.text, prefix)}
+            if data.told_case is not None:
+                numbers.add(data.told_case)  # "多久能修好" after "TS2026… 还没修好": that case
+        if data.case_check is not None:
+            numbers.add(data.case_check)  # "8000": the answer is checked against that case's phone
         if numbers:
             named[conversation_id] = numbers
     if not named:
         return
-    found = store.cases_by_number(session, set().union(*named.values()))
+    found = store.named_cases(session, set().union(*named.values()))
     for conversation_id, numbers in named.items():
         conversation = conversations[conversation_id]
-        # Another customer's case is told where it stands, never where it is.
-        cases = tuple(
-            found[number] if found[number].customer_id == conversation.customer_id else _placeless(found[number])
-            for number in sorted(numbers)
-            if number in found
-        )
+        cases = tuple(_as_named(found[number], conversation) for number in sorted(numbers) if number in found)
         if cases:
             conversation.customer = dataclasses.replace(conversation.customer, named_cases=cases)
 
 
-def _placeless(case: CaseStatus) -> CaseStatus:
-    return dataclasses.replace(case, area=None)
+def _as_named(case: store.NamedCase, conversation: store.LoadedConversation) -> CaseStatus:
+    """What the engine may know of a case named by its number. The writer's own (the same
+    customer, or the phone their channel vouches for is the case's contact phone: the same person
+    on another channel) as it is; another's is told where it stands, never where it is, and comes
+    with its phone's last digits, which the writer must give before acting on it."""
+    customer = conversation.customer
+    vouched = customer.phone if customer.phone_vouched else None
+    if case.status.customer_id == conversation.customer_id or (vouched is not None and vouched == case.contact_phone):
+        return dataclasses.replace(case.status, own=True)
+    return dataclasses.replace(case.status, area=None, phone_tail=case.phone_tail)
 
 
 _OPT_KINDS = frozenset({MessageKind.OPT_OUT, MessageKind.OPT_IN})
@@ -904,6 +910,11 @@ class _BatchWrites:
                         session, conversation.id, now, record.deadline_at, record.category, now, self.followups
                     )
                 )
+        if step.unverified_mention is not None:
+            # Named by someone not confirmed as its customer: its staff see it, the case is untouched.
+            mentioned = store.note_unverified_mention(session, conversation, step.unverified_mention, now)
+            if mentioned is not None:
+                self.timeline.append(mentioned)
         if step.appeal is not None:
             complaint_id = self._link_appeal(session, conversation, step, now)
         elif any(audit.kind is TimelineKind.WITHDRAWN_AFTER_HANDOFF for audit in step.audit):
@@ -1019,7 +1030,7 @@ class _BatchWrites:
             detail={
                 "case_number": step.appeal.case_number,
                 "channel": conversation.channel,
-                **({"unverified": True} if linked.timeline["detail"].get("unverified") else {}),
+                **{key: True for key in ("unverified", "phone_checked") if linked.timeline["detail"].get(key)},
             },
             dedupe_key=f"appeal:{linked.complaint_id}:{conversation.id}",
         )

@@ -54,6 +54,12 @@ class TimelineKind(StrEnum):
     APPEAL_LINKED = "appeal_linked"
     APPEAL_RECEIVED = "appeal_received"
     SAME_PHONE_OPEN_CASE = "same_phone_open_case"
+    # A case number named by a writer not known as its customer: its contact phone's last digits
+    # asked for (detail "case_number") and checked ("confirmed"); not confirmed, the case's own
+    # timeline gets the mention (detail: the words, the conversation and channel they came from).
+    CASE_PHONE_ASKED = "case_phone_asked"
+    CASE_PHONE_CHECKED = "case_phone_checked"
+    UNVERIFIED_CASE_MENTION = "unverified_case_mention"
     # A new case naming a resolved one by its number (detail "case_number"): it follows that case.
     FOLLOWS_CASE = "follows_case"
     ESCALATION_PHONE_ASKED = "escalation_phone_asked"

@@ -4,9 +4,20 @@ for the supervisor; and the phone the supervisor calls back on."""
 from __future__ import annotations
 
 from bot.config import Intent, PhraseId, Signal
+from bot.core.case_numbers import case_numbers_in
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.case import SUPERVISOR_QUEUE, note_on_case
+from bot.flows.case_check import (
+    CASE_CHECK_TRIES,
+    CaseCheckFor,
+    ask_case_check,
+    checked_by_phone,
+    named_status,
+    not_confirmed,
+    proven,
+    unproven_number,
+)
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.deadline import describe_moment
 from bot.flows.greeting import greet
@@ -26,17 +37,35 @@ _CHASING = frozenset({Intent.YES, Intent.STATUS_QUERY, Intent.GREETING})
 """What a message urging us on may read as besides its words ("好的", "怎么还不来人", "还在吗")."""
 
 
-def appealed(turn: Turn) -> bool:
+def appealed(turn: Turn, checked_for: CaseCheckFor | None = CaseCheckFor.APPEAL) -> bool:
     """Link the complaint to the customer's open case when it repeats it (seed 003: a repeat
     of an unanswered complaint is an appeal): the case keeps its earlier deadline, the
-    customer hears an apology for the wait and the supervisor takes it. True if linked."""
+    customer hears an apology for the wait and the supervisor takes it. True if linked, or if
+    the case it names by number is not provably the writer's and its phone's digits were asked
+    for first (for ``checked_for``; None, an escalation that cannot wait: the case is only noted
+    for its staff and the complaint goes on as the writer's own)."""
+    data = turn.step.data
+    if data.appeal_of is not None or not data.description:
+        return False
+    number = unproven_number(turn)
+    if number is not None:
+        told = description_text(data)
+        if checked_for is not None and ask_case_check(turn, number, checked_for, told):
+            return True
+        not_confirmed(turn, number, checked_for, told, exists=named_status(turn, number) is not None)
     case = _repeated_case(turn)
     if case is None:
         return False
-    data = turn.step.data
     if case.by_typed_phone:
         _note_same_phone_case(turn, case)
         return False
+    link_to_case(turn, case)
+    return True
+
+
+def link_to_case(turn: Turn, case: OpenCase) -> None:
+    """The complaint joins the open case as an appeal, for the duty supervisor."""
+    data = turn.step.data
     data.appeal_of = case.case_number
     replies = turn.step.replies
     # The greeting's note of the open case: the appeal says it again.
@@ -57,6 +86,7 @@ def appealed(turn: Turn) -> bool:
         description_text(data),
         data.phone,
         HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL),
+        phone_checked=checked_by_phone(turn, case.case_number),
     )
     turn.audit(
         TimelineKind.APPEAL_LINKED,
@@ -68,7 +98,6 @@ def appealed(turn: Turn) -> bool:
     for kind in list(data.timers):
         turn.cancel(kind)
     turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL)
-    return True
 
 
 def _note_same_phone_case(turn: Turn, case: OpenCase) -> None:
@@ -83,13 +112,22 @@ def _note_same_phone_case(turn: Turn, case: OpenCase) -> None:
 
 def joined_named_case(turn: Turn, text: str) -> bool:
     """A complaint naming the number of an open case ("TS2026… 路灯还是没修好", or the number
-    given while the form is taken) is more of that case: it joins it as an appeal, whoever's
-    it is (the number is what the bot gave its customer). True if joined."""
+    given while the form is taken) is more of that case: it joins it as an appeal when it is the
+    writer's; any other number (another's case, or none's) has the case's phone's digits asked for
+    first. True if joined or asked."""
     data = turn.step.data
     if turn.step.state in (State.NEW, State.AWAIT_DESCRIPTION):
         return False  # the description's own handling links it
-    if named_open_case(turn) is None or data.appeal_of is not None:
+    if data.appeal_of is not None:
         return False
+    if named_open_case(turn) is None:
+        number = unproven_number(turn)
+        if number is None:
+            return False
+        if data.case_check_misses >= CASE_CHECK_TRIES:
+            # No tries left here: the words go on with the form, the case is only noted.
+            not_confirmed(turn, number, CaseCheckFor.APPEAL, text, exists=named_status(turn, number) is not None)
+            return False
     append_description(turn, text)
     turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
     return appealed(turn)
@@ -101,21 +139,26 @@ def note_followed_case(turn: Turn) -> None:
     rather than asked for blank."""
     data = turn.step.data
     named = named_case(turn)
-    if named is None or named.stage is not CaseStage.RESOLVED or named.case_number is None:
-        return
+    if named is None or named.stage is not CaseStage.RESOLVED or named.case_number is None or not proven(turn, named):
+        return  # another's case is no more of this one for naming it (its digits may be asked first)
     if data.case_number is not None or data.follows_case == named.case_number:
         return
     data.follows_case, data.follows_area = named.case_number, named.area
 
 
 def named_open_case(turn: Turn) -> OpenCase | None:
-    """The unresolved case this message names by its number, when storage found it."""
-    named = named_case(turn)
-    if named is None or named.case_number is None or named.deadline_at is None:
+    """The unresolved case of the writer's (:func:`proven`) this message names by its number, when
+    storage found it."""
+    understood = turn.understood
+    if understood is None:
         return None
-    if named.stage is CaseStage.RESOLVED:
-        return None
-    return OpenCase(named.case_number, named.deadline_at, status=named)
+    said = case_numbers_in(understood.text, turn.kit.config.service.case_prefix)
+    for named in turn.customer.named_cases:
+        if named.case_number not in said or named.deadline_at is None or named.case_number is None:
+            continue
+        if named.stage is not CaseStage.RESOLVED and proven(turn, named):
+            return OpenCase(named.case_number, named.deadline_at, status=named)
+    return None
 
 
 def _repeated_case(turn: Turn) -> OpenCase | None:
@@ -358,8 +401,10 @@ def asks_for_the_appealed_case(turn: Turn, text: str) -> bool:
     data = turn.step.data
     if turn.step.state not in (State.NEW, State.AWAIT_DESCRIPTION) or data.description:
         return False
-    if not turn.says_any(text, turn.kit.form.appeal_words) or named_case(turn) is not None:
+    if not turn.says_any(text, turn.kit.form.appeal_words):
         return False
+    if case_numbers_in(text, turn.kit.config.service.case_prefix):
+        return False  # named already (found or not: asked about alike), the complaint's handling checks it
     case = turn.customer.open_case
     if case is not None and not case.by_typed_phone:
         return False  # their open case is there to join: the complaint's own handling links it

@@ -9,6 +9,15 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.case_numbers import case_numbers_in
 from bot.core.timeline import TimelineKind
 from bot.flows.asking import ask_current, yes_no_options
+from bot.flows.case_check import (
+    CaseCheckFor,
+    ask_case_check,
+    checked_by_phone,
+    named_status,
+    not_confirmed,
+    proven,
+    unproven_number,
+)
 from bot.flows.data import TimerKind
 from bot.flows.records import COLLECTING, AppealLink, CaseStage, State
 from bot.flows.turn import Turn
@@ -66,7 +75,9 @@ def _withdrew_before_telling(turn: Turn, text: str) -> None:
     are told on its timeline and the conversation ends, no case opened. Naming an earlier
     complaint ("我之前的投诉不用处理了") with none known here, the number is asked for; a plain
     "算了 不投诉了" is said goodbye to."""
-    case_number = _case_taken_back(turn, text)
+    if _took_back_named_case(turn, text):
+        return
+    case_number = _own_case_taken_back(turn, text)
     if case_number is not None:
         withdraw_case(turn, case_number, text)
         return
@@ -80,10 +91,25 @@ def _withdrew_before_telling(turn: Turn, text: str) -> None:
     close(turn, "withdrawn")
 
 
-def _case_taken_back(turn: Turn, text: str) -> str | None:
+def _took_back_named_case(turn: Turn, text: str) -> bool:
+    """A case taken back by its number: the writer's own at once; any other number (another's
+    case, or none's) only once the case's phone's digits are given (asked for here). True if handled."""
     named = _named_open_case(turn, text)
     if named is not None:
-        return named
+        withdraw_case(turn, named, text)
+        return True
+    number = unproven_number(turn)
+    if number is None:
+        return False
+    if not ask_case_check(turn, number, CaseCheckFor.WITHDRAWAL, text):
+        not_confirmed(turn, number, CaseCheckFor.WITHDRAWAL, text, exists=named_status(turn, number) is not None)
+        turn.say(PhraseId.ANYTHING_ELSE)
+    turn.step.state = State.AWAIT_DESCRIPTION
+    return True
+
+
+def _own_case_taken_back(turn: Turn, text: str) -> str | None:
+    """The customer's open case on record, when the message takes an earlier complaint back."""
     case = turn.customer.open_case
     if case is None or case.by_typed_phone or not _names_an_earlier_complaint(turn, text):
         return None
@@ -91,13 +117,14 @@ def _case_taken_back(turn: Turn, text: str) -> str | None:
 
 
 def _named_open_case(turn: Turn, text: str) -> str | None:
-    """The number of the unresolved case of the customer's that ``text`` names, when storage found it."""
+    """The number of the unresolved case of the customer's (:func:`proven`) that ``text`` names,
+    when storage found it."""
     said = case_numbers_in(text, turn.kit.config.service.case_prefix)
     return next(
         (
             case.case_number
             for case in turn.customer.named_cases
-            if case.case_number in said and case.stage is not CaseStage.RESOLVED
+            if case.case_number in said and case.stage is not CaseStage.RESOLVED and proven(turn, case)
         ),
         None,
     )
@@ -120,7 +147,8 @@ def _names_an_earlier_complaint(turn: Turn, text: str) -> bool:
 def withdraw_case(turn: Turn, case_number: str, text: str) -> None:
     """The customer takes back their case ``case_number`` of another conversation."""
     data = turn.step.data
-    turn.step.appeal = AppealLink(case_number, text, data.phone, None, withdrawn=True)
+    checked = checked_by_phone(turn, case_number)
+    turn.step.appeal = AppealLink(case_number, text, data.phone, None, withdrawn=True, phone_checked=checked)
     turn.audit(TimelineKind.WITHDRAWN_AFTER_HANDOFF, text=text, case_number=case_number)
     turn.say(PhraseId.WITHDRAWN_AFTER_HANDOFF)
     close(turn, "withdrawn")
@@ -149,7 +177,8 @@ def withdrew_after_hand_off(turn: Turn, intents: frozenset[Intent], text: str) -
     data = turn.step.data
     if data.appeal_of is not None:
         # The appealed case lives in another conversation: its staff are told there.
-        turn.step.appeal = AppealLink(data.appeal_of, text, data.phone, None, withdrawn=True)
+        checked = checked_by_phone(turn, data.appeal_of)
+        turn.step.appeal = AppealLink(data.appeal_of, text, data.phone, None, withdrawn=True, phone_checked=checked)
     turn.audit(TimelineKind.WITHDRAWN_AFTER_HANDOFF, text=text)
     turn.say(PhraseId.WITHDRAWN_AFTER_HANDOFF)
     return True
@@ -163,10 +192,9 @@ def answered_withdrawal(turn: Turn, intents: frozenset[Intent]) -> bool:
         return False
     data.withdrawing = False
     text = turn.understood.text if turn.understood is not None else ""
-    named = _named_open_case(turn, text) if not data.description else None
-    if named is not None:
-        # The number asked for ("请您告诉我要撤销的投诉编号"): that case is taken back.
-        withdraw_case(turn, named, text)
+    if not data.description and _took_back_named_case(turn, text):
+        # The number asked for ("请您告诉我要撤销的投诉编号"): that case is taken back (checked first
+        # when it is not provably the customer's).
         return True
     if Intent.YES in intents and Intent.NO not in intents and Intent.COMPLAINT not in intents:
         turn.say(PhraseId.WITHDRAWN_NOT_FILED)

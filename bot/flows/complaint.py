@@ -28,6 +28,7 @@ from bot.flows.appeals import (
     asked_while_the_phone_is_asked,
     asks_for_the_appealed_case,
     joined_named_case,
+    link_to_case,
     note_followed_case,
     on_chaser,
     on_escalation_phone,
@@ -54,11 +55,14 @@ from bot.flows.case import (
     on_handed_off,
     place_after_hand_off,
 )
+from bot.flows.case_check import CaseCheckFor, CheckOutcome, checked_case, named_status, not_confirmed
 from bot.flows.closing import (
     CLOSING_TIMERS,
     answered_withdrawal,
+    close,
     on_closing_timer,
     on_harassment,
+    withdraw_case,
     withdrew,
     withdrew_after_hand_off,
 )
@@ -75,11 +79,19 @@ from bot.flows.deadline import BusinessCalendar
 from bot.flows.escalation import escalate, escalation_reason, hand_off_on_request
 from bot.flows.explaining import explained_again
 from bot.flows.faq import FaqMatcher
-from bot.flows.form import ask_next_missing, on_area, on_description, on_new, on_phone, place_beside_politeness
+from bot.flows.form import (
+    ask_next_missing,
+    go_on_with_the_form,
+    on_area,
+    on_description,
+    on_new,
+    on_phone,
+    place_beside_politeness,
+)
 from bot.flows.fragments import held_or_joined
 from bot.flows.greeting import excuses_an_absence, greet
 from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
-from bot.flows.records import COLLECTING, CustomerView, State
+from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
 from bot.flows.resuming import only_polite, resume, resumes
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
 from bot.flows.slots import (
@@ -105,6 +117,9 @@ from bot.understanding.language import ZH_TW
 from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.understander import Understander
+
+_NOT_AN_ANSWER = frozenset({Intent.HUMAN, Intent.SUPERVISOR, Intent.WITHDRAW})
+"""Asked for a case's phone's digits, what ends the question: the message is read as usual."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +341,16 @@ class ComplaintFlow:
         if state in CALLBACK_STATES:
             on_callback(turn, text)
             return
+        if state in COLLECTING and data.case_check is not None:
+            if not (signals & ESCALATING_SIGNALS or intents & _NOT_AN_ANSWER):
+                self._on_case_check(turn)
+                if turn.step.state in COLLECTING:
+                    turn.arm_idle()
+                return
+            # Danger, a threat, a person asked for or the complaint given up does not wait for the
+            # case's phone: the case is only noted, and the message read as usual.
+            exists = named_status(turn, data.case_check) is not None
+            not_confirmed(turn, data.case_check, None, data.case_check_text or "", exists=exists)
         if state in COLLECTING and back_to_the_resolved_case(turn, text):
             return
         if state in COLLECTING:
@@ -350,6 +375,8 @@ class ComplaintFlow:
                 return
             if answered_appeal_number(turn):
                 escalate(turn, reason=TicketReason.APPEAL)
+                if turn.step.state in COLLECTING:
+                    turn.arm_idle()  # the number's case checked first: its phone's digits asked for
                 return
             if asks_for_the_appealed_case(turn, text):
                 turn.arm_idle()
@@ -389,6 +416,8 @@ class ComplaintFlow:
                 turn.arm_idle()
                 return
             if joined_named_case(turn, text):
+                if turn.step.state in COLLECTING:
+                    turn.arm_idle()  # the case's phone's digits asked for first
                 return
             note_followed_case(turn)
             placed = place_beside_politeness(turn, text)
@@ -470,6 +499,39 @@ class ComplaintFlow:
             return
         if not side_intent(turn, intents, State.HANDED_OFF):
             on_handed_off(turn, text)
+
+    @staticmethod
+    def _on_case_check(turn: Turn) -> None:
+        """The answer to ``verify_case_phone``. Confirmed, what naming the case was for is done: an
+        appeal joins it, a withdrawal takes it back. Not confirmed, an appeal's words go on as the
+        customer's own complaint, through the form (or to the duty supervisor, for an appeal whose
+        number was asked for), and nothing is taken back; the case is left as it was."""
+        data = turn.step.data
+        checked_for = CaseCheckFor(data.case_check_for or CaseCheckFor.APPEAL)
+        case_number, text = data.case_check or "", data.case_check_text or ""
+        outcome = checked_case(turn)
+        if outcome is CheckOutcome.ASKED_AGAIN:
+            return
+        data.case_check_for = data.case_check_text = None
+        case = named_status(turn, case_number) if outcome is CheckOutcome.CONFIRMED else None
+        if checked_for is CaseCheckFor.WITHDRAWAL:
+            if case is None:
+                turn.say(PhraseId.ANYTHING_ELSE)
+            elif case.stage is CaseStage.RESOLVED:
+                turn.say(PhraseId.WITHDRAWN)  # handled already: nothing left to take back
+                close(turn, "withdrawn")
+            else:
+                withdraw_case(turn, case_number, text)
+            return
+        if case is not None and case.stage is not CaseStage.RESOLVED and case.deadline_at is not None:
+            link_to_case(turn, OpenCase(case_number, case.deadline_at, status=case))
+            return
+        if case is not None:
+            data.follows_case = case_number  # their resolved case: the new one follows it
+        if checked_for is CaseCheckFor.APPEAL_NUMBER:
+            escalate(turn, reason=TicketReason.APPEAL)
+        else:
+            go_on_with_the_form(turn)
 
     @staticmethod
     def _after_late_complaint(turn: Turn) -> None:

@@ -74,6 +74,13 @@ _KNOWN_KEYS = frozenset(
         "resumed_from",
         "resolution_summary",
         "owed_promise",
+        "case_check",
+        "case_check_for",
+        "case_check_text",
+        "case_check_misses",
+        "case_check_reasked",
+        "case_proven",
+        "case_unproven",
     }
 )
 
@@ -205,6 +212,23 @@ class FlowData:
     and asks only what is missing; cleared then."""
     resolution_summary: str | None = None
     """How the staff resolved the case, as they wrote it: told with the callback's question."""
+    case_check: str | None = None
+    """A case number the customer named without being known as its customer: the last digits of
+    its contact phone were asked for, and the answer is checked against that case."""
+    case_check_for: str | None = None
+    """What the named case was for (a :class:`CaseCheckFor` value): done once the check passes."""
+    case_check_text: str | None = None
+    """The words that named the case (a withdrawal's, which are no part of the problem), kept
+    while the check is answered."""
+    case_check_misses: int = 0
+    """Answers that did not match, in this conversation: past ``CASE_CHECK_TRIES`` no case is
+    checked again here (four digits are not guessed by trying)."""
+    case_check_reasked: bool = False
+    """The check was answered with more of the problem and no digits: asked once more, not again."""
+    case_proven: str | None = None
+    """The case whose phone digits the customer gave right: theirs from then on."""
+    case_unproven: str | None = None
+    """The case last not confirmed: named again, it is not asked about nor noted again."""
     callback_reasks: int = 0
     """During the callback (回访): messages that were no rating and were answered with the rating
     question again; past ``followups.rating_reasks`` the next goes to the staff."""
@@ -274,6 +298,13 @@ class FlowData:
             resumed_from=self.resumed_from,
             resolution_summary=self.resolution_summary,
             owed_promise=self.owed_promise,
+            case_check=self.case_check,
+            case_check_for=self.case_check_for,
+            case_check_text=self.case_check_text,
+            case_check_misses=self.case_check_misses,
+            case_check_reasked=self.case_check_reasked,
+            case_proven=self.case_proven,
+            case_unproven=self.case_unproven,
         )
 
     def carried_over(self, conversation_id: int) -> FlowData:
@@ -366,6 +397,13 @@ class FlowData:
             resumed_from=get("resumed_from"),
             resolution_summary=get("resolution_summary"),
             owed_promise=OwedPromise.from_json(owed) if (owed := get("owed_promise")) else None,
+            case_check=get("case_check"),
+            case_check_for=get("case_check_for"),
+            case_check_text=get("case_check_text"),
+            case_check_misses=int(get("case_check_misses", 0)),
+            case_check_reasked=bool(get("case_check_reasked", False)),
+            case_proven=get("case_proven"),
+            case_unproven=get("case_unproven"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -462,6 +500,20 @@ class FlowData:
             stored["resolution_summary"] = self.resolution_summary
         if self.owed_promise is not None:
             stored["owed_promise"] = self.owed_promise.to_json()
+        if self.case_check is not None:
+            stored["case_check"] = self.case_check
+        if self.case_check_for is not None:
+            stored["case_check_for"] = self.case_check_for
+        if self.case_check_text is not None:
+            stored["case_check_text"] = self.case_check_text
+        if self.case_check_misses:
+            stored["case_check_misses"] = self.case_check_misses
+        if self.case_check_reasked:
+            stored["case_check_reasked"] = True
+        if self.case_proven is not None:
+            stored["case_proven"] = self.case_proven
+        if self.case_unproven is not None:
+            stored["case_unproven"] = self.case_unproven
         return stored
 
 

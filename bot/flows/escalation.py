@@ -21,6 +21,7 @@ from bot.flows.case import (
     promise,
     record_complaint,
 )
+from bot.flows.case_check import CaseCheckFor, checked_by_phone
 from bot.flows.greeting import greet
 from bot.flows.records import AppealLink, HandoffRequest, State
 from bot.flows.slots import description_text
@@ -44,12 +45,17 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
         data = turn.step.data
         if data.appeal_of is not None:
             # The appealed case holds the ticket: it is raised again, no second one opened here.
-            turn.step.appeal = AppealLink(data.appeal_of, description_text(data), data.phone, request)
+            checked = checked_by_phone(turn, data.appeal_of)
+            turn.step.appeal = AppealLink(
+                data.appeal_of, description_text(data), data.phone, request, phone_checked=checked
+            )
         else:
             turn.step.handoff = request
         turn.audit(TimelineKind.ESCALATED, reason=reason)
         return
-    if appealed(turn):
+    # An appeal's number checked first when it is not provably the writer's case; a threat or
+    # danger does not wait for that: another's case named is only noted for its staff.
+    if appealed(turn, CaseCheckFor.APPEAL_NUMBER if reason is TicketReason.APPEAL else None):
         return
     # The ticket first: the supervisor has the case at once, whatever is still to ask. The customer
     # hears the apology (an emergency: that the supervisor is alerted), the questions still
@@ -86,7 +92,7 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
     by name goes to the duty supervisor (seed 000 五(二)4)."""
     if turn.step.state is State.NEW:
         greet(turn, invite=False)  # "转人工" as the first SMS: greeted before the transfer
-    if to_supervisor and appealed(turn):
+    if to_supervisor and appealed(turn, checked_for=None):
         return
     if to_supervisor:
         supervisor_will_call(turn)

@@ -406,6 +406,12 @@ def _tells_a_story(turn: Turn, text: str) -> bool:
     return turn.says_any(text, turn.kit.form.story_words)
 
 
+def go_on_with_the_form(turn: Turn) -> None:
+    """The complaint told so far goes on through the form: the first item still missing is asked
+    for, or it is restated."""
+    _ask_next_missing(turn)
+
+
 def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = False) -> None:
     """Ask for the first item still missing; restate when nothing is. A phone refused once is
     answered with the reassurance, once: asked again later (the customer has agreed to give it,

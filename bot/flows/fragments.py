@@ -27,8 +27,8 @@ def held_or_joined(turn: Turn, text: str, locale: str) -> str | None:
     ("我", then "要"); else the message with the fragments held before it, read again as one
     ("我要" + "投诉" is "我要投诉")."""
     data = turn.step.data
-    if turn.step.state is not State.AWAIT_DESCRIPTION or data.description:
-        return text
+    if turn.step.state is not State.AWAIT_DESCRIPTION or data.description or data.case_check is not None:
+        return text  # "8000" answering for a case's phone is no piece of a problem
     if is_fragment(turn, text):
         data.fragments = (*data.fragments, text)
         return None

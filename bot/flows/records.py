@@ -74,6 +74,12 @@ class CaseStatus:
     """The case's place; for a case named by its number, only when it is the customer's own."""
     customer_id: int | None = None
     """Whose case it is (storage's id), for storage to tell whether its place may be shown."""
+    own: bool = False
+    """For a case named by its number: the writer is provably its customer (the same customer, or
+    the phone the writer's channel vouches for is the case's contact phone)."""
+    phone_tail: str | None = None
+    """For a case named by its number that is not ``own``: the last digits of its contact phone,
+    which whoever writes must give before acting on it; never said. None when it has no phone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,8 @@ class CustomerView:
     title: str | None = None
     tier: str = "standard"
     phone: str | None = None
+    phone_vouched: bool = False
+    """The channel vouches for ``phone`` (an SMS sender's number): it tells who writes."""
     prior_categories: frozenset[str] = frozenset()
     open_case: OpenCase | None = None
     """The newest open case of the customer's, or of anyone known by a phone this conversation
@@ -162,6 +170,17 @@ class AppealLink:
     withdrawn: bool = False
     """The customer takes the case back from another conversation ("我之前的投诉不用处理了"): the
     case's timeline says so (``withdrawn_after_handoff``) for the staff in charge to close it."""
+    phone_checked: bool = False
+    """The writer is not known as the case's customer but gave the last digits of its contact phone."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnverifiedMention:
+    """A case named by someone who could not be confirmed as its customer: its timeline shows the
+    words for its staff; the case itself (ticket, promises, contact) is left as it was."""
+
+    case_number: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)

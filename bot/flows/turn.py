@@ -26,6 +26,7 @@ from bot.flows.records import (
     SatisfactionRecord,
     State,
     TimerChange,
+    UnverifiedMention,
 )
 from bot.flows.summary import ProblemSummary
 from bot.understanding.guard import ForbiddenGuard
@@ -103,6 +104,8 @@ class Step:
     """This conversation's complaint repeats an open case: link it there (no new case)."""
     contact: CaseContact | None = None
     """A contact phone given after the case was recorded (for the supervisor's call): store it on the case."""
+    unverified_mention: UnverifiedMention | None = None
+    """A case named by someone not confirmed as its customer: noted on its timeline, nothing more."""
 
 
 def numbered_options(kit: FlowKit, options: Sequence[Option], locale: str) -> str:

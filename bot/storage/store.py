@@ -35,6 +35,7 @@ from bot.flows.records import (
     OpenCase,
     State,
     TimerChange,
+    UnverifiedMention,
 )
 from bot.storage.db import rows_matched
 from bot.storage.models import (
@@ -594,6 +595,7 @@ _LOAD_CUSTOMERS = PreparedQuery(
         Customer.__table__.c.title,
         Customer.__table__.c.tier,
         Customer.__table__.c.phone,
+        Customer.__table__.c.phone_verified,
     ).where(Customer.__table__.c.id.in_(bindparam("ids", expanding=True)))
 )
 _complaints = table_of(Complaint)
@@ -613,7 +615,9 @@ _PRIOR_COMPLAINTS = PreparedQuery(
     .order_by(_complaints.c.id)
 )
 # By the unique index of case numbers.
-_CASES_BY_NUMBER = select(*_CASE_COLUMNS).where(_complaints.c.case_number.in_(bindparam("numbers", expanding=True)))
+_CASES_BY_NUMBER = select(*_CASE_COLUMNS, _complaints.c.contact_phone).where(
+    _complaints.c.case_number.in_(bindparam("numbers", expanding=True))
+)
 OPEN_STATUSES = ("open", "incomplete")
 RESOLVED_STATUSES = ("resolved", "closed")
 AGENT_OWNER = "agent:"
@@ -679,22 +683,50 @@ def _case_places(session: Session, conversation_ids: set[int]) -> tuple[dict[int
     return places, names
 
 
-def cases_by_number(session: Session, case_numbers: Collection[str]) -> dict[str, CaseStatus]:
-    """Where the cases with these numbers stand (those that exist), for a customer asking about a
-    case by its number from another conversation, with their places and whose they are. Three
-    statements at most, by index."""
+PHONE_TAIL_DIGITS = 4
+"""The last digits of a case's contact phone that whoever names the case without being known as
+its customer gives back."""
+
+
+@dataclass(frozen=True, slots=True)
+class NamedCase:
+    """A case found by its number, and the contact phone that tells whether the writer is its
+    customer (the pipeline keeps the phone from the engine)."""
+
+    status: CaseStatus
+    contact_phone: str | None
+    """Normalised (:func:`normalise_phone`); None when the case has none."""
+
+    @property
+    def phone_tail(self) -> str | None:
+        digits = "".join(char for char in self.contact_phone or "" if char.isdigit())
+        return digits[-PHONE_TAIL_DIGITS:] if len(digits) >= PHONE_TAIL_DIGITS else None
+
+
+def named_cases(session: Session, case_numbers: Collection[str]) -> dict[str, NamedCase]:
+    """Where the cases with these numbers stand (those that exist), for a customer naming a case
+    by its number from another conversation, with their places, whose they are and their contact
+    phones. Three statements at most, by index."""
     if not case_numbers:
         return {}
     complaints = session.connection().execute(_CASES_BY_NUMBER, {"numbers": sorted(case_numbers)}).all()
     places, names = _case_places(session, {complaint.conversation_id for complaint in complaints})
     return {
-        complaint.case_number: dataclasses.replace(
-            _case_status(complaint, places.get(complaint.conversation_id), names),
-            area=complaint.area,
-            customer_id=complaint.customer_id,
+        complaint.case_number: NamedCase(
+            dataclasses.replace(
+                _case_status(complaint, places.get(complaint.conversation_id), names),
+                area=complaint.area,
+                customer_id=complaint.customer_id,
+            ),
+            normalise_phone(complaint.contact_phone) if complaint.contact_phone else None,
         )
         for complaint in complaints
     }
+
+
+def cases_by_number(session: Session, case_numbers: Collection[str]) -> dict[str, CaseStatus]:
+    """:func:`named_cases` without their phones."""
+    return {number: named.status for number, named in named_cases(session, case_numbers).items()}
 
 
 def _case_status(complaint: Any | None, place: _CasePlace | None, names: dict[str, str]) -> CaseStatus:
@@ -839,6 +871,7 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
                 title=customers[row.customer_id].title,
                 tier=customers[row.customer_id].tier,
                 phone=customers[row.customer_id].phone,
+                phone_vouched=bool(customers[row.customer_id].phone_verified),
                 prior_categories=frozenset(categories.get(row.customer_id, ())),
                 open_case=open_case(row.id),
                 this_case=this_case(row.customer_id, row.id),
@@ -1141,8 +1174,10 @@ def link_appeal(
         "channel": conversation.channel,
         "text": link.description,
     }
-    if not _same_customer(session, conversation.customer_id, complaint):
-        # Whoever knows a case number may write about it: the staff see it is not the case's customer.
+    if link.phone_checked:
+        detail["phone_checked"] = True
+    elif not _same_customer(session, conversation.customer_id, complaint):
+        # The flow links only a case it knows is the writer's: kept for the staff should it not be.
         detail["unverified"] = True
     row = {
         "conversation_id": complaint.conversation_id,
@@ -1160,14 +1195,42 @@ def link_appeal(
 
 
 def _same_customer(session: Session, customer_id: int, complaint: Complaint) -> bool:
-    """The writer is the case's customer, or known by the case's contact phone (the same person
-    on another channel)."""
+    """The writer is the case's customer, or known by the case's contact phone as their channel
+    vouches for it (the same person on another channel); a phone typed in a chat proves nothing."""
     if customer_id == complaint.customer_id:
         return True
     if not complaint.contact_phone:
         return False
-    phone = session.execute(select(Customer.phone).where(Customer.id == customer_id)).scalar_one_or_none()
+    phone = session.execute(
+        select(Customer.phone).where(Customer.id == customer_id, Customer.phone_verified.is_(True))
+    ).scalar_one_or_none()
     return phone is not None and phone == normalise_phone(complaint.contact_phone)
+
+
+def note_unverified_mention(
+    session: Session, conversation: LoadedConversation, mention: UnverifiedMention, now: dt.datetime
+) -> dict[str, Any] | None:
+    """The timeline row telling a case's staff that someone not confirmed as its customer named it
+    (their words, and where they wrote from); the case itself is left as it was. None when no case
+    has that number."""
+    found = session.execute(
+        select(Complaint.id, Complaint.conversation_id).where(Complaint.case_number == mention.case_number)
+    ).one_or_none()
+    if found is None:
+        return None
+    return {
+        "conversation_id": found.conversation_id,
+        "complaint_id": found.id,
+        "kind": TimelineKind.UNVERIFIED_CASE_MENTION,
+        "actor": "customer",
+        "detail": {
+            "case_number": mention.case_number,
+            "conversation_id": conversation.id,
+            "channel": conversation.channel,
+            "text": mention.text,
+        },
+        "created_at": now,
+    }
 
 
 def add_case_contact(session: Session, conversation: LoadedConversation, contact: CaseContact) -> int | None:

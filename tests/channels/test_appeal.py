@@ -109,6 +109,27 @@ async def test_an_sms_repeating_a_case_typed_under_its_number_in_web_chat_is_a_c
     assert "appeal_received" not in await timeline_kinds(client, web_chat)
 
 
+async def test_the_same_person_texting_the_case_number_from_the_cases_phone_is_not_asked(
+    sms_setup: tuple[Any, Stub],
+) -> None:
+    """Filed in web chat under a phone, named by number in a text from that phone: the phone the
+    SMS channel vouches for is the case's contact phone, so no digits are asked for."""
+    client, stub = sms_setup
+    case_number = await _web_chat_complaint(client, "小区路灯坏了,晚上一片漆黑")
+    await stub.phone_sends(f"{case_number} 路灯还是没修好", sender=PHONE)
+    await _until_texted(stub, "让您等了这么久")
+    assert not any("后四位" in text for text in stub.texts_to(PHONE))
+    web_chat, _ = await _conversation_ids(client)
+
+    async def raised() -> bool:
+        return [(t.conversation_id, t.queue, t.reason) for t in await _tickets(client)] == [
+            (web_chat, "supervisor", "appeal")
+        ]
+
+    await eventually(raised, timeout=15)
+    assert [c.case_number for c in await _complaints(client)] == [case_number]
+
+
 async def test_a_phone_typed_in_web_chat_tells_nothing_of_the_sms_customers_open_case(
     sms_setup: tuple[Any, Stub],
 ) -> None:
@@ -184,12 +205,15 @@ async def test_an_escalation_on_web_chat_asks_for_the_supervisors_number_first(s
 
 
 async def _web_chat_appeal(client: Any, case_number: str) -> ChatSocket:
-    """A web chat customer naming the SMS customer's case number and repeating their problem:
-    linked to that case as an appeal (the socket is left open)."""
+    """The SMS customer, now in web chat, naming their case number and repeating the problem:
+    asked for the last digits of the case's phone, then linked to that case as an appeal (the
+    socket is left open)."""
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     await socket.send(f"{case_number} 路灯一直没人来修")
+    await socket.until_bot_says("后四位")
+    await socket.send(PHONE[-4:])
     await socket.until_bot_says("让您等了这么久")
     return socket
 
@@ -265,6 +289,8 @@ async def test_a_complaint_naming_its_case_number_on_another_channel_joins_that_
 
     socket = await _greeted_web_chat(client)
     await socket.send(f"{case_number.lower()} 都三天了路灯还是不亮,你们到底管不管")
+    await socket.until_bot_says("后四位")
+    await socket.send(PHONE[-4:])
     frame = await socket.until_bot_says("让您等了这么久")
     await socket.close()
 
@@ -294,6 +320,8 @@ async def test_a_case_number_given_while_the_complaint_is_taken_joins_that_case(
     await socket.send("路灯的事")
     await socket.until_bot_says("电话")
     await socket.send(f"上次的投诉编号是{case_number}")
+    await socket.until_bot_says("后四位")
+    await socket.send(PHONE[-4:])
     frame = await socket.until_bot_says("让您等了这么久")
     await socket.close()
     assert case_number in frame["text"]
@@ -325,23 +353,25 @@ async def _appeal_rows(client: Any) -> list[dict[str, Any]]:
         return [dict(detail) for detail in rows.scalars()]
 
 
-async def test_an_appeal_from_someone_who_only_knows_the_case_number_is_marked_unverified(
+async def test_an_appeal_confirmed_by_the_cases_phone_digits_is_marked_so(
     sms_setup: tuple[Any, Stub],
 ) -> None:
-    """Whoever knows a case number may write about it; the supervisor sees the appeal did not come
-    from the case's customer, on the timeline and in the notification."""
+    """The supervisor sees the appeal came from another customer record, who gave the last digits
+    of the case's phone, on the timeline and in the notification."""
     client, stub = sms_setup
     await _sms_complaint(stub, "小区路灯坏了,晚上一片漆黑")
     socket = await _web_chat_appeal(client, await _only_case(client))
     await socket.close()
 
     async def marked() -> bool:
-        return [row.get("unverified") for row in await _appeal_rows(client)] == [True]
+        return [(row.get("phone_checked"), row.get("unverified")) for row in await _appeal_rows(client)] == [
+            (True, None)
+        ]
 
     await eventually(marked, timeout=15)
     async with resources(client.app).sessions() as session:
         notice = (await session.execute(select(Notification.detail).where(Notification.kind == "appeal"))).scalar_one()
-    assert notice["unverified"] is True
+    assert notice["phone_checked"] is True and "unverified" not in notice
 
 
 async def test_the_appealing_chat_shows_the_appealed_case_and_extends_its_deadline(sms_setup: tuple[Any, Stub]) -> None:

@@ -91,8 +91,9 @@ def test_an_overdue_case_is_apologised_for_as_overdue(engine: ConversationEngine
 
 
 def named(stage: CaseStage = CaseStage.WAITING) -> CustomerView:
-    """A customer with no case on record here, naming a case by its number: what storage found."""
-    return CustomerView(named_cases=(CaseStatus(stage, CASE, DEADLINE, queue_position=3),))
+    """A customer with no case on record here naming a case of theirs by its number (filed on
+    another channel under the phone this one vouches for): what storage found."""
+    return CustomerView(named_cases=(CaseStatus(stage, CASE, DEADLINE, queue_position=3, own=True),))
 
 
 @pytest.mark.parametrize(
@@ -420,7 +421,7 @@ def test_when_it_is_handled_while_the_supervisors_phone_is_asked_is_answered_and
     """A new web chat names the case and repeats the problem; asked for a phone, the customer asks
     "什么时候处理": a question, no refusal. They hear the joined case's number and promised time,
     the phone is asked for again, and a number given next is the supervisor's to call."""
-    status = CaseStatus(CaseStage.WAITING, CASE, DEADLINE, queue_position=2)
+    status = CaseStatus(CaseStage.WAITING, CASE, DEADLINE, queue_position=2, own=True)
     chat = Chat(engine, customer=CustomerView(named_cases=(status,)))
     chat.send(Started())
     step = chat.send(f"{CASE} 楼上还是天天半夜拖椅子 昨天投诉了到现在没人理")

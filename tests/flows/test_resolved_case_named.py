@@ -23,9 +23,8 @@ def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
 
 
 def named_resolved(area: str | None = PLACE) -> CustomerView:
-    """What storage found for the number: the customer's own resolved case (its place), or, without
-    the place, someone else's."""
-    case = CaseStatus(CaseStage.RESOLVED, CASE, MONDAY_2PM, area=area)
+    """What storage found for the number: the customer's own resolved case, with its place."""
+    case = CaseStatus(CaseStage.RESOLVED, CASE, MONDAY_2PM, area=area, own=True)
     return CustomerView(phone="13800138000", named_cases=(case,))
 
 
@@ -71,7 +70,7 @@ def test_a_place_told_with_the_complaint_is_the_place(engine: ConversationEngine
 
 
 def test_without_the_earlier_place_the_place_is_asked(engine: ConversationEngine) -> None:
-    """Someone else's case (storage leaves its place out) or one without a place."""
+    """A case of theirs without a place."""
     chat = Chat(engine, customer=named_resolved(area=None))
     chat.send(Started())
     step = chat.send(f"{CASE} 垃圾又堆满了！")

@@ -180,7 +180,7 @@ def test_taking_back_the_open_case_tells_its_staff_and_opens_nothing(
 
 
 def test_taking_back_a_case_named_by_number_tells_that_case(conversation_engine: ConversationEngine) -> None:
-    named = CaseStatus(CaseStage.WAITING, case_number="TS20261206DJJX6Y", deadline_at=MONDAY_2PM)
+    named = CaseStatus(CaseStage.WAITING, case_number="TS20261206DJJX6Y", deadline_at=MONDAY_2PM, own=True)
     chat = Chat(conversation_engine, customer=CustomerView(named_cases=(named,)))
     chat.send(Started())
     step = chat.send("TS20261206DJJX6Y这个投诉帮我撤销 已经解决了")
@@ -197,7 +197,7 @@ def test_taking_back_an_earlier_complaint_none_known_asks_its_number_then_tells_
     step = chat.send("我之前的投诉不用处理了")
     assert chat.phrase_ids(step) == ["withdraw_ask_case_number"] and "投诉编号" in chat.texts(step)
     assert step.handoff is None and step.complaint is None and chat.state is State.AWAIT_DESCRIPTION
-    named = CaseStatus(CaseStage.WAITING, case_number="TS20261120ABC234", deadline_at=MONDAY_2PM)
+    named = CaseStatus(CaseStage.WAITING, case_number="TS20261120ABC234", deadline_at=MONDAY_2PM, own=True)
     chat.customer = CustomerView(named_cases=(named,))
     step = chat.send("TS20261120ABC234")
     assert chat.phrase_ids(step) == ["withdrawn_after_handoff"]

@@ -55,7 +55,7 @@ async def web_chat_case(client: Any) -> tuple[int, str]:
 
 async def appealed_case(client: Any, make_client: AppFactory, agent: str) -> AppealedCase:
     """``agent`` claims a web chat case; its customer then appeals it from a new chat by naming
-    the case number, and the appeal waits in the supervisor queue."""
+    the case number and the last digits of its phone, and the appeal waits in the supervisor queue."""
     conversation_id, case_number = await web_chat_case(client)
     owner, csrf = await signed_in(make_client, agent)
     [first] = await tickets_of(client, conversation_id)
@@ -65,6 +65,8 @@ async def appealed_case(client: Any, make_client: AppFactory, agent: str) -> App
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     await socket.send(f"{case_number} 路灯一直没人来修")
+    await socket.until_bot_says("后四位")
+    await socket.send("8000")
     await socket.until_bot_says("让您等了这么久")
 
     async def appealed() -> bool:

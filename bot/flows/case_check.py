@@ -1,0 +1,159 @@
+"""Whoever names a case by its number is not its customer for that alone: before a complaint joins
+another customer's case (an appeal), or takes one back, the writer gives the last digits of the
+phone left on the case. The same person on another channel knows them; a stranger who only has
+the number does not, and their words go on as a complaint of their own."""
+
+from __future__ import annotations
+
+import hmac
+import unicodedata
+from enum import StrEnum
+
+from bot.config import Intent, PhraseId
+from bot.core.case_numbers import case_numbers_in, without_case_numbers
+from bot.core.timeline import TimelineKind
+from bot.flows.records import CaseStatus, UnverifiedMention
+from bot.flows.slots import append_description, description_text
+from bot.flows.turn import Turn
+
+CASE_CHECK_TRIES = 2
+"""Answers that may miss in a conversation: a third guess at four digits is never checked."""
+_PHONE_TAIL_DIGITS = 4
+_DIGITS = frozenset("0123456789")
+
+
+class CaseCheckFor(StrEnum):
+    """What naming the case was for, done once the check passes."""
+
+    APPEAL = "appeal"
+    """A complaint repeating the case ("TS2026… 路灯还是没修好"): it joins the case."""
+    APPEAL_NUMBER = "appeal_number"
+    """The number given for an appeal ("我要申诉" then the number): it joins the case, else the
+    appeal goes to the duty supervisor as a complaint."""
+    WITHDRAWAL = "withdrawal"
+    """The case taken back ("不用处理了 TS2026…")."""
+
+
+class CheckOutcome(StrEnum):
+    CONFIRMED = "confirmed"
+    NOT_CONFIRMED = "not_confirmed"
+    ASKED_AGAIN = "asked_again"
+
+
+def proven(turn: Turn, case: CaseStatus) -> bool:
+    """The case named by its number is the writer's: storage knows it is, or they gave its phone's
+    digits in this conversation."""
+    return case.own or (case.case_number is not None and case.case_number == turn.step.data.case_proven)
+
+
+def unproven_number(turn: Turn) -> str | None:
+    """A case number this message names that is not provably the writer's case: another customer's
+    (open or resolved) or one no case has, asked about alike, so that typing numbers tells nothing
+    of which cases exist. None when it names none, names the writer's own case, or only the case
+    already not confirmed here."""
+    understood = turn.understood
+    if understood is None:
+        return None
+    said = sorted(case_numbers_in(understood.text, turn.kit.config.service.case_prefix))
+    found = {case.case_number: case for case in turn.customer.named_cases}
+    if any((case := found.get(number)) is not None and proven(turn, case) for number in said):
+        return None
+    return next((number for number in said if number != turn.step.data.case_unproven), None)
+
+
+def ask_case_check(turn: Turn, case_number: str, checked_for: CaseCheckFor, text: str) -> bool:
+    """Ask for the last digits of the phone left on case ``case_number``, keeping what it was for.
+    False when this conversation has no tries left: nothing is asked (the case is not confirmed)."""
+    data = turn.step.data
+    if data.case_check_misses >= CASE_CHECK_TRIES:
+        return False
+    data.case_check, data.case_check_for, data.case_check_text = case_number, checked_for.value, text
+    turn.say(PhraseId.VERIFY_CASE_PHONE)
+    turn.audit(TimelineKind.CASE_PHONE_ASKED, case_number=case_number)
+    return True
+
+
+def checked_case(turn: Turn) -> CheckOutcome:
+    """The answer to ``verify_case_phone``: the case's phone's last digits (a whole phone number
+    too, its last digits read). A miss is asked again while tries are left; more of the problem
+    instead ("路灯还是没修好") is kept and the digits asked for once more; any other answer without
+    them ("不知道", "为什么要这个") is not asked again. The digits are never said back. The check
+    (``FlowData.case_check``) is over unless asked again."""
+    data = turn.step.data
+    case_number = data.case_check or ""
+    case = named_status(turn, case_number)
+    checked_for = CaseCheckFor(data.case_check_for or CaseCheckFor.APPEAL)
+    understood = turn.understood
+    text = without_case_numbers(understood.text, turn.kit.config.service.case_prefix) if understood else ""
+    digits = "".join(char for char in unicodedata.normalize("NFKC", text) if char in _DIGITS)
+    if len(digits) >= _PHONE_TAIL_DIGITS:
+        tail = case.phone_tail if case is not None else None
+        # An unknown number and a case without a phone miss as a wrong answer does.
+        if tail is not None and hmac.compare_digest(digits[-_PHONE_TAIL_DIGITS:], tail):
+            turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=True)
+            data.case_proven = case_number
+            data.case_check, data.case_check_reasked = None, False
+            return CheckOutcome.CONFIRMED
+        data.case_check_misses += 1
+        if data.case_check_misses < CASE_CHECK_TRIES:
+            turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=False)
+            turn.say(PhraseId.VERIFY_CASE_PHONE_AGAIN)
+            return CheckOutcome.ASKED_AGAIN
+    elif _tells_more(turn, checked_for):
+        data.case_check_reasked = True
+        append_description(turn, understood.text if understood else "")
+        turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+        turn.say(PhraseId.VERIFY_CASE_PHONE)
+        return CheckOutcome.ASKED_AGAIN
+    turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=False)
+    told = data.case_check_text if checked_for is CaseCheckFor.WITHDRAWAL else description_text(data)
+    not_confirmed(turn, case_number, checked_for, told or "", exists=case is not None)
+    return CheckOutcome.NOT_CONFIRMED
+
+
+def _tells_more(turn: Turn, checked_for: CaseCheckFor) -> bool:
+    """An appeal's check answered with more of the problem and no digits, the first time."""
+    understood = turn.understood
+    if turn.step.data.case_check_reasked or checked_for is CaseCheckFor.WITHDRAWAL or understood is None:
+        return False
+    return Intent.COMPLAINT in understood.intents
+
+
+def not_confirmed(turn: Turn, case_number: str, checked_for: CaseCheckFor | None, text: str, exists: bool) -> None:
+    """The writer could not be confirmed as the case's customer: they hear so (unless the case was
+    never asked about: ``checked_for`` None, an emergency going on at once), the case's staff see
+    the words on its timeline, and the case is not asked about again here."""
+    data = turn.step.data
+    data.case_check = data.case_check_for = data.case_check_text = None
+    data.case_check_reasked = False
+    data.case_unproven = case_number
+    if checked_for is CaseCheckFor.WITHDRAWAL:
+        turn.say(PhraseId.CASE_NOT_VERIFIED_WITHDRAWAL)
+    elif checked_for is not None:
+        turn.say(PhraseId.CASE_NOT_VERIFIED)
+    if exists:
+        turn.step.unverified_mention = UnverifiedMention(case_number, text)
+
+
+def checked_by_phone(turn: Turn, case_number: str) -> bool:
+    """The writer proved ``case_number`` theirs by its phone's digits (for the staff to see so)."""
+    return turn.step.data.case_proven == case_number
+
+
+def named_status(turn: Turn, case_number: str) -> CaseStatus | None:
+    """The case ``case_number`` as storage loaded it for this message."""
+    return next((case for case in turn.customer.named_cases if case.case_number == case_number), None)
+
+
+__all__ = [
+    "CASE_CHECK_TRIES",
+    "CaseCheckFor",
+    "CheckOutcome",
+    "ask_case_check",
+    "checked_by_phone",
+    "checked_case",
+    "named_status",
+    "not_confirmed",
+    "proven",
+    "unproven_number",
+]

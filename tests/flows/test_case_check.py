@@ -1,0 +1,216 @@
+"""A case number alone does not make its case the writer's: before a complaint joins another
+customer's case (an appeal, 申诉) or takes it back, the writer gives the last 4 digits of the phone
+left on it. The same person on another channel knows them; a stranger who only has the number does
+not, and their words go on as a complaint of their own. A number no case has is asked about alike,
+so typing numbers tells nothing of which cases exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.core.timeline import TimelineKind
+from bot.flows.complaint import Started
+from bot.flows.records import CaseStage, CaseStatus, CustomerView, State
+from tests.flows.chat import MONDAY_2PM, Chat
+
+CASE = "TS20261123ABCDEF"
+OTHER = "TS20261122QRSTUV"
+DEADLINE = MONDAY_2PM + dt.timedelta(hours=21)
+APPEAL = f"{CASE} 路灯还是没修好,都一个星期了"
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def anothers(tail: str | None = "8000", stage: CaseStage = CaseStage.WAITING, number: str = CASE) -> CaseStatus:
+    """Another customer's case as storage gives it for its number: no place, its phone's last digits."""
+    return CaseStatus(stage, number, DEADLINE, queue_position=3, phone_tail=tail)
+
+
+def naming(*cases: CaseStatus) -> CustomerView:
+    return CustomerView(named_cases=cases)
+
+
+def asked(engine: ConversationEngine, customer: CustomerView, message: str = APPEAL) -> Chat:
+    chat = Chat(engine, customer=customer)
+    chat.send(Started())
+    step = chat.send(message)
+    assert chat.phrase_ids(step) == ["verify_case_phone"]
+    assert "后四位" in chat.texts(step) and CASE not in chat.texts(step)
+    assert step.appeal is None and step.complaint is None and step.handoff is None
+    return chat
+
+
+def test_the_right_digits_join_the_case_as_its_own_customers_appeal_would(engine: ConversationEngine) -> None:
+    chat = asked(engine, naming(anothers()))
+    step = chat.send("8000")
+    assert chat.phrase_ids(step) == ["appeal_linked", "escalation_ask_phone"]
+    assert CASE in chat.texts(step) and "明天上午11点前" in chat.texts(step)
+    assert step.appeal is not None and step.appeal.case_number == CASE and step.appeal.phone_checked
+    assert step.appeal.escalation is not None and step.appeal.escalation.queue == "supervisor"
+    assert APPEAL in step.appeal.description  # what was said before the question is not lost
+    assert chat.state is State.HANDED_OFF and chat.data.appeal_of == CASE
+    assert "8000" not in chat.texts(step)
+
+
+def test_a_whole_phone_number_is_read_by_its_last_digits(engine: ConversationEngine) -> None:
+    chat = asked(engine, naming(anothers()))
+    step = chat.send("我的电话是138 0013 8000")
+    assert step.appeal is not None and step.appeal.case_number == CASE
+    assert chat.data.phone is None  # the case's phone is not taken as the writer's
+
+
+def test_a_wrong_answer_is_asked_once_more_then_the_complaint_is_the_writers_own(engine: ConversationEngine) -> None:
+    chat = asked(engine, naming(anothers()))
+    step = chat.send("1234")
+    assert chat.phrase_ids(step) == ["verify_case_phone_again"] and "1234" not in chat.texts(step)
+    step = chat.send("4321")
+    assert chat.phrase_ids(step) == ["case_not_verified", "ask_phone"]
+    assert "4321" not in chat.texts(step) and CASE not in chat.texts(step)
+    assert step.appeal is None and chat.data.appeal_of is None
+    assert step.unverified_mention is not None and step.unverified_mention.case_number == CASE
+    assert "路灯还是没修好" in step.unverified_mention.text
+    checked = TimelineKind.CASE_PHONE_CHECKED
+    checks = [event.detail["confirmed"] for step in chat.steps for event in step.audit if event.kind is checked]
+    assert checks == [False, False]
+    chat.send("13912345678")
+    chat.send("阳光花园3栋")
+    step = chat.send("对")
+    assert step.complaint is not None and step.complaint.case_number != CASE
+    assert step.handoff is not None and step.appeal is None
+    assert step.complaint.case_number in chat.texts(step)
+
+
+@pytest.mark.parametrize("answer", ["不知道", "我不记得了", "为什么要这个"])
+def test_an_answer_without_the_digits_is_not_asked_again(engine: ConversationEngine, answer: str) -> None:
+    chat = asked(engine, naming(anothers()))
+    step = chat.send(answer)
+    assert chat.phrase_ids(step) == ["case_not_verified", "ask_phone"]
+    assert step.appeal is None and step.unverified_mention is not None
+
+
+def test_more_of_the_problem_instead_of_the_digits_is_kept_and_they_are_asked_once_more(
+    engine: ConversationEngine,
+) -> None:
+    chat = asked(engine, naming(anothers()), f"我要申诉 案件号 {CASE}")
+    step = chat.send("路灯还是没修好 晚上一片漆黑")
+    assert chat.phrase_ids(step) == ["verify_case_phone"]
+    step = chat.send("8000")
+    assert step.appeal is not None and "晚上一片漆黑" in step.appeal.description
+
+
+def test_a_person_asked_for_instead_of_the_digits_is_handed_over_with_the_writers_own_case(
+    engine: ConversationEngine,
+) -> None:
+    chat = asked(engine, naming(anothers()))
+    step = chat.send("转人工")
+    assert "human_requested" in chat.phrase_ids(step) and step.appeal is None
+    assert step.handoff is not None and step.complaint is not None and step.complaint.case_number != CASE
+    assert step.unverified_mention is not None and step.unverified_mention.case_number == CASE
+
+
+def test_a_case_without_a_contact_phone_cannot_be_confirmed(engine: ConversationEngine) -> None:
+    chat = asked(engine, naming(anothers(tail=None)))
+    chat.send("8000")
+    step = chat.send("0000")
+    assert chat.phrase_ids(step) == ["case_not_verified", "ask_phone"]
+    assert step.appeal is None and step.unverified_mention is not None
+
+
+def test_a_number_no_case_has_is_asked_about_as_another_customers_case_is(engine: ConversationEngine) -> None:
+    """The same questions and the same answers: only the staff of a case that exists are told."""
+    said = []
+    for customer in (naming(anothers()), CustomerView()):
+        chat = asked(engine, customer)
+        chat.send("1234")
+        chat.send("4321")
+        said.append([reply.text for step in chat.steps for reply in step.replies])
+        if customer.named_cases:
+            assert chat.steps[-1].unverified_mention is not None
+        else:
+            assert chat.steps[-1].unverified_mention is None
+    assert said[0] == said[1]
+
+
+def test_a_third_guess_is_never_checked(engine: ConversationEngine) -> None:
+    """Two answers that missed in a conversation: another number named is not asked about."""
+    chat = asked(engine, naming(anothers(), anothers(tail="1111", number=OTHER)))
+    chat.send("1234")
+    chat.send("4321")
+    step = chat.send(f"还有{OTHER}也是我的投诉 到现在没人管")
+    assert "verify_case_phone" not in chat.phrase_ids(step)
+    assert step.appeal is None and chat.data.appeal_of is None
+    step = chat.send("1111")
+    assert step.appeal is None and chat.data.appeal_of is None
+
+
+def test_the_writers_own_case_is_joined_without_a_question(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=naming(CaseStatus(CaseStage.WAITING, CASE, DEADLINE, own=True)))
+    chat.send(Started())
+    step = chat.send(APPEAL)
+    assert chat.phrase_ids(step) == ["appeal_linked", "escalation_ask_phone"]
+    assert step.appeal is not None and not step.appeal.phone_checked
+
+
+def test_a_case_number_given_while_the_form_is_taken_is_checked_first(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("楼道的灯坏了半个月了")
+    chat.customer = naming(anothers())
+    step = chat.send(f"我上次投诉过,编号{CASE}")
+    assert chat.phrase_ids(step) == ["verify_case_phone"]
+    step = chat.send("8000")
+    assert chat.phrase_ids(step)[0] == "appeal_linked"
+    assert step.appeal is not None and "楼道的灯坏了半个月了" in step.appeal.description
+
+
+def test_the_number_given_for_an_appeal_is_checked_then_goes_to_the_supervisor_as_a_complaint(
+    engine: ConversationEngine,
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    assert chat.phrase_ids(chat.send("我要申诉！上个月投诉的漏水到现在没人管")) == ["appeal_ask_case_number"]
+    chat.customer = naming(anothers())
+    assert chat.phrase_ids(chat.send(CASE)) == ["verify_case_phone"]
+    chat.send("1234")
+    step = chat.send("4321")
+    assert chat.phrase_ids(step)[0] == "case_not_verified"
+    assert step.appeal is None and step.complaint is not None and step.complaint.case_number != CASE
+    assert step.handoff is not None and (step.handoff.queue, step.handoff.reason) == ("supervisor", "appeal")
+    assert "我要申诉" in step.complaint.description
+
+
+def test_a_threat_naming_anothers_case_is_escalated_at_once_as_the_writers_own(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=naming(anothers()))
+    chat.send(Started())
+    step = chat.send(f"{CASE} 路灯还是没修好 再不修我就找记者曝光")
+    assert "verify_case_phone" not in chat.phrase_ids(step) and "appeal_linked" not in chat.phrase_ids(step)
+    assert step.appeal is None and step.complaint is not None and step.complaint.case_number != CASE
+    assert step.handoff is not None and step.handoff.queue == "supervisor"
+    assert step.unverified_mention is not None and step.unverified_mention.case_number == CASE
+
+
+WITHDRAWAL = f"{CASE}这个投诉帮我撤销 已经解决了"
+
+
+def test_taking_back_anothers_case_needs_its_digits(engine: ConversationEngine) -> None:
+    chat = asked(engine, naming(anothers()), WITHDRAWAL)
+    step = chat.send("8000")
+    assert chat.phrase_ids(step) == ["withdrawn_after_handoff"]
+    assert step.appeal is not None and step.appeal.withdrawn and step.appeal.phone_checked
+    assert step.appeal.case_number == CASE and step.appeal.description == WITHDRAWAL
+    assert chat.state is State.CLOSED
+
+
+def test_anothers_case_not_confirmed_is_not_taken_back(engine: ConversationEngine) -> None:
+    chat = asked(engine, naming(anothers()), WITHDRAWAL)
+    chat.send("1234")
+    step = chat.send("4321")
+    assert chat.phrase_ids(step) == ["case_not_verified_withdrawal", "anything_else"]
+    assert step.appeal is None and chat.state is State.AWAIT_DESCRIPTION
+    assert step.unverified_mention is not None and step.unverified_mention.text == WITHDRAWAL

@@ -1,0 +1,199 @@
+"""A case number named in another customer's conversation: storage tells the engine whether the
+case is the writer's, and the last digits of its phone when it is not. The right digits raise the
+case for the supervisor as its own customer's appeal would; without them the case is left exactly
+as it was (queue, priority, promises, contact) and the writer's words are a case of their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from bot.keys import resources
+from bot.storage.models import Complaint, Conversation, HandoffTicket, Notification, TimelineEvent, Timer
+from tests.conftest import AppFactory
+from tests.helpers import ChatSocket, confirmed_complaint, eventually, new_session, settled
+
+CONTACT = "13800138000"  # the phone WANG_FILES_A_COMPLAINT leaves on the case
+
+
+async def _filed(client: Any) -> tuple[int, str]:
+    """Wang's web chat case, recorded and promised: its conversation and number."""
+    conversation_id, socket = await confirmed_complaint(client)
+    await socket.close()
+    async with resources(client.app).sessions() as session:
+        case_number = (await session.execute(select(Complaint.case_number))).scalar_one()
+    return conversation_id, case_number
+
+
+async def _case_state(client: Any, conversation_id: int) -> dict[str, Any]:
+    """What the case's staff and timers work from: its tickets, pending timers and contact phone."""
+    async with resources(client.app).sessions() as session:
+        tickets = (
+            await session.execute(
+                select(HandoffTicket.queue, HandoffTicket.priority, HandoffTicket.reason, HandoffTicket.status)
+                .where(HandoffTicket.conversation_id == conversation_id)
+                .order_by(HandoffTicket.id)
+            )
+        ).all()
+        timers = (
+            await session.execute(
+                select(Timer.kind, Timer.status).where(Timer.conversation_id == conversation_id).order_by(Timer.kind)
+            )
+        ).all()
+        contact = (
+            await session.execute(select(Complaint.contact_phone).where(Complaint.conversation_id == conversation_id))
+        ).scalar_one()
+    return {"tickets": [tuple(row) for row in tickets], "timers": [tuple(row) for row in timers], "contact": contact}
+
+
+async def _stranger(client: Any) -> tuple[ChatSocket, int]:
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    return socket, conversation_id
+
+
+async def _mentions(client: Any, conversation_id: int) -> list[dict[str, Any]]:
+    async with resources(client.app).sessions() as session:
+        rows = await session.execute(
+            select(TimelineEvent.detail).where(
+                TimelineEvent.conversation_id == conversation_id, TimelineEvent.kind == "unverified_case_mention"
+            )
+        )
+        return [dict(detail) for detail in rows.scalars()]
+
+
+async def _notifications(client: Any) -> list[str]:
+    async with resources(client.app).sessions() as session:
+        return list((await session.execute(select(Notification.kind))).scalars())
+
+
+async def test_a_stranger_who_misses_the_digits_twice_files_their_own_case_and_leaves_that_one_be(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    case_conversation, case_number = await _filed(client)
+    before = await _case_state(client, case_conversation)
+
+    socket, conversation_id = await _stranger(client)
+    await socket.send(f"{case_number} 楼道灯还是没修好 都一个星期了")
+    await socket.until_bot_says("后四位")
+    await socket.send("2468")
+    await socket.until_bot_says("核对没有通过")
+    await socket.send("1357")
+    await socket.until_bot_says("暂时无法核实")
+    await socket.until_bot_says("电话")
+    await socket.send("13912345678")
+    await socket.until_bot_says("小区或地址")
+    await socket.send("翠湖花园8栋")
+    await socket.until_bot_says("是否正确")
+    await socket.send("对")
+    promised = await socket.until_bot_says("您的投诉编号是")
+    await socket.close()
+    await settled(client)
+
+    said = "\n".join(socket.bot_texts())
+    assert "2468" not in said and "1357" not in said and case_number not in said
+    assert case_number not in promised["text"]
+    assert await _case_state(client, case_conversation) == before
+    async with resources(client.app).sessions() as session:
+        cases = (await session.execute(select(Complaint.conversation_id, Complaint.case_number))).all()
+        own = (
+            await session.execute(select(HandoffTicket.reason).where(HandoffTicket.conversation_id == conversation_id))
+        ).scalar_one()
+    assert [conversation for conversation, _ in cases] == [case_conversation, conversation_id]
+    assert cases[1][1] in promised["text"] and own == "complaint"
+    [mention] = await _mentions(client, case_conversation)
+    assert mention["conversation_id"] == conversation_id and "楼道灯还是没修好" in mention["text"]
+    assert "appeal" not in await _notifications(client)
+
+
+async def test_a_stranger_with_the_right_digits_raises_the_case_for_the_supervisor(make_client: AppFactory) -> None:
+    """The same person on another channel: the case is raised as its own customer's appeal would be,
+    and the phone they leave for the supervisor does not replace the case's."""
+    client = await make_client()
+    case_conversation, case_number = await _filed(client)
+    socket, _ = await _stranger(client)
+    await socket.send(f"{case_number} 楼道灯还是没修好 都一个星期了")
+    await socket.until_bot_says("后四位")
+    await socket.send(CONTACT[-4:])
+    await socket.until_bot_says("让您等了这么久")
+    await socket.until_bot_says("请您留下可以联系到您的电话号码")
+    await socket.send("13912345678")
+    await socket.until_bot_says("值班主管会尽快拨打")
+    await socket.close()
+
+    async def raised() -> bool:
+        state = await _case_state(client, case_conversation)
+        return state["tickets"] == [("supervisor", 0, "appeal", "waiting")]
+
+    await eventually(raised, timeout=15)
+    assert (await _case_state(client, case_conversation))["contact"] == CONTACT
+    assert "appeal" in await _notifications(client)
+    assert await _mentions(client, case_conversation) == []
+
+
+async def test_the_case_taken_back_by_a_stranger_not_confirmed_keeps_its_promises(make_client: AppFactory) -> None:
+    client = await make_client()
+    case_conversation, case_number = await _filed(client)
+    before = await _case_state(client, case_conversation)
+    assert any(status == "pending" for _, status in before["timers"])
+
+    socket, _ = await _stranger(client)
+    await socket.send(f"{case_number} 不用处理了 已经修好了")
+    await socket.until_bot_says("后四位")
+    await socket.send("不知道")
+    await socket.until_bot_says("这次无法为您撤销")
+    await socket.close()
+    await settled(client)
+
+    assert await _case_state(client, case_conversation) == before
+    assert [mention["text"] for mention in await _mentions(client, case_conversation)] == [
+        f"{case_number} 不用处理了 已经修好了"
+    ]
+
+
+async def test_a_case_without_a_contact_phone_cannot_be_confirmed(make_client: AppFactory) -> None:
+    client = await make_client()
+    case_conversation, case_number = await _filed(client)
+    async with resources(client.app).sessions() as session, session.begin():
+        await session.execute(update(Complaint).values(contact_phone=None))
+    before = await _case_state(client, case_conversation)
+
+    socket, _ = await _stranger(client)
+    await socket.send(f"{case_number} 楼道灯还是没修好 都一个星期了")
+    await socket.until_bot_says("后四位")
+    await socket.send(CONTACT[-4:])
+    await socket.until_bot_says("核对没有通过")
+    await socket.send(CONTACT)
+    await socket.until_bot_says("暂时无法核实")
+    await socket.close()
+    await settled(client)
+
+    assert await _case_state(client, case_conversation) == before  # no phone filled in from the stranger
+    assert len(await _mentions(client, case_conversation)) == 1
+
+
+async def test_the_cases_own_customer_is_not_asked(make_client: AppFactory) -> None:
+    """Writing again after the conversation closed: a new conversation of the same customer."""
+    client = await make_client()
+    conversation_id, socket = await confirmed_complaint(client)
+    async with resources(client.app).sessions() as session, session.begin():
+        case_number = (await session.execute(select(Complaint.case_number))).scalar_one()
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id)
+            .values(status="closed", closed_at=resources(client.app).clock(), closed_reason="idle")
+        )
+    socket.frames.clear()
+    await socket.send(f"{case_number} 楼道灯还是没修好 都一个星期了")
+    await socket.until_bot_says("让您等了这么久")
+    await socket.close()
+    assert not any("后四位" in text for text in socket.bot_texts())
+
+    async def raised() -> bool:
+        state = await _case_state(client, conversation_id)
+        return ("supervisor", 0, "appeal", "waiting") in state["tickets"]
+
+    await eventually(raised, timeout=15)
