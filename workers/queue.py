@@ -51,7 +51,7 @@ async def detect_clusters(ctx: Ctx) -> int:
     """Cron: raise cluster alerts (same category, same area, many customers, one window)."""
     res = resources(ctx)
     settings, now = res.config.queue.cluster_alert, res.clock()
-    areas = AreaGroups(res.config.gazetteer)
+    areas = AreaGroups(res.config.gazetteer, res.engine.understander.converter)
     events = await res.database.write(lambda session: alert_clusters(session, settings, areas, now))
     await res.gateway.commit(Effects(staff_events=events))
     return len(events)

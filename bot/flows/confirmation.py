@@ -18,8 +18,8 @@ from bot.flows.case import (
     promise,
     record_complaint,
 )
-from bot.flows.classify import invalid_phone_phrase, normalise
-from bot.flows.put_right import denies, last_digit_put_right, problem_put_right, problem_taken_back
+from bot.flows.classify import Classified, invalid_phone_phrase, normalise
+from bot.flows.put_right import denies, last_digit_put_right, place_put_right, problem_put_right, problem_taken_back
 from bot.flows.records import State
 from bot.flows.restatement import say_restatement
 from bot.flows.slots import (
@@ -176,11 +176,18 @@ def on_choose_correction(turn: Turn, text: str) -> None:
 
 
 def _correct(turn: Turn, text: str) -> None:
-    """A correction without the new value of a phone, area or name: the problem put right when
+    """A correction without the new value of a phone, area or name: the place put right when the
+    message puts a part of it right ("是地下车库B2层 不是B1"), the problem put right when
     the message puts it right ("不对，是电梯坏了", "是楼上的空调 不是对面的"), the phone's last digit
     when it gives one ("电话最后一位是9", "不对 最后一位是9"), else the item it names is asked for,
     else which item is wrong."""
     field_name = _correction_field(turn, text)
+    place_right = place_put_right(turn, text) if field_name in (None, "area") else None
+    if place_right is not None:
+        turn.step.data.area = place_right
+        turn.audit(TimelineKind.CORRECTED, field="area")
+        restate(turn)
+        return
     put_right = None
     if field_name in (None, "description"):
         put_right = problem_put_right(turn, text, restated=True)

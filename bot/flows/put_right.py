@@ -1,13 +1,14 @@
 """The problem put right in plain words: what it is not (``form.denial_words``: "不是对面的") and
 what it is (``form.put_right_intros``: "是楼上的空调"), at the restatement or while the form is
-still taken; and the phone's last digit put right ("电话最后一位是9")."""
+still taken; the place put right so ("是地下车库B2层 不是B1"); and the phone's last digit put right
+("电话最后一位是9")."""
 
 from __future__ import annotations
 
 import re
 
 from bot.config import Intent
-from bot.flows.slots import PLACE_ANSWER_EDGES
+from bot.flows.slots import PLACE_ANSWER_EDGES, corrected_area, kept_place
 from bot.flows.summary import only_answers, pauses
 from bot.flows.turn import Turn
 
@@ -63,6 +64,29 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
     if restated and correcting and not denied and _introduced(turn, " ".join(kept)):
         return [right]
     return None
+
+
+def place_put_right(turn: Turn, text: str) -> str | None:
+    """The place as the message puts it right, or None: a pause denying a part of the place kept
+    ("不是B1") and one saying what is right with a word of an address level ("是地下车库B2层"): that
+    replaces the place's part at its level and below (金地广场地下车库B1层 is 金地广场地下车库B2层)."""
+    area, marker = turn.step.data.area, turn.kit.area_marker
+    if not area or marker is None:
+        return None
+    parts = pauses(text)
+    denied = [part for part in parts if turn.says_any(part, turn.kit.form.denial_words)]
+    kept = [part for part in parts if part not in denied and not _only_answers(turn, part)]
+    if not denied or not kept:
+        return None
+    said = turn.kit.understander.simplified(area)
+    if not any((what := _what_is_denied(turn, part)) and what in said for part in denied):
+        return None
+    right = _without_intro(turn, " ".join(kept)).replace(" ", "")
+    stop = turn.kit.config.gazetteer.address_stop_chars
+    if not right or marker.search(right) is None or any(char in stop for char in right):
+        return None
+    corrected = kept_place(corrected_area(turn.kit, said, right))
+    return corrected if corrected != said else None
 
 
 def problem_taken_back(turn: Turn, text: str) -> list[str] | None:

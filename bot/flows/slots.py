@@ -90,7 +90,7 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         area = whole_place_answer(turn, understood.text, area)
     if area and (not data.area or correcting):
         only_district = area == understood.slots.district
-        new_area = _corrected_area(turn.kit, data.area, area, only_district) if data.area else area
+        new_area = corrected_area(turn.kit, data.area, area, only_district) if data.area else area
         if new_area != data.area:
             _changed(turn, "area", TimelineKind.AREA_RECEIVED, replaced=bool(data.area))
             data.area = kept_place(new_area)
@@ -391,18 +391,52 @@ def whole_place_answer(turn: Turn, text: str, area: str) -> str:
         # "I live in Sunshine Garden block 5": the words saying where they live are not the place.
         triggers = alternation(gazetteer.english_address_triggers)
         said = re.sub(rf"^(?:{triggers})(?![A-Za-z])[\s:]*", "", said, flags=re.IGNORECASE)
+    said = without_fillers_after(turn, said)  # "锦江花园 1号楼 1801 今天早上": the time is not the place
     found = said.find(address)
     if found < 0 or len(said) > LONGEST_PLACE_ANSWER:
         return area
     after = said[found + len(address) :]
-    if after and not _estate_named_after(turn, text, after):
+    if after and not (_estate_named_after(turn, text, after) or _more_of_the_place(turn, text, address, after)):
         return area
     before = _SPACE_AFTER_LATIN.sub("", said[:found])
     if _PHONE_INSIDE.search(before):
         return area  # a phone is never part of the place
-    if any(char in gazetteer.address_stop_chars or not char.isalnum() for char in before):
+    # "3-2-501 阳光花园": a building, unit and flat written as numbers before the estate are its.
+    if any(char in gazetteer.address_stop_chars or not (char.isalnum() or char in _NUMBER_JOINERS) for char in before):
         return area
     return said
+
+
+_NUMBER_JOINERS = "-#"
+"""What joins a building's, unit's and flat's numbers ("3-2-501", "#5")."""
+
+
+def _more_of_the_place(turn: Turn, text: str, address: str, after: str) -> bool:
+    """``after``, the end of an answer to the place question past the address found, goes on with
+    the place typed in parts ("太古城 金星閣 15樓", "锦江花园 1号楼 顶楼 1801"): the answer names no
+    problem, ``after`` starts a part of its own (after a space, or with a number), and holds letters,
+    digits and the characters joining numbers only, none never inside a place, no phone, no word of
+    a problem or a story ("恒大绿洲3期停电" tells the problem)."""
+    gazetteer, understood = turn.kit.config.gazetteer, turn.understood
+    if understood is None or understood.category is not None or Intent.COMPLAINT in understood.intents:
+        return False
+    if _PHONE_INSIDE.search(after):
+        return False
+    if not (after[0].isdigit() or _paused_after(turn, text, address, after)):
+        return False
+    inside = set(gazetteer.address_stop_chars) - set(gazetteer.estate_name_chars)
+    if any(char in inside or not (char.isalnum() or char.isspace() or char in _NUMBER_JOINERS) for char in after):
+        return False
+    return not turn.says_any(after, turn.kit.rules.complaint.problem_words) and not turn.says_any(
+        after, turn.kit.form.story_words
+    )
+
+
+def _paused_after(turn: Turn, text: str, address: str, after: str) -> bool:
+    """The customer typed a space between ``address`` and the first character of ``after``."""
+    typed = turn.kit.understander.simplified(unicodedata.normalize("NFKC", text))
+    spaced = r"\s*".join(map(re.escape, address.replace(" ", "")))
+    return re.search(rf"{spaced}\s+{re.escape(after.lstrip()[:1])}", typed) is not None
 
 
 def _estate_named_after(turn: Turn, text: str, after: str) -> bool:
@@ -545,7 +579,7 @@ def _changed(turn: Turn, name: str, received: TimelineKind | None, replaced: boo
         turn.audit(received)
 
 
-def _corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False) -> str:
+def corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False) -> str:
     """``new`` in place of the part of ``old`` at its level and below: 朝阳区建国路88号5栋 with
     "6栋" is 朝阳区建国路88号6栋, with "建国路9号" 朝阳区建国路9号; a new district with an address
     replaces it all. A district alone (``only_district``) replaces only the old one's district:
@@ -572,6 +606,8 @@ def _corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = Fals
         kept_to = found.end()
     else:
         kept_to = len(old)
+    if new.startswith(old[:kept_to]):
+        return new  # "万达世纪城2期3号楼" for 万达世纪城2期: the estate kept is said again, not doubled
     return old[:kept_to] + new
 
 

@@ -20,6 +20,7 @@ from bot.config import ClusterAlert, Gazetteer
 from bot.core.staff_event import StaffEvent
 from bot.storage.notifications import MANAGERS, SUPERVISORS, notify
 from bot.storage.supervision import complaints_with_area
+from bot.understanding.normalise import Converter, normalise
 
 CLUSTER_ALERT = "cluster_alert"
 
@@ -39,7 +40,7 @@ class Cluster:
     area: str
     """As the first complaint wrote it (trimmed)."""
     area_key: str
-    """The estate or street, trimmed and case-folded (``AreaGroups.key``)."""
+    """The estate or street, folded as the understanding layer folds text (``AreaGroups.key``)."""
     customers: int
     case_numbers: tuple[str, ...]
 
@@ -48,9 +49,11 @@ class AreaGroups:
     """The estate or street an address counts in: the address without its building, unit and floor
     (``building_suffixes`` and ``floor_suffixes`` of the gazetteer, after a number), so neighbours'
     complaints count together: "朝阳区阳光花园3栋2单元501" and "朝阳区阳光花园 5栋" are both
-    朝阳区阳光花园's."""
+    朝阳区阳光花园's. Spellings count together as the understanding layer reads them the same: full
+    width, case and traditional characters ("高新區錦業路" is 高新区锦业路)."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, converter: Converter) -> None:
+        self._converter = converter
         units = sorted({*gazetteer.building_suffixes, *gazetteer.floor_suffixes}, key=len, reverse=True)
         self._inside = (
             re.compile(rf"[0-9A-Za-z〇零一二三四五六七八九十百两甲乙丙丁-]+\s*(?:{'|'.join(map(re.escape, units))})")
@@ -67,7 +70,7 @@ class AreaGroups:
         return text[: inside.start()].rstrip(" -,，")
 
     def key(self, area: str) -> str:
-        return self.shown(area).casefold()
+        return self.shown(normalise(area, self._converter).text).casefold()
 
 
 def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int, areas: AreaGroups) -> list[Cluster]:

@@ -111,7 +111,7 @@ async def dashboard(request: web.Request) -> web.Response:
         ]
     categories: dict[str, int] = {}
     areas: dict[str, tuple[str, int]] = {}
-    groups = AreaGroups(resources(app).config.gazetteer)
+    groups = AreaGroups(resources(app).config.gazetteer, resources(app).engine.understander.converter)
     for category, area in recent:
         categories[category] = categories.get(category, 0) + 1
         if area and area.strip():

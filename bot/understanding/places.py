@@ -49,13 +49,16 @@ _AFTER_A_PHONE = re.compile(r"(?<!\d)(?:\d[\-]?){10,}\d[ \t,，、]+$")
 _PHONE_WINDOW = 24
 _ROOM_AT_END = re.compile(r"(?<![\d\-])(?P<room>\d{3,4})(?:室|号)?$")
 """A room number ending an address ("4栋302", "2单元1302室")."""
+_ROOM_AFTER_A_PART = re.compile(r"[ \t]?\d{3,4}(?:室)?(?![\d年月日天号点时分次个])")
+"""A flat's number after a part of its building ("1号楼顶楼 1801")."""
 _CLAUSE_END = re.compile(rf"$|[{_PUNCTUATION}]")
-_SPACE_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9])")
+_SPACE_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9]|[A-Za-z][\u4e00-\u9fff])")
 
 
 def tidy_place(place: str) -> str:
     """A place without the spaces typed between its Chinese characters and digits ("建国路 88 号
-    6 栋" is 建国路88号6栋; a full-width space is a space once folded); "Central Park 3栋" keeps its."""
+    6 栋" is 建国路88号6栋; a full-width space is a space once folded) and before a flat's letter
+    ("15楼 B室"); "Central Park 3栋" and "地库 B2-117车位" keep theirs."""
     return _SPACE_INSIDE.sub("", place)
 
 
@@ -568,6 +571,9 @@ class PlaceFinder:
                 inside = self._unit_then_part_re.search(text, anchor.end, end)
                 if inside is not None:
                     end = inside.end()
+                    room = _ROOM_AFTER_A_PART.match(text, end)
+                    if room is not None:
+                        end = room.end()  # but the flat goes on: "1号楼顶楼 1801"
             if (
                 not parts
                 and anchor.kind in (_Kind.ESTATE, _Kind.PLACE, _Kind.BRAND)
@@ -641,6 +647,18 @@ class PlaceFinder:
                 leading = self._leading_division.search(text, since, start)
                 if leading is not None:
                     start = leading.start()
+            previous = spans[-1] if spans else None
+            if (
+                previous is not None
+                and anchor.kind in (*_ESTATE_KINDS, _Kind.BUILDING)
+                and previous[1] < start
+                and not text[previous[1] : start].strip(" \t")
+                and previous[1] not in cuts
+                and (self._building_re is None or not self._building_re.search(text, previous[0], previous[1]))
+            ):
+                # "华穗路 雅居乐 1栋": an estate and its building typed on after the road it is on.
+                spans[-1] = (previous[0], end)
+                continue
             spans.append((start, end))
         return spans, cuts
 

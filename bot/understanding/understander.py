@@ -158,6 +158,12 @@ class Understander:
         self._last = (text, message)
         return message
 
+    @property
+    def converter(self) -> Converter:
+        """The traditional → simplified converter this reader folds text with, for others to fold
+        the same way (cluster alerts' estates)."""
+        return self._converter
+
     def simplified(self, text: str) -> str:
         """``text`` in simplified Chinese, otherwise as it is."""
         return self._converter.convert(text)

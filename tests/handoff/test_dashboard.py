@@ -13,6 +13,7 @@ from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.clusters import AreaGroups, ComplaintRow, find_clusters
 from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer
+from bot.understanding.normalise import simplified_converter
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import customer_hands_off, job_ctx
 from tests.staff import add_user, sign_in
@@ -27,7 +28,7 @@ def _row(customer: int, area: str | None, category: str = "property_service") ->
 
 
 def test_the_same_category_and_area_from_enough_customers_clusters(service_config: ServiceConfig) -> None:
-    areas = AreaGroups(service_config.gazetteer)
+    areas = AreaGroups(service_config.gazetteer, simplified_converter())
     rows = [_row(1, "阳光花园"), _row(2, " 阳光花园 "), _row(3, "阳光花园"), _row(4, "Sunny Garden")]
     [cluster] = find_clusters(rows, min_customers=3, areas=areas)
     assert (cluster.category, cluster.area, cluster.customers) == ("property_service", "阳光花园", 3)
@@ -35,7 +36,7 @@ def test_the_same_category_and_area_from_enough_customers_clusters(service_confi
 
 
 def test_neighbours_in_different_buildings_of_one_estate_cluster(service_config: ServiceConfig) -> None:
-    areas = AreaGroups(service_config.gazetteer)
+    areas = AreaGroups(service_config.gazetteer, simplified_converter())
     rows = [_row(1, "朝阳区阳光花园3栋2单元501"), _row(2, "朝阳区阳光花园 5栋"), _row(3, "朝阳区阳光花园12号楼3层")]
     [cluster] = find_clusters(rows, min_customers=3, areas=areas)
     assert (cluster.area, cluster.customers) == ("朝阳区阳光花园", 3)
@@ -47,7 +48,7 @@ def test_neighbours_in_different_buildings_of_one_estate_cluster(service_config:
 def test_area_spelling_is_normalised_but_one_customer_or_mixed_categories_do_not_cluster(
     service_config: ServiceConfig,
 ) -> None:
-    areas = AreaGroups(service_config.gazetteer)
+    areas = AreaGroups(service_config.gazetteer, simplified_converter())
     sunny = [_row(1, "Sunny Garden"), _row(2, "sunny garden "), _row(3, "SUNNY  GARDEN")]
     assert len(find_clusters(sunny, 3, areas)) == 1
     assert find_clusters([_row(1, "阳光花园"), _row(1, "阳光花园"), _row(1, "阳光花园")], 3, areas) == []
@@ -149,6 +150,26 @@ async def test_a_cluster_alerts_supervisors_and_managers_once_per_window(
     }
     dashboard = await (await client.get("/api/dashboard")).json()
     assert [(a["id"], a["area"], a["customers"]) for a in dashboard["alerts"]] == [(alert["id"], "阳光花园", 3)]
+
+
+async def test_traditional_simplified_and_full_width_spellings_of_one_street_make_one_cluster(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    now = resources(client.app).clock()
+    cases = [
+        await _complaint(client, "高新區錦業路", created_at=now - dt.timedelta(hours=2)),
+        await _complaint(client, "高新区锦业路12栋2单元", created_at=now - dt.timedelta(hours=1)),
+        await _complaint(client, "高新区锦业路　５栋", created_at=now),
+    ]
+    assert await detect_clusters(job_ctx(client)) == 2
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "boss")
+    [alert] = (await (await client.get("/api/notifications")).json())["notifications"]
+    assert (alert["detail"]["area"], alert["detail"]["customers"]) == ("高新區錦業路", 3)
+    assert alert["detail"]["case_numbers"] == cases
+    dashboard = await (await client.get("/api/dashboard")).json()
+    assert dashboard["complaints_by_area"] == [{"area": "高新區錦業路", "count": 3}]
 
 
 async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_and_managers_only(
