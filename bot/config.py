@@ -1235,6 +1235,11 @@ class WebchatLimits(_Strict):
     """Refused frames (too fast, malformed, a typing frame within 1 s, dropped) one socket may send at once…"""
     socket_refusals_per_minute: int = Field(default=1200, ge=1)
     """…refilled at this rate; one more closes the socket with code 1008."""
+    cases_per_address: int = Field(default=10, ge=1, le=100_000)
+    """New cases handed off from the web chat sessions opened at one client address…"""
+    cases_window_minutes: float = Field(default=60, gt=0, le=7 * 24 * 60)
+    """…within this many minutes; a case beyond is still opened and answered, but queued behind
+    every other ticket and marked for the staff (``HandoffRouter``)."""
 
     @model_validator(mode="after")
     def _socket_budget_above_the_pace(self) -> WebchatLimits:

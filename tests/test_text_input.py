@@ -92,7 +92,8 @@ def test_whatever_arrives_what_is_accepted_can_be_stored(text: str, max_chars: i
     except TextRejected:
         pass
     else:
-        assert accepted == DIRECTION_CONTROLS.sub("", text) and not UNSTORABLE.search(text) and not is_blank(text) and len(text) <= max_chars
+        assert accepted == DIRECTION_CONTROLS.sub("", text) and not UNSTORABLE.search(text)
+        assert not is_blank(accepted) and len(accepted) <= max_chars
     cleaned = clean_inbound(inbound(text, raw=text, name=text), max_chars)
     if cleaned is None:
         assert is_blank(clean_text(text))

@@ -159,8 +159,9 @@ async def create_session(request: web.Request) -> web.Response:
                 "max_text_chars": shared.config.channels.max_text_chars,
             }
         )
+    address = request.app[client_addresses_key].limit_key(request)
     try:
-        wait = await request.app[flood_guards_key].sessions.take(request.app[client_addresses_key].limit_key(request))
+        wait = await request.app[flood_guards_key].sessions.take(address)
     except (RedisError, OSError) as error:  # a customer is not turned away for the limiter's sake
         log.warning("webchat.session_limit_unreachable", error=type(error).__name__)
         wait = 0
@@ -171,7 +172,8 @@ async def create_session(request: web.Request) -> web.Response:
         return refused
     now, tier = shared.clock(), shared.engine.config.deadlines.default_tier
     created = await shared.database.write(
-        lambda session: store.create_webchat_session(session, locale, now, tier, traditional)
+        # The address stays with the session: its cases count against ``cases_per_address``.
+        lambda session: store.create_webchat_session(session, locale, now, tier, traditional, origin=address[:64])
     )
     await shared.pipeline.open(created.conversation_id, within=_GREETING_WAIT_SECONDS)
     return web.json_response(
