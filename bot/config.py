@@ -1275,6 +1275,11 @@ class WebchatLimits(_Strict):
     ping_every_seconds: float = Field(default=30, ge=1, le=600)
     """Every open socket is pinged this often; one from which nothing (the pong included) has
     arrived by the next ping is closed (its customer went away without closing it)."""
+    cases_per_address: int = Field(default=10, ge=1, le=100_000)
+    """New cases handed off from the web chat sessions opened at one client address…"""
+    cases_window_minutes: float = Field(default=60, gt=0, le=7 * 24 * 60)
+    """…within this many minutes; a case beyond is still opened and answered, but queued behind
+    every other ticket and marked for the staff (``HandoffRouter``)."""
 
     @model_validator(mode="after")
     def _socket_budget_above_the_pace(self) -> WebchatLimits:
@@ -1355,10 +1360,17 @@ class PhotoQuota(_Strict):
 
     photos_per_day: int = Field(default=30, ge=1, le=10_000)
     megabytes_per_day: float = Field(default=50, gt=0, le=100_000)
+    megabytes_per_address_per_day: float = Field(default=200, gt=0, le=1_000_000)
+    """Megabytes of photos stored from one client address's web chat sessions (each a new
+    customer) within 24 hours: four customers' days, shared by whoever is behind a carrier NAT."""
 
     @property
     def bytes_per_day(self) -> int:
         return round(self.megabytes_per_day * 1024 * 1024)
+
+    @property
+    def bytes_per_address_per_day(self) -> int:
+        return round(self.megabytes_per_address_per_day * 1024 * 1024)
 
 
 class ChannelsConfig(_Strict):
@@ -1367,6 +1379,9 @@ class ChannelsConfig(_Strict):
     wechat: WechatWindow = WechatWindow()
     sms: SmsRules = SmsRules()
     webchat: WebchatLimits = WebchatLimits()
+    max_image_megapixels: float = Field(default=25, ge=1, le=40)
+    """A photo larger is refused by its header before a pixel is decoded, on every channel: a
+    24-megapixel phone photo is taken; a small PNG asking for more costs hundreds of MB to decode."""
     max_text_chars: int = Field(default=2000, ge=10, le=100_000)
     """The longest customer text any channel stores: web chat refuses longer ones, provider
     channels keep the beginning (``bot/channels/text_input.py``)."""

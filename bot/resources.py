@@ -156,7 +156,12 @@ async def build_resources(
         adapters = build_adapters(settings, http, redis)
         stack.push_async_callback(close_adapters, adapters)
         media = await stack.enter_async_context(open_media_files(settings))  # issue 15 (photos)
-        decoding = Decoding(settings.image_decodes, settings.image_decode_queue, settings.image_decode_wait_seconds)
+        decoding = Decoding(
+            settings.image_decodes,
+            settings.image_decode_queue,
+            settings.image_decode_wait_seconds,
+            max_pixels=round(config.channels.max_image_megapixels * 1_000_000),
+        )
         stack.callback(decoding.close)
         metrics = Metrics()
         if hub is not None:

@@ -45,8 +45,12 @@ SYNC_FRAME = {"type": "sync"}
 SYNC_ANSWER = {"type": "error", "message": "unknown frame type 'sync'"}
 
 
-async def new_session(client: TestClient[Any, Any], locale: str = "zh-CN") -> tuple[str, int]:
-    response = await client.post("/chat/session", json={"locale": locale})
+async def new_session(
+    client: TestClient[Any, Any], locale: str = "zh-CN", forwarded_for: str | None = None
+) -> tuple[str, int]:
+    """A new web chat session (from ``forwarded_for``, as a trusted proxy says, when given)."""
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    response = await client.post("/chat/session", json={"locale": locale}, headers=headers)
     assert response.status == 201, await response.text()
     body = await response.json()
     return body["token"], body["conversation_id"]
@@ -57,11 +61,12 @@ WANG_FILES_A_COMPLAINT = "阳光花园3栋的楼道灯坏了一个星期，我�
 
 
 async def confirmed_complaint(
-    client: TestClient[Any, Any], text: str = WANG_FILES_A_COMPLAINT
+    client: TestClient[Any, Any], text: str = WANG_FILES_A_COMPLAINT, forwarded_for: str | None = None
 ) -> tuple[int, ChatSocket]:
     """A new web chat customer who files ``text`` (everything the form needs) and confirms it:
-    the conversation, and the socket, open, once the case number has been said."""
-    token, conversation_id = await new_session(client)
+    the conversation, and the socket, open, once the case number has been said (``forwarded_for``:
+    the client address, for an app behind a trusted proxy)."""
+    token, conversation_id = await new_session(client, forwarded_for=forwarded_for)
     socket = await ChatSocket.open(client, token)
     await socket.send(text)
     await socket.until_bot_says("请问以上内容是否正确")

@@ -13,6 +13,7 @@ from bot.channels.text_input import TRUNCATION_MARK, TextRejected, check_text, c
 from bot.core.messages import ChannelName, InboundMessage, MessageKind
 
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 ANY_CHARACTER = st.characters(codec=None, categories=None)
 
 
@@ -64,6 +65,21 @@ def test_provider_text_is_cleaned_cut_and_dropped_when_nothing_is_left() -> None
     assert start is not None and start.kind is MessageKind.START
 
 
+@pytest.mark.parametrize(
+    "text", ["\u202e道知不我\u202c", "\u2067道知不我\u2069", "\u202a\u202b\u202d道知不我\u202c\u2066\u2068"]
+)
+def test_direction_controls_are_removed_so_what_is_stored_reads_as_shown(text: str) -> None:
+    assert check_text(text, 2000) == "道知不我"
+    cleaned = clean_inbound(inbound(text, name="\u202eyrraH\u202c"), 2000)
+    assert cleaned is not None and (cleaned.text, cleaned.sender_name) == ("道知不我", "yrraH")
+
+
+def test_text_of_direction_controls_alone_is_blank() -> None:
+    with pytest.raises(TextRejected, match="blank"):
+        check_text("\u202e\u202c", 2000)
+    assert clean_inbound(inbound("\u202e\u2066"), 2000) is None
+
+
 def test_a_surrogate_pair_is_joined_not_dropped() -> None:
     assert clean_text("\ud83d\ude00") == "😀"
 
@@ -76,7 +92,8 @@ def test_whatever_arrives_what_is_accepted_can_be_stored(text: str, max_chars: i
     except TextRejected:
         pass
     else:
-        assert accepted == text and not UNSTORABLE.search(text) and not is_blank(text) and len(text) <= max_chars
+        assert accepted == DIRECTION_CONTROLS.sub("", text) and not UNSTORABLE.search(text)
+        assert not is_blank(accepted) and len(accepted) <= max_chars
     cleaned = clean_inbound(inbound(text, raw=text, name=text), max_chars)
     if cleaned is None:
         assert is_blank(clean_text(text))
@@ -84,4 +101,6 @@ def test_whatever_arrives_what_is_accepted_can_be_stored(text: str, max_chars: i
         assert len(cleaned.text) <= max_chars and not is_blank(cleaned.text)
         for value in (cleaned.text, cleaned.raw, cleaned.sender_name or ""):
             assert not UNSTORABLE.search(value)
+        for value in (cleaned.text, cleaned.sender_name or ""):
+            assert not DIRECTION_CONTROLS.search(value)
             value.encode("utf-8")  # what both databases need

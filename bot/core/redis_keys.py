@@ -92,6 +92,11 @@ def webchat_session_starts(address: str) -> str:
     return f"{PREFIX}:webchat:session-starts:{address}"
 
 
+def webchat_photo_bytes(address: str) -> str:
+    """Bytes of photos stored from one client address's web chat sessions within the day."""
+    return f"{PREFIX}:webchat:photo-bytes:{address}"
+
+
 def login_failures(scope: str, subject: str) -> str:
     """Counter of failed sign-ins within the window; ``scope`` is "user", "address" or "user-address"."""
     return f"{PREFIX}:login:failures:{scope}:{subject}"

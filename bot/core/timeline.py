@@ -71,6 +71,9 @@ class TimelineKind(StrEnum):
     # The manager rules (actor "rules").
     ROUTED = "routed"
     ROUTED_TO_PREVIOUS_OWNER = "routed_to_previous_owner"
+    # One of more than ``cases_per_address`` cases from one client address within the window (detail
+    # "cases", "window_minutes"): queued behind every other ticket, no rule notifications.
+    MANY_CASES_FROM_ADDRESS = "many_cases_from_address"
     # Case timers and the promise's follow-ups.
     DEADLINE_REMINDER = "deadline_reminder"
     WAITING_APOLOGY = "waiting_apology"

@@ -18,7 +18,7 @@ from bot.flows.case import (
     promise,
     record_complaint,
 )
-from bot.flows.classify import Classified, invalid_phone_phrase, normalise
+from bot.flows.classify import invalid_phone_phrase, normalise
 from bot.flows.put_right import denies, last_digit_put_right, place_put_right, problem_put_right, problem_taken_back
 from bot.flows.records import State
 from bot.flows.restatement import say_restatement

@@ -2,7 +2,8 @@
 
 Urgent first, then the least time left before the promised deadline, then arrival. A ticket
 rises one priority level for every ``aging`` it waits, so nothing starves behind newer urgent
-work.
+work; except a held-back ticket (``HELD_BACK_PRIORITY``: one of too many cases from one client
+address), which stays behind every other ticket however long it waits.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+HELD_BACK_PRIORITY = 3
+"""Below normal (2): a case beyond ``cases_per_address`` from one client address. It never rises
+with age, so the cases of everyone else are always taken first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,8 @@ class WaitingTicket:
 
 
 def effective_priority(ticket: WaitingTicket, now: dt.datetime, aging: dt.timedelta) -> int:
+    if ticket.priority >= HELD_BACK_PRIORITY:
+        return ticket.priority
     waited = max(dt.timedelta(0), now - ticket.created_at)
     return max(0, ticket.priority - int(waited / aging))
 

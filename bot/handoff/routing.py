@@ -8,6 +8,12 @@ the decided queue and priority, sends the notifications, and, for first-contact 
 What it wrote for the timeline and the staff events to publish after the commit come back.
 A rule never makes the engine's most urgent request (P0: danger, threats, a supervisor asked
 for) less urgent: "复杂投诉优先处理" (P1) does not delay the duty supervisor.
+
+One client address filing more than ``channels.webchat.cases_per_address`` cases within
+``cases_window_minutes`` (hundreds of anonymous sessions filing the same complaint) cannot push
+everyone else back: each case beyond is still opened and answered, but held back behind every
+other ticket (``HELD_BACK_PRIORITY``), marked on its timeline for the staff, and notifies nobody.
+A P0 request is never held back: whoever is in danger is heard first.
 """
 
 from __future__ import annotations
@@ -25,12 +31,14 @@ from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Step
 from bot.flows.deadline import BusinessCalendar
 from bot.flows.records import HandoffRequest
+from bot.handoff.queue import HELD_BACK_PRIORITY
 from bot.handoff.rulebook import RuleBook
 from bot.rules import RoutingDecision, RoutingFacts, decide
 from bot.storage import routing as routing_store
 from bot.storage import store
 from bot.storage.models import HandoffTicket
 from bot.storage.notifications import SUPERVISORS, notify, user_audience
+from bot.storage.origins import cases_from_origin, origin_of
 
 AGENT_PREFIX = routing_store.AGENT_PREFIX
 ACCOUNT_MANAGER_AUDIENCE = SUPERVISORS
@@ -90,9 +98,11 @@ class HandoffRouter:
             or self._earlier_complaint(session, conversation, complaint_id, complaint.category),
         )
         decision = decide(facts, rules.rules)
+        priority = _routed_priority(decision.priority, request.priority)
+        from_origin = self._too_many_from_origin(session, conversation, complaint_id, now) if priority else None
         routed_request = HandoffRequest(
             queue=decision.queue if decision.queue is not None else request.queue,
-            priority=_routed_priority(decision.priority, request.priority),
+            priority=priority if from_origin is None else HELD_BACK_PRIORITY,
             reason=request.reason,
         )
         ticket_id = store.open_or_raise_ticket(session, conversation.id, complaint_id, routed_request, now)
@@ -117,7 +127,21 @@ class HandoffRouter:
                     repeat_complaint=facts.repeat_complaint,
                 )
             )
-        self._notify(session, decision, conversation, complaint_id, complaint, ticket_id, ticket, now, routed)
+        if from_origin is not None:
+            window = self._config.channels.webchat.cases_window_minutes
+            routed.timeline.append(
+                self._row(
+                    conversation.id,
+                    complaint_id,
+                    TimelineKind.MANY_CASES_FROM_ADDRESS,
+                    now,
+                    cases=from_origin,
+                    window_minutes=window,
+                    priority=ticket.priority,
+                )
+            )
+        else:
+            self._notify(session, decision, conversation, complaint_id, complaint, ticket_id, ticket, now, routed)
         if decision.route_to_previous_owner:
             self._to_previous_owner(session, conversation, complaint_id, complaint, ticket, now, routed)
         return routed
@@ -150,6 +174,20 @@ class HandoffRouter:
             frozenset(stored.signals or ()) | flow_signals,
             flow_text or stored.description,
         )
+
+    def _too_many_from_origin(
+        self, session: Session, conversation: store.LoadedConversation, complaint_id: int | None, now: dt.datetime
+    ) -> int | None:
+        """The cases filed from the conversation's origin (client address) within the window, this
+        one included, when more than allowed; None otherwise or without an origin."""
+        if complaint_id is None:
+            return None
+        origin = origin_of(session, conversation.identity_id)
+        if origin is None:
+            return None
+        limits = self._config.channels.webchat
+        cases = cases_from_origin(session, origin, now - dt.timedelta(minutes=limits.cases_window_minutes))
+        return cases if cases > limits.cases_per_address else None
 
     @staticmethod
     def _earlier_complaint(

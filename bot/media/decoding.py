@@ -16,9 +16,10 @@ import asyncio
 import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TypeVar
 
-from bot.media.images import ImageHeader, check_header
+from bot.media.images import MAX_PIXELS, ImageHeader, PreparedImage, check_header, prepare
 
 T = TypeVar("T")
 
@@ -41,7 +42,9 @@ class Decoding:
     """One process's photo decoding (``bot.resources.Resources.image_decoding``); ``close()``
     ends its threads."""
 
-    def __init__(self, slots: int, queue: int, wait_seconds: float) -> None:
+    def __init__(self, slots: int, queue: int, wait_seconds: float, max_pixels: int = MAX_PIXELS) -> None:
+        self.max_pixels = max_pixels
+        """Images larger are refused by their header, before any pixel is decoded."""
         self._slots = max(1, slots)
         self._capacity = self._slots + max(0, queue)
         self._wait = wait_seconds
@@ -78,7 +81,11 @@ class Decoding:
 
     async def check(self, data: bytes) -> ImageHeader:
         """:func:`~bot.media.images.check_header` off the event loop, taking no place; raises ``NotAnImage``."""
-        return await asyncio.get_running_loop().run_in_executor(self._headers, check_header, data)
+        return await asyncio.get_running_loop().run_in_executor(self._headers, check_header, data, self.max_pixels)
+
+    async def prepare(self, data: bytes) -> PreparedImage:
+        """:func:`~bot.media.images.prepare` in a decode slot (see :meth:`run`), within ``max_pixels``."""
+        return await self.run(partial(prepare, max_pixels=self.max_pixels), data)
 
     async def run(self, work: Callable[[bytes], T], data: bytes) -> T:
         """``work(data)`` in a decode slot, once one is free. Raises :class:`DecodeBusy` at once

@@ -17,8 +17,10 @@ from PIL import Image, UnidentifiedImageError
 from PIL.JpegImagePlugin import JpegImageFile
 
 THUMB_SIZE = (320, 320)
-MAX_PIXELS = 40_000_000
-"""Larger images are refused before decoding (a decompression bomb is a small file of huge size)."""
+MAX_PIXELS = 25_000_000
+"""Larger images are refused before decoding (a decompression bomb is a small file of huge size):
+the default of ``channels.max_image_megapixels``. A 24-megapixel phone photo is taken; a PNG of
+29 megapixels took ~87 MB decoded and several times that re-encoding, ten at once 873 MB."""
 MAX_DECODED_BYTES = 120 * 1024 * 1024
 """Nor is one whose pixels would take more memory than this once decoded: 40 megapixels of RGBA
 are 160 MB, and a small PNG of one colour can ask for that (a 48-megapixel phone photo, RGB, is
@@ -63,20 +65,20 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def check_header(data: bytes) -> ImageHeader:
+def check_header(data: bytes, max_pixels: int = MAX_PIXELS) -> ImageHeader:
     """What the image's header says, checked without decoding a pixel: the type announced by the
     leading bytes and confirmed by Pillow's reading of the header, and a size within
-    ``MAX_PIXELS`` and ``MAX_DECODED_BYTES``. Cheap (no pixel data is read, so no decode slot is
+    ``max_pixels`` and ``MAX_DECODED_BYTES``. Cheap (no pixel data is read, so no decode slot is
     needed for it; call it in a thread, as a PNG's compressed text chunks are inflated on opening).
     Raises :class:`NotAnImage`."""
-    with _opened(data) as (image, content_type):
+    with _opened(data, max_pixels) as (image, content_type):
         return ImageHeader(content_type, image.width, image.height)
 
 
-def prepare(data: bytes) -> PreparedImage:
-    """Check ``data`` is an accepted image and re-encode it with a thumbnail (CPU bound: call it
-    in a thread, in a decode slot). Raises :class:`NotAnImage`."""
-    with _opened(data) as (image, content_type):
+def prepare(data: bytes, max_pixels: int = MAX_PIXELS) -> PreparedImage:
+    """Check ``data`` is an accepted image of at most ``max_pixels`` and re-encode it with a
+    thumbnail (CPU bound: call it in a thread, in a decode slot). Raises :class:`NotAnImage`."""
+    with _opened(data, max_pixels) as (image, content_type):
         try:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -94,7 +96,7 @@ def prepare(data: bytes) -> PreparedImage:
 
 
 @contextlib.contextmanager
-def _opened(data: bytes) -> Iterator[tuple[Image.Image, str]]:
+def _opened(data: bytes, max_pixels: int) -> Iterator[tuple[Image.Image, str]]:
     """The image with only its header read, and its type, once both agree and its size is
     within the limits; closed after the block."""
     sniffed = sniff(data)
@@ -115,7 +117,7 @@ def _opened(data: bytes) -> Iterator[tuple[Image.Image, str]]:
         if _FORMATS.get(image.format or "") != sniffed:
             raise NotAnImage("the image's content does not match its type")
         pixels = image.width * image.height
-        if pixels > MAX_PIXELS or pixels * _BYTES_PER_PIXEL.get(image.mode, 4) > MAX_DECODED_BYTES:
+        if pixels > max_pixels or pixels * _BYTES_PER_PIXEL.get(image.mode, 4) > MAX_DECODED_BYTES:
             raise NotAnImage("the image has too many pixels")
         yield image, sniffed
 

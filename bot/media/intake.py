@@ -12,7 +12,7 @@ from arq import ArqRedis
 from bot.core.messages import InboundMessage
 from bot.media.decoding import Decoding
 from bot.media.files import MediaFiles, new_media_id, thumb_key
-from bot.media.images import PreparedImage, prepare
+from bot.media.images import PreparedImage
 from bot.storage.db import Database
 from bot.storage.media import add_media
 
@@ -39,7 +39,7 @@ async def take_in(
     """
     # Not an image, or too large once decoded: refused here, without taking a place in the queue.
     await decoding.check(data)
-    prepared = await decoding.run(prepare, data)
+    prepared = await decoding.prepare(data)
     media_id = new_media_id()
     try:
         await files.put(media_id, prepared.data)

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
 
 import structlog
 from aiohttp import web
@@ -27,6 +26,7 @@ from bot.storage import staff as staff_store
 from bot.storage.staff_sessions import SignedIn
 from bot.web.client_address import ClientAddresses, client_addresses_key
 from bot.web.openapi import ROLES, documented
+from bot.web.origins import same_site_origin
 from bot.web.responses import api_error
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -110,15 +110,7 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
 
 def _same_site_origin(request: web.Request) -> bool:
     """No Origin (not a browser, or a same-origin GET), this host, or the configured public URL."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    public = resources(request).settings.public_url
-    if public is not None:
-        configured = urlsplit(public)
-        if origin.rstrip("/") == f"{configured.scheme}://{configured.netloc}":
-            return True
-    return urlsplit(origin).netloc == request.host
+    return same_site_origin(request, resources(request).settings.public_url)
 
 
 @audited("sign_in", failed="sign_in_failed")

@@ -2,6 +2,12 @@
 the same area, in the same period, from different people raise an alert instead of being handled
 one by one.
 
+Different people, not different sessions: anyone may open web chat session after session, each
+a new anonymous customer. Complaints count as one person's when they share a customer, a contact
+phone, or an origin (the client address their web chat sessions were opened from), directly or
+through one another; so one address counts once, and so does one phone typed from many. Many
+neighbours behind one carrier NAT then count once too: an alert comes later, never a false one.
+
 :func:`find_clusters` is pure; :func:`alert_clusters` runs it over the window's complaints and
 notifies supervisors and managers once per (category, area, window bucket).
 """
@@ -32,6 +38,10 @@ class ComplaintRow:
     category: str
     area: str | None
     created_at: dt.datetime
+    phone: str | None = None
+    """The case's contact phone, when one was given."""
+    origin: str | None = None
+    """The client address the customer's web chat session was opened from; None on other channels."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +94,7 @@ def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int, areas:
         groups.setdefault((complaint.category, areas.key(complaint.area)), []).append(complaint)
     clusters = []
     for (category, area_key), rows in groups.items():
-        customers = len({row.customer_id for row in rows})
+        customers = distinct_people(rows)
         if customers >= min_customers:
             clusters.append(
                 Cluster(
@@ -96,6 +106,30 @@ def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int, areas:
                 )
             )
     return sorted(clusters, key=lambda cluster: (-cluster.customers, cluster.category, cluster.area_key))
+
+
+def distinct_people(rows: Iterable[ComplaintRow]) -> int:
+    """How many people filed ``rows``: complaints sharing a customer, a contact phone or an origin
+    are one person's, and so are those linked through them (connected components)."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    people = set()
+    for row in rows:
+        keys = [f"customer:{row.customer_id}"]
+        keys += [f"phone:{row.phone}"] if row.phone else []
+        keys += [f"origin:{row.origin}"] if row.origin else []
+        first = root(keys[0])
+        for key in keys[1:]:
+            parent[root(key)] = first
+        people.add(keys[0])
+    return len({root(key) for key in people})
 
 
 def alert_clusters(session: Session, settings: ClusterAlert, areas: AreaGroups, now: dt.datetime) -> list[StaffEvent]:

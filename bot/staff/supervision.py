@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import QueueSettings
 from bot.core.staff_event import StaffEvent
+from bot.handoff.queue import HELD_BACK_PRIORITY
 from bot.storage.notifications import SUPERVISORS, notify
 from bot.storage.supervision import awaiting_agent_reply, waiting_since
 
@@ -31,6 +32,8 @@ def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime)
     rows = waiting_since(session, now - dt.timedelta(minutes=shortest))
     events = []
     for ticket, case_number in rows:
+        if ticket.priority >= HELD_BACK_PRIORITY:  # held back on purpose (many cases from one address)
+            continue
         # Unclaimed since it entered this queue: an escalated ticket is new to the supervisors.
         queued_at = ticket.queued_at or ticket.created_at
         if now - queued_at < dt.timedelta(minutes=settings.pickup_alert_minutes(ticket.priority)):

@@ -109,6 +109,9 @@ class ChannelIdentity(Base):
     opted_out_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     """When the customer opted this identity out of the messages the service starts (an SMS "TD");
     None: opted in. Cleared by their next message (``store.set_opted_out``)."""
+    origin: Mapped[str | None] = mapped_column(String(64), index=True)
+    """Where an anonymous identity came from, for limits by origin: the client address (its limit
+    key) a web chat session was opened from; None on channels that vouch for their senders."""
 
 
 class WebchatToken(Base):
@@ -265,7 +268,8 @@ class HandoffTicket(Base):
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
     queue: Mapped[str] = mapped_column(String(40))
     priority: Mapped[int] = mapped_column(Integer)
-    """Lower is more urgent: 0 urgent, 1 elevated, 2 normal."""
+    """Lower is more urgent: 0 urgent, 1 elevated, 2 normal, 3 held back (too many cases from one
+    client address: behind every other ticket, ``bot/handoff/queue.py``)."""
     reason: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="waiting")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

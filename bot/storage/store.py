@@ -343,14 +343,22 @@ class WebchatSession:
 
 
 def create_webchat_session(
-    session: Session, locale: str, now: dt.datetime, tier: str = "standard", traditional: bool = False
+    session: Session,
+    locale: str,
+    now: dt.datetime,
+    tier: str = "standard",
+    traditional: bool = False,
+    origin: str | None = None,
 ) -> WebchatSession:
     """A new anonymous web chat customer, its token and its first conversation (``traditional``:
-    the customer's browser reads traditional characters, so the greeting is shown in them)."""
+    the customer's browser reads traditional characters, so the greeting is shown in them;
+    ``origin``: the client address it was opened from, kept on the identity)."""
     token = secrets.token_urlsafe(32)
     customer_id, identity_id = create_customer_identity(
         session, ChannelName.WEBCHAT, secrets.token_hex(16), now, tier=tier
     )
+    if origin is not None:
+        session.execute(update(ChannelIdentity).where(ChannelIdentity.id == identity_id).values(origin=origin))
     session.connection().execute(
         _INSERT_WEBCHAT_TOKEN, {"token_digest": token_digest(token), "identity_id": identity_id, "created_at": now}
     )

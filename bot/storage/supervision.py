@@ -8,7 +8,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.core.messages import MessageKind, Sender
-from bot.storage.models import Complaint, Conversation, HandoffTicket, Message
+from bot.storage.models import ChannelIdentity, Complaint, Conversation, HandoffTicket, Message
 from bot.storage.newest_inbound import newest_inbound
 from bot.storage.tickets import complaint_briefs
 
@@ -63,11 +63,22 @@ def awaiting_agent_reply(session: Session, written_before: dt.datetime) -> list[
 
 def complaints_with_area(
     session: Session, after: dt.datetime, until: dt.datetime
-) -> list[tuple[str, int, str, str | None, dt.datetime]]:
-    """Complaints with an area created in (``after``, ``until``]:
-    (case number, customer id, category, area, created at)."""
+) -> list[tuple[str, int, str, str | None, dt.datetime, str | None, str | None]]:
+    """Complaints with an area created in (``after``, ``until``]: (case number, customer id,
+    category, area, created at, contact phone, origin of the customer's identity: the client address
+    a web chat session was opened from)."""
     rows = session.execute(
-        select(Complaint.case_number, Complaint.customer_id, Complaint.category, Complaint.area, Complaint.created_at)
+        select(
+            Complaint.case_number,
+            Complaint.customer_id,
+            Complaint.category,
+            Complaint.area,
+            Complaint.created_at,
+            Complaint.contact_phone,
+            ChannelIdentity.origin,
+        )
+        .join(Conversation, Conversation.id == Complaint.conversation_id)
+        .join(ChannelIdentity, ChannelIdentity.id == Conversation.identity_id)
         .where(Complaint.created_at > after, Complaint.created_at <= until, Complaint.area.is_not(None))
     ).all()
-    return [(number, customer, category, area, created) for number, customer, category, area, created in rows]
+    return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -163,6 +163,18 @@ async def test_a_long_or_unclean_sender_name_is_stored(client: TestClient[Any, A
     assert name is not None and name.startswith("李" * 64) and len(name) <= 100 and not UNSTORABLE.search(name)
 
 
+async def test_text_and_a_name_reversed_by_direction_controls_are_stored_in_the_order_they_were_typed(
+    client: TestClient[Any, Any],
+) -> None:
+    payload = update(21, "\u202e了坏梯电\u202c")
+    payload["message"]["from"].update(first_name="\u202e明李\u202c", last_name="\u2067王\u2069")
+    assert (await client.post("/channels/telegram", json=payload, headers=HEADERS)).status == 200
+    assert await _stored(client, 21) == ["了坏梯电"]
+    async with resources(client.app).sessions() as session:
+        name = (await session.execute(select(Customer.display_name))).scalar_one()
+    assert name == "明李 王"
+
+
 async def test_copies_of_a_new_customers_first_update_on_two_instances_are_stored_and_answered_once(
     make_client: AppFactory,
 ) -> None:

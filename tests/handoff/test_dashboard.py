@@ -23,8 +23,14 @@ T0 = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
 _cases = itertools.count(1)
 
 
-def _row(customer: int, area: str | None, category: str = "property_service") -> ComplaintRow:
-    return ComplaintRow(f"TS{next(_cases):04d}", customer, category, area, T0)
+def _row(
+    customer: int,
+    area: str | None,
+    category: str = "property_service",
+    phone: str | None = None,
+    origin: str | None = None,
+) -> ComplaintRow:
+    return ComplaintRow(f"TS{next(_cases):04d}", customer, category, area, T0, phone, origin)
 
 
 def test_the_same_category_and_area_from_enough_customers_clusters(service_config: ServiceConfig) -> None:
@@ -54,6 +60,20 @@ def test_area_spelling_is_normalised_but_one_customer_or_mixed_categories_do_not
     assert find_clusters([_row(1, "阳光花园"), _row(1, "阳光花园"), _row(1, "阳光花园")], 3, areas) == []
     assert find_clusters([_row(1, "阳光花园"), _row(2, "阳光花园"), _row(3, "阳光花园", "billing")], 3, areas) == []
     assert find_clusters([_row(1, None), _row(2, None), _row(3, None)], 3, areas) == []
+
+
+def test_anonymous_sessions_sharing_a_phone_or_an_address_count_as_one_person(service_config: ServiceConfig) -> None:
+    areas = AreaGroups(service_config.gazetteer, simplified_converter())
+    one_address = [_row(n, "阳光花园", origin="198.51.100.7", phone=f"1380013800{n}") for n in range(5)]
+    one_phone = [_row(10 + n, "阳光花园", phone="13800138000", origin=f"203.0.113.{n}") for n in range(5)]
+    assert find_clusters(one_address, 2, areas) == []
+    assert find_clusters(one_phone, 2, areas) == []
+    # Linked through one another: the address of one and the phone of another are one person's.
+    [cluster] = find_clusters([*one_address, *one_phone, _row(20, "阳光花园", origin="192.0.2.1")], 2, areas)
+    assert cluster.customers == 2
+    neighbours = [_row(30 + n, "阳光花园", phone=f"1390013900{n}", origin=f"192.0.2.{10 + n}") for n in range(3)]
+    [cluster] = find_clusters(neighbours, 3, areas)
+    assert cluster.customers == 3
 
 
 async def _complaint(

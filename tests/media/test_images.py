@@ -72,13 +72,24 @@ def test_a_decompression_bomb_is_refused_before_decoding(side: int) -> None:
 
 
 def test_an_image_too_big_to_hold_decoded_is_refused_though_under_the_pixel_limit() -> None:
-    """6300 × 6300 RGBA is under 40 megapixels and 160 MB once decoded: a PNG of one colour asks
+    """6300 × 6300 RGBA (40 megapixels) is 160 MB once decoded: a PNG of one colour asks
     for it in a few hundred kilobytes, and a handful of them at once took gigabytes."""
     out = io.BytesIO()
     Image.new("RGBA", (6_300, 6_300), (200, 30, 30, 255)).save(out, "PNG")
     assert len(out.getvalue()) < 1_000_000
     with pytest.raises(NotAnImage, match="too many pixels"):
         prepare(out.getvalue())
+
+
+def test_a_png_of_29_megapixels_is_refused_by_its_header_and_a_24_megapixel_photo_is_not() -> None:
+    big, phone = io.BytesIO(), io.BytesIO()
+    Image.new("L", (6_000, 4_850)).save(big, "PNG")  # 29.1 megapixels, 87 MB decoded, in a few kilobytes
+    Image.new("L", (6_000, 4_000)).save(phone, "PNG")  # a 24-megapixel camera's size
+    with pytest.raises(NotAnImage, match="too many pixels"):
+        check_header(big.getvalue())
+    assert check_header(phone.getvalue()).width == 6_000
+    with pytest.raises(NotAnImage, match="too many pixels"):
+        check_header(phone.getvalue(), max_pixels=20_000_000)
 
 
 def test_a_large_photo_keeps_its_size_and_gets_a_small_thumbnail() -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.config import PhotoQuota, PhraseId, ServiceConfig
 from bot.keys import resources
-from bot.settings import TelegramBotSettings
+from bot.settings import AuthSettings, TelegramBotSettings
 from bot.storage.models import Media
 from tests.channels import telegram_helpers as tg
 from tests.conftest import AppFactory, FixedClock
@@ -62,6 +62,29 @@ async def test_the_photo_that_crosses_the_days_bytes_is_the_last_taken(
     assert (await upload(client, token, photo_form(_noise("PNG", (80, 80))))).status == 200  # about 19 KB
     refused = await upload(client, token, photo_form(photo()))
     assert refused.status == 429 and (await refused.json())["reason"] == "photo_quota"
+
+
+async def test_new_sessions_from_one_address_cannot_fill_the_store_past_the_addresss_day(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    # The test client connects from 127.0.0.1, which plays the reverse proxy.
+    behind_proxy = AuthSettings(trusted_proxies=("127.0.0.1/32",))
+    client = await make_client(
+        config=_with_quota(service_config, megabytes_per_address_per_day=0.01), auth=behind_proxy
+    )  # about 10 KB
+
+    async def sent_from(address: str, data: bytes) -> int:
+        token, _ = await new_session(client, forwarded_for=address)  # each a new customer
+        headers = {"Authorization": f"Bearer {token}", "X-Forwarded-For": address}
+        response = await client.post("/chat/media", data=photo_form(data), headers=headers)
+        if response.status == 429:
+            assert (await response.json())["reason"] == "photo_quota"
+        return response.status
+
+    assert await sent_from("198.51.100.7", _noise("PNG", (80, 80))) == 200  # about 19 KB: the last taken
+    assert await sent_from("198.51.100.7", photo()) == 429
+    assert (await _stored(client))[0] == 1
+    assert await sent_from("203.0.113.5", photo()) == 200  # another address still may
 
 
 def _noise(fmt: str, size: tuple[int, int], **options: Any) -> bytes:

@@ -189,3 +189,25 @@ async def test_frames_a_socket_has_buffered_leave_the_event_loop_to_others_betwe
     # Other tasks ran between the frames, not only between the chunks they came in.
     assert ticks >= frames
     await flooder.close()
+
+
+@pytest.mark.parametrize("binary", [False, True])
+async def test_a_frame_over_64_kib_closes_the_socket_with_1009_and_others_chat_on(
+    make_client: AppFactory, binary: bool
+) -> None:
+    client = await make_client()
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    frame = json.dumps({"type": "message", "id": "x", "text": "长" * 30_000}, ensure_ascii=False)  # 90 KB
+    assert len(frame.encode()) > 64 * 1024
+    await (socket.socket.send_bytes(frame.encode()) if binary else socket.socket.send_str(frame))
+    closed = await asyncio.wait_for(socket.socket.receive(), 10)
+    while closed.type is WSMsgType.TEXT:  # the rest of the greeting, sent before
+        assert "message" in closed.json()["type"]
+        closed = await asyncio.wait_for(socket.socket.receive(), 10)
+    assert (closed.type, closed.data) == (WSMsgType.CLOSE, WSCloseCode.MESSAGE_TOO_BIG)
+    other, _ = await new_session(client)
+    other_socket = await ChatSocket.open(client, other)
+    await other_socket.until_bot_says("客服代表")
+    await other_socket.until_acked(await other_socket.send("电梯坏了"))

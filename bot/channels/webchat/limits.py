@@ -1,13 +1,14 @@
 """Web chat against floods: how fast one customer may send and reconnect, how many frames one
 socket may send, how many sockets one customer and one address may hold open, how many sessions
-one address may open, how many photos one customer and one address may be uploading at once.
+one address may open, how many photos one customer and one address may be uploading at once, and
+how many bytes of photos one address may store in a day.
 
 A customer's pace and connects (token buckets per web chat identity) and the open sockets
 (counts per identity and per client address) are kept in this process: a socket stays on one
 instance, and what they protect, its file descriptors and event loop, are that instance's. So no
 Redis round trip is added, and a slot cannot outlive its socket (a crash loses both). A socket's
 frame budget lives with its handler. New sessions are counted in Redis, so every instance behind
-the load balancer counts the same address.
+the load balancer counts the same address; so are the bytes of photos an address stored.
 Photos in flight are counted in the process that reads them: what they bound is that process's
 memory and CPU.
 
@@ -27,7 +28,7 @@ from typing import Generic, TypeVar
 
 from redis.asyncio import Redis
 
-from bot.config import WebchatLimits
+from bot.config import PhotoQuota, WebchatLimits
 from bot.core import redis_keys
 
 PHOTOS_FULL = "photos_at_once"
@@ -246,6 +247,32 @@ class SessionStarts:
         return int(wait_ms) / 1000
 
 
+class AddressPhotoBytes:
+    """At most ``photo_quota.megabytes_per_address_per_day`` of photos stored from one client
+    address's sessions within 24 hours (counted from its first photo): each session is a new
+    customer with a quota of its own, so the address is what bounds the store. The photo that
+    crosses it is the last, as for a customer's own quota."""
+
+    _DAY_SECONDS = 24 * 3600
+
+    def __init__(self, redis: Redis, quota: PhotoQuota) -> None:
+        self._redis = redis
+        self._limit = quota.bytes_per_address_per_day
+
+    async def reached(self, address: str) -> bool:
+        """Whether the address has stored its day's bytes of photos."""
+        stored = await self._redis.get(redis_keys.webchat_photo_bytes(address))
+        return stored is not None and int(stored) >= self._limit
+
+    async def add(self, address: str, size: int) -> None:
+        """Counts ``size`` bytes stored from the address (the day starts with its first photo)."""
+        key = redis_keys.webchat_photo_bytes(address)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(key, 0, ex=self._DAY_SECONDS, nx=True)  # (EXPIRE's NX needs Redis 7)
+            pipe.incrby(key, size)
+            await pipe.execute()
+
+
 class PhotosInFlight(AtOnce[str]):
     """At most ``photos_at_once`` uploads per customer and ``photos_at_once_per_address`` per
     client address under way at once in this process."""
@@ -263,3 +290,4 @@ class FloodGuards:
     connects: ConnectPace
     sockets: OpenSockets
     photos: PhotosInFlight
+    photo_bytes: AddressPhotoBytes

@@ -29,6 +29,7 @@ from bot.channels.webchat.adapter import (
 )
 from bot.channels.webchat.limits import (
     FRAMES_FLOOD,
+    AddressPhotoBytes,
     ConnectPace,
     FloodGuards,
     FrameBudget,
@@ -57,6 +58,7 @@ from bot.storage.media import media_of_messages
 from bot.storage.models import Message
 from bot.web.body_deadline import streams_body
 from bot.web.client_address import client_addresses_key
+from bot.web.origins import same_site_origin
 from bot.web.responses import STATIC_DIR, api_error, json_body, json_error
 from bot.web.security_headers import named_upgrade
 
@@ -137,9 +139,19 @@ def _short_string(payload: dict[str, Any], name: str, max_chars: int) -> str | N
 
 
 async def create_session(request: web.Request) -> web.Response:
-    """``POST /chat/session``: a new conversation, or the one a known token resumes."""
-    payload = await _read_json(request)
+    """``POST /chat/session``: a new conversation, or the one a known token resumes.
+
+    415 unless sent as ``application/json``, 403 from a browser on another site than this one or a
+    widget origin (``BOT_WIDGET_ORIGINS``): another site's page cannot spend its visitors' address's
+    session budget (a form or a ``text/plain`` fetch needs no CORS preflight, JSON does)."""
     shared = resources(request)
+    if request.content_type != "application/json":
+        return json_error(415, "send the session request as Content-Type: application/json")
+    auth = shared.settings.auth
+    if not same_site_origin(request, shared.settings.public_url, auth.widget_origins):
+        shared.metrics.webchat_refused.labels(reason="foreign_origin").inc()
+        return json_error(403, "a chat session can be opened from this site's pages only")
+    payload = await _read_json(request)
     asked = _short_string(payload, "locale", MAX_LOCALE_CHARS)
     # A browser asking for traditional characters ("zh-TW") is served from the Chinese phrases,
     # shown in its script from the greeting on.
@@ -161,8 +173,9 @@ async def create_session(request: web.Request) -> web.Response:
                 "max_text_chars": shared.config.channels.max_text_chars,
             }
         )
+    address = request.app[client_addresses_key].limit_key(request)
     try:
-        wait = await request.app[flood_guards_key].sessions.take(request.app[client_addresses_key].limit_key(request))
+        wait = await request.app[flood_guards_key].sessions.take(address)
     except (RedisError, OSError) as error:  # a customer is not turned away for the limiter's sake
         log.warning("webchat.session_limit_unreachable", error=type(error).__name__)
         wait = 0
@@ -173,7 +186,8 @@ async def create_session(request: web.Request) -> web.Response:
         return refused
     now, tier = shared.clock(), shared.engine.config.deadlines.default_tier
     created = await shared.database.write(
-        lambda session: store.create_webchat_session(session, locale, now, tier, traditional)
+        # The address stays with the session: its cases count against ``cases_per_address``.
+        lambda session: store.create_webchat_session(session, locale, now, tier, traditional, origin=address[:64])
     )
     await shared.pipeline.open(created.conversation_id, within=_GREETING_WAIT_SECONDS)
     return web.json_response(
@@ -434,12 +448,33 @@ async def post_media(request: web.Request) -> web.Response:
         return await _take_photo(request, identity_id)
 
 
+async def _address_quota_reached(photo_bytes: AddressPhotoBytes, address: str) -> bool:
+    try:
+        return await photo_bytes.reached(address)
+    except (RedisError, OSError) as error:  # a customer's photo is not refused for the counter's sake
+        log.warning("webchat.photo_bytes_unreachable", error=type(error).__name__)
+        return False
+
+
+async def _count_address_bytes(photo_bytes: AddressPhotoBytes, address: str, size: int) -> None:
+    try:
+        await photo_bytes.add(address, size)
+    except (RedisError, OSError) as error:
+        log.warning("webchat.photo_bytes_unreachable", error=type(error).__name__)
+
+
 async def _take_photo(request: web.Request, identity_id: int) -> web.Response:
     shared = resources(request)
     decoding = shared.image_decoding
+    photo_bytes, address = (
+        request.app[flood_guards_key].photo_bytes,
+        request.app[client_addresses_key].limit_key(request),
+    )
     if decoding.full:  # the photo would wait for nothing: refused before it is read
         return _refused(shared.metrics, "photos_busy", 503, {"error": PHOTOS_BUSY}, decoding.retry_after)
-    if await quota_reached(shared.sessions, shared.config.channels.photo_quota, identity_id, shared.clock()):
+    if await quota_reached(
+        shared.sessions, shared.config.channels.photo_quota, identity_id, shared.clock()
+    ) or await _address_quota_reached(photo_bytes, address):
         shared.metrics.webchat_refused.labels(reason=PHOTO_QUOTA).inc()
         return web.json_response({"error": PHOTO_QUOTA_REACHED, "reason": PHOTO_QUOTA}, status=429)
     upload = await read_upload(request, shared.config.channels.max_media_bytes, {"id": 64})
@@ -453,7 +488,9 @@ async def _take_photo(request: web.Request, identity_id: int) -> web.Response:
         return json_error(400, str(error))
     files, now = shared.media, shared.clock()
     try:
-        media_id, _ = await take_in(upload.file, ChannelName.WEBCHAT.value, files, shared.database, now, decoding)
+        media_id, prepared = await take_in(
+            upload.file, ChannelName.WEBCHAT.value, files, shared.database, now, decoding
+        )
     except NotAnImage:
         return json_error(415, "only photos can be sent (JPEG, PNG, GIF or WebP)")
     except DecodeBusy as busy:
@@ -461,6 +498,8 @@ async def _take_photo(request: web.Request, identity_id: int) -> web.Response:
     except Exception:
         log.warning("media.not_stored", exc_info=True)
         return web.json_response({"error": NOT_STORED, "id": client_id}, status=503)
+    # Counted once stored (a retry's copy, forgotten below, is counted too: the address sent it).
+    await _count_address_bytes(photo_bytes, address, len(prepared.data) + len(prepared.thumb))
     inbound = InboundMessage(
         channel=ChannelName.WEBCHAT,
         sender_id=str(identity_id),
@@ -508,6 +547,7 @@ async def flood_guards_context(app: web.Application) -> AsyncIterator[None]:
         ConnectPace(limits),
         OpenSockets(limits),
         PhotosInFlight(limits),
+        AddressPhotoBytes(shared.redis, shared.config.channels.photo_quota),
     )
     yield
 

@@ -23,6 +23,7 @@
       tooFast: "您发送得太快了，稍后会自动为您发送。",
       photoLater: "照片较多，稍后会自动为您发送。",
       closed: "对话已结束，如需帮助请发送新消息",
+      busy: "当前网络的咨询人数较多，暂时无法连接，请稍后再试（将自动重试）", refused: "无法从当前页面连接在线客服，请直接访问客服页面",
     },
     // Traditional characters: the service answers from its Chinese phrases, shown in this script.
     "zh-TW": {
@@ -36,6 +37,7 @@
       tooFast: "您傳送得太快了，稍後會自動為您傳送。",
       photoLater: "照片較多，稍後會自動為您傳送。",
       closed: "對話已結束，如需協助請傳送新訊息",
+      busy: "目前網路的諮詢人數較多，暫時無法連線，請稍後再試（將自動重試）", refused: "無法從目前頁面連線線上客服，請直接前往客服頁面",
     },
     en: {
       title: "Online service", send: "Send", placeholder: "Tell us what went wrong…", input: "Message",
@@ -49,6 +51,8 @@
       tooFast: "You are sending faster than we can take: your message will go in a moment.",
       photoLater: "Many photos are arriving: yours will go in a moment.",
       closed: "This conversation has ended. Send a new message if you need help.",
+      busy: "Too many chats from your network right now: please try again later (we will keep trying).",
+      refused: "The chat cannot be opened from this page: please visit our service page directly.",
     },
   };
 
@@ -452,6 +456,7 @@
     constructor(response, body) {
       super((body && (body.error || body.message)) || `HTTP ${response.status}`);
       this.status = response.status;
+      this.retryAfter = Number(response.headers.get("Retry-After")) || 0;
     }
   }
 
@@ -512,15 +517,17 @@
     }
   }
 
-  // Retries until the server answers, so a page opened during an outage still comes up.
+  // Retries until the server answers, so a page opened during an outage still comes up. Refused
+  // (too many sessions from this address, or a page on another site), it says so rather than
+  // "connecting…" forever, and waits as long as the server asks.
   async function retrying(task) {
     for (let delay = BACKOFF_MIN; ; delay = Math.min(delay * 2, BACKOFF_MAX)) {
       try {
         return await task();
       } catch (error) {
         console.warn("chat:", error);
-        setStatus("reconnecting");
-        await sleep(delay);
+        setStatus(error.status === 429 ? "busy" : error.status === 403 ? "refused" : "reconnecting");
+        await sleep(Math.max(delay, (error.retryAfter || 0) * 1000));
       }
     }
   }

@@ -1,0 +1,93 @@
+"""Web chat against a flood of fake complaints: one client address filing more cases than
+``cases_per_address`` within the window has each one beyond still opened and answered, but queued
+after every other customer's and marked for the staff; and the cluster alert counts people, not
+sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from bot.config import ServiceConfig, WebchatLimits
+from bot.keys import resources
+from bot.settings import AuthSettings
+from bot.staff.accounts import Role
+from bot.staff.clusters import AreaGroups, alert_clusters
+from tests.conftest import AppFactory, FixedClock
+from tests.helpers import confirmed_complaint
+from tests.staff import add_user, sign_in
+
+FLOODER = "198.51.100.7"
+FAKE_COMPLAINT = "停水了 阳光花园3栋 13800138000"
+
+
+def limited(config: ServiceConfig, **limits: Any) -> ServiceConfig:
+    channels = config.channels.model_copy(update={"webchat": WebchatLimits(**limits)})
+    return config.model_copy(update={"channels": channels})
+
+
+async def _flood_client(make_client: AppFactory, service_config: ServiceConfig) -> TestClient[Any, Any]:
+    # The test client connects from 127.0.0.1, which plays the reverse proxy.
+    behind_proxy = AuthSettings(trusted_proxies=("127.0.0.1/32",))
+    return await make_client(config=limited(service_config, cases_per_address=2), auth=behind_proxy)
+
+
+async def _queue(client: TestClient[Any, Any]) -> list[dict[str, Any]]:
+    response = await client.get("/api/queue")
+    assert response.status == 200, await response.text()
+    return list((await response.json())["tickets"])
+
+
+async def _timeline_kinds(client: TestClient[Any, Any], conversation_id: int) -> list[str]:
+    response = await client.get(f"/api/conversations/{conversation_id}")
+    assert response.status == 200, await response.text()
+    return [event["kind"] for event in (await response.json())["timeline"]]
+
+
+async def test_cases_beyond_the_limit_from_one_address_are_answered_but_queued_after_everyone_else(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await _flood_client(make_client, service_config)
+    # Every fake customer still hears its case number: nothing filed is lost.
+    flood = [(await confirmed_complaint(client, FAKE_COMPLAINT, forwarded_for=FLOODER))[0] for _ in range(4)]
+    real, _ = await confirmed_complaint(client, forwarded_for="203.0.113.5")
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+
+    order = [ticket["conversation_id"] for ticket in await _queue(client)]
+    assert order == [flood[0], flood[1], real, flood[2], flood[3]]
+    priorities = {ticket["conversation_id"]: ticket["priority"] for ticket in await _queue(client)}
+    assert priorities[flood[1]] == priorities[real] < 3 and priorities[flood[2]] == priorities[flood[3]] == 3
+    assert "many_cases_from_address" in await _timeline_kinds(client, flood[2])
+    assert "many_cases_from_address" not in await _timeline_kinds(client, flood[1])
+    assert "many_cases_from_address" not in await _timeline_kinds(client, real)
+
+
+async def test_held_back_cases_stay_behind_however_long_they_wait(
+    make_client: AppFactory, service_config: ServiceConfig, clock: FixedClock
+) -> None:
+    client = await _flood_client(make_client, service_config)
+    flood = [(await confirmed_complaint(client, FAKE_COMPLAINT, forwarded_for=FLOODER))[0] for _ in range(3)]
+    real, _ = await confirmed_complaint(client, forwarded_for="203.0.113.5")
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+    clock.advance(hours=6)  # others' tickets have risen to P0 by now
+    order = [ticket["conversation_id"] for ticket in await _queue(client)]
+    assert order.index(real) < order.index(flood[2])
+
+
+async def test_a_cluster_counts_one_address_and_one_phone_once(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await _flood_client(make_client, service_config)
+    for _ in range(4):
+        await confirmed_complaint(client, FAKE_COMPLAINT, forwarded_for=FLOODER)
+    # One phone typed from other addresses is still one person.
+    await confirmed_complaint(client, FAKE_COMPLAINT, forwarded_for="198.51.100.8")
+    shared = resources(client.app)
+    settings = shared.config.queue.cluster_alert
+    areas = AreaGroups(shared.config.gazetteer, shared.engine.understander.converter)
+    now = shared.clock()
+    events = await shared.database.write(lambda session: alert_clusters(session, settings, areas, now))
+    assert events == []
