@@ -359,6 +359,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "请填写修改说明": "Add a note",
     "分派规则暂不可用": "Routing rules not available",
     "已保存,版本 {0}": "Saved, version {0}",
+    "{0};注意:「{1}」目前没有成员客服,分派到那里的投诉可能无人认领。": "{0}; note: no agent is in \"{1}\" yet: complaints routed there may wait unclaimed.",
     "发送失败列表": "Dead letters",
     "任务": "Job",
     "会话": "Conversation",
