@@ -691,6 +691,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "正则表达式,匹配时忽略标点、空格和大小写;每条须列出它能识别的例句(保存时检查)。": "Regular expressions over text without punctuation or spaces; each must catch its examples (checked on save).",
     "规则(正则表达式)": "Pattern (regex)",
     "例句(每行一句)": "Examples (one per line)",
+    "视为相同的字": "Characters read as one",
+    "每行一组:先写词,再写读作它的单字,以空格分开,例如「什么 啥」;匹配忌语前两边都这样读。": "One group a line: the word, then the single characters read as it, separated by spaces (\"什么 啥\"); both sides are read so before matching.",
     "添加同义说法": "Add pattern",
     "正确表达(供客服选用,每行一句)": "Correct expressions (for agents to pick, one per line)",
     "承诺给客户的答复时限(小时),按投诉级别 × 客户类别。": "Hours promised to the customer, by complaint grade × customer tier.",
