@@ -573,6 +573,27 @@ class ForbiddenList(_Strict):
 
     forbidden: list[ForbiddenPhrase]
     patterns: list[ForbiddenPattern] = []
+    equivalents: dict[str, list[str]] = {}
+    """Words read as one before matching: each key is what its characters are read as ("您":
+    ["你"], "什么": ["啥"]), on both the phrases and the agent's text, so one phrase catches them
+    all; patterns are written with the keys. A variant is one character (a match is shown where
+    the agent typed it)."""
+
+    @field_validator("equivalents")
+    @classmethod
+    def _one_character_variants(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        seen: set[str] = set()
+        for word, variants in value.items():
+            if not word.strip():
+                raise ValueError("a word read as its variants must not be blank")
+            for variant in variants:
+                if len(variant) != 1 or not variant.strip():
+                    raise ValueError(f"{word}: the variant {variant!r} must be one character")
+                if variant in seen or variant in value:
+                    raise ValueError(f"{word}: the variant {variant!r} is already read as another word")
+                seen.add(variant)
+        return value
+
     correct_expressions: list[str] = []
     agent_guard: Literal["warn", "block"] = "warn"
     """What an agent's reply containing a forbidden phrase gets: a warning the agent may

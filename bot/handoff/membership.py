@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy.orm import Session
 
+from bot.flows.case import SUPERVISOR_QUEUE
 from bot.staff.accounts import Role
-from bot.storage.staff import stored_queues
+from bot.storage.staff import active_count, queue_member_counts, stored_queues
 
 EVERY_QUEUE_ROLES = frozenset({Role.SUPERVISOR.value, Role.MANAGER.value})
 
@@ -23,6 +26,15 @@ def queues_of(session: Session, user_id: int, role: str) -> frozenset[str] | Non
         return None
     stored = stored_queues(session, user_id)
     return visible_queues(role, stored)
+
+
+def queue_takers(session: Session) -> Counter[str]:
+    """How many active people take the tickets of each queue: its member agents, and for the duty
+    supervisor queue the supervisors too (they see every queue, but work only that one as theirs;
+    a queue counted 0 here is one where a ticket may wait unseen)."""
+    takers = queue_member_counts(session, Role.AGENT)
+    takers[SUPERVISOR_QUEUE] += active_count(session, Role.SUPERVISOR)
+    return takers
 
 
 def effective_queues(role: str, stored: list[str] | None, every_queue: list[str]) -> list[str]:

@@ -17,7 +17,7 @@ from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Resolved
 from bot.flows.deadline import describe_moment
-from bot.handoff.membership import queues_of
+from bot.handoff.membership import queue_takers, queues_of
 from bot.handoff.queue import WaitingTicket
 from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
@@ -579,9 +579,7 @@ async def transfer(request: web.Request) -> web.Response:
     if to_queue is None:
         return web.json_response({"owner": outcome})
     async with resources(request).sessions() as session:
-        members = await session.run_sync(
-            lambda sync: staff_store.queue_member_counts(sync, Role.AGENT).get(str(to_queue), 0)
-        )
+        members = await session.run_sync(lambda sync: queue_takers(sync).get(str(to_queue), 0))
     # No agent is in that queue: the console warns that nobody may see the ticket.
     return web.json_response({"owner": outcome, "queue_members": members})
 

@@ -101,7 +101,8 @@ async def _store(
 
     def store_version(session: Session) -> dict[str, Any]:
         rulebook.save(session, rule_set, staff["username"], note_text, config.rules, now)
-        return _rules_body(session, app, locale)
+        body = _rules_body(session, app, locale)
+        return {**body, "queues_without_takers": _without_takers(session, app, rule_set, locale)}
 
     try:
         body = await resources(app).database.write(store_version)
@@ -115,6 +116,18 @@ async def _store(
     event = StaffEvent(StaffEventKind.RULES, detail={"version": body["version"], "changed_by": staff["username"]})
     await resources(app).gateway.commit(Effects(staff_events=[event]))
     return web.json_response(body)
+
+
+def _without_takers(session: Session, app: web.Application, rule_set: RuleSet, locale: str) -> list[dict[str, str]]:
+    """The queues the rules send cases to that nobody takes (no member agent): saved all the
+    same, but the console warns that complaints routed there may wait unseen."""
+    takers = membership.queue_takers(session)
+    sent_to = {rule.then.queue for rule in rule_set.rules if rule.then.queue is not None}
+    return [
+        {"id": queue.id, "name": queue.name.get(locale)}
+        for queue in resources(app).config.handoff.queues
+        if queue.id in sent_to and takers.get(queue.id, 0) == 0
+    ]
 
 
 @audited("rules_rollback", target=fixed_target("rules"))
@@ -167,15 +180,16 @@ async def get_colleagues(request: web.Request) -> web.Response:
 @requires(*STAFF)
 async def get_transfer_targets(request: web.Request) -> web.Response:
     """``GET /api/transfer-targets?locale=``: whom a case may be handed to, for the console's
-    transfer picker: the queues by name with how many agents are members of each (none: nobody
-    may see a ticket there), and the active agents and supervisors with their role and queues
+    transfer picker: the queues by name with how many people take each one's tickets (its member
+    agents; supervisors too for the duty supervisor queue; none: nobody may see a ticket there),
+    and the active agents and supervisors with their role and queues
     (managers do not take cases)."""
     config = resources(request).config
     locale = request.query.get("locale", config.service.default_locale)
     every_queue = config.handoff.queue_ids()
     async with resources(request).database.sessions() as session:
         users = await session.run_sync(staff_store.every_user)
-        members = await session.run_sync(lambda sync: staff_store.queue_member_counts(sync, Role.AGENT))
+        members = await session.run_sync(membership.queue_takers)
     queues = [
         {"id": queue.id, "name": queue.name.get(locale), "members": members.get(queue.id, 0)}
         for queue in config.handoff.queues

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.models import User
@@ -47,6 +47,11 @@ def queue_member_counts(session: Session, role: str) -> Counter[str]:
     members of each queue."""
     stored = session.execute(select(User.queues).where(User.role == role, User.active)).scalars()
     return Counter(queue for queues in stored for queue in set(queues or ()))
+
+
+def active_count(session: Session, role: str) -> int:
+    """How many active accounts have ``role``."""
+    return session.execute(select(func.count()).where(User.role == role, User.active)).scalar_one()
 
 
 def user_named(session: Session, username: str) -> User | None:

@@ -113,6 +113,19 @@ def fold(text: str, to_simplified: Callable[[str], str]) -> str:
     return "".join(ch for ch in simplified if not unicodedata.category(ch).startswith(_DROPPED_CATEGORIES))
 
 
+def _equivalents_table(equivalents: dict[str, list[str]], to_simplified: Callable[[str], str]) -> dict[int, str]:
+    """``forbidden.yaml``'s ``equivalents`` as a translation table over folded text: each variant,
+    folded, to its word, folded ("你" → "您", "啥" → "什么", "甚" → "什么")."""
+    table: dict[int, str] = {}
+    for word, variants in equivalents.items():
+        folded_word = fold(word, to_simplified)
+        for variant in variants:
+            folded_variant = fold(variant, to_simplified)
+            if len(folded_variant) == 1 and folded_variant != folded_word:
+                table[ord(folded_variant)] = folded_word
+    return table
+
+
 @dataclass(frozen=True, slots=True)
 class GuardHit:
     """What the agent's text matched (the configured phrase, the folded words a paraphrase
@@ -131,17 +144,19 @@ class ForbiddenGuard:
 
     def __init__(self, forbidden: ForbiddenList, to_simplified: Callable[[str], str]) -> None:
         self._to_simplified = to_simplified
+        self._equivalents = _equivalents_table(forbidden.equivalents, to_simplified)
         self._phrases = [
             (folded, item.text, item.instead, item.source)
             for item in forbidden.forbidden
-            if (folded := fold(item.text, to_simplified))
+            if (folded := self.fold(item.text))
         ]
         self._patterns = [
             (ManagerPattern(item.pattern), item.instead, item.source, item.id) for item in forbidden.patterns
         ]
 
     def fold(self, text: str) -> str:
-        return fold(text, self._to_simplified)
+        """:func:`fold`, then each configured variant read as its word ("你" as "您", "啥" as "什么")."""
+        return fold(text, self._to_simplified).translate(self._equivalents)
 
     def check(self, text: str) -> GuardHit | None:
         """The first forbidden phrase, then the first paraphrase, ``text`` contains; None if clean."""
@@ -151,7 +166,9 @@ class ForbiddenGuard:
                 return GuardHit(forbidden=phrase, instead=instead, source=source)
         for pattern, instead, source, pattern_id in self._patterns:
             if (found := pattern.search(folded)) is not None:
-                return GuardHit(forbidden=found, instead=instead, source=source, pattern_id=pattern_id)
+                return GuardHit(
+                    forbidden=self._as_typed(text, found), instead=instead, source=source, pattern_id=pattern_id
+                )
         return None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -189,8 +206,17 @@ class ForbiddenGuard:
             for words in pattern.find_all(folded):
                 # words a phrase already found holds are that phrase, not one more
                 if words and all(words not in self.fold(hit.forbidden) for hit in hits):
-                    hits.append(GuardHit(forbidden=words, instead=instead, source=source, pattern_id=pattern_id))
+                    typed = self._as_typed(text, words)
+                    hits.append(GuardHit(forbidden=typed, instead=instead, source=source, pattern_id=pattern_id))
         return hits
+
+    def _as_typed(self, text: str, words: str) -> str:
+        """The folded ``words`` a pattern caught, as the agent typed them ("你自己看", not the
+        "您自己看" read), when the words read as others change; else as caught."""
+        if not self._equivalents or (found := self.span(text, words)) is None:
+            return words
+        typed = text[found[0] : found[1]]
+        return typed if fold(typed, self._to_simplified) != words else words
 
     def span(self, text: str, words: str) -> tuple[int, int] | None:
         """Where ``words`` (a hit's ``forbidden``: a configured phrase, the folded words a pattern

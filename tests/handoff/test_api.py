@@ -247,6 +247,11 @@ async def test_an_override_covers_only_the_phrases_it_names(make_client: AppFact
         ("这不归我们管，你去找街道办吧", "不归我们管", "这是我们的责任"),  # a paraphrase pattern
         ("你自己看说明书", "你自己看", "请您对我讲吧！"),
         ("THAT'S NOT OUR PROBLEM.", "notourproblem", "This is our responsibility."),
+        # the tester's variants: 你/啥 read as 您/什么, clauses reversed, the same wording changed
+        ("你激动啥呀", "您激动什么呀", "不要着急，让我来帮您。"),
+        ("您冲我发啥火", "冲我发啥火", "不要着急，让我来帮您。"),
+        ("我也不清楚，不是我受理的", "不清楚不是我受理的", None),
+        ("有这种事？不可能的", "有这种事不可能", "请您对我讲吧！"),
     ],
 )
 async def test_forbidden_phrases_are_caught_whatever_the_width_script_punctuation_or_wording(

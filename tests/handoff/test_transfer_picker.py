@@ -107,3 +107,41 @@ async def test_a_person_is_found_by_the_name_the_picker_shows_unless_two_share_i
     shared = await supervisor.post(url, json={"username": "王芳"}, headers=csrf)
     assert shared.status == 400
     assert (await shared.json())["error"] == "no active user '王芳'"
+
+
+async def test_supervisors_count_as_taking_the_duty_supervisor_queue(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    conversation_id, _ = await web_chat_case(client)
+    [ticket] = await tickets_of(client, conversation_id)
+    console, csrf = await signed_in(make_client, "li")
+    assert (await console.post(f"/api/tickets/{ticket.id}/claim", headers=csrf)).status == 200
+
+    targets = await (await console.get("/api/transfer-targets")).json()
+    moved = await console.post(
+        f"/api/conversations/{conversation_id}/transfer", json={"queue": "值班主管"}, headers=csrf
+    )
+
+    queues = {q["id"]: q["members"] for q in targets["queues"]}
+    assert (queues["supervisor"], queues["property"]) == (1, 0)
+    assert await moved.json() == {"owner": "queue:supervisor", "queue_members": 1}
+
+
+async def test_saving_rules_that_send_cases_to_a_queue_nobody_takes_warns_but_saves(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    await add_user(client, "boss", Role.MANAGER)
+    await set_queues(client, "li", ["general", "billing"])
+    manager, csrf = await signed_in(make_client, "boss")
+    rules = [
+        {"name": "network", "when": {"categories": ["network"]}, "then": {"queue": "network"}},
+        {"name": "billing", "when": {"categories": ["billing"]}, "then": {"queue": "billing"}},
+    ]
+
+    saved = await manager.put("/api/rules?locale=en", json={"rules": rules, "note": "teams"}, headers=csrf)
+    rolled_back = await manager.post("/api/rules/rollback", json={"version": 2, "note": "again"}, headers=csrf)
+
+    assert saved.status == 200
+    assert (await saved.json())["queues_without_takers"] == [{"id": "network", "name": "Network team"}]
+    assert (await rolled_back.json())["queues_without_takers"] == [{"id": "network", "name": "网络组"}]

@@ -111,9 +111,10 @@ def test_a_clean_reply_is_clean(guard: ForbiddenGuard) -> None:
 
 def test_lookalikes_never_change_ascii_or_chinese_characters(guard: ForbiddenGuard) -> None:
     plain = "".join(chr(code) for code in range(0x20, 0x7F))
-    assert guard.fold(plain) == "".join(ch for ch in plain.lower() if ch.isalnum())
+    assert fold(plain, TO_SIMPLIFIED) == "".join(ch for ch in plain.lower() if ch.isalnum())
     chinese = "".join(chr(code) for code in range(0x4E00, 0x9FA6))
-    assert guard.fold(chinese) == TO_SIMPLIFIED(chinese)
+    # the folding itself; the guard then reads the configured equivalents (你 as 您) on top
+    assert fold(chinese, TO_SIMPLIFIED) == TO_SIMPLIFIED(chinese)
 
 
 def test_direction_controls_are_named_once_each_and_marks_are_not() -> None:
@@ -143,3 +144,35 @@ def test_the_span_is_the_forbidden_words_as_typed(guard: ForbiddenGuard, text: s
 def test_words_the_text_does_not_hold_have_no_span(guard: ForbiddenGuard) -> None:
     assert guard.span("一切正常", "我不知道") is None
     assert guard.span("一切正常", "！") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "caught"),
+    [
+        ("你激动啥呀", "您激动什么呀"),
+        ("您冲我发啥火", "冲我发啥火"),
+        ("你冲我发什么火啊", "您冲我发什么火呀"),
+        ("我也不清楚，不是我受理的", "不清楚不是我受理的"),
+        ("有这种事？不可能的", "有这种事不可能"),
+        ("应该是你手机的问题", "应该是你手机的问题"),
+        ("这个我哪知道啊，您问别人吧", "我哪知道"),
+        ("政策就是这样的，没办法", "政策就是这样的"),
+    ],
+)
+def test_variants_of_a_forbidden_phrase_are_caught_and_shown_as_typed(
+    guard: ForbiddenGuard, typed: str, caught: str
+) -> None:
+    hit = guard.check(typed)
+    assert hit is not None, typed
+    assert hit.forbidden == caught
+    span = guard.span(typed, hit.forbidden)
+    assert span is not None and guard.fold(typed[span[0] : span[1]]) == guard.fold(caught)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["您好，请问有什么可以帮您？", "不要着急，让我来帮您。", "您反映的情况我已记录下来", "您看这个解决方案如何？"],
+)
+def test_the_words_read_as_one_leave_polite_replies_clean(guard: ForbiddenGuard, said: str) -> None:
+    assert guard.check(said) is None
+    assert guard.check(said.replace("您", "你").replace("什么", "啥")) is None

@@ -80,7 +80,7 @@ async def test_a_new_agent_reads_chinese_only_and_english_once_chosen_in_any_bro
         await expect(agent.locator("#live")).to_have_text("Live", timeout=10_000)
         shown = await visible_text(agent)
         assert CHINESE.findall(shown) == [], shown
-        assert await agent.get_attribute("#search-q", "placeholder") == "Search case no./phone/text ( / )"
+        assert await agent.get_attribute("#search-q", "placeholder") == "Case no./phone/text (/)"
         assert await agent.title() == "Agent console"
 
         await agent.reload()

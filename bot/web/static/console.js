@@ -293,6 +293,15 @@
     renderMine();
     showView("conversation");
     await loadConversation();
+    if (state.conversationId === Number(conversationId)) focusComposer();
+  }
+
+  // Opened or just claimed: the keyboard goes where the agent works next, the reply box, or the
+  // 认领 button when the case still waits; never left on <body>, where typing is lost.
+  function focusComposer() {
+    const box = $("reply-text");
+    if (box && !box.disabled) box.focus();
+    else $("claim-here")?.focus();
   }
 
   // A phone or a narrow window shows one pane at a time (staff.css): the conversation once one is
@@ -436,10 +445,12 @@
   function phraseChoices() {
     const values = phraseValues();
     const book = state.phraseBooks[conversationLocale()] || state.phrases || {};
+    // the text in the customer's language, its name in the console's (the English book names them in English)
+    const names = Object.fromEntries(((state.phraseBooks[StaffI18n.locale] || {}).agent_phrases || []).map((p) => [p.id, p.label]));
     const named = (book.agent_phrases || []).map((phrase) => {
       const missing = (phrase.variables || []).filter((name) => !values[name]);
       const text = phrase.text.replace(/\{(\w+)\}/g, (whole, name) => values[name] || whole);
-      return { id: phrase.id, label: phrase.label, text, missing };
+      return { id: phrase.id, label: names[phrase.id] || phrase.label, text, missing };
     });
     const expressions = (book.correct_expressions || []).map((text, index) => ({
       id: `expression-${index}`, label: T("规范用语"), text, missing: [],
@@ -589,7 +600,7 @@
       if (!panel.hidden) {
         search.value = ""; render(); search.focus();
         // a colleague's new ones too, and the standard phrases in the conversation's language
-        Promise.all([loadCanned(), loadPhraseBook(conversationLocale())]).then(() => { if (!panel.hidden) render(); });
+        Promise.all([loadCanned(), loadPhraseBook(conversationLocale()), loadPhraseBook(StaffI18n.locale)]).then(() => { if (!panel.hidden) render(); });
       }
     });
     search.addEventListener("input", render);
@@ -1162,7 +1173,8 @@
       dialog.addEventListener("close", () => { answer(dialog.returnValue === "yes"); dialog.remove(); });
       document.body.append(dialog);
       dialog.showModal();
-      $("resolve-cancel").focus();
+      // Enter confirms; but with nobody having answered the customer, the safe 取消 comes first.
+      $(unanswered ? "resolve-cancel" : "resolve-confirm").focus();
     });
   }
 
@@ -1412,6 +1424,7 @@
   // ---------------------------------------------------------------- search and shortcuts
 
   const MATCHED = { case_number: T("编号"), phone: T("电话"), text: T("内容") };
+  const FULL_PHONE = /^(86)?1\d{10}$|^0\d{9,11}$/;  // a mobile, or a landline with its area code
 
   async function runSearch() {
     const q = $("search-q").value.trim();
@@ -1422,7 +1435,13 @@
     if (q !== $("search-q").value.trim()) return;
     if (!result.ok) { clear(box, el("li", { class: "error", text: Staff.errorText(result, T("搜索失败 ({0})", result.status)) })); return; }
     const hits = result.data.hits || [];
-    if (!hits.length) { clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) })); return; }
+    if (!hits.length) {
+      // An agent sees others' phones masked, so a full number finds only their own cases: say so.
+      const why = state.me.role === "agent" && FULL_PHONE.test(q.replace(/[\s()+-]/g, ""))
+        ? el("li", { class: "muted search-phone-hint", text: T("完整号码只能在您处理的会话中搜索,可试后4位。") }) : null;
+      clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) }), why);
+      return;
+    }
     clear(box, hits.map((hit) => el("li", { "data-conversation": hit.conversation_id },
       el("button", { type: "button", class: "search-hit", onclick: () => { box.hidden = true; openConversation(hit.conversation_id); } },
         el("strong", { text: T("会话 {0}", hit.conversation_id) }),

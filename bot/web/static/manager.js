@@ -296,7 +296,7 @@
     if (!why) { message.className = "error"; message.textContent = T("请填写修改说明"); noteInput.focus(); return; }
     if (state.rulesDirty && !confirm(T("回滚会放弃未保存的修改,继续吗"))) return;
     if (!confirm(T("确定回滚到版本 v{0} 吗?将生成一个新版本。", version))) return;
-    const result = await api("POST", "/api/rules/rollback", { version, note: `${T("回滚到 v{0}", version)}: ${why}` });
+    const result = await api("POST", `/api/rules/rollback?locale=${StaffI18n.locale}`, { version, note: `${T("回滚到 v{0}", version)}: ${why}` });
     if (!result.ok) {
       message.className = "error";
       message.textContent = Staff.errorText(result, T("回滚失败 ({0})", result.status));
@@ -304,24 +304,32 @@
     }
     closeVersion();
     showRules(result.data);
-    $("rules-message").className = "muted";
-    $("rules-message").textContent = T("已回滚到 v{0},当前版本 v{1}", version, result.data.version);
+    sayRulesSaved(T("已回滚到 v{0},当前版本 v{1}", version, result.data.version), result.data);
   }
 
   async function saveRules() {
     const message = $("rules-message");
     const note = $("rules-note").value.trim();
     if (!note) { message.className = "error"; message.textContent = T("请填写修改说明"); return; }
-    const result = await api("PUT", "/api/rules", { rules: state.rules, note });
+    const result = await api("PUT", `/api/rules?locale=${StaffI18n.locale}`, { rules: state.rules, note });
     if (!result.ok) {
       message.className = "error";
       message.textContent = result.status === 404 ? T("分派规则暂不可用") : Staff.errorText(result, T("保存失败 ({0})", result.status));
       return;
     }
-    message.className = "muted";
-    message.textContent = T("已保存,版本 {0}", result.data.version);
     $("rules-note").value = "";
     showRules(result.data);
+    sayRulesSaved(T("已保存,版本 {0}", result.data.version), result.data);
+  }
+
+  // Saved all the same; a queue nobody takes is named so its complaints do not sit unseen.
+  function sayRulesSaved(text, body) {
+    const empty = (body.queues_without_takers || []).map((q) => q.name || q.id);
+    const message = $("rules-message");
+    message.className = empty.length ? "error" : "muted";
+    message.textContent = empty.length
+      ? T("{0};注意:「{1}」目前没有成员客服,分派到那里的投诉可能无人认领。", text, empty.join("、"))
+      : text;
   }
 
   // ---------------------------------------------------------------- dead letters

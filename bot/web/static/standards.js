@@ -620,6 +620,16 @@ const Standards = (() => {
         body.patterns.push({ id: `pattern_${body.patterns.length + 1}`, pattern: "", instead: "", examples: [], locale: "zh-CN", source: "" });
         rerender();
       } })),
+      el("h3", { text: T("视为相同的字") }),
+      el("p", { class: "muted", text: T("每行一组:先写词,再写读作它的单字,以空格分开,例如「什么 啥」;匹配忌语前两边都这样读。") }),
+      textarea(Object.entries(body.equivalents || {}).map(([word, variants]) => [word, ...variants].join(" ")).join("\n"), {
+        rows: String(Math.max(3, Object.keys(body.equivalents || {}).length)), id: "forbidden-equivalents",
+        "data-path": "forbidden.equivalents",
+        oninput: (event) => {
+          body.equivalents = Object.fromEntries(event.target.value.split("\n").map((line) => line.trim().split(/\s+/)).filter((words) => words[0])
+            .map(([word, ...variants]) => [word, variants]));
+          touched(id);
+        } }),
       el("h3", { text: T("正确表达(供客服选用,每行一句)") }),
       textarea((body.correct_expressions || []).join("\n"), { rows: String(Math.max(3, (body.correct_expressions || []).length)),
         "data-path": "forbidden.correct_expressions",
