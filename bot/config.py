@@ -164,6 +164,7 @@ class PhraseId(StrEnum):
     SATISFACTION_RATING_RANGE = "satisfaction_rating_range"
     SATISFACTION_THANKS = "satisfaction_thanks"
     SATISFACTION_SORRY = "satisfaction_sorry"
+    SATISFACTION_SUGGESTION = "satisfaction_suggestion"
     SATISFACTION_REOPENED = "satisfaction_reopened"
     SATISFACTION_UNANSWERED = "satisfaction_unanswered"
     QUEUE_POSITION = "queue_position"
@@ -1120,6 +1121,9 @@ class Followups(_Strict):
     still_words: list[str] = []
     """Words saying the problem goes on ("还是", "还在"): beside a score, or as the comment, a
     complaint about the resolved problem with one of these (or ``again_words``) reopens the case."""
+    suggestion_words: list[str] = []
+    """Words with which a comment criticises or suggests beside a good score ("就是太慢了", "下次快点",
+    "but it took too long"): the callback ends with thanks for the suggestion, not the praise answer."""
     same_case_words: list[str] = []
     """Words saying a problem taken down as new at the callback is the resolved one ("不是新问题",
     "就是刚才那个"): before the new case is registered, it is dropped and the resolved case reopened."""

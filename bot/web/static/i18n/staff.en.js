@@ -565,6 +565,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "回访·请提意见": "Callback · ask for comments",
     "回访·致谢": "Callback · thanks",
     "回访·致歉": "Callback · apology",
+    "回访·感谢建议": "Callback · thanks for the suggestion",
     "回访·致歉并请提意见": "Callback · apology and ask for comments",
     "回访·评分范围": "Callback · rating range",
     "电话多一位": "Phone a digit too long",
