@@ -147,6 +147,7 @@ class PhraseId(StrEnum):
     IDLE_PROMPT = "idle_prompt"
     IDLE_CLOSE = "idle_close"
     PLEASE_WAIT = "please_wait"
+    PRESENCE_WAIT = "presence_wait"
     ANYTHING_ELSE = "anything_else"
     GOODBYE = "goodbye"
     WE_APOLOGISE = "we_apologise"
@@ -841,6 +842,10 @@ class FormRules(_Strict):
     shrug_words: list[str] = []
     """Words leaving it to us ("无所谓", "你们自己看着办", "whatever"): answering the phone question
     with one is a refusal, not more of the problem."""
+    presence_words: list[str] = []
+    """Words asking whether anyone is there ("有人吗", "人呢", "你们是不是都死了"): after the hand-off,
+    always answered with ``presence_wait``, a message repeated exactly within
+    ``timers.presence_repeat_within`` only once."""
     sooner_words: list[str] = []
     """Words asking for the problem to be handled sooner ("能不能今天就处理"): noted for the staff
     and said so (``message_recorded``), with the problem or after the hand-off; the deadline stays
@@ -1075,6 +1080,9 @@ class Timers(_Strict):
     with the question again, at most once per this many seconds: a customer telling the problem in
     several messages is not interrupted after each (seed 003: 让客户说完). 0: after every message.
     Defaulted, as above."""
+    presence_repeat_within: int = Field(default=10, ge=0, le=300)
+    """After the hand-off, "有人吗" sent again word for word within this many seconds (a double send)
+    is not answered twice; any other time it is always answered. Defaulted, as above."""
     edits_notice_every: int = Field(default=600, ge=0, le=DAY_SECONDS)
     """A customer who edits a sent message (Telegram) is told edits are not read, and asked to send
     the correction as a new message, at most once per this many seconds. Defaulted, as above."""

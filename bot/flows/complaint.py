@@ -48,6 +48,7 @@ from bot.flows.case import (
     ESCALATING_SIGNALS,
     GENERAL_QUEUE,
     SUPERVISOR_QUEUE,
+    answered_whether_anyone_is_there,
     complaint_after_hand_off,
     corrected_contact,
     corrected_place,
@@ -247,6 +248,8 @@ class ComplaintFlow:
             turn.understood = event.understood or self._kit.understander.understand(words, locale)
             if asks_about_the_case(turn):
                 tell_status(turn, this_case(turn))
+            else:
+                answered_whether_anyone_is_there(turn, words)  # the agent may be busy: not silence
         return turn.step
 
     # ------------------------------------------------------------------ customer messages
@@ -400,6 +403,9 @@ class ComplaintFlow:
                 return  # "你们几点下班" while the supervisor's phone is asked for: answered, no refusal
             if on_chaser(turn):
                 return  # "快点啊" while the phone or the address is asked for: no refusal, no place
+            if answered_whether_anyone_is_there(turn, text):
+                turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+                return  # "有人吗？？？" while waiting: the wait phrase, never silence
             if complaint_after_hand_off(turn, Intent.COMPLAINT in intents, text):
                 self._after_late_complaint(turn)
                 return
