@@ -842,6 +842,9 @@ class FormRules(_Strict):
     shrug_words: list[str] = []
     """Words leaving it to us ("无所谓", "你们自己看着办", "whatever"): answering the phone question
     with one is a refusal, not more of the problem."""
+    small_talk_words: list[str] = []
+    """Words with which a first message only tries the service or asks about it ("test", "物业吗",
+    "你是机器人吗"): with nothing else of a problem, nothing is recorded and the problem is asked for."""
     presence_words: list[str] = []
     """Words asking whether anyone is there ("有人吗", "人呢", "你们是不是都死了"): after the hand-off,
     always answered with ``presence_wait``, a message repeated exactly within
