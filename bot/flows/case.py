@@ -316,11 +316,12 @@ def on_handed_off(turn: Turn, text: str) -> None:
 
 
 def answered_whether_anyone_is_there(turn: Turn, text: str) -> bool:
-    """After the hand-off, the customer asks whether anyone is there ("有人吗", "有人吗？？？",
-    "你们是不是都死了": ``form.presence_words``): always the wait phrase, never the silence of the
+    """After the hand-off, while the case waits for a person, the customer asks whether anyone is
+    there ("有人吗", "有人吗？？？", "你们是不是都死了": ``form.presence_words``; not a status question,
+    which is answered with the status): always the wait phrase, never the silence of the
     ``handoff_ack_after`` throttle; only the same text sent again within
     ``timers.presence_repeat_within`` (a double send) is not answered twice. True if handled."""
-    if Intent.COMPLAINT in turn.intents or not turn.says_any(text, turn.kit.form.presence_words):
+    if turn.intents & {Intent.COMPLAINT, Intent.STATUS_QUERY} or not turn.says_any(text, turn.kit.form.presence_words):
         return False
     data = turn.step.data
     said = text.strip()

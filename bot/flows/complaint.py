@@ -248,8 +248,6 @@ class ComplaintFlow:
             turn.understood = event.understood or self._kit.understander.understand(words, locale)
             if asks_about_the_case(turn):
                 tell_status(turn, this_case(turn))
-            else:
-                answered_whether_anyone_is_there(turn, words)  # the agent may be busy: not silence
         return turn.step
 
     # ------------------------------------------------------------------ customer messages

@@ -189,11 +189,3 @@ def test_the_same_anyone_there_sent_twice_at_once_is_answered_once(engine: Conve
     assert chat.phrase_ids(chat.send("有人吗")) == []
     chat.wait(2)
     assert chat.phrase_ids(chat.send("人呢")) == ["presence_wait"]
-
-
-def test_anyone_there_while_an_agent_owns_the_conversation_hears_the_wait_phrase(engine: ConversationEngine) -> None:
-    chat = handed_off(engine)
-    chat.owner = "agent:7"
-    chat.wait(60)
-    step = chat.send("有人吗？？？")
-    assert chat.phrase_ids(step) == ["presence_wait"]
