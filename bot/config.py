@@ -148,6 +148,7 @@ class PhraseId(StrEnum):
     IDLE_PROMPT = "idle_prompt"
     IDLE_CLOSE = "idle_close"
     PLEASE_WAIT = "please_wait"
+    PRESENCE_WAIT = "presence_wait"
     ANYTHING_ELSE = "anything_else"
     GOODBYE = "goodbye"
     WE_APOLOGISE = "we_apologise"
@@ -166,6 +167,7 @@ class PhraseId(StrEnum):
     SATISFACTION_RATING_RANGE = "satisfaction_rating_range"
     SATISFACTION_THANKS = "satisfaction_thanks"
     SATISFACTION_SORRY = "satisfaction_sorry"
+    SATISFACTION_SUGGESTION = "satisfaction_suggestion"
     SATISFACTION_REOPENED = "satisfaction_reopened"
     SATISFACTION_UNANSWERED = "satisfaction_unanswered"
     QUEUE_POSITION = "queue_position"
@@ -870,6 +872,13 @@ class FormRules(_Strict):
     shrug_words: list[str] = []
     """Words leaving it to us ("无所谓", "你们自己看着办", "whatever"): answering the phone question
     with one is a refusal, not more of the problem."""
+    small_talk_words: list[str] = []
+    """Words with which a first message only tries the service or asks about it ("test", "物业吗",
+    "你是机器人吗"): with nothing else of a problem, nothing is recorded and the problem is asked for."""
+    presence_words: list[str] = []
+    """Words asking whether anyone is there ("有人吗", "人呢", "你们是不是都死了"): after the hand-off,
+    always answered with ``presence_wait``, a message repeated exactly within
+    ``timers.presence_repeat_within`` only once."""
     sooner_words: list[str] = []
     """Words asking for the problem to be handled sooner ("能不能今天就处理"): noted for the staff
     and said so (``message_recorded``), with the problem or after the hand-off; the deadline stays
@@ -1104,6 +1113,9 @@ class Timers(_Strict):
     with the question again, at most once per this many seconds: a customer telling the problem in
     several messages is not interrupted after each (seed 003: 让客户说完). 0: after every message.
     Defaulted, as above."""
+    presence_repeat_within: int = Field(default=10, ge=0, le=300)
+    """After the hand-off, "有人吗" sent again word for word within this many seconds (a double send)
+    is not answered twice; any other time it is always answered. Defaulted, as above."""
     edits_notice_every: int = Field(default=600, ge=0, le=DAY_SECONDS)
     """A customer who edits a sent message (Telegram) is told edits are not read, and asked to send
     the correction as a new message, at most once per this many seconds. Defaulted, as above."""
@@ -1154,6 +1166,9 @@ class Followups(_Strict):
     still_words: list[str] = []
     """Words saying the problem goes on ("还是", "还在"): beside a score, or as the comment, a
     complaint about the resolved problem with one of these (or ``again_words``) reopens the case."""
+    suggestion_words: list[str] = []
+    """Words with which a comment criticises or suggests beside a good score ("就是太慢了", "下次快点",
+    "but it took too long"): the callback ends with thanks for the suggestion, not the praise answer."""
     same_case_words: list[str] = []
     """Words saying a problem taken down as new at the callback is the resolved one ("不是新问题",
     "就是刚才那个"): before the new case is registered, it is dropped and the resolved case reopened."""

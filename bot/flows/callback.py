@@ -124,6 +124,12 @@ def on_callback(turn: Turn, text: str) -> None:
         turn.arm(TimerKind.SATISFACTION_TIMEOUT, turn.kit.config.followups.answer_window)
         turn.audit(TimelineKind.RATED, rating=score)
         return
+    if _nothing_more(turn):  # "没有了 谢谢", "冇喇 唔該": the score given is the evaluation
+        rating, data.rating = data.rating, None
+        turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=None, resolved=True)
+        _thank(turn, rating, "")
+        close(turn, "satisfaction_recorded")
+        return
     corrected = _correction(turn.kit, text)
     if corrected is not None and corrected[1] and _still_wrong(turn, corrected[1]):
         _reopen(turn, text, corrected[0])  # "改成3分吧，晚上还是有点吵": the new score, and not resolved
@@ -146,10 +152,17 @@ def on_callback(turn: Turn, text: str) -> None:
     close(turn, "satisfaction_recorded")
 
 
+def _nothing_more(turn: Turn) -> bool:
+    """The answer to the comment question says there is nothing to add (the goodbye intent:
+    "没有了 谢谢", "冇喇 唔該", "nope thats all"), and no problem."""
+    return Intent.GOODBYE in turn.intents and not turn.intents & {Intent.COMPLAINT, Intent.NOT_RESOLVED}
+
+
 def _thank(turn: Turn, rating: int | None, comment: str) -> None:
     """Thanks for the evaluation; an apology instead when it was not a good one (a score up to
     ``SORRY_UP_TO``, or below full marks with a comment that complains: "4 stars but he was 2
-    hours late")."""
+    hours late"); thanks for the suggestion when a good score's comment criticises or suggests
+    (``followups.suggestion_words``: "师傅态度挺好的 就是电梯修得太慢了 下次快点"), never the praise answer."""
     if rating is not None and rating <= SORRY_UP_TO:
         unhappy = True
     elif comment and (rating is None or rating < max(_SCORES)):
@@ -158,7 +171,19 @@ def _thank(turn: Turn, rating: int | None, comment: str) -> None:
         unhappy = complaint or Signal.EMOTIONAL in understood.signals
     else:
         unhappy = False
-    turn.say(PhraseId.SATISFACTION_SORRY if unhappy else PhraseId.SATISFACTION_THANKS)
+    if unhappy:
+        turn.say(PhraseId.SATISFACTION_SORRY)
+    elif comment and _suggests(turn, comment):
+        turn.say(PhraseId.SATISFACTION_SUGGESTION)
+    else:
+        turn.say(PhraseId.SATISFACTION_THANKS)
+
+
+def _suggests(turn: Turn, comment: str) -> bool:
+    understood = turn.kit.understander.understand(comment, turn.locale)
+    if Intent.SUGGESTION in understood.intents:
+        return True
+    return turn.says_any(comment, turn.kit.config.followups.suggestion_words)
 
 
 def _reopen(turn: Turn, text: str, score: int | None = None) -> None:
@@ -169,6 +194,9 @@ def _reopen(turn: Turn, text: str, score: int | None = None) -> None:
     rating = score if score is not None else rating
     if rating is None:
         rating = _score_given_with(turn.kit, text)  # "2分，根本没解决": the low score counts too
+    if rating is None:
+        said = _said_in_words(turn.kit, text, _folded(turn.kit, text))[0]  # "唔满意 单车都仲未搵返": 2
+        rating = said if said is not None and said <= SORRY_UP_TO else None
     turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=False)
     for kind in list(data.timers):
         turn.cancel(kind)
@@ -202,7 +230,7 @@ def _still_wrong(turn: Turn, said: str) -> bool:
 
 def _out_of_range(kit: FlowKit, text: str) -> bool:
     """A score out of the 1–5 range, with only ``rating_words`` beside it ("10分", "0", "打100分")."""
-    rest = kit.rating_words.sub(" ", normalise(text)) if kit.rating_words else normalise(text)
+    rest = kit.rating_words.sub(" ", _folded(kit, text)) if kit.rating_words else _folded(kit, text)
     said = "".join(char for char in rest if char.isalnum())
     return said.isascii() and said.isdigit() and int(said) not in _SCORES
 
@@ -229,7 +257,7 @@ def _rating_and_comment(kit: FlowKit, text: str) -> tuple[int | None, str]:
         rating = _score(kit, " ".join(words[:size]))
         if rating is not None:
             return rating, " ".join(words[size:])
-    said = normalise(text)
+    said = _folded(kit, text)
     leading = _LEADING_SCORE.match(said)  # "5分师傅很好"
     if leading is not None and leading.end() < len(said):
         return _RATINGS[leading.group(1)], said[leading.end() :].strip()
@@ -259,7 +287,7 @@ def _rating_alone(kit: FlowKit, text: str) -> int | None:
     score = _score(kit, text)
     if score is not None:
         return score
-    score, comment = _said_in_words(kit, text, normalise(text))
+    score, comment = _said_in_words(kit, text, _folded(kit, text))
     return None if comment else score
 
 
@@ -296,8 +324,14 @@ def _says_more(kit: FlowKit, rest: str) -> bool:
 def _score(kit: FlowKit, text: str) -> int | None:
     """The one 1–5 score of an answer made of it and ``rating_words`` only ("5", "5分",
     "打五分吧", "4 stars"); None for anything else ("等了两天")."""
-    rest = kit.rating_words.sub(" ", normalise(text)) if kit.rating_words else normalise(text)
+    rest = kit.rating_words.sub(" ", _folded(kit, text)) if kit.rating_words else _folded(kit, text)
     return _RATINGS.get("".join(char for char in rest if char.isalnum()))
+
+
+def _folded(kit: FlowKit, text: str) -> str:
+    """``text`` as a rating is read: as keywords are matched (simplified, Cantonese read as the
+    Mandarin it means: "給3分吧" is 给3分吧, "唔滿意" 不满意), then without its trailing punctuation."""
+    return normalise(kit.understander.matchable(text))
 
 
 def on_callback_timer(turn: Turn, kind: TimerKind) -> None:
@@ -330,7 +364,7 @@ def _score_given_with(kit: FlowKit, text: str) -> int | None:
         score = _score(kit, parts[0])
         if score is not None:
             return score
-    leading = _LEADING_SCORE.match(normalise(text))
+    leading = _LEADING_SCORE.match(_folded(kit, text))
     return _RATINGS[leading.group(1)] if leading is not None else None
 
 

@@ -49,6 +49,7 @@ from bot.flows.case import (
     ESCALATING_SIGNALS,
     GENERAL_QUEUE,
     SUPERVISOR_QUEUE,
+    answered_whether_anyone_is_there,
     complaint_after_hand_off,
     corrected_contact,
     corrected_place,
@@ -462,6 +463,9 @@ class ComplaintFlow:
             return  # "你们几点下班" while the supervisor's phone is asked for: answered, no refusal
         if on_chaser(turn):
             return  # "快点啊" while the phone or the address is asked for: no refusal, no place
+        if answered_whether_anyone_is_there(turn, text):
+            turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+            return  # "有人吗？？？" while waiting: the wait phrase, never silence
         if complaint_after_hand_off(turn, Intent.COMPLAINT in intents, text):
             if data.escalation_phone_asks and turn.step.complaint is not None:
                 # The duty supervisor's path: the problem noted, what is missing asked, then the promise.

@@ -76,8 +76,10 @@ def on_description(turn: Turn, text: str) -> None:
         return
     told = turn.kit.summary.without_greeting(text)
     answers_only = bool(turn.intents) and turn.intents <= _ONLY_ANSWERING  # "好的" before any problem
-    if not data.description and (answers_only or says_no_problem(turn, told) or _nothing_to_record(turn, told)):
-        turn.say(PhraseId.INVITE_COMPLAINT)  # "我电话139…", "气死我了", "👍": the problem is still to hear
+    nothing = answers_only or says_no_problem(turn, told) or _nothing_to_record(turn, told)
+    if not data.description and (nothing or _only_small_talk(turn, told)):
+        # "我电话139…", "气死我了", "👍", "test", "物业吗", "你这个机器人听得懂人话吗": the problem is still to hear.
+        turn.say(PhraseId.INVITE_COMPLAINT)
         return
     if not data.description and only_names_a_complaint(turn, text):
         turn.say(PhraseId.ASK_DETAILS)  # "我要投诉": listen first
@@ -382,6 +384,27 @@ def _nothing_to_record(turn: Turn, text: str) -> bool:
     if understood.intents or understood.category is not None:
         return False
     return says_no_problem(turn, text)
+
+
+_MOST_SMALL_TALK_LEFT = 3
+"""Letters (a Latin word counting two) a message may hold beside ``form.small_talk_words`` and
+still be only small talk ("你这个" of "你这个机器人听得懂人话吗")."""
+
+
+def _only_small_talk(turn: Turn, text: str) -> bool:
+    """Before any problem, a message that only tries the service or asks about it ("test", "测试一下",
+    "物业吗", "你这个机器人听得懂人话吗": ``form.small_talk_words``), its greeting already taken off:
+    nothing to record; what is left beside those words tells no problem."""
+    small_talk = turn.kit.form.small_talk_words
+    if turn.changed or not turn.says_any(text, small_talk):
+        return False
+    rest = turn.kit.understander.matchable(text)
+    for word in sorted((word.lower() for word in small_talk), key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    if Intent.COMPLAINT in turn.kit.understander.understand(rest, turn.locale).intents:
+        return False
+    latin = len(re.findall(r"[a-z]+", rest))
+    return sum(1 for char in rest if char.isalnum() and not char.isascii()) + 2 * latin <= _MOST_SMALL_TALK_LEFT
 
 
 def _angry_without_a_place(turn: Turn) -> bool:

@@ -51,6 +51,13 @@ def side_intent(turn: Turn, intents: frozenset[Intent], state: State) -> bool:
     if Intent.GOODBYE in intents and state is not State.HANDED_OFF and _takes_leave(turn):
         _leaves_before_the_case(turn)
         return True
+    if Intent.GOODBYE in intents and _nothing_asked_yet(turn, state):
+        # "没有了 谢谢", "nope thats all" right after a farewell (in the conversation that follows a
+        # closed one) or after "请问有什么可以帮您吗？": no question of the form to answer, nothing to record.
+        turn.say(PhraseId.GOODBYE)
+        turn.audit(TimelineKind.SIDE_GOODBYE)
+        close(turn, "goodbye")
+        return True
     if Intent.GOODBYE in intents and state is State.HANDED_OFF:
         turn.say(PhraseId.GOODBYE)  # "再见", "没有了 谢谢" after "请问还有什么可以帮助您？"
         turn.audit(TimelineKind.SIDE_GOODBYE)
@@ -159,9 +166,25 @@ def acknowledge_asked_sooner(turn: Turn, text: str, first_reply: int) -> None:
 
 def _takes_leave(turn: Turn) -> bool:
     """The customer says goodbye in words ("拜拜", "再见", "bye": the goodbye intent's keywords), not
-    only "没有了", which answers the place question (no place) before the hand-off."""
+    only "没有了", which answers the place question (no place) before the hand-off (before anything
+    is asked, "没有了" takes leave too: ``_nothing_asked_yet``)."""
     rule = turn.kit.config.classification.intents.get(Intent.GOODBYE)
     return rule is not None and turn.understood is not None and turn.says_any(turn.understood.text, rule.keywords)
+
+
+def _nothing_asked_yet(turn: Turn, state: State) -> bool:
+    """Nothing of a complaint is told and no question is pending that "没有了" could answer (the place,
+    a case number to take back, a consultation's contact): a nothing-more is a leave-taking."""
+    data = turn.step.data
+    if state is State.NEW:
+        return True
+    return (
+        state is State.AWAIT_DESCRIPTION
+        and not data.description
+        and not data.withdrawing
+        and data.consultation is None
+        and data.case_number is None
+    )
 
 
 def _leaves_before_the_case(turn: Turn) -> None:

@@ -167,3 +167,25 @@ def test_an_appeal_without_a_case_number_asks_for_it_then_goes_to_the_supervisor
     step = chat.send("没有")
     assert step.handoff is not None and step.handoff.queue == "supervisor" and step.handoff.reason == "appeal"
     assert step.complaint is not None and "我要申诉" in step.complaint.description
+
+
+def test_asking_whether_anyone_is_there_always_hears_the_wait_phrase(engine: ConversationEngine) -> None:
+    chat = handed_off(engine)
+    chat.wait(5)
+    assert chat.phrase_ids(chat.send("师傅来之前打我电话")) == ["handoff_ack"]  # the throttle starts
+    for asked in ["有人吗", "有人吗？？？", "你们是不是都死了", "有人吗"]:
+        chat.wait(30)
+        step = chat.send(asked)
+        assert chat.phrase_ids(step) == ["presence_wait"], asked
+        assert "让您久等了" in chat.texts(step) and "请您稍候" in chat.texts(step)
+    assert chat.state is State.HANDED_OFF
+
+
+def test_the_same_anyone_there_sent_twice_at_once_is_answered_once(engine: ConversationEngine) -> None:
+    chat = handed_off(engine)
+    chat.wait(60)
+    assert chat.phrase_ids(chat.send("有人吗")) == ["presence_wait"]
+    chat.wait(2)
+    assert chat.phrase_ids(chat.send("有人吗")) == []
+    chat.wait(2)
+    assert chat.phrase_ids(chat.send("人呢")) == ["presence_wait"]

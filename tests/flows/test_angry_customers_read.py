@@ -171,6 +171,6 @@ def test_a_rating_with_a_criticism_is_a_four_with_its_comment(chat: Chat) -> Non
     chat.send(Resolved())
     chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
     step = chat.send("给4分吧 师傅挺好的 就是来得有点慢")
-    assert chat.phrase_ids(step) == ["satisfaction_thanks"]
+    assert chat.phrase_ids(step) == ["satisfaction_suggestion"]  # the criticism thanked as a suggestion
     assert step.satisfaction is not None and step.satisfaction.rating == 4
     assert step.satisfaction.comment is not None and "慢" in step.satisfaction.comment

@@ -318,3 +318,66 @@ def test_a_score_out_of_range_hears_only_the_range(engine: ConversationEngine, a
     assert chat.texts(step) == "请回复1到5分（5分最满意）。"
     assert [option.value for option in step.replies[0].options] == ["1", "2", "3", "4", "5"]
     assert chat.phrase_ids(chat.send("5")) == ["satisfaction_ask_comment"]
+
+
+@pytest.mark.parametrize("answer", ["唔满意 单车都仲未搵返", "唔滿意 單車都仲未搵返", "唔係好满意 仲未搵返"])
+def test_cantonese_unhappy_and_still_not_done_reopens_with_a_low_score(engine: ConversationEngine, answer: str) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send(answer)
+    assert "satisfaction_thanks" not in chat.phrase_ids(step)
+    _assert_reopened(chat, step, rating=2)
+
+
+@pytest.mark.parametrize("answer", ["唔满意", "唔滿意", "唔係好满意"])
+def test_cantonese_unhappy_alone_is_a_low_score(engine: ConversationEngine, answer: str) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send(answer)
+    assert chat.phrase_ids(step) == ["satisfaction_sorry_ask_comment"]
+    assert chat.data.rating == 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "comment"),
+    [("給3分吧 處理太慢了", "處理太慢了"), ("麻麻地 3分啦 等咗成個禮拜", "麻麻地 3分啦 等咗成個禮拜")],
+)
+def test_a_score_with_a_complaint_about_slowness_keeps_the_case_resolved(
+    engine: ConversationEngine, answer: str, comment: str
+) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send(answer)
+    assert not step.reopen and step.complaint is None
+    assert chat.phrase_ids(step) == ["satisfaction_sorry"]
+    assert step.satisfaction is not None
+    assert (step.satisfaction.rating, step.satisfaction.comment, step.satisfaction.resolved) == (3, comment, True)
+    assert chat.state is State.CLOSED
+
+
+@pytest.mark.parametrize("answer", ["冇喇 唔該", "没有了 谢谢", "nope thats all"])
+def test_nothing_more_at_the_comment_question_is_the_farewell(engine: ConversationEngine, answer: str) -> None:
+    chat, _ = _asked(engine)
+    chat.send("3")
+    step = chat.send(answer)
+    assert chat.phrase_ids(step) == ["satisfaction_sorry"]
+    assert step.satisfaction is not None
+    assert (step.satisfaction.rating, step.satisfaction.comment) == (3, None)
+    assert chat.state is State.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("score", "comment"), [("4", "师傅态度挺好的 就是电梯修得太慢了 下次快点"), ("5", "很好 建议下次早点通知")]
+)
+def test_a_good_score_with_a_suggestion_is_thanked_for_it_not_praised(
+    engine: ConversationEngine, score: str, comment: str
+) -> None:
+    chat, _ = _asked(engine)
+    chat.send(score)
+    step = chat.send(comment)
+    assert chat.phrase_ids(step) == ["satisfaction_suggestion"]
+    assert "宝贵建议" in chat.texts(step) and "工作职责" not in chat.texts(step)
+
+
+def test_a_good_score_with_criticism_in_english_is_thanked_for_the_suggestion(engine: ConversationEngine) -> None:
+    chat, _ = _asked(engine)
+    step = chat.send("4 stars but it took way too long")
+    assert chat.phrase_ids(step) == ["satisfaction_suggestion"]
+    assert "valuable suggestion" in chat.texts(step)

@@ -333,3 +333,39 @@ def test_no_more_at_the_place_question_still_says_there_is_no_place(engine: Conv
     chat.send("13700137000")
     step = chat.send("没有了")
     assert "restate" in chat.phrase_ids(step)
+
+
+@pytest.mark.parametrize("words", ["没有了 谢谢", "nope thats all", "没有了", "冇喇 唔該"])
+@pytest.mark.parametrize("started", [False, True])
+def test_nothing_more_before_anything_is_told_is_a_goodbye_not_a_complaint(
+    conversation_engine: ConversationEngine, words: str, started: bool
+) -> None:
+    # The conversation after a closed one (the 回访's farewell) starts so: its first message is this.
+    chat = Chat(conversation_engine)
+    if started:
+        chat.send(Started())
+    step = chat.send(words)
+    assert chat.phrase_ids(step) == ["goodbye"]
+    assert "已记录" not in chat.texts(step)
+    assert chat.state is State.CLOSED and step.close_reason == "goodbye"
+    assert not chat.data.description and step.complaint is None and step.handoff is None
+
+
+@pytest.mark.parametrize("words", ["test", "测试一下", "你好 物业吗", "你这个机器人听得懂人话吗"])
+def test_trying_the_service_first_is_greeted_and_asked_for_the_problem(
+    conversation_engine: ConversationEngine, words: str
+) -> None:
+    chat = Chat(conversation_engine)
+    step = chat.send(words)
+    assert chat.phrase_ids(step) == ["greeting_opening", "invite_complaint"]
+    assert "已记录" not in chat.texts(step)
+    assert chat.state is State.AWAIT_DESCRIPTION and not chat.data.description
+    step = chat.send("小区5号楼门口的路灯坏了一个星期了")
+    assert "description_recorded" in chat.phrase_ids(step)
+    assert chat.data.description == ["小区5号楼门口的路灯坏了一个星期了"]
+
+
+def test_a_problem_told_with_small_talk_is_recorded(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(conversation_engine)
+    step = chat.send("物业吗 我家停水了")
+    assert "description_recorded" in chat.phrase_ids(step)

@@ -63,6 +63,18 @@ def test_giving_up_a_told_complaint_at_any_question_files_nothing_once_confirmed
     assert chat.data.description == ["小区电梯坏了三天了"], "what they told stays with the conversation"
 
 
+@pytest.mark.parametrize("words", ["不对 你别记了 我自己去找物业", "你别记了", "不用登记了"])
+def test_telling_the_bot_to_stop_taking_it_down_at_the_phone_question_asks_to_confirm(chat: Chat, words: str) -> None:
+    chat.send("小区电梯坏了三天了")
+    step = chat.send(words)
+    assert chat.phrase_ids(step) == ["withdraw_confirm"] and chat.state is State.AWAIT_PHONE
+    assert "您确定不需要我们处理了吗" in chat.texts(step)
+    assert chat.data.description == ["小区电梯坏了三天了"], "the withdrawal is not added to the problem"
+    step = chat.send("对")
+    assert chat.phrase_ids(step) == ["withdrawn_not_filed"]
+    ended_without_a_case(chat)
+
+
 def test_a_bare_no_thanks_to_the_phone_question_refuses_the_phone_and_the_complaint_goes_on(chat: Chat) -> None:
     chat.send("小区电梯坏了三天了")
     step = chat.send("不用了")

@@ -1,0 +1,32 @@
+"""A customer who takes leave right after the bot's farewell is said goodbye to again in the
+conversation that follows the closed one, and no complaint is opened from it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.keys import resources
+from bot.storage.models import Conversation
+from tests.conftest import AppFactory
+from tests.helpers import ChatSocket, new_session
+
+
+async def test_nothing_more_after_the_farewell_is_a_goodbye_not_a_new_complaint(make_client: AppFactory) -> None:
+    client = await make_client()
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("算了 不投诉了")
+    await socket.until_bot_says("欢迎您随时再来咨询")
+
+    await socket.send("没有了 谢谢")
+    await socket.until_bot_says("再见！")
+    await socket.caught_up()
+    assert not any("已记录" in text for text in socket.bot_texts())
+    async with resources(client.app).sessions() as session:
+        conversations = (await session.execute(select(func.count()).select_from(Conversation))).scalar_one()
+        open_ones = (
+            await session.execute(select(func.count()).select_from(Conversation).where(Conversation.status == "open"))
+        ).scalar_one()
+    assert (conversations, open_ones) == (2, 0)
+    await socket.close()
