@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from bot.keys import resources
 from bot.storage.models import Conversation
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, new_session
+from tests.helpers import ChatSocket, eventually, new_session
 
 
 async def test_nothing_more_after_the_farewell_is_a_goodbye_not_a_new_complaint(make_client: AppFactory) -> None:
@@ -23,10 +23,16 @@ async def test_nothing_more_after_the_farewell_is_a_goodbye_not_a_new_complaint(
     await socket.until_bot_says("再见！")
     await socket.caught_up()
     assert not any("已记录" in text for text in socket.bot_texts())
-    async with resources(client.app).sessions() as session:
-        conversations = (await session.execute(select(func.count()).select_from(Conversation))).scalar_one()
-        open_ones = (
-            await session.execute(select(func.count()).select_from(Conversation).where(Conversation.status == "open"))
-        ).scalar_one()
-    assert (conversations, open_ones) == (2, 0)
+
+    async def counts() -> tuple[int, int]:
+        async with resources(client.app).sessions() as session:
+            every = select(func.count()).select_from(Conversation)
+            conversations = (await session.execute(every)).scalar_one()
+            open_ones = (await session.execute(every.where(Conversation.status == "open"))).scalar_one()
+        return conversations, open_ones
+
+    async def both_closed() -> bool:
+        return await counts() == (2, 0)
+
+    await eventually(both_closed, timeout=5)  # the farewell's conversation and the goodbye's, none opened
     await socket.close()
