@@ -1,5 +1,6 @@
 """Words customers type for others, read as the words they meant (``misspellings:`` in
-``config/classification.yaml``): pinyin input slips ("宽代" for 宽带, "露水" for 漏水)."""
+``config/classification.yaml``): pinyin input slips ("宽代" for 宽带, "露水" for 漏水), and
+English chat shorthand ("u" for you), which is read only as a word of its own."""
 
 from __future__ import annotations
 
@@ -14,9 +15,17 @@ class Misspellings:
         meant = {normalise(wrong): normalise(right) for wrong, right in corrections.items()}
         self._meant = {wrong: right for wrong, right in meant.items() if wrong and wrong != right}
         ordered = sorted(self._meant, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self._pattern = re.compile("|".join(map(_as_pattern, ordered))) if ordered else None
 
     def correct(self, text: str) -> str:
         if self._pattern is None:
             return text
         return self._pattern.sub(lambda found: self._meant[found.group()], text)
+
+
+def _as_pattern(wrong: str) -> str:
+    """A slip written in Latin letters is a word of its own ("u" in "when will u fix it", never
+    the u of "fix up"); Chinese has no spaces to tell words by, so a Chinese slip matches anywhere."""
+    if wrong.isascii() and wrong[0].isalnum():
+        return rf"(?<![a-z0-9]){re.escape(wrong)}(?![a-z0-9])"
+    return re.escape(wrong)

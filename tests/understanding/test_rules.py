@@ -388,6 +388,19 @@ def test_a_pinyin_slip_is_read_as_the_word_meant(
     assert without.understand(text).category != category
 
 
+def test_english_chat_shorthand_is_read_as_a_word_of_its_own(
+    service_config: ServiceConfig, jieba_dictionary: Dictionary, converter: Converter
+) -> None:
+    understander = Understander.from_config(service_config, dictionary=jieba_dictionary, converter=converter)
+    assert Intent.STATUS_QUERY in understander.understand("WHEN WILL U FIX IT").intents
+    assert Intent.STATUS_QUERY in understander.understand("when will u fix it??").intents
+    # only the word "u": not the letter inside other words, and the place is kept as typed
+    assert understander.understand("the lift in Block U of Sunshine Garden is broken").slots.address == (
+        "Block U of Sunshine Garden"
+    )
+    assert Intent.STATUS_QUERY not in understander.understand("fix up the lights upstairs").intents
+
+
 @pytest.mark.parametrize(
     "text",
     [
