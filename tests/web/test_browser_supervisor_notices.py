@@ -107,7 +107,7 @@ async def test_a_trapped_in_a_lift_alert_comes_first_among_readable_notices(make
 
             page.once("dialog", lambda dialog, answer=answer: asyncio.ensure_future(answer(dialog)))
             await page.locator("#notifications-read-all").click()
-            await answered
+            await asyncio.wait_for(answered, 10)  # a question never asked fails, not waits forever
             if not accept:
                 await expect(page.locator("#notifications li.urgent")).to_have_count(urgent)
         await expect(page.locator("#notifications-unread")).to_be_hidden()

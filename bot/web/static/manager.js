@@ -191,6 +191,9 @@
       return;
     }
     $("rule-add").disabled = $("rules-save").disabled = state.me.role !== "manager";
+    // Back on the tab, the rules shown before stay editable while they reload: what was typed
+    // meanwhile is kept, not overwritten by the reload (nor is leaving then asked about in vain).
+    if (state.rulesDirty) return;
     showRules(result.data);
   }
 
