@@ -1034,7 +1034,8 @@
     const text = box.value.trim();
     if (!text) return;
     const body = overridden ? { text, override: true, forbidden: overridden } : { text };
-    const result = await api("POST", `/api/conversations/${state.conversationId}/messages`, body);
+    const sentTo = state.conversationId;
+    const result = await api("POST", `/api/conversations/${sentTo}/messages`, body);
     const guard = $("guard");
     if (result.status === 422 && result.data.forbidden) {
       showGuard(result.data, text);
@@ -1045,6 +1046,9 @@
       say(Staff.errorText(result, T("发送失败 ({0})", result.status)));
       return;
     }
+    // Resolving right after this reply must not warn that nobody has answered the customer yet,
+    // whether or not the conversation has been loaded again by then.
+    if (state.conversation?.id === sentTo) state.conversation.staff_replied = true;
     // The agent may have typed the next reply while this one was on its way: keep that.
     if (box.value.trim() === text) box.value = "";
     keepDraft();
