@@ -1119,6 +1119,10 @@ class Timers(_Strict):
     edits_notice_every: int = Field(default=600, ge=0, le=DAY_SECONDS)
     """A customer who edits a sent message (Telegram) is told edits are not read, and asked to send
     the correction as a new message, at most once per this many seconds. Defaulted, as above."""
+    owed_promise_after: UpToADay = 600
+    """On the duty supervisor's paths the reply time is said after the phone and the place are
+    answered; a customer who answers neither for this many seconds hears the restatement and the
+    time all the same. Defaulted, as above."""
     resume_after_idle_close: int = Field(default=DAY_SECONDS, ge=0, le=7 * DAY_SECONDS)
     """A customer who writes again at most this many seconds after their conversation was closed
     for silence (``idle_close_after``), before anything was handed off, goes on with what they had

@@ -640,6 +640,8 @@ class ComplaintFlow:
         del armed[event.kind]
         if event.kind in CLOSING_TIMERS:
             on_closing_timer(turn, event.kind)
+        elif event.kind is TimerKind.OWED_PROMISE:
+            keep_owed_promise(turn)
         else:
             on_callback_timer(turn, event.kind)
 

@@ -21,6 +21,7 @@ class TimerKind(StrEnum):
     HARASSMENT_CLOSE = "harassment_close"
     SATISFACTION_CALLBACK = "satisfaction_callback"
     SATISFACTION_TIMEOUT = "satisfaction_timeout"
+    OWED_PROMISE = "owed_promise"
 
 
 _SIGNALS = {signal.value: signal for signal in Signal}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.config import PhraseId, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.case import classify, say_promise
-from bot.flows.data import OwedPromise
+from bot.flows.data import OwedPromise, TimerKind
 from bot.flows.records import ComplaintRecord
 from bot.flows.restatement import say_restatement
 from bot.flows.slots import description_text
@@ -48,17 +48,22 @@ def owe_promise(turn: Turn, record: ComplaintRecord) -> None:
 def keep_owed_promise(turn: Turn) -> bool:
     """Once this turn asks nothing more (the phone and the place answered, refused, or asked their
     last time): the restatement naming the problem and the place, then the promised time and the
-    case number. A complaint given up meanwhile is promised nothing. True if said."""
+    case number. A question left unanswered for ``timers.owed_promise_after`` (its timer fires a
+    turn that asks nothing) is not waited for any longer. A complaint given up meanwhile is
+    promised nothing. True if said."""
     data = turn.step.data
     owed = data.owed_promise
     if owed is None or data.case_number is None:
         return False
     if any(event.kind is TimelineKind.WITHDRAWN_AFTER_HANDOFF for event in turn.step.audit):
         data.owed_promise = None
+        turn.cancel(TimerKind.OWED_PROMISE)
         return False
     if any(reply.phrase_id in _QUESTIONS for reply in turn.step.replies):
+        turn.arm(TimerKind.OWED_PROMISE, turn.kit.config.timers.owed_promise_after)
         return False
     data.owed_promise = None
+    turn.cancel(TimerKind.OWED_PROMISE)
     classified = classify(turn, description_text(data), frozenset(data.signals))
     say_restatement(turn, classified)
     turn.audit(TimelineKind.RESTATED, category=classified.category)

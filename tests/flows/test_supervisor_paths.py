@@ -12,6 +12,7 @@ import pytest
 
 from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Started
+from bot.flows.data import TimerKind
 from bot.flows.records import CustomerView
 from tests.flows.chat import SHANGHAI, Chat
 
@@ -155,3 +156,35 @@ def test_a_place_question_answered_with_something_else_still_gets_the_promise(
     step = chat.send("不知道")
     assert chat.phrase_ids(step) == PROMISED
     assert chat.line(step, "地点：") == "地点：未提供"
+
+
+@pytest.mark.parametrize("answered", [[], ["13900001234"]])
+def test_a_customer_who_answers_no_more_still_hears_the_restatement_and_the_time(
+    conversation_engine: ConversationEngine, answered: list[str]
+) -> None:
+    chat = Chat(conversation_engine, now=SATURDAY_EARLY)
+    chat.send(Started())
+    chat.send("电梯里现在有人被困住了 按警铃没人应 快来人啊")
+    for answer in answered:
+        chat.send(answer)
+    assert TimerKind.OWED_PROMISE in chat.data.timers
+    chat.wait(conversation_engine.config.timers.owed_promise_after)
+    step = chat.send(chat.timer(TimerKind.OWED_PROMISE))
+    assert chat.phrase_ids(step) == PROMISED
+    assert "被困" in chat.line(step, "问题：")
+    assert "1小时内（今天上午8点半前）" in chat.texts(step)
+    # Said once: an answer coming later is noted, the promise not repeated.
+    step = chat.send("锦绣华庭5号楼")
+    assert "promise_within_an_hour" not in chat.phrase_ids(step)
+
+
+def test_the_time_said_after_an_answer_is_not_said_again_when_the_wait_would_have_run_out(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine, now=SATURDAY_EARLY)
+    chat.send(Started())
+    chat.send(MEDIA)
+    chat.send("13800138000")
+    step = chat.send("阳光花园5栋")
+    assert chat.phrase_ids(step) == PROMISED
+    assert TimerKind.OWED_PROMISE not in chat.data.timers
