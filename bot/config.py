@@ -711,6 +711,10 @@ class ComplaintRule(_Strict):
 
     problem_words: list[str] = []
     """Words that describe a problem: a message with one is a complaint, whatever else it asks."""
+    addressee_words: list[str] = []
+    """Weak category keywords that name only whom the complaint is about ("物业", "管理处"): a
+    complaint whose category rests on these alone ("你们物业到底管不管事") says nothing of what went
+    wrong, and what happened is asked before anything else."""
     mention_words: list[str] = []
     """Words that name a complaint without describing one ("投诉"): they count like category
     keywords, so "我的投诉怎么样了?" stays a progress query."""

@@ -296,10 +296,14 @@ def _too_vague(turn: Turn, text: str) -> bool:
     understood = turn.understood
     if understood is None or Intent.COMPLAINT not in understood.intents:
         return False
-    if understood.category not in (None, turn.kit.rules.fallback_category) or turn.changed:
+    if turn.changed:
         return False
     if understood.signals - {Signal.EMOTIONAL}:
         return False  # a repeat, a demand, a threat: more than vague
+    if understood.vague:
+        return True  # "你们物业到底管不管事": whom it is about, not what went wrong
+    if understood.category not in (None, turn.kit.rules.fallback_category):
+        return False
     return sum(1 for char in text if char.isalnum()) <= _VAGUE_MAX_CHARS
 
 

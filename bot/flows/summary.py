@@ -347,8 +347,8 @@ class ProblemSummary:
                 if not about_it:
                     unread.append(cleaned)
                     told.append(cleaned)
-                elif Signal.EMOTIONAL in understood.signals or self._threatens(understood):
-                    angry.append(cleaned)
+                elif Signal.EMOTIONAL in understood.signals or self._threatens(understood) or understood.vague:
+                    angry.append(cleaned)  # "你们物业到底管不管事": only whom it is about, said back last
                 else:
                     calm.append(cleaned)
                     told.append(cleaned)

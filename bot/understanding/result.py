@@ -57,6 +57,9 @@ class Understanding:
     other_categories: tuple[str, ...] = ()
     """Categories of other problems the message tells besides ``category`` ("停水两天了 …
     物业根本不管": property service besides the repair), in the order told; for the staff only."""
+    vague: bool = False
+    """A complaint that says only whom or what it is about, not what went wrong ("你们物业到底管不管事":
+    its category rests on ``weak_keywords`` alone, no problem or symptom word)."""
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -115,6 +115,7 @@ class Findings:
     grade: Grade | None
     signals: frozenset[Signal]
     other_categories: tuple[str, ...] = ()
+    vague: bool = False
 
 
 @dataclass(slots=True)
@@ -276,6 +277,7 @@ class Rules:
                     self._explained.setdefault(signal.value, {}).setdefault(normalise(keyword), set()).add(group)
         self._intent_rules = {intent.value: rule for intent, rule in classification.intents.items()}
         self._order = [category.id for category in classification.categories]
+        self._addressees = frozenset(normalise(word) for word in classification.complaint.addressee_words)
         # Intents in the order their ``unless`` needs: those they are dropped for come first.
         self._intent_order = tuple(graphlib.TopologicalSorter(classification.unless_graph()).static_order())
 
@@ -490,7 +492,10 @@ class Rules:
         )
         grade = Grade.COMPLEX if complex_ else Grade.SIMPLE
         others = tuple(dict.fromkeys(name for name, _ in told if name != category))
-        return Findings(frozenset(intents), category, grade, frozenset(signals), others)
+        # "你们物业到底管不管事": only whom it is about, no word of what went wrong.
+        tally = categories.get(category)
+        vague = tally is not None and not tally.strong and tally.weak <= self._addressees
+        return Findings(frozenset(intents), category, grade, frozenset(signals), others, vague)
 
     def _takes_back(self, found: dict[int, set[int]], intents: set[Intent]) -> bool:
         """A word of every group of one set of ``complaint.withdrawal_together`` was found, in a

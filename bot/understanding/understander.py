@@ -221,6 +221,7 @@ class Understander:
             intents=findings.intents,
             category=findings.category,
             other_categories=findings.other_categories,
+            vague=findings.vague,
             grade=findings.grade,
             signals=signals,
             slots=self._slots.extract(text, traditional=detected == ZH_TW),

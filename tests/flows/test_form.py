@@ -576,12 +576,12 @@ def test_a_problem_told_with_a_place_is_the_problem(chat: Chat) -> None:
 
 def test_more_of_the_problem_when_asked_for_the_place_is_not_taken_as_the_place(chat: Chat) -> None:
     chat.send("13700137000")
-    chat.send("物业不管事")
+    chat.send("楼道灯坏了物业不管事")
     assert chat.state is State.AWAIT_AREA
     chat.wait(61)
     step = chat.send("楼道的垃圾还是没人清理")
     assert chat.data.area is None
-    assert chat.data.description == ["物业不管事", "楼道的垃圾还是没人清理"]
+    assert chat.data.description == ["楼道灯坏了物业不管事", "楼道的垃圾还是没人清理"]
     assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
     step = chat.send("阳光花园3栋")
     assert "地点：阳光花园3栋" in restated(chat, step)
@@ -678,7 +678,7 @@ def test_the_restatement_leaves_out_a_clause_that_only_says_they_want_to_complai
 def test_a_complaint_told_in_several_messages_is_not_interrupted_after_each(chat: Chat) -> None:
     """Seed 003: listen, then ask. The first message is recorded and the phone asked for; what
     follows within timers.form_reask_after is recorded without a word, and the form goes on."""
-    told = ["我要投诉物业", "你们小区的保安", "昨天晚上不让我进门还骂人"]
+    told = ["我要投诉你们小区的保安", "昨天晚上不让我进门", "还骂人"]
     replies = [chat.phrase_ids(chat.send(text)) for text in told]
     assert replies == [["description_recorded", "ask_phone"], [], []]
     assert chat.data.description == told
