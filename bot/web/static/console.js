@@ -1057,21 +1057,69 @@
     loadConversation();
   }
 
-  // One phrase's expression in place of its words, found in the text as it is now (an earlier
-  // suggestion has changed it): where the server said while the text is the one it checked, else
-  // where those words stand now; when they cannot be found, in place of the whole text.
-  function useSuggestion(each, checked) {
-    const box = $("reply-text");
-    const at = box.value.indexOf(checked);
+  // Where a sentence's parts end: an expression takes a whole part's place, since put in place of
+  // the forbidden words alone it garbles the rest ("您应该去找物业" would read "这是我们的责任物业").
+  const PART_END = /[，,。.！!？?；;：:\n]/;
+  const CLOSING_MARKS = /[。.！!？?；;]+$/;
+
+  // Where the flagged words of one suggestion stand in the text as it is now (an earlier suggestion
+  // may have changed it): where the server said while the text is the one it checked, else where
+  // those words stand now; null when they cannot be found.
+  function flaggedWords(text, each, checked) {
+    const at = text.indexOf(checked);
     const words = each.span ? checked.slice(each.span[0], each.span[1]) : each.forbidden;
-    let start = each.span && at >= 0 && box.value.trim() === checked ? at + each.span[0] : box.value.indexOf(words);
-    if (start < 0) start = box.value.indexOf(each.forbidden);
-    if (start >= 0) {
-      box.setRangeText(each.suggestion, start, start + (box.value.startsWith(words, start) ? words.length : each.forbidden.length), "end");
-    } else if (box.value.trim() === checked || !box.value.trim()) {
-      box.value = each.suggestion;
-      box.setSelectionRange(box.value.length, box.value.length);
+    if (each.span && at >= 0 && text.trim() === checked) return [at + each.span[0], at + each.span[1]];
+    for (const found of [words, each.forbidden]) {
+      const start = text.indexOf(found);
+      if (found && start >= 0) return [start, start + found.length];
     }
+    return null;
+  }
+
+  // The sentence part (between punctuation) holding text[start, end), without the spaces at its edges.
+  function partAround(text, start, end) {
+    let from = start;
+    while (from > 0 && !PART_END.test(text[from - 1])) from -= 1;
+    let to = end;
+    while (to < text.length && !PART_END.test(text[to])) to += 1;
+    while (from < start && /\s/.test(text[from])) from += 1;
+    while (to > end && /\s/.test(text[to - 1])) to -= 1;
+    return [from, to];
+  }
+
+  // One expression in place of the part holding its first phrase; the other parts flagged with the
+  // same expression go ("这不是我们的责任，您应该去找物业": one 这是我们的责任, not two). When none
+  // can be found, the expression takes the whole text's place.
+  function useSuggestion(group, checked) {
+    const box = $("reply-text");
+    const [first, ...same] = group;
+    const suggestion = first.suggestion;
+    const words = flaggedWords(box.value, first, checked);
+    if (!words) {
+      if (box.value.trim() === checked || !box.value.trim()) box.value = suggestion;
+      box.setSelectionRange(box.value.length, box.value.length);
+      box.focus();
+      keepDraft();
+      return;
+    }
+    const [from, to] = partAround(box.value, words[0], words[1]);
+    const inside = to < box.value.length && PART_END.test(box.value[to]);
+    box.setRangeText(inside ? suggestion.replace(CLOSING_MARKS, "") : suggestion, from, to, "end");
+    const caret = box.selectionEnd;
+    let removedBefore = 0;
+    for (const each of same) {
+      const found = flaggedWords(box.value, each, checked);
+      if (!found) continue;
+      const [start, stop] = partAround(box.value, found[0], found[1]);
+      // with the punctuation before it ("…责任，您应该去找物业。" keeps its full stop)
+      let cut = start;
+      while (cut > 0 && (PART_END.test(box.value[cut - 1]) || /\s/.test(box.value[cut - 1]))) cut -= 1;
+      if (cut === 0) cut = start;
+      box.setRangeText("", cut, stop, "start");
+      if (cut < caret) removedBefore += stop - cut;
+    }
+    const end = Math.max(0, caret - removedBefore);
+    box.setSelectionRange(end, end);
     box.focus();
     keepDraft();
   }
@@ -1079,21 +1127,37 @@
   function showGuard(data, checked) {
     const guard = $("guard");
     guard.hidden = false;
-    const phrases = data.forbidden_all && data.forbidden_all.length ? data.forbidden_all : [data.forbidden];
+    let phrases = data.forbidden_all && data.forbidden_all.length ? data.forbidden_all : [data.forbidden];
     const suggestions = data.suggestions && data.suggestions.length ? data.suggestions
       : [{ forbidden: data.forbidden, suggestion: data.suggestion, span: data.span }];
-    let left = suggestions.length;
+    // One button per expression, in the order first flagged.
+    const groups = [];
+    for (const each of suggestions) {
+      const group = groups.find((g) => g[0].suggestion === each.suggestion);
+      if (group) group.push(each);
+      else groups.push([each]);
+    }
+    let left = groups.length;
+    const flagged = el("strong", { class: "forbidden", text: phrases.map((p) => `「${p}」`).join("") });
     clear(guard, el("div", { class: "guard", role: "alert" },
-      el("div", {}, T("回复中含有服务忌语"), el("strong", { class: "forbidden", text: phrases.map((p) => `「${p}」`).join("") })),
+      el("div", {}, T("回复中含有服务忌语"), flagged),
       // The rules' hits are the managers' list; the model's are an opinion the agent weighs.
       data.by === "model"
         ? el("div", { class: "guard-by muted", text: T("模型判断,请自行斟酌") })
         : null,
-      el("div", {}, T("建议改为"), suggestions.map((each) => el("span", { class: "suggestion", text: `「${each.suggestion}」` }))),
+      el("div", {}, T("建议改为"), groups.map((group) => el("span", { class: "suggestion", text: `「${group[0].suggestion}」` }))),
       el("div", { class: "actions" },
-        suggestions.map((each, i) => el("button", { type: "button", id: i ? `guard-use-${i}` : "guard-use",
-          text: suggestions.length > 1 ? T("插入建议「{0}」", each.suggestion) : T("插入建议"),
-          onclick: (event) => { useSuggestion(each, checked); event.target.remove(); if (!--left) guard.hidden = true; } })),
+        groups.map((group, i) => el("button", { type: "button", id: i ? `guard-use-${i}` : "guard-use",
+          text: groups.length > 1 ? T("插入建议「{0}」", group[0].suggestion) : T("插入建议"),
+          onclick: (event) => {
+            useSuggestion(group, checked);
+            event.target.remove();
+            // what is still flagged: the phrases this expression replaced are gone from the text
+            const replaced = new Set(group.map((each) => each.forbidden));
+            phrases = phrases.filter((p) => !replaced.has(p));
+            flagged.textContent = phrases.map((p) => `「${p}」`).join("");
+            if (!--left) guard.hidden = true;
+          } })),
         data.can_override
           ? el("button", { type: "button", id: "guard-override", class: "danger", text: T("仍然发送"),
             onclick: () => {
