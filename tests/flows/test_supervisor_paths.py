@@ -188,3 +188,15 @@ def test_the_time_said_after_an_answer_is_not_said_again_when_the_wait_would_hav
     step = chat.send("阳光花园5栋")
     assert chat.phrase_ids(step) == PROMISED
     assert TimerKind.OWED_PROMISE not in chat.data.timers
+
+
+@pytest.mark.parametrize("threat", ["再唔處理我就去報館 仲會打去1823投訴", "再不處理我就打1999"])
+def test_a_hong_kong_or_taiwan_threat_at_the_phone_question_goes_to_the_supervisor(
+    conversation_engine: ConversationEngine, threat: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("你哋個停車場閘口壞咗成個禮拜")
+    step = chat.send(threat)
+    assert step.handoff is not None and step.handoff.queue == "supervisor"
+    assert step.replies, "a threat is never met with silence"

@@ -638,6 +638,9 @@ def test_choking_to_death_is_a_figure_of_speech_not_anger(understander: Understa
         "I'm going to the press",
         "我要去東方日報爆料",
         "我去消委會投訴你哋",
+        "再唔處理我就去報館 仲會打去1823投訴",
+        "我已經同你哋講咗三次 再唔理我就去報館",
+        "再不處理我就打1999",
     ],
 )
 def test_the_press_and_hong_kong_s_consumer_council_are_media_legal(understander: Understander, text: str) -> None:
@@ -815,3 +818,19 @@ def test_a_fee_a_refund_already_agreed_or_a_question_is_no_demand_for_compensati
 )
 def test_a_demand_for_money_is_compensation(understander: Understander, text: str) -> None:
     assert Signal.COMPENSATION in understander.understand(text).signals
+
+
+@pytest.mark.parametrize("text", ["有冇真人啊", "有冇人工啊", "搵真人", "我要同真人講"])
+def test_asking_in_cantonese_for_a_real_person_is_asking_for_a_person(understander: Understander, text: str) -> None:
+    understood = understander.understand(text)
+    assert Intent.HUMAN in understood.intents and Intent.COMPLAINT not in understood.intents
+
+
+@pytest.mark.parametrize("text", ["唔使搞啦 已經整好咗", "唔使整啦", "唔使跟進喇"])
+def test_a_cantonese_never_mind_takes_the_complaint_back(understander: Understander, text: str) -> None:
+    assert Intent.WITHDRAW in understander.understand(text).intents
+
+
+def test_a_power_cut_typed_with_the_shop_character_is_a_power_cut(understander: Understander) -> None:
+    understood = understander.understand("整栋楼都停店 冰箱的东西都坏了")
+    assert understood.category == "engineering_repair"
