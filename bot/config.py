@@ -1575,6 +1575,12 @@ class Gazetteer(_Strict):
     developer_company_words: list[str] = []
     """Words that, right after a brand, name the company, not an estate ("恒大物业", "万科集团")."""
     building_suffixes: list[str] = []
+    named_building_suffixes: list[str] = []
+    """What the name of an estate's building ends with when it is named, not numbered ("金星阁", "青桦阁"):
+    typed after the estate or its phase, it is part of the place with the floor and flat after it."""
+    unmistakable_building_suffixes: list[str] = []
+    """Of ``named_building_suffixes``, those no everyday word ends with: a building named with one is part
+    of the place without a floor or flat after it ("锦绣花园 紫荆阁 楼上漏水")."""
     not_estate_names: list[str] = []
     """Words that, inside the characters right before a building number, say whose or which building
     rather than its estate ("隔壁6栋", "楼下3号楼"); without one, those characters name the estate
@@ -1632,6 +1638,13 @@ class Gazetteer(_Strict):
                     raise ValueError(f"districts.{district.name}: empty place name")
                 if owner.setdefault(place, district.name) != district.name:
                     raise ValueError(f"{place!r} is listed under both {owner[place]} and {district.name}")
+        return self
+
+    @model_validator(mode="after")
+    def _unmistakable_endings_are_named_buildings(self) -> Gazetteer:
+        unknown = sorted(set(self.unmistakable_building_suffixes) - set(self.named_building_suffixes))
+        if unknown:
+            raise ValueError(f"unmistakable_building_suffixes: {unknown} not in named_building_suffixes")
         return self
 
 

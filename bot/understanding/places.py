@@ -10,7 +10,7 @@ that cannot be in a place name, so "我刚才说了，海淀区中关村大街�
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -42,6 +42,8 @@ _BARE_NAME_CHARS = (2, 6)
 """The fewest and most characters of an estate's name without an estate word, written right before
 its building number ("锦绣江南6栋", "蓝湾半岛3号楼") or, after a district, its house number
 ("福田区香蜜湖一号")."""
+_BUILDING_NAME_CHARS = 4
+"""The most characters of a named building's name before its ending ("金星阁", "海景轩")."""
 _PROBLEM_CUE_GAP = 4
 """Characters that may come between a word saying where the problem is and the place ("问题在隔壁金地广场")."""
 _AFTER_A_PHONE = re.compile(r"(?<!\d)(?:\d[\-]?){10,}\d[ \t,，、]+$")
@@ -52,6 +54,7 @@ _ROOM_AT_END = re.compile(r"(?<![\d\-])(?P<room>\d{3,4})(?:室|号)?$")
 _ROOM_AFTER_A_PART = re.compile(r"[ \t]?\d{3,4}(?:室)?(?![\d年月日天号点时分次个])")
 """A flat's number after a part of its building ("1号楼顶楼 1801")."""
 _CLAUSE_END = re.compile(rf"$|[{_PUNCTUATION}]")
+_A_PAUSE = re.compile(rf"[{_PUNCTUATION}]")
 _SPACE_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9]|[A-Za-z][\u4e00-\u9fff])")
 
 
@@ -142,12 +145,21 @@ class PlaceFinder:
         place = rf"(?:{'|'.join(parts)})(?:{suffix})*"
         units = alternation(gazetteer.unit_suffixes)
         # Typed addresses often space a number from its unit ("88 号 3 幢 502").
-        unit = rf"|[0-9A-Za-z甲乙丙丁一二三四五六七八九十百零〇#\-]{{1,8}}?[ \t]?(?:{units})" if units else ""
+        # "1502 楼上漏水": a unit's word starting a word that says which flat ("楼上", "楼下") is no unit.
+        which_flat = alternation(
+            word
+            for word in gazetteer.not_estate_names
+            if word.startswith(tuple(gazetteer.unit_suffixes)) and word not in gazetteer.unit_suffixes
+        )
+        not_a_unit = rf"(?!{which_flat})" if which_flat else ""
+        unit_number = r"[0-9A-Za-z甲乙丙丁一二三四五六七八九十百零〇#\-]{1,8}?"
+        unit = rf"|{unit_number}[ \t]?{not_a_unit}(?:{units})" if units else ""
         # A bare number ends an address ("2单元301", "2单元501的楼道灯", "三单元502啊" said aloud),
         # but not "3天没水"; so does a room number said digit by digit ("一单元六零二"), three or four
         # digits of it.
         fillers = alternation(gazetteer.place_fillers)
-        end = rf"(?=$|[{_PUNCTUATION}\s的]|{fillers})" if fillers else rf"(?=$|[{_PUNCTUATION}\s的])"
+        ends = "|".join(alternative for alternative in (fillers, which_flat) if alternative)
+        end = rf"(?=$|[{_PUNCTUATION}\s的]|{ends})" if ends else rf"(?=$|[{_PUNCTUATION}\s的])"
         # At most six digits a group, and fewer than ten in all: a phone typed after the place is the
         # phone ("阳光花园11栋 138…", "阳光花园 133-5555-0004").
         number = rf"|(?!(?:\d-?){{{_PHONE_DIGITS}}})\d{{1,{_ROOM_DIGITS}}}(?:-\d{{1,{_ROOM_DIGITS}}})*{end}"
@@ -278,6 +290,17 @@ class PlaceFinder:
         # "叫") to a building number name its estate, when there are a few of them (``_bare_estate_start``).
         name_char = rf"(?:(?![{breaks}])[\u4e00-\u9fff])"
         fewest, most = _BARE_NAME_CHARS
+        # "太古城 金星阁 15楼", "锦绣花园 紫荆阁1502": a building named after the estate or its phase, its
+        # floor or flat after it (``_named_building``).
+        named_buildings = alternation(gazetteer.named_building_suffixes)
+        self._named_building_part_re = (
+            re.compile(rf"[ \t]?(?P<name>{name_char}{{1,{_BUILDING_NAME_CHARS}}}?)(?P<ending>{named_buildings})")
+            if named_buildings
+            else None
+        )
+        self._unmistakable_building_endings = frozenset(gazetteer.unmistakable_building_suffixes)
+        self._numbered_unit_endings = tuple(gazetteer.unit_suffixes)
+        self._spoken_digits = frozenset(gazetteer.spoken_digits)
         self._bare_run_re = re.compile(rf"(?:^|(?<=[{breaks}])){name_char}{{{fewest},{most * 2}}}$")
         openers = alternation([*gazetteer.address_triggers, *gazetteer.estate_name_cues])
         self._name_opener_re = re.compile(rf"(?:{openers})") if openers else None
@@ -289,9 +312,14 @@ class PlaceFinder:
         # "太古城 12座": a pause of its own may hold a few characters that stop an address elsewhere.
         lone_stop = "".join(char for char in gazetteer.address_stop_chars if char not in gazetteer.estate_name_chars)
         lone_char = rf"(?:(?![{_PUNCTUATION}{re.escape(lone_stop)}])[\u4e00-\u9fff])" if lone_stop else name_char
+        # "我住太古城 金星阁 15楼": after a trigger, too (a trigger's last character here, the whole trigger
+        # checked in ``_lone_estates``: one lookbehind costs less than one a trigger).
+        self._triggers = tuple(gazetteer.address_triggers)
+        trigger_ends = "".join(sorted({trigger[-1] for trigger in self._triggers}))
+        after_triggers = f"|(?<=[{re.escape(trigger_ends)}])" if trigger_ends else ""
         self._lone_estate_re = (
             re.compile(
-                rf"(?:^|(?<=[{_PUNCTUATION}]))(?:(?:{lone_openers})[ \t]*)*"
+                rf"(?:^|(?<=[{_PUNCTUATION}]){after_triggers})(?:(?:{lone_openers})[ \t]*)*"
                 rf"(?P<name>{lone_char}{{{fewest},{most}}}?(?:{estate_words}))"
                 rf"(?:{lone_after})*(?=$|[{_PUNCTUATION}])"
             )
@@ -325,10 +353,11 @@ class PlaceFinder:
         )
 
     def find(self, text: str) -> Place:
-        anchors = self._anchors(text)
+        lone_estates = list(self._lone_estates(text))
+        anchors = self._anchors(text, lone_estates)
         spans, cuts = self._spans(text, anchors) if anchors else ([], {})
         if not spans:
-            lone = self._lone_estate(text, 0, 0)
+            lone = self._lone_estate(lone_estates, 0, 0)
             return Place(lone[2] if lone is not None else None, None)
         start, end = self._choose(text, spans)
         end = self._joined(text, anchors, spans, end)
@@ -357,26 +386,35 @@ class PlaceFinder:
         address = self._flat_put_right(text, end, address)
         if self._building_re is not None and self._building_re.match(address) is not None:
             # "12栋 就是和平小区的": a building alone, its estate said in a pause of its own.
-            lone = self._lone_estate(text, start, end)
+            lone = self._lone_estate(lone_estates, start, end)
             if lone is not None:
                 address = lone[2] + address
         return Place(tidy_place(address) or None, district, district_said, region)
 
-    def _lone_estate(self, text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    @staticmethod
+    def _lone_estate(lone_estates: list[re.Match[str]], start: int, end: int) -> tuple[int, int, str] | None:
         """An estate's name said as a pause of its own outside ``start``-``end`` ("电梯坏了 阳光花园",
         "和平小区啊"): a name of a few characters never inside a name otherwise (``address_stop_chars``,
-        ``not_estate_names``) and an ``estate_suffixes`` word; its span and the name."""
-        if self._lone_estate_re is None:
-            return None
-        for match in self._lone_estate_re.finditer(text):
-            name = match.group("name")
+        ``not_estate_names``) and an ``estate_suffixes`` word (``_lone_estates``); its span and the name."""
+        for match in lone_estates:
             if start < match.end() and match.start() < end:
                 continue
+            return match.start("name"), match.end("name"), match.group("name")
+        return None
+
+    def _lone_estates(self, text: str) -> Iterator[re.Match[str]]:
+        """The estates' names said as pauses of their own in ``text`` (``_lone_estate``)."""
+        if self._lone_estate_re is None:
+            return
+        for match in self._lone_estate_re.finditer(text):
+            begins = match.start()
+            if begins and not _A_PAUSE.match(text, begins - 1) and not text.endswith(self._triggers, 0, begins):
+                continue
+            name = match.group("name")
             if any(word in name[:-1] for word in self._not_estate_names) or name in self._not_places:
                 continue
             if name.endswith(self._estate_endings) and not any(name == ending for ending in self._estate_endings):
-                return match.start("name"), match.end("name"), name
-        return None
+                yield match
 
     def _region(self, text: str, anchors: list[_Anchor], start: int, after: int) -> str | None:
         """The divisions above the county written at the start of the place (``start`` to ``after``,
@@ -430,7 +468,7 @@ class PlaceFinder:
             end = reach
         return end
 
-    def _anchors(self, text: str) -> list[_Anchor]:
+    def _anchors(self, text: str, lone_estates: list[re.Match[str]]) -> list[_Anchor]:
         anchors: list[_Anchor] = []
         if self._known_re is not None:
             for match in self._known_re.finditer(text):
@@ -461,6 +499,12 @@ class PlaceFinder:
                 )
                 if start < match.end():
                     anchors.append(_Anchor(start, match.end(), _Kind.ESTATE, None))
+        # "太古城 金星阁 15楼": an estate said as a pause of its own starts the parts typed after it, even with
+        # a character that stops an address elsewhere in its name (``_spans`` keeps it only with them).
+        for lone in lone_estates:
+            start, end = lone.span("name")
+            if not any(anchor.start < end and start < anchor.end for anchor in anchors):
+                anchors.append(_Anchor(start, end, _Kind.ESTATE, None))
         if self._building_re is not None:
             for match in self._building_re.finditer(text):
                 anchors.append(_Anchor(match.start(), match.end(), _Kind.BUILDING, None))
@@ -558,7 +602,17 @@ class PlaceFinder:
                 end = locative.end()
             if anchor.kind in (_Kind.DISTRICT, _Kind.DIVISION) and (named_number := self._named_number(text, end)):
                 end, parts = named_number, 1
-            while (match := self._part_re.match(text, end)) is not None and match.end() > end:
+            # A named building comes once, before any building, floor or flat is numbered ("黄埔花园 8期 青桦阁 3楼").
+            named_building_next = anchor.kind in _ESTATE_KINDS or text[:end].endswith(self._estate_endings)
+            while True:
+                match = self._part_re.match(text, end)
+                if match is None or match.end() == end:
+                    match = self._named_building(text, end) if named_building_next else None
+                    if match is None:
+                        break
+                    named_building_next = False
+                elif self._numbers_a_unit(match.group()):
+                    named_building_next = False
                 end = match.end()
                 parts += 1
                 if self._building_part_re is not None and text[:end].endswith(self._unit_endings):
@@ -661,6 +715,27 @@ class PlaceFinder:
                 continue
             spans.append((start, end))
         return spans, cuts
+
+    def _named_building(self, text: str, end: int) -> re.Match[str] | None:
+        """A building named rather than numbered starting at ``end`` ("金星阁" of "太古城 金星阁 15楼"),
+        with no word saying whose or which building in its name ("隔壁楼"), and its floor or flat after
+        it unless its ending is never a word's (``unmistakable_building_suffixes``: "锦绣花园 紫荆阁 楼上漏水")."""
+        if self._named_building_part_re is None:
+            return None
+        match = self._named_building_part_re.match(text, end)
+        if match is None or any(word in match.group().lstrip() for word in self._not_estate_names):
+            return None
+        if match.group("ending") in self._unmistakable_building_endings:
+            return match
+        # Its floor or flat after it tells a building from a word ending the same way ("阳光花园 客服中心 没人接").
+        numbered = self._part_re.match(text, match.end())
+        if numbered is None or numbered.end() == match.end() or not self._numbers_a_unit(numbered.group()):
+            return None
+        return match
+
+    def _numbers_a_unit(self, part: str) -> bool:
+        """``part`` numbers a building, floor or flat ("15楼", "B室", "1502"), not a phase or an area."""
+        return part[-1:].isdigit() or part[-1:] in self._spoken_digits or part.endswith(self._numbered_unit_endings)
 
     def _bare_estate_start(self, text: str, since: int, start: int) -> int:
         """Where the name of the estate the building number at ``start`` is in starts, when the

@@ -144,3 +144,28 @@ def test_the_building_and_flat_after_the_estate_in_a_complaint_are_the_place(
     chat.send(message)
     chat.send("13800138000")
     assert restated_line(chat, "地点：") == f"地点：{place}"
+
+
+@pytest.mark.parametrize(
+    ("locale", "message", "phone", "problem", "place"),
+    [
+        (
+            "zh-HK",
+            "太古城 金星閣 15樓 B室 樓上漏水 滴到我廚房 已經三日",
+            "91234567",
+            "問題：樓上漏水 滴到我廚房 已經三日",
+            "地點：太古城金星閣15樓B室",
+        ),
+        ("zh-CN", "锦绣花园 紫荆阁 1502 楼上漏水", "13800138000", "问题：楼上漏水", "地点：锦绣花园紫荆阁1502"),
+    ],
+)
+def test_a_named_building_floor_and_flat_told_with_the_problem_are_restated_as_the_place(
+    conversation_engine: ConversationEngine, locale: str, message: str, phone: str, problem: str, place: str
+) -> None:
+    chat = Chat(conversation_engine, locale=locale)
+    chat.send(Started())
+    chat.send(message)
+    chat.send(phone)
+    label = problem.split("：")[0] + "："
+    assert restated_line(chat, label).startswith(f"{problem}（")
+    assert restated_line(chat, place.split("：")[0] + "：") == place

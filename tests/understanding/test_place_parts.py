@@ -1,5 +1,6 @@
-"""A part of an estate named after it (阳光花园南门, Sunshine Garden clubhouse) and a building
-number written bare after an English estate (Sunshine Garden 3) are part of the place."""
+"""A part of an estate named after it (阳光花园南门, Sunshine Garden clubhouse), a building named after
+it with its floor and flat (太古城 金星閣 15樓 B室) and a building number written bare after an English
+estate (Sunshine Garden 3) are part of the place."""
 
 from __future__ import annotations
 
@@ -61,3 +62,43 @@ def test_a_number_counting_something_after_an_english_estate_is_not_its_building
     extractor: SlotExtractor, text: str
 ) -> None:
     assert extractor.extract(text).address == "Sunshine Garden"
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("太古城 金星閣 15樓 B室 樓上漏水 滴到我廚房 已經三日", "太古城金星阁15楼B室"),
+        ("我住太古城 金星閣 15樓B室 樓上漏水", "太古城金星阁15楼B室"),
+        ("太古城 金星閣 樓上漏水", "太古城金星阁"),
+        ("我住沙田第一城 12座 23樓 A室 成晚有人装修好嘈", "沙田第一城12座23楼A室"),
+        ("黄埔花园 8期 青樺閣 3楼 门口垃圾冇人清", "黄埔花园8期青桦阁3楼"),
+        ("锦绣花园 紫荆阁 1502 楼上漏水", "锦绣花园紫荆阁1502"),
+        ("锦绣花园紫荆阁1502楼上漏水", "锦绣花园紫荆阁1502"),
+        ("锦绣花园 紫荆阁 楼上漏水", "锦绣花园紫荆阁"),
+        ("置富花園 富怡閣 20樓 D室 冇熱水三日", "置富花园富怡阁20楼D室"),
+        ("锦绣花园 海景軒 12樓 A室 漏水", "锦绣花园海景轩12楼A室"),
+        ("嘉湖山莊 樂湖居 3座 15樓 成日停電", "嘉湖山庄乐湖居3座15楼"),
+        ("海怡半島 2座 18樓 C室 隔離裝修好嘈", "海怡半岛2座18楼C室"),
+    ],
+)
+def test_a_named_building_after_an_estate_is_part_of_the_place_with_its_floor_and_flat(
+    extractor: SlotExtractor, text: str, address: str
+) -> None:
+    assert extractor.extract(text).address == address
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("阳光花园 客服中心 没人接", "阳光花园"),
+        ("阳光花园 邻居 3楼 装修好吵", "阳光花园"),
+        ("阳光花园 阁楼漏水", "阳光花园"),
+        ("阳光花园3栋 1502 楼上漏水", "阳光花园3栋1502"),
+        ("阳光花园3栋1502楼下天天装修", "阳光花园3栋1502"),
+        ("太古城 今日 3點 停水", "太古城"),
+    ],
+)
+def test_words_ending_as_a_building_does_or_saying_which_flat_are_no_part_of_the_place(
+    extractor: SlotExtractor, text: str, address: str
+) -> None:
+    assert extractor.extract(text).address == address

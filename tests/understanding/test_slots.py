@@ -538,6 +538,17 @@ def test_a_place_under_two_districts_is_refused(tmp_path: Path) -> None:
     assert "gazetteer.yaml" in str(caught.value) and "listed under both" in str(caught.value)
 
 
+def test_an_unmistakable_building_ending_that_names_no_building_is_refused(tmp_path: Path) -> None:
+    config_dir = tmp_path / "config"
+    shutil.copytree(PROJECT_ROOT / "config", config_dir)
+    gazetteer = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8"))
+    gazetteer["unmistakable_building_suffixes"].append("塔")
+    (config_dir / "gazetteer.yaml").write_text(yaml.safe_dump(gazetteer, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_dir)
+    assert "unmistakable_building_suffixes" in str(caught.value) and "塔" in str(caught.value)
+
+
 def test_a_manager_adds_a_compound_surname(tmp_path: Path) -> None:
     config_dir = tmp_path / "config"
     shutil.copytree(PROJECT_ROOT / "config", config_dir)
