@@ -164,6 +164,19 @@ def _telegram_webhook(settings: Settings, url: str) -> int:
 NOT_SET_UP = "the database is not set up: run `python -m bot migrate` first"
 
 
+def _refused(outcome: str, error: Exception) -> int:
+    """The exit status of a staff command the database or the input refused (``outcome``: "not
+    created"), said why; a database error other than a schema not set up is raised again."""
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.storage.migrate import schema_missing
+
+    if isinstance(error, DBAPIError) and not schema_missing(error):
+        raise error
+    print(f"{outcome}: {NOT_SET_UP if isinstance(error, DBAPIError) else error}", file=sys.stderr)
+    return 2
+
+
 def _migrate_if_configured(settings: Settings) -> None:
     """As ``run`` does: an embedded (SQLite) database, or one with BOT_AUTO_MIGRATE on, is brought to head."""
     from bot.storage import migrate
@@ -179,7 +192,6 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
 
     from bot.staff.accounts import Role, check_username, create_user
     from bot.storage.db import Database
-    from bot.storage.migrate import schema_missing
 
     queues: list[str] | None = None
     if arguments.queues:
@@ -217,14 +229,8 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
     except IntegrityError:
         print(f"not created: the username {arguments.username!r} is taken", file=sys.stderr)
         return 2
-    except DBAPIError as error:
-        if not schema_missing(error):
-            raise
-        print(f"not created: {NOT_SET_UP}", file=sys.stderr)
-        return 2
-    except ValueError as error:
-        print(f"not created: {error}", file=sys.stderr)
-        return 2
+    except (DBAPIError, ValueError) as error:
+        return _refused("not created", error)
     print(f"created {arguments.role} {arguments.username!r} (id {user_id})")
     return 0
 
@@ -265,7 +271,6 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.staff.account_admin import NoSuchAccount, change_access
     from bot.staff.sessions import CACHE_SECONDS, StaffSessions
     from bot.storage.db import Database
-    from bot.storage.migrate import schema_missing
 
     new_password = None
     if arguments.command == "set-password":
@@ -296,14 +301,8 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     except NoSuchAccount:
         print(f"no staff account is named {arguments.username!r}", file=sys.stderr)
         return 2
-    except DBAPIError as error:
-        if not schema_missing(error):
-            raise
-        print(f"not changed: {NOT_SET_UP}", file=sys.stderr)
-        return 2
-    except ValueError as error:
-        print(f"not changed: {error}", file=sys.stderr)
-        return 2
+    except (DBAPIError, ValueError) as error:
+        return _refused("not changed", error)
     what = {None: "has a new password", True: "is on again", False: "is off"}[active]
     print(f"{arguments.username!r} {what}; {ended} session(s) ended")
     if not redis_url and ended:

@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session
 
-from bot.storage import migrate
+from bot.core.messages import MenuAction, MenuChoice
+from bot.storage import migrate, store
 from bot.storage.db import create_engine
 from bot.storage.models import Base, Conversation
 from tests.conftest import _in_thread
@@ -284,3 +285,53 @@ def _appeals_closed_by_transfers(session: Session, now: dt.datetime) -> None:
             {"conversation": conversation_id, "queue": queue, "reason": reason, "status": status, "now": now},
         )
     session.commit()
+
+
+async def test_0030_a_menu_button_pressed_before_it_is_answered_as_that_button(tmp_path: Path) -> None:
+    """A WeChat menu button pressed before 0030 and not yet processed reaches the engine as what it
+    asks; a processed one, and a customer typing the same words, are left as they were."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'before.sqlite3'}"
+    _in_thread(lambda: migrate.upgrade(url, "0029"))
+    now = dt.datetime(2026, 12, 6, 6)
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: _menu_messages_of_old(Session(sync), now))
+    _in_thread(lambda: migrate.upgrade(url))
+    async with engine.connect() as connection:
+        pending = await connection.run_sync(lambda sync: store.pending_inbound(Session(sync), {1: 10}))
+        stored = (await connection.execute(text("SELECT text, menu_choice FROM messages ORDER BY id"))).all()
+    await engine.dispose()
+    assert [(row.text, row.menu) for row in pending[1]] == [
+        ("[menu] faq:business_hours", MenuChoice(MenuAction.FAQ, "business_hours")),
+        ("[menu] status", None),
+    ]
+    assert [tuple(row) for row in stored] == [
+        ("[menu] status", None),
+        ("[menu] faq:business_hours", "faq:business_hours"),
+        ("[menu] status", None),
+    ]
+
+
+def _menu_messages_of_old(session: Session, now: dt.datetime) -> None:
+    customer_id, identity_id = _sms_customer_of_old(session, now)
+    session.execute(
+        text(
+            "INSERT INTO conversations (customer_id, identity_id, channel, locale, status, flow_state, flow_data,"
+            " owner, ownership_version, activity_seq, created_at)"
+            " VALUES (:customer, :identity, 'wechat', 'zh-CN', 'open', 'await_description', '{}', 'bot', 0, 0, :now)"
+        ),
+        {"customer": customer_id, "identity": identity_id, "now": now},
+    )
+    # (kind, text, processed): a button answered already, one waiting, and the words typed.
+    for kind, said, processed in (
+        ("menu", "[menu] status", now),
+        ("menu", "[menu] faq:business_hours", None),
+        ("text", "[menu] status", None),
+    ):
+        session.execute(
+            text(
+                "INSERT INTO messages (conversation_id, channel, direction, sender, kind, text, created_at,"
+                " processed_at) VALUES (1, 'wechat', 'in', 'customer', :kind, :text, :now, :processed)"
+            ),
+            {"kind": kind, "text": said, "now": now, "processed": processed},
+        )

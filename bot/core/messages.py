@@ -33,8 +33,8 @@ class MessageKind(StrEnum):
     OPT_IN = "opt_in"
     """The customer asked for those messages again (an SMS "订阅"), and said nothing else."""
     MENU = "menu"
-    """The customer pressed a menu button that asks something (a WeChat menu CLICK): its text is
-    the :class:`MenuChoice` (``MenuChoice.text``)."""
+    """The customer pressed a menu button that asks something (a WeChat menu CLICK): what it asks
+    is ``InboundMessage.menu``; its text only shows the staff which button (``MenuChoice.text``)."""
 
 
 VOICE_PREFIX = "[voice]"
@@ -66,7 +66,8 @@ class MenuAction(StrEnum):
 
 
 MENU_PREFIX = "[menu]"
-"""How a menu message's text starts; the choice follows ("[menu] status", "[menu] faq:hours")."""
+"""How a menu message's text, shown to the staff, starts; the choice follows ("[menu] status",
+"[menu] faq:hours")."""
 FAQ_CHOICE = re.compile(r"faq:([a-z][a-z0-9_]*)")
 
 
@@ -94,18 +95,8 @@ class MenuChoice:
 
     @property
     def text(self) -> str:
-        """The text of a ``MENU`` message making this choice."""
+        """The text of a ``MENU`` message making this choice, for the staff to read (never parsed)."""
         return f"{MENU_PREFIX} {self.written}"
-
-
-def menu_choice(kind: MessageKind | str, text: str) -> MenuChoice | None:
-    """The choice a ``MENU`` message makes; None for other messages and an unreadable text."""
-    if kind != MessageKind.MENU or not text.startswith(MENU_PREFIX):
-        return None
-    try:
-        return MenuChoice.parse(text[len(MENU_PREFIX) :].strip())
-    except ValueError:
-        return None
 
 
 def words_of(kind: MessageKind | str, text: str) -> str | None:
@@ -159,6 +150,8 @@ class InboundMessage:
     media_id: str | None = None
     """A photo already stored here (a web chat upload), linked to the message in the transaction
     that stores it, so the live frame of the message carries it (issue 15)."""
+    menu: MenuChoice | None = None
+    """What a ``MENU`` message's button asks (its ``text`` only shows the staff which button)."""
 
 
 @dataclass(frozen=True, slots=True)

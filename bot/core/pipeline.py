@@ -46,7 +46,7 @@ from bot.core.redis_replies import awaited
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import CustomerSaid, Event, Resolved, Started, Step, TimerFired, TimerKind
-from bot.flows.records import COLLECTING, CaseStatus, State, TimerChange
+from bot.flows.records import COLLECTING, CaseStatus, CaseWriter, State, TimerChange
 from bot.handoff.routing import HandoffRouter
 from bot.observability.metrics import Metrics
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
@@ -848,7 +848,8 @@ def _in_order(
                     reading = understood.get(message.id) if understood else None
                     # An opt word the pipeline does not handle itself is the text it is.
                     said = MessageKind.TEXT if message.kind in _OPT_KINDS else MessageKind(message.kind)
-                    events.append((CustomerSaid(text=message.text, kind=said, understood=reading), message))
+                    event = CustomerSaid(text=message.text, kind=said, understood=reading, menu=message.menu)
+                    events.append((event, message))
         elif item == "s":
             events.append((Started(), None))
         elif item == "r":
@@ -1030,7 +1031,7 @@ class _BatchWrites:
             detail={
                 "case_number": step.appeal.case_number,
                 "channel": conversation.channel,
-                **{key: True for key in ("unverified", "phone_checked") if linked.timeline["detail"].get(key)},
+                **({"phone_checked": True} if step.appeal.writer is CaseWriter.PHONE_CHECKED else {}),
             },
             dedupe_key=f"appeal:{linked.complaint_id}:{conversation.id}",
         )

@@ -11,8 +11,8 @@ from bot.flows.case import SUPERVISOR_QUEUE, note_on_case
 from bot.flows.case_check import (
     CASE_CHECK_TRIES,
     CaseCheckFor,
+    appeal_link,
     ask_case_check,
-    checked_by_phone,
     named_status,
     not_confirmed,
     proven,
@@ -21,7 +21,7 @@ from bot.flows.case_check import (
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.deadline import describe_moment
 from bot.flows.greeting import greet
-from bot.flows.records import AppealLink, CaseContact, CaseStage, HandoffRequest, OpenCase, State
+from bot.flows.records import CaseContact, CaseStage, HandoffRequest, OpenCase, State
 from bot.flows.side_answers import answer_faq
 from bot.flows.slots import append_description, description_text
 from bot.flows.status import named_case, tell_status, this_case
@@ -81,13 +81,8 @@ def link_to_case(turn: Turn, case: OpenCase) -> None:
         deadline=deadline,
     )
     supervisor_will_call(turn)
-    turn.step.appeal = AppealLink(
-        case.case_number,
-        description_text(data),
-        data.phone,
-        HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL),
-        phone_checked=checked_by_phone(turn, case.case_number),
-    )
+    appeal = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL)
+    turn.step.appeal = appeal_link(turn, case.case_number, description_text(data), appeal)
     turn.audit(
         TimelineKind.APPEAL_LINKED,
         case_number=case.case_number,

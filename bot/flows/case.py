@@ -8,10 +8,10 @@ import datetime as dt
 from bot.config import Grade, Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.case_check import checked_by_phone
+from bot.flows.case_check import appeal_link
 from bot.flows.classify import Classified
 from bot.flows.deadline import compute_deadline, describe_moment, format_hours
-from bot.flows.records import AppealLink, CaseContact, ComplaintRecord, HandoffRequest, State
+from bot.flows.records import CaseContact, ComplaintRecord, HandoffRequest, State
 from bot.flows.slots import (
     CORRECTION_CUES,
     LONGEST_PLACE_ANSWER,
@@ -332,8 +332,7 @@ def on_handed_off(turn: Turn, text: str) -> None:
     data = turn.step.data
     if data.appeal_of is not None:
         # The case's conversation holds the ticket: whoever works it reads the message there.
-        checked = checked_by_phone(turn, data.appeal_of)
-        turn.step.appeal = AppealLink(data.appeal_of, text, data.phone, escalation=None, phone_checked=checked)
+        turn.step.appeal = appeal_link(turn, data.appeal_of, text)
     interval = dt.timedelta(seconds=turn.kit.config.timers.handoff_ack_after)
     if turn.says_any(text, turn.kit.form.sooner_words):
         # "能不能今天就处理啊": a request the staff must see, said so whenever it comes.

@@ -12,7 +12,7 @@ from enum import StrEnum
 from bot.config import Intent, PhraseId
 from bot.core.case_numbers import case_numbers_in, without_case_numbers
 from bot.core.timeline import TimelineKind
-from bot.flows.records import CaseStatus, UnverifiedMention
+from bot.flows.records import AppealLink, CaseStatus, CaseWriter, HandoffRequest, UnverifiedMention
 from bot.flows.slots import append_description, description_text
 from bot.flows.turn import Turn
 
@@ -135,9 +135,15 @@ def not_confirmed(turn: Turn, case_number: str, checked_for: CaseCheckFor | None
         turn.step.unverified_mention = UnverifiedMention(case_number, text)
 
 
-def checked_by_phone(turn: Turn, case_number: str) -> bool:
-    """The writer proved ``case_number`` theirs by its phone's digits (for the staff to see so)."""
-    return turn.step.data.case_proven == case_number
+def appeal_link(
+    turn: Turn, case_number: str, text: str, escalation: HandoffRequest | None = None, withdrawn: bool = False
+) -> AppealLink:
+    """What this message does to the writer's case ``case_number`` of another conversation (see
+    :class:`AppealLink`), with why it is theirs: only a case :func:`proven` theirs is ever linked,
+    so one not proven by its phone's digits here is known as theirs."""
+    checked = turn.step.data.case_proven == case_number
+    writer = CaseWriter.PHONE_CHECKED if checked else CaseWriter.CUSTOMER
+    return AppealLink(case_number, text, turn.step.data.phone, escalation, writer, withdrawn=withdrawn)
 
 
 def named_status(turn: Turn, case_number: str) -> CaseStatus | None:
@@ -149,8 +155,8 @@ __all__ = [
     "CASE_CHECK_TRIES",
     "CaseCheckFor",
     "CheckOutcome",
+    "appeal_link",
     "ask_case_check",
-    "checked_by_phone",
     "checked_case",
     "named_status",
     "not_confirmed",

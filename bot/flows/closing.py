@@ -11,15 +11,15 @@ from bot.core.timeline import TimelineKind
 from bot.flows.asking import ask_current, yes_no_options
 from bot.flows.case_check import (
     CaseCheckFor,
+    appeal_link,
     ask_case_check,
-    checked_by_phone,
     named_status,
     not_confirmed,
     proven,
     unproven_number,
 )
 from bot.flows.data import TimerKind
-from bot.flows.records import COLLECTING, AppealLink, CaseStage, State
+from bot.flows.records import COLLECTING, CaseStage, State
 from bot.flows.turn import Turn
 
 CLOSING_TIMERS = frozenset({TimerKind.IDLE_PROMPT, TimerKind.IDLE_CLOSE, TimerKind.HARASSMENT_CLOSE})
@@ -146,9 +146,7 @@ def _names_an_earlier_complaint(turn: Turn, text: str) -> bool:
 
 def withdraw_case(turn: Turn, case_number: str, text: str) -> None:
     """The customer takes back their case ``case_number`` of another conversation."""
-    data = turn.step.data
-    checked = checked_by_phone(turn, case_number)
-    turn.step.appeal = AppealLink(case_number, text, data.phone, None, withdrawn=True, phone_checked=checked)
+    turn.step.appeal = appeal_link(turn, case_number, text, withdrawn=True)
     turn.audit(TimelineKind.WITHDRAWN_AFTER_HANDOFF, text=text, case_number=case_number)
     turn.say(PhraseId.WITHDRAWN_AFTER_HANDOFF)
     close(turn, "withdrawn")
@@ -177,8 +175,7 @@ def withdrew_after_hand_off(turn: Turn, intents: frozenset[Intent], text: str) -
     data = turn.step.data
     if data.appeal_of is not None:
         # The appealed case lives in another conversation: its staff are told there.
-        checked = checked_by_phone(turn, data.appeal_of)
-        turn.step.appeal = AppealLink(data.appeal_of, text, data.phone, None, withdrawn=True, phone_checked=checked)
+        turn.step.appeal = appeal_link(turn, data.appeal_of, text, withdrawn=True)
     turn.audit(TimelineKind.WITHDRAWN_AFTER_HANDOFF, text=text)
     turn.say(PhraseId.WITHDRAWN_AFTER_HANDOFF)
     return True

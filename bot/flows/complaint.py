@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bot.config import Intent, PhraseId, ServiceConfig, Signal
 from bot.core.case_numbers import case_numbers_in, without_case_numbers
-from bot.core.messages import MessageKind, OutboundMessage, location_words, words_of
+from bot.core.messages import MenuChoice, MessageKind, OutboundMessage, location_words, words_of
 from bot.core.phrases import Phrases
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
@@ -136,6 +136,8 @@ class CustomerSaid:
     understood: Understanding | None = None
     """What the text says, when the caller understood it already (the rules merged with the
     model's reading); the flow runs its own rules when this is None."""
+    menu: MenuChoice | None = None
+    """What a ``MENU`` message's button asks (its text is only for the staff to read)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +230,7 @@ class ComplaintFlow:
         if state is State.CLOSED:
             return turn.step
         if isinstance(event, CustomerSaid) and event.kind is MessageKind.MENU:
-            choice = asked_choice(event.kind, event.text)
+            choice = asked_choice(event.menu)
             if choice is not None and on_menu(turn, choice):
                 return turn.step
             event = Started()  # a button that asks nothing opens the conversation
@@ -276,7 +278,7 @@ class ComplaintFlow:
         agent still learns where the case stands."""
         turn = Turn(self._kit, Step(state=state, data=data.copy()), customer, locale, now)
         if isinstance(event, CustomerSaid) and event.kind is MessageKind.MENU:
-            choice = asked_choice(event.kind, event.text)
+            choice = asked_choice(event.menu)
             if choice is not None:
                 on_menu_while_agent_owns(turn, choice)
             return turn.step

@@ -21,9 +21,9 @@ from bot.flows.case import (
     promise,
     record_complaint,
 )
-from bot.flows.case_check import CaseCheckFor, checked_by_phone
+from bot.flows.case_check import CaseCheckFor, appeal_link
 from bot.flows.greeting import greet
-from bot.flows.records import AppealLink, HandoffRequest, State
+from bot.flows.records import ComplaintRecord, HandoffRequest, State
 from bot.flows.slots import description_text
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
 from bot.flows.turn import Turn
@@ -45,10 +45,7 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
         data = turn.step.data
         if data.appeal_of is not None:
             # The appealed case holds the ticket: it is raised again, no second one opened here.
-            checked = checked_by_phone(turn, data.appeal_of)
-            turn.step.appeal = AppealLink(
-                data.appeal_of, description_text(data), data.phone, request, phone_checked=checked
-            )
+            turn.step.appeal = appeal_link(turn, data.appeal_of, description_text(data), request)
         else:
             turn.step.handoff = request
         turn.audit(TimelineKind.ESCALATED, reason=reason)
@@ -70,6 +67,12 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
         # for their feedback and a case number, nor where it happened; the case is there for the
         # supervisor all the same.
         return
+    _asked_then_promised(turn, record)
+
+
+def _asked_then_promised(turn: Turn, record: ComplaintRecord) -> None:
+    """What the supervisor needs asked first (the phone, then the place), then the restatement
+    and the time promised."""
     owe_promise(turn, record)
     if not phone_for_supervisor_asked(turn):
         ask_place_for_the_supervisor(turn)
@@ -102,11 +105,7 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
     if to_supervisor:
         open_ticket(turn, record, SUPERVISOR_QUEUE, 0, TicketReason.SUPERVISOR_REQUESTED)
         if record is not None:
-            # As for a threat: what the supervisor needs asked first, then the restatement and the time.
-            owe_promise(turn, record)
-            if not phone_for_supervisor_asked(turn):
-                ask_place_for_the_supervisor(turn)
-            keep_owed_promise(turn)
+            _asked_then_promised(turn, record)  # as for a threat
         return
     if record is not None:
         # Whoever takes it, the reply has a time, as for a problem told after the request.

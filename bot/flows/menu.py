@@ -4,23 +4,21 @@ typed would be at the step the conversation is at: where the case stands, or tha
 
 from __future__ import annotations
 
-from bot.config import FaqEntry, Intent, PhraseId
-from bot.core.messages import MenuAction, MenuChoice, MessageKind, menu_choice
+from bot.config import FaqEntry, Intent
+from bot.core.messages import MenuAction, MenuChoice
 from bot.flows.asking import ask_current
 from bot.flows.callback import CALLBACK_STATES, ask_rating
 from bot.flows.records import COLLECTING, CaseStage, CaseStatus, State
-from bot.flows.side_answers import answer_faq, status_before_the_case
+from bot.flows.side_answers import answer_faq, go_on_after_an_answer, status_before_the_case
 from bot.flows.status import status_of_open_case, tell_status, this_case
 from bot.flows.turn import Turn
 
 _ASKS_STATUS = frozenset({Intent.STATUS_QUERY})
 
 
-def asked_choice(kind: MessageKind, text: str) -> MenuChoice | None:
-    """What a menu message asks; None for any other message, and for a button that only opens
-    the conversation."""
-    choice = menu_choice(kind, text)
-    return None if choice is None or choice.action is MenuAction.OPEN else choice
+def asked_choice(pressed: MenuChoice | None) -> MenuChoice | None:
+    """What a menu message's button asks; None for a button that only opens the conversation."""
+    return None if pressed is None or pressed.action is MenuAction.OPEN else pressed
 
 
 def on_menu(turn: Turn, choice: MenuChoice) -> bool:
@@ -80,9 +78,5 @@ def _on_faq(turn: Turn, entry: FaqEntry) -> None:
     state = turn.step.state
     if state not in COLLECTING:
         return
-    if state in (State.NEW, State.AWAIT_DESCRIPTION):
-        turn.say(PhraseId.ANYTHING_ELSE)
-        turn.step.state = State.AWAIT_DESCRIPTION
-    else:
-        ask_current(turn)
+    go_on_after_an_answer(turn, state)
     turn.arm_idle()

@@ -156,6 +156,17 @@ class HandoffRequest:
     reason: TicketReason
 
 
+class CaseWriter(StrEnum):
+    """Why the flow takes a case of another conversation as the writer's: decided by the flow
+    alone (storage records the verdict, it does not judge again)."""
+
+    CUSTOMER = "customer"
+    """Known as the case's customer: the same customer record, or the phone their channel vouches
+    for is the case's contact phone (``CaseStatus.own``; the customer's open case on record)."""
+    PHONE_CHECKED = "phone_checked"
+    """Not known as its customer, the writer gave the last digits of its contact phone here."""
+
+
 @dataclass(frozen=True, slots=True)
 class AppealLink:
     """A repeat of an unanswered complaint (申诉, seed 003), to become part of the open case: the
@@ -167,11 +178,11 @@ class AppealLink:
     escalation: HandoffRequest | None
     """Where the case's ticket goes: the supervisor queue, most urgent. None for a later message of
     the appealing conversation, which has no ticket of its own: it joins the case's timeline only."""
+    writer: CaseWriter
+    """Why the case is the writer's (the flow links no other)."""
     withdrawn: bool = False
     """The customer takes the case back from another conversation ("我之前的投诉不用处理了"): the
     case's timeline says so (``withdrawn_after_handoff``) for the staff in charge to close it."""
-    phone_checked: bool = False
-    """The writer is not known as the case's customer but gave the last digits of its contact phone."""
 
 
 @dataclass(frozen=True, slots=True)

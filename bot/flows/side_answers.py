@@ -96,13 +96,8 @@ def _on_question(turn: Turn, state: State) -> bool:
     entry = turn.kit.faq.match(question)
     if entry is not None:
         answer_faq(turn, entry)
-        if state is State.HANDED_OFF:
-            return True
-        if state in (State.NEW, State.AWAIT_DESCRIPTION):
-            turn.say(PhraseId.ANYTHING_ELSE)
-            turn.step.state = State.AWAIT_DESCRIPTION
-        else:
-            ask_current(turn)
+        if state is not State.HANDED_OFF:
+            go_on_after_an_answer(turn, state)
         return True
     if state is State.HANDED_OFF:
         return False
@@ -214,6 +209,16 @@ def status_before_the_case(turn: Turn) -> bool:
     answer_faq(turn, entry)
     ask_current(turn)
     return True
+
+
+def go_on_after_an_answer(turn: Turn, state: State) -> None:
+    """After an answer while the complaint is taken: "请问还有什么可以帮助您？" before a problem is
+    told, else the question the form is at."""
+    if state in (State.NEW, State.AWAIT_DESCRIPTION):
+        turn.say(PhraseId.ANYTHING_ELSE)
+        turn.step.state = State.AWAIT_DESCRIPTION
+    else:
+        ask_current(turn)
 
 
 def answer_faq(turn: Turn, entry: FaqEntry) -> None:

@@ -211,6 +211,9 @@ class Message(Base):
     # issue 12 item 9 (callback)
     options: Mapped[dict[str, Any] | None] = mapped_column(Json)
     """Outbound only: the options offered with the text (``bot.core.messages.options_to_json``)."""
+    menu_choice: Mapped[str | None] = mapped_column(String(40))
+    """Inbound ``menu`` messages only: what the button asks (``MenuChoice.written``: "status",
+    "faq:<entry id>"), which the engine reads; ``text`` only shows the staff which button."""
 
 
 class Complaint(Base):

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, bindparam, delete, exists, func, insert, o
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
-from bot.core.messages import ChannelName, InboundMessage, Sender
+from bot.core.messages import ChannelName, InboundMessage, MenuChoice, Sender
 from bot.core.phones import normalise_phone
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
@@ -29,6 +29,7 @@ from bot.flows.records import (
     CaseContact,
     CaseStage,
     CaseStatus,
+    CaseWriter,
     ComplaintRecord,
     CustomerView,
     HandoffRequest,
@@ -466,6 +467,7 @@ def _inbound_insert(dialect_insert: Any) -> Any:
             text=bindparam("text"),
             provider_message_id=bindparam("provider_message_id"),
             raw=bindparam("raw"),
+            menu_choice=bindparam("menu_choice"),
             created_at=bindparam("created_at"),
         )
         .on_conflict_do_nothing(index_elements=["channel", "direction", "provider_message_id"])
@@ -484,6 +486,19 @@ _EXISTING_INBOUND_MANY = select(_messages.c.id, _messages.c.channel, _messages.c
 )
 
 
+def _inbound_values(conversation_id: int, inbound: InboundMessage, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "conversation_id": conversation_id,
+        "channel": inbound.channel.value,
+        "kind": inbound.kind.value,
+        "text": inbound.text,
+        "provider_message_id": inbound.provider_message_id,
+        "raw": inbound.raw or None,
+        "menu_choice": inbound.menu.written if inbound.menu is not None else None,
+        "created_at": now,
+    }
+
+
 def insert_inbound_many(
     session: Session, items: Sequence[tuple[int, InboundMessage]], now: dt.datetime
 ) -> list[tuple[int, bool]]:
@@ -498,18 +513,7 @@ def insert_inbound_many(
     first: dict[tuple[str, str], int] = {}
     for index, key in enumerate(keys):
         first.setdefault(key, index)
-    parameters = [
-        {
-            "conversation_id": items[index][0],
-            "channel": key[0],
-            "kind": items[index][1].kind.value,
-            "text": items[index][1].text,
-            "provider_message_id": key[1],
-            "raw": items[index][1].raw or None,
-            "created_at": now,
-        }
-        for key, index in first.items()
-    ]
+    parameters = [_inbound_values(*items[index], now) for index in first.values()]
     if connection.dialect.name == "sqlite":
         returned: Iterable[Sequence[Any]] = _on_sqlite("inbound_many", _inbound_insert_many).insert_returning(
             connection, parameters
@@ -569,6 +573,8 @@ class StoredInboundRow:
     text: str
     kind: str
     created_at: dt.datetime | None = None
+    menu: MenuChoice | None = None
+    """What a ``menu`` message's button asks."""
 
 
 _LOAD_CONVERSATIONS = PreparedQuery(
@@ -909,7 +915,14 @@ def _open_cases_by_phone(connection: Any, phones: set[str]) -> dict[str, list[tu
 # The predicate is written as literals, as in the partial index ix_messages_inbound_pending: a
 # planner uses a partial index only when it can see the query implies the index's condition.
 _PENDING_INBOUND = PreparedQuery(
-    select(_messages.c.conversation_id, _messages.c.id, _messages.c.text, _messages.c.kind, _messages.c.created_at)
+    select(
+        _messages.c.conversation_id,
+        _messages.c.id,
+        _messages.c.text,
+        _messages.c.kind,
+        _messages.c.created_at,
+        _messages.c.menu_choice,
+    )
     .where(
         _messages.c.conversation_id.in_(bindparam("conversation_ids", expanding=True)),
         _messages.c.id <= bindparam("up_to"),
@@ -932,7 +945,13 @@ def pending_inbound(session: Session, newest: dict[int, int]) -> dict[int, list[
     for row in rows:
         if row.id <= newest[row.conversation_id]:
             pending.setdefault(row.conversation_id, []).append(
-                StoredInboundRow(row.id, row.text, row.kind, row.created_at)
+                StoredInboundRow(
+                    row.id,
+                    row.text,
+                    row.kind,
+                    row.created_at,
+                    MenuChoice.parse(row.menu_choice) if row.menu_choice is not None else None,
+                )
             )
     return pending
 
@@ -1159,8 +1178,8 @@ def link_appeal(
     its waiting ticket moves to ``link.escalation``'s queue and priority with reason "appeal", or
     one is opened there on the case's conversation; the phone given fills a missing contact. A
     link with no escalation (a later message of the appealing conversation) only joins the case's
-    timeline.
-    None when the case is gone."""
+    timeline, which says whether the writer proved the case theirs by its phone (``link.writer``,
+    the flow's verdict). None when the case is gone."""
     complaint = session.execute(select(Complaint).where(Complaint.case_number == link.case_number)).scalar_one_or_none()
     if complaint is None:
         return None
@@ -1182,11 +1201,8 @@ def link_appeal(
         "channel": conversation.channel,
         "text": link.description,
     }
-    if link.phone_checked:
+    if link.writer is CaseWriter.PHONE_CHECKED:
         detail["phone_checked"] = True
-    elif not _same_customer(session, conversation.customer_id, complaint):
-        # The flow links only a case it knows is the writer's: kept for the staff should it not be.
-        detail["unverified"] = True
     row = {
         "conversation_id": complaint.conversation_id,
         "complaint_id": complaint.id,
@@ -1200,19 +1216,6 @@ def link_appeal(
         "created_at": now,
     }
     return LinkedAppeal(complaint.id, complaint.conversation_id, ticket_id, row)
-
-
-def _same_customer(session: Session, customer_id: int, complaint: Complaint) -> bool:
-    """The writer is the case's customer, or known by the case's contact phone as their channel
-    vouches for it (the same person on another channel); a phone typed in a chat proves nothing."""
-    if customer_id == complaint.customer_id:
-        return True
-    if not complaint.contact_phone:
-        return False
-    phone = session.execute(
-        select(Customer.phone).where(Customer.id == customer_id, Customer.phone_verified.is_(True))
-    ).scalar_one_or_none()
-    return phone is not None and phone == normalise_phone(complaint.contact_phone)
 
 
 def note_unverified_mention(

@@ -13,7 +13,7 @@ import pytest
 from bot.core.engine import ConversationEngine
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Started
-from bot.flows.records import CaseStage, CaseStatus, CustomerView, State
+from bot.flows.records import CaseStage, CaseStatus, CaseWriter, CustomerView, State
 from tests.flows.chat import MONDAY_2PM, Chat
 
 CASE = "TS20261123ABCDEF"
@@ -51,7 +51,8 @@ def test_the_right_digits_join_the_case_as_its_own_customers_appeal_would(engine
     step = chat.send("8000")
     assert chat.phrase_ids(step) == ["appeal_linked", "escalation_ask_phone"]
     assert CASE in chat.texts(step) and "明天上午11点前" in chat.texts(step)
-    assert step.appeal is not None and step.appeal.case_number == CASE and step.appeal.phone_checked
+    assert step.appeal is not None and step.appeal.case_number == CASE
+    assert step.appeal.writer is CaseWriter.PHONE_CHECKED
     assert step.appeal.escalation is not None and step.appeal.escalation.queue == "supervisor"
     assert APPEAL in step.appeal.description  # what was said before the question is not lost
     assert chat.state is State.HANDED_OFF and chat.data.appeal_of == CASE
@@ -154,7 +155,7 @@ def test_the_writers_own_case_is_joined_without_a_question(engine: ConversationE
     chat.send(Started())
     step = chat.send(APPEAL)
     assert chat.phrase_ids(step) == ["appeal_linked", "escalation_ask_phone"]
-    assert step.appeal is not None and not step.appeal.phone_checked
+    assert step.appeal is not None and step.appeal.writer is CaseWriter.CUSTOMER
 
 
 def test_a_case_number_given_while_the_form_is_taken_is_checked_first(engine: ConversationEngine) -> None:
@@ -202,7 +203,7 @@ def test_taking_back_anothers_case_needs_its_digits(engine: ConversationEngine) 
     chat = asked(engine, naming(anothers()), WITHDRAWAL)
     step = chat.send("8000")
     assert chat.phrase_ids(step) == ["withdrawn_after_handoff"]
-    assert step.appeal is not None and step.appeal.withdrawn and step.appeal.phone_checked
+    assert step.appeal is not None and step.appeal.withdrawn and step.appeal.writer is CaseWriter.PHONE_CHECKED
     assert step.appeal.case_number == CASE and step.appeal.description == WITHDRAWAL
     assert chat.state is State.CLOSED
 

@@ -38,6 +38,7 @@ def test_inserts_bound_by_position_store_the_same_rows_and_return_only_new_ones(
             "text": f"第{number}条",
             "provider_message_id": f"p{number}",
             "raw": None,
+            "menu_choice": "faq:business_hours" if number == 2 else None,
             "created_at": NOW,
         }
         for number in range(3)

@@ -148,18 +148,14 @@ def _message_text(content: str) -> str | None:
 
 
 def _kind_and_text(
-    message_type: str, event: str, fields: Mapping[str, str], menu: Mapping[str, MenuChoice]
+    message_type: str, event: str, fields: Mapping[str, str], pressed: MenuChoice | None
 ) -> tuple[MessageKind | None, str]:
     if message_type == "text":
         text = _message_text(fields.get("Content", ""))
         return (MessageKind.TEXT, text) if text is not None else (None, "")
     if message_type == "event":
-        if event == "click":
-            # A menu button: what the menu configures for its EventKey; a key it does not name
-            # opens the conversation, as following the account does.
-            choice = menu.get(fields.get("EventKey", "").strip())
-            if choice is not None and choice.action is not MenuAction.OPEN:
-                return MessageKind.MENU, choice.text
+        if pressed is not None:
+            return MessageKind.MENU, pressed.text
         return (MessageKind.START, "") if event in OPENING_EVENTS else (None, "")
     if message_type == "image":
         return MessageKind.IMAGE, PHOTO_TEXT
@@ -177,6 +173,18 @@ def _kind_and_text(
     if message_type == "link":
         return MessageKind.LINK, f"[link] {fields.get('Title', '').strip()} {fields.get('Url', '').strip()}".rstrip()
     return None, ""
+
+
+def _asked_by_button(
+    message_type: str, event: str, fields: Mapping[str, str], menu: Mapping[str, MenuChoice]
+) -> MenuChoice | None:
+    """What a menu button asks, as the menu configures it for its EventKey; None for other pushes
+    and for a button that asks nothing (``open``, or a key the menu does not name: it opens the
+    conversation, as following the account does)."""
+    if message_type != "event" or event != "click":
+        return None
+    choice = menu.get(fields.get("EventKey", "").strip())
+    return choice if choice is not None and choice.action is not MenuAction.OPEN else None
 
 
 def _is_digits(value: str) -> bool:
@@ -328,7 +336,8 @@ class WechatAdapter:
         created = _create_time(fields.get("CreateTime"))
         message_type = _required(fields, "MsgType").lower()
         event = (fields.get("Event") or "").lower()
-        kind, text = _kind_and_text(message_type, event, fields, menu or {})
+        pressed = _asked_by_button(message_type, event, fields, menu or {})
+        kind, text = _kind_and_text(message_type, event, fields, pressed)
         if kind is None:
             log.info("wechat.ignored", message_type=message_type, wechat_event=event or None)
             return None
@@ -341,6 +350,7 @@ class WechatAdapter:
             kind=kind,
             raw=xml,
             media_ref=(fields.get("MediaId") or "").strip() or None if kind is MessageKind.IMAGE else None,
+            menu=pressed,
         )
 
     @staticmethod
