@@ -238,6 +238,7 @@ class PhraseId(StrEnum):
     VERIFY_CASE_PHONE_AGAIN = "verify_case_phone_again"
     CASE_NOT_VERIFIED = "case_not_verified"
     CASE_NOT_VERIFIED_WITHDRAWAL = "case_not_verified_withdrawal"
+    CASE_NOT_VERIFIED_STATUS = "case_not_verified_status"
     GOODBYE_UNFILED = "goodbye_unfiled"
     # SMS opt-out (回复TD退订): the one confirmation of an opt-out, and of an opt-in by its word.
     SMS_OPTED_OUT = "sms_opted_out"

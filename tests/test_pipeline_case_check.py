@@ -197,3 +197,61 @@ async def test_the_cases_own_customer_is_not_asked(make_client: AppFactory) -> N
         return ("supervisor", 0, "appeal", "waiting") in state["tickets"]
 
     await eventually(raised, timeout=15)
+
+
+async def test_a_stranger_asking_where_the_case_stands_learns_nothing_without_the_digits(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    case_conversation, case_number = await _filed(client)
+    before = await _case_state(client, case_conversation)
+
+    socket, conversation_id = await _stranger(client)
+    await socket.send(f"投诉编号{case_number} 处理到哪了")
+    await socket.until_bot_says("后四位")
+    await socket.send("2468")
+    await socket.until_bot_says("核对没有通过")
+    await socket.send("1357")
+    await socket.until_bot_says("这次无法为您查询处理情况")
+    await socket.until_bot_says("请问还有什么可以帮助您")
+    await socket.close()
+    await settled(client)
+
+    said = "\n".join(socket.bot_texts())
+    assert case_number not in said and "答复" not in said and "排在" not in said
+    assert await _case_state(client, case_conversation) == before
+    [mention] = await _mentions(client, case_conversation)
+    assert mention["conversation_id"] == conversation_id and mention["text"] == f"投诉编号{case_number} 处理到哪了"
+    async with resources(client.app).sessions() as session:
+        assert (await session.execute(select(Complaint.conversation_id))).scalars().all() == [case_conversation]
+
+
+async def test_a_stranger_with_the_right_digits_hears_where_the_case_stands(make_client: AppFactory) -> None:
+    client = await make_client()
+    case_conversation, case_number = await _filed(client)
+    socket, _ = await _stranger(client)
+    await socket.send(f"我的單號 {case_number} 怎麼樣了")
+    await socket.until_bot_says("後四位")
+    await socket.send(CONTACT[-4:])
+    answer = await socket.until_bot_says(f"您的投訴編號是{case_number}")
+    await socket.close()
+    assert "答覆" in answer["text"] and CONTACT[-4:] not in answer["text"]
+    assert await _mentions(client, case_conversation) == []
+
+
+async def test_the_cases_own_customer_asking_where_it_stands_is_not_asked(make_client: AppFactory) -> None:
+    """Writing again after the conversation closed: a new conversation of the same customer."""
+    client = await make_client()
+    conversation_id, socket = await confirmed_complaint(client)
+    async with resources(client.app).sessions() as session, session.begin():
+        case_number = (await session.execute(select(Complaint.case_number))).scalar_one()
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id)
+            .values(status="closed", closed_at=resources(client.app).clock(), closed_reason="idle")
+        )
+    socket.frames.clear()
+    await socket.send(f"status of case {case_number}")
+    await socket.until_bot_says(f"Your case number is {case_number}")
+    await socket.close()
+    assert not any("last 4 digits" in text or "后四位" in text for text in socket.bot_texts())

@@ -32,6 +32,30 @@ class CaseCheckFor(StrEnum):
     appeal goes to the duty supervisor as a complaint."""
     WITHDRAWAL = "withdrawal"
     """The case taken back ("不用处理了 TS2026…")."""
+    STATUS = "status"
+    """Where the case stands asked ("投诉编号TS2026… 处理到哪了"): it is told."""
+
+
+_ASKED_ABOUT = frozenset({CaseCheckFor.WITHDRAWAL, CaseCheckFor.STATUS})
+"""What naming the case was for that adds nothing to the writer's complaint: the words that named
+it are what the case's staff see."""
+
+
+def tells_a_problem_instead(turn: Turn) -> bool:
+    """Asked for the digits after asking where a case stands, the writer tells a problem and gives
+    no digits ("我家漏水了"): the check ends, the case is only noted, and the message is read as usual."""
+    data = turn.step.data
+    understood = turn.understood
+    if data.case_check is None or data.case_check_for != CaseCheckFor.STATUS or understood is None:
+        return False
+    return Intent.COMPLAINT in understood.intents and len(_digits_of(turn)) < _PHONE_TAIL_DIGITS
+
+
+def _digits_of(turn: Turn) -> str:
+    """The digits of the message, case numbers left out."""
+    understood = turn.understood
+    text = without_case_numbers(understood.text, turn.kit.config.service.case_prefix) if understood else ""
+    return "".join(char for char in unicodedata.normalize("NFKC", text) if char in _DIGITS)
 
 
 class CheckOutcome(StrEnum):
@@ -84,8 +108,7 @@ def checked_case(turn: Turn) -> CheckOutcome:
     case = named_status(turn, case_number)
     checked_for = CaseCheckFor(data.case_check_for or CaseCheckFor.APPEAL)
     understood = turn.understood
-    text = without_case_numbers(understood.text, turn.kit.config.service.case_prefix) if understood else ""
-    digits = "".join(char for char in unicodedata.normalize("NFKC", text) if char in _DIGITS)
+    digits = _digits_of(turn)
     if len(digits) >= _PHONE_TAIL_DIGITS:
         tail = case.phone_tail if case is not None else None
         # An unknown number and a case without a phone miss as a wrong answer does.
@@ -106,7 +129,7 @@ def checked_case(turn: Turn) -> CheckOutcome:
         turn.say(PhraseId.VERIFY_CASE_PHONE)
         return CheckOutcome.ASKED_AGAIN
     turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=False)
-    told = data.case_check_text if checked_for is CaseCheckFor.WITHDRAWAL else description_text(data)
+    told = data.case_check_text if checked_for in _ASKED_ABOUT else description_text(data)
     not_confirmed(turn, case_number, checked_for, told or "", exists=case is not None)
     return CheckOutcome.NOT_CONFIRMED
 
@@ -114,7 +137,7 @@ def checked_case(turn: Turn) -> CheckOutcome:
 def _tells_more(turn: Turn, checked_for: CaseCheckFor) -> bool:
     """An appeal's check answered with more of the problem and no digits, the first time."""
     understood = turn.understood
-    if turn.step.data.case_check_reasked or checked_for is CaseCheckFor.WITHDRAWAL or understood is None:
+    if turn.step.data.case_check_reasked or checked_for in _ASKED_ABOUT or understood is None:
         return False
     return Intent.COMPLAINT in understood.intents
 
@@ -129,6 +152,8 @@ def not_confirmed(turn: Turn, case_number: str, checked_for: CaseCheckFor | None
     data.case_unproven = case_number
     if checked_for is CaseCheckFor.WITHDRAWAL:
         turn.say(PhraseId.CASE_NOT_VERIFIED_WITHDRAWAL)
+    elif checked_for is CaseCheckFor.STATUS:
+        turn.say(PhraseId.CASE_NOT_VERIFIED_STATUS)
     elif checked_for is not None:
         turn.say(PhraseId.CASE_NOT_VERIFIED)
     if exists:
@@ -161,5 +186,6 @@ __all__ = [
     "named_status",
     "not_confirmed",
     "proven",
+    "tells_a_problem_instead",
     "unproven_number",
 ]

@@ -56,7 +56,14 @@ from bot.flows.case import (
     on_handed_off,
     place_after_hand_off,
 )
-from bot.flows.case_check import CaseCheckFor, CheckOutcome, checked_case, named_status, not_confirmed
+from bot.flows.case_check import (
+    CaseCheckFor,
+    CheckOutcome,
+    checked_case,
+    named_status,
+    not_confirmed,
+    tells_a_problem_instead,
+)
 from bot.flows.closing import (
     CLOSING_TIMERS,
     answered_withdrawal,
@@ -109,6 +116,7 @@ from bot.flows.status import (
     status_of_open_case,
     tell_status,
     this_case,
+    told_by_number,
 )
 from bot.flows.summary import ProblemSummary
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
@@ -345,13 +353,14 @@ class ComplaintFlow:
             on_callback(turn, text)
             return
         if state in COLLECTING and data.case_check is not None:
-            if not (signals & ESCALATING_SIGNALS or intents & _NOT_AN_ANSWER):
+            if not (signals & ESCALATING_SIGNALS or intents & _NOT_AN_ANSWER or tells_a_problem_instead(turn)):
                 self._on_case_check(turn)
                 if turn.step.state in COLLECTING:
                     turn.arm_idle()
                 return
             # Danger, a threat, a person asked for or the complaint given up does not wait for the
-            # case's phone: the case is only noted, and the message read as usual.
+            # case's phone, nor a problem told instead of the digits after a status question: the
+            # case is only noted, and the message read as usual.
             exists = named_status(turn, data.case_check) is not None
             not_confirmed(turn, data.case_check, None, data.case_check_text or "", exists=exists)
         if state in COLLECTING and back_to_the_resolved_case(turn, text):
@@ -509,9 +518,10 @@ class ComplaintFlow:
     @staticmethod
     def _on_case_check(turn: Turn) -> None:
         """The answer to ``verify_case_phone``. Confirmed, what naming the case was for is done: an
-        appeal joins it, a withdrawal takes it back. Not confirmed, an appeal's words go on as the
-        customer's own complaint, through the form (or to the duty supervisor, for an appeal whose
-        number was asked for), and nothing is taken back; the case is left as it was."""
+        appeal joins it, a withdrawal takes it back, a status question hears where it stands. Not
+        confirmed, an appeal's words go on as the customer's own complaint, through the form (or to
+        the duty supervisor, for an appeal whose number was asked for), nothing is taken back and
+        nothing is told; the case is left as it was."""
         data = turn.step.data
         checked_for = CaseCheckFor(data.case_check_for or CaseCheckFor.APPEAL)
         case_number, text = data.case_check or "", data.case_check_text or ""
@@ -520,6 +530,12 @@ class ComplaintFlow:
             return
         data.case_check_for = data.case_check_text = None
         case = named_status(turn, case_number) if outcome is CheckOutcome.CONFIRMED else None
+        if checked_for is CaseCheckFor.STATUS:
+            if case is None:
+                turn.say(PhraseId.ANYTHING_ELSE)
+            else:
+                told_by_number(turn, case)
+            return
         if checked_for is CaseCheckFor.WITHDRAWAL:
             if case is None:
                 turn.say(PhraseId.ANYTHING_ELSE)

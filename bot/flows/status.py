@@ -12,6 +12,7 @@ from bot.core.case_numbers import case_numbers_in, case_numbers_looked_up, witho
 from bot.core.messages import OutboundMessage
 from bot.core.phrases import Phrases
 from bot.core.timeline import TimelineKind
+from bot.flows.case_check import CaseCheckFor, ask_case_check, named_status, not_confirmed, proven, unproven_number
 from bot.flows.deadline import BusinessCalendar, describe_moment
 from bot.flows.greeting import greet
 from bot.flows.records import CaseStage, CaseStatus, State
@@ -78,12 +79,11 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     A case number alone ("TS20261205ABC234") asks the same of that case. A message describing a
     problem as well is left to the complaint handling, unless it only asks when the open case's
     problem ends ("停水了 什么时候来水")."""
-    named = named_case(turn)
-    if named is None and Intent.STATUS_QUERY in intents:
-        named = _told_case(turn)  # "多久能修好" after "TS2026… 还没修好 到底什么时候来人"
+    said = _said_case_numbers(turn)
+    told = _told_case(turn) if not said and Intent.STATUS_QUERY in intents else None
     if Intent.COMPLAINT in intents and not _asks_when_the_open_case_ends(turn, intents):
         return False
-    if Intent.STATUS_QUERY not in intents and named is None:
+    if Intent.STATUS_QUERY not in intents and not said:
         return False
     if Intent.STATUS_QUERY not in intents and (Intent.NOT_RESOLVED in intents or _says_more_than_a_number(turn)):
         return False  # "TS2026… 还没修好", "编号TS2026… 杂物越堆越多了": more of that case (an appeal)
@@ -93,11 +93,14 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
         greet(turn, tell_open_case=False)
         if turn.step.replies[-1].phrase_id == PhraseId.INVITE_COMPLAINT:
             turn.step.replies.pop()  # the customer has said what they want
-    if named is not None:
+    if said:
         # "我的投诉TS2026…处理得怎么样了": the number the bot gave, from any conversation.
-        turn.step.data.told_case = named.case_number
-        tell_status(turn, named)
-        turn.say(PhraseId.ANYTHING_ELSE)
+        _status_by_number(turn, said)
+        turn.step.state = State.AWAIT_DESCRIPTION
+        return True
+    if told is not None:
+        # "多久能修好" after "TS2026… 还没修好 到底什么时候来人": the case told about then.
+        told_by_number(turn, told)
         turn.step.state = State.AWAIT_DESCRIPTION
         return True
     open_case = turn.customer.open_case
@@ -127,12 +130,48 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     return True
 
 
+def _said_case_numbers(turn: Turn) -> set[str]:
+    """The case numbers this message names, found by storage or not."""
+    understood = turn.understood
+    if understood is None:
+        return set()
+    return case_numbers_in(understood.text, turn.kit.config.service.case_prefix)
+
+
+def _status_by_number(turn: Turn, said: set[str]) -> None:
+    """Where the case the message names stands, told only to its customer: the writer's own case
+    (:func:`proven`) at once; any other number (another's case, or one no case has, alike, so that
+    typing numbers tells nothing of which cases exist) once the last digits of the case's phone
+    are given, asked for here. Not confirmed, nothing of the case is said."""
+    own = next((case for case in turn.customer.named_cases if case.case_number in said and proven(turn, case)), None)
+    if own is not None:
+        told_by_number(turn, own)
+        return
+    text = turn.understood.text if turn.understood is not None else ""
+    number = unproven_number(turn)
+    if number is not None and ask_case_check(turn, number, CaseCheckFor.STATUS, text):
+        return
+    # No tries left here, or the number was not confirmed here already: it is not asked about again.
+    number = number or min(said)
+    not_confirmed(turn, number, CaseCheckFor.STATUS, text, exists=named_status(turn, number) is not None)
+    turn.say(PhraseId.ANYTHING_ELSE)
+
+
+def told_by_number(turn: Turn, case: CaseStatus) -> None:
+    """The status of a case of the writer's (:func:`proven`) named by its number, remembered for
+    the next status question of this conversation."""
+    turn.step.data.told_case = case.case_number
+    tell_status(turn, case)
+    turn.say(PhraseId.ANYTHING_ELSE)
+
+
 def _told_case(turn: Turn) -> CaseStatus | None:
-    """The case this conversation was told about by its number earlier, as storage found it again."""
+    """The case this conversation was told about by its number earlier, as storage found it again
+    (still the writer's: only their own case is told)."""
     told = turn.step.data.told_case
     if told is None:
         return None
-    return next((case for case in turn.customer.named_cases if case.case_number == told), None)
+    return next((case for case in turn.customer.named_cases if case.case_number == told and proven(turn, case)), None)
 
 
 def _asks_when_the_open_case_ends(turn: Turn, intents: frozenset[Intent]) -> bool:
@@ -239,4 +278,12 @@ def _waited_too_long(turn: Turn) -> bool:
     return Signal.EMOTIONAL in understood.signals and Signal.EMOTIONAL not in turn.earlier_signals
 
 
-__all__ = ["count_unknown_case_numbers", "named_case", "status_of_open_case", "status_text", "tell_status", "this_case"]
+__all__ = [
+    "count_unknown_case_numbers",
+    "named_case",
+    "status_of_open_case",
+    "status_text",
+    "tell_status",
+    "this_case",
+    "told_by_number",
+]

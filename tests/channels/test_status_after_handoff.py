@@ -198,16 +198,21 @@ async def test_sms_status_of_an_open_case_an_agent_took_names_the_agent(sms_setu
     assert "客服代表李娜" in status and "明天下午5点前" in status, status
 
 
-async def test_a_new_web_chat_session_asking_by_case_number_is_told_that_case(make_client: AppFactory) -> None:
-    """The customer comes back in another browser with the number the bot gave them: the case's
-    status, not "请告诉我投诉编号"."""
+async def test_a_new_web_chat_session_asking_by_case_number_is_told_that_case_after_its_phones_digits(
+    make_client: AppFactory,
+) -> None:
+    """The customer comes back in another browser with the number the bot gave them: nothing shows
+    it is them (anyone may have the number), so the last 4 digits of the case's phone first, then
+    the case's status, not "请告诉我投诉编号"."""
     client = await make_client()
     _, case_number, socket = await complain_on_web_chat(client, "13800138000")
     await socket.close()
     token, _ = await new_session(client)
     again = await ChatSocket.open(client, token)
     await again.until_bot_says("客服代表")
-    reply = await ask(again, f"我的投诉{case_number.lower()}处理得怎么样了", case_number)
+    asked = await ask(again, f"我的投诉{case_number.lower()}处理得怎么样了", "后四位")
+    assert case_number not in asked
+    reply = await ask(again, "8000", case_number)
     assert "给您明确的答复" in reply and "没有查到" not in reply
     await again.close()
 
@@ -236,8 +241,8 @@ async def test_a_message_listing_many_case_numbers_is_told_none_of_them(make_cli
     guesses = [*made_up_case_numbers(case_number, 5), case_number]
     stranger = await a_stranger_asks(client, f"我的投诉{' '.join(guesses)}处理得怎么样了")
     assert not any(case_number in said for said in stranger.bot_texts())
-    # The owner's number alone, in a fresh conversation, is still told.
-    owner = await a_stranger_asks(client, f"我的投诉{case_number}处理得怎么样了")
+    # The number alone, in a fresh conversation, is still told, once the case's phone's digits are given.
+    owner = await a_stranger_asks(client, f"我的投诉{case_number}处理得怎么样了", "8000")
     assert any(case_number in said for said in owner.bot_texts())
     await stranger.close()
     await owner.close()

@@ -149,7 +149,7 @@ def test_a_harassment_warning_stops_the_idle_prompt(engine: ConversationEngine) 
 
 
 def test_the_case_named_by_number_is_remembered_for_the_next_status_question(engine: ConversationEngine) -> None:
-    named = CaseStatus(CaseStage.WAITING, "TS20261123LS32JY", MONDAY_2PM + dt.timedelta(hours=20))
+    named = CaseStatus(CaseStage.WAITING, "TS20261123LS32JY", MONDAY_2PM + dt.timedelta(hours=20), own=True)
     chat = Chat(engine, customer=CustomerView(named_cases=(named,)))
     chat.send(Started())
     assert "TS20261123LS32JY" in chat.texts(chat.send("TS20261123LS32JY 还没修好 到底什么时候来人"))

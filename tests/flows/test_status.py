@@ -4,6 +4,7 @@ message reaches the agent and is acknowledged, at most once per configured inter
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -130,21 +131,23 @@ def test_the_case_number_asked_for_while_the_complaint_is_taken_comes_once_it_is
         "TS 2026 11 23 ABC DEF",
     ],
 )
-def test_a_case_asked_about_by_its_number_from_another_conversation_is_told(
+def test_the_writers_own_case_asked_about_by_its_number_from_another_conversation_is_told(
     engine: ConversationEngine, message: str
 ) -> None:
-    chat = Chat(engine, customer=CustomerView(named_cases=(waiting(2),)))
+    own = dataclasses.replace(waiting(2), own=True)
+    chat = Chat(engine, customer=CustomerView(named_cases=(own,)))
     chat.send(Started())
     step = chat.send(message)
     assert chat.phrase_ids(step) == ["status_answer", "anything_else"]
     assert CASE in chat.texts(step) and "明天凌晨2点前" in chat.texts(step)
 
 
-def test_a_number_storage_did_not_find_is_no_case_here(engine: ConversationEngine) -> None:
+def test_a_number_storage_did_not_find_is_asked_about_as_anothers_case_is(engine: ConversationEngine) -> None:
+    """Not "no case here": that would tell which numbers are cases (tests/flows/test_status_by_number.py)."""
     chat = Chat(engine)
     chat.send(Started())
     step = chat.send(f"我的投诉{CASE}处理得怎么样了")
-    assert chat.phrase_ids(step) == ["status_no_case"]
+    assert chat.phrase_ids(step) == ["verify_case_phone"]
 
 
 def test_a_status_question_with_the_phone_to_look_it_up_by_is_taken_for_a_person_to_look_up(

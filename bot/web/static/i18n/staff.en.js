@@ -554,6 +554,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "核对投诉人·再问一次": "Check the complainant · ask once more",
     "核对未通过·作为新投诉登记": "Not confirmed · filed as a new complaint",
     "核对未通过·不撤销": "Not confirmed · not withdrawn",
+    "核对未通过·不告知进度": "Not confirmed · status not told",
     "进度·已过答复时限": "Status · deadline passed",
     "问候·未结投诉已超时": "Greeting · open case overdue",
     "照片已达上限": "Photo limit reached",
