@@ -1461,6 +1461,9 @@ class QueueSettings(_Strict):
 
     aging_minutes: Minutes = 30
     """A waiting ticket rises one priority level per this many minutes, so nothing starves."""
+    elder_head_start_minutes: Annotated[float, Field(ge=0, le=WEEK_MINUTES)] = 30
+    """长者优先: among tickets of the same (aged) priority, an elderly customer's (the ``elder``
+    signal) is ordered as if it had come this many minutes earlier; 0 turns it off."""
     estimate_minutes_per_position: Minutes = 5
     """The wait a customer is told: this many minutes per customer ahead of them."""
     pickup_alert_after_minutes: Minutes = 30

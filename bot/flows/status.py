@@ -34,15 +34,20 @@ def status_text(status: CaseStatus, locale: str, now: dt.datetime, phrases: Phra
 
     case = say(PhraseId.STATUS_CASE_NUMBER, case_number=status.case_number) if status.case_number else ""
     deadline = ""
+    missed = False
     if status.deadline_at is not None and status.stage is not CaseStage.RESOLVED:
         moment = describe_moment(status.deadline_at, now, calendar.timezone, phrases.time_words(locale))
         if status.deadline_at <= now:
             # Missed: said as missed (the breach escalated it), never promised again.
             deadline = say(PhraseId.STATUS_DEADLINE_PASSED, deadline=moment)
+            missed = True
         else:
             extended = PhraseId.STATUS_DEADLINE_EXTENDED if status.extended else PhraseId.STATUS_DEADLINE
             deadline = say(extended, deadline=moment)
-    text = say(PhraseId.STATUS_ANSWER, case=case, stage=_stage(status, locale, phrases), deadline=deadline)
+    # A missed case waiting was escalated to the duty supervisor (status_deadline_passed says so):
+    # a place in the queue it waited in ("下一位就是您") no longer tells when someone comes.
+    stage = "" if missed and status.stage is CaseStage.WAITING else _stage(status, locale, phrases)
+    text = say(PhraseId.STATUS_ANSWER, case=case, stage=stage, deadline=deadline)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -60,6 +60,7 @@ def ticket_from_json(data: str | bytes) -> WaitingTicket:
         deadline_at=dt.datetime.fromisoformat(body["deadline_at"]) if body.get("deadline_at") else None,
         case_number=body.get("case_number"),
         category=body.get("category"),
+        elder=bool(body.get("elder", False)),
     )
 
 
@@ -82,7 +83,7 @@ async def _load(
     gone: list[int] = []
     async with sessions() as session:
         rows = await session.run_sync(tickets.tickets_with_complaint, conversation_ids)
-        for ticket, deadline_at, case_number, category in rows:
+        for ticket, deadline_at, case_number, category, elder in rows:
             if ticket.status != "waiting":
                 gone.append(ticket.id)
                 continue
@@ -97,6 +98,7 @@ async def _load(
                     deadline_at=deadline_at,
                     case_number=case_number,
                     category=category,
+                    elder=elder,
                 )
             )
     return waiting, gone
@@ -121,6 +123,10 @@ class LiveQueue:
     def aging(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.settings.aging_minutes)
 
+    @property
+    def elder_head_start(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.settings.elder_head_start_minutes)
+
     # ------------------------------------------------------------------ reading
 
     async def waiting(self) -> list[WaitingTicket]:
@@ -132,8 +138,9 @@ class LiveQueue:
         return await self._rebuild_once()
 
     async def ordered(self) -> list[WaitingTicket]:
-        """The waiting tickets in the order agents should take them (aging from config)."""
-        return queue_order(await self.waiting(), self._clock(), self.aging)
+        """The waiting tickets in the order agents should take them (aging and the elders' head
+        start from config)."""
+        return queue_order(await self.waiting(), self._clock(), self.aging, self.elder_head_start)
 
     async def _rebuild_once(self) -> list[WaitingTicket]:
         token = secrets.token_hex(8)

@@ -1,9 +1,12 @@
 """Queue order as a pure function over plain data, tested without I/O.
 
-Urgent first, then the least time left before the promised deadline, then arrival. A ticket
-rises one priority level for every ``aging`` it waits, so nothing starves behind newer urgent
-work; except a held-back ticket (``HELD_BACK_PRIORITY``: one of too many cases from one client
-address), which stays behind every other ticket however long it waits.
+Urgent first, then the least time left before the promised deadline, then arrival (seed 002:
+紧急优先、先进大厅优先、长者优先). An elderly customer's ticket (the ``elder`` signal) is ordered as
+if it had come ``elder_head_start`` earlier, in its time left and its arrival alike: of the same
+urgency, an elder goes before whoever came up to that long before them, and after those who came
+earlier still. A ticket rises one priority level for every ``aging`` it waits, so nothing starves
+behind newer urgent work; except a held-back ticket (``HELD_BACK_PRIORITY``: one of too many cases
+from one client address), which stays behind every other ticket however long it waits.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ class WaitingTicket:
     deadline_at: dt.datetime | None = None
     case_number: str | None = None
     category: str | None = None
+    elder: bool = False
+    """The complaint has the ``elder`` signal (长者优先)."""
 
     def to_json_dict(self) -> dict[str, Any]:
         """The ticket as JSON-ready values (ISO times), as the API and the live queue show it."""
@@ -42,6 +47,7 @@ class WaitingTicket:
             "deadline_at": self.deadline_at.isoformat() if self.deadline_at else None,
             "case_number": self.case_number,
             "category": self.category,
+            "elder": self.elder,
         }
 
 
@@ -53,13 +59,22 @@ def effective_priority(ticket: WaitingTicket, now: dt.datetime, aging: dt.timede
 
 
 def queue_order(
-    tickets: Iterable[WaitingTicket], now: dt.datetime, aging: dt.timedelta = dt.timedelta(minutes=30)
+    tickets: Iterable[WaitingTicket],
+    now: dt.datetime,
+    aging: dt.timedelta = dt.timedelta(minutes=30),
+    elder_head_start: dt.timedelta = dt.timedelta(0),
 ) -> list[WaitingTicket]:
     """The tickets in the order agents should take them."""
     far = dt.timedelta.max
 
     def key(ticket: WaitingTicket) -> tuple[int, dt.timedelta, dt.datetime, int]:
+        head_start = elder_head_start if ticket.elder else dt.timedelta(0)
         time_left = ticket.deadline_at - now if ticket.deadline_at is not None else far
-        return (effective_priority(ticket, now, aging), time_left, ticket.created_at, ticket.id)
+        return (
+            effective_priority(ticket, now, aging),
+            time_left - head_start,
+            ticket.created_at - head_start,
+            ticket.id,
+        )
 
     return sorted(tickets, key=key)

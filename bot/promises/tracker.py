@@ -52,7 +52,7 @@ class ExtensionPreview:
     previous: dt.datetime
     deadline: dt.datetime
     said: str
-    """The new deadline as the customer is told it ("12月9日（周三）下午2点半")."""
+    """The new deadline as the customer is told it ("12月9日（周三）下午2点半前")."""
     message: str
     """The whole message the customer would be sent (``deadline_extended``)."""
 

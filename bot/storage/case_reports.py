@@ -34,7 +34,9 @@ from bot.storage.models import (
 
 GROUPS = ("day", "category", "area", "channel", "agent")
 SATISFIED_FROM = 4
-"""A callback rating of 4 or 5 (of 1 to 5) counts as satisfied (满意)."""
+"""A callback rating of 4 or 5 (of 1 to 5) counts as satisfied (满意), unless the same answer said
+the problem is not resolved: the satisfaction rate (满意率) is the satisfied answers among every
+answer to the 回访, a "没解决" with or without a score counting as not satisfied."""
 CLUSTER_ALERT = "cluster_alert"
 CLUSTER_AUDIENCE = "role:manager"
 """Each cluster alert notifies supervisors and managers: counted once, by the managers' copy."""
@@ -270,9 +272,10 @@ def _satisfaction(session: Session, cases: Any) -> dict[Any, dict[str, int]]:
             c.g,
             func.count().label("callbacks"),
             func.count(Satisfaction.rating).label("rated"),
-            _flag(Satisfaction.rating >= SATISFIED_FROM).label("satisfied"),
+            _flag((Satisfaction.rating >= SATISFIED_FROM) & Satisfaction.resolved.is_not(False)).label("satisfied"),
             func.coalesce(func.sum(Satisfaction.rating), 0).label("rating_sum"),
             _flag(Satisfaction.resolved.is_(False)).label("not_resolved"),
+            _flag(Satisfaction.rating.is_not(None) | Satisfaction.resolved.is_(False)).label("answered"),
         )
         .select_from(cases)
         .join(Satisfaction, Satisfaction.complaint_id == c.id)
@@ -306,6 +309,9 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+_SATISFACTION_COUNTS = ("callbacks", "rated", "satisfied", "rating_sum", "not_resolved", "answered")
+
+
 def _figures(
     counts: dict[str, int],
     first_response: dict[str, float | int | None] | None,
@@ -313,7 +319,7 @@ def _figures(
     satisfaction: dict[str, int] | None,
 ) -> dict[str, Any]:
     nothing: dict[str, float | int | None] = {"median_seconds": None, "average_seconds": None, "count": 0}
-    rated = satisfaction or {"callbacks": 0, "rated": 0, "satisfied": 0, "rating_sum": 0, "not_resolved": 0}
+    rated = satisfaction or dict.fromkeys(_SATISFACTION_COUNTS, 0)
     decided = counts["on_time"] + counts["late"]
     return {
         "cases": counts["cases"],
@@ -329,7 +335,9 @@ def _figures(
             "rated": rated["rated"],
             "satisfied": rated["satisfied"],
             "not_resolved": rated["not_resolved"],
-            "rate": _ratio(rated["satisfied"], rated["rated"]),
+            "answered": rated["answered"],
+            # Over every answer: "没解决" is an answer, and not a satisfied one.
+            "rate": _ratio(rated["satisfied"], rated["answered"]),
             "average": round(rated["rating_sum"] / rated["rated"], 2) if rated["rated"] else None,
         },
         "reopened_cases": counts["reopened_cases"],

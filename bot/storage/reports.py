@@ -7,11 +7,12 @@ from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.core.timeline import TimelineKind
-from bot.storage.models import Base, Complaint, Conversation, DeadLetter, Message, Report, TimelineEvent
+from bot.storage.case_reports import SATISFIED_FROM
+from bot.storage.models import Complaint, Conversation, DeadLetter, Message, Report, Satisfaction, TimelineEvent
 from bot.storage.store import dialect_insert
 
 
@@ -92,18 +93,32 @@ def build_daily_report(session: Session, day: dt.date, zone: ZoneInfo) -> dict[s
     }
 
 
-def _satisfaction(session: Session, start: dt.datetime, end: dt.datetime) -> dict[str, Any] | None:
-    """The average rating of the day, when this deployment records satisfaction at all."""
-    table = Base.metadata.tables.get("satisfaction")
-    if table is None or "rating" not in table.c:
-        return None
-    when = next((table.c[name] for name in ("created_at", "ts") if name in table.c), None)
-    if when is None:
-        return None
-    average, count = session.execute(
-        select(func.avg(table.c.rating), func.count()).where(when >= start, when < end)
+def _satisfaction(session: Session, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
+    """The day's 回访 answers, counted as the reports count them (``case_reports.SATISFIED_FROM``):
+    the average score, and the satisfied share of every answer, a "没解决" one among them."""
+    answered = Satisfaction.rating.is_not(None) | Satisfaction.resolved.is_(False)
+    satisfied = (Satisfaction.rating >= SATISFIED_FROM) & Satisfaction.resolved.is_not(False)
+    average, rated, count, not_resolved, satisfied_count = session.execute(
+        select(
+            func.avg(Satisfaction.rating),
+            func.count(Satisfaction.rating),
+            _flag(answered),
+            _flag(Satisfaction.resolved.is_(False)),
+            _flag(satisfied),
+        ).where(Satisfaction.created_at >= start, Satisfaction.created_at < end)
     ).one()
-    return {"average": round(float(average), 2) if average is not None else None, "count": int(count)}
+    return {
+        "average": round(float(average), 2) if average is not None else None,
+        "count": int(count),
+        "rated": int(rated),
+        "not_resolved": int(not_resolved),
+        "satisfied": int(satisfied_count),
+        "rate": round(int(satisfied_count) / int(count), 4) if count else None,
+    }
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 def store_report(session: Session, kind: str, day: dt.date, body: dict[str, Any], now: dt.datetime) -> bool:

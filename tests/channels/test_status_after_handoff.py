@@ -8,17 +8,19 @@ is acknowledged at most once per ``timers.handoff_ack_after``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select, update
 
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.storage.models import Complaint, Message, User
+from bot.storage.models import Complaint, HandoffTicket, Message, User
 from tests.channels.conftest import PHONE, Stub
 from tests.conftest import AppFactory, FixedClock
 from tests.handoff.queue_helpers import system_texts, ticket_of
 from tests.helpers import ChatSocket, eventually, new_session, settled
+from tests.promises.support import run_due
 from tests.staff import add_user, sign_in
 
 STATUS_QUESTION = "我的投诉处理得怎么样了?"
@@ -256,3 +258,43 @@ async def test_a_conversation_that_named_numbers_no_case_has_is_no_longer_looked
     stranger = await a_stranger_asks(client, *wrong, f"{case_number}怎么样了")
     assert not any(case_number in said for said in stranger.bot_texts())
     await stranger.close()
+
+
+async def test_after_the_breach_escalated_the_case_no_queue_place_is_said_on_web_chat_or_sms(
+    sms_setup: tuple[Any, Stub], clock: FixedClock
+) -> None:
+    """Both customers waited past the time promised; the breach moved their tickets to the duty
+    supervisor. Asked where their case stands, they hear the apology and the escalation, never
+    "下一位就是您" nor the place they had in the general queue."""
+    client, stub = sms_setup
+    _, case_number, socket = await complain_on_web_chat(client, "13900139000")
+    for text, answer in (("小区楼道的垃圾三天没人清理", "小区或地址"), ("阳光花园3栋", "是否正确"), ("对", "投诉编号")):
+        await stub.phone_sends(text)
+
+        async def said(fragment: str = answer) -> bool:
+            return any(fragment in reply for reply in stub.texts_to(PHONE))
+
+        await eventually(said, timeout=15)
+    async with resources(client.app).sessions() as session:
+        found = await session.execute(select(Complaint.deadline_at).where(Complaint.case_number == case_number))
+        deadline = found.scalar_one()
+    assert deadline is not None
+    clock.now = deadline + dt.timedelta(minutes=5)
+    await run_due(client)
+    async with resources(client.app).sessions() as session:
+        queues = set((await session.execute(select(HandoffTicket.queue))).scalars())
+    assert queues == {"supervisor"}
+
+    on_web_chat = await ask(socket, STATUS_QUESTION, "没能按时答复")
+    before = len(stub.texts_to(PHONE))
+    await stub.phone_sends(STATUS_QUESTION)
+
+    async def told() -> bool:
+        return any("没能按时答复" in reply for reply in stub.texts_to(PHONE)[before:])
+
+    await eventually(told, timeout=15)
+    by_sms = next(reply for reply in stub.texts_to(PHONE)[before:] if "没能按时答复" in reply)
+    for status in (on_web_chat, by_sms):
+        assert "已升级转交值班主管" in status, status
+        assert "下一位就是您" not in status and "排在第" not in status, status
+    await socket.close()

@@ -360,3 +360,42 @@ def test_when_it_is_handled_over_sms_with_an_open_case_tells_that_case(engine: C
     assert chat.phrase_ids(step) == ["greeting_opening", "status_answer", "anything_else"]
     assert CASE in chat.texts(step) and "明天凌晨2点前" in chat.texts(step)
     assert chat.data.description == []
+
+
+MISSED = "没能按时答复"
+ESCALATED = "已升级转交值班主管"
+
+
+@pytest.mark.parametrize("position", [1, 3, None])
+def test_after_a_missed_deadline_no_place_in_the_queue_is_said(
+    engine: ConversationEngine, position: int | None
+) -> None:
+    """The breach moved the waiting case to the duty supervisor: "下一位就是您" or "第3位" of the
+    queue it waited in would promise a turn that is no longer how it is taken."""
+    missed = CaseStatus(CaseStage.WAITING, CASE, DEADLINE, queue_position=position)
+    after_the_deadline = DEADLINE + dt.timedelta(hours=1) - MONDAY_2PM
+
+    # Asked in the conversation of the case.
+    chat = handed_off(engine, missed)
+    chat.wait(after_the_deadline.total_seconds())
+    same = chat.texts(chat.send("我的投诉处理得怎么样了?"))
+    # Asked in a new conversation of the same customer, and by the case's number from elsewhere.
+    later = MONDAY_2PM + after_the_deadline
+    own = Chat(engine, customer=CustomerView(open_case=OpenCase(CASE, DEADLINE, status=missed)), now=later)
+    own.send(Started())
+    new = own.texts(own.send("我的投诉处理得怎么样了?"))
+    named = dataclasses.replace(missed, own=True)
+    other = Chat(engine, customer=CustomerView(named_cases=(named,)), now=later)
+    other.send(Started())
+    by_number = other.texts(other.send(f"{CASE}处理得怎么样了"))
+
+    for text in (same, new, by_number):
+        assert CASE in text and MISSED in text and ESCALATED in text, text
+        assert "下一位就是您" not in text and "排在第" not in text and "排队等待" not in text, text
+
+
+def test_after_a_missed_deadline_the_agent_on_it_is_still_named(engine: ConversationEngine) -> None:
+    chat = handed_off(engine, CaseStatus(CaseStage.WITH_AGENT, CASE, DEADLINE, agent_name="李娜"), owner="agent:li")
+    chat.wait(13 * 3600)
+    text = chat.texts(chat.send("我的投诉处理得怎么样了?"))
+    assert "客服代表李娜正在跟进处理" in text and MISSED in text, text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from bot.handoff.queue import WaitingTicket, queue_order
@@ -40,3 +41,31 @@ def test_a_long_wait_lifts_a_ticket_so_nothing_starves() -> None:
     fresh_urgent = ticket(2, priority=0, minutes_ago=0, deadline_in_hours=8)
     assert ids(queue_order([fresh_urgent, old], NOW)) == [1, 2]  # level with it, and less time left
     assert ids(queue_order([fresh_urgent, old], NOW - dt.timedelta(minutes=45))) == [2, 1]
+
+
+def elder(ticket_id: int, priority: int, minutes_ago: float, deadline_in_hours: float | None = None) -> WaitingTicket:
+    return dataclasses.replace(ticket(ticket_id, priority, minutes_ago, deadline_in_hours), elder=True)
+
+
+HEAD_START = dt.timedelta(minutes=30)
+
+
+def test_an_elder_goes_before_a_customer_of_the_same_urgency_who_came_about_the_same_time() -> None:
+    came_first = ticket(1, priority=1, minutes_ago=10, deadline_in_hours=12)
+    old_man = elder(2, priority=1, minutes_ago=5, deadline_in_hours=12)
+    assert ids(queue_order([came_first, old_man], NOW, elder_head_start=HEAD_START)) == [2, 1]
+    # The deadline rounded up half an hour later for the one who came later changes nothing.
+    later_promise = elder(2, priority=1, minutes_ago=5, deadline_in_hours=12.5)
+    assert ids(queue_order([came_first, later_promise], NOW, elder_head_start=HEAD_START)) == [2, 1]
+    # Without the head start (0 in queue.yaml), arrival alone.
+    assert ids(queue_order([came_first, old_man], NOW)) == [1, 2]
+
+
+def test_first_come_and_urgent_still_come_first() -> None:
+    """Who came more than the head start earlier, and anyone more urgent, stays ahead of the elder."""
+    long_before = ticket(1, priority=1, minutes_ago=45, deadline_in_hours=11.25)
+    urgent = ticket(3, priority=0, minutes_ago=1, deadline_in_hours=1)
+    old_man = elder(2, priority=1, minutes_ago=5, deadline_in_hours=12)
+    slow_aging = dt.timedelta(hours=2)  # no ticket here has risen a level by waiting
+    ordered = queue_order([old_man, urgent, long_before], NOW, slow_aging, elder_head_start=HEAD_START)
+    assert ids(ordered) == [3, 1, 2]

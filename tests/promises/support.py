@@ -100,3 +100,19 @@ async def claim_and_resolve(client: Any, conversation_id: int, username: str = "
     )
     assert resolved.status == 200, await resolved.text()
     return agent_id
+
+
+async def promised_case_in_english(client: Any) -> tuple[int, ChatSocket]:
+    """:func:`promised_case` for a web chat customer who writes English."""
+    token, conversation_id = await new_session(client, locale="en")
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("at your service")
+    for text, answer in (
+        ("The rubbish in our stairwell has not been cleared for three days", "phone number"),
+        ("13800138000", "community or address"),
+        ("Sunny Garden 3", "Is that correct"),
+        ("yes", "case number"),
+    ):
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    return conversation_id, socket

@@ -49,6 +49,7 @@ async def test_the_figures_of_a_known_set_of_cases(make_client: AppFactory, cloc
         "rated": 2,
         "satisfied": 1,
         "not_resolved": 0,
+        "answered": 2,
         "rate": 0.5,
         "average": 3.5,
     }

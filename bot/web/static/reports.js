@@ -129,7 +129,9 @@
       [T("超时"), totals.late],
       [T("首次响应(中位)"), duration(totals.first_response.median_seconds)],
       [T("解决时长(中位)"), duration(totals.resolution.median_seconds)],
+      // 满意率: satisfied answers over every 回访 answer, "没解决" ones among them (docs/api.md)
       [T("满意率"), percent(s.rate)],
+      [T("回访未解决"), s.not_resolved],
       [T("平均评分"), s.average === null ? "—" : `${s.average} / 5`],
       [T("重新打开"), totals.reopens],
       [T("申诉"), totals.appeals],
@@ -146,7 +148,7 @@
       el("thead", {}, el("tr", {}, headers.map((h) => el("th", { text: h })))),
       el("tbody", {}, groups.map((g) => el("tr", {}, [
         g.label, g.cases, g.resolved, g.late, percent(g.on_time_rate), duration(g.first_response.median_seconds),
-        duration(g.resolution.median_seconds), g.satisfaction.rated, percent(g.satisfaction.rate),
+        duration(g.resolution.median_seconds), g.satisfaction.answered, percent(g.satisfaction.rate),
         g.satisfaction.average === null ? "—" : g.satisfaction.average,
       ].map((cell) => el("td", { text: cell })))))));
   }
@@ -199,7 +201,7 @@
       },
       options: { scales: { y: { beginAtZero: true } } },
     });
-    const rated = (groups) => groups.filter((g) => g.satisfaction.rated > 0);
+    const rated = (groups) => groups.filter((g) => g.satisfaction.answered > 0);
     const satisfaction = { scales: { y: { beginAtZero: true, max: 100, ticks: { callback: (v) => `${v}%` } } } };
     bars("chart-satisfaction-agent", rated(f.agent.groups), (g) => Math.round(g.satisfaction.rate * 1000) / 10, T("满意率 %"), satisfaction);
     bars("chart-satisfaction-category", rated(f.category.groups), (g) => Math.round(g.satisfaction.rate * 1000) / 10, T("满意率 %"), satisfaction);
@@ -258,7 +260,10 @@
     const c = d.complaints || {};
     const category = (id) => names().categories[id] || id || "—";
     const channel = (id) => (CHANNELS.find(([value]) => value === id) || [id, id])[1];
-    const satisfaction = d.satisfaction && d.satisfaction.count ? T("{0} / 5({1} 条)", d.satisfaction.average, d.satisfaction.count) : "—";
+    const s = d.satisfaction;
+    // reports made before the rate was counted show the average alone
+    const satisfaction = !s || !s.count ? "—" : s.rate === undefined ? T("{0} / 5({1} 条)", s.average, s.count)
+      : T("满意 {0} · 平均 {1} / 5 · 未解决 {2}", percent(s.rate), s.average === null ? "—" : s.average, s.not_resolved);
     clear(body,
       el("p", { class: "muted", text: T("{0} · 生成于 {1}", d.day, formatTime(d.created_at)) }),
       el("div", { class: "headline" }, [
