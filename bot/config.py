@@ -169,6 +169,7 @@ class PhraseId(StrEnum):
     SATISFACTION_SORRY = "satisfaction_sorry"
     SATISFACTION_SUGGESTION = "satisfaction_suggestion"
     SATISFACTION_REOPENED = "satisfaction_reopened"
+    CASE_REOPENED = "case_reopened"
     SATISFACTION_UNANSWERED = "satisfaction_unanswered"
     QUEUE_POSITION = "queue_position"
     QUEUE_NEXT = "queue_next"
@@ -269,6 +270,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.CASE_NUMBER: frozenset({"case_number", "work_number"}),
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
     PhraseId.DEADLINE_EXTENDED: frozenset({"deadline"}),
+    PhraseId.CASE_REOPENED: frozenset({"case_number", "deadline"}),
     PhraseId.WAIT_TIME: frozenset({"hours", "deadline"}),
     PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING: frozenset({"case_number"}),

@@ -60,6 +60,17 @@ def on_resolved(turn: Turn, summary: str | None = None) -> None:
     turn.audit(TimelineKind.CALLBACK_SCHEDULED, due_at=due.isoformat())
 
 
+def reopened_by_staff(data: FlowData) -> tuple[FlowData, list[TimerKind]]:
+    """Staff reopened the resolved case: the callback (回访) is off. Returns the conversation's
+    data without its timers (the callback's question, its answer window) or the score being asked
+    for, and the timer kinds that were armed, to cancel; the conversation is handed off again."""
+    reopened = data.copy()
+    stopped = list(reopened.timers)
+    reopened.timers.clear()
+    reopened.rating, reopened.callback_reasks, reopened.resolution_summary = None, 0, None
+    return reopened, stopped
+
+
 def ask_rating(turn: Turn) -> None:
     turn.cancel(TimerKind.SATISFACTION_CALLBACK)
     turn.step.state = State.AWAIT_RATING

@@ -17,7 +17,7 @@ from bot.promises.tracker import Outcome, case_to_extend
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
-from bot.staff.bodies import MAX_EXTENSION_HOURS, EmptyBody, ExtendBody, read_body
+from bot.staff.bodies import MAX_EXTENSION_HOURS, EmptyBody, ExtendBody, ReopenBody, read_body
 from bot.staff.privacy import Shown
 from bot.storage import promises as promise_store
 from bot.storage.conversations import owner_of
@@ -158,6 +158,39 @@ async def confirm_resolved(request: web.Request) -> web.Response:
     return web.json_response({"confirmed": True})
 
 
+@audited("reopen", target=path_target("conversation"))
+@requires(Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+@documented(body=ReopenBody)
+async def reopen(request: web.Request) -> web.Response:
+    """``POST /api/conversations/{id}/reopen`` {reason}: the resolved case is open again (重新打开).
+
+    An agent who handled it (owned it, claimed one of its tickets, resolved it), a supervisor or a
+    manager may; the agent keeps it, a supervisor gives it back to whoever resolved it
+    (``Tracker.reopen``). The satisfaction callback is called off, a new deadline from the
+    deadline table is promised and told to the customer, the timeline and the audit log keep
+    who and why. 409 when the case is not resolved, or the conversation closed and the customer
+    has another one open."""
+    conversation_id = _conversation_id(request)
+    reason = (await read_body(request, ReopenBody)).reason.strip()
+    note(request, why=reason[:MAX_REASON_NOTED])
+    shared, staff = resources(request), request["staff"]
+    tracker, gateway, now = shared.tracker, shared.gateway, shared.clock()
+    outcome = await shared.database.write(
+        lambda session: tracker.reopen(session, conversation_id, staff, reason, now, gateway.status_on_commit)
+    )
+    if outcome.result == "missing":
+        raise api_error(404, "no such conversation")
+    if outcome.result == "not yours":
+        raise api_error(403, "only an agent who handled this case, a supervisor or a manager can reopen it")
+    if outcome.result == "not resolved":
+        raise api_error(409, "this conversation has no resolved case to reopen")
+    if outcome.result == "elsewhere":
+        raise api_error(409, "the customer has another conversation open on this channel: take the case up there")
+    note(request, owner=outcome.result, deadline_at=outcome.deadline)
+    await gateway.commit(outcome.effects)
+    return web.json_response({"reopened": True, "owner": outcome.result, "deadline_at": outcome.deadline})
+
+
 async def satisfaction_by_complaint(session: AsyncSession, conversation_id: int) -> dict[int, list[Satisfaction]]:
     rows = await session.run_sync(promise_store.satisfaction_of, conversation_id)
     found: dict[int, list[Satisfaction]] = {}
@@ -197,3 +230,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/conversations/{id}/extend", preview_extension)
     app.router.add_post("/api/conversations/{id}/extend", extend)
     app.router.add_post("/api/conversations/{id}/confirm-resolved", confirm_resolved)
+    app.router.add_post("/api/conversations/{id}/reopen", reopen)

@@ -15,21 +15,22 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.config import PhraseId, ServiceConfig
+from bot.config import Grade, PhraseId, ServiceConfig, Signal
 from bot.core.messages import Sender
 from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
+from bot.flows.callback import reopened_by_staff
 from bot.flows.complaint import SUPERVISOR_QUEUE
-from bot.flows.data import writes_traditional
-from bot.flows.deadline import BusinessCalendar, describe_moment, due_after, format_hours
+from bot.flows.data import FlowData, TimerKind, writes_traditional
+from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, due_after, format_hours
 from bot.outbound.effects import Delivery, Effects, TimerSchedule
 from bot.outbound.outbox import add_customer_message
-from bot.promises.timers import CaseTimer, CaseTimerKind, next_follow_up
+from bot.promises.timers import CASE_KINDS, CaseTimer, CaseTimerKind, next_follow_up
 from bot.storage import promises as store
 from bot.storage.conversations import add_timeline_event, appealed_complaint
 from bot.storage.models import Complaint, Conversation
-from bot.storage.notifications import SUPERVISORS, notify
+from bot.storage.notifications import SUPERVISORS, notify, user_audience
 
 StatusOnCommit = Callable[[str], str]
 ACTOR = "worker"
@@ -43,6 +44,8 @@ class Outcome:
     effects: Effects = field(default_factory=Effects)
     previous: str | None = None
     """An extension's deadline before it (ISO time), for the audit log."""
+    deadline: str | None = None
+    """A reopened case's new deadline (ISO time)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +384,106 @@ class Tracker:
         if resolved:
             store.give_back_to_bot(session, conversation)
         return bool(resolved)
+
+    def reopen(
+        self,
+        session: Session,
+        conversation_id: int,
+        staff: dict[str, object],
+        reason: str,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+    ) -> Outcome:
+        """Staff reopen the conversation's resolved case (resolved by mistake, or the customer
+        said by phone it is not): open again with a reply deadline from the deadline table,
+        counted from now, and its timers; the satisfaction callback (回访) called off.
+
+        Who has it: the agent who reopens it (they took the customer's word: first-contact
+        ownership, 首问负责); a supervisor or manager gives it back to whoever resolved it, as
+        the customer's own "没解决" does (the reopener keeps it when that account is off). The
+        customer is told the new time with ``case_reopened``, worded for one who was told of the
+        resolution and one who was not. A closed conversation opens again, unless the customer
+        has another open one on that channel ("elsewhere").
+
+        ``result`` is the new owner, or "missing", "not yours" (an agent who never handled it),
+        "not resolved" or "elsewhere"."""
+        conversation = session.get(Conversation, conversation_id)
+        if conversation is None:
+            return Outcome("missing")
+        me = f"agent:{staff['id']}"
+        if staff["role"] == "agent" and not store.handled_by(session, conversation_id, int(str(staff["id"]))):
+            return Outcome("not yours")
+        complaint = store.latest_complaint(session, conversation_id)
+        if complaint is None or complaint.status != "resolved":
+            return Outcome("not resolved")
+        if conversation.status == "closed" and store.customer_elsewhere(session, conversation) is not None:
+            return Outcome("elsewhere")
+        owner = me
+        if staff["role"] != "agent" and store.active_staff(session, complaint.resolved_by):
+            owner = str(complaint.resolved_by)
+        table = self.config.deadlines
+        tier = store.customer_tier(session, conversation.customer_id) or complaint.customer_tier
+        known = {signal.value for signal in Signal}
+        signals = [Signal(value) for value in complaint.signals or [] if value in known]
+        deadline = compute_deadline(
+            now, Grade(complaint.grade), tier, complaint.category, table, self.calendar, signals
+        ).due_at.astimezone(dt.UTC)
+        data, stopped = reopened_by_staff(FlowData.from_json(conversation.flow_data))
+        callback = (TimerKind.SATISFACTION_CALLBACK, TimerKind.SATISFACTION_TIMEOUT)
+        callback_pending = conversation.status == "open" and any(kind in callback for kind in stopped)
+        store.reopen_by_staff(session, conversation, complaint, owner, deadline, data.to_json(), now)
+        store.cancel(session, conversation_id, [*CASE_KINDS, *stopped])
+        locale = self.phrases.locale(conversation.locale)
+        moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
+        delivery = self._say(
+            session,
+            conversation,
+            PhraseId.CASE_REOPENED,
+            now,
+            status_on_commit,
+            case_number=complaint.case_number,
+            deadline=moment,
+        )
+        effects = Effects(staff_events=[_refetch(conversation_id)])
+        if delivery is not None:
+            effects.deliveries.append(delivery)
+        self._timeline(
+            session,
+            complaint,
+            TimelineKind.REOPENED,
+            now,
+            actor=me,
+            username=staff.get("username"),
+            why=reason,
+            owner=owner,
+            case_number=complaint.case_number,
+            deadline_at=deadline.isoformat(),
+            callback_cancelled=callback_pending,
+            message_id=delivery and delivery.message_id,
+        )
+        if owner != me:
+            event = notify(
+                session,
+                "case_reopened",
+                user_audience(int(owner.removeprefix("agent:"))),
+                now,
+                conversation_id=conversation_id,
+                complaint_id=complaint.id,
+                detail={
+                    "how": "reopened",
+                    "case_number": complaint.case_number,
+                    "by": staff.get("username"),
+                    "why": reason,
+                },
+            )
+            if event is not None:
+                effects.staff_events.append(event)
+        effects.timers = _schedules(
+            store.arm_on_promise(
+                session, conversation_id, now, deadline, complaint.category, now, self.config.followups
+            )
+        )
+        return Outcome(owner, effects, deadline=deadline.isoformat())
 
     def confirm(self, session: Session, conversation_id: int, staff: dict[str, object], now: dt.datetime) -> str:
         """The customer confirmed the resolution: "confirmed", "missing", "not yours" or "not resolved"."""

@@ -78,6 +78,13 @@ class ResolveBody(Body):
     )
 
 
+class ReopenBody(Body):
+    reason: Text = Field(
+        description="Why the resolved case is opened again (marked resolved by mistake, the customer says it "
+        "is not): on the timeline and in the audit log, never sent to the customer."
+    )
+
+
 class ExtendBody(Body):
     hours: Annotated[float, Field(gt=0, le=MAX_EXTENSION_HOURS, strict=True)] = Field(
         description="How many hours later the new deadline is."

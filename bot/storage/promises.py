@@ -5,16 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.config import Followups
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
-from bot.flows.records import SatisfactionRecord
+from bot.flows.records import SatisfactionRecord, State
 from bot.promises.timers import CASE_KINDS, CaseTimer, CaseTimerKind, deadline_plan, next_follow_up
 from bot.storage.db import rows_matched
-from bot.storage.models import Complaint, Conversation, HandoffTicket, Satisfaction, TimelineEvent, Timer
+from bot.storage.models import (
+    Complaint,
+    Conversation,
+    Customer,
+    HandoffTicket,
+    Satisfaction,
+    TimelineEvent,
+    Timer,
+    User,
+)
 from bot.storage.notifications import notify
 from bot.storage.store import dialect_insert
 
@@ -163,6 +172,61 @@ def reopen(
     follow_up_at = next_follow_up(complaint.category, now, followups)
     timers = arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at}) if follow_up_at else []
     return events, timers
+
+
+def handled_by(session: Session, conversation_id: int, agent_id: int) -> bool:
+    """Has the agent handled the conversation's case: owns it, claimed one of its tickets, or
+    resolved one of its complaints?"""
+    me = f"agent:{agent_id}"
+    owns = exists().where(Conversation.id == conversation_id, Conversation.owner == me)
+    claimed = exists().where(
+        HandoffTicket.conversation_id == conversation_id, HandoffTicket.claimed_by == str(agent_id)
+    )
+    resolved = exists().where(Complaint.conversation_id == conversation_id, Complaint.resolved_by == me)
+    return bool(session.execute(select(or_(owns, claimed, resolved))).scalar_one())
+
+
+def active_staff(session: Session, owner: str | None) -> bool:
+    """Is ``owner`` ("agent:<id>") an account that is still on?"""
+    if not owner or not owner.startswith("agent:"):
+        return False
+    user_id = int(owner.removeprefix("agent:"))
+    return bool(session.execute(select(User.active).where(User.id == user_id)).scalar_one_or_none())
+
+
+def customer_tier(session: Session, customer_id: int) -> str | None:
+    return session.execute(select(Customer.tier).where(Customer.id == customer_id)).scalar_one_or_none()
+
+
+def customer_elsewhere(session: Session, conversation: Conversation) -> int | None:
+    """Another open conversation of the conversation's channel identity (the customer wrote again
+    after it closed), which stays theirs: a closed conversation is opened again only without one."""
+    return session.execute(
+        select(Conversation.id).where(
+            Conversation.identity_id == conversation.identity_id,
+            Conversation.status == "open",
+            Conversation.id != conversation.id,
+        )
+    ).scalar_one_or_none()
+
+
+def reopen_by_staff(
+    session: Session,
+    conversation: Conversation,
+    complaint: Complaint,
+    owner: str,
+    deadline: dt.datetime,
+    flow_data: dict[str, object],
+    now: dt.datetime,
+) -> None:
+    """Staff reopened the resolved complaint: open again with a new deadline promised now, in
+    ``owner``'s hands (its ownership version moved on, so a bot step computed before is dropped),
+    the conversation handed off (opened again if it had closed) with ``flow_data``."""
+    complaint.status, complaint.resolved_at = "open", None
+    complaint.promised_at, complaint.deadline_at = now, deadline
+    conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
+    conversation.flow_state, conversation.flow_data = State.HANDED_OFF.value, flow_data
+    conversation.status, conversation.closed_at, conversation.closed_reason = "open", None, None
 
 
 def resolution_summary(session: Session, conversation_id: int) -> str | None:

@@ -167,6 +167,15 @@ ROUTES: list[Route] = [
         {"id": "conversation"},
     ),
     Route("POST", "/api/conversations/{id}/confirm-resolved", STAFF, 200, lambda case: {}, {"id": "conversation"}),
+    # the caller resolved the case just above: they may reopen it
+    Route(
+        "POST",
+        "/api/conversations/{id}/reopen",
+        STAFF,
+        200,
+        lambda case: {"reason": "客户来电说问题还在"},
+        {"id": "conversation"},
+    ),
     Route("GET", "/api/dead-letters", MANAGERS, 200),
     Route("POST", "/api/dead-letters/{id}/retry", MANAGERS, 200, lambda case: {}, {"id": "dead_letter"}),
     Route("GET", "/api/reports/daily", MANAGERS, 200),

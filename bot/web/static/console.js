@@ -672,7 +672,8 @@
           el("input", { type: "text", id: "resolve-summary", placeholder: T("处理结果摘要"), class: "wide" }),
           el("button", { type: "button", id: "resolve", text: T("标记已解决"), onclick: resolve }),
           el("button", { type: "button", id: "confirm-resolved", text: T("客户确认已解决"),
-            onclick: confirmResolved })),
+            onclick: confirmResolved }),
+          el("button", { type: "button", id: "reopen", text: T("重新打开…"), hidden: true, onclick: reopen })),
         state.me.role === "agent" ? null : el("div", { class: "composer-row" },
           el("label", { for: "extend-hours", text: T("延长时限") }),
           el("input", { type: "number", id: "extend-hours", min: 1, max: 168, value: "12", class: "narrow" }),
@@ -775,7 +776,7 @@
     const canConfirm = Boolean(resolved) && (lead || mine || resolved.actor === `agent:${state.me.id}`);
     const waiting = mine || resolved ? null : claimable(c);
     let why = "";
-    if (resolved) why = T("该会话已解决,不能再回复;客户再次来信时会重新进入队列。");
+    if (resolved) why = T("该会话已解决,不能再回复;客户再次来信,或点「重新打开…」后可继续处理。");
     else if (waiting && waiting.conversation_id !== c.id) why = T("客户申诉已并入投诉 {0},在「{1}」等待主管认领:认领后在本会话回复客户。", c.appeal_of || "", queueName(waiting.queue));
     else if (waiting && waiting.reason === "appeal" && (c.owner || "").startsWith("agent:")) why = T("由 {0} 处理中;客户申诉在「{1}」等待主管认领。", staffName(c.owner), queueName(waiting.queue));
     else if (waiting) why = T("客户正在「{0}」等待认领:认领后即可回复。", queueName(waiting.queue));
@@ -797,6 +798,12 @@
     for (const id of ["transfer-mode", "transfer-target", "transfer", "resolve-summary", "resolve"]) $(id).disabled = !canAct;
     $("confirm-resolved").disabled = !canConfirm;
     $("confirm-resolved").title = canConfirm ? "" : T("标记已解决后,客户确认时再记录");
+    // 重新打开: for a resolved case, by whoever handled it (the server knows every claim), a supervisor or a manager.
+    const handled = mine || (resolved && resolved.actor === `agent:${state.me.id}`)
+      || (c.timeline || []).some((e) => e.kind === "claimed" && e.actor === `agent:${state.me.id}`);
+    $("reopen").hidden = !resolved;
+    $("reopen").disabled = !(resolved && (lead || handled));
+    $("reopen").title = $("reopen").disabled ? T("只有处理过该投诉的客服、主管或经理可以重新打开") : "";
   }
 
   // A long conversation opens on its newest messages; older ones come a page at a time.
@@ -950,6 +957,9 @@
     // "认领": the row's header names who claimed it already ("我 (li)")
     if (detail.username && !(event.kind === "claimed" && (event.actor || "").startsWith("agent:"))) parts.push(detail.username);
     if (event.kind === "reopened" && detail.owner) parts.push(`→ ${ownerName(detail.owner)}`);
+    if (event.kind === "reopened" && detail.why) parts.push(T("原因: {0}", detail.why));
+    if (event.kind === "reopened" && detail.deadline_at) parts.push(T("新时限: {0}", formatTime(detail.deadline_at)));
+    if (event.kind === "reopened" && detail.callback_cancelled) parts.push(T("(已取消回访)"));
     if ((event.kind === "follows_case" || event.kind === "case_phone_asked") && detail.case_number) parts.push(detail.case_number);
     if (event.kind === "case_phone_checked") parts.push(detail.confirmed ? T("核对通过") : T("核对未通过"));
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
@@ -1246,6 +1256,55 @@
     });
   }
 
+  // 重新打开 (a case resolved by mistake, or the customer says by phone it is not): the reason is
+  // asked for in a dialog; the customer is told the new reply time and the pending callback is off.
+  async function reopen() {
+    const conversationId = state.conversationId;
+    const reason = await reopenReason();
+    if (reason === null) return;
+    const result = await api("POST", `/api/conversations/${conversationId}/reopen`, { reason });
+    if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
+    say(result.data.deadline_at ? T("已重新打开,新的答复时限 {0}", formatTime(result.data.deadline_at)) : T("已重新打开"), true);
+    loadMine();
+    loadConversation();
+  }
+
+  // Resolves to the reason typed, or null when the dialog is cancelled.
+  function reopenReason() {
+    $("reopen-dialog")?.remove();
+    const lead = state.me.role !== "agent";
+    return new Promise((answer) => {
+      const reason = el("textarea", { id: "reopen-reason", rows: 3, maxlength: 2000, class: "wide",
+        placeholder: T("重新打开的原因(必填,不会发给客户)") });
+      const error = el("p", { id: "reopen-error", class: "error", role: "alert", hidden: true });
+      const confirm = () => {
+        if (!reason.value.trim()) {
+          error.textContent = T("请填写重新打开的原因");
+          error.hidden = false;
+          reason.focus();
+          return;
+        }
+        dialog.close("yes");
+      };
+      const dialog = el("dialog", { id: "reopen-dialog", class: "canned-dialog", "aria-labelledby": "reopen-dialog-title" },
+        el("h2", { id: "reopen-dialog-title", text: T("重新打开会话 {0} 的投诉?", state.conversationId) }),
+        el("label", { for: "reopen-reason", text: T("原因") }), reason, error,
+        el("p", { id: "reopen-told", class: "muted",
+          text: T("客户会收到一条消息,告知我们会继续跟进及新的答复时限;尚未进行的回访将取消。") }),
+        el("p", { id: "reopen-owner", class: "muted",
+          text: lead ? T("重新打开后交回原处理人;其账号已停用时由您处理。") : T("重新打开后由您继续处理。") }),
+        el("div", { class: "composer-row" },
+          el("span", { class: "spacer" }),
+          el("button", { type: "button", id: "reopen-cancel", text: T("取消"), onclick: () => dialog.close("") }),
+          el("button", { type: "button", id: "reopen-confirm", class: "primary", text: T("确认重新打开"), onclick: confirm })));
+      reason.addEventListener("input", () => { error.hidden = true; });
+      dialog.addEventListener("close", () => { answer(dialog.returnValue === "yes" ? reason.value.trim() : null); dialog.remove(); });
+      document.body.append(dialog);
+      dialog.showModal();
+      reason.focus();
+    });
+  }
+
   async function confirmResolved() {
     const result = await api("POST", `/api/conversations/${state.conversationId}/confirm-resolved`, {});
     if (result.status === 404 && !result.data.error?.includes("conversation")) {
@@ -1381,6 +1440,9 @@
     // A case taken from me, or its deadline moved: said as a sentence.
     if (detail.how === "appeal") return T("{0} 认领了客户申诉,已接手该投诉", personNamed(detail.by));
     if (detail.how === "transfer") return T("{0} 已将该会话转交给 {1}", personNamed(detail.by), ownerName(detail.to));
+    if (detail.how === "reopened") {
+      return [T("{0} 重新打开了该投诉", personNamed(detail.by)), detail.why ? T("原因: {0}", detail.why) : null].filter(Boolean).join(" · ");
+    }
     if (detail.by && detail.deadline_at) {
       return [T("{0} 将答复时限延长至 {1}", personNamed(detail.by), formatTime(detail.deadline_at)), detail.why ? T("原因: {0}", detail.why) : null].filter(Boolean).join(" · ");
     }
