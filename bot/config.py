@@ -192,6 +192,7 @@ class PhraseId(StrEnum):
     PLACE_NOTED_ASK_PHONE_FORM = "place_noted_ask_phone_form"
     STATUS_APOLOGY = "status_apology"
     ANOTHER_PROBLEM_ADDED = "another_problem_added"
+    ANOTHER_PROBLEM_NEW_CASE = "another_problem_new_case"
     STATUS_NO_CASE = "status_no_case"
     CASE_NUMBER_LATER = "case_number_later"
     # issue 12 item 3: appeals (申诉) and the supervisor's callback number
@@ -281,6 +282,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.STATUS_ANSWER: frozenset({"case", "stage", "deadline"}),
     PhraseId.STATUS_CASE_NUMBER: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_ADDED: frozenset({"case_number"}),
+    PhraseId.ANOTHER_PROBLEM_NEW_CASE: frozenset({"case_number"}),
     PhraseId.PLACE_NOTED_ASK_PHONE_FORM: frozenset({"area"}),
     PhraseId.STATUS_WAITING: frozenset({"position"}),
     PhraseId.STATUS_WITH_AGENT: frozenset({"agent"}),
@@ -1167,6 +1169,10 @@ class Followups(_Strict):
     """Words a message starts with to add something ("还有", "对了", "by the way"): a complaint
     starting so while the case is with the staff, about other things of the same category ("还有
     小区门口的路灯也坏了" after a leak), is another problem added to the case, not more of the same."""
+    same_place_words: list[str] = []
+    """Words answering the place question of another problem told while a case is with the staff
+    ("同一个地方", "也是那里", "same place"): the new case is where the open case is. Without them the
+    open case's place is never assumed: another problem may be elsewhere."""
     handling_categories: list[str] = []
     """Categories of a complaint about how the resolved case was handled ("维修师傅态度恶劣",
     service attitude): during the callback it is neither a new case nor the problem back, unless

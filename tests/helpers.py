@@ -132,6 +132,22 @@ class ChatSocket:
         await self.until(lambda frames: any(self._says(frame, fragment) for frame in frames), timeout)
         return next(frame for frame in self.frames if self._says(frame, fragment))
 
+    async def until_bot_says_anew(self, fragment: str, earlier: int, timeout: float = 10) -> None:
+        """Until more than ``earlier`` of the bot's messages hold ``fragment`` (a question asked
+        again: the second case's "是否正确")."""
+        await self.until(lambda _: self.times_said(fragment) > earlier, timeout)
+
+    def times_said(self, fragment: str) -> int:
+        """How many of the bot's messages so far hold ``fragment``."""
+        return sum(fragment in text for text in self.bot_texts())
+
+    async def tell(self, exchanges: Sequence[tuple[str, str]]) -> None:
+        """Send each text and wait for the bot's answer holding its fragment, said anew."""
+        for text, answer in exchanges:
+            earlier = self.times_said(answer)
+            await self.send(text)
+            await self.until_bot_says_anew(answer, earlier)
+
     async def until_acked(self, message_id: str, timeout: float = 10) -> None:
         await self.until(lambda frames: any(f == {"type": "ack", "id": message_id} for f in frames), timeout)
 

@@ -287,11 +287,11 @@ def _appeals_closed_by_transfers(session: Session, now: dt.datetime) -> None:
     session.commit()
 
 
-async def test_0030_a_menu_button_pressed_before_it_is_answered_as_that_button(tmp_path: Path) -> None:
-    """A WeChat menu button pressed before 0030 and not yet processed reaches the engine as what it
+async def test_0031_a_menu_button_pressed_before_it_is_answered_as_that_button(tmp_path: Path) -> None:
+    """A WeChat menu button pressed before 0031 and not yet processed reaches the engine as what it
     asks; a processed one, and a customer typing the same words, are left as they were."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'before.sqlite3'}"
-    _in_thread(lambda: migrate.upgrade(url, "0029"))
+    _in_thread(lambda: migrate.upgrade(url, "0030"))
     now = dt.datetime(2026, 12, 6, 6)
     engine = create_engine(url)
     async with engine.begin() as connection:

@@ -908,7 +908,14 @@ class _BatchWrites:
                     self.fallback_categories += 1
                 self.case_timers.extend(
                     promise_store.arm_on_promise(
-                        session, conversation.id, now, record.deadline_at, record.category, now, self.followups
+                        session,
+                        conversation.id,
+                        now,
+                        record.deadline_at,
+                        record.category,
+                        now,
+                        self.followups,
+                        complaint_id=complaint_id,
                     )
                 )
         if step.unverified_mention is not None:

@@ -62,6 +62,11 @@ class TimelineKind(StrEnum):
     UNVERIFIED_CASE_MENTION = "unverified_case_mention"
     # A new case naming a resolved one by its number (detail "case_number"): it follows that case.
     FOLLOWS_CASE = "follows_case"
+    # Another problem told after the hand-off, of another category or place (detail "case_number":
+    # the case still with the staff): taken down as a case of its own; dropped, given up or left
+    # before it was registered (detail "reason"), the conversation goes back to that case.
+    ANOTHER_CASE_STARTED = "another_case_started"
+    ANOTHER_PROBLEM_DROPPED = "another_problem_dropped"
     ESCALATION_PHONE_ASKED = "escalation_phone_asked"
     # issue 12 item 5 (the form): a refused phone; the channel identity as the contact.
     PHONE_REFUSED = "phone_refused"

@@ -1,13 +1,20 @@
 """Another problem told once a case is recorded: after its resolution (the 回访) it is a new case;
 while the case is with the staff ("还有 小区门口的路灯也坏了" after "请问还有什么可以帮助您？") it is
-added to the case, for whoever works it, and the customer hears so with the case's number."""
+added to the case when it is of the case's category and at its place, for whoever works it, and
+the customer hears so with the case's number; of another category or place it is a case of its own,
+taken down, restated, promised and handed off as the first was (each complaint recorded, restated
+and promised with its own deadline: the service standards, §1)."""
 
 from __future__ import annotations
 
 from bot.config import Intent, PhraseId
 from bot.core.timeline import TimelineKind
-from bot.flows.records import CaseContact
-from bot.flows.slots import append_description, description_text
+from bot.flows.appeals import PHONE_ASKS_DONE
+from bot.flows.closing import OPEN_CASE
+from bot.flows.data import FlowData
+from bot.flows.form import ask_next_missing, on_description
+from bot.flows.records import COLLECTING, CaseContact, State
+from bot.flows.slots import append_description, description_text, keep_slots, kept_place
 from bot.flows.turn import Turn
 from bot.understanding.result import Understanding
 
@@ -51,9 +58,11 @@ def _problem_words(turn: Turn, category: str, text: str) -> set[str]:
 
 
 def added_to_the_case(turn: Turn, text: str) -> bool:
-    """While the recorded case waits or is worked, a complaint about another problem
+    """While the recorded case waits for a person, a complaint about another problem
     (``followups.new_problem_words``, another category, or other things of the same one after an
-    ``addition_openers`` word) goes on the case's description and other categories. True if added."""
+    ``addition_openers`` word): of the case's category and at its place it goes on the case's
+    description; otherwise it is a case of its own (:func:`_take_as_a_case_of_its_own`). True if
+    handled either way."""
     data, understood = turn.step.data, turn.understood
     case_number = data.case_number
     if case_number is None or data.appeal_of is not None or understood is None:
@@ -66,17 +75,127 @@ def added_to_the_case(turn: Turn, text: str) -> bool:
         .lstrip()
         .startswith(tuple(word.lower() for word in followups.addition_openers if word))
     )
-    another = turn.says_any(text, followups.new_problem_words) or is_another_problem(
-        turn, understood, description_text(data), same_category=opens_an_addition
+    told = description_text(data)
+    category = understood.category if understood.category != turn.kit.rules.fallback_category else None
+    another = (
+        turn.says_any(text, followups.new_problem_words)
+        or is_another_problem(turn, understood, told, same_category=opens_an_addition)
+        or (opens_an_addition and category is not None and not _at_the_case_s_place(turn))
     )
     if not another:
         return False
+    if not _of_the_case(turn, category, told) and _settled(turn):
+        _take_as_a_case_of_its_own(turn, text, case_number, category)
+        return True
     before = len(data.description)
     append_description(turn, text)
-    category = understood.category if understood.category != turn.kit.rules.fallback_category else None
     if len(data.description) > before or category is not None:
         turn.step.contact = CaseContact(case_number, None, more_of_the_problem=text, another_category=category)
     turn.audit(TimelineKind.DESCRIPTION_RECEIVED, another_problem=True, category=category)
     data.acked_at, data.recorded_ack = turn.now, False  # the next other message is acknowledged later
     turn.say(PhraseId.ANOTHER_PROBLEM_ADDED, case_number=case_number)
+    return True
+
+
+def _of_the_case(turn: Turn, category: str | None, told: str) -> bool:
+    """The other problem is the case's to handle: of its category (the same people and deadline)
+    and at its place (no other place named: "还有 电梯也坏了" after a leak at 阳光花园5栋)."""
+    before = turn.kit.understander.understand(told, turn.locale).category if told else None
+    return category is not None and category == before and _at_the_case_s_place(turn)
+
+
+def _settled(turn: Turn) -> bool:
+    """The case is promised and nothing is asked for it (the duty supervisor's phone, a place for
+    the restatement still owed): another case may be taken down beside it. Until then another
+    problem goes on the case, whose questions and promise come first."""
+    data = turn.step.data
+    return data.owed_promise is None and data.escalation_phone_asks in (0, PHONE_ASKS_DONE)
+
+
+def _at_the_case_s_place(turn: Turn) -> bool:
+    """The message names no place, or the case's (or a part of it: "阳光花园" for 阳光花园5栋)."""
+    place, here = turn.area, turn.step.data.area
+    if place is None or here is None:
+        return True
+    place = kept_place(place)
+    return place in here or here in place
+
+
+def _take_as_a_case_of_its_own(turn: Turn, text: str, case_number: str, category: str | None) -> None:
+    """Another problem of another category or place: taken down as a first complaint is (the form:
+    what is missing asked, then restated, promised with its own deadline and case number, and
+    handed off as the routing rules say). The phone and the name are kept; the place only when the
+    message names it or the customer says it is the same place (``followups.same_place_words``).
+    The case told first stays with the staff; given up or left before it is registered, the
+    conversation goes back to it (``closing.back_to_the_open_case``)."""
+    old = turn.step.data
+    for kind in list(old.timers):
+        turn.cancel(kind)
+    turn.step.data = FlowData(
+        phone=old.phone,
+        phone_from_channel=old.phone_from_channel,
+        surname=old.surname,
+        honorific=old.honorific,
+        timer_seq=old.timer_seq,
+        contact_by_channel=old.contact_by_channel,
+        name=old.name,
+        extra={key: value for key, value in old.extra.items() if key != OPEN_CASE},
+        traditional=old.traditional,
+        alternative_phone=old.alternative_phone,
+    )
+    turn.step.data.extra[OPEN_CASE] = old.to_json()
+    turn.say(PhraseId.ANOTHER_PROBLEM_NEW_CASE, case_number=case_number)
+    turn.audit(TimelineKind.ANOTHER_CASE_STARTED, case_number=case_number, category=category)
+    turn.step.state = State.AWAIT_DESCRIPTION
+    if turn.understood is not None:
+        keep_slots(turn, turn.understood)
+    on_description(turn, _without_openers(turn, text))
+    if turn.step.state in COLLECTING:
+        turn.arm_idle()
+
+
+_OPENER_EDGES = " \t,，、:：;；.。!！"
+
+
+def _without_openers(turn: Turn, text: str) -> str:
+    """The problem without the words that said it is another one ("另外还有个事 小区门口的路灯坏了"
+    is "小区门口的路灯坏了"; ``followups.addition_openers``, ``new_problem_words`` at its start): the
+    new case's problem is restated as the customer told it, not as an addition to another."""
+    followups = turn.kit.config.followups
+    openers = sorted(
+        {word.lower() for word in (*followups.addition_openers, *followups.new_problem_words) if word},
+        key=len,
+        reverse=True,
+    )
+    said = text.strip(_OPENER_EDGES)
+    while said:
+        start = turn.kit.understander.matchable(said)
+        opener = next((word for word in openers if start.startswith(word) and _whole_word(start, len(word))), None)
+        if opener is None or turn.kit.understander.matchable(said[: len(opener)]) != opener:
+            break
+        said = said[len(opener) :].strip(_OPENER_EDGES)
+    return said or text
+
+
+def _whole_word(text: str, end: int) -> bool:
+    """A Latin opener ends where a word does ("also the gate", not "also" in "alsobroken")."""
+    return not (text[end - 1 : end].isascii() and text[end : end + 1].isalnum() and text[end : end + 1].isascii())
+
+
+def same_place_as_the_open_case(turn: Turn, text: str) -> bool:
+    """Asked where another problem is, the customer says it is where the case still with the staff
+    is ("同一个地方", "也是那里": ``followups.same_place_words``): that place, and the form goes on.
+    True if handled."""
+    data = turn.step.data
+    kept = data.extra.get(OPEN_CASE)
+    if turn.step.state is not State.AWAIT_AREA or data.area is not None or not isinstance(kept, dict):
+        return False
+    if not turn.says_any(text, turn.kit.config.followups.same_place_words):
+        return False
+    open_case = FlowData.from_json(kept)
+    if open_case.area is None:
+        return False
+    data.area, data.area_written = open_case.area, open_case.area_written
+    turn.audit(TimelineKind.AREA_RECEIVED, case_number=open_case.case_number)
+    ask_next_missing(turn)
     return True

@@ -18,7 +18,7 @@ from bot.flows.case_check import (
     proven,
     unproven_number,
 )
-from bot.flows.data import TimerKind
+from bot.flows.data import FlowData, TimerKind
 from bot.flows.records import COLLECTING, CaseStage, State
 from bot.flows.turn import Turn
 
@@ -218,11 +218,36 @@ def _takes_the_withdrawal_back(turn: Turn) -> bool:
 
 
 def close(turn: Turn, reason: str) -> None:
+    if back_to_the_open_case(turn, reason):
+        return
     for kind in list(turn.step.data.timers):
         turn.cancel(kind)
     turn.step.state = State.CLOSED
     turn.step.close_reason = reason
     turn.audit(TimelineKind.CLOSED, reason=reason)
+
+
+OPEN_CASE = "open_case"
+"""``FlowData.extra`` key: the data of the case still with the staff while another problem the
+customer told after its hand-off is taken down as a case of its own."""
+
+
+def back_to_the_open_case(turn: Turn, reason: str) -> bool:
+    """Another problem's form given up or left (withdrawn, idle, goodbye) before it was registered:
+    the conversation does not close, since the case told first is still with the staff; it goes
+    back to that case. True if it did."""
+    data = turn.step.data
+    kept = data.extra.get(OPEN_CASE)
+    if not isinstance(kept, dict) or data.case_number is not None:
+        return False
+    for kind in list(data.timers):
+        turn.cancel(kind)
+    case = FlowData.from_json(kept)
+    case.timer_seq, case.timers = max(case.timer_seq, data.timer_seq), {}
+    turn.step.data = case
+    turn.step.state = State.HANDED_OFF
+    turn.audit(TimelineKind.ANOTHER_PROBLEM_DROPPED, reason=reason, case_number=case.case_number)
+    return True
 
 
 def on_closing_timer(turn: Turn, kind: TimerKind) -> None:
@@ -233,6 +258,8 @@ def on_closing_timer(turn: Turn, kind: TimerKind) -> None:
         turn.audit(TimelineKind.IDLE_PROMPTED)
         turn.arm(TimerKind.IDLE_CLOSE, turn.kit.config.timers.idle_close_after)
     elif kind is TimerKind.IDLE_CLOSE and state in COLLECTING:
+        if back_to_the_open_case(turn, "idle"):
+            return  # another problem left untold: the conversation stays with the case told first
         turn.say(PhraseId.IDLE_CLOSE)
         close(turn, "idle")
     elif kind is TimerKind.HARASSMENT_CLOSE and turn.step.data.harassing:

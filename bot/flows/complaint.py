@@ -21,7 +21,7 @@ from bot.core.messages import MenuChoice, MessageKind, OutboundMessage, location
 from bot.core.phrases import Phrases
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.another_problem import added_to_the_case
+from bot.flows.another_problem import added_to_the_case, same_place_as_the_open_case
 from bot.flows.appeals import (
     PHONE_ASKS_DONE,
     answered_appeal_number,
@@ -432,6 +432,9 @@ class ComplaintFlow:
                     turn.arm_idle()  # the case's phone's digits asked for first
                 return
             note_followed_case(turn)
+            if same_place_as_the_open_case(turn, text):
+                turn.arm_idle()  # "同一个地方": another problem at the place of the case told first
+                return
             placed = place_beside_politeness(turn, text)
             if not placed and state is not State.NEW and excuses_an_absence(turn, text):
                 # "在吗 刚才手机没电了" after "请问您还在吗？": no more of the problem; asked again.

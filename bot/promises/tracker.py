@@ -150,9 +150,10 @@ class Tracker:
         status_on_commit: StatusOnCommit,
     ) -> Outcome:
         """A case timer is due. Stale tokens, repeated firings and cases no longer open do nothing."""
-        if not store.take_timer(session, conversation_id, kind, token):
+        case = store.take_timer(session, conversation_id, kind, token)
+        if case is None:
             return Outcome("stale")
-        complaint = store.latest_complaint(session, conversation_id)
+        complaint = store.timer_case(session, conversation_id, case)
         conversation = session.get(Conversation, conversation_id)
         if complaint is None or conversation is None or complaint.status not in store.OPEN_STATUSES:
             return Outcome("case not open")
@@ -189,7 +190,7 @@ class Tracker:
             follow_up_at = next_follow_up(complaint.category, now, self.config.followups)
             if follow_up_at is not None:
                 effects.timers = _schedules(
-                    store.arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at})
+                    store.arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at}, complaint.id)
                 )
         return Outcome(effects=effects)
 
@@ -230,7 +231,7 @@ class Tracker:
         store.mark_breached(session, complaint, now)
         self._timeline(session, complaint, TimelineKind.DEADLINE_BREACHED, now, **detail)
         self._notify(effects, session, complaint, "deadline_breached", SUPERVISORS, now, token, detail)
-        if store.escalate_waiting_ticket(session, conversation.id, SUPERVISOR_QUEUE, 0):
+        if store.escalate_waiting_ticket(session, conversation.id, SUPERVISOR_QUEUE, 0, complaint.id):
             self._timeline(
                 session,
                 complaint,
@@ -333,6 +334,7 @@ class Tracker:
                 now,
                 self.config.followups,
                 follow_up=False,
+                complaint_id=complaint.id,
             )
         )
         return Outcome(deadline.isoformat(), effects, previous=previous.isoformat())

@@ -103,6 +103,8 @@ async def queue(request: web.Request) -> web.Response:
     ids = {ticket.conversation_id for _, ticket in page.tickets}
     async with resources(request).sessions() as session:
         previews = await session.run_sync(lambda sync: tickets.queue_previews(sync, ids))
+        numbers = {ticket.case_number for _, ticket in page.tickets if ticket.case_number}
+        problems = await session.run_sync(lambda sync: tickets.case_problems(sync, numbers))
         since = await session.run_sync(lambda sync: tickets.waiting_since(sync, [t.id for _, t in page.tickets]))
     # Nobody owns a waiting ticket: an agent sees its phone numbers masked, a supervisor in full.
     full = sees_phones(staff, None)
@@ -110,7 +112,14 @@ async def queue(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "tickets": [
-                _ticket_json(ticket, position, previews.get(ticket.conversation_id), full, default_tier)
+                _ticket_json(
+                    ticket,
+                    position,
+                    previews.get(ticket.conversation_id),
+                    full,
+                    default_tier,
+                    problems.get(ticket.case_number or ""),
+                )
                 | {"waiting_since": since.get(ticket.id, ticket.created_at).isoformat()}
                 for position, ticket in page.tickets
             ],
@@ -148,17 +157,21 @@ def _ticket_json(
     preview: tickets.QueuePreview | None,
     full_phones: bool,
     default_tier: str,
+    problem: str | None = None,
 ) -> dict[str, Any]:
+    """``problem``: the ticket's own case's description (else the conversation's newest case's)."""
+
     def shown(text: str | None) -> str | None:
         return _preview(text if full_phones else mask_phones(text))
 
     tier = preview.customer_tier if preview is not None else None
+    problem = problem or (preview.problem if preview is not None else None)
     return {
         "position": position,
         **ticket.to_json_dict(),
         "channel": preview.channel if preview is not None else None,
         "last_customer_message": shown(preview.last_text) if preview is not None else None,
-        "problem": shown(preview.problem) if preview is not None else None,
+        "problem": shown(problem),
         # The card's badge: only a customer of another tier than the default stands out.
         "customer_tier": tier if tier != default_tier else None,
     }

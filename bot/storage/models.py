@@ -310,14 +310,21 @@ class TimelineEvent(Base):
 
 
 class Timer(Base):
-    """A conversation timer (idle prompt, idle close, harassment close). One per kind."""
+    """A conversation timer (idle prompt, idle close, harassment close), one per kind; or a case
+    timer (reminder, apology, breach, follow-up), one per kind and case of the conversation."""
 
     __tablename__ = "timers"
-    __table_args__ = (UniqueConstraint("conversation_id", "kind"), Index("ix_timers_status_due", "status", "due_at"))
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "kind", "complaint_id"),
+        Index("ix_timers_status_due", "status", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
     kind: Mapped[str] = mapped_column(String(30))
+    complaint_id: Mapped[int] = mapped_column(Id, default=0, server_default="0")
+    """The case a case timer is for; 0 for a conversation timer. A conversation's tokens of one
+    kind are unique across its cases, so (conversation, kind, token) names one row."""
     token: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(12), default="pending")

@@ -36,28 +36,33 @@ def latest_complaint(session: Session, conversation_id: int) -> Complaint | None
     ).scalar_one_or_none()
 
 
-def arm(session: Session, conversation_id: int, due: dict[CaseTimerKind, dt.datetime]) -> list[CaseTimer]:
-    """Upsert a pending row per kind with a fresh token (the old token's firings become stale)."""
+def arm(
+    session: Session, conversation_id: int, due: dict[CaseTimerKind, dt.datetime], complaint_id: int = 0
+) -> list[CaseTimer]:
+    """Upsert a pending row per kind for the case ``complaint_id`` with a fresh token (the old
+    token's firings become stale); the token is new across the conversation's cases, so a firing
+    names its case's row. Each case of the conversation keeps its own timers."""
     if not due:
         return []
     tokens = dict(
         session.execute(
-            select(Timer.kind, Timer.token).where(
-                Timer.conversation_id == conversation_id, Timer.kind.in_([kind.value for kind in due])
-            )
+            select(Timer.kind, func.max(Timer.token))
+            .where(Timer.conversation_id == conversation_id, Timer.kind.in_([kind.value for kind in due]))
+            .group_by(Timer.kind)
         ).all()
     )
-    armed = [CaseTimer(conversation_id, kind, int(tokens.get(kind.value, 0)) + 1, at) for kind, at in due.items()]
+    armed = [CaseTimer(conversation_id, kind, int(tokens.get(kind.value) or 0) + 1, at) for kind, at in due.items()]
     statement = dialect_insert(session, Timer)
     session.execute(
         statement.on_conflict_do_update(
-            index_elements=["conversation_id", "kind"],
+            index_elements=["conversation_id", "kind", "complaint_id"],
             set_={"token": statement.excluded.token, "due_at": statement.excluded.due_at, "status": "pending"},
         ),
         [
             {
                 "conversation_id": timer.conversation_id,
                 "kind": timer.kind.value,
+                "complaint_id": complaint_id,
                 "token": timer.token,
                 "due_at": timer.due_at,
                 "status": "pending",
@@ -77,13 +82,15 @@ def arm_on_promise(
     now: dt.datetime,
     followups: Followups,
     follow_up: bool = True,
+    complaint_id: int = 0,
 ) -> list[CaseTimer]:
-    """Arm reminder, apology and breach for ``deadline`` (and the first progress follow-up)."""
+    """Arm reminder, apology and breach for the case ``complaint_id``'s ``deadline`` (and the first
+    progress follow-up)."""
     due = deadline_plan(start, deadline, now, followups)
     follow_up_at = next_follow_up(category, now, followups) if follow_up else None
     if follow_up_at is not None:
         due[CaseTimerKind.FOLLOW_UP] = follow_up_at
-    return arm(session, conversation_id, due)
+    return arm(session, conversation_id, due, complaint_id)
 
 
 def cancel(session: Session, conversation_id: int, kinds: Iterable[str] = CASE_KINDS) -> None:
@@ -98,9 +105,11 @@ def cancel(session: Session, conversation_id: int, kinds: Iterable[str] = CASE_K
     )
 
 
-def take_timer(session: Session, conversation_id: int, kind: CaseTimerKind, token: int) -> bool:
-    """Mark the row fired if ``token`` is still the armed one; False for a stale or repeated firing."""
-    result = session.execute(
+def take_timer(session: Session, conversation_id: int, kind: CaseTimerKind, token: int) -> int | None:
+    """Mark the row fired if ``token`` is still the armed one, and return the case it is for (0:
+    a row armed before timers were kept per case, the conversation's newest); None for a stale or
+    repeated firing."""
+    return session.execute(
         update(Timer)
         .where(
             Timer.conversation_id == conversation_id,
@@ -109,8 +118,17 @@ def take_timer(session: Session, conversation_id: int, kind: CaseTimerKind, toke
             Timer.status.in_(("pending", "requeued")),
         )
         .values(status="fired")
-    )
-    return bool(rows_matched(result))
+        .returning(Timer.complaint_id)
+    ).scalar_one_or_none()
+
+
+def timer_case(session: Session, conversation_id: int, complaint_id: int) -> Complaint | None:
+    """The case a case timer is for: ``complaint_id`` of the conversation, else its newest."""
+    if complaint_id:
+        case = session.get(Complaint, complaint_id)
+        if case is not None and case.conversation_id == conversation_id:
+            return case
+    return latest_complaint(session, conversation_id)
 
 
 def record_satisfaction(
@@ -170,7 +188,9 @@ def reopen(
     if notified is not None:
         events.append(notified)
     follow_up_at = next_follow_up(complaint.category, now, followups)
-    timers = arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at}) if follow_up_at else []
+    timers = (
+        arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at}, complaint.id) if follow_up_at else []
+    )
     return events, timers
 
 
@@ -277,12 +297,20 @@ def mark_breached(session: Session, complaint: Complaint, now: dt.datetime) -> N
     complaint.breached_at = complaint.breached_at or now
 
 
-def escalate_waiting_ticket(session: Session, conversation_id: int, queue: str, priority: int) -> bool:
+def escalate_waiting_ticket(
+    session: Session, conversation_id: int, queue: str, priority: int, complaint_id: int | None = None
+) -> bool:
     """Move the conversation's waiting tickets (an appeal may wait beside a transfer's) to
-    ``queue`` with ``priority``; False when none waits."""
+    ``queue`` with ``priority``; with ``complaint_id``, only that case's (and those of no case):
+    another case of the conversation keeps its own queue. False when none waits."""
+    of_the_case = (
+        [or_(HandoffTicket.complaint_id.is_(None), HandoffTicket.complaint_id == complaint_id)]
+        if complaint_id is not None
+        else []
+    )
     moved = session.execute(
         update(HandoffTicket)
-        .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting")
+        .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting", *of_the_case)
         .values(queue=queue, priority=priority)
     )
     return rows_matched(moved) > 0

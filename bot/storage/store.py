@@ -1311,14 +1311,20 @@ def open_or_raise_ticket(
     """Open a waiting ticket, or move the conversation's waiting ticket to a more urgent queue.
 
     A waiting appeal never leaves its queue: a request for another raises another waiting ticket
-    or opens one beside it (``_ticket_to_raise``).
+    or opens one beside it (``_ticket_to_raise``). A waiting ticket of another case of the
+    conversation (another problem told after the hand-off, a case of its own) is left as it is:
+    each case waits in its own queue with its own deadline.
     """
     waiting = _ticket_to_raise(
-        session.execute(
-            select(HandoffTicket)
-            .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting")
-            .order_by(HandoffTicket.id)
-        ).scalars(),
+        (
+            ticket
+            for ticket in session.execute(
+                select(HandoffTicket)
+                .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting")
+                .order_by(HandoffTicket.id)
+            ).scalars()
+            if complaint_id is None or ticket.complaint_id in (None, complaint_id)
+        ),
         request,
     )
     if waiting is not None:
@@ -1365,9 +1371,10 @@ def _timer_upsert(dialect_insert: Any) -> Any:
         token=bindparam("token"),
         due_at=bindparam("due_at"),
         status="pending",
+        complaint_id=0,
     )
     return statement.on_conflict_do_update(
-        index_elements=["conversation_id", "kind"],
+        index_elements=["conversation_id", "kind", "complaint_id"],
         set_={"token": statement.excluded.token, "due_at": statement.excluded.due_at, "status": "pending"},
     )
 

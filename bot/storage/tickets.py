@@ -374,6 +374,17 @@ def queue_previews(session: Session, conversation_ids: Collection[int]) -> dict[
     return {row.id: QueuePreview(row.channel, row.text, row.problem, row.tier) for row in rows}
 
 
+def case_problems(session: Session, case_numbers: Collection[str]) -> dict[str, str]:
+    """The description of each of these cases, by case number: a queue card shows its own case's
+    problem when a conversation has two (another problem told after the hand-off)."""
+    if not case_numbers:
+        return {}
+    rows = session.execute(
+        select(Complaint.case_number, Complaint.description).where(Complaint.case_number.in_(sorted(case_numbers)))
+    )
+    return {row.case_number: row.description for row in rows}
+
+
 @dataclass(frozen=True, slots=True)
 class CasePreview:
     """What a notification about a conversation names of it (issue 15: the agent it went to)."""

@@ -21,7 +21,7 @@
     reopened_by_customer: T("客户重新打开"),
     locale_switched: T("切换回复语言"),
     // issue 12 item 3
-    appeal_linked: T("申诉:已并入原投诉"), appeal_received: T("客户申诉(重复反映)"), same_phone_open_case: T("该号码另有未办结投诉(请与来电人核实)"), case_phone_asked: T("核对投诉人:问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人:已答复"), unverified_case_mention: T("身份未核实者提及本投诉(未并入)"), follows_case: T("再次反映已办结的投诉"), escalation_phone_asked: T("请客户留下主管回电号码"),
+    appeal_linked: T("申诉:已并入原投诉"), appeal_received: T("客户申诉(重复反映)"), same_phone_open_case: T("该号码另有未办结投诉(请与来电人核实)"), case_phone_asked: T("核对投诉人:问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人:已答复"), unverified_case_mention: T("身份未核实者提及本投诉(未并入)"), follows_case: T("再次反映已办结的投诉"), another_case_started: T("另一问题另行登记(原投诉仍在处理)"), another_problem_dropped: T("另一问题未登记(回到原投诉)"), escalation_phone_asked: T("请客户留下主管回电号码"),
     phone_refused: T("客户不愿留电话"), contact_by_channel: T("未留电话:通过本会话渠道联系"),
     bot_reply_dropped: T("机器人回复已撤回(已由人工接手)"),
     routed: T("按规则分派"), routed_to_previous_owner: T("转给首问负责人"), many_cases_from_address: T("同一地址投诉过多·排在其他客户之后"),
@@ -960,7 +960,7 @@
     if (event.kind === "reopened" && detail.why) parts.push(T("原因: {0}", detail.why));
     if (event.kind === "reopened" && detail.deadline_at) parts.push(T("新时限: {0}", formatTime(detail.deadline_at)));
     if (event.kind === "reopened" && detail.callback_cancelled) parts.push(T("(已取消回访)"));
-    if ((event.kind === "follows_case" || event.kind === "case_phone_asked") && detail.case_number) parts.push(detail.case_number);
+    if ((event.kind === "follows_case" || event.kind === "case_phone_asked" || event.kind === "another_case_started" || event.kind === "another_problem_dropped") && detail.case_number) parts.push(detail.case_number);
     if (event.kind === "case_phone_checked") parts.push(detail.confirmed ? T("核对通过") : T("核对未通过"));
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
     if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);

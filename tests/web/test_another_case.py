@@ -1,0 +1,115 @@
+"""Another problem told while the first case waits, of another category: the agent side sees two
+cases in the queue, each with its own case number, category, queue and deadline, and each case's
+deadline is tracked on its own (its reminder, apology and breach)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.keys import resources
+from bot.promises.timers import CaseTimerKind
+from bot.staff.accounts import Role
+from bot.storage.models import Complaint, Timer
+from tests.conftest import AppFactory
+from tests.helpers import ChatSocket, eventually, new_session
+from tests.staff import add_user, sign_in
+
+
+async def _told(client: TestClient[Any, Any], exchanges: tuple[tuple[str, str], ...]) -> int:
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.tell(exchanges)
+    await socket.close()
+    return conversation_id
+
+
+async def _queue(client: TestClient[Any, Any], cases: int) -> list[dict[str, Any]]:
+    waiting: list[dict[str, Any]] = []
+
+    async def all_there() -> bool:
+        response = await client.get("/api/queue")
+        assert response.status == 200, await response.text()
+        waiting[:] = (await response.json())["tickets"]
+        return len(waiting) == cases
+
+    await eventually(all_there)
+    return waiting
+
+
+async def test_two_cases_wait_in_the_queue_each_with_its_own_deadline(make_client: AppFactory) -> None:
+    client = await make_client()
+    conversation_id = await _told(
+        client,
+        (
+            ("阳光花园5栋停水了 13812345678", "是否正确"),
+            ("对", "投诉编号"),
+            ("另外还有个事 小区门口的路灯坏了一个星期了", "哪个小区或地址"),
+            ("同一个地方", "是否正确"),
+            ("对", "投诉编号"),
+        ),
+    )
+    await add_user(client, "boss", Role.SUPERVISOR)
+    await sign_in(client, "boss")
+
+    tickets = await _queue(client, 2)
+    assert {ticket["conversation_id"] for ticket in tickets} == {conversation_id}
+    by_category = {ticket["category"]: ticket for ticket in tickets}
+    water, lamp = by_category["engineering_repair"], by_category["property_service"]
+    assert water["case_number"] != lamp["case_number"]
+    assert (water["queue"], lamp["queue"]) == ("general", "general")
+    # 停水 is a complex repair (24 service hours), the street lamp a simple property matter (12).
+    assert lamp["deadline_at"] < water["deadline_at"]
+    # Each card shows its own case's problem, not the conversation's newest.
+    assert (water["problem"], lamp["problem"]) == ("阳光花园5栋停水了 13812345678", "小区门口的路灯坏了一个星期了")
+
+    body = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    cases = {case["case_number"]: case for case in body["complaints"]}
+    assert cases.keys() == {water["case_number"], lamp["case_number"]}
+    assert cases[lamp["case_number"]]["description"] == "小区门口的路灯坏了一个星期了"
+    assert cases[lamp["case_number"]]["area"] == "阳光花园5栋"
+    assert cases[water["case_number"]]["description"] == "阳光花园5栋停水了 13812345678"
+    assert any(event["kind"] == "another_case_started" for event in body["timeline"])
+
+    # Each case's deadline is tracked: its own breach, at its own deadline.
+    async with resources(client.app).sessions() as session:
+        complaints = {
+            complaint.case_number: complaint for complaint in (await session.execute(select(Complaint))).scalars()
+        }
+        breaches = {
+            timer.complaint_id: timer.due_at
+            for timer in (
+                await session.execute(select(Timer).where(Timer.kind == CaseTimerKind.BREACH.value))
+            ).scalars()
+            if timer.status == "pending"
+        }
+    for case_number in (water["case_number"], lamp["case_number"]):
+        complaint = complaints[case_number]
+        assert breaches[complaint.id] == complaint.deadline_at
+        assert dt.datetime.fromisoformat(by_category[complaint.category]["deadline_at"]) == complaint.deadline_at
+
+
+async def test_the_other_case_goes_to_the_queue_the_routing_rules_name(make_client: AppFactory) -> None:
+    client = await make_client()
+    await _told(
+        client,
+        (
+            ("阳光花园5栋停水了 13812345678", "是否正确"),
+            ("对", "投诉编号"),
+            ("另外 开发商交房延期三个月了", "哪个小区或地址"),
+            ("同一个小区", "是否正确"),
+            ("对", "投诉编号"),
+        ),
+    )
+    await add_user(client, "boss", Role.SUPERVISOR)
+    await sign_in(client, "boss")
+    tickets = await _queue(client, 2)
+    # The manager rules send real-estate complaints to the developer's group; the water stays.
+    assert {ticket["category"]: ticket["queue"] for ticket in tickets} == {
+        "engineering_repair": "general",
+        "real_estate": "real_estate",
+    }
