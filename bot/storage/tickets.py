@@ -84,6 +84,17 @@ def claim_ticket(
         if found.status == WAITING:  # left out by ``_claimable``
             return ("owned", None)
         return ("taken", None) if found.status == CLAIMED else ("closed", None)
+    # The customer's other cases waiting in this conversation ("另外还有个事…") go with it: one
+    # person owns the conversation, so no one else could take them from the queue.
+    session.execute(
+        update(HandoffTicket)
+        .where(
+            HandoffTicket.conversation_id == claimed,
+            HandoffTicket.status == WAITING,
+            HandoffTicket.reason != TicketReason.APPEAL,
+        )
+        .values(status=CLAIMED, claimed_by=str(staff["id"]), claimed_at=now)
+    )
     session.execute(
         update(Conversation)
         .where(Conversation.id == claimed)

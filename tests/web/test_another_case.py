@@ -113,3 +113,30 @@ async def test_the_other_case_goes_to_the_queue_the_routing_rules_name(make_clie
         "engineering_repair": "general",
         "real_estate": "real_estate",
     }
+
+
+async def test_claiming_one_of_a_conversation_s_cases_takes_the_other_waiting_one_too(make_client: AppFactory) -> None:
+    """One person owns a conversation: its second case does not stay in the queue for no one to take."""
+    client = await make_client()
+    conversation_id = await _told(
+        client,
+        (
+            ("阳光花园5栋停水了 13812345678", "是否正确"),
+            ("对", "投诉编号"),
+            ("另外还有个事 小区门口的路灯坏了一个星期了", "哪个小区或地址"),
+            ("同一个地方", "是否正确"),
+            ("对", "投诉编号"),
+        ),
+    )
+    await add_user(client, "li", Role.AGENT)
+    csrf = {"X-CSRF-Token": await sign_in(client, "li")}
+    first, _second = await _queue(client, 2)
+    assert (await client.post(f"/api/tickets/{first['id']}/claim", headers=csrf)).status == 200
+    await _queue(client, 0)
+    reply = {"text": "您好，两个问题我都来跟进"}
+    assert (await client.post(f"/api/conversations/{conversation_id}/messages", json=reply, headers=csrf)).status == 201
+    summary = {"summary": "已安排师傅"}
+    resolved = await client.post(f"/api/conversations/{conversation_id}/resolve", json=summary, headers=csrf)
+    assert resolved.status == 200
+    body = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert all(case["resolved_at"] for case in body["complaints"])
