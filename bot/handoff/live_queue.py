@@ -30,7 +30,7 @@ from bot.config import QueueSettings
 from bot.core import redis_keys
 from bot.core.redis_replies import awaited
 from bot.core.staff_event import StaffEvent, StaffEventKind
-from bot.handoff.queue import WaitingTicket, queue_order
+from bot.handoff.queue import ServedFirst, WaitingTicket, queue_order
 from bot.staff.events import publish
 from bot.storage import tickets
 
@@ -60,6 +60,7 @@ def ticket_from_json(data: str | bytes) -> WaitingTicket:
         deadline_at=dt.datetime.fromisoformat(body["deadline_at"]) if body.get("deadline_at") else None,
         case_number=body.get("case_number"),
         category=body.get("category"),
+        signals=tuple(body.get("signals") or ()),
     )
 
 
@@ -82,7 +83,7 @@ async def _load(
     gone: list[int] = []
     async with sessions() as session:
         rows = await session.run_sync(tickets.tickets_with_complaint, conversation_ids)
-        for ticket, deadline_at, case_number, category in rows:
+        for ticket, deadline_at, case_number, category, signals in rows:
             if ticket.status != "waiting":
                 gone.append(ticket.id)
                 continue
@@ -97,6 +98,7 @@ async def _load(
                     deadline_at=deadline_at,
                     case_number=case_number,
                     category=category,
+                    signals=tuple(signals),
                 )
             )
     return waiting, gone
@@ -132,8 +134,11 @@ class LiveQueue:
         return await self._rebuild_once()
 
     async def ordered(self) -> list[WaitingTicket]:
-        """The waiting tickets in the order agents should take them (aging from config)."""
-        return queue_order(await self.waiting(), self._clock(), self.aging)
+        """The waiting tickets in the order agents should take them (aging and who is served
+        first from config)."""
+        first = self.settings.served_first
+        served_first = ServedFirst(frozenset(first.reasons), frozenset(first.signals))
+        return queue_order(await self.waiting(), self._clock(), self.aging, served_first)
 
     async def _rebuild_once(self) -> list[WaitingTicket]:
         token = secrets.token_hex(8)

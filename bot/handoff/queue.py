@@ -1,6 +1,7 @@
 """Queue order as a pure function over plain data, tested without I/O.
 
-Urgent first, then the least time left before the promised deadline, then arrival. A ticket
+Urgent first; within a priority the tickets ``served_first`` names (danger now: ``queue.yaml``)
+before the rest; then the least time left before the promised deadline, then arrival. A ticket
 rises one priority level for every ``aging`` it waits, so nothing starves behind newer urgent
 work; except a held-back ticket (``HELD_BACK_PRIORITY``: one of too many cases from one client
 address), which stays behind every other ticket however long it waits.
@@ -29,6 +30,8 @@ class WaitingTicket:
     deadline_at: dt.datetime | None = None
     case_number: str | None = None
     category: str | None = None
+    signals: tuple[str, ...] = ()
+    """The case's signals (``danger``, ``media_legal``…)."""
 
     def to_json_dict(self) -> dict[str, Any]:
         """The ticket as JSON-ready values (ISO times), as the API and the live queue show it."""
@@ -42,7 +45,22 @@ class WaitingTicket:
             "deadline_at": self.deadline_at.isoformat() if self.deadline_at else None,
             "case_number": self.case_number,
             "category": self.category,
+            "signals": list(self.signals),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ServedFirst:
+    """Which tickets go before the others of their priority: by reason or by the case's signals."""
+
+    reasons: frozenset[str] = frozenset()
+    signals: frozenset[str] = frozenset()
+
+    def __call__(self, ticket: WaitingTicket) -> bool:
+        return ticket.reason in self.reasons or not self.signals.isdisjoint(ticket.signals)
+
+
+NOBODY_FIRST = ServedFirst()
 
 
 def effective_priority(ticket: WaitingTicket, now: dt.datetime, aging: dt.timedelta) -> int:
@@ -53,13 +71,17 @@ def effective_priority(ticket: WaitingTicket, now: dt.datetime, aging: dt.timede
 
 
 def queue_order(
-    tickets: Iterable[WaitingTicket], now: dt.datetime, aging: dt.timedelta = dt.timedelta(minutes=30)
+    tickets: Iterable[WaitingTicket],
+    now: dt.datetime,
+    aging: dt.timedelta = dt.timedelta(minutes=30),
+    served_first: ServedFirst = NOBODY_FIRST,
 ) -> list[WaitingTicket]:
     """The tickets in the order agents should take them."""
     far = dt.timedelta.max
 
-    def key(ticket: WaitingTicket) -> tuple[int, dt.timedelta, dt.datetime, int]:
+    def key(ticket: WaitingTicket) -> tuple[int, bool, dt.timedelta, dt.datetime, int]:
         time_left = ticket.deadline_at - now if ticket.deadline_at is not None else far
-        return (effective_priority(ticket, now, aging), time_left, ticket.created_at, ticket.id)
+        first = served_first(ticket)
+        return (effective_priority(ticket, now, aging), not first, time_left, ticket.created_at, ticket.id)
 
     return sorted(tickets, key=key)

@@ -256,9 +256,9 @@ def resolve_tickets(session: Session, conversation_id: int, keep_appeals: bool) 
 
 def tickets_with_complaint(
     session: Session, conversation_ids: Sequence[int] | None
-) -> list[tuple[HandoffTicket, dt.datetime | None, str | None, str | None]]:
+) -> list[tuple[HandoffTicket, dt.datetime | None, str | None, str | None, list[str]]]:
     """Every waiting ticket (``conversation_ids`` None), or every ticket of those conversations,
-    with its complaint's deadline, case number and category."""
+    with its complaint's deadline, case number, category and signals."""
     query = select(HandoffTicket)
     if conversation_ids is None:
         query = query.where(HandoffTicket.status == "waiting")
@@ -266,22 +266,22 @@ def tickets_with_complaint(
         query = query.where(HandoffTicket.conversation_id.in_(list(conversation_ids)))
     found = list(session.execute(query).scalars())
     complaints = complaint_briefs(session, {ticket.complaint_id for ticket in found if ticket.complaint_id})
-    return [(ticket, *complaints.get(ticket.complaint_id or 0, (None, None, None))) for ticket in found]
+    return [(ticket, *complaints.get(ticket.complaint_id or 0, (None, None, None, []))) for ticket in found]
 
 
 def complaint_briefs(
     session: Session, complaint_ids: Collection[int]
-) -> dict[int, tuple[dt.datetime | None, str, str]]:
-    """(deadline, case number, category) of these complaints, by primary key (issue 16: a join
-    lets PostgreSQL hash every complaint ever stored for a few waiting tickets)."""
+) -> dict[int, tuple[dt.datetime | None, str, str, list[str]]]:
+    """(deadline, case number, category, signals) of these complaints, by primary key (issue 16: a
+    join lets PostgreSQL hash every complaint ever stored for a few waiting tickets)."""
     if not complaint_ids:
         return {}
     rows = session.execute(
-        select(Complaint.id, Complaint.deadline_at, Complaint.case_number, Complaint.category).where(
+        select(Complaint.id, Complaint.deadline_at, Complaint.case_number, Complaint.category, Complaint.signals).where(
             Complaint.id.in_(sorted(complaint_ids))
         )
     )
-    return {row.id: (row.deadline_at, row.case_number, row.category) for row in rows}
+    return {row.id: (row.deadline_at, row.case_number, row.category, list(row.signals or [])) for row in rows}
 
 
 @dataclass(frozen=True, slots=True)
