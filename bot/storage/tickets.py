@@ -24,6 +24,8 @@ TRANSFERRED = "transferred"
 """A waiting ticket a transfer closed: the conversation went to a person or to another queue's
 new ticket, so nobody may claim it from this one."""
 AGENT_OWNER = "agent:"
+TRANSFER_PRIORITY = 1
+"""A case transferred to a queue waits there elevated (P1), or as urgent as it already was."""
 
 
 def _claimable() -> ColumnElement[bool]:
@@ -132,7 +134,16 @@ def transfer(
     The conversation's tickets still waiting are closed first (``transferred``, their ids in the
     timeline row's ``closed_tickets``): left waiting, another agent could claim the case from the
     one it went to, and they would count in the queue, its metrics and its alerts. A waiting
-    appeal stays for the supervisor (``close_waiting_tickets``)."""
+    appeal stays for the supervisor (``close_waiting_tickets``).
+
+    The new ticket keeps the customer's place in line (先进大厅优先): its ``created_at`` is when
+    the customer first waited in this stretch (the earliest ticket still waiting or claimed, not
+    an appeal), its priority P1 or the more urgent one it had, its ``queued_at`` now (the new
+    queue has had no time yet to claim it: the pickup alert counts from here, migration 0028); it
+    keeps the nearest place the customer was told,
+    so a place further back in the new queue is kept silently, as when more urgent cases go first
+    (``bot.handoff.announce``)."""
+    stretch = _current_stretch(session, conversation.id)
     closed = close_waiting_tickets(session, conversation.id)
     if queue is not None:
         # The case goes with it: the card keeps its case number, category and deadline.
@@ -147,15 +158,54 @@ def transfer(
                 conversation_id=conversation.id,
                 complaint_id=case,
                 queue=queue,
-                priority=1,
+                priority=min(TRANSFER_PRIORITY, stretch.priority),
                 reason=TicketReason.TRANSFER,
                 status=WAITING,
-                created_at=now,
+                created_at=stretch.first_waited or now,
+                queued_at=now,
+                told_position=stretch.told,
+                best_told_position=stretch.best_told,
             )
         )
     conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
     detail = {**detail, "closed_tickets": closed} if closed else detail
     add_timeline_event(session, conversation.id, TimelineKind.TRANSFERRED, actor, detail, now)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stretch:
+    """What a transfer carries over from the tickets of the customer's current wait."""
+
+    first_waited: dt.datetime | None
+    priority: int
+    told: int | None
+    best_told: int | None
+
+
+def _current_stretch(session: Session, conversation_id: int) -> _Stretch:
+    """The conversation's tickets still waiting or claimed (not an appeal): when the customer
+    first waited, the most urgent priority, and the place they were told nearest (with the place
+    last recorded beside it)."""
+    rows = session.execute(
+        select(
+            HandoffTicket.created_at,
+            HandoffTicket.priority,
+            HandoffTicket.told_position,
+            HandoffTicket.best_told_position,
+        ).where(
+            HandoffTicket.conversation_id == conversation_id,
+            HandoffTicket.status.in_((WAITING, CLAIMED)),
+            HandoffTicket.reason != TicketReason.APPEAL,
+        )
+    ).all()
+    told = [row for row in rows if row.best_told_position is not None]
+    nearest = min(told, key=lambda row: row.best_told_position, default=None)
+    return _Stretch(
+        first_waited=min((row.created_at for row in rows), default=None),
+        priority=min((row.priority for row in rows), default=TRANSFER_PRIORITY),
+        told=nearest.told_position if nearest is not None else None,
+        best_told=nearest.best_told_position if nearest is not None else None,
+    )
 
 
 def waiting_since(session: Session, ticket_ids: Collection[int]) -> dict[int, dt.datetime]:
