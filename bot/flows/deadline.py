@@ -229,7 +229,9 @@ def extension_terms(
     """An extension counts as the case's deadline was counted (its rule's clock), and offers the
     hours that rule promised; a case promised in working days offers its grade × tier hours on
     the table's clock. Never under ``extension_min_hours``."""
-    known_grade = Grade(grade)
+    # A grade or signal no longer known (rows from before a configuration change) counts as
+    # the plainest case: no override matched by it, the shorter promise.
+    known_grade = Grade(grade) if grade in {known.value for known in Grade} else Grade.SIMPLE
     known_signals = [Signal(signal) for signal in signals if signal in {known.value for known in Signal}]
     rule = _rule_for(table, known_grade, tier, category, known_signals)
     if rule.hours is not None:
