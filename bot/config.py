@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.core.manager_patterns import MAX_PATTERN_CHARS, pattern_problem
 from bot.core.messages import ChannelName, MenuAction, MenuChoice
+from bot.core.ticket_reason import TicketReason
 from bot.rules import RuleSet, Vocabulary, check_vocabulary
 
 
@@ -1464,6 +1465,17 @@ class DashboardSettings(_Strict):
     """Complaints per category and per area are counted over this many past hours."""
 
 
+class ServedFirstSettings(_Strict):
+    """``served_first`` in ``config/queue.yaml``: the tickets taken before every other of the same
+    priority (紧急优先: danger now before threats and escalations, seed 002)."""
+
+    reasons: list[TicketReason] = [TicketReason.DANGER]
+    """Ticket reasons served first."""
+    signals: list[Signal] = [Signal.DANGER, Signal.SELF_HARM]
+    """A ticket whose case has one of these signals is served first, whatever it was opened for
+    (a waiting "转人工" ticket raised by "电梯里困了人" keeps its reason)."""
+
+
 class QueueSettings(_Strict):
     """``config/queue.yaml``: the live queue, waiting customers and supervisor alerts."""
 
@@ -1474,6 +1486,8 @@ class QueueSettings(_Strict):
     signal) is ordered as if it had come this many minutes earlier; 0 turns it off."""
     estimate_minutes_per_position: Minutes = 5
     """The wait a customer is told: this many minutes per customer ahead of them."""
+    served_first: ServedFirstSettings = ServedFirstSettings()
+    """Within a priority, these go before the rest (then time left, then arrival)."""
     pickup_alert_after_minutes: Minutes = 30
     """A ticket unclaimed this long notifies the supervisors (seed 002: within 30 minutes)."""
     pickup_alert_by_priority: dict[Annotated[int, Field(ge=0, le=2)], Minutes] = {}

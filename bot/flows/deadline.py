@@ -212,6 +212,36 @@ def _rule_for(
     return DeadlineRule(hours=row.get(tier, row[table.default_tier]))
 
 
+@dataclass(frozen=True, slots=True)
+class ExtensionTerms:
+    """How a supervisor's extension of a case counts (the console's 延长时限)."""
+
+    clock: Clock
+    """The clock the case's own deadline counts on: around the clock for danger now, service hours
+    for an ordinary complaint (``deadlines.yaml``)."""
+    default_hours: float
+    """The hours offered: the case's own promise again (1 for danger now, 12 for a simple complaint)."""
+
+
+def extension_terms(
+    table: DeadlineTable, grade: str, tier: str, category: str, signals: Collection[str]
+) -> ExtensionTerms:
+    """An extension counts as the case's deadline was counted (its rule's clock), and offers the
+    hours that rule promised; a case promised in working days offers its grade × tier hours on
+    the table's clock. Never under ``extension_min_hours``."""
+    # A grade or signal no longer known (rows from before a configuration change) counts as
+    # the plainest case: no override matched by it, the shorter promise.
+    known_grade = Grade(grade) if grade in {known.value for known in Grade} else Grade.SIMPLE
+    known_signals = [Signal(signal) for signal in signals if signal in {known.value for known in Signal}]
+    rule = _rule_for(table, known_grade, tier, category, known_signals)
+    if rule.hours is not None:
+        clock, hours = rule.clock or table.clock, rule.hours
+    else:
+        row = table.table[known_grade]
+        clock, hours = table.clock, row.get(tier, row[table.default_tier])
+    return ExtensionTerms(clock=clock, default_hours=max(float(hours), table.extension_min_hours))
+
+
 def due_after(
     start: dt.datetime, hours: float, clock: Clock, round_to_minutes: int, calendar: BusinessCalendar
 ) -> dt.datetime:

@@ -26,11 +26,11 @@ from arq import ArqRedis
 from redis.exceptions import WatchError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import QueueSettings
+from bot.config import QueueSettings, Signal
 from bot.core import redis_keys
 from bot.core.redis_replies import awaited
 from bot.core.staff_event import StaffEvent, StaffEventKind
-from bot.handoff.queue import WaitingTicket, queue_order
+from bot.handoff.queue import ServedFirst, WaitingTicket, queue_order
 from bot.staff.events import publish
 from bot.storage import tickets
 
@@ -61,6 +61,7 @@ def ticket_from_json(data: str | bytes) -> WaitingTicket:
         case_number=body.get("case_number"),
         category=body.get("category"),
         elder=bool(body.get("elder", False)),
+        signals=tuple(body.get("signals") or ()),
     )
 
 
@@ -83,7 +84,7 @@ async def _load(
     gone: list[int] = []
     async with sessions() as session:
         rows = await session.run_sync(tickets.tickets_with_complaint, conversation_ids)
-        for ticket, deadline_at, case_number, category, elder in rows:
+        for ticket, deadline_at, case_number, category, signals in rows:
             if ticket.status != "waiting":
                 gone.append(ticket.id)
                 continue
@@ -98,7 +99,8 @@ async def _load(
                     deadline_at=deadline_at,
                     case_number=case_number,
                     category=category,
-                    elder=elder,
+                    elder=Signal.ELDER.value in signals,
+                    signals=tuple(signals),
                 )
             )
     return waiting, gone
@@ -138,9 +140,11 @@ class LiveQueue:
         return await self._rebuild_once()
 
     async def ordered(self) -> list[WaitingTicket]:
-        """The waiting tickets in the order agents should take them (aging and the elders' head
-        start from config)."""
-        return queue_order(await self.waiting(), self._clock(), self.aging, self.elder_head_start)
+        """The waiting tickets in the order agents should take them (aging, who is served first and
+        the elders' head start from config)."""
+        first = self.settings.served_first
+        served_first = ServedFirst(frozenset(first.reasons), frozenset(first.signals))
+        return queue_order(await self.waiting(), self._clock(), self.aging, served_first, self.elder_head_start)
 
     async def _rebuild_once(self) -> list[WaitingTicket]:
         token = secrets.token_hex(8)

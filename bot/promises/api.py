@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from bot import json_text
+from bot.config import DeadlineTable
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import resources
 from bot.outbound.effects import Effects
-from bot.promises.tracker import Outcome, case_to_extend
+from bot.promises.tracker import Outcome, case_to_extend, extension_terms_of
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, note, path_target
 from bot.staff.auth import requires
@@ -90,9 +91,11 @@ async def extend(request: web.Request) -> web.Response:
 async def preview_extension(request: web.Request) -> web.Response:
     """``GET /api/conversations/{id}/extend?hours=24``: what ``POST …/extend`` with these hours
     would do now, changing nothing: the new deadline (``deadline_at``, and ``deadline_said`` as
-    the customer is told it), the deadline it replaces, how the hours are counted (``clock``,
-    ``deadlines.yaml``: ``business_hours`` counts service hours only) and ``message``, the exact
-    text the customer would be sent. The refusals are those of ``POST …/extend``."""
+    the customer is told it), the deadline it replaces, how the hours are counted (``clock``: as
+    the case's own deadline counts, ``deadlines.yaml``; ``business_hours`` counts service hours
+    only, ``around_the_clock`` every hour), the hours a console offers for this case
+    (``default_hours``) and ``message``, the exact text the customer would be sent. The refusals
+    are those of ``POST …/extend``."""
     conversation_id = _conversation_id(request)
     try:
         hours = float(request.query["hours"])
@@ -110,7 +113,8 @@ async def preview_extension(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "hours": hours,
-            "clock": deadlines.clock.value,
+            "clock": preview.clock.value,
+            "default_hours": preview.default_hours,
             "previous_deadline_at": preview.previous.isoformat(),
             "deadline_at": preview.deadline.isoformat(),
             "deadline_said": preview.said,
@@ -199,15 +203,20 @@ async def satisfaction_by_complaint(session: AsyncSession, conversation_id: int)
     return found
 
 
-def complaint_fields(complaint: Complaint, satisfaction: list[Satisfaction], shown: Shown) -> dict[str, Any]:
+def complaint_fields(
+    complaint: Complaint, satisfaction: list[Satisfaction], shown: Shown, deadlines: DeadlineTable
+) -> dict[str, Any]:
     """The promise tracker's fields of a complaint in ``GET /api/conversations/{id}``; the texts
     that may hold the customer's words (the summary, the callback's comment) pass through
-    ``shown`` (phones masked for an agent who does not own the conversation)."""
+    ``shown`` (phones masked for an agent who does not own the conversation). ``extension``: how
+    a 延长时限 of it counts (its deadline's clock) and the hours the console offers."""
 
     def iso(value: Any) -> str | None:
         return value.isoformat() if value is not None else None
 
+    terms = extension_terms_of(complaint, deadlines)
     return {
+        "extension": {"clock": terms.clock.value, "default_hours": terms.default_hours},
         "original_deadline_at": iso(complaint.original_deadline_at),
         "breached_at": iso(complaint.breached_at),
         "resolved_at": iso(complaint.resolved_at),

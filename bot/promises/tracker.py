@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.config import Grade, PhraseId, ServiceConfig, Signal
+from bot.config import Clock, DeadlineTable, Grade, PhraseId, ServiceConfig, Signal
 from bot.core.messages import Sender
 from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
@@ -23,7 +23,16 @@ from bot.core.timeline import TimelineKind
 from bot.flows.callback import reopened_by_staff
 from bot.flows.complaint import SUPERVISOR_QUEUE
 from bot.flows.data import FlowData, TimerKind, writes_traditional
-from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, due_after, format_hours
+from bot.flows.deadline import (
+    BusinessCalendar,
+    ExtensionTerms,
+    compute_deadline,
+    describe_moment,
+    due_after,
+    extension_terms,
+    format_hours,
+    rounding_minutes,
+)
 from bot.outbound.effects import Delivery, Effects, TimerSchedule
 from bot.outbound.outbox import add_customer_message
 from bot.promises.timers import CASE_KINDS, CaseTimer, CaseTimerKind, next_follow_up
@@ -58,6 +67,10 @@ class ExtensionPreview:
     """The new deadline as the customer is told it ("12月9日（周三）下午2点半前")."""
     message: str
     """The whole message the customer would be sent (``deadline_extended``)."""
+    clock: Clock
+    """How the hours count: as the case's own deadline counts."""
+    default_hours: float
+    """The hours a console offers for this case (:func:`extension_terms_of`)."""
 
 
 def _refetch(conversation_id: int) -> StaffEvent:
@@ -71,6 +84,14 @@ def _schedules(timers: Iterable[CaseTimer]) -> list[TimerSchedule]:
 def owner_audience(owner: str) -> str:
     """The owning agent ("agent:<id>" → "user:<id>"), or the supervisors while nobody owns it."""
     return f"user:{owner.split(':', 1)[1]}" if owner.startswith("agent:") else SUPERVISORS
+
+
+def extension_terms_of(complaint: Complaint, deadlines: DeadlineTable) -> ExtensionTerms:
+    """How an extension of ``complaint`` counts and the hours offered: as its own deadline
+    counted (a danger case's around the clock, an ordinary one's in service hours)."""
+    return extension_terms(
+        deadlines, complaint.grade, complaint.customer_tier, complaint.category, complaint.signals or []
+    )
 
 
 def case_to_extend(session: Session, conversation: Conversation) -> Complaint | None:
@@ -289,7 +310,8 @@ class Tracker:
         status_on_commit: StatusOnCommit,
     ) -> Outcome:
         """Move the open complaint's deadline ``hours`` later (from now, if it has passed), counted
-        and rounded as promises are (``deadlines.yaml`` ``clock``, ``round_to_minutes``); the
+        and rounded as its own promise was (the clock of its ``deadlines.yaml`` rule: around the
+        clock for danger now, else the table's ``clock``; ``round_to_minutes``); the
         customer hears ``deadline_extended`` with the new time as a date (not hours to wait, nor
         "kept waiting so long" minutes after filing); reminder, apology and breach are re-armed.
 
@@ -348,9 +370,17 @@ class Tracker:
         planned = self._extension(session, conversation_id, hours, now)
         if isinstance(planned, str):
             return planned
-        conversation, _, previous, deadline, moment = planned
+        conversation, complaint, previous, deadline, moment = planned
         message = self._text(conversation, PhraseId.DEADLINE_EXTENDED, deadline=moment)
-        return ExtensionPreview(previous=previous, deadline=deadline, said=moment, message=message)
+        terms = extension_terms_of(complaint, self.config.deadlines)
+        return ExtensionPreview(
+            previous=previous,
+            deadline=deadline,
+            said=moment,
+            message=message,
+            clock=terms.clock,
+            default_hours=terms.default_hours,
+        )
 
     def _extension(
         self, session: Session, conversation_id: int, hours: float, now: dt.datetime
@@ -371,8 +401,11 @@ class Tracker:
         if store.extensions_of(session, complaint) >= table.extensions_per_case:
             return "too many"
         previous = complaint.deadline_at or now
-        # The same clock and rounding as the first promise: the new time is one a person can keep.
-        deadline = due_after(max(previous, now), hours, table.clock, table.round_to_minutes, self.calendar)
+        # The same clock and rounding as the case's own promise: 2 hours more for someone trapped
+        # in a lift count on the wall clock (its deadline's), not as service hours till tomorrow.
+        clock = extension_terms_of(complaint, table).clock
+        rounding = rounding_minutes(hours, table.round_to_minutes)
+        deadline = due_after(max(previous, now), hours, clock, rounding, self.calendar)
         locale = self.phrases.locale(conversation.locale)
         moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
         return conversation, complaint, previous, deadline, moment

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot import json_text
 from bot.channels.webchat.adapter import media_links
+from bot.config import DeadlineTable
 from bot.core.messages import Sender
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
@@ -311,7 +312,9 @@ async def conversation(request: web.Request) -> web.Response:
 
         appealed = None
         if appealed_complaint is not None and appealed_complaint.conversation_id != conversation_id:
-            appealed = await _appealed_case_json(session, appealed_complaint, staff, said_deadline)
+            appealed = await _appealed_case_json(
+                session, appealed_complaint, staff, said_deadline, shared.config.deadlines
+            )
 
         body = {
             "id": found.id,
@@ -352,7 +355,9 @@ async def conversation(request: web.Request) -> web.Response:
             # whether anyone on the staff ever wrote to the customer (the console warns before resolving if not)
             "staff_replied": staff_replied,
             "complaints": [
-                _complaint_json(complaint, satisfaction.get(complaint.id, []), shown, said_deadline)
+                _complaint_json(
+                    complaint, satisfaction.get(complaint.id, []), shown, said_deadline, shared.config.deadlines
+                )
                 for complaint in complaints
             ],
             # The case the customer appealed from here (``appeal_of``), kept on its own conversation,
@@ -376,7 +381,11 @@ SaidDeadline = Callable[[dt.datetime | None], str | None]
 
 
 async def _appealed_case_json(
-    session: AsyncSession, case: Complaint, staff: dict[str, Any], said_deadline: SaidDeadline
+    session: AsyncSession,
+    case: Complaint,
+    staff: dict[str, Any],
+    said_deadline: SaidDeadline,
+    deadlines: DeadlineTable,
 ) -> dict[str, Any] | None:
     """The appealed case as its own conversation shows it, with that conversation's id and
     channel; None for an agent who may not read that conversation."""
@@ -390,7 +399,7 @@ async def _appealed_case_json(
         "conversation_id": case.conversation_id,
         "channel": case_conversation.channel,
         "phones_masked": not sees_phones(staff, case_conversation.owner),
-        **_complaint_json(case, satisfaction.get(case.id, []), shown, said_deadline),
+        **_complaint_json(case, satisfaction.get(case.id, []), shown, said_deadline, deadlines),
     }
 
 
@@ -399,6 +408,7 @@ def _complaint_json(
     satisfaction: list[Satisfaction],
     shown: Shown,
     said_deadline: SaidDeadline,
+    deadlines: DeadlineTable,
 ) -> dict[str, Any]:
     """A complaint's form in ``GET /api/conversations/{id}``, its texts passed through ``shown``."""
     return {
@@ -417,7 +427,7 @@ def _complaint_json(
         # issue 15: the deadline as the bot says it, in the conversation's language,
         # for the {deadline} of the phrases an agent picks
         "deadline_said": said_deadline(complaint.deadline_at),
-        **promises.complaint_fields(complaint, satisfaction, shown),
+        **promises.complaint_fields(complaint, satisfaction, shown, deadlines),
     }
 
 

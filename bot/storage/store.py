@@ -1308,7 +1308,8 @@ def open_or_raise_ticket(
     request: HandoffRequest,
     now: dt.datetime,
 ) -> int:
-    """Open a waiting ticket, or move the conversation's waiting ticket to a more urgent queue.
+    """Open a waiting ticket, or move the conversation's waiting ticket to a more urgent queue
+    (with the request's reason: it waits for that now).
 
     A waiting appeal never leaves its queue: a request for another raises another waiting ticket
     or opens one beside it (``_ticket_to_raise``). A waiting ticket of another case of the
@@ -1330,6 +1331,9 @@ def open_or_raise_ticket(
     if waiting is not None:
         if request.queue != waiting.queue or request.priority < waiting.priority:
             waiting.queued_at = now  # a new queue (or a higher priority) has had no time yet to claim it
+            if waiting.reason != TicketReason.APPEAL:
+                # "转人工", then "电梯里困了人": it waits as danger now (served first, named so).
+                waiting.reason = request.reason
         waiting.priority = min(waiting.priority, request.priority)
         waiting.queue = request.queue
         waiting.complaint_id = waiting.complaint_id or complaint_id

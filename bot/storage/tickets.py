@@ -10,7 +10,6 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from bot.config import Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.storage.conversations import add_timeline_event
@@ -25,6 +24,8 @@ TRANSFERRED = "transferred"
 """A waiting ticket a transfer closed: the conversation went to a person or to another queue's
 new ticket, so nobody may claim it from this one."""
 AGENT_OWNER = "agent:"
+TRANSFER_PRIORITY = 1
+"""A case transferred to a queue waits there elevated (P1), or as urgent as it already was."""
 
 
 def _claimable() -> ColumnElement[bool]:
@@ -144,7 +145,16 @@ def transfer(
     The conversation's tickets still waiting are closed first (``transferred``, their ids in the
     timeline row's ``closed_tickets``): left waiting, another agent could claim the case from the
     one it went to, and they would count in the queue, its metrics and its alerts. A waiting
-    appeal stays for the supervisor (``close_waiting_tickets``)."""
+    appeal stays for the supervisor (``close_waiting_tickets``).
+
+    The new ticket keeps the customer's place in line (先进大厅优先): its ``created_at`` is when
+    the customer first waited in this stretch (the earliest ticket still waiting or claimed, not
+    an appeal), its priority P1 or the more urgent one it had, its ``queued_at`` now (the new
+    queue has had no time yet to claim it: the pickup alert counts from here, migration 0028); it
+    keeps the nearest place the customer was told,
+    so a place further back in the new queue is kept silently, as when more urgent cases go first
+    (``bot.handoff.announce``)."""
+    stretch = _current_stretch(session, conversation.id)
     closed = close_waiting_tickets(session, conversation.id)
     if queue is not None:
         # The case goes with it: the card keeps its case number, category and deadline.
@@ -159,15 +169,54 @@ def transfer(
                 conversation_id=conversation.id,
                 complaint_id=case,
                 queue=queue,
-                priority=1,
+                priority=min(TRANSFER_PRIORITY, stretch.priority),
                 reason=TicketReason.TRANSFER,
                 status=WAITING,
-                created_at=now,
+                created_at=stretch.first_waited or now,
+                queued_at=now,
+                told_position=stretch.told,
+                best_told_position=stretch.best_told,
             )
         )
     conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
     detail = {**detail, "closed_tickets": closed} if closed else detail
     add_timeline_event(session, conversation.id, TimelineKind.TRANSFERRED, actor, detail, now)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stretch:
+    """What a transfer carries over from the tickets of the customer's current wait."""
+
+    first_waited: dt.datetime | None
+    priority: int
+    told: int | None
+    best_told: int | None
+
+
+def _current_stretch(session: Session, conversation_id: int) -> _Stretch:
+    """The conversation's tickets still waiting or claimed (not an appeal): when the customer
+    first waited, the most urgent priority, and the place they were told nearest (with the place
+    last recorded beside it)."""
+    rows = session.execute(
+        select(
+            HandoffTicket.created_at,
+            HandoffTicket.priority,
+            HandoffTicket.told_position,
+            HandoffTicket.best_told_position,
+        ).where(
+            HandoffTicket.conversation_id == conversation_id,
+            HandoffTicket.status.in_((WAITING, CLAIMED)),
+            HandoffTicket.reason != TicketReason.APPEAL,
+        )
+    ).all()
+    told = [row for row in rows if row.best_told_position is not None]
+    nearest = min(told, key=lambda row: row.best_told_position, default=None)
+    return _Stretch(
+        first_waited=min((row.created_at for row in rows), default=None),
+        priority=min((row.priority for row in rows), default=TRANSFER_PRIORITY),
+        told=nearest.told_position if nearest is not None else None,
+        best_told=nearest.best_told_position if nearest is not None else None,
+    )
 
 
 def waiting_since(session: Session, ticket_ids: Collection[int]) -> dict[int, dt.datetime]:
@@ -268,9 +317,9 @@ def resolve_tickets(session: Session, conversation_id: int, keep_appeals: bool) 
 
 def tickets_with_complaint(
     session: Session, conversation_ids: Sequence[int] | None
-) -> list[tuple[HandoffTicket, dt.datetime | None, str | None, str | None, bool]]:
+) -> list[tuple[HandoffTicket, dt.datetime | None, str | None, str | None, list[str]]]:
     """Every waiting ticket (``conversation_ids`` None), or every ticket of those conversations,
-    with its complaint's deadline, case number, category and whether it has the ``elder`` signal."""
+    with its complaint's deadline, case number, category and signals."""
     query = select(HandoffTicket)
     if conversation_ids is None:
         query = query.where(HandoffTicket.status == "waiting")
@@ -278,14 +327,14 @@ def tickets_with_complaint(
         query = query.where(HandoffTicket.conversation_id.in_(list(conversation_ids)))
     found = list(session.execute(query).scalars())
     complaints = complaint_briefs(session, {ticket.complaint_id for ticket in found if ticket.complaint_id})
-    return [(ticket, *complaints.get(ticket.complaint_id or 0, (None, None, None, False))) for ticket in found]
+    return [(ticket, *complaints.get(ticket.complaint_id or 0, (None, None, None, []))) for ticket in found]
 
 
 def complaint_briefs(
     session: Session, complaint_ids: Collection[int]
-) -> dict[int, tuple[dt.datetime | None, str, str, bool]]:
-    """(deadline, case number, category, elderly customer) of these complaints, by primary key
-    (issue 16: a join lets PostgreSQL hash every complaint ever stored for a few waiting tickets)."""
+) -> dict[int, tuple[dt.datetime | None, str, str, list[str]]]:
+    """(deadline, case number, category, signals) of these complaints, by primary key (issue 16: a
+    join lets PostgreSQL hash every complaint ever stored for a few waiting tickets)."""
     if not complaint_ids:
         return {}
     rows = session.execute(
@@ -293,10 +342,7 @@ def complaint_briefs(
             Complaint.id.in_(sorted(complaint_ids))
         )
     )
-    return {
-        row.id: (row.deadline_at, row.case_number, row.category, Signal.ELDER.value in (row.signals or []))
-        for row in rows
-    }
+    return {row.id: (row.deadline_at, row.case_number, row.category, list(row.signals or [])) for row in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,14 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import Calendar, Clock, DeadlineOverride, DeadlineRule, DeadlineTable, Grade, ServiceConfig, Signal
-from bot.flows.deadline import BusinessCalendar, compute_deadline, describe_moment, due_after, format_hours
+from bot.flows.deadline import (
+    BusinessCalendar,
+    compute_deadline,
+    describe_moment,
+    due_after,
+    extension_terms,
+    format_hours,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -293,3 +300,15 @@ def test_a_clock_and_rounding_are_checked_at_load(service_config: ServiceConfig)
         DeadlineTable.model_validate({**service_config.deadlines.model_dump(), "clock": "lunar"})
     with pytest.raises(ValidationError, match="opening time"):
         Calendar(working_weekdays=[1], business_hours=(dt.time(18), dt.time(9)))
+
+
+def test_an_extension_counts_on_the_cases_own_clock_and_offers_its_own_promise(service_config: ServiceConfig) -> None:
+    table = service_config.deadlines
+    danger = extension_terms(table, "complex", "standard", "engineering_repair", ["danger"])
+    assert (danger.clock, danger.default_hours) == (Clock.AROUND_THE_CLOCK, 1)
+    simple = extension_terms(table, "simple", "standard", "property_service", [])
+    assert (simple.clock, simple.default_hours) == (table.clock, 12)
+    assert extension_terms(table, "complex", "vip", "billing", ["emotional"]).default_hours == 8
+    # promised in working days (real estate): the grade × tier hours, on the table's clock
+    estate = extension_terms(table, "simple", "standard", "real_estate", [])
+    assert (estate.clock, estate.default_hours) == (table.clock, 12)

@@ -210,3 +210,57 @@ async def test_after_hours_a_customer_handed_to_the_duty_supervisor_never_hears_
     assert not any("非工作时间" in text for text in system_texts(supervised))
     await general.close()
     await supervised.close()
+
+
+async def test_someone_trapped_in_a_lift_is_next_in_the_duty_supervisors_queue_not_behind_threats(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """Every ticket in the duty supervisor's queue is P0; danger now (紧急优先) goes before the
+    threats, the refund demand and the supervisor asked for that came first: the trapped customer
+    hears they are next, never "第5位，预计等待约20分钟", and the queue shows them first."""
+    client = await make_client()
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    await sign_in(client, "zhou")
+    ctx = job_ctx(client)
+    earlier = []
+    threats_and_escalations = (
+        "宽带老是断 我要曝光你们",
+        "宽带一直断 不解决我就打12345",
+        "物业费多收了 我要退款",
+        "保安态度恶劣 我要找你们经理",
+    )
+    for says in threats_and_escalations:
+        earlier.append(await customer_hands_off(client, says=says, expect="主管"))
+        clock.advance(minutes=1)
+    trapped, socket = await customer_hands_off(client, says="救命，我被困在电梯里了", expect="紧急")
+    await announce_queue(ctx)
+    await socket.until(lambda frames: bool(_system(frames)))
+    assert system_texts(socket) == ["请稍候，下一位就是您，我马上就来为您服务。"]
+    queue = (await (await client.get("/api/queue")).json())["tickets"]
+    supervisor = [(t["conversation_id"], t["reason"]) for t in queue if t["queue"] == "supervisor"]
+    assert supervisor[0] == (trapped, "danger")
+    assert [reason for _, reason in supervisor[1:]] == ["threat", "threat", "beyond_authority", "supervisor_requested"]
+    assert queue[0]["signals"] == ["danger"]
+    for _, earlier_socket in earlier:
+        await earlier_socket.close()
+    await socket.close()
+
+
+async def test_danger_told_after_asking_for_a_person_goes_first_too(make_client: AppFactory, clock: FixedClock) -> None:
+    """"转人工", then "电梯里困了人": the waiting ticket moves to the duty supervisor as danger now."""
+    client = await make_client()
+    await add_user(client, "zhou", Role.SUPERVISOR)
+    await sign_in(client, "zhou")
+    ctx = job_ctx(client)
+    _, threat_socket = await customer_hands_off(client, says="宽带老是断 我要曝光你们", expect="主管")
+    clock.advance(minutes=1)
+    trapped, socket = await customer_hands_off(client)
+    await socket.send("救命 电梯里困了人 快来")
+    await socket.until_bot_says("紧急")
+    await announce_queue(ctx)
+    await socket.until(lambda frames: any("下一位就是您" in text for text in _system(frames)))
+    assert not any("第2位" in text for text in _system(socket.frames))
+    queue = (await (await client.get("/api/queue")).json())["tickets"]
+    assert (queue[0]["conversation_id"], queue[0]["reason"]) == (trapped, "danger")
+    await threat_socket.close()
+    await socket.close()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import replace
 
-from bot.handoff.queue import WaitingTicket, queue_order
+from bot.handoff.queue import ServedFirst, WaitingTicket, queue_order
 
 NOW = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
 
@@ -69,3 +70,24 @@ def test_first_come_and_urgent_still_come_first() -> None:
     slow_aging = dt.timedelta(hours=2)  # no ticket here has risen a level by waiting
     ordered = queue_order([old_man, urgent, long_before], NOW, slow_aging, elder_head_start=HEAD_START)
     assert ids(ordered) == [3, 1, 2]
+
+
+def test_danger_now_goes_before_threats_and_escalations_of_the_same_priority() -> None:
+    """紧急优先: in the duty supervisor's queue every ticket is P0; someone trapped in a lift is
+    taken before the media threat that came first, whichever deadline is nearer."""
+    served_first = ServedFirst(reasons=frozenset({"danger"}), signals=frozenset({"danger", "self_harm"}))
+    threat = replace(ticket(1, priority=0, minutes_ago=10, deadline_in_hours=0.5), reason="threat")
+    refund = replace(ticket(2, priority=0, minutes_ago=8, deadline_in_hours=20), reason="beyond_authority")
+    trapped = replace(ticket(3, priority=0, minutes_ago=0, deadline_in_hours=1), reason="danger")
+    # asked for a person first, then "电梯里困了人": the ticket keeps its reason, the case has the signal
+    raised = replace(ticket(4, priority=0, minutes_ago=1, deadline_in_hours=1), signals=("danger",))
+    waiting = [threat, refund, trapped, raised]
+    assert ids(queue_order(waiting, NOW, served_first=served_first)) == [4, 3, 1, 2]
+    assert ids(queue_order(waiting, NOW)) == [1, 4, 3, 2]  # nobody named: time left, then arrival
+
+
+def test_a_long_wait_still_lifts_a_ticket_level_with_danger_but_not_ahead_of_it() -> None:
+    served_first = ServedFirst(reasons=frozenset({"danger"}))
+    old = ticket(1, priority=2, minutes_ago=61, deadline_in_hours=0.5)  # P0 after an hour
+    trapped = replace(ticket(2, priority=0, minutes_ago=0, deadline_in_hours=1), reason="danger")
+    assert ids(queue_order([old, trapped], NOW, served_first=served_first)) == [2, 1]

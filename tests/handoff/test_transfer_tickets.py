@@ -12,9 +12,10 @@ from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage import supervision
 from bot.storage.models import Conversation, HandoffTicket, User
-from tests.conftest import AppFactory
-from tests.handoff.queue_helpers import customer_hands_off, ticket_of
+from tests.conftest import AppFactory, FixedClock
+from tests.handoff.queue_helpers import customer_hands_off, job_ctx, system_texts, ticket_of
 from tests.staff import add_user, set_queues, sign_in
+from workers.queue import announce_queue
 
 
 async def _signed_in(make_client: AppFactory, username: str) -> tuple[Any, dict[str, str]]:
@@ -168,4 +169,88 @@ async def test_a_ticket_no_longer_waiting_is_refused_with_409(make_client: AppFa
     assert refused.status == 409
     assert "no longer waits" in (await refused.json())["error"]
     assert await _owner(client, conversation_id) == "queue:engineering"
+    await socket.close()
+
+
+async def _transfer(console: Any, headers: dict[str, str], conversation_id: int, queue: str) -> None:
+    moved = await console.post(f"/api/conversations/{conversation_id}/transfer", json={"queue": queue}, headers=headers)
+    assert moved.status == 200, await moved.text()
+
+
+async def test_a_transfer_keeps_the_customers_place_in_line_from_when_they_first_waited(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """先进大厅优先: told "第3位", claimed, then transferred to the engineering team, where four
+    customers who came after them already wait: they are third there (not seventh), and hear no
+    place further back than one they were told; 已等待 and first-come count from their first wait, the pickup alert
+    from the transfer."""
+    client = await make_client()
+    await add_user(client, "lead", Role.SUPERVISOR)
+    supervisor, lead = await _signed_in(make_client, "lead")
+    ctx = job_ctx(client)
+    before = []
+    for _ in range(2):
+        before.append(await customer_hands_off(client))
+        clock.advance(minutes=1)
+    first_waited = clock()
+    customer, socket = await customer_hands_off(client)
+    await announce_queue(ctx)
+    await socket.until(lambda frames: any("第3位" in text for text in system_texts(socket)))
+    for conversation_id, _ in before:
+        await _transfer(supervisor, lead, conversation_id, "engineering")
+    after = []
+    for _ in range(4):
+        clock.advance(minutes=1)
+        after.append(await customer_hands_off(client))
+        await _transfer(supervisor, lead, after[-1][0], "engineering")
+    await announce_queue(ctx)
+    ticket = await ticket_of(client, customer)
+    assert (await supervisor.post(f"/api/tickets/{ticket}/claim", headers=lead)).status == 200
+    await socket.caught_up()
+    told = system_texts(socket)  # "第3位", then "下一位就是您" once the two before them moved on
+    clock.advance(minutes=2)
+    await _transfer(supervisor, lead, customer, "engineering")
+    await announce_queue(ctx)
+
+    queue = (await (await supervisor.get("/api/queue")).json())["tickets"]
+    engineering = [t for t in queue if t["queue"] == "engineering"]
+    assert [t["conversation_id"] for t in engineering] == [before[0][0], before[1][0], customer] + [c for c, _ in after]
+    mine = engineering[2]
+    assert dt.datetime.fromisoformat(mine["created_at"]) == first_waited
+    assert dt.datetime.fromisoformat(mine["waiting_since"]) == first_waited
+    await socket.caught_up()
+    assert system_texts(socket) == told
+    # the engineering team has had no time to claim it: no pickup alert counted from the first wait
+    found = await resources(client.app).database.write(
+        lambda session: supervision.waiting_since(session, clock() - dt.timedelta(minutes=1))
+    )
+    assert customer not in [ticket.conversation_id for ticket, _ in found]
+    for _, other in before + after:
+        await other.close()
+    await socket.close()
+
+
+async def test_a_customer_transferred_behind_urgent_cases_is_not_told_a_place_further_back(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """Told they are next, then transferred to the duty supervisor, where two threats (P0) wait:
+    their place there ("第3位") is kept silently, as when more urgent cases go first."""
+    client = await make_client()
+    await add_user(client, "lead", Role.SUPERVISOR)
+    supervisor, lead = await _signed_in(make_client, "lead")
+    ctx = job_ctx(client)
+    customer, socket = await customer_hands_off(client)
+    await announce_queue(ctx)
+    await socket.until(lambda frames: any("下一位就是您" in text for text in system_texts(socket)))
+    threats = [await customer_hands_off(client, says=s, expect="主管") for s in ("我要曝光你们", "我要打12345投诉你们")]
+    ticket = await ticket_of(client, customer)
+    assert (await supervisor.post(f"/api/tickets/{ticket}/claim", headers=lead)).status == 200
+    await _transfer(supervisor, lead, customer, "supervisor")
+    await announce_queue(ctx)
+    queue = (await (await supervisor.get("/api/queue")).json())["tickets"]
+    assert [t["conversation_id"] for t in queue if t["queue"] == "supervisor"][-1] == customer
+    await socket.caught_up()
+    assert system_texts(socket) == ["请稍候，下一位就是您，我马上就来为您服务。"]
+    for _, other in threats:
+        await other.close()
     await socket.close()

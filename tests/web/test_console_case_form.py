@@ -88,6 +88,7 @@ async def test_a_supervisor_sees_the_new_time_and_the_customers_message_before_e
         supervisor = await console_at(browser, client, "zhou.sup", WIDE_LAPTOP)
         await claims_the_case(supervisor)
         await expect(supervisor.locator("#extend-unit")).to_have_text("服务小时")
+        await expect(supervisor.locator("#extend-hours")).to_have_value("12")  # the case's own promise
 
         said = await customer.locator(".msg").count()
         await supervisor.fill("#extend-hours", "24")

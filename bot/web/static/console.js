@@ -676,9 +676,9 @@
           el("button", { type: "button", id: "reopen", text: T("重新打开…"), hidden: true, onclick: reopen })),
         state.me.role === "agent" ? null : el("div", { class: "composer-row" },
           el("label", { for: "extend-hours", text: T("延长时限") }),
-          el("input", { type: "number", id: "extend-hours", min: 1, max: 168, value: "12", class: "narrow" }),
-          // service hours skip nights, weekends and holidays: 24 of them can be several days
-          el("span", { id: "extend-unit", class: "unit", text: state.clock === "business_hours" ? T("服务小时") : T("小时") }),
+          // the case's own promise again (renderExtension), in the unit its deadline counts in
+          el("input", { type: "number", id: "extend-hours", min: 1, max: 168, class: "narrow" }),
+          el("span", { id: "extend-unit", class: "unit", text: clockUnit(state.clock) }),
           el("input", { type: "text", id: "extend-reason", placeholder: T("原因"), size: 12 }),
           el("button", { type: "button", id: "extend", text: T("延长…"), onclick: previewExtension })),
         state.me.role === "agent" ? null : el("div", { id: "extend-preview", class: "extend-preview", hidden: true })));
@@ -842,7 +842,32 @@
     return state.me.role !== "agent" || c.owner === `agent:${state.me.id}`;
   }
 
+  // Service hours skip nights, weekends and holidays: 24 of them can be several days; a danger
+  // case's deadline counts around the clock, so its extension does too.
+  function clockUnit(clock) {
+    if (clock === "business_hours") return T("服务小时");
+    if (clock === "around_the_clock") return T("小时(全天计)");
+    return T("小时");
+  }
+
+  // 延长时限 counts as the case's deadline counts and offers its own promise's hours (1 for
+  // someone trapped in a lift, 12 for a simple complaint); what a supervisor typed is kept.
+  function renderExtension() {
+    const input = $("extend-hours");
+    if (!input) return;
+    const complaints = state.conversation.complaints || [];
+    const c = complaints[complaints.length - 1] || state.conversation.appealed_case;
+    const terms = c && c.extension;  // none without a case: nothing to extend (the API says so)
+    $("extend-unit").textContent = clockUnit(terms ? terms.clock : state.clock);
+    const key = `${state.conversation.id}:${(c && c.case_number) || ""}`;
+    if (input.dataset.case !== key) {
+      input.dataset.case = key;
+      input.value = terms ? String(terms.default_hours) : "";
+    }
+  }
+
   function renderComplaint() {
+    renderExtension();
     const complaints = state.conversation.complaints || [];
     const appealed = state.conversation.appealed_case;
     if (!complaints.length && !appealed) {
@@ -1326,6 +1351,7 @@
     const result = await api("GET", `/api/conversations/${state.conversationId}/extend?hours=${encodeURIComponent(hours)}`);
     if (!result.ok) { box.hidden = true; say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     const p = result.data;
+    $("extend-unit").textContent = clockUnit(p.clock);
     clear(box,
       el("div", { id: "extend-new-deadline" }, T("新时限: {0}", formatTime(p.deadline_at)),
         el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` }),

@@ -247,6 +247,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "团队常用语已达上限({0} 条),请先删除不用的。": "The team has {0} canned replies, the most it may keep: remove one no longer used first.",
     "投诉单已更正": "Complaint form corrected",
     "服务小时": "service hours",
+    "小时(全天计)": "hours (around the clock)",
     "延长…": "Extend…",
     "请填写延长原因": "Give the reason for the extension",
     "新时限: {0}": "New deadline: {0}",
