@@ -1506,7 +1506,7 @@
     if (!hits.length) {
       // An agent sees others' phones masked, so a full number finds only their own cases: say so.
       const why = state.me.role === "agent" && FULL_PHONE.test(q.replace(/[\s()+-]/g, ""))
-        ? el("li", { class: "muted search-phone-hint", text: T("完整号码只能在您处理的会话中搜索,可试后4位。") }) : null;
+        ? el("li", { class: "muted search-phone-hint", text: T("完整号码只能在您接手或解决过的会话中搜索,其他会话可试后4位。") }) : null;
       clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) }), why);
       return;
     }

@@ -321,7 +321,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "至少输入2个字": "Type at least 2 characters",
     "搜索失败 ({0})": "Search failed ({0})",
     "没有找到与「{0}」相符的会话": "No conversation matches “{0}”",
-    "完整号码只能在您处理的会话中搜索,可试后4位。": "A full phone number is found only in the conversations you handle; try its last 4 digits.",
+    "完整号码只能在您接手或解决过的会话中搜索,其他会话可试后4位。": "A full phone number finds only the conversations you hold or resolved; for others, try its last 4 digits.",
     "匹配{0}": "matched {0}",
     "实时": "Live",
     "离线,重连中…": "Offline, reconnecting…",
