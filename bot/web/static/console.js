@@ -947,8 +947,25 @@
       return [EVENT_NAMES.transferred, detail.from ? ownerName(detail.from) : null, `→ ${ownerName(detail.to)}`].filter(Boolean).join(" ");
     }
     const parts = [EVENT_NAMES[event.kind] || event.kind];
-    // "认领": the row's header names who claimed it already ("我 (li)")
-    if (detail.username && !(event.kind === "claimed" && (event.actor || "").startsWith("agent:"))) parts.push(detail.username);
+    // "认领", "内部备注": the row's header names who did it already ("我 (li)", "李娜")
+    const byHeader = (event.kind === "claimed" || event.kind === "note") && (event.actor || "").startsWith("agent:");
+    if (detail.username && !byHeader) parts.push(detail.username);
+    // "已分类 物业服务 · 简单"
+    if (event.kind === "classified" && detail.category) parts.push([categoryName(detail.category), detail.grade ? label("grade", detail.grade) : null].filter(Boolean).join(" · "));
+    // "承诺答复时限 2026-12-07 15:00(告知客户「明天下午3点前」)"
+    if ((event.kind === "promised" || event.kind === "deadline_set") && detail.deadline_at) {
+      parts.push(formatTime(detail.deadline_at));
+      if (detail.said) parts.push(T("(告知客户「{0}」)", detail.said));
+    }
+    // "延长时限 2026-12-07 15:00 → 2026-12-08 15:00(延长 24 小时)"
+    if (event.kind === "deadline_extended" && detail.deadline_at) {
+      parts.push(`${detail.previous ? formatTime(detail.previous) : "—"} → ${formatTime(detail.deadline_at)}`);
+      if (detail.hours) parts.push(T("(延长 {0} 小时)", detail.hours));
+    }
+    // "客户评价 4分(原为 2分)"
+    if (event.kind === "rated" && detail.rating != null) {
+      parts.push(detail.corrected_from != null ? T("{0}分(原为 {1}分)", detail.rating, detail.corrected_from) : T("{0}分", detail.rating));
+    }
     if (event.kind === "reopened" && detail.owner) parts.push(`→ ${ownerName(detail.owner)}`);
     if ((event.kind === "follows_case" || event.kind === "case_phone_asked") && detail.case_number) parts.push(detail.case_number);
     if (event.kind === "case_phone_checked") parts.push(detail.confirmed ? T("核对通过") : T("核对未通过"));
