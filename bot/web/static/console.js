@@ -21,7 +21,7 @@
     reopened_by_customer: T("客户重新打开"),
     locale_switched: T("切换回复语言"),
     // issue 12 item 3
-    appeal_linked: T("申诉:已并入原投诉"), appeal_received: T("客户申诉(重复反映)"), same_phone_open_case: T("该号码另有未办结投诉(请与来电人核实)"), case_phone_asked: T("核对投诉人:问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人:已答复"), unverified_case_mention: T("身份未核实者提及本投诉(未并入)"), follows_case: T("再次反映已办结的投诉"), escalation_phone_asked: T("请客户留下主管回电号码"),
+    appeal_linked: T("申诉:已并入原投诉"), appeal_received: T("客户申诉(重复反映)"), same_phone_open_case: T("该号码另有未解决投诉(请与来电人核实)"), case_phone_asked: T("核对投诉人:问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人:已答复"), unverified_case_mention: T("身份未核实者提及本投诉(未并入)"), follows_case: T("再次反映已解决的投诉"), escalation_phone_asked: T("请客户留下主管回电号码"),
     phone_refused: T("客户不愿留电话"), contact_by_channel: T("未留电话:通过本会话渠道联系"),
     bot_reply_dropped: T("机器人回复已撤回(已由人工接手)"),
     routed: T("按规则分派"), routed_to_previous_owner: T("转给首问负责人"), many_cases_from_address: T("同一地址投诉过多·排在其他客户之后"),
@@ -338,7 +338,7 @@
 
   // ---------------------------------------------------------------- customer panel (issue 15)
 
-  const COMPLAINT_STATUS = { open: T("处理中"), incomplete: T("未完成"), resolved: T("已解决"), closed: T("已结束") };
+  const COMPLAINT_STATUS = { open: T("处理中"), incomplete: T("处理中(信息未经客户确认)"), resolved: T("已解决"), closed: T("已结束") };
 
   // How the customer confirmed being addressed (王先生), when no channel gave a display name.
   function addressedAs(customer) {
