@@ -1544,11 +1544,22 @@
     if ($("search-q").value.trim().length < 2) { $("search-results").hidden = true; return; }
     searchTimer = setTimeout(runSearch, SEARCH_PAUSE_MS);
   });
-  $("search-q").addEventListener("keydown", (event) => {
-    if (event.key === "Escape") { $("search-results").hidden = true; $("search-q").blur(); }
+  // The results close on Escape wherever the focus is (a result, the box) and on a click or a tap
+  // anywhere else: on a phone they cover the conversation's "← 返回队列". Pointer events: a tap
+  // sends no mousedown when the page scrolls or the browser reads it as a gesture.
+  function closeSearch() {
+    clearTimeout(searchTimer);
+    $("search-results").hidden = true;
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const inSearch = document.activeElement && document.activeElement.closest("#search-form");
+    if ($("search-results").hidden && !inSearch) return;
+    closeSearch();
+    if (inSearch) document.activeElement.blur();
   });
-  document.addEventListener("mousedown", (event) => {
-    if (!event.target.closest("#search-form")) $("search-results").hidden = true;
+  document.addEventListener("pointerdown", (event) => {
+    if (!event.target.closest("#search-form")) closeSearch();
   });
   // "/" finds, Ctrl+Enter (⌘+Enter) sends the reply.
   document.addEventListener("keydown", (event) => {
