@@ -24,7 +24,7 @@
     appeal_linked: T("申诉:已并入原投诉"), appeal_received: T("客户申诉(重复反映)"), same_phone_open_case: T("该号码另有未解决投诉(请与来电人核实)"), case_phone_asked: T("核对投诉人:问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人:已答复"), unverified_case_mention: T("身份未核实者提及本投诉(未并入)"), follows_case: T("再次反映已解决的投诉"), escalation_phone_asked: T("请客户留下主管回电号码"),
     phone_refused: T("客户不愿留电话"), contact_by_channel: T("未留电话:通过本会话渠道联系"),
     bot_reply_dropped: T("机器人回复已撤回(已由人工接手)"),
-    routed: T("按规则分派"), routed_to_previous_owner: T("转给首问负责人"), many_cases_from_address: T("同一地址投诉过多·排在其他客户之后"),
+    routed: T("按规则分派"), routed_to_previous_owner: T("转给首问负责人"), many_cases_from_address: T("同一网络地址(IP)投诉过多·排在其他客户之后"),
     deadline_reminder: T("时限提醒"), waiting_apology: T("致歉并告知等待时间"), deadline_breached: T("已超时"),
     deadline_extended: T("延长时限"), progress_follow_up: T("进度告知"), customer_confirmed: T("客户确认已解决"),
     reopened: T("重新打开"),
@@ -46,10 +46,10 @@
     owner: T("处理人"), channel: T("渠道"), window_hours: T("统计时段"), case_numbers: T("相关编号"), day: T("日期"),
     complaints: T("投诉数"), resolved: T("已解决"), breached: T("超时"), deliveries_failed: T("发送失败"),
   };
-  const PRIORITY_NAMES = { 0: T("P0 紧急"), 1: T("P1 较急"), 2: T("P2 普通"), 3: T("P3 同一地址投诉过多") };
+  const PRIORITY_NAMES = { 0: T("P0 紧急"), 1: T("P1 较急"), 2: T("P2 普通"), 3: T("P3 同一网络地址(IP)短时间内投诉过多,排在其他客户之后(不是同一住址)") };
   // Details that read as a sentence of their own ("已等待30分钟"), and ids staff never use (hidden).
   const DETAIL_SENTENCES = {
-    waiting_minutes: (v) => T("已等待{0}分钟", v), cases: (v) => T("该地址已有{0}个投诉", v), window_minutes: (v) => T("统计{0}分钟内", v),
+    waiting_minutes: (v) => T("已等待{0}分钟", v), cases: (v) => T("该网络地址(IP)已有{0}个投诉", v), window_minutes: (v) => T("统计{0}分钟内", v),
     silent_minutes: (v) => T("客户已等{0}分钟未获回复", v),
     unverified: () => T("(非该投诉的客户所发,身份未核实)"),
   };
@@ -123,6 +123,10 @@
         el("span", { class: "badge position", title: T("排队位置"), text: T("第{0}位", ticket.position) }),
         el("strong", { class: "ticket-title", text: T("会话 {0}", ticket.conversation_id) }),
         el("span", { class: `badge p${ticket.priority}`, title: PRIORITY_NAMES[ticket.priority] || "", text: `P${ticket.priority}` }),
+        // Why a ticket waits behind the others: said on the card, a phone shows no tooltip.
+        ticket.priority === 3
+          ? el("span", { class: "badge held-back", title: PRIORITY_NAMES[3], text: T("同一IP投诉过多") })
+          : null,
         // The customer's tier when it is not the default one (VIP客户, 集团客户…).
         ticket.customer_tier
           ? el("span", { class: "badge tier", "data-tier": ticket.customer_tier, title: T("客户类别"), text: label("tier", ticket.customer_tier) })
@@ -961,6 +965,11 @@
     if (event.kind === "deadline_extended" && detail.deadline_at) {
       parts.push(`${detail.previous ? formatTime(detail.previous) : "—"} → ${formatTime(detail.deadline_at)}`);
       if (detail.hours) parts.push(T("(延长 {0} 小时)", detail.hours));
+    }
+    // "同一网络地址(IP)投诉过多·排在其他客户之后 统计60分钟内 该网络地址(IP)已有11个投诉"
+    if (event.kind === "many_cases_from_address" && detail.cases) {
+      if (detail.window_minutes) parts.push(DETAIL_SENTENCES.window_minutes(detail.window_minutes));
+      parts.push(DETAIL_SENTENCES.cases(detail.cases));
     }
     // "客户评价 4分(原为 2分)"
     if (event.kind === "rated" && detail.rating != null) {
