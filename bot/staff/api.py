@@ -108,7 +108,7 @@ async def queue(request: web.Request) -> web.Response:
         problems = await session.run_sync(lambda sync: tickets.case_problems(sync, numbers))
         since = await session.run_sync(lambda sync: tickets.waiting_since(sync, [t.id for _, t in page.tickets]))
     # Nobody owns a waiting ticket: an agent sees its phone numbers masked, a supervisor in full.
-    full = sees_phones(staff, None)
+    full = sees_phones(staff, ())
     default_tier = resources(request).config.deadlines.default_tier
     return web.json_response(
         {
@@ -303,7 +303,8 @@ async def conversation(request: web.Request) -> web.Response:
         appealed_complaint = await session.run_sync(lambda sync: conversations.appealed_complaint(sync, found))
         # Everything the customer may have written in (messages, the complaint's words, the
         # callback's comment, timeline details) is shown as the phones are: in full or masked.
-        shown = shown_phones(staff, found.owner)
+        handlers = await session.run_sync(conversations.handlers_of_one, conversation_id)
+        shown = shown_phones(staff, handlers)
         engine, now = shared.engine, shared.clock()
         words = engine.phrases.time_words(found.locale)
 
@@ -370,7 +371,7 @@ async def conversation(request: web.Request) -> web.Response:
             "window": await conversation_window(session, found, shared.config, shared.clock()),
             # The customer opted out (an SMS "TD"): the console's replies are refused until they write.
             "opted_out": await session.run_sync(conversations.opted_out, conversation_id),
-            "phones_masked": not sees_phones(staff, found.owner),
+            "phones_masked": not sees_phones(staff, handlers),
             "sends_photos": photo_api.sends_photos(shared, found.channel),  # issue 15: the console's 照片 button
         }
     # Chinese as UTF-8, not \uXXXX escapes: half the bytes each time a console refetches it.
@@ -394,11 +395,12 @@ async def _appealed_case_json(
     if access is not Access.ALLOWED or case_conversation is None:
         return None
     satisfaction = await promises.satisfaction_by_complaint(session, case.conversation_id)
-    shown = shown_phones(staff, case_conversation.owner)
+    handlers = await session.run_sync(conversations.handlers_of_one, case.conversation_id)
+    shown = shown_phones(staff, handlers)
     return {
         "conversation_id": case.conversation_id,
         "channel": case_conversation.channel,
-        "phones_masked": not sees_phones(staff, case_conversation.owner),
+        "phones_masked": not sees_phones(staff, handlers),
         **_complaint_json(case, satisfaction.get(case.id, []), shown, said_deadline, deadlines),
     }
 

@@ -141,7 +141,8 @@ async def correct(request: web.Request) -> web.Response:
         # Every console (and the dashboard) refetches the case.
         changed = StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))
         await shared.gateway.commit(Effects(staff_events=[changed]))
-    shown = shown_phones(staff, done.owner)
+    # Only the owner or a supervisor corrects a form: the owner is who handles it here.
+    shown = shown_phones(staff, (done.owner,))
     return web.json_response(
         {
             **done.complaint,

@@ -45,23 +45,23 @@ async def customer(request: web.Request) -> web.Response:
     conversation_id = path_number(request, "not found")
     staff = request["staff"]
 
-    def read(sync: Session) -> tuple[Access, str | None, CustomerProfile | None]:
+    def read(sync: Session) -> tuple[Access, frozenset[str], CustomerProfile | None]:
         access = conversation_access(sync, conversation_id, staff)
         found = customer_of(sync, conversation_id) if access is Access.ALLOWED else None
         if found is None:
-            return access, None, None
-        customer_id, owner = found
+            return access, frozenset(), None
+        customer_id, handlers = found
         queues = queues_of(sync, int(staff["id"]), str(staff["role"]))
-        return access, owner, customer_profile(sync, customer_id, queues, int(staff["id"]), MAX_CASES)
+        return access, handlers, customer_profile(sync, customer_id, queues, int(staff["id"]), MAX_CASES)
 
     async with resources(request).sessions() as session:
-        access, owner, profile = await session.run_sync(read)
+        access, handlers, profile = await session.run_sync(read)
     if access is Access.MISSING or (access is Access.ALLOWED and profile is None):
         raise api_error(404, "no such conversation")
     if access is Access.REFUSED:
         raise api_error(403, NOT_IN_YOUR_QUEUES)
     assert profile is not None
-    full, shown = sees_phones(staff, owner), shown_phones(staff, owner)
+    full, shown = sees_phones(staff, handlers), shown_phones(staff, handlers)
     config = resources(request).config
     tiers = config.tiers_named(request.query.get("locale") or config.service.default_locale)
     return web.json_response(

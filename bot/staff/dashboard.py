@@ -155,11 +155,11 @@ async def notifications(request: web.Request) -> web.Response:
     async with resources(request).sessions() as session:
         rows = await session.run_sync(notification_store.notifications_for, _audiences(staff), NOTIFICATIONS_LIMIT)
         about = {item.conversation_id for item in rows if item.conversation_id is not None}
-        owners = await session.run_sync(lambda sync: conversation_store.owners_of(sync, about))
+        handlers = await session.run_sync(lambda sync: conversation_store.handlers_of(sync, about))
         cases = await session.run_sync(lambda sync: ticket_store.case_previews(sync, about))
         body = []
         for item in rows:
-            shown = shown_phones(staff, owners.get(item.conversation_id or 0))
+            shown = shown_phones(staff, handlers.get(item.conversation_id or 0, ()))
             body.append(
                 {
                     "id": item.id,

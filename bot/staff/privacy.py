@@ -1,11 +1,12 @@
-"""Phone numbers shown to staff: in full to the conversation's owner and to supervisors and
-managers, masked (138****5678) to every other agent. Applied by the API, never left to the page."""
+"""Phone numbers shown to staff: in full to whoever handles the conversation (its owner, and the
+agent who resolved one of its cases: ``bot.storage.conversations.handlers_of``) and to supervisors
+and managers, masked (138****5678) to every other agent. Applied by the API, never left to the page."""
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import phonenumbers
@@ -49,9 +50,10 @@ _PAUSE = re.compile(r"[,，、;；]\s?")
 _FOLDABLE = re.compile(rf"{INVISIBLE.pattern}|\d\s\d|[\d{SPOKEN_DIGITS}]{_PAUSE.pattern}[\d{SPOKEN_DIGITS}]")
 
 
-def sees_phones(staff: dict[str, Any], owner: str | None) -> bool:
-    """Whether this staff member sees the conversation's phone numbers in full."""
-    return staff["role"] != Role.AGENT or owner == f"agent:{staff['id']}"
+def sees_phones(staff: dict[str, Any], handlers: Collection[str | None]) -> bool:
+    """Whether this staff member sees the phone numbers of a conversation these staff handle
+    (``bot.storage.conversations.handlers_of``; none for a waiting ticket) in full."""
+    return staff["role"] != Role.AGENT or f"agent:{staff['id']}" in handlers
 
 
 def mask_phones(text: str | None) -> str | None:
@@ -260,9 +262,10 @@ def _star_middle(raw: str, national_digits: int, head: int) -> str:
 Shown = Callable[[str | None], str | None]
 
 
-def shown_phones(staff: dict[str, Any], owner: str | None) -> Shown:
-    """How this staff member sees a conversation's text: as written, or with phones masked."""
-    return _as_written if sees_phones(staff, owner) else mask_phones
+def shown_phones(staff: dict[str, Any], handlers: Collection[str | None]) -> Shown:
+    """How this staff member sees the text of a conversation these staff handle: as written, or
+    with phones masked."""
+    return _as_written if sees_phones(staff, handlers) else mask_phones
 
 
 def _as_written(text: str | None) -> str | None:

@@ -21,15 +21,15 @@ async def search(request: web.Request) -> web.Response:
     """``GET /api/search?q=``: up to 20 conversations the staff member may read whose case number,
     phone or message text contains ``q``, newest first; phone numbers masked as in the conversation.
 
-    A conversation whose phones the searcher sees masked (an agent's, not owned) is searched as they
+    A conversation whose phones the searcher sees masked (an agent's, not handled) is searched as they
     see it: never by phone, by its messages masked, so a query cannot confirm a hidden digit."""
     query = request.query.get("q", "").strip()
     if not MIN_QUERY <= len(query) <= MAX_QUERY:
         raise api_error(400, f"'q' must be {MIN_QUERY} to {MAX_QUERY} characters")
     staff = request["staff"]
-    # Whoever sees phones in full in a conversation nobody owns (supervisors, managers) sees them
-    # in full everywhere; an agent only in the conversations they own.
-    mask = None if sees_phones(staff, None) else mask_phones
+    # Whoever sees phones in full in a conversation nobody handles (supervisors, managers) sees them
+    # in full everywhere; an agent only in the conversations they handle (own, or resolved a case of).
+    mask = None if sees_phones(staff, ()) else mask_phones
 
     async with resources(request).sessions() as session:
         hits = await session.run_sync(
@@ -48,7 +48,7 @@ async def search(request: web.Request) -> web.Response:
                     "status": hit.status,
                     "case_number": hit.case_number,
                     "matched": hit.matched,
-                    "text": hit.text if sees_phones(staff, hit.owner) else mask_phones(hit.text),
+                    "text": hit.text if mask is None or hit.handled else mask(hit.text),
                     "ts": hit.at.isoformat() if hit.at else None,
                 }
                 for hit in hits

@@ -86,14 +86,32 @@ def owner_of(session: Session, conversation_id: int) -> str | None:
     return session.execute(select(Conversation.owner).where(Conversation.id == conversation_id)).scalar_one_or_none()
 
 
-def owners_of(session: Session, conversation_ids: Collection[int]) -> dict[int, str]:
-    """The owners of these conversations (the unknown ones left out)."""
+def handlers_of(session: Session, conversation_ids: Collection[int]) -> dict[int, frozenset[str]]:
+    """Who handles each of these conversations (the unknown ones left out): its owner and whoever
+    resolved one of its cases ("agent:7"), the staff who see its phone numbers in full."""
     if not conversation_ids:
         return {}
-    rows = session.execute(
-        select(Conversation.id, Conversation.owner).where(Conversation.id.in_(sorted(set(conversation_ids))))
+    wanted = sorted(set(conversation_ids))
+    handlers: dict[int, set[str]] = {
+        conversation_id: {owner}
+        for conversation_id, owner in session.execute(
+            select(Conversation.id, Conversation.owner).where(Conversation.id.in_(wanted))
+        )
+    }
+    resolvers = session.execute(
+        select(Complaint.conversation_id, Complaint.resolved_by)
+        .where(Complaint.conversation_id.in_(wanted), Complaint.resolved_by.is_not(None))
+        .distinct()
     )
-    return {conversation_id: owner for conversation_id, owner in rows}
+    for conversation_id, resolver in resolvers:
+        if resolver is not None:
+            handlers.setdefault(conversation_id, set()).add(resolver)
+    return {conversation_id: frozenset(names) for conversation_id, names in handlers.items()}
+
+
+def handlers_of_one(session: Session, conversation_id: int) -> frozenset[str]:
+    """:func:`handlers_of` one conversation; empty when there is none."""
+    return handlers_of(session, [conversation_id]).get(conversation_id, frozenset())
 
 
 def handled_by_agent(session: Session, conversation_id: int, queues: Collection[str], agent_id: int) -> bool:

@@ -11,18 +11,22 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bot.storage.conversations import handlers_of_one
 from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer, Satisfaction
 from bot.storage.search import readable_by
 
 MAX_CASES = 20
 
 
-def customer_of(session: Session, conversation_id: int) -> tuple[int, str] | None:
-    """The conversation's customer id and owner; None when there is no such conversation."""
-    row = session.execute(
-        select(Conversation.customer_id, Conversation.owner).where(Conversation.id == conversation_id)
-    ).one_or_none()
-    return (row.customer_id, row.owner) if row is not None else None
+def customer_of(session: Session, conversation_id: int) -> tuple[int, frozenset[str]] | None:
+    """The conversation's customer id and its handlers (``conversations.handlers_of``); None when
+    there is no such conversation."""
+    customer_id = session.execute(
+        select(Conversation.customer_id).where(Conversation.id == conversation_id)
+    ).scalar_one_or_none()
+    if customer_id is None:
+        return None
+    return customer_id, handlers_of_one(session, conversation_id)
 
 
 @dataclass(frozen=True)

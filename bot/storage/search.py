@@ -4,10 +4,11 @@
 every message; a full-text index (PostgreSQL ``pg_trgm`` or ``zhparser``) is the next step when it
 gets slow. Four statements whatever the number of hits (five for an agent's query with digits).
 
-An agent sees the phone numbers of a conversation they do not own masked (``bot.staff.privacy``),
-so a search must not confirm the digits hidden there: in such a conversation the phone fields never
-match, and a message matches only when its text *as the agent sees it* (``mask``) contains the
-query. Masking only stars digits, so a query without digits matches the same messages either way.
+An agent sees the phone numbers of a conversation they do not handle (neither own nor resolved a
+case of) masked (``bot.staff.privacy``), so a search must not confirm the digits hidden there: in
+such a conversation the phone fields never match, and a message matches only when its text *as the
+agent sees it* (``mask``) contains the query. Masking only stars digits, so a query without digits
+matches the same messages either way.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class SearchHit:
     text: str | None
     """The matching message, or the customer's last one."""
     at: dt.datetime | None
+    handled: bool
+    """Whether the searcher handles it (owns it or resolved one of its cases): sees its phones in full."""
 
 
 _MASKABLE = "*" + SPOKEN_DIGITS
@@ -62,6 +65,16 @@ def readable_by(queues: Collection[str] | None, agent_id: int) -> ColumnElement[
     )
 
 
+def handled_by(agent_id: int) -> ColumnElement[bool]:
+    """The conversations the agent handles: owns, or resolved one of the cases of."""
+    me = f"agent:{agent_id}"
+    resolved = aliased(Complaint)
+    return or_(
+        Conversation.owner == me,
+        exists().where(resolved.conversation_id == Conversation.id, resolved.resolved_by == me),
+    )
+
+
 def search_conversations(
     session: Session,
     query: str,
@@ -73,10 +86,10 @@ def search_conversations(
     """Conversations whose case number, phone (customer's or complaint's) or any message text
     contains ``query``, the most recent first, among those the staff member may read.
 
-    With ``mask`` (the searcher is an agent), the conversations the agent does not own are
+    With ``mask`` (the searcher is an agent), the conversations the agent does not handle are
     searched as the agent sees them: by case number and by their messages masked, never by phone."""
     readable = readable_by(queues, agent_id)
-    owned = Conversation.owner == f"agent:{agent_id}"
+    owned = handled_by(agent_id)
     digits = "".join(ch for ch in query if ch.isdigit())
     by_case = Complaint.case_number.icontains(query, autoescape=True)
     by_phone: ColumnElement[bool] | None = (
@@ -146,6 +159,7 @@ def search_conversations(
             Conversation.status,
             latest_case.c.case_number,
             last_in.c.message_id,
+            owned.label("handled"),
         )
         .outerjoin(last_in, last_in.c.conversation_id == Conversation.id)
         .outerjoin(latest_case, latest_case.c.conversation_id == Conversation.id)
@@ -167,6 +181,7 @@ def search_conversations(
             matched=matched[row.id],
             text=messages.get(wanted[row.id], (None, None))[0],
             at=messages.get(wanted[row.id], (None, None))[1],
+            handled=bool(row.handled),
         )
         for row in rows
     ]

@@ -143,3 +143,37 @@ async def test_a_search_cannot_confirm_a_phone_spelt_in_numerals_an_agent_sees_m
     assert await search(client, "一三八一二三四") == []
     [hit] = await search(client, "五六七八")
     assert hit["conversation_id"] == conversation_id and "一三八****五六七八" in hit["text"]
+
+
+async def test_the_agent_who_resolved_a_case_still_finds_and_reads_its_full_phone(make_client: AppFactory) -> None:
+    """Resolving hands the conversation back; the agent who resolved it still handles it: they
+    find it by the customer's whole number and read the number in full in the transcript, the
+    case form and the customer panel. Another agent of the queue still sees it masked."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await add_user(client, "wang.agent", Role.AGENT)
+    conversation_id, _ = await customer_with_a_complaint(client)
+    csrf = await sign_in(client, "li.agent")
+    ticket_id = await ticket_of(client, conversation_id)
+    headers = {"X-CSRF-Token": csrf}
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers=headers)).status == 200
+    resolved = await client.post(
+        f"/api/conversations/{conversation_id}/resolve", json={"summary": "已安排保洁清理"}, headers=headers
+    )
+    assert resolved.status == 200, await resolved.text()
+
+    [hit] = await search(client, PHONE)
+    assert hit["conversation_id"] == conversation_id and hit["matched"] == "phone"
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert view["phones_masked"] is False
+    assert any(message["text"] == PHONE for message in view["messages"])
+    assert view["complaints"][0]["contact_phone"] == PHONE
+    panel = await (await client.get(f"/api/conversations/{conversation_id}/customer")).json()
+    assert panel["phones_masked"] is False
+
+    await sign_in(client, "wang.agent")  # may read it (its queue), neither owned nor resolved it
+    assert await search(client, PHONE) == []
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    assert view["phones_masked"] is True
+    assert all(PHONE not in (message["text"] or "") for message in view["messages"])
+    assert "138****5678" in [message["text"] for message in view["messages"]]

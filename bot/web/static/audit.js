@@ -15,7 +15,7 @@ window.auditLog = (() => {
     reply: T("回复客户"),
     note: T("内部备注"),
     transfer: T("转交"),
-    resolve: T("办结"),
+    resolve: T("标记已解决"),
     extend_deadline: T("延长时限"),
     confirm_resolved: T("客户确认解决"),
     reopen: T("重新打开"),

@@ -21,10 +21,10 @@
     reopened_by_customer: T("客户重新打开"),
     locale_switched: T("切换回复语言"),
     // issue 12 item 3
-    appeal_linked: T("申诉:已并入原投诉"), appeal_received: T("客户申诉(重复反映)"), same_phone_open_case: T("该号码另有未办结投诉(请与来电人核实)"), case_phone_asked: T("核对投诉人:问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人:已答复"), unverified_case_mention: T("身份未核实者提及本投诉(未并入)"), follows_case: T("再次反映已办结的投诉"), another_case_started: T("另一问题另行登记(原投诉仍在处理)"), another_problem_dropped: T("另一问题未登记(回到原投诉)"), escalation_phone_asked: T("请客户留下主管回电号码"),
+    appeal_linked: T("申诉:已并入原投诉"), appeal_received: T("客户申诉(重复反映)"), same_phone_open_case: T("该号码另有未解决投诉(请与来电人核实)"), case_phone_asked: T("核对投诉人:问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人:已答复"), unverified_case_mention: T("身份未核实者提及本投诉(未并入)"), follows_case: T("再次反映已解决的投诉"), another_case_started: T("另一问题另行登记(原投诉仍在处理)"), another_problem_dropped: T("另一问题未登记(回到原投诉)"), escalation_phone_asked: T("请客户留下主管回电号码"),
     phone_refused: T("客户不愿留电话"), contact_by_channel: T("未留电话:通过本会话渠道联系"),
     bot_reply_dropped: T("机器人回复已撤回(已由人工接手)"),
-    routed: T("按规则分派"), routed_to_previous_owner: T("转给首问负责人"), many_cases_from_address: T("同一地址投诉过多·排在其他客户之后"),
+    routed: T("按规则分派"), routed_to_previous_owner: T("转给首问负责人"), many_cases_from_address: T("同一网络地址(IP)投诉过多·排在其他客户之后"),
     deadline_reminder: T("时限提醒"), waiting_apology: T("致歉并告知等待时间"), deadline_breached: T("已超时"),
     deadline_extended: T("延长时限"), progress_follow_up: T("进度告知"), customer_confirmed: T("客户确认已解决"),
     reopened: T("重新打开"),
@@ -46,10 +46,10 @@
     owner: T("处理人"), channel: T("渠道"), window_hours: T("统计时段"), case_numbers: T("相关编号"), day: T("日期"),
     complaints: T("投诉数"), resolved: T("已解决"), breached: T("超时"), deliveries_failed: T("发送失败"),
   };
-  const PRIORITY_NAMES = { 0: T("P0 紧急"), 1: T("P1 较急"), 2: T("P2 普通"), 3: T("P3 同一地址投诉过多") };
+  const PRIORITY_NAMES = { 0: T("P0 紧急"), 1: T("P1 较急"), 2: T("P2 普通"), 3: T("P3 同一网络地址(IP)短时间内投诉过多,排在其他客户之后(不是同一住址)") };
   // Details that read as a sentence of their own ("已等待30分钟"), and ids staff never use (hidden).
   const DETAIL_SENTENCES = {
-    waiting_minutes: (v) => T("已等待{0}分钟", v), cases: (v) => T("该地址已有{0}个投诉", v), window_minutes: (v) => T("统计{0}分钟内", v),
+    waiting_minutes: (v) => T("已等待{0}分钟", v), cases: (v) => T("该网络地址(IP)已有{0}个投诉", v), window_minutes: (v) => T("统计{0}分钟内", v),
     silent_minutes: (v) => T("客户已等{0}分钟未获回复", v),
     unverified: () => T("(非该投诉的客户所发,身份未核实)"),
   };
@@ -123,6 +123,10 @@
         el("span", { class: "badge position", title: T("排队位置"), text: T("第{0}位", ticket.position) }),
         el("strong", { class: "ticket-title", text: T("会话 {0}", ticket.conversation_id) }),
         el("span", { class: `badge p${ticket.priority}`, title: PRIORITY_NAMES[ticket.priority] || "", text: `P${ticket.priority}` }),
+        // Why a ticket waits behind the others: said on the card, a phone shows no tooltip.
+        ticket.priority === 3
+          ? el("span", { class: "badge held-back", title: PRIORITY_NAMES[3], text: T("同一IP投诉过多") })
+          : null,
         // The customer's tier when it is not the default one (VIP客户, 集团客户…).
         ticket.customer_tier
           ? el("span", { class: "badge tier", "data-tier": ticket.customer_tier, title: T("客户类别"), text: label("tier", ticket.customer_tier) })
@@ -338,7 +342,7 @@
 
   // ---------------------------------------------------------------- customer panel (issue 15)
 
-  const COMPLAINT_STATUS = { open: T("处理中"), incomplete: T("未完成"), resolved: T("已解决"), closed: T("已结束") };
+  const COMPLAINT_STATUS = { open: T("处理中"), incomplete: T("处理中(信息未经客户确认)"), resolved: T("已解决"), closed: T("已结束") };
 
   // How the customer confirmed being addressed (王先生), when no channel gave a display name.
   function addressedAs(customer) {
@@ -979,8 +983,30 @@
       return [EVENT_NAMES.transferred, detail.from ? ownerName(detail.from) : null, `→ ${ownerName(detail.to)}`].filter(Boolean).join(" ");
     }
     const parts = [EVENT_NAMES[event.kind] || event.kind];
-    // "认领": the row's header names who claimed it already ("我 (li)")
-    if (detail.username && !(event.kind === "claimed" && (event.actor || "").startsWith("agent:"))) parts.push(detail.username);
+    // "认领", "内部备注": the row's header names who did it already ("我 (li)", "李娜")
+    const byHeader = (event.kind === "claimed" || event.kind === "note") && (event.actor || "").startsWith("agent:");
+    if (detail.username && !byHeader) parts.push(detail.username);
+    // "已分类 物业服务 · 简单"
+    if (event.kind === "classified" && detail.category) parts.push([categoryName(detail.category), detail.grade ? label("grade", detail.grade) : null].filter(Boolean).join(" · "));
+    // "承诺答复时限 2026-12-07 15:00(告知客户「明天下午3点前」)"
+    if ((event.kind === "promised" || event.kind === "deadline_set") && detail.deadline_at) {
+      parts.push(formatTime(detail.deadline_at));
+      if (detail.said) parts.push(T("(告知客户「{0}」)", detail.said));
+    }
+    // "延长时限 2026-12-07 15:00 → 2026-12-08 15:00(延长 24 小时)"
+    if (event.kind === "deadline_extended" && detail.deadline_at) {
+      parts.push(`${detail.previous ? formatTime(detail.previous) : "—"} → ${formatTime(detail.deadline_at)}`);
+      if (detail.hours) parts.push(T("(延长 {0} 小时)", detail.hours));
+    }
+    // "同一网络地址(IP)投诉过多·排在其他客户之后 统计60分钟内 该网络地址(IP)已有11个投诉"
+    if (event.kind === "many_cases_from_address" && detail.cases) {
+      if (detail.window_minutes) parts.push(DETAIL_SENTENCES.window_minutes(detail.window_minutes));
+      parts.push(DETAIL_SENTENCES.cases(detail.cases));
+    }
+    // "客户评价 4分(原为 2分)"
+    if (event.kind === "rated" && detail.rating != null) {
+      parts.push(detail.corrected_from != null ? T("{0}分(原为 {1}分)", detail.rating, detail.corrected_from) : T("{0}分", detail.rating));
+    }
     if (event.kind === "reopened" && detail.owner) parts.push(`→ ${ownerName(detail.owner)}`);
     if (event.kind === "reopened" && detail.why) parts.push(T("原因: {0}", detail.why));
     if (event.kind === "reopened" && detail.deadline_at) parts.push(T("新时限: {0}", formatTime(detail.deadline_at)));
@@ -1594,7 +1620,7 @@
     if (!hits.length) {
       // An agent sees others' phones masked, so a full number finds only their own cases: say so.
       const why = state.me.role === "agent" && FULL_PHONE.test(q.replace(/[\s()+-]/g, ""))
-        ? el("li", { class: "muted search-phone-hint", text: T("完整号码只能在您处理的会话中搜索,可试后4位。") }) : null;
+        ? el("li", { class: "muted search-phone-hint", text: T("完整号码只能在您接手或解决过的会话中搜索,其他会话可试后4位。") }) : null;
       clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) }), why);
       return;
     }
@@ -1615,11 +1641,22 @@
     if ($("search-q").value.trim().length < 2) { $("search-results").hidden = true; return; }
     searchTimer = setTimeout(runSearch, SEARCH_PAUSE_MS);
   });
-  $("search-q").addEventListener("keydown", (event) => {
-    if (event.key === "Escape") { $("search-results").hidden = true; $("search-q").blur(); }
+  // The results close on Escape wherever the focus is (a result, the box) and on a click or a tap
+  // anywhere else: on a phone they cover the conversation's "← 返回队列". Pointer events: a tap
+  // sends no mousedown when the page scrolls or the browser reads it as a gesture.
+  function closeSearch() {
+    clearTimeout(searchTimer);
+    $("search-results").hidden = true;
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const inSearch = document.activeElement && document.activeElement.closest("#search-form");
+    if ($("search-results").hidden && !inSearch) return;
+    closeSearch();
+    if (inSearch) document.activeElement.blur();
   });
-  document.addEventListener("mousedown", (event) => {
-    if (!event.target.closest("#search-form")) $("search-results").hidden = true;
+  document.addEventListener("pointerdown", (event) => {
+    if (!event.target.closest("#search-form")) closeSearch();
   });
   // "/" finds, Ctrl+Enter (⌘+Enter) sends the reply.
   document.addEventListener("keydown", (event) => {

@@ -72,7 +72,7 @@
       el("div", { id: "report-headline", class: "headline" }),
       el("div", { class: "report-grid" },
         chartCard("chart-day", T("每日投诉量"), true),
-        chartCard("chart-ontime", T("按时办结")),
+        chartCard("chart-ontime", T("按时解决")),
         chartCard("chart-category", T("按类别")),
         chartCard("chart-area", T("按行政区")),
         chartCard("chart-channel", T("按渠道")),

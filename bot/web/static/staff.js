@@ -96,7 +96,7 @@ const Staff = (() => {
     channel: { webchat: T("网页聊天"), wechat: T("微信"), sms: T("短信"), telegram: "Telegram" },
     status: {
       open: T("处理中"), closed: T("已结束"), resolved: T("已解决"), in_progress: T("处理中"), reopened: T("重新打开"),
-      incomplete: T("未完成"),
+      incomplete: T("处理中(信息未经客户确认)"),
     },
     reason: {
       complaint: T("投诉"), threat: T("威胁曝光/投诉"), danger: T("紧急危险"), escalated: T("升级"), transfer: T("转交"), deadline_breached: T("已超时"),
