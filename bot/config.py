@@ -1133,6 +1133,9 @@ class Timers(_Strict):
     """On the duty supervisor's paths the reply time is said after the phone and the place are
     answered; a customer who answers neither for this many seconds hears the restatement and the
     time all the same. Defaulted, as above."""
+    safety_repeat_after: int = Field(default=300, ge=0, le=DAY_SECONDS)
+    """Danger told again ("煤气味越来越重了") hears how to stay safe and whom to call again, at most
+    once per this many seconds; the first time always. 0: every time. Defaulted, as above."""
     resume_after_idle_close: int = Field(default=DAY_SECONDS, ge=0, le=7 * DAY_SECONDS)
     """A customer who writes again at most this many seconds after their conversation was closed
     for silence (``idle_close_after``), before anything was handed off, goes on with what they had

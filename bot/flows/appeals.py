@@ -339,6 +339,10 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
     data.contact_by_channel = True  # restated as "未留电话，通过本次对话的渠道与您联系"
     if Intent.REFUSE_CONTACT not in turn.intents:
         turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+    if Signal.SELF_HARM in data.signals and Signal.DANGER not in data.signals:
+        # "算了 没事了 你们别管了" after "不想活了": care and the helpline again, never a form question.
+        turn.say(PhraseId.SELF_HARM_CARE)
+        return True
     turn.say(PhraseId.ESCALATION_WITHOUT_PHONE)
     ask_place_for_the_supervisor(turn)
     return True

@@ -225,15 +225,18 @@ def _still_wrong(turn: Turn, said: str) -> bool:
     """What the customer says beside (or after) their score tells the resolved problem is not
     resolved: the ``not_resolved`` intent, ``followups.not_done_words`` ("师傅到现在都还没来",
     "你们骗谁呢"), or a complaint about the same problem with ``again_words`` or
-    ``followups.still_words`` ("晚上还是有点吵" after noise)."""
+    ``followups.still_words`` ("晚上还是有点吵" after noise), or those words in a comment that reads
+    as no other problem and neither praise nor thanks ("5分 但是那狗昨晚还在叫")."""
     followups = turn.kit.config.followups
     understood = turn.kit.understander.understand(said, turn.locale)
     if Intent.NOT_RESOLVED in understood.intents or turn.says_any(said, followups.not_done_words):
         return True
-    if Intent.COMPLAINT not in understood.intents or Intent.PRAISE in understood.intents:
-        return False
+    if Intent.PRAISE in understood.intents or not understood.intents <= _WITH_AGAIN:
+        return False  # "师傅一直很耐心", "还是要谢谢你们": a still word in praise or thanks
     if not turn.says_any(said, [*followups.again_words, *followups.still_words]):
         return False
+    if understood.category is None:
+        return True  # "那狗昨晚还在叫", "the bins are full again tho": the problem goes on, in other words
     told = description_text(turn.step.data)
     before = turn.kit.understander.understand(told, turn.locale).category if told else None
     return understood.category == before or same_matter(turn, understood, told)

@@ -3,6 +3,8 @@ the duty supervisor, a request for a person to a person."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.config import PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
@@ -80,14 +82,29 @@ def _asked_then_promised(turn: Turn, record: ComplaintRecord) -> None:
 
 
 def _safety_first(turn: Turn) -> None:
-    """Once a conversation: how to stay safe from danger now, care and a helpline for talk of
-    self-harm."""
+    """How to stay safe from danger now, care and a helpline for talk of self-harm: the first time
+    they are told, and again when told again ("都十几分钟了 煤气味越来越重了") at most once per
+    ``timers.safety_repeat_after``."""
     understood = turn.understood
-    new = (understood.signals if understood is not None else frozenset()) - turn.earlier_signals
-    if Signal.DANGER in new:
+    said = understood.signals if understood is not None else frozenset()
+    new = said - turn.earlier_signals
+    data = turn.step.data
+    last = data.extra.get(_SAFETY_SAID_AT)
+    since = turn.now - dt.datetime.fromisoformat(last) if isinstance(last, str) else None
+    again = since is None or since >= dt.timedelta(seconds=turn.kit.config.timers.safety_repeat_after)
+    told = False
+    if Signal.DANGER in new or (Signal.DANGER in said and again):
         turn.say(PhraseId.SAFETY_FIRST)
-    if Signal.SELF_HARM in new:
+        told = True
+    if Signal.SELF_HARM in new or (Signal.SELF_HARM in said and again):
         turn.say(PhraseId.SELF_HARM_CARE)
+        told = True
+    if told:
+        data.extra[_SAFETY_SAID_AT] = turn.now.isoformat()
+
+
+_SAFETY_SAID_AT = "safety_said_at"
+"""``FlowData.extra`` key: when the safety advice or the care phrase was last said."""
 
 
 def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:

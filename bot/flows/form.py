@@ -19,10 +19,12 @@ from bot.flows.records import State
 from bot.flows.side_answers import open_consultation
 from bot.flows.slots import (
     CORRECTION_CUES,
+    LONGEST_PLACE_ANSWER,
     append_description,
     ends_as_a_question,
     named_as_a_place,
     needs_its_estate,
+    only_a_part,
     only_names_a_complaint,
     place_as_written,
     place_in_own_words,
@@ -118,6 +120,14 @@ def on_phone(turn: Turn, text: str) -> None:
         if data.phone_refusals:
             _count_refusal(turn, data.phone_refusals + 1)
         _place_noted_then_next(turn)
+    elif (estate := _estate_of_the_building(turn, text)) is not None:
+        # "锦绣江南" after "5栋的路灯坏了": the estate of the building told, never the problem's words.
+        data = turn.step.data
+        data.area = within_place(turn.kit, data.area or "", estate)
+        data.estate_asked = True
+        turn.changed.add("area")
+        turn.audit(TimelineKind.AREA_RECEIVED)
+        _place_noted_then_next(turn)
     elif turn.changed and (Intent.COMPLAINT not in turn.intents or _only_where(turn, text)):
         # Another item given or corrected ("在锦绣家园北门停车场"): the phone is still missing.
         _place_noted_then_next(turn)
@@ -155,6 +165,24 @@ def on_area(turn: Turn, text: str) -> None:
             data.area = place
             turn.audit(TimelineKind.AREA_RECEIVED)
     _ask_next_missing(turn)
+
+
+def _estate_of_the_building(turn: Turn, text: str) -> str | None:
+    """While the phone is asked and the place is a building alone ("5栋"), a short answer that is
+    only a name ("锦绣江南": no problem, story, question or other item) is its estate; else None."""
+    data, understood = turn.step.data, turn.understood
+    if not data.area or data.estate_asked or not needs_its_estate(turn.kit, data.area) or turn.changed:
+        return None
+    if understood is None or understood.intents or understood.category is not None or understood.signals:
+        return None
+    if turn.says_any(text, turn.kit.form.story_words) or turn.says_any(text, turn.kit.rules.complaint.problem_words):
+        return None
+    if is_fragment(turn, text):
+        return None
+    place = place_in_own_words(turn, text)
+    if place is None or len(place) > LONGEST_PLACE_ANSWER or only_a_part(turn.kit, place):
+        return None
+    return place
 
 
 def _asked_for_the_estate(turn: Turn) -> bool:

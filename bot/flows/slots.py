@@ -208,7 +208,13 @@ def named_as_a_place(turn: Turn, text: str) -> str | None:
     if turn.says_any(text, form.story_words) or turn.says_any(text, turn.kit.rules.complaint.problem_words):
         return None
     place = place_in_own_words(turn, text)
-    if place is None or len(place) > LONGEST_PLACE_ANSWER:
+    if place is None:
+        return None
+    if place.isascii() and _has_a_numbered_unit(turn.kit, place):
+        # "Rm 1203, 12/F, Tower 5, Metro Harbour View, Tai Kok Tsui": a Hong Kong address, the
+        # estate and the district after the flat and the tower, in Latin letters (longer than Han).
+        return place if len(place) <= LONGEST_PLACE_ANSWER * _LATIN_CHARS_PER_HAN else None
+    if len(place) > LONGEST_PLACE_ANSWER:
         return None
     endings = (
         *gazetteer.estate_suffixes,
@@ -223,6 +229,27 @@ def named_as_a_place(turn: Turn, text: str) -> str | None:
     if any(said.endswith(ending) and said != ending for ending in endings) or _ends_with_a_unit(turn.kit, said):
         return place
     return None
+
+
+_LATIN_CHARS_PER_HAN = 3
+"""An answer in Latin letters takes about this many characters for what one Han character says."""
+
+
+def _has_a_numbered_unit(kit: FlowKit, said: str) -> bool:
+    """Latin words holding an English unit and its number with a name beside them ("Rm 1203, 12/F,
+    Tower 5, Metro Harbour View"): the number alone ("room 5") is not enough."""
+    units = alternation(kit.config.gazetteer.english_unit_words)
+    if not units:
+        return False
+    found = re.search(rf"(?<![A-Za-z])(?:{units})\s*\d+[A-Za-z]?(?![A-Za-z\d])", said, re.IGNORECASE)
+    if found is None:
+        return False
+    rest = f"{said[: found.start()]} {said[found.end() :]}"
+    return sum(1 for word in re.findall(r"[A-Za-z]+", rest) if word[0].isupper()) >= _NAMED_WORDS
+
+
+_NAMED_WORDS = 2
+"""Capitalised words beside an English unit that name where it is ("Metro Harbour")."""
 
 
 def _ends_with_a_unit(kit: FlowKit, said: str) -> bool:

@@ -381,3 +381,40 @@ def test_a_good_score_with_criticism_in_english_is_thanked_for_the_suggestion(en
     step = chat.send("4 stars but it took way too long")
     assert chat.phrase_ids(step) == ["satisfaction_suggestion"]
     assert "valuable suggestion" in chat.texts(step)
+
+
+def _resolved_complaint(engine: ConversationEngine, complaint: str, place: str) -> Chat:
+    chat = Chat(engine)
+    for text in (complaint, "13611112222", place, "对"):
+        chat.send(text)
+    chat.send(Resolved(summary="已处理"))
+    chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
+    assert chat.state is State.AWAIT_RATING
+    return chat
+
+
+def test_a_good_score_beside_the_problem_still_going_on_reopens_with_the_score(engine: ConversationEngine) -> None:
+    """cb-c26: "5分 但是那狗昨晚还在叫" was thanked as a suggestion and the case closed resolved."""
+    chat = _resolved_complaint(engine, "小区里的狗天天乱叫 吵死了", "丰泽园3栋")
+    step = chat.send("5分 但是那狗昨晚还在叫")
+    assert "宝贵建议" not in chat.texts(step)
+    _assert_reopened(chat, step, rating=5)
+
+
+def test_the_problem_back_in_english_at_the_comment_question_reopens_with_the_score(
+    engine: ConversationEngine,
+) -> None:
+    """cb-c22: "meh 3 i guess", then "the bins are full again tho" was apologised for and closed."""
+    chat = _resolved_complaint(engine, "ok whatever 我们楼下的垃圾桶满了三天了 都臭了", "丽景花园B座")
+    assert chat.phrase_ids(chat.send("meh 3 i guess")) == ["satisfaction_sorry_ask_comment"]
+    step = chat.send("the bins are full again tho")
+    assert "Goodbye" not in chat.texts(step)
+    _assert_reopened(chat, step, rating=3)
+
+
+@pytest.mark.parametrize("comment", ["师傅一直很耐心", "还是要谢谢你们"])
+def test_a_still_word_in_praise_or_thanks_keeps_the_case_resolved(engine: ConversationEngine, comment: str) -> None:
+    chat, _ = _asked(engine)
+    chat.send("5")
+    step = chat.send(comment)
+    assert not step.reopen and chat.state is State.CLOSED

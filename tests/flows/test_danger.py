@@ -429,3 +429,31 @@ def test_a_pinched_hand_last_week_is_an_ordinary_complaint(engine: ConversationE
     step = chat.send("上周电梯门夹了我妈的手")
     assert "safety_first" not in chat.phrase_ids(step)
     assert chat.state is State.AWAIT_PHONE
+
+
+def test_danger_told_again_and_worse_later_hears_the_safety_advice_again(engine: ConversationEngine) -> None:
+    """c11: "煤气味越来越重了" a quarter of an hour on heard only "已作为紧急情况…", not to leave,
+    switch nothing and call 119; told again within ``timers.safety_repeat_after`` it is not repeated."""
+    chat = Chat(engine)
+    chat.send(Started())
+    assert chat.phrase_ids(chat.send("楼道里煤气味好重啊 怎么办"))[0] == "safety_first"
+    chat.send("保利花园二期 5栋3单元")
+    chat.send("电话13811112222")
+    soon = chat.send("煤气味还是很重")
+    assert "safety_first" not in chat.phrase_ids(soon)
+    chat.wait(engine.config.timers.safety_repeat_after)
+    step = chat.send("都十几分钟了 到底什么时候来人 煤气味越来越重了")
+    assert chat.phrase_ids(step)[0] == "safety_first"
+    assert "119" in chat.texts(step) and "不要开关电器" in chat.texts(step)
+
+
+def test_talk_of_self_harm_then_never_mind_hears_care_again_and_no_form_question(engine: ConversationEngine) -> None:
+    """c19: "算了 没事了 你们别管了" after "不想活了" was asked where it happened and told the
+    supervisor would write here."""
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("我真的不想活了")
+    step = chat.send("算了 没事了 你们别管了")
+    assert chat.phrase_ids(step) == ["self_harm_care"]
+    assert "12356" in chat.texts(step)
+    assert "哪个小区" not in chat.texts(step) and chat.state is State.HANDED_OFF

@@ -104,3 +104,28 @@ def test_a_gate_of_an_estate_in_pinyin_with_the_phone_is_the_place(conversation_
     chat.send("east gate of Bishuiwan, phone 13912340404")
     assert chat.state is State.CONFIRMING
     assert chat.data.area == "east gate of Bishuiwan"
+
+
+def test_an_estate_named_alone_at_the_phone_question_is_the_estate_of_the_building_told(chat: Chat) -> None:
+    """c37: "锦绣江南" went into the problem, the phone was asked word for word again, and after the
+    number "请问5栋是哪个小区的呢？"."""
+    chat.send("5栋的路灯坏了一个月了")
+    step = chat.send("锦绣江南")
+    assert chat.state is State.AWAIT_PHONE
+    assert chat.phrase_ids(step) == [PhraseId.PLACE_NOTED_ASK_PHONE_FORM]
+    assert "锦绣江南5栋" in chat.texts(step)
+    step = chat.send("13900002222")
+    assert "哪个小区" not in chat.texts(step)
+    assert "锦绣江南" not in chat.line(step, "问题：")
+    assert chat.line(step, "地点：") == "地点：锦绣江南5栋"
+
+
+def test_a_hong_kong_address_in_english_at_the_phone_question_is_the_place(chat: Chat) -> None:
+    """c46: the flat, tower, estate and district sent at the phone question were asked for again."""
+    chat.send("The corridor lights on our floor have been out for a week")
+    step = chat.send("Rm 1203, 12/F, Tower 5, Metro Harbour View, Tai Kok Tsui")
+    assert chat.state is State.AWAIT_PHONE
+    assert chat.phrase_ids(step) == [PhraseId.PLACE_NOTED_ASK_PHONE_FORM]
+    step = chat.send("13900002222")
+    assert PhraseId.CONFIRM_QUESTION in chat.phrase_ids(step)
+    assert "Metro Harbour View" in chat.texts(step)
