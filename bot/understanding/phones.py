@@ -34,9 +34,11 @@ _LOCAL_NUMBER = re.compile(r"(?<![\dA-Za-z])(?<![\d\-.][\-.])[2-9]\d{2,3}[ \-.]?
 """A landline's local part as people type it without the area code: "88665544", "8866 5544"; not
 the end or the start of a longer number ("400-810-8888")."""
 _DATE = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
-_CUE_REACH = 12
-"""How many characters before a local number a phone word may stand ("座机号码是 8866 5544",
-"the phone is 9876 5433")."""
+_CUE_REACH = 8
+"""How many characters before a local number a phone word may stand ("座机号码是 8866 5544")."""
+_REGION_CUE_REACH = 12
+"""The same for a Hong Kong or Macao number, whose eight digits are valid for fewer numbers than a
+local one's seven or eight: further, as English says it ("the phone is 9876 5433")."""
 _ONLY_SEPARATORS = re.compile(r"[\s\W_]*")
 _LETTER_FOR_DIGIT = re.compile(r"(?<=\d)[OoIl](?=\d)")
 """A letter O (for 0) or I or l (for 1) between digits."""
@@ -135,7 +137,7 @@ def find_unprefixed_mobile(
     after a phone word of ``cues`` or as the whole message), or ``None``. ``landlines``: their
     landlines too ("屋企電話 2345 6789", written in traditional characters)."""
     types = _CONTACT_TYPES if landlines else _MOBILE_TYPES
-    for digits in _local_numbers(text, cues):
+    for digits in _local_numbers(text, cues, _REGION_CUE_REACH):
         for region in regions:
             number = _parse(digits, region, types)
             if number is not None:
@@ -143,16 +145,16 @@ def find_unprefixed_mobile(
     return None
 
 
-def _local_numbers(text: str, cues: Sequence[str]) -> list[str]:
+def _local_numbers(text: str, cues: Sequence[str], reach: int = _CUE_REACH) -> list[str]:
     """The digits of each number of ``text`` shaped as a local one (seven or eight digits, not from
-    0 or 1) that stands after one of ``cues`` or alone."""
+    0 or 1) that stands alone or at most ``reach`` characters after one of ``cues``."""
     text = with_ascii_digits(text)
     if not _ENOUGH_DIGITS.search(text):
         return []
     lowered = text.lower()
     found: list[str] = []
     for match in _LOCAL_NUMBER.finditer(text):
-        before = lowered[max(0, match.start() - _CUE_REACH) : match.start()]
+        before = lowered[max(0, match.start() - reach) : match.start()]
         alone = _ONLY_SEPARATORS.fullmatch(text[: match.start()] + text[match.end() :]) is not None
         if alone or any(cue in before for cue in cues):
             found.append("".join(ch for ch in match.group() if ch.isdigit()))

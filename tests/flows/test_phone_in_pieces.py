@@ -157,3 +157,17 @@ def test_a_phone_put_right_at_the_restatement_replaces_the_old_one(english_chat:
     assert "Phone: 9876 5433" in english_chat.texts(step)
     english_chat.send("whatever, I'll just go to the Ombudsman")
     assert english_chat.data.phone == "+85298765433"
+
+
+def test_a_phone_put_right_in_pieces_replaces_the_old_one(chat: Chat) -> None:
+    chat.send("楼下麻将馆太吵")
+    chat.send("13800138000")
+    chat.send("阳光花园3栋")
+    chat.send("不对")
+    chat.send("电话")
+    assert chat.state is State.CORRECT_PHONE
+    for piece in ELDERLY[1:3]:
+        assert chat.send(piece).replies == []
+    step = chat.send(ELDERLY[3])
+    assert chat.data.phone == "13912345678"
+    assert "电话：13912345678" in chat.texts(step)
