@@ -116,7 +116,7 @@ class SlotExtractor:
         if phone is None:
             # "9123 4567" alone or after a phone word, in any script: a Hong Kong or Macao mobile;
             # written in traditional characters, their landlines too ("屋企電話 2345 6789").
-            landlines = traditional or simplified != folded
+            landlines = simplified != folded  # "8866 5544" alone is no Macao landline
             phone = find_unprefixed_mobile(local_view, self._traditional_regions, local_words, landlines)
         if phone is None and self._local_area_code is None:
             phone = find_local_landline(local_view, None, local_words, self._region)  # "88123456", kept as typed
