@@ -769,6 +769,16 @@ class FormRules(_Strict):
     category, signal or item: "我", "要", "睡觉") is a fragment of one still being typed word by
     word: never acknowledged as recorded nor answered with the form's question on its own; it joins
     the words around it in the description. 0: no message is a fragment."""
+    phone_pieces_most: int = Field(default=6, ge=0, le=20)
+    """A phone asked for and told in pieces, one message each ("电话是", "一三九", "一二三四", "五六七八";
+    "138", "0013", "8000"): at most this many messages of digits (and ``phone_intros``, fillers) are
+    held and put together, until they make a number, which is taken as if typed whole; a message
+    that is no piece, or digits that can begin no number, end it. 0: every message read alone.
+    Pieces further apart than ``timers.phone_pieces_within`` start afresh."""
+    phone_first_piece_digits: int = Field(default=4, ge=1, le=6)
+    """The most digits the first piece of a phone told in pieces has, as numbers are grouped when
+    read out ("138", "0755", "9123"): a message of more digits alone ("12345") is a number typed
+    whole, answered as one that is none."""
     unclear_confirmations: int = Field(default=2, ge=1, le=10)
     """Answers to the restatement that say neither yes, no nor a correction, after which the
     confirmation is not asked again: the case is registered as restated (unconfirmed) and goes to a
@@ -1136,6 +1146,9 @@ class Timers(_Strict):
     safety_repeat_after: int = Field(default=300, ge=0, le=DAY_SECONDS)
     """Danger told again ("煤气味越来越重了") hears how to stay safe and whom to call again, at most
     once per this many seconds; the first time always. 0: every time. Defaulted, as above."""
+    phone_pieces_within: int = Field(default=120, ge=1, le=3600)
+    """A phone told in pieces (``form.phone_pieces_most``): a piece more than this many seconds
+    after the one before starts the number afresh. Defaulted, as above."""
     resume_after_idle_close: int = Field(default=DAY_SECONDS, ge=0, le=7 * DAY_SECONDS)
     """A customer who writes again at most this many seconds after their conversation was closed
     for silence (``idle_close_after``), before anything was handed off, goes on with what they had

@@ -99,6 +99,7 @@ from bot.flows.form import (
 from bot.flows.fragments import held_or_joined
 from bot.flows.greeting import excuses_an_absence, greet
 from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
+from bot.flows.phone_pieces import phone_pieces_read
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
 from bot.flows.resuming import only_polite, resume, resumes
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
@@ -322,6 +323,12 @@ class ComplaintFlow:
         text = words or place or said
         if words is not None:
             turn.understood = event.understood or turn.kit.understander.understand(text, self._written_in(turn))
+            number = phone_pieces_read(turn, text, self._written_in(turn))
+            if number is None:
+                if turn.step.state in COLLECTING:
+                    turn.arm_idle()  # "一三九", "一二三四": the phone told a piece at a time, heard out
+                return
+            text = number
             whole = held_or_joined(turn, text, self._written_in(turn))
             if whole is None:
                 turn.arm_idle()  # "我", "要": typed word by word, heard out until it says something

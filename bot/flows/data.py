@@ -65,6 +65,8 @@ _KNOWN_KEYS = frozenset(
         "area_written",
         "estate_asked",
         "fragments",
+        "phone_pieces",
+        "phone_pieces_at",
         "unclear_confirmations",
         "callback_reasks",
         "edits_noted_at",
@@ -195,6 +197,11 @@ class FlowData:
     fragments: tuple[str, ...] = ()
     """Words typed one message at a time before any problem is told ("我", "要"): not recorded and
     not answered alone, they open the next message that says something (``form.fragment_max_chars``)."""
+    phone_pieces: tuple[str, ...] = ()
+    """The phone asked for and told a piece a message ("一三九", "一二三四"): each piece's digits
+    ("" for "电话是"), held until together they make a number (``form.phone_pieces_most``)."""
+    phone_pieces_at: dt.datetime | None = None
+    """When the last of :attr:`phone_pieces` was told (``timers.phone_pieces_within``)."""
     appeal_number_asked: bool = False
     """The customer appeals (申诉) with no case of theirs known: the case number was asked for, once;
     the answer names the case, or the appeal goes on as a complaint for the supervisor."""
@@ -290,6 +297,8 @@ class FlowData:
             area_written=self.area_written,
             estate_asked=self.estate_asked,
             fragments=self.fragments,
+            phone_pieces=self.phone_pieces,
+            phone_pieces_at=self.phone_pieces_at,
             callback_reasks=self.callback_reasks,
             edits_noted_at=self.edits_noted_at,
             appeal_number_asked=self.appeal_number_asked,
@@ -389,6 +398,8 @@ class FlowData:
             area_written=get("area_written"),
             estate_asked=bool(get("estate_asked", False)),
             fragments=tuple(get("fragments") or ()),
+            phone_pieces=tuple(get("phone_pieces") or ()),
+            phone_pieces_at=dt.datetime.fromisoformat(told) if (told := get("phone_pieces_at")) else None,
             callback_reasks=int(get("callback_reasks", 0)),
             edits_noted_at=dt.datetime.fromisoformat(edited) if (edited := get("edits_noted_at")) else None,
             appeal_number_asked=bool(get("appeal_number_asked", False)),
@@ -483,6 +494,10 @@ class FlowData:
             stored["estate_asked"] = True
         if self.fragments:
             stored["fragments"] = list(self.fragments)
+        if self.phone_pieces:
+            stored["phone_pieces"] = list(self.phone_pieces)
+        if self.phone_pieces_at is not None:
+            stored["phone_pieces_at"] = self.phone_pieces_at.isoformat()
         if self.callback_reasks:
             stored["callback_reasks"] = self.callback_reasks
         if self.edits_noted_at is not None:

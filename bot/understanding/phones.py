@@ -36,6 +36,9 @@ the end or the start of a longer number ("400-810-8888")."""
 _DATE = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 _CUE_REACH = 8
 """How many characters before a local number a phone word may stand ("座机号码是 8866 5544")."""
+_REGION_CUE_REACH = 12
+"""The same for a Hong Kong or Macao number, whose eight digits are valid for fewer numbers than a
+local one's seven or eight: further, as English says it ("the phone is 9876 5433")."""
 _ONLY_SEPARATORS = re.compile(r"[\s\W_]*")
 _LETTER_FOR_DIGIT = re.compile(r"(?<=\d)[OoIl](?=\d)")
 """A letter O (for 0) or I or l (for 1) between digits."""
@@ -94,6 +97,19 @@ def _is_mobile(e164: str, region: str) -> bool:
     return len(national_digits(e164, region)) == _MOBILE_DIGITS
 
 
+_LONGEST_BEGUN_WITH = {"1": 11, "0": 12}
+"""The most digits of a number written nationally as it begins: a mainland mobile 11, a landline
+with its trunk 0 and area code 12; any other first digit begins a local number or a Hong Kong or
+Macao one, of 8 at most."""
+_LONGEST_LOCAL = 8
+
+
+def could_begin_a_number(digits: str) -> bool:
+    """``digits`` (ASCII) are a number's beginning, or all of it: not longer than a number begun
+    so can be ("139", "1391234", "9123"; not "139123456789")."""
+    return not digits or len(digits) <= _LONGEST_BEGUN_WITH.get(digits[0], _LONGEST_LOCAL)
+
+
 def find_local_landline(text: str, area_code: str | None, cues: Sequence[str], region: str = "CN") -> str | None:
     """A landline typed without its area code ("座机 8866 5544", "家里电话八八六六五五四四") as the
     local area's (``area_code``, e.g. "029") number in E.164, or ``None``. Without an area code
@@ -113,28 +129,32 @@ def find_local_landline(text: str, area_code: str | None, cues: Sequence[str], r
     return None
 
 
-def find_unprefixed_mobile(text: str, regions: Sequence[str], cues: Sequence[str]) -> str | None:
+def find_unprefixed_mobile(
+    text: str, regions: Sequence[str], cues: Sequence[str], landlines: bool = False
+) -> str | None:
     """A mobile of one of ``regions`` (Hong Kong, Macao: "9123 4567", "98765432") typed without
     its country code, as E.164, where a local number would be read (:func:`find_local_landline`:
-    after a phone word of ``cues`` or as the whole message), or ``None``."""
-    for digits in _local_numbers(text, cues):
+    after a phone word of ``cues`` or as the whole message), or ``None``. ``landlines``: their
+    landlines too ("屋企電話 2345 6789", written in traditional characters)."""
+    types = _CONTACT_TYPES if landlines else _MOBILE_TYPES
+    for digits in _local_numbers(text, cues, _REGION_CUE_REACH):
         for region in regions:
-            number = _parse(digits, region, _MOBILE_TYPES)
+            number = _parse(digits, region, types)
             if number is not None:
                 return number
     return None
 
 
-def _local_numbers(text: str, cues: Sequence[str]) -> list[str]:
+def _local_numbers(text: str, cues: Sequence[str], reach: int = _CUE_REACH) -> list[str]:
     """The digits of each number of ``text`` shaped as a local one (seven or eight digits, not from
-    0 or 1) that stands after one of ``cues`` or alone."""
+    0 or 1) that stands alone or at most ``reach`` characters after one of ``cues``."""
     text = with_ascii_digits(text)
     if not _ENOUGH_DIGITS.search(text):
         return []
     lowered = text.lower()
     found: list[str] = []
     for match in _LOCAL_NUMBER.finditer(text):
-        before = lowered[max(0, match.start() - _CUE_REACH) : match.start()]
+        before = lowered[max(0, match.start() - reach) : match.start()]
         alone = _ONLY_SEPARATORS.fullmatch(text[: match.start()] + text[match.end() :]) is not None
         if alone or any(cue in before for cue in cues):
             found.append("".join(ch for ch in match.group() if ch.isdigit()))

@@ -108,13 +108,18 @@ class SlotExtractor:
             candidates = (find_phone(folded, region, mobile_only=True) for region in self._traditional_regions)
             phone = next(filter(None, candidates), None)
         local_words = self._local_number_words
+        # The phone words are looked for in simplified Chinese ("屋企電話 2345 6789" says 电话); the
+        # digits are the same in both.
+        local_view = simplified if len(simplified) == len(folded) else folded
         if phone is None and self._local_area_code is not None:
-            phone = find_local_landline(folded, self._local_area_code, local_words, self._region)
+            phone = find_local_landline(local_view, self._local_area_code, local_words, self._region)
         if phone is None:
-            # "9123 4567" alone or after a phone word, in any script: a Hong Kong or Macao mobile.
-            phone = find_unprefixed_mobile(folded, self._traditional_regions, local_words)
+            # "9123 4567" alone or after a phone word, in any script: a Hong Kong or Macao mobile;
+            # written in traditional characters, their landlines too ("屋企電話 2345 6789").
+            landlines = simplified != folded  # "8866 5544" alone is no Macao landline
+            phone = find_unprefixed_mobile(local_view, self._traditional_regions, local_words, landlines)
         if phone is None and self._local_area_code is None:
-            phone = find_local_landline(folded, None, local_words, self._region)  # "88123456", kept as typed
+            phone = find_local_landline(local_view, None, local_words, self._region)  # "88123456", kept as typed
         return Slots(
             phone=phone,
             second_phone=phones[1] if len(phones) > 1 else None,

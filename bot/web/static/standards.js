@@ -948,6 +948,7 @@ const Standards = (() => {
     ["form_reask_after", T("客户补充描述时,确认并再次询问,最多每隔")],
     ["owed_promise_after", T("主管路径中电话或地址无人回答,仍告知答复时间,等待")],
     ["safety_repeat_after", T("危险情况再次提及时,重复安全提示,最多每隔")],
+    ["phone_pieces_within", T("客户分几条消息报电话号码,两条之间最多相隔")],
     ["resume_after_idle_close", T("超时结束后客户再来,接着上次的登记,最多相隔")],
     ["presence_repeat_within", T("转人工后问“有人吗”,同一句重复时不再回复,间隔")],
   ];

@@ -802,6 +802,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "客户补充描述时,确认并再次询问,最多每隔": "More of the problem: acknowledge and ask again at most every",
     "主管路径中电话或地址无人回答,仍告知答复时间,等待": "Supervisor path: the phone or place unanswered, the reply time is told anyway after",
     "危险情况再次提及时,重复安全提示,最多每隔": "Danger told again: the safety advice repeated, at most once per",
+    "客户分几条消息报电话号码,两条之间最多相隔": "A phone told in several messages: at most between two",
     "超时结束后客户再来,接着上次的登记,最多相隔": "Back after an idle close: go on with the earlier form, at most after",
     "转人工后问“有人吗”,同一句重复时不再回复,间隔": "\"Anyone there?\" after hand-off: the same words again are not answered twice within",
     "客户咨询(不是投诉)时,问题中包含每一行里的至少一个关键词,机器人就用这条答案回答。": "A question with a keyword of every line gets this answer.",

@@ -1,0 +1,92 @@
+"""A phone told in pieces, one message each, while it is asked for ("电话是", "一三九", "一二三四",
+"五六七八"; "138", "0013", "8000"): the pieces are held in silence and put together, and once they
+make a number it is read as if typed whole; never more of the problem, never a refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from bot.core.phones import SPOKEN_AS_ASCII, SPOKEN_DIGITS
+from bot.flows.appeals import PHONE_ASKS_DONE
+from bot.flows.records import State
+from bot.flows.turn import Turn
+from bot.understanding.phones import could_begin_a_number
+
+_PHONE_QUESTIONS = frozenset({State.AWAIT_PHONE, State.CORRECT_PHONE})
+_DIGITS = re.compile(rf"[{SPOKEN_DIGITS}\d]+")
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def phone_pieces_read(turn: Turn, text: str, locale: str) -> str | None:
+    """``None`` when the message is a piece of the phone asked for, held for the next; else the
+    text to read: the message, or the pieces told so far put together ("13912345678"), read again
+    as one (``turn.understood``) when they make a number or when no more can follow them."""
+    data = turn.step.data
+    most = turn.kit.form.phone_pieces_most
+    understood = turn.understood
+    if not most or not _phone_asked(turn) or understood is None or understood.slots.phone:
+        _forget(turn)
+        return text
+    within = dt.timedelta(seconds=turn.kit.config.timers.phone_pieces_within)
+    if data.phone_pieces_at is not None and turn.now - data.phone_pieces_at > within:
+        _forget(turn)  # the last piece long ago: the number starts afresh
+    digits = _piece_digits(turn, text)
+    held = "".join(data.phone_pieces)
+    if digits is None or (not data.phone_pieces and len(digits) > turn.kit.form.phone_first_piece_digits):
+        _forget(turn)  # words, or a whole number typed (a wrong one is answered so)
+        return text
+    if not digits and not data.phone_pieces and not _names_the_phone(turn, text):
+        return text  # "嗯" alone: no number begun
+    pieces = (*data.phone_pieces, digits)
+    together = held + digits
+    if not could_begin_a_number(together) or len(pieces) > most:
+        _forget(turn)
+        if not held:
+            return text
+        # The digits told so far are one attempt at a number: answered as a number that is none.
+        turn.understood = turn.kit.understander.understand(together, locale)
+        return together
+    if digits:
+        whole = turn.kit.understander.understand(together, locale)
+        if whole.slots.phone:
+            _forget(turn)
+            turn.understood = whole
+            return together
+    data.phone_pieces, data.phone_pieces_at = pieces, turn.now
+    return None
+
+
+def _phone_asked(turn: Turn) -> bool:
+    """The bot's question now is the phone: the form's, a correction's, or the duty supervisor's."""
+    data, state = turn.step.data, turn.step.state
+    if state in _PHONE_QUESTIONS:
+        return data.case_check is None  # the last 4 digits of a case's phone are no piece of one
+    return state is State.HANDED_OFF and not data.phone and 0 < data.escalation_phone_asks < PHONE_ASKS_DONE
+
+
+def _piece_digits(turn: Turn, text: str) -> str | None:
+    """The digits of a message that holds nothing else but words introducing a phone
+    (``form.phone_intros``, "我的手机号是"), whose it is (``form.item_owners``), fillers and pauses;
+    "" for those words alone ("电话是"); ``None`` for any other message."""
+    form = turn.kit.form
+    # Not as keywords are matched: that reads a run of one character shorter ("零零零零").
+    said = turn.kit.understander.simplified(unicodedata.normalize("NFKC", text)).lower()
+    words = (*form.phone_intros, *form.item_owners, *form.spoken_fillers, *turn.kit.config.classification.fillers)
+    for word in sorted({word.lower() for word in words if word}, key=len, reverse=True):
+        said = said.replace(word, " ")
+    said = _SEPARATORS.sub("", said)
+    if _DIGITS.fullmatch(said) is None and said:
+        return None
+    return said.translate(SPOKEN_AS_ASCII)
+
+
+def _names_the_phone(turn: Turn, text: str) -> bool:
+    """The message introduces a phone ("电话是", "my number is")."""
+    return turn.says_any(text, turn.kit.form.phone_intros)
+
+
+def _forget(turn: Turn) -> None:
+    data = turn.step.data
+    data.phone_pieces, data.phone_pieces_at = (), None
