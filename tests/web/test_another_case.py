@@ -18,6 +18,15 @@ from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session
 from tests.staff import add_user, sign_in
 
+WATER_THEN_LAMP = (
+    ("阳光花园5栋停水了 13812345678", "是否正确"),
+    ("对", "投诉编号"),
+    ("另外还有个事 小区门口的路灯坏了一个星期了", "哪个小区或地址"),
+    ("同一个地方", "是否正确"),
+    ("对", "投诉编号"),
+)
+"""停水 registered, then a street lamp at the same place: two cases of two categories."""
+
 
 async def _told(client: TestClient[Any, Any], exchanges: tuple[tuple[str, str], ...]) -> int:
     token, conversation_id = await new_session(client)
@@ -45,13 +54,7 @@ async def test_two_cases_wait_in_the_queue_each_with_its_own_deadline(make_clien
     client = await make_client()
     conversation_id = await _told(
         client,
-        (
-            ("阳光花园5栋停水了 13812345678", "是否正确"),
-            ("对", "投诉编号"),
-            ("另外还有个事 小区门口的路灯坏了一个星期了", "哪个小区或地址"),
-            ("同一个地方", "是否正确"),
-            ("对", "投诉编号"),
-        ),
+        WATER_THEN_LAMP,
     )
     await add_user(client, "boss", Role.SUPERVISOR)
     await sign_in(client, "boss")
@@ -120,13 +123,7 @@ async def test_claiming_one_of_a_conversation_s_cases_takes_the_other_waiting_on
     client = await make_client()
     conversation_id = await _told(
         client,
-        (
-            ("阳光花园5栋停水了 13812345678", "是否正确"),
-            ("对", "投诉编号"),
-            ("另外还有个事 小区门口的路灯坏了一个星期了", "哪个小区或地址"),
-            ("同一个地方", "是否正确"),
-            ("对", "投诉编号"),
-        ),
+        WATER_THEN_LAMP,
     )
     await add_user(client, "li", Role.AGENT)
     csrf = {"X-CSRF-Token": await sign_in(client, "li")}
