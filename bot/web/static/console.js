@@ -127,6 +127,8 @@
         ticket.priority === 3
           ? el("span", { class: "badge held-back", title: PRIORITY_NAMES[3], text: T("同一IP投诉过多") })
           : null,
+        // 长者优先: why an elderly customer's ticket is ahead of others of the same urgency.
+        ticket.elder ? el("span", { class: "badge elder", title: T("长者优先"), text: T("长者") }) : null,
         // The customer's tier when it is not the default one (VIP客户, 集团客户…).
         ticket.customer_tier
           ? el("span", { class: "badge tier", "data-tier": ticket.customer_tier, title: T("客户类别"), text: label("tier", ticket.customer_tier) })

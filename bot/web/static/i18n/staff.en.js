@@ -888,6 +888,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "P2 普通": "P2 normal",
     "P3 同一网络地址(IP)短时间内投诉过多,排在其他客户之后(不是同一住址)": "P3 many cases from one network (IP) address in a short time, queued after the others (not a street address)",
     "同一IP投诉过多": "Many from one IP",
+    "长者": "Elder",
+    "长者优先": "Elders first",
     "{0} 条未读": "{0} unread",
     "全部已读": "Mark all read",
     "另有 {0} 个常规案件(非紧急)需主管关注": "{0} more routine cases (not urgent) for the supervisor",
