@@ -214,6 +214,7 @@ class PhraseId(StrEnum):
     NOT_GIVEN = "not_given"
     CONTACT_BY_CHANNEL = "contact_by_channel"
     PHONE_REASSURE = "phone_reassure"
+    ASK_PHONE_AGAIN = "ask_phone_again"
     PHONE_NOT_NEEDED = "phone_not_needed"
     HANDOFF_FOLLOW_UP_BY_CHANNEL = "handoff_follow_up_by_channel"
     # The labels of the choices offered (buttons, or numbered text), in the customer's language.
@@ -764,6 +765,10 @@ class FormRules(_Strict):
     """``form:`` of ``config/classification.yaml``: how the complaint form is filled and restated."""
 
     phone_refusals: int = Field(default=2, ge=1, le=10)
+    phone_asks_most: int = Field(default=3, ge=1, le=10)
+    """Asked for this many times, the phone is not asked again once the customer answers the question
+    with neither a number, a refusal nor more of the problem ("对", the place, anger): the case goes
+    on with the channel as the contact."""
     fragment_max_chars: int = Field(default=2, ge=0, le=10)
     """A message of at most this many letters or digits that says nothing the rules know (no intent,
     category, signal or item: "我", "要", "睡觉") is a fragment of one still being typed word by

@@ -68,6 +68,7 @@ _KNOWN_KEYS = frozenset(
         "phone_pieces",
         "phone_pieces_at",
         "unclear_confirmations",
+        "phone_asks",
         "callback_reasks",
         "edits_noted_at",
         "appeal_number_asked",
@@ -246,6 +247,8 @@ class FlowData:
     """Case numbers the customer named that no case has: past ``MOST_UNKNOWN_CASE_NUMBERS`` the
     conversation's messages are no longer looked up by case number (guessing them is not a way
     into other customers' cases)."""
+    phone_asks: int = 0
+    """How many times the form asked for the phone (``form.phone_asks_most``)."""
     unclear_confirmations: int = 0
     """Answers to the restatement that said neither yes, no nor a correction
     (``form.unclear_confirmations``)."""
@@ -287,6 +290,7 @@ class FlowData:
             recorded_at=self.recorded_at,
             place_asks=self.place_asks,
             unclear_confirmations=self.unclear_confirmations,
+            phone_asks=self.phone_asks,
             withdrawing=self.withdrawing,
             unknown_case_numbers=self.unknown_case_numbers,
             place_asked_after_hand_off=self.place_asked_after_hand_off,
@@ -388,6 +392,7 @@ class FlowData:
             recorded_at=dt.datetime.fromisoformat(recorded_at) if recorded_at is not None else None,
             place_asks=get("place_asks", 0),
             unclear_confirmations=int(get("unclear_confirmations", 0)),
+            phone_asks=int(get("phone_asks", 0)),
             withdrawing=bool(get("withdrawing", False)),
             unknown_case_numbers=get("unknown_case_numbers", 0),
             place_asked_after_hand_off=bool(get("place_asked_after_hand_off", False)),
@@ -474,6 +479,8 @@ class FlowData:
             stored["place_asks"] = self.place_asks
         if self.unclear_confirmations:
             stored["unclear_confirmations"] = self.unclear_confirmations
+        if self.phone_asks:
+            stored["phone_asks"] = self.phone_asks
         if self.withdrawing:
             stored["withdrawing"] = True
         if self.unknown_case_numbers:

@@ -133,9 +133,9 @@ def on_phone(turn: Turn, text: str) -> None:
         _place_noted_then_next(turn)
     elif Intent.YES in turn.intents and turn.intents <= _ONLY_AGREEING:
         # "好的" to the question: nothing to record, the number is asked for, not reassured again.
-        _ask_next_missing(turn, agreed=True)
+        _ask_next_missing(turn, agreed=True, evaded=True)
     elif _nothing_to_record(turn, text):
-        _ask_next_missing(turn)  # "你们这群废物", "😡": empathy first (the engine), nothing to record
+        _ask_next_missing(turn, evaded=True)  # "你们这群废物", "😡": empathy first (the engine), nothing to record
     else:
         _more_of_the_problem(turn, text)
 
@@ -467,13 +467,16 @@ def go_on_with_the_form(turn: Turn) -> None:
     _ask_next_missing(turn)
 
 
-def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = False) -> None:
+def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = False, evaded: bool = False) -> None:
     """Ask for the first item still missing; restate when nothing is. A phone refused once is
     answered with the reassurance, once: asked again later (the customer has agreed to give it,
     or said something else), it is asked plainly; refused as many times as configured, it is not
-    asked again: the channel identity is the contact."""
-    data = turn.step.data
-    if not data.phone and not data.contact_by_channel and data.phone_refusals >= turn.kit.form.phone_refusals:
+    asked again: the channel identity is the contact. So too when the question, asked as many
+    times as configured, is ``evaded`` (answered with neither a number nor more of the problem: "对",
+    the place, anger); asked again, it says how to decline, never the same words twice."""
+    data, form = turn.step.data, turn.kit.form
+    declined = data.phone_refusals >= form.phone_refusals or (evaded and data.phone_asks >= form.phone_asks_most)
+    if not data.phone and not data.contact_by_channel and declined:
         data.contact_by_channel = True
         turn.say(PhraseId.PHONE_NOT_NEEDED)
         turn.audit(TimelineKind.CONTACT_BY_CHANNEL)
@@ -485,11 +488,15 @@ def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = Fals
     if not data.phone and not data.contact_by_channel:
         turn.step.state = State.AWAIT_PHONE
         reassure = data.phone_refusals and turn.refused and not agreed
+        data.phone_asks += 1
         if place_noted and data.area and not reassure:
             written = place_as_written(turn)
             turn.say(PhraseId.PLACE_NOTED_ASK_PHONE_FORM, area=written or data.area, verbatim=(written or "",))
+        elif reassure:
+            turn.say(PhraseId.PHONE_REASSURE)
         else:
-            turn.say(PhraseId.PHONE_REASSURE if reassure else PhraseId.ASK_PHONE)
+            # the plain question and the one saying how to decline, in turn: never the same words twice running
+            turn.say(PhraseId.ASK_PHONE if data.phone_asks % 2 else PhraseId.ASK_PHONE_AGAIN)
     elif not data.area and data.place_asks < PLACE_ASKS_DONE:
         turn.step.state = State.AWAIT_AREA
         turn.say(PhraseId.ASK_AREA_AGAIN if data.place_asks else PhraseId.ASK_AREA)
@@ -512,7 +519,7 @@ def _followed_place(data: FlowData) -> str | None:
 def _place_noted_then_next(turn: Turn) -> None:
     """The place given while the phone is asked ("阳光花园3栋2单元501"): said to be noted with the
     phone question, not the same question word for word as if it went unheard."""
-    _ask_next_missing(turn, place_noted="area" in turn.changed)
+    _ask_next_missing(turn, place_noted="area" in turn.changed, evaded=True)
 
 
 def ask_next_missing(turn: Turn) -> None:

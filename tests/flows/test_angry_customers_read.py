@@ -101,7 +101,7 @@ def test_word_by_word_the_phone_question_comes_again_only_after_a_while(chat: Ch
     assert chat.send("一直").replies == []
     chat.wait(61)  # timers.form_reask_after
     step = chat.send("不动")
-    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone_again"]
     assert chat.data.description == ["电梯坏了一直不动"]
 
 

@@ -85,7 +85,7 @@ def test_the_description_can_span_several_messages(engine: ConversationEngine) -
     assert chat.phrase_ids(step) == []  # still telling it: recorded, not interrupted (timers.form_reask_after)
     chat.wait(61)
     step = chat.send("保安也不管")
-    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]  # a minute on: said, and asked again
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone_again"]  # a minute on: said, and asked again
     assert chat.data.description == ["停车场的道闸坏了", "每天早上都要排很久的队", "保安也不管"]
 
 

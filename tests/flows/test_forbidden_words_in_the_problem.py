@@ -25,7 +25,7 @@ def restated_after(engine: ConversationEngine, message: str, locale: str = "zh-C
 @pytest.mark.parametrize(
     ("message", "problem"),
     [
-        ("我不懂为什么这个月多收了200块垃圾清运费", "问题：这个月多收了200块垃圾清运费（话费/收费类）"),
+        ("我不懂为什么这个月多收了200块垃圾清运费", "问题：这个月多收了200块垃圾清运费（收费类）"),
         (
             "前台跟我说我不知道 你去找开发商 这不是我们的责任 我家墙裂了好大一道缝",
             "问题：我家墙裂了好大一道缝（工程维修）",

@@ -38,7 +38,7 @@ def test_a_full_address_with_province_and_city_is_the_place_and_none_of_the_prob
     chat.send("13912340019")
     assert chat.state is State.CONFIRMING
     assert restated_line(chat, "地点：") == "地点：广东省深圳市南山区粤海街道科苑南路3099号阳光花园5栋2单元1203室"
-    assert restated_line(chat, "问题：") == "问题：燃气费多扣了两百（话费/收费类）"
+    assert restated_line(chat, "问题：") == "问题：燃气费多扣了两百（收费类）"
 
 
 def test_a_village_address_over_sms_is_the_place_whole(conversation_engine: ConversationEngine) -> None:

@@ -156,7 +156,7 @@ def test_what_the_problem_is_not_is_replaced_by_what_it_is(chat: Chat, first: li
 def test_a_problem_put_right_while_the_phone_is_asked_replaces_what_it_denies(chat: Chat) -> None:
     chat.send("我要投诉保洁 态度太差了")
     step = chat.send("不是保洁 是保安")
-    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone_again"]
     assert chat.data.description == ["我要投诉保安 态度太差了"]
 
 

@@ -4,6 +4,8 @@ case; never a message left unanswered."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bot.core.engine import ConversationEngine
@@ -65,3 +67,34 @@ def test_after_the_reassurance_anything_else_is_answered_with_the_plain_question
     step = chat.send("电梯里面还有股怪味")
     assert "phone_reassure" not in chat.phrase_ids(step) and step.replies
     assert chat.state is State.AWAIT_PHONE
+
+
+def test_a_refusal_after_a_no_is_still_a_refusal(conversation_engine: ConversationEngine) -> None:
+    """"不给 凭什么要我电话": the "no" before the refusal does not cancel it."""
+    chat = started(conversation_engine)
+    chat.send("车库的灯坏了半个月 昨天我老婆在里面摔了一跤")
+    step = chat.send("不给 凭什么要我电话")
+    assert chat.phrase_ids(step) == ["phone_reassure"]
+
+
+def test_a_phone_never_answered_is_asked_in_other_words_then_not_again(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """A customer who answers the phone question with anything but a number or a refusal is asked
+    again saying how to decline, never the same words twice in a row, and after three asks the case
+    goes on without a phone."""
+    chat = started(conversation_engine)
+    first = chat.send("车库的灯坏了半个月 昨天我老婆在里面摔了一跤")
+    assert chat.phrase_ids(first)[-1] == "ask_phone"
+    second = chat.send("对")
+    assert chat.phrase_ids(second) == ["ask_phone_again"]
+    assert "不留" in chat.texts(second)
+    chat.wait(2)
+    third = chat.send("你们赶紧派人来看看")
+    assert chat.phrase_ids(third) != chat.phrase_ids(second) and chat.state is State.AWAIT_PHONE
+    fourth = chat.send("碧桂园凤凰城B区地下车库")
+    assert chat.phrase_ids(fourth) == ["phone_not_needed", "restate", "confirm_question"]
+    assert chat.data.contact_by_channel and chat.data.area == "碧桂园凤凰城B区地下车库"
+    said = [reply.phrase_id for step in chat.steps for reply in step.replies]
+    asked = [phrase for phrase in said if phrase is not None and phrase.startswith("ask_phone")]
+    assert all(one != next_one for one, next_one in itertools.pairwise(asked))

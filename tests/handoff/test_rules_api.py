@@ -95,7 +95,7 @@ async def test_the_rules_answer_lists_every_id_a_rule_may_name_with_its_name(mak
     named = {kind: {item["id"]: item["name"] for item in items} for kind, items in vocabulary.items()}
     assert named["signals"]["media_legal"] == "媒体/法律"
     assert named["queues"]["supervisor"] == "值班主管"
-    assert named["categories"]["billing"] == "话费/收费类"
+    assert named["categories"]["billing"] == "收费类"
     assert (named["tiers"]["vip"], named["channels"]["wechat"]) == ("VIP客户", "微信")
     assert vocabulary["grades"] == [{"id": "simple", "name": "简单投诉"}, {"id": "complex", "name": "复杂投诉"}]
     english = (await (await client.get("/api/rules?locale=en")).json())["vocabulary"]

@@ -66,7 +66,7 @@ async def test_the_figures_of_a_known_set_of_cases(make_client: AppFactory, cloc
     assert {label: group["cases"] for label, group in categories.items()} == {
         "物业服务": 1,
         "工程维修": 1,
-        "话费/收费类": 1,
+        "收费类": 1,
     }
     property_service = next(group for group in categories.values() if group["key"] == "property_service")
     assert property_service["satisfaction"]["rate"] == 1.0 and property_service["satisfaction"]["average"] == 5.0
