@@ -537,6 +537,10 @@ class PlaceFinder:
                 anchors.append(_Anchor(start, end, _Kind.ESTATE, None))
         for typed_on in self._estates_typed_on(text):
             start, end = typed_on.span("name")
+            # "太平花园3栋": not 平花园, found after the 太 that stops a name elsewhere.
+            anchors = [
+                anchor for anchor in anchors if not (anchor.kind is _Kind.ESTATE and start < anchor.start < end)
+            ]
             if not any(anchor.start < end and start < anchor.end for anchor in anchors):
                 anchors.append(_Anchor(start, end, _Kind.ESTATE, None))
         if self._building_re is not None:
