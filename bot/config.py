@@ -1604,13 +1604,17 @@ class Gazetteer(_Strict):
     unit_suffixes: list[str] = []
     spoken_digits: str = ""
     """Digits as a room number is said one by one ("六零二"): three or four of them end an address."""
+    room_counters: str = ""
+    """Characters that, right after three or four digits, make them a count, not a room number typed on into
+    the problem ("5栋100多户", "2单元500块"; "2单元501停水" is the flat 501)."""
     division_suffixes: list[str] = Field(min_length=1)
     address_triggers: list[str] = []
     address_corrections: list[str] = []
     address_stop_chars: str = ""
     estate_name_chars: str = ""
     """Characters of ``address_stop_chars`` an estate's name standing as a pause of its own may still
-    hold ("太古城 12座": 太 says "too" elsewhere)."""
+    hold ("太古城 12座": 太 says "too" elsewhere), and one starting a clause typed on into its parts
+    ("太古城金星阁15楼B室")."""
     estate_suffixes: list[str] = []
     road_suffixes: list[str] = []
     """Words ending a road's name ("牛头角道", "文化路"): a road the gazetteer does not list is an

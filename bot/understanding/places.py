@@ -53,6 +53,9 @@ _ROOM_AT_END = re.compile(r"(?<![\d\-])(?P<room>\d{3,4})(?:室|号)?$")
 """A room number ending an address ("4栋302", "2单元1302室")."""
 _ROOM_AFTER_A_PART = re.compile(r"[ \t]?\d{3,4}(?:室)?(?![\d年月日天号点时分次个])")
 """A flat's number after a part of its building ("1号楼顶楼 1801")."""
+_FLAT_LETTER = re.compile(r"[A-Za-z](?![A-Za-z0-9])(?![ \t]+[A-Za-z])")
+"""A flat's letter right after its floor, with no 室 ("12座20楼C", "8楼A 冷气机滴水"); not a word of
+English ("8楼a lot of noise")."""
 _CLAUSE_END = re.compile(rf"$|[{_PUNCTUATION}]")
 _A_PAUSE = re.compile(rf"[{_PUNCTUATION}]")
 _SPACE_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9]|[A-Za-z][\u4e00-\u9fff])")
@@ -300,6 +303,8 @@ class PlaceFinder:
         )
         self._unmistakable_building_endings = frozenset(gazetteer.unmistakable_building_suffixes)
         self._numbered_unit_endings = tuple(gazetteer.unit_suffixes)
+        counters = f"(?![{re.escape(gazetteer.room_counters)}])" if gazetteer.room_counters else ""
+        self._room_typed_on_re = re.compile(rf"\d{{3,4}}(?=[\u4e00-\u9fff]){counters}")
         self._spoken_digits = frozenset(gazetteer.spoken_digits)
         self._bare_run_re = re.compile(rf"(?:^|(?<=[{breaks}])){name_char}{{{fewest},{most * 2}}}$")
         openers = alternation([*gazetteer.address_triggers, *gazetteer.estate_name_cues])
@@ -326,6 +331,17 @@ class PlaceFinder:
             if estate_words and lone_openers
             else None
         )
+        # "太古城金星阁15楼B室": such an estate typed on into its parts with no space, from a clause's start or
+        # after a trigger (``_estates_typed_on``; ``_spans`` keeps it only with its parts).
+        self._estate_typed_on_re = (
+            re.compile(
+                rf"(?:^|(?<=[{_PUNCTUATION}]){after_triggers})"
+                rf"(?P<name>{lone_char}{{{fewest},{most}}}?(?:{estate_words}))"
+            )
+            if estate_words and gazetteer.estate_name_chars
+            else None
+        )
+        self._estate_name_chars = frozenset(gazetteer.estate_name_chars)
         # "福田区香蜜湖一号": after a district, a name and its house or building number, to the end of
         # the clause; a date is no house number ("朝阳区停电5号到现在" goes on after it).
         house_units = alternation(unit for unit in gazetteer.unit_suffixes if unit not in gazetteer.floor_suffixes)
@@ -416,6 +432,20 @@ class PlaceFinder:
             if name.endswith(self._estate_endings) and not any(name == ending for ending in self._estate_endings):
                 yield match
 
+    def _estates_typed_on(self, text: str) -> Iterator[re.Match[str]]:
+        """The estates' names holding an ``estate_name_chars`` character that start a clause, or follow a
+        trigger, typed on into what follows ("太古城金星阁15楼B室"; the others are found as any estate is)."""
+        if self._estate_typed_on_re is None:
+            return
+        for match in self._estate_typed_on_re.finditer(text):
+            begins = match.start()
+            if begins and not _A_PAUSE.match(text, begins - 1) and not text.endswith(self._triggers, 0, begins):
+                continue
+            name = match.group("name")
+            if self._estate_name_chars.isdisjoint(name) or any(word in name for word in self._not_estate_names):
+                continue
+            yield match
+
     def _region(self, text: str, anchors: list[_Anchor], start: int, after: int) -> str | None:
         """The divisions above the county written at the start of the place (``start`` to ``after``,
         before its county: "广东省深圳市" of 广东省深圳市南山区), when the parser or the gazetteer
@@ -503,6 +533,14 @@ class PlaceFinder:
         # a character that stops an address elsewhere in its name (``_spans`` keeps it only with them).
         for lone in lone_estates:
             start, end = lone.span("name")
+            if not any(anchor.start < end and start < anchor.end for anchor in anchors):
+                anchors.append(_Anchor(start, end, _Kind.ESTATE, None))
+        for typed_on in self._estates_typed_on(text):
+            start, end = typed_on.span("name")
+            # "太平花园3栋": not 平花园, found after the 太 that stops a name elsewhere.
+            anchors = [
+                anchor for anchor in anchors if not (anchor.kind is _Kind.ESTATE and start < anchor.start < end)
+            ]
             if not any(anchor.start < end and start < anchor.end for anchor in anchors):
                 anchors.append(_Anchor(start, end, _Kind.ESTATE, None))
         if self._building_re is not None:
@@ -604,17 +642,23 @@ class PlaceFinder:
                 end, parts = named_number, 1
             # A named building comes once, before any building, floor or flat is numbered ("黄埔花园 8期 青桦阁 3楼").
             named_building_next = anchor.kind in _ESTATE_KINDS or text[:end].endswith(self._estate_endings)
+            last_part = text[anchor.start : anchor.end]
             while True:
                 match = self._part_re.match(text, end)
                 if match is None or match.end() == end:
                     match = self._named_building(text, end) if named_building_next else None
                     if match is None:
+                        flat_end = self._flat_typed_on(text, end, last_part)
+                        if flat_end is not None:
+                            end = flat_end
+                            parts += 1
                         break
                     named_building_next = False
                 elif self._numbers_a_unit(match.group()):
                     named_building_next = False
                 end = match.end()
                 parts += 1
+                last_part = match.group()
                 if self._building_part_re is not None and text[:end].endswith(self._unit_endings):
                     building_part = self._building_part_re.match(text, end)
                     if building_part is not None:
@@ -732,6 +776,19 @@ class PlaceFinder:
         if numbered is None or numbered.end() == match.end() or not self._numbers_a_unit(numbered.group()):
             return None
         return match
+
+    def _flat_typed_on(self, text: str, end: int, part: str) -> int | None:
+        """Where a flat typed right after ``part`` (ending at ``end``) ends, with no room word and no pause
+        before the problem: a letter after a floor ("12座20楼C", "8楼A 冷气机滴水"), or a room number after
+        a building or unit ("2单元501停水两天了"; a count is no flat: "3栋100多户", ``room_counters``)."""
+        part = part.strip()
+        if self._floor_re is not None and self._floor_re.fullmatch(part):
+            letter = _FLAT_LETTER.match(text, end)
+            return letter.end() if letter is not None else None
+        if part.endswith(self._unit_endings):
+            room = self._room_typed_on_re.match(text, end)
+            return room.end() if room is not None else None
+        return None
 
     def _numbers_a_unit(self, part: str) -> bool:
         """``part`` numbers a building, floor or flat ("15楼", "B室", "1502"), not a phase or an area."""

@@ -47,6 +47,34 @@ def test_an_answer_to_the_place_question_keeps_every_part_typed(chat: Chat, answ
     assert restated_line(chat, "地点：") == f"地点：{place}"
 
 
+@pytest.mark.parametrize(
+    ("answer", "place"),
+    [("杏花邨28座10樓F", "地點：杏花邨28座10樓F"), ("太古城金星閣15樓B", "地點：太古城金星閣15樓B")],
+)
+def test_a_flat_letter_after_the_floor_without_its_room_word_stays_in_the_place(
+    conversation_engine: ConversationEngine, answer: str, place: str
+) -> None:
+    chat = Chat(conversation_engine, locale="zh-HK")
+    chat.send(Started())
+    chat.send("樓上漏水 滴到我屋企")
+    chat.send("91234567")
+    chat.send(answer)
+    assert restated_line(chat, "地點：") == place
+
+
+def test_a_block_floor_and_flat_letter_told_alone_keep_the_letter_when_the_estate_is_asked(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine, locale="zh-HK")
+    chat.send(Started())
+    chat.send("樓上漏水 滴到我屋企")
+    chat.send("91234567")
+    asked = chat.send("我住12座20樓C")
+    assert "12座20樓C是哪個小區" in chat.texts(asked)
+    chat.send("杏花邨")
+    assert restated_line(chat, "地點：") == "地點：杏花邨12座20樓C"
+
+
 def test_a_named_building_and_floor_after_an_estate_are_kept_and_can_be_put_right(
     conversation_engine: ConversationEngine,
 ) -> None:
@@ -157,6 +185,38 @@ def test_the_building_and_flat_after_the_estate_in_a_complaint_are_the_place(
             "地點：太古城金星閣15樓B室",
         ),
         ("zh-CN", "锦绣花园 紫荆阁 1502 楼上漏水", "13800138000", "问题：楼上漏水", "地点：锦绣花园紫荆阁1502"),
+        ("zh-HK", "太古城金星閣15樓B室樓上漏水", "91234567", "問題：樓上漏水", "地點：太古城金星閣15樓B室"),
+        ("zh-HK", "沙田第一城12座20樓C室隔離屋好嘈", "91234567", "問題：隔離屋好嘈", "地點：沙田第一城12座20樓C室"),
+        (
+            "zh-HK",
+            "美孚新邨5期百老匯街85號8樓A 冷氣機滴水",
+            "91234567",
+            "問題：冷氣機滴水",
+            "地點：美孚新邨5期百老匯街85號8樓A",
+        ),
+        (
+            "zh-HK",
+            "黃大仙下邨龍昌樓1012室 電梯壞咗三日",
+            "91234567",
+            "問題：電梯壞咗三日",
+            "地點：黃大仙下邨龍昌樓1012室",
+        ),
+        (
+            "zh-HK",
+            "將軍澳日出康城3期2座35樓E室 水壓好弱",
+            "91234567",
+            "問題：水壓好弱",
+            "地點：將軍澳日出康城3期2座35樓E室",
+        ),
+        (
+            "zh-HK",
+            "杏花邨28座10樓F室對面單位養狗成日吠",
+            "91234567",
+            "問題：對面單位養狗成日吠",
+            "地點：杏花邨28座10樓F室",
+        ),
+        ("zh-CN", "锦绣江南5栋2单元301楼上漏水", "13800138000", "问题：楼上漏水", "地点：锦绣江南5栋2单元301"),
+        ("zh-CN", "翠苑小区7栋2单元501停水两天了", "13800138000", "问题：停水两天了", "地点：翠苑小区7栋2单元501"),
     ],
 )
 def test_a_named_building_floor_and_flat_told_with_the_problem_are_restated_as_the_place(

@@ -1,6 +1,7 @@
 """A part of an estate named after it (阳光花园南门, Sunshine Garden clubhouse), a building named after
-it with its floor and flat (太古城 金星閣 15樓 B室) and a building number written bare after an English
-estate (Sunshine Garden 3) are part of the place."""
+it with its floor and flat (太古城 金星閣 15樓 B室, typed on too: 太古城金星閣15樓B室樓上漏水), a flat's letter
+or room number typed on into the problem (12座20樓C, 2单元501停水) and a building number written bare after
+an English estate (Sunshine Garden 3) are part of the place."""
 
 from __future__ import annotations
 
@@ -83,6 +84,51 @@ def test_a_number_counting_something_after_an_english_estate_is_not_its_building
 )
 def test_a_named_building_after_an_estate_is_part_of_the_place_with_its_floor_and_flat(
     extractor: SlotExtractor, text: str, address: str
+) -> None:
+    assert extractor.extract(text).address == address
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("太古城金星閣15樓B室樓上漏水", "太古城金星阁15楼B室"),
+        ("沙田第一城12座20樓C室隔離屋好嘈", "沙田第一城12座20楼C室"),
+        ("美孚新邨5期百老匯街85號8樓A 冷氣機滴水", "美孚新邨5期百老汇街85号8楼A"),
+        ("黃大仙下邨龍昌樓1012室 電梯壞咗三日", "黄大仙下邨龙昌楼1012室"),
+        ("將軍澳日出康城3期2座35樓E室 水壓好弱", "将军澳日出康城3期2座35楼E室"),
+        ("杏花邨28座10樓F室對面單位養狗成日吠", "杏花邨28座10楼F室"),
+        ("太和邨喜和樓10樓B室電梯壞咗", "太和邨喜和楼10楼B室"),
+        ("我住太古城寶星閣20樓A 成日停水", "太古城宝星阁20楼A"),
+        ("麗港城3期15座8樓D室走廊啲燈唔著", "丽港城3期15座8楼D室"),
+        ("太古城金星閣樓上漏水", "太古城金星阁"),
+        ("太古城12座20樓C室冇水", "太古城12座20楼C室"),
+        ("太平花园3栋1201漏水", "太平花园3栋1201"),
+        ("我住12座20樓C", "12座20楼C"),
+        ("锦绣江南5栋2单元301楼上漏水", "锦绣江南5栋2单元301"),
+        ("翠苑小区7栋2单元501停水两天了", "翠苑小区7栋2单元501"),
+        ("幸福家园12号楼3单元602暖气不热", "幸福家园12号楼3单元602"),
+    ],
+)
+def test_a_place_typed_on_into_the_problem_without_a_space_is_the_whole_place(
+    extractor: SlotExtractor, text: str, address: str
+) -> None:
+    assert extractor.extract(text).address == address
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("太古城停車場好多垃圾", "太古城停车场"),
+        ("太吵了 晚上睡唔着", None),
+        ("阳光花园5栋100多户停水", "阳光花园5栋"),
+        ("阳光花园5栋2单元500块物业费乱收", "阳光花园5栋2单元"),
+        ("5栋2单元2021年就开始漏水", "5栋2单元"),
+        ("住8楼a lot of noise", None),
+        ("3栋1单元13800138000", "3栋1单元"),
+    ],
+)
+def test_a_count_a_word_or_a_phone_after_the_building_is_no_flat(
+    extractor: SlotExtractor, text: str, address: str | None
 ) -> None:
     assert extractor.extract(text).address == address
 
