@@ -156,3 +156,16 @@ def test_the_held_out_file_is_valid_new_and_about_slots(
     with_slots = [item for item in held_out if any(item.slots.as_dict().values())]
     assert len(with_slots) >= 40
     assert not {item.text for item in held_out} & {item.text for item in corpus}
+
+
+def test_the_held_out_complaints_are_valid_new_and_cover_every_category(
+    category_ids: list[str], corpus: tuple[CorpusItem, ...]
+) -> None:
+    held_out = load_corpus(category_ids, Path(__file__).with_name("heldout_complaints.yaml"))
+    assert len(held_out) >= 100
+    assert all(Intent.COMPLAINT in item.intents for item in held_out)
+    assert {item.category for item in held_out} == set(category_ids)
+    assert {item.locale for item in held_out} == {"zh-CN", "zh-TW", "en"}
+    slot_held_out = load_corpus(category_ids, Path(__file__).with_name("heldout.yaml"))
+    known = {item.text for item in corpus} | {item.text for item in slot_held_out}
+    assert not {item.text for item in held_out} & known
