@@ -160,12 +160,14 @@ class PhraseId(StrEnum):
     TITLE_MALE = "title_male"
     TITLE_FEMALE = "title_female"
     WAIT_TIME = "wait_time"
+    WAIT_TIME_MINUTES = "wait_time_minutes"
     PROGRESS_FOLLOW_UP = "progress_follow_up"
     SATISFACTION_ASK_RATING = "satisfaction_ask_rating"
     SATISFACTION_ASK_RATING_SUMMARY = "satisfaction_ask_rating_summary"
     SATISFACTION_ASK_COMMENT = "satisfaction_ask_comment"
     SATISFACTION_SORRY_ASK_COMMENT = "satisfaction_sorry_ask_comment"
     SATISFACTION_RATING_RANGE = "satisfaction_rating_range"
+    SATISFACTION_RATING_REASK = "satisfaction_rating_reask"
     SATISFACTION_THANKS = "satisfaction_thanks"
     SATISFACTION_SORRY = "satisfaction_sorry"
     SATISFACTION_SUGGESTION = "satisfaction_suggestion"
@@ -275,6 +277,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.DEADLINE_EXTENDED: frozenset({"deadline"}),
     PhraseId.CASE_REOPENED: frozenset({"case_number", "deadline"}),
     PhraseId.WAIT_TIME: frozenset({"hours", "deadline"}),
+    PhraseId.WAIT_TIME_MINUTES: frozenset({"minutes", "deadline"}),
     PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING_SUMMARY: frozenset({"case_number", "summary"}),

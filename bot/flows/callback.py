@@ -14,7 +14,7 @@ from bot.core.messages import Option
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.another_problem import is_another_problem, same_matter
-from bot.flows.case import GENERAL_QUEUE, open_ticket, promise, record_complaint
+from bot.flows.case import GENERAL_QUEUE, open_ticket, promise_reopened, record_complaint
 from bot.flows.classify import normalise
 from bot.flows.closing import close
 from bot.flows.data import FlowData, TimerKind
@@ -50,6 +50,7 @@ def on_resolved(turn: Turn, summary: str | None = None) -> None:
     turn.step.data.resolution_summary = said or None
     turn.step.data.recorded_ack, turn.step.data.acked_at = False, None
     turn.step.data.callback_reasks = 0
+    turn.step.data.extra.pop(_LAST_ASKED, None)
     turn.step.state = State.RESOLVED
     followups = turn.kit.config.followups
     due = min(
@@ -81,6 +82,7 @@ def ask_rating(turn: Turn) -> None:
         turn.say(PhraseId.SATISFACTION_ASK_RATING_SUMMARY, options=options, case_number=case_number, summary=summary)
     else:
         turn.say(PhraseId.SATISFACTION_ASK_RATING, options=options, case_number=case_number)
+    turn.step.data.extra[_LAST_ASKED] = PhraseId.SATISFACTION_ASK_RATING.value
     turn.arm(TimerKind.SATISFACTION_TIMEOUT, turn.kit.config.followups.answer_window)
     turn.audit(TimelineKind.CALLBACK_ASKED)
 
@@ -215,10 +217,11 @@ def _reopen(turn: Turn, text: str, score: int | None = None) -> None:
     turn.step.state = State.HANDED_OFF
     turn.step.reopen = True
     turn.audit(TimelineKind.REOPENED_BY_CUSTOMER)
-    # A reopened case is promised again, with a concrete time (seed 003: at least the
-    # reply time), and tracked like the first promise.
+    # A reopened case is promised again, with a concrete time counted from now (seed 003: at
+    # least the reply time), and tracked like the first promise; the problem back is a repeat
+    # of it (seed 000: complex).
     turn.step.complaint = record_complaint(turn, confirmed=True)
-    promise(turn, turn.step.complaint, bot_took_it=False)
+    promise_reopened(turn, turn.step.complaint)
 
 
 def _still_wrong(turn: Turn, said: str) -> bool:
@@ -484,20 +487,34 @@ _RESOLVED_CASE = "resolved_case"
 
 
 def _ask_again_or_pass_on(turn: Turn, out_of_range: bool = False) -> None:
-    """A message the callback cannot place hears the rating question (a score out of range, "10分",
-    only the range), up to ``followups.rating_reasks`` times; the next is recorded and passed to
-    the staff: the conversation waits in the queue again, never in a loop of the same question."""
+    """A message the callback cannot place hears the rating question, up to
+    ``followups.rating_reasks`` times; the next is recorded and passed to the staff: the
+    conversation waits in the queue again, never in a loop of the same question.
+
+    The whole question is said once (at once, when the customer wrote before it was due); asked
+    again, it is short (``satisfaction_rating_reask``; only the range for a score out of range,
+    "10分"), and never the words said just before ("嗯" then "？": the short question, then the range)."""
     data = turn.step.data
-    if data.callback_reasks < turn.kit.config.followups.rating_reasks:
-        data.callback_reasks += 1
-        if out_of_range:
-            options = tuple(Option(label=str(score), value=str(score)) for score in _SCORES)
-            turn.say(PhraseId.SATISFACTION_RATING_RANGE, options=options)
-            turn.step.state = State.AWAIT_RATING
-            turn.arm(TimerKind.SATISFACTION_TIMEOUT, turn.kit.config.followups.answer_window)
-        else:
-            ask_rating(turn)
+    if data.callback_reasks >= turn.kit.config.followups.rating_reasks:
+        data.callback_reasks, data.rating = 0, None
+        data.extra.pop(_LAST_ASKED, None)
+        turn.say(PhraseId.MESSAGE_RECORDED)
+        open_ticket(turn, None, GENERAL_QUEUE, 1, TicketReason.AFTER_RESOLUTION)
         return
-    data.callback_reasks, data.rating = 0, None
-    turn.say(PhraseId.MESSAGE_RECORDED)
-    open_ticket(turn, None, GENERAL_QUEUE, 1, TicketReason.AFTER_RESOLUTION)
+    data.callback_reasks += 1
+    if turn.step.state is State.RESOLVED and _LAST_ASKED not in data.extra:
+        ask_rating(turn)  # "你好" before the callback was due: the question, whole, the first time
+        return
+    shorter = [PhraseId.SATISFACTION_RATING_REASK, PhraseId.SATISFACTION_RATING_RANGE]
+    if out_of_range:
+        shorter.reverse()
+    phrase = next(phrase for phrase in shorter if phrase.value != data.extra.get(_LAST_ASKED))
+    turn.cancel(TimerKind.SATISFACTION_CALLBACK)
+    turn.say(phrase, options=tuple(Option(label=str(score), value=str(score)) for score in _SCORES))
+    data.extra[_LAST_ASKED] = phrase.value
+    turn.step.state = State.AWAIT_RATING
+    turn.arm(TimerKind.SATISFACTION_TIMEOUT, turn.kit.config.followups.answer_window)
+
+
+_LAST_ASKED = "rating_asked"
+"""``FlowData.extra`` key: the phrase the rating was last asked with, never said twice in a row."""

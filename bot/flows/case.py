@@ -54,6 +54,8 @@ def classify(turn: Turn, description: str, known: frozenset[Signal] = frozenset(
 
 
 def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
+    """The case as the conversation took it down, its deadline from the deadline table counted
+    from now (:func:`compute_deadline`, as staff reopening a case count theirs)."""
     data = turn.step.data
     # Named by its number, the resolved case is back (seed 000: a repeat is complex).
     known = frozenset(data.signals) | ({Signal.REPEAT} if data.follows_case else set())
@@ -164,12 +166,27 @@ def say_promise(
         turn.say(PhraseId.CASE_NUMBER, case_number=case_number, work_number=turn.kit.config.service.work_number)
     else:
         turn.say(PhraseId.STATUS_CASE_NUMBER, case_number=case_number)
+    _promised(turn, case_number, deadline_at, hours, deadline_text)
+
+
+def promise_reopened(turn: Turn, record: ComplaintRecord) -> None:
+    """The reopened case's new reply time, in the words staff reopening a case tell it
+    (``case_reopened``: its number, "我们会继续跟进处理", the time), never a first complaint's promise."""
+    deadline_text = describe_moment(
+        record.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
+    )
+    turn.say(PhraseId.CASE_REOPENED, case_number=record.case_number, deadline=deadline_text)
+    _promised(turn, record.case_number, record.deadline_at, record.promised_hours, deadline_text)
+
+
+def _promised(turn: Turn, case_number: str, deadline_at: dt.datetime, hours: float, said: str) -> None:
+    """On the timeline; the case's timers are armed for ``deadline_at``."""
     turn.audit(
         TimelineKind.PROMISED,
         case_number=case_number,
         deadline_at=deadline_at.isoformat(),
         hours=hours,
-        said=deadline_text,
+        said=said,
     )
 
 

@@ -43,6 +43,7 @@ from bot.storage.notifications import SUPERVISORS, notify, user_audience
 
 StatusOnCommit = Callable[[str], str]
 ACTOR = "worker"
+_HOUR_SECONDS = 3600
 
 
 @dataclass(slots=True)
@@ -117,10 +118,14 @@ class Tracker:
     # ------------------------------------------------------------------ how times are said
 
     def wait_text(self, deadline: dt.datetime, now: dt.datetime, locale: str) -> str:
-        """The ``{wait}`` of the waiting apology: "6小时（今天晚上8点前）"."""
-        hours = max((deadline - now).total_seconds() / 3600, 0.1)
+        """The ``{wait}`` of the waiting apology: "6小时（今天晚上8点前）"; under an hour in whole
+        minutes, floored as the time said is and at least 1: "12分钟（今天下午3点前）"."""
         moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
-        return self.phrases.render(PhraseId.WAIT_TIME, locale, hours=format_hours(hours), deadline=moment)
+        seconds = (deadline - now).total_seconds()
+        if seconds < _HOUR_SECONDS:
+            minutes = max(int(seconds // 60), 1)
+            return self.phrases.render(PhraseId.WAIT_TIME_MINUTES, locale, minutes=minutes, deadline=moment)
+        return self.phrases.render(PhraseId.WAIT_TIME, locale, hours=format_hours(seconds / 3600), deadline=moment)
 
     def _text(self, conversation: Conversation, phrase_id: PhraseId, **variables: object) -> str:
         """The phrase as this conversation's customer reads it (their language, their script)."""

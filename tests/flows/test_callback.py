@@ -116,7 +116,7 @@ def test_words_that_only_hold_a_digit_are_not_a_rating(engine: ConversationEngin
     chat, _ = _asked(engine)
     step = chat.send(answer)
     assert chat.state is State.AWAIT_RATING and chat.data.rating is None
-    assert chat.phrase_ids(step) == ["satisfaction_ask_rating"]
+    assert chat.phrase_ids(step) == ["satisfaction_rating_reask"]
 
 
 def test_the_rating_is_asked_with_options_and_their_numbered_text(engine: ConversationEngine) -> None:

@@ -5,6 +5,8 @@ rating question."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bot.core.engine import ConversationEngine
@@ -119,11 +121,59 @@ def test_what_the_callback_cannot_place_goes_to_the_staff_after_two_rating_quest
 ) -> None:
     chat = _asked(engine, NO_WATER)
     answers = [chat.send(text) for text in texts]
-    assert [chat.phrase_ids(step) for step in answers[:2]] == [["satisfaction_ask_rating"]] * 2
+    assert [chat.phrase_ids(step) for step in answers[:2]] == [
+        ["satisfaction_rating_reask"],
+        ["satisfaction_rating_range"],
+    ]
     last = answers[-1]
     assert chat.phrase_ids(last) == ["message_recorded"]
     assert last.handoff is not None and last.handoff.reason is TicketReason.AFTER_RESOLUTION
     assert chat.state is State.HANDED_OFF and not chat.data.timers
+
+
+@pytest.mark.parametrize(
+    "texts", [["嗯", "？"], ["你们是谁", "hello"], ["？", "？"], ["10分", "嗯"], ["嗯", "10分"], ["0", "10分"]]
+)
+def test_the_rating_asked_again_is_shorter_and_never_the_same_words_twice_in_a_row(
+    engine: ConversationEngine, texts: list[str]
+) -> None:
+    """Answered with no rating, the callback asks again in fewer words ("请您回复1到5分为这次处理
+    评分…"), with the 1–5 choices; the next time in other words again; then a person has it."""
+    chat = _asked(engine, NO_WATER)
+    question = chat.texts(chat.steps[-1])
+    said = [question]
+    for text in texts:
+        step = chat.send(text)
+        assert chat.state is State.AWAIT_RATING and step.handoff is None, chat.phrase_ids(step)
+        [reply] = step.replies
+        assert [option.value for option in reply.options] == ["1", "2", "3", "4", "5"]
+        assert len(reply.text) < len(question) and "1到5分" in reply.text
+        said.append(reply.text)
+    assert all(before != after for before, after in itertools.pairwise(said)), said
+    last = chat.send("我问一下")
+    assert chat.phrase_ids(last) == ["message_recorded"] and last.handoff is not None
+
+
+def test_the_rating_asked_again_reads_as_configured(engine: ConversationEngine) -> None:
+    chat = _asked(engine, NO_WATER)
+    step = chat.send("嗯")
+    assert chat.texts(step) == "请您回复1到5分为这次处理评分（5分最满意）；如果问题还没有解决，请回复“没解决”。"
+    english = Chat(engine, locale="en")
+    for text in ("No water in our building for two days", "13800138000", "Sunny Garden 5", "yes"):
+        english.send(text)
+    english.send(Resolved())
+    english.send(english.timer(TimerKind.SATISFACTION_CALLBACK))
+    assert english.texts(english.send("hello")) == (
+        'Please rate how we handled it with a score from 1 to 5 (5 is best), or reply "not resolved" '
+        "if the problem is still there."
+    )
+
+
+def test_a_rating_after_the_shorter_question_is_the_rating(engine: ConversationEngine) -> None:
+    chat = _asked(engine, NO_WATER)
+    chat.send("嗯")
+    step = chat.send("4")
+    assert chat.phrase_ids(step) == ["satisfaction_ask_comment"] and chat.data.rating == 4
 
 
 def test_the_loop_of_the_tester_ends_with_a_new_case(engine: ConversationEngine) -> None:
@@ -138,7 +188,7 @@ def test_a_hello_before_the_callback_counts_as_a_rating_question(engine: Convers
     steps = [chat.send(text) for text in ("你好", "在吗", "有人吗")]
     assert [chat.phrase_ids(step) for step in steps] == [
         ["satisfaction_ask_rating"],
-        ["satisfaction_ask_rating"],
+        ["satisfaction_rating_reask"],
         ["message_recorded"],
     ]
 
@@ -154,7 +204,7 @@ def test_a_rating_after_one_question_again_is_still_a_rating(engine: Conversatio
 def test_a_complaint_about_how_the_case_was_handled_is_no_new_case(engine: ConversationEngine) -> None:
     chat = _asked(engine, NO_WATER)
     step = chat.send("维修师傅态度恶劣")
-    assert chat.phrase_ids(step) == ["satisfaction_ask_rating"] and step.complaint is None
+    assert chat.phrase_ids(step) == ["satisfaction_rating_reask"] and step.complaint is None
 
 
 BILLING = "这个月物业费账单里多收了公摊费200元"

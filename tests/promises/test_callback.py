@@ -151,10 +151,12 @@ async def test_not_resolved_reopens_the_case_with_its_owner(make_client: AppFact
     await socket.until_bot_says(REOPENED)
     # Promised again with a concrete time: a repeat of the same problem is complex, 24 service
     # hours from Monday 16:00 (1.5 h Monday, 9 h Tuesday and Wednesday, 4.5 h Thursday).
-    await socket.until_bot_says("并在11月26日（周四）下午1点前给您明确的答复")
-    # The case number again, but not the bot's work number: a person handled the case.
-    await socket.until(lambda frames: socket.bot_texts()[-1].startswith("您的投诉编号是"))
+    # Told as staff reopening a case tell it (case_reopened), with the case number but not the
+    # bot's work number (a person handled the case), never a first complaint's promise.
+    await socket.until_bot_says("我们会继续跟进处理，并在11月26日（周四）下午1点前给您明确的答复")
+    assert socket.bot_texts()[-1].startswith("您好，您反映的问题（投诉编号")
     assert sum("我的工号是" in text for text in socket.bot_texts()) == 1
+    assert sum("向上级部门反映" in text for text in socket.bot_texts()) == 1
 
     async def reopened() -> bool:
         return (await _conversation(client, conversation_id)).owner == f"agent:{agent_id}"

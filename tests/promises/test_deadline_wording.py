@@ -1,10 +1,18 @@
 """The reply time as the worker and a supervisor's extension say it: the same words as the promise
-(``time_words``), in English too ("by 5 pm today", never "by by 5 pm today")."""
+(``time_words``), in English too ("by 5 pm today", never "by by 5 pm today"); the wait the
+apology names in minutes under an hour."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+
+from bot.config import PhraseId, ServiceConfig
+from bot.promises.tracker import Tracker
 from bot.staff.accounts import Role
 from tests.conftest import AppFactory, FixedClock
+from tests.flows.chat import SHANGHAI
 from tests.handoff.queue_helpers import system_texts
 from tests.promises.support import promised_case_in_english, run_due, staff
 
@@ -36,3 +44,26 @@ async def test_an_english_customer_hears_the_extension_and_the_apology_as_promis
     assert "We will give you a clear answer by 11 am on Thursday 26 November;" in shown["message"]
     assert not any("by by" in text for text in socket.bot_texts())
     await socket.close()
+
+
+@pytest.mark.parametrize(
+    ("by", "left", "zh", "en"),
+    [
+        ((15, 0), dt.timedelta(minutes=12), "12分钟（今天下午3点前）", "12 min (by 3 pm today)"),
+        ((15, 0), dt.timedelta(minutes=12, seconds=50), "12分钟（今天下午3点前）", "12 min (by 3 pm today)"),
+        ((15, 0), dt.timedelta(seconds=20), "1分钟（今天下午3点前）", "1 min (by 3 pm today)"),
+        ((15, 0), dt.timedelta(minutes=59, seconds=59), "59分钟（今天下午3点前）", "59 min (by 3 pm today)"),
+        ((20, 0), dt.timedelta(hours=5), "5小时（今天晚上8点前）", "5 hours (by 8 pm today)"),
+        ((20, 24), dt.timedelta(hours=5, minutes=24), "5.4小时（今天晚上8点24分前）", "5.4 hours (by 8:24 pm today)"),
+    ],
+)
+def test_the_wait_of_the_apology_is_said_in_minutes_under_an_hour_and_whole_hours_plainly(
+    service_config: ServiceConfig, by: tuple[int, int], left: dt.timedelta, zh: str, en: str
+) -> None:
+    """The ``{wait}`` of the waiting apology: "12分钟", never "0.2小时" nor "0分钟"; "5小时", not "5.0小时"."""
+    tracker = Tracker(service_config)
+    deadline = dt.datetime(2026, 11, 23, *by, tzinfo=SHANGHAI)
+    said = (tracker.wait_text(deadline, deadline - left, "zh-CN"), tracker.wait_text(deadline, deadline - left, "en"))
+    assert said == (zh, en)
+    apology = tracker.phrases.render(PhraseId.WAITING_APOLOGY, "zh-CN", wait=said[0])
+    assert f"请您再耐心地等{zh}，" in apology

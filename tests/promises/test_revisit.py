@@ -15,7 +15,7 @@ from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, HandoffTicket, Satisfaction
 from tests.conftest import SHANGHAI, AppFactory, FixedClock
 from tests.helpers import ChatSocket, eventually
-from tests.promises.support import claim_and_resolve, promised_case, run_due, staff
+from tests.promises.support import claim_and_resolve, complaint, notifications, promised_case, run_due, staff
 
 ASK_RATING, RECORDED, REOPENED = "1到5分", "我已记录下来", "重新为您处理"
 
@@ -140,3 +140,43 @@ async def test_a_score_told_with_not_resolved_is_stored_and_counted(make_client:
 
 async def _any(read: Any) -> bool:
     return bool(await read())
+
+
+async def test_a_case_reopened_at_the_callback_days_later_has_a_new_time_told_and_tracked(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """Reopened at the 回访 two days after its deadline (Tuesday 17:00) passed, the case is promised
+    again from the deadline table counted from the reopening (a repeat of the problem: 24 service
+    hours from Wednesday 16:00): the customer reads the new time as staff reopening a case tell it,
+    a status question is answered with it (no apology for a missed time), and the breach comes at
+    the new time, not at once."""
+    client = await make_client()
+    conversation_id, socket = await _resolved_and_asked(client, clock)
+    clock.advance(days=2)  # Wednesday 16:00 in Shanghai
+
+    await socket.send("2分，垃圾还是没清理，根本没解决")
+    await socket.until_bot_says("我们会继续跟进处理")
+    case = await complaint(client, conversation_id)
+    assert case.status == "open"
+    assert case.deadline_at == dt.datetime(2026, 11, 30, 13, 0, tzinfo=SHANGHAI)
+    told = [text for text in socket.bot_texts() if "继续跟进处理" in text]
+    assert told == [
+        f"您好，您反映的问题（投诉编号{case.case_number}）我们会继续跟进处理，"
+        "并在11月30日（周一）下午1点前给您明确的答复。给您带来的不便，请您原谅！"
+    ]
+    assert not any("向上级部门反映" in text for text in socket.bot_texts()[-3:])
+
+    await socket.send("处理得怎么样了")
+    await socket.until_bot_says("相关工作人员正在跟进处理")
+    [status] = [text for text in socket.bot_texts() if "相关工作人员正在跟进处理" in text]
+    assert "11月30日（周一）下午1点前给您明确的答复" in status and "没能按时答复" not in status, status
+
+    await run_due(client)
+    assert await notifications(client, "deadline_breached") == []
+    clock.advance(days=4, hours=20, minutes=59)  # Monday 12:59
+    await run_due(client)
+    assert await notifications(client, "deadline_breached") == []
+    clock.advance(minutes=1)
+    await run_due(client)
+    assert len(await notifications(client, "deadline_breached")) == 1
+    await socket.close()

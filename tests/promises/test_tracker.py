@@ -268,3 +268,21 @@ async def test_a_case_with_the_supervisor_is_tracked_from_the_hand_off_before_it
     kinds = await timeline_kinds(client, conversation_id)
     assert kinds.index("deadline_set") < kinds.index("restated") < kinds.index("promised")
     await socket.close()
+
+
+async def test_a_wait_under_an_hour_is_apologised_for_in_minutes(make_client: AppFactory, clock: FixedClock) -> None:
+    """A gas smell is answered within the hour (by 15:00): at 80 % of it the customer is asked to
+    bear with us "12分钟", never "0.2小时"."""
+    client = await make_client()
+    token, _conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.send("楼道里煤气味特别大 是不是漏气了")
+    await socket.until_bot_says("电话号码")
+    await socket.send("13800001117 朝阳区劲松八区5号楼")
+    await socket.until_bot_says("您的投诉编号是")
+    clock.advance(minutes=48)
+    await run_due(client)
+    await socket.until(lambda frames: bool(apologies(socket)))
+    [apology] = apologies(socket)
+    assert "请您再耐心地等12分钟（今天下午3点前），" in apology, apology
+    await socket.close()
