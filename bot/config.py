@@ -101,6 +101,7 @@ class PhraseId(StrEnum):
     INVALID_PHONE = "invalid_phone"
     PHONE_DIGIT_SHORT = "phone_digit_short"
     PHONE_DIGIT_LONG = "phone_digit_long"
+    PHONE_PIECES_MORE = "phone_pieces_more"
     ASK_AREA = "ask_area"
     ASK_AREA_AGAIN = "ask_area_again"
     EXPLAIN_PHONE = "explain_phone"
@@ -1157,6 +1158,9 @@ class Timers(_Strict):
     phone_pieces_within: int = Field(default=120, ge=1, le=3600)
     """A phone told in pieces (``form.phone_pieces_most``): a piece more than this many seconds
     after the one before starts the number afresh. Defaulted, as above."""
+    phone_pieces_prompt_after: int = Field(default=8, ge=1, le=600)
+    """Pieces of a phone held and nothing more told for this many seconds: the customer is asked,
+    once, for the rest of the number, the pieces kept. Defaulted, as above."""
     resume_after_idle_close: int = Field(default=DAY_SECONDS, ge=0, le=7 * DAY_SECONDS)
     """A customer who writes again at most this many seconds after their conversation was closed
     for silence (``idle_close_after``), before anything was handed off, goes on with what they had

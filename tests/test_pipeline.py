@@ -207,6 +207,29 @@ async def test_an_answer_in_time_cancels_the_idle_prompt(
     await socket.close()
 
 
+async def test_a_phone_stopped_half_way_is_asked_for_by_the_worker_and_finished(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    quick = service_config.model_copy(
+        update={"timers": service_config.timers.model_copy(update={"phone_pieces_prompt_after": 1})}
+    )
+    client = await make_client(config=quick, clock=utc_now, in_process_worker=True)
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("楼道灯坏了好久了 晚上黑乎乎的 朝阳区望京西园三区4号楼")
+    await socket.until_bot_says("电话号码")
+    await socket.send("电话是")
+    await socket.send("一三九")
+    await socket.until_bot_says("请继续告诉我您的完整手机号码", timeout=10)
+    await socket.send("一二三四")
+    await socket.send("五六七八")
+    await socket.until_bot_says("电话：13912345678")
+    asked = quick.phrases["zh-CN"].phrases[PhraseId.PHONE_PIECES_MORE]
+    assert [text for text in socket.bot_texts() if text == asked] == [asked]
+    await socket.close()
+
+
 async def test_copies_of_a_message_sent_at_once_are_stored_and_answered_once(make_client: AppFactory) -> None:
     # Sent concurrently, the copies land in the same group commit: one row, one reply.
     client = await make_client()

@@ -111,7 +111,8 @@ async def test_a_stranger_who_misses_the_digits_twice_files_their_own_case_and_l
 
 async def test_a_stranger_with_the_right_digits_raises_the_case_for_the_supervisor(make_client: AppFactory) -> None:
     """The same person on another channel: the case is raised as its own customer's appeal would be,
-    and the phone they leave for the supervisor does not replace the case's."""
+    the supervisor calls the phone the digits proved (never asked for again), and a phone they
+    leave anyway does not replace the case's."""
     client = await make_client()
     case_conversation, case_number = await _filed(client)
     socket, _ = await _stranger(client)
@@ -119,10 +120,12 @@ async def test_a_stranger_with_the_right_digits_raises_the_case_for_the_supervis
     await socket.until_bot_says("后四位")
     await socket.send(CONTACT[-4:])
     await socket.until_bot_says("让您等了这么久")
-    await socket.until_bot_says("请您留下可以联系到您的电话号码")
-    await socket.send("13912345678")
-    await socket.until_bot_says("值班主管会尽快拨打")
+    await socket.until_bot_says("值班主管会直接与您联系")
+    await socket.send("换个号码联系我 13912345678")
+    await socket.until_bot_says("13912345678已记录")
     await socket.close()
+    said = [frame["text"] for frame in socket.frames if frame.get("from") == "bot"]
+    assert not any("请您留下可以联系到您的电话号码" in text for text in said)
 
     async def raised() -> bool:
         state = await _case_state(client, case_conversation)

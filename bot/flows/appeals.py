@@ -13,6 +13,7 @@ from bot.flows.case_check import (
     CaseCheckFor,
     appeal_link,
     ask_case_check,
+    joined_case_phone_known,
     named_status,
     not_confirmed,
     proven,
@@ -191,7 +192,7 @@ def supervisor_will_call(turn: Turn, urgent: bool = False) -> None:
         ask_phone_for_supervisor(turn, urgent)
         return
     if not data.escalation_phone_asks:
-        # Known already (the SMS sender's): nothing to ask; marks the conversation as the
+        # Known already (the SMS sender's, the joined case's): nothing to ask; marks the conversation as the
         # supervisor's, whose customers are reassured, not told "已转给客服代表".
         data.escalation_phone_asks = PHONE_ASKS_DONE
     turn.say(PhraseId.URGENT_HANDOFF if urgent else PhraseId.ESCALATED_SUPERVISOR)
@@ -204,9 +205,10 @@ def phone_for_supervisor_asked(turn: Turn) -> bool:
 
 
 def phone_for_supervisor_missing(turn: Turn) -> bool:
-    """No contact phone, and the customer was not asked for one yet (ask once, not forever)."""
+    """No contact phone, not even the joined case's, and the customer was not asked for one yet
+    (ask once, not forever)."""
     data = turn.step.data
-    return not data.phone and not data.escalation_phone_asks
+    return not data.phone and not data.escalation_phone_asks and not joined_case_phone_known(turn)
 
 
 def ask_phone_for_supervisor(turn: Turn, urgent: bool = False) -> None:

@@ -70,6 +70,13 @@ def proven(turn: Turn, case: CaseStatus) -> bool:
     return case.own or (case.case_number is not None and case.case_number == turn.step.data.case_proven)
 
 
+def joined_case_phone_known(turn: Turn) -> bool:
+    """The case this conversation joined was proven the writer's by its phone's last digits: that
+    phone is on the case, the one its staff call back, and is not asked for again here."""
+    data = turn.step.data
+    return data.appeal_of is not None and data.appeal_of == data.case_proven
+
+
 def unproven_number(turn: Turn) -> str | None:
     """A case number this message names that is not provably the writer's case: another customer's
     (open or resolved) or one no case has, asked about alike, so that typing numbers tells nothing
@@ -183,6 +190,7 @@ __all__ = [
     "appeal_link",
     "ask_case_check",
     "checked_case",
+    "joined_case_phone_known",
     "named_status",
     "not_confirmed",
     "proven",

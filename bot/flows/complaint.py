@@ -99,7 +99,7 @@ from bot.flows.form import (
 from bot.flows.fragments import held_or_joined
 from bot.flows.greeting import excuses_an_absence, greet
 from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
-from bot.flows.phone_pieces import phone_pieces_read
+from bot.flows.phone_pieces import ask_for_the_rest, phone_pieces_read
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
 from bot.flows.resuming import only_polite, resume, resumes
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
@@ -670,6 +670,8 @@ class ComplaintFlow:
             on_closing_timer(turn, event.kind)
         elif event.kind is TimerKind.OWED_PROMISE:
             keep_owed_promise(turn)
+        elif event.kind is TimerKind.PHONE_PIECES_PROMPT:
+            ask_for_the_rest(turn)
         else:
             on_callback_timer(turn, event.kind)
 

@@ -22,6 +22,7 @@ class TimerKind(StrEnum):
     SATISFACTION_CALLBACK = "satisfaction_callback"
     SATISFACTION_TIMEOUT = "satisfaction_timeout"
     OWED_PROMISE = "owed_promise"
+    PHONE_PIECES_PROMPT = "phone_pieces_prompt"
 
 
 _SIGNALS = {signal.value: signal for signal in Signal}
@@ -67,6 +68,7 @@ _KNOWN_KEYS = frozenset(
         "fragments",
         "phone_pieces",
         "phone_pieces_at",
+        "phone_pieces_prompted",
         "unclear_confirmations",
         "phone_asks",
         "callback_reasks",
@@ -203,6 +205,8 @@ class FlowData:
     ("" for "电话是"), held until together they make a number (``form.phone_pieces_most``)."""
     phone_pieces_at: dt.datetime | None = None
     """When the last of :attr:`phone_pieces` was told (``timers.phone_pieces_within``)."""
+    phone_pieces_prompted: bool = False
+    """The rest of the number held in :attr:`phone_pieces` was asked for (``phone_pieces_more``): once."""
     appeal_number_asked: bool = False
     """The customer appeals (申诉) with no case of theirs known: the case number was asked for, once;
     the answer names the case, or the appeal goes on as a complaint for the supervisor."""
@@ -303,6 +307,7 @@ class FlowData:
             fragments=self.fragments,
             phone_pieces=self.phone_pieces,
             phone_pieces_at=self.phone_pieces_at,
+            phone_pieces_prompted=self.phone_pieces_prompted,
             callback_reasks=self.callback_reasks,
             edits_noted_at=self.edits_noted_at,
             appeal_number_asked=self.appeal_number_asked,
@@ -405,6 +410,7 @@ class FlowData:
             fragments=tuple(get("fragments") or ()),
             phone_pieces=tuple(get("phone_pieces") or ()),
             phone_pieces_at=dt.datetime.fromisoformat(told) if (told := get("phone_pieces_at")) else None,
+            phone_pieces_prompted=bool(get("phone_pieces_prompted", False)),
             callback_reasks=int(get("callback_reasks", 0)),
             edits_noted_at=dt.datetime.fromisoformat(edited) if (edited := get("edits_noted_at")) else None,
             appeal_number_asked=bool(get("appeal_number_asked", False)),
@@ -505,6 +511,8 @@ class FlowData:
             stored["phone_pieces"] = list(self.phone_pieces)
         if self.phone_pieces_at is not None:
             stored["phone_pieces_at"] = self.phone_pieces_at.isoformat()
+        if self.phone_pieces_prompted:
+            stored["phone_pieces_prompted"] = True
         if self.callback_reasks:
             stored["callback_reasks"] = self.callback_reasks
         if self.edits_noted_at is not None:

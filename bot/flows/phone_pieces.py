@@ -1,6 +1,7 @@
 """A phone told in pieces, one message each, while it is asked for ("电话是", "一三九", "一二三四",
 "五六七八"; "138", "0013", "8000"): the pieces are held in silence and put together, and once they
-make a number it is read as if typed whole; never more of the problem, never a refusal."""
+make a number it is read as if typed whole; never more of the problem, never a refusal. Nothing
+more told for ``timers.phone_pieces_prompt_after``, the rest is asked for, once."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import functools
 import re
 import unicodedata
 
+from bot.config import PhraseId
 from bot.core.phones import SPOKEN_AS_ASCII, SPOKEN_DIGITS
 from bot.flows.appeals import PHONE_ASKS_DONE
+from bot.flows.data import TimerKind
 from bot.flows.records import State
 from bot.flows.turn import Turn
 from bot.understanding.phones import could_begin_a_number
@@ -56,7 +59,21 @@ def phone_pieces_read(turn: Turn, text: str, locale: str) -> str | None:
             turn.understood = whole
             return together
     data.phone_pieces, data.phone_pieces_at = pieces, turn.now
+    if not data.phone_pieces_prompted:
+        turn.arm(TimerKind.PHONE_PIECES_PROMPT, turn.kit.config.timers.phone_pieces_prompt_after)
     return None
+
+
+def ask_for_the_rest(turn: Turn) -> None:
+    """Pieces held and nothing more told (the ``phone_pieces_prompt`` timer): the rest of the
+    number is asked for, once; the pieces are kept for it."""
+    data = turn.step.data
+    if not data.phone_pieces or data.phone_pieces_prompted or data.phone_pieces_at is None or not _phone_asked(turn):
+        return
+    if turn.now - data.phone_pieces_at > dt.timedelta(seconds=turn.kit.config.timers.phone_pieces_within):
+        return  # too long ago: the next piece starts the number afresh
+    data.phone_pieces_prompted = True
+    turn.say(PhraseId.PHONE_PIECES_MORE)
 
 
 def _phone_asked(turn: Turn) -> bool:
@@ -96,4 +113,5 @@ def _names_the_phone(turn: Turn, text: str) -> bool:
 
 def _forget(turn: Turn) -> None:
     data = turn.step.data
-    data.phone_pieces, data.phone_pieces_at = (), None
+    data.phone_pieces, data.phone_pieces_at, data.phone_pieces_prompted = (), None, False
+    turn.cancel(TimerKind.PHONE_PIECES_PROMPT)

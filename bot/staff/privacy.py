@@ -15,6 +15,7 @@ from phonenumbers import PhoneNumber
 from bot.core.phones import SPOKEN_DIGITS
 from bot.staff.accounts import Role
 from bot.understanding.normalise import INVISIBLE
+from bot.understanding.phones import shaped_as_its_country_s
 
 # A mainland mobile (optionally +86) or a landline with its area code; digits next to other
 # digits are not a phone (order numbers, case numbers).
@@ -224,7 +225,11 @@ def _valid_number(written: str) -> PhoneNumber | None:
         number = phonenumbers.parse(written, "CN")
     except phonenumbers.NumberParseException:
         return None
-    return number if phonenumbers.is_valid_number(number) else None
+    if phonenumbers.is_valid_number(number):
+        return number
+    # "+852 9111 2222": a number the bot takes with its country code, starred as a valid one is.
+    international = written.startswith(("+", "＋", "00", "００"))
+    return number if international and shaped_as_its_country_s(number) else None
 
 
 def _star_spelt(match: re.Match[str]) -> str:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
 from bot.config import ServiceConfig
 from bot.core.phones import SPOKEN_AS_ASCII, SPOKEN_DIGITS
@@ -30,9 +30,10 @@ _GROUPED_RUN = re.compile(
 )
 """Groups of digits with a pause between each two, as voice input punctuates a number read out
 ("幺三八，零零幺幺，二二三三。") or as it is typed a digit at a time ("1 3 8 0 0 1 1 2 2 3 3")."""
-_LOCAL_NUMBER = re.compile(r"(?<![\dA-Za-z])(?<![\d\-.][\-.])[2-9]\d{2,3}[ \-.]?\d{4}(?![\dA-Za-z]|[\-.]\d)")
+_LOCAL_NUMBER = re.compile(r"(?<![\dA-Za-z+])(?<![\d\-.][\-.])[2-9]\d{2,3}[ \-.]?\d{4}(?![\dA-Za-z]|[\-.]\d)")
 """A landline's local part as people type it without the area code: "88665544", "8866 5544"; not
-the end or the start of a longer number ("400-810-8888")."""
+the end or the start of a longer number ("400-810-8888"), nor a country code and what follows it
+("+852 9111 2222" is no local 8529111)."""
 _DATE = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 _CUE_REACH = 8
 """How many characters before a local number a phone word may stand ("座机号码是 8866 5544")."""
@@ -72,6 +73,43 @@ def find_phones(text: str, region: str = "CN", mobile_only: bool = False, most: 
     if not found:
         found = _grouped_phones(text, region, types, most)
     return found
+
+
+def find_with_country_code(text: str, regions: Sequence[str]) -> str | None:
+    """A number of one of ``regions`` written with its country code ("+852 9111 2222", "00853 6612
+    3456") that :func:`find_phone` does not take because ``phonenumbers`` lists no block of its
+    (:func:`shaped_as_its_country_s`): the customer named the country, and allocation tables lag
+    behind the numbers people have. E.164, or ``None``."""
+    for match in _CANDIDATE.finditer(text):
+        written = match.group()
+        if not written.startswith(("+", "00")):
+            continue
+        try:
+            number = phonenumbers.parse(written, "CN")  # "00" is the international prefix dialled from here
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.region_code_for_number(number) in regions and shaped_as_its_country_s(number):
+            return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return None
+
+
+def shaped_as_its_country_s(number: PhoneNumber) -> bool:
+    """``number`` is valid, or has the shape of its country's numbers (their national pattern, and
+    a mobile's or a landline's length) though in a block ``phonenumbers`` does not list."""
+    if phonenumbers.is_valid_number(number):
+        return True
+    if number.country_code is None:
+        return False
+    metadata = PhoneMetadata.metadata_for_region(phonenumbers.region_code_for_country_code(number.country_code))
+    if metadata is None or metadata.general_desc is None or metadata.general_desc.national_number_pattern is None:
+        return False
+    national = phonenumbers.national_significant_number(number)
+    if re.fullmatch(metadata.general_desc.national_number_pattern, national) is None:
+        return False
+    return any(
+        phonenumbers.is_possible_number_for_type(number, kind)
+        for kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE)
+    )
 
 
 def _grouped_phones(text: str, region: str, types: frozenset[int], most: int) -> list[str]:
@@ -322,7 +360,7 @@ def said_phone(stored: str, region: str = "CN") -> str:
         number = phonenumbers.parse(stored, None)
     except phonenumbers.NumberParseException:
         return stored
-    if not phonenumbers.is_valid_number(number):
+    if not shaped_as_its_country_s(number):
         return stored
     return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
 

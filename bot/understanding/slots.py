@@ -22,6 +22,7 @@ from bot.understanding.phones import (
     find_phone,
     find_phones,
     find_unprefixed_mobile,
+    find_with_country_code,
 )
 from bot.understanding.places import DivisionFinder, PlaceFinder
 from bot.understanding.result import Slots
@@ -103,6 +104,8 @@ class SlotExtractor:
             address = self._english_places.find(folded)
         phones = find_phones(folded, self._region)
         phone = phones[0] if phones else None
+        if phone is None:
+            phone = find_with_country_code(folded, self._traditional_regions)  # "+852 9111 2222"
         if phone is None and (traditional or simplified != folded):
             # Written in traditional characters: perhaps a Hong Kong, Macao or Taiwan number.
             candidates = (find_phone(folded, region, mobile_only=True) for region in self._traditional_regions)

@@ -49,7 +49,7 @@ def asked(engine: ConversationEngine, customer: CustomerView, message: str = APP
 def test_the_right_digits_join_the_case_as_its_own_customers_appeal_would(engine: ConversationEngine) -> None:
     chat = asked(engine, naming(anothers()))
     step = chat.send("8000")
-    assert chat.phrase_ids(step) == ["appeal_linked", "escalation_ask_phone"]
+    assert chat.phrase_ids(step) == ["appeal_linked", "escalated_supervisor"]  # its phone is the case's
     assert CASE in chat.texts(step) and "明天上午11点前" in chat.texts(step)
     assert step.appeal is not None and step.appeal.case_number == CASE
     assert step.appeal.writer is CaseWriter.PHONE_CHECKED
@@ -57,6 +57,35 @@ def test_the_right_digits_join_the_case_as_its_own_customers_appeal_would(engine
     assert APPEAL in step.appeal.description  # what was said before the question is not lost
     assert chat.state is State.HANDED_OFF and chat.data.appeal_of == CASE
     assert "8000" not in chat.texts(step)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        pytest.param([APPEAL], id="the complaint naming the case"),
+        pytest.param([f"我要申诉 案件号 {CASE}"], id="an appeal naming the case"),
+        pytest.param(["我要申诉！上个月投诉的漏水到现在没人管", CASE], id="the number asked for an appeal"),
+        pytest.param(["楼道的灯坏了半个月了", f"我上次投诉过,编号{CASE}"], id="the number given at the phone question"),
+        pytest.param([f"投诉编号{CASE} 处理到哪了", "8000", f"{CASE} 还是没修好 都一个星期了"], id="after its status"),
+    ],
+)
+def test_the_phone_of_a_case_proven_by_its_digits_is_never_asked_for(
+    engine: ConversationEngine, before: list[str]
+) -> None:
+    """The digits prove the phone left on the case: the supervisor calls it, and urging them on is
+    answered with the reassurance alone."""
+    chat = Chat(engine, customer=naming(anothers()))
+    chat.send(Started())
+    for message in before:
+        chat.send(message)
+    if chat.data.case_proven is None:
+        chat.send("8000")
+    said = [chat.phrase_ids(chat.send(message)) for message in ("好的", "快点啊")]
+    linked = next(step for step in chat.steps if step.appeal is not None)
+    assert chat.phrase_ids(linked)[-1] == "escalated_supervisor" and "值班主管会直接与您联系" in chat.texts(linked)
+    assert said == [["escalation_reassure"], ["escalation_reassure"]]
+    after = {phrase for step in chat.steps[chat.steps.index(linked) :] for phrase in chat.phrase_ids(step)}
+    assert not after & {"ask_phone", "escalation_ask_phone"}
 
 
 def test_a_whole_phone_number_is_read_by_its_last_digits(engine: ConversationEngine) -> None:

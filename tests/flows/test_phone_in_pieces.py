@@ -9,7 +9,8 @@ import pytest
 
 from bot.config import PhraseId
 from bot.core.engine import ConversationEngine
-from bot.flows.complaint import Started
+from bot.flows.complaint import Started, Step
+from bot.flows.data import TimerKind
 from bot.flows.records import State
 from tests.flows.chat import Chat
 
@@ -171,3 +172,85 @@ def test_a_phone_put_right_in_pieces_replaces_the_old_one(chat: Chat) -> None:
     step = chat.send(ELDERLY[3])
     assert chat.data.phone == "13912345678"
     assert "电话：13912345678" in chat.texts(step)
+
+
+ASK_THE_REST = "好的，请继续告诉我您的完整手机号码。"
+
+
+def prompt_due(chat: Chat, engine: ConversationEngine) -> Step:
+    """The wait for the next piece ends: the pieces' timer fires as the worker would fire it."""
+    chat.wait(engine.config.timers.phone_pieces_prompt_after)
+    return chat.send(chat.timer(TimerKind.PHONE_PIECES_PROMPT))
+
+
+def test_a_customer_who_stops_after_a_piece_is_asked_for_the_rest_once_and_the_piece_is_kept(
+    chat: Chat, conversation_engine: ConversationEngine
+) -> None:
+    asked_for_the_phone(chat, "楼道灯坏了好久了 晚上黑乎乎的", "朝阳区望京西园三区4号楼")
+    assert chat.send("电话是").replies == []
+    assert chat.send("一三九").replies == []
+    step = prompt_due(chat, conversation_engine)
+    assert chat.texts(step) == ASK_THE_REST
+    assert chat.state is State.AWAIT_PHONE and chat.data.phone_pieces == ("", "139")
+    assert chat.send("一二三四").replies == []
+    assert TimerKind.PHONE_PIECES_PROMPT not in chat.data.timers  # asked once, not after every piece
+    step = chat.send("五六七八")
+    assert chat.data.phone == "13912345678" and "电话：13912345678" in chat.texts(step)
+    assert ASK_THE_REST not in chat.texts(step)
+
+
+def test_a_number_finished_in_time_hears_nothing_more(chat: Chat, conversation_engine: ConversationEngine) -> None:
+    asked_for_the_phone(chat, "单元门的门锁坏了 谁都能进", "阳光城 丽景湾 9栋")
+    chat.send("138")
+    late = chat.timer(TimerKind.PHONE_PIECES_PROMPT)
+    chat.send("0013")
+    chat.send("8000")
+    assert chat.data.phone == "13800138000" and TimerKind.PHONE_PIECES_PROMPT not in chat.data.timers
+    chat.wait(conversation_engine.config.timers.phone_pieces_prompt_after)
+    assert chat.send(late).replies == []
+
+
+def test_words_after_a_piece_are_read_as_ever_and_the_rest_is_not_asked_for(
+    chat: Chat, conversation_engine: ConversationEngine
+) -> None:
+    asked_for_the_phone(chat, "单元门的门锁坏了 谁都能进", "阳光城 丽景湾 9栋")
+    chat.send("138")
+    late = chat.timer(TimerKind.PHONE_PIECES_PROMPT)
+    step = chat.send("我不想留电话")
+    assert chat.data.phone_refusals == 1 and ASK_THE_REST not in chat.texts(step)
+    chat.wait(conversation_engine.config.timers.phone_pieces_prompt_after)
+    assert chat.send(late).replies == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "problem", "place", "piece", "asked"),
+    [
+        ("zh-CN", "樓上冷氣滴水滴到我屋企露台", "沙田第一城5座", "我個電話係", "好的，請繼續告訴我您的完整手機號碼。"),
+        (
+            "en",
+            "The gate of the car park is broken",
+            "Parkvale Village, block 3",
+            "138",
+            "OK, please go on and tell me the rest of your phone number.",
+        ),
+    ],
+)
+def test_the_rest_is_asked_for_in_the_customers_own_writing(
+    conversation_engine: ConversationEngine, locale: str, problem: str, place: str, piece: str, asked: str
+) -> None:
+    chat = Chat(conversation_engine, locale=locale)
+    chat.send(Started())
+    asked_for_the_phone(chat, problem, place)
+    assert chat.send(piece).replies == []
+    assert chat.texts(prompt_due(chat, conversation_engine)) == asked
+
+
+def test_the_duty_supervisor_s_phone_stopped_half_way_is_asked_for_too(
+    chat: Chat, conversation_engine: ConversationEngine
+) -> None:
+    chat.send("电梯困人了！！我老伴在里面出不来 天河区猎德花园7栋")
+    assert chat.send("一三八").replies == []
+    assert chat.texts(prompt_due(chat, conversation_engine)) == ASK_THE_REST
+    chat.send("零零一三")
+    step = chat.send("八零零零")
+    assert chat.data.phone == "13800138000" and "13800138000" in chat.texts(step)

@@ -84,6 +84,27 @@ def test_a_local_landline_or_a_hong_kong_number_without_a_code_is_the_phone(chat
     assert line in said
 
 
+@pytest.mark.parametrize(
+    ("phone", "stored"),
+    [
+        ("+852 9111 2222", "+85291112222"),  # a block phonenumbers does not list yet: the code says where
+        ("我的电话 +852 9111 2222", "+85291112222"),  # never the local 8529111 of the code's digits
+        ("00852-9111-2222", "+85291112222"),
+        ("+853 6999 9999", "+85369999999"),
+    ],
+)
+def test_a_hong_kong_or_macao_number_with_its_country_code_is_the_phone(chat: Chat, phone: str, stored: str) -> None:
+    said = restated_after(chat, phone).splitlines()
+    assert f"电话：{stored[4:8]} {stored[8:]}" in said, said
+    assert chat.data.phone == stored
+
+
+def test_a_number_with_a_country_code_and_not_its_shape_is_answered_as_no_number(chat: Chat) -> None:
+    chat.send("楼下麻将馆太吵")
+    step = chat.send("+852 1234 5678")
+    assert chat.data.phone is None and chat.phrase_ids(step) == ["invalid_phone"]
+
+
 def test_the_refusal_of_a_number_names_landlines_and_hong_kong_numbers_too(chat: Chat, english_chat: Chat) -> None:
     chat.send("楼下麻将馆太吵")
     refused = chat.texts(chat.send("1234567"))

@@ -23,6 +23,9 @@ from bot.staff.privacy import mask_phones
         ("我电话一三八一二三四五六七八", "我电话一三八****五六七八"),  # as the bot reads it, in numerals
         ("我電話係 9123 4567", "我電話係 **** 4567"),  # a Hong Kong mobile without +852
         ("+85291234567", "+852****4567"),  # eight digits keep only their last four
+        # A Hong Kong mobile in a block phonenumbers does not list yet, taken with its code.
+        ("+852 9111 2222", "+852 **** 2222"),
+        ("+85291112222", "+852****2222"),
         # Partly in numerals, as the bot reads them too: none may show its middle digits.
         ("138一二三四5678", "138****5678"),
         ("电话一三八 1234 5678", "电话一三八 **** 5678"),
