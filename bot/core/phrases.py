@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Protocol
 
 from bot.config import PhraseBook, PhraseId, ServiceConfig, TimeWords
@@ -45,6 +46,10 @@ class Converter(Protocol):
 
 TRADITIONAL_REGIONS = frozenset({"tw", "hk", "mo"})
 
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s，。！？；：、“”‘’（）《》【】「」<>\"']+", re.IGNORECASE)
+"""A web address in a staff member's text, up to a space or Chinese punctuation: its path may
+hold Chinese ("https://example.com/投诉"), which must reach the customer as typed."""
+
 
 def asks_for_traditional(language_tag: str | None) -> bool:
     """Whether a language tag names Chinese in traditional characters ("zh-TW", "zh-HK",
@@ -82,6 +87,13 @@ class TraditionalScript:
             if found:
                 return self._converted_around(before, verbatim) + words + self._converted_around(after, verbatim)
         return self._converter.convert(text)
+
+    def written(self, text: str) -> str:
+        """A staff member's own words (an agent's reply, a photo's caption), typed in simplified
+        characters, for a customer who writes traditional ones: the same conversion as the
+        phrases'. Web addresses stay as typed; digits (phones, case numbers) and Latin letters
+        are never converted."""
+        return self._converted_around(text, tuple(found.group(0) for found in _WEB_ADDRESS.finditer(text)))
 
     def reply(self, message: OutboundMessage, locale: str) -> OutboundMessage:
         """``message``, said in ``locale``, in traditional characters."""

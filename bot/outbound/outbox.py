@@ -12,6 +12,8 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from bot.core.messages import Sender
+from bot.core.phrases import TraditionalScript
+from bot.flows.data import writes_traditional
 from bot.outbound.effects import Delivery
 from bot.storage.conversations import add_outbound_message
 from bot.storage.media import link_media
@@ -28,13 +30,18 @@ def add_customer_message(
     phrase_id: str | None = None,
     owner: str | None = None,
     media_id: str | None = None,
+    script: TraditionalScript | None = None,
 ) -> Delivery | None:
     """Store an outbound message in ``conversation_id``; None when there is no such
     conversation, or ``owner`` is given and the conversation belongs to someone else.
-    With ``media_id`` (a stored photo, issue 15) the message is that photo and ``text`` its caption."""
+    With ``media_id`` (a stored photo, issue 15) the message is that photo and ``text`` its caption.
+    With ``script``, ``text`` is a person's own words (an agent's reply): stored and sent in
+    traditional characters to a customer who writes them, as the bot's phrases are."""
     conversation = session.get(Conversation, conversation_id)
     if conversation is None or (owner is not None and conversation.owner != owner):
         return None
+    if script is not None and writes_traditional(conversation.flow_data):
+        text = script.written(text)
     status = status_on_commit(conversation.channel)
     kind = "text" if media_id is None else "image"
     message_id = add_outbound_message(session, conversation, text, sender, now, status, phrase_id, kind)

@@ -459,7 +459,7 @@ async def reply(request: web.Request) -> web.Response:
     if (refusal := verdict.refuse(request)) is not None:
         return refusal
     overrode_guard = verdict.overrode_guard
-    now, gateway = shared.clock(), shared.gateway
+    now, gateway, script = shared.clock(), shared.gateway, shared.engine.traditional
 
     def store_reply(session: Session) -> Delivery | Access | str | None:
         access = conversation_access(session, conversation_id, staff)
@@ -468,10 +468,19 @@ async def reply(request: web.Request) -> web.Response:
         if conversations.opted_out(session, conversation_id):
             return OPTED_OUT
         delivery = add_customer_message(
-            session, conversation_id, text, Sender.AGENT, now, gateway.status_on_commit, owner=f"agent:{staff['id']}"
+            session,
+            conversation_id,
+            text,
+            Sender.AGENT,
+            now,
+            gateway.status_on_commit,
+            owner=f"agent:{staff['id']}",
+            script=script,
         )
         if delivery is not None:
             detail = {"message_id": delivery.message_id, "overrode_guard": overrode_guard}
+            if delivery.text != text:
+                detail["in_traditional"] = True
             actor = f"agent:{staff['id']}"
             add_timeline_event(session, conversation_id, TimelineKind.AGENT_REPLIED, actor, detail, now)
         return delivery

@@ -151,9 +151,12 @@ async def send_photo(request: web.Request) -> web.Response:
             gateway.status_on_commit,
             owner=actor,
             media_id=media_id,
+            script=shared.engine.traditional,
         )
         if delivery is not None:
             detail = {"message_id": delivery.message_id, "media_id": media_id, "overrode_guard": overrode_guard}
+            if delivery.text != (caption or PHOTO_TEXT):
+                detail["in_traditional"] = True
             add_timeline_event(session, conversation_id, TimelineKind.AGENT_REPLIED, actor, detail, now)
         return delivery
 

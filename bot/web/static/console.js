@@ -1024,6 +1024,8 @@
     if (detail.summary) parts.push(T("摘要: {0}", detail.summary));
     if (detail.to) parts.push(`→ ${detail.to.startsWith("queue:") ? queueName(detail.to.slice(6)) : staffName(detail.to)}`);
     if (detail.overrode_guard) parts.push(T("(忽略忌语提醒发送)"));
+    // the message above is what the customer read: the agent's words in the customer's script
+    if (detail.in_traditional) parts.push(T("(已按客户习惯转为繁体字发送)"));
     if (detail.previous_tier) parts.push(`${label("tier", detail.previous_tier)} → ${label("tier", detail.tier)}`);
     return parts.join(" ");
   }

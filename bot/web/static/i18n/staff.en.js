@@ -295,6 +295,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "{0}分": "{0} points",
     "{0}分(原为 {1}分)": "{0} points (was {1})",
     "(忽略忌语提醒发送)": "(sent despite the forbidden-phrase warning)",
+    "(已按客户习惯转为繁体字发送)": "(sent in traditional characters, as the customer writes)",
     "发送失败 ({0})": "Send failed ({0})",
     "回复中含有服务忌语": "Forbidden phrase in the reply:",
     "模型判断,请自行斟酌": "The model's opinion: check and decide",
