@@ -174,6 +174,11 @@ class PhraseId(StrEnum):
     SATISFACTION_SUGGESTION = "satisfaction_suggestion"
     SATISFACTION_REOPENED = "satisfaction_reopened"
     CASE_REOPENED = "case_reopened"
+    # Some of a conversation's cases resolved, the others still open; a case number list.
+    CASE_RESOLVED = "case_resolved"
+    CASE_RESOLVED_OTHERS_OPEN = "case_resolved_others_open"
+    CASE_NUMBERS_MORE = "case_numbers_more"
+    DEADLINE_EXTENDED_CASE = "deadline_extended_case"
     SATISFACTION_UNANSWERED = "satisfaction_unanswered"
     QUEUE_POSITION = "queue_position"
     QUEUE_NEXT = "queue_next"
@@ -277,6 +282,10 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.WAITING_APOLOGY: frozenset({"wait"}),
     PhraseId.DEADLINE_EXTENDED: frozenset({"deadline"}),
     PhraseId.CASE_REOPENED: frozenset({"case_number", "deadline"}),
+    PhraseId.CASE_RESOLVED: frozenset({"case_number", "summary"}),
+    PhraseId.CASE_RESOLVED_OTHERS_OPEN: frozenset({"case_number", "summary", "open_cases"}),
+    PhraseId.CASE_NUMBERS_MORE: frozenset({"case_numbers", "case_number"}),
+    PhraseId.DEADLINE_EXTENDED_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.WAIT_TIME: frozenset({"hours", "deadline"}),
     PhraseId.WAIT_TIME_MINUTES: frozenset({"minutes", "deadline"}),
     PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),

@@ -675,7 +675,10 @@ class Pipeline:
                 store.mark_timer_fired(session, conversation.id, event.kind.value, event.token)
             if isinstance(event, Resolved):
                 # The callback tells the customer how it was resolved, in the staff's words.
-                event = Resolved(summary=promise_store.resolution_summary(session, conversation.id))
+                # The case the callback names: the conversation's (another one resolved earlier
+                # was told its resolution then).
+                summary = promise_store.resolution_summary(session, conversation.id, conversation.data.case_number)
+                event = Resolved(summary=summary)
             snapshot = ConversationSnapshot(
                 conversation_id=conversation.id,
                 state=conversation.state,

@@ -93,6 +93,9 @@ class TimelineKind(StrEnum):
     NOTE = "note"
     TRANSFERRED = "transferred"
     RESOLVED = "resolved"
+    # Some of the conversation's cases resolved, another still open (detail "case_number",
+    # "summary", "open_cases", "message_id"); the conversation stays with its agent.
+    CASE_RESOLVED = "case_resolved"
     # A supervisor or manager set the customer's tier (detail "previous_tier", "tier", "username").
     CUSTOMER_TIER_CHANGED = "customer_tier_changed"
     # Staff corrected the case's form (detail "case_number", "changes": [{"field", "from", "to"}],

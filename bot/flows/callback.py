@@ -46,8 +46,7 @@ def on_resolved(turn: Turn, summary: str | None = None) -> None:
     ``summary``: how the staff resolved it, told with the callback's question."""
     for kind in list(turn.step.data.timers):
         turn.cancel(kind)
-    said = summary.strip().rstrip(_SUMMARY_END).strip() if summary else ""
-    turn.step.data.resolution_summary = said or None
+    turn.step.data.resolution_summary = told_summary(summary)
     turn.step.data.recorded_ack, turn.step.data.acked_at = False, None
     turn.step.data.callback_reasks = 0
     turn.step.data.extra.pop(_LAST_ASKED, None)
@@ -59,6 +58,12 @@ def on_resolved(turn: Turn, summary: str | None = None) -> None:
     )
     turn.arm(TimerKind.SATISFACTION_CALLBACK, max(1, int((due - turn.now).total_seconds())))
     turn.audit(TimelineKind.CALLBACK_SCHEDULED, due_at=due.isoformat())
+
+
+def told_summary(summary: str | None) -> str | None:
+    """The staff's resolution summary as a phrase tells it: without its own full stop."""
+    said = summary.strip().rstrip(_SUMMARY_END).strip() if summary else ""
+    return said or None
 
 
 def reopened_by_staff(data: FlowData) -> tuple[FlowData, list[TimerKind]]:

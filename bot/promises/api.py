@@ -41,15 +41,16 @@ def _conversation_id(request: web.Request) -> int:
 @requires(Role.SUPERVISOR, Role.MANAGER)
 @documented(body=ExtendBody)
 async def extend(request: web.Request) -> web.Response:
-    """``POST /api/conversations/{id}/extend`` {hours, reason}: a later deadline for the open complaint
-    (in a conversation that appealed a case and has none of its own, the appealed case's).
+    """``POST /api/conversations/{id}/extend`` {hours, reason, case_number?}: a later deadline for the open
+    complaint (in a conversation that appealed a case and has none of its own, the appealed case's;
+    in one with two open cases, ``case_number``'s, by default the one with the nearest deadline).
 
     The first promised deadline is kept; the customer hears the waiting apology with the new
     time; the reminder, apology and breach timers are armed again for the new deadline.
     """
     conversation_id = _conversation_id(request)
     body = await read_body(request, ExtendBody)
-    hours, reason = body.hours, body.reason
+    hours, reason, case_number = body.hours, body.reason, body.case_number
     # the supervisor's reason is their own words about the case, not a customer's message
     note(request, hours=hours, why=reason.strip()[:MAX_REASON_NOTED])
     shared, staff = resources(request), request["staff"]
@@ -58,11 +59,11 @@ async def extend(request: web.Request) -> web.Response:
 
     def extend_and_tell(session: Session) -> Outcome:
         conversation = session.get(Conversation, conversation_id)
-        case = case_to_extend(session, conversation) if conversation is not None else None
+        case = case_to_extend(session, conversation, case_number) if conversation is not None else None
         # An appealing conversation extends the appealed case: its agent is the one to hear of it.
         case_conversation_id = case.conversation_id if case is not None else conversation_id
         outcome = tracker.extend(
-            session, conversation_id, float(hours), reason.strip(), actor, now, gateway.status_on_commit
+            session, conversation_id, float(hours), reason.strip(), actor, now, gateway.status_on_commit, case_number
         )
         owner = owner_of(session, case_conversation_id) or ""
         if outcome.result not in EXTEND_REFUSALS and owner.startswith("agent:") and owner != actor:
@@ -73,7 +74,12 @@ async def extend(request: web.Request) -> web.Response:
                 user_audience(int(owner.removeprefix("agent:"))),
                 now,
                 conversation_id=case_conversation_id,
-                detail={"by": staff["username"], "deadline_at": outcome.result, "why": reason.strip()},
+                detail={
+                    "by": staff["username"],
+                    "deadline_at": outcome.result,
+                    "why": reason.strip(),
+                    "case_number": case.case_number if case is not None else None,
+                },
             )
             if event is not None:
                 outcome.effects.staff_events.append(event)
@@ -84,13 +90,14 @@ async def extend(request: web.Request) -> web.Response:
     _raise_refusal(outcome.result, deadlines.extension_min_hours, deadlines.extensions_per_case)
     note(request, previous_deadline_at=outcome.previous, deadline_at=outcome.result)
     await gateway.commit(outcome.effects)
-    return web.json_response({"deadline_at": outcome.result})
+    return web.json_response({"deadline_at": outcome.result, "case_number": outcome.case_number})
 
 
 @requires(Role.SUPERVISOR, Role.MANAGER)
 async def preview_extension(request: web.Request) -> web.Response:
-    """``GET /api/conversations/{id}/extend?hours=24``: what ``POST …/extend`` with these hours
-    would do now, changing nothing: the new deadline (``deadline_at``, and ``deadline_said`` as
+    """``GET /api/conversations/{id}/extend?hours=24&case=TS…``: what ``POST …/extend`` with these
+    hours (and case) would do now, changing nothing: the case (``case_number``; by default the
+    open one with the nearest deadline), the new deadline (``deadline_at``, and ``deadline_said`` as
     the customer is told it), the deadline it replaces, how the hours are counted (``clock``: as
     the case's own deadline counts, ``deadlines.yaml``; ``business_hours`` counts service hours
     only, ``around_the_clock`` every hour), the hours a console offers for this case
@@ -106,13 +113,16 @@ async def preview_extension(request: web.Request) -> web.Response:
     shared = resources(request)
     tracker, deadlines, now = shared.tracker, shared.config.deadlines, shared.clock()
     async with shared.sessions() as session:
-        preview = await session.run_sync(lambda sync: tracker.preview_extension(sync, conversation_id, hours, now))
+        preview = await session.run_sync(
+            lambda sync: tracker.preview_extension(sync, conversation_id, hours, now, request.query.get("case"))
+        )
     if isinstance(preview, str):
         _raise_refusal(preview, deadlines.extension_min_hours, deadlines.extensions_per_case)
     assert not isinstance(preview, str)
     return web.json_response(
         {
             "hours": hours,
+            "case_number": preview.case_number,
             "clock": preview.clock.value,
             "default_hours": preview.default_hours,
             "previous_deadline_at": preview.previous.isoformat(),
@@ -129,7 +139,7 @@ def _raise_refusal(result: str, min_hours: float, most: int) -> None:
     if result == "missing":
         raise api_error(404, "no such conversation")
     if result == "no complaint":
-        raise api_error(409, "this conversation has no complaint with a deadline")
+        raise api_error(409, "this conversation has no complaint with a deadline (or no case of that number)")
     if result == "not open":
         raise api_error(409, "the complaint is resolved; only an open complaint's deadline can be extended")
     if result == "too short":

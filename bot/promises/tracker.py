@@ -9,7 +9,7 @@ outbound gateway, timers to schedule, staff events to publish).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from bot.core.messages import Sender
 from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
-from bot.flows.callback import reopened_by_staff
+from bot.flows.callback import reopened_by_staff, told_summary
 from bot.flows.complaint import SUPERVISOR_QUEUE
 from bot.flows.data import FlowData, TimerKind, writes_traditional
 from bot.flows.deadline import (
@@ -56,6 +56,21 @@ class Outcome:
     """An extension's deadline before it (ISO time), for the audit log."""
     deadline: str | None = None
     """A reopened case's new deadline (ISO time)."""
+    case_number: str | None = None
+    """The case an extension moved."""
+
+
+@dataclass(slots=True)
+class Resolution:
+    """What resolving some or all of a conversation's open cases came to."""
+
+    result: str
+    """"callback" (every case resolved: the bot asks for the rating), "resolved" (every case, no
+    complaint to rate), "partly" (another case stays open), or the refusal "no case" (none
+    chosen) or "not open" (a case named is not an open case of the conversation)."""
+    resolved: list[Complaint] = field(default_factory=list)
+    still_open: list[Complaint] = field(default_factory=list)
+    effects: Effects = field(default_factory=Effects)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +87,8 @@ class ExtensionPreview:
     """How the hours count: as the case's own deadline counts."""
     default_hours: float
     """The hours a console offers for this case (:func:`extension_terms_of`)."""
+    case_number: str | None = None
+    """The case whose deadline would move."""
 
 
 def _refetch(conversation_id: int) -> StaffEvent:
@@ -95,10 +112,22 @@ def extension_terms_of(complaint: Complaint, deadlines: DeadlineTable) -> Extens
     )
 
 
-def case_to_extend(session: Session, conversation: Conversation) -> Complaint | None:
-    """The complaint whose deadline an extension on this conversation moves: its own latest, or
-    the case it appealed (``appeal_of``) when it has none."""
-    return store.latest_complaint(session, conversation.id) or appealed_complaint(session, conversation)
+def case_to_extend(session: Session, conversation: Conversation, case_number: str | None = None) -> Complaint | None:
+    """The complaint whose deadline an extension on this conversation moves: the case
+    ``case_number`` when named (of the conversation, or the case it appealed), else its open case
+    with the nearest deadline (it has two when another problem was told after the hand-off), else
+    its latest, else the case it appealed (``appeal_of``) when it has none."""
+    appealed = appealed_complaint(session, conversation)
+    if case_number is not None:
+        if appealed is not None and appealed.case_number == case_number:
+            return appealed
+        return store.complaint_numbered(session, conversation.id, case_number)
+    open_cases = store.open_complaints(session, conversation.id)
+    if open_cases:
+        return min(
+            open_cases, key=lambda case: (case.deadline_at is None, case.deadline_at or dt.datetime.max, case.id)
+        )
+    return store.latest_complaint(session, conversation.id) or appealed
 
 
 class Tracker:
@@ -313,6 +342,7 @@ class Tracker:
         actor: str,
         now: dt.datetime,
         status_on_commit: StatusOnCommit,
+        case_number: str | None = None,
     ) -> Outcome:
         """Move the open complaint's deadline ``hours`` later (from now, if it has passed), counted
         and rounded as its own promise was (the clock of its ``deadlines.yaml`` rule: around the
@@ -324,11 +354,15 @@ class Tracker:
         the appealed case's deadline moves: its timeline and timers are on the case's
         conversation, and the customer hears the new time where they appealed from.
 
-        ``result`` is "missing" (no such conversation), "no complaint", "not open", "too short"
-        (under ``deadlines.extension_min_hours``), "too many" (``extensions_per_case`` reached) or
-        the new deadline.
+        With two open cases (another problem told after the hand-off), ``case_number`` names the
+        one (by default the one with the nearest deadline, :func:`case_to_extend`); only its
+        deadline and timers move, and the customer hears its number (``deadline_extended_case``).
+
+        ``result`` is "missing" (no such conversation), "no complaint" (none, or no case
+        ``case_number``), "not open", "too short" (under ``deadlines.extension_min_hours``),
+        "too many" (``extensions_per_case`` reached) or the new deadline.
         """
-        planned = self._extension(session, conversation_id, hours, now)
+        planned = self._extension(session, conversation_id, hours, now, case_number)
         if isinstance(planned, str):
             return Outcome(planned)
         conversation, complaint, previous, deadline, moment = planned
@@ -336,7 +370,8 @@ class Tracker:
         effects = Effects(staff_events=[_refetch(conversation_id)])
         if complaint.conversation_id != conversation_id:
             effects.staff_events.append(_refetch(complaint.conversation_id))
-        delivery = self._say(session, conversation, PhraseId.DEADLINE_EXTENDED, now, status_on_commit, deadline=moment)
+        phrase, named = self._extension_phrase(session, complaint)
+        delivery = self._say(session, conversation, phrase, now, status_on_commit, deadline=moment, **named)
         if delivery is not None:
             effects.deliveries.append(delivery)
         self._timeline(
@@ -364,19 +399,20 @@ class Tracker:
                 complaint_id=complaint.id,
             )
         )
-        return Outcome(deadline.isoformat(), effects, previous=previous.isoformat())
+        return Outcome(deadline.isoformat(), effects, previous=previous.isoformat(), case_number=complaint.case_number)
 
     def preview_extension(
-        self, session: Session, conversation_id: int, hours: float, now: dt.datetime
+        self, session: Session, conversation_id: int, hours: float, now: dt.datetime, case_number: str | None = None
     ) -> ExtensionPreview | str:
         """What :meth:`extend` with ``hours`` would do now, changing nothing: the new deadline and
         the message the customer would be sent; or :meth:`extend`'s refusal ("missing", "no
         complaint", "not open", "too short", "too many")."""
-        planned = self._extension(session, conversation_id, hours, now)
+        planned = self._extension(session, conversation_id, hours, now, case_number)
         if isinstance(planned, str):
             return planned
         conversation, complaint, previous, deadline, moment = planned
-        message = self._text(conversation, PhraseId.DEADLINE_EXTENDED, deadline=moment)
+        phrase, named = self._extension_phrase(session, complaint)
+        message = self._text(conversation, phrase, deadline=moment, **named)
         terms = extension_terms_of(complaint, self.config.deadlines)
         return ExtensionPreview(
             previous=previous,
@@ -385,17 +421,27 @@ class Tracker:
             message=message,
             clock=terms.clock,
             default_hours=terms.default_hours,
+            case_number=complaint.case_number,
         )
 
+    @staticmethod
+    def _extension_phrase(session: Session, complaint: Complaint) -> tuple[PhraseId, dict[str, object]]:
+        """How the customer hears of the extension: with the case's number when its conversation
+        has another open case, so they know which of the two waits longer."""
+        if len(store.open_complaints(session, complaint.conversation_id)) > 1:
+            return PhraseId.DEADLINE_EXTENDED_CASE, {"case_number": complaint.case_number}
+        return PhraseId.DEADLINE_EXTENDED, {}
+
     def _extension(
-        self, session: Session, conversation_id: int, hours: float, now: dt.datetime
+        self, session: Session, conversation_id: int, hours: float, now: dt.datetime, case_number: str | None = None
     ) -> tuple[Conversation, Complaint, dt.datetime, dt.datetime, str] | str:
-        """The conversation, its open complaint, the deadline before and after ``hours`` more and
-        the new one as the customer is told it; or why the deadline may not move."""
+        """The conversation, its open complaint (``case_number``'s when named), the deadline before
+        and after ``hours`` more and the new one as the customer is told it; or why the deadline
+        may not move."""
         conversation = session.get(Conversation, conversation_id)
         if conversation is None:
             return "missing"
-        complaint = case_to_extend(session, conversation)
+        complaint = case_to_extend(session, conversation, case_number)
         if complaint is None:
             return "no complaint"
         if complaint.status not in store.OPEN_STATUSES:
@@ -414,6 +460,103 @@ class Tracker:
         locale = self.phrases.locale(conversation.locale)
         moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
         return conversation, complaint, previous, deadline, moment
+
+    def resolve_cases(
+        self,
+        session: Session,
+        conversation: Conversation,
+        case_numbers: Sequence[str] | None,
+        summary: str,
+        actor: str,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+    ) -> Resolution:
+        """Resolve the conversation's open cases named by ``case_numbers`` (None: all of them).
+
+        All of them: as :meth:`resolve` (the conversation goes back to the bot for the callback,
+        which names the conversation's case; another case of it resolved earlier heard of its
+        resolution then, and one resolved now that the callback will not name hears of it now,
+        ``case_resolved``). Some of them: those are resolved with their timers called off, the
+        others stay open with their deadlines, timers and owner, and the customer is told at once
+        which case is resolved, with the summary, and which is still handled
+        (``case_resolved_others_open``); the callback waits until the last case is resolved."""
+        open_cases = store.open_complaints(session, conversation.id)
+        numbers = {case.case_number for case in open_cases}
+        if case_numbers is not None and not case_numbers:
+            return Resolution("no case")
+        if case_numbers is not None and not set(case_numbers) <= numbers:
+            return Resolution("not open")
+        chosen = [case for case in open_cases if case_numbers is None or case.case_number in case_numbers]
+        rest = [case for case in open_cases if case not in chosen]
+        told = told_summary(summary) or summary
+        effects = Effects(staff_events=[_refetch(conversation.id)])
+        if not rest:
+            untold = self._resolved_before_the_callback_s_case(session, conversation, open_cases)
+            callback = self.resolve(session, conversation, summary, actor, now)
+            if untold:
+                numbers_said = self._case_numbers(conversation, untold)
+                delivery = self._say(
+                    session,
+                    conversation,
+                    PhraseId.CASE_RESOLVED,
+                    now,
+                    status_on_commit,
+                    case_number=numbers_said,
+                    summary=told,
+                )
+                if delivery is not None:
+                    effects.deliveries.append(delivery)
+            return Resolution("callback" if callback else "resolved", chosen, [], effects)
+        resolved_by = conversation.owner if conversation.owner.startswith("agent:") else actor
+        store.resolve_complaints(session, [case.id for case in chosen], resolved_by, summary, now)
+        newest = store.latest_complaint(session, conversation.id)
+        legacy_timers = [0] if newest in chosen else []  # rows armed before timers were kept per case
+        store.cancel_cases(session, conversation.id, [case.id for case in chosen] + legacy_timers)
+        open_said = self._case_numbers(conversation, rest)
+        delivery = self._say(
+            session,
+            conversation,
+            PhraseId.CASE_RESOLVED_OTHERS_OPEN,
+            now,
+            status_on_commit,
+            case_number=self._case_numbers(conversation, chosen),
+            summary=told,
+            open_cases=open_said,
+        )
+        if delivery is not None:
+            effects.deliveries.append(delivery)
+        for case in chosen:
+            self._timeline(
+                session,
+                case,
+                TimelineKind.CASE_RESOLVED,
+                now,
+                actor=actor,
+                case_number=case.case_number,
+                summary=summary,
+                open_cases=[other.case_number for other in rest],
+                message_id=delivery and delivery.message_id,
+            )
+        return Resolution("partly", chosen, rest, effects)
+
+    @staticmethod
+    def _resolved_before_the_callback_s_case(
+        session: Session, conversation: Conversation, open_cases: list[Complaint]
+    ) -> list[Complaint]:
+        """The open cases the callback will not name, when the case it names (the conversation's
+        own, its flow's) was resolved before them: the customer is told of these now."""
+        named = FlowData.from_json(conversation.flow_data).case_number
+        if named is None or any(case.case_number == named for case in open_cases):
+            return []
+        case = store.complaint_numbered(session, conversation.id, named)
+        return open_cases if case is not None and case.status == "resolved" else []
+
+    def _case_numbers(self, conversation: Conversation, cases: Sequence[Complaint]) -> str:
+        """The cases' numbers as one phrase says them ("TS1、TS2")."""
+        said = cases[0].case_number
+        for case in cases[1:]:
+            said = self._text(conversation, PhraseId.CASE_NUMBERS_MORE, case_numbers=said, case_number=case.case_number)
+        return said
 
     def resolve(self, session: Session, conversation: Conversation, summary: str, actor: str, now: dt.datetime) -> bool:
         """Record the resolution of the conversation's open complaints; with one, the conversation

@@ -24,6 +24,7 @@ from bot.keys import resources
 from bot.outbound.effects import Delivery, Effects
 from bot.outbound.outbox import add_customer_message
 from bot.promises import api as promises
+from bot.promises.tracker import Resolution
 from bot.staff import (
     api_document,
     audit_api,
@@ -107,6 +108,7 @@ async def queue(request: web.Request) -> web.Response:
         numbers = {ticket.case_number for _, ticket in page.tickets if ticket.case_number}
         problems = await session.run_sync(lambda sync: tickets.case_problems(sync, numbers))
         since = await session.run_sync(lambda sync: tickets.waiting_since(sync, [t.id for _, t in page.tickets]))
+        open_cases = await session.run_sync(lambda sync: tickets.open_cases_of(sync, ids))
     # Nobody owns a waiting ticket: an agent sees its phone numbers masked, a supervisor in full.
     full = sees_phones(staff, ())
     default_tier = resources(request).config.deadlines.default_tier
@@ -121,13 +123,25 @@ async def queue(request: web.Request) -> web.Response:
                     default_tier,
                     problems.get(ticket.case_number or ""),
                 )
-                | {"waiting_since": since.get(ticket.id, ticket.created_at).isoformat()}
+                | {
+                    "waiting_since": since.get(ticket.id, ticket.created_at).isoformat(),
+                    "other_cases": _other_cases(ticket, open_cases.get(ticket.conversation_id, [])),
+                }
                 for position, ticket in page.tickets
             ],
             "total": page.total,
             "next_after": page.next_after,
         }
     )
+
+
+def _other_cases(ticket: WaitingTicket, open_cases: list[tickets.OpenCase]) -> list[dict[str, str | None]]:
+    """The conversation's other open cases, which its card names: whoever claims it works them too."""
+    return [
+        {"case_number": case.case_number, "deadline_at": case.deadline_at.isoformat() if case.deadline_at else None}
+        for case in open_cases
+        if case.case_number != ticket.case_number
+    ]
 
 
 def _messages_shown(query: Mapping[str, str]) -> int:
@@ -622,40 +636,62 @@ async def transfer(request: web.Request) -> web.Response:
 @requires(*STAFF)
 @documented(body=ResolveBody, status=200)
 async def resolve(request: web.Request) -> web.Response:
-    """``POST /api/conversations/{id}/resolve`` {summary}: the owner closes the case with a summary
+    """``POST /api/conversations/{id}/resolve`` {summary, case_numbers?}: the owner closes the case with a summary
     (a waiting appeal stays for the supervisor unless a supervisor or manager resolves it). The
     customer is told the summary with the satisfaction callback, so a summary holding a forbidden
-    phrase is refused (422) as an agent's reply is, with the correct expression, and no override."""
+    phrase is refused (422) as an agent's reply is, with the correct expression, and no override.
+
+    A conversation with two open cases (another problem told after the hand-off) may have one of
+    them resolved (``case_numbers``): its ticket and timers end, the other case stays open with its
+    own, the conversation stays with its owner, and the customer is told at once which case is
+    resolved; the callback waits for the last case. 409 for a case number that is not an open case
+    of the conversation, 400 for an empty list."""
     conversation_id = _int_id(request)
-    summary = (await read_body(request, ResolveBody)).summary
+    body = await read_body(request, ResolveBody)
+    summary, case_numbers = body.summary, body.case_numbers
     shared = resources(request)
     # The customer reads the summary with the callback: the guard on agents' replies, with no
     # override (the bot says it, and the bot never says a forbidden phrase).
     verdict = await check_agent_text(summary, False, "block", shared.guard, shared.guard_model)
     if (refusal := verdict.refuse(request)) is not None:
         return refusal
-    staff, now = request["staff"], shared.clock()
+    staff, now, gateway = request["staff"], shared.clock(), shared.gateway
+    tracker, actor = shared.tracker, f"agent:{staff['id']}"
 
-    tracker = resources(request).tracker
-
-    def close(session: Session) -> str:
+    def close(session: Session) -> Resolution | str:
         found = _owned(session, conversation_id, staff)
         if isinstance(found, str):
             return found
         # With a complaint, the conversation goes back to the bot for the satisfaction callback.
-        callback = tracker.resolve(session, found, summary, f"agent:{staff['id']}", now)
+        resolution = tracker.resolve_cases(session, found, case_numbers, summary, actor, now, gateway.status_on_commit)
+        if resolution.result in ("no case", "not open"):
+            return resolution
+        if resolution.result == "partly":
+            tickets.resolve_case_tickets(session, conversation_id, [case.id for case in resolution.resolved])
+            return resolution
         tickets.resolve_tickets(session, conversation_id, keep_appeals=staff["role"] == Role.AGENT)
-        detail = {"summary": summary}
-        add_timeline_event(session, conversation_id, TimelineKind.RESOLVED, f"agent:{staff['id']}", detail, now)
-        return "callback" if callback else "resolved"
+        detail: dict[str, object] = {"summary": summary}
+        if len(resolution.resolved) > 1:
+            detail["case_numbers"] = [case.case_number for case in resolution.resolved]
+        add_timeline_event(session, conversation_id, TimelineKind.RESOLVED, actor, detail, now)
+        return resolution
 
-    outcome = await resources(request).database.write(close)
-    _raise_for(outcome, "resolve")
-    note(request, satisfaction_callback=outcome == "callback")
-    if outcome == "callback":
-        await resources(request).pipeline.push(conversation_id, [Resolved()])
-    await resources(request).gateway.commit(_changed(conversation_id, queue=True))
-    return web.json_response({"resolved": True})
+    outcome = await shared.database.write(close)
+    if isinstance(outcome, str):
+        _raise_for(outcome, "resolve")
+    assert isinstance(outcome, Resolution)
+    if outcome.result == "no case":
+        raise api_error(400, "case_numbers: name at least one open case, or leave it out to resolve them all")
+    if outcome.result == "not open":
+        raise api_error(409, "case_numbers: each must be an open case of this conversation; fetch it again")
+    resolved = [case.case_number for case in outcome.resolved]
+    still_open = [case.case_number for case in outcome.still_open]
+    note(request, satisfaction_callback=outcome.result == "callback", case_numbers=resolved)
+    if outcome.result == "callback":
+        await shared.pipeline.push(conversation_id, [Resolved()])
+    effects = _changed(conversation_id, outcome.effects.deliveries, queue=True)
+    await gateway.commit(effects)
+    return web.json_response({"resolved": True, "case_numbers": resolved, "still_open": still_open})
 
 
 def add_routes(app: web.Application) -> None:

@@ -71,10 +71,18 @@ class TransferBody(Body):
     queue: StrictStr | None = None
 
 
+CaseNumber = Annotated[StrictStr, Field(min_length=1, max_length=64)]
+
+
 class ResolveBody(Body):
     summary: Text = Field(
         description="How the complaint was resolved: told to the customer with the satisfaction callback, "
         "so it is refused (422) when it holds a forbidden phrase."
+    )
+    case_numbers: Annotated[list[CaseNumber], Field(max_length=50)] | None = Field(
+        default=None,
+        description="The open cases of the conversation to resolve, by case number (a conversation has two when "
+        "another problem was told after the hand-off); absent: all of them. The others stay open.",
     )
 
 
@@ -90,6 +98,11 @@ class ExtendBody(Body):
         description="How many hours later the new deadline is."
     )
     reason: Text = Field(description="Why the deadline moves.")
+    case_number: CaseNumber | None = Field(
+        default=None,
+        description="The case whose deadline moves, when the conversation has two open ones; absent: the open "
+        "case with the nearest deadline.",
+    )
 
 
 class ComplaintFixBody(Body):

@@ -60,6 +60,8 @@ PHRASE_SAMPLES: dict[str, str] = {
     "alternative": "13900139000",
     "case_prefix": "TS",
     "categories": "公共设施、环境卫生",
+    "case_numbers": "TS20261203K7M2QX",
+    "open_cases": "TS20261203P4N8TW",
 }
 """A sample value for every phrase placeholder, for the console's preview (tests/standards keeps
 it in step with ``PHRASE_VARIABLES``)."""

@@ -36,6 +36,25 @@ def latest_complaint(session: Session, conversation_id: int) -> Complaint | None
     ).scalar_one_or_none()
 
 
+def open_complaints(session: Session, conversation_id: int) -> list[Complaint]:
+    """The conversation's open cases, oldest first (another problem told after the hand-off is a
+    case of its own beside the first)."""
+    return list(
+        session.execute(
+            select(Complaint)
+            .where(Complaint.conversation_id == conversation_id, Complaint.status.in_(OPEN_STATUSES))
+            .order_by(Complaint.id)
+        ).scalars()
+    )
+
+
+def complaint_numbered(session: Session, conversation_id: int, case_number: str) -> Complaint | None:
+    """The conversation's case of this number, or None."""
+    return session.execute(
+        select(Complaint).where(Complaint.conversation_id == conversation_id, Complaint.case_number == case_number)
+    ).scalar_one_or_none()
+
+
 def arm(
     session: Session, conversation_id: int, due: dict[CaseTimerKind, dt.datetime], complaint_id: int = 0
 ) -> list[CaseTimer]:
@@ -99,6 +118,21 @@ def cancel(session: Session, conversation_id: int, kinds: Iterable[str] = CASE_K
         .where(
             Timer.conversation_id == conversation_id,
             Timer.kind.in_(list(kinds)),
+            Timer.status.in_(("pending", "requeued")),
+        )
+        .values(status="cancelled")
+    )
+
+
+def cancel_cases(session: Session, conversation_id: int, complaint_ids: Iterable[int]) -> None:
+    """Call off the case timers of these cases of the conversation (0: a row armed before timers
+    were kept per case); the conversation's other cases keep theirs."""
+    session.execute(
+        update(Timer)
+        .where(
+            Timer.conversation_id == conversation_id,
+            Timer.complaint_id.in_(sorted(set(complaint_ids))),
+            Timer.kind.in_(list(CASE_KINDS)),
             Timer.status.in_(("pending", "requeued")),
         )
         .values(status="cancelled")
@@ -249,12 +283,20 @@ def reopen_by_staff(
     conversation.status, conversation.closed_at, conversation.closed_reason = "open", None, None
 
 
-def resolution_summary(session: Session, conversation_id: int) -> str | None:
-    """What the staff wrote of how the conversation's latest resolved case was resolved (the
-    console's 处理结果摘要), for the callback to tell the customer; None without one."""
+def resolution_summary(session: Session, conversation_id: int, case_number: str | None = None) -> str | None:
+    """What the staff wrote of how the conversation's case ``case_number`` (the one the callback
+    names), else its latest resolved case, was resolved (the console's 处理结果摘要), for the
+    callback to tell the customer; None without one."""
+    resolved = [Complaint.conversation_id == conversation_id, Complaint.status == "resolved"]
+    if case_number is not None:
+        named = session.execute(
+            select(Complaint.resolution_summary).where(*resolved, Complaint.case_number == case_number)
+        ).scalar_one_or_none()
+        if named is not None:
+            return named
     return session.execute(
         select(Complaint.resolution_summary)
-        .where(Complaint.conversation_id == conversation_id, Complaint.status == "resolved")
+        .where(*resolved)
         .order_by(Complaint.resolved_at.desc(), Complaint.id.desc())
         .limit(1)
     ).scalar_one_or_none()
@@ -336,6 +378,17 @@ def extend_deadline(session: Session, complaint: Complaint, deadline: dt.datetim
 def give_back_to_bot(session: Session, conversation: Conversation) -> None:
     """The bot owns the conversation again (its ownership version moved on)."""
     conversation.owner, conversation.ownership_version = "bot", conversation.ownership_version + 1
+
+
+def resolve_complaints(
+    session: Session, complaint_ids: Iterable[int], resolved_by: str, summary: str, now: dt.datetime
+) -> None:
+    """Mark these open complaints resolved (some of a conversation's cases; the others stay open)."""
+    session.execute(
+        update(Complaint)
+        .where(Complaint.id.in_(sorted(set(complaint_ids))), Complaint.status.in_(OPEN_STATUSES))
+        .values(status="resolved", resolved_at=now, resolved_by=resolved_by, resolution_summary=summary)
+    )
 
 
 def resolve_open_complaints(

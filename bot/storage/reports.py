@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.timeline import TimelineKind
@@ -49,16 +49,21 @@ def build_daily_report(session: Session, day: dt.date, zone: ZoneInfo) -> dict[s
         )
     ).scalar_one()
     due = session.execute(
-        select(Complaint.conversation_id, Complaint.deadline_at).where(
+        select(Complaint.id, Complaint.conversation_id, Complaint.deadline_at).where(
             Complaint.deadline_at >= start, Complaint.deadline_at < end
         )
     ).all()
     breached = 0
-    for conversation_id, deadline_at in due:
+    for complaint_id, conversation_id, deadline_at in due:
+        # The conversation resolved, or this case of it alone (another case still open).
+        resolution = or_(
+            TimelineEvent.kind == TimelineKind.RESOLVED,
+            and_(TimelineEvent.kind == TimelineKind.CASE_RESOLVED, TimelineEvent.complaint_id == complaint_id),
+        )
         resolved_in_time = session.execute(
             select(func.count()).where(
                 TimelineEvent.conversation_id == conversation_id,
-                TimelineEvent.kind == TimelineKind.RESOLVED,
+                resolution,
                 TimelineEvent.created_at <= deadline_at,
             )
         ).scalar_one()

@@ -315,6 +315,20 @@ def resolve_tickets(session: Session, conversation_id: int, keep_appeals: bool) 
     )
 
 
+def resolve_case_tickets(session: Session, conversation_id: int, complaint_ids: Collection[int]) -> None:
+    """The tickets of these cases of the conversation, still waiting or claimed, become
+    ``resolved``: another case of the conversation keeps its ticket."""
+    session.execute(
+        update(HandoffTicket)
+        .where(
+            HandoffTicket.conversation_id == conversation_id,
+            HandoffTicket.complaint_id.in_(sorted(complaint_ids)),
+            HandoffTicket.status.in_((WAITING, CLAIMED)),
+        )
+        .values(status=RESOLVED)
+    )
+
+
 def tickets_with_complaint(
     session: Session, conversation_ids: Sequence[int] | None
 ) -> list[tuple[HandoffTicket, dt.datetime | None, str | None, str | None, list[str]]]:
@@ -440,6 +454,28 @@ def case_problems(session: Session, case_numbers: Collection[str]) -> dict[str, 
         select(Complaint.case_number, Complaint.description).where(Complaint.case_number.in_(sorted(case_numbers)))
     )
     return {row.case_number: row.description for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCase:
+    case_number: str
+    deadline_at: dt.datetime | None
+
+
+def open_cases_of(session: Session, conversation_ids: Collection[int]) -> dict[int, list[OpenCase]]:
+    """The open cases of each of these conversations, oldest first: a queue card names the other
+    case of a conversation that has two."""
+    if not conversation_ids:
+        return {}
+    rows = session.execute(
+        select(Complaint.conversation_id, Complaint.case_number, Complaint.deadline_at)
+        .where(Complaint.conversation_id.in_(sorted(conversation_ids)), Complaint.status.in_(("open", "incomplete")))
+        .order_by(Complaint.id)
+    )
+    found: dict[int, list[OpenCase]] = {}
+    for row in rows:
+        found.setdefault(row.conversation_id, []).append(OpenCase(row.case_number, row.deadline_at))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

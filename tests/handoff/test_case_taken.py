@@ -101,8 +101,10 @@ async def test_the_agent_holding_a_case_is_told_when_a_supervisor_extends_its_de
     )
 
     assert extended.status == 200
+    extended_case = (await extended.json())["case_number"]  # the notice names the case whose deadline moved
+    assert extended_case.startswith("TS")
     deadline = (await extended.json())["deadline_at"]
     await settled(client)
     [told] = [n for n in await _notifications(case.owner) if n["kind"] == "deadline_extended"]
     assert told["conversation_id"] == case.conversation_id
-    assert told["detail"] == {"by": "zhou", "deadline_at": deadline, "why": "等配件"}
+    assert told["detail"] == {"by": "zhou", "deadline_at": deadline, "why": "等配件", "case_number": extended_case}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.keys import resources
 from bot.resources import job_ctx, redis_settings
 from bot.staff.accounts import Role
-from bot.storage.models import Complaint, Notification
+from bot.storage.models import Complaint, HandoffTicket, Notification
 from tests.helpers import ChatSocket, new_session
 from tests.staff import add_user, set_queues, sign_in
 from workers.jobs import reconcile
@@ -80,9 +80,7 @@ async def staff(client: Any, username: str, role: Role) -> tuple[dict[str, str],
     return {"X-CSRF-Token": csrf}, int(me["id"])
 
 
-async def claim_case(
-    client: Any, conversation_id: int, username: str = "li.agent"
-) -> tuple[dict[str, str], int]:
+async def claim_case(client: Any, conversation_id: int, username: str = "li.agent") -> tuple[dict[str, str], int]:
     """An agent of every queue claims the case's ticket; returns the CSRF header and the agent's id."""
     headers, agent_id = await staff(client, username, Role.AGENT)
     await set_queues(client, username, resources(client.app).config.handoff.queue_ids())
@@ -116,3 +114,43 @@ async def promised_case_in_english(client: Any) -> tuple[int, ChatSocket]:
         await socket.send(text)
         await socket.until_bot_says(answer)
     return conversation_id, socket
+
+
+async def two_promised_cases(client: Any) -> tuple[int, ChatSocket]:
+    """A web chat customer with two cases in one conversation: 停水 promised, then another problem
+    (楼上天天半夜拍球, property service, a nearer deadline) registered as a case of its own."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.tell(
+        (
+            ("阳光花园5栋停水了 13812345678", "是否正确"),
+            ("对", "投诉编号"),
+            ("还有 楼上天天半夜拍球", "哪个小区或地址"),
+            ("同一个地方", "是否正确"),
+            ("对", "投诉编号"),
+        )
+    )
+    return conversation_id, socket
+
+
+async def cases_by_category(client: Any, conversation_id: int) -> dict[str, Complaint]:
+    async with resources(client.app).sessions() as session:
+        found = await session.execute(select(Complaint).where(Complaint.conversation_id == conversation_id))
+        return {case.category: case for case in found.scalars()}
+
+
+async def claim_and_reply(client: Any, conversation_id: int, headers: dict[str, str]) -> None:
+    """The signed-in agent claims one of the conversation's tickets (the others come with it) and
+    writes to the customer."""
+    async with resources(client.app).sessions() as session:
+        ticket_id = (
+            await session.execute(
+                select(HandoffTicket.id).where(HandoffTicket.conversation_id == conversation_id).limit(1)
+            )
+        ).scalar_one()
+    claimed = await client.post(f"/api/tickets/{ticket_id}/claim", headers=headers)
+    assert claimed.status == 200, await claimed.text()
+    reply = {"text": "您好，两个问题我都来跟进"}
+    replied = await client.post(f"/api/conversations/{conversation_id}/messages", json=reply, headers=headers)
+    assert replied.status == 201

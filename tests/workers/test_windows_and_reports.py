@@ -209,6 +209,44 @@ async def test_the_daily_report_counts_yesterday_and_tells_the_managers(
     assert [(note.kind, note.audience) for note in notes] == [("daily_report", "role:manager")]
 
 
+async def test_a_case_resolved_alone_before_its_deadline_is_not_a_breach(make_client: AppFactory) -> None:
+    """Two cases in one conversation: the one resolved on its own in time is on time; the other,
+    left open past its deadline, is the one breach."""
+    client = await make_client(in_process_worker=False)
+    yesterday = dt.datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI).astimezone(dt.UTC)
+    conversation_id, _ = await seed_conversation(client, "sms", "two", [])
+    async with resources(client.app).sessions() as session, session.begin():
+        cases = [
+            Complaint(
+                case_number=number,
+                conversation_id=conversation_id,
+                customer_id=1,
+                description=description,
+                category="property_service",
+                grade="simple",
+                customer_tier="standard",
+                deadline_at=yesterday + dt.timedelta(hours=2),
+                created_at=yesterday,
+            )
+            for number, description in (("TS1", "停水了"), ("TS2", "楼上天天半夜拍球"))
+        ]
+        session.add_all(cases)
+        await session.flush()
+        session.add(
+            TimelineEvent(
+                conversation_id=conversation_id,
+                complaint_id=cases[1].id,
+                kind="case_resolved",
+                created_at=yesterday + dt.timedelta(hours=1),
+            )
+        )
+    assert await daily_report(worker_ctx(client)) == "daily report for 2026-11-22: made"
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "boss")
+    report = await (await client.get("/api/reports/daily?day=2026-11-22")).json()
+    assert report["breached"] == 1
+
+
 async def test_before_the_morning_job_yesterdays_report_is_not_made_yet_not_an_error(make_client: AppFactory) -> None:
     """The reports tab asks for yesterday's report on every visit: before it exists that is an
     answer (made: false), not a 404 in the browser's console; a day asked for by name is still 404."""

@@ -28,7 +28,7 @@
     deadline_reminder: T("时限提醒"), waiting_apology: T("致歉并告知等待时间"), deadline_breached: T("已超时"),
     deadline_extended: T("延长时限"), progress_follow_up: T("进度告知"), customer_confirmed: T("客户确认已解决"),
     reopened: T("重新打开"),
-    claimed: T("认领"), agent_replied: T("客服回复"), note: T("内部备注"), transferred: T("转交"), resolved: T("已解决"),
+    claimed: T("认领"), agent_replied: T("客服回复"), note: T("内部备注"), transferred: T("转交"), resolved: T("已解决"), case_resolved: T("一个投诉已解决(其他仍在处理)"),
     customer_tier_changed: T("客户类别变更"), complaint_corrected: T("投诉单已更正"),
     delivery_fallback: T("改用其他渠道发送"), delivery_failed: T("发送失败"), possibly_duplicated: T("可能重复发送"),
     sms_opted_out: T("客户已退订短信"), sms_opted_in: T("客户已恢复接收短信"), not_sent_opted_out: T("客户已退订短信,消息未发送"),
@@ -135,6 +135,14 @@
           : null),
       el("div", { class: "muted ticket-meta", title: meta },
         ...parts.flatMap((part, i) => [i ? " · " : null, el("span", { class: part === ticket.case_number ? "case-number" : null, text: part })])),
+      // Another case of the same conversation: whoever claims this card works it too.
+      (ticket.other_cases || []).length
+        ? el("div", { class: "muted ticket-meta other-cases" }, T("另有投诉: "),
+          ...ticket.other_cases.flatMap((other, i) => [i ? " · " : null,
+            el("span", { class: "case-number", text: other.case_number }),
+            other.deadline_at ? el("span", { class: "deadline", title: T("答复时限 {0}", formatTime(other.deadline_at)),
+              text: ` ${T("时限 {0}", Staff.formatShortTime(other.deadline_at))}` }) : null]))
+        : null,
       // The problem, not the "对" that confirmed it; the last message when there is no complaint.
       (ticket.problem || ticket.last_customer_message)
         ? el("div", { class: "preview", title: ticket.problem || ticket.last_customer_message,
@@ -651,7 +659,8 @@
         el("button", { type: "button", id: "back-to-queue", class: "back-to-queue", text: T("← 返回队列"),
           onclick: () => showView("queue") }),
         el("h2", { id: "conversation-title" }),
-        el("span", { id: "conversation-meta", class: "muted" })),
+        el("span", { id: "conversation-meta", class: "muted" }),
+        el("div", { id: "conversation-cases", class: "conversation-cases", hidden: true })),
       el("div", { id: "window-notice" }),
       el("p", { id: "conversation-message", role: "alert", class: "error" }),
       el("button", { type: "button", id: "earlier", class: "earlier", hidden: true,
@@ -685,6 +694,7 @@
           // the case's own promise again (renderExtension), in the unit its deadline counts in
           el("input", { type: "number", id: "extend-hours", min: 1, max: 168, class: "narrow" }),
           el("span", { id: "extend-unit", class: "unit", text: clockUnit(state.clock) }),
+          el("select", { id: "extend-case", "aria-label": T("延长哪个投诉"), hidden: true }),
           el("input", { type: "text", id: "extend-reason", placeholder: T("原因"), size: 12 }),
           el("button", { type: "button", id: "extend", text: T("延长…"), onclick: previewExtension })),
         state.me.role === "agent" ? null : el("div", { id: "extend-preview", class: "extend-preview", hidden: true })));
@@ -698,6 +708,7 @@
     for (const id of ["extend-hours", "extend-reason"]) {
       if ($(id)) $(id).addEventListener("input", () => { $("extend-preview").hidden = true; });
     }
+    if ($("extend-case")) $("extend-case").addEventListener("change", () => { $("extend-preview").hidden = true; renderExtension(); });
     $("note-form").addEventListener("submit", (event) => { event.preventDefault(); addNote(); });
     // Enter submits the transfer and the resolution (not while an input method is composing);
     // an error about the field goes once the field changes.
@@ -741,6 +752,7 @@
       label("channel", c.channel), status, T("处理人: {0}", handler),
       customer.display_name || null, customer.phone || null, customer.tier ? T("客户类别: {0}", label("tier", customer.tier)) : null,
     ].filter(Boolean).join(" · ");
+    renderCases(c);
     $("conversation").dataset.resolved = resolved ? "true" : "false";
     renderAllowed(c, resolved);
     $("conversation").dataset.photos = c.sends_photos ? "true" : "false";  // issue 15: photo_send.js
@@ -770,6 +782,22 @@
       $("newer").hidden = false;
     }
   }
+
+  // A conversation with two cases (another problem told after the hand-off): each case's number,
+  // category and deadline under the title, the resolved one marked.
+  function renderCases(c) {
+    const complaints = c.complaints || [];
+    const box = $("conversation-cases");
+    box.hidden = complaints.length < 2 || !openCases().length;
+    clear(box, box.hidden ? [] : complaints.map((k) => el("span", { class: `case-chip${isOpen(k) ? "" : " closed"}`, "data-case": k.case_number },
+      el("strong", { class: "case-number", text: k.case_number }), ` ${categoryName(k.category)} · `,
+      isOpen(k)
+        ? el("span", { class: "deadline", title: T("答复时限 {0}", formatTime(k.deadline_at)), text: T("时限 {0}", formatTime(k.deadline_at)) })
+        : el("span", { text: label("status", k.status) }))));
+  }
+
+  function isOpen(complaint) { return complaint.status === "open" || complaint.status === "incomplete"; }
+  function openCases() { return ((state.conversation && state.conversation.complaints) || []).filter(isOpen); }
 
   // Only what this person may do is offered (the API refuses the rest): the owner replies, the
   // owner or a supervisor transfers and resolves, and a resolved case has no composer; a short
@@ -862,7 +890,8 @@
     const input = $("extend-hours");
     if (!input) return;
     const complaints = state.conversation.complaints || [];
-    const c = complaints[complaints.length - 1] || state.conversation.appealed_case;
+    const picked = extensionCase();
+    const c = picked || complaints[complaints.length - 1] || state.conversation.appealed_case;
     const terms = c && c.extension;  // none without a case: nothing to extend (the API says so)
     $("extend-unit").textContent = clockUnit(terms ? terms.clock : state.clock);
     const key = `${state.conversation.id}:${(c && c.case_number) || ""}`;
@@ -870,6 +899,25 @@
       input.dataset.case = key;
       input.value = terms ? String(terms.default_hours) : "";
     }
+  }
+
+  // Two open cases: the supervisor picks whose deadline moves, the nearest deadline first offered.
+  function extensionCase() {
+    const select = $("extend-case");
+    const open = openCases();
+    if (!select) return null;
+    select.hidden = open.length < 2;
+    if (select.hidden) { clear(select); return null; }
+    const key = open.map((k) => `${k.case_number}@${k.deadline_at}`).join(" ");
+    if (select.dataset.cases !== key) {
+      const before = select.value;
+      const nearest = [...open].sort((a, b) => new Date(a.deadline_at) - new Date(b.deadline_at))[0];
+      clear(select, open.map((k) => el("option", { value: k.case_number,
+        text: `${k.case_number} · ${categoryName(k.category)} · ${T("时限 {0}", Staff.formatShortTime(k.deadline_at))}` })));
+      select.value = open.some((k) => k.case_number === before) ? before : nearest.case_number;
+      select.dataset.cases = key;
+    }
+    return open.find((k) => k.case_number === select.value) || null;
   }
 
   function renderComplaint() {
@@ -1014,6 +1062,10 @@
     if (event.kind === "reopened" && detail.deadline_at) parts.push(T("新时限: {0}", formatTime(detail.deadline_at)));
     if (event.kind === "reopened" && detail.callback_cancelled) parts.push(T("(已取消回访)"));
     if ((event.kind === "follows_case" || event.kind === "case_phone_asked" || event.kind === "another_case_started" || event.kind === "another_problem_dropped") && detail.case_number) parts.push(detail.case_number);
+    // "一个投诉已解决 TS… (仍在处理: TS…)"; "已解决 TS…、TS…" when one action resolved several
+    if (event.kind === "case_resolved" && detail.case_number) parts.push(detail.case_number);
+    if (event.kind === "case_resolved" && (detail.open_cases || []).length) parts.push(T("(仍在处理: {0})", detail.open_cases.join("、")));
+    if (event.kind === "resolved" && (detail.case_numbers || []).length) parts.push(detail.case_numbers.join("、"));
     if (event.kind === "case_phone_checked") parts.push(detail.confirmed ? T("核对通过") : T("核对未通过"));
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
     if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);
@@ -1267,8 +1319,10 @@
   async function resolve() {
     const summary = $("resolve-summary").value.trim();
     if (!summary) { say(T("请填写处理结果摘要")); return; }
-    if (!await resolveConfirmed(summary)) return;
-    const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, { summary });
+    const chosen = await resolveConfirmed(summary);
+    if (!chosen) return;
+    const body = chosen === true ? { summary } : { summary, case_numbers: chosen };
+    const result = await api("POST", `/api/conversations/${state.conversationId}/resolve`, body);
     // The customer reads the summary with the callback: a forbidden phrase is refused, as in a reply.
     if (result.status === 422 && result.data.forbidden) {
       say(T("含有服务忌语「{0}」,请改用:{1}", result.data.forbidden, result.data.suggestion));
@@ -1278,32 +1332,59 @@
     if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     $("resolve-summary").value = "";
     $("guard").hidden = true;
-    say(T("已标记为已解决"), true);
+    const stillOpen = result.data.still_open || [];
+    say(stillOpen.length ? T("已标记 {0} 为已解决;{1} 仍在处理", result.data.case_numbers.join("、"), stillOpen.join("、"))
+      : T("已标记为已解决"), true);
     loadMine();
     loadConversation();
   }
 
   // Resolving has no undo here: the agent confirms it, warned when no one on the staff has written
-  // to the customer yet (GET /api/conversations/{id} staff_replied). Resolves to whether they did.
+  // to the customer yet (GET /api/conversations/{id} staff_replied). With two open cases the agent
+  // ticks which (all ticked at first). Resolves to false (cancelled), true (the one case, or all
+  // of them) or the case numbers ticked.
   function resolveConfirmed(summary) {
     $("resolve-dialog")?.remove();
     const unanswered = Boolean(state.conversation) && !state.conversation.staff_replied;
+    const open = openCases();
+    const boxes = open.length < 2 ? [] : open.map((k) => el("input", { type: "checkbox", checked: true, value: k.case_number,
+      id: `resolve-case-${k.case_number}` }));
+    const ticked = () => boxes.filter((box) => box.checked).map((box) => box.value);
     return new Promise((answer) => {
+      const confirm = el("button", { type: "button", id: "resolve-confirm", class: unanswered ? "danger" : "primary",
+        text: unanswered ? T("仍然标记已解决") : T("标记已解决"), onclick: () => dialog.close("yes") });
+      const told = el("p", { id: "resolve-summary-told", class: "muted", text: T("回访时客户会收到这段摘要,请用对客户说的话填写。") });
+      const retell = () => {
+        const some = ticked().length < boxes.length;
+        confirm.disabled = boxes.length > 0 && !ticked().length;
+        told.textContent = some ? T("客户会立即收到:该投诉已处理完毕及这段摘要;其他投诉仍在处理,回访等全部解决后再做。")
+          : T("回访时客户会收到这段摘要,请用对客户说的话填写。");
+      };
+      for (const box of boxes) box.addEventListener("change", retell);
       const dialog = el("dialog", { id: "resolve-dialog", class: "canned-dialog", "aria-labelledby": "resolve-dialog-title" },
         el("h2", { id: "resolve-dialog-title", text: T("确定将会话 {0} 标记为已解决?", state.conversationId) }),
+        boxes.length
+          ? el("fieldset", { id: "resolve-cases", class: "resolve-cases" }, el("legend", { text: T("该会话有 {0} 个投诉在处理,请勾选要标记已解决的:", open.length) }),
+            ...open.map((k, i) => el("label", { for: boxes[i].id, class: "resolve-case" }, boxes[i],
+              el("span", { class: "case-number", text: k.case_number }), ` · ${[categoryName(k.category), k.area].filter(Boolean).join(" · ")}`,
+              k.deadline_at ? el("span", { class: "muted", text: ` · ${T("时限 {0}", formatTime(k.deadline_at))}` }) : null)))
+          : null,
         unanswered
           ? el("p", { id: "resolve-unanswered", class: "notice bad", role: "alert",
             text: T("还没有任何客服回复过这位客户:客户尚未得到人工答复。") })
           : null,
         el("dl", { class: "form" }, el("dt", { text: T("处理结果摘要") }), el("dd", { text: summary })),
-        el("p", { id: "resolve-summary-told", class: "muted", text: T("回访时客户会收到这段摘要,请用对客户说的话填写。") }),
+        told,
         el("p", { class: "muted", text: T("标记后不能在此撤销;客户再次来信时会重新进入队列。") }),
         el("div", { class: "composer-row" },
           el("span", { class: "spacer" }),
           el("button", { type: "button", id: "resolve-cancel", text: T("取消"), onclick: () => dialog.close("") }),
-          el("button", { type: "button", id: "resolve-confirm", class: unanswered ? "danger" : "primary",
-            text: unanswered ? T("仍然标记已解决") : T("标记已解决"), onclick: () => dialog.close("yes") })));
-      dialog.addEventListener("close", () => { answer(dialog.returnValue === "yes"); dialog.remove(); });
+          confirm));
+      dialog.addEventListener("close", () => {
+        const yes = dialog.returnValue === "yes";
+        answer(!yes ? false : boxes.length ? ticked() : true);
+        dialog.remove();
+      });
       document.body.append(dialog);
       dialog.showModal();
       // Enter confirms; but with nobody having answered the customer, the safe 取消 comes first.
@@ -1378,18 +1459,21 @@
     const reason = $("extend-reason").value.trim();
     const box = $("extend-preview");
     if (!reason) { say(T("请填写延长原因")); return; }
-    const result = await api("GET", `/api/conversations/${state.conversationId}/extend?hours=${encodeURIComponent(hours)}`);
+    const picked = extensionCase();
+    const about = picked ? `&case=${encodeURIComponent(picked.case_number)}` : "";
+    const result = await api("GET", `/api/conversations/${state.conversationId}/extend?hours=${encodeURIComponent(hours)}${about}`);
     if (!result.ok) { box.hidden = true; say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
     const p = result.data;
     $("extend-unit").textContent = clockUnit(p.clock);
     clear(box,
-      el("div", { id: "extend-new-deadline" }, T("新时限: {0}", formatTime(p.deadline_at)),
+      el("div", { id: "extend-new-deadline" }, picked ? el("strong", { class: "case-number", text: `${p.case_number} ` }) : null,
+        T("新时限: {0}", formatTime(p.deadline_at)),
         el("span", { class: "muted", text: ` (${T("原时限: {0}", formatTime(p.previous_deadline_at))})` }),
         el("span", { class: "muted", text: ` ${T("将立即发给客户:")}` })),
       el("blockquote", { id: "extend-message", class: "extend-message", text: p.message }),
       el("div", { class: "actions" },
         el("button", { type: "button", id: "extend-confirm", class: "primary", text: T("确认延长并告知客户"),
-          onclick: () => extend(hours, reason) }),
+          onclick: () => extend(hours, reason, picked ? p.case_number : null) }),
         el("button", { type: "button", id: "extend-cancel", text: T("取消"), onclick: () => { box.hidden = true; } })));
     box.hidden = false;
     // the deadline the preview changes stays in sight under it
@@ -1397,15 +1481,16 @@
     if (deadline) (deadline.nextElementSibling || deadline).scrollIntoView({ block: "nearest" });
   }
 
-  async function extend(hours, reason) {
+  async function extend(hours, reason, caseNumber) {
     $("extend-preview").hidden = true;
-    const result = await api("POST", `/api/conversations/${state.conversationId}/extend`, { hours, reason });
+    const body = caseNumber ? { hours, reason, case_number: caseNumber } : { hours, reason };
+    const result = await api("POST", `/api/conversations/${state.conversationId}/extend`, body);
     if (result.status === 404 && !result.data.error?.includes("conversation")) {
       say(T("延长时限暂不可用"));
       return;
     }
     if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
-    say(T("新时限 {0}", formatTime(result.data.deadline_at)), true);
+    say(caseNumber ? T("{0} 新时限 {1}", caseNumber, formatTime(result.data.deadline_at)) : T("新时限 {0}", formatTime(result.data.deadline_at)), true);
     loadConversation();
   }
 

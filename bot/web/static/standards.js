@@ -39,7 +39,7 @@ const Standards = (() => {
     harassment_warning: T("骚扰警告"), harassment_close: T("骚扰后结束对话"), human_requested: T("客户要求人工"),
     escalated_supervisor: T("已转主管"), safety_first: T("安全提示"), contact_corrected: T("联系电话已更正"), urgent_ask_place: T("紧急·询问地址"), urgent_ask_phone: T("紧急·询问电话"), place_noted: T("地址已记录"), place_noted_ask_phone: T("地址已记录·再要电话"), place_noted_ask_phone_form: T("登记中·地址已记录·要电话"), place_noted_by_channel: T("地址已记录·未留电话"), contact_noted: T("联系电话已记录"), self_harm_care: T("关心与求助热线"), urgent_handoff: T("紧急转值班主管"), idle_prompt: T("客户未回复提醒"), idle_close: T("未回复后结束对话"), please_wait: T("请稍候"), presence_wait: T("转人工后问有人吗·请稍候"),
     anything_else: T("还有其他需要吗"), goodbye: T("道别"), we_apologise: T("致歉"), not_understood: T("没有听懂"),
-    waiting_apology: T("久等致歉"), deadline_extended: T("时限延长告知"), case_reopened: T("投诉重新打开告知"), question_later: T("咨询稍后答复"), wait_time: T("等待时长"), wait_time_minutes: T("等待时长（不足1小时）"), progress_follow_up: T("处理进度跟进"),
+    waiting_apology: T("久等致歉"), deadline_extended: T("时限延长告知"), case_reopened: T("投诉重新打开告知"), deadline_extended_case: T("时限延长告知·注明编号"), case_resolved_others_open: T("其中一个投诉已解决·另一个仍在处理"), case_resolved: T("投诉已解决告知(回访另有所指)"), case_numbers_more: T("多个投诉编号的连接"), question_later: T("咨询稍后答复"), wait_time: T("等待时长"), wait_time_minutes: T("等待时长（不足1小时）"), progress_follow_up: T("处理进度跟进"),
     satisfaction_ask_rating: T("回访·请评分"), satisfaction_ask_rating_summary: T("回访·处理结果并请评分"), satisfaction_ask_comment: T("回访·请提意见"), satisfaction_sorry_ask_comment: T("回访·致歉并请提意见"), satisfaction_rating_range: T("回访·评分范围"), satisfaction_rating_reask: T("回访·再次请评分"), satisfaction_thanks: T("回访·致谢"), satisfaction_sorry: T("回访·致歉"), satisfaction_suggestion: T("回访·感谢建议"),
     satisfaction_reopened: T("回访·重新处理"), satisfaction_unanswered: T("回访·未答复"), queue_position: T("排队位置"),
     queue_next: T("下一位就是您"), praise_thanks: T("感谢表扬"), consultation_taken: T("咨询已登记"), status_answer: T("进度查询·答复"),
@@ -64,6 +64,7 @@ const Standards = (() => {
     phone: T("电话"), name: T("称呼"), category: T("类别"), summary: T("摘要"), wait: T("等待时长"), position: T("排队位置"),
     minutes: T("分钟数"), case: T("投诉"), stage: T("进度"), agent: T("客服"), first: T("首个序号"), last: T("末个序号"),
     number: T("序号"), label: T("选项文字"), alternative: T("备用电话"), case_prefix: T("编号前缀"), categories: T("类别列表"),
+    case_numbers: T("前面的投诉编号"), open_cases: T("仍在处理的投诉编号"),
   };
   const WEEKDAYS = [T("一"), T("二"), T("三"), T("四"), T("五"), T("六"), T("日")];
 
