@@ -456,6 +456,7 @@ SAMPLE_VARIABLES = {
     "last": "5",
     "number": "1",
     "label": "对",
+    "open_cases": "TS20261123B",
 }
 
 

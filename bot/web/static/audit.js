@@ -53,7 +53,7 @@ window.auditLog = (() => {
     query: T("条件"), from: T("从"), to: T("到"), category: T("类别"), channel: T("渠道"),
     role: T("角色"), active: T("启用"), password_made: T("系统生成密码"), sessions_ended: T("结束会话数"),
     previous_tier: T("原客户类别"), tier: T("新客户类别"), reply_in: T("回复所在会话"),
-    case_number: T("投诉编号"), owner: T("处理人"), fields: T("更正项"), forbidden: T("忌语"), suggestion: T("建议说法"),
+    case_number: T("投诉编号"), case_numbers: T("投诉编号"), owner: T("处理人"), fields: T("更正项"), forbidden: T("忌语"), suggestion: T("建议说法"),
   };
   // A key an action notes in its own sense: a transfer's username is whom the case went to.
   const ACTION_DETAILS = {
