@@ -104,15 +104,12 @@ from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, Sta
 from bot.flows.resuming import only_polite, resume, resumes
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
 from bot.flows.slots import (
-    PLACE_ANSWERED,
     append_description,
     is_bare_complaint_mention,
     keep_slots,
     markers,
-    named_as_a_place,
     only_tells_an_earlier_complaint,
     place_as_written,
-    whole_place_answer,
 )
 from bot.flows.status import (
     asks_about_the_case,
@@ -595,7 +592,7 @@ class ComplaintFlow:
         # A case number read out in groups ("TS 2026 1123 ABC DEF") is no English.
         prefix = turn.kit.config.service.case_prefix
         words = without_case_numbers(text, prefix).lower() if case_numbers_in(text, prefix) else text
-        answer = turn.kit.understander.answer_locale(words, so_far, settled, _places_named(turn, text))
+        answer = turn.kit.understander.answer_locale(words, so_far, settled)
         if answer.startswith("zh") != so_far.startswith("zh") and _only_items(
             turn.understood, turn.kit.understander.simplified
         ):
@@ -708,22 +705,6 @@ def _read_as_own_fault(turn: Turn, text: str) -> None:
     if understood.category not in about_manner:
         return  # "我态度不好是因为电梯坏了三天": the problem is told too
     turn.understood = dataclasses.replace(understood, intents=understood.intents - {Intent.COMPLAINT}, category=None)
-
-
-def _places_named(turn: Turn, text: str) -> tuple[str, ...]:
-    """The places ``text`` names (its address, district and region; all of it when it is nothing
-    but a place, "太古城金星閣15樓B室"): the customer's script is told by their own words around them."""
-    understood = turn.understood
-    if understood is None:
-        return ()
-    slots = understood.slots
-    places = [place for place in (slots.address, slots.district, slots.region) if place]
-    area = turn.area
-    if area and turn.step.state in PLACE_ANSWERED:
-        # "台北市信義區 松仁路100號 翠湖天地" gave 松仁路100号: the answer is the place, all of it.
-        places.append(whole_place_answer(turn, understood.text, area))
-    whole = named_as_a_place(turn, text)
-    return (*places, whole) if whole else tuple(places)
 
 
 def _only_items(understood: Understanding | None, simplified: Callable[[str], str]) -> bool:

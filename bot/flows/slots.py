@@ -48,10 +48,6 @@ def description_text(data: FlowData) -> str:
     return "\n".join(data.description)
 
 
-PLACE_ANSWERED = frozenset({State.AWAIT_PHONE, State.AWAIT_AREA, State.CORRECT_AREA})
-"""Where an answer may be all place (:func:`whole_place_answer`)."""
-
-
 def keep_slots(turn: Turn, understood: Understanding) -> None:
     """Every item the understanding layer finds in any message is kept: a missing one is
     filled; one already known changes when the customer corrects it ("不对，电话是139…",
@@ -90,7 +86,7 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
             second = vouched
     _keep_alternative(turn, phone, second)
     area = turn.area
-    if area and state in PLACE_ANSWERED:
+    if area and state in (State.AWAIT_PHONE, State.AWAIT_AREA, State.CORRECT_AREA):
         area = whole_place_answer(turn, understood.text, area)
     if area and (not data.area or correcting):
         only_district = area == understood.slots.district

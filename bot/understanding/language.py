@@ -61,11 +61,6 @@ def _chinese_characters(text: str) -> int:
     return len(_CHINESE.findall(text))
 
 
-def tells_the_script(message: Normalised) -> bool:
-    """``message`` has Chinese enough to tell the script it is written in (not "好的", "係")."""
-    return _chinese_characters(message.folded) >= _MIN_CHINESE_CHARACTERS
-
-
 def _english_words(text: str) -> tuple[int, int]:
     """Latin letters, and words of two letters or more (text is already lower case). Letters
     inside a run of letters and digits are a code, not words: a case number ("TS202612056LNH5X")
@@ -92,15 +87,13 @@ def _mostly_english(text: str, chinese: int) -> bool:
     return words >= _MOSTLY_ENGLISH_WORDS and letters >= _MOSTLY_ENGLISH_LETTERS_PER_CHARACTER * chinese
 
 
-def answer_locale(
-    message: Normalised, session_locale: str, settled: bool = False, simplified_characters: int = 0
-) -> str:
+def answer_locale(message: Normalised, session_locale: str, settled: bool = False) -> str:
     """The language to answer ``message`` in: its own, except that English words mixed with any
     Chinese ("我的WiFi router TP-LINK坏了", markup around "电梯坏了") keep a Chinese conversation
     Chinese; only a message with no Chinese at all turns it English, and once the customer has
     been talking in Chinese (``settled``) only one of more than two English words ("ok thx",
-    "my phone 186…" keep it Chinese). ``simplified_characters`` as for :func:`detect_locale`."""
-    detected = detect_locale(message, session_locale, simplified_characters)
+    "my phone 186…" keep it Chinese)."""
+    detected = detect_locale(message, session_locale)
     if detected == EN and session_locale in (ZH_CN, ZH_TW):
         chinese = _chinese_characters(message.folded)
         if chinese and not _mostly_english(message.folded, chinese):
@@ -110,11 +103,8 @@ def answer_locale(
     return detected
 
 
-def detect_locale(message: Normalised, session_locale: str, simplified_characters: int = 0) -> str:
-    """The message's locale, or ``session_locale`` when the message is too short to tell.
-    ``simplified_characters``: how many of its characters are written only in simplified Chinese
-    (what a simplified → traditional conversion changes); a message needs more traditional ones
-    than those to be traditional, and one with as many of each keeps the session's script."""
+def detect_locale(message: Normalised, session_locale: str) -> str:
+    """The message's locale, or ``session_locale`` when the message is too short to tell."""
     chinese = _chinese_characters(message.folded)
     letters, words = _english_words(message.folded)
     english = letters >= _MIN_ENGLISH_LETTERS and words >= _MIN_ENGLISH_WORDS
@@ -130,11 +120,6 @@ def detect_locale(message: Normalised, session_locale: str, simplified_character
     traditional = message.traditional_characters - sum(1 for char in message.folded if char in _SIMPLIFIED_TOO)
     if traditional > 0:
         traditional += sum(1 for char in message.folded if char in _CANTONESE)
-    if traditional == 0 or traditional < _TRADITIONAL_SHARE * chinese:
-        return ZH_CN
-    if traditional > simplified_characters:
+    if traditional > 0 and traditional >= _TRADITIONAL_SHARE * chinese:
         return ZH_TW
-    if traditional == simplified_characters and session_locale in (ZH_CN, ZH_TW):
-        # "我朋友住太古城金星閣15樓B室 帮他投诉": as much of each script tells nothing new.
-        return session_locale
     return ZH_CN

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from typing import Protocol
 
 from bot.config import ServiceConfig, Signal
 from bot.understanding.ages import AgeReader
-from bot.understanding.language import ZH_CN, ZH_TW, answer_locale, detect_locale, tells_the_script
+from bot.understanding.language import ZH_CN, ZH_TW, answer_locale, detect_locale
 from bot.understanding.misspellings import Misspellings
 from bot.understanding.normalise import (
     Converter,
     Normalised,
-    fold,
     normalise,
     simplified_converter,
     taiwan_converter,
@@ -136,65 +133,22 @@ class Understander:
             traditionaliser=self._traditionaliser,
         )
 
-    def answer_locale(self, text: str, locale: str, settled: bool = False, places: Sequence[str] = ()) -> str:
+    def answer_locale(self, text: str, locale: str, settled: bool = False) -> str:
         """The language to answer ``text`` in, in a conversation in ``locale`` so far: the one it
         is written in; ``locale`` when it is too short to tell or mixes English into Chinese, or
-        is a few English words once the customer has been talking (``settled``).
-
-        Simplified or traditional Chinese is told by the customer's own words, not by the
-        ``places`` the message names (its slots' address, district and region, or all of it):
-        a mainland customer pasting "太古城金星閣15樓B室", or a Hong Kong one pasting
-        "深圳市南山区科技园", keeps the script they write in. A message that is nothing but a
-        place says nothing of it once the customer has been talking (``settled``)."""
+        is a few English words once the customer has been talking (``settled``)."""
         message = self._normalise(text)
         if self._pinyin.read(message.folded) is not None:
             return _chinese(locale)  # "shi de": Chinese typed in pinyin
-        answer = answer_locale(message, locale, settled, self._simplified_characters(message))
-        if answer not in (ZH_CN, ZH_TW) or locale not in (ZH_CN, ZH_TW):
-            return answer
-        own = self._without_places(message, places)
-        if own is not message and (settled or tells_the_script(own)):
-            answer = detect_locale(own, locale, self._simplified_characters(own))
-        if answer == ZH_CN and locale == ZH_TW and self._same_in_both_scripts(own):
+        answer = answer_locale(message, locale, settled)
+        if answer == ZH_CN and locale == ZH_TW and self._same_in_both_scripts(message):
             return ZH_TW  # "沙田第一城15座": nothing in it says the customer changed script
         return answer
 
     def _same_in_both_scripts(self, message: Normalised) -> bool:
-        if self._traditionaliser is None or message.traditional_characters:
+        if message.traditional_characters or self._traditionaliser is None:
             return False
-        return self._simplified_characters(message) == 0
-
-    def _simplified_characters(self, message: Normalised) -> int:
-        """How many characters of ``message`` are written only in simplified Chinese: those the
-        simplified → traditional conversion changes (counted as :attr:`Normalised.traditional_characters`)."""
-        if self._traditionaliser is None:
-            return 0
-        folded = message.folded
-        converted = self._traditionaliser.convert(folded)
-        if converted == folded:
-            return 0
-        if len(converted) != len(folded):
-            return max(1, abs(len(converted) - len(folded)))
-        return sum(1 for before, after in zip(folded, converted, strict=True) if before != after)
-
-    def _without_places(self, message: Normalised, places: Sequence[str]) -> Normalised:
-        """``message`` with every place of ``places`` it names blanked out, whatever the script or
-        the spaces it was typed with ("太古城 金星閣" is 太古城金星阁); ``message`` itself when it
-        names none."""
-        if len(message.text) != len(message.folded):
-            return message  # no position of the simplified text is one of the typed text
-        spans: list[tuple[int, int]] = []
-        for place in places:
-            simplified = self._converter.convert(fold(place))
-            characters = [re.escape(character) for character in simplified if not character.isspace()]
-            if characters:
-                spans.extend(found.span() for found in re.finditer(r"\s*".join(characters), message.text))
-        if not spans:
-            return message
-        kept = list(message.folded)
-        for start, end in spans:
-            kept[start:end] = " " * (end - start)
-        return normalise("".join(kept), self._converter)
+        return self._traditionaliser.convert(message.folded) == message.folded
 
     def _normalise(self, text: str) -> Normalised:
         last = self._last

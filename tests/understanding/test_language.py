@@ -6,7 +6,6 @@ import pytest
 
 from bot.understanding.language import answer_locale, detect_locale
 from bot.understanding.normalise import Converter, normalise
-from bot.understanding.understander import Understander
 
 
 @pytest.mark.parametrize(
@@ -72,27 +71,3 @@ def test_the_answer_locale_turns_english_only_on_english_alone(
     converter: Converter, text: str, session: str, answer: str
 ) -> None:
     assert answer_locale(normalise(text, converter), session) == answer
-
-
-@pytest.mark.parametrize(
-    ("text", "session", "places", "answer"),
-    [
-        # A place named in the other script: the customer's own words around it decide.
-        ("我朋友住太古城金星閣15樓B室 帮他投诉 楼上漏水", "zh-CN", ["太古城金星阁15楼B室"], "zh-CN"),
-        ("太古城金星閣15樓B室", "zh-CN", ["太古城金星阁15楼B室"], "zh-CN"),
-        ("我住喺深圳市南山区科技园 樓上漏水好幾天", "zh-TW", ["科技园", "南山区", "深圳市"], "zh-TW"),
-        ("深圳市南山区粤海街道科技园", "zh-TW", ["粤海街道科技园", "南山区", "深圳市"], "zh-TW"),
-        # As many characters of each script, and no place found: the conversation's script.
-        ("我朋友住太古城金星閣15樓B室 帮他投诉", "zh-CN", [], "zh-CN"),
-        # Written in traditional, around the place or without one: traditional.
-        ("太古城 金星閣 15樓 B室 樓上漏水", "zh-CN", ["太古城金星阁15楼B室"], "zh-TW"),
-        ("樓上漏水好幾天了", "zh-CN", [], "zh-TW"),
-        # One character of the other script by habit changes nothing.
-        ("樓上漏水已經好幾天了 管理处話會派人嚟睇", "zh-TW", [], "zh-TW"),
-        ("电梯又坏了 物业说明天來修", "zh-CN", [], "zh-CN"),
-    ],
-)
-def test_the_script_follows_the_customers_own_words(
-    understander: Understander, text: str, session: str, places: list[str], answer: str
-) -> None:
-    assert understander.answer_locale(text, session, settled=True, places=places) == answer
