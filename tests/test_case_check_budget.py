@@ -7,6 +7,7 @@ passing lifts it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -85,7 +86,7 @@ async def _notifications(client: TestClient[Any, Any]) -> list[dict[str, Any]]:
 
 
 async def test_a_stranger_opening_session_after_session_is_refused_even_with_the_right_digits(
-    make_client: AppFactory,
+    make_client: AppFactory, clock: FixedClock
 ) -> None:
     client = await _client(make_client)
     case_conversation, case_number = await _filed(client)
@@ -102,6 +103,8 @@ async def test_a_stranger_opening_session_after_session_is_refused_even_with_the
     await sign_in(client, "zhou.sup")
     [locked] = [event for event in await _timeline(client, case_conversation) if event["kind"] == "case_check_locked"]
     assert locked["detail"]["failures"] == 5 and locked["detail"]["case_number"] == case_number
+    # Refused until the window has passed the first wrong answer (the clock stood still meanwhile).
+    assert dt.datetime.fromisoformat(locked["detail"]["until_at"]) == clock() + dt.timedelta(hours=24)
     [notice] = [item for item in await _notifications(client) if item["kind"] == "case_check_locked"]
     assert notice["conversation_id"] == case_conversation and notice["detail"]["failures"] == 5
     await sign_in(client, "li.agent")  # the agent handling the case is told too

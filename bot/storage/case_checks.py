@@ -50,17 +50,8 @@ def misses_since(
             .group_by(column)
         )
         for key, count, oldest in rows:
-            found[key] = Misses(int(count), _aware(oldest))
+            found[key] = Misses(int(count), oldest)
     return by_case, by_writer
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """An aggregate skips the column's type: SQLite's MIN gives back a naive UTC time (or text)."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
 
 
 def note_miss(session: Session, case_number: str, writer: str, conversation_id: int, now: dt.datetime) -> None:
