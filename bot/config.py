@@ -411,6 +411,22 @@ class LocalizedText(_Strict):
         return self.en if locale == "en" else self.zh_cn
 
 
+class CaseCheckLimits(_Strict):
+    """``service.yaml`` ``case_check``: how many wrong answers the check of a case number (the last
+    digits of the case's phone, asked of whoever names a case that is not provably theirs) takes,
+    counted in the database across every conversation, channel and instance."""
+
+    misses_per_case: int = Field(default=5, ge=1, le=1000)
+    """Wrong answers for one case number within the window: then the case's check refuses every
+    answer, the right one too, in the words of a wrong one, until the window has passed the oldest
+    of them; its staff are told."""
+    misses_per_writer: int = Field(default=10, ge=1, le=10_000)
+    """Wrong answers, on any case numbers, from one client address (every web chat session opened
+    there) or one identity of another channel within the window: then that writer's checks are
+    refused the same way."""
+    window_hours: float = Field(default=24, gt=0, le=24 * 30)
+
+
 class ServiceSettings(_Strict):
     """``config/service.yaml``: who the bot is."""
 
@@ -426,6 +442,7 @@ class ServiceSettings(_Strict):
     local_area_code: str | None = Field(default=None, pattern=r"^0\d{2,3}$")
     """The service's own area code ("029"): a landline typed without one ("座机 8866 5544", or the
     number alone) is taken as this area's. Unset, such a number is asked for again with its code."""
+    case_check: CaseCheckLimits = CaseCheckLimits()
 
     @field_validator("traditional_phone_regions")
     @classmethod

@@ -36,8 +36,9 @@ import structlog
 from redis.asyncio import Redis
 from sqlalchemy.orm import Session
 
-from bot.config import Followups, PhraseId
+from bot.config import CaseCheckLimits, Followups, PhraseId
 from bot.core import redis_keys
+from bot.core.case_check_budget import CaseCheckBudget
 from bot.core.case_numbers import MOST_UNKNOWN_CASE_NUMBERS, case_numbers_looked_up
 from bot.core.clock import Clock, utc_now
 from bot.core.engine import ConversationEngine, ConversationSnapshot
@@ -52,9 +53,9 @@ from bot.observability.metrics import Metrics
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
 from bot.promises.timers import CaseTimer
 from bot.standards.live import InForce
+from bot.storage import case_checks, store
 from bot.storage import praise as praise_store
 from bot.storage import promises as promise_store
-from bot.storage import store
 from bot.storage.db import Database
 from bot.storage.media import link_media
 from bot.storage.notifications import SUPERVISORS, notify
@@ -603,7 +604,9 @@ class Pipeline:
             batch = _BatchWrites(config.followups, router, config.classification.fallback_category)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             pending = store.pending_inbound(session, newest)
-            _add_named_cases(session, conversations, pending, config.service.case_prefix)
+            named = _add_named_cases(session, conversations, pending, config.service.case_prefix)
+            if named:
+                batch.checks = _check_budget(session, conversations, named, config.service.case_check, now)
             finished: list[store.LoadedConversation] = []
             for conversation_id, items in events.items():
                 conversation = conversations.get(conversation_id)
@@ -679,6 +682,7 @@ class Pipeline:
                 # was told its resolution then).
                 summary = promise_store.resolution_summary(session, conversation.id, conversation.data.case_number)
                 event = Resolved(summary=summary)
+            refused = batch.refuse_checks(conversation)
             snapshot = ConversationSnapshot(
                 conversation_id=conversation.id,
                 state=conversation.state,
@@ -688,6 +692,8 @@ class Pipeline:
                 customer=conversation.customer,
             )
             step = engine.handle(snapshot, event, now)
+            if step.case_check_missed is not None and step.case_check_missed not in refused:
+                batch.check_missed(session, conversation, step.case_check_missed, now)
             if message is not None:
                 conversation.activity_seq += 1
                 conversation.last_customer_at = now
@@ -780,10 +786,10 @@ def _add_named_cases(
     conversations: dict[int, store.LoadedConversation],
     pending: dict[int, list[store.StoredInboundRow]],
     prefix: str,
-) -> None:
+) -> dict[int, set[str]]:
     """The cases the new messages name by number ("我的投诉TS2026…怎么样了"), for conversations
     still taking a complaint, where a status question is answered and a complaint naming one
-    joins it: one lookup for the batch."""
+    joins it: one lookup for the batch. Returns the numbers named, by conversation."""
     named: dict[int, set[str]] = {}
     for conversation_id, rows in pending.items():
         conversation = conversations.get(conversation_id)
@@ -800,13 +806,30 @@ def _add_named_cases(
         if numbers:
             named[conversation_id] = numbers
     if not named:
-        return
+        return named
     found = store.named_cases(session, set().union(*named.values()))
     for conversation_id, numbers in named.items():
         conversation = conversations[conversation_id]
         cases = tuple(_as_named(found[number], conversation) for number in sorted(numbers) if number in found)
         if cases:
             conversation.customer = dataclasses.replace(conversation.customer, named_cases=cases)
+    return named
+
+
+def _check_budget(
+    session: Session,
+    conversations: dict[int, store.LoadedConversation],
+    named: dict[int, set[str]],
+    limits: CaseCheckLimits,
+    now: dt.datetime,
+) -> CaseCheckBudget:
+    """The wrong answers already given, within the window, for the numbers the batch names and by
+    the writers naming them (two statements, three with the writers' origins)."""
+    writer_of = case_checks.writers(session, {cid: conversations[cid].identity_id for cid in named})
+    cases, writers = case_checks.misses_since(
+        session, set().union(*named.values()), set(writer_of.values()), now - CaseCheckBudget.window(limits)
+    )
+    return CaseCheckBudget(limits, cases, writers, writer_of)
 
 
 def _as_named(case: store.NamedCase, conversation: store.LoadedConversation) -> CaseStatus:
@@ -890,6 +913,49 @@ class _BatchWrites:
         self.dropped: set[int] = set()
         self.queue_changed: list[int] = []
         self.fallback_categories = 0
+        self.checks: CaseCheckBudget | None = None
+        """The batch's case-check budget, when its messages name case numbers."""
+
+    def refuse_checks(self, conversation: store.LoadedConversation) -> frozenset[str]:
+        """The case numbers whose check this conversation's next event may not pass (their budget,
+        or the writer's, is spent): the engine gets those cases without a phone, so that every
+        answer misses in the words of a wrong one, never telling the lock or the case apart."""
+        if self.checks is None:
+            return frozenset()
+        checks = self.checks
+        customer = conversation.customer
+        candidates = {case.case_number for case in customer.named_cases if case.case_number is not None}
+        if conversation.data.case_check is not None:
+            candidates.add(conversation.data.case_check)
+        refused = frozenset(number for number in candidates if checks.refused(conversation.id, number))
+        if any(case.phone_tail is not None and case.case_number in refused for case in customer.named_cases):
+            cases = tuple(
+                dataclasses.replace(case, phone_tail=None) if case.case_number in refused else case
+                for case in customer.named_cases
+            )
+            conversation.customer = dataclasses.replace(customer, named_cases=cases)
+        return refused
+
+    def check_missed(
+        self, session: Session, conversation: store.LoadedConversation, case_number: str, now: dt.datetime
+    ) -> None:
+        """A wrong answer to the check of ``case_number``: counted for the case and the writer; the
+        case's staff are told when it spends the case's budget."""
+        checks = self.checks
+        writer = checks.writer(conversation.id) if checks is not None else None
+        if checks is None or writer is None:
+            return
+        case_checks.note_miss(session, case_number, writer, conversation.id, now)
+        locked = checks.miss(conversation.id, case_number, now)
+        if checks.writer_spent(conversation.id):
+            log.warning("case_check.writer_refused", writer=writer)
+        if locked is None:
+            return
+        log.warning("case_check.case_locked", failures=locked.failures)
+        row, events = case_checks.note_locked(session, locked, now)
+        if row is not None:
+            self.timeline.append(row)
+        self.staff_events.extend(events)
 
     def add(
         self,

@@ -60,6 +60,10 @@ class TimelineKind(StrEnum):
     CASE_PHONE_ASKED = "case_phone_asked"
     CASE_PHONE_CHECKED = "case_phone_checked"
     UNVERIFIED_CASE_MENTION = "unverified_case_mention"
+    # On the case's own timeline: its check took ``case_check.misses_per_case`` wrong answers within
+    # the window (detail "case_number", "failures", "window_hours", "until_at"); every answer is
+    # refused until then, and its handler and the supervisors are notified (``case_check_locked``).
+    CASE_CHECK_LOCKED = "case_check_locked"
     # A new case naming a resolved one by its number (detail "case_number"): it follows that case.
     FOLLOWS_CASE = "follows_case"
     # Another problem told after the hand-off, of another category or place (detail "case_number":

@@ -17,7 +17,8 @@ from bot.flows.slots import append_description, description_text
 from bot.flows.turn import Turn
 
 CASE_CHECK_TRIES = 2
-"""Answers that may miss in a conversation: a third guess at four digits is never checked."""
+"""Answers that may miss in a conversation: a third guess at four digits is never checked. Misses
+are also counted per case and per writer across conversations (``service.yaml`` ``case_check``)."""
 _PHONE_TAIL_DIGITS = 4
 _DIGITS = frozenset("0123456789")
 
@@ -118,13 +119,15 @@ def checked_case(turn: Turn) -> CheckOutcome:
     digits = _digits_of(turn)
     if len(digits) >= _PHONE_TAIL_DIGITS:
         tail = case.phone_tail if case is not None else None
-        # An unknown number and a case without a phone miss as a wrong answer does.
+        # An unknown number, a case without a phone and one whose check is refused (its wrong
+        # answers elsewhere spent its budget: storage gives no phone) miss as a wrong answer does.
         if tail is not None and hmac.compare_digest(digits[-_PHONE_TAIL_DIGITS:], tail):
             turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=True)
             data.case_proven = case_number
             data.case_check, data.case_check_reasked = None, False
             return CheckOutcome.CONFIRMED
         data.case_check_misses += 1
+        turn.step.case_check_missed = case_number
         if data.case_check_misses < CASE_CHECK_TRIES:
             turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=False)
             turn.say(PhraseId.VERIFY_CASE_PHONE_AGAIN)

@@ -79,7 +79,8 @@ class CaseStatus:
     the phone the writer's channel vouches for is the case's contact phone)."""
     phone_tail: str | None = None
     """For a case named by its number that is not ``own``: the last digits of its contact phone,
-    which whoever writes must give before acting on it; never said. None when it has no phone."""
+    which whoever writes must give before acting on it; never said. None when it has no phone, or
+    when its check takes no more answers (``CaseCheckBudget``): any answer then misses."""
 
 
 @dataclass(frozen=True, slots=True)

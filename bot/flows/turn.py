@@ -106,6 +106,9 @@ class Step:
     """A contact phone given after the case was recorded (for the supervisor's call): store it on the case."""
     unverified_mention: UnverifiedMention | None = None
     """A case named by someone not confirmed as its customer: noted on its timeline, nothing more."""
+    case_check_missed: str | None = None
+    """The case number whose check this message answered with wrong digits: counted against the
+    case and the writer everywhere, not only in this conversation (``CaseCheckBudget``)."""
 
 
 def numbered_options(kit: FlowKit, options: Sequence[Option], locale: str) -> str:

@@ -383,6 +383,26 @@ class Notification(Base):
     read_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
+class CaseCheckMiss(Base):
+    """A wrong answer to the check of a case number (the last digits of its phone), from someone
+    not known as the case's customer: counted per case number and per writer, across every
+    conversation and channel (``config/service.yaml`` ``case_check``)."""
+
+    __tablename__ = "case_check_misses"
+    __table_args__ = (
+        Index("ix_case_check_misses_case_number_created_at", "case_number", "created_at"),
+        Index("ix_case_check_misses_writer_created_at", "writer", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(32))
+    """The number checked; one no case has is counted too (for the writer)."""
+    writer: Mapped[str] = mapped_column(String(80))
+    """"address:<client address limit key>" for web chat (all its sessions), else "identity:<id>"."""
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
 class Satisfaction(Base):
     """A satisfaction callback (回访) answer: evaluation, method, person and time (seed 002)."""
 

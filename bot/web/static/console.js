@@ -21,7 +21,7 @@
     reopened_by_customer: T("客户重新打开"),
     locale_switched: T("切换回复语言"),
     // issue 12 item 3
-    appeal_linked: T("申诉:已并入原投诉"), appeal_received: T("客户申诉(重复反映)"), same_phone_open_case: T("该号码另有未解决投诉(请与来电人核实)"), case_phone_asked: T("核对投诉人:问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人:已答复"), unverified_case_mention: T("身份未核实者提及本投诉(未并入)"), follows_case: T("再次反映已解决的投诉"), another_case_started: T("另一问题另行登记(原投诉仍在处理)"), another_problem_dropped: T("另一问题未登记(回到原投诉)"), escalation_phone_asked: T("请客户留下主管回电号码"),
+    appeal_linked: T("申诉:已并入原投诉"), appeal_received: T("客户申诉(重复反映)"), same_phone_open_case: T("该号码另有未解决投诉(请与来电人核实)"), case_phone_asked: T("核对投诉人:问该投诉联系电话后四位"), case_phone_checked: T("核对投诉人:已答复"), unverified_case_mention: T("身份未核实者提及本投诉(未并入)"), case_check_locked: T("核对投诉人:答错次数过多·暂停核对"), follows_case: T("再次反映已解决的投诉"), another_case_started: T("另一问题另行登记(原投诉仍在处理)"), another_problem_dropped: T("另一问题未登记(回到原投诉)"), escalation_phone_asked: T("请客户留下主管回电号码"),
     phone_refused: T("客户不愿留电话"), contact_by_channel: T("未留电话:通过本会话渠道联系"),
     bot_reply_dropped: T("机器人回复已撤回(已由人工接手)"),
     routed: T("按规则分派"), routed_to_previous_owner: T("转给首问负责人"), many_cases_from_address: T("同一网络地址(IP)投诉过多·排在其他客户之后"),
@@ -39,18 +39,21 @@
     daily_report: T("日报"), case_reopened: T("投诉重新打开"), praise: T("客户表扬"),
     appeal: T("客户申诉"), case_taken: T("会话已被接手"), deadline_extended: T("答复时限已延长"),
     pickup_overdue: T("超时无人认领"), agent_silent: T("客服未回复客户"),
+    case_check_locked: T("投诉编号被多次试核对·已暂停核对"),
   };
   const DETAIL_NAMES = {
     case_number: T("编号"), category: T("类别"), tier: T("客户类别"), queue: T("队列"), priority: T("优先级"), reason: T("原因"),
     rules: T("规则"), area: T("区域"), customers: T("客户数"), deadline_at: T("时限"), username: T("客服"), text: T("内容"),
     owner: T("处理人"), channel: T("渠道"), window_hours: T("统计时段"), case_numbers: T("相关编号"), day: T("日期"),
     complaints: T("投诉数"), resolved: T("已解决"), breached: T("超时"), deliveries_failed: T("发送失败"),
+    until_at: T("暂停核对至"),
   };
   const PRIORITY_NAMES = { 0: T("P0 紧急"), 1: T("P1 较急"), 2: T("P2 普通"), 3: T("P3 同一网络地址(IP)短时间内投诉过多,排在其他客户之后(不是同一住址)") };
   // Details that read as a sentence of their own ("已等待30分钟"), and ids staff never use (hidden).
   const DETAIL_SENTENCES = {
     waiting_minutes: (v) => T("已等待{0}分钟", v), cases: (v) => T("该网络地址(IP)已有{0}个投诉", v), window_minutes: (v) => T("统计{0}分钟内", v),
     silent_minutes: (v) => T("客户已等{0}分钟未获回复", v),
+    failures: (v) => T("非投诉人答错联系电话后四位{0}次", v),
     unverified: () => T("(非该投诉的客户所发,身份未核实)"),
   };
   const DETAIL_HIDDEN = new Set(["for", "message_id", "conversation_id", "ticket_id", "complaint_id", "from", "to", "kind"]);
@@ -1067,6 +1070,11 @@
     if (event.kind === "case_resolved" && (detail.open_cases || []).length) parts.push(T("(仍在处理: {0})", detail.open_cases.join("、")));
     if (event.kind === "resolved" && (detail.case_numbers || []).length) parts.push(detail.case_numbers.join("、"));
     if (event.kind === "case_phone_checked") parts.push(detail.confirmed ? T("核对通过") : T("核对未通过"));
+    // "核对投诉人:答错次数过多·暂停核对 24小时内答错5次 · 12-07 10:00前任何回答都不予通过"
+    if (event.kind === "case_check_locked" && detail.failures) {
+      parts.push(T("{0}小时内答错{1}次", detail.window_hours, detail.failures));
+      if (detail.until_at) parts.push(T("{0}前任何回答都不予通过", formatTime(detail.until_at)));
+    }
     if (detail.queue) parts.push(`→ ${queueName(detail.queue)}`);
     if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);
     if (detail.text) parts.push(`「${detail.text}」`);
