@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -15,7 +16,7 @@ from phonenumbers import PhoneNumber
 from bot.core.phones import SPOKEN_DIGITS
 from bot.staff.accounts import Role
 from bot.understanding.normalise import INVISIBLE
-from bot.understanding.phones import shaped_as_its_country_s
+from bot.understanding.phones import grouped_phone_runs, shaped_as_its_country_s
 
 # A mainland mobile (optionally +86) or a landline with its area code; digits next to other
 # digits are not a phone (order numbers, case numbers).
@@ -75,13 +76,15 @@ _NUMBER_RUN = re.compile(r"[0-9*]+")
 def _masked(text: str) -> str:
     """:func:`mask_phones` of a non-empty text; remembered, since the consoles fetch the same
     messages again on every change. The text is read as written and, when something could hide a
-    phone in it (:data:`_FOLDABLE`), read again folded; a digit starred by either reading is
-    starred, except within a number the folded reading found, starred as that reading says; the
-    rest of the text stays as written."""
+    phone in it (:data:`_FOLDABLE`, digits of another width or script: "①③⑨…", "𝟏𝟑𝟗…", a number
+    told in groups as the bot reads one: "139。8765。4321"), read again folded; a digit starred by
+    either reading is starred, except within a number the folded reading found, starred as that
+    reading says; the rest of the text stays as written."""
     masked = _starred(text)
-    if not _FOLDABLE.search(text):
+    wide = _widened(text)
+    if wide == text and not _FOLDABLE.search(text) and not grouped_phone_runs(text):
         return masked
-    folded, positions = _folded(text)
+    folded, positions = _folded(wide)
     out = list(masked)
     starred = _starred(folded)
     for run in _NUMBER_RUN.finditer(starred):
@@ -90,14 +93,28 @@ def _masked(text: str) -> str:
         # the landline 55839116) and starred other digits.
         if "*" in run.group():
             for index in range(run.start(), run.end()):
-                out[positions[index]] = starred[index]
+                out[positions[index]] = "*" if starred[index] == "*" else text[positions[index]]
     return "".join(out)
 
 
+def _widened(text: str) -> str:
+    """``text`` with each character NFKC folds to one character so folded ("①" and "𝟏" are 1,
+    "－" is -), as the bot reads a message: of the same length, so each character keeps its place."""
+    if text.isascii():
+        return text
+    return "".join(_one_folded(ch) for ch in text)
+
+
+def _one_folded(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
+
+
 def _folded(text: str) -> tuple[str, list[int]]:
-    """``text`` without the characters that show as nothing, the single spaces between two digits
-    and the pauses (:data:`_PAUSE`) between two digits or numerals, and where each character left
-    is in ``text``."""
+    """``text`` without the characters that show as nothing, the single spaces between two digits,
+    the pauses (:data:`_PAUSE`) between two digits or numerals and the separators within a number
+    told in groups (:func:`bot.understanding.phones.grouped_phone_runs`), and where each character
+    left is in ``text``."""
     kept: list[int] = []
     index = 0
     while index < len(text):
@@ -114,6 +131,12 @@ def _folded(text: str) -> tuple[str, list[int]]:
             continue
         kept.append(index)
         index += 1
+    once = "".join(text[index] for index in kept)
+    separators = {
+        place for start, end in grouped_phone_runs(once) for place in range(start, end) if not _is_digit(once[place])
+    }
+    if separators:
+        kept = [index for place, index in enumerate(kept) if place not in separators]
     return "".join(text[index] for index in kept), kept
 
 

@@ -89,6 +89,14 @@ _DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 browser shows, so "\u202e道知不我\u202c" is shown as 我不知道 while its characters run backwards."""
 
 
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+"""Markup tags ("<b></b>"), which a page may render as nothing between two words."""
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_STRAY_LETTERS = re.compile(rf"(?<=[{_HAN}])[a-z]{{1,3}}(?=[{_HAN}])")
+"""A few Latin letters between two Chinese characters in folded text ("弄𝐞错" is "弄e错"): read
+as nothing, so they cannot part a forbidden phrase. An English word of more letters stays."""
+
+
 def direction_controls(text: str) -> list[str]:
     """The bidirectional embedding, override and isolate controls in ``text``, as ``U+202E``, once
     each in order of appearance. Staff text holding any is refused rather than folded: folding
@@ -108,9 +116,11 @@ def fold(text: str, to_simplified: Callable[[str], str]) -> str:
     """Customer messages' folding (:func:`bot.understanding.normalise.fold`: width, invisible
     characters, case, repeats), accents and other combining marks off, lookalike letters as the
     ones they look like, simplified, then letters and digits only. For matching only: what is
-    stored and sent is the text as typed."""
-    simplified = to_simplified(_without_marks(fold_message(text)).translate(_LOOKALIKES))
-    return "".join(ch for ch in simplified if not unicodedata.category(ch).startswith(_DROPPED_CATEGORIES))
+    stored and sent is the text as typed. Markup tags and a few stray Latin letters between
+    Chinese characters (:data:`_STRAY_LETTERS`) are read as nothing."""
+    simplified = to_simplified(_without_marks(fold_message(_TAG.sub("", text))).translate(_LOOKALIKES))
+    kept = "".join(ch for ch in simplified if not unicodedata.category(ch).startswith(_DROPPED_CATEGORIES))
+    return _STRAY_LETTERS.sub("", kept)
 
 
 def _equivalents_table(equivalents: dict[str, list[str]], to_simplified: Callable[[str], str]) -> dict[int, str]:
@@ -176,13 +186,7 @@ class ForbiddenGuard:
         as :meth:`check` finds them but folding character by character, in order of their start.
         A cut made at these needs :meth:`check` again: folding a whole text may differ (a run
         of one character shortened)."""
-        origin: list[int] = []
-        pieces: list[str] = []
-        for index, char in enumerate(text):
-            folded_char = self.fold(char)
-            pieces.append(folded_char)
-            origin.extend([index] * len(folded_char))
-        folded = "".join(pieces)
+        folded, origin = self._folded_by_character(text)
         found: list[tuple[int, int]] = []
         for folded_phrase, *_ in self._phrases:
             start = folded.find(folded_phrase)
@@ -227,18 +231,32 @@ class ForbiddenGuard:
         needle = self.fold(words)
         if not needle:
             return None
+        folded, owners = self._folded_by_character(text)
+        at = folded.find(needle)
+        if at < 0:
+            return None
+        return owners[at], owners[at + len(needle) - 1] + 1
+
+    def _folded_by_character(self, text: str) -> tuple[str, list[int]]:
+        """``text`` folded character by character, as :meth:`fold` reads it (tags and stray
+        letters read as nothing), and for each folded character the index in ``text`` it comes from."""
+        in_tags = {index for tag in _TAG.finditer(text) for index in range(*tag.span())}
         folded_chars: dict[str, str] = {}
-        owners: list[int] = []  # for each folded character, the index in ``text`` it comes from
+        owners: list[int] = []
         joined: list[str] = []
         for index, ch in enumerate(text):
+            if index in in_tags:
+                continue
             if ch not in folded_chars:
                 folded_chars[ch] = self.fold(ch)
             joined.append(folded_chars[ch])
             owners.extend([index] * len(folded_chars[ch]))
-        at = "".join(joined).find(needle)
-        if at < 0:
-            return None
-        return owners[at], owners[at + len(needle) - 1] + 1
+        folded = "".join(joined)
+        stray = {index for found in _STRAY_LETTERS.finditer(folded) for index in range(*found.span())}
+        if not stray:
+            return folded, owners
+        kept = [index for index in range(len(folded)) if index not in stray]
+        return "".join(folded[index] for index in kept), [owners[index] for index in kept]
 
     def examples_missed(self, patterns: ForbiddenList) -> list[str]:
         """``id: example`` for each configured example its own pattern does not catch."""

@@ -115,6 +115,22 @@ def test_a_phone_hidden_by_invisible_characters_or_spaced_digits_is_masked(text:
 
 
 @pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("139。8765。4321", "139。****。4321"),
+        ("另外打不通就打我老婆的 139。2222。3333", "另外打不通就打我老婆的 139。****。3333"),
+        ("1  3  9  1  2  3  4  5  6  7  8", "1  3  9  *  *  *  *  5  6  7  8"),
+        ("1-3-9-1-2-3-4-5-6-7-8", "1-3-9-*-*-*-*-5-6-7-8"),
+        ("电话①③⑨①②③④⑤⑥⑦⑧", "电话①③⑨****⑤⑥⑦⑧"),
+        ("电话𝟏𝟑𝟗𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖", "电话𝟏𝟑𝟗****𝟓𝟔𝟕𝟖"),
+    ],
+)
+def test_every_phone_the_bot_reads_is_masked_however_its_digits_are_drawn_or_parted(text: str, masked: str) -> None:
+    """Each of these the bot reads as +8613…: the agent sees the middle starred, the rest as written."""
+    assert mask_phones(text) == masked
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "3 栋 2 单元",
@@ -125,6 +141,8 @@ def test_a_phone_hidden_by_invisible_characters_or_spaced_digits_is_masked(text:
         "a\u200bb 3 号",
         "3栋，2单元，502",
         "买了3，5，10个",
+        "订单 2024-05-01 金额 12.5 元",
+        "第①②③条",
     ],
 )
 def test_small_numbers_with_spaces_are_not_phones(text: str) -> None:

@@ -145,6 +145,25 @@ async def test_a_search_cannot_confirm_a_phone_spelt_in_numerals_an_agent_sees_m
     assert hit["conversation_id"] == conversation_id and "一三八****五六七八" in hit["text"]
 
 
+async def test_a_search_cannot_confirm_a_phone_told_in_groups_an_agent_sees_masked(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "wang.agent", Role.AGENT)
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    conversation_id, socket = await customer_hands_off(client)
+    await socket.send("139。8765。4321")
+    await sign_in(client, "zhou.sup")
+
+    async def found() -> bool:
+        return bool(await search(client, "8765"))
+
+    await eventually(found)
+    await socket.close()
+    await sign_in(client, "wang.agent")
+    assert await search(client, "8765") == []
+    [hit] = await search(client, "139。****。4321")
+    assert hit["conversation_id"] == conversation_id and hit["text"] == "139。****。4321"
+
+
 async def test_the_agent_who_resolved_a_case_still_finds_and_reads_its_full_phone(make_client: AppFactory) -> None:
     """Resolving hands the conversation back; the agent who resolved it still handles it: they
     find it by the customer's whole number and read the number in full in the transcript, the

@@ -170,6 +170,45 @@ def test_variants_of_a_forbidden_phrase_are_caught_and_shown_as_typed(
 
 
 @pytest.mark.parametrize(
+    ("typed", "caught"),
+    [
+        ("大概是您弄错了", "大概是您弄错"),
+        ("也许是您弄错了", "也许是您弄错"),
+        ("估计您弄错了吧", "估计您弄错"),
+        ("应该是您的手机有问题", "应该是您的手机有问题"),
+        ("我也不清楚", "我也不清楚"),
+        ("可能是您弄鍺了", "可能是您弄错了"),
+        ("可能是您弄𝐞错了", "可能是您弄错了"),
+        ("可能是您弄<b></b>错了", "可能是您弄错了"),
+        ("可能是您弄<span style='color:red'>x</span>错了", "可能是您弄错了"),
+    ],
+)
+def test_hedged_blame_lookalikes_and_markup_do_not_get_a_forbidden_phrase_through(
+    guard: ForbiddenGuard, typed: str, caught: str
+) -> None:
+    hit = guard.check(typed)
+    assert hit is not None, typed
+    assert guard.fold(hit.forbidden) == guard.fold(caught)
+    assert guard.span(typed, hit.forbidden) is not None
+    assert guard.spans(typed)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "请打开App设置",
+        "请访问 https://example.com/help 查看",
+        "您可以在APP里查看进度",
+        "请用iPhone的设置，<b>重启</b>一下路由器",
+        "好的，我清楚了，马上为您处理",
+        "您说的情况我已经清楚",
+    ],
+)
+def test_replies_with_english_words_urls_or_markup_stay_clean(guard: ForbiddenGuard, said: str) -> None:
+    assert guard.check(said) is None
+
+
+@pytest.mark.parametrize(
     "said",
     ["您好，请问有什么可以帮您？", "不要着急，让我来帮您。", "您反映的情况我已记录下来", "您看这个解决方案如何？"],
 )
