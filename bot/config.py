@@ -1448,6 +1448,10 @@ class PhotoQuota(_Strict):
         return round(self.megabytes_per_address_per_day * 1024 * 1024)
 
 
+LONGEST_CUSTOMER_TEXT = 100_000
+"""The most characters ``max_text_chars`` and ``max_provider_text_chars`` may be set to."""
+
+
 class ChannelsConfig(_Strict):
     """``config/channels.yaml``: channel rules managers may change."""
 
@@ -1457,10 +1461,10 @@ class ChannelsConfig(_Strict):
     max_image_megapixels: float = Field(default=25, ge=1, le=40)
     """A photo larger is refused by its header before a pixel is decoded, on every channel: a
     24-megapixel phone photo is taken; a small PNG asking for more costs hundreds of MB to decode."""
-    max_text_chars: int = Field(default=2000, ge=10, le=100_000)
+    max_text_chars: int = Field(default=2000, ge=10, le=LONGEST_CUSTOMER_TEXT)
     """The longest customer text web chat takes: a longer one is refused and the customer sends
     it in pieces."""
-    max_provider_text_chars: int = Field(default=20_000, ge=10, le=100_000)
+    max_provider_text_chars: int = Field(default=20_000, ge=10, le=LONGEST_CUSTOMER_TEXT)
     """The longest customer text WeChat, Telegram and SMS store as one message, read whole: their
     customer cannot be asked to send it again in pieces (Telegram's own limit is 4,096 characters,
     an SMS ~1,600; WeChat sets none for what a customer sends). Beyond it the beginning is kept
