@@ -1481,6 +1481,10 @@ class PhotoQuota(_Strict):
         return round(self.megabytes_per_address_per_day * 1024 * 1024)
 
 
+LONGEST_CUSTOMER_TEXT = 100_000
+"""The most characters ``max_text_chars`` and ``max_provider_text_chars`` may be set to."""
+
+
 class ChannelsConfig(_Strict):
     """``config/channels.yaml``: channel rules managers may change."""
 
@@ -1490,14 +1494,25 @@ class ChannelsConfig(_Strict):
     max_image_megapixels: float = Field(default=25, ge=1, le=40)
     """A photo larger is refused by its header before a pixel is decoded, on every channel: a
     24-megapixel phone photo is taken; a small PNG asking for more costs hundreds of MB to decode."""
-    max_text_chars: int = Field(default=2000, ge=10, le=100_000)
-    """The longest customer text any channel stores: web chat refuses longer ones, provider
-    channels keep the beginning (``bot/channels/text_input.py``)."""
+    max_text_chars: int = Field(default=2000, ge=10, le=LONGEST_CUSTOMER_TEXT)
+    """The longest customer text web chat takes: a longer one is refused and the customer sends
+    it in pieces."""
+    max_provider_text_chars: int = Field(default=20_000, ge=10, le=LONGEST_CUSTOMER_TEXT)
+    """The longest customer text WeChat, Telegram and SMS store as one message, read whole: their
+    customer cannot be asked to send it again in pieces (Telegram's own limit is 4,096 characters,
+    an SMS ~1,600; WeChat sets none for what a customer sends). Beyond it the beginning is kept
+    (``bot/channels/text_input.py``)."""
     max_media_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     """The largest photo a customer may send, in bytes (issue 15); larger uploads are refused."""
     photo_quota: PhotoQuota = PhotoQuota()
     """A customer's photos within 24 hours; one more is refused unread (web chat: ``429``; other
     channels: not downloaded, the ``photo_quota_reached`` phrase said)."""
+
+    @model_validator(mode="after")
+    def _providers_take_what_web_chat_takes(self) -> ChannelsConfig:
+        if self.max_provider_text_chars < self.max_text_chars:
+            raise ValueError("max_provider_text_chars must be at least max_text_chars")
+        return self
 
 
 Minutes = Annotated[float, Field(gt=0, le=WEEK_MINUTES)]

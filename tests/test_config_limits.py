@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from bot.config import (
     MAX_PHRASE_CHARS,
+    ChannelsConfig,
     DeadlineTable,
     FaqEntry,
     Followups,
@@ -139,3 +140,10 @@ def test_queue_and_web_chat_numbers_are_bounded(service_config: ServiceConfig) -
         _with(QueueSettings, service_config.queue, cluster_alert={"min_customers": 3, "window_hours": 1e12})
     with pytest.raises(ValidationError):
         _with(WebchatLimits, service_config.channels.webchat, sessions_window_minutes=1e12)
+
+
+def test_provider_channels_keep_at_least_what_web_chat_takes(service_config: ServiceConfig) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _with(ChannelsConfig, service_config.channels, max_text_chars=3000, max_provider_text_chars=2500)
+    assert "max_provider_text_chars must be at least max_text_chars" in str(caught.value)
+    assert _with(ChannelsConfig, service_config.channels, max_provider_text_chars=2000).max_provider_text_chars == 2000

@@ -9,7 +9,7 @@ from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.config import error_limit
+from bot.config import LONGEST_CUSTOMER_TEXT, error_limit
 from bot.web.responses import LARGEST_ID, api_error, json_body
 
 MAX_EXTENSION_HOURS = 24 * 30
@@ -31,6 +31,9 @@ def _not_blank(value: str) -> str:
 
 Text = Annotated[StrictStr, Field(max_length=MAX_TEXT_CHARS), AfterValidator(_not_blank)]
 """A string with something in it besides white space, of at most ``MAX_TEXT_CHARS``."""
+CustomerText = Annotated[StrictStr, Field(max_length=LONGEST_CUSTOMER_TEXT), AfterValidator(_not_blank)]
+"""A customer's text to try in the understanding boxes: the configured ``max_provider_text_chars``
+bounds it (a WeChat text is read whole up to it), checked by the route."""
 
 
 VersionNumber = Annotated[int, Field(ge=1, le=LARGEST_ID, strict=True)]
@@ -163,7 +166,7 @@ class TierBody(Body):
 
 
 class UnderstandBody(Body):
-    text: Text
+    text: CustomerText
     locale: StrictStr | None = Field(default=None, description="A locale of config/phrases; the text's own by default.")
 
 
@@ -187,7 +190,7 @@ class RollbackBody(Body):
 
 
 class TryStandardBody(Body):
-    text: Text
+    text: CustomerText
     locale: StrictStr | None = Field(default=None, description="A locale of the phrases; the text's own by default.")
     classification: dict[str, Any] | None = Field(
         default=None, description="A draft of the classification section; the one in force when absent."

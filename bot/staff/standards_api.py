@@ -304,7 +304,7 @@ async def try_standard(request: web.Request) -> web.Response:
     standards = shared.standards
     given = await read_body(request, TryStandardBody, MAX_BODY_BYTES)
     in_force = standards.now
-    limit = in_force.config.channels.max_text_chars
+    limit = in_force.config.channels.max_provider_text_chars
     if len(given.text) > limit:
         raise api_error(400, f"'text' is longer than {limit} characters")
     if given.locale is not None and given.locale not in in_force.config.phrases:

@@ -20,7 +20,7 @@ async def understand(request: web.Request) -> web.Response:
     shared = resources(request)
     body = await read_body(request, UnderstandBody)
     text, locale = body.text, body.locale
-    limit = shared.config.channels.max_text_chars
+    limit = shared.config.channels.max_provider_text_chars  # a WeChat text is read whole up to this
     if len(text) > limit:
         raise api_error(400, f"'text' is longer than {limit} characters")
     if locale is not None and locale not in shared.config.phrases:

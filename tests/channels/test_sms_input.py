@@ -17,14 +17,16 @@ from yarl import query_to_pairs
 
 from bot.channels.sms.adapter import signature
 from bot.channels.text_input import TRUNCATION_MARK, clean_text, is_blank
+from bot.config import load_config
 from bot.keys import resources
-from bot.settings import SmsGatewaySettings
+from bot.settings import PROJECT_ROOT, SmsGatewaySettings
 from bot.storage.models import ChannelIdentity, Customer, Message
 from tests.channels.conftest import ACCOUNT, NUMBER, PHONE, TOKEN
 from tests.conftest import AppFactory
 from tests.input_strategies import NASTY_TEXTS, SENDABLE_CHARACTER, SHARED_APP, UNSTORABLE
 
 SIDS = itertools.count(1)
+LIMIT = load_config(PROJECT_ROOT / "config").channels.max_provider_text_chars
 # A form field can carry any character but an unpaired surrogate (it must be UTF-8).
 FORM_TEXTS = st.one_of(
     NASTY_TEXTS.filter(lambda text: not any("\ud800" <= ch <= "\udfff" for ch in text)),
@@ -79,7 +81,7 @@ async def test_text_is_stored_cleaned_cut_to_the_limit_or_not_at_all_when_blank(
         assert response.status == 200 and "<Response>" in await response.text()
     assert await _stored(client, forms[0]["MessageSid"]) == ["电梯坏了"]
     [long] = await _stored(client, forms[1]["MessageSid"])
-    assert len(long) == 2000 and long.endswith(TRUNCATION_MARK)
+    assert len(long) == LIMIT and long.endswith(TRUNCATION_MARK)
     assert await _stored(client, forms[2]["MessageSid"]) == [] and await _stored(client, forms[3]["MessageSid"]) == []
     async with resources(client.app).sessions() as session:
         raws = (await session.execute(select(Message.raw).where(Message.direction == "in"))).scalars().all()
@@ -160,7 +162,7 @@ async def test_any_signed_form_is_stored_cleaned_or_refused_never_a_500(
     if is_blank(cleaned):
         assert stored == []
     else:
-        assert stored == [cleaned if len(cleaned) <= 2000 else cleaned[:1999] + TRUNCATION_MARK]
+        assert stored == [cleaned if len(cleaned) <= LIMIT else cleaned[: LIMIT - 1] + TRUNCATION_MARK]
 
 
 @SHARED_APP

@@ -15,14 +15,16 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.channels.text_input import TRUNCATION_MARK, clean_text, is_blank
+from bot.config import load_config
 from bot.keys import resources
-from bot.settings import TelegramBotSettings
+from bot.settings import PROJECT_ROOT, TelegramBotSettings
 from bot.storage.models import ChannelIdentity, Customer, Message
 from tests.channels.telegram_helpers import SECRET, TOKEN, update
 from tests.conftest import AppFactory
 from tests.input_strategies import ANY_CHARACTER, JSON_VALUES, PROVIDER_TEXTS, SHARED_APP, UNSTORABLE
 
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+LIMIT = load_config(PROJECT_ROOT / "config").channels.max_provider_text_chars
 UPDATE_IDS = itertools.count(1000)
 # Paths to the fields of an update the bot reads, for putting anything there.
 FIELDS = [
@@ -68,7 +70,7 @@ def _expected_text(text: str) -> str | None:
     cleaned = clean_text(text)
     if is_blank(cleaned):
         return None
-    return cleaned if len(cleaned) <= 2000 else cleaned[:1999] + TRUNCATION_MARK
+    return cleaned if len(cleaned) <= LIMIT else cleaned[: LIMIT - 1] + TRUNCATION_MARK
 
 
 def _with(payload: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
@@ -150,7 +152,7 @@ async def test_text_is_stored_cleaned_cut_to_the_limit_or_not_at_all_when_blank(
         assert response.status == 200
     assert await _stored(client, 10) == ["电梯坏了"]
     [long] = await _stored(client, 11)
-    assert len(long) == 2000 and long.endswith(TRUNCATION_MARK) and long.startswith("长" * 1999)
+    assert len(long) == LIMIT and long.endswith(TRUNCATION_MARK) and long.startswith("长" * (LIMIT - 1))
     assert await _stored(client, 12) == [] and await _stored(client, 13) == []
 
 

@@ -505,7 +505,7 @@ async def test_text_is_stored_cleaned_and_cut_to_the_limit_like_every_providers(
     wechat_setup: tuple[Any, FakeWechatApi],
 ) -> None:
     client, _ = wechat_setup
-    limit = resources(client.app).config.channels.max_text_chars
+    limit = resources(client.app).config.channels.max_provider_text_chars
     for msg_id, content in [(4401, "漏水\u200b" + "严重" * limit), (4402, "\u200b\u200d")]:
         response = await client.post("/channels/wechat", params=signed_query(client), data=text_xml(content, msg_id))
         assert response.status == 200

@@ -74,7 +74,7 @@ async def inbound(request: web.Request) -> web.Response:
         parsed = channel_adapter(request, SmsAdapter).parse(params, shared.clock())
     except ValueError as error:
         return json_error(400, str(error))
-    message = clean_inbound(parsed, shared.config.channels.max_text_chars)
+    message = clean_inbound(parsed, shared.config.channels.max_provider_text_chars)
     if message is None:
         log.info("sms.blank_ignored", message_sid=parsed.provider_message_id)
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")

@@ -37,7 +37,7 @@ async def webhook(request: web.Request) -> web.Response:
     # ValueError: not JSON, not in its charset, or not an update; LookupError: an unknown charset.
     except (ValueError, LookupError, RecursionError) as error:
         return json_error(400, f"not a Telegram update: {error}")
-    message = clean_inbound(parsed, shared.config.channels.max_text_chars) if parsed is not None else None
+    message = clean_inbound(parsed, shared.config.channels.max_provider_text_chars) if parsed is not None else None
     query = payload.get("callback_query")
     pressed = isinstance(query, dict) and isinstance(query.get("id"), str)
     stale = await _stale_button(shared, message) if pressed and message is not None else None

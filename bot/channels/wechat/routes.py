@@ -53,7 +53,7 @@ async def push(request: web.Request) -> web.Response:
         status = error.status if isinstance(error, RequestRejected) else 400
         return json_error(status, str(error))
     if message is not None:
-        message = clean_inbound(message, shared.config.channels.max_text_chars)
+        message = clean_inbound(message, shared.config.channels.max_provider_text_chars)
     if message is None:
         return web.Response(text="success")
     stored = await shared.pipeline.submit(message)
