@@ -27,6 +27,8 @@ def explained_again(turn: Turn, text: str) -> bool:
         return False
     if understood.signals:
         return False  # "你们这个机器人听不懂人话是吧": anger at the bot, met with empathy, not a lesson
+    if Intent.REFUSE_CONTACT in understood.intents:
+        return False  # "我话咗唔留电话啊 你听唔明咩": the bot is the one who did not understand
     if not turn.says_any(text, turn.kit.form.not_understood_words):
         return False
     options = yes_no_options(turn) if turn.step.state is State.CONFIRMING else ()

@@ -98,3 +98,39 @@ def test_a_phone_never_answered_is_asked_in_other_words_then_not_again(
     said = [reply.phrase_id for step in chat.steps for reply in step.replies]
     asked = [phrase for phrase in said if phrase is not None and phrase.startswith("ask_phone")]
     assert all(one != next_one for one, next_one in itertools.pairwise(asked))
+
+
+@pytest.mark.parametrize(
+    "refusal", ["我唔想留電話", "唔留", "我唔會留電話", "點解要我電話", "你要我電話做咩", "唔方便留"]
+)
+def test_a_cantonese_refusal_is_heard_as_a_refusal(conversation_engine: ConversationEngine, refusal: str) -> None:
+    chat = started(conversation_engine, "zh-TW")
+    chat.send("樓上漏水 講咗幾次都冇用")
+    step = chat.send(refusal)
+    assert chat.phrase_ids(step) == ["phone_reassure"]
+
+
+def test_a_hong_kong_customer_refusing_twice_is_not_asked_again_nor_has_the_refusal_in_the_problem(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = started(conversation_engine, "zh-TW")
+    chat.send("樓上漏水 講咗幾次都冇用")
+    chat.wait(30)
+    chat.send("我唔想留電話")
+    chat.wait(30)
+    step = chat.send("唔留")
+    assert chat.phrase_ids(step) == ["phone_not_needed", "ask_area"]
+    step = chat.send("係15樓B室")
+    assert chat.line(step, "地點：") == "地點：15樓B室"
+    assert "唔留" not in chat.line(step, "問題：")
+    said = [reply.phrase_id for step in chat.steps for reply in step.replies]
+    assert said.count("ask_phone") == 1
+
+
+def test_an_angry_cantonese_refusal_is_not_explained_as_a_question_not_understood(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = started(conversation_engine, "zh-TW")
+    chat.send("樓上漏水 講咗幾次都冇用")
+    step = chat.send("我話咗唔留電話啊 你聽唔明咩")
+    assert chat.phrase_ids(step) == ["phone_reassure"]

@@ -76,6 +76,19 @@ def test_a_status_question_after_hand_off_gets_number_time_and_queue_position(
     assert chat.state is State.HANDED_OFF
 
 
+@pytest.mark.parametrize(
+    "question", ["我嘅投訴搞成點啊 仲未有人嚟", "幾時有水啊", "幾時有電啊", "有冇人跟進啊", "處理咗未呀"]
+)
+def test_a_status_question_in_cantonese_after_hand_off_is_answered_with_the_case(
+    engine: ConversationEngine, question: str
+) -> None:
+    chat = handed_off(engine, waiting(2))
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == ["status_answer"]
+    text = chat.texts(step)
+    assert CASE in text and "明天凌晨2點前" in text and "第2位" in text
+
+
 @pytest.mark.parametrize("owner", ["bot", "agent:li"])
 def test_the_reply_time_question_after_hand_off_is_about_the_customers_own_case(
     engine: ConversationEngine, owner: str
