@@ -1719,6 +1719,10 @@ class Gazetteer(_Strict):
     english_street_words: list[str] = []
     english_estate_words: list[str] = []
     english_unit_words: list[str] = []
+    english_floor_words: list[str] = []
+    """A floor in English, after its number ("12/F", "8th floor") or before it ("floor 8")."""
+    english_ground_floors: list[str] = []
+    """Floors named by letters before a floor word ("G/F", "LG/F")."""
     english_unit_joiners: list[str] = []
     """Words between a unit and its estate ("building 3 of Sunshine Garden"): the place runs from the unit."""
     english_estate_parts: list[str] = []

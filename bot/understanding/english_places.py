@@ -27,13 +27,19 @@ class EnglishPlaceFinder:
         units = alternation(gazetteer.english_unit_words)
         # A unit's number, with its letter ("12B", "12 B"), or its letter alone ("Block B").
         number = r"(?:\d+(?:[A-Za-z]\b|\s[A-Z]\b)?|[A-Z]\b)"
+        floors = alternation(gazetteer.english_floor_words)
+        grounds = alternation(gazetteer.english_ground_floors)
+        level = rf"(?:\d+(?i:st|nd|rd|th)?|{grounds})" if grounds else r"(?:\d+(?i:st|nd|rd|th)?)"
+        # "12/F", "8th floor", "G/F", "floor 8".
+        floor = rf"(?:{level}\s*(?i:{floors})\.?(?![A-Za-z])|(?i:{floors})\s*\d+\b)" if floors else "(?!)"
+        one_unit = rf"(?:(?i:{units})\.?\s*{number}|{floor})" if units else floor
         # "Sunshine Garden , Block 3 , Flat 12 B": a comma may have a space before it.
-        unit = rf"(?:\s*,?\s+(?i:{units})\.?\s*{number})" if units else "(?!)"
+        unit = rf"(?:\s*,?\s+{one_unit})" if units else "(?!)"
         # Written smallest first too ("Room 1203, Building 5, Sunshine Garden").
         joiners = alternation(gazetteer.english_unit_joiners)
         # "building 3 of Sunshine Garden".
         joined = rf"(?:\s+(?i:{joiners}))?" if joiners else ""
-        units_before = rf"(?:(?i:{units})\s*{number}{joined},?\s+)*" if units else ""
+        units_before = rf"(?:{one_unit}{joined},?\s+)*" if units else ""
         not_names = alternation(gazetteer.english_not_place_words)
         word = rf"(?!(?:{not_names})\b){_CAPITALISED}" if not_names else _CAPITALISED
         names = rf"(?:{word}\s+){{1,3}}"
@@ -54,6 +60,10 @@ class EnglishPlaceFinder:
                 # "east gate of Bishuiwan": a part of an estate named in pinyin, with no estate word.
                 patterns.append(rf"(?i:{parts})\s+(?i:{joiners})\s+(?:{word}\s+){{0,2}}{word}\b")
             patterns.append(rf"{units_before}{names}(?:{estates})\b{part}{bare}{unit}*")
+        if units:
+            # "Flat 5C, Block 2, Taikoo Shing", "unit 2301 The Harbourside": an estate named by its
+            # capitalised words alone, after the flat, floor and block.
+            patterns.append(rf"{one_unit}{unit}*,?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
         # Written in lower case after "i live" and with its unit ("i live sunshine garden block 2").
         triggers = alternation(gazetteer.english_address_triggers)
@@ -61,6 +71,16 @@ class EnglishPlaceFinder:
         self._lower_case = (
             re.compile(rf"\b(?i:{triggers})\s+(?P<place>(?:{lower_word}\s+){{1,3}}?(?i:{estates})\b{unit}+)")
             if triggers and estates and units
+            else None
+        )
+        # "my address is flat 3A tower 1 city one shatin": the units first, then the estate's words to
+        # the clause's end.
+        self._lower_after_units = (
+            re.compile(
+                rf"\b(?i:{triggers})[\s:]+(?P<place>{one_unit}{unit}*,?\s+(?:{lower_word}\s+){{0,3}}{lower_word})"
+                r"(?=\s*(?:$|[,.;!?]))"
+            )
+            if triggers and units
             else None
         )
 
@@ -71,8 +91,11 @@ class EnglishPlaceFinder:
         match = self._pattern.search(text)
         if match is not None:
             return _tidy(match.group())
-        lower = self._lower_case.search(text) if self._lower_case is not None else None
-        return _tidy(lower.group("place")) if lower is not None else None
+        for finder in (self._lower_case, self._lower_after_units):
+            lower = finder.search(text) if finder is not None else None
+            if lower is not None:
+                return _tidy(lower.group("place"))
+        return None
 
 
 def _tidy(place: str) -> str:

@@ -129,3 +129,13 @@ def test_a_hong_kong_address_in_english_at_the_phone_question_is_the_place(chat:
     step = chat.send("13900002222")
     assert PhraseId.CONFIRM_QUESTION in chat.phrase_ids(step)
     assert "Metro Harbour View" in chat.texts(step)
+
+
+def test_the_words_before_an_english_address_at_the_phone_question_are_no_part_of_the_place(chat: Chat) -> None:
+    """The bot noted "its flat 12B tower 3 Lohas Park" and restated it as the place."""
+    chat.send("The corridor lights on our floor have been out for a week")
+    step = chat.send("its flat 12B tower 3 Lohas Park")
+    assert chat.state is State.AWAIT_PHONE
+    assert "the address: flat 12B tower 3 Lohas Park" in chat.texts(step)
+    step = chat.send("13900002222")
+    assert chat.line(step, "Place:") == "Place: flat 12B tower 3 Lohas Park"

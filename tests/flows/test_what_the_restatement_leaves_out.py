@@ -1,7 +1,7 @@
 """What the restatement's 问题 leaves out of the customer's words: voice input's fillers, a flat's
 number left of the place, the words of a correction, a pause about an earlier case or about
-complaining at all, a list's numbers, English curses, and "我是老王" (the surname has its line)
-(found by a tester playing customers)."""
+complaining at all, a list's numbers, English curses, a vent before the problem
+("你哋搞咩啊"), and "我是老王" (the surname has its line) (found by a tester playing customers)."""
 
 from __future__ import annotations
 
@@ -176,3 +176,20 @@ def test_a_letter_o_typed_among_the_phones_digits_is_read_as_a_nought(chat: Chat
     assert chat.state is State.CONFIRMING
     assert chat.line(step, "问题：").startswith("问题：电体坏了好几天了没人修（")
     assert chat.line(step, "电话：") == "电话：13912340215"
+
+
+
+@pytest.mark.parametrize(
+    ("description", "problem"),
+    [
+        ("喂 你们搞什么啊 一个礼拜没热水 打了几次电话都没人理", "一个礼拜没热水 打了几次电话都没人理（"),
+        ("喂 你哋搞咩啊 成個禮拜冇熱水 打咗幾次電話都冇人理", "成個禮拜冇熱水 打咗幾次電話都冇人理（"),
+        ("你哋搞乜鬼 成個禮拜冇熱水", "成個禮拜冇熱水（"),
+        ("你哋做咩嘢 成個禮拜冇熱水", "成個禮拜冇熱水（"),
+    ],
+)
+def test_a_vent_before_the_problem_is_not_said_back_in_mandarin_or_cantonese(
+    chat: Chat, description: str, problem: str
+) -> None:
+    step = restatement(chat, description)
+    assert f"：{problem}" in chat.texts(step)

@@ -75,3 +75,26 @@ def test_a_date_a_house_front_or_a_person_is_no_more_of_the_place(
 )
 def test_an_english_building_stays_with_its_estate(extractor: SlotExtractor, text: str, address: str) -> None:
     assert extractor.extract(text).address == address
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("its flat 12B tower 3 Lohas Park", "flat 12B tower 3 Lohas Park"),
+        ("it's Flat 5C, Block 2, Taikoo Shing", "Flat 5C, Block 2, Taikoo Shing"),
+        ("my address is flat 3A tower 1 city one shatin", "flat 3A tower 1 city one shatin"),
+        ("I live at 12/F Tower 3 Lohas Park", "12/F Tower 3 Lohas Park"),
+        ("Rm 1203, 12/F, Tower 5, Metro Harbour View", "Rm 1203, 12/F, Tower 5, Metro Harbour View"),
+        ("Flat D 8th floor Block 12 Mei Foo Sun Chuen", "Flat D 8th floor Block 12 Mei Foo Sun Chuen"),
+        ("unit 2301 The Harbourside", "unit 2301 The Harbourside"),
+        ("G/F shop 3 Nathan Road", "G/F shop 3 Nathan Road"),
+        ("Room 301, Building 5, Jinxiu Jiangnan", "Room 301, Building 5, Jinxiu Jiangnan"),
+        ("address: Flat 2A, 3/F, Block B, Kornhill", "Flat 2A, 3/F, Block B, Kornhill"),
+        ("we are at flat 3a block 2 taikoo shing", "flat 3a block 2 taikoo shing"),
+        ("the water in room 301 is leaking since Monday", None),
+    ],
+)
+def test_a_hong_kong_address_in_english_keeps_its_floor_flat_and_block_without_the_words_before_it(
+    extractor: SlotExtractor, text: str, address: str | None
+) -> None:
+    assert extractor.extract(text).address == address
