@@ -955,6 +955,10 @@ class FormRules(_Strict):
     appeal_words: list[str] = []
     """Words of an appeal (申诉: "我要申诉！上个月投诉的漏水到现在没人管"): with no case of the
     customer's known, its number is asked for; without one, the duty supervisor takes it."""
+    mishandling_words: list[str] = []
+    """Words complaining of how a case is handled ("你们根本不管", "踢皮球", "说话不算数"): a status
+    question about an open case with one is an appeal, as one after its deadline is; without, it
+    is answered with where the case stands."""
     own_fault_words: list[str] = []
     """The customer's own manner, apologised for ("我刚才态度不好，对不起啊"): an apology, no complaint."""
     urging_words: list[str] = []

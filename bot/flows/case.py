@@ -204,17 +204,29 @@ def complaint_after_hand_off(turn: Turn, told_a_problem: bool, text: str) -> boo
     tells it now: it is registered on the waiting ticket, with a case number and the time a reply
     is promised by, as a problem told first would have been (on the duty supervisor's path, after
     its questions: the caller owes the promise). True if registered."""
-    data = turn.step.data
-    if not told_a_problem or data.case_number or data.appeal_of or data.consultation or data.description:
+    if not first_problem_told(turn, told_a_problem):
         return False
+    record = register_told_problem(turn, text)
+    if not turn.step.data.escalation_phone_asks:
+        promise(turn, record)  # with the duty supervisor, the caller asks what is missing first
+    return True
+
+
+def first_problem_told(turn: Turn, told_a_problem: bool) -> bool:
+    """Handed to a person before any problem was told, this message tells one: nothing of the
+    conversation is registered yet (no case, no appeal, no question, no description)."""
+    data = turn.step.data
+    return told_a_problem and not (data.case_number or data.appeal_of or data.consultation or data.description)
+
+
+def register_told_problem(turn: Turn, text: str) -> ComplaintRecord:
+    """The problem told after the hand-off, with the place and phone it gives, recorded as the case."""
     if turn.understood is not None:
         keep_slots(turn, turn.understood)  # "…阳光花园5栋 电话138…": the case's place and phone
     append_description(turn, text)
     record = record_complaint(turn, confirmed=False)
     turn.step.complaint = record
-    if not data.escalation_phone_asks:
-        promise(turn, record)  # with the duty supervisor, the caller asks what is missing first
-    return True
+    return record
 
 
 def note_on_case(

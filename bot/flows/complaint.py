@@ -469,16 +469,18 @@ class ComplaintFlow:
         """A message after the hand-off: a new escalation, the answers to the supervisor's
         questions, more for the case, or a message the person reads."""
         data = turn.step.data
+        # Each with the problem it may tell for the first time ("叫你们经理出来", then "我要投诉…
+        # 我要找你们领导"): registered as the case the supervisor's ticket carries.
         if signals & ESCALATING_SIGNALS:
-            escalate(turn, reason=escalation_reason(signals))
+            escalate(turn, reason=escalation_reason(signals), told=text)
             return
         if Intent.SUPERVISOR in intents:
             # "我要找你们领导" while waiting: the duty supervisor, as before the hand-off.
-            escalate(turn, reason=TicketReason.SUPERVISOR_REQUESTED)
+            escalate(turn, reason=TicketReason.SUPERVISOR_REQUESTED, told=text)
             return
         if Signal.COMPENSATION in signals and not turn.says_any(text, turn.kit.form.settled_words):
             # "我要求赔偿" while waiting: beyond the bot's authority, as before the hand-off.
-            escalate(turn, reason=TicketReason.BEYOND_AUTHORITY)
+            escalate(turn, reason=TicketReason.BEYOND_AUTHORITY, told=text)
             return
         if asked_while_the_phone_is_asked(turn):
             return  # "你们几点下班" while the supervisor's phone is asked for: answered, no refusal

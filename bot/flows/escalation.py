@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.config import PhraseId, Signal
+from bot.config import Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import (
+    PHONE_ASKS_DONE,
     appealed,
     ask_place_for_the_supervisor,
     phone_for_supervisor_asked,
@@ -18,10 +19,12 @@ from bot.flows.case import (
     GENERAL_QUEUE,
     SUPERVISOR_QUEUE,
     URGENT_SIGNALS,
+    first_problem_told,
     open_ticket,
     priority_of,
     promise,
     record_complaint,
+    register_told_problem,
 )
 from bot.flows.case_check import CaseCheckFor, appeal_link
 from bot.flows.greeting import greet
@@ -35,13 +38,17 @@ def escalation_reason(signals: frozenset[Signal]) -> TicketReason:
     return TicketReason.DANGER if signals & URGENT_SIGNALS else TicketReason.THREAT
 
 
-def escalate(turn: Turn, reason: TicketReason) -> None:
+def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
     """To the duty supervisor at once, with what was given. Danger now (or talk of self-harm) is
-    told how to stay safe and whom to call first, and hears it is handled as an emergency."""
+    told how to stay safe and whom to call first, and hears it is handled as an emergency.
+    ``told``: the message, after the hand-off, when it may tell the problem not told before."""
     urgent = reason is TicketReason.DANGER
     if urgent:
         _safety_first(turn)
     if turn.step.state is State.HANDED_OFF:
+        if told is not None and first_problem_told(turn, Intent.COMPLAINT in turn.intents):
+            _escalated_with_the_problem(turn, reason, told, urgent)
+            return
         supervisor_will_call(turn, urgent)
         request = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
         data = turn.step.data
@@ -70,6 +77,33 @@ def escalate(turn: Turn, reason: TicketReason) -> None:
         # supervisor all the same.
         return
     _asked_then_promised(turn, record)
+
+
+def _escalated_with_the_problem(turn: Turn, reason: TicketReason, text: str, urgent: bool) -> None:
+    """Handed to the supervisor before any problem was told ("叫你们经理出来"), the customer asks
+    again telling it ("我要投诉你们物业经理 态度差 骂人 我要找你们领导"): it is the case the
+    supervisor's ticket carries, and the phone still asked for is asked once more; the restatement
+    and the time promised follow once answered (the caller keeps the owed promise)."""
+    data = turn.step.data
+    record = register_told_problem(turn, text)
+    if phone_for_supervisor_asked(turn) and data.escalation_phone_asks == 1:
+        data.escalation_phone_asks = 2
+        if urgent:
+            turn.say(PhraseId.URGENT_ASK_PHONE)
+        else:
+            turn.say(PhraseId.DESCRIPTION_RECORDED)
+            turn.say(PhraseId.ASK_PHONE)
+    else:
+        if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE and data.phone:
+            data.escalation_phone_asks = PHONE_ASKS_DONE  # told with the problem
+        supervisor_will_call(turn, urgent)
+    open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
+    signals = data.signals
+    if Signal.SELF_HARM in signals and Signal.DANGER not in signals:
+        return  # care and a person's call, as when told first
+    owe_promise(turn, record)
+    if not phone_for_supervisor_asked(turn):
+        ask_place_for_the_supervisor(turn)
 
 
 def _asked_then_promised(turn: Turn, record: ComplaintRecord) -> None:

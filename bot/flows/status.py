@@ -15,7 +15,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.case_check import CaseCheckFor, ask_case_check, named_status, not_confirmed, proven, unproven_number
 from bot.flows.deadline import BusinessCalendar, describe_moment
 from bot.flows.greeting import greet
-from bot.flows.records import CaseStage, CaseStatus, State
+from bot.flows.records import CaseContact, CaseStage, CaseStatus, State
 from bot.flows.side_answers import open_consultation
 from bot.flows.turn import Turn
 
@@ -86,7 +86,8 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     problem ends ("停水了 什么时候来水")."""
     said = _said_case_numbers(turn)
     told = _told_case(turn) if not said and Intent.STATUS_QUERY in intents else None
-    if Intent.COMPLAINT in intents and not _asks_when_the_open_case_ends(turn, intents):
+    asks_where_it_stands = _asks_where_the_open_case_stands(turn, intents, said)
+    if Intent.COMPLAINT in intents and not asks_where_it_stands:
         return False
     if Intent.STATUS_QUERY not in intents and not said:
         return False
@@ -101,6 +102,8 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     if said:
         # "我的投诉TS2026…处理得怎么样了": the number the bot gave, from any conversation.
         _status_by_number(turn, said)
+        if asks_where_it_stands:
+            _more_of_the_case(turn, _own_open_case(turn, said))
         turn.step.state = State.AWAIT_DESCRIPTION
         return True
     if told is not None:
@@ -131,6 +134,8 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     )
     tell_status(turn, status)
     turn.say(PhraseId.ANYTHING_ELSE)
+    if asks_where_it_stands:
+        _more_of_the_case(turn, status)
     turn.step.state = State.AWAIT_DESCRIPTION
     return True
 
@@ -179,23 +184,63 @@ def _told_case(turn: Turn) -> CaseStatus | None:
     return next((case for case in turn.customer.named_cases if case.case_number == told and proven(turn, case)), None)
 
 
-def _asks_when_the_open_case_ends(turn: Turn, intents: frozenset[Intent]) -> bool:
-    """A problem told with a question of when it ends ("停水了 什么时候来水") by a customer whose open
-    case it may be (no other category is clear) asks where that case stands; told as still not
-    fixed ("水龙头还是没修好 什么时候修") it repeats the case (an appeal). Without an open case of
-    theirs it is a new complaint."""
-    case = turn.customer.open_case
+def _asks_where_the_open_case_stands(turn: Turn, intents: frozenset[Intent], said: set[str]) -> bool:
+    """A problem told with a status question about the customer's own open case, by its number
+    ("TS2026… 处理到哪了 漏水还在漏") or not ("停水了 什么时候来水"), asks where that case stands, the
+    problem still there or not, while its time has not passed and the message does not complain
+    of the handling (:func:`_complains_of_the_handling`); otherwise it repeats the case (an appeal).
+    Without an open case of theirs it is a new complaint; beside one of another category, another."""
     understood = turn.understood
-    if case is None or case.by_typed_phone or understood is None or Intent.STATUS_QUERY not in intents:
+    if understood is None or Intent.STATUS_QUERY not in intents:
         return False
-    if Intent.NOT_RESOLVED in intents or Signal.REPEAT in understood.signals:
+    if said:
+        named = _own_open_case(turn, said)
+        deadline_at = named.deadline_at if named is not None else None
+    else:
+        case = turn.customer.open_case
+        if case is None or case.by_typed_phone:
+            return False
+        rules = turn.kit.rules
+        category = understood.category
+        if category not in (None, rules.fallback_category) and case.category not in (None, category):
+            return False
+        deadline_at = case.deadline_at
+    return deadline_at is not None and deadline_at > turn.now and not _complains_of_the_handling(turn)
+
+
+def _complains_of_the_handling(turn: Turn) -> bool:
+    """The message complains of how the case is handled, not only of the problem: it appeals
+    (``form.appeal_words``), says it is the Nth time (the repeat signal), asks for a supervisor,
+    or holds ``form.mishandling_words`` ("你们根本不管")."""
+    understood = turn.understood
+    if understood is None:
         return False
-    rules = turn.kit.rules
-    folded = turn.kit.understander.matchable(understood.text)
-    if any(keyword.lower() in folded for keyword in rules.still_open_keywords):
-        return False
-    category = understood.category
-    return category in (None, rules.fallback_category) or case.category in (None, category)
+    form = turn.kit.form
+    if Signal.REPEAT in understood.signals or Intent.SUPERVISOR in understood.intents:
+        return True
+    return turn.says_any(understood.text, [*form.appeal_words, *form.mishandling_words])
+
+
+def _own_open_case(turn: Turn, said: set[str]) -> CaseStatus | None:
+    """The writer's own (:func:`proven`) unresolved case among those the message names."""
+    return next(
+        (
+            case
+            for case in turn.customer.named_cases
+            if case.case_number in said and case.stage is not CaseStage.RESOLVED and proven(turn, case)
+        ),
+        None,
+    )
+
+
+def _more_of_the_case(turn: Turn, case: CaseStatus | None) -> None:
+    """The problem told with the status question ("漏水还在漏") goes on the case for its staff; a
+    question alone adds nothing."""
+    understood = turn.understood
+    if case is None or case.case_number is None or understood is None or Intent.COMPLAINT not in understood.intents:
+        return
+    turn.step.contact = CaseContact(case.case_number, None, more_of_the_problem=understood.text)
+    turn.audit(TimelineKind.DESCRIPTION_RECEIVED, case_number=case.case_number)
 
 
 def _says_more_than_a_number(turn: Turn) -> bool:

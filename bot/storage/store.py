@@ -1259,7 +1259,7 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
     elif contact.area and not complaint.area:
         complaint.area = contact.area
         complaint.district = complaint.district or contact.district
-    if contact.more_of_the_problem:
+    if contact.more_of_the_problem and contact.more_of_the_problem not in complaint.description.split("\n"):
         complaint.description = f"{complaint.description}\n{contact.more_of_the_problem}"
     others, another = complaint.other_categories or [], contact.another_category
     if another and another != complaint.category and another not in others:

@@ -109,6 +109,34 @@ async def test_an_sms_repeating_a_case_typed_under_its_number_in_web_chat_is_a_c
     assert "appeal_received" not in await timeline_kinds(client, web_chat)
 
 
+async def test_asking_by_text_where_the_case_stands_within_its_time_is_answered_not_appealed(
+    sms_setup: tuple[Any, Stub],
+) -> None:
+    """Filed in web chat under a phone, asked after by number from that phone with the problem still
+    there: the status answer, the case's ticket left where it waits, the words on the case."""
+    client, stub = sms_setup
+    case_number = await _web_chat_complaint(client, "楼上漏水 滴到我家天花板了")
+    [before] = await _tickets(client)
+    await stub.phone_sends(f"{case_number} 处理到哪了 漏水还在漏", sender=PHONE)
+    answer = await _until_texted(stub, "您的投诉编号是")
+    assert case_number in answer and "给您明确的答复" in answer
+    await _until_texted(stub, "请问还有什么可以帮助您")
+
+    async def noted() -> bool:
+        [complaint] = await _complaints(client)
+        return complaint.description.endswith(f"{case_number} 处理到哪了 漏水还在漏")
+
+    await eventually(noted, timeout=15)
+    assert not any("让您等了这么久" in text or "值班主管" in text for text in stub.texts_to(PHONE))
+    [after] = await _tickets(client)
+    assert (after.id, after.queue, after.priority, after.reason) == (
+        before.id,
+        before.queue,
+        before.priority,
+        before.reason,
+    )
+
+
 async def test_the_same_person_texting_the_case_number_from_the_cases_phone_is_not_asked(
     sms_setup: tuple[Any, Stub],
 ) -> None:

@@ -119,3 +119,39 @@ async def test_over_web_chat_a_leader_demanded_with_the_complaint_reaches_the_su
         complaint = (await session.execute(select(Complaint))).scalar_one()
     assert "电梯天天坏" in complaint.description and complaint.contact_phone == "13912345678"
     await socket.close()
+
+
+async def test_over_web_chat_a_complaint_told_after_only_demanding_a_manager_is_the_supervisors_case(
+    make_client: AppFactory,
+) -> None:
+    """Abuse and a manager demanded, then the complaint with a leader demanded again: the one
+    supervisor ticket carries the registered case (the console's panel shows it), and the phone
+    given next goes on it."""
+    client = await make_client()
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("傻逼 听不懂人话吗 叫你们经理出来")
+    await socket.until_bot_says("由值班主管与您联系")
+    await socket.send("我要投诉你们物业经理 态度差 骂人 我要找你们领导")
+    await socket.until_bot_says("我已记录下来")
+    await socket.send("13912345678")
+    await socket.until_bot_says("值班主管会尽快拨打")
+
+    async def carried() -> bool:
+        async with resources(client.app).sessions() as session:
+            tickets = (await session.execute(select(HandoffTicket))).scalars().all()
+            complaints = (await session.execute(select(Complaint))).scalars().all()
+        return (
+            [(ticket.queue, ticket.priority, ticket.reason) for ticket in tickets]
+            == [("supervisor", 0, "supervisor_requested")]
+            and len(complaints) == 1
+            and tickets[0].complaint_id == complaints[0].id
+            and complaints[0].contact_phone == "13912345678"
+        )
+
+    await eventually(carried)
+    async with resources(client.app).sessions() as session:
+        complaint = (await session.execute(select(Complaint))).scalar_one()
+    assert "态度差 骂人" in complaint.description
+    await socket.close()

@@ -15,7 +15,7 @@ import pytest
 from bot.config import Grade
 from bot.core.engine import ConversationEngine
 from bot.core.timeline import TimelineKind
-from bot.flows.complaint import Started
+from bot.flows.complaint import CustomerSaid, Started, Step
 from bot.flows.records import CaseStage, CaseStatus, CustomerView, OpenCase, State
 from tests.flows.chat import MONDAY_2PM, Chat
 
@@ -435,3 +435,53 @@ def test_when_it_is_handled_while_the_supervisors_phone_is_asked_is_answered_and
     step = chat.send("13800138000")
     assert chat.phrase_ids(step) == ["escalation_phone_noted"]
     assert chat.data.phone == "13800138000"
+
+
+def texted(engine: ConversationEngine, message: str, deadline: dt.datetime = DEADLINE) -> tuple[Chat, Step]:
+    """A text from the phone of the customer's case filed on another channel, naming the case."""
+    status = CaseStatus(CaseStage.WAITING, CASE, deadline, queue_position=2, own=True)
+    open_case = OpenCase(CASE, deadline, status, category="engineering_repair")
+    customer = CustomerView(phone="13800138000", phone_vouched=True, named_cases=(status,), open_case=open_case)
+    chat = Chat(engine, customer=customer)
+    return chat, chat.send(CustomerSaid(message, sender_phone="+8613800138000"))
+
+
+@pytest.mark.parametrize("message", [f"{CASE} 处理到哪了 漏水还在漏", "处理到哪了 漏水还在漏"])
+def test_asking_where_the_case_stands_within_its_time_is_no_appeal_even_with_the_problem_still_there(
+    engine: ConversationEngine, message: str
+) -> None:
+    chat, step = texted(engine, message)
+    assert chat.phrase_ids(step) == ["greeting_opening", "status_answer", "anything_else"]
+    text = chat.texts(step)
+    assert CASE in text and "排在第2位" in text and "明天上午11点前" in text
+    assert "让您等了这么久" not in text and "值班主管" not in text
+    assert step.appeal is None and step.handoff is None and step.complaint is None
+    # The problem as it is now goes on the case for its staff.
+    assert step.contact is not None and step.contact.case_number == CASE
+    assert step.contact.more_of_the_problem == message
+
+
+def test_asking_where_the_case_stands_with_no_problem_told_adds_nothing_to_it(engine: ConversationEngine) -> None:
+    chat, step = texted(engine, f"{CASE} 处理到哪了")
+    assert chat.phrase_ids(step) == ["greeting_opening", "status_answer", "anything_else"]
+    assert step.contact is None and step.appeal is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        f"{CASE} 处理到哪了 漏水还在漏 你们根本不管",
+        f"{CASE} 处理到哪了 漏水还在漏 你们就知道踢皮球",
+        f"{CASE} 漏水还在漏 已经第三次投诉了 处理到哪了",
+    ],
+)
+def test_a_status_question_complaining_of_the_handling_is_an_appeal(engine: ConversationEngine, message: str) -> None:
+    chat, step = texted(engine, message)
+    assert chat.phrase_ids(step)[:2] == ["greeting_opening", "appeal_linked"]
+    assert step.appeal is not None and step.appeal.case_number == CASE
+
+
+def test_a_status_question_after_the_cases_time_has_passed_is_an_appeal(engine: ConversationEngine) -> None:
+    chat, step = texted(engine, f"{CASE} 处理到哪了 漏水还在漏", deadline=MONDAY_2PM - dt.timedelta(hours=2))
+    assert chat.phrase_ids(step)[:2] == ["greeting_opening", "appeal_linked_overdue"]
+    assert step.appeal is not None and step.appeal.case_number == CASE

@@ -200,3 +200,66 @@ def test_a_hong_kong_or_taiwan_threat_at_the_phone_question_goes_to_the_supervis
     step = chat.send(threat)
     assert step.handoff is not None and step.handoff.queue == "supervisor"
     assert step.replies, "a threat is never met with silence"
+
+
+def test_a_complaint_told_after_only_asking_for_a_manager_is_registered_and_promised(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """Abuse and a manager asked for, then the complaint with the leader asked for again: the
+    complaint is the case the supervisor's ticket carries, the phone is asked for once more, and
+    when no answer comes the restatement, the time promised and the case number follow."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send("傻逼 听不懂人话吗 叫你们经理出来")
+    assert chat.phrase_ids(step) == ["escalation_ask_phone"] and step.complaint is None
+    step = chat.send("我要投诉你们物业经理 态度差 骂人 我要找你们领导")
+    assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
+    assert step.handoff is not None and (step.handoff.queue, step.handoff.priority) == ("supervisor", 0)
+    assert step.complaint is not None and "态度差 骂人" in step.complaint.description
+    case_number = step.complaint.case_number
+    assert "编号" not in chat.texts(step)  # the phone's answer is waited for first
+    chat.wait(conversation_engine.config.timers.owed_promise_after)
+    step = chat.send(chat.timer(TimerKind.OWED_PROMISE))
+    assert chat.phrase_ids(step) == ["restate", "promise_by_date", "case_number"]
+    assert chat.line(step, "问题：").startswith("问题：我要投诉你们物业经理 态度差 骂人")
+    assert "明天下午5点前" in chat.texts(step) and case_number in chat.texts(step)
+    assert chat.line(step, "电话：") == "电话：未提供"
+
+
+def test_a_complaint_told_after_a_manager_was_asked_for_takes_the_phone_then_the_place(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("叫你们经理出来")
+    chat.send("你们那个保安态度太差了 还骂人 我要找你们领导")
+    step = chat.send("13800138000")
+    assert chat.phrase_ids(step) == ["escalation_phone_noted", "ask_area"]
+    step = chat.send("阳光花园5栋")
+    assert chat.phrase_ids(step) == ["restate", "promise_by_date", "case_number"]
+    assert chat.line(step, "问题：").startswith("问题：你们保安态度太差了 还骂人")
+    assert chat.line(step, "电话：") == "电话：13800138000"
+
+
+@pytest.mark.parametrize(
+    ("then", "said", "reason"),
+    [
+        ("保安骂人 我要找你们领导", ["escalation_ask_phone"], "supervisor_requested"),
+        (MEDIA, ["escalation_ask_phone"], "threat"),
+        ("电梯里现在有人被困住了 按警铃没人应 快来人啊", ["safety_first", "urgent_ask_phone"], "danger"),
+    ],
+)
+def test_a_problem_told_with_an_escalation_after_asking_for_a_person_goes_to_the_supervisor_as_a_case(
+    conversation_engine: ConversationEngine, then: str, said: list[str], reason: str
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("转人工")
+    step = chat.send(then)
+    assert chat.phrase_ids(step) == said
+    assert step.handoff is not None and (step.handoff.queue, step.handoff.reason) == ("supervisor", reason)
+    assert step.complaint is not None and step.complaint.description == then
+    case_number = step.complaint.case_number
+    chat.send("13800138000")
+    step = chat.send("阳光花园5栋")
+    assert chat.line(step, "电话：") == "电话：13800138000" and case_number in chat.texts(step)
