@@ -202,6 +202,7 @@ class PhraseId(StrEnum):
     ESCALATION_ASK_PHONE = "escalation_ask_phone"
     ESCALATION_PHONE_NOTED = "escalation_phone_noted"
     CONTACT_CORRECTED = "contact_corrected"
+    ALTERNATIVE_NOTED = "alternative_noted"
     ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
     ESCALATION_REASSURE = "escalation_reassure"
     # issue 12 item 5 (the form): a structured restatement, a refused phone
@@ -296,6 +297,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.APPEAL_LINKED_OVERDUE: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
     PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
+    PhraseId.ALTERNATIVE_NOTED: frozenset({"phone"}),
     PhraseId.PLACE_NOTED: frozenset({"area"}),
     PhraseId.PLACE_CORRECTED: frozenset({"area"}),
     PhraseId.FORM_RESUMED: frozenset({"problem"}),
@@ -858,8 +860,8 @@ class FormRules(_Strict):
     left out with it."""
     alternative_phone_words: list[str] = []
     """Words saying a number is one to try when the contact phone does not answer ("打不通的话打我
-    老婆的138…"): given so in a later message, before the hand-off, it is the alternative, not a new
-    contact phone nor more of the problem."""
+    老婆的138…"): given so in a later message, before or after the hand-off, it is the alternative,
+    not a new contact phone nor more of the problem."""
     others_phone_words: list[str] = []
     """Words saying a typed number is someone else's ("帮我妈投诉 她的手机号138…"): over a channel
     that vouches for the sender's number (SMS), the sender's is kept as the alternative."""
@@ -871,7 +873,11 @@ class FormRules(_Strict):
     no problem is left out of the restatement's problem."""
     contact_change_words: list[str] = []
     """Words that give a new number to call ("电话换了 新号码是…", "以后打我老婆电话…"): a phone
-    with one after the hand-off replaces the case's, as a correction does."""
+    with one after the hand-off replaces the case's, as a correction does, unless
+    ``alternative_phone_words`` make it a number to try too ("打不通就打我老婆的…")."""
+    contact_replaced_words: list[str] = []
+    """Words saying the case's number is given up ("电话换了", "以后打…", "停机了"): a number after
+    the hand-off with one replaces the case's even with ``alternative_phone_words`` in the message."""
     question_endings: list[str] = []
     """How a question ends ("吗", "多少", "?"): an answer to the place question ending so asks
     something ("你工号多少") and is not taken as the place."""

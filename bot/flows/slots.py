@@ -123,7 +123,7 @@ def _another_to_try(turn: Turn, phone: str | None, second: str | None) -> bool:
     """A message giving one number other than the contact phone kept, with words saying it is one
     to try when that does not answer (``form.alternative_phone_words``: "还有一个号码139…"), or a
     number alone answering the restatement of one the customer typed, while the complaint is still
-    being taken (after the hand-off a number given so replaces the case's)."""
+    being taken (after the hand-off one given so is the case's alternative: ``case.corrected_contact``)."""
     data = turn.step.data
     if not (phone and data.phone and phone != data.phone and second is None) or data.case_number is not None:
         return False

@@ -540,6 +540,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "安全提示": "Safety first",
     "转人工后问到时,回答客户自己投诉的进度和答复时间": "Asked after the hand-off: answer with the customer's own case status and deadline",
     "联系电话已更正": "Contact number corrected",
+    "备用电话已记录": "Backup number noted",
     "紧急·询问地址": "Urgent: ask the address",
     "紧急·询问电话": "Urgent: ask the phone",
     "地址已记录": "Address noted",
