@@ -11,6 +11,7 @@ from bot.config import Intent, ServiceConfig, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.classify import normalise
 from bot.flows.data import AREA_MAX_CHARS, DESCRIPTION_MAX_CHARS, FlowData
+from bot.flows.fragments import told_already
 from bot.flows.records import State
 from bot.flows.turn import FlowKit, Turn, lowered
 from bot.understanding.patterns import alternation
@@ -40,6 +41,8 @@ LONGEST_PLACE_ANSWER = 40
 
 def append_description(turn: Turn, text: str) -> None:
     description = turn.step.data.description
+    if told_already(description, text):
+        return
     if text and (not description or sum(map(len, description)) + len(text) <= DESCRIPTION_MAX_CHARS):
         description.append(text)
 
