@@ -118,6 +118,7 @@ class PhraseId(StrEnum):
     PROMISE = "promise"
     PROMISE_BY_DATE = "promise_by_date"
     PROMISE_WITHIN_AN_HOUR = "promise_within_an_hour"
+    PROMISE_URGENT = "promise_urgent"
     OPEN_CASE = "open_case"
     OPEN_CASE_OVERDUE = "open_case_overdue"
     CASE_NUMBER = "case_number"
@@ -268,6 +269,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
     PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
     PhraseId.PROMISE_WITHIN_AN_HOUR: frozenset({"deadline"}),
+    PhraseId.PROMISE_URGENT: frozenset({"deadline"}),
     PhraseId.PROMISE_CAREFUL: frozenset({"deadline"}),
     PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.OPEN_CASE_OVERDUE: frozenset({"case_number", "deadline"}),
@@ -1500,7 +1502,8 @@ class ServedFirstSettings(_Strict):
     """Ticket reasons served first."""
     signals: list[Signal] = [Signal.DANGER, Signal.SELF_HARM]
     """A ticket whose case has one of these signals is served first, whatever it was opened for
-    (a waiting "转人工" ticket raised by "电梯里困了人" keeps its reason)."""
+    (a waiting "转人工" ticket raised by "电梯里困了人" keeps its reason); its reply time is promised
+    with ``promise_urgent``, never the routine wording."""
 
 
 class QueueSettings(_Strict):

@@ -4,6 +4,7 @@ ticket opened; and what the customer adds while a person has it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from bot.config import Grade, Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
@@ -135,7 +136,13 @@ def promise(turn: Turn, record: ComplaintRecord, bot_took_it: bool = True) -> No
         record.says_hours,
         prepared=Signal.PREPARED.value in record.signals,
         bot_took_it=bot_took_it,
+        urgent=is_urgent(turn, record.signals),
     )
+
+
+def is_urgent(turn: Turn, signals: Iterable[str]) -> bool:
+    """A case served first for its danger or self-harm (``queue.served_first.signals``)."""
+    return not {signal.value for signal in turn.kit.config.queue.served_first.signals}.isdisjoint(signals)
 
 
 def say_promise(
@@ -146,12 +153,16 @@ def say_promise(
     says_hours: bool,
     prepared: bool,
     bot_took_it: bool = True,
+    urgent: bool = False,
 ) -> None:
-    """The reply time as :func:`promise` says it, from the case's stored deadline."""
+    """The reply time as :func:`promise` says it, from the case's stored deadline; an urgent case's
+    (danger, self-harm) hour in its own wording, never the routine "很抱歉，多谢您反映的意见"."""
     deadline_text = describe_moment(
         deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
     )
-    if prepared:
+    if urgent and says_hours and hours == 1:
+        turn.say(PhraseId.PROMISE_URGENT, deadline=deadline_text)
+    elif prepared:
         # 有备而来 (seed 000 五(二)5): 不要轻易承诺 — the process and the reply time, no outcome.
         turn.say(PhraseId.PROMISE_CAREFUL, deadline=deadline_text)
     elif says_hours and hours == 1:

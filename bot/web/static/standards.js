@@ -32,7 +32,7 @@ const Standards = (() => {
     restate_name: T("复述·称呼"), restate_surname: T("复述·仅知姓氏"), restate_phones: T("复述·电话与备用电话"), not_given: T("未提供"), contact_by_channel: T("通过本渠道联系"), confirm_question: T("请客户确认"), confirm_unclear_handoff: T("无法确认·按复述登记转人工"),
     ask_correction: T("询问更正哪一项"), ask_correct_description: T("请重新描述问题"), ask_correct_phone: T("请重新提供电话"),
     ask_correct_area: T("请重新提供地点"), confirmed_thanks: T("确认后致谢"), promise: T("承诺答复时限"), promise_by_date: T("承诺答复日期"),
-    promise_within_an_hour: T("承诺一小时内答复"),
+    promise_within_an_hour: T("承诺一小时内答复"), promise_urgent: T("紧急·值班主管跟进·承诺答复"),
     promise_careful: T("谨慎承诺"), open_case: T("已有在办投诉"), case_number: T("告知投诉编号"), handoff_follow_up: T("转人工后跟进"),
     handoff_follow_up_by_channel: T("转人工后跟进(渠道联系)"), message_recorded: T("留言已记录"), describe_in_words: T("请客户用文字描述"), edits_not_read: T("编辑的消息无法读取"), stale_button: T("过期的按钮"), staff_error_apology: T("员工差错致歉"),
     suggestion_thanks: T("感谢建议"), customer_apologised: T("客户道歉时"), customer_thanked: T("客户致谢时"), out_of_scope: T("非服务范围"),

@@ -525,6 +525,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "确认后致谢": "Thanks after confirmation",
     "承诺答复日期": "Promise the answer date",
     "承诺一小时内答复": "Promise an answer within the hour",
+    "紧急·值班主管跟进·承诺答复": "Emergency: duty supervisor following, reply time promised",
     "谨慎承诺": "Careful promise",
     "已有在办投诉": "Complaint already open",
     "告知投诉编号": "Tell the case number",
