@@ -119,6 +119,7 @@ class PhraseId(StrEnum):
     PROMISE = "promise"
     PROMISE_BY_DATE = "promise_by_date"
     PROMISE_WITHIN_AN_HOUR = "promise_within_an_hour"
+    PROMISE_URGENT = "promise_urgent"
     OPEN_CASE = "open_case"
     OPEN_CASE_OVERDUE = "open_case_overdue"
     CASE_NUMBER = "case_number"
@@ -210,6 +211,7 @@ class PhraseId(StrEnum):
     ESCALATION_ASK_PHONE = "escalation_ask_phone"
     ESCALATION_PHONE_NOTED = "escalation_phone_noted"
     CONTACT_CORRECTED = "contact_corrected"
+    ALTERNATIVE_NOTED = "alternative_noted"
     ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
     ESCALATION_REASSURE = "escalation_reassure"
     # issue 12 item 5 (the form): a structured restatement, a refused phone
@@ -275,6 +277,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
     PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
     PhraseId.PROMISE_WITHIN_AN_HOUR: frozenset({"deadline"}),
+    PhraseId.PROMISE_URGENT: frozenset({"deadline"}),
     PhraseId.PROMISE_CAREFUL: frozenset({"deadline"}),
     PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.OPEN_CASE_OVERDUE: frozenset({"case_number", "deadline"}),
@@ -309,6 +312,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.APPEAL_LINKED_OVERDUE: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
     PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
+    PhraseId.ALTERNATIVE_NOTED: frozenset({"phone"}),
     PhraseId.PLACE_NOTED: frozenset({"area"}),
     PhraseId.PLACE_CORRECTED: frozenset({"area"}),
     PhraseId.FORM_RESUMED: frozenset({"problem"}),
@@ -888,8 +892,8 @@ class FormRules(_Strict):
     left out with it."""
     alternative_phone_words: list[str] = []
     """Words saying a number is one to try when the contact phone does not answer ("打不通的话打我
-    老婆的138…"): given so in a later message, before the hand-off, it is the alternative, not a new
-    contact phone nor more of the problem."""
+    老婆的138…"): given so in a later message, before or after the hand-off, it is the alternative,
+    not a new contact phone nor more of the problem."""
     others_phone_words: list[str] = []
     """Words saying a typed number is someone else's ("帮我妈投诉 她的手机号138…"): over a channel
     that vouches for the sender's number (SMS), the sender's is kept as the alternative."""
@@ -901,7 +905,11 @@ class FormRules(_Strict):
     no problem is left out of the restatement's problem."""
     contact_change_words: list[str] = []
     """Words that give a new number to call ("电话换了 新号码是…", "以后打我老婆电话…"): a phone
-    with one after the hand-off replaces the case's, as a correction does."""
+    with one after the hand-off replaces the case's, as a correction does, unless
+    ``alternative_phone_words`` make it a number to try too ("打不通就打我老婆的…")."""
+    contact_replaced_words: list[str] = []
+    """Words saying the case's number is given up ("电话换了", "以后打…", "停机了"): a number after
+    the hand-off with one replaces the case's even with ``alternative_phone_words`` in the message."""
     question_endings: list[str] = []
     """How a question ends ("吗", "多少", "?"): an answer to the place question ending so asks
     something ("你工号多少") and is not taken as the place."""
@@ -1546,7 +1554,8 @@ class ServedFirstSettings(_Strict):
     """Ticket reasons served first."""
     signals: list[Signal] = [Signal.DANGER, Signal.SELF_HARM]
     """A ticket whose case has one of these signals is served first, whatever it was opened for
-    (a waiting "转人工" ticket raised by "电梯里困了人" keeps its reason)."""
+    (a waiting "转人工" ticket raised by "电梯里困了人" keeps its reason); its reply time is promised
+    with ``promise_urgent``, never the routine wording."""
 
 
 class QueueSettings(_Strict):

@@ -73,13 +73,13 @@ def answered_how_contacted(turn: Turn) -> bool:
 
 def abused_again(turn: Turn) -> bool:
     """Nothing but abuse (``form.abuse_words``: "傻逼机器人 滚"), before any problem is told, after an
-    earlier angry message met with empathy: no longer a customer losing their temper but abuse,
-    handled as harassment is (seed 001 (13): the warning, then the close)."""
+    earlier angry message met with empathy or a harassment warning: no longer a customer losing
+    their temper but abuse, handled as harassment is (seed 001 (13): the warning, then the close)."""
     understood, data = turn.understood, turn.step.data
     if turn.step.state not in (State.NEW, State.AWAIT_DESCRIPTION) or data.description or understood is None:
         return False
     if understood.intents or understood.category is not None or understood.signals != {Signal.EMOTIONAL}:
         return False
-    if turn.changed or Signal.EMOTIONAL not in turn.earlier_signals:
+    if turn.changed or (Signal.EMOTIONAL not in turn.earlier_signals and turn.step.data.harassment_warned_at is None):
         return False
     return turn.says_any(understood.text, turn.kit.form.abuse_words)

@@ -4,6 +4,7 @@ ticket opened; and what the customer adds while a person has it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from bot.config import Grade, Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
@@ -137,7 +138,13 @@ def promise(turn: Turn, record: ComplaintRecord, bot_took_it: bool = True) -> No
         record.says_hours,
         prepared=Signal.PREPARED.value in record.signals,
         bot_took_it=bot_took_it,
+        urgent=is_urgent(turn, record.signals),
     )
+
+
+def is_urgent(turn: Turn, signals: Iterable[str]) -> bool:
+    """A case served first for its danger or self-harm (``queue.served_first.signals``)."""
+    return not {signal.value for signal in turn.kit.config.queue.served_first.signals}.isdisjoint(signals)
 
 
 def say_promise(
@@ -148,12 +155,16 @@ def say_promise(
     says_hours: bool,
     prepared: bool,
     bot_took_it: bool = True,
+    urgent: bool = False,
 ) -> None:
-    """The reply time as :func:`promise` says it, from the case's stored deadline."""
+    """The reply time as :func:`promise` says it, from the case's stored deadline; an urgent case's
+    (danger, self-harm) hour in its own wording, never the routine "很抱歉，多谢您反映的意见"."""
     deadline_text = describe_moment(
         deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
     )
-    if prepared:
+    if urgent and says_hours and hours == 1:
+        turn.say(PhraseId.PROMISE_URGENT, deadline=deadline_text)
+    elif prepared:
         # 有备而来 (seed 000 五(二)5): 不要轻易承诺 — the process and the reply time, no outcome.
         turn.say(PhraseId.PROMISE_CAREFUL, deadline=deadline_text)
     elif says_hours and hours == 1:
@@ -230,10 +241,15 @@ def register_told_problem(turn: Turn, text: str) -> ComplaintRecord:
 
 
 def note_on_case(
-    turn: Turn, case_number: str, phone: str | None = None, replaces: bool = False, named: bool = False
+    turn: Turn,
+    case_number: str,
+    phone: str | None = None,
+    replaces: bool = False,
+    named: bool = False,
+    alternative: bool = False,
 ) -> None:
     """A phone for the recorded case, kept with a place this message gave it too; ``named``: with the
-    surname the customer gave (``FlowData.surname``)."""
+    surname the customer gave (``FlowData.surname``); ``alternative``: the number to try too."""
     earlier = turn.step.contact
     same_case = earlier is not None and earlier.case_number == case_number
     area = earlier.area if earlier is not None and same_case else None
@@ -242,7 +258,14 @@ def note_on_case(
     surname = data.surname if named else None
     title = _title_of(turn, surname, data.honorific) if named else None
     turn.step.contact = CaseContact(
-        case_number, phone, replaces=replaces, area=area, district=district, surname=surname, title=title
+        case_number,
+        phone,
+        replaces=replaces,
+        alternative=alternative,
+        area=area,
+        district=district,
+        surname=surname,
+        title=title,
     )
 
 
@@ -312,16 +335,24 @@ def _says_no_place(turn: Turn, words: str) -> bool:
 def corrected_contact(turn: Turn) -> bool:
     """A phone given after the hand-off that corrects the case's ("不好意思电话留错了，应该是
     137…") or changes it ("电话换了 新号码是137…", ``form.contact_change_words``), or the first one
-    it gets: the case calls that number. True if handled."""
+    it gets: the case calls that number; or one to try too ("打不通就打我老婆的139…"): the case's
+    alternative. True if handled."""
     data, phone = turn.step.data, turn.phone
     if not phone or phone == data.phone:
         return False
+    case_number = data.appeal_of or data.case_number
+    if _one_to_try_too(turn):
+        turn.audit(TimelineKind.ALTERNATIVE_CONTACT_RECEIVED, replaced=data.alternative_phone is not None)
+        data.alternative_phone = phone
+        if case_number is not None:
+            note_on_case(turn, case_number, phone=phone, alternative=True)
+        turn.say(PhraseId.ALTERNATIVE_NOTED, phone=said_phone(phone))
+        return True
     changes = turn.intents & CORRECTION_CUES or (
         turn.understood is not None and turn.says_any(turn.understood.text, turn.kit.form.contact_change_words)
     )
     if data.phone and not data.phone_from_channel and not changes:
         return False
-    case_number = data.appeal_of or data.case_number
     replaces = bool(data.phone)
     data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
     if case_number is not None:
@@ -329,6 +360,18 @@ def corrected_contact(turn: Turn) -> bool:
     turn.audit(TimelineKind.CONTACT_RECEIVED, replaced=replaces)
     turn.say(PhraseId.CONTACT_CORRECTED if replaces else PhraseId.CONTACT_NOTED, phone=said_phone(phone))
     return True
+
+
+def _one_to_try_too(turn: Turn) -> bool:
+    """A number after the hand-off with words saying it is one to try when the case's does not
+    answer ("打不通就打我老婆的139…": ``form.alternative_phone_words``), the case's number neither
+    put right nor given up ("电话换了", "以后打…": ``form.contact_replaced_words``)."""
+    data, understood, form = turn.step.data, turn.understood, turn.kit.form
+    if not data.phone or understood is None or turn.intents & CORRECTION_CUES:
+        return False
+    return turn.says_any(understood.text, form.alternative_phone_words) and not turn.says_any(
+        understood.text, form.contact_replaced_words
+    )
 
 
 def corrected_place(turn: Turn) -> bool:

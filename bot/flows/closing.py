@@ -44,6 +44,23 @@ def on_harassment(turn: Turn) -> None:
         turn.arm(TimerKind.HARASSMENT_CLOSE, turn.kit.config.timers.harassment_close_after)
 
 
+def moved_on_from_harassment(turn: Turn) -> bool:
+    """After a harassment warning, a message that is neither harassment nor abuse: a problem told
+    ("好吧,我是想说楼道灯坏了"), danger, a person asked for, or any answer once a complaint is being
+    taken, ends the way to the close (seed 001 (13)); chatter ("在吗") does not."""
+    understood, data = turn.understood, turn.step.data
+    if data.description:
+        return True
+    if understood is None:
+        return False
+    moving_on = {Intent.COMPLAINT, Intent.HUMAN, Intent.SUPERVISOR}
+    return (
+        understood.category is not None
+        or bool(understood.intents & moving_on)
+        or bool(understood.signals - {Signal.EMOTIONAL})
+    )
+
+
 def withdrew(turn: Turn, intents: frozenset[Intent], text: str) -> bool:
     """The customer gives the complaint up ("算了 不投诉了", "没事了") while it is being taken.
     Before anything is told, the conversation ends politely; a complaint already told is only

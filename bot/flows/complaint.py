@@ -68,6 +68,7 @@ from bot.flows.closing import (
     CLOSING_TIMERS,
     answered_withdrawal,
     close,
+    moved_on_from_harassment,
     on_closing_timer,
     on_harassment,
     withdraw_case,
@@ -351,7 +352,7 @@ class ComplaintFlow:
         if (Intent.HARASSMENT in intents and not signals) or abused_again(turn):
             on_harassment(turn)
             return
-        if data.harassment_warned_at is not None:
+        if data.harassment_warned_at is not None and moved_on_from_harassment(turn):
             data.harassment_warned_at = None
             turn.cancel(TimerKind.HARASSMENT_CLOSE)
 

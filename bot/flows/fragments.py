@@ -51,10 +51,23 @@ def joined(pieces: Iterable[str]) -> str:
     return text
 
 
+def told_already(description: Iterable[str], text: str) -> bool:
+    """``text`` is a part of the description already (the same message sent twice, "垃圾房几天没清了"
+    a few seconds apart): the case says it once, as the restatement did."""
+    said = _compared(text)
+    return bool(said) and any(_compared(part) == said for part in description)
+
+
+def _compared(text: str) -> str:
+    return "".join(char for char in text if char.isalnum()).lower()
+
+
 def join_to_description(turn: Turn, text: str) -> None:
     """A fragment told while the form asks its questions ("睡觉" after "你们保安") goes on the last
     thing told, not on a line of its own."""
     description = turn.step.data.description
+    if told_already(description, text):
+        return
     if not description:
         description.append(text)
     elif sum(map(len, description)) + len(text) <= DESCRIPTION_MAX_CHARS:

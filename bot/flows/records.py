@@ -204,6 +204,8 @@ class CaseContact:
     phone: str | None
     replaces: bool = False
     """The customer corrected the phone the case has ("电话留错了，应该是…"): it is replaced."""
+    alternative: bool = False
+    """``phone`` is a number to try too ("打不通就打我老婆的139…"): the case's alternative phone."""
     area: str | None = None
     """A place for a case without one."""
     area_replaces: bool = False

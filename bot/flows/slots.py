@@ -11,6 +11,7 @@ from bot.config import Intent, ServiceConfig, Signal
 from bot.core.timeline import TimelineKind
 from bot.flows.classify import normalise
 from bot.flows.data import AREA_MAX_CHARS, DESCRIPTION_MAX_CHARS, FlowData
+from bot.flows.fragments import told_already
 from bot.flows.records import State
 from bot.flows.turn import FlowKit, Turn, lowered
 from bot.understanding.patterns import alternation
@@ -40,6 +41,8 @@ LONGEST_PLACE_ANSWER = 40
 
 def append_description(turn: Turn, text: str) -> None:
     description = turn.step.data.description
+    if told_already(description, text):
+        return
     if text and (not description or sum(map(len, description)) + len(text) <= DESCRIPTION_MAX_CHARS):
         description.append(text)
 
@@ -123,7 +126,7 @@ def _another_to_try(turn: Turn, phone: str | None, second: str | None) -> bool:
     """A message giving one number other than the contact phone kept, with words saying it is one
     to try when that does not answer (``form.alternative_phone_words``: "还有一个号码139…"), or a
     number alone answering the restatement of one the customer typed, while the complaint is still
-    being taken (after the hand-off a number given so replaces the case's)."""
+    being taken (after the hand-off one given so is the case's alternative: ``case.corrected_contact``)."""
     data = turn.step.data
     if not (phone and data.phone and phone != data.phone and second is None) or data.case_number is not None:
         return False

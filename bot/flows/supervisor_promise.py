@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.config import PhraseId, Signal
 from bot.core.timeline import TimelineKind
-from bot.flows.case import classify, say_promise
+from bot.flows.case import classify, is_urgent, say_promise
 from bot.flows.data import OwedPromise, TimerKind
 from bot.flows.records import ComplaintRecord
 from bot.flows.restatement import say_restatement
@@ -68,6 +68,12 @@ def keep_owed_promise(turn: Turn) -> bool:
     say_restatement(turn, classified)
     turn.audit(TimelineKind.RESTATED, category=classified.category)
     say_promise(
-        turn, data.case_number, owed.deadline_at, owed.hours, owed.says_hours, prepared=Signal.PREPARED in data.signals
+        turn,
+        data.case_number,
+        owed.deadline_at,
+        owed.hours,
+        owed.says_hours,
+        prepared=Signal.PREPARED in data.signals,
+        urgent=is_urgent(turn, (signal.value for signal in data.signals)),
     )
     return True

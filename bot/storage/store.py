@@ -1273,6 +1273,9 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
         )
     if not contact.phone:
         return complaint.id
+    if contact.alternative:
+        complaint.alternative_phone = contact.phone
+        return complaint.id
     replaced = complaint.contact_phone if contact.replaces else None
     complaint.contact_phone = contact.phone if contact.replaces else complaint.contact_phone or contact.phone
     unknown_or_wrong: ColumnElement[bool] = Customer.phone.is_(None)

@@ -41,6 +41,31 @@ async def test_a_phone_corrected_after_the_hand_off_replaces_the_cases(make_clie
     await eventually(corrected, timeout=15)
 
 
+async def test_a_number_to_try_too_after_the_hand_off_is_the_cases_backup(make_client: AppFactory) -> None:
+    client = await make_client()
+    token, _ = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    for text, answer in (
+        ("小区楼道的垃圾三天没人清理", "电话"),
+        ("13811114444", "小区或地址"),
+        ("阳光花园3栋", "是否正确"),
+        ("对", "投诉编号"),
+        ("打不通就打我老婆的13922225555", "备用电话13922225555"),
+    ):
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    await socket.close()
+
+    async def kept() -> bool:
+        case = await _case(client)
+        return case is not None and case.alternative_phone == "13922225555"
+
+    await eventually(kept, timeout=15)
+    case = await _case(client)
+    assert case is not None and case.contact_phone == "13811114444"
+
+
 async def test_the_place_of_a_gas_leak_given_after_the_hand_off_is_on_the_case(make_client: AppFactory) -> None:
     client = await make_client()
     token, _ = await new_session(client)

@@ -376,6 +376,30 @@ def test_harassment_timer_closes_only_if_harassment_went_on(engine: Conversation
     assert chat.state is State.CLOSED
 
 
+def test_abuse_after_a_harassment_warning_is_no_way_out_of_the_close(engine: ConversationEngine) -> None:
+    """Seed 001 (13): insults after the warning are met with the warning, never an apology, and
+    do not cancel the close; the timer still closes the conversation after 5 minutes."""
+    chat = Chat(engine)
+    chat.send(Started())
+    assert chat.phrase_ids(chat.send("美女客服 在吗 加个微信呗")) == ["harassment_warning"]
+    assert chat.phrase_ids(chat.send("你长得漂亮吗 约吗")) == ["harassment_warning"]
+    step = chat.send("傻逼 滚")
+    assert chat.phrase_ids(step) == ["harassment_warning"]
+    assert "抱歉" not in chat.texts(step)
+    step = chat.send(chat.timer(TimerKind.HARASSMENT_CLOSE))
+    assert chat.phrase_ids(step) == ["harassment_close"]
+    assert chat.state is State.CLOSED and step.close_reason == "harassment"
+
+
+def test_chatter_after_a_harassment_warning_keeps_the_close(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("美女,加个微信")
+    chat.send("在吗")
+    step = chat.send(chat.timer(TimerKind.HARASSMENT_CLOSE))
+    assert chat.phrase_ids(step) == ["harassment_close"]
+
+
 def test_a_silent_customer_is_prompted_once_then_closed(engine: ConversationEngine) -> None:
     chat = Chat(engine)
     step = chat.send(Started())

@@ -77,7 +77,10 @@ def test_a_phone_corrected_after_the_hand_off_replaces_the_cases(engine: Convers
     assert (step.contact.case_number, step.contact.phone, step.contact.replaces) == (case_number, "13755556667", True)
 
 
-@pytest.mark.parametrize("words", ["电话换了 新号码是13755556667", "以后打我老婆电话 13755556667"])
+@pytest.mark.parametrize(
+    "words",
+    ["电话换了 新号码是13755556667", "以后打我老婆电话 13755556667", "电话换了 原来的打不通了 新号码是13755556667"],
+)
 def test_a_new_number_given_after_the_hand_off_replaces_the_cases(engine: ConversationEngine, words: str) -> None:
     chat = Chat(engine)
     restated(chat)
@@ -85,6 +88,20 @@ def test_a_new_number_given_after_the_hand_off_replaces_the_cases(engine: Conver
     step = chat.send(words)
     assert chat.phrase_ids(step) == ["contact_corrected"] and chat.data.phone == "13755556667"
     assert step.contact is not None and step.contact.replaces
+
+
+@pytest.mark.parametrize("words", ["打不通就打我老婆的13922225555", "另外一个号码13922225555 备用"])
+def test_a_number_to_try_too_after_the_hand_off_is_the_cases_backup(engine: ConversationEngine, words: str) -> None:
+    chat = Chat(engine)
+    restated(chat)
+    chat.send("对")
+    step = chat.send(words)
+    assert chat.phrase_ids(step) == ["alternative_noted"] and "备用电话13922225555" in chat.texts(step)
+    assert (chat.data.phone, chat.data.alternative_phone) == ("13800138000", "13922225555")
+    assert step.contact is not None and step.contact.alternative and not step.contact.replaces
+    assert [event.kind.value for event in step.audit if event.kind.value.endswith("contact_received")] == [
+        "alternative_contact_received"
+    ]
 
 
 def test_a_number_after_the_hand_off_without_a_correction_keeps_the_cases(engine: ConversationEngine) -> None:

@@ -20,6 +20,7 @@ MEDIA = "物业乱收停车费，再不处理我就打12345，找电视台曝光
 VIOLENCE = "物业乱收停车费，再不处理我就砸了你们物业办公室"
 SATURDAY_EARLY = dt.datetime(2026, 12, 5, 7, 25, tzinfo=SHANGHAI)
 PROMISED = ["restate", "promise_within_an_hour", "case_number"]
+URGENTLY_PROMISED = ["restate", "promise_urgent", "case_number"]
 
 
 @pytest.mark.parametrize("threat", [MEDIA, VIOLENCE])
@@ -53,7 +54,7 @@ def test_danger_with_the_phone_and_the_place_is_restated_and_promised_in_the_fir
     chat = Chat(conversation_engine, now=SATURDAY_EARLY)
     chat.send(Started())
     step = chat.send("楼道里煤气味特别大 是不是漏气了 我电话13512340000 朝阳区潘家园华威里10号楼")
-    assert chat.phrase_ids(step) == ["safety_first", "urgent_handoff", *PROMISED]
+    assert chat.phrase_ids(step) == ["safety_first", "urgent_handoff", *URGENTLY_PROMISED]
     assert "煤气味" in chat.line(step, "问题：")
     assert chat.line(step, "地点：") == "地点：朝阳区潘家园华威里10号楼"
     assert chat.line(step, "电话：") == "电话：13512340000"
@@ -75,7 +76,7 @@ def test_danger_with_nothing_else_is_with_the_supervisor_at_once_then_asks_the_p
     step = chat.send("13900001234")
     assert chat.phrase_ids(step) == ["escalation_phone_noted", "urgent_ask_place"]
     step = chat.send("锦绣华庭5号楼")
-    assert chat.phrase_ids(step) == PROMISED
+    assert chat.phrase_ids(step) == URGENTLY_PROMISED
     assert "被困" in chat.line(step, "问题：")
     assert chat.line(step, "地点：") == "地点：锦绣华庭5号楼"
     assert chat.line(step, "电话：") == "电话：13900001234"
@@ -141,7 +142,7 @@ def test_a_refused_phone_is_not_asked_again_and_the_restatement_says_the_answer_
     assert chat.phrase_ids(step)[0] == "escalation_without_phone"
     assert chat.phrase_ids(step)[-1] in ("ask_area", "urgent_ask_place")
     step = chat.send("阳光花园5栋")
-    assert chat.phrase_ids(step) == PROMISED
+    assert chat.phrase_ids(step) == (PROMISED if first == MEDIA else URGENTLY_PROMISED)
     assert chat.line(step, "电话：") == "电话：未留电话，通过本次对话的渠道与您联系"
     assert "保持电话畅通" not in chat.texts(step)
 
@@ -170,12 +171,12 @@ def test_a_customer_who_answers_no_more_still_hears_the_restatement_and_the_time
     assert TimerKind.OWED_PROMISE in chat.data.timers
     chat.wait(conversation_engine.config.timers.owed_promise_after)
     step = chat.send(chat.timer(TimerKind.OWED_PROMISE))
-    assert chat.phrase_ids(step) == PROMISED
+    assert chat.phrase_ids(step) == URGENTLY_PROMISED
     assert "被困" in chat.line(step, "问题：")
     assert "1小时内（今天上午8点半前）" in chat.texts(step)
     # Said once: an answer coming later is noted, the promise not repeated.
     step = chat.send("锦绣华庭5号楼")
-    assert "promise_within_an_hour" not in chat.phrase_ids(step)
+    assert "promise_urgent" not in chat.phrase_ids(step)
 
 
 def test_the_time_said_after_an_answer_is_not_said_again_when_the_wait_would_have_run_out(
