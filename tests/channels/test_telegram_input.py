@@ -223,7 +223,8 @@ async def test_any_value_in_any_field_gives_200_or_400_never_a_500(
     )
     assert response.status == 200, await response.text()
     stored = await _stored(client, update_id)
-    assert len(stored) <= 1 and not any(UNSTORABLE.search(item) or len(item) > 2000 for item in stored)
+    longest = resources(client.app).config.channels.max_provider_text_chars
+    assert len(stored) <= 1 and not any(UNSTORABLE.search(item) or len(item) > longest for item in stored)
 
 
 @SHARED_APP

@@ -481,6 +481,7 @@ SAMPLE_VARIABLES = {
     "number": "1",
     "label": "对",
     "open_cases": "TS20261123B",
+    "case_numbers": "TS20261123B",
 }
 
 

@@ -650,7 +650,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "升级·已记下号码": "Escalation · number noted",
     "升级·无回电号码": "Escalation · no number",
     "说明电话用途": "Explain why the phone",
-    "再次请留电话": "Ask for a phone again",
+    "再次请留电话": "Phone, asked once more",
     "无需电话": "No phone needed",
     "选项·对": "Option · yes",
     "选项·不对": "Option · no",
