@@ -10,24 +10,7 @@ from sqlalchemy import select
 from bot.keys import resources
 from bot.storage.models import Complaint, HandoffTicket
 from tests.conftest import AppFactory, FixedClock
-from tests.helpers import ChatSocket, new_session
-from tests.promises.support import notifications, run_due
-
-
-async def _two_cases(client: Any) -> tuple[int, ChatSocket]:
-    token, conversation_id = await new_session(client)
-    socket = await ChatSocket.open(client, token)
-    await socket.until_bot_says("客服代表")
-    await socket.tell(
-        (
-            ("阳光花园5栋停水了 13812345678", "是否正确"),
-            ("对", "投诉编号"),
-            ("还有 楼上天天半夜拍球", "哪个小区或地址"),
-            ("同一个地方", "是否正确"),
-            ("对", "投诉编号"),
-        )
-    )
-    return conversation_id, socket
+from tests.promises.support import notifications, run_due, two_promised_cases
 
 
 async def _cases(client: Any) -> dict[str, tuple[Complaint, HandoffTicket]]:
@@ -42,7 +25,7 @@ async def _cases(client: Any) -> dict[str, tuple[Complaint, HandoffTicket]]:
 
 async def test_each_case_breaches_at_its_own_deadline(make_client: AppFactory, clock: FixedClock) -> None:
     client = await make_client()
-    _, socket = await _two_cases(client)
+    _, socket = await two_promised_cases(client)
     cases = await _cases(client)
     water, noise = cases["engineering_repair"][0], cases["property_service"][0]
     assert noise.deadline_at is not None and water.deadline_at is not None
