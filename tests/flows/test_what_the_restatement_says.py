@@ -68,6 +68,12 @@ def test_the_restatement_never_says_a_curse_back(engine: ConversationEngine) -> 
     assert "信号差到爆" in problem
 
 
+def test_an_exclamation_of_a_curse_is_not_said_back(engine: ConversationEngine) -> None:
+    problem = restated(engine, "我操 你们物业是死人吗 车库的灯坏了半个月")
+    assert "操" not in problem
+    assert "车库的灯坏了半个月" in problem
+
+
 def test_a_word_holding_an_insult_is_no_insult(engine: ConversationEngine) -> None:
     """滚 is an insult alone, not inside 滚筒 (a drum washing machine)."""
     problem = restated(engine, "我家滚筒洗衣机坏了 sb物业不管")
