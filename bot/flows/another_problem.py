@@ -131,19 +131,7 @@ def _take_as_a_case_of_its_own(turn: Turn, text: str, case_number: str, category
     old = turn.step.data
     for kind in list(old.timers):
         turn.cancel(kind)
-    turn.step.data = FlowData(
-        phone=old.phone,
-        phone_from_channel=old.phone_from_channel,
-        surname=old.surname,
-        honorific=old.honorific,
-        timer_seq=old.timer_seq,
-        contact_by_channel=old.contact_by_channel,
-        name=old.name,
-        extra={key: value for key, value in old.extra.items() if key != OPEN_CASE},
-        traditional=old.traditional,
-        alternative_phone=old.alternative_phone,
-    )
-    turn.step.data.extra[OPEN_CASE] = old.to_json()
+    turn.step.data = old.for_a_new_case(OPEN_CASE, keep_place=False)
     turn.say(PhraseId.ANOTHER_PROBLEM_NEW_CASE, case_number=case_number)
     turn.audit(TimelineKind.ANOTHER_CASE_STARTED, case_number=case_number, category=category)
     turn.step.state = State.AWAIT_DESCRIPTION

@@ -439,23 +439,8 @@ def _new_complaint(turn: Turn, text: str) -> None:
     old = turn.step.data
     for kind in list(old.timers):
         turn.cancel(kind)
-    place_told = turn.area is not None
-    turn.step.data = FlowData(
-        phone=old.phone,
-        phone_from_channel=old.phone_from_channel,
-        area=None if place_told else old.area,
-        surname=old.surname,
-        honorific=old.honorific,
-        timer_seq=old.timer_seq,
-        contact_by_channel=old.contact_by_channel,
-        name=old.name,
-        extra={key: value for key, value in old.extra.items() if key != _RESOLVED_CASE},
-        traditional=old.traditional,
-        alternative_phone=old.alternative_phone,
-        area_written=None if place_told else old.area_written,
-    )
     # Kept until the new case is registered: "不是新问题，就是刚才那个" takes the customer back to it.
-    turn.step.data.extra[_RESOLVED_CASE] = old.to_json()
+    turn.step.data = old.for_a_new_case(_RESOLVED_CASE, keep_place=turn.area is None)
     turn.step.state = State.AWAIT_DESCRIPTION
     if turn.understood is not None:
         keep_slots(turn, turn.understood)

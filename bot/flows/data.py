@@ -326,6 +326,27 @@ class FlowData:
             case_unproven=self.case_unproven,
         )
 
+    def for_a_new_case(self, set_aside_under: str, *, keep_place: bool) -> FlowData:
+        """The form of another case told in this conversation: the contact, the name and the script
+        are kept (the place only when ``keep_place``), the timers and the problem are not. This
+        form is set aside in ``extra[set_aside_under]`` so the customer can go back to it."""
+        fresh = FlowData(
+            phone=self.phone,
+            phone_from_channel=self.phone_from_channel,
+            area=self.area if keep_place else None,
+            surname=self.surname,
+            honorific=self.honorific,
+            timer_seq=self.timer_seq,
+            contact_by_channel=self.contact_by_channel,
+            name=self.name,
+            extra={key: value for key, value in self.extra.items() if key != set_aside_under},
+            traditional=self.traditional,
+            alternative_phone=self.alternative_phone,
+            area_written=self.area_written if keep_place else None,
+        )
+        fresh.extra[set_aside_under] = self.to_json()
+        return fresh
+
     def carried_over(self, conversation_id: int) -> FlowData:
         """What a new conversation keeps of this unfinished form (of conversation ``conversation_id``,
         closed for the customer's silence): what the customer told and how the form stood, not
