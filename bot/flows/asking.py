@@ -26,14 +26,21 @@ def ask_current(turn: Turn) -> None:
     question = {
         State.NEW: PhraseId.INVITE_COMPLAINT,
         State.AWAIT_DESCRIPTION: PhraseId.INVITE_COMPLAINT,
-        State.AWAIT_PHONE: PhraseId.ASK_PHONE,
         State.AWAIT_AREA: PhraseId.ASK_AREA,
         State.CORRECT_DESCRIPTION: PhraseId.ASK_CORRECT_DESCRIPTION,
         State.CORRECT_PHONE: PhraseId.ASK_CORRECT_PHONE,
         State.CORRECT_AREA: PhraseId.ASK_CORRECT_AREA,
     }.get(state)
-    if question is not None:
+    if state is State.AWAIT_PHONE:
+        turn.say(_phone_question(turn))
+    elif question is not None:
         turn.say(question)
+
+
+def _phone_question(turn: Turn) -> PhraseId:
+    """Asked again after a side answer: once the customer has refused, the question says how to
+    decline (they are not asked as if they had not refused)."""
+    return PhraseId.ASK_PHONE_AGAIN if turn.step.data.phone_refusals else PhraseId.ASK_PHONE
 
 
 def yes_no_options(turn: Turn) -> tuple[Option, ...]:

@@ -115,7 +115,9 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
         # heard out in silence as the rest of a problem still being typed (``form_reask_after``).
         data.recorded_at = None
     reassured = data.phone_refusals > 0
-    if not data.phone and _refuses_phone(turn.kit, state, understood, bool(turn.changed), reassured):
+    # A "不对" answering "您确定不需要我们处理了吗？" keeps the complaint; it refuses no phone.
+    refused = not data.withdrawing and _refuses_phone(turn.kit, state, understood, bool(turn.changed), reassured)
+    if not data.phone and refused:
         data.phone_refusals += 1
         turn.refused = True
         turn.audit(TimelineKind.PHONE_REFUSED, times=data.phone_refusals)

@@ -69,6 +69,21 @@ def test_after_the_reassurance_anything_else_is_answered_with_the_plain_question
     assert chat.state is State.AWAIT_PHONE
 
 
+def test_a_status_question_after_a_refusal_is_answered_and_the_phone_asked_saying_how_to_decline(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """"不想留电话", reassured, then "什么时候能修好": the reply time is said and the phone question
+    that follows says how to decline; the next one is in other words again."""
+    chat = started(conversation_engine)
+    chat.send("你们物业干什么吃的 电梯坏了三天没人管 我妈70多岁要爬20楼")
+    assert chat.phrase_ids(chat.send("不想留电话")) == ["phone_reassure"]
+    status = chat.send("什么时候能修好")
+    assert chat.phrase_ids(status)[-1] == "ask_phone_again" and "不留" in chat.texts(status)
+    chat.wait(2)
+    more = chat.send("你们到底修不修")
+    assert chat.phrase_ids(more)[-1] != "ask_phone_again" and chat.state is State.AWAIT_PHONE
+
+
 def test_a_refusal_after_a_no_is_still_a_refusal(conversation_engine: ConversationEngine) -> None:
     """"不给 凭什么要我电话": the "no" before the refusal does not cancel it."""
     chat = started(conversation_engine)
