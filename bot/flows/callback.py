@@ -23,6 +23,8 @@ from bot.flows.records import COLLECTING, CaseStage, CaseStatus, SatisfactionRec
 from bot.flows.slots import description_text, keep_slots
 from bot.flows.status import tell_status
 from bot.flows.turn import FlowKit, Turn
+from bot.understanding.tokens import is_content
+from bot.understanding.understander import Understander
 
 CALLBACK_STATES = frozenset({State.RESOLVED, State.AWAIT_RATING, State.AWAIT_COMMENT})
 """After a person resolved the case: waiting for, or in, the satisfaction callback (回访)."""
@@ -122,6 +124,9 @@ def on_callback(turn: Turn, text: str) -> None:
         state = turn.step.state = State.AWAIT_RATING
     if state is State.AWAIT_RATING:
         score, comment = _rating_and_comment(turn.kit, text)
+        if score is None and _goes_on_in_its_own_words(turn, text):
+            _reopen(turn, text)  # "我都说了还在跳 你听不懂吗" after 广场舞跳到十点多: not fixed
+            return
         if score is None:
             _ask_again_or_pass_on(turn, out_of_range=_out_of_range(turn.kit, text))
             return
@@ -248,6 +253,34 @@ def _still_wrong(turn: Turn, said: str) -> bool:
     told = description_text(turn.step.data)
     before = turn.kit.understander.understand(told, turn.locale).category if told else None
     return understood.category == before or same_matter(turn, understood, told)
+
+
+def _goes_on_in_its_own_words(turn: Turn, text: str) -> bool:
+    """No score, no complaint read, but a still or again word (``followups.still_words``,
+    ``again_words``) followed by a word of the problem told: "还在跳", "今晚还是跳到十点多" after
+    "广场舞每天晚上跳到十点多"; not "我还在上班"."""
+    told = description_text(turn.step.data)
+    if not told:
+        return False
+    understander, followups = turn.kit.understander, turn.kit.config.followups
+    said = understander.matchable(text)
+    told_words = {word for word in _words(understander, understander.matchable(told)) if is_content(word)}
+    said_words = dict(_word_spans(understander, said))
+    for still in (*followups.still_words, *followups.again_words):
+        for found in re.finditer(re.escape(understander.matchable(still)), said):
+            if said_words.get(found.end()) in told_words:
+                return True
+    return False
+
+
+def _word_spans(understander: Understander, text: str) -> list[tuple[int, str]]:
+    """Each word of ``text`` (cut as keywords are matched) by where it starts."""
+    ends = understander.word_ends(text)
+    return [(start, text[start:end]) for start, end in zip([0, *ends], ends, strict=False)]
+
+
+def _words(understander: Understander, text: str) -> list[str]:
+    return [word for _, word in _word_spans(understander, text)]
 
 
 def _out_of_range(kit: FlowKit, text: str) -> bool:

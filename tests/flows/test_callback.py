@@ -418,3 +418,33 @@ def test_a_still_word_in_praise_or_thanks_keeps_the_case_resolved(engine: Conver
     chat.send("5")
     step = chat.send(comment)
     assert not step.reopen and chat.state is State.CLOSED
+
+
+def _noise_resolved_and_asked(engine: ConversationEngine) -> Chat:
+    chat = Chat(engine)
+    chat.send("小区广场舞每天晚上跳到十点多 音响开得巨响 吵得孩子没法写作业")
+    chat.send("13800138000")
+    chat.send("阳光花园5栋")
+    chat.send("对")
+    chat.send(Resolved())
+    chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
+    assert chat.state is State.AWAIT_RATING
+    return chat
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["你们说9点前结束 今晚还是跳到十点多 根本没用", "我都说了还在跳 你听不懂吗", "还在跳", "根本没用", "跟没处理一样"],
+)
+def test_the_problem_going_on_in_the_customer_s_own_words_reopens(engine: ConversationEngine, answer: str) -> None:
+    """Play-cust (SMS 回访): a still word before a word of the problem told, or the handling called
+    useless, is "没解决" without the word."""
+    chat = _noise_resolved_and_asked(engine)
+    _assert_reopened(chat, chat.send(answer), rating=None)
+
+
+@pytest.mark.parametrize("answer", ["我还在上班 晚点再说", "还在等你们电话呢", "我还是那个电话"])
+def test_a_still_word_about_something_else_is_no_reopening(engine: ConversationEngine, answer: str) -> None:
+    chat = _noise_resolved_and_asked(engine)
+    step = chat.send(answer)
+    assert not step.reopen and chat.state is State.AWAIT_RATING
