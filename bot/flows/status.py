@@ -295,10 +295,22 @@ def asks_about_the_case(turn: Turn) -> bool:
         return False
     if Intent.STATUS_QUERY in understood.intents or turn.only_asks(understood.text):
         return True
+    if _a_case_number_asking(turn, understood.text):
+        return True
     if Intent.QUESTION not in understood.intents:
         return False
     entry = turn.kit.faq.match(understood.text)
     return entry is not None and entry.about_the_case
+
+
+def _a_case_number_asking(turn: Turn, text: str) -> bool:
+    """A case number alone, or with words that alone ask where a case stands ("TS2026… 进度",
+    "ts2026…?"): the customer asks about that case."""
+    prefix = turn.kit.config.service.case_prefix
+    if not case_numbers_in(text, prefix):
+        return False
+    rest = _NOT_WORDS.sub("", without_case_numbers(text, prefix)).strip()
+    return not rest or Intent.STATUS_QUERY in turn.kit.understander.understand(rest, turn.locale).intents
 
 
 def tell_status(turn: Turn, status: CaseStatus) -> None:

@@ -76,6 +76,18 @@ def test_a_status_question_after_hand_off_gets_number_time_and_queue_position(
     assert chat.state is State.HANDED_OFF
 
 
+@pytest.mark.parametrize("question", ["{number} 进度", "{lower} 进度", "{number}", "{lower}？", "进度"])
+def test_the_case_number_with_a_word_for_progress_asks_where_the_case_stands(
+    engine: ConversationEngine, question: str
+) -> None:
+    """Play-cust: "TS2026… 进度" from the case's own customer went unanswered."""
+    chat = handed_off(engine, waiting(2))
+    number = chat.data.case_number or ""
+    step = chat.send(question.format(number=number, lower=number.lower()))
+    assert chat.phrase_ids(step) == ["status_answer"]
+    assert CASE in chat.texts(step) and "第2位" in chat.texts(step)
+
+
 @pytest.mark.parametrize(
     "question", ["我嘅投訴搞成點啊 仲未有人嚟", "幾時有水啊", "幾時有電啊", "有冇人跟進啊", "處理咗未呀"]
 )
