@@ -52,7 +52,12 @@ def create_user(
     lookalike = next((other for other, _ in taken if username_key(other) == key or lookalike_key(other) == looks), None)
     if lookalike is not None:
         raise UsernameTaken(username.strip(), lookalike)
-    if shown is not None:
+    # The consoles show the display name, else the username: neither may pass for a colleague's.
+    if shown is None:
+        lookalike = next((other for _, other in taken if other and lookalike_key(other) == looks), None)
+        if lookalike is not None:
+            raise UsernameTaken(username.strip(), lookalike)
+    else:
         looks_shown = lookalike_key(shown)
         for other, other_shown in taken:
             if looks_shown in {lookalike_key(other), lookalike_key(other_shown or "")}:

@@ -84,6 +84,8 @@ async def test_a_display_name_that_looks_like_a_colleagues_name_is_refused(make_
     assert status == 409 and "looks the same as the account 'wang.fang'" in body["error"]
     status, body = await add(client, headers, username="impostor", display_name="B\u043ess")  # Cyrillic о
     assert status == 400 and "the display name 'Bоss' mixes letters of Cyrillic and Latin" in body["error"]
+    status, body = await add(client, headers, username="王芳")  # shown by its username: the same name
+    assert (status, body["error"]) == (409, "the username '王芳' is taken")
     assert await usernames(client) == {"boss", "wang.fang"}
     status, body = await add(client, headers, username="wang.fang.2", display_name="王芳(二组)")
     assert status == 201, body
