@@ -190,7 +190,8 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
 
     from sqlalchemy.exc import DBAPIError, IntegrityError
 
-    from bot.staff.accounts import Role, check_username, create_user
+    from bot.staff.accounts import Role, check_display_name, create_user
+    from bot.staff.usernames import check_username
     from bot.storage.db import Database
 
     queues: list[str] | None = None
@@ -210,8 +211,8 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
         return 2
 
     async def create() -> int:
-        check_username(arguments.username)
-        password_hash = await _hash_new_password(settings, password)
+        names = (check_username(arguments.username), check_display_name(arguments.display_name))
+        password_hash = await _hash_new_password(settings, password, names)
         role, now = Role(arguments.role), dt.datetime.now(dt.UTC)
         database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
         try:
@@ -235,14 +236,15 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
-async def _hash_new_password(settings: Settings, password: str) -> str:
-    """The stored form of a password chosen at the command line, hashed at the configured cost
-    (ValueError for one too short)."""
+async def _hash_new_password(settings: Settings, password: str, names: tuple[str, str | None]) -> str:
+    """The stored form of a password chosen at the command line for the account of these
+    ``names`` (username, display name), hashed at the configured cost (ValueError for one too
+    short, common or guessable)."""
     from bot.staff.passwords import PasswordHashers
 
     hashers = PasswordHashers(settings.password_cost)
     try:
-        return await hashers.hash_new(password)
+        return await hashers.hash_new(password, names)
     finally:
         hashers.close()
 
@@ -269,6 +271,7 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.core.clock import utc_now
     from bot.embedded_redis import EmbeddedRedis
     from bot.staff.account_admin import NoSuchAccount, change_access
+    from bot.staff.accounts import find_account
     from bot.staff.sessions import CACHE_SECONDS, StaffSessions
     from bot.storage.db import Database
 
@@ -282,11 +285,17 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     redis_url = settings.redis_url or EmbeddedRedis.running_url(settings.var_dir / "redis")
 
     async def change() -> int:
-        # deactivate-user hashes nothing
-        password_hash = await _hash_new_password(settings, new_password) if new_password is not None else None
         database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
         redis = Redis.from_url(redis_url) if redis_url else None
         try:
+            password_hash = None  # deactivate-user hashes nothing
+            if new_password is not None:
+                async with database.sessions() as session:
+                    account = await session.run_sync(find_account, arguments.username)
+                if account is None:
+                    raise NoSuchAccount(arguments.username)
+                names = (account.username, account.display_name)
+                password_hash = await _hash_new_password(settings, new_password, names)
             sessions = StaffSessions(database, redis, utc_now, settings.auth.session_max_age) if redis else None
             return await change_access(
                 database, sessions, arguments.username, active=active, password_hash=password_hash

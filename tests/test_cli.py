@@ -124,7 +124,9 @@ async def test_run_starts_everything_embedded_and_stops_gracefully(tmp_path: Pat
     assert (tmp_path / "var" / "redis" / "appendonly.aof").exists() or any((tmp_path / "var" / "redis").iterdir())
 
 
-def _create_user(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+def _create_user(
+    tmp_path: Path, password: str = "a-long-enough-password", **environment: str
+) -> subprocess.CompletedProcess[str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -135,7 +137,7 @@ def _create_user(tmp_path: Path, **environment: str) -> subprocess.CompletedProc
         [sys.executable, "-m", "bot", "create-user", "--username", "wang", "--role", "manager"],
         cwd=PROJECT_ROOT,
         env=env,
-        input="a-long-enough-password\n",
+        input=f"{password}\n",
         capture_output=True,
         text=True,
         timeout=60,
@@ -153,3 +155,13 @@ def test_create_user_on_a_fresh_embedded_database_sets_it_up_as_run_does(tmp_pat
     done = _create_user(tmp_path)
     assert done.returncode == 0, done.stderr
     assert "created manager 'wang'" in done.stdout
+
+
+def test_create_user_refuses_a_password_holding_the_username_and_a_common_one(tmp_path: Path) -> None:
+    done = _create_user(tmp_path, password="wang-2026-wang")
+    assert done.returncode == 2
+    assert "not created: the password contains the username or the display name" in done.stderr
+    done = _create_user(tmp_path, password="Qwerty123456!")
+    assert done.returncode == 2
+    assert "not created: the password is one of the most common passwords" in done.stderr
+    assert _create_user(tmp_path).returncode == 0

@@ -98,6 +98,10 @@ def test_the_wheel_carries_every_static_file_of_the_pages(wheel: Path) -> None:
     assert "bot/web/static/vendor/chart.umd.min.js" in names
 
 
+def test_the_wheel_carries_the_common_passwords_a_new_password_is_checked_against(wheel: Path) -> None:
+    assert "bot/staff/common_passwords.txt" in zipfile.ZipFile(wheel).namelist()
+
+
 def test_the_installed_package_migrates_and_checks_its_shipped_config_from_anywhere(
     installed: Path, tmp_path: Path
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.flows.complaint import GENERAL_QUEUE
 from bot.staff.passwords import PasswordHashers
+from bot.staff.usernames import check_scripts, check_username, lookalike_key, username_key
 from bot.storage import staff as staff_store
 from bot.storage.db import Database
 
@@ -33,21 +33,35 @@ def create_user(
     queues: Sequence[str] | None = None,
 ) -> int:
     """A new account with a password the caller has hashed (``PasswordHashers.hash_new``, before
-    the database write: a hash takes a tenth of a second); raises ValueError for a username
-    :func:`check_username` refuses, :class:`UsernameTaken` for one that looks the same as an
-    existing one's (:func:`username_key`), IntegrityError for one taken meanwhile.
+    the database write: a hash takes a tenth of a second); raises ValueError for a username or a
+    display name :func:`check_username` or :func:`check_display_name` refuses,
+    :class:`UsernameTaken` for a username that looks the same as an existing one's
+    (:func:`username_key`, :func:`lookalike_key`), :class:`DisplayNameTaken` for a display name
+    that looks like another account's name, IntegrityError for one taken meanwhile.
 
     ``queues`` (default: the general queue) are the queues an agent sees and claims from;
     the caller checks they exist in the configuration.
     """
     name = check_username(username)
-    key = username_key(name)
+    shown = check_display_name(display_name)
+    key, looks = username_key(name), lookalike_key(name)
     # Checked here, not by a unique index: accounts made before this check may already share a
     # key ("A1", "ａ１", "a1"), and an index would have to choose which to rename. Staff accounts
     # are few, and managers create them one at a time.
-    lookalike = next((taken for taken in staff_store.usernames(session) if username_key(taken) == key), None)
+    taken = staff_store.names(session)
+    lookalike = next((other for other, _ in taken if username_key(other) == key or lookalike_key(other) == looks), None)
     if lookalike is not None:
-        raise UsernameTaken(name, lookalike)
+        raise UsernameTaken(username.strip(), lookalike)
+    # The consoles show the display name, else the username: neither may pass for a colleague's.
+    if shown is None:
+        lookalike = next((other for _, other in taken if other and lookalike_key(other) == looks), None)
+        if lookalike is not None:
+            raise UsernameTaken(username.strip(), lookalike)
+    else:
+        looks_shown = lookalike_key(shown)
+        for other, other_shown in taken:
+            if looks_shown in {lookalike_key(other), lookalike_key(other_shown or "")}:
+                raise DisplayNameTaken(shown, other)
     return staff_store.add_user(
         session,
         name,
@@ -55,40 +69,33 @@ def create_user(
         role.value,
         list(queues) if queues else [GENERAL_QUEUE],
         now,
-        display_name,
+        shown,
     )
 
 
 class UsernameTaken(ValueError):
-    """A new username the same as an existing one once widths and case are set aside."""
+    """A new username the same as an existing one once widths, case and lookalike letters are set
+    aside."""
 
     def __init__(self, username: str, existing: str) -> None:
         same = "is taken" if username == existing else f"looks the same as the existing {existing!r}"
         super().__init__(f"the username {username!r} {same}")
 
 
-def username_key(username: str) -> str:
-    """What usernames are compared by: NFKC-normalised and case-folded, so "ａ１" (full width),
-    "A1" and "a1" are one name (Unicode's NFKC_Casefold)."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username.strip()).casefold())
+class DisplayNameTaken(ValueError):
+    """A new display name that looks like another account's display name or username."""
+
+    def __init__(self, display_name: str, existing: str) -> None:
+        super().__init__(f"the display name {display_name!r} looks the same as the account {existing!r}'s name")
 
 
-USERNAME_MAX_CHARS = 64
-"""What ``users.username`` holds."""
-
-
-def check_username(username: str) -> str:
-    """The username as stored (without surrounding space); ValueError when it is empty, longer
-    than :data:`USERNAME_MAX_CHARS`, or has a space or a control character inside (a name typed
-    at the sign-in form must be the stored one)."""
-    name = username.strip()
-    if not name:
-        raise ValueError("the username must not be empty")
-    if len(name) > USERNAME_MAX_CHARS:
-        raise ValueError(f"the username must have at most {USERNAME_MAX_CHARS} characters")
-    if any(char.isspace() or not char.isprintable() for char in name):
-        raise ValueError("the username must not contain spaces or control characters")
-    return name
+def check_display_name(display_name: str | None) -> str | None:
+    """The display name as stored (without surrounding space; None for none); MixedScripts for
+    one whose letters mix scripts ("Аlice" with a Cyrillic А)."""
+    shown = (display_name or "").strip() or None
+    if shown is not None:
+        check_scripts("display name", shown)
+    return shown
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,12 @@ from bot.handoff import membership
 from bot.keys import resources
 from bot.outbound.effects import Effects
 from bot.staff.account_admin import NoSuchAccount, change_access
-from bot.staff.accounts import Role, UsernameTaken, check_username, create_user, made_password
+from bot.staff.accounts import DisplayNameTaken, Role, UsernameTaken, check_display_name, create_user, made_password
 from bot.staff.audit import audited, fixed_target, note, path_target
 from bot.staff.auth import requires, staff_auth_key
 from bot.staff.bodies import AccountActiveBody, NewAccountBody, NewPasswordBody, QueuesBody, read_body
-from bot.staff.passwords import PASSWORD_MIN_CHARS, PasswordTooShort
+from bot.staff.password_rules import PASSWORD_MIN_CHARS, PasswordRefused, PasswordTooShort
+from bot.staff.usernames import check_username
 from bot.storage import audit as audit_store
 from bot.storage import staff as staff_store
 from bot.storage.models import User
@@ -83,19 +84,21 @@ async def post_user(request: web.Request) -> web.Response:
     """``POST /api/users`` {username, display_name, role, queues, password}: a new active account.
 
     Without ``password`` one is made and answered once as ``password``; 400 for a username or a
-    password ``create-user`` would refuse, 409 for a username that is taken.
+    password ``create-user`` would refuse (a common or guessable password: ``code`` says which), 409
+    for a username that is taken or looks like one that is, or a display name that looks like
+    another account's name.
     """
     given = await read_body(request, NewAccountBody)
     every_queue = resources(request).config.handoff.queue_ids()
     queues = _queues(list(given.queues), every_queue) if given.queues else None
     password = given.password if given.password is not None else made_password()
     now = resources(request).clock()
-    display_name = (given.display_name or "").strip() or None
     try:
-        check_username(given.username)  # refused before a tenth of a second is spent hashing
-        password_hash = await request.app[staff_auth_key].hashers.hash_new(password)
-    except PasswordTooShort as error:
-        raise _too_short(error) from None
+        # refused before a tenth of a second is spent hashing
+        username, display_name = check_username(given.username), check_display_name(given.display_name)
+        password_hash = await request.app[staff_auth_key].hashers.hash_new(password, (username, display_name))
+    except PasswordRefused as error:
+        raise _password_refused(error) from None
     except ValueError as error:
         raise api_error(400, str(error)) from None
 
@@ -105,7 +108,7 @@ async def post_user(request: web.Request) -> web.Response:
 
     try:
         body = await resources(request).database.write(add)
-    except UsernameTaken as error:
+    except (UsernameTaken, DisplayNameTaken) as error:
         raise api_error(409, str(error)) from None
     except IntegrityError:
         raise api_error(409, f"the username {given.username.strip()!r} is taken") from None
@@ -148,28 +151,38 @@ async def put_user_queues(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
-async def _account_named(request: web.Request) -> tuple[int, str]:
+async def _account_named(request: web.Request) -> tuple[int, str, str | None]:
+    """The account of the path's id: its id, username and display name."""
     user_id = path_number(request, "no such user")
     async with resources(request).database.sessions() as session:
         user = await session.run_sync(lambda sync: staff_store.user_by_id(sync, user_id))
     if user is None:
         raise api_error(404, "no such user")
-    return user_id, user.username
+    return user_id, user.username, user.display_name
 
 
-def _too_short(error: PasswordTooShort) -> web.HTTPException:
-    """400 with the code the consoles say in the staff member's language, beside the password field."""
-    return api_error(400, str(error), field="password", code="string_too_short", limit=PASSWORD_MIN_CHARS)
+def _password_refused(error: PasswordRefused) -> web.HTTPException:
+    """400 with the code the consoles say in the staff member's language, beside the password field
+    (what is wrong with it and what to choose instead)."""
+    limit = {"limit": PASSWORD_MIN_CHARS} if isinstance(error, PasswordTooShort) else {}
+    return api_error(400, str(error), field="password", code=error.code, **limit)
 
 
 async def _change(
-    request: web.Request, username: str, *, active: bool | None = None, password: str | None = None
+    request: web.Request,
+    username: str,
+    *,
+    active: bool | None = None,
+    password: str | None = None,
+    display_name: str | None = None,
 ) -> int:
     auth = request.app[staff_auth_key]
     try:
-        password_hash = await auth.hashers.hash_new(password) if password is not None else None
-    except PasswordTooShort as error:
-        raise _too_short(error) from None
+        password_hash = (
+            await auth.hashers.hash_new(password, (username, display_name)) if password is not None else None
+        )
+    except PasswordRefused as error:
+        raise _password_refused(error) from None
     except ValueError as error:
         raise api_error(400, str(error)) from None
     try:
@@ -187,7 +200,7 @@ async def put_user_active(request: web.Request) -> web.Response:
     """``PUT /api/users/{id}/active`` {active}: turn the account off (every session of theirs
     ends at once, open consoles too) or on again; 400 for a manager's own account."""
     given = await read_body(request, AccountActiveBody)
-    user_id, username = await _account_named(request)
+    user_id, username, _ = await _account_named(request)
     note(request, username=username, active=given.active)
     if user_id == request["staff"]["id"] and not given.active:
         raise api_error(400, "you cannot turn off your own account")
@@ -207,10 +220,10 @@ async def post_user_password(request: web.Request) -> web.Response:
     """``POST /api/users/{id}/password`` {password}: a new password (made and answered once when
     not given); every session of theirs ends at once. 400 for a password ``set-password`` refuses."""
     given = await read_body(request, NewPasswordBody)
-    _, username = await _account_named(request)
+    _, username, display_name = await _account_named(request)
     password = given.password if given.password is not None else made_password()
     note(request, username=username, password_made=given.password is None)
-    ended = await _change(request, username, password=password)
+    ended = await _change(request, username, password=password, display_name=display_name)
     note(request, sessions_ended=ended)
     answer: dict[str, Any] = {"sessions_ended": ended}
     if given.password is None:

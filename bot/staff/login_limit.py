@@ -30,7 +30,7 @@ from redis.asyncio import Redis
 
 from bot.core import redis_keys
 from bot.settings import AuthSettings
-from bot.staff.accounts import username_key
+from bot.staff.usernames import username_key
 
 
 class Limit(StrEnum):

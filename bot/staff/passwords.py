@@ -5,27 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from bot.settings import PasswordCost
+from bot.staff.password_rules import check_new_password
 
-PASSWORD_MIN_CHARS = 8
 _DUMMY_PASSWORD = "not a password anyone has"
-
-
-class PasswordTooShort(ValueError):
-    """A chosen password shorter than :data:`PASSWORD_MIN_CHARS`."""
-
-
-def check_new_password(password: str) -> str:
-    """The password, when it may be chosen now; PasswordTooShort for one too short."""
-    if len(password) < PASSWORD_MIN_CHARS:
-        raise PasswordTooShort(f"the password must have at least {PASSWORD_MIN_CHARS} characters")
-    return password
 
 
 class PasswordHashers:
@@ -70,9 +59,11 @@ class PasswordHashers:
         then takes as long to refuse as a wrong password."""
         await self.verify(await self._dummy(), password)
 
-    async def hash_new(self, password: str) -> str:
-        """The stored form of a password chosen now; ValueError for one too short."""
-        return await self._hash(check_new_password(password))
+    async def hash_new(self, password: str, names: Iterable[str | None] = ()) -> str:
+        """The stored form of a password chosen now for the account with these ``names`` (its
+        username and display name); PasswordRefused (a ValueError) for one
+        :func:`~bot.staff.password_rules.check_new_password` refuses."""
+        return await self._hash(check_new_password(password, names))
 
     async def rehash(self, password: str) -> str:
         """The stored form, with the configured cost, of a password that has just been verified."""

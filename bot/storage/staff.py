@@ -64,6 +64,11 @@ def usernames(session: Session) -> list[str]:
     return list(session.execute(select(User.username)).scalars())
 
 
+def names(session: Session) -> list[tuple[str, str | None]]:
+    """Every account's username and display name, active or not."""
+    return [(row.username, row.display_name) for row in session.execute(select(User.username, User.display_name))]
+
+
 def set_queues(session: Session, user_id: int, queues: list[str]) -> User | None:
     """Store the account's queues; the account after it, None when there is no such account."""
     user = session.get(User, user_id)

@@ -88,6 +88,8 @@ async def test_a_new_password_ends_the_old_sessions_and_only_it_signs_in(
     await sign_in(client, "wu")
     code, output = await command(client, database_url, "set-password", "--username", "wu", stdin="short\n")
     assert code == 2 and "at least 8 characters" in output
+    code, output = await command(client, database_url, "set-password", "--username", "wu", stdin="passwordpassword\n")
+    assert code == 2 and "not changed: the password is only a repeated character, a repeated part" in output, output
     assert (await client.get("/api/me")).status == 200  # nothing changed
 
     code, output = await command(client, database_url, "set-password", "--username", "wu", stdin=f"{NEW_PASSWORD}\n")

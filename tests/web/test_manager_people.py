@@ -150,3 +150,59 @@ async def test_the_top_bar_names_the_manager_and_a_short_password_is_refused_at_
         assert errors == []
         await browser.close()
     assert await sign_in_status(client, "wu", PASSWORD) == 200  # unchanged
+
+
+async def test_an_easy_password_and_a_lookalike_username_are_refused_saying_what_to_do_in_either_language(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    await add_user(client, "admin", Role.AGENT)
+    await add_user(client, "wu", Role.AGENT)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page, errors = await people_page(browser, client, "boss")
+        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+
+        await page.fill("#new-username", "zhao.min")
+        await page.fill("#new-display-name", "赵敏")
+        await page.fill("#new-password", "zhao.min.2026")
+        await page.click("#new-add")
+        await expect(page.locator("#new-password-error")).to_have_text(
+            "初始密码:含有用户名或显示名,很容易被猜中;请改用不含姓名和账号的密码", timeout=10_000
+        )
+        await page.fill("#new-password", "12345678901234")
+        await page.click("#new-add")
+        await expect(page.locator("#new-password-error")).to_contain_text(
+            "初始密码:只是重复的字符、重复的一段或键盘、字母、数字的顺序", timeout=10_000
+        )
+        await page.fill("#new-username", "\u0430dmin")  # a Cyrillic а
+        await page.fill("#new-display-name", "")
+        await page.fill("#new-password", "lantern oyster quietly")
+        await page.click("#new-add")
+        await expect(page.locator("#people-message")).to_contain_text(
+            "用户名「аdmin」混用了不同文字的字母", timeout=10_000
+        )
+        await page.fill("#new-username", "ａｄｍｉｎ")
+        await page.click("#new-add")
+        await expect(page.locator("#people-message")).to_contain_text(
+            "用户名「ａｄｍｉｎ」与已有的「admin」看起来一样,请换一个", timeout=10_000
+        )
+
+        await page.select_option("#app .ui-locale", "en")
+        await expect(page.locator("html[lang=en] body[data-ready=true]")).to_have_count(1, timeout=10_000)
+        await page.goto(str(client.make_url("/manager/#staff")))
+        await expect(page.locator("#people-table tr[data-user=wu]")).to_be_visible(timeout=10_000)
+        await page.locator("#people-table tr[data-user=wu] .reset-password").click()
+        await page.fill("#reset-password", "Password2026!")
+        await page.click("#reset-confirm")
+        await expect(page.locator("#reset-password-error")).to_have_text(
+            "New password:is one of the most common passwords (or one with digits or symbols added), easy to"
+            " guess: use a phrase of a few unrelated words",
+            timeout=10_000,
+        )
+        await page.screenshot(path="/tmp/cf-shots/people-common-password.png")
+        assert errors == []
+        await browser.close()
+    assert await sign_in_status(client, "wu", PASSWORD) == 200  # unchanged
+    assert await sign_in_status(client, "zhao.min", "12345678901234") == 401  # never made

@@ -297,6 +297,11 @@ const Staff = (() => {
     [/^the username must not be empty/, () => T("请填写用户名")],
     [/^the username must have at most (\d+) characters/, (m) => T("用户名最多 {0} 个字符", m[1])],
     [/^the username must not contain spaces/, () => T("用户名不能包含空格或控制字符")],
+    [/^the username may hold only letters, digits/, () => T("用户名只能包含字母、数字 0-9 和 . _ -")],
+    [/^the username '(.*)' looks the same as the existing '(.*)'$/, (m) => T("用户名「{0}」与已有的「{1}」看起来一样,请换一个", m[1], m[2])],
+    [/^the username '(.*)' mixes letters of /, (m) => T("用户名「{0}」混用了不同文字的字母(如西里尔字母 а 混在拉丁字母中),看起来会像别人;请只用一种文字的字母", m[1])],
+    [/^the display name '(.*)' mixes letters of /, (m) => T("显示名「{0}」混用了不同文字的字母(如西里尔字母 а 混在拉丁字母中),看起来会像别人;请只用一种文字的字母", m[1])],
+    [/^the display name '(.*)' looks the same as the account '(.*)''s name$/, (m) => T("显示名「{0}」与账号「{1}」的名字看起来一样,请换一个", m[1], m[2])],
     [/^you cannot turn off your own account/, () => T("不能停用自己的账号")],
     [/^version (\d+) no longer fits the configuration/, (m) => T("版本 v{0} 引用了当前配置中已没有的项目,无法回滚", m[1])],
     // the forbidden-phrase guard's refusals (also kept in the audit log)
@@ -331,6 +336,10 @@ const Staff = (() => {
     unknown_placeholders: (p) => T("不能使用占位符 {0};可用的占位符:{1}",
       (p.names || []).map((n) => `{${n}}`).join(" "), (p.allowed || []).map((n) => `{${n}}`).join(" ") || T("无")),
     phone: () => T("不是电话号码(手机号或座机号)"),
+    // a new password that is easy to guess (bot/staff/password_rules.py): why, and what to choose instead
+    password_common: () => T("是最常见的密码之一(或只在其前后加了数字、符号),很容易被猜中;请改用几个不相干的词组成的一句话"),
+    password_has_name: () => T("含有用户名或显示名,很容易被猜中;请改用不含姓名和账号的密码"),
+    password_pattern: () => T("只是重复的字符、重复的一段或键盘、字母、数字的顺序(如 aaaa、abcabc、123456、qwerty),很容易被猜中;请改用几个不相干的词组成的一句话"),
     forbidden_phrase: (p) => (p.suggestion ? T("含有服务忌语「{0}」,请改说「{1}」", p.forbidden, p.suggestion) : T("含有服务忌语「{0}」", p.forbidden)),
   };
 
