@@ -201,6 +201,7 @@ class PhraseId(StrEnum):
     HANDOFF_ACK = "handoff_ack"
     PLACE_NOTED_ASK_PHONE_FORM = "place_noted_ask_phone_form"
     STATUS_APOLOGY = "status_apology"
+    STATUS_CASES = "status_cases"
     ANOTHER_PROBLEM_ADDED = "another_problem_added"
     ANOTHER_PROBLEM_NEW_CASE = "another_problem_new_case"
     STATUS_NO_CASE = "status_no_case"
@@ -298,6 +299,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.QUEUE_AFTER_HOURS: frozenset({"position"}),
     # issue 12 item 1
     PhraseId.STATUS_ANSWER: frozenset({"case", "stage", "deadline"}),
+    PhraseId.STATUS_CASES: frozenset({"count"}),
     PhraseId.STATUS_CASE_NUMBER: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_ADDED: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_NEW_CASE: frozenset({"case_number"}),
@@ -1256,6 +1258,9 @@ class Followups(_Strict):
     same_case_words: list[str] = []
     """Words saying a problem taken down as new at the callback is the resolved one ("不是新问题",
     "就是刚才那个"): before the new case is registered, it is dropped and the resolved case reopened."""
+    which_case_words: list[str] = []
+    """Words asking after one case by what it is about ("漏水的那个呢", "what about the leak"): from a
+    customer with two or more open cases, naming one of them, a status question of that case."""
     rating_reasks: int = Field(default=2, ge=0)
     """How many messages that are no rating the callback answers with its rating question; the
     next one is recorded and passed to the staff (the conversation waits in the queue)."""

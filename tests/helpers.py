@@ -158,6 +158,17 @@ class ChatSocket:
     def bot_texts(self) -> list[str]:
         return [f["text"] for f in self.frames if f.get("type") == "message" and f.get("from") == "bot"]
 
+    def told_texts(self) -> list[str]:
+        """What the service told the customer: the bot's messages and its own (a reopened case's
+        new time, an extension), not the agents'."""
+        return [
+            f["text"] for f in self.frames if f.get("type") == "message" and f.get("from") in ("bot", "system")
+        ]
+
+    async def until_told(self, fragment: str, timeout: float = 10) -> None:
+        """Until the bot or the service itself has said ``fragment``."""
+        await self.until(lambda _: any(fragment in text for text in self.told_texts()), timeout)
+
     async def close(self) -> None:
         await self.socket.close()
 

@@ -52,12 +52,14 @@ from bot.handoff.routing import HandoffRouter
 from bot.observability.metrics import Metrics
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
 from bot.promises.timers import CaseTimer
+from bot.promises.tracker import Reopener, Tracker
 from bot.standards.live import InForce
 from bot.storage import case_checks, store
 from bot.storage import praise as praise_store
 from bot.storage import promises as promise_store
 from bot.storage.db import Database
 from bot.storage.media import link_media
+from bot.storage.models import Conversation
 from bot.storage.notifications import SUPERVISORS, notify
 from bot.understanding.reader import MessageReader
 from bot.understanding.result import Understanding
@@ -173,6 +175,8 @@ class Pipeline:
         self._router = router if router is not None else HandoffRouter(engine.config, engine.calendar)
         self._redis = redis
         self._engine = engine
+        self._tracker: Tracker | None = None
+        """Without ``in_force``: the tracker that reopens a case the customer says is not resolved."""
         self._reader = reader
         self._in_force = in_force
         self._metrics = metrics
@@ -596,12 +600,12 @@ class Pipeline:
             for conversation_id, items in events.items()
             if (message_ids := [int(item[2:]) for item in items if item.startswith("m:")])
         }
-        engine, router, reader = self._parts()
+        engine, router, reader, tracker = self._parts()
         understood = await self._read_texts(newest, reader)
 
         def run(session: Session) -> None:
             config = engine.config
-            batch = _BatchWrites(config.followups, router, config.classification.fallback_category)
+            batch = _BatchWrites(config.followups, router, tracker, config.classification.fallback_category)
             conversations = store.load_conversations(session, [cid for cid, items in events.items() if items])
             pending = store.pending_inbound(session, newest)
             named = _add_named_cases(session, conversations, pending, config.service.case_prefix)
@@ -633,12 +637,15 @@ class Pipeline:
 
         await self._database.write(run)
 
-    def _parts(self) -> tuple[ConversationEngine, HandoffRouter, MessageReader | None]:
-        """The engine, router and reader a batch runs on: the standards in force now."""
+    def _parts(self) -> tuple[ConversationEngine, HandoffRouter, MessageReader | None, Tracker]:
+        """The engine, router, reader and promise tracker a batch runs on: the standards in force now."""
         if self._in_force is None:
-            return self._engine, self._router, self._reader
+            if self._tracker is None:
+                engine = self._engine
+                self._tracker = Tracker(engine.config, engine.calendar, engine.traditional)
+            return self._engine, self._router, self._reader, self._tracker
         now = self._in_force()
-        return now.engine, now.router, now.reader if now.reader.uses_model else None
+        return now.engine, now.router, now.reader if now.reader.uses_model else None, now.tracker
 
     async def _read_texts(self, newest: dict[int, int], reader: MessageReader | None) -> dict[int, Understanding]:
         """The batch's customer texts read with the model too, by message id (outside the
@@ -899,8 +906,11 @@ class _PendingReply:
 class _BatchWrites:
     """Rows collected while a batch runs, written with a few statements at its end."""
 
-    def __init__(self, followups: Followups, router: HandoffRouter, fallback_category: str = "") -> None:
+    def __init__(
+        self, followups: Followups, router: HandoffRouter, tracker: Tracker, fallback_category: str = ""
+    ) -> None:
         self.followups = followups
+        self._tracker = tracker
         self.fallback_category = fallback_category
         self.case_timers: list[CaseTimer] = []
         self.reopened: list[int] = []
@@ -1118,6 +1128,22 @@ class _BatchWrites:
     def drop_replies(self, conversation_id: int) -> None:
         self.dropped.add(conversation_id)
 
+    def _reopen(
+        self, session: Session, conversation_id: int, now: dt.datetime, outcome: Effects, dispatcher: Dispatcher
+    ) -> None:
+        """The conversation's resolved case reopened for the customer (:meth:`Tracker.reopen_case`)."""
+        conversation = session.get(Conversation, conversation_id)
+        complaint = promise_store.latest_complaint(session, conversation_id)
+        if conversation is None or complaint is None:
+            return
+        reopened = self._tracker.reopen_case(
+            session, conversation, complaint, Reopener(), now, dispatcher.status_on_commit
+        )
+        outcome.deliveries.extend(reopened.effects.deliveries)
+        outcome.staff_events.extend(reopened.effects.staff_events)
+        outcome.timers.extend(reopened.effects.timers)
+        outcome.queue_changed.extend(reopened.effects.queue_changed)
+
     def flush(self, session: Session, now: dt.datetime, outcome: Effects, dispatcher: Dispatcher) -> None:
         store.mark_processed(session, self.processed, now)
         outcome.queue_changed.extend(self.queue_changed)
@@ -1144,12 +1170,6 @@ class _BatchWrites:
             for cid, change in timers
             if change.due_at is not None
         )
-        # After every conversation was saved: reopening hands the conversation to an agent.
-        for conversation_id in self.reopened:
-            if conversation_id not in self.dropped:
-                events, case_timers = promise_store.reopen(session, conversation_id, now, self.followups)
-                outcome.staff_events.extend(events)
-                self.case_timers.extend(case_timers)
         outcome.timers.extend(TimerSchedule(t.conversation_id, t.kind, t.token, t.due_at) for t in self.case_timers)
         rows = [
             {
@@ -1184,6 +1204,11 @@ class _BatchWrites:
             )
             for message_id, pending in zip(ids, kept, strict=True)
         )
+        # After every conversation and its replies were saved: the case the customer says is not
+        # resolved is reopened as staff reopen one (graded, owned, told, on the timeline, timed).
+        for conversation_id in self.reopened:
+            if conversation_id not in self.dropped:
+                self._reopen(session, conversation_id, now, outcome, dispatcher)
         touched = dict.fromkeys(row["conversation_id"] for row in [*self.timeline, *rows])
         if touched:
             outcome.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=tuple(touched)))

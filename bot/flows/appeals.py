@@ -25,7 +25,7 @@ from bot.flows.greeting import greet
 from bot.flows.records import CaseContact, CaseStage, HandoffRequest, OpenCase, State
 from bot.flows.side_answers import answer_faq
 from bot.flows.slots import append_description, description_text
-from bot.flows.status import named_case, tell_status, this_case
+from bot.flows.status import named_case, tell_status_of_the_cases, this_case
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
 
@@ -267,14 +267,14 @@ def asked_while_the_phone_is_asked(turn: Turn) -> bool:
         return False
     text = understood.text
     if Intent.STATUS_QUERY in understood.intents and _asks_where_the_case_stands(turn, text):
-        tell_status(turn, this_case(turn))
+        tell_status_of_the_cases(turn, this_case(turn))
     elif Intent.QUESTION in understood.intents:
         entry = turn.kit.faq.match(text)
         if entry is None:
             turn.audit(TimelineKind.CONSULTATION_ASKED, text=text)
             turn.say(PhraseId.MESSAGE_RECORDED)
         elif entry.about_the_case:
-            tell_status(turn, this_case(turn))
+            tell_status_of_the_cases(turn, this_case(turn))
         else:
             answer_faq(turn, entry)
     else:

@@ -14,7 +14,7 @@ from bot.core.messages import Option
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.another_problem import is_another_problem, same_matter
-from bot.flows.case import GENERAL_QUEUE, open_ticket, promise_reopened, record_complaint
+from bot.flows.case import GENERAL_QUEUE, open_ticket
 from bot.flows.classify import normalise
 from bot.flows.closing import close
 from bot.flows.data import FlowData, TimerKind
@@ -225,13 +225,11 @@ def _reopen(turn: Turn, text: str, score: int | None = None) -> None:
         turn.cancel(kind)
     turn.say(PhraseId.SATISFACTION_REOPENED)
     turn.step.state = State.HANDED_OFF
+    # Reopened as staff reopen a case (``Tracker.reopen_case``, once the step is stored): graded
+    # as a repeat (seed 000: complex), promised again with a concrete time counted from now (seed
+    # 003: at least the reply time, told with ``case_reopened``) and tracked like the first promise.
     turn.step.reopen = True
     turn.audit(TimelineKind.REOPENED_BY_CUSTOMER)
-    # A reopened case is promised again, with a concrete time counted from now (seed 003: at
-    # least the reply time), and tracked like the first promise; the problem back is a repeat
-    # of it (seed 000: complex).
-    turn.step.complaint = record_complaint(turn, confirmed=True)
-    promise_reopened(turn, turn.step.complaint)
 
 
 def _still_wrong(turn: Turn, said: str) -> bool:

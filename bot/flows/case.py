@@ -180,16 +180,6 @@ def say_promise(
     _promised(turn, case_number, deadline_at, hours, deadline_text)
 
 
-def promise_reopened(turn: Turn, record: ComplaintRecord) -> None:
-    """The reopened case's new reply time, in the words staff reopening a case tell it
-    (``case_reopened``: its number, "我们会继续跟进处理", the time), never a first complaint's promise."""
-    deadline_text = describe_moment(
-        record.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
-    )
-    turn.say(PhraseId.CASE_REOPENED, case_number=record.case_number, deadline=deadline_text)
-    _promised(turn, record.case_number, record.deadline_at, record.promised_hours, deadline_text)
-
-
 def _promised(turn: Turn, case_number: str, deadline_at: dt.datetime, hours: float, said: str) -> None:
     """On the timeline; the case's timers are armed for ``deadline_at``."""
     turn.audit(

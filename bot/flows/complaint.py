@@ -116,7 +116,7 @@ from bot.flows.status import (
     asks_about_the_case,
     count_unknown_case_numbers,
     status_of_open_case,
-    tell_status,
+    tell_status_of_the_cases,
     this_case,
     told_by_number,
 )
@@ -298,7 +298,7 @@ class ComplaintFlow:
                 return turn.step
             turn.understood = event.understood or self._kit.understander.understand(words, locale)
             if asks_about_the_case(turn):
-                tell_status(turn, this_case(turn))
+                tell_status_of_the_cases(turn, this_case(turn))
         return turn.step
 
     # ------------------------------------------------------------------ customer messages
@@ -517,7 +517,7 @@ class ComplaintFlow:
                 turn.say(noted, area=written or data.area, verbatim=(written or "",))
             return  # else the restatement, with the place, says it was taken
         if asks_about_the_case(turn):
-            tell_status(turn, this_case(turn))
+            tell_status_of_the_cases(turn, this_case(turn))
             return
         if added_to_the_case(turn, text):
             return

@@ -10,7 +10,7 @@ from bot.flows.asking import ask_current
 from bot.flows.callback import CALLBACK_STATES, ask_rating
 from bot.flows.records import COLLECTING, CaseStage, CaseStatus, State
 from bot.flows.side_answers import answer_faq, go_on_after_an_answer, status_before_the_case
-from bot.flows.status import status_of_open_case, tell_status, this_case
+from bot.flows.status import status_of_open_case, tell_status, tell_status_of_the_cases, this_case
 from bot.flows.turn import Turn
 
 _ASKS_STATUS = frozenset({Intent.STATUS_QUERY})
@@ -32,7 +32,7 @@ def on_menu(turn: Turn, choice: MenuChoice) -> bool:
     if entry is None:
         return False
     if entry.about_the_case and turn.step.state is State.HANDED_OFF:
-        tell_status(turn, this_case(turn))  # "多久能处理?" once the case is with the staff: its own status
+        tell_status_of_the_cases(turn, this_case(turn))  # "多久能处理?" once the case is with the staff: its own status
         return True
     _on_faq(turn, entry)
     return True
@@ -46,7 +46,7 @@ def on_menu_while_agent_owns(turn: Turn, choice: MenuChoice) -> None:
         return
     entry = faq_entry(turn, choice) if choice.action is MenuAction.FAQ else None
     if choice.action is MenuAction.STATUS or (entry is not None and entry.about_the_case):
-        tell_status(turn, this_case(turn))
+        tell_status_of_the_cases(turn, this_case(turn))
 
 
 def faq_entry(turn: Turn, choice: MenuChoice) -> FaqEntry | None:
@@ -56,7 +56,7 @@ def faq_entry(turn: Turn, choice: MenuChoice) -> FaqEntry | None:
 def _on_status(turn: Turn) -> None:
     state = turn.step.state
     if state is State.HANDED_OFF:
-        tell_status(turn, this_case(turn))
+        tell_status_of_the_cases(turn, this_case(turn))
         return
     if state in CALLBACK_STATES:
         # Resolved; then the callback's question, as after "处理得怎么样了?" typed.

@@ -81,6 +81,11 @@ class CaseStatus:
     """For a case named by its number that is not ``own``: the last digits of its contact phone,
     which whoever writes must give before acting on it; never said. None when it has no phone, or
     when its check takes no more answers (``CaseCheckBudget``): any answer then misses."""
+    category: str | None = None
+    """For a case among ``CustomerView.open_cases``: what it is about, to tell which of the
+    customer's cases a question names ("漏水的那个呢")."""
+    problem: str | None = None
+    """For a case among ``CustomerView.open_cases``: the problem as recorded, for the same."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +121,10 @@ class CustomerView:
     named_cases: tuple[CaseStatus, ...] = ()
     """The cases whose numbers the customer's new messages give ("我的投诉TS2026…怎么样了"), from
     any conversation: a case number is told only to whoever filed the case."""
+    open_cases: tuple[CaseStatus, ...] = ()
+    """Every unresolved case of the customer's own (this conversation's and any other's, never one
+    found by a typed phone), oldest first, when there are two or more: a status question hears of
+    each, or of the one it names (empty with one case or none: ``open_case``/``this_case`` tell it)."""
 
 
 @dataclass(frozen=True, slots=True)

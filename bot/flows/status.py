@@ -85,6 +85,8 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     problem as well is left to the complaint handling, unless it only asks when the open case's
     problem ends ("停水了 什么时候来水")."""
     said = _said_case_numbers(turn)
+    if not said and asks_after_one_of_the_cases(turn):
+        intents = (intents - {Intent.COMPLAINT}) | {Intent.STATUS_QUERY}  # "漏水的那个呢"
     told = _told_case(turn) if not said and Intent.STATUS_QUERY in intents else None
     asks_where_it_stands = _asks_where_the_open_case_stands(turn, intents, said)
     if Intent.COMPLAINT in intents and not asks_where_it_stands:
@@ -132,10 +134,11 @@ def status_of_open_case(turn: Turn, intents: frozenset[Intent], state: State) ->
     status = open_case.status or CaseStatus(
         CaseStage.WAITING, case_number=open_case.case_number, deadline_at=open_case.deadline_at
     )
-    tell_status(turn, status)
+    asked = cases_asked_about(turn, status)
+    tell_status_of_the_cases(turn, status)
     turn.say(PhraseId.ANYTHING_ELSE)
     if asks_where_it_stands:
-        _more_of_the_case(turn, status)
+        _more_of_the_case(turn, asked[0] if len(asked) == 1 else status)
     turn.step.state = State.AWAIT_DESCRIPTION
     return True
 
@@ -202,9 +205,14 @@ def _asks_where_the_open_case_stands(turn: Turn, intents: frozenset[Intent], sai
             return False
         rules = turn.kit.rules
         category = understood.category
-        if category not in (None, rules.fallback_category) and case.category not in (None, category):
+        # With several open cases, the one of the problem told ("停水了 什么时候来水").
+        of_it = [one for one in turn.customer.open_cases if one.category == category]
+        if of_it:
+            deadline_at = of_it[0].deadline_at
+        elif category not in (None, rules.fallback_category) and case.category not in (None, category):
             return False
-        deadline_at = case.deadline_at
+        else:
+            deadline_at = case.deadline_at
     return deadline_at is not None and deadline_at > turn.now and not _complains_of_the_handling(turn)
 
 
@@ -289,13 +297,14 @@ def named_case(turn: Turn) -> CaseStatus | None:
 
 def asks_about_the_case(turn: Turn) -> bool:
     """After the hand-off: a status question, or a question the FAQ marks as about the case
-    ("多久能处理?", ``about_the_case``), which the case's own status answers."""
+    ("多久能处理?", ``about_the_case``), which the case's own status answers; or, with several open
+    cases, a question after one of them (:func:`asks_after_one_of_the_cases`)."""
     understood = turn.understood
     if understood is None:
         return False
     if Intent.STATUS_QUERY in understood.intents or turn.only_asks(understood.text):
         return True
-    if _a_case_number_asking(turn, understood.text):
+    if _a_case_number_asking(turn, understood.text) or asks_after_one_of_the_cases(turn):
         return True
     if Intent.QUESTION not in understood.intents:
         return False
@@ -313,10 +322,11 @@ def _a_case_number_asking(turn: Turn, text: str) -> bool:
     return not rest or Intent.STATUS_QUERY in turn.kit.understander.understand(rest, turn.locale).intents
 
 
-def tell_status(turn: Turn, status: CaseStatus) -> None:
+def tell_status(turn: Turn, status: CaseStatus, apologise: bool = True) -> None:
     """Where the case stands; to a customer asking in anger or saying they have waited too long
-    (``form.waited_words``: "都一天了还没人联系我"), after an apology for the wait."""
-    if status.stage is not CaseStage.RESOLVED and _waited_too_long(turn):
+    (``form.waited_words``: "都一天了还没人联系我"), after an apology for the wait (unless
+    ``apologise`` is False: said once before several cases)."""
+    if apologise and status.stage is not CaseStage.RESOLVED and _waited_too_long(turn):
         turn.say(PhraseId.STATUS_APOLOGY)
     text = status_text(status, turn.locale, turn.now, turn.kit.phrases, turn.kit.calendar)
     turn.step.replies.append(OutboundMessage(text=text, phrase_id=PhraseId.STATUS_ANSWER.value))
@@ -327,6 +337,82 @@ def tell_status(turn: Turn, status: CaseStatus) -> None:
         position=status.queue_position,
         extended=status.extended,
     )
+
+
+def tell_status_of_the_cases(turn: Turn, status: CaseStatus) -> None:
+    """Where the case ``status`` stands; for a customer with two or more open cases
+    (``CustomerView.open_cases``, ``status`` one of them), where each stands, one ``status_answer``
+    apiece after ``status_cases`` (how many), or only those the question names by what they are
+    about ("漏水的那个呢": :func:`cases_asked_about`)."""
+    cases = cases_asked_about(turn, status)
+    if len(cases) == 1:
+        tell_status(turn, cases[0])
+        return
+    if any(case.stage is not CaseStage.RESOLVED for case in cases) and _waited_too_long(turn):
+        turn.say(PhraseId.STATUS_APOLOGY)
+    turn.say(PhraseId.STATUS_CASES, count=len(cases))
+    for case in cases:
+        tell_status(turn, case, apologise=False)
+
+
+def cases_asked_about(turn: Turn, status: CaseStatus) -> list[CaseStatus]:
+    """The cases a status question is about: ``status`` alone, unless the customer has two or more
+    open cases, ``status`` among them; then those the message names by their category, place or
+    problem words ("漏水的那个呢", "停水了 什么时候来水"), else all of them, oldest first."""
+    cases = list(turn.customer.open_cases)
+    if len(cases) < 2 or status.case_number not in {case.case_number for case in cases}:
+        return [status]
+    return _named_by_subject(turn, cases) or cases
+
+
+def _named_by_subject(turn: Turn, cases: list[CaseStatus]) -> list[CaseStatus]:
+    """Those of ``cases`` the message names by what they are about, narrowed step by step: their
+    category, then their place, then the problem's own words (a keyword of the category in both);
+    empty when it names none of them in particular (all or none would match)."""
+    understood = turn.understood
+    if understood is None:
+        return []
+    rules = turn.kit.rules
+    category = understood.category if understood.category != rules.fallback_category else None
+    pool = cases
+    if category is not None:
+        pool = [case for case in pool if case.category == category] or pool
+    place = turn.area
+    if place is not None and len(pool) > 1:
+        pool = [case for case in pool if case.area and (place in case.area or case.area in place)] or pool
+    if len(pool) > 1:
+        pool = [case for case in pool if _shares_problem_words(turn, understood.text, case)] or pool
+    return pool if len(pool) < len(cases) else []
+
+
+def _shares_problem_words(turn: Turn, text: str, case: CaseStatus) -> bool:
+    """``text`` holds a keyword of the case's category that its problem holds too ("路灯" of
+    "小区门口的路灯坏了"), though it reads as a status question of no category."""
+    known = {category.id for category in turn.kit.rules.categories}
+    if case.category is None or case.category not in known or not case.problem:
+        return False  # a category a manager has since removed has no keywords to tell it by
+    return bool(_category_words(turn, case.category, text) & _category_words(turn, case.category, case.problem))
+
+
+def _category_words(turn: Turn, category: str, text: str) -> set[str]:
+    """The keywords of ``category`` (not its weak ones: where or who) that ``text`` holds."""
+    rule = turn.kit.rules.category(category)
+    matchable = turn.kit.understander.matchable(text)
+    weak = {word.lower() for word in rule.weak_keywords}
+    return {word.lower() for word in rule.keywords if word.lower() not in weak and word.lower() in matchable}
+
+
+def asks_after_one_of_the_cases(turn: Turn) -> bool:
+    """A customer with two or more open cases asks after one of them by what it is about
+    ("漏水的那个呢", "what about the leak": ``followups.which_case_words``), naming it: a status
+    question, though it reads as a complaint."""
+    understood = turn.understood
+    cases = list(turn.customer.open_cases)
+    if understood is None or len(cases) < 2:
+        return False
+    if not turn.says_any(understood.text, turn.kit.config.followups.which_case_words):
+        return False
+    return bool(_named_by_subject(turn, cases))
 
 
 def _waited_too_long(turn: Turn) -> bool:
@@ -346,6 +432,7 @@ __all__ = [
     "status_of_open_case",
     "status_text",
     "tell_status",
+    "tell_status_of_the_cases",
     "this_case",
     "told_by_number",
 ]

@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.config import Clock, DeadlineTable, Grade, PhraseId, ServiceConfig, Signal
+from bot.config import Clock, DeadlineTable, PhraseId, ServiceConfig
 from bot.core.messages import Sender
 from bot.core.phrases import Phrases, TraditionalScript
 from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.callback import reopened_by_staff, told_summary
 from bot.flows.complaint import SUPERVISOR_QUEUE
@@ -26,20 +27,22 @@ from bot.flows.data import FlowData, TimerKind, writes_traditional
 from bot.flows.deadline import (
     BusinessCalendar,
     ExtensionTerms,
-    compute_deadline,
     describe_moment,
     due_after,
     extension_terms,
     format_hours,
     rounding_minutes,
 )
+from bot.flows.records import HandoffRequest
+from bot.flows.reopening import regraded, reopened_owner
 from bot.outbound.effects import Delivery, Effects, TimerSchedule
 from bot.outbound.outbox import add_customer_message
-from bot.promises.timers import CASE_KINDS, CaseTimer, CaseTimerKind, next_follow_up
+from bot.promises.timers import CaseTimer, CaseTimerKind, next_follow_up
 from bot.storage import promises as store
 from bot.storage.conversations import add_timeline_event, appealed_complaint
 from bot.storage.models import Complaint, Conversation
 from bot.storage.notifications import SUPERVISORS, notify, user_audience
+from bot.storage.store import open_or_raise_ticket
 
 StatusOnCommit = Callable[[str], str]
 ACTOR = "worker"
@@ -58,6 +61,23 @@ class Outcome:
     """A reopened case's new deadline (ISO time)."""
     case_number: str | None = None
     """The case an extension moved."""
+
+
+REOPENED_PRIORITY = 1
+"""A reopened case nobody owns waits at the priority of a repeat (``priority_of``: a signal, complex)."""
+CUSTOMER = "customer"
+"""The actor of a reopening the customer asked for (their "没解决" at the callback)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reopener:
+    """Who reopens a resolved case: the customer (``CUSTOMER``), or staff ("agent:<id>") with
+    their username and reason; ``agent``: staff of the agent role, who keep the case they reopen."""
+
+    actor: str = CUSTOMER
+    agent: bool = False
+    username: str = ""
+    why: str = ""
 
 
 @dataclass(slots=True)
@@ -578,8 +598,9 @@ class Tracker:
         status_on_commit: StatusOnCommit,
     ) -> Outcome:
         """Staff reopen the conversation's resolved case (resolved by mistake, or the customer
-        said by phone it is not): open again with a reply deadline from the deadline table,
-        counted from now, and its timers; the satisfaction callback (回访) called off.
+        said by phone it is not), the satisfaction callback (回访) called off: reopened as the
+        customer's own "没解决" reopens it (:meth:`reopen_case`: graded as a repeat, its deadline
+        from the deadline table counted from now, its timers, the supervisors told).
 
         Who has it: the agent who reopens it (they took the customer's word: first-contact
         ownership, 首问负责); a supervisor or manager gives it back to whoever resolved it, as
@@ -601,21 +622,56 @@ class Tracker:
             return Outcome("not resolved")
         if conversation.status == "closed" and store.customer_elsewhere(session, conversation) is not None:
             return Outcome("elsewhere")
-        owner = me
-        if staff["role"] != "agent" and store.active_staff(session, complaint.resolved_by):
-            owner = str(complaint.resolved_by)
-        table = self.config.deadlines
-        tier = store.customer_tier(session, conversation.customer_id) or complaint.customer_tier
-        known = {signal.value for signal in Signal}
-        signals = [Signal(value) for value in complaint.signals or [] if value in known]
-        deadline = compute_deadline(
-            now, Grade(complaint.grade), tier, complaint.category, table, self.calendar, signals
-        ).due_at.astimezone(dt.UTC)
         data, stopped = reopened_by_staff(FlowData.from_json(conversation.flow_data))
         callback = (TimerKind.SATISFACTION_CALLBACK, TimerKind.SATISFACTION_TIMEOUT)
         callback_pending = conversation.status == "open" and any(kind in callback for kind in stopped)
-        store.reopen_by_staff(session, conversation, complaint, owner, deadline, data.to_json(), now)
-        store.cancel(session, conversation_id, [*CASE_KINDS, *stopped])
+        store.cancel(session, conversation_id, stopped)
+        reopener = Reopener(me, agent=staff["role"] == "agent", username=str(staff.get("username") or ""), why=reason)
+        return self.reopen_case(
+            session,
+            conversation,
+            complaint,
+            reopener,
+            now,
+            status_on_commit,
+            flow_data=data.to_json(),
+            callback_cancelled=callback_pending,
+        )
+
+    def reopen_case(
+        self,
+        session: Session,
+        conversation: Conversation,
+        complaint: Complaint,
+        reopener: Reopener,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+        flow_data: dict[str, object] | None = None,
+        callback_cancelled: bool = False,
+    ) -> Outcome:
+        """The one way a resolved case is reopened, by the customer's "没解决" at the callback (回访)
+        or by staff in the console: graded as a repeat (:func:`regraded`: complex, the ``repeat``
+        signal, its deadline from the deadline table counted from now), given to its owner
+        (:func:`reopened_owner`), its case timers armed anew, the customer told the new time
+        (``case_reopened``, in their script), the timeline's ``reopened`` row (who, why, owner, new
+        deadline and grade), the owner told when someone else reopened it, and the supervisors told
+        always (a reopened complaint is escalated). ``flow_data``: the conversation's, when the
+        reopening changes it (staff call the callback off); ``result`` is the new owner."""
+        tier = store.customer_tier(session, conversation.customer_id) or complaint.customer_tier
+        graded = regraded(
+            complaint.signals or [], complaint.category, tier, now, self.config.deadlines, self.calendar
+        )
+        deadline = graded.deadline.due_at.astimezone(dt.UTC)
+        by_staff = reopener.actor != CUSTOMER
+        owner = reopened_owner(
+            complaint.resolved_by,
+            store.active_staff(session, complaint.resolved_by),
+            reopener.actor if by_staff else None,
+            reopener.agent,
+        )
+        store.reopen_case(
+            session, conversation, complaint, owner, graded.grade.value, list(graded.signals), deadline, now, flow_data
+        )
         locale = self.phrases.locale(conversation.locale)
         moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
         delivery = self._say(
@@ -627,43 +683,57 @@ class Tracker:
             case_number=complaint.case_number,
             deadline=moment,
         )
-        effects = Effects(staff_events=[_refetch(conversation_id)])
+        effects = Effects(staff_events=[_refetch(conversation.id)])
         if delivery is not None:
             effects.deliveries.append(delivery)
-        self._timeline(
-            session,
-            complaint,
-            TimelineKind.REOPENED,
-            now,
-            actor=me,
-            username=staff.get("username"),
-            why=reason,
-            owner=owner,
-            case_number=complaint.case_number,
-            deadline_at=deadline.isoformat(),
-            callback_cancelled=callback_pending,
-            message_id=delivery and delivery.message_id,
-        )
-        if owner != me:
+        queued: dict[str, object] = {}
+        if not owner.startswith("agent:"):
+            # Nobody to give it back to (whoever resolved it is off): the supervisors' queue takes it.
+            request = HandoffRequest(SUPERVISOR_QUEUE, REOPENED_PRIORITY, TicketReason.AFTER_RESOLUTION)
+            open_or_raise_ticket(session, conversation.id, complaint.id, request, now)
+            effects.queue_changed.append(conversation.id)
+            queued = {"queue": SUPERVISOR_QUEUE, "priority": REOPENED_PRIORITY}
+        why = {"username": reopener.username, "why": reopener.why} if by_staff else {}
+        detail: dict[str, object] = {
+            **why,
+            "owner": owner,
+            "case_number": complaint.case_number,
+            "deadline_at": deadline.isoformat(),
+            "grade": graded.grade.value,
+            "signals": list(graded.signals),
+            **queued,
+            "callback_cancelled": callback_cancelled,
+            "message_id": delivery and delivery.message_id,
+        }
+        self._timeline(session, complaint, TimelineKind.REOPENED, now, actor=reopener.actor, **detail)
+        notice: dict[str, object] = {"case_number": complaint.case_number}
+        if by_staff:
+            notice.update(how="reopened", by=reopener.username, why=reopener.why)
+        audiences = [SUPERVISORS]
+        if owner.startswith("agent:") and owner != reopener.actor:
+            audiences.insert(0, user_audience(int(owner.removeprefix("agent:"))))
+        for audience in audiences:
             event = notify(
                 session,
                 "case_reopened",
-                user_audience(int(owner.removeprefix("agent:"))),
+                audience,
                 now,
-                conversation_id=conversation_id,
+                conversation_id=conversation.id,
                 complaint_id=complaint.id,
-                detail={
-                    "how": "reopened",
-                    "case_number": complaint.case_number,
-                    "by": staff.get("username"),
-                    "why": reason,
-                },
+                detail=notice,
             )
             if event is not None:
                 effects.staff_events.append(event)
         effects.timers = _schedules(
             store.arm_on_promise(
-                session, conversation_id, now, deadline, complaint.category, now, self.config.followups
+                session,
+                conversation.id,
+                now,
+                deadline,
+                complaint.category,
+                now,
+                self.config.followups,
+                complaint_id=complaint.id,
             )
         )
         return Outcome(owner, effects, deadline=deadline.isoformat())

@@ -62,6 +62,7 @@ PHRASE_SAMPLES: dict[str, str] = {
     "categories": "公共设施、环境卫生",
     "case_numbers": "TS20261203K7M2QX",
     "open_cases": "TS20261203P4N8TW",
+    "count": "2",
 }
 """A sample value for every phrase placeholder, for the console's preview (tests/standards keeps
 it in step with ``PHRASE_VARIABLES``)."""

@@ -9,7 +9,6 @@ from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.config import Followups
-from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.flows.records import SatisfactionRecord, State
 from bot.promises.timers import CASE_KINDS, CaseTimer, CaseTimerKind, deadline_plan, next_follow_up
@@ -24,7 +23,6 @@ from bot.storage.models import (
     Timer,
     User,
 )
-from bot.storage.notifications import notify
 from bot.storage.store import dialect_insert
 
 OPEN_STATUSES = ("open", "incomplete")
@@ -187,47 +185,6 @@ def record_satisfaction(
     return complaint.id
 
 
-def reopen(
-    session: Session, conversation_id: int, now: dt.datetime, followups: Followups
-) -> tuple[list[StaffEvent], list[CaseTimer]]:
-    """The customer says the resolved case is not resolved: open again, with the agent who resolved it."""
-    complaint = latest_complaint(session, conversation_id)
-    conversation = session.get(Conversation, conversation_id)
-    if complaint is None or conversation is None:
-        return [], []
-    owner = complaint.resolved_by or "bot"
-    complaint.status, complaint.resolved_at = "open", None
-    conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
-    session.add(
-        TimelineEvent(
-            conversation_id=conversation_id,
-            complaint_id=complaint.id,
-            kind=TimelineKind.REOPENED,
-            actor="customer",
-            detail={"owner": owner, "case_number": complaint.case_number},
-            created_at=now,
-        )
-    )
-    events = [StaffEvent(kind=StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))]
-    audience = f"user:{owner.split(':', 1)[1]}" if owner.startswith("agent:") else "role:supervisor"
-    notified = notify(
-        session,
-        "case_reopened",
-        audience,
-        now,
-        conversation_id=conversation_id,
-        complaint_id=complaint.id,
-        detail={"case_number": complaint.case_number},
-    )
-    if notified is not None:
-        events.append(notified)
-    follow_up_at = next_follow_up(complaint.category, now, followups)
-    timers = (
-        arm(session, conversation_id, {CaseTimerKind.FOLLOW_UP: follow_up_at}, complaint.id) if follow_up_at else []
-    )
-    return events, timers
-
-
 def handled_by(session: Session, conversation_id: int, agent_id: int) -> bool:
     """Has the agent handled the conversation's case: owns it, claimed one of its tickets, or
     resolved one of its complaints?"""
@@ -264,23 +221,30 @@ def customer_elsewhere(session: Session, conversation: Conversation) -> int | No
     ).scalar_one_or_none()
 
 
-def reopen_by_staff(
+def reopen_case(
     session: Session,
     conversation: Conversation,
     complaint: Complaint,
     owner: str,
+    grade: str,
+    signals: list[str],
     deadline: dt.datetime,
-    flow_data: dict[str, object],
     now: dt.datetime,
+    flow_data: dict[str, object] | None = None,
 ) -> None:
-    """Staff reopened the resolved complaint: open again with a new deadline promised now, in
-    ``owner``'s hands (its ownership version moved on, so a bot step computed before is dropped),
-    the conversation handed off (opened again if it had closed) with ``flow_data``."""
+    """The resolved complaint is open again, graded ``grade`` with ``signals`` and a new deadline
+    promised now, in ``owner``'s hands (its ownership version moved on, so a bot step computed
+    before is dropped), the conversation handed off (opened again if it had closed; with
+    ``flow_data`` when given, else its own). Its case timers are called off, to be armed anew."""
     complaint.status, complaint.resolved_at = "open", None
     complaint.promised_at, complaint.deadline_at = now, deadline
+    complaint.grade, complaint.signals = grade, signals
     conversation.owner, conversation.ownership_version = owner, conversation.ownership_version + 1
-    conversation.flow_state, conversation.flow_data = State.HANDED_OFF.value, flow_data
+    conversation.flow_state = State.HANDED_OFF.value
+    if flow_data is not None:
+        conversation.flow_data = flow_data
     conversation.status, conversation.closed_at, conversation.closed_reason = "open", None, None
+    cancel_cases(session, conversation.id, [complaint.id, 0])
 
 
 def resolution_summary(session: Session, conversation_id: int, case_number: str | None = None) -> str | None:

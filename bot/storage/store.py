@@ -624,7 +624,7 @@ _CASE_COLUMNS = (
     _complaints.c.area,
 )
 _PRIOR_COMPLAINTS = PreparedQuery(
-    select(*_CASE_COLUMNS)
+    select(*_CASE_COLUMNS, _complaints.c.description)
     .where(_complaints.c.customer_id.in_(bindparam("ids", expanding=True)))
     .order_by(_complaints.c.id)
 )
@@ -831,10 +831,33 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
         return None
 
     handed_off = {row.id for row in rows if row.flow_state == State.HANDED_OFF.value}
+    # A customer with two or more open cases hears of each when asking where "my complaint" stands.
+    several: dict[int, list[Any]] = {}
+    for customer_id, theirs in complaints.items():
+        unresolved = [
+            complaint for complaint in theirs if complaint.status in OPEN_STATUSES and complaint.deadline_at is not None
+        ]
+        if len(unresolved) > 1:
+            several[customer_id] = unresolved
     places, names = _case_places(
         session,
-        handed_off | {complaint.conversation_id for complaint in open_complaints.values() if complaint is not None},
+        handed_off
+        | {complaint.conversation_id for complaint in open_complaints.values() if complaint is not None}
+        | {complaint.conversation_id for unresolved in several.values() for complaint in unresolved},
     )
+
+    def open_cases(customer_id: int) -> tuple[CaseStatus, ...]:
+        return tuple(
+            dataclasses.replace(
+                _case_status(complaint, places.get(complaint.conversation_id), names),
+                area=complaint.area,
+                customer_id=customer_id,
+                own=True,
+                category=complaint.category,
+                problem=complaint.description,
+            )
+            for complaint in several.get(customer_id, ())
+        )
 
     def open_case(conversation_id: int) -> OpenCase | None:
         complaint = open_complaints[conversation_id]
@@ -889,6 +912,7 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
                 prior_categories=frozenset(categories.get(row.customer_id, ())),
                 open_case=open_case(row.id),
                 this_case=this_case(row.customer_id, row.id),
+                open_cases=open_cases(row.customer_id),
             ),
         )
         for row in rows

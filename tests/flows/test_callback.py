@@ -54,7 +54,9 @@ def _assert_reopened(chat: Chat, step: Step, rating: int | None) -> None:
     assert "satisfaction_ask_rating" not in chat.phrase_ids(step)
     assert step.satisfaction is not None
     assert (step.satisfaction.resolved, step.satisfaction.rating) == (False, rating)
-    assert step.complaint is not None  # promised again, with a concrete time
+    # The resolved case itself is reopened once the step is stored (Tracker.reopen_case: graded,
+    # promised again with a concrete time, as staff reopen one), no new case.
+    assert step.complaint is None
     assert not chat.data.timers
 
 

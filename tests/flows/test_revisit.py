@@ -64,7 +64,7 @@ def test_the_problem_back_reopens_the_case_with_its_agent(engine: ConversationEn
     step = chat.send(text)
     assert _reopened(chat, step), chat.phrase_ids(step)
     assert step.satisfaction is not None and (step.satisfaction.resolved, step.satisfaction.comment) == (False, text)
-    assert step.complaint is not None and step.complaint.case_number == chat.data.case_number
+    assert step.reopen and step.complaint is None  # the resolved case reopened, no new one
 
 
 def test_the_problem_back_before_the_callback_asks_reopens_too(engine: ConversationEngine) -> None:
@@ -218,7 +218,7 @@ def test_disputing_the_result_of_the_resolved_case_reopens_it(engine: Conversati
     step = chat.send("公摊费凭什么收我的")
     assert _reopened(chat, step), chat.phrase_ids(step)
     assert "restate" not in chat.phrase_ids(step)
-    assert step.complaint is not None and step.complaint.case_number == case_number
+    assert step.reopen and step.complaint is None and chat.data.case_number == case_number
 
 
 @pytest.mark.parametrize("answer", ["不对，不是新问题，就是刚才那个，你们根本没解决", "没解决", "就是刚才那个问题"])
@@ -230,10 +230,11 @@ def test_a_new_case_said_to_be_the_resolved_one_reopens_that_one(engine: Convers
     assert chat.phrase_ids(chat.send("快递柜一直占用消防通道")) == ["restate", "confirm_question"]
     step = chat.send(answer)
     assert _reopened(chat, step), chat.phrase_ids(step)
-    assert step.complaint is not None and step.complaint.case_number == case_number
-    assert step.complaint.description == NO_WATER
+    # The resolved case is the one reopened (its number and problem back), the new form dropped.
+    assert step.reopen and step.complaint is None
+    assert chat.data.case_number == case_number and chat.data.description == [NO_WATER]
     assert step.satisfaction is not None and not step.satisfaction.resolved
-    assert case_number in chat.texts(step) and not chat.data.timers
+    assert not chat.data.timers
 
 
 @pytest.mark.parametrize(("text", "score"), [("2分，根本没解决", 2), ("1分 还是没修好", 1), ("2分根本没解决", 2)])

@@ -44,14 +44,16 @@ async def run_due(client: Any) -> int:
     return await run_worker(client)
 
 
-async def promised_case(client: Any, description: str = "小区楼道的垃圾三天没人清理") -> tuple[int, ChatSocket]:
+async def promised_case(
+    client: Any, description: str = "小区楼道的垃圾三天没人清理", phone: str = "13800138000"
+) -> tuple[int, ChatSocket]:
     """A web chat customer whose property complaint was confirmed and promised (12 h deadline)."""
     token, conversation_id = await new_session(client)
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     for text, answer in (
         (description, "电话"),
-        ("13800138000", "地址"),
+        (phone, "地址"),
         ("阳光花园3栋", "是否正确"),
         ("对", "投诉编号"),
     ):

@@ -153,8 +153,8 @@ async def test_not_resolved_reopens_the_case_with_its_owner(make_client: AppFact
     # hours from Monday 16:00 (1.5 h Monday, 9 h Tuesday and Wednesday, 4.5 h Thursday).
     # Told as staff reopening a case tell it (case_reopened), with the case number but not the
     # bot's work number (a person handled the case), never a first complaint's promise.
-    await socket.until_bot_says("我们会继续跟进处理，并在11月26日（周四）下午1点前给您明确的答复")
-    assert socket.bot_texts()[-1].startswith("您好，您反映的问题（投诉编号")
+    await socket.until_told("我们会继续跟进处理，并在11月26日（周四）下午1点前给您明确的答复")
+    assert socket.told_texts()[-1].startswith("您好，您反映的问题（投诉编号")
     assert sum("我的工号是" in text for text in socket.bot_texts()) == 1
     assert sum("向上级部门反映" in text for text in socket.bot_texts()) == 1
 
@@ -168,8 +168,9 @@ async def test_not_resolved_reopens_the_case_with_its_owner(make_client: AppFact
     # The new deadline is tracked like the first: at the new deadline the breach fires.
     assert await notifications(client, "deadline_breached") == []
     assert "reopened" in await timeline_kinds(client, conversation_id)
-    [notice] = await notifications(client, "case_reopened")
-    assert notice.audience == f"user:{agent_id}"
+    # Its owner is told, and the supervisors too: a reopened complaint is escalated.
+    notices = await notifications(client, "case_reopened")
+    assert sorted(notice.audience for notice in notices) == sorted([f"user:{agent_id}", "role:supervisor"])
     [answer] = await _satisfaction(client)
     assert (answer.resolved, answer.rating, answer.comment) == (False, None, "电梯还是没解决,今天又停了")
 

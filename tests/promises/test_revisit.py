@@ -155,11 +155,11 @@ async def test_a_case_reopened_at_the_callback_days_later_has_a_new_time_told_an
     clock.advance(days=2)  # Wednesday 16:00 in Shanghai
 
     await socket.send("2分，垃圾还是没清理，根本没解决")
-    await socket.until_bot_says("我们会继续跟进处理")
+    await socket.until_told("我们会继续跟进处理")
     case = await complaint(client, conversation_id)
     assert case.status == "open"
     assert case.deadline_at == dt.datetime(2026, 11, 30, 13, 0, tzinfo=SHANGHAI)
-    told = [text for text in socket.bot_texts() if "继续跟进处理" in text]
+    told = [text for text in socket.told_texts() if "继续跟进处理" in text]
     assert told == [
         f"您好，您反映的问题（投诉编号{case.case_number}）我们会继续跟进处理，"
         "并在11月30日（周一）下午1点前给您明确的答复。给您带来的不便，请您原谅！"

@@ -81,10 +81,12 @@ async def test_an_agent_reopens_a_case_resolved_by_mistake_and_the_callback_neve
     assert (answer["reopened"], answer["owner"]) == (True, f"agent:{agent_id}")
 
     # The agent who reopened it has it (首问负责), and the case is open with a deadline from the
-    # table: 12 service hours from Monday 15:00 end on Wednesday at 9:00.
+    # table for a repeat of the problem, as the customer's own "没解决" gets (complex, 24 service
+    # hours from Monday 15:00 end on Thursday at 12:00), though it was a simple case first.
     case = await complaint(client, conversation_id)
     assert (case.status, case.resolved_at) == ("open", None)
-    assert case.deadline_at == clock.now + dt.timedelta(days=1, hours=18)
+    assert (case.grade, "repeat" in case.signals) == ("complex", True)
+    assert case.deadline_at == clock.now + dt.timedelta(days=2, hours=21)
     assert answer["deadline_at"] == case.deadline_at.isoformat()
     conversation = await _conversation(client, conversation_id)
     assert (conversation.owner, conversation.flow_state, conversation.status) == (
@@ -96,7 +98,7 @@ async def test_an_agent_reopens_a_case_resolved_by_mistake_and_the_callback_neve
     await socket.until(lambda frames: bool(_told(frames)))
     assert _told(socket.frames) == [
         f"您好，您反映的问题（投诉编号{case.case_number}）我们会继续跟进处理，"
-        "并在后天上午9点前给您明确的答复。给您带来的不便，请您原谅！"
+        "并在11月26日（周四）中午12点前给您明确的答复。给您带来的不便，请您原谅！"
     ]
 
     # The timeline and the audit log say who reopened it and why.
@@ -163,8 +165,10 @@ async def test_who_may_reopen_a_case(make_client: AppFactory) -> None:
     reopened = await _reopen(client, conversation_id, lead_headers, {"reason": "客户来电投诉未处理好"})
     assert reopened.status == 200, await reopened.text()
     assert (await reopened.json())["owner"] == f"agent:{agent_id}"
-    [notice] = await notifications(client, "case_reopened")
-    assert notice.audience == f"user:{agent_id}"
+    notices = {notice.audience: notice for notice in await notifications(client, "case_reopened")}
+    # The supervisors are told too: a reopened complaint is escalated.
+    assert notices.keys() == {f"user:{agent_id}", "role:supervisor"}
+    notice = notices[f"user:{agent_id}"]
     assert notice.detail["by"] == "wang.lead" and notice.detail["why"] == "客户来电投诉未处理好"
     await socket.until(lambda frames: bool(_told(frames)))
 

@@ -1,0 +1,123 @@
+"""A customer with two open cases asking where "my complaint" stands hears of both, each with its
+number, where it stands and its reply time; a question naming one of them by what it is about
+("停水的那个呢", "路灯那个处理到哪了") hears of that one only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started
+from bot.flows.records import CaseStage, CaseStatus, CustomerView, OpenCase, State
+from tests.flows.chat import MONDAY_2PM, Chat
+
+WATER = CaseStatus(
+    CaseStage.WAITING,
+    "TS20261123WATER1",
+    MONDAY_2PM + dt.timedelta(days=2),
+    queue_position=3,
+    area="阳光花园5栋",
+    category="engineering_repair",
+    problem="阳光花园5栋停水了",
+    own=True,
+)
+LAMP = CaseStatus(
+    CaseStage.WITH_AGENT,
+    "TS20261123LAMP22",
+    MONDAY_2PM + dt.timedelta(hours=12),
+    agent_name="李娜",
+    area="阳光花园5栋",
+    category="property_service",
+    problem="小区门口的路灯坏了一个星期了",
+    own=True,
+)
+
+
+@pytest.fixture
+def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
+    return conversation_engine
+
+
+def after_the_hand_off(engine: ConversationEngine) -> Chat:
+    """The conversation of the two cases, handed off; storage finds both open."""
+    chat = Chat(engine)
+    chat.send(Started())
+    for text in ("阳光花园5栋停水了", "13800138000", "对"):
+        chat.send(text)
+    assert chat.state is State.HANDED_OFF
+    chat.customer = CustomerView(this_case=LAMP, open_cases=(WATER, LAMP))
+    return chat
+
+
+def a_new_conversation(engine: ConversationEngine, locale: str = "zh-CN") -> Chat:
+    """The same customer writing again in a new conversation, both cases open elsewhere."""
+    open_case = OpenCase(LAMP.case_number or "", LAMP.deadline_at or MONDAY_2PM, status=LAMP, category=LAMP.category)
+    chat = Chat(engine, CustomerView(open_case=open_case, open_cases=(WATER, LAMP)), locale=locale)
+    chat.send(Started())
+    return chat
+
+
+@pytest.mark.parametrize("question", ["处理到哪了", "我的投诉怎么样了"])
+def test_a_status_question_after_the_hand_off_tells_both_cases(engine: ConversationEngine, question: str) -> None:
+    chat = after_the_hand_off(engine)
+    step = chat.send(question)
+    said = chat.texts(step)
+    assert "您目前有2个投诉正在处理" in said, said
+    water, lamp = (line for line in said.splitlines() if "投诉编号" in line)
+    assert "TS20261123WATER1" in water and "第3位" in water and "后天下午2点前" in water, water
+    assert "TS20261123LAMP22" in lamp and "李娜" in lamp and "明天凌晨2点前" in lamp, lamp
+    assert chat.phrase_ids(step).count("status_answer") == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "told", "untold"),
+    [
+        ("停水的那个呢", "TS20261123WATER1", "TS20261123LAMP22"),
+        ("路灯那个怎么样了", "TS20261123LAMP22", "TS20261123WATER1"),
+        ("停水的投诉处理到哪了", "TS20261123WATER1", "TS20261123LAMP22"),
+    ],
+)
+def test_a_question_naming_one_case_by_its_problem_hears_of_that_one(
+    engine: ConversationEngine, question: str, told: str, untold: str
+) -> None:
+    chat = after_the_hand_off(engine)
+    step = chat.send(question)
+    said = chat.texts(step)
+    assert told in said and untold not in said, said
+    assert "status_cases" not in chat.phrase_ids(step)
+    # Asking after a case is no other problem: no case is started, nothing added to one.
+    assert step.complaint is None and step.contact is None and chat.state is State.HANDED_OFF
+
+
+def test_a_new_conversation_asking_where_my_complaint_stands_hears_of_both(engine: ConversationEngine) -> None:
+    chat = a_new_conversation(engine)
+    step = chat.send("我的投诉怎么样了")
+    said = chat.texts(step)
+    assert "TS20261123WATER1" in said and "TS20261123LAMP22" in said, said
+    assert step.complaint is None and step.handoff is None
+
+
+def test_a_new_conversation_naming_one_case_hears_of_it_and_opens_no_complaint(engine: ConversationEngine) -> None:
+    chat = a_new_conversation(engine)
+    step = chat.send("停水的那个呢")
+    said = chat.texts(step)
+    assert "TS20261123WATER1" in said and "TS20261123LAMP22" not in said, said
+    assert step.complaint is None and step.handoff is None
+
+
+def test_in_english_both_cases_are_told(engine: ConversationEngine) -> None:
+    chat = a_new_conversation(engine, locale="en")
+    step = chat.send("what's happening with my complaint")
+    said = chat.texts(step)
+    assert "You have 2 complaints open" in said, said
+    assert "TS20261123WATER1" in said and "TS20261123LAMP22" in said, said
+
+
+def test_one_open_case_is_told_as_before(engine: ConversationEngine) -> None:
+    chat = after_the_hand_off(engine)
+    chat.customer = CustomerView(this_case=LAMP)
+    step = chat.send("处理到哪了")
+    said = chat.texts(step)
+    assert "TS20261123LAMP22" in said and "status_cases" not in chat.phrase_ids(step), said
