@@ -1,11 +1,12 @@
 """Staff helpers: accounts, sign-in (through the API, or holding exactly one session cookie),
 queue membership, conversation ownership, a handed-off ticket, a claimed conversation, customers
-waiting in the queue, the staff event socket."""
+waiting in the queue, the staff event socket (what it watches, and every frame it got up to now)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -13,10 +14,13 @@ import aiohttp
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from sqlalchemy import select, update
 
+from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.keys import resources
 from bot.settings import PasswordCost
 from bot.staff.accounts import Role, create_user
 from bot.staff.auth import staff_auth_key
+from bot.staff.event_socket import staff_hub_key
+from bot.staff.events import publish
 from bot.storage.models import Conversation, HandoffTicket, User
 from tests.helpers import ChatSocket, new_session
 
@@ -139,6 +143,51 @@ async def staff_socket(client: Any, username: str) -> ClientWebSocketResponse:
     hello = (await frames_until(socket, lambda frame: True))[0]
     assert hello["type"] == "hello" and hello["user"]["username"] == username
     return socket
+
+
+async def watch(socket: ClientWebSocketResponse, conversation_ids: list[int]) -> None:
+    """The console watches these conversations (as console.js does on opening one)."""
+    await socket.send_json({"type": "watch", "conversation_ids": conversation_ids})
+
+
+async def sockets_reading(client: Any, username: str, conversation_id: int) -> bool:
+    """Whether a staff event socket of ``username`` on this instance is told of the conversation
+    now: it watches it, and the server has read that its staff member may read it."""
+    async with resources(client.app).sessions() as session:
+        user_id = (await session.execute(select(User.id).where(User.username == username))).scalar_one()
+    return any(
+        staff.user_id == user_id and conversation_id in staff.readable and not staff.pending
+        for staff in client.app[staff_hub_key]._sockets
+    )
+
+
+async def socket_roles(client: Any, username: str) -> set[str]:
+    """The roles the staff event sockets of ``username`` on this instance are told as, as the
+    server last read them (sockets whose access is being read again are left out)."""
+    async with resources(client.app).sessions() as session:
+        user_id = (await session.execute(select(User.id).where(User.username == username))).scalar_one()
+    return {
+        staff.role for staff in client.app[staff_hub_key]._sockets if staff.user_id == user_id and not staff.pending
+    }
+
+
+def told_of(conversation_id: int, kind: str = "conversation") -> Callable[[Frame], bool]:
+    """A frame of this kind naming the conversation (for :func:`frames_until`)."""
+    return lambda frame: frame["type"] == kind and conversation_id in frame["conversation_ids"]
+
+
+async def frames_up_to_now(client: Any, *sockets: ClientWebSocketResponse) -> list[list[Frame]]:
+    """Every frame each socket got before an event published now (a rules event, which every
+    console is told of: the instances forward events in the order they were published)."""
+    # Letters only: an agent's frames have their digit runs masked as phone numbers.
+    mark = uuid.uuid4().hex.translate(str.maketrans("0123456789", "ghijklmnop"))
+    await publish(resources(client.app).redis, StaffEvent(StaffEventKind.RULES, detail={"mark": mark}))
+    return [
+        (await frames_until(socket, lambda frame: frame["type"] == "rules" and frame["detail"].get("mark") == mark))[
+            :-1
+        ]
+        for socket in sockets
+    ]
 
 
 async def claimed_conversation(client: Any, username: str) -> tuple[str, int, ChatSocket]:

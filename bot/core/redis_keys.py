@@ -55,6 +55,11 @@ STAFF_SESSION_ENDED_CHANNEL = f"{PREFIX}:staff:session-ended"
 """Pub/sub: the token digest of a staff session just signed out (or replaced by a new sign-in);
 every app instance closes its staff event sockets of that session."""
 
+STAFF_ACCESS_CHANGED_CHANNEL = f"{PREFIX}:staff:access-changed"
+"""Pub/sub: the id of a staff account whose queues, role or standing just changed; every app
+instance stops telling that account's open sockets of what it may no longer read, then reads
+their access anew (published after the change is committed)."""
+
 LIVE_QUEUE = f"{PREFIX}:queue:live"
 """Hash: the waiting tickets (ticket id → JSON of what ordering needs), plus the field "built"
 once it holds every waiting ticket; rebuilt from the database when missing."""

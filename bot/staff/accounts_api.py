@@ -21,6 +21,7 @@ from bot.staff.audit import audited, fixed_target, note, path_target
 from bot.staff.auth import requires, staff_auth_key
 from bot.staff.bodies import AccountActiveBody, NewAccountBody, NewPasswordBody, QueuesBody, read_body
 from bot.staff.password_rules import PASSWORD_MIN_CHARS, PasswordRefused, PasswordTooShort
+from bot.staff.socket_access import announce_access_changed
 from bot.staff.usernames import check_username
 from bot.storage import audit as audit_store
 from bot.storage import staff as staff_store
@@ -132,7 +133,8 @@ async def post_user(request: web.Request) -> web.Response:
 @requires(Role.MANAGER)
 @documented(body=QueuesBody)
 async def put_user_queues(request: web.Request) -> web.Response:
-    """``PUT /api/users/{id}/queues`` {queues}: the queues an agent sees and claims from, at once."""
+    """``PUT /api/users/{id}/queues`` {queues}: the queues an agent sees and claims from, at once
+    (their open consoles hear nothing more of a queue they are taken out of)."""
     user_id = path_number(request, "no such user")
     every_queue = resources(request).config.handoff.queue_ids()
     given = await read_body(request, QueuesBody)
@@ -147,6 +149,7 @@ async def put_user_queues(request: web.Request) -> web.Response:
     body = await resources(request).database.write(assign)
     if body is None:
         raise api_error(404, "no such user")
+    await announce_access_changed(resources(request).redis, user_id)
     await _staff_changed(request)
     return web.json_response(body)
 
@@ -206,6 +209,7 @@ async def put_user_active(request: web.Request) -> web.Response:
         raise api_error(400, "you cannot turn off your own account")
     ended = await _change(request, username, active=given.active)
     note(request, sessions_ended=ended)
+    await announce_access_changed(resources(request).redis, user_id)
     every_queue = resources(request).config.handoff.queue_ids()
     async with resources(request).database.sessions() as session:
         body = await session.run_sync(lambda sync: _one_user(sync, user_id, every_queue))

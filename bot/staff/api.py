@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from bot import json_text
 from bot.channels.webchat.adapter import media_links
+from bot.channels.wechat.adapter import followed_the_account
 from bot.config import DeadlineTable
-from bot.core.messages import Sender
+from bot.core.messages import ChannelName, MessageKind, Sender
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Resolved
@@ -49,7 +50,7 @@ from bot.storage import agent_work, conversations, tickets
 from bot.storage import staff as staff_store
 from bot.storage.conversations import add_timeline_event
 from bot.storage.media import media_of_messages  # issue 15 (photos)
-from bot.storage.models import Complaint, Conversation, Customer, Satisfaction, TimelineEvent
+from bot.storage.models import Complaint, Conversation, Customer, Message, Satisfaction, TimelineEvent
 from bot.storage.notifications import notify, user_audience
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
@@ -362,6 +363,7 @@ async def conversation(request: web.Request) -> web.Response:
                     "possibly_duplicated": message.possibly_duplicated,
                     # issue 15 (photos)
                     "kind": message.kind,
+                    "opening": _opening(message),
                     "media": [media_links(media_id) for media_id in photos.get(message.id, [])],
                 }
                 for message in messages
@@ -393,6 +395,17 @@ async def conversation(request: web.Request) -> web.Response:
 
 
 SaidDeadline = Callable[[dt.datetime | None], str | None]
+
+
+def _opening(message: Message) -> str | None:
+    """How a ``start`` message (no text) opened the conversation, for the console's line:
+    "followed" (a WeChat follow), "menu" (a WeChat menu button that opens it), "started" (a
+    Telegram /start, or any other); None for every other message."""
+    if message.kind != MessageKind.START:
+        return None
+    if message.channel == ChannelName.WECHAT:
+        return "followed" if followed_the_account(message.provider_message_id) else "menu"
+    return "started"
 
 
 async def _appealed_case_json(

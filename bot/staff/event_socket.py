@@ -12,6 +12,13 @@ rotation of a session by a new sign-in) on ``bot:staff:session-ended`` and close
 that session with code 4401, a timer closes each at its session's expiry, and every
 ``BOT_SESSION_RECHECK_SECONDS`` the instance asks the database which of its sockets' sessions
 still hold (a deactivated account, a sign-out notice lost with Redis).
+
+Nor is a socket told more than its account may read now: when a manager takes an agent out of a
+queue, the notice on ``bot:staff:access-changed`` (``bot.staff.socket_access``) reaches the
+listener before any event published after it; the account's sockets here are told no
+conversation, typing or role-addressed event until their access is read again, and then only
+those of the conversations it still may read. The same recheck compares every socket's access
+with the database's, for a notice lost with Redis.
 """
 
 from __future__ import annotations
@@ -28,18 +35,17 @@ from urllib.parse import urlsplit
 import structlog
 from aiohttp import WSMsgType, web
 from redis.asyncio import Redis
-from sqlalchemy.orm import Session
 
 from bot.core import redis_keys
 from bot.core.clock import utc_now
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.handoff.membership import EVERY_QUEUE_ROLES
 from bot.keys import resources
-from bot.staff.access import Access, conversation_access
 from bot.staff.accounts import Role
 from bot.staff.auth import COOKIE_NAME, requires, staff_auth_key
 from bot.staff.event_socket_limits import REFUSALS, SocketOwner, StaffSocketSlots
 from bot.staff.privacy import mask_within
+from bot.staff.socket_access import AccessReader, SocketAccess
 from bot.storage.store import token_digest
 from bot.web.client_address import client_addresses_key
 from bot.web.responses import LARGEST_ID, api_error
@@ -72,8 +78,21 @@ class StaffSocket:
     readable: frozenset[int] = field(default_factory=frozenset)
     """The watched conversations its staff member may read: only these get typing and conversation
     events (issue 15)."""
+    access: SocketAccess | None = None
+    """The role and queues ``role`` and ``readable`` were read under; None until read (or when the
+    read failed)."""
+    pending: bool = False
+    """Its account's access changed and is being read again: told no conversation, typing or
+    role-addressed event meanwhile."""
+    reads: int = 0
+    """Reads of its access started: only the newest one's answer is kept."""
 
     def may_see(self, event: StaffEvent) -> bool:
+        if self.pending and (
+            event.kind in (StaffEventKind.CONVERSATION, StaffEventKind.TYPING)
+            or (event.audience or "").startswith("role:")
+        ):
+            return False
         if event.kind is StaffEventKind.TYPING:
             return not self.readable.isdisjoint(event.conversation_ids)
         audience = event.audience
@@ -113,17 +132,73 @@ def event_frame(event: StaffEvent) -> str:
 class StaffEventHub:
     """The staff sockets on this instance and the one pub/sub listener that feeds them."""
 
-    def __init__(self, redis: Redis, slots: StaffSocketSlots) -> None:
+    def __init__(self, redis: Redis, slots: StaffSocketSlots, reader: AccessReader) -> None:
         self._redis = redis
         self.slots = slots
         """The caps on the sockets open here, taken before the upgrade."""
+        self._reader = reader
         self._sockets: set[StaffSocket] = set()
         self._by_session: dict[str, set[StaffSocket]] = {}
         self._closing: set[asyncio.Task[bool]] = set()
+        self._rereading: set[asyncio.Task[None]] = set()
         self._listener: asyncio.Task[None] | None = None
 
     def __len__(self) -> int:
         return len(self._sockets)
+
+    def __contains__(self, staff: object) -> bool:
+        return staff in self._sockets
+
+    async def reread(self, staff: StaffSocket) -> bool:
+        """Read the socket's access and which of its watched conversations it may read, now.
+        False when its account is turned off or gone (the caller closes it); a read that a newer
+        one overtook changes nothing."""
+        staff.reads += 1
+        this = staff.reads
+        try:
+            reading = await self._reader.reading(staff.user_id, staff.watching)
+        except Exception:  # told of no watched conversation until the next read (the recheck's)
+            log.warning("staff_events.access_unknown", exc_info=True)
+            if staff.reads == this:
+                staff.readable, staff.access = frozenset(), None
+            return True
+        if staff.reads != this:
+            return True
+        if reading is None:
+            return False
+        staff.role, staff.access, staff.readable = reading.access.role, reading.access, reading.readable
+        staff.pending = False
+        return True
+
+    def access_changed(self, user_id: int) -> int:
+        """The account's access changed: its sockets here are told nothing it may no longer read
+        from now on, and their access is read again; returns how many."""
+        changed = [staff for staff in self._sockets if staff.user_id == user_id]
+        for staff in changed:
+            self._read_again(staff)
+        return len(changed)
+
+    async def recheck_access(self) -> int:
+        """Read again the access of the sockets whose account's role, queues or standing differ
+        from what they were read under (a notice lost with Redis); returns how many."""
+        now = await self._reader.accesses({staff.user_id for staff in self._sockets})
+        stale = [staff for staff in self._sockets if staff.access is None or now.get(staff.user_id) != staff.access]
+        for staff in stale:
+            self._read_again(staff)
+        return len(stale)
+
+    def _read_again(self, staff: StaffSocket) -> None:
+        # At once, before the next event is forwarded; a read under way now answers for the old access.
+        staff.pending, staff.readable = True, frozenset()
+        staff.reads += 1
+
+        async def read() -> None:
+            if staff in self._sockets and not await self.reread(staff) and staff in self._sockets:
+                self._end(staff)
+
+        task = asyncio.create_task(read())
+        self._rereading.add(task)
+        task.add_done_callback(self._rereading.discard)
 
     def add(self, staff: StaffSocket) -> None:
         """Serve events to this socket until its session ends (closed at its expiry at the latest)."""
@@ -176,6 +251,10 @@ class StaffEventHub:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
             self._listener = None
+        for task in list(self._rereading):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def close_all(self) -> None:
         for staff in list(self._sockets):
@@ -186,14 +265,23 @@ class StaffEventHub:
         while True:
             try:
                 async with self._redis.pubsub() as pubsub:
-                    await pubsub.subscribe(redis_keys.STAFF_EVENTS_CHANNEL, redis_keys.STAFF_SESSION_ENDED_CHANNEL)
+                    # One connection for the three: an event published after an access change
+                    # is heard after it.
+                    await pubsub.subscribe(
+                        redis_keys.STAFF_EVENTS_CHANNEL,
+                        redis_keys.STAFF_SESSION_ENDED_CHANNEL,
+                        redis_keys.STAFF_ACCESS_CHANGED_CHANNEL,
+                    )
                     if not ready.done():
                         ready.set_result(None)
                     async for item in pubsub.listen():
                         if item.get("type") != "message":
                             continue
-                        if _text(item["channel"]) == redis_keys.STAFF_SESSION_ENDED_CHANNEL:
+                        channel = _text(item["channel"])
+                        if channel == redis_keys.STAFF_SESSION_ENDED_CHANNEL:
                             self.session_ended(_text(item["data"]))
+                        elif channel == redis_keys.STAFF_ACCESS_CHANGED_CHANNEL:
+                            self._heard_access_changed(_text(item["data"]))
                         else:
                             await self.forward(item["data"])
             except asyncio.CancelledError:
@@ -203,6 +291,12 @@ class StaffEventHub:
                 if not ready.done():
                     ready.set_result(None)
                 await asyncio.sleep(1)
+
+    def _heard_access_changed(self, data: str) -> None:
+        if not (data.isascii() and data.isdigit()):
+            log.warning("staff_events.bad_access_notice", data=data[:40])
+            return
+        self.access_changed(int(data))
 
     async def forward(self, data: bytes | str) -> int:
         """Send a published event to every socket here that may see it; returns how many."""
@@ -244,7 +338,7 @@ staff_hub_key = web.AppKey("staff_event_hub", StaffEventHub)
 async def staff_events_context(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: the instance's listener, running as long as the app."""
     shared = resources(app)
-    hub = StaffEventHub(shared.redis, StaffSocketSlots(shared.settings.auth))
+    hub = StaffEventHub(shared.redis, StaffSocketSlots(shared.settings.auth), AccessReader(shared.sessions))
     app[staff_hub_key] = hub
     await hub.start()
     yield
@@ -252,7 +346,8 @@ async def staff_events_context(app: web.Application) -> AsyncIterator[None]:
 
 
 async def session_recheck_context(app: web.Application) -> AsyncIterator[None]:
-    """cleanup_ctx (after the sign-in's): close sockets whose sessions the database no longer holds."""
+    """cleanup_ctx (after the sign-in's): close sockets whose sessions the database no longer holds,
+    and read again the access of those whose account's queues or role changed unheard."""
     hub, sessions = app[staff_hub_key], app[staff_auth_key].sessions
     interval = resources(app).settings.auth.session_recheck_seconds
 
@@ -261,6 +356,7 @@ async def session_recheck_context(app: web.Application) -> AsyncIterator[None]:
             await asyncio.sleep(interval)
             try:
                 await hub.recheck(sessions.still_open)
+                await hub.recheck_access()
             except Exception:
                 log.exception("staff_events.recheck_failed")
 
@@ -300,23 +396,6 @@ def _watch_list(data: str) -> frozenset[int] | None:
     return frozenset(ids)
 
 
-async def _readable(request: web.Request, watching: frozenset[int]) -> frozenset[int]:
-    """The watched conversations the socket's staff member may read (issue 15: typing events)."""
-    if not watching:
-        return frozenset()
-    staff = request["staff"]
-
-    def allowed(session: Session) -> frozenset[int]:
-        return frozenset(cid for cid in watching if conversation_access(session, cid, staff) is Access.ALLOWED)
-
-    try:
-        async with resources(request).sessions() as session:
-            return await session.run_sync(allowed)
-    except Exception:  # the console works on without typing signals until its next watch
-        log.warning("staff_events.readable_unknown", exc_info=True)
-        return frozenset()
-
-
 @requires(Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
 async def events_socket(request: web.Request) -> web.StreamResponse:
     """``GET /api/events``: a websocket for signed-in staff (401 without a session).
@@ -349,7 +428,8 @@ async def _serve(request: web.Request, hub: StaffEventHub, owner: SocketOwner) -
     hub.add(staff)
     try:
         # A sign-out between the check above and hub.add was not heard here: ask again.
-        if await sessions.load(token) is None:
+        # The role and queues are read now, not taken from the session's cached copy.
+        if await sessions.load(token) is None or not await hub.reread(staff):
             await socket.close(code=SESSION_ENDED, message=b"session ended")
             return socket
         await socket.send_json({"type": "hello", "user": request["staff"]})
@@ -362,7 +442,9 @@ async def _serve(request: web.Request, hub: StaffEventHub, owner: SocketOwner) -
                 continue
             staff.watching = watching
             staff.readable &= watching
-            staff.readable = await _readable(request, watching)
+            if not await hub.reread(staff):
+                await socket.close(code=SESSION_ENDED, message=b"session ended")
+                break
     finally:
         hub.remove(staff)
     return socket

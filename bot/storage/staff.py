@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -40,6 +40,15 @@ def active_user_called(session: Session, name: str) -> User | None:
 def stored_queues(session: Session, user_id: int) -> list[str] | None:
     """The queues stored on the account (None: none stored, or no such account)."""
     return session.execute(select(User.queues).where(User.id == user_id)).scalar_one_or_none()
+
+
+def access_of_active(session: Session, user_ids: Collection[int]) -> dict[int, tuple[str, list[str] | None]]:
+    """The role and stored queues of each of these accounts that is active now (a deactivated or
+    unknown one is absent): what an open console socket of theirs may still be told."""
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.role, User.queues).where(User.id.in_(sorted(user_ids)), User.active))
+    return {row.id: (row.role, row.queues) for row in rows}
 
 
 def queue_member_counts(session: Session, role: str) -> Counter[str]:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from bot.core.messages import MessageKind
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.storage.conversations import add_timeline_event
@@ -429,7 +430,8 @@ def queue_previews(session: Session, conversation_ids: Collection[int]) -> dict[
         return {}
     # Each conversation's newest customer message, walking its messages backwards by the
     # (conversation, id) index: a grouping by conversation would read all their inbound rows.
-    last_text = newest_inbound("text")
+    # A follow or a /start says nothing: the words before it are the last ones.
+    last_text = newest_inbound("text", excluding_kind=MessageKind.START.value)
     problem = (
         select(Complaint.description)
         .where(Complaint.conversation_id == Conversation.id)
@@ -511,7 +513,7 @@ def case_previews(session: Session, conversation_ids: Collection[int]) -> dict[i
             Complaint.category,
             Complaint.description,
             Complaint.signals,
-            newest_inbound("text").label("text"),
+            newest_inbound("text", excluding_kind=MessageKind.START.value).label("text"),
         )
         .outerjoin(Complaint, Complaint.id == newest)
         .where(Conversation.id.in_(sorted(conversation_ids)))

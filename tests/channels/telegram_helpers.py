@@ -196,3 +196,10 @@ def edited_update(update_id: int, message_id: int, text: str) -> dict[str, Any]:
     message = update(message_id, text)["message"]
     message["edit_date"] = int(time.time())
     return {"update_id": update_id, "edited_message": message}
+
+
+async def post_update(client: Any, payload: dict[str, Any]) -> None:
+    """Telegram posting an update to the webhook, with the secret; the bot stores it (200)."""
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    response = await client.post("/channels/telegram", json=payload, headers=headers)
+    assert response.status == 200, await response.text()

@@ -216,3 +216,9 @@ def event_xml(event: str, created: int, event_key: str = "", sender: str = OPENI
     """An event push (``subscribe``, ``unsubscribe``, a menu ``CLICK`` with its ``EventKey``)."""
     key = f"<EventKey><![CDATA[{event_key}]]></EventKey>" if event_key else ""
     return _message_xml("event", f"<Event><![CDATA[{event}]]></Event>{key}", sender, created)
+
+
+async def push(client: Any, xml: str) -> None:
+    """WeChat pushing a message or event in plain mode, signed at the app's time; answered 200."""
+    response = await client.post("/channels/wechat", params=signed_query(client), data=xml)
+    assert response.status == 200, await response.text()

@@ -204,6 +204,14 @@ def _is_number(value: str) -> bool:
         return False
 
 
+def followed_the_account(provider_message_id: str | None) -> bool:
+    """Whether a stored ``START`` message was the customer following the account (a ``subscribe``
+    push) rather than pressing a menu button that opens the conversation: an event's provider id
+    (:func:`_provider_id`) ends with the event's name."""
+    written = provider_message_id or ""
+    return written.startswith("event:") and written.endswith(":subscribe")
+
+
 def _provider_id(fields: Mapping[str, str], message_type: str, event: str, sender: str, created: int, text: str) -> str:
     """The dedupe key WeChat's retries share: ``MsgId``; for events (and a message without
     one) the sender and ``CreateTime``, as WeChat advises, plus what the message says so two

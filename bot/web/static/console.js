@@ -764,15 +764,7 @@
     const switched = list.dataset.conversation !== String(c.id);
     const wasAtNewest = atNewest(list);
     const before = list.querySelectorAll("li").length;
-    clear(list, (c.messages || []).map((message) => el("li", {
-      class: `from-${message.from}`, "data-message": message.id,
-      "data-media": (message.media || []).map((photo) => photo.id).join(" ") || null,  // issue 15: media.js shows them
-    },
-      el("span", { class: "meta" },
-        `${SENDERS[message.from] || message.from} · ${formatTime(message.ts)}`,
-        message.direction === "out" && message.delivery_status ? ` · ${label("delivery", message.delivery_status)}` : "",
-        message.possibly_duplicated ? T(" · 可能重复") : ""),
-      el("span", { class: "text", text: message.text || "" }))));
+    clear(list, (c.messages || []).map(messageItem));
     list.dataset.conversation = String(c.id);
     const earlier = $("earlier");
     earlier.hidden = !c.earlier_messages;
@@ -784,6 +776,36 @@
     } else if ((c.messages || []).length > before && !state.showingEarlier) {
       $("newer").hidden = false;
     }
+  }
+
+  // A follow (WeChat's subscribe), a /start or a menu button opening the conversation is a message
+  // with no text: it reads as a small line in the history, as does any other message with nothing
+  // to show, never as an empty bubble.
+  const OPENINGS = { followed: T("客户关注了公众号"), menu: T("客户点击菜单打开了对话"), started: T("客户开始了对话") };
+
+  function eventLine(message) {
+    if (message.kind === "start") return OPENINGS[message.opening] || OPENINGS.started;
+    if (!(message.text || "").trim() && !(message.media || []).length) {
+      return `${SENDERS[message.from] || message.from} · ${T("(没有文字的消息)")}`;
+    }
+    return null;
+  }
+
+  function messageItem(message) {
+    const line = eventLine(message);
+    if (line) {
+      return el("li", { class: "from-system event", "data-message": message.id, "data-kind": message.kind },
+        el("span", { class: "text", text: `${line} · ${formatTime(message.ts)}` }));
+    }
+    return el("li", {
+      class: `from-${message.from}`, "data-message": message.id,
+      "data-media": (message.media || []).map((photo) => photo.id).join(" ") || null,  // issue 15: media.js shows them
+    },
+      el("span", { class: "meta" },
+        `${SENDERS[message.from] || message.from} · ${formatTime(message.ts)}`,
+        message.direction === "out" && message.delivery_status ? ` · ${label("delivery", message.delivery_status)}` : "",
+        message.possibly_duplicated ? T(" · 可能重复") : ""),
+      el("span", { class: "text", text: message.text || "" }));
   }
 
   // A conversation with two cases (another problem told after the hand-off): each case's number,
