@@ -53,6 +53,7 @@ def build_daily_report(session: Session, day: dt.date, zone: ZoneInfo) -> dict[s
         select(Complaint.category, Complaint.area, Complaint.area_search, Conversation.channel, Complaint.district)
         .join(Conversation, Conversation.id == Complaint.conversation_id)
         .where(Complaint.created_at >= start, Complaint.created_at < end)
+        .order_by(Complaint.id)  # a place is named as its first case wrote it
     ).all()
     resolved = session.execute(
         select(func.count(func.distinct(TimelineEvent.conversation_id))).where(
