@@ -1046,6 +1046,10 @@ class Classification(_Strict):
     pinyin: dict[str, str] = {}
     """Understander only: Chinese typed in pinyin, read as the characters meant ("dui": 对,
     "zhuangxiu": 装修), in a message of pinyin only (:mod:`bot.understanding.pinyin`)."""
+    cantonese_markers: list[str] = []
+    """Understander only: words written only in Cantonese, the same in both scripts ("唔", "咗",
+    "搞掂"): a message tied between traditional and simplified characters that has one is traditional
+    (:mod:`bot.understanding.language`)."""
     form: FormRules = FormRules()
     elder_ages: ElderAges = ElderAges()
 

@@ -21,6 +21,7 @@ from bot.flows.slots import (
     description_text,
     keep_slots,
     kept_place,
+    place_as_written,
     place_in_own_words,
     said_without_edges,
     whole_place_answer,
@@ -89,7 +90,9 @@ def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
         case_number=case_number,
         description=description_text(data),
         contact_phone=data.phone,
-        area=data.area,
+        # As the customer wrote it (太古城金星閣15樓B室, not the 金星阁 the flow reads): what the agent
+        # sees on the case; staff search finds it in either script (bot.storage.searchable).
+        area=place_as_written(turn) or data.area,
         category=classified.category,
         grade=classified.grade,
         customer_tier=turn.customer.tier,

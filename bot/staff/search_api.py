@@ -19,7 +19,8 @@ MIN_QUERY, MAX_QUERY, MAX_HITS = 2, 100, 20
 @requires(*STAFF)
 async def search(request: web.Request) -> web.Response:
     """``GET /api/search?q=``: up to 20 conversations the staff member may read whose case number,
-    phone or message text contains ``q``, newest first; phone numbers masked as in the conversation.
+    phone, case's place or message text contains ``q`` (places and texts in either script: 金星阁
+    finds 金星閣), newest first; phone numbers masked as in the conversation.
 
     A conversation whose phones the searcher sees masked (an agent's, not handled) is searched as they
     see it: never by phone, by its messages masked, so a query cannot confirm a hidden digit."""
@@ -49,6 +50,8 @@ async def search(request: web.Request) -> web.Response:
                     "case_number": hit.case_number,
                     "matched": hit.matched,
                     "text": hit.text if mask is None or hit.handled else mask(hit.text),
+                    # The place the query found, as the customer (or staff) wrote it, in its script.
+                    "place": hit.place if mask is None or hit.handled else mask(hit.place),
                     "ts": hit.at.isoformat() if hit.at else None,
                 }
                 for hit in hits

@@ -20,12 +20,15 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     false,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.storage.searchable import searchable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -214,6 +217,9 @@ class Message(Base):
     menu_choice: Mapped[str | None] = mapped_column(String(40))
     """Inbound ``menu`` messages only: what the button asks (``MenuChoice.written``: "status",
     "faq:<entry id>"), which the engine reads; ``text`` only shows the staff which button."""
+    search_text: Mapped[str | None] = mapped_column(Text)
+    """``text`` as staff search reads it, in simplified characters; NULL when that is ``text``
+    itself (:mod:`bot.storage.searchable`)."""
 
 
 class Complaint(Base):
@@ -231,6 +237,7 @@ class Complaint(Base):
     contact_by_channel: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """The customer refused a phone: contact them through the conversation's channel identity."""
     area: Mapped[str | None] = mapped_column(String(200))
+    """The place, as the customer (or the staff correcting it) wrote it, in either script."""
     category: Mapped[str] = mapped_column(String(40))
     other_categories: Mapped[list[str] | None] = mapped_column(Json)
     """The categories of other problems the description tells, for the staff to see; ``category``
@@ -255,6 +262,9 @@ class Complaint(Base):
     # issue 14 (reports): the district for the figures by area, and the index their date range uses.
     district: Mapped[str | None] = mapped_column(String(40))
     """The area's district as the understanding layer normalises it (海淀 → 海淀区); None when unknown."""
+    area_search: Mapped[str | None] = mapped_column(Text)
+    """``area`` as staff search reads it, in simplified characters; NULL when that is ``area``
+    itself (:mod:`bot.storage.searchable`)."""
     __table_args__ = (
         Index("ix_complaints_created_at", "created_at"),
         # issue 16: the open cases by deadline (dashboard, reminders) without reading the resolved ones.
@@ -551,3 +561,15 @@ class CannedReply(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     updated_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+# Whatever sets a message's text or a case's place through the ORM sets its search form too;
+# Core inserts and updates give it themselves (``bot.storage.store``).
+@event.listens_for(Message.text, "set")
+def _message_text_set(target: Message, value: str | None, _old: Any, _initiator: Any) -> None:
+    target.search_text = searchable(value)
+
+
+@event.listens_for(Complaint.area, "set")
+def _complaint_area_set(target: Complaint, value: str | None, _old: Any, _initiator: Any) -> None:
+    target.area_search = searchable(value)

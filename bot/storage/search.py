@@ -1,8 +1,12 @@
-"""Staff search (issue 15): conversations by case number, phone or message text.
+"""Staff search (issue 15): conversations by case number, phone, place or message text.
+
+Places and texts are searched in one script: the query and the stored text both in simplified
+characters (:mod:`bot.storage.searchable`), so 金星阁 finds a case whose place is 金星閣, the other
+way round, and a place stored in mixed scripts (太古城金星閣15楼); the hit shows them as written.
 
 ``LIKE '%…%'`` for now: fine for the tens of thousands of messages of one service, but it reads
 every message; a full-text index (PostgreSQL ``pg_trgm`` or ``zhparser``) is the next step when it
-gets slow. Four statements whatever the number of hits (five for an agent's query with digits).
+gets slow. Five statements whatever the number of hits (six for an agent's query with digits).
 
 An agent sees the phone numbers of a conversation they do not handle (neither own nor resolved a
 case of) masked (``bot.staff.privacy``), so a search must not confirm the digits hidden there: in
@@ -22,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.core.phones import SPOKEN_DIGITS
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message
+from bot.storage.searchable import simplified
 
 
 @dataclass(frozen=True)
@@ -32,9 +37,11 @@ class SearchHit:
     status: str
     case_number: str | None
     matched: str
-    """"case_number", "phone" or "text"."""
+    """"case_number", "phone", "place" or "text"."""
     text: str | None
     """The matching message, or the customer's last one."""
+    place: str | None
+    """The place of the case the query found by its place, as written (in the script it was)."""
     at: dt.datetime | None
     handled: bool
     """Whether the searcher handles it (owns it or resolved one of its cases): sees its phones in full."""
@@ -83,15 +90,25 @@ def search_conversations(
     limit: int = 20,
     mask: Callable[[str | None], str | None] | None = None,
 ) -> list[SearchHit]:
-    """Conversations whose case number, phone (customer's or complaint's) or any message text
-    contains ``query``, the most recent first, among those the staff member may read.
+    """Conversations whose case number, phone (customer's or complaint's), case's place or any
+    message text contains ``query``, the most recent first, among those the staff member may read.
+    Places and texts match in either script (the query and the text read in simplified characters).
 
     With ``mask`` (the searcher is an agent), the conversations the agent does not handle are
-    searched as the agent sees them: by case number and by their messages masked, never by phone."""
+    searched as the agent sees them: by case number, by place and by their messages masked, never
+    by phone (nor by a place with digits in the query: masking may star a place's digits)."""
     readable = readable_by(queues, agent_id)
     owned = handled_by(agent_id)
     digits = "".join(ch for ch in query if ch.isdigit())
+    # The masked text differs from the full one only where digits (or numerals) are starred.
+    as_masked = mask is not None and any(ch.isdigit() or ch in _MASKABLE for ch in query)
+    wanted = simplified(query)
     by_case = Complaint.case_number.icontains(query, autoescape=True)
+    by_place: ColumnElement[bool] = func.coalesce(Complaint.area_search, Complaint.area).contains(
+        wanted, autoescape=True
+    )
+    if as_masked:
+        by_place = and_(owned, by_place)
     by_phone: ColumnElement[bool] | None = (
         or_(Complaint.contact_phone.contains(digits, autoescape=True), Customer.phone.contains(digits, autoescape=True))
         if len(digits) >= 4
@@ -103,14 +120,12 @@ def search_conversations(
         select(Conversation.id, func.max(Complaint.case_number))
         .outerjoin(Complaint, Complaint.conversation_id == Conversation.id)
         .join(Customer, Customer.id == Conversation.customer_id)
-        .where(readable, or_(by_case, by_phone) if by_phone is not None else by_case)
+        .where(readable, or_(by_case, by_place, *([by_phone] if by_phone is not None else [])))
         .group_by(Conversation.id)
         .order_by(Conversation.id.desc())
         .limit(limit)
     ).all()
-    in_text = Message.text.contains(query, autoescape=True)
-    # The masked text differs from the full one only where digits (or numerals) are starred.
-    as_masked = mask is not None and any(ch.isdigit() or ch in _MASKABLE for ch in query)
+    in_text = func.coalesce(Message.search_text, Message.text).contains(wanted, autoescape=True)
     text_matches = [
         (conversation_id, message_id)
         for conversation_id, message_id in session.execute(
@@ -130,10 +145,13 @@ def search_conversations(
             reverse=True,
         )[:limit]
     case_numbers = {row[0]: row[1] for row in record_matches}
+    places = _places_matching(session, wanted, [row[0] for row in record_matches])
     matched: dict[int, str] = {}
     for conversation_id, case_number in record_matches:
-        by = "case_number" if case_number and query.lower() in case_number.lower() else "phone"
-        matched[conversation_id] = by
+        if case_number and query.lower() in case_number.lower():
+            matched[conversation_id] = "case_number"
+        else:
+            matched[conversation_id] = "place" if conversation_id in places else "phone"
     message_ids = {conversation_id: message_id for conversation_id, message_id in text_matches}
     for conversation_id in message_ids:
         matched.setdefault(conversation_id, "text")
@@ -165,8 +183,8 @@ def search_conversations(
         .outerjoin(latest_case, latest_case.c.conversation_id == Conversation.id)
         .where(Conversation.id.in_(sorted(matched)))
     ).all()
-    wanted = {row.id: message_ids.get(row.id, row.message_id) for row in rows}
-    shown = sorted(message_id for message_id in wanted.values() if message_id is not None)
+    shown_message = {row.id: message_ids.get(row.id, row.message_id) for row in rows}
+    shown = sorted(message_id for message_id in shown_message.values() if message_id is not None)
     messages = {
         row.id: (row.text, row.created_at)
         for row in session.execute(select(Message.id, Message.text, Message.created_at).where(Message.id.in_(shown)))
@@ -179,8 +197,9 @@ def search_conversations(
             status=row.status,
             case_number=row.case_number or case_numbers.get(row.id),
             matched=matched[row.id],
-            text=messages.get(wanted[row.id], (None, None))[0],
-            at=messages.get(wanted[row.id], (None, None))[1],
+            text=messages.get(shown_message[row.id], (None, None))[0],
+            at=messages.get(shown_message[row.id], (None, None))[1],
+            place=places.get(row.id) if matched[row.id] == "place" else None,
             handled=bool(row.handled),
         )
         for row in rows
@@ -189,24 +208,41 @@ def search_conversations(
     return hits[:limit]
 
 
+def _places_matching(session: Session, wanted: str, conversation_ids: list[int]) -> dict[int, str]:
+    """The newest place, as written, of each of these conversations' cases whose place holds
+    ``wanted`` (simplified), by conversation."""
+    if not conversation_ids:
+        return {}
+    rows = session.execute(
+        select(Complaint.conversation_id, Complaint.area)
+        .where(
+            Complaint.conversation_id.in_(conversation_ids),
+            func.coalesce(Complaint.area_search, Complaint.area).contains(wanted, autoescape=True),
+        )
+        .order_by(Complaint.id)
+    )
+    return {conversation_id: area for conversation_id, area in rows if area is not None}
+
+
 def _masked_matches(
     session: Session, query: str, where: ColumnElement[bool], mask: Callable[[str | None], str | None]
 ) -> list[tuple[int, int]]:
     """(conversation, newest message) of the conversations ``where`` holds whose messages have
-    ``query`` in their text as ``mask`` shows it. A star in the query matches the starred digits."""
+    ``query`` in their text as ``mask`` shows it, in either script. A star in the query matches
+    the starred digits."""
     # Stars stand for digits in the full text: search it by the visible part longest without one.
-    visible = max(query.split("*"), key=len)
+    visible = max(simplified(query).split("*"), key=len)
     if not visible:
         return []
     candidates = session.execute(
         select(Message.conversation_id, Message.id, Message.text)
         .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(where, Message.text.contains(visible, autoescape=True))
+        .where(where, func.coalesce(Message.search_text, Message.text).contains(visible, autoescape=True))
         .order_by(Message.id.desc())
         .limit(MASKED_CANDIDATES)
     )
-    wanted, found = query.casefold(), {}
+    wanted, found = simplified(query).casefold(), {}
     for conversation_id, message_id, text in candidates:
-        if conversation_id not in found and wanted in (mask(text) or "").casefold():
+        if conversation_id not in found and wanted in simplified(mask(text) or "").casefold():
             found[conversation_id] = message_id
     return list(found.items())

@@ -56,6 +56,7 @@ from bot.storage.models import (
     table_of,
 )
 from bot.storage.prepared import Prepared, PreparedQuery
+from bot.storage.searchable import searchable
 
 
 def dialect_insert(session: Session, table: Any) -> Any:
@@ -465,6 +466,7 @@ def _inbound_insert(dialect_insert: Any) -> Any:
             sender=Sender.CUSTOMER.value,
             kind=bindparam("kind"),
             text=bindparam("text"),
+            search_text=bindparam("search_text"),
             provider_message_id=bindparam("provider_message_id"),
             raw=bindparam("raw"),
             menu_choice=bindparam("menu_choice"),
@@ -492,6 +494,7 @@ def _inbound_values(conversation_id: int, inbound: InboundMessage, now: dt.datet
         "channel": inbound.channel.value,
         "kind": inbound.kind.value,
         "text": inbound.text,
+        "search_text": searchable(inbound.text),
         "provider_message_id": inbound.provider_message_id,
         "raw": inbound.raw or None,
         "menu_choice": inbound.menu.written if inbound.menu is not None else None,
@@ -1087,6 +1090,7 @@ _OUTBOUND_KEYS = frozenset(
         "sender",
         "kind",
         "text",
+        "search_text",
         "phrase_id",
         "options",
         "created_at",
@@ -1103,6 +1107,7 @@ def insert_outbound(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Insert outbound messages in one statement; ids in the order given."""
     if not rows:
         return []
+    rows = [{**row, "search_text": searchable(row["text"])} for row in rows]
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         # SQLAlchemy cannot sort SQLite's RETURNING rows by parameter and would insert them one
@@ -1142,6 +1147,7 @@ def save_complaint(
         "alternative_phone": record.alternative_phone,
         "contact_by_channel": record.contact_by_channel,
         "area": record.area,
+        "area_search": searchable(record.area),
         "district": record.district,
         "category": record.category,
         "other_categories": list(record.other_categories) or None,

@@ -9,9 +9,10 @@ exact where a statistical language identifier guesses; a message too short to te
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.understanding.markup import without_markup
-from bot.understanding.normalise import Normalised
+from bot.understanding.normalise import Converter, Normalised, fold
 
 ZH_CN = "zh-CN"
 ZH_TW = "zh-TW"
@@ -23,10 +24,6 @@ _MIN_CHINESE_CHARACTERS = 4
 """Fewer Chinese characters than this: a Chinese conversation keeps its script ("好的", "谢谢",
 "係", a yes with one traditional character, does not turn a simplified conversation traditional)."""
 _LETTERS_AND_DIGITS = re.compile(r"[a-z0-9]+")
-_CANTONESE = frozenset("哋啲嘅咗喺冇嚟畀睇乜嘢咁噉佢嗰啱攞揾搵嚿嘞喇咩𨋢")
-"""Characters written only in Cantonese, the same in both scripts: beside a traditional one they
-tell a message written as Hong Kong writes ("你哋啲清潔工成日唔清垃圾", one 潔 among fifteen);
-alone they do not (Guangdong writes Cantonese in simplified characters)."""
 _SIMPLIFIED_TOO = frozenset("搵")
 """Traditional forms Guangdong writes in simplified text as well ("搵咗管理处三次", beside 揾): not
 a sign of traditional writing."""
@@ -87,13 +84,45 @@ def _mostly_english(text: str, chinese: int) -> bool:
     return words >= _MOSTLY_ENGLISH_WORDS and letters >= _MOSTLY_ENGLISH_LETTERS_PER_CHARACTER * chinese
 
 
-def answer_locale(message: Normalised, session_locale: str, settled: bool = False) -> str:
+class ScriptSigns:
+    """What tells the script a Chinese message is written in besides the traditional characters
+    OpenCC's t2s changes: the Cantonese words of ``classification.cantonese_markers`` (written the
+    same in both scripts) and the characters only simplified Chinese writes (what s2t changes)."""
+
+    def __init__(self, cantonese_markers: Iterable[str], traditionaliser: Converter | None) -> None:
+        markers = sorted({fold(marker) for marker in cantonese_markers if marker.strip()}, key=len, reverse=True)
+        self._markers = re.compile("|".join(map(re.escape, markers))) if markers else None
+        self._traditionaliser = traditionaliser
+
+    def cantonese(self, folded: str) -> int:
+        """How many Cantonese words ``folded`` (a :attr:`Normalised.folded` text) has."""
+        return 0 if self._markers is None else sum(1 for _ in self._markers.finditer(folded))
+
+    def simplified_characters(self, folded: str) -> int:
+        """How many characters of ``folded`` only simplified Chinese writes, the Cantonese words
+        aside (s2t turns the 郁 of "唔郁" into 鬱, yet Hong Kong writes it so); 0 without a
+        simplified → traditional converter."""
+        if self._traditionaliser is None:
+            return 0
+        if self._markers is not None:
+            folded = self._markers.sub(lambda found: " " * len(found.group(0)), folded)
+        converted = self._traditionaliser.convert(folded)
+        if converted == folded:
+            return 0
+        if len(converted) != len(folded):
+            return max(1, abs(len(converted) - len(folded)))
+        return sum(1 for before, after in zip(folded, converted, strict=True) if before != after)
+
+
+def answer_locale(
+    message: Normalised, session_locale: str, settled: bool = False, signs: ScriptSigns | None = None
+) -> str:
     """The language to answer ``message`` in: its own, except that English words mixed with any
     Chinese ("我的WiFi router TP-LINK坏了", markup around "电梯坏了") keep a Chinese conversation
     Chinese; only a message with no Chinese at all turns it English, and once the customer has
     been talking in Chinese (``settled``) only one of more than two English words ("ok thx",
-    "my phone 186…" keep it Chinese)."""
-    detected = detect_locale(message, session_locale)
+    "my phone 186…" keep it Chinese). ``signs`` as for :func:`detect_locale`."""
+    detected = detect_locale(message, session_locale, signs)
     if detected == EN and session_locale in (ZH_CN, ZH_TW):
         chinese = _chinese_characters(message.folded)
         if chinese and not _mostly_english(message.folded, chinese):
@@ -103,8 +132,13 @@ def answer_locale(message: Normalised, session_locale: str, settled: bool = Fals
     return detected
 
 
-def detect_locale(message: Normalised, session_locale: str) -> str:
-    """The message's locale, or ``session_locale`` when the message is too short to tell."""
+def detect_locale(message: Normalised, session_locale: str, signs: ScriptSigns | None = None) -> str:
+    """The message's locale, or ``session_locale`` when the message is too short to tell.
+
+    Traditional Chinese when enough of its characters are traditional (its Cantonese words, by
+    ``signs``, counting with them), or when it has as many traditional characters as simplified
+    ones (often none: "收皮啦你哋 水管爆咗冇人理") and Cantonese words: a customer writing Cantonese
+    reads traditional characters. Without ``signs``, no word counts as Cantonese."""
     chinese = _chinese_characters(message.folded)
     letters, words = _english_words(message.folded)
     english = letters >= _MIN_ENGLISH_LETTERS and words >= _MIN_ENGLISH_WORDS
@@ -117,9 +151,10 @@ def detect_locale(message: Normalised, session_locale: str) -> str:
     if chinese < _MIN_CHINESE_CHARACTERS and session_locale in (ZH_CN, ZH_TW):
         # "係", "啱", "好的": too few characters to change the script the conversation is in.
         return session_locale
-    traditional = message.traditional_characters - sum(1 for char in message.folded if char in _SIMPLIFIED_TOO)
-    if traditional > 0:
-        traditional += sum(1 for char in message.folded if char in _CANTONESE)
-    if traditional > 0 and traditional >= _TRADITIONAL_SHARE * chinese:
+    traditional = max(0, message.traditional_characters - sum(1 for char in message.folded if char in _SIMPLIFIED_TOO))
+    cantonese = signs.cantonese(message.folded) if signs is not None else 0
+    if traditional > 0 and traditional + cantonese >= _TRADITIONAL_SHARE * chinese:
         return ZH_TW
+    if cantonese and signs is not None and traditional == signs.simplified_characters(message.folded):
+        return ZH_TW  # a tie ("收皮啦你哋 水管爆咗冇人理": none of either): Cantonese decides it
     return ZH_CN

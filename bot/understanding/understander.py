@@ -6,7 +6,7 @@ from typing import Protocol
 
 from bot.config import ServiceConfig, Signal
 from bot.understanding.ages import AgeReader
-from bot.understanding.language import ZH_CN, ZH_TW, answer_locale, detect_locale
+from bot.understanding.language import ZH_CN, ZH_TW, ScriptSigns, answer_locale, detect_locale
 from bot.understanding.misspellings import Misspellings
 from bot.understanding.normalise import (
     Converter,
@@ -57,6 +57,7 @@ class Understander:
         ages: AgeReader | None = None,
         traditionaliser: Converter | None = None,
         pinyin: PinyinReader | None = None,
+        script: ScriptSigns | None = None,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -68,6 +69,7 @@ class Understander:
         self._ages = ages
         self._traditionaliser = traditionaliser
         self._pinyin = pinyin or PinyinReader({})
+        self._script = script
         # The flow asks for a message's answer language right after understanding it: the
         # normalised text is kept for that (one text and its form, swapped at once).
         self._last: tuple[str, Normalised] | None = None
@@ -96,6 +98,7 @@ class Understander:
         if slot_extractor is None:
             slot_extractor = SlotExtractor.from_config(config)
         converter = converter or simplified_converter()
+        traditionaliser = traditionaliser or traditional_converter()
 
         def comparable(word: str) -> str:
             return normalise(word, converter).text
@@ -117,8 +120,9 @@ class Understander:
             slot_extractor,
             Misspellings(config.classification.misspellings, comparable),
             AgeReader(config.classification.elder_ages),
-            traditionaliser or traditional_converter(),
+            traditionaliser,
             PinyinReader(config.classification.pinyin),
+            ScriptSigns(config.classification.cantonese_markers, traditionaliser),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -140,9 +144,13 @@ class Understander:
         message = self._normalise(text)
         if self._pinyin.read(message.folded) is not None:
             return _chinese(locale)  # "shi de": Chinese typed in pinyin
-        answer = answer_locale(message, locale, settled)
+        answer = answer_locale(message, locale, settled, self._script)
         if answer == ZH_CN and locale == ZH_TW and self._same_in_both_scripts(message):
             return ZH_TW  # "沙田第一城15座": nothing in it says the customer changed script
+        if answer == ZH_TW and locale == ZH_CN and settled and not message.traditional_characters:
+            # "成日都冇人理" after "电梯坏咗三日": Cantonese words alone do not turn a customer
+            # already seen writing simplified characters (as Guangdong writes Cantonese) traditional.
+            return ZH_CN
         return answer
 
     def _same_in_both_scripts(self, message: Normalised) -> bool:
@@ -201,7 +209,7 @@ class Understander:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages
         too short to tell their language ("ok", "123")."""
         message = self._normalise(text)
-        detected = detect_locale(message, locale or self._default_locale)
+        detected = detect_locale(message, locale or self._default_locale, self._script)
         pinyin = self._pinyin.read(message.folded)
         if pinyin is not None:
             # "louxia zhuangxiu tai chao le", "dui": read as the characters meant (楼下 装修 太 吵 了, 对).

@@ -202,3 +202,36 @@ def test_the_customers_own_place_is_said_back_as_written(
         step = chat.send(message)
     assert "地點：台中市西屯區台灣大道三段99號" in chat.texts(step).splitlines()
     assert "臺" not in chat.texts(step)
+
+
+@pytest.mark.parametrize(
+    "complaint", ["收皮啦你哋 啲垃圾成日冇人收", "你哋啲保安成日唔喺度", "佢哋成日喺度嘈 搞到我瞓唔着"]
+)
+def test_a_cantonese_complaint_with_few_characters_of_either_script_is_answered_in_traditional(
+    conversation_engine: ConversationEngine, complaint: str
+) -> None:
+    """Nothing but Cantonese words tells the script ("冇", "唔", "佢"): a customer writing
+    Cantonese reads traditional characters, from the first reply to the restatement."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    step = chat.send(complaint)
+    assert chat.data.traditional
+    assert "已記錄" in chat.texts(step) and "记录" not in chat.texts(step)
+    chat.send("9123 4567")
+    restated = chat.send("太古城15座")
+    assert chat.texts(restated).startswith("我跟您確認一下")
+
+
+def test_cantonese_words_alone_keep_a_customer_seen_writing_simplified_in_simplified(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """Guangdong writes Cantonese in simplified characters ("电梯坏咗三日"): a later message with
+    nothing but Cantonese words to tell its script does not turn the replies traditional."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("电梯坏咗三日 冇人理")
+    assert not chat.data.traditional
+    chat.wait(61)
+    step = chat.send("佢哋成日喺度嘈 搞到我瞓唔着")
+    assert not chat.data.traditional
+    assert chat.texts(step) == OpenCC("t2s").convert(chat.texts(step))

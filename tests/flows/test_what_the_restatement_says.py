@@ -146,3 +146,28 @@ def test_a_landline_is_restated_with_its_area_code_apart_and_a_mobile_whole(
     assert said in chat.texts(step).splitlines()
     step = chat.send("对")
     assert step.complaint is not None and step.complaint.contact_phone == stored
+
+
+@pytest.mark.parametrize(
+    ("description", "rude", "problem"),
+    [
+        ("你哋做咩食㗎 部電梯壞咗三日", "食㗎", "部電梯壞咗三日"),
+        ("你哋食屎啦 樓上漏水漏咗一個禮拜", "食屎", "樓上漏水漏咗一個禮拜"),
+        ("on9 部電梯又壞咗", "on9", "部電梯又壞咗"),
+        ("仆街 冷氣機壞咗", "仆街", "冷氣機壞咗"),
+        ("收皮啦你哋 啲垃圾成日冇人收", "收皮", "啲垃圾成日冇人收"),
+    ],
+)
+def test_a_cantonese_curse_is_not_said_back(
+    conversation_engine: ConversationEngine, description: str, rude: str, problem: str
+) -> None:
+    """As 我操 is not: the Hong Kong customer hears their problem back, in traditional characters,
+    without the insult."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send(description)
+    chat.send("9123 4567")
+    step = chat.send("太古城15座")
+    said = next(line for line in chat.texts(step).splitlines() if line.startswith("問題："))
+    assert rude not in said.lower()
+    assert problem in said

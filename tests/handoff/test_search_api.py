@@ -196,3 +196,43 @@ async def test_the_agent_who_resolved_a_case_still_finds_and_reads_its_full_phon
     assert view["phones_masked"] is True
     assert all(PHONE not in (message["text"] or "") for message in view["messages"])
     assert "138****5678" in [message["text"] for message in view["messages"]]
+
+
+async def hong_kong_customer_with_a_complaint(client: Any) -> int:
+    """A web chat customer writing traditional characters records a complaint at 太古城金星閣."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    for text, answer in [("太古城金星閣15樓B室 部電梯壞咗三日", "電話"), ("9123 4567", "正確"), ("對", "TS")]:
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    await socket.close()
+    return conversation_id
+
+
+async def test_a_place_is_found_in_either_script_and_shown_as_written(make_client: AppFactory) -> None:
+    """金星阁 finds the case at 金星閣 and 金星閣 the one at 金星阁; a place a supervisor wrote in
+    mixed scripts (太古城金星閣15楼B室) is found by either and shown as it was written."""
+    client = await make_client()
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    csrf = await sign_in(client, "zhou.sup")
+    hong_kong = await hong_kong_customer_with_a_complaint(client)
+
+    for query in ("金星阁", "金星閣", "部电梯坏咗", "金星閣15樓"):
+        assert [hit["conversation_id"] for hit in await search(client, query)] == [hong_kong], query
+    [hit] = await search(client, "金星阁")
+    assert (hit["matched"], hit["place"]) == ("place", "太古城金星閣15樓B室")  # as the customer wrote it
+
+    fixed = await client.patch(
+        f"/api/conversations/{hong_kong}/complaint",
+        json={"area": "太古城金星閣15楼B室"},  # 閣 and 楼: mixed scripts
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert fixed.status == 200, await fixed.text()
+    for query in ("金星阁15楼", "金星閣15樓", "城金星閣15楼B"):
+        [hit] = await search(client, query)
+        assert (hit["conversation_id"], hit["matched"], hit["place"]) == (hong_kong, "place", "太古城金星閣15楼B室")
+
+    mainland, _ = await customer_with_a_complaint(client)  # 阳光花园3栋, written in simplified
+    [hit] = await search(client, "陽光花園")
+    assert (hit["conversation_id"], hit["matched"], hit["place"]) == (mainland, "place", "阳光花园3栋")

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understanding.language import answer_locale, detect_locale
-from bot.understanding.normalise import Converter, normalise
+from bot.config import ServiceConfig
+from bot.understanding.language import ScriptSigns, answer_locale, detect_locale
+from bot.understanding.normalise import Converter, normalise, traditional_converter
+
+
+@pytest.fixture(scope="module")
+def signs(service_config: ServiceConfig) -> ScriptSigns:
+    """The configured Cantonese words, and simplified characters told by OpenCC's s2t."""
+    return ScriptSigns(service_config.classification.cantonese_markers, traditional_converter())
 
 
 @pytest.mark.parametrize(
@@ -45,8 +52,37 @@ from bot.understanding.normalise import Converter, normalise
         ("the lift is broken again", "zh-CN", "en"),
     ],
 )
-def test_locale(converter: Converter, text: str, session: str, locale: str) -> None:
-    assert detect_locale(normalise(text, converter), session) == locale
+def test_locale(converter: Converter, signs: ScriptSigns, text: str, session: str, locale: str) -> None:
+    assert detect_locale(normalise(text, converter), session, signs) == locale
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "收皮啦你哋 水管爆咗冇人理",  # not one character of either script
+        "部电梯成日唔郁 等好耐 金星閣",  # 电 and 閣: one of each
+        "部電梯成日唔郁 等好耐",  # 電, and the 郁 that s2t would read as 鬱
+        "佢哋成日喺度嘈 搞到我瞓唔着",
+    ],
+)
+def test_cantonese_with_as_many_traditional_characters_as_simplified_is_traditional(
+    converter: Converter, signs: ScriptSigns, text: str
+) -> None:
+    assert detect_locale(normalise(text, converter), "zh-CN", signs) == "zh-TW"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电梯冇电 你哋快啲嚟",  # more simplified characters: Guangdong writes Cantonese so
+        "小区门口的喇叭太吵了",  # Mandarin, nothing Cantonese in it
+        "楼下装修成日都好嘈",
+    ],
+)
+def test_cantonese_with_more_simplified_characters_or_none_stays_simplified(
+    converter: Converter, signs: ScriptSigns, text: str
+) -> None:
+    assert detect_locale(normalise(text, converter), "zh-CN", signs) == "zh-CN"
 
 
 def test_one_stray_traditional_character_does_not_make_a_long_message_traditional(converter: Converter) -> None:
@@ -68,6 +104,6 @@ def test_one_stray_traditional_character_does_not_make_a_long_message_traditiona
     ],
 )
 def test_the_answer_locale_turns_english_only_on_english_alone(
-    converter: Converter, text: str, session: str, answer: str
+    converter: Converter, signs: ScriptSigns, text: str, session: str, answer: str
 ) -> None:
-    assert answer_locale(normalise(text, converter), session) == answer
+    assert answer_locale(normalise(text, converter), session, signs=signs) == answer

@@ -143,7 +143,8 @@ async def test_the_daily_report_counts_yesterday_and_tells_the_managers(
 ) -> None:
     client = await make_client(in_process_worker=False)
     yesterday = dt.datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI).astimezone(dt.UTC)
-    rows = [("property_service", "阳光花园", "wechat"), ("property_service", "阳光花园", "sms"), ("noise", None, "sms")]
+    # One place in both scripts: counted once, named as its first case wrote it.
+    rows = [("property_service", "阳光花园", "wechat"), ("property_service", "陽光花園", "sms"), ("noise", None, "sms")]
     for index, (category, area, channel) in enumerate(rows):
         conversation_id, _ = await seed_conversation(client, channel, f"c{index}", [])
         async with resources(client.app).sessions() as session, session.begin():

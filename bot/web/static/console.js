@@ -1724,7 +1724,7 @@
 
   // ---------------------------------------------------------------- search and shortcuts
 
-  const MATCHED = { case_number: T("编号"), phone: T("电话"), text: T("内容") };
+  const MATCHED = { case_number: T("编号"), phone: T("电话"), place: T("地址"), text: T("内容") };
   const FULL_PHONE = /^(86)?1\d{10}$|^0\d{9,11}$/;  // a mobile, or a landline with its area code
 
   async function runSearch() {
@@ -1748,6 +1748,7 @@
         el("strong", { text: T("会话 {0}", hit.conversation_id) }),
         el("span", { class: "muted", text: [label("channel", hit.channel), hit.case_number, T("匹配{0}", MATCHED[hit.matched] || hit.matched),
           hit.ts ? formatTime(hit.ts) : null].filter(Boolean).join(" · ") }),
+        hit.place ? el("span", { class: "search-place", text: T("地址：{0}", hit.place) }) : null,
         hit.text ? el("span", { class: "search-text", text: hit.text }) : null))));
   }
 

@@ -339,6 +339,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "没有找到与「{0}」相符的会话": "No conversation matches “{0}”",
     "完整号码只能在您接手或解决过的会话中搜索,其他会话可试后4位。": "A full phone number finds only the conversations you hold or resolved; for others, try its last 4 digits.",
     "匹配{0}": "matched {0}",
+    "地址：{0}": "Address: {0}",
     "实时": "Live",
     "离线,重连中…": "Offline, reconnecting…",
     "客服工作台 登录": "Agent console sign-in",
