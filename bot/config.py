@@ -550,6 +550,9 @@ class PhraseBook(_Strict):
     agent_phrases: dict[PhraseId, str] = {}
     """The agent console's phrase picker (issue 15): the phrases agents may send, each with the
     name they see; the bot's own lines (greetings of its flow, idle and harassment closes) are left out."""
+    singulars: dict[str, str] = {}
+    """A counted word after a filled number and its form for one ("hours": "hour"): "1 hour", never
+    "1 hours". Empty for a language that does not change its nouns (Chinese)."""
 
     @model_validator(mode="before")
     @classmethod
