@@ -91,6 +91,12 @@ class SlotExtractor:
             simplified = self._simplifier.convert(folded)
         return self.extract_prepared(folded, simplified, traditional)
 
+    def asked_phone(self, text: str) -> str | None:
+        """A Hong Kong or Macao mobile typed without its country code anywhere in an answer to the
+        phone question ("i told you already, 98765432"), as E.164, or ``None``: asked for, eight
+        digits of a mobile are the phone with no word before them."""
+        return find_unprefixed_mobile(unicodedata.normalize("NFKC", text), self._traditional_regions, ("",))
+
     def extract_prepared(self, folded: str, simplified: str, traditional: bool = False) -> Slots:
         """Like :meth:`extract`, for a caller that has already NFKC-folded the text (``folded``)
         and converted that to simplified Chinese (``simplified``)."""
@@ -121,6 +127,10 @@ class SlotExtractor:
             # written in traditional characters, their landlines too ("屋企電話 2345 6789").
             landlines = simplified != folded  # "8866 5544" alone is no Macao landline
             phone = find_unprefixed_mobile(local_view, self._traditional_regions, local_words, landlines)
+        if phone is None and address and address in local_view:
+            # "rm 1502 tower 3 the belcher's 91234567": the number stands alone beside the place.
+            beside = local_view.replace(address, " ", 1)
+            phone = find_unprefixed_mobile(beside, self._traditional_regions, local_words, simplified != folded)
         if phone is None and self._local_area_code is None:
             phone = find_local_landline(local_view, None, local_words, self._region)  # "88123456", kept as typed
         return Slots(

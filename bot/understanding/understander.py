@@ -29,12 +29,17 @@ class ExtractsSlots(Protocol):
 
     def extract(self, text: str, traditional: bool = False) -> Slots: ...
 
+    def asked_phone(self, text: str) -> str | None: ...
+
 
 class NoSlots:
     """No slots at all (the rules alone, to measure them)."""
 
     def extract(self, text: str, traditional: bool = False) -> Slots:
         return Slots()
+
+    def asked_phone(self, text: str) -> str | None:
+        return None
 
 
 class Understander:
@@ -196,6 +201,10 @@ class Understander:
         ``traditional_phone_regions``, as from a customer writing traditional characters), as
         E.164 or a local number's digits as typed; None when it gives none."""
         return self._slots.extract(text, traditional=True).phone
+
+    def asked_phone(self, text: str) -> str | None:
+        """A Hong Kong or Macao mobile anywhere in an answer to the phone question, or None."""
+        return self._slots.asked_phone(text)
 
     def understand(self, text: str, locale: str | None = None) -> Understanding:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages
