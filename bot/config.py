@@ -1750,6 +1750,9 @@ class Gazetteer(_Strict):
     english_address_triggers: list[str] = []
     """Words after which an estate written in lower case is a place, when a building, block or room
     number follows it ("i live sunshine garden block 2 room 1203")."""
+    english_block_words: list[str] = []
+    """Words naming a block of an estate ("Kam Sing Mansion"): the capitalised words after one, to the
+    clause's end, are the estate it is in ("Kam Sing Mansion, Taikoo Shing" is kept whole)."""
     english_not_estate_words: list[str] = []
     """Words never in an estate's name written in lower case after the flat and block ("unit 2301
     the harbourside" is a place; "room 12 the toilet is blocked" is none)."""

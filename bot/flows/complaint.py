@@ -343,12 +343,8 @@ class ComplaintFlow:
         elif place is not None:
             # A shared location says where, as a typed address would (the place's name is the area).
             turn.understood = Understanding(text=place, locale=turn.locale, slots=Slots(address=place))
-        if turn.understood is not None and turn.understood.slots.phone is None and _phone_asked(turn):
-            # "i told you already, 98765432": the mobile answers the question, whatever words are around it.
-            asked = turn.kit.understander.asked_phone(turn.understood.text)
-            if asked is not None:
-                slots = dataclasses.replace(turn.understood.slots, phone=asked)
-                turn.understood = dataclasses.replace(turn.understood, slots=slots)
+        if turn.understood is not None and _phone_asked(turn):
+            _read_asked_phones(turn, turn.understood)
         understood = turn.understood
         intents = understood.intents if understood is not None else frozenset()
         signals = understood.signals if understood is not None else frozenset()
@@ -709,11 +705,25 @@ __all__ = [
 ]
 
 
+def _read_asked_phones(turn: Turn, understood: Understanding) -> None:
+    """The phone asked for, read whatever words are around it: "i told you already, 98765432";
+    "it's 9876 5433 not 9876 5432" gives both numbers, in the order typed, for the flow to tell
+    which is the right one."""
+    asked = turn.kit.understander.asked_phones(understood.text)
+    slots = understood.slots
+    if not asked or (slots.phone is not None and (slots.phone not in asked or len(asked) < 2)):
+        return
+    second = asked[1] if len(asked) > 1 else slots.second_phone
+    turn.understood = dataclasses.replace(
+        understood, slots=dataclasses.replace(slots, phone=asked[0], second_phone=second)
+    )
+
+
 def _phone_asked(turn: Turn) -> bool:
     """The phone is what the bot asked for last: at the form's phone question, or for the duty
-    supervisor's call."""
+    supervisor's call; or it is one of the items the restatement asks the customer to check."""
     data = turn.step.data
-    if turn.step.state in (State.AWAIT_PHONE, State.CORRECT_PHONE):
+    if turn.step.state in (State.AWAIT_PHONE, State.CORRECT_PHONE, State.CONFIRMING):
         return True
     return turn.step.state is State.HANDED_OFF and 0 < data.escalation_phone_asks < PHONE_ASKS_DONE and not data.phone
 

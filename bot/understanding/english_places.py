@@ -52,6 +52,14 @@ class EnglishPlaceFinder:
                 patterns.append(rf"(?i:{parts})\s+(?i:{joiners})\s+{names}(?:{estates})\b{bare}{unit}*")
                 # "east gate of Bishuiwan": a part of an estate named in pinyin, with no estate word.
                 patterns.append(rf"(?i:{parts})\s+(?i:{joiners})\s+(?:{word}\s+){{0,2}}{word}\b")
+            blocks = alternation(gazetteer.english_block_words)
+            if blocks:
+                # "Flat 2A, 3/F, Kam Sing Mansion, Taikoo Shing": a block named as a building of an
+                # estate, and the estate after it in capitalised words to the clause's end.
+                patterns.append(
+                    rf"{units_before}{names}(?:{blocks})\b,?\s+{word}(?:\s+{word}){{0,2}}"
+                    r"(?=\s*(?:$|[,.;:!?()]|\+?\d))"
+                )
             patterns.append(rf"{units_before}{names}(?:{estates})\b{part}{bare}{unit}*")
         if units:
             # "Flat 5C, Block 2, Taikoo Shing", "unit 2301 The Harbourside": an estate named by its

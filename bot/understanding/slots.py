@@ -23,6 +23,7 @@ from bot.understanding.phones import (
     find_phones,
     find_unprefixed_mobile,
     find_with_country_code,
+    unprefixed_mobiles,
 )
 from bot.understanding.places import DivisionFinder, PlaceFinder
 from bot.understanding.result import Slots
@@ -91,11 +92,11 @@ class SlotExtractor:
             simplified = self._simplifier.convert(folded)
         return self.extract_prepared(folded, simplified, traditional)
 
-    def asked_phone(self, text: str) -> str | None:
-        """A Hong Kong or Macao mobile typed without its country code anywhere in an answer to the
-        phone question ("i told you already, 98765432"), as E.164, or ``None``: asked for, eight
-        digits of a mobile are the phone with no word before them."""
-        return find_unprefixed_mobile(unicodedata.normalize("NFKC", text), self._traditional_regions, ("",))
+    def asked_phones(self, text: str) -> list[str]:
+        """The Hong Kong or Macao mobiles typed without their country code anywhere in an answer to
+        the phone question ("i told you already, 98765432"), as E.164: asked for, eight digits of a
+        mobile are a phone with no word before them."""
+        return unprefixed_mobiles(unicodedata.normalize("NFKC", text), self._traditional_regions)
 
     def extract_prepared(self, folded: str, simplified: str, traditional: bool = False) -> Slots:
         """Like :meth:`extract`, for a caller that has already NFKC-folded the text (``folded``)

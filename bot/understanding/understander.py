@@ -29,7 +29,7 @@ class ExtractsSlots(Protocol):
 
     def extract(self, text: str, traditional: bool = False) -> Slots: ...
 
-    def asked_phone(self, text: str) -> str | None: ...
+    def asked_phones(self, text: str) -> list[str]: ...
 
 
 class NoSlots:
@@ -38,8 +38,8 @@ class NoSlots:
     def extract(self, text: str, traditional: bool = False) -> Slots:
         return Slots()
 
-    def asked_phone(self, text: str) -> str | None:
-        return None
+    def asked_phones(self, text: str) -> list[str]:
+        return []
 
 
 class Understander:
@@ -202,9 +202,9 @@ class Understander:
         E.164 or a local number's digits as typed; None when it gives none."""
         return self._slots.extract(text, traditional=True).phone
 
-    def asked_phone(self, text: str) -> str | None:
-        """A Hong Kong or Macao mobile anywhere in an answer to the phone question, or None."""
-        return self._slots.asked_phone(text)
+    def asked_phones(self, text: str) -> list[str]:
+        """The Hong Kong or Macao mobiles anywhere in an answer to the phone question."""
+        return self._slots.asked_phones(text)
 
     def understand(self, text: str, locale: str | None = None) -> Understanding:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages

@@ -130,7 +130,12 @@ def test_a_floor_said_again_as_it_is_changes_nothing(engine: ConversationEngine)
 
 @pytest.mark.parametrize(
     "first",
-    ["the elevater is broke agian, 3rd time this month", "the aircon broke down", "no electricty since morning"],
+    [
+        "the elevater is broke agian, 3rd time this month",
+        "the aircon broke down",
+        "no electricty since morning",
+        "water dripping from upstairs aircon onto my window",
+    ],
 )
 def test_a_broken_thing_typed_in_a_hurry_is_a_repair(engine: ConversationEngine, first: str) -> None:
     chat = restated(engine, first, "9123 4567", "Flat 5C, 12/F, Block 2, Taikoo Shing")
@@ -161,3 +166,46 @@ def test_a_place_copied_in_chinese_characters_keeps_the_conversation_in_english(
     assert "請" not in chat.texts(step) and "请" not in chat.texts(step), chat.texts(step)
     if place is not None:
         assert chat.line(step, "Place: ") == f"Place: {place}"
+
+
+@pytest.mark.parametrize(
+    "correction", ["no, the phone is wrong, it's 9876 5433 not 9876 5432", "not 9876 5432, should be 9876 5433"]
+)
+def test_a_phone_put_right_at_the_restatement_is_the_right_number(engine: ConversationEngine, correction: str) -> None:
+    chat = restated(engine, "my toilet blocked!!!", "9876 5432", "Flat 2A, 3/F, Kam Sing Mansion, Taikoo Shing")
+    step = chat.send(correction)
+    assert chat.state is State.CONFIRMING
+    assert chat.line(step, "Phone: ") == "Phone: 9876 5433"
+
+
+def test_a_second_number_at_the_restatement_is_one_to_try_too(engine: ConversationEngine) -> None:
+    chat = restated(engine, "my toilet blocked!!!", "9876 5432", "Flat 2A, 3/F, Kam Sing Mansion, Taikoo Shing")
+    step = chat.send("you can also call my wife 6123 4567")
+    assert chat.line(step, "Phone: ") == "Phone: 9876 5432 (or 6123 4567)"
+
+
+def test_a_block_and_the_estate_it_is_in_are_the_place_whole(engine: ConversationEngine) -> None:
+    chat = restated(engine, "my toilet blocked!!!", "9876 5432", "Flat 2A, 3/F, Kam Sing Mansion, Taikoo Shing")
+    assert chat.line(chat.steps[-1], "Place: ") == "Place: Flat 2A, 3/F, Kam Sing Mansion, Taikoo Shing"
+
+
+def test_a_problem_told_after_asking_for_a_manager_is_the_supervisors_case(engine: ConversationEngine) -> None:
+    chat = Chat(engine, locale="en")
+    chat.send(Started())
+    chat.send("I want to speak to a manager")
+    told = chat.send("water dripping from upstairs aircon onto my window for 2 weeks, nobody cares")
+    assert chat.data.description == ["water dripping from upstairs aircon onto my window for 2 weeks, nobody cares"]
+    assert "what happened" not in chat.texts(told)
+    chat.send("its flat 8D 20/F block 3 the riverside")
+    assert chat.data.area == "flat 8D 20/F block 3 the riverside"
+
+
+def test_call_me_with_a_title_is_how_the_customer_is_addressed(engine: ConversationEngine) -> None:
+    chat = restated(
+        engine,
+        "the security guard SHOUTED at my kid today, so rude!!!",
+        "call me Mr Chan, 6123 4567",
+        "Block 3, the Riverside",
+    )
+    assert (chat.data.honorific, chat.data.surname, chat.data.phone) == ("Mr", "Chan", "+85261234567")
+    assert chat.line(chat.steps[-1], "Name: ") == "Name: Mr Chan"
