@@ -552,6 +552,9 @@ class PhraseBook(_Strict):
     agent_phrases: dict[PhraseId, str] = {}
     """The agent console's phrase picker (issue 15): the phrases agents may send, each with the
     name they see; the bot's own lines (greetings of its flow, idle and harassment closes) are left out."""
+    singulars: dict[str, str] = {}
+    """A counted word after a filled number and its form for one ("hours": "hour"): "1 hour", never
+    "1 hours". Empty for a language that does not change its nouns (Chinese)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -978,6 +981,9 @@ class FormRules(_Strict):
     denial_words: list[str] = []
     """Words that deny what was restated ("不是", "isn't"): a problem put right ("问题不是路灯
     是电梯坏了") becomes its pauses without one, "是电梯坏了", when those still tell a problem."""
+    place_denial_words: list[str] = []
+    """Words before the part of an English place that is wrong ("it's 15/F not 5/F", "flat 12B
+    rather than 12C"): at the restatement, that part of the place is replaced by the one said."""
     put_right_intros: list[str] = []
     """Words that introduce what is right ("是", "应该是", "it's"): "不是保洁 是保安" puts 保安 in
     place of 保洁 in the problem; "不对 是晚上十点以后" at the restatement is the problem put right."""
@@ -1753,6 +1759,12 @@ class Gazetteer(_Strict):
     english_address_triggers: list[str] = []
     """Words after which an estate written in lower case is a place, when a building, block or room
     number follows it ("i live sunshine garden block 2 room 1203")."""
+    english_block_words: list[str] = []
+    """Words naming a block of an estate ("Kam Sing Mansion"): the capitalised words after one, to the
+    clause's end, are the estate it is in ("Kam Sing Mansion, Taikoo Shing" is kept whole)."""
+    english_not_estate_words: list[str] = []
+    """Words never in an estate's name written in lower case after the flat and block ("unit 2301
+    the harbourside" is a place; "room 12 the toilet is blocked" is none)."""
 
     @model_validator(mode="after")
     def _one_district_per_place(self) -> Gazetteer:

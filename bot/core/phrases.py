@@ -7,6 +7,7 @@ import re
 from typing import Protocol
 
 from bot.config import PhraseBook, PhraseId, ServiceConfig, TimeWords
+from bot.core.counted import counted
 from bot.core.messages import Option, OutboundMessage
 
 
@@ -28,7 +29,12 @@ class Phrases:
 
     def render(self, phrase_id: PhraseId, locale: str, **variables: object) -> str:
         """The phrase in ``locale`` (the default locale when unknown), with ``variables`` filled."""
-        return self._books[self.locale(locale)].phrases[phrase_id].format(**variables)
+        return self.fill(self._books[self.locale(locale)].phrases[phrase_id], locale, **variables)
+
+    def fill(self, template: str, locale: str, **variables: object) -> str:
+        """``template``, written in ``locale``, with ``variables`` filled and the noun after a
+        number said for that number ("1 hour", "2 hours": the book's ``singulars``)."""
+        return counted(template, self._books[self.locale(locale)].singulars, variables).format(**variables)
 
     def time_words(self, locale: str) -> TimeWords:
         return self._books[self.locale(locale)].time_words

@@ -123,6 +123,7 @@ from bot.flows.status import (
 from bot.flows.summary import ProblemSummary
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
+from bot.understanding.english_places import english_parts
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.language import ZH_TW
 from bot.understanding.phones import TailPutRight
@@ -208,6 +209,7 @@ class ComplaintFlow:
             ),
             guard=guard,
             area_marker=markers(form.address_levels),
+            english_parts=english_parts(config.gazetteer),
             rating_words=words_pattern(config.followups.rating_words),
             rating_phrases=words_pattern(list(rating_scores)),
             rating_phrase_scores=rating_scores,
@@ -341,6 +343,8 @@ class ComplaintFlow:
         elif place is not None:
             # A shared location says where, as a typed address would (the place's name is the area).
             turn.understood = Understanding(text=place, locale=turn.locale, slots=Slots(address=place))
+        if turn.understood is not None and _phone_asked(turn):
+            _read_asked_phones(turn, turn.understood)
         understood = turn.understood
         intents = understood.intents if understood is not None else frozenset()
         signals = understood.signals if understood is not None else frozenset()
@@ -596,10 +600,15 @@ class ComplaintFlow:
         prefix = turn.kit.config.service.case_prefix
         words = without_case_numbers(text, prefix).lower() if case_numbers_in(text, prefix) else text
         answer = turn.kit.understander.answer_locale(words, so_far, settled)
-        if answer.startswith("zh") != so_far.startswith("zh") and _only_items(
-            turn.understood, turn.kit.understander.simplified
+        if answer.startswith("zh") != so_far.startswith("zh") and (
+            _only_items(turn.understood, turn.kit.understander.simplified)
+            or (settled and _only_a_place_told(turn.understood))
         ):
-            return  # "阳光花园3栋" in an English conversation: an answer, not another language
+            # "阳光花园3栋" in an English conversation: an answer, not another language; so is a
+            # place copied in its own script once the problem is told ("15樓 B室 金星閣 太古城"),
+            # said back in its characters.
+            data.traditional = data.traditional or answer == ZH_TW
+            return
         if answer.startswith("zh"):
             data.traditional = answer == ZH_TW
         book = turn.kit.phrases.book_for(answer)
@@ -696,6 +705,29 @@ __all__ = [
 ]
 
 
+def _read_asked_phones(turn: Turn, understood: Understanding) -> None:
+    """The phone asked for, read whatever words are around it: "i told you already, 98765432";
+    "it's 9876 5433 not 9876 5432" gives both numbers, in the order typed, for the flow to tell
+    which is the right one."""
+    asked = turn.kit.understander.asked_phones(understood.text)
+    slots = understood.slots
+    if not asked or (slots.phone is not None and (slots.phone not in asked or len(asked) < 2)):
+        return
+    second = asked[1] if len(asked) > 1 else slots.second_phone
+    turn.understood = dataclasses.replace(
+        understood, slots=dataclasses.replace(slots, phone=asked[0], second_phone=second)
+    )
+
+
+def _phone_asked(turn: Turn) -> bool:
+    """The phone is what the bot asked for last: at the form's phone question, or for the duty
+    supervisor's call; or it is one of the items the restatement asks the customer to check."""
+    data = turn.step.data
+    if turn.step.state in (State.AWAIT_PHONE, State.CORRECT_PHONE, State.CONFIRMING):
+        return True
+    return turn.step.state is State.HANDED_OFF and 0 < data.escalation_phone_asks < PHONE_ASKS_DONE and not data.phone
+
+
 def _read_as_own_fault(turn: Turn, text: str) -> None:
     """An apology for the customer's own manner ("我刚才态度不好，对不起啊": ``form.own_fault_words``)
     is answered as an apology; it is no complaint about our service attitude."""
@@ -708,6 +740,13 @@ def _read_as_own_fault(turn: Turn, text: str) -> None:
     if understood.category not in about_manner:
         return  # "我态度不好是因为电梯坏了三天": the problem is told too
     turn.understood = dataclasses.replace(understood, intents=understood.intents - {Intent.COMPLAINT}, category=None)
+
+
+def _only_a_place_told(understood: Understanding | None) -> bool:
+    """The message gives a place and nothing the rules read besides: no problem, request or feeling."""
+    if understood is None or understood.intents or understood.signals or understood.category:
+        return False
+    return understood.slots.address is not None
 
 
 def _only_items(understood: Understanding | None, simplified: Callable[[str], str]) -> bool:

@@ -19,7 +19,14 @@ from bot.flows.case import (
     record_complaint,
 )
 from bot.flows.classify import invalid_phone_phrase, normalise
-from bot.flows.put_right import denies, last_digit_put_right, place_put_right, problem_put_right, problem_taken_back
+from bot.flows.put_right import (
+    denies,
+    english_place_put_right,
+    last_digit_put_right,
+    place_put_right,
+    problem_put_right,
+    problem_taken_back,
+)
 from bot.flows.records import State
 from bot.flows.restatement import say_restatement
 from bot.flows.slots import (
@@ -85,6 +92,12 @@ def on_confirming(turn: Turn, text: str) -> None:
     elif _describes_problem(turn):
         append_description(turn, text)
         turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+        restate(turn)
+    elif (part_right := english_place_put_right(turn, text)) is not None:
+        # "no it's 18/F", "wrong floor, 18/F": a floor or flat of the place put right.
+        if part_right != turn.step.data.area:
+            turn.step.data.area = part_right
+            turn.audit(TimelineKind.CORRECTED, field="area")
         restate(turn)
     elif (place := _place_told(turn, text)) is not None:
         # "紫郡长安" after 地点：6栋门口: the place put right or completed (紫郡长安6栋门口), restated.
@@ -182,10 +195,13 @@ def _correct(turn: Turn, text: str) -> None:
     when it gives one ("电话最后一位是9", "不对 最后一位是9"), else the item it names is asked for,
     else which item is wrong."""
     field_name = _correction_field(turn, text)
-    place_right = place_put_right(turn, text) if field_name in (None, "area") else None
+    place_right = None
+    if field_name in (None, "area"):
+        place_right = english_place_put_right(turn, text) or place_put_right(turn, text)
     if place_right is not None:
-        turn.step.data.area = place_right
-        turn.audit(TimelineKind.CORRECTED, field="area")
+        if place_right != turn.step.data.area:  # else the place already says what they said is right
+            turn.step.data.area = place_right
+            turn.audit(TimelineKind.CORRECTED, field="area")
         restate(turn)
         return
     put_right = None

@@ -11,6 +11,7 @@ from bot.config import Intent
 from bot.flows.slots import PLACE_ANSWER_EDGES, corrected_area, kept_place
 from bot.flows.summary import only_answers, pauses
 from bot.flows.turn import Turn
+from bot.understanding.patterns import alternation
 
 _NUMERALS = {char: str(digit) for digit, char in enumerate("零一二三四五六七八九")} | {"〇": "0"}
 _DIGIT_AFTER = re.compile(r"\D{0,12}?([0-9零〇一二三四五六七八九])(?![0-9零〇一二三四五六七八九])")
@@ -87,6 +88,49 @@ def place_put_right(turn: Turn, text: str) -> str | None:
         return None
     corrected = kept_place(corrected_area(turn.kit, said, right))
     return corrected if corrected != said else None
+
+
+def english_place_put_right(turn: Turn, text: str) -> str | None:
+    """The place as a message putting a part of it right in English says it, or None: the flat,
+    room, block or floor it says is right ("no, it's 15/F not 5/F") in place of the one it says is
+    wrong (``form.place_denial_words``: "not 5/F"), else of the place's part of the same kind (its
+    floor, its flat: "no, it's 15/F"); the place as it is when it already says the right part."""
+    area, parts = turn.step.data.area, turn.kit.english_parts
+    if not area or parts is None or _tells_a_problem(turn, text):
+        return None
+    denials = turn.kit.form.place_denial_words
+    denial = re.compile(rf"\b(?i:{alternation(denials)})\s+$") if denials else None
+    right: re.Match[str] | None = None
+    wrong: list[str] = []
+    for part in parts.finditer(text):
+        if denial is not None and denial.search(text[: part.start()]):
+            wrong.append(part.group())
+        elif right is None:
+            right = part
+    if denial is not None:
+        # "not 12C": a flat's number alone, after a denial.
+        wrong += [found.group(1) for found in re.finditer(rf"\b(?i:{alternation(denials)})\s+(\w+)\b", text)]
+    if right is None:
+        return None
+    said = right.group()
+    for denied in wrong:
+        at = _part_in(area, denied)
+        if at is not None:
+            unit = right.group("unit")
+            # "Flat 12C" put right by "flat 12B not 12C": the number, not the word again.
+            new = said[len(unit) :].lstrip(" .") if unit and not parts.fullmatch(denied) else said
+            return area[: at[0]] + new + area[at[1] :]
+    kind = (right.group("unit") or "").lower()
+    for found in parts.finditer(area):
+        if (found.group("unit") or "").lower() == kind:
+            return area[: found.start()] + said + area[found.end() :]
+    return area if _part_in(area, said) is not None else None
+
+
+def _part_in(area: str, part: str) -> tuple[int, int] | None:
+    """Where ``part`` stands in ``area`` as a whole part ("5/F" is not in "15/F"), any case."""
+    found = re.search(rf"(?<![\w/]){re.escape(part)}(?![\w/])", area, re.IGNORECASE)
+    return found.span() if found is not None else None
 
 
 def problem_taken_back(turn: Turn, text: str) -> list[str] | None:

@@ -224,7 +224,9 @@ def go_on_after_an_answer(turn: Turn, state: State) -> None:
 def answer_faq(turn: Turn, entry: FaqEntry) -> None:
     handed_off = turn.step.state is State.HANDED_OFF and entry.after_handoff is not None
     answer = entry.after_handoff if handed_off and entry.after_handoff is not None else entry.answer
-    text = answer.get(turn.locale).format(**turn.kit.config.faq_answer_values(turn.locale))
+    text = turn.kit.phrases.fill(
+        answer.get(turn.locale), turn.locale, **turn.kit.config.faq_answer_values(turn.locale)
+    )
     turn.step.replies.append(OutboundMessage(text=text, phrase_id=f"faq:{entry.id}"))
     turn.audit(TimelineKind.FAQ_ANSWERED, entry=entry.id)
 

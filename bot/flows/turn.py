@@ -57,6 +57,8 @@ class FlowKit:
     """The forbidden phrases: the bot says none of them, not even in the customer's own words."""
     area_marker: re.Pattern[str] | None
     """Any word of the form's address levels (``form.address_levels``)."""
+    english_parts: re.Pattern[str] | None
+    """One flat, room, block or floor written in English ("Flat 12B", "15/F": ``english_parts``)."""
     rating_words: re.Pattern[str] | None
     """Any of ``followups.rating_words``."""
     rating_phrases: re.Pattern[str] | None

@@ -142,7 +142,8 @@ async def login(request: web.Request) -> web.Response:
             note(request, reason="rate_limited", limit=held.limit.value)
         else:  # the log has this limit's refusal already: a flood of them must not fill it
             unrecorded(request)
-        refused = api_error(429, f"too many failed sign-ins; try again in {minutes} minutes")
+        unit = "minute" if minutes == 1 else "minutes"
+        refused = api_error(429, f"too many failed sign-ins; try again in {minutes} {unit}")
         refused.headers["Retry-After"] = str(math.ceil(held.wait))
         raise refused
     with auth.hashers.place() as placed:

@@ -25,14 +25,7 @@ class EnglishPlaceFinder:
         streets = alternation(gazetteer.english_street_words)
         estates = alternation(gazetteer.english_estate_words)
         units = alternation(gazetteer.english_unit_words)
-        # A unit's number, with its letter ("12B", "12 B"), or its letter alone ("Block B").
-        number = r"(?:\d+(?:[A-Za-z]\b|\s[A-Z]\b)?|[A-Z]\b)"
-        floors = alternation(gazetteer.english_floor_words)
-        grounds = alternation(gazetteer.english_ground_floors)
-        level = rf"(?:\d+(?i:st|nd|rd|th)?|{grounds})" if grounds else r"(?:\d+(?i:st|nd|rd|th)?)"
-        # "12/F", "8th floor", "G/F", "floor 8".
-        floor = rf"(?:{level}\s*(?i:{floors})\.?(?![A-Za-z])|(?i:{floors})\s*\d+\b)" if floors else "(?!)"
-        one_unit = rf"(?:(?i:{units})\.?\s*{number}|{floor})" if units else floor
+        one_unit = _one_unit(gazetteer)
         # "Sunshine Garden , Block 3 , Flat 12 B": a comma may have a space before it.
         unit = rf"(?:\s*,?\s+{one_unit})" if units else "(?!)"
         # Written smallest first too ("Room 1203, Building 5, Sunshine Garden").
@@ -59,6 +52,14 @@ class EnglishPlaceFinder:
                 patterns.append(rf"(?i:{parts})\s+(?i:{joiners})\s+{names}(?:{estates})\b{bare}{unit}*")
                 # "east gate of Bishuiwan": a part of an estate named in pinyin, with no estate word.
                 patterns.append(rf"(?i:{parts})\s+(?i:{joiners})\s+(?:{word}\s+){{0,2}}{word}\b")
+            blocks = alternation(gazetteer.english_block_words)
+            if blocks:
+                # "Flat 2A, 3/F, Kam Sing Mansion, Taikoo Shing": a block named as a building of an
+                # estate, and the estate after it in capitalised words to the clause's end.
+                patterns.append(
+                    rf"{units_before}{names}(?:{blocks})\b,?\s+{word}(?:\s+{word}){{0,2}}"
+                    r"(?=\s*(?:$|[,.;:!?()]|\+?\d))"
+                )
             patterns.append(rf"{units_before}{names}(?:{estates})\b{part}{bare}{unit}*")
         if units:
             # "Flat 5C, Block 2, Taikoo Shing", "unit 2301 The Harbourside": an estate named by its
@@ -84,6 +85,22 @@ class EnglishPlaceFinder:
             else None
         )
 
+        # "unit 2301 the harbourside", "rm 1502 tower 3 the belcher's, water leaking": after the flat
+        # and block, "the" and the estate's words in any case, to the clause's end or what starts
+        # another (a phone, a word no estate is named with), none of them such a word.
+        not_estate = alternation(gazetteer.english_not_estate_words)
+        any_case = rf"(?!(?i:{not_estate})\b)[A-Za-z][A-Za-z'\-]*" if not_estate else r"[A-Za-z][A-Za-z'\-]*"
+        # "tower 3 lohas park broken since 2 days": or the estate's words in any case up to an estate word.
+        named = rf"|(?:(?i:the)\s+)?(?:{any_case}\s+){{1,3}}(?i:{estates})\b" if estates else ""
+        self._lower_estate = (
+            re.compile(
+                rf"\b{one_unit}{unit}*,?\s+(?:(?i:the)\s+{any_case}(?:\s+{any_case}){{0,2}}"
+                rf"(?=\s*(?:$|[,.;:!?()]|\+?\d)|\s+(?i:{not_estate})\b){named})"
+            )
+            if units
+            else None
+        )
+
     def find(self, text: str) -> str | None:
         """The first English address in ``text``, as written, or ``None``."""
         if self._pattern is None:
@@ -95,7 +112,30 @@ class EnglishPlaceFinder:
             lower = finder.search(text) if finder is not None else None
             if lower is not None:
                 return _tidy(lower.group("place"))
-        return None
+        estate = self._lower_estate.search(text) if self._lower_estate is not None else None
+        return _tidy(estate.group()) if estate is not None else None
+
+
+def _one_unit(gazetteer: Gazetteer) -> str:
+    """One flat, room, block or floor, as a regex: "Flat 12B", "rm 1502", "tower 3", "12/F", "8th floor"."""
+    units = alternation(gazetteer.english_unit_words)
+    # A unit's number, with its letter ("12B", "12 B"), or its letter alone ("Block B").
+    number = r"(?:\d+(?:[A-Za-z]\b|\s[A-Z]\b)?|[A-Z]\b)"
+    floors = alternation(gazetteer.english_floor_words)
+    grounds = alternation(gazetteer.english_ground_floors)
+    level = rf"(?:\d+(?i:st|nd|rd|th)?|{grounds})" if grounds else r"(?:\d+(?i:st|nd|rd|th)?)"
+    # "12/F", "8th floor", "G/F", "floor 8".
+    floor = rf"(?:{level}\s*(?i:{floors})\.?(?![A-Za-z])|(?i:{floors})\s*\d+\b)" if floors else "(?!)"
+    return rf"(?:(?i:{units})\.?\s*{number}|{floor})" if units else floor
+
+
+def english_parts(gazetteer: Gazetteer) -> re.Pattern[str]:
+    """One flat, room, block or floor written in English ("Flat 12B", "rm 1502", "15/F"), its
+    unit word (none for a floor) in the group ``unit``."""
+    units = alternation(gazetteer.english_unit_words)
+    unit_word = rf"(?P<unit>(?i:{units}))\.?\s*" if units else "(?!)"
+    one_unit = _one_unit(gazetteer)
+    return re.compile(rf"(?<![\w/])(?:(?={unit_word}){one_unit}|{one_unit})(?![\w/])")
 
 
 def _tidy(place: str) -> str:

@@ -194,6 +194,18 @@ def find_unprefixed_mobile(
     return None
 
 
+def unprefixed_mobiles(text: str, regions: Sequence[str]) -> list[str]:
+    """Every mobile of one of ``regions`` typed without its country code anywhere in ``text``
+    ("it's 9876 5433 not 9876 5432"), as E.164, in the order typed: for an answer to a question
+    asking for the phone, where no word need come before it."""
+    found: list[str] = []
+    for digits in _local_numbers(text, ("",), _REGION_CUE_REACH):
+        number = next(filter(None, (_parse(digits, region, _MOBILE_TYPES) for region in regions)), None)
+        if number is not None and number not in found:
+            found.append(number)
+    return found
+
+
 def _local_numbers(text: str, cues: Sequence[str], reach: int = _CUE_REACH) -> list[str]:
     """The digits of each number of ``text`` shaped as a local one (seven or eight digits, not from
     0 or 1) that stands alone or at most ``reach`` characters after one of ``cues``."""

@@ -23,6 +23,7 @@ from bot.understanding.phones import (
     find_phones,
     find_unprefixed_mobile,
     find_with_country_code,
+    unprefixed_mobiles,
 )
 from bot.understanding.places import DivisionFinder, PlaceFinder
 from bot.understanding.result import Slots
@@ -91,6 +92,12 @@ class SlotExtractor:
             simplified = self._simplifier.convert(folded)
         return self.extract_prepared(folded, simplified, traditional)
 
+    def asked_phones(self, text: str) -> list[str]:
+        """The Hong Kong or Macao mobiles typed without their country code anywhere in an answer to
+        the phone question ("i told you already, 98765432"), as E.164: asked for, eight digits of a
+        mobile are a phone with no word before them."""
+        return unprefixed_mobiles(unicodedata.normalize("NFKC", text), self._traditional_regions)
+
     def extract_prepared(self, folded: str, simplified: str, traditional: bool = False) -> Slots:
         """Like :meth:`extract`, for a caller that has already NFKC-folded the text (``folded``)
         and converted that to simplified Chinese (``simplified``)."""
@@ -121,6 +128,10 @@ class SlotExtractor:
             # written in traditional characters, their landlines too ("屋企電話 2345 6789").
             landlines = simplified != folded  # "8866 5544" alone is no Macao landline
             phone = find_unprefixed_mobile(local_view, self._traditional_regions, local_words, landlines)
+        if phone is None and address and address in local_view:
+            # "rm 1502 tower 3 the belcher's 91234567": the number stands alone beside the place.
+            beside = local_view.replace(address, " ", 1)
+            phone = find_unprefixed_mobile(beside, self._traditional_regions, local_words, simplified != folded)
         if phone is None and self._local_area_code is None:
             phone = find_local_landline(local_view, None, local_words, self._region)  # "88123456", kept as typed
         return Slots(

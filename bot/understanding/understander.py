@@ -29,12 +29,17 @@ class ExtractsSlots(Protocol):
 
     def extract(self, text: str, traditional: bool = False) -> Slots: ...
 
+    def asked_phones(self, text: str) -> list[str]: ...
+
 
 class NoSlots:
     """No slots at all (the rules alone, to measure them)."""
 
     def extract(self, text: str, traditional: bool = False) -> Slots:
         return Slots()
+
+    def asked_phones(self, text: str) -> list[str]:
+        return []
 
 
 class Understander:
@@ -204,6 +209,10 @@ class Understander:
         ``traditional_phone_regions``, as from a customer writing traditional characters), as
         E.164 or a local number's digits as typed; None when it gives none."""
         return self._slots.extract(text, traditional=True).phone
+
+    def asked_phones(self, text: str) -> list[str]:
+        """The Hong Kong or Macao mobiles anywhere in an answer to the phone question."""
+        return self._slots.asked_phones(text)
 
     def understand(self, text: str, locale: str | None = None) -> Understanding:
         """Understand one message; ``locale`` is the conversation's so far, kept for messages

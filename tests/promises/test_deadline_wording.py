@@ -54,6 +54,7 @@ async def test_an_english_customer_hears_the_extension_and_the_apology_as_promis
         ((15, 0), dt.timedelta(seconds=20), "1分钟（今天下午3点前）", "1 min (by 3 pm today)"),
         ((15, 0), dt.timedelta(minutes=59, seconds=59), "59分钟（今天下午3点前）", "59 min (by 3 pm today)"),
         ((20, 0), dt.timedelta(hours=5), "5小时（今天晚上8点前）", "5 hours (by 8 pm today)"),
+        ((16, 0), dt.timedelta(hours=1), "1小时（今天下午4点前）", "1 hour (by 4 pm today)"),
         ((20, 24), dt.timedelta(hours=5, minutes=24), "5.4小时（今天晚上8点24分前）", "5.4 hours (by 8:24 pm today)"),
     ],
 )

@@ -246,6 +246,9 @@ class _Digits:
     def extract(self, text: str, traditional: bool = False) -> Slots:
         return Slots(phone="".join(char for char in text if char.isdigit()) or None)
 
+    def asked_phones(self, text: str) -> list[str]:
+        return [phone] if (phone := self.extract(text).phone) else []
+
 
 def test_slots_come_from_the_connected_extractor_given_the_original_text(
     service_config: ServiceConfig, jieba_dictionary: Dictionary, converter: Converter
