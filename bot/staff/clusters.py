@@ -3,10 +3,10 @@ the same area, in the same period, from different people raise an alert instead 
 one by one.
 
 Different people, not different sessions: anyone may open web chat session after session, each
-a new anonymous customer. Complaints count as one person's when they share a customer, a contact
-phone, or an origin (the client address their web chat sessions were opened from), directly or
-through one another; so one address counts once, and so does one phone typed from many. Many
-neighbours behind one carrier NAT then count once too: an alert comes later, never a false one.
+a new anonymous customer. A person is their strongest identity: the contact phone they gave, else
+the customer (channel identity) they wrote as; complaints sharing either are one person's, directly
+or through one another, so one phone typed from many sessions counts once. A client address is
+never a person: neighbours behind one carrier NAT, each with their own phone, count one each.
 
 :func:`find_clusters` is pure; :func:`alert_clusters` runs it over the window's complaints and
 notifies supervisors and managers once per (category, area, window bucket).
@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,8 +41,6 @@ class ComplaintRow:
     created_at: dt.datetime
     phone: str | None = None
     """The case's contact phone, when one was given."""
-    origin: str | None = None
-    """The client address the customer's web chat session was opened from; None on other channels."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +55,13 @@ class Cluster:
 
 
 class AreaGroups:
-    """The estate or street an address counts in: the address without its building, unit and floor
-    (``building_suffixes`` and ``floor_suffixes`` of the gazetteer, after a number), so neighbours'
-    complaints count together: "朝阳区阳光花园3栋2单元501" and "朝阳区阳光花园 5栋" are both
-    朝阳区阳光花园's. Spellings count together as the understanding layer reads them the same: full
-    width, case and traditional characters ("高新區錦業路" is 高新区锦业路)."""
+    """The estate or street an address counts in: the address without its building, unit, floor and
+    flat, so neighbours' complaints count together: "朝阳区阳光花园3栋2单元501" and "朝阳区阳光花园 5栋"
+    are both 朝阳区阳光花园's. Hong Kong's named blocks go too ("太古城金星閣16樓B室" and "太古城银星阁"
+    are 太古城's, ``named_building_suffixes`` of the gazetteer), and so do the flat, floor and block of an
+    address written in English ("Flat 5C, 12/F, Block 2, Taikoo Shing" is Taikoo Shing's,
+    ``english_unit_words`` and ``english_floor_words``). Spellings count together as the understanding
+    layer reads them the same: full width, case and traditional characters ("高新區錦業路" is 高新区锦业路)."""
 
     def __init__(self, gazetteer: Gazetteer, converter: Converter) -> None:
         self._converter = converter
@@ -70,17 +71,99 @@ class AreaGroups:
             if units
             else None
         )
+        # "金星阁" of "太古城金星阁": a block's name is two characters before its ending, as Hong Kong names
+        # them (a longer one could not be told from the estate's name typed on before it), after an estate
+        # (``estate_suffixes`` or listed) or its phase ("黄埔花园 8期 青桦阁"), so "朝阳区碧水轩" stays whole.
+        # An ending some everyday word has (苑, 中心) names a block only with a floor or flat after it.
+        self._named = self._named_re(gazetteer.named_building_suffixes)
+        self._unmistakable = frozenset(gazetteer.unmistakable_building_suffixes)
+        estates = {estate for district in gazetteer.districts for estate in district.estates}
+        endings = "|".join(map(re.escape, sorted({*gazetteer.estate_suffixes, *estates}, key=len, reverse=True)))
+        self._estate_before = (
+            re.compile(rf"(?:{endings})(?:\s*[0-9一二三四五六七八九十]+\s*期)?\s*$") if endings else None
+        )
+        # "Flat 5C", "Block 2", "12/F", "8th floor", "G/F": the parts an English address has before its estate.
+        words = "|".join(map(re.escape, sorted(gazetteer.english_unit_words, key=len, reverse=True)))
+        floors = "|".join(map(re.escape, sorted(gazetteer.english_floor_words, key=len, reverse=True)))
+        grounds = "|".join(map(re.escape, gazetteer.english_ground_floors))
+        english = []
+        if words:
+            english.append(rf"\b(?:{words})\s*[0-9][0-9a-z-]*\b|\b(?:{words})\s+[a-z]\b")
+        if floors:
+            ground = rf"|\b(?:{grounds})" if grounds else ""
+            english.append(rf"(?:\b[0-9]+(?:st|nd|rd|th)?{ground})\s*(?:{floors})(?!\w)")
+        self._english = re.compile("|".join(english), re.IGNORECASE) if english else None
+
+    @staticmethod
+    def _named_re(endings: list[str]) -> re.Pattern[str] | None:
+        if not endings:
+            return None
+        alternation = "|".join(map(re.escape, sorted(endings, key=len, reverse=True)))
+        return re.compile(rf"\s*[\u4e00-\u9fff]{{2}}(?P<ending>{alternation})")
+
+    def _block_at(self, text: str, start: int, end: int, floor_after: bool) -> int | None:
+        """Where a block named after the estate in ``text[start:end]`` starts: its end at ``end`` when a
+        floor or flat was cut after it (``floor_after``), anywhere when its ending is unmistakable."""
+        if self._named is None or self._estate_before is None:
+            return None
+        for at in range(start + 2, end):
+            named = self._named.match(text, at, end)
+            if named is None or not self._estate_before.search(text, start, at):
+                continue
+            if named.group("ending") in self._unmistakable or (floor_after and named.end() == len(text[:end].rstrip())):
+                return at
+        return None
+
+    def _kept(self, text: str) -> list[tuple[int, int]]:
+        """The spans of ``text`` (simplified, lower case, one character for one) naming the estate or street."""
+        spans = [(0, len(text))]
+        if self._english is not None and re.search(r"[a-z]", text):
+            spans, at = [], 0
+            for match in self._english.finditer(text):
+                spans.append((at, match.start()))
+                at = match.end()
+            spans.append((at, len(text)))
+            spans = [(start, end) for start, end in spans if text[start:end].strip(" -,，/")]
+            if not spans:
+                return [(0, len(text))]
+        start, end = spans[0]
+        if len(spans) == 1:
+            inside = self._inside.search(text, start, end) if self._inside is not None else None
+            if inside is not None and text[start : inside.start()].strip(" -,，"):
+                end = inside.start()
+            block = self._block_at(text, start, end, floor_after=inside is not None)
+            if block is not None:
+                end = block
+            spans = [(start, end)]
+        return spans
+
+    def _estate(self, area: str) -> tuple[str, str]:
+        """(the estate as written, its key)."""
+        written = " ".join(area.split())
+        key = normalise(written, self._converter).text
+        # One character for one, so the spans found in the simplified text cut the text as written.
+        aligned = "".join(_one_for_one(char, self._converter) for char in written).lower()
+        text = aligned if len(aligned) == len(written) else key
+        shown = written if text is aligned else key
+        spans = self._kept(text)
+        estate = " ".join(shown[start:end].strip(" -,，/") for start, end in spans)
+        return estate, " ".join(text[start:end].strip(" -,，/") for start, end in spans).casefold()
 
     def shown(self, area: str) -> str:
         """The estate or street as written (spaces trimmed); the whole address when it is nothing else."""
-        text = " ".join(area.split())
-        inside = self._inside.search(text) if self._inside is not None else None
-        if inside is None or not text[: inside.start()].strip(" -,，"):
-            return text
-        return text[: inside.start()].rstrip(" -,，")
+        return self._estate(area)[0]
 
     def key(self, area: str) -> str:
-        return self.shown(normalise(area, self._converter).text).casefold()
+        return self._estate(area)[1]
+
+
+def _one_for_one(char: str, converter: Converter) -> str:
+    """``char`` full width folded and simplified, when that is still one character."""
+    folded = unicodedata.normalize("NFKC", char)
+    if len(folded) != 1:
+        return char
+    simplified = converter.convert(folded)
+    return simplified if len(simplified) == 1 else folded
 
 
 def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int, areas: AreaGroups) -> list[Cluster]:
@@ -109,8 +192,9 @@ def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int, areas:
 
 
 def distinct_people(rows: Iterable[ComplaintRow]) -> int:
-    """How many people filed ``rows``: complaints sharing a customer, a contact phone or an origin
-    are one person's, and so are those linked through them (connected components)."""
+    """How many people filed ``rows``: complaints sharing a customer or a contact phone are one
+    person's, and so are those linked through them (connected components). Where the customer wrote
+    from (a web chat client's address) never joins two people."""
     parent: dict[str, str] = {}
 
     def root(key: str) -> str:
@@ -124,7 +208,6 @@ def distinct_people(rows: Iterable[ComplaintRow]) -> int:
     for row in rows:
         keys = [f"customer:{row.customer_id}"]
         keys += [f"phone:{row.phone}"] if row.phone else []
-        keys += [f"origin:{row.origin}"] if row.origin else []
         first = root(keys[0])
         for key in keys[1:]:
             parent[root(key)] = first

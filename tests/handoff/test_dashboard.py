@@ -28,9 +28,8 @@ def _row(
     area: str | None,
     category: str = "property_service",
     phone: str | None = None,
-    origin: str | None = None,
 ) -> ComplaintRow:
-    return ComplaintRow(f"TS{next(_cases):04d}", customer, category, area, T0, phone, origin)
+    return ComplaintRow(f"TS{next(_cases):04d}", customer, category, area, T0, phone)
 
 
 def test_the_same_category_and_area_from_enough_customers_clusters(service_config: ServiceConfig) -> None:
@@ -62,18 +61,37 @@ def test_area_spelling_is_normalised_but_one_customer_or_mixed_categories_do_not
     assert find_clusters([_row(1, None), _row(2, None), _row(3, None)], 3, areas) == []
 
 
-def test_anonymous_sessions_sharing_a_phone_or_an_address_count_as_one_person(service_config: ServiceConfig) -> None:
+def test_hong_kong_blocks_floors_and_flats_count_in_their_estate_in_either_script(
+    service_config: ServiceConfig,
+) -> None:
     areas = AreaGroups(service_config.gazetteer, simplified_converter())
-    one_address = [_row(n, "阳光花园", origin="198.51.100.7", phone=f"1380013800{n}") for n in range(5)]
-    one_phone = [_row(10 + n, "阳光花园", phone="13800138000", origin=f"203.0.113.{n}") for n in range(5)]
-    assert find_clusters(one_address, 2, areas) == []
-    assert find_clusters(one_phone, 2, areas) == []
-    # Linked through one another: the address of one and the phone of another are one person's.
-    [cluster] = find_clusters([*one_address, *one_phone, _row(20, "阳光花园", origin="192.0.2.1")], 2, areas)
+    english = [_row(1, "Flat 5C, 12/F, Block 2, Taikoo Shing"), _row(2, "Flat 8A, 3/F, Block 5, Taikoo Shing")]
+    [cluster] = find_clusters([*english, _row(3, "G/F shop 3, Taikoo Shing")], 3, areas)
+    assert (cluster.area, cluster.customers) == ("Taikoo Shing", 3)
+    chinese = [_row(4, "太古城金星阁"), _row(5, "太古城银星阁"), _row(6, "太古城金星閣16樓B室")]
+    [cluster] = find_clusters(chinese, 3, areas)
+    assert (cluster.area, cluster.customers) == ("太古城", 3)
+    # Shown as the customer wrote it, traditional kept, without the block, floor and flat.
+    assert areas.shown("太古城金星閣16樓B室") == "太古城"
+    assert areas.shown("太古城 金星閣 15樓 B室") == "太古城"
+    assert areas.shown("Flat D 8th floor Block 12 Mei Foo Sun Chuen") == "Mei Foo Sun Chuen"
+    # A mainland estate whose own name ends like a block stays whole, and so does a word ending like one.
+    assert areas.shown("朝阳区碧水轩3栋") == "朝阳区碧水轩"
+    assert areas.shown("阳光花园 客服中心") == "阳光花园 客服中心"
+
+
+def test_people_are_their_phone_or_their_customer_never_their_client_address(service_config: ServiceConfig) -> None:
+    areas = AreaGroups(service_config.gazetteer, simplified_converter())
+    # Four neighbours behind one carrier NAT, each with their own phone: four people.
+    [cluster] = find_clusters([_row(n, "阳光花园", phone=f"1380013800{n}") for n in range(4)], 3, areas)
+    assert cluster.customers == 4
+    # One phone typed from many anonymous sessions is one person.
+    assert find_clusters([_row(10 + n, "阳光花园", phone="13800138000") for n in range(5)], 2, areas) == []
+    # Linked through one another: one customer's complaints with and without their phone are one person's.
+    rows = [_row(20, "阳光花园", phone="13900139000"), _row(20, "阳光花园"), _row(21, "阳光花园", phone="13900139000")]
+    assert find_clusters(rows, 2, areas) == []
+    [cluster] = find_clusters([*rows, _row(22, "阳光花园")], 2, areas)
     assert cluster.customers == 2
-    neighbours = [_row(30 + n, "阳光花园", phone=f"1390013900{n}", origin=f"192.0.2.{10 + n}") for n in range(3)]
-    [cluster] = find_clusters(neighbours, 3, areas)
-    assert cluster.customers == 3
 
 
 async def _complaint(
@@ -190,6 +208,26 @@ async def test_traditional_simplified_and_full_width_spellings_of_one_street_mak
     assert alert["detail"]["case_numbers"] == cases
     dashboard = await (await client.get("/api/dashboard")).json()
     assert dashboard["complaints_by_area"] == [{"area": "高新區錦業路", "count": 3}]
+
+
+async def test_three_broken_lifts_in_three_blocks_of_one_hong_kong_estate_make_one_cluster(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    now = resources(client.app).clock()
+    cases = [
+        await _complaint(client, "太古城金星閣16樓B室", created_at=now - dt.timedelta(hours=2)),
+        await _complaint(client, "太古城银星阁", created_at=now - dt.timedelta(hours=1)),
+        await _complaint(client, "太古城 紫荆阁 3楼", created_at=now),
+    ]
+    assert await detect_clusters(job_ctx(client)) == 2
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "boss")
+    [alert] = (await (await client.get("/api/notifications")).json())["notifications"]
+    assert (alert["detail"]["area"], alert["detail"]["customers"]) == ("太古城", 3)
+    assert alert["detail"]["case_numbers"] == cases
+    dashboard = await (await client.get("/api/dashboard")).json()
+    assert dashboard["complaints_by_area"] == [{"area": "太古城", "count": 3}]
 
 
 async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_and_managers_only(

@@ -69,6 +69,33 @@ async def test_a_claimed_ticket_is_not_overdue_but_its_silent_agent_is(
     await socket.close()
 
 
+async def test_an_agent_is_silent_from_claiming_a_case_that_waited_not_from_the_customers_message(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client, supervisor_app = await make_client(), await make_client()
+    await add_user(client, "li", Role.AGENT)
+    await add_user(client, "lead", Role.SUPERVISOR)
+    csrf = await sign_in(client, "li")
+    await sign_in(supervisor_app, "lead")
+    conversation_id, socket = await customer_hands_off(client)
+    ctx = job_ctx(client)
+    clock.advance(minutes=20)  # waiting in the queue: the customer's last message is 20 minutes old
+    assert await supervise(ctx) == 0
+    ticket_id = await ticket_of(client, conversation_id)
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    assert await supervise(ctx) == 0  # just claimed: not silent yet
+    clock.advance(minutes=9)
+    assert await supervise(ctx) == 0
+    clock.advance(minutes=1)
+    assert await supervise(ctx) == 1  # ten minutes after the claim with no word to the customer
+
+    body = await (await supervisor_app.get("/api/notifications")).json()
+    [notice] = body["notifications"]
+    assert notice["kind"] == "agent_silent" and notice["conversation_id"] == conversation_id
+    assert notice["detail"]["silent_minutes"] == 10
+    await socket.close()
+
+
 async def test_an_agent_silent_on_an_owned_conversation_notifies_once_per_customer_message(
     make_client: AppFactory, clock: FixedClock
 ) -> None:

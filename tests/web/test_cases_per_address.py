@@ -77,9 +77,7 @@ async def test_held_back_cases_stay_behind_however_long_they_wait(
     assert order.index(real) < order.index(flood[2])
 
 
-async def test_a_cluster_counts_one_address_and_one_phone_once(
-    make_client: AppFactory, service_config: ServiceConfig
-) -> None:
+async def test_a_cluster_counts_one_phone_once(make_client: AppFactory, service_config: ServiceConfig) -> None:
     client = await _flood_client(make_client, service_config)
     for _ in range(4):
         await confirmed_complaint(client, FAKE_COMPLAINT, forwarded_for=FLOODER)
@@ -91,3 +89,22 @@ async def test_a_cluster_counts_one_address_and_one_phone_once(
     now = shared.clock()
     events = await shared.database.write(lambda session: alert_clusters(session, settings, areas, now))
     assert events == []
+
+
+async def test_neighbours_with_their_own_phones_behind_one_address_are_each_a_person(
+    make_client: AppFactory, service_config: ServiceConfig
+) -> None:
+    client = await _flood_client(make_client, service_config)
+    for n in range(4):  # four phones, one carrier NAT
+        await confirmed_complaint(client, f"停水了 阳光花园{n + 1}栋 1380013800{n}", forwarded_for=FLOODER)
+    shared = resources(client.app)
+    areas = AreaGroups(shared.config.gazetteer, shared.engine.understander.converter)
+    now = shared.clock()
+    events = await shared.database.write(
+        lambda session: alert_clusters(session, shared.config.queue.cluster_alert, areas, now)
+    )
+    assert len(events) == 2  # the supervisors and the managers, as soon as the fourth neighbour writes
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "boss")
+    [alert] = (await (await client.get("/api/notifications")).json())["notifications"]
+    assert (alert["kind"], alert["detail"]["area"], alert["detail"]["customers"]) == ("cluster_alert", "阳光花园", 4)
