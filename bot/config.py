@@ -642,6 +642,22 @@ class ForbiddenList(_Strict):
                 seen.add(variant)
         return value
 
+    pinyin: dict[str, list[str]] = {}
+    """Pinyin an agent may type for a character of a Chinese phrase ("我bu知道" for 我不知道): each
+    character with its syllables, without tones ("不": ["bu"]); a tone digit after one is read too.
+    At most half of a phrase's characters are read from pinyin."""
+
+    @field_validator("pinyin")
+    @classmethod
+    def _pinyin_of_one_character(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for character, syllables in value.items():
+            if len(character) != 1:
+                raise ValueError(f"pinyin is given for one character at a time, not {character!r}")
+            for syllable in syllables:
+                if not (syllable.isascii() and syllable.isalpha()):
+                    raise ValueError(f"{character}: the pinyin {syllable!r} must be Latin letters only")
+        return value
+
     correct_expressions: list[str] = []
     agent_guard: Literal["warn", "block"] = "warn"
     """What an agent's reply containing a forbidden phrase gets: a warning the agent may

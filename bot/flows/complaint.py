@@ -100,6 +100,7 @@ from bot.flows.form import (
 from bot.flows.fragments import held_or_joined
 from bot.flows.greeting import excuses_an_absence, greet
 from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
+from bot.flows.not_a_place import nothing_of_a_place
 from bot.flows.phone_pieces import ask_for_the_rest, phone_pieces_read
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
 from bot.flows.resuming import only_polite, resume, resumes
@@ -213,6 +214,8 @@ class ComplaintFlow:
             rating_words=words_pattern(config.followups.rating_words),
             rating_phrases=words_pattern(list(rating_scores)),
             rating_phrase_scores=rating_scores,
+            not_a_place=nothing_of_a_place(config),
+            address_stop_chars=frozenset(config.gazetteer.address_stop_chars),
         )
         self._handlers: dict[State, Callable[[Turn, str], None]] = {
             State.NEW: on_new,

@@ -189,11 +189,14 @@ def kept_place(area: str) -> str:
 
 def place_in_own_words(turn: Turn, text: str) -> str | None:
     """The customer's words as the place, when they hold no address the understanding layer
-    knows; None when they only say yes or no ("係 啱晒"), hold only characters never inside a
-    place ("在", "我的": ``address_stop_chars``), or hold a forbidden phrase, which the
+    knows; None when they only say yes or no ("係 啱晒"), only words of not knowing, not wanting
+    or fillers ("不知道", "随便", "你猜": ``bot/flows/not_a_place.py``), hold only characters never
+    inside a place ("在", "我的": ``address_stop_chars``), or hold a forbidden phrase, which the
     restatement would say back."""
     if turn.understood is not None and turn.understood.intents & {Intent.YES, Intent.NO}:
         return None
+    if turn.kit.never_a_place(text):
+        return None  # "不知道", "随便", "你猜", "not sure": no place on any path
     if turn.kit.guard.check(text) is not None or not _could_be_a_place(turn, text):
         return None
     place = without_fillers_after(turn, without_openers(turn, text) or text)

@@ -17,6 +17,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar
 from bot.flows.faq import FaqMatcher
+from bot.flows.not_a_place import says_nothing_of_a_place
 from bot.flows.records import (
     AppealLink,
     CaseContact,
@@ -65,6 +66,10 @@ class FlowKit:
     """Any of ``followups.rating_phrases``, longest first."""
     rating_phrase_scores: Mapping[str, int]
     """Each of those phrases (as the pattern finds it) → its score."""
+    not_a_place: re.Pattern[str] | None
+    """The words that are never a place (``bot/flows/not_a_place.py``)."""
+    address_stop_chars: frozenset[str]
+    """``gazetteer.address_stop_chars``: characters never inside a place."""
 
     @property
     def rules(self) -> Classification:
@@ -76,6 +81,12 @@ class FlowKit:
 
     def phrase(self, phrase_id: PhraseId, locale: str, **variables: object) -> str:
         return self.phrases.render(phrase_id, locale, **variables)
+
+    def never_a_place(self, text: str) -> bool:
+        """``text`` says nothing of where: only words of not knowing, not wanting or fillers
+        ("不知道", "随便", "你猜", "not sure"), never stored as a place on any path."""
+        matchable = self.understander.matchable(text)
+        return says_nothing_of_a_place(self.not_a_place, self.address_stop_chars, matchable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +180,9 @@ class Turn:
         else:
             district = slots.district if slots.district_said or not slots.address else None
         place = "".join(part for part in (district, slots.address) if part)
-        return "".join(part for part in (slots.region, place) if part) if place else None
+        if not place or self.kit.never_a_place(place):
+            return None  # "不知道" is no place, wherever an address was read from
+        return "".join(part for part in (slots.region, place) if part)
 
     def text(self, phrase_id: PhraseId, **variables: object) -> str:
         return self.kit.phrase(phrase_id, self.locale, **variables)

@@ -36,10 +36,12 @@ import structlog
 from aiohttp import WSMsgType, web
 from redis.asyncio import Redis
 
+from bot import json_text
 from bot.core import redis_keys
 from bot.core.clock import utc_now
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.handoff.membership import EVERY_QUEUE_ROLES
+from bot.json_text import NotStrictJson
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.auth import COOKIE_NAME, requires, staff_auth_key
@@ -381,18 +383,23 @@ def _same_origin(request: web.Request) -> bool:
     return urlsplit(origin).netloc == request.host
 
 
-def _watch_list(data: str) -> frozenset[int] | None:
+WATCH_EXPECTED = 'send {"type": "watch", "conversation_ids": [..]}'
+
+
+def _watch_list(data: str) -> frozenset[int] | str:
+    """The conversations a watch frame names; else what to answer the console: the frame read by
+    the strict reader of every client's JSON (``bot/json_text.py``), then checked for its shape."""
     try:
-        message: Any = json.loads(data)
-    except ValueError:
-        return None
+        message: Any = json_text.strict_loads(data, "a frame")
+    except NotStrictJson as error:
+        return f"{error}: {WATCH_EXPECTED}"
     if not isinstance(message, dict) or message.get("type") != "watch":
-        return None
+        return WATCH_EXPECTED
     ids = message.get("conversation_ids")
     if not isinstance(ids, list) or len(ids) > MAX_WATCHED:
-        return None
+        return WATCH_EXPECTED
     if not all(type(cid) is int and 1 <= cid <= LARGEST_ID for cid in ids):
-        return None
+        return WATCH_EXPECTED
     return frozenset(ids)
 
 
@@ -437,8 +444,8 @@ async def _serve(request: web.Request, hub: StaffEventHub, owner: SocketOwner) -
             if message.type is not WSMsgType.TEXT:
                 continue
             watching = _watch_list(message.data)
-            if watching is None:
-                await socket.send_json({"type": "error", "message": 'send {"type": "watch", "conversation_ids": [..]}'})
+            if isinstance(watching, str):
+                await socket.send_json({"type": "error", "message": watching})
                 continue
             staff.watching = watching
             staff.readable &= watching

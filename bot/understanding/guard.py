@@ -23,6 +23,7 @@ from confusable_homoglyphs.confusables import confusables_data
 
 from bot.config import ForbiddenList
 from bot.core.manager_patterns import ManagerPattern
+from bot.understanding.guard_disguise import DisguisedPhrase
 from bot.understanding.normalise import fold as fold_message
 
 # Punctuation, symbols, separators, control and format characters; and combining marks that
@@ -124,9 +125,13 @@ def fold(text: str, to_simplified: Callable[[str], str]) -> str:
     ones they look like, simplified, then letters and digits only. For matching only: what is
     stored and sent is the text as typed. Markup tags and a few stray Latin letters between
     Chinese characters (:data:`_STRAY_LETTERS`) are read as nothing."""
+    return _STRAY_LETTERS.sub("", _fold_keeping_letters(text, to_simplified))
+
+
+def _fold_keeping_letters(text: str, to_simplified: Callable[[str], str]) -> str:
+    """:func:`fold` with the Latin letters between Chinese characters kept (pinyin, "我bu知道")."""
     simplified = to_simplified(_without_marks(fold_message(_TAG.sub("", text))).translate(_LOOKALIKES))
-    kept = "".join(ch for ch in simplified if not unicodedata.category(ch).startswith(_DROPPED_CATEGORIES))
-    return _STRAY_LETTERS.sub("", kept)
+    return "".join(ch for ch in simplified if not unicodedata.category(ch).startswith(_DROPPED_CATEGORIES))
 
 
 def _equivalents_table(equivalents: dict[str, list[str]], to_simplified: Callable[[str], str]) -> dict[int, str]:
@@ -140,6 +145,17 @@ def _equivalents_table(equivalents: dict[str, list[str]], to_simplified: Callabl
             if len(folded_variant) == 1 and folded_variant != folded_word:
                 table[ord(folded_variant)] = folded_word
     return table
+
+
+def _pinyin_table(pinyin: dict[str, list[str]], fold_word: Callable[[str], str]) -> dict[str, frozenset[str]]:
+    """``forbidden.yaml``'s ``pinyin`` by folded character (read as the guard reads it: 你 as 您),
+    each with its syllables in lower case, without tone marks."""
+    table: dict[str, set[str]] = {}
+    for character, syllables in pinyin.items():
+        folded = fold_word(character)
+        if len(folded) == 1:
+            table.setdefault(folded, set()).update(_without_marks(s.strip().lower()) for s in syllables if s.strip())
+    return {character: frozenset(syllables) for character, syllables in table.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,11 +177,13 @@ class ForbiddenGuard:
     def __init__(self, forbidden: ForbiddenList, to_simplified: Callable[[str], str]) -> None:
         self._to_simplified = to_simplified
         self._equivalents = _equivalents_table(forbidden.equivalents, to_simplified)
+        pinyin = _pinyin_table(forbidden.pinyin, self.fold)
         self._phrases = [
             (folded, item.text, item.instead, item.source)
             for item in forbidden.forbidden
             if (folded := self.fold(item.text))
         ]
+        self._disguised = {folded: DisguisedPhrase(folded, pinyin) for folded, *_ in self._phrases}
         self._patterns = [
             (ManagerPattern(item.pattern), item.instead, item.source, item.id) for item in forbidden.patterns
         ]
@@ -174,11 +192,19 @@ class ForbiddenGuard:
         """:func:`fold`, then each configured variant read as its word ("你" as "您", "啥" as "什么")."""
         return fold(text, self._to_simplified).translate(self._equivalents)
 
+    def _letters_kept(self, text: str) -> str:
+        return _fold_keeping_letters(text, self._to_simplified).translate(self._equivalents)
+
+    def _holds(self, folded: str, letters_kept: str, folded_phrase: str) -> bool:
+        """The phrase is in the text, as typed or in disguise (``guard_disguise.py``: "我不1知道",
+        "我bu知道", "I d0n't kn0w")."""
+        return folded_phrase in folded or bool(self._disguised[folded_phrase].spans(letters_kept))
+
     def check(self, text: str) -> GuardHit | None:
         """The first forbidden phrase, then the first paraphrase, ``text`` contains; None if clean."""
-        folded = self.fold(text)
+        folded, letters_kept = self.fold(text), self._letters_kept(text)
         for folded_phrase, phrase, instead, source in self._phrases:
-            if folded_phrase in folded:
+            if self._holds(folded, letters_kept, folded_phrase):
                 return GuardHit(forbidden=phrase, instead=instead, source=source)
         for pattern, instead, source, pattern_id in self._patterns:
             if (found := pattern.search(folded)) is not None:
@@ -193,24 +219,27 @@ class ForbiddenGuard:
         A cut made at these needs :meth:`check` again: folding a whole text may differ (a run
         of one character shortened)."""
         folded, origin = self._folded_by_character(text)
+        letters_kept, kept_origin = self._folded_by_character(text, strays=True)
         found: list[tuple[int, int]] = []
         for folded_phrase, *_ in self._phrases:
             start = folded.find(folded_phrase)
             while start >= 0:
-                found.append((start, start + len(folded_phrase)))
+                found.append((origin[start], origin[start + len(folded_phrase) - 1] + 1))
                 start = folded.find(folded_phrase, start + 1)
+            disguised = self._disguised[folded_phrase].spans(letters_kept)
+            found.extend((kept_origin[start], kept_origin[end - 1] + 1) for start, end in disguised)
         for pattern, *_ in self._patterns:
-            found.extend(pattern.spans(folded))
-        return sorted((origin[start], origin[end - 1] + 1) for start, end in found)
+            found.extend((origin[start], origin[end - 1] + 1) for start, end in pattern.spans(folded))
+        return sorted(set(found))
 
     def check_all(self, text: str) -> list[GuardHit]:
         """Every forbidden phrase, then every paraphrase, ``text`` contains (each phrase once), in
         :meth:`check`'s order: its first item is :meth:`check`'s answer; empty if clean."""
-        folded = self.fold(text)
+        folded, letters_kept = self.fold(text), self._letters_kept(text)
         hits = [
             GuardHit(forbidden=phrase, instead=instead, source=source)
             for folded_phrase, phrase, instead, source in self._phrases
-            if folded_phrase in folded
+            if self._holds(folded, letters_kept, folded_phrase)
         ]
         for pattern, instead, source, pattern_id in self._patterns:
             for words in pattern.find_all(folded):
@@ -239,13 +268,18 @@ class ForbiddenGuard:
             return None
         folded, owners = self._folded_by_character(text)
         at = folded.find(needle)
-        if at < 0:
-            return None
-        return owners[at], owners[at + len(needle) - 1] + 1
+        if at >= 0:
+            return owners[at], owners[at + len(needle) - 1] + 1
+        if (disguised := self._disguised.get(needle)) is not None:  # "我bu知道" for 我不知道
+            letters_kept, kept_owners = self._folded_by_character(text, strays=True)
+            if found := disguised.spans(letters_kept):
+                return kept_owners[found[0][0]], kept_owners[found[0][1] - 1] + 1
+        return None
 
-    def _folded_by_character(self, text: str) -> tuple[str, list[int]]:
+    def _folded_by_character(self, text: str, strays: bool = False) -> tuple[str, list[int]]:
         """``text`` folded character by character, as :meth:`fold` reads it (tags and stray
-        letters read as nothing), and for each folded character the index in ``text`` it comes from."""
+        letters read as nothing; ``strays``: the letters kept), and for each folded character
+        the index in ``text`` it comes from."""
         in_tags = {index for tag in _TAG.finditer(text) for index in range(*tag.span())}
         folded_chars: dict[str, str] = {}
         owners: list[int] = []
@@ -258,6 +292,8 @@ class ForbiddenGuard:
             joined.append(folded_chars[ch])
             owners.extend([index] * len(folded_chars[ch]))
         folded = "".join(joined)
+        if strays:
+            return folded, owners
         stray = {index for found in _STRAY_LETTERS.finditer(folded) for index in range(*found.span())}
         if not stray:
             return folded, owners

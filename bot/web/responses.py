@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import orjson
 from aiohttp import web
 
 from bot import json_text
+from bot.json_text import NotStrictJson as NotStrictJson  # re-exported: the routes catch it
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -58,36 +58,10 @@ def path_number(request: web.Request, missing: str, name: str = "id") -> int:
     return int(text)
 
 
-class NotStrictJson(ValueError):
-    """JSON text the API does not read; the message says why, for the client."""
-
-
-def _unique_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        raise NotStrictJson("the body must be JSON with no name twice in one object")
-    return found
-
-
 def strict_json(data: bytes) -> Any:
-    """``data`` read as strict JSON (orjson): no NaN or Infinity, no number too large for a double
-    (``1e999999``), no lone surrogate ("\\ud800", which no database can store), no nesting deeper
-    than 1024, and no name twice in one object (readers disagree on which one counts). Raises
-    :class:`NotStrictJson` saying what is wrong."""
-    try:
-        payload = json_text.loads(data)
-    except (orjson.JSONDecodeError, UnicodeDecodeError) as error:
-        raise NotStrictJson("the body must be JSON") from error
-    if isinstance(payload, dict | list):
-        # orjson keeps the last of repeated names silently: the standard library's reader sees them.
-        try:
-            json.loads(data, object_pairs_hook=_unique_names)
-        except NotStrictJson:
-            raise
-        # Nesting orjson allows but the interpreter's stack does not; an integer of over 4300 digits.
-        except (ValueError, RecursionError) as error:
-            raise NotStrictJson("the body must be JSON") from error
-    return payload
+    """``data`` read as a request body by the one strict reader (:func:`bot.json_text.strict_loads`);
+    raises :class:`NotStrictJson` saying what is wrong ("the body must be JSON")."""
+    return json_text.strict_loads(data, "the body")
 
 
 async def json_body(request: web.Request, max_bytes: int | None = None) -> dict[str, Any]:

@@ -398,6 +398,33 @@ async def test_in_block_mode_invisible_characters_do_not_smuggle_a_forbidden_phr
     await socket.close()
 
 
+DISGUISED = ["我不1知道", "我不abcd知道", "我bu知道", "I d0n't kn0w"]
+"""Forbidden phrases with digits or letters inside, pinyin for a character, digits for letters."""
+
+
+async def test_in_block_mode_digits_letters_or_pinyin_inside_a_phrase_do_not_smuggle_it(
+    make_client: AppFactory, service_config: Any
+) -> None:
+    strict = service_config.model_copy(
+        update={"forbidden": service_config.forbidden.model_copy(update={"agent_guard": "block"})}
+    )
+    client = await make_client(config=strict)
+    csrf, conversation_id, socket = await claimed_conversation(client, "chen")
+    url, headers = f"/api/conversations/{conversation_id}/messages", {"X-CSRF-Token": csrf}
+    for text in DISGUISED:
+        response = await client.post(url, json={"text": text, "override": True, "forbidden": [text]}, headers=headers)
+        assert response.status == 422, text
+        body = await response.json()
+        assert body["can_override"] is False and body["forbidden"] in ("我不知道", "I don't know")
+        assert body["span"] == [0, len(text)]  # the console puts the suggestion in their place
+    ordinary = "您好，工单TS20261205ABC234已记录，我们3天内回复，详情见 https://example.com/help 或在App里查看"
+    sent = await client.post(url, json={"text": ordinary}, headers=headers)
+    assert sent.status == 201, await sent.json()
+    await settled(client, sockets=[socket])
+    assert [f["text"] for f in socket.frames if f.get("from") == "agent"] == [ordinary]
+    await socket.close()
+
+
 async def test_only_the_owner_replies(make_client: AppFactory) -> None:
     client = await make_client()
     _, conversation_id, socket = await claimed_conversation(client, "owner")

@@ -4,6 +4,7 @@ whatever invisible characters or stacked marks are typed between its characters.
 from __future__ import annotations
 
 import sys
+import time
 import unicodedata
 
 import pytest
@@ -215,3 +216,55 @@ def test_replies_with_english_words_urls_or_markup_stay_clean(guard: ForbiddenGu
 def test_the_words_read_as_one_leave_polite_replies_clean(guard: ForbiddenGuard, said: str) -> None:
     assert guard.check(said) is None
     assert guard.check(said.replace("您", "你").replace("什么", "啥")) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "forbidden", "found"),
+    [
+        ("我不1知道", "我不知道", "我不1知道"),
+        ("我不abcd知道", "我不知道", "我不abcd知道"),
+        ("我不 a1b2c3d4e5 知道怎么办", "我不知道", "我不 a1b2c3d4e5 知道"),
+        ("这个 我bu知道", "我不知道", "我bu知道"),
+        ("我bu4知道", "我不知道", "我bu4知道"),
+        ("wo不知道", "我不知道", "wo不知道"),
+        ("我不dong", "我不懂", "我不dong"),
+        ("你ji动啥啊", "您激动什么呀", "你ji动啥啊"),
+        ("I d0n't kn0w", "I don't know", "I d0n't kn0w"),
+        ("Sorry, 1 d0n7 kn0w", "I don't know", "1 d0n7 kn0w"),
+        ("c4lm d0wn please", "calm down", "c4lm d0wn"),
+    ],
+)
+def test_digits_letters_or_pinyin_inside_a_phrase_do_not_hide_it(
+    guard: ForbiddenGuard, typed: str, forbidden: str, found: str
+) -> None:
+    hit = guard.check(typed)
+    assert hit is not None and hit.forbidden == forbidden, typed
+    assert [each.forbidden for each in guard.check_all(typed)][:1] == [forbidden]
+    span = guard.span(typed, hit.forbidden)
+    assert span is not None and typed[span[0] : span[1]] == found
+    assert [typed[start:end] for start, end in guard.spans(typed)] == [found]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "好的，我知道了，3天内给您回复",
+        "您的工单号TS20261205ABC234已记录，请拨打12345查询",
+        "请访问 https://example.com/help/wo-bu-zhi-dao 查看",
+        "I know, your order 10 will arrive on day 3",
+        "wobuzhidao",  # pinyin alone, every character: any English could spell syllables
+        "Please don't worry, we know the 5 steps",
+        "您可以在App里查看，我们4点前回复",
+    ],
+)
+def test_numbers_english_words_and_pinyin_outside_a_phrase_stay_clean(guard: ForbiddenGuard, said: str) -> None:
+    assert guard.check(said) is None
+    assert guard.spans(said) == []
+
+
+def test_a_long_text_of_almost_disguised_phrases_is_read_at_once(guard: ForbiddenGuard) -> None:
+    started = time.monotonic()
+    for text in [("我" + "bu1") * 1600, "我" + "buzhi" * 1000, ("我不" + "a1" * 10) * 250]:
+        assert guard.check(text) is None
+        guard.spans(text)
+    assert time.monotonic() - started < 1.5

@@ -276,3 +276,42 @@ async def test_a_message_body_with_a_name_twice_is_refused_not_stored(chat: tupl
         {"error": "the body must be JSON with no name twice in one object"},
     )
     assert await _stored_texts(client, message_id) == []
+
+
+def _frame_with(message_id: str, tail: str) -> str:
+    return f'{{"type": "message", "id": "{message_id}", "text": "小区电梯坏了"{tail}}}'
+
+
+@pytest.mark.parametrize(
+    ("tail", "error"),
+    [
+        (', "x": ' + "9" * 20_000, "a frame must be JSON"),
+        (', "x": NaN', "a frame must be JSON"),
+        (', "x": 1e999999', "a frame must be JSON"),
+        (', "text": "没事了"', "a frame must be JSON with no name twice in one object"),
+        (', "x": ' + "[" * 1_500 + "]" * 1_500, "a frame must be JSON"),
+        (', "x": ' + "[" * 1_000 + "]" * 1_000, "a frame must be JSON"),
+    ],
+    ids=["20000 digits", "NaN", "1e999999", "text twice", "nested 1500 deep", "nested 1000 deep"],
+)
+async def test_a_frame_the_http_body_reader_refuses_is_answered_the_same_and_the_socket_stays(
+    chat: tuple[TestClient[Any, Any], str], caplog: pytest.LogCaptureFixture, tail: str, error: str
+) -> None:
+    client, token = chat
+    message_id = str(uuid.uuid4())
+    raw = _frame_with(message_id, tail)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    response = await client.post("/chat/messages", data=raw.encode(), headers=headers)
+    assert (response.status, await response.json()) == (400, {"error": error.replace("a frame", "the body")})
+    socket = await client.ws_connect(f"/chat/ws?token={token}")
+    try:
+        await socket.send_str(raw)
+        assert await _answer(socket) == {"type": "error", "message": error}
+        assert await _stored_texts(client, message_id) == []
+        # The socket is kept, and the same message sent plainly is stored.
+        await socket.send_str(_frame_with(message_id, ""))
+        assert await _answer(socket) == {"type": "ack", "id": message_id}
+        assert await _stored_texts(client, message_id) == ["小区电梯坏了"]
+    finally:
+        await socket.close()
+    assert [record.getMessage() for record in caplog.records if record.levelname == "ERROR"] == []

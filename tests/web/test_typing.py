@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from arq.constants import default_queue_name
@@ -314,3 +315,33 @@ async def test_a_watch_naming_an_id_no_row_can_have_is_answered_and_the_socket_s
     assert (await frames_until(console, lambda frame: frame["type"] == "error"))[-1]["type"] == "error"
     assert not console.closed
     await console.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        ('{"type": "watch", "conversation_ids": ' + "[" * 1_500 + "]" * 1_500 + "}", "a frame must be JSON"),
+        ('{"type": "watch", "conversation_ids": [' + "9" * 3_000 + "]}", "a frame must be JSON"),
+        ('{"type": "watch", "conversation_ids": [NaN]}', "a frame must be JSON"),
+        (
+            '{"type": "watch", "conversation_ids": [1], "conversation_ids": []}',
+            "a frame must be JSON with no name twice in one object",
+        ),
+    ],
+    ids=["nested 1500 deep", "3000 digits", "NaN", "ids twice"],
+)
+async def test_a_watch_frame_the_strict_reader_refuses_is_answered_and_the_socket_stays(
+    make_client: AppFactory, caplog: pytest.LogCaptureFixture, raw: str, error: str
+) -> None:
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await sign_in(client, "li.agent")
+    console = await staff_socket(client, "li.agent")
+    await console.send_str(raw)
+    [answer] = await frames_until(console, lambda frame: frame["type"] == "error")
+    assert answer["message"].startswith(error + ":") and "watch" in answer["message"]
+    await console.send_json({"type": "watch", "conversation_ids": "all"})
+    assert (await frames_until(console, lambda frame: frame["type"] == "error"))[-1]["type"] == "error"
+    assert not console.closed
+    await console.close()
+    assert [record.getMessage() for record in caplog.records if record.levelname == "ERROR"] == []

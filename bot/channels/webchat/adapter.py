@@ -14,9 +14,11 @@ from typing import Any
 
 from aiohttp import web
 
+from bot import json_text
 from bot.channels.text_input import TextRejected, check_text
 from bot.channels.webchat.heartbeat import SocketHeartbeat
 from bot.core.messages import ChannelName, InboundMessage, Option, Sender
+from bot.json_text import NotStrictJson
 
 
 class FrameError(ValueError):
@@ -63,10 +65,13 @@ def parse_message(
 def parse_frame(
     raw: str, identity_id: int, now: dt.datetime, locale: str | None = None, *, max_chars: int
 ) -> InboundMessage:
+    """A client frame read by the one strict reader HTTP bodies have too (``bot/json_text.py``):
+    :class:`FrameError` for text it refuses (NaN, ``1e999999``, a name twice, an integer of
+    thousands of digits, deep nesting), as for a frame of the wrong shape."""
     try:
-        payload = json.loads(raw)
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise FrameError("a frame must be JSON") from error
+        payload = json_text.strict_loads(raw, "a frame")
+    except NotStrictJson as error:
+        raise FrameError(str(error)) from error
     return parse_message(payload, identity_id, now, locale, max_chars=max_chars)
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot import json_text
+from bot.json_text import NotStrictJson
+
 TYPING = "typing"
 AGENT_TYPING_FRAME = json.dumps({"type": TYPING, "from": "agent"})
 MAX_TYPING_FRAME_CHARS = 200
@@ -17,7 +20,7 @@ def is_typing_frame(raw: str) -> bool:
     if len(raw) > MAX_TYPING_FRAME_CHARS or TYPING not in raw:
         return False
     try:
-        payload: Any = json.loads(raw)
-    except (ValueError, RecursionError):
+        payload: Any = json_text.strict_loads(raw, "a frame")
+    except NotStrictJson:  # answered as any other frame the strict reader refuses
         return False
     return isinstance(payload, dict) and payload.get("type") == TYPING
