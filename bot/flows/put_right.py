@@ -135,7 +135,9 @@ def _rights_and_wrongs(turn: Turn, text: str) -> list[tuple[str, str]]:
     kept = [part for part in parts if part not in denied_parts and not _only_answers(turn, part)]
     if denied_parts and kept:
         right = " ".join(kept)
-        found.extend((right, _what_is_denied(turn, part)) for part in denied_parts)
+        for part in denied_parts:
+            last = list(denial.finditer(part.lower()))[-1]  # "not Tower 1", "不是B1": what the last denies
+            found.append((right, part[last.end() :].strip(PLACE_ANSWER_EDGES)))
     return found
 
 

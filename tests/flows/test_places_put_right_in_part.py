@@ -53,7 +53,7 @@ def test_the_floor_given_as_the_right_place_puts_only_the_floor_right(chat: Chat
     assert chat.line(step, "地点：") == "地点：阳光花园5栋12楼"
 
 
-@pytest.mark.parametrize("answer", ["不对 是12楼不是21楼", "12楼不是21楼", "哦 是12楼 不是21楼"])
+@pytest.mark.parametrize("answer", ["不对 是12楼不是21楼", "12楼不是21楼", "哦 是12楼 不是21楼", "是12楼，不是21楼"])
 def test_the_right_floor_and_the_wrong_one_at_the_restatement_put_it_right_at_once(chat: Chat, answer: str) -> None:
     restated(chat, "阳光花园5栋21楼")
     step = chat.send(answer)
@@ -82,13 +82,16 @@ def test_the_right_place_with_a_thing_in_it_is_taken_when_asked_for(chat: Chat) 
     assert chat.line(step, "地点：").startswith("地点：绿城桂花园12楼")
 
 
-def test_an_english_block_put_right_replaces_only_the_block(conversation_engine: ConversationEngine) -> None:
+@pytest.mark.parametrize("answer", ["no wait, its Tower 2 not Tower 1", "it's Tower 2, not Tower 1"])
+def test_an_english_block_put_right_replaces_only_the_block(
+    conversation_engine: ConversationEngine, answer: str
+) -> None:
     chat = Chat(conversation_engine, locale="en")
     chat.send(Started())
     chat.send("the lift is broken for three days")
     chat.send("13812345678")
     chat.send("Tower 1, Sunshine Garden")
-    step = chat.send("no wait, its Tower 2 not Tower 1")
+    step = chat.send(answer)
     assert chat.line(step, "Place:") == "Place: Tower 2, Sunshine Garden"
 
 
