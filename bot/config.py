@@ -102,6 +102,7 @@ class PhraseId(StrEnum):
     PHONE_DIGIT_SHORT = "phone_digit_short"
     PHONE_DIGIT_LONG = "phone_digit_long"
     PHONE_PIECES_MORE = "phone_pieces_more"
+    PLACE_PIECES_MORE = "place_pieces_more"
     ASK_AREA = "ask_area"
     ASK_AREA_AGAIN = "ask_area_again"
     EXPLAIN_PHONE = "explain_phone"
@@ -1702,6 +1703,9 @@ class Gazetteer(_Strict):
     division_suffixes: list[str] = Field(min_length=1)
     address_triggers: list[str] = []
     address_corrections: list[str] = []
+    place_denial_words: list[str] = []
+    """Words saying which part of the place kept is wrong, after or before the right one ("是12楼不是21楼",
+    "its Tower 2 not Tower 1"): what follows one, found in the place, is put right."""
     address_stop_chars: str = ""
     estate_name_chars: str = ""
     """Characters of ``address_stop_chars`` an estate's name standing as a pause of its own may still

@@ -89,6 +89,7 @@ from bot.flows.escalation import escalate, escalation_reason, hand_off_on_reques
 from bot.flows.explaining import explained_again
 from bot.flows.faq import FaqMatcher
 from bot.flows.form import (
+    ask_for_the_rest_of_the_place,
     ask_next_missing,
     go_on_with_the_form,
     on_area,
@@ -102,6 +103,7 @@ from bot.flows.greeting import excuses_an_absence, greet
 from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
 from bot.flows.not_a_place import nothing_of_a_place
 from bot.flows.phone_pieces import ask_for_the_rest, phone_pieces_read
+from bot.flows.put_right import keep_place_put_right
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
 from bot.flows.resuming import only_polite, resume, resumes
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
@@ -390,6 +392,7 @@ class ComplaintFlow:
                 return
             if understood is not None:
                 keep_slots(turn, understood)
+                keep_place_put_right(turn, text)  # "12楼不是21楼": the place put right, never the problem
             if intents & {Intent.HUMAN, Intent.SUPERVISOR}:
                 if Intent.COMPLAINT in intents:
                     append_description(turn, text)
@@ -687,6 +690,8 @@ class ComplaintFlow:
             keep_owed_promise(turn)
         elif event.kind is TimerKind.PHONE_PIECES_PROMPT:
             ask_for_the_rest(turn)
+        elif event.kind is TimerKind.PLACE_PIECES_PROMPT:
+            ask_for_the_rest_of_the_place(turn)
         else:
             on_callback_timer(turn, event.kind)
 

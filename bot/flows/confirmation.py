@@ -32,13 +32,14 @@ from bot.flows.restatement import say_restatement
 from bot.flows.slots import (
     CORRECTION_CUES,
     append_description,
+    corrected_area,
     description_text,
     ends_as_a_question,
+    kept_place,
     named_as_a_place,
     only_a_part,
     place_in_own_words,
     said_without_edges,
-    within_place,
 )
 from bot.flows.summary import pauses
 from bot.flows.turn import Turn
@@ -100,10 +101,11 @@ def on_confirming(turn: Turn, text: str) -> None:
             turn.audit(TimelineKind.CORRECTED, field="area")
         restate(turn)
     elif (place := _place_told(turn, text)) is not None:
-        # "紫郡长安" after 地点：6栋门口: the place put right or completed (紫郡长安6栋门口), restated.
+        # "紫郡长安" after 地点：6栋门口: the place put right or completed (紫郡长安6栋门口), restated;
+        # "302室" after 阳光花园5栋 completes it (阳光花园5栋302室), "12楼" after …21楼 puts the floor right.
         data = turn.step.data
         if data.area:
-            data.area = within_place(turn.kit, data.area, place)
+            data.area = kept_place(corrected_area(turn.kit, data.area, place))
             turn.audit(TimelineKind.CORRECTED, field="area")
         else:
             data.area = place
@@ -298,7 +300,9 @@ def on_correct_phone(turn: Turn, text: str) -> None:
 def on_correct_area(turn: Turn, text: str) -> None:
     place = None if turn.changed or turn.area else place_in_own_words(turn, text)
     if place is not None:
-        turn.step.data.area = place
+        # "12楼" for 阳光花园5栋21楼: the part at its level put right, the rest kept.
+        area = turn.step.data.area
+        turn.step.data.area = kept_place(corrected_area(turn.kit, area, place)) if area else place
         turn.audit(TimelineKind.CORRECTED, field="area")
     restate(turn)
 

@@ -23,6 +23,7 @@ class TimerKind(StrEnum):
     SATISFACTION_TIMEOUT = "satisfaction_timeout"
     OWED_PROMISE = "owed_promise"
     PHONE_PIECES_PROMPT = "phone_pieces_prompt"
+    PLACE_PIECES_PROMPT = "place_pieces_prompt"
 
 
 _SIGNALS = {signal.value: signal for signal in Signal}

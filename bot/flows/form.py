@@ -11,7 +11,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.confirmation import restate
-from bot.flows.data import PLACE_ASKS_DONE, FlowData
+from bot.flows.data import PLACE_ASKS_DONE, FlowData, TimerKind
 from bot.flows.fragments import is_fragment, join_to_description
 from bot.flows.greeting import greet, more_than_a_hello
 from bot.flows.put_right import problem_put_right
@@ -25,6 +25,7 @@ from bot.flows.slots import (
     named_as_a_place,
     needs_its_estate,
     only_a_part,
+    only_a_place_lead_in,
     only_names_a_complaint,
     place_as_written,
     place_in_own_words,
@@ -142,6 +143,11 @@ def on_phone(turn: Turn, text: str) -> None:
 
 def on_area(turn: Turn, text: str) -> None:
     data = turn.step.data
+    turn.cancel(TimerKind.PLACE_PIECES_PROMPT)
+    if not data.area and not turn.changed and only_a_place_lead_in(turn, text):
+        # "地址是", "住在": the place is typed next, heard out in silence; asked for after a few seconds.
+        turn.arm(TimerKind.PLACE_PIECES_PROMPT, turn.kit.config.timers.phone_pieces_prompt_after)
+        return
     if _asked_for_the_estate(turn):
         if not _estate_told(turn, text):
             return
@@ -165,6 +171,14 @@ def on_area(turn: Turn, text: str) -> None:
             data.area = place
             turn.audit(TimelineKind.AREA_RECEIVED)
     _ask_next_missing(turn)
+
+
+def ask_for_the_rest_of_the_place(turn: Turn) -> None:
+    """A lead-in to the place told and nothing after it (the ``place_pieces_prompt`` timer): the rest is
+    asked for ("好的，请继续告诉我具体的小区或地址。"), unless the place came meanwhile."""
+    data = turn.step.data
+    if turn.step.state is State.AWAIT_AREA and not data.area:
+        turn.say(PhraseId.PLACE_PIECES_MORE)
 
 
 def _estate_of_the_building(turn: Turn, text: str) -> str | None:

@@ -91,7 +91,7 @@ def _piece_digits(turn: Turn, text: str) -> str | None:
     form = turn.kit.form
     # Not as keywords are matched: that reads a run of one character shorter ("零零零零").
     said = turn.kit.understander.simplified(unicodedata.normalize("NFKC", text)).lower()
-    words = (*form.phone_intros, *form.item_owners, *form.spoken_fillers, *turn.kit.config.classification.fillers)
+    words = (*_phone_words(turn), *form.item_owners, *form.spoken_fillers, *turn.kit.config.classification.fillers)
     said = _SEPARATORS.sub("", _words_around_digits(words).sub(" ", said))
     if _DIGITS.fullmatch(said) is None and said:
         return None
@@ -107,8 +107,15 @@ def _words_around_digits(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _names_the_phone(turn: Turn, text: str) -> bool:
-    """The message introduces a phone ("电话是", "my number is")."""
-    return turn.says_any(text, turn.kit.form.phone_intros)
+    """The message introduces a phone ("电话是", "my number is", or "电话" alone, typed before its digits)."""
+    return turn.says_any(text, _phone_words(turn))
+
+
+def _phone_words(turn: Turn) -> tuple[str, ...]:
+    """The words introducing a phone (``form.phone_intros``) and those naming it (``correction_fields.phone``:
+    "电话", "手机"), which a piece of the number may be told with."""
+    named = (word for word in turn.kit.rules.correction_fields.get("phone", []) if not word.isdigit())
+    return (*turn.kit.form.phone_intros, *named)
 
 
 def _forget(turn: Turn) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from bot.config import Intent
-from bot.flows.slots import PLACE_ANSWER_EDGES, corrected_area, kept_place
+from bot.core.timeline import TimelineKind
+from bot.flows.slots import PLACE_ANSWER_EDGES, corrected_area, kept_place, without_openers
 from bot.flows.summary import only_answers, pauses
 from bot.flows.turn import Turn
 from bot.understanding.patterns import alternation
@@ -68,26 +69,85 @@ def problem_put_right(turn: Turn, text: str, *, restated: bool) -> list[str] | N
 
 
 def place_put_right(turn: Turn, text: str) -> str | None:
-    """The place as the message puts it right, or None: a pause denying a part of the place kept
-    ("不是B1") and one saying what is right with a word of an address level ("是地下车库B2层"): that
-    replaces the place's part at its level and below (金地广场地下车库B1层 is 金地广场地下车库B2层)."""
+    """The place as the message puts it right, or None: a part of the place kept denied ("不是B1",
+    "不是21楼", "not Tower 1", ``place_denial_words``) and what is right said with a word of an address
+    level, in a pause of its own ("是地下车库B2层 不是B1") or the same one ("是12楼不是21楼", "its Tower 2
+    not Tower 1"). The same kind of part (a floor for a floor: 21楼 → 12楼) takes its place; else what is
+    right replaces the place's part at its level and below (金地广场地下车库B1层 is 金地广场地下车库B2层)."""
     area, marker = turn.step.data.area, turn.kit.area_marker
     if not area or marker is None:
         return None
-    parts = pauses(text)
-    denied = [part for part in parts if turn.says_any(part, turn.kit.form.denial_words)]
-    kept = [part for part in parts if part not in denied and not _only_answers(turn, part)]
-    if not denied or not kept:
-        return None
     said = turn.kit.understander.simplified(area)
-    if not any((what := _what_is_denied(turn, part)) and what in said for part in denied):
-        return None
-    right = _without_intro(turn, " ".join(kept)).replace(" ", "")
     stop = turn.kit.config.gazetteer.address_stop_chars
-    if not right or marker.search(right) is None or any(char in stop for char in right):
-        return None
-    corrected = kept_place(corrected_area(turn.kit, said, right))
-    return corrected if corrected != said else None
+    for right, wrong in _rights_and_wrongs(turn, text):
+        at = said.lower().find(wrong.lower()) if wrong else -1
+        if at < 0:
+            continue
+        right = _without_intro(turn, without_openers(turn, right))  # "哦 是12楼"
+        if not right.isascii():
+            right = right.replace(" ", "")
+        if not right or marker.search(right) is None or any(char in stop for char in right if not char.isascii()):
+            continue
+        if _kind_of_part(right) == _kind_of_part(wrong):
+            corrected = said[:at] + right + said[at + len(wrong) :]  # "21楼" → "12楼", "Tower 1" → "Tower 2"
+        else:
+            corrected = corrected_area(turn.kit, said, right)
+        corrected = kept_place(corrected)
+        return corrected if corrected != said else None
+    return None
+
+
+def keep_place_put_right(turn: Turn, text: str) -> None:
+    """At any step of the form, a part of the place kept put right in so many words ("12楼不是21楼",
+    "不对 是12楼不是21楼") corrects the place at once (``turn.changed``), never more of the problem."""
+    if "area" in turn.changed or turn.area:
+        return
+    corrected = place_put_right(turn, text)
+    if corrected is not None:
+        turn.step.data.area = corrected
+        turn.changed.add("area")
+        turn.audit(TimelineKind.CORRECTED, field="area")
+        turn.step.data.recorded_at = None
+
+
+def _rights_and_wrongs(turn: Turn, text: str) -> list[tuple[str, str]]:
+    """What the message says is right and what it denies, each pair a guess: in one pause ("是12楼不是21楼",
+    "不是21楼是12楼"), then across pauses ("是地下车库B2层 不是B1")."""
+    words = turn.kit.config.gazetteer.place_denial_words or turn.kit.form.denial_words
+    denial = re.compile(
+        "|".join(
+            rf"(?<![a-z]){re.escape(word.lower())}(?![a-z])" if word[-1:].isascii() else re.escape(word.lower())
+            for word in sorted(words, key=len, reverse=True)
+        )
+    )
+    intros = sorted(turn.kit.form.put_right_intros, key=len, reverse=True)
+    found: list[tuple[str, str]] = []
+    parts = pauses(text)
+    for part in parts:
+        for denied in denial.finditer(part.lower()):
+            before = part[: denied.start()].strip(PLACE_ANSWER_EDGES)
+            after = part[denied.end() :].strip(PLACE_ANSWER_EDGES)
+            intro = next((at for word in intros if (at := after.find(word)) > 0), -1)
+            if intro > 0:  # "不是21楼是12楼"
+                found.append((after[intro:], after[:intro].strip(PLACE_ANSWER_EDGES)))
+            if before and not _only_answers(turn, before):
+                found.append((before, after))
+    denied_parts = [part for part in parts if denial.search(part.lower())]
+    kept = [part for part in parts if part not in denied_parts and not _only_answers(turn, part)]
+    if denied_parts and kept:
+        right = " ".join(kept)
+        for part in denied_parts:
+            last = list(denial.finditer(part.lower()))[-1]  # "not Tower 1", "不是B1": what the last denies
+            found.append((right, part[last.end() :].strip(PLACE_ANSWER_EDGES)))
+    return found
+
+
+_NUMBERS_OF_A_PART = re.compile(r"[0-9〇零幺一二三四五六七八九十两\s]+")
+
+
+def _kind_of_part(part: str) -> str:
+    """What a part of a place is without its number ("12楼" and "二十一楼" are 楼, "Tower 2" is tower)."""
+    return _NUMBERS_OF_A_PART.sub("", part).lower()
 
 
 def english_place_put_right(turn: Turn, text: str) -> str | None:

@@ -58,7 +58,12 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     one the channel gave. What changed is in ``turn.changed`` for the state to act on."""
     data, state = turn.step.data, turn.step.state
     intents = understood.intents
-    correcting = bool(intents & CORRECTION_CUES) or (state in RESTATED and Intent.COMPLAINT not in intents)
+    # Asked for the right place, the answer corrects it even when it names a thing ("绿城桂花园12楼电梯").
+    correcting = (
+        bool(intents & CORRECTION_CUES)
+        or (state in RESTATED and Intent.COMPLAINT not in intents)
+        or state is State.CORRECT_AREA
+    )
     phone, second = turn.phone, turn.second_phone
     another = _another_to_try(turn, phone, second)
     if another:
@@ -199,10 +204,37 @@ def place_in_own_words(turn: Turn, text: str) -> str | None:
         return None  # "不知道", "随便", "你猜", "not sure": no place on any path
     if turn.kit.guard.check(text) is not None or not _could_be_a_place(turn, text):
         return None
+    if only_a_place_lead_in(turn, text):
+        return None  # "地址是", "住在": the place is still to come
     place = without_fillers_after(turn, without_openers(turn, text) or text)
+    # "住在和平里": the words saying where they live are not the place ("住宅楼" keeps its 住).
+    triggers = [trigger for trigger in turn.kit.config.gazetteer.address_triggers if len(trigger) > 1]
+    if triggers:
+        place = re.sub(rf"^(?:{alternation(triggers)})[\s:：]*", "", place) or place
     if _characters_left(turn.kit.config, place) == 0:
         return None
     return kept_place(place)
+
+
+def only_a_place_lead_in(turn: Turn, text: str) -> bool:
+    """The message only leads in to a place still to be typed ("地址是", "住在", "我家在": the
+    ``address_triggers`` and the words of ``correction_fields.area`` that end no place's name, with
+    openers, whose and fillers): never a place on its own. "在" alone may say "I'm here" too: it is
+    asked again at once, and is no place either."""
+    gazetteer, form = turn.kit.config.gazetteer, turn.kit.form
+    endings = (*gazetteer.estate_suffixes, *gazetteer.address_suffixes)
+    named = [
+        word
+        for word in turn.kit.rules.correction_fields.get("area", [])
+        if not word.isdigit() and not word.endswith(endings)
+    ]
+    lead_ins = [word.lower() for word in (*gazetteer.address_triggers, *named)]
+    matchable = turn.kit.understander.matchable(text)
+    if not any(word in matchable for word in lead_ins):
+        return False
+    others = (*gazetteer.place_answer_openers, *form.item_owners, *turn.kit.rules.fillers, *gazetteer.place_fillers)
+    left = _without(matchable, (*lead_ins, *(word.lower() for word in others)))
+    return not any(char.isalnum() for char in left)
 
 
 def named_as_a_place(turn: Turn, text: str) -> str | None:
@@ -621,19 +653,22 @@ def corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False
     朝阳区建国路88号院 with "海淀区" is 海淀区建国路88号院."""
     if only_district:
         return _with_district(kit, old, new)
+    if _ends_a_name(kit, old, new):
+        return old + new  # "小区" typed after "和平里" is 和平里小区: the name typed in pieces
     if only_a_part(kit, old):
         return within_place(kit, old, new)  # 6栋门口 with "望京花园" is 望京花园6栋门口
     levels, marker = kit.form.address_levels, kit.area_marker
     first_new = marker.search(new) if marker is not None else None
     if marker is None or first_new is None:
         return new
-    level = _level_of(levels, first_new.group(0))
+    floors = kit.config.gazetteer.floor_suffixes
+    level = _level_of(levels, first_new.group(0), floors)
     # "5栋" for 锦绣江南6栋: a number and its unit alone replace the old one's, number and all, and keep
     # the name before it even when no word of a level ends that name.
     numbered_only = _UNIT_NUMBER.fullmatch(new[: first_new.start()]) is not None
     kept_to = 0
     for found in marker.finditer(old):
-        if _level_of(levels, found.group(0)) >= level:
+        if _level_of(levels, found.group(0), floors) >= level:
             number = _UNIT_NUMBER_AT_END.search(old, kept_to, found.start()) if numbered_only else None
             if number is not None:
                 kept_to = number.start()
@@ -644,6 +679,15 @@ def corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False
     if new.startswith(old[:kept_to]):
         return new  # "万达世纪城2期3号楼" for 万达世纪城2期: the estate kept is said again, not doubled
     return old[:kept_to] + new
+
+
+def _ends_a_name(kit: FlowKit, old: str, new: str) -> bool:
+    """``new`` is only the word ending a place's name ("小区", "花园": ``estate_suffixes``,
+    ``address_suffixes``) and ``old`` a name it may end: not a building or flat, not ended so already."""
+    gazetteer = kit.config.gazetteer
+    if new not in (*gazetteer.estate_suffixes, *gazetteer.address_suffixes) or old.endswith(new):
+        return False
+    return not old[-1:].isdigit() and not old.endswith((*gazetteer.unit_suffixes, *gazetteer.building_parts))
 
 
 _UNIT_NUMBER = re.compile(r"[0-9A-Za-z〇零一二三四五六七八九十百两甲乙丙丁\-]+")
@@ -665,9 +709,17 @@ def markers(levels: list[list[str]]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE) if words else None
 
 
-def _level_of(levels: list[list[str]], marker: str) -> int:
+def _level_of(levels: list[list[str]], marker: str, floors: Iterable[str] = ()) -> int:
+    """The index in ``levels`` of ``marker``; a floor's word (``floor_suffixes``: 楼 of "12楼", never
+    号楼) at the level of the floors, though 楼 names buildings too ("5栋21楼" with "12楼" is 5栋12楼)."""
     lowered = marker.lower()
+    if lowered in floors:
+        return max(_level_of(levels, floor) for floor in floors if _has_level(levels, floor))
     return next(index for index, level in enumerate(levels) if lowered in (word.lower() for word in level))
+
+
+def _has_level(levels: list[list[str]], marker: str) -> bool:
+    return any(marker.lower() in (word.lower() for word in level) for level in levels)
 
 
 def _without(text: str, words: Iterable[str]) -> str:

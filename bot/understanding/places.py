@@ -303,6 +303,9 @@ class PlaceFinder:
         )
         self._unmistakable_building_endings = frozenset(gazetteer.unmistakable_building_suffixes)
         self._numbered_unit_endings = tuple(gazetteer.unit_suffixes)
+        self._building_or_floor_endings = (*gazetteer.building_suffixes, *gazetteer.floor_suffixes)
+        building_or_floor = alternation(self._building_or_floor_endings) or "(?!)"
+        self._building_or_floor_re = re.compile(rf"[0-9一二三四五六七八九十两]+[ \t]?(?:{building_or_floor})")
         counters = f"(?![{re.escape(gazetteer.room_counters)}])" if gazetteer.room_counters else ""
         self._room_typed_on_re = re.compile(rf"\d{{3,4}}(?=[\u4e00-\u9fff]){counters}")
         self._spoken_digits = frozenset(gazetteer.spoken_digits)
@@ -645,6 +648,10 @@ class PlaceFinder:
             last_part = text[anchor.start : anchor.end]
             while True:
                 match = self._part_re.match(text, end)
+                if match is not None and (inner := self._building_inside_a_name(match.group())) is not None:
+                    match = self._part_re.match(text, end, end + inner)  # "21楼电梯里面": the floor, not 21楼电梯里
+                if match is not None and self._name_after_a_building(last_part, match.group()):
+                    match = None  # "21楼 电梯里面的灯": after a building or floor no named area follows
                 if match is None or match.end() == end:
                     match = self._named_building(text, end) if named_building_next else None
                     if match is None:
@@ -789,6 +796,23 @@ class PlaceFinder:
             room = self._room_typed_on_re.match(text, end)
             return room.end() if room is not None else None
         return None
+
+    def _building_inside_a_name(self, part: str) -> int | None:
+        """Where a numbered building or floor inside ``part``, read as a name ending with a place word,
+        ends ("21楼电梯里": 3), when a name goes on after it; else None."""
+        if self._numbers_a_unit(part.strip()):
+            return None
+        inner = self._building_or_floor_re.search(part)
+        return inner.end() if inner is not None and inner.end() < len(part) else None
+
+    def _name_after_a_building(self, last_part: str, part: str) -> bool:
+        """``part``, read after ``last_part``, is a name ending with a place word ("电梯里" of "21楼
+        电梯里面", 里 as in 和平里) after a numbered building or floor: an address goes from the estate
+        down, so that is no part of it (a house number may still be followed by its estate: "88号阳光花园")."""
+        said = last_part.strip()
+        if not said.endswith(self._building_or_floor_endings) or not self._numbers_a_unit(said):
+            return False
+        return not self._numbers_a_unit(part.strip())
 
     def _numbers_a_unit(self, part: str) -> bool:
         """``part`` numbers a building, floor or flat ("15楼", "B室", "1502"), not a phase or an area."""
