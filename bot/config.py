@@ -216,6 +216,12 @@ class PhraseId(StrEnum):
     ALTERNATIVE_NOTED = "alternative_noted"
     ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
     ESCALATION_REASSURE = "escalation_reassure"
+    # With the duty supervisor: where the case stands, its number and time, never the same words twice running.
+    STATUS_WITH_SUPERVISOR = "status_with_supervisor"
+    ESCALATION_REASSURE_CASE = "escalation_reassure_case"
+    # A case already handed off escalated (a threat on it): its reply time brought forward, told.
+    ESCALATED_DEADLINE = "escalated_deadline"
+    ESCALATED_WITHIN_AN_HOUR = "escalated_within_an_hour"
     # issue 12 item 5 (the form): a structured restatement, a refused phone
     RESTATE_PROBLEM = "restate_problem"
     RESTATE_MORE_CATEGORIES = "restate_more_categories"
@@ -314,6 +320,9 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.APPEAL_LINKED: frozenset({"case_number", "deadline"}),
     PhraseId.APPEAL_LINKED_OVERDUE: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
+    PhraseId.ESCALATION_REASSURE_CASE: frozenset({"case_number", "deadline"}),
+    PhraseId.ESCALATED_DEADLINE: frozenset({"case_number", "deadline"}),
+    PhraseId.ESCALATED_WITHIN_AN_HOUR: frozenset({"case_number", "deadline"}),
     PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
     PhraseId.ALTERNATIVE_NOTED: frozenset({"phone"}),
     PhraseId.PLACE_NOTED: frozenset({"area"}),

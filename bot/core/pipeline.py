@@ -1009,6 +1009,14 @@ class _BatchWrites:
             promise_store.cancel(session, conversation.id)
         if step.contact is not None:
             complaint_id = store.add_case_contact(session, conversation, step.contact) or complaint_id
+        if step.escalated_deadline is not None:
+            # A case handed off already, escalated: the escalation's time, its timers armed for it.
+            moved = promise_store.bring_deadline_forward(
+                session, conversation.id, step.escalated_deadline, now, self.followups
+            )
+            if moved is not None:
+                complaint_id, timers = moved
+                self.case_timers.extend(timers)
         if step.satisfaction is not None:
             complaint_id = promise_store.record_satisfaction(
                 session, conversation.id, conversation.channel, step.satisfaction, now

@@ -21,6 +21,7 @@ from bot.flows.case_check import (
 )
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.deadline import describe_moment
+from bot.flows.escalated import answer_while_escalated
 from bot.flows.greeting import greet
 from bot.flows.records import CaseContact, CaseStage, HandoffRequest, OpenCase, State
 from bot.flows.side_answers import answer_faq
@@ -236,8 +237,9 @@ def on_chaser(turn: Turn) -> bool:
     """Urged on while the supervisor's phone or an emergency's address is still asked for: not a
     refusal. The customer is reassured and asked for the first thing still missing (the phone,
     then the address), each at most twice in all; with nothing left to ask, the restatement and
-    the promise follow (``keep_owed_promise``). After that, a yes or an urging ("对") hears the
-    reassurance alone, not "您的留言已转给客服代表". True if handled."""
+    the promise follow (``keep_owed_promise``). After that, a status question hears where the case
+    stands, with its number and time, a yes or an urging ("对") the reassurance, never the same
+    words twice running (:func:`answer_while_escalated`), not "您的留言已转给客服代表". True if handled."""
     data = turn.step.data
     phone_asked = phone_for_supervisor_asked(turn)
     place_missing = Signal.DANGER in data.signals and data.area is None
@@ -245,11 +247,16 @@ def on_chaser(turn: Turn) -> bool:
     if not (phone_asked or (place_missing and data.urgent_place_asks) or with_the_supervisor) or not chases(turn):
         return False
     turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+    ask_phone = phone_asked and data.escalation_phone_asks == 1
+    ask_place = not ask_phone and place_missing and data.urgent_place_asks < URGENT_PLACE_ASKS_DONE
+    if not (ask_phone or ask_place or data.owed_promise is not None):
+        answer_while_escalated(turn)  # the time said: the case's number and time, in turn
+        return True
     turn.say(PhraseId.ESCALATION_REASSURE)
-    if phone_asked and data.escalation_phone_asks == 1:
+    if ask_phone:
         data.escalation_phone_asks = 2
         turn.say(PhraseId.ASK_PHONE)
-    elif place_missing and data.urgent_place_asks < URGENT_PLACE_ASKS_DONE:
+    elif ask_place:
         data.urgent_place_asks = URGENT_PLACE_ASKS_DONE  # asked by a chaser once, never again
         turn.say(PhraseId.URGENT_ASK_PLACE)
     return True

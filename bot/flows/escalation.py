@@ -27,6 +27,7 @@ from bot.flows.case import (
     register_told_problem,
 )
 from bot.flows.case_check import CaseCheckFor, appeal_link
+from bot.flows.escalated import escalated_deadline
 from bot.flows.greeting import greet
 from bot.flows.records import ComplaintRecord, HandoffRequest, State
 from bot.flows.slots import description_text
@@ -49,15 +50,18 @@ def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
         if told is not None and first_problem_told(turn, Intent.COMPLAINT in turn.intents):
             _escalated_with_the_problem(turn, reason, told, urgent)
             return
+        data = turn.step.data
+        with_the_supervisor_before = data.escalation_phone_asks > 0
         supervisor_will_call(turn, urgent)
         request = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
-        data = turn.step.data
         if data.appeal_of is not None:
             # The appealed case holds the ticket: it is raised again, no second one opened here.
             turn.step.appeal = appeal_link(turn, data.appeal_of, description_text(data), request)
         else:
             turn.step.handoff = request
         turn.audit(TimelineKind.ESCALATED, reason=reason)
+        # Escalated, the case has the escalation's time, as a case escalated when told has.
+        escalated_deadline(turn, with_the_supervisor_before)
         return
     # An appeal's number checked first when it is not provably the writer's case; a threat or
     # danger does not wait for that: another's case named is only noted for its staff.

@@ -233,6 +233,18 @@ class CaseContact:
 
 
 @dataclass(frozen=True, slots=True)
+class EscalatedDeadline:
+    """A case already handed off, escalated now (a threat on it): its reply time brought forward to
+    the escalation's (``deadlines.yaml``, counted from now) when that is sooner than the one in
+    force, or that one has passed; the case's timers are armed for it."""
+
+    case_number: str
+    deadline_at: dt.datetime
+    signals: tuple[str, ...]
+    """The case's signals now, the escalation's among them: its extensions count on their clock."""
+
+
+@dataclass(frozen=True, slots=True)
 class TimerChange:
     kind: TimerKind
     token: int

@@ -25,9 +25,17 @@ _MORE_THAN_A_NUMBER = 6
 """Letters besides a case number that tell more of the case ("我之前投诉过" is 6)."""
 
 
-def status_text(status: CaseStatus, locale: str, now: dt.datetime, phrases: Phrases, calendar: BusinessCalendar) -> str:
+def status_text(
+    status: CaseStatus,
+    locale: str,
+    now: dt.datetime,
+    phrases: Phrases,
+    calendar: BusinessCalendar,
+    supervisor: bool = False,
+) -> str:
     """``status_answer`` filled with its parts; a part left out (no case number yet, nothing
-    promised, resolved) leaves no gap."""
+    promised, resolved) leaves no gap. ``supervisor``: the duty supervisor has the case, said of
+    it while it waits (:func:`with_the_supervisor`)."""
 
     def say(phrase_id: PhraseId, **variables: object) -> str:
         return phrases.render(phrase_id, locale, **variables)
@@ -46,25 +54,36 @@ def status_text(status: CaseStatus, locale: str, now: dt.datetime, phrases: Phra
             deadline = say(extended, deadline=moment)
     # A missed case waiting was escalated to the duty supervisor (status_deadline_passed says so):
     # a place in the queue it waited in ("下一位就是您") no longer tells when someone comes.
-    stage = "" if missed and status.stage is CaseStage.WAITING else _stage(status, locale, phrases)
+    stage = "" if missed and status.stage is CaseStage.WAITING else _stage(status, locale, phrases, supervisor)
     text = say(PhraseId.STATUS_ANSWER, case=case, stage=stage, deadline=deadline)
     return _SPACES.sub(" ", text).strip()
 
 
-def _stage(status: CaseStatus, locale: str, phrases: Phrases) -> str:
+def _stage(status: CaseStatus, locale: str, phrases: Phrases, supervisor: bool = False) -> str:
     """Where the case stands: resolved, with an agent (named when they have a display name), or
-    waiting (next, at a position, or not yet placed)."""
+    waiting (with the duty supervisor, or next, at a position, or not yet placed)."""
     if status.stage is CaseStage.RESOLVED:
         return phrases.render(PhraseId.STATUS_RESOLVED, locale)
     if status.stage is CaseStage.WITH_AGENT:
         if status.agent_name:
             return phrases.render(PhraseId.STATUS_WITH_AGENT, locale, agent=status.agent_name)
         return phrases.render(PhraseId.STATUS_WITH_STAFF, locale)
+    if supervisor:
+        return phrases.render(PhraseId.STATUS_WITH_SUPERVISOR, locale)
     if status.queue_position is None:
         return phrases.render(PhraseId.STATUS_WAITING_UNPLACED, locale)
     if status.queue_position <= 1:
         return phrases.render(PhraseId.STATUS_WAITING_NEXT, locale)
     return phrases.render(PhraseId.STATUS_WAITING, locale, position=status.queue_position)
+
+
+def with_the_supervisor(turn: Turn, status: CaseStatus) -> bool:
+    """``status`` is this conversation's case (or the one it appealed), handed to the duty
+    supervisor by the flow (a threat, danger, a manager asked for: ``escalation_phone_asks``):
+    while it waits it is with them, not in the agents' queue ("已转给客服代表")."""
+    data = turn.step.data
+    own = status.case_number in (data.case_number, data.appeal_of)
+    return turn.step.state is State.HANDED_OFF and data.escalation_phone_asks > 0 and own
 
 
 def this_case(turn: Turn) -> CaseStatus:
@@ -328,7 +347,8 @@ def tell_status(turn: Turn, status: CaseStatus, apologise: bool = True) -> None:
     ``apologise`` is False: said once before several cases)."""
     if apologise and status.stage is not CaseStage.RESOLVED and _waited_too_long(turn):
         turn.say(PhraseId.STATUS_APOLOGY)
-    text = status_text(status, turn.locale, turn.now, turn.kit.phrases, turn.kit.calendar)
+    supervisor = with_the_supervisor(turn, status)
+    text = status_text(status, turn.locale, turn.now, turn.kit.phrases, turn.kit.calendar, supervisor)
     turn.step.replies.append(OutboundMessage(text=text, phrase_id=PhraseId.STATUS_ANSWER.value))
     turn.audit(
         TimelineKind.STATUS_TOLD,
@@ -435,4 +455,5 @@ __all__ = [
     "tell_status_of_the_cases",
     "this_case",
     "told_by_number",
+    "with_the_supervisor",
 ]

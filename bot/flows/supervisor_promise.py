@@ -45,6 +45,12 @@ def owe_promise(turn: Turn, record: ComplaintRecord) -> None:
     )
 
 
+def asks_something(turn: Turn) -> bool:
+    """This turn asks the customer for something the supervisor needs (the phone, the place): its
+    answer comes before any time is said."""
+    return any(reply.phrase_id in _QUESTIONS for reply in turn.step.replies)
+
+
 def keep_owed_promise(turn: Turn) -> bool:
     """Once this turn asks nothing more (the phone and the place answered, refused, or asked their
     last time): the restatement naming the problem and the place, then the promised time and the
@@ -59,7 +65,7 @@ def keep_owed_promise(turn: Turn) -> bool:
         data.owed_promise = None
         turn.cancel(TimerKind.OWED_PROMISE)
         return False
-    if any(reply.phrase_id in _QUESTIONS for reply in turn.step.replies):
+    if asks_something(turn):
         turn.arm(TimerKind.OWED_PROMISE, turn.kit.config.timers.owed_promise_after)
         return False
     data.owed_promise = None

@@ -23,6 +23,7 @@ from bot.flows.records import (
     CaseContact,
     ComplaintRecord,
     CustomerView,
+    EscalatedDeadline,
     HandoffRequest,
     SatisfactionRecord,
     State,
@@ -122,6 +123,8 @@ class Step:
     case_check_missed: str | None = None
     """The case number whose check this message answered with wrong digits: counted against the
     case and the writer everywhere, not only in this conversation (``CaseCheckBudget``)."""
+    escalated_deadline: EscalatedDeadline | None = None
+    """The conversation's case, handed off already, was escalated: its reply time brought forward."""
 
 
 def numbered_options(kit: FlowKit, options: Sequence[Option], locale: str) -> str:

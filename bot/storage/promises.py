@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Followups
 from bot.core.timeline import TimelineKind
-from bot.flows.records import SatisfactionRecord, State
+from bot.flows.records import EscalatedDeadline, SatisfactionRecord, State
 from bot.promises.timers import CASE_KINDS, CaseTimer, CaseTimerKind, deadline_plan, next_follow_up
 from bot.storage.db import rows_matched
 from bot.storage.models import (
@@ -337,6 +337,42 @@ def extend_deadline(session: Session, complaint: Complaint, deadline: dt.datetim
     """The complaint's new deadline; the first promised one stays in ``original_deadline_at``."""
     complaint.original_deadline_at = complaint.original_deadline_at or complaint.deadline_at
     complaint.deadline_at = deadline
+
+
+def bring_deadline_forward(
+    session: Session, conversation_id: int, escalated: EscalatedDeadline, now: dt.datetime, followups: Followups
+) -> tuple[int, list[CaseTimer]] | None:
+    """The conversation's open case, escalated after its hand-off: its deadline becomes the
+    escalation's when that is sooner than the one in force or that one has passed, its signals gain
+    the escalation's (its extensions count on their clock), and its reminder, apology and breach
+    are armed for it. The case's id and the timers armed (none when its deadline stays); None when
+    the conversation has no such open case."""
+    complaint = session.execute(
+        select(Complaint).where(
+            Complaint.conversation_id == conversation_id,
+            Complaint.case_number == escalated.case_number,
+            Complaint.status.in_(OPEN_STATUSES),
+        )
+    ).scalar_one_or_none()
+    if complaint is None:
+        return None
+    in_force = complaint.deadline_at
+    if in_force is not None and now < in_force <= escalated.deadline_at:
+        return complaint.id, []
+    complaint.deadline_at = escalated.deadline_at
+    complaint.signals = sorted({*(complaint.signals or ()), *escalated.signals})
+    timers = arm_on_promise(
+        session,
+        conversation_id,
+        now,
+        escalated.deadline_at,
+        complaint.category,
+        now,
+        followups,
+        follow_up=False,
+        complaint_id=complaint.id,
+    )
+    return complaint.id, timers
 
 
 def give_back_to_bot(session: Session, conversation: Conversation) -> None:

@@ -116,10 +116,13 @@ def test_danger_after_the_hand_off_raises_the_case_and_safety_is_said_once(engin
     chat.send("对")
     assert chat.state is State.HANDED_OFF
     step = chat.send("现在楼道里冒烟了，好像着火了")
-    assert chat.phrase_ids(step) == ["safety_first", "urgent_handoff"]
+    # Danger now on the case: its reply time is danger's, within the hour, and said.
+    assert chat.phrase_ids(step) == ["safety_first", "urgent_handoff", "escalated_within_an_hour"]
+    assert "1小时内（今天下午3点前）" in chat.texts(step) and str(chat.data.case_number) in chat.texts(step)
     assert step.handoff is not None and (step.handoff.priority, step.handoff.reason) == (0, "danger")
+    assert step.escalated_deadline is not None
     again = chat.send("烟越来越大了，着火了")
-    assert chat.phrase_ids(again) == ["urgent_handoff"]
+    assert chat.phrase_ids(again) == ["urgent_handoff"] and again.escalated_deadline is None
 
 
 @pytest.mark.parametrize(

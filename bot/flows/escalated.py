@@ -1,0 +1,144 @@
+"""A case with the duty supervisor: the reply time of a case already handed off when it is escalated
+(a threat on it: the escalation's deadline, ``deadlines.yaml``), and what a customer urging us on or
+asking where it stands hears once the time is said: the case's number and its time, never the same
+words twice running."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.config import PhraseId, Signal
+from bot.core.timeline import TimelineKind
+from bot.flows.case import ESCALATING_SIGNALS, classify
+from bot.flows.classify import Classified
+from bot.flows.data import OwedPromise
+from bot.flows.deadline import Deadline, compute_deadline, describe_moment
+from bot.flows.records import CaseStatus, EscalatedDeadline
+from bot.flows.slots import description_text
+from bot.flows.status import asks_about_the_case, tell_status, this_case
+from bot.flows.supervisor_promise import asks_something
+from bot.flows.turn import Turn
+
+_LAST_SAID = "escalated_said"
+"""``FlowData.extra`` key: what the last message urging us on or asking after the case heard while
+the supervisor has it (a phrase id), not said the next time."""
+
+
+def escalated_deadline(turn: Turn, with_the_supervisor_before: bool) -> None:
+    """The conversation's own case, handed off already, escalated now ("再不修我就去工信部投诉"):
+    its reply time becomes the escalation's (the ``deadlines.yaml`` override for the case's signals
+    now, counted from now: a threat's within the hour) unless the time in force comes sooner; the
+    case and its timers follow (``Step.escalated_deadline``). A leader asked for, with no such
+    rule, keeps the time in force. The customer hears the time with the case's number after being
+    told the supervisor has it, unless the supervisor had the case already and its time stays, or
+    that time has passed (never promised again); with the phone for the supervisor's call asked
+    for now, only once it is answered (the owed promise: restated, then promised). Talk of
+    self-harm alone hears care and a person's call, never a time. A case whose time is an
+    escalation's already (a threat, or danger, told before) keeps it; an appeal's case (another
+    conversation's) keeps its time."""
+    data = turn.step.data
+    case_number = data.case_number
+    if case_number is None or data.appeal_of is not None or turn.earlier_signals & ESCALATING_SIGNALS:
+        return
+    classified = classify(turn, description_text(data), frozenset(data.signals))
+    due = _due(turn, classified, classified.signals)
+    # Only an escalation's own rule (a threat's, danger's hour) moves a deadline: a leader asked
+    # for is told the time in force.
+    escalates = due.due_at < _due(turn, classified, classified.signals - ESCALATING_SIGNALS).due_at
+    in_force = _deadline_in_force(turn, case_number)
+    missed = in_force is not None and in_force <= turn.now
+    sooner = escalates and (in_force is None or missed or due.due_at < in_force)
+    if sooner:
+        signals = tuple(sorted(signal.value for signal in classified.signals))
+        turn.step.escalated_deadline = EscalatedDeadline(case_number, due.due_at, signals)
+    elif in_force is None or missed or with_the_supervisor_before:
+        # Not known here, or missed (told as missed when asked, never promised again), or the
+        # supervisor had the case already: no time to say.
+        return
+    if sooner or in_force is None:
+        deadline_at, hours, says_hours = due.due_at, due.hours, due.says_hours
+    else:  # said as a time, never as hours
+        deadline_at, hours, says_hours = in_force, (in_force - turn.now).total_seconds() / 3600, False
+    previous = {"previous": in_force.isoformat()} if in_force is not None else {}
+    caring_only = Signal.SELF_HARM in data.signals and Signal.DANGER not in data.signals
+    if caring_only or asks_something(turn):
+        if sooner:
+            turn.audit(
+                TimelineKind.DEADLINE_SET,
+                case_number=case_number,
+                deadline_at=deadline_at.isoformat(),
+                hours=hours,
+                escalated=True,
+                **previous,
+            )
+        if not caring_only:
+            data.owed_promise = OwedPromise(deadline_at, hours, says_hours)
+        return
+    said = describe_moment(deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale))
+    within_an_hour = says_hours and hours == 1
+    phrase = PhraseId.ESCALATED_WITHIN_AN_HOUR if within_an_hour else PhraseId.ESCALATED_DEADLINE
+    turn.say(phrase, case_number=case_number, deadline=said)
+    turn.audit(
+        TimelineKind.PROMISED,
+        case_number=case_number,
+        deadline_at=deadline_at.isoformat(),
+        hours=hours,
+        said=said,
+        escalated=True,
+        **previous,
+    )
+
+
+def _due(turn: Turn, classified: Classified, signals: frozenset[Signal]) -> Deadline:
+    """The case's deadline from now by the deadline table, with ``signals``."""
+    return compute_deadline(
+        turn.now,
+        classified.grade,
+        turn.customer.tier,
+        classified.category,
+        turn.kit.config.deadlines,
+        turn.kit.calendar,
+        signals,
+    )
+
+
+def _deadline_in_force(turn: Turn, case_number: str) -> dt.datetime | None:
+    """The case's deadline as storage loaded it (an extension moved it); None when not known here."""
+    loaded = turn.customer.this_case
+    if loaded is None or loaded.case_number != case_number:
+        return None
+    return loaded.deadline_at
+
+
+def answer_while_escalated(turn: Turn) -> None:
+    """Urged on or asked where the case stands once the supervisor has it and its time is said: a
+    status question ("处理到哪了", "主管什么时候联系我") hears the status answer (the case's number,
+    with the duty supervisor, the time promised), an urging or a yes ("快点啊", "好的") the
+    reassurance. Whichever was said last time gives way to the other wording (the reassurance with
+    the number and the time, ``escalation_reassure_case``; the status answer): never the same words
+    twice running."""
+    data = turn.step.data
+    status = this_case(turn)
+    last = data.extra.get(_LAST_SAID)
+    if asks_about_the_case(turn):
+        said = PhraseId.ESCALATION_REASSURE_CASE if last == PhraseId.STATUS_ANSWER else PhraseId.STATUS_ANSWER
+    else:
+        said = PhraseId.STATUS_ANSWER if last == PhraseId.ESCALATION_REASSURE else PhraseId.ESCALATION_REASSURE
+    deadline = _time_ahead(turn, status)
+    if said is PhraseId.STATUS_ANSWER:
+        tell_status(turn, status)
+    elif said is PhraseId.ESCALATION_REASSURE_CASE and status.case_number is not None and deadline is not None:
+        turn.say(PhraseId.ESCALATION_REASSURE_CASE, case_number=status.case_number, deadline=deadline)
+        turn.audit(TimelineKind.STATUS_TOLD, case_number=status.case_number, stage=status.stage.value)
+    else:
+        said = PhraseId.ESCALATION_REASSURE  # no number or no time ahead to tell: reassured only
+        turn.say(said)
+    data.extra[_LAST_SAID] = said.value
+
+
+def _time_ahead(turn: Turn, status: CaseStatus) -> str | None:
+    """The case's deadline as said ("今天晚上8点40分前"), while it is ahead."""
+    if status.deadline_at is None or status.deadline_at <= turn.now:
+        return None
+    words = turn.kit.phrases.time_words(turn.locale)
+    return describe_moment(status.deadline_at, turn.now, turn.kit.calendar.timezone, words)
