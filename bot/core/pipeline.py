@@ -655,8 +655,12 @@ class Pipeline:
         reader = self._parts()[2]
         if reader is None or not conversation_ids:
             return conversation_ids
-        async with self._database.sessions() as session:
-            pending = await session.run_sync(store.all_pending_inbound, conversation_ids)
+        try:
+            async with self._database.sessions() as session:
+                pending = await session.run_sync(store.all_pending_inbound, conversation_ids)
+        except Exception:
+            log.warning("pipeline.read_ahead_unavailable", conversations=len(conversation_ids), exc_info=True)
+            return conversation_ids  # read by the rules alone: processing reports and retries its own failures
         waiting = self._read_ahead.waiting(pending, conversation_ids, reader)
         return [cid for cid in conversation_ids if cid not in waiting]
 

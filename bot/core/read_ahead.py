@@ -1,12 +1,13 @@
-"""Customers' texts read by the optional model before their conversation runs, one conversation at
-a time per call.
+"""Customers' texts read by the optional model before their conversation runs, at most one model
+call in flight per conversation.
 
 The model's reading is I/O of up to its timeout; were a batch to wait for all its texts' readings,
 one customer's text that makes the model slow would hold up every other customer's reply, and a
 customer sending many texts at once would take every call the model allows. So each conversation
-has at most one model call in flight: its texts found pending beside that call, or arriving while it
-runs, are read by the rules alone; the conversation waits for its own call only, out of the batches,
-which run on without it, and is woken when the reading is in.
+has at most one model call in flight: its texts found pending beside that call, or arriving while
+it runs or before its conversation ran with the reading, are read by the rules alone; the
+conversation waits for its own call only, out of the batches, which run on without it, and is
+woken when the reading is in.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ class ReadAhead:
                 del read[message_id]  # processed meanwhile
             unread = [(message_id, words) for message_id, words in texts if message_id not in read]
             asked = None
-            if conversation_id not in self._calls and unread:
+            # A conversation with a reading in already runs now: a text that came since is not
+            # worth holding it up for another call (a steady stream would never run).
+            if conversation_id not in self._calls and unread and not read:
                 # The most to read of those waiting together ("你好" beside "楼道里有股怪味").
                 asked = max(unread, key=lambda text: len(text[1]))
                 self._calls[conversation_id] = asyncio.create_task(
