@@ -1052,6 +1052,27 @@ class ElderAges(_Strict):
     """Who an age without a unit is said of ("我爸今年八十五了"): then the age ends the clause."""
 
 
+class ModelTrust(_Strict):
+    """How far the optional model's reading of a customer message is believed (``model_trust:``).
+
+    A signal the model finds and the rules did not acts (empathy, an apology, the supervisor, a
+    higher queue place, the emergency texts) only when the message has a hint word of that signal's
+    kind; otherwise it is only shown to the staff as the model's suggestion. The same for the
+    intents listed under ``intent_hints`` (a supervisor asked for is a P0 ticket). A message with an
+    ``untrusted`` word or mark (instructions to a model, JSON) is not given to the model at all.
+    """
+
+    signal_hints: dict[Signal, list[str]] = {}
+    """Per signal, broad words of its kind, matched inside the folded, simplified message; a signal
+    with none never acts on the model's word alone."""
+    intent_hints: dict[Intent, list[str]] = {}
+    """Intents the model may add only with one of these words in the message (others it adds freely,
+    as before; ``harassment`` never)."""
+    untrusted: list[str] = []
+    """Words and marks of a payload meant for the model ("忽略之前的指令", "system prompt", "{"): a
+    message holding one is read by the rules alone."""
+
+
 class Classification(_Strict):
     """``config/classification.yaml``: categories, grading, signals and side intents."""
 
@@ -1084,6 +1105,7 @@ class Classification(_Strict):
     (:mod:`bot.understanding.language`)."""
     form: FormRules = FormRules()
     elder_ages: ElderAges = ElderAges()
+    model_trust: ModelTrust = ModelTrust()
 
     @model_validator(mode="after")
     def _fallback_exists(self) -> Classification:

@@ -42,7 +42,8 @@ from bot.core.case_check_budget import CaseCheckBudget
 from bot.core.case_numbers import MOST_UNKNOWN_CASE_NUMBERS, case_numbers_looked_up
 from bot.core.clock import Clock, utc_now
 from bot.core.engine import ConversationEngine, ConversationSnapshot
-from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender, options_to_json, words_of
+from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender, options_to_json
+from bot.core.read_ahead import ReadAhead
 from bot.core.redis_replies import awaited
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.timeline import TimelineKind
@@ -164,8 +165,10 @@ class Pipeline:
         metrics: Metrics | None = None,
         in_force: Callable[[], InForce] | None = None,
     ) -> None:
-        """``reader`` reads customers' texts before a batch runs (the model's part is I/O, so it
-        cannot run inside the engine); without one the engine reads them with its own rules.
+        """``reader`` reads customers' texts before their conversation runs (the model's part is
+        I/O, so it cannot run inside the engine; each conversation's reading apart, so a slow one
+        holds up no other: :class:`~bot.core.read_ahead.ReadAhead`); without one the engine reads
+        them with its own rules.
         ``metrics`` counts the messages stored and the complaints promised with the fallback category.
         ``in_force`` gives the standards in force (issue 14): each batch then runs on its engine,
         router and reader, read once at the batch's start, instead of ``engine``, ``router`` and ``reader``."""
@@ -204,6 +207,8 @@ class Pipeline:
         self._failures: dict[int, int] = {}
         """Conversations whose last processing failed, with their consecutive failures (back-off)."""
         self._renewal: asyncio.Task[None] | None = None
+        self._read_ahead = ReadAhead(self.wake)
+        """The model's readings of customers' texts, made before their conversation runs."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -231,6 +236,7 @@ class Pipeline:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._renewal
             self._renewal = None
+        await self._read_ahead.aclose()
 
     async def drained(self, timeout: float | None = None) -> bool:
         """Wait until nothing submitted here is waiting to be stored or processed.
@@ -240,7 +246,7 @@ class Pipeline:
         """
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
-        while self._submissions or self._dirty or not self._idle.is_set():
+        while self._submissions or self._dirty or not self._idle.is_set() or self._read_ahead.in_flight:
             if deadline is not None and loop.time() > deadline:
                 return False
             await asyncio.sleep(0.005)
@@ -326,7 +332,8 @@ class Pipeline:
                         for conversation_id in conversation_ids:
                             del self._dirty[conversation_id]
                         # A failing conversation waits for its back-off timer, whatever woke it.
-                        await self._process([cid for cid in conversation_ids if not self._backing_off(cid)])
+                        ready = await self._read_first([cid for cid in conversation_ids if not self._backing_off(cid)])
+                        await self._process(ready)
             except Exception:
                 log.exception("pipeline.loop_failed")
                 await asyncio.sleep(0.5)
@@ -600,8 +607,8 @@ class Pipeline:
             for conversation_id, items in events.items()
             if (message_ids := [int(item[2:]) for item in items if item.startswith("m:")])
         }
-        engine, router, reader, tracker = self._parts()
-        understood = await self._read_texts(newest, reader)
+        engine, router, _, tracker = self._parts()
+        understood = self._read_ahead.readings(events)
 
         def run(session: Session) -> None:
             config = engine.config
@@ -647,16 +654,22 @@ class Pipeline:
         now = self._in_force()
         return now.engine, now.router, now.reader if now.reader.uses_model else None, now.tracker
 
-    async def _read_texts(self, newest: dict[int, int], reader: MessageReader | None) -> dict[int, Understanding]:
-        """The batch's customer texts read with the model too, by message id (outside the
-        transaction: each reading may take up to the model's timeout, all at once)."""
-        if reader is None or not newest:
-            return {}
-        async with self._database.sessions() as session:
-            pending = await session.run_sync(store.pending_inbound, newest)
-        said = [(row.id, words) for rows in pending.values() for row in rows if (words := words_of(row.kind, row.text))]
-        readings = await asyncio.gather(*(reader.read(words) for _, words in said))
-        return {message_id: reading for (message_id, _), reading in zip(said, readings, strict=True)}
+    async def _read_first(self, conversation_ids: list[int]) -> list[int]:
+        """The conversations ready to run: with the model configured, their pending texts are
+        read first, each conversation's own call apart (:class:`~bot.core.read_ahead.ReadAhead`),
+        and one still waiting for its reading is left out, to be woken once it is in. Outside any
+        transaction or lock: a reading may take up to the model's timeout."""
+        reader = self._parts()[2]
+        if reader is None or not conversation_ids:
+            return conversation_ids
+        try:
+            async with self._database.sessions() as session:
+                pending = await session.run_sync(store.all_pending_inbound, conversation_ids)
+        except Exception:
+            log.warning("pipeline.read_ahead_unavailable", conversations=len(conversation_ids), exc_info=True)
+            return conversation_ids  # read by the rules alone: processing reports and retries its own failures
+        waiting = self._read_ahead.waiting(pending, conversation_ids, reader)
+        return [cid for cid in conversation_ids if cid not in waiting]
 
     def _run_conversation(
         self,

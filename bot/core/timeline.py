@@ -13,6 +13,9 @@ class TimelineKind(StrEnum):
     # The complaint flow (actor "bot"), one per step it takes.
     GREETED = "greeted"
     SIGNALS_DETECTED = "signals_detected"
+    MODEL_SUGGESTED = "model_suggested"
+    """The optional model found signals or intents nothing in the customer's words hints at: shown,
+    not acted on (``model_trust``)."""
     SIDE_THANKS = "side_thanks"
     SIDE_GOODBYE = "side_goodbye"
     SIDE_APOLOGY = "side_apology"

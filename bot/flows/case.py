@@ -11,6 +11,7 @@ from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.case_check import appeal_link
 from bot.flows.classify import Classified
+from bot.flows.data import FlowData
 from bot.flows.deadline import compute_deadline, describe_moment, format_hours
 from bot.flows.records import CaseContact, ComplaintRecord, HandoffRequest, State
 from bot.flows.slots import (
@@ -28,6 +29,7 @@ from bot.flows.slots import (
 )
 from bot.flows.turn import FlowKit, Turn
 from bot.understanding.phones import said_phone
+from bot.understanding.result import Understanding
 
 URGENT_SIGNALS = frozenset({Signal.DANGER, Signal.SELF_HARM})
 """Someone's life or safety is at stake now: safety first, then the duty supervisor at once."""
@@ -35,6 +37,35 @@ ESCALATING_SIGNALS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE, *URGENT_SIG
 SUPERVISOR_QUEUE = "supervisor"
 GENERAL_QUEUE = "general"
 CONSULTATION_QUEUE = "consultation"
+
+
+MODEL_SUGGESTIONS = "model_suggestions"
+"""``FlowData.extra`` key: the signals and intents only the model found so far, not acted on."""
+
+
+def note_model_suggestions(turn: Turn, understood: Understanding) -> None:
+    """What the model found that nothing in the customer's words hints at (``model_trust``): on the
+    timeline now, and on the case's card once it is recorded, for the staff to judge; nothing acts
+    on it (no safety text, no supervisor, no queue place)."""
+    data = turn.step.data
+    stored = data.extra.get(MODEL_SUGGESTIONS)
+    known = set(stored) if isinstance(stored, list) else set()
+    # Told once each: the timeline shows what is new, the card all of them.
+    signals = sorted(value for signal in understood.suggested_signals if (value := signal.value) not in known)
+    intents = sorted(value for intent in understood.suggested_intents if (value := intent.value) not in known)
+    if not signals and not intents:
+        return
+    data.extra[MODEL_SUGGESTIONS] = sorted({*known, *signals, *intents})
+    turn.audit(TimelineKind.MODEL_SUGGESTED, signals=signals, intents=intents)
+
+
+def model_suggestions(data: FlowData, signals: Iterable[str]) -> tuple[str, ...]:
+    """The model's suggestions for the case's card, less the signals the case carries anyway."""
+    known = data.extra.get(MODEL_SUGGESTIONS)
+    if not isinstance(known, list):
+        return ()
+    acted = set(signals)
+    return tuple(str(value) for value in known if value not in acted)
 
 
 def classify(turn: Turn, description: str, known: frozenset[Signal] = frozenset()) -> Classified:
@@ -108,6 +139,7 @@ def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
         customer_title=_title_of(turn, data.surname, data.honorific),
         alternative_phone=data.alternative_phone,
         other_categories=classified.other_categories,
+        model_suggestions=model_suggestions(data, signals),
     )
 
 

@@ -53,6 +53,7 @@ from bot.flows.case import (
     complaint_after_hand_off,
     corrected_contact,
     corrected_place,
+    note_model_suggestions,
     on_handed_off,
     place_after_hand_off,
 )
@@ -357,6 +358,8 @@ class ComplaintFlow:
         if signals:
             data.signals = tuple(sorted(set(data.signals) | signals))
             turn.audit(TimelineKind.SIGNALS_DETECTED, signals=sorted(s.value for s in signals))
+        if understood is not None:
+            note_model_suggestions(turn, understood)
 
         if (Intent.HARASSMENT in intents and not signals) or abused_again(turn):
             on_harassment(turn)

@@ -157,6 +157,8 @@ class ComplaintRecord:
     other_categories: tuple[str, ...] = ()
     """The categories of other problems the description tells, for the staff; ``category`` alone
     routes, promises and counts the case."""
+    model_suggestions: tuple[str, ...] = ()
+    """Signals and intents only the model found, not acted on: for the staff to judge."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -451,6 +451,7 @@ def _complaint_json(
         "other_categories": complaint.other_categories or [],
         "grade": complaint.grade,
         "signals": complaint.signals,
+        "model_suggestions": complaint.model_suggestions or [],
         "status": complaint.status,
         "deadline_at": complaint.deadline_at.isoformat() if complaint.deadline_at else None,
         # issue 15: the deadline as the bot says it, in the conversation's language,

@@ -242,6 +242,9 @@ class Complaint(Base):
     other_categories: Mapped[list[str] | None] = mapped_column(Json)
     """The categories of other problems the description tells, for the staff to see; ``category``
     alone routes the case and counts it in the reports."""
+    model_suggestions: Mapped[list[str] | None] = mapped_column(Json)
+    """Signals and intents only the optional model found, without a hint of them in the customer's
+    words (``model_trust``): shown to the staff as the model's suggestion, acted on by nothing."""
     grade: Mapped[str] = mapped_column(String(10))
     customer_tier: Mapped[str] = mapped_column(String(20))
     signals: Mapped[list[str]] = mapped_column(Json, default=list)

@@ -983,6 +983,14 @@ def pending_inbound(session: Session, newest: dict[int, int]) -> dict[int, list[
     return pending
 
 
+def all_pending_inbound(session: Session, conversation_ids: Sequence[int]) -> dict[int, list[StoredInboundRow]]:
+    """Every unprocessed inbound message of these conversations, oldest first (one statement)."""
+    return pending_inbound(session, dict.fromkeys(conversation_ids, _LARGEST_ID))
+
+
+_LARGEST_ID = 2**62
+
+
 def move_messages(session: Session, message_ids: Sequence[int], conversation_id: int) -> None:
     """Put these messages into another conversation, in one statement."""
     if message_ids:
@@ -1151,6 +1159,7 @@ def save_complaint(
         "district": record.district,
         "category": record.category,
         "other_categories": list(record.other_categories) or None,
+        "model_suggestions": list(record.model_suggestions) or None,
         "grade": record.grade.value,
         "customer_tier": record.customer_tier,
         "signals": list(record.signals),

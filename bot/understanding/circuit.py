@@ -28,6 +28,8 @@ class CircuitBreaker:
         self._monotonic = monotonic
         self._state = CircuitState.CLOSED
         self._failures = 0
+        self._sources: set[str] = set()
+        """The sources whose failure the current streak counted already."""
         self._opened_at = 0.0
         self._trial_in_flight = False
 
@@ -50,14 +52,22 @@ class CircuitBreaker:
 
     def record_success(self) -> None:
         self._state, self._failures, self._trial_in_flight = CircuitState.CLOSED, 0, False
+        self._sources.clear()
 
-    def record_failure(self) -> bool:
-        """Count a failure; True when it opened the circuit."""
+    def record_failure(self, source: str | None = None) -> bool:
+        """Count a failure; True when it opened the circuit. A ``source`` (who caused the call)
+        counts once until a success: one writer's calls failing again and again do not open it
+        alone, a failed half-open trial does."""
         if self._state is CircuitState.OPEN:
             return False  # a call admitted before it opened: the open time is not extended
+        if source is not None and source in self._sources and self._state is not CircuitState.HALF_OPEN:
+            return False
+        if source is not None:
+            self._sources.add(source)
         self._failures += 1
         if self._state is CircuitState.HALF_OPEN or self._failures >= self._failures_to_open:
             self._state, self._opened_at, self._trial_in_flight = CircuitState.OPEN, self._monotonic(), False
+            self._sources.clear()
             return True
         return False
 

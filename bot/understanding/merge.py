@@ -25,9 +25,11 @@ def merge(rules: Understanding, model: Understanding | None) -> Understanding:
       closes, a false positive hurts an innocent customer), and it adds ``yes`` or ``no`` only when
       the rules found neither and the model says exactly one of them.
     - ``category``: the rules' when they found one, else the model's; ``other_categories``: the rules'.
-    - ``grade``: the rules' when they gave one, else the model's.
+    - ``grade``: the rules' (the model's is never taken: :mod:`~bot.understanding.model_trust`).
     - ``signals``: the union (each only draws more attention to the customer: empathy first, an
-      apology, a supervisor, a higher queue place).
+      apology, a supervisor, a higher queue place); the model's ones were vetted first
+      (:meth:`~bot.understanding.model_trust.TrustRules.vet`), and what it may not decide alone
+      is carried as ``suggested_signals`` / ``suggested_intents``.
     - ``slots``, field by field: the rules' value when they found one, else the model's. The
       phone is the rules' whenever they found one (they validate it against the service's
       pattern); the model's is used only when the rules found none (and it was already validated
@@ -48,8 +50,9 @@ def merge(rules: Understanding, model: Understanding | None) -> Understanding:
         rules,
         intents=rules.intents | added,
         category=rules.category if rules.category is not None else model.category,
-        grade=rules.grade if rules.grade is not None else model.grade,
         signals=rules.signals | model.signals,
+        suggested_signals=model.suggested_signals - rules.signals,
+        suggested_intents=model.suggested_intents - rules.intents,
         slots=merge_slots(rules.slots, model.slots),
     )
 

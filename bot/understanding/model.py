@@ -24,6 +24,8 @@ from bot.understanding.model_prompt import answer_schema, system_prompt
 from bot.understanding.model_schema import parse_answer
 from bot.understanding.model_settings import ModelSettings
 from bot.understanding.model_slots import SlotChecker, ToSimplified
+from bot.understanding.model_trust import TrustRules
+from bot.understanding.normalise import fold, simplified_converter
 from bot.understanding.result import Understanding
 
 
@@ -44,6 +46,9 @@ class ModelUnderstander:
         category_ids = sorted(self._category_ids)
         self._response_format = response_format(settings, "understanding", lambda: answer_schema(category_ids))
         self._client = ModelClient(settings, "understanding", monotonic)
+        converter = simplified_converter()
+        self.trust = TrustRules(classification.model_trust, lambda text: converter.convert(fold(text)))
+        """What of the model's reading is believed (``model_trust:``)."""
 
     @property
     def counters(self) -> ModelCounters:
@@ -57,24 +62,30 @@ class ModelUnderstander:
     def in_flight(self) -> int:
         return self._client.in_flight
 
-    async def understand(self, text: str, locale: str) -> Understanding | None:
+    async def understand(self, text: str, locale: str, source: str | None = None) -> Understanding | None:
         """The model's reading of one customer message, or None without it.
 
         Args:
             text: the customer's message as received.
             locale: the message's locale as the rules found it; copied into the result.
+            source: who wrote it (a conversation), so its failures count once toward the breaker.
 
         Returns:
             An :class:`Understanding` with only vocabulary values and grounded slots, or None when
-            the model is off for now (circuit open, all ``max_concurrency`` requests in flight),
-            slow (past ``timeout_seconds``), failing, or answering invalid JSON. Never raises,
-            except :class:`asyncio.CancelledError` when the caller is cancelled.
+            the text carries a payload meant for the model (``model_trust.untrusted``: it is not
+            sent), the model is off for now (circuit open, all ``max_concurrency`` requests in
+            flight), slow (past ``timeout_seconds``), failing, or answering invalid JSON. Never
+            raises, except :class:`asyncio.CancelledError` when the caller is cancelled.
         """
+        if self.trust.untrusted(text):
+            self._client.counters.skipped["untrusted"] += 1
+            return None
         return await self._client.ask(
             self._prompt,
             text,
             self._response_format,
             lambda content: parse_answer(content, text, locale, self._category_ids, self._slots),
+            source,
         )
 
     async def aclose(self) -> None:

@@ -5,6 +5,13 @@ second opinion on an agent's reply): an OpenAI-compatible chat-completions call 
 timeout, at most ``max_concurrency`` requests in flight, a circuit breaker after repeated
 failures, and counters. It never raises (except :class:`asyncio.CancelledError`) and never logs
 what customers or agents wrote: only reasons, statuses and durations.
+
+Only a failure of the endpoint itself counts toward the breaker (a timeout, a refused
+connection, 429, 5xx, 401/403/404, a 200 that is no chat completion): what one message makes the
+model say (invalid JSON, a wrong shape, no content, a 400/413/422 refusal of what it carries) costs
+that message the model and nothing more, so crafted texts cannot switch the model off for everyone.
+And one writer's failures count once per streak (``source``): a customer whose texts make the
+model time out again and again cannot open the breaker alone.
 """
 
 from __future__ import annotations
@@ -43,7 +50,12 @@ FAILURE_REASONS = (
     "invalid_schema",
     "error",
 )
-SKIP_REASONS = ("circuit_open", "busy")
+MESSAGE_STATUSES = frozenset({400, 413, 422})
+"""HTTP statuses that refuse one request for what it carries (a content filter, a text too long):
+that message's failure, not the endpoint's, so they never count toward the breaker."""
+SKIP_REASONS = ("circuit_open", "busy", "untrusted", "conversation_busy")
+"""``untrusted``: the text carries a payload meant for the model; ``conversation_busy``: its
+conversation already has a call in flight (the pipeline's reader)."""
 
 Answer = TypeVar("Answer")
 
@@ -98,9 +110,11 @@ class ModelCounters:
 
 
 class _Failure(Exception):
-    def __init__(self, reason: str, status: int | None = None) -> None:
+    """No answer; ``counts``: the endpoint's failure (toward the breaker), not one message's."""
+
+    def __init__(self, reason: str, status: int | None = None, counts: bool = True) -> None:
         super().__init__(reason)
-        self.reason, self.status = reason, status
+        self.reason, self.status, self.counts = reason, status, counts
 
 
 class ModelClient:
@@ -147,6 +161,7 @@ class ModelClient:
         text: str,
         response_format: completion_create_params.ResponseFormat | None,
         parse: Callable[[str], Answer],
+        source: str | None = None,
     ) -> Answer | None:
         """The model's answer about ``text`` under the instructions ``prompt``, or None without it.
 
@@ -155,6 +170,8 @@ class ModelClient:
             text: the user message: what a customer or an agent wrote.
             response_format: sent as is when not None.
             parse: turns the reply's content into the answer; raises :class:`InvalidAnswer`.
+            source: who wrote ``text`` (a conversation): its endpoint failures count once toward
+                the breaker until a call succeeds; None counts each one.
 
         Returns:
             ``parse``'s answer, or None when the model is off for now (circuit open, all
@@ -174,10 +191,11 @@ class ModelClient:
         try:
             answer = parse(await self._content(prompt, text, response_format))
         except InvalidAnswer as invalid:
-            self._failed(invalid.reason, None, started)
+            # The endpoint answered: only this message's answer is unusable.
+            self._failed(invalid.reason, None, started, source, counts=False)
             return None
         except _Failure as failure:
-            self._failed(failure.reason, failure.status, started)
+            self._failed(failure.reason, failure.status, started, source, failure.counts)
             return None
         except asyncio.CancelledError:
             self._breaker.release()
@@ -185,7 +203,7 @@ class ModelClient:
         except Exception as error:  # a bug or a library surprise must not cost anyone an answer
             # No traceback: exception messages (pydantic's, the library's) may quote the user's text.
             log.error("understanding.model_error", purpose=self._purpose, error_type=type(error).__name__)
-            self._failed("error", None, started)
+            self._failed("error", None, started, source, counts=False)
             return None
         finally:
             self._in_flight -= 1
@@ -211,8 +229,8 @@ class ModelClient:
             content = completion.choices[0].message.content
         except (AttributeError, IndexError, TypeError):  # 200 but not a chat completion (an HTML page, {})
             raise _Failure("invalid_response") from None
-        if not isinstance(content, str):
-            raise _Failure("invalid_response")
+        if not isinstance(content, str):  # a chat completion without text (a refusal): this message's
+            raise _Failure("invalid_response", counts=False)
         return content
 
     async def _complete(
@@ -244,13 +262,17 @@ class ModelClient:
             raise _Failure("rate_limited", error.status_code) from None
         except openai.APIStatusError as error:
             reason = "server_error" if error.status_code >= 500 else "http_error"
-            raise _Failure(reason, error.status_code) from None
+            raise _Failure(reason, error.status_code, counts=error.status_code not in MESSAGE_STATUSES) from None
         except openai.APIError:
             raise _Failure("invalid_response") from None
 
-    def _failed(self, reason: str, status: int | None, started: float) -> None:
+    def _failed(self, reason: str, status: int | None, started: float, source: str | None, counts: bool) -> None:
         self.counters.failures[reason] += 1
-        opened = self._breaker.record_failure()
+        if counts:
+            opened = self._breaker.record_failure(source)
+        else:
+            self._breaker.record_success()  # the endpoint answered; only this message's answer is unusable
+            opened = False
         # The reason and status only: error bodies and messages may quote what was written.
         log.warning(
             "understanding.model_failed",

@@ -28,15 +28,24 @@ class MessageReader:
     def uses_model(self) -> bool:
         return self.model is not None
 
-    async def read(self, text: str, locale: str | None = None) -> Understanding:
-        """The rules' reading, completed by the model's when it answers in time (never replaced)."""
+    async def read(self, text: str, locale: str | None = None, source: str | None = None) -> Understanding:
+        """The rules' reading, completed by the model's when it answers in time (never replaced),
+        as far as ``model_trust`` believes it (:mod:`~bot.understanding.model_trust`). ``source``
+        names the writer (a conversation) to the model's circuit breaker."""
         rules = self.understander.understand(text, locale)
         if self.model is None:
             return rules
-        reading = await self.model.understand(text, rules.locale)
+        reading = await self.model.understand(text, rules.locale, source)
         if reading is None and self._on_model_missing is not None:
             self._on_model_missing()
-        return merge(rules, reading)
+        return merge(rules, self.model.trust.vet(rules, reading) if reading is not None else None)
+
+    def skip_busy(self) -> None:
+        """A text left to the rules alone, unasked, as its writer has a model call in flight already."""
+        if self.model is not None:
+            self.model.counters.skipped["conversation_busy"] += 1
+        if self._on_model_missing is not None:
+            self._on_model_missing()
 
     async def aclose(self) -> None:
         if self.model is not None:

@@ -60,6 +60,11 @@ class Understanding:
     vague: bool = False
     """A complaint that says only whom or what it is about, not what went wrong ("你们物业到底管不管事":
     its category rests on ``weak_keywords`` alone, no problem or symptom word)."""
+    suggested_signals: frozenset[Signal] = frozenset()
+    """Signals only the model found, without a hint of them in the customer's words
+    (``model_trust``): shown to the staff, acted on by nothing."""
+    suggested_intents: frozenset[Intent] = frozenset()
+    """Intents of ``model_trust.intent_hints`` only the model found, without a hint: as above."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -71,4 +76,6 @@ class Understanding:
             "grade": self.grade.value if self.grade is not None else None,
             "signals": sorted(signal.value for signal in self.signals),
             "slots": {**self.slots.as_dict(), "second_phone": self.slots.second_phone},
+            "suggested_signals": sorted(signal.value for signal in self.suggested_signals),
+            "suggested_intents": sorted(intent.value for intent in self.suggested_intents),
         }

@@ -132,7 +132,7 @@ class Segmenter:
         return max(int(probability * self._total) + 1, frequencies.get(word, 1))
 
     def segment(self, text: str) -> Segmented:
-        words = self._cut(text)
+        words = _identifiers_whole(self._cut(text))
         starts: list[int] = []
         ends: list[int] = []
         position = 0
@@ -172,6 +172,25 @@ class Segmenter:
 
 
 _TOTAL_FILLER = "\ue000"
+
+
+def _identifiers_whole(words: list[str]) -> list[str]:
+    """Latin words joined by "_" kept one word: "media_legal", "self_harm" are a program's names
+    (a payload pasted for a model), not the words "media", "harm" a customer writes."""
+    if "_" not in words:
+        return words
+    joined: list[str] = []
+    for word in words:
+        if joined and (word == "_" or joined[-1].endswith("_")) and _latin(joined[-1]) and _latin(word):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
+def _latin(word: str) -> bool:
+    """Letters, digits and "_" only."""
+    return word.isascii() and (word.replace("_", "").isalnum() or set(word) == {"_"})
 
 
 def is_chinese(char: str) -> bool:

@@ -59,7 +59,8 @@ def completion(content: str | None) -> dict[str, Any]:
 class ChatServer:
     """Records every request; answers with the current behaviour (default: an empty understanding).
 
-    ``hold()`` makes requests wait until ``release()``; ``in_flight`` counts those being answered.
+    ``hold()`` makes requests wait until ``release()``, ``hold_texts(fragment)`` only those about a
+    text containing ``fragment``; ``in_flight`` counts those being answered.
     """
 
     def __init__(self) -> None:
@@ -70,6 +71,7 @@ class ChatServer:
         self._behaviour: Behaviour = lambda: self._json(completion(json.dumps({"intents": []})))
         self._held = asyncio.Event()
         self._held.set()
+        self._held_fragment: str | None = None
         self._changed = asyncio.Condition()
         self.server = TestServer(self._app())
 
@@ -96,7 +98,12 @@ class ChatServer:
     def hold(self) -> None:
         self._held.clear()
 
+    def hold_texts(self, fragment: str) -> None:
+        self._held_fragment = fragment
+        self._held.clear()
+
     def release(self) -> None:
+        self._held_fragment = None
         self._held.set()
 
     async def wait_for(self, condition: Callable[[ChatServer], bool]) -> None:
@@ -116,7 +123,8 @@ class ChatServer:
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             self._changed.notify_all()
         try:
-            await self._held.wait()
+            if self._held_fragment is None or self._held_fragment in seen.user_text:
+                await self._held.wait()
             return await self._behaviour()
         finally:
             async with self._changed:

@@ -69,3 +69,24 @@ def test_a_late_failure_does_not_extend_the_open_time() -> None:
     assert breaker.record_failure() is False
     clock.advance(5)
     assert breaker.allow()
+
+
+def test_one_sources_failures_count_once_until_a_success() -> None:
+    breaker = CircuitBreaker(failures_to_open=2, open_seconds=10, monotonic=ManualClock())
+
+    assert [breaker.record_failure("conversation:1") for _ in range(5)] == [False] * 5
+    assert breaker.state is CircuitState.CLOSED
+    breaker.record_success()
+    assert breaker.record_failure("conversation:1") is False
+    assert breaker.record_failure("conversation:2") is True
+
+
+def test_a_failed_trial_opens_it_again_whoever_caused_it() -> None:
+    clock = ManualClock()
+    breaker = CircuitBreaker(failures_to_open=2, open_seconds=10, monotonic=clock)
+    breaker.record_failure("conversation:1")
+    breaker.record_failure("conversation:2")
+    clock.advance(10)
+
+    assert breaker.allow()
+    assert breaker.record_failure("conversation:1") is True

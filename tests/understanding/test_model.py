@@ -310,6 +310,62 @@ async def test_a_failed_trial_opens_the_circuit_again(service_config: ServiceCon
         assert model.counters.circuit_opened == 2
 
 
+async def test_answers_that_are_not_json_never_switch_the_model_off_for_everyone(
+    service_config: ServiceConfig,
+) -> None:
+    """Texts that make the model answer nonsense cost those texts the model, nothing more: the
+    endpoint answered, so the breaker stays closed and the next customer is still read."""
+    async with (
+        chat_server() as server,
+        understander(server.base_url, service_config.classification, breaker_failures=5) as model,
+    ):
+        for content in ["not json", '{"intents": ["complaint"', "", None, '{"intents": "complaint"}'] * 2:
+            server.answer(content)
+            assert await model.understand(TEXT, "zh-CN", source="conversation:1") is None
+        server.fail(400)  # a content filter refusing one text
+        assert await model.understand(TEXT, "zh-CN", source="conversation:1") is None
+        assert model.circuit_state is CircuitState.CLOSED and model.counters.circuit_opened == 0
+
+        server.answer_object(GOOD_ANSWER)
+        assert await model.understand("楼道里有股怪味", "zh-CN", source="conversation:2") is not None
+
+
+async def test_one_conversations_timeouts_count_once_toward_the_breaker(service_config: ServiceConfig) -> None:
+    async with (
+        chat_server() as server,
+        understander(
+            server.base_url, service_config.classification, breaker_failures=2, timeout_seconds=TIMEOUT
+        ) as model,
+    ):
+        server.hold()
+        for _ in range(3):
+            assert await model.understand(TEXT, "zh-CN", source="conversation:1") is None
+        states = [model.circuit_state]
+        assert model.counters.failures == {"timeout": 3}
+
+        assert await model.understand(TEXT, "zh-CN", source="conversation:2") is None
+        states.append(model.circuit_state)  # two writers' texts time out: the model is down
+        assert states == [CircuitState.CLOSED, CircuitState.OPEN]
+
+
+async def test_a_trial_answered_with_nonsense_closes_the_breaker(service_config: ServiceConfig) -> None:
+    clock = ManualClock()
+    async with (
+        chat_server() as server,
+        understander(
+            server.base_url, service_config.classification, clock, breaker_failures=1, breaker_open_seconds=5
+        ) as model,
+    ):
+        server.fail(503)
+        await model.understand(TEXT, "zh-CN")
+        states = [model.circuit_state]
+        clock.advance(5)
+        server.answer("not json")
+        assert await model.understand(TEXT, "zh-CN") is None
+        states.append(model.circuit_state)
+        assert states == [CircuitState.OPEN, CircuitState.CLOSED]
+
+
 async def _trial_in_flight(server: ChatServer, model: ModelUnderstander, clock: ManualClock) -> asyncio.Task[Any]:
     """Open the breaker with one failure, let it go half-open, and start the trial call, which the
     server holds."""

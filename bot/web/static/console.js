@@ -10,7 +10,7 @@
   const SENDERS = { customer: T("客户"), bot: T("机器人"), agent: T("客服"), system: T("系统") };
   // One label per timeline kind (bot/timeline.py TimelineKind); tests/web/test_console_labels.py keeps them in step.
   const EVENT_NAMES = {
-    greeted: T("机器人问候"), signals_detected: T("识别到风险信号"),
+    greeted: T("机器人问候"), signals_detected: T("识别到风险信号"), model_suggested: T("模型提示(客户原话无此迹象·未采用,请人工判断)"),
     side_thanks: T("客户致谢"), side_goodbye: T("客户道别"), side_apology: T("客户致歉"), side_suggestion: T("客户建议"), side_out_of_scope: T("非服务范围的请求"),
     side_praise: T("客户表扬"), faq_answered: T("常见问题已答复"), consultation_asked: T("客户咨询(待查询答复)"),
     description_received: T("收到问题描述"), contact_received: T("收到联系电话"), alternative_contact_received: T("收到备用联系电话"), area_received: T("收到地址/区域"),
@@ -971,6 +971,12 @@
     return form;
   }
 
+  // A model's suggestion is a signal's or an intent's id (model_trust in classification.yaml).
+  function suggestionName(id) {
+    const signal = label("signal", id);
+    return signal !== String(id) ? signal : label("intent", id);
+  }
+
   function caseForm(c, channel, appealed) {
     const rows = [
       [T("编号"), c.case_number], [T("类别"), categoryName(c.category)],
@@ -981,7 +987,9 @@
       [T("联系电话"), c.contact_by_channel ? T("客户未留电话,请通过本会话渠道({0})联系", channel) : c.contact_phone],
       [T("备用电话"), c.alternative_phone],
       [T("地址/区域"), c.area],
-      [T("信号"), (c.signals || []).map((s) => label("signal", s)).join("、")], [T("答复时限"), formatTime(c.deadline_at)],
+      [T("信号"), (c.signals || []).map((s) => label("signal", s)).join("、")],
+      [T("模型提示(未采用)"), (c.model_suggestions || []).map(suggestionName).join("、")],
+      [T("答复时限"), formatTime(c.deadline_at)],
       [T("已超时"), c.breached_at ? formatTime(c.breached_at) : null],
       [T("解决时间"), c.resolved_at ? formatTime(c.resolved_at) : null],
     ];
@@ -1103,6 +1111,7 @@
     if (detail.unverified) parts.push(T("(非该投诉的客户所发,身份未核实)"));
     if (detail.phone_checked) parts.push(T("(非该投诉的客户所发,已核对联系电话后四位)"));
     if (detail.other_categories) parts.push(T("另有问题: {0}", detail.other_categories.map(categoryName).join("、")));
+    if (event.kind === "model_suggested") parts.push([...(detail.signals || []), ...(detail.intents || [])].map(suggestionName).join("、"));
     if (detail.summary) parts.push(T("摘要: {0}", detail.summary));
     if (detail.to) parts.push(`→ ${detail.to.startsWith("queue:") ? queueName(detail.to.slice(6)) : staffName(detail.to)}`);
     if (detail.overrode_guard) parts.push(T("(忽略忌语提醒发送)"));

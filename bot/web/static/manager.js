@@ -380,6 +380,8 @@
       [T("类别"), u.category ? `${categoryName(u.category)} (${u.category})` : "—"],
       [T("级别"), u.grade ? `${label("grade", u.grade)} ${u.grade}` : "—"],
       [T("信号"), tags("signal", u.signals)],
+      [T("模型提示(未采用)"), [...(u.suggested_signals || []).map((s) => `${label("signal", s)} ${s}`),
+        ...(u.suggested_intents || []).map((i) => `${label("intent", i)} ${i}`)].join(" · ") || "—"],
       ...slots.map(([k, v]) => [`${label("slot", k)} ${k}`, v]),
     ]));
     $("understand-result").firstChild.id = "understand-table";

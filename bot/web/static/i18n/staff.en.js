@@ -99,6 +99,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "系统": "System",
     "机器人问候": "Bot greeted",
     "识别到风险信号": "Risk signals detected",
+    "模型提示(客户原话无此迹象·未采用,请人工判断)": "Model's suggestion (nothing in the customer's words hints at it; not acted on, judge for yourself)",
+    "模型提示(未采用)": "Model's suggestions (not acted on)",
     "客户致谢": "Customer thanked",
     "客户致歉": "Customer apologised",
     "客户建议": "Customer suggestion",
