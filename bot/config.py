@@ -957,6 +957,11 @@ class FormRules(_Strict):
     insult_words: list[str] = []
     """Words that insult beside ``abuse_words`` ("废物 垃圾"), though alone they may name a problem
     ("垃圾": the rubbish): a message of only these and abuse is anger, not a complaint."""
+    insult_prefixes: list[str] = []
+    """Words that insult whom they come right before ("垃圾", "辣鸡"): see ``insult_targets``."""
+    insult_targets: list[str] = []
+    """Whom an insult prefix is aimed at ("移动", "物业", "客服"): "垃圾移动" is abuse and anger, never
+    the rubbish; "垃圾房" (no target) stays the rubbish."""
     case_number_words: list[str] = []
     """Words that name the case number ("投诉编号", "单号", "case number"): a status question with
     one while the complaint is still being taken is told the number comes once it is registered."""
@@ -1033,6 +1038,15 @@ class FormRules(_Strict):
     phone_tail_corrections: list[str] = []
     """Words taking back the last digits of a number just said ("一三三…零三一不对是零三二"): the
     digits after one (and a ``put_right_intros`` word) replace as many at the number's end."""
+
+    def aimed_insults(self) -> list[str]:
+        """Each insult prefix joined to each target ("垃圾移动", "辣鸡客服")."""
+        targets = [target for target in self.insult_targets if target]
+        return [prefix + target for prefix in self.insult_prefixes if prefix for target in targets]
+
+    def abuse(self) -> list[str]:
+        """``abuse_words`` and the aimed insults: every word never said back and never a complaint."""
+        return [*self.abuse_words, *self.aimed_insults()]
 
     def summary_limit(self, locale: str) -> int:
         """How long the restatement's problem may be in ``locale`` (the longest configured, for a

@@ -82,4 +82,4 @@ def abused_again(turn: Turn) -> bool:
         return False
     if turn.changed or (Signal.EMOTIONAL not in turn.earlier_signals and turn.step.data.harassment_warned_at is None):
         return False
-    return turn.says_any(understood.text, turn.kit.form.abuse_words)
+    return turn.says_any(understood.text, turn.kit.form.abuse())

@@ -561,7 +561,7 @@ def only_insults(turn: Turn, text: str) -> bool:
     without those and ``form.insult_words`` nothing but characters never inside a place."""
     form = turn.kit.form
     matchable = turn.kit.understander.matchable(text)
-    abuse = lowered(tuple(form.abuse_words))
+    abuse = lowered(tuple(form.abuse()))
     if not any(map(matchable.__contains__, abuse)):
         return False
     left = _without(matchable, (*abuse, *lowered(tuple(form.insult_words))))
@@ -601,7 +601,8 @@ def says_no_problem(turn: Turn, text: str) -> bool:
     words.extend(word.lower() for words in rules.correction_fields.values() for word in words)
     emotion = rules.signals.get(Signal.EMOTIONAL)
     if emotional and emotion is not None:
-        words.extend(word.lower() for word in emotion.keywords)
+        # The insults too ("垃圾公司": an aimed insult, no keyword of the signal's own list).
+        words.extend(word.lower() for word in (*emotion.keywords, *rules.form.abuse()))
     left = matchable(text)
     # The items as the text was folded ("Sunshine Garden" is "sunshine garden" there); the
     # configured words are written folded already.

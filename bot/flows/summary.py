@@ -153,7 +153,7 @@ class ProblemSummary:
         inside = alternation(["的", *spoken_fillers, *(word for word in locative_words if word)])
         self._inside_a_place = rf"\s*(?:(?:{inside})\s*)?"
         # "信号tmd差到爆": the curse goes, the problem stays; a Latin one only as a word of its own.
-        abuse = alternation(word for word in rules.abuse_words if word)
+        abuse = alternation(word for word in rules.abuse() if word)
         self._abuse = re.compile(rf"(?<![A-Za-z])(?:{abuse})(?![A-Za-z])", re.IGNORECASE) if abuse else None
         self._case_number_words = tuple(word.lower() for word in rules.case_number_words if word)
         greetings = alternation(word for word in greeting_words if word)
@@ -319,6 +319,7 @@ class ProblemSummary:
         angry: list[str] = []
         unread: list[str] = []
         told: list[str] = []  # calm or unread, in the order said
+        detailed: list[str] = []  # calm or telling the problem's story ("3rd time this month"), in the order said
         messages = list(description)
         for message in messages:
             for raw in _clauses(self._without_case_numbers(message)):
@@ -326,7 +327,7 @@ class ProblemSummary:
                 clause = self._without_asides(raw.strip(), locale)
                 if not clause:
                     continue
-                clause = self._told(self._without_chatter(clause), locale)
+                clause = self._told(self._without_curses(self._without_chatter(clause), locale), locale)
                 clause = self._without_message_talk(clause, locale)
                 if clause and self._guard.check(clause) is not None:
                     clause = self._without_forbidden(clause, locale)
@@ -347,14 +348,43 @@ class ProblemSummary:
                 if not about_it:
                     unread.append(cleaned)
                     told.append(cleaned)
+                    if _tells_the_story(understood):
+                        detailed.append(cleaned)
                 elif Signal.EMOTIONAL in understood.signals or self._threatens(understood) or understood.vague:
                     angry.append(cleaned)  # "你们物业到底管不管事": only whom it is about, said back last
                 else:
                     calm.append(cleaned)
                     told.append(cleaned)
+                    detailed.append(cleaned)
         # A problem told in pieces ("就是我家卫生间", "天花板", "往下滴水"): the pieces no category
-        # knows belong to it too, when they came in messages of their own.
-        return (told if calm and len(messages) > 1 else calm) or angry or unread
+        # knows belong to it too, when they came in messages of their own; in one message, the
+        # clauses telling how often it happens ("3rd time this month") do.
+        if calm:
+            return told if len(messages) > 1 else detailed
+        return angry or unread
+
+    def _without_curses(self, clause: str, locale: str) -> str:
+        """The clause with each pause holding a curse said without it when what is left still tells
+        the problem or its story ("sb保安不管" is 保安不管, "zmsh 三天两头断 nmd" keeps 三天两头断):
+        stripping a curse never drops the facts around it. A pause left with only whom the curse was
+        aimed at ("cnm你们这物业") or with more anger stays as typed: an angry pause, left out."""
+        if self._abuse is None:
+            return clause
+        parts = _PAUSE.split(clause)
+        changed = False
+        for index, part in enumerate(parts):
+            rest = self._without_abuse(part)
+            if rest and rest != part and self._tells_without_anger(rest, locale):
+                parts[index], changed = rest, True
+        return " ".join(parts) if changed else clause
+
+    def _tells_without_anger(self, text: str, locale: str) -> bool:
+        """``text`` read alone tells the problem (not only whom it is about) or its story, calmly."""
+        understood = self._understander.understand(text, locale)
+        if Signal.EMOTIONAL in understood.signals or self._threatens(understood):
+            return False
+        about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
+        return (about_it and not understood.vague) or _tells_the_story(understood)
 
     @staticmethod
     def _threatens(understood: Understanding) -> bool:
@@ -519,7 +549,8 @@ class ProblemSummary:
             return said
         rest = " ".join(calm)
         understood = self._understander.understand(rest, locale)
-        return rest if Intent.COMPLAINT in understood.intents or understood.category is not None else said
+        tells = Intent.COMPLAINT in understood.intents or understood.category is not None
+        return rest if tells or _tells_the_story(understood) else said
 
     def _praise_or_sarcasm(self, part: str, understood: Understanding) -> bool:
         """A pause of praise or thanks, or one with a sarcasm word telling no problem ("呵呵", "真是五星级服务呢"
@@ -530,6 +561,12 @@ class ProblemSummary:
             return True
         matchable = self._understander.matchable(part)
         return any(word in matchable for word in self._sarcasm_words)
+
+
+def _tells_the_story(understood: Understanding) -> bool:
+    """Only how often the problem happens is told ("三天两头断", "3rd time this month"): no intent,
+    and no signal but the story's."""
+    return not understood.intents and bool(understood.signals) and understood.signals <= _STORY_SIGNALS
 
 
 def _clauses(message: str) -> list[str]:

@@ -41,8 +41,8 @@ class AgeReader:
         self._from_age = rules.from_age
         units = alternation(rules.units)
         number = rf"(?<![\d.])(?:(?P<digits>\d{{2,3}})|(?P<chinese>{_CHINESE_NUMBER}))"
-        # 八十多岁, 八十几岁: at least the tens said.
-        self._age = re.compile(rf"{number}[多几]?\s*(?:{units})", re.IGNORECASE) if units else None
+        # 八十多岁, 八十几岁: at least the tens said; "80yo", "80-year-old", but not "80 yoga".
+        self._age = re.compile(rf"{number}[多几]?[\s-]*(?:{units})(?![A-Za-z])", re.IGNORECASE) if units else None
         relatives = alternation(rules.relatives)
         self._relative_age = (
             re.compile(rf"(?:{relatives})(?:今年|已经|都|也)*\s*{number}[多几]?\s*(?:了|啦)") if relatives else None

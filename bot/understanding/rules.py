@@ -154,6 +154,10 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
         yield from ((keyword, Owner(Kind.HAPPENING, signal.value)) for keyword in rule.happening)
         for group, explained in enumerate(rule.explained):
             yield from ((keyword, Owner(Kind.EXPLANATION, signal.value, group)) for keyword in explained.by)
+    if Signal.EMOTIONAL in classification.signals:
+        # "垃圾移动": an insult aimed at someone is anger, and as one word its 垃圾 is no rubbish.
+        emotional = Owner(Kind.SIGNAL, Signal.EMOTIONAL.value)
+        yield from ((keyword, emotional) for keyword in classification.form.aimed_insults())
     for intent, rule in classification.intents.items():
         kind = Kind.EXACT if rule.exact else Kind.INTENT
         alone = set(rule.whole_message)

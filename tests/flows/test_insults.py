@@ -134,3 +134,72 @@ def test_anger_repeated_without_abuse_is_not_warned(engine: ConversationEngine) 
     chat.send("气死我了")
     step = chat.send("真是受够了")
     assert "harassment_warning" not in chat.phrase_ids(step)
+
+
+def _restated(engine: ConversationEngine, description: str, locale: str = "zh-CN") -> tuple[list[str | None], str]:
+    """The replies to ``description`` and the restatement's problem line, after the phone and the place."""
+    chat = Chat(engine, locale=locale)
+    chat.send(Started())
+    first = chat.send(description)
+    chat.send("13800138000")
+    step = chat.send("阳光花园3栋" if locale == "zh-CN" else "Sunshine Garden block 3")
+    assert chat.state is State.CONFIRMING
+    problem = next(line for line in chat.texts(step).splitlines() if line.startswith(("问题：", "Problem: ")))
+    return chat.phrase_ids(first), problem
+
+
+@pytest.mark.parametrize(
+    ("description", "said", "unsaid", "category"),
+    [
+        ("电费多扣了我三百块 你们tm管不管", "电费多扣了我三百块", "tm", "收费类"),
+        ("你们是不是脑子有病 电费多扣了我三百块", "电费多扣了我三百块", "有病", "收费类"),
+        ("你们移动是不是有病 信号差了一个礼拜", "信号差了一个礼拜", "有病", "网络类"),
+        # 垃圾 aimed at someone is an insult, not the rubbish: the signal, not property service.
+        ("垃圾移动 信号差了一个礼拜", "信号差了一个礼拜", "垃圾", "网络类"),
+        ("辣鸡客服 宽带断了两天", "宽带断了两天", "辣鸡", "网络类"),
+    ],
+)
+def test_an_insult_is_anger_met_with_empathy_and_never_said_back(
+    engine: ConversationEngine, description: str, said: str, unsaid: str, category: str
+) -> None:
+    replies, problem = _restated(engine, description)
+    assert replies[0] == "empathy"
+    assert said in problem
+    assert unsaid not in problem
+    assert f"（{category}）" in problem
+
+
+@pytest.mark.parametrize(
+    ("description", "said", "unsaid", "locale"),
+    [
+        ("kd又duan le！！！zmsh 三天两头断 nmd", "三天两头断", "nmd", "zh-CN"),
+        ("小区垃圾一个星期没人收 sb保安不管", "保安不管", "sb", "zh-CN"),
+        ("门口一堆垃圾，sb保安不管", "保安不管", "sb", "zh-CN"),
+        ("wtf the lift is broken AGAIN!!! 3rd time this month", "3rd time this month", "wtf", "en"),
+    ],
+)
+def test_the_facts_told_around_a_curse_are_said_back_without_it(
+    engine: ConversationEngine, description: str, said: str, unsaid: str, locale: str
+) -> None:
+    _, problem = _restated(engine, description, locale)
+    assert said in problem
+    assert unsaid not in problem
+
+
+def test_a_curse_aimed_only_at_whom_still_leaves_nothing_of_it(engine: ConversationEngine) -> None:
+    """Without its curse, "cnm你们这物业" names only whom: no fact, left out as the anger it was."""
+    _, problem = _restated(engine, "cnm你们这物业 停车场的灯坏了")
+    assert problem == "问题：停车场的灯坏了（工程维修）"
+
+
+def test_pinyin_initials_name_the_broadband(engine: ConversationEngine) -> None:
+    _, problem = _restated(engine, "kd断了")
+    assert problem == "问题：kd断了（网络类）"
+
+
+def test_an_aimed_insult_alone_is_anger_not_a_complaint_about_the_rubbish(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send("垃圾移动")
+    assert chat.phrase_ids(step) == ["empathy", "invite_complaint"]
+    assert chat.data.description == []

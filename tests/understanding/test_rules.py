@@ -391,6 +391,20 @@ def test_a_pinyin_slip_is_read_as_the_word_meant(
     assert without.understand(text).category != category
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [("kd断了", "network"), ("KD又断了", "network"), ("dt又坏了", "engineering_repair"), ("wy乱收费", "billing")],
+)
+def test_pinyin_initials_are_read_as_the_thing_meant(understander: Understander, text: str, category: str) -> None:
+    """kd is 宽带, dt 电梯, wy 物业: "kd断了" is the broadband, as 宽带断了 is, not 其他."""
+    assert understander.understand(text).category == category
+
+
+@pytest.mark.parametrize("text", ["the kdd app keeps crashing", "my dtv box is broken", "wyoming street light is out"])
+def test_pinyin_initials_are_not_read_inside_other_words(understander: Understander, text: str) -> None:
+    assert understander.matchable(text) == text
+
+
 def test_english_chat_shorthand_is_read_as_a_word_of_its_own(
     service_config: ServiceConfig, jieba_dictionary: Dictionary, converter: Converter
 ) -> None:
@@ -421,6 +435,13 @@ def test_english_chat_shorthand_is_read_as_a_word_of_its_own(
         "她今年82了",
         "他今年八十了",
         "老人家今年85",
+        # In English, by age or by who they are.
+        "my 80yo dad is stuck upstairs",
+        "my 80 year old dad is stuck upstairs",
+        "my 80-year-old mum has had no heating for a week",
+        "my mother is 75 y/o and the lift is broken",
+        "my elderly mother has had no water since monday",
+        "my grandma is stuck upstairs, the lift is broken",
     ],
 )
 def test_an_age_of_seventy_or_more_is_an_elder_concerned(understander: Understander, text: str) -> None:
@@ -439,6 +460,8 @@ def test_an_age_of_seventy_or_more_is_an_elder_concerned(understander: Understan
         "我四十五了，宽带天天断",
         "她今年45了，宽带天天断",
         "他都交了80了，物业费还说没交",
+        "i do 80 yoga classes a year and the gym is dirty",
+        "my 8yo son is stuck in the lift",
     ],
 )
 def test_younger_ages_and_other_numbers_are_no_elder(understander: Understander, text: str) -> None:
