@@ -23,9 +23,10 @@ def ask_current(turn: Turn) -> None:
     if state is State.CHOOSE_CORRECTION:
         ask_correction(turn)
         return
+    if state in (State.NEW, State.AWAIT_DESCRIPTION):
+        invite(turn)
+        return
     question = {
-        State.NEW: PhraseId.INVITE_COMPLAINT,
-        State.AWAIT_DESCRIPTION: PhraseId.INVITE_COMPLAINT,
         State.AWAIT_PHONE: PhraseId.ASK_PHONE,
         State.AWAIT_AREA: PhraseId.ASK_AREA,
         State.CORRECT_DESCRIPTION: PhraseId.ASK_CORRECT_DESCRIPTION,
@@ -34,6 +35,18 @@ def ask_current(turn: Turn) -> None:
     }.get(state)
     if question is not None:
         turn.say(question)
+
+
+def invite(turn: Turn) -> None:
+    """The problem asked for: with the greeting, the invitation; after it ("你好", "？？？" right
+    after the greeting), in other words, alternating: never the same text twice running."""
+    greeted = (PhraseId.GREETING_OPENING, PhraseId.INVITE_COMPLAINT)
+    if any(reply.phrase_id in greeted for reply in turn.step.replies):
+        turn.say(PhraseId.INVITE_COMPLAINT)
+        return
+    data = turn.step.data
+    data.invites += 1
+    turn.say(PhraseId.INVITE_COMPLAINT_AGAIN if data.invites % 2 else PhraseId.ASK_DETAILS)
 
 
 def yes_no_options(turn: Turn) -> tuple[Option, ...]:

@@ -482,6 +482,7 @@ SAMPLE_VARIABLES = {
     "label": "对",
     "open_cases": "TS20261123B",
     "case_numbers": "TS20261123B",
+    "count": "2",
 }
 
 
