@@ -111,6 +111,8 @@ class PhraseId(StrEnum):
     ASK_ESTATE = "ask_estate"
     RESTATE = "restate"
     CONFIRM_QUESTION = "confirm_question"
+    CONFIRM_QUESTION_AGAIN = "confirm_question_again"
+    RESTATE_PHOTOS = "restate_photos"
     CONFIRM_UNCLEAR_HANDOFF = "confirm_unclear_handoff"
     ASK_CORRECTION = "ask_correction"
     ASK_CORRECT_DESCRIPTION = "ask_correct_description"
@@ -127,6 +129,10 @@ class PhraseId(StrEnum):
     HANDOFF_FOLLOW_UP = "handoff_follow_up"
     MESSAGE_RECORDED = "message_recorded"
     DESCRIBE_IN_WORDS = "describe_in_words"
+    DESCRIBE_IN_WORDS_AGAIN = "describe_in_words_again"
+    INVITE_COMPLAINT_AGAIN = "invite_complaint_again"
+    OFFER_CALL_BACK = "offer_call_back"
+    CALL_BACK_PROMISED = "call_back_promised"
     EDITS_NOT_READ = "edits_not_read"
     STALE_BUTTON = "stale_button"
     STAFF_ERROR_APOLOGY = "staff_error_apology"
@@ -281,6 +287,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.RESTATE_MORE_CATEGORIES: frozenset({"categories", "category"}),
     PhraseId.RESTATE_NAME: frozenset({"surname", "title"}),
     PhraseId.RESTATE_SURNAME: frozenset({"surname"}),
+    PhraseId.RESTATE_PHOTOS: frozenset({"problem", "count"}),
     PhraseId.RESTATE_PHONES: frozenset({"phone", "alternative"}),
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
     PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
@@ -679,6 +686,10 @@ class Category(_Strict):
     name: LocalizedText
     keywords: list[str] = []
     default_grade: Grade = Grade.SIMPLE
+    placeless_keywords: list[str] = []
+    """Words of this category's matters that happen at no place ("话费", "套餐": a phone bill, a
+    plan): a complaint of this category alone that names one is not asked where it happened (the
+    restatement says 地点：未提供 unless a place was given). A fee of a home ("燃气费", "物业费") is."""
     weak_keywords: list[str] = []
     """Understander only: keywords that say where or who rather than what went wrong ("电梯",
     "营业厅"): they count half, also when ``keywords`` lists them (for the old matcher)."""
@@ -974,6 +985,15 @@ class FormRules(_Strict):
     small_talk_words: list[str] = []
     """Words with which a first message only tries the service or asks about it ("test", "物业吗",
     "你是机器人吗"): with nothing else of a problem, nothing is recorded and the problem is asked for."""
+    room_words: list[str] = []
+    """Words ending a room number ("室", "房"): "302" alone answering the restatement is the room of
+    the place restated, the first of these added ("阳光花园3栋302室")."""
+    not_the_problem_words: list[str] = []
+    """Words about the customer or the conversation, never the problem ("就是那个", "我是老人",
+    "看图啊"): a message of only these is not recorded as the complaint; the question is asked again."""
+    cannot_type_words: list[str] = []
+    """Words saying the customer cannot type ("不会打字", "能发语音吗", "能打电话吗", SMS "[语音]"): with
+    no problem told beside them, a call back is offered (``offer_call_back``): only the phone is asked."""
     presence_words: list[str] = []
     """Words asking whether anyone is there ("有人吗", "人呢", "你们是不是都死了"): after the hand-off,
     always answered with ``presence_wait``, a message repeated exactly within

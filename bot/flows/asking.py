@@ -23,9 +23,10 @@ def ask_current(turn: Turn) -> None:
     if state is State.CHOOSE_CORRECTION:
         ask_correction(turn)
         return
+    if state in (State.NEW, State.AWAIT_DESCRIPTION):
+        invite(turn)
+        return
     question = {
-        State.NEW: PhraseId.INVITE_COMPLAINT,
-        State.AWAIT_DESCRIPTION: PhraseId.INVITE_COMPLAINT,
         State.AWAIT_AREA: PhraseId.ASK_AREA,
         State.CORRECT_DESCRIPTION: PhraseId.ASK_CORRECT_DESCRIPTION,
         State.CORRECT_PHONE: PhraseId.ASK_CORRECT_PHONE,
@@ -41,6 +42,18 @@ def _phone_question(turn: Turn) -> PhraseId:
     """Asked again after a side answer: once the customer has refused, the question says how to
     decline (they are not asked as if they had not refused)."""
     return PhraseId.ASK_PHONE_AGAIN if turn.step.data.phone_refusals else PhraseId.ASK_PHONE
+
+
+def invite(turn: Turn) -> None:
+    """The problem asked for: with the greeting, the invitation; after it ("你好", "？？？" right
+    after the greeting), in other words, alternating: never the same text twice running."""
+    greeted = (PhraseId.GREETING_OPENING, PhraseId.INVITE_COMPLAINT)
+    if any(reply.phrase_id in greeted for reply in turn.step.replies):
+        turn.say(PhraseId.INVITE_COMPLAINT)
+        return
+    data = turn.step.data
+    data.invites += 1
+    turn.say(PhraseId.INVITE_COMPLAINT_AGAIN if data.invites % 2 else PhraseId.ASK_DETAILS)
 
 
 def yes_no_options(turn: Turn) -> tuple[Option, ...]:

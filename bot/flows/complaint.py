@@ -421,6 +421,8 @@ class ComplaintFlow:
                 escalate(turn, reason=TicketReason.BEYOND_AUTHORITY)
                 return
             if turn.understood is None:
+                if event.kind is MessageKind.IMAGE:
+                    data.photos += 1  # said in the restatement and the case
                 if data.description:
                     turn.say(PhraseId.MESSAGE_RECORDED)
                     ask_current(turn)
@@ -430,7 +432,8 @@ class ComplaintFlow:
                     if state is State.NEW:
                         greet(turn, invite=False)
                         turn.step.state = State.AWAIT_DESCRIPTION
-                    turn.say(PhraseId.DESCRIBE_IN_WORDS)
+                    data.invites += 1  # another photo: never the same words twice running
+                    turn.say(PhraseId.DESCRIBE_IN_WORDS if data.invites % 2 else PhraseId.DESCRIBE_IN_WORDS_AGAIN)
                 turn.arm_idle()
                 return
             if understood is not None and yes_among_thanks(turn, text):

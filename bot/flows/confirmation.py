@@ -3,6 +3,8 @@ rejected, the corrections."""
 
 from __future__ import annotations
 
+import re
+
 from bot.config import Intent, PhraseId
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
@@ -56,6 +58,10 @@ _CORRECT_STATES = {
 }
 
 
+_ROOM = re.compile(r"(\d{3,4})\s*(\D{0,2})")
+"""A room number alone ("302", "1502室"), a word of ``form.room_words`` after it or none."""
+
+
 def restate(turn: Turn) -> None:
     """The structured summary (问题 / 地点 / 电话 / 称呼) to confirm; never the customer's
     text echoed whole."""
@@ -100,6 +106,13 @@ def on_confirming(turn: Turn, text: str) -> None:
             turn.step.data.area = part_right
             turn.audit(TimelineKind.CORRECTED, field="area")
         restate(turn)
+    elif (room := _room_told(turn, text)) is not None:
+        # "302" after 地点：阳光花园3栋: the room, kept with the place (阳光花园3栋302室), restated.
+        data = turn.step.data
+        data.area = f"{data.area}{room}"
+        data.area_written = f"{data.area_written}{room}" if data.area_written else None
+        turn.audit(TimelineKind.CORRECTED, field="area")
+        restate(turn)
     elif (place := _place_told(turn, text)) is not None:
         # "紫郡长安" after 地点：6栋门口: the place put right or completed (紫郡长安6栋门口), restated;
         # "302室" after 阳光花园5栋 completes it (阳光花园5栋302室), "12楼" after …21楼 puts the floor right.
@@ -123,7 +136,9 @@ def _unclear_answer(turn: Turn) -> None:
     data = turn.step.data
     data.unclear_confirmations += 1
     if data.unclear_confirmations < turn.kit.form.unclear_confirmations:
-        turn.say(PhraseId.CONFIRM_QUESTION, options=yes_no_options(turn))
+        # Right after the question: in other words, never the same text twice running.
+        again = PhraseId.CONFIRM_QUESTION_AGAIN if data.unclear_confirmations % 2 else PhraseId.CONFIRM_QUESTION
+        turn.say(again, options=yes_no_options(turn))
         return
     if appealed(turn):
         return
@@ -133,6 +148,24 @@ def _unclear_answer(turn: Turn) -> None:
     promise(turn, record)
     queue = SUPERVISOR_QUEUE if set(record.signals) & ESCALATING_SIGNALS else GENERAL_QUEUE
     open_ticket(turn, record, queue, priority_of(turn.kit, record), TicketReason.COMPLAINT)
+
+
+def _room_told(turn: Turn, text: str) -> str | None:
+    """A room number alone answering the restatement ("302", "302室": ``form.room_words``), a place
+    restated: the room, as the place will end with it ("302室"); None otherwise."""
+    data, form = turn.step.data, turn.kit.form
+    if not data.area or turn.changed or turn.understood is None or turn.understood.intents:
+        return None
+    said = turn.kit.understander.simplified(text).strip()
+    room = _ROOM.fullmatch(said)
+    if room is None or not form.room_words:
+        return None
+    number, word = room.group(1), room.group(2)
+    if word and word not in form.room_words:
+        return None
+    if number in data.area:
+        return None
+    return f"{number}{word or form.room_words[0]}"
 
 
 def _place_told(turn: Turn, text: str) -> str | None:

@@ -66,6 +66,9 @@ _KNOWN_KEYS = frozenset(
         "alternative_phone",
         "area_written",
         "estate_asked",
+        "photos",
+        "invites",
+        "call_back_offered",
         "fragments",
         "phone_pieces",
         "phone_pieces_at",
@@ -198,6 +201,12 @@ class FlowData:
     estate_asked: bool = False
     """The place named only a building or a part of one ("5栋"): the estate it is in was asked
     for, once."""
+    photos: int = 0
+    """Photos the customer sent while the complaint was taken: said in the restatement and the case."""
+    invites: int = 0
+    """Times the problem was asked for again before any was told: the words alternate."""
+    call_back_offered: bool = False
+    """The customer cannot type ("不会打字"): a call back was offered; a phone given now is for it."""
     fragments: tuple[str, ...] = ()
     """Words typed one message at a time before any problem is told ("我", "要"): not recorded and
     not answered alone, they open the next message that says something (``form.fragment_max_chars``)."""
@@ -305,6 +314,9 @@ class FlowData:
             alternative_phone=self.alternative_phone,
             area_written=self.area_written,
             estate_asked=self.estate_asked,
+            photos=self.photos,
+            invites=self.invites,
+            call_back_offered=self.call_back_offered,
             fragments=self.fragments,
             phone_pieces=self.phone_pieces,
             phone_pieces_at=self.phone_pieces_at,
@@ -369,6 +381,7 @@ class FlowData:
             alternative_phone=self.alternative_phone,
             area_written=self.area_written,
             estate_asked=self.estate_asked,
+            photos=self.photos,
             follows_case=self.follows_case,
             follows_area=self.follows_area,
             resumed_from=conversation_id,
@@ -429,6 +442,9 @@ class FlowData:
             alternative_phone=get("alternative_phone"),
             area_written=get("area_written"),
             estate_asked=bool(get("estate_asked", False)),
+            photos=int(get("photos", 0)),
+            invites=int(get("invites", 0)),
+            call_back_offered=bool(get("call_back_offered", False)),
             fragments=tuple(get("fragments") or ()),
             phone_pieces=tuple(get("phone_pieces") or ()),
             phone_pieces_at=dt.datetime.fromisoformat(told) if (told := get("phone_pieces_at")) else None,
@@ -527,6 +543,12 @@ class FlowData:
             stored["area_written"] = self.area_written
         if self.estate_asked:
             stored["estate_asked"] = True
+        if self.photos:
+            stored["photos"] = self.photos
+        if self.invites:
+            stored["invites"] = self.invites
+        if self.call_back_offered:
+            stored["call_back_offered"] = True
         if self.fragments:
             stored["fragments"] = list(self.fragments)
         if self.phone_pieces:

@@ -7,8 +7,11 @@ import datetime as dt
 import re
 
 from bot.config import Intent, PhraseId, Signal
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
+from bot.flows.asking import invite
+from bot.flows.case import GENERAL_QUEUE, open_ticket
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.confirmation import restate
 from bot.flows.data import PLACE_ASKS_DONE, FlowData, TimerKind
@@ -21,6 +24,7 @@ from bot.flows.slots import (
     CORRECTION_CUES,
     LONGEST_PLACE_ANSWER,
     append_description,
+    description_text,
     ends_as_a_question,
     named_as_a_place,
     needs_its_estate,
@@ -73,16 +77,26 @@ def on_description(turn: Turn, text: str) -> None:
     if turn.changed and turn.intents & CORRECTION_CUES and Intent.COMPLAINT not in turn.intents:
         # "不对是138…" after "我电话138…": the phone put right, no word of the problem.
         if not data.description:
-            turn.say(PhraseId.INVITE_COMPLAINT)
+            invite(turn)
         else:
             _ask_next_missing(turn)
         return
     told = turn.kit.summary.without_greeting(text)
+    if _cannot_type(turn, told):
+        offer_call_back(turn)  # "我不会打字 能发语音吗": a person calls back, nothing recorded
+        return
     answers_only = bool(turn.intents) and turn.intents <= _ONLY_ANSWERING  # "好的" before any problem
     nothing = answers_only or says_no_problem(turn, told) or _nothing_to_record(turn, told)
+    if _not_the_problem(turn, told):
+        # "就是那个", "我是老人", "看图啊": about the customer or the chat, never recorded as the problem.
+        if data.description:
+            _ask_next_missing(turn)
+        else:
+            invite(turn)
+        return
     if not data.description and (nothing or _only_small_talk(turn, told)):
         # "我电话139…", "气死我了", "👍", "test", "物业吗", "你这个机器人听得懂人话吗": the problem is still to hear.
-        turn.say(PhraseId.INVITE_COMPLAINT)
+        invite(turn)
         return
     if not data.description and only_names_a_complaint(turn, text):
         turn.say(PhraseId.ASK_DETAILS)  # "我要投诉": listen first
@@ -101,6 +115,22 @@ def on_description(turn: Turn, text: str) -> None:
 
 
 def on_phone(turn: Turn, text: str) -> None:
+    data = turn.step.data
+    offered = data.call_back_offered and not data.description
+    if not turn.phone and offered and (_cannot_type(turn, text) or _not_the_problem(turn, text)):
+        # The call back offered: only the phone is asked for, never the same words twice running.
+        data.phone_asks += 1
+        turn.say(PhraseId.OFFER_CALL_BACK if data.phone_asks % 2 else PhraseId.ASK_PHONE_AGAIN)
+        return
+    if turn.phone and offered:
+        promise_call_back(turn)  # the phone for the call back: a person calls and hears the problem
+        return
+    if not turn.phone and _cannot_type(turn, text):
+        offer_call_back(turn)
+        return
+    if not turn.phone and _not_the_problem(turn, text):
+        _ask_next_missing(turn, evaded=True)  # "我是老人": no more of the problem, the question again
+        return
     if not turn.phone and _refuses_in_other_words(turn, text):
         _ask_next_missing(turn)  # "我没有手机", "无所谓 你们自己看着办": an answer, not more of the problem
     elif turn.phone or turn.refused:
@@ -148,7 +178,13 @@ def on_area(turn: Turn, text: str) -> None:
         # "地址是", "住在": the place is typed next, heard out in silence; asked for after a few seconds.
         turn.arm(TimerKind.PLACE_PIECES_PROMPT, turn.kit.config.timers.phone_pieces_prompt_after)
         return
-    if _asked_for_the_estate(turn):
+    if not turn.changed and _cannot_type(turn, text):
+        # Not made to type the address: the person who calls back asks where.
+        data.place_asks = PLACE_ASKS_DONE
+        data.call_back_offered = True
+    elif not turn.changed and _not_the_problem(turn, text):
+        data.place_asks += 1  # "我是老人": no place, nothing recorded; asked again with the way out
+    elif _asked_for_the_estate(turn):
         if not _estate_told(turn, text):
             return
     elif not data.area and not turn.changed and _asks_back(turn, text):
@@ -432,6 +468,54 @@ def _nothing_to_record(turn: Turn, text: str) -> bool:
     return says_no_problem(turn, text)
 
 
+def offer_call_back(turn: Turn) -> None:
+    """The customer cannot type: a call back offered, only the phone asked for; with the phone
+    known already (SMS), promised at once."""
+    data = turn.step.data
+    data.call_back_offered = True
+    if data.phone or data.contact_by_channel:
+        if data.description:
+            data.place_asks = PLACE_ASKS_DONE  # what is missing, the person calling back asks
+            _ask_next_missing(turn)
+        else:
+            promise_call_back(turn)
+        return
+    turn.step.state = State.AWAIT_PHONE
+    data.phone_asks += 1
+    turn.say(PhraseId.OFFER_CALL_BACK)
+
+
+def promise_call_back(turn: Turn) -> None:
+    """No problem told, the phone known: a person calls back (the general queue, as asked for)."""
+    turn.say(PhraseId.CALL_BACK_PROMISED)
+    open_ticket(turn, None, GENERAL_QUEUE, 1, TicketReason.CUSTOMER_REQUEST)
+
+
+def _cannot_type(turn: Turn, text: str) -> bool:
+    """Only that the customer cannot type or would rather speak (``form.cannot_type_words``)."""
+    return _only_these_words(turn, text, turn.kit.form.cannot_type_words)
+
+
+def _not_the_problem(turn: Turn, text: str) -> bool:
+    """Only words about the customer or the chat (``form.not_the_problem_words``): "就是那个", "我是老人"."""
+    return _only_these_words(turn, text, turn.kit.form.not_the_problem_words)
+
+
+def _only_these_words(turn: Turn, text: str, words: list[str]) -> bool:
+    """``text`` holds some of ``words`` and, beside them, nothing of a problem: no complaint and a
+    few letters at most (as for small talk)."""
+    if turn.changed or not words or not turn.says_any(text, words):
+        return False
+    rest = turn.kit.understander.matchable(text)
+    for word in sorted((word.lower() for word in words), key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    understood = turn.kit.understander.understand(rest, turn.locale)
+    if Intent.COMPLAINT in understood.intents or understood.category is not None:
+        return False
+    latin = len(re.findall(r"[a-z]+", rest))
+    return sum(1 for char in rest if char.isalnum() and not char.isascii()) + 2 * latin <= _MOST_SMALL_TALK_LEFT
+
+
 _MOST_SMALL_TALK_LEFT = 3
 """Letters (a Latin word counting two) a message may hold beside ``form.small_talk_words`` and
 still be only small talk ("你这个" of "你这个机器人听得懂人话吗")."""
@@ -511,7 +595,7 @@ def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = Fals
         else:
             # the plain question and the one saying how to decline, in turn: never the same words twice running
             turn.say(PhraseId.ASK_PHONE if data.phone_asks % 2 else PhraseId.ASK_PHONE_AGAIN)
-    elif not data.area and data.place_asks < PLACE_ASKS_DONE:
+    elif not data.area and data.place_asks < PLACE_ASKS_DONE and not _needs_no_place(turn):
         turn.step.state = State.AWAIT_AREA
         turn.say(PhraseId.ASK_AREA_AGAIN if data.place_asks else PhraseId.ASK_AREA)
     elif data.area and not data.estate_asked and needs_its_estate(turn.kit, data.area):
@@ -523,6 +607,19 @@ def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = Fals
         turn.say(PhraseId.ASK_ESTATE, area=written or data.area, verbatim=(written or "",))
     else:
         restate(turn)
+
+
+def _needs_no_place(turn: Turn) -> bool:
+    """The problem told is a matter of no place (its category's ``placeless_keywords``: "话费乱收费"),
+    of no other category beside it."""
+    data = turn.step.data
+    if not data.description:
+        return False
+    told = description_text(data)
+    understood = turn.kit.understander.understand(told, turn.locale)
+    if understood.category is None or understood.other_categories:
+        return False
+    return turn.says_any(told, turn.kit.rules.category(understood.category).placeless_keywords)
 
 
 def _followed_place(data: FlowData) -> str | None:

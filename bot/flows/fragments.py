@@ -18,6 +18,8 @@ def is_fragment(turn: Turn, text: str) -> bool:
     understood = turn.understood
     if understood is None or understood.intents or understood.category or understood.signals or turn.changed:
         return False
+    if turn.says_any(text, turn.kit.form.cannot_type_words):
+        return False  # "[语音]" over SMS: a voice the channel cannot carry, no piece of words
     letters = sum(1 for char in without_markup(text) if char.isalnum())  # "<b></b>" is no piece of words
     return 0 < letters <= turn.kit.form.fragment_max_chars
 

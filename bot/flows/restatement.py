@@ -17,9 +17,12 @@ def say_restatement(turn: Turn, classified: Classified) -> None:
     summary = turn.kit.summary.summarise(data.description, turn.locale)
     not_given = turn.text(PhraseId.NOT_GIVEN)
     written = place_as_written(turn)
+    problem = turn.text(PhraseId.RESTATE_PROBLEM, category=category, summary=summary) if summary else category
+    if data.photos:
+        problem = turn.text(PhraseId.RESTATE_PHOTOS, problem=problem, count=data.photos)  # "（附照片2张）"
     turn.say(
         PhraseId.RESTATE,
-        problem=turn.text(PhraseId.RESTATE_PROBLEM, category=category, summary=summary) if summary else category,
+        problem=problem,
         area=written or data.area or not_given,
         phone=_phone_said(turn) or not_given,
         name=_name_said(turn) or not_given,

@@ -69,7 +69,7 @@ def test_an_angry_refusal_of_the_phone_is_answered_with_the_reassurance(chat: Ch
 
 def test_a_cantonese_hello_is_a_hello_not_the_problem(chat: Chat) -> None:
     step = chat.send("喂喂 有冇人啊")
-    assert chat.phrase_ids(step) == ["invite_complaint"] and chat.data.description == []
+    assert chat.phrase_ids(step) == ["invite_complaint_again"] and chat.data.description == []
     chat.send("电梯坏了")
     step = chat.send("13800138000 阳光花园3栋")
     assert chat.line(step, "问题：") == "问题：电梯坏了（工程维修）"

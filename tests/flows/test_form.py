@@ -483,7 +483,7 @@ def test_an_english_apostrophe_does_not_cut_the_problem_short(conversation_engin
 def test_items_given_before_the_problem_are_kept_and_the_problem_asked_for(chat: Chat, items: str) -> None:
     step = chat.send(items)
     assert chat.data.description == []
-    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.phrase_ids(step) == ["invite_complaint_again"]
     assert chat.state is State.AWAIT_DESCRIPTION
     step = chat.send("楼道的垃圾三天没人清理")
     assert chat.data.description == ["楼道的垃圾三天没人清理"]
@@ -496,10 +496,10 @@ def test_items_given_before_the_problem_are_kept_and_the_problem_asked_for(chat:
 def test_only_phone_numbers_before_the_problem_are_no_problem_nor_a_place(chat: Chat, numbers: str) -> None:
     """座机 (a landline) after a mobile is no building 座, and naming the numbers tells nothing wrong."""
     step = chat.send(numbers)
-    assert chat.phrase_ids(step)[-1] == "invite_complaint"
+    assert chat.phrase_ids(step)[-1] == "invite_complaint_again"
     assert chat.data.description == [] and chat.data.area is None and chat.data.phone == "13912345678"
     step = chat.send("阳光花园3栋")
-    assert chat.phrase_ids(step)[-1] == "invite_complaint" and chat.data.area == "阳光花园3栋"
+    assert chat.phrase_ids(step)[-1] == "ask_details" and chat.data.area == "阳光花园3栋"
 
 
 @pytest.mark.parametrize(
@@ -507,7 +507,7 @@ def test_only_phone_numbers_before_the_problem_are_no_problem_nor_a_place(chat: 
 )
 def test_who_and_where_the_customer_is_before_the_problem_is_no_problem(chat: Chat, items: str) -> None:
     step = chat.send(items)
-    assert chat.phrase_ids(step)[-1] == "invite_complaint" and chat.data.description == []
+    assert chat.phrase_ids(step)[-1] == "invite_complaint_again" and chat.data.description == []
     assert (chat.data.area, chat.data.phone, chat.data.surname) == ("翠湖小区5栋", "13912345678", "王")
 
 
@@ -518,7 +518,7 @@ def test_the_number_a_texting_customer_texts_from_typed_before_the_problem_is_no
     chat = Chat(conversation_engine, customer=CustomerView(phone="13800138000"))
     chat.send(Started())
     step = chat.send("我电话13800138000")
-    assert chat.phrase_ids(step) == ["invite_complaint"] and chat.data.description == []
+    assert chat.phrase_ids(step) == ["invite_complaint_again"] and chat.data.description == []
     step = chat.send("楼道的灯坏了")
     assert chat.data.description == ["楼道的灯坏了"]
 
@@ -526,7 +526,7 @@ def test_the_number_a_texting_customer_texts_from_typed_before_the_problem_is_no
 def test_a_phone_and_a_place_before_the_problem_are_kept_and_the_problem_asked_for(chat: Chat) -> None:
     """Both items and no problem: not a restatement of "问题：其他", the invitation."""
     step = chat.send("我电话13900139000，住阳光花园3栋")
-    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.phrase_ids(step) == ["invite_complaint_again"]
     assert (chat.data.phone, chat.data.area, chat.data.description) == ("13900139000", "阳光花园3栋", [])
     step = chat.send("电梯又坏了")
     assert "问题：电梯又坏了（工程维修）\n地点：阳光花园3栋\n电话：13900139000" in restated(chat, step)
@@ -546,7 +546,7 @@ def test_items_given_in_english_before_the_problem_are_kept_and_the_problem_aske
     chat = Chat(conversation_engine, locale="en")
     chat.send(Started())
     step = chat.send(items)
-    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.phrase_ids(step) == ["invite_complaint_again"]
     assert chat.data.description == []
     step = chat.send("the lift is broken again")
     assert chat.data.description == ["the lift is broken again"]
@@ -558,7 +558,7 @@ def test_anger_in_english_before_the_problem_is_met_with_empathy_and_the_problem
     chat = Chat(conversation_engine, locale="en")
     chat.send(Started())
     step = chat.send("I'm so angry!!! this is ridiculous")
-    assert chat.phrase_ids(step) == ["empathy", "invite_complaint"]
+    assert chat.phrase_ids(step) == ["empathy", "invite_complaint_again"]
     assert chat.data.description == []
 
 
@@ -591,7 +591,7 @@ def test_more_of_the_problem_when_asked_for_the_place_is_not_taken_as_the_place(
 def test_anger_before_the_problem_is_met_with_empathy_and_the_problem_asked_for(chat: Chat, feelings: str) -> None:
     """Seed 002 四 (客户发脾气骂你时): stay calm, apologise, serve on; nothing is recorded yet."""
     step = chat.send(feelings)
-    assert chat.phrase_ids(step) == ["empathy", "invite_complaint"]
+    assert chat.phrase_ids(step) == ["empathy", "invite_complaint_again"]
     assert chat.data.description == []
     step = chat.send("我家停水两天了")
     assert chat.data.description == ["我家停水两天了"]
@@ -627,7 +627,7 @@ def test_a_message_without_words_is_neither_the_problem_nor_the_place(
     chat: Chat, nothing: str, place_asked: str
 ) -> None:
     step = chat.send(nothing)
-    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.phrase_ids(step) == ["invite_complaint_again"]
     chat.send("宽带又断了")
     step = chat.send(nothing)
     assert chat.phrase_ids(step) == ["ask_phone_again"]

@@ -107,7 +107,7 @@ def test_abuse_repeated_before_any_problem_is_warned_then_closed_not_apologised_
     chat = Chat(engine)
     chat.send(Started())
     first = chat.send("你妈的")
-    assert chat.phrase_ids(first) == ["empathy", "invite_complaint"]
+    assert chat.phrase_ids(first) == ["empathy", "invite_complaint_again"]
     second = chat.send("傻逼机器人 滚")
     assert chat.phrase_ids(second) == ["harassment_warning"]
     assert TimerKind.HARASSMENT_CLOSE in chat.data.timers

@@ -23,7 +23,7 @@ def chat(conversation_engine: ConversationEngine) -> Chat:
 )
 def test_markup_alone_before_a_problem_is_no_problem_and_the_problem_is_asked(chat: Chat, markup: str) -> None:
     step = chat.send(markup)
-    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.phrase_ids(step) == ["invite_complaint_again"]
     assert chat.data.description == []
     step = chat.send("电梯坏了一个礼拜")
     assert "description_recorded" in chat.phrase_ids(step)

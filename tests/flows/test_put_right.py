@@ -42,7 +42,7 @@ def test_a_phone_put_right_before_the_problem_replaces_the_phone_and_is_no_probl
 ) -> None:
     chat.send(first)
     step = chat.send(correction)
-    assert chat.phrase_ids(step) == ["invite_complaint"]  # the problem is asked for, nothing recorded
+    assert chat.phrase_ids(step) == ["ask_details"]  # the problem is asked for, nothing recorded
     step = chat.send("小区门禁卡刷不开")
     assert chat.phrase_ids(step) == ["description_recorded", "ask_area"]
     step = chat.send("阳光花园2栋")
@@ -61,14 +61,14 @@ def test_an_english_wrong_number_put_right_is_no_problem(conversation_engine: Co
     chat.send(Started())
     chat.send("my phone 13800006030")
     step = chat.send("oh sorry wrong number it's 13800006031")
-    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.phrase_ids(step) == ["ask_details"]
     assert chat.data.phone == "13800006031" and chat.data.description == []
 
 
 def test_a_bare_second_number_before_the_problem_replaces_the_first(chat: Chat) -> None:
     chat.send("我电话13800005555")
     step = chat.send("13800005556")
-    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.phrase_ids(step) == ["ask_details"]
     assert chat.data.phone == "13800005556" and chat.data.description == []
 
 

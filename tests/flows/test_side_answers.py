@@ -257,7 +257,7 @@ def test_no_faq_answer_contains_a_forbidden_phrase(service_config: ServiceConfig
 def test_a_hello_on_the_line_is_invited_to_speak_not_recorded(engine: ConversationEngine, hello: str) -> None:
     chat = started(engine)
     step = chat.send(hello)
-    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.phrase_ids(step) == ["invite_complaint_again"]
     assert chat.data.description == []
 
 

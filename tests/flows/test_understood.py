@@ -219,7 +219,7 @@ def test_a_location_shared_first_is_kept_and_the_problem_asked_for(conversation_
     chat.send(Started())
     step = chat.send(CustomerSaid("[location] 阳光花园 (34.26,108.94)", kind=MessageKind.LOCATION))
     assert chat.data.area == "阳光花园" and chat.data.description == []
-    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.phrase_ids(step) == ["invite_complaint_again"]
 
 
 def test_bare_coordinates_are_recorded_for_a_person(conversation_engine: ConversationEngine) -> None:

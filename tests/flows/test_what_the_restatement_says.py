@@ -85,7 +85,7 @@ def test_insults_alone_are_anger_not_a_complaint_about_the_rubbish(engine: Conve
     chat = Chat(engine)
     chat.send(Started())
     step = chat.send("废物 垃圾")
-    assert chat.phrase_ids(step) == ["empathy", "invite_complaint"]
+    assert chat.phrase_ids(step) == ["empathy", "invite_complaint_again"]
     assert chat.data.description == []
     assert "垃圾没人收" in restated(engine, "垃圾没人收")  # the rubbish, told as a problem, still is one
 
@@ -95,7 +95,7 @@ def test_a_name_spelled_out_is_no_problem_and_not_restated(engine: ConversationE
     chat = Chat(engine)
     chat.send(Started())
     step = chat.send(spelled)
-    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.phrase_ids(step) == ["invite_complaint_again"]
     assert chat.data.description == []
     chat.send("我家的宽带连不上了")
     chat.send("13800138000")
@@ -125,7 +125,7 @@ def test_question_marks_before_any_problem_invite_the_customer_to_speak(engine: 
     chat = Chat(engine)
     chat.send(Started())
     step = chat.send("？？？")
-    assert chat.phrase_ids(step) == ["invite_complaint"]
+    assert chat.phrase_ids(step) == ["invite_complaint_again"]
     assert chat.data.description == []
 
 
