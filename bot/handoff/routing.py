@@ -37,7 +37,7 @@ from bot.rules import RoutingDecision, RoutingFacts, decide
 from bot.storage import routing as routing_store
 from bot.storage import store
 from bot.storage.models import HandoffTicket
-from bot.storage.notifications import SUPERVISORS, notify, user_audience
+from bot.storage.notifications import SUPERVISORS, amend_notice, notices_of_case, notify, user_audience
 from bot.storage.origins import cases_from_origin, origin_of
 
 AGENT_PREFIX = routing_store.AGENT_PREFIX
@@ -218,8 +218,30 @@ class HandoffRouter:
         if decision.notify_account_manager:
             wanted.append(("rule_account_manager", ACCOUNT_MANAGER_AUDIENCE, {"for": "account_manager"}))
         for kind, audience, extra in wanted:
-            # Once per ticket and set of matched rules: a later escalation of the same ticket
-            # that matches other rules notifies again.
+            detail = {
+                **extra,
+                "rules": list(decision.matched),
+                "case_number": complaint.case_number,
+                "category": complaint.category,
+                "tier": conversation.customer.tier,
+                "queue": ticket.queue,
+                "priority": ticket.priority,
+            }
+            # One notice per case: handed off again (叫你们经理出来, then the complaint told, the
+            # same minute), an unread notice of it says the rules and the case now known; a read
+            # one stays, and only a rule not told yet notifies again.
+            earlier = notices_of_case(session, kind, ticket_id, complaint_id)
+            told = {str(rule) for notice in earlier for rule in (notice.detail or {}).get("rules") or ()}
+            unread = next((notice for notice in reversed(earlier) if notice.read_at is None), None)
+            if unread is not None:
+                rules = list(dict.fromkeys([*((unread.detail or {}).get("rules") or ()), *decision.matched]))
+                merged = {**detail, "rules": rules}
+                merged["case_number"] = complaint.case_number or (unread.detail or {}).get("case_number")
+                if merged != unread.detail:
+                    routed.events.append(amend_notice(session, unread, merged, complaint_id))
+                continue
+            if earlier and set(decision.matched) <= told:
+                continue
             digest = hashlib.sha1("\n".join(decision.matched).encode()).hexdigest()[:16]
             event = notify(
                 session,
@@ -229,15 +251,7 @@ class HandoffRouter:
                 conversation_id=conversation.id,
                 complaint_id=complaint_id,
                 ticket_id=ticket_id,
-                detail={
-                    **extra,
-                    "rules": list(decision.matched),
-                    "case_number": complaint.case_number,
-                    "category": complaint.category,
-                    "tier": conversation.customer.tier,
-                    "queue": ticket.queue,
-                    "priority": ticket.priority,
-                },
+                detail=detail,
                 dedupe_key=f"{kind}:{ticket_id}:{digest}",
             )
             if event is not None:

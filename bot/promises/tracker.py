@@ -191,11 +191,12 @@ class Tracker:
         phrase_id: PhraseId,
         now: dt.datetime,
         status_on_commit: StatusOnCommit,
+        sender: Sender = Sender.SYSTEM,
         **variables: object,
     ) -> Delivery | None:
         text = self._text(conversation, phrase_id, **variables)
         return add_customer_message(
-            session, conversation.id, text, Sender.SYSTEM, now, status_on_commit, phrase_id=phrase_id.value
+            session, conversation.id, text, sender, now, status_on_commit, phrase_id=phrase_id.value
         )
 
     def say(
@@ -391,7 +392,10 @@ class Tracker:
         if complaint.conversation_id != conversation_id:
             effects.staff_events.append(_refetch(complaint.conversation_id))
         phrase, named = self._extension_phrase(session, complaint)
-        delivery = self._say(session, conversation, phrase, now, status_on_commit, deadline=moment, **named)
+        # said as the service's own message, not a faint system line: the customer must read it
+        delivery = self._say(
+            session, conversation, phrase, now, status_on_commit, sender=Sender.BOT, deadline=moment, **named
+        )
         if delivery is not None:
             effects.deliveries.append(delivery)
         self._timeline(

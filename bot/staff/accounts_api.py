@@ -25,6 +25,7 @@ from bot.staff.socket_access import announce_access_changed
 from bot.staff.usernames import check_username
 from bot.storage import audit as audit_store
 from bot.storage import staff as staff_store
+from bot.storage import tickets as tickets_store
 from bot.storage.models import User
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
@@ -142,9 +143,20 @@ async def put_user_queues(request: web.Request) -> web.Response:
     note(request, queues=queues)
 
     def assign(session: Session) -> dict[str, Any] | None:
+        staffed = membership.queue_takers(session)
         if staff_store.set_queues(session, user_id, queues) is None:
             return None
-        return _one_user(session, user_id, every_queue)
+        body = _one_user(session, user_id, every_queue)
+        if body is None:
+            return None
+        # a queue this change leaves with nobody while cases wait in it: said, they wait unseen
+        takers, waiting = membership.queue_takers(session), tickets_store.waiting_per_queue(session)
+        body["left_unstaffed"] = [
+            {"id": queue, "waiting": waiting[queue]}
+            for queue in every_queue
+            if staffed.get(queue, 0) and not takers.get(queue, 0) and waiting.get(queue, 0)
+        ]
+        return body
 
     body = await resources(request).database.write(assign)
     if body is None:

@@ -578,14 +578,16 @@ async def transfer(request: web.Request) -> web.Response:
     conversation_id = _int_id(request)
     target = await read_body(request, TransferBody)
     to_user, to_queue = target.username, target.queue
-    note(request, username=to_user, queue=to_queue)
     if (to_user is None) == (to_queue is None):
+        note(request, username=to_user, queue=to_queue)
         raise api_error(400, "give exactly one of 'username' or 'queue'")
     handoff = resources(request).config.handoff
     known_queues = handoff.queue_ids()
     if to_queue is not None:
         # The console shows queues by name ("工程维修组"): a name in any language is that queue.
         to_queue = handoff.queue_named(to_queue) or to_queue
+    # the queue's id, not the name typed: the audit log names it in each reader's language
+    note(request, username=to_user, queue=to_queue)
     if to_queue is not None and to_queue not in known_queues:
         raise api_error(400, f"unknown queue {to_queue!r}; known queues: {', '.join(known_queues)}")
     staff, now = request["staff"], resources(request).clock()

@@ -17,6 +17,7 @@ from bot.staff.audit import audited, fixed_target, note
 from bot.staff.auth import requires
 from bot.staff.bodies import RulesBody, RulesRollbackBody, read_body
 from bot.storage import staff as staff_store
+from bot.storage import tickets as tickets_store
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
 
@@ -181,7 +182,8 @@ async def get_colleagues(request: web.Request) -> web.Response:
 async def get_transfer_targets(request: web.Request) -> web.Response:
     """``GET /api/transfer-targets?locale=``: whom a case may be handed to, for the console's
     transfer picker: the queues by name with how many people take each one's tickets (its member
-    agents; supervisors too for the duty supervisor queue; none: nobody may see a ticket there),
+    agents; supervisors too for the duty supervisor queue; none: nobody may see a ticket there)
+    and how many tickets wait in each,
     and the active agents and supervisors with their role and queues
     (managers do not take cases)."""
     config = resources(request).config
@@ -190,8 +192,14 @@ async def get_transfer_targets(request: web.Request) -> web.Response:
     async with resources(request).database.sessions() as session:
         users = await session.run_sync(staff_store.every_user)
         members = await session.run_sync(membership.queue_takers)
+        waiting = await session.run_sync(tickets_store.waiting_per_queue)
     queues = [
-        {"id": queue.id, "name": queue.name.get(locale), "members": members.get(queue.id, 0)}
+        {
+            "id": queue.id,
+            "name": queue.name.get(locale),
+            "members": members.get(queue.id, 0),
+            "waiting": waiting.get(queue.id, 0),
+        }
         for queue in config.handoff.queues
     ]
     people = [

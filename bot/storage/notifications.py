@@ -27,6 +27,34 @@ def recent_alerts(session: Session, kind: str, audience: str, since: dt.datetime
     )
 
 
+def notices_of_case(session: Session, kind: str, ticket_id: int, complaint_id: int | None) -> list[Notification]:
+    """The ``kind`` notifications of this ticket or of this case, oldest first (a case raised
+    again, or handed off a second time, is the same case to whoever was told)."""
+    about = Notification.ticket_id == ticket_id
+    if complaint_id is not None:
+        about = about | (Notification.complaint_id == complaint_id)
+    query = select(Notification).where(Notification.kind == kind, about).order_by(Notification.id)
+    return list(session.execute(query).scalars())
+
+
+def amend_notice(
+    session: Session, notice: Notification, detail: dict[str, Any], complaint_id: int | None
+) -> StaffEvent:
+    """An unread notification told again with more (its case now known, another rule matched):
+    the same notice, its detail replaced, so its readers see one notice of the case, not two."""
+    session.execute(
+        update(Notification)
+        .where(Notification.id == notice.id)
+        .values(detail=detail, complaint_id=notice.complaint_id or complaint_id)
+    )
+    return StaffEvent(
+        kind=StaffEventKind.NOTIFICATION,
+        conversation_ids=(notice.conversation_id,) if notice.conversation_id is not None else (),
+        audience=notice.audience,
+        detail={"id": notice.id, "kind": notice.kind, **detail},
+    )
+
+
 def notifications_for(session: Session, audiences: Sequence[str], limit: int) -> list[Notification]:
     """Notifications addressed to any of ``audiences``, newest first."""
     return list(

@@ -220,6 +220,14 @@ def _current_stretch(session: Session, conversation_id: int) -> _Stretch:
     )
 
 
+def waiting_per_queue(session: Session) -> dict[str, int]:
+    """How many tickets wait in each queue (a queue with none is absent)."""
+    rows = session.execute(
+        select(HandoffTicket.queue, func.count()).where(HandoffTicket.status == "waiting").group_by(HandoffTicket.queue)
+    )
+    return {str(queue): int(count) for queue, count in rows}
+
+
 def waiting_since(session: Session, ticket_ids: Collection[int]) -> dict[int, dt.datetime]:
     """When each ticket's customer first waited for this case: the earliest ticket of the same
     conversation and complaint (a transfer opens a new ticket; the customer has waited since the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ from bot.keys import resources
 from bot.settings import PROJECT_ROOT
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, Customer, Notification, TimelineEvent, User
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, FixedClock
 from tests.handoff.rules_helpers import BILLING_RULE, complain, ticket_of
 from tests.helpers import ChatSocket, eventually, new_session, settled
 from tests.staff import PASSWORD, add_user, sign_in
@@ -206,6 +207,32 @@ async def test_a_threat_goes_to_the_supervisor_queue_and_the_supervisor_is_told(
     assert [kind for (kind,) in kinds] == ["rule_supervisor"]
     routed = [event for event in await timeline(client, conversation_id) if event.kind == "routed"]
     assert routed[0].detail["rules"][0] == "扬言曝光、起诉或投诉到主管部门的，转值班主管"
+
+
+
+async def test_a_manager_asked_for_then_a_complaint_after_hours_is_one_notice_for_the_supervisors(
+    make_client: AppFactory,
+) -> None:
+    # "叫你们经理出来" on a Saturday, then the complaint: the case is handed off twice the same
+    # minute, and the supervisors read one 需主管关注 of it, naming its case and every rule.
+    client = await make_client(clock=FixedClock(dt.datetime(2026, 12, 5, 11, 58, tzinfo=dt.UTC)))
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    for text in ("叫你们经理出来", "我要投诉你们物业经理 态度差 骂人 我要找你们领导", "13912345678", "阳光花园3栋"):
+        before = len(socket.frames)
+        await socket.send(text)
+        await socket.until(lambda frames, before=before: len(frames) > before)  # type: ignore[misc]
+        await settled(client, sockets=[socket])
+    await socket.close()
+    await settled(client)
+    async with resources(client.app).sessions() as session:
+        query = select(Notification).where(
+            Notification.conversation_id == conversation_id, Notification.kind == "rule_supervisor"
+        )
+        [notice] = (await session.execute(query)).scalars().all()
+    assert notice.complaint_id is not None and notice.detail["case_number"].startswith("TS")
+    assert {"工作人员差错如实上报主管", "非工作时间通知值班主管"} <= set(notice.detail["rules"])
 
 
 @pytest.mark.parametrize("owner_active", [True, False])

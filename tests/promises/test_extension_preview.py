@@ -15,7 +15,7 @@ from tests.promises.support import complaint, promised_case, staff
 
 def system_texts(socket: object) -> list[str]:
     frames = socket.frames  # type: ignore[attr-defined]
-    return [f["text"] for f in frames if f.get("type") == "message" and f.get("from") == "system"]
+    return [f["text"] for f in frames if f.get("type") == "message" and f.get("from") in ("system", "bot")]
 
 
 async def test_the_preview_shows_the_new_time_and_the_message_and_changes_nothing(
@@ -48,6 +48,9 @@ async def test_the_preview_shows_the_new_time_and_the_message_and_changes_nothin
     assert dt.datetime.fromisoformat((await extended.json())["deadline_at"]) == new_deadline
     await socket.until(lambda frames: len(system_texts(socket)) > len(told_before))
     assert system_texts(socket)[len(told_before) :] == [preview["message"]]  # exactly what was shown
+    # a message of the service, shown as its other messages are, not a faint system line
+    [frame] = [f for f in socket.frames if f.get("type") == "message" and f.get("text") == preview["message"]]
+    assert frame["from"] == "bot"
     await socket.close()
 
 

@@ -28,7 +28,7 @@ APOLOGY = "真不好意思，让您等了这么久"
 
 def system_texts(socket: object) -> list[str]:
     frames = socket.frames  # type: ignore[attr-defined]
-    return [f["text"] for f in frames if f.get("type") == "message" and f.get("from") == "system"]
+    return [f["text"] for f in frames if f.get("type") == "message" and f.get("from") in ("system", "bot")]
 
 
 def apologies(socket: object) -> list[str]:

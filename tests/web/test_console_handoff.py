@@ -1,8 +1,11 @@
 """What agents see when a case changes hands in the console: a waiting conversation says where it
 waits and is claimed from its own view; an appeal from a new chat is answered in that chat; the
-agent a case was taken from is told; transfers pick queues by name and warn of an empty queue."""
+agent a case was taken from is told; transfers pick queues by name (with their agent counts) and
+ask before sending a case to an empty queue."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
@@ -10,11 +13,16 @@ from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, customer_files_a_complaint, laptop_console
 from tests.conftest import AppFactory
 from tests.handoff.appeal_helpers import appealed_case
+from tests.helpers import eventually
 from tests.staff import add_user, set_queues
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
 expect = playwright_api.expect
+
+async def asked_once(asked: list[str]) -> bool:
+    return len(asked) == 1
+
 
 EVERY_QUEUE_BUT_REAL_ESTATE = ["general", "supervisor", "consultation", "billing", "network", "property", "engineering"]
 
@@ -74,12 +82,25 @@ async def test_a_waiting_case_is_claimed_from_its_view_and_transferred_to_a_queu
         await expect(li.locator("#conversation-meta")).to_contain_text("处理人: 我")
 
         await li.select_option("#transfer-mode", "queue")
-        await expect(li.locator("#transfer-options option[value='工程维修组']")).to_have_count(1)
+        # each queue with how many agents take it, an empty one said unattended
+        await expect(li.locator("#transfer-options option[value='工程维修组']")).to_have_text("工程维修组 · 1 名客服")
         await expect(li.locator("#transfer-options option[value='地产公司客户组']")).to_have_text(
-            "地产公司客户组(无成员)"
+            "地产公司客户组(无人值守)"
         )
         await li.fill("#transfer-target", "地产公司客户组")
         await expect(li.locator("#conversation-message")).to_contain_text("目前没有成员客服")
+        # asked before the move, while the case is still li's: declining keeps it
+        asked: list[str] = []
+
+        async def decline(dialog: Any) -> None:
+            asked.append(dialog.message)
+            await dialog.dismiss()
+
+        li.once("dialog", decline)
+        await li.locator("#transfer").click()
+        await eventually(lambda: asked_once(asked))
+        assert "「地产公司客户组」目前没有成员客服" in asked[0] and "仍要转交" in asked[0]
+        await expect(li.locator("#conversation-meta")).to_contain_text("处理人: 我")
         await li.fill("#transfer-target", "工程维修组")
         await li.locator("#transfer-target").press("Enter")
         await expect(li.locator("#conversation-message")).to_have_text("已转交给 工程维修组")

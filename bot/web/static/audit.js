@@ -76,6 +76,13 @@ window.auditLog = (() => {
     previous_deadline_at: (v) => time(v),
     deadline_at: (v) => time(v),
     reply_in: (v) => T("会话 {0}", v),
+    // a reopened case's handler: "agent:3" is a person, "queue:billing" a queue waiting for one
+    owner: (v) => {
+      const [kind, id] = String(v).split(/:(.*)/s);
+      if (kind === "agent") return (names().users || {})[v] || v;
+      if (kind === "queue") return T("待认领 · {0}", (names().queues || {})[id] || id);
+      return v;
+    },
   };
   // what an API error said beside its English (Staff.problemText), shown in the outcome
   const CODED = new Set(["code", "field", "limit", "names", "allowed", "forbidden", "suggestion"]);
@@ -128,7 +135,7 @@ window.auditLog = (() => {
   function detailValue(value, key) {
     if (value === true) return T("是");
     if (value === false) return T("否");
-    if (Array.isArray(value)) return value.map((item) => detailValue(item, key)).join("、") || "—";
+    if (Array.isArray(value)) return StaffI18n.list(value.map((item) => detailValue(item, key))) || "—";
     if (value && typeof value === "object") {
       // the rules' changes: "新增 1 · 修改 2"; an export's query: "从 2026-11-07 · 到 2026-12-06"
       if ("added" in value || "removed" in value || "changed" in value) {

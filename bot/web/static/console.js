@@ -95,6 +95,7 @@
       return;
     }
     clear(list, tickets.map(ticketItem));
+    renderDeadlines();
     keepCardsInSight();
   }
 
@@ -156,7 +157,7 @@
         el("span", { class: "muted ticket-wait" },
           el("span", { class: "waited", "data-since": since, text: T("已等待 {0}", Staff.waitText(waited)) }),
           ticket.deadline_at
-            ? el("span", { class: "deadline", title: T("答复时限 {0}", formatTime(ticket.deadline_at)),
+            ? el("span", { class: "deadline", "data-deadline": ticket.deadline_at, title: T("答复时限 {0}", formatTime(ticket.deadline_at)),
               text: T("时限 {0}", Staff.formatShortTime(ticket.deadline_at)) })
             : null),
         el("button", { type: "button", class: "primary claim", text: T("认领"), onclick: () => claim(ticket) }),
@@ -168,6 +169,18 @@
     for (const span of document.querySelectorAll("#queue .waited[data-since]")) {
       const waited = Math.max(0, (Date.now() - new Date(span.dataset.since).getTime()) / 1000);
       span.textContent = T("已等待 {0}", Staff.waitText(waited));
+    }
+    renderDeadlines();
+  }
+
+  // A deadline passed is said on the card (red, 已超时) as the minute comes, not at the next refresh.
+  function renderDeadlines() {
+    for (const span of document.querySelectorAll("#queue .deadline[data-deadline]")) {
+      const breached = new Date(span.dataset.deadline).getTime() <= Date.now();
+      if (breached === span.classList.contains("breached")) continue;
+      span.classList.toggle("breached", breached);
+      span.textContent = breached ? T("已超时 · 时限 {0}", Staff.formatShortTime(span.dataset.deadline))
+        : T("时限 {0}", Staff.formatShortTime(span.dataset.deadline));
     }
   }
   setInterval(renderWaitingTimes, 30 * 1000);
@@ -282,7 +295,8 @@
     $("mine-unread").textContent = T("{0} 条新消息", fresh);
     const list = $("mine");
     if (!state.mine.length) {
-      clear(list, el("li", { class: "muted", text: T("认领后显示在这里") }));
+      // the placeholder only when the whole list is empty, not above a resolved case
+      clear(list, state.resolved.length ? [] : el("li", { class: "muted", text: T("认领后显示在这里") }));
       return;
     }
     clear(list, state.mine.map((item) => {
@@ -648,10 +662,11 @@
     const transferOptions = el("datalist", { id: "transfer-options" });
     const targets = state.transferTargets;
     const fillOptions = () => clear(transferOptions, (transferMode.value === "queue"
-      ? targets.queues.map((q) => el("option", { value: q.name || q.id, text: q.members ? q.name || q.id : T("{0}(无成员)", q.name || q.id) }))
+      ? targets.queues.map((q) => el("option", { value: q.name || q.id,
+        text: q.members ? T("{0} · {1} 名客服", q.name || q.id, q.members) : T("{0}(无人值守)", q.name || q.id) }))
       : targets.people.filter((p) => p.id !== state.me.id)
         .map((p) => el("option", { value: p.username, text: [p.display_name ? `${p.display_name} (${p.username})` : p.username,
-          label("role", p.role), p.role === "agent" ? (p.queues || []).map(queueName).join("、") || T("无队列") : T("全部队列")].join(" · ") }))));
+          label("role", p.role), p.role === "agent" ? StaffI18n.list((p.queues || []).map(queueName)) || T("无队列") : T("全部队列")].join(" · ") }))));
     transferMode.addEventListener("change", () => { fillOptions(); transferTarget.value = ""; });
     fillOptions();
 
@@ -1345,6 +1360,9 @@
     // a whole line of the picker ("李娜 (agent2) · 客服 · …") names its username
     const target = mode === "username" ? (typed.match(/\(([^()\s]+)\)/) || [])[1] || typed : typed;
     if (!target) { say(T("请填写转交对象")); return; }
+    // Asked before the move, while the case is still the agent's: nobody may take it from there.
+    const empty = mode === "queue" && emptyQueue(target);
+    if (empty && !confirm(T("「{0}」目前没有成员客服,转过去可能无人认领。仍要转交吗?", empty.name || empty.id))) return;
     const result = await api("POST", `/api/conversations/${state.conversationId}/transfer`, { [mode]: target });
     if (!result.ok) { say(Staff.errorText(result, T("转交失败 ({0})", result.status))); return; }
     const owner = result.data.owner || "";
@@ -1414,7 +1432,7 @@
           : null,
         el("dl", { class: "form" }, el("dt", { text: T("处理结果摘要") }), el("dd", { text: summary })),
         told,
-        el("p", { class: "muted", text: T("标记后不能在此撤销;客户再次来信时会重新进入队列。") }),
+        el("p", { class: "muted", text: T("标记后可用「重新打开…」撤销;客户再次来信时也会重新进入队列。") }),
         el("div", { class: "composer-row" },
           el("span", { class: "spacer" }),
           el("button", { type: "button", id: "resolve-cancel", text: T("取消"), onclick: () => dialog.close("") }),

@@ -225,7 +225,7 @@
 
   function names(kind, ids) {
     const named = Object.fromEntries((state.vocabulary[kind] || []).map((item) => [item.id, item.name || item.id]));
-    return ids.map((id) => named[id] || id).join("、");
+    return StaffI18n.list(ids.map((id) => named[id] || id));
   }
 
   // One rule as a line of conditions and a line of actions, in the words of the editor.
@@ -331,7 +331,7 @@
     const message = $("rules-message");
     message.className = empty.length ? "error" : "muted";
     message.textContent = empty.length
-      ? T("{0};注意:「{1}」目前没有成员客服,分派到那里的投诉可能无人认领。", text, empty.join("、"))
+      ? T("{0};注意:「{1}」目前没有成员客服,分派到那里的投诉可能无人认领。", text, StaffI18n.list(empty))
       : text;
   }
 

@@ -89,11 +89,28 @@ window.staffAccounts = (() => {
     await load(state.me);
   }
 
+  // The queues this change would leave with nobody while cases wait there: asked before saving.
+  async function leftUnstaffed(user, ids) {
+    if (!user.active) return [];
+    const targets = await api("GET", `/api/transfer-targets?locale=${StaffI18n.locale}`);
+    if (!targets.ok) return [];
+    return (targets.data.queues || []).filter((q) => user.queues.includes(q.id) && !ids.includes(q.id)
+      && q.members <= 1 && q.waiting > 0);
+  }
+
+  function unstaffedText(queues) {
+    return StaffI18n.list(queues.map((q) => T("「{0}」{1} 个案件在等待", queueName(q.id), q.waiting)));
+  }
+
   async function setQueues(user, ids) {
     hideSecret();
+    const emptied = await leftUnstaffed(user, ids);
+    if (emptied.length && !confirm(T("保存后以下队列将没有成员客服,等待中的案件无人认领:{0}。仍要保存吗?", unstaffedText(emptied)))) return;
     const result = await api("PUT", `/api/users/${user.id}/queues`, { queues: ids });
     if (!result.ok) { say("error", Staff.errorText(result, T("保存失败 ({0})", result.status))); return; }
-    say("ok", T("已保存 {0} 的队列", user.username));
+    const left = result.data.left_unstaffed || [];
+    if (left.length) say("error", T("已保存 {0} 的队列;注意:以下队列已没有成员客服:{1},请尽快安排客服。", user.username, unstaffedText(left)));
+    else say("ok", T("已保存 {0} 的队列", user.username));
     state.editing = null;
     await load(state.me);
   }
@@ -155,7 +172,7 @@ window.staffAccounts = (() => {
         el("td", { text: user.username }),
         el("td", { text: user.display_name || "—" }),
         el("td", { text: label("role", user.role) }),
-        el("td", { text: user.role === "agent" ? user.queues.map(queueName).join("、") || "—" : T("全部队列") }),
+        el("td", { text: user.role === "agent" ? StaffI18n.list(user.queues.map(queueName)) || "—" : T("全部队列") }),
         el("td", {}, el("span", { class: `badge ${user.active ? "current" : "off"}`, text: user.active ? T("启用") : T("已停用") })),
         el("td", { text: user.last_sign_in ? formatTime(user.last_sign_in) : T("从未登录") }),
         el("td", {}, actions(user))));

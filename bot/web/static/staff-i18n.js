@@ -41,6 +41,11 @@ const StaffI18n = (() => {
 
   const T = t;  // as every page writes it, so the catalogue check finds this page's messages too
 
+  // A list of names in the page's language: 物业服务组、工程组 / Property, Engineering.
+  function list(items) {
+    return items.join(T("、"));
+  }
+
   // Static markup: <h2 data-i18n>等待队列</h2>, data-i18n-attr="placeholder aria-label title".
   function apply(root) {
     for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.textContent.trim());
@@ -86,7 +91,7 @@ const StaffI18n = (() => {
     return select;
   }
 
-  return { t, apply, follow, picker, locale, LOCALES };
+  return { t, apply, follow, picker, list, locale, LOCALES };
 })();
 
 // Every staff script calls T() for a message in the page's language.
