@@ -122,6 +122,7 @@ class PhraseId(StrEnum):
     PROMISE = "promise"
     PROMISE_BY_DATE = "promise_by_date"
     PROMISE_WITHIN_AN_HOUR = "promise_within_an_hour"
+    PROMISE_MINUTES = "promise_minutes"
     PROMISE_URGENT = "promise_urgent"
     OPEN_CASE = "open_case"
     OPEN_CASE_OVERDUE = "open_case_overdue"
@@ -170,6 +171,7 @@ class PhraseId(StrEnum):
     TITLE_FEMALE = "title_female"
     WAIT_TIME = "wait_time"
     WAIT_TIME_MINUTES = "wait_time_minutes"
+    WAIT_TIME_AN_HOUR = "wait_time_an_hour"
     PROGRESS_FOLLOW_UP = "progress_follow_up"
     SATISFACTION_ASK_RATING = "satisfaction_ask_rating"
     SATISFACTION_ASK_RATING_SUMMARY = "satisfaction_ask_rating_summary"
@@ -292,6 +294,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
     PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
     PhraseId.PROMISE_WITHIN_AN_HOUR: frozenset({"deadline"}),
+    PhraseId.PROMISE_MINUTES: frozenset({"minutes", "deadline"}),
     PhraseId.PROMISE_URGENT: frozenset({"deadline"}),
     PhraseId.PROMISE_CAREFUL: frozenset({"deadline"}),
     PhraseId.OPEN_CASE: frozenset({"case_number", "deadline"}),
@@ -306,6 +309,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.DEADLINE_EXTENDED_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.WAIT_TIME: frozenset({"hours", "deadline"}),
     PhraseId.WAIT_TIME_MINUTES: frozenset({"minutes", "deadline"}),
+    PhraseId.WAIT_TIME_AN_HOUR: frozenset({"deadline"}),
     PhraseId.PROGRESS_FOLLOW_UP: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING: frozenset({"case_number"}),
     PhraseId.SATISFACTION_ASK_RATING_SUMMARY: frozenset({"case_number", "summary"}),
@@ -357,6 +361,9 @@ class _Strict(BaseModel):
 MAX_DEADLINE_HOURS = 24 * 30
 """The longest reply deadline or extension, in hours: 30 days (a supervisor's extension has the
 same cap, ``bot/staff/bodies.py``)."""
+MIN_DEADLINE_HOURS = 0.5
+"""The shortest reply deadline, in hours: the standards editor's hour fields start there (a
+promise said in minutes, "30分钟内"; 0.1 hours is a typo, never a standard)."""
 MAX_WORKING_DAYS = 30
 """The longest deadline counted in working days (seed 002 counts one)."""
 DAY_SECONDS = 24 * 3600
@@ -1192,8 +1199,8 @@ class Classification(_Strict):
         raise KeyError(category_id)
 
 
-DeadlineHours = Annotated[float, Field(gt=0, le=MAX_DEADLINE_HOURS)]
-"""Hours of a reply deadline: more than none, at most 30 days."""
+DeadlineHours = Annotated[float, Field(ge=MIN_DEADLINE_HOURS, le=MAX_DEADLINE_HOURS)]
+"""Hours of a reply deadline: at least half an hour, at most 30 days (the editor's bounds)."""
 
 
 class DeadlineRule(_Strict):

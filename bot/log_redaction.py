@@ -13,8 +13,13 @@ from typing import Any
 
 from structlog.typing import EventDict, WrappedLogger
 
+from bot.core.phones import masked_phone
+
 MOBILE = re.compile(r"(?<![\d])((?:\+|00)?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d])")
 """A mainland mobile number, alone or after +86 / 0086 / 86, with optional spaces or dashes."""
+INTERNATIONAL = re.compile(r"(?<![\w+])\+(?!86)(\d(?:[ -]?\d){7,14})(?![\d])")
+"""A number of another country with its "+" (+852 9123 4567, +14155550123): masked keeping the
+country code whole, as the restatement masks it (+852 ****4567)."""
 LANDLINE = re.compile(r"(?<![\d-])(0\d{2,3})-?(\d{3,4})(\d{4})(?![\d])")
 """A landline with its area code (029-88886666); ``normalise_phone`` keeps these too."""
 DATABASE_DETAIL = re.compile(r"DETAIL:.*?(?=\n\[SQL:|\n\nThe above exception|\n\nDuring handling|\Z)", re.DOTALL)
@@ -56,6 +61,7 @@ def mask(text: str) -> str:
     credentials hidden."""
     text = without_credentials(text)
     text = DATABASE_DETAIL.sub("DETAIL: [hidden: may hold customer data]", text)
+    text = INTERNATIONAL.sub(lambda match: masked_phone("+" + re.sub(r"[ -]", "", match.group(1))), text)
     text = MOBILE.sub(mask_phone, text)
     return LANDLINE.sub(lambda match: match.group(0)[: -len(match.group(2)) - 4] + "****" + match.group(3), text)
 

@@ -72,13 +72,17 @@ def _with(model: Any, base: Any, **changes: Any) -> Any:
     return model.model_validate({**base.model_dump(mode="json"), **changes})
 
 
-@pytest.mark.parametrize("hours", [1e12, 1e7, 721, float("inf"), float("nan"), 0, -1])
-def test_deadline_hours_are_above_none_and_at_most_30_days(service_config: ServiceConfig, hours: float) -> None:
+@pytest.mark.parametrize("hours", [1e12, 1e7, 721, float("inf"), float("nan"), 0, -1, 0.1, 0.49])
+def test_deadline_hours_are_at_least_half_an_hour_and_at_most_30_days(
+    service_config: ServiceConfig, hours: float
+) -> None:
     table = service_config.deadlines.model_dump(mode="json")
     table["table"]["simple"]["standard"] = hours
     with pytest.raises(ValidationError):
         DeadlineTable.model_validate(table)
     table["table"]["simple"]["standard"] = 720
+    DeadlineTable.model_validate(table)
+    table["table"]["simple"]["standard"] = 0.5  # the standards editor's least
     DeadlineTable.model_validate(table)
 
 
@@ -86,6 +90,7 @@ def test_deadline_rules_extensions_and_working_days_are_bounded(service_config: 
     base = service_config.deadlines
     for changes in (
         {"overrides": [{"signal": "danger", "deadline": {"hours": 1e7}}]},
+        {"overrides": [{"signal": "danger", "deadline": {"hours": 0.1}}]},
         {"overrides": [{"category": "real_estate", "deadline": {"working_days": 31}}]},
         {"extension_min_hours": 1e9},
         {"extensions_per_case": 10**6},

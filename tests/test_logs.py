@@ -231,3 +231,16 @@ def test_alembic_start_up_noise_is_debug_and_the_migrations_it_runs_are_shown(
 def test_provider_credentials_quoted_by_an_error_are_hidden(error: str, secret: str) -> None:
     assert secret not in without_credentials(error) and secret not in mask(error)
     assert "dedupe_key=appeal:7" in without_credentials("dedupe_key=appeal:7")  # not a credential
+
+
+@pytest.mark.parametrize(
+    ("text", "logged"),
+    [
+        ("sms from +85291234567", "sms from +852 ****4567"),
+        ("sms from +852 9123 4567", "sms from +852 ****4567"),
+        ("sms from +14155550123", "sms from +1 ******0123"),
+        ("sms from +8613912345678", "sms from +86139****5678"),
+    ],
+)
+def test_a_number_of_another_country_is_masked_keeping_its_country_code(text: str, logged: str) -> None:
+    assert mask(text) == logged

@@ -88,6 +88,12 @@ class ConversationEngine:
         """Chinese replies shown in traditional characters to a customer who writes them."""
         if step.data.traditional and step.replies:
             step.replies = [self.traditional.reply(reply, step.locale or locale) for reply in step.replies]
+        if step.data.traditional:
+            # The timeline quotes what the customer was sent ("said"), in the script it was sent in.
+            for event in step.audit:
+                said = event.detail.get("said")
+                if isinstance(said, str):
+                    event.detail["said"] = self.traditional.text(said, step.locale or locale)
         return step
 
 

@@ -12,7 +12,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.case_check import appeal_link
 from bot.flows.classify import Classified
 from bot.flows.data import FlowData
-from bot.flows.deadline import compute_deadline, describe_moment, format_hours
+from bot.flows.deadline import compute_deadline, describe_moment, format_hours, promised_minutes
 from bot.flows.records import CaseContact, ComplaintRecord, HandoffRequest, State
 from bot.flows.slots import (
     CORRECTION_CUES,
@@ -204,6 +204,8 @@ def say_promise(
         turn.say(PhraseId.PROMISE_CAREFUL, deadline=deadline_text)
     elif says_hours and hours == 1:
         turn.say(PhraseId.PROMISE_WITHIN_AN_HOUR, deadline=deadline_text)
+    elif says_hours and hours < 1:
+        turn.say(PhraseId.PROMISE_MINUTES, minutes=promised_minutes(hours), deadline=deadline_text)
     elif says_hours:
         turn.say(PhraseId.PROMISE, hours=format_hours(hours), deadline=deadline_text)
     else:

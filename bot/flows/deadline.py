@@ -298,7 +298,14 @@ def rounding_minutes(hours: float, configured: int) -> int:
 
 
 def format_hours(hours: float) -> str:
-    return str(int(hours)) if float(hours).is_integer() else f"{math.floor(hours * 10) / 10:g}"
+    """Hours as a customer reads them, whole ("5", never "5.4" nor "12.0"), rounded up: a promise
+    "within N hours" still holds (a 1.5-hour promise is "2小时内", its time said beside it)."""
+    return str(max(1, math.ceil(round(hours, 6))))
+
+
+def promised_minutes(hours: float) -> int:
+    """A promise of under an hour in whole minutes, rounded up: 0.5 hours is "30分钟内"."""
+    return max(1, math.ceil(round(hours * 60, 6)))
 
 
 def describe_moment(moment: dt.datetime, now: dt.datetime, timezone: ZoneInfo, words: TimeWords) -> str:

@@ -4,6 +4,7 @@ customer reads them back before the promise (seed 000 §四, seed 003: restate, 
 from __future__ import annotations
 
 from bot.config import PhraseId
+from bot.core.phones import masked_phone
 from bot.flows.classify import Classified
 from bot.flows.slots import place_as_written
 from bot.flows.turn import Turn
@@ -50,7 +51,7 @@ def _phone_said(turn: Turn) -> str | None:
         return turn.text(PhraseId.CONTACT_BY_CHANNEL)
     phone = data.phone
     if phone and data.phone_from_channel and len(phone) >= 8:
-        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+        return masked_phone(phone)
     if phone and data.alternative_phone:
         alternative = said_phone(data.alternative_phone)
         return turn.text(PhraseId.RESTATE_PHONES, phone=said_phone(phone), alternative=alternative)

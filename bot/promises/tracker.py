@@ -30,7 +30,6 @@ from bot.flows.deadline import (
     describe_moment,
     due_after,
     extension_terms,
-    format_hours,
     rounding_minutes,
 )
 from bot.flows.records import HandoffRequest
@@ -167,21 +166,29 @@ class Tracker:
     # ------------------------------------------------------------------ how times are said
 
     def wait_text(self, deadline: dt.datetime, now: dt.datetime, locale: str) -> str:
-        """The ``{wait}`` of the waiting apology: "6小时（今天晚上8点前）"; under an hour in whole
-        minutes, floored as the time said is and at least 1: "12分钟（今天下午3点前）"."""
+        """The ``{wait}`` of the waiting apology in whole hours, floored: "6小时（今天晚上8点前）", never
+        "5.4小时"; under an hour in whole minutes, floored as the time said is and at least 1:
+        "12分钟（今天下午3点前）"."""
         moment = describe_moment(deadline, now, self.calendar.timezone, self.phrases.time_words(locale))
         seconds = (deadline - now).total_seconds()
         if seconds < _HOUR_SECONDS:
             minutes = max(int(seconds // 60), 1)
             return self.phrases.render(PhraseId.WAIT_TIME_MINUTES, locale, minutes=minutes, deadline=moment)
-        return self.phrases.render(PhraseId.WAIT_TIME, locale, hours=format_hours(seconds / 3600), deadline=moment)
+        # Whole hours, floored as the minutes are: the time said beside them is the exact one.
+        hours = int(seconds // _HOUR_SECONDS)
+        if hours == 1:
+            return self.phrases.render(PhraseId.WAIT_TIME_AN_HOUR, locale, deadline=moment)
+        return self.phrases.render(PhraseId.WAIT_TIME, locale, hours=str(hours), deadline=moment)
 
     def _text(self, conversation: Conversation, phrase_id: PhraseId, **variables: object) -> str:
         """The phrase as this conversation's customer reads it (their language, their script)."""
         locale = self.phrases.locale(conversation.locale)
-        text = self.phrases.render(phrase_id, locale, **variables)
+        return self._in_script(conversation, self.phrases.render(phrase_id, locale, **variables))
+
+    def _in_script(self, conversation: Conversation, text: str) -> str:
+        """``text`` in the script this conversation's customer writes (traditional or not)."""
         if writes_traditional(conversation.flow_data):
-            text = self.traditional.text(text, locale)
+            return self.traditional.text(text, self.phrases.locale(conversation.locale))
         return text
 
     def _say(
@@ -441,7 +448,7 @@ class Tracker:
         return ExtensionPreview(
             previous=previous,
             deadline=deadline,
-            said=moment,
+            said=self._in_script(conversation, moment),
             message=message,
             clock=terms.clock,
             default_hours=terms.default_hours,

@@ -38,34 +38,95 @@ PHRASE_SAMPLES: dict[str, str] = {
     "surname": "王",
     "title": "先生",
     "time_greeting": "上午好",
-    "problem": "楼道灯坏了一个星期",
+    "problem": "楼道灯坏了一个星期（物业服务）",
     "area": "阳光花园3栋",
     "phone": "13800138000",
     "name": "王先生",
-    "category": "公共设施",
+    "category": "物业服务",
     "summary": "楼道灯坏了一个星期",
     "hours": "24",
-    "deadline": "明天下午3点前",
+    "deadline": "明天上午10点前",
     "case_number": "TS20261203K7M2QX",
-    "wait": "6小时（今天晚上8点前）",
+    "wait": "6小时（今天下午4点前）",
     "position": "2",
     "minutes": "10",
-    "case": "TS20261203K7M2QX",
-    "stage": "处理中",
+    "case": "您的投诉编号是TS20261203K7M2QX。",
+    "stage": "客服代表李娜正在跟进处理您的问题。",
     "agent": "李娜",
     "first": "1",
     "last": "3",
     "number": "1",
-    "label": "是",
+    "label": "对",
     "alternative": "13900139000",
     "case_prefix": "TS",
-    "categories": "公共设施、环境卫生",
-    "case_numbers": "TS20261203K7M2QX",
+    "categories": "物业服务",
+    "case_numbers": "TS20261202H3R5WD",
     "open_cases": "TS20261203P4N8TW",
     "count": "2",
 }
 """A sample value for every phrase placeholder, for the console's preview (tests/standards keeps
-it in step with ``PHRASE_VARIABLES``)."""
+it in step with ``PHRASE_VARIABLES``), all of one moment: a customer served on a morning at 10
+o'clock, a 24-hour promise said as its time the next morning, a problem told with a second one of
+another category."""
+
+PHRASE_SAMPLES_EN: dict[str, str] = {
+    **PHRASE_SAMPLES,
+    "salutation": "Good morning",
+    "organisation": "Sunshine Property Customer Service",
+    "surname": "Wang",
+    "title": "Mr",
+    "time_greeting": "Good morning",
+    "problem": "the corridor light has been broken for a week (Property service)",
+    "area": "Sunshine Garden Block 3",
+    "name": "Mr Wang",
+    "category": "Property service",
+    "summary": "the corridor light has been broken for a week",
+    "deadline": "by 10 am tomorrow",
+    "wait": "6 hours (by 4 pm today)",
+    "case": "Your case number is TS20261203K7M2QX.",
+    "stage": "Our customer service representative Li Na is following up your case.",
+    "agent": "Li Na",
+    "label": "Yes",
+    "categories": "Property service",
+}
+"""The same samples in English, for the English phrases' preview."""
+
+RESOLUTION_PHRASES = ("case_resolved", "case_resolved_others_open", "satisfaction_ask_rating_summary")
+"""Phrases whose ``{summary}`` is the staff's 处理结果摘要, not the customer's problem."""
+
+PHRASE_SAMPLE_OVERRIDES: dict[str, dict[str, dict[str, str]]] = {
+    "zh-CN": {
+        # within the hour / minutes: a time within the hour, never "1小时内（明天…）"
+        "promise_within_an_hour": {"deadline": "今天上午11点前"},
+        "promise_urgent": {"deadline": "今天上午11点前"},
+        "promise_minutes": {"minutes": "30", "deadline": "今天上午10点30分前"},
+        "wait_time": {"hours": "6", "deadline": "今天下午4点前"},
+        "wait_time_minutes": {"minutes": "10", "deadline": "今天上午10点10分前"},
+        "wait_time_an_hour": {"deadline": "今天上午11点前"},
+        # the categories said before, then another one
+        "restate_more_categories": {"categories": "物业服务", "category": "工程维修"},
+        **{phrase: {"summary": "已更换楼道灯，现已恢复照明"} for phrase in RESOLUTION_PHRASES},
+    },
+    "en": {
+        "promise_within_an_hour": {"deadline": "by 11 am today"},
+        "promise_urgent": {"deadline": "by 11 am today"},
+        "promise_minutes": {"minutes": "30", "deadline": "by 10:30 am today"},
+        "wait_time": {"hours": "6", "deadline": "by 4 pm today"},
+        "wait_time_minutes": {"minutes": "10", "deadline": "by 10:10 am today"},
+        "wait_time_an_hour": {"deadline": "by 11 am today"},
+        "restate_more_categories": {"categories": "Property service", "category": "Engineering and repairs"},
+        **{phrase: {"summary": "the corridor light was replaced and works again"} for phrase in RESOLUTION_PHRASES},
+    },
+}
+"""Where one phrase needs other samples to read true: "1小时内" beside a time within the hour, a
+second category other than the first, a resolution for a resolved case's summary."""
+
+
+def phrase_samples(locale: str, phrase_id: str) -> dict[str, str]:
+    """The sample values a preview of ``phrase_id`` in ``locale`` fills its placeholders with."""
+    base = PHRASE_SAMPLES_EN if locale == "en" else PHRASE_SAMPLES
+    return {**base, **PHRASE_SAMPLE_OVERRIDES.get(locale, {}).get(phrase_id, {})}
+
 
 MAX_BODY_BYTES = 256 * 1024
 """A section sent to be saved or tried, as JSON or YAML: the largest shipped one (classification)
@@ -119,6 +180,19 @@ def _section_json(request: web.Request, section: Section, found: SectionVersion)
     if section.id == "phrases":
         answer["samples"] = {
             name: PHRASE_SAMPLES.get(name, name) for names in PHRASE_VARIABLES.values() for name in sorted(names)
+        }
+        # one phrase's own samples, per locale of the body: {"zh-CN": {"promise": {"hours": …}}}
+        answer["phrase_samples"] = {
+            locale: {
+                phrase_id.value: {
+                    name: phrase_samples(locale, phrase_id.value).get(name, name)
+                    for name in sorted(PHRASE_VARIABLES.get(phrase_id, frozenset()))
+                }
+                for phrase_id in PhraseId
+                if PHRASE_VARIABLES.get(phrase_id)
+            }
+            for locale in sorted(set(found.body) | {"zh-CN"})
+            if isinstance(locale, str)
         }
         answer["placeholders"] = {
             phrase_id.value: sorted(PHRASE_VARIABLES.get(phrase_id, frozenset())) for phrase_id in PhraseId

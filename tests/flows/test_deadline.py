@@ -114,9 +114,11 @@ def test_seconds_never_make_the_said_time_later_than_the_deadline(service_config
     assert describe_moment(at(23, 15, 0).replace(second=59), at(23, 14), SHANGHAI, words) == "今天下午3点前"
 
 
-def test_hours_are_said_without_needless_decimals() -> None:
+def test_hours_are_said_whole_never_with_decimals() -> None:
+    """"within N hours" stays true: a fraction rounds up (the exact time is said beside it)."""
     assert format_hours(12.0) == "12"
-    assert format_hours(7.5) == "7.5"
+    assert format_hours(7.5) == "8"
+    assert format_hours(1.5) == "2"
 
 
 def test_the_hour_after_midnight(service_config: ServiceConfig) -> None:

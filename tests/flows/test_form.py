@@ -406,6 +406,16 @@ def test_a_phone_the_channel_gave_is_masked_a_typed_one_is_not(conversation_engi
     assert "电话：139****5678" in text and "13912345678" not in text
 
 
+def test_a_hong_kong_number_the_channel_gave_is_masked_keeping_its_country_code(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send(CustomerSaid("朝阳区建国路88号6栋的路灯坏了", sender_phone="+85291234567"))
+    text = restated(chat, chat.steps[-1])
+    assert "电话：+852 ****4567" in text and "91234567" not in text
+
+
 def test_a_known_customer_is_named_from_the_record(conversation_engine: ConversationEngine) -> None:
     chat = Chat(conversation_engine, customer=CustomerView(surname="刘", title="female"))
     chat.send(Started())

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from bot.config import Clock, ServiceConfig
+from bot.config import Clock, DeadlineOverride, DeadlineRule, ServiceConfig
 from bot.core.engine import ConversationEngine
 from bot.flows.complaint import Started, Step
 from bot.flows.records import State
@@ -115,3 +115,36 @@ def test_on_the_wall_clock_the_standards_hours_are_said_when_they_are_true(
     chat = Chat(wall_clock_engine, now=monday(10, 10))
     step = confirm(chat, "卫生间水管漏水,墙面都渗水了")  # complex: 24 h
     assert "并在24小时内（明天上午10点半前）给您明确的答复" in chat.texts(step)
+
+
+def _promising(engine: ConversationEngine, hours: float) -> ConversationEngine:
+    """The engine with every complaint promised ``hours`` on the wall clock at any hour."""
+    deadlines = engine.config.deadlines
+    rule = DeadlineOverride(deadline=DeadlineRule(hours=hours, clock=Clock.AROUND_THE_CLOCK))
+    changed = deadlines.model_copy(update={"overrides": [rule]})
+    return ConversationEngine(
+        engine.config.model_copy(update={"deadlines": changed}), engine.understander, traditional=engine.traditional
+    )
+
+
+def test_a_promise_under_an_hour_is_said_in_minutes(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(_promising(conversation_engine, 0.5), now=monday(10, 10))
+    step = confirm(chat)
+    assert "并在30分钟内（今天上午10点40分前）给您明确的答复" in chat.texts(step)
+    assert "0.5小时" not in chat.texts(step)
+
+
+def test_an_hour_and_a_half_is_said_in_whole_hours(conversation_engine: ConversationEngine) -> None:
+    chat = Chat(_promising(conversation_engine, 1.5), now=monday(10, 0))
+    step = confirm(chat)
+    assert "并在2小时内（今天上午11点半前）给您明确的答复" in chat.texts(step)
+
+
+def test_the_timeline_quotes_the_time_as_a_traditional_script_customer_read_it(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine, now=dt.datetime(2026, 12, 4, 16, 0, tzinfo=SHANGHAI))
+    step = confirm(chat, "社區的垃圾三天沒人清理了，臭得不得了", "陽光花園3棟", "對")
+    said = promised(step)["said"]
+    assert isinstance(said, str) and said in chat.texts(step)
+    assert "週" in said or "點" in said, said

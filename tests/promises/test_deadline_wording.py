@@ -29,7 +29,7 @@ async def test_an_english_customer_hears_the_extension_and_the_apology_as_promis
     await run_due(client)
     await socket.until(lambda frames: any("bear with us" in text for text in system_texts(socket)))
     [apology] = [text for text in system_texts(socket) if "bear with us" in text]
-    assert "Please bear with us for another 5.4 hours (by 5 pm today);" in apology, apology
+    assert "Please bear with us for another 5 hours (by 5 pm today);" in apology, apology
 
     # The supervisor's preview shows exactly the message the customer then reads.
     headers, _ = await staff(client, "zhou.supervisor", Role.SUPERVISOR)
@@ -55,13 +55,15 @@ async def test_an_english_customer_hears_the_extension_and_the_apology_as_promis
         ((15, 0), dt.timedelta(minutes=59, seconds=59), "59分钟（今天下午3点前）", "59 min (by 3 pm today)"),
         ((20, 0), dt.timedelta(hours=5), "5小时（今天晚上8点前）", "5 hours (by 8 pm today)"),
         ((16, 0), dt.timedelta(hours=1), "1小时（今天下午4点前）", "1 hour (by 4 pm today)"),
-        ((20, 24), dt.timedelta(hours=5, minutes=24), "5.4小时（今天晚上8点24分前）", "5.4 hours (by 8:24 pm today)"),
+        ((20, 24), dt.timedelta(hours=5, minutes=24), "5小时（今天晚上8点24分前）", "5 hours (by 8:24 pm today)"),
+        ((16, 0), dt.timedelta(hours=1, minutes=59), "1小时（今天下午4点前）", "1 hour (by 4 pm today)"),
     ],
 )
 def test_the_wait_of_the_apology_is_said_in_minutes_under_an_hour_and_whole_hours_plainly(
     service_config: ServiceConfig, by: tuple[int, int], left: dt.timedelta, zh: str, en: str
 ) -> None:
-    """The ``{wait}`` of the waiting apology: "12分钟", never "0.2小时" nor "0分钟"; "5小时", not "5.0小时"."""
+    """The ``{wait}`` of the waiting apology: "12分钟", never "0.2小时" nor "0分钟"; "5小时", not "5.0小时"
+    nor "5.4小时" (the exact time is said beside it)."""
     tracker = Tracker(service_config)
     deadline = dt.datetime(2026, 11, 23, *by, tzinfo=SHANGHAI)
     said = (tracker.wait_text(deadline, deadline - left, "zh-CN"), tracker.wait_text(deadline, deadline - left, "en"))

@@ -108,6 +108,14 @@ async def test_a_bad_key_is_refused_with_its_path(make_client: AppFactory) -> No
     [problem] = (await refused.json())["problems"]
     assert problem["path"] == "deadlines.table.simple" and "vip" in problem["message"]
 
+    # an hour field under the editor's least (0.5): refused, never told to a customer as "0.1小时内"
+    deadlines = (await section(client, "deadlines"))["body"]
+    deadlines["overrides"][0]["deadline"]["hours"] = 0.1
+    refused = await client.put("/api/standards/deadlines", json={"body": deadlines}, headers=headers)
+    assert refused.status == 422
+    [problem] = (await refused.json())["problems"]
+    assert problem["path"].startswith("deadlines.overrides.0.deadline"), problem
+
     timers = (await section(client, "timers"))["body"]
     timers["idle_prompt_after"] = -5
     refused = await client.put("/api/standards/timers", json={"body": timers}, headers=headers)
@@ -175,6 +183,28 @@ async def test_every_placeholder_has_a_sample_for_the_preview_and_a_label_in_the
     assert block is not None
     labelled = set(re.findall(r"\b([a-z_]+): T\(", block.group(1)))
     assert sorted(placeholders - labelled) == []
+
+
+async def test_each_phrase_is_previewed_with_samples_that_agree_with_it(make_client: AppFactory) -> None:
+    """"1小时内" beside a time within the hour, never "明天下午3点前"; a second category other than
+    the first; English phrases previewed in English."""
+    client = await make_client()
+    await signed_in(client, "boss", Role.MANAGER)
+    loaded = await section(client, "phrases")
+    body, own = loaded["body"], loaded["phrase_samples"]
+
+    def previewed(locale: str, phrase: str) -> str:
+        return str(body[locale]["phrases"][phrase].format(**own[locale][phrase]))
+
+    assert "1小时内（今天" in previewed("zh-CN", "promise_within_an_hour")
+    assert "30分钟内（今天" in previewed("zh-CN", "promise_minutes")
+    assert "明天" not in previewed("zh-CN", "promise_urgent")
+    categories = previewed("zh-CN", "restate_more_categories").split("、")
+    assert len(categories) == len(set(categories)) == 2
+    numbers = previewed("zh-CN", "case_numbers_more").split("、")
+    assert len(numbers) == len(set(numbers)) == 2
+    assert "within an hour (by 11 am today)" in previewed("en", "promise_within_an_hour")
+    assert not re.search(r"[\u4e00-\u9fff]", previewed("en", "restate")), previewed("en", "restate")
 
 
 async def test_a_stale_base_version_is_a_conflict(make_client: AppFactory) -> None:

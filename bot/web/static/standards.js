@@ -32,14 +32,14 @@ const Standards = (() => {
     restate_name: T("复述·称呼"), restate_surname: T("复述·仅知姓氏"), restate_phones: T("复述·电话与备用电话"), not_given: T("未提供"), contact_by_channel: T("通过本渠道联系"), confirm_question: T("请客户确认"), confirm_question_again: T("再请客户确认"), confirm_unclear_handoff: T("无法确认·按复述登记转人工"),
     ask_correction: T("询问更正哪一项"), ask_correct_description: T("请重新描述问题"), ask_correct_phone: T("请重新提供电话"),
     ask_correct_area: T("请重新提供地点"), confirmed_thanks: T("确认后致谢"), promise: T("承诺答复时限"), promise_by_date: T("承诺答复日期"),
-    promise_within_an_hour: T("承诺一小时内答复"), promise_urgent: T("紧急·值班主管跟进·承诺答复"),
+    promise_within_an_hour: T("承诺一小时内答复"), promise_minutes: T("承诺几分钟内答复"), promise_urgent: T("紧急·值班主管跟进·承诺答复"),
     promise_careful: T("谨慎承诺"), open_case: T("已有在办投诉"), case_number: T("告知投诉编号"), handoff_follow_up: T("转人工后跟进"),
     handoff_follow_up_by_channel: T("转人工后跟进(渠道联系)"), message_recorded: T("留言已记录"), describe_in_words: T("请客户用文字描述"), describe_in_words_again: T("再请客户用文字描述"), invite_complaint_again: T("再请客户讲述问题"), offer_call_back: T("不便打字可留电话回电"), call_back_promised: T("已记下回电"), edits_not_read: T("编辑的消息无法读取"), stale_button: T("过期的按钮"), staff_error_apology: T("员工差错致歉"),
     suggestion_thanks: T("感谢建议"), customer_apologised: T("客户道歉时"), customer_thanked: T("客户致谢时"), out_of_scope: T("非服务范围"),
     harassment_warning: T("骚扰警告"), harassment_close: T("骚扰后结束对话"), human_requested: T("客户要求人工"),
     escalated_supervisor: T("已转主管"), safety_first: T("安全提示"), contact_corrected: T("联系电话已更正"), alternative_noted: T("备用电话已记录"), urgent_ask_place: T("紧急·询问地址"), urgent_ask_phone: T("紧急·询问电话"), place_noted: T("地址已记录"), place_noted_ask_phone: T("地址已记录·再要电话"), place_noted_ask_phone_form: T("登记中·地址已记录·要电话"), place_noted_by_channel: T("地址已记录·未留电话"), contact_noted: T("联系电话已记录"), self_harm_care: T("关心与求助热线"), urgent_handoff: T("紧急转值班主管"), idle_prompt: T("客户未回复提醒"), idle_close: T("未回复后结束对话"), please_wait: T("请稍候"), presence_wait: T("转人工后问有人吗·请稍候"),
     anything_else: T("还有其他需要吗"), goodbye: T("道别"), we_apologise: T("致歉"), not_understood: T("没有听懂"),
-    waiting_apology: T("久等致歉"), deadline_extended: T("时限延长告知"), case_reopened: T("投诉重新打开告知"), deadline_extended_case: T("时限延长告知·注明编号"), case_resolved_others_open: T("其中一个投诉已解决·另一个仍在处理"), case_resolved: T("投诉已解决告知(回访另有所指)"), case_numbers_more: T("多个投诉编号的连接"), question_later: T("咨询稍后答复"), wait_time: T("等待时长"), wait_time_minutes: T("等待时长（不足1小时）"), progress_follow_up: T("处理进度跟进"),
+    waiting_apology: T("久等致歉"), deadline_extended: T("时限延长告知"), case_reopened: T("投诉重新打开告知"), deadline_extended_case: T("时限延长告知·注明编号"), case_resolved_others_open: T("其中一个投诉已解决·另一个仍在处理"), case_resolved: T("投诉已解决告知(回访另有所指)"), case_numbers_more: T("多个投诉编号的连接"), question_later: T("咨询稍后答复"), wait_time: T("等待时长"), wait_time_minutes: T("等待时长（不足1小时）"), wait_time_an_hour: T("等待时长（1小时多）"), progress_follow_up: T("处理进度跟进"),
     satisfaction_ask_rating: T("回访·请评分"), satisfaction_ask_rating_summary: T("回访·处理结果并请评分"), satisfaction_ask_comment: T("回访·请提意见"), satisfaction_sorry_ask_comment: T("回访·致歉并请提意见"), satisfaction_rating_range: T("回访·评分范围"), satisfaction_rating_reask: T("回访·再次请评分"), satisfaction_thanks: T("回访·致谢"), satisfaction_sorry: T("回访·致歉"), satisfaction_suggestion: T("回访·感谢建议"),
     satisfaction_reopened: T("回访·重新处理"), satisfaction_unanswered: T("回访·未答复"), queue_position: T("排队位置"),
     queue_next: T("下一位就是您"), praise_thanks: T("感谢表扬"), consultation_taken: T("咨询已登记"), status_answer: T("进度查询·答复"),
@@ -552,7 +552,9 @@ const Standards = (() => {
       const filter = state.phraseFilter.trim().toLowerCase();
       const ids = Object.keys(book.phrases).filter((p) => (!filter || p.includes(filter) || (PHRASE_LABELS[p] || "").includes(filter)
         || String(book.phrases[p]).toLowerCase().includes(filter)) && (!state.changedOnly || book.phrases[p] !== original[p]));
-      clear(list, ids.length ? ids.map((p) => phraseRow(id, book, p, placeholders[p] || [], samples, original[p]))
+      // each phrase's own samples in this language ("1小时内" beside a time within the hour), else the shared ones
+      const own = (loaded.phrase_samples || {})[state.locale] || {};
+      clear(list, ids.length ? ids.map((p) => phraseRow(id, book, p, placeholders[p] || [], own[p] || samples, original[p]))
         : el("p", { class: "muted", text: T("没有匹配的用语") }));
       if (!editable(id)) readOnly(list);
     };
@@ -682,7 +684,7 @@ const Standards = (() => {
         el("tbody", {}, grades.map((grade) => el("tr", {},
           el("th", { title: grade, text: label("grade", grade) }),
           body.tiers.map((tier) => el("td", {},
-            el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(body.table[grade][tier] ?? ""),
+            el("input", { type: "number", min: "0.5", max: "720", step: "0.5", class: "narrow", value: String(body.table[grade][tier] ?? ""),
               "data-path": `deadlines.table.${grade}.${tier}`, "data-cell": `${grade}.${tier}`, "aria-label": `${grade} ${tier}`,
               oninput: (event) => { body.table[grade][tier] = event.target.value === "" ? null : Number(event.target.value); touched(id); warn(); } }),
             T(" 小时"))))))),
@@ -720,7 +722,7 @@ const Standards = (() => {
             el("td", {}, select([...any, ...SIGNALS.map((s) => [s, label("signal", s), s])], o.signal || "",
               { "data-path": `deadlines.overrides.${i}.signal`, onchange: (event) => { o.signal = event.target.value || null; touched(id); } })),
             el("td", { "data-path": `deadlines.overrides.${i}.deadline` },
-              el("input", { type: "number", min: "0.5", step: "0.5", class: "narrow", value: String(o.deadline[kind] ?? ""), "aria-label": T("时限数值"),
+              el("input", { type: "number", min: kind === "hours" ? "0.5" : "1", max: kind === "hours" ? "720" : "30", step: kind === "hours" ? "0.5" : "1", class: "narrow", value: String(o.deadline[kind] ?? ""), "aria-label": T("时限数值"),
                 oninput: (event) => { o.deadline[kind] = Number(event.target.value); touched(id); } }), " ",
               select([["hours", T("小时")], ["working_days", T("个工作日")]], kind, { onchange: (event) => {
                 const value = o.deadline[kind];
