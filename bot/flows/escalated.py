@@ -61,16 +61,10 @@ def escalated_deadline(turn: Turn, with_the_supervisor_before: bool) -> None:
         deadline_at, hours, says_hours = in_force, (in_force - turn.now).total_seconds() / 3600, False
     previous = {"previous": in_force.isoformat()} if in_force is not None else {}
     caring_only = Signal.SELF_HARM in data.signals and Signal.DANGER not in data.signals
+    moved = {"case_number": case_number, "deadline_at": deadline_at.isoformat(), "hours": hours, "escalated": True}
     if caring_only or asks_something(turn):
         if sooner:
-            turn.audit(
-                TimelineKind.DEADLINE_SET,
-                case_number=case_number,
-                deadline_at=deadline_at.isoformat(),
-                hours=hours,
-                escalated=True,
-                **previous,
-            )
+            turn.audit(TimelineKind.DEADLINE_SET, **moved, **previous)
         if not caring_only:
             data.owed_promise = OwedPromise(deadline_at, hours, says_hours)
         return
@@ -78,15 +72,7 @@ def escalated_deadline(turn: Turn, with_the_supervisor_before: bool) -> None:
     within_an_hour = says_hours and hours == 1
     phrase = PhraseId.ESCALATED_WITHIN_AN_HOUR if within_an_hour else PhraseId.ESCALATED_DEADLINE
     turn.say(phrase, case_number=case_number, deadline=said)
-    turn.audit(
-        TimelineKind.PROMISED,
-        case_number=case_number,
-        deadline_at=deadline_at.isoformat(),
-        hours=hours,
-        said=said,
-        escalated=True,
-        **previous,
-    )
+    turn.audit(TimelineKind.PROMISED, **moved, said=said, **previous)
 
 
 def _due(turn: Turn, classified: Classified, signals: frozenset[Signal]) -> Deadline:

@@ -90,6 +90,8 @@ def place_put_right(turn: Turn, text: str) -> str | None:
             continue
         if _kind_of_part(right) == _kind_of_part(wrong):
             corrected = said[:at] + right + said[at + len(wrong) :]  # "21楼" → "12楼", "Tower 1" → "Tower 2"
+        elif right.isascii():
+            continue  # "flat 12B not 12C": English parts are put right by their kind (english_place_put_right)
         else:
             corrected = corrected_area(turn.kit, said, right)
         corrected = kept_place(corrected)

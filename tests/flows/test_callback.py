@@ -30,9 +30,9 @@ def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
     return conversation_engine
 
 
-def _resolved(engine: ConversationEngine) -> Chat:
+def _resolved(engine: ConversationEngine, problem: str = "小区5号楼门口的路灯坏了一个星期了") -> Chat:
     chat = Chat(engine)
-    chat.send("小区5号楼门口的路灯坏了一个星期了")
+    chat.send(problem)
     chat.send("13800138000")
     chat.send("阳光花园5栋")
     chat.send("对")
@@ -423,12 +423,7 @@ def test_a_still_word_in_praise_or_thanks_keeps_the_case_resolved(engine: Conver
 
 
 def _noise_resolved_and_asked(engine: ConversationEngine) -> Chat:
-    chat = Chat(engine)
-    chat.send("小区广场舞每天晚上跳到十点多 音响开得巨响 吵得孩子没法写作业")
-    chat.send("13800138000")
-    chat.send("阳光花园5栋")
-    chat.send("对")
-    chat.send(Resolved())
+    chat = _resolved(engine, "小区广场舞每天晚上跳到十点多 音响开得巨响 吵得孩子没法写作业")
     chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
     assert chat.state is State.AWAIT_RATING
     return chat

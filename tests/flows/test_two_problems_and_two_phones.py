@@ -156,7 +156,7 @@ def test_a_number_to_try_given_at_the_place_question_is_the_alternative(chat: Ch
 
 @pytest.mark.parametrize("correction", ["不是603 是630 13812340630", "sorry 13812340630"])
 def test_a_whole_number_taking_the_phone_back_at_the_place_question_corrects_it(chat: Chat, correction: str) -> None:
-    chat.send("营业厅给我办的套餐跟说的不一样 每月多收20")
+    chat.send("营业厅的宽带装了一个星期还没通")
     chat.send("电话13812340603")
     asked = chat.send(correction)
     assert chat.phrase_ids(asked) == ["ask_area"]  # the place still asked, plainly: the answer was the phone

@@ -27,19 +27,24 @@ async def complain(client: Any, description: str, socket: ChatSocket | None = No
     else:
         close = False
     before = len(socket.frames)
+
+    def said(*words: str) -> bool:
+        return any(word in f.get("text", "") for f in socket.frames[before:] for word in words)
+
+    def saying(*words: str) -> Any:
+        return lambda frames: any(word in f.get("text", "") for f in frames[before:] for word in words)
+
     await socket.send(description)
-    await socket.until(
-        lambda frames: any(
-            "联系到您的电话" in f.get("text", "") or "小区或地址" in f.get("text", "") for f in frames[before:]
-        )
-    )
-    if not any("小区或地址" in f.get("text", "") for f in socket.frames[before:]):
+    # A phone bill (收费类) needs no place, and a phone known already is not asked for again.
+    await socket.until(saying("联系到您的电话", "小区或地址", "是否正确"))
+    if not said("小区或地址", "是否正确"):
         await socket.send(phone)
-        await socket.until(lambda frames: any("小区或地址" in f.get("text", "") for f in frames[before:]))
-    await socket.send("阳光花园3栋")
-    await socket.until(
-        lambda frames: any("阳光花园3栋" in f.get("text", "") for f in frames[before:] if f.get("from") == "bot")
-    )
+        await socket.until(saying("小区或地址", "是否正确"))
+    if not said("是否正确"):
+        await socket.send("阳光花园3栋")
+        await socket.until(
+            lambda frames: any("阳光花园3栋" in f.get("text", "") for f in frames[before:] if f.get("from") == "bot")
+        )
     await socket.send("对")
     await socket.until(lambda frames: any("工号是" in f.get("text", "") for f in frames[before:]))
     if close:

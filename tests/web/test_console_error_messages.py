@@ -28,7 +28,7 @@ async def test_a_refused_deadline_or_phrase_is_said_in_chinese_with_the_field_s_
         await expect(cell).to_have_value("12", timeout=10_000)
         await page.fill("#std-note", "试一试")
         for typed, said in [
-            ("-5", "答复时限·简单·标准客户:须大于0小时"),
+            ("-5", "答复时限·简单·标准客户:不能小于0.5小时"),
             ("100000", "答复时限·简单·标准客户:不能大于720小时"),
             ("", "答复时限·简单·标准客户:请填写数字"),
         ]:
@@ -57,7 +57,7 @@ async def test_a_refused_deadline_or_phrase_is_said_in_chinese_with_the_field_s_
         await page.click("[data-tab=audit]")
         refusal = page.locator("#audit-table tbody tr", has_text="拒绝 422").first
         await expect(refusal).to_contain_text("不能使用占位符 {phone_number}", timeout=10_000)
-        await expect(page.locator("#audit-table")).to_contain_text("答复时限·简单·标准客户:须大于0小时")
+        await expect(page.locator("#audit-table")).to_contain_text("答复时限·简单·标准客户:不能小于0.5小时")
         await expect(page.locator("#audit-table")).not_to_contain_text("Input should be")
         assert errors == []
         await browser.close()
