@@ -33,15 +33,32 @@ def ask_current(turn: Turn) -> None:
         State.CORRECT_AREA: PhraseId.ASK_CORRECT_AREA,
     }.get(state)
     if state is State.AWAIT_PHONE:
-        turn.say(_phone_question(turn))
+        turn.say(said_as_last(turn, PhraseId.ASK_PHONE_AGAIN if turn.step.data.phone_refusals else PhraseId.ASK_PHONE))
     elif question is not None:
         turn.say(question)
 
 
-def _phone_question(turn: Turn) -> PhraseId:
-    """Asked again after a side answer: once the customer has refused, the question says how to
-    decline (they are not asked as if they had not refused)."""
-    return PhraseId.ASK_PHONE_AGAIN if turn.step.data.phone_refusals else PhraseId.ASK_PHONE
+def phone_question(turn: Turn, agreed: bool = False) -> PhraseId:
+    """The form's phone question: the plain one and the one saying how to decline in turn (by how
+    often it was asked), the latter once the customer has refused (they are not asked as if they
+    had not) unless they have just agreed to give it; never the one asked last, so never the same
+    words twice running."""
+    data = turn.step.data
+    declining = not agreed and (data.phone_refusals > 0 or data.phone_asks % 2 == 0)
+    question = PhraseId.ASK_PHONE_AGAIN if declining else PhraseId.ASK_PHONE
+    if data.extra.get(_LAST_PHONE_QUESTION) == question.value:
+        question = PhraseId.ASK_PHONE if question is PhraseId.ASK_PHONE_AGAIN else PhraseId.ASK_PHONE_AGAIN
+    return said_as_last(turn, question)
+
+
+def said_as_last(turn: Turn, question: PhraseId) -> PhraseId:
+    """``question`` is the phone question said now (a reassurance or a place noted asking for it too)."""
+    turn.step.data.extra[_LAST_PHONE_QUESTION] = question.value
+    return question
+
+
+_LAST_PHONE_QUESTION = "last_phone_question"
+"""``FlowData.extra`` key: the phone question asked last."""
 
 
 def invite(turn: Turn) -> None:

@@ -10,7 +10,7 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
-from bot.flows.asking import invite
+from bot.flows.asking import invite, phone_question, said_as_last
 from bot.flows.case import GENERAL_QUEUE, open_ticket
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.confirmation import restate
@@ -589,12 +589,13 @@ def _ask_next_missing(turn: Turn, agreed: bool = False, place_noted: bool = Fals
         data.phone_asks += 1
         if place_noted and data.area and not reassure:
             written = place_as_written(turn)
-            turn.say(PhraseId.PLACE_NOTED_ASK_PHONE_FORM, area=written or data.area, verbatim=(written or "",))
+            noted = said_as_last(turn, PhraseId.PLACE_NOTED_ASK_PHONE_FORM)
+            turn.say(noted, area=written or data.area, verbatim=(written or "",))
         elif reassure:
-            turn.say(PhraseId.PHONE_REASSURE)
+            turn.say(said_as_last(turn, PhraseId.PHONE_REASSURE))
         else:
             # the plain question and the one saying how to decline, in turn: never the same words twice running
-            turn.say(PhraseId.ASK_PHONE if data.phone_asks % 2 else PhraseId.ASK_PHONE_AGAIN)
+            turn.say(phone_question(turn, agreed))
     elif not data.area and data.place_asks < PLACE_ASKS_DONE and not _needs_no_place(turn):
         turn.step.state = State.AWAIT_AREA
         turn.say(PhraseId.ASK_AREA_AGAIN if data.place_asks else PhraseId.ASK_AREA)

@@ -84,6 +84,23 @@ def test_a_status_question_after_a_refusal_is_answered_and_the_phone_asked_sayin
     assert chat.phrase_ids(more)[-1] != "ask_phone_again" and chat.state is State.AWAIT_PHONE
 
 
+def test_the_phone_question_is_never_said_twice_running_after_the_place_a_refusal_and_a_question(
+    conversation_engine: ConversationEngine,
+) -> None:
+    """Played in Cantonese: the place, "唔想留電話", "幾時搞掂", "你哋到底修唔修": after the reply time
+    the question says how to decline, and after more of the problem it is the plain one again."""
+    chat = started(conversation_engine, "zh-CN")
+    chat.send("喂 你哋管理處做咩食㗎 部電梯壞咗三日都冇人理 我阿媽70幾歲要行20層樓梯")
+    chat.send("沙田第一城12座20樓C")
+    chat.send("唔想留電話")
+    chat.send("幾時搞掂")
+    chat.wait(2)
+    chat.send("你哋到底修唔修")
+    said = [reply.phrase_id for step in chat.steps for reply in step.replies]
+    asked = [phrase for phrase in said if phrase in ("ask_phone", "ask_phone_again")]
+    assert asked[-2:] == ["ask_phone_again", "ask_phone"], said
+
+
 def test_a_refusal_after_a_no_is_still_a_refusal(conversation_engine: ConversationEngine) -> None:
     """"不给 凭什么要我电话": the "no" before the refusal does not cancel it."""
     chat = started(conversation_engine)
