@@ -1857,6 +1857,9 @@ class Gazetteer(_Strict):
     english_not_estate_words: list[str] = []
     """Words never in an estate's name written in lower case after the flat and block ("unit 2301
     the harbourside" is a place; "room 12 the toilet is blocked" is none)."""
+    estate_aliases: list[list[str]] = []
+    """Names of one estate ("太古城", "Taikoo Shing"): complaints naming any of them count as one estate
+    on the dashboard and in cluster alerts, shown by the name most of them used (the first on a tie)."""
 
     @model_validator(mode="after")
     def _one_district_per_place(self) -> Gazetteer:
@@ -1867,6 +1870,20 @@ class Gazetteer(_Strict):
                     raise ValueError(f"districts.{district.name}: empty place name")
                 if owner.setdefault(place, district.name) != district.name:
                     raise ValueError(f"{place!r} is listed under both {owner[place]} and {district.name}")
+        return self
+
+    @model_validator(mode="after")
+    def _one_estate_per_alias(self) -> Gazetteer:
+        group_of: dict[str, int] = {}
+        for number, names in enumerate(self.estate_aliases):
+            if len(names) < 2:
+                raise ValueError(f"estate_aliases[{number}]: an estate needs at least two names, got {names!r}")
+            for name in names:
+                folded = " ".join(name.split()).casefold()
+                if not folded:
+                    raise ValueError(f"estate_aliases[{number}]: empty estate name")
+                if group_of.setdefault(folded, number) != number:
+                    raise ValueError(f"estate_aliases: {name!r} names two estates")
         return self
 
     @model_validator(mode="after")

@@ -92,6 +92,13 @@ def test_the_yes_and_no_intents_are_required(config_copy: Path) -> None:
     assert "classification.yaml" in str(caught.value) and "no" in str(caught.value)
 
 
+def test_a_name_given_to_two_estates_is_refused(config_copy: Path) -> None:
+    _edit(config_copy / "gazetteer.yaml", lambda data: data["estate_aliases"].append(["taikoo  shing", "太古城二期"]))
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_copy)
+    assert "gazetteer.yaml" in str(caught.value) and "taikoo  shing" in str(caught.value)
+
+
 def test_broken_yaml_is_reported(config_copy: Path) -> None:
     (config_copy / "calendar.yaml").write_text("working_weekdays: [1, 2\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"calendar\.yaml: not valid YAML"):

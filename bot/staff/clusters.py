@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -61,7 +62,9 @@ class AreaGroups:
     are 太古城's, ``named_building_suffixes`` of the gazetteer), and so do the flat, floor and block of an
     address written in English ("Flat 5C, 12/F, Block 2, Taikoo Shing" is Taikoo Shing's,
     ``english_unit_words`` and ``english_floor_words``). Spellings count together as the understanding
-    layer reads them the same: full width, case and traditional characters ("高新區錦業路" is 高新区锦业路)."""
+    layer reads them the same: full width, case and traditional characters ("高新區錦業路" is 高新区锦业路).
+    An estate's other names (``estate_aliases`` of the gazetteer: "Taikoo Shing" and 太古城) count as
+    its first."""
 
     def __init__(self, gazetteer: Gazetteer, converter: Converter) -> None:
         self._converter = converter
@@ -93,6 +96,11 @@ class AreaGroups:
             ground = rf"|\b(?:{grounds})" if grounds else ""
             english.append(rf"(?:\b[0-9]+(?:st|nd|rd|th)?{ground})\s*(?:{floors})(?!\w)")
         self._english = re.compile("|".join(english), re.IGNORECASE) if english else None
+        self._aliases: dict[str, str] = {}
+        for names in gazetteer.estate_aliases:
+            first = self._estate(names[0])[1]
+            for name in names:
+                self._aliases[self._estate(name)[1]] = first
 
     @staticmethod
     def _named_re(endings: list[str]) -> re.Pattern[str] | None:
@@ -153,8 +161,27 @@ class AreaGroups:
         """The estate or street as written (spaces trimmed); the whole address when it is nothing else."""
         return self._estate(area)[0]
 
-    def key(self, area: str) -> str:
+    def name_key(self, area: str) -> str:
+        """The estate or street as named, folded: the same for two spellings of one name, different for
+        two names of one estate."""
         return self._estate(area)[1]
+
+    def key(self, area: str) -> str:
+        """The estate or street counted: :meth:`name_key`, an estate's other names as its first."""
+        name = self._estate(area)[1]
+        return self._aliases.get(name, name)
+
+    def shown_for(self, areas: Iterable[str]) -> str:
+        """How a group of ``areas`` (one :meth:`key`, oldest first) is shown: the name most of them used,
+        the first on a tie, as its first complaint with that name wrote it."""
+        written: dict[str, str] = {}
+        used: Counter[str] = Counter()
+        for area in areas:
+            name = self.name_key(area)
+            written.setdefault(name, self.shown(area))
+            used[name] += 1
+        # most_common keeps the first counted first among equals.
+        return written[used.most_common(1)[0][0]]
 
 
 def _one_for_one(char: str, converter: Converter) -> str:
@@ -182,7 +209,7 @@ def find_clusters(complaints: Iterable[ComplaintRow], min_customers: int, areas:
             clusters.append(
                 Cluster(
                     category=category,
-                    area=areas.shown(rows[0].area) if rows[0].area else area_key,
+                    area=areas.shown_for(row.area for row in rows if row.area),
                     area_key=area_key,
                     customers=customers,
                     case_numbers=tuple(row.case_number for row in rows),

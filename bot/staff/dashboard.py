@@ -110,14 +110,13 @@ async def dashboard(request: web.Request) -> web.Response:
             for alert in alerts
         ]
     categories: dict[str, int] = {}
-    areas: dict[str, tuple[str, int]] = {}
+    by_area: dict[str, list[str]] = {}
     groups = AreaGroups(resources(app).config.gazetteer, resources(app).engine.understander.converter)
     for category, area in recent:
         categories[category] = categories.get(category, 0) + 1
         if area and area.strip():
-            key = groups.key(area)
-            shown, count = areas.get(key, (groups.shown(area), 0))
-            areas[key] = (shown, count + 1)
+            by_area.setdefault(groups.key(area), []).append(area)
+    areas = [(groups.shown_for(written), len(written)) for written in by_area.values()]
     return web.json_response(
         {
             "queues": queue_lengths(waiting, now),
@@ -133,8 +132,7 @@ async def dashboard(request: web.Request) -> web.Response:
                 for category, count in sorted(categories.items(), key=lambda item: (-item[1], item[0]))
             ],
             "complaints_by_area": [
-                {"area": shown, "count": count}
-                for shown, count in sorted(areas.values(), key=lambda item: (-item[1], item[0]))
+                {"area": shown, "count": count} for shown, count in sorted(areas, key=lambda item: (-item[1], item[0]))
             ],
             "counts_hours": settings.counts_hours,
             "alerts": alert_bodies,

@@ -49,6 +49,10 @@ def open_complaints_with_deadline(session: Session) -> list[OpenDeadline]:
 
 
 def complaint_categories_since(session: Session, since: dt.datetime) -> list[tuple[str, str | None]]:
-    """(category, area) of every complaint created after ``since``."""
-    rows = session.execute(select(Complaint.category, Complaint.area).where(Complaint.created_at > since))
+    """(category, area) of every complaint created after ``since``, oldest first."""
+    rows = session.execute(
+        select(Complaint.category, Complaint.area)
+        .where(Complaint.created_at > since)
+        .order_by(Complaint.created_at, Complaint.id)
+    )
     return [(category, area) for category, area in rows]

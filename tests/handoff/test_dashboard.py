@@ -80,6 +80,21 @@ def test_hong_kong_blocks_floors_and_flats_count_in_their_estate_in_either_scrip
     assert areas.shown("阳光花园 客服中心") == "阳光花园 客服中心"
 
 
+def test_an_estates_english_and_chinese_names_count_as_one_shown_by_the_name_most_used(
+    service_config: ServiceConfig,
+) -> None:
+    areas = AreaGroups(service_config.gazetteer, simplified_converter())
+    rows = [_row(1, "太古城金星閣16樓B室"), _row(2, "Flat 5C, 12/F, Block 2, Taikoo Shing"), _row(3, "taikoo shing")]
+    [cluster] = find_clusters(rows, 3, areas)
+    assert (cluster.area, cluster.customers) == ("Taikoo Shing", 3)
+    [cluster] = find_clusters([_row(4, "日出康城"), _row(5, "Tower 3, LOHAS Park")], 2, areas)
+    assert (cluster.area, cluster.customers) == ("日出康城", 2)
+    [cluster] = find_clusters([_row(6, "Flat D 8th floor Block 12 Mei Foo Sun Chuen"), _row(7, "美孚新邨")], 2, areas)
+    assert cluster.customers == 2
+    # Another estate, or a name only ending as an alias does, stays apart.
+    assert find_clusters([_row(8, "太古城"), _row(9, "City One Shatin"), _row(10, "新太古城")], 2, areas) == []
+
+
 def test_people_are_their_phone_or_their_customer_never_their_client_address(service_config: ServiceConfig) -> None:
     areas = AreaGroups(service_config.gazetteer, simplified_converter())
     # Four neighbours behind one carrier NAT, each with their own phone: four people.
@@ -228,6 +243,29 @@ async def test_three_broken_lifts_in_three_blocks_of_one_hong_kong_estate_make_o
     assert alert["detail"]["case_numbers"] == cases
     dashboard = await (await client.get("/api/dashboard")).json()
     assert dashboard["complaints_by_area"] == [{"area": "太古城", "count": 3}]
+
+
+async def test_an_estate_named_in_english_and_chinese_is_one_area_and_one_cluster_on_the_dashboard(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    now = resources(client.app).clock()
+    taikoo = [
+        await _complaint(client, "太古城金星閣16樓B室", created_at=now - dt.timedelta(hours=3)),
+        await _complaint(client, "Flat 5C, 12/F, Block 2, Taikoo Shing", created_at=now - dt.timedelta(hours=2)),
+        await _complaint(client, "Taikoo Shing", created_at=now - dt.timedelta(hours=1)),
+    ]
+    await _complaint(client, "LOHAS Park", created_at=now - dt.timedelta(hours=2))
+    await _complaint(client, "日出康城 3座", created_at=now)
+    assert await detect_clusters(job_ctx(client)) == 2
+    await add_user(client, "boss", Role.MANAGER)
+    await sign_in(client, "boss")
+    [alert] = (await (await client.get("/api/notifications")).json())["notifications"]
+    assert (alert["detail"]["area"], alert["detail"]["customers"]) == ("Taikoo Shing", 3)
+    assert alert["detail"]["case_numbers"] == taikoo
+    dashboard = await (await client.get("/api/dashboard")).json()
+    assert dashboard["complaints_by_area"] == [{"area": "Taikoo Shing", "count": 3}, {"area": "LOHAS Park", "count": 2}]
+    assert [(a["area"], a["customers"]) for a in dashboard["alerts"]] == [("Taikoo Shing", 3)]
 
 
 async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_and_managers_only(
