@@ -261,8 +261,8 @@ def _read_new_password() -> str | None:
 
 def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     """``deactivate-user`` / ``set-password``: the account changes and its sessions end at once,
-    on the running server's embedded Redis too (no ``BOT_REDIS_URL``). With neither running, the
-    copies of the sessions a server cached lapse within ``CACHE_SECONDS``."""
+    (every request reads its session from the database); the open consoles are told on the
+    running server's embedded Redis too (no ``BOT_REDIS_URL``), or by its periodic recheck."""
     import asyncio
 
     from redis.asyncio import Redis
@@ -272,7 +272,7 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.embedded_redis import EmbeddedRedis
     from bot.staff.account_admin import NoSuchAccount, change_access
     from bot.staff.accounts import find_account
-    from bot.staff.sessions import CACHE_SECONDS, StaffSessions
+    from bot.staff.sessions import StaffSessions
     from bot.storage.db import Database
 
     new_password = None
@@ -314,8 +314,6 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
         return _refused("not changed", error)
     what = {None: "has a new password", True: "is on again", False: "is off"}[active]
     print(f"{arguments.username!r} {what}; {ended} session(s) ended")
-    if not redis_url and ended:
-        print(f"(the running server's session cache lets them lapse within {CACHE_SECONDS // 60} minutes)")
     return 0
 
 

@@ -51,7 +51,7 @@ class EmbeddedRedis:
     @staticmethod
     def running_url(directory: Path) -> str | None:
         """Where the embedded Redis of a server running over ``directory`` listens, or None: how a
-        command of the same checkout reaches the server's session cache (``deactivate-user``)."""
+        command of the same checkout tells the server's open consoles (``deactivate-user``)."""
         try:
             return (directory / _URL_FILE).read_text().strip() or None
         except OSError:

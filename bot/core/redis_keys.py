@@ -87,11 +87,6 @@ def wechat_passive_reply(appid: str, provider_message_id: str) -> str:
     return f"{PREFIX}:wechat:{appid}:passive-reply:{provider_message_id}"
 
 
-def staff_session(token_digest: str) -> str:
-    """Cache of one staff session (the database holds the truth), or "revoked" once signed out."""
-    return f"{PREFIX}:staff:session:{token_digest}"
-
-
 def webchat_session_starts(address: str) -> str:
     """Counter of web chat sessions opened from one client address within the window."""
     return f"{PREFIX}:webchat:session-starts:{address}"

@@ -1,6 +1,6 @@
 """Ending a staff member's access (``python -m bot deactivate-user`` / ``set-password``): the
 account is turned off or given a new password, and every session of theirs ends at once, on
-every instance (their open consoles are signed out), not when the session cache expires."""
+every instance (their open consoles are signed out too)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Staff sign-in: database-backed sessions cached in Redis (HttpOnly, SameSite=Strict cookie),
-CSRF tokens, role checks, and a sign-in rate limited before any password is checked."""
+"""Staff sign-in: database-backed sessions read with their account on every request (HttpOnly,
+SameSite=Strict cookie), CSRF tokens, role checks, and a sign-in rate limited before any password is checked."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """An operator ends a staff member's access from the command line: ``deactivate-user`` turns the
 account off and ``set-password`` replaces its password, and either signs out every session of
-theirs at once, open consoles included, on every instance (not when the session cache lapses)."""
+theirs at once, open consoles included, on every instance (every request reads its session from the database)."""
 
 from __future__ import annotations
 

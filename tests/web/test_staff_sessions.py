@@ -1,4 +1,4 @@
-"""Staff sessions: kept in the database (Redis only caches them), ended everywhere by a sign-out,
+"""Staff sessions: kept in the database (read with the account on every request), ended everywhere by a sign-out,
 replaced by a new sign-in, expired after their lifetime; the cookie is HttpOnly, SameSite=Strict
 and Secure where the site is https; the sign-in takes JSON from this site only."""
 
