@@ -43,13 +43,23 @@ def resend_lost_passive(session: Session, message_ids: Sequence[int]) -> list[in
     return sorted(row[0] for row in rows)
 
 
+_SMS_REPORTED_FROM = {"sent": ("sent",), "delivered": ("sent",), "failed": ("sent", "delivered")}
+"""The states a gateway's report moves a message from: "delivered" and "failed" are its last word
+(a part of a long text failing after another part was delivered fails the message)."""
+
+
 def set_sms_status(session: Session, message_sid: str, status: str) -> None:
-    """Record the delivery status an SMS gateway reported for the outbound message it sent as ``message_sid``."""
+    """Record the delivery status an SMS gateway reported for the outbound message it sent as
+    ``message_sid``: ``sent``, ``delivered`` or ``failed``, only forward from ``sent`` (reports
+    come out of order; a message of ours never goes back to be sent again, after later ones)."""
+    if status not in _SMS_REPORTED_FROM:
+        raise ValueError(f"not a delivery report: {status!r}")
     session.execute(
         update(Message)
         .where(
             Message.channel == "sms",
             Message.direction == "out",
+            Message.delivery_status.in_(_SMS_REPORTED_FROM[status]),
             Message.provider_message_id.contains(message_sid, autoescape=True),
         )
         .values(delivery_status=status)

@@ -21,10 +21,12 @@ log = structlog.get_logger(__name__)
 _FIELD_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")
 """How the gateway names its form fields (AccountSid, MessageSid, NumSegments, ToCountry)."""
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-STATUS_MAP = {
-    "queued": "pending",
-    "accepted": "pending",
-    "sending": "pending",
+STATUS_MAP: dict[str, str | None] = {
+    # Still in the gateway's hands: nothing to record. Never "pending": that is "ours to send",
+    # and the conversation's next delivery would send the message again, after later ones.
+    "queued": None,
+    "accepted": None,
+    "sending": None,
     "sent": "sent",
     "delivered": "delivered",
     "undelivered": "failed",
@@ -88,12 +90,17 @@ async def inbound(request: web.Request) -> web.Response:
 
 
 async def status_callback(request: web.Request) -> web.Response:
-    """``POST /channels/sms/status``: record the delivery state of a message the bot sent."""
+    """``POST /channels/sms/status``: record the delivery state of a message the bot sent.
+
+    Gateways report out of order (Twilio's "sending" may come after "delivered"): a state only
+    moves forward, and one before "sent" is acknowledged and changes nothing."""
     params = await _verified_form(request, STATUS_FIELDS)
-    sid, status = params.get("MessageSid", ""), STATUS_MAP.get(params.get("MessageStatus", ""))
-    if not sid or status is None:
+    sid, reported = params.get("MessageSid", ""), params.get("MessageStatus", "")
+    if not sid or reported not in STATUS_MAP:
         return json_error(400, "MessageSid and a known MessageStatus are required")
-    await resources(request).database.write(lambda session: set_sms_status(session, sid, status))
+    status = STATUS_MAP[reported]
+    if status is not None:
+        await resources(request).database.write(lambda session: set_sms_status(session, sid, status))
     return web.Response(status=204)
 
 

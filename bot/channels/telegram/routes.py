@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 from aiohttp import web
 
+from bot import json_text
 from bot.channels.telegram.adapter import MalformedUpdate, TelegramAdapter
 from bot.channels.text_input import clean_inbound
 from bot.config import PhraseId
@@ -13,7 +16,7 @@ from bot.keys import channel_adapter, resources
 from bot.media.intake import enqueue_media_fetch
 from bot.resources import Resources
 from bot.storage.buttons import button_is_current
-from bot.web.responses import json_error
+from bot.web.responses import NotStrictJson, json_error
 
 log = structlog.get_logger(__name__)
 
@@ -21,7 +24,10 @@ log = structlog.get_logger(__name__)
 async def webhook(request: web.Request) -> web.Response:
     """``POST /channels/telegram``: stored before it is acknowledged; other update types are ignored.
 
-    A body that is not an update gets 400. An update Telegram would only retry in vain (a
+    A body that is not an update gets 400 saying why, read by the one strict reader as every
+    other endpoint reads its body (no NaN, number too large, name twice or nesting too deep,
+    UTF-8 only): Telegram sends none of these, and gives up on a refused request after a few
+    tries, so nothing it sent is lost. An update Telegram would only retry in vain (a
     message of the wrong shape, or with no visible text once cleaned) is acknowledged and
     ignored; a text over the limit is cut to it.
     """
@@ -29,13 +35,14 @@ async def webhook(request: web.Request) -> web.Response:
     if not adapter.verify(request.headers):
         return json_error(403, "bad or missing X-Telegram-Bot-Api-Secret-Token")
     try:
-        payload = await request.json()
+        payload = await _update_body(request)
         parsed = adapter.parse(payload, shared.clock())
     except MalformedUpdate as error:
         log.warning("telegram.malformed_update_ignored", update_id=payload.get("update_id"), reason=str(error))
         return web.json_response({"ok": True})
-    # ValueError: not JSON, not in its charset, or not an update; LookupError: an unknown charset.
-    except (ValueError, LookupError, RecursionError) as error:
+    # ValueError: not strict JSON in UTF-8 (NotStrictJson), or not an update (no update_id);
+    # RecursionError: an update nested deeper than its reader's stack.
+    except (ValueError, RecursionError) as error:
         return json_error(400, f"not a Telegram update: {error}")
     message = clean_inbound(parsed, shared.config.channels.max_provider_text_chars) if parsed is not None else None
     query = payload.get("callback_query")
@@ -50,6 +57,14 @@ async def webhook(request: web.Request) -> web.Response:
         answer = {"method": "answerCallbackQuery", "callback_query_id": query["id"]}
         return web.json_response(answer if stale is None else {**answer, "text": stale})
     return web.json_response({"ok": True})
+
+
+async def _update_body(request: web.Request) -> Any:
+    """The body read strictly; raises ValueError (:class:`NotStrictJson`) saying what is wrong."""
+    if (request.charset or "utf-8").lower() not in ("utf-8", "utf8"):
+        raise NotStrictJson("the body must be JSON in UTF-8")
+    # A broken emoji in a customer's text reaches us as a lone surrogate escape: read, then cleaned.
+    return json_text.strict_loads(await request.read(), "the body", lone_surrogates=True)
 
 
 async def _stale_button(shared: Resources, message: InboundMessage) -> str | None:
