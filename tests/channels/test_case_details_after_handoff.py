@@ -18,21 +18,26 @@ async def _case(client: Any) -> Complaint | None:
         return (await session.execute(select(Complaint))).scalar_one_or_none()
 
 
-async def test_a_phone_corrected_after_the_hand_off_replaces_the_cases(make_client: AppFactory) -> None:
-    client = await make_client()
+async def _handed_off_then(client: Any, phone: str, after: str, answered: str) -> None:
+    """A web chat complaint with ``phone`` handed off, then ``after`` said and ``answered`` heard."""
     token, _ = await new_session(client)
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     for text, answer in (
         ("小区楼道的垃圾三天没人清理", "电话"),
-        ("13611113333", "小区或地址"),
+        (phone, "小区或地址"),
         ("阳光花园3栋", "是否正确"),
         ("对", "投诉编号"),
-        ("不好意思电话留错了 应该是13611113334", "已更正为13611113334"),
+        (after, answered),
     ):
         await socket.send(text)
         await socket.until_bot_says(answer)
     await socket.close()
+
+
+async def test_a_phone_corrected_after_the_hand_off_replaces_the_cases(make_client: AppFactory) -> None:
+    client = await make_client()
+    await _handed_off_then(client, "13611113333", "不好意思电话留错了 应该是13611113334", "已更正为13611113334")
 
     async def corrected() -> bool:
         case = await _case(client)
@@ -43,19 +48,7 @@ async def test_a_phone_corrected_after_the_hand_off_replaces_the_cases(make_clie
 
 async def test_a_number_to_try_too_after_the_hand_off_is_the_cases_backup(make_client: AppFactory) -> None:
     client = await make_client()
-    token, _ = await new_session(client)
-    socket = await ChatSocket.open(client, token)
-    await socket.until_bot_says("客服代表")
-    for text, answer in (
-        ("小区楼道的垃圾三天没人清理", "电话"),
-        ("13811114444", "小区或地址"),
-        ("阳光花园3栋", "是否正确"),
-        ("对", "投诉编号"),
-        ("打不通就打我老婆的13922225555", "备用电话13922225555"),
-    ):
-        await socket.send(text)
-        await socket.until_bot_says(answer)
-    await socket.close()
+    await _handed_off_then(client, "13811114444", "打不通就打我老婆的13922225555", "备用电话13922225555")
 
     async def kept() -> bool:
         case = await _case(client)
