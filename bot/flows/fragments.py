@@ -3,6 +3,8 @@ say nothing alone are held and joined, never acknowledged as recorded one by one
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 
 from bot.flows.data import DESCRIPTION_MAX_CHARS
@@ -10,6 +12,9 @@ from bot.flows.records import State
 from bot.flows.turn import Turn
 from bot.understanding.markup import without_markup
 from bot.understanding.tokens import is_chinese
+
+_NOT_COMPARED = re.compile(r"[\W_]+")
+"""What ``str.isalnum`` is not: punctuation, spaces and marks are not compared."""
 
 
 def is_fragment(turn: Turn, text: str) -> bool:
@@ -57,11 +62,13 @@ def told_already(description: Iterable[str], text: str) -> bool:
     """``text`` is a part of the description already (the same message sent twice, "垃圾房几天没清了"
     a few seconds apart): the case says it once, as the restatement did."""
     said = _compared(text)
-    return bool(said) and any(_compared(part) == said for part in description)
+    return bool(said) and any(len(part) >= len(said) and _compared(part) == said for part in description)
 
 
+# Every message is compared with each part of the description told so far: each part's form is kept.
+@functools.lru_cache(maxsize=4096)
 def _compared(text: str) -> str:
-    return "".join(char for char in text if char.isalnum()).lower()
+    return _NOT_COMPARED.sub("", text).lower()
 
 
 def join_to_description(turn: Turn, text: str) -> None:

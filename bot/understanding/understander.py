@@ -78,6 +78,8 @@ class Understander:
         # The flow asks for a message's answer language right after understanding it: the
         # normalised text is kept for that (one text and its form, swapped at once).
         self._last: tuple[str, Normalised] | None = None
+        # The flow asks many word lists of one message (``Turn.says_any``): its matchable form likewise.
+        self._last_matchable: tuple[str, str] | None = None
 
     @classmethod
     def from_config(
@@ -184,7 +186,12 @@ class Understander:
     def matchable(self, text: str) -> str:
         """``text`` as keywords are matched against: folded, in simplified Chinese, with the
         configured misspellings read as the words meant."""
-        return self._misspellings.correct(self._normalise(text).text)
+        last = self._last_matchable
+        if last is not None and last[0] == text:
+            return last[1]
+        matchable = self._misspellings.correct(self._normalise(text).text)
+        self._last_matchable = (text, matchable)
+        return matchable
 
     def word_ends(self, text: str) -> list[int]:
         """Where the words of ``text`` end, as it is cut for matching (jieba, in simplified
