@@ -163,10 +163,15 @@ def search_conversations(
         .group_by(Message.conversation_id)
         .subquery()
     )
-    latest_case = (
-        select(Complaint.conversation_id, func.max(Complaint.case_number).label("case_number"))
+    newest_complaint = (
+        select(Complaint.conversation_id, func.max(Complaint.id).label("complaint_id"))
         .where(Complaint.conversation_id.in_(sorted(matched)))
         .group_by(Complaint.conversation_id)
+        .subquery()
+    )
+    latest_case = (
+        select(Complaint.conversation_id, Complaint.case_number)
+        .join(newest_complaint, newest_complaint.c.complaint_id == Complaint.id)
         .subquery()
     )
     rows = session.execute(
@@ -195,7 +200,12 @@ def search_conversations(
             channel=row.channel,
             owner=row.owner,
             status=row.status,
-            case_number=row.case_number or case_numbers.get(row.id),
+            # The case searched for by its number, else the conversation's newest case.
+            case_number=(
+                case_numbers.get(row.id)
+                if matched[row.id] == "case_number"
+                else row.case_number or case_numbers.get(row.id)
+            ),
             matched=matched[row.id],
             text=messages.get(shown_message[row.id], (None, None))[0],
             at=messages.get(shown_message[row.id], (None, None))[1],

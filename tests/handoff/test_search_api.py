@@ -12,6 +12,7 @@ from bot.storage.models import Complaint
 from tests.conftest import AppFactory
 from tests.handoff.queue_helpers import customer_hands_off, ticket_of
 from tests.helpers import ChatSocket, eventually, new_session
+from tests.promises.support import cases_by_category, two_promised_cases
 from tests.staff import add_user, set_queues, sign_in
 
 PHONE = "13812345678"
@@ -236,3 +237,24 @@ async def test_a_place_is_found_in_either_script_and_shown_as_written(make_clien
     mainland, _ = await customer_with_a_complaint(client)  # 阳光花园3栋, written in simplified
     [hit] = await search(client, "陽光花園")
     assert (hit["conversation_id"], hit["matched"], hit["place"]) == (mainland, "place", "阳光花园3栋")
+
+
+async def test_a_case_found_by_its_number_is_the_one_shown_beside_its_conversation(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+    conversation_id, socket = await two_promised_cases(client)
+    await socket.close()
+    cases = await cases_by_category(client, conversation_id)
+    water, noise = cases["engineering_repair"], cases["property_service"]
+
+    for case in (water, noise):
+        [hit] = await search(client, case.case_number)
+        assert (hit["conversation_id"], hit["matched"], hit["case_number"]) == (
+            conversation_id,
+            "case_number",
+            case.case_number,
+        )
+    # Found by its words, the conversation is shown with its newest case (the noise, told second).
+    [hit] = await search(client, "半夜拍球")
+    assert (hit["matched"], hit["case_number"]) == ("text", noise.case_number)
