@@ -21,7 +21,7 @@ from bot.staff.auth import requires
 from bot.staff.bodies import ComplaintFixBody, read_body
 from bot.staff.privacy import shown_phones
 from bot.storage.conversations import add_timeline_event, owner_of
-from bot.storage.corrections import complaint_to_correct
+from bot.storage.corrections import complaint_to_correct, follow_phone_correction
 from bot.storage.models import Complaint
 from bot.understanding.phones import national_digits
 from bot.understanding.understander import Understander
@@ -89,7 +89,8 @@ async def correct(request: web.Request) -> web.Response:
     The place's district is read again from the new place (as the bot reads it); the grade and
     the deadline stay as promised to the customer (a supervisor extends a deadline). Nothing is
     said to the customer: the timeline records ``complaint_corrected`` with each field's old and
-    new value, for staff only. 400 for a value that is not one (an unknown category, a text that
+    new value, for staff only; the customer's phone follows a corrected number it was (typed in a
+    chat, not a channel's own). 400 for a value that is not one (an unknown category, a text that
     is not a phone number), 403 for an agent who does not own the conversation, 404 for no such
     conversation or case. The answer is the case's corrected fields and ``changes``.
     """
@@ -119,6 +120,9 @@ async def correct(request: web.Request) -> web.Response:
             setattr(complaint, change["field"], change["to"])
         if "contact_phone" in wanted:
             complaint.contact_by_channel = False  # a number now: the case is no longer reached by the channel only
+            for change in changes:
+                if change["field"] == "contact_phone":
+                    follow_phone_correction(session, conversation_id, change["from"], change["to"])
         if "area" in wanted:
             complaint.district = understander.district(wanted["area"])
         if changes:

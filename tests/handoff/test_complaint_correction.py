@@ -66,6 +66,9 @@ async def test_the_owner_corrects_the_place_and_the_phone_and_the_customer_hears
         {"field": "area", "from": "阳光花园3栋", "to": "朝阳区望京SOHO塔2"},
     ]
     assert entry["detail"]["username"] == "li.agent"
+    # The customer's number in the header was the misheard one: it follows the correction.
+    shown = await client.get(f"/api/conversations/{conversation_id}")
+    assert (await shown.json())["customer"]["phone"] == "13912345678"
 
     await socket.caught_up()
     assert len(socket.bot_texts()) == said_before  # never told to the customer
