@@ -44,8 +44,9 @@ _CHUNK_END = re.compile(r"[\s,，。.!！?？;；、~～]+")
 
 
 def on_resolved(turn: Turn, summary: str | None = None) -> None:
-    """Arm the callback: after the configured delay, and within one working day (seed 002).
-    ``summary``: how the staff resolved it, told with the callback's question."""
+    """Arm the callback: after the configured delay, within service hours (a case resolved at
+    night is called back when the service opens, never at 1 a.m.), and within one working day
+    (seed 002). ``summary``: how the staff resolved it, told with the callback's question."""
     for kind in list(turn.step.data.timers):
         turn.cancel(kind)
     turn.step.data.resolution_summary = told_summary(summary)
@@ -54,9 +55,10 @@ def on_resolved(turn: Turn, summary: str | None = None) -> None:
     turn.step.data.extra.pop(_LAST_ASKED, None)
     turn.step.state = State.RESOLVED
     followups = turn.kit.config.followups
+    calendar = turn.kit.calendar
     due = min(
-        turn.now + dt.timedelta(seconds=followups.callback_delay),
-        turn.kit.calendar.add_working_days(turn.now, 1),
+        calendar.serving_at_or_after(turn.now + dt.timedelta(seconds=followups.callback_delay)),
+        calendar.add_working_days(turn.now, 1),
     )
     turn.arm(TimerKind.SATISFACTION_CALLBACK, max(1, int((due - turn.now).total_seconds())))
     turn.audit(TimelineKind.CALLBACK_SCHEDULED, due_at=due.isoformat())

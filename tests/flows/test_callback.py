@@ -4,13 +4,15 @@ rating is asked with options and a numbered answer picks one (issue 12 item 9)."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.core.engine import ConversationEngine
 from bot.core.messages import Option
 from bot.flows.complaint import Resolved, Step, TimerKind
 from bot.flows.records import State
-from tests.flows.chat import Chat
+from tests.flows.chat import SHANGHAI, Chat
 
 NOT_FIXED = [
     "路灯还是没修好啊",
@@ -445,3 +447,26 @@ def test_a_still_word_about_something_else_is_no_reopening(engine: ConversationE
     chat = _noise_resolved_and_asked(engine)
     step = chat.send(answer)
     assert not step.reopen and chat.state is State.AWAIT_RATING
+
+
+@pytest.mark.parametrize(
+    ("resolved_at", "called_back_at"),
+    [
+        # Resolved at 14:00 on a Monday: two hours later, within service hours.
+        (dt.datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI), dt.datetime(2026, 11, 23, 16, 0, tzinfo=SHANGHAI)),
+        # Resolved at 23:13 on a Monday: not at 01:13, but when the service opens on Tuesday.
+        (dt.datetime(2026, 11, 23, 23, 13, tzinfo=SHANGHAI), dt.datetime(2026, 11, 24, 8, 30, tzinfo=SHANGHAI)),
+        # Resolved on a Friday evening: the next working day's opening, Monday.
+        (dt.datetime(2026, 11, 27, 20, 0, tzinfo=SHANGHAI), dt.datetime(2026, 11, 30, 8, 30, tzinfo=SHANGHAI)),
+    ],
+)
+def test_the_callback_is_made_within_service_hours(
+    engine: ConversationEngine, resolved_at: dt.datetime, called_back_at: dt.datetime
+) -> None:
+    chat = Chat(engine, now=resolved_at - dt.timedelta(minutes=10))
+    for text in ("小区5号楼门口的路灯坏了一个星期了", "13800138000", "阳光花园5栋", "对"):
+        chat.send(text)
+    chat.now = resolved_at
+    step = chat.send(Resolved())
+    [armed] = [timer for timer in step.timers if timer.kind is TimerKind.SATISFACTION_CALLBACK]
+    assert armed.due_at == called_back_at
