@@ -29,6 +29,7 @@ CORE_TYPES = (
     "bot.core.ticket_reason",
     "bot.core.clock",
     "bot.core.manager_patterns",
+    "bot.core.scripts",
 )
 CHANNEL_ADAPTERS = (
     "bot.channels.base",

@@ -8,6 +8,7 @@ and promised with its own deadline: the service standards, §1)."""
 from __future__ import annotations
 
 from bot.config import Intent, PhraseId
+from bot.core.scripts import places_overlap
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import PHONE_ASKS_DONE
 from bot.flows.closing import OPEN_CASE
@@ -117,8 +118,7 @@ def _at_the_case_s_place(turn: Turn) -> bool:
     place, here = turn.area, turn.step.data.area
     if place is None or here is None:
         return True
-    place = kept_place(place)
-    return place in here or here in place
+    return places_overlap(kept_place(place), here)
 
 
 def _take_as_a_case_of_its_own(turn: Turn, text: str, case_number: str, category: str | None) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from bot.config import Grade, Intent, PhraseId, Signal
+from bot.core.scripts import same_place
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.case_check import appeal_link
@@ -308,7 +309,9 @@ def place_after_hand_off(turn: Turn) -> bool:
     if data.area or not area or case_number is None:
         return False
     data.area = area = kept_place(area)
-    turn.step.contact = CaseContact(case_number, None, area=area, district=turn.kit.understander.district(area))
+    # Stored as the customer wrote it (陽光花園5棟), as a case's first place is.
+    written = place_as_written(turn) or area
+    turn.step.contact = CaseContact(case_number, None, area=written, district=turn.kit.understander.district(area))
     turn.audit(TimelineKind.AREA_RECEIVED)
     return True
 
@@ -410,7 +413,7 @@ def corrected_place(turn: Turn) -> bool:
     if not area or understood is None or case_number is None or data.area is None:
         return False
     area = kept_place(area)
-    if area == data.area or understood.signals or Intent.COMPLAINT in understood.intents:
+    if same_place(area, data.area) or understood.signals or Intent.COMPLAINT in understood.intents:
         return False
     # The form's words for the place ("地址", "小区"), not its option number ("3").
     place_words = [word for word in turn.kit.rules.correction_fields.get("area", []) if not word.isdigit()]
@@ -418,9 +421,11 @@ def corrected_place(turn: Turn) -> bool:
         return False
     data.area = area
     district = turn.kit.understander.district(area)
-    turn.step.contact = CaseContact(case_number, None, area=area, district=district, area_replaces=True)
+    # Stored and said back as the customer wrote it (陽光花園5棟), as a case's first place is.
+    written = place_as_written(turn) or area
+    turn.step.contact = CaseContact(case_number, None, area=written, district=district, area_replaces=True)
     turn.audit(TimelineKind.AREA_RECEIVED, replaced=True)
-    turn.say(PhraseId.PLACE_CORRECTED, area=area, verbatim=(area,))
+    turn.say(PhraseId.PLACE_CORRECTED, area=written, verbatim=(written,))
     return True
 
 

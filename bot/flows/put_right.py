@@ -79,7 +79,9 @@ def place_put_right(turn: Turn, text: str) -> str | None:
         return None
     said = turn.kit.understander.simplified(area)
     stop = turn.kit.config.gazetteer.address_stop_chars
-    for right, wrong in _rights_and_wrongs(turn, text):
+    # The message read as the place is ("不是21樓" denies the 21楼 of 阳光花园3栋21楼); the place is
+    # said back in the customer's characters (``place_as_written``).
+    for right, wrong in _rights_and_wrongs(turn, turn.kit.understander.simplified(text)):
         at = said.lower().find(wrong.lower()) if wrong else -1
         if at < 0:
             continue

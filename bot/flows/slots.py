@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.config import Intent, ServiceConfig, Signal
+from bot.core.scripts import place_within, same_place
 from bot.core.timeline import TimelineKind
 from bot.flows.classify import normalise
 from bot.flows.data import AREA_MAX_CHARS, DESCRIPTION_MAX_CHARS, FlowData
@@ -99,7 +100,7 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     if area and (not data.area or correcting):
         only_district = area == understood.slots.district
         new_area = corrected_area(turn.kit, data.area, area, only_district) if data.area else area
-        if new_area != data.area:
+        if not same_place(new_area, data.area):
             _changed(turn, "area", TimelineKind.AREA_RECEIVED, replaced=bool(data.area))
             data.area = kept_place(new_area)
     slots = understood.slots
@@ -318,15 +319,31 @@ def place_as_written(turn: Turn) -> str | None:
     read = simplified(said)
     found = re.search(r"\s*".join(map(re.escape, meant)), read) if len(read) == len(said) else None
     written = tidy_place(said[found.start() : found.end()]) if found is not None else None
+    if not written:
+        # Put right in part ("12樓不是21樓" for 陽光花園3棟21樓): the place in the characters the
+        # customer wrote it and this message in.
+        written = _in_their_characters(simplified, meant, (data.area_written or "", said))
     data.area_written = written or None
     return data.area_written
+
+
+def _in_their_characters(simplified: Callable[[str], str], meant: str, written: Iterable[str]) -> str | None:
+    """``meant`` (simplified) with each character the customer wrote otherwise in ``written`` as they
+    wrote it (园 as their 園, 台 left as they left it, never OpenCC's 臺); None when none is."""
+    theirs: dict[str, str] = {}
+    for text in written:
+        read = simplified(text)
+        if len(read) == len(text):  # one character for one, as OpenCC converts most
+            theirs.update((after, before) for before, after in zip(text, read, strict=True) if before != after)
+    kept = "".join(theirs.get(char, char) for char in meant)
+    return kept if kept != meant else None
 
 
 def within_place(kit: FlowKit, old: str, new: str) -> str:
     """The place ``new`` told after ``old``: when ``old`` names only a part of a place (a building,
     a gate: "6栋门口") and ``new`` names no part of its own, ``old`` is inside it ("紫郡长安" makes
     紫郡长安6栋门口); otherwise ``new`` in its place."""
-    if old in new or not only_a_part(kit, old) or only_a_part(kit, new):
+    if place_within(old, new) or not only_a_part(kit, old) or only_a_part(kit, new):
         return kept_place(new)
     marker = kit.area_marker
     lowered = new.lower()

@@ -11,6 +11,7 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.case_numbers import case_numbers_in, case_numbers_looked_up, without_case_numbers
 from bot.core.messages import OutboundMessage
 from bot.core.phrases import Phrases
+from bot.core.scripts import places_overlap
 from bot.core.timeline import TimelineKind
 from bot.flows.case_check import CaseCheckFor, ask_case_check, named_status, not_confirmed, proven, unproven_number
 from bot.flows.deadline import BusinessCalendar, describe_moment
@@ -399,7 +400,8 @@ def _named_by_subject(turn: Turn, cases: list[CaseStatus]) -> list[CaseStatus]:
         pool = [case for case in pool if case.category == category] or pool
     place = turn.area
     if place is not None and len(pool) > 1:
-        pool = [case for case in pool if case.area and (place in case.area or case.area in place)] or pool
+        # The case's place as its customer wrote it (陽光花園5棟), the message's read (阳光花园5栋): one place.
+        pool = [case for case in pool if case.area and places_overlap(place, case.area)] or pool
     if len(pool) > 1:
         pool = [case for case in pool if _shares_problem_words(turn, understood.text, case)] or pool
     return pool if len(pool) < len(cases) else []

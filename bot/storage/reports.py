@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.core.scripts import place_key
 from bot.core.timeline import TimelineKind
 from bot.storage.case_reports import SATISFIED_FROM
 from bot.storage.models import Complaint, Conversation, DeadLetter, Message, Report, Satisfaction, TimelineEvent
@@ -34,13 +35,13 @@ def _counts(values: list[str], key: str) -> list[dict[str, Any]]:
     return [{key: value, "count": count} for value, count in ordered]
 
 
-def _area_counts(places: Iterable[tuple[str | None, str | None]]) -> list[dict[str, Any]]:
-    """Cases by place (each its area and area_search), a place written in either script counted
-    once (金星閣 and 金星阁), named as its first case wrote it."""
+def _area_counts(places: Iterable[str | None]) -> list[dict[str, Any]]:
+    """Cases by place (each its area), a place written in either script counted once (金星閣 and
+    金星阁: :func:`bot.core.scripts.place_key`), named as its first case wrote it."""
     named: dict[str, str] = {}
     keys = []
-    for area, area_search in places:
-        key = area_search or area or ""
+    for area in places:
+        key = place_key(area) if area else ""
         named.setdefault(key, area or "")
         keys.append(key)
     return [{"area": named[item["area"]], "count": item["count"]} for item in _counts(keys, "area")]
@@ -50,7 +51,7 @@ def build_daily_report(session: Session, day: dt.date, zone: ZoneInfo) -> dict[s
     """The report body for one local day."""
     start, end = day_bounds(day, zone)
     created = session.execute(
-        select(Complaint.category, Complaint.area, Complaint.area_search, Conversation.channel, Complaint.district)
+        select(Complaint.category, Complaint.area, Conversation.channel, Complaint.district)
         .join(Conversation, Conversation.id == Complaint.conversation_id)
         .where(Complaint.created_at >= start, Complaint.created_at < end)
         .order_by(Complaint.id)  # a place is named as its first case wrote it
@@ -99,7 +100,7 @@ def build_daily_report(session: Session, day: dt.date, zone: ZoneInfo) -> dict[s
         "complaints": {
             "total": len(created),
             "by_category": _counts([row.category for row in created], "category"),
-            "by_area": _area_counts((row.area, row.area_search) for row in created),
+            "by_area": _area_counts(row.area for row in created),
             "by_channel": _counts([row.channel for row in created], "channel"),
             # issue 14 (reports): the district the address parser normalised ("" when unknown).
             "by_district": _counts([row.district or "" for row in created], "district"),

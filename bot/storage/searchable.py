@@ -2,8 +2,9 @@
 
 A Hong Kong customer writes 金星閣, a mainland agent searches 金星阁, and a place may be stored in
 mixed scripts (太古城金星閣15楼). Both the stored text and the query go through OpenCC's ``t2s``
-here, in the storage layer: the text when it is written (a column beside it, ``search_text`` on
-messages and ``area_search`` on complaints), the query when it is searched. The database cannot run
+(:mod:`bot.core.scripts`, the converter places are compared with too) in the storage layer: the
+text when it is written (a column beside it, ``search_text`` on messages and ``area_search`` on
+complaints), the query when it is searched. The database cannot run
 OpenCC, so a column is what keeps the search index-friendly: ``coalesce(search_text, text)`` can
 carry a trigram index (PostgreSQL ``pg_trgm``), where converting at query time could not. The
 column is NULL where the text is already simplified (most messages), so it costs no space there.
@@ -11,27 +12,7 @@ column is NULL where the text is already simplified (most messages), so it costs
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Protocol
-
-
-class _Converter(Protocol):
-    def convert(self, text: str) -> str: ...
-
-
-@cache
-def _to_simplified() -> _Converter:
-    # One converter for the process (≈ 3 ms to build; it holds no state between calls), built on
-    # first use so that processes that never write or search text do not load it.
-    import opencc
-
-    converter: _Converter = opencc.OpenCC("t2s")
-    return converter
-
-
-def simplified(text: str) -> str:
-    """``text`` in simplified Chinese (a search query, or the text a column holds)."""
-    return text if text.isascii() else _to_simplified().convert(text)
+from bot.core.scripts import simplified
 
 
 def searchable(text: str | None) -> str | None:
@@ -39,7 +20,7 @@ def searchable(text: str | None) -> str | None:
     differs from it, else None (the search reads ``text`` itself then)."""
     if text is None or text.isascii():
         return None
-    converted = _to_simplified().convert(text)
+    converted = simplified(text)
     return converted if converted != text else None
 
 

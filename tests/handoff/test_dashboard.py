@@ -50,6 +50,16 @@ def test_neighbours_in_different_buildings_of_one_estate_cluster(service_config:
     assert find_clusters([_row(1, "翠湖花园3栋"), _row(2, "阳光花园3栋"), _row(3, "绿地新都会3栋")], 2, areas) == []
 
 
+def test_an_estate_written_in_traditional_and_simplified_is_one_area(service_config: ServiceConfig) -> None:
+    """Places are stored as the customer wrote them: 陽光花園5棟 and 阳光花园5栋 are one estate's."""
+    areas = AreaGroups(service_config.gazetteer, simplified_converter())
+    rows = [_row(1, "陽光花園5棟"), _row(2, "阳光花园5栋"), _row(3, "阳光花园3栋2单元"), _row(4, "陽光花園")]
+    [cluster] = find_clusters(rows, min_customers=4, areas=areas)
+    # Two wrote each: shown as the first complaint wrote it.
+    assert (cluster.area, cluster.customers) == ("陽光花園", 4)
+    assert areas.key("陽光花園5棟") == areas.key("阳光花园12号楼") == areas.key("阳光花园")
+
+
 def test_area_spelling_is_normalised_but_one_customer_or_mixed_categories_do_not_cluster(
     service_config: ServiceConfig,
 ) -> None:
