@@ -110,6 +110,7 @@ from bot.flows.resuming import only_polite, resume, resumes
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
 from bot.flows.slots import (
     append_description,
+    description_text,
     is_bare_complaint_mention,
     keep_slots,
     markers,
@@ -129,7 +130,7 @@ from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
 from bot.understanding.english_places import english_parts
 from bot.understanding.guard import ForbiddenGuard
-from bot.understanding.language import ZH_TW
+from bot.understanding.language import ZH_CN, ZH_TW
 from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.understander import Understander
@@ -612,9 +613,20 @@ class ComplaintFlow:
         prefix = turn.kit.config.service.case_prefix
         words = without_case_numbers(text, prefix).lower() if case_numbers_in(text, prefix) else text
         answer = turn.kit.understander.answer_locale(words, so_far, settled)
+        place_told_after_the_problem = settled and _only_a_place_told(turn.understood)
+        if (
+            answer == ZH_TW
+            and so_far == ZH_CN
+            and settled
+            and _only_items(turn.understood, turn.kit.understander.simplified)
+            and turn.kit.understander.written_simplified(description_text(data))
+        ):
+            # "太古城金星閣15樓B室" alone after a problem told in simplified characters: the place's
+            # own characters (Hong Kong's estates are written so), not the customer's script; the
+            # conversation goes on, the place said back, in simplified ("我住喺…" would turn it).
+            return
         if answer.startswith("zh") != so_far.startswith("zh") and (
-            _only_items(turn.understood, turn.kit.understander.simplified)
-            or (settled and _only_a_place_told(turn.understood))
+            _only_items(turn.understood, turn.kit.understander.simplified) or place_told_after_the_problem
         ):
             # "阳光花园3栋" in an English conversation: an answer, not another language; so is a
             # place copied in its own script once the problem is told ("15樓 B室 金星閣 太古城"),

@@ -160,6 +160,14 @@ class Understander:
             return ZH_CN
         return answer
 
+    def written_simplified(self, text: str) -> bool:
+        """``text`` has characters only simplified Chinese writes so ("楼", "泼"), and none only
+        traditional writes: its writer writes simplified."""
+        message = normalise(text, self._converter)
+        if message.traditional_characters or self._traditionaliser is None:
+            return False
+        return self._traditionaliser.convert(message.folded) != message.folded
+
     def _same_in_both_scripts(self, message: Normalised) -> bool:
         if message.traditional_characters or self._traditionaliser is None:
             return False

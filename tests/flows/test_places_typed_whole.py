@@ -229,3 +229,17 @@ def test_a_named_building_floor_and_flat_told_with_the_problem_are_restated_as_t
     label = problem.split("：")[0] + "："
     assert restated_line(chat, label).startswith(f"{problem}（")
     assert restated_line(chat, place.split("：")[0] + "：") == place
+
+
+def test_a_place_copied_in_traditional_characters_keeps_a_simplified_conversation_simplified(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    chat.send("楼上漏水 滴到我家厨房了")
+    chat.send("13812345678")
+    chat.send("太古城金星閣15樓B室")
+    # Said back, place and all, in the characters the customer writes in.
+    assert restated_line(chat, "地点：") == "地点：太古城金星阁15楼B室"
+    promised = chat.texts(chat.send("对"))
+    assert "投诉编号" in promised and "編號" not in promised
