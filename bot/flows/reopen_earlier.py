@@ -53,6 +53,9 @@ def reopened_earlier_case(turn: Turn, text: str) -> bool:
             _reopen(turn, chosen[0], f"{told} {text}" if isinstance(told, str) else text)
             return True
         return False
+    numbers = _numbers(turn)
+    if numbers and not numbers & {case.case_number for case in recent}:
+        return False  # another case named by its number ("TS2026… 还是没修好"): checked and told as ever
     about = [case for case in recent if _not_solved(turn, text, case)]
     if not about:
         return False
@@ -107,12 +110,20 @@ def _named(turn: Turn, cases: list[CaseStatus]) -> list[CaseStatus]:
     understood = turn.understood
     if understood is None or not cases:
         return []
-    numbers = set(case_numbers_in(understood.text, turn.kit.config.service.case_prefix))
+    numbers = _numbers(turn)
     said = understood.text.upper()
     by_number = [case for case in cases if case.case_number in numbers or (case.case_number or "-") in said]
     if by_number:
         return by_number
     return named_by_subject(turn, cases) if len(cases) > 1 else []
+
+
+def _numbers(turn: Turn) -> set[str]:
+    """The case numbers the message gives."""
+    understood = turn.understood
+    if understood is None:
+        return set()
+    return set(case_numbers_in(understood.text, turn.kit.config.service.case_prefix))
 
 
 def _reopen(turn: Turn, case: CaseStatus, text: str) -> None:

@@ -107,3 +107,15 @@ def test_two_cases_answered_by_subject(conversation_engine: ConversationEngine) 
     chat.send("没解决")
     step = chat.send("停水那个")
     assert step.reopen_case == WATER
+
+
+def test_its_case_number_names_it(conversation_engine: ConversationEngine) -> None:
+    chat = _chat(conversation_engine, _water(), _light())
+    step = chat.send(f"{WATER} 还是没修好")
+    assert step.reopen_case == WATER
+
+
+def test_another_case_number_is_not_a_reopening_of_this_one(conversation_engine: ConversationEngine) -> None:
+    chat = _chat(conversation_engine, _light())
+    step = chat.send("TS20261001XYZ789 还是没修好")
+    assert step.reopen_case is None and "satisfaction_reopened" not in chat.phrase_ids(step)

@@ -12,7 +12,7 @@ from bot.keys import resources
 from bot.storage.models import Complaint, Conversation
 from tests.channels.conftest import PHONE, app_with_sms_stub
 from tests.conftest import AppFactory, FixedClock
-from tests.helpers import ChatSocket, eventually
+from tests.helpers import ChatSocket, eventually, timeline_kinds
 from tests.promises.support import claim_and_resolve, promised_case, promised_case_in_english
 
 STREET_LIGHT = "小区门口的路灯坏了一个星期了,晚上一片漆黑"
@@ -103,6 +103,9 @@ async def test_web_chat_not_solved_after_the_callback_closed_reopens_the_case(
     assert first.case_number in told
     case = await _reopened_elsewhere(client, conversation_id, agent_id)
     assert case.case_number == first.case_number
+    # The closed conversation's timeline says where its case went; the new one's, that it was reopened.
+    assert (await timeline_kinds(client, conversation_id))[-1] == "reopened_by_customer"
+    assert "reopened" in await timeline_kinds(client, case.conversation_id)
     assert not any("投诉编号是" in text or "请问以上内容" in text for text in socket.bot_texts())
     await socket.close()
 
