@@ -183,6 +183,7 @@ class PhraseId(StrEnum):
     SATISFACTION_SORRY = "satisfaction_sorry"
     SATISFACTION_SUGGESTION = "satisfaction_suggestion"
     SATISFACTION_REOPENED = "satisfaction_reopened"
+    REOPEN_WHICH_CASE = "reopen_which_case"
     CASE_REOPENED = "case_reopened"
     # Some of a conversation's cases resolved, the others still open; a case number list.
     CASE_RESOLVED = "case_resolved"
@@ -318,6 +319,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     # issue 12 item 1
     PhraseId.STATUS_ANSWER: frozenset({"case", "stage", "deadline"}),
     PhraseId.STATUS_CASES: frozenset({"count"}),
+    PhraseId.REOPEN_WHICH_CASE: frozenset({"count"}),
     PhraseId.STATUS_CASE_NUMBER: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_ADDED: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_NEW_CASE: frozenset({"case_number"}),
@@ -1320,6 +1322,10 @@ class Followups(_Strict):
     """Seconds after resolution before the satisfaction callback (capped at one working day)."""
     answer_window: Annotated[int, Field(ge=60, le=30 * DAY_SECONDS)]
     """Seconds the customer has to answer a callback question."""
+    reopen_within: Annotated[int, Field(ge=0, le=90 * DAY_SECONDS)] = 7 * DAY_SECONDS
+    """Seconds after its resolution during which a customer who writes again, in a new
+    conversation, that the problem is not solved ("没解决", "还是没修好") reopens that case instead
+    of filing a new complaint; 0: never (a new complaint)."""
     rating_words: list[str] = []
     """Words an answer to the rating question may carry besides its one score ("打5分吧",
     "5 stars"); an answer with other words is not a rating. Not-fixed answers are the

@@ -927,6 +927,7 @@ class _BatchWrites:
         self.fallback_category = fallback_category
         self.case_timers: list[CaseTimer] = []
         self.reopened: list[int] = []
+        self.reopened_earlier: list[tuple[int, str]] = []
         self._router = router
         self.staff_events: list[StaffEvent] = []
         self.processed: list[int] = []
@@ -1036,6 +1037,8 @@ class _BatchWrites:
             )
         if step.reopen:
             self.reopened.append(conversation.id)
+        if step.reopen_case is not None:
+            self.reopened_earlier.append((conversation.id, step.reopen_case))
         handed_to: dict[str, Any] = {}
         if step.handoff is not None:
             # The manager rules pick the queue and priority, notify, and may give the case
@@ -1160,10 +1163,7 @@ class _BatchWrites:
         reopened = self._tracker.reopen_case(
             session, conversation, complaint, Reopener(), now, dispatcher.status_on_commit
         )
-        outcome.deliveries.extend(reopened.effects.deliveries)
-        outcome.staff_events.extend(reopened.effects.staff_events)
-        outcome.timers.extend(reopened.effects.timers)
-        outcome.queue_changed.extend(reopened.effects.queue_changed)
+        _add_effects(outcome, reopened.effects)
 
     def flush(self, session: Session, now: dt.datetime, outcome: Effects, dispatcher: Dispatcher) -> None:
         store.mark_processed(session, self.processed, now)
@@ -1230,9 +1230,23 @@ class _BatchWrites:
         for conversation_id in self.reopened:
             if conversation_id not in self.dropped:
                 self._reopen(session, conversation_id, now, outcome, dispatcher)
+        for conversation_id, case_number in self.reopened_earlier:
+            if conversation_id not in self.dropped:
+                reopened = self._tracker.reopen_earlier_case(
+                    session, conversation_id, case_number, now, dispatcher.status_on_commit
+                )
+                _add_effects(outcome, reopened.effects)
         touched = dict.fromkeys(row["conversation_id"] for row in [*self.timeline, *rows])
         if touched:
             outcome.staff_events.append(StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=tuple(touched)))
+
+
+def _add_effects(outcome: Effects, more: Effects) -> None:
+    """A tracker action's effects, carried out with the batch's."""
+    outcome.deliveries.extend(more.deliveries)
+    outcome.staff_events.extend(more.staff_events)
+    outcome.timers.extend(more.timers)
+    outcome.queue_changed.extend(more.queue_changed)
 
 
 __all__ = ["Pipeline", "State", "StoredInbound"]

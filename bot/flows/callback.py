@@ -255,11 +255,21 @@ def _still_wrong(turn: Turn, said: str) -> bool:
     return understood.category == before or same_matter(turn, understood, told)
 
 
-def _goes_on_in_its_own_words(turn: Turn, text: str) -> bool:
+def says_not_solved(turn: Turn, text: str, told: str) -> bool:
+    """The callback's reading of a message about the problem ``told``, resolved: it is not solved
+    (the ``not_resolved`` intent, ``followups.not_done_words``) or goes on in its own words
+    (:func:`_goes_on_in_its_own_words`). Also read of a message in a later conversation about a
+    case resolved lately (:mod:`bot.flows.reopen_earlier`)."""
+    if Intent.NOT_RESOLVED in turn.intents or turn.says_any(text, turn.kit.config.followups.not_done_words):
+        return True
+    return _goes_on_in_its_own_words(turn, text, told)
+
+
+def _goes_on_in_its_own_words(turn: Turn, text: str, told: str | None = None) -> bool:
     """No score, no complaint read, but a still or again word (``followups.still_words``,
-    ``again_words``) followed by a word of the problem told: "还在跳", "今晚还是跳到十点多" after
-    "广场舞每天晚上跳到十点多"; not "我还在上班"."""
-    told = description_text(turn.step.data)
+    ``again_words``) followed by a word of the problem told (``told``, else this conversation's):
+    "还在跳", "今晚还是跳到十点多" after "广场舞每天晚上跳到十点多"; not "我还在上班"."""
+    told = description_text(turn.step.data) if told is None else told
     if not told:
         return False
     understander, followups = turn.kit.understander, turn.kit.config.followups

@@ -106,6 +106,7 @@ from bot.flows.not_a_place import nothing_of_a_place
 from bot.flows.phone_pieces import ask_for_the_rest, phone_pieces_read
 from bot.flows.put_right import keep_place_put_right
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
+from bot.flows.reopen_earlier import reopened_earlier_case
 from bot.flows.resuming import only_polite, resume, resumes
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
 from bot.flows.slots import (
@@ -386,6 +387,8 @@ class ComplaintFlow:
             not_confirmed(turn, data.case_check, None, data.case_check_text or "", exists=exists)
         if state in COLLECTING and back_to_the_resolved_case(turn, text):
             return
+        if state in COLLECTING and reopened_earlier_case(turn, text):
+            return  # "还是没修好" in a new conversation: the case resolved lately reopened, or which one asked
         if state in COLLECTING:
             count_unknown_case_numbers(turn)
             if signals & ESCALATING_SIGNALS:

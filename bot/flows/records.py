@@ -86,6 +86,8 @@ class CaseStatus:
     customer's cases a question names ("漏水的那个呢")."""
     problem: str | None = None
     """For a case among ``CustomerView.open_cases``: the problem as recorded, for the same."""
+    resolved_at: dt.datetime | None = None
+    """For a case among ``CustomerView.resolved_cases``: when it was resolved."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,10 @@ class CustomerView:
     """Every unresolved case of the customer's own (this conversation's and any other's, never one
     found by a typed phone), oldest first, when there are two or more: a status question hears of
     each, or of the one it names (empty with one case or none: ``open_case``/``this_case`` tell it)."""
+    resolved_cases: tuple[CaseStatus, ...] = ()
+    """The customer's own resolved cases whose conversations have closed, newest resolution first (loaded
+    while a conversation takes a complaint): "没解决" in a new conversation reopens the one resolved
+    within ``followups.reopen_within`` it is about, instead of filing a new complaint."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -383,10 +383,10 @@ def cases_asked_about(turn: Turn, status: CaseStatus) -> list[CaseStatus]:
     cases = list(turn.customer.open_cases)
     if len(cases) < 2 or status.case_number not in {case.case_number for case in cases}:
         return [status]
-    return _named_by_subject(turn, cases) or cases
+    return named_by_subject(turn, cases) or cases
 
 
-def _named_by_subject(turn: Turn, cases: list[CaseStatus]) -> list[CaseStatus]:
+def named_by_subject(turn: Turn, cases: list[CaseStatus]) -> list[CaseStatus]:
     """Those of ``cases`` the message names by what they are about, narrowed step by step: their
     category, then their place, then the problem's own words (a keyword of the category in both);
     empty when it names none of them in particular (all or none would match)."""
@@ -403,11 +403,11 @@ def _named_by_subject(turn: Turn, cases: list[CaseStatus]) -> list[CaseStatus]:
         # The case's place as its customer wrote it (陽光花園5棟), the message's read (阳光花园5栋): one place.
         pool = [case for case in pool if case.area and places_overlap(place, case.area)] or pool
     if len(pool) > 1:
-        pool = [case for case in pool if _shares_problem_words(turn, understood.text, case)] or pool
+        pool = [case for case in pool if shares_problem_words(turn, understood.text, case)] or pool
     return pool if len(pool) < len(cases) else []
 
 
-def _shares_problem_words(turn: Turn, text: str, case: CaseStatus) -> bool:
+def shares_problem_words(turn: Turn, text: str, case: CaseStatus) -> bool:
     """``text`` holds a keyword of the case's category that its problem holds too ("路灯" of
     "小区门口的路灯坏了"), though it reads as a status question of no category."""
     known = {category.id for category in turn.kit.rules.categories}
@@ -434,7 +434,7 @@ def asks_after_one_of_the_cases(turn: Turn) -> bool:
         return False
     if not turn.says_any(understood.text, turn.kit.config.followups.which_case_words):
         return False
-    return bool(_named_by_subject(turn, cases))
+    return bool(named_by_subject(turn, cases))
 
 
 def _waited_too_long(turn: Turn) -> bool:

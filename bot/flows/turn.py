@@ -111,6 +111,9 @@ class Step:
     satisfaction: SatisfactionRecord | None = None
     reopen: bool = False
     """The customer said the resolved case is not resolved: give it back to its previous owner."""
+    reopen_case: str | None = None
+    """The customer said their case resolved in an earlier conversation (this number) is not
+    resolved: it comes into this conversation and goes back to its previous owner."""
     locale: str | None = None
     """The conversation's new locale when the customer wrote in another language; None: unchanged."""
     # issue 12 item 3

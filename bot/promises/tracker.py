@@ -649,6 +649,35 @@ class Tracker:
             callback_cancelled=callback_pending,
         )
 
+    def reopen_earlier_case(
+        self,
+        session: Session,
+        conversation_id: int,
+        case_number: str,
+        now: dt.datetime,
+        status_on_commit: StatusOnCommit,
+    ) -> Outcome:
+        """The customer's "没解决" in a new conversation about their case resolved in an earlier,
+        closed one (``Step.reopen_case``): the case comes into this conversation, where the
+        customer writes now, and is reopened as at the callback (:meth:`reopen_case`). A case no
+        longer resolved (staff reopened it meanwhile) is not touched: the conversation waits in the
+        supervisors' queue ("missing")."""
+        conversation = session.get(Conversation, conversation_id)
+        if conversation is None:
+            return Outcome("missing")
+        taken = store.take_resolved_case(session, conversation, case_number)
+        if taken is None:
+            request = HandoffRequest(SUPERVISOR_QUEUE, REOPENED_PRIORITY, TicketReason.AFTER_RESOLUTION)
+            open_or_raise_ticket(session, conversation.id, None, request, now)
+            return Outcome("missing", Effects(queue_changed=[conversation.id]))
+        earlier, moved_from = taken
+        # The closed conversation's timeline says where its case went.
+        detail = {"case_number": case_number, "conversation_id": conversation.id, "channel": conversation.channel}
+        add_timeline_event(
+            session, moved_from, TimelineKind.REOPENED_BY_CUSTOMER, CUSTOMER, detail, now, complaint_id=earlier.id
+        )
+        return self.reopen_case(session, conversation, earlier, Reopener(), now, status_on_commit)
+
     def reopen_case(
         self,
         session: Session,

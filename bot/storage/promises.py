@@ -34,6 +34,27 @@ def latest_complaint(session: Session, conversation_id: int) -> Complaint | None
     ).scalar_one_or_none()
 
 
+def take_resolved_case(session: Session, conversation: Conversation, case_number: str) -> tuple[Complaint, int] | None:
+    """The customer's case ``case_number``, resolved in a conversation that has closed, brought
+    into ``conversation`` (where they are writing now, so its replies, status and next callback
+    are there), with the id of the conversation it was in; None when it is no such case of this
+    conversation's customer (reopened meanwhile)."""
+    complaint = session.execute(
+        select(Complaint)
+        .join(Conversation, Conversation.id == Complaint.conversation_id)
+        .where(
+            Complaint.case_number == case_number,
+            Complaint.customer_id == conversation.customer_id,
+            Complaint.status == "resolved",
+            Conversation.status == "closed",
+        )
+    ).scalar_one_or_none()
+    if complaint is None:
+        return None
+    moved_from, complaint.conversation_id = complaint.conversation_id, conversation.id
+    return complaint, moved_from
+
+
 def open_complaints(session: Session, conversation_id: int) -> list[Complaint]:
     """The conversation's open cases, oldest first (another problem told after the hand-off is a
     case of its own beside the first)."""

@@ -627,7 +627,17 @@ _CASE_COLUMNS = (
     _complaints.c.area,
 )
 _PRIOR_COMPLAINTS = PreparedQuery(
-    select(*_CASE_COLUMNS, _complaints.c.description)
+    select(
+        *_CASE_COLUMNS,
+        _complaints.c.description,
+        _complaints.c.resolved_at,
+        # By primary key: whether the case's conversation has closed (a resolved case whose
+        # callback still runs there is answered there, never reopened from another conversation).
+        select(_conversations.c.status)
+        .where(_conversations.c.id == _complaints.c.conversation_id)
+        .scalar_subquery()
+        .label("conversation_status"),
+    )
     .where(_complaints.c.customer_id.in_(bindparam("ids", expanding=True)))
     .order_by(_complaints.c.id)
 )
@@ -636,6 +646,9 @@ _CASES_BY_NUMBER = select(*_CASE_COLUMNS, _complaints.c.contact_phone).where(
     _complaints.c.case_number.in_(bindparam("numbers", expanding=True))
 )
 OPEN_STATUSES = ("open", "incomplete")
+_RESOLVED_CASES_TOLD = 5
+"""The most recently resolved cases a conversation taking a complaint is given (the flow keeps those
+within ``followups.reopen_within``)."""
 RESOLVED_STATUSES = ("resolved", "closed")
 AGENT_OWNER = "agent:"
 
@@ -862,6 +875,36 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
             for complaint in several.get(customer_id, ())
         )
 
+    collecting = {row.id for row in rows if State(row.flow_state) in COLLECTING}
+
+    def resolved_cases(customer_id: int, conversation_id: int) -> tuple[CaseStatus, ...]:
+        """The customer's cases resolved in conversations that have closed, newest resolution
+        first, for a conversation taking a complaint ("没解决" there may be about one of them)."""
+        if conversation_id not in collecting:
+            return ()
+        resolved = [
+            complaint
+            for complaint in complaints.get(customer_id, ())
+            if complaint.status == "resolved"
+            and complaint.resolved_at is not None
+            and complaint.conversation_status == "closed"
+        ]
+        resolved.sort(key=lambda complaint: complaint.resolved_at, reverse=True)
+        return tuple(
+            CaseStatus(
+                CaseStage.RESOLVED,
+                case_number=complaint.case_number,
+                deadline_at=complaint.deadline_at,
+                area=complaint.area,
+                customer_id=customer_id,
+                own=True,
+                category=complaint.category,
+                problem=complaint.description,
+                resolved_at=complaint.resolved_at,
+            )
+            for complaint in resolved[:_RESOLVED_CASES_TOLD]
+        )
+
     def open_case(conversation_id: int) -> OpenCase | None:
         complaint = open_complaints[conversation_id]
         if complaint is None:
@@ -916,6 +959,7 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
                 open_case=open_case(row.id),
                 this_case=this_case(row.customer_id, row.id),
                 open_cases=open_cases(row.customer_id),
+                resolved_cases=resolved_cases(row.customer_id, row.id),
             ),
         )
         for row in rows
