@@ -127,8 +127,8 @@ class StaffSocket:
 
     def conversation_ids(self, event: StaffEvent) -> tuple[int, ...]:
         """The event's conversations this socket is told of: of a conversation or typing event,
-        to an agent, only those it watches and may read (even an id tells that a conversation
-        outside the agent's queues is busy)."""
+        or a queue event of a queue not theirs, to an agent, only those it watches and may read
+        (even an id tells that a conversation outside the agent's queues is busy)."""
         if self.reads_every_conversation:
             return event.conversation_ids
         if event.kind in (StaffEventKind.CONVERSATION, StaffEventKind.TYPING) or (

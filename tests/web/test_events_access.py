@@ -32,7 +32,7 @@ from tests.staff import (
 )
 
 TYPING = {"type": "typing"}
-REFETCH = {"type": "queue", "conversation_ids": [], "queue": None, "detail": {}}
+REFETCH: dict[str, Any] = {"type": "queue", "conversation_ids": [], "queue": None, "detail": {}}
 """What a console is told once its changed access is read: refetch the queue."""
 
 
