@@ -10,6 +10,11 @@ rebuilds it too, so any drift heals within a minute.
 
 Writers read the database while WATCHing a version counter that every write bumps: a write based
 on a read that another write overtook fails and reads again, so an older view never lands last.
+
+A change is told to the consoles as one ``queue`` staff event per queue whose waiting tickets it
+changed (the queue a ticket waits in now, and the one it left), naming that queue: only the staff
+who see that queue hear of it (``bot.staff.event_socket``), so an agent of another queue is not
+told that a case exists, nor made to refetch.
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ REBUILD_LOCK_MS = 5_000
 WRITE_ATTEMPTS = 20
 
 Clock = Callable[[], dt.datetime]
+Gone = dict[int, tuple[int, str]]
+"""Tickets of the conversations read that no longer wait: ticket id → (conversation id, queue)."""
+QueueChanges = dict[str, set[int]]
+"""Queue → the conversations whose waiting tickets there a change added, moved or removed."""
 
 
 def ticket_to_json(ticket: WaitingTicket) -> str:
@@ -75,18 +84,34 @@ def positions_in_queue(ordered: Sequence[WaitingTicket]) -> dict[int, int]:
     return positions
 
 
+def queue_events(conversation_ids: Sequence[int], changes: QueueChanges) -> list[StaffEvent]:
+    """The ``queue`` staff events of a change to these conversations' tickets: one per queue in
+    ``changes``, naming it and its conversations (told to the staff who see that queue), and one
+    naming no queue for the conversations no waiting ticket of which changed (a claimed case
+    resolved: told to supervisors and managers, and to the consoles that watch them)."""
+    events = [
+        StaffEvent(kind=StaffEventKind.QUEUE, conversation_ids=tuple(sorted(ids)), queue=queue)
+        for queue, ids in sorted(changes.items())
+    ]
+    named = {cid for ids in changes.values() for cid in ids}
+    rest = tuple(sorted(set(conversation_ids) - named))
+    if rest:
+        events.append(StaffEvent(kind=StaffEventKind.QUEUE, conversation_ids=rest))
+    return events
+
+
 async def _load(
     sessions: async_sessionmaker[AsyncSession], conversation_ids: Sequence[int] | None
-) -> tuple[list[WaitingTicket], list[int]]:
-    """Waiting tickets (of ``conversation_ids``, or all) and the ids of those conversations'
-    tickets that no longer wait."""
+) -> tuple[list[WaitingTicket], Gone]:
+    """Waiting tickets (of ``conversation_ids``, or all) and those conversations' tickets that no
+    longer wait."""
     waiting: list[WaitingTicket] = []
-    gone: list[int] = []
+    gone: Gone = {}
     async with sessions() as session:
         rows = await session.run_sync(tickets.tickets_with_complaint, conversation_ids)
         for ticket, deadline_at, case_number, category, signals in rows:
             if ticket.status != "waiting":
-                gone.append(ticket.id)
+                gone[ticket.id] = (ticket.conversation_id, ticket.queue)
                 continue
             waiting.append(
                 WaitingTicket(
@@ -168,36 +193,62 @@ class LiveQueue:
     async def rebuild(self) -> list[WaitingTicket]:
         """Replace the Redis copy with every waiting ticket in the database; returns them."""
 
-        def apply(pipe: Any, waiting: list[WaitingTicket], gone: list[int]) -> None:
+        def apply(pipe: Any, waiting: list[WaitingTicket], gone: Gone) -> None:
             pipe.delete(redis_keys.LIVE_QUEUE)
             mapping = {str(ticket.id): ticket_to_json(ticket) for ticket in waiting}
             pipe.hset(redis_keys.LIVE_QUEUE, mapping={**mapping, BUILT_FIELD: "1"})
 
         return await self._write(lambda: _load(self._sessions, None), apply)
 
-    async def sync(self, conversation_ids: Sequence[int]) -> None:
-        """Write these conversations' tickets as the database has them now."""
+    async def sync(self, conversation_ids: Sequence[int]) -> QueueChanges:
+        """Write these conversations' tickets as the database has them now; returns the queues
+        whose waiting tickets this changes (each with its conversations): the queue each ticket
+        waits in, and the one each waited in before as the Redis copy had it (a ticket claimed,
+        resolved, transferred or escalated away). With no complete copy to tell, every queue
+        those conversations' tickets that no longer wait were in (staff of those queues may read
+        them: ``bot.staff.access``)."""
+        changes: QueueChanges = {}
         if not conversation_ids:
-            return
+            return changes
 
-        def apply(pipe: Any, waiting: list[WaitingTicket], gone: list[int]) -> None:
+        async def compare(pipe: Any, waiting: list[WaitingTicket], gone: Gone) -> None:
+            changes.clear()
+            for ticket in waiting:
+                changes.setdefault(ticket.queue, set()).add(ticket.conversation_id)
+            fields = [*(str(ticket.id) for ticket in waiting), *(str(ticket_id) for ticket_id in gone)]
+            *before, built = await pipe.hmget(redis_keys.LIVE_QUEUE, [*fields, BUILT_FIELD])
+            for value in before:
+                if value is not None:
+                    old = ticket_from_json(value)
+                    changes.setdefault(old.queue, set()).add(old.conversation_id)
+            if built is None:
+                for conversation_id, queue in gone.values():
+                    changes.setdefault(queue, set()).add(conversation_id)
+
+        def apply(pipe: Any, waiting: list[WaitingTicket], gone: Gone) -> None:
             if waiting:
                 pipe.hset(redis_keys.LIVE_QUEUE, mapping={str(t.id): ticket_to_json(t) for t in waiting})
             if gone:
                 pipe.hdel(redis_keys.LIVE_QUEUE, *(str(ticket_id) for ticket_id in gone))
 
-        await self._write(lambda: _load(self._sessions, conversation_ids), apply)
+        await self._write(lambda: _load(self._sessions, conversation_ids), apply, compare)
+        return changes
 
     async def _write(
         self,
-        load: Callable[[], Awaitable[tuple[list[WaitingTicket], list[int]]]],
-        apply: Callable[[Any, list[WaitingTicket], list[int]], None],
+        load: Callable[[], Awaitable[tuple[list[WaitingTicket], Gone]]],
+        apply: Callable[[Any, list[WaitingTicket], Gone], None],
+        compare: Callable[[Any, list[WaitingTicket], Gone], Awaitable[None]] | None = None,
     ) -> list[WaitingTicket]:
+        """Load, then (``compare``, reading the copy as it is before) write in one transaction,
+        again while another write overtakes it."""
         for _ in range(WRITE_ATTEMPTS):
             async with self._redis.pipeline(transaction=True) as pipe:
                 try:
                     await pipe.watch(redis_keys.LIVE_QUEUE_VERSION)
                     waiting, gone = await load()
+                    if compare is not None:
+                        await compare(pipe, waiting, gone)
                     pipe.multi()
                     apply(pipe, waiting, gone)
                     pipe.incr(redis_keys.LIVE_QUEUE_VERSION)
@@ -214,17 +265,20 @@ class LiveQueue:
 
     async def changed(self, conversation_ids: Sequence[int]) -> None:
         """Call after committing a change to these conversations' tickets: updates Redis, tells
-        the consoles (a ``queue`` staff event) and has the waiting customers told their position."""
+        the consoles that see the queues it changed (``queue`` staff events, :func:`queue_events`)
+        and has the waiting customers told their position."""
         ids = sorted(set(conversation_ids))
         if not ids:
             return
+        changes: QueueChanges = {}
         try:
-            await self.sync(ids)
+            changes = await self.sync(ids)
         except Exception:
-            # The change is committed; a failed copy is rebuilt by the reconcile cron.
+            # The change is committed; a failed copy is rebuilt by the reconcile cron. Which queues
+            # it touched is unknown: told with no queue (supervisors, managers, watching consoles).
             log.exception("live_queue.sync_failed", conversation_ids=ids)
             await awaited(self._redis.hdel(redis_keys.LIVE_QUEUE, BUILT_FIELD))
-        await publish(self._redis, StaffEvent(kind=StaffEventKind.QUEUE, conversation_ids=tuple(ids)))
+        await publish(self._redis, *queue_events(ids, changes))
         await self.request_announcement()
 
     async def request_announcement(self) -> None:

@@ -29,6 +29,7 @@ from bot.storage.customer_cases import (
     customer_of,
     customer_profile,
     set_customer_tier,
+    waiting_conversations,
 )
 from bot.web.openapi import documented
 from bot.web.responses import api_error, path_number
@@ -141,12 +142,12 @@ async def set_tier(request: web.Request) -> web.Response:
         tier=tier,
     )
     if changed:
-        # The queue cards show the customer's tier: every console refetches the queue too.
-        events = [
-            StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,)),
-            StaffEvent(StaffEventKind.QUEUE),
-        ]
-        await shared.gateway.commit(Effects(staff_events=events))
+        # The queue cards show the customer's tier: the consoles that see the queues the
+        # customer waits in refetch the queue too (and no other).
+        async with shared.sessions() as session:
+            waiting = await session.run_sync(waiting_conversations, change.customer_id)
+        events = [StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=(conversation_id,))]
+        await shared.gateway.commit(Effects(staff_events=events, queue_changed=waiting))
     return web.json_response(
         {
             "conversation_id": conversation_id,

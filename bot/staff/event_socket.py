@@ -2,7 +2,9 @@
 
 Each app instance runs ONE Redis pub/sub listener on ``bot:staff:events`` and forwards every
 :class:`~bot.staff.events.StaffEvent` to the staff sockets connected to it that may see it
-(audience ``role:<role>``, ``user:<id>``, or none = every signed-in staff member). A socket keeps
+(audience ``role:<role>``, ``user:<id>``, or none = every signed-in staff member; a ``queue``
+event naming a queue only to supervisors, managers and the agents of that queue, and to an agent
+watching one of its conversations that they may read, such as their own). A socket keeps
 only its user's id and role, and optionally the conversations it watches, so thousands of idle
 consoles cost little. Events are hints to refetch: a socket that misses one (reconnecting) loses
 nothing but freshness, and the console refetches everything when it reconnects.
@@ -16,9 +18,11 @@ still hold (a deactivated account, a sign-out notice lost with Redis).
 Nor is a socket told more than its account may read now: when a manager takes an agent out of a
 queue, the notice on ``bot:staff:access-changed`` (``bot.staff.socket_access``) reaches the
 listener before any event published after it; the account's sockets here are told no
-conversation, typing or role-addressed event until their access is read again, and then only
-those of the conversations it still may read. The same recheck compares every socket's access
-with the database's, for a notice lost with Redis.
+conversation, typing, queue or role-addressed event until their access is read again, and then only
+those of the conversations and queues it still may read; once read, the socket is sent a bare
+``queue`` frame, so its console refetches the queue (a queue the agent was just given shows its
+waiting cases at once). The same recheck compares every socket's access with the database's, for a
+notice lost with Redis.
 """
 
 from __future__ import annotations
@@ -93,6 +97,7 @@ class StaffSocket:
         if self.pending and (
             event.kind in (StaffEventKind.CONVERSATION, StaffEventKind.TYPING)
             or (event.audience or "").startswith("role:")
+            or _names_a_case(event)
         ):
             return False
         if event.kind is StaffEventKind.TYPING:
@@ -103,19 +108,46 @@ class StaffSocket:
         if event.kind is StaffEventKind.CONVERSATION and (self.watching or not self.reads_every_conversation):
             # Watching is not reading: an id of another queue's conversation tells nothing of it.
             return not self.readable.isdisjoint(event.conversation_ids)
+        if _names_a_case(event) and not self.reads_every_conversation:
+            # A queue's changes go to those who see the queue; to an agent of another queue even
+            # an id would tell that a case exists there. Its cases the agent watches and may read
+            # (their own, from another queue) are told too.
+            return self.sees_queue(event.queue) or not self.readable.isdisjoint(event.conversation_ids)
         return True
 
     @property
     def reads_every_conversation(self) -> bool:
         return self.role in EVERY_QUEUE_ROLES
 
+    def sees_queue(self, queue: str | None) -> bool:
+        """Is ``queue`` one of the queues its staff member sees, as last read?"""
+        if queue is None or self.access is None:
+            return False
+        return self.access.queues is None or queue in self.access.queues
+
     def conversation_ids(self, event: StaffEvent) -> tuple[int, ...]:
         """The event's conversations this socket is told of: of a conversation or typing event,
-        to an agent, only those it watches and may read (even an id tells that a conversation
-        outside the agent's queues is busy)."""
-        if event.kind in (StaffEventKind.CONVERSATION, StaffEventKind.TYPING) and not self.reads_every_conversation:
+        or a queue event of a queue not theirs, to an agent, only those it watches and may read
+        (even an id tells that a conversation outside the agent's queues is busy)."""
+        if self.reads_every_conversation:
+            return event.conversation_ids
+        if event.kind in (StaffEventKind.CONVERSATION, StaffEventKind.TYPING) or (
+            event.kind is StaffEventKind.QUEUE and not self.sees_queue(event.queue)
+        ):
             return tuple(cid for cid in event.conversation_ids if cid in self.readable)
         return event.conversation_ids
+
+
+def _names_a_case(event: StaffEvent) -> bool:
+    """A ``queue`` event about a queue or some conversations (not one that only has every console
+    refetch, such as a change of who is in which queue)."""
+    return event.kind is StaffEventKind.QUEUE and (event.queue is not None or bool(event.conversation_ids))
+
+
+REFRESH = StaffEvent(StaffEventKind.QUEUE)
+"""Sent to a socket once its access is read again after a change: its console refetches the queue
+(a queue just given to the agent shows its waiting cases at once; events withheld while the
+access was read are made up for)."""
 
 
 def event_frame(event: StaffEvent) -> str:
@@ -195,8 +227,14 @@ class StaffEventHub:
         staff.reads += 1
 
         async def read() -> None:
-            if staff in self._sockets and not await self.reread(staff) and staff in self._sockets:
-                self._end(staff)
+            if staff not in self._sockets:
+                return
+            if not await self.reread(staff):
+                if staff in self._sockets:
+                    self._end(staff)
+                return
+            if staff in self._sockets and not staff.pending:  # read, and not overtaken by a newer read
+                await self._send(staff, event_frame(REFRESH))
 
         task = asyncio.create_task(read())
         self._rereading.add(task)
@@ -321,13 +359,14 @@ class StaffEventHub:
                 frames[key] = event_frame(replace(masked if key[0] else event, conversation_ids=key[1]))
             return frames[key]
 
-        results = await asyncio.gather(
-            *(staff.socket.send_str(frame_for(staff)) for staff in targets), return_exceptions=True
-        )
-        for staff, result in zip(targets, results, strict=True):
-            if isinstance(result, Exception):
-                self.remove(staff)  # the socket is gone; its handler finishes on its own
+        await asyncio.gather(*(self._send(staff, frame_for(staff)) for staff in targets))
         return len(targets)
+
+    async def _send(self, staff: StaffSocket, frame: str) -> None:
+        try:
+            await staff.socket.send_str(frame)
+        except Exception:
+            self.remove(staff)  # the socket is gone; its handler finishes on its own
 
 
 def _text(value: bytes | str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.conversations import handlers_of_one
-from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer, Satisfaction
+from bot.storage.models import ChannelIdentity, Complaint, Conversation, Customer, HandoffTicket, Satisfaction
 from bot.storage.search import readable_by
 
 MAX_CASES = 20
@@ -49,6 +49,18 @@ def set_customer_tier(session: Session, conversation_id: int, tier: str) -> Tier
     if row.tier != tier:
         session.execute(update(Customer).where(Customer.id == row.id).values(tier=tier))
     return TierChange(row.id, row.tier)
+
+
+def waiting_conversations(session: Session, customer_id: int) -> list[int]:
+    """The customer's conversations with a ticket waiting in a queue (whose queue cards show them)."""
+    return list(
+        session.execute(
+            select(HandoffTicket.conversation_id)
+            .join(Conversation, Conversation.id == HandoffTicket.conversation_id)
+            .where(Conversation.customer_id == customer_id, HandoffTicket.status == "waiting")
+            .distinct()
+        ).scalars()
+    )
 
 
 @dataclass(frozen=True)
