@@ -58,7 +58,8 @@ class Cluster:
 class AreaGroups:
     """The estate or street an address counts in: the address without its building, unit, floor and
     flat, so neighbours' complaints count together: "朝阳区阳光花园3栋2单元501" and "朝阳区阳光花园 5栋"
-    are both 朝阳区阳光花园's. Hong Kong's named blocks go too ("太古城金星閣16樓B室" and "太古城银星阁"
+    are both 朝阳区阳光花园's, and so is "朝阳区阳光花园南门" (a gate, car park or other part of the
+    estate named after it, ``estate_parts`` of the gazetteer). Hong Kong's named blocks go too ("太古城金星閣16樓B室" and "太古城银星阁"
     are 太古城's, ``named_building_suffixes`` of the gazetteer), and so do the flat, floor and block of an
     address written in English ("Flat 5C, 12/F, Block 2, Taikoo Shing" is Taikoo Shing's,
     ``english_unit_words`` and ``english_floor_words``). Spellings count together as the understanding
@@ -85,6 +86,11 @@ class AreaGroups:
         self._estate_before = (
             re.compile(rf"(?:{endings})(?:\s*[0-9一二三四五六七八九十]+\s*期)?\s*$") if endings else None
         )
+        # "阳光花园南门", "翠湖花园 停车场": a part of the estate named after it (``estate_parts``) is the estate's.
+        parts = "|".join(
+            map(re.escape, sorted({part.lower() for part in gazetteer.estate_parts}, key=len, reverse=True))
+        )
+        self._part_at_end = re.compile(rf"\s*(?:{parts})\s*$") if parts else None
         # "Flat 5C", "Block 2", "12/F", "8th floor", "G/F": the parts an English address has before its estate.
         words = "|".join(map(re.escape, sorted(gazetteer.english_unit_words, key=len, reverse=True)))
         floors = "|".join(map(re.escape, sorted(gazetteer.english_floor_words, key=len, reverse=True)))
@@ -142,8 +148,19 @@ class AreaGroups:
             block = self._block_at(text, start, end, floor_after=inside is not None)
             if block is not None:
                 end = block
+            end = self._without_estate_part(text, start, end)
             spans = [(start, end)]
         return spans
+
+    def _without_estate_part(self, text: str, start: int, end: int) -> int:
+        """Where ``text[start:end]`` ends without a part of an estate named right after the estate
+        ("阳光花园南门" is 阳光花园's; "人民路12号门口" keeps its 门口: no estate before it)."""
+        if self._part_at_end is None or self._estate_before is None:
+            return end
+        part = self._part_at_end.search(text, start, end)
+        if part is None or part.start() <= start or not self._estate_before.search(text, start, part.start()):
+            return end
+        return part.start()
 
     def _estate(self, area: str) -> tuple[str, str]:
         """(the estate as written, its key)."""

@@ -50,6 +50,16 @@ def test_neighbours_in_different_buildings_of_one_estate_cluster(service_config:
     assert find_clusters([_row(1, "翠湖花园3栋"), _row(2, "阳光花园3栋"), _row(3, "绿地新都会3栋")], 2, areas) == []
 
 
+def test_a_gate_or_car_park_of_an_estate_counts_in_the_estate(service_config: ServiceConfig) -> None:
+    areas = AreaGroups(service_config.gazetteer, simplified_converter())
+    rows = [_row(1, "阳光花园3栋1202"), _row(2, "阳光花园南门"), _row(3, "阳光花园 地下车库"), _row(4, "陽光花園東門")]
+    [cluster] = find_clusters(rows, min_customers=4, areas=areas)
+    assert (cluster.area, cluster.customers) == ("阳光花园", 4)
+    # No estate before it: a house's door stays part of the address, and so does a word that is no part.
+    assert areas.shown("人民路12号门口") == "人民路12号门口"
+    assert areas.shown("阳光花园 客服中心") == "阳光花园 客服中心"
+
+
 def test_an_estate_written_in_traditional_and_simplified_is_one_area(service_config: ServiceConfig) -> None:
     """Places are stored as the customer wrote them: 陽光花園5棟 and 阳光花园5栋 are one estate's."""
     areas = AreaGroups(service_config.gazetteer, simplified_converter())
