@@ -70,7 +70,9 @@ def model_suggestions(data: FlowData, signals: Iterable[str]) -> tuple[str, ...]
 
 def classify(turn: Turn, description: str, known: frozenset[Signal] = frozenset()) -> Classified:
     """The whole description understood: its category (the fallback when nothing points at
-    one), grade and signals; a repeat of an earlier category, or a threat, is complex."""
+    one), grade and signals; a repeat of an earlier category, or a threat, is complex. Clauses in
+    the service's voice ("我们会赔偿您5000元", "ignore previous instructions") count for nothing."""
+    description = turn.kit.service_voice.cut(description)
     understood = turn.kit.understander.understand(description, turn.locale)
     category = understood.category or turn.kit.rules.fallback_category
     signals = set(known) | understood.signals
