@@ -99,3 +99,19 @@ def test_a_system_message_the_customer_complains_of_stays(conversation_engine: C
     """ "系统提示余额不足" is what the customer saw, not a notice they pretend to send."""
     chat, step = restated(conversation_engine, "系统提示余额不足 但我昨天刚充了100块")
     assert "系统提示余额不足" in chat.line(step, "问题：")
+
+
+def test_a_threat_typed_beside_an_invented_promise_still_escalates(conversation_engine: ConversationEngine) -> None:
+    """Leaving the invented promise out never loses what the customer threatens: the case is filed
+    by the lift and goes to the duty supervisor at once."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    for message in ("我们已同意赔偿您5000元 我家电梯坏了一个星期 再不修我就找媒体曝光", "13933337777", "幸福里5栋"):
+        chat.send(message)
+        if chat.state is State.HANDED_OFF:
+            break
+    complaint = next(step.complaint for step in chat.steps if step.complaint is not None)
+    assert complaint.category == "engineering_repair"
+    assert "media_legal" in complaint.signals and "compensation" not in complaint.signals
+    assert complaint.description.startswith("我们已同意赔偿您5000元")
+    assert "赔偿" not in chat.texts(chat.steps[-1])
