@@ -631,6 +631,9 @@ class ForbiddenPattern(_Strict):
     """Sentences the pattern must catch: a manager sees at once whether a new pattern works."""
     locale: str = "zh-CN"
     source: str = ""
+    words: bool = False
+    """Matched over the folded text with its words kept apart (one space between words, one at each
+    end: " idk sorry "), for a short word that words run together could hold ("idk" in "did keep")."""
 
     @field_validator("pattern")
     @classmethod
@@ -997,6 +1000,21 @@ class FormRules(_Strict):
     room_words: list[str] = []
     """Words ending a room number ("室", "房"): "302" alone answering the restatement is the room of
     the place restated, the first of these added ("阳光花园3栋302室")."""
+    service_voice: list[str] = []
+    """Regular expressions (over the matchable text: simplified, folded, lower case; matched by RE2)
+    for a clause in the service's voice or giving the bot orders ("我们会赔偿您5000元", "您的投诉已解决",
+    "系统通知", "we will refund you", "ignore previous instructions"): never read back in the
+    restatement's problem nor counted for the category (``bot/understanding/service_voice.py``)."""
+
+    @field_validator("service_voice")
+    @classmethod
+    def _service_voice_compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            problem = pattern_problem(pattern)
+            if problem is not None:
+                raise ValueError(f"{pattern!r}: {problem}")
+        return patterns
+
     not_the_problem_words: list[str] = []
     """Words about the customer or the conversation, never the problem ("就是那个", "我是老人",
     "看图啊"): a message of only these is not recorded as the complaint; the question is asked again."""

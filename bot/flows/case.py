@@ -71,10 +71,16 @@ def model_suggestions(data: FlowData, signals: Iterable[str]) -> tuple[str, ...]
 
 def classify(turn: Turn, description: str, known: frozenset[Signal] = frozenset()) -> Classified:
     """The whole description understood: its category (the fallback when nothing points at
-    one), grade and signals; a repeat of an earlier category, or a threat, is complex."""
-    understood = turn.kit.understander.understand(description, turn.locale)
+    one), grade and signals; a repeat of an earlier category, or a threat, is complex. Clauses in
+    the service's voice ("我们会赔偿您5000元", "ignore previous instructions") count for nothing."""
+    own = turn.kit.service_voice.cut(description)
+    understood = turn.kit.understander.understand(own, turn.locale)
     category = understood.category or turn.kit.rules.fallback_category
     signals = set(known) | understood.signals
+    if own != description:
+        # Danger, self-harm or a threat is never missed, wherever in the message it was typed.
+        signals |= turn.kit.understander.understand(description, turn.locale).signals & ESCALATING_SIGNALS
+    description = own
     if category in turn.customer.prior_categories:
         signals.add(Signal.REPEAT)
     complex_case = (

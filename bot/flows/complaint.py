@@ -134,6 +134,7 @@ from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.language import ZH_CN, ZH_TW
 from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots, Understanding
+from bot.understanding.service_voice import ServiceVoice
 from bot.understanding.understander import Understander
 
 _NOT_AN_ANSWER = frozenset({Intent.HUMAN, Intent.SUPERVISOR, Intent.WITHDRAW})
@@ -189,6 +190,7 @@ class ComplaintFlow:
         form = config.classification.form
         rating_scores = rating_phrase_scores(config.followups.rating_phrases)
         guard = ForbiddenGuard(config.forbidden, understander.simplified)
+        service_voice = ServiceVoice(form.service_voice, understander.matchable)
         self._kit = FlowKit(
             config=config,
             phrases=phrases,
@@ -212,6 +214,8 @@ class ComplaintFlow:
                 writer_words=[*config.names.self_intro_roles, *config.names.writer_roles],
                 sarcasm_words=config.classification.complaint.sarcasm_words,
                 case_prefix=config.service.case_prefix,
+                without_service_voice=service_voice.cut,
+                name_intros=_insult_name_intros(config),
             ),
             guard=guard,
             area_marker=markers(form.address_levels),
@@ -221,6 +225,7 @@ class ComplaintFlow:
             rating_phrase_scores=rating_scores,
             not_a_place=nothing_of_a_place(config),
             address_stop_chars=frozenset(config.gazetteer.address_stop_chars),
+            service_voice=service_voice,
         )
         self._handlers: dict[State, Callable[[Turn, str], None]] = {
             State.NEW: on_new,
@@ -816,3 +821,12 @@ def _item_words(config: ServiceConfig) -> list[str]:
         *names.english_surname_intros,
         *names.surname_spellings,  # "弓长张": the surname spelled out is no more of the problem
     ]
+
+
+def _insult_name_intros(config: ServiceConfig) -> list[str]:
+    """The words giving a name ("my name is", "I'm Mrs", "我是"): before an insult given as a name
+    ("I'm Mrs Shithead"), they go out of the restated problem with it."""
+    names = config.names
+    intros = [*names.name_intros, *names.self_intros, *names.english_name_intros, *names.english_self_intros]
+    titles = [*names.english_honorifics, *(f"{title}." for title in names.english_honorifics)]
+    return [*intros, *titles, *(f"{intro} {title}" for intro in intros for title in titles if intro.isascii())]

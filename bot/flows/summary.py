@@ -100,8 +100,12 @@ class ProblemSummary:
         writer_words: Iterable[str] = (),
         sarcasm_words: Iterable[str] = (),
         case_prefix: str = "",
+        without_service_voice: Callable[[str], str] = lambda text: text,
+        name_intros: Iterable[str] = (),
     ) -> None:
         self._understander = understander
+        # "我们会赔偿您5000元", "您的投诉已解决": never said back in the bot's own voice.
+        self._without_service_voice = without_service_voice
         self._case_prefix = case_prefix
         self._sarcasm_words = tuple(word.lower() for word in sarcasm_words if word)
         self._tells_only_an_earlier_complaint = tells_only_an_earlier_complaint
@@ -154,7 +158,13 @@ class ProblemSummary:
         self._inside_a_place = rf"\s*(?:(?:{inside})\s*)?"
         # "信号tmd差到爆": the curse goes, the problem stays; a Latin one only as a word of its own.
         abuse = alternation(word for word in rules.abuse() if word)
-        self._abuse = re.compile(rf"(?<![A-Za-z])(?:{abuse})(?![A-Za-z])", re.IGNORECASE) if abuse else None
+        # "I'm Mrs Shithead", "我叫傻逼": an insult given as a name goes with the words naming it.
+        naming_insult = alternation(word for word in name_intros if word)
+        curse = rf"(?<![A-Za-z])(?:{abuse})(?![A-Za-z])"
+        named = (
+            rf"(?<![A-Za-z])(?:{naming_insult})\s*{curse}(?:\s*,?\s*and(?![A-Za-z]))?|" if naming_insult else ""
+        )
+        self._abuse = re.compile(rf"{named}{curse}", re.IGNORECASE) if abuse else None
         self._case_number_words = tuple(word.lower() for word in rules.case_number_words if word)
         greetings = alternation(word for word in greeting_words if word)
         # "hi my water heater…", "你好 我家漏水": the hello before the problem is not the problem.
@@ -193,7 +203,7 @@ class ProblemSummary:
         phones, places and names, forbidden phrases, insults, and "我要投诉" alone."""
         kept: list[str] = []
         for message in description:
-            for raw in _clauses(self._without_case_numbers(message)):
+            for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
                 clause = self._without_asides(self._without_chatter(raw.strip()), locale)
                 if clause and self._guard.check(clause) is not None:
                     clause = self._without_forbidden(clause, locale)
@@ -322,7 +332,7 @@ class ProblemSummary:
         detailed: list[str] = []  # calm or telling the problem's story ("3rd time this month"), in the order said
         messages = list(description)
         for message in messages:
-            for raw in _clauses(self._without_case_numbers(message)):
+            for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
                 # "投诉编号我忘了": about an earlier case's number, not what went wrong
                 clause = self._without_asides(raw.strip(), locale)
                 if not clause:
@@ -372,10 +382,16 @@ class ProblemSummary:
             return clause
         parts = _PAUSE.split(clause)
         changed = False
+        angry_only: list[int] = []
         for index, part in enumerate(parts):
             rest = self._without_abuse(part)
             if rest and rest != part and self._tells_without_anger(rest, locale):
                 parts[index], changed = rest, True
+            elif rest != part and not (rest and self._tells_a_problem(rest, locale)):
+                angry_only.append(index)  # "你们这帮狗东西": the curse and whom it was aimed at
+        if angry_only and len(angry_only) < len(parts):
+            # Beside a pause telling the problem ("电梯坏了一周 你们这帮狗东西"), one of only a curse goes.
+            parts, changed = [part for index, part in enumerate(parts) if index not in angry_only], True
         return " ".join(parts) if changed else clause
 
     def _tells_without_anger(self, text: str, locale: str) -> bool:

@@ -34,6 +34,7 @@ from bot.flows.summary import ProblemSummary
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.phones import national_digits
 from bot.understanding.result import Understanding
+from bot.understanding.service_voice import ServiceVoice
 from bot.understanding.understander import Understander
 
 
@@ -71,6 +72,9 @@ class FlowKit:
     """The words that are never a place (``bot/flows/not_a_place.py``)."""
     address_stop_chars: frozenset[str]
     """``gazetteer.address_stop_chars``: characters never inside a place."""
+    service_voice: ServiceVoice
+    """The customer's clauses in the service's voice (``form.service_voice``): never restated nor
+    counted for the category."""
 
     @property
     def rules(self) -> Classification:

@@ -29,7 +29,6 @@ from bot.config import (
     template_names,
     template_problem,
 )
-from bot.core.manager_patterns import ManagerPattern
 from bot.core.phrases import Phrases
 from bot.flows.deadline import describe_moment
 from bot.rules import RuleSet, check_vocabulary
@@ -188,7 +187,7 @@ def standard_problems(config: ServiceConfig, to_simplified: Callable[[str], str]
         Problem(f"forbidden.patterns.{index}.examples.{number}", f"the pattern {item.id!r} does not catch {example!r}")
         for index, item in enumerate(config.forbidden.patterns)
         for number, example in enumerate(item.examples)
-        if ManagerPattern(item.pattern).search(guard.fold(example)) is None
+        if not guard.catches(item, example)
     ]
     spoken = [
         (f"phrases.{locale}.phrases.{phrase_id.value}", text)

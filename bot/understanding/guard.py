@@ -21,7 +21,7 @@ from typing import Literal
 
 from confusable_homoglyphs.confusables import confusables_data
 
-from bot.config import ForbiddenList
+from bot.config import ForbiddenList, ForbiddenPattern
 from bot.core.manager_patterns import ManagerPattern
 from bot.understanding.guard_disguise import DisguisedPhrase
 from bot.understanding.normalise import fold as fold_message
@@ -98,6 +98,9 @@ browser shows, so "\u202e道知不我\u202c" is shown as 我不知道 while its 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 """Markup tags ("<b></b>"), which a page may render as nothing between two words."""
+_WORD_BREAK = re.compile(r"[\s,;:!?，。；：！？、…\"“”‘’()（）\[\]【】<>《》]+")
+"""What parts words for a ``words`` pattern: spaces and the punctuation between words ("idk," is
+"idk"); not what joins a word's parts ("wo-bu-zhi-dao" in a link is one word, "don't" one)."""
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _STRAY_LETTERS = re.compile(rf"(?<=[{_HAN}])[a-z]{{1,3}}(?=[{_HAN}])")
 """A few Latin letters between two Chinese characters in folded text ("弄𝐞错" is "弄e错"): read
@@ -185,12 +188,31 @@ class ForbiddenGuard:
         ]
         self._disguised = {folded: DisguisedPhrase(folded, pinyin) for folded, *_ in self._phrases}
         self._patterns = [
-            (ManagerPattern(item.pattern), item.instead, item.source, item.id) for item in forbidden.patterns
+            (ManagerPattern(item.pattern), item.instead, item.source, item.id)
+            for item in forbidden.patterns
+            if not item.words
+        ]
+        # "idk": over the words kept apart (``ForbiddenPattern.words``), not the run-together fold.
+        self._word_patterns = [
+            (ManagerPattern(item.pattern), item.instead, item.source, item.id)
+            for item in forbidden.patterns
+            if item.words
         ]
 
     def fold(self, text: str) -> str:
         """:func:`fold`, then each configured variant read as its word ("你" as "您", "啥" as "什么")."""
         return fold(text, self._to_simplified).translate(self._equivalents)
+
+    def spaced(self, text: str) -> str:
+        """``text`` folded word by word, the words one space apart and a space at each end
+        (" idk sorry "): what a ``words`` pattern reads."""
+        words = (self.fold(word) for word in _WORD_BREAK.split(text))
+        return " " + " ".join(word for word in words if word) + " "
+
+    def catches(self, item: ForbiddenPattern, text: str) -> bool:
+        """The configured paraphrase ``item`` finds words in ``text`` (its examples are checked so)."""
+        read = self.spaced(text) if item.words else self.fold(text)
+        return ManagerPattern(item.pattern).search(read) is not None
 
     def _letters_kept(self, text: str) -> str:
         return _fold_keeping_letters(text, self._to_simplified).translate(self._equivalents)
@@ -211,6 +233,11 @@ class ForbiddenGuard:
                 return GuardHit(
                     forbidden=self._as_typed(text, found), instead=instead, source=source, pattern_id=pattern_id
                 )
+        if self._word_patterns:
+            spaced = self.spaced(text)
+            for pattern, instead, source, pattern_id in self._word_patterns:
+                if (found := pattern.search(spaced)) is not None:
+                    return GuardHit(forbidden=found.strip(), instead=instead, source=source, pattern_id=pattern_id)
         return None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -230,7 +257,20 @@ class ForbiddenGuard:
             found.extend((kept_origin[start], kept_origin[end - 1] + 1) for start, end in disguised)
         for pattern, *_ in self._patterns:
             found.extend((origin[start], origin[end - 1] + 1) for start, end in pattern.spans(folded))
+        for pattern, *_ in self._word_patterns:
+            # a word pattern's words found again as typed ("IDK", "I dunno"), by where they fold to
+            for words in pattern.find_all(self.spaced(text)):
+                if words.strip() and (at := self._typed_words(text, words.strip())) is not None:
+                    found.append(at)
         return sorted(set(found))
+
+    def _typed_words(self, text: str, words: str) -> tuple[int, int] | None:
+        """Where the folded ``words`` (a word pattern's match, words one space apart) stand in
+        ``text`` as typed."""
+        needle = "".join(words.split())
+        folded, origin = self._folded_by_character(text, strays=True)
+        at = folded.find(needle)
+        return (origin[at], origin[at + len(needle) - 1] + 1) if at >= 0 and needle else None
 
     def check_all(self, text: str) -> list[GuardHit]:
         """Every forbidden phrase, then every paraphrase, ``text`` contains (each phrase once), in
@@ -247,6 +287,13 @@ class ForbiddenGuard:
                 if words and all(words not in self.fold(hit.forbidden) for hit in hits):
                     typed = self._as_typed(text, words)
                     hits.append(GuardHit(forbidden=typed, instead=instead, source=source, pattern_id=pattern_id))
+        if self._word_patterns:
+            spaced = self.spaced(text)
+            for pattern, instead, source, pattern_id in self._word_patterns:
+                for words in pattern.find_all(spaced):
+                    if words.strip():
+                        hit = GuardHit(forbidden=words.strip(), instead=instead, source=source, pattern_id=pattern_id)
+                        hits.append(hit)
         return hits
 
     def _as_typed(self, text: str, words: str) -> str:
@@ -306,5 +353,5 @@ class ForbiddenGuard:
             f"{item.id}: {example}"
             for item in patterns.patterns
             for example in item.examples
-            if ManagerPattern(item.pattern).search(self.fold(example)) is None
+            if not self.catches(item, example)
         ]

@@ -8,6 +8,7 @@ name must start with a known surname (compound ones first) and end where the sen
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.config import NameRules
@@ -36,7 +37,12 @@ class Person:
 class NameFinder:
     """Built once from the name rules; ``find`` runs on every message."""
 
-    def __init__(self, rules: NameRules) -> None:
+    def __init__(self, rules: NameRules, insults: Iterable[str] = ()) -> None:
+        """``insults``: words never a name ("Mr Bastard", "I'm Mrs Shithead": ``form.abuse_words``);
+        a name holding one is no name at all, nor its surname or title."""
+        self._insults = tuple(word.lower() for word in insults if word)
+        latin = alternation(word for word in self._insults if word.isascii())
+        self._latin_insult = re.compile(rf"(?<![a-z])(?:{latin})(?![a-z])") if latin else None
         surname = alternation([*rules.compound_surnames, *rules.surnames])
         given = r"[\u4e00-\u9fff]{1,2}?"
         honorific = alternation(rules.honorifics) or "(?!)"
@@ -133,7 +139,16 @@ class NameFinder:
         person = self._find_chinese(text, source) if self._chinese_hint.search(text) else Person()
         if person == Person() and _LATIN.search(text):
             person = self._find_english(text)
-        return person
+        return Person() if self._insulting(person) else person
+
+    def _insulting(self, person: Person) -> bool:
+        """The name or surname found is an insult ("Mr Bastard", "Mrs Shithead"): no name."""
+        said = " ".join(part for part in (person.name, person.surname) if part).lower()
+        if not said or not self._insults:
+            return False
+        if self._latin_insult is not None and self._latin_insult.search(said):
+            return True
+        return any(word in said for word in self._insults if not word.isascii())
 
     def _find_chinese(self, text: str, source: str) -> Person:
         name = surname = honorific = None

@@ -70,7 +70,7 @@ class SlotExtractor:
         from bot.understanding.divisions import CpcaDivisions
 
         return cls(
-            names=NameFinder(config.names),
+            names=NameFinder(config.names, insults=config.classification.form.abuse()),
             places=PlaceFinder(config.gazetteer, divisions if divisions is not None else CpcaDivisions()),
             simplifier=opencc.OpenCC("t2s"),
             english_places=EnglishPlaceFinder(config.gazetteer),

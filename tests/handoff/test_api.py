@@ -336,6 +336,26 @@ async def test_a_refused_reply_is_audited_with_what_flagged_it_but_not_the_agent
     await socket.close()
 
 
+async def test_near_misses_of_forbidden_phrases_are_flagged_and_ordinary_replies_sent(make_client: AppFactory) -> None:
+    """The tester's near misses, once answered 201: each is flagged now with its correct expression;
+    ordinary replies sharing their words are still sent."""
+    client = await make_client()
+    csrf, conversation_id, socket = await claimed_conversation(client, "wang")
+    url, headers = f"/api/conversations/{conversation_id}/messages", {"X-CSRF-Token": csrf}
+    for text in (
+        "I do not know", "idk", "I dunno", "wo bu zhi dao", "我不造", "俺不知道", "我不知到", "我不知噵",
+        "这是您手机的问题", "不是我们的锅", "关我们什么事", "发什么火啊你",
+    ):  # fmt: skip
+        response = await client.post(url, json={"text": text}, headers=headers)
+        assert response.status == 422, text
+        body = await response.json()
+        assert body["suggestion"] and body["can_override"] is True, text
+    for text in ("我知道了，马上为您处理", "I did keep your number; an engineer will come today."):
+        response = await client.post(url, json={"text": text}, headers=headers)
+        assert response.status == 201, (text, await response.json())
+    await socket.close()
+
+
 async def test_a_polite_reply_that_merely_resembles_a_forbidden_phrase_is_sent(make_client: AppFactory) -> None:
     client = await make_client()
     csrf, conversation_id, socket = await claimed_conversation(client, "zhao")

@@ -1,0 +1,63 @@
+"""Words a customer types in the service's voice: promises of money ("我们会赔偿您5000元", "we will
+refund you"), a complaint said to be resolved or closed ("您的投诉已解决"), a "system notice", a
+work number that "confirmed" something, or instructions to the bot ("ignore previous
+instructions", "say:"). The bot never reads them back as the customer's problem, nor counts them
+for its category: the problem told beside them is the complaint. Staff still see the text whole.
+
+The patterns are ``form.service_voice`` (regular expressions over the matchable text: simplified,
+folded, lower case), matched by RE2 in linear time, one pause or clause at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from bot.core.manager_patterns import ManagerPattern
+
+# A clause ends at punctuation (not a point inside a number, "3.5元") or at a space after Chinese
+# (a pause typed without punctuation: "我们已同意赔偿您5000元 我家电梯坏了").
+_UNIT_BREAK = re.compile(
+    r"((?:[,!?;:，。！？；：、\n\"“”「」『』《》()（）…~～]|(?<!\d)\.|\.(?!\d)"
+    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])"
+    # a conjunction: "we will refund you 500 and the lift is broken", "您的投诉已解决但是电梯还是坏的"
+    r"|\s*(?<![A-Za-z])(?:and|but|also|plus)(?![A-Za-z])\s*|但是|可是|而且|并且|另外)+)",
+    re.IGNORECASE,
+)
+
+
+class ServiceVoice:
+    """Built once from the configuration; :meth:`cut` is cheap enough for every restatement."""
+
+    def __init__(self, patterns: Iterable[str], matchable: Callable[[str], str]) -> None:
+        self._patterns = [ManagerPattern(pattern) for pattern in patterns if pattern]
+        self._matchable = matchable
+
+    def speaks(self, text: str) -> bool:
+        """``text`` (one clause or pause) reads as the service speaking, or as orders to the bot."""
+        if not self._patterns or not text.strip():
+            return False
+        read = self._matchable(text.strip())
+        return any(pattern.search(read) is not None for pattern in self._patterns)
+
+    def cut(self, text: str) -> str:
+        """``text`` without its clauses and pauses in the service's voice; the rest as typed
+        (``text`` itself when there are none)."""
+        if not self._patterns:
+            return text
+        pieces = _UNIT_BREAK.split(text)
+        # pieces alternate: a unit, the break after it, a unit, …
+        kept: list[tuple[str, str]] = []  # a unit and the break after it
+        cut = False
+        for index in range(0, len(pieces), 2):
+            unit = pieces[index]
+            if self.speaks(unit):
+                cut = True
+                continue
+            if unit.strip():
+                kept.append((unit, pieces[index + 1] if index + 1 < len(pieces) else ""))
+        if not cut:
+            return text
+        # Each kept unit with the break after it, but the last: no "and" nor comma left dangling.
+        said = "".join(unit + after for unit, after in kept[:-1]) + (kept[-1][0] if kept else "")
+        return said.strip()

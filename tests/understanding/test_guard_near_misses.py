@@ -1,0 +1,88 @@
+"""Near misses of the forbidden phrases that got past the guard (found by a penetration tester):
+"I do not know", "idk", "我不造", "俺不知道", "我不知到", "这是您手机的问题", "不是我们的锅", "关我们什么事",
+"发什么火啊你". Ordinary replies that merely share their words still pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ForbiddenList, ForbiddenPattern, ServiceConfig
+from bot.understanding.guard import ForbiddenGuard
+from tests.understanding.chat_server import TO_SIMPLIFIED
+
+
+@pytest.fixture
+def guard(service_config: ServiceConfig) -> ForbiddenGuard:
+    return ForbiddenGuard(service_config.forbidden, TO_SIMPLIFIED)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "I do not know",
+        "i really don't know, sorry",
+        "idk",
+        "IDK, sorry",
+        "Idk lol",
+        "I dunno",
+        "wo bu zhi dao",
+        "Wo bu dong.",
+        "我不造",
+        "我也不造啊",
+        "俺不知道",
+        "我不知到",
+        "我不知噵",
+        "这是您手机的问题",
+        "是你自己手机的毛病",
+        "不是我们的锅",
+        "这锅我们不背",
+        "关我们什么事",
+        "关我啥事",
+        "发什么火啊你",
+    ],
+)
+def test_a_near_miss_of_a_forbidden_phrase_is_caught(guard: ForbiddenGuard, typed: str) -> None:
+    assert guard.check(typed) is not None
+    assert guard.check_all(typed)
+    start, end = guard.spans(typed)[0]
+    assert end > start  # the console can show where it stands
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "您好，请问有什么可以帮您？",
+        "我知道了，马上为您处理。",
+        "我们已经安排师傅明天上午上门维修。",
+        "我们会尽快到达现场",
+        "给您造成不便，非常抱歉，我不造成您的困扰了",
+        "这是您手机号码吗？",
+        "我们马上核实您手机的问题并回复您",
+        "锅炉房的问题我们已经上报",
+        "有关我们的事宜请致电12345",
+        "The kid kicked the door; we did keep your number.",
+        "We know the lift is broken; an engineer will come today.",
+        "I do know this is frustrating, sorry.",
+        "Did Kevin call you?",
+        "wobuzhidao",
+        "请访问 https://example.com/help/wo-bu-zhi-dao 查看",
+    ],
+)
+def test_an_ordinary_reply_passes(guard: ForbiddenGuard, typed: str) -> None:
+    assert guard.check(typed) is None
+    assert guard.check_all(typed) == []
+
+
+def test_a_pattern_over_words_kept_apart_checks_its_own_examples(service_config: ServiceConfig) -> None:
+    """A manager's ``words`` pattern reads the words apart: its examples are checked so."""
+    shipped = service_config.forbidden.model_dump()
+    lol = ForbiddenPattern(id="lol", pattern=" lol ", instead="请您对我讲吧！", examples=["lol ok"], words=True)
+    forbidden = ForbiddenList.model_validate({**shipped, "patterns": [*shipped["patterns"], lol]})
+    guard = ForbiddenGuard(forbidden, TO_SIMPLIFIED)
+    assert guard.examples_missed(forbidden) == []
+    assert guard.check("LOL, ok") is not None
+    assert guard.check("a lollipop") is None
+    missed = ForbiddenPattern(id="missed", pattern=" lol ", instead="请您对我讲吧！", examples=["lollipop"], words=True)
+    assert guard.examples_missed(ForbiddenList.model_validate({**shipped, "patterns": [missed]})) == [
+        "missed: lollipop"
+    ]
