@@ -12,7 +12,7 @@ import pytest
 
 from bot.staff.accounts import Role
 from tests.conftest import AppFactory
-from tests.promises.support import promised_case, staff
+from tests.promises.support import claim_and_reply, promised_case, staff
 from tests.staff import PASSWORD
 
 browser_helpers = pytest.importorskip("tests.browser")  # skips without Chromium or playwright
@@ -161,3 +161,26 @@ async def test_english_reports_name_unassigned_cases_in_english(make_client: App
         await page.screenshot(path=str(SHOTS / "console2-reports-en.png"), full_page=True)
         assert errors == []
         await browser.close()
+
+
+async def test_an_english_console_finds_a_chinese_customers_phrase_by_its_english_words(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    headers, _ = await staff(client, "li.agent", Role.AGENT)
+    assert (await client.put("/api/me/locale", json={"locale": "en"}, headers=headers)).status == 200
+    await claim_and_reply(client, conversation_id, headers)
+    async with browser_helpers.playwright_api.async_playwright() as playwright:
+        browser = await _browser(playwright)
+        page = await browser_helpers.laptop_console(browser, str(client.make_url("/console/")), "li.agent")
+        await page.locator("#mine li", has_text=f"{conversation_id}").get_by_role("button").click()
+        await page.click("#phrase-toggle")
+        await page.fill("#phrase-search", "sorry")
+        apology = page.locator("#phrase-list button.phrase", has_text="Apologise")
+        await expect(apology.first).to_be_visible(timeout=10_000)
+        await page.locator("#phrase-list button.phrase").filter(has_text="对不起，请您原谅。").click()
+        # The customer reads it in their language.
+        await expect(page.locator("#reply-text")).to_have_value("对不起，请您原谅。")
+        await browser.close()
+    await socket.close()

@@ -477,11 +477,14 @@
     const values = phraseValues();
     const book = state.phraseBooks[conversationLocale()] || state.phrases || {};
     // the text in the customer's language, its name in the console's (the English book names them in English)
-    const names = Object.fromEntries(((state.phraseBooks[StaffI18n.locale] || {}).agent_phrases || []).map((p) => [p.id, p.label]));
+    const ours = (state.phraseBooks[StaffI18n.locale] || {}).agent_phrases || [];
+    const names = Object.fromEntries(ours.map((p) => [p.id, p.label]));
+    // found by the words of the console's language too ("sorry" finds the apology said in Chinese)
+    const ourWords = Object.fromEntries(ours.map((p) => [p.id, p.text]));
     const named = (book.agent_phrases || []).map((phrase) => {
       const missing = (phrase.variables || []).filter((name) => !values[name]);
       const text = phrase.text.replace(/\{(\w+)\}/g, (whole, name) => values[name] || whole);
-      return { id: phrase.id, label: names[phrase.id] || phrase.label, text, missing };
+      return { id: phrase.id, label: names[phrase.id] || phrase.label, text, missing, also: ourWords[phrase.id] || "" };
     });
     const expressions = (book.correct_expressions || []).map((text, index) => ({
       id: `expression-${index}`, label: T("规范用语"), text, missing: [],
@@ -608,7 +611,7 @@
     };
     const render = () => {
       const query = search.value.trim().toLowerCase();
-      const shown = phraseChoices().filter((c) => !query || c.label.toLowerCase().includes(query) || c.text.toLowerCase().includes(query));
+      const shown = phraseChoices().filter((c) => !query || [c.label, c.text, c.also || ""].some((words) => words.toLowerCase().includes(query)));
       const items = [];
       let section = null;
       for (const choice of shown) {
