@@ -60,12 +60,12 @@ class AreaGroups:
     flat, so neighbours' complaints count together: "朝阳区阳光花园3栋2单元501" and "朝阳区阳光花园 5栋"
     are both 朝阳区阳光花园's, and so is "朝阳区阳光花园南门" (a gate, car park or other part of the
     estate named after it, ``estate_parts`` of the gazetteer). Hong Kong's named blocks go too
-    ("太古城金星閣16樓B室" and "太古城银星阁" are 太古城's, ``named_building_suffixes`` of the gazetteer), and so do the flat, floor and block of an
-    address written in English ("Flat 5C, 12/F, Block 2, Taikoo Shing" is Taikoo Shing's,
-    ``english_unit_words`` and ``english_floor_words``). Spellings count together as the understanding
-    layer reads them the same: full width, case and traditional characters ("高新區錦業路" is 高新区锦业路).
-    An estate's other names (``estate_aliases`` of the gazetteer: "Taikoo Shing" and 太古城) count as
-    its first."""
+    ("太古城金星閣16樓B室" and "太古城银星阁" are 太古城's, ``named_building_suffixes`` of the
+    gazetteer), and so do the flat, floor and block of an address written in English ("Flat 5C,
+    12/F, Block 2, Taikoo Shing" is Taikoo Shing's, ``english_unit_words`` and
+    ``english_floor_words``). Spellings count together as the understanding layer reads them the
+    same: full width, case and traditional characters ("高新區錦業路" is 高新区锦业路). An estate's
+    other names (``estate_aliases`` of the gazetteer: "Taikoo Shing" and 太古城) count as its first."""
 
     def __init__(self, gazetteer: Gazetteer, converter: Converter) -> None:
         self._converter = converter
