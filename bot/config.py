@@ -1565,7 +1565,8 @@ class OptWord(NamedTuple):
 
 
 class SmsRules(_Strict):
-    """SMS opt-out (回复TD退订): the words, by the language the confirmation is said in."""
+    """SMS opt-out (回复TD退订): the words, by the language the confirmation is said in; how long
+    a gateway's delivery report waits for the send it is about."""
 
     opt_out: dict[str, list[str]] = {
         "zh-CN": ["TD", "T", "退订", "取消订阅"],
@@ -1575,6 +1576,9 @@ class SmsRules(_Strict):
     opt_in: dict[str, list[str]] = {"zh-CN": ["订阅", "恢复"], "en": ["START"]}
     """A whole SMS that is one of these opts the number back in, and is no complaint (any other SMS
     opts it back in too, and is handled as usual)."""
+    unmatched_reports_kept_hours: float = Field(default=24, gt=0, le=24 * 30)
+    """A delivery report for an id no recorded send has (it came before the send's result was
+    stored) waits this long to be applied with the send, then is forgotten."""
 
     @model_validator(mode="after")
     def _words_apart(self) -> SmsRules:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from bot.core.messages import MenuAction, MenuChoice
-from bot.storage import migrate, store
+from bot.storage import deliveries, migrate, store
 from bot.storage.db import create_engine
 from bot.storage.models import Base, Conversation
 from tests.conftest import _in_thread
@@ -24,7 +26,16 @@ async def _tables(url: str) -> set[str]:
 
 
 async def test_migration_matches_the_models(database_url: str) -> None:
+    """Every table, column (its type and length too), index and constraint the models describe is
+    the one the migrations make: SQLite does not enforce a string's length, PostgreSQL does."""
     assert await _tables(database_url) == set(Base.metadata.tables)
+    engine = create_engine(database_url)
+    async with engine.connect() as connection:
+        differences = await connection.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"compare_type": True}), Base.metadata)
+        )
+    await engine.dispose()
+    assert differences == []
 
 
 async def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
@@ -334,4 +345,54 @@ def _menu_messages_of_old(session: Session, now: dt.datetime) -> None:
                 " processed_at) VALUES (1, 'wechat', 'in', 'customer', :kind, :text, :now, :processed)"
             ),
             {"kind": kind, "text": said, "now": now, "processed": processed},
+        )
+
+
+def _sid(number: int) -> str:
+    return f"SM{number:032x}"
+
+
+async def test_0035_every_part_of_an_sms_sent_before_it_finds_its_message(tmp_path: Path) -> None:
+    """A text sent in parts before 0035 kept their ids joined by commas: each part gets its row
+    (a late report for any part finds the message), the message keeps its first part's id, and
+    0034 again joins them."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'before.sqlite3'}"
+    _in_thread(lambda: migrate.upgrade(url, "0034"))
+    now = dt.datetime(2026, 12, 6, 6, tzinfo=dt.UTC)
+    joined = ",".join(_sid(number) for number in (1, 2, 3))
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: _sms_sent_of_old(Session(sync), now, [joined, _sid(4)]))
+    _in_thread(lambda: migrate.upgrade(url))
+    async with engine.begin() as connection:
+        parts = (await connection.execute(text("SELECT provider_message_id, message_id, part FROM sms_parts"))).all()
+        await connection.run_sync(lambda sync: deliveries.set_sms_status(Session(sync), _sid(3), "delivered", now))
+        messages = (await connection.execute(text("SELECT provider_message_id, delivery_status FROM messages"))).all()
+    assert sorted(tuple(row) for row in parts) == [(_sid(1), 1, 1), (_sid(2), 1, 2), (_sid(3), 1, 3), (_sid(4), 2, 1)]
+    assert [tuple(row) for row in messages] == [(_sid(1), "delivered"), (_sid(4), "sent")]
+    _in_thread(lambda: migrate.downgrade(url, "0034"))
+    async with engine.connect() as connection:
+        ids = (await connection.execute(text("SELECT provider_message_id FROM messages ORDER BY id"))).scalars()
+        assert list(ids) == [joined, _sid(4)]
+    await engine.dispose()
+
+
+def _sms_sent_of_old(session: Session, now: dt.datetime, provider_ids: list[str]) -> None:
+    customer_id, identity_id = _sms_customer_of_old(session, now)
+    session.execute(
+        text(
+            "INSERT INTO conversations (customer_id, identity_id, channel, locale, status, flow_state, flow_data,"
+            " owner, ownership_version, activity_seq, created_at)"
+            " VALUES (:customer, :identity, 'sms', 'zh-CN', 'open', 'await_area', '{}', 'bot', 0, 0, :now)"
+        ),
+        {"customer": customer_id, "identity": identity_id, "now": now.replace(tzinfo=None)},
+    )
+    for provider_id in provider_ids:
+        session.execute(
+            text(
+                "INSERT INTO messages (conversation_id, channel, direction, sender, kind, text, created_at,"
+                " provider_message_id, delivery_status, attempts, possibly_duplicated)"
+                " VALUES (1, 'sms', 'out', 'bot', 'text', '您好', :now, :provider_id, 'sent', 1, 0)"
+            ),
+            {"now": now.replace(tzinfo=None), "provider_id": provider_id},
         )

@@ -23,7 +23,7 @@ from arq import Retry
 from arq.jobs import Job, JobStatus
 from sqlalchemy.orm import Session
 
-from bot.channels.base import ChannelAdapter, DeliveryError, render_text
+from bot.channels.base import ChannelAdapter, DeliveryError, SendsInParts, render_text
 from bot.channels.wechat.adapter import WechatAdapter
 from bot.config import PhraseId
 from bot.core import redis_keys
@@ -203,6 +203,8 @@ class _Outcome:
     provider_id: str | None = None
     route: Route = Route.DIRECT
     error: str | None = None
+    parts: list[str] = field(default_factory=list)
+    """Every part's provider id, when the channel cut the message into parts (SMS)."""
 
 
 async def _each(
@@ -335,7 +337,7 @@ async def _send_batch(ctx: Ctx, planned: list[_Planned], job_try: int) -> tuple[
         if plan.interrupted:
             log.warning("deliver.interrupted_attempt", message_id=message.id, attempts=message.attempts + 1)
         try:
-            route, provider_id = await _send_planned(ctx, plan)
+            route, provider_id, parts = await _send_planned(ctx, plan)
         except DeliveryError as error:
             if not error.permanent and job_try < MAX_DELIVERY_TRIES:
                 return done, error
@@ -348,7 +350,7 @@ async def _send_batch(ctx: Ctx, planned: list[_Planned], job_try: int) -> tuple[
             done.append(_Outcome(plan, "failed", route=plan.route, error=reason))
             log.exception("deliver.unexpected_error", message_id=message.id)
         else:
-            done.append(_Outcome(plan, "sent", provider_id, route))
+            done.append(_Outcome(plan, "sent", provider_id, route, parts=parts))
     return done, None
 
 
@@ -442,7 +444,7 @@ def _sms_opted_out(session: Session, phone: str) -> bool:
     return bool(deliveries.sms_opted_out(session, candidates))
 
 
-async def _send_planned(ctx: Ctx, plan: _Planned) -> tuple[Route, str]:
+async def _send_planned(ctx: Ctx, plan: _Planned) -> tuple[Route, str, list[str]]:
     adapters, message = resources(ctx).adapters, plan.attempt
     options, options_text = options_from_json(message.options)
     outbound = OutboundMessage(text=message.text, options=options, options_text=options_text)
@@ -493,26 +495,31 @@ async def _send(
     phone: str | None,
     message: OutboundMessage,
     message_id: int,
-) -> tuple[Route, str]:
+) -> tuple[Route, str, list[str]]:
     """Send by ``route``; a template the provider refuses for good falls back to SMS when the
-    customer's verified phone is known (``Attempt.phone``). Returns the route taken and the
-    provider's message id."""
+    customer's verified phone is known (``Attempt.phone``). Returns the route taken, the
+    provider's message id and, sent directly by a channel that cuts messages into parts (SMS),
+    every part's id."""
     if route is Route.DIRECT:
-        return route, await adapter.send(recipient, message, message_id)
+        if isinstance(adapter, SendsInParts):
+            parts = await adapter.send_parts(recipient, message, message_id)
+            return route, parts[0], parts
+        return route, await adapter.send(recipient, message, message_id), []
     if route is Route.TEMPLATE:
         window = resources(ctx).config.channels.wechat
         assert isinstance(adapter, WechatAdapter) and window.template_id
         try:
-            return route, await adapter.send_template(
+            sent = await adapter.send_template(
                 recipient, window.template_id, window.template_field, render_text(message)
             )
+            return route, sent, []
         except DeliveryError as error:
             if not error.permanent or not phone or ChannelName.SMS not in adapters:
                 raise
             log.warning("deliver.template_refused", message_id=message_id, error=str(error))
             route = Route.SMS
     if route is Route.SMS and phone:
-        return route, "sms:" + await adapters[ChannelName.SMS].send(phone, message, message_id)
+        return route, "sms:" + await adapters[ChannelName.SMS].send(phone, message, message_id), []
     raise DeliveryError(
         "outside the WeChat window, with no template and no phone the channel vouches for to fall back to"
         " (a contact phone typed in the chat is for staff to call, never texted)",
@@ -536,6 +543,7 @@ def _record(
     ones not attempted after it too. Returns the conversation's next unfinished messages (none
     when the job retries, or ``more`` is false) and whether timeline rows were added."""
     rows, timeline = [], False
+    sms_parts = {outcome.planned.attempt.id: outcome.parts for outcome in done if outcome.parts}
     for outcome in done:
         message = outcome.planned.attempt
         row: dict[str, Any] = {"id": message.id, "delivery_status": outcome.status}
@@ -562,7 +570,7 @@ def _record(
             deliveries.add_dead_letter(
                 session, DELIVER_JOB, [message.id], outcome.error, job_try, now, message.id, conversation_id
             )
-    deliveries.record_outcomes(session, rows)
+    deliveries.record_outcomes(session, rows, sms_parts)
     if retry is None:
         return (deliveries.unfinished_ids(session, conversation_id, BATCH) if more else []), timeline
     # The attempt's outcome is known (not delivered): back to pending, its attempt counted.

@@ -10,6 +10,7 @@ import structlog
 from bot.flows.complaint import Resolved, TimerFired, TimerKind
 from bot.promises.timers import job_for
 from bot.resources import resources
+from bot.storage import deliveries
 from bot.storage import promises as promise_store
 from bot.storage import timers as timer_store
 from workers.delivery import MAX_DELIVERY_TRIES, deliver_message, deliver_messages, reconcile_deliveries
@@ -54,6 +55,10 @@ async def reconcile(ctx: Ctx) -> None:
         ids = [timer.id for timer in due]
         await res.database.write(lambda session: timer_store.mark_requeued(session, ids))
     await reconcile_deliveries(ctx)
+    kept = dt.timedelta(hours=res.config.channels.sms.unmatched_reports_kept_hours)
+    forgotten = await res.database.write(lambda session: deliveries.prune_unmatched_sms_reports(session, now - kept))
+    if forgotten:
+        log.info("reconcile.sms_reports_forgotten", reports=forgotten)
     # A resolution whose Resolved event was lost (Redis down right after the commit) still gets
     # its satisfaction callback.
     stranded = await res.database.write(

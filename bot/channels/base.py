@@ -55,6 +55,17 @@ class ChannelAdapter(Protocol):
 
 
 @runtime_checkable
+class SendsInParts(Protocol):
+    """An adapter whose provider may cut a message into parts, each with its own id and delivery
+    reports (an SMS text longer than the segments one SMS may take)."""
+
+    async def send_parts(self, recipient: str, message: OutboundMessage, outbound_id: int) -> list[str]:
+        """Deliver ``message`` as :meth:`ChannelAdapter.send` does; return every part's provider
+        id, in order (the first is the one ``send`` returns)."""
+        ...
+
+
+@runtime_checkable
 class ShowsTyping(Protocol):
     """An adapter whose provider can show the customer that an agent is typing (issue 15)."""
 

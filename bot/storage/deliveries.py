@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, String, Update, bindparam, case, cast, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Update,
+    bindparam,
+    case,
+    cast,
+    delete,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from bot.core.messages import ChannelName
 from bot.log_redaction import without_credentials
 from bot.storage.db import rows_matched
-from bot.storage.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message, table_of
+from bot.storage.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message, SmsPart, table_of
+from bot.storage.store import dialect_insert
+
+_parts = table_of(SmsPart)
 
 MAX_ERROR_CHARS = 2000
 """A dead letter keeps this much of the error."""
@@ -48,22 +63,84 @@ _SMS_REPORTED_FROM = {"sent": ("sent",), "delivered": ("sent",), "failed": ("sen
 (a part of a long text failing after another part was delivered fails the message)."""
 
 
-def set_sms_status(session: Session, message_sid: str, status: str) -> None:
-    """Record the delivery status an SMS gateway reported for the outbound message it sent as
-    ``message_sid``: ``sent``, ``delivered`` or ``failed``, only forward from ``sent`` (reports
-    come out of order; a message of ours never goes back to be sent again, after later ones)."""
+def _furthest(known: ColumnElement[Any], reported: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A part's status after a report: as a message's, only forward."""
+    return case(
+        (known.is_(None), reported),
+        *(((reported == status) & known.in_(froms), reported) for status, froms in _SMS_REPORTED_FROM.items()),
+        else_=known,
+    )
+
+
+def set_sms_status(session: Session, message_sid: str, status: str, now: dt.datetime) -> None:
+    """Record the delivery status an SMS gateway reported for the part it sent as ``message_sid``:
+    ``sent``, ``delivered`` or ``failed``. Its outbound message moves only forward from ``sent``
+    (reports come out of order; a message of ours never goes back to be sent again, after later
+    ones), whichever of its parts is reported.
+
+    A report for an id no recorded send has (it raced the send's result) is kept on the part's
+    row, and :func:`record_outcomes` applies it with the send. The part's row is written first:
+    the send's transaction writes it too, so whichever of the two comes second waits for the
+    first to commit, and sees what it wrote."""
     if status not in _SMS_REPORTED_FROM:
         raise ValueError(f"not a delivery report: {status!r}")
-    session.execute(
-        update(Message)
-        .where(
-            Message.channel == "sms",
-            Message.direction == "out",
-            Message.delivery_status.in_(_SMS_REPORTED_FROM[status]),
-            Message.provider_message_id.contains(message_sid, autoescape=True),
+    statement = dialect_insert(session, _parts)
+    message_id = session.execute(
+        statement.values(provider_message_id=message_sid, status=status, reported_at=now)
+        .on_conflict_do_update(
+            index_elements=["provider_message_id"],
+            set_={"status": _furthest(_parts.c.status, statement.excluded.status), "reported_at": now},
         )
-        .values(delivery_status=status)
+        .returning(_parts.c.message_id)
+    ).scalar_one()
+    if message_id is not None:
+        _apply_sms_reports(session, [(message_id, status)])
+
+
+def _record_sms_parts(session: Session, parts: Mapping[int, Sequence[str]]) -> list[tuple[int, str]]:
+    """Each sent message's parts by their provider ids; returns (message id, status) of the
+    reports that came for them before."""
+    rows: dict[str, dict[str, Any]] = {}
+    for message_id, sids in parts.items():
+        for number, sid in enumerate(sids, start=1):
+            rows.setdefault(sid, {"provider_message_id": sid, "message_id": message_id, "part": number})
+    if not rows:
+        return []
+    statement = dialect_insert(session, _parts)
+    returned = session.execute(
+        statement.values([rows[sid] for sid in sorted(rows)])
+        .on_conflict_do_update(
+            index_elements=["provider_message_id"],
+            set_={"message_id": statement.excluded.message_id, "part": statement.excluded.part},
+        )
+        .returning(_parts.c.message_id, _parts.c.status)
     )
+    return [(message_id, status) for message_id, status in returned if status is not None]
+
+
+def _apply_sms_reports(session: Session, reports: Sequence[tuple[int, str]]) -> None:
+    """Move the messages forward as reported (a message's reports in the order a gateway's come;
+    "sent" moves nothing: the message is at least that)."""
+    order = list(_SMS_REPORTED_FROM)
+    moving = {(message_id, status) for message_id, status in reports if status != "sent"}
+    for message_id, status in sorted(moving, key=lambda report: (report[0], order.index(report[1]))):
+        session.execute(
+            update(_messages)
+            .where(
+                _messages.c.id == message_id,
+                _messages.c.channel == ChannelName.SMS.value,
+                _messages.c.direction == "out",
+                _messages.c.delivery_status.in_(_SMS_REPORTED_FROM[status]),
+            )
+            .values(delivery_status=status)
+        )
+
+
+def prune_unmatched_sms_reports(session: Session, before: dt.datetime) -> int:
+    """Forget reports stored before ``before`` for ids no recorded send has (an id of no message of
+    ours, or a send that never recorded its outcome); returns how many."""
+    result = session.execute(delete(_parts).where(_parts.c.message_id.is_(None), _parts.c.reported_at < before))
+    return rows_matched(result)
 
 
 def add_dead_letter(
@@ -333,15 +410,25 @@ def back_to_pending(session: Session, message_id: int, error: str) -> None:
     )
 
 
-def record_outcomes(session: Session, outcomes: Sequence[dict[str, Any]]) -> None:
+def record_outcomes(
+    session: Session, outcomes: Sequence[dict[str, Any]], sms_parts: Mapping[int, Sequence[str]] | None = None
+) -> None:
     """Write attempts' outcomes: each an ``id`` with its ``delivery_status`` and what goes with it
-    (one statement for all those that set the same columns)."""
+    (one statement for all those that set the same columns), and ``sms_parts``, every part's
+    provider id of the SMS messages sent (by message id). A gateway's report that came for a part
+    before this is applied now.
+
+    The parts' rows are written before the messages, in the order a report writes them (its
+    part's row, then its message's): one may wait for the other, never both for each other."""
+    early = _record_sms_parts(session, sms_parts) if sms_parts else []
     alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for outcome in outcomes:
         columns = tuple(sorted(key for key in outcome if key != "id"))
         alike.setdefault(columns, []).append({f"b_{key}": value for key, value in outcome.items()})
     for columns, rows in alike.items():
         session.connection().execute(_outcomes_update(columns), rows)
+    if early:
+        _apply_sms_reports(session, early)
 
 
 @functools.lru_cache(maxsize=32)

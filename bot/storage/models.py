@@ -197,6 +197,9 @@ class Message(Base):
     kind: Mapped[str] = mapped_column(String(10), default="text")
     text: Mapped[str] = mapped_column(Text)
     provider_message_id: Mapped[str | None] = mapped_column(String(128))
+    """The provider's id: inbound, the message's; outbound, the first part's of an SMS cut into
+    several (every part's id is in ``sms_parts``), "sms:<id>" for a WeChat message sent by SMS,
+    "passive:<message id>" for one in a WeChat passive reply."""
     phrase_id: Mapped[str | None] = mapped_column(String(40))
     raw: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -220,6 +223,39 @@ class Message(Base):
     search_text: Mapped[str | None] = mapped_column(Text)
     """``text`` as staff search reads it, in simplified characters; NULL when that is ``text``
     itself (:mod:`bot.storage.searchable`)."""
+
+
+UNMATCHED_SMS_PART = text("message_id IS NULL")
+"""Delivery reports for a provider id no recorded send has: the condition of their index."""
+
+
+class SmsPart(Base):
+    """One SMS the gateway sent for an outbound message, by its provider id (a long text goes as
+    several, each with its own id and delivery reports), or a report for an id no send is recorded
+    for yet: the gateway's report raced the send's result, and is applied when the send is recorded
+    (``bot.storage.deliveries``). Unmatched ones are pruned after ``config/channels.yaml``
+    ``sms.unmatched_reports_kept_hours``."""
+
+    __tablename__ = "sms_parts"
+    __table_args__ = (
+        Index("ix_sms_parts_message_id", "message_id"),
+        Index(
+            "ix_sms_parts_unmatched",
+            "reported_at",
+            sqlite_where=UNMATCHED_SMS_PART,
+            postgresql_where=UNMATCHED_SMS_PART,
+        ),
+    )
+
+    provider_message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    """The outbound message this part is of; NULL while only a report names the id."""
+    part: Mapped[int | None] = mapped_column(Integer)
+    """1 for the message's first SMS, 2 for the next…; NULL while only a report names the id."""
+    status: Mapped[str | None] = mapped_column(String(20))
+    """The gateway's furthest word on this part: "sent", "delivered" or "failed"; NULL before any."""
+    reported_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    """When the latest report for this part came."""
 
 
 class Complaint(Base):

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.channels.sms.stub import StubConfig, StubGateway, create_stub_app, stub_key
+from bot.channels.sms.stub import StatusReports, StubConfig, StubGateway, create_stub_app, stub_key
 from bot.embedded_redis import free_port
 from bot.settings import SmsGatewaySettings
 from tests.conftest import AppFactory
@@ -38,12 +38,14 @@ class Stub:
         return [message.body for message in self.gateway.outbound if message.to == phone]
 
 
-async def app_with_sms_stub(make_client: AppFactory, **overrides: Any) -> tuple[Any, Stub]:
-    """An app instance (in-process worker) and a stub gateway wired to each other."""
+async def app_with_sms_stub(
+    make_client: AppFactory, status_reports: StatusReports = StatusReports.AFTER_ANSWER, **overrides: Any
+) -> tuple[Any, Stub]:
+    """An app instance (in-process worker) and a stub gateway wired to each other; the stub
+    reports deliveries as ``status_reports`` says."""
     app_port = free_port()
-    stub_server = TestServer(
-        create_stub_app(StubConfig(ACCOUNT, TOKEN, NUMBER, f"http://127.0.0.1:{app_port}/channels/sms"))
-    )
+    webhook = f"http://127.0.0.1:{app_port}/channels/sms"
+    stub_server = TestServer(create_stub_app(StubConfig(ACCOUNT, TOKEN, NUMBER, webhook, status_reports)))
     await stub_server.start_server()
     stub = Stub(stub_server)
     client = await make_client(

@@ -157,7 +157,13 @@ class SmsAdapter:
         )
 
     async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
-        provider_ids = []
+        """Send as :meth:`send_parts`; the first part's id."""
+        return (await self.send_parts(recipient, message, outbound_id))[0]
+
+    async def send_parts(self, recipient: str, message: OutboundMessage, outbound_id: int) -> list[str]:
+        """Send the text as messages of at most ``max_segments`` segments each, in order (each with
+        its own idempotency key, ``<outbound id>-<part>`` when there are several); every one's id."""
+        provider_ids: list[str] = []
         parts = split_to_segments(render_text(message), self.settings.max_segments)
         for index, body in enumerate(parts):
             form = {"To": recipient, "From": self.settings.from_number, "Body": body}
@@ -177,4 +183,4 @@ class SmsAdapter:
                     provider_ids.append(str(payload["sid"]))
             except (aiohttp.ClientError, TimeoutError) as error:
                 raise DeliveryError(f"gateway unreachable: {error}", permanent=False) from error
-        return ",".join(provider_ids)
+        return provider_ids

@@ -93,14 +93,17 @@ async def status_callback(request: web.Request) -> web.Response:
     """``POST /channels/sms/status``: record the delivery state of a message the bot sent.
 
     Gateways report out of order (Twilio's "sending" may come after "delivered"): a state only
-    moves forward, and one before "sent" is acknowledged and changes nothing."""
+    moves forward, and one before "sent" is acknowledged and changes nothing. A report may also
+    come before the send's result is stored: it is kept, and applied when it is."""
     params = await _verified_form(request, STATUS_FIELDS)
     sid, reported = params.get("MessageSid", ""), params.get("MessageStatus", "")
     if not sid or reported not in STATUS_MAP:
         return json_error(400, "MessageSid and a known MessageStatus are required")
     status = STATUS_MAP[reported]
     if status is not None:
-        await resources(request).database.write(lambda session: set_sms_status(session, sid, status))
+        shared = resources(request)
+        now = shared.clock()
+        await shared.database.write(lambda session: set_sms_status(session, sid, status, now))
     return web.Response(status=204)
 
 

@@ -1,8 +1,10 @@
 """A stub SMS gateway speaking the same (Twilio-compatible) dialect as the real one.
 
 It records outbound messages, honours ``Idempotency-Key`` (a repeated send returns the first
-result and sends nothing new), fires signed status callbacks, and offers a page where a
-developer "sends" an SMS as a phone would, which it delivers as a signed inbound webhook.
+result and sends nothing new), fires signed status callbacks ("sent", then "delivered": after it
+answers the send, or, as a gateway may, before, so they race the send's result; or none), and
+offers a page where a developer "sends" an SMS as a phone would, which it delivers as a signed
+inbound webhook.
 Mounted at ``/sms-stub`` by the embedded ``run``; ``python -m bot sms-stub`` runs it alone.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import enum
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
@@ -33,6 +36,17 @@ class StubMessage:
     created_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
 
 
+class StatusReports(enum.StrEnum):
+    """When the stub reports a message's delivery (to the send's ``StatusCallback``)."""
+
+    AFTER_ANSWER = "after_answer"
+    """Shortly after it answered the send, as gateways usually do."""
+    BEFORE_ANSWER = "before_answer"
+    """Before it answers the send: the reports race the send's result (a fast gateway, a slow
+    network back to the sender)."""
+    NONE = "none"
+
+
 @dataclass(frozen=True, slots=True)
 class StubConfig:
     account_sid: str
@@ -41,6 +55,8 @@ class StubConfig:
     """The bot's own number: outbound messages come from it, inbound ones go to it."""
     webhook_url: str
     """Where inbound SMS are posted (the bot's ``/channels/sms``)."""
+    status_reports: StatusReports = StatusReports.AFTER_ANSWER
+    """When a sent message's delivery is reported to the send's ``StatusCallback``."""
 
 
 class StubGateway:
@@ -53,6 +69,9 @@ class StubGateway:
         self._order: list[tuple[str, int]] = []
         """Both directions as they happened: ("in" | "out", index into inbound | outbound)."""
         self.by_idempotency_key: dict[str, StubMessage] = {}
+        self.reports: list[tuple[str, str, int]] = []
+        """Every status callback posted: (MessageSid, MessageStatus, the HTTP status answered; 0
+        when unreachable)."""
         self._http: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -93,7 +112,9 @@ class StubGateway:
         if key:
             self.by_idempotency_key[key] = message
         callback = str(form.get("StatusCallback", ""))
-        if callback:
+        if callback and self.config.status_reports is StatusReports.BEFORE_ANSWER:
+            await self._report_status(message, callback, pause=0)
+        elif callback and self.config.status_reports is StatusReports.AFTER_ANSWER:
             self._spawn(self._report_status(message, callback))
         return web.json_response(self._resource(message), status=201)
 
@@ -103,11 +124,11 @@ class StubGateway:
         resource["account_sid"] = self.config.account_sid
         return resource
 
-    async def _report_status(self, message: StubMessage, callback: str) -> None:
+    async def _report_status(self, message: StubMessage, callback: str, pause: float = 0.05) -> None:
         for status in ("sent", "delivered"):
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(pause)
             message.status = status
-            await self._post_signed(
+            answered = await self._post_signed(
                 callback,
                 {
                     "AccountSid": self.config.account_sid,
@@ -117,6 +138,7 @@ class StubGateway:
                     "From": message.from_,
                 },
             )
+            self.reports.append((message.sid, status, answered))
 
     # ------------------------------------------------------------------ the developer's phone
 
