@@ -19,9 +19,9 @@ from pydantic import ValidationError
 from bot.channels.webchat.limits import FrameBudget, MessagePace
 from bot.channels.webchat.routes import TOO_MANY_FRAMES
 from bot.config import ServiceConfig, WebchatLimits
-from bot.keys import resources
+from bot.keys import resources, webchat_hub
 from tests.conftest import AppFactory
-from tests.helpers import ChatSocket, new_session, unpaced
+from tests.helpers import ChatSocket, eventually, new_session, unpaced
 
 BAD_ID = json.dumps({"type": "message", "id": "x", "text": "a"})
 TYPING = json.dumps({"type": "typing"})
@@ -128,6 +128,18 @@ async def answered_promptly(client: TestClient[Any, Any], customer: ChatSocket) 
     await customer.until(lambda frames: len(customer.bot_texts()) > bot_before, timeout=5)
 
 
+async def flooder_gone(client: TestClient[Any, Any]) -> None:
+    """The server is done with the flooder's socket: only the other customer's is left. Its closing
+    handshake reads on until the flooder's close frame, which comes after everything it had sent
+    (a few seconds of the event loop on a loaded machine): the flooder is gone only then."""
+    hub = webchat_hub(client.app)
+
+    async def one_left() -> bool:
+        return len(hub) == 1
+
+    await eventually(one_left, timeout=15)
+
+
 def floods_closed(client: TestClient[Any, Any]) -> float:
     sample = resources(client.app).metrics.registry.get_sample_value
     return sample("complaint_bot_webchat_refused_total", {"reason": "frames_flood"}) or 0
@@ -146,6 +158,7 @@ async def test_a_socket_flooding_malformed_frames_is_closed_1008_while_another_c
     # Answered until its refusals ran out (and what refilled meanwhile), not for as long as it sent.
     assert limits.socket_refusals_burst <= answered < 2 * limits.socket_refusals_burst
     assert floods_closed(client) == 1
+    await flooder_gone(client)
     await answered_promptly(client, other)  # still chatting after the flooder is gone
     await other.close()
 
@@ -160,6 +173,7 @@ async def test_a_socket_flooding_typing_frames_is_closed_1008_while_another_cust
     (code, reason, _), _ = await asyncio.gather(flood(flooder, TYPING), answered_promptly(client, other))
     assert (code, reason) == (WSCloseCode.POLICY_VIOLATION, TOO_MANY_FRAMES)
     assert floods_closed(client) == 1
+    await flooder_gone(client)
     await answered_promptly(client, other)
     await other.close()
 

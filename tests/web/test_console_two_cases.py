@@ -4,6 +4,7 @@ agent tick which case is resolved, and the supervisor's extension picks the case
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,58 @@ async def test_the_agent_resolves_one_of_two_cases_in_the_dialog(make_client: Ap
 
     cases = await cases_by_category(client, conversation_id)
     assert (cases["property_service"].status, cases["engineering_repair"].status) == ("resolved", "open")
+    await socket.close()
+
+
+async def test_a_refetch_from_before_the_resolve_coming_back_last_does_not_show_the_case_open_again(
+    make_client: AppFactory,
+) -> None:
+    """The console refetches the conversation on every event; a slow answer that left before the
+    agent resolved a case (a loaded server) must not paint the conversation as it was then."""
+    client = await make_client()
+    conversation_id, socket = await two_promised_cases(client)
+    headers, _ = await staff(client, "li.agent", Role.AGENT)
+    await claim_and_reply(client, conversation_id, headers)
+    cases = await cases_by_category(client, conversation_id)
+    water, noise = cases["engineering_repair"], cases["property_service"]
+
+    async with playwright_api.async_playwright() as playwright:
+        browser, page, errors = await _console(playwright, client, "li.agent")
+        await page.locator("#mine li", has_text=f"会话 {conversation_id}").get_by_role("button").click()
+        header = page.locator("#conversation-cases")
+        await expect(header.locator(".case-chip")).to_have_count(2, timeout=10_000)
+        await expect(page.locator("#live")).to_have_attribute("data-state", "live", timeout=10_000)
+
+        asked, release, held = asyncio.Event(), asyncio.Event(), []
+
+        async def slow_once(route: Any) -> None:
+            if asked.is_set():
+                await route.continue_()
+                return
+            before = await route.fetch()  # the conversation as it is now, before the resolve
+            held.append(route.request)
+            asked.set()
+            await release.wait()
+            await route.fulfill(response=before)
+
+        await page.route(f"**/api/conversations/{conversation_id}?*", slow_once)
+        await socket.send("师傅什么时候来")  # the customer writes: the console refetches (held)
+        await asyncio.wait_for(asked.wait(), 10)
+
+        await page.fill("#resolve-summary", SUMMARY)
+        await page.click("#resolve")
+        await page.locator("#resolve-dialog label", has_text=water.case_number).click()  # the noise only
+        await page.click("#resolve-confirm")
+        resolved = f"一个投诉已解决(其他仍在处理) {noise.case_number}"
+        await expect(page.locator("#timeline")).to_contain_text(resolved)
+
+        async with page.expect_response(lambda response: response.request in held):
+            release.set()  # the answer from before the resolve comes back last
+        await page.evaluate("() => new Promise((done) => setTimeout(done))")  # and is read
+        await expect(page.locator("#timeline")).to_contain_text(resolved)
+        await expect(header.locator(f'[data-case="{noise.case_number}"]')).to_contain_text("已解决")
+        assert errors == []
+        await browser.close()
     await socket.close()
 
 

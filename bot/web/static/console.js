@@ -80,8 +80,12 @@
 
   // ---------------------------------------------------------------- queue
 
+  const queueLoads = Staff.loads();
+
   async function loadQueue() {
+    const load = queueLoads.start();
     const result = await api("GET", "/api/queue");
+    if (!queueLoads.fresh(load)) return;
     const list = $("queue");
     if (!result.ok) {
       clear(list, el("li", { class: "unavailable", text: Staff.errorText(result, T("队列暂不可用")) }));
@@ -228,9 +232,12 @@
 
   // Read from the server (GET /api/my-conversations), so the list is the same on every browser the
   // agent signs in from and a conversation leaves it when it is resolved or handed to someone else.
+  const mineLoads = Staff.loads();
+
   async function loadMine() {
+    const load = mineLoads.start();
     const result = await api("GET", "/api/my-conversations");
-    if (!result.ok) return;
+    if (!mineLoads.fresh(load) || !result.ok) return;
     state.mine = result.data.owned;
     state.resolved = result.data.resolved;
     renderMine();
@@ -346,12 +353,18 @@
     else window.scrollTo(0, 0);
   }
 
+  // The event's refetch and the one after the agent's action overlap; a response from before the
+  // action coming back last would show the conversation as it was (Staff.loads).
+  const conversationLoads = Staff.loads();
+  const customerLoads = Staff.loads();
+
   async function loadConversation() {
     const id = state.conversationId;
     if (!id) return;
     const shown = `messages=${state.messagesShown || MESSAGES_PAGE}&timeline=${state.timelineShown || TIMELINE_PAGE}`;
+    const load = conversationLoads.start();
     const result = await api("GET", `/api/conversations/${id}?${shown}`);
-    if (id !== state.conversationId) return;
+    if (id !== state.conversationId || !conversationLoads.fresh(load)) return;
     if (!result.ok) {
       clear($("conversation"), el("h2", { text: T("会话 {0}", id) }),
         el("p", { class: "error", text: Staff.errorText(result, T("无法打开 ({0})", result.status)) }));
@@ -380,8 +393,9 @@
   }
 
   async function loadCustomer(id) {
+    const load = customerLoads.start();
     const result = await api("GET", `/api/conversations/${id}/customer`);
-    if (id !== state.conversationId) return;
+    if (id !== state.conversationId || !customerLoads.fresh(load)) return;
     const box = $("customer");
     $("customer-panel").hidden = false;
     if (!result.ok) {
@@ -1585,9 +1599,13 @@
         } })));
   }
 
+  const notificationLoads = Staff.loads();
+
   async function loadNotifications() {
     const box = $("notifications");
+    const load = notificationLoads.start();
     const result = await api("GET", "/api/notifications");
+    if (!notificationLoads.fresh(load)) return;
     if (result.status === 404) { clear(box, unavailable(T("通知"))); return; }
     if (!result.ok) { clear(box, el("p", { class: "error", text: Staff.errorText(result, T("通知加载失败")) })); return; }
     const items = result.data.notifications || [];

@@ -369,6 +369,23 @@ const Staff = (() => {
     return `${fallback}: ${error}`;
   }
 
+  // A view loaded again while a load is under way (an event's refetch, the one after an action,
+  // a reconnect's) gets the responses in any order: a slow one that left before an action must not
+  // paint the view as it was before it. start() numbers a load; fresh(number) is true for the
+  // response of a load started after every one shown so far (and then counts it as shown).
+  function loads() {
+    let started = 0;
+    let shown = 0;
+    return {
+      start: () => ++started,
+      fresh: (number) => {
+        if (number < shown) return false;
+        shown = number;
+        return true;
+      },
+    };
+  }
+
   function throttle(fn, ms) {
     let timer = null;
     let again = false;
@@ -379,5 +396,5 @@ const Staff = (() => {
     };
   }
 
-  return { el, clear, api, unavailable, showWhoami, formatTime, formatShortTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, errorText, errorMessage, problemText, me: () => me };
+  return { el, clear, api, unavailable, showWhoami, formatTime, formatShortTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, loads, errorText, errorMessage, problemText, me: () => me };
 })();
