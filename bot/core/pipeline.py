@@ -861,7 +861,9 @@ def _as_named(case: store.NamedCase, conversation: store.LoadedConversation) -> 
     vouched = customer.phone if customer.phone_vouched else None
     if case.status.customer_id == conversation.customer_id or (vouched is not None and vouched == case.contact_phone):
         return dataclasses.replace(case.status, own=True)
-    return dataclasses.replace(case.status, area=None, phone_tail=case.phone_tail)
+    if conversation.data.case_proven == case.status.case_number:
+        return dataclasses.replace(case.status, phone_tail=case.phone_tail)  # theirs since its digits were given
+    return dataclasses.replace(case.status, area=None, category=None, problem=None, phone_tail=case.phone_tail)
 
 
 _OPT_KINDS = frozenset({MessageKind.OPT_OUT, MessageKind.OPT_IN})

@@ -65,8 +65,9 @@ def added_to_the_case(turn: Turn, text: str) -> bool:
     description; otherwise it is a case of its own (:func:`_take_as_a_case_of_its_own`). True if
     handled either way."""
     data, understood = turn.step.data, turn.understood
-    case_number = data.case_number
-    if case_number is None or data.appeal_of is not None or understood is None:
+    appealed = data.case_number is None and data.appeal_of is not None
+    case_number = data.case_number or data.appeal_of
+    if case_number is None or (data.appeal_of is not None and not appealed) or understood is None:
         return False
     if Intent.COMPLAINT not in turn.intents or Intent.STATUS_QUERY in turn.intents:
         return False
@@ -88,6 +89,8 @@ def added_to_the_case(turn: Turn, text: str) -> bool:
     if not _of_the_case(turn, category, told) and _settled(turn):
         _take_as_a_case_of_its_own(turn, text, case_number, category)
         return True
+    if appealed:
+        return False  # more of the case this conversation joined: its staff read it there
     before = len(data.description)
     append_description(turn, text)
     if len(data.description) > before or category is not None:
@@ -131,13 +134,16 @@ def _take_as_a_case_of_its_own(turn: Turn, text: str, case_number: str, category
     old = turn.step.data
     for kind in list(old.timers):
         turn.cancel(kind)
-    turn.step.data = old.for_a_new_case(OPEN_CASE, keep_place=False)
+    turn.step.data = data = old.for_a_new_case(OPEN_CASE, keep_place=False)
+    if not data.phone and turn.customer.proven_phone:
+        # The case an appeal here joined, proven theirs by its phone's digits: that phone is theirs.
+        data.phone, data.phone_from_channel = turn.customer.proven_phone, True
     turn.say(PhraseId.ANOTHER_PROBLEM_NEW_CASE, case_number=case_number)
     turn.audit(TimelineKind.ANOTHER_CASE_STARTED, case_number=case_number, category=category)
     turn.step.state = State.AWAIT_DESCRIPTION
     if turn.understood is not None:
         keep_slots(turn, turn.understood)
-    on_description(turn, _without_openers(turn, text))
+    on_description(turn, without_openers(turn, text))
     if turn.step.state in COLLECTING:
         turn.arm_idle()
 
@@ -145,7 +151,7 @@ def _take_as_a_case_of_its_own(turn: Turn, text: str, case_number: str, category
 _OPENER_EDGES = " \t,，、:：;；.。!！"
 
 
-def _without_openers(turn: Turn, text: str) -> str:
+def without_openers(turn: Turn, text: str) -> str:
     """The problem without the words that said it is another one ("另外还有个事 小区门口的路灯坏了"
     is "小区门口的路灯坏了"; ``followups.addition_openers``, ``new_problem_words`` at its start): the
     new case's problem is restated as the customer told it, not as an addition to another."""
@@ -175,15 +181,22 @@ def same_place_as_the_open_case(turn: Turn, text: str) -> bool:
     is ("同一个地方", "也是那里": ``followups.same_place_words``): that place, and the form goes on.
     True if handled."""
     data = turn.step.data
-    kept = data.extra.get(OPEN_CASE)
-    if turn.step.state is not State.AWAIT_AREA or data.area is not None or not isinstance(kept, dict):
+    if turn.step.state is not State.AWAIT_AREA or data.area is not None:
         return False
     if not turn.says_any(text, turn.kit.config.followups.same_place_words):
         return False
-    open_case = FlowData.from_json(kept)
-    if open_case.area is None:
-        return False
-    data.area, data.area_written = open_case.area, open_case.area_written
-    turn.audit(TimelineKind.AREA_RECEIVED, case_number=open_case.case_number)
+    kept = data.extra.get(OPEN_CASE)
+    told = FlowData.from_json(kept) if isinstance(kept, dict) else None
+    area, written, case_number = (told.area, told.area_written, told.case_number) if told else (None, None, None)
+    if area is None:
+        # A case of theirs from another conversation (their own, or proven theirs by its phone's
+        # digits here; one an appeal here joined): its place as storage has it.
+        open_case = turn.customer.open_case
+        status = open_case.status if open_case is not None and not open_case.by_typed_phone else None
+        if status is None or status.area is None:
+            return False
+        area, written, case_number = status.area, None, status.case_number
+    data.area, data.area_written = kept_place(area), written
+    turn.audit(TimelineKind.AREA_RECEIVED, case_number=case_number)
     ask_next_missing(turn)
     return True

@@ -21,7 +21,7 @@ from bot.core.messages import MenuChoice, MessageKind, OutboundMessage, location
 from bot.core.phrases import Phrases
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.another_problem import added_to_the_case, same_place_as_the_open_case
+from bot.flows.another_problem import added_to_the_case, same_place_as_the_open_case, without_openers
 from bot.flows.appeals import (
     PHONE_ASKS_DONE,
     answered_appeal_number,
@@ -331,6 +331,10 @@ class ComplaintFlow:
     def _on_customer(self, turn: Turn, event: CustomerSaid) -> None:
         data = turn.step.data
         known_phone = event.sender_phone or turn.customer.phone
+        if turn.step.state in COLLECTING:
+            # A complaint of theirs taken down: the case proven theirs by its phone's digits has
+            # that phone (after the hand-off a number they give is the case's, never replacing it).
+            known_phone = known_phone or turn.customer.proven_phone
         if known_phone and not data.phone:
             data.phone, data.phone_from_channel = known_phone, True
         said = event.text.strip()
@@ -479,6 +483,9 @@ class ComplaintFlow:
                     turn.arm_idle()
                 return
             first_reply = len(turn.step.replies)
+            if not data.description and _has_a_case_open(turn.customer):
+                # "另外还有个事 楼下垃圾桶满了" beside a case of theirs: the new problem as told.
+                text = without_openers(turn, text)
             self._handlers[state](turn, text)
             acknowledge_asked_sooner(turn, text, first_reply)
             self._emotion_first(turn, signals, first_reply)
@@ -751,6 +758,11 @@ def _read_asked_phones(turn: Turn, understood: Understanding) -> None:
     turn.understood = dataclasses.replace(
         understood, slots=dataclasses.replace(slots, phone=asked[0], second_phone=second)
     )
+
+
+def _has_a_case_open(customer: CustomerView) -> bool:
+    """The customer has a case open from another conversation, theirs (not one a typed phone found)."""
+    return customer.open_case is not None and not customer.open_case.by_typed_phone
 
 
 def _phone_asked(turn: Turn) -> bool:

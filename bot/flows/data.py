@@ -109,9 +109,7 @@ class OwedPromise:
 
     @classmethod
     def from_json(cls, stored: Mapping[str, Any]) -> OwedPromise:
-        return cls(
-            dt.datetime.fromisoformat(stored["deadline_at"]), float(stored["hours"]), bool(stored["says_hours"])
-        )
+        return cls(dt.datetime.fromisoformat(stored["deadline_at"]), float(stored["hours"]), bool(stored["says_hours"]))
 
 
 PLACE_ASKS_DONE = 2
@@ -356,6 +354,8 @@ class FlowData:
             traditional=self.traditional,
             alternative_phone=self.alternative_phone,
             area_written=self.area_written if keep_place else None,
+            case_proven=self.case_proven,
+            told_case=self.told_case,
         )
         fresh.extra[set_aside_under] = self.to_json()
         return fresh

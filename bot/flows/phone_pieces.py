@@ -1,6 +1,7 @@
 """A phone told in pieces, one message each, while it is asked for ("电话是", "一三九", "一二三四",
-"五六七八"; "138", "0013", "8000"): the pieces are held in silence and put together, and once they
-make a number it is read as if typed whole; never more of the problem, never a refusal. Nothing
+"五六七八"; "138", "0013", "8000"), or told so after the hand-off to a case without one: the pieces
+are held in silence and put together, and once they make a number it is read as if typed whole;
+never more of the problem, never a refusal. Nothing
 more told for ``timers.phone_pieces_prompt_after``, the rest is asked for, once."""
 
 from __future__ import annotations
@@ -77,11 +78,17 @@ def ask_for_the_rest(turn: Turn) -> None:
 
 
 def _phone_asked(turn: Turn) -> bool:
-    """The bot's question now is the phone: the form's, a correction's, or the duty supervisor's."""
+    """The bot's question now is the phone: the form's, a correction's, or the duty supervisor's;
+    or a case handed off without one (a person asked for before the phone: "138" / "0013" / "8000"
+    is its phone, as typed whole it would be)."""
     data, state = turn.step.data, turn.step.state
     if state in _PHONE_QUESTIONS:
         return data.case_check is None  # the last 4 digits of a case's phone are no piece of one
-    return state is State.HANDED_OFF and not data.phone and 0 < data.escalation_phone_asks < PHONE_ASKS_DONE
+    if state is not State.HANDED_OFF or data.phone:
+        return False
+    if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE:
+        return True
+    return (data.case_number or data.appeal_of) is not None and not data.offered
 
 
 def _piece_digits(turn: Turn, text: str) -> str | None:

@@ -117,7 +117,8 @@ class CustomerView:
     prior_categories: frozenset[str] = frozenset()
     open_case: OpenCase | None = None
     """The newest open case of the customer's, or of anyone known by a phone this conversation
-    has (an SMS sender's number, a phone typed in web chat)."""
+    has (an SMS sender's number, a phone typed in web chat), or the case proven theirs here by its
+    phone's last digits."""
     this_case: CaseStatus | None = None
     """This conversation's own hand-off, once it has one (loaded for handed-off conversations)."""
     named_cases: tuple[CaseStatus, ...] = ()
@@ -126,7 +127,12 @@ class CustomerView:
     open_cases: tuple[CaseStatus, ...] = ()
     """Every unresolved case of the customer's own (this conversation's and any other's, never one
     found by a typed phone), oldest first, when there are two or more: a status question hears of
-    each, or of the one it names (empty with one case or none: ``open_case``/``this_case`` tell it)."""
+    each, or of the one it names (empty with one case or none: ``open_case``/``this_case`` tell it).
+    A case of another customer's proven the writer's here by its phone's digits
+    (``FlowData.case_proven``) is one of them, and their ``open_case`` when they have none."""
+    proven_phone: str | None = None
+    """The contact phone of the case proven the writer's here by its phone's last digits: the one
+    its staff call, so the writer's new case is not asked for one (restated masked, never whole)."""
     resolved_cases: tuple[CaseStatus, ...] = ()
     """The customer's own resolved cases whose conversations have closed, newest resolution first (loaded
     while a conversation takes a complaint): "没解决" in a new conversation reopens the one resolved

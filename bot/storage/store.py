@@ -642,7 +642,7 @@ _PRIOR_COMPLAINTS = PreparedQuery(
     .order_by(_complaints.c.id)
 )
 # By the unique index of case numbers.
-_CASES_BY_NUMBER = select(*_CASE_COLUMNS, _complaints.c.contact_phone).where(
+_CASES_BY_NUMBER = select(*_CASE_COLUMNS, _complaints.c.contact_phone, _complaints.c.description).where(
     _complaints.c.case_number.in_(bindparam("numbers", expanding=True))
 )
 OPEN_STATUSES = ("open", "incomplete")
@@ -747,6 +747,8 @@ def named_cases(session: Session, case_numbers: Collection[str]) -> dict[str, Na
                 _case_status(complaint, places.get(complaint.conversation_id), names),
                 area=complaint.area,
                 customer_id=complaint.customer_id,
+                category=complaint.category,
+                problem=complaint.description,
             ),
             normalise_phone(complaint.contact_phone) if complaint.contact_phone else None,
         )
@@ -855,25 +857,60 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
         ]
         if len(unresolved) > 1:
             several[customer_id] = unresolved
+    # A case another customer filed, proven this writer's in the conversation by its phone's last
+    # digits (the flow's verdict, ``case_proven``): the writer is that case's customer from then on.
+    proven_numbers = {
+        row.id: str(row.flow_data["case_proven"]) for row in rows if row.flow_data and row.flow_data.get("case_proven")
+    }
+    proven_found = named_cases(session, set(proven_numbers.values())) if proven_numbers else {}
+
+    def proven_case(row: Any) -> NamedCase | None:
+        found = proven_found.get(proven_numbers.get(row.id, ""))
+        if found is None or found.status.customer_id == row.customer_id:
+            return None  # their own: among their cases already
+        return found
+
     places, names = _case_places(
         session,
         handed_off
         | {complaint.conversation_id for complaint in open_complaints.values() if complaint is not None}
-        | {complaint.conversation_id for unresolved in several.values() for complaint in unresolved},
+        | {complaint.conversation_id for unresolved in several.values() for complaint in unresolved}
+        | {
+            complaint.conversation_id
+            for row in rows
+            if proven_case(row) is not None
+            for complaint in complaints.get(row.customer_id, [])
+            if complaint.status in OPEN_STATUSES
+        },
     )
 
-    def open_cases(customer_id: int) -> tuple[CaseStatus, ...]:
-        return tuple(
+    def proven_open(row: Any) -> CaseStatus | None:
+        found = proven_case(row)
+        if found is None or found.status.stage is CaseStage.RESOLVED or found.status.deadline_at is None:
+            return None
+        return found.status
+
+    def open_cases(row: Any) -> tuple[CaseStatus, ...]:
+        theirs = [
+            complaint
+            for complaint in complaints.get(row.customer_id, [])
+            if complaint.status in OPEN_STATUSES and complaint.deadline_at is not None
+        ]
+        proven = proven_open(row)
+        if len(theirs) + (proven is not None) < 2:
+            return ()
+        own = tuple(
             dataclasses.replace(
                 _case_status(complaint, places.get(complaint.conversation_id), names),
                 area=complaint.area,
-                customer_id=customer_id,
+                customer_id=row.customer_id,
                 own=True,
                 category=complaint.category,
                 problem=complaint.description,
             )
-            for complaint in several.get(customer_id, ())
+            for complaint in theirs
         )
+        return ((proven,) if proven is not None else ()) + own
 
     collecting = {row.id for row in rows if State(row.flow_state) in COLLECTING}
 
@@ -905,11 +942,22 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
             for complaint in resolved[:_RESOLVED_CASES_TOLD]
         )
 
-    def open_case(conversation_id: int) -> OpenCase | None:
-        complaint = open_complaints[conversation_id]
+    def open_case(row: Any) -> OpenCase | None:
+        complaint = open_complaints[row.id]
         if complaint is None:
-            return linked_case(conversation_id)
-        status = _case_status(complaint, places.get(complaint.conversation_id), names)
+            linked = linked_case(row.id)
+            proven = proven_open(row)
+            if (
+                proven is not None
+                and proven.case_number
+                and proven.deadline_at
+                and (linked is None or linked.by_typed_phone)
+            ):
+                return OpenCase(proven.case_number, proven.deadline_at, status=proven, category=proven.category)
+            return linked
+        status = dataclasses.replace(
+            _case_status(complaint, places.get(complaint.conversation_id), names), area=complaint.area
+        )
         return OpenCase(complaint.case_number, complaint.deadline_at, status=status, category=complaint.category)
 
     # A conversation whose complaint joined an open case as an appeal has no case of its own:
@@ -956,10 +1004,11 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
                 phone=customers[row.customer_id].phone,
                 phone_vouched=bool(customers[row.customer_id].phone_verified),
                 prior_categories=frozenset(categories.get(row.customer_id, ())),
-                open_case=open_case(row.id),
+                open_case=open_case(row),
                 this_case=this_case(row.customer_id, row.id),
-                open_cases=open_cases(row.customer_id),
+                open_cases=open_cases(row),
                 resolved_cases=resolved_cases(row.customer_id, row.id),
+                proven_phone=(found.contact_phone if (found := proven_case(row)) is not None else None),
             ),
         )
         for row in rows
