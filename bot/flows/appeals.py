@@ -17,6 +17,7 @@ from bot.flows.case_check import (
     named_status,
     not_confirmed,
     proven,
+    set_aside_case,
     unproven_number,
 )
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
@@ -27,6 +28,7 @@ from bot.flows.records import CaseContact, CaseStage, HandoffRequest, OpenCase, 
 from bot.flows.side_answers import answer_faq
 from bot.flows.slots import append_description, description_text
 from bot.flows.status import named_case, tell_status_of_the_cases, this_case
+from bot.flows.still_open import of_the_same_thing, says_still_not_handled
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
 
@@ -150,8 +152,12 @@ def named_open_case(turn: Turn) -> OpenCase | None:
     if understood is None:
         return None
     said = case_numbers_in(understood.text, turn.kit.config.service.case_prefix)
+    # The case this conversation set aside: the problem told naming it was another one.
+    aside = set_aside_case(turn)
     for named in turn.customer.named_cases:
         if named.case_number not in said or named.deadline_at is None or named.case_number is None:
+            continue
+        if named.case_number == aside:
             continue
         if named.stage is not CaseStage.RESOLVED and proven(turn, named):
             return OpenCase(named.case_number, named.deadline_at, status=named)
@@ -176,6 +182,11 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
     if category == turn.kit.rules.fallback_category:
         category = None
     if category is not None and case.category is not None and category != case.category:
+        # "电梯还是没修好" reads as 物业服务 beside a 工程维修 lift case: still its words, unless
+        # another thing wrong is named.
+        problem = case.status.problem if case.status is not None else None
+        if says_still_not_handled(turn, understood) and of_the_same_thing(turn, understood, case.category, problem):
+            return case
         return None
     if category is not None and category == case.category:
         return case

@@ -485,3 +485,46 @@ def test_a_status_question_after_the_cases_time_has_passed_is_an_appeal(engine: 
     chat, step = texted(engine, f"{CASE} 处理到哪了 漏水还在漏", deadline=MONDAY_2PM - dt.timedelta(hours=2))
     assert chat.phrase_ids(step)[:2] == ["greeting_opening", "appeal_linked_overdue"]
     assert step.appeal is not None and step.appeal.case_number == CASE
+
+
+def test_still_not_fixed_of_a_lift_case_is_an_appeal_though_it_reads_as_another_category(
+    engine: ConversationEngine,
+) -> None:
+    """ "电梯还是没修好" reads as 物业服务 (电梯 alone), the open lift case was 工程维修: still its words."""
+    status = CaseStatus(CaseStage.WAITING, case_number=CASE, deadline_at=DEADLINE, problem="电梯坏了三天了")
+    customer = CustomerView(
+        phone="13800138000", open_case=OpenCase(CASE, DEADLINE, status=status, category="engineering_repair")
+    )
+    chat = Chat(engine, customer=customer)
+    chat.send(Started())
+    step = chat.send("电梯还是没修好")
+    assert "appeal_linked" in chat.phrase_ids(step)
+    assert step.appeal is not None and step.appeal.case_number == CASE
+
+
+def test_a_noise_still_there_beside_a_lift_case_is_a_new_complaint(engine: ConversationEngine) -> None:
+    status = CaseStatus(CaseStage.WAITING, case_number=CASE, deadline_at=DEADLINE, problem="电梯坏了三天了")
+    customer = CustomerView(
+        phone="13800138000", open_case=OpenCase(CASE, DEADLINE, status=status, category="engineering_repair")
+    )
+    chat = Chat(engine, customer=customer)
+    chat.send(Started())
+    step = chat.send("楼上噪音还是没人管 天天半夜拍球")
+    assert "appeal_linked" not in chat.phrase_ids(step) and step.appeal is None
+
+
+@pytest.mark.parametrize("told", ["电梯还是没修好", "TS_OWN 电梯还是没修好", "还是没修好！！"])
+def test_still_not_fixed_after_the_hand_off_goes_on_this_conversation_s_case(
+    engine: ConversationEngine, told: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("电梯坏了三天了 锦绣家园6号楼 电话13912345678")
+    chat.send("对")
+    own = chat.data.case_number
+    assert own is not None and chat.state is State.HANDED_OFF
+    step = chat.send(told.replace("TS_OWN", own))
+    assert chat.phrase_ids(step) == ["status_apology", "status_answer"]
+    assert own in chat.texts(step)
+    assert step.contact is not None and step.contact.case_number == own
+    assert chat.state is State.HANDED_OFF and chat.data.case_number == own and chat.data.case_check is None
