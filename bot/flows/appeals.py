@@ -9,7 +9,7 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.case_numbers import case_numbers_in
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.case import SUPERVISOR_QUEUE, note_on_case
+from bot.flows.case import ESCALATING_SIGNALS, SUPERVISOR_QUEUE, note_on_case
 from bot.flows.case_check import (
     CASE_CHECK_TRIES,
     CaseCheckFor,
@@ -86,7 +86,8 @@ def link_to_case(turn: Turn, case: OpenCase) -> None:
         return describe_moment(moment, turn.now, turn.kit.calendar.timezone, words)
 
     overdue = case.deadline_at <= turn.now
-    moved = _appeal_deadline(turn, case.deadline_at)
+    appeal_deadline = _appeal_deadline(turn, case.deadline_at)
+    moved = appeal_deadline[0] if appeal_deadline is not None else None
     if moved is not None and not overdue:
         turn.say(PhraseId.APPEAL_LINKED_ESCALATED, case_number=case.case_number, deadline=said(moved.due_at))
     else:
@@ -103,8 +104,9 @@ def link_to_case(turn: Turn, case: OpenCase) -> None:
     appeal = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL)
     turn.step.appeal = appeal_link(turn, case.case_number, description_text(data), appeal)
     brought_forward: dict[str, object] = {}
-    if moved is not None:
-        turn.step.escalated_deadline = EscalatedDeadline(case.case_number, moved.due_at, (), appealed=True)
+    if appeal_deadline is not None:
+        due, signals = appeal_deadline
+        turn.step.escalated_deadline = EscalatedDeadline(case.case_number, due.due_at, signals, appealed=True)
         brought_forward = {"previous": case.deadline_at.isoformat(), "escalated": True}
     turn.audit(
         TimelineKind.APPEAL_LINKED,
@@ -119,14 +121,26 @@ def link_to_case(turn: Turn, case: OpenCase) -> None:
     turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL)
 
 
-def _appeal_deadline(turn: Turn, in_force: dt.datetime) -> Deadline | None:
-    """The appeal's reply time (``deadlines.yaml`` ``appeal``, from now) when it comes sooner than
-    the time in force, or that time has passed; None when the case keeps its time."""
-    table = turn.kit.config.deadlines
-    if table.appeal is None:
+def _appeal_deadline(turn: Turn, in_force: dt.datetime) -> tuple[Deadline, tuple[str, ...]] | None:
+    """The appeal's reply time (``deadlines.yaml`` ``appeal``, from now; an escalation's override
+    for a signal of the conversation's, a threat's hour, when sooner) when it comes sooner than the
+    time in force, or that time has passed, with the signal whose rule set it; None when the case
+    keeps its time."""
+    table, calendar = turn.kit.config.deadlines, turn.kit.calendar
+    candidates: list[tuple[Deadline, tuple[str, ...]]] = []
+    if table.appeal is not None:
+        candidates.append((deadline_by_rule(turn.now, table.appeal, table, calendar), ()))
+    escalating = set(turn.step.data.signals) & ESCALATING_SIGNALS
+    for override in table.overrides:
+        general = override.category is None and override.tier is None
+        if override.signal is not None and override.signal in escalating and general:
+            candidates.append(
+                (deadline_by_rule(turn.now, override.deadline, table, calendar), (override.signal.value,))
+            )
+    if not candidates:
         return None
-    due = deadline_by_rule(turn.now, table.appeal, table, turn.kit.calendar)
-    return due if in_force <= turn.now or due.due_at < in_force else None
+    due, signals = min(candidates, key=lambda candidate: candidate[0].due_at)
+    return (due, signals) if in_force <= turn.now or due.due_at < in_force else None
 
 
 def _note_same_phone_case(turn: Turn, case: OpenCase) -> None:

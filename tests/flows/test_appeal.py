@@ -562,3 +562,12 @@ def test_an_overdue_case_appealed_hears_the_appeal_s_new_time(engine: Conversati
     assert chat.phrase_ids(step) == ["appeal_linked_overdue", "escalated_deadline", "escalated_supervisor"]
     assert "今天下午4点前" in chat.texts(step)
     assert step.escalated_deadline is not None and step.escalated_deadline.deadline_at > MONDAY_2PM
+
+
+def test_an_appeal_with_a_threat_gets_the_threat_s_hour(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=with_open_case(phone="13800138000"))
+    chat.send(Started())
+    step = chat.send("小区路灯还是没修好 再不修我就去工信部投诉")
+    assert chat.phrase_ids(step)[0] == "appeal_linked_escalated"
+    assert "今天下午3点前" in chat.texts(step)
+    assert step.escalated_deadline is not None and step.escalated_deadline.signals == ("media_legal",)
