@@ -219,6 +219,7 @@ class PhraseId(StrEnum):
     # issue 12 item 3: appeals (申诉) and the supervisor's callback number
     APPEAL_LINKED = "appeal_linked"
     APPEAL_LINKED_OVERDUE = "appeal_linked_overdue"
+    APPEAL_LINKED_ESCALATED = "appeal_linked_escalated"
     ESCALATION_ASK_PHONE = "escalation_ask_phone"
     ESCALATION_PHONE_NOTED = "escalation_phone_noted"
     CONTACT_CORRECTED = "contact_corrected"
@@ -332,6 +333,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     # issue 12 item 3
     PhraseId.APPEAL_LINKED: frozenset({"case_number", "deadline"}),
     PhraseId.APPEAL_LINKED_OVERDUE: frozenset({"case_number", "deadline"}),
+    PhraseId.APPEAL_LINKED_ESCALATED: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
     PhraseId.ESCALATION_REASSURE_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATED_DEADLINE: frozenset({"case_number", "deadline"}),
@@ -1263,6 +1265,10 @@ class DeadlineTable(_Strict):
     customer, so a trickle of tiny ones would only send apologies."""
     extensions_per_case: int = Field(default=3, ge=1, le=20)
     """How many times one case's deadline may be extended."""
+    appeal: DeadlineRule | None = None
+    """An appeal (申诉) raised to the duty supervisor: the case's reply time, counted from the
+    appeal, when it comes sooner than the one in force (or that one has passed). None: the case
+    keeps its time."""
 
     @model_validator(mode="after")
     def _complete(self) -> DeadlineTable:

@@ -809,11 +809,14 @@ def _add_named_cases(
 ) -> dict[int, set[str]]:
     """The cases the new messages name by number ("我的投诉TS2026…怎么样了"), for conversations
     still taking a complaint, where a status question is answered and a complaint naming one
-    joins it: one lookup for the batch. Returns the numbers named, by conversation."""
+    joins it, and for those handed off, whose customer may name their own case ("TS2026… 还是没修好"):
+    one lookup for the batch. Returns the numbers named, by conversation."""
     named: dict[int, set[str]] = {}
     for conversation_id, rows in pending.items():
         conversation = conversations.get(conversation_id)
-        if conversation is None or conversation.state not in COLLECTING:
+        if conversation is None or (
+            conversation.state not in COLLECTING and conversation.state is not State.HANDED_OFF
+        ):
             continue
         data = conversation.data
         numbers: set[str] = set()
@@ -853,13 +856,19 @@ def _check_budget(
 
 
 def _as_named(case: store.NamedCase, conversation: store.LoadedConversation) -> CaseStatus:
-    """What the engine may know of a case named by its number. The writer's own (the same
-    customer, or the phone their channel vouches for is the case's contact phone: the same person
-    on another channel) as it is; another's is told where it stands, never where it is, and comes
-    with its phone's last digits, which the writer must give before acting on it."""
+    """What the engine may know of a case named by its number. The writer's own (filed by this
+    conversation or this channel identity, the same customer, or the phone their channel vouches
+    for is the case's contact phone: the same person on another channel) as it is; another's is
+    told where it stands, never where it is, and comes with its phone's last digits, which the
+    writer must give before acting on it."""
     customer = conversation.customer
     vouched = customer.phone if customer.phone_vouched else None
-    if case.status.customer_id == conversation.customer_id or (vouched is not None and vouched == case.contact_phone):
+    filed_here = case.conversation_id == conversation.id or case.identity_id == conversation.identity_id
+    if (
+        filed_here
+        or case.status.customer_id == conversation.customer_id
+        or (vouched is not None and vouched == case.contact_phone)
+    ):
         return dataclasses.replace(case.status, own=True)
     if conversation.data.case_proven == case.status.case_number:
         return dataclasses.replace(case.status, phone_tail=case.phone_tail)  # theirs since its digits were given

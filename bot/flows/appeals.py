@@ -3,11 +3,13 @@ for the supervisor; and the phone the supervisor calls back on."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.config import Intent, PhraseId, Signal
 from bot.core.case_numbers import case_numbers_in
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.case import SUPERVISOR_QUEUE, note_on_case
+from bot.flows.case import ESCALATING_SIGNALS, SUPERVISOR_QUEUE, note_on_case
 from bot.flows.case_check import (
     CASE_CHECK_TRIES,
     CaseCheckFor,
@@ -17,16 +19,18 @@ from bot.flows.case_check import (
     named_status,
     not_confirmed,
     proven,
+    set_aside_case,
     unproven_number,
 )
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
-from bot.flows.deadline import describe_moment
+from bot.flows.deadline import Deadline, deadline_by_rule, describe_moment
 from bot.flows.escalated import answer_while_escalated
 from bot.flows.greeting import greet
-from bot.flows.records import CaseContact, CaseStage, HandoffRequest, OpenCase, State
+from bot.flows.records import CaseContact, CaseStage, EscalatedDeadline, HandoffRequest, OpenCase, State
 from bot.flows.side_answers import answer_faq
 from bot.flows.slots import append_description, description_text
 from bot.flows.status import named_case, tell_status_of_the_cases, this_case
+from bot.flows.still_open import of_the_same_thing, says_still_not_handled
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
 
@@ -66,35 +70,77 @@ def appealed(turn: Turn, checked_for: CaseCheckFor | None = CaseCheckFor.APPEAL)
 
 
 def link_to_case(turn: Turn, case: OpenCase) -> None:
-    """The complaint joins the open case as an appeal, for the duty supervisor."""
+    """The complaint joins the open case as an appeal, for the duty supervisor, who takes it as
+    urgent: the case's reply time becomes the appeal's (``deadlines.yaml`` ``appeal``, from now)
+    when that comes sooner than the one in force or that one has passed, and the customer hears
+    the new time; else the time in force, kept."""
     data = turn.step.data
     data.appeal_of = case.case_number
     replies = turn.step.replies
     # The greeting's note of the open case: the appeal says it again.
     said_again = (PhraseId.OPEN_CASE, PhraseId.OPEN_CASE_OVERDUE)
     turn.step.replies = [reply for reply in replies if reply.phrase_id not in said_again]
-    deadline = describe_moment(
-        case.deadline_at, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale)
-    )
+    words = turn.kit.phrases.time_words(turn.locale)
+
+    def said(moment: dt.datetime) -> str:
+        return describe_moment(moment, turn.now, turn.kit.calendar.timezone, words)
+
     overdue = case.deadline_at <= turn.now
-    turn.say(
-        PhraseId.APPEAL_LINKED_OVERDUE if overdue else PhraseId.APPEAL_LINKED,
-        case_number=case.case_number,
-        deadline=deadline,
-    )
+    appeal_deadline = _appeal_deadline(turn, case.deadline_at)
+    moved = appeal_deadline[0] if appeal_deadline is not None else None
+    if moved is not None and not overdue:
+        turn.say(PhraseId.APPEAL_LINKED_ESCALATED, case_number=case.case_number, deadline=said(moved.due_at))
+    else:
+        turn.say(
+            PhraseId.APPEAL_LINKED_OVERDUE if overdue else PhraseId.APPEAL_LINKED,
+            case_number=case.case_number,
+            deadline=said(case.deadline_at),
+        )
+        if moved is not None:  # missed: the new time, never the missed one promised again
+            within_an_hour = moved.says_hours and moved.hours == 1
+            phrase = PhraseId.ESCALATED_WITHIN_AN_HOUR if within_an_hour else PhraseId.ESCALATED_DEADLINE
+            turn.say(phrase, case_number=case.case_number, deadline=said(moved.due_at))
     supervisor_will_call(turn)
     appeal = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL)
     turn.step.appeal = appeal_link(turn, case.case_number, description_text(data), appeal)
+    brought_forward: dict[str, object] = {}
+    if appeal_deadline is not None:
+        due, signals = appeal_deadline
+        turn.step.escalated_deadline = EscalatedDeadline(case.case_number, due.due_at, signals, appealed=True)
+        brought_forward = {"previous": case.deadline_at.isoformat(), "escalated": True}
     turn.audit(
         TimelineKind.APPEAL_LINKED,
         case_number=case.case_number,
-        deadline_at=case.deadline_at.isoformat(),
+        deadline_at=(moved.due_at if moved is not None else case.deadline_at).isoformat(),
         overdue=overdue,
+        **brought_forward,
     )
     turn.step.state = State.HANDED_OFF
     for kind in list(data.timers):
         turn.cancel(kind)
     turn.audit(TimelineKind.HANDED_OFF, queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL)
+
+
+def _appeal_deadline(turn: Turn, in_force: dt.datetime) -> tuple[Deadline, tuple[str, ...]] | None:
+    """The appeal's reply time (``deadlines.yaml`` ``appeal``, from now; an escalation's override
+    for a signal of the conversation's, a threat's hour, when sooner) when it comes sooner than the
+    time in force, or that time has passed, with the signal whose rule set it; None when the case
+    keeps its time."""
+    table, calendar = turn.kit.config.deadlines, turn.kit.calendar
+    candidates: list[tuple[Deadline, tuple[str, ...]]] = []
+    if table.appeal is not None:
+        candidates.append((deadline_by_rule(turn.now, table.appeal, table, calendar), ()))
+    escalating = set(turn.step.data.signals) & ESCALATING_SIGNALS
+    for override in table.overrides:
+        general = override.category is None and override.tier is None
+        if override.signal is not None and override.signal in escalating and general:
+            candidates.append(
+                (deadline_by_rule(turn.now, override.deadline, table, calendar), (override.signal.value,))
+            )
+    if not candidates:
+        return None
+    due, signals = min(candidates, key=lambda candidate: candidate[0].due_at)
+    return (due, signals) if in_force <= turn.now or due.due_at < in_force else None
 
 
 def _note_same_phone_case(turn: Turn, case: OpenCase) -> None:
@@ -150,8 +196,12 @@ def named_open_case(turn: Turn) -> OpenCase | None:
     if understood is None:
         return None
     said = case_numbers_in(understood.text, turn.kit.config.service.case_prefix)
+    # The case this conversation set aside: the problem told naming it was another one.
+    aside = set_aside_case(turn)
     for named in turn.customer.named_cases:
         if named.case_number not in said or named.deadline_at is None or named.case_number is None:
+            continue
+        if named.case_number == aside:
             continue
         if named.stage is not CaseStage.RESOLVED and proven(turn, named):
             return OpenCase(named.case_number, named.deadline_at, status=named)
@@ -176,6 +226,11 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
     if category == turn.kit.rules.fallback_category:
         category = None
     if category is not None and case.category is not None and category != case.category:
+        # "电梯还是没修好" reads as 物业服务 beside a 工程维修 lift case: still its words, unless
+        # another thing wrong is named.
+        problem = case.status.problem if case.status is not None else None
+        if says_still_not_handled(turn, understood) and of_the_same_thing(turn, understood, case.category, problem):
+            return case
         return None
     if category is not None and category == case.category:
         return case

@@ -12,6 +12,7 @@ from enum import StrEnum
 from bot.config import Intent, PhraseId
 from bot.core.case_numbers import case_numbers_in, without_case_numbers
 from bot.core.timeline import TimelineKind
+from bot.flows.data import SET_ASIDE_CASE
 from bot.flows.records import AppealLink, CaseStatus, CaseWriter, HandoffRequest, UnverifiedMention
 from bot.flows.slots import append_description, description_text
 from bot.flows.turn import Turn
@@ -66,9 +67,30 @@ class CheckOutcome(StrEnum):
 
 
 def proven(turn: Turn, case: CaseStatus) -> bool:
-    """The case named by its number is the writer's: storage knows it is, or they gave its phone's
-    digits in this conversation."""
-    return case.own or (case.case_number is not None and case.case_number == turn.step.data.case_proven)
+    """The case named by its number is the writer's: storage knows it is, it is this
+    conversation's own, or they gave its phone's digits in this conversation."""
+    return (
+        case.own
+        or filed_here(turn, case.case_number)
+        or (case.case_number is not None and case.case_number == turn.step.data.case_proven)
+    )
+
+
+def filed_here(turn: Turn, case_number: str | None) -> bool:
+    """``case_number`` is the case this conversation filed, or the one it joined (proven then), or
+    the first case of this conversation, set aside while another is taken down."""
+    data = turn.step.data
+    if case_number is None:
+        return False
+    return case_number in (data.case_number, data.appeal_of, set_aside_case(turn))
+
+
+def set_aside_case(turn: Turn) -> str | None:
+    """The number of this conversation's first case, set aside while another problem told after
+    its hand-off is taken down as a case of its own."""
+    kept = turn.step.data.extra.get(SET_ASIDE_CASE)
+    number = kept.get("case_number") if isinstance(kept, dict) else None
+    return number if isinstance(number, str) else None
 
 
 def joined_case_phone_known(turn: Turn) -> bool:
@@ -88,7 +110,9 @@ def unproven_number(turn: Turn) -> str | None:
         return None
     said = sorted(case_numbers_in(understood.text, turn.kit.config.service.case_prefix))
     found = {case.case_number: case for case in turn.customer.named_cases}
-    if any((case := found.get(number)) is not None and proven(turn, case) for number in said):
+    if any(
+        filed_here(turn, number) or ((case := found.get(number)) is not None and proven(turn, case)) for number in said
+    ):
         return None
     return next((number for number in said if number != turn.step.data.case_unproven), None)
 
@@ -193,10 +217,12 @@ __all__ = [
     "appeal_link",
     "ask_case_check",
     "checked_case",
+    "filed_here",
     "joined_case_phone_known",
     "named_status",
     "not_confirmed",
     "proven",
+    "set_aside_case",
     "tells_a_problem_instead",
     "unproven_number",
 ]

@@ -18,7 +18,7 @@ from bot.flows.case_check import (
     proven,
     unproven_number,
 )
-from bot.flows.data import FlowData, TimerKind
+from bot.flows.data import SET_ASIDE_CASE, FlowData, TimerKind
 from bot.flows.records import COLLECTING, CaseStage, State
 from bot.flows.turn import Turn
 
@@ -244,7 +244,7 @@ def close(turn: Turn, reason: str) -> None:
     turn.audit(TimelineKind.CLOSED, reason=reason)
 
 
-OPEN_CASE = "open_case"
+OPEN_CASE = SET_ASIDE_CASE
 """``FlowData.extra`` key: the data of the case still with the staff while another problem the
 customer told after its hand-off is taken down as a case of its own."""
 

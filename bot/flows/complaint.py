@@ -126,6 +126,7 @@ from bot.flows.status import (
     this_case,
     told_by_number,
 )
+from bot.flows.still_open import urged_on_this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
@@ -548,6 +549,8 @@ class ComplaintFlow:
                 noted = PhraseId.PLACE_NOTED if data.phone else PhraseId.PLACE_NOTED_BY_CHANNEL
                 turn.say(noted, area=written or data.area, verbatim=(written or "",))
             return  # else the restatement, with the place, says it was taken
+        if urged_on_this_case(turn, text):
+            return  # "TS2026… 电梯还是没修好": this case's words, never another problem's new case
         if asks_about_the_case(turn):
             tell_status_of_the_cases(turn, this_case(turn))
             return

@@ -112,6 +112,10 @@ class OwedPromise:
         return cls(dt.datetime.fromisoformat(stored["deadline_at"]), float(stored["hours"]), bool(stored["says_hours"]))
 
 
+SET_ASIDE_CASE = "open_case"
+"""``FlowData.extra`` key: the data of the case still with the staff while another problem the
+customer told after its hand-off is taken down as a case of its own (``closing.OPEN_CASE``)."""
+
 PLACE_ASKS_DONE = 2
 """``FlowData.place_asks`` once the place is not asked for again."""
 

@@ -270,7 +270,13 @@ def compute_deadline(
     """The promised reply time: the first matching override, else grade × tier hours; inside
     the service hours (unless the rule's clock runs around the clock) and rounded up
     (``table.clock``, ``table.round_to_minutes``)."""
-    rule = _rule_for(table, grade, tier, category, signals)
+    return deadline_by_rule(now, _rule_for(table, grade, tier, category, signals), table, calendar)
+
+
+def deadline_by_rule(
+    now: dt.datetime, rule: DeadlineRule, table: DeadlineTable, calendar: BusinessCalendar
+) -> Deadline:
+    """The reply time ``rule`` promises from ``now`` (an override's, the table's, an appeal's)."""
     step = dt.timedelta(minutes=table.round_to_minutes)
     if rule.hours is not None:
         clock = rule.clock or table.clock

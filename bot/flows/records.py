@@ -256,6 +256,8 @@ class EscalatedDeadline:
     deadline_at: dt.datetime
     signals: tuple[str, ...]
     """The case's signals now, the escalation's among them: its extensions count on their clock."""
+    appealed: bool = False
+    """The case of another conversation, joined by this one's appeal (proven the writer's)."""
 
 
 @dataclass(frozen=True, slots=True)

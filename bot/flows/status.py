@@ -239,12 +239,16 @@ def _asks_where_the_open_case_stands(turn: Turn, intents: frozenset[Intent], sai
 def _complains_of_the_handling(turn: Turn) -> bool:
     """The message complains of how the case is handled, not only of the problem: it appeals
     (``form.appeal_words``), says it is the Nth time (the repeat signal), asks for a supervisor,
-    or holds ``form.mishandling_words`` ("你们根本不管")."""
+    holds ``form.mishandling_words`` ("你们根本不管"), or says it is still not handled
+    (``still_open_keywords``: "还是没来水！！ 到底什么时候来水" is the appeal "还是没来水！！" is)."""
     understood = turn.understood
     if understood is None:
         return False
     form = turn.kit.form
     if Signal.REPEAT in understood.signals or Intent.SUPERVISOR in understood.intents:
+        return True
+    folded = turn.kit.understander.matchable(understood.text)
+    if any(keyword.lower() in folded for keyword in turn.kit.rules.still_open_keywords if keyword):
         return True
     return turn.says_any(understood.text, [*form.appeal_words, *form.mishandling_words])
 

@@ -368,9 +368,11 @@ def bring_deadline_forward(
     the escalation's (its extensions count on their clock), and its reminder, apology and breach
     are armed for it. The case's id and the timers armed (none when its deadline stays); None when
     the conversation has no such open case."""
+    # An appeal's case is another conversation's (the appeal proved it the writer's).
+    where_filed = [] if escalated.appealed else [Complaint.conversation_id == conversation_id]
     complaint = session.execute(
         select(Complaint).where(
-            Complaint.conversation_id == conversation_id,
+            *where_filed,
             Complaint.case_number == escalated.case_number,
             Complaint.status.in_(OPEN_STATUSES),
         )
@@ -384,7 +386,7 @@ def bring_deadline_forward(
     complaint.signals = sorted({*(complaint.signals or ()), *escalated.signals})
     timers = arm_on_promise(
         session,
-        conversation_id,
+        complaint.conversation_id,
         now,
         escalated.deadline_at,
         complaint.category,

@@ -642,8 +642,10 @@ _PRIOR_COMPLAINTS = PreparedQuery(
     .order_by(_complaints.c.id)
 )
 # By the unique index of case numbers.
-_CASES_BY_NUMBER = select(*_CASE_COLUMNS, _complaints.c.contact_phone, _complaints.c.description).where(
-    _complaints.c.case_number.in_(bindparam("numbers", expanding=True))
+_CASES_BY_NUMBER = (
+    select(*_CASE_COLUMNS, _complaints.c.contact_phone, _complaints.c.description, _conversations.c.identity_id)
+    .outerjoin(_conversations, _conversations.c.id == _complaints.c.conversation_id)
+    .where(_complaints.c.case_number.in_(bindparam("numbers", expanding=True)))
 )
 OPEN_STATUSES = ("open", "incomplete")
 _RESOLVED_CASES_TOLD = 5
@@ -726,6 +728,10 @@ class NamedCase:
     status: CaseStatus
     contact_phone: str | None
     """Normalised (:func:`normalise_phone`); None when the case has none."""
+    conversation_id: int | None = None
+    """The conversation that filed the case."""
+    identity_id: int | None = None
+    """The channel identity that filed it (a web chat session, an SMS sender, a chat account)."""
 
     @property
     def phone_tail(self) -> str | None:
@@ -751,6 +757,8 @@ def named_cases(session: Session, case_numbers: Collection[str]) -> dict[str, Na
                 problem=complaint.description,
             ),
             normalise_phone(complaint.contact_phone) if complaint.contact_phone else None,
+            complaint.conversation_id,
+            complaint.identity_id,
         )
         for complaint in complaints
     }
@@ -956,7 +964,9 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
                 return OpenCase(proven.case_number, proven.deadline_at, status=proven, category=proven.category)
             return linked
         status = dataclasses.replace(
-            _case_status(complaint, places.get(complaint.conversation_id), names), area=complaint.area
+            _case_status(complaint, places.get(complaint.conversation_id), names),
+            area=complaint.area,
+            problem=complaint.description,
         )
         return OpenCase(complaint.case_number, complaint.deadline_at, status=status, category=complaint.category)
 

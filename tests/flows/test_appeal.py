@@ -8,6 +8,7 @@ appeals go to the duty supervisor, who calls the customer: a phone is asked for 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -35,14 +36,21 @@ def with_open_case(
     return CustomerView(phone=phone, open_case=OpenCase(CASE, deadline, category=category))
 
 
-def test_a_repeat_of_the_open_case_is_linked_to_it_with_its_earlier_deadline(engine: ConversationEngine) -> None:
+def test_a_repeat_of_the_open_case_is_linked_to_it_and_its_time_brought_forward_to_the_appeal_s(
+    engine: ConversationEngine,
+) -> None:
+    """The duty supervisor takes the appeal as urgent: the case's time becomes the appeal's
+    (deadlines.yaml appeal: 2 service hours, 16:00 on Monday afternoon), said to the customer."""
     chat = Chat(engine, customer=with_open_case(phone="13800138000"))
     chat.send(Started())
     step = chat.send("小区路灯还是坏的,晚上一片漆黑")
     text = chat.texts(step)
-    assert chat.phrase_ids(step) == ["appeal_linked", "escalated_supervisor"]
+    assert chat.phrase_ids(step) == ["appeal_linked_escalated", "escalated_supervisor"]
     assert text.startswith("真不好意思，让您等了这么久")  # seed 000 四(五)
-    assert CASE in text and "明天上午11点前" in text
+    assert CASE in text and "今天下午4点前" in text and "明天" not in text
+    assert step.escalated_deadline is not None and step.escalated_deadline.case_number == CASE
+    assert step.escalated_deadline.deadline_at == MONDAY_2PM + dt.timedelta(hours=2)
+    assert step.escalated_deadline.appealed
     assert step.complaint is None  # no second case with a later deadline
     assert step.appeal is not None and step.appeal.case_number == CASE
     assert step.appeal.escalation is not None
@@ -61,21 +69,21 @@ def test_the_first_message_of_a_new_conversation_may_be_the_appeal(engine: Conve
     note of the open case is not said twice."""
     chat = Chat(engine, customer=with_open_case(phone="13800138000"))
     step = chat.send("路灯还是没修好,你们到底管不管")
-    assert chat.phrase_ids(step) == ["greeting_opening", "appeal_linked", "escalated_supervisor"]
+    assert chat.phrase_ids(step) == ["greeting_opening", "appeal_linked_escalated", "escalated_supervisor"]
 
 
 def test_saying_it_is_still_not_handled_is_an_appeal_whatever_the_words(engine: ConversationEngine) -> None:
     chat = Chat(engine, customer=with_open_case(category="engineering_repair", phone="13800138000"))
     chat.send(Started())
     step = chat.send("我上次反映的事到现在还没人处理")
-    assert "appeal_linked" in chat.phrase_ids(step)
+    assert "appeal_linked_escalated" in chat.phrase_ids(step)
 
 
 def test_a_clearly_different_problem_is_a_new_complaint(engine: ConversationEngine) -> None:
     chat = Chat(engine, customer=with_open_case(category="property_service", phone="13800138000"))
     chat.send(Started())
     step = chat.send("这个月话费多扣了50元")
-    assert "appeal_linked" not in chat.phrase_ids(step)
+    assert not {"appeal_linked", "appeal_linked_escalated"} & set(chat.phrase_ids(step))
     assert step.appeal is None
     chat.send("阳光花园3栋")
     step = chat.send("对")
@@ -110,8 +118,8 @@ def test_a_complaint_naming_an_open_case_by_number_joins_it_whatever_its_categor
 ) -> None:
     chat = Chat(engine, customer=named())
     step = chat.send(message)
-    assert chat.phrase_ids(step) == ["greeting_opening", "appeal_linked", "escalation_ask_phone"]
-    assert CASE in chat.texts(step) and "明天上午11点前" in chat.texts(step)
+    assert chat.phrase_ids(step) == ["greeting_opening", "appeal_linked_escalated", "escalation_ask_phone"]
+    assert CASE in chat.texts(step) and "今天下午4点前" in chat.texts(step)
     assert step.appeal is not None and step.appeal.case_number == CASE and message in step.appeal.description
     assert step.complaint is None
 
@@ -122,7 +130,7 @@ def test_a_case_number_given_while_the_complaint_is_taken_joins_that_case(engine
     chat.send("楼道的灯坏了半个月了")
     chat.customer = named()
     step = chat.send(f"我上次投诉过,编号{CASE}")
-    assert chat.phrase_ids(step)[0] == "appeal_linked"
+    assert chat.phrase_ids(step)[0] == "appeal_linked_escalated"
     assert step.appeal is not None and "楼道的灯坏了半个月了" in step.appeal.description
     assert chat.state is State.HANDED_OFF
 
@@ -131,7 +139,7 @@ def test_a_resolved_case_named_by_number_does_not_take_a_new_complaint(engine: C
     chat = Chat(engine, customer=named(CaseStage.RESOLVED))
     chat.send(Started())
     step = chat.send(f"{CASE}那个路灯又坏了")
-    assert step.appeal is None and "appeal_linked" not in chat.phrase_ids(step)
+    assert step.appeal is None and not {"appeal_linked", "appeal_linked_escalated"} & set(chat.phrase_ids(step))
     assert chat.state is State.AWAIT_PHONE
 
 
@@ -217,7 +225,7 @@ def test_an_appeal_without_a_phone_asks_for_one_then_says_the_supervisor_will_ca
     chat = Chat(engine, customer=with_open_case())
     chat.send(Started())
     step = chat.send("路灯还是没修好")
-    assert chat.phrase_ids(step) == ["appeal_linked", "escalation_ask_phone"]
+    assert chat.phrase_ids(step) == ["appeal_linked_escalated", "escalation_ask_phone"]
     step = chat.send("13912345678")
     assert chat.phrase_ids(step) == ["escalation_phone_noted"]
     assert "13912345678" in chat.texts(step)
@@ -426,11 +434,13 @@ def test_when_it_is_handled_while_the_supervisors_phone_is_asked_is_answered_and
     chat = Chat(engine, customer=CustomerView(named_cases=(status,)))
     chat.send(Started())
     step = chat.send(f"{CASE} 楼上还是天天半夜拖椅子 昨天投诉了到现在没人理")
-    assert chat.phrase_ids(step) == ["appeal_linked", "escalation_ask_phone"]
-    chat.customer = CustomerView(this_case=status)  # as storage loads the appealing conversation
+    assert chat.phrase_ids(step) == ["appeal_linked_escalated", "escalation_ask_phone"]
+    assert step.escalated_deadline is not None
+    # As storage loads the appealing conversation: the case with the appeal's time.
+    chat.customer = CustomerView(this_case=dataclasses.replace(status, deadline_at=step.escalated_deadline.deadline_at))
     step = chat.send("什么时候处理")
     assert chat.phrase_ids(step) == ["status_answer", "ask_phone"]
-    assert CASE in chat.texts(step) and "明天上午11点前" in chat.texts(step)
+    assert CASE in chat.texts(step) and "今天下午4点前" in chat.texts(step)
     assert "值班主管会在这里" not in chat.texts(step)
     step = chat.send("13800138000")
     assert chat.phrase_ids(step) == ["escalation_phone_noted"]
@@ -473,15 +483,91 @@ def test_asking_where_the_case_stands_with_no_problem_told_adds_nothing_to_it(en
         f"{CASE} 处理到哪了 漏水还在漏 你们根本不管",
         f"{CASE} 处理到哪了 漏水还在漏 你们就知道踢皮球",
         f"{CASE} 漏水还在漏 已经第三次投诉了 处理到哪了",
+        # Still not handled, asked when or not: the same appeal, the same time.
+        f"{CASE} 还是没来水！！ 到底什么时候来水",
+        f"{CASE} 还是没来水！！",
     ],
 )
 def test_a_status_question_complaining_of_the_handling_is_an_appeal(engine: ConversationEngine, message: str) -> None:
     chat, step = texted(engine, message)
-    assert chat.phrase_ids(step)[:2] == ["greeting_opening", "appeal_linked"]
+    assert chat.phrase_ids(step)[:2] == ["greeting_opening", "appeal_linked_escalated"]
     assert step.appeal is not None and step.appeal.case_number == CASE
+    assert "今天下午4点前" in chat.texts(step)
+    assert step.escalated_deadline is not None and step.escalated_deadline.case_number == CASE
 
 
 def test_a_status_question_after_the_cases_time_has_passed_is_an_appeal(engine: ConversationEngine) -> None:
     chat, step = texted(engine, f"{CASE} 处理到哪了 漏水还在漏", deadline=MONDAY_2PM - dt.timedelta(hours=2))
     assert chat.phrase_ids(step)[:2] == ["greeting_opening", "appeal_linked_overdue"]
     assert step.appeal is not None and step.appeal.case_number == CASE
+
+
+def test_still_not_fixed_of_a_lift_case_is_an_appeal_though_it_reads_as_another_category(
+    engine: ConversationEngine,
+) -> None:
+    """ "电梯还是没修好" reads as 物业服务 (电梯 alone), the open lift case was 工程维修: still its words."""
+    status = CaseStatus(CaseStage.WAITING, case_number=CASE, deadline_at=DEADLINE, problem="电梯坏了三天了")
+    customer = CustomerView(
+        phone="13800138000", open_case=OpenCase(CASE, DEADLINE, status=status, category="engineering_repair")
+    )
+    chat = Chat(engine, customer=customer)
+    chat.send(Started())
+    step = chat.send("电梯还是没修好")
+    assert "appeal_linked_escalated" in chat.phrase_ids(step)
+    assert step.appeal is not None and step.appeal.case_number == CASE
+
+
+def test_a_noise_still_there_beside_a_lift_case_is_a_new_complaint(engine: ConversationEngine) -> None:
+    status = CaseStatus(CaseStage.WAITING, case_number=CASE, deadline_at=DEADLINE, problem="电梯坏了三天了")
+    customer = CustomerView(
+        phone="13800138000", open_case=OpenCase(CASE, DEADLINE, status=status, category="engineering_repair")
+    )
+    chat = Chat(engine, customer=customer)
+    chat.send(Started())
+    step = chat.send("楼上噪音还是没人管 天天半夜拍球")
+    assert not {"appeal_linked", "appeal_linked_escalated"} & set(chat.phrase_ids(step)) and step.appeal is None
+
+
+@pytest.mark.parametrize("told", ["电梯还是没修好", "TS_OWN 电梯还是没修好", "还是没修好！！"])
+def test_still_not_fixed_after_the_hand_off_goes_on_this_conversation_s_case(
+    engine: ConversationEngine, told: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    chat.send("电梯坏了三天了 锦绣家园6号楼 电话13912345678")
+    chat.send("对")
+    own = chat.data.case_number
+    assert own is not None and chat.state is State.HANDED_OFF
+    step = chat.send(told.replace("TS_OWN", own))
+    assert chat.phrase_ids(step) == ["status_apology", "status_answer"]
+    assert own in chat.texts(step)
+    assert step.contact is not None and step.contact.case_number == own
+    assert chat.state is State.HANDED_OFF and chat.data.case_number == own and chat.data.case_check is None
+
+
+def test_an_appeal_keeps_a_time_in_force_sooner_than_the_appeal_s(engine: ConversationEngine) -> None:
+    sooner = MONDAY_2PM + dt.timedelta(hours=1)
+    chat = Chat(engine, customer=with_open_case(phone="13800138000", deadline=sooner))
+    chat.send(Started())
+    step = chat.send("小区路灯还是坏的,晚上一片漆黑")
+    assert chat.phrase_ids(step) == ["appeal_linked", "escalated_supervisor"]
+    assert "今天下午3点前" in chat.texts(step) and step.escalated_deadline is None
+
+
+def test_an_overdue_case_appealed_hears_the_appeal_s_new_time(engine: ConversationEngine) -> None:
+    missed = MONDAY_2PM - dt.timedelta(hours=1)
+    chat = Chat(engine, customer=with_open_case(phone="13800138000", deadline=missed))
+    chat.send(Started())
+    step = chat.send("小区路灯还是坏的,晚上一片漆黑")
+    assert chat.phrase_ids(step) == ["appeal_linked_overdue", "escalated_deadline", "escalated_supervisor"]
+    assert "今天下午4点前" in chat.texts(step)
+    assert step.escalated_deadline is not None and step.escalated_deadline.deadline_at > MONDAY_2PM
+
+
+def test_an_appeal_with_a_threat_gets_the_threat_s_hour(engine: ConversationEngine) -> None:
+    chat = Chat(engine, customer=with_open_case(phone="13800138000"))
+    chat.send(Started())
+    step = chat.send("小区路灯还是没修好 再不修我就去工信部投诉")
+    assert chat.phrase_ids(step)[0] == "appeal_linked_escalated"
+    assert "今天下午3点前" in chat.texts(step)
+    assert step.escalated_deadline is not None and step.escalated_deadline.signals == ("media_legal",)

@@ -49,8 +49,8 @@ def asked(engine: ConversationEngine, customer: CustomerView, message: str = APP
 def test_the_right_digits_join_the_case_as_its_own_customers_appeal_would(engine: ConversationEngine) -> None:
     chat = asked(engine, naming(anothers()))
     step = chat.send("8000")
-    assert chat.phrase_ids(step) == ["appeal_linked", "escalated_supervisor"]  # its phone is the case's
-    assert CASE in chat.texts(step) and "明天上午11点前" in chat.texts(step)
+    assert chat.phrase_ids(step) == ["appeal_linked_escalated", "escalated_supervisor"]  # its phone is the case's
+    assert CASE in chat.texts(step) and "今天下午4点前" in chat.texts(step)
     assert step.appeal is not None and step.appeal.case_number == CASE
     assert step.appeal.writer is CaseWriter.PHONE_CHECKED
     assert step.appeal.escalation is not None and step.appeal.escalation.queue == "supervisor"
@@ -184,7 +184,7 @@ def test_the_writers_own_case_is_joined_without_a_question(engine: ConversationE
     chat = Chat(engine, customer=naming(CaseStatus(CaseStage.WAITING, CASE, DEADLINE, own=True)))
     chat.send(Started())
     step = chat.send(APPEAL)
-    assert chat.phrase_ids(step) == ["appeal_linked", "escalation_ask_phone"]
+    assert chat.phrase_ids(step) == ["appeal_linked_escalated", "escalation_ask_phone"]
     assert step.appeal is not None and step.appeal.writer is CaseWriter.CUSTOMER
 
 
@@ -196,7 +196,7 @@ def test_a_case_number_given_while_the_form_is_taken_is_checked_first(engine: Co
     step = chat.send(f"我上次投诉过,编号{CASE}")
     assert chat.phrase_ids(step) == ["verify_case_phone"]
     step = chat.send("8000")
-    assert chat.phrase_ids(step)[0] == "appeal_linked"
+    assert chat.phrase_ids(step)[0] == "appeal_linked_escalated"
     assert step.appeal is not None and "楼道的灯坏了半个月了" in step.appeal.description
 
 
@@ -220,7 +220,9 @@ def test_a_threat_naming_anothers_case_is_escalated_at_once_as_the_writers_own(e
     chat = Chat(engine, customer=naming(anothers()))
     chat.send(Started())
     step = chat.send(f"{CASE} 路灯还是没修好 再不修我就找记者曝光")
-    assert "verify_case_phone" not in chat.phrase_ids(step) and "appeal_linked" not in chat.phrase_ids(step)
+    assert "verify_case_phone" not in chat.phrase_ids(step) and not {"appeal_linked", "appeal_linked_escalated"} & set(
+        chat.phrase_ids(step)
+    )
     assert step.appeal is None and step.complaint is not None and step.complaint.case_number != CASE
     assert step.handoff is not None and step.handoff.queue == "supervisor"
     assert step.unverified_mention is not None and step.unverified_mention.case_number == CASE

@@ -32,6 +32,8 @@ APPEAL = {"zh-CN": "楼道的垃圾还是没人清理", "en": "the rubbish is st
 # Monday 14:00: the simple complaint's 12 service hours end on Tuesday at 17:00.
 PROMISED = {"zh-CN": "明天下午5点前", "en": "by 5 pm tomorrow"}
 NEXT_MORNING = {"zh-CN": "今天下午5点前", "en": "by 5 pm today"}
+# Appealed on Tuesday at 9:00: the appeal's 2 service hours (deadlines.yaml appeal) end at 11:00.
+APPEAL_TIME = {"zh-CN": "今天上午11点前", "en": "by 11 am today"}
 # Extended to Friday noon: later days by the configured date.
 FRIDAY_NOON = dt.datetime(2026, 11, 27, 12, 0, tzinfo=SHANGHAI)
 BY_DATE = {"zh-CN": "11月27日（周五）中午12点前", "en": "by 12 pm on Friday 27 November"}
@@ -75,8 +77,8 @@ def test_the_promise_and_every_later_mention_say_the_time_alike(engine: Conversa
     appealed = Chat(engine, customer=later, locale=locale, now=tuesday)
     appealed.send(Started())
     step = appealed.send(APPEAL[locale])
-    assert "appeal_linked" in appealed.phrase_ids(step)
-    assert NEXT_MORNING[locale] in appealed.texts(step)
+    assert "appeal_linked_escalated" in appealed.phrase_ids(step)
+    assert APPEAL_TIME[locale] in appealed.texts(step)
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])

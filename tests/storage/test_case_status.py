@@ -4,6 +4,7 @@ number of statements however many conversations the batch holds."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -115,4 +116,7 @@ async def test_each_case_is_loaded_where_it_stands_in_a_fixed_number_of_statemen
     newer = loaded[ids["newer"]].customer
     assert newer.this_case is None
     assert newer.open_case is not None and newer.open_case.case_number == "TS2"
-    assert newer.open_case.status == loaded[ids["claimed"]].customer.this_case
+    # The open case of another conversation comes with its problem, to tell a repeat of it.
+    claimed = loaded[ids["claimed"]].customer.this_case
+    assert claimed is not None
+    assert newer.open_case.status == dataclasses.replace(claimed, problem="电梯坏了")

@@ -665,6 +665,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "登记后告知编号": "Case number once registered",
     "申诉已关联": "Appeal linked",
     "申诉·已超时": "Appeal · deadline passed",
+    "申诉·升级·告知新时限": "Appeal · escalated: its new reply time",
     "升级·询问回电号码": "Escalation · ask for a call-back number",
     "升级·已记下号码": "Escalation · number noted",
     "升级·无回电号码": "Escalation · no number",
