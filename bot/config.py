@@ -146,6 +146,11 @@ class PhraseId(StrEnum):
     HUMAN_REQUESTED = "human_requested"
     ESCALATED_SUPERVISOR = "escalated_supervisor"
     SAFETY_FIRST = "safety_first"
+    SAFETY_ELECTRIC = "safety_electric"
+    SAFETY_FIRE = "safety_fire"
+    SAFETY_GAS = "safety_gas"
+    SAFETY_LIFT = "safety_lift"
+    SAFETY_WATER = "safety_water"
     SELF_HARM_CARE = "self_harm_care"
     URGENT_HANDOFF = "urgent_handoff"
     URGENT_ASK_PLACE = "urgent_ask_place"
@@ -695,6 +700,14 @@ class ForbiddenList(_Strict):
     override, or a refusal. Managers choose."""
 
 
+class SafetyAdvice(_Strict):
+    """One kind of danger and the safety advice that fits it (``safety_advice:``)."""
+
+    phrase: PhraseId
+    words: list[str] = Field(min_length=1)
+    """Words naming this kind of danger, matched inside the folded, simplified message."""
+
+
 class Category(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: LocalizedText
@@ -1055,6 +1068,9 @@ class FormRules(_Strict):
     own_fault_words: list[str] = []
     """The customer's own manner, apologised for ("我刚才态度不好，对不起啊"): an apology, no complaint."""
     urging_words: list[str] = []
+    safety_questions: list[str] = []
+    """Asking what to do ("what should i do", "怎么办啊", "點算") in an emergency: the safety advice
+    for its danger is said again, whenever asked, never the phone question alone."""
     """Words that urge us on ("快点", "快派人", "hurry"): said while the supervisor's phone or an
     emergency's address is asked for, with nothing else given, they refuse nothing: the customer
     is reassured and asked again."""
@@ -1143,6 +1159,9 @@ class Classification(_Strict):
     fallback_category: str
     complex_keywords: list[str] = []
     complex_min_chars: int = Field(default=200, ge=1, le=100_000)
+    complex_signals: list[Signal] = [Signal.REPEAT, Signal.MEDIA_LEGAL]
+    """Signals that make a complaint complex whatever its category (a repeat, a threat of the media,
+    danger now)."""
     # issue 12 item 3
     still_open_keywords: list[str] = []
     """Words saying an earlier problem is still not handled: with an open case, a complaint that
@@ -1153,6 +1172,9 @@ class Classification(_Strict):
     complaint: ComplaintRule = ComplaintRule()
     negation: Negation = Negation()
     requests: Requests = Requests()
+    safety_advice: list[SafetyAdvice] = []
+    """The safety advice for danger now by its kind (water in the electrics, fire, gas, a lift, a
+    flood), the first kind whose words the message names; ``safety_first`` when it names none."""
     fillers: list[str] = []
     """Understander only: words an ``exact`` answer may carry besides its keywords ("好的呀")."""
     whole_words: list[str] = []

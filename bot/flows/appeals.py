@@ -317,6 +317,19 @@ def on_chaser(turn: Turn) -> bool:
     return True
 
 
+def ask_what_is_still_missing(turn: Turn) -> None:
+    """After the safety advice asked for again ("what should i do"): the first thing the emergency
+    still lacks (the phone, then the address) asked once more, as after a chaser; nothing when
+    asked its last time already."""
+    data = turn.step.data
+    if phone_for_supervisor_asked(turn) and data.escalation_phone_asks == 1:
+        data.escalation_phone_asks = 2
+        turn.say(PhraseId.ASK_PHONE)
+    elif Signal.DANGER in data.signals and data.area is None and 0 < data.urgent_place_asks < URGENT_PLACE_ASKS_DONE:
+        data.urgent_place_asks = URGENT_PLACE_ASKS_DONE
+        turn.say(PhraseId.URGENT_ASK_PLACE)
+
+
 def asked_while_the_phone_is_asked(turn: Turn) -> bool:
     """While the supervisor's phone is asked for, a question is no refusal ("你们几点下班"): the FAQ
     answers it, the case's status when it is about the case ("我的投诉编号是多少" hears the number),

@@ -87,7 +87,7 @@ def classify(turn: Turn, description: str, known: frozenset[Signal] = frozenset(
         understood.grade is Grade.COMPLEX
         or turn.kit.rules.category(category).default_grade is Grade.COMPLEX
         or len(description) >= turn.kit.rules.complex_min_chars
-        or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL, Signal.PREPARED})
+        or bool(signals & {*turn.kit.rules.complex_signals, Signal.PREPARED})
     )
     grade = Grade.COMPLEX if complex_case else Grade.SIMPLE
     return Classified(category, grade, frozenset(signals), understood.other_categories)

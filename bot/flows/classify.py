@@ -92,7 +92,7 @@ def classify(
         rules.category(best_id).default_grade is Grade.COMPLEX
         or any(keyword.lower() in text for keyword in rules.complex_keywords)
         or len(description) >= rules.complex_min_chars
-        or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL})
+        or bool(signals & set(rules.complex_signals))
     )
     grade = Grade.COMPLEX if complex_by_content else Grade.SIMPLE
     return Classified(category=best_id, grade=grade, signals=frozenset(signals))

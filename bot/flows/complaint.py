@@ -25,6 +25,7 @@ from bot.flows.another_problem import added_to_the_case, same_place_as_the_open_
 from bot.flows.appeals import (
     PHONE_ASKS_DONE,
     answered_appeal_number,
+    ask_what_is_still_missing,
     asked_while_the_phone_is_asked,
     asks_for_the_appealed_case,
     joined_named_case,
@@ -108,6 +109,7 @@ from bot.flows.put_right import keep_place_put_right
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
 from bot.flows.reopen_earlier import reopened_earlier_case
 from bot.flows.resuming import only_polite, resume, resumes
+from bot.flows.safety import asked_in_an_emergency
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
 from bot.flows.slots import (
     append_description,
@@ -515,6 +517,12 @@ class ComplaintFlow:
         if Signal.COMPENSATION in signals and not turn.says_any(text, turn.kit.form.settled_words):
             # "我要求赔偿" while waiting: beyond the bot's authority, as before the hand-off.
             escalate(turn, reason=TicketReason.BEYOND_AUTHORITY, told=text)
+            return
+        if asked_in_an_emergency(turn):
+            # "what should i do", "怎么办啊", "點算" in an emergency: how to stay safe from its danger
+            # again, then what is still missing; never the phone question alone.
+            turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+            ask_what_is_still_missing(turn)
             return
         if asked_while_the_phone_is_asked(turn):
             return  # "你们几点下班" while the supervisor's phone is asked for: answered, no refusal

@@ -30,6 +30,7 @@ from bot.flows.case_check import CaseCheckFor, appeal_link
 from bot.flows.escalated import escalated_deadline
 from bot.flows.greeting import greet
 from bot.flows.records import ComplaintRecord, HandoffRequest, State
+from bot.flows.safety import SAID_AT, say_advice, say_again_when_due
 from bot.flows.slots import description_text
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
 from bot.flows.turn import Turn
@@ -120,29 +121,19 @@ def _asked_then_promised(turn: Turn, record: ComplaintRecord) -> None:
 
 
 def _safety_first(turn: Turn) -> None:
-    """How to stay safe from danger now, care and a helpline for talk of self-harm: the first time
-    they are told, and again when told again ("都十几分钟了 煤气味越来越重了") at most once per
-    ``timers.safety_repeat_after``."""
+    """How to stay safe from the danger named (:mod:`bot.flows.safety`), care and a helpline for
+    talk of self-harm: the first time they are told, again when told again ("都十几分钟了 煤气味越来越重了")
+    at most once per ``timers.safety_repeat_after``, and whenever the message asks what to do."""
     understood = turn.understood
     said = understood.signals if understood is not None else frozenset()
+    text = understood.text if understood is not None else ""
     new = said - turn.earlier_signals
-    data = turn.step.data
-    last = data.extra.get(_SAFETY_SAID_AT)
-    since = turn.now - dt.datetime.fromisoformat(last) if isinstance(last, str) else None
-    again = since is None or since >= dt.timedelta(seconds=turn.kit.config.timers.safety_repeat_after)
-    told = False
+    again = say_again_when_due(turn, text, dt.timedelta(seconds=turn.kit.config.timers.safety_repeat_after))
     if Signal.DANGER in new or (Signal.DANGER in said and again):
-        turn.say(PhraseId.SAFETY_FIRST)
-        told = True
+        say_advice(turn, text)
     if Signal.SELF_HARM in new or (Signal.SELF_HARM in said and again):
         turn.say(PhraseId.SELF_HARM_CARE)
-        told = True
-    if told:
-        data.extra[_SAFETY_SAID_AT] = turn.now.isoformat()
-
-
-_SAFETY_SAID_AT = "safety_said_at"
-"""``FlowData.extra`` key: when the safety advice or the care phrase was last said."""
+        turn.step.data.extra[SAID_AT] = turn.now.isoformat()
 
 
 def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:

@@ -492,7 +492,7 @@ class Rules:
             default is Grade.COMPLEX
             or complex_word
             or length >= self._config.complex_min_chars
-            or bool(signals & {Signal.REPEAT, Signal.MEDIA_LEGAL})
+            or bool(signals & set(self._config.complex_signals))
         )
         grade = Grade.COMPLEX if complex_ else Grade.SIMPLE
         others = tuple(dict.fromkeys(name for name, _ in told if name != category))

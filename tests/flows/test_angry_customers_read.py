@@ -153,7 +153,7 @@ def test_someone_trapped_in_a_lift_is_danger_and_a_repair(
     chat = Chat(conversation_engine, locale=locale)
     chat.send(Started())
     step = chat.send(trapped)
-    assert chat.phrase_ids(step)[0] == "safety_first"
+    assert chat.phrase_ids(step)[0] == "safety_lift"
     assert step.complaint is not None and step.complaint.category == "engineering_repair"
 
 

@@ -19,6 +19,10 @@ from tests.flows.chat import SHANGHAI, Chat
 
 SATURDAY_EARLY = dt.datetime(2026, 12, 5, 7, 25, tzinfo=SHANGHAI)
 """Outside service hours on a weekend: a business-hours promise would be Monday or later."""
+SAFETY_ADVICE = frozenset(
+    {"safety_first", "safety_electric", "safety_fire", "safety_gas", "safety_lift", "safety_water"}
+)
+"""The safety advice, one for each kind of danger (``classification.safety_advice``) and the general one."""
 
 
 @pytest.fixture
@@ -27,15 +31,15 @@ def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
 
 
 @pytest.mark.parametrize(
-    ("message", "place"),
+    ("message", "place", "advice"),
     [
-        ("楼道里煤气味特别大 是不是漏气了 我电话13512340000 朝阳区潘家园华威里10号楼", None),
-        ("电梯里现在有人被困住了 按警铃没人应 快来人啊 我电话13512340000", "锦绣华庭5号楼"),
-        ("電梯困人半小時了，快來人！電話13512340000", "錦繡華庭5號樓"),
+        ("楼道里煤气味特别大 是不是漏气了 我电话13512340000 朝阳区潘家园华威里10号楼", None, "safety_gas"),
+        ("电梯里现在有人被困住了 按警铃没人应 快来人啊 我电话13512340000", "锦绣华庭5号楼", "safety_lift"),
+        ("電梯困人半小時了，快來人！電話13512340000", "錦繡華庭5號樓", "safety_lift"),
     ],
 )
 def test_danger_is_told_how_to_stay_safe_first_and_promised_within_the_hour(
-    engine: ConversationEngine, message: str, place: str | None
+    engine: ConversationEngine, message: str, place: str | None, advice: str
 ) -> None:
     """The duty supervisor is alerted at once; the time is promised once the place is known, after
     the restatement (with the place given in the first message: in the first reply)."""
@@ -43,8 +47,8 @@ def test_danger_is_told_how_to_stay_safe_first_and_promised_within_the_hour(
     chat.send(Started())
     step = chat.send(message)
     phrases = chat.phrase_ids(step)
-    assert phrases[0] == "safety_first"
-    assert "119" in step.replies[0].text and "110" in step.replies[0].text
+    assert phrases[0] == advice
+    assert "119" in step.replies[0].text
     assert phrases[1] == "urgent_handoff"
     assert "escalated_supervisor" not in phrases
     assert chat.state is State.HANDED_OFF
@@ -117,7 +121,7 @@ def test_danger_after_the_hand_off_raises_the_case_and_safety_is_said_once(engin
     assert chat.state is State.HANDED_OFF
     step = chat.send("现在楼道里冒烟了，好像着火了")
     # Danger now on the case: its reply time is danger's, within the hour, and said.
-    assert chat.phrase_ids(step) == ["safety_first", "urgent_handoff", "escalated_within_an_hour"]
+    assert chat.phrase_ids(step) == ["safety_fire", "urgent_handoff", "escalated_within_an_hour"]
     assert "1小时内（今天下午3点前）" in chat.texts(step) and str(chat.data.case_number) in chat.texts(step)
     assert step.handoff is not None and (step.handoff.priority, step.handoff.reason) == (0, "danger")
     assert step.escalated_deadline is not None
@@ -170,7 +174,7 @@ def test_danger_without_a_place_asks_where_and_the_place_goes_on_the_case(engine
     chat = Chat(engine)
     chat.send(Started())
     step = chat.send("楼道里煤气味特别大 是不是漏气了")
-    assert chat.phrase_ids(step) == ["safety_first", "urgent_ask_phone"]
+    assert chat.phrase_ids(step) == ["safety_gas", "urgent_ask_phone"]
     case_number = chat.data.case_number
     step = chat.send("13800001117 朝阳区劲松八区5号楼")
     assert chat.phrase_ids(step) == ["escalation_phone_noted", "restate", "promise_urgent", "case_number"]
@@ -249,23 +253,23 @@ def test_talk_of_self_harm_is_not_asked_for_a_place_to_rush_to(engine: Conversat
 
 
 @pytest.mark.parametrize(
-    "message",
+    ("message", "advice"),
     [
-        "插座冒火星了 电表箱那边还有烧焦的味道",
-        "电梯突然往下掉了好几层 我妈还在里面",
-        "楼道里全是烟 呛死人了 不知道哪家着了",
-        "天然气管道漏了 嘶嘶响",
-        "hi, the hallway smells like gas",
-        "there's smoke coming out of the electrical room",
+        ("插座冒火星了 电表箱那边还有烧焦的味道", "safety_electric"),
+        ("电梯突然往下掉了好几层 我妈还在里面", "safety_lift"),
+        ("楼道里全是烟 呛死人了 不知道哪家着了", "safety_fire"),
+        ("天然气管道漏了 嘶嘶响", "safety_gas"),
+        ("hi, the hallway smells like gas", "safety_gas"),
+        ("there's smoke coming out of the electrical room", "safety_electric"),
     ],
 )
 def test_sparks_smoke_a_falling_lift_or_a_gas_leak_hear_how_to_stay_safe_first(
-    engine: ConversationEngine, message: str
+    engine: ConversationEngine, message: str, advice: str
 ) -> None:
     chat = Chat(engine, customer=CustomerView(phone="13800138000"), now=SATURDAY_EARLY)
     chat.send(Started())
     step = chat.send(message)
-    assert chat.phrase_ids(step)[:2] == ["safety_first", "urgent_handoff"]
+    assert chat.phrase_ids(step)[:2] == [advice, "urgent_handoff"]
     assert step.handoff is not None and (step.handoff.queue, step.handoff.priority, step.handoff.reason) == (
         "supervisor",
         0,
@@ -278,7 +282,7 @@ def test_a_neighbour_s_smoke_or_a_slow_lift_is_an_ordinary_complaint(engine: Con
     chat = Chat(engine)
     chat.send(Started())
     step = chat.send(message)
-    assert "safety_first" not in chat.phrase_ids(step)
+    assert not SAFETY_ADVICE & set(chat.phrase_ids(step))
     assert chat.state is State.AWAIT_PHONE
 
 
@@ -353,27 +357,28 @@ def test_a_refused_phone_in_an_emergency_asks_the_address_and_restates_the_answe
 
 
 @pytest.mark.parametrize(
-    "message",
+    ("message", "advice"),
     [
-        "电梯门夹到我女儿的手了 流了好多血",
-        "我们小区已经停电8个小时了 家里还有个瘫痪的老人 呼吸机用不了",
+        # A hand caught in the lift's door: hurt, not trapped (no lift-rescue advice).
+        ("电梯门夹到我女儿的手了 流了好多血", "safety_first"),
+        ("我们小区已经停电8个小时了 家里还有个瘫痪的老人 呼吸机用不了", "safety_first"),
         # Shut out in freezing cold: danger now, not a routine 12-hour case.
-        "物业电话一直打不通 小区大门的门禁卡失灵了 进不了门 现在人在门口站着 外面零下五度",
-        "保安打人了 我要报警 就在小区门口",
-        # A tree or a pole about to fall on live lines.
-        "小区里有棵大树快倒了 压着电线 很危险",
-        "电线杆快倒了",
+        ("物业电话一直打不通 小区大门的门禁卡失灵了 进不了门 现在人在门口站着 外面零下五度", "safety_first"),
+        ("保安打人了 我要报警 就在小区门口", "safety_first"),
+        # A tree or a pole about to fall on live lines: keep away from the wires.
+        ("小区里有棵大树快倒了 压着电线 很危险", "safety_electric"),
+        ("电线杆快倒了", "safety_electric"),
     ],
 )
 def test_bleeding_a_stopped_ventilator_freezing_outside_or_a_beating_now_are_danger(
-    engine: ConversationEngine, message: str
+    engine: ConversationEngine, message: str, advice: str
 ) -> None:
     chat = Chat(engine, customer=CustomerView(phone="13800138000"), now=SATURDAY_EARLY)
     chat.send(Started())
     step = chat.send(message)
     phrases = chat.phrase_ids(step)
-    assert phrases[:2] == ["safety_first", "urgent_handoff"]
-    assert "110" in step.replies[0].text and "120" in step.replies[0].text
+    assert phrases[:2] == [advice, "urgent_handoff"]
+    assert "120" in step.replies[0].text
     assert step.handoff is not None and (step.handoff.queue, step.handoff.priority, step.handoff.reason) == (
         "supervisor",
         0,
@@ -389,6 +394,7 @@ def test_a_beating_now_asks_the_place_and_the_place_goes_on_the_case(engine: Con
     chat.send(Started())
     step = chat.send("保安打人了 我要报警 就在小区门口")
     assert chat.phrase_ids(step)[0] == "safety_first" and chat.phrase_ids(step)[-1] == "urgent_ask_place"
+    assert "110" in step.replies[0].text and "燃气" not in step.replies[0].text
     assert step.complaint is not None and Signal.VIOLENCE.value in step.complaint.signals
     step = chat.send("金泰假日花城")
     assert chat.phrase_ids(step) == ["restate", "promise_urgent", "case_number"]
@@ -422,7 +428,7 @@ def test_a_beating_told_as_past_is_a_complaint_for_the_supervisor_without_safety
     chat = Chat(engine, customer=CustomerView(phone="13800138000"), now=SATURDAY_EARLY)
     chat.send(Started())
     step = chat.send("上周保安打人了")
-    assert "safety_first" not in chat.phrase_ids(step)
+    assert not SAFETY_ADVICE & set(chat.phrase_ids(step))
     assert step.handoff is not None and step.handoff.reason == "threat"
 
 
@@ -430,7 +436,7 @@ def test_a_pinched_hand_last_week_is_an_ordinary_complaint(engine: ConversationE
     chat = Chat(engine)
     chat.send(Started())
     step = chat.send("上周电梯门夹了我妈的手")
-    assert "safety_first" not in chat.phrase_ids(step)
+    assert not SAFETY_ADVICE & set(chat.phrase_ids(step))
     assert chat.state is State.AWAIT_PHONE
 
 
@@ -439,15 +445,15 @@ def test_danger_told_again_and_worse_later_hears_the_safety_advice_again(engine:
     switch nothing and call 119; told again within ``timers.safety_repeat_after`` it is not repeated."""
     chat = Chat(engine)
     chat.send(Started())
-    assert chat.phrase_ids(chat.send("楼道里煤气味好重啊 怎么办"))[0] == "safety_first"
+    assert chat.phrase_ids(chat.send("楼道里煤气味好重啊 怎么办"))[0] == "safety_gas"
     chat.send("保利花园二期 5栋3单元")
     chat.send("电话13811112222")
     soon = chat.send("煤气味还是很重")
-    assert "safety_first" not in chat.phrase_ids(soon)
+    assert not SAFETY_ADVICE & set(chat.phrase_ids(soon))
     chat.wait(engine.config.timers.safety_repeat_after)
     step = chat.send("都十几分钟了 到底什么时候来人 煤气味越来越重了")
-    assert chat.phrase_ids(step)[0] == "safety_first"
-    assert "119" in chat.texts(step) and "不要开关电器" in chat.texts(step)
+    assert chat.phrase_ids(step)[0] == "safety_gas"
+    assert "119" in chat.texts(step) and "不要开关电灯和电器" in chat.texts(step)
 
 
 def test_talk_of_self_harm_then_never_mind_hears_care_again_and_no_form_question(engine: ConversationEngine) -> None:
@@ -460,3 +466,88 @@ def test_talk_of_self_harm_then_never_mind_hears_care_again_and_no_form_question
     assert chat.phrase_ids(step) == ["self_harm_care"]
     assert "12356" in chat.texts(step)
     assert "哪个小区" not in chat.texts(step) and chat.state is State.HANDED_OFF
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("URGENT water is pouring into the electrical box in the basement carpark!!! sparks everywhere", "en"),
+        ("there is smoke coming from the socket in my kitchen", "en"),
+        ("exposed live wires hanging in the corridor", "en"),
+        ("a burning smell from the wiring in the meter box", "en"),
+        ("the basement is flooded right by the electrical room", "en"),
+        ("配电箱进水了 还在冒火花", "zh-CN"),
+        ("插座冒烟了", "zh-CN"),
+        ("電箱入咗水 仲爆火花", "zh-TW"),
+        ("插蘇冒煙呀", "zh-TW"),
+        ("電線露咗出嚟 好危險", "zh-TW"),
+        ("有陣燶味 好似電線燒緊", "zh-TW"),
+    ],
+)
+def test_water_sparks_smoke_or_bare_wires_in_the_electrics_are_danger_and_a_complex_repair(
+    understander: Understander, text: str, locale: str
+) -> None:
+    understood = understander.understand(text, locale)
+    assert Signal.DANGER in understood.signals
+    assert (understood.category, understood.grade) == ("engineering_repair", "complex")
+
+
+@pytest.mark.parametrize(
+    "text", ["i smell gas", "我家厨房好大的煤气味", "there is a gas leak in the basement", "燃气泄漏了"]
+)
+def test_a_gas_leak_is_a_complex_repair_not_other(understander: Understander, text: str) -> None:
+    understood = understander.understand(text)
+    assert Signal.DANGER in understood.signals
+    assert (understood.category, understood.grade) == ("engineering_repair", "complex")
+
+
+@pytest.mark.parametrize("text", ["燃气费太贵了", "gas bill too high", "the water meter box is broken", "插座坏了"])
+def test_a_gas_bill_or_a_broken_socket_is_no_danger(understander: Understander, text: str) -> None:
+    understood = understander.understand(text)
+    assert Signal.DANGER not in understood.signals
+
+
+@pytest.mark.parametrize(
+    ("locale", "emergency", "question", "advice"),
+    [
+        (
+            "en",
+            "URGENT water is pouring into the electrical box in the basement carpark!!! sparks everywhere",
+            "what should i do",
+            "safety_electric",
+        ),
+        ("zh-CN", "配电箱进水了 还在冒火花", "怎么办啊", "safety_electric"),
+        ("zh-TW", "插蘇冒煙呀", "點算", "safety_electric"),
+        ("zh-CN", "我家厨房好大的煤气味", "怎么办", "safety_gas"),
+        ("zh-TW", "水管爆咗 成個廚房都係水", "點算呀", "safety_water"),
+    ],
+)
+def test_asking_what_to_do_in_an_emergency_hears_its_safety_advice_again_not_the_phone_question_alone(
+    engine: ConversationEngine, locale: str, emergency: str, question: str, advice: str
+) -> None:
+    chat = Chat(engine, locale=locale, now=SATURDAY_EARLY)
+    chat.send(Started())
+    assert chat.phrase_ids(chat.send(emergency))[:2] == [advice, "urgent_ask_phone"]
+    step = chat.send(question)
+    assert chat.phrase_ids(step) == [advice, "ask_phone"]
+    assert chat.data.phone is None and chat.data.area is None
+    # With the phone and the place given, asked again: the advice, and nothing asked.
+    chat.send("13900001234")
+    chat.send("锦绣华庭5号楼")
+    assert chat.phrase_ids(chat.send(question)) == [advice]
+
+
+def test_a_burst_pipe_flooding_a_kitchen_hears_water_advice_not_the_lift_s_or_the_gas_s(
+    engine: ConversationEngine,
+) -> None:
+    chat = Chat(engine, locale="zh-TW", now=SATURDAY_EARLY)
+    chat.send(Started())
+    step = chat.send("水管爆咗 成個廚房都係水")
+    assert chat.phrase_ids(step)[0] == "safety_water"
+    advice = step.replies[0].text
+    assert "總閥" in advice and "插座" in advice
+    assert not any(word in advice for word in ("電梯", "燃氣", "煤氣"))
+    assert step.complaint is not None and (step.complaint.category, step.complaint.grade) == (
+        "engineering_repair",
+        "complex",
+    )

@@ -34,7 +34,7 @@ def test_a_fire_feared_now_with_a_strong_smell_of_smoke_hears_how_to_stay_safe_a
 ) -> None:
     chat = started(engine)
     first = chat.send("我怕楼下着火了 好大一股烟味")
-    assert chat.phrase_ids(first) == ["safety_first", "urgent_ask_phone"]
+    assert chat.phrase_ids(first) == ["safety_fire", "urgent_ask_phone"]
     assert first.complaint is not None and "danger" in first.complaint.signals
     assert first.handoff is not None and (first.handoff.queue, first.handoff.reason) == ("supervisor", "danger")
     chat.send("阳光花园7栋")
@@ -49,7 +49,7 @@ def test_a_fire_feared_now_with_a_strong_smell_of_smoke_hears_how_to_stay_safe_a
 def test_a_fire_feared_now_or_a_strong_smell_of_smoke_alone_is_danger(engine: ConversationEngine, message: str) -> None:
     chat = started(engine, customer=CustomerView(phone="13800138000"))
     step = chat.send(message)
-    assert chat.phrase_ids(step)[:2] == ["safety_first", "urgent_handoff"]
+    assert chat.phrase_ids(step)[:2] == ["safety_fire", "urgent_handoff"]
 
 
 @pytest.mark.parametrize(

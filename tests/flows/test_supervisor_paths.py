@@ -54,7 +54,7 @@ def test_danger_with_the_phone_and_the_place_is_restated_and_promised_in_the_fir
     chat = Chat(conversation_engine, now=SATURDAY_EARLY)
     chat.send(Started())
     step = chat.send("楼道里煤气味特别大 是不是漏气了 我电话13512340000 朝阳区潘家园华威里10号楼")
-    assert chat.phrase_ids(step) == ["safety_first", "urgent_handoff", *URGENTLY_PROMISED]
+    assert chat.phrase_ids(step) == ["safety_gas", "urgent_handoff", *URGENTLY_PROMISED]
     assert "煤气味" in chat.line(step, "问题：")
     assert chat.line(step, "地点：") == "地点：朝阳区潘家园华威里10号楼"
     assert chat.line(step, "电话：") == "电话：13512340000"
@@ -71,7 +71,7 @@ def test_danger_with_nothing_else_is_with_the_supervisor_at_once_then_asks_the_p
     # The ticket exists before any answer: the supervisor is alerted, and the customer told so.
     assert step.handoff is not None and (step.handoff.queue, step.handoff.priority) == ("supervisor", 0)
     assert step.complaint is not None and step.complaint.deadline_at == SATURDAY_EARLY.replace(hour=8, minute=30)
-    assert chat.phrase_ids(step) == ["safety_first", "urgent_ask_phone"]
+    assert chat.phrase_ids(step) == ["safety_lift", "urgent_ask_phone"]
     assert "值班主管" in chat.texts(step) and "编号" not in chat.texts(step) and "答复" not in chat.texts(step)
     step = chat.send("13900001234")
     assert chat.phrase_ids(step) == ["escalation_phone_noted", "urgent_ask_place"]
@@ -247,7 +247,7 @@ def test_a_complaint_told_after_a_manager_was_asked_for_takes_the_phone_then_the
     [
         ("保安骂人 我要找你们领导", ["escalation_ask_phone"], "supervisor_requested"),
         (MEDIA, ["escalation_ask_phone"], "threat"),
-        ("电梯里现在有人被困住了 按警铃没人应 快来人啊", ["safety_first", "urgent_ask_phone"], "danger"),
+        ("电梯里现在有人被困住了 按警铃没人应 快来人啊", ["safety_lift", "urgent_ask_phone"], "danger"),
     ],
 )
 def test_a_problem_told_with_an_escalation_after_asking_for_a_person_goes_to_the_supervisor_as_a_case(

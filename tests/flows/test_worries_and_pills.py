@@ -80,4 +80,4 @@ def test_a_fire_now_still_hears_how_to_stay_safe_first(engine: ConversationEngin
     chat = Chat(engine, customer=CustomerView(phone="13800138000"))
     chat.send(Started())
     step = chat.send(message)
-    assert chat.phrase_ids(step)[:2] == ["safety_first", "urgent_handoff"]
+    assert chat.phrase_ids(step)[:2] == ["safety_fire", "urgent_handoff"]

@@ -1,0 +1,62 @@
+"""The safety advice for danger now, fitting the danger named (``classification.safety_advice``):
+said first, again when the danger is told again later, and whenever the customer asks what to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.config import PhraseId, Signal
+from bot.flows.turn import Turn
+
+_ADVICE = "safety_advice"
+"""``FlowData.extra`` key: the advice said for the conversation's danger, for the same danger told again."""
+SAID_AT = "safety_said_at"
+"""``FlowData.extra`` key: when the safety advice or the care phrase was last said."""
+
+
+def advice_for(turn: Turn, text: str) -> PhraseId:
+    """The advice for the danger ``text`` names (the first kind of ``safety_advice`` it names), else
+    the one said earlier in the conversation, else the general ``safety_first``."""
+    for advice in turn.kit.rules.safety_advice:
+        if turn.says_any(text, advice.words):
+            return advice.phrase
+    earlier = turn.step.data.extra.get(_ADVICE)
+    try:
+        return PhraseId(earlier) if isinstance(earlier, str) else PhraseId.SAFETY_FIRST
+    except ValueError:  # a phrase of an earlier version, gone since
+        return PhraseId.SAFETY_FIRST
+
+
+def say_advice(turn: Turn, text: str) -> None:
+    """Say the safety advice fitting the danger ``text`` names, and remember it and when."""
+    phrase = advice_for(turn, text)
+    turn.say(phrase)
+    data = turn.step.data
+    data.extra[_ADVICE] = phrase.value
+    data.extra[SAID_AT] = turn.now.isoformat()
+
+
+def asks_what_to_do(turn: Turn, text: str) -> bool:
+    """The customer asks what to do ("what should i do", "怎么办啊", "點算": ``form.safety_questions``)."""
+    return turn.says_any(text, turn.kit.form.safety_questions)
+
+
+def say_again_when_due(turn: Turn, text: str, again_after: dt.timedelta) -> bool:
+    """Whether the advice is due: never said yet, said at least ``again_after`` ago, or asked for."""
+    last = turn.step.data.extra.get(SAID_AT)
+    since = turn.now - dt.datetime.fromisoformat(last) if isinstance(last, str) else None
+    return since is None or since >= again_after or asks_what_to_do(turn, text)
+
+
+def asked_in_an_emergency(turn: Turn) -> bool:
+    """Asked what to do, with no phone nor place given, in a conversation in danger now (danger told
+    again is escalated before this): the advice for its danger again. True if so (the caller then
+    asks what is still missing)."""
+    understood = turn.understood
+    data = turn.step.data
+    if understood is None or Signal.DANGER not in data.signals:
+        return False
+    if turn.phone or turn.area or not asks_what_to_do(turn, understood.text):
+        return False
+    say_advice(turn, understood.text)
+    return True
