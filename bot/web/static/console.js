@@ -355,6 +355,7 @@
     if (!result.ok) {
       clear($("conversation"), el("h2", { text: T("会话 {0}", id) }),
         el("p", { class: "error", text: Staff.errorText(result, T("无法打开 ({0})", result.status)) }));
+      clearCasePanels(id);
       return;
     }
     const firstRender = !state.conversation || state.conversation.id !== id;
@@ -365,6 +366,21 @@
     renderComplaint();
     renderTimeline();
     loadCustomer(id);
+  }
+
+  // A conversation that cannot be shown leaves no other conversation's form, customer, timeline
+  // or actions beside its error: an agent would read them as this one's.
+  function clearCasePanels(id) {
+    state.conversation = null;
+    state.editingCase = null;
+    const why = T("会话 {0} 无法打开,此处不显示任何客户的信息", id);
+    clear($("case-actions"));
+    $("case-actions").hidden = true;
+    clear($("complaint"), el("p", { class: "muted", text: why }));
+    clear($("customer"));
+    $("customer-panel").hidden = true;
+    clear($("timeline"));
+    $("earlier-timeline").hidden = true;
   }
 
   // ---------------------------------------------------------------- customer panel (issue 15)

@@ -213,6 +213,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "← 返回队列": "← Back to the queue",
     "会话 {0}": "Conversation {0}",
     "无法打开 ({0})": "Cannot open ({0})",
+    "会话 {0} 无法打开,此处不显示任何客户的信息": "Conversation {0} cannot be shown: no customer's details are shown here",
     "处理中(信息未经客户确认)": "In progress (details not confirmed by the customer)",
     "客户信息暂不可用": "Customer details not available",
     "渠道": "Channel",
