@@ -1019,6 +1019,7 @@
       [T("状态"), label("status", c.status)],
       [T("问题描述"), c.description],
       [T("联系电话"), c.contact_by_channel ? T("客户未留电话,请通过本会话渠道({0})联系", channel) : c.contact_phone],
+      [T("分机号"), c.contact_extension],
       [T("备用电话"), c.alternative_phone],
       [T("地址/区域"), c.area],
       [T("信号"), (c.signals || []).map((s) => label("signal", s)).join("、")],
