@@ -81,7 +81,10 @@ class SlotExtractor:
             local_area_code=config.service.local_area_code,
             local_number_words=config.classification.form.local_number_words,
             tail_put_right=TailPutRight.from_config(config),
-            extensions=ExtensionFinder(config.classification.form.phone_extension_words),
+            extensions=ExtensionFinder(
+                config.classification.form.phone_extension_words,
+                [*config.gazetteer.unit_suffixes, *config.gazetteer.floor_suffixes],
+            ),
         )
 
     def extract(self, text: str, traditional: bool = False) -> Slots:
