@@ -243,6 +243,7 @@ class PhraseId(StrEnum):
     RESTATE_NAME = "restate_name"
     RESTATE_SURNAME = "restate_surname"
     RESTATE_PHONES = "restate_phones"
+    RESTATE_PHONE_EXTENSION = "restate_phone_extension"
     ASK_DETAILS = "ask_details"
     NOT_GIVEN = "not_given"
     CONTACT_BY_CHANNEL = "contact_by_channel"
@@ -298,6 +299,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.RESTATE_SURNAME: frozenset({"surname"}),
     PhraseId.RESTATE_PHOTOS: frozenset({"problem", "count"}),
     PhraseId.RESTATE_PHONES: frozenset({"phone", "alternative"}),
+    PhraseId.RESTATE_PHONE_EXTENSION: frozenset({"phone", "extension"}),
     PhraseId.PROMISE: frozenset({"hours", "deadline"}),
     PhraseId.PROMISE_BY_DATE: frozenset({"deadline"}),
     PhraseId.PROMISE_WITHIN_AN_HOUR: frozenset({"deadline"}),
@@ -963,6 +965,9 @@ class FormRules(_Strict):
     """Words saying a number is one to try when the contact phone does not answer ("打不通的话打我
     老婆的138…"): given so in a later message, before or after the hand-off, it is the alternative,
     not a new contact phone nor more of the problem."""
+    phone_extension_words: list[str] = []
+    """Words between a landline and its extension ("0755-26881234转8021", "分机 8021", "ext 8021"):
+    the digits after one are the extension, kept apart from the number (which alone is texted)."""
     others_phone_words: list[str] = []
     """Words saying a typed number is someone else's ("帮我妈投诉 她的手机号138…"): over a channel
     that vouches for the sender's number (SMS), the sender's is kept as the alternative."""

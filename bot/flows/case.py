@@ -145,6 +145,7 @@ def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
         customer_surname=data.surname,
         customer_title=_title_of(turn, data.surname, data.honorific),
         alternative_phone=data.alternative_phone,
+        contact_extension=data.phone_extension if data.phone else None,
         other_categories=classified.other_categories,
         model_suggestions=model_suggestions(data, signals),
     )
@@ -296,6 +297,7 @@ def note_on_case(
         phone,
         replaces=replaces,
         alternative=alternative,
+        extension=turn.phone_extension if phone is not None and phone == turn.phone and not alternative else None,
         area=area,
         district=district,
         surname=surname,
@@ -391,6 +393,7 @@ def corrected_contact(turn: Turn) -> bool:
         return False
     replaces = bool(data.phone)
     data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
+    data.phone_extension = turn.phone_extension
     if case_number is not None:
         note_on_case(turn, case_number, phone=phone, replaces=replaces)
     turn.audit(TimelineKind.CONTACT_RECEIVED, replaced=replaces)

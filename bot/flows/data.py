@@ -64,6 +64,7 @@ _KNOWN_KEYS = frozenset(
         "problem_told",
         "same_phone_case",
         "alternative_phone",
+        "phone_extension",
         "area_written",
         "estate_asked",
         "photos",
@@ -194,6 +195,9 @@ class FlowData:
     same_phone_case: str | None = None
     """An open case found only by the phone typed in this conversation: noted once for the staff,
     never joined and never told to whoever typed the number (it may be anyone's)."""
+    phone_extension: str | None = None
+    """The extension typed after the contact phone, a landline's ("0755-26881234转8021"): for the
+    staff who call it, never part of the number texted or checked."""
     alternative_phone: str | None = None
     """A second number the customer gave with the contact phone ("打不通就打我老婆的139…"), as
     ``phone`` is stored: for the staff, never the customer record's nor looked up for cases."""
@@ -314,6 +318,7 @@ class FlowData:
             problem_told=self.problem_told,
             same_phone_case=self.same_phone_case,
             alternative_phone=self.alternative_phone,
+            phone_extension=self.phone_extension,
             area_written=self.area_written,
             estate_asked=self.estate_asked,
             photos=self.photos,
@@ -357,6 +362,7 @@ class FlowData:
             extra={key: value for key, value in self.extra.items() if key != set_aside_under},
             traditional=self.traditional,
             alternative_phone=self.alternative_phone,
+            phone_extension=self.phone_extension,
             area_written=self.area_written if keep_place else None,
             case_proven=self.case_proven,
             told_case=self.told_case,
@@ -383,6 +389,7 @@ class FlowData:
             place_asks=self.place_asks,
             problem_told=self.problem_told,
             alternative_phone=self.alternative_phone,
+            phone_extension=self.phone_extension,
             area_written=self.area_written,
             estate_asked=self.estate_asked,
             photos=self.photos,
@@ -444,6 +451,7 @@ class FlowData:
             problem_told=bool(get("problem_told", False)),
             same_phone_case=get("same_phone_case"),
             alternative_phone=get("alternative_phone"),
+            phone_extension=get("phone_extension"),
             area_written=get("area_written"),
             estate_asked=bool(get("estate_asked", False)),
             photos=int(get("photos", 0)),
@@ -543,6 +551,8 @@ class FlowData:
             stored["same_phone_case"] = self.same_phone_case
         if self.alternative_phone is not None:
             stored["alternative_phone"] = self.alternative_phone
+        if self.phone_extension is not None:
+            stored["phone_extension"] = self.phone_extension
         if self.area_written is not None:
             stored["area_written"] = self.area_written
         if self.estate_asked:

@@ -166,6 +166,8 @@ class ComplaintRecord:
     """``"male"`` or ``"female"`` when the honorific says it (王先生), else the record's own for the same surname."""
     alternative_phone: str | None = None
     """Another number to try when ``contact_phone`` does not answer (``FlowData.alternative_phone``)."""
+    contact_extension: str | None = None
+    """The extension to ask for at ``contact_phone``, a landline (``FlowData.phone_extension``)."""
     other_categories: tuple[str, ...] = ()
     """The categories of other problems the description tells, for the staff; ``category`` alone
     routes, promises and counts the case."""
@@ -229,6 +231,8 @@ class CaseContact:
     """The customer corrected the phone the case has ("电话留错了，应该是…"): it is replaced."""
     alternative: bool = False
     """``phone`` is a number to try too ("打不通就打我老婆的139…"): the case's alternative phone."""
+    extension: str | None = None
+    """The extension typed after ``phone``, a landline's: the case's with the phone it comes with."""
     area: str | None = None
     """A place for a case without one."""
     area_replaces: bool = False

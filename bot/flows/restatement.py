@@ -52,10 +52,14 @@ def _phone_said(turn: Turn) -> str | None:
     phone = data.phone
     if phone and data.phone_from_channel and len(phone) >= 8:
         return masked_phone(phone)
-    if phone and data.alternative_phone:
-        alternative = said_phone(data.alternative_phone)
-        return turn.text(PhraseId.RESTATE_PHONES, phone=said_phone(phone), alternative=alternative)
-    return said_phone(phone) if phone else phone
+    if not phone:
+        return phone
+    said = said_phone(phone)
+    if data.phone_extension:
+        said = turn.text(PhraseId.RESTATE_PHONE_EXTENSION, phone=said, extension=data.phone_extension)
+    if data.alternative_phone:
+        return turn.text(PhraseId.RESTATE_PHONES, phone=said, alternative=said_phone(data.alternative_phone))
+    return said
 
 
 def _name_said(turn: Turn) -> str | None:

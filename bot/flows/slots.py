@@ -90,9 +90,15 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     if phone and phone != data.phone and replaces:
         _changed(turn, "phone", TimelineKind.CONTACT_RECEIVED, replaced=bool(data.phone) and puts_phone_right)
         data.phone, data.phone_from_channel, data.contact_by_channel = phone, False, False
+        data.phone_extension = turn.phone_extension if phone == turn.phone else None
         if vouched and second is None and _says_of(turn, turn.kit.form.others_phone_words):
             # "帮我妈投诉 她的手机号138…" over SMS: hers is the contact, the sender's the one to try too.
             second = vouched
+    elif phone and phone == data.phone == turn.phone and turn.phone_extension:
+        # The number again with its extension ("0755-26881234转8021" after "0755-26881234").
+        if turn.phone_extension != data.phone_extension:
+            turn.changed.add("phone")
+        data.phone_extension = turn.phone_extension
     _keep_alternative(turn, phone, second)
     area = turn.area
     if area and state in (State.AWAIT_PHONE, State.AWAIT_AREA, State.CORRECT_AREA):

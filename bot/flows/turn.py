@@ -172,6 +172,11 @@ class Turn:
         return national_digits(phone) if phone else None
 
     @property
+    def phone_extension(self) -> str | None:
+        """The extension typed right after :attr:`phone` ("0755-26881234转8021" gives "8021")."""
+        return self.understood.slots.phone_extension if self.understood is not None else None
+
+    @property
     def second_phone(self) -> str | None:
         """Another phone number the message gives, stored as :attr:`phone` is."""
         phone = self.understood.slots.second_phone if self.understood is not None else None

@@ -445,6 +445,7 @@ def _complaint_json(
         "description": shown(complaint.description),
         "contact_phone": shown(complaint.contact_phone),
         "alternative_phone": shown(complaint.alternative_phone),
+        "contact_extension": complaint.contact_extension if complaint.contact_phone else None,
         "contact_by_channel": complaint.contact_by_channel,
         "area": shown(complaint.area),
         "category": complaint.category,

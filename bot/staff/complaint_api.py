@@ -120,6 +120,8 @@ async def correct(request: web.Request) -> web.Response:
             setattr(complaint, change["field"], change["to"])
         if "contact_phone" in wanted:
             complaint.contact_by_channel = False  # a number now: the case is no longer reached by the channel only
+            if any(change["field"] == "contact_phone" for change in changes):
+                complaint.contact_extension = None  # the extension was the old number's
             for change in changes:
                 if change["field"] == "contact_phone":
                     follow_phone_correction(session, conversation_id, change["from"], change["to"])

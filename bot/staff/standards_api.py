@@ -58,6 +58,7 @@ PHRASE_SAMPLES: dict[str, str] = {
     "number": "1",
     "label": "对",
     "alternative": "13900139000",
+    "extension": "8021",
     "case_prefix": "TS",
     "categories": "物业服务",
     "case_numbers": "TS20261202H3R5WD",

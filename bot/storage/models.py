@@ -270,6 +270,9 @@ class Complaint(Base):
     alternative_phone: Mapped[str | None] = mapped_column(String(32))
     """A second number the customer gave to try when ``contact_phone`` does not answer; never the
     customer record's, and no case is looked up by it."""
+    contact_extension: Mapped[str | None] = mapped_column(String(10))
+    """The extension to ask for at ``contact_phone``, a landline ("0755-26881234转8021"): shown to the
+    staff who call; never part of the number texted, searched or checked."""
     contact_by_channel: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """The customer refused a phone: contact them through the conversation's channel identity."""
     area: Mapped[str | None] = mapped_column(String(200))

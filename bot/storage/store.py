@@ -1256,6 +1256,7 @@ def save_complaint(
         "description": record.description,
         "contact_phone": record.contact_phone,
         "alternative_phone": record.alternative_phone,
+        "contact_extension": record.contact_extension,
         "contact_by_channel": record.contact_by_channel,
         "area": record.area,
         "area_search": searchable(record.area),
@@ -1419,6 +1420,8 @@ def add_case_contact(session: Session, conversation: LoadedConversation, contact
         complaint.alternative_phone = contact.phone
         return complaint.id
     replaced = complaint.contact_phone if contact.replaces else None
+    if contact.replaces or not complaint.contact_phone:
+        complaint.contact_extension = contact.extension  # an extension goes with the number it was typed after
     complaint.contact_phone = contact.phone if contact.replaces else complaint.contact_phone or contact.phone
     unknown_or_wrong: ColumnElement[bool] = Customer.phone.is_(None)
     if replaced:

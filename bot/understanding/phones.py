@@ -75,6 +75,45 @@ def find_phones(text: str, region: str = "CN", mobile_only: bool = False, most: 
     return found
 
 
+_EXTENSION_DIGITS = r"(\d{2,6})(?![\d.])"
+"""An extension's digits: two to six, the whole run."""
+_MOST_PLACE_DIGITS = 3
+"""The most digits of a floor or a building said after a landline ("转12楼", "转302室")."""
+
+
+class ExtensionFinder:
+    """The extension typed right after a landline, with one of the words between them (``words``:
+    "转", "分机", "ext", "x"): "0755-2688-1234转8021" gives "8021". A mobile has none, and a number
+    run on into more digits ("0755-26881234-8021") is not split: which digits are whose is a guess,
+    nor are a floor's or a building's few digits, a place's word right after them (``units``: "转12楼"
+    is no extension; "转8021楼上漏水" is one)."""
+
+    def __init__(self, words: Sequence[str], units: Sequence[str] = ()) -> None:
+        said = alternation(word.lower() for word in words)
+        self._after = (
+            re.compile(rf"[ \t]*[,，(（]?[ \t]*(?:{said})[ \t]*[:：.#-]?[ \t]*{_EXTENSION_DIGITS}", re.IGNORECASE)
+            if said
+            else None
+        )
+        self._units = tuple(units)
+
+    def find(self, text: str, e164: str, region: str = "CN") -> str | None:
+        """The extension after the landline ``e164`` where ``text`` (NFKC-normalised) writes it, or None."""
+        if self._after is None or not _ENOUGH_DIGITS.search(text):
+            return None
+        for match in _CANDIDATE.finditer(text):
+            if _parse(match.group(), region, _LANDLINE_TYPES) != e164:
+                continue
+            extension = self._after.match(text, match.end())
+            if extension is None:
+                continue
+            digits = extension.group(1)
+            if len(digits) <= _MOST_PLACE_DIGITS and text.startswith(self._units, extension.end()):
+                return None
+            return digits
+        return None
+
+
 def find_with_country_code(text: str, regions: Sequence[str]) -> str | None:
     """A number of one of ``regions`` written with its country code ("+852 9111 2222", "00853 6612
     3456") that :func:`find_phone` does not take because ``phonenumbers`` lists no block of its

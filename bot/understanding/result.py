@@ -14,6 +14,8 @@ class Slots:
     phone: str | None = None
     """E.164 ("+8613912345678"), or the digits of a local landline as typed ("88123456") when no
     ``service.local_area_code`` is set to complete it."""
+    phone_extension: str | None = None
+    """The extension typed right after ``phone``, a landline ("0755-26881234转8021" gives "8021")."""
     second_phone: str | None = None
     """Another number in the same message ("电话138… 打不通就打我老婆的139…"): an alternative
     contact, or the right one of a correction naming the wrong one too ("不是138… 是139…")."""

@@ -17,6 +17,7 @@ from bot.config import ServiceConfig
 from bot.understanding.english_places import EnglishPlaceFinder
 from bot.understanding.names import NameFinder
 from bot.understanding.phones import (
+    ExtensionFinder,
     TailPutRight,
     find_local_landline,
     find_phone,
@@ -51,6 +52,7 @@ class SlotExtractor:
         local_area_code: str | None = None,
         local_number_words: Sequence[str] = (),
         tail_put_right: TailPutRight | None = None,
+        extensions: ExtensionFinder | None = None,
     ) -> None:
         self._names = names
         self._places = places
@@ -61,6 +63,7 @@ class SlotExtractor:
         self._local_area_code = local_area_code
         self._local_number_words = tuple(word.lower() for word in local_number_words)
         self._tail_put_right = tail_put_right
+        self._extensions = extensions
 
     @classmethod
     def from_config(cls, config: ServiceConfig, divisions: DivisionFinder | None = None) -> SlotExtractor:
@@ -78,6 +81,10 @@ class SlotExtractor:
             local_area_code=config.service.local_area_code,
             local_number_words=config.classification.form.local_number_words,
             tail_put_right=TailPutRight.from_config(config),
+            extensions=ExtensionFinder(
+                config.classification.form.phone_extension_words,
+                [*config.gazetteer.unit_suffixes, *config.gazetteer.floor_suffixes],
+            ),
         )
 
     def extract(self, text: str, traditional: bool = False) -> Slots:
@@ -134,8 +141,12 @@ class SlotExtractor:
             phone = find_unprefixed_mobile(beside, self._traditional_regions, local_words, simplified != folded)
         if phone is None and self._local_area_code is None:
             phone = find_local_landline(local_view, None, local_words, self._region)  # "88123456", kept as typed
+        extension = None
+        if phone is not None and phones and phone == phones[0] and self._extensions is not None:
+            extension = self._extensions.find(folded, phone, self._region)
         return Slots(
             phone=phone,
+            phone_extension=extension,
             second_phone=phones[1] if len(phones) > 1 else None,
             name=person.name,
             surname=person.surname,

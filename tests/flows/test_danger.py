@@ -66,6 +66,20 @@ def test_danger_is_told_how_to_stay_safe_first_and_promised_within_the_hour(
     assert chat.data.phone == "13512340000"
 
 
+def test_danger_late_at_night_is_promised_within_the_hour_by_a_time_that_keeps_it(engine: ConversationEngine) -> None:
+    """At 23:10 the hour is up at 0:10: "1小时内（明天凌晨0点10分前）". The table's 30-minute step
+    would say 0点30分, an hour and twenty minutes, which "1小时内" beside it would not keep: a
+    promise of an hour is rounded up by a sixth of it at most (deadlines.yaml round_to_minutes)."""
+    saturday_late = dt.datetime(2026, 12, 5, 23, 10, tzinfo=SHANGHAI)
+    chat = Chat(engine, now=saturday_late)
+    chat.send(Started())
+    record = chat.send("楼道里煤气味特别大 是不是漏气了 我电话13512340000").complaint
+    assert record is not None and record.deadline_at == dt.datetime(2026, 12, 6, 0, 10, tzinfo=SHANGHAI)
+    step = chat.send("锦绣华庭5号楼")
+    assert chat.phrase_ids(step)[-2:] == ["promise_urgent", "case_number"]
+    assert "1小时内（明天凌晨0点10分前）" in chat.texts(step)
+
+
 def test_an_english_danger_is_promised_an_answer_within_an_hour_in_plain_english(engine: ConversationEngine) -> None:
     """"within an hour", never "within 1 hours"."""
     chat = Chat(engine, locale="en", now=SATURDAY_EARLY)

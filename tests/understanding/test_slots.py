@@ -686,3 +686,29 @@ def test_the_last_digits_of_a_number_put_right_at_once_replace_its_last_ones(
 def test_a_flats_number_before_a_mobile_is_not_read_as_a_landline_with_it(text: str, phone: str) -> None:
     """"1204 13912340209" spells the landline 0391-2340209 too: the mobile typed whole wins."""
     assert find_phones(text) == [phone]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone", "extension"),
+    [
+        ("座机0755-2688-1234转8021 楼上漏水", "+8675526881234", "8021"),
+        ("座机0755-2688-1234转8021楼上漏水", "+8675526881234", "8021"),
+        ("電話0755-26881234轉8021", "+8675526881234", "8021"),
+        ("办公室电话 010-62345678 分机 302", "+861062345678", "302"),
+        ("0755-26881234 分机号：8021", "+8675526881234", "8021"),
+        ("call 0755 2688 1234 ext. 8021", "+8675526881234", "8021"),
+        ("0755-26881234 x8021", "+8675526881234", "8021"),
+        ("0755-26881234（转8021）", "+8675526881234", "8021"),
+        # No extension: a mobile has none; words after the number are not one; digits run on are not split.
+        ("13800138000转8021", "+8613800138000", None),
+        ("0755-26881234 转人工", "+8675526881234", None),
+        ("0755-26881234 转2楼", "+8675526881234", None),
+        ("0755-26881234 转12楼", "+8675526881234", None),
+        ("电话0755-26881234", "+8675526881234", None),
+    ],
+)
+def test_a_landlines_extension_is_kept_apart_from_the_number(
+    extractor: SlotExtractor, text: str, phone: str, extension: str | None
+) -> None:
+    slots = extractor.extract(text)
+    assert (slots.phone, slots.phone_extension) == (phone, extension)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.keys import resources
 from bot.staff.accounts import Role
-from bot.storage.models import HandoffTicket
+from bot.storage.models import Conversation, Customer, HandoffTicket
 from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, new_session
 from tests.staff import add_user, set_queues, sign_in
@@ -87,3 +87,33 @@ async def test_another_problem_told_while_the_case_waits_is_on_the_case_the_agen
     assert case["category"] == "engineering_repair"
     assert not case["other_categories"]
     assert case["description"].splitlines()[-1] == "还有 电梯也坏了"
+
+
+async def test_a_landlines_extension_is_said_back_and_shown_beside_the_number_never_in_it(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    for text, answer in (
+        ("阳光花园5栋楼上漏水 座机0755-2688-1234转8021", "电话：0755-26881234转8021"),
+        ("对", "投诉编号"),
+    ):
+        await socket.send(text)
+        await socket.until_bot_says(answer)
+    await socket.close()
+    await add_user(client, "boss", Role.SUPERVISOR)
+    body = await _case_seen_by(client, "boss", conversation_id)
+    (case,) = body["complaints"]
+    # The number alone is the one called, texted and checked; the extension is the staff's to ask for.
+    assert (case["contact_phone"], case["contact_extension"]) == ("075526881234", "8021")
+    async with resources(client.app).sessions() as session:
+        customer_phone = (
+            await session.execute(
+                select(Customer.phone).join(Conversation, Conversation.customer_id == Customer.id).where(
+                    Conversation.id == conversation_id
+                )
+            )
+        ).scalar_one()
+    assert customer_phone in (None, "075526881234")

@@ -368,6 +368,7 @@
     if (!result.ok) {
       clear($("conversation"), el("h2", { text: T("会话 {0}", id) }),
         el("p", { class: "error", text: Staff.errorText(result, T("无法打开 ({0})", result.status)) }));
+      clearCasePanels(id);
       return;
     }
     const firstRender = !state.conversation || state.conversation.id !== id;
@@ -378,6 +379,21 @@
     renderComplaint();
     renderTimeline();
     loadCustomer(id);
+  }
+
+  // A conversation that cannot be shown leaves no other conversation's form, customer, timeline
+  // or actions beside its error: an agent would read them as this one's.
+  function clearCasePanels(id) {
+    state.conversation = null;
+    state.editingCase = null;
+    const why = T("会话 {0} 无法打开,此处不显示任何客户的信息", id);
+    clear($("case-actions"));
+    $("case-actions").hidden = true;
+    clear($("complaint"), el("p", { class: "muted", text: why }));
+    clear($("customer"));
+    $("customer-panel").hidden = true;
+    clear($("timeline"));
+    $("earlier-timeline").hidden = true;
   }
 
   // ---------------------------------------------------------------- customer panel (issue 15)
@@ -1017,6 +1033,7 @@
       [T("状态"), label("status", c.status)],
       [T("问题描述"), c.description],
       [T("联系电话"), c.contact_by_channel ? T("客户未留电话,请通过本会话渠道({0})联系", channel) : c.contact_phone],
+      [T("分机号"), c.contact_extension],
       [T("备用电话"), c.alternative_phone],
       [T("地址/区域"), c.area],
       [T("信号"), (c.signals || []).map((s) => label("signal", s)).join("、")],
