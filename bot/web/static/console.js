@@ -1223,7 +1223,8 @@
     // The agent may have typed the next reply while this one was on its way: keep that.
     if (box.value.trim() === text) box.value = "";
     keepDraft();
-    say(T("已发送"), true);
+    // The reply's own row shows whether it was sent (待发送 → 已发送 beside its time): no stray line.
+    say("");
     state.followNewest = true;
     loadConversation();
   }
@@ -1547,6 +1548,9 @@
       return;
     }
     if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
+    // Done: an emptied form does not invite a second extension by accident.
+    $("extend-hours").value = "";
+    $("extend-reason").value = "";
     say(caseNumber ? T("{0} 新时限 {1}", caseNumber, formatTime(result.data.deadline_at)) : T("新时限 {0}", formatTime(result.data.deadline_at)), true);
     loadConversation();
   }

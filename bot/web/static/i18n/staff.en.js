@@ -6,6 +6,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
   en: {
     "网络错误": "Network error",
     "登录已过期,请重新登录": "Signed out: please sign in again",
+    "您的账号已停用,请联系主管": "Your account has been deactivated: please contact your supervisor",
     "{0}:暂不可用": "{0}: not available",
     "微信": "WeChat",
     "短信": "SMS",
