@@ -55,6 +55,7 @@ STAFF_SESSION_ENDED_CHANNEL = f"{PREFIX}:staff:session-ended"
 """Pub/sub: the token digest of a staff session just signed out (or replaced by a new sign-in);
 every app instance closes its staff event sockets of that session."""
 
+
 def staff_session_end_reason(token_digest: str) -> str:
     """Why a staff session was ended by someone else ("account_off": its account was deactivated),
     kept as long as the session could have lasted, so the console it signed in says why it is

@@ -12,7 +12,6 @@ from bot.storage import staff as staff_store
 from bot.storage.db import Database
 from bot.storage.staff_sessions import end_sessions_of
 
-
 ACCOUNT_OFF = "account_off"
 """Why the sessions of a deactivated account ended (the 401 of its next request says so)."""
 

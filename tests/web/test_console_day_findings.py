@@ -4,14 +4,11 @@ console before sign-in."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.staff.accounts import Role
 from tests.browser import (
     CHROMIUM,
-    LAPTOP,
     LAUNCH_ARGS,
     customer_asks_for_a_person,
     customer_files_a_complaint,

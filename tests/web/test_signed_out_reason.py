@@ -68,7 +68,10 @@ async def test_only_a_switched_off_account_is_told_why_it_was_signed_out(make_cl
 @pytest.mark.browser
 @pytest.mark.parametrize(
     ("language", "said"),
-    [("zh-CN", "您的账号已停用,请联系主管"), ("en", "Your account has been deactivated: please contact your supervisor")],
+    [
+        ("zh-CN", "您的账号已停用,请联系主管"),
+        ("en", "Your account has been deactivated: please contact your supervisor"),
+    ],
 )
 async def test_an_open_console_says_its_account_was_switched_off(
     make_client: AppFactory, language: str, said: str
