@@ -560,7 +560,9 @@
       const body = { title: title.value.trim(), text: text.value, locale: editing ? undefined : conversationLocale() };
       const result = editing ? await api("PUT", `/api/canned-replies/${editing.id}`, body) : await api("POST", "/api/canned-replies", body);
       if (result.status === 422 && result.data.forbidden) {
-        message.textContent = T("含有服务忌语「{0}」,请改用:{1}", result.data.forbidden, result.data.suggestion);
+        // every phrase the text holds, each with its expression, as the reply guard names them
+        const each = result.data.suggestions || [{ forbidden: result.data.forbidden, suggestion: result.data.suggestion }];
+        message.textContent = each.map((s) => T("含有服务忌语「{0}」,请改用:{1}", s.forbidden, s.suggestion)).join(" ");
         return;
       }
       if (result.status === 409 && result.data.limit) {

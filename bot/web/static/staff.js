@@ -312,6 +312,7 @@ const Staff = (() => {
     [/^version (\d+) no longer fits the configuration/, (m) => T("版本 v{0} 引用了当前配置中已没有的项目,无法回滚", m[1])],
     // the forbidden-phrase guard's refusals (also kept in the audit log)
     [/^the (?:text|reply) contains a forbidden phrase: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
+    [/^the (?:text|reply) contains forbidden phrases: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
     [/^the text holds a forbidden paraphrase \(pattern (.*)\)$/, (m) => T("含有服务忌语的变体说法(规则 {0})", m[1])],
     [/^the model judged the text forbidden/, () => T("模型判定含有服务忌语")],
     [/^the text holds direction controls/, () => T("含有改变文字显示顺序的控制字符,请删除")],
