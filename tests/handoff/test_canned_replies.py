@@ -99,7 +99,8 @@ async def test_a_canned_reply_with_two_forbidden_phrases_is_refused_naming_both(
     text = "这不是我们的责任，可能是您弄错了。"
     refused = await call(client, csrf, "POST", "/api/canned-replies", {"title": "x", "text": text}, 422)
     assert refused["forbidden_all"] == ["可能是您弄错了", "这不是我们的责任"]
-    assert [each["suggestion"] for each in refused["suggestions"]] == ["非常抱歉，给您造成了这样的不便！", "这是我们的责任"]
+    expressions = [each["suggestion"] for each in refused["suggestions"]]
+    assert expressions == ["非常抱歉，给您造成了这样的不便！", "这是我们的责任"]
     assert refused["error"] == "the text contains forbidden phrases: 「可能是您弄错了」、「这不是我们的责任」"
     # the reply guard names the same two
     conversation_id = await handed_off_ticket(client)
