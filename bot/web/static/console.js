@@ -658,7 +658,7 @@
       el("option", { value: "username", text: T("客服") }),
       el("option", { value: "queue", text: T("队列") }));
     const transferTarget = el("input", { type: "text", id: "transfer-target", list: "transfer-options",
-      placeholder: T("用户名或队列"), size: 14 });
+      placeholder: T("用户名"), "aria-label": T("用户名或队列"), size: 14 });
     // Picked from a list: queues by their names (with a warning when no agent is in one), people
     // (not managers) with their role and queues.
     const transferOptions = el("datalist", { id: "transfer-options" });
@@ -669,7 +669,12 @@
       : targets.people.filter((p) => p.id !== state.me.id)
         .map((p) => el("option", { value: p.username, text: [p.display_name ? `${p.display_name} (${p.username})` : p.username,
           label("role", p.role), p.role === "agent" ? StaffI18n.list((p.queues || []).map(queueName)) || T("无队列") : T("全部队列")].join(" · ") }))));
-    transferMode.addEventListener("change", () => { fillOptions(); transferTarget.value = ""; });
+    // the placeholder names what the mode asks for: short enough to show whole in a narrow column
+    transferMode.addEventListener("change", () => {
+      fillOptions();
+      transferTarget.value = "";
+      transferTarget.placeholder = transferMode.value === "queue" ? T("队列名") : T("用户名");
+    });
     fillOptions();
 
     // The centre is the conversation and the reply box, so the messages get the height; the

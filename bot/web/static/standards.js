@@ -687,7 +687,7 @@ const Standards = (() => {
             el("input", { type: "number", min: "0.5", max: "720", step: "0.5", class: "narrow", value: String(body.table[grade][tier] ?? ""),
               "data-path": `deadlines.table.${grade}.${tier}`, "data-cell": `${grade}.${tier}`, "aria-label": `${grade} ${tier}`,
               oninput: (event) => { body.table[grade][tier] = event.target.value === "" ? null : Number(event.target.value); touched(id); warn(); } }),
-            T(" 小时"))))))),
+            el("span", { class: "unit", text: T(" 小时") }))))))),
       warnings,
       el("div", { class: "rule-grid std-options" },
         field(T("默认客户类别"), select(body.tiers.map((t) => [t, tierName(t), t]), body.default_tier, { "data-path": "deadlines.default_tier",

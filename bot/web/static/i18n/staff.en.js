@@ -91,6 +91,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "{0}分钟": "{0} min",
     "{0}小时{1}分钟": "{0} h {1} min",
     "用户名": "Username",
+    "队列名": "Queue",
     "密码": "Password",
     "登录": "Sign in",
     "用户名或密码错误": "Wrong username or password",
