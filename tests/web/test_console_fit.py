@@ -79,7 +79,8 @@ async def test_on_a_phone_the_deadline_table_and_the_tabs_stay_within_the_screen
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         for tab in await page.locator(".tabs button").all():
             box = await tab.bounding_box()
-            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], await tab.inner_text()
+            name = await tab.inner_text()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], name
         # every column of the table in sight (VIP and 集团 included)
         for cell in ("simple.vip", "simple.group", "complex.group"):
             box = await page.locator(f"[data-cell='{cell}']").bounding_box()
