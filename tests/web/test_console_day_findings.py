@@ -4,6 +4,8 @@ console before sign-in."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.staff.accounts import Role
@@ -92,5 +94,20 @@ async def test_only_save_anyway_saves_while_the_deadline_warning_stands(make_cli
         await page.screenshot(path=SHOTS.format("deadline-warning"))
         await page.click("#std-save-anyway")
         await expect(page.locator("#std-version")).to_contain_text("v2", timeout=10_000)
+
+        # the same asked of a YAML draft (the server's warning): 保存 asks, only 仍然保存 saves
+        await page.click("#std-mode-yaml")
+        editor = page.locator("#std-yaml")
+        await expect(editor).to_have_value(re.compile("high_value"), timeout=10_000)
+        draft = await editor.input_value()
+        await editor.fill(draft.replace("vip: 4", "vip: 20", 1))
+        await page.fill("#std-note", "VIP 放宽")
+        await page.click("#std-save")
+        await expect(message).to_contain_text("VIP客户·简单 20小时", timeout=10_000)
+        await page.click("#std-save")
+        await expect(message).to_contain_text("请确认后再保存", timeout=10_000)
+        await expect(page.locator("#std-version")).to_contain_text("v2")
+        await page.click("#std-save-anyway")
+        await expect(page.locator("#std-version")).to_contain_text("v3", timeout=10_000)
         assert errors == []
         await browser.close()
