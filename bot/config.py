@@ -1779,6 +1779,11 @@ class CannedReplyLimits(_Strict):
     """Replies the team may keep in all; the list serves at most this many."""
 
 
+REQUIRED_QUEUES = ("general", "supervisor", "consultation")
+"""The queues the complaint flow hands off to by name (unmatched complaints, escalations, questions):
+they get cases without a routing rule naming them."""
+
+
 class HandoffSettings(_Strict):
     """``config/handoff.yaml``: the human queues tickets wait in (agents are members of some)."""
 
@@ -1792,7 +1797,7 @@ class HandoffSettings(_Strict):
         if len(ids) != len(set(ids)):
             raise ValueError("queue ids must be unique")
         # The complaint flow hands off to these by name.
-        missing = [required for required in ("general", "supervisor", "consultation") if required not in ids]
+        missing = [required for required in REQUIRED_QUEUES if required not in ids]
         if missing:
             raise ValueError(f"queues: {missing} are required")
         return self

@@ -55,6 +55,14 @@ STAFF_SESSION_ENDED_CHANNEL = f"{PREFIX}:staff:session-ended"
 """Pub/sub: the token digest of a staff session just signed out (or replaced by a new sign-in);
 every app instance closes its staff event sockets of that session."""
 
+
+def staff_session_end_reason(token_digest: str) -> str:
+    """Why a staff session was ended by someone else ("account_off": its account was deactivated),
+    kept as long as the session could have lasted, so the console it signed in says why it is
+    signed out instead of "expired"."""
+    return f"{PREFIX}:staff:session-ended:{token_digest}:reason"
+
+
 STAFF_ACCESS_CHANGED_CHANNEL = f"{PREFIX}:staff:access-changed"
 """Pub/sub: the id of a staff account whose queues, role or standing just changed; every app
 instance stops telling that account's open sockets of what it may no longer read, then reads

@@ -12,6 +12,9 @@ from bot.storage import staff as staff_store
 from bot.storage.db import Database
 from bot.storage.staff_sessions import end_sessions_of
 
+ACCOUNT_OFF = "account_off"
+"""Why the sessions of a deactivated account ended (the 401 of its next request says so)."""
+
 
 class NoSuchAccount(LookupError):
     """No staff account has that username."""
@@ -42,5 +45,6 @@ async def change_access(
 
     user_id = await database.write(change)
     if sessions is not None:
-        return await sessions.revoke_all_of(user_id)
+        # a console signed out because its account was switched off says so (not "expired")
+        return await sessions.revoke_all_of(user_id, ACCOUNT_OFF if active is False else None)
     return len(await database.write(lambda session: end_sessions_of(session, user_id)))

@@ -715,6 +715,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/login", auth.login)
     app.router.add_post("/api/logout", auth.logout)
     app.router.add_get("/api/me", auth.me)
+    app.router.add_get("/api/session", auth.session_state)
     app.router.add_get("/api/queue", queue)
     app.router.add_post("/api/tickets/{id}/claim", claim)
     app.router.add_get("/api/conversations/{id}", conversation)

@@ -82,6 +82,21 @@ async def _signed_in(request: web.Request) -> SignedIn | None:
     return await request.app[staff_auth_key].sessions.load(token)
 
 
+async def _end_reason(request: web.Request) -> str | None:
+    """Why the cookie's session was ended by someone else ("account_off"), told only to that cookie."""
+    token = request.cookies.get(COOKIE_NAME)
+    return await request.app[staff_auth_key].sessions.end_reason(token) if token else None
+
+
+async def _signed_out(request: web.Request) -> web.HTTPException:
+    """The 401 of a request without a session: with ``reason`` when the session was ended because
+    its account was switched off (the console says so instead of "expired")."""
+    reason = await _end_reason(request)
+    if reason is None:
+        return api_error(401, "sign in first: POST /api/login")
+    return api_error(401, "this account has been deactivated", reason=reason)
+
+
 def requires(*roles: Role) -> Callable[[Handler], Handler]:
     """Only signed-in staff with one of ``roles``; state-changing requests need the CSRF header."""
 
@@ -90,7 +105,7 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
         async def wrapper(request: web.Request) -> web.StreamResponse:
             signed_in = await _signed_in(request)
             if signed_in is None:
-                raise api_error(401, "sign in first: POST /api/login")
+                raise await _signed_out(request)
             if request.method not in SAFE_METHODS:
                 given = request.headers.get("X-CSRF-Token", "")
                 if not given or not secrets.compare_digest(given, signed_in.csrf_token):
@@ -206,6 +221,16 @@ async def me(request: web.Request) -> web.Response:
     the CSRF token."""
     signed_in = request["signed_in"]
     return web.json_response(_me(signed_in) | await _account(request, signed_in.user_id))
+
+
+async def session_state(request: web.Request) -> web.Response:
+    """``GET /api/session``: whether this browser is signed in, always ``200`` (a console asks on
+    load, before sign-in, without an error in the browser's console): ``{"signed_in": false,
+    "reason": "account_off" | null}``, or ``{"signed_in": true}`` with the body of ``/api/me``."""
+    signed_in = await _signed_in(request)
+    if signed_in is None:
+        return web.json_response({"signed_in": False, "reason": await _end_reason(request)})
+    return web.json_response({"signed_in": True} | _me(signed_in) | await _account(request, signed_in.user_id))
 
 
 async def _account(request: web.Request, user_id: int) -> dict[str, str | None]:

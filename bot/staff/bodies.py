@@ -182,6 +182,10 @@ class StandardBody(Body):
     base_version: VersionNumber | None = Field(
         default=None, description="The version the draft was made from: 409 when another was saved since."
     )
+    confirm_warnings: StrictBool = Field(
+        default=False,
+        description="Save despite the warnings a 422 named (deadlines: a tier served first would wait longer).",
+    )
 
 
 class RollbackBody(Body):

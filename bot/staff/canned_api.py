@@ -71,14 +71,20 @@ async def _checked_body(request: web.Request) -> CannedReplyBody:
     if (reordered := direction_refusal(body.text)) is not None:
         note(request, error=reordered[1])
         raise web.HTTPUnprocessableEntity(text=reordered[0].text, content_type="application/json")
-    hit = resources(request).guard.check(body.text)
-    if hit is not None:
-        note(request, error=audit_error(hit))
+    # every phrase the text holds, as a reply's guard names them (check_all), not the first alone
+    hits = resources(request).guard.check_all(body.text)
+    if hits:
+        hit = hits[0]
+        quoted = "、".join(f"「{each.forbidden}」" for each in hits)
+        error = f"the text contains forbidden phrases: {quoted}" if len(hits) > 1 else audit_error(hit)
+        note(request, error=error)
         refusal = {
-            "error": f"the text contains a forbidden phrase: 「{hit.forbidden}」",
+            "error": error if len(hits) > 1 else f"the text contains a forbidden phrase: 「{hit.forbidden}」",
             "forbidden": hit.forbidden,
             "suggestion": hit.instead,
             "source": hit.source,
+            "forbidden_all": [each.forbidden for each in hits],
+            "suggestions": [{"forbidden": each.forbidden, "suggestion": each.instead} for each in hits],
         }
         raise web.HTTPUnprocessableEntity(text=json.dumps(refusal, ensure_ascii=False), content_type="application/json")
     return body

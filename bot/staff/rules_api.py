@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot.config import REQUIRED_QUEUES
 from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.handoff import membership, rulebook
 from bot.keys import resources
 from bot.outbound.effects import Effects
-from bot.rules import RulesError, RuleSet, parse_rules
+from bot.rules import Rule, RulesError, RuleSet, parse_rules
 from bot.staff.accounts import Role
 from bot.staff.audit import audited, fixed_target, note
 from bot.staff.auth import requires
@@ -30,6 +32,10 @@ def _rules_body(session: Session, app: web.Application, locale: str) -> dict[str
     in_force = rulebook.current(session, config.rules, resources(app).clock())
     entries = rulebook.history(session)
     return {
+        # what the rules page warns of: a queue with agents that no rule sends a case to (its agents
+        # get none), and a queue the rules send cases to that no agent takes
+        "queues_without_rules": _without_rules(session, app, in_force.rules, locale),
+        "queues_without_takers": _without_takers(session, app, in_force.rules, locale),
         **in_force.as_json(),
         "changes": entries[0]["changes"] if entries else {"added": [], "removed": [], "changed": []},
         "history": [entry for entry in entries if entry["version"] != in_force.version],
@@ -103,7 +109,7 @@ async def _store(
     def store_version(session: Session) -> dict[str, Any]:
         rulebook.save(session, rule_set, staff["username"], note_text, config.rules, now)
         body = _rules_body(session, app, locale)
-        return {**body, "queues_without_takers": _without_takers(session, app, rule_set, locale)}
+        return {**body, "queues_without_takers": _without_takers(session, app, rule_set.rules, locale)}
 
     try:
         body = await resources(app).database.write(store_version)
@@ -119,11 +125,23 @@ async def _store(
     return web.json_response(body)
 
 
-def _without_takers(session: Session, app: web.Application, rule_set: RuleSet, locale: str) -> list[dict[str, str]]:
+def _without_rules(session: Session, app: web.Application, rules: Sequence[Rule], locale: str) -> list[dict[str, str]]:
+    """The queues with member agents that no rule routes to (the flow's own queues, which get
+    cases by name, aside): their agents get no cases until a rule names them or a case is transferred."""
+    takers = membership.queue_takers(session)
+    sent_to = {rule.then.queue for rule in rules if rule.then.queue is not None}
+    return [
+        {"id": queue.id, "name": queue.name.get(locale)}
+        for queue in resources(app).config.handoff.queues
+        if queue.id not in REQUIRED_QUEUES and queue.id not in sent_to and takers.get(queue.id, 0) > 0
+    ]
+
+
+def _without_takers(session: Session, app: web.Application, rules: Sequence[Rule], locale: str) -> list[dict[str, str]]:
     """The queues the rules send cases to that nobody takes (no member agent): saved all the
     same, but the console warns that complaints routed there may wait unseen."""
     takers = membership.queue_takers(session)
-    sent_to = {rule.then.queue for rule in rule_set.rules if rule.then.queue is not None}
+    sent_to = {rule.then.queue for rule in rules if rule.then.queue is not None}
     return [
         {"id": queue.id, "name": queue.name.get(locale)}
         for queue in resources(app).config.handoff.queues

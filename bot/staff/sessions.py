@@ -67,12 +67,34 @@ class StaffSessions:
         await self._database.write(lambda session: delete_session(session, digest))
         await self._announce_ended([digest])
 
-    async def revoke_all_of(self, user_id: int) -> int:
+    async def revoke_all_of(self, user_id: int, reason: str | None = None) -> int:
         """End every session of the account on every instance (deactivated, or a new password);
-        returns how many there were."""
+        ``reason`` ("account_off") is kept for :meth:`end_reason`. Returns how many there were."""
         digests = await self._database.write(lambda session: end_sessions_of(session, user_id))
+        if reason is not None:
+            await self._keep_reason(digests, reason)
         await self._announce_ended(digests)
         return len(digests)
+
+    async def end_reason(self, token: str) -> str | None:
+        """Why this token's session was ended by someone else ("account_off"), or None (unknown,
+        expired, signed out, or Redis unreachable: the caller says "expired")."""
+        try:
+            reason = await self._redis.get(redis_keys.staff_session_end_reason(token_digest(token)))
+        except (RedisError, OSError) as error:
+            log.warning("staff_session.reason_not_read", error=type(error).__name__)
+            return None
+        if reason is None:
+            return None
+        return reason.decode() if isinstance(reason, bytes) else str(reason)
+
+    async def _keep_reason(self, digests: Collection[str], reason: str) -> None:
+        seconds = max(1, int(self._max_age.total_seconds()))
+        try:
+            for digest in digests:
+                await self._redis.set(redis_keys.staff_session_end_reason(digest), reason, ex=seconds)
+        except (RedisError, OSError) as error:
+            log.warning("staff_session.reason_not_kept", error=type(error).__name__)
 
     async def _announce_ended(self, digests: Collection[str]) -> None:
         """Close the event sockets of these sessions on every instance (the requests need no

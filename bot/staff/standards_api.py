@@ -274,6 +274,33 @@ async def get_history(request: web.Request) -> web.Response:
     return web.json_response({"versions": entries})
 
 
+def deadline_warnings(body: Any) -> list[dict[str, Any]]:
+    """Where a tier served first (any but the default tier, and an urgent tier over one that is
+    not) is given more hours than another tier for the same grade (a VIP waiting longer than a
+    standard customer): each as {grade, tier, hours, other_tier, other_hours}. ``body`` is a
+    validated deadlines section."""
+    tiers, default = list(body.get("tiers") or []), body.get("default_tier")
+    urgent = set(body.get("urgent_tiers") or [])
+
+    def before(a: str, b: str) -> bool:
+        return a != b and (b == default or (a in urgent and b not in urgent))
+
+    found = []
+    for grade, row in (body.get("table") or {}).items():
+        for a in tiers:
+            for b in tiers:
+                hours, other = row.get(a), row.get(b)
+                if (
+                    before(a, b)
+                    and isinstance(hours, int | float)
+                    and isinstance(other, int | float)
+                    and other > 0
+                    and hours > other
+                ):
+                    found.append({"grade": grade, "tier": a, "hours": hours, "other_tier": b, "other_hours": other})
+    return found
+
+
 async def _store(
     request: web.Request,
     section: Section,
@@ -281,6 +308,7 @@ async def _store(
     note: str,
     base_version: int | None = None,
     rollback_of: int | None = None,
+    confirm_warnings: bool = True,
 ) -> web.Response:
     """Validate ``body`` against the other sections in force, store it as the next version and
     put it in force in this process at once (the others follow within their refresh interval)."""
@@ -292,6 +320,15 @@ async def _store(
         draft = await asyncio.to_thread(validate, section, body, in_force, standards.to_simplified)
     except Invalid as error:
         raise _invalid(error.problems) from None
+    warnings = deadline_warnings(body) if section.id == "deadlines" and not confirm_warnings else []
+    if warnings:
+        # allowed, but most likely a slip: saved only when the manager confirms (仍然保存), from the
+        # form or an imported YAML alike
+        raise api_error(
+            422,
+            "a tier served first would wait longer than another: send confirm_warnings to save anyway",
+            warnings=warnings,
+        )
     username, now = request["staff"]["username"], shared.clock()
 
     def save(session: Session) -> SectionVersion:
@@ -350,7 +387,9 @@ async def put_standard(request: web.Request) -> web.Response:
             body = await asyncio.to_thread(yaml_import.load, given.yaml)
         except yaml_import.YamlRefused as error:
             raise _invalid([Problem(section.id, str(error))]) from None
-    return await _store(request, section, body, given.note, base_version=given.base_version)
+    return await _store(
+        request, section, body, given.note, base_version=given.base_version, confirm_warnings=given.confirm_warnings
+    )
 
 
 @audited("standards_rollback", target=path_target("standards", "section"))

@@ -9,7 +9,7 @@ from bot.config import CannedReplyLimits, ServiceConfig
 from bot.staff.accounts import Role
 from tests.audit.support import logged, one
 from tests.conftest import AppFactory
-from tests.staff import add_user, sign_in
+from tests.staff import add_user, handed_off_ticket, sign_in
 
 
 async def call(client: Any, csrf: str, method: str, path: str, body: Any = None, status: int = 200) -> Any:
@@ -89,6 +89,25 @@ async def test_a_forbidden_phrase_is_refused_with_the_correct_expression(make_cl
     await call(client, csrf, "POST", "/api/canned-replies", {"title": " ", "text": "好的"}, 400)
     await call(client, csrf, "POST", "/api/canned-replies", {"title": "x", "text": "好的", "locale": "fr"}, 400)
     assert [reply["text"] for reply in await replies(client)] == ["非常抱歉。"]
+
+
+async def test_a_canned_reply_with_two_forbidden_phrases_is_refused_naming_both(make_client: AppFactory) -> None:
+    """The refusal names every phrase the text holds, as the reply guard does, not the first alone."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    csrf = await sign_in(client, "li.agent")
+    text = "这不是我们的责任，可能是您弄错了。"
+    refused = await call(client, csrf, "POST", "/api/canned-replies", {"title": "x", "text": text}, 422)
+    assert refused["forbidden_all"] == ["可能是您弄错了", "这不是我们的责任"]
+    expressions = [each["suggestion"] for each in refused["suggestions"]]
+    assert expressions == ["非常抱歉，给您造成了这样的不便！", "这是我们的责任"]
+    assert refused["error"] == "the text contains forbidden phrases: 「可能是您弄错了」、「这不是我们的责任」"
+    # the reply guard names the same two
+    conversation_id = await handed_off_ticket(client)
+    await call(client, csrf, "POST", f"/api/tickets/{conversation_id}/claim", {}, 200)
+    guarded = await call(client, csrf, "POST", f"/api/conversations/{conversation_id}/messages", {"text": text}, 422)
+    assert guarded["forbidden_all"] == refused["forbidden_all"]
+    assert await replies(client) == []
 
 
 async def test_a_canned_reply_hiding_a_forbidden_phrase_is_refused(make_client: AppFactory) -> None:

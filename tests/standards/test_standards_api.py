@@ -389,3 +389,23 @@ async def test_an_faq_entry_the_wechat_menu_names_cannot_go(make_client: AppFact
     [problem] = (await refused.json())["problems"]
     assert problem["path"] == "channels"
     assert "wechat.menu.SERVICE_HOURS" in problem["message"] and "'business_hours'" in problem["message"]
+
+
+async def test_deadlines_where_a_vip_waits_longer_are_saved_only_when_confirmed(make_client: AppFactory) -> None:
+    """The warning the form shows is the server's too: a YAML import giving a VIP more hours than a
+    standard customer is not saved until the manager confirms it."""
+    client = await make_client()
+    headers = await signed_in(client, "boss", Role.MANAGER)
+    text = await (await client.get("/api/standards/deadlines?format=yaml")).text()
+    data = yaml.safe_load(text)
+    data["table"]["simple"]["vip"] = 30
+    edited = yaml.safe_dump(data, allow_unicode=True)
+    asked = await client.put("/api/standards/deadlines", json={"yaml": edited, "note": "VIP 慢"}, headers=headers)
+    assert asked.status == 422, await asked.text()
+    warnings = (await asked.json())["warnings"]
+    assert {"grade": "simple", "tier": "vip", "hours": 30, "other_tier": "standard", "other_hours": 12} in warnings
+    assert (await section(client, "deadlines"))["version"] == 1
+    body = {"yaml": edited, "note": "VIP 慢", "confirm_warnings": True}
+    confirmed = await client.put("/api/standards/deadlines", json=body, headers=headers)
+    assert confirmed.status == 200, await confirmed.text()
+    assert (await section(client, "deadlines"))["body"]["table"]["simple"]["vip"] == 30

@@ -187,7 +187,7 @@ async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale
         await agent.fill("#reply-text", "已为您登记")
         await agent.click("#reply-send")
         await expect(customer.locator(".msg-agent")).to_contain_text("已为您登记", timeout=10_000)
-        await expect(agent.locator("#conversation-message")).to_contain_text("已发送")
+        await expect(agent.locator("#messages li", has_text="已为您登记").locator(".meta")).to_contain_text("已发送")
         await agent.fill("#reply-text", "这个我不知道")
         await agent.click("#reply-send")
         await expect(agent.locator("#guard")).to_be_visible(timeout=10_000)

@@ -593,7 +593,9 @@
       const body = { title: title.value.trim(), text: text.value, locale: editing ? undefined : conversationLocale() };
       const result = editing ? await api("PUT", `/api/canned-replies/${editing.id}`, body) : await api("POST", "/api/canned-replies", body);
       if (result.status === 422 && result.data.forbidden) {
-        message.textContent = T("含有服务忌语「{0}」,请改用:{1}", result.data.forbidden, result.data.suggestion);
+        // every phrase the text holds, each with its expression, as the reply guard names them
+        const each = result.data.suggestions || [{ forbidden: result.data.forbidden, suggestion: result.data.suggestion }];
+        message.textContent = each.map((s) => T("含有服务忌语「{0}」,请改用:{1}", s.forbidden, s.suggestion)).join(" ");
         return;
       }
       if (result.status === 409 && result.data.limit) {
@@ -689,7 +691,7 @@
       el("option", { value: "username", text: T("客服") }),
       el("option", { value: "queue", text: T("队列") }));
     const transferTarget = el("input", { type: "text", id: "transfer-target", list: "transfer-options",
-      placeholder: T("用户名或队列"), size: 14 });
+      placeholder: T("用户名"), "aria-label": T("用户名或队列"), size: 14 });
     // Picked from a list: queues by their names (with a warning when no agent is in one), people
     // (not managers) with their role and queues.
     const transferOptions = el("datalist", { id: "transfer-options" });
@@ -700,7 +702,12 @@
       : targets.people.filter((p) => p.id !== state.me.id)
         .map((p) => el("option", { value: p.username, text: [p.display_name ? `${p.display_name} (${p.username})` : p.username,
           label("role", p.role), p.role === "agent" ? StaffI18n.list((p.queues || []).map(queueName)) || T("无队列") : T("全部队列")].join(" · ") }))));
-    transferMode.addEventListener("change", () => { fillOptions(); transferTarget.value = ""; });
+    // the placeholder names what the mode asks for: short enough to show whole in a narrow column
+    transferMode.addEventListener("change", () => {
+      fillOptions();
+      transferTarget.value = "";
+      transferTarget.placeholder = transferMode.value === "queue" ? T("队列名") : T("用户名");
+    });
     fillOptions();
 
     // The centre is the conversation and the reply box, so the messages get the height; the
@@ -1257,7 +1264,8 @@
     // The agent may have typed the next reply while this one was on its way: keep that.
     if (box.value.trim() === text) box.value = "";
     keepDraft();
-    say(T("已发送"), true);
+    // The reply's own row shows whether it was sent (待发送 → 已发送 beside its time): no stray line.
+    say("");
     state.followNewest = true;
     loadConversation();
   }
@@ -1581,6 +1589,9 @@
       return;
     }
     if (!result.ok) { say(Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
+    // Done: an emptied form does not invite a second extension by accident.
+    $("extend-hours").value = "";
+    $("extend-reason").value = "";
     say(caseNumber ? T("{0} 新时限 {1}", caseNumber, formatTime(result.data.deadline_at)) : T("新时限 {0}", formatTime(result.data.deadline_at)), true);
     loadConversation();
   }

@@ -205,6 +205,7 @@
     $("rules-version").textContent = body.version
       ? T("版本 {0} · {1} · {2}", body.version, body.changed_by || "", formatTime(body.changed_at)) : "";
     renderRules();
+    showQueueWarnings(body);
     // The version in force first, then the earlier ones (the API lists those newest first).
     const current = body.version ? [{version: body.version, changed_by: body.changed_by, changed_at: body.changed_at, note: body.note}] : [];
     const history_ = [...current, ...(body.history || []).filter((h) => h.version !== body.version)];
@@ -323,6 +324,22 @@
     $("rules-note").value = "";
     showRules(result.data);
     sayRulesSaved(T("已保存,版本 {0}", result.data.version), result.data);
+  }
+
+  // The rules in force leave a queue's agents without cases (no rule names it), or send cases to
+  // a queue nobody takes: said above the rules whenever they are shown.
+  function showQueueWarnings(body) {
+    const names = (queues) => StaffI18n.list((queues || []).map((q) => q.name || q.id));
+    const lines = [];
+    if ((body.queues_without_rules || []).length) {
+      lines.push(T("「{0}」有成员客服,但没有规则把投诉分派到那里:它的客服收不到新投诉。", names(body.queues_without_rules)));
+    }
+    if ((body.queues_without_takers || []).length) {
+      lines.push(T("规则把投诉分派到「{0}」,但那里没有成员客服:投诉可能无人认领。", names(body.queues_without_takers)));
+    }
+    const box = $("rules-warnings");
+    clear(box, lines.map((text) => el("li", { text })));
+    box.hidden = !lines.length;
   }
 
   // Saved all the same; a queue nobody takes is named so its complaints do not sit unseen.

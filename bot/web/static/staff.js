@@ -30,6 +30,11 @@ const Staff = (() => {
     return node;
   }
 
+  // Why the console is at the sign-in: the server says when the account was switched off.
+  function signedOutText(reason) {
+    return reason === "account_off" ? T("您的账号已停用,请联系主管") : T("登录已过期,请重新登录");
+  }
+
   async function api(method, path, body) {
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -45,7 +50,7 @@ const Staff = (() => {
     }
     let data = {};
     try { data = await response.json(); } catch (error) { data = {}; }
-    if (response.status === 401 && path !== "/api/login" && me) showLogin(T("登录已过期,请重新登录"));
+    if (response.status === 401 && path !== "/api/login" && me) showLogin(signedOutText(data.reason));
     return { status: response.status, ok: response.ok, data };
   }
 
@@ -205,9 +210,10 @@ const Staff = (() => {
     loginRoot = buildLogin(title);
     loginRoot.hidden = true;
     document.body.prepend(loginRoot);
-    const result = await api("GET", "/api/me");
-    if (result.ok) signedIn(result.data);
-    else showLogin("");
+    // /api/session answers 200 signed in or not: no 401 in the browser's console before sign-in
+    const result = await api("GET", "/api/session");
+    if (result.ok && result.data.signed_in) signedIn(result.data);
+    else showLogin(result.data.reason ? signedOutText(result.data.reason) : "");
   }
 
   async function signOut() {
@@ -306,6 +312,7 @@ const Staff = (() => {
     [/^version (\d+) no longer fits the configuration/, (m) => T("版本 v{0} 引用了当前配置中已没有的项目,无法回滚", m[1])],
     // the forbidden-phrase guard's refusals (also kept in the audit log)
     [/^the (?:text|reply) contains a forbidden phrase: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
+    [/^the (?:text|reply) contains forbidden phrases: 「(.*)」$/s, (m) => T("含有服务忌语「{0}」", m[1])],
     [/^the text holds a forbidden paraphrase \(pattern (.*)\)$/, (m) => T("含有服务忌语的变体说法(规则 {0})", m[1])],
     [/^the model judged the text forbidden/, () => T("模型判定含有服务忌语")],
     [/^the text holds direction controls/, () => T("含有改变文字显示顺序的控制字符,请删除")],

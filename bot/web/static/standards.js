@@ -367,22 +367,30 @@ const Standards = (() => {
     const s = sectionState(id);
     const note = $("std-note").value.trim();
     if (!note) { showMessage("error", T("请填写修改说明")); $("std-note").focus(); return; }
-    const warnings = id === "deadlines" && s.mode === "form" ? deadlineWarnings(s.draft) : [];
-    if (warnings.length && confirmed !== true) {
+    // Only 仍然保存 confirms (save(true)); 保存 again asks again. The server asks too (a 422 with
+    // its warnings), for an imported or YAML draft the form did not check.
+    const confirm = (warnings) => {
       showMessage("warning", T("请确认后再保存:"));
       $("std-message").append(el("ul", { class: "std-problems" }, warnings.map((text) => el("li", { text }))),
         el("button", { type: "button", id: "std-save-anyway", class: "primary", text: T("仍然保存"), onclick: () => save(true) }), " ",
         el("button", { type: "button", id: "std-save-back", text: T("返回修改"), onclick: () => showMessage("", "") }));
-      return;
-    }
+    };
+    const warnings = id === "deadlines" && s.mode === "form" ? deadlineWarnings(s.draft) : [];
+    if (warnings.length && confirmed !== true) { confirm(warnings); return; }
     const request = s.mode === "yaml" ? { yaml: s.yaml, note, base_version: s.loaded.version }
       : { body: s.draft, note, base_version: s.loaded.version };
+    if (confirmed === true) request.confirm_warnings = true;
     $("std-save").disabled = true;
     const result = await api("PUT", `/api/standards/${id}`, request);
     $("std-save").disabled = false;
     if (result.status === 409) {
       showMessage("error bad", T("其他人已保存了新版本,请重新加载后再修改"));
       $("std-message").append(el("button", { type: "button", id: "std-reload", text: T("重新加载"), onclick: () => reload(id) }));
+      return;
+    }
+    if (result.status === 422 && result.data.warnings) {
+      confirm(result.data.warnings.map((w) => T("{0}·{1} {2}小时,比{3}·{1} {4}小时还长:{0}会比{3}等得更久",
+        label("tier", w.tier), label("grade", w.grade), w.hours, label("tier", w.other_tier), w.other_hours)));
       return;
     }
     if (!result.ok) {
@@ -687,7 +695,7 @@ const Standards = (() => {
             el("input", { type: "number", min: "0.5", max: "720", step: "0.5", class: "narrow", value: String(body.table[grade][tier] ?? ""),
               "data-path": `deadlines.table.${grade}.${tier}`, "data-cell": `${grade}.${tier}`, "aria-label": `${grade} ${tier}`,
               oninput: (event) => { body.table[grade][tier] = event.target.value === "" ? null : Number(event.target.value); touched(id); warn(); } }),
-            T(" 小时"))))))),
+            el("span", { class: "unit", text: T(" 小时") }))))))),
       warnings,
       el("div", { class: "rule-grid std-options" },
         field(T("默认客户类别"), select(body.tiers.map((t) => [t, tierName(t), t]), body.default_tier, { "data-path": "deadlines.default_tier",

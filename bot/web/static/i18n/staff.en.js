@@ -6,6 +6,9 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
   en: {
     "网络错误": "Network error",
     "登录已过期,请重新登录": "Signed out: please sign in again",
+    "「{0}」有成员客服,但没有规则把投诉分派到那里:它的客服收不到新投诉。": "{0} has agents, but no rule sends complaints there: its agents get no new complaints.",
+    "规则把投诉分派到「{0}」,但那里没有成员客服:投诉可能无人认领。": "The rules send complaints to {0}, but nobody is in it: those complaints may wait unclaimed.",
+    "您的账号已停用,请联系主管": "Your account has been deactivated: please contact your supervisor",
     "{0}:暂不可用": "{0}: not available",
     "微信": "WeChat",
     "短信": "SMS",
@@ -88,6 +91,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "{0}分钟": "{0} min",
     "{0}小时{1}分钟": "{0} h {1} min",
     "用户名": "Username",
+    "队列名": "Queue",
     "密码": "Password",
     "登录": "Sign in",
     "用户名或密码错误": "Wrong username or password",
