@@ -856,7 +856,8 @@ class FormRules(_Strict):
     on with the channel as the contact."""
     clause_end_words: list[str] = []
     """A fragment joined to what was told before it ends that as a clause when that ends with one of
-    these ("好几天了" + "冷" is 好几天了，冷, never 好几天了冷)."""
+    these, saying how long it has been ("好几天了" + "冷" is 好几天了，冷, never 好几天了冷; "电梯坏了" +
+    "一直" runs on)."""
     long_text_chars: int = Field(default=1000, ge=0, le=100_000)
     """A problem told in more characters than this (a 3,000-character rant over SMS) is restated by
     its clauses saying what is wrong first ("楼道灯坏了好几天了", a word of ``complaint.problem_words``

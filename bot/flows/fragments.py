@@ -85,7 +85,8 @@ def join_to_description(turn: Turn, text: str) -> None:
     elif sum(map(len, description)) + len(text) <= DESCRIPTION_MAX_CHARS:
         last = description[-1].rstrip()
         ends = turn.kit.form.clause_end_words
-        if any(last.endswith(word) for word in ends if word) and is_chinese(text.strip()[:1] or " "):
+        read = turn.kit.understander.simplified(last)
+        if any(read.endswith(word) for word in ends if word) and is_chinese(text.strip()[:1] or " "):
             description[-1] = f"{last}，{text.strip()}"  # "好几天了" + "冷": a clause of its own
         else:
             description[-1] = joined((description[-1], text))

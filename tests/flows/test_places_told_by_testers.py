@@ -53,7 +53,13 @@ def test_the_building_put_right_alone_or_said_twice_keeps_the_flat(
     [
         ("電梯壞咗三日", "太古城金星閣12樓B室", "唔係 係16樓B室", "地點：太古城金星閣16樓B室", "問題：電梯壞咗三日"),
         ("電梯壞咗三日", "太古城金星閣12樓B室", "唔係係16樓B室", "地點：太古城金星閣16樓B室", "問題：電梯壞咗三日"),
-        ("电梯坏了三天了", "太古城金星阁12楼B室", "不对 是16楼B室", "地点：太古城金星阁16楼B室", "问题：电梯坏了三天了"),
+        (
+            "电梯坏了三天了",
+            "太古城金星阁12楼B室",
+            "不对 是16楼B室",
+            "地点：太古城金星阁16楼B室",
+            "问题：电梯坏了三天了",
+        ),
     ],
 )
 def test_a_floor_put_right_in_cantonese_or_mandarin_replaces_only_the_floor(
@@ -65,7 +71,9 @@ def test_a_floor_put_right_in_cantonese_or_mandarin_replaces_only_the_floor(
     assert chat.line(step, kept[:3]).startswith(kept)
 
 
-@pytest.mark.parametrize(("problem", "thanks"), [("家里暖气不热好几天了", "谢谢 闺女"), ("家裡暖氣不熱好幾天了", "謝謝 閨女")])
+@pytest.mark.parametrize(
+    ("problem", "thanks"), [("家里暖气不热好几天了", "谢谢 闺女"), ("家裡暖氣不熱好幾天了", "謝謝 閨女")]
+)
 def test_thanks_and_a_form_of_address_at_the_place_question_are_no_place(
     chat: Chat, problem: str, thanks: str
 ) -> None:
@@ -96,8 +104,16 @@ def test_a_building_told_after_the_estate_at_the_phone_question_adds_to_the_plac
 @pytest.mark.parametrize(
     ("pieces", "problem", "place"),
     [
-        (["红星 小区", "老人", "家里 暖气", "不热", "好几天了", "冷"], "问题：家里暖气，不热，好几天了", "地点：红星小区"),
-        (["紅星 小區", "老人", "家裡 暖氣", "不熱", "好幾天了", "冷"], "問題：家裡暖氣，不熱，好幾天了", "地點：紅星小區"),
+        (
+            ["红星 小区", "老人", "家里 暖气", "不热", "好几天了", "冷"],
+            "问题：家里暖气，不热，好几天了",
+            "地点：红星小区",
+        ),
+        (
+            ["紅星 小區", "老人", "家裡 暖氣", "不熱", "好幾天了", "冷"],
+            "問題：家裡暖氣，不熱，好幾天了",
+            "地點：紅星小區",
+        ),
     ],
 )
 def test_an_elderly_customers_words_typed_apart_are_the_place_and_one_problem(
@@ -132,15 +148,26 @@ def test_a_place_told_at_the_supervisors_phone_question_is_the_place(
     assert chat.line(step, said[:3]) == said
 
 
-_RANT = "你们物业到底管不管事？我交了物业费你们就是这样服务的？一天到晚不见人影，打电话也没人接，说了好多次了一直拖着，"
-_RANT_TRADITIONAL = "你們物業到底管不管事？我交了物業費你們就是這樣服務的？一天到晚不見人影，打電話也沒人接，說了好多次了一直拖著，"
+_RANT = (
+    "你们物业到底管不管事？我交了物业费你们就是这样服务的？一天到晚不见人影，打电话也没人接，"
+    "说了好多次了一直拖着，"
+)
+_RANT_TRADITIONAL = (
+    "你們物業到底管不管事？我交了物業費你們就是這樣服務的？一天到晚不見人影，打電話也沒人接，"
+    "說了好多次了一直拖著，"
+)
 
 
 @pytest.mark.parametrize(
     ("rant", "end", "place", "lamp"),
     [
         (_RANT, "阳光花园7栋302 楼道灯坏了好几天了 晚上黑漆漆的", "地点：阳光花园7栋302", "问题：楼道灯坏了"),
-        (_RANT_TRADITIONAL, "陽光花園7棟302 樓道燈壞了好幾天了 晚上黑漆漆的", "地點：陽光花園7棟302", "問題：樓道燈壞了"),
+        (
+            _RANT_TRADITIONAL,
+            "陽光花園7棟302 樓道燈壞了好幾天了 晚上黑漆漆的",
+            "地點：陽光花園7棟302",
+            "問題：樓道燈壞了",
+        ),
     ],
 )
 def test_a_long_sms_rant_keeps_the_flat_and_the_concrete_problem(
