@@ -874,6 +874,17 @@ class FormRules(_Strict):
     """Asked for this many times, the phone is not asked again once the customer answers the question
     with neither a number, a refusal nor more of the problem ("对", the place, anger): the case goes
     on with the channel as the contact."""
+    clause_end_words: list[str] = []
+    """A fragment joined to what was told before it ends that as a clause when that ends with one of
+    these, saying how long it has been ("好几天了" + "冷" is 好几天了，冷, never 好几天了冷; "电梯坏了" +
+    "一直" runs on)."""
+    long_text_chars: int = Field(default=1000, ge=0, le=100_000)
+    """A problem told in more characters than this (a 3,000-character rant over SMS) is restated by
+    its clauses saying what is wrong first ("楼道灯坏了好几天了", a word of ``complaint.problem_words``
+    or ``symptom_words``), the rant's anger after them if room is left. 0: off."""
+    typed_apart_max_chars: int = Field(default=2, ge=0, le=10)
+    """In the restatement, two Chinese words of at most this many characters each typed apart ("家里
+    暖气") run on (家里暖气): a space between such words is no pause ("态度差 骂人" keeps its). 0: off."""
     fragment_max_chars: int = Field(default=2, ge=0, le=10)
     """A message of at most this many letters or digits that says nothing the rules know (no intent,
     category, signal or item: "我", "要", "睡觉") is a fragment of one still being typed word by

@@ -26,6 +26,7 @@ from bot.flows.slots import (
     place_as_written,
     place_in_own_words,
     said_without_edges,
+    told_as_a_place,
     whole_place_answer,
 )
 from bot.flows.turn import FlowKit, Turn
@@ -313,6 +314,8 @@ def place_after_hand_off(turn: Turn) -> bool:
     if area and turn.understood is not None and Signal.DANGER in data.signals:
         area = whole_place_answer(turn, turn.understood.text, area)  # the answer to "请您告诉我具体地址"
     area = area or _place_in_words(turn)
+    if not area and turn.understood is not None:
+        area = told_as_a_place(turn, turn.understood.text)  # "翠湖天地 地面停车场" at the phone question
     case_number = data.appeal_of or data.case_number
     if data.area or not area or case_number is None:
         return False

@@ -119,6 +119,7 @@ from bot.flows.slots import (
     markers,
     only_tells_an_earlier_complaint,
     place_as_written,
+    told_as_a_place,
 )
 from bot.flows.status import (
     asks_about_the_case,
@@ -219,6 +220,10 @@ class ComplaintFlow:
                 case_prefix=config.service.case_prefix,
                 without_service_voice=service_voice.cut,
                 name_intros=_insult_name_intros(config),
+                problem_words=[
+                    *config.classification.complaint.problem_words,
+                    *config.classification.complaint.symptom_words,
+                ],
             ),
             guard=guard,
             area_marker=markers(form.address_levels),
@@ -531,6 +536,9 @@ class ComplaintFlow:
         if answered_whether_anyone_is_there(turn, text):
             turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
             return  # "有人吗？？？" while waiting: the wait phrase, never silence
+        if Intent.COMPLAINT in intents and _only_a_place_while_none(turn, text):
+            # "翠湖天地 地面停车场" at the supervisor's phone question: the place, not more of the problem.
+            intents = intents - {Intent.COMPLAINT}
         if complaint_after_hand_off(turn, Intent.COMPLAINT in intents, text):
             if data.escalation_phone_asks and turn.step.complaint is not None:
                 # The duty supervisor's path: the problem noted, what is missing asked, then the promise.
@@ -797,6 +805,15 @@ def _read_as_own_fault(turn: Turn, text: str) -> None:
     if understood.category not in about_manner:
         return  # "我态度不好是因为电梯坏了三天": the problem is told too
     turn.understood = dataclasses.replace(understood, intents=understood.intents - {Intent.COMPLAINT}, category=None)
+
+
+def _only_a_place_while_none(turn: Turn, text: str) -> bool:
+    """A case without a place and a message that only tells one, a category's word at most being the
+    place's part ("翠湖天地 地面停车场"): taken as the place, whatever question was asked."""
+    data = turn.step.data
+    if data.area is not None or (data.case_number is None and data.appeal_of is None):
+        return False
+    return told_as_a_place(turn, text) is not None
 
 
 def _only_a_place_told(understood: Understanding | None) -> bool:

@@ -25,6 +25,7 @@ from bot.flows.put_right import (
     denies,
     english_place_put_right,
     last_digit_put_right,
+    place_part_put_right,
     place_put_right,
     problem_put_right,
     problem_taken_back,
@@ -232,7 +233,9 @@ def _correct(turn: Turn, text: str) -> None:
     field_name = _correction_field(turn, text)
     place_right = None
     if field_name in (None, "area"):
-        place_right = english_place_put_right(turn, text) or place_put_right(turn, text)
+        place_right = (
+            english_place_put_right(turn, text) or place_put_right(turn, text) or place_part_put_right(turn, text)
+        )
     if place_right is not None:
         if place_right != turn.step.data.area:  # else the place already says what they said is right
             turn.step.data.area = place_right

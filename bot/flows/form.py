@@ -26,7 +26,6 @@ from bot.flows.slots import (
     append_description,
     description_text,
     ends_as_a_question,
-    named_as_a_place,
     needs_its_estate,
     only_a_part,
     only_a_place_lead_in,
@@ -35,6 +34,7 @@ from bot.flows.slots import (
     place_in_own_words,
     said_without_edges,
     says_no_problem,
+    told_as_a_place,
     within_place,
 )
 from bot.flows.summary import pauses
@@ -140,7 +140,7 @@ def on_phone(turn: Turn, text: str) -> None:
         _ask_next_missing(turn)
     elif looks_like_phone_attempt(text, turn.kit.form.phone_intros):
         turn.say(invalid_phone_phrase(text))
-    elif not turn.step.data.area and (place := named_as_a_place(turn, text)) is not None:
+    elif not turn.step.data.area and (place := told_as_a_place(turn, text)) is not None:
         # "南湖小区" while the phone is asked (after a number that was none): where, kept; the
         # phone asked again, never heard out in silence as more of the problem. Reassured once,
         # the customer answering with the place has moved on: that declines the phone.

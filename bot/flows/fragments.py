@@ -25,6 +25,9 @@ def is_fragment(turn: Turn, text: str) -> bool:
         return False
     if turn.says_any(text, turn.kit.form.cannot_type_words):
         return False  # "[语音]" over SMS: a voice the channel cannot carry, no piece of words
+    said = turn.kit.understander.matchable(text).strip()
+    if said in (word.lower() for word in turn.kit.form.not_the_problem_words):
+        return False  # "老人": about the customer, answered as such, never a piece of the problem
     letters = sum(1 for char in without_markup(text) if char.isalnum())  # "<b></b>" is no piece of words
     return 0 < letters <= turn.kit.form.fragment_max_chars
 
@@ -80,4 +83,10 @@ def join_to_description(turn: Turn, text: str) -> None:
     if not description:
         description.append(text)
     elif sum(map(len, description)) + len(text) <= DESCRIPTION_MAX_CHARS:
-        description[-1] = joined((description[-1], text))
+        last = description[-1].rstrip()
+        ends = turn.kit.form.clause_end_words
+        read = turn.kit.understander.simplified(last)
+        if any(read.endswith(word) for word in ends if word) and is_chinese(text.strip()[:1] or " "):
+            description[-1] = f"{last}，{text.strip()}"  # "好几天了" + "冷": a clause of its own
+        else:
+            description[-1] = joined((description[-1], text))

@@ -7,7 +7,9 @@ place asked after an emergency, a place taken from any message): it is never sto
 The words are the configured lists that already mean so: ``form.no_place_words`` and
 ``form.no_place_answers`` (no place, not knowing), ``form.shrug_words``, ``form.retort_words``,
 ``form.spoken_fillers``, ``form.pause_fillers``, ``form.words_without_a_problem`` (English words
-that say nothing), ``gazetteer.place_fillers`` and ``gazetteer.place_answer_openers``; what is left
+that say nothing), ``form.forms_of_address`` ("闺女", "师傅": "谢谢 闺女" is thanks, no place), the
+words of thanks (the ``thanks`` intent), ``gazetteer.place_fillers`` and
+``gazetteer.place_answer_openers``; what is left
 once they are taken out must hold a character other than ``gazetteer.address_stop_chars``.
 """
 
@@ -15,13 +17,14 @@ from __future__ import annotations
 
 import re
 
-from bot.config import ServiceConfig
+from bot.config import Intent, ServiceConfig
 
 
 def nothing_of_a_place(config: ServiceConfig) -> re.Pattern[str] | None:
     """Any of the words that are never a place (lower case, simplified, as messages are
     matched), longest first; Latin words only as whole words ("na" is not in "Nan Fung")."""
     form, gazetteer = config.classification.form, config.gazetteer
+    thanks = config.classification.intents.get(Intent.THANKS)
     words = [
         *form.no_place_words,
         *form.no_place_answers,
@@ -30,6 +33,8 @@ def nothing_of_a_place(config: ServiceConfig) -> re.Pattern[str] | None:
         *form.spoken_fillers,
         *form.pause_fillers,
         *form.words_without_a_problem,
+        *form.forms_of_address,
+        *(thanks.keywords if thanks is not None else []),
         *gazetteer.place_fillers,
         *gazetteer.place_answer_openers,
     ]

@@ -101,6 +101,45 @@ def place_put_right(turn: Turn, text: str) -> str | None:
     return None
 
 
+_NUMBERED_PARTS = re.compile(r"[0-9A-Za-z〇零幺一二三四五六七八九十两]+")
+
+
+def place_part_put_right(turn: Turn, text: str) -> str | None:
+    """The place with a part of it put right by a no and that part alone ("不对 是16楼B室",
+    "唔係 係16樓B室", "不对 是5栋"), or None: the part (numbers with their level's words, a flat's
+    letter) takes the place of the part at its level ("太古城金星阁12楼B室" is 太古城金星阁16楼B室),
+    the rest of the place kept; never the problem."""
+    area, marker = turn.step.data.area, turn.kit.area_marker
+    if not area or marker is None or _tells_a_problem(turn, text):
+        return None
+    simplified = turn.kit.understander.simplified
+    kept = [part for part in pauses(simplified(text)) if not _only_answers(turn, part)]
+    if not kept:
+        return None
+    right = _without_no(turn, "".join(kept))
+    right = _without_intro(turn, right).replace(" ", "")
+    if not right or _PART_NUMBER_START.match(right) is None or marker.search(right) is None:
+        return None
+    if _NUMBERED_PARTS.sub("", marker.sub("", right)):
+        return None  # more than numbered parts: a name, a thing ("16楼电梯")
+    said = simplified(area)
+    corrected = kept_place(corrected_area(turn.kit, said, right))
+    return corrected if corrected != said else None
+
+
+_PART_NUMBER_START = re.compile(r"[0-9〇零幺一二三四五六七八九十两]")
+
+
+def _without_no(turn: Turn, text: str) -> str:
+    """``text`` without the no it opens with ("不对是16楼" is 是16楼; "唔系系16楼" is 系16楼)."""
+    rule = turn.kit.rules.intents.get(Intent.NO)
+    said = text.strip(PLACE_ANSWER_EDGES)
+    for word in sorted(rule.keywords if rule is not None else [], key=len, reverse=True):
+        if word and said.lower().startswith(word.lower()) and len(said) > len(word):
+            return said[len(word) :].strip(PLACE_ANSWER_EDGES)
+    return said
+
+
 def keep_place_put_right(turn: Turn, text: str) -> None:
     """At any step of the form, a part of the place kept put right in so many words ("12楼不是21楼",
     "不对 是12楼不是21楼") corrects the place at once (``turn.changed``), never more of the problem."""

@@ -52,6 +52,10 @@ def description_text(data: FlowData) -> str:
     return "\n".join(data.description)
 
 
+_FORM_STATES = frozenset({State.AWAIT_DESCRIPTION, State.AWAIT_PHONE, State.AWAIT_AREA})
+"""The steps of the form, where a part told after the place known adds to it."""
+
+
 def keep_slots(turn: Turn, understood: Understanding) -> None:
     """Every item the understanding layer finds in any message is kept: a missing one is
     filled; one already known changes when the customer corrects it ("不对，电话是139…",
@@ -103,7 +107,13 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     area = turn.area
     if area and state in (State.AWAIT_PHONE, State.AWAIT_AREA, State.CORRECT_AREA):
         area = whole_place_answer(turn, understood.text, area)
-    if area and (not data.area or correcting):
+    if area and data.area and not correcting and state in _FORM_STATES and only_a_part(turn.kit, area):
+        # "3号楼" after "住在红星小区": the building of the place known, more of it, never dropped.
+        more = corrected_area(turn.kit, data.area, area)
+        if more != data.area and more.startswith(data.area) and not same_place(more, data.area):
+            _changed(turn, "area", TimelineKind.AREA_RECEIVED, replaced=False)
+            data.area = kept_place(more)
+    elif area and (not data.area or correcting):
         only_district = area == understood.slots.district
         new_area = corrected_area(turn.kit, data.area, area, only_district) if data.area else area
         if not same_place(new_area, data.area):
@@ -251,6 +261,23 @@ def named_as_a_place(turn: Turn, text: str) -> str | None:
     understood = turn.understood
     if understood is None or understood.intents or understood.category is not None or understood.signals:
         return None
+    return _ends_as_a_place(turn, text)
+
+
+def told_as_a_place(turn: Turn, text: str) -> str | None:
+    """As :func:`named_as_a_place`, though the words name a category by the place's part ("翠湖天地
+    地面停车场": a 停车场 is where, and no word says what is wrong there): the place told at any
+    question while none is known. None when they say anything else (a problem, a story, a request)."""
+    understood = turn.understood
+    if understood is None or understood.intents - {Intent.COMPLAINT} or understood.signals:
+        return None
+    complaint = turn.kit.rules.complaint
+    if turn.says_any(text, complaint.symptom_words):
+        return None
+    return _ends_as_a_place(turn, text)
+
+
+def _ends_as_a_place(turn: Turn, text: str) -> str | None:
     form, gazetteer = turn.kit.form, turn.kit.config.gazetteer
     if turn.says_any(text, form.story_words) or turn.says_any(text, turn.kit.rules.complaint.problem_words):
         return None
@@ -270,7 +297,7 @@ def named_as_a_place(turn: Turn, text: str) -> str | None:
         *gazetteer.estate_parts,
         *gazetteer.building_parts,
     )
-    said = place.rstrip(PLACE_ANSWER_EDGES)
+    said = turn.kit.understander.simplified(place).rstrip(PLACE_ANSWER_EDGES)  # 停車場 ends as 停车场 does
     if said in gazetteer.not_places:
         return None
     if any(said.endswith(ending) and said != ending for ending in endings) or _ends_with_a_unit(turn.kit, said):
@@ -634,7 +661,8 @@ def says_no_problem(turn: Turn, text: str) -> bool:
         for value in (slots.name, slots.surname, slots.honorific, slots.district, slots.address)
         if value
     ]
-    left = _without(left, (*named, *words))
+    # "红星 小区" typed apart is the place 红星小区: the spaces inside it are no words left over.
+    left = _without(tidy_place(left), (*named, *words))
     left = _NUMBER.sub(" ", left)  # after the items, whose numbers ("3栋", "building 3") are theirs
     empty_words = set(turn.kit.config.classification.form.words_without_a_problem)
     english = [word for word in _ENGLISH_WORD.findall(left) if word not in empty_words]
@@ -690,6 +718,14 @@ def corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False
     # "5栋" for 锦绣江南6栋: a number and its unit alone replace the old one's, number and all, and keep
     # the name before it even when no word of a level ends that name.
     numbered_only = _UNIT_NUMBER.fullmatch(new[: first_new.start()]) is not None
+    if numbered_only and first_new.end() == len(new):
+        # "5栋" alone for 阳光花园3栋1202: only the building is put right, the flat after it kept.
+        for found in marker.finditer(old):
+            if _level_of(levels, found.group(0), floors) != level:
+                continue
+            number = _UNIT_NUMBER_AT_END.search(old, 0, found.start())
+            if number is not None and number.start() > 0:
+                return old[: number.start()] + new + old[found.end() :]
     kept_to = 0
     for found in marker.finditer(old):
         if _level_of(levels, found.group(0), floors) >= level:

@@ -18,6 +18,7 @@ alone while the customer said what it is.
 
 from __future__ import annotations
 
+import collections
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -29,6 +30,7 @@ from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.patterns import alternation
 from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots, Understanding
+from bot.understanding.tokens import is_chinese
 from bot.understanding.understander import Understander
 
 # An apostrophe between letters is part of a word ("it's", "don’t"), and one after an "s" before
@@ -102,10 +104,12 @@ class ProblemSummary:
         case_prefix: str = "",
         without_service_voice: Callable[[str], str] = lambda text: text,
         name_intros: Iterable[str] = (),
+        problem_words: Iterable[str] = (),
     ) -> None:
         self._understander = understander
         # "我们会赔偿您5000元", "您的投诉已解决": never said back in the bot's own voice.
         self._without_service_voice = without_service_voice
+        self._problem_words = tuple(word.lower() for word in problem_words if word)
         self._case_prefix = case_prefix
         self._sarcasm_words = tuple(word.lower() for word in sarcasm_words if word)
         self._tells_only_an_earlier_complaint = tells_only_an_earlier_complaint
@@ -178,7 +182,14 @@ class ProblemSummary:
         joiner = self._rules.summary_joiner.get(locale)
         limit = self._rules.summary_limit(locale)
         kept: list[str] = []
-        for clause in self._problem_clauses(description, locale):
+        clauses = list(map(self._run_on, self._problem_clauses(description, locale)))
+        description = list(description)
+        if 0 < self._rules.long_text_chars < sum(map(len, description)):
+            # A long rant: what is wrong ("楼道灯坏了") before the anger, and what it tells once before
+            # what it tells over and over.
+            told = collections.Counter(clauses)
+            clauses.sort(key=lambda clause: (not self._says_what_is_wrong(clause), told[clause] > 1))
+        for clause in clauses:
             if clause in kept:
                 continue
             candidate = joiner.join([*kept, clause])
@@ -192,11 +203,29 @@ class ProblemSummary:
         summary = joiner.join(kept)
         if not summary:
             # Never the category alone while the customer said what is wrong: their own words.
-            said = " ".join(self._own_words(description, locale))
+            said = self._run_on(" ".join(self._own_words(description, locale)))
             if len(said) > limit:
                 said = self._shortened(said, limit - 1) + "…"
             summary = said
         return summary if summary and self._guard.check(summary) is None else ""
+
+    def _says_what_is_wrong(self, clause: str) -> bool:
+        matchable = self._understander.matchable(clause)
+        return any(word in matchable for word in self._problem_words)
+
+    def _run_on(self, clause: str) -> str:
+        """The clause without the space between two Chinese words typed apart ("家里 暖气" is 家里暖气:
+        ``typed_apart_max_chars``); a space beside a longer run is a pause, kept ("态度差 骂人")."""
+        most = self._rules.typed_apart_max_chars
+        words = clause.split(" ")
+        if most <= 0 or len(words) < 2:
+            return clause
+        said, last = words[0], words[0]
+        for word in words[1:]:
+            apart = bool(last) and bool(word) and is_chinese(last[-1]) and is_chinese(word[0])
+            said += word if apart and max(len(last), len(word)) <= most else f" {word}"
+            last = word
+        return said
 
     def _own_words(self, description: Iterable[str], locale: str) -> list[str]:
         """The customer's clauses as they said them, without what is never said back: hellos,

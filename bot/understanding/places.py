@@ -58,14 +58,17 @@ _FLAT_LETTER = re.compile(r"[A-Za-z](?![A-Za-z0-9])(?![ \t]+[A-Za-z])")
 English ("8楼a lot of noise")."""
 _CLAUSE_END = re.compile(rf"$|[{_PUNCTUATION}]")
 _A_PAUSE = re.compile(rf"[{_PUNCTUATION}]")
+_SAID_AGAIN = re.compile(r"(?<![0-9A-Za-z\u4e00-\u9fff])([0-9A-Za-z]*[\u4e00-\u9fff]+)[ \t]+(?=\1)")
+"""A part ending in Chinese ("5栋") typed again after a space as the start of what follows ("5栋1202")."""
 _SPACE_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9]|[A-Za-z][\u4e00-\u9fff])")
 
 
 def tidy_place(place: str) -> str:
     """A place without the spaces typed between its Chinese characters and digits ("建国路 88 号
     6 栋" is 建国路88号6栋; a full-width space is a space once folded) and before a flat's letter
-    ("15楼 B室"); "Central Park 3栋" and "地库 B2-117车位" keep theirs."""
-    return _SPACE_INSIDE.sub("", place)
+    ("15楼 B室"); "Central Park 3栋" and "地库 B2-117车位" keep theirs. A part said and then said
+    again with more after it ("5栋 5栋1202") is said once (5栋1202)."""
+    return _SPACE_INSIDE.sub("", _SAID_AGAIN.sub("", place))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +180,12 @@ class PlaceFinder:
             re.compile(rf"[ \t]?的[ \t]?(?P<part>{estate_parts})") if estate_parts else re.compile("(?!)")
         )
         self._estate_endings = tuple(gazetteer.estate_suffixes)
+        # "红星 小区": a name and its estate word typed apart, the estate word ending the words.
+        self._estate_word_apart_re = (
+            re.compile(rf"(?<=[\u4e00-\u9fff])[ \t]+(?=(?:{estate_words})(?:$|[{_PUNCTUATION}0-9]))")
+            if (estate_words := alternation(gazetteer.estate_suffixes))
+            else None
+        )
         self._road_endings = tuple(gazetteer.road_suffixes)
         self._place_endings = tuple(gazetteer.address_suffixes)
         # A part of the building just numbered ("1栋顶楼", "6栋地下室"), ending the address.
@@ -372,6 +381,8 @@ class PlaceFinder:
         )
 
     def find(self, text: str) -> Place:
+        if self._estate_word_apart_re is not None:
+            text = self._estate_word_apart_re.sub("", text)
         lone_estates = list(self._lone_estates(text))
         anchors = self._anchors(text, lone_estates)
         spans, cuts = self._spans(text, anchors) if anchors else ([], {})
@@ -650,6 +661,8 @@ class PlaceFinder:
                 match = self._part_re.match(text, end)
                 if match is not None and (inner := self._building_inside_a_name(match.group())) is not None:
                     match = self._part_re.match(text, end, end + inner)  # "21楼电梯里面": the floor, not 21楼电梯里
+                if match is not None and (cut := self._part_word_after(text, match)) is not None:
+                    match = self._part_re.match(text, end, cut)  # "302 楼道灯": the flat, not 302楼
                 if match is not None and self._name_after_a_building(last_part, match.group()):
                     match = None  # "21楼 电梯里面的灯": after a building or floor no named area follows
                 if match is None or match.end() == end:
@@ -795,6 +808,19 @@ class PlaceFinder:
         if part.endswith(self._unit_endings):
             room = self._room_typed_on_re.match(text, end)
             return room.end() if room is not None else None
+        return None
+
+    def _part_word_after(self, text: str, match: re.Match[str]) -> int | None:
+        """Where a building's part ("楼道", "楼梯间": ``building_parts``) starts inside ``match`` and
+        runs on past it ("302 楼道灯": the 楼 is 楼道's, no floor's), or None."""
+        if self._building_part_re is None:
+            return None
+        for at in range(match.start() + 1, match.end()):
+            if text[at].isspace() or not (text[at - 1].isdigit() or text[at - 1].isspace()):
+                continue  # a part's word starts after the number or the space, never inside a word
+            word = self._building_part_re.match(text, at)
+            if word is not None and word.end() > match.end():
+                return at
         return None
 
     def _building_inside_a_name(self, part: str) -> int | None:
