@@ -270,7 +270,7 @@ def _goes_on_in_its_own_words(turn: Turn, text: str, told: str | None = None) ->
     ``again_words``) followed by a word of the problem told (``told``, else this conversation's):
     "还在跳", "今晚还是跳到十点多" after "广场舞每天晚上跳到十点多"; not "我还在上班"."""
     told = description_text(turn.step.data) if told is None else told
-    if not told:
+    if not told or _asks_for_us(turn, text):
         return False
     understander, followups = turn.kit.understander, turn.kit.config.followups
     said = understander.matchable(text)
@@ -281,6 +281,12 @@ def _goes_on_in_its_own_words(turn: Turn, text: str, told: str | None = None) ->
             if said_words.get(found.end()) in told_words:
                 return True
     return False
+
+
+def _asks_for_us(turn: Turn, text: str) -> bool:
+    """The message asks whether anyone is there ("are you still there?", "还在吗":
+    ``form.presence_words``) and tells no problem: its "still" is not the problem going on."""
+    return Intent.COMPLAINT not in turn.intents and turn.says_any(text, turn.kit.form.presence_words)
 
 
 def _word_spans(understander: Understander, text: str) -> list[tuple[int, str]]:
@@ -464,7 +470,7 @@ def _told_after_resolution(turn: Turn, text: str) -> _Told | None:
         return _Told.AGAIN  # "公摊费凭什么收我的" after 多收了公摊费: the result disputed
     if complaint and is_another_problem(turn, understood, told):
         return _Told.NEW
-    if turn.says_any(text, followups.again_words) and intents <= _WITH_AGAIN:
+    if turn.says_any(text, followups.again_words) and intents <= _WITH_AGAIN and not _asks_for_us(turn, text):
         return _Told.AGAIN
     before = turn.kit.understander.understand(told, turn.locale).category if told else None
     # "保安还在骂人" after a complaint about that guard is the problem back, not about the handling.

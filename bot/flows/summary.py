@@ -7,7 +7,9 @@ carry, and never a forbidden phrase: a customer quoting "这不是我们的责�
 it back, so the phrase is cut out with the words that go with it (staff speech around it, where
 staff sent the customer, "为什么" after the customer's own "我不懂"), the problem beside it kept.
 Nor is an insult or a curse said back ("信号tmd差到爆" is 信号差到爆, "WTF the water is off" the
-water is off), nor who is writing ("我是她女儿", "我老公电话…": ``names.writer_roles``), nor voice
+water is off), nor a threat typed beside the problem ("电梯坏了三天了 再不修我就找媒体曝光" is
+电梯坏了三天了, "…and I will report you to the consumer council" goes: the signal still acts, from
+the whole text), nor who is writing ("我是她女儿", "我老公电话…": ``names.writer_roles``), nor voice
 input's fillers ("那个嗯我家暖气不热啊" is 我家暖气不热), a list's numbers,
 a case number or a pause about an earlier case's number ("编号忘了") or only about complaining ("我要投诉 电梯天天坏",
 "我上个月就投诉过了 …"). A clause telling only how often the customer has asked already
@@ -30,6 +32,7 @@ from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.patterns import alternation
 from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots, Understanding
+from bot.understanding.service_voice import said, units
 from bot.understanding.tokens import is_chinese
 from bot.understanding.understander import Understander
 
@@ -233,7 +236,7 @@ class ProblemSummary:
         kept: list[str] = []
         for message in description:
             for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
-                clause = self._without_asides(self._without_chatter(raw.strip()), locale)
+                clause = self._without_threats(self._without_asides(self._without_chatter(raw.strip()), locale), locale)
                 if clause and self._guard.check(clause) is not None:
                     clause = self._without_forbidden(clause, locale)
                 if not clause or self._is_bare_complaint_mention(self._understander.matchable(clause)):
@@ -363,7 +366,7 @@ class ProblemSummary:
         for message in messages:
             for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
                 # "投诉编号我忘了": about an earlier case's number, not what went wrong
-                clause = self._without_asides(raw.strip(), locale)
+                clause = self._without_threats(self._without_asides(raw.strip(), locale), locale)
                 if not clause:
                     continue
                 clause = self._told(self._without_curses(self._without_chatter(clause), locale), locale)
@@ -430,6 +433,29 @@ class ProblemSummary:
             return False
         about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
         return (about_it and not understood.vague) or _tells_the_story(understood)
+
+    def _without_threats(self, clause: str, locale: str) -> str:
+        """The clause without its pauses that only threaten (``media_legal``, ``violence``: "再不修我就
+        找媒体曝光", "I'll go to the media") when the rest tells the problem; a pause telling the
+        problem too ("再不修电梯我就找媒体曝光") stays as typed, and so does a threat said alone."""
+        if not clause:
+            return clause
+        parts = units(clause)
+        if len(parts) < 2:
+            return clause
+        threats = [
+            index for index, (unit, _) in enumerate(parts) if unit.strip() and self._only_threatens(unit, locale)
+        ]
+        if not threats:
+            return clause
+        kept = [part for index, part in enumerate(parts) if index not in threats and part[0].strip()]
+        rest = said(kept)
+        return rest if rest and self._tells_a_problem(rest, locale) else clause
+
+    def _only_threatens(self, text: str, locale: str) -> bool:
+        understood = self._understander.understand(text, locale)
+        tells = Intent.COMPLAINT in understood.intents or understood.category is not None
+        return self._threatens(understood) and not tells
 
     @staticmethod
     def _threatens(understood: Understanding) -> bool:

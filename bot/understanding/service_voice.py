@@ -45,19 +45,21 @@ class ServiceVoice:
         (``text`` itself when there are none)."""
         if not self._patterns:
             return text
-        pieces = _UNIT_BREAK.split(text)
-        # pieces alternate: a unit, the break after it, a unit, …
-        kept: list[tuple[str, str]] = []  # a unit and the break after it
-        cut = False
-        for index in range(0, len(pieces), 2):
-            unit = pieces[index]
-            if self.speaks(unit):
-                cut = True
-                continue
-            if unit.strip():
-                kept.append((unit, pieces[index + 1] if index + 1 < len(pieces) else ""))
-        if not cut:
+        parts = units(text)
+        if not any(self.speaks(unit) for unit, _ in parts):
             return text
-        # Each kept unit with the break after it, but the last: no "and" nor comma left dangling.
-        said = "".join(unit + after for unit, after in kept[:-1]) + (kept[-1][0] if kept else "")
-        return said.strip()
+        return said([(unit, after) for unit, after in parts if unit.strip() and not self.speaks(unit)])
+
+
+def units(text: str) -> list[tuple[str, str]]:
+    """``text`` cut into its clauses and pauses (at punctuation, a space after Chinese, a
+    conjunction), each with the break after it ("" after the last)."""
+    pieces = _UNIT_BREAK.split(text)
+    # pieces alternate: a unit, the break after it, a unit, …
+    return [(pieces[index], pieces[index + 1] if index + 1 < len(pieces) else "") for index in range(0, len(pieces), 2)]
+
+
+def said(kept: list[tuple[str, str]]) -> str:
+    """The kept units of :func:`units`, each with the break after it but the last: no "and" nor
+    comma left dangling."""
+    return ("".join(unit + after for unit, after in kept[:-1]) + (kept[-1][0] if kept else "")).strip()

@@ -470,3 +470,39 @@ def test_the_callback_is_made_within_service_hours(
     step = chat.send(Resolved())
     [armed] = [timer for timer in step.timers if timer.kind is TimerKind.SATISFACTION_CALLBACK]
     assert armed.due_at == called_back_at
+
+
+STILL_THERE = ["the problem is still there", "it's still there", "still happening", "still leaking"]
+
+
+def _resolved_in_english(engine: ConversationEngine) -> Chat:
+    chat = Chat(engine, locale="en")
+    for text in ("Water leaking from the ceiling", "13611112222", "Block 2, Taikoo Shing", "yes"):
+        chat.send(text)
+    assert chat.steps[-1].handoff is not None
+    chat.send(Resolved(summary="fixed"))
+    return chat
+
+
+@pytest.mark.parametrize("text", STILL_THERE)
+def test_the_problem_still_there_in_english_reopens_at_any_step(engine: ConversationEngine, text: str) -> None:
+    """As "没解决" does: before the rating is asked, instead of a score, and as the comment after one."""
+    before = _resolved_in_english(engine)
+    _assert_reopened(before, before.send(text), rating=None)
+    asked = _resolved_in_english(engine)
+    asked.send(asked.timer(TimerKind.SATISFACTION_CALLBACK))
+    _assert_reopened(asked, asked.send(text), rating=None)
+    rated = _resolved_in_english(engine)
+    rated.send(rated.timer(TimerKind.SATISFACTION_CALLBACK))
+    rated.send("3")
+    assert rated.state is State.AWAIT_COMMENT
+    _assert_reopened(rated, rated.send(text), rating=3)
+
+
+@pytest.mark.parametrize("text", ["are you still there?", "you still there"])
+def test_asking_whether_the_bot_is_still_there_reopens_nothing(engine: ConversationEngine, text: str) -> None:
+    chat = _resolved_in_english(engine)
+    chat.send(chat.timer(TimerKind.SATISFACTION_CALLBACK))
+    step = chat.send(text)
+    assert not step.reopen and chat.state is State.AWAIT_RATING
+    assert chat.phrase_ids(step) == ["satisfaction_rating_reask"]

@@ -119,3 +119,13 @@ def test_another_case_number_is_not_a_reopening_of_this_one(conversation_engine:
     chat = _chat(conversation_engine, _light())
     step = chat.send("TS20261001XYZ789 还是没修好")
     assert step.reopen_case is None and "satisfaction_reopened" not in chat.phrase_ids(step)
+
+
+@pytest.mark.parametrize("text", ["the problem is still there", "it's still there", "still happening"])
+def test_the_problem_still_there_in_english_reopens_the_case_resolved_lately(
+    conversation_engine: ConversationEngine, text: str
+) -> None:
+    chat = _chat(conversation_engine, _light(), locale="en")
+    step = chat.send(text)
+    assert step.reopen_case == LIGHT, chat.phrase_ids(step)
+    assert "satisfaction_reopened" in chat.phrase_ids(step)
