@@ -188,16 +188,15 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
 def appeals_the_handling(turn: Turn) -> bool:
     """After the hand-off, the message complains of how the conversation's own case is handled
     (seed 003: a repeat of an unanswered complaint is an appeal): the Nth time (the repeat
-    signal), ``form.appeal_words`` or ``form.mishandling_words`` ("你们根本不管"), about the case
-    and no other problem (its category or none; or a supervisor asked for with it)."""
+    signal: "你们根本不管 都第三次了") or ``form.appeal_words``, about the case and no other problem
+    (its category or none; or a supervisor asked for with it). "你们到底管不管" alone is a message
+    for the case's person, as before."""
     data = turn.step.data
     understood = turn.understood
     if understood is None or data.case_number is None:
         return False
     form = turn.kit.form
-    if Signal.REPEAT not in understood.signals and not turn.says_any(
-        understood.text, [*form.appeal_words, *form.mishandling_words]
-    ):
+    if Signal.REPEAT not in understood.signals and not turn.says_any(understood.text, form.appeal_words):
         return False
     if Intent.SUPERVISOR in understood.intents:
         return True

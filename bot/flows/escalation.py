@@ -176,7 +176,7 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
 def _nothing_told(turn: Turn) -> bool:
     """Nothing of what happened is told yet: no description, or one that only asks for or
     complains of someone ("叫你们经理出来", "我要投诉你们经理"): with the supervisor's keywords taken
-    out, no category but the fallback and no signal but anger or a repeat."""
+    out, no category but the fallback and no signal but anger."""
     data = turn.step.data
     if not data.description:
         return True
@@ -186,7 +186,7 @@ def _nothing_told(turn: Turn) -> bool:
     for keyword in sorted((understander.matchable(word) for word in keywords), key=len, reverse=True):
         rest = rest.replace(keyword, " ")
     understood = understander.understand(rest, turn.locale)
-    if understood.signals - {Signal.EMOTIONAL, Signal.REPEAT}:
+    if understood.signals - {Signal.EMOTIONAL}:  # a repeat ("第三次投诉了") tells of the case's history
         return False
     return understood.category in (None, turn.kit.rules.fallback_category)
 
