@@ -226,6 +226,7 @@ class PhraseId(StrEnum):
     APPEAL_LINKED_OVERDUE = "appeal_linked_overdue"
     APPEAL_LINKED_ESCALATED = "appeal_linked_escalated"
     ESCALATION_ASK_PHONE = "escalation_ask_phone"
+    SUPERVISOR_ASK_DETAILS = "supervisor_ask_details"
     ESCALATION_PHONE_NOTED = "escalation_phone_noted"
     CONTACT_CORRECTED = "contact_corrected"
     ALTERNATIVE_NOTED = "alternative_noted"

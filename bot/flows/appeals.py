@@ -240,6 +240,27 @@ def _repeated_case(turn: Turn) -> OpenCase | None:
     return case if any(keyword.lower() in folded for keyword in turn.kit.rules.still_open_keywords) else None
 
 
+def appeals_the_handling(turn: Turn) -> bool:
+    """After the hand-off, the message complains of how the conversation's own case is handled
+    (seed 003: a repeat of an unanswered complaint is an appeal): the Nth time (the repeat
+    signal: "你们根本不管 都第三次了") or ``form.appeal_words``, about the case and no other problem
+    (its category or none; or a supervisor asked for with it). "你们到底管不管" alone is a message
+    for the case's person, as before."""
+    data = turn.step.data
+    understood = turn.understood
+    if understood is None or data.case_number is None:
+        return False
+    form = turn.kit.form
+    if Signal.REPEAT not in understood.signals and not turn.says_any(understood.text, form.appeal_words):
+        return False
+    if Intent.SUPERVISOR in understood.intents:
+        return True
+    category = understood.category
+    if category in (None, turn.kit.rules.fallback_category):
+        return True
+    return category == turn.kit.understander.understand(description_text(data), turn.locale).category
+
+
 def supervisor_will_call(turn: Turn, urgent: bool = False) -> None:
     """Say the supervisor will call (as an emergency when ``urgent``); without a contact phone,
     ask for one first."""

@@ -261,9 +261,10 @@ def complaint_after_hand_off(turn: Turn, told_a_problem: bool, text: str) -> boo
 
 def first_problem_told(turn: Turn, told_a_problem: bool) -> bool:
     """Handed to a person before any problem was told, this message tells one: nothing of the
-    conversation is registered yet (no case, no appeal, no question, no description)."""
+    conversation is registered yet (no case, no appeal, no question; a description only when it
+    told no problem: "我要投诉你们经理", kept to go with the problem)."""
     data = turn.step.data
-    return told_a_problem and not (data.case_number or data.appeal_of or data.consultation or data.description)
+    return told_a_problem and not (data.case_number or data.appeal_of or data.consultation)
 
 
 def register_told_problem(turn: Turn, text: str) -> ComplaintRecord:

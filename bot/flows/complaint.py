@@ -25,6 +25,7 @@ from bot.flows.another_problem import added_to_the_case, same_place_as_the_open_
 from bot.flows.appeals import (
     PHONE_ASKS_DONE,
     answered_appeal_number,
+    appeals_the_handling,
     ask_what_is_still_missing,
     asked_while_the_phone_is_asked,
     asks_for_the_appealed_case,
@@ -515,9 +516,11 @@ class ComplaintFlow:
         if signals & ESCALATING_SIGNALS:
             escalate(turn, reason=escalation_reason(signals), told=text)
             return
-        if Intent.SUPERVISOR in intents:
-            # "我要找你们领导" while waiting: the duty supervisor, as before the hand-off.
-            escalate(turn, reason=TicketReason.SUPERVISOR_REQUESTED, told=text)
+        appeal = appeals_the_handling(turn)
+        if Intent.SUPERVISOR in intents or appeal:
+            # "我要找你们领导" while waiting: the duty supervisor, as before the hand-off; "你们根本不管
+            # 都第三次了" about the case: an appeal of it (seed 003), the supervisor's too.
+            escalate(turn, reason=TicketReason.APPEAL if appeal else TicketReason.SUPERVISOR_REQUESTED, told=text)
             return
         if Signal.COMPENSATION in signals and not turn.says_any(text, turn.kit.form.settled_words):
             # "我要求赔偿" while waiting: beyond the bot's authority, as before the hand-off.

@@ -26,7 +26,7 @@ from bot.flows.case import (
     record_complaint,
     register_told_problem,
 )
-from bot.flows.case_check import CaseCheckFor, appeal_link
+from bot.flows.case_check import CaseCheckFor, appeal_link, joined_case_phone_known
 from bot.flows.escalated import escalated_deadline
 from bot.flows.greeting import greet
 from bot.flows.records import ComplaintRecord, HandoffRequest, State
@@ -143,14 +143,18 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
         greet(turn, invite=False)  # "转人工" as the first SMS: greeted before the transfer
     if to_supervisor and appealed(turn, checked_for=None):
         return
-    if to_supervisor:
+    untold = to_supervisor and _nothing_told(turn)
+    if untold:
+        _ask_what_happened(turn)
+    elif to_supervisor:
         supervisor_will_call(turn)
     else:
         turn.say(PhraseId.HUMAN_REQUESTED)
-    record = record_complaint(turn, confirmed=False) if turn.step.data.description else None
+    # Nothing told yet: the case is registered with the problem when it is told.
+    record = record_complaint(turn, confirmed=False) if turn.step.data.description and not untold else None
     if to_supervisor:
         open_ticket(turn, record, SUPERVISOR_QUEUE, 0, TicketReason.SUPERVISOR_REQUESTED)
-        if record is not None:
+        if record is not None and not untold:
             _asked_then_promised(turn, record)  # as for a threat
         return
     if record is not None:
@@ -158,3 +162,30 @@ def hand_off_on_request(turn: Turn, to_supervisor: bool = False) -> None:
         promise(turn, record)
     priority = priority_of(turn.kit, record) if record is not None else 1
     open_ticket(turn, record, GENERAL_QUEUE, min(priority, 1), TicketReason.CUSTOMER_REQUEST)
+
+
+def _nothing_told(turn: Turn) -> bool:
+    """Nothing of what happened is told yet: no description, or one that only asks for or
+    complains of someone ("叫你们经理出来", "我要投诉你们经理"): with the supervisor's keywords taken
+    out, no category but the fallback and no signal but anger."""
+    data = turn.step.data
+    if not data.description:
+        return True
+    understander = turn.kit.understander
+    rest = understander.matchable(description_text(data))
+    keywords = turn.kit.config.classification.intents[Intent.SUPERVISOR].keywords
+    for keyword in sorted((understander.matchable(word) for word in keywords), key=len, reverse=True):
+        rest = rest.replace(keyword, " ")
+    understood = understander.understand(rest, turn.locale)
+    if understood.signals - {Signal.EMOTIONAL}:  # a repeat ("第三次投诉了") tells of the case's history
+        return False
+    return understood.category in (None, turn.kit.rules.fallback_category)
+
+
+def _ask_what_happened(turn: Turn) -> None:
+    """The supervisor asked for before any problem is told: the request acknowledged and what
+    happened asked first (listen, ask, soothe, confirm: seed 003); the phone the supervisor calls
+    is asked once the problem is told (``escalation_phone_asks`` 1: not given yet)."""
+    data = turn.step.data
+    data.escalation_phone_asks = PHONE_ASKS_DONE if data.phone or joined_case_phone_known(turn) else 1
+    turn.say(PhraseId.SUPERVISOR_ASK_DETAILS)

@@ -132,7 +132,7 @@ async def test_over_web_chat_a_complaint_told_after_only_demanding_a_manager_is_
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     await socket.send("傻逼 听不懂人话吗 叫你们经理出来")
-    await socket.until_bot_says("由值班主管与您联系")
+    await socket.until_bot_says("具体是什么情况呢")  # asked what happened first
     await socket.send("我要投诉你们物业经理 态度差 骂人 我要找你们领导")
     await socket.until_bot_says("我已记录下来")
     await socket.send("13912345678")

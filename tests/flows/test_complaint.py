@@ -248,7 +248,9 @@ def test_asking_for_a_person_politely_or_in_cantonese_hands_off_at_once(
     assert step.handoff is not None and step.handoff.reason == "customer_request"
 
 
-@pytest.mark.parametrize(("first", "then"), [("转人工", "human_requested"), ("叫你们领导出来", "escalation_ask_phone")])
+@pytest.mark.parametrize(
+    ("first", "then"), [("转人工", "human_requested"), ("叫你们领导出来", "supervisor_ask_details")]
+)
 def test_a_first_sms_asking_for_a_person_is_greeted_before_the_transfer(
     engine: ConversationEngine, first: str, then: str
 ) -> None:
@@ -458,6 +460,7 @@ SAMPLE_VARIABLES = {
     "time_greeting": "下午好",
     "description": "电梯坏了",
     "phone": "13800138000",
+    "extension": "8021",
     "alternative": "13900139000",
     "area": "阳光花园",
     "category": "物业服务",

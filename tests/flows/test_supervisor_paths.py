@@ -212,7 +212,8 @@ def test_a_complaint_told_after_only_asking_for_a_manager_is_registered_and_prom
     chat = Chat(conversation_engine)
     chat.send(Started())
     step = chat.send("傻逼 听不懂人话吗 叫你们经理出来")
-    assert chat.phrase_ids(step) == ["escalation_ask_phone"] and step.complaint is None
+    # Nothing told yet: the request acknowledged and what happened asked, the phone after it.
+    assert chat.phrase_ids(step) == ["supervisor_ask_details"] and step.complaint is None
     step = chat.send("我要投诉你们物业经理 态度差 骂人 我要找你们领导")
     assert chat.phrase_ids(step) == ["description_recorded", "ask_phone"]
     assert step.handoff is not None and (step.handoff.queue, step.handoff.priority) == ("supervisor", 0)

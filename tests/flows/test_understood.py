@@ -124,8 +124,8 @@ def test_a_leader_asked_for_by_name_is_the_duty_supervisor(chat: Chat, text: str
     step = chat.send(text)
     assert step.handoff is not None
     assert (step.handoff.queue, step.handoff.priority, step.handoff.reason) == ("supervisor", 0, "supervisor_requested")
-    # No phone known yet: asked for before the supervisor calls (issue 12 item 3).
-    assert chat.phrase_ids(step) == [PhraseId.ESCALATION_ASK_PHONE.value]
+    # Nothing told yet: the request acknowledged and what happened asked; the phone after it.
+    assert chat.phrase_ids(step) == [PhraseId.SUPERVISOR_ASK_DETAILS.value]
 
 
 def test_a_request_for_any_person_stays_with_the_general_queue(chat: Chat) -> None:

@@ -680,6 +680,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "申诉·升级·告知新时限": "Appeal · escalated: its new reply time",
     "升级·询问回电号码": "Escalation · ask for a call-back number",
     "升级·已记下号码": "Escalation · number noted",
+    "找主管·先问情况": "Supervisor asked for · ask what happened",
     "升级·无回电号码": "Escalation · no number",
     "说明电话用途": "Explain why the phone",
     "再次请留电话": "Phone, asked once more",
