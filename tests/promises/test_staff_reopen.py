@@ -133,7 +133,8 @@ async def test_an_agent_reopens_a_case_resolved_by_mistake_and_the_callback_neve
     )
     assert resolved.status == 200, await resolved.text()
     await eventually(lambda: _resolved(client, conversation_id))
-    clock.advance(hours=2)
+    # Resolved at 18:00: the callback waits for the service to open, Tuesday 08:30.
+    clock.advance(hours=15)
     await run_due(client)
     await socket.until_bot_says("已清运")
     await socket.close()

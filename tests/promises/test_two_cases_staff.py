@@ -96,8 +96,9 @@ async def test_resolving_one_case_leaves_the_other_open_and_tells_the_customer_w
     # The water case, which the callback does not name (it names the newest), is told now.
     await socket.until(lambda frames: any("已恢复供水" in text for text in system_texts(socket)))
     assert system_texts(socket)[-1] == f"您好，您反映的问题（投诉编号{water.case_number}）已处理完毕：已恢复供水。"
-    # The callback asks about the conversation's newest case, with its own summary.
-    clock.advance(hours=2)
+    # The callback asks about the conversation's newest case, with its own summary: resolved at
+    # 16:00, two hours later is after the 17:30 close, so it is asked when the service opens.
+    clock.advance(hours=16, minutes=30)  # Tuesday 08:30
     await run_due(client)
     asked = await socket.until_bot_says("满意")
     assert f"投诉编号{noise.case_number}）已处理完毕：已联系楼上住户，保证晚上十点后不再拍球。" in asked["text"]
