@@ -57,6 +57,7 @@ class Route:
 ROUTES: list[Route] = [
     Route("POST", "/api/login", PUBLIC, 400, lambda case: {}),
     Route("GET", "/api/me", STAFF, 200),
+    Route("GET", "/api/session", PUBLIC, 200),  # whether this browser is signed in: 200 for anyone
     Route("PUT", "/api/me/locale", STAFF, 200, lambda case: {"locale": "en"}),  # issue 15 (console language)
     Route("GET", "/api/openapi.json", STAFF, 200),
     Route("GET", "/api/queue", STAFF, 200),

@@ -131,8 +131,8 @@ async def test_a_change_whose_notice_was_lost_is_found_by_the_recheck(make_clien
     )
     agent_heard, supervisor_heard = await frames_up_to_now(client, agent, supervisor)
     assert naming(agent_heard, conversation_id) == []
-    # Told only to refetch its queue, as the new access shows it.
-    assert supervisor_heard == [REFETCH]
+    # Told only to refetch its queue, as the new access shows it (the recheck may tell it twice).
+    assert supervisor_heard and all(frame == REFETCH for frame in supervisor_heard)
     for socket in (agent, supervisor):
         await socket.close()
     await customer.close()
