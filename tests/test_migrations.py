@@ -7,13 +7,14 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, inspect, select, text
+from sqlalchemy import Connection, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from bot.core.messages import MenuAction, MenuChoice
 from bot.storage import deliveries, migrate, store
 from bot.storage.db import create_engine
 from bot.storage.models import Base, Conversation
+from bot.storage.search import search_conversations
 from tests.conftest import _in_thread
 
 
@@ -395,4 +396,56 @@ def _sms_sent_of_old(session: Session, now: dt.datetime, provider_ids: list[str]
                 " VALUES (1, 'sms', 'out', 'bot', 'text', '您好', :now, :provider_id, 'sent', 1, 0)"
             ),
             {"now": now.replace(tzinfo=None), "provider_id": provider_id},
+        )
+
+
+async def test_0033_places_and_words_written_before_it_are_found_in_either_script(tmp_path: Path) -> None:
+    """A case whose place was stored before 0033 in mixed scripts (太古城金星閣15楼), and a message
+    written in traditional characters then, are found by staff searching 金星阁 or 金星閣 after it."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'before.sqlite3'}"
+    _in_thread(lambda: migrate.upgrade(url, "0032"))
+    now = dt.datetime(2026, 12, 6, 6)
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: _hong_kong_cases_of_old(Session(sync), now))
+    _in_thread(lambda: migrate.upgrade(url))
+
+    def searched(sync: Connection, query: str) -> list[tuple[int, str, str | None]]:
+        hits = search_conversations(Session(sync), query, None, agent_id=1)
+        return [(hit.conversation_id, hit.matched, hit.place) for hit in hits]
+
+    async with engine.connect() as connection:
+        found = {query: await connection.run_sync(searched, query) for query in ("金星阁", "金星閣", "lift")}
+    await engine.dispose()
+    assert found["金星阁"] == found["金星閣"] == [(2, "text", None), (1, "place", "太古城金星閣15楼")]
+    assert found["lift"] == [(2, "text", None)]
+
+
+def _hong_kong_cases_of_old(session: Session, now: dt.datetime) -> None:
+    customer_id, identity_id = _sms_customer_of_old(session, now)
+    for conversation_id in (1, 2):
+        session.execute(
+            text(
+                "INSERT INTO conversations (id, customer_id, identity_id, channel, locale, status, flow_state,"
+                " flow_data, owner, ownership_version, activity_seq, created_at)"
+                " VALUES (:id, :customer, :identity, 'sms', 'zh-HK', 'closed', 'new', '{}', 'bot', 0, 0, :now)"
+            ),
+            {"id": conversation_id, "customer": customer_id, "identity": identity_id, "now": now},
+        )
+    session.execute(
+        text(
+            "INSERT INTO complaints (case_number, conversation_id, customer_id, description, area, category,"
+            " grade, customer_tier, signals, status, created_at, contact_by_channel)"
+            " VALUES ('C1', 1, :customer, '電梯壞咗', '太古城金星閣15楼', 'other', 'simple', 'standard', '[]',"
+            " 'open', :now, 0)"
+        ),
+        {"customer": customer_id, "now": now},
+    )
+    for conversation_id, said in ((1, "部電梯壞咗三日"), (2, "金星閣 lift 又壞"), (2, "thanks")):
+        session.execute(
+            text(
+                "INSERT INTO messages (conversation_id, channel, direction, sender, kind, text, created_at)"
+                " VALUES (:conversation, 'sms', 'in', 'customer', 'text', :text, :now)"
+            ),
+            {"conversation": conversation_id, "text": said, "now": now},
         )
