@@ -1059,6 +1059,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "显示名「{0}」与账号「{1}」的名字看起来一样,请换一个": "The display name “{0}” looks the same as the name of the account “{1}”: choose another",
     "是最常见的密码之一(或只在其前后加了数字、符号),很容易被猜中;请改用几个不相干的词组成的一句话": "is one of the most common passwords (or one with digits or symbols added), easy to guess: use a phrase of a few unrelated words",
     "含有用户名或显示名,很容易被猜中;请改用不含姓名和账号的密码": "contains the username or the display name, easy to guess: use one without the name or the account",
+    "含有本服务的名称,很容易被猜中;请改用几个不相干的词组成的一句话": "contains the name of this service, easy to guess: use a phrase of a few unrelated words",
     "只是重复的字符、重复的一段或键盘、字母、数字的顺序(如 aaaa、abcabc、123456、qwerty),很容易被猜中;请改用几个不相干的词组成的一句话": "is only repeats or a keyboard, alphabet or number sequence (aaaa, abcabc, 123456, qwerty), easy to guess: use a phrase of a few unrelated words",
     "用户名最多 {0} 个字符": "A username has at most {0} characters",
     "留空则自动生成": "Empty: one is made for you",
