@@ -239,12 +239,18 @@ def _create_user(settings: Settings, arguments: argparse.Namespace) -> int:
 async def _hash_new_password(settings: Settings, password: str, names: tuple[str, str | None]) -> str:
     """The stored form of a password chosen at the command line for the account of these
     ``names`` (username, display name), hashed at the configured cost (ValueError for one too
-    short, common or guessable)."""
+    short, common or guessable). The service's name is checked when the configuration loads: an
+    account is still made or unlocked while it is broken."""
+    from bot.staff.password_rules import service_names
     from bot.staff.passwords import PasswordHashers
 
+    try:
+        service = service_names(load_config(settings.config_dir))
+    except ConfigError:
+        service = ()
     hashers = PasswordHashers(settings.password_cost)
     try:
-        return await hashers.hash_new(password, names)
+        return await hashers.hash_new(password, names, service)
     finally:
         hashers.close()
 

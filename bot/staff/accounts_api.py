@@ -20,7 +20,7 @@ from bot.staff.accounts import DisplayNameTaken, Role, UsernameTaken, check_disp
 from bot.staff.audit import audited, fixed_target, note, path_target
 from bot.staff.auth import requires, staff_auth_key
 from bot.staff.bodies import AccountActiveBody, NewAccountBody, NewPasswordBody, QueuesBody, read_body
-from bot.staff.password_rules import PASSWORD_MIN_CHARS, PasswordRefused, PasswordTooShort
+from bot.staff.password_rules import PASSWORD_MIN_CHARS, PasswordRefused, PasswordTooShort, service_names
 from bot.staff.socket_access import announce_access_changed
 from bot.staff.usernames import check_username
 from bot.storage import audit as audit_store
@@ -98,7 +98,9 @@ async def post_user(request: web.Request) -> web.Response:
     try:
         # refused before a tenth of a second is spent hashing
         username, display_name = check_username(given.username), check_display_name(given.display_name)
-        password_hash = await request.app[staff_auth_key].hashers.hash_new(password, (username, display_name))
+        password_hash = await request.app[staff_auth_key].hashers.hash_new(
+            password, (username, display_name), service_names(resources(request).config)
+        )
     except PasswordRefused as error:
         raise _password_refused(error) from None
     except ValueError as error:
@@ -194,7 +196,9 @@ async def _change(
     auth = request.app[staff_auth_key]
     try:
         password_hash = (
-            await auth.hashers.hash_new(password, (username, display_name)) if password is not None else None
+            await auth.hashers.hash_new(password, (username, display_name), service_names(resources(request).config))
+            if password is not None
+            else None
         )
     except PasswordRefused as error:
         raise _password_refused(error) from None

@@ -1,6 +1,8 @@
 """What a new staff password may not be: too short, one of the most common passwords (or one with
 digits and symbols around it, or written with @ for a and 0 for o), the account's username or
-display name inside, or nothing but repeats and keyboard, alphabet or number runs.
+display name inside, the service's own name inside (``service.yaml`` ``organisation``, in any of
+its languages: the first word a colleague or an outsider tries), or nothing but repeats and
+keyboard, alphabet or number runs.
 
 The common passwords are a list shipped beside this module (``common_passwords.txt``, its
 sources in its header). zxcvbn, which estimates a password's strength, was weighed and not taken:
@@ -19,6 +21,8 @@ import functools
 import unicodedata
 from collections.abc import Iterable
 from importlib import resources
+
+from bot.config import ServiceConfig
 
 PASSWORD_MIN_CHARS = 8
 
@@ -62,13 +66,25 @@ class PasswordHasName(PasswordRefused):
     code = "password_has_name"
 
 
+class PasswordHasServiceName(PasswordRefused):
+    code = "password_has_service_name"
+
+
 class PasswordPattern(PasswordRefused):
     code = "password_pattern"
 
 
-def check_new_password(password: str, names: Iterable[str | None] = ()) -> str:
+def service_names(config: ServiceConfig) -> tuple[str, ...]:
+    """The names the service goes by, which no staff password may hold: its organisation's, in
+    every language it is configured in."""
+    organisation = config.service.organisation
+    return (organisation.zh_cn, organisation.en)
+
+
+def check_new_password(password: str, names: Iterable[str | None] = (), service: Iterable[str] = ()) -> str:
     """The password, when it may be chosen now for the account with these ``names`` (its username,
-    its display name); else PasswordRefused, the first reason in the order of the module's doc."""
+    its display name) at the service with these names (:func:`service_names`); else
+    PasswordRefused, the first reason in the order of the module's doc."""
     if len(password) < PASSWORD_MIN_CHARS:
         raise PasswordTooShort(f"the password must have at least {PASSWORD_MIN_CHARS} characters")
     folded = _fold(password)
@@ -79,15 +95,27 @@ def check_new_password(password: str, names: Iterable[str | None] = ()) -> str:
         )
     bare = {spelling.translate(_NAME_SEPARATORS) for spelling in spellings}
     for name in names:
-        key = _fold(name or "").translate(_NAME_SEPARATORS)
-        if len(key) >= (3 if key.isascii() else 2) and any(key in p or key[::-1] in p for p in bare):
+        if _holds(bare, name or "", backwards=True):
             raise PasswordHasName("the password contains the username or the display name: choose one without them")
+    for name in service:
+        if _holds(bare, name, backwards=False):
+            raise PasswordHasServiceName("the password contains the service's name: choose one without it")
     if _only_repeats_and_runs(folded):
         raise PasswordPattern(
             "the password is only a repeated character, a repeated part or a keyboard, alphabet or number"
             " sequence: choose a phrase of a few unrelated words"
         )
     return password
+
+
+def _holds(spellings: set[str], name: str, *, backwards: bool) -> bool:
+    """Whether one of the password's ``spellings`` (folded, without separators) holds ``name``
+    (or, ``backwards``, its letters reversed); a name shorter than 3 letters (2 Chinese characters)
+    is too common a piece to refuse."""
+    key = _fold(name).translate(_NAME_SEPARATORS)
+    if len(key) < (3 if key.isascii() else 2):
+        return False
+    return any(key in spelling or (backwards and key[::-1] in spelling) for spelling in spellings)
 
 
 def _fold(text: str) -> str:

@@ -59,11 +59,11 @@ class PasswordHashers:
         then takes as long to refuse as a wrong password."""
         await self.verify(await self._dummy(), password)
 
-    async def hash_new(self, password: str, names: Iterable[str | None] = ()) -> str:
+    async def hash_new(self, password: str, names: Iterable[str | None] = (), service: Iterable[str] = ()) -> str:
         """The stored form of a password chosen now for the account with these ``names`` (its
-        username and display name); PasswordRefused (a ValueError) for one
-        :func:`~bot.staff.password_rules.check_new_password` refuses."""
-        return await self._hash(check_new_password(password, names))
+        username and display name) at the service named ``service``; PasswordRefused (a
+        ValueError) for one :func:`~bot.staff.password_rules.check_new_password` refuses."""
+        return await self._hash(check_new_password(password, names, service))
 
     async def rehash(self, password: str) -> str:
         """The stored form, with the configured cost, of a password that has just been verified."""

@@ -55,6 +55,7 @@ COLUMNS = (
     "客户姓名",
     "客户姓氏",
     "联系电话",
+    "分机号",
     "答复时限",
     "处理人",
     "状态",
@@ -64,7 +65,7 @@ COLUMNS = (
     "投诉等级",
     "客户类别",
 )
-COLUMN_WIDTHS = (18, 17, 9, 12, 12, 10, 24, 40, 10, 8, 14, 17, 12, 8, 8, 17, 10, 10, 10)
+COLUMN_WIDTHS = (18, 17, 9, 12, 12, 10, 24, 40, 10, 8, 14, 8, 17, 12, 8, 8, 17, 10, 10, 10)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with one of these as a formula: the export prefixes a quote."""
 
@@ -212,6 +213,7 @@ class _Rows:
             row.customer_name or "",
             row.customer_surname or "",
             row.phone or "",
+            (row.extension or "") if row.phone else "",  # an extension goes with its number
             self._local(row.deadline_at),
             handler,
             STATUS_NAMES[status],

@@ -419,6 +419,7 @@ class CaseRow:
     customer_name: str | None
     customer_surname: str | None
     phone: str | None
+    extension: str | None
     deadline_at: dt.datetime | None
     handler: str | None
     status: str
@@ -455,6 +456,7 @@ def case_rows(session: Session, filters: CaseFilter, after_id: int, limit: int) 
         Customer.display_name,
         Customer.surname,
         Complaint.contact_phone,
+        Complaint.contact_extension,
         Complaint.deadline_at,
         _handler(),
         Complaint.status,

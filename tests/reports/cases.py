@@ -110,6 +110,7 @@ async def make_known_cases(client: Any, clock: FixedClock) -> KnownCases:
             customer_id=customer_id,
             description="=1+1 账单多扣了钱",
             contact_phone="13700137000",
+            contact_extension="8021",
             area="老地方",
             district=None,
             category="billing",

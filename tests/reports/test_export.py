@@ -72,6 +72,8 @@ async def test_the_csv_and_the_workbook_hold_every_case(make_client: AppFactory,
         "5",
     )
     assert a["联系电话"] == "13800138000" and a["创建时间"] == "2026-11-23 14:00"
+    # The extension to ask for at the number ("…转8021"), beside it; empty when none was given.
+    assert (a["分机号"], c["联系电话"], c["分机号"]) == ("", "13700137000", "8021")
     assert a["解决时间"] == "2026-11-23 15:00" and a["答复时限"]
     assert (b["区域"], b["处理人"], b["状态"], b["是否按时"], b["解决时间"]) == ("朝阳区", "wang", "已超时", "否", "")
     assert (c["渠道"], c["区域"], c["地址"], c["状态"], c["是否按时"], c["满意度评分"]) == (
@@ -98,12 +100,12 @@ async def test_the_csv_and_the_workbook_hold_every_case(make_client: AppFactory,
     assert response.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = _xlsx_rows(await response.read())
     assert sheet[0][:3] == ["工单号", "创建时间", "渠道"] and len(sheet) == 4
-    assert sheet[1][7] == "小区楼道的垃圾三天没人清理" and sheet[1][12] == "li"
+    assert sheet[1][7] == "小区楼道的垃圾三天没人清理" and sheet[1][13] == "li"
     # Times and ratings are themselves in the workbook: a manager sorts and averages them.
     created = (dt.datetime(2026, 11, 23, 14, 0) - dt.datetime(1899, 12, 30)) / dt.timedelta(days=1)
-    assert abs(float(sheet[1][1]) - created) < 1e-6 and sheet[1][16] == "5"
+    assert abs(float(sheet[1][1]) - created) < 1e-6 and sheet[1][17] == "5"
     # Text stays text in the workbook: never a formula, a phone keeps every digit.
-    assert sheet[3][7] == "=1+1 账单多扣了钱" and sheet[3][10] == "13700137000"
+    assert sheet[3][7] == "=1+1 账单多扣了钱" and sheet[3][10:12] == ["13700137000", "8021"]
     for socket in known.sockets:
         await socket.close()
 

@@ -1,6 +1,7 @@
 """The 人员 tab's API refuses an easy password when a manager adds an account or gives one a new
 password, at the password field with the code the console says in the staff member's language:
-"12345678901234", "passwordpassword", the username repeated, a common password; nothing is
+"12345678901234", "passwordpassword", the username repeated, a common password, the service's
+name; nothing is
 changed and the old password still works."""
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ async def test_an_easy_password_is_refused_at_creation_and_at_a_reset(make_clien
         ("赵敏赵敏在此12345", "password_has_name"),
         ("Password2026!", "password_common"),
         ("woaini1314", "password_common"),
+        ("CustomerServiceCentre2026", "password_has_service_name"),  # service.yaml organisation
     ):
         account = {"username": "zhao.min", "display_name": "赵敏", "role": "agent", "password": password}
         response = await client.post("/api/users", json=account, headers=headers)
@@ -49,6 +51,7 @@ async def test_an_easy_password_is_refused_at_creation_and_at_a_reset(make_clien
         ("王芳的新密码就是王芳", "password_has_name"),
         ("qwertyuiop123", "password_common"),
         ("abcdefghijkl", "password_pattern"),
+        ("我在客户服务中心上班啊", "password_has_service_name"),
     ):
         response = await client.post(f"/api/users/{wang['id']}/password", json={"password": password}, headers=headers)
         assert response.status == 400, password

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.keys import resources
@@ -89,15 +90,18 @@ async def test_another_problem_told_while_the_case_waits_is_on_the_case_the_agen
     assert case["description"].splitlines()[-1] == "还有 电梯也坏了"
 
 
+@pytest.mark.parametrize("landline", ["0755-2688-1234转8021", "0755 2688 1234 ext 8021", "0755-26881234 分机8021"])
 async def test_a_landlines_extension_is_said_back_and_shown_beside_the_number_never_in_it(
-    make_client: AppFactory,
+    make_client: AppFactory, landline: str
 ) -> None:
+    """The chat box is the web chat's only phone box: an extension is typed after the number, as on
+    any channel, in the words a customer uses for one."""
     client = await make_client()
     token, conversation_id = await new_session(client)
     socket = await ChatSocket.open(client, token)
     await socket.until_bot_says("客服代表")
     for text, answer in (
-        ("阳光花园5栋楼上漏水 座机0755-2688-1234转8021", "电话：0755-26881234转8021"),
+        (f"阳光花园5栋楼上漏水 座机{landline}", "电话：0755-26881234转8021"),
         ("对", "投诉编号"),
     ):
         await socket.send(text)
@@ -111,9 +115,9 @@ async def test_a_landlines_extension_is_said_back_and_shown_beside_the_number_ne
     async with resources(client.app).sessions() as session:
         customer_phone = (
             await session.execute(
-                select(Customer.phone).join(Conversation, Conversation.customer_id == Customer.id).where(
-                    Conversation.id == conversation_id
-                )
+                select(Customer.phone)
+                .join(Conversation, Conversation.customer_id == Customer.id)
+                .where(Conversation.id == conversation_id)
             )
         ).scalar_one()
     assert customer_phone in (None, "075526881234")

@@ -77,10 +77,10 @@ async def test_a_customers_message_is_stored_while_a_new_accounts_password_is_ha
     hashing, go_on = asyncio.Event(), asyncio.Event()
     hash_new = hashers.hash_new
 
-    async def held_hash(password: str, names: Iterable[str | None] = ()) -> str:
+    async def held_hash(password: str, names: Iterable[str | None] = (), service: Iterable[str] = ()) -> str:
         hashing.set()
         await go_on.wait()
-        return await hash_new(password, names)
+        return await hash_new(password, names, service)
 
     monkeypatch.setattr(hashers, "hash_new", held_hash)
     adding = asyncio.create_task(

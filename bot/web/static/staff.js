@@ -346,6 +346,7 @@ const Staff = (() => {
     // a new password that is easy to guess (bot/staff/password_rules.py): why, and what to choose instead
     password_common: () => T("是最常见的密码之一(或只在其前后加了数字、符号),很容易被猜中;请改用几个不相干的词组成的一句话"),
     password_has_name: () => T("含有用户名或显示名,很容易被猜中;请改用不含姓名和账号的密码"),
+    password_has_service_name: () => T("含有本服务的名称,很容易被猜中;请改用几个不相干的词组成的一句话"),
     password_pattern: () => T("只是重复的字符、重复的一段或键盘、字母、数字的顺序(如 aaaa、abcabc、123456、qwerty),很容易被猜中;请改用几个不相干的词组成的一句话"),
     forbidden_phrase: (p) => (p.suggestion ? T("含有服务忌语「{0}」,请改说「{1}」", p.forbidden, p.suggestion) : T("含有服务忌语「{0}」", p.forbidden)),
   };

@@ -671,6 +671,33 @@ const Standards = (() => {
     return warnings;
   }
 
+  // The appeal's deadline ({hours, clock?} or {working_days}), or none (null: the case keeps its
+  // time): an empty number is none.
+  function appealRule(body, id, rerender) {
+    const rule = body.appeal || {};
+    const kind = rule.working_days !== undefined && rule.working_days !== null ? "working_days" : "hours";
+    return el("span", { "data-path": "deadlines.appeal" },
+      el("input", { type: "number", id: "appeal-deadline", min: kind === "hours" ? "0.5" : "1", max: kind === "hours" ? "720" : "30",
+        step: kind === "hours" ? "0.5" : "1", class: "narrow", value: String(rule[kind] ?? ""), "aria-label": T("申诉答复时限"),
+        oninput: (event) => {
+          body.appeal = event.target.value === "" ? null : { ...(body.appeal || {}), [kind]: Number(event.target.value) };
+          touched(id);
+        } }), " ",
+      select([["hours", T("小时")], ["working_days", T("个工作日")]], kind, { id: "appeal-unit", "aria-label": T("单位"), onchange: (event) => {
+        const value = rule[kind];
+        body.appeal = value === undefined || value === null ? null
+          : { [event.target.value]: event.target.value === "working_days" ? Math.max(1, Math.round(value)) : value };
+        rerender();
+      } }),
+      kind === "hours" ? [" ", select([["", T("按默认计时")], ["business_hours", T("只计服务时间")], ["wall", T("自然时间")],
+        ["around_the_clock", T("全天候(不顺延到服务时间)")]], rule.clock || "", { "aria-label": T("计时方式"), "data-path": "deadlines.appeal.clock",
+        onchange: (event) => {
+          if (!body.appeal) return;
+          if (event.target.value) body.appeal.clock = event.target.value; else delete body.appeal.clock;
+          touched(id);
+        } })] : null);
+  }
+
   function deadlinesEditor(body, id) {
     const warnings = el("ul", { id: "deadline-warnings", class: "notice std-warnings", role: "status" });
     const warn = () => {
@@ -704,7 +731,14 @@ const Standards = (() => {
           "data-path": "deadlines.clock", onchange: (event) => { body.clock = event.target.value; touched(id); } })),
         field(T("时限取整到"), el("span", {}, el("input", { type: "number", min: "1", max: "60", class: "narrow", value: String(body.round_to_minutes ?? 30),
           "data-path": "deadlines.round_to_minutes", oninput: (event) => { body.round_to_minutes = Number(event.target.value); touched(id); } }),
-          T(" 分钟")))),
+          T(" 分钟"))),
+        field(T("申诉答复时限"), appealRule(body, id, rerender), T("客户申诉后值班主管答复的时限,早于原时限时改用;留空则不改原时限")),
+        field(T("延长时限至少"), el("span", {}, el("input", { type: "number", min: "0.5", max: "720", step: "0.5", class: "narrow",
+          value: String(body.extension_min_hours ?? 1), "data-path": "deadlines.extension_min_hours",
+          oninput: (event) => { body.extension_min_hours = Number(event.target.value); touched(id); } }), T(" 小时"))),
+        field(T("每个投诉最多延长"), el("span", {}, el("input", { type: "number", min: "1", max: "20", class: "narrow",
+          value: String(body.extensions_per_case ?? 3), "data-path": "deadlines.extensions_per_case",
+          oninput: (event) => { body.extensions_per_case = Number(event.target.value); touched(id); } }), T(" 次")))),
         el("div", { class: "std-field" }, el("span", { class: "std-label", text: T("紧急客户类别(优先排队,通知客户经理)") }),
           el("div", { class: "std-checks", "data-path": "deadlines.urgent_tiers" }, body.tiers.map((t) => el("label", { class: "check" },
             el("input", { type: "checkbox", title: t, checked: (body.urgent_tiers || []).includes(t), onchange: (event) => {
