@@ -13,7 +13,7 @@ from bot.channels.text_input import TRUNCATION_MARK, TextRejected, check_text, c
 from bot.core.messages import ChannelName, InboundMessage, MessageKind
 
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+DIRECTION_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 ANY_CHARACTER = st.characters(codec=None, categories=None)
 
 
@@ -104,3 +104,12 @@ def test_whatever_arrives_what_is_accepted_can_be_stored(text: str, max_chars: i
         for value in (cleaned.text, cleaned.sender_name or ""):
             assert not DIRECTION_CONTROLS.search(value)
             value.encode("utf-8")  # what both databases need
+
+
+@pytest.mark.parametrize("mark", ["\u200f", "\u200e", "\u061c"])
+def test_direction_marks_are_removed_so_a_phone_reads_in_the_order_typed(mark: str) -> None:
+    text = f"{mark}138 0013 8000"
+    assert check_text(text, 2000) == "138 0013 8000"
+    cleaned = clean_inbound(inbound(text, name=f"{mark}Li Lei"), 2000)
+    assert cleaned is not None and (cleaned.text, cleaned.sender_name) == ("138 0013 8000", "Li Lei")
+    assert check_text(f"电话{mark}138{mark}0013 8000", 2000) == "电话1380013 8000"

@@ -10,9 +10,11 @@ Two ways to use it, by whether the sender can be told:
 Either way, what is stored never holds NUL or other control characters (tab, line feed and
 carriage return excepted), nor unpaired UTF-16 surrogates: PostgreSQL refuses NUL, both
 databases refuse unpaired surrogates, and the control characters are never meant. Nor does it
-hold bidirectional embedding, override or isolate controls (U+202A–202E, U+2066–2069): both
-functions remove them, so the text stored is the text the console shows, in the order its
-characters were typed ("\u202e道知不我\u202c" is stored and shown as 道知不我, never shown as 我不知道).
+hold bidirectional embedding, override or isolate controls (U+202A–202E, U+2066–2069) nor the
+invisible direction marks (left-to-right and right-to-left marks U+200E, U+200F, the Arabic letter
+mark U+061C): both functions remove them, so the text stored is the text the console shows, in the
+order its characters were typed ("\u202e道知不我\u202c" is stored and shown as 道知不我, never
+shown as 我不知道; "\u200f138 0013 8000" as 138 0013 8000, never as 8000 0013 138).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ TRUNCATION_MARK = "…"
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_DIRECTION_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Letters that render as nothing; whitespace and format characters (zero-width space and
 # joiners, word joiner, BOM, bidi marks, soft hyphen) are recognised by their category.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
@@ -40,7 +42,7 @@ class TextRejected(ValueError):
 
 def clean_text(text: str) -> str:
     """``text`` without control characters (but tab, line feed, carriage return), direction
-    controls and unpaired surrogates; a surrogate pair is joined into the character it encodes."""
+    controls and marks, and unpaired surrogates; a surrogate pair is joined into the character it encodes."""
     if _SURROGATES.search(text):
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
     return _DIRECTION_CONTROLS.sub("", _CONTROLS.sub("", text))
@@ -52,7 +54,7 @@ def is_blank(text: str) -> bool:
 
 
 def check_text(text: object, max_chars: int, name: str = "text") -> str:
-    """``text`` as given, without direction controls, if it may be stored as a customer's message.
+    """``text`` as given, without direction controls and marks, if it may be stored as a customer's message.
 
     Raises :class:`TextRejected` naming the problem: not a string, control characters or
     unpaired surrogates, nothing visible, or longer than ``max_chars`` characters.
