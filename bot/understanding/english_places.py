@@ -16,6 +16,11 @@ from bot.understanding.patterns import alternation
 # A pinyin name may carry an apostrophe ("Xi'an Road"); a contraction is not a name ("It's").
 _SPACE_BEFORE_COMMA = re.compile(r"\s+,")
 _CAPITALISED = r"(?![A-Za-z]+'(?:s|m|re|ll|ve|d|t)\b)[A-Z][a-z'\-]+"
+# Python's ``re`` tries a pattern again from every word: an unbounded run of units ("rm 1 rm 1 …")
+# read again from each of its units costs the square of its length, and a 20,000-character message
+# froze the server. No address has more units than this (flat, floor, block, tower, building, phase),
+# so a try reads at most this many, and a search costs time in proportion to the text.
+_MOST_UNITS = 6
 
 
 class EnglishPlaceFinder:
@@ -27,18 +32,20 @@ class EnglishPlaceFinder:
         units = alternation(gazetteer.english_unit_words)
         one_unit = _one_unit(gazetteer)
         # "Sunshine Garden , Block 3 , Flat 12 B": a comma may have a space before it.
-        unit = rf"(?:\s*,?\s+{one_unit})" if units else "(?!)"
+        # Spaces split one way only ("\s*,?\s+" splits a run of spaces every way, at every unit).
+        unit = rf"(?:(?:\s*,)?\s+{one_unit})" if units else "(?!)"
+        units_after = rf"{unit}{{0,{_MOST_UNITS}}}"
         # Written smallest first too ("Room 1203, Building 5, Sunshine Garden").
         joiners = alternation(gazetteer.english_unit_joiners)
         # "building 3 of Sunshine Garden".
         joined = rf"(?:\s+(?i:{joiners}))?" if joiners else ""
-        units_before = rf"(?:{one_unit}{joined},?\s+)*" if units else ""
+        units_before = rf"(?:{one_unit}{joined},?\s+){{0,{_MOST_UNITS}}}" if units else ""
         not_names = alternation(gazetteer.english_not_place_words)
         word = rf"(?!(?:{not_names})\b){_CAPITALISED}" if not_names else _CAPITALISED
         names = rf"(?:{word}\s+){{1,3}}"
         patterns = []
         if streets:
-            patterns.append(rf"(?:\d+[A-Za-z]?\s+)?{names}(?:{streets})\b\.?{unit}*")
+            patterns.append(rf"(?:\d+[A-Za-z]?\s+)?{names}(?:{streets})\b\.?{units_after}")
         parts = alternation(gazetteer.english_estate_parts)
         # "Sunshine Garden clubhouse", "Sunshine Garden north gate".
         part = rf"(?:\s+(?i:{parts})\b)?" if parts else ""
@@ -49,7 +56,7 @@ class EnglishPlaceFinder:
         if estates:
             if parts and joiners:
                 # "the north gate of Sunshine Garden": the part first, then the estate it is of.
-                patterns.append(rf"(?i:{parts})\s+(?i:{joiners})\s+{names}(?:{estates})\b{bare}{unit}*")
+                patterns.append(rf"(?i:{parts})\s+(?i:{joiners})\s+{names}(?:{estates})\b{bare}{units_after}")
                 # "east gate of Bishuiwan": a part of an estate named in pinyin, with no estate word.
                 patterns.append(rf"(?i:{parts})\s+(?i:{joiners})\s+(?:{word}\s+){{0,2}}{word}\b")
             blocks = alternation(gazetteer.english_block_words)
@@ -60,17 +67,19 @@ class EnglishPlaceFinder:
                     rf"{units_before}{names}(?:{blocks})\b,?\s+{word}(?:\s+{word}){{0,2}}"
                     r"(?=\s*(?:$|[,.;:!?()]|\+?\d))"
                 )
-            patterns.append(rf"{units_before}{names}(?:{estates})\b{part}{bare}{unit}*")
+            patterns.append(rf"{units_before}{names}(?:{estates})\b{part}{bare}{units_after}")
         if units:
             # "Flat 5C, Block 2, Taikoo Shing", "unit 2301 The Harbourside": an estate named by its
             # capitalised words alone, after the flat, floor and block.
-            patterns.append(rf"{one_unit}{unit}*,?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b")
+            patterns.append(rf"{one_unit}{units_after},?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
         # Written in lower case after "i live" and with its unit ("i live sunshine garden block 2").
         triggers = alternation(gazetteer.english_address_triggers)
         lower_word = rf"(?!(?i:{not_names})\b)[a-z][a-z'\-]*" if not_names else r"[a-z][a-z'\-]*"
         self._lower_case = (
-            re.compile(rf"\b(?i:{triggers})\s+(?P<place>(?:{lower_word}\s+){{1,3}}?(?i:{estates})\b{unit}+)")
+            re.compile(
+                rf"\b(?i:{triggers})\s+(?P<place>(?:{lower_word}\s+){{1,3}}?(?i:{estates})\b{unit}{{1,{_MOST_UNITS}}})"
+            )
             if triggers and estates and units
             else None
         )
@@ -78,7 +87,7 @@ class EnglishPlaceFinder:
         # the clause's end.
         self._lower_after_units = (
             re.compile(
-                rf"\b(?i:{triggers})[\s:]+(?P<place>{one_unit}{unit}*,?\s+(?:{lower_word}\s+){{0,3}}{lower_word})"
+                rf"\b(?i:{triggers})[\s:]+(?P<place>{one_unit}{units_after},?\s+(?:{lower_word}\s+){{0,3}}{lower_word})"
                 r"(?=\s*(?:$|[,.;!?]))"
             )
             if triggers and units
@@ -94,7 +103,7 @@ class EnglishPlaceFinder:
         named = rf"|(?:(?i:the)\s+)?(?:{any_case}\s+){{1,3}}(?i:{estates})\b" if estates else ""
         self._lower_estate = (
             re.compile(
-                rf"\b{one_unit}{unit}*,?\s+(?:(?i:the)\s+{any_case}(?:\s+{any_case}){{0,2}}"
+                rf"\b{one_unit}{units_after},?\s+(?:(?i:the)\s+{any_case}(?:\s+{any_case}){{0,2}}"
                 rf"(?=\s*(?:$|[,.;:!?()]|\+?\d)|\s+(?i:{not_estate})\b){named})"
             )
             if units

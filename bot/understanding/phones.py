@@ -40,7 +40,7 @@ _CUE_REACH = 8
 _REGION_CUE_REACH = 12
 """The same for a Hong Kong or Macao number, whose eight digits are valid for fewer numbers than a
 local one's seven or eight: further, as English says it ("the phone is 9876 5433")."""
-_ONLY_SEPARATORS = re.compile(r"[\s\W_]*")
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 _LETTER_FOR_DIGIT = re.compile(r"(?<=\d)[OoIl](?=\d)")
 """A letter O (for 0) or I or l (for 1) between digits."""
 _MOBILE_DIGITS = 11
@@ -253,12 +253,22 @@ def _local_numbers(text: str, cues: Sequence[str], reach: int = _CUE_REACH) -> l
         return []
     lowered = text.lower()
     found: list[str] = []
+    # Alone: no letter or digit before or after it (found once: a long text holds thousands of numbers).
+    first = last = -1
     for match in _LOCAL_NUMBER.finditer(text):
+        if first < 0:
+            first, last = _first_word_character(text), len(text) - 1 - _first_word_character(text[::-1])
         before = lowered[max(0, match.start() - reach) : match.start()]
-        alone = _ONLY_SEPARATORS.fullmatch(text[: match.start()] + text[match.end() :]) is not None
+        alone = match.start() <= first and last < match.end()
         if alone or any(cue in before for cue in cues):
             found.append("".join(ch for ch in match.group() if ch.isdigit()))
     return found
+
+
+def _first_word_character(text: str) -> int:
+    """Where the first letter or digit of ``text`` is; its length when it has none."""
+    found = _WORD_CHARACTER.search(text)
+    return len(text) if found is None else found.start()
 
 
 _MOST_TAIL_DIGITS = 4
@@ -318,14 +328,10 @@ class TailPutRight:
         if len(view) != len(text):
             return self._put_right_in(text, text), self._put_right_in(view, view)
         spans = self._spans(view)
-        for start, end, meant in reversed(spans):
-            text, view = text[:start] + meant + text[end:], view[:start] + meant + view[end:]
-        return text, view
+        return _rewritten(text, spans), _rewritten(view, spans)
 
     def _put_right_in(self, text: str, view: str) -> str:
-        for start, end, meant in reversed(self._spans(view)):
-            text = text[:start] + meant + text[end:]
-        return text
+        return _rewritten(text, self._spans(view))
 
     def _spans(self, view: str) -> list[tuple[int, int, str]]:
         """Where in ``view`` a number and its digits put right stand, and the number meant."""
@@ -365,6 +371,19 @@ def _phones(text: str, region: str, types: frozenset[int], most: int) -> list[st
                 if len(found) >= most:
                     return found
     return found
+
+
+def _rewritten(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` with each of ``spans`` (in order, apart) written as its third item, in one pass."""
+    if not spans:
+        return text
+    pieces: list[str] = []
+    at = 0
+    for start, end, meant in spans:
+        pieces += (text[at:start], meant)
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def with_ascii_digits(text: str) -> str:

@@ -9,8 +9,9 @@ that cannot be in a place name, so "我刚才说了，海淀区中关村大街�
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -44,6 +45,10 @@ its building number ("锦绣江南6栋", "蓝湾半岛3号楼") or, after a dist
 ("福田区香蜜湖一号")."""
 _BUILDING_NAME_CHARS = 4
 """The most characters of a named building's name before its ending ("金星阁", "海景轩")."""
+_MOST_OPENERS = 4
+"""The most words opening an answer before an estate's name ("嗯 不好意思 应该是 阳光花园"): tried
+again after every space, an unbounded run of them ("嗯 嗯 嗯 …") would be read again from each of its
+words, the square of its length."""
 _PROBLEM_CUE_GAP = 4
 """Characters that may come between a word saying where the problem is and the place ("问题在隔壁金地广场")."""
 _AFTER_A_PHONE = re.compile(r"(?<!\d)(?:\d[\-]?){10,}\d[ \t,，、]+$")
@@ -102,6 +107,7 @@ class _Kind(Enum):
 
 
 _ESTATE_KINDS = frozenset({_Kind.PLACE, _Kind.BRAND, _Kind.ESTATE})
+_DIVISION_KINDS = frozenset({_Kind.CITY, _Kind.DISTRICT, _Kind.DIVISION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +116,28 @@ class _Anchor:
     end: int
     kind: _Kind
     district: str | None
+
+
+class _Overlaps:
+    """Which anchors a span overlaps, of many (a long message has thousands): anchors are a few
+    characters long, so only those starting shortly before the span are compared."""
+
+    def __init__(self, anchors: Iterable[_Anchor]) -> None:
+        self._anchors = sorted(anchors, key=lambda anchor: anchor.start)
+        self._starts = [anchor.start for anchor in self._anchors]
+        self._longest = max((anchor.end - anchor.start for anchor in self._anchors), default=0)
+
+    def any(self, start: int, end: int) -> bool:
+        """Some anchor overlaps ``start``-``end`` (one of no width, strictly inside it)."""
+        first = bisect.bisect_left(self._starts, start - self._longest)
+        last = bisect.bisect_left(self._starts, end)
+        return any(start < anchor.end for anchor in self._anchors[first:last])
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    """``position`` is strictly inside one of ``spans`` (apart from one another, in order)."""
+    index = bisect.bisect_left(spans, (position,)) - 1
+    return index >= 0 and position < spans[index][1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +364,7 @@ class PlaceFinder:
         after_triggers = f"|(?<=[{re.escape(trigger_ends)}])" if trigger_ends else ""
         self._lone_estate_re = (
             re.compile(
-                rf"(?:^|(?<=[{_PUNCTUATION}]){after_triggers})(?:(?:{lone_openers})[ \t]*)*"
+                rf"(?:^|(?<=[{_PUNCTUATION}]){after_triggers})(?:(?:{lone_openers})[ \t]*){{0,{_MOST_OPENERS}}}"
                 rf"(?P<name>{lone_char}{{{fewest},{most}}}?(?:{estate_words}))"
                 rf"(?:{lone_after})*(?=$|[{_PUNCTUATION}])"
             )
@@ -545,18 +573,24 @@ class PlaceFinder:
                     anchors.append(_Anchor(start, match.end(), _Kind.ESTATE, None))
         # "太古城 金星阁 15楼": an estate said as a pause of its own starts the parts typed after it, even with
         # a character that stops an address elsewhere in its name (``_spans`` keeps it only with them).
-        for lone in lone_estates:
-            start, end = lone.span("name")
-            if not any(anchor.start < end and start < anchor.end for anchor in anchors):
-                anchors.append(_Anchor(start, end, _Kind.ESTATE, None))
-        for typed_on in self._estates_typed_on(text):
-            start, end = typed_on.span("name")
+        # Each list's matches are apart from one another, so each is compared only with what was found before it.
+        if lone_estates:
+            found = _Overlaps(anchors)
+            anchors.extend(
+                _Anchor(start, end, _Kind.ESTATE, None)
+                for start, end in (lone.span("name") for lone in lone_estates)
+                if not found.any(start, end)
+            )
+        typed_on = [match.span("name") for match in self._estates_typed_on(text)]
+        if typed_on:
             # "太平花园3栋": not 平花园, found after the 太 that stops a name elsewhere.
             anchors = [
-                anchor for anchor in anchors if not (anchor.kind is _Kind.ESTATE and start < anchor.start < end)
+                anchor for anchor in anchors if anchor.kind is not _Kind.ESTATE or not _inside(typed_on, anchor.start)
             ]
-            if not any(anchor.start < end and start < anchor.end for anchor in anchors):
-                anchors.append(_Anchor(start, end, _Kind.ESTATE, None))
+            found = _Overlaps(anchors)
+            anchors.extend(
+                _Anchor(start, end, _Kind.ESTATE, None) for start, end in typed_on if not found.any(start, end)
+            )
         if self._building_re is not None:
             for match in self._building_re.finditer(text):
                 anchors.append(_Anchor(match.start(), match.end(), _Kind.BUILDING, None))
@@ -570,19 +604,19 @@ class PlaceFinder:
         brand begins a district's name ("越秀区") or is only the company ("恒大的物业", "恒大物业")."""
         assert self._brand_re is not None
         found: list[_Anchor] = []
+        trigger_ends: set[int] | None = None
+        divisions: _Overlaps | None = None
         for match in self._brand_re.finditer(text):
-            after_trigger = any(trigger.end() == match.start() for trigger in triggers) or bool(
+            if trigger_ends is None or divisions is None:
+                trigger_ends = {trigger.end() for trigger in triggers}
+                divisions = _Overlaps(anchor for anchor in anchors if anchor.kind in _DIVISION_KINDS)
+            after_trigger = match.start() in trigger_ends or bool(
                 _AFTER_A_PHONE.search(text, max(0, match.start() - _PHONE_WINDOW), match.start())
             )
             end = self._brand_estate_end(text, match, after_trigger)
             if end is None:
                 continue
-            if any(
-                anchor.kind in (_Kind.CITY, _Kind.DISTRICT, _Kind.DIVISION)
-                and anchor.start < end
-                and match.start() < anchor.end
-                for anchor in anchors
-            ):
+            if divisions.any(match.start(), end):
                 continue
             found.append(_Anchor(match.start(), end, _Kind.BRAND, None))
         return found
@@ -655,7 +689,7 @@ class PlaceFinder:
             if anchor.kind in (_Kind.DISTRICT, _Kind.DIVISION) and (named_number := self._named_number(text, end)):
                 end, parts = named_number, 1
             # A named building comes once, before any building, floor or flat is numbered ("黄埔花园 8期 青桦阁 3楼").
-            named_building_next = anchor.kind in _ESTATE_KINDS or text[:end].endswith(self._estate_endings)
+            named_building_next = anchor.kind in _ESTATE_KINDS or text.endswith(self._estate_endings, 0, end)
             last_part = text[anchor.start : anchor.end]
             while True:
                 match = self._part_re.match(text, end)
@@ -679,7 +713,7 @@ class PlaceFinder:
                 end = match.end()
                 parts += 1
                 last_part = match.group()
-                if self._building_part_re is not None and text[:end].endswith(self._unit_endings):
+                if self._building_part_re is not None and text.endswith(self._unit_endings, 0, end):
                     building_part = self._building_part_re.match(text, end)
                     if building_part is not None:
                         end = building_part.end()  # "5栋楼道里" is 5栋楼道: nothing goes on after it
@@ -705,9 +739,9 @@ class PlaceFinder:
                 self._estate_part_re is not None
                 and (
                     (anchor.kind in (_Kind.PLACE, _Kind.BRAND) and end == anchor.end)
-                    or text[:end].endswith(self._estate_endings)
+                    or text.endswith(self._estate_endings, 0, end)
                     # "星河湾B区地库": a part of the estate after an area of it, not after a house ("12号门口").
-                    or (parts and anchor.kind in _ESTATE_KINDS and text[:end].endswith(self._place_endings))
+                    or (parts and anchor.kind in _ESTATE_KINDS and text.endswith(self._place_endings, 0, end))
                 )
             ):
                 # "阳光花园南门", "翠湖花园停车场": a part of the estate just named ("人民路12号门口" is

@@ -20,8 +20,10 @@ from bot.core.manager_patterns import ManagerPattern
 _UNIT_BREAK = re.compile(
     r"((?:[,!?;:，。！？；：、\n\"“”「」『』《》()（）…~～]|(?<!\d)\.|\.(?!\d)"
     r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])"
-    # a conjunction: "we will refund you 500 and the lift is broken", "您的投诉已解决但是电梯还是坏的"
-    r"|\s*(?<![A-Za-z])(?:and|but|also|plus)(?![A-Za-z])\s*|但是|可是|而且|并且|另外)+)",
+    # a conjunction: "we will refund you 500 and the lift is broken", "您的投诉已解决但是电梯还是坏的";
+    # a few spaces before it at most, as the pattern is tried from each space of a run (each reading
+    # the run to its end would cost the square of its length).
+    r"|\s{0,16}(?<![A-Za-z])(?:and|but|also|plus)(?![A-Za-z])\s*|但是|可是|而且|并且|另外)+)",
     re.IGNORECASE,
 )
 

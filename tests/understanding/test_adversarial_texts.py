@@ -1,0 +1,82 @@
+"""A customer's text as long as SMS, Telegram and WeChat accept (``max_provider_text_chars``, 20,000
+characters) is read in bounded time whatever it repeats, and what it gives at its end is still
+found. Understanding runs on the event loop: a finder tried again from every position of a long run
+costs the square of its length, and one message of "rm 1 rm 1 …" froze every conversation of the
+server (24 s for 12,000 characters; bench/adversarial_understanding.py measures every finder)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from bot.config import ServiceConfig
+from bot.understanding.result import Understanding
+from bot.understanding.service_voice import ServiceVoice
+from bot.understanding.understander import Understander
+
+PROVIDER_LIMIT = 20_000
+CPU_BOUND_S = 2.0
+"""Generous: each of these took 10 to 80 CPU seconds before, and takes under 0.3 now."""
+
+
+def repeated(token: str, size: int = PROVIDER_LIMIT) -> str:
+    return (token * (size // len(token) + 1))[:size]
+
+
+def within_bound(read: Callable[[str], object], text: str) -> None:
+    started = time.process_time()
+    read(text)
+    spent = time.process_time() - started
+    assert spent < CPU_BOUND_S, f"{spent:.1f} s of CPU for {len(text)} characters of {text[:12]!r}…"
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["rm 1 ", "rm 1A ", "5/F ", "G/F ", "rm1 ", "flat 1   ", "Block 1 , ", "12/F Tower 1 of "],
+    ids=["rm 1", "rm 1A", "5/F", "G/F", "rm1", "flat with spaces", "block with commas", "floor tower of"],
+)
+def test_a_run_of_english_flats_and_floors_is_read_in_bounded_time(understander: Understander, token: str) -> None:
+    within_bound(understander.understand, repeated(token))
+
+
+@pytest.mark.parametrize(
+    "token", ["呃 ", "嗯嗯 ", "华侨城 ", "阳光城 ", "碧桂园 ", "太古城 ", "住"], ids=lambda token: token.strip()
+)
+def test_a_run_of_estates_or_the_words_opening_them_is_read_in_bounded_time(
+    understander: Understander, token: str
+) -> None:
+    within_bound(understander.understand, repeated(token))
+
+
+@pytest.mark.parametrize("token", ["  ", "a ", "我 ", "and "], ids=["spaces", "letters", "Chinese", "conjunctions"])
+def test_the_service_voice_is_looked_for_in_a_long_text_in_bounded_time(
+    service_config: ServiceConfig, understander: Understander, token: str
+) -> None:
+    voice = ServiceVoice(service_config.classification.form.service_voice, understander.matchable)
+    within_bound(voice.cut, "漏水" + repeated(token, PROVIDER_LIMIT - 4) + "漏水")
+
+
+@pytest.mark.parametrize(
+    ("run", "end", "address", "phone"),
+    [
+        ("rm 1 ", "我住阳光花园3栋2单元502，电话13800138000", "阳光花园3栋2单元502", "+8613800138000"),
+        ("呃 ", "我住阳光花园3栋2单元502，电话13800138000", "阳光花园3栋2单元502", "+8613800138000"),
+        ("华侨城 ", "我住阳光花园3栋2单元502，电话13800138000", "阳光花园3栋2单元502", "+8613800138000"),
+        (
+            "the ceiling keeps leaking and nobody comes. ",
+            " I live at Flat 5C, Block 2, Taikoo Shing, the water is leaking",
+            "Flat 5C, Block 2, Taikoo Shing",
+            None,
+        ),
+    ],
+    ids=["after english flats", "after openers", "after estates", "an english rant"],
+)
+def test_the_place_and_phone_at_the_end_of_a_long_text_are_still_found(
+    understander: Understander, run: str, end: str, address: str, phone: str | None
+) -> None:
+    text = repeated(run, PROVIDER_LIMIT - len(end)) + end
+    understood: list[Understanding] = []
+    within_bound(lambda text: understood.append(understander.understand(text)), text)
+    assert (understood[0].slots.address, understood[0].slots.phone) == (address, phone)
