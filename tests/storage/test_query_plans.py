@@ -2,7 +2,7 @@
 
 A database holding a seeded history (bench/seed_history.py) serves a web chat customer who files
 a complaint, one who asks for a person, the staff's queue and dashboard, a WeChat delivery's
-window, a provider delivery job's reads, and the minute crons;
+window, a provider delivery job's reads, staff search, and the minute crons;
 every statement they run is captured and explained on the same database. A statement that reads
 a history table (messages, conversations, complaints, …) must find its rows through an index
 that bounds them: on SQLite no ``SCAN`` of such a table and no search of messages by an index
@@ -161,6 +161,10 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
         await database.write(lambda session: deliveries.unfinished_beside(session, 2, BATCH))
         await database.write(lambda session: deliveries.lock_for_attempts(session, range(1, BATCH + 1)))
         await database.write(lambda session: deliveries.lock_next_attempts(session, 1, BATCH))
+        # Staff search for a place and a phone nobody wrote: it reads what the index finds.
+        for query in ("金星阁", "13912345678"):
+            response = await client.get("/api/search", params={"q": query})
+            assert response.status == 200, await response.text()
         ctx = job_ctx(client)
         await reconcile(ctx)
         await supervise(ctx)

@@ -1812,11 +1812,14 @@
     if (q !== $("search-q").value.trim()) return;
     if (!result.ok) { clear(box, el("li", { class: "error", text: Staff.errorText(result, T("搜索失败 ({0})", result.status)) })); return; }
     const hits = result.data.hits || [];
+    // Under 3 characters the server read the newest messages only (and every case's fields): say so.
+    const recent = result.data.recent_only
+      ? el("li", { class: "muted search-recent", text: T("不足3个字只搜索最近的消息,输入3个字以上可搜索全部记录。") }) : null;
     if (!hits.length) {
       // An agent sees others' phones masked, so a full number finds only their own cases: say so.
       const why = state.me.role === "agent" && FULL_PHONE.test(q.replace(/[\s()+-]/g, ""))
         ? el("li", { class: "muted search-phone-hint", text: T("完整号码只能在您接手或解决过的会话中搜索,其他会话可试后4位。") }) : null;
-      clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) }), why);
+      clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) }), why, recent);
       return;
     }
     clear(box, hits.map((hit) => el("li", { "data-conversation": hit.conversation_id },
@@ -1825,7 +1828,7 @@
         el("span", { class: "muted", text: [label("channel", hit.channel), hit.case_number, T("匹配{0}", MATCHED[hit.matched] || hit.matched),
           hit.ts ? formatTime(hit.ts) : null].filter(Boolean).join(" · ") }),
         hit.place ? el("span", { class: "search-place", text: T("地址：{0}", hit.place) }) : null,
-        hit.text ? el("span", { class: "search-text", text: hit.text }) : null))));
+        hit.text ? el("span", { class: "search-text", text: hit.text }) : null))), recent);
   }
 
   // Enter searches at once; typing searches once the agent pauses (2 characters at least).
