@@ -172,7 +172,11 @@ def search_conversations(
     # An agent's query with digits reads the full text of the conversations they handle only: by
     # their ids (a semi-join the planner may start from), not a test of each message found.
     handled = [Message.conversation_id.in_(handled_conversations(agent_id))] if as_masked else []
-    text_matches = _newest_text_matches(session, wanted, in_text, [readable, *handled], limit)
+    text_matches = (
+        _newest_text_matches(session, wanted, in_text, [readable, *handled], limit)
+        if not as_masked or session.execute(handled_conversations(agent_id).limit(1)).first() is not None
+        else []  # an agent who handles no conversation: nothing to read in full
+    )
     if as_masked:
         assert mask is not None
         text_matches = sorted(
