@@ -1,4 +1,4 @@
-"""The index staff search finds its rows through (migration ``0037``), whatever the history.
+"""The index staff search finds its rows through (migration ``0038``), whatever the history.
 
 A search compares with ``LIKE '%…%'``; the index narrows the rows it compares to those holding
 every three-character run (trigram) of the query, so its cost follows the rows found, not the

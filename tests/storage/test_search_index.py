@@ -1,4 +1,4 @@
-"""Staff search through its index (migration 0037): what a search finds follows the rows as they
+"""Staff search through its index (migration 0038): what a search finds follows the rows as they
 are now, a word of three characters or more is found in the whole history, a shorter one in the
 newest messages (and every case's fields), and the console is told which."""
 

@@ -9,8 +9,8 @@ complaint and customer under its id, kept in step by triggers (whoever writes th
 migration that rebuilds one of these tables (``batch_alter_table`` "move and copy") drops its
 triggers: it must create them again (as ``_sqlite_statements`` does).
 
-Revision ID: 0037
-Revises: 0036
+Revision ID: 0038
+Revises: 0037
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import logging
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0037"
-down_revision = "0036"
+revision = "0038"
+down_revision = "0037"
 branch_labels = None
 depends_on = None
 
