@@ -649,7 +649,9 @@ class ComplaintFlow:
         # A case number read out in groups ("TS 2026 1123 ABC DEF") is no English.
         prefix = turn.kit.config.service.case_prefix
         words = without_case_numbers(text, prefix).lower() if case_numbers_in(text, prefix) else text
-        answer = turn.kit.understander.answer_locale(words, so_far, settled)
+        slots = turn.understood.slots if turn.understood is not None else None
+        places = (slots.address, slots.district, slots.region) if slots is not None else ()
+        answer = turn.kit.understander.answer_locale(words, so_far, settled, [place for place in places if place])
         place_told_after_the_problem = settled and _only_a_place_told(turn.understood)
         if (
             answer == ZH_TW

@@ -45,8 +45,11 @@ _CLAUSE_BREAK = re.compile(
 )
 # A space after Chinese is a pause, as a comma is, in text typed or dictated without punctuation
 # ("cnm你们这物业 停车场的灯坏了", "宽带又断了 nmd三天了"); after a digit or a Latin letter it is
-# inside a phrase ("88 号", "the lift").
-_PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])")
+# inside a phrase ("88 号", "the lift"). Cantonese characters outside the basic block are Chinese
+# too (the 㗎 of "痴線㗎 冇熱水", the 𨋢 of "部𨋢").
+_HAN = "\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002a6df"
+_PAUSE = re.compile(rf"(?<=[{_HAN}])\s+(?=[{_HAN}A-Za-z])")
+_SPACE_BEFORE_CHINESE = re.compile(rf"\s+(?=[{_HAN}])")
 # A phone typed, or said digit by digit as voice input writes it ("幺三九幺幺幺幺零零零三"): seven
 # digits or more, too many for a count, a date or an amount.
 # A letter O or l typed for a 0 or a 1 between digits ("1391234O215") is part of the phone too; a
@@ -412,7 +415,7 @@ class ProblemSummary:
         aimed at ("cnm你们这物业") or with more anger stays as typed: an angry pause, left out."""
         if self._abuse is None:
             return clause
-        parts = _PAUSE.split(clause)
+        parts = self._pauses_at_curses(clause)
         changed = False
         angry_only: list[int] = []
         for index, part in enumerate(parts):
@@ -425,6 +428,25 @@ class ProblemSummary:
             # Beside a pause telling the problem ("电梯坏了一周 你们这帮狗东西"), one of only a curse goes.
             parts, changed = [part for index, part in enumerate(parts) if index not in angry_only], True
         return " ".join(parts) if changed else clause
+
+    def _pauses_at_curses(self, clause: str) -> list[str]:
+        """The clause's pauses; a space between a curse ending in a Latin letter or a digit and
+        Chinese is one too ("你哋班on9 冷氣機壞咗", "你们这帮sb 空调坏了"), though after other Latin
+        words it is not ("88 号")."""
+        assert self._abuse is not None
+        parts: list[str] = []
+        for part in _PAUSE.split(clause):
+            read = self._read_as_lower_simplified(part)
+            start = 0
+            if len(read) == len(part):
+                for found in self._abuse.finditer(read):
+                    end = found.end()
+                    space = _SPACE_BEFORE_CHINESE.match(part, end) if read[end - 1].isascii() else None
+                    if space is not None and part[start:end].strip():
+                        parts.append(part[start:end])
+                        start = space.end()
+            parts.append(part[start:])
+        return parts
 
     def _tells_without_anger(self, text: str, locale: str) -> bool:
         """``text`` read alone tells the problem (not only whom it is about) or its story, calmly."""

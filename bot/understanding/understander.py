@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from bot.config import ServiceConfig, Signal
@@ -144,14 +145,17 @@ class Understander:
             traditionaliser=self._traditionaliser,
         )
 
-    def answer_locale(self, text: str, locale: str, settled: bool = False) -> str:
+    def answer_locale(self, text: str, locale: str, settled: bool = False, places: Iterable[str] = ()) -> str:
         """The language to answer ``text`` in, in a conversation in ``locale`` so far: the one it
         is written in; ``locale`` when it is too short to tell or mixes English into Chinese, or
-        is a few English words once the customer has been talking (``settled``)."""
+        is a few English words once the customer has been talking (``settled``). ``places`` are
+        the places it names (its slots), whose characters tell nothing of the writer's script
+        when the rest of it does ("我家在太古城金星閣15樓B室 楼上漏水" is simplified)."""
         message = self._normalise(text)
         if self._pinyin.read(message.folded) is not None:
             return _chinese(locale)  # "shi de": Chinese typed in pinyin
-        answer = answer_locale(message, locale, settled, self._script)
+        read = [normalise(place, self._converter).text for place in places if place]
+        answer = answer_locale(message, locale, settled, self._script, read)
         if answer == ZH_CN and locale == ZH_TW and self._same_in_both_scripts(message):
             return ZH_TW  # "沙田第一城15座": nothing in it says the customer changed script
         if answer == ZH_TW and locale == ZH_CN and settled and not message.traditional_characters:
