@@ -486,6 +486,7 @@ def _waited_too_long(turn: Turn) -> bool:
 
 
 __all__ = [
+    "cases_asked_about",
     "count_unknown_case_numbers",
     "named_case",
     "status_of_open_case",

@@ -214,3 +214,29 @@ def test_how_is_it_going_in_a_new_conversation_is_no_complaint(engine: Conversat
     said = chat.texts(step)
     assert told_cases(said) == ["TS20261123WATER2", "TS20261123LAMP23"], said
     assert step.complaint is None and step.handoff is None and not chat.data.description
+
+
+def test_with_the_duty_supervisor_a_status_question_tells_both_cases(engine: ConversationEngine) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    for text in ("翠湖天地3栋地下车库有煤气味 很浓 13800138000", "对"):
+        chat.send(text)
+    number = chat.data.case_number
+    assert chat.data.escalation_phone_asks and number is not None
+    gas = CaseStatus(
+        CaseStage.WAITING,
+        number,
+        MONDAY_2PM + dt.timedelta(hours=1),
+        area="翠湖天地3栋",
+        category="engineering_repair",
+        problem="翠湖天地3栋地下车库有煤气味 很浓",
+        own=True,
+    )
+    chat.customer = CustomerView(this_case=gas, open_cases=(LAMP, gas), named_cases=(LAMP, gas))
+    for _ in range(2):  # asked again, the same answer: both cases, never only the newest
+        step = chat.send("处理到哪了")
+        said = chat.texts(step)
+        assert told_cases(said) == ["TS20261123LAMP23"] and number in said, said
+        assert "值班主管" in said.splitlines()[-1] and "李娜" in said, said
+    step = chat.send("路灯那个怎么样了")
+    assert told_cases(chat.texts(step)) == ["TS20261123LAMP23"] and number not in chat.texts(step)
