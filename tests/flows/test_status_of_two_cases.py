@@ -240,3 +240,18 @@ def test_with_the_duty_supervisor_a_status_question_tells_both_cases(engine: Con
         assert "值班主管" in said.splitlines()[-1] and "李娜" in said, said
     step = chat.send("路灯那个怎么样了")
     assert told_cases(chat.texts(step)) == ["TS20261123LAMP23"] and number not in chat.texts(step)
+
+
+def test_a_thing_neither_case_is_about_names_neither(engine: ConversationEngine) -> None:
+    """"电梯那个呢" is of the street lamp's category (物业服务) but not about it: both cases are told,
+    rather than the lamp's as if it were the one asked after."""
+    chat = after_the_hand_off(engine)
+    step = chat.send("电梯那个呢")
+    assert told_cases(chat.texts(step)) == ["TS20261123WATER2", "TS20261123LAMP23"], chat.texts(step)
+
+
+def test_that_one_in_cantonese_naming_neither_case_tells_both(engine: ConversationEngine) -> None:
+    chat = after_the_hand_off(engine)
+    step = chat.send("電梯嗰個呢？")
+    assert told_cases(chat.texts(step)) == ["TS20261123WATER2", "TS20261123LAMP23"], chat.texts(step)
+    assert step.complaint is None and step.contact is None
