@@ -1817,6 +1817,10 @@ class HandoffSettings(_Strict):
     def queue_ids(self) -> list[str]:
         return [queue.id for queue in self.queues]
 
+    def fallback_queue(self) -> str:
+        """Where a case goes that no rule and no earlier ticket names (unmatched complaints)."""
+        return REQUIRED_QUEUES[0]
+
     def queue_named(self, name: str) -> str | None:
         """The id of the queue with this name in any language ("工程维修组"), else None."""
         wanted = name.strip().casefold()

@@ -207,7 +207,9 @@
     if (!match) return actor;
     if (Number(match[1]) === state.me.id) return T("我 ({0})", state.me.username);
     const user = state.users.find((u) => u.id === Number(match[1]));
-    return user ? user.display_name || user.username : T("客服 #{0}", match[1]);
+    if (!user) return T("客服 #{0}", match[1]);
+    const name = user.display_name || user.username;
+    return user.active === false ? T("{0} (已停用)", name) : name;
   }
 
   async function claim(ticket) {
