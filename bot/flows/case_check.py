@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from bot.config import Intent, PhraseId
 from bot.core.case_numbers import case_numbers_in, without_case_numbers
-from bot.core.scripts import place_key, place_within
+from bot.core.scripts import place_key
 from bot.core.timeline import TimelineKind
 from bot.flows.data import SET_ASIDE_CASE
 from bot.flows.records import AppealLink, CaseStatus, CaseWriter, HandoffRequest, UnverifiedMention
@@ -25,6 +25,9 @@ _PHONE_TAIL_DIGITS = 4
 _PLACE_CHARS = 4
 """The fewest letters of a registered place that may stand for a phone ("3栋" alone is anyone's
 guess): a shorter one checks as no place, and every answer misses."""
+_PLACE_LEAD_IN_CHARS = 4
+"""Letters an answer may hold besides the registered place ("我家在…", "…302室"): one listing
+several buildings ("阳光花园3栋4栋5栋6栋") to hit one of them is no answer."""
 _DIGITS = frozenset("0123456789")
 
 
@@ -203,7 +206,7 @@ def _checked_place(turn: Turn, case_number: str, case: CaseStatus | None, checke
     registered = case.place_check if case is not None else None
     understood = turn.understood
     said = understood.text if understood is not None else ""
-    if registered and len(place_key(registered)) >= _PLACE_CHARS and place_within(registered, said):
+    if registered and _gives_the_place(said, registered):
         turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=True, by_place=True)
         data.case_placed = case_number
         data.case_check, data.case_check_reasked = None, False
@@ -213,6 +216,12 @@ def _checked_place(turn: Turn, case_number: str, case: CaseStatus | None, checke
     turn.audit(TimelineKind.CASE_PHONE_CHECKED, case_number=case_number, confirmed=False, by_place=True)
     not_confirmed(turn, case_number, checked_for, data.case_check_text or "", exists=case is not None)
     return CheckOutcome.NOT_CONFIRMED
+
+
+def _gives_the_place(said: str, registered: str) -> bool:
+    """``said`` names the whole ``registered`` place, in either script, and little else."""
+    key, answer = place_key(registered), place_key(said)
+    return len(key) >= _PLACE_CHARS and key in answer and len(answer) <= len(key) + _PLACE_LEAD_IN_CHARS
 
 
 def _tells_more(turn: Turn, checked_for: CaseCheckFor) -> bool:

@@ -108,20 +108,25 @@ async def test_a_case_left_without_a_phone_is_told_to_whoever_gives_its_number_a
 async def test_the_place_asked_instead_of_a_phone_tells_nothing_when_it_is_wrong_or_the_case_has_a_phone(
     sms_setup: tuple[Any, Stub],
 ) -> None:
-    """Only the estate ("阳光花园" of 阳光花园3栋) is no proof; and a case left with a phone is asked
-    the same question, but only its phone's digits prove it: the same words whether the case has a
-    phone, has none, or does not exist."""
+    """Only the estate ("阳光花园" of 阳光花园3栋), or every building named at once, is no proof; and a
+    case left with a phone is asked the same question, but only its phone's digits prove it: the
+    same words whether the case has a phone, has none, or does not exist."""
     client, stub = sms_setup
     _, without_phone = await _filed_without_a_phone(client)
-    for sender, text in [(STRANGER, f"{without_phone} 处理到哪了"), ("+8613700137000", "TS20261123ZZZZZZ 处理到哪了")]:
+    lister = "+8613600136000"
+    for sender, text, place in [
+        (STRANGER, f"{without_phone} 处理到哪了", "阳光花园"),
+        ("+8613700137000", "TS20261123ZZZZZZ 处理到哪了", "阳光花园"),
+        (lister, f"{without_phone} 处理到哪了", "阳光花园1栋2栋3栋4栋5栋"),  # every building at once
+    ]:
         await stub.phone_sends(text, sender=sender)
         await _texted(stub, sender, "后四位")
         await stub.phone_sends("没有留电话", sender=sender)
         await _texted(stub, sender, "登记时留下的地址")
-        await stub.phone_sends("阳光花园", sender=sender)
+        await stub.phone_sends(place, sender=sender)
         await _texted(stub, sender, "这次无法为您查询处理情况")
     assert stub.texts_to(STRANGER)[1:] == stub.texts_to("+8613700137000")[1:]
-    assert not any(without_phone in text for text in stub.texts_to(STRANGER))
+    assert not any(without_phone in text for text in stub.texts_to(STRANGER) + stub.texts_to(lister))
 
 
 async def test_a_case_left_with_a_phone_is_not_told_for_its_place(sms_setup: tuple[Any, Stub]) -> None:
