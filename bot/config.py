@@ -275,6 +275,7 @@ class PhraseId(StrEnum):
     # A case number named by a writer not known as its customer: the case's phone checked first.
     VERIFY_CASE_PHONE = "verify_case_phone"
     VERIFY_CASE_PHONE_AGAIN = "verify_case_phone_again"
+    VERIFY_CASE_PLACE = "verify_case_place"
     CASE_NOT_VERIFIED = "case_not_verified"
     CASE_NOT_VERIFIED_WITHDRAWAL = "case_not_verified_withdrawal"
     CASE_NOT_VERIFIED_STATUS = "case_not_verified_status"
@@ -1023,6 +1024,10 @@ class FormRules(_Strict):
     no_phone_words: list[str] = []
     """Words saying the customer has no phone ("我没有手机"): answering the phone question with one,
     the channel is the contact at once (no reassurance: there is no number to persuade them of)."""
+    no_phone_left_words: list[str] = []
+    """Words saying no phone was left on a case ("当时没留电话"): answering ``verify_case_phone``
+    about where a case stands with one (or a ``no_phone_words`` one), the place registered with the
+    case is asked for instead (``verify_case_place``)."""
     shrug_words: list[str] = []
     """Words leaving it to us ("无所谓", "你们自己看着办", "whatever"): answering the phone question
     with one is a refusal, not more of the problem."""

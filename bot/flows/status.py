@@ -13,7 +13,15 @@ from bot.core.messages import OutboundMessage
 from bot.core.phrases import Phrases
 from bot.core.scripts import place_key, places_overlap
 from bot.core.timeline import TimelineKind
-from bot.flows.case_check import CaseCheckFor, ask_case_check, named_status, not_confirmed, proven, unproven_number
+from bot.flows.case_check import (
+    CaseCheckFor,
+    ask_case_check,
+    may_hear_of,
+    named_status,
+    not_confirmed,
+    proven,
+    unproven_number,
+)
 from bot.flows.deadline import BusinessCalendar, describe_moment
 from bot.flows.greeting import greet
 from bot.flows.records import CaseContact, CaseStage, CaseStatus, State
@@ -176,7 +184,9 @@ def _status_by_number(turn: Turn, said: set[str]) -> None:
     (:func:`proven`) at once; any other number (another's case, or one no case has, alike, so that
     typing numbers tells nothing of which cases exist) once the last digits of the case's phone
     are given, asked for here. Not confirmed, nothing of the case is said."""
-    own = next((case for case in turn.customer.named_cases if case.case_number in said and proven(turn, case)), None)
+    own = next(
+        (case for case in turn.customer.named_cases if case.case_number in said and may_hear_of(turn, case)), None
+    )
     if own is not None:
         told_by_number(turn, own)
         return
@@ -204,7 +214,9 @@ def _told_case(turn: Turn) -> CaseStatus | None:
     told = turn.step.data.told_case
     if told is None:
         return None
-    return next((case for case in turn.customer.named_cases if case.case_number == told and proven(turn, case)), None)
+    return next(
+        (case for case in turn.customer.named_cases if case.case_number == told and may_hear_of(turn, case)), None
+    )
 
 
 def _asks_where_the_open_case_stands(turn: Turn, intents: frozenset[Intent], said: set[str]) -> bool:

@@ -593,6 +593,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "接着上次的登记": "Going on with the earlier form",
     "申诉·问投诉编号": "Appeal · ask the case number",
     "核对投诉人·问联系电话后四位": "Check the complainant · ask the phone's last 4 digits",
+    "核对投诉人·未留电话·问登记地址": "Check the complainant · no phone left · ask the address registered",
     "核对投诉人·再问一次": "Check the complainant · ask once more",
     "核对未通过·作为新投诉登记": "Not confirmed · filed as a new complaint",
     "核对未通过·不撤销": "Not confirmed · not withdrawn",
