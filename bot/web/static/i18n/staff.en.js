@@ -391,6 +391,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "说明": "Note",
     "无历史": "No earlier versions",
     "请填写修改说明": "Add a note",
+    "规则 #{0}「{1}」没有设置任何动作:请选择队列、优先级或通知,或勾选“匹配后停止”,或删除这条规则。": "Rule #{0} \"{1}\" does nothing: choose a queue, a priority or a notice, tick \"Stop here\", or delete the rule.",
     "分派规则暂不可用": "Routing rules not available",
     "已保存,版本 {0}": "Saved, version {0}",
     "{0};注意:「{1}」目前没有成员客服,分派到那里的投诉可能无人认领。": "{0}; note: no agent is in \"{1}\" yet: complaints routed there may wait unclaimed.",
