@@ -1444,16 +1444,25 @@
   // to the customer yet (GET /api/conversations/{id} staff_replied). With two open cases the agent
   // ticks which (all ticked at first). Resolves to false (cancelled), true (the one case, or all
   // of them) or the case numbers ticked.
+  // The customer reads the summary as written: one not in their language is pointed out before it goes.
+  function summaryInAnotherLanguage(summary) {
+    const chinese = /[\u3400-\u9fff]/.test(summary);
+    const englishWords = (summary.match(/[A-Za-z]{2,}/g) || []).length;
+    return conversationLocale().startsWith("zh") ? !chinese && englishWords >= 2 : chinese && englishWords < 2;
+  }
+
   function resolveConfirmed(summary) {
     $("resolve-dialog")?.remove();
     const unanswered = Boolean(state.conversation) && !state.conversation.staff_replied;
+    const foreign = summaryInAnotherLanguage(summary);
+    const warned = unanswered || foreign;
     const open = openCases();
     const boxes = open.length < 2 ? [] : open.map((k) => el("input", { type: "checkbox", checked: true, value: k.case_number,
       id: `resolve-case-${k.case_number}` }));
     const ticked = () => boxes.filter((box) => box.checked).map((box) => box.value);
     return new Promise((answer) => {
-      const confirm = el("button", { type: "button", id: "resolve-confirm", class: unanswered ? "danger" : "primary",
-        text: unanswered ? T("仍然标记已解决") : T("标记已解决"), onclick: () => dialog.close("yes") });
+      const confirm = el("button", { type: "button", id: "resolve-confirm", class: warned ? "danger" : "primary",
+        text: warned ? T("仍然标记已解决") : T("标记已解决"), onclick: () => dialog.close("yes") });
       const told = el("p", { id: "resolve-summary-told", class: "muted", text: T("回访时客户会收到这段摘要,请用对客户说的话填写。") });
       const retell = () => {
         const some = ticked().length < boxes.length;
@@ -1475,6 +1484,11 @@
             text: T("还没有任何客服回复过这位客户:客户尚未得到人工答复。") })
           : null,
         el("dl", { class: "form" }, el("dt", { text: T("处理结果摘要") }), el("dd", { text: summary })),
+        foreign
+          ? el("p", { id: "resolve-language", class: "notice bad", role: "alert",
+            text: conversationLocale().startsWith("zh") ? T("这位客户用中文沟通,但摘要不是中文:客户会原样收到这段摘要。")
+              : T("这位客户用英文沟通,但摘要是中文:客户会原样收到这段摘要。") })
+          : null,
         told,
         el("p", { class: "muted", text: T("标记后可用「重新打开…」撤销;客户再次来信时也会重新进入队列。") }),
         el("div", { class: "composer-row" },
@@ -1489,7 +1503,7 @@
       document.body.append(dialog);
       dialog.showModal();
       // Enter confirms; but with nobody having answered the customer, the safe 取消 comes first.
-      $(unanswered ? "resolve-cancel" : "resolve-confirm").focus();
+      $(warned ? "resolve-cancel" : "resolve-confirm").focus();
     });
   }
 

@@ -198,6 +198,8 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "确定将会话 {0} 标记为已解决?": "Mark conversation {0} resolved?",
     "还没有任何客服回复过这位客户:客户尚未得到人工答复。": "No one on the staff has replied to this customer yet: they have had no answer from a person.",
     "标记后可用「重新打开…」撤销;客户再次来信时也会重新进入队列。": "Reopen… undoes it afterwards; if the customer writes again, the conversation goes back to the queue too.",
+    "这位客户用中文沟通,但摘要不是中文:客户会原样收到这段摘要。": "This customer writes Chinese, but the summary is not in Chinese: they will read it as it is.",
+    "这位客户用英文沟通,但摘要是中文:客户会原样收到这段摘要。": "This customer writes English, but the summary is in Chinese: they will read it as it is.",
     "仍然标记已解决": "Mark resolved anyway",
     "明天 {0}": "tomorrow {0}",
     "昨天 {0}": "yesterday {0}",
