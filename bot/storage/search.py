@@ -18,13 +18,14 @@ matches the same messages either way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.core.phones import SPOKEN_DIGITS
+from bot.core.phones import SPOKEN_DIGITS, normalise_phone
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message
 from bot.storage.searchable import simplified
 
@@ -49,6 +50,8 @@ class SearchHit:
 
 _MASKABLE = "*" + SPOKEN_DIGITS
 """Besides digits, what masking may star or hide: a phone spelt in Chinese numerals is masked too."""
+_PHONE_TYPED = re.compile(r"\+?[\d\s()\-]{4,}")
+"""A query that is a phone number alone, however spaced."""
 
 MASKED_CANDIDATES = 500
 """At most this many messages with the query in their full text are read, newest first, to find
@@ -99,7 +102,7 @@ def search_conversations(
     by phone (nor by a place with digits in the query: masking may star a place's digits)."""
     readable = readable_by(queues, agent_id)
     owned = handled_by(agent_id)
-    digits = "".join(ch for ch in query if ch.isdigit())
+    digits = _phone_digits(query)
     # The masked text differs from the full one only where digits (or numerals) are starred.
     as_masked = mask is not None and any(ch.isdigit() or ch in _MASKABLE for ch in query)
     wanted = simplified(query)
@@ -256,3 +259,13 @@ def _masked_matches(
         if conversation_id not in found and wanted in simplified(mask(text) or "").casefold():
             found[conversation_id] = message_id
     return list(found.items())
+
+
+def _phone_digits(query: str) -> str:
+    """The query's digits as a stored phone holds them: a number typed with its country code
+    ("+86 138 1234 5603", "0086…") is found as the engine stores it ("13812345603"; "+852 9123 4567"
+    as "85291234567", inside "+85291234567")."""
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if not _PHONE_TYPED.fullmatch(query.strip()):
+        return digits
+    return normalise_phone(query).removeprefix("+")

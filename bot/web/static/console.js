@@ -1817,7 +1817,8 @@
   // ---------------------------------------------------------------- search and shortcuts
 
   const MATCHED = { case_number: T("编号"), phone: T("电话"), place: T("地址"), text: T("内容") };
-  const FULL_PHONE = /^(86)?1\d{10}$|^0\d{9,11}$/;  // a mobile, or a landline with its area code
+  // a mainland mobile, a landline with its area code, or a Hong Kong or Macau number
+  const FULL_PHONE = /^(0{0,2}86)?1\d{10}$|^0\d{9,11}$|^(0{0,2}85[23])?[2-9]\d{7}$/;
 
   async function runSearch() {
     const q = $("search-q").value.trim();
