@@ -33,6 +33,7 @@ from bot.understanding.patterns import alternation
 from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.service_voice import said, units
+from bot.understanding.threat_clauses import ThreatClauses
 from bot.understanding.tokens import is_chinese
 from bot.understanding.understander import Understander
 
@@ -77,9 +78,9 @@ _ASKING = frozenset({Intent.STATUS_QUERY, Intent.QUESTION})
 _ASKING_FOR_SOMEONE = frozenset({Intent.HUMAN, Intent.SUPERVISOR})
 """A pause only asking for a person or a leader ("叫你们经理出来"): what the customer wants, not
 what went wrong."""
-_THREATS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
-"""A clause threatening the media, a regulator or violence ("再不处理我就打12345") is said back only
-when nothing else tells the problem, as an angry one is."""
+_THREATS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE, Signal.SELF_HARM})
+"""A clause threatening the media, a regulator, violence or the customer's own life ("再不处理我就打12345",
+"我就不活了") is said back only when nothing else tells the problem, as an angry one is."""
 _PRAISING = frozenset({Intent.PRAISE, Intent.THANKS})
 _STORY_SIGNALS = frozenset({Signal.REPEAT})
 """Signals that tell the problem's story ("打了五次电话了"), not something besides the problem."""
@@ -134,6 +135,9 @@ class ProblemSummary:
         self._follower = re.compile(rf"\s*(?:{followers})(?![A-Za-z])\s*", re.IGNORECASE) if followers else None
         self._guard = guard
         self._rules = rules
+        self._threat_clauses = ThreatClauses(
+            rules.threat_conditions, rules.threat_consequences, rules.threat_openers, understander.simplified
+        )
         self._is_bare_complaint_mention = is_bare_complaint_mention
         self._tail_put_right = tail_put_right
         # Not the digits that choose an item to correct ("2" is the phone): "…单元 1102 电话138…".
@@ -457,16 +461,30 @@ class ProblemSummary:
         return (about_it and not understood.vague) or _tells_the_story(understood)
 
     def _without_threats(self, clause: str, locale: str) -> str:
-        """The clause without its pauses that only threaten (``media_legal``, ``violence``: "再不修我就
-        找媒体曝光", "I'll go to the media") when the rest tells the problem; a pause telling the
-        problem too ("再不修电梯我就找媒体曝光") stays as typed, and so does a threat said alone."""
+        """The clause without its pauses that only threaten (``media_legal``, ``violence``, ``self_harm``:
+        "我要去消协告你们", "I'll go to the media") nor the threats in its pauses, whatever they threaten
+        (``form.threat_conditions``: "…再不来清理我就打12345投诉你们", "再不修我就拿刀去物业办公室砍人 水管爆了三天了"
+        is 水管爆了三天了), when the rest tells the problem; a threat said alone ("再不修电梯我就找媒体曝光")
+        stays as typed."""
         if not clause:
             return clause
-        parts = units(clause)
+        parts: list[tuple[str, str]] = []
+        threats: list[int] = []
+        for unit, after in units(clause):
+            start = self._threat_clauses.start(unit)
+            if start is not None and unit[:start].strip():
+                parts.append((unit[:start], after))  # "电梯坏了三天了再不修我就曝光": the problem before it
+            if start is not None:
+                threats.append(len(parts))
+                parts.append((unit[start:], after))
+            else:
+                parts.append((unit, after))
         if len(parts) < 2:
             return clause
-        threats = [
-            index for index, (unit, _) in enumerate(parts) if unit.strip() and self._only_threatens(unit, locale)
+        threats += [
+            index
+            for index, (unit, _) in enumerate(parts)
+            if index not in threats and unit.strip() and self._only_threatens(unit, locale)
         ]
         if not threats:
             return clause

@@ -19,7 +19,7 @@ from bot.understanding.normalise import (
 )
 from bot.understanding.pinyin import PinyinReader
 from bot.understanding.result import Slots, Understanding
-from bot.understanding.rules import Rules
+from bot.understanding.rules import Part, Rules
 from bot.understanding.slots import SlotExtractor
 from bot.understanding.tokens import Dictionary, Segmenter, load_dictionary
 
@@ -76,6 +76,7 @@ class Understander:
         self._traditionaliser = traditionaliser
         self._pinyin = pinyin or PinyinReader({})
         self._script = script
+        self._over_last = rules.over_messages_last()
         # The flow asks for a message's answer language right after understanding it: the
         # normalised text is kept for that (one text and its form, swapped at once).
         self._last: tuple[str, Normalised] | None = None
@@ -262,6 +263,24 @@ class Understander:
             signals=signals,
             slots=self._slots.extract(text, traditional=detected == ZH_TW),
         )
+
+
+    def signals_over_messages(self, earlier: Iterable[str], text: str) -> frozenset[Signal]:
+        """The signals ``text`` tells together with what the customer told ``earlier`` in the
+        conversation (a signal's ``over_messages`` sets: "里面困了人！！" after "电梯"); none when
+        ``text`` has no keyword of a set's last group."""
+        matchable = self.matchable(text)
+        if not any(word in matchable for word in self._over_last):
+            return frozenset()
+        now = self._parts(text)
+        if not now:
+            return frozenset()
+        told: frozenset[Part] = frozenset().union(*(self._parts(piece) for piece in earlier))
+        return self._rules.told_over(now, told)
+
+    def _parts(self, text: str) -> frozenset[Part]:
+        matchable = self._misspellings.correct(normalise(text, self._converter).text)
+        return self._rules.apply(self._segmenter.segment(matchable), len(text.strip())).parts
 
 
 def _chinese(locale: str) -> str:
