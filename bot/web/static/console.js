@@ -430,7 +430,7 @@
         el("dt", { text: T("姓名") }), el("dd", { id: "customer-name", text: customer.display_name || addressedAs(customer) || "—" }),
         el("dt", { text: T("电话") }), el("dd", { id: "customer-phone", text: customer.phone || "—" }),
         el("dt", { text: T("渠道") }), el("dd", { id: "customer-channels",
-          text: (customer.channels || []).map((c) => label("channel", c)).join("、") || "—" }),
+          text: StaffI18n.list((customer.channels || []).map((c) => label("channel", c))) || "—" }),
         el("dt", { text: T("客户类别") }), el("dd", { id: "customer-tier", "data-tier": customer.tier, text: tierName(customer) })),
       state.me.role === "agent" ? null : tierPicker(id, customer, pending),
       el("h3", { text: T("历史会话 ({0}{1})", cases.length, cases.length >= customer.limit ? "+" : "") }),
@@ -1037,7 +1037,7 @@
   function caseForm(c, channel, appealed) {
     const rows = [
       [T("编号"), c.case_number], [T("类别"), categoryName(c.category)],
-      [T("其他问题类别"), (c.other_categories || []).map(categoryName).join("、")],
+      [T("其他问题类别"), StaffI18n.list((c.other_categories || []).map(categoryName))],
       [T("级别"), label("grade", c.grade)],
       [T("状态"), label("status", c.status)],
       [T("问题描述"), c.description],
@@ -1045,8 +1045,8 @@
       [T("分机号"), c.contact_extension],
       [T("备用电话"), c.alternative_phone],
       [T("地址/区域"), c.area],
-      [T("信号"), (c.signals || []).map((s) => label("signal", s)).join("、")],
-      [T("模型提示(未采用)"), (c.model_suggestions || []).map(suggestionName).join("、")],
+      [T("信号"), StaffI18n.list((c.signals || []).map((s) => label("signal", s)))],
+      [T("模型提示(未采用)"), StaffI18n.list((c.model_suggestions || []).map(suggestionName))],
       [T("答复时限"), formatTime(c.deadline_at)],
       [T("已超时"), c.breached_at ? formatTime(c.breached_at) : null],
       [T("解决时间"), c.resolved_at ? formatTime(c.resolved_at) : null],
@@ -1155,8 +1155,8 @@
     if ((event.kind === "follows_case" || event.kind === "case_phone_asked" || event.kind === "another_case_started" || event.kind === "another_problem_dropped") && detail.case_number) parts.push(detail.case_number);
     // "一个投诉已解决 TS… (仍在处理: TS…)"; "已解决 TS…、TS…" when one action resolved several
     if (event.kind === "case_resolved" && detail.case_number) parts.push(detail.case_number);
-    if (event.kind === "case_resolved" && (detail.open_cases || []).length) parts.push(T("(仍在处理: {0})", detail.open_cases.join("、")));
-    if (event.kind === "resolved" && (detail.case_numbers || []).length) parts.push(detail.case_numbers.join("、"));
+    if (event.kind === "case_resolved" && (detail.open_cases || []).length) parts.push(T("(仍在处理: {0})", StaffI18n.list(detail.open_cases)));
+    if (event.kind === "resolved" && (detail.case_numbers || []).length) parts.push(StaffI18n.list(detail.case_numbers));
     if (event.kind === "case_phone_checked") parts.push(detail.confirmed ? T("核对通过") : T("核对未通过"));
     // "核对投诉人:答错次数过多·暂停核对 24小时内答错5次 · 12-07 10:00前任何回答都不予通过"
     if (event.kind === "case_check_locked" && detail.failures) {
@@ -1168,8 +1168,8 @@
     if (detail.text) parts.push(`「${detail.text}」`);
     if (detail.unverified) parts.push(T("(非该投诉的客户所发,身份未核实)"));
     if (detail.phone_checked) parts.push(T("(非该投诉的客户所发,已核对联系电话后四位)"));
-    if (detail.other_categories) parts.push(T("另有问题: {0}", detail.other_categories.map(categoryName).join("、")));
-    if (event.kind === "model_suggested") parts.push([...(detail.signals || []), ...(detail.intents || [])].map(suggestionName).join("、"));
+    if (detail.other_categories) parts.push(T("另有问题: {0}", StaffI18n.list(detail.other_categories.map(categoryName))));
+    if (event.kind === "model_suggested") parts.push(StaffI18n.list([...(detail.signals || []), ...(detail.intents || [])].map(suggestionName)));
     if (detail.summary) parts.push(T("摘要: {0}", detail.summary));
     if (detail.to) parts.push(`→ ${detail.to.startsWith("queue:") ? queueName(detail.to.slice(6)) : staffName(detail.to)}`);
     if (detail.overrode_guard) parts.push(T("(忽略忌语提醒发送)"));
@@ -1434,7 +1434,7 @@
     $("resolve-summary").value = "";
     $("guard").hidden = true;
     const stillOpen = result.data.still_open || [];
-    say(stillOpen.length ? T("已标记 {0} 为已解决;{1} 仍在处理", result.data.case_numbers.join("、"), stillOpen.join("、"))
+    say(stillOpen.length ? T("已标记 {0} 为已解决;{1} 仍在处理", StaffI18n.list(result.data.case_numbers), StaffI18n.list(stillOpen))
       : T("已标记为已解决"), true);
     loadMine();
     loadConversation();
@@ -1720,7 +1720,7 @@
       if (key === "priority") return `P${v}`;
       if (key === "window_hours") return T("{0}小时", v);
       if (key.endsWith("_at")) return formatTime(v);
-      if (Array.isArray(v)) return v.join("、");
+      if (Array.isArray(v)) return StaffI18n.list(v);
       return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
     };
     // "原因: 转交" says nothing the notice's title does not: a transfer names only who handed it over

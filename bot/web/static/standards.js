@@ -65,7 +65,7 @@ const Standards = (() => {
     phone: T("电话"), name: T("称呼"), category: T("类别"), summary: T("摘要"), wait: T("等待时长"), position: T("排队位置"),
     minutes: T("分钟数"), case: T("投诉"), stage: T("进度"), agent: T("客服"), first: T("首个序号"), last: T("末个序号"),
     number: T("序号"), label: T("选项文字"), alternative: T("备用电话"), extension: T("分机号"), case_prefix: T("编号前缀"), categories: T("类别列表"),
-    case_numbers: T("前面的投诉编号"), open_cases: T("仍在处理的投诉编号"), count: T("投诉件数"),
+    case_numbers: T("前面的投诉编号"), open_cases: T("仍在处理的投诉编号"), count: T("数量"),
   };
   const WEEKDAYS = [T("一"), T("二"), T("三"), T("四"), T("五"), T("六"), T("日")];
 
