@@ -151,6 +151,7 @@ class PhraseId(StrEnum):
     SAFETY_GAS = "safety_gas"
     SAFETY_LIFT = "safety_lift"
     SAFETY_WATER = "safety_water"
+    SAFETY_LOCKED_OUT = "safety_locked_out"
     SELF_HARM_CARE = "self_harm_care"
     URGENT_HANDOFF = "urgent_handoff"
     URGENT_ASK_PLACE = "urgent_ask_place"
@@ -275,6 +276,7 @@ class PhraseId(StrEnum):
     # A case number named by a writer not known as its customer: the case's phone checked first.
     VERIFY_CASE_PHONE = "verify_case_phone"
     VERIFY_CASE_PHONE_AGAIN = "verify_case_phone_again"
+    VERIFY_CASE_PLACE = "verify_case_place"
     CASE_NOT_VERIFIED = "case_not_verified"
     CASE_NOT_VERIFIED_WITHDRAWAL = "case_not_verified_withdrawal"
     CASE_NOT_VERIFIED_STATUS = "case_not_verified_status"
@@ -763,6 +765,11 @@ class KeywordRule(_Strict):
     """Understander only: more sets of groups, each read as ``together`` is: the rule also counts
     when the message has a keyword of every group of one set (a lift word and someone shut in, or
     a gas word and a leak)."""
+    over_messages: list[list[list[str]]] = []
+    """Understander only, signals only: sets of groups read over the conversation so far, as a
+    burst of short messages tells it ("电梯" / "又坏了" / "3号楼" / "里面困了人！！"): the rule counts when
+    this message has a keyword of a set's last group and every other group of the set has one in
+    this message or in one told earlier (``Understander.signals_over_messages``)."""
     told_after: list[str] = []
     """Understander only, intents only: words after which, earlier in the same clause, the rule's
     keywords tell what the customer did, not what they ask of us ("我去物业前台问一下快递的事",
@@ -986,6 +993,14 @@ class FormRules(_Strict):
     out_of_service_words: list[str] = []
     """Words saying a typed number cannot be reached ("她的手机号138…被停机了"): over a channel that
     vouches for the sender's number (SMS), the sender's stays the contact phone."""
+    threat_conditions: list[str] = []
+    """Words opening a threat's condition ("再不", "不然", "if you don't"): with one of
+    ``threat_consequences`` after it in the same pause ("再不来清理我就打12345投诉你们"), the pause from
+    it on is a threat, never restated as the problem when the rest tells it."""
+    threat_consequences: list[str] = []
+    """Words of a threat's consequence after its condition ("就", "I'll")."""
+    threat_openers: list[str] = []
+    """Words opening a threat without a condition ("否则", "or else"): the pause from one on is a threat."""
     message_talk_words: list[str] = []
     """Words about how the message itself was sent ("我用我的手机发的短信"): a pause holding one and
     no problem is left out of the restatement's problem."""
@@ -1023,6 +1038,10 @@ class FormRules(_Strict):
     no_phone_words: list[str] = []
     """Words saying the customer has no phone ("我没有手机"): answering the phone question with one,
     the channel is the contact at once (no reassurance: there is no number to persuade them of)."""
+    no_phone_left_words: list[str] = []
+    """Words saying no phone was left on a case ("当时没留电话"): answering ``verify_case_phone``
+    about where a case stands with one (or a ``no_phone_words`` one), the place registered with the
+    case is asked for instead (``verify_case_place``)."""
     shrug_words: list[str] = []
     """Words leaving it to us ("无所谓", "你们自己看着办", "whatever"): answering the phone question
     with one is a refusal, not more of the problem."""
@@ -1817,6 +1836,10 @@ class HandoffSettings(_Strict):
     def queue_ids(self) -> list[str]:
         return [queue.id for queue in self.queues]
 
+    def fallback_queue(self) -> str:
+        """Where a case goes that no rule and no earlier ticket names (unmatched complaints)."""
+        return REQUIRED_QUEUES[0]
+
     def queue_named(self, name: str) -> str | None:
         """The id of the queue with this name in any language ("工程维修组"), else None."""
         wanted = name.strip().casefold()
@@ -1903,6 +1926,9 @@ class Gazetteer(_Strict):
     """Words after a developer's estate saying "in" it ("万科城里停水了", "恒大绿洲里5栋" is 恒大绿洲5栋),
     not part of its name as in 和平里."""
     floor_suffixes: list[str] = []
+    someone_inside: list[str] = []
+    """Words ending a message that say someone is in or outside something ("我老公在里面", "孩子还在里头",
+    "my husband is inside"): it tells who is there, never a place's name."""
     not_places: list[str] = []
     place_answer_openers: list[str] = []
     """Words an answer to the place question may start with before the place ("嗯 是东城国际",

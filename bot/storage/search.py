@@ -18,13 +18,14 @@ matches the same messages either way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, CompoundSelect, and_, exists, func, or_, select, union, union_all
 from sqlalchemy.orm import Session, aliased
 
-from bot.core.phones import SPOKEN_DIGITS
+from bot.core.phones import SPOKEN_DIGITS, normalise_phone
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message
 from bot.storage.newest_inbound import newest_inbound
 from bot.storage.search_index import RECENT_MESSAGES, indexed, narrowed, newest_holding, recent_messages
@@ -51,6 +52,8 @@ class SearchHit:
 
 _MASKABLE = "*" + SPOKEN_DIGITS
 """Besides digits, what masking may star or hide: a phone spelt in Chinese numerals is masked too."""
+_PHONE_TYPED = re.compile(r"\+?[\d\s()\-]{4,}")
+"""A query that is a phone number alone, however spaced."""
 
 TEXT_CHUNK = 200
 """Messages holding the text read at a time, newest first, until enough conversations are found."""
@@ -117,7 +120,7 @@ def search_conversations(
     characters reads the messages of the newest ``recent`` only (:func:`searches_every_message`)."""
     readable = readable_by(queues, agent_id)
     owned = handled_by(agent_id)
-    digits = "".join(ch for ch in query if ch.isdigit())
+    digits = _phone_digits(query)
     # The masked text differs from the full one only where digits (or numerals) are starred.
     as_masked = mask is not None and any(ch.isdigit() or ch in _MASKABLE for ch in query)
     wanted = simplified(query)
@@ -352,3 +355,13 @@ def _masked_matches(
         if conversation_id not in found and wanted in simplified(mask(text) or "").casefold():
             found[conversation_id] = message_id
     return list(found.items())
+
+
+def _phone_digits(query: str) -> str:
+    """The query's digits as a stored phone holds them: a number typed with its country code
+    ("+86 138 1234 5603", "0086…") is found as the engine stores it ("13812345603"; "+852 9123 4567"
+    as "85291234567", inside "+85291234567")."""
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if not _PHONE_TYPED.fullmatch(query.strip()):
+        return digits
+    return normalise_phone(query).removeprefix("+")

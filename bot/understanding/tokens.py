@@ -15,7 +15,7 @@ import re
 import time
 import unicodedata
 from collections import ChainMap
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -289,7 +289,8 @@ class KeywordIndex(Generic[T]):
 
 def preceding(first: int, ends: Container[int], segmented: Segmented, window: int) -> int | None:
     """The word before word ``first`` where one of ``ends`` is, with at most ``window`` other
-    words between and no punctuation ("不是来投诉的": 不是 before 投诉; "不,投诉": none)."""
+    words between and no punctuation nor pause ("不是来投诉的": 不是 before 投诉; "不,投诉": none;
+    "门禁卡刷不开 进不去家": the 不 of 刷不开 is no part of 进不去家)."""
     words = segmented.words
     between = 0
     index = first - 1
@@ -297,7 +298,7 @@ def preceding(first: int, ends: Container[int], segmented: Segmented, window: in
         if index in ends:
             return index
         word = words[index]
-        if is_punctuation(word):
+        if is_punctuation(word) or _pause_between_chinese(index, words):
             return None
         if is_content(word):
             between += 1
@@ -305,6 +306,13 @@ def preceding(first: int, ends: Container[int], segmented: Segmented, window: in
                 return None
         index -= 1
     return None
+
+
+def _pause_between_chinese(index: int, words: Sequence[str]) -> bool:
+    """Word ``index`` is white space between Chinese characters: a pause typed for a comma."""
+    if not words[index].isspace() or index == 0 or index + 1 == len(words):
+        return False
+    return is_chinese(words[index - 1][-1]) and is_chinese(words[index + 1][0])
 
 
 def negated(hit: Hit[T], negator_ends: Container[int], segmented: Segmented, window: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from bot.config import ServiceConfig, Signal
@@ -18,7 +19,7 @@ from bot.understanding.normalise import (
 )
 from bot.understanding.pinyin import PinyinReader
 from bot.understanding.result import Slots, Understanding
-from bot.understanding.rules import Rules
+from bot.understanding.rules import Part, Rules
 from bot.understanding.slots import SlotExtractor
 from bot.understanding.tokens import Dictionary, Segmenter, load_dictionary
 
@@ -75,6 +76,7 @@ class Understander:
         self._traditionaliser = traditionaliser
         self._pinyin = pinyin or PinyinReader({})
         self._script = script
+        self._over_last = rules.over_messages_last()
         # The flow asks for a message's answer language right after understanding it: the
         # normalised text is kept for that (one text and its form, swapped at once).
         self._last: tuple[str, Normalised] | None = None
@@ -144,14 +146,17 @@ class Understander:
             traditionaliser=self._traditionaliser,
         )
 
-    def answer_locale(self, text: str, locale: str, settled: bool = False) -> str:
+    def answer_locale(self, text: str, locale: str, settled: bool = False, places: Iterable[str] = ()) -> str:
         """The language to answer ``text`` in, in a conversation in ``locale`` so far: the one it
         is written in; ``locale`` when it is too short to tell or mixes English into Chinese, or
-        is a few English words once the customer has been talking (``settled``)."""
+        is a few English words once the customer has been talking (``settled``). ``places`` are
+        the places it names (its slots), whose characters tell nothing of the writer's script
+        when the rest of it does ("我家在太古城金星閣15樓B室 楼上漏水" is simplified)."""
         message = self._normalise(text)
         if self._pinyin.read(message.folded) is not None:
             return _chinese(locale)  # "shi de": Chinese typed in pinyin
-        answer = answer_locale(message, locale, settled, self._script)
+        read = [normalise(place, self._converter).text for place in places if place]
+        answer = answer_locale(message, locale, settled, self._script, read)
         if answer == ZH_CN and locale == ZH_TW and self._same_in_both_scripts(message):
             return ZH_TW  # "沙田第一城15座": nothing in it says the customer changed script
         if answer == ZH_TW and locale == ZH_CN and settled and not message.traditional_characters:
@@ -258,6 +263,24 @@ class Understander:
             signals=signals,
             slots=self._slots.extract(text, traditional=detected == ZH_TW),
         )
+
+
+    def signals_over_messages(self, earlier: Iterable[str], text: str) -> frozenset[Signal]:
+        """The signals ``text`` tells together with what the customer told ``earlier`` in the
+        conversation (a signal's ``over_messages`` sets: "里面困了人！！" after "电梯"); none when
+        ``text`` has no keyword of a set's last group."""
+        matchable = self.matchable(text)
+        if not any(word in matchable for word in self._over_last):
+            return frozenset()
+        now = self._parts(text)
+        if not now:
+            return frozenset()
+        told: frozenset[Part] = frozenset().union(*(self._parts(piece) for piece in earlier))
+        return self._rules.told_over(now, told)
+
+    def _parts(self, text: str) -> frozenset[Part]:
+        matchable = self._misspellings.correct(normalise(text, self._converter).text)
+        return self._rules.apply(self._segmenter.segment(matchable), len(text.strip())).parts
 
 
 def _chinese(locale: str) -> str:

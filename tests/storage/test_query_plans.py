@@ -155,6 +155,8 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
         await database.write(lambda session: store.load_conversations(session, range(1, 51)))
         # A case asked about by its number from another conversation.
         await database.write(lambda session: store.cases_by_number(session, {"TS20261123ABCDEF", "TS20261124ABCDEF"}))
+        # An SMS sender's open cases by the contact phone left on them, whoever filed them.
+        await database.write(lambda session: store.open_cases_by_contact_phone(session, {"13800138000", "13912345678"}))
         # A provider delivery job: what a message's conversation has left to send, and a batch's
         # attempt rows (by id, or a conversation's next), each with the time of the customer's
         # message it answers.
