@@ -102,6 +102,7 @@ class PhraseId(StrEnum):
     PHONE_DIGIT_SHORT = "phone_digit_short"
     PHONE_DIGIT_LONG = "phone_digit_long"
     PHONE_PIECES_MORE = "phone_pieces_more"
+    ASK_PHONE_NUMBER = "ask_phone_number"
     PLACE_PIECES_MORE = "place_pieces_more"
     ASK_AREA = "ask_area"
     ASK_AREA_AGAIN = "ask_area_again"
@@ -907,7 +908,8 @@ class FormRules(_Strict):
     phone_first_piece_digits: int = Field(default=4, ge=1, le=6)
     """The most digits the first piece of a phone told in pieces has, as numbers are grouped when
     read out ("138", "0755", "9123"): a message of more digits alone ("12345") is a number typed
-    whole, answered as one that is none."""
+    whole, answered as one that is none; but a mainland mobile's first two groups ("139 1234",
+    "1391234") are a piece too, the last group still to come."""
     unclear_confirmations: int = Field(default=2, ge=1, le=10)
     """Answers to the restatement that say neither yes, no nor a correction, after which the
     confirmation is not asked again: the case is registered as restated (unconfirmed) and goes to a
@@ -1136,6 +1138,9 @@ class FormRules(_Strict):
     local_number_words: list[str] = []
     """Words after which seven or eight digits are a landline typed without its area code ("座机
     8866 5544"): with ``service.local_area_code`` set, it is that area's number."""
+    landline_words: list[str] = []
+    """Words saying the number after them is a landline ("座机 6234 5678", "家里座机 6 2 3 4 5 6 7 8"):
+    its eight digits are never read as a Hong Kong or Macao mobile."""
     phone_tail_corrections: list[str] = []
     """Words taking back the last digits of a number just said ("一三三…零三一不对是零三二"): the
     digits after one (and a ``put_right_intros`` word) replace as many at the number's end."""

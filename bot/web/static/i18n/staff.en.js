@@ -650,6 +650,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "回访·再次请评分": "Callback · rating asked again",
     "电话多一位": "Phone a digit too long",
     "请继续说完电话": "Ask for the rest of a phone told in pieces",
+    "客户答应后·问号码": "Agreed to give a phone: ask the number",
     "请继续说完地点": "Ask for the rest of a place told in pieces",
     "电话少一位": "Phone a digit short",
     "回访·重新处理": "Callback · reopen",
