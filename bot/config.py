@@ -220,6 +220,7 @@ class PhraseId(StrEnum):
     STATUS_APOLOGY = "status_apology"
     STATUS_CASES = "status_cases"
     ANOTHER_PROBLEM_ADDED = "another_problem_added"
+    SUPPLEMENT_ADDED = "supplement_added"
     ANOTHER_PROBLEM_NEW_CASE = "another_problem_new_case"
     STATUS_NO_CASE = "status_no_case"
     CASE_NUMBER_LATER = "case_number_later"
@@ -334,6 +335,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.REOPEN_WHICH_CASE: frozenset({"count"}),
     PhraseId.STATUS_CASE_NUMBER: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_ADDED: frozenset({"case_number"}),
+    PhraseId.SUPPLEMENT_ADDED: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_NEW_CASE: frozenset({"case_number"}),
     PhraseId.PLACE_NOTED_ASK_PHONE_FORM: frozenset({"area"}),
     PhraseId.STATUS_WAITING: frozenset({"position"}),
@@ -1430,6 +1432,10 @@ class Followups(_Strict):
     """Words a message starts with to add something ("还有", "对了", "by the way"): a complaint
     starting so while the case is with the staff, about other things of the same category ("还有
     小区门口的路灯也坏了" after a leak), is another problem added to the case, not more of the same."""
+    supplement_openers: list[str] = []
+    """Words a message starts with to tell more of the case ("补充一下", "另外说一下", "还有就是"): while
+    the case is with the staff, what follows goes on the case's description, never another problem
+    (``another_problem_new_case``), whatever its category, unless it names another place."""
     same_place_words: list[str] = []
     """Words answering the place question of another problem told while a case is with the staff
     ("同一个地方", "也是那里", "same place"): the new case is where the open case is. Without them the

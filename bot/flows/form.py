@@ -315,13 +315,26 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
         if first_problem:
             data.recorded_at = None
     interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
-    if data.recorded_at is not None and turn.now - data.recorded_at < interval:
+    recently = data.recorded_at is not None and turn.now - data.recorded_at < interval
+    if recently and not _tells_another_problem(turn, text):
         if not _goes_on_with_the_problem(turn, text):
             _ask_next_missing(turn)  # "厨房的", "我七十八了 看不清字": kept, and the question again
         return
     data.recorded_at = turn.now
     turn.say(PhraseId.DESCRIPTION_RECORDED)
     _ask_next_missing(turn)
+
+
+def _tells_another_problem(turn: Turn, text: str) -> bool:
+    """A complaint telling another problem beside the one told ("另外 我们单元门禁也坏了" while the
+    place is asked: ``followups.new_problem_words``, or a problem after an ``addition_openers``
+    word): taken down with the first and said so, as at any other step, never heard out in silence."""
+    if Intent.COMPLAINT not in turn.intents:
+        return False
+    followups = turn.kit.config.followups
+    said = turn.kit.understander.matchable(text).lstrip()
+    opens = said.startswith(tuple(word.lower() for word in followups.addition_openers if word))
+    return opens or turn.says_any(text, followups.new_problem_words)
 
 
 def _goes_on_with_the_problem(turn: Turn, text: str) -> bool:

@@ -206,6 +206,8 @@ class ProblemSummary:
             if len(candidate) > limit:
                 if not kept:
                     kept.append(self._shortened(clause, limit - 1) + "…")
+                elif (made := self._with_room_for(kept, clause, joiner, limit)) is not None:
+                    kept = made
                 continue  # a shorter problem told later may still fit
             if self._guard.check(candidate) is not None:
                 continue
@@ -218,6 +220,24 @@ class ProblemSummary:
                 said = self._shortened(said, limit - 1) + "…"
             summary = said
         return summary if summary and self._guard.check(summary) is None else ""
+
+    def _with_room_for(self, kept: list[str], clause: str, joiner: str, limit: int) -> list[str] | None:
+        """``kept`` and ``clause`` within ``limit`` when ``clause`` says what is wrong and the last kept
+        clause's later pauses make room for it ("电梯坏了三天了 老人上下楼很不方便 物业一直说在等配件"
+        then "我们单元门禁也坏了": the second thing wrong is said back, the last pause left out); None
+        when they cannot."""
+        if not self._says_what_is_wrong(clause):
+            return None
+        last = kept[-1]
+        room = limit - len(joiner.join([*kept[:-1], clause])) - len(joiner)
+        ends = [match.start() for match in _PAUSE.finditer(last) if match.start() <= room]
+        if not ends:
+            return None
+        shortened = last[: max(ends)].rstrip()
+        if self._says_what_is_wrong(last) and not self._says_what_is_wrong(shortened):
+            return None
+        made = [*kept[:-1], shortened, clause]
+        return made if self._guard.check(joiner.join(made)) is None else None
 
     def _says_what_is_wrong(self, clause: str) -> bool:
         matchable = self._understander.matchable(clause)

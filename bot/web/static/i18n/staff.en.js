@@ -672,6 +672,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "进度·时限已延长": "Status · deadline extended",
     "转人工后确认收到": "Acknowledge after hand-off",
     "另一问题已并入投诉": "Another problem added to the case",
+    "补充情况已记入投诉": "More of the case added to it",
     "另一问题·另行登记": "Another problem: a case of its own",
     "登记中·地址已记录·要电话": "Taking the case: address noted, phone asked",
     "(非该投诉的客户所发,身份未核实)": "(not from the case's customer: identity not verified)",
