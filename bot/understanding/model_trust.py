@@ -11,9 +11,9 @@ duty supervisor, a queue place) is believed only when the customer's own words p
 - an intent that ends, drops or skips something (:data:`RULES_WORDS_ONLY`) acts only when the rules
   found it in the customer's own words; the model's alone is a suggestion;
 - the model's grade is never taken (the rules grade the case from its whole description);
-- a message the rules read as only an item (a place, a name, a phone: "阳光花园5栋") is no problem
-  told, whatever the model says: its ``complaint`` and category are dropped, so the item answers
-  the question asked, or puts the restatement right;
+- a message the rules read as only an item (a place, a name, a phone: "阳光花园5栋") tells nothing
+  else, whatever the model says: its intents and category are dropped (no problem, question or
+  praise), so the item answers the question asked, or puts the restatement right;
 - a message holding a payload meant for the model (``untrusted``: instructions, JSON) is not
   given to the model at all.
 """
@@ -55,7 +55,7 @@ class TrustRules:
         suggestions (``suggested_signals``, ``suggested_intents``) and its grade dropped."""
         folded = self._comparable(model.text)
         if _only_items(rules, self._comparable):
-            model = replace(model, intents=model.intents - {Intent.COMPLAINT}, category=None)
+            model = replace(model, intents=frozenset(), category=None)
         new_signals = model.signals - rules.signals
         unhinted = frozenset(s for s in new_signals if not _hinted(self._signal_hints.get(s, ()), folded))
         gated = frozenset(i for i in model.intents - rules.intents if i in self._intent_hints)

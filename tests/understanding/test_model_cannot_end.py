@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
@@ -187,3 +188,19 @@ async def test_vetting_keeps_what_ends_or_hands_over_for_the_rules_words(service
         asked = Understanding("帮我找个真人", "zh-CN")
         person = Understanding("帮我找个真人", "zh-CN", intents=frozenset({Intent.HUMAN}))
         assert merge(asked, model.trust.vet(asked, person)).intents == {Intent.HUMAN}
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "question", "praise", "withdraw"])
+async def test_a_place_answering_the_place_question_is_the_place_whatever_the_model_says(
+    make_client: AppFactory, intent: str
+) -> None:
+    async with chat_server() as server:
+        client = await make_client(llm=_llm(server))
+        socket, _ = await _opened(client)
+        await socket.send("楼上漏水三天了 电话13912345674")
+        await socket.until_bot_says("发生在哪个小区或地址")
+
+        server.answer_object({"intents": [intent], "category": "engineering_repair"})
+        await socket.send("阳光花园5栋")
+        await socket.until_bot_says("地点：阳光花园5栋")
+        await socket.close()
