@@ -9,6 +9,7 @@ from bot.config import ServiceConfig, Signal
 from bot.understanding.ages import AgeReader
 from bot.understanding.language import ZH_CN, ZH_TW, ScriptSigns, answer_locale, detect_locale
 from bot.understanding.misspellings import Misspellings
+from bot.understanding.model_slot_filter import ModelSlotFilter
 from bot.understanding.normalise import (
     Converter,
     Normalised,
@@ -64,6 +65,8 @@ class Understander:
         traditionaliser: Converter | None = None,
         pinyin: PinyinReader | None = None,
         script: ScriptSigns | None = None,
+        service_voice: Iterable[str] = (),
+        insults: Iterable[str] = (),
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -82,6 +85,7 @@ class Understander:
         self._last: tuple[str, Normalised] | None = None
         # The flow asks many word lists of one message (``Turn.says_any``): its matchable form likewise.
         self._last_matchable: tuple[str, str] | None = None
+        self._model_slots = ModelSlotFilter(self, service_voice, insults)
 
     @classmethod
     def from_config(
@@ -132,6 +136,8 @@ class Understander:
             traditionaliser,
             PinyinReader(config.classification.pinyin),
             ScriptSigns(config.classification.cantonese_markers, traditionaliser),
+            config.classification.form.service_voice,
+            config.classification.form.abuse(),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -222,6 +228,12 @@ class Understander:
     def slots(self, text: str) -> Slots:
         """The items ``text`` gives (phone, name, place), without reading anything else of it."""
         return self._slots.extract(text)
+
+    def model_slots(self, slots: Slots, locale: str) -> Slots:
+        """The optional model's ``slots`` less what the rules would not say back: words in the
+        service's voice, an insult as a name, a "place" telling the problem
+        (:class:`~bot.understanding.model_slot_filter.ModelSlotFilter`)."""
+        return self._model_slots.said(slots, locale)
 
     def contact_phone(self, text: str) -> str | None:
         """The contact phone ``text`` gives, read by the rules a customer's message is read by
