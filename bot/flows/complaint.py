@@ -482,8 +482,12 @@ class ComplaintFlow:
                 turn.arm_idle()  # "同一个地方": another problem at the place of the case told first
                 return
             placed = place_beside_politeness(turn, text)
-            if not placed and state is not State.NEW and excuses_an_absence(turn, text):
-                # "在吗 刚才手机没电了" after "请问您还在吗？": no more of the problem; asked again.
+            if (
+                not placed
+                and state is not State.NEW
+                and (excuses_an_absence(turn, text) or turn.says_only(text, turn.kit.form.here_words))
+            ):
+                # "在吗 刚才手机没电了", "在" after "请问您还在吗？": no more of the problem, no place; asked again.
                 ask_current(turn)
                 turn.arm_idle()
                 return

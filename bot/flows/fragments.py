@@ -23,6 +23,12 @@ def is_fragment(turn: Turn, text: str) -> bool:
     understood = turn.understood
     if understood is None or understood.intents or understood.category or understood.signals or turn.changed:
         return False
+    if (
+        turn.step.state is not State.NEW
+        and not turn.step.data.fragments
+        and turn.says_only(text, turn.kit.form.here_words)
+    ):
+        return False  # "在" answering "您还在吗？": the question again, no piece of the problem ("我", "在" still is)
     if turn.says_any(text, turn.kit.form.cannot_type_words):
         return False  # "[语音]" over SMS: a voice the channel cannot carry, no piece of words
     said = turn.kit.understander.matchable(text).strip()
