@@ -16,7 +16,7 @@ from bot.understanding.normalise import (
     taiwan_converter,
     traditional_converter,
 )
-from bot.understanding.pinyin import PinyinReader
+from bot.understanding.pinyin import MixedPinyin, PinyinReader
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.rules import Rules
 from bot.understanding.slots import SlotExtractor
@@ -63,6 +63,7 @@ class Understander:
         traditionaliser: Converter | None = None,
         pinyin: PinyinReader | None = None,
         script: ScriptSigns | None = None,
+        mixed: MixedPinyin | None = None,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -74,6 +75,7 @@ class Understander:
         self._ages = ages
         self._traditionaliser = traditionaliser
         self._pinyin = pinyin or PinyinReader({})
+        self._mixed = mixed or MixedPinyin({})
         self._script = script
         # The flow asks for a message's answer language right after understanding it: the
         # normalised text is kept for that (one text and its form, swapped at once).
@@ -130,6 +132,7 @@ class Understander:
             traditionaliser,
             PinyinReader(config.classification.pinyin),
             ScriptSigns(config.classification.cantonese_markers, traditionaliser),
+            MixedPinyin(config.classification.pinyin),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -197,7 +200,7 @@ class Understander:
         last = self._last_matchable
         if last is not None and last[0] == text:
             return last[1]
-        matchable = self._misspellings.correct(self._normalise(text).text)
+        matchable = self._misspellings.correct(self._mixed.read(self._normalise(text).text))
         self._last_matchable = (text, matchable)
         return matchable
 
@@ -242,7 +245,7 @@ class Understander:
         else:
             # Taiwan words too ("寬頻" is 宽带), for traditional text only.
             read = self._taiwan.convert(message.folded) if detected == ZH_TW else message.text
-        matched = self._misspellings.correct(read)
+        matched = self._misspellings.correct(self._mixed.read(read))
         findings = self._rules.apply(self._segmenter.segment(matched), len(text.strip()))
         signals = findings.signals
         if Signal.ELDER not in signals and self._ages is not None and self._ages.says_elder(matched):
