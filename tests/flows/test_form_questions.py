@@ -155,6 +155,8 @@ def test_saying_they_are_still_there_gets_the_question_again_and_is_not_the_prob
     chat.send(chat.timer(TimerKind.IDLE_PROMPT))
     assert chat.phrase_ids(chat.send(here)) == ["ask_phone"]
     chat.send("13912345678")
+    chat.wait(engine.config.timers.idle_prompt_after)
+    chat.send(chat.timer(TimerKind.IDLE_PROMPT))
     assert chat.phrase_ids(chat.send(here)) == ["ask_area"]
     step = chat.send("阳光花园3栋")
     assert chat.line(step, "问题：") == "问题：楼道的灯坏了（工程维修）"
