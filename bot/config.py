@@ -777,6 +777,10 @@ class KeywordRule(_Strict):
     """Understander only, intents only: words after which, earlier in the same clause, the rule's
     keywords tell what the customer did, not what they ask of us ("我去物业前台问一下快递的事",
     "我只是问一下包裹在哪，他就对我大小声"): in a message telling a problem they do not count."""
+    told_before: list[str] = []
+    """Understander only, intents only: words right after a keyword (``requests.window`` words at most
+    between, in its clause) that make it tell what the customer did, not what they ask of us
+    ("我找经理说过了", "找你们领导也没用", "经理叫来的师傅"): the keyword does not count."""
     past: list[str] = []
     """Understander only, signals only: words of time gone by ("上周", "去年") that cancel a keyword
     after them in the same clause: "上周我妈被关在电梯里二十分钟" tells of danger past, not now."""
@@ -1094,6 +1098,10 @@ class FormRules(_Strict):
     media_words: list[str] = []
     """Words naming a photo or a video ("我有照片", "[图片]"): an answer to the place question
     holding one is not taken as the place."""
+    here_words: list[str] = []
+    """Answers saying the customer is still there ("在", "在的", "我在呢", "still here"), as to "您还在吗？":
+    a message of only one, while the form is taken, is neither the problem nor a place; the question
+    pending is asked again."""
     away_words: list[str] = []
     """Words excusing an absence ("刚才手机没电了", "刚才在忙", "sorry, my phone died"): a message of
     these (and a hello or an apology) while the form is taken is no more of the problem; the

@@ -102,7 +102,7 @@ from bot.flows.form import (
     place_beside_politeness,
 )
 from bot.flows.fragments import held_or_joined
-from bot.flows.greeting import excuses_an_absence, greet
+from bot.flows.greeting import excuses_an_absence, greet, says_still_here
 from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
 from bot.flows.not_a_place import nothing_of_a_place
 from bot.flows.over_messages import read_with_what_was_told
@@ -485,8 +485,12 @@ class ComplaintFlow:
                 turn.arm_idle()  # "同一个地方": another problem at the place of the case told first
                 return
             placed = place_beside_politeness(turn, text)
-            if not placed and state is not State.NEW and excuses_an_absence(turn, text):
-                # "在吗 刚才手机没电了" after "请问您还在吗？": no more of the problem; asked again.
+            if (
+                not placed
+                and state is not State.NEW
+                and (excuses_an_absence(turn, text) or says_still_here(turn, text))
+            ):
+                # "在吗 刚才手机没电了", "在" after "请问您还在吗？": no more of the problem, no place; asked again.
                 ask_current(turn)
                 turn.arm_idle()
                 return

@@ -17,6 +17,7 @@ from bot.understanding.tokens import (
     Hit,
     KeywordIndex,
     Segmented,
+    following,
     is_chinese,
     is_content,
     is_pictograph,
@@ -58,6 +59,8 @@ class Kind(Enum):
     """A word of one group of ``complaint.withdrawal_together``: a complaint taken back."""
     TOLD = "told"
     """A word of an intent's ``told_after``: its keywords after it tell what the customer did."""
+    TOLD_BEFORE = "told_before"
+    """A word of an intent's ``told_before``: its keywords right before it tell what the customer did."""
     SARCASM = "sarcasm"
     """A word of ``complaint.sarcasm_words``, or of one group of ``sarcasm_together``."""
 
@@ -104,6 +107,7 @@ _SINGLE_WORDS = (
     Kind.WITHDRAWAL,
     Kind.SARCASM,
     Kind.TOLD,
+    Kind.TOLD_BEFORE,
 )
 """Kinds whose keywords are single words, never looked for inside longer ones."""
 
@@ -183,6 +187,7 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
         yield from ((keyword, Owner(Kind.REQUESTED, intent.value)) for keyword in rule.requested)
         yield from ((keyword, Owner(Kind.CLAUSE_START, intent.value)) for keyword in rule.clause_start)
         yield from ((keyword, Owner(Kind.TOLD, intent.value)) for keyword in rule.told_after)
+        yield from ((keyword, Owner(Kind.TOLD_BEFORE, intent.value)) for keyword in rule.told_before)
         yield from _together(rule, Kind.TOGETHER, intent.value)
     yield from ((keyword, _COMPLEX) for keyword in classification.complex_keywords)
     yield from ((keyword, _PROBLEM) for keyword in classification.complaint.problem_words)
@@ -327,6 +332,8 @@ class Rules:
         sent_elsewhere: dict[int, int] = {}
         told_words: dict[str, list[int]] = {}
         """Per intent, where a word of its ``told_after`` ends."""
+        told_before: dict[str, set[int]] = {}
+        """Per intent, where a word of its ``told_before`` starts."""
         for hit in hits:
             if hit.owner.kind is Kind.PAST:
                 past.setdefault(hit.owner.name, []).append(hit.last)
@@ -340,6 +347,8 @@ class Rules:
                 causes.setdefault(hit.owner.name, set()).add(hit.owner.group)
             elif hit.owner.kind is Kind.TOLD:
                 told_words.setdefault(hit.owner.name, []).append(hit.last)
+            elif hit.owner.kind is Kind.TOLD_BEFORE:
+                told_before.setdefault(hit.owner.name, set()).add(hit.first)
             elif hit.owner.kind is Kind.SENT_ELSEWHERE:
                 sent_elsewhere[hit.last] = min(hit.first, sent_elsewhere.get(hit.last, hit.first))
             elif hit.owner.kind is Kind.PRESENT:
@@ -378,6 +387,12 @@ class Rules:
 
         def sent_to(hit: Hit[Owner]) -> bool:
             return preceding(hit.first, sent_elsewhere, segmented, self._config.requests.window) is not None
+
+        def told_done(hit: Hit[Owner]) -> bool:
+            starts = told_before.get(hit.owner.name)
+            if not starts:
+                return False
+            return following(hit.last, starts, segmented, self._config.requests.window) is not None
 
         def requested(hit: Hit[Owner]) -> bool:
             end = preceding(hit.first, requests, segmented, self._config.requests.window)
@@ -419,7 +434,7 @@ class Rules:
                 if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit) or explained(hit)):
                     signals.add(Signal(owner.name))
             elif kind is Kind.INTENT:
-                if cancelled(hit.first, self._intent_rules[owner.name]):
+                if cancelled(hit.first, self._intent_rules[owner.name]) or told_done(hit):
                     continue
                 if any(
                     end < hit.first and _same_clause(end, hit.first, segmented)
@@ -430,10 +445,10 @@ class Rules:
                 raw_intents.add(Intent(owner.name))
                 intent_spans.setdefault(owner.name, []).append(hit)
             elif kind is Kind.REQUESTED:
-                if requested(hit):
+                if requested(hit) and not told_done(hit):
                     raw_intents.add(Intent(owner.name))
             elif kind is Kind.CLAUSE_START:
-                if _starts_clause(hit.first, segmented, openers) or requested(hit):
+                if (_starts_clause(hit.first, segmented, openers) or requested(hit)) and not told_done(hit):
                     raw_intents.add(Intent(owner.name))
             elif kind is Kind.TOGETHER:
                 if not cancelled(hit.first, self._intent_rules[owner.name]):

@@ -315,6 +315,24 @@ def _pause_between_chinese(index: int, words: Sequence[str]) -> bool:
     return is_chinese(words[index - 1][-1]) and is_chinese(words[index + 1][0])
 
 
+def following(last: int, starts: Container[int], segmented: Segmented, window: int) -> int | None:
+    """The word after word ``last`` where one of ``starts`` is, with at most ``window`` other
+    words between and no punctuation ("找经理说过了": 说过 after 找经理; "找经理,说过了": none)."""
+    words = segmented.words
+    between = 0
+    for index in range(last + 1, len(words)):
+        if index in starts:
+            return index
+        word = words[index]
+        if is_punctuation(word):
+            return None
+        if is_content(word):
+            between += 1
+            if between > window:
+                return None
+    return None
+
+
 def negated(hit: Hit[T], negator_ends: Container[int], segmented: Segmented, window: int) -> bool:
     """Whether a negation word ends right before ``hit`` (see :func:`preceding`)."""
     return preceding(hit.first, negator_ends, segmented, window) is not None

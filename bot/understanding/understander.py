@@ -18,7 +18,7 @@ from bot.understanding.normalise import (
     taiwan_converter,
     traditional_converter,
 )
-from bot.understanding.pinyin import PinyinReader
+from bot.understanding.pinyin import MixedPinyin, PinyinReader
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.rules import Part, Rules
 from bot.understanding.slots import SlotExtractor
@@ -67,6 +67,7 @@ class Understander:
         script: ScriptSigns | None = None,
         service_voice: Iterable[str] = (),
         insults: Iterable[str] = (),
+        mixed: MixedPinyin | None = None,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -78,6 +79,7 @@ class Understander:
         self._ages = ages
         self._traditionaliser = traditionaliser
         self._pinyin = pinyin or PinyinReader({})
+        self._mixed = mixed or MixedPinyin({})
         self._script = script
         self._over_last = rules.over_messages_last()
         # The flow asks for a message's answer language right after understanding it: the
@@ -138,6 +140,7 @@ class Understander:
             ScriptSigns(config.classification.cantonese_markers, traditionaliser),
             config.classification.form.service_voice,
             config.classification.form.abuse(),
+            MixedPinyin(config.classification.pinyin),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -208,7 +211,7 @@ class Understander:
         last = self._last_matchable
         if last is not None and last[0] == text:
             return last[1]
-        matchable = self._misspellings.correct(self._normalise(text).text)
+        matchable = self._misspellings.correct(self._mixed.read(self._normalise(text).text))
         self._last_matchable = (text, matchable)
         return matchable
 
@@ -259,7 +262,7 @@ class Understander:
         else:
             # Taiwan words too ("寬頻" is 宽带), for traditional text only.
             read = self._taiwan.convert(message.folded) if detected == ZH_TW else message.text
-        matched = self._misspellings.correct(read)
+        matched = self._misspellings.correct(self._mixed.read(read))
         findings = self._rules.apply(self._segmenter.segment(matched), len(text.strip()))
         signals = findings.signals
         if Signal.ELDER not in signals and self._ages is not None and self._ages.says_elder(matched):
