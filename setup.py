@@ -12,7 +12,13 @@ setup(
     packages=[*find_packages(include=["bot", "bot.*", "workers", "workers.*"]), *SHIPPED],
     package_dir=SHIPPED,
     package_data={
-        "bot": ["web/static/*", "web/static/vendor/*", "web/static/i18n/*", "staff/common_passwords.txt"],
+        "bot": [
+            "web/static/*",
+            "web/static/vendor/*",
+            "web/static/i18n/*",
+            "staff/common_passwords.txt",
+            "understanding/han_variants.txt",
+        ],
         "bot.defaults.config": ["*.yaml", "**/*.yaml"],
         "bot.defaults.migrations": ["alembic.ini", "script.py.mako", "versions/*.py"],
     },

@@ -13,7 +13,10 @@ again. Timings are medians of ``--repeat`` runs, in milliseconds:
 * one line per cron statement (``workers/jobs.py`` reconcile, ``workers/queue.py`` supervise and
   clusters, the live queue rebuild);
 * ``GET /api/dashboard`` and ``GET /api/queue`` (first page) on a running server
-  (``python -m bot run``, embedded Redis), and their body sizes.
+  (``python -m bot run``, embedded Redis), and their body sizes;
+* ``GET /api/search`` beside them (``SEARCHES``): a manager's searches for a phrase in one
+  message in twelve, a place nobody wrote, two-character words (one common, one nobody wrote)
+  and a phone, and an agent's for a phone (searched in the masked text too).
 
     python bench/history_cost.py [--messages 200000] [--open-cases 300] [--repeat 15] [--database URL]
 
@@ -52,6 +55,15 @@ from bot.storage.db import Database  # noqa: E402
 
 BATCH = 50
 PASSWORD = "bench-password-16"
+SEARCHES = (
+    ("manager", "楼道的灯"),
+    ("manager", "金星阁"),
+    ("manager", "已经"),
+    ("manager", "电梯"),
+    ("manager", "13800138000"),
+    ("agent", "13800138000"),
+)
+"""(who searches, the query): texts as ``bench/seed_history.py`` writes them, or nobody did."""
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -100,12 +112,13 @@ async def endpoint_figures(url: str, repeat: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as var_dir:
         env = {**os.environ, "BOT_DATABASE_URL": url, "BOT_VAR_DIR": var_dir, "BOT_IN_PROCESS_WORKER": "0"}
         env.pop("BOT_REDIS_URL", None)
-        username = f"bench{int(time.time())}"
-        create = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "create-user", "--role", "manager", "--username", username,
-            cwd=ROOT, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        await create.communicate(f"{PASSWORD}\n".encode())
+        usernames = {role: f"bench-{role}{int(time.time())}" for role in ("manager", "agent")}
+        for role, username in usernames.items():
+            create = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "create-user", "--role", role, "--username", username,
+                cwd=ROOT, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL,
+            )  # fmt: skip
+            await create.communicate(f"{PASSWORD}\n".encode())
         port = free_port()
         server = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", "--port", str(port),
@@ -115,20 +128,34 @@ async def endpoint_figures(url: str, repeat: int) -> dict[str, float]:
             base = f"http://127.0.0.1:{port}"
             await wait_ready(f"{base}/healthz")
             figures: dict[str, float] = {}
-            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-                async with http.post(f"{base}/api/login", json={"username": username, "password": PASSWORD}) as r:
-                    assert r.status == 200, await r.text()
+            staff = {role: aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) for role in usernames}
+            try:
+                for role, http in staff.items():
+                    login = {"username": usernames[role], "password": PASSWORD}
+                    async with http.post(f"{base}/api/login", json=login) as r:
+                        assert r.status == 200, await r.text()
                 for path in ("/api/dashboard", "/api/queue"):
                     size = 0
 
                     async def get(path: str = path) -> None:
                         nonlocal size
-                        async with http.get(base + path) as response:
+                        async with staff["manager"].get(base + path) as response:
                             assert response.status == 200, await response.text()
                             size = len(await response.read())
 
                     figures[f"GET {path} (ms)"] = await _timed(repeat, get)
                     figures[f"GET {path} (KB)"] = size / 1024
+                for role, query in SEARCHES:
+
+                    async def find(role: str = role, query: str = query) -> None:
+                        params = {"q": query}
+                        async with staff[role].get(f"{base}/api/search", params=params) as response:
+                            assert response.status == 200, await response.text()
+
+                    figures[f"GET /api/search {query} ({role}, ms)"] = await _timed(repeat, find)
+            finally:
+                for http in staff.values():
+                    await http.close()
             return figures
         finally:
             server.terminate()

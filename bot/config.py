@@ -102,6 +102,7 @@ class PhraseId(StrEnum):
     PHONE_DIGIT_SHORT = "phone_digit_short"
     PHONE_DIGIT_LONG = "phone_digit_long"
     PHONE_PIECES_MORE = "phone_pieces_more"
+    ASK_PHONE_NUMBER = "ask_phone_number"
     PLACE_PIECES_MORE = "place_pieces_more"
     ASK_AREA = "ask_area"
     ASK_AREA_AGAIN = "ask_area_again"
@@ -151,6 +152,7 @@ class PhraseId(StrEnum):
     SAFETY_GAS = "safety_gas"
     SAFETY_LIFT = "safety_lift"
     SAFETY_WATER = "safety_water"
+    SAFETY_LOCKED_OUT = "safety_locked_out"
     SELF_HARM_CARE = "self_harm_care"
     URGENT_HANDOFF = "urgent_handoff"
     URGENT_ASK_PLACE = "urgent_ask_place"
@@ -218,6 +220,7 @@ class PhraseId(StrEnum):
     STATUS_APOLOGY = "status_apology"
     STATUS_CASES = "status_cases"
     ANOTHER_PROBLEM_ADDED = "another_problem_added"
+    SUPPLEMENT_ADDED = "supplement_added"
     ANOTHER_PROBLEM_NEW_CASE = "another_problem_new_case"
     STATUS_NO_CASE = "status_no_case"
     CASE_NUMBER_LATER = "case_number_later"
@@ -275,6 +278,7 @@ class PhraseId(StrEnum):
     # A case number named by a writer not known as its customer: the case's phone checked first.
     VERIFY_CASE_PHONE = "verify_case_phone"
     VERIFY_CASE_PHONE_AGAIN = "verify_case_phone_again"
+    VERIFY_CASE_PLACE = "verify_case_place"
     CASE_NOT_VERIFIED = "case_not_verified"
     CASE_NOT_VERIFIED_WITHDRAWAL = "case_not_verified_withdrawal"
     CASE_NOT_VERIFIED_STATUS = "case_not_verified_status"
@@ -331,6 +335,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.REOPEN_WHICH_CASE: frozenset({"count"}),
     PhraseId.STATUS_CASE_NUMBER: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_ADDED: frozenset({"case_number"}),
+    PhraseId.SUPPLEMENT_ADDED: frozenset({"case_number"}),
     PhraseId.ANOTHER_PROBLEM_NEW_CASE: frozenset({"case_number"}),
     PhraseId.PLACE_NOTED_ASK_PHONE_FORM: frozenset({"area"}),
     PhraseId.STATUS_WAITING: frozenset({"position"}),
@@ -763,10 +768,19 @@ class KeywordRule(_Strict):
     """Understander only: more sets of groups, each read as ``together`` is: the rule also counts
     when the message has a keyword of every group of one set (a lift word and someone shut in, or
     a gas word and a leak)."""
+    over_messages: list[list[list[str]]] = []
+    """Understander only, signals only: sets of groups read over the conversation so far, as a
+    burst of short messages tells it ("电梯" / "又坏了" / "3号楼" / "里面困了人！！"): the rule counts when
+    this message has a keyword of a set's last group and every other group of the set has one in
+    this message or in one told earlier (``Understander.signals_over_messages``)."""
     told_after: list[str] = []
     """Understander only, intents only: words after which, earlier in the same clause, the rule's
     keywords tell what the customer did, not what they ask of us ("我去物业前台问一下快递的事",
     "我只是问一下包裹在哪，他就对我大小声"): in a message telling a problem they do not count."""
+    told_before: list[str] = []
+    """Understander only, intents only: words right after a keyword (``requests.window`` words at most
+    between, in its clause) that make it tell what the customer did, not what they ask of us
+    ("我找经理说过了", "找你们领导也没用", "经理叫来的师傅"): the keyword does not count."""
     past: list[str] = []
     """Understander only, signals only: words of time gone by ("上周", "去年") that cancel a keyword
     after them in the same clause: "上周我妈被关在电梯里二十分钟" tells of danger past, not now."""
@@ -900,7 +914,8 @@ class FormRules(_Strict):
     phone_first_piece_digits: int = Field(default=4, ge=1, le=6)
     """The most digits the first piece of a phone told in pieces has, as numbers are grouped when
     read out ("138", "0755", "9123"): a message of more digits alone ("12345") is a number typed
-    whole, answered as one that is none."""
+    whole, answered as one that is none; but a mainland mobile's first two groups ("139 1234",
+    "1391234") are a piece too, the last group still to come."""
     unclear_confirmations: int = Field(default=2, ge=1, le=10)
     """Answers to the restatement that say neither yes, no nor a correction, after which the
     confirmation is not asked again: the case is registered as restated (unconfirmed) and goes to a
@@ -986,6 +1001,14 @@ class FormRules(_Strict):
     out_of_service_words: list[str] = []
     """Words saying a typed number cannot be reached ("她的手机号138…被停机了"): over a channel that
     vouches for the sender's number (SMS), the sender's stays the contact phone."""
+    threat_conditions: list[str] = []
+    """Words opening a threat's condition ("再不", "不然", "if you don't"): with one of
+    ``threat_consequences`` after it in the same pause ("再不来清理我就打12345投诉你们"), the pause from
+    it on is a threat, never restated as the problem when the rest tells it."""
+    threat_consequences: list[str] = []
+    """Words of a threat's consequence after its condition ("就", "I'll")."""
+    threat_openers: list[str] = []
+    """Words opening a threat without a condition ("否则", "or else"): the pause from one on is a threat."""
     message_talk_words: list[str] = []
     """Words about how the message itself was sent ("我用我的手机发的短信"): a pause holding one and
     no problem is left out of the restatement's problem."""
@@ -1023,6 +1046,10 @@ class FormRules(_Strict):
     no_phone_words: list[str] = []
     """Words saying the customer has no phone ("我没有手机"): answering the phone question with one,
     the channel is the contact at once (no reassurance: there is no number to persuade them of)."""
+    no_phone_left_words: list[str] = []
+    """Words saying no phone was left on a case ("当时没留电话"): answering ``verify_case_phone``
+    about where a case stands with one (or a ``no_phone_words`` one), the place registered with the
+    case is asked for instead (``verify_case_place``)."""
     shrug_words: list[str] = []
     """Words leaving it to us ("无所谓", "你们自己看着办", "whatever"): answering the phone question
     with one is a refusal, not more of the problem."""
@@ -1071,6 +1098,10 @@ class FormRules(_Strict):
     media_words: list[str] = []
     """Words naming a photo or a video ("我有照片", "[图片]"): an answer to the place question
     holding one is not taken as the place."""
+    here_words: list[str] = []
+    """Answers saying the customer is still there ("在", "在的", "我在呢", "still here"), as to "您还在吗？":
+    a message of only one, while the form is taken, is neither the problem nor a place; the question
+    pending is asked again."""
     away_words: list[str] = []
     """Words excusing an absence ("刚才手机没电了", "刚才在忙", "sorry, my phone died"): a message of
     these (and a hello or an apology) while the form is taken is no more of the problem; the
@@ -1117,6 +1148,9 @@ class FormRules(_Strict):
     local_number_words: list[str] = []
     """Words after which seven or eight digits are a landline typed without its area code ("座机
     8866 5544"): with ``service.local_area_code`` set, it is that area's number."""
+    landline_words: list[str] = []
+    """Words saying the number after them is a landline ("座机 6234 5678", "家里座机 6 2 3 4 5 6 7 8"):
+    its eight digits are never read as a Hong Kong or Macao mobile."""
     phone_tail_corrections: list[str] = []
     """Words taking back the last digits of a number just said ("一三三…零三一不对是零三二"): the
     digits after one (and a ``put_right_intros`` word) replace as many at the number's end."""
@@ -1406,6 +1440,10 @@ class Followups(_Strict):
     """Words a message starts with to add something ("还有", "对了", "by the way"): a complaint
     starting so while the case is with the staff, about other things of the same category ("还有
     小区门口的路灯也坏了" after a leak), is another problem added to the case, not more of the same."""
+    supplement_openers: list[str] = []
+    """Words a message starts with to tell more of the case ("补充一下", "另外说一下", "还有就是"): while
+    the case is with the staff, what follows goes on the case's description, never another problem
+    (``another_problem_new_case``), whatever its category, unless it names another place."""
     same_place_words: list[str] = []
     """Words answering the place question of another problem told while a case is with the staff
     ("同一个地方", "也是那里", "same place"): the new case is where the open case is. Without them the
@@ -1817,6 +1855,10 @@ class HandoffSettings(_Strict):
     def queue_ids(self) -> list[str]:
         return [queue.id for queue in self.queues]
 
+    def fallback_queue(self) -> str:
+        """Where a case goes that no rule and no earlier ticket names (unmatched complaints)."""
+        return REQUIRED_QUEUES[0]
+
     def queue_named(self, name: str) -> str | None:
         """The id of the queue with this name in any language ("工程维修组"), else None."""
         wanted = name.strip().casefold()
@@ -1903,6 +1945,9 @@ class Gazetteer(_Strict):
     """Words after a developer's estate saying "in" it ("万科城里停水了", "恒大绿洲里5栋" is 恒大绿洲5栋),
     not part of its name as in 和平里."""
     floor_suffixes: list[str] = []
+    someone_inside: list[str] = []
+    """Words ending a message that say someone is in or outside something ("我老公在里面", "孩子还在里头",
+    "my husband is inside"): it tells who is there, never a place's name."""
     not_places: list[str] = []
     place_answer_openers: list[str] = []
     """Words an answer to the place question may start with before the place ("嗯 是东城国际",

@@ -10,6 +10,7 @@ import yaml
 
 from bot.config import ConfigError, Grade, PhraseBook, PhraseId, ServiceConfig, load_config
 from bot.settings import PROJECT_ROOT
+from bot.understanding.normalise import Converter
 
 
 @pytest.fixture
@@ -208,3 +209,10 @@ def test_a_wechat_menu_action_that_is_none_is_refused(config_copy: Path) -> None
         load_config(config_copy)
     message = str(caught.value)
     assert "channels.yaml" in message and "menu.HELP" in message and "open, status or faq:<FAQ entry id>" in message
+
+
+def test_the_abuse_words_are_written_as_they_are_matched(service_config: ServiceConfig, converter: Converter) -> None:
+    """Messages are matched in simplified characters, lower case: a curse listed as Hong Kong writes
+    it (冚家鏟) would never be cut from the restatement; 冚家铲 catches 冚家鏟 and 冚家剷 alike."""
+    words = service_config.classification.form.abuse()
+    assert [word for word in words if converter.convert(word).lower() != word] == []

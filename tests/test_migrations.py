@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, insert, inspect, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot.core.messages import MenuAction, MenuChoice
@@ -15,7 +17,8 @@ from bot.storage import deliveries, migrate, store
 from bot.storage.db import create_engine
 from bot.storage.models import Base, Conversation
 from bot.storage.search import search_conversations
-from tests.conftest import _in_thread
+from bot.storage.search_index import is_search_index
+from tests.conftest import _in_thread, database_kind
 
 
 async def _tables(url: str) -> set[str]:
@@ -23,17 +26,18 @@ async def _tables(url: str) -> set[str]:
     async with engine.connect() as connection:
         names = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     await engine.dispose()
-    return names - {"alembic_version"}
+    return {name for name in names if not is_search_index(name)} - {"alembic_version"}
 
 
 async def test_migration_matches_the_models(database_url: str) -> None:
     """Every table, column (its type and length too), index and constraint the models describe is
     the one the migrations make: SQLite does not enforce a string's length, PostgreSQL does."""
     assert await _tables(database_url) == set(Base.metadata.tables)
+    options = {"compare_type": True, "include_name": lambda name, kind, _parent: not is_search_index(str(name))}
     engine = create_engine(database_url)
     async with engine.connect() as connection:
         differences = await connection.run_sync(
-            lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"compare_type": True}), Base.metadata)
+            lambda sync: compare_metadata(MigrationContext.configure(sync, opts=options), Base.metadata)
         )
     await engine.dispose()
     assert differences == []
@@ -449,3 +453,53 @@ def _hong_kong_cases_of_old(session: Session, now: dt.datetime) -> None:
             ),
             {"conversation": conversation_id, "text": said, "now": now},
         )
+
+
+async def test_without_pg_trgm_the_migration_succeeds_and_search_still_finds(database_url: str) -> None:
+    """A database user that may not create the ``pg_trgm`` extension (no CREATE on the database)
+    migrates to the head all the same, without the trigram indexes, and staff search still works."""
+    if database_kind(database_url) != "postgresql":
+        pytest.skip("the extension is PostgreSQL's")
+    admin_url = make_url(database_url)
+    name = f"{admin_url.database}_no_trgm"
+    role = name.replace("-", "_")
+
+    async def admin(statements: list[str], database: str | None = None) -> None:
+        engine = create_engine(admin_url.set(database=database or admin_url.database).render_as_string(False))
+        async with engine.connect() as connection:
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            for statement in statements:
+                await connection.execute(text(statement))
+        await engine.dispose()
+
+    await admin([f"DROP DATABASE IF EXISTS {name}", f"DROP ROLE IF EXISTS {role}"])
+    await admin([f"CREATE ROLE {role} LOGIN", f"CREATE DATABASE {name}"])
+    await admin([f"GRANT ALL ON SCHEMA public TO {role}"], name)
+    url = admin_url.set(database=name, username=role, password=None).render_as_string(False)
+    try:
+        _in_thread(lambda: migrate.upgrade(url))
+        engine = create_engine(url)
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda sync: _a_message_of_old(Session(sync), "楼道的垃圾三天没人清理"))
+        async with engine.connect() as connection:
+            indexes = await connection.execute(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trgm'"))
+            assert indexes.all() == []
+            hits = await connection.run_sync(
+                lambda sync: search_conversations(Session(sync), "垃圾三天", None, agent_id=1)
+            )
+        await engine.dispose()
+        assert [(hit.conversation_id, hit.matched) for hit in hits] == [(1, "text")]
+    finally:
+        await admin([f"DROP DATABASE IF EXISTS {name}", f"DROP ROLE IF EXISTS {role}"])
+
+
+def _a_message_of_old(session: Session, words: str) -> None:
+    now = dt.datetime(2026, 12, 6, 6)
+    _sms_sent_of_old(session, now, [])
+    session.execute(
+        text(
+            "INSERT INTO messages (conversation_id, channel, direction, sender, kind, text, created_at,"
+            " attempts, possibly_duplicated) VALUES (1, 'sms', 'in', 'customer', 'text', :words, :now, 0, false)"
+        ),
+        {"words": words, "now": now},
+    )

@@ -62,21 +62,26 @@ def added_to_the_case(turn: Turn, text: str) -> bool:
     """While the recorded case waits for a person, a complaint about another problem
     (``followups.new_problem_words``, another category, or other things of the same one after an
     ``addition_openers`` word): of the case's category and at its place it goes on the case's
-    description; otherwise it is a case of its own (:func:`_take_as_a_case_of_its_own`). True if
-    handled either way."""
+    description; otherwise it is a case of its own (:func:`_take_as_a_case_of_its_own`). More of the
+    case told after a ``supplement_openers`` word ("补充一下 楼上那家一直不开门") goes on its
+    description whatever its category (:func:`_supplement`). True if handled."""
     data, understood = turn.step.data, turn.understood
     appealed = data.case_number is None and data.appeal_of is not None
     case_number = data.case_number or data.appeal_of
     if case_number is None or (data.appeal_of is not None and not appealed) or understood is None:
         return False
-    if Intent.COMPLAINT not in turn.intents or Intent.STATUS_QUERY in turn.intents:
+    if Intent.STATUS_QUERY in turn.intents:
         return False
     followups = turn.kit.config.followups
-    opens_an_addition = (
-        turn.kit.understander.matchable(text)
-        .lstrip()
-        .startswith(tuple(word.lower() for word in followups.addition_openers if word))
-    )
+    supplement = _opens_with(turn, text, followups.supplement_openers) and Intent.QUESTION not in turn.intents
+    if supplement and _at_the_case_s_place(turn):
+        if appealed:
+            return False  # more of the case this conversation joined: its staff read it there
+        _supplement(turn, text, case_number)
+        return True
+    if Intent.COMPLAINT not in turn.intents:
+        return False
+    opens_an_addition = _opens_with(turn, text, followups.addition_openers)
     told = description_text(data)
     category = understood.category if understood.category != turn.kit.rules.fallback_category else None
     another = (
@@ -99,6 +104,23 @@ def added_to_the_case(turn: Turn, text: str) -> bool:
     data.acked_at, data.recorded_ack = turn.now, False  # the next other message is acknowledged later
     turn.say(PhraseId.ANOTHER_PROBLEM_ADDED, case_number=case_number)
     return True
+
+
+def _opens_with(turn: Turn, text: str, openers: list[str]) -> bool:
+    return turn.kit.understander.matchable(text).lstrip().startswith(tuple(word.lower() for word in openers if word))
+
+
+def _supplement(turn: Turn, text: str, case_number: str) -> None:
+    """More of the case ("补充一下 楼上那家一直不开门 物业敲过门了", ``followups.supplement_openers``):
+    on its description for whoever works it, and the customer hears so with the case's number."""
+    data = turn.step.data
+    before = len(data.description)
+    append_description(turn, text)
+    if len(data.description) > before:
+        turn.step.contact = CaseContact(case_number, None, more_of_the_problem=text)
+    turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+    data.acked_at, data.recorded_ack = turn.now, False
+    turn.say(PhraseId.SUPPLEMENT_ADDED, case_number=case_number)
 
 
 def _of_the_case(turn: Turn, category: str | None, told: str) -> bool:

@@ -422,8 +422,12 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
         turn.say(PhraseId.ASK_PHONE)
         return True
     case_number = data.appeal_of or data.case_number
-    if Intent.COMPLAINT in turn.intents and case_number is not None and data.escalation_phone_asks < 2:
+    more = Intent.COMPLAINT in turn.intents or (
+        Signal.DANGER in data.signals and not turn.intents and not turn.kit.never_a_place(text)
+    )
+    if more and case_number is not None and data.escalation_phone_asks < 2:
         # "小区垃圾一个月没清运了" after a threat: the problem itself, for the case; the phone once more.
+        # In an emergency whatever else is told is more of it ("我老公在里面" after "里面困了人"), no refusal.
         told = len(data.description)
         append_description(turn, text)
         if len(data.description) > told:

@@ -57,6 +57,13 @@ def said_as_last(turn: Turn, question: PhraseId) -> PhraseId:
     return question
 
 
+def last_phone_question(turn: Turn) -> PhraseId | None:
+    """The phone question asked last, if any."""
+    said = turn.step.data.extra.get(_LAST_PHONE_QUESTION)
+    return PhraseId(said) if isinstance(said, str) and said in _PHRASE_IDS else None
+
+
+_PHRASE_IDS = frozenset(phrase.value for phrase in PhraseId)
 _LAST_PHONE_QUESTION = "last_phone_question"
 """``FlowData.extra`` key: the phone question asked last."""
 

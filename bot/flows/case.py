@@ -14,12 +14,14 @@ from bot.flows.case_check import appeal_link
 from bot.flows.classify import Classified
 from bot.flows.data import FlowData
 from bot.flows.deadline import compute_deadline, describe_moment, format_hours, promised_minutes
+from bot.flows.put_right import english_place_put_right, place_part_put_right, place_put_right
 from bot.flows.records import CaseContact, ComplaintRecord, HandoffRequest, State
 from bot.flows.slots import (
     CORRECTION_CUES,
     LONGEST_PLACE_ANSWER,
     PLACE_ANSWER_EDGES,
     append_description,
+    corrected_area,
     description_text,
     keep_slots,
     kept_place,
@@ -29,6 +31,7 @@ from bot.flows.slots import (
     told_as_a_place,
     whole_place_answer,
 )
+from bot.flows.summary import pauses
 from bot.flows.turn import FlowKit, Turn
 from bot.understanding.phones import said_phone
 from bot.understanding.result import Understanding
@@ -420,17 +423,28 @@ def _one_to_try_too(turn: Turn) -> bool:
 def corrected_place(turn: Turn) -> bool:
     """A place given after the hand-off that corrects the case's ("地址也写错了，是阳光花园5栋不是3栋",
     "地址改一下：阳光花园5栋2单元": a correction, or the form's words for the place): the case goes
-    there. True if handled."""
-    data, area, understood = turn.step.data, turn.area, turn.understood
+    there. A part of the place put right ("是7栋不是9栋" for 金色家园9栋地下车库) is put right as before
+    the hand-off: only that part, the rest of the place kept (金色家园7栋地下车库). True if handled."""
+    data, understood = turn.step.data, turn.understood
     case_number = data.appeal_of or data.case_number
-    if not area or understood is None or case_number is None or data.area is None:
+    if understood is None or case_number is None or data.area is None:
         return False
-    area = kept_place(area)
+    text = understood.text
+    # "是7栋不是9栋", "是B2不是B1": what the place is not and what it is, a correction in itself.
+    area = place_put_right(turn, text)
+    if area is None:
+        if not turn.area:
+            return False
+        # The form's words for the place ("地址", "小区"), not its option number ("3").
+        place_words = [word for word in turn.kit.rules.correction_fields.get("area", []) if not word.isdigit()]
+        if not (turn.intents & CORRECTION_CUES or turn.says_any(text, place_words)):
+            return False
+        area = (
+            english_place_put_right(turn, text)
+            or place_part_put_right(turn, text)
+            or kept_place(corrected_area(turn.kit, data.area, kept_place(turn.area)))
+        )
     if same_place(area, data.area) or understood.signals or Intent.COMPLAINT in understood.intents:
-        return False
-    # The form's words for the place ("地址", "小区"), not its option number ("3").
-    place_words = [word for word in turn.kit.rules.correction_fields.get("area", []) if not word.isdigit()]
-    if not (turn.intents & CORRECTION_CUES or turn.says_any(understood.text, place_words)):
         return False
     data.area = area
     district = turn.kit.understander.district(area)
@@ -459,9 +473,13 @@ def on_handed_off(turn: Turn, text: str) -> None:
         return
     if data.acked_at is not None and turn.now - data.acked_at < interval:
         if _asks(turn, text):
-            # "你们到底管不管？" right after the acknowledgement: a question is never met with
-            # silence; it is recorded for the staff, and said so.
+            # "你们到底管不管？", "照片发了 你们看到没" right after the acknowledgement: a question is
+            # never met with silence; it is recorded for the staff, and said so.
             turn.audit(TimelineKind.CONSULTATION_ASKED, text=text)
+            turn.say(PhraseId.MESSAGE_RECORDED)
+        elif _blames_the_handling(turn, text):
+            # "你们根本不管": anger at how the case is handled is answered too; only plain additions
+            # to the case ("而且水是黄的") are let pass without a word.
             turn.say(PhraseId.MESSAGE_RECORDED)
         return
     data.acked_at, data.recorded_ack = turn.now, False
@@ -493,9 +511,18 @@ _PRESENCE_ASKED = "presence_asked"
 
 
 def _asks(turn: Turn, text: str) -> bool:
-    """The message asks something: the question intent, or it ends as a question does
-    (``form.question_endings``)."""
+    """The message asks something: the question intent, or it or one of its pauses ends as a
+    question does ("照片发了 你们看到没 车顶凹成这样", ``form.question_endings``)."""
     if Intent.QUESTION in turn.intents:
         return True
-    said = said_without_edges(text)
-    return any(said.endswith(ending) for ending in turn.kit.form.question_endings)
+    endings = tuple(turn.kit.form.question_endings)
+    return any(said_without_edges(part).endswith(endings) for part in [text, *pauses(text)])
+
+
+def _blames_the_handling(turn: Turn, text: str) -> bool:
+    """The message complains of how the case is handled (``form.mishandling_words``: "你们根本不管")
+    or is said in anger (the emotional signal)."""
+    understood = turn.understood
+    if understood is not None and Signal.EMOTIONAL in understood.signals:
+        return True
+    return turn.says_any(text, turn.kit.form.mishandling_words)

@@ -102,9 +102,10 @@ from bot.flows.form import (
     place_beside_politeness,
 )
 from bot.flows.fragments import held_or_joined
-from bot.flows.greeting import excuses_an_absence, greet
+from bot.flows.greeting import excuses_an_absence, greet, says_still_here
 from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
 from bot.flows.not_a_place import nothing_of_a_place
+from bot.flows.over_messages import read_with_what_was_told
 from bot.flows.phone_pieces import ask_for_the_rest, phone_pieces_read
 from bot.flows.put_right import keep_place_put_right
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
@@ -371,6 +372,8 @@ class ComplaintFlow:
             turn.understood = Understanding(text=place, locale=turn.locale, slots=Slots(address=place))
         if turn.understood is not None and _phone_asked(turn):
             _read_asked_phones(turn, turn.understood)
+        if words is not None:
+            read_with_what_was_told(turn, text)  # "里面困了人！！" after "电梯": someone shut in the lift
         understood = turn.understood
         intents = understood.intents if understood is not None else frozenset()
         signals = understood.signals if understood is not None else frozenset()
@@ -482,8 +485,12 @@ class ComplaintFlow:
                 turn.arm_idle()  # "同一个地方": another problem at the place of the case told first
                 return
             placed = place_beside_politeness(turn, text)
-            if not placed and state is not State.NEW and excuses_an_absence(turn, text):
-                # "在吗 刚才手机没电了" after "请问您还在吗？": no more of the problem; asked again.
+            if (
+                not placed
+                and state is not State.NEW
+                and (excuses_an_absence(turn, text) or says_still_here(turn, text))
+            ):
+                # "在吗 刚才手机没电了", "在" after "请问您还在吗？": no more of the problem, no place; asked again.
                 ask_current(turn)
                 turn.arm_idle()
                 return
@@ -649,7 +656,9 @@ class ComplaintFlow:
         # A case number read out in groups ("TS 2026 1123 ABC DEF") is no English.
         prefix = turn.kit.config.service.case_prefix
         words = without_case_numbers(text, prefix).lower() if case_numbers_in(text, prefix) else text
-        answer = turn.kit.understander.answer_locale(words, so_far, settled)
+        slots = turn.understood.slots if turn.understood is not None else None
+        places = (slots.address, slots.district, slots.region) if slots is not None else ()
+        answer = turn.kit.understander.answer_locale(words, so_far, settled, [place for place in places if place])
         place_told_after_the_problem = settled and _only_a_place_told(turn.understood)
         if (
             answer == ZH_TW

@@ -15,7 +15,7 @@ from bot.flows.data import OwedPromise
 from bot.flows.deadline import Deadline, compute_deadline, describe_moment
 from bot.flows.records import CaseStatus, EscalatedDeadline
 from bot.flows.slots import description_text
-from bot.flows.status import asks_about_the_case, tell_status, this_case
+from bot.flows.status import asks_about_the_case, cases_asked_about, tell_status, tell_status_of_the_cases, this_case
 from bot.flows.supervisor_promise import asks_something
 from bot.flows.turn import Turn
 
@@ -106,6 +106,11 @@ def answer_while_escalated(turn: Turn) -> None:
     data = turn.step.data
     status = this_case(turn)
     last = data.extra.get(_LAST_SAID)
+    if asks_about_the_case(turn) and cases_asked_about(turn, status) != [status]:
+        # Another open case of theirs is asked after too (or alone): each one's own status.
+        tell_status_of_the_cases(turn, status)
+        data.extra[_LAST_SAID] = PhraseId.STATUS_ANSWER.value
+        return
     if asks_about_the_case(turn):
         said = PhraseId.ESCALATION_REASSURE_CASE if last == PhraseId.STATUS_ANSWER else PhraseId.STATUS_ANSWER
     else:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from bot.config import Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
-from bot.flows.asking import invite, phone_question, said_as_last
+from bot.flows.asking import invite, last_phone_question, phone_question, said_as_last
 from bot.flows.case import GENERAL_QUEUE, open_ticket
 from bot.flows.classify import invalid_phone_phrase, looks_like_phone_attempt
 from bot.flows.confirmation import restate
@@ -163,8 +164,13 @@ def on_phone(turn: Turn, text: str) -> None:
         # Another item given or corrected ("在锦绣家园北门停车场"): the phone is still missing.
         _place_noted_then_next(turn)
     elif Intent.YES in turn.intents and turn.intents <= _ONLY_AGREEING:
-        # "好的" to the question: nothing to record, the number is asked for, not reassured again.
-        _ask_next_missing(turn, agreed=True, evaded=True)
+        if last_phone_question(turn) is not PhraseId.ASK_PHONE_NUMBER:
+            # "对", "好的", "嗯" to "请您留下…电话号码，好吗？": they will give it. The number itself is
+            # asked for, once, and that is no ask unanswered: it never ends the asking.
+            turn.say(said_as_last(turn, PhraseId.ASK_PHONE_NUMBER))
+        else:
+            # Agreeing again, still no number: nothing to record, asked again, not reassured again.
+            _ask_next_missing(turn, agreed=True, evaded=True)
     elif _nothing_to_record(turn, text):
         _ask_next_missing(turn, evaded=True)  # "你们这群废物", "😡": empathy first (the engine), nothing to record
     else:
@@ -309,13 +315,26 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
         if first_problem:
             data.recorded_at = None
     interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
-    if data.recorded_at is not None and turn.now - data.recorded_at < interval:
+    recently = data.recorded_at is not None and turn.now - data.recorded_at < interval
+    if recently and not _tells_another_problem(turn, text):
         if not _goes_on_with_the_problem(turn, text):
             _ask_next_missing(turn)  # "厨房的", "我七十八了 看不清字": kept, and the question again
         return
     data.recorded_at = turn.now
     turn.say(PhraseId.DESCRIPTION_RECORDED)
     _ask_next_missing(turn)
+
+
+def _tells_another_problem(turn: Turn, text: str) -> bool:
+    """A complaint telling another problem beside the one told ("另外 我们单元门禁也坏了" while the
+    place is asked: ``followups.new_problem_words``, or a problem after an ``addition_openers``
+    word): taken down with the first and said so, as at any other step, never heard out in silence."""
+    if Intent.COMPLAINT not in turn.intents:
+        return False
+    followups = turn.kit.config.followups
+    said = turn.kit.understander.matchable(text).lstrip()
+    opens = said.startswith(tuple(word.lower() for word in followups.addition_openers if word))
+    return opens or turn.says_any(text, followups.new_problem_words)
 
 
 def _goes_on_with_the_problem(turn: Turn, text: str) -> bool:
@@ -492,22 +511,26 @@ def promise_call_back(turn: Turn) -> None:
 
 
 def _cannot_type(turn: Turn, text: str) -> bool:
-    """Only that the customer cannot type or would rather speak (``form.cannot_type_words``)."""
-    return _only_these_words(turn, text, turn.kit.form.cannot_type_words)
+    """Only that the customer cannot type or would rather speak (``form.cannot_type_words``), with
+    at most words about themselves and how they call us beside it ("姑娘 我不会打字 是我孙子帮我弄的")."""
+    form = turn.kit.form
+    return _only_these_words(turn, text, form.cannot_type_words, (*form.not_the_problem_words, *form.forms_of_address))
 
 
 def _not_the_problem(turn: Turn, text: str) -> bool:
-    """Only words about the customer or the chat (``form.not_the_problem_words``): "就是那个", "我是老人"."""
-    return _only_these_words(turn, text, turn.kit.form.not_the_problem_words)
+    """Only words about the customer or the chat (``form.not_the_problem_words``): "就是那个", "我是老人",
+    "闺女 是我孙女帮我弄的"."""
+    form = turn.kit.form
+    return _only_these_words(turn, text, form.not_the_problem_words, form.forms_of_address)
 
 
-def _only_these_words(turn: Turn, text: str, words: list[str]) -> bool:
-    """``text`` holds some of ``words`` and, beside them, nothing of a problem: no complaint and a
-    few letters at most (as for small talk)."""
+def _only_these_words(turn: Turn, text: str, words: list[str], beside: Sequence[str] = ()) -> bool:
+    """``text`` holds some of ``words`` and, beside them and ``beside``, nothing of a problem: no
+    complaint and a few letters at most (as for small talk)."""
     if turn.changed or not words or not turn.says_any(text, words):
         return False
     rest = turn.kit.understander.matchable(text)
-    for word in sorted((word.lower() for word in words), key=len, reverse=True):
+    for word in sorted((word.lower() for word in (*words, *beside) if word), key=len, reverse=True):
         rest = rest.replace(word, " ")
     understood = turn.kit.understander.understand(rest, turn.locale)
     if Intent.COMPLAINT in understood.intents or understood.category is not None:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 from bot.flows.data import DESCRIPTION_MAX_CHARS
+from bot.flows.greeting import says_still_here
 from bot.flows.records import State
 from bot.flows.turn import Turn
 from bot.understanding.markup import without_markup
@@ -23,6 +24,8 @@ def is_fragment(turn: Turn, text: str) -> bool:
     understood = turn.understood
     if understood is None or understood.intents or understood.category or understood.signals or turn.changed:
         return False
+    if not turn.step.data.fragments and says_still_here(turn, text):
+        return False  # "在" answering "您还在吗？": the question again, no piece of the problem ("我", "在" still is)
     if turn.says_any(text, turn.kit.form.cannot_type_words):
         return False  # "[语音]" over SMS: a voice the channel cannot carry, no piece of words
     said = turn.kit.understander.matchable(text).strip()

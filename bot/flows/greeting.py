@@ -7,6 +7,7 @@ import re
 
 from bot.config import Intent, PhraseId
 from bot.core.timeline import TimelineKind
+from bot.flows.data import TimerKind
 from bot.flows.deadline import describe_moment
 from bot.flows.turn import Turn
 
@@ -66,6 +67,13 @@ def more_than_a_hello(turn: Turn, text: str) -> bool:
     words = _LATIN_WORD.findall(rest)
     chinese = sum(1 for char in rest if char.isalnum() and not char.isascii())
     return chinese >= _FEWEST_TOLD_CHARS or len(words) >= _FEWEST_TOLD_CHARS
+
+
+def says_still_here(turn: Turn, text: str) -> bool:
+    """The message only answers "您还在吗？" ("在", "我在呢", "still here": ``form.here_words``): the idle
+    prompt was said and nothing since (its close is armed). "在" at the place question otherwise
+    is a place begun and left, asked again as such."""
+    return TimerKind.IDLE_CLOSE in turn.step.data.timers and turn.says_only(text, turn.kit.form.here_words)
 
 
 def excuses_an_absence(turn: Turn, text: str) -> bool:

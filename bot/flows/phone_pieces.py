@@ -1,5 +1,7 @@
 """A phone told in pieces, one message each, while it is asked for ("电话是", "一三九", "一二三四",
-"五六七八"; "138", "0013", "8000"), or told so after the hand-off to a case without one: the pieces
+"五六七八"; "138", "0013", "8000"; a mobile's first two groups "139 1234", then "5678"), or told so
+after the hand-off to a case without one, or before any problem once the phone was named ("电话" /
+"一三八" / "零零一三" / "八零零零"): the pieces
 are held in silence and put together, and once they make a number it is read as if typed whole;
 never more of the problem, never a refusal. Nothing
 more told for ``timers.phone_pieces_prompt_after``, the rest is asked for, once."""
@@ -17,7 +19,7 @@ from bot.flows.appeals import PHONE_ASKS_DONE
 from bot.flows.data import TimerKind
 from bot.flows.records import State
 from bot.flows.turn import Turn
-from bot.understanding.phones import could_begin_a_number
+from bot.understanding.phones import begins_a_mobile_in_groups, could_begin_a_number
 
 _PHONE_QUESTIONS = frozenset({State.AWAIT_PHONE, State.CORRECT_PHONE})
 _DIGITS = re.compile(rf"[{SPOKEN_DIGITS}\d]+")
@@ -31,7 +33,7 @@ def phone_pieces_read(turn: Turn, text: str, locale: str) -> str | None:
     data = turn.step.data
     most = turn.kit.form.phone_pieces_most
     understood = turn.understood
-    if not most or not _phone_asked(turn) or understood is None or understood.slots.phone:
+    if not most or not _phone_asked(turn, text) or understood is None or understood.slots.phone:
         _forget(turn)
         return text
     within = dt.timedelta(seconds=turn.kit.config.timers.phone_pieces_within)
@@ -39,11 +41,11 @@ def phone_pieces_read(turn: Turn, text: str, locale: str) -> str | None:
         _forget(turn)  # the last piece long ago: the number starts afresh
     digits = _piece_digits(turn, text)
     held = "".join(data.phone_pieces)
-    if digits is None or (not data.phone_pieces and len(digits) > turn.kit.form.phone_first_piece_digits):
+    if digits is None or (not data.phone_pieces and not _a_first_piece(turn, digits)):
         _forget(turn)  # words, or a whole number typed (a wrong one is answered so)
         return text
-    if not digits and not data.phone_pieces and not _names_the_phone(turn, text):
-        return text  # "嗯" alone: no number begun
+    if not digits and not data.phone_pieces and (_before_the_problem(turn) or not _names_the_phone(turn, text)):
+        return text  # "嗯" alone: no number begun; "电话" first is held as a fragment ("电话" / "打不通")
     pieces = (*data.phone_pieces, digits)
     together = held + digits
     if not could_begin_a_number(together) or len(pieces) > most:
@@ -69,7 +71,9 @@ def ask_for_the_rest(turn: Turn) -> None:
     """Pieces held and nothing more told (the ``phone_pieces_prompt`` timer): the rest of the
     number is asked for, once; the pieces are kept for it."""
     data = turn.step.data
-    if not data.phone_pieces or data.phone_pieces_prompted or data.phone_pieces_at is None or not _phone_asked(turn):
+    if not data.phone_pieces or data.phone_pieces_prompted or data.phone_pieces_at is None:
+        return
+    if not _phone_asked(turn, ""):
         return
     if turn.now - data.phone_pieces_at > dt.timedelta(seconds=turn.kit.config.timers.phone_pieces_within):
         return  # too long ago: the next piece starts the number afresh
@@ -77,18 +81,40 @@ def ask_for_the_rest(turn: Turn) -> None:
     turn.say(PhraseId.PHONE_PIECES_MORE)
 
 
-def _phone_asked(turn: Turn) -> bool:
+def _phone_asked(turn: Turn, text: str) -> bool:
     """The bot's question now is the phone: the form's, a correction's, or the duty supervisor's;
     or a case handed off without one (a person asked for before the phone: "138" / "0013" / "8000"
-    is its phone, as typed whole it would be)."""
+    is its phone, as typed whole it would be); or, before any problem, the customer named the phone
+    first ("电话" / "一三八" / "零零一三" / "八零零零": a phone given first, as "我电话138…" is)."""
     data, state = turn.step.data, turn.step.state
     if state in _PHONE_QUESTIONS:
         return data.case_check is None  # the last 4 digits of a case's phone are no piece of one
+    if _before_the_problem(turn):
+        named = (text, *data.fragments) if text else data.fragments
+        return bool(data.phone_pieces) or any(_names_the_phone(turn, said) for said in named)
     if state is not State.HANDED_OFF or data.phone:
         return False
     if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE:
         return True
     return (data.case_number or data.appeal_of) is not None and not data.offered
+
+
+def _before_the_problem(turn: Turn) -> bool:
+    """No problem told yet, no phone, no case being checked."""
+    data = turn.step.data
+    return (
+        turn.step.state is State.AWAIT_DESCRIPTION
+        and not data.description
+        and data.case_check is None
+        and not data.phone
+    )
+
+
+def _a_first_piece(turn: Turn, digits: str) -> bool:
+    """``digits`` may be the first piece of a number: as many as numbers are grouped when read out
+    (``form.phone_first_piece_digits``: "138", "0755", "9123"), or a mobile's first two groups
+    ("139 1234", "1391234"); more ("12345") is a number typed whole."""
+    return len(digits) <= turn.kit.form.phone_first_piece_digits or begins_a_mobile_in_groups(digits)
 
 
 def _piece_digits(turn: Turn, text: str) -> str | None:

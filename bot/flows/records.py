@@ -81,6 +81,10 @@ class CaseStatus:
     """For a case named by its number that is not ``own``: the last digits of its contact phone,
     which whoever writes must give before acting on it; never said. None when it has no phone, or
     when its check takes no more answers (``CaseCheckBudget``): any answer then misses."""
+    place_check: str | None = None
+    """For a case named by its number that is not ``own`` and has no contact phone: the place
+    registered with it, which whoever asks where it stands may give instead of digits; never said.
+    None when it has a phone or no place, or when its check takes no more answers."""
     category: str | None = None
     """For a case among ``CustomerView.open_cases``: what it is about, to tell which of the
     customer's cases a question names ("漏水的那个呢")."""
@@ -116,17 +120,19 @@ class CustomerView:
     """The channel vouches for ``phone`` (an SMS sender's number): it tells who writes."""
     prior_categories: frozenset[str] = frozenset()
     open_case: OpenCase | None = None
-    """The newest open case of the customer's, or of anyone known by a phone this conversation
-    has (an SMS sender's number, a phone typed in web chat), or the case proven theirs here by its
-    phone's last digits."""
+    """The newest open case of the customer's (with those whose contact phone is the number their
+    channel vouches for, an SMS sender's, whoever filed them), or of anyone known by a phone this
+    conversation has (an SMS sender's number, a phone typed in web chat), or the case proven theirs
+    here by its phone's last digits."""
     this_case: CaseStatus | None = None
     """This conversation's own hand-off, once it has one (loaded for handed-off conversations)."""
     named_cases: tuple[CaseStatus, ...] = ()
     """The cases whose numbers the customer's new messages give ("我的投诉TS2026…怎么样了"), from
     any conversation: a case number is told only to whoever filed the case."""
     open_cases: tuple[CaseStatus, ...] = ()
-    """Every unresolved case of the customer's own (this conversation's and any other's, never one
-    found by a typed phone), oldest first, when there are two or more: a status question hears of
+    """Every unresolved case of the customer's own (this conversation's and any other's, and any
+    whose contact phone is the number their channel vouches for; never one found by a typed
+    phone), oldest first, when there are two or more: a status question hears of
     each, or of the one it names (empty with one case or none: ``open_case``/``this_case`` tell it).
     A case of another customer's proven the writer's here by its phone's digits
     (``FlowData.case_proven``) is one of them, and their ``open_case`` when they have none."""

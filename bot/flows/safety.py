@@ -16,11 +16,17 @@ SAID_AT = "safety_said_at"
 
 def advice_for(turn: Turn, text: str) -> PhraseId:
     """The advice for the danger ``text`` names (the first kind of ``safety_advice`` it names), else
-    the one said earlier in the conversation, else the general ``safety_first``."""
+    the one said earlier in the conversation, else the one the problem told so far names ("进不去家"
+    before "已经在门口站了半小时了"), else the general ``safety_first``."""
     for advice in turn.kit.rules.safety_advice:
         if turn.says_any(text, advice.words):
             return advice.phrase
     earlier = turn.step.data.extra.get(_ADVICE)
+    told = " ".join(turn.step.data.description)
+    if not isinstance(earlier, str) and told:
+        for advice in turn.kit.rules.safety_advice:
+            if turn.says_any(told, advice.words):
+                return advice.phrase
     try:
         return PhraseId(earlier) if isinstance(earlier, str) else PhraseId.SAFETY_FIRST
     except ValueError:  # a phrase of an earlier version, gone since

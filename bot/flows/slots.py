@@ -483,6 +483,9 @@ def _could_be_a_place(turn: Turn, text: str) -> bool:
         return False  # "你工号多少", "快点来人"
     if turn.says_any(said, turn.kit.form.media_words):
         return False  # "我有照片", "[图片]": a photo, not where
+    matchable = turn.kit.understander.matchable(said).rstrip()
+    if any(matchable.endswith(words.lower()) for words in turn.kit.config.gazetteer.someone_inside):
+        return False  # "我老公在里面": who is in there, not where
     letters = [char for char in said.lower() if char.isalnum()]
     if len(letters) >= 2 and len(set(letters)) == 1:
         return False

@@ -11,9 +11,17 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.case_numbers import case_numbers_in, case_numbers_looked_up, without_case_numbers
 from bot.core.messages import OutboundMessage
 from bot.core.phrases import Phrases
-from bot.core.scripts import places_overlap
+from bot.core.scripts import place_key, places_overlap
 from bot.core.timeline import TimelineKind
-from bot.flows.case_check import CaseCheckFor, ask_case_check, named_status, not_confirmed, proven, unproven_number
+from bot.flows.case_check import (
+    CaseCheckFor,
+    ask_case_check,
+    may_hear_of,
+    named_status,
+    not_confirmed,
+    proven,
+    unproven_number,
+)
 from bot.flows.deadline import BusinessCalendar, describe_moment
 from bot.flows.greeting import greet
 from bot.flows.records import CaseContact, CaseStage, CaseStatus, State
@@ -176,7 +184,9 @@ def _status_by_number(turn: Turn, said: set[str]) -> None:
     (:func:`proven`) at once; any other number (another's case, or one no case has, alike, so that
     typing numbers tells nothing of which cases exist) once the last digits of the case's phone
     are given, asked for here. Not confirmed, nothing of the case is said."""
-    own = next((case for case in turn.customer.named_cases if case.case_number in said and proven(turn, case)), None)
+    own = next(
+        (case for case in turn.customer.named_cases if case.case_number in said and may_hear_of(turn, case)), None
+    )
     if own is not None:
         told_by_number(turn, own)
         return
@@ -204,7 +214,9 @@ def _told_case(turn: Turn) -> CaseStatus | None:
     told = turn.step.data.told_case
     if told is None:
         return None
-    return next((case for case in turn.customer.named_cases if case.case_number == told and proven(turn, case)), None)
+    return next(
+        (case for case in turn.customer.named_cases if case.case_number == told and may_hear_of(turn, case)), None
+    )
 
 
 def _asks_where_the_open_case_stands(turn: Turn, intents: frozenset[Intent], said: set[str]) -> bool:
@@ -387,7 +399,15 @@ def cases_asked_about(turn: Turn, status: CaseStatus) -> list[CaseStatus]:
     cases = list(turn.customer.open_cases)
     if len(cases) < 2 or status.case_number not in {case.case_number for case in cases}:
         return [status]
-    return named_by_subject(turn, cases) or cases
+    return named_among(turn, cases) or cases
+
+
+def named_among(turn: Turn, cases: list[CaseStatus]) -> list[CaseStatus]:
+    """Those of ``cases`` the message names: by their numbers ("TS2026… 处理到哪了"), else by what
+    they are about (:func:`named_by_subject`); empty when it names none of them in particular."""
+    said = _said_case_numbers(turn)
+    by_number = [case for case in cases if case.case_number in said]
+    return by_number or named_by_subject(turn, cases)
 
 
 def named_by_subject(turn: Turn, cases: list[CaseStatus]) -> list[CaseStatus]:
@@ -401,14 +421,52 @@ def named_by_subject(turn: Turn, cases: list[CaseStatus]) -> list[CaseStatus]:
     category = understood.category if understood.category != rules.fallback_category else None
     pool = cases
     if category is not None:
-        pool = [case for case in pool if case.category == category] or pool
+        pool = [case for case in pool if _of_the_category_named(turn, understood.text, category, case)] or pool
     place = turn.area
-    if place is not None and len(pool) > 1:
+    if len(pool) > 1:
         # The case's place as its customer wrote it (陽光花園5棟), the message's read (阳光花园5栋): one place.
-        pool = [case for case in pool if case.area and places_overlap(place, case.area)] or pool
+        pool = [case for case in pool if case.area and _names_the_place(understood.text, place, case.area)] or pool
     if len(pool) > 1:
         pool = [case for case in pool if shares_problem_words(turn, understood.text, case)] or pool
     return pool if len(pool) < len(cases) else []
+
+
+def _of_the_category_named(turn: Turn, text: str, category: str, case: CaseStatus) -> bool:
+    """The case is of the category the message is about, and of the thing it names when it names
+    one its problem does not ("电梯那个呢" names no 路灯 case, though both are 物业服务): a case not
+    named so is not told alone, whichever it may be."""
+    if case.category != category:
+        return False
+    known = {rule.id for rule in turn.kit.rules.categories}
+    said = _category_words(turn, category, text, weak=True) if category in known else set()
+    if not said or not case.problem:
+        return True
+    return bool(said & _category_words(turn, category, case.problem, weak=True))
+
+
+def _names_the_place(text: str, place: str | None, area: str) -> bool:
+    """The message names the case's place ``area``: the place read from it overlaps it, or, with
+    no place read ("阳光花园那个怎么样了": an estate alone, no building), a name of
+    :data:`_PLACE_NAME_CHARS` characters or more of ``area`` is in it, in either script."""
+    if place is not None:
+        return places_overlap(place, area)
+    said, where = place_key(text), place_key(area)
+    for start in range(len(where)):
+        for end in range(len(where), start, -1):
+            part = where[start:end]
+            long_enough = len(part) >= (_PLACE_NAME_LATIN if part.isascii() else _PLACE_NAME_CHARS)
+            if not long_enough:
+                break
+            if not part.isdigit() and part in said:
+                return True
+    return False
+
+
+_PLACE_NAME_CHARS = 3
+"""The fewest Chinese characters of a case's place that name it in a status question ("翠湖天地"
+names 翠湖天地3栋; "花园" or "小区" names no one place)."""
+_PLACE_NAME_LATIN = 8
+"""The same, in Latin letters ("sunshine", not "road")."""
 
 
 def shares_problem_words(turn: Turn, text: str, case: CaseStatus) -> bool:
@@ -420,25 +478,33 @@ def shares_problem_words(turn: Turn, text: str, case: CaseStatus) -> bool:
     return bool(_category_words(turn, case.category, text) & _category_words(turn, case.category, case.problem))
 
 
-def _category_words(turn: Turn, category: str, text: str) -> set[str]:
-    """The keywords of ``category`` (not its weak ones: where or who) that ``text`` holds."""
+def _category_words(turn: Turn, category: str, text: str, weak: bool = False) -> set[str]:
+    """The keywords of ``category`` that ``text`` holds: not its weak ones (where or who: "电梯",
+    "保安"), unless ``weak``."""
     rule = turn.kit.rules.category(category)
     matchable = turn.kit.understander.matchable(text)
-    weak = {word.lower() for word in rule.weak_keywords}
-    return {word.lower() for word in rule.keywords if word.lower() not in weak and word.lower() in matchable}
+    left_out = set() if weak else {word.lower() for word in rule.weak_keywords}
+    words = (*rule.keywords, *rule.weak_keywords) if weak else rule.keywords
+    return {word.lower() for word in words if word.lower() not in left_out and word.lower() in matchable}
 
 
 def asks_after_one_of_the_cases(turn: Turn) -> bool:
     """A customer with two or more open cases asks after one of them by what it is about
-    ("漏水的那个呢", "what about the leak": ``followups.which_case_words``), naming it: a status
-    question, though it reads as a complaint."""
+    ("漏水的那个呢", "what about the leak": ``followups.which_case_words``), naming it, or ends
+    the message so though it names neither ("电梯那个呢" after 停水 and 路灯: "that one" is one of
+    theirs, and both are told): a status question, though it reads as a complaint."""
     understood = turn.understood
     cases = list(turn.customer.open_cases)
     if understood is None or len(cases) < 2:
         return False
-    if not turn.says_any(understood.text, turn.kit.config.followups.which_case_words):
+    which = turn.kit.config.followups.which_case_words
+    if not turn.says_any(understood.text, which):
         return False
-    return bool(named_by_subject(turn, cases))
+    if named_among(turn, cases):
+        return True
+    folded = turn.kit.understander.matchable
+    said = _NOT_WORDS.sub("", folded(understood.text)).strip()
+    return said.endswith(tuple(folded(word) for word in which if word and not word.isascii()))
 
 
 def _waited_too_long(turn: Turn) -> bool:
@@ -453,6 +519,7 @@ def _waited_too_long(turn: Turn) -> bool:
 
 
 __all__ = [
+    "cases_asked_about",
     "count_unknown_case_numbers",
     "named_case",
     "status_of_open_case",

@@ -33,6 +33,7 @@ from bot.understanding.patterns import alternation
 from bot.understanding.phones import TailPutRight
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.service_voice import said, units
+from bot.understanding.threat_clauses import ThreatClauses
 from bot.understanding.tokens import is_chinese
 from bot.understanding.understander import Understander
 
@@ -45,8 +46,11 @@ _CLAUSE_BREAK = re.compile(
 )
 # A space after Chinese is a pause, as a comma is, in text typed or dictated without punctuation
 # ("cnm你们这物业 停车场的灯坏了", "宽带又断了 nmd三天了"); after a digit or a Latin letter it is
-# inside a phrase ("88 号", "the lift").
-_PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fffA-Za-z])")
+# inside a phrase ("88 号", "the lift"). Cantonese characters outside the basic block are Chinese
+# too (the 㗎 of "痴線㗎 冇熱水", the 𨋢 of "部𨋢").
+_HAN = "\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002a6df"
+_PAUSE = re.compile(rf"(?<=[{_HAN}])\s+(?=[{_HAN}A-Za-z])")
+_SPACE_BEFORE_CHINESE = re.compile(rf"\s+(?=[{_HAN}])")
 # A phone typed, or said digit by digit as voice input writes it ("幺三九幺幺幺幺零零零三"): seven
 # digits or more, too many for a count, a date or an amount.
 # A letter O or l typed for a 0 or a 1 between digits ("1391234O215") is part of the phone too; a
@@ -74,9 +78,9 @@ _ASKING = frozenset({Intent.STATUS_QUERY, Intent.QUESTION})
 _ASKING_FOR_SOMEONE = frozenset({Intent.HUMAN, Intent.SUPERVISOR})
 """A pause only asking for a person or a leader ("叫你们经理出来"): what the customer wants, not
 what went wrong."""
-_THREATS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
-"""A clause threatening the media, a regulator or violence ("再不处理我就打12345") is said back only
-when nothing else tells the problem, as an angry one is."""
+_THREATS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE, Signal.SELF_HARM})
+"""A clause threatening the media, a regulator, violence or the customer's own life ("再不处理我就打12345",
+"我就不活了") is said back only when nothing else tells the problem, as an angry one is."""
 _PRAISING = frozenset({Intent.PRAISE, Intent.THANKS})
 _STORY_SIGNALS = frozenset({Signal.REPEAT})
 """Signals that tell the problem's story ("打了五次电话了"), not something besides the problem."""
@@ -131,6 +135,9 @@ class ProblemSummary:
         self._follower = re.compile(rf"\s*(?:{followers})(?![A-Za-z])\s*", re.IGNORECASE) if followers else None
         self._guard = guard
         self._rules = rules
+        self._threat_clauses = ThreatClauses(
+            rules.threat_conditions, rules.threat_consequences, rules.threat_openers, understander.simplified
+        )
         self._is_bare_complaint_mention = is_bare_complaint_mention
         self._tail_put_right = tail_put_right
         # Not the digits that choose an item to correct ("2" is the phone): "…单元 1102 电话138…".
@@ -199,6 +206,8 @@ class ProblemSummary:
             if len(candidate) > limit:
                 if not kept:
                     kept.append(self._shortened(clause, limit - 1) + "…")
+                elif (made := self._with_room_for(kept, clause, joiner, limit)) is not None:
+                    kept = made
                 continue  # a shorter problem told later may still fit
             if self._guard.check(candidate) is not None:
                 continue
@@ -211,6 +220,24 @@ class ProblemSummary:
                 said = self._shortened(said, limit - 1) + "…"
             summary = said
         return summary if summary and self._guard.check(summary) is None else ""
+
+    def _with_room_for(self, kept: list[str], clause: str, joiner: str, limit: int) -> list[str] | None:
+        """``kept`` and ``clause`` within ``limit`` when ``clause`` says what is wrong and the last kept
+        clause's later pauses make room for it ("电梯坏了三天了 老人上下楼很不方便 物业一直说在等配件"
+        then "我们单元门禁也坏了": the second thing wrong is said back, the last pause left out); None
+        when they cannot."""
+        if not self._says_what_is_wrong(clause):
+            return None
+        last = kept[-1]
+        room = limit - len(joiner.join([*kept[:-1], clause])) - len(joiner)
+        ends = [match.start() for match in _PAUSE.finditer(last) if match.start() <= room]
+        if not ends:
+            return None
+        shortened = last[: max(ends)].rstrip()
+        if self._says_what_is_wrong(last) and not self._says_what_is_wrong(shortened):
+            return None
+        made = [*kept[:-1], shortened, clause]
+        return made if self._guard.check(joiner.join(made)) is None else None
 
     def _says_what_is_wrong(self, clause: str) -> bool:
         matchable = self._understander.matchable(clause)
@@ -412,7 +439,7 @@ class ProblemSummary:
         aimed at ("cnm你们这物业") or with more anger stays as typed: an angry pause, left out."""
         if self._abuse is None:
             return clause
-        parts = _PAUSE.split(clause)
+        parts = self._pauses_at_curses(clause)
         changed = False
         angry_only: list[int] = []
         for index, part in enumerate(parts):
@@ -426,6 +453,25 @@ class ProblemSummary:
             parts, changed = [part for index, part in enumerate(parts) if index not in angry_only], True
         return " ".join(parts) if changed else clause
 
+    def _pauses_at_curses(self, clause: str) -> list[str]:
+        """The clause's pauses; a space between a curse ending in a Latin letter or a digit and
+        Chinese is one too ("你哋班on9 冷氣機壞咗", "你们这帮sb 空调坏了"), though after other Latin
+        words it is not ("88 号")."""
+        assert self._abuse is not None
+        parts: list[str] = []
+        for part in _PAUSE.split(clause):
+            read = self._read_as_lower_simplified(part)
+            start = 0
+            if len(read) == len(part):
+                for found in self._abuse.finditer(read):
+                    end = found.end()
+                    space = _SPACE_BEFORE_CHINESE.match(part, end) if read[end - 1].isascii() else None
+                    if space is not None and part[start:end].strip():
+                        parts.append(part[start:end])
+                        start = space.end()
+            parts.append(part[start:])
+        return parts
+
     def _tells_without_anger(self, text: str, locale: str) -> bool:
         """``text`` read alone tells the problem (not only whom it is about) or its story, calmly."""
         understood = self._understander.understand(text, locale)
@@ -435,16 +481,30 @@ class ProblemSummary:
         return (about_it and not understood.vague) or _tells_the_story(understood)
 
     def _without_threats(self, clause: str, locale: str) -> str:
-        """The clause without its pauses that only threaten (``media_legal``, ``violence``: "再不修我就
-        找媒体曝光", "I'll go to the media") when the rest tells the problem; a pause telling the
-        problem too ("再不修电梯我就找媒体曝光") stays as typed, and so does a threat said alone."""
+        """The clause without its pauses that only threaten (``media_legal``, ``violence``, ``self_harm``:
+        "我要去消协告你们", "I'll go to the media") nor the threats in its pauses, whatever they threaten
+        (``form.threat_conditions``: "…再不来清理我就打12345投诉你们", "再不修我就拿刀去物业办公室砍人 水管爆了三天了"
+        is 水管爆了三天了), when the rest tells the problem; a threat said alone ("再不修电梯我就找媒体曝光")
+        stays as typed."""
         if not clause:
             return clause
-        parts = units(clause)
+        parts: list[tuple[str, str]] = []
+        threats: list[int] = []
+        for unit, after in units(clause):
+            start = self._threat_clauses.start(unit)
+            if start is not None and unit[:start].strip():
+                parts.append((unit[:start], after))  # "电梯坏了三天了再不修我就曝光": the problem before it
+            if start is not None:
+                threats.append(len(parts))
+                parts.append((unit[start:], after))
+            else:
+                parts.append((unit, after))
         if len(parts) < 2:
             return clause
-        threats = [
-            index for index, (unit, _) in enumerate(parts) if unit.strip() and self._only_threatens(unit, locale)
+        threats += [
+            index
+            for index, (unit, _) in enumerate(parts)
+            if index not in threats and unit.strip() and self._only_threatens(unit, locale)
         ]
         if not threats:
             return clause

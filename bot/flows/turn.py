@@ -37,6 +37,8 @@ from bot.understanding.result import Understanding
 from bot.understanding.service_voice import ServiceVoice
 from bot.understanding.understander import Understander
 
+_AROUND_WORDS = " \t?？!！。.,，~～…"
+
 
 @functools.lru_cache(maxsize=1024)
 def lowered(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -205,6 +207,11 @@ class Turn:
     def says_any(self, text: str, words: Iterable[str]) -> bool:
         """Whether ``text``, read as keywords are matched, holds any of the configured ``words``."""
         return any(map(self.kit.understander.matchable(text).__contains__, lowered(tuple(words))))
+
+    def says_only(self, text: str, words: Iterable[str]) -> bool:
+        """``text``, read as keywords are matched and without punctuation around it, is one of ``words``."""
+        said = self.kit.understander.matchable(text).strip(_AROUND_WORDS)
+        return bool(said) and said in lowered(tuple(words))
 
     def only_asks(self, text: str) -> bool:
         """The message is only question marks ("？？？", ``form.asking_marks``)."""

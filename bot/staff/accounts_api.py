@@ -226,11 +226,31 @@ async def put_user_active(request: web.Request) -> web.Response:
     ended = await _change(request, username, active=given.active)
     note(request, sessions_ended=ended)
     await announce_access_changed(resources(request).redis, user_id)
+    returned = [] if given.active else await _return_their_cases(request, user_id)
+    note(request, conversations_returned=len(returned))
     every_queue = resources(request).config.handoff.queue_ids()
     async with resources(request).database.sessions() as session:
         body = await session.run_sync(lambda sync: _one_user(sync, user_id, every_queue))
     await _staff_changed(request)
-    return web.json_response({"user": body, "sessions_ended": ended})
+    return web.json_response({"user": body, "sessions_ended": ended, "conversations_returned": len(returned)})
+
+
+async def _return_their_cases(request: web.Request, user_id: int) -> list[int]:
+    """The cases a switched-off account held wait in their queues again: nobody could answer the
+    customers otherwise (only the owner may reply)."""
+    shared, actor = resources(request), f"agent:{request['staff']['id']}"
+    fallback, now = shared.config.handoff.fallback_queue(), shared.clock()
+    returned = await shared.database.write(
+        lambda session: tickets_store.return_to_queues(session, user_id, fallback, actor, now)
+    )
+    if returned:
+        await shared.gateway.commit(
+            Effects(
+                staff_events=[StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=tuple(returned))],
+                queue_changed=returned,
+            )
+        )
+    return returned
 
 
 @audited("password_reset", target=path_target("user"))

@@ -82,14 +82,17 @@ class AreaGroups:
         self._named = self._named_re(gazetteer.named_building_suffixes)
         self._unmistakable = frozenset(gazetteer.unmistakable_building_suffixes)
         estates = {estate for district in gazetteer.districts for estate in district.estates}
+        # An estate's other names are estates too ("美孚停车场", "Taikoo Shing 金星閣", "Taikoo Shing car park"),
+        # and so are English names ending as estates do ("Sunshine Garden clubhouse").
+        estates |= {normalise(name, converter).text for names in gazetteer.estate_aliases for name in names}
+        estates |= {word.lower() for word in gazetteer.english_estate_words}
         endings = "|".join(map(re.escape, sorted({*gazetteer.estate_suffixes, *estates}, key=len, reverse=True)))
         self._estate_before = (
             re.compile(rf"(?:{endings})(?:\s*[0-9一二三四五六七八九十]+\s*期)?\s*$") if endings else None
         )
         # "阳光花园南门", "翠湖花园 停车场": a part of the estate named after it (``estate_parts``) is the estate's.
-        parts = "|".join(
-            map(re.escape, sorted({part.lower() for part in gazetteer.estate_parts}, key=len, reverse=True))
-        )
+        named_parts = {*gazetteer.estate_parts, *gazetteer.english_estate_parts}
+        parts = "|".join(map(re.escape, sorted({part.lower() for part in named_parts}, key=len, reverse=True)))
         self._part_at_end = re.compile(rf"\s*(?:{parts})\s*$") if parts else None
         # "Flat 5C", "Block 2", "12/F", "8th floor", "G/F": the parts an English address has before its estate.
         words = "|".join(map(re.escape, sorted(gazetteer.english_unit_words, key=len, reverse=True)))
@@ -97,7 +100,9 @@ class AreaGroups:
         grounds = "|".join(map(re.escape, gazetteer.english_ground_floors))
         english = []
         if words:
-            english.append(rf"\b(?:{words})\s*[0-9][0-9a-z-]*\b|\b(?:{words})\s+[a-z]\b")
+            # "No. 5 Building", "Building No. 5": a Chinese 5号楼 put in English word by word.
+            numbered = rf"\bno\.?\s*[0-9][0-9a-z-]*\s+(?:{words})\b|\b(?:{words})\s+no\.\s*[0-9][0-9a-z-]*\b"
+            english.append(rf"{numbered}|\b(?:{words})\s*[0-9][0-9a-z-]*\b|\b(?:{words})\s+[a-z]\b")
         if floors:
             ground = rf"|\b(?:{grounds})" if grounds else ""
             english.append(rf"(?:\b[0-9]+(?:st|nd|rd|th)?{ground})\s*(?:{floors})(?!\w)")

@@ -181,16 +181,22 @@ async def get_queues(request: web.Request) -> web.Response:
 
 @requires(*STAFF)
 async def get_colleagues(request: web.Request) -> web.Response:
-    """``GET /api/colleagues``: the active staff, by name only, for every role (an agent picks
-    whom to transfer to, and reads who handles a case, without the accounts' queues)."""
+    """``GET /api/colleagues``: the staff by name only, for every role (an agent reads who handles
+    or handled a case, without the accounts' queues); a switched-off account is listed with
+    ``active`` false, so the history still names them."""
     async with resources(request).database.sessions() as session:
         users = await session.run_sync(staff_store.every_user)
     return web.json_response(
         {
             "colleagues": [
-                {"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role}
+                {
+                    "id": user.id,
+                    "username": user.username,
+                    "display_name": user.display_name,
+                    "role": user.role,
+                    "active": user.active,
+                }
                 for user in users
-                if user.active
             ]
         }
     )

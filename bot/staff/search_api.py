@@ -9,7 +9,7 @@ from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.staff.auth import requires
 from bot.staff.privacy import mask_phones, sees_phones
-from bot.storage.search import search_conversations
+from bot.storage.search import search_conversations, searches_every_message
 from bot.web.responses import api_error
 
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
@@ -21,6 +21,9 @@ async def search(request: web.Request) -> web.Response:
     """``GET /api/search?q=``: up to 20 conversations the staff member may read whose case number,
     phone, case's place or message text contains ``q`` (places and texts in either script: 金星阁
     finds 金星閣), newest first; phone numbers masked as in the conversation.
+
+    ``recent_only``: the query, under three characters, was looked for in the newest messages
+    only (``bot.storage.search_index.RECENT_MESSAGES``) and in every case's number, place and phone.
 
     A conversation whose phones the searcher sees masked (an agent's, not handled) is searched as they
     see it: never by phone, by its messages masked, so a query cannot confirm a hidden digit."""
@@ -41,6 +44,8 @@ async def search(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "query": query,
+            # Shorter than a trigram: only the newest messages were read (cases' fields in full).
+            "recent_only": not searches_every_message(query),
             "hits": [
                 {
                     "conversation_id": hit.conversation_id,

@@ -311,6 +311,8 @@ class Complaint(Base):
         Index("ix_complaints_created_at", "created_at"),
         # issue 16: the open cases by deadline (dashboard, reminders) without reading the resolved ones.
         Index("ix_complaints_status_deadline_at", "status", "deadline_at"),
+        # An SMS sender's open cases by the contact phone left on them, whoever filed them (0037).
+        Index("ix_complaints_contact_phone", "contact_phone"),
     )
 
 

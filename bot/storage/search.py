@@ -4,9 +4,9 @@ Places and texts are searched in one script: the query and the stored text both 
 characters (:mod:`bot.storage.searchable`), so 金星阁 finds a case whose place is 金星閣, the other
 way round, and a place stored in mixed scripts (太古城金星閣15楼); the hit shows them as written.
 
-``LIKE '%…%'`` for now: fine for the tens of thousands of messages of one service, but it reads
-every message; a full-text index (PostgreSQL ``pg_trgm`` or ``zhparser``) is the next step when it
-gets slow. Five statements whatever the number of hits (six for an agent's query with digits).
+``LIKE '%…%'`` decides what matches; a trigram index (:mod:`bot.storage.search_index`) chooses
+the rows it compares, so a search costs what it finds, not what is stored. Messages are walked
+newest first until 20 conversations are found, so a common word costs no more than a rare one.
 
 An agent sees the phone numbers of a conversation they do not handle (neither own nor resolved a
 case of) masked (``bot.staff.privacy``), so a search must not confirm the digits hidden there: in
@@ -18,14 +18,17 @@ matches the same messages either way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, and_, exists, func, or_, select, union, union_all
 from sqlalchemy.orm import Session, aliased
 
-from bot.core.phones import SPOKEN_DIGITS
+from bot.core.phones import SPOKEN_DIGITS, normalise_phone
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message
+from bot.storage.newest_inbound import newest_inbound
+from bot.storage.search_index import RECENT_MESSAGES, indexed, narrowed, newest_holding, recent_messages
 from bot.storage.searchable import simplified
 
 
@@ -49,6 +52,11 @@ class SearchHit:
 
 _MASKABLE = "*" + SPOKEN_DIGITS
 """Besides digits, what masking may star or hide: a phone spelt in Chinese numerals is masked too."""
+_PHONE_TYPED = re.compile(r"\+?[\d\s()\-]{4,}")
+"""A query that is a phone number alone, however spaced."""
+
+TEXT_CHUNK = 200
+"""Messages holding the text read at a time, newest first, until enough conversations are found."""
 
 MASKED_CANDIDATES = 500
 """At most this many messages with the query in their full text are read, newest first, to find
@@ -82,6 +90,15 @@ def handled_by(agent_id: int) -> ColumnElement[bool]:
     )
 
 
+def handled_conversations(agent_id: int) -> CompoundSelect[tuple[int]]:
+    """The ids of the conversations the agent handles (as :func:`handled_by`)."""
+    me = f"agent:{agent_id}"
+    return union(
+        select(Conversation.id).where(Conversation.owner == me),
+        select(Complaint.conversation_id).where(Complaint.resolved_by == me),
+    )
+
+
 def search_conversations(
     session: Session,
     query: str,
@@ -89,6 +106,7 @@ def search_conversations(
     agent_id: int,
     limit: int = 20,
     mask: Callable[[str | None], str | None] | None = None,
+    recent: int = RECENT_MESSAGES,
 ) -> list[SearchHit]:
     """Conversations whose case number, phone (customer's or complaint's), case's place or any
     message text contains ``query``, the most recent first, among those the staff member may read.
@@ -96,51 +114,76 @@ def search_conversations(
 
     With ``mask`` (the searcher is an agent), the conversations the agent does not handle are
     searched as the agent sees them: by case number, by place and by their messages masked, never
-    by phone (nor by a place with digits in the query: masking may star a place's digits)."""
+    by phone (nor by a place with digits in the query: masking may star a place's digits).
+
+    Through the search index (:mod:`bot.storage.search_index`): a ``query`` shorter than three
+    characters reads the messages of the newest ``recent`` only (:func:`searches_every_message`)."""
     readable = readable_by(queues, agent_id)
     owned = handled_by(agent_id)
-    digits = "".join(ch for ch in query if ch.isdigit())
+    digits = _phone_digits(query)
     # The masked text differs from the full one only where digits (or numerals) are starred.
     as_masked = mask is not None and any(ch.isdigit() or ch in _MASKABLE for ch in query)
     wanted = simplified(query)
-    by_case = Complaint.case_number.icontains(query, autoescape=True)
-    by_place: ColumnElement[bool] = func.coalesce(Complaint.area_search, Complaint.area).contains(
-        wanted, autoescape=True
+    by_case = _found(
+        Complaint.case_number.icontains(query, autoescape=True),
+        narrowed(session, "complaints_search", ("case_number",), Complaint.id, query),
+    )
+    by_place = _found(
+        func.coalesce(Complaint.area_search, Complaint.area).contains(wanted, autoescape=True),
+        narrowed(session, "complaints_search", ("place",), Complaint.id, wanted),
     )
     if as_masked:
         by_place = and_(owned, by_place)
-    by_phone: ColumnElement[bool] | None = (
-        or_(Complaint.contact_phone.contains(digits, autoescape=True), Customer.phone.contains(digits, autoescape=True))
-        if len(digits) >= 4
-        else None
+    by_phone = len(digits) >= 4
+    # Phones only where the searcher sees them in full.
+    phones_seen = [owned] if mask is not None else []
+    by_contact_phone = _found(
+        Complaint.contact_phone.contains(digits, autoescape=True),
+        narrowed(session, "complaints_search", ("contact_phone",), Complaint.id, digits),
     )
-    if by_phone is not None and mask is not None:
-        by_phone = and_(owned, by_phone)
+    # Found by a case's field, or by the customer's phone (then by each of the conversation's cases,
+    # or none), each part through its own index; a conversation's newest case number among its finds.
+    found = [
+        select(Conversation.id.label("conversation_id"), Complaint.case_number)
+        .join(Complaint, Complaint.conversation_id == Conversation.id)
+        .where(readable, or_(by_case, by_place, *([and_(*phones_seen, by_contact_phone)] if by_phone else [])))
+    ]
+    if by_phone:
+        found.append(
+            select(Conversation.id, Complaint.case_number)
+            .join(Customer, Customer.id == Conversation.customer_id)
+            .outerjoin(Complaint, Complaint.conversation_id == Conversation.id)
+            .where(
+                readable,
+                *phones_seen,
+                _found(
+                    Customer.phone.contains(digits, autoescape=True),
+                    narrowed(session, "customers_search", ("phone",), Customer.id, digits),
+                ),
+            )
+        )
+    records = union_all(*found).subquery()
     record_matches = session.execute(
-        select(Conversation.id, func.max(Complaint.case_number))
-        .outerjoin(Complaint, Complaint.conversation_id == Conversation.id)
-        .join(Customer, Customer.id == Conversation.customer_id)
-        .where(readable, or_(by_case, by_place, *([by_phone] if by_phone is not None else [])))
-        .group_by(Conversation.id)
-        .order_by(Conversation.id.desc())
+        select(records.c.conversation_id, func.max(records.c.case_number))
+        .group_by(records.c.conversation_id)
+        .order_by(records.c.conversation_id.desc())
         .limit(limit)
     ).all()
     in_text = func.coalesce(Message.search_text, Message.text).contains(wanted, autoescape=True)
-    text_matches = [
-        (conversation_id, message_id)
-        for conversation_id, message_id in session.execute(
-            select(Message.conversation_id, func.max(Message.id))
-            .join(Conversation, Conversation.id == Message.conversation_id)
-            .where(readable, in_text, *([owned] if as_masked else []))
-            .group_by(Message.conversation_id)
-            .order_by(func.max(Message.id).desc())
-            .limit(limit)
-        )
-    ]
+    if not indexed(wanted):
+        in_text = and_(recent_messages(session, recent), in_text)
+    # An agent's query with digits reads the full text of the conversations they handle only: by
+    # their ids (a semi-join the planner may start from), not a test of each message found.
+    handled = [Message.conversation_id.in_(handled_conversations(agent_id))] if as_masked else []
+    text_matches = (
+        _newest_text_matches(session, wanted, in_text, [readable, *handled], limit)
+        if not as_masked or session.execute(handled_conversations(agent_id).limit(1)).first() is not None
+        else []  # an agent who handles no conversation: nothing to read in full
+    )
     if as_masked:
         assert mask is not None
         text_matches = sorted(
-            text_matches + _masked_matches(session, query, and_(readable, ~owned), mask),
+            text_matches + _masked_matches(session, query, and_(readable, ~owned), mask, recent),
             key=lambda match: match[1],
             reverse=True,
         )[:limit]
@@ -157,12 +200,6 @@ def search_conversations(
         matched.setdefault(conversation_id, "text")
     if not matched:
         return []
-    last_in = (
-        select(Message.conversation_id, func.max(Message.id).label("message_id"))
-        .where(Message.conversation_id.in_(sorted(matched)), Message.direction == "in")
-        .group_by(Message.conversation_id)
-        .subquery()
-    )
     newest_complaint = (
         select(Complaint.conversation_id, func.max(Complaint.id).label("complaint_id"))
         .where(Complaint.conversation_id.in_(sorted(matched)))
@@ -181,10 +218,9 @@ def search_conversations(
             Conversation.owner,
             Conversation.status,
             latest_case.c.case_number,
-            last_in.c.message_id,
+            newest_inbound("id").label("message_id"),
             owned.label("handled"),
         )
-        .outerjoin(last_in, last_in.c.conversation_id == Conversation.id)
         .outerjoin(latest_case, latest_case.c.conversation_id == Conversation.id)
         .where(Conversation.id.in_(sorted(matched)))
     ).all()
@@ -218,6 +254,59 @@ def search_conversations(
     return hits[:limit]
 
 
+def searches_every_message(query: str) -> bool:
+    """Whether a search for ``query`` reads every message, not only the newest
+    :data:`~bot.storage.search_index.RECENT_MESSAGES` (a query shorter than a trigram)."""
+    return indexed(simplified(query))
+
+
+def _found(condition: ColumnElement[bool], narrowing: ColumnElement[bool] | None) -> ColumnElement[bool]:
+    return condition if narrowing is None else and_(narrowing, condition)
+
+
+def _messages_holding(session: Session, term: str, recent: int) -> ColumnElement[bool] | None:
+    """The messages a search for ``term`` compares: those the index finds, or the newest ones."""
+    if not indexed(term):
+        return recent_messages(session, recent)
+    return narrowed(session, "messages_search", ("body",), Message.id, term)
+
+
+def _newest_text_matches(
+    session: Session, term: str, in_text: ColumnElement[bool], allowed: list[ColumnElement[bool]], limit: int
+) -> list[tuple[int, int]]:
+    """(conversation, its newest message ``in_text``) of the ``limit`` conversations ``allowed``
+    whose newest such message is the newest. The messages holding ``term`` are walked newest first,
+    a chunk at a time (each twice the last), so a common word stops at the first chunk where a
+    grouping would read every message holding it."""
+    found: dict[int, int] = {}
+    before: int | None = None
+    chunk = TEXT_CHUNK
+    while len(found) < limit:
+        # SQLite's index hands the chunk's candidates over newest first; PostgreSQL's planner picks
+        # between its trigram index and walking the primary key backwards.
+        candidates = newest_holding(session, term, before, chunk)
+        if candidates is not None and not candidates:
+            break
+        statement = (
+            select(Message.conversation_id, Message.id)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(in_text, *allowed)
+            .order_by(Message.id.desc())
+        )
+        if candidates is not None:
+            statement = statement.where(Message.id.in_(candidates))
+        else:
+            statement = statement.where(*([Message.id < before] if before is not None else [])).limit(chunk)
+        rows = session.execute(statement).all()
+        for conversation_id, message_id in rows:
+            found.setdefault(conversation_id, message_id)
+        read = candidates if candidates is not None else [message_id for _, message_id in rows]
+        if len(read) < chunk:
+            break
+        before, chunk = read[-1], chunk * 2
+    return sorted(found.items(), key=lambda match: match[1], reverse=True)[:limit]
+
+
 def _places_matching(session: Session, wanted: str, conversation_ids: list[int]) -> dict[int, str]:
     """The newest place, as written, of each of these conversations' cases whose place holds
     ``wanted`` (simplified), by conversation."""
@@ -235,7 +324,11 @@ def _places_matching(session: Session, wanted: str, conversation_ids: list[int])
 
 
 def _masked_matches(
-    session: Session, query: str, where: ColumnElement[bool], mask: Callable[[str | None], str | None]
+    session: Session,
+    query: str,
+    where: ColumnElement[bool],
+    mask: Callable[[str | None], str | None],
+    recent: int,
 ) -> list[tuple[int, int]]:
     """(conversation, newest message) of the conversations ``where`` holds whose messages have
     ``query`` in their text as ``mask`` shows it, in either script. A star in the query matches
@@ -247,7 +340,13 @@ def _masked_matches(
     candidates = session.execute(
         select(Message.conversation_id, Message.id, Message.text)
         .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(where, func.coalesce(Message.search_text, Message.text).contains(visible, autoescape=True))
+        .where(
+            where,
+            _found(
+                func.coalesce(Message.search_text, Message.text).contains(visible, autoescape=True),
+                _messages_holding(session, visible, recent),
+            ),
+        )
         .order_by(Message.id.desc())
         .limit(MASKED_CANDIDATES)
     )
@@ -256,3 +355,13 @@ def _masked_matches(
         if conversation_id not in found and wanted in simplified(mask(text) or "").casefold():
             found[conversation_id] = message_id
     return list(found.items())
+
+
+def _phone_digits(query: str) -> str:
+    """The query's digits as a stored phone holds them: a number typed with its country code
+    ("+86 138 1234 5603", "0086…") is found as the engine stores it ("13812345603"; "+852 9123 4567"
+    as "85291234567", inside "+85291234567")."""
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if not _PHONE_TYPED.fullmatch(query.strip()):
+        return digits
+    return normalise_phone(query).removeprefix("+")

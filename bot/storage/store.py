@@ -626,18 +626,20 @@ _CASE_COLUMNS = (
     _complaints.c.original_deadline_at,
     _complaints.c.area,
 )
+_PRIOR_COLUMNS = (
+    _complaints.c.id,
+    *_CASE_COLUMNS,
+    _complaints.c.description,
+    _complaints.c.resolved_at,
+    # By primary key: whether the case's conversation has closed (a resolved case whose
+    # callback still runs there is answered there, never reopened from another conversation).
+    select(_conversations.c.status)
+    .where(_conversations.c.id == _complaints.c.conversation_id)
+    .scalar_subquery()
+    .label("conversation_status"),
+)
 _PRIOR_COMPLAINTS = PreparedQuery(
-    select(
-        *_CASE_COLUMNS,
-        _complaints.c.description,
-        _complaints.c.resolved_at,
-        # By primary key: whether the case's conversation has closed (a resolved case whose
-        # callback still runs there is answered there, never reopened from another conversation).
-        select(_conversations.c.status)
-        .where(_conversations.c.id == _complaints.c.conversation_id)
-        .scalar_subquery()
-        .label("conversation_status"),
-    )
+    select(*_PRIOR_COLUMNS)
     .where(_complaints.c.customer_id.in_(bindparam("ids", expanding=True)))
     .order_by(_complaints.c.id)
 )
@@ -648,6 +650,18 @@ _CASES_BY_NUMBER = (
     .where(_complaints.c.case_number.in_(bindparam("numbers", expanding=True)))
 )
 OPEN_STATUSES = ("open", "incomplete")
+# The open cases whose contact phone is a number the channel vouches for (an SMS sender's): the
+# case's staff call that number, so whoever texts from it is the case's customer, whoever filed
+# it and wherever (a phone typed in WeChat). By the contact phone index (0037).
+_OPEN_CASES_BY_CONTACT_PHONE = (
+    select(*_PRIOR_COLUMNS, _complaints.c.contact_phone)
+    .where(
+        _complaints.c.contact_phone.in_(bindparam("phones", expanding=True)),
+        _complaints.c.status.in_(OPEN_STATUSES),
+        _complaints.c.deadline_at.is_not(None),
+    )
+    .order_by(_complaints.c.id)
+)
 _RESOLVED_CASES_TOLD = 5
 """The most recently resolved cases a conversation taking a complaint is given (the flow keeps those
 within ``followups.reopen_within``)."""
@@ -822,13 +836,31 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
             categories.setdefault(complaint.customer_id, set()).add(complaint.category)
             complaints.setdefault(complaint.customer_id, []).append(complaint)
 
+    # An SMS sender's open cases include those left with their number as the contact phone,
+    # whoever filed them (one statement, only for customers whose phone the channel vouches for).
+    vouched = {id_: customer.phone for id_, customer in customers.items() if customer.phone_verified and customer.phone}
+    by_contact = open_cases_by_contact_phone(session, set(vouched.values()))
+
+    def unresolved_of(customer_id: int) -> list[Any]:
+        own = [
+            complaint
+            for complaint in complaints.get(customer_id, [])
+            if complaint.status in OPEN_STATUSES and complaint.deadline_at is not None
+        ]
+        known = {complaint.case_number for complaint in own}
+        phone = vouched.get(customer_id)
+        left_with_phone = [
+            complaint
+            for complaint in (by_contact.get(phone, []) if phone else [])
+            if complaint.customer_id != customer_id and complaint.case_number not in known
+        ]
+        return sorted([*own, *left_with_phone], key=lambda complaint: complaint.id)
+
+    unresolved_cases = {customer_id: unresolved_of(customer_id) for customer_id in customer_ids}
+
     def open_complaint(customer_id: int, conversation_id: int) -> Any | None:
-        for complaint in reversed(complaints.get(customer_id, [])):
-            if (
-                complaint.conversation_id != conversation_id
-                and complaint.status in OPEN_STATUSES
-                and complaint.deadline_at is not None
-            ):
+        for complaint in reversed(unresolved_cases.get(customer_id, [])):
+            if complaint.conversation_id != conversation_id:
                 return complaint
         return None
 
@@ -858,13 +890,7 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
 
     handed_off = {row.id for row in rows if row.flow_state == State.HANDED_OFF.value}
     # A customer with two or more open cases hears of each when asking where "my complaint" stands.
-    several: dict[int, list[Any]] = {}
-    for customer_id, theirs in complaints.items():
-        unresolved = [
-            complaint for complaint in theirs if complaint.status in OPEN_STATUSES and complaint.deadline_at is not None
-        ]
-        if len(unresolved) > 1:
-            several[customer_id] = unresolved
+    several = {customer_id: theirs for customer_id, theirs in unresolved_cases.items() if len(theirs) > 1}
     # A case another customer filed, proven this writer's in the conversation by its phone's last
     # digits (the flow's verdict, ``case_proven``): the writer is that case's customer from then on.
     proven_numbers = {
@@ -887,8 +913,7 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
             complaint.conversation_id
             for row in rows
             if proven_case(row) is not None
-            for complaint in complaints.get(row.customer_id, [])
-            if complaint.status in OPEN_STATUSES
+            for complaint in unresolved_cases.get(row.customer_id, [])
         },
     )
 
@@ -899,19 +924,17 @@ def load_conversations(session: Session, ids: Iterable[int]) -> dict[int, Loaded
         return found.status
 
     def open_cases(row: Any) -> tuple[CaseStatus, ...]:
-        theirs = [
-            complaint
-            for complaint in complaints.get(row.customer_id, [])
-            if complaint.status in OPEN_STATUSES and complaint.deadline_at is not None
-        ]
+        theirs = unresolved_cases.get(row.customer_id, [])
         proven = proven_open(row)
+        if proven is not None and proven.case_number in {complaint.case_number for complaint in theirs}:
+            proven = None  # left with their number too: among their cases already
         if len(theirs) + (proven is not None) < 2:
             return ()
         own = tuple(
             dataclasses.replace(
                 _case_status(complaint, places.get(complaint.conversation_id), names),
                 area=complaint.area,
-                customer_id=row.customer_id,
+                customer_id=complaint.customer_id,
                 own=True,
                 category=complaint.category,
                 problem=complaint.description,
@@ -1029,6 +1052,17 @@ def _phones_of(row: Any, customer_phone: str | None) -> set[str]:
     """The phones a conversation knows its customer by: the customer's, the one given in it."""
     given = row.flow_data.get("phone") if row.flow_data else None
     return {normalise_phone(phone) for phone in (customer_phone, given) if phone}
+
+
+def open_cases_by_contact_phone(session: Session, phones: Collection[str]) -> dict[str, list[Any]]:
+    """The open cases whose contact phone is one of ``phones`` (normalised), by phone, oldest
+    first; one statement by the contact phone index, none without phones."""
+    if not phones:
+        return {}
+    found: dict[str, list[Any]] = {}
+    for row in session.connection().execute(_OPEN_CASES_BY_CONTACT_PHONE, {"phones": sorted(phones)}):
+        found.setdefault(row.contact_phone, []).append(row)
+    return found
 
 
 def _open_cases_by_phone(connection: Any, phones: set[str]) -> dict[str, list[tuple[int, int, OpenCase]]]:

@@ -184,6 +184,31 @@ def transfer(
     add_timeline_event(session, conversation.id, TimelineKind.TRANSFERRED, actor, detail, now)
 
 
+def return_to_queues(session: Session, agent_id: int, fallback_queue: str, actor: str, now: dt.datetime) -> list[int]:
+    """An account switched off: each open conversation it owns goes back to the queue its newest
+    ticket waited in (``fallback_queue`` when it never had one: it was handed to them by name), as
+    a transfer there does (the customer keeps their place; the timeline says why). Returns the
+    conversations' ids."""
+    owner = f"{AGENT_OWNER}{agent_id}"
+    held = list(
+        session.execute(
+            select(Conversation).where(Conversation.owner == owner, Conversation.status == "open")
+        ).scalars()
+    )
+    for conversation in held:
+        queue = session.execute(
+            select(HandoffTicket.queue)
+            .where(HandoffTicket.conversation_id == conversation.id, HandoffTicket.reason != TicketReason.APPEAL)
+            .order_by(HandoffTicket.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        queue = queue or fallback_queue
+        to = f"queue:{queue}"
+        detail = {"from": owner, "to": to, "username": None, "queue": queue, "reason": "account_off"}
+        transfer(session, conversation, to, queue, actor, detail, now)
+    return [conversation.id for conversation in held]
+
+
 @dataclass(frozen=True, slots=True)
 class _Stretch:
     """What a transfer carries over from the tickets of the customer's current wait."""

@@ -135,7 +135,11 @@ def _one_unit(gazetteer: Gazetteer) -> str:
     level = rf"(?:\d+(?i:st|nd|rd|th)?|{grounds})" if grounds else r"(?:\d+(?i:st|nd|rd|th)?)"
     # "12/F", "8th floor", "G/F", "floor 8".
     floor = rf"(?:{level}\s*(?i:{floors})\.?(?![A-Za-z])|(?i:{floors})\s*\d+\b)" if floors else "(?!)"
-    return rf"(?:(?i:{units})\.?\s*{number}|{floor})" if units else floor
+    if not units:
+        return floor
+    # A Chinese address put in English word by word: "No. 5 Building" (5号楼), "Building No. 5".
+    numbered = rf"(?i:no)\.?\s*{number}\s+(?i:{units})\b|(?i:{units})\s+(?i:no)\.\s*{number}"
+    return rf"(?:{numbered}|(?i:{units})\.?\s*{number}|{floor})"
 
 
 def english_parts(gazetteer: Gazetteer) -> re.Pattern[str]:

@@ -6,9 +6,11 @@ comparing, so "喂，说话呀" (a Chinese keyboard's comma) is caught by the co
 and "我不知道" typed with an invisible character inside (U+180B, a Mongolian variation selector
 the browser shows as nothing) by the configured "我不知道". Paraphrases are the manager's
 regular expressions over the folded text (which has no accents: "cafe", not "café").
-Letters drawn like others (Unicode's confusables: "I dօn't know" with an Armenian օ) fold to the
-ASCII letter or Han character they look like. Direction controls, which reorder what is shown,
-are not folded but named (:func:`direction_controls`) so that the text is refused.
+Letters drawn like others (Unicode's confusables: "I dօn't know" with an Armenian օ; small
+capitals, "ɪ ᴅᴏɴ'ᴛ ᴋɴᴏᴡ") fold to the ASCII letter or Han character they look like, and Japanese
+forms and other variants of Chinese characters ("您応該去找", 応 for 应) to the Chinese ones.
+Direction controls, which reorder what is shown, are not folded but named
+(:func:`direction_controls`) so that the text is refused.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from typing import Literal
 
 from confusable_homoglyphs.confusables import confusables_data
@@ -78,12 +81,57 @@ def _lookalikes() -> dict[int, str]:
             members = [entry["c"] for entry in data.get(members[0], [])]
         if (folded := _drawn_like(members)) is not None:
             table[ord(ch)] = folded
+    for ch, letter in _latin_letters_by_name().items():
+        table.setdefault(ord(ch), letter)
     return table
+
+
+_LATIN_LETTER_NAME = re.compile(
+    r"LATIN (?:CAPITAL |SMALL )?(?:LETTER SMALL CAPITAL|SMALL CAPITAL LETTER|LETTER) ([A-Z])(?: WITH (?:(?!LETTER).)+)?"
+)
+"""A Latin letter's name that says which plain letter it is: a small capital ("LATIN LETTER SMALL
+CAPITAL D", ᴅ), or a letter with a hook, stroke or bar that does not decompose ("LATIN SMALL
+LETTER D WITH HOOK", ɗ). Turned and reversed letters ("TURNED E") are other letters."""
+_LATIN_RANGES = (
+    (0x80, 0x2B0),  # Latin-1, Latin Extended-A and -B, IPA
+    (0x1D00, 0x1F00),  # phonetic extensions, Latin Extended Additional
+    (0x2C60, 0x2C80),  # Latin Extended-C
+    (0xA720, 0xA800),  # Latin Extended-D
+    (0xAB30, 0xAB70),  # Latin Extended-E
+    (0x1DF00, 0x1E000),  # Latin Extended-G
+)
+
+
+def _latin_letters_by_name() -> dict[str, str]:
+    """Latin letters that NFKC and accents' removal leave alone, yet are a plain letter drawn
+    otherwise (ɪ ᴅᴏɴ'ᴛ ᴋɴᴏᴡ), by their Unicode names: each to its lower-case ASCII letter."""
+    letters: dict[str, str] = {}
+    for start, end in _LATIN_RANGES:
+        for ch in map(chr, range(start, end)):
+            if not unicodedata.category(ch).startswith("L") or unicodedata.normalize("NFD", ch)[0].isascii():
+                continue
+            if (named := _LATIN_LETTER_NAME.fullmatch(unicodedata.name(ch, ""))) is not None:
+                letters[ch] = named.group(1).lower()
+    return letters
 
 
 _LOOKALIKES = _lookalikes()
 """Letters that look like others, each folded to the one it looks like, so that a forbidden
 phrase typed with lookalikes ("cаlm down", "I dօn't know", "大声ー点儿") is still caught."""
+
+
+def _han_variants() -> dict[int, str]:
+    """``han_variants.txt`` (written by ``scripts/han_variants.py`` from OpenCC's Japanese table
+    and Unicode's Unihan) as a translation table: each Han character no Chinese text is written
+    in (outside GB2312 and Big5) to the Chinese character it is a form of ("応" → 应, "㑹" → 会)."""
+    text = resources.files("bot.understanding").joinpath("han_variants.txt").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {ord(variant): chinese for variant, chinese in rows}
+
+
+_HAN_VARIANTS = _han_variants()
+"""Japanese forms and other variants of Chinese characters, read as the Chinese ones, so that
+"您応該去找" (応, the Japanese form of 应) is still 您应该去找."""
 
 
 def lookalike_letters() -> dict[int, str]:
@@ -133,7 +181,8 @@ def fold(text: str, to_simplified: Callable[[str], str]) -> str:
 
 def _fold_keeping_letters(text: str, to_simplified: Callable[[str], str]) -> str:
     """:func:`fold` with the Latin letters between Chinese characters kept (pinyin, "我bu知道")."""
-    simplified = to_simplified(_without_marks(fold_message(_TAG.sub("", text))).translate(_LOOKALIKES))
+    unmarked = _without_marks(fold_message(_TAG.sub("", text)))
+    simplified = to_simplified(unmarked.translate(_LOOKALIKES).translate(_HAN_VARIANTS))
     return "".join(ch for ch in simplified if not unicodedata.category(ch).startswith(_DROPPED_CATEGORIES))
 
 

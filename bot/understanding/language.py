@@ -115,14 +115,22 @@ class ScriptSigns:
 
 
 def answer_locale(
-    message: Normalised, session_locale: str, settled: bool = False, signs: ScriptSigns | None = None
+    message: Normalised,
+    session_locale: str,
+    settled: bool = False,
+    signs: ScriptSigns | None = None,
+    places: Iterable[str] = (),
 ) -> str:
     """The language to answer ``message`` in: its own, except that English words mixed with any
     Chinese ("我的WiFi router TP-LINK坏了", markup around "电梯坏了") keep a Chinese conversation
     Chinese; only a message with no Chinese at all turns it English, and once the customer has
     been talking in Chinese (``settled``) only one of more than two English words ("ok thx",
-    "my phone 186…" keep it Chinese). ``signs`` as for :func:`detect_locale`."""
-    detected = detect_locale(message, session_locale, signs)
+    "my phone 186…" keep it Chinese). Before anything is told (not ``settled``), a message too
+    short to tell otherwise ("冇水呀") is traditional by its Cantonese as a longer one would be.
+    ``signs`` and ``places`` as for :func:`detect_locale`."""
+    detected = detect_locale(message, session_locale, signs, places)
+    if detected == session_locale == ZH_CN and not settled and _short_cantonese(message, signs):
+        return ZH_TW
     if detected == EN and session_locale in (ZH_CN, ZH_TW):
         chinese = _chinese_characters(message.folded)
         if chinese and not _mostly_english(message.folded, chinese):
@@ -132,13 +140,21 @@ def answer_locale(
     return detected
 
 
-def detect_locale(message: Normalised, session_locale: str, signs: ScriptSigns | None = None) -> str:
+def detect_locale(
+    message: Normalised, session_locale: str, signs: ScriptSigns | None = None, places: Iterable[str] = ()
+) -> str:
     """The message's locale, or ``session_locale`` when the message is too short to tell.
 
     Traditional Chinese when enough of its characters are traditional (its Cantonese words, by
     ``signs``, counting with them), or when it has as many traditional characters as simplified
     ones (often none: "收皮啦你哋 水管爆咗冇人理") and Cantonese words: a customer writing Cantonese
-    reads traditional characters. Without ``signs``, no word counts as Cantonese."""
+    reads traditional characters. Without ``signs``, no word counts as Cantonese.
+
+    ``places`` are the places the message names, in simplified characters: a place keeps the
+    characters it is written in wherever it was copied from, so in a message of both scripts
+    ("我家在太古城金星閣15樓B室 楼上漏水") the script is told by the rest of it, when the rest has
+    a character or a Cantonese word to tell it by; else, and in a message of one script ("陽光花園5棟
+    樓上漏水", "太古城金星閣15樓B室 冇水呀"), by the whole."""
     chinese = _chinese_characters(message.folded)
     letters, words = _english_words(message.folded)
     english = letters >= _MIN_ENGLISH_LETTERS and words >= _MIN_ENGLISH_WORDS
@@ -151,10 +167,67 @@ def detect_locale(message: Normalised, session_locale: str, signs: ScriptSigns |
     if chinese < _MIN_CHINESE_CHARACTERS and session_locale in (ZH_CN, ZH_TW):
         # "係", "啱", "好的": too few characters to change the script the conversation is in.
         return session_locale
-    traditional = max(0, message.traditional_characters - sum(1 for char in message.folded if char in _SIMPLIFIED_TOO))
+    if places and _mixed(message, signs):
+        rest = without_places(message, places)
+        if rest is not message and _tells_script(rest, signs):
+            message = rest
+    return _script(message, signs)
+
+
+def _script(message: Normalised, signs: ScriptSigns | None) -> str:
+    """ZH_TW or ZH_CN, by the message's characters and Cantonese words (:func:`detect_locale`)."""
+    chinese = _chinese_characters(message.folded)
+    traditional = _traditional(message)
     cantonese = signs.cantonese(message.folded) if signs is not None else 0
     if traditional > 0 and traditional + cantonese >= _TRADITIONAL_SHARE * chinese:
         return ZH_TW
-    if cantonese and signs is not None and traditional == signs.simplified_characters(message.folded):
+    if _cantonese_decides(message, signs):
         return ZH_TW  # a tie ("收皮啦你哋 水管爆咗冇人理": none of either): Cantonese decides it
     return ZH_CN
+
+
+def _traditional(message: Normalised) -> int:
+    return max(0, message.traditional_characters - sum(1 for char in message.folded if char in _SIMPLIFIED_TOO))
+
+
+def _cantonese_decides(message: Normalised, signs: ScriptSigns | None) -> bool:
+    """Cantonese words, and as many traditional characters as simplified ones (often none)."""
+    if signs is None or not signs.cantonese(message.folded):
+        return False
+    return _traditional(message) == signs.simplified_characters(message.folded)
+
+
+def _short_cantonese(message: Normalised, signs: ScriptSigns | None) -> bool:
+    """Too few Chinese characters for :func:`detect_locale` to tell, Cantonese decides them."""
+    return 0 < _chinese_characters(message.folded) < _MIN_CHINESE_CHARACTERS and _cantonese_decides(message, signs)
+
+
+def _mixed(message: Normalised, signs: ScriptSigns | None) -> bool:
+    """``message`` has traditional characters and simplified ones."""
+    return signs is not None and _traditional(message) > 0 and signs.simplified_characters(message.folded) > 0
+
+
+def _tells_script(message: Normalised, signs: ScriptSigns | None) -> bool:
+    """``message`` has a traditional or a simplified character or a Cantonese word."""
+    if _traditional(message):
+        return True
+    return signs is not None and bool(signs.cantonese(message.folded) or signs.simplified_characters(message.folded))
+
+
+def without_places(message: Normalised, places: Iterable[str]) -> Normalised:
+    """``message`` with each of ``places`` (in simplified characters) blanked out where it
+    stands, spaces typed inside it or not ("太古城 金星閣"); ``message`` itself when it names none
+    of them, or when its simplified reading does not keep the characters where they were."""
+    if len(message.text) != len(message.folded):
+        return message
+    text, folded = message.text, message.folded
+    for place in places:
+        characters = "".join(fold(place).split())
+        if not characters:
+            continue
+        found = re.search(r"\s*".join(map(re.escape, characters)), text)
+        if found is not None:
+            start, end = found.span()
+            blank = " " * (end - start)
+            text, folded = text[:start] + blank + text[end:], folded[:start] + blank + folded[end:]
+    return message if text == message.text else Normalised(text=text, folded=folded)

@@ -10,7 +10,8 @@ from bot.understanding.result import Slots, Understanding
 RULES_ONLY_INTENTS = frozenset({Intent.HARASSMENT})
 """Intents the model cannot add: a false one would warn the customer and close the conversation."""
 ANSWER_INTENTS = frozenset({Intent.YES, Intent.NO})
-"""Answers to the confirmation question: the rules' exact answer lists decide when they match."""
+"""Answers to the confirmation question: the rules' exact answer lists decide when they match (and
+only they: ``model_trust.RULES_WORDS_ONLY`` keeps the model's alone a suggestion)."""
 
 
 def merge(rules: Understanding, model: Understanding | None) -> Understanding:
@@ -23,7 +24,9 @@ def merge(rules: Understanding, model: Understanding | None) -> Understanding:
     - ``intents``: the union, so the model never removes one the rules found (a request for a
       person or a supervisor stays). Except: the model never adds ``harassment`` (it warns and
       closes, a false positive hurts an innocent customer), and it adds ``yes`` or ``no`` only when
-      the rules found neither and the model says exactly one of them.
+      the rules found neither and the model says exactly one of them. Vetting
+      (:meth:`~bot.understanding.model_trust.TrustRules.vet`) has already taken out the intents
+      that end, drop or skip something and only the rules may find (``RULES_WORDS_ONLY``).
     - ``category``: the rules' when they found one, else the model's; ``other_categories``: the rules'.
     - ``grade``: the rules' (the model's is never taken: :mod:`~bot.understanding.model_trust`).
     - ``signals``: the union (each only draws more attention to the customer: empathy first, an

@@ -198,6 +198,17 @@ def could_begin_a_number(digits: str) -> bool:
     return not digits or len(digits) <= _LONGEST_BEGUN_WITH.get(digits[0], _LONGEST_LOCAL)
 
 
+_MOBILE_START = re.compile(r"1[3-9]\d")
+_MOBILE_GROUP_ENDS = (3, 7)
+"""Where a mainland mobile's groups end as people say it in three (139 / 1234 / 5678)."""
+
+
+def begins_a_mobile_in_groups(digits: str) -> bool:
+    """``digits`` (ASCII) are a mainland mobile's first groups ("139", "1391234"): a mobile's start
+    (13x to 19x), ending where one of its groups ends."""
+    return len(digits) in _MOBILE_GROUP_ENDS and _MOBILE_START.match(digits) is not None
+
+
 def find_local_landline(text: str, area_code: str | None, cues: Sequence[str], region: str = "CN") -> str | None:
     """A landline typed without its area code ("座机 8866 5544", "家里电话八八六六五五四四") as the
     local area's (``area_code``, e.g. "029") number in E.164, or ``None``. Without an area code
@@ -218,14 +229,22 @@ def find_local_landline(text: str, area_code: str | None, cues: Sequence[str], r
 
 
 def find_unprefixed_mobile(
-    text: str, regions: Sequence[str], cues: Sequence[str], landlines: bool = False
+    text: str,
+    regions: Sequence[str],
+    cues: Sequence[str],
+    landlines: bool = False,
+    landline_cues: Sequence[str] = (),
 ) -> str | None:
     """A mobile of one of ``regions`` (Hong Kong, Macao: "9123 4567", "98765432") typed without
     its country code, as E.164, where a local number would be read (:func:`find_local_landline`:
     after a phone word of ``cues`` or as the whole message), or ``None``. ``landlines``: their
-    landlines too ("屋企電話 2345 6789", written in traditional characters)."""
-    types = _CONTACT_TYPES if landlines else _MOBILE_TYPES
-    for digits in _local_numbers(text, cues, _REGION_CUE_REACH):
+    landlines too ("屋企電話 2345 6789", written in traditional characters). A number after a word
+    of ``landline_cues`` ("座机 6234 5678") is a landline, never read as a mobile."""
+    for digits, before in _local_matches(text, cues, _REGION_CUE_REACH):
+        said_landline = any(cue in before for cue in landline_cues if cue)
+        if said_landline and not landlines:
+            continue
+        types = _LANDLINE_TYPES if said_landline else _CONTACT_TYPES if landlines else _MOBILE_TYPES
         for region in regions:
             number = _parse(digits, region, types)
             if number is not None:
@@ -248,11 +267,16 @@ def unprefixed_mobiles(text: str, regions: Sequence[str]) -> list[str]:
 def _local_numbers(text: str, cues: Sequence[str], reach: int = _CUE_REACH) -> list[str]:
     """The digits of each number of ``text`` shaped as a local one (seven or eight digits, not from
     0 or 1) that stands alone or at most ``reach`` characters after one of ``cues``."""
-    text = with_ascii_digits(text)
+    return [digits for digits, _ in _local_matches(text, cues, reach)]
+
+
+def _local_matches(text: str, cues: Sequence[str], reach: int) -> list[tuple[str, str]]:
+    """:func:`_local_numbers`, each with the ``reach`` characters before it (lower case)."""
+    text = _DIGITS_APART.sub(_local_digits_together, with_ascii_digits(text))
     if not _ENOUGH_DIGITS.search(text):
         return []
     lowered = text.lower()
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     # Alone: no letter or digit before or after it (found once: a long text holds thousands of numbers).
     first = last = -1
     for match in _LOCAL_NUMBER.finditer(text):
@@ -261,7 +285,7 @@ def _local_numbers(text: str, cues: Sequence[str], reach: int = _CUE_REACH) -> l
         before = lowered[max(0, match.start() - reach) : match.start()]
         alone = match.start() <= first and last < match.end()
         if alone or any(cue in before for cue in cues):
-            found.append("".join(ch for ch in match.group() if ch.isdigit()))
+            found.append(("".join(ch for ch in match.group() if ch.isdigit()), before))
     return found
 
 
@@ -269,6 +293,27 @@ def _first_word_character(text: str) -> int:
     """Where the first letter or digit of ``text`` is; its length when it has none."""
     found = _WORD_CHARACTER.search(text)
     return len(text) if found is None else found.start()
+
+
+_SEPARATOR = r"[ \t,，、.\-]"
+_DIGIT_APART = rf"{_SEPARATOR}{{1,3}}\d"
+# Never from inside a run (after one of its digits and the space after it): tried again from each of
+# its digits, a long run ("1 1 1 … 1a") would be read to its end from each, the square of its length.
+_INSIDE_A_RUN = "".join(
+    rf"(?<!(?<![\dA-Za-z])\d{_SEPARATOR}{{{count}}})" for count in range(1, 4)
+)
+_DIGITS_APART = re.compile(
+    rf"(?<![\dA-Za-z]){_INSIDE_A_RUN}\d(?:{_DIGIT_APART})+(?![\dA-Za-z]|{_DIGIT_APART})"
+)
+"""Single digits, each apart from the next ("6 2 3 4 5 6 7 8", as an elderly customer or voice
+input spaces a number): the whole run, never a part of it."""
+_LOCAL_LENGTHS = range(7, 9)
+
+
+def _local_digits_together(found: re.Match[str]) -> str:
+    """A local number typed a digit at a time, its seven or eight digits together; any other run as typed."""
+    digits = "".join(ch for ch in found.group() if ch.isdigit())
+    return digits if len(digits) in _LOCAL_LENGTHS else found.group()
 
 
 _MOST_TAIL_DIGITS = 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.understanding.merge import merge
 from bot.understanding.model import ModelUnderstander
@@ -30,15 +31,19 @@ class MessageReader:
 
     async def read(self, text: str, locale: str | None = None, source: str | None = None) -> Understanding:
         """The rules' reading, completed by the model's when it answers in time (never replaced),
-        as far as ``model_trust`` believes it (:mod:`~bot.understanding.model_trust`). ``source``
+        as far as ``model_trust`` believes it (:mod:`~bot.understanding.model_trust`) and with only
+        the slots the rules would say back (:meth:`Understander.model_slots`). ``source``
         names the writer (a conversation) to the model's circuit breaker."""
         rules = self.understander.understand(text, locale)
         if self.model is None:
             return rules
         reading = await self.model.understand(text, rules.locale, source)
-        if reading is None and self._on_model_missing is not None:
-            self._on_model_missing()
-        return merge(rules, self.model.trust.vet(rules, reading) if reading is not None else None)
+        if reading is None:
+            if self._on_model_missing is not None:
+                self._on_model_missing()
+            return merge(rules, None)
+        reading = replace(reading, slots=self.understander.model_slots(reading.slots, rules.locale))
+        return merge(rules, self.model.trust.vet(rules, reading))
 
     def skip_busy(self) -> None:
         """A text left to the rules alone, unasked, as its writer has a model call in flight already."""

@@ -17,6 +17,7 @@ from bot.understanding.tokens import (
     Hit,
     KeywordIndex,
     Segmented,
+    following,
     is_chinese,
     is_content,
     is_pictograph,
@@ -35,6 +36,8 @@ class Kind(Enum):
     CLAUSE_START = "clause_start"
     TOGETHER = "together"
     SIGNAL_TOGETHER = "signal_together"
+    SIGNAL_OVER = "signal_over"
+    """A word of one group of a signal's ``over_messages`` sets: read over the conversation so far."""
     COMPLEX = "complex"
     PROBLEM = "problem"
     SYMPTOM = "symptom"
@@ -56,6 +59,8 @@ class Kind(Enum):
     """A word of one group of ``complaint.withdrawal_together``: a complaint taken back."""
     TOLD = "told"
     """A word of an intent's ``told_after``: its keywords after it tell what the customer did."""
+    TOLD_BEFORE = "told_before"
+    """A word of an intent's ``told_before``: its keywords right before it tell what the customer did."""
     SARCASM = "sarcasm"
     """A word of ``complaint.sarcasm_words``, or of one group of ``sarcasm_together``."""
 
@@ -102,8 +107,18 @@ _SINGLE_WORDS = (
     Kind.WITHDRAWAL,
     Kind.SARCASM,
     Kind.TOLD,
+    Kind.TOLD_BEFORE,
 )
 """Kinds whose keywords are single words, never looked for inside longer ones."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One group of one of a signal's ``over_messages`` sets."""
+
+    signal: Signal
+    conjunction: int
+    group: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +131,8 @@ class Findings:
     signals: frozenset[Signal]
     other_categories: tuple[str, ...] = ()
     vague: bool = False
+    parts: frozenset[Part] = frozenset()
+    """The groups of signals' ``over_messages`` sets the message has a keyword of (none cancelled)."""
 
 
 @dataclass(slots=True)
@@ -147,6 +164,10 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
     for signal, rule in classification.signals.items():
         yield from ((keyword, Owner(Kind.SIGNAL, signal.value)) for keyword in rule.keywords)
         yield from _together(rule, Kind.SIGNAL_TOGETHER, signal.value)
+        for conjunction, groups in enumerate(rule.over_messages):
+            for group, keywords in enumerate(groups):
+                owner = Owner(Kind.SIGNAL_OVER, signal.value, group, conjunction)
+                yield from ((keyword, owner) for keyword in keywords)
         yield from ((keyword, Owner(Kind.PAST, signal.value)) for keyword in rule.past)
         yield from ((keyword, Owner(Kind.PRESENT, signal.value)) for keyword in rule.past_unless)
         yield from ((keyword, Owner(Kind.RISK, signal.value)) for keyword in rule.risk)
@@ -166,6 +187,7 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
         yield from ((keyword, Owner(Kind.REQUESTED, intent.value)) for keyword in rule.requested)
         yield from ((keyword, Owner(Kind.CLAUSE_START, intent.value)) for keyword in rule.clause_start)
         yield from ((keyword, Owner(Kind.TOLD, intent.value)) for keyword in rule.told_after)
+        yield from ((keyword, Owner(Kind.TOLD_BEFORE, intent.value)) for keyword in rule.told_before)
         yield from _together(rule, Kind.TOGETHER, intent.value)
     yield from ((keyword, _COMPLEX) for keyword in classification.complex_keywords)
     yield from ((keyword, _PROBLEM) for keyword in classification.complaint.problem_words)
@@ -310,6 +332,8 @@ class Rules:
         sent_elsewhere: dict[int, int] = {}
         told_words: dict[str, list[int]] = {}
         """Per intent, where a word of its ``told_after`` ends."""
+        told_before: dict[str, set[int]] = {}
+        """Per intent, where a word of its ``told_before`` starts."""
         for hit in hits:
             if hit.owner.kind is Kind.PAST:
                 past.setdefault(hit.owner.name, []).append(hit.last)
@@ -323,6 +347,8 @@ class Rules:
                 causes.setdefault(hit.owner.name, set()).add(hit.owner.group)
             elif hit.owner.kind is Kind.TOLD:
                 told_words.setdefault(hit.owner.name, []).append(hit.last)
+            elif hit.owner.kind is Kind.TOLD_BEFORE:
+                told_before.setdefault(hit.owner.name, set()).add(hit.first)
             elif hit.owner.kind is Kind.SENT_ELSEWHERE:
                 sent_elsewhere[hit.last] = min(hit.first, sent_elsewhere.get(hit.last, hit.first))
             elif hit.owner.kind is Kind.PRESENT:
@@ -362,6 +388,12 @@ class Rules:
         def sent_to(hit: Hit[Owner]) -> bool:
             return preceding(hit.first, sent_elsewhere, segmented, self._config.requests.window) is not None
 
+        def told_done(hit: Hit[Owner]) -> bool:
+            starts = told_before.get(hit.owner.name)
+            if not starts:
+                return False
+            return following(hit.last, starts, segmented, self._config.requests.window) is not None
+
         def requested(hit: Hit[Owner]) -> bool:
             end = preceding(hit.first, requests, segmented, self._config.requests.window)
             return end is not None and not cancelled(requests[end], self._intent_rules[hit.owner.name])
@@ -374,6 +406,7 @@ class Rules:
         raw_intents: set[Intent] = set()
         groups: dict[str, dict[int, set[int]]] = {}
         signal_groups: dict[str, dict[int, set[int]]] = {}
+        parts: set[Part] = set()
         withdrawal_groups: dict[int, set[int]] = {}
         sarcasm_groups: set[int] = set()
         sarcasm = False
@@ -401,7 +434,7 @@ class Rules:
                 if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit) or explained(hit)):
                     signals.add(Signal(owner.name))
             elif kind is Kind.INTENT:
-                if cancelled(hit.first, self._intent_rules[owner.name]):
+                if cancelled(hit.first, self._intent_rules[owner.name]) or told_done(hit):
                     continue
                 if any(
                     end < hit.first and _same_clause(end, hit.first, segmented)
@@ -412,10 +445,10 @@ class Rules:
                 raw_intents.add(Intent(owner.name))
                 intent_spans.setdefault(owner.name, []).append(hit)
             elif kind is Kind.REQUESTED:
-                if requested(hit):
+                if requested(hit) and not told_done(hit):
                     raw_intents.add(Intent(owner.name))
             elif kind is Kind.CLAUSE_START:
-                if _starts_clause(hit.first, segmented, openers) or requested(hit):
+                if (_starts_clause(hit.first, segmented, openers) or requested(hit)) and not told_done(hit):
                     raw_intents.add(Intent(owner.name))
             elif kind is Kind.TOGETHER:
                 if not cancelled(hit.first, self._intent_rules[owner.name]):
@@ -423,6 +456,9 @@ class Rules:
             elif kind is Kind.SIGNAL_TOGETHER:
                 if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit)):
                     signal_groups.setdefault(owner.name, {}).setdefault(owner.conjunction, set()).add(owner.group)
+            elif kind is Kind.SIGNAL_OVER:
+                if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit)):
+                    parts.add(Part(Signal(owner.name), owner.conjunction, owner.group))
             elif kind is Kind.COMPLEX:
                 complex_word = True
             elif kind is Kind.PROBLEM or kind is Kind.SYMPTOM:
@@ -445,6 +481,7 @@ class Rules:
         intent_rules, signal_rules = self._intent_rules, self._signal_rules
         raw_intents |= {Intent(name) for name, found in groups.items() if _all_groups(found, intent_rules[name])}
         signals |= {Signal(name) for name, found in signal_groups.items() if _all_groups(found, signal_rules[name])}
+        signals |= self.told_over(frozenset(parts), frozenset())
 
         complaint_rule = self._config.complaint
         symptom = symptom or bool(signals & set(complaint_rule.symptom_signals))
@@ -479,7 +516,7 @@ class Rules:
             # named, but it is taken back, not made.
             intents = (intents - {Intent.COMPLAINT}) | {Intent.WITHDRAW}
         if Intent.COMPLAINT not in intents:
-            return Findings(frozenset(intents), None, None, frozenset(signals))
+            return Findings(frozenset(intents), None, None, frozenset(signals), parts=frozenset(parts))
 
         told = self._told_categories(category_hits, told_at, segmented) if len(categories) > 1 else []
         # Problems of several categories told: the first is the main one ("宽带一直断断续续…账单还多扣了我
@@ -499,7 +536,32 @@ class Rules:
         # "你们物业到底管不管事": only whom it is about, no word of what went wrong.
         tally = categories.get(category)
         vague = tally is not None and not tally.strong and tally.weak <= self._addressees
-        return Findings(frozenset(intents), category, grade, frozenset(signals), others, vague)
+        return Findings(frozenset(intents), category, grade, frozenset(signals), others, vague, frozenset(parts))
+
+    def told_over(self, now: frozenset[Part], earlier: frozenset[Part]) -> frozenset[Signal]:
+        """The signals one of whose ``over_messages`` sets has its last group among the parts a
+        message tells ``now`` and each other group there or among those told ``earlier``."""
+        found: set[Signal] = set()
+        for part in now:
+            groups = self._signal_rules[part.signal.value].over_messages[part.conjunction]
+            if part.group != len(groups) - 1:
+                continue
+            told = {
+                other.group
+                for other in now | earlier
+                if other.signal == part.signal and other.conjunction == part.conjunction
+            }
+            if len(told) == len(groups):
+                found.add(part.signal)
+        return frozenset(found)
+
+    def over_messages_last(self) -> frozenset[str]:
+        """The keywords of the last group of every ``over_messages`` set, normalised: a message with
+        none of them inside completes no set."""
+        return self.index.keywords(
+            lambda owner: owner.kind is Kind.SIGNAL_OVER
+            and owner.group == len(self._signal_rules[owner.name].over_messages[owner.conjunction]) - 1
+        )
 
     def _takes_back(self, found: dict[int, set[int]], intents: set[Intent]) -> bool:
         """A word of every group of one set of ``complaint.withdrawal_together`` was found, in a

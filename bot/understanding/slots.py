@@ -51,6 +51,7 @@ class SlotExtractor:
         traditional_regions: Sequence[str] = (),
         local_area_code: str | None = None,
         local_number_words: Sequence[str] = (),
+        landline_words: Sequence[str] = (),
         tail_put_right: TailPutRight | None = None,
         extensions: ExtensionFinder | None = None,
     ) -> None:
@@ -62,6 +63,7 @@ class SlotExtractor:
         self._traditional_regions = tuple(traditional_regions)
         self._local_area_code = local_area_code
         self._local_number_words = tuple(word.lower() for word in local_number_words)
+        self._landline_words = tuple(word.lower() for word in landline_words)
         self._tail_put_right = tail_put_right
         self._extensions = extensions
 
@@ -80,6 +82,7 @@ class SlotExtractor:
             traditional_regions=config.service.traditional_phone_regions,
             local_area_code=config.service.local_area_code,
             local_number_words=config.classification.form.local_number_words,
+            landline_words=config.classification.form.landline_words,
             tail_put_right=TailPutRight.from_config(config),
             extensions=ExtensionFinder(
                 config.classification.form.phone_extension_words,
@@ -134,11 +137,15 @@ class SlotExtractor:
             # "9123 4567" alone or after a phone word, in any script: a Hong Kong or Macao mobile;
             # written in traditional characters, their landlines too ("屋企電話 2345 6789").
             landlines = simplified != folded  # "8866 5544" alone is no Macao landline
-            phone = find_unprefixed_mobile(local_view, self._traditional_regions, local_words, landlines)
+            phone = find_unprefixed_mobile(
+                local_view, self._traditional_regions, local_words, landlines, self._landline_words
+            )
         if phone is None and address and address in local_view:
             # "rm 1502 tower 3 the belcher's 91234567": the number stands alone beside the place.
             beside = local_view.replace(address, " ", 1)
-            phone = find_unprefixed_mobile(beside, self._traditional_regions, local_words, simplified != folded)
+            phone = find_unprefixed_mobile(
+                beside, self._traditional_regions, local_words, simplified != folded, self._landline_words
+            )
         if phone is None and self._local_area_code is None:
             phone = find_local_landline(local_view, None, local_words, self._region)  # "88123456", kept as typed
         extension = None

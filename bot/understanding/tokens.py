@@ -15,7 +15,7 @@ import re
 import time
 import unicodedata
 from collections import ChainMap
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -289,12 +289,39 @@ class KeywordIndex(Generic[T]):
 
 def preceding(first: int, ends: Container[int], segmented: Segmented, window: int) -> int | None:
     """The word before word ``first`` where one of ``ends`` is, with at most ``window`` other
-    words between and no punctuation ("不是来投诉的": 不是 before 投诉; "不,投诉": none)."""
+    words between and no punctuation nor pause ("不是来投诉的": 不是 before 投诉; "不,投诉": none;
+    "门禁卡刷不开 进不去家": the 不 of 刷不开 is no part of 进不去家)."""
     words = segmented.words
     between = 0
     index = first - 1
     while index >= 0:
         if index in ends:
+            return index
+        word = words[index]
+        if is_punctuation(word) or _pause_between_chinese(index, words):
+            return None
+        if is_content(word):
+            between += 1
+            if between > window:
+                return None
+        index -= 1
+    return None
+
+
+def _pause_between_chinese(index: int, words: Sequence[str]) -> bool:
+    """Word ``index`` is white space between Chinese characters: a pause typed for a comma."""
+    if not words[index].isspace() or index == 0 or index + 1 == len(words):
+        return False
+    return is_chinese(words[index - 1][-1]) and is_chinese(words[index + 1][0])
+
+
+def following(last: int, starts: Container[int], segmented: Segmented, window: int) -> int | None:
+    """The word after word ``last`` where one of ``starts`` is, with at most ``window`` other
+    words between and no punctuation ("找经理说过了": 说过 after 找经理; "找经理,说过了": none)."""
+    words = segmented.words
+    between = 0
+    for index in range(last + 1, len(words)):
+        if index in starts:
             return index
         word = words[index]
         if is_punctuation(word):
@@ -303,7 +330,6 @@ def preceding(first: int, ends: Container[int], segmented: Segmented, window: in
             between += 1
             if between > window:
                 return None
-        index -= 1
     return None
 
 

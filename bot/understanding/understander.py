@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from bot.config import ServiceConfig, Signal
 from bot.understanding.ages import AgeReader
 from bot.understanding.language import ZH_CN, ZH_TW, ScriptSigns, answer_locale, detect_locale
 from bot.understanding.misspellings import Misspellings
+from bot.understanding.model_slot_filter import ModelSlotFilter
 from bot.understanding.normalise import (
     Converter,
     Normalised,
@@ -16,9 +18,9 @@ from bot.understanding.normalise import (
     taiwan_converter,
     traditional_converter,
 )
-from bot.understanding.pinyin import PinyinReader
+from bot.understanding.pinyin import MixedPinyin, PinyinReader
 from bot.understanding.result import Slots, Understanding
-from bot.understanding.rules import Rules
+from bot.understanding.rules import Part, Rules
 from bot.understanding.slots import SlotExtractor
 from bot.understanding.tokens import Dictionary, Segmenter, load_dictionary
 
@@ -63,6 +65,9 @@ class Understander:
         traditionaliser: Converter | None = None,
         pinyin: PinyinReader | None = None,
         script: ScriptSigns | None = None,
+        service_voice: Iterable[str] = (),
+        insults: Iterable[str] = (),
+        mixed: MixedPinyin | None = None,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -74,12 +79,15 @@ class Understander:
         self._ages = ages
         self._traditionaliser = traditionaliser
         self._pinyin = pinyin or PinyinReader({})
+        self._mixed = mixed or MixedPinyin({})
         self._script = script
+        self._over_last = rules.over_messages_last()
         # The flow asks for a message's answer language right after understanding it: the
         # normalised text is kept for that (one text and its form, swapped at once).
         self._last: tuple[str, Normalised] | None = None
         # The flow asks many word lists of one message (``Turn.says_any``): its matchable form likewise.
         self._last_matchable: tuple[str, str] | None = None
+        self._model_slots = ModelSlotFilter(self, service_voice, insults)
 
     @classmethod
     def from_config(
@@ -130,6 +138,9 @@ class Understander:
             traditionaliser,
             PinyinReader(config.classification.pinyin),
             ScriptSigns(config.classification.cantonese_markers, traditionaliser),
+            config.classification.form.service_voice,
+            config.classification.form.abuse(),
+            MixedPinyin(config.classification.pinyin),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -144,14 +155,17 @@ class Understander:
             traditionaliser=self._traditionaliser,
         )
 
-    def answer_locale(self, text: str, locale: str, settled: bool = False) -> str:
+    def answer_locale(self, text: str, locale: str, settled: bool = False, places: Iterable[str] = ()) -> str:
         """The language to answer ``text`` in, in a conversation in ``locale`` so far: the one it
         is written in; ``locale`` when it is too short to tell or mixes English into Chinese, or
-        is a few English words once the customer has been talking (``settled``)."""
+        is a few English words once the customer has been talking (``settled``). ``places`` are
+        the places it names (its slots), whose characters tell nothing of the writer's script
+        when the rest of it does ("我家在太古城金星閣15樓B室 楼上漏水" is simplified)."""
         message = self._normalise(text)
         if self._pinyin.read(message.folded) is not None:
             return _chinese(locale)  # "shi de": Chinese typed in pinyin
-        answer = answer_locale(message, locale, settled, self._script)
+        read = [normalise(place, self._converter).text for place in places if place]
+        answer = answer_locale(message, locale, settled, self._script, read)
         if answer == ZH_CN and locale == ZH_TW and self._same_in_both_scripts(message):
             return ZH_TW  # "沙田第一城15座": nothing in it says the customer changed script
         if answer == ZH_TW and locale == ZH_CN and settled and not message.traditional_characters:
@@ -197,7 +211,7 @@ class Understander:
         last = self._last_matchable
         if last is not None and last[0] == text:
             return last[1]
-        matchable = self._misspellings.correct(self._normalise(text).text)
+        matchable = self._misspellings.correct(self._mixed.read(self._normalise(text).text))
         self._last_matchable = (text, matchable)
         return matchable
 
@@ -217,6 +231,12 @@ class Understander:
     def slots(self, text: str) -> Slots:
         """The items ``text`` gives (phone, name, place), without reading anything else of it."""
         return self._slots.extract(text)
+
+    def model_slots(self, slots: Slots, locale: str) -> Slots:
+        """The optional model's ``slots`` less what the rules would not say back: words in the
+        service's voice, an insult as a name, a "place" telling the problem
+        (:class:`~bot.understanding.model_slot_filter.ModelSlotFilter`)."""
+        return self._model_slots.said(slots, locale)
 
     def contact_phone(self, text: str) -> str | None:
         """The contact phone ``text`` gives, read by the rules a customer's message is read by
@@ -242,7 +262,7 @@ class Understander:
         else:
             # Taiwan words too ("寬頻" is 宽带), for traditional text only.
             read = self._taiwan.convert(message.folded) if detected == ZH_TW else message.text
-        matched = self._misspellings.correct(read)
+        matched = self._misspellings.correct(self._mixed.read(read))
         findings = self._rules.apply(self._segmenter.segment(matched), len(text.strip()))
         signals = findings.signals
         if Signal.ELDER not in signals and self._ages is not None and self._ages.says_elder(matched):
@@ -258,6 +278,24 @@ class Understander:
             signals=signals,
             slots=self._slots.extract(text, traditional=detected == ZH_TW),
         )
+
+
+    def signals_over_messages(self, earlier: Iterable[str], text: str) -> frozenset[Signal]:
+        """The signals ``text`` tells together with what the customer told ``earlier`` in the
+        conversation (a signal's ``over_messages`` sets: "里面困了人！！" after "电梯"); none when
+        ``text`` has no keyword of a set's last group."""
+        matchable = self.matchable(text)
+        if not any(word in matchable for word in self._over_last):
+            return frozenset()
+        now = self._parts(text)
+        if not now:
+            return frozenset()
+        told: frozenset[Part] = frozenset().union(*(self._parts(piece) for piece in earlier))
+        return self._rules.told_over(now, told)
+
+    def _parts(self, text: str) -> frozenset[Part]:
+        matchable = self._misspellings.correct(normalise(text, self._converter).text)
+        return self._rules.apply(self._segmenter.segment(matchable), len(text.strip())).parts
 
 
 def _chinese(locale: str) -> str:

@@ -153,19 +153,19 @@ async def test_sms_status_of_a_case_handed_off_over_sms(sms_setup: tuple[Any, St
     assert "客服代表" in status and "给您明确的答复" in status, status
 
 
-async def test_sms_from_a_number_typed_in_web_chat_is_not_told_that_case(sms_setup: tuple[Any, Stub]) -> None:
-    """The web chat customer typed a number; its owner, texting, is not the typist as far as the
-    bot can tell: the status of the typist's case is not theirs to read."""
+async def test_sms_from_the_number_left_on_a_web_chat_case_is_told_where_it_stands(sms_setup: tuple[Any, Stub]) -> None:
+    """The web chat customer typed a number as the case's contact: its holder, texting, is the one
+    the case's staff call, and hears where that case stands (the carrier vouches for the sender)."""
     client, stub = sms_setup
     _, case_number, socket = await complain_on_web_chat(client, "13800138000")
     await socket.close()
     await stub.phone_sends("请问我的投诉处理得怎么样了")
 
     async def answered() -> bool:
-        return any("没有查到" in said for said in stub.texts_to(PHONE))
+        return any(f"您的投诉编号是{case_number}" in said for said in stub.texts_to(PHONE))
 
     await eventually(answered, timeout=15)
-    assert not any(case_number in said for said in stub.texts_to(PHONE))
+    assert not any("没有查到" in said for said in stub.texts_to(PHONE))
 
 
 async def test_sms_status_of_an_open_case_an_agent_took_names_the_agent(sms_setup: tuple[Any, Stub]) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.keys import resources
 from bot.storage.models import Complaint, TimelineEvent
 from tests.channels.conftest import PHONE, Stub
-from tests.helpers import confirmed_complaint, eventually
+from tests.helpers import ChatSocket, confirmed_complaint, eventually, new_session
 
 STRANGER = "+8613900139000"
 
@@ -59,3 +59,86 @@ async def test_the_phone_left_on_the_case_is_told_at_once(sms_setup: tuple[Any, 
     await stub.phone_sends(f"我的单号 {case_number} 怎么样了", sender=PHONE)
     await _texted(stub, PHONE, f"您的投诉编号是{case_number}")
     assert not any("后四位" in text for text in stub.texts_to(PHONE))
+
+
+async def _filed_without_a_phone(client: Any) -> tuple[int, str]:
+    """A web chat case whose customer left no phone (the chat is its contact), at 阳光花园3栋."""
+    token, conversation_id = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.send("小区门口的路灯坏了")
+    await socket.until_bot_says("电话号码")
+    await socket.send("我不想留电话")
+    await socket.until_bot_says("严格保密")
+    await socket.send("不方便")
+    await socket.until_bot_says("不留电话也可以")
+    await socket.send("阳光花园3栋")
+    await socket.until_bot_says("请问以上内容是否正确")
+    await socket.send("对")
+    await socket.until_bot_says("您的投诉编号是")
+    await socket.close()
+    async with resources(client.app).sessions() as session:
+        complaint = (await session.execute(select(Complaint))).scalar_one()
+    assert complaint.contact_phone is None
+    return conversation_id, complaint.case_number
+
+
+async def test_a_case_left_without_a_phone_is_told_to_whoever_gives_its_number_and_its_place(
+    sms_setup: tuple[Any, Stub],
+) -> None:
+    """No phone to give the digits of: "当时没留电话" asks for the place registered with the case,
+    and the whole place (in either script) tells where it stands, never the place itself."""
+    client, stub = sms_setup
+    _, case_number = await _filed_without_a_phone(client)
+    await stub.phone_sends(f"{case_number} 处理到哪了", sender=STRANGER)
+    await _texted(stub, STRANGER, "后四位")
+    await stub.phone_sends("我当时没留电话", sender=STRANGER)
+    await _texted(stub, STRANGER, "登记时留下的地址")
+    await stub.phone_sends("陽光花園3棟", sender=STRANGER)
+    await _texted(stub, STRANGER, case_number)  # told in the script they write: "您的投訴編號是…"
+    await stub.phone_sends("多久能修好", sender=STRANGER)
+
+    async def told_again() -> bool:
+        return sum(case_number in text for text in stub.texts_to(STRANGER)) == 2
+
+    await eventually(told_again, timeout=15)
+    asked = "\n".join(stub.texts_to(STRANGER))
+    assert "阳光花园" not in asked and "陽光花園" not in asked and asked.count("后四位") == 1
+
+
+async def test_the_place_asked_instead_of_a_phone_tells_nothing_when_it_is_wrong_or_the_case_has_a_phone(
+    sms_setup: tuple[Any, Stub],
+) -> None:
+    """Only the estate ("阳光花园" of 阳光花园3栋), or every building named at once, is no proof; and a
+    case left with a phone is asked the same question, but only its phone's digits prove it: the
+    same words whether the case has a phone, has none, or does not exist."""
+    client, stub = sms_setup
+    _, without_phone = await _filed_without_a_phone(client)
+    lister = "+8613600136000"
+    for sender, text, place in [
+        (STRANGER, f"{without_phone} 处理到哪了", "阳光花园"),
+        ("+8613700137000", "TS20261123ZZZZZZ 处理到哪了", "阳光花园"),
+        (lister, f"{without_phone} 处理到哪了", "阳光花园1栋2栋3栋4栋5栋"),  # every building at once
+    ]:
+        await stub.phone_sends(text, sender=sender)
+        await _texted(stub, sender, "后四位")
+        await stub.phone_sends("没有留电话", sender=sender)
+        await _texted(stub, sender, "登记时留下的地址")
+        await stub.phone_sends(place, sender=sender)
+        await _texted(stub, sender, "这次无法为您查询处理情况")
+    assert stub.texts_to(STRANGER)[1:] == stub.texts_to("+8613700137000")[1:]
+    assert not any(without_phone in text for text in stub.texts_to(STRANGER) + stub.texts_to(lister))
+
+
+async def test_a_case_left_with_a_phone_is_not_told_for_its_place(sms_setup: tuple[Any, Stub]) -> None:
+    client, stub = sms_setup
+    _, case_number = await _filed_on_web_chat(client)
+    async with resources(client.app).sessions() as session:
+        area = (await session.execute(select(Complaint.area))).scalar_one()
+    assert area
+    await stub.phone_sends(f"{case_number} 处理到哪了", sender=STRANGER)
+    await _texted(stub, STRANGER, "后四位")
+    await stub.phone_sends("当时没留电话", sender=STRANGER)
+    await _texted(stub, STRANGER, "登记时留下的地址")
+    await stub.phone_sends(area, sender=STRANGER)
+    await _texted(stub, STRANGER, "这次无法为您查询处理情况")
+    assert not any(case_number in text for text in stub.texts_to(STRANGER))

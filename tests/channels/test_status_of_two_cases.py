@@ -1,7 +1,7 @@
 """A web chat customer with two open cases (停水, then a street lamp told after the hand-off) asks
 where their complaint stands: they hear of both, each case number with where it stands and its
-reply time; asking after one by what it is about ("停水的那个呢") hears of that one only. Real
-database, real queue."""
+reply time; asking after one by what it is about ("停水的那个呢") or by its number hears of that one
+only. Real database, real queue."""
 
 from __future__ import annotations
 
@@ -66,4 +66,18 @@ async def test_both_cases_are_told_then_the_one_named(make_client: AppFactory) -
     async with resources(client.app).sessions() as session:
         descriptions = list((await session.execute(select(Complaint.description))).scalars())
     assert sorted(descriptions) == sorted(["阳光花园5栋停水了 13812345678", "小区门口的路灯坏了一个星期了"])
+    await socket.close()
+
+
+async def test_the_case_named_by_its_number_is_told_alone(make_client: AppFactory) -> None:
+    client = await make_client()
+    socket, cases = await _two_cases(client)
+    water, lamp = cases["engineering_repair"], cases["property_service"]
+
+    one = await _answer(socket, f"{water} 多久能好", water)
+    assert lamp not in one and "2个投诉" not in one and "答复" in one, one
+    other = await _answer(socket, f"我的投诉 {lamp.lower()} 处理得怎么样了", lamp)
+    assert water not in other and "2个投诉" not in other, other
+    both = await _answer(socket, "how is it going", lamp)
+    assert water in both and lamp in both, both
     await socket.close()

@@ -90,6 +90,15 @@ def test_another_problem_of_the_case_s_category_and_place_goes_on_the_case(
             "engineering_repair",
         ),
         (
+            "樓上裝修好嘈 陽光花園5棟 13812345678",
+            "對",
+            "仲有 停車場啲燈壞咗",
+            "都係嗰度",
+            "問題：停車場啲燈壞咗（工程維修）",
+            "地點：陽光花園5棟",
+            "engineering_repair",
+        ),
+        (
             "my neighbour's dog barks all night, Sunshine Garden building 5, 13812345678",
             "yes",
             "also the gate is broken",

@@ -308,7 +308,8 @@ def test_a_mistyped_phone_is_asked_for_once_more_then_the_case_goes_on(engine: C
     chat = Chat(engine)
     chat.send(Started())
     chat.send("电梯坏了一个星期没人管,再不修我就找记者曝光")
-    assert chat.phrase_ids(chat.send("1391234")) == ["invalid_phone"]
+    # Six digits: neither a mobile's first group ("139") nor its first two ("1391234"), which would be held.
+    assert chat.phrase_ids(chat.send("139123")) == ["invalid_phone"]
     # Five digits alone: no piece of a number still being told (form.phone_first_piece_digits).
     assert chat.phrase_ids(chat.send("13912")) == ["escalation_without_phone", "ask_area"]
     assert chat.state is State.HANDED_OFF

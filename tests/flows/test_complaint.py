@@ -103,7 +103,7 @@ def test_an_invalid_phone_is_asked_again(engine: ConversationEngine) -> None:
     ("problem", "number"),
     [
         ("垃圾好几天没人清理", "我的电话是12345"),
-        ("垃圾好几天没人清理", "手机号 138 1234"),
+        ("垃圾好几天没人清理", "手机号 138 12345"),
         ("the bins have not been emptied for days", "my number is (415) 555-0134"),
         ("the bins have not been emptied for days", "call me at 555-0134"),
     ],

@@ -20,7 +20,7 @@ from tests.flows.chat import SHANGHAI, Chat
 SATURDAY_EARLY = dt.datetime(2026, 12, 5, 7, 25, tzinfo=SHANGHAI)
 """Outside service hours on a weekend: a business-hours promise would be Monday or later."""
 SAFETY_ADVICE = frozenset(
-    {"safety_first", "safety_electric", "safety_fire", "safety_gas", "safety_lift", "safety_water"}
+    {"safety_first", "safety_electric", "safety_fire", "safety_gas", "safety_lift", "safety_water", "safety_locked_out"}
 )
 """The safety advice, one for each kind of danger (``classification.safety_advice``) and the general one."""
 
@@ -376,8 +376,8 @@ def test_a_refused_phone_in_an_emergency_asks_the_address_and_restates_the_answe
         # A hand caught in the lift's door: hurt, not trapped (no lift-rescue advice).
         ("电梯门夹到我女儿的手了 流了好多血", "safety_first"),
         ("我们小区已经停电8个小时了 家里还有个瘫痪的老人 呼吸机用不了", "safety_first"),
-        # Shut out in freezing cold: danger now, not a routine 12-hour case.
-        ("物业电话一直打不通 小区大门的门禁卡失灵了 进不了门 现在人在门口站着 外面零下五度", "safety_first"),
+        # Shut out in freezing cold: danger now, not a routine 12-hour case; where to wait, kept warm.
+        ("物业电话一直打不通 小区大门的门禁卡失灵了 进不了门 现在人在门口站着 外面零下五度", "safety_locked_out"),
         ("保安打人了 我要报警 就在小区门口", "safety_first"),
         # A tree or a pole about to fall on live lines: keep away from the wires.
         ("小区里有棵大树快倒了 压着电线 很危险", "safety_electric"),
@@ -565,3 +565,32 @@ def test_a_burst_pipe_flooding_a_kitchen_hears_water_advice_not_the_lift_s_or_th
         "engineering_repair",
         "complex",
     )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "天天被楼上吵 投诉了八百遍没用 再不解决我就不活了",
+        "你们再不管 我就死给你们看",
+        "楼上漏水一个月了 我真的活不下去了",
+        "逼得我没法活了 楼下天天烧烤",
+        "再这样下去我就去跳楼",
+    ],
+)
+def test_a_life_threatened_in_any_words_hears_care_and_the_helpline_never_its_words_back(
+    engine: ConversationEngine, message: str
+) -> None:
+    chat = Chat(engine)
+    chat.send(Started())
+    step = chat.send(message)
+    assert chat.phrase_ids(step) == ["self_harm_care", "urgent_ask_phone"]
+    assert "12356" in step.replies[0].text
+    assert step.handoff is not None and (step.handoff.queue, step.handoff.priority) == ("supervisor", 0)
+    chat.send("13512340000")
+    chat.send("锦绣华庭5号楼")
+    said = "\n".join(chat.texts(step) for step in chat.steps)
+    assert not any(words in said for words in ("不活", "死给", "活不下去", "没法活", "跳楼"))
+
+
+def test_a_sale_at_a_price_to_jump_for_is_no_self_harm(understander: Understander) -> None:
+    assert Signal.SELF_HARM not in understander.understand("楼下超市天天跳楼价甩卖 喇叭吵死了", "zh-CN").signals

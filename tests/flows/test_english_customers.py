@@ -209,3 +209,28 @@ def test_call_me_with_a_title_is_how_the_customer_is_addressed(engine: Conversat
     )
     assert (chat.data.honorific, chat.data.surname, chat.data.phone) == ("Mr", "Chan", "+85261234567")
     assert chat.line(chat.steps[-1], "Name: ") == "Name: Mr Chan"
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        "Room 1202, No. 5 Building, Yangguang Garden",
+        "No. 5 Building, Room 1202, Yangguang Garden",
+        "Room 1202, Building No. 5, Yangguang Garden",
+        "Room 1202, Building 5, Yangguang Garden",
+    ],
+)
+def test_a_chinese_address_put_in_english_smallest_first_is_the_place_whole(
+    engine: ConversationEngine, place: str
+) -> None:
+    chat = restated(engine, f"the lift is broken again, {place}", "9123 4567")
+    assert chat.line(chat.steps[-1], "Place: ") == f"Place: {place}"
+
+
+def test_a_unit_and_a_part_of_an_estate_name_no_estate_and_the_estate_is_asked(engine: ConversationEngine) -> None:
+    chat = Chat(engine, locale="en")
+    chat.send(Started())
+    chat.send("the lights in unit 5 the car park are off")
+    step = chat.send("9123 4567")
+    assert chat.state is State.AWAIT_AREA and chat.phrase_ids(step) == ["ask_area"]
+    assert chat.data.area is None

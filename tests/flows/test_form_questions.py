@@ -146,6 +146,32 @@ def test_an_excuse_for_being_away_is_not_more_of_the_problem(engine: Conversatio
     assert chat.data.description == ["楼道的灯坏了"]
 
 
+@pytest.mark.parametrize("here", ["在", "在的", "我在呢", "还在！", "嗯在"])
+def test_saying_they_are_still_there_gets_the_question_again_and_is_not_the_problem(
+    engine: ConversationEngine, here: str
+) -> None:
+    chat = at_the_phone_question(engine, "楼道的灯坏了")
+    chat.wait(engine.config.timers.idle_prompt_after)
+    chat.send(chat.timer(TimerKind.IDLE_PROMPT))
+    assert chat.phrase_ids(chat.send(here)) == ["ask_phone"]
+    chat.send("13912345678")
+    chat.wait(engine.config.timers.idle_prompt_after)
+    chat.send(chat.timer(TimerKind.IDLE_PROMPT))
+    assert chat.phrase_ids(chat.send(here)) == ["ask_area"]
+    step = chat.send("阳光花园3栋")
+    assert chat.line(step, "问题：") == "问题：楼道的灯坏了（工程维修）"
+    assert chat.line(step, "地点：") == "地点：阳光花园3栋"
+
+
+def test_still_here_in_english_before_the_problem_invites_it(engine: ConversationEngine) -> None:
+    chat = Chat(engine, locale="en")
+    chat.send(Started())
+    chat.send(chat.timer(TimerKind.IDLE_PROMPT))
+    step = chat.send("I'm still here")
+    assert chat.phrase_ids(step) == ["invite_complaint_again"]
+    assert chat.data.description == [] and chat.data.fragments == ()
+
+
 def test_an_excuse_with_more_of_the_problem_keeps_the_problem(engine: ConversationEngine) -> None:
     chat = at_the_phone_question(engine, "楼道的灯坏了")
     chat.wait(120)

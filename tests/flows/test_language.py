@@ -9,6 +9,7 @@ from bot.config import PhraseId
 from bot.core.engine import ConversationEngine
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Started, Step, TimerKind
+from bot.flows.records import State
 from tests.flows.chat import Chat
 
 
@@ -235,3 +236,58 @@ def test_cantonese_words_alone_keep_a_customer_seen_writing_simplified_in_simpli
     step = chat.send("佢哋成日喺度嘈 搞到我瞓唔着")
     assert not chat.data.traditional
     assert chat.texts(step) == OpenCC("t2s").convert(chat.texts(step))
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        ["我家在太古城金星閣15樓B室 楼上漏水"],
+        ["楼上漏水 地址是太古城金星閣15樓B室"],
+        ["楼上漏水", "我家地址是太古城金星閣15樓B室 电话91234567"],
+    ],
+)
+def test_a_customer_writing_simplified_who_pastes_a_hong_kong_address_is_answered_in_simplified(
+    conversation_engine: ConversationEngine, messages: list[str]
+) -> None:
+    """The address keeps the characters Hong Kong writes it in; the customer's own words (楼) are
+    simplified, and so is every reply."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    for message in messages:
+        step = chat.send(message)
+    assert not chat.data.traditional
+    if chat.state is not State.CONFIRMING:
+        step = chat.send("9123 4567")
+    assert chat.texts(step).startswith("我跟您确认一下")
+    assert "问题：楼上漏水（工程维修）" in chat.texts(step).splitlines()
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        ["冇水呀"],
+        ["太古城金星閣15樓B室 冇水呀"],
+        ["部電梯成日唔郁 等好耐"],
+        ["部電梯成日唔郁 等好耐", "冇水呀"],
+        ["部電梯成日唔郁 等好耐", "太古城金星閣15樓B室"],
+    ],
+)
+def test_a_hong_kong_customers_short_cantonese_is_answered_in_traditional(
+    conversation_engine: ConversationEngine, messages: list[str]
+) -> None:
+    """Few characters of either script, or only the place's: the Cantonese words tell the replies'
+    script, from the first reply to the restatement."""
+    chat = Chat(conversation_engine)
+    chat.send(Started())
+    first = chat.send(messages[0])
+    assert "已記錄" in chat.texts(first)
+    for message in messages[1:]:
+        chat.wait(61)
+        chat.send(message)
+    assert chat.data.traditional
+    if chat.state is not State.CONFIRMING:
+        chat.send("9123 4567")
+    if chat.state is not State.CONFIRMING:
+        chat.send("太古城15座")
+    assert chat.state is State.CONFIRMING
+    assert chat.texts(chat.steps[-1]).startswith("我跟您確認一下")

@@ -42,6 +42,8 @@ def _filed(chat: Chat) -> tuple[str, tuple[str, ...]]:
         ("停水两天了 再不来我就找记者", "问题：停水两天了（工程维修）"),
         # traditional characters, as typed in Hong Kong or Taiwan: said back in them
         ("電梯壞了三天了 再不修我就找媒體曝光", "问题：電梯壞了三天了（工程维修）"),
+        # Whatever the threat's object, and whatever words of the problem it repeats ("清理", "物业").
+        ("小区门口垃圾堆了一个星期了 再不来清理我就打12345投诉你们", "问题：小区门口垃圾堆了一个星期了（物业服务）"),
     ],
 )
 def test_a_chinese_threat_beside_the_problem_is_not_restated(
@@ -82,3 +84,33 @@ def test_a_threat_holding_the_problem_is_restated_whole(
     """The problem cannot be told without the words around it: the pause stays, never 问题 empty."""
     chat, step = restated(conversation_engine, description)
     assert chat.line(step, "问题：").startswith(f"问题：{description}（")
+
+
+@pytest.mark.parametrize(
+    ("description", "problem"),
+    [
+        ("楼道灯坏了一个月了再不修我就天天打电话骂你们", "问题：楼道灯坏了一个月了（工程维修）"),
+        ("停水两天了 不然我就去物业办公室闹", "问题：停水两天了（工程维修）"),
+        ("电梯坏了三天了 否则后果自负", "问题：电梯坏了三天了（工程维修）"),
+    ],
+)
+def test_a_threat_of_anything_beside_the_problem_is_not_restated(
+    conversation_engine: ConversationEngine, description: str, problem: str
+) -> None:
+    """再不…就…, 不然…就…, 否则…: the threat goes whatever it threatens; the problem is restated."""
+    chat, step = restated(conversation_engine, description)
+    assert chat.line(step, "问题：") == problem
+
+
+def test_a_threat_told_before_the_problem_is_not_restated(conversation_engine: ConversationEngine) -> None:
+    """"再不修我就拿刀去物业办公室砍人 水管爆了三天了没人理": the danger is handled at once, and the
+    restatement says the burst pipe, never the knife."""
+    chat, step = restated(conversation_engine, "再不修我就拿刀去物业办公室砍人 水管爆了三天了没人理")
+    assert chat.line(step, "问题：") == "问题：水管爆了三天了没人理（工程维修）"
+    filed, signals = _filed(chat)
+    assert "砍人" in filed and {"danger", "violence"} <= set(signals)
+
+
+def test_an_english_or_else_is_not_restated(conversation_engine: ConversationEngine) -> None:
+    chat, step = restated(conversation_engine, "the lift has been broken for a week, fix it or else", locale="en")
+    assert chat.line(step, "Problem:") == "Problem: the lift has been broken for a week (Engineering and repairs)"

@@ -156,6 +156,17 @@ def test_a_landline_is_restated_with_its_area_code_apart_and_a_mobile_whole(
         ("on9 部電梯又壞咗", "on9", "部電梯又壞咗"),
         ("仆街 冷氣機壞咗", "仆街", "冷氣機壞咗"),
         ("收皮啦你哋 啲垃圾成日冇人收", "收皮", "啲垃圾成日冇人收"),
+        ("你哋做咩食嘎 部電梯壞咗三日", "食嘎", "部電梯壞咗三日"),
+        ("痴線 樓上漏水漏咗一個禮拜", "線", "樓上漏水漏咗一個禮拜"),
+        ("黐線㗎你哋 樓上漏水漏咗一個禮拜", "線", "樓上漏水漏咗一個禮拜"),
+        ("冚家鏟 部電梯壞咗三日", "鏟", "部電梯壞咗三日"),
+        ("冚家剷 部電梯壞咗三日", "剷", "部電梯壞咗三日"),
+        ("屌 又停水 都唔通知一聲", "屌", "又停水 都唔通知一聲"),
+        ("廢柴管理處 部電梯壞咗三日", "廢柴", "部電梯壞咗三日"),
+        ("你哋班on9 冷氣機壞咗成個禮拜", "on9", "冷氣機壞咗成個禮拜"),
+        ("戇鳩保安成日瞓覺 門口垃圾堆到成座山", "戇鳩", "保安成日瞓覺"),
+        ("仆你個街 部電梯壞咗三日", "仆", "部電梯壞咗三日"),
+        ("頂你個肺 部電梯壞咗三日", "肺", "部電梯壞咗三日"),
     ],
 )
 def test_a_cantonese_curse_is_not_said_back(
@@ -163,11 +174,59 @@ def test_a_cantonese_curse_is_not_said_back(
 ) -> None:
     """As 我操 is not: the Hong Kong customer hears their problem back, in traditional characters,
     without the insult."""
-    chat = Chat(conversation_engine)
+    said = hong_kong_restated(conversation_engine, description)
+    assert rude not in said.lower()
+    assert problem in said
+
+
+def hong_kong_restated(engine: ConversationEngine, description: str) -> str:
+    """The restatement's problem line after ``description``, a Hong Kong mobile and place."""
+    chat = Chat(engine)
     chat.send(Started())
     chat.send(description)
     chat.send("9123 4567")
     step = chat.send("太古城15座")
-    said = next(line for line in chat.texts(step).splitlines() if line.startswith("問題："))
-    assert rude not in said.lower()
-    assert problem in said
+    return next(line for line in chat.texts(step).splitlines() if line.startswith("問題："))
+
+
+@pytest.mark.parametrize(
+    ("description", "problem"),
+    [
+        (
+            "喂！你哋管理處做咩食㗎？部𨋢壞咗三日都冇人嚟整",
+            "問題：部𨋢壞咗三日都冇人嚟整（工程維修）",
+        ),
+        (
+            "仆街 你哋班廢柴 樓上漏水漏咗成個禮拜 打咗幾次電話都冇人理",
+            "問題：樓上漏水漏咗成個禮拜 打咗幾次電話都冇人理（工程維修）",
+        ),
+        (
+            "痴線㗎 冇熱水成個禮拜 收幾千蚊管理費 冚家鏟",
+            "問題：冇熱水成個禮拜 收幾千蚊管理費（工程維修）",
+        ),
+        ("on9管理處 停車場啲燈壞晒 黑媽媽", "問題：停車場啲燈壞晒 黑媽媽（工程維修）"),
+    ],
+)
+def test_an_angry_hong_kong_customer_hears_only_the_problem_back(
+    conversation_engine: ConversationEngine, description: str, problem: str
+) -> None:
+    """Curses at the start, between the facts and at the end, with a particle after one ("痴線㗎"):
+    the restatement says the problem and nothing of the anger."""
+    assert hong_kong_restated(conversation_engine, description) == problem
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "柒佰蚊維修費收咗都冇人嚟整冷氣",  # 柒 is a 7
+        "冚唪唥燈都壞晒 條走廊黑媽媽",  # 冚 is "all"
+        "啲電線黐埋一齊 成日跳掣",  # 黐 is "stuck"
+        "樓下收皮喼嘅舖頭好嘈",  # 皮喼 is a suitcase
+        "街燈壞咗成個月",
+        "啲廢柴油倒晒落渠 好臭",  # 廢 柴油, waste diesel
+    ],
+)
+def test_ordinary_cantonese_words_sharing_a_curses_characters_are_said_back_whole(
+    conversation_engine: ConversationEngine, description: str
+) -> None:
+    assert hong_kong_restated(conversation_engine, description).startswith(f"問題：{description}")

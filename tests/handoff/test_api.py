@@ -499,7 +499,7 @@ async def test_notes_stay_internal_and_transfer_keeps_the_history(make_client: A
     ]
     colleagues = (await (await other.get("/api/colleagues")).json())["colleagues"]
     assert {"liu", "ma"} <= {c["username"] for c in colleagues}
-    assert set(colleagues[0]) == {"id", "username", "display_name", "role"}
+    assert set(colleagues[0]) == {"id", "username", "display_name", "role", "active"}
     await socket.close()
 
 

@@ -115,6 +115,31 @@ def test_an_estates_english_and_chinese_names_count_as_one_shown_by_the_name_mos
     assert find_clusters([_row(8, "太古城"), _row(9, "City One Shatin"), _row(10, "新太古城")], 2, areas) == []
 
 
+def test_an_estates_other_name_with_a_building_a_block_or_a_part_counts_as_the_estate(
+    service_config: ServiceConfig,
+) -> None:
+    gazetteer = service_config.gazetteer.model_copy(
+        update={"estate_aliases": [*service_config.gazetteer.estate_aliases, ["阳光花园", "阳光"]]}
+    )
+    areas = AreaGroups(gazetteer, simplified_converter())
+    rows = [_row(1, "阳光3栋"), _row(2, "阳光花园 5栋2单元501"), _row(3, "阳光南门"), _row(4, "阳光停车场")]
+    [cluster] = find_clusters(rows, 4, areas)
+    assert cluster.customers == 4
+    for area in ("Taikoo Shing 金星閣", "Taikoo Shing car park", "太古城停车场"):
+        assert areas.key(area) == areas.key("太古城"), area
+    assert areas.key("美孚停車場") == areas.key("美孚新邨3座") == areas.key("Mei Foo car park")
+    # Only where the alias is the whole name before the part: a longer name is another place.
+    assert areas.key("美孚万事达广场") != areas.key("美孚新邨")
+    assert areas.key("阳光大道南门") != areas.key("阳光花园")
+
+
+def test_a_chinese_address_put_in_english_counts_in_its_estate(service_config: ServiceConfig) -> None:
+    areas = AreaGroups(service_config.gazetteer, simplified_converter())
+    written = ["No. 5 Building, Room 1202, Yangguang Garden", "Room 1202, Building No. 5, Yangguang Garden"]
+    assert {areas.key(area) for area in written} == {areas.key("Room 801, Building 3, Yangguang Garden")}
+    assert areas.key("Yangguang Garden clubhouse") == areas.key("Yangguang Garden")
+
+
 def test_people_are_their_phone_or_their_customer_never_their_client_address(service_config: ServiceConfig) -> None:
     areas = AreaGroups(service_config.gazetteer, simplified_converter())
     # Four neighbours behind one carrier NAT, each with their own phone: four people.

@@ -53,6 +53,9 @@ async def test_staff_find_a_conversation_by_case_number_phone_or_text(make_clien
     assert (hit["conversation_id"], hit["matched"], hit["case_number"]) == (conversation_id, "case_number", case_number)
     [hit] = await search(client, "1234 5678")
     assert (hit["conversation_id"], hit["matched"]) == (conversation_id, "phone")
+    for typed in (f"+86 {PHONE[:3]} {PHONE[3:7]} {PHONE[7:]}", f"0086{PHONE}", f"86-{PHONE}"):  # with the country code
+        [hit] = await search(client, typed)
+        assert (hit["conversation_id"], hit["matched"]) == (conversation_id, "phone"), typed
     assert hit["text"] is not None
     [hit] = await search(client, "垃圾三天")
     assert (hit["conversation_id"], hit["matched"]) == (conversation_id, "text")

@@ -2,7 +2,7 @@
 
 A database holding a seeded history (bench/seed_history.py) serves a web chat customer who files
 a complaint, one who asks for a person, the staff's queue and dashboard, a WeChat delivery's
-window, a provider delivery job's reads, and the minute crons;
+window, a provider delivery job's reads, staff search, and the minute crons;
 every statement they run is captured and explained on the same database. A statement that reads
 a history table (messages, conversations, complaints, …) must find its rows through an index
 that bounds them: on SQLite no ``SCAN`` of such a table and no search of messages by an index
@@ -155,12 +155,18 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
         await database.write(lambda session: store.load_conversations(session, range(1, 51)))
         # A case asked about by its number from another conversation.
         await database.write(lambda session: store.cases_by_number(session, {"TS20261123ABCDEF", "TS20261124ABCDEF"}))
+        # An SMS sender's open cases by the contact phone left on them, whoever filed them.
+        await database.write(lambda session: store.open_cases_by_contact_phone(session, {"13800138000", "13912345678"}))
         # A provider delivery job: what a message's conversation has left to send, and a batch's
         # attempt rows (by id, or a conversation's next), each with the time of the customer's
         # message it answers.
         await database.write(lambda session: deliveries.unfinished_beside(session, 2, BATCH))
         await database.write(lambda session: deliveries.lock_for_attempts(session, range(1, BATCH + 1)))
         await database.write(lambda session: deliveries.lock_next_attempts(session, 1, BATCH))
+        # Staff search for a place and a phone nobody wrote: it reads what the index finds.
+        for query in ("金星阁", "13912345678"):
+            response = await client.get("/api/search", params={"q": query})
+            assert response.status == 200, await response.text()
         ctx = job_ctx(client)
         await reconcile(ctx)
         await supervise(ctx)

@@ -80,3 +80,8 @@ def test_the_place_and_phone_at_the_end_of_a_long_text_are_still_found(
     understood: list[Understanding] = []
     within_bound(lambda text: understood.append(understander.understand(text)), text)
     assert (understood[0].slots.address, understood[0].slots.phone) == (address, phone)
+
+
+@pytest.mark.parametrize("token", ["1 ", "1, ", "1 - "], ids=["spaces", "commas", "dashes"])
+def test_a_long_run_of_digits_typed_apart_is_read_in_bounded_time(understander: Understander, token: str) -> None:
+    within_bound(understander.understand, repeated(token, PROVIDER_LIMIT - 2) + "1a")

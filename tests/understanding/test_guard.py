@@ -110,12 +110,40 @@ def test_a_clean_reply_is_clean(guard: ForbiddenGuard) -> None:
     assert guard.check("我知道了，马上为您处理") is None
 
 
+def _written_in_chinese(ch: str) -> bool:
+    """In GB2312 or Big5, the simplified and the traditional Chinese character sets."""
+    for codec in ("gb2312", "big5"):
+        try:
+            ch.encode(codec)
+            return True
+        except UnicodeEncodeError:
+            continue
+    return False
+
+
 def test_lookalikes_never_change_ascii_or_chinese_characters(guard: ForbiddenGuard) -> None:
     plain = "".join(chr(code) for code in range(0x20, 0x7F))
     assert fold(plain, TO_SIMPLIFIED) == "".join(ch for ch in plain.lower() if ch.isalnum())
-    chinese = "".join(chr(code) for code in range(0x4E00, 0x9FA6))
+    chinese = "".join(ch for ch in map(chr, range(0x4E00, 0x9FA6)) if _written_in_chinese(ch))
     # the folding itself; the guard then reads the configured equivalents (你 as 您) on top
     assert fold(chinese, TO_SIMPLIFIED) == TO_SIMPLIFIED(chinese)
+    assert len(chinese) > 15_000  # GB2312 and Big5 together, the characters both hold counted once
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        pytest.param("応", "应", id="japanese-form-of-ying"),
+        pytest.param("様", "样", id="japanese-form-of-yang"),
+        pytest.param("発", "发", id="japanese-form-of-fa"),
+        pytest.param("㑹", "会", id="variant-of-hui-in-extension-a"),
+        pytest.param("ɪᴅᴏɴᴛᴋɴᴏᴡʙʀʏʟʜ", "idontknowbrylh", id="small-capitals"),
+        pytest.param("ɗ", "d", id="letter-with-a-hook"),
+        pytest.param("芸欠台", "芸欠台", id="a-chinese-character-that-is-also-a-japanese-form-stays"),
+    ],
+)
+def test_variants_of_chinese_characters_and_latin_letters_read_as_them(typed: str, read: str) -> None:
+    assert fold(typed, TO_SIMPLIFIED) == read
 
 
 def test_direction_controls_are_named_once_each_and_marks_are_not() -> None:

@@ -1,6 +1,8 @@
 """Near misses of the forbidden phrases that got past the guard (found by a penetration tester):
 "I do not know", "idk", "我不造", "俺不知道", "我不知到", "这是您手机的问题", "不是我们的锅", "关我们什么事",
-"发什么火啊你". Ordinary replies that merely share their words still pass."""
+"发什么火啊你"; Japanese forms and variants of Chinese characters ("您応該去找", "我们不㑹"), small
+capitals ("ɪ ᴅᴏɴ'ᴛ ᴋɴᴏᴡ") and the organisation named in a paraphrase ("这不归物业管").
+Ordinary replies that merely share their words still pass."""
 
 from __future__ import annotations
 
@@ -39,6 +41,14 @@ def guard(service_config: ServiceConfig) -> ForbiddenGuard:
         "关我们什么事",
         "关我啥事",
         "发什么火啊你",
+        "您応該去找街道办",
+        "我们不㑹",
+        "ɪ ᴅᴏɴ'ᴛ ᴋɴᴏᴡ",
+        "ᴄᴀʟᴍ ᴅᴏᴡɴ",
+        "这不归物业管",
+        "这不是我们物业的责任",
+        "这事我们管不了，找街道办去",
+        "找开发商去吧",
     ],
 )
 def test_a_near_miss_of_a_forbidden_phrase_is_caught(guard: ForbiddenGuard, typed: str) -> None:
@@ -66,6 +76,12 @@ def test_a_near_miss_of_a_forbidden_phrase_is_caught(guard: ForbiddenGuard, type
         "Did Kevin call you?",
         "wobuzhidao",
         "请访问 https://example.com/help/wo-bu-zhi-dao 查看",
+        "我们不管多晚都会派师傅上门",
+        "我们会找街道办去协调，明天给您回复",
+        "这不是您的责任，我们马上处理",
+        "这个问题由我们物业负责到底",
+        "芸香和欠费的问题我们一起处理",
+        "I'm sorry, we'll fix the lift today.",
     ],
 )
 def test_an_ordinary_reply_passes(guard: ForbiddenGuard, typed: str) -> None:

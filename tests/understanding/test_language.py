@@ -107,3 +107,38 @@ def test_the_answer_locale_turns_english_only_on_english_alone(
     converter: Converter, signs: ScriptSigns, text: str, session: str, answer: str
 ) -> None:
     assert answer_locale(normalise(text, converter), session, signs=signs) == answer
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "locale"),
+    [
+        # A Hong Kong address pasted by a customer writing simplified: the rest (楼) tells the script.
+        ("我家在太古城金星閣15樓B室 楼上漏水", "太古城金星阁15楼B室", "zh-CN"),
+        ("楼上漏水 地址是太古城金星閣 15樓B室", "太古城金星阁15楼B室", "zh-CN"),
+        # The rest in Cantonese with no character of either script: Cantonese decides it.
+        ("太古城金星閣15樓B室 冇水呀", "太古城金星阁15楼B室", "zh-TW"),
+        ("太古城金星閣15樓B室 冷氣機壞咗", "太古城金星阁15楼B室", "zh-TW"),
+        # Nothing else to tell it by: the place's own characters do.
+        ("太古城金星閣15樓B室 漏水", "太古城金星阁15楼B室", "zh-TW"),
+    ],
+)
+def test_a_place_tells_the_script_only_when_nothing_else_does(
+    converter: Converter, signs: ScriptSigns, text: str, place: str, locale: str
+) -> None:
+    assert detect_locale(normalise(text, converter), "zh-CN", signs, [place]) == locale
+
+
+@pytest.mark.parametrize(("settled", "answer"), [(False, "zh-TW"), (True, "zh-CN")])
+def test_a_short_cantonese_message_before_anything_is_told_is_traditional(
+    converter: Converter, signs: ScriptSigns, settled: bool, answer: str
+) -> None:
+    """A message too short to tell a script by its characters ("冇水呀"): as the first thing told,
+    its Cantonese does; once the customer has written, the conversation keeps its script."""
+    assert answer_locale(normalise("冇水呀", converter), "zh-CN", settled, signs) == answer
+
+
+@pytest.mark.parametrize("short", ["好的", "係", "ok"])
+def test_a_short_message_without_cantonese_keeps_the_conversations_script(
+    converter: Converter, signs: ScriptSigns, short: str
+) -> None:
+    assert answer_locale(normalise(short, converter), "zh-CN", signs=signs) == "zh-CN"

@@ -105,6 +105,59 @@ def test_mentioning_a_person_is_not_asking_for_one(understander: Understander, t
     assert Intent.HUMAN not in understander.understand(text).intents
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我找经理说过了 还是没人修",
+        "找你们经理也没用",
+        "找领导都没用 一直没人来",
+        "找负责人问过 说不归他管",
+        "经理叫来的师傅把我家墙弄坏了",
+        "上次让经理给我回电话 一直没回",
+        "经理说下周修 结果还没修",
+    ],
+)
+def test_a_senior_told_of_in_a_complaint_is_not_asked_for(understander: Understander, text: str) -> None:
+    intents = understander.understand(text).intents
+    assert not intents & {Intent.SUPERVISOR, Intent.HUMAN}
+
+
+@pytest.mark.parametrize("text", ["我找经理说过了 你们还不处理 叫你们领导出来", "找经理说清楚", "把经理叫来"])
+def test_asking_for_a_senior_beside_what_was_done_still_asks(understander: Understander, text: str) -> None:
+    assert Intent.SUPERVISOR in understander.understand(text).intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电梯还是坏的 都第三次了",
+        "电梯一直坏着 说了多少次了",
+        "热水器还是坏的 报了三次了",
+        "停水 又停了 第三次了",
+    ],
+)
+def test_a_thing_still_broken_told_again_is_a_repeated_repair(understander: Understander, text: str) -> None:
+    result = understander.understand(text)
+    assert Intent.COMPLAINT in result.intents
+    assert result.category == "engineering_repair"
+    assert Signal.REPEAT in result.signals
+
+
+def test_a_thing_still_broken_is_a_repair_and_still_not_resolved(understander: Understander) -> None:
+    result = understander.understand("楼道的门禁还是坏的")
+    assert result.category == "engineering_repair"
+    assert Intent.NOT_RESOLVED in result.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "category"), [("小区监控是坏的 车被偷了都查不到", "property_service"), ("家里网又用不了了", "network")]
+)
+def test_a_thing_named_without_being_broken_keeps_its_category(
+    understander: Understander, text: str, category: str
+) -> None:
+    assert understander.understand(text).category == category
+
+
 def test_a_progress_question_is_a_status_query_not_a_new_complaint(understander: Understander) -> None:
     result = understander.understand("我的投诉怎么样了?")
     assert result.intents == {Intent.STATUS_QUERY}

@@ -593,6 +593,7 @@ def xian_extractor(service_config: ServiceConfig) -> SlotExtractor:
         ("订单号 88665544", None),  # eight digits without a phone word are not a phone
         ("我交了12345678元", None),
         ("座机 8866554", None),  # seven digits are no Xi'an landline
+        ("家里座机 8 8 6 6 5 5 4 4", "+862988665544"),  # typed a digit at a time
     ],
 )
 def test_a_landline_without_its_area_code_is_the_local_areas(
@@ -605,6 +606,11 @@ def test_a_landline_without_its_area_code_is_the_local_areas(
     ("text", "phone"),
     [
         ("座机 8866 5544", "88665544"),
+        # A digit at a time, beside words saying there is no mobile; after 座机 never a Hong Kong mobile.
+        ("我没有手机 家里座机 6 2 3 4 5 6 7 8", "62345678"),
+        ("座机 62345678", "62345678"),
+        ("家里电话 8，8，1，2，3，4，5，6", "88123456"),
+        ("电话 6 2 3 4 5 6 7 89", None),  # groups of more than one digit: no number typed a digit at a time
         ("88123456", "88123456"),  # the whole answer to the phone question
         ("电话 8123456", "8123456"),  # seven digits, as smaller cities' numbers are
         ("订单号 88665544", None),

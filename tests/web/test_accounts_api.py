@@ -11,7 +11,15 @@ from typing import Any
 from bot.staff.accounts import Role
 from tests.audit.support import logged, one
 from tests.conftest import AppFactory
-from tests.staff import PASSWORD, add_user, call_with_cookie, sign_in, sign_in_with_cookie, staff_socket
+from tests.staff import (
+    PASSWORD,
+    add_user,
+    call_with_cookie,
+    claimed_conversation,
+    sign_in,
+    sign_in_with_cookie,
+    staff_socket,
+)
 
 
 async def sign_in_status(client: Any, username: str, password: str) -> int:
@@ -175,3 +183,38 @@ async def test_supervisors_read_the_accounts_and_agents_are_refused(make_client:
     assert (await client.get("/api/users")).status == 403
     assert (await client.post("/api/users", json=new, headers=headers)).status == 403
     assert (await client.post(f"/api/users/{wu['id']}/password", json={}, headers=headers)).status == 403
+
+
+async def test_switching_off_an_agent_puts_the_cases_they_hold_back_in_the_queue(make_client: AppFactory) -> None:
+    """Only a case's owner may answer its customer: switched off while holding one, it waits in
+    its queue again for a colleague to claim, and the history still names who had it."""
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    await add_user(client, "zhou", Role.AGENT)
+    _, conversation_id, socket = await claimed_conversation(client, "wu")
+    headers = await as_boss(client)
+    wu = (await users(client))["wu"]
+
+    off = await client.put(f"/api/users/{wu['id']}/active", json={"active": False}, headers=headers)
+    assert off.status == 200, await off.text()
+    assert (await off.json())["conversations_returned"] == 1
+    assert (await one(client, "account_active")).detail["conversations_returned"] == 1
+    held = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    moved = [event for event in held["timeline"] if event["kind"] == "transferred"]
+    assert moved[-1]["detail"]["from"] == f"agent:{wu['id']}" and moved[-1]["detail"]["reason"] == "account_off"
+    colleagues = (await (await client.get("/api/colleagues")).json())["colleagues"]
+    assert {c["username"]: c["active"] for c in colleagues}["wu"] is False
+
+    client.session.cookie_jar.clear()
+    zhou = {"X-CSRF-Token": await sign_in(client, "zhou")}
+    waiting = (await (await client.get("/api/queue")).json())["tickets"]
+    ticket = next(t for t in waiting if t["conversation_id"] == conversation_id)
+    assert (await client.post(f"/api/tickets/{ticket['id']}/claim", headers=zhou)).status == 200
+    reply = await client.post(
+        f"/api/conversations/{conversation_id}/messages", json={"text": "您好，我来跟进您的问题"}, headers=zhou
+    )
+    assert reply.status == 201, await reply.text()
+    await socket.until(
+        lambda frames: any(f.get("from") == "agent" and "我来跟进" in f.get("text", "") for f in frames)
+    )
+    await socket.close()

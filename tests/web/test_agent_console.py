@@ -193,6 +193,15 @@ async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale
         await expect(agent.locator("#guard")).to_be_visible(timeout=10_000)
         await expect(agent.locator("#conversation-message")).not_to_contain_text("已发送")
 
+        # The customer reads the summary as written: one in English for a Chinese customer is pointed out.
+        await agent.fill("#resolve-summary", "The guard on duty has been spoken to")
+        await agent.click("#resolve")
+        await expect(agent.locator("#resolve-language")).to_contain_text("这位客户用中文沟通,但摘要不是中文")
+        await expect(agent.locator("#resolve-confirm")).to_have_text("仍然标记已解决")
+        await agent.click("#resolve-cancel")
+        await expect(meta).to_contain_text("处理中")
+        await agent.fill("#resolve-summary", "")
+
         # Enter submits the summary; an empty one is refused, and the error goes once it is typed.
         await agent.locator("#resolve-summary").press("Enter")
         await expect(agent.locator("#conversation-message")).to_have_text("请填写处理结果摘要")
@@ -201,6 +210,7 @@ async def test_after_resolving_the_page_shows_the_case_resolved_and_clears_stale
         await agent.locator("#resolve-summary").press("Enter")
         await expect(agent.locator("#resolve-dialog")).to_contain_text("已告知客户办理流程")
         await expect(agent.locator("#resolve-unanswered")).to_have_count(0)  # li did reply
+        await expect(agent.locator("#resolve-language")).to_have_count(0)
         await agent.click("#resolve-confirm")
         await expect(meta).to_contain_text("已解决", timeout=10_000)
         await expect(meta).to_contain_text("处理人: 我 (li.agent)")

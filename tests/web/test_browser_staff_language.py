@@ -12,7 +12,7 @@ import pytest
 from bot.staff.accounts import Role
 from tests.browser import CHROMIUM, LAUNCH_ARGS, sign_in
 from tests.conftest import AppFactory
-from tests.staff import add_user
+from tests.staff import add_user, customers_waiting
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is a dev dependency")
@@ -154,4 +154,21 @@ async def test_the_manager_console_speaks_one_language(make_client: AppFactory) 
         await manager.click("[data-tab=audit]")
         await expect(manager.locator("#audit-search")).to_have_text("Search")
         await expect(manager.locator("#audit-table")).to_contain_text("Console language", timeout=10_000)
+        await browser.close()
+
+
+async def test_the_english_console_lists_a_cases_signals_with_english_commas(make_client: AppFactory) -> None:
+    """A case's signals and other problems are listed in the console's language: "Repeat complaint,
+    Staff error", not joined with the Chinese enumeration comma."""
+    client = await make_client()
+    await add_user(client, "li.agent", Role.AGENT)
+    await customers_waiting(client, ["我第三次投诉了 保安骂人 电梯坏了一个月"])
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        agent = await open_signed_in(browser, str(client.make_url("/console/")), "li.agent", locale="en")
+        await choose(agent, "en")
+        await agent.locator("#queue .claim").first.click()
+        complaint = agent.locator("#complaint")
+        await expect(complaint).to_contain_text("Repeat complaint, ", timeout=10_000)
+        assert "、" not in await complaint.inner_text()
         await browser.close()

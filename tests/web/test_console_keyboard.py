@@ -95,6 +95,11 @@ async def test_a_full_phone_number_that_finds_nothing_says_why(make_client: AppF
         await expect(results.locator(".search-none")).to_be_visible(timeout=10_000)
         await expect(results).to_contain_text("完整号码只能在您接手或解决过的会话中搜索,其他会话可试后4位。")
 
+        for other_number in ("9123 4567", "+852 9123 4567", "+86 139 1234 5678"):  # Hong Kong, country codes
+            await agent.fill("#search-q", other_number)
+            await agent.press("#search-q", "Enter")
+            await expect(results.locator(".search-phone-hint")).to_be_visible(timeout=10_000)
+
         await agent.fill("#search-q", "5678")
         await agent.press("#search-q", "Enter")
         await expect(results.locator(".search-hit")).to_have_count(1, timeout=10_000)
@@ -105,6 +110,9 @@ async def test_a_full_phone_number_that_finds_nothing_says_why(make_client: AppF
 
         supervisor = await console_page(browser, client, "zhou")  # sees phones in full: finds it
         await supervisor.fill("#search-q", "13912345678")
+        await supervisor.press("#search-q", "Enter")
+        await expect(supervisor.locator("#search-results .search-hit")).to_have_count(1, timeout=10_000)
+        await supervisor.fill("#search-q", "+86 139-1234-5678")
         await supervisor.press("#search-q", "Enter")
         await expect(supervisor.locator("#search-results .search-hit")).to_have_count(1, timeout=10_000)
         await browser.close()

@@ -81,7 +81,7 @@ async def test_a_manager_adds_an_agent_changes_queues_turns_one_off_and_resets_a
         await wu.locator(".deactivate").click()
         await expect(wu).to_contain_text("已停用", timeout=10_000)
         assert dialogs[-1].startswith("确定停用 wu 吗")
-        await expect(page.locator("#people-message")).to_contain_text("结束 1 个会话")
+        await expect(page.locator("#people-message")).to_contain_text("1 处登录已退出,0 个客户会话已退回队列")
         assert await call_with_cookie(client, wu_token, "GET", "/api/me") == 401
 
         await zhao.locator(".reset-password").click()

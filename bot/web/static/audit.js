@@ -51,7 +51,7 @@ window.auditLog = (() => {
     locale: T("语言"), queues: T("队列"), limit: T("限制"), username: T("账号"), queue: T("队列"),
     rules: T("规则数"), changes: T("变更"), note: T("说明"), rollback_of: T("回滚自版本"), count: T("条数"),
     query: T("条件"), from: T("从"), to: T("到"), category: T("类别"), channel: T("渠道"),
-    role: T("角色"), active: T("启用"), password_made: T("系统生成密码"), sessions_ended: T("结束会话数"),
+    role: T("角色"), active: T("启用"), password_made: T("系统生成密码"), sessions_ended: T("退出的登录数"), conversations_returned: T("退回队列的客户会话"),
     previous_tier: T("原客户类别"), tier: T("新客户类别"), reply_in: T("回复所在会话"),
     case_number: T("投诉编号"), case_numbers: T("投诉编号"), owner: T("处理人"), fields: T("更正项"), forbidden: T("忌语"), suggestion: T("建议说法"),
   };

@@ -207,7 +207,9 @@
     if (!match) return actor;
     if (Number(match[1]) === state.me.id) return T("我 ({0})", state.me.username);
     const user = state.users.find((u) => u.id === Number(match[1]));
-    return user ? user.display_name || user.username : T("客服 #{0}", match[1]);
+    if (!user) return T("客服 #{0}", match[1]);
+    const name = user.display_name || user.username;
+    return user.active === false ? T("{0} (已停用)", name) : name;
   }
 
   async function claim(ticket) {
@@ -428,7 +430,7 @@
         el("dt", { text: T("姓名") }), el("dd", { id: "customer-name", text: customer.display_name || addressedAs(customer) || "—" }),
         el("dt", { text: T("电话") }), el("dd", { id: "customer-phone", text: customer.phone || "—" }),
         el("dt", { text: T("渠道") }), el("dd", { id: "customer-channels",
-          text: (customer.channels || []).map((c) => label("channel", c)).join("、") || "—" }),
+          text: StaffI18n.list((customer.channels || []).map((c) => label("channel", c))) || "—" }),
         el("dt", { text: T("客户类别") }), el("dd", { id: "customer-tier", "data-tier": customer.tier, text: tierName(customer) })),
       state.me.role === "agent" ? null : tierPicker(id, customer, pending),
       el("h3", { text: T("历史会话 ({0}{1})", cases.length, cases.length >= customer.limit ? "+" : "") }),
@@ -1035,7 +1037,7 @@
   function caseForm(c, channel, appealed) {
     const rows = [
       [T("编号"), c.case_number], [T("类别"), categoryName(c.category)],
-      [T("其他问题类别"), (c.other_categories || []).map(categoryName).join("、")],
+      [T("其他问题类别"), StaffI18n.list((c.other_categories || []).map(categoryName))],
       [T("级别"), label("grade", c.grade)],
       [T("状态"), label("status", c.status)],
       [T("问题描述"), c.description],
@@ -1043,8 +1045,8 @@
       [T("分机号"), c.contact_extension],
       [T("备用电话"), c.alternative_phone],
       [T("地址/区域"), c.area],
-      [T("信号"), (c.signals || []).map((s) => label("signal", s)).join("、")],
-      [T("模型提示(未采用)"), (c.model_suggestions || []).map(suggestionName).join("、")],
+      [T("信号"), StaffI18n.list((c.signals || []).map((s) => label("signal", s)))],
+      [T("模型提示(未采用)"), StaffI18n.list((c.model_suggestions || []).map(suggestionName))],
       [T("答复时限"), formatTime(c.deadline_at)],
       [T("已超时"), c.breached_at ? formatTime(c.breached_at) : null],
       [T("解决时间"), c.resolved_at ? formatTime(c.resolved_at) : null],
@@ -1153,8 +1155,8 @@
     if ((event.kind === "follows_case" || event.kind === "case_phone_asked" || event.kind === "another_case_started" || event.kind === "another_problem_dropped") && detail.case_number) parts.push(detail.case_number);
     // "一个投诉已解决 TS… (仍在处理: TS…)"; "已解决 TS…、TS…" when one action resolved several
     if (event.kind === "case_resolved" && detail.case_number) parts.push(detail.case_number);
-    if (event.kind === "case_resolved" && (detail.open_cases || []).length) parts.push(T("(仍在处理: {0})", detail.open_cases.join("、")));
-    if (event.kind === "resolved" && (detail.case_numbers || []).length) parts.push(detail.case_numbers.join("、"));
+    if (event.kind === "case_resolved" && (detail.open_cases || []).length) parts.push(T("(仍在处理: {0})", StaffI18n.list(detail.open_cases)));
+    if (event.kind === "resolved" && (detail.case_numbers || []).length) parts.push(StaffI18n.list(detail.case_numbers));
     if (event.kind === "case_phone_checked") parts.push(detail.confirmed ? T("核对通过") : T("核对未通过"));
     // "核对投诉人:答错次数过多·暂停核对 24小时内答错5次 · 12-07 10:00前任何回答都不予通过"
     if (event.kind === "case_check_locked" && detail.failures) {
@@ -1166,8 +1168,8 @@
     if (detail.text) parts.push(`「${detail.text}」`);
     if (detail.unverified) parts.push(T("(非该投诉的客户所发,身份未核实)"));
     if (detail.phone_checked) parts.push(T("(非该投诉的客户所发,已核对联系电话后四位)"));
-    if (detail.other_categories) parts.push(T("另有问题: {0}", detail.other_categories.map(categoryName).join("、")));
-    if (event.kind === "model_suggested") parts.push([...(detail.signals || []), ...(detail.intents || [])].map(suggestionName).join("、"));
+    if (detail.other_categories) parts.push(T("另有问题: {0}", StaffI18n.list(detail.other_categories.map(categoryName))));
+    if (event.kind === "model_suggested") parts.push(StaffI18n.list([...(detail.signals || []), ...(detail.intents || [])].map(suggestionName)));
     if (detail.summary) parts.push(T("摘要: {0}", detail.summary));
     if (detail.to) parts.push(`→ ${detail.to.startsWith("queue:") ? queueName(detail.to.slice(6)) : staffName(detail.to)}`);
     if (detail.overrode_guard) parts.push(T("(忽略忌语提醒发送)"));
@@ -1432,7 +1434,7 @@
     $("resolve-summary").value = "";
     $("guard").hidden = true;
     const stillOpen = result.data.still_open || [];
-    say(stillOpen.length ? T("已标记 {0} 为已解决;{1} 仍在处理", result.data.case_numbers.join("、"), stillOpen.join("、"))
+    say(stillOpen.length ? T("已标记 {0} 为已解决;{1} 仍在处理", StaffI18n.list(result.data.case_numbers), StaffI18n.list(stillOpen))
       : T("已标记为已解决"), true);
     loadMine();
     loadConversation();
@@ -1442,16 +1444,25 @@
   // to the customer yet (GET /api/conversations/{id} staff_replied). With two open cases the agent
   // ticks which (all ticked at first). Resolves to false (cancelled), true (the one case, or all
   // of them) or the case numbers ticked.
+  // The customer reads the summary as written: one not in their language is pointed out before it goes.
+  function summaryInAnotherLanguage(summary) {
+    const chinese = /[\u3400-\u9fff]/.test(summary);
+    const englishWords = (summary.match(/[A-Za-z]{2,}/g) || []).length;
+    return conversationLocale().startsWith("zh") ? !chinese && englishWords >= 2 : chinese && englishWords < 2;
+  }
+
   function resolveConfirmed(summary) {
     $("resolve-dialog")?.remove();
     const unanswered = Boolean(state.conversation) && !state.conversation.staff_replied;
+    const foreign = summaryInAnotherLanguage(summary);
+    const warned = unanswered || foreign;
     const open = openCases();
     const boxes = open.length < 2 ? [] : open.map((k) => el("input", { type: "checkbox", checked: true, value: k.case_number,
       id: `resolve-case-${k.case_number}` }));
     const ticked = () => boxes.filter((box) => box.checked).map((box) => box.value);
     return new Promise((answer) => {
-      const confirm = el("button", { type: "button", id: "resolve-confirm", class: unanswered ? "danger" : "primary",
-        text: unanswered ? T("仍然标记已解决") : T("标记已解决"), onclick: () => dialog.close("yes") });
+      const confirm = el("button", { type: "button", id: "resolve-confirm", class: warned ? "danger" : "primary",
+        text: warned ? T("仍然标记已解决") : T("标记已解决"), onclick: () => dialog.close("yes") });
       const told = el("p", { id: "resolve-summary-told", class: "muted", text: T("回访时客户会收到这段摘要,请用对客户说的话填写。") });
       const retell = () => {
         const some = ticked().length < boxes.length;
@@ -1473,6 +1484,11 @@
             text: T("还没有任何客服回复过这位客户:客户尚未得到人工答复。") })
           : null,
         el("dl", { class: "form" }, el("dt", { text: T("处理结果摘要") }), el("dd", { text: summary })),
+        foreign
+          ? el("p", { id: "resolve-language", class: "notice bad", role: "alert",
+            text: conversationLocale().startsWith("zh") ? T("这位客户用中文沟通,但摘要不是中文:客户会原样收到这段摘要。")
+              : T("这位客户用英文沟通,但摘要是中文:客户会原样收到这段摘要。") })
+          : null,
         told,
         el("p", { class: "muted", text: T("标记后可用「重新打开…」撤销;客户再次来信时也会重新进入队列。") }),
         el("div", { class: "composer-row" },
@@ -1487,7 +1503,7 @@
       document.body.append(dialog);
       dialog.showModal();
       // Enter confirms; but with nobody having answered the customer, the safe 取消 comes first.
-      $(unanswered ? "resolve-cancel" : "resolve-confirm").focus();
+      $(warned ? "resolve-cancel" : "resolve-confirm").focus();
     });
   }
 
@@ -1704,7 +1720,7 @@
       if (key === "priority") return `P${v}`;
       if (key === "window_hours") return T("{0}小时", v);
       if (key.endsWith("_at")) return formatTime(v);
-      if (Array.isArray(v)) return v.join("、");
+      if (Array.isArray(v)) return StaffI18n.list(v);
       return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
     };
     // "原因: 转交" says nothing the notice's title does not: a transfer names only who handed it over
@@ -1801,7 +1817,8 @@
   // ---------------------------------------------------------------- search and shortcuts
 
   const MATCHED = { case_number: T("编号"), phone: T("电话"), place: T("地址"), text: T("内容") };
-  const FULL_PHONE = /^(86)?1\d{10}$|^0\d{9,11}$/;  // a mobile, or a landline with its area code
+  // a mainland mobile, a landline with its area code, or a Hong Kong or Macau number
+  const FULL_PHONE = /^(0{0,2}86)?1\d{10}$|^0\d{9,11}$|^(0{0,2}85[23])?[2-9]\d{7}$/;
 
   async function runSearch() {
     const q = $("search-q").value.trim();
@@ -1812,11 +1829,14 @@
     if (q !== $("search-q").value.trim()) return;
     if (!result.ok) { clear(box, el("li", { class: "error", text: Staff.errorText(result, T("搜索失败 ({0})", result.status)) })); return; }
     const hits = result.data.hits || [];
+    // Under 3 characters the server read the newest messages only (and every case's fields): say so.
+    const recent = result.data.recent_only
+      ? el("li", { class: "muted search-recent", text: T("不足3个字只搜索最近的消息,输入3个字以上可搜索全部记录。") }) : null;
     if (!hits.length) {
       // An agent sees others' phones masked, so a full number finds only their own cases: say so.
       const why = state.me.role === "agent" && FULL_PHONE.test(q.replace(/[\s()+-]/g, ""))
         ? el("li", { class: "muted search-phone-hint", text: T("完整号码只能在您接手或解决过的会话中搜索,其他会话可试后4位。") }) : null;
-      clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) }), why);
+      clear(box, el("li", { class: "muted search-none", text: T("没有找到与「{0}」相符的会话", q) }), why, recent);
       return;
     }
     clear(box, hits.map((hit) => el("li", { "data-conversation": hit.conversation_id },
@@ -1825,7 +1845,7 @@
         el("span", { class: "muted", text: [label("channel", hit.channel), hit.case_number, T("匹配{0}", MATCHED[hit.matched] || hit.matched),
           hit.ts ? formatTime(hit.ts) : null].filter(Boolean).join(" · ") }),
         hit.place ? el("span", { class: "search-place", text: T("地址：{0}", hit.place) }) : null,
-        hit.text ? el("span", { class: "search-text", text: hit.text }) : null))));
+        hit.text ? el("span", { class: "search-text", text: hit.text }) : null))), recent);
   }
 
   // Enter searches at once; typing searches once the agent pauses (2 characters at least).

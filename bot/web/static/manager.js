@@ -311,10 +311,22 @@
     sayRulesSaved(T("已回滚到 v{0},当前版本 v{1}", version, result.data.version), result.data);
   }
 
+  // What the server's rule check asks of a rule's actions (bot/rules.py RuleActions.does_something).
+  function ruleActs(then) {
+    return then.queue != null || then.priority != null || Boolean(then.notify_supervisor)
+      || Boolean(then.notify_account_manager) || Boolean(then.route_to_previous_owner);
+  }
+
   async function saveRules() {
     const message = $("rules-message");
     const note = $("rules-note").value.trim();
     if (!note) { message.className = "error"; message.textContent = T("请填写修改说明"); return; }
+    const idle = state.rules.findIndex((rule) => !rule.stop && !ruleActs(rule.then || {}));
+    if (idle >= 0) {
+      message.className = "error";
+      message.textContent = T("规则 #{0}「{1}」没有设置任何动作:请选择队列、优先级或通知,或勾选“匹配后停止”,或删除这条规则。", idle + 1, state.rules[idle].name || "");
+      return;
+    }
     const result = await api("PUT", `/api/rules?locale=${StaffI18n.locale}`, { rules: state.rules, note });
     if (!result.ok) {
       message.className = "error";

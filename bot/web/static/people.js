@@ -116,21 +116,22 @@ window.staffAccounts = (() => {
   }
 
   async function setActive(user, active) {
-    if (!active && !confirm(T("确定停用 {0} 吗?其所有会话立即结束,之后无法登录。", user.username))) return;
+    if (!active && !confirm(T("确定停用 {0} 吗?其登录立即失效,之后无法登录;其处理中的客户会话将退回原队列等待认领。", user.username))) return;
     hideSecret();
     const result = await api("PUT", `/api/users/${user.id}/active`, { active });
     if (!result.ok) { say("error", Staff.errorText(result, T("操作失败 ({0})", result.status))); return; }
-    say("ok", active ? T("已启用 {0}", user.username) : T("已停用 {0},结束 {1} 个会话", user.username, result.data.sessions_ended));
+    say("ok", active ? T("已启用 {0}", user.username)
+      : T("已停用 {0}:{1} 处登录已退出,{2} 个客户会话已退回队列", user.username, result.data.sessions_ended, result.data.conversations_returned));
     await load(state.me);
   }
 
   async function resetPassword(user, typed) {
-    if (!confirm(T("确定重置 {0} 的密码吗?其所有会话立即结束。", user.username))) return;
+    if (!confirm(T("确定重置 {0} 的密码吗?其所有登录立即失效。", user.username))) return;
     hideSecret();
     const result = await api("POST", `/api/users/${user.id}/password`, typed ? { password: typed } : {});
     if (passwordRefused(result, "reset-password", T("新密码"))) return;
     if (!result.ok) { say("error", Staff.errorText(result, T("重置失败 ({0})", result.status))); return; }
-    say("ok", T("已重置 {0} 的密码,结束 {1} 个会话", user.username, result.data.sessions_ended));
+    say("ok", T("已重置 {0} 的密码,{1} 处登录已退出", user.username, result.data.sessions_ended));
     if (result.data.password) showSecret(user.username, result.data.password);
     state.editing = null;
     await load(state.me);

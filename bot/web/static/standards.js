@@ -28,7 +28,7 @@ const Standards = (() => {
     greeting_morning: T("问候·早上"), greeting_afternoon: T("问候·下午"), greeting_evening: T("问候·晚上"),
     greeting_opening: T("开场白"), greeting_known_customer: T("问候老客户"), title_male: T("称呼·先生"), title_female: T("称呼·女士"),
     invite_complaint: T("请客户讲述问题"), empathy: T("安抚情绪"), description_recorded: T("情况已记录"), ask_details: T("请客户讲具体情况"), ask_phone: T("询问联系电话"),
-    invalid_phone: T("电话格式不对"), phone_digit_short: T("电话少一位"), phone_digit_long: T("电话多一位"), phone_pieces_more: T("请继续说完电话"), place_pieces_more: T("请继续说完地点"), ask_area: T("询问地点"), ask_area_again: T("再问地点"), explain_phone: T("解释·为何留电话"), explain_area: T("解释·地点问题"), explain_confirm: T("解释·复述确认"), ask_estate: T("询问小区名称"), restate: T("复述确认"), restate_problem: T("复述·问题"), restate_photos: T("复述·附照片"), restate_more_categories: T("复述·多个问题类别"),
+    invalid_phone: T("电话格式不对"), phone_digit_short: T("电话少一位"), phone_digit_long: T("电话多一位"), phone_pieces_more: T("请继续说完电话"), ask_phone_number: T("客户答应后·问号码"), place_pieces_more: T("请继续说完地点"), ask_area: T("询问地点"), ask_area_again: T("再问地点"), explain_phone: T("解释·为何留电话"), explain_area: T("解释·地点问题"), explain_confirm: T("解释·复述确认"), ask_estate: T("询问小区名称"), restate: T("复述确认"), restate_problem: T("复述·问题"), restate_photos: T("复述·附照片"), restate_more_categories: T("复述·多个问题类别"),
     restate_name: T("复述·称呼"), restate_surname: T("复述·仅知姓氏"), restate_phones: T("复述·电话与备用电话"), restate_phone_extension: T("复述·电话与分机"), not_given: T("未提供"), contact_by_channel: T("通过本渠道联系"), confirm_question: T("请客户确认"), confirm_question_again: T("再请客户确认"), confirm_unclear_handoff: T("无法确认·按复述登记转人工"),
     ask_correction: T("询问更正哪一项"), ask_correct_description: T("请重新描述问题"), ask_correct_phone: T("请重新提供电话"),
     ask_correct_area: T("请重新提供地点"), confirmed_thanks: T("确认后致谢"), promise: T("承诺答复时限"), promise_by_date: T("承诺答复日期"),
@@ -37,7 +37,7 @@ const Standards = (() => {
     handoff_follow_up_by_channel: T("转人工后跟进(渠道联系)"), message_recorded: T("留言已记录"), describe_in_words: T("请客户用文字描述"), describe_in_words_again: T("再请客户用文字描述"), invite_complaint_again: T("再请客户讲述问题"), offer_call_back: T("不便打字可留电话回电"), call_back_promised: T("已记下回电"), edits_not_read: T("编辑的消息无法读取"), stale_button: T("过期的按钮"), staff_error_apology: T("员工差错致歉"),
     suggestion_thanks: T("感谢建议"), customer_apologised: T("客户道歉时"), customer_thanked: T("客户致谢时"), out_of_scope: T("非服务范围"),
     harassment_warning: T("骚扰警告"), harassment_close: T("骚扰后结束对话"), human_requested: T("客户要求人工"),
-    escalated_supervisor: T("已转主管"), safety_first: T("安全提示"), safety_electric: T("安全提示·电气"), safety_fire: T("安全提示·火灾"), safety_gas: T("安全提示·燃气"), safety_lift: T("安全提示·电梯困人"), safety_water: T("安全提示·爆管水浸"), contact_corrected: T("联系电话已更正"), alternative_noted: T("备用电话已记录"), urgent_ask_place: T("紧急·询问地址"), urgent_ask_phone: T("紧急·询问电话"), place_noted: T("地址已记录"), place_noted_ask_phone: T("地址已记录·再要电话"), place_noted_ask_phone_form: T("登记中·地址已记录·要电话"), place_noted_by_channel: T("地址已记录·未留电话"), contact_noted: T("联系电话已记录"), self_harm_care: T("关心与求助热线"), urgent_handoff: T("紧急转值班主管"), idle_prompt: T("客户未回复提醒"), idle_close: T("未回复后结束对话"), please_wait: T("请稍候"), presence_wait: T("转人工后问有人吗·请稍候"),
+    escalated_supervisor: T("已转主管"), safety_first: T("安全提示"), safety_electric: T("安全提示·电气"), safety_fire: T("安全提示·火灾"), safety_gas: T("安全提示·燃气"), safety_lift: T("安全提示·电梯困人"), safety_water: T("安全提示·爆管水浸"), safety_locked_out: T("安全提示·被关门外"), contact_corrected: T("联系电话已更正"), alternative_noted: T("备用电话已记录"), urgent_ask_place: T("紧急·询问地址"), urgent_ask_phone: T("紧急·询问电话"), place_noted: T("地址已记录"), place_noted_ask_phone: T("地址已记录·再要电话"), place_noted_ask_phone_form: T("登记中·地址已记录·要电话"), place_noted_by_channel: T("地址已记录·未留电话"), contact_noted: T("联系电话已记录"), self_harm_care: T("关心与求助热线"), urgent_handoff: T("紧急转值班主管"), idle_prompt: T("客户未回复提醒"), idle_close: T("未回复后结束对话"), please_wait: T("请稍候"), presence_wait: T("转人工后问有人吗·请稍候"),
     anything_else: T("还有其他需要吗"), goodbye: T("道别"), we_apologise: T("致歉"), not_understood: T("没有听懂"),
     waiting_apology: T("久等致歉"), deadline_extended: T("时限延长告知"), case_reopened: T("投诉重新打开告知"), deadline_extended_case: T("时限延长告知·注明编号"), case_resolved_others_open: T("其中一个投诉已解决·另一个仍在处理"), case_resolved: T("投诉已解决告知(回访另有所指)"), case_numbers_more: T("多个投诉编号的连接"), question_later: T("咨询稍后答复"), wait_time: T("等待时长"), wait_time_minutes: T("等待时长（不足1小时）"), wait_time_an_hour: T("等待时长（1小时多）"), progress_follow_up: T("处理进度跟进"),
     satisfaction_ask_rating: T("回访·请评分"), satisfaction_ask_rating_summary: T("回访·处理结果并请评分"), satisfaction_ask_comment: T("回访·请提意见"), satisfaction_sorry_ask_comment: T("回访·致歉并请提意见"), satisfaction_rating_range: T("回访·评分范围"), satisfaction_rating_reask: T("回访·再次请评分"), satisfaction_thanks: T("回访·致谢"), satisfaction_sorry: T("回访·致歉"), satisfaction_suggestion: T("回访·感谢建议"),
@@ -46,7 +46,7 @@ const Standards = (() => {
     status_case_number: T("进度查询·编号"), status_waiting: T("进度·排队中"), status_waiting_next: T("进度·下一位"),
     status_waiting_unplaced: T("进度·等待分配"), status_with_agent: T("进度·客服处理中"), status_with_staff: T("进度·工作人员处理中"),
     status_resolved: T("进度·已解决"), status_deadline: T("进度·答复时限"), status_deadline_extended: T("进度·时限已延长"),
-    handoff_ack: T("转人工后确认收到"), another_problem_added: T("另一问题已并入投诉"), another_problem_new_case: T("另一问题·另行登记"), status_apology: T("查询进度·致歉久等"), status_cases: T("查询进度·多个投诉逐个告知"), status_no_case: T("查无投诉"), case_number_later: T("登记后告知编号"), appeal_linked: T("申诉已关联"), appeal_linked_overdue: T("申诉·已超时"), appeal_linked_escalated: T("申诉·升级·告知新时限"),
+    handoff_ack: T("转人工后确认收到"), another_problem_added: T("另一问题已并入投诉"), supplement_added: T("补充情况已记入投诉"), another_problem_new_case: T("另一问题·另行登记"), status_apology: T("查询进度·致歉久等"), status_cases: T("查询进度·多个投诉逐个告知"), status_no_case: T("查无投诉"), case_number_later: T("登记后告知编号"), appeal_linked: T("申诉已关联"), appeal_linked_overdue: T("申诉·已超时"), appeal_linked_escalated: T("申诉·升级·告知新时限"),
     escalation_ask_phone: T("升级·询问回电号码"), escalation_phone_noted: T("升级·已记下号码"), supervisor_ask_details: T("找主管·先问情况"),
     escalation_without_phone: T("升级·无回电号码"), escalation_reassure: T("升级·客户催促安抚"), phone_reassure: T("说明电话用途"), ask_phone_again: T("再次请留电话"), phone_not_needed: T("无需电话"),
     option_yes: T("选项·对"), option_no: T("选项·不对"), option_description: T("选项·问题描述"), option_phone: T("选项·联系电话"),
@@ -55,7 +55,7 @@ const Standards = (() => {
     queue_after_hours: T("排队位置·非工作时间"), withdraw_confirm: T("客户放弃投诉·确认"),
     withdrawn_after_handoff: T("客户放弃投诉·已转人工"), withdraw_ask_case_number: T("客户撤销之前的投诉·问编号"), goodbye_unfiled: T("道别·投诉未登记"),
     sms_opted_out: T("短信退订·确认"), sms_opted_in: T("短信恢复接收·确认"),
-    place_corrected: T("地点已更正"), form_resumed: T("接着上次的登记"), appeal_ask_case_number: T("申诉·问投诉编号"), verify_case_phone: T("核对投诉人·问联系电话后四位"), verify_case_phone_again: T("核对投诉人·再问一次"), case_not_verified: T("核对未通过·作为新投诉登记"), case_not_verified_withdrawal: T("核对未通过·不撤销"), case_not_verified_status: T("核对未通过·不告知进度"), status_deadline_passed: T("进度·已过答复时限"),
+    place_corrected: T("地点已更正"), form_resumed: T("接着上次的登记"), appeal_ask_case_number: T("申诉·问投诉编号"), verify_case_phone: T("核对投诉人·问联系电话后四位"), verify_case_phone_again: T("核对投诉人·再问一次"), verify_case_place: T("核对投诉人·未留电话·问登记地址"), case_not_verified: T("核对未通过·作为新投诉登记"), case_not_verified_withdrawal: T("核对未通过·不撤销"), case_not_verified_status: T("核对未通过·不告知进度"), status_deadline_passed: T("进度·已过答复时限"),
     open_case_overdue: T("问候·未结投诉已超时"), photo_quota_reached: T("照片已达上限"),
     status_with_supervisor: T("进度·值班主管处理中"), escalation_reassure_case: T("升级·客户催促·告知编号与时限"), escalated_deadline: T("升级·已有投诉·告知新时限"), escalated_within_an_hour: T("升级·已有投诉·承诺一小时内答复"),
   };
@@ -65,7 +65,7 @@ const Standards = (() => {
     phone: T("电话"), name: T("称呼"), category: T("类别"), summary: T("摘要"), wait: T("等待时长"), position: T("排队位置"),
     minutes: T("分钟数"), case: T("投诉"), stage: T("进度"), agent: T("客服"), first: T("首个序号"), last: T("末个序号"),
     number: T("序号"), label: T("选项文字"), alternative: T("备用电话"), extension: T("分机号"), case_prefix: T("编号前缀"), categories: T("类别列表"),
-    case_numbers: T("前面的投诉编号"), open_cases: T("仍在处理的投诉编号"), count: T("投诉件数"),
+    case_numbers: T("前面的投诉编号"), open_cases: T("仍在处理的投诉编号"), count: T("数量"),
   };
   const WEEKDAYS = [T("一"), T("二"), T("三"), T("四"), T("五"), T("六"), T("日")];
 
