@@ -211,7 +211,9 @@ def cpu(read: Callable[[str], object], text: str) -> float:
 
 
 def repeated(token: str, size: int) -> str:
-    return (token * (size // len(token) + 1))[:size]
+    """``token`` repeated to ``size`` characters, ending in a digit run on into a letter: a run that
+    fails only at its end is what a pattern tried from each of its positions reads again whole."""
+    return (token * (size // len(token) + 1))[: size - 2] + "1a"
 
 
 def main() -> None:
