@@ -950,6 +950,9 @@ class FormRules(_Strict):
     more_words: list[str] = []
     """Words that add to the problem ("还有", "另外"): "不对 还有小区的路灯也不亮" answering the
     restatement adds to the problem rather than correcting an item."""
+    which_matter_words: list[str] = []
+    """Words saying which matter an earlier case was about ("就是电梯的事", "the one about the lift"):
+    after ``status_no_case``, with no problem told beside, they say which case to look up, not a new one."""
     settled_words: list[str] = []
     """Words saying the matter is settled ("已经退给我了", "已经修好了"): giving the complaint up
     with them is no demand, though they name money ("退给我")."""
@@ -1461,6 +1464,10 @@ class Followups(_Strict):
     suggestion_words: list[str] = []
     """Words with which a comment criticises or suggests beside a good score ("就是太慢了", "下次快点",
     "but it took too long"): the callback ends with thanks for the suggestion, not the praise answer."""
+    harm_words: list[str] = []
+    """Words telling of someone hurt or a loss to be paid for ("摔了一跤", "缝了三针", "医药费", "谁负责"):
+    a callback comment with one is no suggestion to thank for; the rating is kept and the comment is
+    taken down as a new case."""
     same_case_words: list[str] = []
     """Words saying a problem taken down as new at the callback is the resolved one ("不是新问题",
     "就是刚才那个"): before the new case is registered, it is dropped and the resolved case reopened."""

@@ -14,13 +14,14 @@ from bot.core.messages import Option
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.another_problem import is_another_problem, same_matter
-from bot.flows.case import GENERAL_QUEUE, open_ticket
+from bot.flows.case import ESCALATING_SIGNALS, GENERAL_QUEUE, open_ticket
 from bot.flows.classify import normalise
 from bot.flows.closing import close
 from bot.flows.data import FlowData, TimerKind
+from bot.flows.escalation import escalate, escalation_reason
 from bot.flows.form import on_description
 from bot.flows.records import COLLECTING, CaseStage, CaseStatus, SatisfactionRecord, State
-from bot.flows.slots import description_text, keep_slots
+from bot.flows.slots import append_description, description_text, keep_slots
 from bot.flows.status import tell_status
 from bot.flows.turn import FlowKit, Turn
 from bot.understanding.tokens import is_content
@@ -135,6 +136,10 @@ def on_callback(turn: Turn, text: str) -> None:
         if comment and _still_wrong(turn, comment):  # "2分，师傅到现在都还没来": rated, and not resolved
             _reopen(turn, text, score)
             return
+        if comment and _to_register(turn, comment):  # "5分 但是摔的那一跤谁负责 医药费呢"
+            turn.audit(TimelineKind.RATED, rating=score)
+            _rated_and_registered(turn, score, comment)
+            return
         if comment:  # "5分,师傅很及时": the score and the comment at once
             turn.audit(TimelineKind.RATED, rating=score)
             turn.step.satisfaction = SatisfactionRecord(rating=score, comment=comment, resolved=True)
@@ -162,6 +167,15 @@ def on_callback(turn: Turn, text: str) -> None:
     if corrected is None and _still_wrong(turn, text):
         _reopen(turn, text)  # "保安根本没调岗，今天早上还在东门骂人": the comment says it is not resolved
         return
+    if corrected is None and _to_register(turn, text):
+        rating, data.rating = data.rating, None
+        _rated_and_registered(turn, rating, text)  # "不过我上周在那摔了一跤 医药费谁出": a new case
+        return
+    if corrected is not None and corrected[1] and _to_register(turn, corrected[1]):
+        turn.audit(TimelineKind.RATED, rating=corrected[0], corrected_from=data.rating)
+        data.rating = None
+        _rated_and_registered(turn, corrected[0], corrected[1])
+        return
     if corrected is not None:
         # "还行吧" then "其实挺满意的": the new score replaces the first, recorded once.
         score, comment = corrected
@@ -175,6 +189,36 @@ def on_callback(turn: Turn, text: str) -> None:
     turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=True)
     _thank(turn, rating, text)
     close(turn, "satisfaction_recorded")
+
+
+def _to_register(turn: Turn, comment: str) -> bool:
+    """A comment that is no suggestion to thank for but something to take down: someone hurt or a
+    loss to be paid for (``followups.harm_words``: "摔的那一跤谁负责 医药费呢"), a demand, danger or a
+    threat read in it, or another problem told with ``new_problem_words``."""
+    followups = turn.kit.config.followups
+    understood = turn.kit.understander.understand(comment, turn.locale)
+    if understood.signals & _TO_REGISTER or turn.says_any(comment, followups.harm_words):
+        return True
+    return Intent.COMPLAINT in understood.intents and turn.says_any(comment, followups.new_problem_words)
+
+
+_TO_REGISTER = frozenset({*ESCALATING_SIGNALS, Signal.COMPENSATION})
+
+
+def _rated_and_registered(turn: Turn, rating: int | None, comment: str) -> None:
+    """The score is the resolved case's evaluation; what the comment tells is taken down as a new
+    case, as a new problem told at the callback is (the customer hears the form, or the escalation)."""
+    case_number = turn.step.data.case_number
+    turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=comment, resolved=True, case_number=case_number)
+    signals = turn.kit.understander.understand(comment, turn.locale).signals & _TO_REGISTER
+    if not signals:
+        _new_complaint(turn, comment)
+        return
+    # A demand, danger or a threat: to the duty supervisor at once, as at any step of a complaint.
+    _start_a_new_case(turn)
+    append_description(turn, comment)
+    reason = escalation_reason(signals) if signals & ESCALATING_SIGNALS else TicketReason.BEYOND_AUTHORITY
+    escalate(turn, reason=reason)
 
 
 def _nothing_more(turn: Turn) -> bool:
@@ -485,6 +529,15 @@ def _new_complaint(turn: Turn, text: str) -> None:
     form: what is missing asked, then restated, promised and handed off). The callback is dropped;
     the new case's own resolution asks for a rating again. The contact and the customer's name are
     kept, and the place unless the message names another one."""
+    _start_a_new_case(turn)
+    on_description(turn, text)
+    if turn.step.state in COLLECTING:
+        turn.arm_idle()
+
+
+def _start_a_new_case(turn: Turn) -> None:
+    """The callback dropped for a new case: the contact and the customer's name kept, and the
+    place unless the message names another one."""
     old = turn.step.data
     for kind in list(old.timers):
         turn.cancel(kind)
@@ -493,9 +546,6 @@ def _new_complaint(turn: Turn, text: str) -> None:
     turn.step.state = State.AWAIT_DESCRIPTION
     if turn.understood is not None:
         keep_slots(turn, turn.understood)
-    on_description(turn, text)
-    if turn.step.state in COLLECTING:
-        turn.arm_idle()
 
 
 def back_to_the_resolved_case(turn: Turn, text: str) -> bool:

@@ -4,6 +4,7 @@ close), and a complaint the customer gives up."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from bot.config import Intent, PhraseId, Signal
 from bot.core.case_numbers import case_numbers_in
@@ -20,6 +21,8 @@ from bot.flows.case_check import (
 )
 from bot.flows.data import SET_ASIDE_CASE, FlowData, TimerKind
 from bot.flows.records import COLLECTING, CaseStage, State
+from bot.flows.slots import RESTATED, append_description
+from bot.flows.summary import pauses
 from bot.flows.turn import Turn
 
 CLOSING_TIMERS = frozenset({TimerKind.IDLE_PROMPT, TimerKind.IDLE_CLOSE, TimerKind.HARASSMENT_CLOSE})
@@ -198,9 +201,10 @@ def withdrew_after_hand_off(turn: Turn, intents: frozenset[Intent], text: str) -
     return True
 
 
-def answered_withdrawal(turn: Turn, intents: frozenset[Intent]) -> bool:
+def answered_withdrawal(turn: Turn, intents: frozenset[Intent], restate: Callable[[Turn], None]) -> bool:
     """The answer to "您确定不需要我们处理了吗？": a yes ends the conversation with no case, a no
-    takes the complaint on where it was; anything else is read as usual. True if handled."""
+    takes the complaint on where it was (what it tells beside goes into the problem, restated with
+    ``restate`` when the summary was being confirmed); anything else is read as usual. True if handled."""
     data = turn.step.data
     if not data.withdrawing:
         return False
@@ -218,9 +222,41 @@ def answered_withdrawal(turn: Turn, intents: frozenset[Intent]) -> bool:
         ask_current(turn)
         return True
     if _takes_the_withdrawal_back(turn):
-        ask_current(turn)  # "不对 我还是要投诉": a no; the words are no more of the problem
+        more = _told_beside(turn, text)
+        if not more:
+            ask_current(turn)  # "不对 我还是要投诉": a no; the words are no more of the problem
+            return True
+        # "不行 还是要投诉 孩子的手缝了三针": what is told beside goes into the problem, read again
+        # for its category and urgency when restated.
+        append_description(turn, more)
+        turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
+        if turn.step.state in RESTATED:
+            restate(turn)
+        else:
+            ask_current(turn)
         return True
     return False
+
+
+_ANSWER_ONLY = frozenset({Intent.NO, Intent.YES, Intent.NOT_RESOLVED, Intent.CORRECTION, Intent.REFUSE_CONTACT})
+"""Intents of a pause that only answers "您确定不需要我们处理了吗？" ("不行" reads as a refusal, "不是")."""
+_FEWEST_TOLD = 2
+"""Letters of a pause that tell more than an answer."""
+
+
+def _told_beside(turn: Turn, text: str) -> str:
+    """The pauses of an answer taking a withdrawal back that tell more than it (neither
+    ``form.keep_complaint_words`` nor only a no): "孩子的手缝了三针" of "不行 还是要投诉 孩子的手缝了三针"."""
+    told: list[str] = []
+    for part in pauses(text):
+        if turn.says_any(part, turn.kit.form.keep_complaint_words):
+            continue
+        intents = turn.kit.understander.understand(part, turn.locale).intents
+        if intents and intents <= _ANSWER_ONLY:
+            continue
+        if sum(1 for char in part if char.isalnum()) >= _FEWEST_TOLD:
+            told.append(part.strip())
+    return " ".join(told)
 
 
 def _takes_the_withdrawal_back(turn: Turn) -> bool:

@@ -84,6 +84,7 @@ from bot.flows.confirmation import (
     on_correct_area,
     on_correct_description,
     on_correct_phone,
+    restate,
     yes_among_thanks,
 )
 from bot.flows.data import FlowData, TimerKind
@@ -426,7 +427,7 @@ class ComplaintFlow:
                     append_description(turn, text)
                 hand_off_on_request(turn, to_supervisor=Intent.SUPERVISOR in intents)
                 return
-            if answered_withdrawal(turn, intents) or withdrew(turn, intents, text):
+            if answered_withdrawal(turn, intents, restate) or withdrew(turn, intents, text):
                 # Before the demand: "不用了 已经退给我了 不投诉了" gives up, asks nothing.
                 if turn.step.state in COLLECTING:
                     turn.arm_idle()

@@ -63,9 +63,27 @@ def on_new(turn: Turn, text: str) -> None:
     on_description(turn, text)
 
 
+_LOOKUP_ASKED = "lookup_contact_asked"
+"""``FlowData.extra`` key: the contact to look an earlier case up by was just asked for."""
+_ABOUT_A_CASE = frozenset({Intent.COMPLAINT, Intent.STATUS_QUERY})
+
+
+def _says_which_case(turn: Turn, text: str) -> bool:
+    """Asked for an earlier case's number or phone, the answer only says what that case was about
+    (``form.which_matter_words``: "就是电梯的事") or tells nothing of a problem ("不知道编号"): no signal,
+    no intent but a complaint's or a status question's."""
+    understood = turn.understood
+    if understood is None or understood.signals or not understood.intents <= _ABOUT_A_CASE:
+        return False
+    if understood.category is None and Intent.COMPLAINT not in understood.intents:
+        return True
+    return turn.says_any(text, turn.kit.form.which_matter_words)
+
+
 def on_description(turn: Turn, text: str) -> None:
     data = turn.step.data
     if data.consultation is not None:
+        asked = data.extra.pop(_LOOKUP_ASKED, None) is True
         if turn.phone and Intent.COMPLAINT not in turn.intents:
             data.phone = turn.phone
             open_consultation(turn)
@@ -73,6 +91,13 @@ def on_description(turn: Turn, text: str) -> None:
         if data.phone and Intent.COMPLAINT not in turn.intents:
             # "不记得编号了", "我当时留的电话就是这个号": the channel's number (SMS) is the contact.
             open_consultation(turn)
+            return
+        if not turn.phone and _says_which_case(turn, text):
+            # "就是电梯的事", "不知道编号": which earlier case, or its number not known; looked up by the
+            # contact left then, asked for now.
+            turn.say(PhraseId.ASK_PHONE if asked else PhraseId.QUESTION_LATER)  # never the same words twice running
+            if not asked:
+                data.extra[_LOOKUP_ASKED] = True
             return
         data.consultation = None  # the customer moved on; the question is on the timeline
     if turn.changed and turn.intents & CORRECTION_CUES and Intent.COMPLAINT not in turn.intents:
@@ -253,7 +278,7 @@ def _estate_told(turn: Turn, text: str) -> bool:
     data = turn.step.data
     if "area" in turn.changed or _says_there_is_no_place(turn, text) or _no_place_in(turn, text):
         return True
-    place = turn.area
+    place = None if turn.area is None else _with_its_estate(turn, turn.area, text)
     if place is None:
         if _nothing_to_record(turn, text):
             return True
@@ -267,6 +292,18 @@ def _estate_told(turn: Turn, text: str) -> bool:
         turn.changed.add("area")
         turn.audit(TimelineKind.AREA_RECEIVED)
     return True
+
+
+def _with_its_estate(turn: Turn, place: str, text: str) -> str:
+    """The answer "书香门第 11栋" to which estate 11栋 is in, where only the building was read as the
+    place (an estate named without 小区 or 花园): the answer in the customer's words, else ``place``."""
+    if not needs_its_estate(turn.kit, place):
+        return place
+    said = place_in_own_words(turn, text)
+    if said is None or len(said) > LONGEST_PLACE_ANSWER or len(said) <= len(place) or place not in said:
+        return place
+    # "书香门第 11栋": the pause between the names is no part of the place, as the layer writes it.
+    return said if any(char.isascii() and char.isalpha() for char in said) else "".join(said.split())
 
 
 def place_beside_politeness(turn: Turn, text: str) -> bool:

@@ -287,3 +287,6 @@ class SatisfactionRecord:
     comment: str | None
     resolved: bool
     """False: the customer says the problem is not resolved, and the case goes back to its owner."""
+    case_number: str | None = None
+    """The case rated, when the same step may register another one (a new case told in the comment);
+    None: the conversation's latest case."""

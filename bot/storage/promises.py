@@ -187,8 +187,17 @@ def timer_case(session: Session, conversation_id: int, complaint_id: int) -> Com
 def record_satisfaction(
     session: Session, conversation_id: int, channel: str, record: SatisfactionRecord, now: dt.datetime
 ) -> int | None:
-    """Store the callback's answer against the conversation's complaint; returns the complaint id."""
-    complaint = latest_complaint(session, conversation_id)
+    """Store the callback's answer against the conversation's complaint (the one of
+    ``record.case_number`` when it names one); returns the complaint id."""
+    complaint = None
+    if record.case_number is not None:
+        complaint = session.execute(
+            select(Complaint).where(
+                Complaint.conversation_id == conversation_id, Complaint.case_number == record.case_number
+            )
+        ).scalar_one_or_none()
+    if complaint is None:
+        complaint = latest_complaint(session, conversation_id)
     if complaint is None:
         return None
     session.add(

@@ -73,6 +73,8 @@ class EnglishPlaceFinder:
             # capitalised words alone, after the flat, floor and block.
             patterns.append(rf"{one_unit}{units_after},?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
+        # "Tower 5 of 海逸豪园", "flat 3A, block 2, 海逸豪园": units typed before a place in Chinese.
+        self._units_before = re.compile(rf"(?<![A-Za-z])(?:{one_unit}{joined}\s*,?\s*)+$") if units else None
         # Written in lower case after "i live" and with its unit ("i live sunshine garden block 2").
         triggers = alternation(gazetteer.english_address_triggers)
         lower_word = rf"(?!(?i:{not_names})\b)[a-z][a-z'\-]*" if not_names else r"[a-z][a-z'\-]*"
@@ -109,6 +111,15 @@ class EnglishPlaceFinder:
             if units
             else None
         )
+
+    def with_units_before(self, text: str, address: str) -> str:
+        """``address`` (a place the Chinese finder read) with the flat, floor or block typed in
+        English right before it ("Tower 5 of 海逸豪园"), as written; ``address`` alone without them."""
+        at = text.find(address)
+        if at <= 0 or self._units_before is None:
+            return address
+        found = self._units_before.search(text[:at])
+        return address if found is None else _tidy(text[found.start() : at] + address)
 
     def find(self, text: str) -> str | None:
         """The first English address in ``text``, as written, or ``None``."""

@@ -123,7 +123,8 @@ def answer_locale(
 ) -> str:
     """The language to answer ``message`` in: its own, except that English words mixed with any
     Chinese ("我的WiFi router TP-LINK坏了", markup around "电梯坏了") keep a Chinese conversation
-    Chinese; only a message with no Chinese at all turns it English, and once the customer has
+    Chinese; only a message with no Chinese at all turns it English (and English words beside
+    Chinese, "一个月第三次了 so annoying", keep an English conversation English), and once the customer has
     been talking in Chinese (``settled``) only one of more than two English words ("ok thx",
     "my phone 186…" keep it Chinese). Before anything is told (not ``settled``), a message too
     short to tell otherwise ("冇水呀") is traditional by its Cantonese as a longer one would be.
@@ -136,6 +137,12 @@ def answer_locale(
         if chinese and not _mostly_english(message.folded, chinese):
             return session_locale
         if settled and _english_words(message.folded)[1] <= _MIN_ENGLISH_WORDS:
+            return session_locale
+    if detected in (ZH_CN, ZH_TW) and session_locale == EN:
+        # "一个月第三次了 so annoying": a Chinese clause beside English keeps an English conversation
+        # English, as English words in Chinese keep a Chinese one Chinese; only Chinese alone turns it.
+        letters, words = _english_words(message.folded)
+        if letters >= _MIN_ENGLISH_LETTERS and words >= _MIN_ENGLISH_WORDS:
             return session_locale
     return detected
 

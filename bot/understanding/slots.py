@@ -119,6 +119,8 @@ class SlotExtractor:
         address = place.address
         if address is None and self._english_places is not None and _LATIN.search(folded):
             address = self._english_places.find(folded)
+        elif address is not None and self._english_places is not None and _LATIN.search(folded):
+            address = self._english_places.with_units_before(folded, address)
         phones = find_phones(folded, self._region)
         phone = phones[0] if phones else None
         if phone is None:

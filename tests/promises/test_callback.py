@@ -305,3 +305,27 @@ async def test_a_score_given_again_replaces_the_first_in_the_record_and_the_repo
     rated = report["totals"]["satisfaction"]
     assert (rated["rated"], rated["average"], rated["satisfied"]) == (1, 4, 1)
     await socket.close()
+
+
+async def test_an_injury_beside_the_score_keeps_the_score_on_the_resolved_case_and_opens_a_new_one(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    await claim_and_resolve(client, conversation_id)
+    await eventually(lambda: _state_is(client, conversation_id, "resolved"))
+    clock.advance(hours=2)
+    await run_due(client)
+    await socket.until_bot_says(ASK_RATING)
+    await socket.send("5分 但是摔的那一跤谁负责 医药费呢")
+    await socket.until_bot_says("值班主管")
+    assert not any("宝贵建议" in text for text in socket.bot_texts())
+
+    view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    [resolved] = [case for case in view["complaints"] if case["status"] == "resolved"]
+    [new] = [case for case in view["complaints"] if case["status"] != "resolved"]
+    [answer] = resolved["satisfaction"]
+    assert (answer["rating"], answer["resolved"]) == (5, True)
+    assert "医药费" in new["description"] and not new["satisfaction"]
+    assert (await _conversation(client, conversation_id)).status == "open"
+    await socket.close()
