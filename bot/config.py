@@ -150,6 +150,7 @@ class PhraseId(StrEnum):
     SAFETY_ELECTRIC = "safety_electric"
     SAFETY_FIRE = "safety_fire"
     SAFETY_GAS = "safety_gas"
+    SAFE_NOW_NOTED = "safe_now_noted"
     SAFETY_LIFT = "safety_lift"
     SAFETY_WATER = "safety_water"
     SAFETY_LOCKED_OUT = "safety_locked_out"
@@ -933,6 +934,15 @@ class FormRules(_Strict):
     pause_fillers: list[str] = []
     """Words that say nothing where a pause starts or ends ("就是", "我想说一下"): left out of the
     restatement's problem there only ("就是暖气不热"), as words of their own."""
+    vent_words: list[str] = []
+    """Words that make a pause a vent, not the problem ("人呢" of "wy的人呢", "管不管"): such a pause
+    without a problem word is left out of the restatement's problem while another pause tells it."""
+    vent_pauses: list[str] = []
+    """Whole pauses that only vent or lead in ("不行" of "不行 停水一整天了", "服了"): left out of the
+    restatement's problem as ``vent_words`` are; inside a longer pause ("热得不行") they stay."""
+    noise_words: list[str] = []
+    """Laughter and chat noise ("哈哈哈", "6666", "hhh", "lol"): a message of only these (repeated),
+    punctuation and emoji says nothing of a problem: never recorded as one."""
     address_levels: list[list[str]] = []
     """Address markers from coarse to fine (路, 号, 栋, 单元, 室): a correction that gives only a
     part ("应该是6栋") replaces the old address from that level down."""
@@ -1122,6 +1132,9 @@ class FormRules(_Strict):
     safety_questions: list[str] = []
     """Asking what to do ("what should i do", "怎么办啊", "點算") in an emergency: the safety advice
     for its danger is said again, whenever asked, never the phone question alone."""
+    safe_now_words: list[str] = []
+    """Saying they are safe now ("我已经出来了", "I'm out") after the safety advice: acknowledged
+    (``safe_now_noted``), never the same advice again."""
     """Words that urge us on ("快点", "快派人", "hurry"): said while the supervisor's phone or an
     emergency's address is asked for, with nothing else given, they refuse nothing: the customer
     is reassured and asked again."""

@@ -112,7 +112,7 @@ from bot.flows.put_right import keep_place_put_right
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
 from bot.flows.reopen_earlier import reopened_earlier_case
 from bot.flows.resuming import only_polite, resume, resumes
-from bot.flows.safety import asked_in_an_emergency
+from bot.flows.safety import acknowledged_safe_now, asked_in_an_emergency
 from bot.flows.side_answers import acknowledge_asked_sooner, side_intent
 from bot.flows.slots import (
     append_description,
@@ -544,6 +544,11 @@ class ComplaintFlow:
             return  # "你们几点下班" while the supervisor's phone is asked for: answered, no refusal
         if on_chaser(turn):
             return  # "快点啊" while the phone or the address is asked for: no refusal, no place
+        if acknowledged_safe_now(turn, text):
+            # "我已经出来了" after the gas advice: acknowledged, then what the supervisor still needs.
+            turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+            ask_what_is_still_missing(turn)
+            return
         if answered_whether_anyone_is_there(turn, text):
             turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
             return  # "有人吗？？？" while waiting: the wait phrase, never silence

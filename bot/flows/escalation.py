@@ -30,7 +30,7 @@ from bot.flows.case_check import CaseCheckFor, appeal_link, joined_case_phone_kn
 from bot.flows.escalated import escalated_deadline
 from bot.flows.greeting import greet
 from bot.flows.records import ComplaintRecord, HandoffRequest, State
-from bot.flows.safety import SAID_AT, say_advice, say_again_when_due
+from bot.flows.safety import SAID_AT, acknowledged_safe_now, say_advice, say_again_when_due
 from bot.flows.slots import description_text
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
 from bot.flows.turn import Turn
@@ -129,7 +129,9 @@ def _safety_first(turn: Turn) -> None:
     text = understood.text if understood is not None else ""
     new = said - turn.earlier_signals
     again = say_again_when_due(turn, text, dt.timedelta(seconds=turn.kit.config.timers.safety_repeat_after))
-    if Signal.DANGER in new or (Signal.DANGER in said and again):
+    if acknowledged_safe_now(turn, text):
+        pass  # "我出来了 煤气味还很大": out of the danger, never the same advice twice running
+    elif Signal.DANGER in new or (Signal.DANGER in said and again):
         say_advice(turn, text)
     if Signal.SELF_HARM in new or (Signal.SELF_HARM in said and again):
         turn.say(PhraseId.SELF_HARM_CARE)

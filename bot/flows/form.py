@@ -18,6 +18,7 @@ from bot.flows.confirmation import restate
 from bot.flows.data import PLACE_ASKS_DONE, FlowData, TimerKind
 from bot.flows.fragments import is_fragment, join_to_description
 from bot.flows.greeting import greet, more_than_a_hello
+from bot.flows.noise import only_noise
 from bot.flows.put_right import problem_put_right
 from bot.flows.records import State
 from bot.flows.side_answers import open_consultation
@@ -40,7 +41,6 @@ from bot.flows.slots import (
 )
 from bot.flows.summary import pauses
 from bot.flows.turn import Turn
-from bot.understanding.markup import without_markup
 
 _ONLY_AGREEING = frozenset({Intent.YES, Intent.THANKS, Intent.GREETING})
 _REFUSING = frozenset({Intent.NO, Intent.REFUSE_CONTACT})
@@ -222,8 +222,12 @@ def on_area(turn: Turn, text: str) -> None:
         data.place_asks += 1  # "你们物业不知道我住哪吗？": a question, no "no place"; asked again
     elif not data.area and not turn.changed and _says_there_is_no_place(turn, text):
         data.place_asks = PLACE_ASKS_DONE  # "没有地址，就是打电话", "网上办的", "不知道"
-    elif not data.area and not turn.changed and (_no_place_in(turn, text) or _names_the_phone(turn, text)):
-        # "嗯", "好的", a phone number, "用这个手机号就行": asked once more, with the way out
+    elif (
+        not data.area
+        and not turn.changed
+        and (_no_place_in(turn, text) or _names_the_phone(turn, text) or _laughs(turn, text))
+    ):
+        # "嗯", "好的", a phone number, "用这个手机号就行", "哈哈哈": asked once more, with the way out
         data.place_asks += 1
     elif not data.area and not turn.changed and not _nothing_to_record(turn, text):
         if _tells_the_problem(turn, text) or _angry_without_a_place(turn) or _tells_a_story(turn, text):
@@ -517,11 +521,21 @@ def _nothing_to_record(turn: Turn, text: str) -> bool:
     understood = turn.understood
     if understood is None or turn.changed:
         return False
-    if not any(ch.isalnum() for ch in without_markup(text)):
-        return True  # a thumbs-up is a yes, and markup is code: still no word of a problem
+    if _only_noise(turn, text):
+        return True  # a thumbs-up is a yes, "哈哈哈" laughter, markup code: still no word of a problem
     if understood.intents or understood.category is not None:
         return False
     return says_no_problem(turn, text)
+
+
+def _only_noise(turn: Turn, text: str) -> bool:
+    """Laughter or chat noise alone ("哈哈哈", "6666", "[/发怒]": ``form.noise_words``)."""
+    return turn.understood is not None and only_noise(text, turn.kit.form.noise_words, turn.kit.understander.matchable)
+
+
+def _laughs(turn: Turn, text: str) -> bool:
+    """Laughter or "6666" alone, not a message without words ("。。。", "😡": the question as it was)."""
+    return _only_noise(turn, text) and any(char.isalnum() for char in text)
 
 
 def offer_call_back(turn: Turn) -> None:

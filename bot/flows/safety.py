@@ -54,6 +54,23 @@ def say_again_when_due(turn: Turn, text: str, again_after: dt.timedelta) -> bool
     return since is None or since >= again_after or asks_what_to_do(turn, text)
 
 
+def says_safe_now(turn: Turn, text: str) -> bool:
+    """After the safety advice, the customer says they are safe now ("我已经出来了", "I'm out":
+    ``form.safe_now_words``), not asking what to do."""
+    if not isinstance(turn.step.data.extra.get(_ADVICE), str) or asks_what_to_do(turn, text):
+        return False
+    return turn.says_any(text, turn.kit.form.safe_now_words)
+
+
+def acknowledged_safe_now(turn: Turn, text: str) -> bool:
+    """The customer safe now after the advice: acknowledged (``safe_now_noted``) rather than told
+    the same advice again. True if so (the caller then asks what is still missing)."""
+    if not says_safe_now(turn, text):
+        return False
+    turn.say(PhraseId.SAFE_NOW_NOTED)
+    return True
+
+
 def asked_in_an_emergency(turn: Turn) -> bool:
     """Asked what to do, with no phone nor place given, in a conversation in danger now (danger told
     again is escalated before this): the advice for its danger again. True if so (the caller then

@@ -180,6 +180,8 @@ class ProblemSummary:
         )
         self._abuse = re.compile(rf"{named}{curse}", re.IGNORECASE) if abuse else None
         self._case_number_words = tuple(word.lower() for word in rules.case_number_words if word)
+        self._vent_words = tuple(word.lower() for word in rules.vent_words if word)
+        self._vent_pauses = frozenset(word.lower() for word in rules.vent_pauses if word)
         greetings = alternation(word for word in greeting_words if word)
         # "hi my water heater…", "你好 我家漏水": the hello before the problem is not the problem.
         self._leading_greeting = (
@@ -276,6 +278,25 @@ class ProblemSummary:
     def _without_chatter(self, clause: str) -> str:
         """The clause without hellos, emoji and fillers."""
         return self._without_fillers(self.without_greeting(_without_pictographs(clause))) if clause else ""
+
+    def _without_vents(self, clause: str) -> str:
+        """The clause without its pauses that only vent ("wy的人呢 停水一整天了" is 停水一整天了, the
+        "不行" of "不行 停水一整天了"): a pause holding one of ``form.vent_words`` and no problem word,
+        or one that is all of a ``form.vent_pauses``; "" when nothing else is left."""
+        if not self._vent_words and not self._vent_pauses:
+            return clause
+        kept = [part for part in _PAUSE.split(clause) if not self._only_vents(part)]
+        return " ".join(kept)
+
+    def _only_vents(self, part: str) -> bool:
+        matchable = self._understander.matchable(part).strip(_EDGES + "!?！？")
+        if matchable in self._vent_pauses:
+            return True
+        if not any(word in matchable for word in self._vent_words):
+            return False
+        for word in sorted(self._vent_words, key=len, reverse=True):
+            matchable = matchable.replace(word, " ")  # "管不管" is no "管不": the vent itself says nothing wrong
+        return not any(word in matchable for word in self._problem_words)
 
     def _without_fillers(self, clause: str) -> str:
         """The clause without voice input's fillers (``form.spoken_fillers`` anywhere,
@@ -396,7 +417,10 @@ class ProblemSummary:
                 clause = self._without_threats(self._without_asides(raw.strip(), locale), locale)
                 if not clause:
                     continue
-                clause = self._told(self._without_curses(self._without_chatter(clause), locale), locale)
+                clause = self._without_vents(self._without_chatter(clause))
+                if not clause:
+                    continue  # "wy的人呢", "你们到底管不管": a vent, not what went wrong
+                clause = self._told(self._without_curses(clause, locale), locale)
                 clause = self._without_message_talk(clause, locale)
                 if clause and self._guard.check(clause) is not None:
                     clause = self._without_forbidden(clause, locale)
@@ -732,16 +756,26 @@ def _points_at(text: str, span: tuple[int, int], ends: list[int]) -> bool:
 
 
 def _without_pictographs(clause: str) -> str:
-    """The clause without its emoji ("😡😡😡又停电了" is 又停电了): the restatement does not say them
-    back, and the anger they carry does not make the problem beside them one to leave out."""
+    """The clause without its emoji ("😡😡😡又停电了" is 又停电了), WeChat's typed as codes too
+    ("[/发怒][发怒]"): the restatement does not say them back, and the anger they carry does not
+    make the problem beside them one to leave out."""
     kept = (
         char
-        for char in clause
+        for char in without_emoji_codes(clause)
         if unicodedata.category(char) not in _PICTOGRAPH_CATEGORIES
         and char not in _EMOJI_JOINERS
         and not "\ufe00" <= char <= "\ufe0f"
     )
     return "".join(kept).strip()
+
+
+# WeChat sends its emoji inside the text as a name in brackets ("[/发怒]", "[微笑]", "[Smile]").
+_EMOJI_CODE = re.compile(rf"\[/?[{_HAN}A-Za-z]{{1,8}}\]")
+
+
+def without_emoji_codes(text: str) -> str:
+    """``text`` without the emoji WeChat writes as codes ("[/发怒][/发怒]楼道灯坏了" is 楼道灯坏了)."""
+    return _EMOJI_CODE.sub("", text)
 
 
 def pauses(text: str) -> list[str]:

@@ -56,7 +56,7 @@ def test_the_second_case_keeps_the_phone_the_alternative_and_the_name(
     second(chat, SECOND)
     restated = chat.texts(chat.steps[-1]).splitlines()
     assert "电话：13812345678（备用：13987654321）" in restated, restated
-    assert "称呼：王先生/女士" in restated and "地点：翠湖天地3栋" in restated, restated
+    assert "称呼：姓王" in restated and "地点：翠湖天地3栋" in restated, restated
     assert "ask_phone" not in chat.phrase_ids(chat.steps[-1])
     record = _registered(chat)
     assert record.case_number != first

@@ -426,9 +426,9 @@ def test_a_known_customer_is_named_from_the_record(conversation_engine: Conversa
 @pytest.mark.parametrize(
     ("locale", "said", "named"),
     [
-        ("zh-CN", "我姓王", "称呼：王先生/女士"),
+        ("zh-CN", "我姓王", "称呼：姓王"),
         ("zh-CN", "我叫王芳", "称呼：王芳"),
-        ("en", "my surname is Smith", "Name: Mr/Ms Smith"),
+        ("en", "my surname is Smith", "Name: Smith (surname)"),
         ("en", "my name is John Smith", "Name: John Smith"),
     ],
 )

@@ -105,7 +105,7 @@ def test_an_english_curse_is_not_said_back(chat: Chat) -> None:
 def test_a_surname_said_familiarly_is_taken_and_not_said_as_the_problem(chat: Chat) -> None:
     step = restatement(chat, "我是老王 儿子不在家 我在公司上班 家里的灯坏了")
     assert "我是老王" not in chat.line(step, "问题：")
-    assert chat.line(step, "称呼：") == "称呼：王先生/女士"
+    assert chat.line(step, "称呼：") == "称呼：姓王"
 
 
 @pytest.mark.parametrize(

@@ -573,6 +573,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "安全提示·电气": "Safety: electrics",
     "安全提示·火灾": "Safety: fire",
     "安全提示·燃气": "Safety: gas",
+    "客户已到安全处": "Customer safe now",
     "安全提示·电梯困人": "Safety: trapped in a lift",
     "安全提示·爆管水浸": "Safety: burst pipe or flood",
     "安全提示·被关门外": "Safety: locked out of home",
