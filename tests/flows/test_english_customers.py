@@ -209,3 +209,11 @@ def test_call_me_with_a_title_is_how_the_customer_is_addressed(engine: Conversat
     )
     assert (chat.data.honorific, chat.data.surname, chat.data.phone) == ("Mr", "Chan", "+85261234567")
     assert chat.line(chat.steps[-1], "Name: ") == "Name: Mr Chan"
+
+
+def test_an_estate_named_in_many_words_before_its_block_is_the_place_whole(engine: ConversationEngine) -> None:
+    chat = restated(engine, "The lift at Taikoo Shing Kam Sing Mansion broke again", "9123 4567")
+    step = chat.steps[-1]
+    assert chat.line(step, "Place: ") == "Place: Taikoo Shing Kam Sing Mansion"
+    assert chat.data.area == "Taikoo Shing Kam Sing Mansion"
+    assert chat.line(step, "Problem: ") == "Problem: The lift broke again (Engineering and repairs)"
