@@ -1819,10 +1819,24 @@ class QueueSettings(_Strict):
         return self.pickup_alert_by_priority.get(priority, self.pickup_alert_after_minutes)
 
 
+class ExportWords(_Strict):
+    """``export:`` in ``config/reports.yaml``: the work-order export's words, in the language of the
+    console that asks for it (``?locale=``)."""
+
+    columns: list[LocalizedText] = []
+    unknown_district: LocalizedText | None = None
+    channels: dict[str, LocalizedText] = {}
+    statuses: dict[str, LocalizedText] = {}
+    on_time: dict[str, LocalizedText] = {}
+    """"yes" and "no"."""
+
+
 class ReportsConfig(_Strict):
-    """``config/reports.yaml``: when the managers' daily report is made (service time zone)."""
+    """``config/reports.yaml``: when the managers' daily report is made (service time zone), and
+    the words of the work-order export."""
 
     daily_at: dt.time = dt.time(7, 0)
+    export: ExportWords = ExportWords()
 
 
 class QueueDefinition(_Strict):

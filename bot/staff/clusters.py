@@ -107,6 +107,22 @@ class AreaGroups:
             ground = rf"|\b(?:{grounds})" if grounds else ""
             english.append(rf"(?:\b[0-9]+(?:st|nd|rd|th)?{ground})\s*(?:{floors})(?!\w)")
         self._english = re.compile("|".join(english), re.IGNORECASE) if english else None
+        # "Taikoo Shing Kam Sing Mansion", "Kam Sing Mansion, Taikoo Shing": a block named in English
+        # (``english_block_words``) before or after an estate the gazetteer names in English.
+        blocks = "|".join(map(re.escape, sorted({word.lower() for word in gazetteer.english_block_words})))
+        latin = sorted(
+            {name.lower() for names in gazetteer.estate_aliases for name in names if re.search(r"[A-Za-z]", name)},
+            key=len,
+            reverse=True,
+        )
+        self._english_block = (
+            re.compile(
+                rf"^(?P<before>(?:{'|'.join(map(re.escape, latin))})\b)\s*,?\s*[a-z][a-z' -]*\b(?:{blocks})$"
+                rf"|^[a-z][a-z' -]*\b(?:{blocks})\s*,?\s*(?P<after>(?:{'|'.join(map(re.escape, latin))}))$"
+            )
+            if blocks and latin
+            else None
+        )
         self._aliases: dict[str, str] = {}
         for names in gazetteer.estate_aliases:
             first = self._estate(names[0])[1]
@@ -154,6 +170,7 @@ class AreaGroups:
             if block is not None:
                 end = block
             end = self._without_estate_part(text, start, end)
+            start, end = self._without_english_block(text, start, end)
             spans = [(start, end)]
         return spans
 
@@ -166,6 +183,16 @@ class AreaGroups:
         if part is None or part.start() <= start or not self._estate_before.search(text, start, part.start()):
             return end
         return part.start()
+
+    def _without_english_block(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """``text[start:end]`` without a block named in English before or after the estate."""
+        found = self._english_block.match(text[start:end].strip(" ,")) if self._english_block is not None else None
+        if found is None:
+            return start, end
+        at = start + len(text[start:end]) - len(text[start:end].lstrip(" ,"))
+        if found.group("before") is not None:
+            return at, at + found.end("before")
+        return at + found.start("after"), at + found.end("after")
 
     def _estate(self, area: str) -> tuple[str, str]:
         """(the estate as written, its key)."""

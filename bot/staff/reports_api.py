@@ -166,12 +166,19 @@ def _cell(value: str | None) -> str:
 
 
 class _Rows:
-    """Turns stored cases into the export's cells (names, local times, outcome)."""
+    """Turns stored cases into the export's cells (names, local times, outcome), in ``locale``."""
 
-    def __init__(self, config: ServiceConfig, names: dict[str, str], queues: dict[str, str], now: dt.datetime) -> None:
+    def __init__(
+        self, config: ServiceConfig, names: dict[str, str], queues: dict[str, str], now: dt.datetime, locale: str
+    ) -> None:
         self._zone = ZoneInfo(config.service.timezone)
-        self._categories = _category_names(config)
-        locale = config.service.default_locale
+        self._categories = {item.id: item.name.get(locale) or item.id for item in config.classification.categories}
+        words = config.reports.export
+        self.columns = tuple(column.get(locale) for column in words.columns) or COLUMNS
+        self._unknown = words.unknown_district.get(locale) if words.unknown_district is not None else UNKNOWN_AREA
+        self._channels = {key: name.get(locale) for key, name in words.channels.items()} or CHANNEL_NAMES
+        self._statuses = {key: name.get(locale) for key, name in words.statuses.items()} or STATUS_NAMES
+        self._yes_no = {key: name.get(locale) for key, name in words.on_time.items()} or {"yes": "是", "no": "否"}
         labels = config.handoff.labels
         self._grades = {str(grade): label.get(locale) or str(grade) for grade, label in labels.grades.items()}
         self._tiers = {tier: label.get(locale) or tier for tier, label in labels.tiers.items()}
@@ -197,17 +204,17 @@ class _Rows:
         if row.deadline_at is None:
             on_time = ""
         elif row.resolved_at is not None:
-            on_time = "是" if row.resolved_at <= row.deadline_at else "否"
+            on_time = self._yes_no["yes" if row.resolved_at <= row.deadline_at else "no"]
         else:
-            on_time = "否" if status == "late" else ""
+            on_time = self._yes_no["no"] if status == "late" else ""
         handler = self._names.get(row.handler, row.handler) if row.handler else ""
         return [
             row.case_number,
             self._local(row.created_at),
-            CHANNEL_NAMES.get(row.channel, row.channel),
+            self._channels.get(row.channel, row.channel),
             self._queues.get(row.queue, row.queue) if row.queue else "",
             self._categories.get(row.category, row.category),
-            row.district or UNKNOWN_AREA,
+            row.district or self._unknown,
             row.area or "",
             row.description,
             row.customer_name or "",
@@ -216,7 +223,7 @@ class _Rows:
             (row.extension or "") if row.phone else "",  # an extension goes with its number
             self._local(row.deadline_at),
             handler,
-            STATUS_NAMES[status],
+            self._statuses.get(status, status),
             on_time,
             self._local(row.resolved_at),
             row.rating if row.rating is not None else "",
@@ -240,14 +247,15 @@ async def _export_rows(request: web.Request, filters: CaseFilter) -> tuple[_Rows
     config = shared.config
     async with shared.sessions() as session:
         names = await session.run_sync(staff_names)
-    locale = config.service.default_locale
+    # The language of the console asking for it.
+    locale = request.query.get("locale") or config.service.default_locale
     queues = {queue.id: queue.name.get(locale) or queue.id for queue in config.handoff.queues}
 
     async def batch(after: int) -> list[CaseRow]:
         async with shared.sessions() as session:
             return await session.run_sync(lambda sync: case_rows(sync, filters, after, EXPORT_BATCH))
 
-    return _Rows(config, names, queues, shared.clock()), batch
+    return _Rows(config, names, queues, shared.clock(), locale), batch
 
 
 def _file_name(first: dt.date, last: dt.date, extension: str) -> str:
@@ -258,7 +266,8 @@ def _file_name(first: dt.date, last: dt.date, extension: str) -> str:
 @requires(*SUPERVISION)
 async def get_cases_csv(request: web.Request) -> web.StreamResponse:
     """``GET /api/cases.csv`` (the filters of ``/api/reports``): one row per case with its form,
-    deadline, handler, outcome and rating; UTF-8 with a BOM, Chinese headers, written as it is read."""
+    deadline, handler, outcome and rating; UTF-8 with a BOM, headers and words in ``?locale=``'s
+    language (``export`` of ``config/reports.yaml``), written as it is read."""
     filters, first, last = _filters(request)
     cells, batch = await _export_rows(request, filters)
     response = web.StreamResponse(
@@ -272,7 +281,7 @@ async def get_cases_csv(request: web.Request) -> web.StreamResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(COLUMNS)
+    writer.writerow(cells.columns)
     after = 0
     while True:
         rows = await batch(after)
@@ -305,7 +314,7 @@ async def get_cases_xlsx(request: web.Request) -> web.StreamResponse:
         options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
         workbook = xlsxwriter.Workbook(path, options)
         sheet = workbook.add_worksheet("工单 Cases")
-        sheet.write_row(0, 0, COLUMNS, workbook.add_format({"bold": True}))
+        sheet.write_row(0, 0, cells.columns, workbook.add_format({"bold": True}))
         time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         for column, width in enumerate(COLUMN_WIDTHS):
             sheet.set_column(column, column, width)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, CompoundSelect, and_, exists, func, or_, select, union, union_all
 from sqlalchemy.orm import Session, aliased
 
+from bot.core.messages import Sender
 from bot.core.phones import SPOKEN_DIGITS, normalise_phone
 from bot.storage.models import Complaint, Conversation, Customer, HandoffTicket, Message
 from bot.storage.newest_inbound import newest_inbound
@@ -57,6 +58,10 @@ _PHONE_TYPED = re.compile(r"\+?[\d\s()\-]{4,}")
 
 TEXT_CHUNK = 200
 """Messages holding the text read at a time, newest first, until enough conversations are found."""
+
+CASE_CONTENT = Message.sender.in_((Sender.CUSTOMER.value, Sender.AGENT.value))
+"""The messages searched as case content: the customer's and the agents'; the bot's standard
+phrases (and their examples, "例如“阳光花园3栋”") would match every conversation."""
 
 MASKED_CANDIDATES = 500
 """At most this many messages with the query in their full text are read, newest first, to find
@@ -169,7 +174,7 @@ def search_conversations(
         .order_by(records.c.conversation_id.desc())
         .limit(limit)
     ).all()
-    in_text = func.coalesce(Message.search_text, Message.text).contains(wanted, autoescape=True)
+    in_text = and_(CASE_CONTENT, func.coalesce(Message.search_text, Message.text).contains(wanted, autoescape=True))
     if not indexed(wanted):
         in_text = and_(recent_messages(session, recent), in_text)
     # An agent's query with digits reads the full text of the conversations they handle only: by
@@ -342,6 +347,7 @@ def _masked_matches(
         .join(Conversation, Conversation.id == Message.conversation_id)
         .where(
             where,
+            CASE_CONTENT,
             _found(
                 func.coalesce(Message.search_text, Message.text).contains(visible, autoescape=True),
                 _messages_holding(session, visible, recent),

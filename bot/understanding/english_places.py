@@ -75,6 +75,8 @@ class EnglishPlaceFinder:
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
         # "Tower 5 of 海逸豪园", "flat 3A, block 2, 海逸豪园": units typed before a place in Chinese.
         self._units_before = re.compile(rf"(?<![A-Za-z])(?:{one_unit}{joined}\s*,?\s*)+$") if units else None
+        # One capitalised word before a match: the estate's name goes on ("Taikoo Shing Kam Sing Mansion").
+        self._name_word = re.compile(word)
         # Written in lower case after "i live" and with its unit ("i live sunshine garden block 2").
         triggers = alternation(gazetteer.english_address_triggers)
         lower_word = rf"(?!(?i:{not_names})\b)[a-z][a-z'\-]*" if not_names else r"[a-z][a-z'\-]*"
@@ -127,13 +129,27 @@ class EnglishPlaceFinder:
             return None
         match = self._pattern.search(text)
         if match is not None:
-            return _tidy(match.group())
+            return _tidy(text[self._name_start(text, match.start()) : match.end()])
         for finder in (self._lower_case, self._lower_after_units):
             lower = finder.search(text) if finder is not None else None
             if lower is not None:
                 return _tidy(lower.group("place"))
         estate = self._lower_estate.search(text) if self._lower_estate is not None else None
         return _tidy(estate.group()) if estate is not None else None
+
+    def _name_start(self, text: str, start: int) -> int:
+        """Where the place starting at ``start`` starts with the capitalised words right before it,
+        however many: an estate named in more words than the patterns count is taken whole."""
+        while True:
+            name_end = start
+            while name_end and text[name_end - 1] == " ":
+                name_end -= 1
+            if name_end == start:
+                return start
+            name_start = text.rfind(" ", 0, name_end) + 1
+            if not self._name_word.fullmatch(text, name_start, name_end):
+                return start
+            start = name_start
 
 
 def _one_unit(gazetteer: Gazetteer) -> str:

@@ -234,3 +234,11 @@ def test_a_unit_and_a_part_of_an_estate_name_no_estate_and_the_estate_is_asked(e
     step = chat.send("9123 4567")
     assert chat.state is State.AWAIT_AREA and chat.phrase_ids(step) == ["ask_area"]
     assert chat.data.area is None
+
+
+def test_an_estate_named_in_many_words_before_its_block_is_the_place_whole(engine: ConversationEngine) -> None:
+    chat = restated(engine, "The lift at Taikoo Shing Kam Sing Mansion broke again", "9123 4567")
+    step = chat.steps[-1]
+    assert chat.line(step, "Place: ") == "Place: Taikoo Shing Kam Sing Mansion"
+    assert chat.data.area == "Taikoo Shing Kam Sing Mansion"
+    assert chat.line(step, "Problem: ") == "Problem: The lift broke again (Engineering and repairs)"

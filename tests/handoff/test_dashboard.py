@@ -363,3 +363,18 @@ async def test_the_dashboard_shows_queues_deadlines_and_counts_to_supervisors_an
     assert (item["owner"], item["waiting_in"]) == ("bot", "general")
     await socket_a.close()
     await socket_b.close()
+
+
+def test_a_block_named_in_english_counts_in_its_estate(service_config: ServiceConfig) -> None:
+    """A block beside the estate: "Taikoo Shing Kam Sing Mansion" and "Flat 2A, 3/F, Kam Sing Mansion,
+    Taikoo Shing" are 太古城's."""
+    areas = AreaGroups(service_config.gazetteer, simplified_converter())
+    rows = [
+        _row(1, "Taikoo Shing Kam Sing Mansion"),
+        _row(2, "Flat 2A, 3/F, Kam Sing Mansion, Taikoo Shing"),
+        _row(3, "太古城金星閣15樓B室"),
+    ]
+    [cluster] = find_clusters(rows, min_customers=3, areas=areas)
+    assert (cluster.area, cluster.customers) == ("Taikoo Shing", 3)
+    # No estate the gazetteer knows beside it: the block is the address.
+    assert areas.shown("Kam Sing Mansion") == "Kam Sing Mansion"

@@ -261,3 +261,22 @@ async def test_a_case_found_by_its_number_is_the_one_shown_beside_its_conversati
     # Found by its words, the conversation is shown with its newest case (the noise, told second).
     [hit] = await search(client, "半夜拍球")
     assert (hit["matched"], hit["case_number"]) == ("text", noise.case_number)
+
+
+async def test_the_bots_own_example_place_is_not_searched_as_case_content(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+    conversation_id, _ = await customer_with_a_complaint(client)
+    token, asked = await new_session(client)
+    socket = await ChatSocket.open(client, token)
+    await socket.until_bot_says("客服代表")
+    await socket.send("3栋电梯又坏了")
+    await socket.until_bot_says("电话")
+    await socket.send("13912345678")
+    await socket.until_bot_says("阳光花园")  # the bot's example: 例如“阳光花园”
+    await socket.close()
+
+    assert [hit["conversation_id"] for hit in await search(client, "阳光花园")] == [conversation_id]
+    assert [hit["conversation_id"] for hit in await search(client, "陽光花園")] == [conversation_id]
+    assert {hit["conversation_id"] for hit in await search(client, "电梯又坏")} == {asked}

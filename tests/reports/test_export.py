@@ -110,6 +110,32 @@ async def test_the_csv_and_the_workbook_hold_every_case(make_client: AppFactory,
         await socket.close()
 
 
+async def test_the_english_console_exports_english_headers_and_words(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    known = await make_known_cases(client, clock)
+
+    data = await (await client.get(f"/api/cases.csv?{RANGE}&locale=en")).read()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [row["Case number"] for row in rows][2] == "TS-C" and len(rows) == 3
+    a, b, c = rows
+    assert (a["Channel"], a["Status"], a["On time"], b["Status"], c["Channel"]) == (
+        "Web chat",
+        "Resolved",
+        "Yes",
+        "Overdue",
+        "SMS",
+    )
+    # A district not recognised is no Chinese phrase in English.
+    assert (c["District"], c["Address"]) == ("—", "老地方")
+    assert not re.search(r"[\u4e00-\u9fff]", ",".join(rows[0]))  # no Chinese header left
+    sheet = _xlsx_rows(await (await client.get(f"/api/cases.xlsx?{RANGE}&locale=en")).read())
+    assert sheet[0][:3] == ["Case number", "Created", "Channel"]
+    for socket in known.sockets:
+        await socket.close()
+
+
 async def test_many_cases_are_exported_in_batches(make_client: AppFactory, clock: FixedClock) -> None:
     client = await make_client()
     await store_cases(client, clock(), reports_api.EXPORT_BATCH + 7)

@@ -273,6 +273,16 @@
   };
   state.seenAt = null;
 
+  // The times as this browser's tabs last wrote them (another tab may have opened one since), the
+  // later of two kept; in memory as well, for a private window that cannot store them.
+  function seenTimes() {
+    const times = { ...(state.seenAt || {}) };
+    for (const [id, at] of Object.entries(seen.read())) if (!times[id] || new Date(at) > new Date(times[id])) times[id] = at;
+    return (state.seenAt = times);
+  }
+  // Another tab opened a conversation of mine: it is not new here either.
+  window.addEventListener("storage", (event) => { if (state.me && event.key === seen.key()) renderMine(); });
+
   function unread(item, times) {
     if (!item.last_customer_at || item.conversation_id === state.conversationId) return false;
     const at = times[item.conversation_id];
@@ -280,7 +290,7 @@
   }
 
   function renderMine() {
-    const times = state.seenAt || (state.seenAt = seen.read());
+    const times = seenTimes();
     const current = state.mine.find((item) => item.conversation_id === state.conversationId);
     if (current && current.last_customer_at && times[current.conversation_id] !== current.last_customer_at) {
       times[current.conversation_id] = current.last_customer_at;
@@ -1256,6 +1266,12 @@
       return;
     }
     guard.hidden = true;
+    if (result.status === 0) {
+      // Offline: the reply stays in the box; the words go once the console is back online.
+      state.unsentSaid = T("网络错误,回复未发送,已保留在输入框");
+      say(state.unsentSaid);
+      return;
+    }
     if (!result.ok) {
       say(Staff.errorText(result, T("发送失败 ({0})", result.status)));
       return;
@@ -1919,11 +1935,21 @@
     else if (frame.type === "conversation" && state.mine.some((item) => (frame.conversation_ids || []).includes(item.conversation_id))) refreshMine();
   }
 
+  // Back online: "回复未发送" no longer holds (the reply waits in the box to be sent again).
+  function forgetUnsent() {
+    if (state.unsentSaid && $("conversation-message")?.textContent === state.unsentSaid) say("");
+    state.unsentSaid = null;
+  }
+  window.addEventListener("online", forgetUnsent);
+
   function onSocketState(live) {
     const badge = $("live");
     badge.dataset.state = live;
     badge.textContent = live === "live" ? T("实时") : T("离线,重连中…");
-    if (live === "live") { loadQueue(); loadNotifications(); loadConversation(); loadMine(); }
+    if (live === "live") {
+      forgetUnsent();
+      loadQueue(); loadNotifications(); loadConversation(); loadMine();
+    }
   }
 
   // A pasted #conversation=N link, or Back/Forward between conversations, opens that conversation.

@@ -236,6 +236,7 @@
     const exported = new URLSearchParams(params);
     exported.set("from", day.from);
     exported.set("to", day.to);
+    exported.set("locale", StaffI18n.locale);  // headers in the console's language
     $("report-csv").href = `/api/cases.csv?${exported}`;
     $("report-xlsx").href = `/api/cases.xlsx?${exported}`;
     $("report-message").className = "muted";

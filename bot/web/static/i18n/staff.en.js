@@ -5,6 +5,7 @@
 window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
   en: {
     "网络错误": "Network error",
+    "网络错误,回复未发送,已保留在输入框": "Network error: the reply was not sent and is kept in the box",
     "登录已过期,请重新登录": "Signed out: please sign in again",
     "「{0}」有成员客服,但没有规则把投诉分派到那里:它的客服收不到新投诉。": "{0} has agents, but no rule sends complaints there: its agents get no new complaints.",
     "规则把投诉分派到「{0}」,但那里没有成员客服:投诉可能无人认领。": "The rules send complaints to {0}, but nobody is in it: those complaints may wait unclaimed.",
