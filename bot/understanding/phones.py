@@ -252,12 +252,16 @@ def find_unprefixed_mobile(
     return None
 
 
-def unprefixed_mobiles(text: str, regions: Sequence[str]) -> list[str]:
+def unprefixed_mobiles(text: str, regions: Sequence[str], not_after: Sequence[str] = ()) -> list[str]:
     """Every mobile of one of ``regions`` typed without its country code anywhere in ``text``
     ("it's 9876 5433 not 9876 5432"), as E.164, in the order typed: for an answer to a question
-    asking for the phone, where no word need come before it."""
+    asking for the phone, where no word need come before it. None right after a word of
+    ``not_after`` (lower case: "flat", "block", "/f"): those digits are a part of an address."""
     found: list[str] = []
-    for digits in _local_numbers(text, ("",), _REGION_CUE_REACH):
+    after = re.compile(rf"(?<![a-z])(?:{alternation(not_after)})[\s#.:,]*$") if not_after else None
+    for digits, before in _local_matches(text, ("",), _REGION_CUE_REACH):
+        if after is not None and after.search(before):
+            continue
         number = next(filter(None, (_parse(digits, region, _MOBILE_TYPES) for region in regions)), None)
         if number is not None and number not in found:
             found.append(number)

@@ -31,6 +31,7 @@ from bot.understanding.places import DivisionFinder, PlaceFinder
 from bot.understanding.result import Slots
 
 _LATIN = re.compile("[A-Za-z]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 class Converter(Protocol):
@@ -56,6 +57,7 @@ class SlotExtractor:
         tail_put_right: TailPutRight | None = None,
         extensions: ExtensionFinder | None = None,
         denied: DeniedNumbers | None = None,
+        english_address_words: Sequence[str] = (),
     ) -> None:
         self._names = names
         self._places = places
@@ -69,6 +71,7 @@ class SlotExtractor:
         self._tail_put_right = tail_put_right
         self._extensions = extensions
         self._denied = denied
+        self._english_address_words = tuple(word.lower() for word in english_address_words)
 
     @classmethod
     def from_config(cls, config: ServiceConfig, divisions: DivisionFinder | None = None) -> SlotExtractor:
@@ -92,6 +95,7 @@ class SlotExtractor:
                 [*config.gazetteer.unit_suffixes, *config.gazetteer.floor_suffixes],
             ),
             denied=DeniedNumbers.from_config(config),
+            english_address_words=[*config.gazetteer.english_unit_words, *config.gazetteer.english_floor_words],
         )
 
     def extract(self, text: str, traditional: bool = False) -> Slots:
@@ -158,6 +162,14 @@ class SlotExtractor:
             )
         if phone is None and self._local_area_code is None:
             phone = find_local_landline(local_view, None, local_words, self._region)  # "88123456", kept as typed
+        if phone is None and _LATIN.search(folded) and not _HAN.search(folded):
+            # "drain blocked… 9876 1234, Flat 3A, 8/F, Block 1, City One": in English a Hong Kong or Macao
+            # mobile needs no phone word before it; never the digits after a flat's, a block's or a floor's word.
+            beside = local_view.replace(address, " ", 1) if address else local_view
+            mobiles = unprefixed_mobiles(beside, self._traditional_regions, self._english_address_words)
+            if self._denied is not None:
+                mobiles = self._denied.right_ones(beside, mobiles)
+            phone = mobiles[0] if mobiles else None
         if phone is not None and not phones and self._denied is not None:
             # "it's 9876 5433 not 9876 5432": of the mobiles typed without a country code, the denied one is not it.
             mobiles = unprefixed_mobiles(local_view, self._traditional_regions)

@@ -234,3 +234,26 @@ def test_a_unit_and_a_part_of_an_estate_name_no_estate_and_the_estate_is_asked(e
     step = chat.send("9123 4567")
     assert chat.state is State.AWAIT_AREA and chat.phrase_ids(step) == ["ask_area"]
     assert chat.data.area is None
+
+
+@pytest.mark.parametrize(
+    ("first", "phone", "place"),
+    [
+        (
+            "my balcony drain is blocked, water everywhere 9876 1234, Flat 3A, 8/F, Block 1, City One Shatin",
+            "9876 1234",
+            "Flat 3A, 8/F, Block 1, City One Shatin",
+        ),
+        ("toilet leaking, 9222 3333, Block 1, Kornhill", "9222 3333", "Block 1, Kornhill"),
+    ],
+)
+def test_a_hong_kong_mobile_typed_in_english_without_a_phone_word_is_the_phone(
+    engine: ConversationEngine, first: str, phone: str, place: str
+) -> None:
+    chat = Chat(engine, locale="en")
+    chat.send(Started())
+    step = chat.send(first)
+    assert chat.state is State.CONFIRMING, chat.texts(step)  # never asked for the phone again
+    assert chat.line(step, "Phone: ") == f"Phone: {phone}"
+    assert chat.line(step, "Place: ").startswith("Place: ") and "1234" not in chat.line(step, "Place: ")
+    assert place.split(",")[-1].strip() in chat.line(step, "Place: ")

@@ -84,3 +84,23 @@ def test_a_bare_denial_takes_no_digits_back() -> None:
     )
     assert put_right.apply("13600001112不是 是13600001111", "13600001112不是 是13600001111")[0] == "13600001111"
     assert put_right.apply("13600001112不对13600001111", "13600001112不对13600001111")[0] == "13600001111"
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        (
+            "my balcony drain is blocked, water everywhere 9876 1234, Flat 3A, 8/F, Block 1, City One Shatin",
+            "+85298761234",
+        ),
+        ("toilet leaking, 9222 3333, Block 1, Kornhill", "+85292223333"),
+        ("toilet leaking 98761234", "+85298761234"),
+        # An address's numbers are never a phone's pieces.
+        ("Flat 9876 1234 is leaking", None),
+        ("lift broken since 2024 0501, Block 1, Kornhill", None),
+    ],
+)
+def test_a_hong_kong_mobile_in_english_needs_no_phone_word(
+    extractor: SlotExtractor, text: str, phone: str | None
+) -> None:
+    assert extractor.extract(text).phone == phone
