@@ -1140,7 +1140,8 @@ class FormRules(_Strict):
     is reassured and asked again."""
     denial_words: list[str] = []
     """Words that deny what was restated ("不是", "isn't"): a problem put right ("问题不是路灯
-    是电梯坏了") becomes its pauses without one, "是电梯坏了", when those still tell a problem."""
+    是电梯坏了") becomes its pauses without one, "是电梯坏了", when those still tell a problem. A phone
+    number right after one, beside one that is not, is the wrong one ("是136…1111不是136…1112")."""
     place_denial_words: list[str] = []
     """Words before the part of an English place that is wrong ("it's 15/F not 5/F", "flat 12B
     rather than 12C"): at the restatement, that part of the place is replaced by the one said."""

@@ -785,8 +785,8 @@ __all__ = [
 
 def _read_asked_phones(turn: Turn, understood: Understanding) -> None:
     """The phone asked for, read whatever words are around it: "i told you already, 98765432";
-    "it's 9876 5433 not 9876 5432" gives both numbers, in the order typed, for the flow to tell
-    which is the right one."""
+    two numbers typed give both, in the order typed, for the flow to tell which is the right one,
+    less one denied ("it's 9876 5433 not 9876 5432" gives 9876 5433)."""
     asked = turn.kit.understander.asked_phones(understood.text)
     slots = understood.slots
     if not asked or (slots.phone is not None and (slots.phone not in asked or len(asked) < 2)):

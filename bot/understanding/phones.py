@@ -252,12 +252,16 @@ def find_unprefixed_mobile(
     return None
 
 
-def unprefixed_mobiles(text: str, regions: Sequence[str]) -> list[str]:
+def unprefixed_mobiles(text: str, regions: Sequence[str], not_after: Sequence[str] = ()) -> list[str]:
     """Every mobile of one of ``regions`` typed without its country code anywhere in ``text``
     ("it's 9876 5433 not 9876 5432"), as E.164, in the order typed: for an answer to a question
-    asking for the phone, where no word need come before it."""
+    asking for the phone, where no word need come before it. None right after a word of
+    ``not_after`` (lower case: "flat", "block", "/f"): those digits are a part of an address."""
     found: list[str] = []
-    for digits in _local_numbers(text, ("",), _REGION_CUE_REACH):
+    after = re.compile(rf"(?<![a-z])(?:{alternation(not_after)})[\s#.:,]*$") if not_after else None
+    for digits, before in _local_matches(text, ("",), _REGION_CUE_REACH):
+        if after is not None and after.search(before):
+            continue
         number = next(filter(None, (_parse(digits, region, _MOBILE_TYPES) for region in regions)), None)
         if number is not None and number not in found:
             found.append(number)
@@ -331,16 +335,22 @@ class TailPutRight:
     (``cues``: 不对, 说错了), those that may introduce the right ones (``intros``: 是, 应该是) and
     the words a number ends a place with (``units``: "不对 是三楼" puts no digit right). Several
     such words may follow one another, with interjections (``fillers``) before them: "13812345678
-    哦不对打错了 是13812345687"."""
+    哦不对打错了 是13812345687". A denial alone (``denials``: "不是") takes back no digits the number
+    before was said to be ("是13600001111不是13600001112"), nor a whole number: that is the wrong one."""
 
     def __init__(
-        self, cues: Sequence[str], intros: Sequence[str], units: Sequence[str], fillers: Sequence[str] = ()
+        self,
+        cues: Sequence[str],
+        intros: Sequence[str],
+        units: Sequence[str],
+        fillers: Sequence[str] = (),
+        denials: Sequence[str] = (),
     ) -> None:
         digit = rf"[{SPOKEN_DIGITS}\d]"
         said_cues = alternation(word.lower() for word in cues)
         said_intros = alternation(word.lower() for word in intros)
         said_fillers = alternation(word.lower() for word in fillers)
-        intro = rf"(?:[\s,，:：]*(?:{said_intros}))?" if said_intros else ""
+        intro = rf"(?P<intro>[\s,，:：]*(?:{said_intros}))?" if said_intros else ""
         units_after = rf"|\s*(?:{alternation(units)})" if units else ""
         pause = r"[\s,，.。!！]*"
         interjection = rf"(?:(?:{said_fillers}){pause})*" if said_fillers else ""
@@ -349,12 +359,19 @@ class TailPutRight:
         self._cue = re.compile(said_cues) if said_cues else None
         self._put_right = (
             re.compile(
-                rf"(?P<number>{digit}[{SPOKEN_DIGITS}\d \-]{{5,22}}{digit}){pause}{taken_back}{intro}"
+                rf"(?P<number>{digit}[{SPOKEN_DIGITS}\d \-]{{5,22}}{digit}){pause}(?P<cues>{taken_back}){intro}"
                 rf"[\s,，:：]*(?P<tail>{digit}+(?:[ \-]{digit}+)*)(?!{digit}{units_after})"
             )
             if said_cues
             else None
         )
+        cue_words = {word.lower() for word in cues}
+        said_denials = alternation(word.lower() for word in denials if word.lower() in cue_words)
+        also_fillers = rf"|(?:{said_fillers})" if said_fillers else ""
+        self._only_denials = (
+            re.compile(rf"(?:(?:{said_denials})|[\s,，.。!！]{also_fillers})+") if said_denials else None
+        )
+        self._intro_before = re.compile(rf"(?:{said_intros})[\s,，:：]*$") if said_intros else None
 
     @classmethod
     def from_config(cls, config: ServiceConfig) -> TailPutRight:
@@ -364,6 +381,7 @@ class TailPutRight:
             form.put_right_intros,
             [*gazetteer.unit_suffixes, *gazetteer.floor_suffixes],
             [*config.classification.fillers, *form.spoken_fillers],
+            form.denial_words,
         )
 
     def apply(self, text: str, view: str) -> tuple[str, str]:
@@ -394,9 +412,79 @@ class TailPutRight:
                 continue
             if len(tail) < _TAIL_BEFORE_WORDS and _CHINESE.match(lowered, found.end()):
                 continue  # "…0031 不是一两天了": a count, not digits
+            if self._denies(found, lowered, whole=len(tail) == len(digits)):
+                continue
             meant = tail if len(tail) == len(digits) else digits[: -len(tail)] + tail
             spans.append((found.start(), found.end(), meant))
         return spans
+
+    def _denies(self, found: re.Match[str], lowered: str, whole: bool) -> bool:
+        """The number after the words is the wrong one, not the right one: the words only deny
+        ("不是"), none introduces what is right ("不是，是…"), and what follows is a whole number
+        ("13600001112 不是 13600001111") or the number before was said as the right one
+        ("是13355550031不是032")."""
+        if self._only_denials is None or found.group("intro"):
+            return False
+        if self._only_denials.fullmatch(found.group("cues")) is None:
+            return False
+        said_right = self._intro_before is not None and self._intro_before.search(lowered, 0, found.start()) is not None
+        return whole or said_right
+
+
+_DENIED_LEAD = 3
+"""The most digits before a denied number's own in the run written after the denial: a country
+code or a trunk 0 ("不是+86 136…", "not 0755…")."""
+
+
+class DeniedNumbers:
+    """The numbers a message says are not the phone: written right after a denial word (``denials``:
+    "不是", "not"), "是13600001111不是13600001112", "不是136…1112 是136…1111", "it's 9876 5433 not
+    9876 5432". Built once from the words."""
+
+    def __init__(self, denials: Sequence[str]) -> None:
+        said = alternation(word.lower() for word in denials if word)
+        # An English word whole: "not" is no part of "cannot".
+        self._denial = re.compile(rf"(?<![a-z])(?:{said})[\s,，:：]*(?=[+(\d])") if said else None
+
+    @classmethod
+    def from_config(cls, config: ServiceConfig) -> DeniedNumbers:
+        form = config.classification.form
+        return cls([*form.denial_words, *form.place_denial_words])
+
+    def right_ones(self, view: str, numbers: Sequence[str], region: str = "CN") -> list[str]:
+        """``numbers`` (E.164, found in ``view``: NFKC-normalised, in simplified Chinese) less those
+        written right after a denial word, when one of them is not: the wrong one of a correction is
+        never kept. Denied all, or none, they are returned as they are."""
+        denied = self._denied(view, numbers, region)
+        right = [number for number in numbers if number not in denied]
+        return right if right and denied else list(numbers)
+
+    def _denied(self, view: str, numbers: Sequence[str], region: str) -> set[str]:
+        if self._denial is None or len(numbers) < 2:
+            return set()
+        lowered = with_ascii_digits(view).lower()
+        runs = []
+        for denial in self._denial.finditer(lowered):
+            run = _CANDIDATE.match(lowered, denial.end()) or _LOCAL_NUMBER.match(lowered, denial.end())
+            if run is not None:
+                runs.append("".join(ch for ch in run.group() if ch.isdigit()))
+        denied: set[str] = set()
+        for number in numbers:
+            own = _significant(number, region)
+            if any(0 <= run.find(own) <= _DENIED_LEAD for run in runs):
+                denied.add(number)
+        return denied
+
+
+def _significant(number: str, region: str) -> str:
+    """The digits a number is written with whatever comes before them: its national significant
+    number ("+8613912345678" is "13912345678"), or a local number kept as typed."""
+    if not number.startswith("+"):
+        return number
+    try:
+        return phonenumbers.national_significant_number(phonenumbers.parse(number, region))
+    except phonenumbers.NumberParseException:
+        return number[1:]
 
 
 def _phones(text: str, region: str, types: frozenset[int], most: int) -> list[str]:

@@ -18,7 +18,8 @@ class Slots:
     """The extension typed right after ``phone``, a landline ("0755-26881234转8021" gives "8021")."""
     second_phone: str | None = None
     """Another number in the same message ("电话138… 打不通就打我老婆的139…"): an alternative
-    contact, or the right one of a correction naming the wrong one too ("不是138… 是139…")."""
+    contact. A number the message denies ("不是138… 是139…", "是139…不是138…") is in neither slot:
+    ``phone`` is the right one."""
     name: str | None = None
     surname: str | None = None
     honorific: str | None = None

@@ -17,6 +17,7 @@ from bot.config import ServiceConfig
 from bot.understanding.english_places import EnglishPlaceFinder
 from bot.understanding.names import NameFinder
 from bot.understanding.phones import (
+    DeniedNumbers,
     ExtensionFinder,
     TailPutRight,
     find_local_landline,
@@ -30,6 +31,7 @@ from bot.understanding.places import DivisionFinder, PlaceFinder
 from bot.understanding.result import Slots
 
 _LATIN = re.compile("[A-Za-z]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 class Converter(Protocol):
@@ -54,6 +56,8 @@ class SlotExtractor:
         landline_words: Sequence[str] = (),
         tail_put_right: TailPutRight | None = None,
         extensions: ExtensionFinder | None = None,
+        denied: DeniedNumbers | None = None,
+        english_address_words: Sequence[str] = (),
     ) -> None:
         self._names = names
         self._places = places
@@ -66,6 +70,8 @@ class SlotExtractor:
         self._landline_words = tuple(word.lower() for word in landline_words)
         self._tail_put_right = tail_put_right
         self._extensions = extensions
+        self._denied = denied
+        self._english_address_words = tuple(word.lower() for word in english_address_words)
 
     @classmethod
     def from_config(cls, config: ServiceConfig, divisions: DivisionFinder | None = None) -> SlotExtractor:
@@ -88,6 +94,8 @@ class SlotExtractor:
                 config.classification.form.phone_extension_words,
                 [*config.gazetteer.unit_suffixes, *config.gazetteer.floor_suffixes],
             ),
+            denied=DeniedNumbers.from_config(config),
+            english_address_words=[*config.gazetteer.english_unit_words, *config.gazetteer.english_floor_words],
         )
 
     def extract(self, text: str, traditional: bool = False) -> Slots:
@@ -106,7 +114,10 @@ class SlotExtractor:
         """The Hong Kong or Macao mobiles typed without their country code anywhere in an answer to
         the phone question ("i told you already, 98765432"), as E.164: asked for, eight digits of a
         mobile are a phone with no word before them."""
-        return unprefixed_mobiles(unicodedata.normalize("NFKC", text), self._traditional_regions)
+        folded = unicodedata.normalize("NFKC", text)
+        found = unprefixed_mobiles(folded, self._traditional_regions)
+        # "it's 9876 5433 not 9876 5432": the one denied is never the phone.
+        return self._denied.right_ones(folded, found) if self._denied is not None else found
 
     def extract_prepared(self, folded: str, simplified: str, traditional: bool = False) -> Slots:
         """Like :meth:`extract`, for a caller that has already NFKC-folded the text (``folded``)
@@ -121,7 +132,13 @@ class SlotExtractor:
             address = self._english_places.find(folded)
         elif address is not None and self._english_places is not None and _LATIN.search(folded):
             address = self._english_places.with_units_before(folded, address)
+        # The phone words are looked for in simplified Chinese ("屋企電話 2345 6789" says 电话); the
+        # digits are the same in both.
+        local_view = simplified if len(simplified) == len(folded) else folded
         phones = find_phones(folded, self._region)
+        if self._denied is not None:
+            # "是136…1111不是136…1112", "不是136…1112 是136…1111": the number denied is not the phone.
+            phones = self._denied.right_ones(local_view, phones, self._region)
         phone = phones[0] if phones else None
         if phone is None:
             phone = find_with_country_code(folded, self._traditional_regions)  # "+852 9111 2222"
@@ -130,9 +147,6 @@ class SlotExtractor:
             candidates = (find_phone(folded, region, mobile_only=True) for region in self._traditional_regions)
             phone = next(filter(None, candidates), None)
         local_words = self._local_number_words
-        # The phone words are looked for in simplified Chinese ("屋企電話 2345 6789" says 电话); the
-        # digits are the same in both.
-        local_view = simplified if len(simplified) == len(folded) else folded
         if phone is None and self._local_area_code is not None:
             phone = find_local_landline(local_view, self._local_area_code, local_words, self._region)
         if phone is None:
@@ -150,6 +164,20 @@ class SlotExtractor:
             )
         if phone is None and self._local_area_code is None:
             phone = find_local_landline(local_view, None, local_words, self._region)  # "88123456", kept as typed
+        if phone is None and _LATIN.search(folded) and not _HAN.search(folded):
+            # "drain blocked… 9876 1234, Flat 3A, 8/F, Block 1, City One": in English a Hong Kong or Macao
+            # mobile needs no phone word before it; never the digits after a flat's, a block's or a floor's word.
+            beside = local_view.replace(address, " ", 1) if address else local_view
+            mobiles = unprefixed_mobiles(beside, self._traditional_regions, self._english_address_words)
+            if self._denied is not None:
+                mobiles = self._denied.right_ones(beside, mobiles)
+            phone = mobiles[0] if mobiles else None
+        if phone is not None and not phones and self._denied is not None:
+            # "it's 9876 5433 not 9876 5432": of the mobiles typed without a country code, the denied one is not it.
+            mobiles = unprefixed_mobiles(local_view, self._traditional_regions)
+            right = self._denied.right_ones(local_view, mobiles)
+            if phone in mobiles and phone not in right:
+                phone = right[0]
         extension = None
         if phone is not None and phones and phone == phones[0] and self._extensions is not None:
             extension = self._extensions.find(folded, phone, self._region)

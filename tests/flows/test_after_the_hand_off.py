@@ -189,3 +189,14 @@ def test_the_same_anyone_there_sent_twice_at_once_is_answered_once(engine: Conve
     assert chat.phrase_ids(chat.send("有人吗")) == []
     chat.wait(2)
     assert chat.phrase_ids(chat.send("人呢")) == ["presence_wait"]
+
+
+@pytest.mark.parametrize(
+    "withdrawal", ["唔使嚟啦 已經整好咗", "唔使來喇 搞掂咗", "唔駛嚟啦 冇事喇", "唔使嚟啦", "已經整好咗 唔使嚟"]
+)
+def test_a_cantonese_no_need_to_come_after_the_hand_off_is_a_withdrawal_never_praise(
+    engine: ConversationEngine, withdrawal: str
+) -> None:
+    chat = handed_off(engine, "屋企個廁所塞咗 成屋都係水")
+    step = chat.send(withdrawal)
+    assert chat.phrase_ids(step) == ["withdrawn_after_handoff"]

@@ -242,3 +242,26 @@ def test_an_estate_named_in_many_words_before_its_block_is_the_place_whole(engin
     assert chat.line(step, "Place: ") == "Place: Taikoo Shing Kam Sing Mansion"
     assert chat.data.area == "Taikoo Shing Kam Sing Mansion"
     assert chat.line(step, "Problem: ") == "Problem: The lift broke again (Engineering and repairs)"
+
+
+@pytest.mark.parametrize(
+    ("first", "phone", "place"),
+    [
+        (
+            "my balcony drain is blocked, water everywhere 9876 1234, Flat 3A, 8/F, Block 1, City One Shatin",
+            "9876 1234",
+            "Flat 3A, 8/F, Block 1, City One Shatin",
+        ),
+        ("toilet leaking, 9222 3333, Block 1, Kornhill", "9222 3333", "Block 1, Kornhill"),
+    ],
+)
+def test_a_hong_kong_mobile_typed_in_english_without_a_phone_word_is_the_phone(
+    engine: ConversationEngine, first: str, phone: str, place: str
+) -> None:
+    chat = Chat(engine, locale="en")
+    chat.send(Started())
+    step = chat.send(first)
+    assert chat.state is State.CONFIRMING, chat.texts(step)  # never asked for the phone again
+    assert chat.line(step, "Phone: ") == f"Phone: {phone}"
+    assert chat.line(step, "Place: ").startswith("Place: ") and "1234" not in chat.line(step, "Place: ")
+    assert place.split(",")[-1].strip() in chat.line(step, "Place: ")
