@@ -34,6 +34,7 @@ from bot.flows.appeals import (
     note_followed_case,
     on_chaser,
     on_escalation_phone,
+    who_is_inside_at_the_place_question,
 )
 from bot.flows.asked_back import abused_again, answered_how_contacted, read_as_a_question, read_as_insults
 from bot.flows.asking import ask_current
@@ -557,6 +558,8 @@ class ComplaintFlow:
             self._after_late_complaint(turn)
             return
         placed = place_after_hand_off(turn)
+        if not placed and who_is_inside_at_the_place_question(turn, text):
+            return
         if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE:
             if placed and not turn.phone:
                 # The place asked for with the phone came first: noted, the phone still asked.
