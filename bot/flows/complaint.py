@@ -59,6 +59,7 @@ from bot.flows.case import (
     note_model_suggestions,
     on_handed_off,
     place_after_hand_off,
+    problem_told_at_last,
 )
 from bot.flows.case_check import (
     CaseCheckFor,
@@ -557,6 +558,7 @@ class ComplaintFlow:
                 turn.say(PhraseId.DESCRIPTION_RECORDED)
             self._after_late_complaint(turn)
             return
+        problem_told_at_last(turn, text)
         placed = place_after_hand_off(turn)
         if not placed and who_is_inside_at_the_place_question(turn, text):
             return
