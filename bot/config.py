@@ -1983,6 +1983,9 @@ class Gazetteer(_Strict):
     someone_inside: list[str] = []
     """Words ending a message that say someone is in or outside something ("我老公在里面", "孩子还在里头",
     "my husband is inside"): it tells who is there, never a place's name."""
+    going_to_us: list[str] = []
+    """Words starting a message that say the customer means to come to us ("去你们办公室" after "我就拿刀"):
+    part of a threat, never a place."""
     not_places: list[str] = []
     place_answer_openers: list[str] = []
     """Words an answer to the place question may start with before the place ("嗯 是东城国际",

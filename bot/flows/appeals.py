@@ -28,7 +28,7 @@ from bot.flows.escalated import answer_while_escalated
 from bot.flows.greeting import greet
 from bot.flows.records import CaseContact, CaseStage, EscalatedDeadline, HandoffRequest, OpenCase, State
 from bot.flows.side_answers import answer_faq
-from bot.flows.slots import append_description, description_text
+from bot.flows.slots import append_description, description_text, tells_who_is_inside
 from bot.flows.status import named_case, tell_status_of_the_cases, this_case
 from bot.flows.still_open import of_the_same_thing, says_still_not_handled
 from bot.flows.turn import Turn
@@ -349,6 +349,22 @@ def ask_what_is_still_missing(turn: Turn) -> None:
     elif Signal.DANGER in data.signals and data.area is None and 0 < data.urgent_place_asks < URGENT_PLACE_ASKS_DONE:
         data.urgent_place_asks = URGENT_PLACE_ASKS_DONE
         turn.say(PhraseId.URGENT_ASK_PLACE)
+
+
+def who_is_inside_at_the_place_question(turn: Turn, text: str) -> bool:
+    """At an emergency's address question, who is shut in ("我妈在里面 出不来") is more of the
+    emergency: it goes on the description and the address is asked once more, never taken as the
+    place nor given up on. True if handled."""
+    data = turn.step.data
+    asked = Signal.DANGER in data.signals and data.area is None and 0 < data.urgent_place_asks < URGENT_PLACE_ASKS_DONE
+    if not asked or turn.phone or not tells_who_is_inside(turn, text):
+        return False
+    turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+    append_description(turn, text)
+    data.urgent_place_asks = URGENT_PLACE_ASKS_DONE
+    turn.say(PhraseId.DESCRIPTION_RECORDED)
+    turn.say(PhraseId.URGENT_ASK_PLACE)
+    return True
 
 
 def asked_while_the_phone_is_asked(turn: Turn) -> bool:

@@ -294,6 +294,7 @@ def note_on_case(
     same_case = earlier is not None and earlier.case_number == case_number
     area = earlier.area if earlier is not None and same_case else None
     district = earlier.district if earlier is not None and same_case else None
+    more = earlier.more_of_the_problem if earlier is not None and same_case else None
     data = turn.step.data
     surname = data.surname if named else None
     title = _title_of(turn, surname, data.honorific) if named else None
@@ -307,7 +308,27 @@ def note_on_case(
         district=district,
         surname=surname,
         title=title,
+        more_of_the_problem=more,
     )
+
+
+def problem_told_at_last(turn: Turn, text: str) -> None:
+    """A case handed over before it named any problem ("再不修" / "我就拿刀": a threat in pieces) hears
+    the problem now ("电梯坏了一周了 电话136… 东方明珠3栋"): it goes on the description, so the
+    restatement names it, whatever else the message answers (the phone, the place). Told alone, it is
+    the phone question's (``on_escalation_phone``)."""
+    data, understood = turn.step.data, turn.understood
+    fallback = turn.kit.rules.fallback_category
+    case_number = data.case_number
+    if case_number is None or not turn.phone or understood is None or understood.category in (None, fallback):
+        return
+    if classify(turn, description_text(data)).category != fallback:
+        return
+    told = len(data.description)
+    append_description(turn, text)
+    if len(data.description) > told:
+        turn.step.contact = CaseContact(case_number, None, more_of_the_problem=text)
+        turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
 
 
 def place_after_hand_off(turn: Turn) -> bool:
@@ -326,7 +347,11 @@ def place_after_hand_off(turn: Turn) -> bool:
     data.area = area = kept_place(area)
     # Stored as the customer wrote it (陽光花園5棟), as a case's first place is.
     written = place_as_written(turn) or area
-    turn.step.contact = CaseContact(case_number, None, area=written, district=turn.kit.understander.district(area))
+    earlier = turn.step.contact
+    more = earlier.more_of_the_problem if earlier is not None and earlier.case_number == case_number else None
+    turn.step.contact = CaseContact(
+        case_number, None, area=written, district=turn.kit.understander.district(area), more_of_the_problem=more
+    )
     turn.audit(TimelineKind.AREA_RECEIVED)
     return True
 

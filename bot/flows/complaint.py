@@ -34,6 +34,7 @@ from bot.flows.appeals import (
     note_followed_case,
     on_chaser,
     on_escalation_phone,
+    who_is_inside_at_the_place_question,
 )
 from bot.flows.asked_back import abused_again, answered_how_contacted, read_as_a_question, read_as_insults
 from bot.flows.asking import ask_current
@@ -58,6 +59,7 @@ from bot.flows.case import (
     note_model_suggestions,
     on_handed_off,
     place_after_hand_off,
+    problem_told_at_last,
 )
 from bot.flows.case_check import (
     CaseCheckFor,
@@ -562,7 +564,10 @@ class ComplaintFlow:
                 turn.say(PhraseId.DESCRIPTION_RECORDED)
             self._after_late_complaint(turn)
             return
+        problem_told_at_last(turn, text)
         placed = place_after_hand_off(turn)
+        if not placed and who_is_inside_at_the_place_question(turn, text):
+            return
         if 0 < data.escalation_phone_asks < PHONE_ASKS_DONE:
             if placed and not turn.phone:
                 # The place asked for with the phone came first: noted, the phone still asked.

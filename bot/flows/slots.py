@@ -471,6 +471,17 @@ def ends_as_a_question(turn: Turn, said: str) -> bool:
     return any(said.endswith(ending) for ending in turn.kit.form.question_endings)
 
 
+def tells_who_is_inside(turn: Turn, text: str) -> bool:
+    """``text`` ends saying where someone is or that they cannot get out ("我老公在里面", "我妈在里面
+    出不来": ``gazetteer.someone_inside``): who is there, never a place's name."""
+    matchable = turn.kit.understander.matchable(said_without_edges(text)).rstrip()
+    return any(matchable.endswith(words.lower()) for words in turn.kit.config.gazetteer.someone_inside)
+
+
+def gazetteer_going_to_us(turn: Turn) -> list[str]:
+    return turn.kit.config.gazetteer.going_to_us
+
+
 def _could_be_a_place(turn: Turn, text: str) -> bool:
     """Not a question ("你工号多少", ``form.question_endings``, ``form.question_words``), a photo
     (``form.media_words``: "我有照片"), laughter or one key held down
@@ -483,9 +494,10 @@ def _could_be_a_place(turn: Turn, text: str) -> bool:
         return False  # "你工号多少", "快点来人"
     if turn.says_any(said, turn.kit.form.media_words):
         return False  # "我有照片", "[图片]": a photo, not where
-    matchable = turn.kit.understander.matchable(said).rstrip()
-    if any(matchable.endswith(words.lower()) for words in turn.kit.config.gazetteer.someone_inside):
+    if tells_who_is_inside(turn, said):
         return False  # "我老公在里面": who is in there, not where
+    if turn.kit.understander.matchable(said).startswith(tuple(word.lower() for word in gazetteer_going_to_us(turn))):
+        return False  # "去你们办公室": where a threat would take the customer, not the problem's place
     letters = [char for char in said.lower() if char.isalnum()]
     if len(letters) >= 2 and len(set(letters)) == 1:
         return False
