@@ -729,6 +729,18 @@ class Category(_Strict):
     weak_keywords: list[str] = []
     """Understander only: keywords that say where or who rather than what went wrong ("电梯",
     "营业厅"): they count half, also when ``keywords`` lists them (for the old matcher)."""
+    together: list[list[str]] = []
+    """Understander only: none, or two groups, things and what is wrong with them ("电梯" and
+    "用不了"): a word of each beside the other in one clause, ``together_window`` words apart at most
+    and no keyword of another category between, counts as one keyword of this category. Alone, a
+    word of the second group says nothing of what broke ("网又用不了了" is the network's)."""
+    together_window: int = Field(default=3, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _together_pairs(self) -> Category:
+        if self.together and (len(self.together) != 2 or not all(self.together)):
+            raise ValueError("together needs two groups of keywords: things, and what is wrong with them")
+        return self
 
 
 class Explained(_Strict):

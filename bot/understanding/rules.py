@@ -28,6 +28,8 @@ from bot.understanding.tokens import (
 class Kind(Enum):
     CATEGORY = "category"
     WEAK_CATEGORY = "weak_category"
+    CATEGORY_TOGETHER = "category_together"
+    """A word of one of a category's two ``together`` groups: a thing, or what is wrong with it."""
     SIGNAL = "signal"
     INTENT = "intent"
     EXACT = "exact"
@@ -161,6 +163,8 @@ def _entries(classification: Classification) -> Iterator[tuple[str, Owner]]:
             (keyword, Owner(Kind.CATEGORY, category.id)) for keyword in category.keywords if keyword not in weak
         )
         yield from ((keyword, Owner(Kind.WEAK_CATEGORY, category.id)) for keyword in weak)
+        for group, keywords in enumerate(category.together):
+            yield from ((keyword, Owner(Kind.CATEGORY_TOGETHER, category.id, group)) for keyword in keywords)
     for signal, rule in classification.signals.items():
         yield from ((keyword, Owner(Kind.SIGNAL, signal.value)) for keyword in rule.keywords)
         yield from _together(rule, Kind.SIGNAL_TOGETHER, signal.value)
@@ -217,6 +221,33 @@ def _all_groups(found: dict[int, set[int]], rule: KeywordRule) -> bool:
     """A keyword of every group of one of the rule's sets was found (``found``: set → groups)."""
     conjunctions = rule.conjunctions()
     return any(len(groups) == len(conjunctions[conjunction]) for conjunction, groups in found.items())
+
+
+def _paired(
+    together: dict[str, list[Hit[Owner]]],
+    named: list[Hit[Owner]],
+    windows: dict[str, int],
+    segmented: Segmented,
+) -> Iterator[tuple[Hit[Owner], Hit[Owner]]]:
+    """One category hit per thing of a category's ``together`` beside what is wrong with it
+    ("电梯还是不能用"), when no keyword of another category, weak ones too, stands between ("电梯里网用不了");
+    with the thing's own hit."""
+    for name, hits in together.items():
+        things = [hit for hit in hits if hit.owner.group == 0]
+        for thing in things:
+            for state in hits:
+                if state.owner.group != 1 or not _beside(thing, state, segmented, windows[name]):
+                    continue
+                earlier, later = (thing, state) if thing.first < state.first else (state, thing)
+                if any(
+                    other.owner.name != name and other.first > earlier.last and other.last < later.first
+                    for other in named
+                ):
+                    continue
+                keyword = f"{thing.keyword}+{state.keyword}"
+                owner = Owner(Kind.CATEGORY, name)
+                yield Hit(owner, keyword, earlier.first, later.last, earlier.start, later.end), thing
+                break
 
 
 def _named_beside(intent_hits: Iterable[Hit[Owner]], category_hits: Iterable[Hit[Owner]]) -> bool:
@@ -303,6 +334,7 @@ class Rules:
                     self._explained.setdefault(signal.value, {}).setdefault(normalise(keyword), set()).add(group)
         self._intent_rules = {intent.value: rule for intent, rule in classification.intents.items()}
         self._order = [category.id for category in classification.categories]
+        self._together_windows = {category.id: category.together_window for category in classification.categories}
         self._addressees = frozenset(normalise(word) for word in classification.complaint.addressee_words)
         # Intents in the order their ``unless`` needs: those they are dropped for come first.
         self._intent_order = tuple(graphlib.TopologicalSorter(classification.unless_graph()).static_order())
@@ -415,6 +447,7 @@ class Rules:
         problem = symptom = mention = complex_word = earlier_report = False
         intent_spans: dict[str, list[Hit[Owner]]] = {}
         strong_category_hits: list[Hit[Owner]] = []
+        together: dict[str, list[Hit[Owner]]] = {}
         for hit in hits:
             owner = hit.owner
             kind = owner.kind
@@ -430,6 +463,8 @@ class Rules:
                 category_hits.append(hit)
                 if kind is Kind.CATEGORY:
                     strong_category_hits.append(hit)
+            elif kind is Kind.CATEGORY_TOGETHER:
+                together.setdefault(owner.name, []).append(hit)
             elif kind is Kind.SIGNAL:
                 if not (cancelled(hit.first, self._signal_rules[owner.name]) or in_the_past(hit) or explained(hit)):
                     signals.add(Signal(owner.name))
@@ -477,6 +512,11 @@ class Rules:
                     sarcasm_groups.add(owner.group)
                 else:
                     sarcasm = True
+        for hit, thing in list(_paired(together, category_hits, self._together_windows, segmented)):
+            categories.setdefault(hit.owner.name, _CategoryHits()).add(hit)
+            category_hits.append(hit)
+            # The thing names the problem beside an intent's words ("路灯" + "还是没修好"), as a keyword does.
+            strong_category_hits.append(dataclasses.replace(thing, owner=hit.owner))
         raw_intents |= self._whole_message_intents(hits, segmented)
         intent_rules, signal_rules = self._intent_rules, self._signal_rules
         raw_intents |= {Intent(name) for name, found in groups.items() if _all_groups(found, intent_rules[name])}

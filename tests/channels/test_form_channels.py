@@ -37,7 +37,7 @@ async def test_web_chat_everything_at_once_then_corrections(make_client: AppFact
     socket, _ = await _chat(client)
     await socket.send(EVERYTHING)
     restatement = await socket.until_bot_says("称呼：王先生")
-    assert "问题：路灯坏了三天了（物业服务）" in restatement["text"]
+    assert "问题：路灯坏了三天了（工程维修）" in restatement["text"]
     assert "地点：朝阳区建国路88号6栋" in restatement["text"]
     assert "电话：13912345678" in restatement["text"]
     await socket.send("不对，电话是13912345679")

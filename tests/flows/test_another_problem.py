@@ -65,9 +65,9 @@ def test_another_problem_of_the_case_s_category_and_place_goes_on_the_case(
         (
             FIRST,
             "对",
-            "另外还有个事 小区门口的路灯坏了一个星期了",
+            "另外还有个事 小区门口的垃圾一个星期没人清了",
             "同一个地方",
-            "问题：小区门口的路灯坏了一个星期了（物业服务）",
+            "问题：小区门口的垃圾一个星期没人清了（物业服务）",
             "地点：阳光花园5栋",
             "property_service",
         ),
@@ -152,11 +152,11 @@ def test_another_problem_of_another_category_is_a_case_of_its_own(
 def test_each_case_is_promised_its_own_deadline(conversation_engine: ConversationEngine) -> None:
     chat = _filed(conversation_engine, FIRST)
     first = chat.steps[-1].complaint
-    chat.send("另外还有个事 小区门口的路灯坏了一个星期了")
+    chat.send("另外还有个事 小区门口的垃圾一个星期没人清了")
     chat.send("同一个地方")
     second = chat.send("对").complaint
     assert first is not None and second is not None
-    # 停水 is a complex repair (24 service hours), the street lamp a simple property matter (12).
+    # 停水 is a complex repair (24 service hours), rubbish left a simple property matter (12).
     assert (first.grade.value, second.grade.value) == ("complex", "simple")
     assert (first.promised_hours, second.promised_hours) == (24, 12)
     assert second.deadline_at < first.deadline_at

@@ -31,7 +31,7 @@ def engine(conversation_engine: ConversationEngine) -> ConversationEngine:
 
 
 def with_open_case(
-    category: str = "property_service", phone: str | None = None, deadline: dt.datetime = DEADLINE
+    category: str = "engineering_repair", phone: str | None = None, deadline: dt.datetime = DEADLINE
 ) -> CustomerView:
     return CustomerView(phone=phone, open_case=OpenCase(CASE, deadline, category=category))
 
@@ -160,7 +160,7 @@ def test_a_case_found_by_a_typed_phone_is_noted_for_staff_and_never_told(engine:
     chat.send(Started())
     chat.send("小区路灯坏了好几天")
     chat.send("13800138000")
-    chat.customer = CustomerView(open_case=OpenCase(CASE, DEADLINE, category="property_service", by_typed_phone=True))
+    chat.customer = CustomerView(open_case=OpenCase(CASE, DEADLINE, category="engineering_repair", by_typed_phone=True))
     step = chat.send("阳光花园3栋")
     assert chat.phrase_ids(step) == ["restate", "confirm_question"]
     assert step.appeal is None and chat.data.appeal_of is None
@@ -173,7 +173,7 @@ def test_a_case_found_by_a_typed_phone_is_noted_for_staff_and_never_told(engine:
 
 
 def test_the_status_of_a_case_found_by_a_typed_phone_is_not_told(engine: ConversationEngine) -> None:
-    stranger = CustomerView(open_case=OpenCase(CASE, DEADLINE, category="property_service", by_typed_phone=True))
+    stranger = CustomerView(open_case=OpenCase(CASE, DEADLINE, category="engineering_repair", by_typed_phone=True))
     chat = Chat(engine, customer=stranger)
     greeting = chat.send(Started())
     step = chat.send("我的投诉处理得怎么样了?")

@@ -47,7 +47,7 @@ def test_everything_at_once_goes_straight_to_the_restatement(chat: Chat) -> None
     assert chat.state is State.CONFIRMING
     text = restated(chat, step)
     assert text.splitlines()[1:] == [
-        "问题：路灯坏了三天了（物业服务）",
+        "问题：路灯坏了三天了（工程维修）",
         "地点：朝阳区建国路88号6栋",
         "电话：13912345678",
         "称呼：王先生",
@@ -472,7 +472,7 @@ def test_the_restatement_in_english(conversation_engine: ConversationEngine) -> 
     chat.send("13800138000")
     step = chat.send("Sunshine Garden building 3")
     lines = restated(chat, step).splitlines()
-    assert lines[1].startswith("Problem: ") and "(Property service)" in lines[1]
+    assert lines[1].startswith("Problem: ") and "(Engineering and repairs)" in lines[1]
     assert "The street light outside building 3 has been broken for a week" in lines[1]  # not cut short
     assert lines[2:] == ["Place: Sunshine Garden building 3", "Phone: 13800138000", "Name: not given"]
 

@@ -106,7 +106,7 @@ def finish(chat: Chat, step: Step) -> list[str]:
             "我替我妈投诉 她家停电了一整天 她电话是13912340987 她住翠湖花园3栋",
             "问题：我替我妈投诉 她家停电了一整天（工程维修）",
         ),
-        ("阳光花园3栋的路灯坏了 电话13900001111", "问题：路灯坏了（物业服务）"),
+        ("阳光花园3栋的路灯坏了 电话13900001111", "问题：路灯坏了（工程维修）"),
     ],
 )
 def test_the_words_that_introduced_an_item_go_with_it(chat: Chat, first: str, problem: str) -> None:
@@ -118,7 +118,7 @@ def test_a_customer_who_says_where_they_live_and_who_they_are_is_named_and_not_h
     asked = chat.send("电话 138 1111 2222")
     assert chat.phrase_ids(asked) == ["ask_estate"]  # 5栋 of which estate?
     lines = restated(chat.send("翠湖花园"))
-    assert lines[0] == "问题：我们楼下的路灯坏了一个月了 老人晚上出门不安全（物业服务）"
+    assert lines[0] == "问题：我们楼下的路灯坏了一个月了 老人晚上出门不安全（工程维修）"
     assert lines[1] == "地点：翠湖花园5栋"
     assert lines[3] == "称呼：李阿姨"
 

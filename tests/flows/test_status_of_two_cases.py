@@ -32,7 +32,7 @@ LAMP = CaseStatus(
     MONDAY_2PM + dt.timedelta(hours=12),
     agent_name="李娜",
     area="阳光花园5栋",
-    category="property_service",
+    category="engineering_repair",
     problem="小区门口的路灯坏了一个星期了",
     own=True,
 )
@@ -243,8 +243,8 @@ def test_with_the_duty_supervisor_a_status_question_tells_both_cases(engine: Con
 
 
 def test_a_thing_neither_case_is_about_names_neither(engine: ConversationEngine) -> None:
-    """"电梯那个呢" is of the street lamp's category (物业服务) but not about it: both cases are told,
-    rather than the lamp's as if it were the one asked after."""
+    """"电梯那个呢" is of the street lamp's category (工程维修, as 停水 is) but about neither: both cases are told,
+    rather than one as if it were the one asked after."""
     chat = after_the_hand_off(engine)
     step = chat.send("电梯那个呢")
     assert told_cases(chat.texts(step)) == ["TS20261123WATER2", "TS20261123LAMP23"], chat.texts(step)

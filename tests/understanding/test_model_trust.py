@@ -73,12 +73,14 @@ async def test_escalations_only_the_model_found_are_shown_to_staff_and_not_acted
         assert any(request.user_text == "小区门口路灯坏了一个星期了" for request in server.requests)
         assert not any(SAFETY in text or HOTLINE in text for text in socket.bot_texts())
         ticket = await _ticket_of(client, conversation_id)
-        assert (ticket.priority, ticket.queue) == (2, "general")
+        # A broken street light is a repair, complex by default (复杂投诉优先处理: priority 1), never urgent.
+        assert (ticket.priority, ticket.queue) == (1, "general")
         assert "model_suggested" in await timeline_kinds(client, conversation_id)
         await staff(client, "wang.supervisor", Role.SUPERVISOR)
         view = await (await client.get(f"/api/conversations/{conversation_id}")).json()
         [case] = view["complaints"]
-        assert case["signals"] == [] and case["grade"] == "simple"
+        # Complex only as every repair is (its category's default), not for the model's signals.
+        assert case["signals"] == [] and case["grade"] == "complex"
         assert case["model_suggestions"] == ["danger", "elder", "media_legal", "self_harm", "supervisor", "violence"]
         [shown] = [event for event in view["timeline"] if event["kind"] == "model_suggested"]
         assert shown["detail"]["signals"] == ["danger", "elder", "media_legal", "self_harm", "violence"]

@@ -158,6 +158,46 @@ def test_a_thing_named_without_being_broken_keeps_its_category(
     assert understander.understand(text).category == category
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["路灯不亮", "路灯坏了", "路灯还是不亮", "路灯还是没修好啊", "楼道灯不亮", "楼道灯坏了", "小区门口的路灯坏了一周"],
+)
+def test_a_broken_street_or_corridor_light_is_a_repair(understander: Understander, text: str) -> None:
+    """Seed 002: a broken facility is an engineering report (工程报事), not the estate's management."""
+    result = understander.understand(text)
+    assert Intent.COMPLAINT in result.intents
+    assert result.category == "engineering_repair"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["电梯还是不能用", "电梯用不了", "电梯又不能用了", "门禁又用不了了", "热水器不工作", "空调不好使", "水泵不能用"],
+)
+def test_equipment_that_cannot_be_used_is_a_repair(understander: Understander, text: str) -> None:
+    result = understander.understand(text)
+    assert Intent.COMPLAINT in result.intents
+    assert result.category == "engineering_repair"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [("网又用不了了", "network"), ("宽带还是没修好", "network"), ("app用不了", "support_system")],
+)
+def test_cannot_be_used_without_equipment_keeps_its_category(
+    understander: Understander, text: str, category: str
+) -> None:
+    assert understander.understand(text).category == category
+
+
+def test_equipment_and_another_category_between_make_no_repair(understander: Understander) -> None:
+    """"电梯里网用不了": it is the network that cannot be used, in the lift."""
+    assert understander.understand("电梯里网用不了").category != "engineering_repair"
+
+
+def test_still_not_repaired_alone_is_no_complaint(understander: Understander) -> None:
+    assert Intent.COMPLAINT not in understander.understand("等了两天还是没修好").intents
+
+
 def test_a_progress_question_is_a_status_query_not_a_new_complaint(understander: Understander) -> None:
     result = understander.understand("我的投诉怎么样了?")
     assert result.intents == {Intent.STATUS_QUERY}

@@ -18,14 +18,15 @@ from tests.conftest import AppFactory
 from tests.helpers import ChatSocket, eventually, new_session
 from tests.staff import add_user, sign_in
 
-WATER_THEN_LAMP = (
+WATER_THEN_RUBBISH = (
     ("阳光花园5栋停水了 13812345678", "是否正确"),
     ("对", "投诉编号"),
-    ("另外还有个事 小区门口的路灯坏了一个星期了", "哪个小区或地址"),
+    ("另外还有个事 小区门口的垃圾一个星期没人清了", "哪个小区或地址"),
     ("同一个地方", "是否正确"),
     ("对", "投诉编号"),
 )
-"""停水 registered, then a street lamp at the same place: two cases of two categories."""
+"""停水 registered, then rubbish left at the same place: two cases of two categories (a broken
+street light would be a second repair)."""
 
 
 async def _told(client: TestClient[Any, Any], exchanges: tuple[tuple[str, str], ...]) -> int:
@@ -54,7 +55,7 @@ async def test_two_cases_wait_in_the_queue_each_with_its_own_deadline(make_clien
     client = await make_client()
     conversation_id = await _told(
         client,
-        WATER_THEN_LAMP,
+        WATER_THEN_RUBBISH,
     )
     await add_user(client, "boss", Role.SUPERVISOR)
     await sign_in(client, "boss")
@@ -62,19 +63,19 @@ async def test_two_cases_wait_in_the_queue_each_with_its_own_deadline(make_clien
     tickets = await _queue(client, 2)
     assert {ticket["conversation_id"] for ticket in tickets} == {conversation_id}
     by_category = {ticket["category"]: ticket for ticket in tickets}
-    water, lamp = by_category["engineering_repair"], by_category["property_service"]
-    assert water["case_number"] != lamp["case_number"]
-    assert (water["queue"], lamp["queue"]) == ("general", "general")
-    # 停水 is a complex repair (24 service hours), the street lamp a simple property matter (12).
-    assert lamp["deadline_at"] < water["deadline_at"]
+    water, rubbish = by_category["engineering_repair"], by_category["property_service"]
+    assert water["case_number"] != rubbish["case_number"]
+    assert (water["queue"], rubbish["queue"]) == ("general", "general")
+    # 停水 is a complex repair (24 service hours), rubbish left a simple property matter (12).
+    assert rubbish["deadline_at"] < water["deadline_at"]
     # Each card shows its own case's problem, not the conversation's newest.
-    assert (water["problem"], lamp["problem"]) == ("阳光花园5栋停水了 13812345678", "小区门口的路灯坏了一个星期了")
+    assert (water["problem"], rubbish["problem"]) == ("阳光花园5栋停水了 13812345678", "小区门口的垃圾一个星期没人清了")
 
     body = await (await client.get(f"/api/conversations/{conversation_id}")).json()
     cases = {case["case_number"]: case for case in body["complaints"]}
-    assert cases.keys() == {water["case_number"], lamp["case_number"]}
-    assert cases[lamp["case_number"]]["description"] == "小区门口的路灯坏了一个星期了"
-    assert cases[lamp["case_number"]]["area"] == "阳光花园5栋"
+    assert cases.keys() == {water["case_number"], rubbish["case_number"]}
+    assert cases[rubbish["case_number"]]["description"] == "小区门口的垃圾一个星期没人清了"
+    assert cases[rubbish["case_number"]]["area"] == "阳光花园5栋"
     assert cases[water["case_number"]]["description"] == "阳光花园5栋停水了 13812345678"
     assert any(event["kind"] == "another_case_started" for event in body["timeline"])
 
@@ -90,7 +91,7 @@ async def test_two_cases_wait_in_the_queue_each_with_its_own_deadline(make_clien
             ).scalars()
             if timer.status == "pending"
         }
-    for case_number in (water["case_number"], lamp["case_number"]):
+    for case_number in (water["case_number"], rubbish["case_number"]):
         complaint = complaints[case_number]
         assert breaches[complaint.id] == complaint.deadline_at
         assert dt.datetime.fromisoformat(by_category[complaint.category]["deadline_at"]) == complaint.deadline_at
@@ -123,7 +124,7 @@ async def test_claiming_one_of_a_conversation_s_cases_takes_the_other_waiting_on
     client = await make_client()
     conversation_id = await _told(
         client,
-        WATER_THEN_LAMP,
+        WATER_THEN_RUBBISH,
     )
     await add_user(client, "li", Role.AGENT)
     csrf = {"X-CSRF-Token": await sign_in(client, "li")}
