@@ -1,0 +1,58 @@
+"""What a customer hears after the hand-off when they appeal in the same conversation, ask when
+while putting something right, take a withdrawal back, or ask after a photo never sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from bot.flows.complaint import Started
+from bot.flows.records import CaseStage, CaseStatus, CustomerView, State
+from tests.flows.chat import MONDAY_2PM, Chat
+
+
+def handed_off(engine: ConversationEngine, problem: str, place: str = "阳光花园3栋2单元") -> Chat:
+    """Handed off, promised, the case as storage loads it for the next messages, and a first
+    message after it acknowledged."""
+    chat = Chat(engine)
+    chat.send(Started())
+    for message in (problem, "13800138000", place, "对"):
+        chat.send(message)
+    assert chat.state is State.HANDED_OFF and chat.data.case_number is not None
+    chat.customer = CustomerView(
+        this_case=CaseStatus(CaseStage.WAITING, chat.data.case_number, MONDAY_2PM + dt.timedelta(hours=21.5))
+    )
+    chat.wait(10)
+    chat.send("好的")
+    chat.wait(10)
+    return chat
+
+
+@pytest.mark.parametrize(
+    ("problem", "appeal"),
+    [
+        ("楼上邻居天天骂我 还往我家门口扔垃圾", "他今天又骂我了 你们根本不管 都第二次了"),
+        ("小区车库顶上掉东西把我车砸了", "照片发了 你们看到没 车顶凹成这样谁赔"),
+    ],
+)
+def test_an_appeal_in_the_same_conversation_brings_the_reply_time_to_the_appeal_s(
+    conversation_engine: ConversationEngine, problem: str, appeal: str
+) -> None:
+    chat = handed_off(conversation_engine, problem)
+    step = chat.send(appeal)
+    assert chat.phrase_ids(step) == ["escalated_supervisor", "escalated_deadline"]
+    assert "明天上午11点半前" not in chat.texts(step) and "今天下午4点15分前" in chat.texts(step)
+    moved = step.escalated_deadline
+    assert moved is not None and moved.case_number == chat.data.case_number
+    assert moved.deadline_at < MONDAY_2PM + dt.timedelta(hours=3)
+
+
+def test_an_appeal_keeps_a_time_in_force_sooner_than_the_appeal_s(conversation_engine: ConversationEngine) -> None:
+    chat = handed_off(conversation_engine, "楼上邻居天天骂我 还往我家门口扔垃圾")
+    assert chat.data.case_number is not None
+    soon = MONDAY_2PM + dt.timedelta(hours=1)
+    chat.customer = CustomerView(this_case=CaseStatus(CaseStage.WAITING, chat.data.case_number, soon))
+    step = chat.send("他今天又骂我了 你们根本不管 都第二次了")
+    assert step.escalated_deadline is None and "今天下午3点前" in chat.texts(step)
