@@ -566,6 +566,9 @@ class ComplaintFlow:
             if on_escalation_phone(turn, text):
                 return
         if corrected_contact(turn) or corrected_place(turn):
+            if asks_about_the_case(turn):
+                # "地址写错了 是5栋不是3栋 你们什么时候来": the question is answered as well.
+                tell_status_of_the_cases(turn, this_case(turn))
             return
         if withdrew_after_hand_off(turn, intents, text):
             return

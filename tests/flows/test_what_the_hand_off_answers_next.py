@@ -56,3 +56,41 @@ def test_an_appeal_keeps_a_time_in_force_sooner_than_the_appeal_s(conversation_e
     chat.customer = CustomerView(this_case=CaseStatus(CaseStage.WAITING, chat.data.case_number, soon))
     step = chat.send("他今天又骂我了 你们根本不管 都第二次了")
     assert step.escalated_deadline is None and "今天下午3点前" in chat.texts(step)
+
+
+@pytest.mark.parametrize(
+    ("problem_and_place", "message", "corrected", "time"),
+    [
+        (
+            ("我家天花板漏水 楼上渗下来的", "阳光花园3栋2单元"),
+            "地址写错了 是5栋不是3栋 你们什么时候来",
+            "阳光花园5栋2单元",
+            "明天上午11点半前",
+        ),
+        (("我屋企天花板漏水", "陽光花園3座"), "地址錯咗 係5座唔係3座 幾時有人嚟", "陽光花園5座", "明天上午11點半前"),
+    ],
+)
+def test_a_place_put_right_with_a_question_of_when_hears_the_time_too(
+    conversation_engine: ConversationEngine,
+    problem_and_place: tuple[str, str],
+    message: str,
+    corrected: str,
+    time: str,
+) -> None:
+    chat = handed_off(conversation_engine, *problem_and_place)
+    step = chat.send(message)
+    assert chat.phrase_ids(step)[0] == "place_corrected" and corrected in chat.texts(step)
+    assert "status_answer" in chat.phrase_ids(step) and time in chat.texts(step)
+
+
+@pytest.mark.parametrize("question", ["我到底要等到什么时候", "我到底什么时候能有人联系我"])
+def test_asked_when_while_the_supervisor_has_the_case_the_time_is_told(
+    conversation_engine: ConversationEngine, question: str
+) -> None:
+    chat = handed_off(conversation_engine, "楼上邻居天天骂我 还往我家门口扔垃圾")
+    moved = chat.send("他今天又骂我了 你们根本不管 都第二次了").escalated_deadline
+    assert moved is not None and chat.data.case_number is not None
+    chat.customer = CustomerView(this_case=CaseStatus(CaseStage.WAITING, chat.data.case_number, moved.deadline_at))
+    chat.wait(60)
+    step = chat.send(question)
+    assert "客服代表" not in chat.texts(step) and "今天下午4点15分前" in chat.texts(step)
