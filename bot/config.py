@@ -273,6 +273,7 @@ class PhraseId(StrEnum):
     WITHDRAWN_NOT_FILED = "withdrawn_not_filed"
     WITHDRAW_CONFIRM = "withdraw_confirm"
     WITHDRAWN_AFTER_HANDOFF = "withdrawn_after_handoff"
+    WITHDRAWAL_TAKEN_BACK = "withdrawal_taken_back"
     WITHDRAW_ASK_CASE_NUMBER = "withdraw_ask_case_number"
     APPEAL_ASK_CASE_NUMBER = "appeal_ask_case_number"
     # A case number named by a writer not known as its customer: the case's phone checked first.
@@ -350,6 +351,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
     PhraseId.ESCALATION_REASSURE_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATED_DEADLINE: frozenset({"case_number", "deadline"}),
+    PhraseId.WITHDRAWAL_TAKEN_BACK: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATED_WITHIN_AN_HOUR: frozenset({"case_number", "deadline"}),
     PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
     PhraseId.ALTERNATIVE_NOTED: frozenset({"phone"}),
@@ -953,6 +955,9 @@ class FormRules(_Strict):
     settled_words: list[str] = []
     """Words saying the matter is settled ("已经退给我了", "已经修好了"): giving the complaint up
     with them is no demand, though they name money ("退给我")."""
+    withdrawal_taken_back_words: list[str] = []
+    """Words taking back a withdrawal after the hand-off ("还是来吧", "还是要处理"): the case is
+    active again (``withdrawal_taken_back``)."""
     earlier_complaint_words: list[str] = []
     """Words naming a complaint made before ("之前的投诉", "上次"): taking it back with none of the
     customer's known here, they are asked for its number (``withdraw_ask_case_number``)."""

@@ -134,6 +134,7 @@ from bot.flows.status import (
 from bot.flows.still_open import urged_on_this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
+from bot.flows.taken_back import took_back_withdrawal
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
 from bot.understanding.english_places import english_parts
 from bot.understanding.guard import ForbiddenGuard
@@ -565,6 +566,8 @@ class ComplaintFlow:
                 return
             if on_escalation_phone(turn, text):
                 return
+        if took_back_withdrawal(turn, text):
+            return  # "诶 还是来吧 又开始漏了" after "算了 不用来了": the case active again, with its time
         if corrected_contact(turn) or corrected_place(turn):
             if asks_about_the_case(turn):
                 # "地址写错了 是5栋不是3栋 你们什么时候来": the question is answered as well.

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from bot.core.engine import ConversationEngine
+from bot.core.timeline import TimelineKind
 from bot.flows.complaint import Started
 from bot.flows.records import CaseStage, CaseStatus, CustomerView, State
 from tests.flows.chat import MONDAY_2PM, Chat
@@ -94,3 +95,25 @@ def test_asked_when_while_the_supervisor_has_the_case_the_time_is_told(
     chat.wait(60)
     step = chat.send(question)
     assert "客服代表" not in chat.texts(step) and "今天下午4点15分前" in chat.texts(step)
+
+
+def test_a_withdrawal_taken_back_makes_the_case_active_again_with_its_time(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = handed_off(conversation_engine, "我家天花板漏水 楼上渗下来的")
+    assert chat.phrase_ids(chat.send("算了 不用来了")) == ["withdrawn_after_handoff"]
+    chat.wait(600)
+    step = chat.send("诶 还是来吧 又开始漏了")
+    assert chat.phrase_ids(step) == ["withdrawal_taken_back"]
+    assert str(chat.data.case_number) in chat.texts(step) and "明天上午11点半前" in chat.texts(step)
+    assert [event.kind for event in step.audit] == [TimelineKind.WITHDRAWAL_TAKEN_BACK]
+    again = step.escalated_deadline
+    assert again is not None and again.taken_back and again.deadline_at == MONDAY_2PM + dt.timedelta(hours=21.5)
+    # Taken back once: the next such words are more of the case, not taken back again.
+    assert chat.phrase_ids(chat.send("又开始漏了")) != ["withdrawal_taken_back"]
+
+
+def test_without_a_withdrawal_the_same_words_take_nothing_back(conversation_engine: ConversationEngine) -> None:
+    chat = handed_off(conversation_engine, "我家天花板漏水 楼上渗下来的")
+    step = chat.send("诶 还是来吧 又开始漏了")
+    assert "withdrawal_taken_back" not in chat.phrase_ids(step) and step.escalated_deadline is None

@@ -53,7 +53,7 @@ const Standards = (() => {
     option_area: T("选项·地址"), options_range: T("选项·序号范围"), options_list: T("选项·列表"), option_line: T("选项·单行"),
     prepared_acknowledge: T("有备而来·回应"), withdrawn: T("客户放弃投诉·未讲问题"), withdrawn_not_filed: T("客户放弃投诉·不登记"),
     queue_after_hours: T("排队位置·非工作时间"), withdraw_confirm: T("客户放弃投诉·确认"),
-    withdrawn_after_handoff: T("客户放弃投诉·已转人工"), withdraw_ask_case_number: T("客户撤销之前的投诉·问编号"), goodbye_unfiled: T("道别·投诉未登记"),
+    withdrawn_after_handoff: T("客户放弃投诉·已转人工"), withdrawal_taken_back: T("客户收回放弃·继续处理"), withdraw_ask_case_number: T("客户撤销之前的投诉·问编号"), goodbye_unfiled: T("道别·投诉未登记"),
     sms_opted_out: T("短信退订·确认"), sms_opted_in: T("短信恢复接收·确认"),
     place_corrected: T("地点已更正"), form_resumed: T("接着上次的登记"), appeal_ask_case_number: T("申诉·问投诉编号"), verify_case_phone: T("核对投诉人·问联系电话后四位"), verify_case_phone_again: T("核对投诉人·再问一次"), verify_case_place: T("核对投诉人·未留电话·问登记地址"), case_not_verified: T("核对未通过·作为新投诉登记"), case_not_verified_withdrawal: T("核对未通过·不撤销"), case_not_verified_status: T("核对未通过·不告知进度"), status_deadline_passed: T("进度·已过答复时限"),
     open_case_overdue: T("问候·未结投诉已超时"), photo_quota_reached: T("照片已达上限"),
