@@ -167,6 +167,7 @@ class PhraseId(StrEnum):
     IDLE_CLOSE = "idle_close"
     PLEASE_WAIT = "please_wait"
     PRESENCE_WAIT = "presence_wait"
+    PHOTO_NOT_RECEIVED = "photo_not_received"
     ANYTHING_ELSE = "anything_else"
     GOODBYE = "goodbye"
     WE_APOLOGISE = "we_apologise"
@@ -1085,10 +1086,13 @@ class FormRules(_Strict):
     cannot_type_words: list[str] = []
     """Words saying the customer cannot type ("不会打字", "能发语音吗", "能打电话吗", SMS "[语音]"): with
     no problem told beside them, a call back is offered (``offer_call_back``): only the phone is asked."""
+    photo_asked_words: list[str] = []
+    """Words asking whether a photo arrived ("我发的照片你们收到没"): after the hand-off, with no
+    photo received in the conversation, answered ``photo_not_received``."""
     presence_words: list[str] = []
     """Words asking whether anyone is there ("有人吗", "人呢", "你们是不是都死了"): after the hand-off,
-    always answered with ``presence_wait``, a message repeated exactly within
-    ``timers.presence_repeat_within`` only once."""
+    always answered, ``presence_wait`` and the case's status in turn (never the same words twice
+    running), a message repeated exactly within ``timers.presence_repeat_within`` only once."""
     sooner_words: list[str] = []
     """Words asking for the problem to be handled sooner ("能不能今天就处理"): noted for the staff
     and said so (``message_recorded``), with the problem or after the hand-off; the deadline stays

@@ -51,7 +51,6 @@ from bot.flows.case import (
     ESCALATING_SIGNALS,
     GENERAL_QUEUE,
     SUPERVISOR_QUEUE,
-    answered_whether_anyone_is_there,
     complaint_after_hand_off,
     corrected_contact,
     corrected_place,
@@ -107,6 +106,8 @@ from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
 from bot.flows.not_a_place import nothing_of_a_place
 from bot.flows.over_messages import read_with_what_was_told
 from bot.flows.phone_pieces import ask_for_the_rest, phone_pieces_read
+from bot.flows.photo_asked import answered_photo_not_received
+from bot.flows.presence import answered_whether_anyone_is_there
 from bot.flows.put_right import keep_place_put_right
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
 from bot.flows.reopen_earlier import reopened_earlier_case
@@ -544,6 +545,8 @@ class ComplaintFlow:
             return  # "你们几点下班" while the supervisor's phone is asked for: answered, no refusal
         if on_chaser(turn):
             return  # "快点啊" while the phone or the address is asked for: no refusal, no place
+        if answered_photo_not_received(turn, text):
+            return  # "我发的照片你们收到没" with none received: told so
         if answered_whether_anyone_is_there(turn, text):
             turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
             return  # "有人吗？？？" while waiting: the wait phrase, never silence

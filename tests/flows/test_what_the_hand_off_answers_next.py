@@ -117,3 +117,29 @@ def test_without_a_withdrawal_the_same_words_take_nothing_back(conversation_engi
     chat = handed_off(conversation_engine, "我家天花板漏水 楼上渗下来的")
     step = chat.send("诶 还是来吧 又开始漏了")
     assert "withdrawal_taken_back" not in chat.phrase_ids(step) and step.escalated_deadline is None
+
+
+def test_asked_after_a_photo_never_sent_the_customer_hears_none_arrived(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = handed_off(conversation_engine, "小区车库顶上掉东西把我车砸了", "阳光花园地下车库")
+    chat.wait(600)
+    step = chat.send("我发的照片你们收到没")
+    assert chat.phrase_ids(step) == ["photo_not_received"]
+    assert "还没有收到您的照片" in chat.texts(step) and "客服代表" not in chat.texts(step)
+
+
+def test_asked_twice_whether_anyone_is_there_the_second_answer_is_other_words(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = handed_off(conversation_engine, "我家天花板漏水 楼上渗下来的")
+    answers = []
+    for text in ("有人吗", "人呢", "有人吗"):
+        chat.wait(60)
+        answers.append(chat.send(text))
+    assert chat.phrase_ids(answers[0]) == ["presence_wait"]
+    assert chat.phrase_ids(answers[1]) == ["status_answer"]
+    assert str(chat.data.case_number) in chat.texts(answers[1]) and "明天上午11点半前" in chat.texts(answers[1])
+    assert chat.phrase_ids(answers[2]) == ["presence_wait"]
+    # A double send is still answered once.
+    assert chat.send("有人吗").replies == []

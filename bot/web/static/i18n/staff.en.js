@@ -623,6 +623,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "未回复后结束对话": "Close after no reply",
     "请稍候": "Please wait",
     "转人工后问有人吗·请稍候": "Anyone there? after hand-off · please wait",
+    "转人工后问照片·未收到照片": "Photo asked about after hand-off · none received",
     "还有其他需要吗": "Anything else?",
     "道别": "Goodbye",
     "没有听懂": "Not understood",
