@@ -168,6 +168,7 @@ class PhraseId(StrEnum):
     IDLE_CLOSE = "idle_close"
     PLEASE_WAIT = "please_wait"
     PRESENCE_WAIT = "presence_wait"
+    PHOTO_NOT_RECEIVED = "photo_not_received"
     ANYTHING_ELSE = "anything_else"
     GOODBYE = "goodbye"
     WE_APOLOGISE = "we_apologise"
@@ -274,6 +275,7 @@ class PhraseId(StrEnum):
     WITHDRAWN_NOT_FILED = "withdrawn_not_filed"
     WITHDRAW_CONFIRM = "withdraw_confirm"
     WITHDRAWN_AFTER_HANDOFF = "withdrawn_after_handoff"
+    WITHDRAWAL_TAKEN_BACK = "withdrawal_taken_back"
     WITHDRAW_ASK_CASE_NUMBER = "withdraw_ask_case_number"
     APPEAL_ASK_CASE_NUMBER = "appeal_ask_case_number"
     # A case number named by a writer not known as its customer: the case's phone checked first.
@@ -351,6 +353,7 @@ PHRASE_VARIABLES: dict[PhraseId, frozenset[str]] = {
     PhraseId.ESCALATION_PHONE_NOTED: frozenset({"phone"}),
     PhraseId.ESCALATION_REASSURE_CASE: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATED_DEADLINE: frozenset({"case_number", "deadline"}),
+    PhraseId.WITHDRAWAL_TAKEN_BACK: frozenset({"case_number", "deadline"}),
     PhraseId.ESCALATED_WITHIN_AN_HOUR: frozenset({"case_number", "deadline"}),
     PhraseId.CONTACT_CORRECTED: frozenset({"phone"}),
     PhraseId.ALTERNATIVE_NOTED: frozenset({"phone"}),
@@ -978,6 +981,9 @@ class FormRules(_Strict):
     settled_words: list[str] = []
     """Words saying the matter is settled ("已经退给我了", "已经修好了"): giving the complaint up
     with them is no demand, though they name money ("退给我")."""
+    withdrawal_taken_back_words: list[str] = []
+    """Words taking back a withdrawal after the hand-off ("还是来吧", "还是要处理"): the case is
+    active again (``withdrawal_taken_back``)."""
     earlier_complaint_words: list[str] = []
     """Words naming a complaint made before ("之前的投诉", "上次"): taking it back with none of the
     customer's known here, they are asked for its number (``withdraw_ask_case_number``)."""
@@ -1105,10 +1111,13 @@ class FormRules(_Strict):
     cannot_type_words: list[str] = []
     """Words saying the customer cannot type ("不会打字", "能发语音吗", "能打电话吗", SMS "[语音]"): with
     no problem told beside them, a call back is offered (``offer_call_back``): only the phone is asked."""
+    photo_asked_words: list[str] = []
+    """Words asking whether a photo arrived ("我发的照片你们收到没"): after the hand-off, with no
+    photo received in the conversation, answered ``photo_not_received``."""
     presence_words: list[str] = []
     """Words asking whether anyone is there ("有人吗", "人呢", "你们是不是都死了"): after the hand-off,
-    always answered with ``presence_wait``, a message repeated exactly within
-    ``timers.presence_repeat_within`` only once."""
+    always answered, ``presence_wait`` and the case's status in turn (never the same words twice
+    running), a message repeated exactly within ``timers.presence_repeat_within`` only once."""
     sooner_words: list[str] = []
     """Words asking for the problem to be handled sooner ("能不能今天就处理"): noted for the staff
     and said so (``message_recorded``), with the problem or after the hand-off; the deadline stays

@@ -42,6 +42,7 @@ class TimelineKind(StrEnum):
     ESCALATED = "escalated"
     MESSAGE_AFTER_HANDOFF = "message_after_handoff"
     WITHDRAWN_AFTER_HANDOFF = "withdrawn_after_handoff"
+    WITHDRAWAL_TAKEN_BACK = "withdrawal_taken_back"
     IDLE_PROMPTED = "idle_prompted"
     FORM_RESUMED = "form_resumed"
     HARASSMENT_WARNED = "harassment_warned"

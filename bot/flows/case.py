@@ -511,30 +511,6 @@ def on_handed_off(turn: Turn, text: str) -> None:
     turn.say(PhraseId.HANDOFF_ACK)
 
 
-def answered_whether_anyone_is_there(turn: Turn, text: str) -> bool:
-    """After the hand-off, while the case waits for a person, the customer asks whether anyone is
-    there ("有人吗", "有人吗？？？", "你们是不是都死了": ``form.presence_words``; not a status question,
-    which is answered with the status): always the wait phrase, never the silence of the
-    ``handoff_ack_after`` throttle; only the same text sent again within
-    ``timers.presence_repeat_within`` (a double send) is not answered twice. True if handled."""
-    if turn.intents & {Intent.COMPLAINT, Intent.STATUS_QUERY} or not turn.says_any(text, turn.kit.form.presence_words):
-        return False
-    data = turn.step.data
-    said = text.strip()
-    last = data.extra.get(_PRESENCE_ASKED)
-    data.extra[_PRESENCE_ASKED] = [said, turn.now.isoformat()]
-    if isinstance(last, list) and len(last) == 2 and last[0] == said:
-        within = dt.timedelta(seconds=turn.kit.config.timers.presence_repeat_within)
-        if turn.now - dt.datetime.fromisoformat(str(last[1])) < within:
-            return True
-    turn.say(PhraseId.PRESENCE_WAIT)
-    return True
-
-
-_PRESENCE_ASKED = "presence_asked"
-"""``FlowData.extra`` key: the last "有人吗" after the hand-off and when it came, [text, ISO time]."""
-
-
 def _asks(turn: Turn, text: str) -> bool:
     """The message asks something: the question intent, or it or one of its pauses ends as a
     question does ("照片发了 你们看到没 车顶凹成这样", ``form.question_endings``)."""

@@ -25,6 +25,10 @@ from bot.flows.slots import RESTATED, append_description
 from bot.flows.summary import pauses
 from bot.flows.turn import Turn
 
+WITHDRAWN = "withdrawn_after_handoff"
+"""``FlowData.extra`` key: the conversation's case given up after the hand-off (its number), which
+the customer may take back (:mod:`bot.flows.taken_back`)."""
+
 CLOSING_TIMERS = frozenset({TimerKind.IDLE_PROMPT, TimerKind.IDLE_CLOSE, TimerKind.HARASSMENT_CLOSE})
 
 
@@ -196,6 +200,8 @@ def withdrew_after_hand_off(turn: Turn, intents: frozenset[Intent], text: str) -
     if data.appeal_of is not None:
         # The appealed case lives in another conversation: its staff are told there.
         turn.step.appeal = appeal_link(turn, data.appeal_of, text, withdrawn=True)
+    elif data.case_number is not None:
+        data.extra[WITHDRAWN] = data.case_number
     turn.audit(TimelineKind.WITHDRAWN_AFTER_HANDOFF, text=text)
     turn.say(PhraseId.WITHDRAWN_AFTER_HANDOFF)
     return True

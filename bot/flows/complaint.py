@@ -52,7 +52,6 @@ from bot.flows.case import (
     ESCALATING_SIGNALS,
     GENERAL_QUEUE,
     SUPERVISOR_QUEUE,
-    answered_whether_anyone_is_there,
     complaint_after_hand_off,
     corrected_contact,
     corrected_place,
@@ -110,6 +109,8 @@ from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
 from bot.flows.not_a_place import nothing_of_a_place
 from bot.flows.over_messages import read_with_what_was_told
 from bot.flows.phone_pieces import ask_for_the_rest, phone_pieces_read
+from bot.flows.photo_asked import answered_photo_not_received
+from bot.flows.presence import answered_whether_anyone_is_there
 from bot.flows.put_right import keep_place_put_right
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
 from bot.flows.reopen_earlier import reopened_earlier_case
@@ -137,6 +138,7 @@ from bot.flows.status import (
 from bot.flows.still_open import urged_on_this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
+from bot.flows.taken_back import took_back_withdrawal
 from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
 from bot.understanding.english_places import english_parts
 from bot.understanding.guard import ForbiddenGuard
@@ -551,6 +553,8 @@ class ComplaintFlow:
             turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
             ask_what_is_still_missing(turn)
             return
+        if answered_photo_not_received(turn, text):
+            return  # "我发的照片你们收到没" with none received: told so
         if answered_whether_anyone_is_there(turn, text):
             turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
             return  # "有人吗？？？" while waiting: the wait phrase, never silence
@@ -576,7 +580,12 @@ class ComplaintFlow:
                 return
             if on_escalation_phone(turn, text):
                 return
+        if took_back_withdrawal(turn, text):
+            return  # "诶 还是来吧 又开始漏了" after "算了 不用来了": the case active again, with its time
         if corrected_contact(turn) or corrected_place(turn):
+            if asks_about_the_case(turn):
+                # "地址写错了 是5栋不是3栋 你们什么时候来": the question is answered as well.
+                tell_status_of_the_cases(turn, this_case(turn))
             return
         if withdrew_after_hand_off(turn, intents, text):
             return

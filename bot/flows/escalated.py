@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.config import PhraseId, Signal
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.case import ESCALATING_SIGNALS, classify
 from bot.flows.classify import Classified
 from bot.flows.data import OwedPromise
-from bot.flows.deadline import Deadline, compute_deadline, describe_moment
+from bot.flows.deadline import Deadline, compute_deadline, deadline_by_rule, describe_moment
 from bot.flows.records import CaseStatus, EscalatedDeadline
 from bot.flows.slots import description_text
 from bot.flows.status import asks_about_the_case, cases_asked_about, tell_status, tell_status_of_the_cases, this_case
@@ -23,28 +24,35 @@ _LAST_SAID = "escalated_said"
 """``FlowData.extra`` key: what the last message urging us on or asking after the case heard while
 the supervisor has it (a phrase id), not said the next time."""
 
+_ANSWERED_AS_AN_APPEAL = frozenset({TicketReason.APPEAL, TicketReason.BEYOND_AUTHORITY})
+"""Escalations whose case is answered within the appeal's time ("你们根本不管 都第二次了", "谁赔")."""
 
-def escalated_deadline(turn: Turn, with_the_supervisor_before: bool) -> None:
-    """The conversation's own case, handed off already, escalated now ("再不修我就去工信部投诉"):
-    its reply time becomes the escalation's (the ``deadlines.yaml`` override for the case's signals
-    now, counted from now: a threat's within the hour) unless the time in force comes sooner; the
-    case and its timers follow (``Step.escalated_deadline``). A leader asked for, with no such
-    rule, keeps the time in force. The customer hears the time with the case's number after being
-    told the supervisor has it, unless the supervisor had the case already and its time stays, or
-    that time has passed (never promised again); with the phone for the supervisor's call asked
-    for now, only once it is answered (the owed promise: restated, then promised). Talk of
-    self-harm alone hears care and a person's call, never a time. A case whose time is an
-    escalation's already (a threat, or danger, told before) keeps it; an appeal's case (another
-    conversation's) keeps its time."""
+
+def escalated_deadline(turn: Turn, with_the_supervisor_before: bool, reason: TicketReason) -> None:
+    """The conversation's own case, handed off already, escalated now ("再不修我就去工信部投诉"): its reply
+    time becomes the escalation's (the ``deadlines.yaml`` override for the case's signals now,
+    counted from now: a threat's within the hour; an appeal of its handling or a demand beyond the
+    bot's authority, the appeal's, ``deadlines.yaml`` ``appeal``, when sooner) unless the time in
+    force comes sooner; the case and its timers follow (``Step.escalated_deadline``). A leader asked
+    for, with no such rule, keeps the time in force. The customer hears the time with the case's
+    number after being told the supervisor has it, unless the supervisor had the case already and
+    its time stays, or that time has passed (never promised again); with the phone for the
+    supervisor's call asked for now, only once it is answered (the owed promise: restated, then
+    promised). Talk of self-harm alone hears care and a person's call, never a time. A case whose
+    time is an escalation's already (a threat, or danger, told before) keeps it; an appeal's case
+    (another conversation's) keeps its time."""
     data = turn.step.data
     case_number = data.case_number
     if case_number is None or data.appeal_of is not None or turn.earlier_signals & ESCALATING_SIGNALS:
         return
     classified = classify(turn, description_text(data), frozenset(data.signals))
     due = _due(turn, classified, classified.signals)
-    # Only an escalation's own rule (a threat's, danger's hour) moves a deadline: a leader asked
-    # for is told the time in force.
+    # Only an escalation's own rule (a threat's, danger's hour; an appeal's) moves a deadline: a leader
+    # asked for is told the time in force.
     escalates = due.due_at < _due(turn, classified, classified.signals - ESCALATING_SIGNALS).due_at
+    appeal = _appeal_due(turn, reason)
+    if appeal is not None and (not escalates or appeal.due_at < due.due_at):
+        due, escalates = appeal, True
     in_force = _deadline_in_force(turn, case_number)
     missed = in_force is not None and in_force <= turn.now
     sooner = escalates and (in_force is None or missed or due.due_at < in_force)
@@ -86,6 +94,15 @@ def _due(turn: Turn, classified: Classified, signals: frozenset[Signal]) -> Dead
         turn.kit.calendar,
         signals,
     )
+
+
+def _appeal_due(turn: Turn, reason: TicketReason) -> Deadline | None:
+    """The appeal's reply time from now (``deadlines.yaml`` ``appeal``) for an escalation the
+    supervisor answers as an appeal; None for a leader merely asked for, or with no such rule."""
+    table = turn.kit.config.deadlines
+    if reason not in _ANSWERED_AS_AN_APPEAL or table.appeal is None:
+        return None
+    return deadline_by_rule(turn.now, table.appeal, table, turn.kit.calendar)
 
 
 def _deadline_in_force(turn: Turn, case_number: str) -> dt.datetime | None:

@@ -62,7 +62,7 @@ def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
             turn.step.handoff = request
         turn.audit(TimelineKind.ESCALATED, reason=reason)
         # Escalated, the case has the escalation's time, as a case escalated when told has.
-        escalated_deadline(turn, with_the_supervisor_before)
+        escalated_deadline(turn, with_the_supervisor_before, reason)
         return
     # An appeal's number checked first when it is not provably the writer's case; a threat or
     # danger does not wait for that: another's case named is only noted for its staff.

@@ -268,6 +268,8 @@ class EscalatedDeadline:
     """The case's signals now, the escalation's among them: its extensions count on their clock."""
     appealed: bool = False
     """The case of another conversation, joined by this one's appeal (proven the writer's)."""
+    taken_back: bool = False
+    """A withdrawal taken back: the case's timers are armed again though its time stays."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -375,7 +375,8 @@ def bring_deadline_forward(
     """The conversation's open case, escalated after its hand-off: its deadline becomes the
     escalation's when that is sooner than the one in force or that one has passed, its signals gain
     the escalation's (its extensions count on their clock), and its reminder, apology and breach
-    are armed for it. The case's id and the timers armed (none when its deadline stays); None when
+    are armed for it (a withdrawal taken back, ``taken_back``: armed again, for the time in force
+    while it is ahead). The case's id and the timers armed (none when its deadline stays); None when
     the conversation has no such open case."""
     # An appeal's case is another conversation's (the appeal proved it the writer's).
     where_filed = [] if escalated.appealed else [Complaint.conversation_id == conversation_id]
@@ -389,15 +390,17 @@ def bring_deadline_forward(
     if complaint is None:
         return None
     in_force = complaint.deadline_at
-    if in_force is not None and now < in_force <= escalated.deadline_at:
+    kept = in_force if in_force is not None and now < in_force <= escalated.deadline_at else None
+    if kept is not None and not escalated.taken_back:
         return complaint.id, []
-    complaint.deadline_at = escalated.deadline_at
+    # A withdrawal taken back keeps a time still ahead: only its timers come back.
+    complaint.deadline_at = kept or escalated.deadline_at
     complaint.signals = sorted({*(complaint.signals or ()), *escalated.signals})
     timers = arm_on_promise(
         session,
         complaint.conversation_id,
         now,
-        escalated.deadline_at,
+        kept or escalated.deadline_at,
         complaint.category,
         now,
         followups,

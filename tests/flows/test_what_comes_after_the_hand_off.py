@@ -68,7 +68,7 @@ def test_the_second_time_complained_of_right_after_the_acknowledgement_is_an_app
 ) -> None:
     chat = acknowledged(conversation_engine, "楼上邻居天天骂我 还往我家门口扔垃圾")
     step = chat.send("他今天又骂我了 你们根本不管 都第二次了")
-    assert chat.phrase_ids(step) == ["escalated_supervisor"]
+    assert chat.phrase_ids(step) == ["escalated_supervisor", "escalated_deadline"]
     assert step.handoff is not None and step.handoff.reason is TicketReason.APPEAL
 
 
@@ -84,7 +84,7 @@ def test_anger_or_a_question_right_after_the_acknowledgement_is_answered(
 def test_asking_who_pays_for_the_damage_goes_to_the_duty_supervisor(conversation_engine: ConversationEngine) -> None:
     chat = acknowledged(conversation_engine, "小区车库顶上掉东西把我车砸了", "阳光花园地下车库")
     step = chat.send("照片发了 你们看到没 车顶凹成这样谁赔")
-    assert chat.phrase_ids(step) == ["escalated_supervisor"]
+    assert chat.phrase_ids(step) == ["escalated_supervisor", "escalated_deadline"]
     assert step.handoff is not None and step.handoff.reason is TicketReason.BEYOND_AUTHORITY
 
 

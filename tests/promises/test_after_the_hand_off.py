@@ -35,6 +35,27 @@ async def test_a_withdrawn_case_hears_no_waiting_apology_and_is_not_escalated_at
     await socket.close()
 
 
+async def test_a_withdrawal_taken_back_arms_the_case_s_timers_again_for_its_time(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    promised = await complaint(client, conversation_id)
+    await socket.send("水已经来了，我之前的投诉不用处理了")
+    await socket.until_bot_says("不需要我们处理了")
+    await settled(client, sockets=[socket])
+    clock.advance(minutes=10)
+    await socket.send("诶 还是来吧 又开始漏了")
+    await socket.until_bot_says("我们继续为您处理")
+    assert promised.case_number in socket.bot_texts()[-1] and "明天下午5点前" in socket.bot_texts()[-1]
+    await settled(client, sockets=[socket])
+    assert (await complaint(client, conversation_id)).deadline_at == promised.deadline_at
+    clock.advance(hours=27)  # past the time kept: breached, as if never given up
+    await run_due(client)
+    assert (await complaint(client, conversation_id)).breached_at is not None
+    await socket.close()
+
+
 async def test_a_place_corrected_after_the_hand_off_replaces_the_cases_place(make_client: AppFactory) -> None:
     client = await make_client()
     conversation_id, socket = await promised_case(client)

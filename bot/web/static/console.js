@@ -16,7 +16,7 @@
     description_received: T("收到问题描述"), contact_received: T("收到联系电话"), alternative_contact_received: T("收到备用联系电话"), area_received: T("收到地址/区域"),
     restated: T("复述确认"), restatement_rejected: T("客户要求更正"), corrected: T("已更正"), confirmed: T("客户确认信息"), confirmation_unclear: T("复述未获确认·转人工核对"),
     classified: T("已分类"), promised: T("承诺答复时限"), deadline_set: T("已定答复时限(收集电话、地址后告知客户)"), handed_off: T("转人工"), escalated: T("升级到主管"),
-    message_after_handoff: T("转人工后客户留言"), withdrawn_after_handoff: T("客户表示不再需要处理"), status_told: T("已告知客户处理进度"), idle_prompted: T("超时未回复提醒"), form_resumed: T("接着上次未登记完的投诉"), harassment_warned: T("骚扰警告"),
+    message_after_handoff: T("转人工后客户留言"), withdrawn_after_handoff: T("客户表示不再需要处理"), withdrawal_taken_back: T("客户又要求继续处理"), status_told: T("已告知客户处理进度"), idle_prompted: T("超时未回复提醒"), form_resumed: T("接着上次未登记完的投诉"), harassment_warned: T("骚扰警告"),
     closed: T("会话结束"), callback_scheduled: T("已安排回访"), callback_asked: T("回访:询问满意度"), rated: T("客户评价"),
     reopened_by_customer: T("客户重新打开"),
     locale_switched: T("切换回复语言"),
