@@ -295,10 +295,10 @@ async def test_a_rule_edited_in_the_manager_console_routes_the_next_complaint(ma
         await sign_in(manager, "boss")
         await manager.click("#rule-add")
         rule = manager.locator(".rule").last
-        # A rule that does nothing yet: the API's 400 is shown and nothing is saved.
+        # A rule that does nothing yet: named in the console's words, and nothing is saved.
         await manager.fill("#rules-note", "燃气泄漏属于安全问题")
         await manager.click("#rules-save")
-        await expect(manager.locator("#rules-message")).to_contain_text("does nothing", timeout=10_000)
+        await expect(manager.locator("#rules-message")).to_contain_text("没有设置任何动作", timeout=10_000)
 
         # Ids are picked by their readable names, never typed.
         await expect(rule.locator("[data-field='when.signals']")).to_contain_text("媒体/法律")
