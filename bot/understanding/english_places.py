@@ -21,6 +21,8 @@ _CAPITALISED = r"(?![A-Za-z]+'(?:s|m|re|ll|ve|d|t)\b)[A-Z][a-z'\-]+"
 # froze the server. No address has more units than this (flat, floor, block, tower, building, phase),
 # so a try reads at most this many, and a search costs time in proportion to the text.
 _MOST_UNITS = 6
+_UNITS_BEFORE_CHARS = 120
+"""How far before a place its English flat, floor and block are looked for ("Flat 3A, 8/F, Block 1, of")."""
 
 
 class EnglishPlaceFinder:
@@ -74,7 +76,9 @@ class EnglishPlaceFinder:
             patterns.append(rf"{one_unit}{units_after},?\s+(?:(?i:the)\s+)?{word}(?:\s+{word}){{0,3}}\b")
         self._pattern = re.compile(rf"\b(?:{'|'.join(patterns)})") if patterns else None
         # "Tower 5 of 海逸豪园", "flat 3A, block 2, 海逸豪园": units typed before a place in Chinese.
-        self._units_before = re.compile(rf"(?<![A-Za-z])(?:{one_unit}{joined}\s*,?\s*)+$") if units else None
+        self._units_before = (
+            re.compile(rf"(?<![A-Za-z])(?:{one_unit}{joined}\s*,?\s*){{1,{_MOST_UNITS}}}$") if units else None
+        )
         # One capitalised word before a match: the estate's name goes on ("Taikoo Shing Kam Sing Mansion").
         self._name_word = re.compile(word)
         # Written in lower case after "i live" and with its unit ("i live sunshine garden block 2").
@@ -120,8 +124,11 @@ class EnglishPlaceFinder:
         at = text.find(address)
         if at <= 0 or self._units_before is None:
             return address
-        found = self._units_before.search(text[:at])
-        return address if found is None else _tidy(text[found.start() : at] + address)
+        # Only the text just before it: looked for from every start of a long text, the units'
+        # pattern would cost the square of its length.
+        start = max(0, at - _UNITS_BEFORE_CHARS)
+        found = self._units_before.search(text[start:at])
+        return address if found is None else _tidy(text[start + found.start() : at] + address)
 
     def find(self, text: str) -> str | None:
         """The first English address in ``text``, as written, or ``None``."""
