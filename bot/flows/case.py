@@ -4,7 +4,7 @@ ticket opened; and what the customer adds while a person has it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from bot.config import Grade, Intent, PhraseId, Signal
 from bot.core.scripts import same_place
@@ -13,7 +13,7 @@ from bot.core.timeline import TimelineKind
 from bot.flows.case_check import appeal_link
 from bot.flows.classify import Classified
 from bot.flows.data import FlowData
-from bot.flows.deadline import compute_deadline, describe_moment, format_hours, promised_minutes
+from bot.flows.deadline import Deadline, compute_deadline, describe_moment, format_hours, promised_minutes
 from bot.flows.put_right import english_place_put_right, place_part_put_right, place_put_right
 from bot.flows.records import CaseContact, ComplaintRecord, HandoffRequest, State
 from bot.flows.slots import (
@@ -97,6 +97,19 @@ def classify(turn: Turn, description: str, known: frozenset[Signal] = frozenset(
     return Classified(category, grade, frozenset(signals), understood.other_categories)
 
 
+def due_from_now(turn: Turn, classified: Classified, signals: Collection[Signal]) -> Deadline:
+    """The case's deadline counted from now by the deadline table, with ``signals``."""
+    return compute_deadline(
+        turn.now,
+        classified.grade,
+        turn.customer.tier,
+        classified.category,
+        turn.kit.config.deadlines,
+        turn.kit.calendar,
+        signals,
+    )
+
+
 def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
     """The case as the conversation took it down, its deadline from the deadline table counted
     from now (:func:`compute_deadline`, as staff reopening a case count theirs)."""
@@ -104,15 +117,7 @@ def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
     # Named by its number, the resolved case is back (seed 000: a repeat is complex).
     known = frozenset(data.signals) | ({Signal.REPEAT} if data.follows_case else set())
     classified = classify(turn, description_text(data), known)
-    deadline = compute_deadline(
-        turn.now,
-        classified.grade,
-        turn.customer.tier,
-        classified.category,
-        turn.kit.config.deadlines,
-        turn.kit.calendar,
-        classified.signals,
-    )
+    deadline = due_from_now(turn, classified, classified.signals)
     recorded = data.case_number
     case_number = data.case_number or turn.kit.new_case_number(turn.now)
     data.case_number = case_number

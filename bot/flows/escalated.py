@@ -10,10 +10,9 @@ import datetime as dt
 from bot.config import PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
-from bot.flows.case import ESCALATING_SIGNALS, classify
-from bot.flows.classify import Classified
+from bot.flows.case import ESCALATING_SIGNALS, classify, due_from_now
 from bot.flows.data import OwedPromise
-from bot.flows.deadline import Deadline, compute_deadline, deadline_by_rule, describe_moment
+from bot.flows.deadline import Deadline, deadline_by_rule, describe_moment
 from bot.flows.records import CaseStatus, EscalatedDeadline
 from bot.flows.slots import description_text
 from bot.flows.status import asks_about_the_case, cases_asked_about, tell_status, tell_status_of_the_cases, this_case
@@ -46,10 +45,10 @@ def escalated_deadline(turn: Turn, with_the_supervisor_before: bool, reason: Tic
     if case_number is None or data.appeal_of is not None or turn.earlier_signals & ESCALATING_SIGNALS:
         return
     classified = classify(turn, description_text(data), frozenset(data.signals))
-    due = _due(turn, classified, classified.signals)
+    due = due_from_now(turn, classified, classified.signals)
     # Only an escalation's own rule (a threat's, danger's hour; an appeal's) moves a deadline: a leader
     # asked for is told the time in force.
-    escalates = due.due_at < _due(turn, classified, classified.signals - ESCALATING_SIGNALS).due_at
+    escalates = due.due_at < due_from_now(turn, classified, classified.signals - ESCALATING_SIGNALS).due_at
     appeal = _appeal_due(turn, reason)
     if appeal is not None and (not escalates or appeal.due_at < due.due_at):
         due, escalates = appeal, True
@@ -81,19 +80,6 @@ def escalated_deadline(turn: Turn, with_the_supervisor_before: bool, reason: Tic
     phrase = PhraseId.ESCALATED_WITHIN_AN_HOUR if within_an_hour else PhraseId.ESCALATED_DEADLINE
     turn.say(phrase, case_number=case_number, deadline=said)
     turn.audit(TimelineKind.PROMISED, **moved, said=said, **previous)
-
-
-def _due(turn: Turn, classified: Classified, signals: frozenset[Signal]) -> Deadline:
-    """The case's deadline from now by the deadline table, with ``signals``."""
-    return compute_deadline(
-        turn.now,
-        classified.grade,
-        turn.customer.tier,
-        classified.category,
-        turn.kit.config.deadlines,
-        turn.kit.calendar,
-        signals,
-    )
 
 
 def _appeal_due(turn: Turn, reason: TicketReason) -> Deadline | None:

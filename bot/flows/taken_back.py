@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from bot.config import PhraseId
 from bot.core.timeline import TimelineKind
-from bot.flows.case import classify
+from bot.flows.case import classify, due_from_now
 from bot.flows.closing import WITHDRAWN
-from bot.flows.deadline import compute_deadline, describe_moment
+from bot.flows.deadline import describe_moment
 from bot.flows.records import EscalatedDeadline
 from bot.flows.slots import description_text
 from bot.flows.turn import Turn
@@ -29,15 +29,7 @@ def took_back_withdrawal(turn: Turn, text: str) -> bool:
     in_force = loaded.deadline_at if loaded is not None and loaded.case_number == case_number else None
     if in_force is None or in_force <= turn.now:
         classified = classify(turn, description_text(data), frozenset(data.signals))
-        in_force = compute_deadline(
-            turn.now,
-            classified.grade,
-            turn.customer.tier,
-            classified.category,
-            turn.kit.config.deadlines,
-            turn.kit.calendar,
-            classified.signals,
-        ).due_at
+        in_force = due_from_now(turn, classified, classified.signals).due_at
     signals = tuple(sorted(signal.value for signal in data.signals))
     turn.step.escalated_deadline = EscalatedDeadline(case_number, in_force, signals, taken_back=True)
     said = describe_moment(in_force, turn.now, turn.kit.calendar.timezone, turn.kit.phrases.time_words(turn.locale))
