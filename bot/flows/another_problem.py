@@ -36,7 +36,7 @@ def is_another_problem(turn: Turn, understood: Understanding, told: str, same_ca
         return True
     if not same_category:
         return False
-    said, earlier = _problem_words(turn, category, understood.text), _problem_words(turn, category, told)
+    said, earlier = turn.problem_words(category, understood.text), turn.problem_words(category, told)
     return bool(said) and bool(earlier) and not said & earlier
 
 
@@ -47,15 +47,7 @@ def same_matter(turn: Turn, understood: Understanding, told: str) -> bool:
     category = understood.category
     if not told or category is None or category == turn.kit.rules.fallback_category:
         return False
-    return bool(_problem_words(turn, category, understood.text) & _problem_words(turn, category, told))
-
-
-def _problem_words(turn: Turn, category: str, text: str) -> set[str]:
-    """The keywords of ``category`` (not its weak ones: where or who) that ``text`` holds."""
-    rule = turn.kit.rules.category(category)
-    matchable = turn.kit.understander.matchable(text)
-    weak = {word.lower() for word in rule.weak_keywords}
-    return {word.lower() for word in rule.keywords if word.lower() not in weak and word.lower() in matchable}
+    return bool(turn.problem_words(category, understood.text) & turn.problem_words(category, told))
 
 
 def added_to_the_case(turn: Turn, text: str) -> bool:

@@ -37,18 +37,10 @@ def of_the_same_thing(turn: Turn, understood: Understanding, case_category: str 
         return True
     if category in turn.kit.config.followups.handling_categories:
         return True
-    said = _problem_words(turn, category, understood.text)
+    said = turn.problem_words(category, understood.text)
     if not said:
         return True  # only where or who (电梯 of 物业服务): no other thing wrong named
-    return bool(problem) and bool(said & _problem_words(turn, category, problem or ""))
-
-
-def _problem_words(turn: Turn, category: str, text: str) -> set[str]:
-    """The keywords of ``category`` (not its weak ones: where or who) that ``text`` holds."""
-    rule = turn.kit.rules.category(category)
-    matchable = turn.kit.understander.matchable(text)
-    weak = {word.lower() for word in rule.weak_keywords}
-    return {word.lower() for word in rule.keywords if word.lower() not in weak and word.lower() in matchable}
+    return bool(problem) and bool(said & turn.problem_words(category, problem or ""))
 
 
 def urged_on_this_case(turn: Turn, text: str) -> bool:

@@ -208,6 +208,13 @@ class Turn:
         """Whether ``text``, read as keywords are matched, holds any of the configured ``words``."""
         return any(map(self.kit.understander.matchable(text).__contains__, lowered(tuple(words))))
 
+    def problem_words(self, category: str, text: str) -> set[str]:
+        """The keywords of ``category`` (not its weak ones: where or who) that ``text`` holds."""
+        rule = self.kit.rules.category(category)
+        matchable = self.kit.understander.matchable(text)
+        weak = {word.lower() for word in rule.weak_keywords}
+        return {word.lower() for word in rule.keywords if word.lower() not in weak and word.lower() in matchable}
+
     def says_only(self, text: str, words: Iterable[str]) -> bool:
         """``text``, read as keywords are matched and without punctuation around it, is one of ``words``."""
         said = self.kit.understander.matchable(text).strip(_AROUND_WORDS)
