@@ -215,11 +215,15 @@ def place_in_own_words(turn: Turn, text: str) -> str | None:
     or fillers ("不知道", "随便", "你猜": ``bot/flows/not_a_place.py``), hold only characters never
     inside a place ("在", "我的": ``address_stop_chars``), or hold a forbidden phrase, which the
     restatement would say back."""
+    place = _place_in_the_words(turn, text)
+    return place if place is not None and _may_be_kept_as_a_place(turn, text) else None
+
+
+def _place_in_the_words(turn: Turn, text: str) -> str | None:
+    """The words a place could be, before the dearer checks of :func:`_may_be_kept_as_a_place`."""
     if turn.understood is not None and turn.understood.intents & {Intent.YES, Intent.NO}:
         return None
-    if turn.kit.never_a_place(text):
-        return None  # "不知道", "随便", "你猜", "not sure": no place on any path
-    if turn.kit.guard.check(text) is not None or not _could_be_a_place(turn, text):
+    if not _could_be_a_place(turn, text):
         return None
     if only_a_place_lead_in(turn, text):
         return None  # "地址是", "住在": the place is still to come
@@ -231,6 +235,13 @@ def place_in_own_words(turn: Turn, text: str) -> str | None:
     if _characters_left(turn.kit.config, place) == 0:
         return None
     return kept_place(place)
+
+
+def _may_be_kept_as_a_place(turn: Turn, text: str) -> bool:
+    """Neither only words of not knowing ("不知道", "随便", "你猜", "not sure": no place on any path)
+    nor a forbidden phrase, which the restatement would say back. Checked last: the dearest checks
+    of a place, and most answers at the phone question are no place before them."""
+    return not turn.kit.never_a_place(text) and turn.kit.guard.check(text) is None
 
 
 def only_a_place_lead_in(turn: Turn, text: str) -> bool:
@@ -278,18 +289,22 @@ def told_as_a_place(turn: Turn, text: str) -> str | None:
 
 
 def _ends_as_a_place(turn: Turn, text: str) -> str | None:
-    form, gazetteer = turn.kit.form, turn.kit.config.gazetteer
-    if turn.says_any(text, form.story_words) or turn.says_any(text, turn.kit.rules.complaint.problem_words):
+    if turn.says_any(text, turn.kit.form.story_words) or turn.says_any(text, turn.kit.rules.complaint.problem_words):
         return None
-    place = place_in_own_words(turn, text)
-    if place is None:
+    place = _place_in_the_words(turn, text)
+    if place is None or not _ends_as_a_place_name(turn, place):
         return None
+    return place if _may_be_kept_as_a_place(turn, text) else None
+
+
+def _ends_as_a_place_name(turn: Turn, place: str) -> bool:
+    gazetteer = turn.kit.config.gazetteer
     if place.isascii() and _has_a_numbered_unit(turn.kit, place):
         # "Rm 1203, 12/F, Tower 5, Metro Harbour View, Tai Kok Tsui": a Hong Kong address, the
         # estate and the district after the flat and the tower, in Latin letters (longer than Han).
-        return place if len(place) <= LONGEST_PLACE_ANSWER * _LATIN_CHARS_PER_HAN else None
+        return len(place) <= LONGEST_PLACE_ANSWER * _LATIN_CHARS_PER_HAN
     if len(place) > LONGEST_PLACE_ANSWER:
-        return None
+        return False
     endings = (
         *gazetteer.estate_suffixes,
         *gazetteer.address_suffixes,
@@ -299,10 +314,8 @@ def _ends_as_a_place(turn: Turn, text: str) -> str | None:
     )
     said = turn.kit.understander.simplified(place).rstrip(PLACE_ANSWER_EDGES)  # 停車場 ends as 停车场 does
     if said in gazetteer.not_places:
-        return None
-    if any(said.endswith(ending) and said != ending for ending in endings) or _ends_with_a_unit(turn.kit, said):
-        return place
-    return None
+        return False
+    return any(said.endswith(ending) and said != ending for ending in endings) or _ends_with_a_unit(turn.kit, said)
 
 
 _LATIN_CHARS_PER_HAN = 3
