@@ -268,15 +268,20 @@ def _read_new_password() -> str | None:
 def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
     """``deactivate-user`` / ``set-password``: the account changes and its sessions end at once,
     (every request reads its session from the database); the open consoles are told on the
-    running server's embedded Redis too (no ``BOT_REDIS_URL``), or by its periodic recheck."""
+    running server's embedded Redis too (no ``BOT_REDIS_URL``), or by its periodic recheck.
+    Switched off, the open conversations it owns wait in their queues again, as when a manager
+    switches it off in the console (the same function); the live queue and the consoles hear of
+    it on that Redis, or from the reconcile cron within a minute when none runs."""
     import asyncio
 
-    from redis.asyncio import Redis
+    from arq import ArqRedis
     from sqlalchemy.exc import DBAPIError
 
     from bot.core.clock import utc_now
     from bot.embedded_redis import EmbeddedRedis
-    from bot.staff.account_admin import NoSuchAccount, change_access
+    from bot.handoff.live_queue import LiveQueue
+    from bot.outbound.gateway import OutboundGateway
+    from bot.staff.account_admin import HandBack, NoSuchAccount, change_access
     from bot.staff.accounts import find_account
     from bot.staff.sessions import StaffSessions
     from bot.storage.db import Database
@@ -288,11 +293,18 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
             print("the passwords differ", file=sys.stderr)
             return 2
     active = None if arguments.command == "set-password" else bool(arguments.activate)
+    config = None
+    if active is False:  # where the conversations they hold go back to
+        try:
+            config = load_config(settings.config_dir)
+        except ConfigError as error:
+            print(f"not changed: configuration error:\n{error}", file=sys.stderr)
+            return 2
     redis_url = settings.redis_url or EmbeddedRedis.running_url(settings.var_dir / "redis")
 
-    async def change() -> int:
+    async def change() -> tuple[int, int]:
         database = Database(settings.database_url, lock_timeout=settings.db_lock_timeout)
-        redis = Redis.from_url(redis_url) if redis_url else None
+        redis = ArqRedis.from_url(redis_url) if redis_url else None
         try:
             password_hash = None  # deactivate-user hashes nothing
             if new_password is not None:
@@ -303,23 +315,37 @@ def _change_access(settings: Settings, arguments: argparse.Namespace) -> int:
                 names = (account.username, account.display_name)
                 password_hash = await _hash_new_password(settings, new_password, names)
             sessions = StaffSessions(database, redis, utc_now, settings.auth.session_max_age) if redis else None
-            return await change_access(
-                database, sessions, arguments.username, active=active, password_hash=password_hash
+            hand_back = None
+            if config is not None:
+                gateway = None
+                if redis is not None:
+                    live_queue = LiveQueue(redis, database.sessions, utc_now, config.queue)
+                    gateway = OutboundGateway(redis, settings.instance_id, None, live_queue.changed)
+                hand_back = HandBack(config.handoff.fallback_queue(), "system", utc_now(), gateway)
+            changed = await change_access(
+                database,
+                sessions,
+                arguments.username,
+                active=active,
+                password_hash=password_hash,
+                hand_back=hand_back,
             )
+            return changed.sessions_ended, len(changed.conversations_returned)
         finally:
             if redis is not None:
                 await redis.aclose()
             await database.dispose()
 
     try:
-        ended = asyncio.run(change())
+        ended, returned = asyncio.run(change())
     except NoSuchAccount:
         print(f"no staff account is named {arguments.username!r}", file=sys.stderr)
         return 2
     except (DBAPIError, ValueError) as error:
         return _refused("not changed", error)
     what = {None: "has a new password", True: "is on again", False: "is off"}[active]
-    print(f"{arguments.username!r} {what}; {ended} session(s) ended")
+    back = f"; {returned} open conversation(s) wait in their queues again" if active is False else ""
+    print(f"{arguments.username!r} {what}; {ended} session(s) ended{back}")
     return 0
 
 

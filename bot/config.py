@@ -742,7 +742,8 @@ class Category(_Strict):
     @model_validator(mode="after")
     def _together_pairs(self) -> Category:
         if self.together and (len(self.together) != 2 or not all(self.together)):
-            raise ValueError("together needs two groups of keywords: things, and what is wrong with them")
+            # "together: ..." puts the problem on that key (the console marks the paired-words fields)
+            raise ValueError("together: needs two groups of keywords: things, and what is wrong with them")
         return self
 
 

@@ -1,14 +1,22 @@
-"""Ending a staff member's access (``python -m bot deactivate-user`` / ``set-password``): the
-account is turned off or given a new password, and every session of theirs ends at once, on
-every instance (their open consoles are signed out too)."""
+"""Ending a staff member's access (``python -m bot deactivate-user`` / ``set-password``, and the
+manager console's 人员 tab): the account is turned off or given a new password, and every session
+of theirs ends at once, on every instance (their open consoles are signed out too). An account
+switched off hands back the open conversations it owns: each waits in its queue again, whichever
+of the two paths switched it off."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
+from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.outbound.effects import Dispatcher, Effects
 from bot.staff.accounts import find_account
 from bot.staff.sessions import StaffSessions
 from bot.storage import staff as staff_store
+from bot.storage import tickets as tickets_store
 from bot.storage.db import Database
 from bot.storage.staff_sessions import end_sessions_of
 
@@ -20,6 +28,28 @@ class NoSuchAccount(LookupError):
     """No staff account has that username."""
 
 
+@dataclass(frozen=True, slots=True)
+class HandBack:
+    """Where the open conversations of an account switched off go, and who is said to move them."""
+
+    fallback_queue: str
+    """The queue of a conversation that never waited in one (it was handed to them by name)."""
+    actor: str
+    """The timeline's actor of the move ("agent:<manager id>", or "system" from the command line)."""
+    now: dt.datetime
+    dispatcher: Dispatcher | None
+    """Carries out the move once committed: the live queue re-reads them, the consoles are told.
+    None when no Redis is reachable (the command line, no server running): the reconcile cron
+    puts them in the live queue within a minute."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccessChanged:
+    sessions_ended: int
+    conversations_returned: tuple[int, ...] = ()
+    """The conversations an account switched off held, waiting in their queues again."""
+
+
 async def change_access(
     database: Database,
     sessions: StaffSessions | None,
@@ -27,13 +57,19 @@ async def change_access(
     *,
     active: bool | None = None,
     password_hash: str | None = None,
-) -> int:
+    hand_back: HandBack | None = None,
+) -> AccessChanged:
     """Turn the account on or off and/or give it a new password (its hash, made beforehand with
     ``PasswordHashers.hash_new``: never on the event loop nor in the database writer); every
-    session of theirs ends (the ones cached in Redis too when ``sessions`` can reach it).
-    Returns how many sessions ended. Raises :class:`NoSuchAccount`."""
+    session of theirs ends (the ones cached in Redis too when ``sessions`` can reach it). Turned
+    off, in the same transaction, the open conversations it owns go back to their queues
+    (``hand_back`` says where and who; only an owner may answer a customer, so none is left
+    with nobody able to). Raises :class:`NoSuchAccount`, and ``ValueError`` when an account is
+    switched off without ``hand_back``."""
+    if active is False and hand_back is None:
+        raise ValueError("an account switched off hands its conversations back: hand_back is needed")
 
-    def change(session: Session) -> int:
+    def change(session: Session) -> tuple[int, list[int]]:
         account = find_account(session, username)
         if account is None:
             raise NoSuchAccount(username)
@@ -41,10 +77,24 @@ async def change_access(
             staff_store.set_active(session, account.id, active)
         if password_hash is not None:
             staff_store.store_password_hash(session, account.id, password_hash)
-        return account.id
+        returned: list[int] = []
+        if active is False and hand_back is not None:
+            returned = tickets_store.return_to_queues(
+                session, account.id, hand_back.fallback_queue, hand_back.actor, hand_back.now
+            )
+        return account.id, returned
 
-    user_id = await database.write(change)
+    user_id, returned = await database.write(change)
     if sessions is not None:
         # a console signed out because its account was switched off says so (not "expired")
-        return await sessions.revoke_all_of(user_id, ACCOUNT_OFF if active is False else None)
-    return len(await database.write(lambda session: end_sessions_of(session, user_id)))
+        ended = await sessions.revoke_all_of(user_id, ACCOUNT_OFF if active is False else None)
+    else:
+        ended = len(await database.write(lambda session: end_sessions_of(session, user_id)))
+    if returned and hand_back is not None and hand_back.dispatcher is not None:
+        await hand_back.dispatcher.commit(
+            Effects(
+                staff_events=[StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=tuple(returned))],
+                queue_changed=returned,
+            )
+        )
+    return AccessChanged(ended, tuple(returned))

@@ -15,7 +15,7 @@ from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.handoff import membership
 from bot.keys import resources
 from bot.outbound.effects import Effects
-from bot.staff.account_admin import NoSuchAccount, change_access
+from bot.staff.account_admin import AccessChanged, HandBack, NoSuchAccount, change_access
 from bot.staff.accounts import DisplayNameTaken, Role, UsernameTaken, check_display_name, create_user, made_password
 from bot.staff.audit import audited, fixed_target, note, path_target
 from bot.staff.auth import requires, staff_auth_key
@@ -192,11 +192,11 @@ async def _change(
     active: bool | None = None,
     password: str | None = None,
     display_name: str | None = None,
-) -> int:
-    auth = request.app[staff_auth_key]
+) -> AccessChanged:
+    shared, auth = resources(request), request.app[staff_auth_key]
     try:
         password_hash = (
-            await auth.hashers.hash_new(password, (username, display_name), service_names(resources(request).config))
+            await auth.hashers.hash_new(password, (username, display_name), service_names(shared.config))
             if password is not None
             else None
         )
@@ -204,9 +204,18 @@ async def _change(
         raise _password_refused(error) from None
     except ValueError as error:
         raise api_error(400, str(error)) from None
+    # switched off, the cases they hold wait in their queues again: the manager moves them
+    hand_back = HandBack(
+        shared.config.handoff.fallback_queue(), f"agent:{request['staff']['id']}", shared.clock(), shared.gateway
+    )
     try:
         return await change_access(
-            resources(request).database, auth.sessions, username, active=active, password_hash=password_hash
+            shared.database,
+            auth.sessions,
+            username,
+            active=active,
+            password_hash=password_hash,
+            hand_back=hand_back if active is False else None,
         )
     except NoSuchAccount:
         raise api_error(404, "no such user") from None
@@ -223,34 +232,18 @@ async def put_user_active(request: web.Request) -> web.Response:
     note(request, username=username, active=given.active)
     if user_id == request["staff"]["id"] and not given.active:
         raise api_error(400, "you cannot turn off your own account")
-    ended = await _change(request, username, active=given.active)
-    note(request, sessions_ended=ended)
+    changed = await _change(request, username, active=given.active)
+    note(request, sessions_ended=changed.sessions_ended)
     await announce_access_changed(resources(request).redis, user_id)
-    returned = [] if given.active else await _return_their_cases(request, user_id)
-    note(request, conversations_returned=len(returned))
+    returned = len(changed.conversations_returned)
+    note(request, conversations_returned=returned)
     every_queue = resources(request).config.handoff.queue_ids()
     async with resources(request).database.sessions() as session:
         body = await session.run_sync(lambda sync: _one_user(sync, user_id, every_queue))
     await _staff_changed(request)
-    return web.json_response({"user": body, "sessions_ended": ended, "conversations_returned": len(returned)})
-
-
-async def _return_their_cases(request: web.Request, user_id: int) -> list[int]:
-    """The cases a switched-off account held wait in their queues again: nobody could answer the
-    customers otherwise (only the owner may reply)."""
-    shared, actor = resources(request), f"agent:{request['staff']['id']}"
-    fallback, now = shared.config.handoff.fallback_queue(), shared.clock()
-    returned = await shared.database.write(
-        lambda session: tickets_store.return_to_queues(session, user_id, fallback, actor, now)
+    return web.json_response(
+        {"user": body, "sessions_ended": changed.sessions_ended, "conversations_returned": returned}
     )
-    if returned:
-        await shared.gateway.commit(
-            Effects(
-                staff_events=[StaffEvent(StaffEventKind.CONVERSATION, conversation_ids=tuple(returned))],
-                queue_changed=returned,
-            )
-        )
-    return returned
 
 
 @audited("password_reset", target=path_target("user"))
@@ -263,7 +256,7 @@ async def post_user_password(request: web.Request) -> web.Response:
     _, username, display_name = await _account_named(request)
     password = given.password if given.password is not None else made_password()
     note(request, username=username, password_made=given.password is None)
-    ended = await _change(request, username, password=password, display_name=display_name)
+    ended = (await _change(request, username, password=password, display_name=display_name)).sessions_ended
     note(request, sessions_ended=ended)
     answer: dict[str, Any] = {"sessions_ended": ended}
     if given.password is None:

@@ -1,6 +1,8 @@
 """An operator ends a staff member's access from the command line: ``deactivate-user`` turns the
 account off and ``set-password`` replaces its password, and either signs out every session of
-theirs at once, open consoles included, on every instance (every request reads its session from the database)."""
+theirs at once, open consoles included, on every instance (every request reads its session from the database).
+Switched off there, the customers an agent was serving wait in their queues again, as when a manager
+switches the agent off in the console."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from bot.keys import resources
 from bot.settings import PROJECT_ROOT
 from bot.staff.accounts import Role
 from tests.conftest import AppFactory
-from tests.staff import PASSWORD, add_user, sign_in, staff_socket
+from tests.staff import PASSWORD, add_user, claimed_conversation, frames_until, sign_in, staff_socket
 
 NEW_PASSWORD = "a-new-long-password"
 
@@ -103,3 +105,42 @@ async def test_an_unknown_username_is_said_so(make_client: AppFactory, database_
     client = await make_client()
     code, output = await command(client, database_url, "deactivate-user", "--username", "nobody")
     assert code == 2 and "no staff account is named 'nobody'" in output
+
+
+async def test_deactivating_an_agent_puts_the_customers_they_served_back_in_the_queue(
+    make_client: AppFactory, database_url: str
+) -> None:
+    """Only a case's owner may answer its customer: switched off from the command line while
+    holding one, it waits in its queue again for a colleague (who hears of it at once), and the
+    history says the system moved it because the account was switched off."""
+    client = await make_client()
+    await add_user(client, "zhou", Role.AGENT)
+    _, conversation_id, socket = await claimed_conversation(client, "wu")
+    wu_id = (await (await client.get("/api/me")).json())["id"]
+    client.session.cookie_jar.clear()
+    zhou = {"X-CSRF-Token": await sign_in(client, "zhou")}
+    console = await staff_socket(client, "zhou")
+    queue = (await (await client.get("/api/queue")).json())["tickets"]
+    assert conversation_id not in [ticket["conversation_id"] for ticket in queue]
+
+    code, output = await command(client, database_url, "deactivate-user", "--username", "wu")
+    assert code == 0 and "1 open conversation(s) wait in their queues again" in output, output
+
+    await frames_until(console, lambda frame: frame.get("type") == "queue")  # zhou's console looks again
+    waiting = (await (await client.get("/api/queue")).json())["tickets"]
+    ticket = next(t for t in waiting if t["conversation_id"] == conversation_id)
+    held = await (await client.get(f"/api/conversations/{conversation_id}")).json()
+    moved = [event for event in held["timeline"] if event["kind"] == "transferred"]
+    assert (moved[-1]["actor"], moved[-1]["detail"]["from"], moved[-1]["detail"]["reason"]) == (
+        "system",
+        f"agent:{wu_id}",
+        "account_off",
+    )
+    assert (await client.post(f"/api/tickets/{ticket['id']}/claim", headers=zhou)).status == 200
+    reply = await client.post(
+        f"/api/conversations/{conversation_id}/messages", json={"text": "您好，我来跟进您的问题"}, headers=zhou
+    )
+    assert reply.status == 201, await reply.text()
+    await socket.until(lambda frames: any(f.get("from") == "agent" and "我来跟进" in f.get("text", "") for f in frames))
+    await socket.close()
+    await console.close()

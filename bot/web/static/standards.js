@@ -808,10 +808,11 @@ const Standards = (() => {
               { "data-path": `classification.categories.${i}.default_grade`, onchange: (event) => { c.default_grade = event.target.value; touched(id); } }))),
           field(T("关键词"), list(c.keywords, `classification.categories.${i}.keywords`, (v) => { c.keywords = v; }, 3)),
           field(T("弱关键词"), list(c.weak_keywords, `classification.categories.${i}.weak_keywords`, (v) => { c.weak_keywords = v; })),
+          togetherFields(c, i, id),
           el("div", { class: "actions" }, removeButton(() => { body.categories.splice(i, 1); rerender(); }))))),
         el("div", { class: "actions" },
           el("button", { type: "button", id: "category-add", text: T("添加类别"), onclick: () => {
-            body.categories.push({ id: `category_${body.categories.length + 1}`, name: { "zh-CN": "新类别", en: "New category" }, keywords: [], weak_keywords: [], default_grade: "simple" });
+            body.categories.push({ id: `category_${body.categories.length + 1}`, name: { "zh-CN": "新类别", en: "New category" }, keywords: [], weak_keywords: [], together: [], together_window: 3, default_grade: "simple" });
             rerender();
           } }),
           field(T("无法归类时"), select(body.categories.map((c) => [c.id, c.name["zh-CN"], c.id]), body.fallback_category,
@@ -819,6 +820,36 @@ const Standards = (() => {
         field(T("复杂投诉关键词"), list(body.complex_keywords, "classification.complex_keywords", (v) => { body.complex_keywords = v; }, 3)),
         el("p", { class: "muted", text: T("意图、信号、否定词等高级规则请在 YAML 中修改。") })),
       tryBox(body));
+  }
+
+  // A category's paired words (together, together_window): a thing ("电梯") and what is wrong with
+  // it ("用不了"), near each other in one clause, count as one keyword of the category. Both groups
+  // or neither: the hint says so while only one is filled (the server refuses it too).
+  function togetherFields(c, i, id) {
+    const path = `classification.categories.${i}`;
+    const groups = [...(c.together && c.together.length === 2 ? c.together : [[], []])];
+    const hint = el("p", { class: "muted std-together-hint", role: "status" });
+    const showHint = () => {
+      const half = Boolean(groups[0].length) !== Boolean(groups[1].length);
+      hint.textContent = half ? T("两组都填写才生效:每组至少一个词") : "";
+    };
+    const group = (g, labelText) => field(labelText, textarea(groups[g].join(", "), { rows: "2", "data-path": `${path}.together.${g}`,
+      oninput: (event) => {
+        groups[g] = words(event.target.value);
+        c.together = groups[0].length || groups[1].length ? [groups[0], groups[1]] : [];
+        showHint();
+        touched(id);
+      } }));
+    showHint();
+    return el("div", { class: "std-together", "data-path": `${path}.together`, "aria-label": T("搭配词") },
+      el("p", { class: "muted", text: T("搭配词:事物词与问题词在同一句里相隔不超过设定的词数(中间没有其他类别的关键词)时,算作本类别的一个关键词,例如「电梯」与「用不了」。单独的问题词不归入本类别。") }),
+      el("div", { class: "rule-grid" },
+        group(0, T("搭配词·事物")),
+        group(1, T("搭配词·问题")),
+        field(T("搭配相隔至多"), el("span", {}, el("input", { type: "number", min: "0", max: "10", step: "1", class: "narrow",
+          value: String(c.together_window ?? 3), "data-path": `${path}.together_window`,
+          oninput: (event) => { c.together_window = Number(event.target.value); touched(id); } }), T(" 个词")))),
+      hint);
   }
 
   function tryBox(body) {
