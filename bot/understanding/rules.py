@@ -6,8 +6,10 @@ negation word right before a keyword cancels it for intents and signals, never f
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import graphlib
+import itertools
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -23,6 +25,7 @@ from bot.understanding.tokens import (
     is_pictograph,
     preceding,
 )
+from bot.understanding.word_gaps import CLAUSE_ENDS, Barriers, NearestHits, WordGaps, is_pause
 
 
 class Kind(Enum):
@@ -89,7 +92,6 @@ _SYMPTOM = Owner(Kind.SYMPTOM)
 _MENTION = Owner(Kind.MENTION)
 _EARLIER_REPORT = Owner(Kind.EARLIER_REPORT)
 _SENT_ELSEWHERE = Owner(Kind.SENT_ELSEWHERE)
-_CLAUSE_ENDS = frozenset(",.!?;:，。！？；：、…~")
 _FEWEST_PHONE_DIGITS = 7
 _SINGLE_WORDS = (
     Kind.NEGATOR,
@@ -227,22 +229,20 @@ def _paired(
     together: dict[str, list[Hit[Owner]]],
     named: list[Hit[Owner]],
     windows: dict[str, int],
-    segmented: Segmented,
+    gaps: WordGaps,
 ) -> Iterator[tuple[Hit[Owner], Hit[Owner]]]:
     """One category hit per thing of a category's ``together`` beside what is wrong with it
     ("电梯还是不能用"), when no keyword of another category, weak ones too, stands between ("电梯里网用不了");
     with the thing's own hit."""
     for name, hits in together.items():
-        things = [hit for hit in hits if hit.owner.group == 0]
-        for thing in things:
-            for state in hits:
-                if state.owner.group != 1 or not _beside(thing, state, segmented, windows[name]):
+        states = NearestHits(hit for hit in hits if hit.owner.group == 1)
+        others = Barriers(other for other in named if other.owner.name != name)
+        for thing in (hit for hit in hits if hit.owner.group == 0):
+            for state in (states.before(thing.first), states.after(thing.last)):
+                if state is None or not gaps.beside(thing, state, windows[name]):
                     continue
                 earlier, later = (thing, state) if thing.first < state.first else (state, thing)
-                if any(
-                    other.owner.name != name and other.first > earlier.last and other.last < later.first
-                    for other in named
-                ):
+                if others.between(earlier.last, later.first):
                     continue
                 keyword = f"{thing.keyword}+{state.keyword}"
                 owner = Owner(Kind.CATEGORY, name)
@@ -252,40 +252,17 @@ def _paired(
 
 def _named_beside(intent_hits: Iterable[Hit[Owner]], category_hits: Iterable[Hit[Owner]]) -> bool:
     """An intent's keyword and a category keyword outside it: "水龙头…没人来修", not the 修 of "没人来修"."""
-    spans = [(hit.first, hit.last) for hit in intent_hits]
-    return bool(spans) and any(
-        all(hit.last < first or hit.first > last for first, last in spans) for hit in category_hits
-    )
-
-
-def _same_clause(earlier: int, later: int, segmented: Segmented) -> bool:
-    """No clause end or pause between words ``earlier`` and ``later``."""
-    return not any(
-        segmented.words[index] in _CLAUSE_ENDS or _is_pause(index, segmented) for index in range(earlier + 1, later)
-    )
-
-
-def _beside(word: Hit[Owner], hit: Hit[Owner], segmented: Segmented, window: int) -> bool:
-    """``word`` stands right before or after ``hit`` in its clause, with at most ``window`` other
-    words between ("怕着火", "担心会起火", "火灾隐患", "起火的风险")."""
-    if word.last < hit.first:
-        earlier, later = word.last, hit.first
-    elif word.first > hit.last:
-        earlier, later = hit.last, word.first
-    else:
+    spans = sorted((hit.first, hit.last) for hit in intent_hits)
+    if not spans:
         return False
-    between = sum(1 for index in range(earlier + 1, later) if is_content(segmented.words[index]))
-    return between <= window and _same_clause(earlier, later, segmented)
-
-
-def _is_pause(index: int, segmented: Segmented) -> bool:
-    """White space after a Chinese character and before a Chinese character or a letter: in text
-    typed or dictated without punctuation a pause, as a comma is ("我要投诉 转人工")."""
-    words = segmented.words
-    if not words[index].isspace() or index == 0 or index + 1 == len(words):
-        return False
-    before, after = words[index - 1][-1], words[index + 1][0]
-    return is_chinese(before) and (is_chinese(after) or (after.isascii() and after.isalpha()))
+    firsts = [first for first, _ in spans]
+    furthest = list(itertools.accumulate((last for _, last in spans), max))
+    """Of the spans starting at or before each one, the last word reached."""
+    for hit in category_hits:
+        starting_before = bisect.bisect_right(firsts, hit.last)
+        if not starting_before or furthest[starting_before - 1] < hit.first:
+            return True
+    return False
 
 
 def _clause_numbers(segmented: Segmented) -> list[int]:
@@ -294,7 +271,7 @@ def _clause_numbers(segmented: Segmented) -> list[int]:
     clause = 0
     for index, word in enumerate(segmented.words):
         numbers.append(clause)
-        if word in _CLAUSE_ENDS or (word.isspace() and _between_chinese_and_any(index, segmented)):
+        if word in CLAUSE_ENDS or (word.isspace() and _between_chinese_and_any(index, segmented)):
             clause += 1
     return numbers
 
@@ -312,7 +289,7 @@ def _starts_clause(first: int, segmented: Segmented, openers: Container[int]) ->
     between word ``first`` and the previous clause end (or pause)."""
     for index in range(first - 1, -1, -1):
         word = segmented.words[index]
-        if word in _CLAUSE_ENDS or _is_pause(index, segmented):
+        if word in CLAUSE_ENDS or is_pause(index, segmented):
             return True
         if is_content(word) and index not in openers:
             return False
@@ -353,7 +330,7 @@ class Rules:
         negators: dict[int, int] = {}
         requests: dict[int, int] = {}
         openers: set[int] = set()
-        past: dict[str, list[int]] = {}
+        past: dict[str, list[Hit[Owner]]] = {}
         present: set[str] = set()
         risks: dict[str, list[Hit[Owner]]] = {}
         fears: dict[str, list[Hit[Owner]]] = {}
@@ -362,13 +339,13 @@ class Rules:
         causes: dict[str, set[int]] = {}
         """Per signal, the ``explained`` groups whose harmless cause the message tells."""
         sent_elsewhere: dict[int, int] = {}
-        told_words: dict[str, list[int]] = {}
+        told_words: dict[str, list[Hit[Owner]]] = {}
         """Per intent, where a word of its ``told_after`` ends."""
         told_before: dict[str, set[int]] = {}
         """Per intent, where a word of its ``told_before`` starts."""
         for hit in hits:
             if hit.owner.kind is Kind.PAST:
-                past.setdefault(hit.owner.name, []).append(hit.last)
+                past.setdefault(hit.owner.name, []).append(hit)
             elif hit.owner.kind is Kind.RISK:
                 risks.setdefault(hit.owner.name, []).append(hit)
             elif hit.owner.kind is Kind.FEAR:
@@ -378,7 +355,7 @@ class Rules:
             elif hit.owner.kind is Kind.EXPLANATION:
                 causes.setdefault(hit.owner.name, set()).add(hit.owner.group)
             elif hit.owner.kind is Kind.TOLD:
-                told_words.setdefault(hit.owner.name, []).append(hit.last)
+                told_words.setdefault(hit.owner.name, []).append(hit)
             elif hit.owner.kind is Kind.TOLD_BEFORE:
                 told_before.setdefault(hit.owner.name, set()).add(hit.first)
             elif hit.owner.kind is Kind.SENT_ELSEWHERE:
@@ -392,6 +369,12 @@ class Rules:
             elif hit.owner.kind is Kind.OPENER:
                 openers.update(range(hit.first, hit.last + 1))
         negation_window = self._config.negation.window
+        gaps = WordGaps(segmented)
+        nearest_past = {name: NearestHits(found) for name, found in past.items()}
+        nearest_risks = {name: NearestHits(found) for name, found in risks.items()}
+        nearest_fears = {name: NearestHits(found) for name, found in fears.items()}
+        nearest_told = {name: NearestHits(found) for name, found in told_words.items()}
+        nothing_near: NearestHits[Owner] = NearestHits(())
 
         def cancelled(first: int, rule: KeywordRule | None = None) -> bool:
             if rule is not None and not rule.negatable:
@@ -402,14 +385,11 @@ class Rules:
             name = hit.owner.name
             window = self._signal_rules[name].risk_window
             return (
-                (
-                    name not in present
-                    and any(end < hit.first and _same_clause(end, hit.first, segmented) for end in past.get(name, ()))
-                )
-                or any(_beside(risk, hit, segmented, window) for risk in risks.get(name, ()))
+                (name not in present and gaps.ends_in_clause_before(nearest_past.get(name, nothing_near), hit))
+                or gaps.beside_any(nearest_risks.get(name, nothing_near), hit, window) is not None
                 or (
                     hit.last + 1 not in happening.get(name, ())
-                    and any(_beside(fear, hit, segmented, window) for fear in fears.get(name, ()))
+                    and gaps.beside_any(nearest_fears.get(name, nothing_near), hit, window) is not None
                 )
             )
 
@@ -471,10 +451,7 @@ class Rules:
             elif kind is Kind.INTENT:
                 if cancelled(hit.first, self._intent_rules[owner.name]) or told_done(hit):
                     continue
-                if any(
-                    end < hit.first and _same_clause(end, hit.first, segmented)
-                    for end in told_words.get(owner.name, ())
-                ):
+                if gaps.ends_in_clause_before(nearest_told.get(owner.name, nothing_near), hit):
                     told_intents.add(Intent(owner.name))
                     continue
                 raw_intents.add(Intent(owner.name))
@@ -512,7 +489,7 @@ class Rules:
                     sarcasm_groups.add(owner.group)
                 else:
                     sarcasm = True
-        for hit, thing in list(_paired(together, category_hits, self._together_windows, segmented)):
+        for hit, thing in list(_paired(together, category_hits, self._together_windows, gaps)):
             categories.setdefault(hit.owner.name, _CategoryHits()).add(hit)
             category_hits.append(hit)
             # The thing names the problem beside an intent's words ("路灯" + "还是没修好"), as a keyword does.
@@ -685,7 +662,7 @@ class Rules:
             for index, word in enumerate(words)
             if is_pictograph(word)
         }
-        clause_end = next((index for index, word in enumerate(words) if word in _CLAUSE_ENDS), len(words))
+        clause_end = next((index for index, word in enumerate(words) if word in CLAUSE_ENDS), len(words))
         first_clause = {index for index in content if index < clause_end}
         fillers = covered.get(_FILLER, set())
         found: set[Intent] = set()

@@ -48,6 +48,33 @@ def test_a_run_of_estates_or_the_words_opening_them_is_read_in_bounded_time(
     within_bound(understander.understand, repeated(token))
 
 
+KEYWORD_PAIRS = [
+    "电梯 不能用 ",
+    "路灯 没修好 ",
+    "还是没修好 还有 电梯也坏了 ",
+    "电梯不能用",
+    "上周 着火 ",
+    "怕 着火 ",
+    "投诉 物业 漏水 ",
+]
+"""A thing and what is wrong with it, a signal after a word of the past or of fear, an intent beside
+a category's word: each pair measured against every other cost 17 s for 2,000 characters once."""
+
+
+@pytest.mark.parametrize("token", KEYWORD_PAIRS, ids=lambda token: token.strip())
+def test_a_run_of_keywords_the_rules_pair_is_read_in_bounded_time(understander: Understander, token: str) -> None:
+    within_bound(understander.understand, repeated(token))
+
+
+@pytest.mark.parametrize("token", KEYWORD_PAIRS[:3], ids=lambda token: token.strip())
+def test_a_long_description_read_again_with_a_short_message_is_read_in_bounded_time(
+    understander: Understander, token: str
+) -> None:
+    """A danger told over messages ("电梯" / "里面困了人") reads what was told before with each new
+    message: a long description must not make every "被困" that follows dear."""
+    within_bound(lambda text: understander.signals_over_messages([text], "被困"), repeated(token))
+
+
 @pytest.mark.parametrize("token", ["  ", "a ", "我 ", "and "], ids=["spaces", "letters", "Chinese", "conjunctions"])
 def test_the_service_voice_is_looked_for_in_a_long_text_in_bounded_time(
     service_config: ServiceConfig, understander: Understander, token: str
