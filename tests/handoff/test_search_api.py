@@ -280,3 +280,15 @@ async def test_the_bots_own_example_place_is_not_searched_as_case_content(make_c
     assert [hit["conversation_id"] for hit in await search(client, "阳光花园")] == [conversation_id]
     assert [hit["conversation_id"] for hit in await search(client, "陽光花園")] == [conversation_id]
     assert {hit["conversation_id"] for hit in await search(client, "电梯又坏")} == {asked}
+
+
+async def test_a_control_character_pasted_into_the_search_is_read_as_a_space(make_client: AppFactory) -> None:
+    client = await make_client()
+    await add_user(client, "zhou.sup", Role.SUPERVISOR)
+    await sign_in(client, "zhou.sup")
+    conversation_id, _ = await customer_with_a_complaint(client)
+
+    assert await search(client, "\x00ab") == []
+    [hit] = await search(client, "垃圾\x00")
+    assert hit["conversation_id"] == conversation_id
+    assert (await client.get("/api/search", params={"q": "\x00\x00"})).status == 400
