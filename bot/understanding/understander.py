@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -87,6 +88,9 @@ class Understander:
         self._last: tuple[str, Normalised] | None = None
         # The flow asks many word lists of one message (``Turn.says_any``): its matchable form likewise.
         self._last_matchable: tuple[str, str] | None = None
+        # What a conversation told before is read again with each of its messages that may finish a
+        # danger told in pieces: read once ("被困" after a long description costs no second reading).
+        self._parts = functools.lru_cache(maxsize=PARTS_REMEMBERED)(self._read_parts)
         self._model_slots = ModelSlotFilter(self, service_voice, insults)
 
     @classmethod
@@ -293,9 +297,14 @@ class Understander:
         told: frozenset[Part] = frozenset().union(*(self._parts(piece) for piece in earlier))
         return self._rules.told_over(now, told)
 
-    def _parts(self, text: str) -> frozenset[Part]:
+    def _read_parts(self, text: str) -> frozenset[Part]:
         matchable = self._misspellings.correct(normalise(text, self._converter).text)
         return self._rules.apply(self._segmenter.segment(matchable), len(text.strip())).parts
+
+
+PARTS_REMEMBERED = 256
+"""Messages whose parts of a danger told over messages are kept: the recent messages of the
+conversations being served at once."""
 
 
 def _chinese(locale: str) -> str:

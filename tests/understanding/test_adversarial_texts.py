@@ -75,6 +75,18 @@ def test_a_long_description_read_again_with_a_short_message_is_read_in_bounded_t
     within_bound(lambda text: understander.signals_over_messages([text], "被困"), repeated(token))
 
 
+def test_a_long_description_is_read_once_however_many_short_messages_follow(understander: Understander) -> None:
+    """One socket sending "被困" every few seconds after a long description: the description's
+    reading is remembered, so twenty of them cost about one."""
+    description = repeated("电梯 不能用 ")
+
+    def twenty_short_messages(text: str) -> None:
+        for _ in range(20):
+            understander.signals_over_messages([text], "被困")
+
+    within_bound(twenty_short_messages, description)
+
+
 @pytest.mark.parametrize("token", ["  ", "a ", "我 ", "and "], ids=["spaces", "letters", "Chinese", "conjunctions"])
 def test_the_service_voice_is_looked_for_in_a_long_text_in_bounded_time(
     service_config: ServiceConfig, understander: Understander, token: str
