@@ -570,7 +570,9 @@ def _record(
             deliveries.add_dead_letter(
                 session, DELIVER_JOB, [message.id], outcome.error, job_try, now, message.id, conversation_id
             )
-    deliveries.record_outcomes(session, rows, sms_parts)
+    taken = deliveries.record_outcomes(session, rows, sms_parts)
+    if taken:  # sent all the same: kept as "<provider id>#<message id>"
+        log.warning("deliver.provider_id_held_by_another_message", conversation_id=conversation_id, message_ids=taken)
     if retry is None:
         return (deliveries.unfinished_ids(session, conversation_id, BATCH) if more else []), timeline
     # The attempt's outcome is known (not delivered): back to pending, its attempt counted.

@@ -36,6 +36,8 @@ class FakeWechatApi:
         self.media_requests: list[str] = []
         self.uploads: dict[str, bytes] = {}  # issue 15: MediaId -> what the bot uploaded
         self.typing_commands: list[dict[str, Any]] = []  # issue 15 (typing)
+        self.same_msgid: int | None = None
+        """The ``msgid`` every template send is answered with; None: a new one each, as WeChat's."""
 
     async def token(self, request: web.Request) -> web.Response:
         self.token_fetches += 1
@@ -45,7 +47,8 @@ class FakeWechatApi:
         if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
         self.templates.append(await request.json())
-        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": 200228332})
+        msgid = 200228331 + len(self.templates) if self.same_msgid is None else self.same_msgid
+        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": msgid})
 
     async def send(self, request: web.Request) -> web.Response:
         if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
