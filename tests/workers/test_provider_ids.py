@@ -12,12 +12,14 @@ from sqlalchemy import select
 
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
 from bot.keys import resources
-from bot.settings import WechatAccountSettings
+from bot.settings import TelegramBotSettings, WechatAccountSettings
 from bot.storage.models import DeadLetter
 from tests.channels.wechat_helpers import APPID, OPENID, SECRET, FakeWechatApi, start_fake_wechat
 from tests.channels.wechat_helpers import TOKEN as WECHAT_TOKEN
 from tests.conftest import AppFactory, FixedClock
 from tests.workers.providers import (
+    TOKEN,
+    ScriptedBotApi,
     enqueue,
     message,
     run_burst_worker,
@@ -49,6 +51,16 @@ async def wechat(make_client: AppFactory, service_config: ServiceConfig) -> Asyn
         retry_backoff=0.01,
         wechat=WechatAccountSettings(WECHAT_TOKEN, APPID, SECRET, api_base=str(server.make_url("")).rstrip("/")),
     )
+    yield client, api
+    await server.close()
+
+
+@pytest.fixture
+async def telegram(make_client: AppFactory) -> AsyncIterator[tuple[Any, ScriptedBotApi]]:
+    api = ScriptedBotApi()
+    server = await api.start()
+    base = str(server.make_url("")).rstrip("/")
+    client = await make_client(telegram=TelegramBotSettings(TOKEN, "secret", base), in_process_worker=False)
     yield client, api
     await server.close()
 
@@ -112,4 +124,23 @@ async def test_a_wechat_job_run_again_after_its_outcome_was_recorded_sends_nothi
     assert len(api.templates) == 1
     stored = await message(client, follow_up)
     assert (stored.delivery_status, stored.attempts, stored.possibly_duplicated) == ("sent", 1, False)
+    assert await dead_letters(client) == []
+
+
+async def test_telegram_numbers_each_customers_chat_on_its_own_and_every_reply_is_settled(
+    telegram: tuple[Any, ScriptedBotApi],
+) -> None:
+    """Telegram's message ids count per chat: two customers' first replies are both message 1001."""
+    client, api = telegram
+    _, (first,) = await seed_conversation(client, "telegram", "777001", ["您好,已为您登记。"])
+    _, (second,) = await seed_conversation(client, "telegram", "777002", ["您好,已为您登记。"])
+    await enqueue(client, [first, second])
+    await run_burst_worker(client)
+
+    assert api.texts("777001") == api.texts("777002") == ["您好,已为您登记。"]
+    stored = [await message(client, message_id) for message_id in (first, second)]
+    assert [(m.delivery_status, m.provider_message_id) for m in stored] == [
+        ("sent", "777001:1001"),
+        ("sent", "777002:1001"),
+    ]
     assert await dead_letters(client) == []
