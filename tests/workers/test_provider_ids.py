@@ -1,22 +1,32 @@
-"""The provider's id a delivery records: a message the provider accepted is settled as sent once,
-whatever id the provider answered with, and never lands in the dead letters or goes out again."""
+"""A message the provider accepted is settled as sent once: whatever id the provider answered with,
+and however the recording of its outcome failed, it never lands in the dead letters, and it is
+not sent again where what was stored can tell it went."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from aiohttp.test_utils import TestServer
+from arq import Retry
+from sqlalchemy import select, text
 
+from bot.channels.sms.stub import StubConfig, create_stub_app, stub_key
 from bot.config import ChannelsConfig, ServiceConfig, WechatWindow
+from bot.embedded_redis import free_port
 from bot.keys import resources
-from bot.settings import TelegramBotSettings, WechatAccountSettings
+from bot.settings import SmsGatewaySettings, TelegramBotSettings, WechatAccountSettings
+from bot.storage.db import create_engine
 from bot.storage.models import DeadLetter
+from tests.channels.conftest import ACCOUNT, NUMBER, PHONE
+from tests.channels.conftest import TOKEN as SMS_TOKEN
 from tests.channels.wechat_helpers import APPID, OPENID, SECRET, FakeWechatApi, start_fake_wechat
 from tests.channels.wechat_helpers import TOKEN as WECHAT_TOKEN
-from tests.conftest import AppFactory, FixedClock
+from tests.conftest import AppFactory, FixedClock, database_kind
 from tests.workers.providers import (
     TOKEN,
     ScriptedBotApi,
@@ -143,4 +153,110 @@ async def test_telegram_numbers_each_customers_chat_on_its_own_and_every_reply_i
         ("sent", "777001:1001"),
         ("sent", "777002:1001"),
     ]
+    assert await dead_letters(client) == []
+
+
+@dataclass
+class Provider:
+    """An app whose workers send through one provider's fake, a conversation's recipient there
+    (and when the customer last wrote), and what the fake took."""
+
+    client: Any
+    channel: str
+    recipient: str
+    customer_wrote_at: dt.datetime | None
+    taken: Callable[[], list[str]]
+
+
+@pytest.fixture(params=["wechat template", "telegram", "sms"])
+async def provider(
+    request: pytest.FixtureRequest, make_client: AppFactory, service_config: ServiceConfig, clock: FixedClock
+) -> AsyncIterator[Provider]:
+    if request.param == "wechat template":
+        api = FakeWechatApi()
+        server = await start_fake_wechat(api)
+        config = service_config.model_copy(
+            update={"channels": ChannelsConfig(wechat=WechatWindow(template_id="TEMPLATE-1", template_field="content"))}
+        )
+        base = str(server.make_url("")).rstrip("/")
+        client = await make_client(
+            config=config,
+            in_process_worker=False,
+            wechat=WechatAccountSettings(WECHAT_TOKEN, APPID, SECRET, api_base=base),
+        )
+        two_days_ago = clock() - dt.timedelta(hours=49)
+        yield Provider(
+            client, "wechat", OPENID, two_days_ago, lambda: [t["data"]["content"]["value"] for t in api.templates]
+        )
+    elif request.param == "telegram":
+        bot_api = ScriptedBotApi()
+        server = await bot_api.start()
+        base = str(server.make_url("")).rstrip("/")
+        client = await make_client(telegram=TelegramBotSettings(TOKEN, "secret", base), in_process_worker=False)
+        yield Provider(client, "telegram", "777001", None, bot_api.texts)
+    else:
+        server = TestServer(
+            create_stub_app(StubConfig(ACCOUNT, SMS_TOKEN, NUMBER, f"http://127.0.0.1:{free_port()}/x"))
+        )
+        await server.start_server()
+        gateway = server.app[stub_key]
+        base = str(server.make_url("")).rstrip("/")
+        client = await make_client(in_process_worker=False, sms=SmsGatewaySettings(ACCOUNT, SMS_TOKEN, NUMBER, base))
+        yield Provider(client, "sms", PHONE, None, lambda: [m.body for m in gateway.outbound if m.to == PHONE])
+    await server.close()
+
+
+@asynccontextmanager
+async def outcomes_failing(database_url: str) -> AsyncIterator[None]:
+    """Every transaction that records a message as sent fails (the database went away just then)."""
+    if database_kind(database_url) == "sqlite":
+        install = [
+            "CREATE TRIGGER outcome_lost BEFORE UPDATE OF delivery_status ON messages"
+            " WHEN NEW.delivery_status = 'sent' BEGIN SELECT RAISE(ABORT, 'the database went away'); END"
+        ]
+        remove = ["DROP TRIGGER outcome_lost"]
+    else:
+        install = [
+            "CREATE FUNCTION outcome_lost() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN RAISE EXCEPTION 'the database went away'; END $$",
+            "CREATE TRIGGER outcome_lost BEFORE UPDATE OF delivery_status ON messages FOR EACH ROW"
+            " WHEN (NEW.delivery_status = 'sent') EXECUTE FUNCTION outcome_lost()",
+        ]
+        remove = ["DROP TRIGGER outcome_lost ON messages", "DROP FUNCTION outcome_lost()"]
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            for statement in install:
+                await connection.execute(text(statement))
+        yield
+    finally:
+        async with engine.begin() as connection:
+            for statement in remove:
+                await connection.execute(text(statement))
+        await engine.dispose()
+
+
+async def test_a_message_accepted_before_its_outcome_was_lost_is_recorded_by_the_retry_not_sent_again(
+    provider: Provider, database_url: str
+) -> None:
+    """The provider accepted the message, then the transaction recording it failed: the job is
+    retried (no dead letter), and the retry records it as sent from the acceptance noted in
+    Redis, without calling the provider again or flagging a duplicate."""
+    client, text_ = provider.client, "维修师傅明天上午到"
+    _, (message_id,) = await seed_conversation(
+        client, provider.channel, provider.recipient, [text_], customer_wrote_at=provider.customer_wrote_at
+    )
+    ctx = worker_ctx(client)
+    async with outcomes_failing(database_url):
+        with pytest.raises(Retry):
+            await deliver_message(ctx, message_id)
+    assert provider.taken() == [text_]
+    assert (await message(client, message_id)).delivery_status == "sending"
+
+    assert (await deliver_message({**ctx, "job_try": 2}, message_id)).startswith("sent")
+
+    assert provider.taken() == [text_]  # once
+    stored = await message(client, message_id)
+    assert (stored.delivery_status, stored.attempts, stored.possibly_duplicated) == ("sent", 1, False)
+    assert stored.provider_message_id
     assert await dead_letters(client) == []
