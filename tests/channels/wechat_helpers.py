@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import os
@@ -38,6 +39,9 @@ class FakeWechatApi:
         self.typing_commands: list[dict[str, Any]] = []  # issue 15 (typing)
         self.same_msgid: int | None = None
         """The ``msgid`` every template send is answered with; None: a new one each, as WeChat's."""
+        self.answer_templates = asyncio.Event()
+        """Cleared: WeChat takes template sends but holds its answers until it is set again."""
+        self.answer_templates.set()
 
     async def token(self, request: web.Request) -> web.Response:
         self.token_fetches += 1
@@ -47,6 +51,7 @@ class FakeWechatApi:
         if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
         self.templates.append(await request.json())
+        await self.answer_templates.wait()
         msgid = 200228331 + len(self.templates) if self.same_msgid is None else self.same_msgid
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": msgid})
 

@@ -27,6 +27,7 @@ from tests.channels.conftest import TOKEN as SMS_TOKEN
 from tests.channels.wechat_helpers import APPID, OPENID, SECRET, FakeWechatApi, start_fake_wechat
 from tests.channels.wechat_helpers import TOKEN as WECHAT_TOKEN
 from tests.conftest import AppFactory, FixedClock, database_kind
+from tests.helpers import timeline_kinds
 from tests.workers.providers import (
     TOKEN,
     ScriptedBotApi,
@@ -36,7 +37,7 @@ from tests.workers.providers import (
     seed_conversation,
     worker_ctx,
 )
-from workers.delivery import deliver_message
+from workers.delivery import deliver_message, reconcile_deliveries
 
 LATE = ["您好,您反映的电梯问题已安排维修。", "您好！请问您还在吗？请您回复上面的问题，我们继续为您处理。"]
 """A follow-up and the inactivity reminder, both due two days after the customer last wrote."""
@@ -135,6 +136,50 @@ async def test_a_wechat_job_run_again_after_its_outcome_was_recorded_sends_nothi
     stored = await message(client, follow_up)
     assert (stored.delivery_status, stored.attempts, stored.possibly_duplicated) == ("sent", 1, False)
     assert await dead_letters(client) == []
+
+
+async def test_a_template_whose_job_timed_out_waiting_for_wechat_is_sent_again_flagged_and_settled_once(
+    make_client: AppFactory, service_config: ServiceConfig, clock: FixedClock
+) -> None:
+    """WeChat took the template but answered after the job's timeout: nothing could note it, and
+    WeChat cannot dedupe. The reconcile cron's late job sends it again, flags the possible
+    duplicate for the agent and records it once; no dead letter."""
+    api = FakeWechatApi()
+    server = await start_fake_wechat(api)
+    config = service_config.model_copy(
+        update={"channels": ChannelsConfig(wechat=WechatWindow(template_id="TEMPLATE-1", template_field="content"))}
+    )
+    base = str(server.make_url("")).rstrip("/")
+    client = await make_client(
+        config=config,
+        in_process_worker=False,
+        job_timeout=2.0,
+        wechat=WechatAccountSettings(WECHAT_TOKEN, APPID, SECRET, api_base=base),
+    )
+    try:
+        two_days_ago = clock() - dt.timedelta(hours=49)
+        conversation_id, (follow_up,) = await seed_conversation(
+            client, "wechat", OPENID, LATE[:1], customer_wrote_at=two_days_ago
+        )
+        api.answer_templates.clear()
+        await enqueue(client, [follow_up])
+        await run_burst_worker(client)  # the job times out while WeChat has not answered
+        assert len(api.templates) == 1
+        assert (await message(client, follow_up)).delivery_status == "sending"
+
+        api.answer_templates.set()  # too late: the job has ended
+        clock.advance(seconds=3)
+        assert await reconcile_deliveries(worker_ctx(client)) == 1
+        await run_burst_worker(client)
+
+        assert [template["data"]["content"]["value"] for template in api.templates] == LATE[:1] * 2
+        stored = await message(client, follow_up)
+        assert (stored.delivery_status, stored.attempts, stored.possibly_duplicated) == ("sent", 2, True)
+        assert stored.provider_message_id == "template:200228333"
+        assert "possibly_duplicated" in await timeline_kinds(client, conversation_id)
+        assert await dead_letters(client) == []
+    finally:
+        await server.close()
 
 
 async def test_telegram_numbers_each_customers_chat_on_its_own_and_every_reply_is_settled(
