@@ -4,10 +4,12 @@ Before a provider is called, the message is committed as ``sending`` with its at
 (a conversation's pending messages are marked together, sent in order, and their outcomes
 recorded together: two transactions for the batch, shared by every conversation of the job).
 A run that finds ``sending`` knows an earlier attempt never recorded its outcome (its worker
-died, or the job timed out): through a provider that dedupes by the outbound id (the SMS
-gateway) it simply resends with the same key; through one that cannot, it resends too and
-flags the message ``possibly_duplicated`` with a timeline row — a customer may rarely read a
-message twice, never miss one.
+died, the job timed out, or the outcome's transaction failed). When the provider had accepted
+the message, the attempt noted it in Redis (``workers/delivery_lock.py``) before recording it:
+the run records it as sent from that note, without sending it again. Without a note, through
+a provider that dedupes by the outbound id (the SMS gateway) it simply resends with the same
+key; through one that cannot, it resends too and flags the message ``possibly_duplicated``
+with a timeline row — a customer may rarely read a message twice, never miss one.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from typing import Any, TypeVar
 import structlog
 from arq import Retry
 from arq.jobs import Job, JobStatus
+from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
+from bot import json_text
 from bot.channels.base import ChannelAdapter, DeliveryError, SendsInParts, render_text
 from bot.channels.wechat.adapter import WechatAdapter
 from bot.config import PhraseId
@@ -43,7 +47,7 @@ from bot.storage.conversations import add_timeline_event
 from bot.storage.deliveries import Attempt
 from bot.storage.media import photos_to_send
 from bot.storage.windows import window_usage
-from workers.delivery_lock import DeliveryLocks, Taken
+from workers.delivery_lock import DeliveryLocks, Taken, note_accepted
 from workers.routes import Route, choose_route
 
 log = structlog.get_logger(__name__)
@@ -90,6 +94,8 @@ class _Conversation:
     sent: set[int] = field(default_factory=set)
     """Recorded as sent during the current holding of the lock."""
     taken: Taken = Taken.TAKEN
+    accepted: dict[int, str] = field(default_factory=dict)
+    """Notes of its messages a provider accepted whose outcome no run recorded (as the lock was taken)."""
     retry: DeliveryError | None = None
     error: Exception | None = None
     """What failed in this conversation's own transaction (the others' went on without it)."""
@@ -154,10 +160,11 @@ async def _deliver(ctx: Ctx, conversations: list[_Conversation]) -> list[_Conver
     while asking:
         answers = await locks.take([(c.id, c.message_id, c.unless_sent) for c in asking])
         held = []
-        for conversation, taken in zip(asking, answers, strict=True):
+        for conversation, (taken, accepted) in zip(asking, answers, strict=True):
             conversation.taken = taken
             if taken is Taken.TAKEN:
                 conversation.unless_sent, conversation.sent = False, set()
+                conversation.accepted = accepted
                 held.append(conversation)
         try:
             running = held
@@ -190,10 +197,33 @@ class _Planned:
     photos: list[tuple[str, str]]
     possibly_duplicated: bool
     """As marked: resent after an attempt whose outcome is unknown, through a provider that cannot dedupe."""
+    accepted: Accepted | None = None
+    """How an earlier attempt the provider accepted went: recorded as sent, not sent again."""
 
     @property
     def interrupted(self) -> bool:
         return self.attempt.delivery_status == "sending"
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """What a provider answered for a message it accepted, noted before the outcome is recorded."""
+
+    route: Route
+    provider_id: str
+    parts: list[str]
+
+    def note(self) -> str:
+        return json_text.dumps({"route": self.route.value, "id": self.provider_id, "parts": self.parts})
+
+    @classmethod
+    def read(cls, note: str) -> Accepted | None:
+        """The note as written by :meth:`note`; None for one this code cannot read (sent again)."""
+        try:
+            fields = json_text.loads(note)
+            return cls(Route(fields["route"]), str(fields["id"]), [str(part) for part in fields["parts"]])
+        except (ValueError, TypeError, KeyError):
+            return None
 
 
 @dataclass(slots=True)
@@ -240,7 +270,9 @@ async def _deliver_batches(ctx: Ctx, conversations: list[_Conversation]) -> None
     A channel with no adapter marks the message failed with the reason, never silently drops it."""
     res = resources(ctx)
     now, job_try = res.clock(), int(ctx.get("job_try", 1))
-    marked = await _each(ctx, conversations, lambda session, c: _mark(ctx, session, c.id, c.pending, now, job_try))
+    marked = await _each(
+        ctx, conversations, lambda session, c: _mark(ctx, session, c.id, c.pending, now, job_try, c.accepted)
+    )
     to_send: list[tuple[_Conversation, list[_Planned]]] = []
     more: dict[int, bool] = {}
     opted_out: list[int] = []
@@ -303,9 +335,16 @@ async def _record_batches(
         unsent = planned[len(done) :]
         return _record(ctx, session, conversation.id, done, unsent, retry, more[conversation.id], now, job_try)
 
+    await _note_accepted(ctx, [(conversation, done) for conversation, _, done, _ in sent])
     for conversation, *_ in sent:
         conversation.pending = []  # unless its outcomes' transaction reads more
     recorded = await _each(ctx, [conversation for conversation, *_ in sent], record)
+    for conversation, *_ in sent:
+        if conversation.error is not None:
+            # Its sends are done but not recorded: the job is retried, and the retry records the
+            # ones the provider accepted from their notes (never dead-lettered at once, nor resent).
+            error, conversation.error = conversation.error, None
+            conversation.retry = DeliveryError(f"recording the outcomes failed: {error!r}", permanent=False)
     events = []
     for conversation, (following, timeline) in recorded:
         planned, done, retry = results[conversation.id]
@@ -330,10 +369,16 @@ async def _record_batches(
 
 async def _send_batch(ctx: Ctx, planned: list[_Planned], job_try: int) -> tuple[list[_Outcome], DeliveryError | None]:
     """Send a conversation's marked messages in order; stops at a transient failure (unless the
-    tries are spent), which it returns. A channel with no adapter was failed when marked."""
+    tries are spent), which it returns. A channel with no adapter was failed when marked. One an
+    earlier attempt's note says the provider accepted (planned first) is not sent again."""
     done: list[_Outcome] = []
     for plan in planned:
         message = plan.attempt
+        if plan.accepted is not None:
+            log.warning("deliver.accepted_before", message_id=message.id, attempts=message.attempts)
+            accepted = plan.accepted
+            done.append(_Outcome(plan, "sent", accepted.provider_id, accepted.route, parts=accepted.parts))
+            continue
         if plan.interrupted:
             log.warning("deliver.interrupted_attempt", message_id=message.id, attempts=message.attempts + 1)
         try:
@@ -352,6 +397,27 @@ async def _send_batch(ctx: Ctx, planned: list[_Planned], job_try: int) -> tuple[
         else:
             done.append(_Outcome(plan, "sent", provider_id, route, parts=parts))
     return done, None
+
+
+async def _note_accepted(ctx: Ctx, sent: list[tuple[_Conversation, list[_Outcome]]]) -> None:
+    """Note the messages the providers accepted in this send (see :func:`note_accepted`) before
+    their outcomes are recorded; Redis failing costs only the notes (a run that finds an outcome
+    unrecorded then sends the message again, as without one)."""
+    notes = {
+        conversation.id: {
+            outcome.planned.attempt.id: Accepted(outcome.route, outcome.provider_id, outcome.parts).note()
+            for outcome in done
+            if outcome.status == "sent" and outcome.provider_id is not None and outcome.planned.accepted is None
+        }
+        for conversation, done in sent
+    }
+    notes = {conversation_id: accepted for conversation_id, accepted in notes.items() if accepted}
+    if not notes:
+        return
+    try:
+        await note_accepted(resources(ctx).redis, notes)
+    except (RedisError, OSError):
+        log.warning("deliver.acceptance_not_noted", conversations=sorted(notes), exc_info=True)
 
 
 def _account(ctx: Ctx, conversation: _Conversation, done: list[_Outcome]) -> None:
@@ -373,14 +439,22 @@ def _account(ctx: Ctx, conversation: _Conversation, done: list[_Outcome]) -> Non
 
 
 def _mark(
-    ctx: Ctx, session: Session, conversation_id: int, pending: list[int] | None, now: dt.datetime, job_try: int
+    ctx: Ctx,
+    session: Session,
+    conversation_id: int,
+    pending: list[int] | None,
+    now: dt.datetime,
+    job_try: int,
+    accepted: dict[int, str],
 ) -> tuple[list[_Planned], list[Attempt], list[Attempt]]:
     """The attempt markers of the unfinished ones of ``pending`` (None: the conversation's first
     ``BATCH`` unfinished), in one transaction: the planned sends, the messages failed for want
     of an adapter, and those not sent because the recipient opted out (回复TD退订; ``dropped``,
-    with a timeline row: never a failure, never retried)."""
+    with a timeline row: never a failure, never retried). A message ``accepted`` notes as
+    accepted by its provider is planned first, to be recorded as sent without an attempt."""
     res = resources(ctx)
     adapters, planned, unroutable, held = res.adapters, list[_Planned](), list[Attempt](), list[Attempt]()
+    settled: list[_Planned] = []
     usage: tuple[dt.datetime | None, int] | None = None
     if pending is None:
         attempts = deliveries.lock_next_attempts(session, conversation_id, BATCH)
@@ -388,6 +462,11 @@ def _mark(
         attempts = deliveries.lock_for_attempts(session, pending)
     for attempt in attempts:
         message = attempt
+        note = Accepted.read(accepted[attempt.id]) if attempt.id in accepted else None
+        settling = adapters.get(message.channel)
+        if note is not None and settling is not None:
+            settled.append(_Planned(attempt, settling, note.route, [], attempt.possibly_duplicated, note))
+            continue
         if attempt.held_back_by_opt_out(OPT_OUT_CONFIRMATION):
             _hold_back(session, attempt, "the customer opted out of messages on this channel", now)
             held.append(attempt)
@@ -426,7 +505,7 @@ def _mark(
         now,
         [plan.attempt.id for plan in planned if plan.possibly_duplicated and not plan.attempt.possibly_duplicated],
     )
-    return planned, unroutable, held
+    return settled + planned, unroutable, held
 
 
 def _hold_back(session: Session, attempt: Attempt, why: str, now: dt.datetime) -> None:
@@ -570,7 +649,9 @@ def _record(
             deliveries.add_dead_letter(
                 session, DELIVER_JOB, [message.id], outcome.error, job_try, now, message.id, conversation_id
             )
-    deliveries.record_outcomes(session, rows, sms_parts)
+    taken = deliveries.record_outcomes(session, rows, sms_parts)
+    if taken:  # sent all the same: kept as "<provider id>#<message id>"
+        log.warning("deliver.provider_id_held_by_another_message", conversation_id=conversation_id, message_ids=taken)
     if retry is None:
         return (deliveries.unfinished_ids(session, conversation_id, BATCH) if more else []), timeline
     # The attempt's outcome is known (not delivered): back to pending, its attempt counted.

@@ -8,52 +8,62 @@ records the messages the holding sent (the ``sent`` set, kept as long as a job m
 whose message another job's batch sent learns it when it asks for the lock, and ends without
 reading the database (``sent`` is final: nothing sets a sent message back to send).
 
+The messages providers accepted are noted in their conversations' ``accepted`` hashes just before
+their outcomes are recorded (one round trip for the outcomes' transaction); the release forgets
+the notes of the messages it records as sent, and a taking reads the notes left (by a run that
+died, timed out or failed after that): those messages are recorded as sent, not sent again.
+
 A job holds the locks of all its conversations (the gateway's job carries a commit's
-conversations): one round trip takes them, one releases them, none per message.
+conversations): one round trip takes them, one releases them.
 """
 
 from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from redis.asyncio import Redis
 
 from bot.core import redis_keys
 
-# KEYS: lock, more set, sent set per conversation. ARGV: token, ms, then per conversation its
-# message id and "1" to look in the sent set first. Per conversation: 2 when the message was
-# sent; 1 when taken; 0 when the message is left to the holder.
+# KEYS: lock, more set, sent set, accepted hash per conversation. ARGV: token, ms, then per
+# conversation its message id and "1" to look in the sent set first. Per conversation: {2} when
+# the message was sent; {1, the accepted hash's fields and values} when taken; {0} when the
+# message is left to the holder.
 _TAKE = """
 local answers = {}
-for i = 1, #KEYS / 3 do
-  local lock, more, sent = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+for i = 1, #KEYS / 4 do
+  local lock, more, sent, accepted = KEYS[4 * i - 3], KEYS[4 * i - 2], KEYS[4 * i - 1], KEYS[4 * i]
   local message, look = ARGV[2 * i + 1], ARGV[2 * i + 2]
   if look == '1' and redis.call('sismember', sent, message) == 1 then
-    answers[i] = 2
+    answers[i] = {2}
   elseif redis.call('set', lock, ARGV[1], 'NX', 'PX', ARGV[2]) then
-    answers[i] = 1
+    answers[i] = {1, redis.call('hgetall', accepted)}
   else
     redis.call('sadd', more, message)
     redis.call('pexpire', more, ARGV[2])
-    answers[i] = 0
+    answers[i] = {0}
   end
 end
 return answers
 """
 
 # KEYS as above. ARGV: token, ms, then per conversation the count of the messages it sent and
-# their ids. Records them as sent, then releases each lock still holding our token; returns per
-# conversation the messages other jobs left to us meanwhile (and forgets them).
+# their ids. Records them as sent (and forgets their acceptance notes), then releases each lock
+# still holding our token; returns per conversation the messages other jobs left to us
+# meanwhile (and forgets them).
 _RELEASE = """
 local lefts = {}
 local at = 3
-for i = 1, #KEYS / 3 do
-  local lock, more, sent = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+for i = 1, #KEYS / 4 do
+  local lock, more, sent, accepted = KEYS[4 * i - 3], KEYS[4 * i - 2], KEYS[4 * i - 1], KEYS[4 * i]
   local count = tonumber(ARGV[at])
   if count > 0 then
-    for j = at + 1, at + count do redis.call('sadd', sent, ARGV[j]) end
+    for j = at + 1, at + count do
+      redis.call('sadd', sent, ARGV[j])
+      redis.call('hdel', accepted, ARGV[j])
+    end
     redis.call('pexpire', sent, ARGV[2])
   end
   at = at + count + 1
@@ -67,6 +77,10 @@ for i = 1, #KEYS / 3 do
 end
 return lefts
 """
+
+ACCEPTED_KEPT_MS = 24 * 3600 * 1000
+"""How long acceptance notes outlive the last one written: far beyond any re-run of the job
+(arq's after a crash, the reconcile cron's after a job timeout, a retry's backoff)."""
 
 
 class Taken(enum.Enum):
@@ -86,20 +100,23 @@ class DeliveryLocks:
         self._ttl_ms = ttl_ms
         self._token = secrets.token_hex(8)
 
-    async def take(self, asks: Sequence[tuple[int, int, bool]]) -> list[Taken]:
+    async def take(self, asks: Sequence[tuple[int, int, bool]]) -> list[tuple[Taken, dict[int, str]]]:
         """For each (conversation, message id, unless sent): take the conversation's lock, or leave
-        the message to the job holding it; when asked, neither if the message was sent lately."""
+        the message to the job holding it; when asked, neither if the message was sent lately.
+        With each lock taken, the notes of messages a provider accepted whose outcome no run
+        recorded (message id -> note, as :func:`note_accepted` wrote it)."""
         keys: list[str] = []
         arguments: list[str | int] = [self._token, self._ttl_ms]
         for conversation_id, message_id, unless_sent in asks:
             keys.extend(_keys(conversation_id))
             arguments.extend((message_id, "1" if unless_sent else "0"))
         answers = await self._take(keys, arguments)
-        return [Taken(int(answer)) for answer in answers]
+        return [(Taken(int(answer[0])), _notes(answer[1] if len(answer) > 1 else [])) for answer in answers]
 
     async def release(self, held: Sequence[tuple[int, Collection[int]]]) -> list[set[int]]:
-        """For each (conversation, messages committed as sent): record them and release the lock if
-        still ours; per conversation, the messages other jobs left to us while we held it."""
+        """For each (conversation, messages committed as sent): record them (and forget their
+        acceptance notes) and release the lock if still ours; per conversation, the messages
+        other jobs left to us while we held it."""
         keys: list[str] = []
         arguments: list[str | int] = [self._token, self._ttl_ms]
         for conversation_id, sent in held:
@@ -109,9 +126,28 @@ class DeliveryLocks:
         return [{int(message_id) for message_id in left} for left in lefts]
 
 
-def _keys(conversation_id: int) -> tuple[str, str, str]:
+async def note_accepted(redis: Redis, notes: Mapping[int, Mapping[int, str]]) -> None:
+    """Providers accepted these messages (conversation -> message id -> note): a run that finds
+    their outcome unrecorded records them from the notes instead of sending them again
+    (:meth:`DeliveryLocks.take` reads them). One round trip for all."""
+    async with redis.pipeline(transaction=False) as pipe:
+        for conversation_id, accepted in notes.items():
+            key = redis_keys.delivery_accepted(conversation_id)
+            pipe.hset(key, mapping={str(message_id): note for message_id, note in accepted.items()})
+            pipe.pexpire(key, ACCEPTED_KEPT_MS)
+        await pipe.execute()
+
+
+def _notes(flat: Sequence[bytes | str]) -> dict[int, str]:
+    """HGETALL's answer (field, value, field, value, …) as message id -> note."""
+    text = [item.decode() if isinstance(item, bytes) else item for item in flat]
+    return {int(field): value for field, value in zip(text[::2], text[1::2], strict=True)}
+
+
+def _keys(conversation_id: int) -> tuple[str, str, str, str]:
     return (
         redis_keys.delivery_lock(conversation_id),
         redis_keys.delivery_more(conversation_id),
         redis_keys.delivery_sent(conversation_id),
+        redis_keys.delivery_accepted(conversation_id),
     )

@@ -41,6 +41,12 @@ def delivery_sent(conversation_id: int) -> str:
     return f"{PREFIX}:conv:{conversation_id}:delivering:sent"
 
 
+def delivery_accepted(conversation_id: int) -> str:
+    """Hash of the conversation's messages a provider accepted whose outcome is not recorded yet
+    (message id -> how it went): a later run records them as sent instead of sending them again."""
+    return f"{PREFIX}:conv:{conversation_id}:delivering:accepted"
+
+
 def delivery_job(conversation_id: int) -> str:
     """The id of the shared delivery job (a commit's conversations) that carries the
     conversation's latest committed messages: reconcile leaves them to it while it is live."""

@@ -26,7 +26,16 @@ from sqlalchemy.orm import Session
 from bot.core.messages import ChannelName
 from bot.log_redaction import without_credentials
 from bot.storage.db import rows_matched
-from bot.storage.models import ChannelIdentity, Conversation, Customer, DeadLetter, Message, SmsPart, table_of
+from bot.storage.models import (
+    ChannelIdentity,
+    Conversation,
+    Customer,
+    DeadLetter,
+    Message,
+    SmsPart,
+    string_length,
+    table_of,
+)
 from bot.storage.store import dialect_insert
 
 _parts = table_of(SmsPart)
@@ -412,15 +421,17 @@ def back_to_pending(session: Session, message_id: int, error: str) -> None:
 
 def record_outcomes(
     session: Session, outcomes: Sequence[dict[str, Any]], sms_parts: Mapping[int, Sequence[str]] | None = None
-) -> None:
+) -> list[int]:
     """Write attempts' outcomes: each an ``id`` with its ``delivery_status`` and what goes with it
     (one statement for all those that set the same columns), and ``sms_parts``, every part's
     provider id of the SMS messages sent (by message id). A gateway's report that came for a part
-    before this is applied now.
+    before this is applied now. Returns the messages whose provider id another message held
+    (kept as ``<provider id>#<message id>``: see :func:`_own_provider_ids`).
 
     The parts' rows are written before the messages, in the order a report writes them (its
     part's row, then its message's): one may wait for the other, never both for each other."""
     early = _record_sms_parts(session, sms_parts) if sms_parts else []
+    outcomes, taken = _own_provider_ids(session, outcomes)
     alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for outcome in outcomes:
         columns = tuple(sorted(key for key in outcome if key != "id"))
@@ -429,6 +440,68 @@ def record_outcomes(
         session.connection().execute(_outcomes_update(columns), rows)
     if early:
         _apply_sms_reports(session, early)
+    return taken
+
+
+PROVIDER_ID_TAKEN = "#"
+"""Between a provider's id and the message's own id, when another message already holds that id."""
+_PROVIDER_ID_CHARS = string_length(Message, "provider_message_id")
+_holder = _messages.alias("holder")
+_PROVIDER_IDS_HELD = (
+    select(_messages.c.id, _messages.c.channel, _holder.c.provider_message_id)
+    .join(
+        _holder,
+        (_holder.c.channel == _messages.c.channel)
+        & (_holder.c.direction == "out")
+        & _holder.c.provider_message_id.in_(bindparam("provider_ids", expanding=True))
+        & (_holder.c.id != _messages.c.id),
+        isouter=True,
+    )
+    .where(_messages.c.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def _own_provider_ids(
+    session: Session, outcomes: Sequence[dict[str, Any]]
+) -> tuple[Sequence[dict[str, Any]], list[int]]:
+    """The outcomes, with each provider id that another outbound message of the channel already
+    holds (or an earlier one of these outcomes) written as ``<provider id>#<message id>``; and the
+    ids of those messages.
+
+    A provider's id is unique only as far as the provider makes it (a WeChat answer without its
+    ``msgid``; ids some gateway reuses): the message was accepted all the same. The uniqueness of
+    (channel, direction, provider id) is there to store what providers push in once; it must not
+    fail the transaction that records a send (its job would be dead-lettered, and the message,
+    left ``sending``, sent again by the reconcile cron)."""
+    wanted = {row["id"]: row["provider_message_id"] for row in outcomes if row.get("provider_message_id")}
+    if not wanted:
+        return outcomes, []
+    parameters = {"ids": sorted(wanted), "provider_ids": sorted(set(wanted.values()))}
+    held: set[int] = set()
+    channels: dict[int, str] = {}
+    for message_id, channel, holders_id in session.execute(_PROVIDER_IDS_HELD, parameters):
+        channels[message_id] = channel
+        if holders_id is not None and holders_id == wanted[message_id]:
+            held.add(message_id)
+    earlier: set[tuple[str, str]] = set()
+    for message_id in sorted(wanted):
+        key = (channels.get(message_id, ""), wanted[message_id])
+        if key in earlier:
+            held.add(message_id)
+        earlier.add(key)
+    if not held:
+        return outcomes, []
+    own = [
+        {**row, "provider_message_id": _qualified(row["provider_message_id"], row["id"])} if row["id"] in held else row
+        for row in outcomes
+    ]
+    return own, sorted(held)
+
+
+def _qualified(provider_id: str, message_id: int) -> str:
+    """``<provider id>#<message id>``, the provider's id cut to fit the column."""
+    suffix = f"{PROVIDER_ID_TAKEN}{message_id}"
+    return provider_id[: _PROVIDER_ID_CHARS - len(suffix)] + suffix
 
 
 @functools.lru_cache(maxsize=32)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import os
@@ -36,6 +37,11 @@ class FakeWechatApi:
         self.media_requests: list[str] = []
         self.uploads: dict[str, bytes] = {}  # issue 15: MediaId -> what the bot uploaded
         self.typing_commands: list[dict[str, Any]] = []  # issue 15 (typing)
+        self.same_msgid: int | None = None
+        """The ``msgid`` every template send is answered with; None: a new one each, as WeChat's."""
+        self.answer_templates = asyncio.Event()
+        """Cleared: WeChat takes template sends but holds its answers until it is set again."""
+        self.answer_templates.set()
 
     async def token(self, request: web.Request) -> web.Response:
         self.token_fetches += 1
@@ -45,7 +51,9 @@ class FakeWechatApi:
         if request.query.get("access_token") != f"TOKEN{self.token_fetches}":
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
         self.templates.append(await request.json())
-        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": 200228332})
+        await self.answer_templates.wait()
+        msgid = 200228331 + len(self.templates) if self.same_msgid is None else self.same_msgid
+        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": msgid})
 
     async def send(self, request: web.Request) -> web.Response:
         if request.query.get("access_token") != f"TOKEN{self.token_fetches}":

@@ -18,6 +18,7 @@ import sqlite3
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
+import pytest
 from sqlalchemy.engine import make_url
 
 from bench.seed_history import seed_postgresql, seed_sqlite
@@ -61,6 +62,17 @@ WORKING_SET_INDEXES = re.compile(
 POSTGRESQL_LARGE = 1_000
 POSTGRESQL_SHARE = 0.05
 PLAN_NODE = re.compile(r"(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan)(?: using \w+)? on (\w+).*rows=(\d+)")
+
+
+SENT = [{"id": 2, "delivery_status": "sent", "provider_message_id": "template:200228332"}]
+
+
+class RolledBack(Exception):
+    """Raised to leave a transaction's writes out of the seeded history."""
+
+
+def _rolled_back(_: object) -> None:
+    raise RolledBack
 
 
 def _explained(statement: str) -> bool:
@@ -163,6 +175,9 @@ async def test_the_hot_path_and_the_crons_read_history_only_through_bounding_ind
         await database.write(lambda session: deliveries.unfinished_beside(session, 2, BATCH))
         await database.write(lambda session: deliveries.lock_for_attempts(session, range(1, BATCH + 1)))
         await database.write(lambda session: deliveries.lock_next_attempts(session, 1, BATCH))
+        # Its outcomes: whether another message holds a provider id it was given (rolled back).
+        with pytest.raises(RolledBack):
+            await database.write(lambda session: _rolled_back(deliveries.record_outcomes(session, SENT)))
         # Staff search for a place and a phone nobody wrote: it reads what the index finds.
         for query in ("金星阁", "13912345678"):
             response = await client.get("/api/search", params={"q": query})

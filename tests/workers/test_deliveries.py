@@ -91,7 +91,7 @@ async def test_transient_failures_are_retried_with_backoff_and_the_outcome_store
 
     assert bot_api.texts() == ["您好,已为您登记。"]
     stored = await message(client, message_id)
-    assert (stored.delivery_status, stored.attempts, stored.provider_message_id) == ("sent", 3, "1001")
+    assert (stored.delivery_status, stored.attempts, stored.provider_message_id) == ("sent", 3, f"{CHAT}:1001")
     assert "Internal Server Error" in (stored.last_error or "")
     first_gap = bot_api.calls[1][0] - bot_api.calls[0][0]
     second_gap = bot_api.calls[2][0] - bot_api.calls[1][0]

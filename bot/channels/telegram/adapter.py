@@ -210,20 +210,23 @@ class TelegramAdapter:
                 self._initialized = True
 
     async def send(self, recipient: str, message: OutboundMessage, outbound_id: int) -> str:
+        """The message in as many messages as its text needs; returns ``<chat id>:<message ids>``
+        (``777001:41,42``): Telegram numbers a private chat's messages on their own, so every
+        customer's chat has a message 41."""
         try:
             await self._initialize()
         except TelegramError as error:
             # The first call reaches Telegram too (getMe): unreachable then is as temporary as later.
             raise DeliveryError(f"Telegram unreachable: {error}", permanent=False) from error
         if message.photo is not None:
-            return await self._send_photo(recipient, message.photo, message.text)
+            return f"{recipient}:{await self._send_photo(recipient, message.photo, message.text)}"
         markup = keyboard(message.options)
         pieces = split_text(message.text if markup is not None else render_text(message), MAX_TEXT, utf16_units)
         ids = []
         for number, piece in enumerate(pieces, start=1):
             buttons = markup if number == len(pieces) else None
             ids.append(str(await self._send_piece(recipient, piece, buttons)))
-        return ",".join(ids)
+        return f"{recipient}:{','.join(ids)}"
 
     async def _send_photo(self, chat_id: str, photo: Photo, caption: str) -> str:
         """``sendPhoto`` with the image uploaded (multipart); a caption too long for one goes after it as text."""
