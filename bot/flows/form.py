@@ -704,8 +704,11 @@ def _followed_place(data: FlowData) -> str | None:
 
 def _place_noted_then_next(turn: Turn) -> None:
     """The place given while the phone is asked ("阳光花园3栋2单元501"): said to be noted with the
-    phone question, not the same question word for word as if it went unheard."""
-    _ask_next_missing(turn, place_noted="area" in turn.changed, evaded=True)
+    phone question, not the same question word for word as if it went unheard. The place is an
+    answer to the form, never a way round the phone question: however often the phone was asked,
+    it is asked once more ("幸福里小区7栋302" after "现在怎么办啊")."""
+    place_noted = "area" in turn.changed
+    _ask_next_missing(turn, place_noted=place_noted, evaded=not place_noted)
 
 
 def ask_next_missing(turn: Turn) -> None:
