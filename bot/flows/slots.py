@@ -16,7 +16,7 @@ from bot.flows.fragments import told_already
 from bot.flows.records import State
 from bot.flows.turn import FlowKit, Turn, lowered
 from bot.understanding.patterns import alternation
-from bot.understanding.places import tidy_place
+from bot.understanding.places import DASHED_FLAT, tidy_place
 from bot.understanding.result import Understanding
 
 RESTATED = frozenset(
@@ -77,6 +77,10 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     # "不是603 是630 13812340630" at any step: a whole new number with words taking one back puts the
     # phone right (``form.phone_tail_corrections``), unless it is a number to try too (above).
     puts_phone_right = correcting or (not another and _takes_a_number_back(turn, data.phone, phone, second))
+    # "我换个号码 159…" while the complaint is taken: the new number is the phone.
+    puts_phone_right = puts_phone_right or (
+        data.case_number is None and second is None and _says_of(turn, turn.kit.form.phone_change_words)
+    )
     other = _besides_the_kept(data.phone, phone, second)
     if puts_phone_right and other is not None and not another:
         # "不对 不是138…是139…": the number that is not the one kept is the right one, not another.
@@ -751,6 +755,8 @@ def corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False
         return within_place(kit, old, new)  # 6栋门口 with "望京花园" is 望京花园6栋门口
     levels, marker = kit.form.address_levels, kit.area_marker
     first_new = marker.search(new) if marker is not None else None
+    if marker is not None and first_new is None and DASHED_FLAT.fullmatch(new):
+        return _estate_of(kit, old) + new  # "3-2-1201" for 阳光花园3栋: 阳光花园3-2-1201
     if marker is None or first_new is None:
         return new
     floors = kit.config.gazetteer.floor_suffixes
@@ -779,6 +785,20 @@ def corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False
     if new.startswith(old[:kept_to]):
         return new  # "万达世纪城2期3号楼" for 万达世纪城2期: the estate kept is said again, not doubled
     return old[:kept_to] + new
+
+
+def _estate_of(kit: FlowKit, place: str) -> str:
+    """The words of ``place`` before its building ("阳光花园" of 阳光花园3栋2单元 and of 阳光花园1-1-101);
+    all of it when it names no building ("阳光花园")."""
+    marker, levels, floors = kit.area_marker, kit.form.address_levels, kit.config.gazetteer.floor_suffixes
+    dashed = DASHED_FLAT.search(place)
+    if dashed is not None:
+        return place[: dashed.start()]
+    for found in marker.finditer(place) if marker is not None else ():
+        if _level_of(levels, found.group(0), floors) >= _BUILDING_LEVEL:
+            number = _UNIT_NUMBER_AT_END.search(place, 0, found.start())
+            return place[: number.start()] if number is not None else ""
+    return place
 
 
 def _numbers_a_part_within(kit: FlowKit, old: str, new: str) -> bool:

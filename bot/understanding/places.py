@@ -40,6 +40,8 @@ _SPACED_PHONE = r"(?:1[3-9](?:[ \t-]?\d){9}|[4-9]\d{3}[ \t-]\d{4})(?![ \t-]?\d)"
 _HAN_NUMERALS = "〇零一二三四五六七八九十百两"
 _HAN_BUILDING_NUMBER = "(?:[二三四五六七八九]十[一二三四五六七八九]?|十[一二三四五六七八九]?|[二三四五六七八九])"
 """A building numbered in Chinese, 二 to 九十九 ("一栋", "两座" count buildings more often)."""
+DASHED_FLAT = re.compile(r"(?<![\d\-])\d{1,3}-\d{1,2}-(?!(?:19|20)\d\d(?![\d\-]))\d{3,4}(?![\d\-])")
+"""A building, its unit and the flat written with dashes ("3-2-1201"); never a year's date ("12-01-2024")."""
 _BUILDING_AFTER_WINDOW = 12
 """How far after an estate without a building the building may be said ("翠湖花园 几栋我想想 12栋")."""
 _BRAND_NAME_CHARS = 6
@@ -206,6 +208,8 @@ class PlaceFinder:
         number = (
             rf"|(?!(?:\d-?){{{_PHONE_DIGITS}}}|{_SPACED_PHONE})"
             rf"\d{{1,{_ROOM_DIGITS}}}(?:-\d{{1,{_ROOM_DIGITS}}})*{end}"
+            # A flat numbered after its wing's letter ("阳光花园十二栋B1903").
+            rf"|[A-Za-z]\d{{3,4}}{end}"
         )
         if gazetteer.spoken_digits:
             number += rf"|[{re.escape(gazetteer.spoken_digits)}]{{3,4}}{end}"
@@ -609,6 +613,8 @@ class PlaceFinder:
         if self._building_re is not None:
             for match in self._building_re.finditer(text):
                 anchors.append(_Anchor(match.start(), match.end(), _Kind.BUILDING, None))
+        for match in DASHED_FLAT.finditer(text):
+            anchors.append(_Anchor(match.start(), match.end(), _Kind.BUILDING, None))
         if self._brand_re is not None:
             anchors.extend(self._brand_estates(text, anchors, triggers))
         anchors.sort(key=lambda anchor: (anchor.start, -anchor.end))

@@ -180,3 +180,63 @@ def test_buildings_counted_in_chinese_are_no_place(chat: Chat) -> None:
     assert chat.data.area is None and chat.state is State.AWAIT_PHONE
     chat.send("两座楼都停电了")
     assert chat.data.area is None
+
+
+def test_a_flat_written_with_dashes_at_the_phone_question_is_the_place(chat: Chat) -> None:
+    chat.send("电梯坏了")
+    step = chat.send("3-2-1201")
+    assert "格式不正确" not in chat.texts(step)
+    assert "地址已记录：3-2-1201" in chat.texts(step) and chat.state is State.AWAIT_PHONE
+
+
+@pytest.mark.parametrize("first", ["阳光花园3栋", "阳光花园"])
+def test_a_flat_with_dashes_put_right_at_the_confirmation_keeps_the_estate(chat: Chat, first: str) -> None:
+    chat.send("电梯坏了 13912345678")
+    chat.send(first)
+    step = chat.send("不对 地址是3-2-1201")
+    assert chat.line(step, "地点：") == "地点：阳光花园3-2-1201"
+
+
+@pytest.mark.parametrize("place", ["阳光花园十二栋B1903", "阳光花园12栋B1903"])
+def test_a_flat_numbered_after_its_letter_is_kept(chat: Chat, place: str) -> None:
+    chat.send("电梯坏了 13912345678")
+    step = chat.send(place)
+    assert chat.line(step, "地点：") == f"地点：{place}"
+
+
+def test_a_date_with_dashes_is_no_flat(chat: Chat) -> None:
+    chat.send("12-01-2024开始停电了")
+    assert chat.data.area is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "change"),
+    [
+        ("zh-CN", "等一下 我换个号码 这个号不常用"),
+        ("zh-CN", "我换个电话"),
+        ("zh-HK", "等等 換個號碼"),
+        ("en", "wait, use a different number"),
+    ],
+)
+def test_a_number_said_to_be_changed_at_the_place_question_is_asked_for_and_kept(
+    conversation_engine: ConversationEngine, locale: str, change: str
+) -> None:
+    chat = Chat(conversation_engine, locale=locale)
+    chat.send(Started())
+    chat.send("电梯坏了 13912345678" if locale != "en" else "the lift is broken, my phone 13912345678")
+    chat.send(change)
+    assert chat.state is State.AWAIT_PHONE
+    chat.send("15912340020")
+    assert chat.data.phone == "15912340020" and chat.data.alternative_phone == "13912345678"
+
+
+def test_a_number_given_with_words_changing_it_is_the_phone(chat: Chat) -> None:
+    chat.send("电梯坏了 13912345678")
+    chat.send("我换个号码 15912340020")
+    assert chat.data.phone == "15912340020"
+
+
+def test_this_phone_will_do_changes_no_number(chat: Chat) -> None:
+    chat.send("电梯坏了 13912345678")
+    chat.send("用这个手机号就行")
+    assert chat.data.phone == "13912345678" and chat.state is State.AWAIT_AREA
