@@ -1051,6 +1051,9 @@ class FormRules(_Strict):
     contact_replaced_words: list[str] = []
     """Words saying the case's number is given up ("电话换了", "以后打…", "停机了"): a number after
     the hand-off with one replaces the case's even with ``alternative_phone_words`` in the message."""
+    phone_change_words: list[str] = []
+    """Words saying the customer will give another number while the complaint is taken ("等一下 我换个号码
+    这个号不常用"): without a number, the new one is asked for; with one, it replaces the phone kept."""
     question_endings: list[str] = []
     """How a question ends ("吗", "多少", "?"): an answer to the place question ending so asks
     something ("你工号多少") and is not taken as the place."""

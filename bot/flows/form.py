@@ -164,8 +164,8 @@ def on_phone(turn: Turn, text: str) -> None:
     elif _says_early_there_is_no_place(turn, text):
         turn.step.data.place_asks = PLACE_ASKS_DONE  # "没有地址 就是小区里": not asked for later
         _ask_next_missing(turn)
-    elif looks_like_phone_attempt(text, turn.kit.form.phone_intros):
-        turn.say(invalid_phone_phrase(text))
+    elif looks_like_phone_attempt(text, turn.kit.form.phone_intros) and "area" not in turn.changed:
+        turn.say(invalid_phone_phrase(text))  # not "3-2-1201": a flat, the place, however many digits
     elif not turn.step.data.area and (place := told_as_a_place(turn, text)) is not None:
         # "南湖小区" while the phone is asked (after a number that was none): where, kept; the
         # phone asked again, never heard out in silence as more of the problem. Reassured once,
@@ -209,6 +209,8 @@ def on_area(turn: Turn, text: str) -> None:
         # "地址是", "住在": the place is typed next, heard out in silence; asked for after a few seconds.
         turn.arm(TimerKind.PLACE_PIECES_PROMPT, turn.kit.config.timers.phone_pieces_prompt_after)
         return
+    if _will_change_the_phone(turn, text):
+        return
     if not turn.changed and _cannot_type(turn, text):
         # Not made to type the address: the person who calls back asks where.
         data.place_asks = PLACE_ASKS_DONE
@@ -242,6 +244,20 @@ def on_area(turn: Turn, text: str) -> None:
             data.area = place
             turn.audit(TimelineKind.AREA_RECEIVED)
     _ask_next_missing(turn)
+
+
+def _will_change_the_phone(turn: Turn, text: str) -> bool:
+    """"等一下 我换个号码 这个号不常用" at the place question (``form.phone_change_words``, no number
+    with them): the new number is asked for, the old one kept as the number to try too. True if so."""
+    data = turn.step.data
+    if not data.phone or turn.phone or turn.changed or not turn.says_any(text, turn.kit.form.phone_change_words):
+        return False
+    data.alternative_phone = data.phone
+    data.phone, data.phone_from_channel, data.phone_extension = None, False, None
+    turn.audit(TimelineKind.ALTERNATIVE_CONTACT_RECEIVED, replaced=False)
+    turn.step.state = State.AWAIT_PHONE
+    turn.say(PhraseId.ASK_PHONE_NUMBER)
+    return True
 
 
 def ask_for_the_rest_of_the_place(turn: Turn) -> None:
@@ -704,8 +720,11 @@ def _followed_place(data: FlowData) -> str | None:
 
 def _place_noted_then_next(turn: Turn) -> None:
     """The place given while the phone is asked ("阳光花园3栋2单元501"): said to be noted with the
-    phone question, not the same question word for word as if it went unheard."""
-    _ask_next_missing(turn, place_noted="area" in turn.changed, evaded=True)
+    phone question, not the same question word for word as if it went unheard. The place is an
+    answer to the form, never a way round the phone question: however often the phone was asked,
+    it is asked once more ("幸福里小区7栋302" after "现在怎么办啊")."""
+    place_noted = "area" in turn.changed
+    _ask_next_missing(turn, place_noted=place_noted, evaded=not place_noted)
 
 
 def ask_next_missing(turn: Turn) -> None:

@@ -16,7 +16,7 @@ from bot.flows.fragments import told_already
 from bot.flows.records import State
 from bot.flows.turn import FlowKit, Turn, lowered
 from bot.understanding.patterns import alternation
-from bot.understanding.places import tidy_place
+from bot.understanding.places import DASHED_FLAT, tidy_place
 from bot.understanding.result import Understanding
 
 RESTATED = frozenset(
@@ -77,6 +77,10 @@ def keep_slots(turn: Turn, understood: Understanding) -> None:
     # "不是603 是630 13812340630" at any step: a whole new number with words taking one back puts the
     # phone right (``form.phone_tail_corrections``), unless it is a number to try too (above).
     puts_phone_right = correcting or (not another and _takes_a_number_back(turn, data.phone, phone, second))
+    # "我换个号码 159…" while the complaint is taken: the new number is the phone.
+    puts_phone_right = puts_phone_right or (
+        data.case_number is None and second is None and _says_of(turn, turn.kit.form.phone_change_words)
+    )
     other = _besides_the_kept(data.phone, phone, second)
     if puts_phone_right and other is not None and not another:
         # "不对 不是138…是139…": the number that is not the one kept is the right one, not another.
@@ -232,9 +236,19 @@ def _place_in_the_words(turn: Turn, text: str) -> str | None:
     triggers = [trigger for trigger in turn.kit.config.gazetteer.address_triggers if len(trigger) > 1]
     if triggers:
         place = re.sub(rf"^(?:{alternation(triggers)})[\s:：]*", "", place) or place
-    if _characters_left(turn.kit.config, place) == 0:
+    if _characters_left(turn.kit.config, place) == 0 or _only_not_a_place(turn, place):
         return None
     return kept_place(place)
+
+
+def _only_not_a_place(turn: Turn, place: str) -> bool:
+    """``place`` says only somewhere that is never an address (``gazetteer.not_places``), once the
+    characters never inside a place's name are taken out ("就在我家啊" is 家)."""
+    gazetteer = turn.kit.config.gazetteer
+    said = turn.kit.understander.matchable(place).strip()
+    bare = "".join(char for char in said if char not in gazetteer.address_stop_chars and not char.isspace())
+    not_places = {word.lower() for word in gazetteer.not_places}
+    return said in not_places or bare in not_places
 
 
 def _may_be_kept_as_a_place(turn: Turn, text: str) -> bool:
@@ -735,10 +749,14 @@ def corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False
         return _with_district(kit, old, new)
     if _ends_a_name(kit, old, new):
         return old + new  # "小区" typed after "和平里" is 和平里小区: the name typed in pieces
+    if only_a_part(kit, old) and _numbers_a_part_within(kit, old, new):
+        return old + new  # "二单元1201" after "三栋": the unit of the building told, 三栋二单元1201
     if only_a_part(kit, old):
         return within_place(kit, old, new)  # 6栋门口 with "望京花园" is 望京花园6栋门口
     levels, marker = kit.form.address_levels, kit.area_marker
     first_new = marker.search(new) if marker is not None else None
+    if marker is not None and first_new is None and DASHED_FLAT.fullmatch(new):
+        return _estate_of(kit, old) + new  # "3-2-1201" for 阳光花园3栋: 阳光花园3-2-1201
     if marker is None or first_new is None:
         return new
     floors = kit.config.gazetteer.floor_suffixes
@@ -767,6 +785,34 @@ def corrected_area(kit: FlowKit, old: str, new: str, only_district: bool = False
     if new.startswith(old[:kept_to]):
         return new  # "万达世纪城2期3号楼" for 万达世纪城2期: the estate kept is said again, not doubled
     return old[:kept_to] + new
+
+
+def _estate_of(kit: FlowKit, place: str) -> str:
+    """The words of ``place`` before its building ("阳光花园" of 阳光花园3栋2单元 and of 阳光花园1-1-101);
+    all of it when it names no building ("阳光花园")."""
+    marker, levels, floors = kit.area_marker, kit.form.address_levels, kit.config.gazetteer.floor_suffixes
+    dashed = DASHED_FLAT.search(place)
+    if dashed is not None:
+        return place[: dashed.start()]
+    for found in marker.finditer(place) if marker is not None else ():
+        if _level_of(levels, found.group(0), floors) >= _BUILDING_LEVEL:
+            number = _UNIT_NUMBER_AT_END.search(place, 0, found.start())
+            return place[: number.start()] if number is not None else ""
+    return place
+
+
+def _numbers_a_part_within(kit: FlowKit, old: str, new: str) -> bool:
+    """``new`` starts with a number and the word of a level below every level ``old`` names
+    ("二单元1201" after "三栋", "1201室" after "3栋2单元"): a part inside ``old``, not in its place."""
+    levels, marker = kit.form.address_levels, kit.area_marker
+    if marker is None:
+        return False
+    first_new = marker.search(new)
+    if first_new is None or _UNIT_NUMBER.fullmatch(new[: first_new.start()]) is None:
+        return False
+    floors = kit.config.gazetteer.floor_suffixes
+    old_levels = [_level_of(levels, found.group(0), floors) for found in marker.finditer(old)]
+    return bool(old_levels) and _level_of(levels, first_new.group(0), floors) > max(old_levels)
 
 
 def _ends_a_name(kit: FlowKit, old: str, new: str) -> bool:

@@ -35,6 +35,13 @@ _ROOM_DIGITS = 6
 """The most digits a bare room or house number has; eleven are a phone."""
 _PHONE_DIGITS = 10
 """A dashed number with this many digits is a phone ("133-5555-0004"), not a room ("5-2-1201")."""
+_SPACED_PHONE = r"(?:1[3-9](?:[ \t-]?\d){9}|[4-9]\d{3}[ \t-]\d{4})(?![ \t-]?\d)"
+"""A mobile typed in groups after a place: its digits are never the place's room or house number."""
+_HAN_NUMERALS = "〇零一二三四五六七八九十百两"
+_HAN_BUILDING_NUMBER = "(?:[二三四五六七八九]十[一二三四五六七八九]?|十[一二三四五六七八九]?|[二三四五六七八九])"
+"""A building numbered in Chinese, 二 to 九十九 ("一栋", "两座" count buildings more often)."""
+DASHED_FLAT = re.compile(r"(?<![\d\-])\d{1,3}-\d{1,2}-(?!(?:19|20)\d\d(?![\d\-]))\d{3,4}(?![\d\-])")
+"""A building, its unit and the flat written with dashes ("3-2-1201"); never a year's date ("12-01-2024")."""
 _BUILDING_AFTER_WINDOW = 12
 """How far after an estate without a building the building may be said ("翠湖花园 几栋我想想 12栋")."""
 _BRAND_NAME_CHARS = 6
@@ -196,7 +203,14 @@ class PlaceFinder:
         end = rf"(?=$|[{_PUNCTUATION}\s的]|{ends})" if ends else rf"(?=$|[{_PUNCTUATION}\s的])"
         # At most six digits a group, and fewer than ten in all: a phone typed after the place is the
         # phone ("阳光花园11栋 138…", "阳光花园 133-5555-0004").
-        number = rf"|(?!(?:\d-?){{{_PHONE_DIGITS}}})\d{{1,{_ROOM_DIGITS}}}(?:-\d{{1,{_ROOM_DIGITS}}})*{end}"
+        # Nor a phone spaced in groups ("阳光花园12栋 138 1234 5678", "沙田第一城 12座 9876 5432"): a
+        # mainland mobile's eleven digits, or a Hong Kong or Macao mobile's four and four, and no more.
+        number = (
+            rf"|(?!(?:\d-?){{{_PHONE_DIGITS}}}|{_SPACED_PHONE})"
+            rf"\d{{1,{_ROOM_DIGITS}}}(?:-\d{{1,{_ROOM_DIGITS}}})*{end}"
+            # A flat numbered after its wing's letter ("阳光花园十二栋B1903").
+            rf"|[A-Za-z]\d{{3,4}}{end}"
+        )
         if gazetteer.spoken_digits:
             number += rf"|[{re.escape(gazetteer.spoken_digits)}]{{3,4}}{end}"
         self._part_re = re.compile(rf"[ \t]?(?:{place}{unit}{number})")
@@ -268,9 +282,14 @@ class PlaceFinder:
         )
         # A building number alone is an address ("3栋1单元1302", "我说的是5号楼"); four digits after
         # another group of digits end a phone ("133-5555-0004 座机": the 座 of 座机 is no building).
+        # So is one numbered in Chinese ("三栋二单元1201", "十二栋"), from 二 to 九十九: "一栋楼", "两座楼" count
+        # buildings more often than they number one.
         buildings = alternation(gazetteer.building_suffixes)
         self._building_re = (
-            re.compile(rf"(?<![0-9A-Za-z])(?:(?<!\d[ \t\-])\d{{4}}|\d{{1,3}})[ \t]?(?:{buildings})")
+            re.compile(
+                rf"(?<![0-9A-Za-z{_HAN_NUMERALS}])(?:(?<!\d[ \t\-])\d{{4}}|\d{{1,3}}|{_HAN_BUILDING_NUMBER})"
+                rf"[ \t]?(?:{buildings})"
+            )
             if buildings
             else None
         )
@@ -594,6 +613,8 @@ class PlaceFinder:
         if self._building_re is not None:
             for match in self._building_re.finditer(text):
                 anchors.append(_Anchor(match.start(), match.end(), _Kind.BUILDING, None))
+        for match in DASHED_FLAT.finditer(text):
+            anchors.append(_Anchor(match.start(), match.end(), _Kind.BUILDING, None))
         if self._brand_re is not None:
             anchors.extend(self._brand_estates(text, anchors, triggers))
         anchors.sort(key=lambda anchor: (anchor.start, -anchor.end))

@@ -72,7 +72,7 @@ def test_after_the_reassurance_anything_else_is_answered_with_the_plain_question
 def test_a_status_question_after_a_refusal_is_answered_and_the_phone_asked_saying_how_to_decline(
     conversation_engine: ConversationEngine,
 ) -> None:
-    """"不想留电话", reassured, then "什么时候能修好": the reply time is said and the phone question
+    """ "不想留电话", reassured, then "什么时候能修好": the reply time is said and the phone question
     that follows says how to decline; the next one is in other words again."""
     chat = started(conversation_engine)
     chat.send("你们物业干什么吃的 电梯坏了三天没人管 我妈70多岁要爬20楼")
@@ -102,7 +102,7 @@ def test_the_phone_question_is_never_said_twice_running_after_the_place_a_refusa
 
 
 def test_a_refusal_after_a_no_is_still_a_refusal(conversation_engine: ConversationEngine) -> None:
-    """"不给 凭什么要我电话": the "no" before the refusal does not cancel it."""
+    """ "不给 凭什么要我电话": the "no" before the refusal does not cancel it."""
     chat = started(conversation_engine)
     chat.send("车库的灯坏了半个月 昨天我老婆在里面摔了一跤")
     step = chat.send("不给 凭什么要我电话")
@@ -113,8 +113,9 @@ def test_a_phone_never_answered_is_asked_in_other_words_then_not_again(
     conversation_engine: ConversationEngine,
 ) -> None:
     """A customer who answers the phone question with anything but a number or a refusal is asked
-    again saying how to decline, never the same words twice in a row, and after three asks the case
-    goes on without a phone. A first "对" agrees to give it: the number is asked for, no ask counted."""
+    again saying how to decline, never the same words twice in a row, and after three asks evaded the
+    case goes on without a phone (the place told meanwhile is no evasion). A first "对" agrees to give
+    it: the number is asked for, no ask counted."""
     chat = started(conversation_engine)
     first = chat.send("车库的灯坏了半个月 昨天我老婆在里面摔了一跤")
     assert chat.phrase_ids(first)[-1] == "ask_phone"
@@ -124,8 +125,12 @@ def test_a_phone_never_answered_is_asked_in_other_words_then_not_again(
     third = chat.send("你们赶紧派人来看看")
     assert "不留" in chat.texts(third)
     assert chat.phrase_ids(third)[-1] == "ask_phone_again" and chat.state is State.AWAIT_PHONE
+    # The place is an answer to the form, no way round the phone: noted, the phone asked once more.
     fourth = chat.send("碧桂园凤凰城B区地下车库")
-    assert chat.phrase_ids(fourth) == ["phone_not_needed", "restate", "confirm_question"]
+    assert chat.phrase_ids(fourth) == ["place_noted_ask_phone_form"] and not chat.data.contact_by_channel
+    assert chat.phrase_ids(chat.send("对")) == ["ask_phone_number"]
+    sixth = chat.send("对")
+    assert chat.phrase_ids(sixth)[0] == "phone_not_needed" and chat.data.contact_by_channel
     assert chat.data.contact_by_channel and chat.data.area == "碧桂园凤凰城B区地下车库"
     said = [reply.phrase_id for step in chat.steps for reply in step.replies]
     asked = [phrase for phrase in said if phrase is not None and phrase.startswith("ask_phone")]
