@@ -614,9 +614,10 @@ still be only small talk ("你这个" of "你这个机器人听得懂人话吗")
 
 def _only_small_talk(turn: Turn, text: str) -> bool:
     """Before any problem, a message that only tries the service or asks about it ("test", "测试一下",
-    "物业吗", "你这个机器人听得懂人话吗": ``form.small_talk_words``), its greeting already taken off:
-    nothing to record; what is left beside those words tells no problem."""
-    small_talk = turn.kit.form.small_talk_words
+    "物业吗", "你这个机器人听得懂人话吗": ``form.small_talk_words``) or whether anyone is there ("有人吗
+    怎么不说话": ``form.presence_words``), its greeting already taken off: nothing to record; what is
+    left beside those words tells no problem."""
+    small_talk = (*turn.kit.form.small_talk_words, *turn.kit.form.presence_words)
     if turn.changed or not turn.says_any(text, small_talk):
         return False
     rest = turn.kit.understander.matchable(text)
