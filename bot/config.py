@@ -870,6 +870,13 @@ class ComplaintRule(_Strict):
     symptom_words: list[str] = []
     """Words that describe a problem, asked about or not ("请问你们宽带老是掉线怎么回事"): they make a
     complaint of a question too, but not of a message with one of ``symptom_unless``."""
+    question_announcements: list[str] = []
+    """Words that only announce a question ("我想问一下", "请问"): a message whose ``question`` intent
+    rests on these alone, with a category keyword after them, tells what it asks about as a problem
+    ("我想问一下 楼上装修 天天早上七点就开始电钻" is a complaint, not a question to answer later), unless
+    one of ``announced_question_marks`` follows them ("请问物业费可以用支付宝交吗?" asks)."""
+    announced_question_marks: list[str] = []
+    """What makes the words after ``question_announcements`` a question still ("?", "吗")."""
     symptom_unless: list[Intent] = []
     """The intents in whose presence ``symptom_words`` do not make a complaint (praise, a suggestion)."""
     symptom_signals: list[Signal] = []

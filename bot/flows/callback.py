@@ -38,6 +38,8 @@ SORRY_UP_TO = 3
 """A score this low or lower is answered with an apology, not thanks."""
 _SCORE_WORDS = 3
 """The most words a score takes at the start of an answer ("4 stars", "i'd give 5")."""
+_NUMBERED = re.compile(r"[1-5]|[一二两三四五]\s*(?:分|颗星|个星|星)")
+"""A score said with a number ("5", "打五分"), not in words ("一般般" holds 一 but no score)."""
 _LEADING_SCORE = re.compile(r"\s*([1-5一二两三四五])\s*(?:分|颗星|个星|星)")
 _COMMENT_MIN_CHARS = 2
 """Characters beside a rating phrase that make the answer a comment too ("还行吧 就是太慢了")."""
@@ -119,7 +121,8 @@ def on_callback(turn: Turn, text: str) -> None:
         ask_rating(turn)
         return
     if state is State.RESOLVED:  # the customer wrote before the callback was due: it starts now
-        if _rating_and_comment(turn.kit, text)[0] is None:
+        if not _numbered_score(turn.kit, text):
+            # "还行吧": before the question (and the resolution told with it), words are no rating.
             _ask_again_or_pass_on(turn)
             return
         # "4分吧 师傅态度还行 就是来得太晚": the answer before the question, taken as it.
@@ -263,7 +266,7 @@ def _reopen(turn: Turn, text: str, score: int | None = None) -> None:
     rating = score if score is not None else rating
     if rating is None:
         rating = _score_given_with(turn.kit, text)  # "2分，根本没解决": the low score counts too
-    if rating is None:
+    if rating is None and turn.step.state is not State.RESOLVED:  # before the question, words are no rating
         said = _said_in_words(turn.kit, text, _folded(turn.kit, text))[0]  # "唔满意 单车都仲未搵返": 2
         rating = said if said is not None and said <= SORRY_UP_TO else None
     turn.step.satisfaction = SatisfactionRecord(rating=rating, comment=text, resolved=False)
@@ -377,6 +380,15 @@ def _rating_and_comment(kit: FlowKit, text: str) -> tuple[int | None, str]:
     if leading is not None and leading.end() < len(said):
         return _RATINGS[leading.group(1)], said[leading.end() :].strip()
     return _said_in_words(kit, text, said)
+
+
+def _numbered_score(kit: FlowKit, text: str) -> bool:
+    """Whether ``text`` rates with a number ("4分吧 师傅态度还行", "5"), not only in words ("还行吧")."""
+    score, comment = _rating_and_comment(kit, text)
+    if score is None:
+        return False
+    head = text.strip()[: len(text.strip()) - len(comment)] if comment and text.strip().endswith(comment) else text
+    return _NUMBERED.search(_folded(kit, head)) is not None
 
 
 def _correction(kit: FlowKit, text: str) -> tuple[int, str] | None:
@@ -502,7 +514,8 @@ def _told_after_resolution(turn: Turn, text: str) -> _Told | None:
     understood = turn.understood
     if understood is None or turn.step.state is State.AWAIT_COMMENT:
         return None
-    if _rating_and_comment(turn.kit, text)[0] is not None:
+    before_the_question = turn.step.state is State.RESOLVED  # words are no rating yet ("还行吧 另外…")
+    if _numbered_score(turn.kit, text) if before_the_question else _rating_and_comment(turn.kit, text)[0] is not None:
         return None
     followups = turn.kit.config.followups
     intents = turn.intents

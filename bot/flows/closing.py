@@ -162,6 +162,12 @@ def _names_an_earlier_complaint(turn: Turn, text: str) -> bool:
         return True
     if case_numbers_in(text, turn.kit.config.service.case_prefix):
         return True
+    return _taken_back_together(turn, text)
+
+
+def _taken_back_together(turn: Turn, text: str) -> bool:
+    """``text`` has a word of every group of one ``complaint.withdrawal_together`` set ("帮我把投诉撤了",
+    "我不要你们处理了")."""
     return any(
         all(turn.says_any(text, group) for group in groups)
         for groups in turn.kit.config.classification.complaint.withdrawal_together
@@ -190,7 +196,8 @@ def withdrew_after_hand_off(turn: Turn, intents: frozenset[Intent], text: str) -
         # "Actually it's fixed now, security towed the car. I want to withdraw my complaint.":
         # the problem told as settled, and the complaint taken back in so many words.
         return False
-    gives_up = Intent.WITHDRAW in intents and turn.says_any(text, rule.keywords)
+    # "算了 我不要你们处理了 我自己找人修": we are not wanted any more, in so many words.
+    gives_up = Intent.WITHDRAW in intents and (turn.says_any(text, rule.keywords) or _taken_back_together(turn, text))
     if not (gives_up or (settled and turn.says_any(text, [*rule.keywords, *rule.whole_message]))):
         return False
     signals = turn.understood.signals if turn.understood is not None else frozenset()

@@ -77,7 +77,22 @@ def _says_which_case(turn: Turn, text: str) -> bool:
         return False
     if understood.category is None and Intent.COMPLAINT not in understood.intents:
         return True
-    return turn.says_any(text, turn.kit.form.which_matter_words)
+    if turn.says_any(text, turn.kit.form.which_matter_words):
+        return True
+    # "我早上投诉的电梯": the earlier report named by what it was about, no problem told of it now.
+    complaint = turn.kit.rules.complaint
+    return turn.says_any(text, complaint.earlier_report_words) and not turn.says_any(
+        text, (*complaint.problem_words, *complaint.symptom_words)
+    )
+
+
+def _goes_on_with_the_question(turn: Turn) -> bool:
+    """After where an earlier report stands was asked (and nothing of it found here), a complaint
+    that names nothing of its own ("说好今天上午来的 等了一上午了": no category) tells more of it: the
+    question is the start of the problem."""
+    understood = turn.understood
+    fallback = turn.kit.rules.fallback_category
+    return understood is not None and understood.category in (None, fallback)
 
 
 def on_description(turn: Turn, text: str) -> None:
@@ -99,6 +114,8 @@ def on_description(turn: Turn, text: str) -> None:
             if not asked:
                 data.extra[_LOOKUP_ASKED] = True
             return
+        if not data.description and _goes_on_with_the_question(turn):
+            append_description(turn, data.consultation)  # "维修师傅到底几点来？我昨天就报修了", then the wait
         data.consultation = None  # the customer moved on; the question is on the timeline
     if turn.changed and turn.intents & CORRECTION_CUES and Intent.COMPLAINT not in turn.intents:
         # "不对是138…" after "我电话138…": the phone put right, no word of the problem.
@@ -613,9 +630,10 @@ still be only small talk ("你这个" of "你这个机器人听得懂人话吗")
 
 def _only_small_talk(turn: Turn, text: str) -> bool:
     """Before any problem, a message that only tries the service or asks about it ("test", "测试一下",
-    "物业吗", "你这个机器人听得懂人话吗": ``form.small_talk_words``), its greeting already taken off:
-    nothing to record; what is left beside those words tells no problem."""
-    small_talk = turn.kit.form.small_talk_words
+    "物业吗", "你这个机器人听得懂人话吗": ``form.small_talk_words``) or whether anyone is there ("有人吗
+    怎么不说话": ``form.presence_words``), its greeting already taken off: nothing to record; what is
+    left beside those words tells no problem."""
+    small_talk = (*turn.kit.form.small_talk_words, *turn.kit.form.presence_words)
     if turn.changed or not turn.says_any(text, small_talk):
         return False
     rest = turn.kit.understander.matchable(text)

@@ -10,7 +10,7 @@ import bisect
 import dataclasses
 import graphlib
 import itertools
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -313,6 +313,8 @@ class Rules:
         self._order = [category.id for category in classification.categories]
         self._together_windows = {category.id: category.together_window for category in classification.categories}
         self._addressees = frozenset(normalise(word) for word in classification.complaint.addressee_words)
+        self._announcements = frozenset(normalise(word) for word in classification.complaint.question_announcements)
+        self._question_marks = tuple(normalise(word) for word in classification.complaint.announced_question_marks)
         # Intents in the order their ``unless`` needs: those they are dropped for come first.
         self._intent_order = tuple(graphlib.TopologicalSorter(classification.unless_graph()).static_order())
 
@@ -423,6 +425,8 @@ class Rules:
         sarcasm_groups: set[int] = set()
         sarcasm = False
         told_intents: set[Intent] = set()
+        asked_otherwise: set[str] = set()
+        """Intents found by other words than their keywords (a request, a clause start, together)."""
         """Intents whose keywords only tell what the customer did ("我只是问一下包裹在哪")."""
         problem = symptom = mention = complex_word = earlier_report = False
         intent_spans: dict[str, list[Hit[Owner]]] = {}
@@ -459,9 +463,11 @@ class Rules:
             elif kind is Kind.REQUESTED:
                 if requested(hit) and not told_done(hit):
                     raw_intents.add(Intent(owner.name))
+                    asked_otherwise.add(owner.name)
             elif kind is Kind.CLAUSE_START:
                 if (_starts_clause(hit.first, segmented, openers) or requested(hit)) and not told_done(hit):
                     raw_intents.add(Intent(owner.name))
+                    asked_otherwise.add(owner.name)
             elif kind is Kind.TOGETHER:
                 if not cancelled(hit.first, self._intent_rules[owner.name]):
                     groups.setdefault(owner.name, {}).setdefault(owner.conjunction, set()).add(owner.group)
@@ -494,9 +500,11 @@ class Rules:
             category_hits.append(hit)
             # The thing names the problem beside an intent's words ("路灯" + "还是没修好"), as a keyword does.
             strong_category_hits.append(dataclasses.replace(thing, owner=hit.owner))
-        raw_intents |= self._whole_message_intents(hits, segmented)
+        whole_message = self._whole_message_intents(hits, segmented)
         intent_rules, signal_rules = self._intent_rules, self._signal_rules
-        raw_intents |= {Intent(name) for name, found in groups.items() if _all_groups(found, intent_rules[name])}
+        grouped = {Intent(name) for name, found in groups.items() if _all_groups(found, intent_rules[name])}
+        asked_otherwise |= {intent.value for intent in whole_message | grouped}
+        raw_intents |= whole_message | grouped
         signals |= {Signal(name) for name, found in signal_groups.items() if _all_groups(found, signal_rules[name])}
         signals |= self.told_over(frozenset(parts), frozenset())
 
@@ -516,6 +524,11 @@ class Rules:
             for intent in complaint_rule.problem_intents
             if intent in raw_intents
         )
+        if Intent.QUESTION.value not in asked_otherwise and self._only_announced(
+            intent_spans.get(Intent.QUESTION.value, ()), strong_category_hits, segmented
+        ):
+            # "我想问一下 楼上装修 天天早上七点就开始电钻": the question announced is the problem told.
+            raw_intents.discard(Intent.QUESTION)
         intents: set[Intent] = set()
         for intent in self._intent_order:
             if intent is Intent.COMPLAINT:
@@ -554,6 +567,16 @@ class Rules:
         tally = categories.get(category)
         vague = tally is not None and not tally.strong and tally.weak <= self._addressees
         return Findings(frozenset(intents), category, grade, frozenset(signals), others, vague, frozenset(parts))
+
+    def _only_announced(self, asked: Sequence[Hit[Owner]], named: Sequence[Hit[Owner]], segmented: Segmented) -> bool:
+        """Whether the question's words ``asked`` only announce it (``complaint.question_announcements``),
+        a category keyword of ``named`` stands after them all, and nothing after them asks
+        (``complaint.announced_question_marks``)."""
+        if not asked or any(hit.keyword not in self._announcements for hit in asked):
+            return False
+        last = max(hit.last for hit in asked)
+        after = segmented.text[segmented.ends[last] :]
+        return any(hit.first > last for hit in named) and not any(mark in after for mark in self._question_marks)
 
     def told_over(self, now: frozenset[Part], earlier: frozenset[Part]) -> frozenset[Signal]:
         """The signals one of whose ``over_messages`` sets has its last group among the parts a
