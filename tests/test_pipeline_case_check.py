@@ -312,28 +312,3 @@ async def test_a_stranger_proven_by_the_digits_is_that_cases_customer_for_anothe
     assert not any("电话号码" in text or "联系电话；" in text for text in said), said
     assert "13912344455" not in "\n".join(said)
     assert (await _case_state(client, conversation_id))["contact"] == "13912344455"
-
-
-async def test_danger_told_with_the_case_number_raises_that_case_as_an_emergency(make_client: AppFactory) -> None:
-    """A new session pasting the case number with danger ("水还在流 到底几点来", customer finding 3):
-    the safety advice, then the digits asked for, not a phone for a new case; the digits answered,
-    the case itself is raised for the supervisor as an emergency, and no second case is opened."""
-    client = await make_client()
-    case_conversation, case_number = await _filed(client)
-    socket, _ = await _stranger(client)
-    await socket.send(f"{case_number} 水管爆了 水还在喷 快来人")
-    await socket.until_bot_says("后四位")
-    await socket.send(CONTACT[-4:])
-    await socket.until_bot_says("紧急情况")
-    await socket.close()
-    said = [frame["text"] for frame in socket.frames if frame.get("from") == "bot"]
-    assert not any("请您留下可以联系到您的电话号码" in text for text in said)
-
-    async def raised() -> bool:
-        state = await _case_state(client, case_conversation)
-        return ("supervisor", 0, "danger", "waiting") in state["tickets"]
-
-    await eventually(raised, timeout=15)
-    async with resources(client.app).sessions() as session:
-        cases = (await session.execute(select(Complaint.case_number))).scalars().all()
-    assert cases == [case_number]
