@@ -65,16 +65,15 @@ def appealed(turn: Turn, checked_for: CaseCheckFor | None = CaseCheckFor.APPEAL)
     if case.by_typed_phone:
         _note_same_phone_case(turn, case)
         return False
-    link_to_case(turn, case, urgent=checked_for is CaseCheckFor.URGENT)
+    link_to_case(turn, case)
     return True
 
 
-def link_to_case(turn: Turn, case: OpenCase, urgent: bool = False) -> None:
+def link_to_case(turn: Turn, case: OpenCase) -> None:
     """The complaint joins the open case as an appeal, for the duty supervisor, who takes it as
     urgent: the case's reply time becomes the appeal's (``deadlines.yaml`` ``appeal``, from now)
     when that comes sooner than the one in force or that one has passed, and the customer hears
-    the new time; else the time in force, kept. ``urgent``: danger told on the case, raised as an
-    emergency (the customer hears so)."""
+    the new time; else the time in force, kept."""
     data = turn.step.data
     data.appeal_of = case.case_number
     replies = turn.step.replies
@@ -101,9 +100,8 @@ def link_to_case(turn: Turn, case: OpenCase, urgent: bool = False) -> None:
             within_an_hour = moved.says_hours and moved.hours == 1
             phrase = PhraseId.ESCALATED_WITHIN_AN_HOUR if within_an_hour else PhraseId.ESCALATED_DEADLINE
             turn.say(phrase, case_number=case.case_number, deadline=said(moved.due_at))
-    supervisor_will_call(turn, urgent)
-    reason = TicketReason.DANGER if urgent else TicketReason.APPEAL
-    appeal = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=reason)
+    supervisor_will_call(turn)
+    appeal = HandoffRequest(queue=SUPERVISOR_QUEUE, priority=0, reason=TicketReason.APPEAL)
     turn.step.appeal = appeal_link(turn, case.case_number, description_text(data), appeal)
     brought_forward: dict[str, object] = {}
     if appeal_deadline is not None:

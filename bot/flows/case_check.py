@@ -41,9 +41,6 @@ class CaseCheckFor(StrEnum):
     appeal goes to the duty supervisor as a complaint."""
     WITHDRAWAL = "withdrawal"
     """The case taken back ("不用处理了 TS2026…")."""
-    URGENT = "urgent"
-    """Danger told with the case's number ("TS2026… 水还在流 到底几点来"): told how to stay safe first,
-    then checked; confirmed, it joins the case as an emergency; else it is an emergency of its own."""
     STATUS = "status"
     """Where the case stands asked ("投诉编号TS2026… 处理到哪了"): it is told."""
 

@@ -639,15 +639,12 @@ class ComplaintFlow:
             else:
                 withdraw_case(turn, case_number, text)
             return
-        urgent = checked_for is CaseCheckFor.URGENT
         if case is not None and case.stage is not CaseStage.RESOLVED and case.deadline_at is not None:
-            link_to_case(turn, OpenCase(case_number, case.deadline_at, status=case), urgent=urgent)
+            link_to_case(turn, OpenCase(case_number, case.deadline_at, status=case))
             return
         if case is not None:
             data.follows_case = case_number  # their resolved case: the new one follows it
-        if urgent:
-            escalate(turn, reason=TicketReason.DANGER)  # not theirs, or resolved: an emergency of its own
-        elif checked_for is CaseCheckFor.APPEAL_NUMBER:
+        if checked_for is CaseCheckFor.APPEAL_NUMBER:
             escalate(turn, reason=TicketReason.APPEAL)
         else:
             go_on_with_the_form(turn)

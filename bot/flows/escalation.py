@@ -66,7 +66,7 @@ def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
         return
     # An appeal's number checked first when it is not provably the writer's case; a threat or
     # danger does not wait for that: another's case named is only noted for its staff.
-    if appealed(turn, _checked_for(reason)):
+    if appealed(turn, CaseCheckFor.APPEAL_NUMBER if reason is TicketReason.APPEAL else None):
         return
     # The ticket first: the supervisor has the case at once, whatever is still to ask. The customer
     # hears the apology (an emergency: that the supervisor is alerted), the questions still
@@ -118,14 +118,6 @@ def _asked_then_promised(turn: Turn, record: ComplaintRecord) -> None:
     if not phone_for_supervisor_asked(turn):
         ask_place_for_the_supervisor(turn)
     keep_owed_promise(turn)
-
-
-def _checked_for(reason: TicketReason) -> CaseCheckFor | None:
-    """What a case named by number with the escalation is checked for: an appeal's number, danger on
-    the case ("TS2026… 水还在流"); None for what cannot wait for the check (a threat, a demand)."""
-    if reason is TicketReason.APPEAL:
-        return CaseCheckFor.APPEAL_NUMBER
-    return CaseCheckFor.URGENT if reason is TicketReason.DANGER else None
 
 
 def _safety_first(turn: Turn) -> None:
