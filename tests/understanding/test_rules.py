@@ -171,7 +171,20 @@ def test_a_broken_street_or_corridor_light_is_a_repair(understander: Understande
 
 @pytest.mark.parametrize(
     "text",
-    ["电梯还是不能用", "电梯用不了", "电梯又不能用了", "门禁又用不了了", "热水器不工作", "空调不好使", "水泵不能用"],
+    [
+        "电梯还是不能用",
+        "电梯用不了",
+        "电梯又不能用了",
+        "门禁又用不了了",
+        "热水器不工作",
+        "空调不好使",
+        "水泵不能用",
+        # Written together, where jieba reads 门/禁用/不了 and 闸/机修/不好.
+        "门禁用不了",
+        "門禁用不了",
+        "门禁用不成",
+        "闸机修不好",
+    ],
 )
 def test_equipment_that_cannot_be_used_is_a_repair(understander: Understander, text: str) -> None:
     result = understander.understand(text)
