@@ -312,11 +312,25 @@ class Rules:
         self._intent_rules = {intent.value: rule for intent, rule in classification.intents.items()}
         self._order = [category.id for category in classification.categories]
         self._together_windows = {category.id: category.together_window for category in classification.categories}
+        self._things_and_states = tuple(
+            dict.fromkeys(
+                (normalise(thing), normalise(state))
+                for category in classification.categories
+                if category.together
+                for thing in category.together[0]
+                for state in category.together[1]
+            )
+        )
         self._addressees = frozenset(normalise(word) for word in classification.complaint.addressee_words)
         self._announcements = frozenset(normalise(word) for word in classification.complaint.question_announcements)
         self._question_marks = tuple(normalise(word) for word in classification.complaint.announced_question_marks)
         # Intents in the order their ``unless`` needs: those they are dropped for come first.
         self._intent_order = tuple(graphlib.TopologicalSorter(classification.unless_graph()).static_order())
+
+    def things_and_states(self) -> tuple[tuple[str, str], ...]:
+        """Each thing of a category's ``together`` with each word of what is wrong with it,
+        normalised: written together ("门禁用不了"), the segmenter keeps them apart."""
+        return self._things_and_states
 
     def keywords_inside_words(self) -> frozenset[str]:
         """The keywords that say what a message is about, normalised: the segmenter's user

@@ -72,6 +72,9 @@ class Segmenter:
     jieba's dictionary holds many longer words that contain a keyword and mean the same
     ("人民法院", "垃圾桶", "气死我了", "谢谢您"): a word that contains one of ``inside`` is cut
     around it, unless it is one of ``whole_words`` ("人工智能" is not a request for a person).
+
+    Two words of ``apart`` written one after the other are cut between them where jieba would
+    cut across them: "门禁用不了" is 门禁/用不了, not 门/禁用/不了 (禁用 is a word of jieba's).
     """
 
     def __init__(
@@ -81,6 +84,7 @@ class Segmenter:
         *,
         inside: Iterable[str] = (),
         whole_words: Iterable[str] = (),
+        apart: Iterable[tuple[str, str]] = (),
     ) -> None:
         # rjieba types every method but this one.
         self._jieba: rjieba.Jieba = rjieba.Jieba.empty()  # type: ignore[no-untyped-call]
@@ -111,6 +115,27 @@ class Segmenter:
         self._inside = frozenset(word for word in inside if len(word) >= 2 and all(map(is_chinese, word)))
         self._inside_lengths = sorted({len(word) for word in self._inside}, reverse=True)
         self._whole = frozenset(whole_words)
+        self._apart: dict[str, tuple[str, str]] = {}
+        self._keep_apart(apart, frequencies, listed)
+
+    def _keep_apart(self, pairs: Iterable[tuple[str, str]], frequencies: ChainMap[str, int], listed: int) -> None:
+        """Each pair that jieba cuts across when written together becomes one word of the
+        dictionary, which :meth:`_cut` cuts in two again."""
+        for first, second in pairs:
+            joined = first + second
+            if not (_one_jieba_word(first) and _one_jieba_word(second)) or frequencies.get(joined, 0) > 0:
+                continue
+            if self._jieba.cut(joined, False) == [first, second]:
+                continue
+            frequency = self._frequency_to_keep_whole(joined, frequencies)
+            self._jieba.add_word(joined, frequency, None)
+            frequencies[joined] = frequency
+            for end in range(1, len(joined)):
+                frequencies.setdefault(joined[:end], 0)
+            self._total += frequency
+            listed += frequency
+            self._count_as_jieba_does(listed)
+            self._apart[joined] = (first, second)
 
     def _count_as_jieba_does(self, listed: int) -> None:
         """Make jieba-rs's total jieba's: a word's probability is its frequency over the total.
@@ -164,7 +189,10 @@ class Segmenter:
             return _LATIN_WORDS.findall(text)
         words: list[str] = []
         for word in self._jieba.cut(text, False):
-            if len(word) > 2 and is_chinese(word[0]) and word not in self._whole and word not in self._inside:
+            pair = self._apart.get(word)
+            if pair is not None:
+                words.extend(pair)
+            elif len(word) > 2 and is_chinese(word[0]) and word not in self._whole and word not in self._inside:
                 words.extend(self._around_keywords(word))
             else:
                 words.append(word)

@@ -129,6 +129,7 @@ class Understander:
             content_keywords,
             inside=content_keywords,
             whole_words=[comparable(word) for word in config.classification.whole_words],
+            apart=rules.things_and_states(),
         )
         return cls(
             rules,

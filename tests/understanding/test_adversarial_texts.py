@@ -53,6 +53,10 @@ KEYWORD_PAIRS = [
     "路灯 没修好 ",
     "还是没修好 还有 电梯也坏了 ",
     "电梯不能用",
+    # Written together and cut apart again by the segmenter; what was tried between; in English.
+    "门禁用不了",
+    "门禁卡刷了好几次都用不了",
+    "the lift doesn't work ",
     "上周 着火 ",
     "怕 着火 ",
     "投诉 物业 漏水 ",

@@ -171,7 +171,20 @@ def test_a_broken_street_or_corridor_light_is_a_repair(understander: Understande
 
 @pytest.mark.parametrize(
     "text",
-    ["电梯还是不能用", "电梯用不了", "电梯又不能用了", "门禁又用不了了", "热水器不工作", "空调不好使", "水泵不能用"],
+    [
+        "电梯还是不能用",
+        "电梯用不了",
+        "电梯又不能用了",
+        "门禁又用不了了",
+        "热水器不工作",
+        "空调不好使",
+        "水泵不能用",
+        # Written together, where jieba reads 门/禁用/不了 and 闸/机修/不好.
+        "门禁用不了",
+        "門禁用不了",
+        "门禁用不成",
+        "闸机修不好",
+    ],
 )
 def test_equipment_that_cannot_be_used_is_a_repair(understander: Understander, text: str) -> None:
     result = understander.understand(text)
@@ -180,8 +193,56 @@ def test_equipment_that_cannot_be_used_is_a_repair(understander: Understander, t
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # What was tried comes between the thing and what is wrong with it.
+        "小区门口的那个门禁卡刷了好几次都用不了",
+        "电梯里面的那个按钮都不能用了",
+        "单元门那个对讲机按了半天没反应",
+        "充电桩扫码了也充不上",
+        "车库门遥控按了没反应",
+        # What it does not do when tried.
+        "燃气灶打不着火",
+        "煤气灶点不着",
+        "门铃按了没声音",
+        "可视对讲没有画面",
+        "人脸识别的门禁识别不了",
+        "楼道灯关不掉",
+        "排风扇开不了",
+        # Cantonese, traditional and English.
+        "部lift用唔到",
+        "部升降機用唔到",
+        "門禁卡拍極都冇反應",
+        "門鐘撳極都唔響",
+        "the intercom doesn't work",
+        "the intercom isn't working",
+        "the lift doesn't work again",
+        "the door entry system does not work",
+        "my key fob won't open the gate",
+        "the water heater won't turn on",
+        "the street lights have stopped working",
+        "can't use the lift since Monday",
+    ],
+)
+def test_equipment_told_as_customers_tell_it_is_a_repair(understander: Understander, text: str) -> None:
+    result = understander.understand(text)
+    assert Intent.COMPLAINT in result.intents
+    assert result.category == "engineering_repair"
+
+
+@pytest.mark.parametrize(
     ("text", "category"),
-    [("网又用不了了", "network"), ("宽带还是没修好", "network"), ("app用不了", "support_system")],
+    [
+        ("网又用不了了", "network"),
+        ("宽带还是没修好", "network"),
+        ("app用不了", "support_system"),
+        ("停车卡用不了", "property_service"),
+        ("燃气费太贵了", "billing"),
+        ("小程序的按钮点了没反应", "support_system"),
+        ("the app doesn't work", "support_system"),
+        ("the website isn't working", "support_system"),
+        ("my card doesn't work at the parking gate", "property_service"),
+    ],
 )
 def test_cannot_be_used_without_equipment_keeps_its_category(
     understander: Understander, text: str, category: str

@@ -77,6 +77,21 @@ def test_keywords_are_found_inside_longer_dictionary_words_except_whole_words(
     assert _found(segmenter, index, converter, "你们的人工智能客服听不懂") == []
 
 
+def test_a_thing_and_what_is_wrong_with_it_written_together_are_cut_between_them(
+    jieba_dictionary: Dictionary, converter: Converter
+) -> None:
+    """jieba reads "门禁用不了" as 门/禁用/不了 (禁用 is a word of its own): the door entry is lost."""
+    index = _index(converter, "门禁", "用不了", "电梯", "不能用")
+    keywords = index.keywords()
+    without = Segmenter(jieba_dictionary, keywords, inside=keywords)
+    apart = Segmenter(jieba_dictionary, keywords, inside=keywords, apart=[("门禁", "用不了"), ("电梯", "不能用")])
+    assert without.segment("门禁用不了了").words == ("门", "禁用", "不了", "了")
+    assert apart.segment("门禁用不了了").words == ("门禁", "用不了", "了")
+    assert _found(apart, index, converter, "門禁用不了") == ["门禁", "用不了"]
+    for text in ("账号被禁用了", "电梯不能用", "小区的门禁卡用不了"):
+        assert apart.segment(text).words == without.segment(text).words
+
+
 def test_negation_right_before_a_keyword(jieba_dictionary: Dictionary, converter: Converter) -> None:
     index = _index(converter, "投诉", "不", "不是", "not", "happy")
     segmenter = Segmenter(jieba_dictionary, index.keywords())
