@@ -20,15 +20,24 @@ class SaidBack:
 
     def sayable(self, value: str) -> bool:
         """``value`` holds no forbidden phrase, so the bot may say it back."""
-        return self._guard.check(value) is None
+        return self._guard.clean(value)
 
     def slots(self, slots: Slots) -> Slots:
         """``slots`` without the values the bot may not say back. A name refused takes the
         surname and honorific with it, a place its district and region: they were told together."""
-        if any(value is not None and not self.sayable(value) for value in (slots.name, slots.surname, slots.honorific)):
+        told = [value for value in (*_person(slots), *_place(slots)) if value is not None]
+        if not told or self.sayable(" ".join(told)):
+            return slots  # one check for all: most messages' values are clean (~0.2 ms a check)
+        if any(value is not None and not self.sayable(value) for value in _person(slots)):
             slots = replace(slots, name=None, surname=None, honorific=None, withheld=True)
-        if any(
-            value is not None and not self.sayable(value) for value in (slots.address, slots.district, slots.region)
-        ):
+        if any(value is not None and not self.sayable(value) for value in _place(slots)):
             slots = replace(slots, address=None, district=None, district_said=False, region=None, withheld=True)
         return slots
+
+
+def _person(slots: Slots) -> tuple[str | None, ...]:
+    return slots.name, slots.surname, slots.honorific
+
+
+def _place(slots: Slots) -> tuple[str | None, ...]:
+    return slots.address, slots.district, slots.region

@@ -165,3 +165,21 @@ def test_words_inserted_around_the_negation_are_shown_with_the_phrase(
     hit = guard.check(typed)
     assert hit is not None and (found := guard.span(typed, hit.forbidden)) is not None
     assert typed[found[0] : found[1]] == words
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "我完全不知道",
+        "It's impossible",
+        "idk",
+        "我bu知道",
+        "Calm Down Court",
+        "阳光花园3栋502",
+        "Flat 5C, 12/F, Sunny Court",
+        "唔该晒",
+    ],
+)
+def test_clean_answers_as_check_does_in_one_search(guard: ForbiddenGuard, typed: str) -> None:
+    """``clean`` (what every slot value a customer gives is asked) says what ``check`` says."""
+    assert guard.clean(typed) is (guard.check(typed) is None)
