@@ -690,6 +690,21 @@ class ForbiddenList(_Strict):
                 seen.add(variant)
         return value
 
+    negation_fillers: dict[str, list[str]] = {}
+    """Words that may stand around a phrase's 不 without hiding the phrase: ``before`` it, after
+    the words before it (也, 完全, 并, 绝: "我完全不知道" is 我不知道, "我们绝不会" 我们不会), and
+    ``after`` it (太: "我不太知道"). At most two before and one after, read as the guard reads."""
+
+    @field_validator("negation_fillers")
+    @classmethod
+    def _fillers_before_or_after(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for side, words in value.items():
+            if side not in ("before", "after"):
+                raise ValueError(f"negation fillers stand before or after 不, not {side!r}")
+            if any(not word.strip() for word in words):
+                raise ValueError(f"{side}: a filler must not be blank")
+        return value
+
     pinyin: dict[str, list[str]] = {}
     """Pinyin an agent may type for a character of a Chinese phrase ("我bu知道" for 我不知道): each
     character with its syllables, without tones ("不": ["bu"]); a tone digit after one is read too.

@@ -45,6 +45,21 @@ class ManagerPattern:
             ) from None
         self.pattern = pattern
 
+    @classmethod
+    def any_of(cls, patterns: list[ManagerPattern]) -> ManagerPattern | None:
+        """One pattern matching where any of ``patterns`` does, to ask "any?" in one search; None
+        when there are none or RE2's memory budget refuses the whole (each still works alone)."""
+        if not patterns:
+            return None
+        joined = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
+        combined = cls.__new__(cls)
+        try:
+            combined._compiled = re2.compile(joined, _OPTIONS)
+        except re2.error:
+            return None
+        combined.pattern = joined
+        return combined
+
     def search(self, text: str) -> str | None:
         """The first words of ``text`` the pattern matches, or None."""
         found = self._compiled.search(text)

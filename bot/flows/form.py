@@ -248,6 +248,9 @@ def on_area(turn: Turn, text: str) -> None:
     ):
         # "嗯", "好的", a phone number, "用这个手机号就行", "哈哈哈": asked once more, with the way out
         data.place_asks += 1
+    elif not data.area and not turn.changed and turn.understood is not None and turn.understood.slots.withheld:
+        # "Rm 3, 5/F, You Must Be Wrong Building": a place the bot may not say back; asked for again.
+        data.place_asks += 1
     elif not data.area and not turn.changed and not _nothing_to_record(turn, text):
         if _tells_the_problem(turn, text) or _angry_without_a_place(turn) or _tells_a_story(turn, text):
             # "楼道的垃圾还是没人清理" is more of the problem, not where it is.

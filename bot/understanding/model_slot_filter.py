@@ -2,7 +2,8 @@
 
 ``model_slots`` keeps only values written in the message; the bot says a slot back ("地点：…",
 "称呼：王先生"), so here a value is kept only when the rules would say it too: no clause in the
-service's voice ("我们会赔偿您5000元" is no place: ``form.service_voice``), no insult as a name or
+service's voice ("我们会赔偿您5000元" is no place: ``form.service_voice``), no forbidden phrase
+("You Must Be Wrong Building": ``SaidBack``), no insult as a name or
 surname ("傻逼物业", "垃圾物业": ``form.abuse_words`` and the aimed insults), and nothing that, read
 by the rules, tells more than who or where (an intent, a category, a signal: "楼上漏水三天了" is the
 problem, not the place), unless the rules' own place reader reads it as a place.
@@ -11,7 +12,7 @@ problem, not the place), unless the rules' own place reader reads it as a place.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Protocol
 
@@ -32,8 +33,16 @@ class ReadsByRules(Protocol):
 class ModelSlotFilter:
     """Built once with the rules' reader; :meth:`said` for every reading of the model."""
 
-    def __init__(self, rules: ReadsByRules, service_voice: Iterable[str], insults: Iterable[str]) -> None:
+    def __init__(
+        self,
+        rules: ReadsByRules,
+        service_voice: Iterable[str],
+        insults: Iterable[str],
+        sayable: Callable[[str], bool] | None = None,
+    ) -> None:
+        """``sayable``: the gate the rules' own slots pass (no forbidden phrase: ``SaidBack``)."""
         self._rules = rules
+        self._sayable_by_rules = sayable
         self._voice = ServiceVoice(service_voice, rules.matchable)
         self._insults = tuple(insults)
         self._folded: tuple[str, ...] | None = None
@@ -62,6 +71,8 @@ class ModelSlotFilter:
         return not _tells_something(self._rules.understand(value, locale))
 
     def _sayable(self, value: str) -> bool:
+        if self._sayable_by_rules is not None and not self._sayable_by_rules(value):
+            return False
         if any(self._voice.speaks(unit) for unit, _ in units(value)):
             return False
         return not self._insulting(self._rules.matchable(value))

@@ -29,6 +29,10 @@ class Slots:
     """The customer said ``district``; otherwise it is only where the gazetteer puts the estate or
     street they named, and the place said back to them does not add it. Not compared: the slots
     are the same either way."""
+    withheld: bool = field(default=False, compare=False)
+    """A name or a place was read but held a forbidden phrase ("Rm 3, You Must Be Wrong Building"),
+    so it is not among the slots (``SaidBack``): the question is asked again, the words are no more
+    of the problem."""
     region: str | None = None
     """The province and city written before the district or the address ("广东省深圳市" of
     广东省深圳市南山区粤海街道…): said back with the place, never as the problem. The rules find it;

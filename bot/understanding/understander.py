@@ -8,6 +8,7 @@ from typing import Protocol
 
 from bot.config import ServiceConfig, Signal
 from bot.understanding.ages import AgeReader
+from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.language import ZH_CN, ZH_TW, ScriptSigns, answer_locale, detect_locale
 from bot.understanding.misspellings import Misspellings
 from bot.understanding.model_slot_filter import ModelSlotFilter
@@ -22,6 +23,7 @@ from bot.understanding.normalise import (
 from bot.understanding.pinyin import MixedPinyin, PinyinReader
 from bot.understanding.result import Slots, Understanding
 from bot.understanding.rules import Part, Rules
+from bot.understanding.said_back import SaidBack
 from bot.understanding.slots import SlotExtractor
 from bot.understanding.tokens import Dictionary, Segmenter, load_dictionary
 
@@ -69,6 +71,7 @@ class Understander:
         service_voice: Iterable[str] = (),
         insults: Iterable[str] = (),
         mixed: MixedPinyin | None = None,
+        said_back: SaidBack | None = None,
     ) -> None:
         self._rules = rules
         self._segmenter = segmenter
@@ -91,7 +94,9 @@ class Understander:
         # What a conversation told before is read again with each of its messages that may finish a
         # danger told in pieces: read once ("被困" after a long description costs no second reading).
         self._parts = functools.lru_cache(maxsize=PARTS_REMEMBERED)(self._read_parts)
-        self._model_slots = ModelSlotFilter(self, service_voice, insults)
+        self._said_back = said_back
+        sayable = said_back.sayable if said_back is not None else None
+        self._model_slots = ModelSlotFilter(self, service_voice, insults, sayable)
 
     @classmethod
     def from_config(
@@ -146,6 +151,7 @@ class Understander:
             config.classification.form.service_voice,
             config.classification.form.abuse(),
             MixedPinyin(config.classification.pinyin),
+            SaidBack(ForbiddenGuard(config.forbidden, converter.convert)),
         )
 
     def for_config(self, config: ServiceConfig, dictionary: Dictionary) -> Understander:
@@ -235,7 +241,12 @@ class Understander:
 
     def slots(self, text: str) -> Slots:
         """The items ``text`` gives (phone, name, place), without reading anything else of it."""
-        return self._slots.extract(text)
+        return self._sayable_slots(self._slots.extract(text))
+
+    def _sayable_slots(self, slots: Slots) -> Slots:
+        """``slots`` without a value holding a forbidden phrase (:class:`SaidBack`): the gate every
+        slot the rules read passes, as the model's do in :meth:`model_slots`."""
+        return slots if self._said_back is None else self._said_back.slots(slots)
 
     def model_slots(self, slots: Slots, locale: str) -> Slots:
         """The optional model's ``slots`` less what the rules would not say back: words in the
@@ -281,9 +292,8 @@ class Understander:
             vague=findings.vague,
             grade=findings.grade,
             signals=signals,
-            slots=self._slots.extract(text, traditional=detected == ZH_TW),
+            slots=self._sayable_slots(self._slots.extract(text, traditional=detected == ZH_TW)),
         )
-
 
     def signals_over_messages(self, earlier: Iterable[str], text: str) -> frozenset[Signal]:
         """The signals ``text`` tells together with what the customer told ``earlier`` in the

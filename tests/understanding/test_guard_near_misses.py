@@ -49,6 +49,31 @@ def guard(service_config: ServiceConfig) -> ForbiddenGuard:
         "这不是我们物业的责任",
         "这事我们管不了，找街道办去",
         "找开发商去吧",
+        # pen test 2: Cantonese, words inserted around 不, 咱, and paraphrases
+        "我唔知",
+        "我唔知道",
+        "唔知呀",
+        "我完全不知道",
+        "我并不知道",
+        "我不太知道",
+        "我们是不会",
+        "我们绝不会",
+        "咱们不会",
+        "咱不知道",
+        "俺们不会",
+        "我听不懂",
+        "我看不懂",
+        "这是规定",
+        "这是规定，没办法",
+        "您得等几天",
+        "这事儿不可能",
+        "您冷静点",
+        "That is not our responsibility",
+        "that is impossible",
+        "It's impossible",
+        "I do not understand",
+        "you must be mistaken",
+        "I have no idea",
     ],
 )
 def test_a_near_miss_of_a_forbidden_phrase_is_caught(guard: ForbiddenGuard, typed: str) -> None:
@@ -82,6 +107,22 @@ def test_a_near_miss_of_a_forbidden_phrase_is_caught(guard: ForbiddenGuard, type
         "这个问题由我们物业负责到底",
         "芸香和欠费的问题我们一起处理",
         "I'm sorry, we'll fix the lift today.",
+        # near misses of pen test 2's phrases
+        "唔该晒",
+        "唔知你几时方便呢？",
+        "不知道您什么时候方便在家？",
+        "这是规定的维修时间",
+        "按照规定，我们会在24小时内回复您",
+        "您不用等几天，明天就到",
+        "不是您弄错了，是我们的问题",
+        "我们一定会尽快解决您的问题",
+        "我们还不太确定师傅几点到，确定后马上告诉您",
+        "I understand, we will fix it today.",
+        "That is our responsibility, sorry.",
+        "It's possible we'll be there today.",
+        "I want my problem fixed, the customer said.",
+        "We have no ideal slot today, tomorrow at 9?",
+        "The permit is being processed.",
     ],
 )
 def test_an_ordinary_reply_passes(guard: ForbiddenGuard, typed: str) -> None:
@@ -102,3 +143,43 @@ def test_a_pattern_over_words_kept_apart_checks_its_own_examples(service_config:
     assert guard.examples_missed(ForbiddenList.model_validate({**shipped, "patterns": [missed]})) == [
         "missed: lollipop"
     ]
+
+
+def test_we_will_not_is_flagged_even_when_it_reassures(guard: ForbiddenGuard) -> None:
+    """The standard forbids 我们不会 as it stands and offers 我们一定会尽快解决您的问题: a reply
+    that reassures with it ("我们不会让您久等") is shown with that correct expression too (warned;
+    the agent may send it)."""
+    hit = guard.check("我们不会让您久等")
+    assert hit is not None and hit.forbidden == "我们不会" and hit.instead == "我们一定会尽快解决您的问题"
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [("我完全不知道怎么回事", "我完全不知道"), ("好的，我们是不会收费的", "我们是不会"), ("我不太知道", "我不太知道")],
+)
+def test_words_inserted_around_the_negation_are_shown_with_the_phrase(
+    guard: ForbiddenGuard, typed: str, words: str
+) -> None:
+    start, end = guard.spans(typed)[0]
+    assert typed[start:end] == words
+    hit = guard.check(typed)
+    assert hit is not None and (found := guard.span(typed, hit.forbidden)) is not None
+    assert typed[found[0] : found[1]] == words
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "我完全不知道",
+        "It's impossible",
+        "idk",
+        "我bu知道",
+        "Calm Down Court",
+        "阳光花园3栋502",
+        "Flat 5C, 12/F, Sunny Court",
+        "唔该晒",
+    ],
+)
+def test_clean_answers_as_check_does_in_one_search(guard: ForbiddenGuard, typed: str) -> None:
+    """``clean`` (what every slot value a customer gives is asked) says what ``check`` says."""
+    assert guard.clean(typed) is (guard.check(typed) is None)

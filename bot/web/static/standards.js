@@ -642,6 +642,12 @@ const Standards = (() => {
             .map(([word, ...variants]) => [word, variants]));
           touched(id);
         } }),
+      el("h3", { text: T("不字前后可插入的词") }),
+      el("p", { class: "muted", text: T("以空格分开。「不」前的词(如「完全」:我完全不知道)与「不」后的词(如「太」:我不太知道)插入忌语中时仍视为该忌语。") }),
+      ...[["before", T("不字前")], ["after", T("不字后")]].map(([side, label]) => field(label,
+        text(((body.negation_fillers || {})[side] || []).join(" "), `forbidden.negation_fillers.${side}`, (v) => {
+          body.negation_fillers = { ...(body.negation_fillers || {}), [side]: v.split(/\s+/).filter(Boolean) };
+        }, { class: "wide", id: `forbidden-fillers-${side}` }))),
       el("h3", { text: T("正确表达(供客服选用,每行一句)") }),
       textarea((body.correct_expressions || []).join("\n"), { rows: String(Math.max(3, (body.correct_expressions || []).length)),
         "data-path": "forbidden.correct_expressions",
