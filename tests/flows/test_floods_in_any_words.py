@@ -142,7 +142,7 @@ def test_a_slow_leak_handed_off_is_asked_when_they_come_and_answered_too(
 
 @pytest.mark.parametrize(
     "text",
-    ["水管可能爆了", "客厅都淹了", "被淹了", "樓上爆水喉 成個客廳浸晒", "my bedroom is under water"],
+    ["水管可能爆了", "客厅都淹了", "被淹了", "我家房间都是水", "樓上爆水喉 成個客廳浸晒", "my bedroom is under water"],
 )
 def test_a_flood_is_a_repair_for_engineering(understander: Understander, text: str) -> None:
     understood = understander.understand(text, "zh-CN")
