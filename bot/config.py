@@ -154,6 +154,7 @@ class PhraseId(StrEnum):
     SAFETY_LIFT = "safety_lift"
     SAFETY_WATER = "safety_water"
     SAFETY_LOCKED_OUT = "safety_locked_out"
+    SAFETY_LIFE_SUPPORT = "safety_life_support"
     SELF_HARM_CARE = "self_harm_care"
     URGENT_HANDOFF = "urgent_handoff"
     URGENT_ASK_PLACE = "urgent_ask_place"

@@ -30,7 +30,7 @@ from bot.flows.case_check import CaseCheckFor, appeal_link, joined_case_phone_kn
 from bot.flows.escalated import escalated_deadline
 from bot.flows.greeting import greet
 from bot.flows.records import ComplaintRecord, HandoffRequest, State
-from bot.flows.safety import SAID_AT, acknowledged_safe_now, say_advice, say_again_when_due
+from bot.flows.safety import SAID_AT, acknowledged_safe_now, names_another_danger, say_advice, say_again_when_due
 from bot.flows.slots import description_text
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
 from bot.flows.turn import Turn
@@ -123,7 +123,8 @@ def _asked_then_promised(turn: Turn, record: ComplaintRecord) -> None:
 def _safety_first(turn: Turn) -> None:
     """How to stay safe from the danger named (:mod:`bot.flows.safety`), care and a helpline for
     talk of self-harm: the first time they are told, again when told again ("都十几分钟了 煤气味越来越重了")
-    at most once per ``timers.safety_repeat_after``, and whenever the message asks what to do."""
+    at most once per ``timers.safety_repeat_after``, and whenever the message asks what to do or names
+    another kind of danger (the sockets after the water)."""
     understood = turn.understood
     said = understood.signals if understood is not None else frozenset()
     text = understood.text if understood is not None else ""
@@ -131,7 +132,7 @@ def _safety_first(turn: Turn) -> None:
     again = say_again_when_due(turn, text, dt.timedelta(seconds=turn.kit.config.timers.safety_repeat_after))
     if acknowledged_safe_now(turn, text):
         pass  # "我出来了 煤气味还很大": out of the danger, never the same advice twice running
-    elif Signal.DANGER in new or (Signal.DANGER in said and again):
+    elif Signal.DANGER in new or (Signal.DANGER in said and (again or names_another_danger(turn, text))):
         say_advice(turn, text)
     if Signal.SELF_HARM in new or (Signal.SELF_HARM in said and again):
         turn.say(PhraseId.SELF_HARM_CARE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.config import PhraseId, Signal
+from bot.flows.over_messages import told_aside
 from bot.flows.turn import Turn
 
 _ADVICE = "safety_advice"
@@ -14,19 +15,28 @@ SAID_AT = "safety_said_at"
 """``FlowData.extra`` key: when the safety advice or the care phrase was last said."""
 
 
-def advice_for(turn: Turn, text: str) -> PhraseId:
-    """The advice for the danger ``text`` names (the first kind of ``safety_advice`` it names), else
-    the one said earlier in the conversation, else the one the problem told so far names ("进不去家"
-    before "已经在门口站了半小时了"), else the general ``safety_first``."""
+def _named(turn: Turn, text: str) -> PhraseId | None:
+    """The advice of the first kind of ``safety_advice`` whose words ``text`` holds, if any."""
     for advice in turn.kit.rules.safety_advice:
         if turn.says_any(text, advice.words):
             return advice.phrase
-    earlier = turn.step.data.extra.get(_ADVICE)
-    told = " ".join(turn.step.data.description)
+    return None
+
+
+def advice_for(turn: Turn, text: str) -> PhraseId:
+    """The advice for the danger ``text`` names (the first kind of ``safety_advice`` it names), else
+    the one said earlier in the conversation, else the one the problem told so far names ("进不去家"
+    before "已经在门口站了半小时了", "我妈在用制氧机" before "停电了"), else the general ``safety_first``."""
+    named = _named(turn, text)
+    if named is not None:
+        return named
+    data = turn.step.data
+    earlier = data.extra.get(_ADVICE)
+    told = " ".join((*data.description, *told_aside(turn)))
     if not isinstance(earlier, str) and told:
-        for advice in turn.kit.rules.safety_advice:
-            if turn.says_any(told, advice.words):
-                return advice.phrase
+        named = _named(turn, told)
+        if named is not None:
+            return named
     try:
         return PhraseId(earlier) if isinstance(earlier, str) else PhraseId.SAFETY_FIRST
     except ValueError:  # a phrase of an earlier version, gone since
@@ -40,6 +50,14 @@ def say_advice(turn: Turn, text: str) -> None:
     data = turn.step.data
     data.extra[_ADVICE] = phrase.value
     data.extra[SAID_AT] = turn.now.isoformat()
+
+
+def names_another_danger(turn: Turn, text: str) -> bool:
+    """After the advice for one kind of danger, ``text`` names another ("it's all over the floor near
+    the sockets" after the water's): its own advice is due at once."""
+    said = turn.step.data.extra.get(_ADVICE)
+    named = _named(turn, text)
+    return isinstance(said, str) and named is not None and named.value != said
 
 
 def asks_what_to_do(turn: Turn, text: str) -> bool:

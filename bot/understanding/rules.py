@@ -617,6 +617,14 @@ class Rules:
             and owner.group == len(self._signal_rules[owner.name].over_messages[owner.conjunction]) - 1
         )
 
+    def over_messages_earlier(self) -> frozenset[str]:
+        """The keywords of every group but the last of every ``over_messages`` set, normalised: what a
+        message told before the one completing a set holds ("我妈在用制氧机" before "停电了")."""
+        return self.index.keywords(
+            lambda owner: owner.kind is Kind.SIGNAL_OVER
+            and owner.group < len(self._signal_rules[owner.name].over_messages[owner.conjunction]) - 1
+        )
+
     def _takes_back(self, found: dict[int, set[int]], intents: set[Intent]) -> bool:
         """A word of every group of one set of ``complaint.withdrawal_together`` was found, in a
         message that asks nothing ("我之前的投诉撤销了吗" asks where it stands)."""

@@ -86,6 +86,7 @@ class Understander:
         self._mixed = mixed or MixedPinyin({})
         self._script = script
         self._over_last = rules.over_messages_last()
+        self._over_earlier = rules.over_messages_earlier()
         # The flow asks for a message's answer language right after understanding it: the
         # normalised text is kept for that (one text and its form, swapped at once).
         self._last: tuple[str, Normalised] | None = None
@@ -307,6 +308,12 @@ class Understander:
             return frozenset()
         told: frozenset[Part] = frozenset().union(*(self._parts(piece) for piece in earlier))
         return self._rules.told_over(now, told)
+
+    def begins_over_messages(self, text: str) -> bool:
+        """``text`` holds a keyword of a group of a signal's ``over_messages`` set told before its last
+        ("我妈在用制氧机" before "停电了"): worth reading with the messages after it."""
+        matchable = self.matchable(text)
+        return any(word in matchable for word in self._over_earlier)
 
     def _read_parts(self, text: str) -> frozenset[Part]:
         matchable = self._misspellings.correct(normalise(text, self._converter).text)

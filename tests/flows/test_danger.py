@@ -20,7 +20,16 @@ from tests.flows.chat import SHANGHAI, Chat
 SATURDAY_EARLY = dt.datetime(2026, 12, 5, 7, 25, tzinfo=SHANGHAI)
 """Outside service hours on a weekend: a business-hours promise would be Monday or later."""
 SAFETY_ADVICE = frozenset(
-    {"safety_first", "safety_electric", "safety_fire", "safety_gas", "safety_lift", "safety_water", "safety_locked_out"}
+    {
+        "safety_first",
+        "safety_electric",
+        "safety_fire",
+        "safety_gas",
+        "safety_lift",
+        "safety_water",
+        "safety_locked_out",
+        "safety_life_support",
+    }
 )
 """The safety advice, one for each kind of danger (``classification.safety_advice``) and the general one."""
 
@@ -375,7 +384,7 @@ def test_a_refused_phone_in_an_emergency_asks_the_address_and_restates_the_answe
     [
         # A hand caught in the lift's door: hurt, not trapped (no lift-rescue advice).
         ("电梯门夹到我女儿的手了 流了好多血", "safety_first"),
-        ("我们小区已经停电8个小时了 家里还有个瘫痪的老人 呼吸机用不了", "safety_first"),
+        ("我们小区已经停电8个小时了 家里还有个瘫痪的老人 呼吸机用不了", "safety_life_support"),
         # Shut out in freezing cold: danger now, not a routine 12-hour case; where to wait, kept warm.
         ("物业电话一直打不通 小区大门的门禁卡失灵了 进不了门 现在人在门口站着 外面零下五度", "safety_locked_out"),
         ("保安打人了 我要报警 就在小区门口", "safety_first"),

@@ -40,7 +40,7 @@ def restated(engine: ConversationEngine, first: str, *answers: str) -> Chat:
         ("rm 1502 tower 3 the belcher's, water leaking from ceiling", "rm 1502 tower 3 the belcher's", None),
         ("The lift is broken AGAIN!!! Flat 12B, the Victoria Towers", "Flat 12B, the Victoria Towers", None),
         (
-            "my flat is unit 2301 the harbourside and the pipe burst",
+            "my flat is unit 2301 the harbourside and the pipe is leaking",
             "unit 2301 the harbourside",
             None,
         ),
@@ -69,7 +69,7 @@ def test_a_lower_case_estate_after_the_flat_is_the_place_and_not_asked_again(
 def test_a_lower_case_estate_answering_where_is_stored_whole_without_the_words_before_it(
     engine: ConversationEngine, answer: str
 ) -> None:
-    chat = restated(engine, "pipe burst in my bathroom", "9123 4567", answer)
+    chat = restated(engine, "pipe leaking in my bathroom", "9123 4567", answer)
     assert chat.data.area is not None and chat.data.area.lower() == "unit 2301 the harbourside"
 
 
@@ -82,7 +82,7 @@ def test_a_thing_after_the_flat_is_no_estate(engine: ConversationEngine, text: s
 
 
 def test_a_phone_beside_the_place_is_the_phone(engine: ConversationEngine) -> None:
-    chat = restated(engine, "pipe burst in my bathroom", "rm 1502 tower 3 the belcher's 91234567")
+    chat = restated(engine, "pipe leaking in my bathroom", "rm 1502 tower 3 the belcher's 91234567")
     assert (chat.data.area, chat.data.phone) == ("rm 1502 tower 3 the belcher's", "+85291234567")
 
 
@@ -116,16 +116,16 @@ def test_a_floor_put_right_at_the_restatement_changes_the_place_and_not_the_prob
 
 
 def test_a_flat_put_right_keeps_the_rest_of_the_place(engine: ConversationEngine) -> None:
-    chat = restated(engine, "pipe burst", "98765432", "Flat 12C, 8/F, the harbourside")
+    chat = restated(engine, "pipe leaking", "98765432", "Flat 12C, 8/F, the harbourside")
     step = chat.send("no, flat 12B not 12C")
     assert chat.line(step, "Place: ") == "Place: Flat 12B, 8/F, the harbourside"
 
 
 def test_a_floor_said_again_as_it_is_changes_nothing(engine: ConversationEngine) -> None:
-    chat = restated(engine, "pipe burst", "98765432", "15/F Block 2 Taikoo Shing")
+    chat = restated(engine, "pipe leaking", "98765432", "15/F Block 2 Taikoo Shing")
     step = chat.send("no, it's 15/F not 5/F")
     assert chat.line(step, "Place: ") == "Place: 15/F Block 2 Taikoo Shing"
-    assert chat.line(step, "Problem: ") == "Problem: pipe burst (Engineering and repairs)"
+    assert chat.line(step, "Problem: ") == "Problem: pipe leaking (Engineering and repairs)"
 
 
 @pytest.mark.parametrize(

@@ -578,6 +578,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "安全提示·电梯困人": "Safety: trapped in a lift",
     "安全提示·爆管水浸": "Safety: burst pipe or flood",
     "安全提示·被关门外": "Safety: locked out of home",
+    "安全提示·停电与医疗设备": "Safety: medical machine without power",
     "转人工后问到时,回答客户自己投诉的进度和答复时间": "Asked after the hand-off: answer with the customer's own case status and deadline",
     "联系电话已更正": "Contact number corrected",
     "备用电话已记录": "Backup number noted",
