@@ -116,6 +116,7 @@ class PhraseId(StrEnum):
     RESTATE_PHOTOS = "restate_photos"
     CONFIRM_UNCLEAR_HANDOFF = "confirm_unclear_handoff"
     ASK_CORRECTION = "ask_correction"
+    RESTATED_CHECK = "restated_check"
     ASK_CORRECT_DESCRIPTION = "ask_correct_description"
     ASK_CORRECT_PHONE = "ask_correct_phone"
     ASK_CORRECT_AREA = "ask_correct_area"
@@ -966,6 +967,9 @@ class FormRules(_Strict):
     """The restatement's problem: the customer's clauses about the problem, up to this long; one
     length, or one per locale (an English clause needs more characters than a Chinese one)."""
     summary_joiner: LocalizedText = LocalizedText.model_validate({"zh-CN": "，", "en": ", "})
+    spoken_punctuation: list[str] = []
+    """Punctuation voice input writes as words ("逗号", "句号"): a pause in the restatement's problem,
+    never said back as a word."""
     spoken_fillers: list[str] = []
     """Sounds and words of voice input that say nothing ("嗯", "啊", "那个"): left out of the
     restatement's problem wherever they stand as words of their own ("我们家那个暖气啊不热" is

@@ -40,6 +40,9 @@ wait for the answer."""
 URGENT_PLACE_ASKS_DONE = 2
 """``FlowData.urgent_place_asks`` once the emergency's address is not asked for again."""
 _CHASING = frozenset({Intent.YES, Intent.STATUS_QUERY, Intent.GREETING})
+_TOLD_OF_THEMSELVES = frozenset({Signal.ELDER, Signal.PREPARED})
+"""Signals of what a customer tells of themselves beside the problem ("我73岁了 差点摔倒", "我有录音"):
+kept for the case while the escalation's phone is asked, never heard as declining to leave one."""
 """What a message urging us on may read as besides its words ("好的", "怎么还不来人", "还在吗")."""
 
 
@@ -438,16 +441,22 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
         turn.say(PhraseId.ASK_PHONE)
         return True
     case_number = data.appeal_of or data.case_number
-    more = Intent.COMPLAINT in turn.intents or (
-        Signal.DANGER in data.signals and not turn.intents and not turn.kit.never_a_place(text)
+    of_themselves = turn.understood.signals & _TOLD_OF_THEMSELVES if turn.understood is not None else frozenset()
+    more = (
+        Intent.COMPLAINT in turn.intents
+        or bool(of_themselves)
+        or (Signal.DANGER in data.signals and not turn.intents and not turn.kit.never_a_place(text))
     )
     if more and case_number is not None and data.escalation_phone_asks < 2:
         # "小区垃圾一个月没清运了" after a threat: the problem itself, for the case; the phone once more.
-        # In an emergency whatever else is told is more of it ("我老公在里面" after "里面困了人"), no refusal.
+        # In an emergency whatever else is told is more of it ("我老公在里面" after "里面困了人"), no refusal;
+        # so is what the customer tells of themselves ("我73岁了 差点摔倒": an elder, served first).
         told = len(data.description)
         append_description(turn, text)
+        data.signals = tuple(sorted({*data.signals, *of_themselves}))
         if len(data.description) > told:
-            turn.step.contact = CaseContact(case_number, None, more_of_the_problem=text)
+            signals = tuple(sorted(signal.value for signal in of_themselves))
+            turn.step.contact = CaseContact(case_number, None, more_of_the_problem=text, more_signals=signals)
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         data.escalation_phone_asks = 2
         turn.say(PhraseId.DESCRIPTION_RECORDED)

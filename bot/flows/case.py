@@ -110,14 +110,17 @@ def due_from_now(turn: Turn, classified: Classified, signals: Collection[Signal]
     )
 
 
-def record_complaint(turn: Turn, confirmed: bool) -> ComplaintRecord:
+def record_complaint(turn: Turn, confirmed: bool, sooner: Deadline | None = None) -> ComplaintRecord:
     """The case as the conversation took it down, its deadline from the deadline table counted
-    from now (:func:`compute_deadline`, as staff reopening a case count theirs)."""
+    from now (:func:`compute_deadline`, as staff reopening a case count theirs), or ``sooner`` when
+    it comes first (an escalation the duty supervisor answers as an appeal: "要赔")."""
     data = turn.step.data
     # Named by its number, the resolved case is back (seed 000: a repeat is complex).
     known = frozenset(data.signals) | ({Signal.REPEAT} if data.follows_case else set())
     classified = classify(turn, description_text(data), known)
     deadline = due_from_now(turn, classified, classified.signals)
+    if sooner is not None and sooner.due_at < deadline.due_at:
+        deadline = sooner
     recorded = data.case_number
     case_number = data.case_number or turn.kit.new_case_number(turn.now)
     data.case_number = case_number

@@ -49,7 +49,7 @@ def escalated_deadline(turn: Turn, with_the_supervisor_before: bool, reason: Tic
     # Only an escalation's own rule (a threat's, danger's hour; an appeal's) moves a deadline: a leader
     # asked for is told the time in force.
     escalates = due.due_at < due_from_now(turn, classified, classified.signals - ESCALATING_SIGNALS).due_at
-    appeal = _appeal_due(turn, reason)
+    appeal = appeal_due(turn, reason)
     if appeal is not None and (not escalates or appeal.due_at < due.due_at):
         due, escalates = appeal, True
     in_force = _deadline_in_force(turn, case_number)
@@ -82,7 +82,7 @@ def escalated_deadline(turn: Turn, with_the_supervisor_before: bool, reason: Tic
     turn.audit(TimelineKind.PROMISED, **moved, said=said, **previous)
 
 
-def _appeal_due(turn: Turn, reason: TicketReason) -> Deadline | None:
+def appeal_due(turn: Turn, reason: TicketReason) -> Deadline | None:
     """The appeal's reply time from now (``deadlines.yaml`` ``appeal``) for an escalation the
     supervisor answers as an appeal; None for a leader merely asked for, or with no such rule."""
     table = turn.kit.config.deadlines

@@ -27,7 +27,7 @@ from bot.flows.case import (
     register_told_problem,
 )
 from bot.flows.case_check import CaseCheckFor, appeal_link, joined_case_phone_known
-from bot.flows.escalated import escalated_deadline
+from bot.flows.escalated import appeal_due, escalated_deadline
 from bot.flows.greeting import greet
 from bot.flows.records import ComplaintRecord, HandoffRequest, State
 from bot.flows.safety import SAID_AT, acknowledged_safe_now, names_another_danger, say_advice, say_again_when_due
@@ -72,7 +72,9 @@ def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
     # hears the apology (an emergency: that the supervisor is alerted), the questions still
     # missing (the phone, then the place), and only then the restatement and the time promised
     # (seed 003: listen, ask, soothe, confirm; never reversed).
-    record = record_complaint(turn, confirmed=False)
+    # A demand beyond the bot's authority ("要赔") is answered as an appeal is: the duty supervisor's
+    # time, never the general queue's 12 hours.
+    record = record_complaint(turn, confirmed=False, sooner=appeal_due(turn, reason))
     open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
     supervisor_will_call(turn, urgent)
     signals = turn.step.data.signals

@@ -254,6 +254,8 @@ class CaseContact:
     customer known by none."""
     title: str | None = None
     """"male" or "female", with the surname."""
+    more_signals: tuple[str, ...] = ()
+    """Signals the customer told of themselves after the case was recorded ("我73岁了": elder): added to the case's."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,8 @@ _THREATS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE, Signal.SELF_HARM})
 _PRAISING = frozenset({Intent.PRAISE, Intent.THANKS})
 _STORY_SIGNALS = frozenset({Signal.REPEAT})
 """Signals that tell the problem's story ("打了五次电话了"), not something besides the problem."""
+_OF_THE_CUSTOMER = frozenset({Signal.ELDER})
+"""Signals of who the customer is ("我73岁了 差点摔倒"): told beside the problem, said back with it."""
 _PICTOGRAPH_CATEGORIES = frozenset({"So", "Sk"})
 """Emoji and other pictographs, and the skin tones that modify them."""
 _EMOJI_JOINERS = "\u200d"
@@ -184,9 +186,17 @@ class ProblemSummary:
         self._vent_pauses = frozenset(word.lower() for word in rules.vent_pauses if word)
         greetings = alternation(word for word in greeting_words if word)
         # "hi my water heater…", "你好 我家漏水": the hello before the problem is not the problem.
+        # "hello dear, the hot water…": how the customer calls the agent right after the hello goes with it,
+        # when a pause follows it ("你好 师傅没来修" keeps its 师傅, who is the problem).
+        called = alternation(word for word in rules.forms_of_address if word)
+        addressed = rf"(?:[\s,，]*(?:{called})(?=\s*[,，.!！~～]))?" if called else ""
         self._leading_greeting = (
-            re.compile(rf"^(?:{greetings})(?![A-Za-z])[\s,.!~，。！～]*", re.IGNORECASE) if greetings else None
+            re.compile(rf"^(?:{greetings}){addressed}(?![A-Za-z])[\s,.!~，。！～]*", re.IGNORECASE)
+            if greetings
+            else None
         )
+        spoken = alternation(word for word in rules.spoken_punctuation if word)
+        self._spoken_punctuation = re.compile(spoken) if spoken else None
 
     def summarise(self, description: Iterable[str], locale: str) -> str:
         """The problem in the customer's words, at most ``summary_limit(locale)`` long; "" when no
@@ -412,6 +422,8 @@ class ProblemSummary:
         detailed: list[str] = []  # calm or telling the problem's story ("3rd time this month"), in the order said
         messages = list(description)
         for message in messages:
+            if self._spoken_punctuation is not None:
+                message = self._spoken_punctuation.sub("，", message)  # "态度特别差逗号他还骂我了句号"
             for raw in _clauses(self._without_case_numbers(self._without_service_voice(message))):
                 # "投诉编号我忘了": about an earlier case's number, not what went wrong
                 clause = self._without_threats(self._without_asides(raw.strip(), locale), locale)
@@ -428,7 +440,7 @@ class ProblemSummary:
                     continue
                 understood = self._understander.understand(clause, locale)
                 about_it = Intent.COMPLAINT in understood.intents or understood.category is not None
-                if not about_it and (understood.intents or understood.signals - _STORY_SIGNALS):
+                if not about_it and (understood.intents or understood.signals - _STORY_SIGNALS - _OF_THE_CUSTOMER):
                     continue  # thanks, a question, anger alone: not the problem
                 if self._is_bare_complaint_mention(self._understander.matchable(clause)):
                     continue  # "我要投诉": says what they want, not what went wrong

@@ -82,4 +82,7 @@ def keep_owed_promise(turn: Turn) -> bool:
         prepared=Signal.PREPARED in data.signals,
         urgent=is_urgent(turn, (signal.value for signal in data.signals)),
     )
+    # Restated with the case already the supervisor's: still asked whether it is right (seed 003:
+    # listen, ask, soothe, confirm); a correction typed after the hand-off is taken as ever.
+    turn.say(PhraseId.RESTATED_CHECK)
     return True

@@ -249,7 +249,7 @@ def test_a_threat_without_a_phone_hears_the_apology_and_the_request_for_one_befo
     assert step.contact is not None and step.contact.case_number == case_number
     step = chat.send("阳光花园5栋")
     # A threat of the media is answered within the hour, as violence is (deadlines.yaml).
-    assert chat.phrase_ids(step) == ["restate", "promise_within_an_hour", "case_number"]
+    assert chat.phrase_ids(step) == ["restate", "promise_within_an_hour", "case_number", "restated_check"]
     assert case_number is not None and case_number in chat.texts(step)
 
 
@@ -270,7 +270,7 @@ def test_a_leader_asked_for_with_a_complaint_promises_when_the_answer_comes(engi
     assert chat.phrase_ids(step) == ["escalated_supervisor", "ask_area"]
     assert step.complaint is not None and step.complaint.deadline_at is not None
     step = chat.send("阳光花园5栋")
-    assert chat.phrase_ids(step) == ["restate", "promise_by_date", "case_number"]
+    assert chat.phrase_ids(step) == ["restate", "promise_by_date", "case_number", "restated_check"]
 
 
 def test_a_known_phone_is_not_asked_for(engine: ConversationEngine) -> None:
@@ -290,7 +290,13 @@ def test_a_refused_phone_is_not_asked_for_again(engine: ConversationEngine) -> N
     step = chat.send("我要去法院起诉你们")
     assert "escalation_ask_phone" not in chat.phrase_ids(step)
     # The place question answered with more threats: no place, and the time promised.
-    assert chat.phrase_ids(step) == ["escalated_supervisor", "restate", "promise_within_an_hour", "case_number"]
+    assert chat.phrase_ids(step) == [
+        "escalated_supervisor",
+        "restate",
+        "promise_within_an_hour",
+        "case_number",
+        "restated_check",
+    ]
 
 
 def test_a_name_given_for_the_supervisors_call_is_kept_and_the_phone_asked_again(engine: ConversationEngine) -> None:

@@ -76,7 +76,7 @@ def test_a_complaint_about_the_manager_then_the_problem_is_the_supervisor_s_case
     step = chat.send("13800138000")
     assert chat.phrase_ids(step) == ["escalation_phone_noted", "ask_area"]
     step = chat.send("阳光花园5栋")
-    assert chat.phrase_ids(step) == ["restate", "promise_by_date", "case_number"]
+    assert chat.phrase_ids(step) == ["restate", "promise_by_date", "case_number", "restated_check"]
     assert "答应三天修好电梯" in chat.line(step, "问题：") and "服务态度" in chat.line(step, "问题：")
 
 

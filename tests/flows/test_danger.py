@@ -70,7 +70,7 @@ def test_danger_is_told_how_to_stay_safe_first_and_promised_within_the_hour(
         assert phrases[2:] == ["urgent_ask_place"]
         step = chat.send(place)
         phrases = chat.phrase_ids(step)
-    assert phrases[-3:] == ["restate", "promise_urgent", "case_number"]
+    assert phrases[-4:] == ["restate", "promise_urgent", "case_number", "restated_check"]
     assert re.search("1小[时時][内內]（今天上午8[点點]半前）", chat.texts(step))
     assert chat.data.phone == "13512340000"
 
@@ -85,12 +85,12 @@ def test_danger_late_at_night_is_promised_within_the_hour_by_a_time_that_keeps_i
     record = chat.send("楼道里煤气味特别大 是不是漏气了 我电话13512340000").complaint
     assert record is not None and record.deadline_at == dt.datetime(2026, 12, 6, 0, 10, tzinfo=SHANGHAI)
     step = chat.send("锦绣华庭5号楼")
-    assert chat.phrase_ids(step)[-2:] == ["promise_urgent", "case_number"]
+    assert chat.phrase_ids(step)[-3:] == ["promise_urgent", "case_number", "restated_check"]
     assert "1小时内（明天凌晨0点10分前）" in chat.texts(step)
 
 
 def test_an_english_danger_is_promised_an_answer_within_an_hour_in_plain_english(engine: ConversationEngine) -> None:
-    """"within an hour", never "within 1 hours"."""
+    """ "within an hour", never "within 1 hours"."""
     chat = Chat(engine, locale="en", now=SATURDAY_EARLY)
     chat.send(Started())
     chat.send("hi, the hallway smells like gas, my phone is 13512340000")
@@ -200,7 +200,13 @@ def test_danger_without_a_place_asks_where_and_the_place_goes_on_the_case(engine
     assert chat.phrase_ids(step) == ["safety_gas", "urgent_ask_phone"]
     case_number = chat.data.case_number
     step = chat.send("13800001117 朝阳区劲松八区5号楼")
-    assert chat.phrase_ids(step) == ["escalation_phone_noted", "restate", "promise_urgent", "case_number"]
+    assert chat.phrase_ids(step) == [
+        "escalation_phone_noted",
+        "restate",
+        "promise_urgent",
+        "case_number",
+        "restated_check",
+    ]
     assert step.contact is not None
     assert (step.contact.case_number, step.contact.phone) == (case_number, "13800001117")
     assert step.contact.area is not None and "劲松八区5号楼" in step.contact.area
@@ -217,7 +223,13 @@ def test_the_place_before_the_phone_asked_for_is_noted_and_the_phone_asked_again
     assert chat.phrase_ids(step) == ["place_noted_ask_phone"]
     assert step.contact is not None and step.contact.area is not None and "望京西园三区" in step.contact.area
     step = chat.send("13700002222")
-    assert chat.phrase_ids(step) == ["escalation_phone_noted", "restate", "promise_urgent", "case_number"]
+    assert chat.phrase_ids(step) == [
+        "escalation_phone_noted",
+        "restate",
+        "promise_urgent",
+        "case_number",
+        "restated_check",
+    ]
     assert step.contact is not None and step.contact.phone == "13700002222"
     assert "更正" not in chat.texts(step)
 
@@ -248,7 +260,7 @@ def test_a_place_alone_after_the_hand_off_is_noted_on_a_case_without_one(engine:
     chat.send(Started())
     chat.send("楼道里煤气味特别大")
     step = chat.send("海淀区苏州街3号院2号楼501")
-    assert chat.phrase_ids(step) == ["restate", "promise_urgent", "case_number"]
+    assert chat.phrase_ids(step) == ["restate", "promise_urgent", "case_number", "restated_check"]
     assert step.contact is not None and step.contact.phone is None
     assert step.contact.area is not None and "苏州街3号院2号楼501" in step.contact.area
 
@@ -324,7 +336,7 @@ def test_a_neighbour_s_smoke_or_a_slow_lift_is_an_ordinary_complaint(engine: Con
 def test_a_chaser_after_an_emergency_is_reassured_and_the_phone_asked_again_not_taken_as_no_phone(
     engine: ConversationEngine, locale: str, emergency: str, chaser: str
 ) -> None:
-    """"快点啊" after "请您留下…电话…" urges us on: it refuses nothing and is no place. The customer
+    """ "快点啊" after "请您留下…电话…" urges us on: it refuses nothing and is no place. The customer
     is reassured and asked for the phone again; the address next; with nothing left to ask, the
     restatement and the time promised."""
     chat = Chat(engine, locale=locale, now=SATURDAY_EARLY)
@@ -337,7 +349,13 @@ def test_a_chaser_after_an_emergency_is_reassured_and_the_phone_asked_again_not_
     assert chat.phrase_ids(step) == ["escalation_reassure", "urgent_ask_place"]
     step = chat.send(chaser)
     # The same questions not a third time: the restatement and the promise.
-    assert chat.phrase_ids(step) == ["escalation_reassure", "restate", "promise_urgent", "case_number"]
+    assert chat.phrase_ids(step) == [
+        "escalation_reassure",
+        "restate",
+        "promise_urgent",
+        "case_number",
+        "restated_check",
+    ]
     step = chat.send("13900001234")
     assert chat.phrase_ids(step) == ["escalation_phone_noted"]
     assert chat.data.phone == "13900001234"
@@ -351,7 +369,7 @@ def test_a_phone_after_a_chaser_is_noted_and_the_address_asked_again(engine: Con
     step = chat.send("13900001234")
     assert chat.phrase_ids(step) == ["escalation_phone_noted", "urgent_ask_place"]
     step = chat.send("锦绣华庭5号楼")
-    assert chat.phrase_ids(step) == ["restate", "promise_urgent", "case_number"]
+    assert chat.phrase_ids(step) == ["restate", "promise_urgent", "case_number", "restated_check"]
     assert chat.line(step, "地点：") == "地点：锦绣华庭5号楼"
 
 
@@ -362,7 +380,7 @@ def test_the_phone_of_an_emergency_is_noted_and_the_address_asked_next(engine: C
     step = chat.send("电话一三九零零零零一二三四")
     assert chat.phrase_ids(step) == ["escalation_phone_noted", "urgent_ask_place"]
     step = chat.send("锦绣华庭5号楼")
-    assert chat.phrase_ids(step) == ["restate", "promise_urgent", "case_number"]
+    assert chat.phrase_ids(step) == ["restate", "promise_urgent", "case_number", "restated_check"]
 
 
 def test_a_refused_phone_in_an_emergency_asks_the_address_and_restates_the_answer_comes_here(
@@ -374,7 +392,7 @@ def test_a_refused_phone_in_an_emergency_asks_the_address_and_restates_the_answe
     step = chat.send("不想留电话")
     assert chat.phrase_ids(step) == ["escalation_without_phone", "urgent_ask_place"]
     step = chat.send("锦绣华庭5号楼")
-    assert chat.phrase_ids(step) == ["restate", "promise_urgent", "case_number"]
+    assert chat.phrase_ids(step) == ["restate", "promise_urgent", "case_number", "restated_check"]
     assert chat.line(step, "电话：") == "电话：未留电话，通过本次对话的渠道与您联系"
     assert "保持电话畅通" not in chat.texts(step)
 
@@ -420,7 +438,7 @@ def test_a_beating_now_asks_the_place_and_the_place_goes_on_the_case(engine: Con
     assert "110" in step.replies[0].text and "燃气" not in step.replies[0].text
     assert step.complaint is not None and Signal.VIOLENCE.value in step.complaint.signals
     step = chat.send("金泰假日花城")
-    assert chat.phrase_ids(step) == ["restate", "promise_urgent", "case_number"]
+    assert chat.phrase_ids(step) == ["restate", "promise_urgent", "case_number", "restated_check"]
     assert step.contact is not None and step.contact.area is not None and "金泰假日花城" in step.contact.area
     assert chat.data.area == step.contact.area
 

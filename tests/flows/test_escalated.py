@@ -126,7 +126,13 @@ def test_without_a_phone_the_case_s_new_time_is_said_once_the_phone_is_answered(
     step = chat.send(THREAT)
     assert chat.phrase_ids(step) == ["escalation_ask_phone"] and step.escalated_deadline is not None
     step = chat.send("13800138000")
-    assert chat.phrase_ids(step) == ["escalation_phone_noted", "restate", "promise_within_an_hour", "case_number"]
+    assert chat.phrase_ids(step) == [
+        "escalation_phone_noted",
+        "restate",
+        "promise_within_an_hour",
+        "case_number",
+        "restated_check",
+    ]
     assert WITHIN_THE_HOUR in chat.texts(step)
 
 

@@ -100,7 +100,7 @@ def test_the_gate_of_an_estate_is_the_place_and_leaves_no_dangling_words(
     chat.send("Your security guard Mr Li shouted at my kid yesterday at the north gate of Sunshine Garden")
     chat.send("13912340050")
     assert restated_line(chat, "Place:") == "Place: north gate of Sunshine Garden"
-    problem = "Problem: Your security guard Mr Li shouted at my kid yesterday (Property service)"
+    problem = "Problem: Your security guard Mr Li shouted at my kid yesterday (Service attitude)"  # as 保安吼我孩子 is
     assert restated_line(chat, "Problem:") == problem
 
 

@@ -39,7 +39,7 @@ def test_a_fire_feared_now_with_a_strong_smell_of_smoke_hears_how_to_stay_safe_a
     assert first.handoff is not None and (first.handoff.queue, first.handoff.reason) == ("supervisor", "danger")
     chat.send("阳光花园7栋")
     told = chat.send("13912340003")
-    assert chat.phrase_ids(told)[-2:] == ["promise_urgent", "case_number"]
+    assert chat.phrase_ids(told)[-3:] == ["promise_urgent", "case_number", "restated_check"]
     chat.send("对")
     assert chat.data.phone == "13912340003"
     assert "promise_by_date" not in [phrase for step in chat.steps for phrase in chat.phrase_ids(step)]

@@ -19,8 +19,8 @@ from tests.flows.chat import SHANGHAI, Chat
 MEDIA = "物业乱收停车费，再不处理我就打12345，找电视台曝光"
 VIOLENCE = "物业乱收停车费，再不处理我就砸了你们物业办公室"
 SATURDAY_EARLY = dt.datetime(2026, 12, 5, 7, 25, tzinfo=SHANGHAI)
-PROMISED = ["restate", "promise_within_an_hour", "case_number"]
-URGENTLY_PROMISED = ["restate", "promise_urgent", "case_number"]
+PROMISED = ["restate", "promise_within_an_hour", "case_number", "restated_check"]
+URGENTLY_PROMISED = ["restate", "promise_urgent", "case_number", "restated_check"]
 
 
 @pytest.mark.parametrize("threat", [MEDIA, VIOLENCE])
@@ -222,7 +222,7 @@ def test_a_complaint_told_after_only_asking_for_a_manager_is_registered_and_prom
     assert "编号" not in chat.texts(step)  # the phone's answer is waited for first
     chat.wait(conversation_engine.config.timers.owed_promise_after)
     step = chat.send(chat.timer(TimerKind.OWED_PROMISE))
-    assert chat.phrase_ids(step) == ["restate", "promise_by_date", "case_number"]
+    assert chat.phrase_ids(step) == ["restate", "promise_by_date", "case_number", "restated_check"]
     assert chat.line(step, "问题：").startswith("问题：我要投诉你们物业经理 态度差 骂人")
     assert "明天下午5点前" in chat.texts(step) and case_number in chat.texts(step)
     assert chat.line(step, "电话：") == "电话：未提供"
@@ -238,7 +238,7 @@ def test_a_complaint_told_after_a_manager_was_asked_for_takes_the_phone_then_the
     step = chat.send("13800138000")
     assert chat.phrase_ids(step) == ["escalation_phone_noted", "ask_area"]
     step = chat.send("阳光花园5栋")
-    assert chat.phrase_ids(step) == ["restate", "promise_by_date", "case_number"]
+    assert chat.phrase_ids(step) == ["restate", "promise_by_date", "case_number", "restated_check"]
     assert chat.line(step, "问题：").startswith("问题：你们保安态度太差了 还骂人")
     assert chat.line(step, "电话：") == "电话：13800138000"
 

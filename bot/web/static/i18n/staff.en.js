@@ -120,6 +120,7 @@ window.STAFF_MESSAGES = Object.assign(window.STAFF_MESSAGES || {}, {
     "复述确认": "Restated for confirmation",
     "客户要求更正": "Customer asked for a correction",
     "无法确认·按复述登记转人工": "Unclear confirmation: registered as restated, to a person",
+    "主管已受理·请客户核对复述": "With the supervisor: the customer asked to check the restatement",
     "复述未获确认·转人工核对": "Restatement not confirmed: a person checks it",
     "已更正": "Corrected",
     "客户确认信息": "Customer confirmed the details",
