@@ -1153,7 +1153,7 @@ class _BatchWrites:
                 conversation_id=conversation.id,
                 complaint_id=complaint_id,
                 ticket_id=ticket_id,
-                detail={**detail, "held_by": conversation.owner},
+                detail={**detail, "owner": conversation.owner},
                 dedupe_key=f"appeal:{ticket_id}:{audience}:{conversation.activity_seq}",
             )
             if notified is not None:
