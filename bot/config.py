@@ -1862,6 +1862,10 @@ class QueueSettings(_Strict):
     """A ticket unclaimed this long notifies the supervisors (seed 002: within 30 minutes)."""
     pickup_alert_by_priority: dict[Annotated[int, Field(ge=0, le=2)], Minutes] = {}
     """Shorter limits by ticket priority (0 urgent): a P0 danger ticket alerts sooner than routine ones."""
+    pickup_alert_repeat_minutes: Minutes | None = None
+    """While a ticket stays unclaimed, its alert repeats this often after the first (None: once)."""
+    pickup_alert_repeat_by_priority: dict[Annotated[int, Field(ge=0, le=2)], Minutes] = {}
+    """More frequent repeats by ticket priority (0 urgent): someone trapped is not left for the routine wait."""
     agent_silent_after_minutes: Minutes = 10
     """An owned conversation whose customer has waited this long for the agent notifies the supervisors."""
     cluster_alert: ClusterAlert = ClusterAlert()
@@ -1870,6 +1874,10 @@ class QueueSettings(_Strict):
     def pickup_alert_minutes(self, priority: int) -> float:
         """How long a ticket of ``priority`` may wait unclaimed before the supervisors hear of it."""
         return self.pickup_alert_by_priority.get(priority, self.pickup_alert_after_minutes)
+
+    def pickup_alert_repeat(self, priority: int) -> float | None:
+        """How often the alert of a still unclaimed ticket of ``priority`` repeats; None: never."""
+        return self.pickup_alert_repeat_by_priority.get(priority, self.pickup_alert_repeat_minutes)
 
 
 class ExportWords(_Strict):

@@ -41,11 +41,12 @@ from bot.core import redis_keys
 from bot.core.case_check_budget import CaseCheckBudget
 from bot.core.case_numbers import MOST_UNKNOWN_CASE_NUMBERS, case_numbers_looked_up
 from bot.core.clock import Clock, utc_now
-from bot.core.engine import ConversationEngine, ConversationSnapshot
+from bot.core.engine import BOT_OWNER, ConversationEngine, ConversationSnapshot
 from bot.core.messages import InboundMessage, MessageKind, OutboundMessage, Sender, options_to_json
 from bot.core.read_ahead import ReadAhead
 from bot.core.redis_replies import awaited
 from bot.core.staff_event import StaffEvent, StaffEventKind
+from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import CustomerSaid, Event, Resolved, Started, Step, TimerFired, TimerKind
 from bot.flows.records import COLLECTING, CaseStatus, CaseWriter, State, TimerChange
@@ -53,7 +54,7 @@ from bot.handoff.routing import HandoffRouter
 from bot.observability.metrics import Metrics
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
 from bot.promises.timers import CaseTimer
-from bot.promises.tracker import Reopener, Tracker
+from bot.promises.tracker import Reopener, Tracker, owner_audience
 from bot.standards.live import InForce
 from bot.storage import case_checks, store
 from bot.storage import praise as praise_store
@@ -1066,6 +1067,8 @@ class _BatchWrites:
             # The hand-off row names the queue the ticket went to, not the one asked for before
             # the rules moved it (转人工 → 工程维修组, never → 综合投诉).
             handed_to = {"queue": routed.queue, "priority": routed.priority}
+            if step.handoff.reason is TicketReason.APPEAL and conversation.owner != BOT_OWNER:
+                self._appeal_of_an_owned_case(session, conversation, complaint_id, routed.ticket_id, now)
         self.timers.extend((conversation.id, change) for change in step.timers)
         self.timeline.extend(
             {
@@ -1129,6 +1132,32 @@ class _BatchWrites:
         if event is not None:
             self.staff_events.append(event)
         return {**detail, "staff": username} if username is not None else detail
+
+    def _appeal_of_an_owned_case(
+        self,
+        session: Session,
+        conversation: store.LoadedConversation,
+        complaint_id: int | None,
+        ticket_id: int,
+        now: dt.datetime,
+    ) -> None:
+        """The customer appealed the handling of the case an agent holds ("你们根本不管 都第三次了"):
+        the duty supervisors are told at once, and so is the agent holding it, who sees it happened."""
+        detail = {"case_number": conversation.data.case_number, "channel": conversation.channel}
+        for audience in (SUPERVISORS, owner_audience(conversation.owner)):
+            notified = notify(
+                session,
+                "appeal",
+                audience,
+                now,
+                conversation_id=conversation.id,
+                complaint_id=complaint_id,
+                ticket_id=ticket_id,
+                detail={**detail, "owner": conversation.owner},
+                dedupe_key=f"appeal:{ticket_id}:{audience}:{conversation.activity_seq}",
+            )
+            if notified is not None:
+                self.staff_events.append(notified)
 
     def _link_appeal(
         self, session: Session, conversation: store.LoadedConversation, step: Step, now: dt.datetime

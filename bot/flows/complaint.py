@@ -315,7 +315,9 @@ class ComplaintFlow:
     ) -> Step:
         """An agent owns the conversation: the bot stays silent, except that a status question
         about the handed-off case is answered (seed 000 四(五)2), so a customer waiting on a busy
-        agent still learns where the case stands."""
+        agent still learns where the case stands, and an appeal of the case's handling ("你们根本
+        不管 都第三次了") goes to the duty supervisor at once, the customer told the appeal's time:
+        a complaint of the handler never reaches only that handler (standards §5)."""
         turn = Turn(self._kit, Step(state=state, data=data.copy()), customer, locale, now)
         if isinstance(event, CustomerSaid) and event.kind is MessageKind.MENU:
             choice = asked_choice(event.menu)
@@ -327,7 +329,12 @@ class ComplaintFlow:
             if words is None:
                 return turn.step
             turn.understood = event.understood or self._kit.understander.understand(words, locale)
-            if asks_about_the_case(turn):
+            turn.earlier_signals = frozenset(data.signals)
+            if appeals_the_handling(turn):
+                said = turn.understood.signals
+                turn.step.data.signals = tuple(sorted(set(turn.step.data.signals) | said))
+                escalate(turn, reason=TicketReason.APPEAL)
+            elif asks_about_the_case(turn):
                 tell_status_of_the_cases(turn, this_case(turn))
         return turn.step
 

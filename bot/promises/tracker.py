@@ -312,9 +312,14 @@ class Tracker:
         detail: dict[str, object],
     ) -> None:
         store.mark_breached(session, complaint, now)
+        escalation = store.escalate_waiting_ticket(session, conversation.id, SUPERVISOR_QUEUE, 0, complaint.id)
+        if escalation is store.TicketEscalation.ALREADY_THERE:
+            # Waiting for the duty supervisor already: nothing to escalate it to; the supervisors'
+            # notice says it is still unclaimed in their own queue, never "escalated" again.
+            detail = {**detail, "still_unclaimed_in": SUPERVISOR_QUEUE}
         self._timeline(session, complaint, TimelineKind.DEADLINE_BREACHED, now, **detail)
         self._notify(effects, session, complaint, "deadline_breached", SUPERVISORS, now, token, detail)
-        if store.escalate_waiting_ticket(session, conversation.id, SUPERVISOR_QUEUE, 0, complaint.id):
+        if escalation is store.TicketEscalation.MOVED:
             self._timeline(
                 session,
                 complaint,

@@ -2,7 +2,9 @@
 
 - ``pickup_overdue``: a ticket still unclaimed ``pickup_alert_after_minutes`` after it entered its
   queue or became more urgent (sooner for the
-  priorities in ``pickup_alert_by_priority``: a P0 danger ticket alerts first; once per ticket).
+  priorities in ``pickup_alert_by_priority``: a P0 danger ticket alerts first), and again every
+  ``pickup_alert_repeat_minutes`` while still unclaimed (more often by ``pickup_alert_repeat_by_priority``;
+  detail ``alert``: the second, third… alert).
 - ``agent_silent``: an agent owns a conversation and the customer's last message has had no
   agent reply for ``agent_silent_after_minutes`` (once per customer message).
 
@@ -36,8 +38,10 @@ def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime)
             continue
         # Unclaimed since it entered this queue: an escalated ticket is new to the supervisors.
         queued_at = ticket.queued_at or ticket.created_at
-        if now - queued_at < dt.timedelta(minutes=settings.pickup_alert_minutes(ticket.priority)):
+        first = dt.timedelta(minutes=settings.pickup_alert_minutes(ticket.priority))
+        if now - queued_at < first:
             continue
+        alert = _alert_number(now - queued_at - first, settings.pickup_alert_repeat(ticket.priority))
         event = notify(
             session,
             PICKUP_OVERDUE,
@@ -51,12 +55,30 @@ def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime)
                 "priority": ticket.priority,
                 "case_number": case_number,
                 "waiting_minutes": int((now - queued_at).total_seconds() // 60),
+                **({"alert": alert} if alert > 1 else {}),
             },
-            dedupe_key=f"{PICKUP_OVERDUE}:{ticket.id}",
+            dedupe_key=_pickup_key(ticket.id, ticket.queued_at, alert),
         )
         if event is not None:
             events.append(event)
     return events
+
+
+def _alert_number(since_first: dt.timedelta, repeat_minutes: float | None) -> int:
+    """Which alert of a still unclaimed ticket is due: 1 the first, 2 the first repeat, …"""
+    if not repeat_minutes:
+        return 1
+    return 1 + int(since_first / dt.timedelta(minutes=repeat_minutes))
+
+
+def _pickup_key(ticket_id: int, queued_at: dt.datetime | None, alert: int) -> str:
+    """One notice per alert of the ticket's wait in its queue: the first alert of a ticket never
+    moved keeps the key it always had; a ticket moved to another queue (or made more urgent)
+    waits anew there, its alerts counted again."""
+    if queued_at is None and alert == 1:
+        return f"{PICKUP_OVERDUE}:{ticket_id}"
+    moved = f":{queued_at.isoformat()}" if queued_at is not None else ""
+    return f"{PICKUP_OVERDUE}:{ticket_id}{moved}:{alert}"
 
 
 def silent_agents(session: Session, settings: QueueSettings, now: dt.datetime) -> list[StaffEvent]:

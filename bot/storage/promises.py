@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable
 
 from sqlalchemy import exists, func, or_, select, update
@@ -333,23 +334,38 @@ def mark_breached(session: Session, complaint: Complaint, now: dt.datetime) -> N
     complaint.breached_at = complaint.breached_at or now
 
 
+class TicketEscalation(enum.Enum):
+    """What escalating a conversation's waiting tickets did."""
+
+    MOVED = "moved"
+    """At least one went to the queue (or to its priority)."""
+    ALREADY_THERE = "already_there"
+    """Every one waits there already, as urgent or more: nothing moved, still unclaimed."""
+    NONE_WAITING = "none_waiting"
+
+
 def escalate_waiting_ticket(
     session: Session, conversation_id: int, queue: str, priority: int, complaint_id: int | None = None
-) -> bool:
+) -> TicketEscalation:
     """Move the conversation's waiting tickets (an appeal may wait beside a transfer's) to
     ``queue`` with ``priority``; with ``complaint_id``, only that case's (and those of no case):
-    another case of the conversation keeps its own queue. False when none waits."""
+    another case of the conversation keeps its own queue. A ticket waiting there already, as
+    urgent or more, is left as it is: it was not escalated, only still unclaimed."""
     of_the_case = (
         [or_(HandoffTicket.complaint_id.is_(None), HandoffTicket.complaint_id == complaint_id)]
         if complaint_id is not None
         else []
     )
+    waiting = (HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting", *of_the_case)
     moved = session.execute(
         update(HandoffTicket)
-        .where(HandoffTicket.conversation_id == conversation_id, HandoffTicket.status == "waiting", *of_the_case)
+        .where(*waiting, or_(HandoffTicket.queue != queue, HandoffTicket.priority > priority))
         .values(queue=queue, priority=priority)
     )
-    return rows_matched(moved) > 0
+    if rows_matched(moved) > 0:
+        return TicketEscalation.MOVED
+    still = session.execute(select(func.count()).select_from(HandoffTicket).where(*waiting)).scalar_one()
+    return TicketEscalation.ALREADY_THERE if still else TicketEscalation.NONE_WAITING
 
 
 def extensions_of(session: Session, complaint: Complaint) -> int:

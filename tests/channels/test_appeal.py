@@ -274,6 +274,36 @@ async def test_an_appeal_of_a_case_an_agent_holds_waits_for_the_supervisor(sms_s
     assert taken.status == 200 and (await taken.json())["owner"] == "zhou"
 
 
+async def test_an_sms_appeal_of_a_case_an_agent_holds_goes_to_the_supervisor_and_is_answered(
+    sms_setup: tuple[Any, Stub],
+) -> None:
+    """The case's own SMS conversation, claimed by an agent: "TS… 还是没来水 你们根本不管 都第三次了"
+    is an appeal, told its time, waiting for the supervisor; never dropped with the agent alone."""
+    client, stub = sms_setup
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    await _sms_complaint(stub, "家里停水三天了,一直没来水")
+    case_number = await _only_case(client)
+    [first] = await _tickets(client)
+    assert (await client.post(f"/api/tickets/{first.id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+
+    await stub.phone_sends(f"{case_number} 还是没来水 你们根本不管 都第三次了", sender=PHONE)
+
+    told = await _until_texted(stub, "已升级为优先处理")
+    assert case_number in told and "给您明确的答复" in told
+
+    async def escalated() -> bool:
+        return len(await _tickets(client)) == 2
+
+    await eventually(escalated, timeout=15)
+    claimed, appeal = await _tickets(client)
+    assert claimed.status == "claimed"
+    assert (appeal.queue, appeal.priority, appeal.reason, appeal.status) == ("supervisor", 0, "appeal", "waiting")
+    async with resources(client.app).sessions() as session:
+        audiences = await session.execute(select(Notification.audience).where(Notification.kind == "appeal"))
+        assert "role:supervisor" in set(audiences.scalars())
+
+
 async def test_what_the_customer_adds_after_the_appeal_reaches_the_case(sms_setup: tuple[Any, Stub]) -> None:
     """The appealing conversation has no ticket: its later messages are shown on the case's
     conversation, where the supervisor works it, and raise no second ticket."""

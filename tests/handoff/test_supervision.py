@@ -202,3 +202,70 @@ async def test_a_supervisor_marks_every_notice_read_at_once(make_client: AppFact
     assert await again.json() == {"read": 0}
     for socket in sockets:
         await socket.close()
+
+
+async def test_someone_trapped_and_still_unclaimed_is_alerted_again_every_10_minutes(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """The first alert after 5 minutes is not the last (queue.yaml pickup_alert_repeat_by_priority):
+    while nobody claims the P0 ticket the supervisors hear of it again every 10 minutes, each
+    notice saying which alert it is and how long the customer has waited."""
+    client = await make_client()
+    await add_user(client, "lead", Role.SUPERVISOR)
+    await sign_in(client, "lead")
+    conversation_id, socket = await customer_hands_off(client, says="电梯里困了人 快来", expect="紧急")
+    ctx = job_ctx(client)
+    clock.advance(minutes=5)
+    assert await supervise(ctx) == 1
+    clock.advance(minutes=9)
+    assert await supervise(ctx) == 0
+    clock.advance(minutes=1)
+    assert await supervise(ctx) == 1
+    assert await supervise(ctx) == 0  # once per alert, however often the cron runs
+    clock.advance(minutes=10)
+    assert await supervise(ctx) == 1
+
+    body = await (await client.get("/api/notifications")).json()
+    notices = [item for item in body["notifications"] if item["kind"] == "pickup_overdue"]
+    assert [(n["detail"]["waiting_minutes"], n["detail"].get("alert")) for n in notices] == [
+        (25, 3),
+        (15, 2),
+        (5, None),
+    ]
+    assert {n["conversation_id"] for n in notices} == {conversation_id}
+    await socket.close()
+
+
+async def test_a_routine_ticket_still_unclaimed_is_alerted_again_after_another_30_minutes(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    await add_user(client, "lead", Role.SUPERVISOR)
+    await sign_in(client, "lead")
+    _, socket = await customer_hands_off(client)
+    ctx = job_ctx(client)
+    clock.advance(minutes=30)
+    assert await supervise(ctx) == 1
+    clock.advance(minutes=29)
+    assert await supervise(ctx) == 0
+    clock.advance(minutes=1)
+    assert await supervise(ctx) == 1
+    assert [kind for kind, _ in await _kinds(client)] == ["pickup_overdue", "pickup_overdue"]
+    await socket.close()
+
+
+async def test_a_claimed_ticket_is_alerted_no_more(make_client: AppFactory, clock: FixedClock) -> None:
+    client = await make_client()
+    await add_user(client, "lead", Role.SUPERVISOR)
+    csrf = await sign_in(client, "lead")
+    conversation_id, socket = await customer_hands_off(client, says="电梯里困了人 快来", expect="紧急")
+    ctx = job_ctx(client)
+    clock.advance(minutes=5)
+    assert await supervise(ctx) == 1
+    ticket_id = await ticket_of(client, conversation_id)
+    assert (await client.post(f"/api/tickets/{ticket_id}/claim", headers={"X-CSRF-Token": csrf})).status == 200
+    clock.advance(minutes=30)
+    assert [kind for kind, _ in await _kinds(client) if kind == "pickup_overdue"] == ["pickup_overdue"]
+    await supervise(ctx)
+    assert [kind for kind, _ in await _kinds(client) if kind == "pickup_overdue"] == ["pickup_overdue"]
+    await socket.close()

@@ -81,6 +81,36 @@ async def test_reminder_apology_and_breach_each_fire_at_their_time(make_client: 
     await socket.close()
 
 
+async def test_a_breach_of_a_case_waiting_for_the_supervisor_already_says_it_is_still_unclaimed_there(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    """A media threat put the case in the supervisor queue at P0; its deadline passing cannot
+    escalate it further: no second "escalated" on its timeline, and the supervisors' breach notice
+    says it still waits unclaimed in their own queue."""
+    client = await make_client()
+    conversation_id, socket = await promised_case(client)
+    await socket.send("再不处理我就打12345 找电视台曝光你们")
+    await socket.until_bot_says("值班主管")
+    await settled(client, sockets=[socket])
+    async with resources(client.app).sessions() as session:
+        ticket = (await session.execute(select(HandoffTicket))).scalar_one()
+    assert (ticket.queue, ticket.priority, ticket.status) == ("supervisor", 0, "waiting")
+    assert (await timeline_kinds(client, conversation_id)).count("escalated") == 1
+
+    due = (await complaint(client, conversation_id)).deadline_at
+    assert due is not None
+    clock.advance(seconds=(due - clock.now).total_seconds() + 60)
+    await run_due(client)
+
+    assert (await complaint(client, conversation_id)).breached_at is not None
+    [breach] = await notifications(client, "deadline_breached")
+    assert breach.audience == "role:supervisor"
+    assert breach.detail["still_unclaimed_in"] == "supervisor"
+    kinds = await timeline_kinds(client, conversation_id)
+    assert "deadline_breached" in kinds and kinds.count("escalated") == 1
+    await socket.close()
+
+
 async def test_the_owner_is_reminded_and_nothing_fires_once_resolved(
     make_client: AppFactory, clock: FixedClock
 ) -> None:

@@ -53,6 +53,8 @@
   const DETAIL_SENTENCES = {
     waiting_minutes: (v) => T("已等待{0}分钟", v), cases: (v) => T("该网络地址(IP)已有{0}个投诉", v), window_minutes: (v) => T("统计{0}分钟内", v),
     silent_minutes: (v) => T("客户已等{0}分钟未获回复", v),
+    alert: (v) => T("第{0}次提醒", v),
+    still_unclaimed_in: (v) => T("仍在「{0}」等待认领,无法再升级", queueName(v)),
     failures: (v) => T("非投诉人答错联系电话后四位{0}次", v),
     unverified: () => T("(非该投诉的客户所发,身份未核实)"),
   };
