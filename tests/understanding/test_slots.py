@@ -167,7 +167,11 @@ _FULL_WIDTH = str.maketrans("0123456789+-", "０１２３４５６７８９＋�
 
 
 def _valid(number: str) -> bool:
-    return phonenumbers.is_valid_number(phonenumbers.parse(number, "CN"))
+    """A number phonenumbers takes as real ("179…" is a carrier prefix it strips, leaving too few digits)."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number, "CN"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 @settings(max_examples=150, deadline=None)
