@@ -1288,10 +1288,13 @@
     loadConversation();
   }
 
-  // Where a sentence's parts end: an expression takes a whole part's place, since put in place of
-  // the forbidden words alone it garbles the rest ("您应该去找物业" would read "这是我们的责任物业").
-  const PART_END = /[，,。.！!？?；;：:\n]/;
-  const CLOSING_MARKS = /[。.！!？?；;]+$/;
+  // An expression takes the place of the forbidden words alone: the agent's other words and
+  // punctuation stay theirs ("您应该去找自来水公司问问" keeps 自来水公司). Where it meets the
+  // agent's words, a comma keeps two sentences from running together, and an expression ending its
+  // own sentence ("…好吗？") keeps its mark rather than a comma after it.
+  const PART_END = /[，,。.！!？?；;：:、\n]/;
+  const CLOSING_MARK = /[。.！!？?；;]$/;
+  const CJK = /[\u3000-\u9fff\uff00-\uffef]/;
 
   // Where the flagged words of one suggestion stand in the text as it is now (an earlier suggestion
   // may have changed it): where the server said while the text is the one it checked, else where
@@ -1307,20 +1310,47 @@
     return null;
   }
 
-  // The sentence part (between punctuation) holding text[start, end), without the spaces at its edges.
-  function partAround(text, start, end) {
-    let from = start;
-    while (from > 0 && !PART_END.test(text[from - 1])) from -= 1;
-    let to = end;
-    while (to < text.length && !PART_END.test(text[to])) to += 1;
-    while (from < start && /\s/.test(text[from])) from += 1;
-    while (to > end && /\s/.test(text[to - 1])) to -= 1;
-    return [from, to];
+  // The comma between two pieces of text: a full-width one beside Chinese, else ", ".
+  function comma(beside) {
+    return CJK.test(beside) ? "，" : ", ";
   }
 
-  // One expression in place of the part holding its first phrase; the other parts flagged with the
-  // same expression go ("这不是我们的责任，您应该去找物业": one 这是我们的责任, not two). When none
-  // can be found, the expression takes the whole text's place.
+  // ``suggestion`` put in place of text[start, end), joined to the words before and after it.
+  function replaced(text, start, end, suggestion) {
+    let before = text.slice(0, start);
+    let after = text.slice(end);
+    let inserted = suggestion;
+    const last = before.trimEnd().slice(-1);
+    if (last && !PART_END.test(last)) inserted = comma(last) + inserted;
+    else if (last) before = before.trimEnd() + (CJK.test(last) || !before.trim() ? "" : " ");
+    const next = after.trimStart();
+    if (CLOSING_MARK.test(suggestion)) {
+      // its own mark ends the sentence: a comma or full stop after it would be a second one
+      const rest = next.replace(/^[，,。.！!？?；;：:、\s]+/, "");
+      after = rest ? (CJK.test(suggestion.slice(-1)) ? "" : " ") + rest : "";
+    } else if (next && !PART_END.test(next[0])) {
+      after = comma(next[0]) + next;
+    }
+    return { text: before + inserted + after, caret: before.length + inserted.length };
+  }
+
+  // The forbidden words taken out of text[start, end) for an expression already in the text, with
+  // a comma left alone on either side ("这是我们的责任，您应该去找物业问" reads "…责任，物业问").
+  function removed(text, start, end) {
+    let from = start;
+    let to = end;
+    const before = text.slice(0, from).trimEnd();
+    const after = text.slice(to).trimStart();
+    if (!after || PART_END.test(after[0])) {
+      from = before.length;
+      if (before && PART_END.test(before.slice(-1)) && (!after || PART_END.test(after[0]))) from -= 1;
+    }
+    return text.slice(0, from) + text.slice(to);
+  }
+
+  // One expression in place of its first phrase; the other phrases flagged with the same expression
+  // go ("这不是我们的责任，您应该去找物业": one 这是我们的责任, not two). When none can be found, the
+  // expression takes the whole text's place.
   function useSuggestion(group, checked) {
     const box = $("reply-text");
     const [first, ...same] = group;
@@ -1333,24 +1363,27 @@
       keepDraft();
       return;
     }
-    const [from, to] = partAround(box.value, words[0], words[1]);
-    const inside = to < box.value.length && PART_END.test(box.value[to]);
-    box.setRangeText(inside ? suggestion.replace(CLOSING_MARKS, "") : suggestion, from, to, "end");
-    const caret = box.selectionEnd;
-    let removedBefore = 0;
+    const put = replaced(box.value, words[0], words[1], suggestion);
+    let text = put.text;
+    let caret = put.caret;
     for (const each of same) {
-      const found = flaggedWords(box.value, each, checked);
-      if (!found) continue;
-      const [start, stop] = partAround(box.value, found[0], found[1]);
-      // with the punctuation before it ("…责任，您应该去找物业。" keeps its full stop)
-      let cut = start;
-      while (cut > 0 && (PART_END.test(box.value[cut - 1]) || /\s/.test(box.value[cut - 1]))) cut -= 1;
-      if (cut === 0) cut = start;
-      box.setRangeText("", cut, stop, "start");
-      if (cut < caret) removedBefore += stop - cut;
+      const words = [each.span ? checked.slice(each.span[0], each.span[1]) : "", each.forbidden];
+      const tail = text.slice(caret);
+      const head = text.slice(0, caret - suggestion.length);
+      const inTail = words.find((w) => w && tail.includes(w));
+      const inHead = words.find((w) => w && head.includes(w));
+      if (inTail) {
+        const at = tail.indexOf(inTail);
+        text = text.slice(0, caret) + removed(tail, at, at + inTail.length);
+      } else if (inHead) {
+        const at = head.indexOf(inHead);
+        const shorter = removed(head, at, at + inHead.length);
+        text = shorter + text.slice(head.length);
+        caret -= head.length - shorter.length;
+      }
     }
-    const end = Math.max(0, caret - removedBefore);
-    box.setSelectionRange(end, end);
+    box.value = text;
+    box.setSelectionRange(caret, caret);
     box.focus();
     keepDraft();
   }
