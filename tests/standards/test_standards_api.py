@@ -186,7 +186,7 @@ async def test_every_placeholder_has_a_sample_for_the_preview_and_a_label_in_the
 
 
 async def test_each_phrase_is_previewed_with_samples_that_agree_with_it(make_client: AppFactory) -> None:
-    """"1小时内" beside a time within the hour, never "明天下午3点前"; a second category other than
+    """ "1小时内" beside a time within the hour, never "明天下午3点前"; a second category other than
     the first; English phrases previewed in English."""
     client = await make_client()
     await signed_in(client, "boss", Role.MANAGER)
@@ -340,6 +340,14 @@ async def test_a_category_the_manager_rules_name_cannot_be_taken_away(make_clien
     assert refused.status == 422, await refused.text()
     [problem] = (await refused.json())["problems"]
     assert problem["path"] == "rules.0.when.categories" and "billing" in problem["message"]
+    # For the console to say it in the manager's language, naming the rule as the rules page does.
+    assert problem["code"] == "rule_unknown_reference"
+    assert (problem["rule"], problem["rule_name"], problem["kind"], problem["names"]) == (
+        1,
+        "billing to billing",
+        "category",
+        ["billing"],
+    )
     assert (await section(client, "classification"))["version"] == 1
 
 
