@@ -186,7 +186,7 @@ async def test_every_placeholder_has_a_sample_for_the_preview_and_a_label_in_the
 
 
 async def test_each_phrase_is_previewed_with_samples_that_agree_with_it(make_client: AppFactory) -> None:
-    """ "1小时内" beside a time within the hour, never "明天下午3点前"; a second category other than
+    """"1小时内" beside a time within the hour, never "明天下午3点前"; a second category other than
     the first; English phrases previewed in English."""
     client = await make_client()
     await signed_in(client, "boss", Role.MANAGER)
