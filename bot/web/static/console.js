@@ -103,8 +103,10 @@
     keepCardsInSight();
   }
 
-  // The waiting queue keeps its first three cards in sight: my conversations and the notices above
-  // and below it shrink (each scrolling inside itself) rather than squeezing it to a card and a half.
+  // The waiting queue keeps its first three cards in sight: the notices below it shrink (scrolling
+  // inside themselves) rather than squeezing it to a card and a half. My conversations above keep
+  // their rows (up to five, staff.css): the queue takes what is left of the column when three cards
+  // do not fit beside them (a supervisor's many notices squeezed 我处理的会话 to 2.5 px).
   const CARDS_IN_SIGHT = 3;
   function keepCardsInSight() {
     const panel = $("queue-panel");
@@ -112,8 +114,12 @@
     panel.style.minHeight = "";
     if (!cards.length || window.matchMedia("(max-width: 900px)").matches) return;
     const top = panel.getBoundingClientRect().top - panel.scrollTop;
-    const needed = cards[cards.length - 1].getBoundingClientRect().bottom - top + parseFloat(getComputedStyle(panel).paddingBottom);
-    panel.style.minHeight = `${Math.ceil(Math.min(needed, window.innerHeight * 0.6))}px`;
+    const needed = cards[cards.length - 1].getBoundingClientRect().bottom - top;  // the last card's edge may touch the panel's
+    const column = panel.parentElement;
+    const notices = $("notifications-panel");
+    const gap = parseFloat(getComputedStyle(column).rowGap) || 0;
+    const left = column.clientHeight - $("mine-panel").offsetHeight - (notices.hidden ? 0 : parseFloat(getComputedStyle(notices).minHeight) || 0) - 2 * gap;
+    panel.style.minHeight = `${Math.ceil(Math.max(150, Math.min(needed, window.innerHeight * 0.6, left)))}px`;
   }
   window.addEventListener("resize", Staff.throttle(keepCardsInSight, 200));
 
@@ -316,6 +322,7 @@
     if (!state.mine.length) {
       // the placeholder only when the whole list is empty, not above a resolved case
       clear(list, state.resolved.length ? [] : el("li", { class: "muted", text: T("认领后显示在这里") }));
+      keepCardsInSight();
       return;
     }
     clear(list, state.mine.map((item) => {
@@ -326,6 +333,7 @@
           onclick: () => openConversation(item.conversation_id) },
         isNew ? el("span", { class: "badge unread", text: T("新消息") }) : null));
     }));
+    keepCardsInSight();  // the queue takes what my rows leave
   }
 
   // ---------------------------------------------------------------- conversation
@@ -710,7 +718,7 @@
     const targets = state.transferTargets;
     const fillOptions = () => clear(transferOptions, (transferMode.value === "queue"
       ? targets.queues.map((q) => el("option", { value: q.name || q.id,
-        text: q.members ? T("{0} · {1} 名客服", q.name || q.id, q.members) : T("{0}(无人值守)", q.name || q.id) }))
+        text: q.members === 1 ? T("{0} · 1 名客服", q.name || q.id) : q.members ? T("{0} · {1} 名客服", q.name || q.id, q.members) : T("{0}(无人值守)", q.name || q.id) }))
       : targets.people.filter((p) => p.id !== state.me.id)
         .map((p) => el("option", { value: p.username, text: [p.display_name ? `${p.display_name} (${p.username})` : p.username,
           label("role", p.role), p.role === "agent" ? StaffI18n.list((p.queues || []).map(queueName)) || T("无队列") : T("全部队列")].join(" · ") }))));
@@ -1147,7 +1155,8 @@
     // "延长时限 2026-12-07 15:00 → 2026-12-08 15:00(延长 24 小时)"
     if (event.kind === "deadline_extended" && detail.deadline_at) {
       parts.push(`${detail.previous ? formatTime(detail.previous) : "—"} → ${formatTime(detail.deadline_at)}`);
-      if (detail.hours) parts.push(T("(延长 {0} 小时)", detail.hours));
+      // counted in service hours, the 24 are not a day on the wall clock
+      if (detail.hours) parts.push(detail.clock === "business_hours" ? T("(延长 {0} 服务小时)", detail.hours) : T("(延长 {0} 小时)", detail.hours));
     }
     // "同一网络地址(IP)投诉过多·排在其他客户之后 统计60分钟内 该网络地址(IP)已有11个投诉"
     if (event.kind === "many_cases_from_address" && detail.cases) {
@@ -1402,14 +1411,17 @@
       else groups.push([each]);
     }
     let left = groups.length;
-    const flagged = el("strong", { class: "forbidden", text: phrases.map((p) => `「${p}」`).join("") });
+    // the page's own quotation marks: 「我不知道」, “I don't know” in English
+    const quoted = (text) => T("「{0}」", text);
+    const between = StaffI18n.locale === "en" ? ", " : "";
+    const flagged = el("strong", { class: "forbidden", text: phrases.map(quoted).join(between) });
     clear(guard, el("div", { class: "guard", role: "alert" },
       el("div", {}, T("回复中含有服务忌语"), flagged),
       // The rules' hits are the managers' list; the model's are an opinion the agent weighs.
       data.by === "model"
         ? el("div", { class: "guard-by muted", text: T("模型判断,请自行斟酌") })
         : null,
-      el("div", {}, T("建议改为"), groups.map((group) => el("span", { class: "suggestion", text: `「${group[0].suggestion}」` }))),
+      el("div", {}, T("建议改为"), groups.map((group) => el("span", { class: "suggestion", text: quoted(group[0].suggestion) }))),
       el("div", { class: "actions" },
         groups.map((group, i) => el("button", { type: "button", id: i ? `guard-use-${i}` : "guard-use",
           text: groups.length > 1 ? T("插入建议「{0}」", group[0].suggestion) : T("插入建议"),
@@ -1419,7 +1431,7 @@
             // what is still flagged: the phrases this expression replaced are gone from the text
             const replaced = new Set(group.map((each) => each.forbidden));
             phrases = phrases.filter((p) => !replaced.has(p));
-            flagged.textContent = phrases.map((p) => `「${p}」`).join("");
+            flagged.textContent = phrases.map(quoted).join(between);
             if (!--left) guard.hidden = true;
           } })),
         data.can_override
@@ -1726,6 +1738,7 @@
           el("button", { type: "button", text: T("展开"), onclick: () => { state.showRoutine = true; loadNotifications(); } }))));
     }
     clear(box, el("ol", { class: "list notification-list" }, rows));
+    keepCardsInSight();  // the queue leaves the notices the room they take
   }
 
   async function readAllNotifications() {
