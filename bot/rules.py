@@ -124,9 +124,24 @@ def _path(location: Iterable[int | str]) -> str:
     return text or "(top level)"
 
 
-def check_vocabulary(rule_set: RuleSet, vocabulary: Vocabulary) -> list[str]:
-    """Every reference to an unknown id, as ``rules[i].<field>: unknown <kind> '<id>'``."""
-    problems: list[str] = []
+@dataclass(frozen=True, slots=True)
+class UnknownReference:
+    """A rule naming an id the vocabulary does not know: the rule's ``index`` (from 0) and
+    ``name``, the ``field`` ("when.categories", "then.queue"), the id's ``kind`` and ``value``."""
+
+    index: int
+    name: str
+    field: str
+    kind: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"rules[{self.index}].{self.field}: unknown {self.kind} {self.value!r}"
+
+
+def unknown_references(rule_set: RuleSet, vocabulary: Vocabulary) -> list[UnknownReference]:
+    """Every reference of ``rule_set`` to an id ``vocabulary`` does not know, in rule order."""
+    found: list[UnknownReference] = []
     known = {
         "categories": ("category", vocabulary.categories),
         "channels": ("channel", vocabulary.channels),
@@ -137,10 +152,15 @@ def check_vocabulary(rule_set: RuleSet, vocabulary: Vocabulary) -> list[str]:
         for field_name, (kind, allowed) in known.items():
             for value in getattr(rule.when, field_name):
                 if value not in allowed:
-                    problems.append(f"rules[{index}].when.{field_name}: unknown {kind} {value!r}")
+                    found.append(UnknownReference(index, rule.name, f"when.{field_name}", kind, value))
         if rule.then.queue is not None and rule.then.queue not in vocabulary.queues:
-            problems.append(f"rules[{index}].then.queue: unknown queue {rule.then.queue!r}")
-    return problems
+            found.append(UnknownReference(index, rule.name, "then.queue", "queue", rule.then.queue))
+    return found
+
+
+def check_vocabulary(rule_set: RuleSet, vocabulary: Vocabulary) -> list[str]:
+    """Every reference to an unknown id, as ``rules[i].<field>: unknown <kind> '<id>'``."""
+    return [str(reference) for reference in unknown_references(rule_set, vocabulary)]
 
 
 def parse_rules(rules: Any, vocabulary: Vocabulary) -> RuleSet:
@@ -265,10 +285,12 @@ __all__ = [
     "RuleConditions",
     "RuleSet",
     "RulesError",
+    "UnknownReference",
     "Vocabulary",
     "changes_between",
     "check_vocabulary",
     "decide",
     "matches",
     "parse_rules",
+    "unknown_references",
 ]

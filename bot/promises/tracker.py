@@ -419,6 +419,8 @@ class Tracker:
             previous=previous.isoformat(),
             deadline_at=deadline.isoformat(),
             hours=hours,
+            # how the hours counted, for the timeline to say "24 服务小时" rather than "24 小时"
+            clock=extension_terms_of(complaint, self.config.deadlines).clock.value,
             reason=reason,
             message_id=delivery and delivery.message_id,
         )

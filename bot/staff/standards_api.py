@@ -142,6 +142,10 @@ def _cut(text: str) -> str:
     return text if len(text) <= MAX_PROBLEM_CHARS else text[: MAX_PROBLEM_CHARS - 1] + "…"
 
 
+_PROBLEM_KEYS = ("code", "limit", "names", "allowed", "forbidden", "suggestion", "rule", "rule_name", "kind")
+"""What a 422 repeats of its first problem at the top, for the console's one-line message."""
+
+
 def _invalid(problems: list[Problem]) -> web.HTTPException:
     """422 naming the first :data:`MAX_PROBLEMS` problems, each cut to :data:`MAX_PROBLEM_CHARS`:
     a draft with thousands of bad entries is not echoed back in full."""
@@ -152,7 +156,11 @@ def _invalid(problems: list[Problem]) -> web.HTTPException:
     body: dict[str, Any] = {
         "error": f"{shown[0].path}: {shown[0].message}",
         "field": shown[0].path,
-        **{key: first[key] for key in ("code", "limit", "names", "allowed", "forbidden", "suggestion") if key in first},
+        **{
+            key: first[key]
+            for key in ("code", "limit", "names", "allowed", "forbidden", "suggestion", "rule", "rule_name", "kind")
+            if key in first
+        },
         "problems": [problem.as_json() for problem in shown],
     }
     if len(problems) > len(shown):

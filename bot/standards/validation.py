@@ -31,7 +31,7 @@ from bot.config import (
 )
 from bot.core.phrases import Phrases
 from bot.flows.deadline import describe_moment
-from bot.rules import RuleSet, check_vocabulary
+from bot.rules import RuleSet, unknown_references
 from bot.standards.sections import Section, with_sections
 from bot.understanding.guard import ForbiddenGuard
 
@@ -54,6 +54,11 @@ class Problem:
     allowed: tuple[str, ...] | None = None
     forbidden: str | None = None
     suggestion: str | None = None
+    rule: int | None = None
+    """A manager rule the problem is about, numbered from 1 as the rules page numbers it."""
+    rule_name: str | None = None
+    kind: str | None = None
+    """What ``names`` are ids of ("category", "tier", …) when that is not the field's own kind."""
 
     def as_json(self) -> dict[str, object]:
         found: dict[str, object] = {"path": self.path, "message": self.message}
@@ -63,6 +68,12 @@ class Problem:
             found["limit"] = self.limit
         if self.allowed is not None:
             found["names"], found["allowed"] = list(self.names), list(self.allowed)
+        elif self.names:
+            found["names"] = list(self.names)
+        if self.rule is not None:
+            found["rule"], found["rule_name"] = self.rule, self.rule_name
+        if self.kind is not None:
+            found["kind"] = self.kind
         if self.forbidden is not None:
             found["forbidden"], found["suggestion"] = self.forbidden, self.suggestion
         return found
@@ -247,9 +258,17 @@ def validate(
 
 def rule_problems(rules: RuleSet, config: ServiceConfig) -> list[Problem]:
     """The manager rules in force (stored versions, not only ``rules.yaml``) naming a category or
-    tier the draft takes away: ``rules.<i>.when.categories``."""
-    problems = []
-    for problem in check_vocabulary(rules, config.rule_vocabulary()):
-        key, message = _message_path(problem)
-        problems.append(Problem(f"rules.{key.removeprefix('rules.')}" if key else "rules", message))
-    return problems
+    tier the draft takes away: ``rules.<i>.when.categories``, with the rule as the rules page
+    numbers and names it, for the console to say which rule to change first."""
+    return [
+        Problem(
+            f"rules.{reference.index}.{reference.field}",
+            str(reference).split(": ", 1)[1],
+            code="rule_unknown_reference",
+            names=(reference.value,),
+            rule=reference.index + 1,
+            rule_name=reference.name,
+            kind=reference.kind,
+        )
+        for reference in unknown_references(rules, config.rule_vocabulary())
+    ]

@@ -173,6 +173,23 @@ def _first_reply() -> ColumnElement[Any]:
     )
 
 
+def _first_replier() -> ColumnElement[Any]:
+    """Who ("agent:<id>") wrote that first reply: the agent a first response is credited to, not
+    whoever holds the case after a transfer."""
+    return (
+        select(TimelineEvent.actor)
+        .where(
+            TimelineEvent.conversation_id == Complaint.conversation_id,
+            TimelineEvent.kind == TimelineKind.AGENT_REPLIED,
+            TimelineEvent.created_at >= Complaint.created_at,
+        )
+        .order_by(TimelineEvent.created_at, TimelineEvent.id)
+        .limit(1)
+        .correlate(Complaint)
+        .scalar_subquery()
+    )
+
+
 def _seconds(dialect: str, later: Any, earlier: Any) -> ColumnElement[Any]:
     if dialect == "sqlite":
         return (func.julianday(later) - func.julianday(earlier)) * 86400.0
@@ -189,6 +206,7 @@ def _cases(filters: CaseFilter, group_by: str) -> Any:
             Complaint.resolved_at.label("resolved_at"),
             Complaint.deadline_at.label("deadline_at"),
             _first_reply().label("first_reply_at"),
+            _first_replier().label("first_replier"),
             _timeline_count(TimelineKind.REOPENED).label("reopens"),
             _timeline_count(TimelineKind.APPEAL_RECEIVED).label("appeals"),
         ).select_from(Complaint),
@@ -226,17 +244,19 @@ def _counts(session: Session, cases: Any, now: dt.datetime) -> dict[Any, dict[st
     return {row.g: {key: int(value) for key, value in row._mapping.items() if key != "g"} for row in rows}
 
 
-def _durations(session: Session, cases: Any, ends: str) -> dict[Any, dict[str, float | int | None]]:
-    """Median and average seconds from a case's creation to ``ends`` (a column of ``cases``), by group."""
+def _durations(session: Session, cases: Any, ends: str, by: str = "g") -> dict[Any, dict[str, float | int | None]]:
+    """Median and average seconds from a case's creation to ``ends`` (a column of ``cases``), by
+    group (the column ``by``)."""
     c = cases.c
     end = c[ends]
+    group = c[by]
     seconds = _seconds(session.get_bind().dialect.name, end, c.created_at)
     ranked = (
         select(
-            c.g.label("g"),
+            group.label("g"),
             seconds.label("d"),
-            func.row_number().over(partition_by=c.g, order_by=seconds).label("n"),
-            func.count().over(partition_by=c.g).label("total"),
+            func.row_number().over(partition_by=group, order_by=seconds).label("n"),
+            func.count().over(partition_by=group).label("total"),
         )
         .where(end.is_not(None))
         .subquery("ranked")
@@ -363,7 +383,9 @@ def case_figures(session: Session, filters: CaseFilter, group_by: str, now: dt.d
         raise ValueError(f"unknown group {group_by!r}")
     grouped, whole = _cases(filters, group_by), _cases(filters, "all")
     counts = _counts(session, grouped, now)
-    first_response = _durations(session, grouped, "first_reply_at")
+    # By agent, a first response counts for the agent who wrote it (a transfer moves the case, not
+    # the reply already sent).
+    first_response = _durations(session, grouped, "first_reply_at", "first_replier" if group_by == "agent" else "g")
     resolution = _durations(session, grouped, "resolved_at")
     satisfaction = _satisfaction(session, grouped)
     total_first_response = _durations(session, whole, "first_reply_at").get(0)
@@ -378,6 +400,7 @@ def case_figures(session: Session, filters: CaseFilter, group_by: str, now: dt.d
             totals_satisfaction[key] = totals_satisfaction.get(key, 0) + value
 
     keys: list[Any] = list(range(len(filters.days))) if group_by == "day" else list(counts)
+    keys += [key for key in first_response if key not in counts and group_by == "agent"]
     groups = []
     for key in keys:
         figures = _figures(

@@ -11,9 +11,10 @@ from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint
 from tests.conftest import AppFactory, FixedClock
-from tests.reports.cases import RANGE, KnownCases, make_known_cases
+from tests.promises.support import staff
+from tests.reports.cases import RANGE, KnownCases, add_manager, complain, make_known_cases
 from tests.reports.many import store_cases
-from tests.staff import add_user, sign_in
+from tests.staff import add_user, set_queues, sign_in
 
 
 async def _report(client: Any, query: str) -> dict[str, Any]:
@@ -173,3 +174,36 @@ async def test_a_report_costs_the_same_statements_whatever_the_cases(
         "朝阳区": 42,
         "未识别行政区": 41,
     }
+
+
+async def test_a_first_response_counts_for_the_agent_who_wrote_it(make_client: AppFactory, clock: FixedClock) -> None:
+    """The staff tester's report: after a transfer, the new owner was credited "6 分钟" for a first
+    reply she never wrote. The case is hers now; the first response stays the agent's who sent it."""
+    client = await make_client()
+    every_queue = resources(client.app).config.handoff.queue_ids()
+    conversation_id, socket = await complain(client, "小区楼道的垃圾三天没人清理", "海淀区中关村大街5号", "13800138000")
+    _wang_headers, wang_id = await staff(client, "wang", Role.AGENT)
+    await set_queues(client, "wang", every_queue)
+    li_headers, li_id = await staff(client, "li", Role.AGENT)  # signed in last: the client is li's
+    await set_queues(client, "li", every_queue)
+    queue = await (await client.get("/api/queue", headers=li_headers)).json()
+    ticket = next(t for t in queue["tickets"] if t["conversation_id"] == conversation_id)
+    assert (await client.post(f"/api/tickets/{ticket['id']}/claim", headers=li_headers)).status == 200
+    clock.advance(minutes=6)
+    replied = await client.post(
+        f"/api/conversations/{conversation_id}/messages", json={"text": "您好,我们马上安排保洁"}, headers=li_headers
+    )
+    assert replied.status in (200, 201), await replied.text()
+    moved = await client.post(
+        f"/api/conversations/{conversation_id}/transfer", json={"username": "wang"}, headers=li_headers
+    )
+    assert moved.status == 200, await moved.text()
+    await add_manager(client)
+
+    agents = {group["key"]: group for group in (await _report(client, "group_by=agent"))["groups"]}
+    assert agents[f"agent:{wang_id}"]["cases"] == 1
+    assert agents[f"agent:{wang_id}"]["first_response"]["count"] == 0
+    assert agents[f"agent:{li_id}"]["cases"] == 0
+    assert agents[f"agent:{li_id}"]["first_response"]["count"] == 1
+    assert agents[f"agent:{li_id}"]["first_response"]["median_seconds"] >= 360
+    await socket.close()

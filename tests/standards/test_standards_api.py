@@ -340,6 +340,14 @@ async def test_a_category_the_manager_rules_name_cannot_be_taken_away(make_clien
     assert refused.status == 422, await refused.text()
     [problem] = (await refused.json())["problems"]
     assert problem["path"] == "rules.0.when.categories" and "billing" in problem["message"]
+    # For the console to say it in the manager's language, naming the rule as the rules page does.
+    assert problem["code"] == "rule_unknown_reference"
+    assert (problem["rule"], problem["rule_name"], problem["kind"], problem["names"]) == (
+        1,
+        "billing to billing",
+        "category",
+        ["billing"],
+    )
     assert (await section(client, "classification"))["version"] == 1
 
 

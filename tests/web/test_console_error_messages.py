@@ -81,3 +81,53 @@ async def test_the_api_names_the_code_field_and_limit_of_a_refusal(make_client: 
     assert refusal["field"] == "deadlines.table.simple.standard"
     assert refusal["limit"] == 720
     assert refusal["error"].startswith("deadlines.table.simple.standard:")
+
+
+async def test_a_category_a_rule_still_names_is_refused_naming_the_rule_as_the_rules_page_does(
+    make_client: AppFactory,
+) -> None:
+    """The staff tester renamed the category id billing and read "保存失败 (422):
+    rules.13.when.categories: unknown category 'billing'", in English too, the rule one off."""
+    client = await make_client()
+    await add_user(client, "boss", Role.MANAGER)
+    csrf = await api_sign_in(client, "boss")
+    rules = (await (await client.get("/api/rules")).json())["rules"]
+    billing_rule = {"name": "收费投诉进收费组", "when": {"categories": ["billing"]}, "then": {"queue": "billing"}}
+    saved = await client.put(
+        "/api/rules", json={"rules": [*rules, billing_rule], "note": "收费"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert saved.status == 200, await saved.text()
+    number = len(rules) + 1
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page, errors = await signed_in_manager_page(
+            browser, str(client.make_url("/manager/#standards/classification")), "boss"
+        )
+        ids = page.locator("#std-form input[data-path^='classification.categories.'][data-path$='.id']")
+        await expect(ids.first).to_be_visible(timeout=10_000)
+        path = await ids.evaluate_all("boxes => boxes.find((box) => box.value === 'billing').dataset.path")
+        category_id = page.locator(f"#std-form input[data-path='{path}']")
+        await category_id.fill("fees")
+        await category_id.dispatch_event("input")
+        await page.fill("#std-note", "改类别编号")
+        await page.click("#std-save")
+        message = page.locator("#std-message")
+        await expect(message).to_contain_text(
+            f"分派规则 #{number}:「收费投诉进收费组」仍在使用类别「billing」", timeout=10_000
+        )
+        await expect(message).not_to_contain_text("422")
+        await expect(message).not_to_contain_text("unknown")
+
+        page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))  # leave the refused draft
+        await page.select_option("#app .ui-locale", "en")
+        await expect(page.locator("html[lang=en] body[data-ready=true]")).to_have_count(1, timeout=10_000)
+        await expect(category_id).to_have_value("billing", timeout=10_000)
+        await category_id.fill("fees")
+        await category_id.dispatch_event("input")
+        await page.fill("#std-note", "rename")
+        await page.click("#std-save")
+        await expect(message).to_contain_text(
+            f"Routing rule #{number}: “收费投诉进收费组” still uses the Category “billing”", timeout=10_000
+        )
+        assert errors == []
+        await browser.close()

@@ -88,6 +88,15 @@ async def test_timeline_rows_say_the_category_the_times_the_score_and_a_note_onc
                 TimelineKind.DEADLINE_EXTENDED,
                 {"previous": "2026-12-07T07:00:00+00:00", "deadline_at": "2026-12-08T07:00:00+00:00", "hours": 24},
             ),
+            (
+                TimelineKind.DEADLINE_EXTENDED,
+                {
+                    "previous": "2026-12-08T07:00:00+00:00",
+                    "deadline_at": "2026-12-10T07:00:00+00:00",
+                    "hours": 16,
+                    "clock": "business_hours",
+                },
+            ),
             (TimelineKind.RATED, {"rating": 4}),
         ):
             session.add(
@@ -106,8 +115,12 @@ async def test_timeline_rows_say_the_category_the_times_the_score_and_a_note_onc
         await expect(rows.filter(has_text="明天下午3点前")).to_contain_text(
             "承诺答复时限 2026-12-07 15:00 (告知客户「明天下午3点前」)"
         )
-        await expect(rows.filter(has_text="延长时限")).to_contain_text(
+        await expect(rows.filter(has_text="延长 24 小时")).to_contain_text(
             "延长时限 2026-12-07 15:00 → 2026-12-08 15:00 (延长 24 小时)"
+        )
+        # counted in service hours, the timeline says so: 16 of them are not 16 hours on the clock
+        await expect(rows.filter(has_text="服务小时")).to_contain_text(
+            "延长时限 2026-12-08 15:00 → 2026-12-10 15:00 (延长 16 服务小时)"
         )
         await expect(rows.filter(has_text="客户评价")).to_contain_text("客户评价 4分")
         note = rows.filter(has_text="内部备注")

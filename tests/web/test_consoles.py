@@ -109,40 +109,42 @@ async def test_the_forbidden_phrase_guard_warns_and_can_be_overridden(make_clien
 
         suggestion = "对不起，请您留下可以联系到您的联系方式，我们查询后将尽快与您联系，好吗？"
         await agent.click("#guard-use")
-        # The expression takes the place of the sentence part holding the forbidden words: put in
-        # place of the words alone, it would garble the rest.
-        await expect(agent.locator("#reply-text")).to_have_value(suggestion)
+        await expect(agent.locator("#reply-text")).to_have_value(f"这个，{suggestion}")
+        # The expression takes the place of the forbidden words alone: the agent's other words and
+        # punctuation stay, and the expression keeps its own question mark (no "好吗，明天…").
+        await agent.fill("#reply-text", "停水的原因我不知道，明天师傅会去看")
+        await agent.click("#reply-send")
+        await expect(guard.locator(".forbidden")).to_have_text("「我不知道」", timeout=10_000)
+        await agent.click("#guard-use")
+        await expect(agent.locator("#reply-text")).to_have_value(f"停水的原因，{suggestion}明天师傅会去看")
         # The tester's case: spaced out to slip past the guard, the words are still found, wherever
-        # the cursor is; the part they stand in is replaced, the agent's other parts stay theirs.
+        # the cursor is.
         await agent.fill("#reply-text", "我 不 知 道 什么时候能修好，您先稍等")
         await agent.click("#reply-send")
         await expect(guard.locator(".forbidden")).to_have_text("「我不知道」")
         await agent.locator("#reply-text").evaluate("box => box.setSelectionRange(box.value.length, box.value.length)")
         await agent.click("#guard-use")
-        await expect(agent.locator("#reply-text")).to_have_value(f"{suggestion[:-1]}，您先稍等")
-        # Two phrases: each suggestion takes its own part's place, found in the text as it is by then;
-        # what is still flagged is what the text still holds.
-        await agent.fill("#reply-text", "我不知道，您应该去找物业")
+        await expect(agent.locator("#reply-text")).to_have_value(f"{suggestion}什么时候能修好，您先稍等")
+        # Two phrases: each suggestion takes its own words' place, found in the text as it is by
+        # then; what is still flagged is what the text still holds; 自来水公司 stays.
+        await agent.fill("#reply-text", "我不知道什么时候来水，您应该去找自来水公司问问")
         await agent.click("#reply-send")
         await expect(guard.locator(".forbidden")).to_contain_text("「我不知道」", timeout=10_000)
         await agent.get_by_role("button", name=f"插入建议「{suggestion}」").click()
-        await expect(agent.locator("#reply-text")).to_have_value(f"{suggestion[:-1]}，您应该去找物业")
+        await expect(agent.locator("#reply-text")).to_have_value(f"{suggestion}什么时候来水，您应该去找自来水公司问问")
         await expect(guard.locator(".forbidden")).to_have_text("「您应该去找」")
         await agent.get_by_role("button", name="插入建议「这是我们的责任」").click()
-        await expect(agent.locator("#reply-text")).to_have_value(f"{suggestion[:-1]}，这是我们的责任")
+        both = f"{suggestion}什么时候来水，这是我们的责任，自来水公司问问"
+        await expect(agent.locator("#reply-text")).to_have_value(both)
         await expect(guard).to_be_hidden()
-        # The staff tester's reply: two phrases of one row, one expression for both, the sentence whole.
+        # The staff tester's reply: two phrases of one row, one expression for both, said once.
         await agent.fill("#reply-text", "停水是自来水公司管网维修，这不是我们的责任，您应该去找自来水公司问。")
         await agent.click("#reply-send")
         await expect(guard.locator(".forbidden")).to_contain_text("「您应该去找」", timeout=10_000)
         await expect(guard.get_by_role("button", name="插入建议")).to_have_count(1)
         await agent.click("#guard-use")
-        await expect(agent.locator("#reply-text")).to_have_value("停水是自来水公司管网维修，这是我们的责任。")
-        await agent.fill("#reply-text", "请您放心，我们不会再让您久等了，师傅马上到")
-        await agent.click("#reply-send")
-        await expect(guard.locator(".forbidden")).to_have_text("「我们不会」", timeout=10_000)
-        await agent.click("#guard-use")
-        await expect(agent.locator("#reply-text")).to_have_value("请您放心，我们一定会尽快解决您的问题，师傅马上到")
+        once = "停水是自来水公司管网维修，这是我们的责任，自来水公司问。"
+        await expect(agent.locator("#reply-text")).to_have_value(once)
         await agent.fill("#reply-text", "我不知道,稍等")
         await agent.click("#reply-send")
         await agent.click("#guard-override")

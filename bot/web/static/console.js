@@ -105,8 +105,10 @@
     keepCardsInSight();
   }
 
-  // The waiting queue keeps its first three cards in sight: my conversations and the notices above
-  // and below it shrink (each scrolling inside itself) rather than squeezing it to a card and a half.
+  // The waiting queue keeps its first three cards in sight: the notices below it shrink (scrolling
+  // inside themselves) rather than squeezing it to a card and a half. My conversations above keep
+  // their rows (up to five, staff.css): the queue takes what is left of the column when three cards
+  // do not fit beside them (a supervisor's many notices squeezed 我处理的会话 to 2.5 px).
   const CARDS_IN_SIGHT = 3;
   function keepCardsInSight() {
     const panel = $("queue-panel");
@@ -114,8 +116,12 @@
     panel.style.minHeight = "";
     if (!cards.length || window.matchMedia("(max-width: 900px)").matches) return;
     const top = panel.getBoundingClientRect().top - panel.scrollTop;
-    const needed = cards[cards.length - 1].getBoundingClientRect().bottom - top + parseFloat(getComputedStyle(panel).paddingBottom);
-    panel.style.minHeight = `${Math.ceil(Math.min(needed, window.innerHeight * 0.6))}px`;
+    const needed = cards[cards.length - 1].getBoundingClientRect().bottom - top;  // the last card's edge may touch the panel's
+    const column = panel.parentElement;
+    const notices = $("notifications-panel");
+    const gap = parseFloat(getComputedStyle(column).rowGap) || 0;
+    const left = column.clientHeight - $("mine-panel").offsetHeight - (notices.hidden ? 0 : parseFloat(getComputedStyle(notices).minHeight) || 0) - 2 * gap;
+    panel.style.minHeight = `${Math.ceil(Math.max(150, Math.min(needed, window.innerHeight * 0.6, left)))}px`;
   }
   window.addEventListener("resize", Staff.throttle(keepCardsInSight, 200));
 
@@ -318,6 +324,7 @@
     if (!state.mine.length) {
       // the placeholder only when the whole list is empty, not above a resolved case
       clear(list, state.resolved.length ? [] : el("li", { class: "muted", text: T("认领后显示在这里") }));
+      keepCardsInSight();
       return;
     }
     clear(list, state.mine.map((item) => {
@@ -328,6 +335,7 @@
           onclick: () => openConversation(item.conversation_id) },
         isNew ? el("span", { class: "badge unread", text: T("新消息") }) : null));
     }));
+    keepCardsInSight();  // the queue takes what my rows leave
   }
 
   // ---------------------------------------------------------------- conversation
@@ -712,7 +720,7 @@
     const targets = state.transferTargets;
     const fillOptions = () => clear(transferOptions, (transferMode.value === "queue"
       ? targets.queues.map((q) => el("option", { value: q.name || q.id,
-        text: q.members ? T("{0} · {1} 名客服", q.name || q.id, q.members) : T("{0}(无人值守)", q.name || q.id) }))
+        text: q.members === 1 ? T("{0} · 1 名客服", q.name || q.id) : q.members ? T("{0} · {1} 名客服", q.name || q.id, q.members) : T("{0}(无人值守)", q.name || q.id) }))
       : targets.people.filter((p) => p.id !== state.me.id)
         .map((p) => el("option", { value: p.username, text: [p.display_name ? `${p.display_name} (${p.username})` : p.username,
           label("role", p.role), p.role === "agent" ? StaffI18n.list((p.queues || []).map(queueName)) || T("无队列") : T("全部队列")].join(" · ") }))));
@@ -1149,7 +1157,8 @@
     // "延长时限 2026-12-07 15:00 → 2026-12-08 15:00(延长 24 小时)"
     if (event.kind === "deadline_extended" && detail.deadline_at) {
       parts.push(`${detail.previous ? formatTime(detail.previous) : "—"} → ${formatTime(detail.deadline_at)}`);
-      if (detail.hours) parts.push(T("(延长 {0} 小时)", detail.hours));
+      // counted in service hours, the 24 are not a day on the wall clock
+      if (detail.hours) parts.push(detail.clock === "business_hours" ? T("(延长 {0} 服务小时)", detail.hours) : T("(延长 {0} 小时)", detail.hours));
     }
     // "同一网络地址(IP)投诉过多·排在其他客户之后 统计60分钟内 该网络地址(IP)已有11个投诉"
     if (event.kind === "many_cases_from_address" && detail.cases) {
@@ -1290,10 +1299,13 @@
     loadConversation();
   }
 
-  // Where a sentence's parts end: an expression takes a whole part's place, since put in place of
-  // the forbidden words alone it garbles the rest ("您应该去找物业" would read "这是我们的责任物业").
-  const PART_END = /[，,。.！!？?；;：:\n]/;
-  const CLOSING_MARKS = /[。.！!？?；;]+$/;
+  // An expression takes the place of the forbidden words alone: the agent's other words and
+  // punctuation stay theirs ("您应该去找自来水公司问问" keeps 自来水公司). Where it meets the
+  // agent's words, a comma keeps two sentences from running together, and an expression ending its
+  // own sentence ("…好吗？") keeps its mark rather than a comma after it.
+  const PART_END = /[，,。.！!？?；;：:、\n]/;
+  const CLOSING_MARK = /[。.！!？?；;]$/;
+  const CJK = /[\u3000-\u9fff\uff00-\uffef]/;
 
   // Where the flagged words of one suggestion stand in the text as it is now (an earlier suggestion
   // may have changed it): where the server said while the text is the one it checked, else where
@@ -1309,20 +1321,47 @@
     return null;
   }
 
-  // The sentence part (between punctuation) holding text[start, end), without the spaces at its edges.
-  function partAround(text, start, end) {
-    let from = start;
-    while (from > 0 && !PART_END.test(text[from - 1])) from -= 1;
-    let to = end;
-    while (to < text.length && !PART_END.test(text[to])) to += 1;
-    while (from < start && /\s/.test(text[from])) from += 1;
-    while (to > end && /\s/.test(text[to - 1])) to -= 1;
-    return [from, to];
+  // The comma between two pieces of text: a full-width one beside Chinese, else ", ".
+  function comma(beside) {
+    return CJK.test(beside) ? "，" : ", ";
   }
 
-  // One expression in place of the part holding its first phrase; the other parts flagged with the
-  // same expression go ("这不是我们的责任，您应该去找物业": one 这是我们的责任, not two). When none
-  // can be found, the expression takes the whole text's place.
+  // ``suggestion`` put in place of text[start, end), joined to the words before and after it.
+  function replaced(text, start, end, suggestion) {
+    let before = text.slice(0, start);
+    let after = text.slice(end);
+    let inserted = suggestion;
+    const last = before.trimEnd().slice(-1);
+    if (last && !PART_END.test(last)) inserted = comma(last) + inserted;
+    else if (last) before = before.trimEnd() + (CJK.test(last) || !before.trim() ? "" : " ");
+    const next = after.trimStart();
+    if (CLOSING_MARK.test(suggestion)) {
+      // its own mark ends the sentence: a comma or full stop after it would be a second one
+      const rest = next.replace(/^[，,。.！!？?；;：:、\s]+/, "");
+      after = rest ? (CJK.test(suggestion.slice(-1)) ? "" : " ") + rest : "";
+    } else if (next && !PART_END.test(next[0])) {
+      after = comma(next[0]) + next;
+    }
+    return { text: before + inserted + after, caret: before.length + inserted.length };
+  }
+
+  // The forbidden words taken out of text[start, end) for an expression already in the text, with
+  // a comma left alone on either side ("这是我们的责任，您应该去找物业问" reads "…责任，物业问").
+  function removed(text, start, end) {
+    let from = start;
+    let to = end;
+    const before = text.slice(0, from).trimEnd();
+    const after = text.slice(to).trimStart();
+    if (!after || PART_END.test(after[0])) {
+      from = before.length;
+      if (before && PART_END.test(before.slice(-1)) && (!after || PART_END.test(after[0]))) from -= 1;
+    }
+    return text.slice(0, from) + text.slice(to);
+  }
+
+  // One expression in place of its first phrase; the other phrases flagged with the same expression
+  // go ("这不是我们的责任，您应该去找物业": one 这是我们的责任, not two). When none can be found, the
+  // expression takes the whole text's place.
   function useSuggestion(group, checked) {
     const box = $("reply-text");
     const [first, ...same] = group;
@@ -1335,24 +1374,27 @@
       keepDraft();
       return;
     }
-    const [from, to] = partAround(box.value, words[0], words[1]);
-    const inside = to < box.value.length && PART_END.test(box.value[to]);
-    box.setRangeText(inside ? suggestion.replace(CLOSING_MARKS, "") : suggestion, from, to, "end");
-    const caret = box.selectionEnd;
-    let removedBefore = 0;
+    const put = replaced(box.value, words[0], words[1], suggestion);
+    let text = put.text;
+    let caret = put.caret;
     for (const each of same) {
-      const found = flaggedWords(box.value, each, checked);
-      if (!found) continue;
-      const [start, stop] = partAround(box.value, found[0], found[1]);
-      // with the punctuation before it ("…责任，您应该去找物业。" keeps its full stop)
-      let cut = start;
-      while (cut > 0 && (PART_END.test(box.value[cut - 1]) || /\s/.test(box.value[cut - 1]))) cut -= 1;
-      if (cut === 0) cut = start;
-      box.setRangeText("", cut, stop, "start");
-      if (cut < caret) removedBefore += stop - cut;
+      const words = [each.span ? checked.slice(each.span[0], each.span[1]) : "", each.forbidden];
+      const tail = text.slice(caret);
+      const head = text.slice(0, caret - suggestion.length);
+      const inTail = words.find((w) => w && tail.includes(w));
+      const inHead = words.find((w) => w && head.includes(w));
+      if (inTail) {
+        const at = tail.indexOf(inTail);
+        text = text.slice(0, caret) + removed(tail, at, at + inTail.length);
+      } else if (inHead) {
+        const at = head.indexOf(inHead);
+        const shorter = removed(head, at, at + inHead.length);
+        text = shorter + text.slice(head.length);
+        caret -= head.length - shorter.length;
+      }
     }
-    const end = Math.max(0, caret - removedBefore);
-    box.setSelectionRange(end, end);
+    box.value = text;
+    box.setSelectionRange(caret, caret);
     box.focus();
     keepDraft();
   }
@@ -1371,14 +1413,17 @@
       else groups.push([each]);
     }
     let left = groups.length;
-    const flagged = el("strong", { class: "forbidden", text: phrases.map((p) => `「${p}」`).join("") });
+    // the page's own quotation marks: 「我不知道」, “I don't know” in English
+    const quoted = (text) => T("「{0}」", text);
+    const between = StaffI18n.locale === "en" ? ", " : "";
+    const flagged = el("strong", { class: "forbidden", text: phrases.map(quoted).join(between) });
     clear(guard, el("div", { class: "guard", role: "alert" },
       el("div", {}, T("回复中含有服务忌语"), flagged),
       // The rules' hits are the managers' list; the model's are an opinion the agent weighs.
       data.by === "model"
         ? el("div", { class: "guard-by muted", text: T("模型判断,请自行斟酌") })
         : null,
-      el("div", {}, T("建议改为"), groups.map((group) => el("span", { class: "suggestion", text: `「${group[0].suggestion}」` }))),
+      el("div", {}, T("建议改为"), groups.map((group) => el("span", { class: "suggestion", text: quoted(group[0].suggestion) }))),
       el("div", { class: "actions" },
         groups.map((group, i) => el("button", { type: "button", id: i ? `guard-use-${i}` : "guard-use",
           text: groups.length > 1 ? T("插入建议「{0}」", group[0].suggestion) : T("插入建议"),
@@ -1388,7 +1433,7 @@
             // what is still flagged: the phrases this expression replaced are gone from the text
             const replaced = new Set(group.map((each) => each.forbidden));
             phrases = phrases.filter((p) => !replaced.has(p));
-            flagged.textContent = phrases.map((p) => `「${p}」`).join("");
+            flagged.textContent = phrases.map(quoted).join(between);
             if (!--left) guard.hidden = true;
           } })),
         data.can_override
@@ -1695,6 +1740,7 @@
           el("button", { type: "button", text: T("展开"), onclick: () => { state.showRoutine = true; loadNotifications(); } }))));
     }
     clear(box, el("ol", { class: "list notification-list" }, rows));
+    keepCardsInSight();  // the queue leaves the notices the room they take
   }
 
   async function readAllNotifications() {

@@ -216,7 +216,7 @@
           "data-version": h.version, class: `clickable${h.version === state.viewing ? " selected" : ""}`, onclick: () => viewVersion(h.version),
         },
         el("td", {}, `v${h.version} `, h.version === body.version ? el("span", { class: "badge current", text: T("当前") }) : null),
-        el("td", { text: h.changed_by || "—" }), el("td", { text: formatTime(h.changed_at) }), el("td", { text: h.note || "—" }),
+        el("td", { text: h.changed_by || "—" }), el("td", { text: formatTime(h.changed_at) }), el("td", { text: Staff.versionNote(h.note) || "—" }),
         el("td", {}, el("button", { type: "button", class: "rules-view", text: T("查看"), onclick: (event) => { event.stopPropagation(); viewVersion(h.version); } }))))))
       : empty(T("无历史")));
     if (state.viewing) viewVersion(state.viewing);
@@ -275,7 +275,7 @@
         el("span", { class: "muted", text: `${v.changed_by} · ${formatTime(v.changed_at)}` }),
         el("span", { class: "spacer" }),
         el("button", { type: "button", id: "rules-view-close", text: T("关闭"), onclick: closeVersion })),
-      v.note ? el("p", { text: v.note }) : null,
+      v.note ? el("p", { text: Staff.versionNote(v.note) }) : null,
       table(["#", T("规则名称"), T("条件"), T("处理")], (v.rules || []).map((rule, index) => [index + 1, ...ruleSummary(rule)])),
       isCurrent ? null : el("div", { id: "rules-against" },
         el("h3", { text: T("回滚后相对当前版本 v{0} 的变化", against.version) }),

@@ -330,6 +330,9 @@ const Staff = (() => {
   // What a value must be, by the code the API gives beside its English error ({"code":
   // "greater_than", "field": "…", "limit": 0}, docs/api.md); `amount` says a limit with its unit ("0小时").
   const numberWanted = () => T("请填写数字");
+  // What a rule's unknown id is (rule_unknown_reference's kind), as the rules page calls it.
+  const REFERENCE_KINDS = { category: "类别", channel: "渠道", tier: "客户类别", signal: "信号", queue: "队列" };
+
   const PROBLEMS = {
     greater_than: (p, amount) => T("须大于{0}", amount(p.limit)),
     greater_than_equal: (p, amount) => T("不能小于{0}", amount(p.limit)),
@@ -348,6 +351,9 @@ const Staff = (() => {
     password_has_name: () => T("含有用户名或显示名,很容易被猜中;请改用不含姓名和账号的密码"),
     password_has_service_name: () => T("含有本服务的名称,很容易被猜中;请改用几个不相干的词组成的一句话"),
     password_pattern: () => T("只是重复的字符、重复的一段或键盘、字母、数字的顺序(如 aaaa、abcabc、123456、qwerty),很容易被猜中;请改用几个不相干的词组成的一句话"),
+    // a manager rule still naming an id the draft takes away (a category renamed or removed)
+    rule_unknown_reference: (p) => T("「{0}」仍在使用{1}「{2}」,而草稿里已没有它:请先到“分派规则”改掉或删除这条规则,再保存",
+      p.rule_name || "", T(REFERENCE_KINDS[p.kind] || "类别"), (p.names || [])[0] || ""),
     forbidden_phrase: (p) => (p.suggestion ? T("含有服务忌语「{0}」,请改说「{1}」", p.forbidden, p.suggestion) : T("含有服务忌语「{0}」", p.forbidden)),
   };
 
@@ -358,7 +364,8 @@ const Staff = (() => {
     if (!say) return null;
     const field = problem.field || problem.path || "";
     const named = (name && name(field)) || {};
-    return `${named.name || field}:${say(problem, named.amount || String)}`;
+    // "First password: is one of…" in English; the Chinese colon needs no space
+    return `${named.name || field}${StaffI18n.locale === "en" ? ": " : ":"}${say(problem, named.amount || String)}`;
   }
 
   // errorText(result, T("转交失败 ({0})", result.status)): what to tell the staff member; `name`
@@ -394,6 +401,13 @@ const Staff = (() => {
     };
   }
 
+  // A version's note as this page's language says it: a rollback's note is written in the language
+  // of whoever rolled back ("回滚到 v1", "Roll back to v1"); what follows it is theirs, as typed.
+  function versionNote(note) {
+    const rollback = /^(?:回滚到 v|Roll back to v)(\d+)([\s\S]*)$/.exec(note || "");
+    return rollback ? T("回滚到 v{0}", rollback[1]) + rollback[2] : note;
+  }
+
   function throttle(fn, ms) {
     let timer = null;
     let again = false;
@@ -404,5 +418,5 @@ const Staff = (() => {
     };
   }
 
-  return { el, clear, api, unavailable, showWhoami, formatTime, formatShortTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, loads, errorText, errorMessage, problemText, me: () => me };
+  return { el, clear, api, unavailable, showWhoami, formatTime, formatShortTime, formatClock, label, TIME_ZONE, waitText, boot, signOut, events, throttle, loads, errorText, errorMessage, problemText, versionNote, me: () => me };
 })();

@@ -219,7 +219,7 @@ const Standards = (() => {
   }
 
   function versionLine(section) {
-    return T("版本 v{0} · {1} · {2}{3}", section.version, section.changed_by || "—", formatTime(section.changed_at), section.note ? ` · ${section.note}` : "");
+    return T("版本 v{0} · {1} · {2}{3}", section.version, section.changed_by || "—", formatTime(section.changed_at), section.note ? ` · ${Staff.versionNote(section.note)}` : "");
   }
 
   function renderSection() {
@@ -323,6 +323,8 @@ const Standards = (() => {
     if (parts[0] === "deadlines" && parts[1] === "overrides" && parts[4] !== "clock") {
       return { name: `${TITLE.deadlines}·${T("例外 {0}", Number(parts[2]) + 1)}`, amount: hours };
     }
+    // a manager rule, numbered as the rules page numbers it (from 1)
+    if (parts[0] === "rules" && /^\d+$/.test(parts[1] || "")) return { name: T("分派规则 #{0}", Number(parts[1]) + 1) };
     if (parts[0] === "phrases" && parts[2] === "phrases" && parts[3]) {
       return { name: `${TITLE.phrases}「${PHRASE_LABELS[parts[3]] || parts[3]}」` };
     }
@@ -467,7 +469,7 @@ const Standards = (() => {
         v.version !== newest && editable(id)
           ? el("button", { type: "button", class: "std-rollback", text: T("回滚到此版本"), onclick: () => rollback(id, v.version) })
           : null),
-      v.note ? el("p", { class: "std-version-note", text: v.note }) : null,
+      v.note ? el("p", { class: "std-version-note", text: Staff.versionNote(v.note) }) : null,
       diffView(v.diff))))
       : el("p", { class: "muted", text: T("无历史") }));
   }
