@@ -197,7 +197,7 @@ async def test_an_easy_password_and_a_lookalike_username_are_refused_saying_what
         await page.fill("#reset-password", "Password2026!")
         await page.click("#reset-confirm")
         await expect(page.locator("#reset-password-error")).to_have_text(
-            "New password:is one of the most common passwords (or one with digits or symbols added), easy to"
+            "New password: is one of the most common passwords (or one with digits or symbols added), easy to"
             " guess: use a phrase of a few unrelated words",
             timeout=10_000,
         )
