@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -26,6 +27,7 @@ from bot.understanding.rules import Part, Rules
 from bot.understanding.said_back import SaidBack
 from bot.understanding.slots import SlotExtractor
 from bot.understanding.tokens import Dictionary, Segmenter, load_dictionary
+from bot.understanding.word_pattern import words_pattern
 
 
 class ExtractsSlots(Protocol):
@@ -85,8 +87,9 @@ class Understander:
         self._pinyin = pinyin or PinyinReader({})
         self._mixed = mixed or MixedPinyin({})
         self._script = script
-        self._over_last = rules.over_messages_last()
-        self._over_earlier = rules.over_messages_earlier()
+        # Asked of every message: each list (hundreds of words) as one trie-shaped search, not a word at a time.
+        self._over_last = _any_of(rules.over_messages_last())
+        self._over_earlier = _any_of(rules.over_messages_earlier())
         # The flow asks for a message's answer language right after understanding it: the
         # normalised text is kept for that (one text and its form, swapped at once).
         self._last: tuple[str, Normalised] | None = None
@@ -301,7 +304,7 @@ class Understander:
         conversation (a signal's ``over_messages`` sets: "里面困了人！！" after "电梯"); none when
         ``text`` has no keyword of a set's last group."""
         matchable = self.matchable(text)
-        if not any(word in matchable for word in self._over_last):
+        if self._over_last is None or self._over_last.search(matchable) is None:
             return frozenset()
         now = self._parts(text)
         if not now:
@@ -312,8 +315,7 @@ class Understander:
     def begins_over_messages(self, text: str) -> bool:
         """``text`` holds a keyword of a group of a signal's ``over_messages`` set told before its last
         ("我妈在用制氧机" before "停电了"): worth reading with the messages after it."""
-        matchable = self.matchable(text)
-        return any(word in matchable for word in self._over_earlier)
+        return self._over_earlier is not None and self._over_earlier.search(self.matchable(text)) is not None
 
     def _read_parts(self, text: str) -> frozenset[Part]:
         matchable = self._misspellings.correct(normalise(text, self._converter).text)
@@ -323,6 +325,12 @@ class Understander:
 PARTS_REMEMBERED = 256
 """Messages whose parts of a danger told over messages are kept: the recent messages of the
 conversations being served at once."""
+
+
+def _any_of(words: Iterable[str]) -> re.Pattern[str] | None:
+    """A search for any of ``words`` inside a text, or None for no words."""
+    present = [word for word in words if word]
+    return re.compile(words_pattern(present)) if present else None
 
 
 def _chinese(locale: str) -> str:
