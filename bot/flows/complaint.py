@@ -110,6 +110,7 @@ from bot.flows.not_a_place import nothing_of_a_place
 from bot.flows.over_messages import read_with_what_was_told
 from bot.flows.phone_pieces import ask_for_the_rest, phone_pieces_read
 from bot.flows.photo_asked import answered_photo_not_received
+from bot.flows.place_words import InsultWords, PlaceWords
 from bot.flows.presence import answered_whether_anyone_is_there
 from bot.flows.put_right import keep_place_put_right
 from bot.flows.records import COLLECTING, CaseStage, CustomerView, OpenCase, State
@@ -139,7 +140,7 @@ from bot.flows.still_open import urged_on_this_case
 from bot.flows.summary import ProblemSummary
 from bot.flows.supervisor_promise import keep_owed_promise, owe_promise
 from bot.flows.taken_back import took_back_withdrawal
-from bot.flows.turn import AuditEvent, FlowKit, Step, Turn
+from bot.flows.turn import AuditEvent, FlowKit, Step, Turn, WordSearches
 from bot.understanding.english_places import english_parts
 from bot.understanding.guard import ForbiddenGuard
 from bot.understanding.language import ZH_CN, ZH_TW
@@ -240,6 +241,9 @@ class ComplaintFlow:
             rating_phrase_scores=rating_scores,
             not_a_place=nothing_of_a_place(config),
             address_stop_chars=frozenset(config.gazetteer.address_stop_chars),
+            place_words=PlaceWords.from_config(config),
+            insults=InsultWords.from_config(config),
+            searches=WordSearches(),
             service_voice=service_voice,
         )
         self._handlers: dict[State, Callable[[Turn, str], None]] = {

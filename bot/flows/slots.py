@@ -14,7 +14,7 @@ from bot.flows.classify import normalise
 from bot.flows.data import AREA_MAX_CHARS, DESCRIPTION_MAX_CHARS, FlowData
 from bot.flows.fragments import told_already
 from bot.flows.records import State
-from bot.flows.turn import FlowKit, Turn, lowered
+from bot.flows.turn import FlowKit, Turn
 from bot.understanding.patterns import alternation
 from bot.understanding.places import DASHED_FLAT, tidy_place
 from bot.understanding.result import Understanding
@@ -233,9 +233,9 @@ def _place_in_the_words(turn: Turn, text: str) -> str | None:
         return None  # "地址是", "住在": the place is still to come
     place = without_fillers_after(turn, without_openers(turn, text) or text)
     # "住在和平里": the words saying where they live are not the place ("住宅楼" keeps its 住).
-    triggers = [trigger for trigger in turn.kit.config.gazetteer.address_triggers if len(trigger) > 1]
-    if triggers:
-        place = re.sub(rf"^(?:{alternation(triggers)})[\s:：]*", "", place) or place
+    trigger_prefix = turn.kit.place_words.trigger_prefix
+    if trigger_prefix is not None:
+        place = trigger_prefix.sub("", place) or place
     if _characters_left(turn.kit.config, place) == 0 or _only_not_a_place(turn, place):
         return None
     return kept_place(place)
@@ -244,10 +244,9 @@ def _place_in_the_words(turn: Turn, text: str) -> str | None:
 def _only_not_a_place(turn: Turn, place: str) -> bool:
     """``place`` says only somewhere that is never an address (``gazetteer.not_places``), once the
     characters never inside a place's name are taken out ("就在我家啊" is 家)."""
-    gazetteer = turn.kit.config.gazetteer
     said = turn.kit.understander.matchable(place).strip()
-    bare = "".join(char for char in said if char not in gazetteer.address_stop_chars and not char.isspace())
-    not_places = {word.lower() for word in gazetteer.not_places}
+    bare = "".join(char for char in said if char not in turn.kit.address_stop_chars and not char.isspace())
+    not_places = turn.kit.place_words.not_places_lowered
     return said in not_places or bare in not_places
 
 
@@ -263,19 +262,11 @@ def only_a_place_lead_in(turn: Turn, text: str) -> bool:
     ``address_triggers`` and the words of ``correction_fields.area`` that end no place's name, with
     openers, whose and fillers): never a place on its own. "在" alone may say "I'm here" too: it is
     asked again at once, and is no place either."""
-    gazetteer, form = turn.kit.config.gazetteer, turn.kit.form
-    endings = (*gazetteer.estate_suffixes, *gazetteer.address_suffixes)
-    named = [
-        word
-        for word in turn.kit.rules.correction_fields.get("area", [])
-        if not word.isdigit() and not word.endswith(endings)
-    ]
-    lead_ins = [word.lower() for word in (*gazetteer.address_triggers, *named)]
+    words = turn.kit.place_words
     matchable = turn.kit.understander.matchable(text)
-    if not any(word in matchable for word in lead_ins):
+    if not any(word in matchable for word in words.lead_ins):
         return False
-    others = (*gazetteer.place_answer_openers, *form.item_owners, *turn.kit.rules.fillers, *gazetteer.place_fillers)
-    left = _without(matchable, (*lead_ins, *(word.lower() for word in others)))
+    left = _blanked(matchable, words.beside_lead_ins)
     return not any(char.isalnum() for char in left)
 
 
@@ -312,24 +303,24 @@ def _ends_as_a_place(turn: Turn, text: str) -> str | None:
 
 
 def _ends_as_a_place_name(turn: Turn, place: str) -> bool:
-    gazetteer = turn.kit.config.gazetteer
+    words = turn.kit.place_words
     if place.isascii() and _has_a_numbered_unit(turn.kit, place):
         # "Rm 1203, 12/F, Tower 5, Metro Harbour View, Tai Kok Tsui": a Hong Kong address, the
         # estate and the district after the flat and the tower, in Latin letters (longer than Han).
         return len(place) <= LONGEST_PLACE_ANSWER * _LATIN_CHARS_PER_HAN
     if len(place) > LONGEST_PLACE_ANSWER:
         return False
-    endings = (
-        *gazetteer.estate_suffixes,
-        *gazetteer.address_suffixes,
-        *gazetteer.unit_suffixes,
-        *gazetteer.estate_parts,
-        *gazetteer.building_parts,
-    )
     said = turn.kit.understander.simplified(place).rstrip(PLACE_ANSWER_EDGES)  # 停車場 ends as 停车场 does
-    if said in gazetteer.not_places:
+    if said in words.not_places:
         return False
-    return any(said.endswith(ending) and said != ending for ending in endings) or _ends_with_a_unit(turn.kit, said)
+    return _ends_as_a_name_does(said, words.endings) or _ends_with_a_unit(turn.kit, said)
+
+
+def _ends_as_a_name_does(said: str, endings: tuple[str, ...]) -> bool:
+    """``said`` ends with one of ``endings`` and is more than that ending ("小区" ends as "区" does)."""
+    if not said.endswith(endings):
+        return False
+    return said not in endings or any(said.endswith(ending) and said != ending for ending in endings)
 
 
 _LATIN_CHARS_PER_HAN = 3
@@ -339,10 +330,8 @@ _LATIN_CHARS_PER_HAN = 3
 def _has_a_numbered_unit(kit: FlowKit, said: str) -> bool:
     """Latin words holding an English unit and its number with a name beside them ("Rm 1203, 12/F,
     Tower 5, Metro Harbour View"): the number alone ("room 5") is not enough."""
-    units = alternation(kit.config.gazetteer.english_unit_words)
-    if not units:
-        return False
-    found = re.search(rf"(?<![A-Za-z])(?:{units})\s*\d+[A-Za-z]?(?![A-Za-z\d])", said, re.IGNORECASE)
+    unit = kit.place_words.english_unit_inside
+    found = unit.search(said) if unit is not None else None
     if found is None:
         return False
     rest = f"{said[: found.start()]} {said[found.end() :]}"
@@ -356,10 +345,8 @@ _NAMED_WORDS = 2
 def _ends_with_a_unit(kit: FlowKit, said: str) -> bool:
     """Words ending in an English unit and its number, after a name ("Green Park block 2", "Tower
     2 flat 5b"), as a Chinese place ends in 栋 or 室."""
-    units = alternation(kit.config.gazetteer.english_unit_words)
-    if not units:
-        return False
-    ending = re.search(rf"(?<![A-Za-z])(?:{units})\s*\d+[A-Za-z]?$", said, re.IGNORECASE)
+    unit = kit.place_words.english_unit_at_end
+    ending = unit.search(said) if unit is not None else None
     return ending is not None and bool(said[: ending.start()].strip())
 
 
@@ -449,17 +436,18 @@ def without_openers(turn: Turn, text: str) -> str:
     """``text`` without the words an answer starts with before its place (``place_answer_openers``:
     "嗯 是东城国际" is 东城国际; ``place_time_words``: "就是今天早上 在南门" is 南门) and the spaces and
     punctuation around them."""
-    gazetteer = turn.kit.config.gazetteer
-    openers = [*gazetteer.place_answer_openers, *gazetteer.place_time_words]
+    place_words = turn.kit.place_words
     said = text.strip(PLACE_ANSWER_EDGES)
     after_a_time = False
     while True:
         # "今天早上 在南门": after a time, "在" goes too ("在电梯里" alone is said so).
-        words = sorted([*openers, *(gazetteer.place_time_joiners if after_a_time else ())], key=len, reverse=True)
-        opener = next((word for word in words if _opens(said, word) and len(said) > len(word)), None)
+        words = place_words.openers_after_a_time if after_a_time else place_words.openers
+        opener = next(
+            (word for word in words.get(said[:1].lower(), ()) if _opens(said, word) and len(said) > len(word)), None
+        )
         if opener is None:
             return said
-        after_a_time = opener in gazetteer.place_time_words
+        after_a_time = opener in place_words.time_words
         said = said[len(opener) :].lstrip(PLACE_ANSWER_EDGES)
 
 
@@ -475,10 +463,11 @@ def _opens(said: str, word: str) -> bool:
 def without_fillers_after(turn: Turn, place: str) -> str:
     """``place`` without the spoken fillers it ends with (``place_fillers``: "我家楼下啊" is 我家楼下) and
     the time said after it (``place_time_words``: "南门 今天早上")."""
-    gazetteer = turn.kit.config.gazetteer
-    fillers = sorted([*gazetteer.place_fillers, *gazetteer.place_time_words], key=len, reverse=True)
+    fillers = turn.kit.place_words.fillers_after
     while True:
-        filler = next((word for word in fillers if place.endswith(word) and len(place) > len(word)), None)
+        filler = next(
+            (word for word in fillers.get(place[-1:], ()) if place.endswith(word) and len(place) > len(word)), None
+        )
         if filler is None:
             return place
         place = place[: -len(filler)].rstrip(PLACE_ANSWER_EDGES)
@@ -502,11 +491,7 @@ def tells_who_is_inside(turn: Turn, text: str) -> bool:
     """``text`` ends saying where someone is or that they cannot get out ("我老公在里面", "我妈在里面
     出不来": ``gazetteer.someone_inside``): who is there, never a place's name."""
     matchable = turn.kit.understander.matchable(said_without_edges(text)).rstrip()
-    return any(matchable.endswith(words.lower()) for words in turn.kit.config.gazetteer.someone_inside)
-
-
-def gazetteer_going_to_us(turn: Turn) -> list[str]:
-    return turn.kit.config.gazetteer.going_to_us
+    return matchable.endswith(turn.kit.place_words.someone_inside)
 
 
 def _could_be_a_place(turn: Turn, text: str) -> bool:
@@ -523,7 +508,7 @@ def _could_be_a_place(turn: Turn, text: str) -> bool:
         return False  # "我有照片", "[图片]": a photo, not where
     if tells_who_is_inside(turn, said):
         return False  # "我老公在里面": who is in there, not where
-    if turn.kit.understander.matchable(said).startswith(tuple(word.lower() for word in gazetteer_going_to_us(turn))):
+    if turn.kit.understander.matchable(said).startswith(turn.kit.place_words.going_to_us):
         return False  # "去你们办公室": where a threat would take the customer, not the problem's place
     letters = [char for char in said.lower() if char.isalnum()]
     if len(letters) >= 2 and len(set(letters)) == 1:
@@ -651,13 +636,11 @@ def only_tells_an_earlier_complaint(config: ServiceConfig, matchable: str) -> bo
 def only_insults(turn: Turn, text: str) -> bool:
     """Nothing but insults ("废物 垃圾", "sb 滚"): an abuse word (``form.abuse_words``), and
     without those and ``form.insult_words`` nothing but characters never inside a place."""
-    form = turn.kit.form
+    insults = turn.kit.insults
     matchable = turn.kit.understander.matchable(text)
-    abuse = lowered(tuple(form.abuse()))
-    if not any(map(matchable.__contains__, abuse)):
+    if not any(map(matchable.__contains__, insults.abuse)):
         return False
-    left = _without(matchable, (*abuse, *lowered(tuple(form.insult_words))))
-    return _characters_left(turn.kit.config, left) == 0
+    return _characters_left(turn.kit.config, _blanked(matchable, insults.blanked)) == 0
 
 
 def only_announces_a_question(turn: Turn, text: str) -> bool:
@@ -859,7 +842,12 @@ def _has_level(levels: list[list[str]], marker: str) -> bool:
 def _without(text: str, words: Iterable[str]) -> str:
     """``text`` with every one of ``words`` blanked out, the longest first ("投诉" inside "我要投诉"
     goes with it)."""
-    for word in sorted(words, key=len, reverse=True):
+    return _blanked(text, sorted(words, key=len, reverse=True))
+
+
+def _blanked(text: str, longest_first: Iterable[str]) -> str:
+    """``text`` with every one of the words blanked out, in the order given."""
+    for word in longest_first:
         text = text.replace(word, " ")
     return text
 
@@ -867,5 +855,5 @@ def _without(text: str, words: Iterable[str]) -> str:
 def _characters_left(config: ServiceConfig, text: str) -> int:
     """Letters and digits in ``text`` other than the characters never inside a place
     (``address_stop_chars``: "我", "的", ...)."""
-    skipped = set(config.gazetteer.address_stop_chars)
+    skipped = config.gazetteer.address_stop_chars
     return sum(1 for ch in text if ch.isalnum() and ch not in skipped)

@@ -18,6 +18,7 @@ from bot.flows.data import FlowData, TimerKind
 from bot.flows.deadline import BusinessCalendar
 from bot.flows.faq import FaqMatcher
 from bot.flows.not_a_place import says_nothing_of_a_place
+from bot.flows.place_words import InsultWords, PlaceWords
 from bot.flows.records import (
     AppealLink,
     CaseContact,
@@ -36,6 +37,7 @@ from bot.understanding.phones import national_digits
 from bot.understanding.result import Understanding
 from bot.understanding.service_voice import ServiceVoice
 from bot.understanding.understander import Understander
+from bot.understanding.word_pattern import words_pattern
 
 _AROUND_WORDS = " \t?？!！。.,，~～…"
 
@@ -45,6 +47,47 @@ def lowered(words: tuple[str, ...]) -> tuple[str, ...]:
     """Configured words in lower case, as messages are matched: lowered once per word list, not
     for every message (the flow asks a few hundred words of each message)."""
     return tuple(word.lower() for word in words)
+
+
+_FEW_WORDS = 8
+"""Up to this many words, looking for each in turn is cheaper than one pattern's search."""
+
+
+@functools.lru_cache(maxsize=1024)
+def holds_any_of(words: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a matchable text holds any of ``words`` (in any case): built once per word list,
+    a long one as one trie-shaped pattern, searched once, not word after word."""
+    needles = tuple(dict.fromkeys(lowered(words)))
+    if "" in needles:
+        return lambda text: True
+    if len(needles) <= _FEW_WORDS:
+        return lambda text: any(map(text.__contains__, needles))
+    search = re.compile(words_pattern(needles)).search
+    return lambda text: search(text) is not None
+
+
+class WordSearches:
+    """:func:`holds_any_of` for each word list the flow asks of messages, found by the list
+    itself: most are the configuration's own lists, asked of every message, whose contents would
+    otherwise be copied and hashed each time. Each list is held while it is remembered, so no
+    other can take its identity; lists made for one question are forgotten with the rest after
+    ``REMEMBERED`` of them."""
+
+    REMEMBERED = 512
+
+    def __init__(self) -> None:
+        self._by_list: dict[int, tuple[Iterable[str], Callable[[str], bool]]] = {}
+
+    def holds_any(self, words: Iterable[str]) -> Callable[[str], bool]:
+        known = self._by_list.get(id(words))
+        if known is not None and known[0] is words:
+            return known[1]
+        search = holds_any_of(tuple(words))
+        if isinstance(words, (list, tuple)):
+            if len(self._by_list) >= self.REMEMBERED:
+                self._by_list.clear()
+            self._by_list[id(words)] = (words, search)
+        return search
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +117,10 @@ class FlowKit:
     """The words that are never a place (``bot/flows/not_a_place.py``)."""
     address_stop_chars: frozenset[str]
     """``gazetteer.address_stop_chars``: characters never inside a place."""
+    place_words: PlaceWords
+    """The gazetteer's words as the place questions read answers."""
+    insults: InsultWords
+    searches: WordSearches
     service_voice: ServiceVoice
     """The customer's clauses in the service's voice (``form.service_voice``): never restated nor
     counted for the category."""
@@ -206,7 +253,7 @@ class Turn:
 
     def says_any(self, text: str, words: Iterable[str]) -> bool:
         """Whether ``text``, read as keywords are matched, holds any of the configured ``words``."""
-        return any(map(self.kit.understander.matchable(text).__contains__, lowered(tuple(words))))
+        return self.kit.searches.holds_any(words)(self.kit.understander.matchable(text))
 
     def problem_words(self, category: str, text: str) -> set[str]:
         """The keywords of ``category`` (not its weak ones: where or who) that ``text`` holds."""

@@ -1,0 +1,121 @@
+"""The gazetteer's words as the place questions read every answer: sorted, lowered and compiled
+once per configuration, not for every message (the phone question asks each answer whether it
+is only a place)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from bot.config import ServiceConfig
+from bot.understanding.patterns import alternation
+
+
+def longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+WordsByChar = Mapping[str, tuple[str, ...]]
+"""Words by their first (or last) character, each character's the longest first: only those can
+open (or end) a text with that character."""
+
+
+def _by_char(words: Iterable[str], char: Callable[[str], str]) -> WordsByChar:
+    grouped: dict[str, list[str]] = {}
+    for word in longest_first(word for word in words if word):
+        grouped.setdefault(char(word), []).append(word)
+    return MappingProxyType({key: tuple(group) for key, group in grouped.items()})
+
+
+def _first_lowered(word: str) -> str:
+    return word[0].lower()
+
+
+def _last(word: str) -> str:
+    return word[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceWords:
+    openers: WordsByChar
+    """``place_answer_openers`` and ``place_time_words`` by their first character in lower case."""
+    openers_after_a_time: WordsByChar
+    """Those and ``place_time_joiners`` ("在" after "今天早上"), the longest first."""
+    time_words: frozenset[str]
+    fillers_after: WordsByChar
+    """``place_fillers`` and ``place_time_words`` by their last character."""
+    trigger_prefix: re.Pattern[str] | None
+    """An answer's opening words saying where the customer lives (``address_triggers`` longer than one character)."""
+    endings: tuple[str, ...]
+    """What a place's name ends with: estate, address and unit suffixes, estate and building parts."""
+    not_places: frozenset[str]
+    not_places_lowered: frozenset[str]
+    english_unit_inside: re.Pattern[str] | None
+    """An English unit and its number ("Rm 1203", "Tower 5") anywhere."""
+    english_unit_at_end: re.Pattern[str] | None
+    """An English unit and its number at the end ("Green Park block 2")."""
+    lead_ins: tuple[str, ...]
+    """Words only leading in to a place, lowered: ``address_triggers`` and the area's correction
+    words that end no place's name."""
+    beside_lead_ins: tuple[str, ...]
+    """The lead-ins and what they may come with and still only lead in (openers, owners,
+    fillers), lowered, the longest first."""
+    someone_inside: tuple[str, ...]
+    going_to_us: tuple[str, ...]
+
+    @classmethod
+    def from_config(cls, config: ServiceConfig) -> PlaceWords:
+        gazetteer, form = config.gazetteer, config.classification.form
+        openers = [*gazetteer.place_answer_openers, *gazetteer.place_time_words]
+        triggers = [trigger for trigger in gazetteer.address_triggers if len(trigger) > 1]
+        units = alternation(gazetteer.english_unit_words)
+        unit = rf"(?<![A-Za-z])(?:{units})\s*\d+[A-Za-z]?"
+        name_endings = (*gazetteer.estate_suffixes, *gazetteer.address_suffixes)
+        named = [
+            word
+            for word in config.classification.correction_fields.get("area", [])
+            if not word.isdigit() and not word.endswith(name_endings)
+        ]
+        lead_ins = tuple(word.lower() for word in (*gazetteer.address_triggers, *named))
+        others = (*gazetteer.place_answer_openers, *form.item_owners, *config.classification.fillers)
+        return cls(
+            openers=_by_char(openers, _first_lowered),
+            openers_after_a_time=_by_char([*openers, *gazetteer.place_time_joiners], _first_lowered),
+            time_words=frozenset(gazetteer.place_time_words),
+            fillers_after=_by_char([*gazetteer.place_fillers, *gazetteer.place_time_words], _last),
+            trigger_prefix=re.compile(rf"^(?:{alternation(triggers)})[\s:：]*") if triggers else None,
+            endings=(
+                *name_endings,
+                *gazetteer.unit_suffixes,
+                *gazetteer.estate_parts,
+                *gazetteer.building_parts,
+            ),
+            not_places=frozenset(gazetteer.not_places),
+            not_places_lowered=frozenset(word.lower() for word in gazetteer.not_places),
+            english_unit_inside=re.compile(rf"{unit}(?![A-Za-z\d])", re.IGNORECASE) if units else None,
+            english_unit_at_end=re.compile(rf"{unit}$", re.IGNORECASE) if units else None,
+            lead_ins=lead_ins,
+            beside_lead_ins=longest_first(
+                dict.fromkeys([*lead_ins, *(word.lower() for word in (*others, *gazetteer.place_fillers))])
+            ),
+            someone_inside=tuple(words.lower() for words in gazetteer.someone_inside),
+            going_to_us=tuple(word.lower() for word in gazetteer.going_to_us),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InsultWords:
+    """What a message of nothing but insults is made of, lowered once."""
+
+    abuse: tuple[str, ...]
+    """``form.abuse_words`` and the aimed insults."""
+    blanked: tuple[str, ...]
+    """Those and ``form.insult_words``, the longest first: blanked out, nothing else may be left."""
+
+    @classmethod
+    def from_config(cls, config: ServiceConfig) -> InsultWords:
+        form = config.classification.form
+        abuse = tuple(word.lower() for word in form.abuse())
+        return cls(abuse, longest_first([*abuse, *(word.lower() for word in form.insult_words)]))
