@@ -235,6 +235,8 @@ class PhraseId(StrEnum):
     ESCALATION_ASK_PHONE = "escalation_ask_phone"
     SUPERVISOR_ASK_DETAILS = "supervisor_ask_details"
     ESCALATION_PHONE_NOTED = "escalation_phone_noted"
+    SUPERVISOR_TOLD = "supervisor_told"
+    SUPERVISOR_TOLD_ASK_PHONE = "supervisor_told_ask_phone"
     CONTACT_CORRECTED = "contact_corrected"
     ALTERNATIVE_NOTED = "alternative_noted"
     ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
