@@ -113,6 +113,7 @@ async def test_a_threat_of_violence_while_an_agent_holds_the_case_is_an_urgent_n
     assert notice.audience == "role:supervisor" and notice.read_at is None
     assert (notice.detail or {})["signals"] == ["violence"] and (notice.detail or {})["priority"] == 0
     case = await _case(client, conversation_id)
+    assert case.deadline_at is not None and promised is not None
     assert case.deadline_at < promised  # within the hour now
     assert "violence" in (case.signals or [])
     async with resources(client.app).sessions() as session:
