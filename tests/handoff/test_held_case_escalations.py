@@ -1,6 +1,7 @@
 """What breaks through while an agent holds a case, end to end (standards §5): a leader asked for or
 a threat reaches the duty supervisors at once (an urgent notice) while the agent keeps the case; the
-phone asked for the supervisor's call is stored on the case; and danger told with a case number not
+phone asked for the supervisor's call is stored on the case; a threat of violence no supervisor has
+read is alerted again until one does; and danger told with a case number not
 proven the writer's is an emergency at once whose notice and timeline name the earlier case."""
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from sqlalchemy import select
 from bot.keys import resources
 from bot.staff.accounts import Role
 from bot.storage.models import Complaint, Conversation, Notification, TimelineEvent, User
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, FixedClock
 from tests.handoff.appeal_helpers import tickets_of, web_chat_case
+from tests.handoff.queue_helpers import job_ctx
 from tests.helpers import ChatSocket, eventually, new_session
 from tests.staff import add_user, claim_conversation, sign_in
+from workers.queue import supervise
 
 
 async def _claimed_case(client: Any, csrf: str, phone: str | None = "13800138000") -> tuple[int, ChatSocket]:
@@ -191,4 +194,66 @@ async def test_danger_told_with_another_chats_case_number_is_an_emergency_at_onc
     assert notices and all((notice.detail or {}).get("named_case") == case_number for notice in notices)
     new_case = await _case(client, conversation_id)
     assert new_case.case_number != case_number and "danger" in (new_case.signals or [])
+    await socket.close()
+
+
+async def test_a_threat_of_violence_no_supervisor_has_read_is_alerted_again_until_one_reads_it(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client, supervisor_app = await make_client(), await make_client()
+    await add_user(client, "li", Role.AGENT)
+    await add_user(client, "lead", Role.SUPERVISOR)
+    csrf = await sign_in(client, "li")
+    lead_csrf = await sign_in(supervisor_app, "lead")
+    conversation_id, socket = await _claimed_case(client, csrf)
+    await socket.send("再不修我砍死你们")
+    await socket.until_bot_says("1小时内")
+
+    async def to_supervisors() -> list[Notification]:
+        notices = await _notices(client, conversation_id, "supervisor_told")
+        return [notice for notice in notices if notice.audience == "role:supervisor"]
+
+    async def told() -> bool:
+        return len(await to_supervisors()) == 1
+
+    await eventually(told, timeout=15)
+    ctx = job_ctx(client)
+    clock.advance(minutes=4)
+    await supervise(ctx)
+    assert len(await to_supervisors()) == 1  # the P0 pickup alert's 5 minutes not yet passed
+    clock.advance(minutes=1)
+    await supervise(ctx)
+    await supervise(ctx)  # once per alert
+    clock.advance(minutes=10)
+    await supervise(ctx)
+    notices = await to_supervisors()
+    assert [(notice.detail or {}).get("alert") for notice in notices] == [None, 2, 3]
+    assert all((notice.detail or {})["signals"] == ["violence"] for notice in notices)
+
+    # A supervisor reads the newest alert: the threat is seen, never alerted again.
+    read = await supervisor_app.post(f"/api/notifications/{notices[-1].id}/read", headers={"X-CSRF-Token": lead_csrf})
+    assert read.status == 200
+    clock.advance(minutes=30)
+    await supervise(ctx)
+    assert len(await to_supervisors()) == 3
+    await socket.close()
+
+
+async def test_a_leader_asked_for_while_held_is_told_once_not_alerted_again(
+    make_client: AppFactory, clock: FixedClock
+) -> None:
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    conversation_id, socket = await _claimed_case(client, csrf)
+    await socket.send("叫你们经理来")
+    await socket.until_bot_says("已立即报告值班主管")
+
+    async def told() -> bool:
+        return len(await _notices(client, conversation_id, "supervisor_told")) == 2
+
+    await eventually(told, timeout=15)
+    clock.advance(minutes=30)
+    await supervise(job_ctx(client))
+    assert len(await _notices(client, conversation_id, "supervisor_told")) == 2
     await socket.close()
