@@ -1853,7 +1853,7 @@ class UnseenAlertSettings(_Strict):
     the case (the ``supervisor_told`` notice) is alerted again until a supervisor reads it."""
 
     signals: list[Signal] = []
-    """The threats alerted again (the file: violence): at the P0 pickup alert's times."""
+    """The threats alerted again (the file: violence, danger, self-harm): at the P0 pickup alert's times."""
     within_hours: float = Field(default=24, gt=0, le=MAX_DEADLINE_HOURS)
     """A notice older than this is no longer alerted again."""
 

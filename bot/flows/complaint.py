@@ -319,8 +319,8 @@ class ComplaintFlow:
         agent still learns where the case stands, and an appeal of the case's handling ("你们根本
         不管 都第三次了") goes to the duty supervisor at once, the customer told the appeal's time:
         a complaint of the handler never reaches only that handler (standards §5). A leader asked
-        for or a threat (the media, 12345, a lawyer, violence) is told to the duty supervisor, the
-        agent keeping the case; the phone asked for the supervisor's call is read when given."""
+        for, a threat (the media, 12345, a lawyer, violence) or danger now is told to the duty
+        supervisor, the agent keeping the case; the phone asked for the supervisor's call is read."""
         turn = Turn(self._kit, Step(state=state, data=data.copy()), customer, locale, now)
         if isinstance(event, CustomerSaid) and event.kind is MessageKind.MENU:
             choice = asked_choice(event.menu)

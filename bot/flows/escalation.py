@@ -47,7 +47,7 @@ def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
     ``told``: the message, after the hand-off, when it may tell the problem not told before."""
     urgent = reason is TicketReason.DANGER
     if urgent:
-        _safety_first(turn)
+        safety_first(turn)
     if turn.step.state is State.HANDED_OFF:
         if told is not None and first_problem_told(turn, Intent.COMPLAINT in turn.intents):
             _escalated_with_the_problem(turn, reason, told, urgent)
@@ -136,7 +136,7 @@ def _asked_then_promised(turn: Turn, record: ComplaintRecord) -> None:
     keep_owed_promise(turn)
 
 
-def _safety_first(turn: Turn) -> None:
+def safety_first(turn: Turn) -> None:
     """How to stay safe from the danger named (:mod:`bot.flows.safety`), care and a helpline for
     talk of self-harm: the first time they are told, again when told again ("都十几分钟了 煤气味越来越重了")
     at most once per ``timers.safety_repeat_after``, and whenever the message asks what to do or names

@@ -1,8 +1,8 @@
 """While an agent holds the conversation the bot stays silent, but for what must not reach only that
-agent (standards §5): a leader asked for ("叫你们经理来") or a threat of the media, a regulator, a
-lawyer or violence is told to the duty supervisor at once, the agent keeping the case (首问负责:
-no ticket takes it from them); and the phone the supervisor will call, asked for then or at an
-appeal, is read when the customer gives it."""
+agent (standards §5): a leader asked for ("叫你们经理来"), a threat of the media, a regulator, a
+lawyer or violence, or danger now is told to the duty supervisor at once, the agent keeping the
+case (首问负责: no ticket takes it from them); danger hears how to stay safe first, as anywhere; and
+the phone the supervisor will call, asked for then or at an appeal, is read when it is given."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from bot.config import Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import PHONE_ASKS_DONE, phone_for_supervisor_asked, phone_for_supervisor_missing
-from bot.flows.case import note_on_case
+from bot.flows.case import URGENT_SIGNALS, note_on_case
 from bot.flows.deadline import describe_moment
 from bot.flows.escalated import escalated_deadline
+from bot.flows.escalation import safety_first
 from bot.flows.records import SupervisorTold
 from bot.flows.turn import Turn
 from bot.understanding.phones import said_phone
@@ -24,18 +25,22 @@ reason and the threats), so that the same request said again is not told again."
 
 
 def told_the_supervisor(turn: Turn) -> bool:
-    """A leader asked for or a threat (``THREATS``) about the case the agent holds: the supervisors
-    and the agent are told (``Step.supervisor_told``, the pipeline's notice), the customer hears so
-    (``supervisor_told``; without a phone, asked for one the supervisor will call) and, for a threat,
-    the escalation's time. Said again with nothing new, only reassured. True if handled."""
+    """A leader asked for, a threat (``THREATS``) or danger now (talk of self-harm too) about the case
+    the agent holds: the supervisors and the agent are told (``Step.supervisor_told``, the pipeline's
+    notice); the customer hears so (``supervisor_told``; danger: how to stay safe first, then
+    ``urgent_handoff``; without a phone, asked for the one the supervisor will call) and, for a threat
+    or danger, the escalation's time. Said again with nothing new, only reassured. True if handled."""
     data = turn.step.data
     understood = turn.understood
     if understood is None or data.case_number is None:
         return False
-    threats = understood.signals & THREATS
+    urgent = understood.signals & URGENT_SIGNALS
+    threats = understood.signals & THREATS | urgent
     if not threats and Intent.SUPERVISOR not in understood.intents:
         return False
-    reason = TicketReason.THREAT if threats else TicketReason.SUPERVISOR_REQUESTED
+    reason = _reason(urgent, threats)
+    if urgent:
+        safety_first(turn)
     told = data.extra.get(_TOLD)
     earlier = set(told) if isinstance(told, list) else set()
     news = {reason.value, *(signal.value for signal in threats)} - earlier
@@ -48,16 +53,22 @@ def told_the_supervisor(turn: Turn) -> bool:
     data.signals = tuple(sorted(set(data.signals) | threats))
     if phone_for_supervisor_missing(turn):
         data.escalation_phone_asks = 1
-        turn.say(PhraseId.SUPERVISOR_TOLD_ASK_PHONE)
+        turn.say(PhraseId.URGENT_ASK_PHONE if urgent else PhraseId.SUPERVISOR_TOLD_ASK_PHONE)
         turn.audit(TimelineKind.ESCALATION_PHONE_ASKED)
     else:
         data.escalation_phone_asks = data.escalation_phone_asks or PHONE_ASKS_DONE
-        turn.say(PhraseId.SUPERVISOR_TOLD)
+        turn.say(PhraseId.URGENT_HANDOFF if urgent else PhraseId.SUPERVISOR_TOLD)
     signals = tuple(sorted(signal.value for signal in threats))
     turn.step.supervisor_told = SupervisorTold(reason, signals, understood.text)
     turn.audit(TimelineKind.ESCALATED, reason=reason, agent_keeps=True)
     escalated_deadline(turn, with_the_supervisor_before, reason)
     return True
+
+
+def _reason(urgent: frozenset[Signal], threats: frozenset[Signal]) -> TicketReason:
+    if urgent:
+        return TicketReason.DANGER
+    return TicketReason.THREAT if threats else TicketReason.SUPERVISOR_REQUESTED
 
 
 def read_phone_for_the_supervisor(turn: Turn) -> bool:

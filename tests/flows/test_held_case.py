@@ -99,7 +99,7 @@ def test_the_same_request_again_is_reassured_and_not_told_twice_but_a_threat_aft
     chat.send("我要找你们领导")
     again = chat.send("叫你们领导出来")
     assert chat.phrase_ids(again) == ["escalation_reassure"] and again.supervisor_told is None
-    threat = chat.send("再不来人我就打人了")
+    threat = chat.send("再不修我砍死你们")
     assert threat.supervisor_told is not None and threat.supervisor_told.signals == ("violence",)
 
 
@@ -153,3 +153,31 @@ def test_a_refused_phone_at_a_held_case_is_answered_and_the_supervisor_writes_he
     assert chat.phrase_ids(step) == ["escalation_without_phone", "escalated_deadline"]
     assert step.contact is None and chat.data.contact_by_channel
     assert chat.send("13912345678").contact is None  # no longer asked for
+
+
+@pytest.mark.parametrize(
+    ("text", "advice", "signals"),
+    [
+        ("楼道里煤气味特别大", "safety_gas", ("danger",)),
+        ("保安打人了 就在小区门口", "safety_first", ("danger", "violence")),
+    ],
+)
+def test_danger_now_while_an_agent_holds_the_case_hears_how_to_stay_safe_and_reaches_the_supervisor(
+    conversation_engine: ConversationEngine, text: str, advice: str, signals: tuple[str, ...]
+) -> None:
+    chat = held(conversation_engine)
+    step = chat.send(text)
+    assert chat.phrase_ids(step) == [advice, "urgent_handoff", "escalated_within_an_hour"]
+    assert WITHIN_THE_HOUR in chat.texts(step)
+    assert step.supervisor_told is not None and step.supervisor_told.reason is TicketReason.DANGER
+    assert step.supervisor_told.signals == signals and step.handoff is None
+
+
+def test_talk_of_self_harm_while_an_agent_holds_the_case_hears_care_and_no_time(
+    conversation_engine: ConversationEngine,
+) -> None:
+    chat = held(conversation_engine)
+    step = chat.send("我不想活了")
+    assert chat.phrase_ids(step) == ["self_harm_care", "urgent_handoff"]
+    assert "给您造成" not in chat.texts(step)
+    assert step.supervisor_told is not None and step.supervisor_told.signals == ("self_harm",)

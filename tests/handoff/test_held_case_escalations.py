@@ -257,3 +257,27 @@ async def test_a_leader_asked_for_while_held_is_told_once_not_alerted_again(
     await supervise(job_ctx(client))
     assert len(await _notices(client, conversation_id, "supervisor_told")) == 2
     await socket.close()
+
+
+async def test_danger_told_while_an_agent_holds_the_case_hears_the_safety_advice_and_reaches_the_supervisors(
+    make_client: AppFactory,
+) -> None:
+    client = await make_client()
+    await add_user(client, "li", Role.AGENT)
+    csrf = await sign_in(client, "li")
+    conversation_id, socket = await _claimed_case(client, csrf)
+
+    await socket.send("楼道里煤气味特别大")
+
+    await socket.until_bot_says("燃气")
+    await socket.until_bot_says("紧急情况")
+
+    async def told() -> bool:
+        return len(await _notices(client, conversation_id, "supervisor_told")) == 2
+
+    await eventually(told, timeout=15)
+    detail = (await _notices(client, conversation_id, "supervisor_told"))[0].detail or {}
+    assert detail["reason"] == "danger" and detail["signals"] == ["danger"]
+    li = await _user_id(client, "li")
+    assert await _owner(client, conversation_id) == f"agent:{li}"
+    await socket.close()
