@@ -1164,9 +1164,11 @@ class _BatchWrites:
     def _supervisor_told(
         self, session: Session, conversation: store.LoadedConversation, told: SupervisorTold, now: dt.datetime
     ) -> int | None:
-        """A leader asked for or a threat about the case an agent holds ("叫你们经理来", "再不修我就找媒体曝光"):
-        the duty supervisors are told at once, urgent (P0, as the same words before the hand-off
-        would have made the case), and so is the agent, who keeps the case. Returns the case's id."""
+        """A leader asked for, a threat or danger now about the case an agent holds ("叫你们经理来",
+        "再不修我就找媒体曝光", "楼道里煤气味特别大"): the duty supervisors are told at once, urgent (P0, as
+        the same words before the hand-off would have made the case), and so is the agent, who
+        keeps the case; unread, violence and danger are alerted again (``unseen_threats``).
+        Returns the case's id."""
         case_number = conversation.data.case_number
         case = promise_store.complaint_numbered(session, conversation.id, case_number) if case_number else None
         complaint_id = case.id if case is not None else None
