@@ -123,12 +123,13 @@ def unseen_threats(session: Session, settings: QueueSettings, now: dt.datetime) 
     since = now - dt.timedelta(hours=settings.unseen_alert.within_hours)
     notices = recent_alerts(session, SUPERVISOR_TOLD, SUPERVISORS, since, _MOST_TOLD)
     first = dt.timedelta(minutes=settings.pickup_alert_minutes(_URGENT))
+    last_read = _last_read(notices)
     events = []
     for told in notices:
         detail = told.detail or {}
         if "alert" in detail or not alerted & set(detail.get("signals") or ()):
             continue
-        if now - told.created_at < first or _seen(told, notices):
+        if now - told.created_at < first or last_read.get(told.conversation_id, 0) >= told.id:
             continue
         alert = 1 + _alert_number(now - told.created_at - first, settings.pickup_alert_repeat(_URGENT))
         event = notify(
@@ -146,9 +147,11 @@ def unseen_threats(session: Session, settings: QueueSettings, now: dt.datetime) 
     return events
 
 
-def _seen(told: Notification, notices: list[Notification]) -> bool:
-    """A supervisor read the notice, or a later one of its conversation (an alert of it)."""
-    return any(
-        notice.read_at is not None and notice.conversation_id == told.conversation_id and notice.id >= told.id
-        for notice in notices
-    )
+def _last_read(notices: list[Notification]) -> dict[int | None, int]:
+    """Per conversation, the newest of its notices a supervisor read: an earlier threat, or an
+    alert of it, is seen."""
+    read: dict[int | None, int] = {}
+    for notice in notices:
+        if notice.read_at is not None:
+            read[notice.conversation_id] = max(read.get(notice.conversation_id, 0), notice.id)
+    return read
