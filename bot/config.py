@@ -235,6 +235,8 @@ class PhraseId(StrEnum):
     ESCALATION_ASK_PHONE = "escalation_ask_phone"
     SUPERVISOR_ASK_DETAILS = "supervisor_ask_details"
     ESCALATION_PHONE_NOTED = "escalation_phone_noted"
+    SUPERVISOR_TOLD = "supervisor_told"
+    SUPERVISOR_TOLD_ASK_PHONE = "supervisor_told_ask_phone"
     CONTACT_CORRECTED = "contact_corrected"
     ALTERNATIVE_NOTED = "alternative_noted"
     ESCALATION_WITHOUT_PHONE = "escalation_without_phone"
@@ -1846,6 +1848,16 @@ class ServedFirstSettings(_Strict):
     with ``promise_urgent``, never the routine wording."""
 
 
+class UnseenAlertSettings(_Strict):
+    """``unseen_alert`` in ``config/queue.yaml``: a threat told to the supervisors while an agent holds
+    the case (the ``supervisor_told`` notice) is alerted again until a supervisor reads it."""
+
+    signals: list[Signal] = []
+    """The threats alerted again (the file: violence, danger, self-harm): at the P0 pickup alert's times."""
+    within_hours: float = Field(default=24, gt=0, le=MAX_DEADLINE_HOURS)
+    """A notice older than this is no longer alerted again."""
+
+
 class QueueSettings(_Strict):
     """``config/queue.yaml``: the live queue, waiting customers and supervisor alerts."""
 
@@ -1868,6 +1880,7 @@ class QueueSettings(_Strict):
     """More frequent repeats by ticket priority (0 urgent): someone trapped is not left for the routine wait."""
     agent_silent_after_minutes: Minutes = 10
     """An owned conversation whose customer has waited this long for the agent notifies the supervisors."""
+    unseen_alert: UnseenAlertSettings = UnseenAlertSettings()
     cluster_alert: ClusterAlert = ClusterAlert()
     dashboard: DashboardSettings = DashboardSettings()
 

@@ -9,7 +9,7 @@ from bot.handoff.announce import announce_positions
 from bot.outbound.effects import Effects
 from bot.resources import resources
 from bot.staff.clusters import AreaGroups, alert_clusters
-from bot.staff.supervision import overdue_pickups, silent_agents
+from bot.staff.supervision import overdue_pickups, silent_agents, unseen_threats
 
 Ctx = dict[str, Any]
 MAX_ANNOUNCE_ROUNDS = 10
@@ -37,11 +37,16 @@ async def announce_queue(ctx: Ctx) -> int:
 
 
 async def supervise(ctx: Ctx) -> int:
-    """Cron: notify the supervisors of tickets unclaimed too long and of silent agents."""
+    """Cron: notify the supervisors of tickets unclaimed too long, of silent agents and of threats
+    told while an agent holds the case that no supervisor has read."""
     res = resources(ctx)
     settings, now = res.config.queue, res.clock()
     events = await res.database.write(
-        lambda session: overdue_pickups(session, settings, now) + silent_agents(session, settings, now)
+        lambda session: (
+            overdue_pickups(session, settings, now)
+            + silent_agents(session, settings, now)
+            + unseen_threats(session, settings, now)
+        )
     )
     await res.gateway.commit(Effects(staff_events=events))
     return len(events)

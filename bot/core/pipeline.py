@@ -49,7 +49,7 @@ from bot.core.staff_event import StaffEvent, StaffEventKind
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.complaint import CustomerSaid, Event, Resolved, Started, Step, TimerFired, TimerKind
-from bot.flows.records import COLLECTING, CaseStatus, CaseWriter, State, TimerChange
+from bot.flows.records import COLLECTING, CaseStatus, CaseWriter, State, SupervisorTold, TimerChange
 from bot.handoff.routing import HandoffRouter
 from bot.observability.metrics import Metrics
 from bot.outbound.effects import Delivery, Dispatcher, Effects, TimerSchedule
@@ -1069,6 +1069,8 @@ class _BatchWrites:
             handed_to = {"queue": routed.queue, "priority": routed.priority}
             if step.handoff.reason is TicketReason.APPEAL and conversation.owner != BOT_OWNER:
                 self._appeal_of_an_owned_case(session, conversation, complaint_id, routed.ticket_id, now)
+        if step.supervisor_told is not None and conversation.owner != BOT_OWNER:
+            complaint_id = self._supervisor_told(session, conversation, step.supervisor_told, now) or complaint_id
         self.timers.extend((conversation.id, change) for change in step.timers)
         self.timeline.extend(
             {
@@ -1158,6 +1160,41 @@ class _BatchWrites:
             )
             if notified is not None:
                 self.staff_events.append(notified)
+
+    def _supervisor_told(
+        self, session: Session, conversation: store.LoadedConversation, told: SupervisorTold, now: dt.datetime
+    ) -> int | None:
+        """A leader asked for, a threat or danger now about the case an agent holds ("叫你们经理来",
+        "再不修我就找媒体曝光", "楼道里煤气味特别大"): the duty supervisors are told at once, urgent (P0, as
+        the same words before the hand-off would have made the case), and so is the agent, who
+        keeps the case; unread, violence and danger are alerted again (``unseen_threats``).
+        Returns the case's id."""
+        case_number = conversation.data.case_number
+        case = promise_store.complaint_numbered(session, conversation.id, case_number) if case_number else None
+        complaint_id = case.id if case is not None else None
+        detail = {
+            "case_number": case_number,
+            "reason": told.reason.value,
+            "signals": list(told.signals),
+            "text": told.text,
+            "owner": conversation.owner,
+            "channel": conversation.channel,
+            "priority": 0,
+        }
+        for audience in (SUPERVISORS, owner_audience(conversation.owner)):
+            notified = notify(
+                session,
+                "supervisor_told",
+                audience,
+                now,
+                conversation_id=conversation.id,
+                complaint_id=complaint_id,
+                detail=detail,
+                dedupe_key=f"supervisor_told:{conversation.id}:{audience}:{conversation.activity_seq}",
+            )
+            if notified is not None:
+                self.staff_events.append(notified)
+        return complaint_id
 
     def _link_appeal(
         self, session: Session, conversation: store.LoadedConversation, step: Step, now: dt.datetime

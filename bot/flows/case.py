@@ -248,13 +248,22 @@ def _promised(turn: Turn, case_number: str, deadline_at: dt.datetime, hours: flo
     )
 
 
-def open_ticket(turn: Turn, record: ComplaintRecord | None, queue: str, priority: int, reason: TicketReason) -> None:
+def open_ticket(
+    turn: Turn,
+    record: ComplaintRecord | None,
+    queue: str,
+    priority: int,
+    reason: TicketReason,
+    named_case: str | None = None,
+) -> None:
+    """``named_case``: a case the message named, not proven the writer's (see ``HandoffRequest``)."""
     turn.step.complaint = record
-    turn.step.handoff = HandoffRequest(queue=queue, priority=priority, reason=reason)
+    turn.step.handoff = HandoffRequest(queue=queue, priority=priority, reason=reason, named_case=named_case)
     turn.step.state = State.HANDED_OFF
     for kind in list(turn.step.data.timers):
         turn.cancel(kind)
-    turn.audit(TimelineKind.HANDED_OFF, queue=queue, priority=priority, reason=reason)
+    named = {"named_case": named_case} if named_case is not None else {}
+    turn.audit(TimelineKind.HANDED_OFF, queue=queue, priority=priority, reason=reason, **named)
 
 
 def complaint_after_hand_off(turn: Turn, told_a_problem: bool, text: str) -> bool:

@@ -105,6 +105,7 @@ from bot.flows.form import (
 )
 from bot.flows.fragments import held_or_joined
 from bot.flows.greeting import excuses_an_absence, greet, says_still_here
+from bot.flows.held import read_phone_for_the_supervisor, told_the_supervisor
 from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
 from bot.flows.not_a_place import nothing_of_a_place
 from bot.flows.over_messages import read_with_what_was_told
@@ -321,7 +322,9 @@ class ComplaintFlow:
         about the handed-off case is answered (seed 000 四(五)2), so a customer waiting on a busy
         agent still learns where the case stands, and an appeal of the case's handling ("你们根本
         不管 都第三次了") goes to the duty supervisor at once, the customer told the appeal's time:
-        a complaint of the handler never reaches only that handler (standards §5)."""
+        a complaint of the handler never reaches only that handler (standards §5). A leader asked
+        for, a threat (the media, 12345, a lawyer, violence) or danger now is told to the duty
+        supervisor, the agent keeping the case; the phone asked for the supervisor's call is read."""
         turn = Turn(self._kit, Step(state=state, data=data.copy()), customer, locale, now)
         if isinstance(event, CustomerSaid) and event.kind is MessageKind.MENU:
             choice = asked_choice(event.menu)
@@ -334,10 +337,14 @@ class ComplaintFlow:
                 return turn.step
             turn.understood = event.understood or self._kit.understander.understand(words, locale)
             turn.earlier_signals = frozenset(data.signals)
+            if read_phone_for_the_supervisor(turn):
+                return turn.step
             if appeals_the_handling(turn):
                 said = turn.understood.signals
                 turn.step.data.signals = tuple(sorted(set(turn.step.data.signals) | said))
                 escalate(turn, reason=TicketReason.APPEAL)
+            elif told_the_supervisor(turn):
+                pass
             elif asks_about_the_case(turn):
                 tell_status_of_the_cases(turn, this_case(turn))
         return turn.step

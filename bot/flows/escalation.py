@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.config import Intent, PhraseId, Signal
+from bot.core.case_numbers import case_numbers_in
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import (
@@ -26,7 +27,7 @@ from bot.flows.case import (
     record_complaint,
     register_told_problem,
 )
-from bot.flows.case_check import CaseCheckFor, appeal_link, joined_case_phone_known
+from bot.flows.case_check import CaseCheckFor, appeal_link, joined_case_phone_known, named_status
 from bot.flows.escalated import appeal_due, escalated_deadline
 from bot.flows.greeting import greet
 from bot.flows.records import ComplaintRecord, HandoffRequest, State
@@ -46,7 +47,7 @@ def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
     ``told``: the message, after the hand-off, when it may tell the problem not told before."""
     urgent = reason is TicketReason.DANGER
     if urgent:
-        _safety_first(turn)
+        safety_first(turn)
     if turn.step.state is State.HANDED_OFF:
         if told is not None and first_problem_told(turn, Intent.COMPLAINT in turn.intents):
             _escalated_with_the_problem(turn, reason, told, urgent)
@@ -75,7 +76,9 @@ def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
     # A demand beyond the bot's authority ("要赔") is answered as an appeal is: the duty supervisor's
     # time, never the general queue's 12 hours.
     record = record_complaint(turn, confirmed=False, sooner=appeal_due(turn, reason))
-    open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason)
+    # "TS2026… 煤气味很重" from someone not proven the case's customer: an emergency of its own at
+    # once, its ticket naming the earlier case so the staff see that history.
+    open_ticket(turn, record, SUPERVISOR_QUEUE, 0, reason, named_case=_unproven_case_named(turn))
     supervisor_will_call(turn, urgent)
     signals = turn.step.data.signals
     if Signal.SELF_HARM in signals and Signal.DANGER not in signals:
@@ -84,6 +87,17 @@ def escalate(turn: Turn, reason: TicketReason, told: str | None = None) -> None:
         # supervisor all the same.
         return
     _asked_then_promised(turn, record)
+
+
+def _unproven_case_named(turn: Turn) -> str | None:
+    """The existing case this message named by its number, not proven the writer's (only noted on
+    its timeline, ``not_confirmed``); None when it named none, or a number no case has."""
+    number = turn.step.data.case_unproven
+    if number is None or named_status(turn, number) is None:
+        return None
+    understood = turn.understood
+    said = case_numbers_in(understood.text, turn.kit.config.service.case_prefix) if understood is not None else set()
+    return number if number in said else None
 
 
 def _escalated_with_the_problem(turn: Turn, reason: TicketReason, text: str, urgent: bool) -> None:
@@ -122,7 +136,7 @@ def _asked_then_promised(turn: Turn, record: ComplaintRecord) -> None:
     keep_owed_promise(turn)
 
 
-def _safety_first(turn: Turn) -> None:
+def safety_first(turn: Turn) -> None:
     """How to stay safe from the danger named (:mod:`bot.flows.safety`), care and a helpline for
     talk of self-harm: the first time they are told, again when told again ("都十几分钟了 煤气味越来越重了")
     at most once per ``timers.safety_repeat_after``, and whenever the message asks what to do or names

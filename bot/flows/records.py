@@ -186,6 +186,19 @@ class HandoffRequest:
     queue: str
     priority: int
     reason: TicketReason
+    named_case: str | None = None
+    """A case the customer named by its number with it, not proven theirs (danger does not wait for
+    the check, "TS2026… 煤气味很重"): its staff see it on the ticket's notice and timeline."""
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisorTold:
+    """An agent holds the case and the customer asked for a leader or threatened (the media, 12345,
+    a lawyer, violence): the duty supervisor is told, the agent keeps the case (首问负责)."""
+
+    reason: TicketReason
+    signals: tuple[str, ...]
+    text: str
 
 
 class CaseWriter(StrEnum):

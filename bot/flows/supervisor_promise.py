@@ -18,6 +18,7 @@ _QUESTIONS = frozenset(
     phrase.value
     for phrase in (
         PhraseId.ESCALATION_ASK_PHONE,
+        PhraseId.SUPERVISOR_TOLD_ASK_PHONE,
         PhraseId.URGENT_ASK_PHONE,
         PhraseId.ASK_PHONE,
         PhraseId.PLACE_NOTED_ASK_PHONE,

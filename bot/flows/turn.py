@@ -28,6 +28,7 @@ from bot.flows.records import (
     HandoffRequest,
     SatisfactionRecord,
     State,
+    SupervisorTold,
     TimerChange,
     UnverifiedMention,
 )
@@ -181,6 +182,8 @@ class Step:
     case and the writer everywhere, not only in this conversation (``CaseCheckBudget``)."""
     escalated_deadline: EscalatedDeadline | None = None
     """The conversation's case, handed off already, was escalated: its reply time brought forward."""
+    supervisor_told: SupervisorTold | None = None
+    """The case an agent holds: the duty supervisor is told of a leader asked for or a threat."""
 
 
 def numbered_options(kit: FlowKit, options: Sequence[Option], locale: str) -> str:

@@ -141,7 +141,8 @@ class HandoffRouter:
                 )
             )
         else:
-            self._notify(session, decision, conversation, complaint_id, complaint, ticket_id, ticket, now, routed)
+            named = {"named_case": request.named_case} if request.named_case is not None else {}
+            self._notify(session, decision, conversation, complaint_id, complaint, ticket, named, now, routed)
         if decision.route_to_previous_owner:
             self._to_previous_owner(session, conversation, complaint_id, complaint, ticket, now, routed)
         return routed
@@ -207,11 +208,13 @@ class HandoffRouter:
         conversation: store.LoadedConversation,
         complaint_id: int | None,
         complaint: _ComplaintFacts,
-        ticket_id: int,
         ticket: HandoffTicket,
+        named: dict[str, str],
         now: dt.datetime,
         routed: Routed,
     ) -> None:
+        """``named``: the case the customer named, not proven theirs, when there is one."""
+        ticket_id = ticket.id
         wanted = []
         if decision.notify_supervisor:
             wanted.append(("rule_supervisor", SUPERVISORS, {"for": "supervisor"}))
@@ -226,6 +229,7 @@ class HandoffRouter:
                 "tier": conversation.customer.tier,
                 "queue": ticket.queue,
                 "priority": ticket.priority,
+                **named,
             }
             # One notice per case: handed off again (叫你们经理出来, then the complaint told, the
             # same minute), an unread notice of it says the rules and the case now known; a read

@@ -7,6 +7,9 @@
   detail ``alert``: the second, third… alert).
 - ``agent_silent``: an agent owns a conversation and the customer's last message has had no
   agent reply for ``agent_silent_after_minutes`` (once per customer message).
+- ``supervisor_told`` again: a threat (``unseen_alert.signals``: violence) told to the supervisors
+  while an agent holds the case, read by no supervisor, at the P0 pickup alert's times (detail
+  ``alert``: 2, 3…) until one reads it or one of its alerts.
 
 Each function runs in the caller's transaction and returns the staff events to publish after it
 commits; :func:`bot.storage.notifications.notify` makes a repeat run a no-op.
@@ -21,11 +24,16 @@ from sqlalchemy.orm import Session
 from bot.config import QueueSettings
 from bot.core.staff_event import StaffEvent
 from bot.handoff.queue import HELD_BACK_PRIORITY
-from bot.storage.notifications import SUPERVISORS, notify
+from bot.storage.models import Notification
+from bot.storage.notifications import SUPERVISORS, notify, recent_alerts
 from bot.storage.supervision import awaiting_agent_reply, waiting_since
 
 PICKUP_OVERDUE = "pickup_overdue"
 AGENT_SILENT = "agent_silent"
+SUPERVISOR_TOLD = "supervisor_told"
+_MOST_TOLD = 500
+"""The newest ``supervisor_told`` notices looked at per run: far more than a day brings."""
+_URGENT = 0
 
 
 def overdue_pickups(session: Session, settings: QueueSettings, now: dt.datetime) -> list[StaffEvent]:
@@ -103,3 +111,47 @@ def silent_agents(session: Session, settings: QueueSettings, now: dt.datetime) -
         if event is not None:
             events.append(event)
     return events
+
+
+def unseen_threats(session: Session, settings: QueueSettings, now: dt.datetime) -> list[StaffEvent]:
+    """Alert the supervisors again of each threat of ``unseen_alert.signals`` (violence) told while an
+    agent holds the case that no supervisor has read, nor an alert of it: a threat of violence does
+    not sit unseen. Alerted as a P0 ticket left unclaimed is, from when it was told."""
+    alerted = {signal.value for signal in settings.unseen_alert.signals}
+    if not alerted:
+        return []
+    since = now - dt.timedelta(hours=settings.unseen_alert.within_hours)
+    notices = recent_alerts(session, SUPERVISOR_TOLD, SUPERVISORS, since, _MOST_TOLD)
+    first = dt.timedelta(minutes=settings.pickup_alert_minutes(_URGENT))
+    last_read = _last_read(notices)
+    events = []
+    for told in notices:
+        detail = told.detail or {}
+        if "alert" in detail or not alerted & set(detail.get("signals") or ()):
+            continue
+        if now - told.created_at < first or last_read.get(told.conversation_id, 0) >= told.id:
+            continue
+        alert = 1 + _alert_number(now - told.created_at - first, settings.pickup_alert_repeat(_URGENT))
+        event = notify(
+            session,
+            SUPERVISOR_TOLD,
+            SUPERVISORS,
+            now,
+            conversation_id=told.conversation_id,
+            complaint_id=told.complaint_id,
+            detail={**detail, "alert": alert},
+            dedupe_key=f"{SUPERVISOR_TOLD}:{told.id}:unseen:{alert}",
+        )
+        if event is not None:
+            events.append(event)
+    return events
+
+
+def _last_read(notices: list[Notification]) -> dict[int | None, int]:
+    """Per conversation, the newest of its notices a supervisor read: an earlier threat, or an
+    alert of it, is seen."""
+    read: dict[int | None, int] = {}
+    for notice in notices:
+        if notice.read_at is not None:
+            read[notice.conversation_id] = max(read.get(notice.conversation_id, 0), notice.id)
+    return read

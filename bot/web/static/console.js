@@ -40,13 +40,14 @@
     appeal: T("客户申诉"), case_taken: T("会话已被接手"), deadline_extended: T("答复时限已延长"),
     pickup_overdue: T("超时无人认领"), agent_silent: T("客服未回复客户"),
     case_check_locked: T("投诉编号被多次试核对·已暂停核对"),
+    supervisor_told: T("客户找主管或扬言·客服继续处理"),
   };
   const DETAIL_NAMES = {
     case_number: T("编号"), category: T("类别"), tier: T("客户类别"), queue: T("队列"), priority: T("优先级"), reason: T("原因"),
     rules: T("规则"), area: T("区域"), customers: T("客户数"), deadline_at: T("时限"), username: T("客服"), text: T("内容"),
     owner: T("处理人"), channel: T("渠道"), window_hours: T("统计时段"), case_numbers: T("相关编号"), day: T("日期"),
     complaints: T("投诉数"), resolved: T("已解决"), breached: T("超时"), deliveries_failed: T("发送失败"),
-    until_at: T("暂停核对至"),
+    until_at: T("暂停核对至"), signals: T("信号"),
   };
   const PRIORITY_NAMES = { 0: T("P0 紧急"), 1: T("P1 较急"), 2: T("P2 普通"), 3: T("P3 同一网络地址(IP)短时间内投诉过多,排在其他客户之后(不是同一住址)") };
   // Details that read as a sentence of their own ("已等待30分钟"), and ids staff never use (hidden).
@@ -57,6 +58,7 @@
     still_unclaimed_in: (v) => T("仍在「{0}」等待认领,无法再升级", queueName(v)),
     failures: (v) => T("非投诉人答错联系电话后四位{0}次", v),
     unverified: () => T("(非该投诉的客户所发,身份未核实)"),
+    named_case: (v) => T("客户提及投诉 {0}(未核实是否本人的,请查看其记录)", v),
   };
   const DETAIL_HIDDEN = new Set(["for", "message_id", "conversation_id", "ticket_id", "complaint_id", "from", "to", "kind"]);
 
@@ -1188,6 +1190,8 @@
     if (detail.reason) parts.push(`(${label("reason", detail.reason)})`);
     if (detail.text) parts.push(`「${detail.text}」`);
     if (detail.unverified) parts.push(T("(非该投诉的客户所发,身份未核实)"));
+    if (event.kind === "escalated" && detail.agent_keeps) parts.push(T("(已报告值班主管,客服继续处理)"));
+    if (detail.named_case) parts.push(DETAIL_SENTENCES.named_case(detail.named_case));
     if (detail.phone_checked) parts.push(T("(非该投诉的客户所发,已核对联系电话后四位)"));
     if (detail.other_categories) parts.push(T("另有问题: {0}", StaffI18n.list(detail.other_categories.map(categoryName))));
     if (event.kind === "model_suggested") parts.push(StaffI18n.list([...(detail.signals || []), ...(detail.intents || [])].map(suggestionName)));
@@ -1780,6 +1784,7 @@
       if (key === "reason") return label("reason", v);
       if (key === "channel") return label("channel", v);
       if (key === "owner") return ownerName(v);
+      if (key === "signals" && Array.isArray(v)) return StaffI18n.list(v.map((signal) => label("signal", signal)));
       if (key === "username") return personNamed(v);
       if (key === "priority") return `P${v}`;
       if (key === "window_hours") return T("{0}小时", v);

@@ -1,0 +1,119 @@
+"""While an agent holds the conversation the bot stays silent, but for what must not reach only that
+agent (standards §5): a leader asked for ("叫你们经理来"), a threat of the media, a regulator, a
+lawyer or violence, or danger now is told to the duty supervisor at once, the agent keeping the
+case (首问负责: no ticket takes it from them); danger hears how to stay safe first, as anywhere; and
+the phone the supervisor will call, asked for then or at an appeal, is read when it is given."""
+
+from __future__ import annotations
+
+from bot.config import Intent, PhraseId, Signal
+from bot.core.ticket_reason import TicketReason
+from bot.core.timeline import TimelineKind
+from bot.flows.appeals import PHONE_ASKS_DONE, phone_for_supervisor_asked, phone_for_supervisor_missing
+from bot.flows.case import URGENT_SIGNALS, note_on_case
+from bot.flows.deadline import describe_moment
+from bot.flows.escalated import escalated_deadline
+from bot.flows.escalation import safety_first
+from bot.flows.records import SupervisorTold
+from bot.flows.turn import Turn
+from bot.understanding.phones import said_phone
+
+THREATS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE})
+_TOLD = "supervisor_told"
+"""``FlowData.extra`` key: what the supervisor was told of while the agent holds the case (the
+reason and the threats), so that the same request said again is not told again."""
+
+
+def told_the_supervisor(turn: Turn) -> bool:
+    """A leader asked for, a threat (``THREATS``) or danger now (talk of self-harm too) about the case
+    the agent holds: the supervisors and the agent are told (``Step.supervisor_told``, the pipeline's
+    notice); the customer hears so (``supervisor_told``; danger: how to stay safe first, then
+    ``urgent_handoff``; without a phone, asked for the one the supervisor will call) and, for a threat
+    or danger, the escalation's time. Said again with nothing new, only reassured. True if handled."""
+    data = turn.step.data
+    understood = turn.understood
+    if understood is None or data.case_number is None:
+        return False
+    urgent = understood.signals & URGENT_SIGNALS
+    threats = understood.signals & THREATS | urgent
+    if not threats and Intent.SUPERVISOR not in understood.intents:
+        return False
+    reason = _reason(urgent, threats)
+    if urgent:
+        safety_first(turn)
+    told = data.extra.get(_TOLD)
+    earlier = set(told) if isinstance(told, list) else set()
+    news = {reason.value, *(signal.value for signal in threats)} - earlier
+    if not news:
+        turn.say(PhraseId.ESCALATION_REASSURE)
+        turn.audit(TimelineKind.MESSAGE_AFTER_HANDOFF)
+        return True
+    data.extra[_TOLD] = sorted(earlier | news)
+    with_the_supervisor_before = data.escalation_phone_asks > 0
+    data.signals = tuple(sorted(set(data.signals) | threats))
+    if phone_for_supervisor_missing(turn):
+        data.escalation_phone_asks = 1
+        turn.say(PhraseId.URGENT_ASK_PHONE if urgent else PhraseId.SUPERVISOR_TOLD_ASK_PHONE)
+        turn.audit(TimelineKind.ESCALATION_PHONE_ASKED)
+    else:
+        data.escalation_phone_asks = data.escalation_phone_asks or PHONE_ASKS_DONE
+        turn.say(PhraseId.URGENT_HANDOFF if urgent else PhraseId.SUPERVISOR_TOLD)
+    signals = tuple(sorted(signal.value for signal in threats))
+    turn.step.supervisor_told = SupervisorTold(reason, signals, understood.text)
+    turn.audit(TimelineKind.ESCALATED, reason=reason, agent_keeps=True)
+    escalated_deadline(turn, with_the_supervisor_before, reason)
+    return True
+
+
+def _reason(urgent: frozenset[Signal], threats: frozenset[Signal]) -> TicketReason:
+    if urgent:
+        return TicketReason.DANGER
+    return TicketReason.THREAT if threats else TicketReason.SUPERVISOR_REQUESTED
+
+
+def read_phone_for_the_supervisor(turn: Turn) -> bool:
+    """The answer to the phone asked for the supervisor's call while the agent holds the case (at an
+    appeal, a leader asked for, a threat): a phone goes on the case, and the customer hears it is
+    noted and the escalation's time owed them; a refusal, that the supervisor will write here.
+    Anything else is the agent's to read, the phone still awaited. True if handled."""
+    data = turn.step.data
+    case_number = data.appeal_of or data.case_number
+    if not phone_for_supervisor_asked(turn) or case_number is None:
+        return False
+    phone = turn.phone
+    if phone:
+        data.phone, data.escalation_phone_asks = phone, PHONE_ASKS_DONE
+        note_on_case(turn, case_number, phone=phone)
+        turn.audit(TimelineKind.CONTACT_RECEIVED)
+        turn.say(PhraseId.ESCALATION_PHONE_NOTED, phone=said_phone(phone))
+    elif Intent.REFUSE_CONTACT in turn.intents:
+        data.escalation_phone_asks = PHONE_ASKS_DONE
+        data.contact_by_channel = True
+        turn.say(PhraseId.ESCALATION_WITHOUT_PHONE)
+    else:
+        return False
+    _say_owed_time(turn, case_number)
+    return True
+
+
+def _say_owed_time(turn: Turn, case_number: str) -> None:
+    """The escalation's time, held back while the phone was asked for: said once it is answered,
+    with the case's number (the case was restated at its hand-off)."""
+    data = turn.step.data
+    owed = data.owed_promise
+    if owed is None:
+        return
+    data.owed_promise = None
+    words = turn.kit.phrases.time_words(turn.locale)
+    said = describe_moment(owed.deadline_at, turn.now, turn.kit.calendar.timezone, words)
+    within_an_hour = owed.says_hours and owed.hours == 1
+    phrase = PhraseId.ESCALATED_WITHIN_AN_HOUR if within_an_hour else PhraseId.ESCALATED_DEADLINE
+    turn.say(phrase, case_number=case_number, deadline=said)
+    turn.audit(
+        TimelineKind.PROMISED,
+        case_number=case_number,
+        deadline_at=owed.deadline_at.isoformat(),
+        hours=owed.hours,
+        said=said,
+        escalated=True,
+    )
