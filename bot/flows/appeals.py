@@ -40,7 +40,7 @@ wait for the answer."""
 URGENT_PLACE_ASKS_DONE = 2
 """``FlowData.urgent_place_asks`` once the emergency's address is not asked for again."""
 _CHASING = frozenset({Intent.YES, Intent.STATUS_QUERY, Intent.GREETING})
-_TOLD_OF_THEMSELVES = frozenset({Signal.ELDER, Signal.PREPARED})
+_TOLD_OF_THEMSELVES = frozenset({Signal.ELDER, Signal.PREPARED, Signal.HEALTH})
 """Signals of what a customer tells of themselves beside the problem ("我73岁了 差点摔倒", "我有录音"):
 kept for the case while the escalation's phone is asked, never heard as declining to leave one."""
 """What a message urging us on may read as besides its words ("好的", "怎么还不来人", "还在吗")."""
