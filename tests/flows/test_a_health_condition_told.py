@@ -152,3 +152,12 @@ def test_told_after_the_hand_off_with_another_problem_that_problem_is_a_case_of_
     chat.send("对")
     step = chat.send("我有心脏病 电梯也坏了")
     assert "another_problem_new_case" in chat.phrase_ids(step)
+
+
+def test_told_at_the_restatement_it_is_restated_with_the_problem(chat: Chat) -> None:
+    chat.send("楼上天天吵")
+    chat.send("13800138000")
+    chat.send("阳光花园3栋")
+    step = chat.send("我有心脏病")
+    assert chat.phrase_ids(step)[:2] == [HEALTH_NOTED, "restate"]
+    assert _problem(chat, step) == "问题：楼上天天吵，我有心脏病（物业服务）"
