@@ -459,7 +459,9 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
             turn.step.contact = CaseContact(case_number, None, more_of_the_problem=text, more_signals=signals)
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         data.escalation_phone_asks = 2
-        turn.say(PhraseId.DESCRIPTION_RECORDED)
+        # "我有心脏病 经不起折腾": cared for, as anywhere in the form; anything else, recorded.
+        new_health = Signal.HEALTH in of_themselves - turn.earlier_signals
+        turn.say(PhraseId.HEALTH_NOTED if new_health else PhraseId.DESCRIPTION_RECORDED)
         turn.say(PhraseId.ASK_PHONE)
         return True
     data.escalation_phone_asks = PHONE_ASKS_DONE

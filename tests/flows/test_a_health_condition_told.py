@@ -161,3 +161,10 @@ def test_told_at_the_restatement_it_is_restated_with_the_problem(chat: Chat) -> 
     step = chat.send("我有心脏病")
     assert chat.phrase_ids(step)[:2] == [HEALTH_NOTED, "restate"]
     assert _problem(chat, step) == "问题：楼上天天吵，我有心脏病（物业服务）"
+
+
+def test_told_while_the_duty_supervisor_s_phone_is_asked_it_is_cared_for_and_kept(chat: Chat) -> None:
+    chat.send("楼上天天吵 再不管我就找记者曝光")
+    step = chat.send("我有心脏病 经不起折腾")
+    assert chat.phrase_ids(step) == [HEALTH_NOTED, "ask_phone"]
+    assert step.contact is not None and step.contact.more_signals == ("health",)
