@@ -57,6 +57,9 @@ class Signal(StrEnum):
     DANGER = "danger"
     """Danger to life or property now: gas, fire, someone trapped or hurt."""
     SELF_HARM = "self_harm"
+    HEALTH = "health"
+    """The customer (or one they speak for) is ill, disabled, pregnant or recovering: a vulnerable
+    customer, served first as an elder is, whose condition is said back with the problem."""
 
 
 class Intent(StrEnum):
@@ -273,6 +276,8 @@ class PhraseId(StrEnum):
     OPTION_LINE = "option_line"
     # issue 12 item 6: prepared customers (有备而来, seed 000 五(二)5)
     PREPARED_ACKNOWLEDGE = "prepared_acknowledge"
+    HEALTH_NOTED = "health_noted"
+    """A health condition told ("我有心脏病 天天睡不着"): care, and that the staff will know of it."""
     PROMISE_CAREFUL = "promise_careful"
     # The customer gave the complaint up: before anything was said of it, and after.
     WITHDRAWN = "withdrawn"

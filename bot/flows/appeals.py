@@ -40,7 +40,7 @@ wait for the answer."""
 URGENT_PLACE_ASKS_DONE = 2
 """``FlowData.urgent_place_asks`` once the emergency's address is not asked for again."""
 _CHASING = frozenset({Intent.YES, Intent.STATUS_QUERY, Intent.GREETING})
-_TOLD_OF_THEMSELVES = frozenset({Signal.ELDER, Signal.PREPARED})
+_TOLD_OF_THEMSELVES = frozenset({Signal.ELDER, Signal.PREPARED, Signal.HEALTH})
 """Signals of what a customer tells of themselves beside the problem ("我73岁了 差点摔倒", "我有录音"):
 kept for the case while the escalation's phone is asked, never heard as declining to leave one."""
 """What a message urging us on may read as besides its words ("好的", "怎么还不来人", "还在吗")."""
@@ -459,7 +459,9 @@ def on_escalation_phone(turn: Turn, text: str) -> bool:
             turn.step.contact = CaseContact(case_number, None, more_of_the_problem=text, more_signals=signals)
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
         data.escalation_phone_asks = 2
-        turn.say(PhraseId.DESCRIPTION_RECORDED)
+        # "我有心脏病 经不起折腾": cared for, as anywhere in the form; anything else, recorded.
+        new_health = Signal.HEALTH in of_themselves - turn.earlier_signals
+        turn.say(PhraseId.HEALTH_NOTED if new_health else PhraseId.DESCRIPTION_RECORDED)
         turn.say(PhraseId.ASK_PHONE)
         return True
     data.escalation_phone_asks = PHONE_ASKS_DONE

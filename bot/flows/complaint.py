@@ -105,6 +105,7 @@ from bot.flows.form import (
 )
 from bot.flows.fragments import held_or_joined
 from bot.flows.greeting import excuses_an_absence, greet, says_still_here
+from bot.flows.health import told_of_their_health_after_hand_off
 from bot.flows.held import read_phone_for_the_supervisor, told_the_supervisor
 from bot.flows.menu import asked_choice, on_menu, on_menu_while_agent_owns
 from bot.flows.not_a_place import nothing_of_a_place
@@ -613,6 +614,8 @@ class ComplaintFlow:
                 noted = PhraseId.PLACE_NOTED if data.phone else PhraseId.PLACE_NOTED_BY_CHANNEL
                 turn.say(noted, area=written or data.area, verbatim=(written or "",))
             return  # else the restatement, with the place, says it was taken
+        if told_of_their_health_after_hand_off(turn, text):
+            return  # "我有心脏病 天天睡不着": cared for, and kept on the case with its signal
         if urged_on_this_case(turn, text):
             return  # "TS2026… 电梯还是没修好": this case's words, never another problem's new case
         if asks_about_the_case(turn):
@@ -736,7 +739,8 @@ class ComplaintFlow:
 
     def _emotion_first(self, turn: Turn, signals: frozenset[Signal], first_reply: int) -> None:
         """Emotion first, facts second (seed 000 五(二)): the apology for our error, else empathy;
-        then a prepared customer's knowledge and evidence are acknowledged (seed 000 五(二)5).
+        then a prepared customer's knowledge and evidence are acknowledged (seed 000 五(二)5), and
+        a health condition told is cared for and noted for the staff.
         Said before this message's other replies (``first_reply`` on), after a greeting."""
         phrases = []
         if Signal.STAFF_ERROR in signals:
@@ -750,6 +754,8 @@ class ComplaintFlow:
             phrases.append(PhraseId.EMPATHY)
         if Signal.PREPARED in signals and Signal.PREPARED not in turn.earlier_signals:
             phrases.append(PhraseId.PREPARED_ACKNOWLEDGE)  # once: repeated, it would sound rote
+        if Signal.HEALTH in signals and Signal.HEALTH not in turn.earlier_signals:
+            phrases.append(PhraseId.HEALTH_NOTED)  # "我有心脏病 天天睡不着": care, once
         replies = turn.step.replies
         position = first_reply
         while position < len(replies) and replies[position].phrase_id == PhraseId.GREETING_OPENING:

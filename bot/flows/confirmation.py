@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.config import Intent, PhraseId
+from bot.config import Intent, PhraseId, Signal
 from bot.core.ticket_reason import TicketReason
 from bot.core.timeline import TimelineKind
 from bot.flows.appeals import appealed
@@ -282,8 +282,14 @@ def _adds_to_the_problem(turn: Turn, text: str) -> bool:
 
 
 def _describes_problem(turn: Turn) -> bool:
+    """More of the problem told at the restatement: a complaint with its category, or a health
+    condition ("我有心脏病": part of the situation, said back with the problem)."""
     understood = turn.understood
-    return understood is not None and Intent.COMPLAINT in understood.intents and understood.category is not None
+    if understood is None:
+        return False
+    return (Intent.COMPLAINT in understood.intents and understood.category is not None) or (
+        Signal.HEALTH in understood.signals and not understood.intents
+    )
 
 
 def _correction_field(turn: Turn, text: str) -> str | None:

@@ -159,6 +159,7 @@ def on_description(turn: Turn, text: str) -> None:
 
 def on_phone(turn: Turn, text: str) -> None:
     data = turn.step.data
+    _keep_their_health_beside_an_item(turn, text)
     offered = data.call_back_offered and not data.description
     if not turn.phone and offered and (_cannot_type(turn, text) or _not_the_problem(turn, text)):
         # The call back offered: only the phone is asked for, never the same words twice running.
@@ -221,6 +222,7 @@ def on_phone(turn: Turn, text: str) -> None:
 
 def on_area(turn: Turn, text: str) -> None:
     data = turn.step.data
+    _keep_their_health_beside_an_item(turn, text)
     turn.cancel(TimerKind.PLACE_PIECES_PROMPT)
     if not data.area and not turn.changed and only_a_place_lead_in(turn, text):
         # "地址是", "住在": the place is typed next, heard out in silence; asked for after a few seconds.
@@ -252,8 +254,13 @@ def on_area(turn: Turn, text: str) -> None:
         # "Rm 3, 5/F, You Must Be Wrong Building": a place the bot may not say back; asked for again.
         data.place_asks += 1
     elif not data.area and not turn.changed and not _nothing_to_record(turn, text):
-        if _tells_the_problem(turn, text) or _angry_without_a_place(turn) or _tells_a_story(turn, text):
-            # "楼道的垃圾还是没人清理" is more of the problem, not where it is.
+        if (
+            _tells_the_problem(turn, text)
+            or _angry_without_a_place(turn)
+            or _tells_a_story(turn, text)
+            or _of_their_health(turn)
+        ):
+            # "楼道的垃圾还是没人清理", "我有心脏病" are more of the problem, not where it is.
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
             _more_of_the_problem(turn, text)
             return
@@ -322,7 +329,12 @@ def _estate_told(turn: Turn, text: str) -> bool:
     if place is None:
         if _nothing_to_record(turn, text):
             return True
-        if _tells_the_problem(turn, text) or _angry_without_a_place(turn) or _tells_a_story(turn, text):
+        if (
+            _tells_the_problem(turn, text)
+            or _angry_without_a_place(turn)
+            or _tells_a_story(turn, text)
+            or _of_their_health(turn)
+        ):
             turn.audit(TimelineKind.DESCRIPTION_RECEIVED)
             _more_of_the_problem(turn, text)
             return False
@@ -394,12 +406,35 @@ def _more_of_the_problem(turn: Turn, text: str) -> None:
     interval = dt.timedelta(seconds=turn.kit.config.timers.form_reask_after)
     recently = data.recorded_at is not None and turn.now - data.recorded_at < interval
     if recently and not _tells_another_problem(turn, text):
-        if not _goes_on_with_the_problem(turn, text):
+        if not _goes_on_with_the_problem(turn, text) or _tells_a_health_condition(turn):
             _ask_next_missing(turn)  # "厨房的", "我七十八了 看不清字": kept, and the question again
         return
     data.recorded_at = turn.now
     turn.say(PhraseId.DESCRIPTION_RECORDED)
     _ask_next_missing(turn)
+
+
+def _of_their_health(turn: Turn) -> bool:
+    """The message tells of the customer's health ("我刚做完手术在家休养", "我有心脏病"): part of the
+    situation, never a place however few words are around it."""
+    understood = turn.understood
+    return understood is not None and Signal.HEALTH in understood.signals and "area" not in turn.changed
+
+
+def _keep_their_health_beside_an_item(turn: Turn, text: str) -> None:
+    """"13800138000 我老婆怀孕了", "我有心脏病 住在阳光花园3栋": the item is kept as ever, and the health
+    condition told beside it goes with the problem (the restatement leaves the item out of it)."""
+    understood = turn.understood
+    if turn.changed and understood is not None and Signal.HEALTH in understood.signals:
+        append_description(turn, text)
+
+
+def _tells_a_health_condition(turn: Turn) -> bool:
+    """The message tells, for the first time, that the customer (or one they speak for) is ill,
+    pregnant or recovering ("我有心脏病 天天睡不着"): cared for and asked the question again, never
+    heard out in silence as the rest of the problem."""
+    understood = turn.understood
+    return understood is not None and Signal.HEALTH in understood.signals - turn.earlier_signals
 
 
 def _tells_another_problem(turn: Turn, text: str) -> bool:

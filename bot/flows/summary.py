@@ -84,8 +84,8 @@ _THREATS = frozenset({Signal.MEDIA_LEGAL, Signal.VIOLENCE, Signal.SELF_HARM})
 _PRAISING = frozenset({Intent.PRAISE, Intent.THANKS})
 _STORY_SIGNALS = frozenset({Signal.REPEAT})
 """Signals that tell the problem's story ("打了五次电话了"), not something besides the problem."""
-_OF_THE_CUSTOMER = frozenset({Signal.ELDER})
-"""Signals of who the customer is ("我73岁了 差点摔倒"): told beside the problem, said back with it."""
+_OF_THE_CUSTOMER = frozenset({Signal.ELDER, Signal.HEALTH})
+"""Signals of who the customer is ("我73岁了 差点摔倒", "我有心脏病"): told beside the problem, said back with it."""
 _PICTOGRAPH_CATEGORIES = frozenset({"So", "Sk"})
 """Emoji and other pictographs, and the skin tones that modify them."""
 _EMOJI_JOINERS = "\u200d"
@@ -224,7 +224,7 @@ class ProblemSummary:
             if self._guard.check(candidate) is not None:
                 continue
             kept.append(clause)
-        summary = joiner.join(kept)
+        summary = self._with_the_customer_s_health(joiner.join(kept), clauses, joiner, limit, locale)
         if not summary:
             # Never the category alone while the customer said what is wrong: their own words.
             said = self._run_on(" ".join(self._own_words(description, locale)))
@@ -232,6 +232,33 @@ class ProblemSummary:
                 said = self._shortened(said, limit - 1) + "…"
             summary = said
         return summary if summary and self._guard.check(summary) is None else ""
+
+    def _with_the_customer_s_health(
+        self, summary: str, clauses: list[str], joiner: str, limit: int, locale: str
+    ) -> str:
+        """``summary`` with the customer's health condition ("我有心脏病") when the limit cut it off: it
+        is part of the situation, so the problem before it is shortened to make room, never it."""
+        if not summary or Signal.HEALTH not in self._understander.understand(" ".join(clauses), locale).signals:
+            return summary
+        told = next(
+            (
+                pause
+                for clause in clauses
+                for pause in _PAUSE.split(clause)
+                if Signal.HEALTH in self._understander.understand(pause, locale).signals
+            ),
+            None,
+        )
+        if told is None or told in summary:
+            return summary
+        if len(told) > limit // 2:
+            told = self._shortened(told, limit // 2)
+        room = limit - len(joiner) - len(told)
+        problem = summary.removesuffix("…")
+        if len(problem) > room:
+            problem = self._shortened(problem, room)
+        made = joiner.join([problem, told])
+        return made if self._guard.check(made) is None else summary
 
     def _with_room_for(self, kept: list[str], clause: str, joiner: str, limit: int) -> list[str] | None:
         """``kept`` and ``clause`` within ``limit`` when ``clause`` says what is wrong and the last kept
@@ -453,8 +480,8 @@ class ProblemSummary:
                 if not about_it:
                     unread.append(cleaned)
                     told.append(cleaned)
-                    if _tells_the_story(understood):
-                        detailed.append(cleaned)
+                    if _tells_the_story(understood) or understood.signals & _OF_THE_CUSTOMER:
+                        detailed.append(cleaned)  # "3rd time this month", "我老婆怀孕七个月了"
                 elif Signal.EMOTIONAL in understood.signals or self._threatens(understood) or understood.vague:
                     angry.append(cleaned)  # "你们物业到底管不管事": only whom it is about, said back last
                 else:

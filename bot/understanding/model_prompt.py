@@ -45,6 +45,7 @@ SIGNAL_MEANINGS: dict[Signal, str] = {
     Signal.PREPARED: "has evidence ready (photos, recordings, receipts)",
     Signal.DANGER: "reports danger to life or property now: gas leak, fire, someone trapped or hurt",
     Signal.SELF_HARM: "speaks of ending their life or hurting themselves",
+    Signal.HEALTH: "is (or speaks for) someone ill, disabled, pregnant or recovering from an operation",
 }
 
 SLOT_MEANINGS: dict[str, str] = {

@@ -321,6 +321,13 @@ class Rules:
                 for state in category.together[1]
             )
         )
+        # "还是没声音": still or again (not_resolved's first group) before what is wrong, the category's or its own.
+        still = classification.intents.get(Intent.NOT_RESOLVED)
+        still_groups = still.together if still is not None and len(still.together) == 2 else [[], []]
+        wrong = [state for _, state in self._things_and_states] + [normalise(word) for word in still_groups[1]]
+        self._still_and_states = tuple(
+            dict.fromkeys((normalise(word), state) for word in still_groups[0] for state in dict.fromkeys(wrong))
+        )
         self._addressees = frozenset(normalise(word) for word in classification.complaint.addressee_words)
         self._announcements = frozenset(normalise(word) for word in classification.complaint.question_announcements)
         self._question_marks = tuple(normalise(word) for word in classification.complaint.announced_question_marks)
@@ -331,6 +338,12 @@ class Rules:
         """Each thing of a category's ``together`` with each word of what is wrong with it,
         normalised: written together ("门禁用不了"), the segmenter keeps them apart."""
         return self._things_and_states
+
+    def still_and_states(self) -> tuple[tuple[str, str], ...]:
+        """Each word of ``not_resolved``'s "still" group with each word of what is wrong (a category's
+        ``together`` states and its own), normalised: written together ("还是没声音"), the segmenter
+        keeps them apart where a keyword (还是没) would swallow the start of what is wrong."""
+        return self._still_and_states
 
     def keywords_inside_words(self) -> frozenset[str]:
         """The keywords that say what a message is about, normalised: the segmenter's user

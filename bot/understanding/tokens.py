@@ -74,7 +74,9 @@ class Segmenter:
     around it, unless it is one of ``whole_words`` ("人工智能" is not a request for a person).
 
     Two words of ``apart`` written one after the other are cut between them where jieba would
-    cut across them: "门禁用不了" is 门禁/用不了, not 门/禁用/不了 (禁用 is a word of jieba's).
+    cut across them: "门禁用不了" is 门禁/用不了, not 门/禁用/不了 (禁用 is a word of jieba's). Two of
+    ``apart_from_keywords`` are, where a keyword of ``words`` would swallow the start of the second:
+    "还是没声音" is 还是/没声音, not the keyword 还是没 and 声音; "还有问题" stays 还有/问题.
     """
 
     def __init__(
@@ -85,7 +87,9 @@ class Segmenter:
         inside: Iterable[str] = (),
         whole_words: Iterable[str] = (),
         apart: Iterable[tuple[str, str]] = (),
+        apart_from_keywords: Iterable[tuple[str, str]] = (),
     ) -> None:
+        words = frozenset(words)
         # rjieba types every method but this one.
         self._jieba: rjieba.Jieba = rjieba.Jieba.empty()  # type: ignore[no-untyped-call]
         frequencies: ChainMap[str, int] = ChainMap({}, dictionary.frequencies)
@@ -116,16 +120,26 @@ class Segmenter:
         self._inside_lengths = sorted({len(word) for word in self._inside}, reverse=True)
         self._whole = frozenset(whole_words)
         self._apart: dict[str, tuple[str, str]] = {}
-        self._keep_apart(apart, frequencies, listed)
+        keywords = frozenset(word for word in words if _one_jieba_word(word))
+        listed = self._keep_apart(apart, frequencies, listed)
+        self._keep_apart(apart_from_keywords, frequencies, listed, keywords)
 
-    def _keep_apart(self, pairs: Iterable[tuple[str, str]], frequencies: ChainMap[str, int], listed: int) -> None:
-        """Each pair that jieba cuts across when written together becomes one word of the
-        dictionary, which :meth:`_cut` cuts in two again."""
+    def _keep_apart(
+        self,
+        pairs: Iterable[tuple[str, str]],
+        frequencies: ChainMap[str, int],
+        listed: int,
+        swallowing: Container[str] | None = None,
+    ) -> int:
+        """Each pair that jieba cuts across when written together (with ``swallowing``, only where
+        the first word it cuts is one of them) becomes one word of the dictionary, which :meth:`_cut`
+        cuts in two again. The count of listed frequencies after them."""
         for first, second in pairs:
             joined = first + second
             if not (_one_jieba_word(first) and _one_jieba_word(second)) or frequencies.get(joined, 0) > 0:
                 continue
-            if self._jieba.cut(joined, False) == [first, second]:
+            cut = self._jieba.cut(joined, False)
+            if cut == [first, second] or (swallowing is not None and cut[0] not in swallowing):
                 continue
             frequency = self._frequency_to_keep_whole(joined, frequencies)
             self._jieba.add_word(joined, frequency, None)
@@ -136,6 +150,7 @@ class Segmenter:
             listed += frequency
             self._count_as_jieba_does(listed)
             self._apart[joined] = (first, second)
+        return listed
 
     def _count_as_jieba_does(self, listed: int) -> None:
         """Make jieba-rs's total jieba's: a word's probability is its frequency over the total.

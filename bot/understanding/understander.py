@@ -139,6 +139,7 @@ class Understander:
             inside=content_keywords,
             whole_words=[comparable(word) for word in config.classification.whole_words],
             apart=rules.things_and_states(),
+            apart_from_keywords=rules.still_and_states(),
         )
         return cls(
             rules,

@@ -312,6 +312,7 @@ def test_defaults_for_repeat_complex_emotional_staff_error_and_night(service_con
     staff_error = _default(service_config, signals=frozenset({"staff_error"}))
     assert (staff_error.priority, staff_error.notify_supervisor) == (1, True)
     assert _default(service_config, signals=frozenset({"elder"})).priority == 1  # 长者优先
+    assert _default(service_config, signals=frozenset({"health"})).priority == 1  # ill or pregnant: as an elder
     night = _default(service_config, outside_business_hours=True)
     assert night.notify_supervisor and night.priority is None
 

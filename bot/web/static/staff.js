@@ -129,7 +129,7 @@ const Staff = (() => {
     },
     signal: {
       emotional: T("情绪激动"), media_legal: T("媒体/法律"), violence: T("暴力威胁"), staff_error: T("员工差错"), repeat: T("重复投诉"),
-      elder: T("老年人"), compensation: T("要求赔偿"), prepared: T("有备而来"), danger: T("紧急危险"), self_harm: T("轻生念头"),
+      elder: T("老年人"), compensation: T("要求赔偿"), prepared: T("有备而来"), danger: T("紧急危险"), self_harm: T("轻生念头"), health: T("身体状况"),
     },
     slot: {
       phone: T("电话"), second_phone: T("备用电话"), name: T("姓名"), surname: T("姓"), honorific: T("称呼"), address: T("地址"),

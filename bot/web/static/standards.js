@@ -21,7 +21,7 @@ const Standards = (() => {
   const TITLE = Object.fromEntries(SECTIONS);  // in the page's language only
   // The signals an override may match (bot.config.Signal).
   const SIGNALS = ["emotional", "media_legal", "violence", "staff_error", "repeat", "elder", "compensation", "prepared",
-    "danger", "self_harm"];
+    "danger", "self_harm", "health"];
 
   // Readable names of the phrases (the API gives ids); an id not here is shown as it is.
   const PHRASE_LABELS = {
@@ -51,7 +51,7 @@ const Standards = (() => {
     escalation_without_phone: T("升级·无回电号码"), escalation_reassure: T("升级·客户催促安抚"), phone_reassure: T("说明电话用途"), ask_phone_again: T("再次请留电话"), phone_not_needed: T("无需电话"),
     option_yes: T("选项·对"), option_no: T("选项·不对"), option_description: T("选项·问题描述"), option_phone: T("选项·联系电话"),
     option_area: T("选项·地址"), options_range: T("选项·序号范围"), options_list: T("选项·列表"), option_line: T("选项·单行"),
-    prepared_acknowledge: T("有备而来·回应"), withdrawn: T("客户放弃投诉·未讲问题"), withdrawn_not_filed: T("客户放弃投诉·不登记"),
+    prepared_acknowledge: T("有备而来·回应"), health_noted: T("身体状况·关心"), withdrawn: T("客户放弃投诉·未讲问题"), withdrawn_not_filed: T("客户放弃投诉·不登记"),
     queue_after_hours: T("排队位置·非工作时间"), withdraw_confirm: T("客户放弃投诉·确认"),
     withdrawn_after_handoff: T("客户放弃投诉·已转人工"), withdrawal_taken_back: T("客户收回放弃·继续处理"), withdraw_ask_case_number: T("客户撤销之前的投诉·问编号"), goodbye_unfiled: T("道别·投诉未登记"),
     sms_opted_out: T("短信退订·确认"), sms_opted_in: T("短信恢复接收·确认"),
